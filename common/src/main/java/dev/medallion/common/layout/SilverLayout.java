@@ -1,0 +1,122 @@
+package dev.medallion.common.layout;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.Locale;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where everything lives in the silver bucket. Data is Hive-partitioned so Glue and Athena read it
+ * as it is; bookkeeping lives under prefixes starting with '_', which Glue crawlers and Athena skip.
+ * <pre>
+ * &lt;prefix&gt;&lt;dataset&gt;/ingest_date=YYYY-MM-DD/&lt;source&gt;-&lt;etag&gt;-part-00001.parquet
+ * &lt;prefix&gt;_manifests/&lt;dataset&gt;/&lt;source&gt;.json
+ * &lt;prefix&gt;_quarantine/&lt;dataset&gt;/ingest_date=YYYY-MM-DD/&lt;source&gt;-&lt;etag&gt;.csv
+ * &lt;prefix&gt;_schemas/&lt;dataset&gt;.json
+ * </pre>
+ * {@code <source>} is the source file's readable stem plus a hash of its whole key, so two files with
+ * the same name in different folders never collide, and every name is derived from the source alone:
+ * a redelivered event writes the same keys again.
+ */
+public final class SilverLayout {
+    private static final int STEM_LENGTH = 60;
+    private static final int KEY_HASH_LENGTH = 10;
+    private static final int ETAG_LENGTH = 12;
+
+    private final String prefix;
+
+    public SilverLayout(String prefix) {
+        requireNonNull(prefix, "prefix is null");
+        String trimmed = prefix.strip();
+        while (trimmed.startsWith("/")) {
+            trimmed = trimmed.substring(1);
+        }
+        this.prefix = trimmed.isEmpty() || trimmed.endsWith("/") ? trimmed : trimmed + "/";
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /**
+     * The dataset a bronze key belongs to: its first path segment, made safe as a table name.
+     * {@code sales/2026/11/x.csv} belongs to {@code sales}.
+     */
+    public static String datasetOf(String bronzeKey) {
+        requireNonNull(bronzeKey, "bronzeKey is null");
+        int slash = bronzeKey.indexOf('/');
+        if (slash <= 0) {
+            throw new IllegalArgumentException("Bronze key '" + bronzeKey
+                    + "' is not under a dataset folder: upload files as <dataset>/<file>.csv");
+        }
+        return datasetName(bronzeKey.substring(0, slash));
+    }
+
+    /** A dataset name as given by a person (a folder, a file stem, an option), made safe as a table name. */
+    public static String datasetName(String text) {
+        return Identifiers.normalize(text, "dataset");
+    }
+
+    public String dataPrefix(String dataset, LocalDate ingestDate) {
+        return prefix + dataset + "/ingest_date=" + ingestDate + "/";
+    }
+
+    /** The common start of every part of one source object in one partition, whatever its ETag. */
+    public String partPrefix(String dataset, LocalDate ingestDate, String sourceKey) {
+        return dataPrefix(dataset, ingestDate) + sourceName(sourceKey) + "-";
+    }
+
+    public String partKey(String dataset, LocalDate ingestDate, String sourceKey, String etag, int partNumber) {
+        if (partNumber < 1 || partNumber > 99_999) {
+            throw new IllegalArgumentException("Part number out of range: " + partNumber);
+        }
+        return partPrefix(dataset, ingestDate, sourceKey) + etagTag(etag) + String.format(Locale.ROOT, "-part-%05d.parquet", partNumber);
+    }
+
+    public String manifestKey(String dataset, String sourceKey) {
+        return prefix + "_manifests/" + dataset + "/" + sourceName(sourceKey) + ".json";
+    }
+
+    public String quarantineKey(String dataset, LocalDate ingestDate, String sourceKey, String etag) {
+        return prefix + "_quarantine/" + dataset + "/ingest_date=" + ingestDate + "/"
+                + sourceName(sourceKey) + "-" + etagTag(etag) + ".csv";
+    }
+
+    public String schemaKey(String dataset) {
+        return prefix + "_schemas/" + dataset + ".json";
+    }
+
+    /** Readable stem of the file name plus a short hash of the whole key. */
+    static String sourceName(String sourceKey) {
+        requireNonNull(sourceKey, "sourceKey is null");
+        String fileName = sourceKey.substring(sourceKey.lastIndexOf('/') + 1);
+        String stem = fileName.toLowerCase(Locale.ROOT).replaceFirst("(\\.(csv|tsv|txt|dat))?(\\.gz)?$", "");
+        String safeStem = Identifiers.normalize(stem, "file");
+        if (safeStem.length() > STEM_LENGTH) {
+            safeStem = safeStem.substring(0, STEM_LENGTH);
+        }
+        return safeStem + "-" + sha256Hex(sourceKey).substring(0, KEY_HASH_LENGTH);
+    }
+
+    private static String etagTag(String etag) {
+        String safe = etag.toLowerCase(Locale.ROOT).replaceAll("[^0-9a-f]", "");
+        if (safe.isEmpty()) {
+            safe = sha256Hex(etag);
+        }
+        return safe.length() > ETAG_LENGTH ? safe.substring(0, ETAG_LENGTH) : safe;
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime provides SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package dev.medallion.common.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An {@link ObjectStore} over a local directory, laid out exactly like the bucket: key {@code a/b.parquet}
+ * is the file {@code root/a/b.parquet}. Keys can never escape the root. Writes go to a hidden temporary
+ * file first and are renamed into place, so a reader never sees half an object.
+ */
+public final class LocalObjectStore implements ObjectStore {
+    private static final String TEMPORARY_PREFIX = ".tmp-";
+
+    private final Path root;
+
+    public LocalObjectStore(Path root) {
+        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The file that holds the object under this key; rejects keys that would leave the root. */
+    public Path resolve(String key) {
+        requireNonNull(key, "key is null");
+        if (key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.contains("\0")) {
+            throw new IllegalArgumentException("Invalid object key '" + key + "'");
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException("Invalid object key '" + key + "': empty, '.' or '..' segment");
+            }
+        }
+        Path path = root.resolve(key).normalize();
+        if (!path.startsWith(root) || path.equals(root)) {
+            throw new IllegalArgumentException("Object key '" + key + "' escapes " + root);
+        }
+        return path;
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) throws IOException {
+        Path path = resolve(key);
+        if (!Files.isRegularFile(path)) {
+            return Optional.empty();
+        }
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        return Optional.of(new ObjectInfo(key, attributes.size(), md5Hex(path), attributes.lastModifiedTime().toInstant()));
+    }
+
+    @Override
+    public InputStream open(String key, Optional<String> expectedEtag) throws IOException {
+        // A local file has no cheap entity tag to compare with; the local command reads each file once.
+        return Files.newInputStream(resolve(key));
+    }
+
+    @Override
+    public Optional<byte[]> read(String key) throws IOException {
+        try {
+            return Optional.of(Files.readAllBytes(resolve(key)));
+        }
+        catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void put(String key, byte[] content) throws IOException {
+        Path target = resolve(key);
+        Path temporary = writeTemporary(target, content);
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] content) throws IOException {
+        Path target = resolve(key);
+        Path temporary = writeTemporary(target, content);
+        try {
+            // A hard link fails atomically when the target exists, unlike an existence check and a move.
+            Files.createLink(target, temporary);
+            return true;
+        }
+        catch (FileAlreadyExistsException e) {
+            return false;
+        }
+        finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    @Override
+    public ObjectUpload create(String key) throws IOException {
+        Path target = resolve(key);
+        Files.createDirectories(target.getParent());
+        Path temporary = Files.createTempFile(target.getParent(), TEMPORARY_PREFIX, ".part");
+        return new LocalUpload(target, temporary);
+    }
+
+    @Override
+    public List<String> list(String prefix) throws IOException {
+        requireNonNull(prefix, "prefix is null");
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : resolve(prefix.substring(0, slash));
+        if (!Files.isDirectory(start)) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(start)) {
+            files.filter(Files::isRegularFile)
+                    .filter(path -> !path.getFileName().toString().startsWith(TEMPORARY_PREFIX))
+                    .map(path -> root.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/"))
+                    .filter(key -> key.startsWith(prefix))
+                    .forEach(keys::add);
+        }
+        keys.sort(null);
+        return keys;
+    }
+
+    @Override
+    public void delete(Collection<String> keys) throws IOException {
+        for (String key : keys) {
+            Path path = resolve(key);
+            Files.deleteIfExists(path);
+            removeEmptyParents(path.getParent());
+        }
+    }
+
+    @Override
+    public String describe(String key) {
+        return resolve(key).toString();
+    }
+
+    private void removeEmptyParents(Path directory) throws IOException {
+        Path current = directory;
+        while (current != null && current.startsWith(root) && !current.equals(root)) {
+            try {
+                Files.deleteIfExists(current);
+            }
+            catch (DirectoryNotEmptyException e) {
+                return;
+            }
+            current = current.getParent();
+        }
+    }
+
+    private static Path writeTemporary(Path target, byte[] content) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path temporary = Files.createTempFile(target.getParent(), TEMPORARY_PREFIX, ".part");
+        Files.write(temporary, content);
+        return temporary;
+    }
+
+    /** The entity tag S3 gives an object uploaded in one part: the hex MD5 of its content. */
+    private static String md5Hex(Path path) throws IOException {
+        MessageDigest digest = md5();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(path)) {
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                digest.update(buffer, 0, read);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime provides MD5", e);
+        }
+    }
+
+    private static final class LocalUpload extends ObjectUpload {
+        private final Path target;
+        private final Path temporary;
+        private final OutputStream out;
+        private long position;
+        private boolean finished;
+
+        LocalUpload(Path target, Path temporary) throws IOException {
+            this.target = target;
+            this.temporary = temporary;
+            this.out = Files.newOutputStream(temporary);
+        }
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            if (finished) {
+                throw new IOException("Upload to " + target + " is already finished");
+            }
+            out.write(bytes, offset, length);
+            position += length;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            out.close();
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        @Override
+        public void abort() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            try {
+                out.close();
+                Files.deleteIfExists(temporary);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("Could not discard " + temporary, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.medallion.common.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A flat namespace of objects: one S3 bucket (under an optional prefix) or one local directory.
+ * Keys use '/' as separator. Failures the caller may retry surface as {@link IOException}s or
+ * the SDK's own exceptions; they are never swallowed.
+ */
+public interface ObjectStore {
+    /** Metadata of the object, or empty when there is none under that key. */
+    Optional<ObjectInfo> stat(String key) throws IOException;
+
+    /**
+     * Streams the object's content. When {@code expectedEtag} is given and the object has changed
+     * since, the read fails instead of mixing two versions.
+     */
+    InputStream open(String key, Optional<String> expectedEtag) throws IOException;
+
+    /** Reads a small object whole (manifests, schema contracts), or empty when there is none. */
+    Optional<byte[]> read(String key) throws IOException;
+
+    /** Writes a small object whole, replacing any object under that key. */
+    void put(String key, byte[] content) throws IOException;
+
+    /** Writes a small object only if none exists under that key; returns whether it was written. */
+    boolean putIfAbsent(String key, byte[] content) throws IOException;
+
+    /** Starts a streamed write of a possibly large object; see {@link ObjectUpload}. */
+    ObjectUpload create(String key) throws IOException;
+
+    /** Keys of all objects whose key starts with the prefix, in lexicographic order. */
+    List<String> list(String prefix) throws IOException;
+
+    /** Deletes the objects; keys that do not exist are ignored. */
+    void delete(Collection<String> keys) throws IOException;
+
+    /** A human-readable location for messages, such as {@code s3://bucket/key}. */
+    String describe(String key);
+}
