@@ -1,0 +1,66 @@
+package dev.medallion.silver;
+
+import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.ObjectUpload;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Writes refused rows as CSV: {@code source_line,reason} followed by the row's fields exactly as read,
+ * under the file's own header. The object is created on the first refused row only, and streamed.
+ */
+final class QuarantineWriter {
+    private final ObjectStore store;
+    private final String key;
+    private final List<String> header;
+    private ObjectUpload upload;
+    private CSVPrinter printer;
+    private long rows;
+
+    QuarantineWriter(ObjectStore store, String key, List<String> header) {
+        this.store = requireNonNull(store, "store is null");
+        this.key = requireNonNull(key, "key is null");
+        this.header = List.copyOf(header);
+    }
+
+    void add(long line, String reason, Iterable<String> fields) throws IOException {
+        if (printer == null) {
+            upload = store.create(key);
+            printer = new CSVPrinter(new OutputStreamWriter(upload, StandardCharsets.UTF_8), CSVFormat.RFC4180);
+            printer.print("source_line");
+            printer.print("reason");
+            printer.printRecord(header);
+        }
+        printer.print(line);
+        printer.print(reason);
+        printer.printRecord(fields);
+        rows++;
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    /** Completes the object; empty when no row was refused. */
+    Optional<Manifest.Quarantine> finish() throws IOException {
+        if (printer == null) {
+            return Optional.empty();
+        }
+        printer.close(true);
+        return Optional.of(new Manifest.Quarantine(key, rows));
+    }
+
+    void abort() {
+        if (upload != null) {
+            upload.abort();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.medallion.silver.csv;
+
+/**
+ * Chooses the delimiter among comma, semicolon, tab and pipe from the first lines of a file: the one
+ * that splits the header into the most fields and splits the following lines the same way. Quoted
+ * text is ignored, so {@code "Card, contactless"} does not vote for the comma.
+ */
+public final class DelimiterDetector {
+    static final char[] CANDIDATES = {',', ';', '\t', '|'};
+    private static final int MAX_LINES = 20;
+
+    private DelimiterDetector() {}
+
+    public static char detect(CharSequence sample) {
+        int[][] counts = countPerLine(sample);
+        int lines = 0;
+        while (lines < MAX_LINES && counts[lines] != null) {
+            lines++;
+        }
+        if (lines == 0) {
+            return ',';
+        }
+        char best = ',';
+        long bestScore = 0;
+        for (int c = 0; c < CANDIDATES.length; c++) {
+            int header = counts[0][c];
+            if (header == 0) {
+                continue;
+            }
+            int consistent = 0;
+            for (int line = 1; line < lines; line++) {
+                if (counts[line][c] == header) {
+                    consistent++;
+                }
+            }
+            // Agreement with the following lines matters more than the number of fields.
+            long score = (long) consistent * 10_000 + header;
+            if (score > bestScore) {
+                bestScore = score;
+                best = CANDIDATES[c];
+            }
+        }
+        return best;
+    }
+
+    /** Delimiter counts outside quotes for each complete line of the sample (the last, maybe cut, line is left out if others exist). */
+    private static int[][] countPerLine(CharSequence sample) {
+        int[][] counts = new int[MAX_LINES + 1][];
+        int line = 0;
+        int[] current = new int[CANDIDATES.length];
+        boolean quoted = false;
+        boolean sawContent = false;
+        for (int i = 0; i < sample.length() && line < MAX_LINES; i++) {
+            char ch = sample.charAt(i);
+            if (ch == '"') {
+                quoted = !quoted;
+                sawContent = true;
+            }
+            else if (!quoted && (ch == '\n' || ch == '\r')) {
+                if (sawContent) {
+                    counts[line++] = current;
+                    current = new int[CANDIDATES.length];
+                    sawContent = false;
+                }
+            }
+            else {
+                sawContent = true;
+                if (!quoted) {
+                    for (int c = 0; c < CANDIDATES.length; c++) {
+                        if (ch == CANDIDATES[c]) {
+                            current[c]++;
+                        }
+                    }
+                }
+            }
+        }
+        if (sawContent && line == 0) {
+            counts[line] = current;
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.medallion.silver.csv;
+
+/**
+ * The source object as a whole cannot be read as CSV (binary content, an unsupported encoding,
+ * a quoting error the parser cannot recover from). Retrying cannot help; the object is rejected
+ * with this message and nothing of it is written.
+ */
+public final class RejectedInputException extends Exception {
+    public RejectedInputException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.medallion.silver.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
+import dev.medallion.common.config.Environment;
+import dev.medallion.common.config.SilverSettings;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.ObjectInfo;
+import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.S3Clients;
+import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.silver.ConversionResult;
+import dev.medallion.silver.SilverConverter;
+import dev.medallion.silver.SourceObject;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Lambda entry point for {@code s3:ObjectCreated:*} events on the bronze bucket: adapts each record of
+ * the event to {@link SilverConverter} and does nothing else. Every record is processed; when any failed
+ * for a reason worth retrying (S3 unavailable, throttled), the invocation fails after the others are done
+ * so Lambda retries it, and records already converted are then recognised and skipped.
+ */
+public final class SilverConverterHandler implements RequestHandler<S3Event, List<String>> {
+    /** The key suffixes the converter accepts; the bucket notification filters on the same list. */
+    public static final List<String> ACCEPTED_SUFFIXES = List.of(".csv", ".csv.gz", ".dat");
+
+    private final S3Client s3;
+    private final SilverConverter converter;
+    private final JsonLog log;
+
+    /** Called by the Lambda runtime: configuration comes from the environment. */
+    public SilverConverterHandler() {
+        this(Environment.system(), S3Clients.create(Optional.empty()), JsonLog.standardOutput());
+    }
+
+    public SilverConverterHandler(Environment environment, S3Client s3, JsonLog log) {
+        this.s3 = requireNonNull(s3, "s3 is null");
+        this.log = requireNonNull(log, "log is null");
+        SilverSettings settings = SilverSettings.fromEnvironment(requireNonNull(environment, "environment is null"));
+        this.converter = new SilverConverter(
+                new S3ObjectStore(s3, settings.silverBucket()),
+                new SilverLayout(settings.silverPrefix()),
+                settings.limits(),
+                settings.delimiterOverrides(),
+                log,
+                Clock.systemUTC());
+    }
+
+    /** Returns one line per record, such as {@code converted s3://bronze/sales/x.csv}. */
+    @Override
+    public List<String> handleRequest(S3Event event, Context context) {
+        List<String> outcomes = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        Exception firstCause = null;
+        for (S3EventNotificationRecord record : event.getRecords()) {
+            String bucket = record.getS3().getBucket().getName();
+            // Keys arrive URL-encoded: a space as '+', non-ASCII as %XX.
+            String key = record.getS3().getObject().getUrlDecodedKey();
+            try {
+                outcomes.add(process(bucket, key) + " s3://" + bucket + "/" + key);
+            }
+            catch (IOException | RuntimeException e) {
+                log.error("source object failed; the invocation will fail so Lambda retries it", Map.of(
+                        "source", "s3://" + bucket + "/" + key,
+                        "error", String.valueOf(e)));
+                failures.add("s3://" + bucket + "/" + key + ": " + e);
+                if (firstCause == null) {
+                    firstCause = e;
+                }
+            }
+        }
+        if (firstCause != null) {
+            throw new SilverConversionException("Could not convert " + failures.size() + " of " + event.getRecords().size()
+                    + " object(s): " + String.join("; ", failures), firstCause);
+        }
+        return outcomes;
+    }
+
+    private String process(String bucket, String key) throws IOException {
+        String lowerKey = key.toLowerCase(Locale.ROOT);
+        if (ACCEPTED_SUFFIXES.stream().noneMatch(lowerKey::endsWith)) {
+            log.warn("source object skipped: not a CSV key", Map.of("source", "s3://" + bucket + "/" + key, "acceptedSuffixes", ACCEPTED_SUFFIXES));
+            return "skipped";
+        }
+        String dataset;
+        try {
+            dataset = SilverLayout.datasetOf(key);
+        }
+        catch (IllegalArgumentException e) {
+            log.warn("source object skipped", Map.of("source", "s3://" + bucket + "/" + key, "reason", e.getMessage()));
+            return "skipped";
+        }
+        ObjectStore bronze = new S3ObjectStore(s3, bucket);
+        Optional<ObjectInfo> info = bronze.stat(key);
+        if (info.isEmpty()) {
+            // Deleted since the event was sent: nothing to convert, and retrying cannot change that.
+            log.warn("source object skipped: it no longer exists", Map.of("source", "s3://" + bucket + "/" + key));
+            return "missing";
+        }
+        ObjectInfo object = info.get();
+        SourceObject source = new SourceObject(bucket, key, object.etag(), object.size(), object.lastModified());
+        ConversionResult result = converter.convert(source, dataset, () -> bronze.open(key, Optional.of(object.etag())));
+        return result.outcome();
+    }
+}

@@ -1,0 +1,159 @@
+package dev.medallion.silver.local;
+
+import dev.medallion.common.config.ConfigurationException;
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.SilverSettings;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.silver.ConversionResult;
+import dev.medallion.silver.Manifest;
+import dev.medallion.silver.SilverConverter;
+import dev.medallion.silver.SourceObject;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The local command: converts a CSV file on disk exactly as the Lambda function converts a bronze
+ * object, into a directory laid out like the silver bucket. No AWS account is involved.
+ */
+public final class SilverConverterCli {
+    static final String USAGE = """
+            Usage: java -jar silver-converter.jar convert --input FILE --output DIR [--dataset NAME] [--delimiter comma|semicolon|tab|pipe] [--verbose]
+
+            Converts FILE (.csv, .csv.gz or .dat) into Snappy Parquet under DIR, laid out like the silver bucket:
+              DIR/<dataset>/ingest_date=YYYY-MM-DD/*.parquet, DIR/_manifests/, DIR/_quarantine/, DIR/_schemas/
+            --dataset    dataset (table) name; default: the file name without extensions
+            --delimiter  field delimiter; default: detected among comma, semicolon, tab and pipe
+            --verbose    also print the JSON log line the Lambda function would write
+            """;
+
+    private SilverConverterCli() {}
+
+    public static void main(String[] args) {
+        System.exit(run(List.of(args), System.out, System.err));
+    }
+
+    /** Runs the command and returns its exit code: 0 done, 1 failed, 2 wrong usage. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
+            (args.isEmpty() ? err : out).print(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        if (!args.get(0).equals("convert")) {
+            err.println("error: unknown command '" + args.get(0) + "'");
+            err.print(USAGE);
+            return 2;
+        }
+        Map<String, String> options = new HashMap<>();
+        boolean verbose = false;
+        for (int i = 1; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--verbose")) {
+                verbose = true;
+            }
+            else if (List.of("--input", "--output", "--dataset", "--delimiter").contains(arg) && i + 1 < args.size()) {
+                options.put(arg, args.get(++i));
+            }
+            else {
+                err.println("error: unexpected argument '" + arg + "'" + (arg.startsWith("--") ? " (or its value is missing)" : ""));
+                err.print(USAGE);
+                return 2;
+            }
+        }
+        if (!options.containsKey("--input") || !options.containsKey("--output")) {
+            err.println("error: --input and --output are required");
+            err.print(USAGE);
+            return 2;
+        }
+        try {
+            return convert(options, verbose, out, err);
+        }
+        catch (ConfigurationException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        catch (IOException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int convert(Map<String, String> options, boolean verbose, PrintStream out, PrintStream err) throws IOException {
+        Path input = Path.of(options.get("--input")).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(input)) {
+            err.println("error: input file " + input + (Files.isDirectory(input) ? " is a directory: give one CSV file" : " does not exist"));
+            return 1;
+        }
+        Path output = Path.of(options.get("--output")).toAbsolutePath().normalize();
+        Files.createDirectories(output);
+        String dataset = SilverLayout.datasetName(Optional.ofNullable(options.get("--dataset")).orElseGet(() -> stem(input)));
+        Map<String, Character> delimiters = new HashMap<>();
+        if (options.containsKey("--delimiter")) {
+            delimiters.put(dataset, SilverSettings.delimiterNamed("--delimiter", options.get("--delimiter")));
+        }
+
+        LocalObjectStore silver = new LocalObjectStore(output);
+        JsonLog log = new JsonLog(verbose ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(), delimiters, log, Clock.systemUTC());
+
+        long started = System.nanoTime();
+        ConversionResult result = converter.convert(localSource(input), dataset, () -> Files.newInputStream(input));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        out.println(summary(input, dataset, result, silver, seconds));
+        return Manifest.REJECTED.equals(result.manifest().status()) ? 1 : 0;
+    }
+
+    /**
+     * A local file has no entity tag; its size and modification time stand in for one, so converting an
+     * unchanged file again is recognised and skipped, and an edited file replaces its earlier output.
+     */
+    private static SourceObject localSource(Path input) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(input, BasicFileAttributes.class);
+        long modified = attributes.lastModifiedTime().toMillis();
+        String etag = Long.toHexString(attributes.size()) + Long.toHexString(modified);
+        return new SourceObject("local", input.toString(), etag, attributes.size(), attributes.lastModifiedTime().toInstant());
+    }
+
+    private static String stem(Path input) {
+        return input.getFileName().toString().replaceFirst("(?i)(\\.(csv|tsv|txt|dat))?(\\.gz)?$", "");
+    }
+
+    private static String summary(Path input, String dataset, ConversionResult result, LocalObjectStore silver, double seconds) {
+        Manifest manifest = result.manifest();
+        String file = input.getFileName().toString();
+        if (result.unchanged()) {
+            return "unchanged " + file + ": already converted (" + silver.describe(result.manifestKey()) + "); delete that manifest to convert it again";
+        }
+        if (Manifest.REJECTED.equals(manifest.status())) {
+            return "rejected " + file + ": " + manifest.reason();
+        }
+        List<String> details = new ArrayList<>();
+        details.add(manifest.rowsRead() + " rows read");
+        details.add(manifest.rowsWritten() + " written");
+        details.add(manifest.rowsQuarantined() + " quarantined");
+        long bytes = manifest.parts().stream().mapToLong(part -> part.bytes()).sum();
+        String where = manifest.parts().isEmpty() ? "" : " into " + silver.describe(manifest.parts().get(0).key()).replaceFirst("/[^/]*$", "/");
+        String line = manifest.status() + " " + file + " as dataset " + dataset + where + ": " + String.join(", ", details)
+                + String.format(Locale.ROOT, "; %d part(s), %.1f MB, %.2f s", manifest.parts().size(), bytes / 1e6, seconds);
+        if (manifest.quarantine() != null) {
+            line += "; quarantined rows with their reasons: " + silver.describe(manifest.quarantine().key());
+        }
+        if (manifest.reason() != null) {
+            line += " (" + manifest.reason() + ")";
+        }
+        return line;
+    }
+}

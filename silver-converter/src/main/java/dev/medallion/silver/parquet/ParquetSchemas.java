@@ -1,0 +1,43 @@
+package dev.medallion.silver.parquet;
+
+import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.SchemaContract;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Parquet schema of a contract. Every column is optional (an empty CSV field is null).
+ * <p>
+ * Timestamps are {@code INT64} with the {@code TIMESTAMP(MILLIS, isAdjustedToUTC=false)} logical type:
+ * Athena engine v3 and Glue read it as {@code timestamp}, at the millisecond precision Athena's Hive
+ * tables have; INT96 is deprecated by the Parquet format and overflows for dates far from the epoch;
+ * and marking it not adjusted to UTC makes DuckDB read a plain {@code TIMESTAMP} too, not a
+ * {@code TIMESTAMP WITH TIME ZONE} shown in the reader's zone, so gold SQL behaves the same in both.
+ * Dates are {@code INT32 DATE}, strings {@code BINARY STRING} (UTF-8).
+ */
+public final class ParquetSchemas {
+    private ParquetSchemas() {}
+
+    public static MessageType messageType(SchemaContract contract) {
+        List<Type> fields = new ArrayList<>();
+        for (Column column : contract.columns()) {
+            fields.add(switch (column.type()) {
+                case BOOLEAN -> Types.optional(PrimitiveTypeName.BOOLEAN).named(column.name());
+                case BIGINT -> Types.optional(PrimitiveTypeName.INT64).named(column.name());
+                case DOUBLE -> Types.optional(PrimitiveTypeName.DOUBLE).named(column.name());
+                case DATE -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).named(column.name());
+                case TIMESTAMP -> Types.optional(PrimitiveTypeName.INT64)
+                        .as(LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.MILLIS))
+                        .named(column.name());
+                case STRING -> Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(column.name());
+            });
+        }
+        return new MessageType(contract.dataset(), fields);
+    }
+}

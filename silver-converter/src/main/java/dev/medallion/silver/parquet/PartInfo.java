@@ -1,0 +1,10 @@
+package dev.medallion.silver.parquet;
+
+import static java.util.Objects.requireNonNull;
+
+/** A Parquet part file as written: where, how many rows, how many bytes. */
+public record PartInfo(String key, long rows, long bytes) {
+    public PartInfo {
+        requireNonNull(key, "key is null");
+    }
+}

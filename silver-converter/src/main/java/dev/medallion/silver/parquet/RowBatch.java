@@ -1,0 +1,78 @@
+package dev.medallion.silver.parquet;
+
+import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.SchemaContract;
+
+import java.util.List;
+import java.util.function.IntFunction;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A chunk of rows in the contract's schema, parsed and typed, waiting to be written. A row is either
+ * taken whole or refused with the reason; a refused row leaves no trace in the batch.
+ */
+public final class RowBatch {
+    private static final int MAX_VALUE_IN_REASON = 60;
+
+    private final List<Column> columns;
+    private final ColumnVector[] vectors;
+    private int size;
+    private long retainedBytes;
+
+    public RowBatch(SchemaContract contract) {
+        this.columns = requireNonNull(contract, "contract is null").columns();
+        this.vectors = new ColumnVector[columns.size()];
+        for (int i = 0; i < vectors.length; i++) {
+            Column column = columns.get(i);
+            vectors[i] = ColumnVector.of(column.type(), column.name(), i);
+        }
+    }
+
+    /**
+     * Appends one row. {@code fieldOfColumn[c]} is the position in the source record of contract column
+     * {@code c}, or -1 when the file lacks that column (null).
+     *
+     * @return null when the row was taken, else why it was refused
+     */
+    public String append(IntFunction<String> field, int[] fieldOfColumn) {
+        int row = size;
+        for (int c = 0; c < vectors.length; c++) {
+            int position = fieldOfColumn[c];
+            String text = position < 0 ? "" : field.apply(position);
+            if (!vectors[c].set(row, text)) {
+                Column column = columns.get(c);
+                return "column " + column.name() + ": '" + abbreviate(text) + "' is not a " + column.type().sqlName();
+            }
+        }
+        for (ColumnVector vector : vectors) {
+            retainedBytes += vector.retainedBytes(row);
+        }
+        size++;
+        return null;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public long retainedBytes() {
+        return retainedBytes;
+    }
+
+    public void clear() {
+        size = 0;
+        retainedBytes = 0;
+    }
+
+    ColumnVector[] vectors() {
+        return vectors;
+    }
+
+    private static String abbreviate(String text) {
+        if (text.length() <= MAX_VALUE_IN_REASON) {
+            return text;
+        }
+        return text.substring(0, MAX_VALUE_IN_REASON) + "... (" + text.length() + " characters)";
+    }
+}

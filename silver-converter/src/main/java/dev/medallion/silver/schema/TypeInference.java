@@ -1,0 +1,60 @@
+package dev.medallion.silver.schema;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Infers each column's type from sample rows: the narrowest of boolean, bigint, double, date, timestamp
+ * that accepts every non-empty value, else string. A column with no value at all is string.
+ */
+public final class TypeInference {
+    private TypeInference() {}
+
+    public static List<ColumnType> infer(List<String[]> rows, int columns) {
+        List<ColumnType> types = new ArrayList<>(columns);
+        for (int column = 0; column < columns; column++) {
+            types.add(inferColumn(rows, column));
+        }
+        return types;
+    }
+
+    private static ColumnType inferColumn(List<String[]> rows, int column) {
+        boolean bool = true;
+        boolean bigint = true;
+        boolean dbl = true;
+        boolean date = true;
+        boolean timestamp = true;
+        boolean seen = false;
+        for (String[] row : rows) {
+            if (column >= row.length || row[column].isEmpty()) {
+                continue;
+            }
+            String value = row[column];
+            seen = true;
+            bool = bool && Values.parseBoolean(value) >= 0;
+            bigint = bigint && Values.isBigint(value);
+            dbl = dbl && Values.isDouble(value);
+            date = date && Values.parseDate(value) != Long.MIN_VALUE;
+            timestamp = timestamp && Values.parseTimestamp(value) != Long.MIN_VALUE;
+            if (!bool && !bigint && !dbl && !date && !timestamp) {
+                return ColumnType.STRING;
+            }
+        }
+        if (!seen) {
+            return ColumnType.STRING;
+        }
+        if (bool) {
+            return ColumnType.BOOLEAN;
+        }
+        if (bigint) {
+            return ColumnType.BIGINT;
+        }
+        if (dbl) {
+            return ColumnType.DOUBLE;
+        }
+        if (date) {
+            return ColumnType.DATE;
+        }
+        return timestamp ? ColumnType.TIMESTAMP : ColumnType.STRING;
+    }
+}
