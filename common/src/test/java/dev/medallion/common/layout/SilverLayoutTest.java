@@ -1,0 +1,235 @@
+package dev.medallion.common.layout;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.LocalDate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SilverLayoutTest {
+    private static final LocalDate DAY = LocalDate.of(2026, 11, 3);
+    private static final String ETAG = "\"d41d8cd98f00b204e9800998ecf8427e\"";
+
+    // --- dataset names ---------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            sales/2026/11/x.csv        | sales
+            sales/x.csv                | sales
+            Sales Data/x.csv           | sales_data
+            Ventes-Région/2026/x.csv   | ventes_region
+            2026/x.csv                 | _2026
+            !!!/x.csv                  | dataset
+            sales/                     | sales
+            """)
+    void datasetIsTheFirstFolderMadeSafe(String key, String dataset) {
+        assertEquals(dataset, SilverLayout.datasetOf(key));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x.csv", "", "/x.csv", "/sales/x.csv"})
+    void keyWithoutDatasetFolderIsRejectedWithActionableMessage(String key) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SilverLayout.datasetOf(key));
+        assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("<dataset>/<file>.csv"), e.getMessage());
+    }
+
+    @Test
+    void datasetNameFallsBackWhenNothingUsableRemains() {
+        assertEquals("dataset", SilverLayout.datasetName("***"));
+        assertEquals("eu_sales", SilverLayout.datasetName("EU Sales"));
+    }
+
+    // --- prefix ----------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "[{index}] ''{0}'' -> ''{1}''")
+    @CsvSource(delimiter = '|', textBlock = """
+            ''            | ''
+            '  '          | ''
+            silver        | silver/
+            silver/       | silver/
+            /silver       | silver/
+            //silver/     | silver/
+            ' silver '    | silver/
+            lake/silver   | lake/silver/
+            lake/silver/  | lake/silver/
+            """)
+    void prefixIsNormalisedToEndWithOneSlash(String given, String expected) {
+        assertEquals(expected, new SilverLayout(given).prefix());
+    }
+
+    @Test
+    void prefixWithAndWithoutTrailingSlashGiveTheSameKeys() {
+        SilverLayout bare = new SilverLayout("silver");
+        SilverLayout slashed = new SilverLayout("silver/");
+        String source = "sales/2026/11/x.csv";
+        assertEquals(bare.partKey("sales", DAY, source, ETAG, 1), slashed.partKey("sales", DAY, source, ETAG, 1));
+        assertEquals(bare.manifestKey("sales", source), slashed.manifestKey("sales", source));
+        assertEquals(bare.quarantineKey("sales", DAY, source, ETAG), slashed.quarantineKey("sales", DAY, source, ETAG));
+        assertEquals(bare.schemaKey("sales"), slashed.schemaKey("sales"));
+        assertTrue(bare.partKey("sales", DAY, source, ETAG, 1).startsWith("silver/sales/ingest_date=2026-11-03/"));
+    }
+
+    @Test
+    void emptyPrefixPutsKeysAtTheBucketRoot() {
+        SilverLayout layout = new SilverLayout("");
+        assertEquals("_schemas/sales.json", layout.schemaKey("sales"));
+        assertEquals("sales/ingest_date=2026-11-03/", layout.dataPrefix("sales", DAY));
+    }
+
+    // --- key shapes ------------------------------------------------------------------------------
+
+    @Test
+    void keysFollowTheDocumentedLayout() {
+        SilverLayout layout = new SilverLayout("silver");
+        String source = "sales/2026/11/Daily Export.CSV";
+        String name = SilverLayout.sourceName(source);
+        assertTrue(name.matches("daily_export-[0-9a-f]{10}"), name);
+
+        assertEquals("silver/sales/ingest_date=2026-11-03/", layout.dataPrefix("sales", DAY));
+        assertEquals("silver/sales/ingest_date=2026-11-03/" + name + "-", layout.partPrefix("sales", DAY, source));
+        assertEquals("silver/sales/ingest_date=2026-11-03/" + name + "-d41d8cd98f00-part-00001.parquet",
+                layout.partKey("sales", DAY, source, ETAG, 1));
+        assertEquals("silver/_manifests/sales/" + name + ".json", layout.manifestKey("sales", source));
+        assertEquals("silver/_quarantine/sales/ingest_date=2026-11-03/" + name + "-d41d8cd98f00.csv",
+                layout.quarantineKey("sales", DAY, source, ETAG));
+        assertEquals("silver/_schemas/sales.json", layout.schemaKey("sales"));
+    }
+
+    @Test
+    void partKeysStartWithTheirPartPrefix() {
+        SilverLayout layout = new SilverLayout("p");
+        String source = "sales/a.csv";
+        for (String etag : new String[] {ETAG, "\"abc-2\"", "zzz"}) {
+            assertTrue(layout.partKey("sales", DAY, source, etag, 7).startsWith(layout.partPrefix("sales", DAY, source)));
+        }
+    }
+
+    @Test
+    void keysAreDeterministic() {
+        String source = "sales/2026/11/x.csv";
+        SilverLayout first = new SilverLayout("silver");
+        SilverLayout second = new SilverLayout("silver");
+        assertEquals(first.partKey("sales", DAY, source, ETAG, 3), second.partKey("sales", DAY, source, ETAG, 3));
+        assertEquals(first.manifestKey("sales", source), second.manifestKey("sales", source));
+        assertEquals(first.quarantineKey("sales", DAY, source, ETAG), second.quarantineKey("sales", DAY, source, ETAG));
+        assertEquals(SilverLayout.sourceName(source), SilverLayout.sourceName(source));
+    }
+
+    @Test
+    void sameFileNameInTwoFoldersGetsDifferentNames() {
+        SilverLayout layout = new SilverLayout("");
+        String a = "sales/2026/10/export.csv";
+        String b = "sales/2026/11/export.csv";
+        assertNotEquals(SilverLayout.sourceName(a), SilverLayout.sourceName(b));
+        assertTrue(SilverLayout.sourceName(a).startsWith("export-"));
+        assertTrue(SilverLayout.sourceName(b).startsWith("export-"));
+        assertNotEquals(layout.manifestKey("sales", a), layout.manifestKey("sales", b));
+        assertNotEquals(layout.partKey("sales", DAY, a, ETAG, 1), layout.partKey("sales", DAY, b, ETAG, 1));
+        assertNotEquals(layout.quarantineKey("sales", DAY, a, ETAG), layout.quarantineKey("sales", DAY, b, ETAG));
+    }
+
+    @Test
+    void keysDifferingOnlyInCaseOrExtensionDoNotCollide() {
+        assertNotEquals(SilverLayout.sourceName("sales/X.csv"), SilverLayout.sourceName("sales/x.csv"));
+        assertNotEquals(SilverLayout.sourceName("sales/x.csv"), SilverLayout.sourceName("sales/x.csv.gz"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"sales/orders.csv", "sales/orders.CSV", "sales/orders.csv.gz", "sales/orders.tsv",
+            "sales/orders.txt", "sales/orders.dat", "sales/orders.TSV.GZ", "sales/orders"})
+    void knownExtensionsAreDroppedFromTheStem(String key) {
+        assertTrue(SilverLayout.sourceName(key).matches("orders-[0-9a-f]{10}"), SilverLayout.sourceName(key));
+    }
+
+    @Test
+    void unknownExtensionStaysPartOfTheStem() {
+        assertTrue(SilverLayout.sourceName("sales/orders.json").matches("orders_json-[0-9a-f]{10}"));
+    }
+
+    @Test
+    void stemIsMadeSafeAndShortened() {
+        String longName = "sales/" + "Überweisung ".repeat(20) + ".csv";
+        String name = SilverLayout.sourceName(longName);
+        String stem = name.substring(0, name.lastIndexOf('-'));
+        assertEquals(60, stem.length());
+        assertTrue(stem.matches("[a-z0-9_]+"), stem);
+        assertTrue(stem.startsWith("uberweisung_uberweisung"), stem);
+
+        assertTrue(SilverLayout.sourceName("sales/2026.csv").matches("_2026-[0-9a-f]{10}"));
+        assertTrue(SilverLayout.sourceName("sales/***.csv").matches("file-[0-9a-f]{10}"));
+        assertTrue(SilverLayout.sourceName("sales/.csv").matches("file-[0-9a-f]{10}"));
+    }
+
+    // --- etags -----------------------------------------------------------------------------------
+
+    @Test
+    void etagQuotesAndDashesAreRemovedAndTheTagShortened() {
+        SilverLayout layout = new SilverLayout("");
+        String source = "sales/x.csv";
+        String quoted = layout.quarantineKey("sales", DAY, source, "\"9B2CF535F27731C974343645A3985328-12\"");
+        assertTrue(quoted.endsWith("-9b2cf535f277.csv"), quoted);
+        String shortTag = layout.quarantineKey("sales", DAY, source, "\"ab-1\"");
+        assertTrue(shortTag.endsWith("-ab1.csv"), shortTag);
+        assertEquals(layout.partKey("sales", DAY, source, "\"abc123\"", 1), layout.partKey("sales", DAY, source, "abc123", 1));
+    }
+
+    @Test
+    void differentEtagsGiveDifferentKeys() {
+        SilverLayout layout = new SilverLayout("");
+        String source = "sales/x.csv";
+        assertNotEquals(layout.partKey("sales", DAY, source, "\"aaaa\"", 1), layout.partKey("sales", DAY, source, "\"bbbb\"", 1));
+    }
+
+    @Test
+    void etagWithoutHexDigitsIsHashedIntoASafeTag() {
+        SilverLayout layout = new SilverLayout("");
+        String source = "sales/x.csv";
+        String first = layout.quarantineKey("sales", DAY, source, "\"zzz\"");
+        String second = layout.quarantineKey("sales", DAY, source, "\"yyy\"");
+        String prefix = "_quarantine/sales/ingest_date=2026-11-03/" + SilverLayout.sourceName(source) + "-";
+        assertTrue(first.startsWith(prefix), first);
+        assertTrue(first.substring(prefix.length()).matches("[0-9a-f]{12}\\.csv"), first);
+        assertNotEquals(first, second);
+        assertEquals(first, layout.quarantineKey("sales", DAY, source, "\"zzz\""));
+    }
+
+    // --- part numbers ----------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "[{index}] part {0}")
+    @CsvSource({"1, 00001", "42, 00042", "12345, 12345", "99999, 99999"})
+    void partNumberIsZeroPaddedToFiveDigits(int number, String formatted) {
+        String key = new SilverLayout("").partKey("sales", DAY, "sales/x.csv", "abc", number);
+        assertTrue(key.endsWith("-abc-part-" + formatted + ".parquet"), key);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, 100_000, Integer.MAX_VALUE, Integer.MIN_VALUE})
+    void partNumberOutsideRangeIsRejected(int number) {
+        SilverLayout layout = new SilverLayout("");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> layout.partKey("sales", DAY, "sales/x.csv", "abc", number));
+        assertTrue(e.getMessage().contains(String.valueOf(number)), e.getMessage());
+    }
+
+    @Test
+    void partKeysSortInPartOrder() {
+        SilverLayout layout = new SilverLayout("");
+        String ninth = layout.partKey("sales", DAY, "sales/x.csv", "abc", 9);
+        String tenth = layout.partKey("sales", DAY, "sales/x.csv", "abc", 10);
+        assertTrue(ninth.compareTo(tenth) < 0);
+    }
+
+    @Test
+    void nullArgumentsAreRejected() {
+        assertThrows(NullPointerException.class, () -> new SilverLayout(null));
+        assertThrows(NullPointerException.class, () -> SilverLayout.datasetOf(null));
+        assertThrows(NullPointerException.class, () -> SilverLayout.sourceName(null));
+    }
+}
