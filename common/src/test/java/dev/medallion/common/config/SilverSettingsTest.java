@@ -1,0 +1,204 @@
+package dev.medallion.common.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SilverSettingsTest {
+    private static final long MIB = 1024L * 1024L;
+
+    private static SilverSettings settings(String... pairs) {
+        Map<String, String> variables = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            variables.put(pairs[i], pairs[i + 1]);
+        }
+        return SilverSettings.fromEnvironment(new Environment(variables));
+    }
+
+    private static void assertMentions(Exception e, String... parts) {
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), () -> "'" + e.getMessage() + "' should mention '" + part + "'");
+        }
+    }
+
+    // --- SILVER_BUCKET ---------------------------------------------------------------------------
+
+    @Test
+    void missingBucketNamesTheVariable() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> settings());
+        assertMentions(e, "SILVER_BUCKET", "not set");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "\t"})
+    void blankBucketCountsAsMissing(String value) {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> settings("SILVER_BUCKET", value));
+        assertMentions(e, "SILVER_BUCKET");
+    }
+
+    @Test
+    void bucketIsTrimmed() {
+        assertEquals("my-silver", settings("SILVER_BUCKET", "  my-silver \n").silverBucket());
+    }
+
+    // --- defaults --------------------------------------------------------------------------------
+
+    @Test
+    void onlyTheBucketIsRequired() {
+        SilverSettings settings = settings("SILVER_BUCKET", "silver");
+        assertEquals("silver", settings.silverBucket());
+        assertEquals("", settings.silverPrefix());
+        assertEquals(Map.of(), settings.delimiterOverrides());
+        assertEquals(ConversionLimits.defaults(), settings.limits());
+    }
+
+    @Test
+    void defaultLimitsAreTheDocumentedOnes() {
+        ConversionLimits defaults = ConversionLimits.defaults();
+        assertEquals(100_000, defaults.chunkRows());
+        assertEquals(48 * MIB, defaults.chunkMaxBytes());
+        assertEquals(128 * MIB, defaults.partTargetBytes());
+        assertEquals(32 * MIB, defaults.rowGroupBytes());
+    }
+
+    @Test
+    void everyVariableIsRead() {
+        SilverSettings settings = settings(
+                "SILVER_BUCKET", "silver",
+                "SILVER_PREFIX", "lake/silver/",
+                "CHUNK_ROWS", "5000",
+                "CHUNK_MAX_BYTES", "1000000",
+                "PART_TARGET_BYTES", "2000000",
+                "ROW_GROUP_BYTES", "300000",
+                "CSV_DELIMITERS", "legacy_orders:pipe");
+        assertEquals("lake/silver/", settings.silverPrefix());
+        assertEquals(new ConversionLimits(5000, 1_000_000, 2_000_000, 300_000), settings.limits());
+        assertEquals(Map.of("legacy_orders", '|'), settings.delimiterOverrides());
+    }
+
+    @Test
+    void blankOptionalVariablesFallBackToDefaults() {
+        SilverSettings settings = settings("SILVER_BUCKET", "silver", "SILVER_PREFIX", " ", "CHUNK_ROWS", "", "CSV_DELIMITERS", "  ");
+        assertEquals("", settings.silverPrefix());
+        assertEquals(100_000, settings.limits().chunkRows());
+        assertEquals(Map.of(), settings.delimiterOverrides());
+    }
+
+    @Test
+    void numbersMayUseUnderscoresAndSurroundingSpaces() {
+        SilverSettings settings = settings("SILVER_BUCKET", "silver", "CHUNK_ROWS", " 250_000 ", "PART_TARGET_BYTES", "268_435_456");
+        assertEquals(250_000, settings.limits().chunkRows());
+        assertEquals(256 * MIB, settings.limits().partTargetBytes());
+    }
+
+    // --- invalid numbers -------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "[{index}] {0}={1}")
+    @CsvSource({
+            "CHUNK_ROWS, abc",
+            "CHUNK_ROWS, 0",
+            "CHUNK_ROWS, -5",
+            "CHUNK_ROWS, 1.5",
+            "CHUNK_ROWS, 10k",
+            "CHUNK_MAX_BYTES, 48MiB",
+            "CHUNK_MAX_BYTES, 0",
+            "PART_TARGET_BYTES, -1",
+            "PART_TARGET_BYTES, 99999999999999999999",
+            "ROW_GROUP_BYTES, 1e6",
+    })
+    void invalidNumberNamesTheVariableAndValue(String variable, String value) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> settings("SILVER_BUCKET", "silver", variable, value));
+        assertMentions(e, variable, "'" + value + "'", "positive whole number");
+    }
+
+    @Test
+    void chunkRowsBeyondIntRangeNamesTheVariable() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> settings("SILVER_BUCKET", "silver", "CHUNK_ROWS", "3000000000"));
+        assertMentions(e, "CHUNK_ROWS", "3000000000", String.valueOf(Integer.MAX_VALUE));
+    }
+
+    @Test
+    void chunkRowsAtIntMaximumIsAccepted() {
+        assertEquals(Integer.MAX_VALUE, settings("SILVER_BUCKET", "s", "CHUNK_ROWS", "2147483647").limits().chunkRows());
+    }
+
+    @Test
+    void limitsRejectNonPositiveValuesWhenBuiltDirectly() {
+        assertThrows(IllegalArgumentException.class, () -> new ConversionLimits(0, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ConversionLimits(1, 0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ConversionLimits(1, 1, -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ConversionLimits(1, 1, 1, 0));
+    }
+
+    // --- CSV_DELIMITERS --------------------------------------------------------------------------
+
+    @Test
+    void delimiterOverridesAreParsed() {
+        Map<String, Character> overrides = SilverSettings.parseDelimiters("CSV_DELIMITERS",
+                "legacy_orders:pipe,eu_sales:semicolon,exports:tab,plain:comma");
+        assertEquals(Map.of("legacy_orders", '|', "eu_sales", ';', "exports", '\t', "plain", ','), overrides);
+    }
+
+    @Test
+    void delimiterOverridesTolerateSpacesCaseAndEmptyEntries() {
+        Map<String, Character> overrides = SilverSettings.parseDelimiters("CSV_DELIMITERS",
+                " legacy_orders : PIPE , ,eu_sales:Semicolon,");
+        assertEquals(Map.of("legacy_orders", '|', "eu_sales", ';'), overrides);
+    }
+
+    @Test
+    void emptyDelimiterOverridesGiveAnEmptyMap() {
+        assertEquals(Map.of(), SilverSettings.parseDelimiters("CSV_DELIMITERS", ""));
+    }
+
+    @Test
+    void laterEntryForTheSameDatasetWins() {
+        assertEquals(Map.of("sales", ';'), SilverSettings.parseDelimiters("CSV_DELIMITERS", "sales:pipe,sales:semicolon"));
+    }
+
+    @ParameterizedTest(name = "[{index}] ''{0}''")
+    @ValueSource(strings = {"sales", "sales:", ":pipe", " :pipe", "sales:colon", "sales:;", "sales=pipe", "sales:pipe:tab", "ok:tab,bad"})
+    void malformedDelimiterEntryIsRejectedNamingTheVariableTheEntryAndTheChoices(String text) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> settings("SILVER_BUCKET", "silver", "CSV_DELIMITERS", text));
+        assertMentions(e, "CSV_DELIMITERS", "dataset:delimiter", List.of("comma", "pipe", "semicolon", "tab").toString());
+    }
+
+    @Test
+    void malformedEntryIsQuotedInTheMessage() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> SilverSettings.parseDelimiters("CSV_DELIMITERS", "legacy_orders:pipe, eu_sales:colon"));
+        assertMentions(e, "'eu_sales:colon'");
+    }
+
+    @Test
+    void delimiterNamedAcceptsTheFourNamesInAnyCase() {
+        assertEquals(',', SilverSettings.delimiterNamed("--delimiter", "comma"));
+        assertEquals(';', SilverSettings.delimiterNamed("--delimiter", "Semicolon"));
+        assertEquals('\t', SilverSettings.delimiterNamed("--delimiter", " TAB "));
+        assertEquals('|', SilverSettings.delimiterNamed("--delimiter", "pipe"));
+    }
+
+    @Test
+    void delimiterNamedRejectsOthersNamingTheSource() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SilverSettings.delimiterNamed("--delimiter", "colon"));
+        assertMentions(e, "--delimiter", "'colon'", "[comma, pipe, semicolon, tab]");
+    }
+
+    @Test
+    void delimiterOverridesAreImmutable() {
+        SilverSettings settings = settings("SILVER_BUCKET", "silver", "CSV_DELIMITERS", "a:pipe");
+        assertThrows(UnsupportedOperationException.class, () -> settings.delimiterOverrides().put("b", ','));
+    }
+}
