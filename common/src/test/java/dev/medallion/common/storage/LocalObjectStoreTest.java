@@ -1,0 +1,162 @@
+package dev.medallion.common.storage;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+final class LocalObjectStoreTest {
+    @TempDir
+    Path directory;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../x", "a/../../x", "..", "/abs", "/", "a//b", "a/./b", "./a", "a/", "", "a\\b", "a/..", "a\0b"})
+    void rejectsKeysThatLeaveTheRootOrAreNotCanonical(String key) throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory.resolve("root"));
+        assertThrows(IllegalArgumentException.class, () -> store.resolve(key));
+        assertThrows(IllegalArgumentException.class, () -> store.put(key, bytes("escaped")));
+        assertThrows(IllegalArgumentException.class, () -> store.create(key));
+        assertThrows(IllegalArgumentException.class, () -> store.stat(key));
+        try (var files = Files.walk(directory)) {
+            assertEquals(List.of(directory), files.toList(), "nothing was written anywhere");
+        }
+    }
+
+    @Test
+    void resolvesKeysInsideTheRoot() {
+        Path root = directory.resolve("root");
+        LocalObjectStore store = new LocalObjectStore(root);
+        assertEquals(root.resolve("a").resolve("b.parquet"), store.resolve("a/b.parquet"));
+        assertEquals(root.resolve("..a"), store.resolve("..a"), "dots inside a name are not a parent reference");
+    }
+
+    @Test
+    void uploadBecomesVisibleOnlyOnClose() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        ObjectUpload upload = store.create("table/part-0.parquet");
+        upload.write(bytes("hello "));
+        upload.write('w');
+        upload.write(bytes("xorld"), 1, 4);
+        assertEquals(11, upload.position());
+        assertEquals(Optional.empty(), store.stat("table/part-0.parquet"));
+        assertEquals(List.of(), store.list(""), "the temporary file is not listed");
+
+        upload.close();
+        upload.close();
+        assertEquals("hello world", new String(store.read("table/part-0.parquet").orElseThrow(), UTF_8));
+        ObjectInfo info = store.stat("table/part-0.parquet").orElseThrow();
+        assertEquals(11, info.size());
+        assertEquals("5eb63bbbe01eeed093cb22bb8f5acdc3", info.etag(), "the ETag S3 gives a single-part object: its MD5");
+        assertThrows(IOException.class, () -> upload.write(bytes("late")));
+    }
+
+    @Test
+    void abortedUploadLeavesNothing() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        ObjectUpload upload = store.create("table/part-0.parquet");
+        upload.write(bytes("discard me"));
+        upload.abort();
+        upload.abort();
+        upload.close();
+        assertEquals(Optional.empty(), store.stat("table/part-0.parquet"));
+        try (var files = Files.list(directory.resolve("table"))) {
+            assertEquals(List.of(), files.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void putIfAbsentWritesOnlyOnce() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        assertTrue(store.putIfAbsent("_manifests/run.json", bytes("first")));
+        assertFalse(store.putIfAbsent("_manifests/run.json", bytes("second")));
+        assertEquals("first", new String(store.read("_manifests/run.json").orElseThrow(), UTF_8));
+        try (var files = Files.list(directory.resolve("_manifests"))) {
+            assertEquals(List.of(directory.resolve("_manifests/run.json")), files.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void putReplaces() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        store.put("a/b", bytes("one"));
+        store.put("a/b", bytes("two"));
+        assertEquals("two", new String(store.read("a/b").orElseThrow(), UTF_8));
+    }
+
+    @Test
+    void readAndOpenOfMissingKey() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        assertEquals(Optional.empty(), store.read("missing"));
+        assertEquals(Optional.empty(), store.stat("missing"));
+        assertThrows(NoSuchFileException.class, () -> store.open("missing", Optional.empty()));
+    }
+
+    @Test
+    void openStreamsContent() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        store.put("a/b.csv", bytes("x,y\n1,2\n"));
+        try (InputStream in = store.open("a/b.csv", Optional.empty())) {
+            assertArrayEquals(bytes("x,y\n1,2\n"), in.readAllBytes());
+        }
+    }
+
+    @Test
+    void listsByPrefixInOrderIgnoringTemporaryFiles() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        for (String key : List.of("t/b/2", "t/a/1", "t/ab", "t/a/0", "u/x", "t2/y")) {
+            store.put(key, bytes(key));
+        }
+        ObjectUpload pending = store.create("t/a/pending");
+        pending.write(bytes("not yet"));
+        Files.writeString(directory.resolve("t/a/.tmp-leftover.part"), "crash");
+
+        assertEquals(List.of("t/a/0", "t/a/1", "t/ab", "t/b/2", "t2/y", "u/x"), store.list(""));
+        assertEquals(List.of("t/a/0", "t/a/1", "t/ab", "t/b/2", "t2/y"), store.list("t"));
+        assertEquals(List.of("t/a/0", "t/a/1", "t/ab", "t/b/2"), store.list("t/"));
+        assertEquals(List.of("t/a/0", "t/a/1", "t/ab"), store.list("t/a"));
+        assertEquals(List.of("t/a/0", "t/a/1"), store.list("t/a/"));
+        assertEquals(List.of(), store.list("t/c/"));
+        assertEquals(List.of(), store.list("v"));
+        pending.abort();
+    }
+
+    @Test
+    void deleteRemovesObjectsAndEmptyParents() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        store.put("t/p=1/a", bytes("a"));
+        store.put("t/p=1/b", bytes("b"));
+        store.put("t/p=2/c", bytes("c"));
+
+        store.delete(List.of("t/p=1/a", "t/missing", "never/there"));
+        assertEquals(List.of("t/p=1/b", "t/p=2/c"), store.list(""));
+        assertTrue(Files.isDirectory(directory.resolve("t/p=1")), "a folder that still holds an object stays");
+
+        store.delete(List.of("t/p=1/b"));
+        assertFalse(Files.exists(directory.resolve("t/p=1")), "the emptied folder is gone");
+        assertTrue(Files.isDirectory(directory.resolve("t")));
+
+        store.delete(List.of("t/p=2/c"));
+        assertFalse(Files.exists(directory.resolve("t")));
+        assertTrue(Files.isDirectory(directory), "the root itself stays");
+        assertEquals(List.of(), store.list(""));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(UTF_8);
+    }
+}

@@ -1,0 +1,558 @@
+package dev.medallion.common.storage;
+
+import dev.medallion.common.testing.S3Emulator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.time.temporal.ChronoUnit.MINUTES;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+final class S3ObjectStoreIT {
+    @RegisterExtension
+    static final S3Emulator S3 = new S3Emulator();
+
+    private static final int PART_SIZE = S3ObjectStore.MINIMUM_PART_SIZE;
+
+    private S3Client client;
+    private String bucket;
+    private S3ObjectStore store;
+
+    @BeforeEach
+    void setUp() {
+        client = S3.client();
+        bucket = S3.createBucket("object-store");
+        store = new S3ObjectStore(client, bucket, PART_SIZE);
+    }
+
+    @Test
+    void statOfMissingAndExistingKey() throws IOException {
+        assertEquals(Optional.empty(), store.stat("missing/key"));
+
+        Instant before = Instant.now().minus(1, MINUTES);
+        store.put("dir/object.json", bytes("{\"a\": 1}"));
+        ObjectInfo info = store.stat("dir/object.json").orElseThrow();
+        assertEquals("dir/object.json", info.key());
+        assertEquals(8, info.size());
+        assertEquals(md5Hex(bytes("{\"a\": 1}")), info.etag(), "a single-part ETag is the bare MD5, without quotes");
+        assertTrue(info.lastModified().isAfter(before), info.lastModified().toString());
+    }
+
+    @Test
+    void missingBucket() throws IOException {
+        S3ObjectStore missing = new S3ObjectStore(client, "no-such-bucket-" + bucket.hashCode());
+        // HEAD has no body to tell a missing bucket from a missing key: both are "no object".
+        assertEquals(Optional.empty(), missing.stat("key"));
+        IOException e = assertThrows(IOException.class, () -> missing.read("key"));
+        assertTrue(e.getMessage().contains("s3://no-such-bucket-"), e.getMessage());
+    }
+
+    @Test
+    void multipartUploadStreamsBackByteForByte() throws IOException {
+        byte[] content = randomBytes(12 << 20, 1);
+        try (ObjectUpload upload = store.create("big/object.bin")) {
+            // Odd-sized writes cross part boundaries at arbitrary offsets.
+            for (int offset = 0; offset < content.length; ) {
+                int length = Math.min(777_777, content.length - offset);
+                upload.write(content, offset, length);
+                offset += length;
+                assertEquals(offset, upload.position());
+            }
+            assertEquals(Optional.empty(), store.stat("big/object.bin"), "nothing is visible before close");
+            assertEquals(1, pendingUploads().size(), "two full parts made a multipart upload");
+        }
+        assertEquals(List.of(), pendingUploads(), "close completes the multipart upload");
+
+        ObjectInfo info = store.stat("big/object.bin").orElseThrow();
+        assertEquals(content.length, info.size());
+        assertTrue(info.etag().endsWith("-3"), "12 MiB in 5 MiB parts is three parts: " + info.etag());
+        assertEquals(multipartEtag(content, PART_SIZE), info.etag(), "the ETag is S3's MD5 of the parts' MD5s");
+
+        try (InputStream in = store.open("big/object.bin", Optional.of(info.etag()))) {
+            assertArrayEquals(content, readFully(in));
+        }
+        try (InputStream in = store.open("big/object.bin", Optional.empty())) {
+            assertArrayEquals(content, readFully(in));
+        }
+    }
+
+    @Test
+    void exactlyOnePartIsASinglePut() throws IOException {
+        byte[] content = randomBytes(PART_SIZE, 2);
+        try (ObjectUpload upload = store.create("one-part")) {
+            upload.write(content);
+        }
+        assertEquals(md5Hex(content), store.stat("one-part").orElseThrow().etag(), "a plain MD5 ETag means a single PutObject");
+        assertArrayEquals(content, store.read("one-part").orElseThrow());
+    }
+
+    @Test
+    void onePartAndOneByteIsMultipart() throws IOException {
+        byte[] content = randomBytes(PART_SIZE + 1, 3);
+        try (ObjectUpload upload = store.create("two-parts")) {
+            for (byte b : content) {
+                upload.write(b);
+            }
+        }
+        assertEquals(multipartEtag(content, PART_SIZE), store.stat("two-parts").orElseThrow().etag());
+        assertArrayEquals(content, store.read("two-parts").orElseThrow());
+        assertEquals(List.of(), pendingUploads());
+    }
+
+    @Test
+    void smallUploadIsASinglePut() throws IOException {
+        ObjectUpload upload = store.create("small.csv");
+        upload.write(bytes("a,b\n"));
+        upload.write('1');
+        upload.write(bytes(",2\nignored"), 0, 3);
+        assertEquals(8, upload.position());
+        assertEquals(List.of(), pendingUploads(), "no multipart upload for less than a part");
+        upload.close();
+        upload.close();
+
+        assertEquals("a,b\n1,2\n", new String(store.read("small.csv").orElseThrow(), UTF_8));
+        assertEquals(md5Hex(bytes("a,b\n1,2\n")), store.stat("small.csv").orElseThrow().etag());
+        assertThrows(IOException.class, () -> upload.write(bytes("late")));
+    }
+
+    @Test
+    void emptyUploadMakesAnEmptyObject() throws IOException {
+        store.create("empty").close();
+        assertEquals(0, store.stat("empty").orElseThrow().size());
+        assertArrayEquals(new byte[0], store.read("empty").orElseThrow());
+    }
+
+    @Test
+    void abortLeavesNoObjectAndNoPendingUpload() throws IOException {
+        ObjectUpload upload = store.create("aborted.bin");
+        upload.write(randomBytes(2 * PART_SIZE + 10, 4));
+        assertEquals(1, pendingUploads().size());
+        upload.abort();
+        upload.abort();
+        upload.close();
+
+        assertEquals(List.of(), pendingUploads());
+        assertEquals(Optional.empty(), store.stat("aborted.bin"));
+        assertEquals(List.of(), store.list(""));
+    }
+
+    @Test
+    void abortOfSmallUploadWritesNothing() throws IOException {
+        ObjectUpload upload = store.create("aborted.csv");
+        upload.write(bytes("x"));
+        upload.abort();
+        assertEquals(Optional.empty(), store.stat("aborted.csv"));
+        assertEquals(List.of(), pendingUploads());
+    }
+
+    @Test
+    void failedPartUploadAbortsAndRefusesToComplete() throws IOException {
+        S3ObjectStore missingBucket = new S3ObjectStore(client, "no-such-bucket-" + bucket.hashCode(), PART_SIZE);
+        ObjectUpload upload = missingBucket.create("key");
+        IOException e = assertThrows(IOException.class, () -> upload.write(randomBytes(PART_SIZE + 1, 5)));
+        assertTrue(e.getMessage().contains("s3://no-such-bucket-"), e.getMessage());
+        IOException onClose = assertThrows(IOException.class, upload::close);
+        assertTrue(onClose.getMessage().contains("failed earlier"), onClose.getMessage());
+        upload.abort();
+    }
+
+    @Test
+    void failedCloseOfMultipartUploadAbortsIt() throws IOException {
+        ObjectUpload upload = store.create("raced.bin");
+        upload.write(randomBytes(PART_SIZE + 1, 6));
+        assertEquals(1, pendingUploads().size());
+        // Another writer aborts our upload from under us (as a lifecycle rule would); completing must fail.
+        MultipartUpload pending = pendingUploads().get(0);
+        client.abortMultipartUpload(request -> request.bucket(bucket).key(pending.key()).uploadId(pending.uploadId()));
+
+        assertThrows(IOException.class, upload::close);
+        assertThrows(IOException.class, upload::close, "a failed upload never reports success");
+        assertEquals(Optional.empty(), store.stat("raced.bin"));
+    }
+
+    @Test
+    void openOfMissingKeyIsNoSuchFile() {
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> store.open("missing.csv", Optional.empty()));
+        assertEquals("s3://" + bucket + "/missing.csv", e.getMessage());
+        assertThrows(NoSuchFileException.class, () -> store.open("missing.csv", Optional.of("0123")));
+    }
+
+    @Test
+    void openWithStaleEtagFails() throws IOException {
+        store.put("changing.csv", bytes("version 1"));
+        String first = store.stat("changing.csv").orElseThrow().etag();
+        store.put("changing.csv", bytes("version 2"));
+
+        IOException e = assertThrows(IOException.class, () -> store.open("changing.csv", Optional.of(first)));
+        assertTrue(e.getMessage().contains("s3://" + bucket + "/changing.csv") && e.getMessage().contains(first), e.getMessage());
+
+        String second = store.stat("changing.csv").orElseThrow().etag();
+        try (InputStream in = store.open("changing.csv", Optional.of(second))) {
+            assertEquals("version 2", new String(in.readAllBytes(), UTF_8));
+        }
+        try (InputStream in = store.open("changing.csv", Optional.of("\"" + second + "\""))) {
+            assertEquals("version 2", new String(in.readAllBytes(), UTF_8), "a quoted ETag is accepted too");
+        }
+    }
+
+    @Test
+    void readWholeObject() throws IOException {
+        assertEquals(Optional.empty(), store.read("_manifests/none.json"));
+        store.put("_manifests/run.json", bytes("{}"));
+        assertEquals("{}", new String(store.read("_manifests/run.json").orElseThrow(), UTF_8));
+    }
+
+    @Test
+    void putReplaces() throws IOException {
+        store.put("key", bytes("one"));
+        store.put("key", bytes("two"));
+        assertEquals("two", new String(store.read("key").orElseThrow(), UTF_8));
+    }
+
+    @Test
+    void putIfAbsentWritesOnlyOnce() throws IOException {
+        assertTrue(store.putIfAbsent("_manifests/run.json", bytes("first")));
+        assertFalse(store.putIfAbsent("_manifests/run.json", bytes("second")));
+        assertEquals("first", new String(store.read("_manifests/run.json").orElseThrow(), UTF_8));
+
+        // A key that was deleted is absent again.
+        store.delete(List.of("_manifests/run.json"));
+        assertTrue(store.putIfAbsent("_manifests/run.json", bytes("third")));
+        assertEquals("third", new String(store.read("_manifests/run.json").orElseThrow(), UTF_8));
+    }
+
+    @Test
+    void putIfAbsentIsDecidedByTheServer() throws Exception {
+        // Many writers at once: exactly one wins, which only a server-side condition can guarantee.
+        int writers = 8;
+        List<Thread> threads = new ArrayList<>();
+        boolean[] won = new boolean[writers];
+        List<Throwable> failures = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            int writer = i;
+            threads.add(new Thread(() -> {
+                try {
+                    won[writer] = store.putIfAbsent("lock", bytes("writer " + writer));
+                }
+                catch (IOException | RuntimeException e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(List.of(), failures);
+        List<Integer> winners = IntStream.range(0, writers).filter(i -> won[i]).boxed().toList();
+        assertEquals(1, winners.size(), "winners: " + winners);
+        assertEquals("writer " + winners.get(0), new String(store.read("lock").orElseThrow(), UTF_8));
+    }
+
+    @Test
+    void listPagesThroughAllKeysInOrder() throws IOException {
+        List<String> expected = new ArrayList<>();
+        for (int i = 29; i >= 0; i--) {
+            String key = String.format("table/p=%d/part-%02d.parquet", i % 3, i);
+            store.put(key, bytes(key));
+            expected.add(key);
+        }
+        store.put("tables", bytes("not under table/"));
+        store.put("other/x", bytes("x"));
+        expected.sort(null);
+
+        assertEquals(expected, store.list("table/", 7), "30 keys in pages of 7");
+        assertEquals(expected, store.list("table/"));
+        assertEquals(expected.stream().filter(key -> key.startsWith("table/p=1/")).toList(), store.list("table/p=1/", 4));
+        List<String> all = new ArrayList<>(expected);
+        all.add("tables");
+        all.add("other/x");
+        all.sort(null);
+        assertEquals(all, store.list("", 5));
+        assertEquals(List.of(), store.list("nothing/"));
+        assertThrows(IllegalArgumentException.class, () -> store.list("", 1001));
+    }
+
+    @Test
+    void deleteExistingAndMissingKeys() throws IOException {
+        store.put("a/1", bytes("1"));
+        store.put("a/2", bytes("2"));
+        store.put("b/3", bytes("3"));
+
+        store.delete(List.of("a/1", "missing", "a/1", "b/3"));
+        assertEquals(List.of("a/2"), store.list(""));
+        store.delete(List.of());
+        store.delete(List.of("a/2"));
+        assertEquals(List.of(), store.list(""));
+    }
+
+    @Test
+    void deleteInBatchesOfAThousand() throws IOException {
+        // Only a few keys exist; the rest are missing, which S3 reports as deleted all the same.
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 2_345; i++) {
+            keys.add(String.format("k/%05d", i));
+        }
+        for (int i : new int[] {0, 999, 1000, 2344}) {
+            store.put(keys.get(i), bytes("x"));
+        }
+        store.put("keep", bytes("x"));
+        store.delete(keys);
+        assertEquals(List.of("keep"), store.list(""));
+    }
+
+    @Test
+    void deleteErrorsNameTheBucket() {
+        S3ObjectStore missing = new S3ObjectStore(client, "no-such-bucket-" + bucket.hashCode());
+        IOException e = assertThrows(IOException.class, () -> missing.delete(List.of("x", "y")));
+        assertTrue(e.getMessage().contains("s3://no-such-bucket-"), e.getMessage());
+    }
+
+    @Test
+    void describeIsAnS3Url() {
+        assertEquals("s3://" + bucket + "/a/b.csv", store.describe("a/b.csv"));
+    }
+
+    @Test
+    void rejectsPartsSmallerThanS3Allows() {
+        assertThrows(IllegalArgumentException.class, () -> new S3ObjectStore(client, bucket, PART_SIZE - 1));
+        assertEquals(8 << 20, S3ObjectStore.DEFAULT_PART_SIZE);
+    }
+
+    @Test
+    void clientFollowsTheStandardEndpointSetting() throws IOException {
+        // Without an explicit override, the SDK itself must pick up -Daws.endpointUrl (as it does AWS_ENDPOINT_URL).
+        String previous = System.getProperty("aws.endpointUrl");
+        System.setProperty("aws.endpointUrl", S3.endpoint().toString());
+        try (S3Client configured = S3Clients.builder(Optional.empty())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build()) {
+            store.put("via-environment", bytes("found"));
+            HeadObjectResponse head = configured.headObject(request -> request.bucket(bucket).key("via-environment"));
+            assertEquals(5, head.contentLength());
+            assertEquals(List.of("via-environment"), new S3ObjectStore(configured, bucket).list(""));
+        }
+        finally {
+            if (previous == null) {
+                System.clearProperty("aws.endpointUrl");
+            }
+            else {
+                System.setProperty("aws.endpointUrl", previous);
+            }
+        }
+    }
+
+    // moto never answers 409 ConditionalRequestConflict, returns no per-key DeleteObjects errors and
+    // cannot be made to fail on demand: a scripted client covers those paths.
+
+    @Test
+    void putIfAbsentRetriesConflictsUntilThePreconditionDecides() throws IOException {
+        ScriptedClient scripted = new ScriptedClient();
+        scripted.putFailures.addAll(List.of(s3Error(409, "ConditionalRequestConflict"), s3Error(409, "ConditionalRequestConflict"),
+                s3Error(412, "PreconditionFailed")));
+        assertFalse(new S3ObjectStore(scripted, "bucket").putIfAbsent("lock", bytes("x")));
+        assertEquals(3, scripted.puts.size());
+        assertTrue(scripted.puts.stream().allMatch(put -> "*".equals(put.ifNoneMatch())), "every attempt is conditional");
+    }
+
+    @Test
+    void putIfAbsentSucceedsAfterAConflictThatWentAway() throws IOException {
+        ScriptedClient scripted = new ScriptedClient();
+        scripted.putFailures.add(s3Error(409, "ConditionalRequestConflict"));
+        assertTrue(new S3ObjectStore(scripted, "bucket").putIfAbsent("lock", bytes("x")));
+        assertEquals(2, scripted.puts.size());
+    }
+
+    @Test
+    void putIfAbsentChecksExistenceAfterEndlessConflicts() throws IOException {
+        ScriptedClient scripted = new ScriptedClient();
+        for (int i = 0; i < 10; i++) {
+            scripted.putFailures.add(s3Error(409, "ConditionalRequestConflict"));
+        }
+        scripted.objectExists = true;
+        assertFalse(new S3ObjectStore(scripted, "bucket").putIfAbsent("lock", bytes("x")), "someone else's write landed");
+
+        scripted.objectExists = false;
+        IOException e = assertThrows(IOException.class, () -> new S3ObjectStore(scripted, "bucket").putIfAbsent("lock", bytes("x")));
+        assertTrue(e.getMessage().contains("s3://bucket/lock"), e.getMessage());
+    }
+
+    @Test
+    void transientErrorsPropagate() {
+        ScriptedClient scripted = new ScriptedClient();
+        S3Exception slowDown = s3Error(503, "SlowDown");
+        scripted.putFailures.add(slowDown);
+        IOException e = assertThrows(IOException.class, () -> new S3ObjectStore(scripted, "bucket").putIfAbsent("lock", bytes("x")));
+        assertSame(slowDown, e.getCause());
+        assertTrue(e.getMessage().contains("s3://bucket/lock"), e.getMessage());
+        assertEquals(1, scripted.puts.size(), "no retries beyond the SDK's own");
+
+        scripted.headFailure = s3Error(500, "InternalError");
+        IOException onStat = assertThrows(IOException.class, () -> new S3ObjectStore(scripted, "bucket").stat("key"));
+        assertSame(scripted.headFailure, onStat.getCause());
+    }
+
+    @Test
+    void deleteSendsBatchesOfAThousandAndNamesFailedKeys() {
+        ScriptedClient scripted = new ScriptedClient();
+        scripted.deleteErrors = List.of(
+                S3Error.builder().key("k/00007").code("AccessDenied").message("Access Denied").build(),
+                S3Error.builder().key("k/01500").code("InternalError").message("Try again").build());
+        List<String> keys = IntStream.range(0, 2_345).mapToObj(i -> String.format("k/%05d", i)).toList();
+
+        IOException e = assertThrows(IOException.class, () -> new S3ObjectStore(scripted, "bucket").delete(keys));
+        assertEquals(List.of(1000, 1000, 345), scripted.deletes.stream().map(request -> request.delete().objects().size()).toList());
+        assertTrue(scripted.deletes.stream().allMatch(request -> request.delete().quiet()));
+        assertEquals(keys, scripted.deletes.stream().flatMap(request -> request.delete().objects().stream()).map(ObjectIdentifier::key).toList());
+        assertTrue(e.getMessage().contains("k/00007 (AccessDenied: Access Denied)"), e.getMessage());
+        assertTrue(e.getMessage().contains("k/01500 (InternalError: Try again)"), e.getMessage());
+        assertTrue(e.getMessage().contains("s3://bucket"), e.getMessage());
+    }
+
+    private static S3Exception s3Error(int status, String code) {
+        return (S3Exception) S3Exception.builder()
+                .statusCode(status)
+                .message(code + " (scripted)")
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code).build())
+                .build();
+    }
+
+    /** Answers PutObject, HeadObject and DeleteObjects from a script; every other call is unsupported. */
+    private static final class ScriptedClient implements S3Client {
+        final Deque<S3Exception> putFailures = new ArrayDeque<>();
+        final List<PutObjectRequest> puts = new ArrayList<>();
+        final List<DeleteObjectsRequest> deletes = new ArrayList<>();
+        boolean objectExists;
+        S3Exception headFailure;
+        List<S3Error> deleteErrors = List.of();
+
+        @Override
+        public PutObjectResponse putObject(PutObjectRequest request, RequestBody body) {
+            puts.add(request);
+            S3Exception failure = putFailures.poll();
+            if (failure != null) {
+                throw failure;
+            }
+            return PutObjectResponse.builder().eTag("\"etag\"").build();
+        }
+
+        @Override
+        public HeadObjectResponse headObject(HeadObjectRequest request) {
+            if (headFailure != null) {
+                throw headFailure;
+            }
+            if (!objectExists) {
+                throw s3Error(404, "404");
+            }
+            return HeadObjectResponse.builder().contentLength(1L).eTag("\"etag\"").lastModified(Instant.now()).build();
+        }
+
+        @Override
+        public DeleteObjectsResponse deleteObjects(DeleteObjectsRequest request) {
+            deletes.add(request);
+            List<String> keys = request.delete().objects().stream().map(ObjectIdentifier::key).toList();
+            return DeleteObjectsResponse.builder()
+                    .errors(deleteErrors.stream().filter(error -> keys.contains(error.key())).toList())
+                    .build();
+        }
+
+        @Override
+        public String serviceName() {
+            return SERVICE_NAME;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private List<MultipartUpload> pendingUploads() {
+        return client.listMultipartUploads(request -> request.bucket(bucket)).uploads();
+    }
+
+    private static byte[] readFully(InputStream in) throws IOException {
+        // Small reads, as a CSV parser does, rather than one readAllBytes.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8191];
+        for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+            out.write(buffer, 0, read);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(UTF_8);
+    }
+
+    private static String md5Hex(byte[] content) {
+        return HexFormat.of().formatHex(md5().digest(content));
+    }
+
+    /** What S3 gives a multipart object: the MD5 of the concatenated part MD5s, then the part count. */
+    private static String multipartEtag(byte[] content, int partSize) {
+        MessageDigest ofParts = md5();
+        int parts = 0;
+        for (int offset = 0; offset < content.length; offset += partSize) {
+            MessageDigest part = md5();
+            part.update(content, offset, Math.min(partSize, content.length - offset));
+            ofParts.update(part.digest());
+            parts++;
+        }
+        return HexFormat.of().formatHex(ofParts.digest()) + "-" + parts;
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
