@@ -1,5 +1,7 @@
 package dev.medallion.common.config;
 
+import dev.medallion.common.layout.SilverLayout;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +48,10 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
                 parseDelimiters(CSV_DELIMITERS, environment.string(CSV_DELIMITERS, "")));
     }
 
-    /** Parses {@code dataset:name,dataset:name}, where a name is comma, semicolon, tab or pipe. */
+    /**
+     * Parses {@code dataset:name,dataset:name}, where a name is comma, semicolon, tab or pipe. Datasets are
+     * keyed by their safe name, as the converter looks them up: {@code EU Sales:semicolon} applies to {@code eu_sales}.
+     */
     public static Map<String, Character> parseDelimiters(String source, String text) {
         Map<String, Character> overrides = new LinkedHashMap<>();
         for (String entry : text.split(",")) {
@@ -59,7 +64,7 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
                 throw new ConfigurationException(source + " entry '" + entry.trim()
                         + "' must look like dataset:delimiter with delimiter one of " + DELIMITER_NAMES.keySet().stream().sorted().toList());
             }
-            overrides.put(parts[0].trim(), delimiter);
+            overrides.put(SilverLayout.datasetName(parts[0].trim()), delimiter);
         }
         return overrides;
     }
