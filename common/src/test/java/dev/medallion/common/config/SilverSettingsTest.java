@@ -163,6 +163,13 @@ class SilverSettingsTest {
     }
 
     @Test
+    void delimiterOverridesAreKeyedByTheDatasetNameTheConverterLooksUp() {
+        // A folder "EU Sales/" holds dataset eu_sales; naming it as the folder or in capitals must still apply.
+        Map<String, Character> overrides = SilverSettings.parseDelimiters("CSV_DELIMITERS", "EU Sales:semicolon,Legacy_Orders:pipe");
+        assertEquals(Map.of("eu_sales", ';', "legacy_orders", '|'), overrides);
+    }
+
+    @Test
     void laterEntryForTheSameDatasetWins() {
         assertEquals(Map.of("sales", ';'), SilverSettings.parseDelimiters("CSV_DELIMITERS", "sales:pipe,sales:semicolon"));
     }
