@@ -207,14 +207,15 @@ public final class Values {
         if (value.charAt(4) != '-' || value.charAt(7) != '-') {
             return Long.MIN_VALUE;
         }
-        int year = twoDigits(value, 0) * 100 + twoDigits(value, 2);
+        int century = twoDigits(value, 0);
+        int yearOfCentury = twoDigits(value, 2);
         int month = twoDigits(value, 5);
         int day = twoDigits(value, 8);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) {
+        if (century < 0 || yearOfCentury < 0 || month < 1 || month > 12 || day < 1 || day > 31) {
             return Long.MIN_VALUE;
         }
         try {
-            return LocalDate.of(year, month, day).toEpochDay();
+            return LocalDate.of(century * 100 + yearOfCentury, month, day).toEpochDay();
         }
         catch (DateTimeException e) {
             // 2026-02-30 and friends: well-formed but no such day.
