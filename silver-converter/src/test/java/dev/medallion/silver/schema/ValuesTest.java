@@ -1,0 +1,278 @@
+package dev.medallion.silver.schema;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ValuesTest {
+
+    @Nested
+    class Booleans {
+        @ParameterizedTest
+        @ValueSource(strings = {"true", "TRUE", "True", "tRuE", " true ", "true\t"})
+        void trueInAnyCase(String text) {
+            assertEquals(1, Values.parseBoolean(text));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"false", "FALSE", "False", "fAlSe", "  false"})
+        void falseInAnyCase(String text) {
+            assertEquals(0, Values.parseBoolean(text));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", " ", "1", "0", "yes", "no", "t", "f", "truee", "tru", "true false", "\"true\""})
+        void anythingElseIsNotABoolean(String text) {
+            assertEquals(-1, Values.parseBoolean(text));
+        }
+    }
+
+    @Nested
+    class Bigints {
+        private long parse(String text) {
+            long[] out = {Long.MIN_VALUE + 1};
+            assertTrue(Values.parseBigint(text, out), () -> "'" + text + "' should be a bigint");
+            return out[0];
+        }
+
+        @Test
+        void bounds() {
+            assertEquals(Long.MAX_VALUE, parse("9223372036854775807"));
+            assertEquals(Long.MIN_VALUE, parse("-9223372036854775808"));
+            assertEquals(Long.MAX_VALUE, parse("+9223372036854775807"));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"9223372036854775808", "-9223372036854775809", "+9223372036854775808",
+                "9999999999999999999", "-9999999999999999999", "10000000000000000000", "92233720368547758070"})
+        void overflowIsRejected(String text) {
+            assertFalse(Values.isBigint(text));
+            assertFalse(Values.parseBigint(text, new long[1]));
+        }
+
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @CsvSource({"0, 0", "-0, 0", "+0, 0", "7, 7", "-7, -7", "+7, 7", "10, 10", "-100, -100",
+                "'  42  ', 42", "' -42', -42", "1234567890123, 1234567890123"})
+        void acceptedForms(String text, long expected) {
+            assertEquals(expected, parse(text));
+            assertTrue(Values.isBigint(text));
+        }
+
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @ValueSource(strings = {"007", "00", "-01", "+01", "0123", "", "   ", "-", "+", "--1", "+-1", "- 1", "1 000",
+                "1,000", "1_000", "1.0", "1e3", "0x1F", "12a", "a12", "١٢", "\t5"})
+        void rejectedForms(String text) {
+            assertFalse(Values.isBigint(text), () -> "'" + text + "' should not be a bigint");
+        }
+
+        @Test
+        void failedParseLeavesOutputUntouched() {
+            long[] out = {123};
+            assertFalse(Values.parseBigint("nope", out));
+            assertEquals(123, out[0]);
+        }
+
+        @Test
+        void agreesWithLongParseLongAroundTheBounds() {
+            for (long base : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 0}) {
+                for (long delta = -50; delta <= 50; delta++) {
+                    long value = base + delta; // wraps at the bounds, which still gives valid longs
+                    assertEquals(value, parse(Long.toString(value)));
+                }
+            }
+        }
+    }
+
+    @Nested
+    class Doubles {
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @CsvSource({
+                "1e3, 1000.0",
+                "1E3, 1000.0",
+                "1e+3, 1000.0",
+                "2.5e-3, 0.0025",
+                ".5, 0.5",
+                "-.5, -0.5",
+                "5., 5.0",
+                "-0.0, -0.0",
+                "0, 0.0",
+                "0.5, 0.5",
+                "0e0, 0.0",
+                "+3.25, 3.25",
+                "'  3.25 ', 3.25",
+                "123456789.125, 123456789.125",
+                "42, 42.0",
+                "-17, -17.0"})
+        void acceptedForms(String text, double expected) {
+            assertTrue(Values.isDouble(text), () -> "'" + text + "' should be a double");
+            assertEquals(expected, Values.parseDouble(text));
+        }
+
+        @Test
+        void negativeZeroKeepsItsSign() {
+            assertTrue(Values.isDouble("-0.0"));
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(Values.parseDouble("-0.0")));
+        }
+
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @ValueSource(strings = {"1.2.3", "e5", "E5", ".e5", "NaN", "nan", "Infinity", "-Infinity", "007.5", "00.5", "01",
+                "-007", "", " ", ".", "-", "+", "-.", "1e", "1e+", "1e-", "1e3.5", "1..2", "1,5", "1 000.5", "0x1p3",
+                "1.5d", "1.5f", "1_000.0", "--1", "+-1", "$5", "5%", "1.5e3e2"})
+        void rejectedForms(String text) {
+            assertFalse(Values.isDouble(text), () -> "'" + text + "' should not be a double");
+        }
+    }
+
+    @Nested
+    class Dates {
+        private long epochDay(String text) {
+            return LocalDate.parse(text).toEpochDay();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"1970-01-01", "2026-11-03", "2024-02-29", "2000-02-29", "1969-12-31", "1900-01-01",
+                "0001-01-01", "9999-12-31", "2026-12-31"})
+        void acceptedDatesMatchJavaTime(String text) {
+            assertEquals(epochDay(text), Values.parseDate(text));
+        }
+
+        @Test
+        void surroundingSpacesAreIgnored() {
+            assertEquals(epochDay("2026-11-03"), Values.parseDate("  2026-11-03 "));
+        }
+
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @ValueSource(strings = {"2026-02-30", "2026-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10",
+                "2026-01-00", "2026-01-32"})
+        void impossibleDaysAreRejected(String text) {
+            assertEquals(Long.MIN_VALUE, Values.parseDate(text));
+        }
+
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @ValueSource(strings = {"2026-1-05", "2026-01-5", "26-01-05", "02026-01-05", "2026-001-05", "2026-01-005",
+                "2026/01/05", "2026.01.05", "20260105", "05-01-2026", "03/11/2026", "2026-01-05 10:00", "2026-01-05T",
+                "", "          ", "2026-01-0a", "2026-0a-05", "202a-01-05", "a026-01-05", "+026-01-05", "-026-01-05",
+                "2026--1-05", "2026-01--5"})
+        void wrongShapesAreRejected(String text) {
+            assertEquals(Long.MIN_VALUE, Values.parseDate(text));
+        }
+
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @ValueSource(strings = {"19xx-05-01", "20ab-01-01", "99??-12-31", "20-1-01-01", "1---05-01"})
+        void nonDigitsInTheLastTwoYearDigitsAreRejected(String text) {
+            assertEquals(Long.MIN_VALUE, Values.parseDate(text), () -> "'" + text + "' is not a date");
+            assertEquals(Long.MIN_VALUE, Values.parseTimestamp(text), () -> "'" + text + "' is not a timestamp");
+            assertEquals(Long.MIN_VALUE, Values.parseTimestamp(text + " 10:00"));
+        }
+    }
+
+    @Nested
+    class Timestamps {
+        private long utc(String isoLocalDateTime) {
+            return LocalDateTime.parse(isoLocalDateTime).toInstant(ZoneOffset.UTC).toEpochMilli();
+        }
+
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @CsvSource({
+                "2026-11-03 14:05:09, 2026-11-03T14:05:09",
+                "2026-11-03T14:05:09, 2026-11-03T14:05:09",
+                "2026-11-03 14:05, 2026-11-03T14:05:00",
+                "2026-11-03T14:05, 2026-11-03T14:05:00",
+                "2026-11-03 00:00:00, 2026-11-03T00:00:00",
+                "2026-11-03 23:59:59, 2026-11-03T23:59:59",
+                "1969-12-31 23:59:59, 1969-12-31T23:59:59",
+                "2024-02-29 12:00, 2024-02-29T12:00:00",
+                "' 2026-11-03 14:05 ', 2026-11-03T14:05:00"})
+        void withoutOffsetTheTimeIsUtc(String text, String expected) {
+            assertEquals(utc(expected), Values.parseTimestamp(text));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"2026-11-03", "1970-01-01", "1969-07-20", "2024-02-29"})
+        void dateOnlyIsMidnightUtc(String text) {
+            assertEquals(LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(), Values.parseTimestamp(text));
+        }
+
+        @ParameterizedTest(name = "[{index}] fraction ''{0}''")
+        @ValueSource(strings = {"1", "12", "123", "1234", "12345", "123456", "1234567", "12345678", "123456789",
+                "999999999", "000000001", "9", "05"})
+        void fractionOfOneToNineDigitsIsTruncatedToMillis(String fraction) {
+            String text = "2026-11-03 14:05:09." + fraction;
+            long expected = LocalDateTime.parse("2026-11-03T14:05:09." + fraction)
+                    .truncatedTo(ChronoUnit.MILLIS).toInstant(ZoneOffset.UTC).toEpochMilli();
+            assertEquals(expected, Values.parseTimestamp(text));
+        }
+
+        @Test
+        void fractionIsTruncatedNotRounded() {
+            assertEquals(utc("2026-11-03T14:05:09.999"), Values.parseTimestamp("2026-11-03 14:05:09.9999"));
+            assertEquals(utc("2026-11-03T14:05:09"), Values.parseTimestamp("2026-11-03T14:05:09.000999999"));
+        }
+
+        @Test
+        void fractionBeforeEpochIsAddedForwardInTime() {
+            long parsed = Values.parseTimestamp("1969-12-31 23:59:59.250");
+            assertEquals(Instant.parse("1969-12-31T23:59:59.250Z").toEpochMilli(), parsed);
+            assertEquals(-750, parsed);
+        }
+
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @ValueSource(strings = {
+                "2026-11-03T14:05:09Z",
+                "2026-11-03T14:05:09z",
+                "2026-11-03 14:05Z",
+                "2026-11-03T14:05:09+01:00",
+                "2026-11-03T14:05:09-05:00",
+                "2026-11-03T14:05:09.123+05:30",
+                "2026-11-03T00:30:00+02:00",
+                "2026-12-31T23:30:00-01:00",
+                "2026-11-03 14:05+14:00",
+                "2026-11-03T14:05:09-00:00",
+                "2026-11-03T14:05:09+18:00",
+                "2026-11-03T14:05:09-18:00",
+                "2026-11-03T14:05:09.5-09:45"})
+        void offsetsShiftTheInstant(String text) {
+            long expected = OffsetDateTime.parse(text.replace(' ', 'T').replace('z', 'Z')).toInstant().toEpochMilli();
+            assertEquals(expected, Values.parseTimestamp(text));
+        }
+
+        @Test
+        void offsetsAcrossTheDateLine() {
+            assertEquals(Instant.parse("2026-11-02T23:00:00Z").toEpochMilli(), Values.parseTimestamp("2026-11-03 00:00+01:00"));
+            assertEquals(Instant.parse("2027-01-01T00:30:00Z").toEpochMilli(), Values.parseTimestamp("2026-12-31 23:30-01:00"));
+        }
+
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @ValueSource(strings = {
+                "2026-11-03 24:00", "2026-11-03 24:00:00", "2026-11-03 25:00", "2026-11-03 14:60", "2026-11-03 14:05:60",
+                "2026-11-03 14", "2026-11-03 14:", "2026-11-03 14:5", "2026-11-03 4:05", "2026-11-03 14:05:", "2026-11-03 14:05:9",
+                "2026-11-03 14:05:09.", "2026-11-03 14:05:09.1234567890", "2026-11-03 14:05.5", "2026-11-03 14:05:09,5",
+                "2026-11-03x14:05", "2026-11-03  14:05", "2026-11-03T", "2026-11-03T ", "2026-11-0314:05",
+                "2026-11-03 14h05", "2026-11-03 14:05:09 Z", "2026-11-03T14:05:09+0100", "2026-11-03T14:05:09+01",
+                "2026-11-03T14:05:09+1:00", "2026-11-03T14:05:09+19:00", "2026-11-03T14:05:09+01:60", "2026-11-03T14:05:09UTC",
+                "2026-11-03T14:05:09ZZ", "2026-11-03T14:05:09+01:00Z", "2026-11-03T14:05:09[Europe/Paris]",
+                "2026-02-30 10:00", "2026-11-03Z", "2026-11-03 -1:00", "2026-11-03 1a:00", "2026-11-03 10:0b",
+                "", "2026-11", "14:05:09", "03/11/2026 14:05", "2026-11-03 14:05:09 PM"})
+        void invalidTimestampsAreRejected(String text) {
+            assertEquals(Long.MIN_VALUE, Values.parseTimestamp(text), () -> "'" + text + "' should not be a timestamp");
+        }
+
+        @Test
+        void hour23IsTheLastValidHour() {
+            assertEquals(utc("2026-11-03T23:59:59.999"), Values.parseTimestamp("2026-11-03 23:59:59.999"));
+        }
+    }
+}
