@@ -93,17 +93,17 @@ public final class SilverConverterCli {
 
     private static int convert(Map<String, String> options, boolean verbose, PrintStream out, PrintStream err) throws IOException {
         Path input = Path.of(options.get("--input")).toAbsolutePath().normalize();
+        String dataset = SilverLayout.datasetName(Optional.ofNullable(options.get("--dataset")).orElseGet(() -> stem(input)));
+        Map<String, Character> delimiters = new HashMap<>();
+        if (options.containsKey("--delimiter")) {
+            delimiters.put(dataset, SilverSettings.delimiterNamed("--delimiter", options.get("--delimiter")));
+        }
         if (!Files.isRegularFile(input)) {
             err.println("error: input file " + input + (Files.isDirectory(input) ? " is a directory: give one CSV file" : " does not exist"));
             return 1;
         }
         Path output = Path.of(options.get("--output")).toAbsolutePath().normalize();
         Files.createDirectories(output);
-        String dataset = SilverLayout.datasetName(Optional.ofNullable(options.get("--dataset")).orElseGet(() -> stem(input)));
-        Map<String, Character> delimiters = new HashMap<>();
-        if (options.containsKey("--delimiter")) {
-            delimiters.put(dataset, SilverSettings.delimiterNamed("--delimiter", options.get("--delimiter")));
-        }
 
         LocalObjectStore silver = new LocalObjectStore(output);
         JsonLog log = new JsonLog(verbose ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());

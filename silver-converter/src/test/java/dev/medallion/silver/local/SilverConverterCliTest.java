@@ -1,0 +1,128 @@
+package dev.medallion.silver.local;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SilverConverterCliTest {
+    @TempDir
+    Path directory;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void convertsAFileIntoTheSilverLayoutAndSummarisesInOneLine() throws IOException {
+        Path input = Files.writeString(directory.resolve("Daily Sales.csv"), "id,amount\n1,2.5\n2,7\n3\n4,5,6\n");
+        Path output = directory.resolve("lake");
+
+        int exit = run("convert", "--input", input.toString(), "--output", output.toString());
+
+        assertEquals(0, exit, err());
+        List<String> lines = out().lines().toList();
+        assertEquals(1, lines.size(), out());
+        assertTrue(lines.get(0).startsWith("converted Daily Sales.csv as dataset daily_sales into "), lines.get(0));
+        assertTrue(lines.get(0).contains("4 rows read, 2 written, 2 quarantined"), lines.get(0));
+        assertTrue(Files.exists(output.resolve("_schemas/daily_sales.json")));
+        try (Stream<Path> files = Files.walk(output)) {
+            List<String> relative = files.filter(Files::isRegularFile).map(path -> output.relativize(path).toString()).sorted().toList();
+            assertEquals(4, relative.size(), relative.toString());
+            assertTrue(relative.stream().anyMatch(file -> file.matches("daily_sales/ingest_date=\\d{4}-\\d{2}-\\d{2}/daily_sales-[0-9a-f]{10}-[0-9a-f]+-part-00001\\.parquet")), relative.toString());
+            assertTrue(relative.stream().anyMatch(file -> file.startsWith("_manifests/daily_sales/")), relative.toString());
+            assertTrue(relative.stream().anyMatch(file -> file.startsWith("_quarantine/daily_sales/ingest_date=")), relative.toString());
+        }
+    }
+
+    @Test
+    void convertingAnUnchangedFileAgainDoesNothing() throws IOException {
+        Path input = Files.writeString(directory.resolve("sales.csv"), "id\n1\n");
+        Path output = directory.resolve("lake");
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", output.toString()));
+        out.reset();
+
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", output.toString()));
+
+        assertTrue(out().startsWith("unchanged sales.csv: already converted"), out());
+    }
+
+    @Test
+    void aDatasetNameCannotEscapeTheOutputDirectory() throws IOException {
+        Path input = Files.writeString(directory.resolve("x.csv"), "id\n1\n");
+        Path output = directory.resolve("lake");
+
+        int exit = run("convert", "--input", input.toString(), "--output", output.toString(), "--dataset", "../../etc/passwd");
+
+        assertEquals(0, exit, err());
+        assertTrue(Files.isDirectory(output.resolve("etc_passwd")));
+        try (Stream<Path> files = Files.walk(directory)) {
+            assertTrue(files.filter(Files::isRegularFile).allMatch(path -> path.startsWith(output) || path.equals(input)));
+        }
+    }
+
+    @Test
+    void honoursAnExplicitDelimiter() throws IOException {
+        Path input = Files.writeString(directory.resolve("legacy.dat"), "a|b,c\n1|2,3\n");
+
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", directory.resolve("lake").toString(), "--delimiter", "pipe"));
+
+        String manifest = Files.readString(Files.walk(directory.resolve("lake/_manifests")).filter(Files::isRegularFile).findFirst().orElseThrow());
+        assertTrue(manifest.contains("\"delimiter\" : \"|\""), manifest);
+        assertTrue(manifest.contains("\"b_c\""), manifest);
+    }
+
+    @Test
+    void aRejectedFileExitsNonZeroWithTheReason() throws IOException {
+        Path input = Files.write(directory.resolve("image.csv"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
+
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", directory.resolve("lake").toString()));
+
+        assertTrue(out().startsWith("rejected image.csv: The file is not text"), out());
+    }
+
+    @Test
+    void explainsWhatIsWrongWithTheArguments() {
+        assertEquals(2, run());
+        assertTrue(err().startsWith("Usage: java -jar silver-converter.jar convert"), err());
+
+        err.reset();
+        assertEquals(2, run("convert", "--input", "x.csv"));
+        assertTrue(err().startsWith("error: --input and --output are required"), err());
+
+        err.reset();
+        assertEquals(2, run("convert", "--input", "x.csv", "--output", "out", "--delimiter", "colon"));
+        assertTrue(err().startsWith("error: --delimiter must be one of [comma, pipe, semicolon, tab], got 'colon'"), err());
+
+        err.reset();
+        assertEquals(2, run("transmogrify"));
+        assertTrue(err().startsWith("error: unknown command 'transmogrify'"), err());
+
+        err.reset();
+        assertEquals(1, run("convert", "--input", directory.resolve("missing.csv").toString(), "--output", directory.toString()));
+        assertTrue(err().startsWith("error: input file ") && err().contains("missing.csv does not exist"), err());
+        assertFalse(err().contains("Exception"), err());
+    }
+
+    private int run(String... args) {
+        return SilverConverterCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}
