@@ -1,0 +1,63 @@
+package dev.medallion.silver.schema;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ColumnNamesTest {
+
+    @Test
+    void namesAreMadeSafe() {
+        assertEquals(List.of("prenom", "nom_de_famille", "amount_eur", "_1st", "order_id"),
+                ColumnNames.normalize(List.of("Prénom", "Nom de famille", "Amount (EUR)", "1st", "ORDER_ID")));
+    }
+
+    @Test
+    void duplicatesGetNumberedSuffixes() {
+        assertEquals(List.of("a", "a_2", "a_3"), ColumnNames.normalize(List.of("a", "a", "a")));
+    }
+
+    @Test
+    void namesThatCollideOnlyAfterNormalisationAreNumbered() {
+        assertEquals(List.of("email", "email_2", "email_3"), ColumnNames.normalize(List.of("Email", "EMAIL", "eMail")));
+        assertEquals(List.of("prenom", "prenom_2"), ColumnNames.normalize(List.of("Prénom", "prenom")));
+        assertEquals(List.of("first_name", "first_name_2"), ColumnNames.normalize(List.of("first name", "First-Name")));
+    }
+
+    @Test
+    void suffixSkipsNamesAlreadyTaken() {
+        assertEquals(List.of("a_2", "a", "a_3"), ColumnNames.normalize(List.of("a_2", "a", "a")));
+        assertEquals(List.of("a", "a_2", "a_2_2"), ColumnNames.normalize(List.of("a", "a", "a_2")));
+    }
+
+    @Test
+    void blankNamesAreNamedAfterTheirPosition() {
+        assertEquals(List.of("id", "column_2", "column_3", "total"), ColumnNames.normalize(List.of("id", "", "  ", "total")));
+        assertEquals(List.of("column_1"), ColumnNames.normalize(List.of("???")));
+    }
+
+    @Test
+    void blankPositionNameDoesNotCollideWithARealHeader() {
+        assertEquals(List.of("column_2", "column_2_2"), ColumnNames.normalize(List.of("Column 2", "")));
+    }
+
+    @Test
+    void emptyHeaderGivesNoNames() {
+        assertEquals(List.of(), ColumnNames.normalize(List.of()));
+    }
+
+    @Test
+    void namesAreAlwaysUniqueAndSafe() {
+        List<String> header = List.of("a", "A", "a_2", "", "", "1", "_1", "é", "e", "Ünit Price", "unit_price", "x", "X ");
+        List<String> names = ColumnNames.normalize(header);
+        assertEquals(header.size(), names.size());
+        assertEquals(names.size(), new HashSet<>(names).size(), names.toString());
+        for (String name : names) {
+            assertTrue(name.matches("[a-z_][a-z0-9_]*"), name);
+        }
+    }
+}
