@@ -1,0 +1,144 @@
+package dev.medallion.silver.csv;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class DelimiterDetectorTest {
+
+    /** Joins {@code lines} with the delimiter replacing every {@code ~}. */
+    private static String file(char delimiter, String... lines) {
+        return (String.join("\n", lines) + "\n").replace('~', delimiter);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(chars = {',', ';', '\t', '|'})
+    void detectsEachCandidate(char delimiter) {
+        String sample = file(delimiter,
+                "id~name~amount",
+                "1~alice~10",
+                "2~bob~20");
+        assertEquals(delimiter, DelimiterDetector.detect(sample));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(chars = {',', ';', '\t', '|'})
+    void detectsEachCandidateWithCrlfLineEndings(char delimiter) {
+        String sample = file(delimiter, "id~name~amount", "1~alice~10", "2~bob~20").replace("\n", "\r\n");
+        assertEquals(delimiter, DelimiterDetector.detect(sample));
+    }
+
+    @Test
+    void semicolonFileWithCommasInQuotedTextAndDecimalCommas() {
+        String sample = """
+                id;payment;amount;note
+                1;"Card, contactless";12,50;"a, b, c"
+                2;Cash;3,75;"x, y, z, w"
+                3;"Card, chip";100,00;plain
+                """;
+        assertEquals(';', DelimiterDetector.detect(sample));
+    }
+
+    @Test
+    void commaFileWithSemicolonsAndPipesInsideQuotes() {
+        String sample = """
+                id,comment,tags
+                1,"a;b;c;d;e",x|y
+                2,"f;g;h;i;j","p|q|r|s"
+                """;
+        assertEquals(',', DelimiterDetector.detect(sample));
+    }
+
+    @Test
+    void tabFileWithCommasAndSemicolonsInUnquotedText() {
+        String sample = "name\tcity\tnote\n"
+                + "Dupont, Jean\tParis\tok; fine\n"
+                + "Müller\tBerlin, DE\tyes\n";
+        assertEquals('\t', DelimiterDetector.detect(sample));
+    }
+
+    @Test
+    void pipeFileWithCommaInQuotedHeaderAndRows() {
+        String sample = """
+                "id"|"amount, eur"|"label"
+                "1"|"3,5"|"a, b"
+                "2"|"4,25"|"c, d, e"
+                """;
+        assertEquals('|', DelimiterDetector.detect(sample));
+    }
+
+    @Test
+    void quotedFieldsSpanningLinesDoNotBreakTheCount() {
+        String sample = "id;text;n\n"
+                + "1;\"first line, with comma\nsecond; line\";5\n"
+                + "2;\"x\";6\n";
+        assertEquals(';', DelimiterDetector.detect(sample));
+    }
+
+    @Test
+    void doubledQuotesInsideQuotedFieldsKeepTheQuoteStateRight() {
+        String sample = "a|b\n"
+                + "\"he said \"\"hi, there\"\"\"|2\n"
+                + "\"x\"|3\n";
+        assertEquals('|', DelimiterDetector.detect(sample));
+    }
+
+    @Test
+    void agreementWithFollowingLinesBeatsMoreHeaderFields() {
+        // The header has more commas than semicolons, but only the semicolon splits the rows the same way.
+        String sample = """
+                id;a,b,c,d;total
+                1;x;2
+                2;y;3
+                3;z;4
+                """;
+        assertEquals(';', DelimiterDetector.detect(sample));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(chars = {',', ';', '\t', '|'})
+    void headerOnlySample(char delimiter) {
+        assertEquals(delimiter, DelimiterDetector.detect(file(delimiter, "id~name~amount")));
+        assertEquals(delimiter, DelimiterDetector.detect("id~name~amount".replace('~', delimiter)));
+    }
+
+    @Test
+    void singleColumnFallsBackToComma() {
+        assertEquals(',', DelimiterDetector.detect("name\nalice\nbob\n"));
+        assertEquals(',', DelimiterDetector.detect("name"));
+    }
+
+    @Test
+    void emptyOrBlankSampleFallsBackToComma() {
+        assertEquals(',', DelimiterDetector.detect(""));
+        assertEquals(',', DelimiterDetector.detect("\n\r\n\n"));
+    }
+
+    @Test
+    void blankLinesBetweenRowsAreIgnored() {
+        String sample = "a;b;c\n\n\n1;2;3\r\n\r\n4;5;6\n";
+        assertEquals(';', DelimiterDetector.detect(sample));
+    }
+
+    @Test
+    void lastLineCutByTheSampleDoesNotVote() {
+        // A 64 KiB sample usually ends mid-line; the partial line must not count against the real delimiter.
+        String sample = "a|b|c\n1|2|3\n4|5|6\n7|8";
+        assertEquals('|', DelimiterDetector.detect(sample));
+    }
+
+    @Test
+    void onlyTheFirstLinesAreConsidered() {
+        StringBuilder sample = new StringBuilder("a;b;c\n");
+        for (int i = 0; i < 30; i++) {
+            sample.append("1;2;3\n");
+        }
+        // Lines past the first twenty are noise the detector never sees.
+        for (int i = 0; i < 100; i++) {
+            sample.append("x,y,z,w,v,u\n");
+        }
+        assertEquals(';', DelimiterDetector.detect(sample));
+    }
+}
