@@ -1,0 +1,58 @@
+package dev.medallion.silver;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.MessageType;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads Parquet files on local disk for tests, through parquet-avro and a {@link LocalInputFile}: no
+ * Hadoop file system is involved. (parquet-hadoop's readers still load a few Hadoop classes and build a
+ * Hadoop {@code Configuration}: see the test-scoped Hadoop dependencies in the pom.)
+ */
+public final class ParquetTestFiles {
+    private ParquetTestFiles() {}
+
+    /** Every record of the file, in file order. */
+    public static List<GenericRecord> readAll(Path file) throws IOException {
+        List<GenericRecord> records = new ArrayList<>();
+        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file)).build()) {
+            for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
+                records.add(record);
+            }
+        }
+        return records;
+    }
+
+    /** The compression codecs of all the file's column chunks. */
+    public static Set<CompressionCodecName> codecs(Path file) throws IOException {
+        Set<CompressionCodecName> codecs = EnumSet.noneOf(CompressionCodecName.class);
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            for (BlockMetaData block : reader.getFooter().getBlocks()) {
+                for (ColumnChunkMetaData column : block.getColumns()) {
+                    codecs.add(column.getCodec());
+                }
+            }
+        }
+        return codecs;
+    }
+
+    /** The file's Parquet schema, as written. */
+    public static MessageType schema(Path file) throws IOException {
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            return reader.getFooter().getFileMetaData().getSchema();
+        }
+    }
+}
