@@ -1,9 +1,11 @@
 package dev.medallion.silver.csv;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Turns a raw object stream into decoded text: gzip is recognised by its magic bytes (whatever the
@@ -20,10 +22,21 @@ public final class TextInput {
     static Utf8Reader open(InputStream raw) throws IOException, RejectedInputException {
         BufferedInputStream in = new BufferedInputStream(raw, BUFFER_SIZE);
         byte[] head = peek(in, 2);
+        byte[] sample;
         if (head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-            in = new BufferedInputStream(new GZIPInputStream(in, BUFFER_SIZE), BUFFER_SIZE);
+            try {
+                // Reads the gzip header and inflates the first bytes: a damaged or cut file fails here.
+                in = new BufferedInputStream(new GZIPInputStream(in, BUFFER_SIZE), BUFFER_SIZE);
+                sample = peek(in, SNIFF_SIZE);
+            }
+            catch (ZipException | EOFException e) {
+                throw new RejectedInputException("The file is not valid gzip: "
+                        + (e.getMessage() == null ? "it ends early" : e.getMessage()));
+            }
         }
-        byte[] sample = peek(in, SNIFF_SIZE);
+        else {
+            sample = peek(in, SNIFF_SIZE);
+        }
         if (sample.length >= 2 && ((sample[0] & 0xff) == 0xff && (sample[1] & 0xff) == 0xfe
                 || (sample[0] & 0xff) == 0xfe && (sample[1] & 0xff) == 0xff)) {
             throw new RejectedInputException("The file is UTF-16 encoded (it starts with a UTF-16 byte order mark): save it as UTF-8");
