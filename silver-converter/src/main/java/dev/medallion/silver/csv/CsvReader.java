@@ -34,6 +34,9 @@ public final class CsvReader implements Closeable {
     private final char delimiter;
     private final String location;
     private long linesBefore;
+    private CSVRecord pending;
+    private long pendingLinesAfter;
+    private RejectedInputException pendingFailure;
 
     private CsvReader(Utf8Reader text, CSVParser parser, char delimiter, String location) {
         this.text = text;
@@ -48,10 +51,13 @@ public final class CsvReader implements Closeable {
      */
     public static CsvReader open(InputStream in, Optional<Character> delimiter, String location) throws IOException, RejectedInputException {
         requireNonNull(location, "location is null");
-        Utf8Reader text = TextInput.open(requireNonNull(in, "in is null"));
-        BufferedReader buffered = new BufferedReader(text, SAMPLE_CHARS);
+        requireNonNull(in, "in is null");
+        Utf8Reader text;
+        BufferedReader buffered;
         char chosen;
         try {
+            text = TextInput.open(in);
+            buffered = new BufferedReader(text, SAMPLE_CHARS);
             chosen = delimiter.isPresent() ? delimiter.get() : DelimiterDetector.detect(sample(buffered));
         }
         catch (ZipException | EOFException e) {
@@ -71,30 +77,52 @@ public final class CsvReader implements Closeable {
 
     /** The next record, or empty at the end of the file. */
     public Optional<Row> next() throws IOException, RejectedInputException {
-        CSVRecord record;
+        if (pendingFailure != null) {
+            throw pendingFailure;
+        }
+        if (pending == null) {
+            pending = read();
+            pendingLinesAfter = parser.getCurrentLineNumber();
+        }
+        if (pending == null) {
+            return Optional.empty();
+        }
+        CSVRecord record = pending;
+        long linesAfter = pendingLinesAfter;
+        // One record of look-ahead: where the next record starts is where this one's text ends. A failure
+        // to read the next record is reported on the next call, after this record is returned.
         try {
-            if (!records.hasNext()) {
-                return Optional.empty();
-            }
-            record = records.next();
+            pending = read();
         }
-        catch (UncheckedIOException e) {
-            IOException cause = e.getCause();
-            if (cause instanceof CSVException) {
-                throw new RejectedInputException("Malformed CSV in " + location + " after line " + linesBefore + ": " + cause.getMessage());
-            }
-            if (cause instanceof ZipException || cause instanceof EOFException) {
-                throw new RejectedInputException("The file is not valid gzip (after line " + linesBefore + "): " + cause.getMessage());
-            }
-            throw cause;
+        catch (RejectedInputException e) {
+            pending = null;
+            pendingFailure = e;
         }
+        pendingLinesAfter = parser.getCurrentLineNumber();
+        long end = pending == null ? Long.MAX_VALUE : pending.getCharacterPosition();
+        boolean invalidText = text.replacedBetween(record.getCharacterPosition(), end);
         String[] values = record.values();
-        long linesAfter = parser.getCurrentLineNumber();
-        boolean invalidText = text.malformedSequences() > 0 && containsReplacement(values);
         // The parser counts line breaks read, including those inside quoted fields; the record starts after the previous one's.
         long line = Math.max(linesBefore + 1, linesAfter - embeddedLineBreaks(values));
         linesBefore = linesAfter;
         return Optional.of(new Row(line, Arrays.asList(values), invalidText));
+    }
+
+    private CSVRecord read() throws IOException, RejectedInputException {
+        long linesRead = parser.getCurrentLineNumber();
+        try {
+            return records.hasNext() ? records.next() : null;
+        }
+        catch (UncheckedIOException e) {
+            IOException cause = e.getCause();
+            if (cause instanceof CSVException) {
+                throw new RejectedInputException("Malformed CSV in " + location + " after line " + linesRead + ": " + cause.getMessage());
+            }
+            if (cause instanceof ZipException || cause instanceof EOFException) {
+                throw new RejectedInputException("The file is not valid gzip (after line " + linesRead + "): " + cause.getMessage());
+            }
+            throw cause;
+        }
     }
 
     @Override
@@ -111,15 +139,6 @@ public final class CsvReader implements Closeable {
         }
         reader.reset();
         return java.nio.CharBuffer.wrap(buffer, 0, filled);
-    }
-
-    private static boolean containsReplacement(String[] values) {
-        for (String value : values) {
-            if (value.indexOf(Utf8Reader.REPLACEMENT) >= 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static long embeddedLineBreaks(String[] values) {

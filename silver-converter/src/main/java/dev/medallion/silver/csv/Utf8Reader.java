@@ -9,6 +9,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,17 +25,26 @@ final class Utf8Reader extends Reader {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16).flip();
+    /** Positions (in characters from the start of the text) of replacements not yet claimed by a record. */
+    private final ArrayDeque<Long> replacements = new ArrayDeque<>();
     private boolean endOfInput;
     private boolean flushed;
-    private long malformedSequences;
+    private long charactersRead;
 
     Utf8Reader(InputStream in) {
         this.in = requireNonNull(in, "in is null");
     }
 
-    /** How many malformed byte sequences were replaced so far. */
-    long malformedSequences() {
-        return malformedSequences;
+    /**
+     * Whether a malformed sequence was replaced in the characters {@code [start, end)}. Positions before
+     * {@code end} are forgotten, so callers ask for consecutive ranges in order.
+     */
+    boolean replacedBetween(long start, long end) {
+        boolean found = false;
+        while (!replacements.isEmpty() && replacements.peekFirst() < end) {
+            found |= replacements.pollFirst() >= start;
+        }
+        return found;
     }
 
     @Override
@@ -51,10 +61,14 @@ final class Utf8Reader extends Reader {
                 fill();
             }
             CoderResult result = decoder.decode(bytes, out, endOfInput);
+            if ((result.isMalformed() || result.isUnmappable()) && !out.hasRemaining()) {
+                // No room for the replacement now; the decoder reports the same bytes again on the next read.
+                break;
+            }
             if (result.isMalformed() || result.isUnmappable()) {
                 bytes.position(bytes.position() + result.length());
+                replacements.addLast(charactersRead + out.position() - offset);
                 out.put(REPLACEMENT);
-                malformedSequences++;
             }
             else if (result.isUnderflow() && endOfInput && !bytes.hasRemaining()) {
                 if (decoder.flush(out).isUnderflow()) {
@@ -62,7 +76,9 @@ final class Utf8Reader extends Reader {
                 }
             }
         }
-        return out.position() - offset;
+        int read = out.position() - offset;
+        charactersRead += read;
+        return read;
     }
 
     private void fill() throws IOException {

@@ -1,0 +1,438 @@
+package dev.medallion.silver;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.ColumnType;
+import dev.medallion.silver.schema.SchemaContract;
+import dev.medallion.silver.schema.SchemaContractStore;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SilverConverterTest {
+    private static final Instant MODIFIED = Instant.parse("2026-03-14T23:30:00Z");
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path silverRoot;
+
+    private LocalObjectStore silver;
+    private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void setUp() {
+        silver = new LocalObjectStore(silverRoot);
+    }
+
+    @Test
+    void convertsEveryTypeAndReadsBackValueByValue() throws IOException {
+        String csv = """
+                Order ID,Order Date,Shipped At,Amount,Paid?,Customer,Zip
+                1,2026-01-02,2026-01-02 10:15:30.250,10.5,true,"Dupont, Jean",07100
+                2,2026-01-03,2026-01-03T08:00:00Z,-3,FALSE,"He said ""hi\"\"",
+                3,,2026-01-04 00:00,1e3,,"multi
+                line",99999
+                """;
+        ConversionResult result = convert(converter(ConversionLimits.defaults()), "sales/2026/orders.csv", csv, MODIFIED);
+
+        Manifest manifest = result.manifest();
+        assertEquals(Manifest.CONVERTED, manifest.status());
+        assertEquals(3, manifest.rowsRead());
+        assertEquals(3, manifest.rowsWritten());
+        assertEquals(0, manifest.rowsQuarantined());
+        assertEquals(List.of("Order ID", "Order Date", "Shipped At", "Amount", "Paid?", "Customer", "Zip"), manifest.header());
+        assertEquals(List.of(
+                new Column("order_id", ColumnType.BIGINT, "Order ID"),
+                new Column("order_date", ColumnType.DATE, "Order Date"),
+                new Column("shipped_at", ColumnType.TIMESTAMP, "Shipped At"),
+                new Column("amount", ColumnType.DOUBLE, "Amount"),
+                new Column("paid", ColumnType.BOOLEAN, "Paid?"),
+                new Column("customer", ColumnType.STRING, "Customer"),
+                new Column("zip", ColumnType.STRING, "Zip")), manifest.columns());
+        assertEquals(1, manifest.parts().size());
+        String partKey = manifest.parts().get(0).key();
+        assertTrue(partKey.startsWith("sales/ingest_date=2026-03-14/orders-"), partKey);
+        assertTrue(partKey.endsWith("-part-00001.parquet"), partKey);
+        assertEquals("_manifests/sales/" + partKey.substring(partKey.lastIndexOf('/') + 1, partKey.indexOf("-part-")).replaceFirst("-[0-9a-f]{12}$", "") + ".json",
+                result.manifestKey());
+
+        Path part = silver.resolve(partKey);
+        assertEquals(Set.of(CompressionCodecName.SNAPPY), ParquetTestFiles.codecs(part));
+        List<GenericRecord> rows = ParquetTestFiles.readAll(part);
+        assertEquals(3, rows.size());
+
+        GenericRecord first = rows.get(0);
+        assertEquals(1L, first.get("order_id"));
+        // parquet-avro maps DATE to LocalDate and a timestamp not adjusted to UTC to LocalDateTime.
+        assertEquals(LocalDate.of(2026, 1, 2), first.get("order_date"));
+        assertEquals(LocalDateTime.of(2026, 1, 2, 10, 15, 30, 250_000_000), first.get("shipped_at"));
+        assertEquals(10.5, first.get("amount"));
+        assertEquals(true, first.get("paid"));
+        assertEquals("Dupont, Jean", first.get("customer").toString());
+        assertEquals("07100", first.get("zip").toString());
+
+        GenericRecord second = rows.get(1);
+        assertEquals(LocalDateTime.of(2026, 1, 3, 8, 0), second.get("shipped_at"));
+        assertEquals(-3.0, second.get("amount"));
+        assertEquals(false, second.get("paid"));
+        assertEquals("He said \"hi\"", second.get("customer").toString());
+        assertNull(second.get("zip"));
+
+        GenericRecord third = rows.get(2);
+        assertNull(third.get("order_date"));
+        assertEquals(LocalDateTime.of(2026, 1, 4, 0, 0), third.get("shipped_at"));
+        assertNull(third.get("paid"));
+        assertEquals(1000.0, third.get("amount"));
+        assertEquals("multi\nline", third.get("customer").toString());
+    }
+
+    @Test
+    void writesChunksIntoPartsThatRollAtTheSizeTarget() throws IOException {
+        StringBuilder csv = new StringBuilder("id,name\n");
+        for (int i = 1; i <= 95; i++) {
+            csv.append(i).append(",name ").append(i).append('\n');
+        }
+        // A one-byte target closes the part after every chunk, so the parts show the chunks.
+        ConversionResult result = convert(converter(new ConversionLimits(10, 1 << 30, 1, 1 << 20)), "people/p.csv", csv.toString(), MODIFIED);
+
+        Manifest manifest = result.manifest();
+        assertEquals(10, manifest.parts().size());
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < manifest.parts().size(); i++) {
+            var part = manifest.parts().get(i);
+            assertTrue(part.key().endsWith(String.format("-part-%05d.parquet", i + 1)), part.key());
+            assertEquals(i < 9 ? 10 : 5, part.rows());
+            assertEquals(Files.size(silver.resolve(part.key())), part.bytes());
+            ParquetTestFiles.readAll(silver.resolve(part.key())).forEach(row -> ids.add((Long) row.get("id")));
+        }
+        assertEquals(95, ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            assertEquals(i + 1L, ids.get(i));
+        }
+    }
+
+    @Test
+    void writesAChunkEarlyWhenItsMemoryBudgetIsReached() throws IOException {
+        StringBuilder csv = new StringBuilder("id,text\n");
+        for (int i = 1; i <= 40; i++) {
+            csv.append(i).append(',').append("x".repeat(1000)).append('\n');
+        }
+        // Each row holds about 2 KB; a 10 KB budget fits a handful of rows, far fewer than the 1,000-row chunk.
+        Manifest manifest = convert(converter(new ConversionLimits(1000, 10_000, 1, 1 << 20)), "wide/w.csv", csv.toString(), MODIFIED).manifest();
+
+        assertEquals(40, manifest.rowsWritten());
+        assertTrue(manifest.parts().size() >= 8, "parts: " + manifest.parts().size());
+        assertTrue(manifest.parts().stream().allMatch(part -> part.rows() < 10), manifest.parts().toString());
+    }
+
+    @Test
+    void quarantinesAValueThatDoesNotFitItsColumnAfterTheFirstChunk() throws IOException {
+        StringBuilder csv = new StringBuilder("id,qty\n");
+        for (int i = 1; i <= 250; i++) {
+            csv.append(i).append(',').append(i == 150 ? "N/A" : String.valueOf(i * 2)).append('\n');
+        }
+        csv.append("251,7,extra\n");
+        csv.append("252\n");
+        Manifest manifest = convert(converter(new ConversionLimits(100, 1 << 30, 1 << 30, 1 << 20)), "stock/s.csv", csv.toString(), MODIFIED).manifest();
+
+        assertEquals(ColumnType.BIGINT, manifest.columns().get(1).type());
+        assertEquals(252, manifest.rowsRead());
+        assertEquals(249, manifest.rowsWritten());
+        assertEquals(3, manifest.rowsQuarantined());
+        assertEquals(3, manifest.quarantine().rows());
+        String quarantine = Files.readString(silver.resolve(manifest.quarantine().key()));
+        assertTrue(manifest.quarantine().key().startsWith("_quarantine/stock/ingest_date=2026-03-14/"), manifest.quarantine().key());
+        assertEquals(List.of(
+                "source_line,reason,id,qty",
+                "151,column qty: 'N/A' is not a bigint,150,N/A",
+                "252,\"expected 2 fields, found 3\",251,7,extra",
+                "253,\"expected 2 fields, found 1\",252"), quarantine.lines().toList());
+
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));
+        assertEquals(249, rows.size());
+        assertFalse(rows.stream().anyMatch(row -> row.get("id").equals(150L)));
+    }
+
+    @Test
+    void laterFilesFollowTheDatasetContract() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        convert(converter, "sales/a.csv", "id,amount,region\n1,2.5,north\n", MODIFIED);
+
+        // Reordered, without "region", with a new column, and an amount that is a whole number.
+        Manifest manifest = convert(converter, "sales/b.csv", "Amount,Channel,ID\n4,web,2\n", MODIFIED).manifest();
+
+        assertEquals(List.of("channel"), manifest.droppedColumns());
+        assertEquals(List.of("region"), manifest.missingColumns());
+        assertEquals(List.of("id", "amount", "region"), manifest.columns().stream().map(Column::name).toList());
+        GenericRecord row = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key())).get(0);
+        assertEquals(2L, row.get("id"));
+        assertEquals(4.0, row.get("amount"));
+        assertNull(row.get("region"));
+        assertEquals(3, row.getSchema().getFields().size());
+    }
+
+    @Test
+    void usesTheContractThatWonTheRaceInsteadOfItsOwnInference() throws IOException {
+        SchemaContractStore contracts = new SchemaContractStore(silver, new SilverLayout(""));
+        SchemaContract winner = new SchemaContract("codes",
+                List.of(new Column("code", ColumnType.STRING, "code"), new Column("n", ColumnType.DOUBLE, "n")), "codes/other.csv", "2026-01-01T00:00:00Z");
+        assertEquals(winner, contracts.createIfAbsent(winner));
+
+        Manifest manifest = convert(converter(ConversionLimits.defaults()), "codes/c.csv", "code,n\n12,3\n", MODIFIED).manifest();
+
+        assertEquals(winner.columns(), manifest.columns());
+        assertEquals(winner, contracts.load("codes").orElseThrow());
+        GenericRecord row = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key())).get(0);
+        assertEquals("12", row.get("code").toString());
+        assertEquals(3.0, row.get("n"));
+    }
+
+    @Test
+    void aRedeliveredEventChangesNothing() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        ConversionResult first = convert(converter, "sales/x.csv", "id\n1\n2\n", MODIFIED);
+        List<String> filesAfterFirst = allFiles();
+
+        ConversionResult second = convert(converter, "sales/x.csv", "id\n1\n2\n", MODIFIED);
+
+        assertTrue(second.unchanged());
+        assertEquals("unchanged", second.outcome());
+        assertEquals(first.manifest(), second.manifest());
+        assertEquals(filesAfterFirst, allFiles());
+    }
+
+    @Test
+    void anOverwrittenObjectReplacesItsEarlierOutput() throws IOException {
+        SilverConverter converter = converter(new ConversionLimits(2, 1 << 30, 1, 1 << 20));
+        Manifest old = convert(converter, "sales/x.csv", "id\n1\n2\n3\n4\n5\n", MODIFIED).manifest();
+        assertEquals(3, old.parts().size());
+
+        // New content, uploaded a day later: new ETag, new partition, fewer parts.
+        Manifest replacement = convert(converter, "sales/x.csv", "id\n7\n8\n", MODIFIED.plusSeconds(86_400)).manifest();
+
+        assertEquals(1, replacement.parts().size());
+        assertTrue(replacement.parts().get(0).key().startsWith("sales/ingest_date=2026-03-15/"));
+        List<String> parquet = allFiles().stream().filter(file -> file.endsWith(".parquet")).toList();
+        assertEquals(List.of(replacement.parts().get(0).key()), parquet);
+        assertEquals(List.of(7L, 8L), ParquetTestFiles.readAll(silver.resolve(parquet.get(0))).stream().map(row -> row.get("id")).toList());
+    }
+
+    @Test
+    void aFailedRunLeavesNoManifestAndNoPartsAndARerunSucceeds() throws IOException {
+        SilverConverter converter = converter(new ConversionLimits(1000, 1 << 30, 1, 1 << 20));
+        StringBuilder csv = new StringBuilder("id\n");
+        for (int i = 0; i < 100_000; i++) {
+            csv.append(i).append('\n');
+        }
+        byte[] content = csv.toString().getBytes(StandardCharsets.UTF_8);
+        SourceObject source = source("sales/big.csv", content, MODIFIED);
+
+        IOException failure = assertThrows(IOException.class, () -> converter.convert(source, "sales",
+                () -> new FailingAfter(new java.io.ByteArrayInputStream(content), 300_000)));
+
+        assertEquals("connection reset", failure.getMessage());
+        assertEquals(List.of("_schemas/sales.json"), allFiles());
+
+        Manifest manifest = converter.convert(source, "sales", () -> new java.io.ByteArrayInputStream(content)).manifest();
+        assertEquals(100_000, manifest.rowsWritten());
+    }
+
+    @Test
+    void anEmptyFileIsRecordedAndDefinesNoSchema() throws IOException {
+        Manifest manifest = convert(converter(ConversionLimits.defaults()), "sales/empty.csv", "", MODIFIED).manifest();
+
+        assertEquals(Manifest.EMPTY, manifest.status());
+        assertEquals(0, manifest.rowsRead());
+        assertEquals(List.of("_manifests/sales/" + manifestName("sales/empty.csv")), allFiles());
+    }
+
+    @Test
+    void aHeaderOnlyFileDefinesNoSchema() throws IOException {
+        Manifest manifest = convert(converter(ConversionLimits.defaults()), "sales/h.csv", "id,amount\r\n", MODIFIED).manifest();
+
+        assertEquals(Manifest.EMPTY, manifest.status());
+        assertEquals(List.of("id", "amount"), manifest.header());
+        assertTrue(manifest.parts().isEmpty());
+        assertFalse(Files.exists(silverRoot.resolve("_schemas/sales.json")));
+    }
+
+    @Test
+    void binaryGarbageIsRejectedWithAReasonAndWritesNothing() throws IOException {
+        byte[] garbage = new byte[10_000];
+        new Random(42).nextBytes(garbage);
+        garbage[100] = 0;
+        SourceObject source = source("sales/garbage.csv", garbage, MODIFIED);
+
+        ConversionResult result = converter(ConversionLimits.defaults()).convert(source, "sales", () -> new java.io.ByteArrayInputStream(garbage));
+
+        assertEquals(Manifest.REJECTED, result.manifest().status());
+        assertTrue(result.manifest().reason().contains("not text"), result.manifest().reason());
+        assertEquals(List.of(result.manifestKey()), allFiles());
+        assertTrue(logLines.toString(StandardCharsets.UTF_8).contains("\"outcome\":\"rejected\""), logLines.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRowWithInvalidUtf8IsQuarantinedAndTheOthersAreWritten() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes("id,name\n1,ok\n2,".getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28});
+        bytes.writeBytes("\n3,été\n".getBytes(StandardCharsets.UTF_8));
+        byte[] content = bytes.toByteArray();
+
+        Manifest manifest = converter(ConversionLimits.defaults())
+                .convert(source("people/u.csv", content, MODIFIED), "people", () -> new java.io.ByteArrayInputStream(content)).manifest();
+
+        assertEquals(3, manifest.rowsRead());
+        assertEquals(2, manifest.rowsWritten());
+        assertEquals(1, manifest.rowsQuarantined());
+        assertTrue(Files.readString(silver.resolve(manifest.quarantine().key())).contains("3,invalid UTF-8 byte sequence"));
+        List<String> names = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key())).stream().map(row -> row.get("name").toString()).toList();
+        assertEquals(List.of("ok", "été"), names);
+    }
+
+    @Test
+    void aFiveMegabyteFieldIsConverted() throws IOException {
+        String big = "é".repeat(5 * 1024 * 1024 / 2);
+        Manifest manifest = convert(converter(ConversionLimits.defaults()), "notes/n.csv", "id,note\n1,\"" + big + "\"\n2,small\n", MODIFIED).manifest();
+
+        assertEquals(2, manifest.rowsWritten());
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));
+        assertEquals(big, rows.get(0).get("note").toString());
+        assertEquals("small", rows.get(1).get("note").toString());
+    }
+
+    @Test
+    void convertsGzipAndSemicolonFilesWithABom() throws IOException {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
+            gzip.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+            gzip.write("Nom;Montant\r\n\"Dupont; Jean\";12,5\r\nMartin;3\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] content = compressed.toByteArray();
+
+        Manifest manifest = converter(ConversionLimits.defaults())
+                .convert(source("ventes/v.csv.gz", content, MODIFIED), "ventes", () -> new java.io.ByteArrayInputStream(content)).manifest();
+
+        assertEquals(";", manifest.delimiter());
+        assertEquals(List.of("Nom", "Montant"), manifest.header());
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));
+        assertEquals("Dupont; Jean", rows.get(0).get("nom").toString());
+        assertEquals("12,5", rows.get(0).get("montant").toString());
+    }
+
+    @Test
+    void writesOneJsonLogLinePerObject() throws IOException {
+        convert(converter(ConversionLimits.defaults()), "sales/x.csv", "id\n1\n2\n", MODIFIED);
+
+        List<String> lines = logLines.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(1, lines.size());
+        Map<?, ?> line = new ObjectMapper().readValue(lines.get(0), Map.class);
+        assertEquals("converted", line.get("outcome"));
+        assertEquals("sales", line.get("dataset"));
+        assertEquals(2, line.get("rowsRead"));
+        assertEquals(2, line.get("rowsWritten"));
+        assertEquals(0, line.get("rowsQuarantined"));
+        assertTrue(line.containsKey("seconds") && line.containsKey("rowsPerSecond") && line.containsKey("bytesRead"), line.toString());
+    }
+
+    @Test
+    void differentSourcesOfOneDatasetNeverShareOutputKeys() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        Manifest a = convert(converter, "sales/north/x.csv", "id\n1\n", MODIFIED).manifest();
+        Manifest b = convert(converter, "sales/south/x.csv", "id\n1\n", MODIFIED).manifest();
+
+        assertNotEquals(a.parts().get(0).key(), b.parts().get(0).key());
+        assertEquals(2, allFiles().stream().filter(file -> file.endsWith(".parquet")).count());
+    }
+
+    private SilverConverter converter(ConversionLimits limits) {
+        return new SilverConverter(silver, new SilverLayout(""), limits, Map.of(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+    }
+
+    private static ConversionResult convert(SilverConverter converter, String key, String csv, Instant modified) throws IOException {
+        byte[] content = csv.getBytes(StandardCharsets.UTF_8);
+        return converter.convert(source(key, content, modified), SilverLayout.datasetOf(key), () -> new java.io.ByteArrayInputStream(content));
+    }
+
+    private static SourceObject source(String key, byte[] content, Instant modified) {
+        try {
+            String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
+            return new SourceObject("bronze", key, etag, content.length, modified);
+        }
+        catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private String manifestName(String key) throws IOException {
+        return new SilverLayout("").manifestKey("sales", key).substring("_manifests/sales/".length());
+    }
+
+    private List<String> allFiles() throws IOException {
+        try (var files = Files.walk(silverRoot)) {
+            return files.filter(Files::isRegularFile).map(path -> silverRoot.relativize(path).toString()).sorted().collect(Collectors.toList());
+        }
+    }
+
+    /** A stream that fails like a dropped connection after some bytes. */
+    private static final class FailingAfter extends FilterInputStream {
+        private long remaining;
+
+        FailingAfter(InputStream in, long bytes) {
+            super(in);
+            this.remaining = bytes;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (remaining <= 0) {
+                throw new IOException("connection reset");
+            }
+            int read = super.read(buffer, offset, (int) Math.min(length, remaining));
+            remaining -= Math.max(read, 0);
+            return read;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+}
