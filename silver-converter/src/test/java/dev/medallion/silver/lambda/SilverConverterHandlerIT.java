@@ -1,0 +1,220 @@
+package dev.medallion.silver.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.medallion.common.config.Environment;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.sample.RetailTransactionsGenerator;
+import dev.medallion.common.storage.ObjectInfo;
+import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.S3Emulator;
+import dev.medallion.silver.ParquetTestFiles;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The handler against a real S3 API, fed the JSON S3 sends, deserialised as the Lambda Java runtime does. */
+class SilverConverterHandlerIT {
+    @RegisterExtension
+    static final S3Emulator S3 = new S3Emulator();
+
+    @TempDir
+    Path temporary;
+
+    private String bronzeBucket;
+    private String silverBucket;
+    private S3ObjectStore bronze;
+    private S3ObjectStore silver;
+    private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void createBuckets() {
+        bronzeBucket = S3.createBucket("bronze");
+        silverBucket = S3.createBucket("silver");
+        bronze = new S3ObjectStore(S3.client(), bronzeBucket);
+        silver = new S3ObjectStore(S3.client(), silverBucket);
+    }
+
+    @Test
+    void convertsAnObjectWhoseKeyHasASpaceAnAccentAndAPlus() throws IOException {
+        String key = "sales/2026 Q1/ventes été+plus.csv";
+        String csv = "id,client,montant\n1,Amélie,12.5\n2,\"Dupont, Jean\",7\n";
+        bronze.put(key, csv.getBytes(StandardCharsets.UTF_8));
+
+        S3Event event = eventFor(key);
+        assertEquals("sales/2026+Q1/ventes+%C3%A9t%C3%A9%2Bplus.csv", event.getRecords().get(0).getS3().getObject().getKey());
+
+        List<String> outcomes = handler().handleRequest(event, null);
+
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), outcomes);
+        List<String> keys = silver.list("");
+        List<String> parts = keys.stream().filter(k -> k.endsWith(".parquet")).toList();
+        assertEquals(1, parts.size(), keys.toString());
+        assertTrue(parts.get(0).startsWith("sales/ingest_date="), parts.get(0));
+        assertTrue(keys.contains("_schemas/sales.json"), keys.toString());
+        assertTrue(keys.stream().anyMatch(k -> k.startsWith("_manifests/sales/ventes_ete_plus-")), keys.toString());
+        assertRowsEqual(csv, readParquet(parts));
+    }
+
+    @Test
+    void aRedeliveredEventIsRecognisedAndWritesNothingNew() throws IOException {
+        String key = "sales/x.csv";
+        bronze.put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        SilverConverterHandler handler = handler();
+        handler.handleRequest(eventFor(key), null);
+        List<String> before = silver.list("");
+
+        List<String> outcomes = handler.handleRequest(eventFor(key), null);
+
+        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), outcomes);
+        assertEquals(before, silver.list(""));
+    }
+
+    @Test
+    void streamsAFileOfSeveralChunksAndUploadPartsThroughMultipartUploads() throws IOException {
+        Path file = temporary.resolve("retail.csv");
+        try (Writer out = new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8)) {
+            new RetailTransactionsGenerator(7).write(250_000, out);
+        }
+        String key = "retail/2026/retail.csv";
+        try (var upload = bronze.create(key)) {
+            Files.copy(file, upload);
+        }
+
+        List<String> outcomes = handler().handleRequest(eventFor(key), null);
+
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), outcomes);
+        List<String> parts = silver.list("retail/").stream().filter(k -> k.endsWith(".parquet")).toList();
+        List<GenericRecord> rows = readParquet(parts);
+        assertEquals(250_000, rows.size());
+        try (CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
+            int i = 0;
+            for (CSVRecord record : parser) {
+                GenericRecord row = rows.get(i++);
+                assertEquals(record.get("transaction_id"), String.valueOf(row.get("transaction_id")), "row " + i);
+                assertEquals(record.get("payment_method"), String.valueOf(row.get("payment_method")), "row " + i);
+                assertEquals(Double.parseDouble(record.get("total_amount")), ((Number) row.get("total_amount")).doubleValue(), "row " + i);
+                String note = record.get("note");
+                assertEquals(note.isEmpty() ? null : note, row.get("note") == null ? null : row.get("note").toString(), "row " + i);
+            }
+        }
+    }
+
+    @Test
+    void processesEveryRecordAndSkipsWhatItCannotConvert() throws IOException {
+        bronze.put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        bronze.put("sales/readme.txt", "not data".getBytes(StandardCharsets.UTF_8));
+        bronze.put("loose.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        S3Event event = eventFor("sales/a.csv");
+        event.getRecords().add(eventFor("sales/readme.txt").getRecords().get(0));
+        event.getRecords().add(eventFor("loose.csv").getRecords().get(0));
+        event.getRecords().add(eventFor("sales/deleted.csv").getRecords().get(0));
+
+        List<String> outcomes = handler().handleRequest(event, null);
+
+        assertEquals(List.of(
+                "converted s3://" + bronzeBucket + "/sales/a.csv",
+                "skipped s3://" + bronzeBucket + "/sales/readme.txt",
+                "skipped s3://" + bronzeBucket + "/loose.csv",
+                "missing s3://" + bronzeBucket + "/sales/deleted.csv"), outcomes);
+    }
+
+    @Test
+    void aStorageFailureFailsTheInvocationSoLambdaRetries() throws IOException {
+        bronze.put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        SilverConverterHandler handler = new SilverConverterHandler(
+                new Environment(Map.of("SILVER_BUCKET", silverBucket + "-does-not-exist")), S3.client(), log());
+
+        SilverConversionException failure = assertThrows(SilverConversionException.class, () -> handler.handleRequest(eventFor("sales/a.csv"), null));
+
+        assertTrue(failure.getMessage().contains("s3://" + bronzeBucket + "/sales/a.csv"), failure.getMessage());
+        assertTrue(logLines.toString(StandardCharsets.UTF_8).contains("\"level\":\"ERROR\""), logLines.toString(StandardCharsets.UTF_8));
+    }
+
+    private SilverConverterHandler handler() {
+        return new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), S3.client(), log());
+    }
+
+    private JsonLog log() {
+        return new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC());
+    }
+
+    /** The event S3 sends for the object as it is stored now, loaded through the Lambda runtime's deserialiser. */
+    private S3Event eventFor(String key) throws IOException {
+        ObjectInfo info = bronze.stat(key).orElse(new ObjectInfo(key, 0, "0", java.time.Instant.EPOCH));
+        String template = new String(getClass().getResourceAsStream("/events/s3-object-created.json").readAllBytes(), StandardCharsets.UTF_8);
+        String json = template
+                .replace("${bucket}", bronzeBucket)
+                .replace("${key}", s3EventKey(key))
+                .replace("${size}", String.valueOf(info.size()))
+                .replace("${etag}", info.etag());
+        Path file = Files.createTempFile(temporary, "event", ".json");
+        Files.writeString(file, json);
+        S3Event event = EventLoader.loadS3Event(file.toString());
+        return new S3Event(new ArrayList<>(event.getRecords()));
+    }
+
+    /** S3 URL-encodes each key segment in events, with '+' for a space. */
+    private static String s3EventKey(String key) {
+        return Arrays.stream(key.split("/", -1))
+                .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8))
+                .collect(Collectors.joining("/"));
+    }
+
+    private List<GenericRecord> readParquet(List<String> keys) throws IOException {
+        List<GenericRecord> rows = new ArrayList<>();
+        for (String key : keys) {
+            Path local = Files.createTempFile(temporary, "part", ".parquet");
+            try (var in = silver.open(key, java.util.Optional.empty())) {
+                Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            rows.addAll(ParquetTestFiles.readAll(local));
+        }
+        return rows;
+    }
+
+    private static void assertRowsEqual(String csv, List<GenericRecord> rows) throws IOException {
+        try (CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(new java.io.StringReader(csv))) {
+            List<CSVRecord> records = parser.getRecords();
+            assertEquals(records.size(), rows.size());
+            for (int i = 0; i < records.size(); i++) {
+                for (String column : parser.getHeaderNames()) {
+                    Object value = rows.get(i).get(column);
+                    String expected = records.get(i).get(column);
+                    if (value instanceof Number number && !(value instanceof Long)) {
+                        assertEquals(Double.parseDouble(expected), number.doubleValue(), column + " of row " + (i + 1));
+                    }
+                    else {
+                        assertEquals(expected, String.valueOf(value), column + " of row " + (i + 1));
+                    }
+                }
+            }
+        }
+    }
+}
