@@ -284,7 +284,7 @@ public final class SilverConverter {
             }
             if (openPart == null) {
                 String key = layout.partKey(dataset, ingestDate, source.key(), source.etag(), parts.size() + 1);
-                openPart = new ParquetPartWriter(silver, key, schema, limits.rowGroupBytes());
+                openPart = new ParquetPartWriter(silver, key, schema, limits.rowGroupBytes(), batch.highCardinalityColumns());
             }
             openPart.write(batch);
             rowsWritten += batch.size();

@@ -23,7 +23,7 @@ public record ConversionLimits(int chunkRows, long chunkMaxBytes, long partTarge
     }
 
     public static ConversionLimits defaults() {
-        return new ConversionLimits(100_000, 48 * MIB, 128 * MIB, 32 * MIB);
+        return new ConversionLimits(100_000, 8 * MIB, 128 * MIB, 32 * MIB);
     }
 
     public static ConversionLimits fromEnvironment(Environment environment) {

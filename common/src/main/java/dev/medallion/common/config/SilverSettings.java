@@ -16,7 +16,7 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>SILVER_BUCKET</td><td>(required)</td><td>bucket that receives Parquet, manifests, quarantine and schemas</td></tr>
  * <tr><td>SILVER_PREFIX</td><td>empty</td><td>key prefix inside the silver bucket</td></tr>
  * <tr><td>CHUNK_ROWS</td><td>100000</td><td>rows converted per chunk</td></tr>
- * <tr><td>CHUNK_MAX_BYTES</td><td>48 MiB</td><td>memory a chunk may hold before it is written early</td></tr>
+ * <tr><td>CHUNK_MAX_BYTES</td><td>8 MiB</td><td>memory a chunk may hold before it is written early</td></tr>
  * <tr><td>PART_TARGET_BYTES</td><td>128 MiB</td><td>Parquet file size at which a new part is started</td></tr>
  * <tr><td>ROW_GROUP_BYTES</td><td>32 MiB</td><td>Parquet row group size, buffered in memory while written</td></tr>
  * <tr><td>CSV_DELIMITERS</td><td>empty</td><td>per-dataset delimiter overrides, e.g. {@code legacy_orders:pipe,eu_sales:semicolon}</td></tr>

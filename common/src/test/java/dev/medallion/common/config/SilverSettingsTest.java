@@ -65,7 +65,7 @@ class SilverSettingsTest {
     void defaultLimitsAreTheDocumentedOnes() {
         ConversionLimits defaults = ConversionLimits.defaults();
         assertEquals(100_000, defaults.chunkRows());
-        assertEquals(48 * MIB, defaults.chunkMaxBytes());
+        assertEquals(8 * MIB, defaults.chunkMaxBytes());
         assertEquals(128 * MIB, defaults.partTargetBytes());
         assertEquals(32 * MIB, defaults.rowGroupBytes());
     }

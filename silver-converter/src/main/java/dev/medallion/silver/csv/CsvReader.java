@@ -4,16 +4,20 @@ import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.io.input.SequenceReader;
 
-import java.io.BufferedReader;
+import java.io.CharArrayReader;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.CharBuffer;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.zip.ZipException;
 
@@ -53,12 +57,12 @@ public final class CsvReader implements Closeable {
         requireNonNull(location, "location is null");
         requireNonNull(in, "in is null");
         Utf8Reader text;
-        BufferedReader buffered;
+        CharBuffer sample;
         char chosen;
         try {
             text = TextInput.open(in);
-            buffered = new BufferedReader(text, SAMPLE_CHARS);
-            chosen = delimiter.isPresent() ? delimiter.get() : DelimiterDetector.detect(sample(buffered));
+            sample = sample(text);
+            chosen = delimiter.isPresent() ? delimiter.get() : DelimiterDetector.detect(sample);
         }
         catch (ZipException | EOFException e) {
             throw new RejectedInputException("The file is not valid gzip: " + e.getMessage());
@@ -68,7 +72,9 @@ public final class CsvReader implements Closeable {
                 .setIgnoreEmptyLines(true)
                 .setLenientEof(true)
                 .get();
-        return new CsvReader(text, CSVParser.parse(buffered, format), chosen, location);
+        // The parser reads the sample again, then the rest of the text: no second buffering layer.
+        Reader all = new SequenceReader(new CharArrayReader(sample.array(), 0, sample.limit()), text);
+        return new CsvReader(text, CSVParser.parse(all, format), chosen, location);
     }
 
     public char delimiter() {
@@ -101,11 +107,9 @@ public final class CsvReader implements Closeable {
         pendingLinesAfter = parser.getCurrentLineNumber();
         long end = pending == null ? Long.MAX_VALUE : pending.getCharacterPosition();
         boolean invalidText = text.replacedBetween(record.getCharacterPosition(), end);
-        String[] values = record.values();
-        // The parser counts line breaks read, including those inside quoted fields; the record starts after the previous one's.
-        long line = Math.max(linesBefore + 1, linesAfter - embeddedLineBreaks(values));
+        Row row = new Row(linesBefore, linesAfter, Arrays.asList(record.values()), invalidText);
         linesBefore = linesAfter;
-        return Optional.of(new Row(line, Arrays.asList(values), invalidText));
+        return Optional.of(row);
     }
 
     private CSVRecord read() throws IOException, RejectedInputException {
@@ -130,37 +134,50 @@ public final class CsvReader implements Closeable {
         parser.close();
     }
 
-    private static CharSequence sample(BufferedReader reader) throws IOException {
+    private static CharBuffer sample(Reader reader) throws IOException {
         char[] buffer = new char[SAMPLE_CHARS];
-        reader.mark(SAMPLE_CHARS);
         int filled = 0;
         for (int read = 0; read >= 0 && filled < buffer.length; filled += Math.max(read, 0)) {
             read = reader.read(buffer, filled, buffer.length - filled);
         }
-        reader.reset();
-        return java.nio.CharBuffer.wrap(buffer, 0, filled);
+        return CharBuffer.wrap(buffer, 0, filled);
     }
 
-    private static long embeddedLineBreaks(String[] values) {
-        long breaks = 0;
-        for (String value : values) {
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if (c == '\n' || c == '\r' && (i + 1 == value.length() || value.charAt(i + 1) != '\n')) {
-                    breaks++;
-                }
-            }
+    /** One CSV record, with the line counts around it from which its first line is worked out when needed. */
+    public static final class Row {
+        private final long linesBefore;
+        private final long linesAfter;
+        private final List<String> fields;
+        private final boolean hasInvalidText;
+
+        /**
+         * @param linesBefore line breaks the parser had read before this record
+         * @param linesAfter line breaks read once this record was read, including those inside its quoted fields
+         */
+        public Row(long linesBefore, long linesAfter, List<String> fields, boolean hasInvalidText) {
+            this.linesBefore = linesBefore;
+            this.linesAfter = linesAfter;
+            this.fields = requireNonNull(fields, "fields is null");
+            this.hasInvalidText = hasInvalidText;
         }
-        return breaks;
-    }
 
-    /**
-     * One CSV record.
-     *
-     * @param line the line of the file the record starts on, 1 for the header
-     * @param hasInvalidText whether a field held bytes that are not UTF-8
-     */
-    public record Row(long line, List<String> fields, boolean hasInvalidText) {
+        /**
+         * The line of the file the record starts on, 1 for the header. Only refused rows need it, so it is
+         * computed on demand rather than for every row.
+         */
+        public long line() {
+            return Math.max(linesBefore + 1, linesAfter - embeddedLineBreaks(fields));
+        }
+
+        public List<String> fields() {
+            return fields;
+        }
+
+        /** Whether a field held bytes that are not UTF-8. */
+        public boolean hasInvalidText() {
+            return hasInvalidText;
+        }
+
         /** Estimated heap the row holds while buffered, for the chunk's memory budget. */
         public long retainedBytes() {
             long bytes = 64;
@@ -168,6 +185,34 @@ public final class CsvReader implements Closeable {
                 bytes += 48 + 2L * field.length();
             }
             return bytes;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Row row && line() == row.line() && hasInvalidText == row.hasInvalidText && fields.equals(row.fields);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(line(), fields, hasInvalidText);
+        }
+
+        @Override
+        public String toString() {
+            return "Row[line=" + line() + ", fields=" + fields + ", hasInvalidText=" + hasInvalidText + "]";
+        }
+
+        private static long embeddedLineBreaks(List<String> values) {
+            long breaks = 0;
+            for (String value : values) {
+                for (int i = 0; i < value.length(); i++) {
+                    char c = value.charAt(i);
+                    if (c == '\n' || c == '\r' && (i + 1 == value.length() || value.charAt(i + 1) != '\n')) {
+                        breaks++;
+                    }
+                }
+            }
+            return breaks;
         }
     }
 }

@@ -19,6 +19,7 @@ import static java.util.Objects.requireNonNull;
  */
 final class Utf8Reader extends Reader {
     static final char REPLACEMENT = '\uFFFD';
+    private static final int NONE = -1;
 
     private final InputStream in;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -30,6 +31,8 @@ final class Utf8Reader extends Reader {
     private boolean endOfInput;
     private boolean flushed;
     private long charactersRead;
+    private final char[] pair = new char[2];
+    private int pendingLowSurrogate = NONE;
 
     Utf8Reader(InputStream in) {
         this.in = requireNonNull(in, "in is null");
@@ -51,6 +54,25 @@ final class Utf8Reader extends Reader {
     public int read(char[] buffer, int offset, int length) throws IOException {
         if (length == 0) {
             return 0;
+        }
+        if (pendingLowSurrogate != NONE) {
+            buffer[offset] = (char) pendingLowSurrogate;
+            pendingLowSurrogate = NONE;
+            charactersRead++;
+            return 1;
+        }
+        if (length == 1) {
+            // A four-byte sequence decodes to two chars, which cannot be written into one: keep the second.
+            int read = read(pair, 0, 2);
+            if (read <= 0) {
+                return read;
+            }
+            buffer[offset] = pair[0];
+            if (read == 2) {
+                pendingLowSurrogate = pair[1];
+                charactersRead--;
+            }
+            return 1;
         }
         CharBuffer out = CharBuffer.wrap(buffer, offset, length);
         while (out.position() == offset) {

@@ -2,6 +2,7 @@ package dev.medallion.silver.local;
 
 import dev.medallion.common.config.ConfigurationException;
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
@@ -38,6 +39,8 @@ public final class SilverConverterCli {
             --dataset    dataset (table) name; default: the file name without extensions
             --delimiter  field delimiter; default: detected among comma, semicolon, tab and pipe
             --verbose    also print the JSON log line the Lambda function would write
+            The tunables CHUNK_ROWS, CHUNK_MAX_BYTES, PART_TARGET_BYTES and ROW_GROUP_BYTES are read from the
+            environment, as in the Lambda function.
             """;
 
     private SilverConverterCli() {}
@@ -107,7 +110,7 @@ public final class SilverConverterCli {
 
         LocalObjectStore silver = new LocalObjectStore(output);
         JsonLog log = new JsonLog(verbose ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
-        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(), delimiters, log, Clock.systemUTC());
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(Environment.system()), delimiters, log, Clock.systemUTC());
 
         long started = System.nanoTime();
         ConversionResult result = converter.convert(localSource(input), dataset, () -> Files.newInputStream(input));

@@ -34,12 +34,15 @@ abstract sealed class ColumnVector {
         };
     }
 
-    /** Stores the text at {@code row}; an empty text is null. Returns false when the text does not fit the type. */
+    /**
+     * Stores the text at {@code row}; an empty text is null, and so is a blank one outside string columns.
+     * Returns false when the text does not fit the type.
+     */
     final boolean set(int row, String text) {
         if (row >= nulls.length) {
             grow(nulls.length * 2);
         }
-        if (text.isEmpty()) {
+        if (text.isEmpty() || !(this instanceof StringVector) && text.isBlank()) {
             nulls[row] = true;
             clear(row);
             return true;
@@ -50,6 +53,13 @@ abstract sealed class ColumnVector {
 
     /** Estimated heap held for the value at {@code row}, for the chunk's memory budget. */
     abstract long retainedBytes(int row);
+
+    /** The value at {@code row}, boxed; for occasional statistics only, never per row. */
+    final Object valueAt(int row) {
+        return nulls[row] ? null : boxed(row);
+    }
+
+    protected abstract Object boxed(int row);
 
     final void write(RecordConsumer consumer, int row) {
         if (nulls[row]) {
@@ -82,6 +92,11 @@ abstract sealed class ColumnVector {
             int value = Values.parseBoolean(text);
             values[row] = value == 1;
             return value >= 0;
+        }
+
+        @Override
+        protected Object boxed(int row) {
+            return values[row];
         }
 
         @Override
@@ -127,6 +142,11 @@ abstract sealed class ColumnVector {
         }
 
         @Override
+        protected Object boxed(int row) {
+            return values[row];
+        }
+
+        @Override
         long retainedBytes(int row) {
             return 9;
         }
@@ -157,6 +177,11 @@ abstract sealed class ColumnVector {
             }
             values[row] = Values.parseDouble(text);
             return true;
+        }
+
+        @Override
+        protected Object boxed(int row) {
+            return values[row];
         }
 
         @Override
@@ -191,6 +216,11 @@ abstract sealed class ColumnVector {
             }
             values[row] = (int) day;
             return true;
+        }
+
+        @Override
+        protected Object boxed(int row) {
+            return values[row];
         }
 
         @Override
@@ -229,6 +259,11 @@ abstract sealed class ColumnVector {
         @Override
         protected void clear(int row) {
             values[row] = null;
+        }
+
+        @Override
+        protected Object boxed(int row) {
+            return values[row];
         }
 
         @Override

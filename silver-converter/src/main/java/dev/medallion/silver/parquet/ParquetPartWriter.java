@@ -14,6 +14,7 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,12 +31,17 @@ public final class ParquetPartWriter {
     private final ParquetWriter<Integer> writer;
     private long rows;
 
-    public ParquetPartWriter(ObjectStore store, String key, MessageType schema, long rowGroupBytes) throws IOException {
+    /**
+     * @param plainColumns columns written without dictionary encoding (see {@link RowBatch#highCardinalityColumns()})
+     */
+    public ParquetPartWriter(ObjectStore store, String key, MessageType schema, long rowGroupBytes, Set<String> plainColumns) throws IOException {
         this.key = requireNonNull(key, "key is null");
         this.writeSupport = new BatchWriteSupport(schema);
         this.upload = store.create(key);
         try {
-            this.writer = new Builder(new StoreOutputFile(upload, store.describe(key)), writeSupport)
+            Builder builder = new Builder(new StoreOutputFile(upload, store.describe(key)), writeSupport);
+            plainColumns.forEach(column -> builder.withDictionaryEncoding(column, false));
+            this.writer = builder
                     .withConf(new PlainParquetConfiguration())
                     .withCodecFactory(new SnappyCodecFactory())
                     .withCompressionCodec(CompressionCodecName.SNAPPY)

@@ -3,7 +3,9 @@ package dev.medallion.silver.parquet;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.SchemaContract;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 import static java.util.Objects.requireNonNull;
@@ -58,6 +60,24 @@ public final class RowBatch {
 
     public long retainedBytes() {
         return retainedBytes;
+    }
+
+    /**
+     * Columns where most values of this batch are distinct (ids, timestamps, amounts). Parquet's dictionary
+     * encoding is wasted on them: it hashes every value, then gives up and writes them plain anyway.
+     */
+    public Set<String> highCardinalityColumns() {
+        Set<String> columnNames = new HashSet<>();
+        for (int c = 0; c < vectors.length; c++) {
+            Set<Object> distinct = new HashSet<>();
+            for (int row = 0; row < size; row++) {
+                distinct.add(vectors[c].valueAt(row));
+            }
+            if (size > 0 && distinct.size() * 2L > size) {
+                columnNames.add(columns.get(c).name());
+            }
+        }
+        return columnNames;
     }
 
     public void clear() {

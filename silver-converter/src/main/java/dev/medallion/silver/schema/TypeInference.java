@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Infers each column's type from sample rows: the narrowest of boolean, bigint, double, date, timestamp
- * that accepts every non-empty value, else string. A column with no value at all is string.
+ * that accepts every non-blank value, else string. A column with no value at all is string.
  */
 public final class TypeInference {
     private TypeInference() {}
@@ -26,7 +26,8 @@ public final class TypeInference {
         boolean timestamp = true;
         boolean seen = false;
         for (String[] row : rows) {
-            if (column >= row.length || row[column].isEmpty()) {
+            // Blank values are null in every type but string, so they say nothing about the type.
+            if (column >= row.length || row[column].isBlank()) {
                 continue;
             }
             String value = row[column];

@@ -5,7 +5,7 @@ import java.time.LocalDate;
 
 /**
  * Strict, allocation-free parsers for the text forms each {@link ColumnType} accepts. They run once per
- * value, so they report failure through return values, never exceptions. Surrounding spaces are ignored.
+ * value, so they report failure through return values, never exceptions. Surrounding whitespace is ignored.
  * <ul>
  * <li>boolean: {@code true} or {@code false}, any case</li>
  * <li>bigint: an optional sign and up to 19 digits, no leading zero ({@code 007} is a code, kept as text)</li>
@@ -40,10 +40,10 @@ public final class Values {
     public static boolean parseBigint(String text, long[] out) {
         int start = 0;
         int end = text.length();
-        while (start < end && text.charAt(start) == ' ') {
+        while (start < end && Character.isWhitespace(text.charAt(start))) {
             start++;
         }
-        while (end > start && text.charAt(end - 1) == ' ') {
+        while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
             end--;
         }
         if (start == end) {
@@ -121,13 +121,51 @@ public final class Values {
             if (i == exponentStart) {
                 return false;
             }
+            // 1e999 is well-formed but no finite double: it would be written as Infinity.
+            return i == length && Double.isFinite(Double.parseDouble(value));
         }
         return i == length;
     }
 
+    private static final double[] POWERS_OF_TEN = {
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
     /** Call only after {@link #isDouble} accepted the text. */
     public static double parseDouble(String text) {
-        return Double.parseDouble(text.strip());
+        // Clinger's fast path: with at most 15 significant digits and no exponent, the digits and the power
+        // of ten are both exact doubles, and one IEEE division rounds correctly, as Double.parseDouble would.
+        int length = text.length();
+        int i = 0;
+        boolean negative = false;
+        if (length > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+')) {
+            negative = text.charAt(0) == '-';
+            i++;
+        }
+        long digits = 0;
+        int count = 0;
+        int scale = -1;
+        for (; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits = digits * 10 + (c - '0');
+                count++;
+                if (scale >= 0) {
+                    scale++;
+                }
+            }
+            else if (c == '.' && scale < 0) {
+                scale = 0;
+            }
+            else {
+                return Double.parseDouble(text.strip());
+            }
+        }
+        if (count == 0 || count > 15 || scale >= POWERS_OF_TEN.length) {
+            return Double.parseDouble(text.strip());
+        }
+        double value = scale > 0 ? digits / POWERS_OF_TEN[scale] : digits;
+        return negative ? -value : value;
     }
 
     /** Days since 1970-01-01, or {@link Long#MIN_VALUE} when the text is not a date. */

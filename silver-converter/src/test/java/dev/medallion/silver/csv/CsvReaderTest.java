@@ -535,8 +535,8 @@ class CsvReaderTest {
 
     @Test
     void retainedBytesGrowWithTheFields() {
-        Row small = new Row(1, List.of("a"), false);
-        Row large = new Row(1, List.of("a".repeat(1000), "b"), false);
+        Row small = new Row(0, 1, List.of("a"), false);
+        Row large = new Row(0, 1, List.of("a".repeat(1000), "b"), false);
         assertTrue(large.retainedBytes() > small.retainedBytes() + 2000);
     }
 

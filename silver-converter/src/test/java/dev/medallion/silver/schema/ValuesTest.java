@@ -73,9 +73,17 @@ class ValuesTest {
 
         @ParameterizedTest(name = "[{index}] ''{0}''")
         @ValueSource(strings = {"007", "00", "-01", "+01", "0123", "", "   ", "-", "+", "--1", "+-1", "- 1", "1 000",
-                "1,000", "1_000", "1.0", "1e3", "0x1F", "12a", "a12", "١٢", "\t5"})
+                "1,000", "1_000", "1.0", "1e3", "0x1F", "12a", "a12", "١٢"})
         void rejectedForms(String text) {
             assertFalse(Values.isBigint(text), () -> "'" + text + "' should not be a bigint");
+        }
+
+        @Test
+        void surroundingWhitespaceIsIgnoredAsByTheOtherParsers() {
+            long[] out = new long[1];
+            assertTrue(Values.parseBigint("\t5 \r", out));
+            assertEquals(5, out[0]);
+            assertTrue(Values.isDouble("\t5 \r"));
         }
 
         @Test
@@ -130,7 +138,7 @@ class ValuesTest {
         @ParameterizedTest(name = "[{index}] ''{0}''")
         @ValueSource(strings = {"1.2.3", "e5", "E5", ".e5", "NaN", "nan", "Infinity", "-Infinity", "007.5", "00.5", "01",
                 "-007", "", " ", ".", "-", "+", "-.", "1e", "1e+", "1e-", "1e3.5", "1..2", "1,5", "1 000.5", "0x1p3",
-                "1.5d", "1.5f", "1_000.0", "--1", "+-1", "$5", "5%", "1.5e3e2"})
+                "1.5d", "1.5f", "1_000.0", "--1", "+-1", "$5", "5%", "1.5e3e2", "1e999", "-1e400"})
         void rejectedForms(String text) {
             assertFalse(Values.isDouble(text), () -> "'" + text + "' should not be a double");
         }

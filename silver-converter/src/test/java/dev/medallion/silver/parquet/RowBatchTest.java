@@ -1,0 +1,55 @@
+package dev.medallion.silver.parquet;
+
+import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.ColumnType;
+import dev.medallion.silver.schema.SchemaContract;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RowBatchTest {
+    private static final SchemaContract CONTRACT = new SchemaContract("sales", List.of(
+            new Column("id", ColumnType.BIGINT, "id"),
+            new Column("region", ColumnType.STRING, "region"),
+            new Column("amount", ColumnType.DOUBLE, "amount")), "sales/a.csv", "2026-01-01T00:00:00Z");
+
+    @Test
+    void takesARowWholeOrRefusesItWithTheReason() {
+        RowBatch batch = new RowBatch(CONTRACT);
+        int[] fields = {0, 1, 2};
+
+        assertNull(batch.append(List.of("1", "north", "2.5")::get, fields));
+        assertEquals("column amount: 'N/A' is not a double", batch.append(List.of("2", "south", "N/A")::get, fields));
+        assertNull(batch.append(List.of(" ", " ", "\t")::get, fields));
+
+        assertEquals(2, batch.size());
+        assertNull(batch.vectors()[0].valueAt(1), "a blank bigint is null");
+        assertEquals(" ", batch.vectors()[1].valueAt(1), "a blank string is kept");
+        assertNull(batch.vectors()[2].valueAt(1));
+    }
+
+    @Test
+    void namesTheColumnsWhereMostValuesAreDistinct() {
+        RowBatch batch = new RowBatch(CONTRACT);
+        for (int i = 0; i < 100; i++) {
+            assertNull(batch.append(List.of(String.valueOf(i), i % 2 == 0 ? "north" : "south", String.valueOf(i % 60))::get, new int[] {0, 1, 2}));
+        }
+
+        assertEquals(Set.of("id", "amount"), batch.highCardinalityColumns());
+    }
+
+    @Test
+    void countsTheMemoryItHolds() {
+        RowBatch batch = new RowBatch(CONTRACT);
+        batch.append(List.of("1", "x".repeat(1000), "1")::get, new int[] {0, 1, 2});
+
+        assertTrue(batch.retainedBytes() > 2000, "retained " + batch.retainedBytes());
+        batch.clear();
+        assertEquals(0, batch.retainedBytes());
+    }
+}
