@@ -5,6 +5,8 @@ import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.ObjectUpload;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.SchemaContract;
@@ -274,6 +276,23 @@ class SilverConverterTest {
     }
 
     @Test
+    void aFailureWhileWritingParquetFailsTheRunAndLeavesNoOutput() throws IOException {
+        // The second part's upload fails, on the writer thread; the run must fail on the caller's thread.
+        ObjectStore failing = new FailingUploads(silver, "-part-00002.parquet");
+        SilverConverter converter = new SilverConverter(failing, new SilverLayout(""), new ConversionLimits(10, 1 << 30, 1, 1 << 20), Map.of(),
+                new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+        StringBuilder csv = new StringBuilder("id\n");
+        for (int i = 0; i < 100; i++) {
+            csv.append(i).append('\n');
+        }
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter, "sales/w.csv", csv.toString(), MODIFIED));
+
+        assertEquals("disk full", failure.getMessage());
+        assertEquals(List.of("_schemas/sales.json"), allFiles());
+    }
+
+    @Test
     void anEmptyFileIsRecordedAndDefinesNoSchema() throws IOException {
         Manifest manifest = convert(converter(ConversionLimits.defaults()), "sales/empty.csv", "", MODIFIED).manifest();
 
@@ -407,6 +426,78 @@ class SilverConverterTest {
     private List<String> allFiles() throws IOException {
         try (var files = Files.walk(silverRoot)) {
             return files.filter(Files::isRegularFile).map(path -> silverRoot.relativize(path).toString()).sorted().collect(Collectors.toList());
+        }
+    }
+
+    /** Delegates to a store, except that uploads to keys ending with the suffix fail on their first write. */
+    private record FailingUploads(ObjectStore delegate, String suffix) implements ObjectStore {
+        @Override
+        public java.util.Optional<dev.medallion.common.storage.ObjectInfo> stat(String key) throws IOException {
+            return delegate.stat(key);
+        }
+
+        @Override
+        public InputStream open(String key, java.util.Optional<String> expectedEtag) throws IOException {
+            return delegate.open(key, expectedEtag);
+        }
+
+        @Override
+        public java.util.Optional<byte[]> read(String key) throws IOException {
+            return delegate.read(key);
+        }
+
+        @Override
+        public void put(String key, byte[] content) throws IOException {
+            delegate.put(key, content);
+        }
+
+        @Override
+        public boolean putIfAbsent(String key, byte[] content) throws IOException {
+            return delegate.putIfAbsent(key, content);
+        }
+
+        @Override
+        public ObjectUpload create(String key) throws IOException {
+            ObjectUpload upload = delegate.create(key);
+            if (!key.endsWith(suffix)) {
+                return upload;
+            }
+            return new ObjectUpload() {
+                @Override
+                public long position() {
+                    return upload.position();
+                }
+
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws IOException {
+                    throw new IOException("disk full");
+                }
+
+                @Override
+                public void close() throws IOException {
+                    upload.close();
+                }
+
+                @Override
+                public void abort() {
+                    upload.abort();
+                }
+            };
+        }
+
+        @Override
+        public List<String> list(String prefix) throws IOException {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public void delete(java.util.Collection<String> keys) throws IOException {
+            delegate.delete(keys);
+        }
+
+        @Override
+        public String describe(String key) {
+            return delegate.describe(key);
         }
     }
 
