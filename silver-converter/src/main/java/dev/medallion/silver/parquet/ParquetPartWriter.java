@@ -51,6 +51,8 @@ public final class ParquetPartWriter {
                     // Format v1 data pages: what every Athena, Glue, Hive and Spark version reads.
                     .withWriterVersion(WriterVersion.PARQUET_1_0)
                     .withValidation(false)
+                    // Level histograms per page: no engine Silver serves (Athena, Glue, DuckDB) reads them.
+                    .withSizeStatisticsEnabled(false)
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                     .build();
         }
