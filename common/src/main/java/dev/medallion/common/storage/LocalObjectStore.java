@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,6 +19,7 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -111,9 +113,7 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public ObjectUpload create(String key) throws IOException {
         Path target = resolve(key);
-        Files.createDirectories(target.getParent());
-        Path temporary = Files.createTempFile(target.getParent(), TEMPORARY_PREFIX, ".part");
-        return new LocalUpload(target, temporary);
+        return new LocalUpload(target, temporaryBeside(target));
     }
 
     @Override
@@ -164,10 +164,18 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     private static Path writeTemporary(Path target, byte[] content) throws IOException {
-        Files.createDirectories(target.getParent());
-        Path temporary = Files.createTempFile(target.getParent(), TEMPORARY_PREFIX, ".part");
-        Files.write(temporary, content);
+        Path temporary = temporaryBeside(target);
+        Files.write(temporary, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return temporary;
+    }
+
+    /**
+     * A fresh hidden file name next to the target, so the final rename stays on one file system. Not
+     * {@link Files#createTempFile}: its files are private to the owner, and the lake is meant to be shared.
+     */
+    private static Path temporaryBeside(Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        return target.resolveSibling(TEMPORARY_PREFIX + UUID.randomUUID() + ".part");
     }
 
     /** The entity tag S3 gives an object uploaded in one part: the hex MD5 of its content. */
@@ -201,7 +209,7 @@ public final class LocalObjectStore implements ObjectStore {
         LocalUpload(Path target, Path temporary) throws IOException {
             this.target = target;
             this.temporary = temporary;
-            this.out = Files.newOutputStream(temporary);
+            this.out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
 
         @Override

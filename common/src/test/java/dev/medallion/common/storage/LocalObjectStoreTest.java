@@ -159,4 +159,18 @@ final class LocalObjectStoreTest {
     private static byte[] bytes(String text) {
         return text.getBytes(UTF_8);
     }
+
+    @Test
+    void objectsGetTheSamePermissionsAsAnyNewFileNotOwnerOnlyOnes() throws java.io.IOException {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        try (ObjectUpload upload = store.create("a/streamed.bin")) {
+            upload.write(new byte[] {1});
+        }
+        store.put("a/whole.bin", new byte[] {2});
+        java.nio.file.Path plain = java.nio.file.Files.write(directory.resolve("a/plain.bin"), new byte[] {3});
+
+        var expected = java.nio.file.Files.getPosixFilePermissions(plain);
+        assertEquals(expected, java.nio.file.Files.getPosixFilePermissions(directory.resolve("a/streamed.bin")));
+        assertEquals(expected, java.nio.file.Files.getPosixFilePermissions(directory.resolve("a/whole.bin")));
+    }
 }
