@@ -1,0 +1,111 @@
+# Athena: one workgroup whose settings queries cannot override, and a policy to attach to the people
+# or roles that query the lake.
+
+resource "aws_athena_workgroup" "this" {
+  count = var.enable_athena ? 1 : 0
+
+  name          = local.name
+  description   = "Queries over the ${local.name} lakehouse."
+  force_destroy = var.force_destroy
+
+  configuration {
+    # Enforced: a client cannot send results elsewhere, unencrypted, or lift the scan cutoff.
+    enforce_workgroup_configuration    = true
+    publish_cloudwatch_metrics_enabled = true
+    bytes_scanned_cutoff_per_query     = var.athena_bytes_scanned_cutoff
+
+    engine_version {
+      selected_engine_version = "Athena engine version 3"
+    }
+
+    result_configuration {
+      output_location       = "s3://${module.athena_results_bucket.id}/results/"
+      expected_bucket_owner = local.account_id
+
+      encryption_configuration {
+        encryption_option = var.kms_encryption ? "SSE_KMS" : "SSE_S3"
+        kms_key_arn       = local.kms_key_arn
+      }
+    }
+  }
+}
+
+data "aws_iam_policy_document" "analyst" {
+  count = var.enable_athena && var.enable_glue_catalog ? 1 : 0
+
+  statement {
+    sid = "QueryInProjectWorkgroup"
+    actions = [
+      "athena:BatchGetQueryExecution",
+      "athena:GetQueryExecution",
+      "athena:GetQueryResults",
+      "athena:GetWorkGroup",
+      "athena:ListQueryExecutions",
+      "athena:StartQueryExecution",
+      "athena:StopQueryExecution",
+    ]
+    resources = [aws_athena_workgroup.this[0].arn]
+  }
+
+  statement {
+    sid = "ReadLakeCatalog"
+    actions = [
+      "glue:GetDatabase",
+      "glue:GetDatabases",
+      "glue:GetPartition",
+      "glue:GetPartitions",
+      "glue:GetTable",
+      "glue:GetTables",
+    ]
+    resources = [
+      local.glue_catalog_arn,
+      aws_glue_catalog_database.silver[0].arn,
+      aws_glue_catalog_database.gold[0].arn,
+      "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.silver[0].name}/*",
+      "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.gold[0].name}/*",
+    ]
+  }
+
+  statement {
+    sid     = "ListLakeBuckets"
+    actions = ["s3:ListBucket", "s3:GetBucketLocation"]
+    resources = [
+      module.silver_bucket.arn,
+      module.gold_bucket.arn,
+      module.athena_results_bucket.arn,
+    ]
+  }
+
+  statement {
+    sid     = "ReadSilverAndGoldData"
+    actions = ["s3:GetObject"]
+    resources = [
+      "${local.silver_prefix_arn}*/ingest_date=*",
+      "${module.gold_bucket.arn}/*",
+    ]
+  }
+
+  statement {
+    sid       = "WriteAndReadQueryResults"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
+    resources = ["${module.athena_results_bucket.arn}/results/*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_encryption ? [1] : []
+
+    content {
+      sid       = "UseDataKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = local.kms_key_arns
+    }
+  }
+}
+
+resource "aws_iam_policy" "analyst" {
+  count = var.enable_athena && var.enable_glue_catalog ? 1 : 0
+
+  name        = "${local.name}-analyst"
+  description = "Query the ${local.name} silver and gold tables through the ${local.name} Athena workgroup."
+  policy      = data.aws_iam_policy_document.analyst[0].json
+}

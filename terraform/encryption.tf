@@ -1,0 +1,119 @@
+# The optional customer managed key (kms_encryption = true) for buckets, log groups, the alert topic
+# and Athena results. Without it, buckets use SSE-S3, queues SSE-SQS and log groups the service's own
+# encryption, none of which need a key policy.
+
+resource "aws_kms_key" "this" {
+  count = var.kms_encryption ? 1 : 0
+
+  description             = "${local.name}: lakehouse data, logs and alerts"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.kms_key[0].json
+}
+
+resource "aws_kms_alias" "this" {
+  count = var.kms_encryption ? 1 : 0
+
+  name          = "alias/${local.name}"
+  target_key_id = aws_kms_key.this[0].key_id
+}
+
+data "aws_iam_policy_document" "kms_key" {
+  count = var.kms_encryption ? 1 : 0
+
+  # checkov:skip=CKV_AWS_109:In a key policy, Resource "*" is the key itself; the account's administrators must be able to manage it.
+  # checkov:skip=CKV_AWS_111:In a key policy, Resource "*" is the key itself; write access is limited to the listed principals.
+  # checkov:skip=CKV_AWS_356:In a key policy, Resource "*" is the key itself, not every resource.
+  statement {
+    sid = "AccountAdministersKeyThroughIam"
+    # Lets IAM policies of this account grant use of the key (the roles below get it that way);
+    # the actions are listed rather than kms:* so that no statement of the stack uses a wildcard.
+    actions = [
+      "kms:CancelKeyDeletion",
+      "kms:CreateAlias",
+      "kms:CreateGrant",
+      "kms:Decrypt",
+      "kms:DeleteAlias",
+      "kms:DescribeKey",
+      "kms:DisableKey",
+      "kms:DisableKeyRotation",
+      "kms:EnableKey",
+      "kms:EnableKeyRotation",
+      "kms:Encrypt",
+      "kms:GenerateDataKey",
+      "kms:GenerateDataKeyWithoutPlaintext",
+      "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus",
+      "kms:ListAliases",
+      "kms:ListGrants",
+      "kms:ListKeyPolicies",
+      "kms:ListKeyRotations",
+      "kms:ListResourceTags",
+      "kms:PutKeyPolicy",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+      "kms:RetireGrant",
+      "kms:RevokeGrant",
+      "kms:RotateKeyOnDemand",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+    ]
+    # Key policy: "*" means this key.
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid = "CloudWatchLogsEncryptsProjectLogGroups"
+    actions = [
+      "kms:Decrypt",
+      "kms:DescribeKey",
+      "kms:Encrypt",
+      "kms:GenerateDataKey",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+    ]
+    # Key policy: "*" means this key.
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${local.name}-*"]
+    }
+  }
+
+  statement {
+    sid = "AlertPublishersUseKey"
+    # Budgets and CloudWatch alarms publish to the encrypted alert topic; SNS asks them for a data key.
+    actions = [
+      "kms:Decrypt",
+      "kms:GenerateDataKey",
+    ]
+    # Key policy: "*" means this key.
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["budgets.amazonaws.com", "cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}

@@ -1,0 +1,126 @@
+################################################################################
+# Silver converter: bronze CSV -> silver Parquet, invoked by S3 for every new bronze object
+################################################################################
+
+locals {
+  silver_converter_name = "${local.name}-silver-converter"
+  # Built by `mvn package`; the contract tests open this jar and check the handler below exists in it.
+  silver_converter_jar = "${path.module}/../silver-converter/target/silver-converter.jar"
+  # The key suffixes SilverConverterHandler.ACCEPTED_SUFFIXES accepts; the contract tests compare them.
+  silver_accepted_suffixes = [".csv", ".csv.gz", ".dat"]
+}
+
+# The key carries the jar's hash: a rebuilt jar is a new object and redeploys the function, an
+# unchanged one plans no change at all.
+resource "aws_s3_object" "silver_converter_jar" {
+  bucket      = module.artifacts_bucket.id
+  key         = "silver-converter/silver-converter-${filesha256(local.silver_converter_jar)}.jar"
+  source      = local.silver_converter_jar
+  source_hash = filemd5(local.silver_converter_jar)
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_cloudwatch_log_group" "silver_converter" {
+  # checkov:skip=CKV_AWS_338:Retention is a variable (default 30 days): these are operational logs, the manifests in silver are the lasting record of every conversion.
+  # checkov:skip=CKV_AWS_158:KMS encryption is opt-in (kms_encryption); CloudWatch Logs encrypts log data at rest with its own keys otherwise.
+  name              = "/aws/lambda/${local.silver_converter_name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = local.kms_key_arn
+}
+
+resource "aws_lambda_function" "silver_converter" {
+  # checkov:skip=CKV_AWS_116:Failed asynchronous invocations go to an SQS on-failure destination (aws_lambda_function_event_invoke_config below), which records the error with the event; a DLQ as well would deliver each failure twice.
+  # checkov:skip=CKV_AWS_117:The function talks only to S3; a VPC would need endpoints or a NAT gateway and add cold-start latency for no isolation gain.
+  # checkov:skip=CKV_AWS_115:Reserved concurrency is a variable (silver_converter_reserved_concurrency); new accounts with a quota of 10 cannot reserve any, so the default leaves it unreserved.
+  # checkov:skip=CKV_AWS_173:The environment holds bucket names and tunables, no secrets; Lambda encrypts it at rest with its own key.
+  # checkov:skip=CKV_AWS_272:Only Terraform writes the versioned artifacts bucket and the object key is the jar's SHA-256; code signing would need an AWS Signer profile.
+  # checkov:skip=CKV_AWS_50:The converter does not use the X-Ray SDK; its JSON log line per object carries rows, bytes and seconds.
+  function_name = local.silver_converter_name
+  description   = "Converts bronze CSV objects into silver Parquet (refused rows quarantined, one manifest per source file)."
+  role          = aws_iam_role.silver_converter.arn
+
+  s3_bucket        = aws_s3_object.silver_converter_jar.bucket
+  s3_key           = aws_s3_object.silver_converter_jar.key
+  source_code_hash = filebase64sha256(local.silver_converter_jar)
+
+  handler       = "dev.medallion.silver.lambda.SilverConverterHandler::handleRequest"
+  runtime       = "java21"
+  architectures = ["arm64"]
+  memory_size   = var.silver_converter_memory_mb
+  timeout       = var.silver_converter_timeout_seconds
+
+  reserved_concurrent_executions = var.silver_converter_reserved_concurrency
+
+  # Exactly the variables SilverSettings and ConversionLimits read (the contract tests check both
+  # directions), plus the JVM options the benchmark chose.
+  environment {
+    variables = {
+      SILVER_BUCKET     = module.silver_bucket.id
+      SILVER_PREFIX     = var.silver_prefix
+      CHUNK_ROWS        = var.silver_chunk_rows
+      CHUNK_MAX_BYTES   = var.silver_chunk_max_bytes
+      PART_TARGET_BYTES = var.silver_part_target_bytes
+      ROW_GROUP_BYTES   = var.silver_row_group_bytes
+      CSV_DELIMITERS    = join(",", [for dataset, delimiter in var.silver_csv_delimiters : "${dataset}:${lower(delimiter)}"])
+      JAVA_TOOL_OPTIONS = var.silver_converter_java_tool_options
+    }
+  }
+
+  depends_on = [
+    aws_cloudwatch_log_group.silver_converter,
+    aws_iam_role_policy.silver_converter,
+  ]
+}
+
+# Where an S3 event ends up after its retries are used up: kept 14 days for inspection and redrive.
+resource "aws_sqs_queue" "silver_converter_failures" {
+  name                      = "${local.silver_converter_name}-failures"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+}
+
+resource "aws_lambda_function_event_invoke_config" "silver_converter" {
+  function_name                = aws_lambda_function.silver_converter.function_name
+  maximum_retry_attempts       = var.async_max_retry_attempts
+  maximum_event_age_in_seconds = var.async_max_event_age_seconds
+
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.silver_converter_failures.arn
+    }
+  }
+}
+
+################################################################################
+# Trigger: bronze s3:ObjectCreated:* -> silver converter
+################################################################################
+
+resource "aws_lambda_permission" "bronze_invokes_silver_converter" {
+  statement_id   = "AllowBronzeBucketInvoke"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.silver_converter.function_name
+  principal      = "s3.amazonaws.com"
+  source_arn     = module.bronze_bucket.arn
+  source_account = local.account_id
+}
+
+resource "aws_s3_bucket_notification" "bronze" {
+  bucket = module.bronze_bucket.id
+
+  # One rule per suffix: S3 filters allow one suffix per rule.
+  dynamic "lambda_function" {
+    for_each = local.silver_accepted_suffixes
+
+    content {
+      id                  = "silver-converter${replace(lambda_function.value, ".", "-")}"
+      lambda_function_arn = aws_lambda_function.silver_converter.arn
+      events              = ["s3:ObjectCreated:*"]
+      filter_suffix       = lambda_function.value
+    }
+  }
+
+  depends_on = [aws_lambda_permission.bronze_invokes_silver_converter]
+}

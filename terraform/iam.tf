@@ -1,0 +1,225 @@
+# One role per function and one for the crawlers, each with an inline policy naming exact ARNs.
+# No AWS managed policy is attached: AWSLambdaBasicExecutionRole allows logging to every log group of
+# the account and AWSGlueServiceRole reaches far beyond one crawler.
+
+locals {
+  silver_prefix_arn = "${module.silver_bucket.arn}/${var.silver_prefix}"
+}
+
+################################################################################
+# Silver converter
+################################################################################
+
+data "aws_iam_policy_document" "lambda_assume_role" {
+  statement {
+    sid     = "LambdaAssumesRole"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "silver_converter" {
+  name               = local.silver_converter_name
+  description        = "Execution role of the silver converter function."
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
+}
+
+data "aws_iam_policy_document" "silver_converter" {
+  statement {
+    sid     = "ReadBronzeSourceObjects"
+    actions = ["s3:GetObject"]
+    # Only the keys that can trigger the function (HeadObject is authorised as s3:GetObject).
+    resources = [for suffix in local.silver_accepted_suffixes : "${module.bronze_bucket.arn}/*${suffix}"]
+  }
+
+  statement {
+    sid = "ListBronzeAndSilver"
+    # Without s3:ListBucket S3 answers 403 instead of 404 for a missing key: the converter would take a
+    # deleted bronze object, or a dataset's first manifest or schema, for a storage failure and retry.
+    # It also lists a source's earlier parts to delete them.
+    actions = ["s3:ListBucket"]
+    resources = [
+      module.bronze_bucket.arn,
+      module.silver_bucket.arn,
+    ]
+  }
+
+  statement {
+    sid     = "ReadAndWriteSilverBookkeeping"
+    actions = ["s3:GetObject", "s3:PutObject"]
+    resources = [
+      "${local.silver_prefix_arn}_manifests/*",
+      "${local.silver_prefix_arn}_schemas/*",
+    ]
+  }
+
+  statement {
+    sid = "WriteAndReplaceSilverDataAndQuarantine"
+    # Parts and quarantine files are streamed as multipart uploads (CreateMultipartUpload, UploadPart
+    # and CompleteMultipartUpload are authorised as s3:PutObject), aborted when a run fails, and
+    # deleted when a newer version of their source replaces them.
+    actions = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"]
+    resources = [
+      "${local.silver_prefix_arn}*/ingest_date=*",
+      "${local.silver_prefix_arn}_quarantine/*",
+    ]
+  }
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.silver_converter.arn}:*"]
+  }
+
+  statement {
+    sid       = "SendFailedEventsToDeadLetterQueue"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.silver_converter_failures.arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_encryption ? [1] : []
+
+    content {
+      sid = "UseDataKey"
+      # SSE-KMS: reading bronze needs Decrypt, writing silver needs GenerateDataKey (and Decrypt to
+      # complete a multipart upload).
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = local.kms_key_arns
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "silver_converter" {
+  name   = "silver-converter"
+  role   = aws_iam_role.silver_converter.id
+  policy = data.aws_iam_policy_document.silver_converter.json
+}
+
+################################################################################
+# Crawlers
+################################################################################
+
+data "aws_iam_policy_document" "glue_assume_role" {
+  statement {
+    sid     = "GlueAssumesRole"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["glue.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "crawler" {
+  count = var.enable_glue_catalog ? 1 : 0
+
+  name               = "${local.name}-crawler"
+  description        = "Role of the project's Glue crawlers."
+  assume_role_policy = data.aws_iam_policy_document.glue_assume_role.json
+}
+
+data "aws_iam_policy_document" "crawler" {
+  count = var.enable_glue_catalog ? 1 : 0
+
+  statement {
+    sid = "ReadSilverDatasets"
+    # Reads Parquet footers under the dataset prefixes; the bookkeeping prefixes are excluded by the
+    # crawler, and the role could not read them anyway.
+    actions   = ["s3:GetObject"]
+    resources = ["${local.silver_prefix_arn}*/ingest_date=*"]
+  }
+
+  statement {
+    sid       = "ListSilver"
+    actions   = ["s3:ListBucket"]
+    resources = [module.silver_bucket.arn]
+  }
+
+  statement {
+    sid = "MaintainSilverTables"
+    actions = [
+      "glue:BatchCreatePartition",
+      "glue:BatchGetPartition",
+      "glue:BatchUpdatePartition",
+      "glue:CreatePartition",
+      "glue:CreateTable",
+      "glue:GetDatabase",
+      "glue:GetPartition",
+      "glue:GetPartitions",
+      "glue:GetTable",
+      "glue:GetTables",
+      "glue:UpdatePartition",
+      "glue:UpdateTable",
+    ]
+    resources = [
+      local.glue_catalog_arn,
+      aws_glue_catalog_database.silver[0].arn,
+      "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.silver[0].name}/*",
+    ]
+  }
+
+  statement {
+    sid = "ConsumeSilverEvents"
+    # The actions AWS Glue documents for an event-mode crawler's queues.
+    actions = [
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:GetQueueUrl",
+      "sqs:ListDeadLetterSourceQueues",
+      "sqs:ListQueueTags",
+      "sqs:PurgeQueue",
+      "sqs:ReceiveMessage",
+      "sqs:SetQueueAttributes",
+    ]
+    resources = [
+      aws_sqs_queue.silver_events[0].arn,
+      aws_sqs_queue.silver_events_dead_letter[0].arn,
+    ]
+  }
+
+  statement {
+    sid = "WriteCrawlerLogs"
+    # Crawlers log to this fixed group, which Glue creates on first use.
+    actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = [
+      "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/crawlers",
+      "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/crawlers:*",
+    ]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_encryption ? [1] : []
+
+    content {
+      sid       = "DecryptSilver"
+      actions   = ["kms:Decrypt"]
+      resources = local.kms_key_arns
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "crawler" {
+  count = var.enable_glue_catalog ? 1 : 0
+
+  name   = "crawler"
+  role   = aws_iam_role.crawler[0].id
+  policy = data.aws_iam_policy_document.crawler[0].json
+}

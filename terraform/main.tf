@@ -1,0 +1,63 @@
+provider "aws" {
+  region = var.region
+
+  # LocalStack: with localstack_endpoint set, every service this stack uses is sent to the emulator.
+  # Credentials still come from the usual chain (AWS_ACCESS_KEY_ID=test, AWS_SECRET_ACCESS_KEY=test).
+  skip_credentials_validation = local.localstack
+  skip_metadata_api_check     = local.localstack
+  skip_requesting_account_id  = local.localstack
+  s3_use_path_style           = local.localstack
+
+  dynamic "endpoints" {
+    for_each = local.localstack ? [var.localstack_endpoint] : []
+
+    content {
+      athena     = endpoints.value
+      budgets    = endpoints.value
+      cloudwatch = endpoints.value
+      events     = endpoints.value
+      glue       = endpoints.value
+      iam        = endpoints.value
+      kms        = endpoints.value
+      lambda     = endpoints.value
+      logs       = endpoints.value
+      s3         = endpoints.value
+      sns        = endpoints.value
+      sqs        = endpoints.value
+      sts        = endpoints.value
+    }
+  }
+
+  default_tags {
+    tags = local.tags
+  }
+}
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+locals {
+  localstack = var.localstack_endpoint != null
+
+  # Every name starts with this, so several environments share one account without colliding.
+  name = "${var.project}-${var.environment}"
+  # Glue and Athena identifiers allow no hyphens.
+  catalog_name = replace(local.name, "-", "_")
+
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.region
+
+  tags = merge(var.tags, {
+    Project     = var.project
+    Environment = var.environment
+    ManagedBy   = "terraform"
+  })
+
+  kms_key_arn = var.kms_encryption ? aws_kms_key.this[0].arn : null
+  # Statements that grant use of the key collapse to nothing when SSE-S3 is chosen.
+  kms_key_arns = var.kms_encryption ? [aws_kms_key.this[0].arn] : []
+}

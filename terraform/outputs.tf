@@ -1,0 +1,80 @@
+output "bucket_names" {
+  description = "Bucket of each layer and purpose."
+  value = {
+    bronze         = module.bronze_bucket.id
+    silver         = module.silver_bucket.id
+    gold           = module.gold_bucket.id
+    athena_results = module.athena_results_bucket.id
+    artifacts      = module.artifacts_bucket.id
+  }
+}
+
+output "function_names" {
+  description = "Lambda function of each stage."
+  value = {
+    silver_converter = aws_lambda_function.silver_converter.function_name
+  }
+}
+
+output "function_role_arns" {
+  description = "Execution role of each function."
+  value = {
+    silver_converter = aws_iam_role.silver_converter.arn
+  }
+}
+
+output "dead_letter_queue_urls" {
+  description = "Queues that keep the events no retry could process, for inspection and redrive."
+  value = {
+    silver_converter_failures = aws_sqs_queue.silver_converter_failures.url
+    silver_events_dead_letter = one(aws_sqs_queue.silver_events_dead_letter[*].url)
+  }
+}
+
+output "glue_database_names" {
+  description = "Glue databases of silver and gold (null without the Glue catalog)."
+  value = {
+    silver = one(aws_glue_catalog_database.silver[*].name)
+    gold   = one(aws_glue_catalog_database.gold[*].name)
+  }
+}
+
+output "silver_crawler_name" {
+  description = "Crawler that catalogs silver (null without the Glue catalog)."
+  value       = one(aws_glue_crawler.silver[*].name)
+}
+
+output "athena_workgroup" {
+  description = "Athena workgroup to query with (null without Athena)."
+  value       = one(aws_athena_workgroup.this[*].name)
+}
+
+output "analyst_policy_arn" {
+  description = "Managed policy to attach to the users or roles that query the lake (null without Glue or Athena)."
+  value       = one(aws_iam_policy.analyst[*].arn)
+}
+
+output "alerts_topic_arn" {
+  description = "SNS topic of the budget notifications and alarms."
+  value       = aws_sns_topic.alerts.arn
+}
+
+output "kms_key_arn" {
+  description = "Customer managed key of the stack (null with SSE-S3)."
+  value       = local.kms_key_arn
+}
+
+output "first_file_command" {
+  description = "Drops a first CSV file into bronze: its first folder names the dataset (table)."
+  value       = "aws s3 cp orders.csv s3://${module.bronze_bucket.id}/orders/orders.csv"
+}
+
+output "first_crawl_command" {
+  description = "Runs the silver crawler now rather than at its next scheduled time (null without the Glue catalog)."
+  value       = var.enable_glue_catalog ? "aws glue start-crawler --name ${aws_glue_crawler.silver[0].name}" : null
+}
+
+output "first_query_command" {
+  description = "Queries the first dataset once the crawler has run (null without Glue or Athena)."
+  value       = var.enable_athena && var.enable_glue_catalog ? "aws athena start-query-execution --work-group ${aws_athena_workgroup.this[0].name} --query-string 'SELECT * FROM ${aws_glue_catalog_database.silver[0].name}.orders LIMIT 10'" : null
+}

@@ -1,0 +1,352 @@
+################################################################################
+# Naming and placement
+################################################################################
+
+variable "project" {
+  description = "Project name: the first part of every resource name and the Project tag."
+  type        = string
+  default     = "medallion"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,15}$", var.project))
+    error_message = "project must be 2 to 16 lowercase letters, digits or hyphens, starting with a letter (it goes into bucket names)."
+  }
+}
+
+variable "environment" {
+  description = "Environment name (dev, staging, prod, ...): the second part of every resource name and the Environment tag."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{0,9}$", var.environment))
+    error_message = "environment must be 1 to 10 lowercase letters or digits, starting with a letter."
+  }
+}
+
+variable "region" {
+  description = "AWS region for every resource of the stack."
+  type        = string
+  default     = "eu-west-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must look like eu-west-1."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags for every resource; Project, Environment and ManagedBy are always set."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# Storage
+################################################################################
+
+variable "force_destroy" {
+  description = "Let `terraform destroy` delete buckets that still hold objects and the Athena workgroup with its history. Only for throw-away environments."
+  type        = bool
+  default     = false
+}
+
+variable "kms_encryption" {
+  description = "Encrypt buckets, log groups, the alert topic and Athena results with a customer managed KMS key (SSE-KMS) instead of SSE-S3 and service keys."
+  type        = bool
+  default     = false
+}
+
+variable "bronze_transition_days" {
+  description = "Days after upload at which bronze objects move to bronze_transition_storage_class (the converter reads each file once, at upload)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.bronze_transition_days >= 1 && floor(var.bronze_transition_days) == var.bronze_transition_days
+    error_message = "bronze_transition_days must be a whole number of at least 1 (at least 30 for STANDARD_IA or ONEZONE_IA)."
+  }
+}
+
+variable "bronze_transition_storage_class" {
+  description = "Storage class bronze objects move to after bronze_transition_days."
+  type        = string
+  default     = "STANDARD_IA"
+
+  validation {
+    condition     = contains(["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR"], var.bronze_transition_storage_class)
+    error_message = "bronze_transition_storage_class must be STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING or GLACIER_IR (classes that stay readable at once, so a file can be converted again)."
+  }
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days after which overwritten or deleted object versions are removed (bronze and artifacts keep versions)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
+    error_message = "noncurrent_version_expiration_days must be a whole number of at least 1."
+  }
+}
+
+variable "athena_results_expiration_days" {
+  description = "Days after which Athena query results are deleted."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.athena_results_expiration_days >= 1 && floor(var.athena_results_expiration_days) == var.athena_results_expiration_days
+    error_message = "athena_results_expiration_days must be a whole number of at least 1."
+  }
+}
+
+################################################################################
+# Silver converter function
+################################################################################
+
+variable "silver_converter_memory_mb" {
+  description = "Memory of the silver converter in MB. Lambda gives 2 vCPUs from 1,769 MB, which the converter's two threads (parse, encode) need to run at full speed."
+  type        = number
+  default     = 2048
+
+  validation {
+    condition     = var.silver_converter_memory_mb >= 512 && var.silver_converter_memory_mb <= 10240 && floor(var.silver_converter_memory_mb) == var.silver_converter_memory_mb
+    error_message = "silver_converter_memory_mb must be a whole number between 512 and 10240."
+  }
+}
+
+variable "silver_converter_timeout_seconds" {
+  description = "Timeout of the silver converter in seconds; Lambda's maximum, 900, lets one invocation convert files of several GB."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.silver_converter_timeout_seconds >= 30 && var.silver_converter_timeout_seconds <= 900 && floor(var.silver_converter_timeout_seconds) == var.silver_converter_timeout_seconds
+    error_message = "silver_converter_timeout_seconds must be a whole number between 30 and 900."
+  }
+}
+
+variable "silver_converter_reserved_concurrency" {
+  description = "Concurrent executions reserved for (and capped at) the silver converter; -1 leaves it unreserved. New accounts with a concurrency quota of 10 cannot reserve any."
+  type        = number
+  default     = -1
+
+  validation {
+    condition     = var.silver_converter_reserved_concurrency >= -1 && floor(var.silver_converter_reserved_concurrency) == var.silver_converter_reserved_concurrency
+    error_message = "silver_converter_reserved_concurrency must be -1 or a whole number of at least 0."
+  }
+}
+
+variable "silver_converter_java_tool_options" {
+  description = "JAVA_TOOL_OPTIONS of the silver converter. Lambda's Java runtimes stop the JIT at C1 and use the serial collector, which halves this throughput-bound function's speed (BENCHMARKS.md)."
+  type        = string
+  default     = "-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:+UseParallelGC"
+}
+
+variable "silver_prefix" {
+  description = "Key prefix inside the silver bucket (SILVER_PREFIX): empty, or a path ending in '/' such as 'lake/'."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.silver_prefix == "" || can(regex("^[a-z0-9][a-z0-9_.-]*(/[a-z0-9][a-z0-9_.-]*)*/$", var.silver_prefix))
+    error_message = "silver_prefix must be empty or lowercase path segments ending in '/', with no leading '/'."
+  }
+}
+
+variable "silver_chunk_rows" {
+  description = "CHUNK_ROWS: rows typed and buffered per chunk before it is written."
+  type        = number
+  default     = 100000
+
+  validation {
+    condition     = var.silver_chunk_rows >= 1 && var.silver_chunk_rows <= 2147483647 && floor(var.silver_chunk_rows) == var.silver_chunk_rows
+    error_message = "silver_chunk_rows must be a whole number between 1 and 2147483647."
+  }
+}
+
+variable "silver_chunk_max_bytes" {
+  description = "CHUNK_MAX_BYTES: estimated memory a chunk may hold before it is written early (8 MiB keeps garbage-collector copying low)."
+  type        = number
+  default     = 8388608
+
+  validation {
+    condition     = var.silver_chunk_max_bytes >= 1 && floor(var.silver_chunk_max_bytes) == var.silver_chunk_max_bytes
+    error_message = "silver_chunk_max_bytes must be a positive whole number."
+  }
+}
+
+variable "silver_part_target_bytes" {
+  description = "PART_TARGET_BYTES: Parquet file size at which the converter starts a new part (128 MiB)."
+  type        = number
+  default     = 134217728
+
+  validation {
+    condition     = var.silver_part_target_bytes >= 1 && floor(var.silver_part_target_bytes) == var.silver_part_target_bytes
+    error_message = "silver_part_target_bytes must be a positive whole number."
+  }
+}
+
+variable "silver_row_group_bytes" {
+  description = "ROW_GROUP_BYTES: Parquet row group size, buffered in memory while written (32 MiB)."
+  type        = number
+  default     = 33554432
+
+  validation {
+    condition     = var.silver_row_group_bytes >= 1 && floor(var.silver_row_group_bytes) == var.silver_row_group_bytes
+    error_message = "silver_row_group_bytes must be a positive whole number."
+  }
+}
+
+variable "silver_csv_delimiters" {
+  description = "CSV_DELIMITERS: per-dataset delimiters that override detection, e.g. { legacy_orders = \"pipe\", eu_sales = \"semicolon\" }."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for dataset, delimiter in var.silver_csv_delimiters : contains(["comma", "semicolon", "tab", "pipe"], lower(delimiter)) && length(trimspace(dataset)) > 0 && !strcontains(dataset, ",") && !strcontains(dataset, ":")])
+    error_message = "silver_csv_delimiters maps dataset names (without ',' or ':') to comma, semicolon, tab or pipe."
+  }
+}
+
+variable "async_max_retry_attempts" {
+  description = "Retries of a failed asynchronous invocation (S3 events) before it goes to the function's dead-letter queue."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = contains([0, 1, 2], var.async_max_retry_attempts)
+    error_message = "async_max_retry_attempts must be 0, 1 or 2."
+  }
+}
+
+variable "async_max_event_age_seconds" {
+  description = "Age after which an event still waiting for an attempt (throttling, retries) goes to the dead-letter queue instead."
+  type        = number
+  default     = 21600
+
+  validation {
+    condition     = var.async_max_event_age_seconds >= 60 && var.async_max_event_age_seconds <= 21600 && floor(var.async_max_event_age_seconds) == var.async_max_event_age_seconds
+    error_message = "async_max_event_age_seconds must be a whole number between 60 and 21600."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the functions' CloudWatch log groups, in days."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
+  }
+}
+
+################################################################################
+# Catalog and analytics
+################################################################################
+
+variable "enable_glue_catalog" {
+  description = "Create the Glue databases and the silver crawler (off for LocalStack's free edition, which has no Glue)."
+  type        = bool
+  default     = true
+}
+
+variable "silver_crawler_schedule" {
+  description = "When the silver crawler consumes the S3 events queued since its last run (a cron() or rate() expression); null runs it only on demand. A run with no queued events costs nothing."
+  type        = string
+  default     = "cron(0/30 * * * ? *)"
+
+  validation {
+    condition     = var.silver_crawler_schedule == null || can(regex("^(cron|rate)\\(.+\\)$", var.silver_crawler_schedule))
+    error_message = "silver_crawler_schedule must be null or a cron(...) or rate(...) expression."
+  }
+}
+
+variable "enable_athena" {
+  description = "Create the Athena workgroup and the analyst policy (off for LocalStack's free edition, which has no Athena)."
+  type        = bool
+  default     = true
+}
+
+variable "athena_bytes_scanned_cutoff" {
+  description = "Bytes one query may scan before Athena cancels it (cost guard; Athena bills per TB scanned). At least 10 MB."
+  type        = number
+  default     = 10737418240
+
+  validation {
+    condition     = var.athena_bytes_scanned_cutoff >= 10485760 && floor(var.athena_bytes_scanned_cutoff) == var.athena_bytes_scanned_cutoff
+    error_message = "athena_bytes_scanned_cutoff must be a whole number of at least 10485760 (10 MB)."
+  }
+}
+
+################################################################################
+# Cost and alerts
+################################################################################
+
+variable "enable_budgets" {
+  description = "Create the monthly AWS Budgets (off for LocalStack's free edition, which has no Budgets)."
+  type        = bool
+  default     = true
+}
+
+variable "monthly_budget_limits_usd" {
+  description = "One monthly cost budget per amount, in USD: tiers, such as a warning tier and a hard tier."
+  type        = list(number)
+  default     = [50, 100]
+
+  validation {
+    condition     = length(var.monthly_budget_limits_usd) > 0 && alltrue([for amount in var.monthly_budget_limits_usd : amount > 0]) && length(distinct(var.monthly_budget_limits_usd)) == length(var.monthly_budget_limits_usd)
+    error_message = "monthly_budget_limits_usd must hold at least one amount, all positive and distinct."
+  }
+}
+
+variable "budget_notifications" {
+  description = "Notifications of every budget: ACTUAL (spent) or FORECASTED (expected by month end) cost above a percentage of the budget."
+  type = list(object({
+    notification_type = string
+    threshold_percent = number
+  }))
+  default = [
+    { notification_type = "ACTUAL", threshold_percent = 80 },
+    { notification_type = "ACTUAL", threshold_percent = 100 },
+    { notification_type = "FORECASTED", threshold_percent = 100 },
+  ]
+
+  validation {
+    condition     = alltrue([for n in var.budget_notifications : contains(["ACTUAL", "FORECASTED"], n.notification_type) && n.threshold_percent > 0 && n.threshold_percent <= 1000])
+    error_message = "Each budget notification needs notification_type ACTUAL or FORECASTED and a threshold_percent between 0 and 1000."
+  }
+
+  validation {
+    # AWS Budgets allows five notifications per budget.
+    condition     = length(var.budget_notifications) >= 1 && length(var.budget_notifications) <= 5
+    error_message = "budget_notifications must hold between 1 and 5 notifications."
+  }
+}
+
+variable "alert_emails" {
+  description = "E-mail addresses subscribed to the alert topic (budgets and alarms). Each address must confirm the subscription from the e-mail AWS sends."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for email in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
+    error_message = "alert_emails must hold e-mail addresses."
+  }
+}
+
+################################################################################
+# LocalStack
+################################################################################
+
+variable "localstack_endpoint" {
+  description = "Endpoint of a LocalStack emulator (for example http://localhost:4566); null deploys to AWS. See README for the switches LocalStack's free edition needs."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.localstack_endpoint == null || can(regex("^https?://", var.localstack_endpoint))
+    error_message = "localstack_endpoint must be null or an http(s) URL."
+  }
+}
