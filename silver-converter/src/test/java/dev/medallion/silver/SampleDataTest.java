@@ -1,0 +1,175 @@
+package dev.medallion.silver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medallion.silver.local.SilverConverterCli;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import static java.util.Map.entry;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Converts every file under {@code sample-data/} with the local command, in path order into one
+ * directory, as {@code sample-data/README.md} tells a reader to, and checks the outcome that README
+ * promises: rows read, written and quarantined per file, the quarantine reasons, and each dataset's
+ * inferred schema. Path order matters: the first file of a dataset defines its schema contract, so the
+ * clean {@code sales/2026/01} file types {@code quantity} as bigint before the messy March file's
+ * {@code N/A} arrives and is quarantined.
+ */
+class SampleDataTest {
+    private static final Pattern SUMMARY = Pattern.compile(
+            "converted (?<file>\\S+) as dataset (?<dataset>\\S+) into .*: (?<read>\\d+) rows read, (?<written>\\d+) written, (?<quarantined>\\d+) quarantined; .*");
+    private static final Pattern QUARANTINE_FILE = Pattern.compile("; quarantined rows with their reasons: (.+)$");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a file converts to; {@code quarantine} lists "source line: reason" in file order. */
+    private record Expected(long read, long written, long quarantined, char delimiter, List<String> quarantine) {
+        static Expected clean(long rows) {
+            return new Expected(rows, rows, 0, ',', List.of());
+        }
+    }
+
+    /** The table in sample-data/README.md; every sample file must be here, and nothing else. */
+    private static final Map<String, Expected> EXPECTED = Map.ofEntries(
+            entry("customers/customers.csv", Expected.clean(60)),
+            entry("products/products.csv", Expected.clean(42)),
+            entry("sales/2026/01/sales_2026_01.csv", Expected.clean(300)),
+            entry("sales/2026/02/sales_2026_02_multiline_notes.csv", Expected.clean(250)),
+            entry("sales/2026/03/sales_2026_03_messy.csv", new Expected(200, 197, 3, ',', List.of(
+                    "151: column quantity: 'N/A' is not a bigint",
+                    "176: expected 12 fields, found 10",
+                    "191: expected 12 fields, found 13"))),
+            entry("sales/2026/04/sales_2026_04.csv.gz", Expected.clean(180)),
+            entry("stores_eu/stores.csv", new Expected(12, 12, 0, ';', List.of())));
+
+    /** Each dataset's contract as the first file defines it, column by column. */
+    private static final Map<String, String> EXPECTED_SCHEMAS = Map.of(
+            "customers", "customer_id bigint, name string, email string, city string, country string, signup_date date",
+            "products", "product_id bigint, product_name string, category string, brand string, list_price double",
+            "sales", "transaction_id bigint, timestamp timestamp, customer_id bigint, product_id bigint, quantity bigint, "
+                    + "unit_price double, discount double, total_amount double, region string, payment_method string, "
+                    + "is_online boolean, note string",
+            // Decimal commas are not numbers to the converter: the rent stays text for gold to cast.
+            "stores_eu", "store_id bigint, store_name string, city string, country string, region string, "
+                    + "floor_area_m2 bigint, monthly_rent_eur string, opened_on date");
+
+    @TempDir
+    Path lake;
+
+    @Test
+    void everySampleFileConvertsAsItsReadmeSays() throws IOException {
+        Path sampleData = sampleData();
+        List<String> files = sampleFiles(sampleData);
+        assertEquals(new TreeSet<>(EXPECTED.keySet()), new TreeSet<>(files),
+                "every file under sample-data/ needs its expected outcome here and in sample-data/README.md");
+
+        for (String file : files) {
+            Expected expected = EXPECTED.get(file);
+            String dataset = file.substring(0, file.indexOf('/'));
+            Path input = sampleData.resolve(file);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+            int exit = SilverConverterCli.run(List.of("convert", "--input", input.toString(), "--output", lake.toString(), "--dataset", dataset),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+            String summary = out.toString(StandardCharsets.UTF_8).strip();
+            assertEquals(0, exit, file + ": " + summary + err.toString(StandardCharsets.UTF_8));
+            Matcher matcher = SUMMARY.matcher(summary);
+            assertTrue(matcher.matches(), file + ": " + summary);
+            assertEquals(input.getFileName().toString(), matcher.group("file"), summary);
+            assertEquals(dataset, matcher.group("dataset"), summary);
+            assertEquals(expected.read(), Long.parseLong(matcher.group("read")), file + " rows read: " + summary);
+            assertEquals(expected.written(), Long.parseLong(matcher.group("written")), file + " rows written: " + summary);
+            assertEquals(expected.quarantined(), Long.parseLong(matcher.group("quarantined")), file + " rows quarantined: " + summary);
+            assertEquals(countRecords(input, expected.delimiter()), expected.read(), file + ": rows read is not the number of records Commons CSV finds");
+            assertEquals(expected.quarantine(), quarantineReasons(summary), file + ": quarantined rows");
+        }
+
+        for (Map.Entry<String, String> schema : EXPECTED_SCHEMAS.entrySet()) {
+            assertEquals(schema.getValue(), contract(schema.getKey()), "schema contract of " + schema.getKey());
+        }
+    }
+
+    private static Path sampleData() {
+        // Maven runs tests in the module directory; an IDE may run them from the repository root.
+        for (Path candidate : List.of(Path.of("..", "sample-data"), Path.of("sample-data"))) {
+            if (Files.isDirectory(candidate)) {
+                return candidate.toAbsolutePath().normalize();
+            }
+        }
+        return fail("sample-data/ not found from " + Path.of("").toAbsolutePath());
+    }
+
+    /** The convertible files, relative to sample-data/ with '/' separators, in path order. */
+    private static List<String> sampleFiles(Path sampleData) throws IOException {
+        try (Stream<Path> paths = Files.walk(sampleData)) {
+            return paths.filter(Files::isRegularFile)
+                    .map(path -> sampleData.relativize(path).toString().replace('\\', '/'))
+                    .filter(name -> name.matches("(?i).*\\.(csv|csv\\.gz|dat)$"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** Data records as Commons CSV reads them, independently of the converter: quoted line breaks stay inside one record. */
+    private static long countRecords(Path file, char delimiter) throws IOException {
+        CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true).get();
+        try (InputStream raw = Files.newInputStream(file);
+                InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+                Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+                CSVParser parser = format.parse(reader)) {
+            long records = parser.stream().count();
+            return records - 1;
+        }
+    }
+
+    private static List<String> quarantineReasons(String summary) throws IOException {
+        Matcher matcher = QUARANTINE_FILE.matcher(summary);
+        if (!matcher.find()) {
+            return List.of();
+        }
+        List<String> reasons = new ArrayList<>();
+        try (Reader reader = Files.newBufferedReader(Path.of(matcher.group(1)), StandardCharsets.UTF_8);
+                CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+            for (CSVRecord record : parser) {
+                reasons.add(record.get("source_line") + ": " + record.get("reason"));
+            }
+        }
+        return reasons;
+    }
+
+    private String contract(String dataset) throws IOException {
+        JsonNode contract = JSON.readTree(lake.resolve("_schemas").resolve(dataset + ".json").toFile());
+        Map<String, String> columns = new LinkedHashMap<>();
+        contract.get("columns").forEach(column -> columns.put(column.get("name").asText(), column.get("type").asText()));
+        List<String> described = new ArrayList<>();
+        columns.forEach((name, type) -> described.add(name + " " + type));
+        return String.join(", ", described);
+    }
+}
