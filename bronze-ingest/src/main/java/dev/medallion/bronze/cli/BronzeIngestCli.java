@@ -1,0 +1,114 @@
+package dev.medallion.bronze.cli;
+
+import dev.medallion.bronze.generate.RetailCsvFile;
+import dev.medallion.bronze.progress.ByteSizes;
+import dev.medallion.bronze.progress.Terminals;
+import dev.medallion.bronze.upload.FileOpener;
+import dev.medallion.bronze.upload.UploadRefusedException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Locale;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code java -jar bronze-ingest.jar upload|generate …}: uploads CSV files into the bronze bucket, and
+ * generates the synthetic retail dataset. Every error a person can fix is one line starting with
+ * {@code error:}, never a stack trace. Exit codes: 0 done, 1 some file failed, 2 wrong usage or the
+ * run could not start (nothing was uploaded).
+ */
+public final class BronzeIngestCli {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    static final String USAGE = """
+            Usage:
+              java -jar bronze-ingest.jar upload PATH... --bucket BUCKET [--dataset NAME] [--prefix P] [--dry-run]
+                                                 [--concurrency N] [--part-size MIB] [--endpoint-url URL]
+              java -jar bronze-ingest.jar generate --rows N --out FILE [--seed S]
+
+            upload    Uploads CSV files (.csv, .csv.gz, .dat) and folders of them to s3://BUCKET/<dataset>/[P/]<path in the folder>.
+                      A file the bucket already holds with the same content (size and CRC32) is skipped.
+              --dataset       dataset (table) of every PATH; default: the folder's name, for a file the folder holding it
+              --prefix        folders between the dataset and the files, such as 2026/11
+              --dry-run       says what would be uploaded, and writes nothing
+              --concurrency   files uploaded at once, 1 to 64 (default 4); memory is about N times the part size
+              --part-size     MiB per part for files larger than one part, 5 to 1024 (default 8)
+              --endpoint-url  an S3 emulator such as LocalStack (default: AWS_ENDPOINT_URL, else AWS S3)
+              Credentials and region come from the AWS SDK's default chains (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_REGION...).
+            generate  Writes N synthetic retail transactions as CSV, gzip-compressed when FILE ends in .gz; the same
+                      seed gives the same bytes.
+              --seed          default 20250101, the seed of the conversion benchmark
+
+            Exit codes: 0 done, 1 some file failed (run again to retry it), 2 wrong usage or nothing could start.
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean interactive;
+    private final S3ClientFactory clients;
+    private final FileOpener opener;
+
+    public BronzeIngestCli(PrintStream out, PrintStream err, boolean interactive, S3ClientFactory clients, FileOpener opener) {
+        this.out = requireNonNull(out, "out is null");
+        this.err = requireNonNull(err, "err is null");
+        this.interactive = interactive;
+        this.clients = requireNonNull(clients, "clients is null");
+        this.opener = requireNonNull(opener, "opener is null");
+    }
+
+    public static void main(String[] args) {
+        BronzeIngestCli cli = new BronzeIngestCli(System.out, System.err, Terminals.isInteractive(), S3ClientFactory.standard(), Files::newInputStream);
+        System.exit(cli.run(List.of(args)));
+    }
+
+    /** Runs one command and returns its exit code. */
+    public int run(List<String> args) {
+        requireNonNull(args, "args is null");
+        if (args.isEmpty()) {
+            err.print(USAGE);
+            return EXIT_USAGE;
+        }
+        if (args.contains("--help") || args.contains("-h") || args.get(0).equals("help")) {
+            out.print(USAGE);
+            return EXIT_OK;
+        }
+        List<String> rest = args.subList(1, args.size());
+        try {
+            return switch (args.get(0)) {
+                case "upload" -> new UploadCommand(out, err, interactive, clients, opener).run(UploadOptions.parse(rest));
+                case "generate" -> generate(GenerateOptions.parse(rest));
+                default -> throw new UsageException("unknown command '" + args.get(0) + "': use upload or generate");
+            };
+        }
+        catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.println("Run with --help for the options.");
+            return EXIT_USAGE;
+        }
+        catch (UploadRefusedException | IllegalArgumentException e) {
+            e.getMessage().lines().forEach(line -> err.println("error: " + line));
+            return EXIT_USAGE;
+        }
+        catch (IOException e) {
+            err.println("error: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("error: interrupted; run the same command again to finish");
+            return EXIT_FAILED;
+        }
+    }
+
+    private int generate(GenerateOptions options) throws IOException {
+        RetailCsvFile.Written written = new RetailCsvFile(options.seed()).write(options.rows(), options.out());
+        out.printf(Locale.ROOT, "wrote %,d rows and a header to %s (%s, seed %d) in %.2f s%n", written.rows(), written.file(),
+                ByteSizes.format(written.bytes()), options.seed(), written.elapsed().toNanos() / 1e9);
+        return EXIT_OK;
+    }
+}

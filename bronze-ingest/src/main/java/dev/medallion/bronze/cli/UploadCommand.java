@@ -1,0 +1,111 @@
+package dev.medallion.bronze.cli;
+
+import dev.medallion.bronze.progress.ByteSizes;
+import dev.medallion.bronze.progress.LogLineProgress;
+import dev.medallion.bronze.progress.OutcomeLines;
+import dev.medallion.bronze.progress.TerminalProgress;
+import dev.medallion.bronze.progress.Terminals;
+import dev.medallion.bronze.upload.BronzeBucket;
+import dev.medallion.bronze.upload.BronzeKeyLayout;
+import dev.medallion.bronze.upload.CsvFiles;
+import dev.medallion.bronze.upload.FileOpener;
+import dev.medallion.bronze.upload.FileUploader;
+import dev.medallion.bronze.upload.UploadListener;
+import dev.medallion.bronze.upload.UploadOutcome;
+import dev.medallion.bronze.upload.UploadPlanner;
+import dev.medallion.bronze.upload.UploadRefusedException;
+import dev.medallion.bronze.upload.UploadRun;
+import dev.medallion.bronze.upload.UploadSummary;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The upload command from start to end: plan and check every file, check the bucket, upload, print the
+ * table. Everything that can refuse the run happens before the first byte is sent.
+ */
+final class UploadCommand {
+    /** Beyond this many left-out files the notice gives the count only. */
+    private static final int MAX_NAMED_IGNORED = 5;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean interactive;
+    private final S3ClientFactory clients;
+    private final FileOpener opener;
+
+    UploadCommand(PrintStream out, PrintStream err, boolean interactive, S3ClientFactory clients, FileOpener opener) {
+        this.out = requireNonNull(out, "out is null");
+        this.err = requireNonNull(err, "err is null");
+        this.interactive = interactive;
+        this.clients = requireNonNull(clients, "clients is null");
+        this.opener = requireNonNull(opener, "opener is null");
+    }
+
+    int run(UploadOptions options) throws UploadRefusedException, IOException, InterruptedException {
+        long started = System.nanoTime();
+        UploadPlanner.Plan plan = new UploadPlanner(new BronzeKeyLayout(options.prefix()), options.dataset()).plan(options.paths());
+        try (S3Client client = clients.create(options.endpoint())) {
+            BronzeBucket bucket = new BronzeBucket(client, options.bucket());
+            bucket.checkAccess();
+            announce(options, plan, bucket);
+
+            FileUploader uploader = new FileUploader(bucket, opener, options.partSize(), options.dryRun());
+            OutcomeLines lines = new OutcomeLines(bucket.name());
+            UploadListener listener = interactive ? new TerminalProgress(err, lines, Terminals.width()) : new LogLineProgress(err, lines);
+            // Ctrl-C ends the JVM with uploads in flight: their parts would be kept, and billed, until a lifecycle rule.
+            Thread abortOnExit = new Thread(bucket::abortUnfinished, "abort-multipart-uploads");
+            Runtime.getRuntime().addShutdownHook(abortOnExit);
+            List<UploadOutcome> outcomes;
+            try {
+                outcomes = new UploadRun(uploader, options.concurrency()).run(plan.files(), listener);
+            }
+            finally {
+                removeHook(abortOnExit);
+            }
+
+            UploadSummary summary = UploadSummary.of(outcomes, Duration.ofNanos(System.nanoTime() - started), options.dryRun());
+            out.print(summary.table());
+            out.flush();
+            if (summary.failed() > 0) {
+                err.println(summary.failed() + (summary.failed() == 1 ? " file" : " files") + " failed and left nothing in the bucket; "
+                        + "run the same command again to retry: files already uploaded are skipped");
+                return BronzeIngestCli.EXIT_FAILED;
+            }
+            return BronzeIngestCli.EXIT_OK;
+        }
+    }
+
+    private void announce(UploadOptions options, UploadPlanner.Plan plan, BronzeBucket bucket) {
+        String files = plan.files().size() + (plan.files().size() == 1 ? " file" : " files");
+        String datasets = plan.files().stream()
+                .map(file -> "s3://" + bucket.name() + "/" + file.key().substring(0, file.key().indexOf('/') + 1))
+                .distinct()
+                .collect(Collectors.joining(", "));
+        err.println((options.dryRun() ? "Dry run, nothing is written: checking " : "Uploading ") + files + " ("
+                + ByteSizes.format(plan.totalBytes()) + ") to " + datasets + " at " + bucket.endpoint());
+        if (!plan.ignored().isEmpty()) {
+            List<Path> ignored = plan.ignored();
+            String named = ignored.stream().limit(MAX_NAMED_IGNORED).map(Path::toString).collect(Collectors.joining(", "));
+            err.println("Left out " + ignored.size() + (ignored.size() == 1 ? " file" : " files") + " whose names do not end in "
+                    + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES) + ": " + named + (ignored.size() > MAX_NAMED_IGNORED ? ", ..." : ""));
+        }
+        err.flush();
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (IllegalStateException e) {
+            // The JVM is already shutting down: the hook runs, and aborts whatever is left.
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.medallion.bronze.progress;
+
+import dev.medallion.bronze.upload.UploadListener;
+import dev.medallion.bronze.upload.UploadOutcome;
+
+import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A single progress line redrawn in place on a terminal: bytes and files done out of the total, and the
+ * speed. A failure is printed above it as it happens, so it is seen without waiting for the table.
+ */
+public final class TerminalProgress implements UploadListener {
+    /** Redrawing more often than this only makes the terminal flicker. */
+    private static final long REDRAW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final String CLEAR_LINE = "\r\033[2K";
+
+    private final PrintStream out;
+    private final OutcomeLines lines;
+    private final int width;
+    private long started;
+    private long lastDrawn;
+    private int totalFiles;
+    private long totalBytes;
+    private int doneFiles;
+    private long doneBytes;
+
+    public TerminalProgress(PrintStream out, OutcomeLines lines, int width) {
+        this.out = requireNonNull(out, "out is null");
+        this.lines = requireNonNull(lines, "lines is null");
+        this.width = width;
+    }
+
+    @Override
+    public synchronized void runStarted(int files, long bytes) {
+        started = System.nanoTime();
+        totalFiles = files;
+        totalBytes = bytes;
+        draw();
+    }
+
+    @Override
+    public synchronized void bytesDone(long bytes) {
+        doneBytes += bytes;
+        if (System.nanoTime() - lastDrawn >= REDRAW_NANOS) {
+            draw();
+        }
+    }
+
+    @Override
+    public synchronized void fileDone(UploadOutcome outcome) {
+        doneFiles++;
+        if (outcome.status() == UploadOutcome.Status.FAILED) {
+            out.print(CLEAR_LINE);
+            out.println(lines.describe(outcome));
+        }
+        draw();
+    }
+
+    @Override
+    public synchronized void runDone() {
+        draw();
+        out.println();
+        out.flush();
+    }
+
+    private void draw() {
+        lastDrawn = System.nanoTime();
+        double seconds = (lastDrawn - started) / 1e9;
+        // One column short of the width: writing into the last column makes some terminals wrap.
+        out.print(CLEAR_LINE + ProgressBar.render(doneBytes, totalBytes, doneFiles, totalFiles, seconds, width - 1));
+        out.flush();
+    }
+}

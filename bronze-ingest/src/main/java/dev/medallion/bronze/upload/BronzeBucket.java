@@ -1,0 +1,275 @@
+package dev.medallion.bronze.upload;
+
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The bronze bucket as this tool needs it, straight on the S3 API: what {@code ObjectStore} in common
+ * does not offer yet (checksums on HeadObject and on uploads, full-object multipart checksums, the
+ * bucket check before a run) stays in this one class.
+ *
+ * <p>Every object is written with its CRC32 ({@link Crc32Checksum}), computed here from the bytes
+ * read, so S3 rejects a body damaged on the way, and a multipart upload declares the
+ * {@code FULL_OBJECT} checksum type, so S3 keeps the CRC32 of the whole object rather than a
+ * checksum of the parts' checksums. A multipart upload that fails is aborted: no partial object
+ * ever appears, and no parts are left to pay for.
+ */
+public final class BronzeBucket {
+    public static final String NO_CREDENTIALS = "No AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID and "
+            + "AWS_SECRET_ACCESS_KEY, or run 'aws configure' (against a local emulator any dummy pair will do)";
+
+    private static final int HTTP_MOVED_PERMANENTLY = 301;
+    private static final int HTTP_BAD_REQUEST = 400;
+    private static final int HTTP_FORBIDDEN = 403;
+    private static final int HTTP_NOT_FOUND = 404;
+    private static final String BUCKET_REGION_HEADER = "x-amz-bucket-region";
+
+    private final S3Client client;
+    private final String bucket;
+    /** Multipart uploads in flight, so that an interrupted run can abort them on its way out. */
+    private final Set<PartedUpload> unfinished = ConcurrentHashMap.newKeySet();
+
+    public BronzeBucket(S3Client client, String bucket) {
+        this.client = requireNonNull(client, "client is null");
+        this.bucket = requireNonNull(bucket, "bucket is null");
+        if (bucket.isEmpty() || bucket.contains("/")) {
+            throw new IllegalArgumentException("Invalid bucket name '" + bucket + "': give the name alone, such as my-bronze-bucket");
+        }
+    }
+
+    public String name() {
+        return bucket;
+    }
+
+    public String describe(String key) {
+        return "s3://" + bucket + "/" + key;
+    }
+
+    /** Where requests go, for messages: the endpoint when one is set, else the region. */
+    public String endpoint() {
+        S3ServiceClientConfiguration configuration = client.serviceClientConfiguration();
+        return configuration.endpointOverride()
+                .map(Object::toString)
+                .orElseGet(() -> "S3 in " + configuration.region());
+    }
+
+    /**
+     * Checks, before anything is read or written, that the bucket exists and these credentials reach
+     * it, and says in one line what to do when not.
+     */
+    public void checkAccess() throws UploadRefusedException {
+        try {
+            client.headBucket(request -> request.bucket(bucket));
+        }
+        catch (S3Exception e) {
+            throw new UploadRefusedException(refusal(e), e);
+        }
+        catch (SdkClientException e) {
+            throw new UploadRefusedException(clientFailure(e), e);
+        }
+        catch (SdkException e) {
+            throw new UploadRefusedException("Could not check bucket '" + bucket + "' at " + endpoint() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The object's size and the CRC32 of its whole content when S3 keeps one, or empty when there is no object. */
+    public Optional<StoredObject> stat(String key) throws IOException {
+        requireNonNull(key, "key is null");
+        HeadObjectResponse response;
+        try {
+            response = client.headObject(request -> request.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED));
+        }
+        catch (S3Exception e) {
+            // HEAD responses have no body: a missing key shows only as the status code.
+            if (e.statusCode() == HTTP_NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw failure("look up", key, e);
+        }
+        catch (SdkException e) {
+            throw failure("look up", key, e);
+        }
+        return Optional.of(new StoredObject(response.contentLength(), fullObjectCrc32(response.checksumCRC32(), response.checksumType())));
+    }
+
+    /**
+     * The stored CRC32 when it covers the whole object. A {@code COMPOSITE} checksum (S3 reports it as
+     * {@code <value>-<parts>}) is the CRC32 of the parts' checksums, which a local file can only match
+     * when split exactly the same way, so it does not count.
+     */
+    static Optional<String> fullObjectCrc32(String value, ChecksumType type) {
+        if (value == null || value.isEmpty() || type == ChecksumType.COMPOSITE || value.contains("-")) {
+            return Optional.empty();
+        }
+        return Optional.of(value);
+    }
+
+    /** Writes a small object in one request; S3 checks the content against {@code crc32}. */
+    public void put(String key, byte[] content, int length, String crc32, String contentType) throws IOException {
+        requireNonNull(key, "key is null");
+        requireNonNull(crc32, "crc32 is null");
+        try {
+            client.putObject(
+                    request -> request.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32),
+                    body(content, length, contentType));
+        }
+        catch (SdkException e) {
+            throw failure("upload to", key, e);
+        }
+    }
+
+    /** Starts a multipart upload whose object will carry the CRC32 of its whole content. */
+    public PartedUpload startMultipart(String key, String contentType) throws IOException {
+        requireNonNull(key, "key is null");
+        String uploadId;
+        try {
+            uploadId = client.createMultipartUpload(request -> request.bucket(bucket).key(key).contentType(contentType)
+                            .checksumAlgorithm(ChecksumAlgorithm.CRC32)
+                            .checksumType(ChecksumType.FULL_OBJECT))
+                    .uploadId();
+        }
+        catch (SdkException e) {
+            throw failure("start a multipart upload to", key, e);
+        }
+        PartedUpload upload = new PartedUpload(key, uploadId, contentType);
+        unfinished.add(upload);
+        return upload;
+    }
+
+    /** Aborts the multipart uploads still in flight; for a run that is interrupted. */
+    public void abortUnfinished() {
+        for (PartedUpload upload : List.copyOf(unfinished)) {
+            upload.abort();
+        }
+    }
+
+    /** A multipart upload in flight; not for use by several threads at once. */
+    public final class PartedUpload {
+        private final String key;
+        private final String uploadId;
+        private final String contentType;
+        private final List<CompletedPart> parts = new ArrayList<>();
+
+        private PartedUpload(String key, String uploadId, String contentType) {
+            this.key = key;
+            this.uploadId = uploadId;
+            this.contentType = contentType;
+        }
+
+        /** Sends the next part; S3 checks it against its CRC32. */
+        public void uploadPart(byte[] content, int length) throws IOException {
+            int partNumber = parts.size() + 1;
+            String crc32 = Crc32Checksum.of(content, 0, length);
+            UploadPartResponse response;
+            try {
+                response = client.uploadPart(
+                        request -> request.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+                                .checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32),
+                        body(content, length, contentType));
+            }
+            catch (SdkException e) {
+                throw new IOException("Could not upload part " + partNumber + " of " + describe(key) + ": " + e.getMessage(), e);
+            }
+            parts.add(CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).checksumCRC32(crc32).build());
+        }
+
+        /**
+         * Publishes the object. S3 combines the parts' CRC32s and refuses the upload unless they make
+         * {@code wholeCrc32}, which the caller computed over every byte it read.
+         */
+        public void complete(String wholeCrc32) throws IOException {
+            requireNonNull(wholeCrc32, "wholeCrc32 is null");
+            try {
+                client.completeMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId)
+                        .checksumCRC32(wholeCrc32)
+                        .checksumType(ChecksumType.FULL_OBJECT)
+                        .multipartUpload(upload -> upload.parts(parts)));
+            }
+            catch (SdkException e) {
+                throw new IOException("Could not complete the multipart upload of " + describe(key) + " (" + parts.size() + " parts): "
+                        + e.getMessage(), e);
+            }
+            unfinished.remove(this);
+        }
+
+        /**
+         * Discards the parts sent so far. Never throws: the failure that led here is what the caller
+         * must report; the abort's own failure comes back to be attached to it.
+         */
+        public Optional<Exception> abort() {
+            if (!unfinished.remove(this)) {
+                return Optional.empty();
+            }
+            try {
+                client.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId));
+                return Optional.empty();
+            }
+            catch (SdkException e) {
+                return Optional.of(new IOException("Could not abort multipart upload " + uploadId + " of " + describe(key)
+                        + "; its parts stay until a lifecycle rule removes incomplete uploads", e));
+            }
+        }
+    }
+
+    /** Reads the buffer in place, as often as the SDK needs to (signing, retries), without copying it. */
+    private static RequestBody body(byte[] content, int length, String contentType) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content, 0, length), length, contentType);
+    }
+
+    private IOException failure(String action, String key, SdkException cause) {
+        return new IOException("Could not " + action + " " + describe(key) + ": " + cause.getMessage(), cause);
+    }
+
+    private String refusal(S3Exception e) {
+        String name = "Bucket '" + bucket + "'";
+        return switch (e.statusCode()) {
+            case HTTP_NOT_FOUND -> name + " does not exist at " + endpoint() + ": check the name, or create the bucket first";
+            case HTTP_FORBIDDEN -> "Access to bucket '" + bucket + "' is denied at " + endpoint()
+                    + ": these credentials may not list it (s3:ListBucket), or it belongs to another account";
+            case HTTP_MOVED_PERMANENTLY -> name + " is in another region than " + client.serviceClientConfiguration().region()
+                    + e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader(BUCKET_REGION_HEADER)
+                            .map(region -> ": it is in " + region + ", so set AWS_REGION=" + region)
+                            .orElse(": set AWS_REGION to the bucket's region");
+            case HTTP_BAD_REQUEST -> "S3 at " + endpoint() + " refused the request for bucket '" + bucket
+                    + "' (400 Bad Request): the credentials may have expired (renew the session), or the bucket name is invalid";
+            default -> "Could not check bucket '" + bucket + "' at " + endpoint() + ": HTTP " + e.statusCode() + " "
+                    + Optional.ofNullable(e.awsErrorDetails().errorMessage()).orElse(e.getMessage());
+        };
+    }
+
+    private String clientFailure(SdkClientException e) {
+        if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+            return NO_CREDENTIALS;
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException || cause instanceof SocketTimeoutException) {
+                return "Cannot reach " + endpoint() + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
+                        + "): check --endpoint-url or AWS_ENDPOINT_URL, and the network";
+            }
+        }
+        return "Cannot reach " + endpoint() + " to check bucket '" + bucket + "': " + e.getMessage();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.medallion.bronze.upload;
+
+import dev.medallion.common.layout.SilverLayout;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where a local file goes in the bronze bucket: {@code <dataset>/[<prefix>/]<path inside the folder>}.
+ *
+ * <p>The dataset always comes first because the silver converter takes the first segment of a bronze
+ * key as the dataset ({@link SilverLayout#datasetOf}) and the bucket's notification covers every key:
+ * a prefix in front would become the dataset. So {@code --prefix} goes after the dataset, where the
+ * converter ignores it: {@code sales/2026/11/orders.csv} still belongs to {@code sales}.
+ */
+public final class BronzeKeyLayout {
+    private final Optional<String> prefix;
+
+    public BronzeKeyLayout(Optional<String> prefix) {
+        requireNonNull(prefix, "prefix is null");
+        this.prefix = prefix.flatMap(BronzeKeyLayout::normalizePrefix);
+    }
+
+    public Optional<String> prefix() {
+        return prefix;
+    }
+
+    /** The key of a file under a dataset; {@code relativePath} uses '/' and names the file last. */
+    public String key(String dataset, String relativePath) {
+        requireNonNull(dataset, "dataset is null");
+        requireNonNull(relativePath, "relativePath is null");
+        if (dataset.isEmpty() || dataset.contains("/")) {
+            throw new IllegalArgumentException("Invalid dataset '" + dataset + "'");
+        }
+        if (relativePath.isEmpty() || relativePath.startsWith("/")) {
+            throw new IllegalArgumentException("Invalid relative path '" + relativePath + "'");
+        }
+        return dataset + "/" + prefix.map(value -> value + "/").orElse("") + relativePath;
+    }
+
+    /**
+     * The dataset a PATH uploads into: the given name, else the folder's own name, or for a single file
+     * the name of the folder that holds it; always made safe as a table name, as the converter does.
+     */
+    public static String dataset(Path source, boolean isFolder, Optional<String> given) {
+        requireNonNull(source, "source is null");
+        requireNonNull(given, "given is null");
+        if (given.isPresent()) {
+            return SilverLayout.datasetName(given.get());
+        }
+        Path absolute = source.toAbsolutePath().normalize();
+        Path folder = isFolder ? absolute : absolute.getParent();
+        if (folder == null || folder.getFileName() == null) {
+            throw new IllegalArgumentException("Cannot name a dataset after " + absolute + ": give one with --dataset NAME");
+        }
+        return SilverLayout.datasetName(folder.getFileName().toString());
+    }
+
+    /** A path inside {@code root} as a key suffix: its names joined with '/'. */
+    public static String relativePath(Path root, Path file) {
+        Path relative = root.relativize(file);
+        List<String> names = new ArrayList<>();
+        relative.forEach(name -> names.add(name.toString()));
+        return String.join("/", names);
+    }
+
+    /**
+     * Slashes around and between segments are tidied ({@code /2026//11/} is {@code 2026/11}); '.' and
+     * '..' segments are refused, since S3 would keep them literally and nothing downstream expects them.
+     */
+    static Optional<String> normalizePrefix(String text) {
+        requireNonNull(text, "text is null");
+        List<String> segments = new ArrayList<>();
+        for (String segment : text.strip().split("/")) {
+            if (segment.isEmpty()) {
+                continue;
+            }
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException("--prefix '" + text + "' holds a '" + segment + "' segment: give plain folder names such as 2026/11");
+            }
+            segments.add(segment);
+        }
+        return segments.isEmpty() ? Optional.empty() : Optional.of(String.join("/", segments));
+    }
+}

@@ -1,0 +1,202 @@
+package dev.medallion.bronze.upload;
+
+import dev.medallion.bronze.upload.BronzeBucket.PartedUpload;
+import dev.medallion.bronze.upload.UploadOutcome.Status;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Uploads one file unless the bucket already holds its content: an object under the key with the same
+ * size and the same full-object CRC32 is left alone, so a second run uploads nothing and sends the
+ * silver converter no second event. A file larger than one part goes up in parts, read one part at a
+ * time, so memory stays at one part per file in flight.
+ */
+public final class FileUploader {
+    /** S3 refuses a multipart upload of more parts than this. */
+    static final int MAX_PARTS = 10_000;
+    /** S3 refuses parts, other than the last, smaller than this. */
+    public static final int MINIMUM_PART_SIZE = 5 << 20;
+    public static final int DEFAULT_PART_SIZE = 8 << 20;
+    private static final long MAXIMUM_OBJECT_SIZE = 5L << 40;
+    private static final int MIB = 1 << 20;
+
+    private final BronzeBucket bucket;
+    private final FileOpener opener;
+    private final int partSize;
+    private final boolean dryRun;
+
+    public FileUploader(BronzeBucket bucket, FileOpener opener, int partSize, boolean dryRun) {
+        this.bucket = requireNonNull(bucket, "bucket is null");
+        this.opener = requireNonNull(opener, "opener is null");
+        if (partSize < MINIMUM_PART_SIZE) {
+            throw new IllegalArgumentException("Part size " + partSize + " is below the S3 minimum of " + MINIMUM_PART_SIZE + " bytes (5 MiB)");
+        }
+        this.partSize = partSize;
+        this.dryRun = dryRun;
+    }
+
+    /** Never throws for a failed file: the outcome says what failed. */
+    public UploadOutcome upload(PlannedFile file, UploadListener listener) {
+        requireNonNull(file, "file is null");
+        requireNonNull(listener, "listener is null");
+        long started = System.nanoTime();
+        ByteCounter counter = new ByteCounter(listener);
+        Status status;
+        String detail;
+        try {
+            Optional<StoredObject> stored = bucket.stat(file.key());
+            Optional<String> change = change(file, stored);
+            if (change.isEmpty()) {
+                status = Status.SKIPPED;
+                detail = "unchanged";
+            }
+            else if (dryRun) {
+                status = Status.WOULD_UPLOAD;
+                detail = change.get();
+            }
+            else {
+                if (file.size() <= partSize) {
+                    putWhole(file, counter);
+                }
+                else {
+                    putInParts(file, counter);
+                }
+                status = Status.UPLOADED;
+                detail = change.get();
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            status = Status.FAILED;
+            detail = oneLine(e);
+        }
+        // Skipped and failed files count as done for the progress bar, whatever was sent.
+        counter.report(file.size() - counter.reported);
+        return new UploadOutcome(file, status, detail, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Why the file must be uploaded, or empty when the bucket already holds its content. */
+    private Optional<String> change(PlannedFile file, Optional<StoredObject> stored) throws IOException {
+        if (stored.isEmpty()) {
+            return Optional.of("new");
+        }
+        if (stored.get().size() != file.size()) {
+            return Optional.of("changed");
+        }
+        if (stored.get().crc32().isEmpty()) {
+            // Objects uploaded by other tools may carry no checksum, or one of their parts' checksums.
+            return Optional.of("replaced: the stored object has no full-object CRC32 to compare");
+        }
+        Crc32Checksum local;
+        try (InputStream in = opener.open(file.path())) {
+            local = Crc32Checksum.of(in);
+        }
+        if (local.bytes() != file.size()) {
+            throw changedWhileReading(file, local.bytes());
+        }
+        return local.base64().equals(stored.get().crc32().get()) ? Optional.empty() : Optional.of("changed");
+    }
+
+    private void putWhole(PlannedFile file, ByteCounter counter) throws IOException {
+        byte[] content = new byte[(int) file.size()];
+        try (InputStream in = opener.open(file.path())) {
+            int read = in.readNBytes(content, 0, content.length);
+            if (read < content.length || in.read() != -1) {
+                throw changedWhileReading(file, read);
+            }
+        }
+        bucket.put(file.key(), content, content.length, Crc32Checksum.of(content, 0, content.length), contentType(file));
+        counter.report(content.length);
+    }
+
+    private void putInParts(PlannedFile file, ByteCounter counter) throws IOException {
+        int size = partSizeFor(file.size(), partSize);
+        byte[] buffer = new byte[size];
+        Crc32Checksum whole = new Crc32Checksum();
+        // The file is opened first: a file that cannot be read starts no upload.
+        try (InputStream in = opener.open(file.path())) {
+            PartedUpload upload = bucket.startMultipart(file.key(), contentType(file));
+            try {
+                long remaining = file.size();
+                while (remaining > 0) {
+                    int length = (int) Math.min(size, remaining);
+                    int read = in.readNBytes(buffer, 0, length);
+                    if (read < length) {
+                        throw changedWhileReading(file, whole.bytes() + read);
+                    }
+                    whole.update(buffer, 0, length);
+                    upload.uploadPart(buffer, length);
+                    counter.report(length);
+                    remaining -= length;
+                }
+                if (in.read() != -1) {
+                    throw changedWhileReading(file, file.size() + 1);
+                }
+                upload.complete(whole.base64());
+            }
+            catch (IOException | RuntimeException e) {
+                upload.abort().ifPresent(e::addSuppressed);
+                throw e;
+            }
+        }
+    }
+
+    /** The configured part size, or larger for a file that would otherwise need more than 10,000 parts. */
+    static int partSizeFor(long fileSize, int partSize) {
+        if (fileSize > MAXIMUM_OBJECT_SIZE) {
+            throw new IllegalArgumentException("A file of " + fileSize + " bytes is larger than an S3 object can be (5 TiB)");
+        }
+        long needed = (fileSize + MAX_PARTS - 1) / MAX_PARTS;
+        if (needed <= partSize) {
+            return partSize;
+        }
+        long rounded = (needed + MIB - 1) / MIB * MIB;
+        // At most 525 MiB: 5 TiB in 10,000 parts, far below S3's 5 GiB limit for a part.
+        return (int) rounded;
+    }
+
+    private static String contentType(PlannedFile file) {
+        return file.key().toLowerCase(Locale.ROOT).endsWith(".gz") ? "application/gzip" : "text/csv";
+    }
+
+    private static IOException changedWhileReading(PlannedFile file, long bytesRead) {
+        return new IOException(file.path() + " changed while it was being read (" + file.size() + " bytes when the run started, "
+                + (bytesRead > file.size() ? "more" : String.valueOf(bytesRead)) + " now): run the command again once it is complete");
+    }
+
+    private static String oneLine(Exception e) {
+        // File system exceptions carry only the path as their message.
+        if (e instanceof NoSuchFileException) {
+            return e.getMessage() + " no longer exists";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "no permission to read " + e.getMessage();
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    /** Tells the listener how far this file has got, and remembers it for the final report. */
+    private static final class ByteCounter {
+        private final UploadListener listener;
+        private long reported;
+
+        ByteCounter(UploadListener listener) {
+            this.listener = listener;
+        }
+
+        void report(long bytes) {
+            if (bytes > 0) {
+                reported += bytes;
+                listener.bytesDone(bytes);
+            }
+        }
+    }
+}

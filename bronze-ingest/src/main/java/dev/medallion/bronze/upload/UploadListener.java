@@ -1,0 +1,16 @@
+package dev.medallion.bronze.upload;
+
+/**
+ * Follows a run, for a progress bar or log lines. Called from the upload threads, so implementations
+ * are thread-safe. For every file, the bytes reported through {@link #bytesDone} add up to its size
+ * by the time {@link #fileDone} is called, whether it was uploaded, skipped or failed.
+ */
+public interface UploadListener {
+    void runStarted(int files, long bytes);
+
+    void bytesDone(long bytes);
+
+    void fileDone(UploadOutcome outcome);
+
+    void runDone();
+}

@@ -1,0 +1,154 @@
+package dev.medallion.bronze.upload;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Turns the PATHs of the command line into the files to upload and their keys, and refuses the whole
+ * run, before anything is uploaded, when a path does not exist, a file is not CSV, or two files would
+ * land on the same key. Inside folders, files whose names the converter ignores are left out and
+ * counted, and hidden files and folders (a name starting with '.') are not looked at.
+ */
+public final class UploadPlanner {
+    /** Beyond this many problems the message says how many more there are. */
+    private static final int MAX_REPORTED_PROBLEMS = 10;
+
+    private final BronzeKeyLayout layout;
+    private final Optional<String> dataset;
+
+    public UploadPlanner(BronzeKeyLayout layout, Optional<String> dataset) {
+        this.layout = requireNonNull(layout, "layout is null");
+        this.dataset = requireNonNull(dataset, "dataset is null");
+    }
+
+    /** The files to upload in a stable order, and the files inside folders that were left out. */
+    public record Plan(List<PlannedFile> files, List<Path> ignored) {
+        public Plan {
+            files = List.copyOf(files);
+            ignored = List.copyOf(ignored);
+        }
+
+        public long totalBytes() {
+            return files.stream().mapToLong(PlannedFile::size).sum();
+        }
+    }
+
+    public Plan plan(List<Path> sources) throws UploadRefusedException, IOException {
+        requireNonNull(sources, "sources is null");
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("No path to upload");
+        }
+        List<String> problems = new ArrayList<>();
+        List<PlannedFile> files = new ArrayList<>();
+        List<Path> ignored = new ArrayList<>();
+        for (Path source : sources) {
+            if (Files.isDirectory(source)) {
+                planFolder(source, files, ignored, problems);
+            }
+            else if (Files.isRegularFile(source)) {
+                planFile(source, files, problems);
+            }
+            else if (Files.exists(source)) {
+                problems.add(source + " is neither a file nor a folder");
+            }
+            else {
+                problems.add(source + " does not exist");
+            }
+        }
+        for (PlannedFile file : files) {
+            CsvFiles.sniff(file.path()).ifPresent(reason -> problems.add(file.path() + " is not a CSV file: " + reason));
+        }
+        List<PlannedFile> unique = withoutDuplicates(files, problems);
+        if (!problems.isEmpty()) {
+            throw new UploadRefusedException(describe(problems));
+        }
+        return new Plan(unique, ignored);
+    }
+
+    private void planFile(Path file, List<PlannedFile> files, List<String> problems) throws IOException {
+        if (!CsvFiles.hasAcceptedName(file)) {
+            problems.add(file + " is not a CSV file: its name must end in " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES));
+            return;
+        }
+        String name = BronzeKeyLayout.dataset(file, false, dataset);
+        files.add(new PlannedFile(file, layout.key(name, file.getFileName().toString()), Files.size(file)));
+    }
+
+    private void planFolder(Path folder, List<PlannedFile> files, List<Path> ignored, List<String> problems) throws IOException {
+        String name = BronzeKeyLayout.dataset(folder, true, dataset);
+        List<PlannedFile> found = new ArrayList<>();
+        List<Path> left = new ArrayList<>();
+        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
+                return !directory.equals(folder) && isHidden(directory) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                if (isHidden(file)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                // Symbolic links to files count as the files; links to folders are not followed.
+                if (!Files.isRegularFile(file) || !CsvFiles.hasAcceptedName(file)) {
+                    left.add(file);
+                    return FileVisitResult.CONTINUE;
+                }
+                found.add(new PlannedFile(file, layout.key(name, BronzeKeyLayout.relativePath(folder, file)), Files.size(file)));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                problems.add(file + " cannot be read: " + e.getMessage());
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        if (found.isEmpty()) {
+            problems.add(folder + " holds no " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES) + " file"
+                    + (left.isEmpty() ? "" : " (" + left.size() + " other files left out)"));
+        }
+        found.sort(Comparator.comparing(PlannedFile::key));
+        left.sort(null);
+        files.addAll(found);
+        ignored.addAll(left);
+    }
+
+    /** The same file named twice is planned once; two files on one key would overwrite each other. */
+    private static List<PlannedFile> withoutDuplicates(List<PlannedFile> files, List<String> problems) throws IOException {
+        Map<String, PlannedFile> byKey = new LinkedHashMap<>();
+        for (PlannedFile file : files) {
+            PlannedFile earlier = byKey.putIfAbsent(file.key(), file);
+            if (earlier != null && !Files.isSameFile(earlier.path(), file.path())) {
+                problems.add(earlier.path() + " and " + file.path() + " would both upload to " + file.key()
+                        + ": give them different --dataset or --prefix values in separate runs");
+            }
+        }
+        return List.copyOf(byKey.values());
+    }
+
+    private static boolean isHidden(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().startsWith(".");
+    }
+
+    private static String describe(List<String> problems) {
+        List<String> lines = new ArrayList<>(problems.subList(0, Math.min(problems.size(), MAX_REPORTED_PROBLEMS)));
+        if (problems.size() > MAX_REPORTED_PROBLEMS) {
+            lines.add("and " + (problems.size() - MAX_REPORTED_PROBLEMS) + " more problems; nothing was uploaded");
+        }
+        return String.join("\n", lines);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.medallion.bronze.cli;
+
+import dev.medallion.common.sample.RetailTransactionsGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** The command without S3: usage, generate, and the refusals that come before any request. */
+class BronzeIngestCliTest {
+    @TempDir
+    Path directory;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final BronzeIngestCli cli = new BronzeIngestCli(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            false,
+            endpoint -> fail("no S3 client may be created"),
+            file -> fail("no file may be read"));
+
+    @Test
+    void helpGoesToStdoutWithExitZero() {
+        assertEquals(0, cli.run(List.of("--help")));
+        assertTrue(out().startsWith("Usage:\n  java -jar bronze-ingest.jar upload PATH... --bucket BUCKET"), out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void noArgumentsPrintUsageWithExitTwo() {
+        assertEquals(2, cli.run(List.of()));
+        assertTrue(err().startsWith("Usage:"), err());
+    }
+
+    @Test
+    void wrongUsageIsOneLineAndAHint() {
+        assertEquals(2, cli.run(List.of("download", "x")));
+        assertEquals("error: unknown command 'download': use upload or generate\nRun with --help for the options.\n", err());
+    }
+
+    @Test
+    void aMissingPathIsRefusedBeforeAnyRequest() {
+        Path missing = directory.resolve("missing");
+
+        assertEquals(2, cli.run(List.of("upload", missing.toString(), "--bucket", "bronze")));
+
+        assertEquals("error: " + missing + " does not exist\n", err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void aBinaryFileNamedCsvIsRefusedBeforeAnyRequest() throws IOException {
+        Path binary = Files.write(directory.resolve("sheet.csv"), new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0});
+
+        assertEquals(2, cli.run(List.of("upload", binary.toString(), "--bucket", "bronze")));
+
+        assertEquals("error: " + binary + " is not a CSV file: it is a ZIP archive (an Excel .xlsx workbook?): export it as CSV, not CSV text\n", err());
+    }
+
+    @Test
+    void generateWritesTheGeneratorsBytes() throws IOException {
+        Path file = directory.resolve("retail.csv");
+
+        assertEquals(0, cli.run(List.of("generate", "--rows", "2_000", "--out", file.toString(), "--seed", "7")));
+
+        StringWriter expected = new StringWriter();
+        new RetailTransactionsGenerator(7).write(2_000, expected);
+        assertEquals(expected.toString(), Files.readString(file, StandardCharsets.US_ASCII));
+        assertTrue(out().startsWith("wrote 2,000 rows and a header to " + file + " ("), out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void generateIntoAFolderIsRefused() {
+        assertEquals(2, cli.run(List.of("generate", "--rows", "1", "--out", directory.toString())));
+        assertTrue(err().startsWith("error: --out " + directory + " is a folder"), err());
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,363 @@
+package dev.medallion.bronze.cli;
+
+import dev.medallion.bronze.upload.Crc32Checksum;
+import dev.medallion.bronze.upload.FileOpener;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.storage.S3Clients;
+import dev.medallion.common.testing.S3Emulator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The upload command against a real S3 API, in process: keys, idempotency, multipart, dry run, failures, refusals. */
+class BronzeUploadIT {
+    private static final int MIB = 1 << 20;
+
+    @RegisterExtension
+    static final S3Emulator S3 = new S3Emulator();
+
+    @TempDir
+    Path directory;
+
+    private String bucket;
+    private Path folder;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void createBucketAndFolder() throws IOException {
+        bucket = S3.createBucket("bronze");
+        folder = Files.createDirectories(directory.resolve("Sales Data"));
+    }
+
+    @Test
+    void uploadsAFolderUnderItsDatasetWithTheKeysTheConverterExpects() throws IOException {
+        write("january.csv", "id,amount\n1,12.50\n2,7\n");
+        write("2026/11/ventes été.csv", "id;montant\n1;3,5\n");
+        byte[] gzip = gzip("id,amount\n3,1\n");
+        Files.write(folder.resolve("archive.csv.gz"), gzip);
+        write("legacy.dat", "1|north\n");
+        write("notes.txt", "left out");
+
+        int exit = upload(folder.toString());
+
+        assertEquals(0, exit, err());
+        Map<String, byte[]> objects = objects();
+        assertEquals(List.of("sales_data/2026/11/ventes été.csv", "sales_data/archive.csv.gz", "sales_data/january.csv", "sales_data/legacy.dat"),
+                List.copyOf(objects.keySet()));
+        assertArrayEquals(Files.readAllBytes(folder.resolve("2026/11/ventes été.csv")), objects.get("sales_data/2026/11/ventes été.csv"));
+        assertArrayEquals(gzip, objects.get("sales_data/archive.csv.gz"));
+        objects.keySet().forEach(key -> assertEquals("sales_data", SilverLayout.datasetOf(key)));
+        // Each object carries the CRC32 of its whole content, which the next run compares.
+        HeadObjectResponse head = head("sales_data/january.csv");
+        assertEquals(crc32(folder.resolve("january.csv")), head.checksumCRC32());
+        assertEquals("text/csv", head.contentType());
+        assertEquals("application/gzip", head("sales_data/archive.csv.gz").contentType());
+
+        long bytes = objects.values().stream().mapToLong(content -> content.length).sum();
+        assertEquals(table("uploaded", 4, 0, 0, bytes), tableOf(out()));
+        assertTrue(err().startsWith("Uploading 4 files (" + bytes + " B) to s3://" + bucket + "/sales_data/ at " + S3.endpoint() + "\n"), err());
+        assertTrue(err().contains("Left out 1 file whose names do not end in .csv, .csv.gz, .dat: " + folder.resolve("notes.txt")), err());
+        assertTrue(err().contains("uploaded " + folder.resolve("january.csv") + " -> s3://" + bucket + "/sales_data/january.csv (22 B, new, "), err());
+    }
+
+    @Test
+    void aSecondRunUploadsNothingAndTouchesNoObject() throws Exception {
+        write("a.csv", "id\n1\n");
+        write("b/c.csv", "id\n2\n");
+        assertEquals(0, upload(folder.toString()), err());
+        Map<String, Instant> modified = lastModified();
+        // LastModified has a resolution of one second: a rewrite within the same second would look unchanged.
+        Thread.sleep(1_100);
+        resetOutput();
+
+        assertEquals(0, upload(folder.toString()), err());
+
+        assertEquals(table("uploaded", 0, 2, 0, 0), tableOf(out()));
+        assertEquals(modified, lastModified());
+        assertTrue(err().contains("skipped " + folder.resolve("a.csv") + " -> s3://" + bucket + "/sales_data/a.csv (5 B, unchanged)"), err());
+    }
+
+    @Test
+    void onlyTheChangedFileIsUploadedAgainEvenAtTheSameSize() throws Exception {
+        write("a.csv", "id,v\n1,2\n");
+        write("b.csv", "id,v\n3,4\n");
+        assertEquals(0, upload(folder.toString()), err());
+        Map<String, Instant> modified = lastModified();
+        Thread.sleep(1_100);
+        // Same size, different content: only the checksum tells.
+        write("b.csv", "id,v\n3,5\n");
+        resetOutput();
+
+        assertEquals(0, upload(folder.toString()), err());
+
+        assertEquals(table("uploaded", 1, 1, 0, 9), tableOf(out()));
+        assertEquals("id,v\n3,5\n", new String(objects().get("sales_data/b.csv"), StandardCharsets.UTF_8));
+        assertEquals(modified.get("sales_data/a.csv"), lastModified().get("sales_data/a.csv"));
+        assertTrue(lastModified().get("sales_data/b.csv").isAfter(modified.get("sales_data/b.csv")));
+        assertTrue(err().contains("uploaded " + folder.resolve("b.csv") + " -> s3://" + bucket + "/sales_data/b.csv (9 B, changed, "), err());
+    }
+
+    @Test
+    void aLargeFileGoesUpInPartsWithAWholeObjectChecksumAndIsSkippedNextTime() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        write("small.csv", "id\n1\n");
+
+        assertEquals(0, upload(folder.toString(), "--part-size", "5", "--concurrency", "2"), err());
+
+        HeadObjectResponse head = head("sales_data/large.csv");
+        assertTrue(head.eTag().endsWith("-3\""), "three parts of 5, 5 and 2 MiB: " + head.eTag());
+        assertEquals(ChecksumType.FULL_OBJECT, head.checksumType());
+        assertEquals(crc32(large), head.checksumCRC32());
+        assertEquals(12L * MIB, head.contentLength());
+        assertArrayEquals(Files.readAllBytes(large), objects().get("sales_data/large.csv"));
+        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+
+        Map<String, Instant> modified = lastModified();
+        Thread.sleep(1_100);
+        resetOutput();
+        // A different part size does not matter: the checksum covers the whole object.
+        assertEquals(0, upload(folder.toString(), "--part-size", "6"), err());
+
+        assertEquals(table("uploaded", 0, 2, 0, 0), tableOf(out()));
+        assertEquals(modified, lastModified());
+    }
+
+    @Test
+    void aDryRunWritesNothingAndSaysWhatItWouldDo() throws Exception {
+        write("a.csv", "id\n1\n");
+        write("b.csv", "id\n2\n");
+
+        assertEquals(0, upload(folder.toString(), "--dry-run"), err());
+
+        assertEquals(Map.of(), objects());
+        assertEquals(table("would upload", 2, 0, 0, 10), tableOf(out()));
+        assertTrue(err().startsWith("Dry run, nothing is written: checking 2 files (10 B)"), err());
+        assertTrue(err().contains("would upload " + folder.resolve("a.csv") + " -> s3://" + bucket + "/sales_data/a.csv (5 B, new)"), err());
+
+        assertEquals(0, upload(folder.toString()), err());
+        write("b.csv", "id\n3\n");
+        resetOutput();
+        assertEquals(0, upload(folder.toString(), "--dry-run"), err());
+
+        assertEquals(table("would upload", 1, 1, 0, 5), tableOf(out()));
+        assertEquals("id\n2\n", new String(objects().get("sales_data/b.csv"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void thePrefixGoesBetweenTheDatasetAndTheFile() throws IOException {
+        Path file = write("orders.csv", "id\n1\n");
+
+        assertEquals(0, upload(file.toString(), "--dataset", "Orders 2026", "--prefix", "/imports/11/"), err());
+
+        assertEquals(List.of("orders_2026/imports/11/orders.csv"), List.copyOf(objects().keySet()));
+    }
+
+    @Test
+    void aFileThatFailsMidwayLeavesNoObjectAndNoPartsAndExitsOne() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        Path shrinking = write("shrinking.csv", "id\n1\n2\n3\n");
+        write("fine.csv", "id\n1\n");
+        // The large file's disk fails after its first part went up; the other one loses its end while read.
+        FileOpener failing = file -> {
+            InputStream in = Files.newInputStream(file);
+            if (file.equals(large)) {
+                return failingAfter(in, 6 * MIB);
+            }
+            return file.equals(shrinking) ? new java.io.ByteArrayInputStream(in.readNBytes(4)) : in;
+        };
+
+        int exit = upload(failing, folder.toString(), "--part-size", "5");
+
+        assertEquals(1, exit, err());
+        assertEquals(List.of("sales_data/fine.csv"), List.copyOf(objects().keySet()));
+        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+        assertEquals(table("uploaded", 1, 0, 2, 5), tableOf(out()));
+        assertTrue(err().contains("failed " + large + " -> s3://" + bucket + "/sales_data/large.csv: Input/output error (injected)"), err());
+        assertTrue(err().contains("failed " + shrinking + " -> s3://" + bucket + "/sales_data/shrinking.csv: " + shrinking
+                + " changed while it was being read (9 bytes when the run started, 4 now): run the command again once it is complete"), err());
+        assertTrue(err().endsWith("2 files failed and left nothing in the bucket; run the same command again to retry: files already uploaded are skipped\n"), err());
+        assertFalse(err().contains("\tat "), err());
+
+        resetOutput();
+        assertEquals(0, upload(folder.toString(), "--part-size", "5"), err());
+        assertEquals(table("uploaded", 2, 1, 0, 12L * MIB + 9), tableOf(out()));
+    }
+
+    @Test
+    void anUnknownBucketIsRefusedInOneLine() throws IOException {
+        write("a.csv", "id\n1\n");
+
+        int exit = new BronzeIngestCli(print(out), print(err), false, BronzeUploadIT::client, Files::newInputStream)
+                .run(List.of("upload", folder.toString(), "--bucket", "no-such-bucket-" + bucket));
+
+        assertEquals(2, exit);
+        assertEquals("error: Bucket 'no-such-bucket-" + bucket + "' does not exist at " + S3.endpoint()
+                + ": check the name, or create the bucket first\n", err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void anUnreachableEndpointIsRefusedInOneLine() throws IOException {
+        write("a.csv", "id\n1\n");
+
+        int exit = upload(folder.toString(), "--endpoint-url", "http://127.0.0.1:9");
+
+        assertEquals(2, exit);
+        assertTrue(err().startsWith("error: Cannot reach http://127.0.0.1:9 (ConnectException: "), err());
+        assertTrue(err().endsWith("): check --endpoint-url or AWS_ENDPOINT_URL, and the network\n"), err());
+        assertEquals(1, err().lines().count(), err());
+    }
+
+    private int upload(String... args) {
+        return upload(Files::newInputStream, args);
+    }
+
+    private int upload(FileOpener opener, String... args) {
+        List<String> command = new ArrayList<>(List.of("upload"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--bucket", bucket));
+        return new BronzeIngestCli(print(out), print(err), false, BronzeUploadIT::client, opener).run(command);
+    }
+
+    /** A client for the emulator, or for the endpoint the command was given. */
+    private static S3Client client(Optional<URI> endpoint) {
+        return S3Clients.builder(Optional.of(endpoint.orElse(S3.endpoint())))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
+    private Path write(String name, String content) throws IOException {
+        Path file = folder.resolve(name);
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+
+    private Map<String, byte[]> objects() {
+        Map<String, byte[]> objects = new LinkedHashMap<>();
+        for (S3Object object : S3.client().listObjectsV2Paginator(request -> request.bucket(bucket)).contents()) {
+            objects.put(object.key(), S3.client().getObjectAsBytes(request -> request.bucket(bucket).key(object.key())).asByteArray());
+        }
+        return objects;
+    }
+
+    private Map<String, Instant> lastModified() {
+        Map<String, Instant> modified = new LinkedHashMap<>();
+        for (S3Object object : S3.client().listObjectsV2Paginator(request -> request.bucket(bucket)).contents()) {
+            modified.put(object.key(), object.lastModified());
+        }
+        return modified;
+    }
+
+    private HeadObjectResponse head(String key) {
+        return S3.client().headObject(request -> request.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED));
+    }
+
+    private static String crc32(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Crc32Checksum.of(in).base64();
+        }
+    }
+
+    /** CSV lines up to exactly {@code size} bytes. */
+    private static byte[] csvOfSize(int size) {
+        byte[] content = new byte[size];
+        byte[] header = "id,amount,region\n".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(header, 0, content, 0, header.length);
+        int position = header.length;
+        for (int row = 1; position < size; row++) {
+            byte[] line = (row + "," + (row % 997) + ".25,north\n").getBytes(StandardCharsets.US_ASCII);
+            int length = Math.min(line.length, size - position);
+            System.arraycopy(line, 0, content, position, length);
+            position += length;
+        }
+        return content;
+    }
+
+    private static byte[] gzip(String content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    private static InputStream failingAfter(InputStream in, long bytes) {
+        return new FilterInputStream(in) {
+            private long read;
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (read >= bytes) {
+                    throw new IOException("Input/output error (injected)");
+                }
+                int count = super.read(buffer, offset, (int) Math.min(length, bytes - read));
+                read += Math.max(count, 0);
+                return count;
+            }
+        };
+    }
+
+    private static String table(String first, int uploaded, int skipped, int failed, long bytes) {
+        return first + " " + uploaded + " " + skipped + " " + failed + " " + bytes;
+    }
+
+    /** The table's header and numbers without alignment or seconds, for comparing. */
+    private static String tableOf(String printed) {
+        List<String> lines = printed.lines().toList();
+        assertEquals(2, lines.size(), printed);
+        String header = lines.get(0).strip().replaceFirst("\\s+skipped\\s+failed\\s+bytes\\s+seconds$", "");
+        String[] values = lines.get(1).strip().split("\\s+");
+        return header + " " + values[0] + " " + values[1] + " " + values[2] + " " + values[3];
+    }
+
+    private void resetOutput() {
+        out.reset();
+        err.reset();
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private static PrintStream print(ByteArrayOutputStream bytes) {
+        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.medallion.bronze.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UploadOptionsTest {
+    @Test
+    void defaults() throws UsageException {
+        UploadOptions options = UploadOptions.parse(List.of("data/sales", "--bucket", "bronze"));
+
+        assertEquals(List.of(Path.of("data/sales")), options.paths());
+        assertEquals("bronze", options.bucket());
+        assertEquals(Optional.empty(), options.dataset());
+        assertEquals(Optional.empty(), options.prefix());
+        assertFalse(options.dryRun());
+        assertEquals(4, options.concurrency());
+        assertEquals(8 << 20, options.partSize());
+        assertEquals(Optional.empty(), options.endpoint());
+    }
+
+    @Test
+    void everyOptionInAnyOrderAndBothSpellings() throws UsageException {
+        UploadOptions options = UploadOptions.parse(List.of(
+                "--dry-run", "a.csv", "--bucket=bronze", "--dataset", "Sales Data", "b", "--prefix=2026/11",
+                "--concurrency", "8", "--part-size", "5", "--endpoint-url", "http://localhost:4566", "--", "--odd name.csv"));
+
+        assertEquals(List.of(Path.of("a.csv"), Path.of("b"), Path.of("--odd name.csv")), options.paths());
+        assertEquals("bronze", options.bucket());
+        assertEquals(Optional.of("Sales Data"), options.dataset());
+        assertEquals(Optional.of("2026/11"), options.prefix());
+        assertTrue(options.dryRun());
+        assertEquals(8, options.concurrency());
+        assertEquals(5 << 20, options.partSize());
+        assertEquals(Optional.of(URI.create("http://localhost:4566")), options.endpoint());
+    }
+
+    @Test
+    void aPastedBucketUrlKeepsTheNameAlone() throws UsageException {
+        assertEquals("bronze", UploadOptions.bucketName("s3://bronze/"));
+        assertEquals("bronze", UploadOptions.bucketName(" bronze "));
+        assertEquals("--bucket takes the bucket's name alone, not 's3://bronze/sales': the dataset comes from the folder "
+                + "(or --dataset), and further folders from --prefix", refusal("x.csv", "--bucket", "s3://bronze/sales"));
+    }
+
+    @Test
+    void refusesWhatItCannotUse() {
+        assertEquals("give at least one file or folder to upload", refusal("--bucket", "b"));
+        assertEquals("--bucket is required", refusal("a.csv"));
+        assertEquals("--bucket needs a value", refusal("a.csv", "--bucket"));
+        assertEquals("--bucket needs a value", refusal("a.csv", "--bucket", "--dry-run"));
+        assertEquals("--bucket is given twice", refusal("a.csv", "--bucket", "a", "--bucket", "b"));
+        assertEquals("unknown option --force", refusal("a.csv", "--bucket", "b", "--force"));
+        assertEquals("--dry-run takes no value", refusal("a.csv", "--bucket", "b", "--dry-run=yes"));
+        assertEquals("--dataset must not be blank", refusal("a.csv", "--bucket", "b", "--dataset", " "));
+        assertEquals("--concurrency must be a whole number, not 'many'", refusal("a.csv", "--bucket", "b", "--concurrency", "many"));
+        assertEquals("--concurrency must be between 1 and 64, not 0", refusal("a.csv", "--bucket", "b", "--concurrency", "0"));
+        assertEquals("--part-size must be between 5 and 1024, not 4", refusal("a.csv", "--bucket", "b", "--part-size", "4"));
+        assertEquals("--endpoint-url must be an http or https URL such as http://localhost:4566, not 'localhost:4566'",
+                refusal("a.csv", "--bucket", "b", "--endpoint-url", "localhost:4566"));
+    }
+
+    private static String refusal(String... args) {
+        return assertThrows(UsageException.class, () -> UploadOptions.parse(List.of(args))).getMessage();
+    }
+}

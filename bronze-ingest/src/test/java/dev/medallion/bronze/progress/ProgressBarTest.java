@@ -1,0 +1,36 @@
+package dev.medallion.bronze.progress;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProgressBarTest {
+    @Test
+    void showsBytesFilesAndSpeed() {
+        String line = ProgressBar.render(12_000_000, 24_000_000, 3, 7, 2, 100);
+
+        assertEquals("[####################....................]  50%  12.0 MB/24.0 MB  3/7 files  6.0 MB/s", line);
+    }
+
+    @Test
+    void startsEmptyAndEndsFull() {
+        assertEquals("[........................................]   0%  0 B/1.0 kB  0/1 files", ProgressBar.render(0, 1000, 0, 1, 0, 100));
+        assertTrue(ProgressBar.render(1000, 1000, 1, 1, 1, 100).startsWith("[########################################] 100%"));
+    }
+
+    @Test
+    void emptyFilesCountByFiles() {
+        assertTrue(ProgressBar.render(0, 0, 1, 2, 1, 100).contains(" 50%"));
+        assertTrue(ProgressBar.render(0, 0, 0, 0, 1, 100).contains("100%"));
+    }
+
+    @Test
+    void fitsANarrowTerminal() {
+        for (int width = 20; width <= 120; width++) {
+            String line = ProgressBar.render(12_300_000, 24_600_000, 3, 7, 2, width);
+            assertTrue(line.length() <= width || !line.startsWith("["), width + ": " + line);
+        }
+        assertEquals("50%  12.3 MB/24.6 MB  3/7 files", ProgressBar.render(12_300_000, 24_600_000, 3, 7, 2, 30));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.medallion.bronze.upload;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class BronzeKeyLayoutTest {
+    @TempDir
+    Path directory;
+
+    @Test
+    void theDatasetComesFirstAndThePrefixAfterIt() {
+        assertEquals("sales/2026/q1.csv", new BronzeKeyLayout(Optional.empty()).key("sales", "2026/q1.csv"));
+        assertEquals("sales/imports/11/2026/q1.csv", new BronzeKeyLayout(Optional.of("imports/11")).key("sales", "2026/q1.csv"));
+    }
+
+    @Test
+    void prefixesAreTidiedAndDotSegmentsRefused() {
+        assertEquals(Optional.of("2026/11"), new BronzeKeyLayout(Optional.of(" /2026//11/ ")).prefix());
+        assertEquals(Optional.empty(), new BronzeKeyLayout(Optional.of("/")).prefix());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BronzeKeyLayout(Optional.of("a/../b")));
+        assertEquals("--prefix 'a/../b' holds a '..' segment: give plain folder names such as 2026/11", e.getMessage());
+    }
+
+    @Test
+    void theDatasetIsTheFolderMadeSafeAsTheConverterDoes() {
+        Path folder = directory.resolve("Sales Data 2026");
+        assertEquals("sales_data_2026", BronzeKeyLayout.dataset(folder, true, Optional.empty()));
+        // A single file belongs to the folder that holds it.
+        assertEquals("sales_data_2026", BronzeKeyLayout.dataset(folder.resolve("january.csv"), false, Optional.empty()));
+        assertEquals("ventes_ete", BronzeKeyLayout.dataset(folder, true, Optional.of("Ventes Été")));
+        assertEquals("_2026", BronzeKeyLayout.dataset(directory.resolve("2026"), true, Optional.empty()));
+    }
+
+    @Test
+    void aRelativeFolderIsNamedAfterWhatItResolvesTo() {
+        Path dot = Path.of(".");
+        assertEquals(BronzeKeyLayout.dataset(Path.of("").toAbsolutePath(), true, Optional.empty()), BronzeKeyLayout.dataset(dot, true, Optional.empty()));
+    }
+
+    @Test
+    void theRootHasNoNameToGive() {
+        Path root = directory.getRoot();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BronzeKeyLayout.dataset(root, true, Optional.empty()));
+        assertEquals("Cannot name a dataset after " + root + ": give one with --dataset NAME", e.getMessage());
+    }
+
+    @Test
+    void relativePathsUseSlashes() {
+        assertEquals("2026/11/x y.csv", BronzeKeyLayout.relativePath(directory, directory.resolve("2026").resolve("11").resolve("x y.csv")));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.medallion.bronze.upload;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CsvFilesTest {
+    @TempDir
+    Path directory;
+
+    @Test
+    void acceptsTheNamesTheConverterAcceptsInAnyCase() {
+        assertTrue(CsvFiles.hasAcceptedName(Path.of("a.csv")));
+        assertTrue(CsvFiles.hasAcceptedName(Path.of("A.CSV")));
+        assertTrue(CsvFiles.hasAcceptedName(Path.of("a.csv.gz")));
+        assertTrue(CsvFiles.hasAcceptedName(Path.of("legacy.DAT")));
+        assertFalse(CsvFiles.hasAcceptedName(Path.of("a.gz")));
+        assertFalse(CsvFiles.hasAcceptedName(Path.of("a.tsv")));
+        assertFalse(CsvFiles.hasAcceptedName(Path.of("a.csv.zip")));
+        assertFalse(CsvFiles.hasAcceptedName(Path.of("csv")));
+    }
+
+    @Test
+    void csvTextPasses() throws IOException {
+        assertEquals(Optional.empty(), sniff("a.csv", "id,name\n1,Amélie\n2,\"Dupont, Jean\"\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Optional.empty(), sniff("latin1.csv", "id;nom\n1;Am\u00e9lie\n".getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals(Optional.empty(), sniff("empty.csv", new byte[0]));
+        // Hive's default field separator, ^A, is a control character, but one per field is still text.
+        assertEquals(Optional.empty(), sniff("hive.dat", "1\u0001north\u000112.50\n2\u0001south\u00017\n".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void aNulByteMeansBinary() throws IOException {
+        byte[] content = "id,a\n1,2\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] withNul = Arrays.copyOf(content, content.length + 1);
+        assertEquals(Optional.of("it holds a NUL byte at offset 9: binary content, not CSV text (starts with 69 64 2c 61 0a 31 2c 32)"),
+                sniff("x.csv", withNul));
+    }
+
+    @Test
+    void onlyTheFirstKilobyteIsRead() throws IOException {
+        byte[] content = new byte[4096];
+        Arrays.fill(content, (byte) 'a');
+        content[CsvFiles.SNIFF_BYTES] = 0;
+        assertEquals(Optional.empty(), sniff("long.csv", content));
+    }
+
+    @Test
+    void namesKnownBinaryFormats() throws IOException {
+        byte[] xlsx = {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0};
+        assertEquals(Optional.of("it is a ZIP archive (an Excel .xlsx workbook?): export it as CSV, not CSV text"), sniff("report.csv", xlsx));
+        assertEquals(Optional.of("it is a Parquet file, which needs no conversion, not CSV text"), sniff("part.csv", "PAR1\u0015\u0004".getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    @Test
+    void utf16IsRefusedAsTheConverterWould() throws IOException {
+        assertEquals(Optional.of("it is UTF-16 text, which the converter refuses: save it as UTF-8"),
+                sniff("excel.csv", "\uFEFFid,a\n".getBytes(StandardCharsets.UTF_16LE)));
+    }
+
+    @Test
+    void mostlyControlCharactersMeansBinary() throws IOException {
+        byte[] content = new byte[100];
+        Arrays.fill(content, (byte) 1);
+        assertEquals(Optional.of("it is binary content, not CSV text: 100 of its first 100 bytes are control characters"), sniff("x.dat", content));
+    }
+
+    @Test
+    void gzipIsSniffedOnceDecompressed() throws IOException {
+        assertEquals(Optional.empty(), sniff("a.csv.gz", gzip("id,a\n1,2\n".getBytes(StandardCharsets.US_ASCII))));
+        // The converter recognises gzip by its bytes, not its name.
+        assertEquals(Optional.empty(), sniff("a.csv", gzip("id,a\n1,2\n".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(Optional.of("it holds a NUL byte at offset 2 once decompressed: binary content, not CSV text (starts with 01 02 00 03)"),
+                sniff("a.csv.gz", gzip(new byte[] {1, 2, 0, 3})));
+    }
+
+    @Test
+    void aBrokenOrFakeGzipIsRefused() throws IOException {
+        byte[] gzip = gzip("id,a\n1,2\n".repeat(100).getBytes(StandardCharsets.US_ASCII));
+        Optional<String> truncated = sniff("a.csv.gz", Arrays.copyOf(gzip, 12));
+        assertTrue(truncated.orElseThrow().startsWith("it is gzip-compressed but broken ("), truncated.toString());
+        assertEquals(Optional.of("its name ends in .gz but it is not gzip-compressed (no gzip magic bytes)"),
+                sniff("a.csv.gz", "id,a\n".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private Optional<String> sniff(String name, byte[] content) throws IOException {
+        return CsvFiles.sniff(Files.write(directory.resolve(name), content));
+    }
+
+    private static byte[] gzip(byte[] content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(content);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.medallion.bronze.upload;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class UploadPlannerTest {
+    @TempDir
+    Path directory;
+
+    private final UploadPlanner planner = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.empty());
+
+    @Test
+    void aFolderBecomesADatasetWithItsSubfolders() throws Exception {
+        Path folder = directory.resolve("Sales Data");
+        write(folder.resolve("b.csv"), "id\n1\n");
+        write(folder.resolve("2026/11/a.csv.gz"), "");
+        write(folder.resolve("legacy.DAT"), "1|2\n");
+        write(folder.resolve("notes.txt"), "not data");
+        write(folder.resolve(".hidden.csv"), "id\n");
+        write(folder.resolve(".git/config.csv"), "id\n");
+
+        UploadPlanner.Plan plan = planner.plan(List.of(folder));
+
+        assertEquals(List.of(
+                new PlannedFile(folder.resolve("2026/11/a.csv.gz"), "sales_data/2026/11/a.csv.gz", 0),
+                new PlannedFile(folder.resolve("b.csv"), "sales_data/b.csv", 5),
+                new PlannedFile(folder.resolve("legacy.DAT"), "sales_data/legacy.DAT", 4)), plan.files());
+        assertEquals(List.of(folder.resolve("notes.txt")), plan.ignored());
+        assertEquals(9, plan.totalBytes());
+    }
+
+    @Test
+    void aFileBelongsToItsFolderAndThePrefixFollowsTheDataset() throws Exception {
+        Path file = write(directory.resolve("orders/january.csv"), "id\n1\n");
+        UploadPlanner withPrefix = new UploadPlanner(new BronzeKeyLayout(Optional.of("2026/01")), Optional.empty());
+
+        assertEquals(List.of(new PlannedFile(file, "orders/2026/01/january.csv", 5)), withPrefix.plan(List.of(file)).files());
+    }
+
+    @Test
+    void theGivenDatasetAppliesToEveryPath() throws Exception {
+        Path a = write(directory.resolve("x/a.csv"), "id\n");
+        Path b = write(directory.resolve("y/b.csv"), "id\n");
+        UploadPlanner named = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.of("Orders"));
+
+        assertEquals(List.of("orders/a.csv", "orders/b.csv"), named.plan(List.of(a, directory.resolve("y"))).files().stream().map(PlannedFile::key).toList());
+        assertEquals(List.of(b), List.of(named.plan(List.of(b)).files().get(0).path()));
+    }
+
+    @Test
+    void theSameFileTwiceIsPlannedOnce() throws Exception {
+        Path file = write(directory.resolve("orders/a.csv"), "id\n");
+
+        assertEquals(1, planner.plan(List.of(directory.resolve("orders"), file)).files().size());
+    }
+
+    @Test
+    void refusesEveryProblemAtOnceBeforeAnythingIsUploaded() throws Exception {
+        Path missing = directory.resolve("missing.csv");
+        Path text = write(directory.resolve("readme.txt"), "hello");
+        Path binary = Files.write(directory.resolve("photo.csv"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1});
+        Path empty = Files.createDirectories(directory.resolve("empty"));
+
+        String message = refusal(planner, missing, text, binary, empty);
+
+        assertEquals(String.join("\n",
+                missing + " does not exist",
+                text + " is not a CSV file: its name must end in .csv, .csv.gz, .dat",
+                empty + " holds no .csv, .csv.gz, .dat file",
+                binary + " is not a CSV file: it holds a NUL byte at offset 4: binary content, not CSV text (starts with 89 50 4e 47 00 01)"),
+                message);
+    }
+
+    @Test
+    void twoFilesOnOneKeyAreRefused() throws Exception {
+        Path a = write(directory.resolve("x/a.csv"), "id\n");
+        Path b = write(directory.resolve("y/a.csv"), "id\n");
+        UploadPlanner named = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.of("orders"));
+
+        assertEquals(a + " and " + b + " would both upload to orders/a.csv: give them different --dataset or --prefix values in separate runs",
+                refusal(named, a, b));
+    }
+
+    private static String refusal(UploadPlanner planner, Path... paths) {
+        return assertThrows(UploadRefusedException.class, () -> planner.plan(List.of(paths))).getMessage();
+    }
+
+    private static Path write(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, content);
+    }
+}
