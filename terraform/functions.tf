@@ -64,7 +64,7 @@ resource "aws_lambda_function" "silver_converter" {
       CHUNK_MAX_BYTES   = var.silver_chunk_max_bytes
       PART_TARGET_BYTES = var.silver_part_target_bytes
       ROW_GROUP_BYTES   = var.silver_row_group_bytes
-      CSV_DELIMITERS    = join(",", [for dataset, delimiter in var.silver_csv_delimiters : "${dataset}:${lower(delimiter)}"])
+      CSV_DELIMITERS    = var.silver_csv_delimiters
       JAVA_TOOL_OPTIONS = var.silver_converter_java_tool_options
     }
   }

@@ -199,13 +199,13 @@ variable "silver_row_group_bytes" {
 }
 
 variable "silver_csv_delimiters" {
-  description = "CSV_DELIMITERS: per-dataset delimiters that override detection, e.g. { legacy_orders = \"pipe\", eu_sales = \"semicolon\" }."
-  type        = map(string)
-  default     = {}
+  description = "CSV_DELIMITERS: per-dataset delimiters that override detection, as the converter reads them: dataset:delimiter pairs separated by commas, the delimiter one of comma, semicolon, tab or pipe (e.g. \"legacy_orders:pipe,eu_sales:semicolon\"). Empty: detect every delimiter."
+  type        = string
+  default     = ""
 
   validation {
-    condition     = alltrue([for dataset, delimiter in var.silver_csv_delimiters : contains(["comma", "semicolon", "tab", "pipe"], lower(delimiter)) && length(trimspace(dataset)) > 0 && !strcontains(dataset, ",") && !strcontains(dataset, ":")])
-    error_message = "silver_csv_delimiters maps dataset names (without ',' or ':') to comma, semicolon, tab or pipe."
+    condition     = var.silver_csv_delimiters == "" || can(regex("^[^,:]+:(?i:comma|semicolon|tab|pipe)(,[^,:]+:(?i:comma|semicolon|tab|pipe))*$", var.silver_csv_delimiters))
+    error_message = "silver_csv_delimiters must be empty or dataset:delimiter pairs separated by commas, the delimiter one of comma, semicolon, tab or pipe."
   }
 }
 
