@@ -61,7 +61,12 @@ final class UploadCommand {
             OutcomeLines lines = new OutcomeLines(bucket.name());
             UploadListener listener = interactive ? new TerminalProgress(err, lines, Terminals.width()) : new LogLineProgress(err, lines);
             // Ctrl-C ends the JVM with uploads in flight: their parts would be kept, and billed, until a lifecycle rule.
-            Thread abortOnExit = new Thread(bucket::abortUnfinished, "abort-multipart-uploads");
+            Thread abortOnExit = new Thread(() -> {
+                bucket.abortUnfinished();
+                err.println(System.lineSeparator() + "Interrupted: any multipart upload in flight was aborted, so no partial object "
+                        + "is left; run the same command again to finish");
+                err.flush();
+            }, "abort-multipart-uploads");
             Runtime.getRuntime().addShutdownHook(abortOnExit);
             List<UploadOutcome> outcomes;
             try {

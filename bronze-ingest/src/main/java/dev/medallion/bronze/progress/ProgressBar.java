@@ -6,28 +6,34 @@ import java.util.Locale;
 public final class ProgressBar {
     private static final int MIN_BAR_WIDTH = 10;
     private static final int MAX_BAR_WIDTH = 40;
+    private static final double MIN_SECONDS_FOR_SPEED = 0.5;
+    private static final String WIDEST_SPEED = "  999.9 MB/s";
+    /** Bytes done can print wider than the total: "999.9 MB" of "1.0 GB". */
+    private static final int DONE_BYTES_SLACK = 2;
 
     private ProgressBar() {}
 
     /**
      * {@code [#########...........]  45%  12.3 MB/27.1 MB  3/7 files  4.2 MB/s}, at most {@code width}
-     * characters; the bar shrinks first, then the speed goes.
+     * characters. The bar keeps its width through the run, sized for the widest figures to come, and
+     * shrinks for a narrow terminal; below ten characters the figures stand alone, without the speed.
      */
     public static String render(long doneBytes, long totalBytes, int doneFiles, int totalFiles, double seconds, int width) {
         double fraction = totalBytes == 0 ? (totalFiles == 0 ? 1 : (double) doneFiles / totalFiles) : Math.min(1, (double) doneBytes / totalBytes);
-        String counts = String.format(Locale.ROOT, " %3d%%  %s/%s  %d/%d files", (int) Math.floor(fraction * 100),
-                ByteSizes.format(doneBytes), ByteSizes.format(totalBytes), doneFiles, totalFiles);
-        String speed = seconds > 0 ? "  " + ByteSizes.format((long) (doneBytes / seconds)) + "/s" : "";
-        int barWidth = width - counts.length() - speed.length() - 2;
+        String figures = figures(fraction, doneBytes, totalBytes, doneFiles, totalFiles);
+        // No speed in the first half second: it would only measure the start-up.
+        String speed = seconds >= MIN_SECONDS_FOR_SPEED ? "  " + ByteSizes.format((long) (doneBytes / seconds)) + "/s" : "";
+        int widestFigures = figures(1, totalBytes, totalBytes, totalFiles, totalFiles).length() + DONE_BYTES_SLACK + WIDEST_SPEED.length();
+        int barWidth = Math.min(MAX_BAR_WIDTH, width - widestFigures - 2);
         if (barWidth < MIN_BAR_WIDTH) {
-            speed = "";
-            barWidth = width - counts.length() - 2;
-        }
-        barWidth = Math.min(MAX_BAR_WIDTH, barWidth);
-        if (barWidth < MIN_BAR_WIDTH) {
-            return counts.strip();
+            return figures.strip();
         }
         int filled = (int) Math.floor(fraction * barWidth);
-        return "[" + "#".repeat(filled) + ".".repeat(barWidth - filled) + "]" + counts + speed;
+        return "[" + "#".repeat(filled) + ".".repeat(barWidth - filled) + "]" + figures + speed;
+    }
+
+    private static String figures(double fraction, long doneBytes, long totalBytes, int doneFiles, int totalFiles) {
+        return String.format(Locale.ROOT, " %3d%%  %s/%s  %d/%d files", (int) Math.floor(fraction * 100),
+                ByteSizes.format(doneBytes), ByteSizes.format(totalBytes), doneFiles, totalFiles);
     }
 }

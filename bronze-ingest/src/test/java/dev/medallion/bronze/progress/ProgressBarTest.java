@@ -26,10 +26,26 @@ class ProgressBarTest {
     }
 
     @Test
+    void theBarKeepsItsWidthThroughTheRun() {
+        int start = ProgressBar.render(0, 2_000_000_000, 0, 12, 0, 80).indexOf(']');
+        for (long done = 0; done <= 2_000_000_000; done += 1_000_000) {
+            assertEquals(start, ProgressBar.render(done, 2_000_000_000, (int) (done / 200_000_000), 12, 3, 80).indexOf(']'), "at " + done);
+        }
+    }
+
+    @Test
+    void noSpeedBeforeHalfASecond() {
+        assertTrue(ProgressBar.render(1000, 2000, 0, 1, 0.4, 100).endsWith("0/1 files"));
+        assertTrue(ProgressBar.render(1000, 2000, 0, 1, 0.5, 100).endsWith("0/1 files  2.0 kB/s"));
+    }
+
+    @Test
     void fitsANarrowTerminal() {
         for (int width = 20; width <= 120; width++) {
-            String line = ProgressBar.render(12_300_000, 24_600_000, 3, 7, 2, width);
-            assertTrue(line.length() <= width || !line.startsWith("["), width + ": " + line);
+            for (long done = 0; done <= 1_500_000_000; done += 7_000_000) {
+                String line = ProgressBar.render(done, 1_500_000_000, 3, 7, 0.7, width);
+                assertTrue(line.length() <= width || !line.startsWith("["), width + ": " + line);
+            }
         }
         assertEquals("50%  12.3 MB/24.6 MB  3/7 files", ProgressBar.render(12_300_000, 24_600_000, 3, 7, 2, 30));
     }

@@ -1,0 +1,158 @@
+package dev.medallion.bronze;
+
+import dev.medallion.common.sample.RetailTransactionsGenerator;
+import dev.medallion.common.testing.S3Emulator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The jar people run, alone in a fresh JVM with the environment they would have: AWS settings from the
+ * environment, no stack trace for any refusal, and no SLF4J or SDK noise.
+ */
+class ShadedJarIT {
+    private static final Path JAR = Path.of("target/bronze-ingest.jar");
+    /** A regression guard, not a goal: the jar measured about 11 MB when this was written. */
+    private static final long MAX_JAR_BYTES = 16L * 1024 * 1024;
+
+    @RegisterExtension
+    static final S3Emulator S3 = new S3Emulator();
+
+    @TempDir
+    Path directory;
+
+    private record Run(int exit, String stdout, String stderr) {}
+
+    @Test
+    void runsOnItsOwnAndStaysLean() throws IOException {
+        assertTrue(Files.isRegularFile(JAR), "run mvn package first: " + JAR.toAbsolutePath());
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            assertEquals("dev.medallion.bronze.cli.BronzeIngestCli", jar.getManifest().getMainAttributes().getValue("Main-Class"));
+            assertNotNull(jar.getEntry("simplelogger.properties"));
+            assertTrue(jar.stream().noneMatch(entry -> entry.getName().startsWith("org/apache/hadoop/")), "no Hadoop");
+            assertTrue(jar.stream().noneMatch(entry -> entry.getName().startsWith("org/apache/parquet/")), "no Parquet");
+        }
+        long size = Files.size(JAR);
+        System.out.printf("bronze-ingest.jar: %.1f MB%n", size / 1e6);
+        assertTrue(size < MAX_JAR_BYTES, "the jar grew to " + size + " bytes");
+    }
+
+    @Test
+    void generatesTheRetailDatasetOfTheGenerator() throws Exception {
+        Path file = directory.resolve("retail.csv");
+
+        Run run = run(Map.of(), "generate", "--rows", "5000", "--out", file.toString(), "--seed", "11");
+
+        assertEquals(0, run.exit(), run.toString());
+        StringWriter expected = new StringWriter();
+        new RetailTransactionsGenerator(11).write(5000, expected);
+        String written = Files.readString(file, StandardCharsets.US_ASCII);
+        assertEquals(expected.toString(), written);
+        assertEquals(5001, written.lines().count());
+        assertTrue(written.startsWith(RetailTransactionsGenerator.HEADER + "\n"));
+        assertEquals("", run.stderr());
+    }
+
+    @Test
+    void uploadsWithTheEndpointFromTheEnvironmentOrTheOptionAndSkipsWhatIsThere() throws Exception {
+        String bucket = S3.createBucket("bronze");
+        Path orders = Files.createDirectories(directory.resolve("orders"));
+        Files.writeString(orders.resolve("a.csv"), "id,amount\n1,2.5\n");
+        Files.writeString(orders.resolve("b.csv"), "id,amount\n2,3\n");
+
+        Run first = run(Map.of("AWS_ENDPOINT_URL", S3.endpoint().toString()), "upload", orders.toString(), "--bucket", bucket);
+        Run second = run(Map.of(), "upload", orders.toString(), "--bucket", bucket, "--endpoint-url", S3.endpoint().toString());
+
+        assertEquals(0, first.exit(), first.toString());
+        assertEquals(List.of("uploaded  skipped  failed  bytes  seconds"), first.stdout().lines().limit(1).toList());
+        assertTrue(first.stdout().lines().skip(1).findFirst().orElseThrow().matches(" +2 +0 +0 +30 +\\d+\\.\\d\\d"), first.stdout());
+        assertEquals(List.of("orders/a.csv", "orders/b.csv"),
+                S3.client().listObjectsV2(request -> request.bucket(bucket)).contents().stream().map(S3Object::key).toList());
+        assertEquals(0, second.exit(), second.toString());
+        assertTrue(second.stdout().lines().skip(1).findFirst().orElseThrow().matches(" +0 +2 +0 +0 +\\d+\\.\\d\\d"), second.stdout());
+        assertFalse(first.stderr().contains("SLF4J"), first.stderr());
+    }
+
+    @Test
+    void refusalsAreOneLineWithExitTwoAndNoStackTrace() throws Exception {
+        String bucket = S3.createBucket("bronze");
+        Path orders = Files.createDirectories(directory.resolve("orders"));
+        Files.writeString(orders.resolve("a.csv"), "id\n1\n");
+        Path binary = Files.write(directory.resolve("photo.csv"), new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0});
+        Path missing = directory.resolve("missing");
+        String endpoint = S3.endpoint().toString();
+
+        assertRefused("error: " + missing + " does not exist",
+                run(Map.of(), "upload", missing.toString(), "--bucket", bucket, "--endpoint-url", endpoint));
+        assertRefused("error: " + binary + " is not a CSV file: it holds a NUL byte at offset 8: binary content, not CSV text "
+                        + "(starts with 89 50 4e 47 0d 0a 1a 0a)",
+                run(Map.of(), "upload", binary.toString(), "--bucket", bucket, "--endpoint-url", endpoint));
+        assertRefused("error: Bucket 'no-such-" + bucket + "' does not exist at " + endpoint + ": check the name, or create the bucket first",
+                run(Map.of(), "upload", orders.toString(), "--bucket", "no-such-" + bucket, "--endpoint-url", endpoint));
+        assertRefused("error: No AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run "
+                        + "'aws configure' (against a local emulator any dummy pair will do)",
+                runWithoutCredentials("upload", orders.toString(), "--bucket", bucket, "--endpoint-url", endpoint));
+    }
+
+    private static void assertRefused(String expected, Run run) {
+        assertEquals(2, run.exit(), run.toString());
+        assertEquals(expected + "\n", run.stderr());
+        assertEquals("", run.stdout());
+    }
+
+    /** Runs the jar with dummy credentials and no AWS configuration of the machine's. */
+    private Run run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        Map<String, String> withCredentials = new HashMap<>(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
+        withCredentials.putAll(environment);
+        return start(withCredentials, args);
+    }
+
+    private Run runWithoutCredentials(String... args) throws IOException, InterruptedException {
+        return start(Map.of(), args);
+    }
+
+    private Run start(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(directory.resolve("stdout").toFile())
+                .redirectError(directory.resolve("stderr").toFile());
+        Map<String, String> variables = builder.environment();
+        variables.keySet().removeIf(name -> name.startsWith("AWS_"));
+        // No profile, credential file or instance metadata of the machine running the tests.
+        Path home = Files.createDirectories(directory.resolve("home"));
+        variables.put("HOME", home.toString());
+        variables.put("AWS_CONFIG_FILE", home.resolve("no-config").toString());
+        variables.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("no-credentials").toString());
+        variables.put("AWS_EC2_METADATA_DISABLED", "true");
+        variables.put("AWS_REGION", "us-east-1");
+        variables.putAll(environment);
+        Process process = builder.start();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the jar did not finish: " + command);
+        return new Run(process.exitValue(),
+                Files.readString(directory.resolve("stdout"), StandardCharsets.UTF_8),
+                Files.readString(directory.resolve("stderr"), StandardCharsets.UTF_8));
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+}
