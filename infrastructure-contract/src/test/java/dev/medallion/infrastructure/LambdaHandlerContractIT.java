@@ -1,0 +1,76 @@
+package dev.medallion.infrastructure;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static dev.medallion.infrastructure.TerraformConfiguration.asMap;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Opens the shaded jars Terraform deploys (an integration test: it runs after silver-converter's
+ * package phase in the reactor) and checks each function's handler and the converter's accepted
+ * suffixes against them.
+ */
+class LambdaHandlerContractIT {
+    private static final String MODULE_PATH = "path.module/";
+    private static final String SILVER_HANDLER_CLASS = "dev.medallion.silver.lambda.SilverConverterHandler";
+
+    @Test
+    void everyHandlerNamesAClassAndMethodOfTheJarItDeploys() throws Exception {
+        TerraformConfiguration root = Repository.rootModule();
+        Map<String, Object> functions = root.resources("aws_lambda_function");
+        assertFalse(functions.isEmpty(), "no aws_lambda_function: nothing checked");
+        for (Map.Entry<String, Object> entry : functions.entrySet()) {
+            Map<String, Object> function = asMap(entry.getValue());
+            try (LambdaHandlers jar = LambdaHandlers.open(deployedJar(root, entry.getKey(), function))) {
+                assertEquals(List.of(), jar.violations(String.valueOf(function.get("handler")), String.valueOf(function.get("runtime"))),
+                        "aws_lambda_function." + entry.getKey());
+            }
+        }
+    }
+
+    @Test
+    void checkFindsAHandlerTheJarLacks() throws Exception {
+        TerraformConfiguration root = Repository.rootModule();
+        Path jar = deployedJar(root, "silver_converter", root.resource("aws_lambda_function", "silver_converter"));
+        try (LambdaHandlers handlers = LambdaHandlers.open(jar)) {
+            assertEquals(List.of("handler class " + SILVER_HANDLER_CLASS + " has no public method handle(input[, Context]) or (InputStream, OutputStream, Context)"),
+                    handlers.violations(SILVER_HANDLER_CLASS + "::handle", "java21"));
+            List<String> missingClass = handlers.violations("dev.medallion.silver.lambda.Missing::handleRequest", "java21");
+            assertEquals(1, missingClass.size());
+            assertTrue(missingClass.get(0).startsWith("handler class dev.medallion.silver.lambda.Missing cannot be loaded"), missingClass.get(0));
+            // The bytecode is Java 17: java11 could not run it.
+            assertEquals(List.of("handler class " + SILVER_HANDLER_CLASS + " is bytecode 61, newer than java11 runs (55)"),
+                    handlers.violations(SILVER_HANDLER_CLASS + "::handleRequest", "java11"));
+            // Only the jar is searched: this module's own classes are not in it.
+            assertEquals(1, handlers.violations(LambdaHandlerContractIT.class.getName() + "::everyHandlerNamesAClassAndMethodOfTheJarItDeploys", "java21").size());
+        }
+    }
+
+    @Test
+    void bronzeNotificationsMatchTheSuffixesTheDeployedHandlerAccepts() throws Exception {
+        TerraformConfiguration root = Repository.rootModule();
+        Path jar = deployedJar(root, "silver_converter", root.resource("aws_lambda_function", "silver_converter"));
+        try (LambdaHandlers handlers = LambdaHandlers.open(jar)) {
+            Object accepted = handlers.staticField(SILVER_HANDLER_CLASS, "ACCEPTED_SUFFIXES");
+            assertEquals(accepted, SilverConverterContractTest.bronzeNotificationSuffixes(root),
+                    "S3 must invoke the converter for exactly the suffixes SilverConverterHandler accepts");
+        }
+    }
+
+    /** The jar a function's code comes from: its s3_key is an aws_s3_object's key, whose source is the jar. */
+    private static Path deployedJar(TerraformConfiguration root, String name, Map<String, Object> function) {
+        String key = String.valueOf(function.get("s3_key"));
+        assertTrue(key.startsWith("aws_s3_object.") && key.endsWith(".key"), "aws_lambda_function." + name + " must deploy an aws_s3_object (s3_key = aws_s3_object.<name>.key), got " + key);
+        String object = key.substring("aws_s3_object.".length(), key.length() - ".key".length());
+        assertEquals("aws_s3_object." + object + ".bucket", String.valueOf(function.get("s3_bucket")), "s3_bucket and s3_key name the same object");
+        String source = String.valueOf(root.resource("aws_s3_object", object).get("source"));
+        assertTrue(source.startsWith(MODULE_PATH), "aws_s3_object." + object + ".source must be a path under path.module, got " + source);
+        return root.directory().resolve(source.substring(MODULE_PATH.length())).normalize();
+    }
+}

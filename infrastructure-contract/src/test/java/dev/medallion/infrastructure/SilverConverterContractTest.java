@@ -1,0 +1,249 @@
+package dev.medallion.infrastructure;
+
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.Environment;
+import dev.medallion.common.config.SilverSettings;
+import dev.medallion.common.layout.SilverLayout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static dev.medallion.infrastructure.TerraformConfiguration.asMap;
+import static dev.medallion.infrastructure.TerraformConfiguration.blocks;
+import static dev.medallion.infrastructure.TerraformConfiguration.dynamicBlocks;
+import static dev.medallion.infrastructure.TerraformConfiguration.strings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The silver converter as deployed matches the silver converter as written: the environment it reads,
+ * the keys it accepts, the keys it writes and the bookkeeping the crawler must skip.
+ */
+class SilverConverterContractTest {
+    static final String FUNCTION = "silver_converter";
+    private static final String BRONZE_ARN = "module.bronze_bucket.arn";
+    private static final String SILVER_ARN = "module.silver_bucket.arn";
+    /** Read by the JVM, not by the code: the JIT and collector the benchmark chose. */
+    private static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
+
+    @Test
+    void everyFunctionHasAContract() {
+        // A new function (gold, issue #4) fails here until its handler, environment and policy are
+        // checked like the silver converter's.
+        assertEquals(Set.of(FUNCTION), Repository.rootModule().resources("aws_lambda_function").keySet());
+    }
+
+    @Test
+    void terraformSetsExactlyTheVariablesTheCodeReads() {
+        Set<String> expected = new TreeSet<>(variablesReadByCode());
+        expected.add(JAVA_TOOL_OPTIONS);
+        assertEquals(expected, new TreeSet<>(environment(Repository.rootModule()).keySet()));
+    }
+
+    @Test
+    void codeReadsTheVariablesTheReadmeDocuments() {
+        // Guards the reflection above: if it found nothing, the previous test would compare nothing.
+        assertEquals(Set.of("SILVER_BUCKET", "SILVER_PREFIX", "CHUNK_ROWS", "CHUNK_MAX_BYTES", "PART_TARGET_BYTES", "ROW_GROUP_BYTES", "CSV_DELIMITERS"),
+                variablesReadByCode());
+    }
+
+    @Test
+    void defaultEnvironmentStartsTheConverterWithTheCodesOwnDefaults() {
+        SilverSettings settings = SilverSettings.fromEnvironment(new Environment(environment(Repository.rootModule())));
+        assertEquals("module.silver_bucket.id", settings.silverBucket());
+        assertEquals("", settings.silverPrefix());
+        assertEquals(ConversionLimits.defaults(), settings.limits(), "Terraform's defaults are the tuned defaults of the code and README");
+        assertEquals(Map.of(), settings.delimiterOverrides());
+    }
+
+    @Test
+    void exampleEnvironmentIsAcceptedByTheConverter() {
+        Map<String, Object> example = TerraformConfiguration.readVariables(Repository.terraform().resolve("terraform.tfvars.example"));
+        SilverSettings settings = SilverSettings.fromEnvironment(new Environment(environment(Repository.rootModule(example))));
+        assertEquals(Map.of("legacy_orders", '|'), settings.delimiterOverrides());
+
+        Map<String, Object> tuned = Map.of(
+                "silver_prefix", "lake/",
+                "silver_chunk_rows", 50_000,
+                "silver_csv_delimiters", "EU Sales:SEMICOLON,legacy_orders:pipe");
+        settings = SilverSettings.fromEnvironment(new Environment(environment(Repository.rootModule(tuned))));
+        assertEquals("lake/", settings.silverPrefix());
+        assertEquals(50_000, settings.limits().chunkRows());
+        assertEquals(Map.of("eu_sales", ';', "legacy_orders", '|'), settings.delimiterOverrides());
+    }
+
+    @Test
+    void functionRunsWithTwoVcpusAndTheFullJitByDefault() {
+        TerraformConfiguration root = Repository.rootModule();
+        Map<String, Object> function = root.resource("aws_lambda_function", FUNCTION);
+        assertEquals("java21", function.get("runtime"));
+        assertEquals(List.of("arm64"), strings(function.get("architectures")));
+        assertTrue(((Number) function.get("memory_size")).longValue() >= 1769, "Lambda gives 2 vCPUs from 1,769 MB: " + function.get("memory_size"));
+        assertEquals(900L, ((Number) function.get("timeout")).longValue());
+        String options = environment(root).get(JAVA_TOOL_OPTIONS);
+        assertTrue(options.contains("-XX:TieredStopAtLevel=4") && options.contains("-XX:+UseParallelGC"), "BENCHMARKS.md's choice: " + options);
+    }
+
+    @Test
+    void bronzeNotificationsInvokeTheConverterForEveryNewCsvKey() {
+        // LambdaHandlerContractIT compares these suffixes with the handler's, read from the shaded jar.
+        assertEquals(List.of(".csv", ".csv.gz", ".dat"), bronzeNotificationSuffixes(Repository.rootModule()));
+    }
+
+    /** The key suffixes for which the bronze bucket invokes the converter, checking each rule's target and events. */
+    static List<String> bronzeNotificationSuffixes(TerraformConfiguration root) {
+        Map<String, Object> notification = root.resource("aws_s3_bucket_notification", "bronze");
+        assertEquals("module.bronze_bucket.id", String.valueOf(notification.get("bucket")));
+        List<String> suffixes = new ArrayList<>();
+        for (Map<String, Object> rule : blocks(notification, "lambda_function")) {
+            checkTargetsConverter(rule);
+            suffixes.add(String.valueOf(rule.get("filter_suffix")));
+        }
+        for (Map<String, Object> generator : dynamicBlocks(notification, "lambda_function")) {
+            for (Map<String, Object> content : blocks(generator, "content")) {
+                checkTargetsConverter(content);
+                assertEquals("lambda_function.value", String.valueOf(content.get("filter_suffix")), "a dynamic rule filters on its for_each value");
+                suffixes.addAll(strings(generator.get("for_each")));
+            }
+        }
+        assertFalse(suffixes.isEmpty(), "the bronze bucket invokes the converter for no key");
+        return suffixes;
+    }
+
+    @Test
+    void onlyTheBronzeBucketOfThisAccountMayInvokeTheConverter() {
+        Map<String, Object> permission = Repository.rootModule().resource("aws_lambda_permission", "bronze_invokes_silver_converter");
+        assertEquals("lambda:InvokeFunction", permission.get("action"));
+        assertEquals("aws_lambda_function.silver_converter.function_name", String.valueOf(permission.get("function_name")));
+        assertEquals("s3.amazonaws.com", permission.get("principal"));
+        assertEquals(BRONZE_ARN, String.valueOf(permission.get("source_arn")));
+        assertEquals("data.aws_caller_identity.current.account_id", String.valueOf(permission.get("source_account")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "lake/", "a/b/"})
+    void policyAllowsWhatTheConverterDoesAndNothingBeside(String prefix) {
+        List<PolicyStatement> policy = ContractRules.statements(Repository.rootModule(Map.of("silver_prefix", prefix)), FUNCTION);
+        SilverLayout layout = new SilverLayout(prefix);
+        LocalDate day = LocalDate.of(2026, 3, 1);
+        String source = "Sales Data/2026/03/orders 1.csv";
+        String dataset = SilverLayout.datasetOf(source);
+
+        for (String suffix : bronzeNotificationSuffixes(Repository.rootModule())) {
+            assertAllowed(policy, "s3:GetObject", BRONZE_ARN + "/sales/2026/x" + suffix);
+        }
+        assertDenied(policy, "s3:GetObject", BRONZE_ARN + "/sales/readme.txt");
+        assertDenied(policy, "s3:PutObject", BRONZE_ARN + "/sales/x.csv");
+        assertAllowed(policy, "s3:ListBucket", BRONZE_ARN);
+        assertAllowed(policy, "s3:ListBucket", SILVER_ARN);
+
+        String part = object(layout.partKey(dataset, day, source, "0123456789abcdef", 1));
+        String quarantine = object(layout.quarantineKey(dataset, day, source, "0123456789abcdef"));
+        String manifest = object(layout.manifestKey(dataset, source));
+        String schema = object(layout.schemaKey(dataset));
+        for (String key : List.of(part, quarantine)) {
+            for (String action : List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject")) {
+                assertAllowed(policy, action, key);
+            }
+        }
+        for (String key : List.of(manifest, schema)) {
+            assertAllowed(policy, "s3:GetObject", key);
+            assertAllowed(policy, "s3:PutObject", key);
+            // The converter never deletes a manifest or a contract.
+            assertDenied(policy, "s3:DeleteObject", key);
+        }
+        assertDenied(policy, "s3:PutObject", object("notes.txt"));
+        assertDenied(policy, "s3:PutObject", SILVER_ARN + "/" + (prefix.isEmpty() ? "other/" : "") + "_manifests/x.json");
+        assertDenied(policy, "s3:DeleteObject", BRONZE_ARN + "/sales/x.csv");
+    }
+
+    @Test
+    void crawlerSkipsTheConvertersBookkeepingAndReadsOnlyData() {
+        TerraformConfiguration root = Repository.rootModule(Map.of("silver_prefix", "lake/"));
+        SilverLayout layout = new SilverLayout("lake/");
+        LocalDate day = LocalDate.of(2026, 3, 1);
+        Set<String> bookkeeping = new TreeSet<>();
+        for (String key : List.of(layout.manifestKey("sales", "sales/x.csv"), layout.quarantineKey("sales", day, "sales/x.csv", "e"), layout.schemaKey("sales"))) {
+            String relative = key.substring(layout.prefix().length());
+            bookkeeping.add(relative.substring(0, relative.indexOf('/')) + "/**");
+        }
+        Map<String, Object> crawler = root.resource("aws_glue_crawler", "silver");
+        Map<String, Object> target = blocks(crawler, "s3_target").get(0);
+        assertEquals("s3://module.silver_bucket.id/lake/", target.get("path"));
+        assertEquals(bookkeeping, new TreeSet<>(strings(target.get("exclusions"))));
+        assertEquals("CRAWL_EVENT_MODE", blocks(crawler, "recrawl_policy").get(0).get("recrawl_behavior"));
+
+        // The crawler is fed only data parts.
+        Map<String, Object> queue = blocks(root.resource("aws_s3_bucket_notification", "silver"), "queue").get(0);
+        assertEquals("lake/", queue.get("filter_prefix"));
+        String suffix = String.valueOf(queue.get("filter_suffix"));
+        assertTrue(layout.partKey("sales", day, "sales/x.csv", "e", 1).endsWith(suffix));
+        for (String key : List.of(layout.manifestKey("sales", "sales/x.csv"), layout.quarantineKey("sales", day, "sales/x.csv", "e"), layout.schemaKey("sales"))) {
+            assertFalse(key.endsWith(suffix), key + " must not reach the crawler");
+        }
+
+        List<PolicyStatement> policy = ContractRules.statements(root, "crawler");
+        assertAllowed(policy, "s3:GetObject", SILVER_ARN + "/" + layout.partKey("sales", day, "sales/x.csv", "e", 1));
+        assertDenied(policy, "s3:GetObject", SILVER_ARN + "/" + layout.manifestKey("sales", "sales/x.csv"));
+        assertDenied(policy, "s3:PutObject", SILVER_ARN + "/" + layout.partKey("sales", day, "sales/x.csv", "e", 1));
+    }
+
+    private static String object(String key) {
+        return SILVER_ARN + "/" + key;
+    }
+
+    private static void checkTargetsConverter(Map<String, Object> rule) {
+        assertEquals("aws_lambda_function.silver_converter.arn", String.valueOf(rule.get("lambda_function_arn")));
+        assertEquals(List.of("s3:ObjectCreated:*"), strings(rule.get("events")));
+    }
+
+    private static void assertAllowed(List<PolicyStatement> policy, String action, String resource) {
+        assertTrue(policy.stream().anyMatch(statement -> statement.allows(action, resource)), "the policy must allow " + action + " on " + resource);
+    }
+
+    private static void assertDenied(List<PolicyStatement> policy, String action, String resource) {
+        assertFalse(policy.stream().anyMatch(statement -> statement.allows(action, resource)), "the policy must not allow " + action + " on " + resource);
+    }
+
+    /** The function's environment as the Lambda runtime would hand it over: strings. */
+    private static Map<String, String> environment(TerraformConfiguration root) {
+        Map<String, Object> function = root.resource("aws_lambda_function", FUNCTION);
+        List<Map<String, Object>> environment = blocks(function, "environment");
+        assertEquals(1, environment.size(), "one environment block");
+        Map<String, String> variables = new LinkedHashMap<>();
+        asMap(environment.get(0).get("variables")).forEach((name, value) -> variables.put(name, value == null ? "" : String.valueOf(value)));
+        return variables;
+    }
+
+    /** The names SilverSettings and ConversionLimits read: their public String constants. */
+    private static Set<String> variablesReadByCode() {
+        Set<String> names = new TreeSet<>();
+        Stream.of(SilverSettings.class, ConversionLimits.class)
+                .flatMap(type -> Stream.of(type.getDeclaredFields()))
+                .filter(field -> Modifier.isPublic(field.getModifiers()) && Modifier.isStatic(field.getModifiers()) && field.getType() == String.class)
+                .map(SilverConverterContractTest::constant)
+                .forEach(names::add);
+        return names;
+    }
+
+    private static String constant(Field field) {
+        try {
+            return (String) field.get(null);
+        }
+        catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
