@@ -78,7 +78,7 @@ public final class FileUploader {
             detail = oneLine(e);
         }
         // Skipped and failed files count as done for the progress bar, whatever was sent.
-        counter.report(file.size() - counter.reported);
+        counter.reportUpTo(file.size());
         return new UploadOutcome(file, status, detail, Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -183,7 +183,7 @@ public final class FileUploader {
         return message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
-    /** Tells the listener how far this file has got, and remembers it for the final report. */
+    /** Tells the listener how far this file has got, so that its bytes add up to its size once it is done. */
     private static final class ByteCounter {
         private final UploadListener listener;
         private long reported;
@@ -197,6 +197,10 @@ public final class FileUploader {
                 reported += bytes;
                 listener.bytesDone(bytes);
             }
+        }
+
+        void reportUpTo(long total) {
+            report(total - reported);
         }
     }
 }

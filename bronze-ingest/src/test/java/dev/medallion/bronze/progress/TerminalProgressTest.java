@@ -1,0 +1,44 @@
+package dev.medallion.bronze.progress;
+
+import dev.medallion.bronze.upload.PlannedFile;
+import dev.medallion.bronze.upload.UploadOutcome;
+import dev.medallion.bronze.upload.UploadOutcome.Status;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TerminalProgressTest {
+    private static final String CLEAR_LINE = "\r\033[2K";
+
+    @Test
+    void redrawsOneLineAndPrintsFailuresAboveIt() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalProgress progress = new TerminalProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), new OutcomeLines("bronze"), 80);
+        PlannedFile good = new PlannedFile(Path.of("a.csv"), "d/a.csv", 1000);
+        PlannedFile bad = new PlannedFile(Path.of("b.csv"), "d/b.csv", 1000);
+
+        progress.runStarted(2, 2000);
+        progress.bytesDone(1000);
+        progress.fileDone(new UploadOutcome(good, Status.UPLOADED, "new", Duration.ofMillis(10)));
+        progress.bytesDone(1000);
+        progress.fileDone(new UploadOutcome(bad, Status.FAILED, "Could not upload part 2", Duration.ofMillis(10)));
+        progress.runDone();
+
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.startsWith(CLEAR_LINE + "[...."), printed);
+        assertTrue(printed.contains(CLEAR_LINE + "failed b.csv -> s3://bronze/d/b.csv: Could not upload part 2\n"), printed);
+        // Successes stay out of the way: the bar and the closing table report them.
+        assertFalse(printed.contains("uploaded a.csv"), printed);
+        String last = printed.substring(printed.lastIndexOf(CLEAR_LINE) + CLEAR_LINE.length());
+        assertTrue(last.matches("\\[#+] 100%  2\\.0 kB/2\\.0 kB  2/2 files.*\n"), last);
+        assertEquals(2, printed.chars().filter(c -> c == '\n').count(), "one line for the failure, one to end the bar: " + printed);
+    }
+}
