@@ -95,7 +95,7 @@ resource "aws_s3_bucket_notification" "silver" {
     id            = "silver-crawler-events"
     queue_arn     = aws_sqs_queue.silver_events[0].arn
     events        = ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]
-    filter_prefix = var.silver_prefix
+    filter_prefix = var.silver_prefix == "" ? null : var.silver_prefix
     filter_suffix = ".parquet"
   }
 
