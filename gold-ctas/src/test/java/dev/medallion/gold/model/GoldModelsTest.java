@@ -1,0 +1,47 @@
+package dev.medallion.gold.model;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GoldModelsTest {
+    private final GoldModels models = new GoldModels("models", GoldModelsTest.class.getClassLoader());
+
+    @Test
+    void readsTheListedModelsWithTheirSettings() {
+        List<GoldModel> all = models.all();
+
+        assertEquals(1, all.size());
+        GoldModel model = all.get(0);
+        assertEquals("daily_revenue", model.name());
+        assertEquals("Revenue per day", model.description());
+        assertEquals(List.of("sale_date"), model.partitionedBy());
+        assertEquals(List.of("sales"), model.sources());
+        assertTrue(model.select().startsWith("SELECT region"), model.select());
+        assertTrue(model.select().endsWith("CAST(\"timestamp\" AS DATE)"), "the trailing semicolon is dropped: " + model.select());
+        assertTrue(model.select("lake_silver").contains("FROM lake_silver.sales"));
+    }
+
+    @Test
+    void namedModelsMustExist() {
+        assertEquals("daily_revenue", models.named(List.of("daily_revenue")).get(0).name());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> models.named(List.of("weekly")));
+        assertEquals("Unknown gold model 'weekly'; known models: [daily_revenue]", e.getMessage());
+    }
+
+    @Test
+    void rejectsWhatWouldFailLater() {
+        assertEquals("gold/x.sql: unknown setting 'partition'; known settings: [description, partitioned_by, sources]",
+                assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- partition: d\nSELECT 1 FROM ${silver_database}.t")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- sources: t\nSELECT 1 FROM silver.t"))
+                .getMessage().contains("name them as ${silver_database}.<table>"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- description: d\nSELECT 1 FROM ${silver_database}.t"))
+                .getMessage().contains("names no sources"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- sources: t\n"))
+                .getMessage().contains("holds no SELECT"));
+    }
+}
