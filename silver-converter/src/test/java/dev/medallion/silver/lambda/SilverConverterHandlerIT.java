@@ -1,7 +1,6 @@
 package dev.medallion.silver.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
-import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.sample.RetailTransactionsGenerator;
@@ -23,16 +22,13 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -168,23 +164,7 @@ class SilverConverterHandlerIT {
     /** The event S3 sends for the object as it is stored now, loaded through the Lambda runtime's deserialiser. */
     private S3Event eventFor(String key) throws IOException {
         ObjectInfo info = bronze.stat(key).orElse(new ObjectInfo(key, 0, "0", java.time.Instant.EPOCH));
-        String template = new String(getClass().getResourceAsStream("/events/s3-object-created.json").readAllBytes(), StandardCharsets.UTF_8);
-        String json = template
-                .replace("${bucket}", bronzeBucket)
-                .replace("${key}", s3EventKey(key))
-                .replace("${size}", String.valueOf(info.size()))
-                .replace("${etag}", info.etag());
-        Path file = Files.createTempFile(temporary, "event", ".json");
-        Files.writeString(file, json);
-        S3Event event = EventLoader.loadS3Event(file.toString());
-        return new S3Event(new ArrayList<>(event.getRecords()));
-    }
-
-    /** S3 URL-encodes each key segment in events, with '+' for a space. */
-    private static String s3EventKey(String key) {
-        return Arrays.stream(key.split("/", -1))
-                .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8))
-                .collect(Collectors.joining("/"));
+        return S3Events.objectCreated(bronzeBucket, info, temporary);
     }
 
     private List<GenericRecord> readParquet(List<String> keys) throws IOException {

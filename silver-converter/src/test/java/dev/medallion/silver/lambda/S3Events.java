@@ -1,0 +1,62 @@
+package dev.medallion.silver.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.medallion.common.storage.ObjectInfo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The {@code s3:ObjectCreated:Put} event S3 sends for an object, for tests: the exact JSON S3 sends
+ * ({@code /events/s3-object-created.json}) filled in from the object as stored (URL-encoded key, size,
+ * ETag), then loaded through {@link EventLoader}, which deserialises it as the Lambda Java runtime does.
+ * Published in silver-converter's test-jar, for bronze-ingest's end-to-end tests.
+ */
+public final class S3Events {
+    private static final String TEMPLATE = "/events/s3-object-created.json";
+
+    private S3Events() {}
+
+    /**
+     * The event for {@code object} in {@code bucket}; its single record can be added to another event's
+     * records. {@code directory} receives the JSON file EventLoader reads.
+     */
+    public static S3Event objectCreated(String bucket, ObjectInfo object, Path directory) throws IOException {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(object, "object is null");
+        String template;
+        try (InputStream in = S3Events.class.getResourceAsStream(TEMPLATE)) {
+            if (in == null) {
+                throw new IOException(TEMPLATE + " is not on the class path");
+            }
+            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String json = template
+                .replace("${bucket}", bucket)
+                .replace("${key}", eventKey(object.key()))
+                .replace("${size}", String.valueOf(object.size()))
+                .replace("${etag}", object.etag());
+        Path file = Files.createTempFile(directory, "event", ".json");
+        Files.writeString(file, json);
+        S3Event event = EventLoader.loadS3Event(file.toString());
+        // A mutable list, so that tests can put several records into one event.
+        return new S3Event(new ArrayList<>(event.getRecords()));
+    }
+
+    /** S3 URL-encodes each key segment in events, with '+' for a space. */
+    public static String eventKey(String key) {
+        return Arrays.stream(key.split("/", -1))
+                .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8))
+                .collect(Collectors.joining("/"));
+    }
+}
