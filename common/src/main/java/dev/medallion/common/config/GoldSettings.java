@@ -1,0 +1,80 @@
+package dev.medallion.common.config;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything the gold builder reads from its environment, read in this one place. Each public
+ * {@code String} constant is a variable's name: the infrastructure contract tests find them by reflection
+ * and compare them with what Terraform sets.
+ *
+ * <table>
+ * <tr><th>Variable</th><th>Default</th><th>Meaning</th></tr>
+ * <tr><td>GOLD_BUCKET</td><td>(required)</td><td>bucket that receives the gold tables' Parquet and the build state</td></tr>
+ * <tr><td>GOLD_PREFIX</td><td>empty</td><td>key prefix inside the gold bucket</td></tr>
+ * <tr><td>SILVER_BUCKET</td><td>(required)</td><td>the silver bucket, whose manifests tell whether a model's inputs changed</td></tr>
+ * <tr><td>SILVER_PREFIX</td><td>empty</td><td>key prefix inside the silver bucket, as the converter was given it</td></tr>
+ * <tr><td>SILVER_DATABASE</td><td>(required)</td><td>Glue database of the silver tables the models read</td></tr>
+ * <tr><td>GOLD_DATABASE</td><td>(required)</td><td>Glue database that receives the gold tables and views</td></tr>
+ * <tr><td>ATHENA_WORKGROUP</td><td>(required)</td><td>workgroup the queries run in; its enforced settings hold the result location</td></tr>
+ * </table>
+ */
+public record GoldSettings(
+        String goldBucket,
+        String goldPrefix,
+        String silverBucket,
+        String silverPrefix,
+        String silverDatabase,
+        String goldDatabase,
+        String athenaWorkgroup) {
+    public static final String GOLD_BUCKET = "GOLD_BUCKET";
+    public static final String GOLD_PREFIX = "GOLD_PREFIX";
+    public static final String SILVER_BUCKET = SilverSettings.SILVER_BUCKET;
+    public static final String SILVER_PREFIX = SilverSettings.SILVER_PREFIX;
+    public static final String SILVER_DATABASE = "SILVER_DATABASE";
+    public static final String GOLD_DATABASE = "GOLD_DATABASE";
+    public static final String ATHENA_WORKGROUP = "ATHENA_WORKGROUP";
+
+    public GoldSettings {
+        requireNonNull(goldBucket, "goldBucket is null");
+        requireNonNull(goldPrefix, "goldPrefix is null");
+        requireNonNull(silverBucket, "silverBucket is null");
+        requireNonNull(silverPrefix, "silverPrefix is null");
+        requireNonNull(silverDatabase, "silverDatabase is null");
+        requireNonNull(goldDatabase, "goldDatabase is null");
+        requireNonNull(athenaWorkgroup, "athenaWorkgroup is null");
+        // Only what would otherwise fail far from its cause: names reach SQL quoted, and AWS rejects
+        // a wrong one with a message naming it.
+        checkBucket(GOLD_BUCKET, GOLD_PREFIX, goldBucket);
+        checkBucket(SILVER_BUCKET, SILVER_PREFIX, silverBucket);
+        goldPrefix = normalizePrefix(goldPrefix);
+        silverPrefix = normalizePrefix(silverPrefix);
+    }
+
+    public static GoldSettings fromEnvironment(Environment environment) {
+        requireNonNull(environment, "environment is null");
+        return new GoldSettings(
+                environment.required(GOLD_BUCKET, "the name of the gold bucket that receives the gold tables"),
+                environment.string(GOLD_PREFIX, ""),
+                environment.required(SILVER_BUCKET, "the name of the silver bucket whose manifests the gold builder fingerprints"),
+                environment.string(SILVER_PREFIX, ""),
+                environment.required(SILVER_DATABASE, "the Glue database of the silver tables"),
+                environment.required(GOLD_DATABASE, "the Glue database that receives the gold tables"),
+                environment.required(ATHENA_WORKGROUP, "the Athena workgroup the gold queries run in"));
+    }
+
+    /** {@code ""} or a prefix ending in one '/', without a leading '/', as S3 keys want it. */
+    static String normalizePrefix(String prefix) {
+        String trimmed = prefix.strip();
+        while (trimmed.startsWith("/")) {
+            trimmed = trimmed.substring(1);
+        }
+        return trimmed.isEmpty() || trimmed.endsWith("/") ? trimmed : trimmed + "/";
+    }
+
+    private static void checkBucket(String variable, String prefixVariable, String value) {
+        if (value.contains("/")) {
+            throw new ConfigurationException("Environment variable " + variable + " must be a bucket name without '/' (a key prefix goes in "
+                    + prefixVariable + "), got '" + value + "'");
+        }
+    }
+}

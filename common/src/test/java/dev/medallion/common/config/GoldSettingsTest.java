@@ -1,0 +1,93 @@
+package dev.medallion.common.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GoldSettingsTest {
+    private static final Map<String, String> REQUIRED = Map.of(
+            "GOLD_BUCKET", "gold",
+            "SILVER_BUCKET", "silver",
+            "SILVER_DATABASE", "lake_silver",
+            "GOLD_DATABASE", "lake_gold",
+            "ATHENA_WORKGROUP", "lake");
+
+    private static GoldSettings settings(Map<String, String> base, String... pairs) {
+        Map<String, String> variables = new HashMap<>(base);
+        for (int i = 0; i < pairs.length; i += 2) {
+            variables.put(pairs[i], pairs[i + 1]);
+        }
+        return GoldSettings.fromEnvironment(new Environment(variables));
+    }
+
+    @Test
+    void readsEveryVariableWithPrefixesDefaultingToEmpty() {
+        GoldSettings settings = settings(REQUIRED);
+        assertEquals(new GoldSettings("gold", "", "silver", "", "lake_silver", "lake_gold", "lake"), settings);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GOLD_BUCKET", "SILVER_BUCKET", "SILVER_DATABASE", "GOLD_DATABASE", "ATHENA_WORKGROUP"})
+    void aMissingRequiredVariableIsNamed(String variable) {
+        Map<String, String> variables = new HashMap<>(REQUIRED);
+        variables.remove(variable);
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> settings(variables));
+        assertTrue(e.getMessage().contains(variable) && e.getMessage().contains("not set"), e.getMessage());
+
+        variables.put(variable, "  ");
+        e = assertThrows(ConfigurationException.class, () -> settings(variables));
+        assertTrue(e.getMessage().contains(variable), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "gold/, gold/",
+            "/gold, gold/",
+            "'  a/b  ', a/b/",
+            "'', ''",
+    })
+    void prefixesEndInOneSlashAndNeverStartWithOne(String given, String expected) {
+        assertEquals(expected, settings(REQUIRED, "GOLD_PREFIX", given).goldPrefix());
+        assertEquals(expected, settings(REQUIRED, "SILVER_PREFIX", given).silverPrefix());
+    }
+
+    @Test
+    void aBucketWithAKeyPrefixIsRefusedWithTheVariablesName() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> settings(REQUIRED, "GOLD_BUCKET", "gold/tables"));
+        assertTrue(e.getMessage().contains("GOLD_BUCKET") && e.getMessage().contains("GOLD_PREFIX"), e.getMessage());
+    }
+
+    @Test
+    void theSilverVariablesAreTheConvertersOwn() {
+        // The same bucket and prefix configure both functions: one name each, whichever reads it.
+        assertEquals(SilverSettings.SILVER_BUCKET, GoldSettings.SILVER_BUCKET);
+        assertEquals(SilverSettings.SILVER_PREFIX, GoldSettings.SILVER_PREFIX);
+    }
+
+    @Test
+    void publicStringConstantsAreExactlyTheVariablesRead() throws IllegalAccessException {
+        // The contract tests discover the variables this way; an unrelated public String constant would
+        // make them ask Terraform for a variable nobody reads.
+        Set<String> constants = new TreeSet<>();
+        for (Field field : GoldSettings.class.getDeclaredFields()) {
+            if (Modifier.isPublic(field.getModifiers()) && Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                constants.add((String) field.get(null));
+            }
+        }
+        Set<String> read = new TreeSet<>(REQUIRED.keySet());
+        read.addAll(Set.of("GOLD_PREFIX", "SILVER_PREFIX"));
+        assertEquals(read, constants);
+    }
+}
