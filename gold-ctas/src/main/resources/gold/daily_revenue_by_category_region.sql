@@ -1,0 +1,29 @@
+-- description: Revenue, orders and units sold per day, product category and sales region
+-- partitioned_by: sale_month
+-- sources: sales, products
+
+WITH sold AS (
+    SELECT
+        CAST(s."timestamp" AS DATE) AS sale_date,
+        p.category,
+        s.region,
+        s.quantity,
+        -- Money is summed as DECIMAL, exact and the same in Athena and DuckDB; a sum of DOUBLE
+        -- depends on the order the rows arrive in.
+        CAST(s.total_amount AS DECIMAL(12, 2)) AS amount
+    FROM ${silver_database}.sales AS s
+    JOIN ${silver_database}.products AS p ON p.product_id = s.product_id
+)
+SELECT
+    sale_date,
+    category,
+    region,
+    COUNT(*) AS orders,
+    -- DuckDB sums a BIGINT into a HUGEINT (written to Parquet as DOUBLE); Athena keeps BIGINT.
+    CAST(SUM(quantity) AS BIGINT) AS units,
+    SUM(amount) AS revenue,
+    -- The partition column comes last, as Athena's CTAS requires. By month, not by day, because
+    -- one Athena CTAS query writes at most 100 partitions, and days pass 100 in a quarter.
+    CAST(date_trunc('month', sale_date) AS DATE) AS sale_month
+FROM sold
+GROUP BY sale_date, category, region
