@@ -1,0 +1,236 @@
+package dev.medallion.local;
+
+import dev.medallion.gold.model.GoldModel;
+import dev.medallion.gold.model.GoldModels;
+import dev.medallion.local.gold.GoldBuilder;
+import dev.medallion.local.gold.GoldModelException;
+import dev.medallion.local.gold.GoldTable;
+import dev.medallion.local.gold.TextTable;
+import dev.medallion.local.silver.BronzeFile;
+import dev.medallion.local.silver.BronzeFiles;
+import dev.medallion.local.silver.LocalSilver;
+import dev.medallion.silver.ConversionResult;
+import dev.medallion.silver.Manifest;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The whole lakehouse on one machine, in one command: bronze files on disk become silver Parquet through
+ * the silver converter's code, then every gold model's SELECT runs on an embedded DuckDB over that
+ * Parquet and its table is written beside it. No AWS account, no emulator: this is how the project is
+ * tried, and how a gold model is tested before it is deployed.
+ */
+public final class LocalLakehouseCli {
+    static final String USAGE = """
+            Usage: java -jar lakehouse-local.jar local --input DIR --lake DIR [--models DIR]
+
+            Runs the lakehouse on this machine, with no AWS account:
+              1. Converts every .csv, .csv.gz and .dat file under --input, in path order, with the silver
+                 converter's code into DIR/silver, laid out like the silver bucket. The first folder under
+                 --input names the dataset, as in the bronze bucket (sales/2026/01/x.csv -> sales); a file
+                 directly in --input names its own (orders.csv -> orders). Hidden files are skipped, and
+                 files converted before and unchanged since are not converted again.
+              2. Runs every gold model's SELECT on an embedded DuckDB over that silver Parquet, writes each
+                 table as Snappy Parquet to DIR/gold/<model>/, and prints its first rows and row count.
+            --models  a directory with models.list and <model>.sql files, to try models before they are
+                      built into the jars (e.g. gold-ctas/src/main/resources/gold); default: the shipped models
+            Exit code: 0 done, 1 a file was rejected or a model failed (the rest still runs), 2 wrong usage.
+            """;
+    private static final List<String> OPTIONS = List.of("--input", "--lake", "--models");
+
+    private LocalLakehouseCli() {}
+
+    public static void main(String[] args) {
+        System.exit(run(List.of(args), System.out, System.err));
+    }
+
+    /** Runs the command and returns its exit code: 0 done, 1 failed, 2 wrong usage. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
+            (args.isEmpty() ? err : out).print(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        if (!args.get(0).equals("local")) {
+            err.println("error: unknown command '" + args.get(0) + "'");
+            err.print(USAGE);
+            return 2;
+        }
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (OPTIONS.contains(arg) && i + 1 < args.size()) {
+                options.put(arg, args.get(++i));
+            }
+            else {
+                err.println("error: unexpected argument '" + arg + "'" + (arg.startsWith("--") ? " (or its value is missing)" : ""));
+                err.print(USAGE);
+                return 2;
+            }
+        }
+        if (!options.containsKey("--input") || !options.containsKey("--lake")) {
+            err.println("error: --input and --lake are required");
+            err.print(USAGE);
+            return 2;
+        }
+        Path input = Path.of(options.get("--input")).toAbsolutePath().normalize();
+        Path lake = Path.of(options.get("--lake")).toAbsolutePath().normalize();
+        try {
+            if (!Files.exists(input)) {
+                err.println("error: the input " + input + " does not exist");
+                return 1;
+            }
+            List<GoldModel> models;
+            try {
+                models = options.containsKey("--models") ? modelsIn(Path.of(options.get("--models"))) : GoldModels.shipped().all();
+            }
+            catch (IllegalArgumentException | IllegalStateException e) {
+                err.println("error: " + e.getMessage());
+                return 1;
+            }
+            return new LocalLakehouseCli.Run(input, lake, out, err).execute(models);
+        }
+        catch (IOException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+        catch (SQLException e) {
+            err.println("error: DuckDB: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * The models of a directory laid out like the jar's {@code gold/}. They are read through a class
+     * loader over its parent so that the jar's own loader, and its checks, read them.
+     */
+    static List<GoldModel> modelsIn(Path directory) throws IOException {
+        Path absolute = directory.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(absolute.resolve("models.list")) || absolute.getParent() == null) {
+            throw new IllegalArgumentException("--models " + absolute + " holds no models.list (one model name per line, each a <name>.sql beside it)");
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {absolute.getParent().toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            return new GoldModels(absolute.getFileName().toString(), loader).all();
+        }
+    }
+
+    /** One run of the command, printing as it goes. */
+    private static final class Run {
+        private final Path input;
+        private final Path lake;
+        private final PrintStream out;
+        private final PrintStream err;
+        private final long started = System.nanoTime();
+
+        Run(Path input, Path lake, PrintStream out, PrintStream err) {
+            this.input = input;
+            this.lake = lake;
+            this.out = out;
+            this.err = err;
+        }
+
+        int execute(List<GoldModel> models) throws IOException, SQLException {
+            List<BronzeFile> files = BronzeFiles.under(input);
+            if (files.isEmpty()) {
+                err.println("error: no .csv, .csv.gz or .dat file under " + input);
+                return 1;
+            }
+            Path silverRoot = lake.resolve("silver");
+            Path goldRoot = lake.resolve("gold");
+            Files.createDirectories(silverRoot);
+            int rejected = silver(files, silverRoot);
+            int failed = gold(models, silverRoot, goldRoot);
+
+            String seconds = seconds(started);
+            if (rejected == 0 && failed == 0) {
+                out.println("Done in " + seconds + ": silver in " + silverRoot + ", " + models.size() + " gold tables in " + goldRoot);
+                return 0;
+            }
+            err.println("Finished with problems in " + seconds + ": " + (rejected == 0 ? "" : rejected + " file(s) rejected") + (rejected > 0 && failed > 0 ? ", " : "")
+                    + (failed == 0 ? "" : failed + " of " + models.size() + " gold model(s) failed") + " (see above)");
+            return 1;
+        }
+
+        /** Converts every file and returns how many were rejected. */
+        private int silver(List<BronzeFile> files, Path silverRoot) throws IOException {
+            long phase = System.nanoTime();
+            out.println("Silver: " + files.size() + " file(s) under " + input + " into " + silverRoot);
+            LocalSilver silver = new LocalSilver(silverRoot, Clock.systemUTC());
+            Map<String, Integer> outcomes = new TreeMap<>();
+            int rejected = 0;
+            for (BronzeFile file : files) {
+                ConversionResult result;
+                try {
+                    result = silver.convert(file);
+                }
+                catch (IOException e) {
+                    throw new IOException("converting " + file.path() + ": " + e.getMessage(), e);
+                }
+                out.println("  " + silver.describe(file, result));
+                outcomes.merge(result.outcome(), 1, Integer::sum);
+                if (Manifest.REJECTED.equals(result.manifest().status())) {
+                    rejected++;
+                }
+            }
+            StringBuilder summary = new StringBuilder();
+            outcomes.forEach((outcome, count) -> summary.append(summary.isEmpty() ? "" : ", ").append(count).append(' ').append(outcome));
+            out.println("  " + files.size() + " file(s) in " + seconds(phase) + ": " + summary);
+            return rejected;
+        }
+
+        /** Builds every model and returns how many failed; a failed model does not stop the others. */
+        private int gold(List<GoldModel> models, Path silverRoot, Path goldRoot) throws IOException, SQLException {
+            long phase = System.nanoTime();
+            int failed = 0;
+            try (GoldBuilder builder = GoldBuilder.open(silverRoot, goldRoot)) {
+                out.println();
+                out.println("Gold: " + models.size() + " model(s) on DuckDB " + builder.duckDbVersion() + " over silver tables "
+                        + String.join(", ", builder.silverTables()) + ", into " + goldRoot);
+                for (GoldModel model : models) {
+                    out.println();
+                    try {
+                        print(builder.build(model));
+                    }
+                    catch (GoldModelException e) {
+                        out.println(model.name() + ": FAILED (the error is on standard error)");
+                        err.println("error: " + e.getMessage());
+                        failed++;
+                    }
+                }
+            }
+            out.println();
+            out.println("Gold: " + (models.size() - failed) + " of " + models.size() + " table(s) built in " + seconds(phase));
+            return failed;
+        }
+
+        private void print(GoldTable table) {
+            String partitions = table.model().partitionedBy().isEmpty() ? ""
+                    : String.format(Locale.ROOT, ", %d partition(s) by %s", table.partitions(), String.join(", ", table.model().partitionedBy()));
+            out.println(table.model().name() + ": " + table.rows() + " rows in " + table.directory() + partitions + ", " + String.format(Locale.ROOT, "%.2f s", table.seconds()));
+            if (!table.model().description().isEmpty()) {
+                out.println("  " + table.model().description());
+            }
+            if (table.partitions() > GoldTable.ATHENA_MAX_PARTITIONS_PER_QUERY) {
+                out.println("  warning: one Athena CTAS query writes at most " + GoldTable.ATHENA_MAX_PARTITIONS_PER_QUERY
+                        + " partitions; partition this table more coarsely (by month rather than by day)");
+            }
+            TextTable.render(table.columns(), table.firstRows()).forEach(line -> out.println(" " + line));
+            out.println("  (" + (table.firstRows().size() < table.rows() ? "first " + table.firstRows().size() + " of " : "all ") + table.rows() + " rows)");
+        }
+
+        private static String seconds(long startedNanos) {
+            return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - startedNanos) / 1e9);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.medallion.local.gold;
+
+import dev.medallion.gold.model.GoldModel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Builds gold tables on an embedded, in-memory DuckDB: each model's SELECT runs over views that play the
+ * silver tables of the Glue catalog, and its result is written as Snappy Parquet to
+ * {@code <gold>/<model>/}, Hive-partitioned like Athena's CTAS output when the model is partitioned.
+ */
+public final class GoldBuilder implements AutoCloseable {
+    /** The schema of the silver views: what {@code ${silver_database}} becomes locally. */
+    public static final String SILVER_SCHEMA = "silver";
+    private static final int FIRST_ROWS = 10;
+
+    private final Connection connection;
+    private final Path silverRoot;
+    private final Path goldRoot;
+    private final Set<String> silverTables;
+    private final AthenaCompatibility athena = new AthenaCompatibility();
+
+    private GoldBuilder(Connection connection, Path silverRoot, Path goldRoot, Set<String> silverTables) {
+        this.connection = connection;
+        this.silverRoot = silverRoot;
+        this.goldRoot = goldRoot;
+        this.silverTables = Set.copyOf(silverTables);
+    }
+
+    /** Starts DuckDB and defines one view per silver dataset found under {@code silverRoot}. */
+    public static GoldBuilder open(Path silverRoot, Path goldRoot) throws SQLException, IOException {
+        Path silver = silverRoot.toAbsolutePath().normalize();
+        Path gold = goldRoot.toAbsolutePath().normalize();
+        Map<String, List<SilverTables.Partition>> tables = SilverTables.under(silver);
+        Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement statement = connection.createStatement()) {
+            // Everything the models need (Parquet) is built into the driver; never reach the network for more.
+            statement.execute("SET autoinstall_known_extensions = false");
+            statement.execute("CREATE SCHEMA " + Sql.identifier(SILVER_SCHEMA));
+            for (Map.Entry<String, List<SilverTables.Partition>> table : tables.entrySet()) {
+                statement.execute(SilverTables.viewSql(SILVER_SCHEMA, table.getKey(), table.getValue()));
+            }
+        }
+        catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        return new GoldBuilder(connection, silver, gold, tables.keySet());
+    }
+
+    public Set<String> silverTables() {
+        return new TreeSet<>(silverTables);
+    }
+
+    public String duckDbVersion() throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery("SELECT version()")) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+
+    /**
+     * Builds the model's table, replacing what an earlier run wrote. A model that fails leaves no table
+     * behind, so stale output is never mistaken for the model's.
+     */
+    public GoldTable build(GoldModel model) throws GoldModelException, IOException {
+        requireNonNull(model, "model is null");
+        long started = System.nanoTime();
+        List<String> missing = model.sources().stream().filter(source -> !silverTables.contains(source)).toList();
+        if (!missing.isEmpty()) {
+            throw new GoldModelException(model.name(), "reads silver " + (missing.size() == 1 ? "table " : "tables ") + String.join(", ", missing)
+                    + ", which " + silverRoot + " does not hold (it holds " + (silverTables.isEmpty() ? "none" : String.join(", ", silverTables())) + ")");
+        }
+        String select = model.select(SILVER_SCHEMA);
+        athena.checkParses(model, select);
+        List<Column> columns;
+        try {
+            columns = describe(select);
+        }
+        catch (SQLException e) {
+            throw new GoldModelException(model.name(), "failed on DuckDB: " + e.getMessage(), e);
+        }
+        athena.checkColumns(model, columns);
+
+        Path directory = goldRoot.resolve(model.name());
+        deleteRecursively(directory);
+        try {
+            write(select, model.partitionedBy(), directory);
+            List<Path> files = parquetFiles(directory);
+            long rows = files.isEmpty() ? 0 : count(files, columns, model.partitionedBy());
+            List<List<String>> firstRows = files.isEmpty() ? List.of() : firstRows(files, columns, model.partitionedBy());
+            int partitions = model.partitionedBy().isEmpty() ? 0 : (int) files.stream().map(Path::getParent).distinct().count();
+            return new GoldTable(model, directory, columns, rows, partitions, firstRows, (System.nanoTime() - started) / 1e9);
+        }
+        catch (SQLException e) {
+            deleteRecursively(directory);
+            throw new GoldModelException(model.name(), "failed on DuckDB: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Column> describe(String select) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT * FROM (\n" + select + "\n) AS model LIMIT 0")) {
+            ResultSetMetaData metadata = result.getMetaData();
+            List<Column> columns = new ArrayList<>();
+            for (int i = 1; i <= metadata.getColumnCount(); i++) {
+                columns.add(new Column(metadata.getColumnName(i), metadata.getColumnTypeName(i)));
+            }
+            return columns;
+        }
+    }
+
+    private void write(String select, List<String> partitionedBy, Path directory) throws SQLException, IOException {
+        Files.createDirectories(directory.getParent());
+        String options = "FORMAT PARQUET, COMPRESSION SNAPPY";
+        Path target = directory;
+        if (partitionedBy.isEmpty()) {
+            // DuckDB's own name for a file it writes in a directory, as in each partition of a partitioned table.
+            Files.createDirectories(directory);
+            target = directory.resolve("data_0.parquet");
+        }
+        else {
+            options += ", PARTITION_BY (" + partitionedBy.stream().map(Sql::identifier).collect(Collectors.joining(", ")) + ")";
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("COPY (\n" + select + "\n) TO " + Sql.literal(target.toString()) + " (" + options + ")");
+        }
+    }
+
+    private long count(List<Path> files, List<Column> columns, List<String> partitionedBy) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT COUNT(*) FROM (" + readBack(files, columns, partitionedBy) + ")")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private List<List<String>> firstRows(List<Path> files, List<Column> columns, List<String> partitionedBy) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(readBack(files, columns, partitionedBy) + " ORDER BY ALL LIMIT " + FIRST_ROWS)) {
+            while (result.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= columns.size(); i++) {
+                    row.add(display(result.getObject(i)));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Reads a written table back as Athena would: partition values from the folder names, in the types
+     * the SELECT gave them. Listed files and named columns keep folders above the lake that look like
+     * {@code key=value} out of the result (DuckDB makes every such folder a column).
+     */
+    private static String readBack(List<Path> files, List<Column> columns, List<String> partitionedBy) {
+        String selected = columns.stream()
+                .map(column -> partitionedBy.contains(column.name())
+                        ? "CAST(" + Sql.identifier(column.name()) + " AS " + column.type() + ") AS " + Sql.identifier(column.name())
+                        : Sql.identifier(column.name()))
+                .collect(Collectors.joining(", "));
+        String list = files.stream().map(file -> Sql.literal(file.toString())).collect(Collectors.joining(", "));
+        String options = partitionedBy.isEmpty() ? "" : ", hive_partitioning = true, hive_types_autocast = false";
+        return "SELECT " + selected + " FROM read_parquet([" + list + "]" + options + ")";
+    }
+
+    /** A value as the table printout shows it; doubles to four decimals, the stored value keeps them all. */
+    static String display(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Double || value instanceof Float) {
+            double number = ((Number) value).doubleValue();
+            return Double.isFinite(number) ? BigDecimal.valueOf(number).setScale(4, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString() : String.valueOf(number);
+        }
+        if (value instanceof BigDecimal decimal) {
+            return decimal.toPlainString();
+        }
+        if (value instanceof Timestamp timestamp) {
+            return timestamp.toLocalDateTime().toString().replace('T', ' ');
+        }
+        return value.toString();
+    }
+
+    private static List<Path> parquetFiles(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(file -> Files.isRegularFile(file) && file.getFileName().toString().endsWith(".parquet")).sorted().toList();
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        catch (UncheckedIOException e) {
+            throw new IOException("Could not delete the earlier output " + directory + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

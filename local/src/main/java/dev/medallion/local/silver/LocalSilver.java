@@ -1,0 +1,73 @@
+package dev.medallion.local.silver;
+
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.silver.ConversionResult;
+import dev.medallion.silver.Manifest;
+import dev.medallion.silver.SilverConverter;
+import dev.medallion.silver.SourceObject;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Converts bronze files on disk with the silver converter's own code into a directory laid out like the
+ * silver bucket (no prefix), exactly as the Lambda function converts bronze objects.
+ */
+public final class LocalSilver {
+    private final LocalObjectStore silver;
+    private final SilverConverter converter;
+
+    public LocalSilver(Path silverRoot, Clock clock) {
+        this.silver = new LocalObjectStore(requireNonNull(silverRoot, "silverRoot is null"));
+        // The Lambda function's JSON log line per object would repeat what the summary line says.
+        JsonLog log = new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock);
+        // Delimiters are detected, as in a bucket without CSV_DELIMITERS.
+        this.converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(), Map.of(), log, clock);
+    }
+
+    /** Converts one file; a file whose manifest records its current size and time is skipped ({@code unchanged}). */
+    public ConversionResult convert(BronzeFile file) throws IOException {
+        return converter.convert(sourceOf(file), file.dataset(), () -> Files.newInputStream(file.path()));
+    }
+
+    /** A line for people: what became of the file, and where to look when rows were quarantined. */
+    public String describe(BronzeFile file, ConversionResult result) {
+        Manifest manifest = result.manifest();
+        String line = result.outcome() + " " + file.key() + " into " + file.dataset();
+        if (result.unchanged()) {
+            return line + (Manifest.REJECTED.equals(manifest.status())
+                    ? ": rejected before and unchanged since: " + manifest.reason()
+                    : ": converted before and unchanged since");
+        }
+        if (Manifest.REJECTED.equals(manifest.status())) {
+            return line + ": " + manifest.reason();
+        }
+        line += ": " + manifest.rowsRead() + " rows read, " + manifest.rowsWritten() + " written, " + manifest.rowsQuarantined() + " quarantined";
+        if (manifest.quarantine() != null) {
+            line += " (rows and reasons in " + silver.describe(manifest.quarantine().key()) + ")";
+        }
+        return line;
+    }
+
+    /**
+     * A file on disk has no entity tag; its size and modification time stand in for one, as in the
+     * silver converter's local command, so a rerun skips files it converted before and converts again
+     * a file that was edited.
+     */
+    static SourceObject sourceOf(BronzeFile file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file.path(), BasicFileAttributes.class);
+        String etag = Long.toHexString(attributes.size()) + Long.toHexString(attributes.lastModifiedTime().toMillis());
+        return new SourceObject("local", file.key(), etag, attributes.size(), attributes.lastModifiedTime().toInstant());
+    }
+}
