@@ -1,5 +1,7 @@
 package dev.medallion.local;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Reads a gold table's Parquet files back with DuckDB, as a reader of the lake would. */
 final class GoldFiles {
@@ -54,8 +57,18 @@ final class GoldFiles {
         }
     }
 
-    private static String scan(Path table) {
-        // The temporary directories tests use hold no key=value folder above the table.
-        return "read_parquet('" + table + "/**/*.parquet', hive_partitioning = true)";
+    /**
+     * Partition columns from the folder names when the table has partition folders. No test puts a
+     * {@code key=value} folder above a partitioned table, which DuckDB would make a column too.
+     */
+    private static String scan(Path table) throws SQLException {
+        boolean partitioned;
+        try (Stream<Path> children = Files.list(table)) {
+            partitioned = children.anyMatch(Files::isDirectory);
+        }
+        catch (IOException e) {
+            throw new SQLException("Cannot list " + table, e);
+        }
+        return "read_parquet('" + table + "/**/*.parquet', hive_partitioning = " + partitioned + ")";
     }
 }

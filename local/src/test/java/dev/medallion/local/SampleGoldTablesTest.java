@@ -95,7 +95,7 @@ class SampleGoldTablesTest {
         assertTrue(printed.contains("daily_revenue_by_category_region: 827 rows in " + lake.resolve("gold/daily_revenue_by_category_region") + ", 4 partition(s) by sale_month"), printed);
         assertTrue(printed.contains("""
                   revenue_rank | customer_id | name             | city       | country | signup_date | orders | units | lifetime_revenue | average_order_value | first_purchase_at   | last_purchase_at    | days_signup_to_last_purchase
-                  -------------+-------------+------------------+------------+---------+-------------+--------+-------+------------------+---------------------+---------------------+---------------------+-----------------------------
+                 --------------+-------------+------------------+------------+---------+-------------+--------+-------+------------------+---------------------+---------------------+---------------------+-----------------------------
                              1 |       10024 | Ørjan Haugen     | Tromsø     | Norway  | 2023-01-31  |     18 |    38 |          1718.49 |             95.4717 | 2026-01-02 13:23:58 | 2026-04-08 04:26:49 |                         1163
                 """), printed);
         assertTrue(printed.contains("  (first 10 of 827 rows)\n"), printed);

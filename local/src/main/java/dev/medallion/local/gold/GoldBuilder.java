@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -100,7 +101,7 @@ public final class GoldBuilder implements AutoCloseable {
             columns = describe(select);
         }
         catch (SQLException e) {
-            throw new GoldModelException(model.name(), "failed on DuckDB: " + e.getMessage(), e);
+            throw duckDbFailure(model, e);
         }
         athena.checkColumns(model, columns);
 
@@ -116,14 +117,25 @@ public final class GoldBuilder implements AutoCloseable {
         }
         catch (SQLException e) {
             deleteRecursively(directory);
-            throw new GoldModelException(model.name(), "failed on DuckDB: " + e.getMessage(), e);
+            throw duckDbFailure(model, e);
         }
     }
 
+    /**
+     * DuckDB's own message, with line numbers that count from the SELECT's first line (the COPY around
+     * it starts on that line). The JDBC driver puts a line of its own before some messages.
+     */
+    private static GoldModelException duckDbFailure(GoldModel model, SQLException e) {
+        String message = String.valueOf(e.getMessage())
+                .replaceFirst("(?s)^Invalid Input Error: Attempting to execute an unsuccessful or closed pending query result\\s*Error: ", "")
+                .strip();
+        return new GoldModelException(model.name(), "failed on DuckDB (lines counted from its SELECT): " + message, e);
+    }
+
+    /** The SELECT's columns, from DuckDB's plan of it: prepared, not run. */
     private List<Column> describe(String select) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT * FROM (\n" + select + "\n) AS model LIMIT 0")) {
-            ResultSetMetaData metadata = result.getMetaData();
+        try (PreparedStatement statement = connection.prepareStatement(select)) {
+            ResultSetMetaData metadata = statement.getMetaData();
             List<Column> columns = new ArrayList<>();
             for (int i = 1; i <= metadata.getColumnCount(); i++) {
                 columns.add(new Column(metadata.getColumnName(i), metadata.getColumnTypeName(i)));
@@ -145,7 +157,7 @@ public final class GoldBuilder implements AutoCloseable {
             options += ", PARTITION_BY (" + partitionedBy.stream().map(Sql::identifier).collect(Collectors.joining(", ")) + ")";
         }
         try (Statement statement = connection.createStatement()) {
-            statement.execute("COPY (\n" + select + "\n) TO " + Sql.literal(target.toString()) + " (" + options + ")");
+            statement.execute("COPY (" + select + "\n) TO " + Sql.literal(target.toString()) + " (" + options + ")");
         }
     }
 
@@ -184,7 +196,7 @@ public final class GoldBuilder implements AutoCloseable {
                         : Sql.identifier(column.name()))
                 .collect(Collectors.joining(", "));
         String list = files.stream().map(file -> Sql.literal(file.toString())).collect(Collectors.joining(", "));
-        String options = partitionedBy.isEmpty() ? "" : ", hive_partitioning = true, hive_types_autocast = false";
+        String options = partitionedBy.isEmpty() ? ", hive_partitioning = false" : ", hive_partitioning = true, hive_types_autocast = false";
         return "SELECT " + selected + " FROM read_parquet([" + list + "]" + options + ")";
     }
 

@@ -65,9 +65,10 @@ final class SilverTables {
 
     /**
      * The view that plays the Glue table on DuckDB. Files are listed, not globbed, and the partition value
-     * comes from here rather than from DuckDB's hive_partitioning: that option turns every
-     * {@code key=value} folder of the whole path into a column, including folders above the lake, and a
-     * glob would read {@code [} or {@code ?} in the lake's path as patterns. Files are read by column name,
+     * comes from here with DuckDB's hive_partitioning off: that option, on by default for paths that hold
+     * {@code key=value} folders, turns every such folder of the whole path into a column, folders above
+     * the lake included; and a glob would read {@code [} or {@code ?} in the lake's path as patterns.
+     * Files are read by column name,
      * as Athena reads Parquet, so a column the schema contract gained later is null in older files.
      * {@code ingest_date} is text, as the Glue crawler types the partition.
      */
@@ -76,7 +77,7 @@ final class SilverTables {
         for (Partition partition : partitions) {
             List<String> files = partition.files().stream().map(file -> Sql.literal(file.toString())).toList();
             selects.add("SELECT *, CAST(" + Sql.literal(partition.ingestDate()) + " AS VARCHAR) AS ingest_date FROM read_parquet(["
-                    + String.join(", ", files) + "], union_by_name = true)");
+                    + String.join(", ", files) + "], union_by_name = true, hive_partitioning = false)");
         }
         return "CREATE VIEW " + Sql.identifier(schema) + "." + Sql.identifier(table) + " AS\n" + String.join("\nUNION ALL BY NAME\n", selects);
     }

@@ -36,7 +36,7 @@ public final class TextTable {
             rule.add("-".repeat(widths[i]));
         }
         lines.add(join(header, " | "));
-        lines.add(join(rule, "-+-"));
+        lines.add("-" + String.join("-+-", rule));
         for (List<String> line : cells) {
             List<String> padded = new ArrayList<>();
             for (int i = 0; i < count; i++) {

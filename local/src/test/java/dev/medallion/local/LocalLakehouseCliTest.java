@@ -1,0 +1,267 @@
+package dev.medallion.local;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LocalLakehouseCliTest {
+    private static final List<String> SHIPPED = List.of("daily_revenue_by_category_region", "top_products", "customer_lifetime_value", "regional_store_performance");
+
+    @TempDir
+    Path directory;
+
+    private record Outcome(int exit, String out, String err) {}
+
+    @Test
+    void aSecondRunConvertsNothingAndRebuildsGoldIdentically() throws Exception {
+        Path lake = directory.resolve("lake");
+        Outcome first = run("local", "--input", SampleData.directory().toString(), "--lake", lake.toString());
+        assertEquals(0, first.exit(), first.err());
+        Map<String, String> silver = files(lake.resolve("silver"));
+        Map<String, List<Map<String, Object>>> gold = goldRows(lake);
+        // Left in a table's folder by hand, or by an earlier version of the model: the rebuild replaces the folder.
+        Files.writeString(lake.resolve("gold/top_products/leftover.txt"), "stale");
+
+        Outcome second = run("local", "--input", SampleData.directory().toString(), "--lake", lake.toString());
+
+        assertEquals(0, second.exit(), second.err());
+        assertEquals("", second.err());
+        assertEquals(7, second.out().lines().filter(line -> line.startsWith("  unchanged ")).count(), second.out());
+        assertTrue(second.out().contains("  unchanged sales/2026/03/sales_2026_03_messy.csv into sales: converted before and unchanged since\n"), second.out());
+        assertTrue(second.out().contains("  7 file(s) in "), second.out());
+        assertTrue(second.out().contains(" s: 7 unchanged\n"), second.out());
+        assertEquals(silver, files(lake.resolve("silver")), "the silver directory is untouched");
+        assertEquals(gold, goldRows(lake));
+        assertFalse(Files.exists(lake.resolve("gold/top_products/leftover.txt")));
+        for (String model : SHIPPED) {
+            assertTrue(second.out().contains("\n" + model + ": " + gold.get(model).size() + " rows in "), second.out());
+        }
+    }
+
+    @Test
+    void aFailingModelIsNamedTheOthersStillRunAndTheExitCodeSaysSo() throws Exception {
+        Path models = models("top_products", "broken");
+        copyShipped("top_products", models);
+        Files.writeString(models.resolve("broken.sql"), """
+                -- description: Refers to a column silver does not have
+                -- sources: sales
+                SELECT no_such_column FROM ${silver_database}.sales
+                """);
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", lake.toString(), "--models", models.toString());
+
+        assertEquals(1, outcome.exit());
+        assertTrue(outcome.err().startsWith("""
+                error: gold model broken failed on DuckDB (lines counted from its SELECT): Binder Error: Referenced column "no_such_column" not found in FROM clause!
+                Candidate bindings: """), outcome.err());
+        assertTrue(outcome.err().contains("\nLINE 1: SELECT no_such_column FROM silver.sales\n               ^\n"), outcome.err());
+        assertTrue(outcome.err().contains("Finished with problems in "), outcome.err());
+        assertTrue(outcome.err().endsWith(": 1 of 2 gold model(s) failed (see above)\n"), outcome.err());
+        assertTrue(outcome.out().contains("\nbroken: FAILED (the error is on standard error)\n"), outcome.out());
+        assertTrue(outcome.out().contains("\ntop_products: 40 rows in "), outcome.out());
+        assertTrue(outcome.out().contains("Gold: 1 of 2 table(s) built in "), outcome.out());
+        assertFalse(Files.exists(lake.resolve("gold/broken")));
+
+        // A model that built before and fails now leaves no table: stale rows are never taken for its output.
+        Files.writeString(models.resolve("top_products.sql"), "-- sources: sales\nSELECT CAST('x' AS BIGINT) AS product_id FROM ${silver_database}.sales\n");
+        Outcome again = run("local", "--input", SampleData.directory().toString(), "--lake", lake.toString(), "--models", models.toString());
+        assertEquals(1, again.exit());
+        assertTrue(again.err().contains("error: gold model top_products failed on DuckDB (lines counted from its SELECT): Conversion Error"), again.err());
+        assertFalse(Files.exists(lake.resolve("gold/top_products")));
+    }
+
+    @Test
+    void whatAthenaWouldRefuseOrTypeOtherwiseFailsLocallyWithTheReason() throws Exception {
+        Map<String, String> models = new TreeMap<>(Map.of(
+                "double_colon", "SELECT quantity::DOUBLE AS quantity FROM ${silver_database}.sales",
+                "qualify", "SELECT product_id FROM ${silver_database}.sales QUALIFY ROW_NUMBER() OVER (ORDER BY product_id) = 1",
+                "hugeint", "SELECT region, SUM(quantity) AS units FROM ${silver_database}.sales GROUP BY region",
+                "unnamed", "SELECT region, COUNT(*) FROM ${silver_database}.sales GROUP BY region",
+                "partition_first", "-- partitioned_by: region\nSELECT region, COUNT(*) AS orders FROM ${silver_database}.sales GROUP BY region",
+                "missing_table", "SELECT * FROM ${silver_database}.returns"));
+        Path directory = models(models.keySet().toArray(String[]::new));
+        for (Map.Entry<String, String> model : models.entrySet()) {
+            String sources = model.getKey().equals("missing_table") ? "returns, sales" : "sales";
+            Files.writeString(directory.resolve(model.getKey() + ".sql"), "-- sources: " + sources + "\n" + model.getValue() + "\n");
+        }
+
+        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", this.directory.resolve("lake").toString(), "--models", directory.toString());
+
+        assertEquals(1, outcome.exit());
+        List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+        assertEquals(6, errors.size(), outcome.err());
+        // Trino's parser lists what it expected; which tokens depends on its version, so only the start is checked.
+        assertTrue(errors.get(0).startsWith("error: gold model double_colon is not Athena (Trino) SQL, at line 1:16 of its SELECT: mismatched input ':'."), errors.get(0));
+        assertTrue(errors.get(0).endsWith(" (write CAST(x AS type): '::' is DuckDB's and PostgreSQL's shorthand)"), errors.get(0));
+        assertEquals("error: gold model hugeint column units is HUGEINT in DuckDB: DuckDB sums a BIGINT into a HUGEINT (written to Parquet as DOUBLE)"
+                + " where Athena keeps BIGINT; write CAST(SUM(x) AS BIGINT)", errors.get(1));
+        assertEquals("error: gold model missing_table reads silver table returns, which " + this.directory.resolve("lake/silver")
+                + " does not hold (it holds customers, products, sales, stores_eu)", errors.get(2));
+        assertEquals("error: gold model partition_first is partitioned by [region], which must be the SELECT's last columns in that order"
+                + " (Athena's CTAS requires it); the SELECT ends with [orders]", errors.get(3));
+        assertTrue(errors.get(4).startsWith("error: gold model qualify is not Athena (Trino) SQL, at line 1:45 of its SELECT: mismatched input 'ROW_NUMBER'."), errors.get(4));
+        assertEquals("error: gold model unnamed has a column named 'count_star()': give every column a lowercase alias of [a-z0-9_] (AS name),"
+                + " the same in DuckDB, Athena and Glue", errors.get(5));
+        assertTrue(outcome.err().endsWith(": 6 of 6 gold model(s) failed (see above)\n"), outcome.err());
+    }
+
+    @Test
+    void aFileDirectlyInTheInputNamesItsOwnDatasetAndSilverKeepsIngestDateAsText() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop"));
+        Path orders = Files.writeString(input.resolve("Orders.CSV"), "order id,amount\n1,2.50\n2,4.25\n");
+        Files.createDirectories(input.resolve("Sales Data/2026"));
+        Files.writeString(input.resolve("Sales Data/2026/a.csv"), "id,region\n1,North\n");
+        Files.writeString(input.resolve("notes.txt"), "not a bronze file");
+        Path models = models("orders_total");
+        Files.writeString(models.resolve("orders_total.sql"), """
+                -- sources: orders, sales_data
+                SELECT o.ingest_date, COUNT(*) AS orders, SUM(CAST(o.amount AS DECIMAL(12, 2))) AS amount, MIN(s.region) AS region
+                FROM ${silver_database}.orders AS o CROSS JOIN ${silver_database}.sales_data AS s
+                GROUP BY o.ingest_date
+                """);
+        // A folder above the lake that looks like a Hive partition must not become a column.
+        Path lake = directory.resolve("owner=me/lake");
+
+        Outcome outcome = run("local", "--input", input.toString(), "--lake", lake.toString(), "--models", models.toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("  converted Orders.CSV into orders: 2 rows read, 2 written, 0 quarantined\n"), outcome.out());
+        assertTrue(outcome.out().contains("  converted Sales Data/2026/a.csv into sales_data: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
+        assertFalse(outcome.out().contains("notes.txt"), outcome.out());
+        LocalDate ingestDate = LocalDate.ofInstant(Files.readAttributes(orders, BasicFileAttributes.class).lastModifiedTime().toInstant(), ZoneOffset.UTC);
+        Path table = lake.resolve("gold/orders_total");
+        assertEquals(Map.of("ingest_date", "VARCHAR", "orders", "BIGINT", "amount", "DECIMAL(38,2)", "region", "VARCHAR"), GoldFiles.schema(table));
+        assertEquals(List.of(Map.of("ingest_date", ingestDate.toString(), "orders", 2L, "amount", new BigDecimal("6.75"), "region", "North")),
+                GoldFiles.rows(table, "ingest_date"));
+    }
+
+    @Test
+    void aCustomerWhoNeverBoughtHasZeroLifetimeValue() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("input"));
+        Files.createDirectories(input.resolve("customers"));
+        Files.createDirectories(input.resolve("sales"));
+        Files.writeString(input.resolve("customers/c.csv"), "customer_id,name,email,city,country,signup_date\n1,Ana,a@x.org,Porto,Portugal,2026-01-10\n2,Bo,b@x.org,Oslo,Norway,2026-02-01\n");
+        Files.writeString(input.resolve("sales/s.csv"), """
+                transaction_id,timestamp,customer_id,product_id,quantity,unit_price,discount,total_amount,region,payment_method,is_online,note
+                1,2026-03-01 23:30:00,1,7,2,5.00,0.00,10.00,South,Card,true,
+                2,2026-03-02 00:30:00,1,7,1,5.01,0.00,5.01,South,Card,true,
+                """);
+        Path models = models("customer_lifetime_value");
+        copyShipped("customer_lifetime_value", models);
+
+        Outcome outcome = run("local", "--input", input.toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        List<Map<String, Object>> rows = GoldFiles.rows(directory.resolve("lake/gold/customer_lifetime_value"), "revenue_rank");
+        assertEquals(2, rows.size());
+        assertEquals(1L, rows.get(0).get("customer_id"));
+        assertEquals(new BigDecimal("15.01"), rows.get(0).get("lifetime_revenue"));
+        assertEquals(7.505, (Double) rows.get(0).get("average_order_value"), 1e-12, "unrounded: a half cent");
+        assertEquals(51L, rows.get(0).get("days_signup_to_last_purchase"), "2026-01-10 to 2026-03-02: 21 + 28 + 2 days");
+        Map<String, Object> never = rows.get(1);
+        assertEquals(List.of(2L, 2L, 0L, 0L, new BigDecimal("0.00")),
+                Arrays.asList(never.get("revenue_rank"), never.get("customer_id"), never.get("orders"), never.get("units"), never.get("lifetime_revenue")));
+        assertNull(never.get("average_order_value"));
+        assertNull(never.get("first_purchase_at"));
+        assertNull(never.get("days_signup_to_last_purchase"));
+    }
+
+    @Test
+    void wrongUsage() throws IOException {
+        Outcome none = run();
+        assertEquals(2, none.exit());
+        assertTrue(none.err().startsWith("Usage: java -jar lakehouse-local.jar local --input DIR --lake DIR"), none.err());
+
+        Outcome help = run("--help");
+        assertEquals(0, help.exit());
+        assertTrue(help.out().startsWith("Usage: "), help.out());
+
+        Outcome unknown = run("convert", "--input", "x");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().startsWith("error: unknown command 'convert'\n"), unknown.err());
+
+        Outcome noLake = run("local", "--input", "x");
+        assertEquals(2, noLake.exit());
+        assertTrue(noLake.err().startsWith("error: --input and --lake are required\n"), noLake.err());
+
+        Outcome missingValue = run("local", "--input", "x", "--lake");
+        assertEquals(2, missingValue.exit());
+        assertTrue(missingValue.err().startsWith("error: unexpected argument '--lake' (or its value is missing)\n"), missingValue.err());
+
+        Outcome noInput = run("local", "--input", directory.resolve("nothing").toString(), "--lake", directory.resolve("lake").toString());
+        assertEquals(1, noInput.exit());
+        assertEquals("error: the input " + directory.resolve("nothing") + " does not exist\n", noInput.err());
+
+        Files.writeString(directory.resolve("readme.md"), "no CSV here");
+        Outcome empty = run("local", "--input", directory.toString(), "--lake", directory.resolve("lake").toString());
+        assertEquals(1, empty.exit());
+        assertEquals("error: no .csv, .csv.gz or .dat file under " + directory + "\n", empty.err());
+
+        Outcome noModels = run("local", "--input", directory.toString(), "--lake", directory.resolve("lake").toString(), "--models", directory.toString());
+        assertEquals(1, noModels.exit());
+        assertTrue(noModels.err().startsWith("error: --models " + directory + " holds no models.list"), noModels.err());
+    }
+
+    private Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = LocalLakehouseCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path models(String... names) throws IOException {
+        Path models = Files.createDirectories(directory.resolve("models"));
+        Files.writeString(models.resolve("models.list"), String.join("\n", names) + "\n");
+        return models;
+    }
+
+    private static void copyShipped(String model, Path directory) throws IOException {
+        try (InputStream in = LocalLakehouseCliTest.class.getClassLoader().getResourceAsStream("gold/" + model + ".sql")) {
+            Files.write(directory.resolve(model + ".sql"), in.readAllBytes());
+        }
+    }
+
+    /** Every file under a directory with its size and modification time. */
+    private static Map<String, String> files(Path root) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                files.put(root.relativize(path).toString(), attributes.size() + " bytes, " + attributes.lastModifiedTime());
+            }
+        }
+        return files;
+    }
+
+    private static Map<String, List<Map<String, Object>>> goldRows(Path lake) throws SQLException {
+        Map<String, List<Map<String, Object>>> tables = new TreeMap<>();
+        for (String model : SHIPPED) {
+            tables.put(model, new ArrayList<>(GoldFiles.rows(lake.resolve("gold").resolve(model), "ALL")));
+        }
+        return tables;
+    }
+}
