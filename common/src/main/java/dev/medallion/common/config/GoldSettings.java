@@ -1,5 +1,7 @@
 package dev.medallion.common.config;
 
+import java.util.regex.Pattern;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -34,6 +36,8 @@ public record GoldSettings(
     public static final String GOLD_DATABASE = "GOLD_DATABASE";
     public static final String ATHENA_WORKGROUP = "ATHENA_WORKGROUP";
 
+    private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
+
     public GoldSettings {
         requireNonNull(goldBucket, "goldBucket is null");
         requireNonNull(goldPrefix, "goldPrefix is null");
@@ -46,6 +50,11 @@ public record GoldSettings(
         // a wrong one with a message naming it.
         checkBucket(GOLD_BUCKET, GOLD_PREFIX, goldBucket);
         checkBucket(SILVER_BUCKET, SILVER_PREFIX, silverBucket);
+        if (!PLAIN_IDENTIFIER.matcher(silverDatabase).matches()) {
+            // The one name that reaches SQL unquoted: models write ${silver_database}.<table>.
+            throw new ConfigurationException("Environment variable " + SILVER_DATABASE + " must be a plain SQL identifier (lowercase letters, "
+                    + "digits and underscores, not starting with a digit), since gold models name it unquoted as ${silver_database}; got '" + silverDatabase + "'");
+        }
         goldPrefix = normalizePrefix(goldPrefix);
         silverPrefix = normalizePrefix(silverPrefix);
     }

@@ -69,6 +69,18 @@ class GoldSettingsTest {
         assertTrue(e.getMessage().contains("GOLD_BUCKET") && e.getMessage().contains("GOLD_PREFIX"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"lake-silver", "Lake_Silver", "1silver", "lake silver", "lake.silver"})
+    void theSilverDatabaseMustBeAPlainIdentifierBecauseModelsNameItUnquoted(String name) {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> settings(REQUIRED, "SILVER_DATABASE", name));
+        assertTrue(e.getMessage().contains("SILVER_DATABASE") && e.getMessage().contains(name), e.getMessage());
+    }
+
+    @Test
+    void theGoldDatabaseIsQuotedWhereverItAppearsSoAnyGlueNameWillDo() {
+        assertEquals("lake-gold", settings(REQUIRED, "GOLD_DATABASE", "lake-gold").goldDatabase());
+    }
+
     @Test
     void theSilverVariablesAreTheConvertersOwn() {
         // The same bucket and prefix configure both functions: one name each, whichever reads it.
