@@ -88,4 +88,21 @@ class EmulatorChoiceTest {
         LocalStackSettings blank = LocalStackSettings.from(Map.of("localstack.image", " ")::get, Map.of("LOCALSTACK_AUTH_TOKEN", "")::get);
         assertEquals(defaults, blank);
     }
+
+    @Test
+    void motoRequiredIsMotoWhateverElseIsThere() {
+        EmulatorChoice choice = EmulatorChoice.motoRequired(MOTO);
+
+        assertEquals(Backend.MOTO, choice.backend());
+        assertEquals("/usr/local/bin/moto_server", choice.target());
+        assertTrue(choice.reason().contains("/moto-api/"), choice.reason());
+    }
+
+    @Test
+    void motoRequiredWithoutMotoSaysHowToGetIt() {
+        ExtensionConfigurationException e = assertThrows(ExtensionConfigurationException.class, () -> EmulatorChoice.motoRequired(Optional.empty()));
+
+        assertTrue(e.getMessage().contains("pip install \"moto[server]\""), e.getMessage());
+        assertTrue(e.getMessage().contains("moto_server"), e.getMessage());
+    }
 }

@@ -10,13 +10,20 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,18 +56,47 @@ import static java.util.Objects.requireNonNull;
  * </ol>
  * What it starts, it stops after the class. Clients always carry dummy credentials, so a test can never
  * touch a real account.
+ * <p>
+ * The endpoint is a whole AWS emulator, not only S3: {@link #glue()} and {@link #athena()} give clients
+ * for the same endpoint (moto serves every service on one port; LocalStack's free edition has no Glue
+ * or Athena). A module that calls them needs the SDK's {@code glue} or {@code athena} module in its own
+ * test scope. Tests that script moto through its own API ({@link #motoApi}) register
+ * {@link #moto()}, which always runs moto_server.
  */
 public final class S3Emulator implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     private static final Region REGION = Region.US_EAST_1;
     private static final int MAX_BUCKET_NAME_LENGTH = 63;
 
+    private final boolean motoRequired;
     private final AtomicInteger bucketCounter = new AtomicInteger();
     private final List<String> createdBuckets = new ArrayList<>();
     private String ownerContextId;
     private URI endpoint;
     private S3Client client;
+    /** Glue and Athena clients, built on first use so that modules without those SDK modules never load them. */
+    private final List<AutoCloseable> serviceClients = new ArrayList<>();
+    private GlueClient glue;
+    private AthenaClient athena;
     /** What this extension started and must stop; empty for a configured endpoint, which outlives the class. */
     private Optional<AutoCloseable> started = Optional.empty();
+
+    /** The emulator the README describes: a configured endpoint, else LocalStack, else moto_server. */
+    public S3Emulator() {
+        this(false);
+    }
+
+    private S3Emulator(boolean motoRequired) {
+        this.motoRequired = motoRequired;
+    }
+
+    /**
+     * Always moto_server from the PATH, for tests that script it through {@link #motoApi} (canned Athena
+     * query results, state transitions): the class fails with a message saying how to install it when it
+     * is missing, rather than running on an emulator without that API.
+     */
+    public static S3Emulator moto() {
+        return new S3Emulator(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -69,11 +105,13 @@ public final class S3Emulator implements BeforeAllCallback, AfterAllCallback, Pa
             return;
         }
         LocalStackSettings localStack = LocalStackSettings.fromSystem();
-        EmulatorChoice choice = EmulatorChoice.choose(
-                configuredEndpoint(),
-                DockerProbe::status,
-                () -> MotoServer.findOnPath(MOTO_EXECUTABLE, System.getenv("PATH")),
-                localStack.image());
+        EmulatorChoice choice = motoRequired
+                ? EmulatorChoice.motoRequired(MotoServer.findOnPath(MOTO_EXECUTABLE, System.getenv("PATH")))
+                : EmulatorChoice.choose(
+                        configuredEndpoint(),
+                        DockerProbe::status,
+                        () -> MotoServer.findOnPath(MOTO_EXECUTABLE, System.getenv("PATH")),
+                        localStack.image());
         String name = context.getDisplayName();
         switch (choice.backend()) {
             case CONFIGURED_ENDPOINT:
@@ -116,8 +154,14 @@ public final class S3Emulator implements BeforeAllCallback, AfterAllCallback, Pa
             }
             createdBuckets.clear();
             client.close();
+            for (AutoCloseable serviceClient : serviceClients) {
+                serviceClient.close();
+            }
         }
         finally {
+            serviceClients.clear();
+            glue = null;
+            athena = null;
             client = null;
             endpoint = null;
             Optional<AutoCloseable> running = started;
@@ -147,6 +191,63 @@ public final class S3Emulator implements BeforeAllCallback, AfterAllCallback, Pa
     public URI endpoint() {
         checkState(endpoint != null, "The S3 emulator is not running");
         return endpoint;
+    }
+
+    /** A Glue client for the emulator, with the same dummy credentials and region as {@link #client()}. */
+    public GlueClient glue() {
+        checkState(client != null, "The emulator is not running");
+        if (glue == null) {
+            glue = GlueClient.builder()
+                    .httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .endpointOverride(endpoint)
+                    .region(REGION)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                    .build();
+            serviceClients.add(glue);
+        }
+        return glue;
+    }
+
+    /** An Athena client for the emulator, with the same dummy credentials and region as {@link #client()}. */
+    public AthenaClient athena() {
+        checkState(client != null, "The emulator is not running");
+        if (athena == null) {
+            athena = AthenaClient.builder()
+                    .httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .endpointOverride(endpoint)
+                    .region(REGION)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                    .build();
+            serviceClients.add(athena);
+        }
+        return athena;
+    }
+
+    /**
+     * Posts a JSON body to moto's own API, such as {@code /moto-api/static/athena/query-results} (the rows
+     * the next Athena queries return) or {@code /moto-api/state-manager/set-transition}. Only on an emulator
+     * registered with {@link #moto()}.
+     */
+    public void motoApi(String path, String json) throws IOException {
+        requireNonNull(path, "path is null");
+        requireNonNull(json, "json is null");
+        checkState(motoRequired && endpoint != null, "moto's API is only there on an emulator registered with S3Emulator.moto()");
+        HttpURLConnection connection = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
+        try {
+            connection.setRequestMethod("POST");
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Content-Type", "application/json");
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(json.getBytes(StandardCharsets.UTF_8));
+            }
+            int status = connection.getResponseCode();
+            if (status / 100 != 2) {
+                throw new IOException("moto answered " + status + " to POST " + path + " " + json);
+            }
+        }
+        finally {
+            connection.disconnect();
+        }
     }
 
     /** Creates an empty bucket whose name starts with the (sanitised) prefix and is unique across runs. */
