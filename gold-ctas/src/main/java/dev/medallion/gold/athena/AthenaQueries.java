@@ -1,0 +1,213 @@
+package dev.medallion.gold.athena;
+
+import dev.medallion.common.logging.JsonLog;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.athena.model.AthenaError;
+import software.amazon.awssdk.services.athena.model.ColumnInfo;
+import software.amazon.awssdk.services.athena.model.Datum;
+import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
+import software.amazon.awssdk.services.athena.model.QueryExecution;
+import software.amazon.awssdk.services.athena.model.QueryExecutionState;
+import software.amazon.awssdk.services.athena.model.QueryExecutionStatistics;
+import software.amazon.awssdk.services.athena.model.QueryExecutionStatus;
+import software.amazon.awssdk.services.athena.model.Row;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs one Athena query at a time in the gold workgroup and waits for it: polls with exponential
+ * backoff ({@value #FIRST_POLL_MILLIS} ms doubling up to {@value #MAX_POLL_MILLIS} ms) for as long as
+ * the deadline leaves {@code safetyMargin} to clean up, then stops the query and gives up. One JSON log
+ * line per finished query: model, build, step, query id, state, bytes scanned, seconds.
+ * <p>
+ * Result location and encryption come from the workgroup, whose configuration Terraform enforces, so
+ * the request names neither. StartQueryExecution carries an idempotency token the SDK generates, so a
+ * retried request does not start the query twice.
+ */
+public final class AthenaQueries {
+    static final long FIRST_POLL_MILLIS = 250;
+    static final long MAX_POLL_MILLIS = 5_000;
+
+    private final AthenaClient athena;
+    private final String workgroup;
+    private final String database;
+    private final Sleeper sleeper;
+    private final Duration safetyMargin;
+    private final JsonLog log;
+
+    /**
+     * @param database the default database of the queries; every statement qualifies its names anyway
+     * @param safetyMargin time kept back from the deadline to stop a query and clean up after it
+     */
+    public AthenaQueries(AthenaClient athena, String workgroup, String database, Sleeper sleeper, Duration safetyMargin, JsonLog log) {
+        this.athena = requireNonNull(athena, "athena is null");
+        this.workgroup = requireNonNull(workgroup, "workgroup is null");
+        this.database = requireNonNull(database, "database is null");
+        this.sleeper = requireNonNull(sleeper, "sleeper is null");
+        this.safetyMargin = requireNonNull(safetyMargin, "safetyMargin is null");
+        this.log = requireNonNull(log, "log is null");
+    }
+
+    /**
+     * Starts {@code sql} and waits until it succeeds.
+     *
+     * @throws AthenaQueryException when it fails, is cancelled, cannot be started, or outlives the deadline
+     */
+    public CompletedQuery run(String sql, QueryStep step, Deadline deadline) {
+        requireNonNull(sql, "sql is null");
+        requireNonNull(step, "step is null");
+        requireNonNull(deadline, "deadline is null");
+        long started = System.nanoTime();
+        String queryId;
+        try {
+            queryId = athena.startQueryExecution(request -> request
+                            .queryString(sql)
+                            .workGroup(workgroup)
+                            .queryExecutionContext(context -> context.database(database)))
+                    .queryExecutionId();
+        }
+        catch (SdkException e) {
+            throw new AthenaQueryException(step, Optional.empty(), "NOT_STARTED", String.valueOf(e.getMessage()), e);
+        }
+
+        long delay = FIRST_POLL_MILLIS;
+        while (true) {
+            QueryExecution execution;
+            try {
+                execution = athena.getQueryExecution(request -> request.queryExecutionId(queryId)).queryExecution();
+            }
+            catch (SdkException e) {
+                // The query may well be running: stop it rather than leave it writing unobserved.
+                stopQuietly(queryId, e);
+                throw new AthenaQueryException(step, Optional.of(queryId), "UNKNOWN", "could not read its state: " + e.getMessage(), e);
+            }
+            QueryExecutionStatus status = execution.status();
+            QueryExecutionState state = status == null ? null : status.state();
+            if (state == QueryExecutionState.SUCCEEDED) {
+                CompletedQuery completed = new CompletedQuery(queryId, bytesScanned(execution.statistics()), secondsSince(started));
+                logQuery(step, completed.queryId(), state.toString(), completed.bytesScanned(), completed.seconds(), Optional.empty());
+                return completed;
+            }
+            if (state == QueryExecutionState.FAILED || state == QueryExecutionState.CANCELLED) {
+                String reason = reason(status);
+                logQuery(step, queryId, state.toString(), bytesScanned(execution.statistics()), secondsSince(started), Optional.of(reason));
+                throw new AthenaQueryException(step, Optional.of(queryId), state.toString(), reason, null);
+            }
+            // QUEUED, RUNNING, or a state newer than this SDK: keep waiting while there is time.
+            Duration remaining = deadline.remaining();
+            if (remaining.minusMillis(delay).compareTo(safetyMargin) < 0) {
+                stopQuietly(queryId, null);
+                String reason = "still " + state + " after " + Math.round(secondsSince(started)) + " s with " + remaining.toSeconds()
+                        + " s of the invocation left; stopped it (StopQueryExecution) so cleanup could run";
+                logQuery(step, queryId, "TIMED_OUT", bytesScanned(execution.statistics()), secondsSince(started), Optional.of(reason));
+                throw new AthenaQueryException(step, Optional.of(queryId), "TIMED_OUT", reason, null);
+            }
+            try {
+                sleeper.sleep(Duration.ofMillis(delay));
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopQuietly(queryId, e);
+                throw new AthenaQueryException(step, Optional.of(queryId), "INTERRUPTED", "interrupted while waiting; stopped it", e);
+            }
+            delay = Math.min(delay * 2, MAX_POLL_MILLIS);
+        }
+    }
+
+    /**
+     * The rows of a finished SELECT, all pages. Athena returns the column labels as the first row of the
+     * first page; it is dropped.
+     */
+    public QueryResultRows rows(String queryId, QueryStep step) {
+        requireNonNull(queryId, "queryId is null");
+        List<String> types = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        boolean header = true;
+        try {
+            for (GetQueryResultsResponse page : athena.getQueryResultsPaginator(request -> request.queryExecutionId(queryId))) {
+                if (types.isEmpty() && page.resultSet().resultSetMetadata() != null) {
+                    for (ColumnInfo column : page.resultSet().resultSetMetadata().columnInfo()) {
+                        types.add(column.type());
+                    }
+                }
+                for (Row row : page.resultSet().rows()) {
+                    if (header) {
+                        header = false;
+                        continue;
+                    }
+                    List<String> values = new ArrayList<>();
+                    for (Datum datum : row.data()) {
+                        values.add(datum.varCharValue());
+                    }
+                    rows.add(values);
+                }
+            }
+        }
+        catch (SdkException e) {
+            throw new AthenaQueryException(step, Optional.of(queryId), "SUCCEEDED", "could not read its results: " + e.getMessage(), e);
+        }
+        return new QueryResultRows(types, rows);
+    }
+
+    private void stopQuietly(String queryId, Throwable cause) {
+        try {
+            athena.stopQueryExecution(request -> request.queryExecutionId(queryId));
+        }
+        catch (SdkException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
+            log.warn("could not stop an Athena query", Map.of("queryId", queryId, "error", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private void logQuery(QueryStep step, String queryId, String state, long bytesScanned, double seconds, Optional<String> reason) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("model", step.model());
+        fields.put("buildId", step.buildId());
+        fields.put("step", step.step());
+        fields.put("queryId", queryId);
+        fields.put("state", state);
+        fields.put("bytesScanned", bytesScanned);
+        fields.put("seconds", Math.round(seconds * 1000) / 1000.0);
+        reason.ifPresent(text -> fields.put("reason", text));
+        if (reason.isPresent()) {
+            log.error("athena query did not succeed", fields);
+        }
+        else {
+            log.info("athena query succeeded", fields);
+        }
+    }
+
+    /** Athena's own words: the state change reason, and the error's type and category when it gives them. */
+    static String reason(QueryExecutionStatus status) {
+        String reason = status.stateChangeReason();
+        AthenaError error = status.athenaError();
+        if (error != null && error.errorMessage() != null && (reason == null || !reason.contains(error.errorMessage()))) {
+            reason = reason == null ? error.errorMessage() : reason + " (" + error.errorMessage() + ")";
+        }
+        if (reason == null || reason.isBlank()) {
+            reason = "Athena gave no reason";
+        }
+        if (error != null && error.errorType() != null) {
+            reason += " [error type " + error.errorType() + ", category " + error.errorCategory() + (Boolean.TRUE.equals(error.retryable()) ? ", retryable" : "") + "]";
+        }
+        return reason;
+    }
+
+    private static long bytesScanned(QueryExecutionStatistics statistics) {
+        return statistics == null || statistics.dataScannedInBytes() == null ? 0 : statistics.dataScannedInBytes();
+    }
+
+    private static double secondsSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+}

@@ -1,0 +1,322 @@
+package dev.medallion.gold.build;
+
+import dev.medallion.common.config.GoldSettings;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.gold.athena.AthenaQueries;
+import dev.medallion.gold.athena.AthenaQueryException;
+import dev.medallion.gold.athena.CompletedQuery;
+import dev.medallion.gold.athena.Deadline;
+import dev.medallion.gold.athena.QueryResultRows;
+import dev.medallion.gold.athena.QueryStep;
+import dev.medallion.gold.athena.Sleeper;
+import dev.medallion.gold.catalog.GlueCatalog;
+import dev.medallion.gold.model.GoldModel;
+import dev.medallion.gold.sql.GoldStatements;
+import dev.medallion.gold.sql.PartitionBatches;
+import dev.medallion.gold.sql.PartitionColumn;
+import dev.medallion.gold.state.BuildState;
+import dev.medallion.gold.state.BuildStateStore;
+import dev.medallion.gold.state.InputFingerprints;
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.random.RandomGenerator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The heart of the gold layer: builds one model with Athena, atomically, and knows nothing of Lambda.
+ * <ol>
+ * <li>Fingerprint the model's inputs; when they equal the last successful build's, stop: no query.</li>
+ * <li>For a partitioned model, {@code SELECT DISTINCT} its partitions and cut them into batches of 100,
+ *     Athena's limit per query.</li>
+ * <li>CTAS into a table and S3 prefix of the build's own ({@link GoldLayout}), then INSERT INTO the
+ *     other batches.</li>
+ * <li>{@code CREATE OR REPLACE VIEW <model>} over the new table: the one moment readers switch, from a
+ *     complete build to a complete build.</li>
+ * <li>Record the state (fingerprint, current build, previous build).</li>
+ * <li>Remove every other build but the previous one (Glue table and S3 objects) and prune the view's
+ *     old Glue table versions.</li>
+ * </ol>
+ * When a query fails, the build's own table and prefix are removed, the view and state are left as they
+ * were, and the outcome is FAILED with Athena's reason and the query id. Cleanup failures after a
+ * successful swap are logged: the next build finds the leftovers again, since it discovers builds from
+ * S3 and Glue rather than from the state.
+ */
+public final class GoldBuilder {
+    /** Time kept back from the deadline to stop a query, clean up its build and record the outcome. */
+    public static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
+    /** Below this, a model is not started at all: a CTAS rarely finishes in less. */
+    static final Duration MINIMUM_TO_START = SAFETY_MARGIN.plusSeconds(30);
+    /**
+     * Glue versions kept of each view: the current definition and the one before, which points at the
+     * previous build, the rollback target. Older versions point at builds that no longer exist.
+     */
+    static final int VIEW_VERSIONS_KEPT = 2;
+
+    private final GoldSettings settings;
+    private final ObjectStore gold;
+    private final GoldLayout layout;
+    private final InputFingerprints fingerprints;
+    private final BuildStateStore states;
+    private final GlueCatalog catalog;
+    private final AthenaQueries athena;
+    private final JsonLog log;
+    private final Clock clock;
+    private final RandomGenerator random;
+
+    public GoldBuilder(GoldSettings settings, S3Client s3, GlueClient glue, AthenaClient athena, JsonLog log, Clock clock, Sleeper sleeper, RandomGenerator random) {
+        this.settings = requireNonNull(settings, "settings is null");
+        requireNonNull(s3, "s3 is null");
+        this.log = requireNonNull(log, "log is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.random = requireNonNull(random, "random is null");
+        this.gold = new S3ObjectStore(s3, settings.goldBucket());
+        this.layout = new GoldLayout(settings.goldBucket(), settings.goldPrefix());
+        this.catalog = new GlueCatalog(requireNonNull(glue, "glue is null"));
+        this.fingerprints = new InputFingerprints(s3, settings.silverBucket(), new SilverLayout(settings.silverPrefix()), catalog, settings.silverDatabase());
+        this.states = new BuildStateStore(gold, settings.goldPrefix());
+        this.athena = new AthenaQueries(requireNonNull(athena, "athena is null"), settings.athenaWorkgroup(), settings.goldDatabase(),
+                requireNonNull(sleeper, "sleeper is null"), SAFETY_MARGIN, log);
+    }
+
+    /**
+     * Builds the model unless its inputs are unchanged since its last successful build ({@code force}
+     * builds it anyway). Never throws for a failed build: the outcome says FAILED and why, so the caller
+     * can go on with other models and fail the invocation at the end.
+     */
+    public ModelOutcome build(GoldModel model, boolean force, Deadline deadline) {
+        requireNonNull(model, "model is null");
+        requireNonNull(deadline, "deadline is null");
+        long started = System.nanoTime();
+        Duration remaining = deadline.remaining();
+        if (remaining.compareTo(MINIMUM_TO_START) < 0) {
+            return failed(model, Optional.empty(), started, 0, 0, Map.of(),
+                    "not started: " + remaining.toSeconds() + " s of the invocation left, " + MINIMUM_TO_START.toSeconds() + " s needed");
+        }
+        String fingerprint;
+        Optional<BuildState> state;
+        try {
+            fingerprint = fingerprints.of(model);
+            state = states.read(model.name());
+        }
+        catch (IOException | RuntimeException e) {
+            return failed(model, Optional.empty(), started, 0, 0, Map.of(), "could not tell whether its inputs changed: " + e.getMessage());
+        }
+        if (!force && state.isPresent() && state.get().fingerprint().equals(fingerprint)) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("model", model.name());
+            fields.put("outcome", "unchanged");
+            fields.put("buildId", state.get().current().buildId());
+            fields.put("fingerprint", fingerprint);
+            fields.put("seconds", secondsSince(started));
+            log.info("gold model unchanged: its silver inputs are as at its last build", fields);
+            return new ModelOutcome(model.name(), ModelOutcome.Status.UNCHANGED, Optional.of(state.get().current().buildId()), 0, 0, 0,
+                    secondsSince(started), Optional.empty());
+        }
+        return new Run(model, BuildId.next(clock, random), fingerprint, state, deadline, started).execute();
+    }
+
+    private ModelOutcome failed(GoldModel model, Optional<BuildId> build, long started, int queries, long bytesScanned, Map<String, Object> extra, String reason) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("model", model.name());
+        fields.put("outcome", "failed");
+        build.ifPresent(id -> fields.put("buildId", id.value()));
+        fields.putAll(extra);
+        fields.put("error", reason);
+        fields.put("queries", queries);
+        fields.put("bytesScanned", bytesScanned);
+        fields.put("seconds", secondsSince(started));
+        log.error("gold model failed; its previous build stays in place", fields);
+        return new ModelOutcome(model.name(), ModelOutcome.Status.FAILED, build.map(BuildId::value), 0, queries, bytesScanned,
+                secondsSince(started), Optional.of(reason));
+    }
+
+    private static double secondsSince(long startedNanos) {
+        return Math.round((System.nanoTime() - startedNanos) / 1e6) / 1000.0;
+    }
+
+    /** One build of one model: what it has sent and scanned so far, so it can be reported or discarded. */
+    private final class Run {
+        private final GoldModel model;
+        private final BuildId build;
+        private final String fingerprint;
+        private final Optional<BuildState> previousState;
+        private final Deadline deadline;
+        private final long started;
+        private final String table;
+        private final GoldStatements statements;
+        private int queries;
+        private long bytesScanned;
+        private int partitions;
+
+        Run(GoldModel model, BuildId build, String fingerprint, Optional<BuildState> previousState, Deadline deadline, long started) {
+            this.model = model;
+            this.build = build;
+            this.fingerprint = fingerprint;
+            this.previousState = previousState;
+            this.deadline = deadline;
+            this.started = started;
+            this.table = layout.table(model.name(), build);
+            this.statements = new GoldStatements(model, settings.silverDatabase(), settings.goldDatabase(), table, layout.location(model.name(), build));
+        }
+
+        ModelOutcome execute() {
+            try {
+                writeTable();
+                run(statements.createOrReplaceView(), "view");
+            }
+            catch (AthenaQueryException e) {
+                if (e.step().step().equals("view") && !Set.of("FAILED", "CANCELLED", "NOT_STARTED").contains(e.state())) {
+                    // The view may have been replaced before the query was stopped: keep the build it may
+                    // point at. The next build's cleanup removes it once the view has moved on.
+                    return fail(e.getMessage(), Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state()));
+                }
+                discard(e);
+                return fail(e.getMessage(), Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state(), "reason", e.reason()));
+            }
+            catch (RuntimeException e) {
+                discard(e);
+                return fail(String.valueOf(e.getMessage()), Map.of());
+            }
+
+            Optional<BuildState.Build> previous = previousState.map(BuildState::current);
+            BuildState.Build current = new BuildState.Build(build.value(), table, layout.location(model.name(), build));
+            try {
+                states.write(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null), clock.instant().toString()));
+            }
+            catch (IOException | RuntimeException e) {
+                // Readers already see the new build; only the bookkeeping is missing, so nothing is discarded.
+                // The next invocation rebuilds (the fingerprint is unknown) and cleans up as usual.
+                return fail("built and swapped into the view, but could not record the build state: " + e.getMessage(), Map.of());
+            }
+
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("model", model.name());
+            fields.put("outcome", "built");
+            fields.put("buildId", build.value());
+            fields.put("table", settings.goldDatabase() + "." + table);
+            fields.put("location", current.location());
+            fields.put("previousBuildId", previous.map(BuildState.Build::buildId).orElse(null));
+            fields.put("partitions", partitions);
+            fields.put("queries", queries);
+            fields.put("bytesScanned", bytesScanned);
+            try {
+                fields.put("removedBuilds", removeOtherBuilds(previous.map(old -> new BuildId(old.buildId()))));
+                fields.put("prunedViewVersions", catalog.pruneVersions(settings.goldDatabase(), model.name(), VIEW_VERSIONS_KEPT));
+            }
+            catch (IOException | RuntimeException e) {
+                // The build is live and complete; what is left over is found and removed by the next build.
+                log.warn("gold model built, but removing its older builds failed; the next build retries", Map.of(
+                        "model", model.name(), "buildId", build.value(), "error", String.valueOf(e.getMessage())));
+            }
+            fields.put("seconds", secondsSince(started));
+            log.info("gold model built and swapped into its view", fields);
+            return new ModelOutcome(model.name(), ModelOutcome.Status.BUILT, Optional.of(build.value()), partitions, queries, bytesScanned,
+                    secondsSince(started), Optional.empty());
+        }
+
+        /** The CTAS, preceded for a partitioned model by its partitions and followed by INSERT INTO batches. */
+        private void writeTable() {
+            if (model.partitionedBy().isEmpty()) {
+                run(statements.createTableAs(Optional.empty()), "ctas");
+                return;
+            }
+            QueryStep step = step("partitions");
+            CompletedQuery distinct = run(statements.distinctPartitions(), step);
+            QueryResultRows rows = athena.rows(distinct.queryId(), step);
+            List<PartitionColumn> columns = new ArrayList<>();
+            for (int i = 0; i < model.partitionedBy().size(); i++) {
+                // Athena reports the types of the SELECT's columns, in the order of partitioned_by.
+                String type = i < rows.columnTypes().size() ? rows.columnTypes().get(i) : "varchar";
+                columns.add(new PartitionColumn(model.partitionedBy().get(i), type));
+            }
+            PartitionBatches batches = new PartitionBatches(columns, rows.rows(), PartitionBatches.MAX_PARTITIONS_PER_QUERY);
+            partitions = batches.partitions();
+            if (batches.size() <= 1) {
+                // Up to 100 partitions (or none: an empty result still makes an empty table): one plain CTAS.
+                run(statements.createTableAs(Optional.empty()), "ctas");
+                return;
+            }
+            run(statements.createTableAs(Optional.of(batches.predicate(0))), "ctas 1/" + batches.size());
+            for (int i = 1; i < batches.size(); i++) {
+                run(statements.insertInto(batches.predicate(i)), "insert " + (i + 1) + "/" + batches.size());
+            }
+        }
+
+        private CompletedQuery run(String sql, String step) {
+            return run(sql, step(step));
+        }
+
+        private CompletedQuery run(String sql, QueryStep step) {
+            queries++;
+            CompletedQuery completed = athena.run(sql, step, deadline);
+            bytesScanned += completed.bytesScanned();
+            return completed;
+        }
+
+        private QueryStep step(String name) {
+            return new QueryStep(model.name(), build.value(), name);
+        }
+
+        /**
+         * Removes the builds of this model other than this one and the previous one: every build folder in
+         * S3 and every build table in Glue, so that leftovers of crashed runs go too.
+         */
+        private List<String> removeOtherBuilds(Optional<BuildId> previous) throws IOException {
+            Map<BuildId, List<String>> keysByBuild = new TreeMap<>();
+            for (String key : gold.list(layout.modelPrefix(model.name()))) {
+                layout.buildOfKey(model.name(), key).ifPresent(id -> keysByBuild.computeIfAbsent(id, ignored -> new ArrayList<>()).add(key));
+            }
+            for (String name : catalog.tableNames(settings.goldDatabase())) {
+                layout.buildOfTable(model.name(), name).ifPresent(id -> keysByBuild.computeIfAbsent(id, ignored -> new ArrayList<>()));
+            }
+            keysByBuild.remove(build);
+            previous.ifPresent(keysByBuild::remove);
+            List<String> removed = new ArrayList<>();
+            for (Map.Entry<BuildId, List<String>> old : keysByBuild.entrySet()) {
+                // Catalog first: a table whose files are gone would fail queries, files without a table are invisible.
+                catalog.dropTable(settings.goldDatabase(), layout.table(model.name(), old.getKey()));
+                if (!old.getValue().isEmpty()) {
+                    gold.delete(old.getValue());
+                }
+                removed.add(old.getKey().value());
+            }
+            return removed;
+        }
+
+        /** Removes what this failed build created: its table, if the CTAS got that far, and its files. */
+        private void discard(Exception cause) {
+            try {
+                catalog.dropTable(settings.goldDatabase(), table);
+                List<String> written = gold.list(layout.buildPrefix(model.name(), build));
+                if (!written.isEmpty()) {
+                    gold.delete(written);
+                }
+            }
+            catch (IOException | RuntimeException e) {
+                cause.addSuppressed(e);
+                log.warn("could not remove a failed gold build; the next build retries", Map.of(
+                        "model", model.name(), "buildId", build.value(), "error", String.valueOf(e.getMessage())));
+            }
+        }
+
+        private ModelOutcome fail(String reason, Map<String, Object> extra) {
+            return failed(model, Optional.of(build), started, queries, bytesScanned, extra, reason);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.medallion.gold.build;
+
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What became of one model in one invocation.
+ *
+ * @param buildId the new build for {@code BUILT} and a failed build, the current one for {@code UNCHANGED}
+ * @param queries Athena queries sent
+ * @param bytesScanned what those queries scanned, which is what Athena bills
+ * @param failure for {@code FAILED}: the step, Athena's query id and reason
+ */
+public record ModelOutcome(String model, Status status, Optional<String> buildId, int partitions, int queries, long bytesScanned,
+        double seconds, Optional<String> failure) {
+    public enum Status { BUILT, UNCHANGED, FAILED }
+
+    public ModelOutcome {
+        requireNonNull(model, "model is null");
+        requireNonNull(status, "status is null");
+        requireNonNull(buildId, "buildId is null");
+        requireNonNull(failure, "failure is null");
+        if ((status == Status.FAILED) != failure.isPresent()) {
+            throw new IllegalArgumentException("A failure reason goes with FAILED and only with it: " + status + ", " + failure);
+        }
+    }
+
+    public boolean failed() {
+        return status == Status.FAILED;
+    }
+
+    /** One line for the invocation's result, such as {@code built 20260314233000_a1b2c3}. */
+    public String summary() {
+        return switch (status) {
+            case BUILT -> "built " + buildId.orElseThrow();
+            case UNCHANGED -> "unchanged " + buildId.orElse("");
+            case FAILED -> "failed: " + failure.orElseThrow();
+        };
+    }
+}

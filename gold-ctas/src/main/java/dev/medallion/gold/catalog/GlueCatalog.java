@@ -1,0 +1,166 @@
+package dev.medallion.gold.catalog;
+
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.Column;
+import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
+import software.amazon.awssdk.services.glue.model.GetPartitionsResponse;
+import software.amazon.awssdk.services.glue.model.GetTableVersionsResponse;
+import software.amazon.awssdk.services.glue.model.GetTablesResponse;
+import software.amazon.awssdk.services.glue.model.Partition;
+import software.amazon.awssdk.services.glue.model.Table;
+import software.amazon.awssdk.services.glue.model.TableVersion;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What the gold builder asks of the Glue catalog directly, without SQL: dropping a table, listing a
+ * database's tables, pruning a table's old versions, and describing a silver table for the input
+ * fingerprint. SDK failures become {@link IOException}s that name the table, with the SDK exception as
+ * cause; a table that does not exist is an answer, never an error.
+ */
+public final class GlueCatalog {
+    private final GlueClient glue;
+
+    public GlueCatalog(GlueClient glue) {
+        this.glue = requireNonNull(glue, "glue is null");
+    }
+
+    /**
+     * Deletes a table from the catalog (never its data: gold tables are external). Glue's DeleteTable
+     * rather than Athena's DROP TABLE: no query to wait for, and nothing billed.
+     *
+     * @return false when there was no such table
+     */
+    public boolean dropTable(String database, String table) throws IOException {
+        try {
+            glue.deleteTable(request -> request.databaseName(database).name(table));
+            return true;
+        }
+        catch (EntityNotFoundException e) {
+            return false;
+        }
+        catch (SdkException e) {
+            throw failure("delete table", database, table, e);
+        }
+    }
+
+    /** The names of every table and view of the database. */
+    public List<String> tableNames(String database) throws IOException {
+        List<String> names = new ArrayList<>();
+        try {
+            for (GetTablesResponse page : glue.getTablesPaginator(request -> request.databaseName(database))) {
+                page.tableList().forEach(table -> names.add(table.name()));
+            }
+        }
+        catch (SdkException e) {
+            throw new IOException("Could not list the tables of Glue database " + database + ": " + e.getMessage(), e);
+        }
+        return names;
+    }
+
+    /**
+     * Deletes all but the newest {@code keep} versions of a table. Every {@code CREATE OR REPLACE VIEW}
+     * adds a version to the view's table, and Glue refuses updates once a table reaches its version
+     * quota. DeleteTableVersion one at a time: after the first build there is one version to delete per
+     * build.
+     *
+     * @return how many versions were deleted; none when the table does not exist
+     */
+    public int pruneVersions(String database, String table, int keep) throws IOException {
+        if (keep < 1) {
+            throw new IllegalArgumentException("At least the current version must be kept: " + keep);
+        }
+        List<String> versions = new ArrayList<>();
+        try {
+            for (GetTableVersionsResponse page : glue.getTableVersionsPaginator(request -> request.databaseName(database).tableName(table))) {
+                page.tableVersions().stream().map(TableVersion::versionId).forEach(versions::add);
+            }
+        }
+        catch (EntityNotFoundException e) {
+            return 0;
+        }
+        catch (SdkException e) {
+            throw failure("list the versions of", database, table, e);
+        }
+        // Version ids are increasing integers, sent as strings.
+        versions.sort(Comparator.comparingLong(GlueCatalog::versionNumber).reversed());
+        List<String> obsolete = versions.subList(Math.min(keep, versions.size()), versions.size());
+        for (String version : obsolete) {
+            try {
+                glue.deleteTableVersion(request -> request.databaseName(database).tableName(table).versionId(version));
+            }
+            catch (EntityNotFoundException e) {
+                // Gone already: what we wanted.
+            }
+            catch (SdkException e) {
+                throw failure("delete version " + version + " of", database, table, e);
+            }
+        }
+        return obsolete.size();
+    }
+
+    /**
+     * What Athena sees of a silver table: its columns, partition keys and partition values, one line each,
+     * sorted; empty when the table does not exist (the crawler has not catalogued it yet). A partition the
+     * crawler adds changes this, although no manifest changed since the last build.
+     */
+    public Optional<List<String>> describe(String database, String table) throws IOException {
+        Table definition;
+        try {
+            definition = glue.getTable(request -> request.databaseName(database).name(table)).table();
+        }
+        catch (EntityNotFoundException e) {
+            return Optional.empty();
+        }
+        catch (SdkException e) {
+            throw failure("read", database, table, e);
+        }
+        List<String> lines = new ArrayList<>();
+        if (definition.storageDescriptor() != null) {
+            for (Column column : definition.storageDescriptor().columns()) {
+                lines.add("column " + column.name() + " " + column.type());
+            }
+        }
+        for (Column key : definition.partitionKeys()) {
+            lines.add("partition key " + key.name() + " " + key.type());
+        }
+        List<String> partitions = new ArrayList<>();
+        try {
+            for (GetPartitionsResponse page : glue.getPartitionsPaginator(request -> request.databaseName(database).tableName(table).excludeColumnSchema(true))) {
+                for (Partition partition : page.partitions()) {
+                    partitions.add("partition " + String.join("\u0000", partition.values()));
+                }
+            }
+        }
+        catch (EntityNotFoundException e) {
+            return Optional.empty();
+        }
+        catch (SdkException e) {
+            throw failure("list the partitions of", database, table, e);
+        }
+        partitions.sort(null);
+        lines.addAll(partitions);
+        return Optional.of(List.copyOf(lines));
+    }
+
+    private static long versionNumber(String versionId) {
+        try {
+            return Long.parseLong(versionId);
+        }
+        catch (NumberFormatException e) {
+            // Never seen; sorting such a version first keeps it rather than deleting it by mistake.
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static IOException failure(String action, String database, String table, SdkException cause) {
+        return new IOException("Could not " + action + " Glue table " + database + "." + table + ": " + cause.getMessage(), cause);
+    }
+}

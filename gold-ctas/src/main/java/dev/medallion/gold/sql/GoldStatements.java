@@ -1,0 +1,97 @@
+package dev.medallion.gold.sql;
+
+import dev.medallion.gold.model.GoldModel;
+
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Every statement the gold builder sends Athena for one build of one model, and nothing else writes SQL:
+ * the parser test builds these for every model and parses each with Trino's parser.
+ * <ul>
+ * <li>{@link #distinctPartitions()}: the partitions the model will write, to batch them;</li>
+ * <li>{@link #createTableAs}: the CTAS into the build's own table and location;</li>
+ * <li>{@link #insertInto}: the batches after the first;</li>
+ * <li>{@link #createOrReplaceView()}: the swap that makes readers see the new build.</li>
+ * </ul>
+ * The model's SELECT always ends with a line break before anything follows it, so a trailing
+ * {@code -- comment} in a model file cannot swallow the closing parenthesis.
+ */
+public final class GoldStatements {
+    /** The alias of the model's SELECT when it is wrapped as a subquery. */
+    static final String MODEL_ALIAS = "gold_model";
+
+    private final GoldModel model;
+    private final String select;
+    private final String goldDatabase;
+    private final String table;
+    private final String location;
+
+    /**
+     * @param table the build's own table, such as {@code daily_revenue__20260314233000_a1b2c3}
+     * @param location the build's own S3 prefix, ending in '/': CTAS writes only there
+     */
+    public GoldStatements(GoldModel model, String silverDatabase, String goldDatabase, String table, String location) {
+        this.model = requireNonNull(model, "model is null");
+        this.select = model.select(requireNonNull(silverDatabase, "silverDatabase is null"));
+        this.goldDatabase = requireNonNull(goldDatabase, "goldDatabase is null");
+        this.table = requireNonNull(table, "table is null");
+        this.location = requireNonNull(location, "location is null");
+        if (!location.startsWith("s3://") || !location.endsWith("/")) {
+            throw new IllegalArgumentException("The build location must be an s3:// prefix ending in '/': " + location);
+        }
+    }
+
+    /** The partitions the model's rows fall into. Only for a partitioned model. */
+    public String distinctPartitions() {
+        if (model.partitionedBy().isEmpty()) {
+            throw new IllegalStateException("Gold model " + model.name() + " is not partitioned");
+        }
+        String columns = model.partitionedBy().stream().map(Sql::identifier).collect(Collectors.joining(", "));
+        return "SELECT DISTINCT " + columns + "\nFROM (\n" + select + "\n) AS " + Sql.identifier(MODEL_ALIAS);
+    }
+
+    /**
+     * CTAS of the whole model, or, with a predicate, of the first batch of its partitions. Snappy Parquet,
+     * like silver; the location is the build's own, never used before, so Athena finds it empty.
+     */
+    public String createTableAs(Optional<String> predicate) {
+        requireNonNull(predicate, "predicate is null");
+        StringBuilder sql = new StringBuilder()
+                .append("CREATE TABLE ").append(Sql.qualified(goldDatabase, table)).append('\n')
+                .append("WITH (\n")
+                .append("    format = 'PARQUET',\n")
+                .append("    write_compression = 'SNAPPY',\n")
+                .append("    external_location = ").append(Sql.string(location));
+        if (!model.partitionedBy().isEmpty()) {
+            sql.append(",\n    partitioned_by = ARRAY[")
+                    .append(model.partitionedBy().stream().map(Sql::string).collect(Collectors.joining(", ")))
+                    .append(']');
+        }
+        sql.append("\n)\nAS\n").append(query(predicate));
+        return sql.toString();
+    }
+
+    /** Adds one batch of partitions to the table the CTAS created. */
+    public String insertInto(String predicate) {
+        requireNonNull(predicate, "predicate is null");
+        return "INSERT INTO " + Sql.qualified(goldDatabase, table) + "\n" + query(Optional.of(predicate));
+    }
+
+    /**
+     * Points the model's stable name at this build. Readers query the view; replacing it is one catalog
+     * update, so they see the previous build or this one, never a table being written.
+     */
+    public String createOrReplaceView() {
+        return "CREATE OR REPLACE VIEW " + Sql.qualified(goldDatabase, model.name()) + " AS\nSELECT * FROM " + Sql.qualified(goldDatabase, table);
+    }
+
+    private String query(Optional<String> predicate) {
+        if (predicate.isEmpty()) {
+            return select + "\n";
+        }
+        return "SELECT *\nFROM (\n" + select + "\n) AS " + Sql.identifier(MODEL_ALIAS) + "\nWHERE " + predicate.get();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.medallion.gold.state;
+
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.storage.ObjectInfo;
+import dev.medallion.gold.catalog.GlueCatalog;
+import dev.medallion.gold.model.GoldModel;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A SHA-256 over everything a model's result depends on, so that an unchanged model is not rebuilt
+ * (Athena bills every byte a build scans):
+ * <ul>
+ * <li>the model itself: its SELECT (with the silver database's name) and partition columns, so a new
+ *     deployment of the SQL rebuilds it;</li>
+ * <li>for each silver source, the key and ETag of every manifest under
+ *     {@code <silver prefix>_manifests/<source>/}: the converter writes one per source file, last, and
+ *     rewrites it when the file is replaced, so a new, replaced or deleted file changes it;</li>
+ * <li>for each silver source, what the Glue catalog shows Athena: columns, partition keys and partition
+ *     values. A file converted while the crawler ran is in the manifests before its partition is in the
+ *     catalog; when the next crawl adds the partition, this changes and the model is rebuilt.</li>
+ * </ul>
+ * Listing manifests costs one ListObjectsV2 request per thousand source files, with no object read.
+ */
+public final class InputFingerprints {
+    private static final int FORMAT = 1;
+
+    private final S3Client s3;
+    private final String silverBucket;
+    private final SilverLayout silverLayout;
+    private final GlueCatalog catalog;
+    private final String silverDatabase;
+
+    public InputFingerprints(S3Client s3, String silverBucket, SilverLayout silverLayout, GlueCatalog catalog, String silverDatabase) {
+        this.s3 = requireNonNull(s3, "s3 is null");
+        this.silverBucket = requireNonNull(silverBucket, "silverBucket is null");
+        this.silverLayout = requireNonNull(silverLayout, "silverLayout is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.silverDatabase = requireNonNull(silverDatabase, "silverDatabase is null");
+    }
+
+    public String of(GoldModel model) throws IOException {
+        requireNonNull(model, "model is null");
+        MessageDigest digest = sha256();
+        add(digest, "format " + FORMAT);
+        add(digest, "model " + model.name());
+        add(digest, "partitioned_by " + String.join(",", model.partitionedBy()));
+        add(digest, "select " + model.select(silverDatabase));
+        for (String source : new TreeSet<>(model.sources())) {
+            add(digest, "source " + source);
+            for (String manifest : manifests(source)) {
+                add(digest, manifest);
+            }
+            Optional<List<String>> table = catalog.describe(silverDatabase, source);
+            if (table.isEmpty()) {
+                add(digest, "catalog absent");
+            }
+            else {
+                for (String line : table.get()) {
+                    add(digest, line);
+                }
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Where the converter keeps a dataset's manifests: the folder of {@link SilverLayout#manifestKey}. */
+    public String manifestPrefix(String source) {
+        return silverLayout.prefix() + "_manifests/" + source + "/";
+    }
+
+    private List<String> manifests(String source) throws IOException {
+        String prefix = manifestPrefix(source);
+        List<String> lines = new ArrayList<>();
+        try {
+            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request -> request.bucket(silverBucket).prefix(prefix))) {
+                for (S3Object object : page.contents()) {
+                    lines.add("manifest " + object.key() + " " + ObjectInfo.unquote(object.eTag()));
+                }
+            }
+        }
+        catch (SdkException e) {
+            throw new IOException("Could not list the manifests under s3://" + silverBucket + "/" + prefix + ": " + e.getMessage(), e);
+        }
+        // S3 lists in UTF-8 byte order; sort here so the fingerprint never depends on it.
+        lines.sort(null);
+        return lines;
+    }
+
+    /** Length-prefixed, so that no two different sequences of lines hash the same bytes. */
+    private static void add(MessageDigest digest, String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        digest.update(bytes);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime provides SHA-256", e);
+        }
+    }
+}

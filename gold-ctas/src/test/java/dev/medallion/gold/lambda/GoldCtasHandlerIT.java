@@ -1,0 +1,384 @@
+package dev.medallion.gold.lambda;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medallion.common.testing.S3Emulator;
+import dev.medallion.gold.testing.GoldLake;
+import io.trino.sql.parser.SqlParser;
+import io.trino.sql.tree.AliasedRelation;
+import io.trino.sql.tree.CreateTableAsSelect;
+import io.trino.sql.tree.CreateView;
+import io.trino.sql.tree.DefaultTraversalVisitor;
+import io.trino.sql.tree.GenericLiteral;
+import io.trino.sql.tree.Insert;
+import io.trino.sql.tree.Property;
+import io.trino.sql.tree.QualifiedName;
+import io.trino.sql.tree.Query;
+import io.trino.sql.tree.QuerySpecification;
+import io.trino.sql.tree.Statement;
+import io.trino.sql.tree.StringLiteral;
+import io.trino.sql.tree.Table;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The handler against moto, which accepts Athena and Glue calls without running SQL: the sequence of
+ * Athena, Glue and S3 calls for a first build, a rebuild and an unchanged-input skip, the statements
+ * moto received (each parsed with Trino's parser), and what is left in the catalog and the bucket.
+ * Each query is reported QUEUED, RUNNING, then SUCCEEDED, so the waiting is exercised too.
+ */
+class GoldCtasHandlerIT {
+    @RegisterExtension
+    static final S3Emulator AWS = S3Emulator.moto();
+
+    private final SqlParser parser = new SqlParser();
+    private final ObjectMapper mapper = new ObjectMapper();
+    private GoldLake lake;
+
+    @BeforeAll
+    static void reportQueriesRunningBeforeTheySucceed() throws IOException {
+        GoldLake.pollEachQueryTwice(AWS);
+    }
+
+    @BeforeEach
+    void createLake() {
+        lake = new GoldLake(AWS);
+    }
+
+    @AfterEach
+    void closeLake() {
+        lake.close();
+    }
+
+    @Test
+    void firstBuildWritesEachModelIntoATableOfItsOwnThenPointsItsViewAtIt() throws IOException {
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01", "2026-03-02", "2026-03-03"));
+
+        Map<String, String> outcomes = lake.handler().handleRequest(crawlerEvent("Succeeded"), null);
+
+        String revenue = lake.currentBuild("revenue_by_day");
+        String totals = lake.currentBuild("product_totals");
+        assertEquals(Map.of("revenue_by_day", "built " + revenue, "product_totals", "built " + totals), outcomes);
+
+        // The statements, in the order Athena received them.
+        List<Statement> statements = parse(lake.athenaSql());
+        assertEquals(5, statements.size(), lake.athenaSql().toString());
+        assertInstanceOf(Query.class, statements.get(0), "SELECT DISTINCT of the partitions");
+        CreateTableAsSelect revenueCtas = assertInstanceOf(CreateTableAsSelect.class, statements.get(1));
+        assertEquals(QualifiedName.of(lake.goldDatabase(), "revenue_by_day__" + revenue), revenueCtas.getName());
+        assertEquals("s3://" + lake.goldBucket() + "/tables/revenue_by_day/" + revenue + "/", property(revenueCtas, "external_location"));
+        assertFalse(hasWhere(revenueCtas.getQuery()), "3 partitions fit one CTAS: no batch predicate");
+        assertViewOf(statements.get(2), "revenue_by_day", revenue);
+        CreateTableAsSelect totalsCtas = assertInstanceOf(CreateTableAsSelect.class, statements.get(3));
+        assertEquals(QualifiedName.of(lake.goldDatabase(), "product_totals__" + totals), totalsCtas.getName());
+        assertViewOf(statements.get(4), "product_totals", totals);
+
+        // Fingerprint (manifests, then the catalog, per source), state, queries, state, cleanup, versions.
+        assertEquals(List.of(
+                "S3.ListObjectsV2 _manifests/sales/",
+                "Glue.GetTable silver.sales",
+                "Glue.GetPartitions silver.sales",
+                "S3.GetObject tables/_state/revenue_by_day.json",
+                "Athena.StartQueryExecution",
+                "Athena.GetQueryExecution",
+                "Athena.GetQueryExecution",
+                "Athena.GetQueryResults",
+                "Athena.StartQueryExecution",
+                "Athena.GetQueryExecution",
+                "Athena.GetQueryExecution",
+                "Athena.StartQueryExecution",
+                "Athena.GetQueryExecution",
+                "Athena.GetQueryExecution",
+                "S3.PutObject tables/_state/revenue_by_day.json",
+                "S3.ListObjectsV2 tables/revenue_by_day/",
+                "Glue.GetTables gold",
+                "Glue.GetTableVersions gold.revenue_by_day",
+                "S3.ListObjectsV2 _manifests/products/",
+                "Glue.GetTable silver.products",
+                "Glue.GetPartitions silver.products",
+                "S3.ListObjectsV2 _manifests/sales/",
+                "Glue.GetTable silver.sales",
+                "Glue.GetPartitions silver.sales",
+                "S3.GetObject tables/_state/product_totals.json",
+                "Athena.StartQueryExecution",
+                "Athena.GetQueryExecution",
+                "Athena.GetQueryExecution",
+                "Athena.StartQueryExecution",
+                "Athena.GetQueryExecution",
+                "Athena.GetQueryExecution",
+                "S3.PutObject tables/_state/product_totals.json",
+                "S3.ListObjectsV2 tables/product_totals/",
+                "Glue.GetTables gold",
+                "Glue.GetTableVersions gold.product_totals"), calls());
+
+        // One backoff step per query: RUNNING after 0 ms, SUCCEEDED after 250.
+        assertEquals(Collections.nCopies(5, Duration.ofMillis(250)), lake.sleeps());
+
+        JsonNode state = lake.state("revenue_by_day").orElseThrow();
+        assertEquals("revenue_by_day__" + revenue, state.get("current").get("table").asText());
+        assertTrue(state.get("previous").isNull(), state.toString());
+        assertEquals(64, state.get("fingerprint").asText().length());
+
+        // One line per query, with what the issue asks: model, query id, state, bytes scanned, seconds.
+        List<JsonNode> queries = lake.logLines().stream().filter(line -> line.get("message").asText().equals("athena query succeeded")).toList();
+        assertEquals(lake.athenaQueryIds(), queries.stream().map(line -> line.get("queryId").asText()).toList());
+        for (JsonNode line : queries) {
+            for (String field : List.of("model", "buildId", "step", "queryId", "state", "bytesScanned", "seconds")) {
+                assertTrue(line.has(field), field + " missing from " + line);
+            }
+        }
+        assertEquals(List.of("partitions", "ctas", "view", "ctas", "view"), queries.stream().map(line -> line.get("step").asText()).toList());
+    }
+
+    @Test
+    void rebuildGoesToANewVersionKeepsThePreviousOneAndRemovesOlderOnes() throws IOException {
+        String first = buildRevenueAndApplyItsEffects();
+        lake.addSilverFile("sales");
+        String second = buildRevenueAndApplyItsEffects();
+        // A longer view history than two builds leave, as after many builds.
+        for (int i = 0; i < 3; i++) {
+            lake.addViewVersion("revenue_by_day", "revenue_by_day__" + second);
+        }
+        assertEquals(List.of("1", "2", "3", "4", "5"), lake.viewVersions("revenue_by_day"));
+        lake.addSilverFile("sales");
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        int queriesBefore = lake.athenaSql().size();
+        lake.recorder().clear();
+
+        Map<String, String> outcomes = lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+
+        String third = lake.currentBuild("revenue_by_day");
+        assertEquals(Map.of("revenue_by_day", "built " + third), outcomes);
+        assertEquals(3, List.of(first, second, third).stream().distinct().count(), "every build has its own id");
+
+        List<Statement> sent = parse(lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()));
+        assertEquals(3, sent.size());
+        assertEquals(QualifiedName.of(lake.goldDatabase(), "revenue_by_day__" + third), assertInstanceOf(CreateTableAsSelect.class, sent.get(1)).getName());
+        assertViewOf(sent.get(2), "revenue_by_day", third);
+
+        JsonNode state = lake.state("revenue_by_day").orElseThrow();
+        assertEquals(third, state.get("current").get("buildId").asText());
+        assertEquals(second, state.get("previous").get("buildId").asText());
+
+        // The first build is gone from Glue and S3; the second stays for rollback.
+        assertEquals(List.of("revenue_by_day", "revenue_by_day__" + second), lake.goldTables());
+        List<String> keys = lake.goldKeys();
+        assertTrue(keys.stream().noneMatch(key -> key.startsWith("tables/revenue_by_day/" + first + "/")), keys.toString());
+        assertTrue(keys.stream().anyMatch(key -> key.startsWith("tables/revenue_by_day/" + second + "/")), keys.toString());
+        // Only the two newest versions of the view stay: the current one and the rollback target.
+        assertEquals(List.of("4", "5"), lake.viewVersions("revenue_by_day"));
+
+        List<String> cleanup = calls().subList(calls().indexOf("S3.PutObject tables/_state/revenue_by_day.json") + 1, calls().size());
+        assertEquals(List.of(
+                "S3.ListObjectsV2 tables/revenue_by_day/",
+                "Glue.GetTables gold",
+                "Glue.DeleteTable gold.revenue_by_day__" + first,
+                "S3.DeleteObjects",
+                "Glue.GetTableVersions gold.revenue_by_day",
+                "Glue.DeleteTableVersion gold.revenue_by_day v3",
+                "Glue.DeleteTableVersion gold.revenue_by_day v2",
+                "Glue.DeleteTableVersion gold.revenue_by_day v1"), cleanup);
+    }
+
+    @Test
+    void unchangedInputsSendNoQueryAndEachModelFollowsOnlyItsOwnSources() throws IOException {
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        lake.handler().handleRequest(crawlerEvent("Succeeded"), null);
+        String revenue = lake.currentBuild("revenue_by_day");
+        String totals = lake.currentBuild("product_totals");
+        int queries = lake.athenaQueryIds().size();
+        List<String> keys = lake.goldKeys();
+        lake.recorder().clear();
+
+        Map<String, String> outcomes = lake.handler().handleRequest(crawlerEvent("Succeeded"), null);
+
+        assertEquals(Map.of("revenue_by_day", "unchanged " + revenue, "product_totals", "unchanged " + totals), outcomes);
+        assertEquals(queries, lake.athenaQueryIds().size(), "no Athena query at all");
+        assertEquals(List.of(
+                "S3.ListObjectsV2 _manifests/sales/",
+                "Glue.GetTable silver.sales",
+                "Glue.GetPartitions silver.sales",
+                "S3.GetObject tables/_state/revenue_by_day.json",
+                "S3.ListObjectsV2 _manifests/products/",
+                "Glue.GetTable silver.products",
+                "Glue.GetPartitions silver.products",
+                "S3.ListObjectsV2 _manifests/sales/",
+                "Glue.GetTable silver.sales",
+                "Glue.GetPartitions silver.sales",
+                "S3.GetObject tables/_state/product_totals.json"), calls());
+        assertEquals(keys, lake.goldKeys());
+
+        // A new products file changes only the model that reads products.
+        lake.addSilverFile("products");
+        outcomes = lake.handler().handleRequest(crawlerEvent("Succeeded"), null);
+        assertEquals("unchanged " + revenue, outcomes.get("revenue_by_day"));
+        assertTrue(outcomes.get("product_totals").startsWith("built "), outcomes.toString());
+
+        // A partition the crawler catalogued changes what Athena reads of sales, with no new manifest.
+        lake.addSilverPartition("sales", "2026-03-02");
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01", "2026-03-02"));
+        outcomes = lake.handler().handleRequest(crawlerEvent("Succeeded"), null);
+        assertTrue(outcomes.values().stream().allMatch(outcome -> outcome.startsWith("built ")), outcomes.toString());
+
+        // force rebuilds what did not change.
+        queries = lake.athenaQueryIds().size();
+        outcomes = lake.handler().handleRequest(Map.of("models", List.of("product_totals"), "force", true), null);
+        assertTrue(outcomes.get("product_totals").startsWith("built "), outcomes.toString());
+        assertEquals(queries + 2, lake.athenaQueryIds().size(), "CTAS and view");
+    }
+
+    @Test
+    void moreThanAHundredPartitionsAreWrittenByACtasThenInsertBatches() throws IOException {
+        List<String> days = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            days.add(LocalDate.of(2025, 6, 1).plusDays(i).toString());
+        }
+        lake.queueQueryResult("sale_date", "date", days);
+
+        lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+
+        String build = lake.currentBuild("revenue_by_day");
+        QualifiedName table = QualifiedName.of(lake.goldDatabase(), "revenue_by_day__" + build);
+        List<Statement> statements = parse(lake.athenaSql());
+        assertEquals(5, statements.size(), "partitions, CTAS, two INSERTs, view");
+        CreateTableAsSelect ctas = assertInstanceOf(CreateTableAsSelect.class, statements.get(0 + 1));
+        assertEquals(table, ctas.getName());
+        assertEquals(table, assertInstanceOf(Insert.class, statements.get(2)).getTarget());
+        assertEquals(table, assertInstanceOf(Insert.class, statements.get(3)).getTarget());
+        assertViewOf(statements.get(4), "revenue_by_day", build);
+
+        List<List<String>> batches = List.of(dates(ctas), dates(statements.get(2)), dates(statements.get(3)));
+        assertEquals(List.of(100, 100, 50), batches.stream().map(List::size).toList());
+        assertEquals(days, batches.stream().flatMap(List::stream).toList(), "every partition exactly once, in order");
+
+        JsonNode built = lake.logLines().stream().filter(line -> line.get("message").asText().startsWith("gold model built")).findFirst().orElseThrow();
+        assertEquals(250, built.get("partitions").asInt());
+        assertEquals(5, built.get("queries").asInt());
+    }
+
+    @Test
+    void aDirectInvocationBuildsOnlyTheModelsItNames() throws IOException {
+        Map<String, String> outcomes = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        assertEquals(List.of("product_totals"), List.copyOf(outcomes.keySet()));
+        assertTrue(lake.athenaSql().stream().noneMatch(sql -> sql.contains("revenue_by_day")), lake.athenaSql().toString());
+        assertTrue(lake.state("revenue_by_day").isEmpty());
+    }
+
+    @Test
+    void anUnknownModelOrEventIsRefusedAndAFailedCrawlIsIgnoredWithoutAQuery() throws IOException {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> lake.handler().handleRequest(Map.of("models", List.of("daily_sales_typo")), null));
+        assertTrue(unknown.getMessage().contains("daily_sales_typo") && unknown.getMessage().contains("revenue_by_day"), unknown.getMessage());
+
+        assertEquals(Map.of(), lake.handler().handleRequest(crawlerEvent("Failed"), null));
+
+        Map<String, Object> other = Map.of("detail-type", "Object Created", "source", "aws.s3", "detail", Map.of());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> lake.handler().handleRequest(other, null));
+        assertTrue(refused.getMessage().contains("Object Created"), refused.getMessage());
+
+        assertEquals(List.of(), lake.athenaQueryIds());
+        assertNotEquals(List.of(), lake.logLines(), "the ignored crawl is logged");
+    }
+
+    private String buildRevenueAndApplyItsEffects() throws IOException {
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        Map<String, String> outcomes = lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+        assertTrue(outcomes.get("revenue_by_day").startsWith("built "), outcomes.toString());
+        lake.applyAthenaEffects("revenue_by_day");
+        return lake.currentBuild("revenue_by_day");
+    }
+
+    /** The EventBridge event of the silver crawler's state change, as EventBridge sends it. */
+    private Map<String, Object> crawlerEvent(String state) throws IOException {
+        try (InputStream in = GoldCtasHandlerIT.class.getResourceAsStream("/events/glue-crawler-succeeded.json")) {
+            Map<String, Object> event = mapper.readValue(in, new TypeReference<>() {});
+            @SuppressWarnings("unchecked")
+            Map<String, Object> detail = (Map<String, Object>) event.get("detail");
+            detail.put("state", state);
+            return event;
+        }
+    }
+
+    /** The recorded calls, with this lake's database names shortened and query ids dropped. */
+    private List<String> calls() {
+        return lake.recorder().calls().stream()
+                .map(call -> call.replace(lake.silverDatabase(), "silver").replace(lake.goldDatabase(), "gold"))
+                .map(call -> call.startsWith("Athena.") ? call.split(" ")[0] : call)
+                .map(call -> call.startsWith("S3.DeleteObjects") ? "S3.DeleteObjects" : call)
+                .collect(Collectors.toList());
+    }
+
+    private List<Statement> parse(List<String> sql) {
+        List<Statement> statements = new ArrayList<>();
+        for (String text : sql) {
+            try {
+                statements.add(parser.createStatement(text));
+            }
+            catch (RuntimeException e) {
+                throw new AssertionError("Trino's parser refuses what the handler sent:\n" + text, e);
+            }
+        }
+        return statements;
+    }
+
+    private void assertViewOf(Statement statement, String model, String build) {
+        CreateView view = assertInstanceOf(CreateView.class, statement);
+        assertTrue(view.isReplace());
+        assertEquals(QualifiedName.of(lake.goldDatabase(), model), view.getName());
+        QuerySpecification body = assertInstanceOf(QuerySpecification.class, view.getQuery().getQueryBody());
+        assertEquals(QualifiedName.of(lake.goldDatabase(), model + "__" + build), assertInstanceOf(Table.class, body.getFrom().orElseThrow()).getName());
+    }
+
+    private static String property(CreateTableAsSelect ctas, String name) {
+        for (Property property : ctas.getProperties()) {
+            if (property.getName().getValue().equals(name)) {
+                return assertInstanceOf(StringLiteral.class, property.getNonDefaultValue()).getValue();
+            }
+        }
+        throw new AssertionError("no property " + name);
+    }
+
+    /** Whether the outermost query filters: a batch wraps the model's SELECT as a subquery with a WHERE. */
+    private static boolean hasWhere(Query query) {
+        return query.getQueryBody() instanceof QuerySpecification specification
+                && specification.getFrom().orElse(null) instanceof AliasedRelation
+                && specification.getWhere().isPresent();
+    }
+
+    /** The DATE literals of a statement's batch predicate, in order. */
+    private static List<String> dates(Statement statement) {
+        List<String> dates = new ArrayList<>();
+        new DefaultTraversalVisitor<Void>() {
+            @Override
+            protected Void visitGenericLiteral(GenericLiteral node, Void context) {
+                if (node.getType().equalsIgnoreCase("DATE")) {
+                    dates.add(node.getValue());
+                }
+                return null;
+            }
+        }.process(statement, null);
+        return dates;
+    }
+}
