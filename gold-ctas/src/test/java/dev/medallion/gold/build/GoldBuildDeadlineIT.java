@@ -1,0 +1,133 @@
+package dev.medallion.gold.build;
+
+import dev.medallion.common.config.GoldSettings;
+import dev.medallion.common.testing.S3Emulator;
+import dev.medallion.gold.athena.Deadline;
+import dev.medallion.gold.model.GoldModel;
+import dev.medallion.gold.testing.GoldLake;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The builder against moto with queries that never finish (moto keeps them QUEUED), on a clock that
+ * advances only while the builder sleeps between polls: it backs off, stops the query while the
+ * deadline still leaves its safety margin, and removes the build.
+ */
+class GoldBuildDeadlineIT {
+    @RegisterExtension
+    static final S3Emulator AWS = S3Emulator.moto();
+
+    private GoldLake lake;
+    private final SteppingClock clock = new SteppingClock(Instant.parse("2026-03-14T23:30:00Z"));
+    private final List<Duration> sleeps = new ArrayList<>();
+
+    @BeforeAll
+    static void queriesNeverFinish() throws IOException {
+        AWS.motoApi("/moto-api/state-manager/set-transition",
+                "{\"model_name\": \"athena::execution\", \"transition\": {\"progression\": \"manual\", \"times\": 1000000}}");
+    }
+
+    @BeforeEach
+    void createLake() {
+        lake = new GoldLake(AWS);
+    }
+
+    @AfterEach
+    void closeLake() {
+        lake.close();
+    }
+
+    @Test
+    void aQueryStillRunningNearTheDeadlineIsStoppedAndItsBuildRemoved() throws IOException {
+        Deadline deadline = Deadline.at(clock.instant().plus(Duration.ofMinutes(2)), clock);
+
+        ModelOutcome outcome = builder().build(model("product_totals"), false, deadline);
+
+        assertEquals(ModelOutcome.Status.FAILED, outcome.status());
+        String queryId = lake.athenaQueryIds().get(0);
+        String failure = outcome.failure().orElseThrow();
+        assertTrue(failure.contains(queryId) && failure.contains("TIMED_OUT") && failure.contains("StopQueryExecution"), failure);
+        assertEquals("CANCELLED", AWS.athena().getQueryExecution(request -> request.queryExecutionId(queryId)).queryExecution().status().stateAsString());
+        assertTrue(lake.recorder().calls().contains("Athena.StopQueryExecution " + queryId), lake.recorder().calls().toString());
+
+        // 250 ms doubling to 5 s, then 5 s, until a poll would leave less than the 30 s margin.
+        assertEquals(List.of(250L, 500L, 1000L, 2000L, 4000L), sleeps.subList(0, 5).stream().map(Duration::toMillis).toList());
+        assertTrue(sleeps.subList(5, sleeps.size()).stream().allMatch(sleep -> sleep.equals(Duration.ofSeconds(5))), sleeps.toString());
+        Duration left = deadline.remaining();
+        assertTrue(left.compareTo(GoldBuilder.SAFETY_MARGIN) >= 0 && left.compareTo(GoldBuilder.SAFETY_MARGIN.plusSeconds(5)) < 0, left.toString());
+
+        // Only the CTAS was sent: no view, no state, nothing in the build's prefix.
+        assertEquals(1, lake.athenaQueryIds().size());
+        assertTrue(lake.state("product_totals").isEmpty());
+        assertEquals(List.of(), lake.goldKeys());
+        assertEquals(outcome.buildId().map(id -> "Glue.DeleteTable " + lake.goldDatabase() + ".product_totals__" + id).orElseThrow(),
+                lake.recorder().calls("Glue").get(lake.recorder().calls("Glue").size() - 1));
+    }
+
+    @Test
+    void aModelIsNotStartedWithoutTimeForAQuery() throws IOException {
+        Deadline deadline = Deadline.at(clock.instant().plus(GoldBuilder.MINIMUM_TO_START.minusSeconds(1)), clock);
+
+        ModelOutcome outcome = builder().build(model("product_totals"), false, deadline);
+
+        assertEquals(ModelOutcome.Status.FAILED, outcome.status());
+        assertTrue(outcome.failure().orElseThrow().startsWith("not started"), outcome.failure().orElseThrow());
+        assertEquals(List.of(), lake.athenaQueryIds());
+        assertEquals(List.of(), lake.recorder().calls(), "nothing was even read");
+    }
+
+    private GoldBuilder builder() {
+        return new GoldBuilder(GoldSettings.fromEnvironment(lake.environment()), lake.s3(), lake.glue(), lake.athena(), lake.log(),
+                Clock.systemUTC(), duration -> {
+                    sleeps.add(duration);
+                    clock.advance(duration);
+                }, new Random(7));
+    }
+
+    private GoldModel model(String name) {
+        return lake.models().named(List.of(name)).get(0);
+    }
+
+    /** A clock that moves only when told: here, by the builder's sleeps. */
+    private static final class SteppingClock extends Clock {
+        private Instant now;
+
+        SteppingClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.medallion.gold.testing;
+
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.athena.model.AthenaError;
+import software.amazon.awssdk.services.athena.model.GetQueryExecutionRequest;
+import software.amazon.awssdk.services.athena.model.GetQueryExecutionResponse;
+import software.amazon.awssdk.services.athena.model.GetQueryResultsRequest;
+import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
+import software.amazon.awssdk.services.athena.model.QueryExecutionState;
+import software.amazon.awssdk.services.athena.model.StartQueryExecutionRequest;
+import software.amazon.awssdk.services.athena.model.StartQueryExecutionResponse;
+import software.amazon.awssdk.services.athena.model.StopQueryExecutionRequest;
+import software.amazon.awssdk.services.athena.model.StopQueryExecutionResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The one stand-in for Athena, for the one thing moto cannot do: fail a query. Every call goes to moto
+ * (which records the SQL and hands out query ids) except that a CTAS whose SQL contains
+ * {@code failingTable} is reported FAILED with Athena's kind of reason and error, and {@code onFailingCtas}
+ * is told its SQL so the test can leave what a half-done CTAS leaves (a table, some files).
+ */
+public final class FailingCtasAthena implements AthenaClient {
+    public static final String REASON = "HIVE_BAD_DATA: Error parsing field value '12,50' for field 2: For input string: \"12,50\"";
+
+    private final AthenaClient moto;
+    private final String failingTable;
+    private final Consumer<String> onFailingCtas;
+    private final List<String> failedQueryIds = new ArrayList<>();
+
+    public FailingCtasAthena(AthenaClient moto, String failingTable, Consumer<String> onFailingCtas) {
+        this.moto = requireNonNull(moto, "moto is null");
+        this.failingTable = requireNonNull(failingTable, "failingTable is null");
+        this.onFailingCtas = requireNonNull(onFailingCtas, "onFailingCtas is null");
+    }
+
+    public List<String> failedQueryIds() {
+        return List.copyOf(failedQueryIds);
+    }
+
+    @Override
+    public StartQueryExecutionResponse startQueryExecution(StartQueryExecutionRequest request) {
+        StartQueryExecutionResponse response = moto.startQueryExecution(request);
+        if (request.queryString().startsWith("CREATE TABLE") && request.queryString().contains(failingTable)) {
+            failedQueryIds.add(response.queryExecutionId());
+            onFailingCtas.accept(request.queryString());
+        }
+        return response;
+    }
+
+    @Override
+    public GetQueryExecutionResponse getQueryExecution(GetQueryExecutionRequest request) {
+        GetQueryExecutionResponse response = moto.getQueryExecution(request);
+        if (!failedQueryIds.contains(request.queryExecutionId())) {
+            return response;
+        }
+        return response.toBuilder()
+                .queryExecution(response.queryExecution().toBuilder()
+                        .status(status -> status
+                                .state(QueryExecutionState.FAILED)
+                                .stateChangeReason(REASON)
+                                .athenaError(AthenaError.builder().errorCategory(2).errorType(1002).retryable(false).errorMessage(REASON).build()))
+                        .build())
+                .build();
+    }
+
+    @Override
+    public GetQueryResultsResponse getQueryResults(GetQueryResultsRequest request) {
+        return moto.getQueryResults(request);
+    }
+
+    @Override
+    public StopQueryExecutionResponse stopQueryExecution(StopQueryExecutionRequest request) {
+        return moto.stopQueryExecution(request);
+    }
+
+    @Override
+    public String serviceName() {
+        return moto.serviceName();
+    }
+
+    @Override
+    public void close() {
+        // The moto client belongs to the test's lake.
+    }
+}
