@@ -109,6 +109,10 @@ class LocalLakehouseCliTest {
             Files.writeString(directory.resolve(model.getKey() + ".sql"), "-- sources: " + sources + "\n" + model.getValue() + "\n");
         }
 
+        // What an earlier, working version of a model wrote goes too when the model now fails a check.
+        Path earlier = Files.createDirectories(this.directory.resolve("lake/gold/hugeint"));
+        Files.writeString(earlier.resolve("data_0.parquet"), "an earlier table");
+
         Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", this.directory.resolve("lake").toString(), "--models", directory.toString());
 
         assertEquals(1, outcome.exit());
@@ -127,6 +131,7 @@ class LocalLakehouseCliTest {
         assertEquals("error: gold model unnamed has a column named 'count_star()': give every column a lowercase alias of [a-z0-9_] (AS name),"
                 + " the same in DuckDB, Athena and Glue", errors.get(5));
         assertTrue(outcome.err().endsWith(": 6 of 6 gold model(s) failed (see above)\n"), outcome.err());
+        assertFalse(Files.exists(earlier));
     }
 
     @Test

@@ -83,11 +83,22 @@ public final class GoldBuilder implements AutoCloseable {
     }
 
     /**
-     * Builds the model's table, replacing what an earlier run wrote. A model that fails leaves no table
-     * behind, so stale output is never mistaken for the model's.
+     * Builds the model's table, replacing what an earlier run wrote. A model that fails, whatever the
+     * reason, leaves no table behind, so stale output is never mistaken for the model's.
      */
     public GoldTable build(GoldModel model) throws GoldModelException, IOException {
         requireNonNull(model, "model is null");
+        Path directory = goldRoot.resolve(model.name());
+        try {
+            return build(model, directory);
+        }
+        catch (GoldModelException e) {
+            deleteRecursively(directory);
+            throw e;
+        }
+    }
+
+    private GoldTable build(GoldModel model, Path directory) throws GoldModelException, IOException {
         long started = System.nanoTime();
         List<String> missing = model.sources().stream().filter(source -> !silverTables.contains(source)).toList();
         if (!missing.isEmpty()) {
@@ -96,18 +107,10 @@ public final class GoldBuilder implements AutoCloseable {
         }
         String select = model.select(SILVER_SCHEMA);
         athena.checkParses(model, select);
-        List<Column> columns;
         try {
-            columns = describe(select);
-        }
-        catch (SQLException e) {
-            throw duckDbFailure(model, e);
-        }
-        athena.checkColumns(model, columns);
-
-        Path directory = goldRoot.resolve(model.name());
-        deleteRecursively(directory);
-        try {
+            List<Column> columns = describe(select);
+            athena.checkColumns(model, columns);
+            deleteRecursively(directory);
             write(select, model.partitionedBy(), directory);
             List<Path> files = parquetFiles(directory);
             long rows = files.isEmpty() ? 0 : count(files, columns, model.partitionedBy());
@@ -116,7 +119,6 @@ public final class GoldBuilder implements AutoCloseable {
             return new GoldTable(model, directory, columns, rows, partitions, firstRows, (System.nanoTime() - started) / 1e9);
         }
         catch (SQLException e) {
-            deleteRecursively(directory);
             throw duckDbFailure(model, e);
         }
     }
