@@ -22,8 +22,8 @@ SELECT
     -- DuckDB sums a BIGINT into a HUGEINT (written to Parquet as DOUBLE); Athena keeps BIGINT.
     CAST(SUM(quantity) AS BIGINT) AS units,
     SUM(amount) AS revenue,
-    -- The partition column comes last, as Athena's CTAS requires. By month, not by day, because
-    -- one Athena CTAS query writes at most 100 partitions, and days pass 100 in a quarter.
+    -- The partition column comes last, as Athena's CTAS requires. By month, not by day: one Athena
+    -- query writes at most 100 partitions, so days would cost a query per 100 days, and tiny files.
     CAST(date_trunc('month', sale_date) AS DATE) AS sale_month
 FROM sold
 GROUP BY sale_date, category, region

@@ -2,6 +2,7 @@ package dev.medallion.local;
 
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
+import dev.medallion.gold.sql.PartitionBatches;
 import dev.medallion.local.gold.GoldBuilder;
 import dev.medallion.local.gold.GoldModelException;
 import dev.medallion.local.gold.GoldTable;
@@ -221,9 +222,12 @@ public final class LocalLakehouseCli {
             if (!table.model().description().isEmpty()) {
                 out.println("  " + table.model().description());
             }
-            if (table.partitions() > GoldTable.ATHENA_MAX_PARTITIONS_PER_QUERY) {
-                out.println("  warning: one Athena CTAS query writes at most " + GoldTable.ATHENA_MAX_PARTITIONS_PER_QUERY
-                        + " partitions; partition this table more coarsely (by month rather than by day)");
+            int perQuery = PartitionBatches.MAX_PARTITIONS_PER_QUERY;
+            if (table.partitions() > perQuery) {
+                // Not an error: the gold builder writes such a table in batches, but each is one more query.
+                int queries = (table.partitions() + perQuery - 1) / perQuery;
+                out.println("  note: " + table.partitions() + " partitions; Athena writes at most " + perQuery
+                        + " per query, so the gold builder will take " + queries + " queries (a CTAS, then INSERT INTO) to build this table");
             }
             TextTable.render(table.columns(), table.firstRows()).forEach(line -> out.println(" " + line));
             out.println("  (" + (table.firstRows().size() < table.rows() ? "first " + table.firstRows().size() + " of " : "all ") + table.rows() + " rows)");

@@ -135,6 +135,27 @@ class LocalLakehouseCliTest {
     }
 
     @Test
+    void aTableOfMoreThanAHundredPartitionsIsNotedWithTheAthenaQueriesItTakes() throws Exception {
+        Path models = models("daily_orders");
+        Files.writeString(models.resolve("daily_orders.sql"), """
+                -- partitioned_by: sale_date
+                -- sources: sales
+                SELECT COUNT(*) AS orders, CAST("timestamp" AS DATE) AS sale_date
+                FROM ${silver_database}.sales
+                GROUP BY CAST("timestamp" AS DATE)
+                """);
+        long days = SampleData.load().sales.stream().map(sale -> sale.timestamp().toLocalDate()).distinct().count();
+        assertEquals(120, days, "every day from January to April has sales");
+
+        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("daily_orders: 120 rows in " + directory.resolve("lake/gold/daily_orders") + ", 120 partition(s) by sale_date, "), outcome.out());
+        assertTrue(outcome.out().contains("\n  note: 120 partitions; Athena writes at most 100 per query, so the gold builder will take 2 queries"
+                + " (a CTAS, then INSERT INTO) to build this table\n"), outcome.out());
+    }
+
+    @Test
     void aFileDirectlyInTheInputNamesItsOwnDatasetAndSilverKeepsIngestDateAsText() throws Exception {
         Path input = Files.createDirectories(directory.resolve("drop"));
         Path orders = Files.writeString(input.resolve("Orders.CSV"), "order id,amount\n1,2.50\n2,4.25\n");

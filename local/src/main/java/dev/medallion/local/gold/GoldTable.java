@@ -16,9 +16,6 @@ import static java.util.Objects.requireNonNull;
  * @param firstRows the first rows, ordered by all columns, values as text ({@code null} for NULL)
  */
 public record GoldTable(GoldModel model, Path directory, List<Column> columns, long rows, int partitions, List<List<String>> firstRows, double seconds) {
-    /** One Athena CTAS or INSERT INTO query writes at most this many partitions. */
-    public static final int ATHENA_MAX_PARTITIONS_PER_QUERY = 100;
-
     public GoldTable {
         requireNonNull(model, "model is null");
         requireNonNull(directory, "directory is null");
