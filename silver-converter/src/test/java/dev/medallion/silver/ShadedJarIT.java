@@ -28,8 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The deployable artifact itself: what it carries, and that it runs on its own, as a command and as a Lambda handler. */
 class ShadedJarIT {
     private static final Path JAR = Path.of("target/silver-converter.jar");
-    /** A regression guard, not a goal: the jar measured about 24 MB when this was written. */
-    private static final long MAX_JAR_BYTES = 30L * 1024 * 1024;
+    /**
+     * A regression guard, not a goal: the jar measured about 24 MB when this was written, and 35 MB once
+     * it carried the SDK's Glue client (10 MB, kept whole like the rest of the SDK) to start the crawler.
+     */
+    private static final long MAX_JAR_BYTES = 40L * 1024 * 1024;
 
     @RegisterExtension
     static final S3Emulator S3 = new S3Emulator();

@@ -5,6 +5,7 @@ import dev.medallion.common.layout.SilverLayout;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -20,12 +21,15 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>PART_TARGET_BYTES</td><td>128 MiB</td><td>Parquet file size at which a new part is started</td></tr>
  * <tr><td>ROW_GROUP_BYTES</td><td>32 MiB</td><td>Parquet row group size, buffered in memory while written</td></tr>
  * <tr><td>CSV_DELIMITERS</td><td>empty</td><td>per-dataset delimiter overrides, e.g. {@code legacy_orders:pipe,eu_sales:semicolon}</td></tr>
+ * <tr><td>SILVER_CRAWLER_NAME</td><td>empty</td><td>Glue crawler started after new data is committed; empty to start none</td></tr>
  * </table>
  */
-public record SilverSettings(String silverBucket, String silverPrefix, ConversionLimits limits, Map<String, Character> delimiterOverrides) {
+public record SilverSettings(String silverBucket, String silverPrefix, ConversionLimits limits, Map<String, Character> delimiterOverrides,
+        Optional<String> silverCrawlerName) {
     public static final String SILVER_BUCKET = "SILVER_BUCKET";
     public static final String SILVER_PREFIX = "SILVER_PREFIX";
     public static final String CSV_DELIMITERS = "CSV_DELIMITERS";
+    public static final String SILVER_CRAWLER_NAME = "SILVER_CRAWLER_NAME";
 
     private static final Map<String, Character> DELIMITER_NAMES = Map.of(
             "comma", ',',
@@ -38,6 +42,7 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
         requireNonNull(silverPrefix, "silverPrefix is null");
         requireNonNull(limits, "limits is null");
         delimiterOverrides = Map.copyOf(delimiterOverrides);
+        requireNonNull(silverCrawlerName, "silverCrawlerName is null");
     }
 
     public static SilverSettings fromEnvironment(Environment environment) {
@@ -45,7 +50,8 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
                 environment.required(SILVER_BUCKET, "the name of the silver bucket that receives the Parquet output"),
                 environment.string(SILVER_PREFIX, ""),
                 ConversionLimits.fromEnvironment(environment),
-                parseDelimiters(CSV_DELIMITERS, environment.string(CSV_DELIMITERS, "")));
+                parseDelimiters(CSV_DELIMITERS, environment.string(CSV_DELIMITERS, "")),
+                environment.optional(SILVER_CRAWLER_NAME));
     }
 
     /**

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,6 +60,7 @@ class SilverSettingsTest {
         assertEquals("", settings.silverPrefix());
         assertEquals(Map.of(), settings.delimiterOverrides());
         assertEquals(ConversionLimits.defaults(), settings.limits());
+        assertEquals(Optional.empty(), settings.silverCrawlerName(), "no crawler is started unless one is named");
     }
 
     @Test
@@ -79,18 +81,21 @@ class SilverSettingsTest {
                 "CHUNK_MAX_BYTES", "1000000",
                 "PART_TARGET_BYTES", "2000000",
                 "ROW_GROUP_BYTES", "300000",
-                "CSV_DELIMITERS", "legacy_orders:pipe");
+                "CSV_DELIMITERS", "legacy_orders:pipe",
+                "SILVER_CRAWLER_NAME", " medallion-dev-silver ");
         assertEquals("lake/silver/", settings.silverPrefix());
+        assertEquals(Optional.of("medallion-dev-silver"), settings.silverCrawlerName());
         assertEquals(new ConversionLimits(5000, 1_000_000, 2_000_000, 300_000), settings.limits());
         assertEquals(Map.of("legacy_orders", '|'), settings.delimiterOverrides());
     }
 
     @Test
     void blankOptionalVariablesFallBackToDefaults() {
-        SilverSettings settings = settings("SILVER_BUCKET", "silver", "SILVER_PREFIX", " ", "CHUNK_ROWS", "", "CSV_DELIMITERS", "  ");
+        SilverSettings settings = settings("SILVER_BUCKET", "silver", "SILVER_PREFIX", " ", "CHUNK_ROWS", "", "CSV_DELIMITERS", "  ", "SILVER_CRAWLER_NAME", "");
         assertEquals("", settings.silverPrefix());
         assertEquals(100_000, settings.limits().chunkRows());
         assertEquals(Map.of(), settings.delimiterOverrides());
+        assertEquals(Optional.empty(), settings.silverCrawlerName());
     }
 
     @Test

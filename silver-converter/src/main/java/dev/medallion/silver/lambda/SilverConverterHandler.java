@@ -13,8 +13,11 @@ import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.S3Clients;
 import dev.medallion.common.storage.S3ObjectStore;
 import dev.medallion.silver.ConversionResult;
+import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,6 +36,9 @@ import static java.util.Objects.requireNonNull;
  * the event to {@link SilverConverter} and does nothing else. Every record is processed; when any failed
  * for a reason worth retrying (S3 unavailable, throttled), the invocation fails after the others are done
  * so Lambda retries it, and records already converted are then recognised and skipped.
+ * <p>
+ * When {@code SILVER_CRAWLER_NAME} is set and the event converted at least one object, the silver
+ * crawler is started once, after every record ({@link SilverCrawler}); that never fails the invocation.
  */
 public final class SilverConverterHandler implements RequestHandler<S3Event, List<String>> {
     /** The key suffixes the converter accepts; the bucket notification filters on the same list. */
@@ -39,6 +46,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
 
     private final S3Client s3;
     private final SilverConverter converter;
+    private final Optional<SilverCrawler> crawler;
     private final JsonLog log;
 
     /** Called by the Lambda runtime: configuration comes from the environment. */
@@ -47,9 +55,16 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     }
 
     public SilverConverterHandler(Environment environment, S3Client s3, JsonLog log) {
+        this(environment, s3, SilverConverterHandler::defaultGlueClient, log);
+    }
+
+    /** @param glue builds the Glue client; called only when {@code SILVER_CRAWLER_NAME} is set */
+    public SilverConverterHandler(Environment environment, S3Client s3, Supplier<GlueClient> glue, JsonLog log) {
         this.s3 = requireNonNull(s3, "s3 is null");
         this.log = requireNonNull(log, "log is null");
+        requireNonNull(glue, "glue is null");
         SilverSettings settings = SilverSettings.fromEnvironment(requireNonNull(environment, "environment is null"));
+        this.crawler = settings.silverCrawlerName().map(name -> new SilverCrawler(glue.get(), name, log));
         this.converter = new SilverConverter(
                 new S3ObjectStore(s3, settings.silverBucket()),
                 new SilverLayout(settings.silverPrefix()),
@@ -64,13 +79,18 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     public List<String> handleRequest(S3Event event, Context context) {
         List<String> outcomes = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        int converted = 0;
         Exception firstCause = null;
         for (S3EventNotificationRecord record : event.getRecords()) {
             String bucket = record.getS3().getBucket().getName();
             // Keys arrive URL-encoded: a space as '+', non-ASCII as %XX.
             String key = record.getS3().getObject().getUrlDecodedKey();
             try {
-                outcomes.add(process(bucket, key) + " s3://" + bucket + "/" + key);
+                String outcome = process(bucket, key);
+                if (outcome.equals(Manifest.CONVERTED)) {
+                    converted++;
+                }
+                outcomes.add(outcome + " s3://" + bucket + "/" + key);
             }
             catch (IOException | RuntimeException e) {
                 log.error("source object failed; the invocation will fail so Lambda retries it", Map.of(
@@ -82,11 +102,20 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 }
             }
         }
+        // Before any failure is thrown: what was converted is committed and should be catalogued anyway.
+        if (converted > 0 && crawler.isPresent()) {
+            crawler.get().start(converted);
+        }
         if (firstCause != null) {
             throw new SilverConversionException("Could not convert " + failures.size() + " of " + event.getRecords().size()
                     + " object(s): " + String.join("; ", failures), firstCause);
         }
         return outcomes;
+    }
+
+    /** The runtime's client: URL connection HTTP client, region and credentials from the environment. */
+    private static GlueClient defaultGlueClient() {
+        return GlueClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
     private String process(String bucket, String key) throws IOException {
