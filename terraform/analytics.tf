@@ -1,6 +1,11 @@
 # Athena: one workgroup whose settings queries cannot override, and a policy to attach to the people
 # or roles that query the lake.
 
+locals {
+  # Where the workgroup puts query results (and CTAS manifests), inside the results bucket.
+  athena_results_prefix = "results/"
+}
+
 resource "aws_athena_workgroup" "this" {
   count = var.enable_athena ? 1 : 0
 
@@ -19,7 +24,7 @@ resource "aws_athena_workgroup" "this" {
     }
 
     result_configuration {
-      output_location       = "s3://${module.athena_results_bucket.id}/results/"
+      output_location       = "s3://${module.athena_results_bucket.id}/${local.athena_results_prefix}"
       expected_bucket_owner = local.account_id
 
       encryption_configuration {
@@ -88,7 +93,7 @@ data "aws_iam_policy_document" "analyst" {
   statement {
     sid       = "WriteAndReadQueryResults"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
-    resources = ["${module.athena_results_bucket.arn}/results/*"]
+    resources = ["${module.athena_results_bucket.arn}/${local.athena_results_prefix}*"]
   }
 
   dynamic "statement" {

@@ -1,14 +1,16 @@
 # Alerts: one SNS topic for budgets and alarms, e-mail subscriptions, and alarms on the functions and
-# the dead-letter queues. The gold function (issue #4) adds itself to the two maps below.
+# the dead-letter queues.
 
 locals {
-  monitored_functions = {
-    silver_converter = aws_lambda_function.silver_converter.function_name
-  }
+  monitored_functions = merge(
+    { silver_converter = aws_lambda_function.silver_converter.function_name },
+    local.gold_enabled ? { gold_ctas = aws_lambda_function.gold_ctas[0].function_name } : {},
+  )
 
   dead_letter_queues = merge(
     { silver_converter_failures = aws_sqs_queue.silver_converter_failures.name },
     var.enable_glue_catalog ? { silver_events_dead_letter = aws_sqs_queue.silver_events_dead_letter[0].name } : {},
+    local.gold_enabled ? { gold_ctas_failures = aws_sqs_queue.gold_ctas_failures[0].name } : {},
   )
 }
 

@@ -10,9 +10,10 @@ output "bucket_names" {
 }
 
 output "function_names" {
-  description = "Lambda function of each stage."
+  description = "Lambda function of each stage (gold_ctas is null without Glue or Athena)."
   value = {
     silver_converter = aws_lambda_function.silver_converter.function_name
+    gold_ctas        = one(aws_lambda_function.gold_ctas[*].function_name)
   }
 }
 
@@ -20,6 +21,7 @@ output "function_role_arns" {
   description = "Execution role of each function."
   value = {
     silver_converter = aws_iam_role.silver_converter.arn
+    gold_ctas        = one(aws_iam_role.gold_ctas[*].arn)
   }
 }
 
@@ -28,6 +30,7 @@ output "dead_letter_queue_urls" {
   value = {
     silver_converter_failures = aws_sqs_queue.silver_converter_failures.url
     silver_events_dead_letter = one(aws_sqs_queue.silver_events_dead_letter[*].url)
+    gold_ctas_failures        = one(aws_sqs_queue.gold_ctas_failures[*].url)
   }
 }
 
@@ -77,4 +80,9 @@ output "first_crawl_command" {
 output "first_query_command" {
   description = "Queries the first dataset once the crawler has run (null without Glue or Athena)."
   value       = var.enable_athena && var.enable_glue_catalog ? "aws athena start-query-execution --work-group ${aws_athena_workgroup.this[0].name} --query-string 'SELECT * FROM ${aws_glue_catalog_database.silver[0].name}.orders LIMIT 10'" : null
+}
+
+output "gold_rebuild_command" {
+  description = "Asks the gold builder to rebuild one model now, asynchronously (a build in progress makes a synchronous call fail with 429; this one waits its turn). Add \"force\": true to rebuild although its inputs are unchanged; {} builds every model. The outcome is in the function's log group (null without Glue or Athena)."
+  value       = local.gold_enabled ? "aws lambda invoke --function-name ${aws_lambda_function.gold_ctas[0].function_name} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '{\"models\":[\"${local.gold_example_model}\"]}' /dev/null" : null
 }

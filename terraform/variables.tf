@@ -210,7 +210,7 @@ variable "silver_csv_delimiters" {
 }
 
 variable "async_max_retry_attempts" {
-  description = "Retries of a failed asynchronous invocation (S3 events) before it goes to the function's dead-letter queue."
+  description = "Retries of a failed asynchronous invocation (the converter's S3 events, the gold builder's EventBridge events) before it goes to the function's dead-letter queue."
   type        = number
   default     = 2
 
@@ -243,11 +243,59 @@ variable "log_retention_days" {
 }
 
 ################################################################################
+# Gold builder function
+################################################################################
+
+variable "gold_ctas_memory_mb" {
+  description = "Memory of the gold builder in MB. It waits on Athena most of the time and needs no second vCPU; 512 MB starts the JVM and the SDK's S3, Glue and Athena clients comfortably."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = var.gold_ctas_memory_mb >= 256 && var.gold_ctas_memory_mb <= 10240 && floor(var.gold_ctas_memory_mb) == var.gold_ctas_memory_mb
+    error_message = "gold_ctas_memory_mb must be a whole number between 256 and 10240."
+  }
+}
+
+variable "gold_ctas_timeout_seconds" {
+  description = "Timeout of the gold builder in seconds. It builds the models one after the other and waits for each Athena query, so Lambda's maximum, 900, is the default; a model is not started with less than 60 s left."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.gold_ctas_timeout_seconds >= 120 && var.gold_ctas_timeout_seconds <= 900 && floor(var.gold_ctas_timeout_seconds) == var.gold_ctas_timeout_seconds
+    error_message = "gold_ctas_timeout_seconds must be a whole number between 120 and 900."
+  }
+}
+
+variable "gold_prefix" {
+  description = "Key prefix inside the gold bucket (GOLD_PREFIX) for the gold tables' builds and their _state/: empty, or a path ending in '/' such as 'tables/'."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.gold_prefix == "" || can(regex("^[a-z0-9][a-z0-9_.-]*(/[a-z0-9][a-z0-9_.-]*)*/$", var.gold_prefix))
+    error_message = "gold_prefix must be empty or lowercase path segments ending in '/', with no leading '/'."
+  }
+}
+
+variable "gold_schedule" {
+  description = "An extra, scheduled gold build (a cron() or rate() expression) besides the one each successful silver crawl starts; null for none. A build whose inputs are unchanged runs no Athena query."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.gold_schedule == null || can(regex("^(cron|rate)\\(.+\\)$", var.gold_schedule))
+    error_message = "gold_schedule must be null or a cron(...) or rate(...) expression."
+  }
+}
+
+################################################################################
 # Catalog and analytics
 ################################################################################
 
 variable "enable_glue_catalog" {
-  description = "Create the Glue databases and the silver crawler (off for LocalStack's free edition, which has no Glue)."
+  description = "Create the Glue databases and the silver crawler, and with enable_athena the gold builder (off for LocalStack's free edition, which has no Glue)."
   type        = bool
   default     = true
 }
@@ -264,7 +312,7 @@ variable "silver_crawler_schedule" {
 }
 
 variable "enable_athena" {
-  description = "Create the Athena workgroup and the analyst policy (off for LocalStack's free edition, which has no Athena)."
+  description = "Create the Athena workgroup and the analyst policy, and with enable_glue_catalog the gold builder (off for LocalStack's free edition, which has no Athena)."
   type        = bool
   default     = true
 }

@@ -28,7 +28,7 @@ class IamContractTest {
     void everyRoleHasItsOwnInlinePolicy() {
         TerraformConfiguration root = Repository.rootModule();
         Map<String, Object> roles = root.resources("aws_iam_role");
-        assertEquals(List.of("crawler", "silver_converter"), roles.keySet().stream().sorted().toList());
+        assertEquals(List.of("crawler", "gold_ctas", "silver_converter"), roles.keySet().stream().sorted().toList());
         for (String role : roles.keySet()) {
             Map<String, Object> policy = root.resource("aws_iam_role_policy", role);
             assertTrue(String.valueOf(policy.get("role")).startsWith("aws_iam_role." + role + "."), "the inline policy " + role + " belongs to the role " + role);

@@ -5,20 +5,26 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.medallion.infrastructure.TerraformConfiguration.asMap;
+import static dev.medallion.infrastructure.TerraformConfiguration.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Opens the shaded jars Terraform deploys (an integration test: it runs after silver-converter's
- * package phase in the reactor) and checks each function's handler and the converter's accepted
- * suffixes against them.
+ * Opens the shaded jars Terraform deploys (an integration test: it runs after silver-converter's and
+ * gold-ctas's package phases in the reactor) and checks each function's handler, the converter's
+ * accepted suffixes and the gold builder's trigger and rebuild command against them.
  */
 class LambdaHandlerContractIT {
     private static final String MODULE_PATH = "path.module/";
     private static final String SILVER_HANDLER_CLASS = "dev.medallion.silver.lambda.SilverConverterHandler";
+    private static final String GOLD_REQUEST_CLASS = "dev.medallion.gold.lambda.GoldRequest";
+    /** hcl4j reads {@code aws_s3_object.x[0].key} as {@code aws_s3_object.x.value.key}. */
+    private static final Pattern S3_OBJECT_KEY = Pattern.compile("^aws_s3_object\\.([A-Za-z0-9_-]+)(\\.value)?\\.key$");
 
     @Test
     void everyHandlerNamesAClassAndMethodOfTheJarItDeploys() throws Exception {
@@ -63,12 +69,39 @@ class LambdaHandlerContractIT {
         }
     }
 
-    /** The jar a function's code comes from: its s3_key is an aws_s3_object's key, whose source is the jar. */
-    private static Path deployedJar(TerraformConfiguration root, String name, Map<String, Object> function) {
+    @Test
+    void goldTriggerAndRebuildCommandMatchTheDeployedBuilder() throws Exception {
+        TerraformConfiguration root = Repository.rootModule();
+        Path jar = deployedJar(root, GoldCtasContractTest.FUNCTION, root.resource("aws_lambda_function", GoldCtasContractTest.FUNCTION));
+        try (LambdaHandlers handlers = LambdaHandlers.open(jar)) {
+            // The rule forwards exactly the event GoldRequest builds on.
+            Map<String, Object> pattern = asMap(root.local("gold_trigger_event_pattern"));
+            assertEquals(List.of(handlers.constant(GOLD_REQUEST_CLASS, "CRAWLER_STATE_CHANGE")), strings(pattern.get("detail-type")));
+            assertEquals(List.of("Succeeded"), strings(asMap(pattern.get("detail")).get("state")));
+
+            // The rebuild command names a model the jar ships.
+            List<String> shipped = handlers.resourceText("gold/models.list").lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .toList();
+            String model = String.valueOf(root.local("gold_example_model"));
+            assertTrue(shipped.contains(model), "gold_example_model " + model + " is not a shipped model: " + shipped);
+            String command = String.valueOf(asMap(root.outputs().get("gold_rebuild_command")).get("value"));
+            assertTrue(command.contains("'{\"models\":[\"" + model + "\"]}'"), command);
+        }
+    }
+
+    /**
+     * The jar a function's code comes from: its s3_key is an aws_s3_object's key (indexed as
+     * {@code [0]} when both have a count), whose source is the jar.
+     */
+    static Path deployedJar(TerraformConfiguration root, String name, Map<String, Object> function) {
         String key = String.valueOf(function.get("s3_key"));
-        assertTrue(key.startsWith("aws_s3_object.") && key.endsWith(".key"), "aws_lambda_function." + name + " must deploy an aws_s3_object (s3_key = aws_s3_object.<name>.key), got " + key);
-        String object = key.substring("aws_s3_object.".length(), key.length() - ".key".length());
-        assertEquals("aws_s3_object." + object + ".bucket", String.valueOf(function.get("s3_bucket")), "s3_bucket and s3_key name the same object");
+        Matcher reference = S3_OBJECT_KEY.matcher(key);
+        assertTrue(reference.matches(), "aws_lambda_function." + name + " must deploy an aws_s3_object (s3_key = aws_s3_object.<name>.key or aws_s3_object.<name>[0].key), got " + key);
+        String object = reference.group(1);
+        String index = reference.group(2) == null ? "" : reference.group(2);
+        assertEquals("aws_s3_object." + object + index + ".bucket", String.valueOf(function.get("s3_bucket")), "s3_bucket and s3_key name the same object");
         String source = String.valueOf(root.resource("aws_s3_object", object).get("source"));
         assertTrue(source.startsWith(MODULE_PATH), "aws_s3_object." + object + ".source must be a path under path.module, got " + source);
         return root.directory().resolve(source.substring(MODULE_PATH.length())).normalize();

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,6 +117,37 @@ final class LambdaHandlers implements AutoCloseable {
         }
         catch (ReflectiveOperationException e) {
             throw new AssertionError("No public static field " + className + "." + field + " in " + jar, e);
+        }
+    }
+
+    /**
+     * A static field of a class in the jar whatever its visibility, such as a compile-time constant the
+     * handler compares events with.
+     */
+    Object constant(String className, String field) {
+        try {
+            Field declared = Class.forName(className, true, loader).getDeclaredField(field);
+            if (!Modifier.isStatic(declared.getModifiers())) {
+                throw new AssertionError(className + "." + field + " is not static");
+            }
+            declared.setAccessible(true);
+            return declared.get(null);
+        }
+        catch (ReflectiveOperationException e) {
+            throw new AssertionError("No static field " + className + "." + field + " in " + jar, e);
+        }
+    }
+
+    /** A resource packaged in the jar, as UTF-8 text, such as the list of shipped gold models. */
+    String resourceText(String path) {
+        try (InputStream in = loader.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new AssertionError("No resource " + path + " in " + jar);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + path + " from " + jar, e);
         }
     }
 

@@ -120,6 +120,26 @@ public final class TerraformConfiguration {
         return asMap(tree.get("module"));
     }
 
+    /** Every local value by name, whichever {@code locals} block defines it. */
+    public Map<String, Object> locals() {
+        Map<String, Object> locals = new LinkedHashMap<>();
+        blockList(tree.get("locals")).forEach(locals::putAll);
+        return locals;
+    }
+
+    public Object local(String name) {
+        Map<String, Object> locals = locals();
+        if (!locals.containsKey(name)) {
+            throw new AssertionError("No local." + name + " in " + directory);
+        }
+        return locals.get(name);
+    }
+
+    /** Output blocks by name, each the map of its block (description, value). */
+    public Map<String, Object> outputs() {
+        return asMap(tree.get("output"));
+    }
+
     /** The nested blocks of one kind under a block (a single block parses as a map, several as a list). */
     public static List<Map<String, Object>> blocks(Map<String, Object> parent, String kind) {
         return blockList(parent.get(kind));

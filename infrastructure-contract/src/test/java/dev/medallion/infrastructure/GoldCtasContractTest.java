@@ -1,0 +1,402 @@
+package dev.medallion.infrastructure;
+
+import dev.medallion.common.config.Environment;
+import dev.medallion.common.config.GoldSettings;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.gold.build.BuildId;
+import dev.medallion.gold.build.GoldLayout;
+import dev.medallion.gold.model.GoldModel;
+import dev.medallion.gold.model.GoldModels;
+import dev.medallion.gold.state.BuildStateStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.medallion.infrastructure.TerraformConfiguration.asMap;
+import static dev.medallion.infrastructure.TerraformConfiguration.blocks;
+import static dev.medallion.infrastructure.TerraformConfiguration.strings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The gold builder as deployed matches the gold builder as written: the environment it reads, the
+ * event that starts it, the one build at a time it relies on, and the catalog, buckets and workgroup
+ * its queries touch. Its handler is checked against the shaded jar by {@link LambdaHandlerContractIT}.
+ */
+class GoldCtasContractTest {
+    static final String FUNCTION = "gold_ctas";
+    private static final String FUNCTION_REFERENCE = "aws_lambda_function.gold_ctas.value";
+    private static final String SILVER_ARN = "module.silver_bucket.arn";
+    private static final String GOLD_ARN = "module.gold_bucket.arn";
+    private static final String BRONZE_ARN = "module.bronze_bucket.arn";
+    private static final String RESULTS_ARN = "module.athena_results_bucket.arn";
+    private static final String WORKGROUP_ARN = "aws_athena_workgroup.this.value.arn";
+    private static final String SILVER_DATABASE_ARN = "aws_glue_catalog_database.silver.value.arn";
+    private static final String GOLD_DATABASE_ARN = "aws_glue_catalog_database.gold.value.arn";
+    private static final String SILVER_DATABASE_NAME = "aws_glue_catalog_database.silver.value.name";
+    private static final String GOLD_DATABASE_NAME = "aws_glue_catalog_database.gold.value.name";
+    /** hcl4j keeps a reference to an indexed resource's attribute as its dotted name. */
+    private static final Pattern NAME_REFERENCE = Pattern.compile("^(aws_glue_catalog_database|aws_athena_workgroup)\\.([a-z_]+)\\.value\\.name$");
+    private static final Map<String, Object> LOCALSTACK = TerraformConfiguration.readVariables(Repository.terraform().resolve("localstack.tfvars"));
+
+    @Test
+    void terraformSetsExactlyTheVariablesTheCodeReads() {
+        // No JAVA_TOOL_OPTIONS: the builder waits on Athena, and the runtime's C1 default suits it.
+        assertEquals(variablesReadByCode(), new TreeSet<>(environment(Repository.rootModule()).keySet()));
+    }
+
+    @Test
+    void codeReadsTheVariablesTheReadmeDocuments() {
+        // Guards the reflection above: if it found nothing, the previous test would compare nothing.
+        assertEquals(Set.of("GOLD_BUCKET", "GOLD_PREFIX", "SILVER_BUCKET", "SILVER_PREFIX", "SILVER_DATABASE", "GOLD_DATABASE", "ATHENA_WORKGROUP"),
+                variablesReadByCode());
+    }
+
+    @Test
+    void environmentNamesTheStacksBucketsDatabasesAndWorkgroup() {
+        Map<String, String> environment = environment(Repository.rootModule());
+        assertEquals("module.gold_bucket.id", environment.get(GoldSettings.GOLD_BUCKET));
+        assertEquals("module.silver_bucket.id", environment.get(GoldSettings.SILVER_BUCKET));
+        assertEquals(SILVER_DATABASE_NAME, environment.get(GoldSettings.SILVER_DATABASE));
+        assertEquals(GOLD_DATABASE_NAME, environment.get(GoldSettings.GOLD_DATABASE));
+        assertEquals("aws_athena_workgroup.this.value.name", environment.get(GoldSettings.ATHENA_WORKGROUP));
+        // The silver crawler the trigger listens to catalogs the database the models read.
+        assertEquals("aws_glue_catalog_database.silver.value.name", String.valueOf(Repository.rootModule().resource("aws_glue_crawler", "silver").get("database_name")));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "medallion, dev, '', ''",
+            "my-lake, prod, lake/, tables/",
+            "a1-b2-c3, x9, a/b/, g/",
+    })
+    void builderStartsWithTheEnvironmentTerraformGivesIt(String project, String environmentName, String silverPrefix, String goldPrefix) {
+        TerraformConfiguration root = Repository.rootModule(Map.of(
+                "project", project, "environment", environmentName, "silver_prefix", silverPrefix, "gold_prefix", goldPrefix));
+        Map<String, String> environment = resolveNames(root, environment(root));
+        GoldSettings settings = GoldSettings.fromEnvironment(new Environment(environment));
+        // The silver database reaches SQL unquoted: whatever the project and environment, its name is a
+        // plain identifier, or GoldSettings would have refused it above.
+        assertEquals(project.replace('-', '_') + "_" + environmentName + "_silver", settings.silverDatabase());
+        assertEquals(project.replace('-', '_') + "_" + environmentName + "_gold", settings.goldDatabase());
+        assertEquals(goldPrefix, settings.goldPrefix());
+        // The builder fingerprints the manifests where the converter writes them.
+        assertEquals(silverPrefix, settings.silverPrefix());
+        assertEquals(SilverConverterContractTest.environment(root).get("SILVER_PREFIX"), environment.get(GoldSettings.SILVER_PREFIX));
+    }
+
+    @Test
+    void oneBuildAtATimeOnJava21Arm64WaitingUpToFifteenMinutes() {
+        Map<String, Object> function = Repository.rootModule().resource("aws_lambda_function", FUNCTION);
+        assertEquals("dev.medallion.gold.lambda.GoldCtasHandler::handleRequest", function.get("handler"));
+        assertEquals("java21", function.get("runtime"));
+        assertEquals(List.of("arm64"), strings(function.get("architectures")));
+        // A build removes every other build of its model but the previous one: two at once would collide.
+        assertEquals(1L, ((Number) function.get("reserved_concurrent_executions")).longValue(), "builds must be serialised");
+        assertEquals(900L, ((Number) function.get("timeout")).longValue());
+        long memory = ((Number) function.get("memory_size")).longValue();
+        assertTrue(memory >= 256 && memory < 1769, "an I/O-bound function needs no second vCPU: " + memory);
+    }
+
+    @Test
+    void theGoldBuilderExistsOnlyWithGlueAndAthena() {
+        // LocalStack's free edition has neither: localstack.tfvars must leave out everything gold.tf
+        // declares, while the default inputs create all of it but the optional schedule.
+        Map<String, Long> withDefaults = goldCounts(Repository.rootModule());
+        assertFalse(withDefaults.isEmpty());
+        assertTrue(withDefaults.containsKey("aws_lambda_function." + FUNCTION), withDefaults.toString());
+        withDefaults.forEach((resource, count) ->
+                assertEquals(resource.contains("gold_schedule") ? 0L : 1L, count, resource + " with the default inputs"));
+        goldCounts(Repository.rootModule(LOCALSTACK)).forEach((resource, count) -> assertEquals(0L, count, resource + " with localstack.tfvars"));
+        goldCounts(Repository.rootModule(Map.of("enable_athena", false))).forEach((resource, count) -> assertEquals(0L, count, resource + " without Athena"));
+        goldCounts(Repository.rootModule(Map.of("enable_glue_catalog", false))).forEach((resource, count) -> assertEquals(0L, count, resource + " without Glue"));
+    }
+
+    @Test
+    void theSilverCrawlersSuccessInvokesTheBuilder() {
+        TerraformConfiguration root = Repository.rootModule();
+        Map<String, Object> pattern = asMap(root.local("gold_trigger_event_pattern"));
+        assertEquals(Set.of("source", "detail-type", "detail"), pattern.keySet());
+        assertEquals(List.of("aws.glue"), strings(pattern.get("source")));
+        assertEquals(List.of("Glue Crawler State Change"), strings(pattern.get("detail-type")));
+        Map<String, Object> detail = asMap(pattern.get("detail"));
+        assertEquals(Set.of("crawlerName", "state"), detail.keySet());
+        // The crawler of the silver database, which the converter starts.
+        assertEquals(List.of("aws_glue_crawler.silver.value.name"), strings(detail.get("crawlerName")));
+        assertEquals(List.of("Succeeded"), strings(detail.get("state")));
+        // hcl4j does not evaluate jsonencode: check the rule sends the local above.
+        assertTrue(root.sources().values().stream().anyMatch(text ->
+                        Pattern.compile("event_pattern\\s*=\\s*jsonencode\\(local\\.gold_trigger_event_pattern\\)").matcher(text).find()),
+                "aws_cloudwatch_event_rule.silver_crawler_succeeded must use local.gold_trigger_event_pattern");
+        assertTargetsBuilder(root, "silver_crawler_succeeded");
+    }
+
+    @Test
+    void theOptionalScheduleInvokesTheBuilder() {
+        TerraformConfiguration root = Repository.rootModule(Map.of("gold_schedule", "cron(0 3 * * ? *)"));
+        Map<String, Object> rule = root.resource("aws_cloudwatch_event_rule", "gold_schedule");
+        assertEquals(1L, count(rule));
+        assertEquals("cron(0 3 * * ? *)", rule.get("schedule_expression"));
+        assertTargetsBuilder(root, "gold_schedule");
+    }
+
+    @Test
+    void onlyTheTwoRulesMayInvokeTheBuilder() {
+        TerraformConfiguration root = Repository.rootModule(Map.of("gold_schedule", "rate(1 day)"));
+        Set<String> sources = new TreeSet<>();
+        root.resources("aws_lambda_permission").forEach((name, permission) -> {
+            Map<String, Object> block = asMap(permission);
+            if (String.valueOf(block.get("function_name")).startsWith(FUNCTION_REFERENCE + ".")) {
+                assertEquals("lambda:InvokeFunction", block.get("action"), name);
+                assertEquals("events.amazonaws.com", block.get("principal"), name);
+                sources.add(String.valueOf(block.get("source_arn")));
+            }
+        });
+        assertEquals(Set.of("aws_cloudwatch_event_rule.gold_schedule.value.arn", "aws_cloudwatch_event_rule.silver_crawler_succeeded.value.arn"), sources);
+    }
+
+    @Test
+    void failedEventsAreRetriedABoundedNumberOfTimesThenKept() {
+        TerraformConfiguration root = Repository.rootModule();
+        Map<String, Object> config = root.resource("aws_lambda_function_event_invoke_config", FUNCTION);
+        assertEquals(FUNCTION_REFERENCE + ".function_name", String.valueOf(config.get("function_name")));
+        assertEquals(2L, ((Number) config.get("maximum_retry_attempts")).longValue());
+        assertEquals(21600L, ((Number) config.get("maximum_event_age_in_seconds")).longValue());
+        Map<String, Object> onFailure = blocks(blocks(config, "destination_config").get(0), "on_failure").get(0);
+        assertEquals("aws_sqs_queue.gold_ctas_failures.value.arn", String.valueOf(onFailure.get("destination")));
+        assertEquals(1209600L, ((Number) root.resource("aws_sqs_queue", "gold_ctas_failures").get("message_retention_seconds")).longValue());
+        Map<String, Object> logs = root.resource("aws_cloudwatch_log_group", FUNCTION);
+        assertEquals("/aws/lambda/medallion-dev-gold-ctas", logs.get("name"));
+        assertEquals(30L, ((Number) logs.get("retention_in_days")).longValue());
+    }
+
+    @Test
+    void everyFunctionAndFailureQueueIsAlarmed() {
+        // hcl4j does not evaluate merge(): read monitoring.tf's two lists as text.
+        TerraformConfiguration root = Repository.rootModule();
+        String monitoring = root.sources().entrySet().stream()
+                .filter(source -> source.getKey().getFileName().toString().equals("monitoring.tf"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no monitoring.tf"));
+        for (String function : root.resources("aws_lambda_function").keySet()) {
+            assertTrue(monitoring.matches("(?s).*\\b" + function + " += aws_lambda_function\\." + function + "(\\[0\\])?\\.function_name.*"),
+                    "local.monitored_functions lacks aws_lambda_function." + function);
+        }
+        root.resources("aws_lambda_function_event_invoke_config").forEach((name, config) -> {
+            String queue = String.valueOf(asMap(blocks(blocks(asMap(config), "destination_config").get(0), "on_failure").get(0)).get("destination"))
+                    .replaceFirst("^aws_sqs_queue\\.([a-z_]+)(\\.value)?\\.arn$", "$1");
+            assertTrue(monitoring.matches("(?s).*\\b" + queue + " += aws_sqs_queue\\." + queue + "(\\[0\\])?\\.name.*"),
+                    "local.dead_letter_queues lacks aws_sqs_queue." + queue);
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({"'', ''", "lake/, tables/", "a/b/, g/"})
+    void policyAllowsWhatTheBuilderAndItsQueriesDoAndNothingBeside(String silverPrefix, String goldPrefix) {
+        TerraformConfiguration root = Repository.rootModule(Map.of("silver_prefix", silverPrefix, "gold_prefix", goldPrefix));
+        List<PolicyStatement> policy = ContractRules.statements(root, FUNCTION);
+
+        // Athena: only in the project's workgroup.
+        for (String action : List.of("athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution")) {
+            assertAllowed(policy, action, WORKGROUP_ARN);
+            assertDenied(policy, action, "arn:aws:athena:eu-west-1:123456789012:workgroup/primary");
+        }
+        assertDenied(policy, "athena:DeleteWorkGroup", WORKGROUP_ARN);
+        assertDenied(policy, "athena:UpdateWorkGroup", WORKGROUP_ARN);
+
+        // Glue: the catalog ARN as the locals spell it, then the tables.
+        String catalog = String.valueOf(root.local("glue_catalog_arn"));
+        String tables = catalog.substring(0, catalog.length() - "catalog".length()) + "table/";
+        String silverTable = tables + SILVER_DATABASE_NAME + "/sales";
+        for (String action : List.of("glue:GetDatabase", "glue:GetTable", "glue:GetPartitions", "glue:GetPartition", "glue:BatchGetPartition")) {
+            for (String resource : List.of(catalog, SILVER_DATABASE_ARN, silverTable)) {
+                assertAllowed(policy, action, resource);
+            }
+        }
+        for (String action : List.of("glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable", "glue:BatchCreatePartition", "glue:DeleteTableVersion", "glue:DeletePartition")) {
+            assertDenied(policy, action, silverTable);
+        }
+
+        GoldLayout layout = new GoldLayout("gold-bucket", goldPrefix);
+        BuildStateStore states = new BuildStateStore(unusedObjectStore(), goldPrefix);
+        BuildId build = BuildId.next(Clock.fixed(Instant.parse("2026-03-14T23:30:00Z"), ZoneOffset.UTC), new Random(7));
+        List<GoldModel> models = GoldModels.shipped().all();
+        assertFalse(models.isEmpty());
+        for (GoldModel model : models) {
+            String view = tables + GOLD_DATABASE_NAME + "/" + model.name();
+            String buildTable = tables + GOLD_DATABASE_NAME + "/" + layout.table(model.name(), build);
+            // Athena's CTAS, INSERT INTO and view; the code's cleanup and version pruning.
+            for (String action : List.of("glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:BatchCreatePartition", "glue:GetPartitions",
+                    "glue:DeleteTable", "glue:GetTableVersions", "glue:DeleteTableVersion")) {
+                for (String resource : List.of(catalog, GOLD_DATABASE_ARN, view, buildTable)) {
+                    assertAllowed(policy, action, resource);
+                }
+            }
+
+            // S3: a build's files written by Athena and deleted by the code; the state read and written.
+            String buildPrefix = GOLD_ARN + "/" + layout.buildPrefix(model.name(), build);
+            for (String key : List.of(buildPrefix + "20260314_233000_00012_abcde_part-00000.snappy.parquet", buildPrefix + "sale_month=2026-03-01/part-00000")) {
+                for (String action : List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject")) {
+                    assertAllowed(policy, action, key);
+                }
+            }
+            String state = GOLD_ARN + "/" + states.key(model.name());
+            assertAllowed(policy, "s3:GetObject", state);
+            assertAllowed(policy, "s3:PutObject", state);
+            assertDenied(policy, "s3:DeleteObject", state);
+        }
+        for (String action : List.of("glue:CreateDatabase", "glue:DeleteDatabase", "glue:UpdateDatabase")) {
+            assertDenied(policy, action, GOLD_DATABASE_ARN);
+            assertDenied(policy, action, SILVER_DATABASE_ARN);
+        }
+        assertAllowed(policy, "glue:CreateDatabase", catalog.replace(":catalog", ":database/default"));
+        assertDenied(policy, "glue:GetTable", tables + "other_db/sales");
+        assertDenied(policy, "glue:DeleteTable", tables + "default/sales");
+
+        // Lists and locations of the three buckets Athena and the code use.
+        for (String bucket : List.of(SILVER_ARN, GOLD_ARN, RESULTS_ARN)) {
+            assertAllowed(policy, "s3:ListBucket", bucket);
+            assertAllowed(policy, "s3:GetBucketLocation", bucket);
+        }
+        assertDenied(policy, "s3:ListBucket", BRONZE_ARN);
+
+        // Silver: Athena reads the data parts; nothing is written or read beside them.
+        SilverLayout silver = new SilverLayout(silverPrefix);
+        String part = SILVER_ARN + "/" + silver.partKey("sales", LocalDate.of(2026, 3, 1), "sales/x.csv", "e", 1);
+        assertAllowed(policy, "s3:GetObject", part);
+        for (String action : List.of("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload")) {
+            assertDenied(policy, action, part);
+        }
+        assertDenied(policy, "s3:GetObject", SILVER_ARN + "/" + silver.manifestKey("sales", "sales/x.csv"));
+        assertDenied(policy, "s3:GetObject", BRONZE_ARN + "/sales/x.csv");
+
+        // Gold: nothing outside the builds and the state.
+        assertDenied(policy, "s3:PutObject", GOLD_ARN + "/" + goldPrefix + "notes.txt");
+        assertDenied(policy, "s3:DeleteObject", GOLD_ARN + "/" + goldPrefix + "daily/notes.txt");
+        if (!goldPrefix.isEmpty()) {
+            assertDenied(policy, "s3:PutObject", GOLD_ARN + "/other/" + layout.buildPrefix("daily", build).substring(goldPrefix.length()) + "x.parquet");
+            assertDenied(policy, "s3:PutObject", GOLD_ARN + "/_state/daily.json");
+        }
+
+        // Query results, in the workgroup's result location only.
+        String result = RESULTS_ARN + "/" + root.local("athena_results_prefix") + "0f3a-query-id.csv";
+        for (String action : List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload")) {
+            assertAllowed(policy, action, result);
+        }
+        assertDenied(policy, "s3:PutObject", RESULTS_ARN + "/elsewhere/x.csv");
+        assertDenied(policy, "s3:DeleteObject", result);
+
+        assertAllowed(policy, "logs:PutLogEvents", "aws_cloudwatch_log_group.gold_ctas.value.arn:*");
+        assertDenied(policy, "logs:PutLogEvents", "aws_cloudwatch_log_group.silver_converter.arn:*");
+        assertAllowed(policy, "sqs:SendMessage", "aws_sqs_queue.gold_ctas_failures.value.arn");
+        assertDenied(policy, "sqs:SendMessage", "aws_sqs_queue.silver_converter_failures.arn");
+    }
+
+    private static void assertTargetsBuilder(TerraformConfiguration root, String rule) {
+        Map<String, Object> target = root.resource("aws_cloudwatch_event_target", rule);
+        assertEquals("aws_cloudwatch_event_rule." + rule + ".value.name", String.valueOf(target.get("rule")));
+        assertEquals(FUNCTION_REFERENCE + ".arn", String.valueOf(target.get("arn")));
+        Map<String, Object> permission = root.resources("aws_lambda_permission").values().stream()
+                .map(TerraformConfiguration::asMap)
+                .filter(block -> ("aws_cloudwatch_event_rule." + rule + ".value.arn").equals(String.valueOf(block.get("source_arn"))))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no aws_lambda_permission scoped to aws_cloudwatch_event_rule." + rule));
+        assertEquals("lambda:InvokeFunction", permission.get("action"));
+        assertEquals(FUNCTION_REFERENCE + ".function_name", String.valueOf(permission.get("function_name")));
+        assertEquals("events.amazonaws.com", permission.get("principal"));
+    }
+
+    /** The count of every resource and data source gold.tf declares, as the inputs set it. */
+    private static Map<String, Long> goldCounts(TerraformConfiguration root) {
+        String gold = root.sources().entrySet().stream()
+                .filter(source -> source.getKey().getFileName().toString().equals("gold.tf"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no gold.tf"));
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Matcher declaration = Pattern.compile("(?m)^(resource|data) \"([a-z0-9_]+)\" \"([a-z0-9_]+)\"").matcher(gold);
+        while (declaration.find()) {
+            Map<String, Object> block = declaration.group(1).equals("data")
+                    ? asMap(root.data(declaration.group(2)).get(declaration.group(3)))
+                    : root.resource(declaration.group(2), declaration.group(3));
+            counts.put((declaration.group(1).equals("data") ? "data." : "") + declaration.group(2) + "." + declaration.group(3), count(block));
+        }
+        return counts;
+    }
+
+    private static long count(Map<String, Object> block) {
+        Object count = block.get("count");
+        assertTrue(count instanceof Number, "expected a count, got " + count + " in " + block.keySet());
+        return ((Number) count).longValue();
+    }
+
+    /** The environment with the database and workgroup references replaced by the names Terraform gives them. */
+    private static Map<String, String> resolveNames(TerraformConfiguration root, Map<String, String> environment) {
+        Map<String, String> resolved = new LinkedHashMap<>();
+        environment.forEach((name, value) -> {
+            Matcher reference = NAME_REFERENCE.matcher(value);
+            resolved.put(name, reference.matches() ? String.valueOf(root.resource(reference.group(1), reference.group(2)).get("name")) : value);
+        });
+        return resolved;
+    }
+
+    /** BuildStateStore only names keys here. */
+    private static ObjectStore unusedObjectStore() {
+        return (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(), new Class<?>[] {ObjectStore.class}, (proxy, method, arguments) -> {
+            throw new UnsupportedOperationException(method.getName());
+        });
+    }
+
+    private static void assertAllowed(List<PolicyStatement> policy, String action, String resource) {
+        assertTrue(policy.stream().anyMatch(statement -> statement.allows(action, resource)), "the policy must allow " + action + " on " + resource);
+    }
+
+    private static void assertDenied(List<PolicyStatement> policy, String action, String resource) {
+        assertFalse(policy.stream().anyMatch(statement -> statement.allows(action, resource)), "the policy must not allow " + action + " on " + resource);
+    }
+
+    /** The function's environment as the Lambda runtime would hand it over: strings. */
+    static Map<String, String> environment(TerraformConfiguration root) {
+        Map<String, Object> function = root.resource("aws_lambda_function", FUNCTION);
+        List<Map<String, Object>> environment = blocks(function, "environment");
+        assertEquals(1, environment.size(), "one environment block");
+        Map<String, String> variables = new LinkedHashMap<>();
+        asMap(environment.get(0).get("variables")).forEach((name, value) -> variables.put(name, value == null ? "" : String.valueOf(value)));
+        return variables;
+    }
+
+    /** The names GoldSettings reads: its public String constants. */
+    private static Set<String> variablesReadByCode() {
+        Set<String> names = new TreeSet<>();
+        for (Field field : GoldSettings.class.getDeclaredFields()) {
+            if (Modifier.isPublic(field.getModifiers()) && Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                try {
+                    names.add((String) field.get(null));
+                }
+                catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,351 @@
+################################################################################
+# Gold builder: silver -> gold with Athena CTAS, invoked when the silver crawler succeeds
+################################################################################
+
+# The function needs Glue and Athena, which LocalStack's free edition lacks: with either switch off
+# (localstack.tfvars turns both off) nothing of this file is created and the core still applies.
+
+locals {
+  gold_enabled   = var.enable_glue_catalog && var.enable_athena
+  gold_ctas_name = "${local.name}-gold-ctas"
+  # Built by `mvn package`; the contract tests open this jar and check the handler below exists in it.
+  gold_ctas_jar   = "${path.module}/../gold-ctas/target/gold-ctas.jar"
+  gold_prefix_arn = "${module.gold_bucket.arn}/${var.gold_prefix}"
+  # A shipped model (gold-ctas/src/main/resources/gold/models.list), named in the rebuild command; the
+  # contract tests check the jar still ships it.
+  gold_example_model = "daily_revenue_by_category_region"
+
+  # The silver crawler's success, as Glue sends it to the default event bus. GoldRequest handles this
+  # detail-type (and ignores other states, which the pattern filters out anyway).
+  gold_trigger_event_pattern = {
+    source        = ["aws.glue"]
+    "detail-type" = ["Glue Crawler State Change"]
+    detail = {
+      crawlerName = [local.silver_crawler_name]
+      state       = ["Succeeded"]
+    }
+  }
+}
+
+# The key carries the jar's hash, as the converter's does: a rebuilt jar is a new object and redeploys
+# the function, an unchanged one plans no change at all.
+resource "aws_s3_object" "gold_ctas_jar" {
+  count = local.gold_enabled ? 1 : 0
+
+  bucket      = module.artifacts_bucket.id
+  key         = "gold-ctas/gold-ctas-${filesha256(local.gold_ctas_jar)}.jar"
+  source      = local.gold_ctas_jar
+  source_hash = filemd5(local.gold_ctas_jar)
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_cloudwatch_log_group" "gold_ctas" {
+  # checkov:skip=CKV_AWS_338:Retention is a variable (default 30 days): these are operational logs, the build state objects in the gold bucket are the lasting record of every build.
+  # checkov:skip=CKV_AWS_158:KMS encryption is opt-in (kms_encryption); CloudWatch Logs encrypts log data at rest with its own keys otherwise.
+  count = local.gold_enabled ? 1 : 0
+
+  name              = "/aws/lambda/${local.gold_ctas_name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = local.kms_key_arn
+}
+
+resource "aws_lambda_function" "gold_ctas" {
+  # checkov:skip=CKV_AWS_116:Failed asynchronous invocations go to an SQS on-failure destination (aws_lambda_function_event_invoke_config below), which records the error with the event; a DLQ as well would deliver each failure twice.
+  # checkov:skip=CKV_AWS_117:The function talks only to S3, Glue and Athena; a VPC would need three endpoints or a NAT gateway and add cold-start latency for no isolation gain.
+  # checkov:skip=CKV_AWS_173:The environment holds bucket, database and workgroup names, no secrets; Lambda encrypts it at rest with its own key.
+  # checkov:skip=CKV_AWS_272:Only Terraform writes the versioned artifacts bucket and the object key is the jar's SHA-256; code signing would need an AWS Signer profile.
+  # checkov:skip=CKV_AWS_50:The builder does not use the X-Ray SDK; its JSON log lines carry every Athena query id, state, bytes scanned and seconds.
+  count = local.gold_enabled ? 1 : 0
+
+  function_name = local.gold_ctas_name
+  description   = "Builds the gold tables from silver with Athena CTAS, each swapped in behind a view, when the silver crawler succeeds."
+  role          = aws_iam_role.gold_ctas[0].arn
+
+  s3_bucket        = aws_s3_object.gold_ctas_jar[0].bucket
+  s3_key           = aws_s3_object.gold_ctas_jar[0].key
+  source_code_hash = filebase64sha256(local.gold_ctas_jar)
+
+  handler       = "dev.medallion.gold.lambda.GoldCtasHandler::handleRequest"
+  runtime       = "java21"
+  architectures = ["arm64"]
+  memory_size   = var.gold_ctas_memory_mb
+  timeout       = var.gold_ctas_timeout_seconds
+
+  # Builds never overlap: a build removes every other build of its model but the previous one, so a
+  # second concurrent build would lose its table. An event arriving during a build is throttled and
+  # retried from Lambda's asynchronous queue (up to async_max_event_age_seconds). Lambda refuses a
+  # reservation that leaves the account less than its minimum unreserved concurrency (100): accounts
+  # whose concurrency quota is still the new-account 10 must have it raised (Service Quotas) first.
+  reserved_concurrent_executions = 1
+
+  # Exactly the variables GoldSettings reads (the contract tests check both directions). No
+  # JAVA_TOOL_OPTIONS: the builder waits on Athena and is I/O-bound, so the runtime's default of C1
+  # only (TieredStopAtLevel=1, the fastest start) suits it; C2 pays off only for the converter's CPU work.
+  environment {
+    variables = {
+      GOLD_BUCKET      = module.gold_bucket.id
+      GOLD_PREFIX      = var.gold_prefix
+      SILVER_BUCKET    = module.silver_bucket.id
+      SILVER_PREFIX    = var.silver_prefix
+      SILVER_DATABASE  = aws_glue_catalog_database.silver[0].name
+      GOLD_DATABASE    = aws_glue_catalog_database.gold[0].name
+      ATHENA_WORKGROUP = aws_athena_workgroup.this[0].name
+    }
+  }
+
+  depends_on = [
+    aws_cloudwatch_log_group.gold_ctas,
+    aws_iam_role_policy.gold_ctas,
+  ]
+}
+
+# Where an event ends up after its retries are used up: kept 14 days for inspection and redrive.
+resource "aws_sqs_queue" "gold_ctas_failures" {
+  count = local.gold_enabled ? 1 : 0
+
+  name                      = "${local.gold_ctas_name}-failures"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+}
+
+# A retry rebuilds only the models that failed: those built meanwhile are unchanged and skipped.
+resource "aws_lambda_function_event_invoke_config" "gold_ctas" {
+  count = local.gold_enabled ? 1 : 0
+
+  function_name                = aws_lambda_function.gold_ctas[0].function_name
+  maximum_retry_attempts       = var.async_max_retry_attempts
+  maximum_event_age_in_seconds = var.async_max_event_age_seconds
+
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.gold_ctas_failures[0].arn
+    }
+  }
+}
+
+################################################################################
+# Triggers: the silver crawler's success, and an optional schedule
+################################################################################
+
+resource "aws_cloudwatch_event_rule" "silver_crawler_succeeded" {
+  count = local.gold_enabled ? 1 : 0
+
+  name          = "${local.name}-silver-crawler-succeeded"
+  description   = "The silver crawler succeeded: build the gold models whose inputs changed."
+  event_pattern = jsonencode(local.gold_trigger_event_pattern)
+}
+
+resource "aws_cloudwatch_event_target" "silver_crawler_succeeded" {
+  count = local.gold_enabled ? 1 : 0
+
+  rule      = aws_cloudwatch_event_rule.silver_crawler_succeeded[0].name
+  target_id = "gold-ctas"
+  arn       = aws_lambda_function.gold_ctas[0].arn
+}
+
+resource "aws_lambda_permission" "silver_crawler_succeeded_invokes_gold_ctas" {
+  count = local.gold_enabled ? 1 : 0
+
+  statement_id  = "AllowSilverCrawlerSucceededRule"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.gold_ctas[0].function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.silver_crawler_succeeded[0].arn
+}
+
+resource "aws_cloudwatch_event_rule" "gold_schedule" {
+  count = local.gold_enabled && var.gold_schedule != null ? 1 : 0
+
+  name                = "${local.name}-gold-schedule"
+  description         = "Scheduled gold build: the models whose inputs changed since their last build."
+  schedule_expression = var.gold_schedule
+}
+
+resource "aws_cloudwatch_event_target" "gold_schedule" {
+  count = local.gold_enabled && var.gold_schedule != null ? 1 : 0
+
+  rule      = aws_cloudwatch_event_rule.gold_schedule[0].name
+  target_id = "gold-ctas"
+  arn       = aws_lambda_function.gold_ctas[0].arn
+}
+
+resource "aws_lambda_permission" "gold_schedule_invokes_gold_ctas" {
+  count = local.gold_enabled && var.gold_schedule != null ? 1 : 0
+
+  statement_id  = "AllowGoldScheduleRule"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.gold_ctas[0].function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.gold_schedule[0].arn
+}
+
+################################################################################
+# Role
+################################################################################
+
+resource "aws_iam_role" "gold_ctas" {
+  count = local.gold_enabled ? 1 : 0
+
+  name               = local.gold_ctas_name
+  description        = "Execution role of the gold builder function."
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
+}
+
+# Athena runs each query with the caller's credentials: besides what the code calls itself, the role
+# needs what Athena does on its behalf (reading silver, writing gold tables and query results).
+data "aws_iam_policy_document" "gold_ctas" {
+  count = local.gold_enabled ? 1 : 0
+
+  statement {
+    sid = "RunQueriesInProjectWorkgroup"
+    # AthenaQueries: start, poll, read the partitions query's rows, stop a query past the deadline.
+    actions = [
+      "athena:GetQueryExecution",
+      "athena:GetQueryResults",
+      "athena:StartQueryExecution",
+      "athena:StopQueryExecution",
+    ]
+    resources = [aws_athena_workgroup.this[0].arn]
+  }
+
+  statement {
+    sid = "AthenaDefaultDatabase"
+    # Athena's documented requirement for working with the Glue Data Catalog: GetDatabase and
+    # CreateDatabase on the region's `default` database (which Athena creates when missing). No other
+    # database can be created.
+    actions = ["glue:CreateDatabase", "glue:GetDatabase"]
+    resources = [
+      local.glue_catalog_arn,
+      "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/default",
+    ]
+  }
+
+  statement {
+    sid = "ReadSilverCatalog"
+    # GlueCatalog.describe (GetTable, GetPartitions) for the input fingerprint; Athena reading the
+    # silver tables (GetDatabase, GetTable, GetPartition(s), BatchGetPartition).
+    actions = [
+      "glue:BatchGetPartition",
+      "glue:GetDatabase",
+      "glue:GetPartition",
+      "glue:GetPartitions",
+      "glue:GetTable",
+    ]
+    resources = [
+      local.glue_catalog_arn,
+      aws_glue_catalog_database.silver[0].arn,
+      "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.silver[0].name}/*",
+    ]
+  }
+
+  statement {
+    sid = "MaintainGoldTables"
+    # Athena's CTAS, INSERT INTO and CREATE OR REPLACE VIEW (GetDatabase, GetTable, CreateTable,
+    # UpdateTable, partitions); GlueCatalog's own calls: GetTables to find builds, DeleteTable to remove
+    # one (Glue deletes its partitions itself), GetTableVersions and DeleteTableVersion to prune a view.
+    # The gold database holds only the builder's tables and views.
+    actions = [
+      "glue:BatchCreatePartition",
+      "glue:BatchGetPartition",
+      "glue:CreatePartition",
+      "glue:CreateTable",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+      "glue:GetDatabase",
+      "glue:GetPartition",
+      "glue:GetPartitions",
+      "glue:GetTable",
+      "glue:GetTableVersions",
+      "glue:GetTables",
+      "glue:UpdateTable",
+    ]
+    resources = [
+      local.glue_catalog_arn,
+      aws_glue_catalog_database.gold[0].arn,
+      "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.gold[0].name}/*",
+    ]
+  }
+
+  statement {
+    sid = "ListLakeAndResultBuckets"
+    # ListBucket: the manifests fingerprinted (silver), the builds found and emptied (gold), Athena's
+    # listing of table locations and its check that a CTAS location is empty; without it S3 answers a
+    # first build's missing state object with 403 rather than 404. Athena asks every bucket it reads
+    # or writes for its location.
+    actions = ["s3:GetBucketLocation", "s3:ListBucket"]
+    resources = [
+      module.silver_bucket.arn,
+      module.gold_bucket.arn,
+      module.athena_results_bucket.arn,
+    ]
+  }
+
+  statement {
+    sid = "ReadSilverData"
+    # What Athena reads for the models: data parts only (manifests are listed, never read).
+    actions   = ["s3:GetObject"]
+    resources = ["${local.silver_prefix_arn}*/ingest_date=*"]
+  }
+
+  statement {
+    sid = "WriteAndRemoveGoldBuilds"
+    # <gold prefix><model>/<build id>/...: Athena writes a build's Parquet there (multipart uploads are
+    # authorised as s3:PutObject, aborted on failure); the code deletes a failed or superseded build
+    # (DeleteObjects is authorised per key as s3:DeleteObject). The build id pattern keeps _state/ out.
+    actions = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject"]
+    resources = [
+      "${local.gold_prefix_arn}*/??????????????_??????/*",
+    ]
+  }
+
+  statement {
+    sid = "ReadAndWriteGoldBuildState"
+    # BuildStateStore: <gold prefix>_state/<model>.json, read before and written after each build,
+    # never deleted.
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${local.gold_prefix_arn}_state/*"]
+  }
+
+  statement {
+    sid = "WriteAndReadQueryResults"
+    # The workgroup's enforced result location: Athena writes results and CTAS manifests there as the
+    # caller, and GetQueryResults reads them back.
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"]
+    resources = ["${module.athena_results_bucket.arn}/${local.athena_results_prefix}*"]
+  }
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.gold_ctas[0].arn}:*"]
+  }
+
+  statement {
+    sid       = "SendFailedEventsToDeadLetterQueue"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.gold_ctas_failures[0].arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_encryption ? [1] : []
+
+    content {
+      sid = "UseDataKey"
+      # SSE-KMS: reading silver and query results needs Decrypt, writing gold, the state and results
+      # needs GenerateDataKey (and Decrypt to complete a multipart upload).
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = local.kms_key_arns
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "gold_ctas" {
+  count = local.gold_enabled ? 1 : 0
+
+  name   = "gold-ctas"
+  role   = aws_iam_role.gold_ctas[0].id
+  policy = data.aws_iam_policy_document.gold_ctas[0].json
+}
