@@ -33,7 +33,7 @@ resource "aws_cloudwatch_log_group" "silver_converter" {
 
 resource "aws_lambda_function" "silver_converter" {
   # checkov:skip=CKV_AWS_116:Failed asynchronous invocations go to an SQS on-failure destination (aws_lambda_function_event_invoke_config below), which records the error with the event; a DLQ as well would deliver each failure twice.
-  # checkov:skip=CKV_AWS_117:The function talks only to S3; a VPC would need endpoints or a NAT gateway and add cold-start latency for no isolation gain.
+  # checkov:skip=CKV_AWS_117:The function talks only to S3 and Glue; a VPC would need endpoints or a NAT gateway and add cold-start latency for no isolation gain.
   # checkov:skip=CKV_AWS_115:Reserved concurrency is a variable (silver_converter_reserved_concurrency); new accounts with a quota of 10 cannot reserve any, so the default leaves it unreserved.
   # checkov:skip=CKV_AWS_173:The environment holds bucket names and tunables, no secrets; Lambda encrypts it at rest with its own key.
   # checkov:skip=CKV_AWS_272:Only Terraform writes the versioned artifacts bucket and the object key is the jar's SHA-256; code signing would need an AWS Signer profile.
@@ -55,17 +55,19 @@ resource "aws_lambda_function" "silver_converter" {
   reserved_concurrent_executions = var.silver_converter_reserved_concurrency
 
   # Exactly the variables SilverSettings and ConversionLimits read (the contract tests check both
-  # directions), plus the JVM options the benchmark chose.
+  # directions), plus the JVM options the benchmark chose. SILVER_CRAWLER_NAME: the crawler the
+  # converter starts once an event converted new data; empty (start none) without the Glue catalog.
   environment {
     variables = {
-      SILVER_BUCKET     = module.silver_bucket.id
-      SILVER_PREFIX     = var.silver_prefix
-      CHUNK_ROWS        = var.silver_chunk_rows
-      CHUNK_MAX_BYTES   = var.silver_chunk_max_bytes
-      PART_TARGET_BYTES = var.silver_part_target_bytes
-      ROW_GROUP_BYTES   = var.silver_row_group_bytes
-      CSV_DELIMITERS    = var.silver_csv_delimiters
-      JAVA_TOOL_OPTIONS = var.silver_converter_java_tool_options
+      SILVER_BUCKET       = module.silver_bucket.id
+      SILVER_PREFIX       = var.silver_prefix
+      CHUNK_ROWS          = var.silver_chunk_rows
+      CHUNK_MAX_BYTES     = var.silver_chunk_max_bytes
+      PART_TARGET_BYTES   = var.silver_part_target_bytes
+      ROW_GROUP_BYTES     = var.silver_row_group_bytes
+      CSV_DELIMITERS      = var.silver_csv_delimiters
+      SILVER_CRAWLER_NAME = local.silver_crawler_name
+      JAVA_TOOL_OPTIONS   = var.silver_converter_java_tool_options
     }
   }
 

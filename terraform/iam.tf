@@ -88,6 +88,18 @@ data "aws_iam_policy_document" "silver_converter" {
   }
 
   dynamic "statement" {
+    for_each = var.enable_glue_catalog ? [1] : []
+
+    content {
+      sid = "StartSilverCrawler"
+      # SilverCrawler starts the crawl after new data is committed; it never reads the crawler's state
+      # (a crawl already running answers CrawlerRunningException), so no glue:GetCrawler.
+      actions   = ["glue:StartCrawler"]
+      resources = [aws_glue_crawler.silver[0].arn]
+    }
+  }
+
+  dynamic "statement" {
     for_each = var.kms_encryption ? [1] : []
 
     content {

@@ -141,6 +141,7 @@ class GoldCtasContractTest {
         assertEquals(Set.of("crawlerName", "state"), detail.keySet());
         // The crawler of the silver database, which the converter starts.
         assertEquals(List.of("aws_glue_crawler.silver.value.name"), strings(detail.get("crawlerName")));
+        assertEquals(List.of(SilverConverterContractTest.environment(root).get("SILVER_CRAWLER_NAME")), strings(detail.get("crawlerName")));
         assertEquals(List.of("Succeeded"), strings(detail.get("state")));
         // hcl4j does not evaluate jsonencode: check the rule sends the local above.
         assertTrue(root.sources().values().stream().anyMatch(text ->

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -35,6 +36,8 @@ class SilverConverterContractTest {
     static final String FUNCTION = "silver_converter";
     private static final String BRONZE_ARN = "module.bronze_bucket.arn";
     private static final String SILVER_ARN = "module.silver_bucket.arn";
+    private static final String SILVER_CRAWLER_NAME = "aws_glue_crawler.silver.value.name";
+    private static final String SILVER_CRAWLER_ARN = "aws_glue_crawler.silver.value.arn";
     /** Read by the JVM, not by the code: the JIT and collector the benchmark chose. */
     private static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
@@ -55,7 +58,8 @@ class SilverConverterContractTest {
     @Test
     void codeReadsTheVariablesTheReadmeDocuments() {
         // Guards the reflection above: if it found nothing, the previous test would compare nothing.
-        assertEquals(Set.of("SILVER_BUCKET", "SILVER_PREFIX", "CHUNK_ROWS", "CHUNK_MAX_BYTES", "PART_TARGET_BYTES", "ROW_GROUP_BYTES", "CSV_DELIMITERS"),
+        assertEquals(Set.of("SILVER_BUCKET", "SILVER_PREFIX", "CHUNK_ROWS", "CHUNK_MAX_BYTES", "PART_TARGET_BYTES", "ROW_GROUP_BYTES", "CSV_DELIMITERS",
+                        "SILVER_CRAWLER_NAME"),
                 variablesReadByCode());
     }
 
@@ -66,6 +70,19 @@ class SilverConverterContractTest {
         assertEquals("", settings.silverPrefix());
         assertEquals(ConversionLimits.defaults(), settings.limits(), "Terraform's defaults are the tuned defaults of the code and README");
         assertEquals(Map.of(), settings.delimiterOverrides());
+        // The converter starts the silver crawler, whose success starts the gold builder.
+        assertEquals(Optional.of(SILVER_CRAWLER_NAME), settings.silverCrawlerName());
+    }
+
+    @Test
+    void withoutTheGlueCatalogTheConverterStartsNoCrawler() {
+        // LocalStack's free edition has no Glue: an empty name starts none.
+        for (Map<String, ?> inputs : List.of(Map.of("enable_glue_catalog", false),
+                TerraformConfiguration.readVariables(Repository.terraform().resolve("localstack.tfvars")))) {
+            Map<String, String> environment = environment(Repository.rootModule(inputs));
+            assertEquals("", environment.get(SilverSettings.SILVER_CRAWLER_NAME));
+            assertEquals(Optional.empty(), SilverSettings.fromEnvironment(new Environment(environment)).silverCrawlerName());
+        }
     }
 
     @Test
@@ -167,6 +184,13 @@ class SilverConverterContractTest {
         assertDenied(policy, "s3:PutObject", object("notes.txt"));
         assertDenied(policy, "s3:PutObject", SILVER_ARN + "/" + (prefix.isEmpty() ? "other/" : "") + "_manifests/x.json");
         assertDenied(policy, "s3:DeleteObject", BRONZE_ARN + "/sales/x.csv");
+
+        // SilverCrawler starts the silver crawler and does nothing else with it, or with any other.
+        assertAllowed(policy, "glue:StartCrawler", SILVER_CRAWLER_ARN);
+        for (String action : List.of("glue:GetCrawler", "glue:StopCrawler", "glue:UpdateCrawler", "glue:DeleteCrawler")) {
+            assertDenied(policy, action, SILVER_CRAWLER_ARN);
+        }
+        assertDenied(policy, "glue:StartCrawler", "arn:aws:glue:eu-west-1:123456789012:crawler/other");
     }
 
     @Test
