@@ -1,5 +1,7 @@
 package dev.medallion.local;
 
+import dev.medallion.common.cli.CommandLine;
+import dev.medallion.common.cli.UsageException;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
 import dev.medallion.gold.sql.PartitionBatches;
@@ -21,10 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -68,25 +70,22 @@ public final class LocalLakehouseCli {
             err.print(USAGE);
             return 2;
         }
-        Map<String, String> options = new HashMap<>();
-        for (int i = 1; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (OPTIONS.contains(arg) && i + 1 < args.size()) {
-                options.put(arg, args.get(++i));
+        CommandLine line;
+        try {
+            line = CommandLine.parse(args.subList(1, args.size()), Set.copyOf(OPTIONS), Set.of());
+            if (!line.positionals().isEmpty()) {
+                throw new UsageException("unexpected argument '" + line.positionals().get(0) + "'");
             }
-            else {
-                err.println("error: unexpected argument '" + arg + "'" + (arg.startsWith("--") ? " (or its value is missing)" : ""));
-                err.print(USAGE);
-                return 2;
-            }
+            line.required("--input");
+            line.required("--lake");
         }
-        if (!options.containsKey("--input") || !options.containsKey("--lake")) {
-            err.println("error: --input and --lake are required");
+        catch (UsageException e) {
+            err.println("error: " + e.getMessage());
             err.print(USAGE);
             return 2;
         }
-        Path input = Path.of(options.get("--input")).toAbsolutePath().normalize();
-        Path lake = Path.of(options.get("--lake")).toAbsolutePath().normalize();
+        Path input = Path.of(line.value("--input").orElseThrow()).toAbsolutePath().normalize();
+        Path lake = Path.of(line.value("--lake").orElseThrow()).toAbsolutePath().normalize();
         try {
             if (!Files.exists(input)) {
                 err.println("error: the input " + input + " does not exist");
@@ -94,7 +93,7 @@ public final class LocalLakehouseCli {
             }
             List<GoldModel> models;
             try {
-                models = options.containsKey("--models") ? modelsIn(Path.of(options.get("--models"))) : GoldModels.shipped().all();
+                models = line.value("--models").isPresent() ? modelsIn(Path.of(line.value("--models").get())) : GoldModels.shipped().all();
             }
             catch (IllegalArgumentException | IllegalStateException e) {
                 err.println("error: " + e.getMessage());

@@ -5,6 +5,7 @@ import dev.medallion.bronze.progress.ByteSizes;
 import dev.medallion.bronze.progress.Terminals;
 import dev.medallion.bronze.upload.FileOpener;
 import dev.medallion.bronze.upload.UploadRefusedException;
+import dev.medallion.common.cli.UsageException;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,8 @@
 package dev.medallion.bronze.cli;
 
 import dev.medallion.bronze.generate.RetailCsvFile;
+import dev.medallion.common.cli.CommandLine;
+import dev.medallion.common.cli.UsageException;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -1,6 +1,8 @@
 package dev.medallion.bronze.cli;
 
 import dev.medallion.bronze.upload.FileUploader;
+import dev.medallion.common.cli.CommandLine;
+import dev.medallion.common.cli.UsageException;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,5 +1,6 @@
 package dev.medallion.bronze.cli;
 
+import dev.medallion.common.cli.UsageException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

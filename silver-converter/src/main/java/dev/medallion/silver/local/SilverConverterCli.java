@@ -1,5 +1,7 @@
 package dev.medallion.silver.local;
 
+import dev.medallion.common.cli.CommandLine;
+import dev.medallion.common.cli.UsageException;
 import dev.medallion.common.config.ConfigurationException;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.Environment;
@@ -24,7 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * The local command: converts a CSV file on disk exactly as the Lambda function converts a bronze
@@ -60,29 +62,22 @@ public final class SilverConverterCli {
             err.print(USAGE);
             return 2;
         }
-        Map<String, String> options = new HashMap<>();
-        boolean verbose = false;
-        for (int i = 1; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--verbose")) {
-                verbose = true;
+        CommandLine line;
+        try {
+            line = CommandLine.parse(args.subList(1, args.size()), Set.of("--input", "--output", "--dataset", "--delimiter"), Set.of("--verbose"));
+            if (!line.positionals().isEmpty()) {
+                throw new UsageException("unexpected argument '" + line.positionals().get(0) + "'");
             }
-            else if (List.of("--input", "--output", "--dataset", "--delimiter").contains(arg) && i + 1 < args.size()) {
-                options.put(arg, args.get(++i));
-            }
-            else {
-                err.println("error: unexpected argument '" + arg + "'" + (arg.startsWith("--") ? " (or its value is missing)" : ""));
-                err.print(USAGE);
-                return 2;
-            }
+            line.required("--input");
+            line.required("--output");
         }
-        if (!options.containsKey("--input") || !options.containsKey("--output")) {
-            err.println("error: --input and --output are required");
+        catch (UsageException e) {
+            err.println("error: " + e.getMessage());
             err.print(USAGE);
             return 2;
         }
         try {
-            return convert(options, verbose, out, err);
+            return convert(line, out, err);
         }
         catch (ConfigurationException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
@@ -94,22 +89,20 @@ public final class SilverConverterCli {
         }
     }
 
-    private static int convert(Map<String, String> options, boolean verbose, PrintStream out, PrintStream err) throws IOException {
-        Path input = Path.of(options.get("--input")).toAbsolutePath().normalize();
-        String dataset = SilverLayout.datasetName(Optional.ofNullable(options.get("--dataset")).orElseGet(() -> stem(input)));
+    private static int convert(CommandLine line, PrintStream out, PrintStream err) throws IOException {
+        Path input = Path.of(line.value("--input").orElseThrow()).toAbsolutePath().normalize();
+        String dataset = SilverLayout.datasetName(line.value("--dataset").orElseGet(() -> stem(input)));
         Map<String, Character> delimiters = new HashMap<>();
-        if (options.containsKey("--delimiter")) {
-            delimiters.put(dataset, SilverSettings.delimiterNamed("--delimiter", options.get("--delimiter")));
-        }
+        line.value("--delimiter").ifPresent(name -> delimiters.put(dataset, SilverSettings.delimiterNamed("--delimiter", name)));
         if (!Files.isRegularFile(input)) {
             err.println("error: input file " + input + (Files.isDirectory(input) ? " is a directory: give one CSV file" : " does not exist"));
             return 1;
         }
-        Path output = Path.of(options.get("--output")).toAbsolutePath().normalize();
+        Path output = Path.of(line.value("--output").orElseThrow()).toAbsolutePath().normalize();
         Files.createDirectories(output);
 
         LocalObjectStore silver = new LocalObjectStore(output);
-        JsonLog log = new JsonLog(verbose ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
+        JsonLog log = new JsonLog(line.flag("--verbose") ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
         SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(Environment.system()), delimiters, log, Clock.systemUTC());
 
         long started = System.nanoTime();

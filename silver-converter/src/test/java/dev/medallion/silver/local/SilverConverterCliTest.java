@@ -98,7 +98,15 @@ class SilverConverterCliTest {
 
         err.reset();
         assertEquals(2, run("convert", "--input", "x.csv"));
-        assertTrue(err().startsWith("error: --input and --output are required"), err());
+        assertTrue(err().startsWith("error: --output is required"), err());
+
+        err.reset();
+        assertEquals(2, run("convert", "--input", "x.csv", "--output", "out", "extra.csv"));
+        assertTrue(err().startsWith("error: unexpected argument 'extra.csv'"), err());
+
+        err.reset();
+        assertEquals(2, run("convert", "--input", "x.csv", "--output", "out", "--colour"));
+        assertTrue(err().startsWith("error: unknown option --colour"), err());
 
         err.reset();
         assertEquals(2, run("convert", "--input", "x.csv", "--output", "out", "--delimiter", "colon"));

@@ -1,4 +1,4 @@
-package dev.medallion.bronze.cli;
+package dev.medallion.common.cli;
 
 import static java.util.Objects.requireNonNull;
 

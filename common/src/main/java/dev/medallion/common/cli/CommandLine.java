@@ -1,4 +1,4 @@
-package dev.medallion.bronze.cli;
+package dev.medallion.common.cli;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,11 +11,11 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The arguments after the command's name: options with a value ({@code --bucket B} or
+ * The arguments after a command's name, parsed the same way by every command of the project: options with a value ({@code --bucket B} or
  * {@code --bucket=B}), flags ({@code --dry-run}) and positional arguments, in any order; {@code --}
  * ends the options, for a path that starts with a dash.
  */
-final class CommandLine {
+public final class CommandLine {
     private final Map<String, String> values;
     private final Set<String> flags;
     private final List<String> positionals;
@@ -26,7 +26,7 @@ final class CommandLine {
         this.positionals = List.copyOf(positionals);
     }
 
-    static CommandLine parse(List<String> args, Set<String> valueOptions, Set<String> flagOptions) throws UsageException {
+    public static CommandLine parse(List<String> args, Set<String> valueOptions, Set<String> flagOptions) throws UsageException {
         requireNonNull(args, "args is null");
         Map<String, String> values = new HashMap<>();
         Set<String> flags = new HashSet<>();
@@ -72,11 +72,11 @@ final class CommandLine {
         return new CommandLine(values, flags, positionals);
     }
 
-    Optional<String> value(String option) {
+    public Optional<String> value(String option) {
         return Optional.ofNullable(values.get(option));
     }
 
-    String required(String option) throws UsageException {
+    public String required(String option) throws UsageException {
         String value = values.get(option);
         if (value == null || value.isBlank()) {
             throw new UsageException(option + " is required");
@@ -84,16 +84,16 @@ final class CommandLine {
         return value;
     }
 
-    boolean flag(String option) {
+    public boolean flag(String option) {
         return flags.contains(option);
     }
 
-    List<String> positionals() {
+    public List<String> positionals() {
         return positionals;
     }
 
     /** An integer option within bounds; underscores may group digits, as in 16_000_000. */
-    Optional<Long> number(String option, long minimum, long maximum) throws UsageException {
+    public Optional<Long> number(String option, long minimum, long maximum) throws UsageException {
         Optional<String> text = value(option);
         if (text.isEmpty()) {
             return Optional.empty();
