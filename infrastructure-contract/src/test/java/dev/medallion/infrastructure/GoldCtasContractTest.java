@@ -29,6 +29,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.medallion.infrastructure.PolicyStatement.assertAllowed;
+import static dev.medallion.infrastructure.PolicyStatement.assertDenied;
 import static dev.medallion.infrastructure.TerraformConfiguration.asMap;
 import static dev.medallion.infrastructure.TerraformConfiguration.blocks;
 import static dev.medallion.infrastructure.TerraformConfiguration.strings;
@@ -60,7 +62,7 @@ class GoldCtasContractTest {
     @Test
     void terraformSetsExactlyTheVariablesTheCodeReads() {
         // No JAVA_TOOL_OPTIONS: the builder waits on Athena, and the runtime's C1 default suits it.
-        assertEquals(variablesReadByCode(), new TreeSet<>(environment(Repository.rootModule()).keySet()));
+        assertEquals(variablesReadByCode(), new TreeSet<>(Repository.rootModule().functionEnvironment(FUNCTION).keySet()));
     }
 
     @Test
@@ -72,7 +74,7 @@ class GoldCtasContractTest {
 
     @Test
     void environmentNamesTheStacksBucketsDatabasesAndWorkgroup() {
-        Map<String, String> environment = environment(Repository.rootModule());
+        Map<String, String> environment = Repository.rootModule().functionEnvironment(FUNCTION);
         assertEquals("module.gold_bucket.id", environment.get(GoldSettings.GOLD_BUCKET));
         assertEquals("module.silver_bucket.id", environment.get(GoldSettings.SILVER_BUCKET));
         assertEquals(SILVER_DATABASE_NAME, environment.get(GoldSettings.SILVER_DATABASE));
@@ -91,7 +93,7 @@ class GoldCtasContractTest {
     void builderStartsWithTheEnvironmentTerraformGivesIt(String project, String environmentName, String silverPrefix, String goldPrefix) {
         TerraformConfiguration root = Repository.rootModule(Map.of(
                 "project", project, "environment", environmentName, "silver_prefix", silverPrefix, "gold_prefix", goldPrefix));
-        Map<String, String> environment = resolveNames(root, environment(root));
+        Map<String, String> environment = resolveNames(root, root.functionEnvironment(FUNCTION));
         GoldSettings settings = GoldSettings.fromEnvironment(new Environment(environment));
         // The silver database reaches SQL unquoted: whatever the project and environment, its name is a
         // plain identifier, or GoldSettings would have refused it above.
@@ -100,7 +102,7 @@ class GoldCtasContractTest {
         assertEquals(goldPrefix, settings.goldPrefix());
         // The builder fingerprints the manifests where the converter writes them.
         assertEquals(silverPrefix, settings.silverPrefix());
-        assertEquals(SilverConverterContractTest.environment(root).get("SILVER_PREFIX"), environment.get(GoldSettings.SILVER_PREFIX));
+        assertEquals(root.functionEnvironment(SilverConverterContractTest.FUNCTION).get("SILVER_PREFIX"), environment.get(GoldSettings.SILVER_PREFIX));
     }
 
     @Test
@@ -141,7 +143,7 @@ class GoldCtasContractTest {
         assertEquals(Set.of("crawlerName", "state"), detail.keySet());
         // The crawler of the silver database, which the converter starts.
         assertEquals(List.of("aws_glue_crawler.silver.value.name"), strings(detail.get("crawlerName")));
-        assertEquals(List.of(SilverConverterContractTest.environment(root).get("SILVER_CRAWLER_NAME")), strings(detail.get("crawlerName")));
+        assertEquals(List.of(root.functionEnvironment(SilverConverterContractTest.FUNCTION).get("SILVER_CRAWLER_NAME")), strings(detail.get("crawlerName")));
         assertEquals(List.of("Succeeded"), strings(detail.get("state")));
         // hcl4j does not evaluate jsonencode: check the rule sends the local above.
         assertTrue(root.sources().values().stream().anyMatch(text ->
@@ -365,24 +367,6 @@ class GoldCtasContractTest {
         return (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(), new Class<?>[] {ObjectStore.class}, (proxy, method, arguments) -> {
             throw new UnsupportedOperationException(method.getName());
         });
-    }
-
-    private static void assertAllowed(List<PolicyStatement> policy, String action, String resource) {
-        assertTrue(policy.stream().anyMatch(statement -> statement.allows(action, resource)), "the policy must allow " + action + " on " + resource);
-    }
-
-    private static void assertDenied(List<PolicyStatement> policy, String action, String resource) {
-        assertFalse(policy.stream().anyMatch(statement -> statement.allows(action, resource)), "the policy must not allow " + action + " on " + resource);
-    }
-
-    /** The function's environment as the Lambda runtime would hand it over: strings. */
-    static Map<String, String> environment(TerraformConfiguration root) {
-        Map<String, Object> function = root.resource("aws_lambda_function", FUNCTION);
-        List<Map<String, Object>> environment = blocks(function, "environment");
-        assertEquals(1, environment.size(), "one environment block");
-        Map<String, String> variables = new LinkedHashMap<>();
-        asMap(environment.get(0).get("variables")).forEach((name, value) -> variables.put(name, value == null ? "" : String.valueOf(value)));
-        return variables;
     }
 
     /** The names GoldSettings reads: its public String constants. */

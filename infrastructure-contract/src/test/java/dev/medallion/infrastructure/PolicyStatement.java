@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One statement of an {@code aws_iam_policy_document}, as Terraform would render it with the inputs the
@@ -66,5 +68,13 @@ record PolicyStatement(String document, String sid, String effect, List<String> 
             }
         }
         return Pattern.compile(regex.toString(), ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.DOTALL : Pattern.DOTALL).matcher(value).matches();
+    }
+
+    static void assertAllowed(List<PolicyStatement> policy, String action, String resource) {
+        assertTrue(policy.stream().anyMatch(statement -> statement.allows(action, resource)), "the policy must allow " + action + " on " + resource);
+    }
+
+    static void assertDenied(List<PolicyStatement> policy, String action, String resource) {
+        assertFalse(policy.stream().anyMatch(statement -> statement.allows(action, resource)), "the policy must not allow " + action + " on " + resource);
     }
 }

@@ -12,7 +12,6 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-import static dev.medallion.infrastructure.TerraformConfiguration.asMap;
+import static dev.medallion.infrastructure.PolicyStatement.assertAllowed;
+import static dev.medallion.infrastructure.PolicyStatement.assertDenied;
 import static dev.medallion.infrastructure.TerraformConfiguration.blocks;
 import static dev.medallion.infrastructure.TerraformConfiguration.dynamicBlocks;
 import static dev.medallion.infrastructure.TerraformConfiguration.strings;
@@ -52,7 +52,7 @@ class SilverConverterContractTest {
     void terraformSetsExactlyTheVariablesTheCodeReads() {
         Set<String> expected = new TreeSet<>(variablesReadByCode());
         expected.add(JAVA_TOOL_OPTIONS);
-        assertEquals(expected, new TreeSet<>(environment(Repository.rootModule()).keySet()));
+        assertEquals(expected, new TreeSet<>(Repository.rootModule().functionEnvironment(FUNCTION).keySet()));
     }
 
     @Test
@@ -65,7 +65,7 @@ class SilverConverterContractTest {
 
     @Test
     void defaultEnvironmentStartsTheConverterWithTheCodesOwnDefaults() {
-        SilverSettings settings = SilverSettings.fromEnvironment(new Environment(environment(Repository.rootModule())));
+        SilverSettings settings = SilverSettings.fromEnvironment(new Environment(Repository.rootModule().functionEnvironment(FUNCTION)));
         assertEquals("module.silver_bucket.id", settings.silverBucket());
         assertEquals("", settings.silverPrefix());
         assertEquals(ConversionLimits.defaults(), settings.limits(), "Terraform's defaults are the tuned defaults of the code and README");
@@ -79,7 +79,7 @@ class SilverConverterContractTest {
         // LocalStack's free edition has no Glue: an empty name starts none.
         for (Map<String, ?> inputs : List.of(Map.of("enable_glue_catalog", false),
                 TerraformConfiguration.readVariables(Repository.terraform().resolve("localstack.tfvars")))) {
-            Map<String, String> environment = environment(Repository.rootModule(inputs));
+            Map<String, String> environment = Repository.rootModule(inputs).functionEnvironment(FUNCTION);
             assertEquals("", environment.get(SilverSettings.SILVER_CRAWLER_NAME));
             assertEquals(Optional.empty(), SilverSettings.fromEnvironment(new Environment(environment)).silverCrawlerName());
         }
@@ -88,14 +88,14 @@ class SilverConverterContractTest {
     @Test
     void exampleEnvironmentIsAcceptedByTheConverter() {
         Map<String, Object> example = TerraformConfiguration.readVariables(Repository.terraform().resolve("terraform.tfvars.example"));
-        SilverSettings settings = SilverSettings.fromEnvironment(new Environment(environment(Repository.rootModule(example))));
+        SilverSettings settings = SilverSettings.fromEnvironment(new Environment(Repository.rootModule(example).functionEnvironment(FUNCTION)));
         assertEquals(Map.of("legacy_orders", '|'), settings.delimiterOverrides());
 
         Map<String, Object> tuned = Map.of(
                 "silver_prefix", "lake/",
                 "silver_chunk_rows", 50_000,
                 "silver_csv_delimiters", "EU Sales:SEMICOLON,legacy_orders:pipe");
-        settings = SilverSettings.fromEnvironment(new Environment(environment(Repository.rootModule(tuned))));
+        settings = SilverSettings.fromEnvironment(new Environment(Repository.rootModule(tuned).functionEnvironment(FUNCTION)));
         assertEquals("lake/", settings.silverPrefix());
         assertEquals(50_000, settings.limits().chunkRows());
         assertEquals(Map.of("eu_sales", ';', "legacy_orders", '|'), settings.delimiterOverrides());
@@ -109,7 +109,7 @@ class SilverConverterContractTest {
         assertEquals(List.of("arm64"), strings(function.get("architectures")));
         assertTrue(((Number) function.get("memory_size")).longValue() >= 1769, "Lambda gives 2 vCPUs from 1,769 MB: " + function.get("memory_size"));
         assertEquals(900L, ((Number) function.get("timeout")).longValue());
-        String options = environment(root).get(JAVA_TOOL_OPTIONS);
+        String options = root.functionEnvironment(FUNCTION).get(JAVA_TOOL_OPTIONS);
         assertTrue(options.contains("-XX:TieredStopAtLevel=4") && options.contains("-XX:+UseParallelGC"), "BENCHMARKS.md's choice: " + options);
     }
 
@@ -231,24 +231,6 @@ class SilverConverterContractTest {
     private static void checkTargetsConverter(Map<String, Object> rule) {
         assertEquals("aws_lambda_function.silver_converter.arn", String.valueOf(rule.get("lambda_function_arn")));
         assertEquals(List.of("s3:ObjectCreated:*"), strings(rule.get("events")));
-    }
-
-    private static void assertAllowed(List<PolicyStatement> policy, String action, String resource) {
-        assertTrue(policy.stream().anyMatch(statement -> statement.allows(action, resource)), "the policy must allow " + action + " on " + resource);
-    }
-
-    private static void assertDenied(List<PolicyStatement> policy, String action, String resource) {
-        assertFalse(policy.stream().anyMatch(statement -> statement.allows(action, resource)), "the policy must not allow " + action + " on " + resource);
-    }
-
-    /** The function's environment as the Lambda runtime would hand it over: strings. */
-    static Map<String, String> environment(TerraformConfiguration root) {
-        Map<String, Object> function = root.resource("aws_lambda_function", FUNCTION);
-        List<Map<String, Object>> environment = blocks(function, "environment");
-        assertEquals(1, environment.size(), "one environment block");
-        Map<String, String> variables = new LinkedHashMap<>();
-        asMap(environment.get(0).get("variables")).forEach((name, value) -> variables.put(name, value == null ? "" : String.valueOf(value)));
-        return variables;
     }
 
     /** The names SilverSettings and ConversionLimits read: their public String constants. */

@@ -100,6 +100,17 @@ public final class TerraformConfiguration {
         return asMap(asMap(tree.get("resource")).get(type));
     }
 
+    /** The environment of the Lambda function resource {@code name} as the runtime would hand it over: strings. */
+    public Map<String, String> functionEnvironment(String name) {
+        List<Map<String, Object>> environment = blocks(resource("aws_lambda_function", name), "environment");
+        if (environment.size() != 1) {
+            throw new AssertionError("aws_lambda_function." + name + " must have one environment block, has " + environment.size());
+        }
+        Map<String, String> variables = new LinkedHashMap<>();
+        asMap(environment.get(0).get("variables")).forEach((variable, value) -> variables.put(variable, value == null ? "" : String.valueOf(value)));
+        return variables;
+    }
+
     public Map<String, Object> resource(String type, String name) {
         return Optional.ofNullable(resources(type).get(name)).map(TerraformConfiguration::asMap)
                 .orElseThrow(() -> new AssertionError("No resource " + type + "." + name + " in " + directory));
