@@ -1,0 +1,182 @@
+package dev.medallion.common.testing;
+
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What {@link FaultProxy} does to a request instead of relaying it faithfully: the ways a request to S3
+ * fails in production, each one reproducible on purpose.
+ * <ul>
+ * <li>{@link #status} and {@link #reset}: the request never reaches the store (throttling, a server
+ *     error, a dropped connection);</li>
+ * <li>{@link #afterForwarding}: the request took effect but its answer was lost, so a client that retries
+ *     repeats something that already happened;</li>
+ * <li>{@link #cutResponseAfter} and {@link #resetResponseAfter}: a download that stops part way, cleanly
+ *     or with an error;</li>
+ * <li>{@link #delay}: a slow answer;</li>
+ * <li>{@link #hold}: an answer that never comes, so a test can kill a process while its request is in
+ *     flight.</li>
+ * </ul>
+ * Every fault reads the whole request (headers and body) from the client before it acts, so that the
+ * client is never interrupted while sending and the fault is what the client sees.
+ * <p>
+ * Mind the JDK under the SDK's URL connection client: when a connection ends before the first byte of an
+ * answer ({@link #reset}, a released {@link #hold}), {@code HttpURLConnection} silently sends the same
+ * request again once on a new connection if it has no streamed body: GET, HEAD and DELETE, the same
+ * signed request ({@code amz-sdk-request: attempt=1}), below the SDK's retries. PUT and POST are streamed
+ * with a fixed length by the SDK and are not sent again. To make a GET, HEAD or DELETE fail that way, inject
+ * the fault for two requests per SDK attempt.
+ */
+public sealed interface Fault {
+    /**
+     * Answers without forwarding: {@code code} with an S3 error document whose {@code <Code>} is the one S3
+     * uses for that status ({@code SlowDown} for 503, {@code InternalError} for 500 and other 5xx, see
+     * {@link #errorCodeFor}). A code of 200 gives S3's "200 with an error body", which CompleteMultipartUpload
+     * and CopyObject can answer.
+     */
+    static Fault status(int code) {
+        return new Status(code, errorCodeFor(code));
+    }
+
+    /** As {@link #status(int)} with this {@code <Code>}, such as {@code RequestTimeout} with 400. */
+    static Fault status(int code, String errorCode) {
+        return new Status(code, errorCode);
+    }
+
+    /**
+     * Forwards the request, so that its side effect happens upstream, discards the answer and answers the
+     * client as {@link #status(int)} does: a lost response.
+     */
+    static Fault afterForwarding(int code) {
+        return new AfterForwarding(code, errorCodeFor(code));
+    }
+
+    /** As {@link #afterForwarding(int)} with this {@code <Code>}. */
+    static Fault afterForwarding(int code, String errorCode) {
+        return new AfterForwarding(code, errorCode);
+    }
+
+    /** Waits, then forwards the request and relays the answer as usual. */
+    static Fault delay(Duration duration) {
+        return new Delay(duration);
+    }
+
+    /** Does not forward; resets the client's connection (RST) without an answer. */
+    static Fault reset() {
+        return new Reset();
+    }
+
+    /**
+     * Forwards the request; relays the response head and the first {@code bodyBytes} of the body (as on the
+     * wire: chunk framing counts), then ends the connection cleanly (FIN). To a client that does not check
+     * the length it looks like a complete, shorter body. A shorter body arrives whole.
+     * <p>
+     * The SDK's S3 client with the URL connection client (2.57.8) is such a client: GetObject's stream ends
+     * normally after the bytes that arrived, although {@code Content-Length} promised more, unless the
+     * response carries a checksum the SDK validates (moto sends none).
+     */
+    static Fault cutResponseAfter(long bodyBytes) {
+        return new CutResponse(bodyBytes);
+    }
+
+    /**
+     * As {@link #cutResponseAfter}, but resets the connection (RST) instead. The reset discards what the
+     * proxy's kernel has not yet sent, so at most {@code bodyBytes} arrive, possibly fewer.
+     */
+    static Fault resetResponseAfter(long bodyBytes) {
+        return new ResetResponse(bodyBytes);
+    }
+
+    /**
+     * Does not forward; keeps the client waiting until {@link FaultProxy#clear()} or
+     * {@link FaultProxy#close()}, which reset the connection.
+     */
+    static Fault hold() {
+        return new Hold();
+    }
+
+    /**
+     * The {@code <Code>} S3 sends with this status: {@code SlowDown} (503), {@code InternalError} (500, 200
+     * and other 5xx), {@code NotImplemented} (501), {@code AccessDenied} (403), {@code NoSuchKey} (404),
+     * {@code OperationAborted} (409), {@code PreconditionFailed} (412), {@code InvalidRequest} (other 4xx).
+     */
+    static String errorCodeFor(int status) {
+        checkStatus(status);
+        return switch (status) {
+            case 503 -> "SlowDown";
+            case 501 -> "NotImplemented";
+            case 403 -> "AccessDenied";
+            case 404 -> "NoSuchKey";
+            case 409 -> "OperationAborted";
+            case 412 -> "PreconditionFailed";
+            default -> status >= 400 && status < 500 ? "InvalidRequest" : "InternalError";
+        };
+    }
+
+    private static void checkStatus(int status) {
+        if (status != 200 && (status < 400 || status > 599)) {
+            throw new IllegalArgumentException("An injected status is 200 or 400-599, an error S3 could answer: " + status);
+        }
+    }
+
+    private static void checkErrorCode(String errorCode) {
+        requireNonNull(errorCode, "errorCode is null");
+        // S3 error codes are letters, digits and dots; anything else would need escaping in the XML body.
+        if (!errorCode.matches("[A-Za-z0-9.]+")) {
+            throw new IllegalArgumentException("An S3 error code is letters, digits and dots: " + errorCode);
+        }
+    }
+
+    private static void checkBodyBytes(long bodyBytes) {
+        if (bodyBytes < 0) {
+            throw new IllegalArgumentException("bodyBytes is negative: " + bodyBytes);
+        }
+    }
+
+    /** See {@link Fault#status(int)}. */
+    record Status(int code, String errorCode) implements Fault {
+        public Status {
+            checkStatus(code);
+            checkErrorCode(errorCode);
+        }
+    }
+
+    /** See {@link Fault#afterForwarding(int)}. */
+    record AfterForwarding(int code, String errorCode) implements Fault {
+        public AfterForwarding {
+            checkStatus(code);
+            checkErrorCode(errorCode);
+        }
+    }
+
+    /** See {@link Fault#delay(Duration)}. */
+    record Delay(Duration duration) implements Fault {
+        public Delay {
+            requireNonNull(duration, "duration is null");
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException("duration is negative: " + duration);
+            }
+        }
+    }
+
+    /** See {@link Fault#reset()}. */
+    record Reset() implements Fault {}
+
+    /** See {@link Fault#cutResponseAfter(long)}. */
+    record CutResponse(long bodyBytes) implements Fault {
+        public CutResponse {
+            checkBodyBytes(bodyBytes);
+        }
+    }
+
+    /** See {@link Fault#resetResponseAfter(long)}. */
+    record ResetResponse(long bodyBytes) implements Fault {
+        public ResetResponse {
+            checkBodyBytes(bodyBytes);
+        }
+    }
+
+    /** See {@link Fault#hold()}. */
+    record Hold() implements Fault {}
+}
