@@ -60,7 +60,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the emulator: what passes through arrives unchanged, and each fault is what the client sees. Where the
  * SDK's behaviour could hide the proxy's (retries, length checks), raw sockets check the bytes.
  */
-class FaultProxyTest {
+class FaultProxyIT {
     @RegisterExtension
     static final S3Emulator S3 = new S3Emulator();
 
@@ -220,7 +220,7 @@ class FaultProxyTest {
             failure = e;
         }
 
-        System.err.printf("[FaultProxyTest] a GetObject cut cleanly after %d of %d bytes: the SDK's stream gave %d bytes, then %s%n",
+        System.err.printf("[FaultProxyIT] a GetObject cut cleanly after %d of %d bytes: the SDK's stream gave %d bytes, then %s%n",
                 cut, MiB, received.size(), failure == null ? "a normal end of stream" : failure);
         assertEquals(1, injection.hits());
         assertTrue(received.size() <= cut, received.size() + " bytes");
