@@ -66,9 +66,10 @@ data "aws_iam_policy_document" "silver_converter" {
   statement {
     sid = "WriteAndReplaceSilverDataAndQuarantine"
     # Parts and quarantine files are streamed as multipart uploads (CreateMultipartUpload, UploadPart
-    # and CompleteMultipartUpload are authorised as s3:PutObject), aborted when a run fails, and
-    # deleted when a newer version of their source replaces them.
-    actions = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"]
+    # and CompleteMultipartUpload are authorised as s3:PutObject), completed at the commit, aborted when
+    # a run fails, and deleted when a newer version of their source, or a losing run, leaves them behind.
+    # GetObject authorises the HeadObject that recognises a completion whose answer was lost.
+    actions = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"]
     resources = [
       "${local.silver_prefix_arn}*/ingest_date=*",
       "${local.silver_prefix_arn}_quarantine/*",

@@ -233,7 +233,7 @@ class EndToEndIT {
         JsonNode quarantine = manifest.get("quarantine");
         assertEquals(3, quarantine.get("rows").asLong());
         String quarantineKey = quarantine.get("key").asText();
-        assertTrue(quarantineKey.matches("_quarantine/sales/ingest_date=\\d{4}-\\d{2}-\\d{2}/sales_2026_03_messy-[0-9a-f]+-[0-9a-f]+\\.csv"), quarantineKey);
+        assertTrue(quarantineKey.matches("_quarantine/sales/ingest_date=\\d{4}-\\d{2}-\\d{2}/sales_2026_03_messy-[0-9a-f]+-[0-9a-f]+-g1-[0-9a-f]{8}\\.csv"), quarantineKey);
         List<CSVRecord> quarantined = parseCsv(new String(silver.read(quarantineKey).orElseThrow(), StandardCharsets.UTF_8));
         List<String> header = new ArrayList<>(List.of("source_line", "reason"));
         header.addAll(SALES.keySet());

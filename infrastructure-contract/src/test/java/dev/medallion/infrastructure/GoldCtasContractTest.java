@@ -2,6 +2,7 @@ package dev.medallion.infrastructure;
 
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.GoldSettings;
+import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.gold.build.BuildId;
@@ -284,7 +285,7 @@ class GoldCtasContractTest {
 
         // Silver: Athena reads the data parts; nothing is written or read beside them.
         SilverLayout silver = new SilverLayout(silverPrefix);
-        String part = SILVER_ARN + "/" + silver.partKey("sales", LocalDate.of(2026, 3, 1), "sales/x.csv", "e", 1);
+        String part = SILVER_ARN + "/" + silver.partKey("sales", LocalDate.of(2026, 3, 1), "sales/x.csv", "e", RunId.start(1), 1);
         assertAllowed(policy, "s3:GetObject", part);
         for (String action : List.of("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload")) {
             assertDenied(policy, action, part);

@@ -3,6 +3,7 @@ package dev.medallion.infrastructure;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
+import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -166,12 +167,13 @@ class SilverConverterContractTest {
         assertAllowed(policy, "s3:ListBucket", BRONZE_ARN);
         assertAllowed(policy, "s3:ListBucket", SILVER_ARN);
 
-        String part = object(layout.partKey(dataset, day, source, "0123456789abcdef", 1));
-        String quarantine = object(layout.quarantineKey(dataset, day, source, "0123456789abcdef"));
+        String part = object(layout.partKey(dataset, day, source, "0123456789abcdef", RunId.start(1), 1));
+        String quarantine = object(layout.quarantineKey(dataset, day, source, "0123456789abcdef", RunId.start(1)));
         String manifest = object(layout.manifestKey(dataset, source));
         String schema = object(layout.schemaKey(dataset));
         for (String key : List.of(part, quarantine)) {
-            for (String action : List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject")) {
+            // GetObject: the HeadObject that recognises a CompleteMultipartUpload whose answer was lost.
+            for (String action : List.of("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject")) {
                 assertAllowed(policy, action, key);
             }
         }
@@ -199,7 +201,7 @@ class SilverConverterContractTest {
         SilverLayout layout = new SilverLayout("lake/");
         LocalDate day = LocalDate.of(2026, 3, 1);
         Set<String> bookkeeping = new TreeSet<>();
-        for (String key : List.of(layout.manifestKey("sales", "sales/x.csv"), layout.quarantineKey("sales", day, "sales/x.csv", "e"), layout.schemaKey("sales"))) {
+        for (String key : List.of(layout.manifestKey("sales", "sales/x.csv"), layout.quarantineKey("sales", day, "sales/x.csv", "e", RunId.start(1)), layout.schemaKey("sales"))) {
             String relative = key.substring(layout.prefix().length());
             bookkeeping.add(relative.substring(0, relative.indexOf('/')) + "/**");
         }
@@ -213,15 +215,15 @@ class SilverConverterContractTest {
         Map<String, Object> queue = blocks(root.resource("aws_s3_bucket_notification", "silver"), "queue").get(0);
         assertEquals("lake/", queue.get("filter_prefix"));
         String suffix = String.valueOf(queue.get("filter_suffix"));
-        assertTrue(layout.partKey("sales", day, "sales/x.csv", "e", 1).endsWith(suffix));
-        for (String key : List.of(layout.manifestKey("sales", "sales/x.csv"), layout.quarantineKey("sales", day, "sales/x.csv", "e"), layout.schemaKey("sales"))) {
+        assertTrue(layout.partKey("sales", day, "sales/x.csv", "e", RunId.start(1), 1).endsWith(suffix));
+        for (String key : List.of(layout.manifestKey("sales", "sales/x.csv"), layout.quarantineKey("sales", day, "sales/x.csv", "e", RunId.start(1)), layout.schemaKey("sales"))) {
             assertFalse(key.endsWith(suffix), key + " must not reach the crawler");
         }
 
         List<PolicyStatement> policy = ContractRules.statements(root, "crawler");
-        assertAllowed(policy, "s3:GetObject", SILVER_ARN + "/" + layout.partKey("sales", day, "sales/x.csv", "e", 1));
+        assertAllowed(policy, "s3:GetObject", SILVER_ARN + "/" + layout.partKey("sales", day, "sales/x.csv", "e", RunId.start(1), 1));
         assertDenied(policy, "s3:GetObject", SILVER_ARN + "/" + layout.manifestKey("sales", "sales/x.csv"));
-        assertDenied(policy, "s3:PutObject", SILVER_ARN + "/" + layout.partKey("sales", day, "sales/x.csv", "e", 1));
+        assertDenied(policy, "s3:PutObject", SILVER_ARN + "/" + layout.partKey("sales", day, "sales/x.csv", "e", RunId.start(1), 1));
     }
 
     private static String object(String key) {

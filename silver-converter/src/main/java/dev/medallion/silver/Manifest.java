@@ -3,24 +3,36 @@ package dev.medallion.silver;
 import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The commit marker of one source object, at {@code _manifests/<dataset>/<source>.json}: written last,
- * after every part, so a reader that trusts manifests never sees a half-converted file. It always holds
- * {@code rowsRead == rowsWritten + rowsQuarantined}.
+ * after every part, with a conditional write, so a reader that trusts manifests never sees a
+ * half-converted file and only one of several concurrent runs commits (see {@link SilverCommit}). It
+ * always holds {@code rowsRead == rowsWritten + rowsQuarantined}.
  *
+ * @param generation how many times this source key has been committed, this commit included: one more
+ *        than the manifest it replaces (manifests of format 1 read as generation 0)
+ * @param run the run that committed it ({@link dev.medallion.common.layout.RunId#token()}), which also
+ *        names its parts and quarantine file
  * @param status {@code converted}; {@code empty} (no header, or a header and no rows); or {@code rejected}
  *        (the file as a whole is not readable CSV, see {@code reason}; nothing was written)
  * @param header the header exactly as in the file
  * @param columns the dataset's schema contract the parts are written in
  * @param droppedColumns file columns the contract does not have: not written (see the README's schema policy)
  * @param missingColumns contract columns the file does not have: written as null
+ * @param bytesRead bytes of the source object read, as stored (compressed for gzip): always its size,
+ *        since a conversion that read fewer or more fails instead of committing
+ * @param supersedes the parts and quarantine file of the manifest this one replaced, deleted after the
+ *        commit (kept here so a retry can finish that cleanup)
  */
 public record Manifest(
         int formatVersion,
+        long generation,
+        String run,
         String status,
         String reason,
         String dataset,
@@ -36,9 +48,11 @@ public record Manifest(
         long rowsRead,
         long rowsWritten,
         long rowsQuarantined,
+        long bytesRead,
+        List<String> supersedes,
         String convertedAt,
         String converter) {
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     public static final String CONVERTED = "converted";
     public static final String EMPTY = "empty";
     public static final String REJECTED = "rejected";
@@ -52,6 +66,7 @@ public record Manifest(
         droppedColumns = List.copyOf(droppedColumns);
         missingColumns = List.copyOf(missingColumns);
         parts = List.copyOf(parts);
+        supersedes = supersedes == null ? List.of() : List.copyOf(supersedes);
         if (rowsRead != rowsWritten + rowsQuarantined) {
             throw new IllegalStateException("Row count mismatch for " + source.key() + ": read " + rowsRead
                     + ", written " + rowsWritten + ", quarantined " + rowsQuarantined);
@@ -60,6 +75,16 @@ public record Manifest(
         if (partRows != rowsWritten) {
             throw new IllegalStateException("Parts of " + source.key() + " hold " + partRows + " rows, not " + rowsWritten);
         }
+    }
+
+    /** The keys this commit made visible: its parts and its quarantine file. */
+    public List<String> writtenKeys() {
+        List<String> keys = new ArrayList<>();
+        parts.forEach(part -> keys.add(part.key()));
+        if (quarantine != null) {
+            keys.add(quarantine.key());
+        }
+        return keys;
     }
 
     /** Whether this manifest already records the conversion of exactly this object version. */

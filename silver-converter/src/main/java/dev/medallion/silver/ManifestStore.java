@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.VersionedContent;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -12,6 +13,18 @@ import static java.util.Objects.requireNonNull;
 
 /** Reads and writes manifests as indented JSON. */
 public final class ManifestStore {
+    /**
+     * A manifest as stored: its entity tag, and its content when readable. An unreadable manifest (damaged,
+     * or of a format this version does not know) is not known to describe anything, but it still has a
+     * version that a conditional write must name to replace it.
+     */
+    public record Stored(Optional<Manifest> manifest, String etag) {
+        public Stored {
+            requireNonNull(manifest, "manifest is null");
+            requireNonNull(etag, "etag is null");
+        }
+    }
+
     private final ObjectStore store;
     private final ObjectMapper mapper = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -22,20 +35,28 @@ public final class ManifestStore {
     }
 
     public Optional<Manifest> read(String key) throws IOException {
-        Optional<byte[]> content = store.read(key);
+        return readStored(key).flatMap(Stored::manifest);
+    }
+
+    public Optional<Stored> readStored(String key) throws IOException {
+        Optional<VersionedContent> content = store.readVersioned(key);
         if (content.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(mapper.readValue(content.get(), Manifest.class));
+            return Optional.of(new Stored(Optional.of(mapper.readValue(content.get().content(), Manifest.class)), content.get().etag()));
         }
         catch (IOException | RuntimeException e) {
             // An unreadable manifest only means "not known to be converted": converting again repairs it.
-            return Optional.empty();
+            return Optional.of(new Stored(Optional.empty(), content.get().etag()));
         }
     }
 
-    public void write(String key, Manifest manifest) throws IOException {
-        store.put(key, mapper.writeValueAsBytes(manifest));
+    /**
+     * Writes the manifest only if the key still holds the version {@code expectedEtag} names (none when
+     * empty); returns the new version's entity tag, or empty when another writer came first.
+     */
+    public Optional<String> writeIf(String key, Manifest manifest, Optional<String> expectedEtag) throws IOException {
+        return store.putIf(key, mapper.writeValueAsBytes(manifest), expectedEtag);
     }
 }

@@ -49,18 +49,17 @@ final class QuarantineWriter {
         return rows;
     }
 
-    /** Completes the object; empty when no row was refused. */
+    /** The quarantine file's upload, once a row was refused: to publish once finished, or to abort. */
+    Optional<ObjectUpload> upload() {
+        return Optional.ofNullable(upload);
+    }
+
+    /** Sends the file's last bytes (it stays invisible until published); empty when no row was refused. */
     Optional<Manifest.Quarantine> finish() throws IOException {
         if (printer == null) {
             return Optional.empty();
         }
         printer.close(true);
         return Optional.of(new Manifest.Quarantine(key, rows));
-    }
-
-    void abort() {
-        if (upload != null) {
-            upload.abort();
-        }
     }
 }

@@ -1,9 +1,11 @@
 package dev.medallion.silver;
 
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.ObjectUpload;
 import dev.medallion.silver.csv.CsvReader;
 import dev.medallion.silver.csv.CsvReader.Row;
 import dev.medallion.silver.csv.RejectedInputException;
@@ -16,6 +18,7 @@ import dev.medallion.silver.schema.ColumnNames;
 import dev.medallion.silver.schema.SchemaContract;
 import dev.medallion.silver.schema.SchemaContractStore;
 import dev.medallion.silver.schema.TypeInference;
+import org.apache.commons.io.input.CloseShieldInputStream;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
@@ -24,12 +27,10 @@ import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,7 +45,8 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * Memory is bounded by one chunk of rows, one Parquet row group and the upload buffers, whatever the file
  * size. Data problems never throw: a bad row is quarantined, an unreadable file is rejected with a reason.
- * Storage failures do throw, after discarding what this run wrote, so the caller can retry.
+ * Storage failures, a download that ends early and a deadline reached do throw, after discarding what this
+ * run wrote, so the caller can retry. Output becomes visible only through {@link SilverCommit}.
  */
 public final class SilverConverter {
     /** Opens the source's bytes; called once per conversion. */
@@ -60,7 +62,7 @@ public final class SilverConverter {
     private final ConversionLimits limits;
     private final Map<String, Character> delimiterOverrides;
     private final SchemaContractStore contracts;
-    private final ManifestStore manifests;
+    private final SilverCommit commit;
     private final JsonLog log;
     private final Clock clock;
 
@@ -72,30 +74,49 @@ public final class SilverConverter {
         this.log = requireNonNull(log, "log is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.contracts = new SchemaContractStore(silver, layout);
-        this.manifests = new ManifestStore(silver);
+        this.commit = new SilverCommit(silver, layout, new ManifestStore(silver));
     }
 
+    /** Converts without a time limit: the local command, and tests that are not about time. */
     public ConversionResult convert(SourceObject source, String dataset, Content content) throws IOException {
+        return convert(source, dataset, content, Deadline.none());
+    }
+
+    /**
+     * Converts the source and commits the result ({@link SilverCommit}), or recognises that this version
+     * is already committed. Throws, having discarded its own output, when storage fails, the bytes read
+     * differ from the object's size, another run commits a different version first, or the deadline comes.
+     */
+    public ConversionResult convert(SourceObject source, String dataset, Content content, Deadline deadline) throws IOException {
         requireNonNull(source, "source is null");
         requireNonNull(dataset, "dataset is null");
         requireNonNull(content, "content is null");
+        requireNonNull(deadline, "deadline is null");
         long started = System.nanoTime();
         String manifestKey = layout.manifestKey(dataset, source.key());
-        Optional<Manifest> previous = manifests.read(manifestKey);
+        SilverCommit.Base base = commit.base(manifestKey);
+        Optional<Manifest> previous = base.manifest();
         if (previous.isPresent() && previous.get().describes(source)) {
-            ConversionResult result = new ConversionResult(previous.get(), manifestKey, true);
-            logOutcome(result, started);
-            return result;
+            // A redelivery, or the retry of a run that committed and then failed: finish its cleanup.
+            commit.sweep(previous.get(), manifestKey);
+            return logOutcome(new ConversionResult(previous.get(), manifestKey, true), started);
         }
 
-        Run run = new Run(source, dataset);
+        Run run = new Run(source, dataset, RunId.start(base.nextGeneration()), base.superseded(), deadline);
         Manifest manifest;
-        try (InputStream in = content.open()) {
-            manifest = run.execute(in);
-        }
-        catch (RejectedInputException e) {
-            run.discard(null);
-            manifest = run.rejected(e.getMessage());
+        try (SourceBytes in = new SourceBytes(content.open())) {
+            try {
+                // The parser closes what it reads; the count must outlive it to be checked.
+                manifest = run.execute(CloseShieldInputStream.wrap(in));
+                in.requireWhole(source);
+            }
+            catch (RejectedInputException e) {
+                // Content the parser refuses at the point where a cut download ends may be the cut itself.
+                in.requireSizeIfEnded(source);
+                run.discard(null);
+                manifest = run.rejected(e.getMessage(), in.count());
+            }
+            deadline.check("converting " + source.location() + " before its commit");
         }
         catch (IOException | RuntimeException | Error e) {
             run.discard(e);
@@ -104,35 +125,11 @@ public final class SilverConverter {
         finally {
             run.stopWriter();
         }
-        manifests.write(manifestKey, manifest);
-        deleteStaleOutput(source, dataset, manifest, previous);
-        ConversionResult result = new ConversionResult(manifest, manifestKey, false);
-        logOutcome(result, started);
-        return result;
+        SilverCommit.Outcome outcome = commit.commit(base, manifest, run.staged());
+        return logOutcome(new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun()), started);
     }
 
-    /** Removes what earlier versions of this source, or failed runs, left beside the committed output. */
-    private void deleteStaleOutput(SourceObject source, String dataset, Manifest manifest, Optional<Manifest> previous) throws IOException {
-        Set<String> current = new HashSet<>();
-        manifest.parts().forEach(part -> current.add(part.key()));
-        if (manifest.quarantine() != null) {
-            current.add(manifest.quarantine().key());
-        }
-        Set<String> stale = new HashSet<>();
-        previous.ifPresent(old -> {
-            old.parts().forEach(part -> stale.add(part.key()));
-            if (old.quarantine() != null) {
-                stale.add(old.quarantine().key());
-            }
-        });
-        stale.addAll(silver.list(layout.partPrefix(dataset, source.ingestDate(), source.key())));
-        stale.removeAll(current);
-        if (!stale.isEmpty()) {
-            silver.delete(stale);
-        }
-    }
-
-    private void logOutcome(ConversionResult result, long startedNanos) {
+    private ConversionResult logOutcome(ConversionResult result, long startedNanos) {
         Manifest manifest = result.manifest();
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -144,7 +141,9 @@ public final class SilverConverter {
         fields.put("rowsWritten", manifest.rowsWritten());
         fields.put("rowsQuarantined", manifest.rowsQuarantined());
         fields.put("parts", manifest.parts().size());
-        fields.put("bytesRead", manifest.source().size());
+        fields.put("bytesRead", manifest.bytesRead());
+        fields.put("generation", manifest.generation());
+        fields.put("run", manifest.run());
         fields.put("bytesWritten", manifest.parts().stream().mapToLong(PartInfo::bytes).sum());
         fields.put("seconds", Math.round(seconds * 1000) / 1000.0);
         fields.put("rowsPerSecond", result.unchanged() || seconds <= 0 ? 0 : Math.round(manifest.rowsRead() / seconds));
@@ -160,6 +159,7 @@ public final class SilverConverter {
         else {
             log.info("source object processed", fields);
         }
+        return result;
     }
 
     /** The state of one conversion: what has been written so far, so it can be committed or discarded. */
@@ -167,7 +167,12 @@ public final class SilverConverter {
         private final SourceObject source;
         private final String dataset;
         private final LocalDate ingestDate;
+        private final RunId id;
+        private final List<String> supersedes;
+        private final Deadline deadline;
         private final List<PartInfo> parts = new ArrayList<>();
+        /** Closed uploads, invisible until the commit publishes them: parts, then the quarantine file. */
+        private final List<ObjectUpload> staged = new ArrayList<>();
         private ParquetPartWriter openPart;
         private QuarantineWriter quarantine;
         private MessageType schema;
@@ -180,10 +185,17 @@ public final class SilverConverter {
         private char delimiter = ',';
         private List<String> header = List.of();
 
-        Run(SourceObject source, String dataset) {
+        Run(SourceObject source, String dataset, RunId id, List<String> supersedes, Deadline deadline) {
             this.source = source;
             this.dataset = dataset;
             this.ingestDate = source.ingestDate();
+            this.id = id;
+            this.supersedes = supersedes;
+            this.deadline = deadline;
+        }
+
+        List<ObjectUpload> staged() {
+            return List.copyOf(staged);
         }
 
         Manifest execute(InputStream in) throws IOException, RejectedInputException {
@@ -191,18 +203,18 @@ public final class SilverConverter {
                 delimiter = csv.delimiter();
                 Optional<Row> headerRow = csv.next();
                 if (headerRow.isEmpty()) {
-                    return manifest(Manifest.EMPTY, "the file holds no header and no rows", List.of(), List.of(), List.of());
+                    return manifest(Manifest.EMPTY, "the file holds no header and no rows", List.of(), List.of(), List.of(), source.size());
                 }
                 header = headerRow.get().fields();
                 List<String> names = ColumnNames.normalize(header);
-                quarantine = new QuarantineWriter(silver, layout.quarantineKey(dataset, ingestDate, source.key(), source.etag()), header);
+                quarantine = new QuarantineWriter(silver, layout.quarantineKey(dataset, ingestDate, source.key(), source.etag(), id), header);
 
                 List<Row> sample = new ArrayList<>();
                 Optional<SchemaContract> existing = contracts.load(dataset);
                 if (existing.isEmpty()) {
                     readSample(csv, sample);
                     if (sample.isEmpty()) {
-                        return manifest(Manifest.EMPTY, "the file holds a header and no rows", List.of(), List.of(), List.of());
+                        return manifest(Manifest.EMPTY, "the file holds a header and no rows", List.of(), List.of(), List.of(), source.size());
                     }
                 }
                 SchemaContract contract = existing.isPresent() ? existing.get() : inferContract(names, sample);
@@ -220,10 +232,10 @@ public final class SilverConverter {
                 flush();
                 awaitWrite();
                 if (openPart != null) {
-                    parts.add(openPart.finish());
-                    openPart = null;
+                    finishPart();
                 }
                 Manifest.Quarantine quarantined = quarantine.finish().orElse(null);
+                quarantine.upload().ifPresent(staged::add);
                 List<String> dropped = new ArrayList<>();
                 for (int i = 0; i < names.size(); i++) {
                     if (contract.indexOf(names.get(i)) < 0) {
@@ -236,11 +248,12 @@ public final class SilverConverter {
                         missing.add(column.name());
                     }
                 }
-                return new Manifest(Manifest.FORMAT_VERSION, rowsRead == 0 ? Manifest.EMPTY : Manifest.CONVERTED,
+                // bytesRead is the size here: the caller fails the run unless the bytes counted turn out to be the size.
+                return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), rowsRead == 0 ? Manifest.EMPTY : Manifest.CONVERTED,
                         rowsRead == 0 ? "the file holds a header and no rows" : null,
                         dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), header,
                         contract.columns(), dropped, missing, parts, quarantined,
-                        rowsRead, rowsWritten, quarantine.rows(), clock.instant().toString(), CONVERTER);
+                        rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, clock.instant().toString(), CONVERTER);
             }
         }
 
@@ -289,6 +302,7 @@ public final class SilverConverter {
                 return;
             }
             if (filling.size() >= limits.chunkRows() || filling.retainedBytes() >= limits.chunkMaxBytes()) {
+                deadline.check("converting " + source.location() + " at line " + row.line());
                 flush();
             }
         }
@@ -322,16 +336,23 @@ public final class SilverConverter {
         /** Runs on the writer thread. */
         private void write(RowBatch batch) throws IOException {
             if (openPart == null) {
-                String key = layout.partKey(dataset, ingestDate, source.key(), source.etag(), parts.size() + 1);
+                String key = layout.partKey(dataset, ingestDate, source.key(), source.etag(), id, parts.size() + 1);
                 openPart = new ParquetPartWriter(silver, key, schema, limits.rowGroupBytes(), batch.highCardinalityColumns());
             }
             openPart.write(batch);
             rowsWritten += batch.size();
             batch.clear();
             if (openPart.dataSize() >= limits.partTargetBytes()) {
-                parts.add(openPart.finish());
-                openPart = null;
+                finishPart();
             }
+        }
+
+        /** Closes the open part: its bytes are all sent, and it stays invisible until the commit. */
+        private void finishPart() throws IOException {
+            ParquetPartWriter part = openPart;
+            openPart = null;
+            parts.add(part.finish());
+            staged.add(part.upload());
         }
 
         /** Waits for the chunk being written; its failure is rethrown here, on the reading thread. */
@@ -371,14 +392,14 @@ public final class SilverConverter {
             return positions;
         }
 
-        private Manifest manifest(String status, String reason, List<Column> columns, List<String> dropped, List<String> missing) {
-            return new Manifest(Manifest.FORMAT_VERSION, status, reason, dataset, Manifest.Source.of(source), ingestDate.toString(),
-                    String.valueOf(delimiter), header, columns, dropped, missing, List.of(), null, 0, 0, 0,
-                    clock.instant().toString(), CONVERTER);
+        private Manifest manifest(String status, String reason, List<Column> columns, List<String> dropped, List<String> missing, long bytesRead) {
+            return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), status, reason, dataset, Manifest.Source.of(source),
+                    ingestDate.toString(), String.valueOf(delimiter), header, columns, dropped, missing, List.of(), null, 0, 0, 0,
+                    bytesRead, supersedes, clock.instant().toString(), CONVERTER);
         }
 
-        Manifest rejected(String reason) {
-            return manifest(Manifest.REJECTED, reason, List.of(), List.of(), List.of());
+        Manifest rejected(String reason, long bytesRead) {
+            return manifest(Manifest.REJECTED, reason, List.of(), List.of(), List.of(), bytesRead);
         }
 
         void stopWriter() {
@@ -387,7 +408,7 @@ public final class SilverConverter {
             }
         }
 
-        /** Aborts open uploads and deletes the parts this run completed; a failure here is attached to {@code cause}. */
+        /** Aborts every upload of this run: none is published yet, so nothing of it was ever visible. */
         void discard(Throwable cause) {
             try {
                 awaitWrite();
@@ -395,23 +416,17 @@ public final class SilverConverter {
             catch (IOException | RuntimeException | Error e) {
                 // The chunk being written failed too; what it wrote is discarded below like the rest.
             }
-            try {
-                if (openPart != null) {
-                    openPart.abort();
-                }
-                if (quarantine != null) {
-                    quarantine.abort();
-                }
-                List<String> written = parts.stream().map(PartInfo::key).toList();
-                if (!written.isEmpty()) {
-                    silver.delete(written);
-                }
+            List<ObjectUpload> uploads = new ArrayList<>(staged);
+            if (openPart != null) {
+                uploads.add(openPart.upload());
+                openPart = null;
             }
-            catch (IOException | RuntimeException e) {
-                if (cause != null) {
-                    cause.addSuppressed(e);
-                }
+            if (quarantine != null) {
+                quarantine.upload().ifPresent(uploads::add);
             }
+            Throwable attachTo = cause != null ? cause : new IOException("discarding " + source.location());
+            commit.discard(uploads, List.of(), attachTo);
+            staged.clear();
             parts.clear();
             rowsRead = 0;
             rowsWritten = 0;

@@ -91,7 +91,7 @@ class SilverConverterTest {
         String partKey = manifest.parts().get(0).key();
         assertTrue(partKey.startsWith("sales/ingest_date=2026-03-14/orders-"), partKey);
         assertTrue(partKey.endsWith("-part-00001.parquet"), partKey);
-        assertEquals("_manifests/sales/" + partKey.substring(partKey.lastIndexOf('/') + 1, partKey.indexOf("-part-")).replaceFirst("-[0-9a-f]{12}$", "") + ".json",
+        assertEquals("_manifests/sales/" + partKey.substring(partKey.lastIndexOf('/') + 1, partKey.indexOf("-part-")).replaceFirst("-[0-9a-f]{12}-g1-[0-9a-f]{8}$", "") + ".json",
                 result.manifestKey());
 
         Path part = silver.resolve(partKey);
@@ -442,8 +442,8 @@ class SilverConverterTest {
         }
 
         @Override
-        public java.util.Optional<byte[]> read(String key) throws IOException {
-            return delegate.read(key);
+        public java.util.Optional<dev.medallion.common.storage.VersionedContent> readVersioned(String key) throws IOException {
+            return delegate.readVersioned(key);
         }
 
         @Override
@@ -452,8 +452,8 @@ class SilverConverterTest {
         }
 
         @Override
-        public boolean putIfAbsent(String key, byte[] content) throws IOException {
-            return delegate.putIfAbsent(key, content);
+        public java.util.Optional<String> putIf(String key, byte[] content, java.util.Optional<String> expectedEtag) throws IOException {
+            return delegate.putIf(key, content, expectedEtag);
         }
 
         @Override
@@ -476,6 +476,11 @@ class SilverConverterTest {
                 @Override
                 public void close() throws IOException {
                     upload.close();
+                }
+
+                @Override
+                public void publish() throws IOException {
+                    upload.publish();
                 }
 
                 @Override

@@ -13,14 +13,15 @@ import static java.util.Objects.requireNonNull;
  * Where everything lives in the silver bucket. Data is Hive-partitioned so Glue and Athena read it
  * as it is; bookkeeping lives under prefixes starting with '_', which Glue crawlers and Athena skip.
  * <pre>
- * &lt;prefix&gt;&lt;dataset&gt;/ingest_date=YYYY-MM-DD/&lt;source&gt;-&lt;etag&gt;-part-00001.parquet
+ * &lt;prefix&gt;&lt;dataset&gt;/ingest_date=YYYY-MM-DD/&lt;source&gt;-&lt;etag&gt;-&lt;run&gt;-part-00001.parquet
  * &lt;prefix&gt;_manifests/&lt;dataset&gt;/&lt;source&gt;.json
- * &lt;prefix&gt;_quarantine/&lt;dataset&gt;/ingest_date=YYYY-MM-DD/&lt;source&gt;-&lt;etag&gt;.csv
+ * &lt;prefix&gt;_quarantine/&lt;dataset&gt;/ingest_date=YYYY-MM-DD/&lt;source&gt;-&lt;etag&gt;-&lt;run&gt;.csv
  * &lt;prefix&gt;_schemas/&lt;dataset&gt;.json
  * </pre>
  * {@code <source>} is the source file's readable stem plus a hash of its whole key, so two files with
- * the same name in different folders never collide, and every name is derived from the source alone:
- * a redelivered event writes the same keys again.
+ * the same name in different folders never collide and one prefix holds everything a source wrote in a
+ * partition. {@code <run>} ({@link RunId}) makes every run's files its own: a redelivered event never
+ * writes, or deletes, the keys of another run.
  */
 public final class SilverLayout {
     private static final int STEM_LENGTH = 60;
@@ -65,25 +66,29 @@ public final class SilverLayout {
         return prefix + dataset + "/ingest_date=" + ingestDate + "/";
     }
 
-    /** The common start of every part of one source object in one partition, whatever its ETag. */
+    /** The common start of every part of one source object in one partition, whatever its ETag and run. */
     public String partPrefix(String dataset, LocalDate ingestDate, String sourceKey) {
         return dataPrefix(dataset, ingestDate) + sourceName(sourceKey) + "-";
     }
 
-    public String partKey(String dataset, LocalDate ingestDate, String sourceKey, String etag, int partNumber) {
+    public String partKey(String dataset, LocalDate ingestDate, String sourceKey, String etag, RunId run, int partNumber) {
         if (partNumber < 1 || partNumber > 99_999) {
             throw new IllegalArgumentException("Part number out of range: " + partNumber);
         }
-        return partPrefix(dataset, ingestDate, sourceKey) + etagTag(etag) + String.format(Locale.ROOT, "-part-%05d.parquet", partNumber);
+        return partPrefix(dataset, ingestDate, sourceKey) + etagTag(etag) + "-" + run.token() + String.format(Locale.ROOT, "-part-%05d.parquet", partNumber);
     }
 
     public String manifestKey(String dataset, String sourceKey) {
         return prefix + "_manifests/" + dataset + "/" + sourceName(sourceKey) + ".json";
     }
 
-    public String quarantineKey(String dataset, LocalDate ingestDate, String sourceKey, String etag) {
-        return prefix + "_quarantine/" + dataset + "/ingest_date=" + ingestDate + "/"
-                + sourceName(sourceKey) + "-" + etagTag(etag) + ".csv";
+    /** The common start of every quarantine file of one source object in one partition, whatever its ETag and run. */
+    public String quarantinePrefix(String dataset, LocalDate ingestDate, String sourceKey) {
+        return prefix + "_quarantine/" + dataset + "/ingest_date=" + ingestDate + "/" + sourceName(sourceKey) + "-";
+    }
+
+    public String quarantineKey(String dataset, LocalDate ingestDate, String sourceKey, String etag, RunId run) {
+        return quarantinePrefix(dataset, ingestDate, sourceKey) + etagTag(etag) + "-" + run.token() + ".csv";
     }
 
     public String schemaKey(String dataset) {

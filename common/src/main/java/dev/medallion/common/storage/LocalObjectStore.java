@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,10 +28,14 @@ import static java.util.Objects.requireNonNull;
 /**
  * An {@link ObjectStore} over a local directory, laid out exactly like the bucket: key {@code a/b.parquet}
  * is the file {@code root/a/b.parquet}. Keys can never escape the root. Writes go to a hidden temporary
- * file first and are renamed into place, so a reader never sees half an object.
+ * file first and are renamed into place, so a reader never sees half an object. Conditional writes hold a
+ * lock, within the JVM and, across processes, on a file named after the root in the temporary directory
+ * (not in the lake, which holds only objects); entity tags are the MD5 of the content, as S3 gives an
+ * object written in one request.
  */
 public final class LocalObjectStore implements ObjectStore {
     private static final String TEMPORARY_PREFIX = ".tmp-";
+    private static final Object JVM_LOCK = new Object();
 
     private final Path root;
 
@@ -77,9 +82,10 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     @Override
-    public Optional<byte[]> read(String key) throws IOException {
+    public Optional<VersionedContent> readVersioned(String key) throws IOException {
         try {
-            return Optional.of(Files.readAllBytes(resolve(key)));
+            byte[] content = Files.readAllBytes(resolve(key));
+            return Optional.of(new VersionedContent(content, md5Hex(content)));
         }
         catch (NoSuchFileException e) {
             return Optional.empty();
@@ -94,16 +100,22 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     @Override
-    public boolean putIfAbsent(String key, byte[] content) throws IOException {
+    public Optional<String> putIf(String key, byte[] content, Optional<String> expectedEtag) throws IOException {
         Path target = resolve(key);
+        requireNonNull(expectedEtag, "expectedEtag is null");
         Path temporary = writeTemporary(target, content);
         try {
-            // A hard link fails atomically when the target exists, unlike an existence check and a move.
-            Files.createLink(target, temporary);
-            return true;
-        }
-        catch (FileAlreadyExistsException e) {
-            return false;
+            synchronized (JVM_LOCK) {
+                try (FileChannel lockFile = FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        FileLock lock = lockFile.lock()) {
+                    Optional<String> current = Files.isRegularFile(target) ? Optional.of(md5Hex(Files.readAllBytes(target))) : Optional.empty();
+                    if (!current.equals(expectedEtag.map(ObjectInfo::unquote))) {
+                        return Optional.empty();
+                    }
+                    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    return Optional.of(md5Hex(content));
+                }
+            }
         }
         finally {
             Files.deleteIfExists(temporary);
@@ -150,6 +162,12 @@ public final class LocalObjectStore implements ObjectStore {
         return resolve(key).toString();
     }
 
+    private Path lockFile() throws IOException {
+        Path directory = Path.of(System.getProperty("java.io.tmpdir"), "medallion-locks");
+        Files.createDirectories(directory);
+        return directory.resolve(md5Hex(root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".lock");
+    }
+
     private void removeEmptyParents(Path directory) throws IOException {
         Path current = directory;
         while (current != null && current.startsWith(root) && !current.equals(root)) {
@@ -178,6 +196,10 @@ public final class LocalObjectStore implements ObjectStore {
         return target.resolveSibling(TEMPORARY_PREFIX + UUID.randomUUID() + ".part");
     }
 
+    private static String md5Hex(byte[] content) {
+        return HexFormat.of().formatHex(md5().digest(content));
+    }
+
     /** The entity tag S3 gives an object uploaded in one part: the hex MD5 of its content. */
     private static String md5Hex(Path path) throws IOException {
         MessageDigest digest = md5();
@@ -199,12 +221,15 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
+    /** Writes into a hidden temporary file; publishing renames it into place. */
     private static final class LocalUpload extends ObjectUpload {
         private final Path target;
         private final Path temporary;
         private final OutputStream out;
         private long position;
-        private boolean finished;
+        private boolean closed;
+        private boolean published;
+        private boolean aborted;
 
         LocalUpload(Path target, Path temporary) throws IOException {
             this.target = target;
@@ -219,8 +244,8 @@ public final class LocalObjectStore implements ObjectStore {
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            if (finished) {
-                throw new IOException("Upload to " + target + " is already finished");
+            if (closed || aborted) {
+                throw new IOException("Upload to " + target + " is already " + (aborted ? "aborted" : "closed"));
             }
             out.write(bytes, offset, length);
             position += length;
@@ -228,20 +253,34 @@ public final class LocalObjectStore implements ObjectStore {
 
         @Override
         public void close() throws IOException {
-            if (finished) {
+            if (aborted) {
+                throw new IOException("Upload to " + target + " was aborted");
+            }
+            if (closed) {
                 return;
             }
-            finished = true;
+            closed = true;
             out.close();
+        }
+
+        @Override
+        public void publish() throws IOException {
+            if (published) {
+                return;
+            }
+            if (aborted || !closed) {
+                throw new IllegalStateException("Upload to " + target + " cannot be published: it is " + (aborted ? "aborted" : "not closed"));
+            }
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            published = true;
         }
 
         @Override
         public void abort() {
-            if (finished) {
+            if (published || aborted) {
                 return;
             }
-            finished = true;
+            aborted = true;
             try {
                 out.close();
                 Files.deleteIfExists(temporary);

@@ -22,15 +22,34 @@ public interface ObjectStore {
     InputStream open(String key, Optional<String> expectedEtag) throws IOException;
 
     /** Reads a small object whole (manifests, schema contracts), or empty when there is none. */
-    Optional<byte[]> read(String key) throws IOException;
+    default Optional<byte[]> read(String key) throws IOException {
+        return readVersioned(key).map(VersionedContent::content);
+    }
+
+    /** Reads a small object whole with the entity tag of the version read, or empty when there is none. */
+    Optional<VersionedContent> readVersioned(String key) throws IOException;
 
     /** Writes a small object whole, replacing any object under that key. */
     void put(String key, byte[] content) throws IOException;
 
-    /** Writes a small object only if none exists under that key; returns whether it was written. */
-    boolean putIfAbsent(String key, byte[] content) throws IOException;
+    /**
+     * Writes a small object only if the key still holds the version the caller read: the object with
+     * entity tag {@code expectedEtag}, or no object at all when it is empty. Of several writers that read
+     * the same version, at most one succeeds. Returns the entity tag of the written object, or empty when
+     * the precondition failed (another writer came first).
+     * <p>
+     * When a write did land but its answer was lost and a retry then fails the precondition, this returns
+     * empty although the object is the caller's: callers that must tell the two apart write content that
+     * identifies the writer and read it back.
+     */
+    Optional<String> putIf(String key, byte[] content, Optional<String> expectedEtag) throws IOException;
 
-    /** Starts a streamed write of a possibly large object; see {@link ObjectUpload}. */
+    /** Writes a small object only if none exists under that key; returns whether it was written. See {@link #putIf}. */
+    default boolean putIfAbsent(String key, byte[] content) throws IOException {
+        return putIf(key, content, Optional.empty()).isPresent();
+    }
+
+    /** Starts a streamed, two-phase write of a possibly large object; see {@link ObjectUpload}. */
     ObjectUpload create(String key) throws IOException;
 
     /** Keys of all objects whose key starts with the prefix, in lexicographic order. */

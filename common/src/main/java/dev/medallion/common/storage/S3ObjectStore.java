@@ -1,21 +1,27 @@
 package dev.medallion.common.storage;
 
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -103,10 +109,12 @@ public final class S3ObjectStore implements ObjectStore {
     public InputStream open(String key, Optional<String> expectedEtag) throws IOException {
         checkKey(key);
         requireNonNull(expectedEtag, "expectedEtag is null");
-        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key);
+        // The SDK then checks the object's full-object checksum (when it has one) against the bytes received,
+        // and fails the read at its end on a mismatch.
+        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED);
         expectedEtag.ifPresent(etag -> request.ifMatch(quote(etag)));
         try {
-            return client.getObject(request.build());
+            return new ReadFailures(client.getObject(request.build()), key);
         }
         catch (NoSuchKeyException e) {
             throw noSuchFile(key, e);
@@ -124,10 +132,11 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public Optional<byte[]> read(String key) throws IOException {
+    public Optional<VersionedContent> readVersioned(String key) throws IOException {
         checkKey(key);
         try {
-            return Optional.of(client.getObjectAsBytes(request -> request.bucket(bucket).key(key)).asByteArrayUnsafe());
+            ResponseBytes<GetObjectResponse> object = client.getObjectAsBytes(request -> request.bucket(bucket).key(key));
+            return Optional.of(new VersionedContent(object.asByteArrayUnsafe(), object.response().eTag()));
         }
         catch (NoSuchKeyException e) {
             return Optional.empty();
@@ -150,25 +159,29 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /**
-     * Relies on S3 conditional writes ({@code If-None-Match: *}). When the SDK retries a write whose
-     * first attempt did land but whose response was lost, the retry fails its precondition and this
-     * returns false although the object is ours: callers that must tell the two apart write content
-     * that identifies the writer and read it back.
+     * Relies on S3 conditional writes: {@code If-None-Match: *} for a first version, {@code If-Match} on the
+     * entity tag for a replacement. S3 answers 412 when the precondition fails, 404 when an object to
+     * replace is gone, and 409 while another conditional write to the key is in flight; the last is
+     * retried here.
      */
     @Override
-    public boolean putIfAbsent(String key, byte[] content) throws IOException {
+    public Optional<String> putIf(String key, byte[] content, Optional<String> expectedEtag) throws IOException {
         checkKey(key);
         requireNonNull(content, "content is null");
+        requireNonNull(expectedEtag, "expectedEtag is null");
         for (int attempt = 1; attempt <= CONDITIONAL_WRITE_ATTEMPTS; attempt++) {
             try {
-                client.putObject(request -> request.bucket(bucket).key(key).ifNoneMatch("*"), RequestBody.fromBytes(content));
-                return true;
+                PutObjectResponse response = client.putObject(request -> {
+                    request.bucket(bucket).key(key);
+                    expectedEtag.ifPresentOrElse(etag -> request.ifMatch(quote(etag)), () -> request.ifNoneMatch("*"));
+                }, RequestBody.fromBytes(content));
+                return Optional.of(ObjectInfo.unquote(response.eTag()));
             }
             catch (S3Exception e) {
                 // Status codes, not error codes: the URL connection client may drop the error body of a
                 // request sent with "Expect: 100-continue".
-                if (e.statusCode() == HTTP_PRECONDITION_FAILED) {
-                    return false;
+                if (e.statusCode() == HTTP_PRECONDITION_FAILED || e.statusCode() == HTTP_NOT_FOUND && expectedEtag.isPresent()) {
+                    return Optional.empty();
                 }
                 if (e.statusCode() != HTTP_CONFLICT) {
                     throw failure("conditionally write", key, e);
@@ -183,11 +196,12 @@ public final class S3ObjectStore implements ObjectStore {
                 throw failure("conditionally write", key, e);
             }
         }
-        if (stat(key).isPresent()) {
-            return false;
+        Optional<String> current = stat(key).map(ObjectInfo::etag);
+        if (!current.equals(expectedEtag)) {
+            return Optional.empty();
         }
         throw new IOException("Conditional write of " + describe(key) + " kept conflicting with concurrent writes after "
-                + CONDITIONAL_WRITE_ATTEMPTS + " attempts, and no object exists");
+                + CONDITIONAL_WRITE_ATTEMPTS + " attempts, and the object is still the version expected");
     }
 
     @Override
@@ -300,9 +314,52 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /**
-     * Streams an object with at most one part in memory. The buffer grows up to the part size, so a
-     * small object costs little; a multipart upload starts only once a second part is needed, so an
-     * object of at most one part is a single PutObject.
+     * The object's content with the SDK's failures while reading (a checksum that does not match the
+     * bytes received, a broken connection) as IOExceptions naming the object, like every other failure here.
+     */
+    private final class ReadFailures extends FilterInputStream {
+        private final String key;
+
+        ReadFailures(InputStream in, String key) {
+            super(in);
+            this.key = key;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            }
+            catch (SdkException e) {
+                throw failure("read", key, e);
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                return super.read(buffer, offset, length);
+            }
+            catch (SdkException e) {
+                throw failure("read", key, e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            }
+            catch (SdkException e) {
+                throw failure("read", key, e);
+            }
+        }
+    }
+
+    /**
+     * Streams an object with at most one part in memory. Every non-empty object is a multipart upload,
+     * even a small one, so that it stays invisible until {@link #publish()} completes it and nothing of it
+     * is held in memory meanwhile; an empty object is a single PutObject at publish.
      */
     private final class S3Upload extends ObjectUpload {
         private final String key;
@@ -311,7 +368,8 @@ public final class S3ObjectStore implements ObjectStore {
         private int buffered;
         private long position;
         private Optional<String> uploadId = Optional.empty();
-        private boolean finished;
+        private boolean closed;
+        private boolean published;
         private boolean failed;
 
         S3Upload(String key) {
@@ -326,7 +384,7 @@ public final class S3ObjectStore implements ObjectStore {
         @Override
         public void write(int b) throws IOException {
             // Encoders write single bytes often; skip the one-byte array while the buffer has room.
-            if (!finished && buffered < buffer.length) {
+            if (!closed && !failed && buffered < buffer.length) {
                 buffer[buffered++] = (byte) b;
                 position++;
                 return;
@@ -342,7 +400,6 @@ public final class S3ObjectStore implements ObjectStore {
                 int remaining = length;
                 int from = offset;
                 while (remaining > 0) {
-                    // Flush only when more bytes arrive, so that an object of exactly one part stays a single put.
                     if (buffered == partSize) {
                         uploadPart();
                     }
@@ -364,38 +421,54 @@ public final class S3ObjectStore implements ObjectStore {
         @Override
         public void close() throws IOException {
             if (failed) {
-                // Completing now would publish an object with a part missing.
+                // Publishing later would expose an object with a part missing.
                 throw new IOException("Upload to " + describe(key) + " failed earlier and was aborted");
             }
-            if (finished) {
+            if (closed) {
                 return;
             }
-            finished = true;
             try {
-                if (uploadId.isEmpty()) {
-                    putWhole();
-                }
-                else {
+                if (buffered > 0) {
+                    // The last part may be smaller than S3's minimum part size.
                     uploadPart();
-                    completeMultipart();
                 }
             }
             catch (IOException | RuntimeException e) {
-                failed = true;
-                abortMultipart(e);
+                fail(e);
                 throw e;
             }
-            finally {
-                buffer = null;
+            closed = true;
+            buffer = null;
+        }
+
+        @Override
+        public void publish() throws IOException {
+            if (published) {
+                return;
             }
+            if (failed || !closed) {
+                throw new IllegalStateException("Upload to " + describe(key) + " cannot be published: it is " + (failed ? "aborted" : "not closed"));
+            }
+            if (uploadId.isEmpty()) {
+                try {
+                    client.putObject(request -> request.bucket(bucket).key(key), RequestBody.empty());
+                }
+                catch (SdkException e) {
+                    throw failure("write", key, e);
+                }
+            }
+            else {
+                completeMultipart();
+            }
+            published = true;
         }
 
         @Override
         public void abort() {
-            if (finished) {
+            if (published || failed) {
                 return;
             }
-            finished = true;
+            failed = true;
             buffer = null;
             if (uploadId.isPresent()) {
                 try {
@@ -403,7 +476,7 @@ public final class S3ObjectStore implements ObjectStore {
                 }
                 catch (SdkException e) {
                     throw new UncheckedIOException(new IOException("Could not abort multipart upload " + uploadId.get() + " of "
-                            + describe(key) + "; a lifecycle rule must remove its parts", e));
+                            + describe(key) + "; the bucket's lifecycle rule for incomplete multipart uploads removes its parts", e));
                 }
             }
         }
@@ -412,23 +485,14 @@ public final class S3ObjectStore implements ObjectStore {
             if (failed) {
                 throw new IOException("Upload to " + describe(key) + " failed earlier and was aborted");
             }
-            if (finished) {
-                throw new IOException("Upload to " + describe(key) + " is already finished");
+            if (closed) {
+                throw new IOException("Upload to " + describe(key) + " is already closed");
             }
         }
 
         private void ensureCapacity(int needed) {
             if (needed > buffer.length) {
                 buffer = Arrays.copyOf(buffer, (int) Math.min(partSize, Math.max(needed, 2L * buffer.length)));
-            }
-        }
-
-        private void putWhole() throws IOException {
-            try {
-                client.putObject(request -> request.bucket(bucket).key(key), body());
-            }
-            catch (SdkException e) {
-                throw failure("write", key, e);
             }
         }
 
@@ -445,7 +509,7 @@ public final class S3ObjectStore implements ObjectStore {
                         body());
             }
             catch (SdkException e) {
-                throw new IOException("Could not upload part " + partNumber + " of " + describe(key), e);
+                throw new IOException("Could not upload part " + partNumber + " of " + describe(key) + ": " + e.getMessage(), e);
             }
             parts.add(CompletedPart.builder()
                     .partNumber(partNumber)
@@ -472,8 +536,18 @@ public final class S3ObjectStore implements ObjectStore {
                 client.completeMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId.orElseThrow())
                         .multipartUpload(upload -> upload.parts(parts)));
             }
+            catch (NoSuchUploadException e) {
+                // A first attempt completed the upload and its answer was lost: the upload is gone and the
+                // object is there. The key is this writer's alone, so an object of our size under it is ours.
+                Optional<ObjectInfo> object = stat(key);
+                if (object.isPresent() && object.get().size() == position) {
+                    return;
+                }
+                throw new IOException("Could not complete multipart upload of " + describe(key) + ": the upload no longer exists", e);
+            }
             catch (SdkException e) {
-                throw new IOException("Could not complete multipart upload of " + describe(key) + " with " + parts.size() + " parts", e);
+                throw new IOException("Could not complete multipart upload of " + describe(key) + " with " + parts.size() + " parts: "
+                        + e.getMessage(), e);
             }
         }
 
@@ -486,16 +560,11 @@ public final class S3ObjectStore implements ObjectStore {
 
         private void fail(Exception cause) {
             failed = true;
-            finished = true;
             buffer = null;
-            abortMultipart(cause);
-        }
-
-        /** Best effort after a failure: the failure is what the caller must see, the abort's own error is attached. */
-        private void abortMultipart(Exception cause) {
             if (uploadId.isEmpty()) {
                 return;
             }
+            // Best effort: the failure is what the caller must see; the abort's own error is attached to it.
             try {
                 client.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId.get()));
             }

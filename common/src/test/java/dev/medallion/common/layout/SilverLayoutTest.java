@@ -6,8 +6,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.LocalDate;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SilverLayoutTest {
     private static final LocalDate DAY = LocalDate.of(2026, 11, 3);
     private static final String ETAG = "\"d41d8cd98f00b204e9800998ecf8427e\"";
+    private static final RunId RUN = new RunId(3, "1a2b3c4d");
 
     // --- dataset names ---------------------------------------------------------------------------
 
@@ -69,11 +72,11 @@ class SilverLayoutTest {
         SilverLayout bare = new SilverLayout("silver");
         SilverLayout slashed = new SilverLayout("silver/");
         String source = "sales/2026/11/x.csv";
-        assertEquals(bare.partKey("sales", DAY, source, ETAG, 1), slashed.partKey("sales", DAY, source, ETAG, 1));
+        assertEquals(bare.partKey("sales", DAY, source, ETAG, RUN, 1), slashed.partKey("sales", DAY, source, ETAG, RUN, 1));
         assertEquals(bare.manifestKey("sales", source), slashed.manifestKey("sales", source));
-        assertEquals(bare.quarantineKey("sales", DAY, source, ETAG), slashed.quarantineKey("sales", DAY, source, ETAG));
+        assertEquals(bare.quarantineKey("sales", DAY, source, ETAG, RUN), slashed.quarantineKey("sales", DAY, source, ETAG, RUN));
         assertEquals(bare.schemaKey("sales"), slashed.schemaKey("sales"));
-        assertTrue(bare.partKey("sales", DAY, source, ETAG, 1).startsWith("silver/sales/ingest_date=2026-11-03/"));
+        assertTrue(bare.partKey("sales", DAY, source, ETAG, RUN, 1).startsWith("silver/sales/ingest_date=2026-11-03/"));
     }
 
     @Test
@@ -94,12 +97,58 @@ class SilverLayoutTest {
 
         assertEquals("silver/sales/ingest_date=2026-11-03/", layout.dataPrefix("sales", DAY));
         assertEquals("silver/sales/ingest_date=2026-11-03/" + name + "-", layout.partPrefix("sales", DAY, source));
-        assertEquals("silver/sales/ingest_date=2026-11-03/" + name + "-d41d8cd98f00-part-00001.parquet",
-                layout.partKey("sales", DAY, source, ETAG, 1));
+        assertEquals("silver/sales/ingest_date=2026-11-03/" + name + "-d41d8cd98f00-g3-1a2b3c4d-part-00001.parquet",
+                layout.partKey("sales", DAY, source, ETAG, RUN, 1));
         assertEquals("silver/_manifests/sales/" + name + ".json", layout.manifestKey("sales", source));
-        assertEquals("silver/_quarantine/sales/ingest_date=2026-11-03/" + name + "-d41d8cd98f00.csv",
-                layout.quarantineKey("sales", DAY, source, ETAG));
+        assertEquals("silver/_quarantine/sales/ingest_date=2026-11-03/" + name + "-d41d8cd98f00-g3-1a2b3c4d.csv",
+                layout.quarantineKey("sales", DAY, source, ETAG, RUN));
         assertEquals("silver/_schemas/sales.json", layout.schemaKey("sales"));
+    }
+
+    @Test
+    void quarantineKeysStartWithTheirQuarantinePrefix() {
+        SilverLayout layout = new SilverLayout("p");
+        String source = "sales/a.csv";
+        String key = layout.quarantineKey("sales", DAY, source, ETAG, RUN);
+        assertTrue(key.startsWith(layout.quarantinePrefix("sales", DAY, source)), key);
+        assertFalse(key.startsWith(layout.quarantinePrefix("sales", DAY, "sales/b.csv")), key);
+    }
+
+    @Test
+    void everyRunWritesKeysOfItsOwn() {
+        SilverLayout layout = new SilverLayout("");
+        String source = "sales/x.csv";
+        RunId other = new RunId(3, "ffffffff");
+        assertNotEquals(layout.partKey("sales", DAY, source, ETAG, RUN, 1), layout.partKey("sales", DAY, source, ETAG, other, 1));
+        assertNotEquals(layout.quarantineKey("sales", DAY, source, ETAG, RUN), layout.quarantineKey("sales", DAY, source, ETAG, other));
+    }
+
+    @Test
+    void theRunIsReadBackFromItsKeys() {
+        SilverLayout layout = new SilverLayout("silver");
+        RunId run = RunId.start(12);
+        assertEquals(Optional.of(run), RunId.ofKey(layout.partKey("sales", DAY, "sales/x-g7-00000000.csv", ETAG, run, 42)));
+        assertEquals(Optional.of(run), RunId.ofKey(layout.quarantineKey("sales", DAY, "sales/x.csv", ETAG, run)));
+        // Keys from before runs were named carry none.
+        assertEquals(Optional.empty(), RunId.ofKey("sales/ingest_date=2026-11-03/x-5f6ee5d354-d41d8cd98f00-part-00001.parquet"));
+        assertEquals(Optional.empty(), RunId.ofKey("_quarantine/sales/ingest_date=2026-11-03/x-5f6ee5d354-d41d8cd98f00.csv"));
+    }
+
+    @Test
+    void runsOfOneGenerationDiffer() {
+        assertNotEquals(RunId.start(1), RunId.start(1));
+        assertEquals("g1-", RunId.start(1).token().substring(0, 3));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "1a2b3c4", "1A2B3C4D", "1a2b3c4d5", "zzzzzzzz"})
+    void nonceMustBeEightLowercaseHexDigits(String nonce) {
+        assertThrows(IllegalArgumentException.class, () -> new RunId(1, nonce));
+    }
+
+    @Test
+    void generationStartsAtOne() {
+        assertThrows(IllegalArgumentException.class, () -> new RunId(0, "1a2b3c4d"));
     }
 
     @Test
@@ -107,7 +156,7 @@ class SilverLayoutTest {
         SilverLayout layout = new SilverLayout("p");
         String source = "sales/a.csv";
         for (String etag : new String[] {ETAG, "\"abc-2\"", "zzz"}) {
-            assertTrue(layout.partKey("sales", DAY, source, etag, 7).startsWith(layout.partPrefix("sales", DAY, source)));
+            assertTrue(layout.partKey("sales", DAY, source, etag, RUN, 7).startsWith(layout.partPrefix("sales", DAY, source)));
         }
     }
 
@@ -116,9 +165,9 @@ class SilverLayoutTest {
         String source = "sales/2026/11/x.csv";
         SilverLayout first = new SilverLayout("silver");
         SilverLayout second = new SilverLayout("silver");
-        assertEquals(first.partKey("sales", DAY, source, ETAG, 3), second.partKey("sales", DAY, source, ETAG, 3));
+        assertEquals(first.partKey("sales", DAY, source, ETAG, RUN, 3), second.partKey("sales", DAY, source, ETAG, RUN, 3));
         assertEquals(first.manifestKey("sales", source), second.manifestKey("sales", source));
-        assertEquals(first.quarantineKey("sales", DAY, source, ETAG), second.quarantineKey("sales", DAY, source, ETAG));
+        assertEquals(first.quarantineKey("sales", DAY, source, ETAG, RUN), second.quarantineKey("sales", DAY, source, ETAG, RUN));
         assertEquals(SilverLayout.sourceName(source), SilverLayout.sourceName(source));
     }
 
@@ -131,8 +180,8 @@ class SilverLayoutTest {
         assertTrue(SilverLayout.sourceName(a).startsWith("export-"));
         assertTrue(SilverLayout.sourceName(b).startsWith("export-"));
         assertNotEquals(layout.manifestKey("sales", a), layout.manifestKey("sales", b));
-        assertNotEquals(layout.partKey("sales", DAY, a, ETAG, 1), layout.partKey("sales", DAY, b, ETAG, 1));
-        assertNotEquals(layout.quarantineKey("sales", DAY, a, ETAG), layout.quarantineKey("sales", DAY, b, ETAG));
+        assertNotEquals(layout.partKey("sales", DAY, a, ETAG, RUN, 1), layout.partKey("sales", DAY, b, ETAG, RUN, 1));
+        assertNotEquals(layout.quarantineKey("sales", DAY, a, ETAG, RUN), layout.quarantineKey("sales", DAY, b, ETAG, RUN));
     }
 
     @Test
@@ -173,31 +222,31 @@ class SilverLayoutTest {
     void etagQuotesAndDashesAreRemovedAndTheTagShortened() {
         SilverLayout layout = new SilverLayout("");
         String source = "sales/x.csv";
-        String quoted = layout.quarantineKey("sales", DAY, source, "\"9B2CF535F27731C974343645A3985328-12\"");
-        assertTrue(quoted.endsWith("-9b2cf535f277.csv"), quoted);
-        String shortTag = layout.quarantineKey("sales", DAY, source, "\"ab-1\"");
-        assertTrue(shortTag.endsWith("-ab1.csv"), shortTag);
-        assertEquals(layout.partKey("sales", DAY, source, "\"abc123\"", 1), layout.partKey("sales", DAY, source, "abc123", 1));
+        String quoted = layout.quarantineKey("sales", DAY, source, "\"9B2CF535F27731C974343645A3985328-12\"", RUN);
+        assertTrue(quoted.endsWith("-9b2cf535f277-g3-1a2b3c4d.csv"), quoted);
+        String shortTag = layout.quarantineKey("sales", DAY, source, "\"ab-1\"", RUN);
+        assertTrue(shortTag.endsWith("-ab1-g3-1a2b3c4d.csv"), shortTag);
+        assertEquals(layout.partKey("sales", DAY, source, "\"abc123\"", RUN, 1), layout.partKey("sales", DAY, source, "abc123", RUN, 1));
     }
 
     @Test
     void differentEtagsGiveDifferentKeys() {
         SilverLayout layout = new SilverLayout("");
         String source = "sales/x.csv";
-        assertNotEquals(layout.partKey("sales", DAY, source, "\"aaaa\"", 1), layout.partKey("sales", DAY, source, "\"bbbb\"", 1));
+        assertNotEquals(layout.partKey("sales", DAY, source, "\"aaaa\"", RUN, 1), layout.partKey("sales", DAY, source, "\"bbbb\"", RUN, 1));
     }
 
     @Test
     void etagWithoutHexDigitsIsHashedIntoASafeTag() {
         SilverLayout layout = new SilverLayout("");
         String source = "sales/x.csv";
-        String first = layout.quarantineKey("sales", DAY, source, "\"zzz\"");
-        String second = layout.quarantineKey("sales", DAY, source, "\"yyy\"");
+        String first = layout.quarantineKey("sales", DAY, source, "\"zzz\"", RUN);
+        String second = layout.quarantineKey("sales", DAY, source, "\"yyy\"", RUN);
         String prefix = "_quarantine/sales/ingest_date=2026-11-03/" + SilverLayout.sourceName(source) + "-";
         assertTrue(first.startsWith(prefix), first);
-        assertTrue(first.substring(prefix.length()).matches("[0-9a-f]{12}\\.csv"), first);
+        assertTrue(first.substring(prefix.length()).matches("[0-9a-f]{12}-g3-1a2b3c4d\\.csv"), first);
         assertNotEquals(first, second);
-        assertEquals(first, layout.quarantineKey("sales", DAY, source, "\"zzz\""));
+        assertEquals(first, layout.quarantineKey("sales", DAY, source, "\"zzz\"", RUN));
     }
 
     // --- part numbers ----------------------------------------------------------------------------
@@ -205,8 +254,8 @@ class SilverLayoutTest {
     @ParameterizedTest(name = "[{index}] part {0}")
     @CsvSource({"1, 00001", "42, 00042", "12345, 12345", "99999, 99999"})
     void partNumberIsZeroPaddedToFiveDigits(int number, String formatted) {
-        String key = new SilverLayout("").partKey("sales", DAY, "sales/x.csv", "abc", number);
-        assertTrue(key.endsWith("-abc-part-" + formatted + ".parquet"), key);
+        String key = new SilverLayout("").partKey("sales", DAY, "sales/x.csv", "abc", RUN, number);
+        assertTrue(key.endsWith("-abc-g3-1a2b3c4d-part-" + formatted + ".parquet"), key);
     }
 
     @ParameterizedTest
@@ -214,15 +263,15 @@ class SilverLayoutTest {
     void partNumberOutsideRangeIsRejected(int number) {
         SilverLayout layout = new SilverLayout("");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> layout.partKey("sales", DAY, "sales/x.csv", "abc", number));
+                () -> layout.partKey("sales", DAY, "sales/x.csv", "abc", RUN, number));
         assertTrue(e.getMessage().contains(String.valueOf(number)), e.getMessage());
     }
 
     @Test
     void partKeysSortInPartOrder() {
         SilverLayout layout = new SilverLayout("");
-        String ninth = layout.partKey("sales", DAY, "sales/x.csv", "abc", 9);
-        String tenth = layout.partKey("sales", DAY, "sales/x.csv", "abc", 10);
+        String ninth = layout.partKey("sales", DAY, "sales/x.csv", "abc", RUN, 9);
+        String tenth = layout.partKey("sales", DAY, "sales/x.csv", "abc", RUN, 10);
         assertTrue(ninth.compareTo(tenth) < 0);
     }
 

@@ -46,7 +46,7 @@ final class LocalObjectStoreTest {
     }
 
     @Test
-    void uploadBecomesVisibleOnlyOnClose() throws IOException {
+    void uploadBecomesVisibleOnlyOnPublish() throws IOException {
         LocalObjectStore store = new LocalObjectStore(directory);
         ObjectUpload upload = store.create("table/part-0.parquet");
         upload.write(bytes("hello "));
@@ -56,8 +56,14 @@ final class LocalObjectStoreTest {
         assertEquals(Optional.empty(), store.stat("table/part-0.parquet"));
         assertEquals(List.of(), store.list(""), "the temporary file is not listed");
 
+        assertThrows(IllegalStateException.class, upload::publish, "only a closed upload can be published");
         upload.close();
         upload.close();
+        assertEquals(Optional.empty(), store.stat("table/part-0.parquet"), "closed, not published");
+        assertEquals(List.of(), store.list(""));
+        upload.publish();
+        upload.publish();
+        upload.abort();
         assertEquals("hello world", new String(store.read("table/part-0.parquet").orElseThrow(), UTF_8));
         ObjectInfo info = store.stat("table/part-0.parquet").orElseThrow();
         assertEquals(11, info.size());
@@ -72,7 +78,8 @@ final class LocalObjectStoreTest {
         upload.write(bytes("discard me"));
         upload.abort();
         upload.abort();
-        upload.close();
+        assertThrows(IOException.class, upload::close);
+        assertThrows(IllegalStateException.class, upload::publish);
         assertEquals(Optional.empty(), store.stat("table/part-0.parquet"));
         try (var files = Files.list(directory.resolve("table"))) {
             assertEquals(List.of(), files.toList(), "no temporary file is left behind");
@@ -87,6 +94,54 @@ final class LocalObjectStoreTest {
         assertEquals("first", new String(store.read("_manifests/run.json").orElseThrow(), UTF_8));
         try (var files = Files.list(directory.resolve("_manifests"))) {
             assertEquals(List.of(directory.resolve("_manifests/run.json")), files.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void putIfReplacesOnlyTheVersionRead() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        String first = store.putIf("_manifests/m.json", bytes("first"), Optional.empty()).orElseThrow();
+        VersionedContent read = store.readVersioned("_manifests/m.json").orElseThrow();
+        assertEquals(first, read.etag());
+        assertEquals(store.stat("_manifests/m.json").orElseThrow().etag(), read.etag(), "the same entity tag as stat gives");
+
+        assertEquals(Optional.empty(), store.putIf("_manifests/m.json", bytes("again"), Optional.empty()), "it exists");
+        String second = store.putIf("_manifests/m.json", bytes("second"), Optional.of(first)).orElseThrow();
+        assertEquals(Optional.empty(), store.putIf("_manifests/m.json", bytes("stale"), Optional.of(first)), "a version no longer there");
+        assertEquals(Optional.empty(), store.putIf("_manifests/other.json", bytes("x"), Optional.of(first)), "no object to replace");
+        assertEquals(new VersionedContent(bytes("second"), second).etag(), store.readVersioned("_manifests/m.json").orElseThrow().etag());
+        assertEquals("second", new String(store.read("_manifests/m.json").orElseThrow(), UTF_8));
+        assertEquals(Optional.empty(), store.stat("_manifests/other.json"));
+        try (var files = Files.list(directory.resolve("_manifests"))) {
+            assertEquals(List.of(directory.resolve("_manifests/m.json")), files.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void ofConcurrentConditionalWritersOfOneVersionExactlyOneWins() throws Exception {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        String base = store.putIf("m.json", bytes("base"), Optional.empty()).orElseThrow();
+        int writers = 16;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Optional<String>>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                byte[] content = bytes("writer " + i);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return store.putIf("m.json", content, Optional.of(base));
+                }));
+            }
+            start.countDown();
+            int winners = 0;
+            for (var result : results) {
+                winners += result.get().isPresent() ? 1 : 0;
+            }
+            assertEquals(1, winners);
+        }
+        finally {
+            pool.shutdownNow();
         }
     }
 
@@ -163,9 +218,10 @@ final class LocalObjectStoreTest {
     @Test
     void objectsGetTheSamePermissionsAsAnyNewFileNotOwnerOnlyOnes() throws java.io.IOException {
         LocalObjectStore store = new LocalObjectStore(directory);
-        try (ObjectUpload upload = store.create("a/streamed.bin")) {
-            upload.write(new byte[] {1});
-        }
+        ObjectUpload upload = store.create("a/streamed.bin");
+        upload.write(new byte[] {1});
+        upload.close();
+        upload.publish();
         store.put("a/whole.bin", new byte[] {2});
         java.nio.file.Path plain = java.nio.file.Files.write(directory.resolve("a/plain.bin"), new byte[] {3});
 

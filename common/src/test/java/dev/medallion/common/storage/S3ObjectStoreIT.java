@@ -42,6 +42,7 @@ import static java.time.temporal.ChronoUnit.MINUTES;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,20 +87,24 @@ final class S3ObjectStoreIT {
     }
 
     @Test
-    void multipartUploadStreamsBackByteForByte() throws IOException {
+    void multipartUploadStreamsBackByteForByteOnceClosedAndPublished() throws IOException {
         byte[] content = randomBytes(12 << 20, 1);
-        try (ObjectUpload upload = store.create("big/object.bin")) {
-            // Odd-sized writes cross part boundaries at arbitrary offsets.
-            for (int offset = 0; offset < content.length; ) {
-                int length = Math.min(777_777, content.length - offset);
-                upload.write(content, offset, length);
-                offset += length;
-                assertEquals(offset, upload.position());
-            }
-            assertEquals(Optional.empty(), store.stat("big/object.bin"), "nothing is visible before close");
-            assertEquals(1, pendingUploads().size(), "two full parts made a multipart upload");
+        ObjectUpload upload = store.create("big/object.bin");
+        // Odd-sized writes cross part boundaries at arbitrary offsets.
+        for (int offset = 0; offset < content.length; ) {
+            int length = Math.min(777_777, content.length - offset);
+            upload.write(content, offset, length);
+            offset += length;
+            assertEquals(offset, upload.position());
         }
-        assertEquals(List.of(), pendingUploads(), "close completes the multipart upload");
+        assertEquals(1, pendingUploads().size(), "two full parts made a multipart upload");
+        upload.close();
+        assertEquals(Optional.empty(), store.stat("big/object.bin"), "nothing is visible before publish");
+        assertEquals(1, pendingUploads().size(), "closing sends the last part and completes nothing");
+        upload.publish();
+        upload.publish();
+        upload.abort();
+        assertEquals(List.of(), pendingUploads(), "publish completes the multipart upload");
 
         ObjectInfo info = store.stat("big/object.bin").orElseThrow();
         assertEquals(content.length, info.size());
@@ -115,59 +120,73 @@ final class S3ObjectStoreIT {
     }
 
     @Test
-    void exactlyOnePartIsASinglePut() throws IOException {
-        byte[] content = randomBytes(PART_SIZE, 2);
-        try (ObjectUpload upload = store.create("one-part")) {
-            upload.write(content);
-        }
-        assertEquals(md5Hex(content), store.stat("one-part").orElseThrow().etag(), "a plain MD5 ETag means a single PutObject");
-        assertArrayEquals(content, store.read("one-part").orElseThrow());
+    void aSmallObjectIsStagedAsAMultipartUploadOfOnePart() throws IOException {
+        ObjectUpload upload = store.create("small.csv");
+        upload.write(bytes("a,b\n"));
+        upload.write('1');
+        upload.write(bytes(",2\nignored"), 0, 3);
+        assertEquals(8, upload.position());
+        assertEquals(List.of(), pendingUploads(), "nothing is sent before a part is full or the upload closes");
+        upload.close();
+        upload.close();
+        assertEquals(1, pendingUploads().size());
+        assertEquals(Optional.empty(), store.stat("small.csv"));
+        assertThrows(IOException.class, () -> upload.write(bytes("late")));
+
+        upload.publish();
+        assertEquals("a,b\n1,2\n", new String(store.read("small.csv").orElseThrow(), UTF_8));
+        assertEquals(multipartEtag(bytes("a,b\n1,2\n"), PART_SIZE), store.stat("small.csv").orElseThrow().etag());
+        assertEquals(List.of(), pendingUploads());
     }
 
     @Test
-    void onePartAndOneByteIsMultipart() throws IOException {
+    void onePartAndOneByteIsTwoParts() throws IOException {
         byte[] content = randomBytes(PART_SIZE + 1, 3);
-        try (ObjectUpload upload = store.create("two-parts")) {
-            for (byte b : content) {
-                upload.write(b);
-            }
+        ObjectUpload upload = store.create("two-parts");
+        for (byte b : content) {
+            upload.write(b);
         }
+        upload.close();
+        upload.publish();
         assertEquals(multipartEtag(content, PART_SIZE), store.stat("two-parts").orElseThrow().etag());
         assertArrayEquals(content, store.read("two-parts").orElseThrow());
         assertEquals(List.of(), pendingUploads());
     }
 
     @Test
-    void smallUploadIsASinglePut() throws IOException {
-        ObjectUpload upload = store.create("small.csv");
-        upload.write(bytes("a,b\n"));
-        upload.write('1');
-        upload.write(bytes(",2\nignored"), 0, 3);
-        assertEquals(8, upload.position());
-        assertEquals(List.of(), pendingUploads(), "no multipart upload for less than a part");
+    void emptyUploadMakesAnEmptyObjectWhenPublished() throws IOException {
+        ObjectUpload upload = store.create("empty");
         upload.close();
-        upload.close();
-
-        assertEquals("a,b\n1,2\n", new String(store.read("small.csv").orElseThrow(), UTF_8));
-        assertEquals(md5Hex(bytes("a,b\n1,2\n")), store.stat("small.csv").orElseThrow().etag());
-        assertThrows(IOException.class, () -> upload.write(bytes("late")));
-    }
-
-    @Test
-    void emptyUploadMakesAnEmptyObject() throws IOException {
-        store.create("empty").close();
+        assertEquals(Optional.empty(), store.stat("empty"));
+        assertEquals(List.of(), pendingUploads());
+        upload.publish();
         assertEquals(0, store.stat("empty").orElseThrow().size());
         assertArrayEquals(new byte[0], store.read("empty").orElseThrow());
     }
 
     @Test
-    void abortLeavesNoObjectAndNoPendingUpload() throws IOException {
-        ObjectUpload upload = store.create("aborted.bin");
-        upload.write(randomBytes(2 * PART_SIZE + 10, 4));
+    void onlyAClosedUploadCanBePublished() throws IOException {
+        ObjectUpload upload = store.create("open.bin");
+        upload.write(bytes("x"));
+        assertThrows(IllegalStateException.class, upload::publish);
+        upload.abort();
+        assertThrows(IllegalStateException.class, upload::publish, "nor an aborted one");
+    }
+
+    @Test
+    void abortBeforeOrAfterCloseLeavesNoObjectAndNoPendingUpload() throws IOException {
+        ObjectUpload open = store.create("aborted.bin");
+        open.write(randomBytes(2 * PART_SIZE + 10, 4));
         assertEquals(1, pendingUploads().size());
-        upload.abort();
-        upload.abort();
-        upload.close();
+        open.abort();
+        open.abort();
+        assertThrows(IOException.class, open::close, "an aborted upload never reports success");
+
+        ObjectUpload closed = store.create("aborted-after-close.csv");
+        closed.write(bytes("x"));
+        closed.close();
+        assertEquals(1, pendingUploads().size());
+        closed.abort();
 
         assertEquals(List.of(), pendingUploads());
         assertEquals(Optional.empty(), store.stat("aborted.bin"));
@@ -175,16 +194,7 @@ final class S3ObjectStoreIT {
     }
 
     @Test
-    void abortOfSmallUploadWritesNothing() throws IOException {
-        ObjectUpload upload = store.create("aborted.csv");
-        upload.write(bytes("x"));
-        upload.abort();
-        assertEquals(Optional.empty(), store.stat("aborted.csv"));
-        assertEquals(List.of(), pendingUploads());
-    }
-
-    @Test
-    void failedPartUploadAbortsAndRefusesToComplete() throws IOException {
+    void failedPartUploadAbortsAndRefusesToClose() throws IOException {
         S3ObjectStore missingBucket = new S3ObjectStore(client, "no-such-bucket-" + bucket.hashCode(), PART_SIZE);
         ObjectUpload upload = missingBucket.create("key");
         IOException e = assertThrows(IOException.class, () -> upload.write(randomBytes(PART_SIZE + 1, 5)));
@@ -195,17 +205,64 @@ final class S3ObjectStoreIT {
     }
 
     @Test
-    void failedCloseOfMultipartUploadAbortsIt() throws IOException {
+    void publishFailsWhenTheUploadWasAbortedFromUnderIt() throws IOException {
         ObjectUpload upload = store.create("raced.bin");
         upload.write(randomBytes(PART_SIZE + 1, 6));
-        assertEquals(1, pendingUploads().size());
-        // Another writer aborts our upload from under us (as a lifecycle rule would); completing must fail.
+        upload.close();
+        // A lifecycle rule (or anyone) aborts our upload; completing must fail, not publish half an object.
         MultipartUpload pending = pendingUploads().get(0);
         client.abortMultipartUpload(request -> request.bucket(bucket).key(pending.key()).uploadId(pending.uploadId()));
 
-        assertThrows(IOException.class, upload::close);
-        assertThrows(IOException.class, upload::close, "a failed upload never reports success");
+        IOException e = assertThrows(IOException.class, upload::publish);
+        assertTrue(e.getMessage().contains("s3://" + bucket + "/raced.bin"), e.getMessage());
         assertEquals(Optional.empty(), store.stat("raced.bin"));
+    }
+
+    @Test
+    void putIfReplacesOnlyTheVersionRead() throws IOException {
+        String first = store.putIf("_manifests/m.json", bytes("first"), Optional.empty()).orElseThrow();
+        VersionedContent read = store.readVersioned("_manifests/m.json").orElseThrow();
+        assertEquals(first, read.etag());
+        assertEquals(store.stat("_manifests/m.json").orElseThrow().etag(), first);
+
+        assertEquals(Optional.empty(), store.putIf("_manifests/m.json", bytes("again"), Optional.empty()), "it exists");
+        String second = store.putIf("_manifests/m.json", bytes("second"), Optional.of(first)).orElseThrow();
+        assertNotEquals(first, second);
+        assertEquals(Optional.empty(), store.putIf("_manifests/m.json", bytes("stale"), Optional.of(first)), "a version no longer there");
+        assertEquals(Optional.empty(), store.putIf("_manifests/gone.json", bytes("x"), Optional.of(first)), "no object to replace");
+        assertEquals(Optional.empty(), store.stat("_manifests/gone.json"));
+        VersionedContent now = store.readVersioned("_manifests/m.json").orElseThrow();
+        assertEquals("second", new String(now.content(), UTF_8));
+        assertEquals(second, now.etag());
+        assertEquals(Optional.empty(), store.readVersioned("_manifests/none.json"));
+    }
+
+    @Test
+    void ofConcurrentReplacementsOfOneVersionExactlyOneWins() throws Exception {
+        String base = store.putIf("m.json", bytes("base"), Optional.empty()).orElseThrow();
+        int writers = 8;
+        List<Thread> threads = new ArrayList<>();
+        List<Optional<String>> results = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            int writer = i;
+            threads.add(new Thread(() -> {
+                try {
+                    Optional<String> result = store.putIf("m.json", bytes("writer " + writer), Optional.of(base));
+                    synchronized (results) {
+                        results.add(result);
+                    }
+                }
+                catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(writers, results.size());
+        assertEquals(1, results.stream().filter(Optional::isPresent).count(), results.toString());
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.S3Clients;
 import dev.medallion.common.storage.S3ObjectStore;
 import dev.medallion.silver.ConversionResult;
+import dev.medallion.silver.Deadline;
 import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,12 +39,19 @@ import static java.util.Objects.requireNonNull;
  * for a reason worth retrying (S3 unavailable, throttled), the invocation fails after the others are done
  * so Lambda retries it, and records already converted are then recognised and skipped.
  * <p>
+ * The invocation's remaining time is watched ({@link Deadline}): a conversion that would outlive it stops at
+ * a chunk boundary, keeping a tenth of the timeout (between {@value #MIN_RESERVE_SECONDS} and
+ * {@value #MAX_RESERVE_SECONDS} s) to discard its output, and fails so Lambda retries it.
+ * <p>
  * When {@code SILVER_CRAWLER_NAME} is set and the event converted at least one object, the silver
  * crawler is started once, after every record ({@link SilverCrawler}); that never fails the invocation.
  */
 public final class SilverConverterHandler implements RequestHandler<S3Event, List<String>> {
     /** The key suffixes the converter accepts; the bucket notification filters on the same list. */
     public static final List<String> ACCEPTED_SUFFIXES = List.of(".csv", ".csv.gz", ".dat");
+
+    static final int MIN_RESERVE_SECONDS = 5;
+    static final int MAX_RESERVE_SECONDS = 30;
 
     private final S3Client s3;
     private final SilverConverter converter;
@@ -81,12 +90,13 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         List<String> failures = new ArrayList<>();
         int converted = 0;
         Exception firstCause = null;
+        Deadline deadline = deadline(context);
         for (S3EventNotificationRecord record : event.getRecords()) {
             String bucket = record.getS3().getBucket().getName();
             // Keys arrive URL-encoded: a space as '+', non-ASCII as %XX.
             String key = record.getS3().getObject().getUrlDecodedKey();
             try {
-                String outcome = process(bucket, key);
+                String outcome = process(bucket, key, deadline);
                 if (outcome.equals(Manifest.CONVERTED)) {
                     converted++;
                 }
@@ -118,7 +128,16 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         return GlueClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
-    private String process(String bucket, String key) throws IOException {
+    /** Lambda's own clock when there is a context (a test may call without one: no limit then). */
+    static Deadline deadline(Context context) {
+        if (context == null) {
+            return Deadline.none();
+        }
+        long reserve = Math.max(MIN_RESERVE_SECONDS * 1000L, Math.min(MAX_RESERVE_SECONDS * 1000L, context.getRemainingTimeInMillis() / 10));
+        return Deadline.of(context::getRemainingTimeInMillis, Duration.ofMillis(reserve));
+    }
+
+    private String process(String bucket, String key, Deadline deadline) throws IOException {
         String lowerKey = key.toLowerCase(Locale.ROOT);
         if (ACCEPTED_SUFFIXES.stream().noneMatch(lowerKey::endsWith)) {
             log.warn("source object skipped: not a CSV key", Map.of("source", "s3://" + bucket + "/" + key, "acceptedSuffixes", ACCEPTED_SUFFIXES));
@@ -141,7 +160,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         }
         ObjectInfo object = info.get();
         SourceObject source = new SourceObject(bucket, key, object.etag(), object.size(), object.lastModified());
-        ConversionResult result = converter.convert(source, dataset, () -> bronze.open(key, Optional.of(object.etag())));
+        ConversionResult result = converter.convert(source, dataset, () -> bronze.open(key, Optional.of(object.etag())), deadline);
         return result.outcome();
     }
 }

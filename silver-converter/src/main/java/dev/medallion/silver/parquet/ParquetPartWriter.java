@@ -19,8 +19,9 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Writes one Snappy Parquet part file, streamed into the object store as it is produced. Until
- * {@link #finish()} returns nothing is visible under the key; {@link #abort()} discards the part.
+ * Writes one Snappy Parquet part file, streamed into the object store as it is produced. {@link #finish()}
+ * sends its last bytes, and the part stays invisible until the commit publishes its {@link #upload()};
+ * aborting that upload discards it.
  */
 public final class ParquetPartWriter {
     private static final int PAGE_SIZE = 1024 * 1024;
@@ -66,6 +67,11 @@ public final class ParquetPartWriter {
         return key;
     }
 
+    /** The part's upload: to publish once finished, or to abort. */
+    public ObjectUpload upload() {
+        return upload;
+    }
+
     public void write(RowBatch batch) throws IOException {
         writeSupport.use(batch);
         for (int row = 0; row < batch.size(); row++) {
@@ -88,10 +94,6 @@ public final class ParquetPartWriter {
             throw e;
         }
         return new PartInfo(key, rows, upload.position());
-    }
-
-    public void abort() {
-        upload.abort();
     }
 
     private static final class Builder extends ParquetWriter.Builder<Integer, Builder> {

@@ -1,5 +1,9 @@
 package dev.medallion.silver.lambda;
 
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.logging.JsonLog;
@@ -7,6 +11,7 @@ import dev.medallion.common.sample.RetailTransactionsGenerator;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.S3ObjectStore;
 import dev.medallion.common.testing.S3Emulator;
+import dev.medallion.silver.DeadlineExceededException;
 import dev.medallion.silver.ParquetTestFiles;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.commons.csv.CSVFormat;
@@ -31,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,9 +104,10 @@ class SilverConverterHandlerIT {
             new RetailTransactionsGenerator(7).write(250_000, out);
         }
         String key = "retail/2026/retail.csv";
-        try (var upload = bronze.create(key)) {
-            Files.copy(file, upload);
-        }
+        var upload = bronze.create(key);
+        Files.copy(file, upload);
+        upload.close();
+        upload.publish();
 
         List<String> outcomes = handler().handleRequest(eventFor(key), null);
 
@@ -151,6 +158,86 @@ class SilverConverterHandlerIT {
 
         assertTrue(failure.getMessage().contains("s3://" + bronzeBucket + "/sales/a.csv"), failure.getMessage());
         assertTrue(logLines.toString(StandardCharsets.UTF_8).contains("\"level\":\"ERROR\""), logLines.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anInvocationWhoseTimeIsRunningOutStopsDiscardsAndFailsSoTheRetryStartsClean() throws IOException {
+        StringBuilder csv = new StringBuilder("id\n");
+        for (int i = 0; i < 300_000; i++) {
+            csv.append(i).append('\n');
+        }
+        bronze.put("sales/big.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        // The time left never changes: 4 s, under the 5 s the handler keeps in reserve at the least.
+        Context nearlyOver = new RemainingTime(4_000);
+
+        SilverConversionException failure = assertThrows(SilverConversionException.class,
+                () -> handler().handleRequest(eventFor("sales/big.csv"), nearlyOver));
+
+        assertInstanceOf(DeadlineExceededException.class, failure.getCause());
+        assertTrue(failure.getMessage().contains("with 4000 ms of the invocation left (the last 5000 ms are kept"), failure.getMessage());
+        assertEquals(List.of(), silver.list("").stream().filter(key -> !key.startsWith("_schemas/")).toList(), "nothing visible");
+        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(silverBucket)).uploads(), "no upload left open");
+
+        List<String> retried = handler().handleRequest(eventFor("sales/big.csv"), new RemainingTime(900_000));
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/big.csv"), retried);
+    }
+
+    /** What the Lambda runtime's context tells about time; nothing else of it is used. */
+    private record RemainingTime(int millis) implements Context {
+        @Override
+        public int getRemainingTimeInMillis() {
+            return millis;
+        }
+
+        @Override
+        public String getAwsRequestId() {
+            return "test-request";
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "/aws/lambda/silver-converter";
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "test";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "silver-converter";
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:us-east-1:123456789012:function:silver-converter";
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 2048;
+        }
+
+        @Override
+        public LambdaLogger getLogger() {
+            return null;
+        }
     }
 
     private SilverConverterHandler handler() {

@@ -39,7 +39,7 @@ class SilverConverterCliTest {
         try (Stream<Path> files = Files.walk(output)) {
             List<String> relative = files.filter(Files::isRegularFile).map(path -> output.relativize(path).toString()).sorted().toList();
             assertEquals(4, relative.size(), relative.toString());
-            assertTrue(relative.stream().anyMatch(file -> file.matches("daily_sales/ingest_date=\\d{4}-\\d{2}-\\d{2}/daily_sales-[0-9a-f]{10}-[0-9a-f]+-part-00001\\.parquet")), relative.toString());
+            assertTrue(relative.stream().anyMatch(file -> file.matches("daily_sales/ingest_date=\\d{4}-\\d{2}-\\d{2}/daily_sales-[0-9a-f]{10}-[0-9a-f]+-g1-[0-9a-f]{8}-part-00001\\.parquet")), relative.toString());
             assertTrue(relative.stream().anyMatch(file -> file.startsWith("_manifests/daily_sales/")), relative.toString());
             assertTrue(relative.stream().anyMatch(file -> file.startsWith("_quarantine/daily_sales/ingest_date=")), relative.toString());
         }

@@ -1,0 +1,212 @@
+package dev.medallion.silver;
+
+import dev.medallion.common.layout.RunId;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.ObjectUpload;
+
+import java.io.IOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How a run's output becomes silver data, all or nothing, exactly once (the README's "How a file is
+ * converted" tells the same story for users):
+ * <ol>
+ * <li>The run reads the source's manifest and its version (entity tag) before anything else: that is
+ *     the {@link Base} it builds on, and its generation plus one names the run ({@link RunId}).</li>
+ * <li>Parts and quarantine file are streamed under run-unique keys as uploads that stay invisible until
+ *     published (S3: multipart uploads not yet completed). A run that fails, stops at its deadline or is
+ *     killed up to here leaves nothing visible.</li>
+ * <li>{@link #commit}: publish every upload, then write the manifest conditionally, expecting the version
+ *     read in step 1 (none: {@code If-None-Match: *}; one: {@code If-Match} on its entity tag). Of any set
+ *     of runs that read the same version, exactly one succeeds. A run that loses deletes what it
+ *     published (its own keys only) and reports the winner's result when it describes the same source
+ *     version, or fails (retryably) when it does not.</li>
+ * <li>{@link #sweep}: the winner deletes what its manifest supersedes, and every file of a run that can
+ *     no longer commit: a run of generation {@code <= G} once generation {@code G} is committed. A run
+ *     that finds the source already converted sweeps too, so a retry finishes the cleanup of a run killed
+ *     after publishing.</li>
+ * </ol>
+ * Readers that ignore manifests (Athena, Glue, Spark) see a source's rows all or nothing except in two
+ * windows, each a handful of requests long: between publishing the parts and writing the manifest (new
+ * rows visible without a manifest; if the run dies there, until the next run of that source sweeps
+ * them), and between writing the manifest and the sweep of a replaced version (old and new rows both
+ * visible).
+ */
+final class SilverCommit {
+    private final ObjectStore silver;
+    private final SilverLayout layout;
+    private final ManifestStore manifests;
+
+    SilverCommit(ObjectStore silver, SilverLayout layout, ManifestStore manifests) {
+        this.silver = requireNonNull(silver, "silver is null");
+        this.layout = requireNonNull(layout, "layout is null");
+        this.manifests = requireNonNull(manifests, "manifests is null");
+    }
+
+    /** The committed state a run builds on: the manifest as read (or none), and its version. */
+    record Base(String manifestKey, Optional<ManifestStore.Stored> stored) {
+        Base {
+            requireNonNull(manifestKey, "manifestKey is null");
+            requireNonNull(stored, "stored is null");
+        }
+
+        Optional<Manifest> manifest() {
+            return stored.flatMap(ManifestStore.Stored::manifest);
+        }
+
+        Optional<String> etag() {
+            return stored.map(ManifestStore.Stored::etag);
+        }
+
+        /** The generation a run on this base would commit. */
+        long nextGeneration() {
+            return manifest().map(Manifest::generation).orElse(0L) + 1;
+        }
+
+        /** What a new commit replaces and must delete once committed. */
+        List<String> superseded() {
+            return manifest().map(Manifest::writtenKeys).orElse(List.of());
+        }
+    }
+
+    /** What came of a commit: this run's manifest, or the one of a run that committed the same source version first. */
+    record Outcome(Manifest manifest, boolean committedByThisRun) {}
+
+    Base base(String manifestKey) throws IOException {
+        return new Base(manifestKey, manifests.readStored(manifestKey));
+    }
+
+    /**
+     * Publishes the run's uploads and writes its manifest; see the class comment. On failure, what this
+     * run published is deleted unless it may have committed after all, in which case it stays for the
+     * next run of the source to find (committed) or sweep (not committed).
+     */
+    Outcome commit(Base base, Manifest manifest, List<ObjectUpload> staged) throws IOException {
+        List<String> published = new ArrayList<>();
+        try {
+            for (ObjectUpload upload : staged) {
+                upload.publish();
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            discard(staged, manifest.writtenKeys(), e);
+            throw e;
+        }
+        published.addAll(manifest.writtenKeys());
+
+        Optional<String> written;
+        try {
+            written = manifests.writeIf(base.manifestKey(), manifest, base.etag());
+        }
+        catch (IOException | RuntimeException e) {
+            // The write may have landed with its answer lost: only the manifest itself can tell.
+            Optional<Manifest> now;
+            try {
+                now = manifests.read(base.manifestKey());
+            }
+            catch (IOException | RuntimeException unreadable) {
+                e.addSuppressed(unreadable);
+                throw e;
+            }
+            if (now.isPresent() && manifest.run().equals(now.get().run())) {
+                sweep(now.get(), base.manifestKey());
+                return new Outcome(now.get(), true);
+            }
+            deleteQuietly(published, e);
+            throw e;
+        }
+        if (written.isPresent()) {
+            sweep(manifest, base.manifestKey());
+            return new Outcome(manifest, true);
+        }
+
+        // Another run committed since this one read the base; or this run did, and a retried request then
+        // failed its precondition.
+        Optional<Manifest> winner = manifests.read(base.manifestKey());
+        if (winner.isPresent() && manifest.run().equals(winner.get().run())) {
+            sweep(winner.get(), base.manifestKey());
+            return new Outcome(winner.get(), true);
+        }
+        silver.delete(published);
+        if (winner.isPresent() && winner.get().source().etag().equals(manifest.source().etag())
+                && winner.get().source().size() == manifest.source().size()) {
+            return new Outcome(winner.get(), false);
+        }
+        throw new ConcurrentCommitException("Another conversion of " + manifest.source().key() + " committed "
+                + base.manifestKey() + " first" + winner.map(other -> ", from version " + other.source().etag()).orElse("")
+                + ", while this run converted version " + manifest.source().etag()
+                + "; this run's output is discarded and the retry converts the object as it is now");
+    }
+
+    /**
+     * Deletes what {@code committed} supersedes and every file, in the partitions it touches, of a run
+     * that can no longer commit (or of a run from before runs were named). Safe at any time after the
+     * commit, by any run: files of runs that read this manifest or a later one are never touched.
+     */
+    void sweep(Manifest committed, String manifestKey) throws IOException {
+        Set<String> keep = new LinkedHashSet<>(committed.writtenKeys());
+        Set<String> garbage = new LinkedHashSet<>(committed.supersedes());
+        String sourceKey = committed.source().key();
+        LocalDate ingestDate = LocalDate.parse(committed.ingestDate());
+        for (String prefix : List.of(layout.partPrefix(committed.dataset(), ingestDate, sourceKey),
+                layout.quarantinePrefix(committed.dataset(), ingestDate, sourceKey))) {
+            for (String key : silver.list(prefix)) {
+                Optional<RunId> run = RunId.ofKey(key);
+                if (run.isEmpty() || run.get().generation() <= committed.generation()) {
+                    garbage.add(key);
+                }
+            }
+        }
+        garbage.removeAll(keep);
+        if (garbage.isEmpty()) {
+            return;
+        }
+        try {
+            silver.delete(garbage);
+        }
+        catch (IOException e) {
+            throw new IOException(manifestKey + " is committed, but " + garbage.size() + " superseded or abandoned file(s) could not be"
+                    + " deleted; until a retry deletes them, readers that ignore manifests may see their rows too", e);
+        }
+    }
+
+    /** Aborts what is not published and deletes what is, after a failure before the manifest was written. */
+    void discard(List<ObjectUpload> staged, List<String> keys, Throwable cause) {
+        for (ObjectUpload upload : staged) {
+            try {
+                upload.abort();
+            }
+            catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+        deleteQuietly(keys, cause);
+    }
+
+    private void deleteQuietly(List<String> keys, Throwable cause) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try {
+            silver.delete(keys);
+        }
+        catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Another run committed a different version of the source first; retryable. */
+    static final class ConcurrentCommitException extends IOException {
+        ConcurrentCommitException(String message) {
+            super(message);
+        }
+    }
+}

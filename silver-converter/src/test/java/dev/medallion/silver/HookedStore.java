@@ -1,0 +1,116 @@
+package dev.medallion.silver;
+
+import dev.medallion.common.storage.ObjectInfo;
+import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.ObjectUpload;
+import dev.medallion.common.storage.VersionedContent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A store that runs test code at the points of the commit protocol where a run can fail, stall or die:
+ * before an upload starts, before it is published, around the conditional manifest write. Everything
+ * else goes straight to the real store underneath.
+ */
+final class HookedStore implements ObjectStore {
+    /** What to do at each point; a hook may block, throw an IOException (a storage failure) or an Error (a kill). */
+    interface Hooks {
+        default void beforeCreate(String key) throws IOException {}
+
+        default void beforePublish(String key) throws IOException {}
+
+        default void beforePutIf(String key) throws IOException {}
+
+        default void afterPutIf(String key, Optional<String> written) throws IOException {}
+    }
+
+    private final ObjectStore delegate;
+    private final Hooks hooks;
+
+    HookedStore(ObjectStore delegate, Hooks hooks) {
+        this.delegate = requireNonNull(delegate, "delegate is null");
+        this.hooks = requireNonNull(hooks, "hooks is null");
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) throws IOException {
+        return delegate.stat(key);
+    }
+
+    @Override
+    public InputStream open(String key, Optional<String> expectedEtag) throws IOException {
+        return delegate.open(key, expectedEtag);
+    }
+
+    @Override
+    public Optional<VersionedContent> readVersioned(String key) throws IOException {
+        return delegate.readVersioned(key);
+    }
+
+    @Override
+    public void put(String key, byte[] content) throws IOException {
+        delegate.put(key, content);
+    }
+
+    @Override
+    public Optional<String> putIf(String key, byte[] content, Optional<String> expectedEtag) throws IOException {
+        hooks.beforePutIf(key);
+        Optional<String> written = delegate.putIf(key, content, expectedEtag);
+        hooks.afterPutIf(key, written);
+        return written;
+    }
+
+    @Override
+    public ObjectUpload create(String key) throws IOException {
+        hooks.beforeCreate(key);
+        ObjectUpload upload = delegate.create(key);
+        return new ObjectUpload() {
+            @Override
+            public long position() {
+                return upload.position();
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                upload.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                upload.close();
+            }
+
+            @Override
+            public void publish() throws IOException {
+                hooks.beforePublish(key);
+                upload.publish();
+            }
+
+            @Override
+            public void abort() {
+                upload.abort();
+            }
+        };
+    }
+
+    @Override
+    public List<String> list(String prefix) throws IOException {
+        return delegate.list(prefix);
+    }
+
+    @Override
+    public void delete(Collection<String> keys) throws IOException {
+        delegate.delete(keys);
+    }
+
+    @Override
+    public String describe(String key) {
+        return delegate.describe(key);
+    }
+}

@@ -1,0 +1,449 @@
+package dev.medallion.silver;
+
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.ObjectInfo;
+import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.Fault;
+import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Injection;
+import dev.medallion.common.testing.Request;
+import dev.medallion.common.testing.S3Emulator;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.LongStream;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The commit protocol against an S3 emulator, with {@link FaultProxy} between the converter and the
+ * emulator: every S3 call the converter makes fails transiently and for good, downloads are cut cleanly
+ * and reset, the manifest write fails or loses its answer, a duplicate run fails at each stage while
+ * another commits, a converter process is killed at each stage, the source is overwritten mid-run.
+ * After each: manifest rows == Parquet rows read back == source rows minus quarantined, each once; no
+ * Parquet object outside the manifest beyond the documented window; a retry converges.
+ */
+class SilverCommitFaultIT {
+    @RegisterExtension
+    static final S3Emulator S3 = new S3Emulator();
+
+    private static final String DATASET = "sales";
+    private static final SilverLayout LAYOUT = new SilverLayout("");
+    /** Chunks of 2,000 rows, a part per chunk: a run has several uploads to publish. */
+    private static final ConversionLimits LIMITS = new ConversionLimits(2_000, 1 << 30, 1, 1 << 20);
+    private static final int ROWS = 10_000;
+    private static final int PARTS = ROWS / LIMITS.chunkRows();
+    /** Quarantined whatever types the contract has: the header has two fields. */
+    private static final String BAD_ROW = "7,too,many\n";
+
+    @TempDir
+    Path temporary;
+
+    private FaultProxy proxy;
+    private S3Client faulty;
+    private String bronzeBucket;
+    private String silverBucket;
+    private S3ObjectStore bronze;
+    private S3ObjectStore silver;
+    private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
+
+    /** The S3 requests the converter makes, each named by what it is for. */
+    enum Call {
+        READ_MANIFEST(request -> request.method().equals("GET") && request.path().contains("/_manifests/")),
+        READ_SCHEMA(request -> request.method().equals("GET") && request.path().contains("/_schemas/")),
+        WRITE_SCHEMA(request -> request.method().equals("PUT") && request.path().contains("/_schemas/")),
+        READ_SOURCE(request -> request.method().equals("GET") && request.path().contains("/sales/src.csv")),
+        START_UPLOAD(Request::isCreateMultipartUpload),
+        UPLOAD_PART(Request::isUploadPart),
+        PUBLISH(Request::isCompleteMultipartUpload),
+        WRITE_MANIFEST(request -> request.method().equals("PUT") && request.path().contains("/_manifests/")),
+        LIST(request -> request.method().equals("GET") && request.hasQueryParameter("list-type"));
+
+        final Predicate<Request> matcher;
+
+        Call(Predicate<Request> matcher) {
+            this.matcher = matcher;
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        bronzeBucket = S3.createBucket("bronze");
+        silverBucket = S3.createBucket("silver");
+        bronze = new S3ObjectStore(S3.client(), bronzeBucket);
+        silver = new S3ObjectStore(S3.client(), silverBucket);
+        proxy = FaultProxy.start(S3.endpoint());
+        faulty = S3Client.builder()
+                .endpointOverride(proxy.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        faulty.close();
+        assertEquals(List.of(), proxy.failures(), "the proxy itself worked");
+        proxy.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Call.class)
+    void aTransientErrorOnAnyCallIsRetriedAndCommitsExactlyOnce(Call call) throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection injection = proxy.inject(call.matcher, Fault.status(503), 1);
+
+        ConversionResult result = convertThroughProxy(source);
+
+        assertEquals(1, injection.hits(), call + " was failed once");
+        assertEquals(Manifest.CONVERTED, result.manifest().status());
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Call.class, names = {"READ_MANIFEST", "READ_SCHEMA", "WRITE_SCHEMA", "READ_SOURCE", "START_UPLOAD", "UPLOAD_PART",
+            "PUBLISH", "WRITE_MANIFEST"})
+    void aCallThatKeepsFailingFailsTheRunWithNothingVisibleAndTheRetryConverges(Call call) throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection injection = proxy.inject(call.matcher, Fault.status(500), 100);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        assertTrue(injection.hits() >= 3, call + ": the SDK retried before giving up, " + injection.hits() + " attempts");
+        assertNothingVisible();
+        proxy.clear();
+        convertThroughProxy(source);
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @Test
+    void aFailingListAfterTheCommitFailsTheRunAndTheRetryFinishesTheCleanup() throws IOException {
+        SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
+        convertThroughProxy(first);
+        SourceObject second = upload("sales/src.csv", csv(ROWS / 2, ""));
+        proxy.inject(Call.LIST.matcher, Fault.status(500), 100);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(second));
+
+        assertEquals(PARTS + 3, parquetKeys().size(), "committed (5,000 rows in three parts), the first version not yet removed: the second window");
+        proxy.clear();
+        assertTrue(convertThroughProxy(second).unchanged(), "the redelivery finds the version committed");
+        assertExactlyOnce(second, ROWS / 2, 0);
+    }
+
+    @Test
+    void aCleanlyCutDownloadOfAnObjectWithoutChecksumIsNeverCommitted() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = uploadWithoutChecksum("sales/src.csv", content);
+        proxy.inject(Call.READ_SOURCE.matcher, Fault.cutResponseAfter(content.length / 3), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        // Only the byte count can tell: the HTTP client takes the cut for the end of the body.
+        assertTrue(failure.getMessage().contains("Read " + content.length / 3 + " bytes of s3://" + bronzeBucket + "/sales/src.csv where the object holds "
+                + content.length), failure.getMessage());
+        assertNothingVisible();
+        ConversionResult retry = convertThroughProxy(source);
+        assertEquals(content.length, retry.manifest().bytesRead());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    @Test
+    void aCleanlyCutDownloadOfAnObjectWithAChecksumIsNeverCommitted() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = upload("sales/src.csv", content);
+        proxy.inject(Call.READ_SOURCE.matcher, Fault.cutResponseAfter(content.length / 3), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        // The SDK checks the object's CRC32 at the end of the body, before the byte count is compared.
+        assertTrue(failure.getMessage().contains("s3://" + bronzeBucket + "/sales/src.csv"), failure.getMessage());
+        assertNothingVisible();
+        ConversionResult retry = convertThroughProxy(source);
+        assertEquals(content.length, retry.manifest().bytesRead());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    @Test
+    void aCleanlyCutGzipDownloadIsRetriedNotRejected() throws IOException {
+        byte[] content = gzip(csv(ROWS, ""));
+        // Without a stored checksum, the gzip reader meets the cut first and takes the file for damaged.
+        SourceObject source = uploadWithoutChecksum("sales/src.csv", content);
+        proxy.inject(Call.READ_SOURCE.matcher, Fault.cutResponseAfter(content.length - 200), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        assertTrue(failure.getMessage().contains("the download ended early"), failure.getMessage());
+        assertFalse(silver.stat(LAYOUT.manifestKey(DATASET, source.key())).isPresent(), "no 'rejected' manifest");
+        convertThroughProxy(source);
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    @Test
+    void aResetDownloadIsNeverCommitted() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = upload("sales/src.csv", content);
+        proxy.inject(Call.READ_SOURCE.matcher, Fault.resetResponseAfter(content.length / 2), 1);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        assertNothingVisible();
+        convertThroughProxy(source);
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    @Test
+    void aManifestWriteWhoseAnswerIsLostIsRecognisedAsCommitted() throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, ""));
+        // The write lands, the answer is a 500, the SDK retries, and the retry fails its precondition.
+        Injection lost = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.afterForwarding(500), 1);
+
+        ConversionResult result = convertThroughProxy(source);
+
+        assertEquals(1, lost.hits());
+        assertFalse(result.unchanged());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    @Test
+    void aPublishWhoseAnswerIsLostIsRecognised() throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, ""));
+        // CompleteMultipartUpload lands; the SDK's retry then finds the upload gone (NoSuchUpload).
+        Injection lost = proxy.inject(Call.PUBLISH.matcher, Fault.afterForwarding(500), 1);
+
+        convertThroughProxy(source);
+
+        assertEquals(1, lost.hits());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Call.class, names = {"START_UPLOAD", "UPLOAD_PART", "PUBLISH", "WRITE_MANIFEST"})
+    void aDuplicateRunThatFailsAtAnyStageNeverTouchesTheCommittedOutput(Call stage) throws Exception {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection held = proxy.inject(stage.matcher, Fault.hold(), 1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ConversionResult> duplicate = pool.submit(() -> convertThroughProxy(source));
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the duplicate reached " + stage);
+
+            ConversionResult committed = converter(silver).convert(source, DATASET, () -> bronze.open(source.key(), Optional.of(source.etag())));
+            assertFalse(committed.unchanged());
+            // Released with a reset: the duplicate fails there (its SDK may retry and then lose the race).
+            proxy.clear();
+            try {
+                ConversionResult outcome = duplicate.get(60, TimeUnit.SECONDS);
+                assertTrue(outcome.unchanged(), "a duplicate that goes on loses the race and reports the winner's commit");
+                assertEquals(committed.manifest().run(), outcome.manifest().run());
+            }
+            catch (ExecutionException e) {
+                assertInstanceOf(IOException.class, e.getCause());
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Call.class, names = {"UPLOAD_PART", "PUBLISH", "WRITE_MANIFEST"})
+    void aConverterProcessKilledAtAnyStageLeavesAtMostTheStatedWindowAndTheRetryConverges(Call stage) throws Exception {
+        // Default limits in the process: one part. Enough rows for the part to be an upload of its own.
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection held = proxy.inject(stage.matcher, Fault.hold(), 1);
+
+        Process process = startHandlerProcess(source);
+        try {
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(60)), "the process reached " + stage + "; it printed: " + output(process));
+            process.destroyForcibly();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        }
+        finally {
+            process.destroyForcibly();
+        }
+        proxy.clear();
+
+        assertFalse(silver.stat(LAYOUT.manifestKey(DATASET, source.key())).isPresent());
+        if (stage == Call.WRITE_MANIFEST) {
+            assertFalse(parquetKeys().isEmpty(), "killed between publishing and the manifest: the parts are visible, the stated window");
+        }
+        else {
+            assertEquals(List.of(), parquetKeys(), "killed before publishing: nothing visible");
+        }
+        // Lambda's retry of the killed invocation.
+        ConversionResult retry = convertThroughProxy(source);
+        assertFalse(retry.unchanged());
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @Test
+    void aSourceOverwrittenMidRunEndsWithTheNewVersionOnly() throws Exception {
+        SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
+        Injection held = proxy.inject(Call.UPLOAD_PART.matcher, Fault.hold(), 1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        SourceObject second;
+        try {
+            Future<ConversionResult> run = pool.submit(() -> convertThroughProxy(first));
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)));
+            second = upload("sales/src.csv", csv(ROWS / 2, ""));
+            proxy.clear();
+            try {
+                run.get(60, TimeUnit.SECONDS);
+            }
+            catch (ExecutionException e) {
+                assertInstanceOf(IOException.class, e.getCause());
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        // The new version's own event.
+        ConversionResult converted = convertThroughProxy(second);
+
+        assertEquals(second.etag(), converted.manifest().source().etag());
+        assertExactlyOnce(second, ROWS / 2, 0);
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------
+
+    private ConversionResult convertThroughProxy(SourceObject source) throws IOException {
+        S3ObjectStore bronzeThroughProxy = new S3ObjectStore(faulty, bronzeBucket);
+        return converter(new S3ObjectStore(faulty, silverBucket))
+                .convert(source, DATASET, () -> bronzeThroughProxy.open(source.key(), Optional.of(source.etag())));
+    }
+
+    private SilverConverter converter(S3ObjectStore store) {
+        return new SilverConverter(store, LAYOUT, LIMITS, Map.of(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()),
+                Clock.systemUTC());
+    }
+
+    private SourceObject upload(String key, byte[] content) throws IOException {
+        bronze.put(key, content);
+        ObjectInfo info = bronze.stat(key).orElseThrow();
+        return new SourceObject(bronzeBucket, key, info.etag(), info.size(), info.lastModified());
+    }
+
+    /** Uploads as a client that sends no checksum does (S3 then stores none to check downloads against). */
+    private SourceObject uploadWithoutChecksum(String key, byte[] content) throws IOException {
+        try (S3Client plain = S3Client.builder()
+                .endpointOverride(S3.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .build()) {
+            plain.putObject(request -> request.bucket(bronzeBucket).key(key), RequestBody.fromBytes(content));
+        }
+        ObjectInfo info = bronze.stat(key).orElseThrow();
+        assertEquals(null, S3.client().headObject(request -> request.bucket(bronzeBucket).key(key).checksumMode(ChecksumMode.ENABLED))
+                .checksumCRC32(), "stored without a checksum");
+        return new SourceObject(bronzeBucket, key, info.etag(), info.size(), info.lastModified());
+    }
+
+    /** The shaded jar's handler in a process of its own, its S3 traffic through the proxy. */
+    private Process startHandlerProcess(SourceObject source) throws IOException {
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = List.of(javaCommand, "-cp", "target/silver-converter.jar" + java.io.File.pathSeparator + "target/test-classes",
+                "dev.medallion.silver.lambda.ShadedHandlerProbe", proxy.endpoint().toString(), bronzeBucket, silverBucket, "sales/src.csv",
+                String.valueOf(source.size()), source.etag());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(temporary.resolve("process.log").toFile());
+        builder.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_REGION", "us-east-1",
+                "CHUNK_ROWS", String.valueOf(LIMITS.chunkRows())));
+        return builder.start();
+    }
+
+    private String output(Process process) throws IOException {
+        Path log = temporary.resolve("process.log");
+        return (process.isAlive() ? "(running) " : "(exited " + process.exitValue() + ") ") + (Files.exists(log) ? Files.readString(log) : "");
+    }
+
+    /** No data object, no quarantine file, no manifest: only a schema contract may exist. */
+    private void assertNothingVisible() throws IOException {
+        assertEquals(List.of(), silver.list("").stream().filter(key -> !key.startsWith("_schemas/")).toList());
+    }
+
+    private List<String> parquetKeys() throws IOException {
+        return silver.list(DATASET + "/").stream().filter(key -> key.endsWith(".parquet")).toList();
+    }
+
+    private void assertExactlyOnce(SourceObject source, int validRows, int quarantinedRows) throws IOException {
+        Manifest manifest = new ManifestStore(silver).read(LAYOUT.manifestKey(DATASET, source.key())).orElseThrow();
+        assertTrue(manifest.describes(source), "the manifest describes the version converted last");
+        assertEquals(validRows + quarantinedRows, manifest.rowsRead());
+        assertEquals(validRows, manifest.rowsWritten());
+        assertEquals(quarantinedRows, manifest.rowsQuarantined());
+        assertEquals(source.size(), manifest.bytesRead());
+        assertEquals(manifest.parts().stream().map(part -> part.key()).sorted().toList(), parquetKeys(),
+                "every Parquet object visible is a part of the manifest");
+        List<Long> ids = new ArrayList<>();
+        for (String key : parquetKeys()) {
+            Path local = temporary.resolve("read-back-" + key.substring(key.lastIndexOf('/') + 1));
+            Files.write(local, silver.read(key).orElseThrow());
+            for (GenericRecord row : ParquetTestFiles.readAll(local)) {
+                ids.add((Long) row.get("id"));
+            }
+        }
+        ids.sort(null);
+        assertEquals(LongStream.range(0, validRows).boxed().toList(), ids, "each valid row exactly once");
+        assertEquals(manifest.quarantine() == null ? List.of() : List.of(manifest.quarantine().key()), silver.list("_quarantine/"));
+    }
+
+    private static byte[] csv(int rows, String extra) {
+        StringBuilder csv = new StringBuilder("id,label\n");
+        for (int i = 0; i < rows; i++) {
+            csv.append(i).append(",row ").append(i).append('\n');
+        }
+        return csv.append(extra).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] gzip(byte[] content) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(content);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,415 @@
+package dev.medallion.silver;
+
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.layout.RunId;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.common.storage.ObjectStore;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The commit protocol ({@link SilverCommit}) on a local store, with failures injected at each of its
+ * points through {@link HookedStore}. After every scenario: the manifest's rows, the Parquet rows read
+ * back and the source's rows agree, each source row once, and no Parquet file is outside a manifest.
+ */
+class SilverCommitTest {
+    private static final Instant MODIFIED = Instant.parse("2026-03-14T23:30:00Z");
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+    private static final SilverLayout LAYOUT = new SilverLayout("");
+    /** Small chunks and parts, so that a run has several parts to publish. */
+    private static final ConversionLimits LIMITS = new ConversionLimits(500, 1 << 30, 1, 1 << 20);
+    private static final int ROWS = 3_000;
+
+    @TempDir
+    Path silverRoot;
+
+    private LocalObjectStore silver;
+    private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void setUp() {
+        silver = new LocalObjectStore(silverRoot);
+    }
+
+    @Test
+    void aDownloadThatEndsEarlyIsNeverCommittedAndTheRetryConvertsEverything() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = source("sales/cut.csv", content);
+
+        IOException failure = assertThrows(IOException.class,
+                () -> converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content, 0, content.length / 2)));
+
+        assertTrue(failure.getMessage().contains("Read " + content.length / 2 + " bytes of s3://bronze/sales/cut.csv where the object holds "
+                + content.length), failure.getMessage());
+        assertEquals(List.of(), dataAndManifests(), "nothing committed, nothing visible");
+        ConversionResult retry = converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content));
+        assertEquals(content.length, retry.manifest().bytesRead());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    @Test
+    void aCutGzipDownloadIsRetriedNotRejected() throws IOException {
+        byte[] content = gzip(csv(ROWS, ""));
+        SourceObject source = source("sales/cut.csv.gz", content);
+
+        // Cut gzip looks like a damaged file, which alone would be rejected for good.
+        IOException failure = assertThrows(IOException.class,
+                () -> converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content, 0, content.length - 100)));
+
+        assertTrue(failure.getMessage().contains("the download ended early"), failure.getMessage());
+        assertEquals(List.of(), dataAndManifests());
+        assertEquals(Manifest.CONVERTED, converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content)).manifest().status());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    @Test
+    void moreBytesThanTheObjectHoldsFailToo() throws IOException {
+        byte[] content = csv(10, "");
+        SourceObject source = source("sales/long.csv", Arrays.copyOf(content, content.length - 5));
+
+        assertThrows(SourceBytes.TruncatedSourceException.class,
+                () -> converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content)));
+        assertEquals(List.of(), dataAndManifests());
+    }
+
+    @Test
+    void aFailedManifestWriteLeavesNoPartAndNoQuarantineFileVisible() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/m.csv", content);
+        ObjectStore failing = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    throw new IOException("manifest write refused");
+                }
+            }
+        });
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(failing), source, content));
+
+        assertEquals("manifest write refused", failure.getMessage());
+        assertEquals(List.of(), dataAndManifests(), "published parts and quarantine file are deleted again");
+        assertEquals(Manifest.CONVERTED, convert(converter(silver), source, content).manifest().status());
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @Test
+    void aManifestWriteWhoseAnswerIsLostIsRecognisedAsThisRunsCommit() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = source("sales/lost.csv", content);
+        ObjectStore losingAnswers = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void afterPutIf(String key, Optional<String> written) throws IOException {
+                if (key.startsWith("_manifests/") && written.isPresent()) {
+                    throw new IOException("connection reset after the request was sent");
+                }
+            }
+        });
+
+        ConversionResult result = convert(converter(losingAnswers), source, content);
+
+        assertFalse(result.unchanged());
+        assertEquals(Manifest.CONVERTED, result.manifest().status());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    @Test
+    void ofTwoDuplicateRunsExactlyOneCommitsAndTheOtherRemovesOnlyWhatItWrote() throws Exception {
+        byte[] content = csv(ROWS, "bad,row\n");
+        SourceObject source = source("sales/dup.csv", content);
+        CountDownLatch secondCommitted = new CountDownLatch(1);
+        ObjectStore waitsAtTheManifest = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    await(secondCommitted);
+                }
+            }
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ConversionResult> first = pool.submit(() -> convert(converter(waitsAtTheManifest), source, content));
+            // The first run has published its parts and waits to write the manifest; the second runs whole.
+            waitUntil(() -> parquetFiles().size() == ROWS / LIMITS.chunkRows());
+            ConversionResult second = convert(converter(silver), source, content);
+            secondCommitted.countDown();
+            ConversionResult firstResult = first.get(30, TimeUnit.SECONDS);
+
+            assertFalse(second.unchanged());
+            assertTrue(firstResult.unchanged(), "the loser reports the winner's commit of the same version");
+            assertEquals(second.manifest().run(), firstResult.manifest().run());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @Test
+    void aDuplicateRunThatFailsLateNeverDeletesTheCommittedOutput() throws Exception {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = source("sales/late.csv", content);
+        CountDownLatch otherCommitted = new CountDownLatch(1);
+        CountDownLatch failingStarted = new CountDownLatch(1);
+        AtomicBoolean firstPublish = new AtomicBoolean(true);
+        ObjectStore failsAtPublish = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforeCreate(String key) {
+                // The run has read the manifest (there is none yet) before it writes anything.
+                failingStarted.countDown();
+            }
+
+            @Override
+            public void beforePublish(String key) throws IOException {
+                await(otherCommitted);
+                // One part published, then the storage fails: the run deletes what it published.
+                if (!firstPublish.getAndSet(false)) {
+                    throw new IOException("S3 unavailable");
+                }
+            }
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ConversionResult> failing = pool.submit(() -> convert(converter(failsAtPublish), source, content));
+            await(failingStarted);
+            ConversionResult committed = convert(converter(silver), source, content);
+            otherCommitted.countDown();
+            Exception failure = assertThrows(Exception.class, () -> failing.get(30, TimeUnit.SECONDS));
+            assertTrue(failure.getCause().getMessage().contains("S3 unavailable"), String.valueOf(failure.getCause()));
+            assertFalse(committed.unchanged());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertExactlyOnce(source, ROWS, 0);
+        assertEquals(Manifest.CONVERTED, convert(converter(silver), source, content).manifest().status(), "a retry finds it converted");
+    }
+
+    @Test
+    void partsOfARunKilledBeforeItsManifestAreSweptByTheNextRun() throws IOException {
+        byte[] content = csv(ROWS, "bad,row\n");
+        SourceObject source = source("sales/killed.csv", content);
+        ObjectStore dies = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) {
+                if (key.startsWith("_manifests/")) {
+                    throw new Killed();
+                }
+            }
+        });
+
+        assertThrows(Killed.class, () -> convert(converter(dies), source, content));
+        assertEquals(ROWS / LIMITS.chunkRows(), parquetFiles().size(), "the kill left published parts and no manifest: the stated window");
+        assertFalse(Files.exists(silverRoot.resolve(LAYOUT.manifestKey("sales", source.key()))));
+
+        convert(converter(silver), source, content);
+
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @Test
+    void aReplacementKilledBeforeItsSweepIsFinishedByTheNextDelivery() throws IOException {
+        byte[] first = csv(ROWS, "");
+        SourceObject original = source("sales/over.csv", first);
+        convert(converter(silver), original, first);
+        // The object is overwritten on another day: the new version's partition differs from the old one's.
+        byte[] second = csv(ROWS / 2, "");
+        SourceObject replacement = new SourceObject("bronze", "sales/over.csv", md5(second), second.length, MODIFIED.plus(Duration.ofDays(2)));
+        ObjectStore diesAfterTheManifest = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void afterPutIf(String key, Optional<String> written) {
+                if (key.startsWith("_manifests/")) {
+                    throw new Killed();
+                }
+            }
+        });
+
+        assertThrows(Killed.class, () -> convert(converter(diesAfterTheManifest), replacement, second));
+        assertEquals(ROWS / LIMITS.chunkRows() + ROWS / 2 / LIMITS.chunkRows(), parquetFiles().size(), "both versions visible: the second window");
+
+        ConversionResult redelivered = convert(converter(silver), replacement, second);
+
+        assertTrue(redelivered.unchanged());
+        assertEquals(2, redelivered.manifest().generation());
+        assertEquals(ROWS / LIMITS.chunkRows(), redelivered.manifest().supersedes().size(), "the old version's parts, in its own partition");
+        assertExactlyOnce(replacement, ROWS / 2, 0);
+    }
+
+    @Test
+    void everyReplacementIsTheNextGeneration() throws IOException {
+        for (int version = 1; version <= 3; version++) {
+            byte[] content = csv(10 * version, "");
+            SourceObject source = new SourceObject("bronze", "sales/g.csv", md5(content), content.length, MODIFIED.plusSeconds(version));
+            Manifest manifest = convert(converter(silver), source, content).manifest();
+            assertEquals(version, manifest.generation());
+            assertEquals(Optional.of(new RunId(version, manifest.run().substring(manifest.run().indexOf('-') + 1))),
+                    RunId.ofKey(manifest.parts().get(0).key()));
+            assertExactlyOnce(source, 10 * version, 0);
+        }
+    }
+
+    @Test
+    void aRunThatReachesItsDeadlineStopsAndLeavesNothing() throws IOException {
+        byte[] content = csv(ROWS, "bad,row\n");
+        SourceObject source = source("sales/slow.csv", content);
+        // Each check finds a second less left; the reserve is reached at the third chunk.
+        AtomicLong remaining = new AtomicLong(8_000);
+        Deadline deadline = Deadline.of(() -> remaining.getAndAdd(-1_000), Duration.ofSeconds(5));
+
+        DeadlineExceededException failure = assertThrows(DeadlineExceededException.class,
+                () -> converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content), deadline));
+
+        assertTrue(failure.getMessage().contains("s3://bronze/sales/slow.csv at line "), failure.getMessage());
+        assertEquals(List.of(), dataAndManifests());
+        try (var files = Files.walk(silverRoot)) {
+            assertEquals(List.of("_schemas/sales.json"), files.filter(Files::isRegularFile).map(path -> silverRoot.relativize(path).toString()).toList(),
+                    "no temporary file is left either");
+        }
+        convert(converter(silver), source, content);
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    /** Stands for the process dying at that point: nothing after it runs, no cleanup included. */
+    private static final class Killed extends Error {
+        Killed() {
+            super("killed");
+        }
+    }
+
+    private SilverConverter converter(ObjectStore store) {
+        return new SilverConverter(store, LAYOUT, LIMITS, Map.of(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+    }
+
+    private static ConversionResult convert(SilverConverter converter, SourceObject source, byte[] content) throws IOException {
+        return converter.convert(source, "sales", () -> new ByteArrayInputStream(content));
+    }
+
+    /**
+     * The exactly-once check: the manifest accounts for every row; every Parquet file of the dataset is
+     * one of its parts; the rows read back are the source's valid rows, each once.
+     */
+    private void assertExactlyOnce(SourceObject source, int validRows, int quarantinedRows) throws IOException {
+        Manifest manifest = new ManifestStore(silver).read(LAYOUT.manifestKey("sales", source.key())).orElseThrow();
+        assertTrue(manifest.describes(source), "the manifest describes the source version converted last");
+        assertEquals(validRows + quarantinedRows, manifest.rowsRead());
+        assertEquals(validRows, manifest.rowsWritten());
+        assertEquals(quarantinedRows, manifest.rowsQuarantined());
+        assertEquals(source.size(), manifest.bytesRead());
+        assertEquals(manifest.parts().stream().map(part -> part.key()).sorted().toList(), parquetFiles(), "every Parquet file visible is a part of the manifest");
+        List<Long> ids = new ArrayList<>();
+        for (String part : parquetFiles()) {
+            for (GenericRecord row : ParquetTestFiles.readAll(silverRoot.resolve(part))) {
+                ids.add((Long) row.get("id"));
+            }
+        }
+        ids.sort(null);
+        assertEquals(LongStream.range(0, validRows).boxed().toList(), ids, "each valid row exactly once");
+        List<String> quarantine = files("_quarantine/");
+        assertEquals(manifest.quarantine() == null ? List.of() : List.of(manifest.quarantine().key()), quarantine);
+    }
+
+    private List<String> dataAndManifests() throws IOException {
+        return silver.list("").stream().filter(key -> !key.startsWith("_schemas/")).toList();
+    }
+
+    private List<String> parquetFiles() throws IOException {
+        return silver.list("sales/").stream().filter(key -> key.endsWith(".parquet")).sorted().collect(Collectors.toList());
+    }
+
+    private List<String> files(String prefix) throws IOException {
+        return silver.list(prefix);
+    }
+
+    private static byte[] csv(int rows, String extra) {
+        StringBuilder csv = new StringBuilder("id,label\n");
+        for (int i = 0; i < rows; i++) {
+            csv.append(i).append(",row ").append(i).append('\n');
+        }
+        return csv.append(extra).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] gzip(byte[] content) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(content);
+        }
+        return out.toByteArray();
+    }
+
+    private static SourceObject source(String key, byte[] content) {
+        return new SourceObject("bronze", key, md5(content), content.length, MODIFIED);
+    }
+
+    private static String md5(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
+        }
+        catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void await(CountDownLatch latch) throws IOException {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IOException("test latch timed out");
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private static void waitUntil(Condition condition) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 30 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private interface Condition {
+        boolean holds() throws IOException;
+    }
+}
