@@ -2,6 +2,8 @@ package dev.medallion.common.config;
 
 import dev.medallion.common.layout.SilverLayout;
 
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,14 +23,17 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>PART_TARGET_BYTES</td><td>128 MiB</td><td>Parquet file size at which a new part is started</td></tr>
  * <tr><td>ROW_GROUP_BYTES</td><td>32 MiB</td><td>Parquet row group size, buffered in memory while written</td></tr>
  * <tr><td>CSV_DELIMITERS</td><td>empty</td><td>per-dataset delimiter overrides, e.g. {@code legacy_orders:pipe,eu_sales:semicolon}</td></tr>
+ * <tr><td>CSV_ENCODINGS</td><td>empty</td><td>per-dataset source encodings (Java charset names), e.g.
+ *     {@code legacy_orders:windows-1252,exports:UTF-16LE}; a dataset without one is read as UTF-8</td></tr>
  * <tr><td>SILVER_CRAWLER_NAME</td><td>empty</td><td>Glue crawler started after new data is committed; empty to start none</td></tr>
  * </table>
  */
 public record SilverSettings(String silverBucket, String silverPrefix, ConversionLimits limits, Map<String, Character> delimiterOverrides,
-        Optional<String> silverCrawlerName) {
+        Map<String, Charset> encodingOverrides, Optional<String> silverCrawlerName) {
     public static final String SILVER_BUCKET = "SILVER_BUCKET";
     public static final String SILVER_PREFIX = "SILVER_PREFIX";
     public static final String CSV_DELIMITERS = "CSV_DELIMITERS";
+    public static final String CSV_ENCODINGS = "CSV_ENCODINGS";
     public static final String SILVER_CRAWLER_NAME = "SILVER_CRAWLER_NAME";
 
     private static final Map<String, Character> DELIMITER_NAMES = Map.of(
@@ -42,6 +47,7 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
         requireNonNull(silverPrefix, "silverPrefix is null");
         requireNonNull(limits, "limits is null");
         delimiterOverrides = Map.copyOf(delimiterOverrides);
+        encodingOverrides = Map.copyOf(encodingOverrides);
         requireNonNull(silverCrawlerName, "silverCrawlerName is null");
     }
 
@@ -51,6 +57,7 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
                 environment.string(SILVER_PREFIX, ""),
                 ConversionLimits.fromEnvironment(environment),
                 parseDelimiters(CSV_DELIMITERS, environment.string(CSV_DELIMITERS, "")),
+                parseEncodings(CSV_ENCODINGS, environment.string(CSV_ENCODINGS, "")),
                 environment.optional(SILVER_CRAWLER_NAME));
     }
 
@@ -73,6 +80,40 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
             overrides.put(SilverLayout.datasetName(parts[0].trim()), delimiter);
         }
         return overrides;
+    }
+
+    /**
+     * Parses {@code dataset:charset,dataset:charset}, where a charset is named as Java knows it
+     * ({@code windows-1252}, {@code ISO-8859-1}, {@code UTF-8}, {@code UTF-16LE}, in any case, or an alias
+     * such as {@code latin1}). Datasets are keyed by their safe name, as in {@link #parseDelimiters}.
+     */
+    public static Map<String, Charset> parseEncodings(String source, String text) {
+        Map<String, Charset> overrides = new LinkedHashMap<>();
+        for (String entry : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.split(":", 2);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new ConfigurationException(source + " entry '" + entry.trim()
+                        + "' must look like dataset:charset, e.g. legacy_orders:windows-1252");
+            }
+            overrides.put(SilverLayout.datasetName(parts[0].trim()), charsetNamed(source, entry.trim(), parts[1].trim()));
+        }
+        return overrides;
+    }
+
+    private static Charset charsetNamed(String source, String entry, String name) {
+        try {
+            if (Charset.isSupported(name)) {
+                return Charset.forName(name);
+            }
+        }
+        catch (IllegalCharsetNameException e) {
+            // Reported below, as an unsupported name.
+        }
+        throw new ConfigurationException(source + " entry '" + entry + "' names charset '" + name
+                + "', which Java does not support; use a name such as windows-1252, ISO-8859-1, UTF-8 or UTF-16LE, e.g. legacy_orders:windows-1252");
     }
 
     /** The delimiter named {@code comma}, {@code semicolon}, {@code tab} or {@code pipe}. */

@@ -5,6 +5,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SilverSettingsTest {
     private static final long MIB = 1024L * 1024L;
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
     private static SilverSettings settings(String... pairs) {
         Map<String, String> variables = new HashMap<>();
@@ -59,6 +62,7 @@ class SilverSettingsTest {
         assertEquals("silver", settings.silverBucket());
         assertEquals("", settings.silverPrefix());
         assertEquals(Map.of(), settings.delimiterOverrides());
+        assertEquals(Map.of(), settings.encodingOverrides(), "every dataset is read as UTF-8 unless declared");
         assertEquals(ConversionLimits.defaults(), settings.limits());
         assertEquals(Optional.empty(), settings.silverCrawlerName(), "no crawler is started unless one is named");
     }
@@ -82,19 +86,23 @@ class SilverSettingsTest {
                 "PART_TARGET_BYTES", "2000000",
                 "ROW_GROUP_BYTES", "300000",
                 "CSV_DELIMITERS", "legacy_orders:pipe",
+                "CSV_ENCODINGS", "legacy_orders:windows-1252",
                 "SILVER_CRAWLER_NAME", " medallion-dev-silver ");
         assertEquals("lake/silver/", settings.silverPrefix());
         assertEquals(Optional.of("medallion-dev-silver"), settings.silverCrawlerName());
         assertEquals(new ConversionLimits(5000, 1_000_000, 2_000_000, 300_000), settings.limits());
         assertEquals(Map.of("legacy_orders", '|'), settings.delimiterOverrides());
+        assertEquals(Map.of("legacy_orders", WINDOWS_1252), settings.encodingOverrides());
     }
 
     @Test
     void blankOptionalVariablesFallBackToDefaults() {
-        SilverSettings settings = settings("SILVER_BUCKET", "silver", "SILVER_PREFIX", " ", "CHUNK_ROWS", "", "CSV_DELIMITERS", "  ", "SILVER_CRAWLER_NAME", "");
+        SilverSettings settings = settings("SILVER_BUCKET", "silver", "SILVER_PREFIX", " ", "CHUNK_ROWS", "", "CSV_DELIMITERS", "  ",
+                "CSV_ENCODINGS", " ", "SILVER_CRAWLER_NAME", "");
         assertEquals("", settings.silverPrefix());
         assertEquals(100_000, settings.limits().chunkRows());
         assertEquals(Map.of(), settings.delimiterOverrides());
+        assertEquals(Map.of(), settings.encodingOverrides());
         assertEquals(Optional.empty(), settings.silverCrawlerName());
     }
 
@@ -212,5 +220,63 @@ class SilverSettingsTest {
     void delimiterOverridesAreImmutable() {
         SilverSettings settings = settings("SILVER_BUCKET", "silver", "CSV_DELIMITERS", "a:pipe");
         assertThrows(UnsupportedOperationException.class, () -> settings.delimiterOverrides().put("b", ','));
+    }
+
+    // --- CSV_ENCODINGS ---------------------------------------------------------------------------
+
+    @Test
+    void encodingOverridesAreParsed() {
+        Map<String, Charset> overrides = SilverSettings.parseEncodings("CSV_ENCODINGS",
+                "legacy_orders:windows-1252,eu_sales:ISO-8859-1,exports:UTF-16LE,modern:UTF-8");
+        assertEquals(Map.of("legacy_orders", WINDOWS_1252, "eu_sales", StandardCharsets.ISO_8859_1, "exports", StandardCharsets.UTF_16LE,
+                "modern", StandardCharsets.UTF_8), overrides);
+    }
+
+    @Test
+    void encodingNamesAreJavasInAnyCaseAndAliasesGiveTheCanonicalCharset() {
+        Map<String, Charset> overrides = SilverSettings.parseEncodings("CSV_ENCODINGS", " a : Windows-1252 , ,b:cp1252,c:latin1,d:utf8,e:utf-16le,");
+        assertEquals(Map.of("a", WINDOWS_1252, "b", WINDOWS_1252, "c", StandardCharsets.ISO_8859_1, "d", StandardCharsets.UTF_8,
+                "e", StandardCharsets.UTF_16LE), overrides);
+        assertEquals("windows-1252", overrides.get("b").name());
+    }
+
+    @Test
+    void emptyEncodingOverridesGiveAnEmptyMap() {
+        assertEquals(Map.of(), SilverSettings.parseEncodings("CSV_ENCODINGS", ""));
+        assertEquals(Map.of(), SilverSettings.parseEncodings("CSV_ENCODINGS", " , "));
+    }
+
+    @Test
+    void encodingOverridesAreKeyedByTheDatasetNameTheConverterLooksUp() {
+        Map<String, Charset> overrides = SilverSettings.parseEncodings("CSV_ENCODINGS", "EU Sales:windows-1252,Legacy_Orders:UTF-16");
+        assertEquals(Map.of("eu_sales", WINDOWS_1252, "legacy_orders", StandardCharsets.UTF_16), overrides);
+    }
+
+    @Test
+    void laterEncodingEntryForTheSameDatasetWins() {
+        assertEquals(Map.of("sales", StandardCharsets.UTF_8), SilverSettings.parseEncodings("CSV_ENCODINGS", "sales:windows-1252,Sales:UTF-8"));
+    }
+
+    @ParameterizedTest(name = "[{index}] ''{0}''")
+    @ValueSource(strings = {"sales", "sales:", ":windows-1252", " :UTF-8", "sales=UTF-8", "ok:UTF-8,bad"})
+    void malformedEncodingEntryIsRejectedNamingTheVariableTheEntryAndAnExample(String text) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> settings("SILVER_BUCKET", "silver", "CSV_ENCODINGS", text));
+        assertMentions(e, "CSV_ENCODINGS", "dataset:charset", "legacy_orders:windows-1252");
+    }
+
+    @ParameterizedTest(name = "[{index}] ''{0}''")
+    @ValueSource(strings = {"sales:latin-9000", "sales:windows1252x", "sales:UTF 8", "sales:ütf-8", "sales:UTF-8:x", "sales:semicolon"})
+    void unknownCharsetIsRejectedNamingTheVariableTheEntryAndExamples(String text) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> settings("SILVER_BUCKET", "silver", "CSV_ENCODINGS", text));
+        assertMentions(e, "CSV_ENCODINGS", "'" + text + "'", "'" + text.substring("sales:".length()) + "'", "not support", "windows-1252",
+                "legacy_orders:windows-1252");
+    }
+
+    @Test
+    void encodingOverridesAreImmutable() {
+        SilverSettings settings = settings("SILVER_BUCKET", "silver", "CSV_ENCODINGS", "a:windows-1252");
+        assertThrows(UnsupportedOperationException.class, () -> settings.encodingOverrides().put("b", StandardCharsets.UTF_8));
     }
 }
