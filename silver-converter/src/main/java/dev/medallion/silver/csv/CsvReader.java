@@ -4,9 +4,7 @@ import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.apache.commons.io.input.SequenceReader;
 
-import java.io.CharArrayReader;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,6 +12,7 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.CharBuffer;
+import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -28,21 +27,27 @@ import static java.util.Objects.requireNonNull;
  * source object's bytes, with the delimiter given or detected, each record with the line it starts on.
  * Blank lines are skipped. An unterminated quote at the end of the file yields one last record (which
  * then fails the field count and is quarantined) instead of losing it.
+ *
+ * <p>The bytes are decoded in the charset declared for the dataset, UTF-8 when none is. A byte sequence
+ * that is not valid in it rejects the whole file, never a row: {@link #open} or {@link #next} throws a
+ * {@link RejectedInputException} naming the byte offset, the line, the bytes and the setting to use.
+ * Deep in a large file that is only met after many rows were returned; those rows are as read, and the
+ * caller discards what it made of them.
  */
 public final class CsvReader implements Closeable {
     private static final int SAMPLE_CHARS = 1 << 16;
+    /** Stands for the dataset in messages when the caller does not name it. */
+    static final String UNNAMED_DATASET = "<dataset>";
 
-    private final Utf8Reader text;
+    private final DecodingReader text;
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
     private final char delimiter;
     private final String location;
     private long linesBefore;
-    private CSVRecord pending;
-    private long pendingLinesAfter;
-    private RejectedInputException pendingFailure;
+    private RejectedInputException failure;
 
-    private CsvReader(Utf8Reader text, CSVParser parser, char delimiter, String location) {
+    private CsvReader(DecodingReader text, CSVParser parser, char delimiter, String location) {
         this.text = text;
         this.parser = parser;
         this.records = parser.iterator();
@@ -51,16 +56,45 @@ public final class CsvReader implements Closeable {
     }
 
     /**
+     * Opens UTF-8 text.
+     *
      * @param location where the bytes come from, for messages
      */
     public static CsvReader open(InputStream in, Optional<Character> delimiter, String location) throws IOException, RejectedInputException {
+        return open(in, delimiter, Optional.empty(), location);
+    }
+
+    /**
+     * Opens text in the given encoding; messages name the dataset as {@code <dataset>}.
+     *
+     * @param encoding the charset declared for the dataset; UTF-8 when empty
+     * @param location where the bytes come from, for messages
+     */
+    public static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, String location)
+            throws IOException, RejectedInputException {
+        return open(in, delimiter, encoding, location, UNNAMED_DATASET);
+    }
+
+    /**
+     * Opens text in the given encoding.
+     *
+     * @param encoding the charset declared for the dataset; UTF-8 when empty
+     * @param location where the bytes come from, for messages
+     * @param dataset the dataset the file belongs to, for messages: a rejection for its encoding names the
+     *     setting to use, such as {@code CSV_ENCODINGS=<dataset>:windows-1252}
+     */
+    public static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, String location, String dataset)
+            throws IOException, RejectedInputException {
         requireNonNull(location, "location is null");
         requireNonNull(in, "in is null");
-        Utf8Reader text;
+        requireNonNull(delimiter, "delimiter is null");
+        requireNonNull(encoding, "encoding is null");
+        requireNonNull(dataset, "dataset is null");
+        DecodingReader text;
         CharBuffer sample;
         char chosen;
         try {
-            text = TextInput.open(in);
+            text = TextInput.open(in, encoding, dataset);
             sample = sample(text);
             chosen = delimiter.isPresent() ? delimiter.get() : DelimiterDetector.detect(sample);
         }
@@ -73,41 +107,42 @@ public final class CsvReader implements Closeable {
                 .setLenientEof(true)
                 .get();
         // The parser reads the sample again, then the rest of the text: no second buffering layer.
-        Reader all = new SequenceReader(new CharArrayReader(sample.array(), 0, sample.limit()), text);
-        return new CsvReader(text, CSVParser.parse(all, format), chosen, location);
+        return new CsvReader(text, CSVParser.parse(new SampleThenText(sample, text), format), chosen, location);
     }
 
     public char delimiter() {
         return delimiter;
     }
 
-    /** The next record, or empty at the end of the file. */
+    /** The charset the text is decoded with: the one declared, else UTF-8. */
+    public Charset encoding() {
+        return text.charset();
+    }
+
+    /**
+     * The next record, or empty at the end of the file.
+     *
+     * @throws RejectedInputException when the file turns out not to be readable as a whole (bytes not valid in
+     *     its encoding, a quoting error, broken gzip), however many records were returned before; every later
+     *     call throws it again
+     */
     public Optional<Row> next() throws IOException, RejectedInputException {
-        if (pendingFailure != null) {
-            throw pendingFailure;
+        if (failure != null) {
+            throw failure;
         }
-        if (pending == null) {
-            pending = read();
-            pendingLinesAfter = parser.getCurrentLineNumber();
-        }
-        if (pending == null) {
-            return Optional.empty();
-        }
-        CSVRecord record = pending;
-        long linesAfter = pendingLinesAfter;
-        // One record of look-ahead: where the next record starts is where this one's text ends. A failure
-        // to read the next record is reported on the next call, after this record is returned.
+        CSVRecord record;
         try {
-            pending = read();
+            record = read();
         }
         catch (RejectedInputException e) {
-            pending = null;
-            pendingFailure = e;
+            failure = e;
+            throw e;
         }
-        pendingLinesAfter = parser.getCurrentLineNumber();
-        long end = pending == null ? Long.MAX_VALUE : pending.getCharacterPosition();
-        boolean invalidText = text.replacedBetween(record.getCharacterPosition(), end);
-        Row row = new Row(linesBefore, linesAfter, Arrays.asList(record.values()), invalidText);
+        if (record == null) {
+            return Optional.empty();
+        }
+        long linesAfter = parser.getCurrentLineNumber();
+        Row row = new Row(linesBefore, linesAfter, Arrays.asList(record.values()));
         linesBefore = linesAfter;
         return Optional.of(row);
     }
@@ -119,6 +154,10 @@ public final class CsvReader implements Closeable {
         }
         catch (UncheckedIOException e) {
             IOException cause = e.getCause();
+            if (cause instanceof UndecodableTextException undecodable) {
+                // The parser has consumed every character decoded before the bad bytes, and counted their line breaks.
+                throw undecodable.rejection(parser.getCurrentLineNumber() + (text.atLineStart() ? 1 : 0));
+            }
             if (cause instanceof CSVException) {
                 throw new RejectedInputException("Malformed CSV in " + location + " after line " + linesRead + ": " + cause.getMessage());
             }
@@ -134,13 +173,58 @@ public final class CsvReader implements Closeable {
         parser.close();
     }
 
-    private static CharBuffer sample(Reader reader) throws IOException {
+    private static CharBuffer sample(Reader reader) throws IOException, RejectedInputException {
         char[] buffer = new char[SAMPLE_CHARS];
         int filled = 0;
-        for (int read = 0; read >= 0 && filled < buffer.length; filled += Math.max(read, 0)) {
-            read = reader.read(buffer, filled, buffer.length - filled);
+        try {
+            for (int read = 0; read >= 0 && filled < buffer.length; filled += Math.max(read, 0)) {
+                read = reader.read(buffer, filled, buffer.length - filled);
+            }
+        }
+        catch (UndecodableTextException e) {
+            throw e.rejection(1 + lineBreaks(buffer, filled));
         }
         return CharBuffer.wrap(buffer, 0, filled);
+    }
+
+    /** Line breaks in the first {@code length} characters, counted as the parser counts them (CRLF, LF or CR). */
+    private static long lineBreaks(char[] text, int length) {
+        long breaks = 0;
+        for (int i = 0; i < length; i++) {
+            if (text[i] == '\r' || text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) {
+                breaks++;
+            }
+        }
+        return breaks;
+    }
+
+    /**
+     * The sample, then the rest of the text. Unlike commons-io's SequenceReader it returns after one read of
+     * the text, so the characters decoded before bad bytes reach the parser before the failure does.
+     */
+    private static final class SampleThenText extends Reader {
+        private final CharBuffer sample;
+        private final Reader text;
+
+        SampleThenText(CharBuffer sample, Reader text) {
+            this.sample = sample;
+            this.text = text;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            if (!sample.hasRemaining()) {
+                return text.read(buffer, offset, length);
+            }
+            int count = Math.min(length, sample.remaining());
+            sample.get(buffer, offset, count);
+            return count;
+        }
+
+        @Override
+        public void close() throws IOException {
+            text.close();
+        }
     }
 
     /** One CSV record, with the line counts around it from which its first line is worked out when needed. */
@@ -148,17 +232,15 @@ public final class CsvReader implements Closeable {
         private final long linesBefore;
         private final long linesAfter;
         private final List<String> fields;
-        private final boolean hasInvalidText;
 
         /**
          * @param linesBefore line breaks the parser had read before this record
          * @param linesAfter line breaks read once this record was read, including those inside its quoted fields
          */
-        public Row(long linesBefore, long linesAfter, List<String> fields, boolean hasInvalidText) {
+        public Row(long linesBefore, long linesAfter, List<String> fields) {
             this.linesBefore = linesBefore;
             this.linesAfter = linesAfter;
             this.fields = requireNonNull(fields, "fields is null");
-            this.hasInvalidText = hasInvalidText;
         }
 
         /**
@@ -173,9 +255,14 @@ public final class CsvReader implements Closeable {
             return fields;
         }
 
-        /** Whether a field held bytes that are not UTF-8. */
+        /**
+         * Always false since invalid UTF-8 rejects the file; remove with the converter's quarantine branch.
+         *
+         * @deprecated always false since invalid UTF-8 rejects the file; remove with the converter's quarantine branch
+         */
+        @Deprecated
         public boolean hasInvalidText() {
-            return hasInvalidText;
+            return false;
         }
 
         /** Estimated heap the row holds while buffered, for the chunk's memory budget. */
@@ -189,17 +276,17 @@ public final class CsvReader implements Closeable {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Row row && line() == row.line() && hasInvalidText == row.hasInvalidText && fields.equals(row.fields);
+            return other instanceof Row row && line() == row.line() && fields.equals(row.fields);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(line(), fields, hasInvalidText);
+            return Objects.hash(line(), fields);
         }
 
         @Override
         public String toString() {
-            return "Row[line=" + line() + ", fields=" + fields + ", hasInvalidText=" + hasInvalidText + "]";
+            return "Row[line=" + line() + ", fields=" + fields + "]";
         }
 
         private static long embeddedLineBreaks(List<String> values) {

@@ -4,13 +4,31 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
+import static dev.medallion.common.config.SilverSettings.CSV_ENCODINGS;
+
 /**
  * Turns a raw object stream into decoded text: gzip is recognised by its magic bytes (whatever the
- * key's suffix says), a UTF-8 byte order mark is dropped, and content that is clearly not text is
- * rejected before any row is parsed.
+ * key's suffix says), a byte order mark is dropped, and content that is clearly not text in the
+ * dataset's encoding is rejected before any row is parsed.
+ *
+ * <p>The text is UTF-8 unless the dataset declares another charset. Before decoding, the first bytes
+ * decide a few cases for the whole file:
+ * <ul>
+ * <li>a UTF-16 byte order mark, or a NUL byte, in a file read as UTF-8 or another charset that encodes
+ *     ASCII in single bytes (Windows-1252, ISO-8859-1…): rejected as not text, or as UTF-16 to declare;</li>
+ * <li>a UTF-8 byte order mark in a file declared in another charset: rejected, since the mark says the
+ *     file is UTF-8 and the declaration says otherwise;</li>
+ * <li>a UTF-16LE file starting with a big-endian byte order mark, or the reverse: rejected;</li>
+ * <li>UTF-16 and UTF-32 files, declared, hold NUL bytes and byte order marks as a matter of course; one
+ *     whose first bytes hold no NUL byte at all (no ASCII line break or delimiter) is not in that charset:
+ *     rejected.</li>
+ * </ul>
  */
 public final class TextInput {
     private static final int BUFFER_SIZE = 1 << 16;
@@ -18,12 +36,18 @@ public final class TextInput {
 
     private TextInput() {}
 
-    /** Opens the stream for reading as UTF-8 text; the caller closes the returned reader. */
-    static Utf8Reader open(InputStream raw) throws IOException, RejectedInputException {
+    /**
+     * Opens the stream for reading as text; the caller closes the returned reader.
+     *
+     * @param encoding the charset declared for the dataset; UTF-8 when empty
+     * @param dataset the dataset, to name the setting in messages
+     */
+    static DecodingReader open(InputStream raw, Optional<Charset> encoding, String dataset) throws IOException, RejectedInputException {
         BufferedInputStream in = new BufferedInputStream(raw, BUFFER_SIZE);
         byte[] head = peek(in, 2);
         byte[] sample;
-        if (head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+        boolean compressed = head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+        if (compressed) {
             try {
                 // Reads the gzip header and inflates the first bytes: a damaged or cut file fails here.
                 in = new BufferedInputStream(new GZIPInputStream(in, BUFFER_SIZE), BUFFER_SIZE);
@@ -37,22 +61,67 @@ public final class TextInput {
         else {
             sample = peek(in, SNIFF_SIZE);
         }
-        if (sample.length >= 2 && ((sample[0] & 0xff) == 0xff && (sample[1] & 0xff) == 0xfe
-                || (sample[0] & 0xff) == 0xfe && (sample[1] & 0xff) == 0xff)) {
-            throw new RejectedInputException("The file is UTF-16 encoded (it starts with a UTF-16 byte order mark): save it as UTF-8");
+        Charset charset = encoding.orElse(StandardCharsets.UTF_8);
+        UndecodableTextException.Context context = new UndecodableTextException.Context(dataset, compressed);
+        String declared = ", but " + CSV_ENCODINGS + " declares " + charset.name() + " for dataset " + dataset;
+        if (!charset.equals(StandardCharsets.UTF_8) && startsWith(sample, 0xef, 0xbb, 0xbf)) {
+            throw new RejectedInputException("The file starts with a UTF-8 byte order mark" + declared
+                    + ": remove the dataset's entry from " + CSV_ENCODINGS + " if its files are UTF-8 (the default), or save this file as "
+                    + charset.name() + ".");
         }
-        int start = 0;
-        if (sample.length >= 3 && (sample[0] & 0xff) == 0xef && (sample[1] & 0xff) == 0xbb && (sample[2] & 0xff) == 0xbf) {
-            start = 3;
-            in.skipNBytes(3);
-        }
-        for (int i = start; i < sample.length; i++) {
-            if (sample[i] == 0) {
-                throw new RejectedInputException("The file is not text: it holds a NUL byte at offset " + i
-                        + " (binary data, or a UTF-16/UTF-32 export saved without a byte order mark)");
+        if (asciiCompatible(charset)) {
+            if (startsWith(sample, 0xff, 0xfe) || startsWith(sample, 0xfe, 0xff)) {
+                throw new RejectedInputException("The file is UTF-16 encoded (it starts with a UTF-16 byte order mark)"
+                        + (encoding.isPresent() ? declared : "") + ": save it as UTF-8, or set " + context.setting("UTF-16") + ".");
+            }
+            for (int i = 0; i < sample.length; i++) {
+                if (sample[i] == 0) {
+                    throw new RejectedInputException("The file is not text: it holds a NUL byte at offset " + i
+                            + " (binary data, or a UTF-16/UTF-32 export saved without a byte order mark: for a Windows \"Unicode\" export set "
+                            + context.setting("UTF-16LE") + ")");
+                }
             }
         }
-        return new Utf8Reader(in);
+        else if (sample.length > 2 && !contains(sample, (byte) 0)) {
+            throw new RejectedInputException("The file is not " + charset.name() + ", the encoding " + CSV_ENCODINGS
+                    + " declares for dataset " + dataset + ": its first " + sample.length + " bytes"
+                    + (compressed ? " (decompressed)" : "") + " hold no NUL byte, which the line breaks and delimiters of "
+                    + charset.name() + " text would hold. Set the file's actual encoding in " + CSV_ENCODINGS + ", or convert the file.");
+        }
+        else if (charset.name().equals("UTF-16LE") && startsWith(sample, 0xfe, 0xff)
+                || charset.name().equals("UTF-16BE") && startsWith(sample, 0xff, 0xfe)) {
+            String actual = charset.name().equals("UTF-16LE") ? "UTF-16BE" : "UTF-16LE";
+            throw new RejectedInputException("The file starts with a " + actual + " byte order mark" + declared
+                    + ": set " + context.setting("UTF-16") + " (the byte order mark then decides), or save the file as " + charset.name() + ".");
+        }
+        return new DecodingReader(in, charset, context);
+    }
+
+    /** Whether the charset writes ASCII as single bytes, as UTF-8, Windows-1252 and ISO-8859-1 do, and UTF-16 does not. */
+    private static boolean asciiCompatible(Charset charset) {
+        byte[] a = "a".getBytes(charset);
+        return a.length == 1 && a[0] == 'a';
+    }
+
+    private static boolean contains(byte[] bytes, byte value) {
+        for (byte b : bytes) {
+            if (b == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if ((bytes[i] & 0xff) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] peek(BufferedInputStream in, int length) throws IOException {

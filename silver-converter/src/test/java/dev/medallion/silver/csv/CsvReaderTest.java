@@ -3,15 +3,18 @@ package dev.medallion.silver.csv;
 import dev.medallion.silver.csv.CsvReader.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
@@ -23,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CsvReaderTest {
     private static final String LOCATION = "s3://bronze/sales/test.csv";
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+    private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     // --- helpers ---------------------------------------------------------------------------------
 
@@ -63,6 +68,18 @@ class CsvReaderTest {
         return rows;
     }
 
+    private static List<Row> read(byte[] bytes, Optional<Character> delimiter, Optional<Charset> encoding) throws IOException, RejectedInputException {
+        List<Row> rows = new ArrayList<>();
+        try (CsvReader reader = CsvReader.open(new ByteArrayInputStream(bytes), delimiter, encoding, LOCATION)) {
+            for (Optional<Row> row = reader.next(); row.isPresent(); row = reader.next()) {
+                rows.add(row.get());
+            }
+            // Asking again after the end stays at the end.
+            assertTrue(reader.next().isEmpty());
+        }
+        return rows;
+    }
+
     private static List<Row> read(byte[] bytes) throws IOException, RejectedInputException {
         return read(bytes, Optional.empty());
     }
@@ -84,6 +101,25 @@ class CsvReaderTest {
         return assertThrows(RejectedInputException.class, () -> read(bytes));
     }
 
+    /** Reads to the end as a file of {@code dataset} in the declared encoding and returns the rejection. */
+    private static RejectedInputException rejection(byte[] bytes, Optional<Charset> encoding, String dataset) {
+        return assertThrows(RejectedInputException.class, () -> {
+            try (CsvReader reader = open(bytes, encoding, dataset)) {
+                while (reader.next().isPresent()) {
+                    // Reads every row.
+                }
+            }
+        });
+    }
+
+    private static CsvReader open(byte[] bytes, Optional<Charset> encoding, String dataset) throws IOException, RejectedInputException {
+        return CsvReader.open(new ByteArrayInputStream(bytes), Optional.empty(), encoding, LOCATION, dataset);
+    }
+
+    private static DecodingReader decodingReader(byte[] bytes, Charset charset) {
+        return new DecodingReader(new ByteArrayInputStream(bytes), charset, new UndecodableTextException.Context("dataset", false));
+    }
+
     // --- RFC 4180 --------------------------------------------------------------------------------
 
     @Test
@@ -91,7 +127,6 @@ class CsvReaderTest {
         List<Row> rows = read("id,name\n1,alice\n2,bob\n");
         assertEquals(List.of(List.of("id", "name"), List.of("1", "alice"), List.of("2", "bob")), fields(rows));
         assertEquals(List.of(1L, 2L, 3L), lines(rows));
-        assertTrue(rows.stream().noneMatch(Row::hasInvalidText));
     }
 
     @Test
@@ -186,22 +221,26 @@ class CsvReaderTest {
                 fields(rows));
     }
 
-    // --- encodings -------------------------------------------------------------------------------
+    // --- encodings: UTF-8, the default -----------------------------------------------------------
+
+    @Test
+    void undeclaredEncodingIsUtf8() throws Exception {
+        try (CsvReader reader = CsvReader.open(new ByteArrayInputStream(utf8("id\n1\n")), Optional.empty(), LOCATION)) {
+            assertEquals(StandardCharsets.UTF_8, reader.encoding());
+        }
+    }
 
     @Test
     void utf8ByteOrderMarkIsDropped() throws Exception {
-        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-        List<Row> rows = read(concat(bom, utf8("id,prénom\n1,Zoë\n")));
+        List<Row> rows = read(concat(UTF8_BOM, utf8("id,prénom\n1,Zoë\n")));
         assertEquals(List.of("id", "prénom"), rows.get(0).fields());
         assertEquals("id", rows.get(0).fields().get(0));
         assertEquals(List.of("1", "Zoë"), rows.get(1).fields());
-        assertFalse(rows.get(0).hasInvalidText());
     }
 
     @Test
     void utf8ByteOrderMarkDoesNotHideTheDelimiter() throws Exception {
-        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-        try (CsvReader reader = CsvReader.open(new ByteArrayInputStream(concat(bom, utf8("a;b\n1;2\n"))), Optional.empty(), LOCATION)) {
+        try (CsvReader reader = CsvReader.open(new ByteArrayInputStream(concat(UTF8_BOM, utf8("a;b\n1;2\n"))), Optional.empty(), LOCATION)) {
             assertEquals(';', reader.delimiter());
             assertEquals(List.of("a", "b"), reader.next().orElseThrow().fields());
         }
@@ -212,7 +251,6 @@ class CsvReaderTest {
         List<Row> rows = read("ville,note\nSão Paulo,€ 5\n東京,😀\n");
         assertEquals(List.of("São Paulo", "€ 5"), rows.get(1).fields());
         assertEquals(List.of("東京", "😀"), rows.get(2).fields());
-        assertTrue(rows.stream().noneMatch(Row::hasInvalidText));
     }
 
     @Test
@@ -229,119 +267,198 @@ class CsvReaderTest {
         assertEquals(20_001, rows.size());
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i), rows.get(i + 1).fields().get(1));
-            assertFalse(rows.get(i + 1).hasInvalidText());
         }
     }
 
     @Test
-    void invalidUtf8MarksOnlyTheRowThatHoldsIt() throws Exception {
-        byte[] bytes = concat(
-                utf8("id,name\n1,alice\n2,b"),
-                new byte[] {(byte) 0xFF, (byte) 0xC3},
-                utf8("b\n3,carol\n4,\"d"),
-                new byte[] {(byte) 0xE9},
-                utf8("\"\n5,ève\n"));
-        List<Row> rows = read(bytes);
-        assertEquals(6, rows.size());
-        assertEquals(List.of(false, false, true, false, true, false), rows.stream().map(Row::hasInvalidText).toList());
-        assertTrue(rows.get(2).fields().get(1).contains(String.valueOf(Utf8Reader.REPLACEMENT)), rows.get(2).fields().get(1));
-        assertEquals(List.of("3", "carol"), rows.get(3).fields());
-        assertEquals(List.of("5", "ève"), rows.get(5).fields());
+    void replacementCharacterWrittenAsValidUtf8IsData() throws Exception {
+        // U+FFFD encoded properly (EF BF BD) is a character like any other, not a sign of damage.
+        List<Row> rows = read("id,name\n1,a\uFFFDb\n2,\uFFFD\n");
+        assertEquals(List.of("1", "a\uFFFDb"), rows.get(1).fields());
+        assertEquals(List.of("2", "\uFFFD"), rows.get(2).fields());
     }
 
     @Test
-    void legitimateReplacementCharacterIsNotInvalidText() throws Exception {
-        List<Row> rows = read("id,name\n1,a\uFFFDb\n");
-        assertFalse(rows.get(1).hasInvalidText());
-        assertEquals("a\uFFFDb", rows.get(1).fields().get(1));
+    void windows1252FileIsRejectedWithTheOffsetLineBytesAndSettingToUse() {
+        byte[] bytes = "id,name,note\n1,Zoë,ok\n2,café crème,€5\n".getBytes(WINDOWS_1252);
+        RejectedInputException e = rejection(bytes, Optional.empty(), "customers");
+        assertEquals("The file is not UTF-8: invalid byte sequence 0xEB 0x2C at byte offset 17 (line 2). If it is a Windows-1252"
+                + " or Latin-1 export, set CSV_ENCODINGS=customers:windows-1252 (or convert the file to UTF-8).", e.getMessage());
+        assertEquals((byte) 0xEB, bytes[17]);
     }
 
     @Test
-    void legitimateReplacementCharacterAfterAnInvalidRowIsNotInvalidText() throws Exception {
-        // U+FFFD written as proper UTF-8 (EF BF BD) is valid text, even once another row held invalid bytes.
-        byte[] bytes = concat(utf8("id,name\n1,"), new byte[] {(byte) 0xFF}, utf8("\n2,ok\n3,a\uFFFDb\n"));
-        List<Row> rows = read(bytes);
-        assertEquals(List.of(false, true, false, false), rows.stream().map(Row::hasInvalidText).toList());
-        assertEquals("a\uFFFDb", rows.get(3).fields().get(1));
+    void withoutTheDatasetTheMessageShowsWhereItGoes() {
+        RejectedInputException e = rejection("id,name\n1,Zoë\n".getBytes(WINDOWS_1252));
+        assertTrue(e.getMessage().contains("set CSV_ENCODINGS=<dataset>:windows-1252"), e.getMessage());
     }
 
     @Test
-    void invalidUtf8IsFlaggedWhereverItFallsInALargeFile() throws Exception {
-        // Every tenth row holds a lone continuation byte; rows are of varying length so that invalid bytes fall
-        // at every position relative to the decoder's buffers.
+    void utf8DeclaredExplicitlyIsTheDefault() throws Exception {
+        byte[] good = utf8("id,name\n1,Zoë\n");
+        assertEquals(read(good), read(good, Optional.empty(), Optional.of(StandardCharsets.UTF_8)));
+        byte[] bad = "id,name\n1,Zoë\n".getBytes(WINDOWS_1252);
+        assertEquals(rejection(bad, Optional.empty(), "people").getMessage(),
+                rejection(bad, Optional.of(StandardCharsets.UTF_8), "people").getMessage());
+        try (CsvReader reader = open(good, Optional.of(StandardCharsets.UTF_8), "people")) {
+            assertEquals(StandardCharsets.UTF_8, reader.encoding());
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            lone continuation byte       | 80       | 0x80
+            lead byte then ASCII         | C3 28    | 0xC3 0x28
+            three-byte lead then space   | E9 20    | 0xE9 0x20
+            cut three-byte sequence      | E2 82 58 | 0xE2 0x82 0x58
+            overlong encoding            | C0 80    | 0xC0
+            encoded surrogate            | ED A0 80 | 0xED 0xA0 0x80
+            byte never used in UTF-8     | FF       | 0xFF
+            """)
+    void invalidUtf8IsRejectedShowingTheBadBytes(String what, String hex, String shown) {
+        byte[] bad = HexFormat.ofDelimiter(" ").parseHex(hex);
+        byte[] bytes = concat(utf8("id,name\n1,alice\n2,b"), bad, utf8("b\n3,carol\n"));
+        RejectedInputException e = rejection(bytes);
+        assertTrue(e.getMessage().startsWith("The file is not UTF-8: invalid byte sequence " + shown + " at byte offset 19 (line 3)."), e.getMessage());
+    }
+
+    @Test
+    void truncatedSequenceAtEndOfFileIsRejected() {
+        RejectedInputException e = rejection(concat(utf8("id,name\n1,caf"), new byte[] {(byte) 0xC3}));
+        assertTrue(e.getMessage().contains("invalid byte sequence 0xC3 at byte offset 13 (line 2)"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            first byte of the file    | ''                 | 0  | 1
+            start of a line after LF  | 'id,name\\n1,a\\n' | 12 | 3
+            start of a line after CRLF | 'id,name\\r\\n1,a\\r\\n' | 14 | 3
+            start of a line after CR  | 'id,name\\r1,a\\r' | 12 | 3
+            after blank lines         | 'id,name\\n\\n\\n1,a\\n\\n' | 15 | 6
+            middle of a line          | 'id,name\\n1,a\\n2,x' | 15 | 3
+            inside a quoted line break | 'id,name\\n1,"a\\nb' | 14 | 3
+            """)
+    void theLineIsTheOneTheBadByteIsOn(String where, String before, long offset, long line) throws Exception {
+        String text = before.replace("\\n", "\n").replace("\\r", "\r");
+        for (int padding : new int[] {0, 70_000, 300_000}) {
+            // Without padding the bad byte falls in the delimiter sample; with a long first line, in the text the parser reads.
+            String prefix = padding == 0 ? "" : "p".repeat(padding) + "\n";
+            long extraLines = padding == 0 ? 0 : 1;
+            long extraBytes = prefix.length();
+            byte[] bytes = concat(utf8(prefix + text), new byte[] {(byte) 0xE9}, utf8("ric\n9,z\n"));
+            RejectedInputException e = rejection(bytes);
+            assertTrue(e.getMessage().contains("0xE9 0x72 at byte offset " + (offset + extraBytes) + " (line " + (line + extraLines) + ")."),
+                    padding + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void invalidUtf8DeepInALargeFileIsRejectedByNextAfterTheRowsBeforeIt() throws Exception {
+        // Far beyond the 64 KiB delimiter sample and every internal buffer: the rows before the bad byte come
+        // back as they are, then next() throws, and keeps throwing.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(utf8("n,text\n"));
-        int rowsWritten = 60_000;
-        for (int i = 0; i < rowsWritten; i++) {
-            out.writeBytes(utf8(i + "," + "x".repeat(i % 7)));
-            if (i % 10 == 3) {
-                out.write(0x80);
+        int goodRows = 250_000;
+        for (int i = 0; i < goodRows; i++) {
+            out.writeBytes(utf8(i + "," + "é".repeat(i % 7) + "x".repeat(i % 5) + "\n"));
+        }
+        long offset = out.size() + 4;
+        out.writeBytes(utf8("X,ab"));
+        out.write(0xE9);
+        out.writeBytes(utf8("t\n" + "Y,after\n".repeat(1000)));
+        byte[] bytes = out.toByteArray();
+        assertTrue(offset > 2_000_000, "offset " + offset);
+
+        try (CsvReader reader = CsvReader.open(new ByteArrayInputStream(bytes), Optional.empty(), Optional.empty(), LOCATION, "sales")) {
+            assertEquals(List.of("n", "text"), reader.next().orElseThrow().fields());
+            for (int i = 0; i < goodRows; i++) {
+                Row row = reader.next().orElseThrow();
+                assertEquals(List.of(String.valueOf(i), "é".repeat(i % 7) + "x".repeat(i % 5)), row.fields(), "row " + i);
+                assertEquals(i + 2L, row.line());
             }
-            out.write('\n');
-        }
-        List<Row> rows = read(out.toByteArray());
-        assertEquals(rowsWritten + 1, rows.size());
-        for (int i = 0; i < rowsWritten; i++) {
-            Row row = rows.get(i + 1);
-            assertEquals(String.valueOf(i), row.fields().get(0));
-            assertEquals(i % 10 == 3, row.hasInvalidText(), "row " + i);
-            assertEquals(i % 7 + (i % 10 == 3 ? 1 : 0), row.fields().get(1).length(), "row " + i);
+            RejectedInputException e = assertThrows(RejectedInputException.class, reader::next);
+            assertEquals("The file is not UTF-8: invalid byte sequence 0xE9 0x74 at byte offset " + offset + " (line " + (goodRows + 2)
+                    + "). If it is a Windows-1252 or Latin-1 export, set CSV_ENCODINGS=sales:windows-1252 (or convert the file to UTF-8).",
+                    e.getMessage());
+            assertThrows(RejectedInputException.class, reader::next);
         }
     }
 
     @Test
-    void invalidBytesJustAfterTheFirst64KibAreFlagged() throws Exception {
-        // Two lone continuation bytes in one long field: the first ends the first 64 KiB read of text three
-        // characters early, so the next read asks for just the two characters before the second one.
-        byte[] file = utf8("n,text\n1," + "y".repeat(70_000) + "\n2,z\n");
-        file[65_533] = (byte) 0x80;
-        file[65_536] = (byte) 0x80;
-        List<Row> rows = read(file);
-        assertEquals(3, rows.size());
-        String text = rows.get(1).fields().get(1);
-        assertEquals(70_000, text.length());
-        assertEquals(2, text.chars().filter(c -> c == Utf8Reader.REPLACEMENT).count());
-        assertEquals(List.of(false, true, false), rows.stream().map(Row::hasInvalidText).toList());
+    void invalidUtf8IsRejectedWhereverItFallsAgainstTheBuffers() {
+        // One bad byte, at each of many positions near the 64 KiB boundaries of the decoder's and the sample's buffers.
+        StringBuilder text = new StringBuilder("n,text\n");
+        for (int i = 0; text.length() < 200_000; i++) {
+            text.append(i).append(',').append("x".repeat(i % 7)).append('\n');
+        }
+        byte[] clean = utf8(text.toString());
+        for (int base : new int[] {65_536, 131_072}) {
+            for (int position = base - 6; position <= base + 6; position++) {
+                byte[] bytes = clean.clone();
+                bytes[position] = (byte) 0x80;
+                long line = 1 + text.substring(0, position).chars().filter(c -> c == '\n').count();
+                RejectedInputException e = rejection(bytes);
+                assertTrue(e.getMessage().contains("invalid byte sequence 0x80 at byte offset " + position + " (line " + line + ")."),
+                        position + ": " + e.getMessage());
+            }
+        }
     }
 
     @Test
-    void utf8ReaderReplacesInvalidBytesEvenWhenTheCallersBufferFillsJustBeforeThem() throws IOException {
-        byte[] bytes = concat(utf8("abc"), new byte[] {(byte) 0xFF}, utf8("def"), new byte[] {(byte) 0x80}, utf8("g"));
-        String expected = "abc\uFFFDdef\uFFFDg";
-        for (int chunk = 1; chunk <= 9; chunk++) {
+    void invalidUtf8InAGzipFileGivesTheOffsetInTheDecompressedText() {
+        byte[] bytes = gzip(concat(utf8("id,name\n1,"), new byte[] {(byte) 0xE9}, utf8("ve\n")));
+        RejectedInputException e = rejection(bytes);
+        assertTrue(e.getMessage().contains("invalid byte sequence 0xE9 0x76 at byte offset 10 of the decompressed text (line 2)."), e.getMessage());
+    }
+
+    @Test
+    void decodingReaderReturnsTheTextBeforeTheBadBytesThenThrowsWhateverTheCallersBuffer() throws IOException {
+        byte[] bytes = concat(utf8("abc😀d"), new byte[] {(byte) 0xFF}, utf8("ef"));
+        for (int size = 1; size <= 9; size++) {
+            int chunk = size;
             StringBuilder decoded = new StringBuilder();
-            try (Utf8Reader reader = new Utf8Reader(new ByteArrayInputStream(bytes))) {
+            try (DecodingReader reader = decodingReader(bytes, StandardCharsets.UTF_8)) {
                 char[] buffer = new char[chunk];
-                for (int n = reader.read(buffer, 0, chunk); n >= 0; n = reader.read(buffer, 0, chunk)) {
-                    assertTrue(n > 0);
-                    decoded.append(buffer, 0, n);
-                }
+                UndecodableTextException e = assertThrows(UndecodableTextException.class, () -> {
+                    for (int n = reader.read(buffer, 0, chunk); n >= 0; n = reader.read(buffer, 0, chunk)) {
+                        assertTrue(n > 0);
+                        decoded.append(buffer, 0, n);
+                    }
+                });
+                assertEquals(8, e.offset());
+                assertEquals("abc😀d", decoded.toString(), "reading " + chunk + " chars at a time");
+                assertThrows(UndecodableTextException.class, () -> reader.read(buffer, 0, chunk), "the failure sticks");
             }
-            assertEquals(expected, decoded.toString(), "reading " + chunk + " chars at a time");
         }
     }
 
     @Test
-    void truncatedSequenceAtEndOfFileIsReplaced() throws Exception {
-        List<Row> rows = read(concat(utf8("id,name\n1,caf"), new byte[] {(byte) 0xC3}));
-        assertEquals(List.of("1", "caf\uFFFD"), rows.get(1).fields());
-        assertTrue(rows.get(1).hasInvalidText());
+    void decodingReaderReadsSupplementaryCharactersOneCharAtATime() throws IOException {
+        try (DecodingReader reader = decodingReader(utf8("\uFEFF😀a"), StandardCharsets.UTF_8)) {
+            char[] one = new char[1];
+            StringBuilder decoded = new StringBuilder();
+            while (reader.read(one, 0, 1) == 1) {
+                decoded.append(one[0]);
+            }
+            assertEquals("😀a", decoded.toString());
+        }
     }
 
     @ParameterizedTest(name = "[{index}] BOM {0}")
     @ValueSource(strings = {"FFFE", "FEFF"})
-    void utf16ByteOrderMarkIsRejected(String bom) {
-        byte[] bomBytes = {(byte) Integer.parseInt(bom.substring(0, 2), 16), (byte) Integer.parseInt(bom.substring(2), 16)};
+    void utf16ByteOrderMarkIsRejectedUnlessDeclared(String bom) {
+        byte[] bomBytes = HexFormat.of().parseHex(bom);
         byte[] body = "id,name\n1,alice\n".getBytes(bom.equals("FFFE") ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE);
-        RejectedInputException e = rejection(concat(bomBytes, body));
-        assertTrue(e.getMessage().contains("UTF-16"), e.getMessage());
-        assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+        RejectedInputException e = rejection(concat(bomBytes, body), Optional.empty(), "exports");
+        assertEquals("The file is UTF-16 encoded (it starts with a UTF-16 byte order mark): save it as UTF-8, or set CSV_ENCODINGS=exports:UTF-16.",
+                e.getMessage());
     }
 
     @Test
-    void utf16WithoutByteOrderMarkIsRejectedForItsNulBytes() {
-        RejectedInputException e = rejection("id,name\n1,alice\n".getBytes(StandardCharsets.UTF_16LE));
+    void utf16WithoutByteOrderMarkIsRejectedForItsNulBytesUnlessDeclared() {
+        RejectedInputException e = rejection("id,name\n1,alice\n".getBytes(StandardCharsets.UTF_16LE), Optional.empty(), "exports");
         assertTrue(e.getMessage().contains("NUL byte at offset 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("CSV_ENCODINGS=exports:UTF-16LE"), e.getMessage());
     }
 
     @Test
@@ -356,6 +473,161 @@ class CsvReaderTest {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 0x0D, 'I', 'H', 'D', 'R'};
         RejectedInputException e = rejection(png);
         assertTrue(e.getMessage().contains("NUL"), e.getMessage());
+    }
+
+    // --- encodings: declared ---------------------------------------------------------------------
+
+    /** Text every single-byte Western export holds: accents, the euro, typographic quotes and dashes. */
+    private static final String WESTERN = "id;name;city;note\n"
+            + "1;Zoë Müller;Besançon;“déjà vu” – 5 €\n"
+            + "2;Łukasz?;Reykjavík;it’s a café… naïve\n"
+            + "3;Œuvre Šárka;Ærøskøbing;™ ® © ° ± µ ¿¡ ß ÿ Ÿ ž\n";
+
+    @Test
+    void declaredWindows1252DecodesEveryRowExactly() throws Exception {
+        String text = WESTERN.replace("Ł", "L");
+        List<Row> rows = read(text.getBytes(WINDOWS_1252), Optional.empty(), Optional.of(WINDOWS_1252));
+        assertEquals(fields(read(text)), fields(rows));
+        assertEquals(List.of("1", "Zoë Müller", "Besançon", "“déjà vu” – 5 €"), rows.get(1).fields());
+        assertEquals("it’s a café… naïve", rows.get(2).fields().get(3));
+        try (CsvReader reader = open(text.getBytes(WINDOWS_1252), Optional.of(WINDOWS_1252), "customers")) {
+            assertEquals(WINDOWS_1252, reader.encoding());
+            assertEquals(';', reader.delimiter(), "the delimiter is detected in the decoded text");
+        }
+    }
+
+    @Test
+    void everyWindows1252CharacterRoundTrips() throws Exception {
+        // Each byte 0xA0-0xFF and each of the 27 characters Windows-1252 puts in 0x80-0x9F.
+        StringBuilder expected = new StringBuilder();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes(utf8("byte,char\n"));
+        for (int b = 0x80; b <= 0xFF; b++) {
+            String decoded = new String(new byte[] {(byte) b}, WINDOWS_1252);
+            if (decoded.equals("\uFFFD")) {
+                continue; // 0x81, 0x8D, 0x8F, 0x90, 0x9D: undefined
+            }
+            bytes.writeBytes(utf8(b + ",\""));
+            bytes.write(b);
+            bytes.writeBytes(utf8("\"\n"));
+            expected.append(decoded);
+        }
+        List<Row> rows = read(bytes.toByteArray(), Optional.of(','), Optional.of(WINDOWS_1252));
+        assertEquals(123, rows.size() - 1);
+        assertEquals(expected.toString(), rows.stream().skip(1).map(row -> row.fields().get(1)).reduce("", String::concat));
+        assertTrue(expected.toString().contains("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"), expected.toString());
+    }
+
+    @Test
+    void byteWindows1252LeavesUndefinedRejectsTheFile() {
+        byte[] bytes = concat("id,name\n1,é\n2,".getBytes(WINDOWS_1252), new byte[] {(byte) 0x81}, utf8("x\n"));
+        RejectedInputException e = rejection(bytes, Optional.of(WINDOWS_1252), "legacy");
+        assertEquals("The file is not windows-1252, the encoding CSV_ENCODINGS declares for dataset legacy: byte sequence 0x81,"
+                + " which windows-1252 does not define, at byte offset 14 (line 3). Set the file's actual encoding in CSV_ENCODINGS"
+                + " (without an entry the dataset is read as UTF-8), or convert the file to windows-1252.", e.getMessage());
+    }
+
+    @Test
+    void declaredIso88591DecodesEveryByte() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes(utf8("id,text\n1,\""));
+        StringBuilder expected = new StringBuilder();
+        for (int b = 0x80; b <= 0xFF; b++) {
+            bytes.write(b);
+            expected.append((char) b);
+        }
+        bytes.writeBytes(utf8("\"\n2,plain\n"));
+        List<Row> rows = read(bytes.toByteArray(), Optional.empty(), Optional.of(StandardCharsets.ISO_8859_1));
+        assertEquals(List.of("1", expected.toString()), rows.get(1).fields());
+        assertEquals(List.of("2", "plain"), rows.get(2).fields());
+        assertEquals(List.of("1", "Zoë", "Besançon"), read("id,name,city\n1,Zoë,Besançon\n".getBytes(StandardCharsets.ISO_8859_1),
+                Optional.empty(), Optional.of(StandardCharsets.ISO_8859_1)).get(1).fields());
+    }
+
+    @Test
+    void gzipWindows1252IsDecodedWhenDeclaredAndRejectedOtherwise() throws Exception {
+        StringBuilder text = new StringBuilder("id,name\n");
+        for (int i = 0; i < 50_000; i++) {
+            text.append(i).append(",Zoë ").append(i % 10 == 0 ? "€" : "’").append('\n');
+        }
+        byte[] compressed = gzip(text.toString().getBytes(WINDOWS_1252));
+        List<Row> rows = read(compressed, Optional.empty(), Optional.of(WINDOWS_1252));
+        assertEquals(fields(read(text.toString())), fields(rows));
+        assertEquals(List.of("49999", "Zoë ’"), rows.get(50_000).fields());
+
+        RejectedInputException e = rejection(compressed, Optional.empty(), "sales");
+        assertTrue(e.getMessage().contains("0xEB 0x20 at byte offset 12 of the decompressed text (line 2)."), e.getMessage());
+        assertTrue(e.getMessage().contains("CSV_ENCODINGS=sales:windows-1252"), e.getMessage());
+    }
+
+    @Test
+    void utf8ByteOrderMarkInAFileDeclaredWindows1252IsRejected() {
+        RejectedInputException e = rejection(concat(UTF8_BOM, utf8("id,name\n1,Zoë\n")), Optional.of(WINDOWS_1252), "customers");
+        assertEquals("The file starts with a UTF-8 byte order mark, but CSV_ENCODINGS declares windows-1252 for dataset customers:"
+                + " remove the dataset's entry from CSV_ENCODINGS if its files are UTF-8 (the default), or save this file as windows-1252.",
+                e.getMessage());
+    }
+
+    @Test
+    void nulBytesAndUtf16MarksAreStillRejectedInADeclaredSingleByteFile() {
+        RejectedInputException nul = rejection(concat(utf8("id,name\n1,"), new byte[] {0}, utf8("\n")), Optional.of(WINDOWS_1252), "x");
+        assertTrue(nul.getMessage().contains("NUL byte at offset 10"), nul.getMessage());
+        RejectedInputException utf16 = rejection(concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, "id\n".getBytes(StandardCharsets.UTF_16LE)),
+                Optional.of(WINDOWS_1252), "x");
+        assertTrue(utf16.getMessage().startsWith("The file is UTF-16 encoded (it starts with a UTF-16 byte order mark), but CSV_ENCODINGS"
+                + " declares windows-1252 for dataset x"), utf16.getMessage());
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}, byte order mark {1}")
+    @CsvSource({"UTF-16LE, true", "UTF-16LE, false", "UTF-16BE, true", "UTF-16BE, false", "UTF-16, true"})
+    void declaredUtf16IsDecodedWithOrWithoutAByteOrderMark(String charsetName, boolean withBom) throws Exception {
+        Charset charset = Charset.forName(charsetName);
+        String text = "id\tname\tcity\r\n1\tZoë\t東京\r\n2\t\"😀, “x”\"\tSão Paulo\r\n";
+        byte[] body = text.getBytes(charset.name().equals("UTF-16") ? StandardCharsets.UTF_16LE : charset);
+        byte[] bom = charset.name().equals("UTF-16BE") ? new byte[] {(byte) 0xFE, (byte) 0xFF} : new byte[] {(byte) 0xFF, (byte) 0xFE};
+        byte[] bytes = withBom ? concat(bom, body) : body;
+        for (byte[] input : List.of(bytes, gzip(bytes))) {
+            try (CsvReader reader = open(input, Optional.of(charset), "exports")) {
+                assertEquals(charset, reader.encoding());
+                assertEquals('\t', reader.delimiter());
+                assertEquals(List.of("id", "name", "city"), reader.next().orElseThrow().fields(), "the byte order mark is not part of the header");
+                assertEquals(List.of("1", "Zoë", "東京"), reader.next().orElseThrow().fields());
+                assertEquals(List.of("2", "😀, “x”", "São Paulo"), reader.next().orElseThrow().fields());
+                assertTrue(reader.next().isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void utf16DeclaredWithTheOtherByteOrderIsRejected() {
+        byte[] bigEndian = concat(new byte[] {(byte) 0xFE, (byte) 0xFF}, "id,name\n".getBytes(StandardCharsets.UTF_16BE));
+        RejectedInputException e = rejection(bigEndian, Optional.of(StandardCharsets.UTF_16LE), "exports");
+        assertTrue(e.getMessage().startsWith("The file starts with a UTF-16BE byte order mark, but CSV_ENCODINGS declares UTF-16LE for dataset exports"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("CSV_ENCODINGS=exports:UTF-16"), e.getMessage());
+    }
+
+    @Test
+    void fileDeclaredUtf16ThatHoldsNoNulByteIsRejected() {
+        RejectedInputException e = rejection(utf8("id,name\n1,alice\n"), Optional.of(StandardCharsets.UTF_16LE), "exports");
+        assertTrue(e.getMessage().startsWith("The file is not UTF-16LE, the encoding CSV_ENCODINGS declares for dataset exports"), e.getMessage());
+    }
+
+    @Test
+    void malformedUtf16IsRejectedWithTheOffset() {
+        // An odd number of bytes: the last one starts a code unit that never ends.
+        byte[] bytes = concat("id,name\n1,x\n".getBytes(StandardCharsets.UTF_16LE), new byte[] {'2'});
+        RejectedInputException e = rejection(bytes, Optional.of(StandardCharsets.UTF_16LE), "exports");
+        assertTrue(e.getMessage().contains("invalid byte sequence 0x32 at byte offset 24 (line 3)."), e.getMessage());
+        assertTrue(e.getMessage().startsWith("The file is not UTF-16LE"), e.getMessage());
+    }
+
+    @Test
+    void emptyFileIsEmptyInAnyEncoding() throws Exception {
+        for (Charset charset : List.of(StandardCharsets.UTF_8, WINDOWS_1252, StandardCharsets.UTF_16LE)) {
+            assertEquals(List.of(), read(new byte[0], Optional.empty(), Optional.of(charset)));
+        }
+        assertEquals(List.of(), read(new byte[] {(byte) 0xFF, (byte) 0xFE}, Optional.empty(), Optional.of(StandardCharsets.UTF_16LE)));
     }
 
     // --- gzip ------------------------------------------------------------------------------------
@@ -505,7 +777,8 @@ class CsvReaderTest {
         try (CsvReader reader = CsvReader.open(new ByteArrayInputStream(utf8("id,name\n1,ok\n\"abc\"x,1\n")), Optional.empty(), LOCATION)) {
             assertEquals(List.of("id", "name"), reader.next().orElseThrow().fields());
             assertEquals(List.of("1", "ok"), reader.next().orElseThrow().fields());
-            assertThrows(RejectedInputException.class, reader::next);
+            RejectedInputException e = assertThrows(RejectedInputException.class, reader::next);
+            assertEquals(e, assertThrows(RejectedInputException.class, reader::next), "the rejection stands");
         }
     }
 
@@ -535,8 +808,8 @@ class CsvReaderTest {
 
     @Test
     void retainedBytesGrowWithTheFields() {
-        Row small = new Row(0, 1, List.of("a"), false);
-        Row large = new Row(0, 1, List.of("a".repeat(1000), "b"), false);
+        Row small = new Row(0, 1, List.of("a"));
+        Row large = new Row(0, 1, List.of("a".repeat(1000), "b"));
         assertTrue(large.retainedBytes() > small.retainedBytes() + 2000);
     }
 
