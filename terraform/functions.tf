@@ -66,6 +66,7 @@ resource "aws_lambda_function" "silver_converter" {
       PART_TARGET_BYTES   = var.silver_part_target_bytes
       ROW_GROUP_BYTES     = var.silver_row_group_bytes
       CSV_DELIMITERS      = var.silver_csv_delimiters
+      CSV_ENCODINGS       = var.silver_csv_encodings
       SILVER_CRAWLER_NAME = local.silver_crawler_name
       JAVA_TOOL_OPTIONS   = var.silver_converter_java_tool_options
     }

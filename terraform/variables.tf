@@ -209,6 +209,17 @@ variable "silver_csv_delimiters" {
   }
 }
 
+variable "silver_csv_encodings" {
+  description = "CSV_ENCODINGS: per-dataset source encodings, as the converter reads them: dataset:charset pairs separated by commas, the charset as Java names it, such as windows-1252, ISO-8859-1, UTF-8 or UTF-16LE (e.g. \"legacy_orders:windows-1252\"). Empty: every dataset is read as UTF-8, and a file that is not UTF-8 is rejected."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.silver_csv_encodings == "" || can(regex("^[^,:]+:[A-Za-z0-9][A-Za-z0-9._:+-]*(,[^,:]+:[A-Za-z0-9][A-Za-z0-9._:+-]*)*$", var.silver_csv_encodings))
+    error_message = "silver_csv_encodings must be empty or dataset:charset pairs separated by commas, the charset a Java charset name such as windows-1252, ISO-8859-1, UTF-8 or UTF-16LE."
+  }
+}
+
 variable "async_max_retry_attempts" {
   description = "Retries of a failed asynchronous invocation (the converter's S3 events, the gold builder's EventBridge events) before it goes to the function's dead-letter queue."
   type        = number

@@ -11,6 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +62,7 @@ class SilverConverterContractTest {
     void codeReadsTheVariablesTheReadmeDocuments() {
         // Guards the reflection above: if it found nothing, the previous test would compare nothing.
         assertEquals(Set.of("SILVER_BUCKET", "SILVER_PREFIX", "CHUNK_ROWS", "CHUNK_MAX_BYTES", "PART_TARGET_BYTES", "ROW_GROUP_BYTES", "CSV_DELIMITERS",
-                        "SILVER_CRAWLER_NAME"),
+                        "CSV_ENCODINGS", "SILVER_CRAWLER_NAME"),
                 variablesReadByCode());
     }
 
@@ -71,6 +73,7 @@ class SilverConverterContractTest {
         assertEquals("", settings.silverPrefix());
         assertEquals(ConversionLimits.defaults(), settings.limits(), "Terraform's defaults are the tuned defaults of the code and README");
         assertEquals(Map.of(), settings.delimiterOverrides());
+        assertEquals(Map.of(), settings.encodingOverrides(), "every dataset is UTF-8 unless declared");
         // The converter starts the silver crawler, whose success starts the gold builder.
         assertEquals(Optional.of(SILVER_CRAWLER_NAME), settings.silverCrawlerName());
     }
@@ -95,11 +98,13 @@ class SilverConverterContractTest {
         Map<String, Object> tuned = Map.of(
                 "silver_prefix", "lake/",
                 "silver_chunk_rows", 50_000,
-                "silver_csv_delimiters", "EU Sales:SEMICOLON,legacy_orders:pipe");
+                "silver_csv_delimiters", "EU Sales:SEMICOLON,legacy_orders:pipe",
+                "silver_csv_encodings", "EU Sales:windows-1252,exports:UTF-16LE");
         settings = SilverSettings.fromEnvironment(new Environment(Repository.rootModule(tuned).functionEnvironment(FUNCTION)));
         assertEquals("lake/", settings.silverPrefix());
         assertEquals(50_000, settings.limits().chunkRows());
         assertEquals(Map.of("eu_sales", ';', "legacy_orders", '|'), settings.delimiterOverrides());
+        assertEquals(Map.of("eu_sales", Charset.forName("windows-1252"), "exports", StandardCharsets.UTF_16LE), settings.encodingOverrides());
     }
 
     @Test
