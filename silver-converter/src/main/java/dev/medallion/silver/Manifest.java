@@ -20,6 +20,7 @@ import static java.util.Objects.requireNonNull;
  *        names its parts and quarantine file
  * @param status {@code converted}; {@code empty} (no header, or a header and no rows); or {@code rejected}
  *        (the file as a whole is not readable CSV, see {@code reason}; nothing was written)
+ * @param encoding the charset the file was decoded as (its dataset's {@code CSV_ENCODINGS} entry, else UTF-8)
  * @param header the header exactly as in the file
  * @param columns the dataset's schema contract the parts are written in
  * @param droppedColumns file columns the contract does not have: not written (see the README's schema policy)
@@ -39,6 +40,7 @@ public record Manifest(
         Source source,
         String ingestDate,
         String delimiter,
+        String encoding,
         List<String> header,
         List<Column> columns,
         List<String> droppedColumns,

@@ -1,6 +1,7 @@
 package dev.medallion.silver;
 
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
@@ -24,6 +25,7 @@ import org.apache.parquet.schema.MessageType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -60,17 +62,17 @@ public final class SilverConverter {
     private final ObjectStore silver;
     private final SilverLayout layout;
     private final ConversionLimits limits;
-    private final Map<String, Character> delimiterOverrides;
+    private final CsvOverrides csvOverrides;
     private final SchemaContractStore contracts;
     private final SilverCommit commit;
     private final JsonLog log;
     private final Clock clock;
 
-    public SilverConverter(ObjectStore silver, SilverLayout layout, ConversionLimits limits, Map<String, Character> delimiterOverrides, JsonLog log, Clock clock) {
+    public SilverConverter(ObjectStore silver, SilverLayout layout, ConversionLimits limits, CsvOverrides csvOverrides, JsonLog log, Clock clock) {
         this.silver = requireNonNull(silver, "silver is null");
         this.layout = requireNonNull(layout, "layout is null");
         this.limits = requireNonNull(limits, "limits is null");
-        this.delimiterOverrides = Map.copyOf(delimiterOverrides);
+        this.csvOverrides = requireNonNull(csvOverrides, "csvOverrides is null");
         this.log = requireNonNull(log, "log is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.contracts = new SchemaContractStore(silver, layout);
@@ -183,6 +185,8 @@ public final class SilverConverter {
         private long rowsRead;
         private long rowsWritten;
         private char delimiter = ',';
+        /** What the text was decoded as: the dataset's declared charset, else UTF-8. */
+        private String encoding;
         private List<String> header = List.of();
 
         Run(SourceObject source, String dataset, RunId id, List<String> supersedes, Deadline deadline) {
@@ -192,6 +196,7 @@ public final class SilverConverter {
             this.id = id;
             this.supersedes = supersedes;
             this.deadline = deadline;
+            this.encoding = csvOverrides.encodingOf(dataset).orElse(StandardCharsets.UTF_8).name();
         }
 
         List<ObjectUpload> staged() {
@@ -199,8 +204,9 @@ public final class SilverConverter {
         }
 
         Manifest execute(InputStream in) throws IOException, RejectedInputException {
-            try (CsvReader csv = CsvReader.open(in, Optional.ofNullable(delimiterOverrides.get(dataset)), source.location())) {
+            try (CsvReader csv = CsvReader.open(in, csvOverrides.delimiterOf(dataset), csvOverrides.encodingOf(dataset), source.location(), dataset)) {
                 delimiter = csv.delimiter();
+                encoding = csv.encoding().name();
                 Optional<Row> headerRow = csv.next();
                 if (headerRow.isEmpty()) {
                     return manifest(Manifest.EMPTY, "the file holds no header and no rows", List.of(), List.of(), List.of(), source.size());
@@ -251,7 +257,7 @@ public final class SilverConverter {
                 // bytesRead is the size here: the caller fails the run unless the bytes counted turn out to be the size.
                 return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), rowsRead == 0 ? Manifest.EMPTY : Manifest.CONVERTED,
                         rowsRead == 0 ? "the file holds a header and no rows" : null,
-                        dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), header,
+                        dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, header,
                         contract.columns(), dropped, missing, parts, quarantined,
                         rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, clock.instant().toString(), CONVERTER);
             }
@@ -272,7 +278,7 @@ public final class SilverConverter {
         private SchemaContract inferContract(List<String> names, List<Row> sample) throws IOException {
             List<String[]> values = new ArrayList<>(sample.size());
             for (Row row : sample) {
-                if (row.fields().size() == names.size() && !row.hasInvalidText()) {
+                if (row.fields().size() == names.size()) {
                     values.add(row.fields().toArray(String[]::new));
                 }
             }
@@ -288,10 +294,7 @@ public final class SilverConverter {
             rowsRead++;
             List<String> fields = row.fields();
             String reason;
-            if (row.hasInvalidText()) {
-                reason = "invalid UTF-8 byte sequence (shown as U+FFFD)";
-            }
-            else if (fields.size() != header.size()) {
+            if (fields.size() != header.size()) {
                 reason = "expected " + header.size() + " fields, found " + fields.size();
             }
             else {
@@ -394,7 +397,7 @@ public final class SilverConverter {
 
         private Manifest manifest(String status, String reason, List<Column> columns, List<String> dropped, List<String> missing, long bytesRead) {
             return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), status, reason, dataset, Manifest.Source.of(source),
-                    ingestDate.toString(), String.valueOf(delimiter), header, columns, dropped, missing, List.of(), null, 0, 0, 0,
+                    ingestDate.toString(), String.valueOf(delimiter), encoding, header, columns, dropped, missing, List.of(), null, 0, 0, 0,
                     bytesRead, supersedes, clock.instant().toString(), CONVERTER);
         }
 

@@ -1,6 +1,7 @@
 package dev.medallion.silver;
 
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectInfo;
@@ -355,7 +356,7 @@ class SilverCommitFaultIT {
     }
 
     private SilverConverter converter(S3ObjectStore store) {
-        return new SilverConverter(store, LAYOUT, LIMITS, Map.of(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()),
+        return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()),
                 Clock.systemUTC());
     }
 

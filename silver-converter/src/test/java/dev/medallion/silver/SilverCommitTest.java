@@ -1,6 +1,7 @@
 package dev.medallion.silver;
 
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
@@ -315,7 +316,7 @@ class SilverCommitTest {
     }
 
     private SilverConverter converter(ObjectStore store) {
-        return new SilverConverter(store, LAYOUT, LIMITS, Map.of(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+        return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
     }
 
     private static ConversionResult convert(SilverConverter converter, SourceObject source, byte[] content) throws IOException {

@@ -2,6 +2,7 @@ package dev.medallion.silver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
@@ -279,7 +280,7 @@ class SilverConverterTest {
     void aFailureWhileWritingParquetFailsTheRunAndLeavesNoOutput() throws IOException {
         // The second part's upload fails, on the writer thread; the run must fail on the caller's thread.
         ObjectStore failing = new FailingUploads(silver, "-part-00002.parquet");
-        SilverConverter converter = new SilverConverter(failing, new SilverLayout(""), new ConversionLimits(10, 1 << 30, 1, 1 << 20), Map.of(),
+        SilverConverter converter = new SilverConverter(failing, new SilverLayout(""), new ConversionLimits(10, 1 << 30, 1, 1 << 20), CsvOverrides.none(),
                 new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
         StringBuilder csv = new StringBuilder("id\n");
         for (int i = 0; i < 100; i++) {
@@ -327,22 +328,35 @@ class SilverConverterTest {
     }
 
     @Test
-    void aRowWithInvalidUtf8IsQuarantinedAndTheOthersAreWritten() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.writeBytes("id,name\n1,ok\n2,".getBytes(StandardCharsets.UTF_8));
-        bytes.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28});
-        bytes.writeBytes("\n3,été\n".getBytes(StandardCharsets.UTF_8));
-        byte[] content = bytes.toByteArray();
+    void aFileThatIsNotUtf8IsRejectedAsAWholeNamingTheByteAndTheSetting() throws IOException {
+        // A Windows-1252 export: valid rows before and after the first non-ASCII byte must not make a partial table.
+        byte[] content = "id,name\n1,ok\n2,Zo\u00eb\n3,also ok\n".getBytes(java.nio.charset.Charset.forName("windows-1252"));
 
-        Manifest manifest = converter(ConversionLimits.defaults())
-                .convert(source("people/u.csv", content, MODIFIED), "people", () -> new java.io.ByteArrayInputStream(content)).manifest();
+        ConversionResult result = converter(ConversionLimits.defaults())
+                .convert(source("people/u.csv", content, MODIFIED), "people", () -> new java.io.ByteArrayInputStream(content));
 
-        assertEquals(3, manifest.rowsRead());
-        assertEquals(2, manifest.rowsWritten());
-        assertEquals(1, manifest.rowsQuarantined());
-        assertTrue(Files.readString(silver.resolve(manifest.quarantine().key())).contains("3,invalid UTF-8 byte sequence"));
+        Manifest manifest = result.manifest();
+        assertEquals(Manifest.REJECTED, manifest.status());
+        assertEquals("The file is not UTF-8: invalid byte sequence 0xEB 0x0A at byte offset 17 (line 3). If it is a Windows-1252 or Latin-1 export,"
+                + " set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8).", manifest.reason());
+        assertEquals("UTF-8", manifest.encoding());
+        assertEquals(0, manifest.rowsWritten());
+        assertEquals(List.of(result.manifestKey()), allFiles().stream().filter(file -> !file.startsWith("_schemas/")).toList(), "no row of it committed");
+    }
+
+    @Test
+    void aFileInTheDatasetsDeclaredEncodingConvertsEveryCharacter() throws IOException {
+        byte[] content = "id,name\n1,ok\n2,Zo\u00eb \u20ac\u2019\n".getBytes(java.nio.charset.Charset.forName("windows-1252"));
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(),
+                new CsvOverrides(Map.of(), Map.of("people", java.nio.charset.Charset.forName("windows-1252"))),
+                new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+
+        Manifest manifest = converter.convert(source("people/w.csv", content, MODIFIED), "people", () -> new java.io.ByteArrayInputStream(content)).manifest();
+
+        assertEquals(Manifest.CONVERTED, manifest.status());
+        assertEquals("windows-1252", manifest.encoding());
         List<String> names = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key())).stream().map(row -> row.get("name").toString()).toList();
-        assertEquals(List.of("ok", "été"), names);
+        assertEquals(List.of("ok", "Zo\u00eb \u20ac\u2019"), names);
     }
 
     @Test
@@ -401,7 +415,7 @@ class SilverConverterTest {
     }
 
     private SilverConverter converter(ConversionLimits limits) {
-        return new SilverConverter(silver, new SilverLayout(""), limits, Map.of(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+        return new SilverConverter(silver, new SilverLayout(""), limits, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
     }
 
     private static ConversionResult convert(SilverConverter converter, String key, String csv, Instant modified) throws IOException {

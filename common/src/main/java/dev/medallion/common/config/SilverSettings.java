@@ -51,6 +51,11 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
         requireNonNull(silverCrawlerName, "silverCrawlerName is null");
     }
 
+    /** The delimiter and encoding declarations together, as the converter takes them. */
+    public CsvOverrides csvOverrides() {
+        return new CsvOverrides(delimiterOverrides, encodingOverrides);
+    }
+
     public static SilverSettings fromEnvironment(Environment environment) {
         return new SilverSettings(
                 environment.required(SILVER_BUCKET, "the name of the silver bucket that receives the Parquet output"),

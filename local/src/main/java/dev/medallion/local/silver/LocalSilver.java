@@ -1,6 +1,7 @@
 package dev.medallion.local.silver;
 
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
-import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,7 +33,7 @@ public final class LocalSilver {
         // The Lambda function's JSON log line per object would repeat what the summary line says.
         JsonLog log = new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock);
         // Delimiters are detected, as in a bucket without CSV_DELIMITERS.
-        this.converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(), Map.of(), log, clock);
+        this.converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(), CsvOverrides.none(), log, clock);
     }
 
     /** Converts one file; a file whose manifest records its current size and time is skipped ({@code unchanged}). */

@@ -255,16 +255,6 @@ public final class CsvReader implements Closeable {
             return fields;
         }
 
-        /**
-         * Always false since invalid UTF-8 rejects the file; remove with the converter's quarantine branch.
-         *
-         * @deprecated always false since invalid UTF-8 rejects the file; remove with the converter's quarantine branch
-         */
-        @Deprecated
-        public boolean hasInvalidText() {
-            return false;
-        }
-
         /** Estimated heap the row holds while buffered, for the chunk's memory budget. */
         public long retainedBytes() {
             long bytes = 64;

@@ -78,7 +78,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 new S3ObjectStore(s3, settings.silverBucket()),
                 new SilverLayout(settings.silverPrefix()),
                 settings.limits(),
-                settings.delimiterOverrides(),
+                settings.csvOverrides(),
                 log,
                 Clock.systemUTC());
     }

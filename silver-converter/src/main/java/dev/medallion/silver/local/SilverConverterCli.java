@@ -4,6 +4,7 @@ import dev.medallion.common.cli.CommandLine;
 import dev.medallion.common.cli.UsageException;
 import dev.medallion.common.config.ConfigurationException;
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
@@ -17,6 +18,7 @@ import dev.medallion.silver.SourceObject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -34,12 +36,14 @@ import java.util.Set;
  */
 public final class SilverConverterCli {
     static final String USAGE = """
-            Usage: java -jar silver-converter.jar convert --input FILE --output DIR [--dataset NAME] [--delimiter comma|semicolon|tab|pipe] [--verbose]
+            Usage: java -jar silver-converter.jar convert --input FILE --output DIR [--dataset NAME] [--delimiter comma|semicolon|tab|pipe] [--encoding CHARSET] [--verbose]
 
             Converts FILE (.csv, .csv.gz or .dat) into Snappy Parquet under DIR, laid out like the silver bucket:
               DIR/<dataset>/ingest_date=YYYY-MM-DD/*.parquet, DIR/_manifests/, DIR/_quarantine/, DIR/_schemas/
             --dataset    dataset (table) name; default: the file name without extensions
             --delimiter  field delimiter; default: detected among comma, semicolon, tab and pipe
+            --encoding   the file's charset, such as windows-1252 or ISO-8859-1; default: UTF-8 (a file that
+                         is not valid UTF-8 is rejected, naming the byte and this option)
             --verbose    also print the JSON log line the Lambda function would write
             The tunables CHUNK_ROWS, CHUNK_MAX_BYTES, PART_TARGET_BYTES and ROW_GROUP_BYTES are read from the
             environment, as in the Lambda function.
@@ -64,7 +68,7 @@ public final class SilverConverterCli {
         }
         CommandLine line;
         try {
-            line = CommandLine.parse(args.subList(1, args.size()), Set.of("--input", "--output", "--dataset", "--delimiter"), Set.of("--verbose"));
+            line = CommandLine.parse(args.subList(1, args.size()), Set.of("--input", "--output", "--dataset", "--delimiter", "--encoding"), Set.of("--verbose"));
             if (!line.positionals().isEmpty()) {
                 throw new UsageException("unexpected argument '" + line.positionals().get(0) + "'");
             }
@@ -94,6 +98,9 @@ public final class SilverConverterCli {
         String dataset = SilverLayout.datasetName(line.value("--dataset").orElseGet(() -> stem(input)));
         Map<String, Character> delimiters = new HashMap<>();
         line.value("--delimiter").ifPresent(name -> delimiters.put(dataset, SilverSettings.delimiterNamed("--delimiter", name)));
+        Map<String, Charset> encodings = line.value("--encoding")
+                .map(name -> SilverSettings.parseEncodings("--encoding", dataset + ":" + name))
+                .orElse(Map.of());
         if (!Files.isRegularFile(input)) {
             err.println("error: input file " + input + (Files.isDirectory(input) ? " is a directory: give one CSV file" : " does not exist"));
             return 1;
@@ -103,7 +110,8 @@ public final class SilverConverterCli {
 
         LocalObjectStore silver = new LocalObjectStore(output);
         JsonLog log = new JsonLog(line.flag("--verbose") ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
-        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(Environment.system()), delimiters, log, Clock.systemUTC());
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(Environment.system()),
+                new CsvOverrides(delimiters, encodings), log, Clock.systemUTC());
 
         long started = System.nanoTime();
         ConversionResult result = converter.convert(localSource(input), dataset, () -> Files.newInputStream(input));

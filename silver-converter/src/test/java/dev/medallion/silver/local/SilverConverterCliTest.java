@@ -83,6 +83,21 @@ class SilverConverterCliTest {
     }
 
     @Test
+    void readsAFileInTheEncodingGivenAndRejectsItWithout() throws IOException {
+        Path input = Files.write(directory.resolve("clients.csv"), "id,name\n1,Zo\u00eb\n".getBytes(java.nio.charset.Charset.forName("windows-1252")));
+
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", directory.resolve("refused").toString()));
+        assertTrue(out().startsWith("rejected clients.csv: The file is not UTF-8: invalid byte sequence 0xEB 0x0A at byte offset 12 (line 2)"), out());
+
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", directory.resolve("lake").toString(), "--encoding", "cp1252"));
+        String manifest = Files.readString(Files.walk(directory.resolve("lake/_manifests")).filter(Files::isRegularFile).findFirst().orElseThrow());
+        assertTrue(manifest.contains("\"encoding\" : \"windows-1252\""), manifest);
+
+        assertEquals(2, run("convert", "--input", input.toString(), "--output", directory.resolve("lake").toString(), "--encoding", "klingon"));
+        assertTrue(err().contains("--encoding") && err().contains("klingon"), err());
+    }
+
+    @Test
     void aRejectedFileExitsNonZeroWithTheReason() throws IOException {
         Path input = Files.write(directory.resolve("image.csv"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
 
