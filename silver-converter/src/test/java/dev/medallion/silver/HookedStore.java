@@ -15,13 +15,16 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A store that runs test code at the points of the commit protocol where a run can fail, stall or die:
- * before an upload starts, before it is published, around the conditional manifest write. Everything
+ * before an upload starts, before each write to it, before it is published, around the conditional
+ * manifest write. Everything
  * else goes straight to the real store underneath.
  */
 final class HookedStore implements ObjectStore {
     /** What to do at each point; a hook may block, throw an IOException (a storage failure) or an Error (a kill). */
     interface Hooks {
         default void beforeCreate(String key) throws IOException {}
+
+        default void beforeWrite(String key) throws IOException {}
 
         default void beforePublish(String key) throws IOException {}
 
@@ -78,6 +81,7 @@ final class HookedStore implements ObjectStore {
 
             @Override
             public void write(byte[] bytes, int offset, int length) throws IOException {
+                hooks.beforeWrite(key);
                 upload.write(bytes, offset, length);
             }
 

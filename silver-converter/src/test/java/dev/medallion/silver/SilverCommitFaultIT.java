@@ -11,7 +11,6 @@ import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
-import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,9 +44,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.LongStream;
-import java.util.zip.GZIPOutputStream;
 
+import static dev.medallion.silver.ExactlyOnce.csv;
+import static dev.medallion.silver.ExactlyOnce.gzip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -407,44 +405,13 @@ class SilverCommitFaultIT {
     }
 
     private List<String> parquetKeys() throws IOException {
-        return silver.list(DATASET + "/").stream().filter(key -> key.endsWith(".parquet")).toList();
+        return ExactlyOnce.parquetKeys(silver, DATASET);
     }
 
     private void assertExactlyOnce(SourceObject source, int validRows, int quarantinedRows) throws IOException {
-        Manifest manifest = new ManifestStore(silver).read(LAYOUT.manifestKey(DATASET, source.key())).orElseThrow();
-        assertTrue(manifest.describes(source), "the manifest describes the version converted last");
-        assertEquals(validRows + quarantinedRows, manifest.rowsRead());
-        assertEquals(validRows, manifest.rowsWritten());
-        assertEquals(quarantinedRows, manifest.rowsQuarantined());
-        assertEquals(source.size(), manifest.bytesRead());
-        assertEquals(manifest.parts().stream().map(part -> part.key()).sorted().toList(), parquetKeys(),
-                "every Parquet object visible is a part of the manifest");
-        List<Long> ids = new ArrayList<>();
-        for (String key : parquetKeys()) {
-            Path local = temporary.resolve("read-back-" + key.substring(key.lastIndexOf('/') + 1));
-            Files.write(local, silver.read(key).orElseThrow());
-            for (GenericRecord row : ParquetTestFiles.readAll(local)) {
-                ids.add((Long) row.get("id"));
-            }
-        }
-        ids.sort(null);
-        assertEquals(LongStream.range(0, validRows).boxed().toList(), ids, "each valid row exactly once");
-        assertEquals(manifest.quarantine() == null ? List.of() : List.of(manifest.quarantine().key()), silver.list("_quarantine/"));
+        ExactlyOnce.assertExactlyOnce(silver, LAYOUT, DATASET, source, validRows, quarantinedRows, temporary);
     }
 
-    private static byte[] csv(int rows, String extra) {
-        StringBuilder csv = new StringBuilder("id,label\n");
-        for (int i = 0; i < rows; i++) {
-            csv.append(i).append(",row ").append(i).append('\n');
-        }
-        return csv.append(extra).toString().getBytes(StandardCharsets.UTF_8);
-    }
 
-    private static byte[] gzip(byte[] content) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(content);
-        }
-        return out.toByteArray();
-    }
+
 }

@@ -7,7 +7,6 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.common.storage.ObjectStore;
-import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,11 +23,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -37,10 +34,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
-import java.util.stream.LongStream;
-import java.util.zip.GZIPOutputStream;
 
+import static dev.medallion.silver.ExactlyOnce.csv;
+import static dev.medallion.silver.ExactlyOnce.gzip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,6 +57,9 @@ class SilverCommitTest {
 
     @TempDir
     Path silverRoot;
+
+    @TempDir
+    Path readBack;
 
     private LocalObjectStore silver;
     private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
@@ -225,6 +224,32 @@ class SilverCommitTest {
     }
 
     @Test
+    void anErrorWhileWritingAPartDiscardsTheRunLikeAnException() throws IOException {
+        byte[] content = csv(ROWS, "bad,row\n");
+        SourceObject source = source("sales/oom.csv", content);
+        // On the writer thread, in the middle of the third part: the heap runs out.
+        ObjectStore exhausted = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforeWrite(String key) {
+                if (key.endsWith("-part-00003.parquet")) {
+                    throw new OutOfMemoryError("Java heap space (injected)");
+                }
+            }
+        });
+
+        OutOfMemoryError failure = assertThrows(OutOfMemoryError.class, () -> convert(converter(exhausted), source, content));
+
+        assertEquals("Java heap space (injected)", failure.getMessage());
+        assertEquals(List.of(), dataAndManifests(), "no part, whole or broken, is left visible");
+        try (var files = Files.walk(silverRoot)) {
+            assertEquals(List.of("_schemas/sales.json"), files.filter(Files::isRegularFile).map(path -> silverRoot.relativize(path).toString()).toList(),
+                    "no temporary file either");
+        }
+        convert(converter(silver), source, content);
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @Test
     void partsOfARunKilledBeforeItsManifestAreSweptByTheNextRun() throws IOException {
         byte[] content = csv(ROWS, "bad,row\n");
         SourceObject source = source("sales/killed.csv", content);
@@ -323,28 +348,9 @@ class SilverCommitTest {
         return converter.convert(source, "sales", () -> new ByteArrayInputStream(content));
     }
 
-    /**
-     * The exactly-once check: the manifest accounts for every row; every Parquet file of the dataset is
-     * one of its parts; the rows read back are the source's valid rows, each once.
-     */
+
     private void assertExactlyOnce(SourceObject source, int validRows, int quarantinedRows) throws IOException {
-        Manifest manifest = new ManifestStore(silver).read(LAYOUT.manifestKey("sales", source.key())).orElseThrow();
-        assertTrue(manifest.describes(source), "the manifest describes the source version converted last");
-        assertEquals(validRows + quarantinedRows, manifest.rowsRead());
-        assertEquals(validRows, manifest.rowsWritten());
-        assertEquals(quarantinedRows, manifest.rowsQuarantined());
-        assertEquals(source.size(), manifest.bytesRead());
-        assertEquals(manifest.parts().stream().map(part -> part.key()).sorted().toList(), parquetFiles(), "every Parquet file visible is a part of the manifest");
-        List<Long> ids = new ArrayList<>();
-        for (String part : parquetFiles()) {
-            for (GenericRecord row : ParquetTestFiles.readAll(silverRoot.resolve(part))) {
-                ids.add((Long) row.get("id"));
-            }
-        }
-        ids.sort(null);
-        assertEquals(LongStream.range(0, validRows).boxed().toList(), ids, "each valid row exactly once");
-        List<String> quarantine = files("_quarantine/");
-        assertEquals(manifest.quarantine() == null ? List.of() : List.of(manifest.quarantine().key()), quarantine);
+        ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, validRows, quarantinedRows, readBack);
     }
 
     private List<String> dataAndManifests() throws IOException {
@@ -352,27 +358,7 @@ class SilverCommitTest {
     }
 
     private List<String> parquetFiles() throws IOException {
-        return silver.list("sales/").stream().filter(key -> key.endsWith(".parquet")).sorted().collect(Collectors.toList());
-    }
-
-    private List<String> files(String prefix) throws IOException {
-        return silver.list(prefix);
-    }
-
-    private static byte[] csv(int rows, String extra) {
-        StringBuilder csv = new StringBuilder("id,label\n");
-        for (int i = 0; i < rows; i++) {
-            csv.append(i).append(",row ").append(i).append('\n');
-        }
-        return csv.append(extra).toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] gzip(byte[] content) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(content);
-        }
-        return out.toByteArray();
+        return ExactlyOnce.parquetKeys(silver, "sales");
     }
 
     private static SourceObject source(String key, byte[] content) {

@@ -7,7 +7,6 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.common.storage.ObjectStore;
-import dev.medallion.common.storage.ObjectUpload;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.SchemaContract;
@@ -279,7 +278,14 @@ class SilverConverterTest {
     @Test
     void aFailureWhileWritingParquetFailsTheRunAndLeavesNoOutput() throws IOException {
         // The second part's upload fails, on the writer thread; the run must fail on the caller's thread.
-        ObjectStore failing = new FailingUploads(silver, "-part-00002.parquet");
+        ObjectStore failing = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforeWrite(String key) throws IOException {
+                if (key.endsWith("-part-00002.parquet")) {
+                    throw new IOException("disk full");
+                }
+            }
+        });
         SilverConverter converter = new SilverConverter(failing, new SilverLayout(""), new ConversionLimits(10, 1 << 30, 1, 1 << 20), CsvOverrides.none(),
                 new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
         StringBuilder csv = new StringBuilder("id\n");
@@ -440,83 +446,6 @@ class SilverConverterTest {
     private List<String> allFiles() throws IOException {
         try (var files = Files.walk(silverRoot)) {
             return files.filter(Files::isRegularFile).map(path -> silverRoot.relativize(path).toString()).sorted().collect(Collectors.toList());
-        }
-    }
-
-    /** Delegates to a store, except that uploads to keys ending with the suffix fail on their first write. */
-    private record FailingUploads(ObjectStore delegate, String suffix) implements ObjectStore {
-        @Override
-        public java.util.Optional<dev.medallion.common.storage.ObjectInfo> stat(String key) throws IOException {
-            return delegate.stat(key);
-        }
-
-        @Override
-        public InputStream open(String key, java.util.Optional<String> expectedEtag) throws IOException {
-            return delegate.open(key, expectedEtag);
-        }
-
-        @Override
-        public java.util.Optional<dev.medallion.common.storage.VersionedContent> readVersioned(String key) throws IOException {
-            return delegate.readVersioned(key);
-        }
-
-        @Override
-        public void put(String key, byte[] content) throws IOException {
-            delegate.put(key, content);
-        }
-
-        @Override
-        public java.util.Optional<String> putIf(String key, byte[] content, java.util.Optional<String> expectedEtag) throws IOException {
-            return delegate.putIf(key, content, expectedEtag);
-        }
-
-        @Override
-        public ObjectUpload create(String key) throws IOException {
-            ObjectUpload upload = delegate.create(key);
-            if (!key.endsWith(suffix)) {
-                return upload;
-            }
-            return new ObjectUpload() {
-                @Override
-                public long position() {
-                    return upload.position();
-                }
-
-                @Override
-                public void write(byte[] bytes, int offset, int length) throws IOException {
-                    throw new IOException("disk full");
-                }
-
-                @Override
-                public void close() throws IOException {
-                    upload.close();
-                }
-
-                @Override
-                public void publish() throws IOException {
-                    upload.publish();
-                }
-
-                @Override
-                public void abort() {
-                    upload.abort();
-                }
-            };
-        }
-
-        @Override
-        public List<String> list(String prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public void delete(java.util.Collection<String> keys) throws IOException {
-            delegate.delete(keys);
-        }
-
-        @Override
-        public String describe(String key) {
-            return delegate.describe(key);
         }
     }
 

@@ -28,7 +28,6 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
-import static java.util.Objects.requireNonNull;
 
 /**
  * Finds out, quickly and quietly, whether a Docker engine answers, before Testcontainers is asked.

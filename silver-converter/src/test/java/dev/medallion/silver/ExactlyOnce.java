@@ -1,0 +1,76 @@
+package dev.medallion.silver;
+
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.storage.ObjectStore;
+import org.apache.avro.generic.GenericRecord;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The commit tests' source files and their one check: {@code id,label} rows numbered from 0, and after
+ * any scenario, whatever the store, each valid row in silver exactly once.
+ */
+final class ExactlyOnce {
+    private ExactlyOnce() {}
+
+    /** {@code rows} rows {@code i,row i}, then {@code extra} verbatim (rows meant to be quarantined). */
+    static byte[] csv(int rows, String extra) {
+        StringBuilder csv = new StringBuilder("id,label\n");
+        for (int i = 0; i < rows; i++) {
+            csv.append(i).append(",row ").append(i).append('\n');
+        }
+        return csv.append(extra).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] gzip(byte[] content) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(content);
+        }
+        return out.toByteArray();
+    }
+
+    /** The Parquet objects of the dataset, whoever wrote them. */
+    static List<String> parquetKeys(ObjectStore silver, String dataset) throws IOException {
+        return silver.list(dataset + "/").stream().filter(key -> key.endsWith(".parquet")).sorted().toList();
+    }
+
+    /**
+     * The manifest describes the source and accounts for every row; every Parquet object of the dataset is
+     * one of its parts; the rows read back (by parquet-avro, from a copy of each object) are the source's
+     * valid rows, each once; the only quarantine file is the manifest's.
+     */
+    static void assertExactlyOnce(ObjectStore silver, SilverLayout layout, String dataset, SourceObject source, int validRows, int quarantinedRows,
+            Path temporary) throws IOException {
+        Manifest manifest = new ManifestStore(silver).read(layout.manifestKey(dataset, source.key())).orElseThrow();
+        assertTrue(manifest.describes(source), "the manifest describes the version converted last");
+        assertEquals(validRows + quarantinedRows, manifest.rowsRead());
+        assertEquals(validRows, manifest.rowsWritten());
+        assertEquals(quarantinedRows, manifest.rowsQuarantined());
+        assertEquals(source.size(), manifest.bytesRead());
+        assertEquals(manifest.parts().stream().map(part -> part.key()).sorted().toList(), parquetKeys(silver, dataset),
+                "every Parquet object visible is a part of the manifest");
+        List<Long> ids = new ArrayList<>();
+        for (String key : parquetKeys(silver, dataset)) {
+            Path local = Files.createTempFile(temporary, "read-back-", ".parquet");
+            Files.write(local, silver.read(key).orElseThrow());
+            for (GenericRecord row : ParquetTestFiles.readAll(local)) {
+                ids.add((Long) row.get("id"));
+            }
+        }
+        ids.sort(null);
+        assertEquals(LongStream.range(0, validRows).boxed().toList(), ids, "each valid row exactly once");
+        assertEquals(manifest.quarantine() == null ? List.of() : List.of(manifest.quarantine().key()), silver.list(layout.prefix() + "_quarantine/"));
+    }
+}
