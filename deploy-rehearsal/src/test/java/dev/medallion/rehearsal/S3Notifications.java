@@ -1,0 +1,34 @@
+package dev.medallion.rehearsal;
+
+import dev.medallion.common.storage.ObjectInfo;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/** The JSON document S3 sends a Lambda function for one {@code ObjectCreated} event (event notification schema 2.1). */
+final class S3Notifications {
+    private S3Notifications() {}
+
+    static String objectCreated(String region, String configurationId, String bucket, ObjectInfo object) {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(object, "object is null");
+        return """
+                {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"%s","eventTime":"%s","eventName":"ObjectCreated:Put",\
+                "userIdentity":{"principalId":"AWS:AIDAEXAMPLE"},"requestParameters":{"sourceIPAddress":"127.0.0.1"},\
+                "responseElements":{"x-amz-request-id":"EXAMPLE123456789","x-amz-id-2":"EXAMPLE/abc"},\
+                "s3":{"s3SchemaVersion":"1.0","configurationId":"%s","bucket":{"name":"%s","ownerIdentity":{"principalId":"EXAMPLE"},"arn":"arn:aws:s3:::%s"},\
+                "object":{"key":"%s","size":%d,"eTag":"%s","sequencer":"0055AED6DCD90281E5"}}}]}"""
+                .formatted(region, object.lastModified(), configurationId, bucket, bucket, eventKey(object.key()), object.size(), object.etag());
+    }
+
+    /** S3 URL-encodes each key segment in events, with '+' for a space. */
+    static String eventKey(String key) {
+        return Arrays.stream(key.split("/", -1))
+                .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8))
+                .collect(Collectors.joining("/"));
+    }
+}
