@@ -6,8 +6,10 @@ locals {
   silver_converter_name = "${local.name}-silver-converter"
   # Built by `mvn package`; the contract tests open this jar and check the handler below exists in it.
   silver_converter_jar = "${path.module}/../silver-converter/target/silver-converter.jar"
-  # The key suffixes SilverConverterHandler.ACCEPTED_SUFFIXES accepts; the contract tests compare them.
-  silver_accepted_suffixes = [".csv", ".csv.gz", ".dat"]
+  # The key suffixes S3 delivers to the converter: SilverConverterHandler.NOTIFICATION_SUFFIXES (each
+  # accepted suffix in lower and in upper case, since S3 filters and IAM patterns are case-sensitive);
+  # the contract tests compare them. Mixed case (sales.Csv) is not delivered.
+  silver_accepted_suffixes = [".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".DAT"]
 }
 
 # The key carries the jar's hash: a rebuilt jar is a new object and redeploys the function, an

@@ -63,9 +63,14 @@ class LambdaHandlerContractIT {
         TerraformConfiguration root = Repository.rootModule();
         Path jar = deployedJar(root, "silver_converter", root.resource("aws_lambda_function", "silver_converter"));
         try (LambdaHandlers handlers = LambdaHandlers.open(jar)) {
-            Object accepted = handlers.staticField(SILVER_HANDLER_CLASS, "ACCEPTED_SUFFIXES");
-            assertEquals(accepted, SilverConverterContractTest.bronzeNotificationSuffixes(root),
-                    "S3 must invoke the converter for exactly the suffixes SilverConverterHandler accepts");
+            Object notified = handlers.staticField(SILVER_HANDLER_CLASS, "NOTIFICATION_SUFFIXES");
+            assertEquals(notified, SilverConverterContractTest.bronzeNotificationSuffixes(root),
+                    "S3 must invoke the converter for exactly the suffixes SilverConverterHandler expects to be notified of");
+            @SuppressWarnings("unchecked")
+            List<String> accepted = (List<String>) handlers.staticField(SILVER_HANDLER_CLASS, "ACCEPTED_SUFFIXES");
+            List<String> bothCases = new java.util.ArrayList<>(accepted);
+            accepted.forEach(suffix -> bothCases.add(suffix.toUpperCase(java.util.Locale.ROOT)));
+            assertEquals(bothCases, notified, "every accepted suffix, in lower and in upper case");
         }
     }
 

@@ -47,8 +47,14 @@ import static java.util.Objects.requireNonNull;
  * crawler is started once, after every record ({@link SilverCrawler}); that never fails the invocation.
  */
 public final class SilverConverterHandler implements RequestHandler<S3Event, List<String>> {
-    /** The key suffixes the converter accepts; the bucket notification filters on the same list. */
+    /** The key suffixes the converter accepts, in any case. */
     public static final List<String> ACCEPTED_SUFFIXES = List.of(".csv", ".csv.gz", ".dat");
+    /**
+     * The suffixes the bucket notification filters on: each accepted one in lower and in upper case. S3's
+     * filters (and IAM's resource patterns) are case-sensitive and take one suffix per rule, so a
+     * mixed-case key ({@code sales.Csv}) is never delivered, though the handler would accept it.
+     */
+    public static final List<String> NOTIFICATION_SUFFIXES = List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".DAT");
 
     static final int MIN_RESERVE_SECONDS = 5;
     static final int MAX_RESERVE_SECONDS = 30;
