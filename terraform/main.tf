@@ -37,8 +37,6 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
-
 locals {
   localstack = var.localstack_endpoint != null
 
@@ -49,7 +47,9 @@ locals {
 
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.region
+  # The provider's region is var.region, so no aws_region lookup: its attribute is `name` in provider
+  # 5.x and `region` in 6.x (where `name` is deprecated), and neither name suits both.
+  region = var.region
 
   tags = merge(var.tags, {
     Project     = var.project

@@ -146,6 +146,17 @@ public final class TerraformConfiguration {
         return locals.get(name);
     }
 
+    /** The {@code required_providers} entries of the {@code terraform} block by local name (source, version). */
+    public Map<String, Object> requiredProviders() {
+        Map<String, Object> providers = new LinkedHashMap<>();
+        for (Map<String, Object> terraform : blockList(tree.get("terraform"))) {
+            for (Map<String, Object> required : blockList(terraform.get("required_providers"))) {
+                providers.putAll(required);
+            }
+        }
+        return providers;
+    }
+
     /** Output blocks by name, each the map of its block (description, value). */
     public Map<String, Object> outputs() {
         return asMap(tree.get("output"));
