@@ -11,6 +11,8 @@ locals {
   # Built by `mvn package`; the contract tests open this jar and check the handler below exists in it.
   gold_ctas_jar   = "${path.module}/../gold-ctas/target/gold-ctas.jar"
   gold_prefix_arn = "${module.gold_bucket.arn}/${var.gold_prefix}"
+  # Where the builder's workgroup puts query results and CTAS manifests, beside the analysts' results/.
+  gold_athena_results_prefix = "gold-builder/"
   # A shipped model (gold-ctas/src/main/resources/gold/models.list), named in the rebuild command; the
   # contract tests check the jar still ships it.
   gold_example_model = "daily_revenue_by_category_region"
@@ -23,6 +25,43 @@ locals {
     detail = {
       crawlerName = [local.silver_crawler_name]
       state       = ["Succeeded"]
+    }
+  }
+}
+
+# The builder's own workgroup. Every CTAS it sends names its build's external_location, and Athena
+# fails a CTAS that names one in a workgroup enforcing its configuration (Athena User Guide,
+# "Considerations and limitations for CTAS queries"): so this workgroup does not enforce it, unlike
+# the analysts' (analytics.tf). Its settings still apply, since the builder's requests set neither a
+# result location nor an encryption: results encrypted in the results bucket under their own prefix;
+# and the per-query scan cutoff applies to every query in a workgroup, enforced or not. Only the
+# builder's role may use it (the analyst policy names the other workgroup), and that role may write
+# query results nowhere but here.
+resource "aws_athena_workgroup" "gold_builder" {
+  # checkov:skip=CKV_AWS_82:A CTAS naming its external_location fails in a workgroup that enforces its configuration; the builder sets no result location or encryption of its own, so the workgroup's apply, and only the builder's role may use it.
+  count = local.gold_enabled ? 1 : 0
+
+  name          = "${local.name}-gold-builder"
+  description   = "The gold builder's CTAS queries over the ${local.name} lakehouse: each names its table's location."
+  force_destroy = var.force_destroy
+
+  configuration {
+    enforce_workgroup_configuration    = false
+    publish_cloudwatch_metrics_enabled = true
+    bytes_scanned_cutoff_per_query     = var.athena_bytes_scanned_cutoff
+
+    engine_version {
+      selected_engine_version = "Athena engine version 3"
+    }
+
+    result_configuration {
+      output_location       = "s3://${module.athena_results_bucket.id}/${local.gold_athena_results_prefix}"
+      expected_bucket_owner = local.account_id
+
+      encryption_configuration {
+        encryption_option = var.kms_encryption ? "SSE_KMS" : "SSE_S3"
+        kms_key_arn       = local.kms_key_arn
+      }
     }
   }
 }
@@ -92,7 +131,7 @@ resource "aws_lambda_function" "gold_ctas" {
       SILVER_PREFIX    = var.silver_prefix
       SILVER_DATABASE  = aws_glue_catalog_database.silver[0].name
       GOLD_DATABASE    = aws_glue_catalog_database.gold[0].name
-      ATHENA_WORKGROUP = aws_athena_workgroup.this[0].name
+      ATHENA_WORKGROUP = aws_athena_workgroup.gold_builder[0].name
     }
   }
 
@@ -200,15 +239,16 @@ data "aws_iam_policy_document" "gold_ctas" {
   count = local.gold_enabled ? 1 : 0
 
   statement {
-    sid = "RunQueriesInProjectWorkgroup"
-    # AthenaQueries: start, poll, read the partitions query's rows, stop a query past the deadline.
+    sid = "RunQueriesInOwnWorkgroup"
+    # AthenaQueries: start, poll, read the partitions query's rows, stop a query past the deadline;
+    # in the builder's own workgroup only, not the analysts'.
     actions = [
       "athena:GetQueryExecution",
       "athena:GetQueryResults",
       "athena:StartQueryExecution",
       "athena:StopQueryExecution",
     ]
-    resources = [aws_athena_workgroup.this[0].arn]
+    resources = [aws_athena_workgroup.gold_builder[0].arn]
   }
 
   statement {
@@ -311,10 +351,10 @@ data "aws_iam_policy_document" "gold_ctas" {
 
   statement {
     sid = "WriteAndReadQueryResults"
-    # The workgroup's enforced result location: Athena writes results and CTAS manifests there as the
-    # caller, and GetQueryResults reads them back.
+    # The builder's workgroup's result location: Athena writes results and CTAS manifests there as the
+    # caller, and GetQueryResults reads them back. Not the analysts' results/.
     actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"]
-    resources = ["${module.athena_results_bucket.arn}/${local.athena_results_prefix}*"]
+    resources = ["${module.athena_results_bucket.arn}/${local.gold_athena_results_prefix}*"]
   }
 
   statement {

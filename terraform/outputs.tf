@@ -52,6 +52,11 @@ output "athena_workgroup" {
   value       = one(aws_athena_workgroup.this[*].name)
 }
 
+output "gold_builder_workgroup" {
+  description = "Athena workgroup of the gold builder's own queries, for their history and metrics; analysts query in athena_workgroup (null without Glue or Athena)."
+  value       = one(aws_athena_workgroup.gold_builder[*].name)
+}
+
 output "analyst_policy_arn" {
   description = "Managed policy to attach to the users or roles that query the lake (null without Glue or Athena)."
   value       = one(aws_iam_policy.analyst[*].arn)

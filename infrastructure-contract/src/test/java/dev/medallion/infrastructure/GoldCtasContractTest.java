@@ -9,14 +9,19 @@ import dev.medallion.gold.build.BuildId;
 import dev.medallion.gold.build.GoldLayout;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
+import dev.medallion.gold.sql.GoldStatements;
 import dev.medallion.gold.state.BuildStateStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,6 +29,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,7 +57,11 @@ class GoldCtasContractTest {
     private static final String GOLD_ARN = "module.gold_bucket.arn";
     private static final String BRONZE_ARN = "module.bronze_bucket.arn";
     private static final String RESULTS_ARN = "module.athena_results_bucket.arn";
-    private static final String WORKGROUP_ARN = "aws_athena_workgroup.this.value.arn";
+    /** The builder's own workgroup; the analysts' is aws_athena_workgroup.this. */
+    private static final String WORKGROUP_ARN = "aws_athena_workgroup.gold_builder.value.arn";
+    private static final String ANALYST_WORKGROUP_ARN = "aws_athena_workgroup.this.value.arn";
+    /** Athena's own parameter name, as its CTAS table properties spell it. */
+    private static final Pattern EXTERNAL_LOCATION = Pattern.compile("(?i)\\bexternal_location\\s*=");
     private static final String SILVER_DATABASE_ARN = "aws_glue_catalog_database.silver.value.arn";
     private static final String GOLD_DATABASE_ARN = "aws_glue_catalog_database.gold.value.arn";
     private static final String SILVER_DATABASE_NAME = "aws_glue_catalog_database.silver.value.name";
@@ -80,7 +90,7 @@ class GoldCtasContractTest {
         assertEquals("module.silver_bucket.id", environment.get(GoldSettings.SILVER_BUCKET));
         assertEquals(SILVER_DATABASE_NAME, environment.get(GoldSettings.SILVER_DATABASE));
         assertEquals(GOLD_DATABASE_NAME, environment.get(GoldSettings.GOLD_DATABASE));
-        assertEquals("aws_athena_workgroup.this.value.name", environment.get(GoldSettings.ATHENA_WORKGROUP));
+        assertEquals("aws_athena_workgroup.gold_builder.value.name", environment.get(GoldSettings.ATHENA_WORKGROUP));
         // The silver crawler the trigger listens to catalogs the database the models read.
         assertEquals("aws_glue_catalog_database.silver.value.name", String.valueOf(Repository.rootModule().resource("aws_glue_crawler", "silver").get("database_name")));
     }
@@ -219,9 +229,10 @@ class GoldCtasContractTest {
         TerraformConfiguration root = Repository.rootModule(Map.of("silver_prefix", silverPrefix, "gold_prefix", goldPrefix));
         List<PolicyStatement> policy = ContractRules.statements(root, FUNCTION);
 
-        // Athena: only in the project's workgroup.
+        // Athena: only in the builder's own workgroup, not the analysts'.
         for (String action : List.of("athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution")) {
             assertAllowed(policy, action, WORKGROUP_ARN);
+            assertDenied(policy, action, ANALYST_WORKGROUP_ARN);
             assertDenied(policy, action, "arn:aws:athena:eu-west-1:123456789012:workgroup/primary");
         }
         assertDenied(policy, "athena:DeleteWorkGroup", WORKGROUP_ARN);
@@ -301,18 +312,147 @@ class GoldCtasContractTest {
             assertDenied(policy, "s3:PutObject", GOLD_ARN + "/_state/daily.json");
         }
 
-        // Query results, in the workgroup's result location only.
-        String result = RESULTS_ARN + "/" + root.local("athena_results_prefix") + "0f3a-query-id.csv";
+        // Query results, in the builder's workgroup's result location only (not the analysts').
+        String location = String.valueOf(resultConfiguration(root.resource("aws_athena_workgroup", "gold_builder")).get("output_location"));
+        assertTrue(location.startsWith("s3://module.athena_results_bucket.id/"), location);
+        String result = RESULTS_ARN + "/" + location.substring("s3://module.athena_results_bucket.id/".length()) + "0f3a-query-id.csv";
         for (String action : List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload")) {
             assertAllowed(policy, action, result);
         }
         assertDenied(policy, "s3:PutObject", RESULTS_ARN + "/elsewhere/x.csv");
+        assertDenied(policy, "s3:GetObject", RESULTS_ARN + "/" + root.local("athena_results_prefix") + "0f3a-query-id.csv");
         assertDenied(policy, "s3:DeleteObject", result);
 
         assertAllowed(policy, "logs:PutLogEvents", "aws_cloudwatch_log_group.gold_ctas.value.arn:*");
         assertDenied(policy, "logs:PutLogEvents", "aws_cloudwatch_log_group.silver_converter.arn:*");
         assertAllowed(policy, "sqs:SendMessage", "aws_sqs_queue.gold_ctas_failures.value.arn");
         assertDenied(policy, "sqs:SendMessage", "aws_sqs_queue.silver_converter_failures.arn");
+    }
+
+    @Test
+    void theBuildersWorkgroupAcceptsTheLocationsItsStatementsName() {
+        // Athena fails a CTAS naming its external_location in a workgroup that enforces its
+        // configuration (Athena User Guide, "Considerations and limitations for CTAS queries").
+        assertEquals(List.of(), workgroupViolations(Repository.rootModule(), statementsNameTheirLocation()));
+        assertEquals(List.of(), workgroupViolations(Repository.rootModule(Map.of("kms_encryption", true)), statementsNameTheirLocation()));
+    }
+
+    @Test
+    void ruleFindsAnEnforcingWorkgroupBehindStatementsThatNameTheirLocation(@TempDir Path directory) throws IOException {
+        for (String enforce : List.of("enforce_workgroup_configuration = true", "")) {
+            writeBuilderAndWorkgroup(directory, enforce);
+            TerraformConfiguration configuration = TerraformConfiguration.load(directory, Map.of());
+            assertEquals(List.of("aws_athena_workgroup.builder, the workgroup the gold builder's ATHENA_WORKGROUP names, enforces its configuration "
+                            + "(enforce_workgroup_configuration is " + (enforce.isEmpty() ? "unset, which the provider reads as true" : "true")
+                            + "), but the builder's CTAS names its external_location: Athena fails such a query"),
+                    workgroupViolations(configuration, true), enforce);
+            // A builder whose statements named no location could run in it.
+            assertEquals(List.of(), workgroupViolations(configuration, false));
+        }
+        writeBuilderAndWorkgroup(directory, "enforce_workgroup_configuration = false");
+        assertEquals(List.of(), workgroupViolations(TerraformConfiguration.load(directory, Map.of()), true));
+    }
+
+    @Test
+    void statementsAreReadForTheirLocationAsAthenaReadsThem() {
+        // Guards the derivation above: the builder's CTAS does name its location today.
+        assertTrue(statementsNameTheirLocation());
+        assertTrue(EXTERNAL_LOCATION.matcher("WITH (\n    EXTERNAL_LOCATION = 's3://b/p/'\n)").find());
+        assertFalse(EXTERNAL_LOCATION.matcher("WITH (\n    format = 'PARQUET'\n)").find());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"false, SSE_S3", "true, SSE_KMS"})
+    void theBuildersWorkgroupKeepsTheScanCutoffItsResultLocationEncryptionAndMetrics(boolean kms, String encryption) {
+        TerraformConfiguration root = Repository.rootModule(Map.of("kms_encryption", kms));
+        Map<String, Object> workgroup = root.resource("aws_athena_workgroup", "gold_builder");
+        Map<String, Object> configuration = blocks(workgroup, "configuration").get(0);
+        assertEquals(10737418240L, ((Number) configuration.get("bytes_scanned_cutoff_per_query")).longValue());
+        assertEquals(Boolean.TRUE, configuration.get("publish_cloudwatch_metrics_enabled"));
+        assertEquals("Athena engine version 3", blocks(configuration, "engine_version").get(0).get("selected_engine_version"));
+        Map<String, Object> results = resultConfiguration(workgroup);
+        String location = String.valueOf(results.get("output_location"));
+        String analysts = String.valueOf(resultConfiguration(root.resource("aws_athena_workgroup", "this")).get("output_location"));
+        assertTrue(location.matches("s3://module\\.athena_results_bucket\\.id/[a-z0-9-]+/"), location);
+        assertFalse(location.equals(analysts) || location.startsWith(analysts) || analysts.startsWith(location), location + " overlaps the analysts' " + analysts);
+        assertEquals(String.valueOf(root.local("account_id")), String.valueOf(results.get("expected_bucket_owner")));
+        Map<String, Object> encryptionConfiguration = blocks(results, "encryption_configuration").get(0);
+        assertEquals(encryption, encryptionConfiguration.get("encryption_option"));
+        // The builder never names a result location or encryption itself, so these apply to its queries.
+        assertEquals("medallion-dev-gold-builder", workgroup.get("name"));
+        assertEquals(1L, count(workgroup));
+    }
+
+    @Test
+    void theAnalystsWorkgroupStillEnforcesItsConfigurationAndTheirPolicyStaysOutOfTheBuilders() {
+        TerraformConfiguration root = Repository.rootModule();
+        Map<String, Object> analysts = root.resource("aws_athena_workgroup", "this");
+        assertEquals(Boolean.TRUE, blocks(analysts, "configuration").get(0).get("enforce_workgroup_configuration"));
+        List<PolicyStatement> analystPolicy = ContractRules.statements(root, "analyst");
+        assertAllowed(analystPolicy, "athena:StartQueryExecution", ANALYST_WORKGROUP_ARN);
+        assertDenied(analystPolicy, "athena:StartQueryExecution", WORKGROUP_ARN);
+        assertDenied(analystPolicy, "athena:GetQueryResults", WORKGROUP_ARN);
+    }
+
+    /**
+     * The gold builder's workgroup, the one its ATHENA_WORKGROUP names, must not enforce its
+     * configuration when the builder's CTAS names its external_location.
+     */
+    static List<String> workgroupViolations(TerraformConfiguration root, boolean statementsNameTheirLocation) {
+        String reference = root.functionEnvironment(FUNCTION).get(GoldSettings.ATHENA_WORKGROUP);
+        Matcher matcher = NAME_REFERENCE.matcher(String.valueOf(reference));
+        if (!matcher.matches() || !matcher.group(1).equals("aws_athena_workgroup")) {
+            return List.of("the gold builder's " + GoldSettings.ATHENA_WORKGROUP + " is " + reference + ", not the name of an aws_athena_workgroup of the stack");
+        }
+        String name = matcher.group(2);
+        List<Map<String, Object>> configuration = blocks(root.resource("aws_athena_workgroup", name), "configuration");
+        Object enforce = configuration.isEmpty() ? null : configuration.get(0).get("enforce_workgroup_configuration");
+        // The provider's default is true.
+        boolean enforced = enforce == null || Boolean.parseBoolean(String.valueOf(enforce));
+        if (enforced && statementsNameTheirLocation) {
+            return List.of("aws_athena_workgroup." + name + ", the workgroup the gold builder's " + GoldSettings.ATHENA_WORKGROUP + " names, enforces its configuration "
+                    + "(enforce_workgroup_configuration is " + (enforce == null ? "unset, which the provider reads as true" : String.valueOf(enforce))
+                    + "), but the builder's CTAS names its external_location: Athena fails such a query");
+        }
+        return List.of();
+    }
+
+    /** Whether the CTAS GoldStatements writes names its table's location, for any shipped model. */
+    private static boolean statementsNameTheirLocation() {
+        GoldLayout layout = new GoldLayout("gold-bucket", "");
+        BuildId build = BuildId.next(Clock.fixed(Instant.parse("2026-03-14T23:30:00Z"), ZoneOffset.UTC), new Random(7));
+        return GoldModels.shipped().all().stream().anyMatch(model -> {
+            GoldStatements statements = new GoldStatements(model, "silver_db", "gold_db", layout.table(model.name(), build), layout.location(model.name(), build));
+            return EXTERNAL_LOCATION.matcher(statements.createTableAs(Optional.empty())).find();
+        });
+    }
+
+    private static Map<String, Object> resultConfiguration(Map<String, Object> workgroup) {
+        return blocks(blocks(workgroup, "configuration").get(0), "result_configuration").get(0);
+    }
+
+    private static void writeBuilderAndWorkgroup(Path directory, String enforce) throws IOException {
+        Files.writeString(directory.resolve("main.tf"), """
+                resource "aws_athena_workgroup" "builder" {
+                  count = 1
+                  name  = "builder"
+
+                  configuration {
+                    %s
+                    bytes_scanned_cutoff_per_query = 10485760
+                  }
+                }
+
+                resource "aws_lambda_function" "gold_ctas" {
+                  count = 1
+
+                  environment {
+                    variables = {
+                      ATHENA_WORKGROUP = aws_athena_workgroup.builder[0].name
+                    }
+                  }
+                }
+                """.formatted(enforce));
     }
 
     private static void assertTargetsBuilder(TerraformConfiguration root, String rule) {

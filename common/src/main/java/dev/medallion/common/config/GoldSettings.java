@@ -17,7 +17,9 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>SILVER_PREFIX</td><td>empty</td><td>key prefix inside the silver bucket, as the converter was given it</td></tr>
  * <tr><td>SILVER_DATABASE</td><td>(required)</td><td>Glue database of the silver tables the models read</td></tr>
  * <tr><td>GOLD_DATABASE</td><td>(required)</td><td>Glue database that receives the gold tables and views</td></tr>
- * <tr><td>ATHENA_WORKGROUP</td><td>(required)</td><td>workgroup the queries run in; its enforced settings hold the result location</td></tr>
+ * <tr><td>ATHENA_WORKGROUP</td><td>(required)</td><td>workgroup the queries run in, the builder's own: its settings hold the result location and
+ * encryption, and it must not enforce them, since every CTAS names its external_location, which Athena refuses in a workgroup
+ * that enforces its configuration</td></tr>
  * </table>
  */
 public record GoldSettings(

@@ -28,8 +28,9 @@ import static java.util.Objects.requireNonNull;
  * the deadline leaves {@code safetyMargin} to clean up, then stops the query and gives up. One JSON log
  * line per finished query: model, build, step, query id, state, bytes scanned, seconds.
  * <p>
- * Result location and encryption come from the workgroup, whose configuration Terraform enforces, so
- * the request names neither. StartQueryExecution carries an idempotency token the SDK generates, so a
+ * Result location and encryption come from the workgroup's settings, so the request names neither. The
+ * workgroup is the builder's own and does not enforce its configuration: Athena fails a CTAS that names
+ * its external_location, as every one of {@code GoldStatements} does, in a workgroup that enforces it. StartQueryExecution carries an idempotency token the SDK generates, so a
  * retried request does not start the query twice.
  */
 public final class AthenaQueries {
