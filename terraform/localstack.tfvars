@@ -4,7 +4,7 @@
 # Athena, so these switches leave it out as well.
 
 environment         = "local"
-localstack_endpoint = "http://localhost:4566"
+emulator_endpoint   = "http://localhost:4566"
 enable_glue_catalog = false
 enable_athena       = false
 enable_budgets      = false

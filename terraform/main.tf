@@ -1,15 +1,20 @@
 provider "aws" {
   region = var.region
 
-  # LocalStack: with localstack_endpoint set, every service this stack uses is sent to the emulator.
-  # Credentials still come from the usual chain (AWS_ACCESS_KEY_ID=test, AWS_SECRET_ACCESS_KEY=test).
-  skip_credentials_validation = local.localstack
-  skip_metadata_api_check     = local.localstack
-  skip_requesting_account_id  = local.localstack
-  s3_use_path_style           = local.localstack
+  # An emulator (LocalStack, moto_server): with emulator_endpoint set, every service this stack uses is
+  # sent to it. Credentials still come from the usual chain (AWS_ACCESS_KEY_ID=test,
+  # AWS_SECRET_ACCESS_KEY=test). The account id is still asked of the emulator's STS, which answers
+  # (123456789012 for moto, 000000000000 for LocalStack): without it the provider builds ARNs with an
+  # empty account (the Athena workgroups') and budgets lack theirs. insecure accepts an https emulator's
+  # self-signed certificate: the buckets deny plain-http requests, and moto enforces bucket policies.
+  # With emulator_endpoint null (AWS) all of these are the provider's defaults.
+  skip_credentials_validation = local.emulator
+  skip_metadata_api_check     = local.emulator
+  s3_use_path_style           = local.emulator
+  insecure                    = local.emulator
 
   dynamic "endpoints" {
-    for_each = local.localstack ? [var.localstack_endpoint] : []
+    for_each = local.emulator ? [var.emulator_endpoint] : []
 
     content {
       athena     = endpoints.value
@@ -38,7 +43,7 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  localstack = var.localstack_endpoint != null
+  emulator = var.emulator_endpoint != null
 
   # Every name starts with this, so several environments share one account without colliding.
   name = "${var.project}-${var.environment}"

@@ -396,16 +396,16 @@ variable "alert_emails" {
 }
 
 ################################################################################
-# LocalStack
+# Emulators
 ################################################################################
 
-variable "localstack_endpoint" {
-  description = "Endpoint of a LocalStack emulator (for example http://localhost:4566); null deploys to AWS. See README for the switches LocalStack's free edition needs."
+variable "emulator_endpoint" {
+  description = "Endpoint of an AWS emulator that serves every service of the stack (LocalStack, e.g. http://localhost:4566, or moto_server, e.g. https://127.0.0.1:5000); null deploys to AWS. See README for the switches each needs."
   type        = string
   default     = null
 
   validation {
-    condition     = var.localstack_endpoint == null || can(regex("^https?://", var.localstack_endpoint))
-    error_message = "localstack_endpoint must be null or an http(s) URL."
+    condition     = var.emulator_endpoint == null || can(regex("^https?://", var.emulator_endpoint))
+    error_message = "emulator_endpoint must be null or an http(s) URL."
   }
 }

@@ -157,6 +157,12 @@ public final class TerraformConfiguration {
         return providers;
     }
 
+    /** The provider block of {@code name} (the default configuration; aliases are not used here). */
+    public Map<String, Object> provider(String name) {
+        return Optional.ofNullable(asMap(tree.get("provider")).get(name)).map(TerraformConfiguration::asMap)
+                .orElseThrow(() -> new AssertionError("No provider " + name + " in " + directory));
+    }
+
     /** Output blocks by name, each the map of its block (description, value). */
     public Map<String, Object> outputs() {
         return asMap(tree.get("output"));
