@@ -1,0 +1,160 @@
+"""moto_server for rehearse-on-moto.sh: moto's own server, with three gaps of moto 5.2.1 filled.
+
+1. Budgets: the AWS provider reads a budget back with DescribeSubscribersForNotification and
+   ListTagsForResource, and changes its tags with TagResource and UntagResource; moto 5.2.1 answers
+   those with "not implemented" (HTTP 500), which the provider retries until it gives up. They are
+   added here with the API's meaning, on what moto stores: a notification's subscribers as
+   CreateBudget or CreateNotification gave them, and the tags CreateBudget's ResourceTags and
+   TagResource set.
+2. aws:SecureTransport in bucket policies: moto evaluates a bucket policy without the request's
+   context, so a statement's Condition never fails and the stack's TLS-only Deny (s3:* when
+   aws:SecureTransport is false) denies every object request, over https too. Here a statement
+   conditioned on aws:SecureTransport alone applies only when the request's scheme matches it, as on
+   AWS: https passes, plain http is refused. Other statements are left to moto.
+3. SQS RedrivePolicy: moto returns it as json.dumps writes it, with spaces after ':' and ','; SQS
+   returns it compact, as Terraform's jsonencode writes it. The provider stores what it reads, so the
+   spaces alone made every plan update the queue (and what depends on it). Here it is compact.
+
+Every other request is moto's. Arguments are moto_server's (-H HOST -p PORT -s).
+"""
+
+import json
+import sys
+
+import flask
+from moto.budgets.exceptions import NotFoundException
+from moto.budgets.responses import BudgetsResponse
+from moto.iam.access_control import IAMPolicy, PermissionResult
+from moto.s3.models import FakeBucket
+from moto.server import main
+from moto.sqs.models import Queue
+
+# Budget ARN -> {key: value}, for the budgets of this server's lifetime.
+TAGS = {}
+
+
+def budget_arn(response, account_id, budget_name):
+    return f"arn:{response.partition}:budgets::{account_id}:budget/{budget_name}"
+
+
+def notification_key(notification):
+    return (
+        notification.get("NotificationType"),
+        notification.get("ComparisonOperator"),
+        float(notification.get("Threshold", 0)),
+        notification.get("ThresholdType", "PERCENTAGE"),
+    )
+
+
+def describe_subscribers_for_notification(self):
+    budget = self.backend.budgets[self._get_param("AccountId")].get(self._get_param("BudgetName"))
+    wanted = notification_key(self._get_param("Notification"))
+    matches = [n for n in (budget.notifications if budget else []) if notification_key(n.details) == wanted]
+    if not matches:
+        raise NotFoundException("Unable to describe subscribers: the budget or its notification doesn't exist.")
+    return json.dumps({"Subscribers": matches[0].subscribers, "NextToken": None})
+
+
+def known_budget(self, arn):
+    for account_id, budgets in self.backend.budgets.items():
+        for name in budgets:
+            if budget_arn(self, account_id, name) == arn:
+                return True
+    raise NotFoundException(f"Unable to find resource {arn}.")
+
+
+def list_tags_for_resource(self):
+    arn = self._get_param("ResourceARN")
+    known_budget(self, arn)
+    tags = TAGS.get(arn, {})
+    return json.dumps({"ResourceTags": [{"Key": key, "Value": value} for key, value in tags.items()]})
+
+
+def tag_resource(self):
+    arn = self._get_param("ResourceARN")
+    known_budget(self, arn)
+    TAGS.setdefault(arn, {}).update({tag["Key"]: tag["Value"] for tag in self._get_param("ResourceTags", [])})
+    return json.dumps({})
+
+
+def untag_resource(self):
+    arn = self._get_param("ResourceARN")
+    known_budget(self, arn)
+    for key in self._get_param("ResourceTagKeys", []):
+        TAGS.get(arn, {}).pop(key, None)
+    return json.dumps({})
+
+
+def with_tags_of_new_budget(create_budget):
+    def create_budget_keeping_tags(self):
+        result = create_budget(self)
+        arn = budget_arn(self, self._get_param("AccountId"), self._get_param("Budget")["BudgetName"])
+        TAGS[arn] = {tag["Key"]: tag["Value"] for tag in self._get_param("ResourceTags", [])}
+        return result
+
+    return create_budget_keeping_tags
+
+
+def with_tags_dropped(delete_budget):
+    def delete_budget_and_tags(self):
+        result = delete_budget(self)
+        TAGS.pop(budget_arn(self, self._get_param("AccountId"), self._get_param("BudgetName")), None)
+        return result
+
+    return delete_budget_and_tags
+
+
+for name, action in {
+    "describe_subscribers_for_notification": describe_subscribers_for_notification,
+    "list_tags_for_resource": list_tags_for_resource,
+    "tag_resource": tag_resource,
+    "untag_resource": untag_resource,
+}.items():
+    # A moto that implements an action itself keeps its own.
+    if not hasattr(BudgetsResponse, name):
+        setattr(BudgetsResponse, name, action)
+if BudgetsResponse.list_tags_for_resource is list_tags_for_resource:
+    BudgetsResponse.create_budget = with_tags_of_new_budget(BudgetsResponse.create_budget)
+    BudgetsResponse.delete_budget = with_tags_dropped(BudgetsResponse.delete_budget)
+
+def secure_transport_condition(statement):
+    """The values of a Condition that tests aws:SecureTransport and nothing else, or None."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, dict) or list(condition) != ["Bool"] or list(condition["Bool"]) != ["aws:SecureTransport"]:
+        return None
+    values = condition["Bool"]["aws:SecureTransport"]
+    return [str(value).lower() for value in (values if isinstance(values, list) else [values])]
+
+
+def get_permission_with_transport(self, action, resource):
+    if self.policy is None:
+        return PermissionResult.NEUTRAL
+    secure = flask.has_request_context() and flask.request.scheme == "https"
+    document = json.loads(self.policy.decode() if isinstance(self.policy, bytes) else self.policy)
+    statements = document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]
+    applicable = []
+    for statement in statements:
+        values = secure_transport_condition(statement)
+        if values is None:
+            applicable.append(statement)
+        elif ("true" if secure else "false") in values:
+            applicable.append({key: value for key, value in statement.items() if key != "Condition"})
+    return IAMPolicy(json.dumps({**document, "Statement": applicable})).is_action_permitted(action, resource)
+
+
+FakeBucket.get_permission = get_permission_with_transport
+
+moto_queue_attributes = Queue.attributes.fget
+
+
+def queue_attributes_as_sqs_writes_them(self):
+    attributes = moto_queue_attributes(self)
+    if self.redrive_policy:
+        attributes["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+    return attributes
+
+
+Queue.attributes = property(queue_attributes_as_sqs_writes_them)
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Rehearses the whole stack on moto_server, Glue, Athena and budgets included, without an AWS account:
+# terraform apply, then a plan that must find nothing to change, then terraform destroy.
+#
+#   mvn -B -q package -DskipTests          # the two jars the stack uploads
+#   terraform/rehearse-on-moto.sh [-var name=value ...]
+#
+# moto_server (pip install "moto[server]") is started through rehearse-on-moto.py, which fills three
+# gaps of moto 5.2.1 (Budgets actions, aws:SecureTransport in bucket policies, the format of an SQS
+# RedrivePolicy), on a free loopback port with https (-s, a self-signed certificate, which
+# emulator_endpoint's `insecure` accepts): the buckets' policies deny plain-http requests, as on AWS.
+# Terraform runs on a copy of terraform/ in a temporary directory, so no state, .terraform/ or lock
+# file is left in the repository; the AWS provider comes from the filesystem mirror TF_PROVIDER_MIRROR
+# (default /opt/tf-plugins) when it holds one, else from the registry. Extra arguments go to apply, plan and destroy alike (e.g. -var kms_encryption=true).
+# Exits non-zero when a step fails or the second plan shows a change; the logs of moto and of each step
+# are then kept in $REHEARSAL_LOGS (default /tmp/rehearse-on-moto-logs), and always when it is set.
+# See README.md, "Rehearsing on an emulator".
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+for jar in gold-ctas/target/gold-ctas.jar silver-converter/target/silver-converter.jar; do
+    if [ ! -f "$root/$jar" ]; then
+        echo "rehearse-on-moto: $jar is missing: run mvn -B -q package -DskipTests first" >&2
+        exit 2
+    fi
+done
+if ! python3 -c 'import moto.server' 2>/dev/null; then
+    echo "rehearse-on-moto: python3 cannot import moto.server: pip install \"moto[server]\"" >&2
+    exit 2
+fi
+for tool in terraform python3 curl; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "rehearse-on-moto: $tool is not on the PATH" >&2
+        exit 2
+    fi
+done
+
+work="$(mktemp -d)"
+moto_pid=""
+cleanup() {
+    if [ -n "$moto_pid" ]; then
+        kill "$moto_pid" 2>/dev/null || true
+        wait "$moto_pid" 2>/dev/null || true
+    fi
+    if [ "${status:-1}" -ne 0 ] || [ -n "${REHEARSAL_LOGS:-}" ]; then
+        logs="${REHEARSAL_LOGS:-${TMPDIR:-/tmp}/rehearse-on-moto-logs}"
+        mkdir -p "$logs" && cp "$work"/*.log "$logs"/ 2>/dev/null || true
+        echo "rehearse-on-moto: logs of moto and of each terraform step in $logs" >&2
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# moto_server as rehearse-on-moto.py starts it: moto's own, plus the Budgets actions moto 5.2.1 lacks
+# and the provider calls (DescribeSubscribersForNotification, and tags).
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+endpoint="https://127.0.0.1:$port"
+python3 "$root/terraform/rehearse-on-moto.py" -H 127.0.0.1 -p "$port" -s >"$work/moto.log" 2>&1 &
+moto_pid=$!
+for _ in $(seq 1 60); do
+    if curl -ksf "$endpoint/moto-api/data.json" >/dev/null 2>&1; then
+        break
+    fi
+    if ! kill -0 "$moto_pid" 2>/dev/null; then
+        cat "$work/moto.log" >&2
+        echo "rehearse-on-moto: moto_server did not start" >&2
+        exit 1
+    fi
+    sleep 0.5
+done
+echo "rehearse-on-moto: moto $(python3 -c 'import moto; print(moto.__version__)') at $endpoint (pid $moto_pid)"
+
+# The stack reads the jars at ../gold-ctas/target and ../silver-converter/target from its own directory.
+mkdir "$work/terraform"
+tar -C "$root/terraform" --exclude=.terraform --exclude=.terraform.lock.hcl --exclude='*.tfstate*' --exclude='*.tfvars' -cf - . \
+    | tar -C "$work/terraform" -xf -
+ln -s "$root/gold-ctas" "$work/gold-ctas"
+ln -s "$root/silver-converter" "$work/silver-converter"
+
+mirror="${TF_PROVIDER_MIRROR:-/opt/tf-plugins}"
+if [ -d "$mirror/registry.terraform.io/hashicorp/aws" ]; then
+    cat >"$work/cli.tfrc" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path = "$mirror"
+  }
+  direct {
+    exclude = ["registry.terraform.io/*/*"]
+  }
+}
+EOF
+else
+    : >"$work/cli.tfrc"
+fi
+
+export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 TF_INPUT=0
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+# An action moto lacks answers 500, which the provider would retry for many minutes: fail fast instead.
+export AWS_MAX_ATTEMPTS=3
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
+inputs=(-var environment=moto -var force_destroy=true -var "emulator_endpoint=$endpoint" "$@")
+
+cd "$work/terraform"
+terraform init -no-color >"$work/init.log" 2>&1 || { cat "$work/init.log"; exit 1; }
+grep -E '^- (Installed|Using) ' "$work/init.log" || true
+
+status=0
+echo "rehearse-on-moto: terraform apply"
+if terraform apply -no-color -auto-approve "${inputs[@]}" >"$work/apply.log" 2>&1; then
+    grep -E '^Apply complete' "$work/apply.log"
+    echo "rehearse-on-moto: terraform plan -detailed-exitcode (0: nothing to change)"
+    plan_status=0
+    terraform plan -no-color -detailed-exitcode "${inputs[@]}" >"$work/plan.log" 2>&1 || plan_status=$?
+    if [ "$plan_status" -eq 0 ]; then
+        grep -E '^No changes' "$work/plan.log" || true
+    else
+        grep -vE '^\S.*: (Refreshing state|Reading|Read complete)' "$work/plan.log"
+        echo "rehearse-on-moto: the plan after apply exited $plan_status (2: changes, 1: an error)" >&2
+        status=1
+    fi
+else
+    sed -n '/^\(│ \)\?Error/,$p' "$work/apply.log"
+    echo "rehearse-on-moto: terraform apply failed" >&2
+    status=1
+fi
+
+echo "rehearse-on-moto: terraform destroy"
+if terraform destroy -no-color -auto-approve "${inputs[@]}" >"$work/destroy.log" 2>&1; then
+    grep -E '^Destroy complete' "$work/destroy.log"
+else
+    sed -n '/^\(│ \)\?Error/,$p' "$work/destroy.log"
+    echo "rehearse-on-moto: terraform destroy failed" >&2
+    status=1
+fi
+exit "$status"
