@@ -92,19 +92,21 @@ record EmulatorChoice(Backend backend, String target, String reason) {
     }
 
     /**
-     * For tests that script the emulator through moto's own API ({@code /moto-api/}: canned Athena
-     * results, state transitions), which neither LocalStack nor an arbitrary endpoint offers: moto_server
-     * from the PATH, whatever else the machine has.
+     * For tests that call Glue or Athena, which LocalStack's free edition lacks, or script the emulator
+     * through moto's own API ({@code /moto-api/}: canned Athena results, state transitions), which neither
+     * LocalStack nor an arbitrary endpoint offers: moto_server from the PATH, whatever else the machine has.
      *
      * @throws ExtensionConfigurationException when moto_server is not on the PATH
      */
     static EmulatorChoice motoRequired(Optional<Path> moto) {
         requireNonNull(moto, "moto is null");
-        return moto.map(executable -> new EmulatorChoice(Backend.MOTO, executable.toString(), "these tests script moto through its /moto-api/"))
+        return moto.map(executable -> new EmulatorChoice(Backend.MOTO, executable.toString(),
+                        "these tests need moto itself: Glue and Athena, or its /moto-api/"))
                 .orElseThrow(() -> new ExtensionConfigurationException(String.join("\n",
-                        "These integration tests need moto_server itself: they script it through its /moto-api/ (canned Athena",
-                        "results, state transitions), which LocalStack and other endpoints do not offer. Install moto so that",
-                        MOTO_EXECUTABLE + " is on the PATH: pip install \"moto[server]\"; it is not on the PATH now.")));
+                        "These integration tests need moto_server itself: they call Glue and Athena, which LocalStack's free",
+                        "edition lacks, or script moto through its /moto-api/ (canned Athena results, state transitions), which",
+                        "LocalStack and other endpoints do not offer. Install moto so that " + MOTO_EXECUTABLE + " is on the PATH:",
+                        "pip install \"moto[server]\"; it is not on the PATH now.")));
     }
 
     static String noEmulatorMessage(DockerStatus docker, String localStackImage) {

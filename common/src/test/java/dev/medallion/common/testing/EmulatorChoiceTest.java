@@ -95,6 +95,7 @@ class EmulatorChoiceTest {
 
         assertEquals(Backend.MOTO, choice.backend());
         assertEquals("/usr/local/bin/moto_server", choice.target());
+        assertTrue(choice.reason().contains("Glue and Athena"), choice.reason());
         assertTrue(choice.reason().contains("/moto-api/"), choice.reason());
     }
 

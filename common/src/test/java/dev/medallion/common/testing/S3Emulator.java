@@ -60,8 +60,8 @@ import static java.util.Objects.requireNonNull;
  * The endpoint is a whole AWS emulator, not only S3: {@link #glue()} and {@link #athena()} give clients
  * for the same endpoint (moto serves every service on one port; LocalStack's free edition has no Glue
  * or Athena). A module that calls them needs the SDK's {@code glue} or {@code athena} module in its own
- * test scope. Tests that script moto through its own API ({@link #motoApi}) register
- * {@link #moto()}, which always runs moto_server.
+ * test scope. Tests that call Glue or Athena, or script moto through its own API ({@link #motoApi}),
+ * register {@link #moto()}, which always runs moto_server.
  */
 public final class S3Emulator implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     private static final Region REGION = Region.US_EAST_1;
@@ -90,9 +90,10 @@ public final class S3Emulator implements BeforeAllCallback, AfterAllCallback, Pa
     }
 
     /**
-     * Always moto_server from the PATH, for tests that script it through {@link #motoApi} (canned Athena
-     * query results, state transitions): the class fails with a message saying how to install it when it
-     * is missing, rather than running on an emulator without that API.
+     * Always moto_server from the PATH, for tests that call Glue or Athena (LocalStack's free edition has
+     * neither) or script moto through {@link #motoApi} (canned Athena query results, state transitions):
+     * the class fails with a message saying how to install it when it is missing, rather than running on
+     * an emulator without those services or that API.
      */
     public static S3Emulator moto() {
         return new S3Emulator(true);
