@@ -101,6 +101,36 @@ class SilverCommitTest {
     }
 
     @Test
+    void aMultiMemberGzipDownloadCutAtOrJustAfterAMemberBoundaryIsRetriedNotRejected() throws IOException {
+        byte[] first = gzip(csv(ROWS / 2, ""));
+        byte[] rest = csv(ROWS, "");
+        // The rows after the first half, without the header: the second member of `cat first.gz second.gz`.
+        String tail = new String(rest, StandardCharsets.UTF_8);
+        int from = 0;
+        for (int line = 0; line <= ROWS / 2; line++) {
+            from = tail.indexOf('\n', from) + 1;
+        }
+        byte[] content = concat(first, gzip(tail.substring(from).getBytes(StandardCharsets.UTF_8)));
+        SourceObject source = source("sales/members.csv.gz", content);
+
+        // At the boundary the first member alone looks like a whole file; inside the next header, like a damaged one.
+        for (int cut : new int[] {first.length, first.length + 1, first.length + 5}) {
+            IOException failure = assertThrows(IOException.class,
+                    () -> converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content, 0, cut)));
+            assertTrue(failure.getMessage().contains("the download ended early"), failure.getMessage());
+            assertEquals(List.of(), dataAndManifests());
+        }
+        assertEquals(Manifest.CONVERTED, converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content)).manifest().status());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    @Test
     void moreBytesThanTheObjectHoldsFailToo() throws IOException {
         byte[] content = csv(10, "");
         SourceObject source = source("sales/long.csv", Arrays.copyOf(content, content.length - 5));

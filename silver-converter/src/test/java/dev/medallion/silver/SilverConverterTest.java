@@ -396,6 +396,32 @@ class SilverConverterTest {
     }
 
     @Test
+    void convertsEveryMemberOfAMultiMemberGzipAndRejectsOneDamagedAfterTheFirst() throws IOException {
+        StringBuilder first = new StringBuilder("id,label\n");
+        StringBuilder second = new StringBuilder();
+        for (int i = 0; i < 280; i++) {
+            (i < 100 ? first : second).append(i).append(",row ").append(i).append('\n');
+        }
+        byte[] a = ExactlyOnce.gzip(first.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] b = ExactlyOnce.gzip(second.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] whole = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, whole, a.length, b.length);
+
+        Manifest converted = converter(ConversionLimits.defaults())
+                .convert(source("sales/whole.csv.gz", whole, MODIFIED), "sales", () -> new java.io.ByteArrayInputStream(whole)).manifest();
+        assertEquals(280, converted.rowsWritten());
+
+        byte[] damaged = whole.clone();
+        damaged[a.length + b.length / 2] ^= 0x5A;
+        damaged[a.length + b.length / 2 + 1] ^= 0x5A;
+        ConversionResult rejected = converter(ConversionLimits.defaults())
+                .convert(source("sales/damaged.csv.gz", damaged, MODIFIED), "sales", () -> new java.io.ByteArrayInputStream(damaged));
+        assertEquals(Manifest.REJECTED, rejected.manifest().status());
+        assertTrue(rejected.manifest().reason().contains("gzip member 2"), rejected.manifest().reason());
+        assertEquals(List.of(rejected.manifestKey()), allFiles().stream().filter(file -> file.contains("damaged")).toList(), "nothing else of it");
+    }
+
+    @Test
     void writesOneJsonLogLinePerObject() throws IOException {
         convert(converter(ConversionLimits.defaults()), "sales/x.csv", "id\n1\n2\n", MODIFIED);
 

@@ -6,7 +6,6 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -18,7 +17,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.zip.ZipException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -98,7 +96,7 @@ public final class CsvReader implements Closeable {
             sample = sample(text);
             chosen = delimiter.isPresent() ? delimiter.get() : DelimiterDetector.detect(sample);
         }
-        catch (ZipException | EOFException e) {
+        catch (GzipMembersInputStream.DamagedGzipException e) {
             throw new RejectedInputException("The file is not valid gzip: " + e.getMessage());
         }
         CSVFormat format = CSVFormat.RFC4180.builder()
@@ -161,7 +159,7 @@ public final class CsvReader implements Closeable {
             if (cause instanceof CSVException) {
                 throw new RejectedInputException("Malformed CSV in " + location + " after line " + linesRead + ": " + cause.getMessage());
             }
-            if (cause instanceof ZipException || cause instanceof EOFException) {
+            if (cause instanceof GzipMembersInputStream.DamagedGzipException) {
                 throw new RejectedInputException("The file is not valid gzip (after line " + linesRead + "): " + cause.getMessage());
             }
             throw cause;

@@ -1,20 +1,18 @@
 package dev.medallion.silver.csv;
 
 import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 import static dev.medallion.common.config.SilverSettings.CSV_ENCODINGS;
 
 /**
  * Turns a raw object stream into decoded text: gzip is recognised by its magic bytes (whatever the
- * key's suffix says), a byte order mark is dropped, and content that is clearly not text in the
+ * key's suffix says) and read member by member to its very end ({@link GzipMembersInputStream}), a byte
+ * order mark is dropped, and content that is clearly not text in the
  * dataset's encoding is rejected before any row is parsed.
  *
  * <p>The text is UTF-8 unless the dataset declares another charset. Before decoding, the first bytes
@@ -49,13 +47,12 @@ public final class TextInput {
         boolean compressed = head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
         if (compressed) {
             try {
-                // Reads the gzip header and inflates the first bytes: a damaged or cut file fails here.
-                in = new BufferedInputStream(new GZIPInputStream(in, BUFFER_SIZE), BUFFER_SIZE);
+                // Reads the gzip header and inflates the first bytes: a damaged or cut start fails here.
+                in = new BufferedInputStream(new GzipMembersInputStream(in, BUFFER_SIZE), BUFFER_SIZE);
                 sample = peek(in, SNIFF_SIZE);
             }
-            catch (ZipException | EOFException e) {
-                throw new RejectedInputException("The file is not valid gzip: "
-                        + (e.getMessage() == null ? "it ends early" : e.getMessage()));
+            catch (GzipMembersInputStream.DamagedGzipException e) {
+                throw new RejectedInputException("The file is not valid gzip: " + e.getMessage());
             }
         }
         else {

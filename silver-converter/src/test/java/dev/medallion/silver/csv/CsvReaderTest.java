@@ -713,6 +713,110 @@ class CsvReaderTest {
         assertTrue(e.getMessage().contains("gzip"), e.getMessage());
     }
 
+    /** Rows {@code from} to {@code to - 1} as {@code i,row i} lines, for members of a multi-member file. */
+    private static byte[] numberedRows(int from, int to) {
+        StringBuilder text = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            text.append(i).append(",row ").append(i).append('\n');
+        }
+        return utf8(text.toString());
+    }
+
+    @Test
+    void everyMemberOfAMultiMemberGzipIsRead() throws Exception {
+        // What cat a.gz b.gz makes; an empty member in the middle is valid too.
+        byte[] file = concat(gzip(concat(utf8("id,label\n"), numberedRows(0, 100))), gzip(new byte[0]), gzip(numberedRows(100, 280)),
+                gzip(numberedRows(280, 50_000)));
+        List<Row> rows = read(file);
+        assertEquals(50_001, rows.size());
+        assertEquals(List.of("279", "row 279"), rows.get(280).fields());
+        assertEquals(List.of("49999", "row 49999"), rows.get(50_000).fields());
+        assertEquals(50_001L, rows.get(50_000).line());
+    }
+
+    @Test
+    void aGzipMemberWithHeaderFieldsIsRead() throws Exception {
+        byte[] second = gzip(numberedRows(1, 3));
+        // FEXTRA, FNAME, FCOMMENT and FHCRC: the header gzip -N and other tools may write.
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, 3});
+        header.writeBytes(new byte[] {3, 0, 'a', 'b', 'c'});
+        header.writeBytes(utf8("rows.csv\0a comment\0"));
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(header.toByteArray());
+        header.write((int) crc.getValue() & 0xff);
+        header.write((int) (crc.getValue() >> 8) & 0xff);
+        byte[] member = concat(header.toByteArray(), Arrays.copyOfRange(second, 10, second.length));
+        assertEquals(List.of(List.of("id", "label"), List.of("1", "row 1"), List.of("2", "row 2")),
+                fields(read(concat(gzip(utf8("id,label\n")), member))));
+        member[header.size() - 1] ^= 1;
+        RejectedInputException e = rejection(concat(gzip(utf8("id,label\n")), member));
+        assertTrue(e.getMessage().contains("the header checksum of gzip member 2"), e.getMessage());
+    }
+
+    @Test
+    void damageInTheSecondGzipMemberRejectsTheFile() {
+        byte[] first = gzip(concat(utf8("id,label\n"), numberedRows(0, 100)));
+        byte[] second = gzip(numberedRows(100, 280));
+        for (int i = second.length / 2; i < second.length / 2 + 8; i++) {
+            second[i] ^= (byte) 0x5A;
+        }
+        RejectedInputException e = rejection(concat(first, second));
+        assertTrue(e.getMessage().startsWith("The file is not valid gzip"), e.getMessage());
+        assertTrue(e.getMessage().contains("gzip member 2"), e.getMessage());
+    }
+
+    @Test
+    void aSecondGzipMemberCutInsideItsHeaderRejectsTheFile() {
+        byte[] first = gzip(concat(utf8("id,label\n"), numberedRows(0, 100)));
+        byte[] second = gzip(numberedRows(100, 280));
+        for (int cut = 1; cut < 10; cut++) {
+            RejectedInputException e = rejection(concat(first, Arrays.copyOf(second, cut)));
+            assertTrue(e.getMessage().contains("the file ends inside the header"), e.getMessage());
+            assertTrue(e.getMessage().contains("gzip member 2, which starts at byte offset " + first.length + ": it is cut short"), e.getMessage());
+        }
+    }
+
+    @Test
+    void bytesAfterTheLastGzipMemberRejectTheFile() {
+        byte[] first = gzip(concat(utf8("id,label\n"), numberedRows(0, 100)));
+        for (byte[] garbage : List.of(utf8("garbage here\n"), new byte[] {0}, new byte[] {'\n'}, new byte[] {0x1f, 0x00, 0x00})) {
+            RejectedInputException e = rejection(concat(first, garbage));
+            assertTrue(e.getMessage().startsWith("The file is not valid gzip"), e.getMessage());
+            assertTrue(e.getMessage().endsWith(": the file goes on after the end of gzip member 1, but the bytes at byte offset "
+                    + first.length + " are not another gzip member (trailing garbage)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aGzipFileCutInsideItsTrailerIsRejectedWithAReasonNeverNull() {
+        StringBuilder text = new StringBuilder("n,text\n");
+        for (int i = 0; i < 20_000; i++) {
+            text.append(i).append(',').append(Integer.toHexString(i * 7919)).append('\n');
+        }
+        byte[] large = gzip(utf8(text.toString()));
+        byte[] small = gzip(utf8("id,name\n1,alice\n"));
+        for (byte[] full : List.of(large, small)) {
+            for (int cut = 1; cut <= 8; cut++) {
+                RejectedInputException e = rejection(Arrays.copyOf(full, full.length - cut));
+                assertTrue(e.getMessage().contains("the file ends inside the trailer of gzip member 1, at byte offset " + (full.length - cut)
+                        + ": it is cut short"), e.getMessage());
+                assertTrue(!e.getMessage().contains("null"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aWrongChecksumOrLengthInAGzipTrailerRejectsTheFile() {
+        byte[] full = gzip(utf8("id,name\n1,alice\n"));
+        byte[] badCrc = full.clone();
+        badCrc[full.length - 8] ^= 1;
+        assertTrue(rejection(badCrc).getMessage().contains("the CRC-32 of gzip member 1 (trailer at byte offset " + (full.length - 8) + ")"));
+        byte[] badLength = full.clone();
+        badLength[full.length - 4] ^= 1;
+        assertTrue(rejection(badLength).getMessage().contains("the length stored in the trailer of gzip member 1"));
+    }
+
     // --- line numbers ----------------------------------------------------------------------------
 
     @Test
