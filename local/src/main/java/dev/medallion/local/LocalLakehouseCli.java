@@ -2,6 +2,7 @@ package dev.medallion.local;
 
 import dev.medallion.common.cli.CommandLine;
 import dev.medallion.common.cli.UsageException;
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
 import dev.medallion.gold.sql.PartitionBatches;
@@ -80,7 +81,7 @@ public final class LocalLakehouseCli {
             line.required("--lake");
         }
         catch (UsageException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + ErrorMessages.describe(e));
             err.print(USAGE);
             return 2;
         }
@@ -96,17 +97,17 @@ public final class LocalLakehouseCli {
                 models = line.value("--models").isPresent() ? modelsIn(Path.of(line.value("--models").get())) : GoldModels.shipped().all();
             }
             catch (IllegalArgumentException | IllegalStateException e) {
-                err.println("error: " + e.getMessage());
+                err.println("error: " + ErrorMessages.describe(e));
                 return 1;
             }
             return new LocalLakehouseCli.Run(input, lake, out, err).execute(models);
         }
         catch (IOException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + ErrorMessages.describe(e));
             return 1;
         }
         catch (SQLException e) {
-            err.println("error: DuckDB: " + e.getMessage());
+            err.println("error: DuckDB: " + ErrorMessages.describe(e));
             return 1;
         }
     }
@@ -175,7 +176,7 @@ public final class LocalLakehouseCli {
                     result = silver.convert(file);
                 }
                 catch (IOException e) {
-                    throw new IOException("converting " + file.path() + ": " + e.getMessage(), e);
+                    throw new IOException("converting " + file.path() + ": " + ErrorMessages.describe(e), e);
                 }
                 out.println("  " + silver.describe(file, result));
                 outcomes.merge(result.outcome(), 1, Integer::sum);
@@ -204,7 +205,7 @@ public final class LocalLakehouseCli {
                     }
                     catch (GoldModelException e) {
                         out.println(model.name() + ": FAILED (the error is on standard error)");
-                        err.println("error: " + e.getMessage());
+                        err.println("error: " + ErrorMessages.describe(e));
                         failed++;
                     }
                 }

@@ -6,6 +6,7 @@ import dev.medallion.bronze.progress.Terminals;
 import dev.medallion.bronze.upload.FileOpener;
 import dev.medallion.bronze.upload.UploadRefusedException;
 import dev.medallion.common.cli.UsageException;
+import dev.medallion.common.logging.ErrorMessages;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -92,11 +93,11 @@ public final class BronzeIngestCli {
             return EXIT_USAGE;
         }
         catch (UploadRefusedException | IllegalArgumentException e) {
-            e.getMessage().lines().forEach(line -> err.println("error: " + line));
+            ErrorMessages.describe(e).lines().forEach(line -> err.println("error: " + line));
             return EXIT_USAGE;
         }
         catch (IOException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + ErrorMessages.describe(e));
             return EXIT_FAILED;
         }
         catch (InterruptedException e) {

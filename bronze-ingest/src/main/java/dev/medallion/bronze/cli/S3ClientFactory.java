@@ -2,6 +2,7 @@ package dev.medallion.bronze.cli;
 
 import dev.medallion.bronze.upload.BronzeBucket;
 import dev.medallion.bronze.upload.UploadRefusedException;
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.S3Clients;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -27,7 +28,7 @@ public interface S3ClientFactory {
                 credentials.resolveCredentials();
             }
             catch (SdkClientException e) {
-                String message = String.valueOf(e.getMessage());
+                String message = ErrorMessages.describe(e);
                 // The chain's own message lists every provider it tried; a single provider's is worth showing.
                 boolean wholeChain = message.startsWith("Unable to load credentials from any of the providers");
                 throw new UploadRefusedException(BronzeBucket.NO_CREDENTIALS + (wholeChain ? "" : " (" + message + ")"), e);

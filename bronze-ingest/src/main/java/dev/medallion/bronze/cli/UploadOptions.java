@@ -3,6 +3,7 @@ package dev.medallion.bronze.cli;
 import dev.medallion.bronze.upload.FileUploader;
 import dev.medallion.common.cli.CommandLine;
 import dev.medallion.common.cli.UsageException;
+import dev.medallion.common.logging.ErrorMessages;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -102,7 +103,7 @@ record UploadOptions(
             return Optional.of(uri);
         }
         catch (URISyntaxException e) {
-            throw new UsageException("--endpoint-url is not a URL: " + e.getMessage());
+            throw new UsageException("--endpoint-url is not a URL: " + ErrorMessages.describe(e));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.medallion.bronze.upload;
 
+import dev.medallion.common.logging.ErrorMessages;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -91,7 +92,7 @@ public final class BronzeBucket {
             throw new UploadRefusedException(clientFailure(e), e);
         }
         catch (SdkException e) {
-            throw new UploadRefusedException("Could not check bucket '" + bucket + "' at " + endpoint() + ": " + e.getMessage(), e);
+            throw new UploadRefusedException("Could not check bucket '" + bucket + "' at " + endpoint() + ": " + ErrorMessages.describe(e), e);
         }
     }
 
@@ -191,7 +192,7 @@ public final class BronzeBucket {
                         body(content, length, contentType));
             }
             catch (SdkException e) {
-                throw new IOException("Could not upload part " + partNumber + " of " + describe(key) + ": " + e.getMessage(), e);
+                throw new IOException("Could not upload part " + partNumber + " of " + describe(key) + ": " + ErrorMessages.describe(e), e);
             }
             parts.add(CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).checksumCRC32(crc32).build());
         }
@@ -210,7 +211,7 @@ public final class BronzeBucket {
             }
             catch (SdkException e) {
                 throw new IOException("Could not complete the multipart upload of " + describe(key) + " (" + parts.size() + " parts): "
-                        + e.getMessage(), e);
+                        + ErrorMessages.describe(e), e);
             }
             unfinished.remove(this);
         }
@@ -240,7 +241,7 @@ public final class BronzeBucket {
     }
 
     private IOException failure(String action, String key, SdkException cause) {
-        return new IOException("Could not " + action + " " + describe(key) + ": " + cause.getMessage(), cause);
+        return new IOException("Could not " + action + " " + describe(key) + ": " + ErrorMessages.describe(cause), cause);
     }
 
     private String refusal(S3Exception e) {
@@ -256,7 +257,7 @@ public final class BronzeBucket {
             case HTTP_BAD_REQUEST -> "S3 at " + endpoint() + " refused the request for bucket '" + bucket
                     + "' (400 Bad Request): the credentials may have expired (renew the session), or the bucket name is invalid";
             default -> "Could not check bucket '" + bucket + "' at " + endpoint() + ": HTTP " + e.statusCode() + " "
-                    + Optional.ofNullable(e.awsErrorDetails().errorMessage()).orElse(e.getMessage());
+                    + Optional.ofNullable(e.awsErrorDetails().errorMessage()).orElse(ErrorMessages.describe(e));
         };
     }
 
@@ -266,10 +267,10 @@ public final class BronzeBucket {
         }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectException || cause instanceof UnknownHostException || cause instanceof SocketTimeoutException) {
-                return "Cannot reach " + endpoint() + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
+                return "Cannot reach " + endpoint() + " (" + cause.getClass().getSimpleName() + ": " + ErrorMessages.describe(cause)
                         + "): check --endpoint-url or AWS_ENDPOINT_URL, and the network";
             }
         }
-        return "Cannot reach " + endpoint() + " to check bucket '" + bucket + "': " + e.getMessage();
+        return "Cannot reach " + endpoint() + " to check bucket '" + bucket + "': " + ErrorMessages.describe(e);
     }
 }

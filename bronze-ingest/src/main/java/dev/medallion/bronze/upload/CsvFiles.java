@@ -1,5 +1,7 @@
 package dev.medallion.bronze.upload;
 
+import dev.medallion.common.logging.ErrorMessages;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +87,7 @@ public final class CsvFiles {
             start = in.readNBytes(SNIFF_BYTES);
         }
         catch (EOFException | ZipException e) {
-            return Optional.of("it is gzip-compressed but broken (" + e.getMessage() + ")");
+            return Optional.of("it is gzip-compressed but broken (" + ErrorMessages.describe(e) + ")");
         }
         return sniffText(start, " once decompressed");
     }

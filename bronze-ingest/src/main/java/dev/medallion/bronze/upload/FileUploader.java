@@ -2,6 +2,7 @@ package dev.medallion.bronze.upload;
 
 import dev.medallion.bronze.upload.BronzeBucket.PartedUpload;
 import dev.medallion.bronze.upload.UploadOutcome.Status;
+import dev.medallion.common.logging.ErrorMessages;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -174,12 +175,12 @@ public final class FileUploader {
     private static String oneLine(Exception e) {
         // File system exceptions carry only the path as their message.
         if (e instanceof NoSuchFileException) {
-            return e.getMessage() + " no longer exists";
+            return ErrorMessages.describe(e) + " no longer exists";
         }
         if (e instanceof AccessDeniedException) {
-            return "no permission to read " + e.getMessage();
+            return "no permission to read " + ErrorMessages.describe(e);
         }
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = ErrorMessages.describe(e);
         return message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 

@@ -1,5 +1,7 @@
 package dev.medallion.bronze.upload;
 
+import dev.medallion.common.logging.ErrorMessages;
+
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -112,7 +114,7 @@ public final class UploadPlanner {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
-                problems.add(file + " cannot be read: " + e.getMessage());
+                problems.add(file + " cannot be read: " + ErrorMessages.describe(e));
                 return FileVisitResult.CONTINUE;
             }
         });

@@ -1,5 +1,6 @@
 package dev.medallion.common.storage;
 
+import dev.medallion.common.logging.ErrorMessages;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -279,7 +280,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private IOException failure(String action, String key, SdkException cause) {
-        return new IOException("Could not " + action + " " + describe(key) + ": " + cause.getMessage(), cause);
+        return new IOException("Could not " + action + " " + describe(key) + ": " + ErrorMessages.describe(cause), cause);
     }
 
     private NoSuchFileException noSuchFile(String key, Exception cause) {
@@ -509,7 +510,7 @@ public final class S3ObjectStore implements ObjectStore {
                         body());
             }
             catch (SdkException e) {
-                throw new IOException("Could not upload part " + partNumber + " of " + describe(key) + ": " + e.getMessage(), e);
+                throw new IOException("Could not upload part " + partNumber + " of " + describe(key) + ": " + ErrorMessages.describe(e), e);
             }
             parts.add(CompletedPart.builder()
                     .partNumber(partNumber)
@@ -547,7 +548,7 @@ public final class S3ObjectStore implements ObjectStore {
             }
             catch (SdkException e) {
                 throw new IOException("Could not complete multipart upload of " + describe(key) + " with " + parts.size() + " parts: "
-                        + e.getMessage(), e);
+                        + ErrorMessages.describe(e), e);
             }
         }
 

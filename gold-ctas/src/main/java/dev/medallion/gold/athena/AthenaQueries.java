@@ -1,5 +1,6 @@
 package dev.medallion.gold.athena;
 
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.athena.AthenaClient;
@@ -76,7 +77,7 @@ public final class AthenaQueries {
                     .queryExecutionId();
         }
         catch (SdkException e) {
-            throw new AthenaQueryException(step, Optional.empty(), "NOT_STARTED", String.valueOf(e.getMessage()), e);
+            throw new AthenaQueryException(step, Optional.empty(), "NOT_STARTED", ErrorMessages.describe(e), e);
         }
 
         long delay = FIRST_POLL_MILLIS;
@@ -88,7 +89,7 @@ public final class AthenaQueries {
             catch (SdkException e) {
                 // The query may well be running: stop it rather than leave it writing unobserved.
                 stopQuietly(queryId, e);
-                throw new AthenaQueryException(step, Optional.of(queryId), "UNKNOWN", "could not read its state: " + e.getMessage(), e);
+                throw new AthenaQueryException(step, Optional.of(queryId), "UNKNOWN", "could not read its state: " + ErrorMessages.describe(e), e);
             }
             QueryExecutionStatus status = execution.status();
             QueryExecutionState state = status == null ? null : status.state();
@@ -153,7 +154,7 @@ public final class AthenaQueries {
             }
         }
         catch (SdkException e) {
-            throw new AthenaQueryException(step, Optional.of(queryId), "SUCCEEDED", "could not read its results: " + e.getMessage(), e);
+            throw new AthenaQueryException(step, Optional.of(queryId), "SUCCEEDED", "could not read its results: " + ErrorMessages.describe(e), e);
         }
         return new QueryResultRows(types, rows);
     }
@@ -166,7 +167,7 @@ public final class AthenaQueries {
             if (cause != null) {
                 cause.addSuppressed(e);
             }
-            log.warn("could not stop an Athena query", Map.of("queryId", queryId, "error", String.valueOf(e.getMessage())));
+            log.warn("could not stop an Athena query", Map.of("queryId", queryId, "error", ErrorMessages.describe(e)));
         }
     }
 

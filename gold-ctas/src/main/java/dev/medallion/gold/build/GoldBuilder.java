@@ -2,6 +2,7 @@ package dev.medallion.gold.build;
 
 import dev.medallion.common.config.GoldSettings;
 import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.S3ObjectStore;
@@ -115,7 +116,7 @@ public final class GoldBuilder {
             state = states.read(model.name());
         }
         catch (IOException | RuntimeException e) {
-            return failed(model, Optional.empty(), started, 0, 0, Map.of(), "could not tell whether its inputs changed: " + e.getMessage());
+            return failed(model, Optional.empty(), started, 0, 0, Map.of(), "could not tell whether its inputs changed: " + ErrorMessages.describe(e));
         }
         if (!force && state.isPresent() && state.get().fingerprint().equals(fingerprint)) {
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -191,7 +192,7 @@ public final class GoldBuilder {
             }
             catch (RuntimeException e) {
                 discard(e);
-                return fail(String.valueOf(e.getMessage()), Map.of());
+                return fail(ErrorMessages.describe(e), Map.of());
             }
 
             Optional<BuildState.Build> previous = previousState.map(BuildState::current);
@@ -202,7 +203,7 @@ public final class GoldBuilder {
             catch (IOException | RuntimeException e) {
                 // Readers already see the new build; only the bookkeeping is missing, so nothing is discarded.
                 // The next invocation rebuilds (the fingerprint is unknown) and cleans up as usual.
-                return fail("built and swapped into the view, but could not record the build state: " + e.getMessage(), Map.of());
+                return fail("built and swapped into the view, but could not record the build state: " + ErrorMessages.describe(e), Map.of());
             }
 
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -222,7 +223,7 @@ public final class GoldBuilder {
             catch (IOException | RuntimeException e) {
                 // The build is live and complete; what is left over is found and removed by the next build.
                 log.warn("gold model built, but removing its older builds failed; the next build retries", Map.of(
-                        "model", model.name(), "buildId", build.value(), "error", String.valueOf(e.getMessage())));
+                        "model", model.name(), "buildId", build.value(), "error", ErrorMessages.describe(e)));
             }
             fields.put("seconds", secondsSince(started));
             log.info("gold model built and swapped into its view", fields);
@@ -311,7 +312,7 @@ public final class GoldBuilder {
             catch (IOException | RuntimeException e) {
                 cause.addSuppressed(e);
                 log.warn("could not remove a failed gold build; the next build retries", Map.of(
-                        "model", model.name(), "buildId", build.value(), "error", String.valueOf(e.getMessage())));
+                        "model", model.name(), "buildId", build.value(), "error", ErrorMessages.describe(e)));
             }
         }
 

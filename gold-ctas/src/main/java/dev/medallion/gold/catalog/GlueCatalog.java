@@ -1,5 +1,6 @@
 package dev.medallion.gold.catalog;
 
+import dev.medallion.common.logging.ErrorMessages;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.Column;
@@ -60,7 +61,7 @@ public final class GlueCatalog {
             }
         }
         catch (SdkException e) {
-            throw new IOException("Could not list the tables of Glue database " + database + ": " + e.getMessage(), e);
+            throw new IOException("Could not list the tables of Glue database " + database + ": " + ErrorMessages.describe(e), e);
         }
         return names;
     }
@@ -161,6 +162,6 @@ public final class GlueCatalog {
     }
 
     private static IOException failure(String action, String database, String table, SdkException cause) {
-        return new IOException("Could not " + action + " Glue table " + database + "." + table + ": " + cause.getMessage(), cause);
+        return new IOException("Could not " + action + " Glue table " + database + "." + table + ": " + ErrorMessages.describe(cause), cause);
     }
 }

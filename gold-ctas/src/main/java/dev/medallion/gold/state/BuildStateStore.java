@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.ObjectStore;
 
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class BuildStateStore {
         }
         catch (IOException e) {
             throw new IOException("Build state " + gold.describe(key(model)) + " is not valid JSON of a build state: "
-                    + e.getMessage() + "; delete it to make the next build start afresh", e);
+                    + ErrorMessages.describe(e) + "; delete it to make the next build start afresh", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.medallion.gold.state;
 
 import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.gold.catalog.GlueCatalog;
 import dev.medallion.gold.model.GoldModel;
@@ -95,7 +96,7 @@ public final class InputFingerprints {
             }
         }
         catch (SdkException e) {
-            throw new IOException("Could not list the manifests under s3://" + silverBucket + "/" + prefix + ": " + e.getMessage(), e);
+            throw new IOException("Could not list the manifests under s3://" + silverBucket + "/" + prefix + ": " + ErrorMessages.describe(e), e);
         }
         // S3 lists in UTF-8 byte order; sort here so the fingerprint never depends on it.
         lines.sort(null);

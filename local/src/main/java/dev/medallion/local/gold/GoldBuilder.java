@@ -1,5 +1,6 @@
 package dev.medallion.local.gold;
 
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.gold.model.GoldModel;
 
 import java.io.IOException;
@@ -128,7 +129,7 @@ public final class GoldBuilder implements AutoCloseable {
      * it starts on that line). The JDBC driver puts a line of its own before some messages.
      */
     private static GoldModelException duckDbFailure(GoldModel model, SQLException e) {
-        String message = String.valueOf(e.getMessage())
+        String message = ErrorMessages.describe(e)
                 .replaceFirst("(?s)^Invalid Input Error: Attempting to execute an unsuccessful or closed pending query result\\s*Error: ", "")
                 .strip();
         return new GoldModelException(model.name(), "failed on DuckDB (lines counted from its SELECT): " + message, e);
@@ -244,7 +245,7 @@ public final class GoldBuilder implements AutoCloseable {
             });
         }
         catch (UncheckedIOException e) {
-            throw new IOException("Could not delete the earlier output " + directory + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IOException("Could not delete the earlier output " + directory + ": " + ErrorMessages.describe(e.getCause()), e.getCause());
         }
     }
 

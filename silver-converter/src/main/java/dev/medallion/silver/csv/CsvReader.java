@@ -1,5 +1,6 @@
 package dev.medallion.silver.csv;
 
+import dev.medallion.common.logging.ErrorMessages;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -157,7 +158,7 @@ public final class CsvReader implements Closeable {
                 throw undecodable.rejection(parser.getCurrentLineNumber() + (text.atLineStart() ? 1 : 0));
             }
             if (cause instanceof CSVException) {
-                throw new RejectedInputException("Malformed CSV in " + location + " after line " + linesRead + ": " + cause.getMessage());
+                throw new RejectedInputException("Malformed CSV in " + location + " after line " + linesRead + ": " + ErrorMessages.describe(cause));
             }
             if (cause instanceof GzipMembersInputStream.DamagedGzipException) {
                 throw new RejectedInputException("The file is not valid gzip (after line " + linesRead + "): " + cause.getMessage());

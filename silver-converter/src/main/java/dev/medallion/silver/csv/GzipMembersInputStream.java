@@ -265,7 +265,7 @@ final class GzipMembersInputStream extends InputStream {
     /** The compressed bytes are not a whole, valid gzip file; the message says what and where. */
     static final class DamagedGzipException extends IOException {
         DamagedGzipException(String message) {
-            super(message);
+            super(requireNonNull(message, "message is null"));
         }
     }
 }

@@ -7,6 +7,6 @@ package dev.medallion.silver.csv;
  */
 public final class RejectedInputException extends Exception {
     public RejectedInputException(String message) {
-        super(message);
+        super(java.util.Objects.requireNonNull(message, "a rejection needs its reason"));
     }
 }

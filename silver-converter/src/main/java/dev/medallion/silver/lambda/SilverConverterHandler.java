@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotificatio
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.ObjectStore;
@@ -154,7 +155,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             dataset = SilverLayout.datasetOf(key);
         }
         catch (IllegalArgumentException e) {
-            log.warn("source object skipped", Map.of("source", "s3://" + bucket + "/" + key, "reason", e.getMessage()));
+            log.warn("source object skipped", Map.of("source", "s3://" + bucket + "/" + key, "reason", ErrorMessages.describe(e)));
             return "skipped";
         }
         ObjectStore bronze = new S3ObjectStore(s3, bucket);

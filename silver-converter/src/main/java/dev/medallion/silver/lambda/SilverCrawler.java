@@ -1,5 +1,6 @@
 package dev.medallion.silver.lambda;
 
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.glue.GlueClient;
@@ -51,7 +52,7 @@ public final class SilverCrawler {
             return false;
         }
         catch (SdkException e) {
-            fields.put("error", String.valueOf(e.getMessage()));
+            fields.put("error", ErrorMessages.describe(e));
             log.warn("could not start the silver crawler; the data is committed, and the next converted file or the crawler's schedule catalogs it", fields);
             return false;
         }

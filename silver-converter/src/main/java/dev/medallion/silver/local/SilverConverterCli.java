@@ -8,6 +8,7 @@ import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.silver.ConversionResult;
@@ -76,7 +77,7 @@ public final class SilverConverterCli {
             line.required("--output");
         }
         catch (UsageException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + ErrorMessages.describe(e));
             err.print(USAGE);
             return 2;
         }
@@ -84,11 +85,11 @@ public final class SilverConverterCli {
             return convert(line, out, err);
         }
         catch (ConfigurationException | IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + ErrorMessages.describe(e));
             return 2;
         }
         catch (IOException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + ErrorMessages.describe(e));
             return 1;
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.ObjectStore;
 
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class SchemaContractStore {
         }
         catch (JsonProcessingException | IllegalArgumentException e) {
             throw new InvalidSchemaContractException("Schema contract " + store.describe(key)
-                    + " is not valid: " + e.getMessage() + ". Fix or delete it; deleting it lets the next file define the schema again.", e);
+                    + " is not valid: " + ErrorMessages.describe(e) + ". Fix or delete it; deleting it lets the next file define the schema again.", e);
         }
     }
 
