@@ -366,6 +366,37 @@ class SilverConverterTest {
     }
 
     @Test
+    void bytesThatDecodeToControlCharactersAreRejectedNotEmpty() throws IOException {
+        byte[] content = new byte[500 * 1024];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (0x80 + i % 0x80);
+        }
+        SilverConverter latin1 = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(),
+                new CsvOverrides(Map.of(), Map.of("blobs", StandardCharsets.ISO_8859_1)),
+                new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+
+        ConversionResult result = latin1.convert(source("blobs/b.csv", content, MODIFIED), "blobs", () -> new java.io.ByteArrayInputStream(content));
+
+        assertEquals(Manifest.REJECTED, result.manifest().status());
+        assertTrue(result.manifest().reason().startsWith("The file is not text"), result.manifest().reason());
+        assertEquals(List.of(result.manifestKey()), allFiles());
+    }
+
+    @Test
+    void blankLinesBeforeTheHeaderHideNeitherItsDelimiterNorTheLinesOfQuarantinedRows() throws IOException {
+        String csv = "\n".repeat(1_000_000) + "id;amount\n1;2,5\n2;x;extra\n";
+
+        ConversionResult result = convert(converter(ConversionLimits.defaults()), "sales/blank.csv", csv, MODIFIED);
+
+        assertEquals(";", result.manifest().delimiter());
+        assertEquals(List.of("id", "amount"), result.manifest().header());
+        assertEquals(2, result.manifest().rowsRead());
+        assertEquals(1, result.manifest().rowsWritten());
+        assertEquals("source_line,reason,id,amount\r\n1000003,\"expected 2 fields, found 3\",2,x,extra\r\n",
+                Files.readString(silver.resolve(result.manifest().quarantine().key())));
+    }
+
+    @Test
     void aFiveMegabyteFieldIsConverted() throws IOException {
         String big = "é".repeat(5 * 1024 * 1024 / 2);
         Manifest manifest = convert(converter(ConversionLimits.defaults()), "notes/n.csv", "id,note\n1,\"" + big + "\"\n2,small\n", MODIFIED).manifest();

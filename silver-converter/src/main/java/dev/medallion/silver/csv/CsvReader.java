@@ -44,6 +44,8 @@ public final class CsvReader implements Closeable {
     private final char delimiter;
     private final String location;
     private long linesBefore;
+    /** Line breaks of the blank lines before the first content, which the parser never sees. */
+    private long blankLinesBefore;
     private RejectedInputException failure;
 
     private CsvReader(DecodingReader text, CSVParser parser, char delimiter, String location) {
@@ -90,12 +92,13 @@ public final class CsvReader implements Closeable {
         requireNonNull(encoding, "encoding is null");
         requireNonNull(dataset, "dataset is null");
         DecodingReader text;
-        CharBuffer sample;
+        Sample sample;
         char chosen;
         try {
             text = TextInput.open(in, encoding, dataset);
             sample = sample(text);
-            chosen = delimiter.isPresent() ? delimiter.get() : DelimiterDetector.detect(sample);
+            TextInput.requireText(sample.content(), sample.blankLines(), text.context());
+            chosen = delimiter.isPresent() ? delimiter.get() : DelimiterDetector.detect(sample.content());
         }
         catch (GzipMembersInputStream.DamagedGzipException e) {
             throw new RejectedInputException("The file is not valid gzip: " + e.getMessage());
@@ -105,8 +108,12 @@ public final class CsvReader implements Closeable {
                 .setIgnoreEmptyLines(true)
                 .setLenientEof(true)
                 .get();
-        // The parser reads the sample again, then the rest of the text: no second buffering layer.
-        return new CsvReader(text, CSVParser.parse(new SampleThenText(sample, text), format), chosen, location);
+        // The parser reads the sample again, then the rest of the text: no second buffering layer. The blank
+        // lines before the sample are not given to it again (it would skip them): line numbers count them.
+        CsvReader reader = new CsvReader(text, CSVParser.parse(new SampleThenText(sample.content(), text), format), chosen, location);
+        reader.blankLinesBefore = sample.blankLines();
+        reader.linesBefore = sample.blankLines();
+        return reader;
     }
 
     public char delimiter() {
@@ -140,14 +147,19 @@ public final class CsvReader implements Closeable {
         if (record == null) {
             return Optional.empty();
         }
-        long linesAfter = parser.getCurrentLineNumber();
+        long linesAfter = lines();
         Row row = new Row(linesBefore, linesAfter, Arrays.asList(record.values()));
         linesBefore = linesAfter;
         return Optional.of(row);
     }
 
+    /** Line breaks read so far: the parser's, and those of the blank lines it was spared. */
+    private long lines() {
+        return blankLinesBefore + parser.getCurrentLineNumber();
+    }
+
     private CSVRecord read() throws IOException, RejectedInputException {
-        long linesRead = parser.getCurrentLineNumber();
+        long linesRead = lines();
         try {
             return records.hasNext() ? records.next() : null;
         }
@@ -155,7 +167,7 @@ public final class CsvReader implements Closeable {
             IOException cause = e.getCause();
             if (cause instanceof UndecodableTextException undecodable) {
                 // The parser has consumed every character decoded before the bad bytes, and counted their line breaks.
-                throw undecodable.rejection(parser.getCurrentLineNumber() + (text.atLineStart() ? 1 : 0));
+                throw undecodable.rejection(lines() + (text.atLineStart() ? 1 : 0));
             }
             if (cause instanceof CSVException) {
                 throw new RejectedInputException("Malformed CSV in " + location + " after line " + linesRead + ": " + ErrorMessages.describe(cause));
@@ -172,19 +184,46 @@ public final class CsvReader implements Closeable {
         parser.close();
     }
 
-    private static CharBuffer sample(Reader reader) throws IOException, RejectedInputException {
+    /**
+     * The first content of the text, for the delimiter and the check that it is text: blank lines before
+     * it are read and counted, not kept (a million of them must not hide the header), then up to
+     * {@link #SAMPLE_CHARS} characters from the first one that is not a line break.
+     */
+    private static Sample sample(Reader reader) throws IOException, RejectedInputException {
         char[] buffer = new char[SAMPLE_CHARS];
         int filled = 0;
+        long blankLines = 0;
+        boolean afterCarriageReturn = false;
         try {
-            for (int read = 0; read >= 0 && filled < buffer.length; filled += Math.max(read, 0)) {
+            for (int read = 0; read >= 0 && filled < buffer.length; ) {
                 read = reader.read(buffer, filled, buffer.length - filled);
+                if (read > 0 && filled == 0) {
+                    // Still in the blank lines: drop them, counting line breaks as the parser would (CRLF, LF or CR).
+                    int blank = 0;
+                    while (blank < read && (buffer[blank] == '\n' || buffer[blank] == '\r')) {
+                        if (buffer[blank] == '\r' || !afterCarriageReturn) {
+                            blankLines++;
+                        }
+                        afterCarriageReturn = buffer[blank] == '\r';
+                        blank++;
+                    }
+                    System.arraycopy(buffer, blank, buffer, 0, read - blank);
+                    read -= blank;
+                }
+                filled += Math.max(read, 0);
             }
         }
         catch (UndecodableTextException e) {
-            throw e.rejection(1 + lineBreaks(buffer, filled));
+            throw e.rejection(1 + blankLines + lineBreaks(buffer, filled));
         }
-        return CharBuffer.wrap(buffer, 0, filled);
+        return new Sample(CharBuffer.wrap(buffer, 0, filled), blankLines);
     }
+
+    /**
+     * @param content the text from its first character that is not a line break
+     * @param blankLines the line breaks before it
+     */
+    private record Sample(CharBuffer content, long blankLines) {}
 
     /** Line breaks in the first {@code length} characters, counted as the parser counts them (CRLF, LF or CR). */
     private static long lineBreaks(char[] text, int length) {

@@ -48,6 +48,11 @@ final class DecodingReader extends Reader {
         return decoder.charset();
     }
 
+    /** What messages about this text need to know: the dataset, whether it was compressed. */
+    UndecodableTextException.Context context() {
+        return context;
+    }
+
     /** Whether the last character returned ended a line (or none was returned): the next one starts a line. */
     boolean atLineStart() {
         return lastChar == NONE || lastChar == '\n' || lastChar == '\r';

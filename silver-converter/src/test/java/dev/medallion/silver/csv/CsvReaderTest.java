@@ -629,6 +629,70 @@ class CsvReaderTest {
         assertEquals(List.of(), read(new byte[] {(byte) 0xFF, (byte) 0xFE}, Optional.empty(), Optional.of(StandardCharsets.UTF_16LE)));
     }
 
+    // --- content after blank lines ---------------------------------------------------------------
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"\n", "\r\n", "\r"})
+    void aMillionBlankLinesBeforeTheHeaderHideNeitherTheDelimiterNorTheLineNumbers(String lineBreak) throws Exception {
+        byte[] text = concat(utf8(lineBreak.repeat(1_000_000)), utf8(String.join(lineBreak, "id;name;note", "1;alice;\"a, b\"", "2;bob;x", "")));
+        try (CsvReader reader = CsvReader.open(new ByteArrayInputStream(text), Optional.empty(), LOCATION)) {
+            assertEquals(';', reader.delimiter());
+            assertEquals(List.of("id", "name", "note"), reader.next().orElseThrow().fields());
+            Row first = reader.next().orElseThrow();
+            assertEquals(List.of("1", "alice", "a, b"), first.fields());
+            assertEquals(1_000_002L, first.line());
+            assertEquals(1_000_003L, reader.next().orElseThrow().line());
+            assertTrue(reader.next().isEmpty());
+        }
+    }
+
+    @Test
+    void invalidBytesAfterBlankLinesNameTheirLine() {
+        byte[] bytes = concat(utf8("\r\n".repeat(100_000) + "id,name\n1,"), new byte[] {(byte) 0xE9}, utf8("\n"));
+        RejectedInputException e = rejection(bytes);
+        assertTrue(e.getMessage().contains("at byte offset 200010 (line 100002)"), e.getMessage());
+    }
+
+    @Test
+    void onlyBlankLinesAreAnEmptyFile() throws Exception {
+        assertEquals(List.of(), read(utf8("\n\r\n".repeat(100_000))));
+    }
+
+    @Test
+    void aNulCharacterAfterBlankLinesIsNotText() {
+        byte[] bytes = concat(utf8("\n".repeat(1_000_000)), utf8("id,name\n1,al"), new byte[] {0}, utf8("ice\n"));
+        RejectedInputException e = rejection(bytes);
+        assertTrue(e.getMessage().startsWith("The file is not text: it holds a NUL character on line 1000002"), e.getMessage());
+    }
+
+    @Test
+    void highBytesAreRejectedInEveryEncodingNeverEmpty() {
+        byte[] high = new byte[500 * 1024];
+        for (int i = 0; i < high.length; i++) {
+            high[i] = (byte) (0x80 + i % 0x80);
+        }
+        for (byte[] bytes : List.of(high, concat(utf8("\n".repeat(1_000_000)), high))) {
+            assertTrue(rejection(bytes, Optional.empty(), "blobs").getMessage().startsWith("The file is not UTF-8"));
+            assertTrue(rejection(bytes, Optional.of(WINDOWS_1252), "blobs").getMessage().startsWith("The file is not windows-1252"));
+            // ISO-8859-1 maps every byte to a character: a quarter of them are C1 control characters.
+            RejectedInputException e = rejection(bytes, Optional.of(StandardCharsets.ISO_8859_1), "blobs");
+            assertTrue(e.getMessage().startsWith("The file is not text: 16384 of its first 65536 characters"), e.getMessage());
+            assertTrue(e.getMessage().contains("are control characters, the first U+0080 on line " + (bytes == high ? 1 : 1_000_001)),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aFewControlCharactersInAFieldAreData() throws Exception {
+        StringBuilder text = new StringBuilder("id,text\n");
+        for (int i = 0; i < 63; i++) {
+            text.append(i).append(",bell\u0007\n");
+        }
+        assertEquals(List.of("0", "bell\u0007"), read(text.toString()).get(1).fields());
+        text.append("63,bell\u0007\n");
+        assertTrue(rejection(utf8(text.toString())).getMessage().startsWith("The file is not text: 64 of its first"));
+    }
+
     // --- gzip ------------------------------------------------------------------------------------
 
     @Test
