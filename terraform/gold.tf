@@ -16,6 +16,18 @@ locals {
   # A shipped model (gold-ctas/src/main/resources/gold/models.list), named in the rebuild command; the
   # contract tests check the jar still ships it.
   gold_example_model = "daily_revenue_by_category_region"
+  # The shipped models, as models.list names them: each is a view of the gold database, and the only
+  # views the builder may replace (the contract tests compare this list with the jar's models, so a new
+  # model fails them until it is added here).
+  gold_models = [
+    "daily_revenue_by_category_region",
+    "top_products",
+    "customer_lifetime_value",
+    "regional_store_performance",
+  ]
+  # GoldLayout's build tables, <model>__<build id>, the build id 14 digits, '_' and 6 hex digits
+  # (BuildId), as an IAM pattern: no view matches it, since a view is a model's name alone.
+  gold_build_table_pattern = "*__??????????????_??????"
 
   # The silver crawler's success, as Glue sends it to the default event bus. GoldRequest handles this
   # detail-type (and ignores other states, which the pattern filters out anyway).
@@ -282,31 +294,63 @@ data "aws_iam_policy_document" "gold_ctas" {
   }
 
   statement {
-    sid = "MaintainGoldTables"
-    # Athena's CTAS, INSERT INTO and CREATE OR REPLACE VIEW (GetDatabase, GetTable, CreateTable,
-    # UpdateTable, partitions); GlueCatalog's own calls: GetTables to find builds, DeleteTable to remove
-    # one (Glue deletes its partitions itself), GetTableVersions and DeleteTableVersion to prune a view.
-    # The gold database holds only the builder's tables and views.
+    sid = "ReadGoldCatalog"
+    # Athena reading and writing gold (GetDatabase, GetTable, partitions); GlueCatalog's GetTables to
+    # find a model's builds and GetTableVersions to prune a view. Reading is all it may do on a table
+    # that is neither one of its builds nor one of its views.
     actions = [
-      "glue:BatchCreatePartition",
       "glue:BatchGetPartition",
-      "glue:CreatePartition",
-      "glue:CreateTable",
-      "glue:DeleteTable",
-      "glue:DeleteTableVersion",
       "glue:GetDatabase",
       "glue:GetPartition",
       "glue:GetPartitions",
       "glue:GetTable",
       "glue:GetTableVersions",
       "glue:GetTables",
-      "glue:UpdateTable",
     ]
     resources = [
       local.glue_catalog_arn,
       aws_glue_catalog_database.gold[0].arn,
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.gold[0].name}/*",
     ]
+  }
+
+  statement {
+    sid = "CreateUpdateAndDeleteBuildTables"
+    # <model>__<build id> only: Athena's CTAS creates a build's table and registers its partitions
+    # (BatchCreatePartition; INSERT INTO batches add theirs the same way), and may update it; GlueCatalog
+    # deletes a failed or superseded build (DeleteTable, which removes its partitions too). No
+    # glue:CreatePartition: the code never calls it, and Athena engine v3 is Trino, whose Glue
+    # metastore registers written partitions with BatchCreatePartition only (ALTER TABLE ADD
+    # PARTITION, the statement Athena documents with CreatePartition, is never sent). A view can be
+    # neither deleted nor updated here.
+    actions = [
+      "glue:BatchCreatePartition",
+      "glue:CreateTable",
+      "glue:DeleteTable",
+      "glue:UpdateTable",
+    ]
+    resources = [
+      local.glue_catalog_arn,
+      aws_glue_catalog_database.gold[0].arn,
+      "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.gold[0].name}/${local.gold_build_table_pattern}",
+    ]
+  }
+
+  statement {
+    sid = "CreateAndReplaceModelViews"
+    # <model>, one view per shipped model: CREATE OR REPLACE VIEW creates it once (CreateTable), then
+    # replaces it (UpdateTable, which adds a table version), and GlueCatalog prunes its old versions
+    # (DeleteTableVersion). The view swap is an update of the view: it cannot be avoided, but it is
+    # granted on these names only, and the view itself is never deleted.
+    actions = [
+      "glue:CreateTable",
+      "glue:DeleteTableVersion",
+      "glue:UpdateTable",
+    ]
+    resources = flatten([
+      [local.glue_catalog_arn, aws_glue_catalog_database.gold[0].arn],
+      [for model in local.gold_models : "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.gold[0].name}/${model}"],
+    ])
   }
 
   statement {

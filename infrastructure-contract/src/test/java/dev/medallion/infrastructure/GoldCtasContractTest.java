@@ -259,13 +259,26 @@ class GoldCtasContractTest {
         for (GoldModel model : models) {
             String view = tables + GOLD_DATABASE_NAME + "/" + model.name();
             String buildTable = tables + GOLD_DATABASE_NAME + "/" + layout.table(model.name(), build);
-            // Athena's CTAS, INSERT INTO and view; the code's cleanup and version pruning.
+            // Athena's CTAS and INSERT INTO into a build's table; the code's cleanup of old builds.
             for (String action : List.of("glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:BatchCreatePartition", "glue:GetPartitions",
-                    "glue:DeleteTable", "glue:GetTableVersions", "glue:DeleteTableVersion")) {
-                for (String resource : List.of(catalog, GOLD_DATABASE_ARN, view, buildTable)) {
+                    "glue:DeleteTable")) {
+                for (String resource : List.of(catalog, GOLD_DATABASE_ARN, buildTable)) {
                     assertAllowed(policy, action, resource);
                 }
             }
+            // CREATE OR REPLACE VIEW (created once, then an UpdateTable per swap) and the pruning of its versions.
+            for (String action : List.of("glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:GetTableVersions", "glue:DeleteTableVersion")) {
+                for (String resource : List.of(catalog, GOLD_DATABASE_ARN, view)) {
+                    assertAllowed(policy, action, resource);
+                }
+            }
+            // A view is never deleted, nor given partitions; a build's table never has versions pruned.
+            assertDenied(policy, "glue:DeleteTable", view);
+            assertDenied(policy, "glue:BatchCreatePartition", view);
+            assertDenied(policy, "glue:DeleteTableVersion", buildTable);
+            // Neither the code nor Athena's CTAS and INSERT INTO register partitions one at a time.
+            assertDenied(policy, "glue:CreatePartition", buildTable);
+            assertDenied(policy, "glue:CreatePartition", view);
 
             // S3: a build's files written by Athena and deleted by the code; the state read and written.
             String buildPrefix = GOLD_ARN + "/" + layout.buildPrefix(model.name(), build);
@@ -284,6 +297,15 @@ class GoldCtasContractTest {
             assertDenied(policy, action, SILVER_DATABASE_ARN);
         }
         assertAllowed(policy, "glue:CreateDatabase", catalog.replace(":catalog", ":database/default"));
+        // Any other table of the gold database (not a shipped model's view, not a build of one): read only.
+        for (String other : List.of("notes", "retired_model", "daily_revenue_by_category_region_v2", "top_products__latest",
+                "top_products__20260314233000_a1b2c", "top_products__2026031423300_a1b2c3d")) {
+            String table = tables + GOLD_DATABASE_NAME + "/" + other;
+            assertAllowed(policy, "glue:GetTable", table);
+            for (String action : List.of("glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable", "glue:DeleteTableVersion", "glue:BatchCreatePartition")) {
+                assertDenied(policy, action, table);
+            }
+        }
         assertDenied(policy, "glue:GetTable", tables + "other_db/sales");
         assertDenied(policy, "glue:DeleteTable", tables + "default/sales");
 
@@ -327,6 +349,23 @@ class GoldCtasContractTest {
         assertDenied(policy, "logs:PutLogEvents", "aws_cloudwatch_log_group.silver_converter.arn:*");
         assertAllowed(policy, "sqs:SendMessage", "aws_sqs_queue.gold_ctas_failures.value.arn");
         assertDenied(policy, "sqs:SendMessage", "aws_sqs_queue.silver_converter_failures.arn");
+    }
+
+    @Test
+    void theViewsTheBuilderMayReplaceAreTheShippedModels() {
+        // local.gold_models names the views in the policy: a model added to models.list without it
+        // would fail its first view swap with AccessDenied.
+        List<String> shipped = GoldModels.shipped().all().stream().map(GoldModel::name).toList();
+        assertEquals(new TreeSet<>(shipped), new TreeSet<>(strings(Repository.rootModule().local("gold_models"))));
+        // And a build's table is never one of them (a view is a model's name alone).
+        GoldLayout layout = new GoldLayout("gold-bucket", "");
+        BuildId build = BuildId.next(Clock.fixed(Instant.parse("2026-03-14T23:30:00Z"), ZoneOffset.UTC), new Random(7));
+        PolicyStatement buildTables = PolicyStatement.of("test", Map.of(
+                "actions", List.of("glue:DeleteTable"), "resources", List.of("arn:aws:glue:eu-west-1:123456789012:table/gold/" + Repository.rootModule().local("gold_build_table_pattern"))));
+        for (String model : shipped) {
+            assertTrue(buildTables.allows("glue:DeleteTable", "arn:aws:glue:eu-west-1:123456789012:table/gold/" + layout.table(model, build)), model);
+            assertFalse(buildTables.allows("glue:DeleteTable", "arn:aws:glue:eu-west-1:123456789012:table/gold/" + model), model);
+        }
     }
 
     @Test
