@@ -191,7 +191,8 @@ data "aws_iam_policy_document" "crawler" {
 
   statement {
     sid = "ConsumeSilverEvents"
-    # The actions AWS Glue documents for an event-mode crawler's queues.
+    # The actions AWS Glue documents for an event-mode crawler, on the queue it consumes: the event
+    # queue only (Glue's example policy names that one queue).
     actions = [
       "sqs:DeleteMessage",
       "sqs:GetQueueAttributes",
@@ -202,10 +203,21 @@ data "aws_iam_policy_document" "crawler" {
       "sqs:ReceiveMessage",
       "sqs:SetQueueAttributes",
     ]
-    resources = [
-      aws_sqs_queue.silver_events[0].arn,
-      aws_sqs_queue.silver_events_dead_letter[0].arn,
+    resources = [aws_sqs_queue.silver_events[0].arn]
+  }
+
+  statement {
+    sid = "DescribeSilverEventsDeadLetterQueue"
+    # The dead-letter queue keeps the events the crawler could not process (SQS moves them after
+    # maxReceiveCount receives) for people to inspect: the crawler may look it up, but not purge it,
+    # change its attributes or consume it.
+    actions = [
+      "sqs:GetQueueAttributes",
+      "sqs:GetQueueUrl",
+      "sqs:ListDeadLetterSourceQueues",
+      "sqs:ListQueueTags",
     ]
+    resources = [aws_sqs_queue.silver_events_dead_letter[0].arn]
   }
 
   statement {

@@ -231,6 +231,32 @@ class SilverConverterContractTest {
         assertDenied(policy, "s3:PutObject", SILVER_ARN + "/" + layout.partKey("sales", day, "sales/x.csv", "e", RunId.start(1), 1));
     }
 
+    @Test
+    void crawlerConsumesItsEventQueueAndOnlyLooksUpItsDeadLetterQueue() {
+        TerraformConfiguration root = Repository.rootModule();
+        Map<String, Object> target = blocks(root.resource("aws_glue_crawler", "silver"), "s3_target").get(0);
+        String events = String.valueOf(target.get("event_queue_arn"));
+        String deadLetters = String.valueOf(target.get("dlq_event_queue_arn"));
+        assertEquals("aws_sqs_queue.silver_events.value.arn", events);
+        assertEquals("aws_sqs_queue.silver_events_dead_letter.value.arn", deadLetters);
+
+        List<PolicyStatement> policy = ContractRules.statements(root, "crawler");
+        // What AWS Glue documents for an event-mode crawler, on the queue it consumes.
+        for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+                "sqs:ListDeadLetterSourceQueues", "sqs:ListQueueTags", "sqs:PurgeQueue", "sqs:SetQueueAttributes")) {
+            assertAllowed(policy, action, events);
+        }
+        // The dead-letter queue keeps what the crawler failed on, for people: looked up, never purged,
+        // reconfigured or consumed.
+        for (String action : List.of("sqs:GetQueueAttributes", "sqs:GetQueueUrl")) {
+            assertAllowed(policy, action, deadLetters);
+        }
+        for (String action : List.of("sqs:PurgeQueue", "sqs:SetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:SendMessage")) {
+            assertDenied(policy, action, deadLetters);
+        }
+        assertDenied(policy, "sqs:PurgeQueue", "aws_sqs_queue.silver_converter_failures.arn");
+    }
+
     private static String object(String key) {
         return SILVER_ARN + "/" + key;
     }
