@@ -354,12 +354,60 @@ data "aws_iam_policy_document" "gold_ctas" {
   }
 
   statement {
-    sid = "ListLakeAndResultBuckets"
-    # ListBucket: the manifests fingerprinted (silver), the builds found and emptied (gold), Athena's
-    # listing of table locations and its check that a CTAS location is empty; without it S3 answers a
-    # first build's missing state object with 403 rather than 404. Athena asks every bucket it reads
-    # or writes for its location.
-    actions = ["s3:GetBucketLocation", "s3:ListBucket"]
+    sid = "ListSilverManifestsAndData"
+    # Silver is listed for two things only: the manifests the code fingerprints
+    # (<silver prefix>_manifests/<dataset>/) and the partition folders Athena lists to read a table
+    # (<silver prefix><dataset>/ingest_date=.../, the partition locations in the catalog). The builder
+    # never reads a silver key that may be missing, so no 404 depends on this grant (see
+    # ListGoldAndResultBuckets), and the condition keeps _quarantine/, _schemas/ and the bucket's top
+    # level out of its listings.
+    actions   = ["s3:ListBucket"]
+    resources = [module.silver_bucket.arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values = [
+        "${var.silver_prefix}_manifests/*",
+        "${var.silver_prefix}*/ingest_date=*",
+      ]
+    }
+  }
+
+  statement {
+    sid    = "NeverListSilverQuarantine"
+    effect = "Deny"
+    # Quarantine files sit in ingest_date= folders too (_quarantine/<dataset>/ingest_date=.../), which
+    # the pattern above would match: refused rows are not the builder's business.
+    actions   = ["s3:ListBucket"]
+    resources = [module.silver_bucket.arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.silver_prefix}_quarantine*"]
+    }
+  }
+
+  statement {
+    sid = "ListGoldAndResultBuckets"
+    # Gold: the builds found and emptied, Athena's check that a CTAS location is empty, and, above all,
+    # a first build's missing _state/ object, which S3 answers with 404 only to a caller allowed
+    # s3:ListBucket on the bucket (403 otherwise, which the builder would take for a storage failure).
+    # AWS documents that check as s3:ListBucket on the bucket and nothing about s3:prefix, so this
+    # grant has no prefix condition. Results: Athena's own requests in the workgroup's result location,
+    # which AWS does not document either; a refusal there fails every query, so no condition.
+    actions = ["s3:ListBucket"]
+    resources = [
+      module.gold_bucket.arn,
+      module.athena_results_bucket.arn,
+    ]
+  }
+
+  statement {
+    sid = "LocateLakeAndResultBuckets"
+    # Athena asks every bucket it reads or writes for its location.
+    actions = ["s3:GetBucketLocation"]
     resources = [
       module.silver_bucket.arn,
       module.gold_bucket.arn,

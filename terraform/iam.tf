@@ -46,7 +46,12 @@ data "aws_iam_policy_document" "silver_converter" {
     sid = "ListBronzeAndSilver"
     # Without s3:ListBucket S3 answers 403 instead of 404 for a missing key: the converter would take a
     # deleted bronze object, or a dataset's first manifest or schema, for a storage failure and retry.
-    # It also lists a source's earlier parts to delete them.
+    # It also lists a source's earlier parts and quarantine files to delete them. No s3:prefix
+    # condition: the converter lists nothing in bronze, but needs those 404s in both buckets, and AWS
+    # documents the 404 as depending on s3:ListBucket on the bucket, saying nothing of s3:prefix on a
+    # GET or HEAD. (Ceph's S3 gateway evaluates that check with the key as s3:prefix, "to match aws
+    # behavior", ceph/ceph#68577; unconfirmed by AWS, and a wrong guess would fail every dataset's
+    # first file, so the safe grant stays.)
     actions = ["s3:ListBucket"]
     resources = [
       module.bronze_bucket.arn,

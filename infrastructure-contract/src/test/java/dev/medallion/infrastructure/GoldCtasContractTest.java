@@ -316,6 +316,23 @@ class GoldCtasContractTest {
         }
         assertDenied(policy, "s3:ListBucket", BRONZE_ARN);
 
+        // Silver is listed only where the code lists manifests and Athena lists partition folders.
+        SilverLayout lake = new SilverLayout(silverPrefix);
+        for (String prefix : List.of(silverPrefix + "_manifests/sales/", silverPrefix + "sales/ingest_date=2026-03-01/",
+                silverPrefix + "sales/ingest_date=2026-03-01")) {
+            assertTrue(listable(policy, SILVER_ARN, prefix), "the builder must list silver under " + prefix);
+        }
+        String partKey = lake.partKey("sales", LocalDate.of(2026, 3, 1), "sales/x.csv", "e", RunId.start(1), 1);
+        assertTrue(listable(policy, SILVER_ARN, partKey.substring(0, partKey.lastIndexOf('/') + 1)), partKey);
+        for (String prefix : List.of("", silverPrefix, silverPrefix + "_quarantine/", silverPrefix + "_quarantine/sales/ingest_date=2026-03-01/",
+                silverPrefix + "_schemas/", silverPrefix + "sales/", "other/_manifests/")) {
+            assertFalse(listable(policy, SILVER_ARN, prefix), "the builder must not list silver under '" + prefix + "'");
+        }
+        // Gold and results: unconditioned, since a first build's missing _state/ object must be a 404.
+        for (String bucket : List.of(GOLD_ARN, RESULTS_ARN)) {
+            assertTrue(listable(policy, bucket, null), "the builder must list " + bucket + " without a prefix condition");
+        }
+
         // Silver: Athena reads the data parts; nothing is written or read beside them.
         SilverLayout silver = new SilverLayout(silverPrefix);
         String part = SILVER_ARN + "/" + silver.partKey("sales", LocalDate.of(2026, 3, 1), "sales/x.csv", "e", RunId.start(1), 1);
@@ -540,6 +557,35 @@ class GoldCtasContractTest {
             resolved.put(name, reference.matches() ? String.valueOf(root.resource(reference.group(1), reference.group(2)).get("name")) : value);
         });
         return resolved;
+    }
+
+    /**
+     * Whether some statement allows s3:ListBucket on {@code bucket} for a request whose s3:prefix is
+     * {@code prefix} ({@code null}: a request without one, such as the check behind a HEAD's 404).
+     * Conditions other than StringLike on s3:prefix count as not met; an explicit Deny whose conditions
+     * are met wins, as in IAM.
+     */
+    static boolean listable(List<PolicyStatement> policy, String bucket, String prefix) {
+        boolean allowed = false;
+        for (PolicyStatement statement : policy) {
+            boolean applies = statement.actions().stream().anyMatch(action -> PolicyStatement.of("action", Map.of("actions", List.of(action), "resources", statement.resources()))
+                    .allows("s3:ListBucket", bucket));
+            if (!applies || !prefixConditionsMet(statement, prefix)) {
+                continue;
+            }
+            if (!statement.allows()) {
+                return false;
+            }
+            allowed = true;
+        }
+        return allowed;
+    }
+
+    private static boolean prefixConditionsMet(PolicyStatement statement, String prefix) {
+        return blocks(statement.block(), "condition").stream().allMatch(condition ->
+                prefix != null && "StringLike".equals(condition.get("test")) && "s3:prefix".equals(condition.get("variable"))
+                        && PolicyStatement.of("prefix", Map.of("actions", List.of("s3:ListBucket"), "resources", strings(condition.get("values"))))
+                                .allows("s3:ListBucket", prefix));
     }
 
     /** BuildStateStore only names keys here. */

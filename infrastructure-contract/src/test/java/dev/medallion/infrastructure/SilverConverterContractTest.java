@@ -169,8 +169,10 @@ class SilverConverterContractTest {
         }
         assertDenied(policy, "s3:GetObject", BRONZE_ARN + "/sales/readme.txt");
         assertDenied(policy, "s3:PutObject", BRONZE_ARN + "/sales/x.csv");
-        assertAllowed(policy, "s3:ListBucket", BRONZE_ARN);
-        assertAllowed(policy, "s3:ListBucket", SILVER_ARN);
+        // Without a prefix condition: a missing key must be a 404 (a deleted bronze object, a dataset's
+        // first manifest or schema), which S3 grants only to a caller allowed to list the bucket.
+        assertTrue(GoldCtasContractTest.listable(policy, BRONZE_ARN, null), "the converter must list bronze without a prefix condition");
+        assertTrue(GoldCtasContractTest.listable(policy, SILVER_ARN, null), "the converter must list silver without a prefix condition");
 
         String part = object(layout.partKey(dataset, day, source, "0123456789abcdef", RunId.start(1), 1));
         String quarantine = object(layout.quarantineKey(dataset, day, source, "0123456789abcdef", RunId.start(1)));
