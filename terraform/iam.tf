@@ -253,3 +253,49 @@ resource "aws_iam_role_policy" "crawler" {
   role   = aws_iam_role.crawler[0].id
   policy = data.aws_iam_policy_document.crawler[0].json
 }
+
+################################################################################
+# Uploaders
+################################################################################
+
+# What `bronze-ingest upload` (BronzeBucket) calls, on the bronze bucket only, for the people and
+# pipelines that drop files: HeadBucket before anything else, HeadObject with checksums to skip a file
+# the bucket already holds, PutObject, and a multipart upload for a file larger than one part
+# (CreateMultipartUpload, UploadPart and CompleteMultipartUpload are authorised as s3:PutObject),
+# aborted when it fails. Attach it to those users, groups or roles (output uploader_policy_arn).
+data "aws_iam_policy_document" "uploader" {
+  statement {
+    sid = "CheckBronzeBucket"
+    # HeadBucket is authorised as s3:ListBucket, and a HeadObject of a key not uploaded yet answers 404
+    # (rather than 403) only to a caller allowed to list the bucket: neither request has an s3:prefix,
+    # so the grant has no prefix condition.
+    actions   = ["s3:ListBucket"]
+    resources = [module.bronze_bucket.arn]
+  }
+
+  statement {
+    sid = "LookUpAndUploadBronzeObjects"
+    # HeadObject (with ChecksumMode, for the stored CRC32) is authorised as s3:GetObject; PutObject and
+    # the multipart calls as s3:PutObject; a failed multipart upload is aborted.
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"]
+    resources = ["${module.bronze_bucket.arn}/*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_encryption ? [1] : []
+
+    content {
+      sid = "UseDataKey"
+      # SSE-KMS: writing needs GenerateDataKey, completing a multipart upload Decrypt, and so does a
+      # HeadObject that asks for the checksum of an object encrypted with the key.
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = local.kms_key_arns
+    }
+  }
+}
+
+resource "aws_iam_policy" "uploader" {
+  name        = "${local.name}-bronze-uploader"
+  description = "Upload CSV files into the ${local.name} bronze bucket with bronze-ingest upload, and nothing else."
+  policy      = data.aws_iam_policy_document.uploader.json
+}

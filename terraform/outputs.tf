@@ -57,6 +57,11 @@ output "gold_builder_workgroup" {
   value       = one(aws_athena_workgroup.gold_builder[*].name)
 }
 
+output "uploader_policy_arn" {
+  description = "Managed policy to attach to the users or roles that upload files into bronze with bronze-ingest upload (bronze only: HeadBucket, HeadObject with checksums, PutObject and multipart uploads)."
+  value       = aws_iam_policy.uploader.arn
+}
+
 output "analyst_policy_arn" {
   description = "Managed policy to attach to the users or roles that query the lake (null without Glue or Athena)."
   value       = one(aws_iam_policy.analyst[*].arn)
