@@ -104,13 +104,22 @@ resource "aws_cloudwatch_metric_alarm" "function_errors" {
   ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
-resource "aws_cloudwatch_metric_alarm" "function_throttles" {
+# No alarm on Throttles: the gold builder runs one build at a time (reserved concurrency 1), so an event
+# arriving during a build is throttled by design and waits in Lambda's asynchronous queue, and so is
+# the converter whenever silver_converter_reserved_concurrency caps it. What matters is an event given
+# up on, and a failure record that could not be kept.
+
+# An asynchronous event Lambda stopped trying: its retries are used up, it outlived
+# async_max_event_age_seconds (throttled too long), or the function's concurrency is 0. Lambda sends it
+# to the on-failure queue first, whose alarm fires too; this one says which function gave up, and
+# also counts the events whose delivery there failed (see the next alarm).
+resource "aws_cloudwatch_metric_alarm" "function_async_events_dropped" {
   for_each = local.monitored_functions
 
-  alarm_name          = "${local.name}-${replace(each.key, "_", "-")}-throttles"
-  alarm_description   = "${each.value} was throttled in the last 5 minutes: the account's concurrency (or the function's reservation) is exhausted; asynchronous events wait and retry."
+  alarm_name          = "${local.name}-${replace(each.key, "_", "-")}-async-events-dropped"
+  alarm_description   = "${each.value} gave up on an asynchronous event in the last 5 minutes (retries used up, too old after throttling, or concurrency 0): it is in the function's failure queue, unless the destination-delivery-failures alarm fired too."
   namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
+  metric_name         = "AsyncEventsDropped"
   dimensions          = { FunctionName = each.value }
   statistic           = "Sum"
   period              = 300
@@ -123,11 +132,41 @@ resource "aws_cloudwatch_metric_alarm" "function_throttles" {
   ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
+# Lambda could not write a failed event's record to the on-failure queue (permissions, the queue gone,
+# the record too large): that event is lost, with nothing left to redrive.
+resource "aws_cloudwatch_metric_alarm" "function_destination_delivery_failures" {
+  for_each = local.monitored_functions
+
+  alarm_name          = "${local.name}-${replace(each.key, "_", "-")}-destination-delivery-failures"
+  alarm_description   = "${each.value} could not deliver a failed event to its on-failure queue in the last 5 minutes: that event is lost. Check the function's role (sqs:SendMessage on its queue) and the queue."
+  namespace           = "AWS/Lambda"
+  metric_name         = "DestinationDeliveryFailures"
+  dimensions          = { FunctionName = each.value }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  actions_enabled     = true
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+}
+
+# Messages waiting in a dead-letter queue. The alarm must not turn OK while they wait, and SQS
+# publishes a queue's metrics only while the queue is active: a dead-letter queue nobody touches goes
+# silent after some hours with the failed events still in it (Amazon SQS Developer Guide, "Available
+# CloudWatch metrics for Amazon SQS"). With treat_missing_data "notBreaching" that silence read as an
+# empty queue and sent an OK; with "ignore" the alarm keeps its state through the silence and leaves
+# ALARM only on a data point that shows the queue empty (redriven or purged, which makes it active
+# again). That is why it keeps ok_actions: an OK now means exactly that. The age of the oldest message,
+# the other choice, goes silent the same way and would need the same setting; the number of visible
+# messages, at its maximum over 5 minutes, also says how many wait.
 resource "aws_cloudwatch_metric_alarm" "dead_letter_messages" {
   for_each = local.dead_letter_queues
 
   alarm_name          = "${local.name}-${replace(each.key, "_", "-")}-messages"
-  alarm_description   = "Messages are waiting in ${each.value}: events that could not be processed. Inspect them, fix the cause, then redrive."
+  alarm_description   = "Messages are waiting in ${each.value}: events that could not be processed. Inspect them, fix the cause, then redrive. The alarm stays on until the queue is seen empty."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = each.value }
@@ -136,7 +175,7 @@ resource "aws_cloudwatch_metric_alarm" "dead_letter_messages" {
   evaluation_periods  = 1
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
+  treat_missing_data  = "ignore"
   actions_enabled     = true
   alarm_actions       = [aws_sns_topic.alerts.arn]
   ok_actions          = [aws_sns_topic.alerts.arn]

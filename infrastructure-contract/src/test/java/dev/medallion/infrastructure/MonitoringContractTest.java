@@ -1,0 +1,91 @@
+package dev.medallion.infrastructure;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static dev.medallion.infrastructure.TerraformConfiguration.asMap;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The alarms say what needs someone: an event a function gave up on or could not keep, a function's
+ * errors, failed events waiting in a dead-letter queue (until the queue is seen empty), a failed
+ * crawl; not what happens by design, such as a function throttled under its reserved concurrency.
+ */
+class MonitoringContractTest {
+    private static final String TOPIC = "aws_sns_topic.alerts.arn";
+
+    @Test
+    void everyFunctionIsAlarmedOnErrorsAndOnEventsItGaveUpOnOrCouldNotKeep() {
+        Map<String, Map<String, Object>> byMetric = alarmsByMetric(Repository.rootModule());
+        for (String metric : List.of("Errors", "AsyncEventsDropped", "DestinationDeliveryFailures")) {
+            Map<String, Object> alarm = byMetric.get(metric);
+            assertTrue(alarm != null, "no alarm on the functions' " + metric);
+            assertEquals("AWS/Lambda", alarm.get("namespace"), metric);
+            assertEquals("each.value", String.valueOf(asMap(alarm.get("dimensions")).get("FunctionName")), metric);
+            assertEquals("Sum", alarm.get("statistic"), metric);
+            assertEquals("GreaterThanThreshold", alarm.get("comparison_operator"), metric);
+            assertEquals(0L, ((Number) alarm.get("threshold")).longValue(), metric);
+            assertEquals(List.of(TOPIC), TerraformConfiguration.strings(alarm.get("alarm_actions")), metric);
+            assertTrue(forEach(alarm, metric).equals("local.monitored_functions"), metric + " must be alarmed for every function of local.monitored_functions");
+        }
+    }
+
+    @Test
+    void noAlarmFiresByDesign() {
+        // The gold builder is throttled whenever an event arrives during a build (reserved concurrency 1),
+        // and the converter whenever its concurrency is capped: Throttles is not something to act on.
+        assertFalse(alarmsByMetric(Repository.rootModule()).containsKey("Throttles"), "an alarm on Throttles fires by design under reserved concurrency 1");
+        assertFalse(alarmsByMetric(Repository.rootModule(Map.of("silver_converter_reserved_concurrency", 5))).containsKey("Throttles"));
+    }
+
+    @Test
+    void aDeadLetterAlarmCannotTurnOkWhileMessagesWait() {
+        Map<String, Object> alarm = Repository.rootModule().resource("aws_cloudwatch_metric_alarm", "dead_letter_messages");
+        assertEquals("local.dead_letter_queues", forEach(alarm, "dead_letter_messages"));
+        assertEquals("AWS/SQS", alarm.get("namespace"));
+        assertTrue(List.of("ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage").contains(String.valueOf(alarm.get("metric_name"))),
+                String.valueOf(alarm.get("metric_name")));
+        // SQS stops publishing an inactive queue's metrics while its messages still wait: missing data
+        // must keep the alarm's state, never read as an empty queue.
+        assertEquals("ignore", alarm.get("treat_missing_data"), "a dead-letter queue's metrics go silent while its messages wait");
+        assertEquals(List.of(TOPIC), TerraformConfiguration.strings(alarm.get("alarm_actions")));
+    }
+
+    /** Every alarm resource by the metric it watches. */
+    static Map<String, Map<String, Object>> alarmsByMetric(TerraformConfiguration root) {
+        Map<String, Map<String, Object>> alarms = new LinkedHashMap<>();
+        root.resources("aws_cloudwatch_metric_alarm").forEach((name, alarm) -> {
+            Map<String, Object> block = asMap(alarm);
+            Object metric = block.get("metric_name");
+            if (metric != null) {
+                assertTrue(alarms.put(String.valueOf(metric), block) == null, "two alarms on " + metric);
+            }
+        });
+        return alarms;
+    }
+
+    /** The for_each of an alarm as written (hcl4j does not evaluate merge(), which builds those maps). */
+    private static String forEach(Map<String, Object> alarm, String label) {
+        String monitoring = Repository.rootModule().sources().entrySet().stream()
+                .filter(source -> source.getKey().getFileName().toString().equals("monitoring.tf"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no monitoring.tf"));
+        var matcher = Pattern.compile("(?s)resource \"aws_cloudwatch_metric_alarm\" \"([a-z_]+)\" \\{\\s*(?:#[^\\n]*\\n\\s*)*for_each\\s*=\\s*([a-z_.]+)")
+                .matcher(monitoring);
+        String alarmName = String.valueOf(alarm.get("alarm_name"));
+        while (matcher.find()) {
+            Map<String, Object> resource = Repository.rootModule().resource("aws_cloudwatch_metric_alarm", matcher.group(1));
+            if (String.valueOf(resource.get("alarm_name")).equals(alarmName)) {
+                return matcher.group(2);
+            }
+        }
+        throw new AssertionError("no for_each found for the alarm " + label);
+    }
+}
