@@ -97,7 +97,8 @@ data "aws_iam_policy_document" "kms_key" {
 
   statement {
     sid = "AlertPublishersUseKey"
-    # Budgets and CloudWatch alarms publish to the encrypted alert topic; SNS asks them for a data key.
+    # Budgets, CloudWatch alarms and EventBridge (failed crawls) publish to the encrypted alert topic;
+    # SNS asks them for a data key.
     actions = [
       "kms:Decrypt",
       "kms:GenerateDataKey",
@@ -107,7 +108,7 @@ data "aws_iam_policy_document" "kms_key" {
 
     principals {
       type        = "Service"
-      identifiers = ["budgets.amazonaws.com", "cloudwatch.amazonaws.com"]
+      identifiers = ["budgets.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"]
     }
 
     condition {

@@ -1,5 +1,5 @@
-# Alerts: one SNS topic for budgets and alarms, e-mail subscriptions, and alarms on the functions and
-# the dead-letter queues.
+# Alerts: one SNS topic for budgets, alarms and failed crawls, e-mail subscriptions, alarms on the
+# functions and the dead-letter queues, and the route of the crawlers' failures.
 
 locals {
   monitored_functions = merge(
@@ -12,6 +12,20 @@ locals {
     var.enable_glue_catalog ? { silver_events_dead_letter = aws_sqs_queue.silver_events_dead_letter[0].name } : {},
     local.gold_enabled ? { gold_ctas_failures = aws_sqs_queue.gold_ctas_failures[0].name } : {},
   )
+
+  # The stack's crawlers: a failed run of any of them is sent to the alert topic.
+  crawler_names = var.enable_glue_catalog ? [aws_glue_crawler.silver[0].name] : []
+
+  # A crawl that failed, as Glue sends it to the default event bus (only Succeeded was routed before,
+  # to the gold builder, so a failing crawler went unnoticed).
+  crawler_failed_event_pattern = {
+    source        = ["aws.glue"]
+    "detail-type" = ["Glue Crawler State Change"]
+    detail = {
+      crawlerName = local.crawler_names
+      state       = ["Failed"]
+    }
+  }
 }
 
 resource "aws_sns_topic" "alerts" {
@@ -64,6 +78,27 @@ data "aws_iam_policy_document" "alerts_topic" {
       test     = "ArnLike"
       variable = "aws:SourceArn"
       values   = ["arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.name}-*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.enable_glue_catalog ? [1] : []
+
+    content {
+      sid       = "CrawlerFailuresPublish"
+      actions   = ["sns:Publish"]
+      resources = [aws_sns_topic.alerts.arn]
+
+      principals {
+        type        = "Service"
+        identifiers = ["events.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = [aws_cloudwatch_event_rule.crawler_failed[0].arn]
+      }
     }
   }
 }
@@ -179,4 +214,38 @@ resource "aws_cloudwatch_metric_alarm" "dead_letter_messages" {
   actions_enabled     = true
   alarm_actions       = [aws_sns_topic.alerts.arn]
   ok_actions          = [aws_sns_topic.alerts.arn]
+}
+
+################################################################################
+# Failed crawls
+################################################################################
+
+resource "aws_cloudwatch_event_rule" "crawler_failed" {
+  count = var.enable_glue_catalog ? 1 : 0
+
+  name          = "${local.name}-crawler-failed"
+  description   = "A crawler of the stack failed: tell the alert topic."
+  event_pattern = jsonencode(local.crawler_failed_event_pattern)
+}
+
+resource "aws_cloudwatch_event_target" "crawler_failed" {
+  count = var.enable_glue_catalog ? 1 : 0
+
+  rule      = aws_cloudwatch_event_rule.crawler_failed[0].name
+  target_id = "alerts"
+  arn       = aws_sns_topic.alerts.arn
+
+  # One readable line rather than the event's JSON; the crawler's log stream, named after it, is in
+  # the /aws-glue/crawlers log group.
+  input_transformer {
+    input_paths = {
+      crawler = "$.detail.crawlerName"
+      message = "$.detail.errorMessage"
+      time    = "$.time"
+      region  = "$.region"
+    }
+    input_template = "\"Glue crawler <crawler> failed at <time> (<region>): <message>. Its log stream <crawler> is in the /aws-glue/crawlers log group.\""
+  }
+
+  depends_on = [aws_sns_topic_policy.alerts]
 }

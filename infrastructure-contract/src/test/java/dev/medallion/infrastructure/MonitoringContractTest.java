@@ -57,6 +57,53 @@ class MonitoringContractTest {
         assertEquals(List.of(TOPIC), TerraformConfiguration.strings(alarm.get("alarm_actions")));
     }
 
+    @Test
+    void aFailedCrawlOfAnyCrawlerOfTheStackReachesTheAlertTopic() {
+        TerraformConfiguration root = Repository.rootModule();
+        Map<String, Object> pattern = asMap(root.local("crawler_failed_event_pattern"));
+        assertEquals(List.of("aws.glue"), TerraformConfiguration.strings(pattern.get("source")));
+        assertEquals(List.of("Glue Crawler State Change"), TerraformConfiguration.strings(pattern.get("detail-type")));
+        Map<String, Object> detail = asMap(pattern.get("detail"));
+        assertEquals(List.of("Failed"), TerraformConfiguration.strings(detail.get("state")));
+        List<String> crawlers = root.resources("aws_glue_crawler").keySet().stream().map(name -> "aws_glue_crawler." + name + ".value.name").sorted().toList();
+        assertFalse(crawlers.isEmpty());
+        assertEquals(crawlers, TerraformConfiguration.strings(detail.get("crawlerName")).stream().sorted().toList(), "every crawler of the stack");
+        // hcl4j does not evaluate jsonencode: check the rule sends the local above.
+        assertTrue(root.sources().values().stream().anyMatch(text ->
+                        Pattern.compile("event_pattern\\s*=\\s*jsonencode\\(local\\.crawler_failed_event_pattern\\)").matcher(text).find()),
+                "aws_cloudwatch_event_rule.crawler_failed must use local.crawler_failed_event_pattern");
+
+        Map<String, Object> target = root.resource("aws_cloudwatch_event_target", "crawler_failed");
+        assertEquals("aws_cloudwatch_event_rule.crawler_failed.value.name", String.valueOf(target.get("rule")));
+        assertEquals(TOPIC, String.valueOf(target.get("arn")));
+
+        // The topic accepts it from that rule only, and, with the stack's key, EventBridge may use the key.
+        List<PolicyStatement> topicPolicy = ContractRules.statements(root, "alerts_topic");
+        PolicyStatement fromEvents = topicPolicy.stream()
+                .filter(statement -> TerraformConfiguration.blocks(statement.block(), "principals").stream()
+                        .anyMatch(principal -> TerraformConfiguration.strings(principal.get("identifiers")).contains("events.amazonaws.com")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the alert topic's policy does not let EventBridge publish"));
+        assertTrue(fromEvents.allows("sns:Publish", TOPIC));
+        assertTrue(TerraformConfiguration.blocks(fromEvents.block(), "condition").stream().anyMatch(condition ->
+                        "aws:SourceArn".equals(condition.get("variable"))
+                                && TerraformConfiguration.strings(condition.get("values")).equals(List.of("aws_cloudwatch_event_rule.crawler_failed.value.arn"))),
+                "EventBridge may publish for the crawler_failed rule only");
+        List<PolicyStatement> key = ContractRules.statements(Repository.rootModule(Map.of("kms_encryption", true)), "kms_key");
+        assertTrue(key.stream().anyMatch(statement -> statement.allows("kms:GenerateDataKey", "*")
+                && TerraformConfiguration.blocks(statement.block(), "principals").stream()
+                        .anyMatch(principal -> TerraformConfiguration.strings(principal.get("identifiers")).contains("events.amazonaws.com"))),
+                "EventBridge needs a data key of the stack's key to publish to the encrypted topic");
+    }
+
+    @Test
+    void withoutTheCatalogThereIsNoCrawlerToWatch() {
+        TerraformConfiguration root = Repository.rootModule(Map.of("enable_glue_catalog", false));
+        for (String type : List.of("aws_cloudwatch_event_rule", "aws_cloudwatch_event_target")) {
+            assertEquals(0L, ((Number) root.resource(type, "crawler_failed").get("count")).longValue(), type);
+        }
+    }
+
     /** Every alarm resource by the metric it watches. */
     static Map<String, Map<String, Object>> alarmsByMetric(TerraformConfiguration root) {
         Map<String, Map<String, Object>> alarms = new LinkedHashMap<>();
