@@ -106,6 +106,29 @@ resource "aws_s3_bucket_notification" "silver" {
 }
 
 ################################################################################
+# Crawler logs
+################################################################################
+
+# Every crawler logs to /aws-glue/crawlers (one stream per crawler), a group Glue creates on a first run
+# without any retention, so crawler logs would be kept forever. The group is the account's and the
+# region's, shared with any other crawler there, hence:
+# - it may exist already: import it (terraform import 'aws_cloudwatch_log_group.crawlers[0]'
+#   /aws-glue/crawlers) or set manage_crawler_log_group = false, else the apply fails with
+#   ResourceAlreadyExistsException; a second stack in the same account and region sets it to false;
+# - destroying the stack leaves it (skip_destroy), since other crawlers' logs are in it;
+# - it is never encrypted with the stack's key, whose deletion with the stack would leave every
+#   crawler of the account unable to log.
+resource "aws_cloudwatch_log_group" "crawlers" {
+  # checkov:skip=CKV_AWS_158:The group is shared with every crawler of the account and region; encrypting it with the stack's key would break their logging once the stack, and its key, are destroyed. CloudWatch Logs encrypts it at rest with its own keys.
+  # checkov:skip=CKV_AWS_338:Retention is a variable (log_retention_days, default 30): these are operational logs of crawls; the catalog is the lasting record.
+  count = var.enable_glue_catalog && var.manage_crawler_log_group ? 1 : 0
+
+  name              = "/aws-glue/crawlers"
+  retention_in_days = var.log_retention_days
+  skip_destroy      = true
+}
+
+################################################################################
 # Silver crawler
 ################################################################################
 
@@ -162,5 +185,6 @@ resource "aws_glue_crawler" "silver" {
     }
   })
 
-  depends_on = [aws_iam_role_policy.crawler]
+  # The log group first, so that the first run does not create it without retention.
+  depends_on = [aws_iam_role_policy.crawler, aws_cloudwatch_log_group.crawlers]
 }

@@ -227,12 +227,26 @@ data "aws_iam_policy_document" "crawler" {
 
   statement {
     sid = "WriteCrawlerLogs"
-    # Crawlers log to this fixed group, which Glue creates on first use.
-    actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    # Crawlers log to this fixed group (catalog.tf), one stream per crawler.
+    actions = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = [
       "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/crawlers",
       "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/crawlers:*",
     ]
+  }
+
+  dynamic "statement" {
+    for_each = var.manage_crawler_log_group ? [] : [1]
+
+    content {
+      sid = "CreateCrawlerLogGroup"
+      # Only when the stack does not own the group: Glue creates it on a first run where it is missing.
+      actions = ["logs:CreateLogGroup"]
+      resources = [
+        "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/crawlers",
+        "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/crawlers:*",
+      ]
+    }
   }
 
   dynamic "statement" {

@@ -243,7 +243,7 @@ variable "async_max_event_age_seconds" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of the functions' CloudWatch log groups, in days."
+  description = "Retention of the functions' CloudWatch log groups, and of /aws-glue/crawlers when manage_crawler_log_group, in days."
   type        = number
   default     = 30
 
@@ -320,6 +320,12 @@ variable "silver_crawler_schedule" {
     condition     = var.silver_crawler_schedule == null || can(regex("^(cron|rate)\\(.+\\)$", var.silver_crawler_schedule))
     error_message = "silver_crawler_schedule must be null or a cron(...) or rate(...) expression."
   }
+}
+
+variable "manage_crawler_log_group" {
+  description = "Create /aws-glue/crawlers, the log group every Glue crawler of the account and region writes to, with log_retention_days (Glue creates it without retention otherwise). One stack per account and region can own it: set false where it exists already and is not to be imported (see README), and in every other stack of the same account and region."
+  type        = bool
+  default     = true
 }
 
 variable "enable_athena" {

@@ -104,6 +104,41 @@ class MonitoringContractTest {
         }
     }
 
+    @Test
+    void whatTheCrawlersLogIsKeptForTheRetentionOfTheOtherLogs() {
+        Map<String, Object> group = Repository.rootModule().resource("aws_cloudwatch_log_group", "crawlers");
+        // The group Glue crawlers write to, whatever their name; Glue creates it without retention.
+        assertEquals("/aws-glue/crawlers", group.get("name"));
+        assertEquals(30L, ((Number) group.get("retention_in_days")).longValue());
+        assertEquals(1L, ((Number) group.get("count")).longValue());
+        // Shared with every crawler of the account and region: never deleted with the stack, never
+        // encrypted with the stack's key (deleted with the stack).
+        assertEquals(Boolean.TRUE, group.get("skip_destroy"));
+        assertFalse(Repository.rootModule(Map.of("kms_encryption", true)).resource("aws_cloudwatch_log_group", "crawlers").containsKey("kms_key_id"));
+        assertEquals(90L, ((Number) Repository.rootModule(Map.of("log_retention_days", 90)).resource("aws_cloudwatch_log_group", "crawlers").get("retention_in_days")).longValue());
+        // Where it exists already, or another stack owns it, the switch leaves it alone.
+        assertEquals(0L, ((Number) Repository.rootModule(Map.of("manage_crawler_log_group", false)).resource("aws_cloudwatch_log_group", "crawlers").get("count")).longValue());
+        assertEquals(0L, ((Number) Repository.rootModule(Map.of("enable_glue_catalog", false)).resource("aws_cloudwatch_log_group", "crawlers").get("count")).longValue());
+        // The crawler comes after the group, so that its first run does not create it without retention.
+        assertTrue(TerraformConfiguration.strings(Repository.rootModule().resource("aws_glue_crawler", "silver").get("depends_on")).stream()
+                .anyMatch(dependency -> dependency.startsWith("aws_cloudwatch_log_group.crawlers")), "the crawler must depend on its log group");
+
+        // The crawler's role writes there, and creates the group only when the stack does not own it.
+        String groupArn = ContractRules.statements(Repository.rootModule(), "crawler").stream()
+                .flatMap(statement -> statement.resources().stream())
+                .filter(resource -> resource.endsWith(":log-group:/aws-glue/crawlers"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the crawler's role names no /aws-glue/crawlers log group"));
+        List<PolicyStatement> managed = ContractRules.statements(Repository.rootModule(), "crawler").stream()
+                .filter(statement -> !statement.sid().equals("CreateCrawlerLogGroup")).toList();
+        PolicyStatement.assertAllowed(managed, "logs:PutLogEvents", groupArn + ":log-stream:medallion-dev-silver");
+        PolicyStatement.assertDenied(managed, "logs:CreateLogGroup", groupArn);
+        assertTrue(Repository.rootModule().sources().values().stream().anyMatch(text ->
+                        Pattern.compile("for_each\\s*=\\s*var\\.manage_crawler_log_group\\s*\\?\\s*\\[\\]\\s*:\\s*\\[1\\]").matcher(text).find()),
+                "logs:CreateLogGroup only when the stack does not manage the group");
+        PolicyStatement.assertAllowed(ContractRules.statements(Repository.rootModule(), "crawler"), "logs:CreateLogGroup", groupArn);
+    }
+
     /** Every alarm resource by the metric it watches. */
     static Map<String, Map<String, Object>> alarmsByMetric(TerraformConfiguration root) {
         Map<String, Map<String, Object>> alarms = new LinkedHashMap<>();
