@@ -127,7 +127,7 @@ variable "silver_converter_timeout_seconds" {
 }
 
 variable "silver_converter_reserved_concurrency" {
-  description = "Concurrent executions reserved for (and capped at) the silver converter; -1 leaves it unreserved. New accounts with a concurrency quota of 10 cannot reserve any."
+  description = "Upper bound on the silver converter's concurrent executions, so that a bulk upload cannot take the account's whole concurrency: Lambda reserves that many for it and caps it there (events beyond wait in Lambda's asynchronous queue). -1, the default, sets no bound, since Lambda refuses a reservation that leaves the account fewer than 100 unreserved executions, and new accounts (concurrency quota 10 or 50) cannot reserve any: raise the account's quota (Service Quotas, Lambda, Concurrent executions) to at least this plus 100 plus the gold builder's 1 first."
   type        = number
   default     = -1
 

@@ -120,6 +120,19 @@ class SilverConverterContractTest {
     }
 
     @Test
+    void theConvertersConcurrencyBoundIsAVariableThatEveryAccountAcceptsByDefault() {
+        // No reservation by default: Lambda refuses one that leaves fewer than 100 unreserved executions,
+        // and new accounts have a quota of 10. S3 invokes asynchronously (no event source mapping, whose
+        // maximum concurrency is for SQS only), so a reservation is the only bound.
+        Map<String, Object> variable = TerraformConfiguration.asMap(Repository.rootModule().variables().get("silver_converter_reserved_concurrency"));
+        assertEquals(-1L, ((Number) variable.get("default")).longValue());
+        assertEquals(-1L, ((Number) Repository.rootModule().resource("aws_lambda_function", FUNCTION).get("reserved_concurrent_executions")).longValue());
+        assertEquals(20L, ((Number) Repository.rootModule(Map.of("silver_converter_reserved_concurrency", 20))
+                .resource("aws_lambda_function", FUNCTION).get("reserved_concurrent_executions")).longValue());
+        assertTrue(String.valueOf(variable.get("description")).contains("100"), "the description must say what quota a bound needs");
+    }
+
+    @Test
     void bronzeNotificationsInvokeTheConverterForEveryNewCsvKey() {
         // LambdaHandlerContractIT compares these suffixes with the handler's, read from the shaded jar.
         assertEquals(List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".DAT"), bronzeNotificationSuffixes(Repository.rootModule()));
