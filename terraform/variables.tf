@@ -390,6 +390,12 @@ variable "budget_notifications" {
   }
 }
 
+variable "budget_cost_allocation_tag" {
+  description = "Narrow every budget to the stack's own costs: the key of one of the tags every resource of the stack carries (Project, Environment, ManagedBy, or a key of tags), whose value for this stack filters the budgets (Budgets' TagKeyValue filter, user:<key>$<value>). null: the whole account's costs. The tag must first be activated as a cost allocation tag in the Billing console (Cost allocation tags), which can take a day; costs are counted only from its activation, and usage that carries no tag is left out."
+  type        = string
+  default     = null
+}
+
 variable "alert_emails" {
   description = "E-mail addresses subscribed to the alert topic (budgets and alarms). Each address must confirm the subscription from the e-mail AWS sends."
   type        = list(string)
