@@ -70,6 +70,8 @@ resource "aws_lambda_function" "silver_converter" {
       CHUNK_MAX_BYTES     = var.silver_chunk_max_bytes
       PART_TARGET_BYTES   = var.silver_part_target_bytes
       ROW_GROUP_BYTES     = var.silver_row_group_bytes
+      MAX_COLUMNS         = var.silver_max_columns
+      MAX_ROW_CHARS       = var.silver_max_row_chars
       CSV_DELIMITERS      = var.silver_csv_delimiters
       CSV_ENCODINGS       = var.silver_csv_encodings
       SILVER_CRAWLER_NAME = local.silver_crawler_name

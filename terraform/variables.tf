@@ -198,6 +198,28 @@ variable "silver_row_group_bytes" {
   }
 }
 
+variable "silver_max_columns" {
+  description = "MAX_COLUMNS: the most fields a file's header may hold; a wider file is rejected so that memory stays bounded (10000 converts with a 256 MiB heap)."
+  type        = number
+  default     = 10000
+
+  validation {
+    condition     = var.silver_max_columns >= 1 && var.silver_max_columns <= 2147483647 && floor(var.silver_max_columns) == var.silver_max_columns
+    error_message = "silver_max_columns must be a whole number between 1 and 2147483647."
+  }
+}
+
+variable "silver_max_row_chars" {
+  description = "MAX_ROW_CHARS: the most characters (values and delimiters) one row may hold; a file with a longer row is rejected so that memory stays bounded (4 Mi converts with a 256 MiB heap)."
+  type        = number
+  default     = 4194304
+
+  validation {
+    condition     = var.silver_max_row_chars >= 1 && var.silver_max_row_chars <= 2147483647 && floor(var.silver_max_row_chars) == var.silver_max_row_chars
+    error_message = "silver_max_row_chars must be a whole number between 1 and 2147483647."
+  }
+}
+
 variable "silver_csv_delimiters" {
   description = "CSV_DELIMITERS: per-dataset delimiters that override detection, as the converter reads them: dataset:delimiter pairs separated by commas, the delimiter one of comma, semicolon, tab or pipe (e.g. \"legacy_orders:pipe,eu_sales:semicolon\"). Empty: detect every delimiter."
   type        = string

@@ -61,8 +61,8 @@ class SilverConverterContractTest {
     @Test
     void codeReadsTheVariablesTheReadmeDocuments() {
         // Guards the reflection above: if it found nothing, the previous test would compare nothing.
-        assertEquals(Set.of("SILVER_BUCKET", "SILVER_PREFIX", "CHUNK_ROWS", "CHUNK_MAX_BYTES", "PART_TARGET_BYTES", "ROW_GROUP_BYTES", "CSV_DELIMITERS",
-                        "CSV_ENCODINGS", "SILVER_CRAWLER_NAME"),
+        assertEquals(Set.of("SILVER_BUCKET", "SILVER_PREFIX", "CHUNK_ROWS", "CHUNK_MAX_BYTES", "PART_TARGET_BYTES", "ROW_GROUP_BYTES", "MAX_COLUMNS",
+                        "MAX_ROW_CHARS", "CSV_DELIMITERS", "CSV_ENCODINGS", "SILVER_CRAWLER_NAME"),
                 variablesReadByCode());
     }
 

@@ -46,7 +46,8 @@ import static java.util.Objects.requireNonNull;
  * nothing of Lambda or of where the bytes come from; the handler and the local command adapt to it.
  * <p>
  * Memory is bounded by one chunk of rows, one Parquet row group and the upload buffers, whatever the file
- * size. Data problems never throw: a bad row is quarantined, an unreadable file is rejected with a reason.
+ * size, and by the limits on a file's columns and on the size of a row ({@link ConversionLimits}), whatever
+ * it holds. Data problems never throw: a bad row is quarantined, an unreadable file is rejected with a reason.
  * Storage failures, a download that ends early and a deadline reached do throw, after discarding what this
  * run wrote, so the caller can retry. Output becomes visible only through {@link SilverCommit}.
  */
@@ -204,12 +205,21 @@ public final class SilverConverter {
         }
 
         Manifest execute(InputStream in) throws IOException, RejectedInputException {
-            try (CsvReader csv = CsvReader.open(in, csvOverrides.delimiterOf(dataset), csvOverrides.encodingOf(dataset), source.location(), dataset)) {
+            try (CsvReader csv = CsvReader.open(in, csvOverrides.delimiterOf(dataset), csvOverrides.encodingOf(dataset), source.location(), dataset,
+                    limits.maxRowChars())) {
                 delimiter = csv.delimiter();
                 encoding = csv.encoding().name();
                 Optional<Row> headerRow = csv.next();
                 if (headerRow.isEmpty()) {
                     return manifest(Manifest.EMPTY, "the file holds no header and no rows", List.of(), List.of(), List.of(), source.size());
+                }
+                int fields = headerRow.get().fields().size();
+                if (fields > limits.maxColumns()) {
+                    // The manifest of the rejection does not carry such a header.
+                    throw new RejectedInputException("The header holds " + fields + " fields, more than " + ConversionLimits.MAX_COLUMNS
+                            + " allows (" + limits.maxColumns() + "): the file is rejected so that memory stays bounded (raise "
+                            + ConversionLimits.MAX_COLUMNS + ", with the function's memory, to convert it; a run of delimiters in the"
+                            + " header is a damaged export).");
                 }
                 header = headerRow.get().fields();
                 List<String> names = ColumnNames.normalize(header);
@@ -345,7 +355,7 @@ public final class SilverConverter {
             openPart.write(batch);
             rowsWritten += batch.size();
             batch.clear();
-            if (openPart.dataSize() >= limits.partTargetBytes()) {
+            if (openPart.dataSize() >= limits.partTargetBytes() || openPart.footerFull()) {
                 finishPart();
             }
         }

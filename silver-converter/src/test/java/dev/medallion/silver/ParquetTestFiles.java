@@ -49,6 +49,13 @@ public final class ParquetTestFiles {
         return codecs;
     }
 
+    /** The file's row groups, as its footer describes them. */
+    public static List<BlockMetaData> rowGroups(Path file) throws IOException {
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            return reader.getFooter().getBlocks();
+        }
+    }
+
     /** The file's Parquet schema, as written. */
     public static MessageType schema(Path file) throws IOException {
         try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {

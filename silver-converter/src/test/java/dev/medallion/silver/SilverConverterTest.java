@@ -397,6 +397,38 @@ class SilverConverterTest {
     }
 
     @Test
+    void aHeaderOfMoreFieldsThanMaxColumnsRejectsTheFileAndOneAtTheLimitConverts() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults().withMaxColumns(3));
+
+        Manifest atLimit = convert(converter, "sales/three.csv", "a,b,c\n1,2,3\n", MODIFIED).manifest();
+        assertEquals(Manifest.CONVERTED, atLimit.status());
+
+        ConversionResult past = convert(converter, "wide/four.csv", "a,b,c,d\n1,2,3,4\n", MODIFIED);
+        assertEquals(Manifest.REJECTED, past.manifest().status());
+        assertEquals("The header holds 4 fields, more than MAX_COLUMNS allows (3): the file is rejected so that memory stays bounded (raise"
+                + " MAX_COLUMNS, with the function's memory, to convert it; a run of delimiters in the header is a damaged export).",
+                past.manifest().reason());
+        assertEquals(List.of(), past.manifest().header(), "the manifest does not carry such a header");
+        assertEquals(List.of(past.manifestKey()), allFiles().stream().filter(file -> file.contains("four")).toList());
+    }
+
+    @Test
+    void aRowOfMoreCharactersThanMaxRowCharsRejectsTheFileAndOneAtTheLimitConverts() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults().withMaxRowChars(20));
+        // "2" + "," + 16 characters + "," + "x": 20.
+        String atLimit = "id,text,flag\n1,short,x\n2," + "t".repeat(16) + ",x\n";
+
+        Manifest converted = convert(converter, "sales/at.csv", atLimit, MODIFIED).manifest();
+        assertEquals(2, converted.rowsWritten());
+
+        ConversionResult past = convert(converter, "sales/past.csv", atLimit + "3," + "t".repeat(17) + ",x\n", MODIFIED);
+        assertEquals(Manifest.REJECTED, past.manifest().status());
+        assertTrue(past.manifest().reason().startsWith("The row at line 4 holds 21 characters (values and delimiters), more than MAX_ROW_CHARS"
+                + " allows (20)."), past.manifest().reason());
+        assertEquals(List.of(past.manifestKey()), allFiles().stream().filter(file -> file.contains("past")).toList(), "nothing of it is left");
+    }
+
+    @Test
     void aFiveMegabyteFieldIsConverted() throws IOException {
         String big = "é".repeat(5 * 1024 * 1024 / 2);
         Manifest manifest = convert(converter(ConversionLimits.defaults()), "notes/n.csv", "id,note\n1,\"" + big + "\"\n2,small\n", MODIFIED).manifest();

@@ -22,6 +22,8 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>CHUNK_MAX_BYTES</td><td>8 MiB</td><td>memory a chunk may hold before it is written early</td></tr>
  * <tr><td>PART_TARGET_BYTES</td><td>128 MiB</td><td>Parquet file size at which a new part is started</td></tr>
  * <tr><td>ROW_GROUP_BYTES</td><td>32 MiB</td><td>Parquet row group size, buffered in memory while written</td></tr>
+ * <tr><td>MAX_COLUMNS</td><td>10000</td><td>the most fields a file's header may hold; a wider file is rejected</td></tr>
+ * <tr><td>MAX_ROW_CHARS</td><td>4 Mi</td><td>the most characters (values and delimiters) a row may hold; a file with a longer row is rejected</td></tr>
  * <tr><td>CSV_DELIMITERS</td><td>empty</td><td>per-dataset delimiter overrides, e.g. {@code legacy_orders:pipe,eu_sales:semicolon}</td></tr>
  * <tr><td>CSV_ENCODINGS</td><td>empty</td><td>per-dataset source encodings (Java charset names), e.g.
  *     {@code legacy_orders:windows-1252,exports:UTF-16LE}; a dataset without one is read as UTF-8</td></tr>

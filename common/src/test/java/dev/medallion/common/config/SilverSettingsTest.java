@@ -74,6 +74,8 @@ class SilverSettingsTest {
         assertEquals(8 * MIB, defaults.chunkMaxBytes());
         assertEquals(128 * MIB, defaults.partTargetBytes());
         assertEquals(32 * MIB, defaults.rowGroupBytes());
+        assertEquals(10_000, defaults.maxColumns());
+        assertEquals(4 * MIB, defaults.maxRowChars());
     }
 
     @Test
@@ -85,12 +87,14 @@ class SilverSettingsTest {
                 "CHUNK_MAX_BYTES", "1000000",
                 "PART_TARGET_BYTES", "2000000",
                 "ROW_GROUP_BYTES", "300000",
+                "MAX_COLUMNS", "500",
+                "MAX_ROW_CHARS", "1_000_000",
                 "CSV_DELIMITERS", "legacy_orders:pipe",
                 "CSV_ENCODINGS", "legacy_orders:windows-1252",
                 "SILVER_CRAWLER_NAME", " medallion-dev-silver ");
         assertEquals("lake/silver/", settings.silverPrefix());
         assertEquals(Optional.of("medallion-dev-silver"), settings.silverCrawlerName());
-        assertEquals(new ConversionLimits(5000, 1_000_000, 2_000_000, 300_000), settings.limits());
+        assertEquals(new ConversionLimits(5000, 1_000_000, 2_000_000, 300_000, 500, 1_000_000), settings.limits());
         assertEquals(Map.of("legacy_orders", '|'), settings.delimiterOverrides());
         assertEquals(Map.of("legacy_orders", WINDOWS_1252), settings.encodingOverrides());
     }
@@ -152,6 +156,8 @@ class SilverSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> new ConversionLimits(1, 0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new ConversionLimits(1, 1, -1, 1));
         assertThrows(IllegalArgumentException.class, () -> new ConversionLimits(1, 1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ConversionLimits(1, 1, 1, 1, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ConversionLimits(1, 1, 1, 1, 1, 0));
     }
 
     // --- CSV_DELIMITERS --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.medallion.silver.csv;
 
+import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.logging.ErrorMessages;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
@@ -43,17 +44,19 @@ public final class CsvReader implements Closeable {
     private final Iterator<CSVRecord> records;
     private final char delimiter;
     private final String location;
+    private final RowSize rowSize;
     private long linesBefore;
     /** Line breaks of the blank lines before the first content, which the parser never sees. */
     private long blankLinesBefore;
     private RejectedInputException failure;
 
-    private CsvReader(DecodingReader text, CSVParser parser, char delimiter, String location) {
+    private CsvReader(DecodingReader text, CSVParser parser, char delimiter, String location, RowSize rowSize) {
         this.text = text;
         this.parser = parser;
         this.records = parser.iterator();
         this.delimiter = delimiter;
         this.location = location;
+        this.rowSize = rowSize;
     }
 
     /**
@@ -86,6 +89,20 @@ public final class CsvReader implements Closeable {
      */
     public static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, String location, String dataset)
             throws IOException, RejectedInputException {
+        return open(in, delimiter, encoding, location, dataset, ConversionLimits.DEFAULT_MAX_ROW_CHARS);
+    }
+
+    /**
+     * Opens text in the given encoding, with a limit on the size of a row.
+     *
+     * @param encoding the charset declared for the dataset; UTF-8 when empty
+     * @param location where the bytes come from, for messages
+     * @param dataset the dataset the file belongs to, for messages
+     * @param maxRowChars the most characters a row may hold, its values and the delimiters between them;
+     *     a longer row rejects the file ({@code MAX_ROW_CHARS})
+     */
+    public static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, String location, String dataset,
+            int maxRowChars) throws IOException, RejectedInputException {
         requireNonNull(location, "location is null");
         requireNonNull(in, "in is null");
         requireNonNull(delimiter, "delimiter is null");
@@ -110,7 +127,9 @@ public final class CsvReader implements Closeable {
                 .get();
         // The parser reads the sample again, then the rest of the text: no second buffering layer. The blank
         // lines before the sample are not given to it again (it would skip them): line numbers count them.
-        CsvReader reader = new CsvReader(text, CSVParser.parse(new SampleThenText(sample.content(), text), format), chosen, location);
+        RowSize rowSize = new RowSize(maxRowChars);
+        CsvReader reader = new CsvReader(text, CSVParser.parse(new SampleThenText(sample.content(), text, rowSize), format), chosen, location,
+                rowSize);
         reader.blankLinesBefore = sample.blankLines();
         reader.linesBefore = sample.blankLines();
         return reader;
@@ -149,6 +168,14 @@ public final class CsvReader implements Closeable {
         }
         long linesAfter = lines();
         Row row = new Row(linesBefore, linesAfter, Arrays.asList(record.values()));
+        if (rowSize.mayExceedLimit()) {
+            long characters = RowSize.characters(record.values());
+            if (characters > rowSize.limit) {
+                failure = rowSize.tooLong(row.line(), characters);
+                throw failure;
+            }
+        }
+        rowSize.rowEnded();
         linesBefore = linesAfter;
         return Optional.of(row);
     }
@@ -174,6 +201,9 @@ public final class CsvReader implements Closeable {
             }
             if (cause instanceof GzipMembersInputStream.DamagedGzipException) {
                 throw new RejectedInputException("The file is not valid gzip (after line " + linesRead + "): " + cause.getMessage());
+            }
+            if (cause instanceof RowSize.RunawayRowException) {
+                throw rowSize.runaway(linesRead);
             }
             throw cause;
         }
@@ -238,30 +268,110 @@ public final class CsvReader implements Closeable {
 
     /**
      * The sample, then the rest of the text. Unlike commons-io's SequenceReader it returns after one read of
-     * the text, so the characters decoded before bad bytes reach the parser before the failure does.
+     * the text, so the characters decoded before bad bytes reach the parser before the failure does. Counts
+     * the characters it hands over, for {@link RowSize}.
      */
     private static final class SampleThenText extends Reader {
         private final CharBuffer sample;
         private final Reader text;
+        private final RowSize rowSize;
 
-        SampleThenText(CharBuffer sample, Reader text) {
+        SampleThenText(CharBuffer sample, Reader text, RowSize rowSize) {
             this.sample = sample;
             this.text = text;
+            this.rowSize = rowSize;
         }
 
         @Override
         public int read(char[] buffer, int offset, int length) throws IOException {
+            // The parser asks for more only once it has used what it was given.
+            rowSize.requireNoRunawayRow();
+            int count;
             if (!sample.hasRemaining()) {
-                return text.read(buffer, offset, length);
+                count = text.read(buffer, offset, length);
             }
-            int count = Math.min(length, sample.remaining());
-            sample.get(buffer, offset, count);
+            else {
+                count = Math.min(length, sample.remaining());
+                sample.get(buffer, offset, count);
+            }
+            rowSize.delivered += Math.max(count, 0);
             return count;
         }
 
         @Override
         public void close() throws IOException {
             text.close();
+        }
+    }
+
+    /**
+     * Keeps rows within {@code MAX_ROW_CHARS}: a row's size is its values' characters plus one per
+     * delimiter, known exactly once the parser returns it. Checking that only costs something for a row
+     * that may be that long: the characters handed to the parser since the previous row ended bound it.
+     * While a runaway row is being parsed, before the parser returns it, memory is kept by a coarser
+     * check: in the file, a row takes at most three times its size plus two characters (every value
+     * quoted, every quote in it doubled), so more characters than that since the previous row mean a row
+     * over the limit (or as many characters of blank lines, which are rejected too).
+     */
+    private static final class RowSize {
+        /** Characters the parser may hold read ahead of the row it returned. */
+        private static final int READ_AHEAD = 1 << 16;
+
+        final int limit;
+        long delivered;
+        private long deliveredAtRowEnd;
+
+        RowSize(int limit) {
+            this.limit = limit;
+        }
+
+        void rowEnded() {
+            deliveredAtRowEnd = delivered;
+        }
+
+        /** Whether the row just returned may be longer than the limit: only then are its characters counted. */
+        boolean mayExceedLimit() {
+            return delivered - deliveredAtRowEnd + READ_AHEAD > limit;
+        }
+
+        static long characters(String[] values) {
+            long characters = values.length - 1;
+            for (String value : values) {
+                characters += value.length();
+            }
+            return characters;
+        }
+
+        /** The characters after a row beyond which the next one is certainly over the limit (or never ends). */
+        private long runaway() {
+            return 3L * limit + 2 + READ_AHEAD;
+        }
+
+        void requireNoRunawayRow() throws RunawayRowException {
+            if (delivered - deliveredAtRowEnd > runaway()) {
+                throw new RunawayRowException();
+            }
+        }
+
+        RejectedInputException tooLong(long line, long characters) {
+            return new RejectedInputException("The row at line " + line + " holds " + characters + " characters (values and delimiters), more than "
+                    + ConversionLimits.MAX_ROW_CHARS + " allows (" + limit + "). " + ADVICE);
+        }
+
+        RejectedInputException runaway(long linesBefore) {
+            return new RejectedInputException("More than " + runaway() + " characters follow line " + linesBefore + " without a row ending:"
+                    + " a row longer than " + ConversionLimits.MAX_ROW_CHARS + " allows (" + limit
+                    + " characters of values and delimiters), an unclosed quote, or that many blank lines. " + ADVICE);
+        }
+
+        private static final String ADVICE = "The file is rejected so that memory stays bounded; raise " + ConversionLimits.MAX_ROW_CHARS
+                + " (with the function's memory) to convert it.";
+
+        /** Travels through the parser as an IOException; becomes a rejection in {@link CsvReader#read}. */
+        static final class RunawayRowException extends IOException {
+            RunawayRowException() {
+                super("a row longer than " + ConversionLimits.MAX_ROW_CHARS + " allows");
+            }
         }
     }
 

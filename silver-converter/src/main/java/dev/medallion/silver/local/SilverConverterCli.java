@@ -46,8 +46,8 @@ public final class SilverConverterCli {
             --encoding   the file's charset, such as windows-1252 or ISO-8859-1; default: UTF-8 (a file that
                          is not valid UTF-8 is rejected, naming the byte and this option)
             --verbose    also print the JSON log line the Lambda function would write
-            The tunables CHUNK_ROWS, CHUNK_MAX_BYTES, PART_TARGET_BYTES and ROW_GROUP_BYTES are read from the
-            environment, as in the Lambda function.
+            The tunables CHUNK_ROWS, CHUNK_MAX_BYTES, PART_TARGET_BYTES and ROW_GROUP_BYTES and the limits
+            MAX_COLUMNS and MAX_ROW_CHARS are read from the environment, as in the Lambda function.
             """;
 
     private SilverConverterCli() {}

@@ -43,10 +43,14 @@ final class BatchWriteSupport extends WriteSupport<Integer> {
 
     @Override
     public void write(Integer row) {
-        int index = row;
+        write((int) row);
+    }
+
+    /** Writes row {@code row} of the current batch, without boxing its number. */
+    void write(int row) {
         consumer.startMessage();
         for (ColumnVector vector : vectors) {
-            vector.write(consumer, index);
+            vector.write(consumer, row);
         }
         consumer.endMessage();
     }

@@ -9,10 +9,11 @@ import java.util.Arrays;
 
 /**
  * One column of a {@link RowBatch}: typed values parsed from text, held without boxing until the batch
- * is written. Arrays grow with the rows actually held, so a wide file costs memory only for its rows.
+ * is written. Arrays start small and double with the rows actually held (a batch keeps its arrays when
+ * cleared), so a wide file costs memory for the rows it has, not for rows reserved per column up front.
  */
 abstract sealed class ColumnVector {
-    private static final int INITIAL_CAPACITY = 1024;
+    private static final int INITIAL_CAPACITY = 8;
 
     protected final String name;
     protected final int index;

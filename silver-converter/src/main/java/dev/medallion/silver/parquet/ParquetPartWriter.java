@@ -2,18 +2,24 @@ package dev.medallion.silver.parquet;
 
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.ObjectUpload;
-import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
-import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -22,40 +28,95 @@ import static java.util.Objects.requireNonNull;
  * Writes one Snappy Parquet part file, streamed into the object store as it is produced. {@link #finish()}
  * sends its last bytes, and the part stays invisible until the commit publishes its {@link #upload()};
  * aborting that upload discards it.
+ *
+ * <p>Memory is bounded by bytes, not by row counts. parquet-java's own writer decides when to end a page
+ * or a row group by counting rows between size checks, scheduled from the rows seen so far: after many
+ * small rows, a run of rows of several megabytes each lands in one page before the next check, and that
+ * page is then copied and compressed whole. So this class drives parquet-java's page and row-group
+ * machinery itself, a chunk ({@link RowBatch}) at a time:
+ * <ul>
+ * <li>the row group ends once what it buffers reaches the row group size, checked after every chunk,
+ *     and a chunk holds at most {@code CHUNK_MAX_BYTES} (plus one row);</li>
+ * <li>the row group also ends before a chunk whose rows are on average {@value #ROW_GROWTH}&times; larger
+ *     than the previous chunk's: the page size checks of a fresh row group start at its first row and are
+ *     scheduled from the rows it sees, so a page holds at most about a chunk;</li>
+ * <li>min/max statistics keep {@value #STATISTICS_LENGTH} bytes of a value, not the whole value, from the
+ *     first page on ({@link TruncatingPageWriteStore}), so a file of huge values does not hold them for its
+ *     footer until it is closed;</li>
+ * <li>at most {@value #MAX_DICTIONARY_COLUMNS} columns are dictionary-encoded: each costs buffers of its
+ *     own, which a file of thousands of columns could not afford;</li>
+ * <li>the part is full ({@link #footerFull()}) once the metadata parquet-java keeps for its footer, about
+ *     1 KiB per column and row group, reaches {@value #MAX_FOOTER_BYTES} bytes: a file of thousands of
+ *     columns gets parts of a few row groups each.</li>
+ * </ul>
  */
 public final class ParquetPartWriter {
     private static final int PAGE_SIZE = 1024 * 1024;
+    /** How much larger the rows of a chunk must be than the previous chunk's to start a new row group. */
+    static final int ROW_GROWTH = 4;
+    /** Bytes of a min or max value kept in statistics (parquet-java's own default for its column index). */
+    static final int STATISTICS_LENGTH = 64;
+    /**
+     * What parquet-java keeps of each column chunk written (metadata, column and offset index) until it
+     * writes the footer, measured at about 1 KiB; and how much of that a part may keep before it is full.
+     */
+    static final long COLUMN_CHUNK_BYTES = 1024;
+    static final long MAX_FOOTER_BYTES = 16L * 1024 * 1024;
+    /** The most columns of a part written with dictionary encoding. */
+    static final int MAX_DICTIONARY_COLUMNS = 1000;
 
     private final String key;
     private final ObjectUpload upload;
+    private final MessageType schema;
     private final BatchWriteSupport writeSupport;
-    private final ParquetWriter<Integer> writer;
+    private final ParquetProperties properties;
+    private final ParquetFileWriter file;
+    private final BytesInputCompressor compressor = new SnappyCodecFactory().getCompressor(CompressionCodecName.SNAPPY);
+    private final long rowGroupBytes;
+    private ColumnChunkPageWriteStore pages;
+    private ColumnWriteStore columns;
+    private RecordConsumer consumer;
+    private long rowsInGroup;
+    private int rowGroups;
     private long rows;
+    private double previousBytesPerRow;
 
     /**
      * @param plainColumns columns written without dictionary encoding (see {@link RowBatch#highCardinalityColumns()})
      */
     public ParquetPartWriter(ObjectStore store, String key, MessageType schema, long rowGroupBytes, Set<String> plainColumns) throws IOException {
         this.key = requireNonNull(key, "key is null");
+        this.schema = requireNonNull(schema, "schema is null");
+        this.rowGroupBytes = rowGroupBytes;
         this.writeSupport = new BatchWriteSupport(schema);
         this.upload = store.create(key);
         try {
-            Builder builder = new Builder(new StoreOutputFile(upload, store.describe(key)), writeSupport);
-            plainColumns.forEach(column -> builder.withDictionaryEncoding(column, false));
-            this.writer = builder
-                    .withConf(new PlainParquetConfiguration())
-                    .withCodecFactory(new SnappyCodecFactory())
-                    .withCompressionCodec(CompressionCodecName.SNAPPY)
-                    .withRowGroupSize(rowGroupBytes)
+            ParquetProperties.Builder builder = ParquetProperties.builder()
                     .withPageSize(PAGE_SIZE)
                     .withDictionaryEncoding(true)
                     // Format v1 data pages: what every Athena, Glue, Hive and Spark version reads.
                     .withWriterVersion(WriterVersion.PARQUET_1_0)
-                    .withValidation(false)
                     // Level histograms per page: no engine Silver serves (Athena, Glue, DuckDB) reads them.
                     .withSizeStatisticsEnabled(false)
-                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                    .build();
+                    .withStatisticsTruncateLength(STATISTICS_LENGTH)
+                    // The first page size check of a row group comes at its first row (then as parquet-java schedules).
+                    .withMinRowCountForPageSizeCheck(1);
+            plainColumns.forEach(column -> builder.withDictionaryEncoding(column, false));
+            // A dictionary-encoded column buffers about 16 KiB more than a plain one: a wide file keeps
+            // dictionaries for its first columns only, so the buffers stay a few megabytes.
+            int dictionaries = 0;
+            for (ColumnDescriptor column : schema.getColumns()) {
+                String name = column.getPath()[0];
+                if (!plainColumns.contains(name) && ++dictionaries > MAX_DICTIONARY_COLUMNS) {
+                    builder.withDictionaryEncoding(name, false);
+                }
+            }
+            this.properties = builder.build();
+            writeSupport.init(new PlainParquetConfiguration());
+            this.file = new ParquetFileWriter(new StoreOutputFile(upload, store.describe(key)), schema, ParquetFileWriter.Mode.OVERWRITE,
+                    rowGroupBytes, 0, null, properties);
+            file.start();
+            startRowGroup();
         }
         catch (IOException | RuntimeException | Error e) {
             upload.abort();
@@ -73,21 +134,47 @@ public final class ParquetPartWriter {
     }
 
     public void write(RowBatch batch) throws IOException {
+        if (batch.size() == 0) {
+            return;
+        }
+        double bytesPerRow = (double) batch.retainedBytes() / batch.size();
+        if (rowsInGroup > 0 && bytesPerRow > ROW_GROWTH * previousBytesPerRow) {
+            endRowGroup(true);
+        }
+        previousBytesPerRow = bytesPerRow;
         writeSupport.use(batch);
         for (int row = 0; row < batch.size(); row++) {
-            writer.write(row);
+            writeSupport.write(row);
         }
+        rowsInGroup += batch.size();
         rows += batch.size();
+        if (columns.getBufferedSize() >= rowGroupBytes) {
+            endRowGroup(true);
+        }
+    }
+
+    /** Whether the metadata kept for the footer of the row groups written has reached its budget: the part should be finished. */
+    public boolean footerFull() {
+        return (long) rowGroups * schema.getColumns().size() * COLUMN_CHUNK_BYTES >= MAX_FOOTER_BYTES;
+    }
+
+    /** Row groups written so far, and the open one if it holds rows. */
+    int rowGroups() {
+        return rowGroups + (rowsInGroup > 0 ? 1 : 0);
     }
 
     /** Bytes written plus bytes buffered for the current row group: the part's size so far. */
-    public long dataSize() {
-        return writer.getDataSize();
+    public long dataSize() throws IOException {
+        return file.getPos() + columns.getBufferedSize();
     }
 
     public PartInfo finish() throws IOException {
         try {
-            writer.close();
+            endRowGroup(false);
+            Map<String, String> metadata = new HashMap<>(writeSupport.finalizeWrite().getExtraMetaData());
+            metadata.put(ParquetWriter.OBJECT_MODEL_NAME_PROP, writeSupport.getName());
+            // Writes the footer and closes the stream: every byte of the part is sent.
+            file.end(metadata);
         }
         catch (IOException | RuntimeException | Error e) {
             upload.abort();
@@ -96,27 +183,37 @@ public final class ParquetPartWriter {
         return new PartInfo(key, rows, upload.position());
     }
 
-    private static final class Builder extends ParquetWriter.Builder<Integer, Builder> {
-        private final BatchWriteSupport writeSupport;
+    private void startRowGroup() {
+        pages = ColumnChunkPageWriteStore.builder()
+                .withSchema(schema)
+                .withCompressorProvider(column -> compressor)
+                .withAllocator(properties.getAllocator())
+                .withColumnIndexTruncateLength(properties.getColumnIndexTruncateLength())
+                .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled())
+                .withRowGroupOrdinal(rowGroups)
+                .build();
+        columns = properties.newColumnWriteStore(schema, new TruncatingPageWriteStore(pages, STATISTICS_LENGTH), pages);
+        MessageColumnIO io = new ColumnIOFactory(false).getColumnIO(schema);
+        consumer = io.getRecordWriter(columns);
+        writeSupport.prepareForWrite(consumer);
+    }
 
-        Builder(OutputFile file, BatchWriteSupport writeSupport) {
-            super(file);
-            this.writeSupport = writeSupport;
+    /** Writes the buffered rows as a row group, and starts the next one unless the part is finished. */
+    private void endRowGroup(boolean startNext) throws IOException {
+        if (rowsInGroup > 0) {
+            consumer.flush();
+            file.startBlock(rowsInGroup);
+            columns.flush();
+            pages.flushToFileWriter(file);
+            file.endBlock();
+            rowGroups++;
+            rowsInGroup = 0;
         }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<Integer> getWriteSupport(Configuration configuration) {
-            return writeSupport;
-        }
-
-        @Override
-        protected WriteSupport<Integer> getWriteSupport(ParquetConfiguration configuration) {
-            return writeSupport;
+        // Releases the buffers of the row group written (and nothing else: they were flushed first).
+        columns.close();
+        pages.close();
+        if (startNext) {
+            startRowGroup();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.medallion.silver.csv;
 
+import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.silver.csv.CsvReader.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -693,6 +694,59 @@ class CsvReaderTest {
         assertTrue(rejection(utf8(text.toString())).getMessage().startsWith("The file is not text: 64 of its first"));
     }
 
+    // --- row size ---------------------------------------------------------------------------------
+
+    /** Reads every row with a row limit of {@code maxRowChars}. */
+    private static List<Row> readWithRowLimit(String text, int maxRowChars) throws IOException, RejectedInputException {
+        List<Row> rows = new ArrayList<>();
+        try (CsvReader reader = CsvReader.open(new ByteArrayInputStream(utf8(text)), Optional.empty(), Optional.empty(), LOCATION, "sales",
+                maxRowChars)) {
+            for (Optional<Row> row = reader.next(); row.isPresent(); row = reader.next()) {
+                rows.add(row.get());
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void aRowOfExactlyTheLimitIsReadAndOneCharacterMoreRejectsTheFile() throws Exception {
+        int limit = 100_000;
+        // Values and delimiters count; quotes and line breaks do not: "7" + "," + the quoted value + "," + "x".
+        String atLimit = "\"" + "y".repeat(limit - 4 - 10) + "\"\"" + "z".repeat(9) + "\"";
+        String text = "id,text,flag\n1,a,b\n7," + atLimit + ",x\n8,c,d\n";
+        List<Row> rows = readWithRowLimit(text, limit);
+        assertEquals(4, rows.size());
+        assertEquals(limit - 4, rows.get(2).fields().get(1).length());
+
+        RejectedInputException e = assertThrows(RejectedInputException.class,
+                () -> readWithRowLimit(text.replace("8,c,d", "9,c,d\n7," + atLimit + ",xx"), limit));
+        assertEquals("The row at line 5 holds 100001 characters (values and delimiters), more than MAX_ROW_CHARS allows (100000). The file is"
+                + " rejected so that memory stays bounded; raise MAX_ROW_CHARS (with the function's memory) to convert it.", e.getMessage());
+    }
+
+    @Test
+    void aRunawayRowIsRejectedBeforeItIsReadWhole() {
+        int limit = 1000;
+        // An unclosed quote: the rest of the file would be one value, held in memory.
+        String text = "id,text\n1,\"" + "never closed ".repeat(1_000_000);
+        RejectedInputException e = assertThrows(RejectedInputException.class, () -> readWithRowLimit(text, limit));
+        assertEquals("More than 68538 characters follow line 1 without a row ending: a row longer than MAX_ROW_CHARS allows (1000 characters"
+                + " of values and delimiters), an unclosed quote, or that many blank lines. The file is rejected so that memory stays bounded;"
+                + " raise MAX_ROW_CHARS (with the function's memory) to convert it.", e.getMessage());
+    }
+
+    @Test
+    void aRowAtTheLimitThatTakesThreeTimesAsMuchInTheFileIsNotTakenForARunaway() throws Exception {
+        int limit = 30_000;
+        // 30,001 empty quoted values: 30,000 delimiters counted, 90,002 characters in the file.
+        String row = String.join(",", java.util.Collections.nCopies(limit + 1, "\"\""));
+        List<Row> rows = readWithRowLimit("a\n" + row + "\n" + row + "\n", limit);
+        assertEquals(3, rows.size());
+        assertEquals(limit + 1, rows.get(1).fields().size());
+        RejectedInputException e = assertThrows(RejectedInputException.class, () -> readWithRowLimit("a\n" + row + ",\"\"\n", limit));
+        assertTrue(e.getMessage().startsWith("The row at line 2 holds 30001 characters"), e.getMessage());
+    }
+
     // --- gzip ------------------------------------------------------------------------------------
 
     @Test
@@ -952,9 +1006,10 @@ class CsvReaderTest {
     // --- size ------------------------------------------------------------------------------------
 
     @Test
-    void fiveMegabyteFieldIsReadIntact() throws Exception {
-        StringBuilder big = new StringBuilder(5 * 1024 * 1024);
-        for (int i = 0; big.length() < 5 * 1024 * 1024; i++) {
+    void aFourMegabyteFieldJustUnderTheRowLimitIsReadIntact() throws Exception {
+        int length = ConversionLimits.DEFAULT_MAX_ROW_CHARS - 16;
+        StringBuilder big = new StringBuilder(length);
+        for (int i = 0; big.length() < length; i++) {
             big.append((char) ('a' + i % 26));
             if (i % 1000 == 999) {
                 big.append(i % 2000 == 999 ? ',' : '\n');

@@ -1,0 +1,124 @@
+package dev.medallion.silver.parquet;
+
+import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.silver.ParquetTestFiles;
+import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.ColumnType;
+import dev.medallion.silver.schema.SchemaContract;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ParquetPartWriterTest {
+    private static final SchemaContract CONTRACT = new SchemaContract("notes", List.of(
+            new Column("id", ColumnType.BIGINT, "id"),
+            new Column("text", ColumnType.STRING, "text")), "notes/a.csv", "2026-01-01T00:00:00Z");
+    private static final int[] FIELDS = {0, 1};
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void statisticsKeepAFewBytesOfHugeValuesWhichAreWrittenWhole() throws IOException {
+        String huge = "b".repeat(1_000_000) + "end";
+        ParquetPartWriter part = part(32L << 20);
+        RowBatch batch = new RowBatch(CONTRACT);
+        assertNull(batch.append(List.of("1", "a" + huge)::get, FIELDS));
+        assertNull(batch.append(List.of("2", "c" + huge)::get, FIELDS));
+        part.write(batch);
+        part.finish();
+        part.upload().publish();
+
+        ColumnChunkMetaData text = ParquetTestFiles.rowGroups(file()).get(0).getColumns().get(1);
+        Statistics<?> statistics = text.getStatistics();
+        assertTrue(statistics.getMinBytes().length <= ParquetPartWriter.STATISTICS_LENGTH, "min of " + statistics.getMinBytes().length + " bytes");
+        assertTrue(statistics.getMaxBytes().length <= ParquetPartWriter.STATISTICS_LENGTH, "max of " + statistics.getMaxBytes().length + " bytes");
+        assertTrue(statistics.minAsString().startsWith("abbb") && statistics.maxAsString().startsWith("c"), "still bounds: " + statistics);
+        List<GenericRecord> rows = ParquetTestFiles.readAll(file());
+        assertEquals("a" + huge, rows.get(0).get("text").toString());
+        assertEquals("c" + huge, rows.get(1).get("text").toString());
+    }
+
+    @Test
+    void aChunkOfMuchLargerRowsStartsARowGroup() throws IOException {
+        ParquetPartWriter part = part(32L << 20);
+        part.write(batch(1000, "small"));
+        part.write(batch(1000, "still small"));
+        assertEquals(1, part.rowGroups());
+        part.write(batch(10, "x".repeat(10_000)));
+        assertEquals(2, part.rowGroups(), "the large rows are written with page size checks that start afresh");
+        part.finish();
+        part.upload().publish();
+
+        List<BlockMetaData> groups = ParquetTestFiles.rowGroups(file());
+        assertEquals(List.of(2000L, 10L), groups.stream().map(BlockMetaData::getRowCount).toList());
+        assertEquals(2010, ParquetTestFiles.readAll(file()).size());
+    }
+
+    @Test
+    void aWidePartIsFullAfterAFewRowGroups() throws IOException {
+        List<Column> columns = new ArrayList<>();
+        int[] fields = new int[4096];
+        for (int c = 0; c < fields.length; c++) {
+            columns.add(new Column("c" + c, ColumnType.BIGINT, "c" + c));
+            fields[c] = c;
+        }
+        SchemaContract wide = new SchemaContract("wide", columns, "wide/a.csv", "2026-01-01T00:00:00Z");
+        // A row group per chunk: 16 MiB of footer metadata at about 1 KiB per column chunk is 4 of them.
+        ParquetPartWriter part = new ParquetPartWriter(new LocalObjectStore(directory), "part.parquet", ParquetSchemas.messageType(wide), 1,
+                Set.of());
+        RowBatch batch = new RowBatch(wide);
+        for (int group = 1; group <= 4; group++) {
+            assertFalse(part.footerFull(), "after " + (group - 1) + " row groups");
+            batch.clear();
+            assertNull(batch.append(c -> String.valueOf(c), fields));
+            part.write(batch);
+        }
+        assertTrue(part.footerFull());
+        part.finish();
+        part.upload().publish();
+        assertEquals(4, ParquetTestFiles.rowGroups(file()).size());
+    }
+
+    @Test
+    void aNarrowPartIsNeverFullForItsFooter() throws IOException {
+        ParquetPartWriter part = part(1);
+        for (int group = 0; group < 200; group++) {
+            part.write(batch(1, "row group " + group));
+        }
+        assertFalse(part.footerFull());
+        assertEquals(200, part.rowGroups());
+        part.finish();
+        part.upload().publish();
+    }
+
+    private ParquetPartWriter part(long rowGroupBytes) throws IOException {
+        return new ParquetPartWriter(new LocalObjectStore(directory), "part.parquet", ParquetSchemas.messageType(CONTRACT), rowGroupBytes, Set.of());
+    }
+
+    private Path file() {
+        return directory.resolve("part.parquet");
+    }
+
+    private static RowBatch batch(int rows, String text) {
+        RowBatch batch = new RowBatch(CONTRACT);
+        for (int i = 0; i < rows; i++) {
+            assertNull(batch.append(List.of(String.valueOf(i), text)::get, FIELDS));
+        }
+        return batch;
+    }
+}
