@@ -1,10 +1,14 @@
 # Monthly cost budgets, one per tier (by default $50 and $100), each notifying the alert topic when the
 # actual or forecasted spend crosses its thresholds. Budgets are account-wide unless
 # budget_cost_allocation_tag narrows them to the stack's tagged resources (a tag activated in Billing
-# first); the stack is meant for an account (or organisation member account) of its own.
+# first); the stack is meant for an account (or organisation member account) of its own. With
+# budget_hard_stop, reaching the top tier's actual spend also stops the pipeline (below).
 
 locals {
   budget_tiers = var.enable_budgets ? { for amount in var.monthly_budget_limits_usd : tostring(amount) => amount } : {}
+  # The top tier, whose actual spend triggers the hard stop: its key in budget_tiers.
+  budget_top_tier = tostring(max(var.monthly_budget_limits_usd...))
+  hard_stop       = var.enable_budgets && var.budget_hard_stop
 }
 
 resource "aws_budgets_budget" "monthly" {
@@ -47,4 +51,133 @@ resource "aws_budgets_budget" "monthly" {
   }
 
   depends_on = [aws_sns_topic_policy.alerts]
+}
+
+################################################################################
+# Hard stop: the top tier's actual spend denies the pipeline's roles their work
+################################################################################
+
+# What the stop attaches to the pipeline's roles: a deny of everything but writing their logs and
+# sending their failed events to their failure queues. The converter and the gold builder then fail at
+# their first S3, Glue or Athena call, their events retried and then kept in the failure queues (14
+# days) for a redrive once the stop is lifted; the crawler can neither read silver nor consume its
+# queue, whose events wait. A deny cannot widen what the roles' own policies allow.
+data "aws_iam_policy_document" "budget_hard_stop" {
+  count = local.hard_stop ? 1 : 0
+
+  statement {
+    sid         = "StopAllButLogsAndFailureRecords"
+    effect      = "Deny"
+    not_actions = ["logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage"]
+    # A deny of every resource: nothing of the pipeline's work may go on while the stop holds.
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "budget_hard_stop" {
+  count = local.hard_stop ? 1 : 0
+
+  name        = "${local.name}-budget-hard-stop"
+  description = "Attached by AWS Budgets to the ${local.name} pipeline's roles when the top tier's actual monthly spend is reached; detach it, or reverse the budget action, to resume."
+  policy      = data.aws_iam_policy_document.budget_hard_stop[0].json
+}
+
+# budget_hard_stop without budgets would silently stop nothing.
+check "hard_stop_needs_budgets" {
+  assert {
+    condition     = !var.budget_hard_stop || var.enable_budgets
+    error_message = "budget_hard_stop is on but enable_budgets is off: there is no budget to stop the pipeline, so nothing will."
+  }
+}
+
+# The role Budgets assumes to run the action: attach (and, when the action is reversed, detach) that
+# one policy, to those roles only.
+data "aws_iam_policy_document" "budgets_assume_role" {
+  count = local.hard_stop ? 1 : 0
+
+  statement {
+    sid     = "BudgetsAssumesRole"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["budgets.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "budget_action" {
+  count = local.hard_stop ? 1 : 0
+
+  name               = "${local.name}-budget-action"
+  description        = "Assumed by AWS Budgets to attach (and detach) the hard-stop policy to the pipeline's roles."
+  assume_role_policy = data.aws_iam_policy_document.budgets_assume_role[0].json
+}
+
+data "aws_iam_policy_document" "budget_action" {
+  count = local.hard_stop ? 1 : 0
+
+  statement {
+    sid     = "AttachAndDetachTheHardStop"
+    actions = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"]
+    resources = flatten([
+      [aws_iam_role.silver_converter.arn],
+      aws_iam_role.gold_ctas[*].arn,
+      aws_iam_role.crawler[*].arn,
+    ])
+
+    condition {
+      test     = "ArnEquals"
+      variable = "iam:PolicyARN"
+      values   = [aws_iam_policy.budget_hard_stop[0].arn]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "budget_action" {
+  count = local.hard_stop ? 1 : 0
+
+  name   = "budget-action"
+  role   = aws_iam_role.budget_action[0].id
+  policy = data.aws_iam_policy_document.budget_action[0].json
+}
+
+resource "aws_budgets_budget_action" "hard_stop" {
+  count = local.hard_stop ? 1 : 0
+
+  budget_name        = aws_budgets_budget.monthly[local.budget_top_tier].name
+  action_type        = "APPLY_IAM_POLICY"
+  approval_model     = "AUTOMATIC"
+  notification_type  = "ACTUAL"
+  execution_role_arn = aws_iam_role.budget_action[0].arn
+
+  action_threshold {
+    action_threshold_type  = "PERCENTAGE"
+    action_threshold_value = 100
+  }
+
+  definition {
+    iam_action_definition {
+      policy_arn = aws_iam_policy.budget_hard_stop[0].arn
+      roles = flatten([
+        [aws_iam_role.silver_converter.name],
+        aws_iam_role.gold_ctas[*].name,
+        aws_iam_role.crawler[*].name,
+      ])
+    }
+  }
+
+  # Budgets tells the alert topic when it runs the action.
+  subscriber {
+    address           = aws_sns_topic.alerts.arn
+    subscription_type = "SNS"
+  }
+
+  depends_on = [aws_iam_role_policy.budget_action]
 }

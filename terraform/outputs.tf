@@ -96,3 +96,13 @@ output "gold_rebuild_command" {
   description = "Asks the gold builder to rebuild one model now, asynchronously (a build in progress makes a synchronous call fail with 429; this one waits its turn). Add \"force\": true to rebuild although its inputs are unchanged; {} builds every model. The outcome is in the function's log group (null without Glue or Athena)."
   value       = local.gold_enabled ? "aws lambda invoke --function-name ${aws_lambda_function.gold_ctas[0].function_name} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '{\"models\":[\"${local.gold_example_model}\"]}' /dev/null" : null
 }
+
+output "budget_hard_stop" {
+  description = "The hard stop (null unless budget_hard_stop and enable_budgets): the budget whose actual spend triggers it, the deny policy it attaches to the pipeline's roles, and the command that lifts it (Budgets detaches the policy again)."
+  value = local.hard_stop ? {
+    budget       = aws_budgets_budget.monthly[local.budget_top_tier].name
+    policy_arn   = aws_iam_policy.budget_hard_stop[0].arn
+    action_id    = aws_budgets_budget_action.hard_stop[0].action_id
+    lift_command = "aws budgets execute-budget-action --account-id ${local.account_id} --budget-name ${aws_budgets_budget.monthly[local.budget_top_tier].name} --action-id ${aws_budgets_budget_action.hard_stop[0].action_id} --execution-type REVERSE_BUDGET_ACTION"
+  } : null
+}

@@ -1,4 +1,4 @@
-"""moto_server for rehearse-on-moto.sh: moto's own server, with three gaps of moto 5.2.1 filled.
+"""moto_server for rehearse-on-moto.sh: moto's own server, with four gaps of moto 5.2.1 filled.
 
 1. Budgets: the AWS provider reads a budget back with DescribeSubscribersForNotification and
    ListTagsForResource, and changes its tags with TagResource and UntagResource; moto 5.2.1 answers
@@ -15,11 +15,18 @@
    returns it compact, as Terraform's jsonencode writes it. The provider stores what it reads, so the
    spaces alone made every plan update the queue (and what depends on it). Here it is compact.
 
+4. Budget actions (budget_hard_stop): moto 5.2.1 has none. CreateBudgetAction, DescribeBudgetAction,
+   DescribeBudgetActionsForBudget, UpdateBudgetAction, DeleteBudgetAction and ExecuteBudgetAction are
+   added with the API's meaning, kept in memory beside moto's budgets: an action waits in STANDBY
+   (nothing here ever spends), tags work on its ARN as on a budget's, and deleting its budget deletes
+   it. Executing one only changes its status: this emulator attaches no policy.
+
 Every other request is moto's. Arguments are moto_server's (-H HOST -p PORT -s).
 """
 
 import json
 import sys
+import uuid
 
 import flask
 from moto.budgets.exceptions import NotFoundException
@@ -29,8 +36,10 @@ from moto.s3.models import FakeBucket
 from moto.server import main
 from moto.sqs.models import Queue
 
-# Budget ARN -> {key: value}, for the budgets of this server's lifetime.
+# Budget or budget action ARN -> {key: value}, for the budgets of this server's lifetime.
 TAGS = {}
+# (account id, budget name, action id) -> the Action as DescribeBudgetAction returns it.
+ACTIONS = {}
 
 
 def budget_arn(response, account_id, budget_name):
@@ -55,12 +64,95 @@ def describe_subscribers_for_notification(self):
     return json.dumps({"Subscribers": matches[0].subscribers, "NextToken": None})
 
 
+def action_arn(response, account_id, budget_name, action_id):
+    return f"{budget_arn(response, account_id, budget_name)}/action/{action_id}"
+
+
 def known_budget(self, arn):
     for account_id, budgets in self.backend.budgets.items():
         for name in budgets:
             if budget_arn(self, account_id, name) == arn:
                 return True
+    for account_id, name, action_id in ACTIONS:
+        if action_arn(self, account_id, name, action_id) == arn:
+            return True
     raise NotFoundException(f"Unable to find resource {arn}.")
+
+
+def budget_of(self):
+    """The request's AccountId and BudgetName, once moto knows that budget."""
+    account_id, name = self._get_param("AccountId"), self._get_param("BudgetName")
+    if not self.backend.budgets.get(account_id, {}).get(name):
+        raise NotFoundException(f"Unable to get budget: {name} - the budget doesn't exist.")
+    return account_id, name
+
+
+def action_of(self):
+    account_id, name = budget_of(self)
+    key = (account_id, name, self._get_param("ActionId"))
+    if key not in ACTIONS:
+        raise NotFoundException(f"Unable to find action {key[2]} of budget {name}.")
+    return key
+
+
+def create_budget_action(self):
+    account_id, name = budget_of(self)
+    action_id = str(uuid.uuid4())
+    ACTIONS[(account_id, name, action_id)] = {
+        "ActionId": action_id,
+        "BudgetName": name,
+        "NotificationType": self._get_param("NotificationType"),
+        "ActionType": self._get_param("ActionType"),
+        "ActionThreshold": self._get_param("ActionThreshold"),
+        "Definition": self._get_param("Definition"),
+        "ExecutionRoleArn": self._get_param("ExecutionRoleArn"),
+        "ApprovalModel": self._get_param("ApprovalModel"),
+        "Status": "STANDBY",
+        "Subscribers": self._get_param("Subscribers", []),
+    }
+    TAGS[action_arn(self, account_id, name, action_id)] = {tag["Key"]: tag["Value"] for tag in self._get_param("ResourceTags", [])}
+    return json.dumps({"AccountId": account_id, "BudgetName": name, "ActionId": action_id})
+
+
+def describe_budget_action(self):
+    account_id, name, action_id = action_of(self)
+    return json.dumps({"AccountId": account_id, "BudgetName": name, "Action": ACTIONS[(account_id, name, action_id)]})
+
+
+def describe_budget_actions_for_budget(self):
+    account_id, name = budget_of(self)
+    actions = [action for (account, budget, _), action in ACTIONS.items() if (account, budget) == (account_id, name)]
+    return json.dumps({"Actions": actions, "NextToken": None})
+
+
+def update_budget_action(self):
+    key = action_of(self)
+    action = ACTIONS[key]
+    old = json.loads(json.dumps(action))
+    for field in ("NotificationType", "ActionThreshold", "Definition", "ExecutionRoleArn", "ApprovalModel", "Subscribers"):
+        value = self._get_param(field)
+        if value is not None:
+            action[field] = value
+    return json.dumps({"AccountId": key[0], "BudgetName": key[1], "OldAction": old, "NewAction": action})
+
+
+def delete_budget_action(self):
+    key = action_of(self)
+    action = ACTIONS.pop(key)
+    TAGS.pop(action_arn(self, *key), None)
+    return json.dumps({"AccountId": key[0], "BudgetName": key[1], "Action": action})
+
+
+def execute_budget_action(self):
+    key = action_of(self)
+    execution = self._get_param("ExecutionType")
+    ACTIONS[key]["Status"] = {
+        "APPROVE_BUDGET_ACTION": "EXECUTION_SUCCESS",
+        "RETRY_BUDGET_ACTION": "EXECUTION_SUCCESS",
+        "REVERSE_BUDGET_ACTION": "REVERSE_SUCCESS",
+        "RESET_BUDGET_ACTION": "STANDBY",
+    }.get(execution, ACTIONS[key]["Status"])
+    return json.dumps({"AccountId": key[0], "BudgetName": key[1], "ActionId": key[2], "ExecutionType": execution})
 
 
 def list_tags_for_resource(self):
@@ -98,7 +190,11 @@ def with_tags_of_new_budget(create_budget):
 def with_tags_dropped(delete_budget):
     def delete_budget_and_tags(self):
         result = delete_budget(self)
-        TAGS.pop(budget_arn(self, self._get_param("AccountId"), self._get_param("BudgetName")), None)
+        account_id, name = self._get_param("AccountId"), self._get_param("BudgetName")
+        TAGS.pop(budget_arn(self, account_id, name), None)
+        for key in [key for key in ACTIONS if key[:2] == (account_id, name)]:
+            ACTIONS.pop(key)
+            TAGS.pop(action_arn(self, *key), None)
         return result
 
     return delete_budget_and_tags
@@ -109,6 +205,12 @@ for name, action in {
     "list_tags_for_resource": list_tags_for_resource,
     "tag_resource": tag_resource,
     "untag_resource": untag_resource,
+    "create_budget_action": create_budget_action,
+    "describe_budget_action": describe_budget_action,
+    "describe_budget_actions_for_budget": describe_budget_actions_for_budget,
+    "update_budget_action": update_budget_action,
+    "delete_budget_action": delete_budget_action,
+    "execute_budget_action": execute_budget_action,
 }.items():
     # A moto that implements an action itself keeps its own.
     if not hasattr(BudgetsResponse, name):

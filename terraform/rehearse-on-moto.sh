@@ -5,10 +5,11 @@
 #   mvn -B -q package -DskipTests          # the two jars the stack uploads
 #   terraform/rehearse-on-moto.sh [-var name=value ...]
 #
-# moto_server (pip install "moto[server]") is started through rehearse-on-moto.py, which fills three
-# gaps of moto 5.2.1 (Budgets actions, aws:SecureTransport in bucket policies, the format of an SQS
-# RedrivePolicy), on a free loopback port with https (-s, a self-signed certificate, which
-# emulator_endpoint's `insecure` accepts): the buckets' policies deny plain-http requests, as on AWS.
+# moto_server (pip install "moto[server]") is started through rehearse-on-moto.py, which fills four
+# gaps of moto 5.2.1 (the Budgets calls that read a budget back, aws:SecureTransport in bucket
+# policies, the format of an SQS RedrivePolicy, budget actions), on a free loopback port with https
+# (-s, a self-signed certificate, which emulator_endpoint's `insecure` accepts): the buckets' policies
+# deny plain-http requests, as on AWS.
 # Terraform runs on a copy of terraform/ in a temporary directory, so no state, .terraform/ or lock
 # file is left in the repository; the AWS provider comes from the filesystem mirror TF_PROVIDER_MIRROR
 # (default /opt/tf-plugins) when it holds one, else from the registry. Extra arguments go to apply, plan and destroy alike (e.g. -var kms_encryption=true).
@@ -51,8 +52,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# moto_server as rehearse-on-moto.py starts it: moto's own, plus the Budgets actions moto 5.2.1 lacks
-# and the provider calls (DescribeSubscribersForNotification, and tags).
+# moto_server as rehearse-on-moto.py starts it: moto's own, plus the Budgets calls moto 5.2.1 lacks
+# and the provider makes (DescribeSubscribersForNotification, tags, budget actions).
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 endpoint="https://127.0.0.1:$port"
 python3 "$root/terraform/rehearse-on-moto.py" -H 127.0.0.1 -p "$port" -s >"$work/moto.log" 2>&1 &

@@ -418,6 +418,12 @@ variable "budget_cost_allocation_tag" {
   default     = null
 }
 
+variable "budget_hard_stop" {
+  description = "Stop the pipeline when the top tier's actual monthly spend is reached: an AWS Budgets action attaches a deny policy to the converter's, the gold builder's and the crawler's roles, so their work fails (and their failed events wait in the failure queues) until someone lifts it (README, \"Budgets that stop the spend\"). Off by default; needs enable_budgets."
+  type        = bool
+  default     = false
+}
+
 variable "alert_emails" {
   description = "E-mail addresses subscribed to the alert topic (budgets and alarms). Each address must confirm the subscription from the e-mail AWS sends."
   type        = list(string)

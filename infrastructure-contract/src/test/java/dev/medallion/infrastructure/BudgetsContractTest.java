@@ -55,6 +55,103 @@ class BudgetsContractTest {
                 "the variable must say the tag must be activated in Billing first");
     }
 
+    @Test
+    void theHardStopIsOffByDefault() {
+        assertEquals(Boolean.FALSE, asMap(Repository.rootModule().variables().get("budget_hard_stop")).get("default"));
+        TerraformConfiguration root = Repository.rootModule();
+        for (String[] resource : HARD_STOP_RESOURCES) {
+            assertEquals(0L, count(root.resource(resource[0], resource[1])), resource[0] + "." + resource[1]);
+        }
+        // And never without budgets, whatever the switch says (a check warns then).
+        TerraformConfiguration noBudgets = Repository.rootModule(Map.of("budget_hard_stop", true, "enable_budgets", false));
+        for (String[] resource : HARD_STOP_RESOURCES) {
+            assertEquals(0L, count(noBudgets.resource(resource[0], resource[1])), resource[0] + "." + resource[1]);
+        }
+        assertTrue(source("cost.tf").contains("condition     = !var.budget_hard_stop || var.enable_budgets"), "a check must say the stop needs budgets");
+    }
+
+    @Test
+    void atTheTopTiersActualSpendBudgetsAttachADenyToThePipelinesRoles() {
+        TerraformConfiguration root = Repository.rootModule(Map.of("budget_hard_stop", true, "monthly_budget_limits_usd", List.of(20, 250, 100)));
+        for (String[] resource : HARD_STOP_RESOURCES) {
+            assertEquals(1L, count(root.resource(resource[0], resource[1])), resource[0] + "." + resource[1]);
+        }
+        Map<String, Object> action = root.resource("aws_budgets_budget_action", "hard_stop");
+        assertEquals("APPLY_IAM_POLICY", action.get("action_type"));
+        assertEquals("AUTOMATIC", action.get("approval_model"));
+        assertEquals("ACTUAL", action.get("notification_type"));
+        Map<String, Object> threshold = blocks(action, "action_threshold").get(0);
+        assertEquals("PERCENTAGE", threshold.get("action_threshold_type"));
+        assertEquals(100L, ((Number) threshold.get("action_threshold_value")).longValue());
+        // The top tier: the budget keyed by the largest amount (hcl4j does not evaluate max(), so read it).
+        assertTrue(source("cost.tf").contains("budget_top_tier = tostring(max(var.monthly_budget_limits_usd...))"), "the top tier is the largest amount");
+        assertTrue(source("cost.tf").contains("{ for amount in var.monthly_budget_limits_usd : tostring(amount) => amount }"), "budgets are keyed by tostring(amount)");
+        assertTrue(Pattern.compile("budget_name\\s*=\\s*aws_budgets_budget\\.monthly\\[local\\.budget_top_tier\\]\\.name").matcher(source("cost.tf")).find(),
+                "the action must belong to the top tier's budget");
+        assertEquals("aws_iam_role.budget_action.value.arn", String.valueOf(action.get("execution_role_arn")));
+        Map<String, Object> subscriber = blocks(action, "subscriber").get(0);
+        assertEquals("SNS", subscriber.get("subscription_type"));
+        assertEquals("aws_sns_topic.alerts.arn", String.valueOf(subscriber.get("address")));
+
+        // The deny goes to exactly the pipeline's roles: every role of the stack but Budgets' own.
+        Map<String, Object> definition = blocks(blocks(action, "definition").get(0), "iam_action_definition").get(0);
+        assertEquals("aws_iam_policy.budget_hard_stop.value.arn", String.valueOf(definition.get("policy_arn")));
+        assertTrue(source("cost.tf").replaceAll("\\s+", " ").contains(
+                        "roles = flatten([ [aws_iam_role.silver_converter.name], aws_iam_role.gold_ctas[*].name, aws_iam_role.crawler[*].name, ])"),
+                "the stop must name the converter's, the gold builder's and the crawler's roles");
+        assertEquals(List.of("budget_action", "crawler", "gold_ctas", "silver_converter"), root.resources("aws_iam_role").keySet().stream().sorted().toList(),
+                "a new role of the pipeline must be added to the stop");
+
+        // What the deny leaves: writing logs and keeping failed events in the failure queues.
+        List<PolicyStatement> deny = ContractRules.statements(root, "budget_hard_stop");
+        assertEquals(1, deny.size());
+        PolicyStatement stop = deny.get(0);
+        assertEquals("Deny", stop.effect());
+        assertEquals(List.of("*"), stop.resources());
+        assertEquals(List.of("logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage"), strings(stop.block().get("not_actions")).stream().sorted().toList());
+        assertEquals(List.of(), stop.actions(), "a deny of everything but the listed actions (not_actions), not of a list");
+        assertEquals("data.aws_iam_policy_document.budget_hard_stop.value.json", String.valueOf(root.resource("aws_iam_policy", "budget_hard_stop").get("policy")));
+    }
+
+    @Test
+    void budgetsMayAttachAndDetachThatPolicyToThoseRolesAndNothingElse() {
+        TerraformConfiguration root = Repository.rootModule(Map.of("budget_hard_stop", true));
+        List<PolicyStatement> trust = ContractRules.statements(root, "budgets_assume_role");
+        assertEquals(1, trust.size());
+        assertEquals(List.of("sts:AssumeRole"), trust.get(0).actions());
+        assertEquals(List.of("budgets.amazonaws.com"), strings(blocks(trust.get(0).block(), "principals").get(0).get("identifiers")));
+        assertTrue(blocks(trust.get(0).block(), "condition").stream().anyMatch(condition -> "aws:SourceAccount".equals(condition.get("variable"))),
+                "only this account's Budgets may assume the role");
+
+        List<PolicyStatement> policy = ContractRules.statements(root, "budget_action");
+        assertEquals(1, policy.size());
+        PolicyStatement attach = policy.get(0);
+        assertEquals(List.of("iam:AttachRolePolicy", "iam:DetachRolePolicy"), attach.actions().stream().sorted().toList());
+        for (String role : List.of("aws_iam_role.silver_converter.arn", "aws_iam_role.gold_ctas[*].arn", "aws_iam_role.crawler[*].arn")) {
+            assertTrue(source("cost.tf").contains(role), role);
+        }
+        assertTrue(attach.resources().stream().noneMatch(PolicyStatement::isWildcardResource), attach.resources().toString());
+        Map<String, Object> condition = blocks(attach.block(), "condition").get(0);
+        assertEquals("ArnEquals", condition.get("test"));
+        assertEquals("iam:PolicyARN", condition.get("variable"));
+        assertEquals(List.of("aws_iam_policy.budget_hard_stop.value.arn"), strings(condition.get("values")), "Budgets may attach the stop and no other policy");
+        for (String action : List.of("iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PassRole", "iam:AttachUserPolicy", "iam:CreatePolicyVersion")) {
+            assertTrue(policy.stream().noneMatch(statement -> statement.allows(action, "aws_iam_role.silver_converter.arn")), action);
+        }
+        assertEquals("data.aws_iam_policy_document.budget_action.value.json", String.valueOf(root.resource("aws_iam_role_policy", "budget_action").get("policy")));
+    }
+
+    private static final String[][] HARD_STOP_RESOURCES = {
+            {"aws_budgets_budget_action", "hard_stop"},
+            {"aws_iam_policy", "budget_hard_stop"},
+            {"aws_iam_role", "budget_action"},
+            {"aws_iam_role_policy", "budget_action"},
+    };
+
+    private static long count(Map<String, Object> block) {
+        return ((Number) block.get("count")).longValue();
+    }
+
     private static Map<String, Object> costFilter(TerraformConfiguration root) {
         List<Map<String, Object>> generators = dynamicBlocks(root.resource("aws_budgets_budget", "monthly"), "cost_filter");
         assertEquals(1, generators.size());

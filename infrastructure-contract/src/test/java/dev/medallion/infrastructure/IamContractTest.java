@@ -22,13 +22,14 @@ class IamContractTest {
         // The KMS statements exist only with kms_encryption; their content is checked either way, and
         // with the key on, the rendered documents must comply too.
         assertEquals(List.of(), ContractRules.iamViolations(Repository.rootModule(Map.of("kms_encryption", true))));
+        assertEquals(List.of(), ContractRules.iamViolations(Repository.rootModule(Map.of("budget_hard_stop", true))));
     }
 
     @Test
     void everyRoleHasItsOwnInlinePolicy() {
         TerraformConfiguration root = Repository.rootModule();
         Map<String, Object> roles = root.resources("aws_iam_role");
-        assertEquals(List.of("crawler", "gold_ctas", "silver_converter"), roles.keySet().stream().sorted().toList());
+        assertEquals(List.of("budget_action", "crawler", "gold_ctas", "silver_converter"), roles.keySet().stream().sorted().toList());
         for (String role : roles.keySet()) {
             Map<String, Object> policy = root.resource("aws_iam_role_policy", role);
             assertTrue(String.valueOf(policy.get("role")).startsWith("aws_iam_role." + role + "."), "the inline policy " + role + " belongs to the role " + role);
