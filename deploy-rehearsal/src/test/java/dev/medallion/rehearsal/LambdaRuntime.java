@@ -71,7 +71,19 @@ final class LambdaRuntime implements AutoCloseable {
      * @param logDirectory receives the function's log (the runtime's output and the emulator's)
      */
     static LambdaRuntime start(Function function, Map<String, String> platform, Path logDirectory) throws IOException, InterruptedException {
+        return start(function, platform, List.of(), logDirectory);
+    }
+
+    /**
+     * Starts the emulator for the function, with options of the platform's own on the runtime's JVM
+     * command line (which Lambda's bootstrap owns, as it owns the JVM's trust store), such as the trust
+     * store of an emulator's certificate. They never touch the function's environment, so its
+     * {@code JAVA_TOOL_OPTIONS} stays exactly as deployed.
+     */
+    static LambdaRuntime start(Function function, Map<String, String> platform, List<String> platformJvmOptions, Path logDirectory)
+            throws IOException, InterruptedException {
         requireNonNull(function, "function is null");
+        requireNonNull(platformJvmOptions, "platformJvmOptions is null");
         Path rie = emulator();
         Path runtimeLibraries = Path.of("target", "lambda-runtime");
         List<String> classPath = new ArrayList<>();
@@ -86,10 +98,13 @@ final class LambdaRuntime implements AutoCloseable {
         int port = freePort();
         int runtimeApiPort = freePort();
         Path log = Files.createTempFile(logDirectory, function.name() + "-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(rie.toString(),
+        List<String> command = new ArrayList<>(List.of(rie.toString(),
                 "--runtime-interface-emulator-address", "127.0.0.1:" + port,
                 "--runtime-api-address", "127.0.0.1:" + runtimeApiPort,
-                java(), "-cp", String.join(File.pathSeparator, classPath), RUNTIME_MAIN, function.handler())
+                java()));
+        command.addAll(platformJvmOptions);
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), RUNTIME_MAIN, function.handler()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();

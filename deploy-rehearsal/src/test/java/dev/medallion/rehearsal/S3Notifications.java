@@ -14,15 +14,24 @@ final class S3Notifications {
     private S3Notifications() {}
 
     static String objectCreated(String region, String configurationId, String bucket, ObjectInfo object) {
+        return objectCreated(region, "ObjectCreated:Put", configurationId, bucket, object);
+    }
+
+    /**
+     * @param eventName {@code ObjectCreated:Put} for a PutObject, {@code ObjectCreated:CompleteMultipartUpload}
+     *        for a multipart upload, and so on
+     */
+    static String objectCreated(String region, String eventName, String configurationId, String bucket, ObjectInfo object) {
+        requireNonNull(eventName, "eventName is null");
         requireNonNull(bucket, "bucket is null");
         requireNonNull(object, "object is null");
         return """
-                {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"%s","eventTime":"%s","eventName":"ObjectCreated:Put",\
+                {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"%s","eventTime":"%s","eventName":"%s",\
                 "userIdentity":{"principalId":"AWS:AIDAEXAMPLE"},"requestParameters":{"sourceIPAddress":"127.0.0.1"},\
                 "responseElements":{"x-amz-request-id":"EXAMPLE123456789","x-amz-id-2":"EXAMPLE/abc"},\
                 "s3":{"s3SchemaVersion":"1.0","configurationId":"%s","bucket":{"name":"%s","ownerIdentity":{"principalId":"EXAMPLE"},"arn":"arn:aws:s3:::%s"},\
                 "object":{"key":"%s","size":%d,"eTag":"%s","sequencer":"0055AED6DCD90281E5"}}}]}"""
-                .formatted(region, object.lastModified(), configurationId, bucket, bucket, eventKey(object.key()), object.size(), object.etag());
+                .formatted(region, object.lastModified(), eventName, configurationId, bucket, bucket, eventKey(object.key()), object.size(), object.etag());
     }
 
     /** S3 URL-encodes each key segment in events, with '+' for a space. */
