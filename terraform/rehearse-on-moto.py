@@ -1,4 +1,4 @@
-"""moto_server for rehearse-on-moto.sh: moto's own server, with four gaps of moto 5.2.1 filled.
+"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with five gaps of moto 5.2.1 filled.
 
 1. Budgets: the AWS provider reads a budget back with DescribeSubscribersForNotification and
    ListTagsForResource, and changes its tags with TagResource and UntagResource; moto 5.2.1 answers
@@ -14,14 +14,20 @@
 3. SQS RedrivePolicy: moto returns it as json.dumps writes it, with spaces after ':' and ','; SQS
    returns it compact, as Terraform's jsonencode writes it. The provider stores what it reads, so the
    spaces alone made every plan update the queue (and what depends on it). Here it is compact.
+4. EventBridge TestEventPattern: moto 5.2.1 answers it with an empty body (no Result). Here it answers
+   as EventBridge does, with moto's own pattern matcher (the one that routes PutEvents to rules):
+   {"Result": true|false}; an invalid pattern is InvalidEventPatternException, an Event that is not a
+   JSON object with id, account, source, time, region and detail-type is ValidationException
+   ("Parameter Event is not valid."; resources is documented as required but is not).
 
-4. Budget actions (budget_hard_stop): moto 5.2.1 has none. CreateBudgetAction, DescribeBudgetAction,
+5. Budget actions (budget_hard_stop): moto 5.2.1 has none. CreateBudgetAction, DescribeBudgetAction,
    DescribeBudgetActionsForBudget, UpdateBudgetAction, DeleteBudgetAction and ExecuteBudgetAction are
    added with the API's meaning, kept in memory beside moto's budgets: an action waits in STANDBY
    (nothing here ever spends), tags work on its ARN as on a budget's, and deleting its budget deletes
    it. Executing one only changes its status: this emulator attaches no policy.
 
-Every other request is moto's. Arguments are moto_server's (-H HOST -p PORT -s).
+Every other request is moto's. Arguments are moto_server's (-H HOST -p PORT, and -s for https with
+a certificate of its own or -c CERT -k KEY for a given one).
 """
 
 import json
@@ -31,6 +37,9 @@ import uuid
 import flask
 from moto.budgets.exceptions import NotFoundException
 from moto.budgets.responses import BudgetsResponse
+from moto.events.exceptions import ValidationException
+from moto.events.models import EventPattern
+from moto.events.responses import EventsHandler
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket
 from moto.server import main
@@ -257,6 +266,24 @@ def queue_attributes_as_sqs_writes_them(self):
 
 
 Queue.attributes = property(queue_attributes_as_sqs_writes_them)
+
+# The fields EventBridge requires of TestEventPattern's Event.
+EVENT_FIELDS = {"id", "account", "source", "time", "region", "detail-type"}
+
+
+def test_event_pattern(self):
+    pattern = EventPattern.load(self._get_param("EventPattern"))  # InvalidEventPatternException when invalid
+    try:
+        event = json.loads(self._get_param("Event") or "")
+    except json.JSONDecodeError:
+        event = None
+    if not isinstance(event, dict) or not EVENT_FIELDS.issubset(event):
+        raise ValidationException("Parameter Event is not valid.")
+    return json.dumps({"Result": pattern.matches_event(event)}), self.response_headers
+
+
+# moto 5.2.1's is a stub (its body is `pass`); this one matches with moto's own matcher.
+EventsHandler.test_event_pattern = test_event_pattern
 
 if __name__ == "__main__":
     sys.exit(main())

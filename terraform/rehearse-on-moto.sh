@@ -5,11 +5,12 @@
 #   mvn -B -q package -DskipTests          # the two jars the stack uploads
 #   terraform/rehearse-on-moto.sh [-var name=value ...]
 #
-# moto_server (pip install "moto[server]") is started through rehearse-on-moto.py, which fills four
-# gaps of moto 5.2.1 (the Budgets calls that read a budget back, aws:SecureTransport in bucket
-# policies, the format of an SQS RedrivePolicy, budget actions), on a free loopback port with https
-# (-s, a self-signed certificate, which emulator_endpoint's `insecure` accepts): the buckets' policies
-# deny plain-http requests, as on AWS.
+# moto_server (pip install "moto[server]") is started through rehearse-on-moto.py, which fills the
+# gaps of moto 5.2.1 a rehearsal meets (the Budgets calls that read a budget back, budget actions,
+# aws:SecureTransport in bucket policies, the format of an SQS RedrivePolicy; and EventBridge
+# TestEventPattern, for mvn verify's DeployRehearsalIT), on a free loopback port with https (-s, a
+# self-signed certificate, which emulator_endpoint's `insecure` accepts): the buckets' policies deny
+# plain-http requests, as on AWS.
 # Terraform runs on a copy of terraform/ in a temporary directory, so no state, .terraform/ or lock
 # file is left in the repository; the AWS provider comes from the filesystem mirror TF_PROVIDER_MIRROR
 # (default /opt/tf-plugins) when it holds one, else from the registry. Extra arguments go to apply, plan and destroy alike (e.g. -var kms_encryption=true).
