@@ -1,0 +1,917 @@
+package dev.medallion.rehearsal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medallion.common.storage.ObjectInfo;
+import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.silver.ParquetTestFiles;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.athena.model.QueryExecution;
+import software.amazon.awssdk.services.athena.model.WorkGroupConfiguration;
+import software.amazon.awssdk.services.eventbridge.model.DescribeRuleResponse;
+import software.amazon.awssdk.services.eventbridge.model.Target;
+import software.amazon.awssdk.services.glue.model.Column;
+import software.amazon.awssdk.services.glue.model.CrawlerHistory;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetFunctionEventInvokeConfigResponse;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.sts.model.Credentials;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The deployment rehearsed end to end, on a fresh emulator, on every {@code mvn verify}: what a user
+ * gets from {@code terraform apply}, run the way AWS would run it, as far as an emulator can show.
+ * <ol>
+ * <li><b>Apply.</b> moto_server is started as {@code terraform/rehearse-on-moto.sh} starts it (through
+ *     {@code rehearse-on-moto.py}, which fills the gaps of moto 5.2.1 the stack meets), over https on a
+ *     free loopback port; {@code terraform apply} deploys the whole stack (Glue, Athena, the gold builder
+ *     and budgets on) to it from a copy of {@code terraform/} in a temporary directory; the outputs a user
+ *     relies on are checked against what the emulator holds; {@code terraform plan -detailed-exitcode}
+ *     right after must find nothing to change.</li>
+ * <li><b>The functions as deployed.</b> Each function is read back from the emulator (GetFunction:
+ *     handler, runtime, architecture, memory, timeout, environment, role, reserved concurrency) with its
+ *     code: the object Terraform uploaded to the artifacts bucket, whose bytes must be the built jar's
+ *     and whose SHA-256 the function's {@code CodeSha256}. Each runs under the AWS Lambda Runtime
+ *     Interface Emulator ({@link LambdaRuntime}) with exactly that handler, memory, timeout and
+ *     environment, and that code file.</li>
+ * <li><b>Bronze to silver.</b> {@code sample-data/} goes into the deployed bronze bucket with
+ *     {@code bronze-ingest upload} (its shaded jar). For every object the rehearsal builds the event the
+ *     deployed bucket notification would send, read back from the emulator and applied as S3 applies it
+ *     (event type and suffix filters): a key no rule accepts ({@code sales/readme.txt}, a mixed-case
+ *     {@code .Csv}) is not delivered. The converter converts every delivered file, and a redelivery
+ *     changes nothing; silver then holds a manifest per file with the counts {@code sample-data/README.md}
+ *     documents, rows read equal to rows written plus quarantined, and Parquet whose records are read
+ *     back.</li>
+ * <li><b>Silver to gold.</b> The crawler starts the converter asked for reach the emulator (its crawls),
+ *     and the silver bucket's notification, which moto delivers to SQS itself, puts exactly the Parquet
+ *     parts in the crawler's event queue. moto runs no crawl, so the rehearsal stands in for one: it catalogs each dataset as the deployed
+ *     crawler is configured to (one table per dataset folder, from the dataset's schema contract, and its
+ *     {@code ingest_date} partitions). The {@code Glue Crawler State Change} event of a successful crawl, as
+ *     Glue sends it, must match the deployed rule's pattern (EventBridge's TestEventPattern, which
+ *     rehearse-on-moto.py answers with moto's own matcher) while a failed crawl's or another crawler's
+ *     must not; the rule's one target must be the gold builder, which the event then invokes. Every query
+ *     the builder starts must be in its own workgroup, none in the analysts'; a change in the silver
+ *     catalog must rebuild exactly the models that read it; the output's rebuild command must be
+ *     accepted.</li>
+ * <li><b>Destroy.</b> {@code terraform destroy} must succeed and leave the emulator holding exactly what
+ *     it held before the apply, listed kind by kind with the services' own List calls.</li>
+ * </ol>
+ * <p>
+ * <b>What the functions get that Terraform does not set.</b> Nothing of a function's environment is set by
+ * hand: it is GetFunction's, to the variable ({@code JAVA_TOOL_OPTIONS} included), and must contain no
+ * variable Lambda reserves. Beside it, the rehearsal provides what Lambda itself provides: the region;
+ * credentials, which Lambda gets by assuming the function's role, and so does the rehearsal (STS
+ * AssumeRole on the emulator); {@code AWS_EXECUTION_ENV}; and {@code AWS_ENDPOINT_URL} pointing at the
+ * emulator, which the SDK honours. The emulator serves https with a self-signed certificate (the buckets'
+ * policies deny plain http, and rehearse-on-moto.py decides {@code aws:SecureTransport} by the request's
+ * scheme, so a plain-http endpoint or proxy would be refused as AWS would refuse it). The functions'
+ * JVMs therefore trust that certificate (and only it) through {@code -Djavax.net.ssl.trustStore} on the
+ * runtime's JVM command line, which Lambda's bootstrap owns, not through {@code JAVA_TOOL_OPTIONS}, which
+ * is the function's own setting. Certificates are still verified, host name included.
+ * <p>
+ * <b>What it does not prove</b> (only an AWS account can): that Athena executes the SQL (moto accepts
+ * every query and reports it succeeded, running nothing); what a real crawl catalogs; IAM evaluation
+ * (moto enforces no identity policy; only the buckets' TLS rule is evaluated); that S3 and EventBridge
+ * deliver the events, when and how often (the rehearsal builds them and sends each once, in key order),
+ * and that S3 accepts the notification rules (moto validates none, not even their overlap);
+ * quotas such as reserved concurrency on accounts whose concurrency quota is still 10; the {@code java21}
+ * runtime on arm64 (the functions run on this machine's JVM, whose version and architecture the step
+ * prints; it checks the jar's bytecode fits the runtime and its native libraries the architecture).
+ * <p>
+ * Missing prerequisites (the jars, terraform, python3 with moto, aws-lambda-rie) fail the test with how
+ * to install them; it never skips. Every step prints what it did; a failure names the step, the
+ * resource or function, and the emulator's answer. Logs (moto's, each terraform command's, each
+ * function's) are kept in {@code target/deploy-rehearsal/}.
+ */
+class DeployRehearsalIT {
+    private static final Path ROOT = Path.of(System.getProperty("medallion.root", "..")).toAbsolutePath().normalize();
+    private static final String ENVIRONMENT = "rehearsal";
+    private static final String REGION = "eu-west-1";
+    private static final Path SILVER_JAR = ROOT.resolve("silver-converter/target/silver-converter.jar");
+    private static final Path GOLD_JAR = ROOT.resolve("gold-ctas/target/gold-ctas.jar");
+    private static final Path BRONZE_INGEST_JAR = ROOT.resolve("bronze-ingest/target/bronze-ingest.jar");
+    private static final Path SAMPLE_DATA = ROOT.resolve("sample-data");
+    private static final List<String> DATASETS = List.of("customers", "products", "sales", "stores_eu");
+    /** Rows read, written and quarantined per file, as sample-data/README.md documents them. */
+    private static final Map<String, List<Long>> SAMPLE_COUNTS = Map.of(
+            "customers/customers.csv", List.of(60L, 60L, 0L),
+            "products/products.csv", List.of(42L, 42L, 0L),
+            "sales/2026/01/sales_2026_01.csv", List.of(300L, 300L, 0L),
+            "sales/2026/02/sales_2026_02_multiline_notes.csv", List.of(250L, 250L, 0L),
+            "sales/2026/03/sales_2026_03_messy.csv", List.of(200L, 197L, 3L),
+            "sales/2026/04/sales_2026_04.csv.gz", List.of(180L, 180L, 0L),
+            "stores_eu/stores.csv", List.of(12L, 12L, 0L));
+    /** Bronze keys the notification must not deliver: not a data file, and a suffix in mixed case. */
+    private static final List<String> UNDELIVERED = List.of("sales/readme.txt", "sales/2026/05/sales_2026_05.Csv");
+    /** Variables Lambda reserves for itself: a function's environment may not set them. */
+    private static final Set<String> RESERVED = Set.of("_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+            "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE",
+            "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A function as the emulator holds it, and its code as downloaded from where Terraform put it. */
+    private record Deployed(String name, FunctionConfiguration configuration, Optional<Integer> reservedConcurrency, Path code) {
+        LambdaRuntime.Function asRuntimeFunction() {
+            Map<String, String> environment = configuration.environment() == null ? Map.of() : configuration.environment().variables();
+            return new LambdaRuntime.Function(name, code, configuration.handler(), configuration.memorySize(), configuration.timeout(), environment);
+        }
+    }
+
+    private final RehearsalSteps steps = new RehearsalSteps(System.out);
+    private Path logs;
+    private EmulatorTls tls;
+    private PatchedMoto moto;
+    private EmulatorClients aws;
+    private TerraformStack stack;
+    private String accountId;
+    private List<String> variables;
+    private JsonNode outputs;
+    private Map<String, Set<String>> before;
+    private String bronze;
+    private String silver;
+    private String gold;
+    private String artifacts;
+    private Deployed converter;
+    private Deployed builder;
+    private int resourcesApplied;
+    private int crawlsRequested;
+    private Instant convertedSince;
+
+    @Test
+    void theStackAppliesToAnEmulatorRunsBronzeToGoldAndIsDestroyed() throws Exception {
+        logs = Path.of("target", "deploy-rehearsal").toAbsolutePath();
+        deleteLogs(logs);
+        Files.createDirectories(logs);
+        System.out.println("[rehearsal] deploy rehearsal of " + ROOT.resolve("terraform") + "; logs in " + logs);
+        boolean destroyed = false;
+        try {
+            steps.run("prerequisites", this::prerequisites);
+            steps.run("start moto", this::startMoto);
+            steps.run("terraform init", this::init);
+            steps.run("terraform apply", this::apply);
+            steps.run("terraform plan right after apply: no changes", this::planShowsNoChanges);
+            steps.run("the outputs a user relies on", this::outputs);
+            steps.run("the functions as deployed", this::functionsAsDeployed);
+            steps.run("bronze-ingest upload of sample-data/", this::uploadSampleData);
+            Map<String, String> events = steps.run("the bronze notification's events", this::bronzeEvents);
+            steps.run("the silver converter under the Lambda runtime", () -> convert(events));
+            steps.run("silver: manifests, conservation, Parquet", this::checkSilver);
+            steps.run("the crawler: its event queue, and the crawls the converter started", this::crawlsStarted);
+            steps.run("the crawl moto does not run, stood in for", this::standInForTheCrawl);
+            String rule = steps.run("the crawler-succeeded rule and its target", this::crawlerRule);
+            steps.run("the gold builder under the Lambda runtime", () -> buildGold(rule));
+            destroyed = true;
+            steps.run("terraform destroy leaves nothing", this::destroy);
+            System.out.printf(java.util.Locale.ROOT, "[rehearsal] the deploy rehearsal passed in %.0f s%n", steps.seconds());
+        }
+        finally {
+            if (stack != null) {
+                if (!destroyed && resourcesApplied > 0) {
+                    // Best effort only: the emulator goes away with its resources anyway.
+                    try {
+                        stack.run("destroy-after-failure", concat(List.of("destroy", "-no-color", "-auto-approve"), variables));
+                    }
+                    catch (IOException | InterruptedException e) {
+                        System.out.println("[rehearsal] terraform destroy after the failure did not run: " + e);
+                    }
+                }
+                stack.close();
+            }
+            if (aws != null) {
+                aws.close();
+            }
+            if (moto != null) {
+                moto.close();
+            }
+        }
+    }
+
+    private void prerequisites() throws Exception {
+        for (Path jar : List.of(SILVER_JAR, GOLD_JAR, BRONZE_INGEST_JAR)) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: build the jars first (mvn -B package -DskipTests; mvn verify builds them before the"
+                        + " integration tests)");
+            }
+        }
+        Path terraform = TerraformStack.binary();
+        steps.say("terraform: " + terraform + ", " + TerraformStack.version(terraform));
+        steps.say("moto " + PatchedMoto.checkPrerequisites() + " (python3 on the PATH)");
+        steps.say("aws-lambda-rie: " + LambdaRuntime.emulator());
+        steps.say("the functions run on " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + " on "
+                + System.getProperty("os.arch") + " (Lambda: java21 on arm64)");
+    }
+
+    private void startMoto() throws Exception {
+        tls = EmulatorTls.create(logs);
+        moto = PatchedMoto.start(ROOT, tls, logs);
+        aws = new EmulatorClients(moto.endpoint(), Region.of(REGION), tls);
+        accountId = aws.sts.getCallerIdentity().account();
+        before = EmulatorInventory.take(aws, accountId);
+        steps.say("moto at " + moto.endpoint() + " (pid " + moto.pid() + "), https with a certificate made for this run; account " + accountId);
+        steps.say("before the apply it holds: " + before);
+        variables = List.of("-var", "environment=" + ENVIRONMENT, "-var", "region=" + REGION, "-var", "force_destroy=true",
+                "-var", "emulator_endpoint=" + moto.endpoint(), "-var", "enable_glue_catalog=true", "-var", "enable_athena=true",
+                "-var", "enable_budgets=true");
+    }
+
+    private void init() throws Exception {
+        stack = TerraformStack.copyOf(ROOT, logs, Map.of("AWS_ACCESS_KEY_ID", EmulatorClients.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", EmulatorClients.SECRET_KEY));
+        TerraformStack.Result init = stack.run("init", List.of("init", "-no-color"));
+        check(init);
+        steps.say("a copy of terraform/ in " + stack.directory() + "; the AWS provider from " + stack.providerSource());
+        init.output().lines().filter(line -> line.matches("^- (Installed|Using) .*")).forEach(steps::say);
+    }
+
+    private void apply() throws Exception {
+        TerraformStack.Result apply = stack.run("apply", concat(List.of("apply", "-no-color", "-auto-approve"), variables));
+        check(apply);
+        String complete = apply.output().lines().filter(line -> line.startsWith("Apply complete!")).findFirst().orElse("");
+        steps.say(complete);
+        Matcher added = Pattern.compile("Resources: (\\d+) added").matcher(complete);
+        assertTrue(added.find(), "terraform apply did not say what it added:\n" + apply.errors());
+        resourcesApplied = Integer.parseInt(added.group(1));
+        warnings(apply);
+        Map<String, Set<String>> after = EmulatorInventory.take(aws, accountId);
+        Map<String, Set<String>> created = EmulatorInventory.added(before, after);
+        created.forEach((kind, names) -> steps.say(kind + ": " + names.size() + " created " + names));
+        for (String kind : after.keySet()) {
+            if (!kind.equals("SNS subscriptions")) {
+                // Every kind the inventory lists is one the stack creates: an empty one means the listing sees nothing.
+                assertTrue(created.containsKey(kind), "the emulator lists no " + kind + " after the apply");
+            }
+        }
+    }
+
+    private void planShowsNoChanges() throws Exception {
+        TerraformStack.Result plan = stack.run("plan", concat(List.of("plan", "-no-color", "-detailed-exitcode"), variables));
+        if (plan.exitCode() != 0) {
+            String changes = plan.output().lines()
+                    .filter(line -> !line.matches("^\\S.*: (Refreshing state|Reading|Read complete).*"))
+                    .reduce((a, b) -> a + "\n" + b).orElse("");
+            fail("terraform plan -detailed-exitcode right after apply exited " + plan.exitCode() + " (2: changes, 1: an error), log "
+                    + plan.log() + ":\n" + changes);
+        }
+        plan.output().lines().filter(line -> line.startsWith("No changes.")).forEach(steps::say);
+        warnings(plan);
+    }
+
+    private void outputs() throws Exception {
+        outputs = stack.outputs();
+        String name = "medallion-" + ENVIRONMENT;
+        JsonNode buckets = outputs.path("bucket_names");
+        assertEquals(Set.of("bronze", "silver", "gold", "athena_results", "artifacts"), fieldNames(buckets), "output bucket_names");
+        for (String layer : fieldNames(buckets)) {
+            String bucket = buckets.path(layer).asText();
+            assertEquals(name + "-" + layer.replace('_', '-') + "-" + accountId, bucket, "output bucket_names." + layer);
+            aws.s3.headBucket(request -> request.bucket(bucket));
+        }
+        bronze = buckets.path("bronze").asText();
+        silver = buckets.path("silver").asText();
+        gold = buckets.path("gold").asText();
+        artifacts = buckets.path("artifacts").asText();
+        steps.say("bucket_names: 5 buckets, each on the emulator: " + buckets);
+
+        JsonNode functions = outputs.path("function_names");
+        JsonNode roles = outputs.path("function_role_arns");
+        for (String function : List.of("silver_converter", "gold_ctas")) {
+            String functionName = text(functions, function);
+            FunctionConfiguration configuration = aws.lambda.getFunction(request -> request.functionName(functionName)).configuration();
+            assertEquals(configuration.role(), text(roles, function), "output function_role_arns." + function + " against GetFunction's role");
+        }
+        steps.say("function_names and function_role_arns: " + functions + ", the roles GetFunction reports");
+
+        JsonNode queues = outputs.path("dead_letter_queue_urls");
+        for (String queue : List.of("silver_converter_failures", "silver_events_dead_letter", "gold_ctas_failures")) {
+            aws.sqs.getQueueAttributes(request -> request.queueUrl(text(queues, queue)).attributeNamesWithStrings("QueueArn"));
+        }
+        steps.say("dead_letter_queue_urls: 3 queues, each on the emulator");
+
+        JsonNode databases = outputs.path("glue_database_names");
+        for (String layer : List.of("silver", "gold")) {
+            aws.glue.getDatabase(request -> request.name(text(databases, layer)));
+        }
+        String crawler = text(outputs, "silver_crawler_name");
+        var crawlerDefinition = aws.glue.getCrawler(request -> request.name(crawler)).crawler();
+        assertEquals(text(databases, "silver"), crawlerDefinition.databaseName(), "the silver crawler's database");
+        assertEquals("s3://" + silver + "/", crawlerDefinition.targets().s3Targets().get(0).path(), "the silver crawler's S3 target");
+        steps.say("glue_database_names " + databases + " and silver_crawler_name " + crawler + " (on " + crawlerDefinition.databaseName() + ", "
+                + crawlerDefinition.targets().s3Targets().get(0).path() + ")");
+
+        String analysts = text(outputs, "athena_workgroup");
+        String builderGroup = text(outputs, "gold_builder_workgroup");
+        WorkGroupConfiguration analystConfiguration = aws.athena.getWorkGroup(request -> request.workGroup(analysts)).workGroup().configuration();
+        WorkGroupConfiguration builderConfiguration = aws.athena.getWorkGroup(request -> request.workGroup(builderGroup)).workGroup().configuration();
+        assertTrue(analystConfiguration.enforceWorkGroupConfiguration(), "the analysts' workgroup " + analysts + " enforces its configuration");
+        assertFalse(builderConfiguration.enforceWorkGroupConfiguration(), "the gold builder's workgroup " + builderGroup + " must not enforce its"
+                + " configuration: every CTAS it sends names its external_location");
+        String results = buckets.path("athena_results").asText();
+        assertEquals("s3://" + results + "/gold-builder/", builderConfiguration.resultConfiguration().outputLocation(), "the builder's result location");
+        steps.say("athena_workgroup " + analysts + " (enforced, results at " + analystConfiguration.resultConfiguration().outputLocation()
+                + ") and gold_builder_workgroup " + builderGroup + " (not enforced, results at " + builderConfiguration.resultConfiguration().outputLocation() + ")");
+
+        aws.iam.getPolicy(request -> request.policyArn(text(outputs, "analyst_policy_arn")));
+        aws.sns.getTopicAttributes(request -> request.topicArn(text(outputs, "alerts_topic_arn")));
+        // terraform output -json leaves out an output whose value is null.
+        assertTrue(outputs.path("kms_key_arn").isMissingNode() || outputs.path("kms_key_arn").isNull(),
+                "kms_key_arn without kms_encryption: " + outputs.path("kms_key_arn"));
+        steps.say("analyst_policy_arn and alerts_topic_arn on the emulator; kms_key_arn null (SSE-S3)");
+
+        assertEquals("aws s3 cp orders.csv s3://" + bronze + "/orders/orders.csv", text(outputs, "first_file_command"));
+        assertEquals("aws glue start-crawler --name " + crawler, text(outputs, "first_crawl_command"));
+        String query = text(outputs, "first_query_command");
+        assertTrue(query.startsWith("aws athena start-query-execution --work-group " + analysts + " "), query);
+        assertTrue(query.contains("FROM " + text(databases, "silver") + ".orders "), query);
+        String rebuild = text(outputs, "gold_rebuild_command");
+        assertTrue(rebuild.contains("--function-name " + text(functions, "gold_ctas") + " "), rebuild);
+        assertTrue(rebuild.contains("--invocation-type Event"), "the rebuild must be asynchronous (reserved concurrency 1): " + rebuild);
+        List<String> shipped = shippedModels();
+        for (JsonNode model : rebuildPayload().path("models")) {
+            assertTrue(shipped.contains(model.asText()), "the rebuild command names " + model + ", which gold-ctas.jar does not ship " + shipped);
+        }
+        steps.say("first_file_command, first_crawl_command, first_query_command and gold_rebuild_command name these resources"
+                + " (the rebuild's payload " + rebuildPayload() + " names a model the jar ships)");
+    }
+
+    private void functionsAsDeployed() throws Exception {
+        converter = readBack(text(outputs.path("function_names"), "silver_converter"), "silver-converter", SILVER_JAR);
+        builder = readBack(text(outputs.path("function_names"), "gold_ctas"), "gold-ctas", GOLD_JAR);
+        assertEquals(Optional.of(1), builder.reservedConcurrency(), "the gold builder's reserved concurrency: builds must never overlap");
+        assertEquals(Optional.empty(), converter.reservedConcurrency(), "the converter's reserved concurrency (unreserved by default)");
+        assertEquals(text(outputs.path("glue_database_names"), "silver"), environment(builder).get("SILVER_DATABASE"));
+        assertEquals(text(outputs, "gold_builder_workgroup"), environment(builder).get("ATHENA_WORKGROUP"));
+        assertEquals(text(outputs, "silver_crawler_name"), environment(converter).get("SILVER_CRAWLER_NAME"));
+        assertEquals(silver, environment(converter).get("SILVER_BUCKET"));
+    }
+
+    private Deployed readBack(String name, String module, Path jar) throws Exception {
+        GetFunctionResponse function = aws.lambda.getFunction(request -> request.functionName(name));
+        FunctionConfiguration configuration = function.configuration();
+        // The key Terraform uploaded the jar under (functions.tf, gold.tf), and where moto says the code came from.
+        String key = module + "/" + module + "-" + HexFormat.of().formatHex(sha256(jar)) + ".jar";
+        String location = URLDecoder.decode(URI.create(function.code().location()).getRawPath().substring(1), StandardCharsets.UTF_8);
+        assertEquals(key, location, name + ": the code's location (GetFunction) against the key Terraform uploads the built jar under");
+        Path code = Files.createDirectories(logs.resolve("code")).resolve(name + ".jar");
+        ResponseBytes<GetObjectResponse> object = aws.s3.getObjectAsBytes(request -> request.bucket(artifacts).key(key));
+        Files.write(code, object.asByteArray());
+        assertEquals(HexFormat.of().formatHex(sha256(jar)), HexFormat.of().formatHex(sha256(code)),
+                name + ": the code in s3://" + artifacts + "/" + key + " is not the built " + jar);
+        assertEquals(Base64.getEncoder().encodeToString(sha256(code)), configuration.codeSha256(), name + ": CodeSha256 against the uploaded object");
+
+        assertTrue(configuration.runtimeAsString().startsWith("java"), name + ": runtime " + configuration.runtimeAsString());
+        int runtimeVersion = Integer.parseInt(configuration.runtimeAsString().replaceAll("\\D", ""));
+        String handlerClass = configuration.handler().split("::")[0];
+        int bytecode = classFileVersion(code, handlerClass.replace('.', '/') + ".class");
+        assertTrue(bytecode - 44 <= runtimeVersion, name + ": " + handlerClass + " is Java " + (bytecode - 44) + " bytecode, newer than runtime "
+                + configuration.runtimeAsString());
+        List<String> architectures = configuration.architecturesAsStrings();
+        assertEquals(1, architectures.size(), name + ": architectures " + architectures);
+        String nativeArchitecture = architectures.get(0).equals("arm64") ? "aarch64" : "x86_64";
+        List<String> linuxNatives = entries(code).stream().filter(entry -> entry.contains("/Linux/") && entry.endsWith(".so")).toList();
+        assertTrue(linuxNatives.isEmpty() || linuxNatives.stream().anyMatch(entry -> entry.contains("/Linux/" + nativeArchitecture + "/")),
+                name + ": the jar carries Linux native libraries " + linuxNatives + " but none for " + architectures.get(0));
+
+        Map<String, String> environment = environment(configuration);
+        Set<String> reserved = new TreeSet<>(environment.keySet());
+        reserved.retainAll(RESERVED);
+        assertTrue(reserved.isEmpty(), name + ": the environment sets variables Lambda reserves: " + reserved);
+
+        String roleName = configuration.role().substring(configuration.role().lastIndexOf('/') + 1);
+        var role = aws.iam.getRole(request -> request.roleName(roleName)).role();
+        String trust = URLDecoder.decode(role.assumeRolePolicyDocument(), StandardCharsets.UTF_8);
+        assertTrue(trust.contains("lambda.amazonaws.com"), name + ": the role " + roleName + " does not trust lambda.amazonaws.com: " + trust);
+        List<String> policies = aws.iam.listRolePolicies(request -> request.roleName(roleName)).policyNames();
+        assertFalse(policies.isEmpty(), name + ": the role " + roleName + " has no inline policy");
+
+        Optional<Integer> reservedConcurrency = Optional.ofNullable(function.concurrency()).map(concurrency -> concurrency.reservedConcurrentExecutions());
+        GetFunctionEventInvokeConfigResponse invokeConfig = aws.lambda.getFunctionEventInvokeConfig(request -> request.functionName(name));
+        String failureQueue = invokeConfig.destinationConfig().onFailure().destination();
+        assertTrue(failureQueue.endsWith(":" + name + "-failures"), name + ": on-failure destination " + failureQueue);
+        steps.say(name + ": " + configuration.handler() + ", " + configuration.runtimeAsString() + " on " + architectures.get(0) + ", "
+                + configuration.memorySize() + " MB, " + configuration.timeout() + " s, reserved concurrency " + reservedConcurrency.map(String::valueOf).orElse("none")
+                + ", role " + roleName + " (trusts Lambda; inline " + policies + "), " + invokeConfig.maximumRetryAttempts() + " retries then "
+                + failureQueue);
+        steps.say(name + ": code s3://" + artifacts + "/" + key + " = the built jar (" + Files.size(code) + " bytes, CodeSha256 " + configuration.codeSha256()
+                + "), handler class Java " + (bytecode - 44) + " bytecode" + (linuxNatives.isEmpty() ? "" : ", Linux natives for " + nativeArchitecture));
+        steps.say(name + ": environment " + new TreeMap<>(environment));
+        return new Deployed(name, configuration, reservedConcurrency, code);
+    }
+
+    private void uploadSampleData() throws Exception {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(tls.jvmOptions());
+        command.addAll(List.of("-jar", BRONZE_INGEST_JAR.toString(), "upload"));
+        DATASETS.forEach(dataset -> command.add(SAMPLE_DATA.resolve(dataset).toString()));
+        command.addAll(List.of("--bucket", bronze));
+        Path log = logs.resolve("bronze-ingest.log");
+        ProcessBuilder process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        process.environment().keySet().removeIf(variable -> variable.startsWith("AWS_"));
+        process.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", EmulatorClients.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", EmulatorClients.SECRET_KEY,
+                "AWS_REGION", REGION, "AWS_ENDPOINT_URL", moto.endpoint().toString()));
+        Process upload = process.start();
+        if (!upload.waitFor(5, TimeUnit.MINUTES) || upload.exitValue() != 0) {
+            upload.destroyForcibly();
+            fail("bronze-ingest upload failed:\n" + Files.readString(log));
+        }
+        Files.readAllLines(log).forEach(steps::say);
+        for (String key : UNDELIVERED) {
+            aws.s3.putObject(request -> request.bucket(bronze).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("not for the converter\n"));
+            steps.say("put s3://" + bronze + "/" + key + " (a key the notification must not deliver)");
+        }
+    }
+
+    /** The event the deployed notification sends for each bronze object it delivers, by key, in key order. */
+    private Map<String, String> bronzeEvents() throws Exception {
+        var configuration = aws.s3.getBucketNotificationConfiguration(request -> request.bucket(bronze));
+        NotificationRules rules = NotificationRules.of(configuration);
+        assertFalse(rules.rules().isEmpty(), "the bronze bucket has no Lambda notification");
+        for (NotificationRules.Rule rule : rules.rules()) {
+            assertEquals(converter.configuration().functionArn(), rule.functionArn(), "the function rule " + rule.id() + " invokes");
+        }
+        steps.say("the bronze notification: " + rules.rules().size() + " rules, each " + rules.rules().get(0).events() + " to " + converter.name() + ", on suffixes "
+                + rules.rules().stream().map(NotificationRules.Rule::suffix).toList());
+        checkInvokePermission(converter, "s3.amazonaws.com", "arn:aws:s3:::" + bronze, true);
+        assertEquals(1, rules.deliveries("orders/orders.csv", "ObjectCreated:Put").size(), "first_file_command's key is delivered");
+
+        S3ObjectStore store = new S3ObjectStore(aws.s3, bronze);
+        Set<String> expected = new TreeSet<>(SAMPLE_COUNTS.keySet());
+        expected.addAll(UNDELIVERED);
+        assertEquals(expected, new TreeSet<>(store.list("")), "the bronze bucket after the upload");
+        Map<String, String> events = new TreeMap<>();
+        for (String key : new TreeSet<>(store.list(""))) {
+            ObjectInfo object = store.stat(key).orElseThrow();
+            // A multipart upload's ETag ends in -<parts>, and S3 names its event CompleteMultipartUpload.
+            String eventName = object.etag().contains("-") ? "ObjectCreated:CompleteMultipartUpload" : "ObjectCreated:Put";
+            List<NotificationRules.Rule> deliveries = rules.deliveries(key, eventName);
+            if (UNDELIVERED.contains(key)) {
+                assertTrue(deliveries.isEmpty(), key + " must not be delivered, but rules " + deliveries + " accept it");
+                steps.say(key + ": " + eventName + ", delivered by no rule");
+                continue;
+            }
+            assertEquals(1, deliveries.size(), key + " (" + eventName + ") must be delivered by exactly one rule: " + deliveries);
+            events.put(key, S3Notifications.objectCreated(REGION, eventName, deliveries.get(0).id(), bronze, object));
+            steps.say(key + ": " + eventName + ", delivered by rule " + deliveries.get(0).id());
+        }
+        return events;
+    }
+
+    private void convert(Map<String, String> events) throws Exception {
+        Instant started = Instant.now();
+        try (LambdaRuntime runtime = LambdaRuntime.start(converter.asRuntimeFunction(), platform(converter), tls.jvmOptions(), logs)) {
+            for (Map.Entry<String, String> event : events.entrySet()) {
+                LambdaRuntime.Invocation invocation = runtime.invoke(event.getValue());
+                assertFalse(invocation.functionError(), converter.name() + " failed on " + event.getKey() + ": " + invocation.payload() + "\n" + runtime.log());
+                assertEquals("[\"converted s3://" + bronze + "/" + event.getKey() + "\"]", invocation.payload(), converter.name() + " on " + event.getKey());
+                steps.say(event.getKey() + ": " + invocation.payload());
+            }
+            String first = events.keySet().iterator().next();
+            LambdaRuntime.Invocation redelivery = runtime.invoke(events.get(first));
+            assertEquals("[\"unchanged s3://" + bronze + "/" + first + "\"]", redelivery.payload(), "a redelivery of " + first);
+            steps.say("redelivered " + first + ": " + redelivery.payload());
+            String log = runtime.log();
+            String toolOptions = environment(converter).get("JAVA_TOOL_OPTIONS");
+            assertTrue(log.contains("Picked up JAVA_TOOL_OPTIONS: " + toolOptions), "the converter's JVM did not pick up its JAVA_TOOL_OPTIONS:\n" + log);
+            steps.say("the JVM picked up JAVA_TOOL_OPTIONS " + toolOptions);
+            crawlsRequested = count(log, "\"silver crawler started\"");
+            int running = count(log, "silver crawler already running");
+            assertTrue(crawlsRequested >= 1, "the converter never started the crawler:\n" + log);
+            steps.say("the converter started the crawler " + crawlsRequested + " time(s) and found it running " + running + " time(s)");
+        }
+        convertedSince = started;
+    }
+
+    private void checkSilver() throws Exception {
+        S3ObjectStore store = new S3ObjectStore(aws.s3, silver);
+        List<String> keys = store.list("");
+        List<String> manifests = keys.stream().filter(key -> key.startsWith("_manifests/")).toList();
+        assertEquals(SAMPLE_COUNTS.size(), manifests.size(), "one manifest per converted file: " + manifests);
+        Set<String> parquetInManifests = new TreeSet<>();
+        Path parts = Files.createDirectories(logs.resolve("silver"));
+        long rowsReadBack = 0;
+        for (String manifestKey : manifests) {
+            JsonNode manifest = JSON.readTree(store.read(manifestKey).orElseThrow());
+            String source = manifest.path("source").path("key").asText();
+            List<Long> expected = SAMPLE_COUNTS.get(source);
+            assertNotNull(expected, manifestKey + " describes " + source + ", which is not a sample file");
+            long read = manifest.path("rowsRead").asLong();
+            long written = manifest.path("rowsWritten").asLong();
+            long quarantined = manifest.path("rowsQuarantined").asLong();
+            assertEquals("converted", manifest.path("status").asText(), manifestKey);
+            assertEquals(read, written + quarantined, manifestKey + ": rows read must equal rows written plus quarantined");
+            assertEquals(expected, List.of(read, written, quarantined), source + ": rows read, written, quarantined as sample-data/README.md documents");
+            long partRows = 0;
+            for (JsonNode part : manifest.path("parts")) {
+                String key = part.path("key").asText();
+                parquetInManifests.add(key);
+                Path local = parts.resolve(key.replace('/', '_'));
+                Files.write(local, store.read(key).orElseThrow(() -> new AssertionError(manifestKey + " names " + key + ", which is not in silver")));
+                long records = ParquetTestFiles.readAll(local).size();
+                assertEquals(part.path("rows").asLong(), records, key + ": records read back against the manifest");
+                partRows += records;
+            }
+            assertEquals(written, partRows, source + ": Parquet records read back against rows written");
+            rowsReadBack += partRows;
+            if (quarantined > 0) {
+                String quarantine = manifest.path("quarantine").path("key").asText();
+                assertTrue(store.stat(quarantine).isPresent(), source + ": its quarantine file " + quarantine);
+            }
+            steps.say(source + ": read " + read + ", written " + written + ", quarantined " + quarantined + "; " + manifest.path("parts").size()
+                    + " Parquet part(s), " + partRows + " records read back");
+        }
+        assertEquals(parquetInManifests, new TreeSet<>(keys.stream().filter(key -> key.endsWith(".parquet")).toList()),
+                "every Parquet file in silver is a part a manifest names");
+        for (String dataset : DATASETS) {
+            assertTrue(store.stat("_schemas/" + dataset + ".json").isPresent(), "the schema contract of " + dataset);
+        }
+        steps.say(manifests.size() + " manifests, " + parquetInManifests.size() + " Parquet parts (" + rowsReadBack + " records), schema contracts "
+                + DATASETS);
+    }
+
+    private void crawlsStarted() throws Exception {
+        String crawler = text(outputs, "silver_crawler_name");
+        // The crawler runs in S3 event mode: the silver bucket's notification feeds its queue. moto delivers
+        // S3 notifications to SQS itself, with its own filter matching.
+        String queueArn = aws.glue.getCrawler(request -> request.name(crawler)).crawler().targets().s3Targets().get(0).eventQueueArn();
+        String queueUrl = aws.sqs.getQueueUrl(request -> request.queueName(queueArn.substring(queueArn.lastIndexOf(':') + 1))).queueUrl();
+        Set<String> notified = new TreeSet<>();
+        Set<String> eventNames = new TreeSet<>();
+        while (true) {
+            var messages = aws.sqs.receiveMessage(request -> request.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
+            if (messages.isEmpty()) {
+                break;
+            }
+            for (var message : messages) {
+                for (JsonNode record : JSON.readTree(message.body()).path("Records")) {
+                    notified.add(URLDecoder.decode(record.path("s3").path("object").path("key").asText(), StandardCharsets.UTF_8));
+                    eventNames.add(record.path("eventName").asText());
+                }
+            }
+        }
+        Set<String> parts = new TreeSet<>(new S3ObjectStore(aws.s3, silver).list("").stream().filter(key -> key.endsWith(".parquet")).toList());
+        assertEquals(parts, notified, "the S3 events in the crawler's queue " + queueArn + " against the Parquet parts in silver");
+        steps.say("the crawler's event queue received " + notified.size() + " S3 events " + eventNames + ", exactly the Parquet parts (no manifest,"
+                + " schema or quarantine file)");
+
+        List<CrawlerHistory> crawls = aws.glue.listCrawls(request -> request.crawlerName(crawler)).crawls();
+        List<CrawlerHistory> ours = crawls.stream().filter(crawl -> !crawl.startTime().isBefore(convertedSince.minusSeconds(1))).toList();
+        assertEquals(crawlsRequested, ours.size(), "the crawls of " + crawler + " on the emulator against the converter's starts: " + crawls);
+        var state = aws.glue.getCrawler(request -> request.name(crawler)).crawler();
+        steps.say(crawler + ": " + ours.size() + " crawl(s) started since the conversions (" + ours.stream().map(crawl -> crawl.crawlId() + " "
+                + crawl.stateAsString()).toList() + "); the crawler is " + state.stateAsString());
+    }
+
+    private void standInForTheCrawl() throws Exception {
+        String database = text(outputs.path("glue_database_names"), "silver");
+        S3ObjectStore store = new S3ObjectStore(aws.s3, silver);
+        for (String dataset : DATASETS) {
+            JsonNode contract = JSON.readTree(store.read("_schemas/" + dataset + ".json").orElseThrow());
+            List<Column> columns = new ArrayList<>();
+            contract.path("columns").forEach(column -> columns.add(Column.builder().name(column.path("name").asText()).type(column.path("type").asText()).build()));
+            aws.glue.createTable(request -> request.databaseName(database).tableInput(table -> table
+                    .name(dataset)
+                    .tableType("EXTERNAL_TABLE")
+                    .partitionKeys(Column.builder().name("ingest_date").type("string").build())
+                    .storageDescriptor(descriptor -> descriptor
+                            .location("s3://" + silver + "/" + dataset + "/")
+                            .columns(columns)
+                            .inputFormat("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat")
+                            .outputFormat("org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat")
+                            .serdeInfo(serde -> serde.serializationLibrary("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe")))));
+            Set<String> dates = new TreeSet<>();
+            for (String key : store.list(dataset + "/")) {
+                Matcher date = Pattern.compile("^" + dataset + "/ingest_date=([0-9-]+)/").matcher(key);
+                if (date.find()) {
+                    dates.add(date.group(1));
+                }
+            }
+            for (String date : dates) {
+                addPartition(database, dataset, date);
+            }
+            steps.say(database + "." + dataset + ": " + columns.size() + " columns from _schemas/" + dataset + ".json, partitions " + dates);
+        }
+    }
+
+    private void addPartition(String database, String dataset, String date) {
+        aws.glue.createPartition(request -> request.databaseName(database).tableName(dataset).partitionInput(partition -> partition
+                .values(date)
+                .storageDescriptor(descriptor -> descriptor.location("s3://" + silver + "/" + dataset + "/ingest_date=" + date + "/"))));
+    }
+
+    private String crawlerRule() throws Exception {
+        String crawler = text(outputs, "silver_crawler_name");
+        List<String> rules = aws.events.listRuleNamesByTarget(request -> request.targetArn(builder.configuration().functionArn())).ruleNames();
+        assertEquals(1, rules.size(), "EventBridge rules targeting " + builder.name() + " (no gold_schedule): " + rules);
+        DescribeRuleResponse rule = aws.events.describeRule(request -> request.name(rules.get(0)));
+        assertEquals("ENABLED", rule.stateAsString(), rule.name());
+        assertEquals("default", rule.eventBusName(), rule.name() + ": Glue sends its events to the default bus");
+        List<Target> targets = aws.events.listTargetsByRule(request -> request.rule(rule.name())).targets();
+        assertEquals(1, targets.size(), rule.name() + " targets " + targets);
+        Target target = targets.get(0);
+        assertEquals(builder.configuration().functionArn(), target.arn(), rule.name() + "'s target");
+        assertTrue(target.input() == null && target.inputPath() == null && target.inputTransformer() == null,
+                rule.name() + "'s target must receive the event itself: " + target);
+        steps.say(rule.name() + " on the default bus, pattern " + rule.eventPattern() + ", its one target " + builder.name() + " (the event as sent)");
+
+        Instant now = Instant.now();
+        Map<String, Boolean> expectations = new LinkedHashMap<>();
+        expectations.put(GlueEvents.crawlerStateChange(accountId, REGION, crawler, "Succeeded", 4, now), true);
+        expectations.put(GlueEvents.crawlerStateChange(accountId, REGION, crawler, "Failed", 0, now), false);
+        expectations.put(GlueEvents.crawlerStateChange(accountId, REGION, crawler + "-other", "Succeeded", 4, now), false);
+        for (Map.Entry<String, Boolean> expectation : expectations.entrySet()) {
+            JsonNode event = JSON.readTree(expectation.getKey());
+            boolean matches = aws.events.testEventPattern(request -> request.eventPattern(rule.eventPattern()).event(expectation.getKey())).result();
+            String what = event.path("detail").path("crawlerName").asText() + " " + event.path("detail").path("state").asText();
+            assertEquals(expectation.getValue(), matches, "TestEventPattern of " + rule.name() + " for a crawl of " + what);
+            steps.say("TestEventPattern: a crawl of " + what + (matches ? " matches" : " does not match"));
+        }
+        checkInvokePermission(builder, "events.amazonaws.com", rule.arn(), false);
+        return rule.name();
+    }
+
+    private void buildGold(String rule) throws Exception {
+        String crawler = text(outputs, "silver_crawler_name");
+        String builderGroup = text(outputs, "gold_builder_workgroup");
+        String analysts = text(outputs, "athena_workgroup");
+        String silverDatabase = text(outputs.path("glue_database_names"), "silver");
+        String goldDatabase = text(outputs.path("glue_database_names"), "gold");
+        List<String> models = shippedModels();
+        try (LambdaRuntime runtime = LambdaRuntime.start(builder.asRuntimeFunction(), platform(builder), tls.jvmOptions(), logs)) {
+            String event = GlueEvents.crawlerStateChange(accountId, REGION, crawler, "Succeeded", 4, Instant.now());
+            Map<String, String> first = invokeBuilder(runtime, event);
+            assertEquals(models, List.copyOf(first.keySet()), "the models built");
+            String log = tail(runtime);
+            first.forEach((model, outcome) -> assertTrue(outcome.startsWith("built "), model + ": " + outcome + "\n" + log));
+            steps.say("rule " + rule + " -> " + builder.name() + ": " + first);
+
+            List<QueryExecution> queries = queries(Optional.of(builderGroup));
+            assertEquals(queries.size(), queries(Optional.empty()).size(), "every query the emulator holds is in the builder's workgroup " + builderGroup);
+            assertTrue(queries(Optional.of(analysts)).isEmpty(), "no query in the analysts' workgroup " + analysts);
+            for (String model : models) {
+                String build = first.get(model).substring("built ".length());
+                List<String> sql = queries.stream().map(QueryExecution::query).filter(query -> query.contains(model + "__" + build)).toList();
+                assertTrue(sql.stream().anyMatch(query -> query.contains("external_location = 's3://" + gold + "/" + model + "/" + build + "/'")),
+                        model + ": no CTAS into s3://" + gold + "/" + model + "/" + build + "/ among " + sql);
+                assertTrue(sql.stream().anyMatch(query -> query.contains(silverDatabase + ".")), model + ": no query reads " + silverDatabase + ": " + sql);
+                assertTrue(new S3ObjectStore(aws.s3, gold).stat("_state/" + model + ".json").isPresent(), model + ": no build state in " + gold);
+            }
+            for (QueryExecution query : queries) {
+                assertEquals(goldDatabase, query.queryExecutionContext().database(), query.queryExecutionId() + "'s database");
+            }
+            steps.say(queries.size() + " Athena queries, all in " + builderGroup + " on " + goldDatabase + " (none in " + analysts
+                    + "): CTAS into s3://" + gold + "/<model>/<build>/ from " + silverDatabase + ", and the view swaps; a build state per model");
+
+            // A later crawl catalogs a new partition of customers: only the models reading customers change.
+            String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
+            addPartition(silverDatabase, "customers", tomorrow);
+            Map<String, String> second = invokeBuilder(runtime, GlueEvents.crawlerStateChange(accountId, REGION, crawler, "Succeeded", 1, Instant.now()));
+            Set<String> readCustomers = new TreeSet<>();
+            for (String model : models) {
+                if (modelSources(model).contains("customers")) {
+                    readCustomers.add(model);
+                }
+            }
+            assertFalse(readCustomers.isEmpty(), "no shipped model reads customers");
+            second.forEach((model, outcome) -> assertTrue(outcome.startsWith(readCustomers.contains(model) ? "built " : "unchanged "),
+                    "after a new customers partition in " + silverDatabase + ", " + model + ": " + outcome));
+            int added = queries(Optional.of(builderGroup)).size() - queries.size();
+            assertTrue(added > 0, "the rebuild started no query");
+            steps.say("a new partition " + silverDatabase + ".customers/ingest_date=" + tomorrow + ", then another crawl: " + second + " (" + added
+                    + " more queries): the builder reads the deployed silver catalog");
+
+            Map<String, String> rebuild = invokeBuilder(runtime, rebuildPayload().toString());
+            rebuild.forEach((model, outcome) -> assertTrue(outcome.startsWith("unchanged "), "the rebuild command's payload, " + model + ": " + outcome));
+            steps.say("gold_rebuild_command's payload " + rebuildPayload() + ": " + rebuild);
+        }
+    }
+
+    private Map<String, String> invokeBuilder(LambdaRuntime runtime, String event) throws Exception {
+        LambdaRuntime.Invocation invocation = runtime.invoke(event);
+        assertFalse(invocation.functionError(), builder.name() + " failed: " + invocation.payload() + "\n" + tail(runtime));
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        JSON.readTree(invocation.payload()).fields().forEachRemaining(entry -> outcomes.put(entry.getKey(), entry.getValue().asText()));
+        return outcomes;
+    }
+
+    private List<QueryExecution> queries(Optional<String> workgroup) {
+        List<String> ids = new ArrayList<>();
+        aws.athena.listQueryExecutionsPaginator(request -> workgroup.ifPresent(request::workGroup)).forEach(page -> ids.addAll(page.queryExecutionIds()));
+        List<QueryExecution> executions = new ArrayList<>();
+        for (String id : ids) {
+            executions.add(aws.athena.getQueryExecution(request -> request.queryExecutionId(id)).queryExecution());
+        }
+        return executions;
+    }
+
+    private void destroy() throws Exception {
+        TerraformStack.Result destroy = stack.run("destroy", concat(List.of("destroy", "-no-color", "-auto-approve"), variables));
+        check(destroy);
+        String complete = destroy.output().lines().filter(line -> line.startsWith("Destroy complete!")).findFirst().orElse("");
+        steps.say(complete);
+        assertEquals("Destroy complete! Resources: " + resourcesApplied + " destroyed.", complete, "terraform destroy against the apply's count");
+        warnings(destroy);
+        Map<String, Set<String>> after = EmulatorInventory.take(aws, accountId);
+        Map<String, Set<String>> left = EmulatorInventory.added(before, after);
+        assertTrue(left.isEmpty(), "terraform destroy left on the emulator: " + left);
+        assertEquals(before, after, "the emulator after destroy against before apply");
+        steps.say("the emulator holds what it held before the apply, kind by kind: " + after);
+    }
+
+    // --- helpers
+
+    private Map<String, String> platform(Deployed function) {
+        // What Lambda provides: the function's role's credentials, its region, its runtime, and here the emulator's endpoint.
+        Credentials credentials = aws.sts.assumeRole(request -> request.roleArn(function.configuration().role()).roleSessionName(function.name())).credentials();
+        String region = function.configuration().functionArn().split(":")[3];
+        return Map.of("AWS_REGION", region, "AWS_DEFAULT_REGION", region,
+                "AWS_ACCESS_KEY_ID", credentials.accessKeyId(), "AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey(),
+                "AWS_SESSION_TOKEN", credentials.sessionToken(),
+                "AWS_EXECUTION_ENV", "AWS_Lambda_" + function.configuration().runtimeAsString(),
+                "AWS_ENDPOINT_URL", moto.endpoint().toString());
+    }
+
+    private void checkInvokePermission(Deployed function, String principal, String sourceArn, boolean sourceAccount) throws Exception {
+        JsonNode policy = JSON.readTree(aws.lambda.getPolicy(request -> request.functionName(function.name())).policy());
+        for (JsonNode statement : policy.path("Statement")) {
+            JsonNode condition = statement.path("Condition");
+            if (principal.equals(statement.path("Principal").path("Service").asText())
+                    && "lambda:InvokeFunction".equals(statement.path("Action").asText())
+                    && "Allow".equals(statement.path("Effect").asText())
+                    && sourceArn.equals(condition.path("ArnLike").path("AWS:SourceArn").asText())
+                    && (!sourceAccount || accountId.equals(condition.path("StringEquals").path("AWS:SourceAccount").asText()))) {
+                steps.say(function.name() + " may be invoked by " + principal + " for " + sourceArn + " (statement " + statement.path("Sid").asText() + ")");
+                return;
+            }
+        }
+        fail(function.name() + "'s resource policy lets " + principal + " invoke it for " + sourceArn + " in no statement: " + policy);
+    }
+
+    private JsonNode rebuildPayload() throws IOException {
+        Matcher payload = Pattern.compile("--payload '([^']*)'").matcher(text(outputs, "gold_rebuild_command"));
+        assertTrue(payload.find(), "gold_rebuild_command has no --payload: " + text(outputs, "gold_rebuild_command"));
+        return JSON.readTree(payload.group(1));
+    }
+
+    private static List<String> shippedModels() throws IOException {
+        return resource(GOLD_JAR, "gold/models.list").lines()
+                .map(line -> line.replaceAll("#.*", "").strip())
+                .filter(line -> !line.isEmpty())
+                .toList();
+    }
+
+    private static List<String> modelSources(String model) throws IOException {
+        return resource(GOLD_JAR, "gold/" + model + ".sql").lines()
+                .filter(line -> line.startsWith("-- sources:"))
+                .flatMap(line -> Stream.of(line.substring("-- sources:".length()).split(",")))
+                .map(String::strip)
+                .toList();
+    }
+
+    private static String resource(Path jar, String name) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry entry = zip.getEntry(name);
+            if (entry == null) {
+                throw new IOException(jar + " holds no " + name);
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    private static List<String> entries(Path jar) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.stream().map(ZipEntry::getName).toList();
+        }
+    }
+
+    private static int classFileVersion(Path jar, String entryName) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry entry = zip.getEntry(entryName);
+            if (entry == null) {
+                throw new AssertionError(jar + " holds no " + entryName + ": the handler is not in the code");
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                byte[] header = in.readNBytes(8);
+                return ((header[6] & 0xff) << 8) | (header[7] & 0xff);
+            }
+        }
+    }
+
+    private static Map<String, String> environment(Deployed function) {
+        return environment(function.configuration());
+    }
+
+    private static Map<String, String> environment(FunctionConfiguration configuration) {
+        return configuration.environment() == null ? Map.of() : configuration.environment().variables();
+    }
+
+    private void check(TerraformStack.Result result) {
+        if (result.exitCode() != 0) {
+            fail(result.command().replace(moto.endpoint().toString(), "<emulator>") + " exited " + result.exitCode() + " (log " + result.log() + "):\n"
+                    + result.errors());
+        }
+    }
+
+    private void warnings(TerraformStack.Result result) {
+        result.output().lines().filter(line -> line.matches("^(│ )?Warning: .*")).forEach(line -> steps.say("terraform: " + line));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        assertTrue(value.isTextual() && !value.asText().isEmpty(), "output " + field + " is " + value);
+        return value.asText();
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static byte[] sha256(Path file) throws IOException {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buffer = new byte[1 << 16];
+                for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                    digest.update(buffer, 0, n);
+                }
+            }
+            return digest.digest();
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int count(String text, String needle) {
+        int count = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length())) {
+            count++;
+        }
+        return count;
+    }
+
+    private static String tail(LambdaRuntime runtime) throws IOException {
+        List<String> lines = runtime.log().lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static void deleteLogs(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.medallion.rehearsal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code terraform/} run as {@code rehearse-on-moto.sh} and {@code .ci/run} run it: on a copy in a
+ * temporary directory (no state, {@code .terraform/} or lock file ever lands in the repository), beside
+ * links to the modules whose jars the stack uploads, with a CLI configuration of its own that takes the
+ * AWS provider from the filesystem mirror {@code TF_PROVIDER_MIRROR} (default {@code /opt/tf-plugins})
+ * when it holds one, else from the registry (cached as {@code .ci/run} caches it). Each command's output
+ * goes to a log of its own.
+ */
+final class TerraformStack implements AutoCloseable {
+    private static final String INSTALL = "Install Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install) and put it on the PATH";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a command did: its exit status and its output. */
+    record Result(String command, int exitCode, String output, Path log) {
+        /** The part of the output that explains a failure: from the first error on, as rehearse-on-moto.sh prints it. */
+        String errors() {
+            List<String> lines = output.lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).matches("^(│ )?Error.*")) {
+                    return String.join("\n", lines.subList(i, lines.size()));
+                }
+            }
+            List<String> tail = lines.subList(Math.max(0, lines.size() - 40), lines.size());
+            return String.join("\n", tail);
+        }
+    }
+
+    private final Path terraform;
+    private final Path work;
+    private final Path stack;
+    private final Path logs;
+    private final Map<String, String> environment;
+    private final String providerSource;
+
+    private TerraformStack(Path terraform, Path work, Path stack, Path logs, Map<String, String> environment, String providerSource) {
+        this.terraform = terraform;
+        this.work = work;
+        this.stack = stack;
+        this.logs = logs;
+        this.environment = environment;
+        this.providerSource = providerSource;
+    }
+
+    /** The {@code terraform} binary on the PATH and its version; otherwise a failure that says how to install it. */
+    static Path binary() {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(directory -> !directory.isEmpty())
+                .map(directory -> Path.of(directory, "terraform"))
+                .filter(candidate -> Files.isRegularFile(candidate) && Files.isExecutable(candidate))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("DeployRehearsalIT needs terraform, which is not on the PATH. " + INSTALL + "."));
+    }
+
+    /** The first line of {@code terraform version}, such as {@code Terraform v1.11.4}. */
+    static String version(Path terraform) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(terraform.toString(), "version").redirectErrorStream(true);
+        // The machine's CLI configuration (which may name a missing file) is no concern of the rehearsal's.
+        builder.environment().remove("TF_CLI_CONFIG_FILE");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return output.lines().filter(line -> line.startsWith("Terraform v")).findFirst().orElse(output.strip());
+    }
+
+    /**
+     * Copies {@code root/terraform} into a new temporary directory and writes the CLI configuration.
+     *
+     * @param credentials what the provider authenticates with (dummy keys for an emulator)
+     */
+    static TerraformStack copyOf(Path root, Path logs, Map<String, String> credentials) throws IOException {
+        Path terraform = binary();
+        Path work = Files.createTempDirectory("deploy-rehearsal-");
+        Path stack = work.resolve("terraform");
+        copyStack(root.resolve("terraform"), stack);
+        // The stack reads ../gold-ctas/target/gold-ctas.jar and ../silver-converter/target/silver-converter.jar.
+        for (String module : List.of("gold-ctas", "silver-converter")) {
+            Files.createSymbolicLink(work.resolve(module), root.resolve(module).toAbsolutePath());
+        }
+
+        Path mirror = Path.of(Optional.ofNullable(System.getenv("TF_PROVIDER_MIRROR")).filter(value -> !value.isBlank()).orElse("/opt/tf-plugins"));
+        Path cliConfig = work.resolve("cli.tfrc");
+        String providerSource;
+        if (Files.isDirectory(mirror.resolve("registry.terraform.io").resolve("hashicorp").resolve("aws"))) {
+            providerSource = "the filesystem mirror " + mirror;
+            Files.writeString(cliConfig, """
+                    provider_installation {
+                      filesystem_mirror {
+                        path = "%s"
+                      }
+                      direct {
+                        exclude = ["registry.terraform.io/*/*"]
+                      }
+                    }
+                    """.formatted(mirror.toAbsolutePath()));
+        }
+        else {
+            Path cache = Path.of(Optional.ofNullable(System.getenv("XDG_CACHE_HOME")).orElse(System.getProperty("user.home") + "/.cache"),
+                    "medallion-ci", "terraform-plugins");
+            Files.createDirectories(cache);
+            providerSource = "the registry (no mirror at " + mirror + "), cached in " + cache;
+            Files.writeString(cliConfig, "plugin_cache_dir = \"" + cache.toAbsolutePath() + "\"\n");
+        }
+
+        Map<String, String> environment = new java.util.HashMap<>(System.getenv());
+        // Nothing of the machine's own AWS or Terraform configuration may change what the rehearsal deploys.
+        environment.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("TF_VAR_") || name.startsWith("TF_CLI_ARGS"));
+        environment.putAll(credentials);
+        environment.put("TF_CLI_CONFIG_FILE", cliConfig.toString());
+        environment.put("TF_IN_AUTOMATION", "1");
+        environment.put("TF_INPUT", "0");
+        // An action the emulator lacks answers 500, which the provider would retry for many minutes: fail fast.
+        environment.put("AWS_MAX_ATTEMPTS", "3");
+        return new TerraformStack(terraform, work, stack, logs, Map.copyOf(environment), providerSource);
+    }
+
+    String providerSource() {
+        return providerSource;
+    }
+
+    Path directory() {
+        return stack;
+    }
+
+    /** Runs {@code terraform <arguments>} in the copy; {@code name} names its log. */
+    Result run(String name, List<String> arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(terraform.toString());
+        command.add("-chdir=" + stack);
+        command.addAll(arguments);
+        Path log = logs.resolve("terraform-" + name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        if (!process.waitFor(20, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IOException("terraform " + String.join(" ", arguments) + " did not finish within 20 minutes; its output is in " + log);
+        }
+        return new Result("terraform " + String.join(" ", arguments), process.exitValue(), Files.readString(log, StandardCharsets.UTF_8), log);
+    }
+
+    /** {@code terraform output -json}: each output's value. */
+    JsonNode outputs() throws IOException, InterruptedException {
+        Result result = run("output", List.of("output", "-no-color", "-json"));
+        if (result.exitCode() != 0) {
+            throw new IOException("terraform output -json exited " + result.exitCode() + ":\n" + result.errors());
+        }
+        JsonNode outputs = JSON.readTree(result.output());
+        com.fasterxml.jackson.databind.node.ObjectNode values = JSON.createObjectNode();
+        outputs.fields().forEachRemaining(entry -> values.set(entry.getKey(), entry.getValue().get("value")));
+        return values;
+    }
+
+    /** Removes the temporary copy (state included); the logs stay. */
+    @Override
+    public void close() {
+        try {
+            deleteRecursively(work);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Could not remove " + work, e);
+        }
+    }
+
+    private static void copyStack(Path source, Path target) throws IOException {
+        Files.walkFileTree(source, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) throws IOException {
+                if (directory.getFileName().toString().equals(".terraform")) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                Files.createDirectories(target.resolve(source.relativize(directory).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                String name = file.getFileName().toString();
+                // A developer's state, lock file or variables must not leak into the rehearsal.
+                if (!name.equals(".terraform.lock.hcl") && !name.contains(".tfstate") && !name.endsWith(".tfvars")) {
+                    Files.copy(file, target.resolve(source.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
