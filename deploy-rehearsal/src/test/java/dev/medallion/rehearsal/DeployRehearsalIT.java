@@ -113,7 +113,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * and that S3 accepts the notification rules (moto validates none, not even their overlap);
  * quotas such as reserved concurrency on accounts whose concurrency quota is still 10; the {@code java21}
  * runtime on arm64 (the functions run on this machine's JVM, whose version and architecture the step
- * prints; it checks the jar's bytecode fits the runtime and its native libraries the architecture).
+ * prints; it checks the jar's bytecode fits the runtime and its native libraries the architecture); the
+ * memory size, which the runtime reports to the function but which limits nothing here.
  * <p>
  * Missing prerequisites (the jars, terraform, python3 with moto, aws-lambda-rie) fail the test with how
  * to install them; it never skips. Every step prints what it did; a failure names the step, the
