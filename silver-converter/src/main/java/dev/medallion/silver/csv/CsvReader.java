@@ -32,7 +32,8 @@ import static java.util.Objects.requireNonNull;
  * that is not valid in it rejects the whole file, never a row: {@link #open} or {@link #next} throws a
  * {@link RejectedInputException} naming the byte offset, the line, the bytes and the setting to use.
  * Deep in a large file that is only met after many rows were returned; those rows are as read, and the
- * caller discards what it made of them.
+ * caller discards what it made of them. So is a row longer than the limit given ({@code MAX_ROW_CHARS}):
+ * it rejects the file, while it is read when it runs away.
  */
 public final class CsvReader implements Closeable {
     private static final int SAMPLE_CHARS = 1 << 16;
