@@ -1,0 +1,143 @@
+package dev.medallion.silver.lambda;
+
+import dev.medallion.common.config.Environment;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.sample.RetailTransactionsGenerator;
+import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Request;
+import dev.medallion.common.testing.S3Emulator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The S3 requests one source object costs, counted on the wire ({@link FaultProxy} records every request
+ * the handler's client sends) and grouped as S3 bills them: PUT, COPY, POST and LIST requests at one price,
+ * GET and HEAD at a twelfth of it, DELETE free. The cost model (docs/cost-model.md, "Per file") is built
+ * from these counts; this test fails when the converter's request plan changes, so the document changes
+ * with it.
+ */
+class S3RequestPlanIT {
+    @RegisterExtension
+    static final S3Emulator S3 = new S3Emulator();
+
+    @TempDir
+    Path temporary;
+
+    private FaultProxy proxy;
+    private S3Client counted;
+    private String bronzeBucket;
+    private String silverBucket;
+    private S3ObjectStore bronze;
+
+    /** How S3 prices a request (Amazon S3 pricing, "Requests & data retrievals"). */
+    record Bill(int writeClass, int readClass, int free) {
+        static Bill of(List<Request> requests) {
+            int write = 0;
+            int read = 0;
+            int free = 0;
+            for (Request request : requests) {
+                switch (request.method()) {
+                    case "PUT", "POST" -> write++;
+                    case "GET" -> {
+                        if (request.hasQueryParameter("list-type") || request.hasQueryParameter("uploads")) {
+                            write++; // ListObjectsV2, ListMultipartUploads: LIST requests
+                        }
+                        else {
+                            read++;
+                        }
+                    }
+                    case "HEAD" -> read++;
+                    case "DELETE" -> free++;
+                    default -> throw new AssertionError("unexpected request " + request.method() + " " + request.target());
+                }
+            }
+            return new Bill(write, read, free);
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        bronzeBucket = S3.createBucket("bronze");
+        silverBucket = S3.createBucket("silver");
+        bronze = new S3ObjectStore(S3.client(), bronzeBucket);
+        proxy = FaultProxy.start(S3.endpoint());
+        counted = S3Client.builder()
+                .endpointOverride(proxy.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        counted.close();
+        proxy.close();
+    }
+
+    @Test
+    void requestsPerSourceObject() throws IOException {
+        SilverConverterHandler handler = new SilverConverterHandler(
+                new Environment(Map.of("SILVER_BUCKET", silverBucket, "CHUNK_ROWS", "2000", "PART_TARGET_BYTES", "1")),
+                counted, new JsonLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC()));
+
+        Bill firstOfDataset = convert(handler, "sales/first.csv", 1_000);
+        Bill next = convert(handler, "sales/second.csv", 1_000);
+        Bill redelivered = redeliver(handler, "sales/second.csv");
+        Bill threeParts = convert(handler, "sales/third.csv", 6_000);
+
+        System.out.println("S3 requests per source object: first of its dataset " + firstOfDataset + ", next " + next
+                + ", redelivered " + redelivered + ", three parts " + threeParts);
+        assertEquals(conversion(1, true), firstOfDataset, "a dataset's first object also writes its schema contract");
+        assertEquals(conversion(1, false), next);
+        assertEquals(new Bill(2, 2, 0), redelivered, "HEAD source, GET manifest, and the sweep's two LISTs");
+        assertEquals(conversion(3, false), threeParts);
+    }
+
+    /**
+     * The plan docs/cost-model.md states for a conversion whose Parquet parts are each below one upload part
+     * (8 MiB; each further 8 MiB adds one PUT) and that quarantines nothing (a quarantine file adds three
+     * writes, as a part does): reads HEAD source, GET manifest (absent), GET source, GET schema contract;
+     * writes per part CreateMultipartUpload, UploadPart, CompleteMultipartUpload, then PUT manifest and the
+     * sweep's two LISTs (parts, quarantine), plus PUT schema contract for a dataset's first object.
+     */
+    private static Bill conversion(int parts, boolean firstOfDataset) {
+        return new Bill(3 * parts + 3 + (firstOfDataset ? 1 : 0), 4, 0);
+    }
+
+    private Bill convert(SilverConverterHandler handler, String key, int rows) throws IOException {
+        StringWriter csv = new StringWriter();
+        new RetailTransactionsGenerator(key.hashCode()).write(rows, csv);
+        bronze.put(key, csv.toString().getBytes(StandardCharsets.UTF_8));
+        return redeliver(handler, key);
+    }
+
+    private Bill redeliver(SilverConverterHandler handler, String key) throws IOException {
+        int before = proxy.requests().size();
+        handler.handleRequest(S3Events.objectCreated(bronzeBucket, bronze.stat(key).orElseThrow(), temporary), null);
+        List<Request> requests = proxy.requests();
+        return Bill.of(requests.subList(before, requests.size()));
+    }
+}
