@@ -23,7 +23,11 @@ import static java.util.Objects.requireNonNull;
  *     the {@link Base} it builds on, and its generation plus one names the run ({@link RunId}).</li>
  * <li>Parts and quarantine file are streamed under run-unique keys as uploads that stay invisible until
  *     published (S3: multipart uploads not yet completed). A run that fails, stops at its deadline or is
- *     killed up to here leaves nothing visible.</li>
+ *     killed up to here leaves nothing visible. Once the last chunk is written, {@link SilverConverter}
+ *     registers the run's {@code ingest_date} partition, and the dataset's table, in the catalog
+ *     ({@link dev.medallion.silver.catalog.SilverCatalog}); a catalog that fails fails the run here, with
+ *     nothing visible, and a registration is idempotent, so the retry simply registers again. An empty
+ *     partition registered by a run that then fails or loses shows no rows.</li>
  * <li>{@link #commit}: publish every upload, then write the manifest conditionally, expecting the version
  *     read in step 1 (none: {@code If-None-Match: *}; one: {@code If-Match} on its entity tag). Of any set
  *     of runs that read the same version, exactly one succeeds. A run that loses deletes what it

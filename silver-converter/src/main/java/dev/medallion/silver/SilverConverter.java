@@ -9,6 +9,7 @@ import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.ObjectUpload;
 import dev.medallion.silver.csv.CsvReader;
 import dev.medallion.silver.csv.CsvReader.Row;
+import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.csv.RejectedInputException;
 import dev.medallion.silver.parquet.ParquetPartWriter;
 import dev.medallion.silver.parquet.ParquetSchemas;
@@ -49,7 +50,8 @@ import static java.util.Objects.requireNonNull;
  * size, and by the limits on a file's columns and on the size of a row ({@link ConversionLimits}), whatever
  * it holds. Data problems never throw: a bad row is quarantined, an unreadable file is rejected with a reason.
  * Storage failures, a download that ends early and a deadline reached do throw, after discarding what this
- * run wrote, so the caller can retry. Output becomes visible only through {@link SilverCommit}.
+ * run wrote, so the caller can retry. Output becomes visible only through {@link SilverCommit}, after the
+ * catalog ({@link SilverCatalog}) knows the run's partition: a committed manifest means queryable data.
  */
 public final class SilverConverter {
     /** Opens the source's bytes; called once per conversion. */
@@ -66,10 +68,19 @@ public final class SilverConverter {
     private final CsvOverrides csvOverrides;
     private final SchemaContractStore contracts;
     private final SilverCommit commit;
+    private final SilverCatalog catalog;
     private final JsonLog log;
     private final Clock clock;
 
+    /** A converter that keeps no catalog: the local command, and tests that are not about the catalog. */
     public SilverConverter(ObjectStore silver, SilverLayout layout, ConversionLimits limits, CsvOverrides csvOverrides, JsonLog log, Clock clock) {
+        this(silver, layout, limits, csvOverrides, SilverCatalog.none(), log, clock);
+    }
+
+    /** @param catalog told of the dataset's table and the run's partition before each commit that writes data */
+    public SilverConverter(ObjectStore silver, SilverLayout layout, ConversionLimits limits, CsvOverrides csvOverrides, SilverCatalog catalog,
+            JsonLog log, Clock clock) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
         this.silver = requireNonNull(silver, "silver is null");
         this.layout = requireNonNull(layout, "layout is null");
         this.limits = requireNonNull(limits, "limits is null");
@@ -120,6 +131,7 @@ public final class SilverConverter {
                 manifest = run.rejected(e.getMessage(), in.count());
             }
             deadline.check("converting " + source.location() + " before its commit");
+            catalog(run, manifest);
         }
         catch (IOException | RuntimeException | Error e) {
             run.discard(e);
@@ -130,6 +142,19 @@ public final class SilverConverter {
         }
         SilverCommit.Outcome outcome = commit.commit(base, manifest, run.staged());
         return logOutcome(new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun()), started);
+    }
+
+    /**
+     * Registers the run's partition, and the dataset's table, before anything of the run is published: a
+     * catalog that fails fails the run with nothing committed (the caller discards its uploads), and a
+     * committed manifest means Athena sees the data. A run that writes no part (a rejected or empty file,
+     * or every row quarantined) registers nothing: there is no data to query, and the quarantine is not a
+     * table.
+     */
+    private void catalog(Run run, Manifest manifest) throws IOException {
+        if (Manifest.CONVERTED.equals(manifest.status()) && !manifest.parts().isEmpty()) {
+            catalog.register(run.contract(), List.of(LocalDate.parse(manifest.ingestDate())));
+        }
     }
 
     private ConversionResult logOutcome(ConversionResult result, long startedNanos) {
@@ -179,6 +204,7 @@ public final class SilverConverter {
         private ParquetPartWriter openPart;
         private QuarantineWriter quarantine;
         private MessageType schema;
+        private SchemaContract contract;
         private RowBatch filling;
         private RowBatch spare;
         private ExecutorService writer;
@@ -202,6 +228,14 @@ public final class SilverConverter {
 
         List<ObjectUpload> staged() {
             return List.copyOf(staged);
+        }
+
+        /** The contract the run wrote in; set once the run has read a header and the contract is known. */
+        SchemaContract contract() {
+            if (contract == null) {
+                throw new IllegalStateException("The run of " + source.location() + " has no schema contract yet");
+            }
+            return contract;
         }
 
         Manifest execute(InputStream in) throws IOException, RejectedInputException {
@@ -233,7 +267,7 @@ public final class SilverConverter {
                         return manifest(Manifest.EMPTY, "the file holds a header and no rows", List.of(), List.of(), List.of(), source.size());
                     }
                 }
-                SchemaContract contract = existing.isPresent() ? existing.get() : inferContract(names, sample);
+                contract = existing.isPresent() ? existing.get() : inferContract(names, sample);
                 int[] fieldOfColumn = fieldOfColumn(contract, names);
                 schema = ParquetSchemas.messageType(contract);
                 filling = new RowBatch(contract);

@@ -27,16 +27,17 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>CSV_DELIMITERS</td><td>empty</td><td>per-dataset delimiter overrides, e.g. {@code legacy_orders:pipe,eu_sales:semicolon}</td></tr>
  * <tr><td>CSV_ENCODINGS</td><td>empty</td><td>per-dataset source encodings (Java charset names), e.g.
  *     {@code legacy_orders:windows-1252,exports:UTF-16LE}; a dataset without one is read as UTF-8</td></tr>
- * <tr><td>SILVER_CRAWLER_NAME</td><td>empty</td><td>Glue crawler started after new data is committed; empty to start none</td></tr>
+ * <tr><td>SILVER_DATABASE</td><td>empty</td><td>Glue database in which the converter keeps each dataset's table and partitions
+ *     before it commits; empty for no catalog (local runs, LocalStack's free edition, {@code enable_glue_catalog = false})</td></tr>
  * </table>
  */
 public record SilverSettings(String silverBucket, String silverPrefix, ConversionLimits limits, Map<String, Character> delimiterOverrides,
-        Map<String, Charset> encodingOverrides, Optional<String> silverCrawlerName) {
+        Map<String, Charset> encodingOverrides, Optional<String> silverDatabase) {
     public static final String SILVER_BUCKET = "SILVER_BUCKET";
     public static final String SILVER_PREFIX = "SILVER_PREFIX";
     public static final String CSV_DELIMITERS = "CSV_DELIMITERS";
     public static final String CSV_ENCODINGS = "CSV_ENCODINGS";
-    public static final String SILVER_CRAWLER_NAME = "SILVER_CRAWLER_NAME";
+    public static final String SILVER_DATABASE = "SILVER_DATABASE";
 
     private static final Map<String, Character> DELIMITER_NAMES = Map.of(
             "comma", ',',
@@ -50,7 +51,7 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
         requireNonNull(limits, "limits is null");
         delimiterOverrides = Map.copyOf(delimiterOverrides);
         encodingOverrides = Map.copyOf(encodingOverrides);
-        requireNonNull(silverCrawlerName, "silverCrawlerName is null");
+        requireNonNull(silverDatabase, "silverDatabase is null");
     }
 
     /** The delimiter and encoding declarations together, as the converter takes them. */
@@ -65,7 +66,7 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
                 ConversionLimits.fromEnvironment(environment),
                 parseDelimiters(CSV_DELIMITERS, environment.string(CSV_DELIMITERS, "")),
                 parseEncodings(CSV_ENCODINGS, environment.string(CSV_ENCODINGS, "")),
-                environment.optional(SILVER_CRAWLER_NAME));
+                environment.optional(SILVER_DATABASE));
     }
 
     /**

@@ -64,7 +64,7 @@ class SilverSettingsTest {
         assertEquals(Map.of(), settings.delimiterOverrides());
         assertEquals(Map.of(), settings.encodingOverrides(), "every dataset is read as UTF-8 unless declared");
         assertEquals(ConversionLimits.defaults(), settings.limits());
-        assertEquals(Optional.empty(), settings.silverCrawlerName(), "no crawler is started unless one is named");
+        assertEquals(Optional.empty(), settings.silverDatabase(), "no Glue catalog unless a database is named");
     }
 
     @Test
@@ -91,9 +91,9 @@ class SilverSettingsTest {
                 "MAX_ROW_CHARS", "1_000_000",
                 "CSV_DELIMITERS", "legacy_orders:pipe",
                 "CSV_ENCODINGS", "legacy_orders:windows-1252",
-                "SILVER_CRAWLER_NAME", " medallion-dev-silver ");
+                "SILVER_DATABASE", " medallion_dev_silver ");
         assertEquals("lake/silver/", settings.silverPrefix());
-        assertEquals(Optional.of("medallion-dev-silver"), settings.silverCrawlerName());
+        assertEquals(Optional.of("medallion_dev_silver"), settings.silverDatabase());
         assertEquals(new ConversionLimits(5000, 1_000_000, 2_000_000, 300_000, 500, 1_000_000), settings.limits());
         assertEquals(Map.of("legacy_orders", '|'), settings.delimiterOverrides());
         assertEquals(Map.of("legacy_orders", WINDOWS_1252), settings.encodingOverrides());
@@ -102,12 +102,12 @@ class SilverSettingsTest {
     @Test
     void blankOptionalVariablesFallBackToDefaults() {
         SilverSettings settings = settings("SILVER_BUCKET", "silver", "SILVER_PREFIX", " ", "CHUNK_ROWS", "", "CSV_DELIMITERS", "  ",
-                "CSV_ENCODINGS", " ", "SILVER_CRAWLER_NAME", "");
+                "CSV_ENCODINGS", " ", "SILVER_DATABASE", "");
         assertEquals("", settings.silverPrefix());
         assertEquals(100_000, settings.limits().chunkRows());
         assertEquals(Map.of(), settings.delimiterOverrides());
         assertEquals(Map.of(), settings.encodingOverrides());
-        assertEquals(Optional.empty(), settings.silverCrawlerName());
+        assertEquals(Optional.empty(), settings.silverDatabase(), "terraform sets an empty name when the catalog is off");
     }
 
     @Test

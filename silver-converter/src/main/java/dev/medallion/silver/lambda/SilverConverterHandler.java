@@ -15,9 +15,10 @@ import dev.medallion.common.storage.S3Clients;
 import dev.medallion.common.storage.S3ObjectStore;
 import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Deadline;
-import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
+import dev.medallion.silver.catalog.GlueSilverCatalog;
+import dev.medallion.silver.catalog.SilverCatalog;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -44,8 +45,9 @@ import static java.util.Objects.requireNonNull;
  * a chunk boundary, keeping a tenth of the timeout (between {@value #MIN_RESERVE_SECONDS} and
  * {@value #MAX_RESERVE_SECONDS} s) to discard its output, and fails so Lambda retries it.
  * <p>
- * When {@code SILVER_CRAWLER_NAME} is set and the event converted at least one object, the silver
- * crawler is started once, after every record ({@link SilverCrawler}); that never fails the invocation.
+ * When {@code SILVER_DATABASE} names a Glue database, the converter keeps each dataset's table and
+ * partitions there itself ({@link GlueSilverCatalog}), before each commit; no crawl is started. Without
+ * it (LocalStack's free edition, {@code enable_glue_catalog = false}) no Glue client is even built.
  */
 public final class SilverConverterHandler implements RequestHandler<S3Event, List<String>> {
     /** The key suffixes the converter accepts, in any case. */
@@ -62,7 +64,6 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
 
     private final S3Client s3;
     private final SilverConverter converter;
-    private final Optional<SilverCrawler> crawler;
     private final JsonLog log;
 
     /** Called by the Lambda runtime: configuration comes from the environment. */
@@ -74,18 +75,22 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         this(environment, s3, SilverConverterHandler::defaultGlueClient, log);
     }
 
-    /** @param glue builds the Glue client; called only when {@code SILVER_CRAWLER_NAME} is set */
+    /** @param glue builds the Glue client; called only when {@code SILVER_DATABASE} is set */
     public SilverConverterHandler(Environment environment, S3Client s3, Supplier<GlueClient> glue, JsonLog log) {
         this.s3 = requireNonNull(s3, "s3 is null");
         this.log = requireNonNull(log, "log is null");
         requireNonNull(glue, "glue is null");
         SilverSettings settings = SilverSettings.fromEnvironment(requireNonNull(environment, "environment is null"));
-        this.crawler = settings.silverCrawlerName().map(name -> new SilverCrawler(glue.get(), name, log));
+        SilverLayout layout = new SilverLayout(settings.silverPrefix());
+        SilverCatalog catalog = settings.silverDatabase()
+                .<SilverCatalog>map(database -> new GlueSilverCatalog(glue.get(), database, settings.silverBucket(), layout, log))
+                .orElse(SilverCatalog.none());
         this.converter = new SilverConverter(
                 new S3ObjectStore(s3, settings.silverBucket()),
-                new SilverLayout(settings.silverPrefix()),
+                layout,
                 settings.limits(),
                 settings.csvOverrides(),
+                catalog,
                 log,
                 Clock.systemUTC());
     }
@@ -95,7 +100,6 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     public List<String> handleRequest(S3Event event, Context context) {
         List<String> outcomes = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        int converted = 0;
         Exception firstCause = null;
         Deadline deadline = deadline(context);
         for (S3EventNotificationRecord record : event.getRecords()) {
@@ -104,9 +108,6 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             String key = record.getS3().getObject().getUrlDecodedKey();
             try {
                 String outcome = process(bucket, key, deadline);
-                if (outcome.equals(Manifest.CONVERTED)) {
-                    converted++;
-                }
                 outcomes.add(outcome + " s3://" + bucket + "/" + key);
             }
             catch (IOException | RuntimeException e) {
@@ -118,10 +119,6 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                     firstCause = e;
                 }
             }
-        }
-        // Before any failure is thrown: what was converted is committed and should be catalogued anyway.
-        if (converted > 0 && crawler.isPresent()) {
-            crawler.get().start(converted);
         }
         if (firstCause != null) {
             throw new SilverConversionException("Could not convert " + failures.size() + " of " + event.getRecords().size()

@@ -1,0 +1,181 @@
+package dev.medallion.silver.catalog;
+
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.ErrorMessages;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.silver.schema.SchemaContract;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.AlreadyExistsException;
+import software.amazon.awssdk.services.glue.model.BatchCreatePartitionResponse;
+import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
+import software.amazon.awssdk.services.glue.model.PartitionError;
+import software.amazon.awssdk.services.glue.model.PartitionInput;
+import software.amazon.awssdk.services.glue.model.Table;
+
+import java.io.IOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The silver catalog in AWS Glue, kept with four actions: GetTable, CreateTable, UpdateTable and
+ * BatchCreatePartition (what the converter's IAM policy allows, and nothing else).
+ * <ol>
+ * <li>GetTable. Absent: CreateTable from the contract ({@link SilverTableDefinition}); a table created in
+ *     the meantime by a concurrent run ({@code AlreadyExistsException}) is read again and treated as found.</li>
+ * <li>Found with a definition that differs from the contract (a crawler, a person or an older contract
+ *     changed it): UpdateTable to the contract, with a warning listing what changed. The contract is the
+ *     truth: the Parquet files are written in it.</li>
+ * <li>BatchCreatePartition for the run's {@code ingest_date}s, at most {@value #MAX_PARTITIONS_PER_REQUEST}
+ *     per request. A partition that exists already (a redelivery, a second file of the same day, a
+ *     concurrent run) is reported by Glue as a per-entry {@code AlreadyExistsException} and is no error;
+ *     any other per-entry error fails the call. An existing partition is left as it is.</li>
+ * </ol>
+ * Two runs of different contracts of one dataset (someone edited it between them) may each update the
+ * table; the last one wins, and the next run of the dataset restores the contract in force.
+ * <p>
+ * Failures become {@link IOException}s naming the database and table, with the SDK's exception as cause,
+ * so the converter fails the run before anything is committed and Lambda retries it. The SDK has already
+ * retried throttling and server errors by then.
+ */
+public final class GlueSilverCatalog implements SilverCatalog {
+    /** BatchCreatePartition's limit. */
+    static final int MAX_PARTITIONS_PER_REQUEST = 100;
+
+    private final GlueClient glue;
+    private final String database;
+    private final String silverBucket;
+    private final SilverLayout layout;
+    private final JsonLog log;
+
+    public GlueSilverCatalog(GlueClient glue, String database, String silverBucket, SilverLayout layout, JsonLog log) {
+        this.glue = requireNonNull(glue, "glue is null");
+        this.database = requireNonNull(database, "database is null");
+        this.silverBucket = requireNonNull(silverBucket, "silverBucket is null");
+        this.layout = requireNonNull(layout, "layout is null");
+        this.log = requireNonNull(log, "log is null");
+        if (database.isBlank()) {
+            throw new IllegalArgumentException("The silver database name is blank; use SilverCatalog.none() for no catalog");
+        }
+    }
+
+    @Override
+    public void register(SchemaContract contract, Collection<LocalDate> ingestDates) throws IOException {
+        requireNonNull(contract, "contract is null");
+        requireNonNull(ingestDates, "ingestDates is null");
+        SilverTableDefinition table = SilverTableDefinition.of(contract, "s3://" + silverBucket + "/" + layout.prefix() + contract.dataset() + "/");
+        ensureTable(table);
+        registerPartitions(table, new TreeSet<>(ingestDates));
+    }
+
+    private void ensureTable(SilverTableDefinition table) throws IOException {
+        Optional<Table> existing = read(table);
+        if (existing.isEmpty()) {
+            try {
+                glue.createTable(request -> request.databaseName(database).tableInput(table.tableInput()));
+                log.info("silver table created", fields(table, Map.<String, Object>of("columns", table.columns().size(), "location", table.location())));
+                return;
+            }
+            catch (AlreadyExistsException e) {
+                // A concurrent run created it first: check it as any table found.
+                existing = read(table);
+                if (existing.isEmpty()) {
+                    throw new IOException("Glue table " + qualified(table) + " was reported to exist by CreateTable and missing by GetTable"
+                            + " (deleted in between?); the retry creates it again", e);
+                }
+            }
+            catch (SdkException e) {
+                throw failure("create", table, e);
+            }
+        }
+        List<String> differences = table.differences(existing.get());
+        if (differences.isEmpty()) {
+            return;
+        }
+        Table found = existing.get();
+        try {
+            glue.updateTable(request -> request.databaseName(database).tableInput(table.tableInput(found)));
+        }
+        catch (SdkException e) {
+            throw failure("restore the schema contract's definition of", table, e);
+        }
+        log.warn("silver table differed from its schema contract and was restored to it; edit the contract (_schemas/<dataset>.json),"
+                + " not the table, to change a dataset's schema", fields(table, Map.<String, Object>of("changes", differences)));
+    }
+
+    private Optional<Table> read(SilverTableDefinition table) throws IOException {
+        try {
+            return Optional.of(glue.getTable(request -> request.databaseName(database).name(table.name())).table());
+        }
+        catch (EntityNotFoundException e) {
+            // No such table; a missing database says so when the table is created.
+            return Optional.empty();
+        }
+        catch (SdkException e) {
+            throw failure("read", table, e);
+        }
+    }
+
+    private void registerPartitions(SilverTableDefinition table, TreeSet<LocalDate> ingestDates) throws IOException {
+        List<LocalDate> dates = List.copyOf(ingestDates);
+        int created = 0;
+        for (int from = 0; from < dates.size(); from += MAX_PARTITIONS_PER_REQUEST) {
+            List<PartitionInput> batch = new ArrayList<>();
+            for (LocalDate date : dates.subList(from, Math.min(dates.size(), from + MAX_PARTITIONS_PER_REQUEST))) {
+                batch.add(table.partitionInput(date));
+            }
+            BatchCreatePartitionResponse response;
+            try {
+                response = glue.batchCreatePartition(request -> request.databaseName(database).tableName(table.name()).partitionInputList(batch));
+            }
+            catch (SdkException e) {
+                throw failure("register partitions " + dates + " of", table, e);
+            }
+            List<String> refused = new ArrayList<>();
+            int existing = 0;
+            for (PartitionError error : response.errors()) {
+                String code = error.errorDetail() == null ? null : error.errorDetail().errorCode();
+                if ("AlreadyExistsException".equals(code)) {
+                    existing++;
+                }
+                else {
+                    refused.add(error.partitionValues() + ": " + code + " " + (error.errorDetail() == null ? "" : error.errorDetail().errorMessage()));
+                }
+            }
+            if (!refused.isEmpty()) {
+                throw new IOException("Glue refused to register " + refused.size() + " partition(s) of table " + qualified(table) + ": "
+                        + String.join("; ", refused) + ". Nothing of this run is committed; the retry registers them again");
+            }
+            created += batch.size() - existing;
+        }
+        if (created > 0) {
+            log.info("silver partitions registered", fields(table, Map.<String, Object>of("ingestDates", dates.stream().map(LocalDate::toString).toList(), "created", created)));
+        }
+    }
+
+    private String qualified(SilverTableDefinition table) {
+        return database + "." + table.name();
+    }
+
+    private Map<String, Object> fields(SilverTableDefinition table, Map<String, Object> more) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("database", database);
+        fields.put("table", table.name());
+        fields.putAll(more);
+        return fields;
+    }
+
+    private IOException failure(String action, SilverTableDefinition table, SdkException cause) {
+        return new IOException("Could not " + action + " Glue table " + qualified(table) + ": " + ErrorMessages.describe(cause)
+                + ". Nothing of this run is committed; the retry catalogs it again (check the converter's Glue permissions and that database "
+                + database + " exists if this persists)", cause);
+    }
+}

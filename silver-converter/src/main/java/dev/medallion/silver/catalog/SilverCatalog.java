@@ -1,0 +1,43 @@
+package dev.medallion.silver.catalog;
+
+import dev.medallion.silver.schema.SchemaContract;
+
+import java.io.IOException;
+import java.time.LocalDate;
+import java.util.Collection;
+
+/**
+ * Keeps a catalog (AWS Glue) exact for silver, from what only the converter knows: each dataset's schema
+ * contract and the {@code ingest_date} partitions a run wrote. The converter calls it before it commits a
+ * run, so a run whose data cannot be catalogued commits nothing and is retried, and a committed manifest
+ * means the data is queryable.
+ * <p>
+ * {@link #register} is idempotent: registering what is already registered, again or from two runs at the
+ * same time, is no error.
+ */
+public interface SilverCatalog {
+    /**
+     * Makes the dataset's table what the contract says (creating it when absent, restoring it when someone
+     * changed it) and registers these {@code ingest_date} partitions unless they are already there.
+     *
+     * @throws IOException when the catalog fails or refuses; worth retrying
+     * @throws IllegalArgumentException when the dataset or a column has a name the catalog cannot hold;
+     *     a person must rename it
+     */
+    void register(SchemaContract contract, Collection<LocalDate> ingestDates) throws IOException;
+
+    /** No catalog: local runs, and deployments without Glue ({@code SILVER_DATABASE} empty). */
+    static SilverCatalog none() {
+        return NoCatalog.INSTANCE;
+    }
+
+    /** The catalog of {@link #none()}. */
+    enum NoCatalog implements SilverCatalog {
+        INSTANCE;
+
+        @Override
+        public void register(SchemaContract contract, Collection<LocalDate> ingestDates) {
+            // Nothing to keep.
+        }
+    }
+}
