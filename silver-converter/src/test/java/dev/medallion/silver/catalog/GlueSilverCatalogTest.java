@@ -1,0 +1,112 @@
+package dev.medallion.silver.catalog;
+
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.ColumnType;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.BatchCreatePartitionRequest;
+import software.amazon.awssdk.services.glue.model.BatchCreatePartitionResponse;
+import software.amazon.awssdk.services.glue.model.CreateTableRequest;
+import software.amazon.awssdk.services.glue.model.CreateTableResponse;
+import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
+import software.amazon.awssdk.services.glue.model.ErrorDetail;
+import software.amazon.awssdk.services.glue.model.GetTableRequest;
+import software.amazon.awssdk.services.glue.model.GetTableResponse;
+import software.amazon.awssdk.services.glue.model.PartitionError;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What GlueSilverCatalog makes of BatchCreatePartition's per-entry errors, which moto cannot produce
+ * (it reports only AlreadyExistsException): Glue answers 200 and lists the partitions it refused, so a
+ * client that only catches exceptions would commit data Athena cannot see. GlueSilverCatalogIT covers the
+ * rest against moto's Glue.
+ */
+class GlueSilverCatalogTest {
+    private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
+
+    @Test
+    void aPartitionThatExistsAlreadyIsNoErrorAndAnyOtherRefusalFailsWithTheGluesReason() throws IOException {
+        PartitionsAnswer glue = new PartitionsAnswer(List.of(error(DAY, "AlreadyExistsException", "Partition already exists.")));
+        catalog(glue).register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY));
+        assertEquals(1, glue.requests.size());
+
+        PartitionsAnswer refusing = new PartitionsAnswer(List.of(
+                error(DAY, "ResourceNumberLimitExceededException", "Number of partitions exceeds the limit"),
+                error(DAY.plusDays(1), "AlreadyExistsException", "Partition already exists.")));
+        IOException failure = assertThrows(IOException.class, () -> catalog(refusing)
+                .register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY, DAY.plusDays(1))));
+        assertTrue(failure.getMessage().contains("Glue refused to register 1 partition(s) of table lake_silver.sales: [2026-03-01]:"
+                + " ResourceNumberLimitExceededException Number of partitions exceeds the limit"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("Nothing of this run is committed"), failure.getMessage());
+    }
+
+    @Test
+    void partitionsAreRegisteredAHundredPerRequestInDateOrder() throws IOException {
+        PartitionsAnswer glue = new PartitionsAnswer(List.of());
+        List<LocalDate> days = IntStream.range(0, 250).mapToObj(i -> DAY.plusDays(249 - i)).toList();
+        catalog(glue).register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), days);
+
+        assertEquals(List.of(100, 100, 50), glue.requests.stream().map(request -> request.partitionInputList().size()).toList());
+        assertEquals(List.of(DAY.toString()), glue.requests.get(0).partitionInputList().get(0).values());
+        assertEquals("s3://silver/lake/sales/ingest_date=2026-03-01/", glue.requests.get(0).partitionInputList().get(0).storageDescriptor().location());
+        assertEquals(List.of(DAY.plusDays(249).toString()), glue.requests.get(2).partitionInputList().get(49).values());
+    }
+
+    private static GlueSilverCatalog catalog(GlueClient glue) {
+        return new GlueSilverCatalog(glue, "lake_silver", "silver", new SilverLayout("lake/"),
+                new JsonLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC()));
+    }
+
+    private static PartitionError error(LocalDate day, String code, String message) {
+        return PartitionError.builder().partitionValues(day.toString()).errorDetail(ErrorDetail.builder().errorCode(code).errorMessage(message).build()).build();
+    }
+
+    /** Glue with no table yet, which creates it and answers BatchCreatePartition with these per-entry errors. */
+    private static final class PartitionsAnswer implements GlueClient {
+        private final List<PartitionError> errors;
+        final List<BatchCreatePartitionRequest> requests = new ArrayList<>();
+
+        PartitionsAnswer(List<PartitionError> errors) {
+            this.errors = errors;
+        }
+
+        @Override
+        public GetTableResponse getTable(GetTableRequest request) {
+            throw EntityNotFoundException.builder().message("Table " + request.name() + " not found.").build();
+        }
+
+        @Override
+        public CreateTableResponse createTable(CreateTableRequest request) {
+            return CreateTableResponse.builder().build();
+        }
+
+        @Override
+        public BatchCreatePartitionResponse batchCreatePartition(BatchCreatePartitionRequest request) {
+            requests.add(request);
+            return BatchCreatePartitionResponse.builder().errors(requests.size() == 1 ? errors : List.of()).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "glue";
+        }
+
+        @Override
+        public void close() {}
+    }
+}
