@@ -1,0 +1,333 @@
+package dev.medallion.silver.catalog;
+
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.Fault;
+import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Injection;
+import dev.medallion.common.testing.S3Emulator;
+import dev.medallion.silver.ConversionResult;
+import dev.medallion.silver.Manifest;
+import dev.medallion.silver.SilverConverter;
+import dev.medallion.silver.SourceObject;
+import dev.medallion.silver.schema.ColumnType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.Column;
+import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
+import software.amazon.awssdk.services.glue.model.Partition;
+import software.amazon.awssdk.services.glue.model.Table;
+import software.amazon.awssdk.services.glue.model.TableInput;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real conversions through the converter with the Glue catalog, on moto's S3 and Glue: what Athena will
+ * see once a manifest is committed. Where moto differs from AWS, and what that leaves untested here:
+ * <ul>
+ * <li>moto's BatchCreatePartition reports only {@code AlreadyExistsException} per entry; other per-entry
+ *     errors are covered by GlueSilverCatalogTest.</li>
+ * <li>moto's UpdateTable stores the input as a new version without validating it (AWS checks the name and
+ *     the input); moto accepts names AWS would refuse, hence SilverTableDefinition's own checks.</li>
+ * <li>moto serves requests on threads but keeps tables in plain dictionaries: its races are Python's, not
+ *     Glue's. The race below shows that either side losing (CreateTable, a partition) is no error.</li>
+ * </ul>
+ */
+class GlueSilverCatalogIT {
+    @RegisterExtension
+    static final S3Emulator AWS = S3Emulator.moto();
+
+    private static final LocalDate MARCH_1 = LocalDate.of(2026, 3, 1);
+    private static final LocalDate MARCH_2 = LocalDate.of(2026, 3, 2);
+
+    private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
+    private String silverBucket;
+    private String database;
+
+    @BeforeEach
+    void createBucketAndDatabase() {
+        silverBucket = AWS.createBucket("silver");
+        database = "silver_" + UUID.randomUUID().toString().substring(0, 8);
+        AWS.glue().createDatabase(request -> request.databaseInput(input -> input.name(database)));
+    }
+
+    @Test
+    void theConvertersTableHasTheContractsColumnsAndEachWrittenDayIsAPartitionAtItsFolder() throws IOException {
+        SilverConverter converter = converter(catalog(AWS.glue()));
+
+        convert(converter, "sales/2026/03/a.csv", MARCH_1, "id,sold_at,amount,note,paid,day\n1,2026-03-01 10:00,12.5,first,true,2026-03-01\n");
+        convert(converter, "sales/2026/03/b.csv", MARCH_2, "id,sold_at,amount,note,paid,day\n2,2026-03-02 11:00,7,second,false,2026-03-02\n");
+
+        Table table = table("sales");
+        assertEquals(List.of("id bigint", "sold_at timestamp", "amount double", "note string", "paid boolean", "day date"), columns(table.storageDescriptor().columns()));
+        assertEquals(List.of("ingest_date string"), columns(table.partitionKeys()));
+        assertEquals("EXTERNAL_TABLE", table.tableType());
+        assertEquals("s3://" + silverBucket + "/lake/sales/", table.storageDescriptor().location());
+        assertEquals("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", table.storageDescriptor().serdeInfo().serializationLibrary());
+        assertEquals("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat", table.storageDescriptor().inputFormat());
+        assertEquals("parquet", table.parameters().get("classification"));
+        assertEquals("SNAPPY", table.parameters().get("parquet.compression"));
+        // The contract's columns are the table's: the contract the converter stored is the one the catalog shows.
+        String contract = new String(new S3ObjectStore(AWS.client(), silverBucket).read("lake/_schemas/sales.json").orElseThrow(), StandardCharsets.UTF_8);
+        for (String column : List.of("id", "sold_at", "amount", "note", "paid", "day")) {
+            assertTrue(contract.contains("\"name\" : \"" + column + "\""), contract);
+        }
+
+        Map<String, String> partitions = partitions("sales");
+        assertEquals(Map.of(
+                "2026-03-01", "s3://" + silverBucket + "/lake/sales/ingest_date=2026-03-01/",
+                "2026-03-02", "s3://" + silverBucket + "/lake/sales/ingest_date=2026-03-02/"), partitions);
+        // Each partition's folder holds the parts its manifest committed.
+        for (String folder : partitions.values()) {
+            String prefix = folder.substring(("s3://" + silverBucket + "/").length());
+            assertEquals(1, new S3ObjectStore(AWS.client(), silverBucket).list(prefix).stream().filter(key -> key.endsWith(".parquet")).count(), prefix);
+        }
+        assertTrue(log().contains("\"message\":\"silver table created\""), log());
+        assertFalse(log().contains("\"level\":\"WARN\""), log());
+    }
+
+    @Test
+    void aRedeliveryAndASecondFileOfTheSameDayChangeNothingInTheCatalog() throws IOException {
+        SilverConverter converter = converter(catalog(AWS.glue()));
+        convert(converter, "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
+        String version = table("sales").versionId();
+
+        ConversionResult redelivered = convert(converter, "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
+        ConversionResult sameDay = convert(converter, "sales/b.csv", MARCH_1, "id,amount\n2,3.5\n");
+
+        assertTrue(redelivered.unchanged());
+        assertEquals(Manifest.CONVERTED, sameDay.outcome());
+        assertEquals(version, table("sales").versionId(), "the table was not updated");
+        assertEquals(List.of("2026-03-01"), List.copyOf(partitions("sales").keySet()));
+        assertFalse(log().contains("\"level\":\"WARN\""), log());
+    }
+
+    @Test
+    void registrationsRacingEachOtherAllSucceed() throws Exception {
+        int threads = 8;
+        SilverCatalog catalog = catalog(AWS.glue());
+        var contract = SilverTableDefinitionTest.contract("orders", new dev.medallion.silver.schema.Column("id", ColumnType.BIGINT, "id"));
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                runs.add(pool.submit(() -> {
+                    start.await(30, TimeUnit.SECONDS);
+                    catalog.register(contract, List.of(MARCH_1));
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get(60, TimeUnit.SECONDS);
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+
+        assertEquals(List.of("id bigint"), columns(table("orders").storageDescriptor().columns()));
+        assertEquals(List.of("2026-03-01"), List.copyOf(partitions("orders").keySet()));
+        assertEquals(1, occurrences(log(), "\"message\":\"silver table created\""), "one run created the table; the others found it: " + log());
+        assertEquals(1, occurrences(log(), "\"message\":\"silver partitions registered\""), "one run created the partition; the others found it: " + log());
+    }
+
+    @Test
+    void twoConversionsOfTheSameDatasetAtOnceBothCommitAndCatalog() throws Exception {
+        SilverConverter converter = converter(catalog(AWS.glue()));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CyclicBarrier start = new CyclicBarrier(2);
+            Future<ConversionResult> a = pool.submit(() -> {
+                start.await(30, TimeUnit.SECONDS);
+                return convert(converter, "events/a.csv", MARCH_1, "id\n1\n");
+            });
+            Future<ConversionResult> b = pool.submit(() -> {
+                start.await(30, TimeUnit.SECONDS);
+                return convert(converter, "events/b.csv", MARCH_2, "id\n2\n");
+            });
+            assertEquals(Manifest.CONVERTED, a.get(60, TimeUnit.SECONDS).outcome());
+            assertEquals(Manifest.CONVERTED, b.get(60, TimeUnit.SECONDS).outcome());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of("2026-03-01", "2026-03-02"), partitions("events").keySet().stream().sorted().toList());
+    }
+
+    @Test
+    void aTableChangedBehindTheContractsBackIsRestoredToItAndWhatTheContractDoesNotSayIsKept() throws IOException {
+        SilverConverter converter = converter(catalog(AWS.glue()));
+        convert(converter, "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
+        Table original = table("sales");
+        // What a crawler merging a file's schema, or a person in the console, might do.
+        Map<String, String> parameters = new HashMap<>(original.parameters());
+        parameters.put("comment", "kept: the contract says nothing of it");
+        parameters.put("classification", "csv");
+        AWS.glue().updateTable(request -> request.databaseName(database).tableInput(TableInput.builder()
+                .name("sales")
+                .tableType(original.tableType())
+                .parameters(parameters)
+                .partitionKeys(original.partitionKeys())
+                .storageDescriptor(original.storageDescriptor().toBuilder().columns(
+                        Column.builder().name("id").type("string").build(),
+                        Column.builder().name("amount").type("double").build(),
+                        Column.builder().name("extra").type("int").build()).build())
+                .build()));
+
+        convert(converter, "sales/b.csv", MARCH_2, "id,amount\n2,3.5\n");
+
+        Table restored = table("sales");
+        assertEquals(List.of("id bigint", "amount double"), columns(restored.storageDescriptor().columns()));
+        assertEquals("parquet", restored.parameters().get("classification"));
+        assertEquals("kept: the contract says nothing of it", restored.parameters().get("comment"));
+        assertTrue(log().contains("silver table differed from its schema contract and was restored to it"), log());
+        assertTrue(log().contains("columns: [id string, amount double, extra int] -> [id bigint, amount double]"), log());
+        assertTrue(log().contains("parameter classification: csv -> parquet"), log());
+        assertEquals(2, partitions("sales").size());
+    }
+
+    @Test
+    void runsThatWriteNoDataRegisterNothing() throws IOException {
+        SilverConverter converter = converter(catalog(AWS.glue()));
+        // A header only: empty. Binary content: rejected.
+        assertEquals(Manifest.EMPTY, convert(converter, "empty/a.csv", MARCH_1, "id,amount\n").outcome());
+        assertEquals(Manifest.REJECTED, convert(converter, "binary/a.csv", MARCH_1, "id\u0000,amount\n1,2\n").outcome());
+        // Every row quarantined: the contract says bigint, the file holds text.
+        convert(converter, "quarantined/a.csv", MARCH_1, "id\n1\n");
+        ConversionResult quarantined = convert(converter, "quarantined/b.csv", MARCH_2, "id\nN/A\nunknown\n");
+        assertEquals(2, quarantined.manifest().rowsQuarantined());
+        assertEquals(0, quarantined.manifest().rowsWritten());
+
+        for (String dataset : List.of("empty", "binary")) {
+            assertThrows(EntityNotFoundException.class, () -> table(dataset), dataset + " has no table");
+        }
+        assertEquals(List.of("2026-03-01"), List.copyOf(partitions("quarantined").keySet()), "no partition for a day that holds no part");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GetTable", "CreateTable", "BatchCreatePartition"})
+    void aGlueFailureFailsTheRunWithNothingCommittedAndTheRetryCommits(String action) throws IOException {
+        if (!action.equals("CreateTable")) {
+            // The table exists, as for every run after a dataset's first.
+            convert(converter(catalog(AWS.glue())), "sales/first.csv", MARCH_1, "id,amount\n1,2.5\n");
+        }
+        S3ObjectStore silver = new S3ObjectStore(AWS.client(), silverBucket);
+        List<String> before = silver.list("");
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                GlueClient glue = glueThrough(proxy)) {
+            SilverConverter converter = converter(catalog(glue));
+            // More failures than the SDK's retries: Glue stays down for the whole run.
+            Injection down = proxy.inject(request -> request.header("x-amz-target").equals(java.util.Optional.of("AWSGlue." + action)), Fault.status(500), 100);
+
+            IOException failure = assertThrows(IOException.class, () -> convert(converter, "sales/b.csv", MARCH_2, "id,amount\n2,3.5\n"));
+
+            assertTrue(down.hits() >= 1, down.toString());
+            assertTrue(failure.getMessage().contains("Glue table " + database + ".sales") && failure.getMessage().contains("Nothing of this run is committed"),
+                    failure.getMessage());
+            List<String> schemaOnly = silver.list("").stream().filter(key -> !before.contains(key)).filter(key -> !key.startsWith("lake/_schemas/")).toList();
+            assertEquals(List.of(), schemaOnly, "no part, quarantine file or manifest is visible");
+            assertEquals(List.of(), AWS.client().listMultipartUploads(request -> request.bucket(silverBucket)).uploads(), "no upload left open");
+
+            proxy.clear();
+            assertEquals(Manifest.CONVERTED, convert(converter, "sales/b.csv", MARCH_2, "id,amount\n2,3.5\n").outcome());
+            assertTrue(partitions("sales").containsKey("2026-03-02"));
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    private SilverCatalog catalog(GlueClient glue) {
+        return new GlueSilverCatalog(glue, database, silverBucket, new SilverLayout("lake/"), jsonLog());
+    }
+
+    private SilverConverter converter(SilverCatalog catalog) {
+        return new SilverConverter(new S3ObjectStore(AWS.client(), silverBucket), new SilverLayout("lake/"), ConversionLimits.defaults(),
+                CsvOverrides.none(), catalog, jsonLog(), Clock.systemUTC());
+    }
+
+    /** A source object as the bronze bucket would describe it, last modified on {@code day} (its ingest date). */
+    private static ConversionResult convert(SilverConverter converter, String key, LocalDate day, String csv) throws IOException {
+        byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
+        String etag = Integer.toHexString(csv.hashCode()) + "0000";
+        SourceObject source = new SourceObject("bronze", key, etag, bytes.length, Instant.parse(day + "T12:00:00Z"));
+        return converter.convert(source, dev.medallion.common.layout.SilverLayout.datasetOf(key), () -> new ByteArrayInputStream(bytes));
+    }
+
+    private GlueClient glueThrough(FaultProxy proxy) {
+        return GlueClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .endpointOverride(proxy.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
+    private Table table(String name) {
+        return AWS.glue().getTable(request -> request.databaseName(database).name(name)).table();
+    }
+
+    /** Partition value to location. */
+    private Map<String, String> partitions(String table) {
+        Map<String, String> partitions = new HashMap<>();
+        for (var page : AWS.glue().getPartitionsPaginator(request -> request.databaseName(database).tableName(table))) {
+            for (Partition partition : page.partitions()) {
+                partitions.put(String.join("/", partition.values()), partition.storageDescriptor().location());
+            }
+        }
+        return partitions;
+    }
+
+    private static List<String> columns(List<Column> columns) {
+        return columns.stream().map(column -> column.name() + " " + column.type()).toList();
+    }
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    private JsonLog jsonLog() {
+        return new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC());
+    }
+
+    private String log() {
+        return logLines.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.medallion.silver.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import dev.medallion.common.config.Environment;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.ObjectInfo;
+import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.S3Emulator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.glue.model.Partition;
+import software.amazon.awssdk.services.glue.model.Table;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The handler as Lambda runs it, with {@code SILVER_DATABASE} set and not: on S3 events, against moto's S3
+ * and Glue. GlueSilverCatalogIT covers the catalog itself.
+ */
+class SilverConverterHandlerCatalogIT {
+    @RegisterExtension
+    static final S3Emulator AWS = S3Emulator.moto();
+
+    @TempDir
+    Path temporary;
+
+    private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
+    private String bronzeBucket;
+    private String silverBucket;
+    private String database;
+
+    @BeforeEach
+    void createBucketsAndDatabase() {
+        bronzeBucket = AWS.createBucket("bronze");
+        silverBucket = AWS.createBucket("silver");
+        database = "lake_silver_" + UUID.randomUUID().toString().substring(0, 8);
+        AWS.glue().createDatabase(request -> request.databaseInput(input -> input.name(database)));
+    }
+
+    @Test
+    void withADatabaseEveryConvertedObjectIsCataloguedBeforeTheHandlerAnswers() throws IOException {
+        ObjectInfo a = put("Sales Data/2026/a.csv", "Order ID,Amount\n1,2.5\n");
+        put("Sales Data/2026/b.csv", "Order ID,Amount\n2,3.5\n");
+        S3Event both = event("Sales Data/2026/a.csv");
+        both.getRecords().add(event("Sales Data/2026/b.csv").getRecords().get(0));
+        SilverConverterHandler handler = new SilverConverterHandler(
+                new Environment(Map.of("SILVER_BUCKET", silverBucket, "SILVER_PREFIX", "lake", "SILVER_DATABASE", database)), AWS.client(), AWS::glue, jsonLog());
+
+        List<String> outcomes = handler.handleRequest(both, null);
+
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/Sales Data/2026/a.csv", "converted s3://" + bronzeBucket + "/Sales Data/2026/b.csv"), outcomes);
+        // The folder "Sales Data" is the dataset sales_data, and so the table.
+        Table table = AWS.glue().getTable(request -> request.databaseName(database).name("sales_data")).table();
+        assertEquals(List.of("order_id bigint", "amount double"), table.storageDescriptor().columns().stream().map(c -> c.name() + " " + c.type()).toList());
+        assertEquals("s3://" + silverBucket + "/lake/sales_data/", table.storageDescriptor().location());
+        String day = LocalDate.ofInstant(a.lastModified(), ZoneOffset.UTC).toString();
+        List<Partition> partitions = AWS.glue().getPartitions(request -> request.databaseName(database).tableName("sales_data")).partitions();
+        assertEquals(1, partitions.size(), partitions.toString());
+        assertEquals(List.of(day), partitions.get(0).values());
+        assertEquals("s3://" + silverBucket + "/lake/sales_data/ingest_date=" + day + "/", partitions.get(0).storageDescriptor().location());
+        assertTrue(!log().contains("\"level\":\"WARN\"") && !log().contains("\"level\":\"ERROR\""), log());
+    }
+
+    @Test
+    void withoutADatabaseNoGlueClientIsEvenBuilt() throws IOException {
+        put("sales/a.csv", "id,amount\n1,2.5\n");
+        for (Map<String, String> variables : List.of(Map.of("SILVER_BUCKET", silverBucket), Map.of("SILVER_BUCKET", silverBucket, "SILVER_DATABASE", ""))) {
+            SilverConverterHandler handler = new SilverConverterHandler(new Environment(variables), AWS.client(),
+                    () -> {
+                        throw new AssertionError("no database is configured: Glue must not be needed");
+                    }, jsonLog());
+            assertTrue(handler.handleRequest(event("sales/a.csv"), null).get(0).endsWith("s3://" + bronzeBucket + "/sales/a.csv"));
+        }
+        assertEquals(List.of(), AWS.glue().getTables(request -> request.databaseName(database)).tableList());
+    }
+
+    private ObjectInfo put(String key, String csv) throws IOException {
+        S3ObjectStore bronze = new S3ObjectStore(AWS.client(), bronzeBucket);
+        bronze.put(key, csv.getBytes(StandardCharsets.UTF_8));
+        return bronze.stat(key).orElseThrow();
+    }
+
+    private S3Event event(String key) throws IOException {
+        ObjectInfo info = new S3ObjectStore(AWS.client(), bronzeBucket).stat(key).orElseThrow();
+        return S3Events.objectCreated(bronzeBucket, info, temporary);
+    }
+
+    private JsonLog jsonLog() {
+        return new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC());
+    }
+
+    private String log() {
+        return logLines.toString(StandardCharsets.UTF_8);
+    }
+}
