@@ -7,8 +7,8 @@ locals {
   # Absolute S3 level of the dataset folders (the bucket is level 1): tables are created there and
   # nowhere else, so one table per dataset whatever its partitions hold.
   silver_table_level = 2 + length(compact(split("/", var.silver_prefix)))
-  # The silver crawler's name ("" without the catalog): the converter starts it (SILVER_CRAWLER_NAME)
-  # and its success starts the gold builder.
+  # The silver crawler's name ("" without the catalog): its success starts the gold builder. (The
+  # converter no longer starts it: it keeps the silver tables and partitions itself, SILVER_DATABASE.)
   silver_crawler_name = var.enable_glue_catalog ? aws_glue_crawler.silver[0].name : ""
 }
 

@@ -60,22 +60,23 @@ resource "aws_lambda_function" "silver_converter" {
   reserved_concurrent_executions = var.silver_converter_reserved_concurrency
 
   # Exactly the variables SilverSettings and ConversionLimits read (the contract tests check both
-  # directions), plus the JVM options the benchmark chose. SILVER_CRAWLER_NAME: the crawler the
-  # converter starts once an event converted new data; empty (start none) without the Glue catalog.
+  # directions), plus the JVM options the benchmark chose. SILVER_DATABASE: the Glue database in which
+  # the converter creates each dataset's table and registers its partitions before each commit (README,
+  # "The catalog"); empty (no catalog) without the Glue catalog.
   environment {
     variables = {
-      SILVER_BUCKET       = module.silver_bucket.id
-      SILVER_PREFIX       = var.silver_prefix
-      CHUNK_ROWS          = var.silver_chunk_rows
-      CHUNK_MAX_BYTES     = var.silver_chunk_max_bytes
-      PART_TARGET_BYTES   = var.silver_part_target_bytes
-      ROW_GROUP_BYTES     = var.silver_row_group_bytes
-      MAX_COLUMNS         = var.silver_max_columns
-      MAX_ROW_CHARS       = var.silver_max_row_chars
-      CSV_DELIMITERS      = var.silver_csv_delimiters
-      CSV_ENCODINGS       = var.silver_csv_encodings
-      SILVER_CRAWLER_NAME = local.silver_crawler_name
-      JAVA_TOOL_OPTIONS   = var.silver_converter_java_tool_options
+      SILVER_BUCKET     = module.silver_bucket.id
+      SILVER_PREFIX     = var.silver_prefix
+      CHUNK_ROWS        = var.silver_chunk_rows
+      CHUNK_MAX_BYTES   = var.silver_chunk_max_bytes
+      PART_TARGET_BYTES = var.silver_part_target_bytes
+      ROW_GROUP_BYTES   = var.silver_row_group_bytes
+      MAX_COLUMNS       = var.silver_max_columns
+      MAX_ROW_CHARS     = var.silver_max_row_chars
+      CSV_DELIMITERS    = var.silver_csv_delimiters
+      CSV_ENCODINGS     = var.silver_csv_encodings
+      SILVER_DATABASE   = var.enable_glue_catalog ? aws_glue_catalog_database.silver[0].name : ""
+      JAVA_TOOL_OPTIONS = var.silver_converter_java_tool_options
     }
   }
 

@@ -97,11 +97,23 @@ data "aws_iam_policy_document" "silver_converter" {
     for_each = var.enable_glue_catalog ? [1] : []
 
     content {
-      sid = "StartSilverCrawler"
-      # SilverCrawler starts the crawl after new data is committed; it never reads the crawler's state
-      # (a crawl already running answers CrawlerRunningException), so no glue:GetCrawler.
-      actions   = ["glue:StartCrawler"]
-      resources = [aws_glue_crawler.silver[0].arn]
+      sid = "KeepSilverCatalog"
+      # GlueSilverCatalog, before each commit: GetTable, CreateTable when absent, UpdateTable when it
+      # differs from the schema contract, BatchCreatePartition for the run's ingest_date. Glue authorises
+      # each of them on the catalog, the database and the table ("Specifying AWS Glue resource ARNs").
+      # Nothing on the gold database, no deletions, no partition reads (an existing partition is an
+      # AlreadyExists entry of BatchCreatePartition's answer).
+      actions = [
+        "glue:BatchCreatePartition",
+        "glue:CreateTable",
+        "glue:GetTable",
+        "glue:UpdateTable",
+      ]
+      resources = [
+        local.glue_catalog_arn,
+        aws_glue_catalog_database.silver[0].arn,
+        "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.silver[0].name}/*",
+      ]
     }
   }
 

@@ -39,8 +39,12 @@ class SilverConverterContractTest {
     static final String FUNCTION = "silver_converter";
     private static final String BRONZE_ARN = "module.bronze_bucket.arn";
     private static final String SILVER_ARN = "module.silver_bucket.arn";
-    private static final String SILVER_CRAWLER_NAME = "aws_glue_crawler.silver.value.name";
+    private static final String SILVER_DATABASE_NAME = "aws_glue_catalog_database.silver.value.name";
+    private static final String SILVER_DATABASE_ARN = "aws_glue_catalog_database.silver.value.arn";
+    private static final String GOLD_DATABASE_NAME = "aws_glue_catalog_database.gold.value.name";
     private static final String SILVER_CRAWLER_ARN = "aws_glue_crawler.silver.value.arn";
+    /** What GlueSilverCatalog calls, and nothing else on the catalog. */
+    private static final List<String> CATALOG_ACTIONS = List.of("glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:BatchCreatePartition");
     /** Read by the JVM, not by the code: the JIT and collector the benchmark chose. */
     private static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
@@ -62,7 +66,7 @@ class SilverConverterContractTest {
     void codeReadsTheVariablesTheReadmeDocuments() {
         // Guards the reflection above: if it found nothing, the previous test would compare nothing.
         assertEquals(Set.of("SILVER_BUCKET", "SILVER_PREFIX", "CHUNK_ROWS", "CHUNK_MAX_BYTES", "PART_TARGET_BYTES", "ROW_GROUP_BYTES", "MAX_COLUMNS",
-                        "MAX_ROW_CHARS", "CSV_DELIMITERS", "CSV_ENCODINGS", "SILVER_CRAWLER_NAME"),
+                        "MAX_ROW_CHARS", "CSV_DELIMITERS", "CSV_ENCODINGS", "SILVER_DATABASE"),
                 variablesReadByCode());
     }
 
@@ -74,18 +78,24 @@ class SilverConverterContractTest {
         assertEquals(ConversionLimits.defaults(), settings.limits(), "Terraform's defaults are the tuned defaults of the code and README");
         assertEquals(Map.of(), settings.delimiterOverrides());
         assertEquals(Map.of(), settings.encodingOverrides(), "every dataset is UTF-8 unless declared");
-        // The converter starts the silver crawler, whose success starts the gold builder.
-        assertEquals(Optional.of(SILVER_CRAWLER_NAME), settings.silverCrawlerName());
+        // The converter keeps the silver tables in the silver database, the one the gold builder reads.
+        assertEquals(Optional.of(SILVER_DATABASE_NAME), settings.silverDatabase());
+        assertEquals(SILVER_DATABASE_NAME, Repository.rootModule().functionEnvironment(GoldCtasContractTest.FUNCTION).get("SILVER_DATABASE"));
     }
 
     @Test
-    void withoutTheGlueCatalogTheConverterStartsNoCrawler() {
-        // LocalStack's free edition has no Glue: an empty name starts none.
+    void withoutTheGlueCatalogTheConverterKeepsNoCatalog() {
+        // LocalStack's free edition has no Glue: an empty name means no catalog, and no Glue client.
         for (Map<String, ?> inputs : List.of(Map.of("enable_glue_catalog", false),
                 TerraformConfiguration.readVariables(Repository.terraform().resolve("localstack.tfvars")))) {
-            Map<String, String> environment = Repository.rootModule(inputs).functionEnvironment(FUNCTION);
-            assertEquals("", environment.get(SilverSettings.SILVER_CRAWLER_NAME));
-            assertEquals(Optional.empty(), SilverSettings.fromEnvironment(new Environment(environment)).silverCrawlerName());
+            TerraformConfiguration root = Repository.rootModule(inputs);
+            Map<String, String> environment = root.functionEnvironment(FUNCTION);
+            assertEquals("", environment.get(SilverSettings.SILVER_DATABASE));
+            assertEquals(Optional.empty(), SilverSettings.fromEnvironment(new Environment(environment)).silverDatabase());
+            List<PolicyStatement> policy = ContractRules.statements(root, FUNCTION);
+            for (String action : CATALOG_ACTIONS) {
+                assertDenied(policy, action, "arn:aws:glue:eu-west-1:123456789012:table/medallion_silver/sales");
+            }
         }
     }
 
@@ -207,12 +217,28 @@ class SilverConverterContractTest {
         assertDenied(policy, "s3:PutObject", SILVER_ARN + "/" + (prefix.isEmpty() ? "other/" : "") + "_manifests/x.json");
         assertDenied(policy, "s3:DeleteObject", BRONZE_ARN + "/sales/x.csv");
 
-        // SilverCrawler starts the silver crawler and does nothing else with it, or with any other.
-        assertAllowed(policy, "glue:StartCrawler", SILVER_CRAWLER_ARN);
-        for (String action : List.of("glue:GetCrawler", "glue:StopCrawler", "glue:UpdateCrawler", "glue:DeleteCrawler")) {
+        // GlueSilverCatalog: the four actions it calls, on the catalog, the silver database and its tables
+        // (Glue authorises each on all three), and nothing else: no deletion, no other database, no crawl.
+        String catalog = String.valueOf(Repository.rootModule().local("glue_catalog_arn"));
+        String tables = catalog.substring(0, catalog.length() - "catalog".length()) + "table/";
+        String silverTable = tables + SILVER_DATABASE_NAME + "/" + dataset;
+        for (String action : CATALOG_ACTIONS) {
+            for (String resource : List.of(catalog, SILVER_DATABASE_ARN, silverTable)) {
+                assertAllowed(policy, action, resource);
+            }
+            assertDenied(policy, action, tables + GOLD_DATABASE_NAME + "/" + dataset);
+            assertDenied(policy, action, "aws_glue_catalog_database.gold.value.arn");
+            assertDenied(policy, action, tables + "other_db/" + dataset);
+        }
+        for (String action : List.of("glue:DeleteTable", "glue:CreatePartition", "glue:BatchDeletePartition", "glue:DeletePartition", "glue:UpdatePartition",
+                "glue:GetPartition", "glue:GetPartitions", "glue:GetTables", "glue:DeleteTableVersion", "glue:CreateDatabase", "glue:UpdateDatabase")) {
+            assertDenied(policy, action, silverTable);
+            assertDenied(policy, action, SILVER_DATABASE_ARN);
+        }
+        // The converter starts no crawl any more.
+        for (String action : List.of("glue:StartCrawler", "glue:GetCrawler", "glue:StopCrawler", "glue:UpdateCrawler")) {
             assertDenied(policy, action, SILVER_CRAWLER_ARN);
         }
-        assertDenied(policy, "glue:StartCrawler", "arn:aws:glue:eu-west-1:123456789012:crawler/other");
     }
 
     @Test
