@@ -88,7 +88,7 @@ output "first_crawl_command" {
 }
 
 output "first_query_command" {
-  description = "Queries the first dataset once the crawler has run (null without Glue or Athena)."
+  description = "Queries the first dataset once its first file is converted: the converter catalogs it before committing (null without Glue or Athena)."
   value       = var.enable_athena && var.enable_glue_catalog ? "aws athena start-query-execution --work-group ${aws_athena_workgroup.this[0].name} --query-string 'SELECT * FROM ${aws_glue_catalog_database.silver[0].name}.orders LIMIT 10'" : null
 }
 

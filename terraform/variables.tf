@@ -334,7 +334,7 @@ variable "enable_glue_catalog" {
 }
 
 variable "silver_crawler_schedule" {
-  description = "When the silver crawler also consumes the S3 events queued since its last run (a cron() or rate() expression), besides the runs the converter starts after converting; null for those only. A run with no queued events costs nothing."
+  description = "When the silver crawler runs, consuming the S3 events queued since its last run (a cron() or rate() expression); null never runs it. The converter catalogs silver itself (SILVER_DATABASE) and starts no crawl. A run with no queued events costs nothing."
   type        = string
   default     = "cron(0/30 * * * ? *)"
 

@@ -106,7 +106,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * is the function's own setting. Certificates are still verified, host name included.
  * <p>
  * <b>What it does not prove</b> (only an AWS account can): that Athena executes the SQL (moto accepts
- * every query and reports it succeeded, running nothing); what a real crawl catalogs; IAM evaluation
+ * every query and reports it succeeded, running nothing); that Glue accepts the converter's table and
+ * partition input (moto stores what it is given); what a real crawl catalogs; IAM evaluation
  * (moto enforces no identity policy; only the buckets' TLS rule is evaluated); that S3 and EventBridge
  * deliver the events, when and how often (the rehearsal builds them and sends each once, in key order),
  * and that S3 accepts the notification rules (moto validates none, not even their overlap);
