@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -183,7 +184,7 @@ public final class SilverTableDefinition {
         compare(differences, "input format", descriptor.inputFormat(), INPUT_FORMAT);
         compare(differences, "output format", descriptor.outputFormat(), OUTPUT_FORMAT);
         compare(differences, "serde", descriptor.serdeInfo() == null ? null : descriptor.serdeInfo().serializationLibrary(), SERDE);
-        for (Map.Entry<String, String> parameter : new java.util.TreeMap<>(PARAMETERS).entrySet()) {
+        for (Map.Entry<String, String> parameter : new TreeMap<>(PARAMETERS).entrySet()) {
             compare(differences, "parameter " + parameter.getKey(), existing.parameters().get(parameter.getKey()), parameter.getValue());
         }
         return differences;

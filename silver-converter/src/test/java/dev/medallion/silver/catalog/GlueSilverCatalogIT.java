@@ -14,6 +14,7 @@ import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
 import dev.medallion.silver.schema.ColumnType;
+import dev.medallion.silver.schema.SchemaContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,6 +43,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -51,7 +53,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -140,7 +141,7 @@ class GlueSilverCatalogIT {
     void registrationsRacingEachOtherAllSucceed() throws Exception {
         int threads = 8;
         SilverCatalog catalog = catalog(AWS.glue());
-        var contract = SilverTableDefinitionTest.contract("orders", new dev.medallion.silver.schema.Column("id", ColumnType.BIGINT, "id"));
+        SchemaContract contract = SilverTableDefinitionTest.contract("orders", new dev.medallion.silver.schema.Column("id", ColumnType.BIGINT, "id"));
         CyclicBarrier start = new CyclicBarrier(threads);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -252,7 +253,7 @@ class GlueSilverCatalogIT {
                 GlueClient glue = glueThrough(proxy)) {
             SilverConverter converter = converter(catalog(glue));
             // More failures than the SDK's retries: Glue stays down for the whole run.
-            Injection down = proxy.inject(request -> request.header("x-amz-target").equals(java.util.Optional.of("AWSGlue." + action)), Fault.status(500), 100);
+            Injection down = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue." + action)), Fault.status(500), 100);
 
             IOException failure = assertThrows(IOException.class, () -> convert(converter, "sales/b.csv", MARCH_2, "id,amount\n2,3.5\n"));
 
@@ -284,7 +285,7 @@ class GlueSilverCatalogIT {
         byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
         String etag = Integer.toHexString(csv.hashCode()) + "0000";
         SourceObject source = new SourceObject("bronze", key, etag, bytes.length, Instant.parse(day + "T12:00:00Z"));
-        return converter.convert(source, dev.medallion.common.layout.SilverLayout.datasetOf(key), () -> new ByteArrayInputStream(bytes));
+        return converter.convert(source, SilverLayout.datasetOf(key), () -> new ByteArrayInputStream(bytes));
     }
 
     private GlueClient glueThrough(FaultProxy proxy) {
