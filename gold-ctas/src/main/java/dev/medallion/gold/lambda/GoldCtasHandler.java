@@ -4,10 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.GoldSettings;
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.S3Clients;
+import dev.medallion.common.storage.S3ObjectStore;
 import dev.medallion.gold.athena.Deadline;
 import dev.medallion.gold.athena.Sleeper;
+import dev.medallion.gold.build.BuildLease;
 import dev.medallion.gold.build.GoldBuilder;
 import dev.medallion.gold.build.ModelOutcome;
 import dev.medallion.gold.model.GoldModel;
@@ -17,6 +20,8 @@ import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,22 +30,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The Lambda entry point of the gold layer: reads the request ({@link GoldRequest}), builds the models it
- * names with {@link GoldBuilder}, one after the other, and does nothing else. Every model is attempted;
- * when any failed, the invocation fails after the others, with each failure's query id and Athena's
- * reason, so the failure shows in the function's error metrics and, for EventBridge's asynchronous
- * invocations, in the on-failure queue. Terraform reserves a concurrency of 1: builds never overlap.
+ * The Lambda entry point of the gold layer: reads the request ({@link GoldRequest}), takes the build lease
+ * ({@link BuildLease}), builds the models it names with {@link GoldBuilder}, one after the other, releases
+ * the lease, and does nothing else. Every model is attempted; when any failed, the invocation fails after
+ * the others, with each failure's query id and Athena's reason, so the failure shows in the function's
+ * error metrics, an SQS batch is delivered again (and reaches the dead-letter queue after the queue's
+ * maxReceiveCount), and an asynchronous invocation goes to the on-failure queue after Lambda's retries.
+ * <p>
+ * Builds never overlap, without any reserved concurrency: an invocation that finds the lease held builds
+ * nothing. For an SQS batch it answers every message as a batch item failure (Lambda's partial batch
+ * response, {@code {"batchItemFailures": [{"itemIdentifier": <messageId>}]}}), so the messages come back
+ * after the queue's visibility timeout and build then; a direct or scheduled invocation fails with
+ * {@link GoldBuildBusyException}, which Lambda retries for asynchronous invocations.
  *
  * @see GoldSettings for the environment it reads
  */
-public final class GoldCtasHandler implements RequestHandler<Map<String, Object>, Map<String, String>> {
+public final class GoldCtasHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    static final String BATCH_ITEM_FAILURES = "batchItemFailures";
+    static final String ITEM_IDENTIFIER = "itemIdentifier";
+
     private final GoldModels models;
     private final GoldBuilder builder;
+    private final BuildLease lease;
     private final JsonLog log;
+    private final Clock clock;
 
     /** Called by the Lambda runtime: configuration comes from the environment. */
     public GoldCtasHandler() {
@@ -53,44 +71,115 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
     public GoldCtasHandler(Environment environment, S3Client s3, GlueClient glue, AthenaClient athena, GoldModels models, JsonLog log, Sleeper sleeper) {
         this.models = requireNonNull(models, "models is null");
         this.log = requireNonNull(log, "log is null");
+        this.clock = Clock.systemUTC();
         GoldSettings settings = GoldSettings.fromEnvironment(requireNonNull(environment, "environment is null"));
-        this.builder = new GoldBuilder(settings, s3, glue, athena, log, Clock.systemUTC(), sleeper, new SecureRandom());
+        this.builder = new GoldBuilder(settings, s3, glue, athena, log, clock, sleeper, new SecureRandom());
+        this.lease = new BuildLease(new S3ObjectStore(requireNonNull(s3, "s3 is null"), settings.goldBucket()), settings.goldPrefix(), clock);
     }
 
-    /** Returns each model's outcome, such as {@code {"daily_sales": "built 20260314233000_a1b2c3"}}. */
+    /**
+     * For an SQS batch, the partial batch response (empty when every message is done with); otherwise each
+     * model's outcome, such as {@code {"daily_sales": "built 20260314233000_a1b2c3"}}.
+     */
     @Override
-    public Map<String, String> handleRequest(Map<String, Object> event, Context context) {
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         GoldRequest request = GoldRequest.parse(event == null ? Map.of() : event);
+        request.batch().ifPresent(batch -> logBatch(request, batch));
         if (request.ignored().isPresent()) {
             log.info("gold request ignored", Map.of("trigger", request.trigger(), "reason", request.ignored().get()));
-            return Map.of();
+            return request.batch().map(batch -> failures(batch.unreadableIds())).orElseGet(Map::of);
         }
         List<GoldModel> chosen = request.models().map(models::named).orElseGet(models::all);
+        Deadline deadline = deadline(context);
+        String holder = context == null ? "local-" + UUID.randomUUID() : context.getAwsRequestId();
+        BuildLease.Acquisition acquisition;
+        try {
+            acquisition = lease.acquire(holder, clock.instant().plus(deadline.remaining()));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Could not take the gold build lease " + lease.key() + ": " + ErrorMessages.describe(e) + "; the invocation is retried", e);
+        }
+        if (acquisition.held().isEmpty()) {
+            BuildLease.Lease other = acquisition.heldBy().orElseThrow();
+            if (request.batch().isPresent()) {
+                List<String> messages = request.batch().get().messageIds();
+                log.info("gold build deferred: another build holds the lease; the batch's messages come back after the queue's visibility timeout", Map.of(
+                        "trigger", request.trigger(), "heldBy", other.holder(), "acquiredAt", other.acquiredAt(), "expiresAt", other.expiresAt(),
+                        "messages", messages.size()));
+                return failures(messages);
+            }
+            throw new GoldBuildBusyException("Another gold build is running (" + other.holder() + ", since " + other.acquiredAt() + ", its lease "
+                    + lease.key() + " expiring at the latest at " + other.expiresAt() + "): nothing was built. Retry once it has ended; an asynchronous "
+                    + "invocation (--invocation-type Event) is retried by Lambda itself");
+        }
+        BuildLease.Held held = acquisition.held().get();
         log.info("gold build started", Map.of(
                 "trigger", request.trigger(),
                 "models", chosen.stream().map(GoldModel::name).toList(),
-                "force", request.force()));
-        Deadline deadline = deadline(context);
+                "force", request.force(),
+                "lease", Map.of("holder", holder, "expiresAt", held.lease().expiresAt())));
         Map<String, String> outcomes = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
-        for (GoldModel model : chosen) {
-            ModelOutcome outcome = builder.build(model, request.force(), deadline);
-            outcomes.put(model.name(), outcome.summary());
-            if (outcome.failed()) {
-                failures.add(model.name() + ": " + outcome.failure().orElseThrow());
+        try {
+            for (GoldModel model : chosen) {
+                ModelOutcome outcome = builder.build(model, request.force(), deadline);
+                outcomes.put(model.name(), outcome.summary());
+                if (outcome.failed()) {
+                    failures.add(model.name() + ": " + outcome.failure().orElseThrow());
+                }
             }
+        }
+        finally {
+            release(held);
         }
         if (!failures.isEmpty()) {
             throw new GoldBuildException("Could not build " + failures.size() + " of " + chosen.size() + " gold model(s); "
                     + "their previous builds stay in place: " + String.join("; ", failures));
         }
-        return outcomes;
+        if (request.batch().isPresent()) {
+            return failures(request.batch().get().unreadableIds());
+        }
+        return new LinkedHashMap<>(outcomes);
+    }
+
+    private void logBatch(GoldRequest request, GoldRequest.SqsBatch batch) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("trigger", request.trigger());
+        fields.put("messages", batch.messageIds().size());
+        fields.put("commits", batch.commits().size());
+        fields.put("testEvents", batch.testEvents());
+        fields.put("unreadable", batch.unreadable());
+        if (batch.testEvents() > 0) {
+            log.info("S3 test event(s) in the batch ignored: S3 sends one when the silver bucket's notification is configured", Map.of("count", batch.testEvents()));
+        }
+        if (!batch.unreadable().isEmpty()) {
+            log.warn("unreadable message(s) in the batch returned as failures: after the queue's maxReceiveCount they reach its dead-letter queue", fields);
+        }
+        log.info("gold trigger batch", fields);
+    }
+
+    /** Lambda's partial batch response for SQS (aws-lambda-java-events' SQSBatchResponse, as JSON). */
+    static Map<String, Object> failures(List<String> messageIds) {
+        return Map.of(BATCH_ITEM_FAILURES, messageIds.stream().map(id -> Map.of(ITEM_IDENTIFIER, id)).toList());
+    }
+
+    private void release(BuildLease.Held held) {
+        try {
+            if (!held.release()) {
+                log.warn("gold build lease not released: another build had taken it over", Map.of("lease", lease.key()));
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            // The build is done either way; the lease expires on its own at the invocation's deadline.
+            log.warn("gold build lease not released: it expires on its own", Map.of("lease", lease.key(), "expiresAt", held.lease().expiresAt(),
+                    "error", ErrorMessages.describe(e)));
+        }
     }
 
     /** The invocation's remaining time; without a context (a local run), a Lambda invocation's longest. */
-    private static Deadline deadline(Context context) {
+    private Deadline deadline(Context context) {
         if (context == null) {
-            return Deadline.at(Clock.systemUTC().instant().plus(Duration.ofMinutes(15)), Clock.systemUTC());
+            return Deadline.at(clock.instant().plus(Duration.ofMinutes(15)), clock);
         }
         return () -> Duration.ofMillis(context.getRemainingTimeInMillis());
     }

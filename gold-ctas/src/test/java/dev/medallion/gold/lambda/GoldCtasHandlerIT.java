@@ -1,8 +1,6 @@
 package dev.medallion.gold.lambda;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.testing.GoldLake;
 import io.trino.sql.parser.SqlParser;
@@ -19,6 +17,7 @@ import io.trino.sql.tree.QuerySpecification;
 import io.trino.sql.tree.Statement;
 import io.trino.sql.tree.StringLiteral;
 import io.trino.sql.tree.Table;
+import software.amazon.awssdk.core.sync.RequestBody;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,11 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -38,7 +38,6 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +52,6 @@ class GoldCtasHandlerIT {
     static final S3Emulator AWS = S3Emulator.moto();
 
     private final SqlParser parser = new SqlParser();
-    private final ObjectMapper mapper = new ObjectMapper();
     private GoldLake lake;
 
     @BeforeAll
@@ -75,7 +73,7 @@ class GoldCtasHandlerIT {
     void firstBuildWritesEachModelIntoATableOfItsOwnThenPointsItsViewAtIt() throws IOException {
         lake.queueQueryResult("sale_date", "date", List.of("2026-03-01", "2026-03-02", "2026-03-03"));
 
-        Map<String, String> outcomes = lake.handler().handleRequest(crawlerEvent("Succeeded"), null);
+        Map<String, String> outcomes = invoke(Map.of());
 
         String revenue = lake.currentBuild("revenue_by_day");
         String totals = lake.currentBuild("product_totals");
@@ -166,7 +164,7 @@ class GoldCtasHandlerIT {
         int queriesBefore = lake.athenaSql().size();
         lake.recorder().clear();
 
-        Map<String, String> outcomes = lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+        Map<String, String> outcomes = invoke(Map.of("models", List.of("revenue_by_day")));
 
         String third = lake.currentBuild("revenue_by_day");
         assertEquals(Map.of("revenue_by_day", "built " + third), outcomes);
@@ -204,14 +202,14 @@ class GoldCtasHandlerIT {
     @Test
     void unchangedInputsSendNoQueryAndEachModelFollowsOnlyItsOwnSources() throws IOException {
         lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
-        lake.handler().handleRequest(crawlerEvent("Succeeded"), null);
+        invoke(Map.of());
         String revenue = lake.currentBuild("revenue_by_day");
         String totals = lake.currentBuild("product_totals");
         int queries = lake.athenaQueryIds().size();
         List<String> keys = lake.goldKeys();
         lake.recorder().clear();
 
-        Map<String, String> outcomes = lake.handler().handleRequest(crawlerEvent("Succeeded"), null);
+        Map<String, String> outcomes = invoke(Map.of());
 
         assertEquals(Map.of("revenue_by_day", "unchanged " + revenue, "product_totals", "unchanged " + totals), outcomes);
         assertEquals(queries, lake.athenaQueryIds().size(), "no Athena query at all");
@@ -231,19 +229,19 @@ class GoldCtasHandlerIT {
 
         // A new products file changes only the model that reads products.
         lake.addSilverFile("products");
-        outcomes = lake.handler().handleRequest(crawlerEvent("Succeeded"), null);
+        outcomes = invoke(Map.of());
         assertEquals("unchanged " + revenue, outcomes.get("revenue_by_day"));
         assertTrue(outcomes.get("product_totals").startsWith("built "), outcomes.toString());
 
         // A partition the crawler catalogued changes what Athena reads of sales, with no new manifest.
         lake.addSilverPartition("sales", "2026-03-02");
         lake.queueQueryResult("sale_date", "date", List.of("2026-03-01", "2026-03-02"));
-        outcomes = lake.handler().handleRequest(crawlerEvent("Succeeded"), null);
+        outcomes = invoke(Map.of());
         assertTrue(outcomes.values().stream().allMatch(outcome -> outcome.startsWith("built ")), outcomes.toString());
 
         // force rebuilds what did not change.
         queries = lake.athenaQueryIds().size();
-        outcomes = lake.handler().handleRequest(Map.of("models", List.of("product_totals"), "force", true), null);
+        outcomes = invoke(Map.of("models", List.of("product_totals"), "force", true));
         assertTrue(outcomes.get("product_totals").startsWith("built "), outcomes.toString());
         assertEquals(queries + 2, lake.athenaQueryIds().size(), "CTAS and view");
     }
@@ -256,7 +254,7 @@ class GoldCtasHandlerIT {
         }
         lake.queueQueryResult("sale_date", "date", days);
 
-        lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+        invoke(Map.of("models", List.of("revenue_by_day")));
 
         String build = lake.currentBuild("revenue_by_day");
         QualifiedName table = QualifiedName.of(lake.goldDatabase(), "revenue_by_day__" + build);
@@ -279,7 +277,7 @@ class GoldCtasHandlerIT {
 
     @Test
     void aDirectInvocationBuildsOnlyTheModelsItNames() throws IOException {
-        Map<String, String> outcomes = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        Map<String, String> outcomes = invoke(Map.of("models", List.of("product_totals")));
 
         assertEquals(List.of("product_totals"), List.copyOf(outcomes.keySet()));
         assertTrue(lake.athenaSql().stream().noneMatch(sql -> sql.contains("revenue_by_day")), lake.athenaSql().toString());
@@ -287,43 +285,109 @@ class GoldCtasHandlerIT {
     }
 
     @Test
-    void anUnknownModelOrEventIsRefusedAndAFailedCrawlIsIgnoredWithoutAQuery() throws IOException {
+    void anUnknownModelOrEventIsRefusedAndABatchOfTestEventsIsIgnoredWithoutAQuery() throws IOException {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> lake.handler().handleRequest(Map.of("models", List.of("daily_sales_typo")), null));
+                () -> invoke(Map.of("models", List.of("daily_sales_typo"))));
         assertTrue(unknown.getMessage().contains("daily_sales_typo") && unknown.getMessage().contains("revenue_by_day"), unknown.getMessage());
 
-        assertEquals(Map.of(), lake.handler().handleRequest(crawlerEvent("Failed"), null));
+        Map<String, Object> testEventOnly = GoldRequestTest.sqsEvent();
+        ((List<?>) testEventOnly.get("Records")).remove(1);
+        assertEquals(Map.of("batchItemFailures", List.of()), lake.handler().handleRequest(testEventOnly, null));
 
         Map<String, Object> other = Map.of("detail-type", "Object Created", "source", "aws.s3", "detail", Map.of());
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> lake.handler().handleRequest(other, null));
         assertTrue(refused.getMessage().contains("Object Created"), refused.getMessage());
 
         assertEquals(List.of(), lake.athenaQueryIds());
-        assertNotEquals(List.of(), lake.logLines(), "the ignored crawl is logged");
+        assertTrue(lake.logLines().stream().anyMatch(line -> line.get("message").asText().startsWith("S3 test event")), "the test event is logged");
+        assertTrue(lake.goldKeys().stream().noneMatch(key -> key.contains("_lease/")), "nothing took the lease: " + lake.goldKeys());
+    }
+
+    @Test
+    void anSqsBatchOfCommitsBuildsEveryChangedModelUnderTheLeaseAndAnswersNoFailure() throws IOException {
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        Map<String, Object> event = GoldRequestTest.sqsEvent();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> records = (List<Map<String, Object>>) event.get("Records");
+        Map<String, Object> unreadable = new LinkedHashMap<>(records.get(1));
+        unreadable.put("messageId", "not-a-notification");
+        unreadable.put("body", "hello");
+        records.add(unreadable);
+
+        Map<String, Object> response = lake.handler().handleRequest(event, null);
+
+        assertEquals(Map.of("batchItemFailures", List.of(Map.of("itemIdentifier", "not-a-notification"))), response,
+                "only the unreadable message comes back, to end in the dead-letter queue");
+        assertTrue(lake.state("revenue_by_day").isPresent() && lake.state("product_totals").isPresent(), "every model built");
+        JsonNode batch = lake.logLines().stream().filter(line -> line.get("message").asText().equals("gold trigger batch")).findFirst().orElseThrow();
+        assertEquals(3, batch.get("messages").asInt());
+        assertEquals(1, batch.get("commits").asInt());
+        assertEquals(1, batch.get("testEvents").asInt());
+
+        // The lease is taken before anything else and released after everything else.
+        List<String> s3 = lake.recorder().calls("S3");
+        assertEquals(List.of("S3.GetObject tables/_lease/build.json", "S3.PutObject tables/_lease/build.json"), s3.subList(0, 2));
+        assertEquals(List.of("S3.GetObject tables/_lease/build.json", "S3.DeleteObjects"), s3.subList(s3.size() - 2, s3.size()));
+        assertTrue(lake.goldKeys().stream().noneMatch(key -> key.contains("_lease/")), lake.goldKeys().toString());
+
+        // The same commits again: nothing changed, no query, still no failure.
+        int queries = lake.athenaQueryIds().size();
+        assertEquals(Map.of("batchItemFailures", List.of()), lake.handler().handleRequest(GoldRequestTest.sqsEvent(), null));
+        assertEquals(queries, lake.athenaQueryIds().size());
+    }
+
+    @Test
+    void aBuildFindingTheLeaseHeldBuildsNothingAndItsMessagesComeBackLater() throws IOException {
+        String lease = "tables/_lease/build.json";
+        Instant now = Instant.now();
+        String running = "{\"holder\":\"request-running\",\"acquiredAt\":\"" + now.minusSeconds(60) + "\",\"expiresAt\":\"" + now.plusSeconds(840) + "\"}";
+        lake.s3().putObject(request -> request.bucket(lake.goldBucket()).key(lease), RequestBody.fromString(running));
+
+        Map<String, Object> response = lake.handler().handleRequest(GoldRequestTest.sqsEvent(), null);
+
+        assertEquals(Map.of("batchItemFailures", List.of(
+                Map.of("itemIdentifier", "19dd0b57-b21e-4ac1-bd88-01bbb068cb78"),
+                Map.of("itemIdentifier", "2e1424d4-f796-459a-8184-9c92662be6da"))), response, "every message of the batch, to be delivered again");
+        GoldBuildBusyException busy = assertThrows(GoldBuildBusyException.class, () -> invoke(Map.of()));
+        assertTrue(busy.getMessage().contains("request-running") && busy.getMessage().contains(lease), busy.getMessage());
+        assertEquals(List.of(), lake.athenaQueryIds(), "nothing built");
+        assertEquals(running, lake.s3().getObjectAsBytes(request -> request.bucket(lake.goldBucket()).key(lease)).asUtf8String(), "the lease is left to its holder");
+
+        // A lease past its expiry belongs to an invocation that has ended: the next build takes it over.
+        String crashed = "{\"holder\":\"request-killed\",\"acquiredAt\":\"" + now.minusSeconds(960) + "\",\"expiresAt\":\"" + now.minusSeconds(55) + "\"}";
+        lake.s3().putObject(request -> request.bucket(lake.goldBucket()).key(lease), RequestBody.fromString(crashed));
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+
+        assertEquals(Map.of("batchItemFailures", List.of()), lake.handler().handleRequest(GoldRequestTest.sqsEvent(), null));
+        assertTrue(lake.state("revenue_by_day").isPresent() && lake.state("product_totals").isPresent(), "every model built");
+        assertTrue(lake.goldKeys().stream().noneMatch(key -> key.contains("_lease/")), "released: " + lake.goldKeys());
     }
 
     private String buildRevenueAndApplyItsEffects() throws IOException {
         lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
-        Map<String, String> outcomes = lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+        Map<String, String> outcomes = invoke(Map.of("models", List.of("revenue_by_day")));
         assertTrue(outcomes.get("revenue_by_day").startsWith("built "), outcomes.toString());
         lake.applyAthenaEffects("revenue_by_day");
         return lake.currentBuild("revenue_by_day");
     }
 
-    /** The EventBridge event of the silver crawler's state change, as EventBridge sends it. */
-    private Map<String, Object> crawlerEvent(String state) throws IOException {
-        try (InputStream in = GoldCtasHandlerIT.class.getResourceAsStream("/events/glue-crawler-succeeded.json")) {
-            Map<String, Object> event = mapper.readValue(in, new TypeReference<>() {});
-            @SuppressWarnings("unchecked")
-            Map<String, Object> detail = (Map<String, Object>) event.get("detail");
-            detail.put("state", state);
-            return event;
-        }
+    /** A direct invocation, whose answer is each model's outcome. */
+    private Map<String, String> invoke(Map<String, Object> event) {
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        lake.handler().handleRequest(event, null).forEach((model, outcome) -> outcomes.put(model, (String) outcome));
+        return outcomes;
     }
 
     /** The recorded calls, with this lake's database names shortened and query ids dropped. */
     private List<String> calls() {
-        return lake.recorder().calls().stream()
+        List<String> recorded = new ArrayList<>(lake.recorder().calls());
+        // The lease's calls, first and last, are checked on their own (releasing it is a GET and a delete).
+        int release = recorded.lastIndexOf("S3.GetObject tables/_lease/build.json");
+        if (release >= 0 && release + 1 < recorded.size() && recorded.get(release + 1).startsWith("S3.DeleteObjects")) {
+            recorded.remove(release + 1);
+        }
+        return recorded.stream()
+                .filter(call -> !call.contains("_lease/"))
                 .map(call -> call.replace(lake.silverDatabase(), "silver").replace(lake.goldDatabase(), "gold"))
                 .map(call -> call.startsWith("Athena.") ? call.split(" ")[0] : call)
                 .map(call -> call.startsWith("S3.DeleteObjects") ? "S3.DeleteObjects" : call)

@@ -11,7 +11,7 @@ public final class GoldHandlerProbe {
     private GoldHandlerProbe() {}
 
     public static void main(String[] args) {
-        Map<String, String> outcomes = new GoldCtasHandler().handleRequest(Map.of(), null);
+        Map<String, Object> outcomes = new GoldCtasHandler().handleRequest(Map.of(), null);
         System.out.println("outcomes=" + outcomes);
     }
 }

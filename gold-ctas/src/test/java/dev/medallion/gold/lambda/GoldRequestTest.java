@@ -1,7 +1,12 @@
 package dev.medallion.gold.lambda;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,26 +17,70 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GoldRequestTest {
+    /** The event Lambda's SQS event source mapping sends, as the runtime deserialises it: a test event and a commit. */
+    static Map<String, Object> sqsEvent() throws IOException {
+        try (InputStream in = GoldRequestTest.class.getResourceAsStream("/events/sqs-silver-commits.json")) {
+            return new ObjectMapper().readValue(in, new TypeReference<>() {});
+        }
+    }
+
     @Test
-    void aSucceededCrawlBuildsEveryModel() {
-        GoldRequest request = GoldRequest.parse(Map.of(
-                "detail-type", "Glue Crawler State Change",
-                "source", "aws.glue",
-                "detail", Map.of("crawlerName", "medallion-dev-silver", "state", "Succeeded")));
+    void anSqsBatchOfSilverCommitsBuildsEveryModelAndCountsItsCommits() throws IOException {
+        GoldRequest request = GoldRequest.parse(sqsEvent());
 
         assertEquals(Optional.empty(), request.models());
         assertFalse(request.force());
         assertEquals(Optional.empty(), request.ignored());
-        assertEquals("crawler medallion-dev-silver Succeeded", request.trigger());
+        assertEquals("queue arn:aws:sqs:eu-west-1:123456789012:medallion-dev-gold-triggers", request.trigger());
+        GoldRequest.SqsBatch batch = request.batch().orElseThrow();
+        assertEquals(List.of("19dd0b57-b21e-4ac1-bd88-01bbb068cb78", "2e1424d4-f796-459a-8184-9c92662be6da"), batch.messageIds());
+        assertEquals(List.of("_manifests/sales/sales_2026_03-5f6ee5d354.json"), batch.commits());
+        assertEquals(1, batch.testEvents(), "S3's test event, sent when the notification is configured");
+        assertEquals(List.of(), batch.unreadable());
     }
 
     @Test
-    void aCrawlThatDidNotSucceedIsIgnoredWithItsState() {
-        GoldRequest request = GoldRequest.parse(Map.of(
-                "detail-type", "Glue Crawler State Change",
-                "detail", Map.of("crawlerName", "medallion-dev-silver", "state", "Failed")));
+    void aBatchOfNothingButTestEventsIsIgnoredAndUnreadableMessagesAreNamed() throws IOException {
+        Map<String, Object> event = sqsEvent();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> records = (List<Map<String, Object>>) event.get("Records");
+        records.get(1).put("body", "{\"Records\": [{\"eventSource\": \"aws:sns\"}]}");
+        Map<String, Object> notJson = new HashMap<>(records.get(1));
+        notJson.put("messageId", "m-3");
+        notJson.put("body", "hello");
+        records.add(notJson);
 
-        assertTrue(request.ignored().orElseThrow().contains("Failed"), request.toString());
+        GoldRequest request = GoldRequest.parse(event);
+
+        assertTrue(request.ignored().orElseThrow().contains("no silver commit"), request.toString());
+        GoldRequest.SqsBatch batch = request.batch().orElseThrow();
+        assertEquals(List.of("2e1424d4-f796-459a-8184-9c92662be6da", "m-3"), batch.unreadableIds());
+        assertTrue(batch.unreadable().get(1).contains("not JSON"), batch.unreadable().toString());
+    }
+
+    @Test
+    void aManifestKeyIsUrlDecodedAsS3EncodesIt() {
+        String body = "{\"Records\":[{\"eventSource\":\"aws:s3\",\"s3\":{\"object\":{\"key\":\"_manifests/sales/m%C3%A4rz+2026-0a1b2c3d4e.json\"}}}]}";
+        GoldRequest request = GoldRequest.parse(Map.of("Records", List.of(Map.of("eventSource", "aws:sqs", "messageId", "m-1", "body", body))));
+
+        assertEquals(List.of("_manifests/sales/m\u00e4rz 2026-0a1b2c3d4e.json"), request.batch().orElseThrow().commits());
+    }
+
+    @Test
+    void recordsFromAnythingButSqsAreRefused() {
+        IllegalArgumentException s3 = assertThrows(IllegalArgumentException.class,
+                () -> GoldRequest.parse(Map.of("Records", List.of(Map.of("eventSource", "aws:s3", "s3", Map.of())))));
+        assertTrue(s3.getMessage().contains("aws:sqs"), s3.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GoldRequest.parse(Map.of("Records", "nothing")));
+    }
+
+    @Test
+    void theCrawlerStateChangeNoLongerTriggersABuild() {
+        IllegalArgumentException crawl = assertThrows(IllegalArgumentException.class, () -> GoldRequest.parse(Map.of(
+                "detail-type", "Glue Crawler State Change",
+                "source", "aws.glue",
+                "detail", Map.of("crawlerName", "medallion-dev-silver", "state", "Succeeded"))));
+        assertTrue(crawl.getMessage().contains("Glue Crawler State Change") && crawl.getMessage().contains("SQS"), crawl.getMessage());
     }
 
     @Test

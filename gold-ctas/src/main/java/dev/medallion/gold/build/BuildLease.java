@@ -1,0 +1,163 @@
+package dev.medallion.gold.build;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medallion.common.logging.ErrorMessages;
+import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.VersionedContent;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One build at a time, without Lambda's reserved concurrency: a lease object in the gold bucket,
+ * {@code <gold prefix>_lease/build.json}, taken with S3's conditional writes. A build removes every other
+ * build of its model but the previous one, so two builds at once would delete each other's tables.
+ * <ul>
+ * <li>{@link #acquire} writes the lease with {@code If-None-Match: *} when there is none, or with
+ *     {@code If-Match: <ETag>} over a lease whose expiry has passed (its holder crashed or was killed):
+ *     of several builders racing for the same state, exactly one write succeeds
+ *     ({@link ObjectStore#putIf}). The lease names its holder and expires when the holder's invocation
+ *     must have ended (its deadline plus {@link #CLOCK_MARGIN}), so a crashed build holds it no longer than
+ *     the function's timeout.</li>
+ * <li>{@link Held#release} deletes it, after reading it back to check it is still the holder's own.</li>
+ * </ul>
+ * Core code: no Lambda, and any {@link ObjectStore} (S3, or a directory for tests).
+ */
+public final class BuildLease {
+    /** Room for the clocks of two invocations (and of S3, which dates nothing here) to disagree. */
+    public static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
+
+    private final ObjectStore gold;
+    private final String key;
+    private final Clock clock;
+    private final ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** @param prefix the gold prefix, empty or ending in '/' */
+    public BuildLease(ObjectStore gold, String prefix, Clock clock) {
+        this.gold = requireNonNull(gold, "gold is null");
+        this.key = requireNonNull(prefix, "prefix is null") + "_lease/build.json";
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** {@code <gold prefix>_lease/build.json}: '_' keeps it apart from model folders, whose names start with a letter. */
+    public String key() {
+        return key;
+    }
+
+    /**
+     * Takes the lease for {@code holder} until {@code until} (the invocation's deadline) plus
+     * {@link #CLOCK_MARGIN}, or answers who holds it. Storage failures are thrown, never taken for a
+     * held lease.
+     */
+    public Acquisition acquire(String holder, Instant until) throws IOException {
+        requireNonNull(holder, "holder is null");
+        requireNonNull(until, "until is null");
+        Instant now = clock.instant();
+        Optional<VersionedContent> current = gold.readVersioned(key);
+        Optional<String> expected = Optional.empty();
+        if (current.isPresent()) {
+            Lease lease = parse(current.get().content());
+            if (now.isBefore(lease.expiry())) {
+                return new Acquisition(Optional.empty(), Optional.of(lease));
+            }
+            // Expired: its holder's invocation has ended, whatever it was doing. Replace exactly that version.
+            expected = Optional.of(current.get().etag());
+        }
+        Lease mine = Lease.of(holder, now, until.plus(CLOCK_MARGIN));
+        Optional<String> written = gold.putIf(key, mapper.writeValueAsBytes(mine), expected);
+        if (written.isPresent()) {
+            return new Acquisition(Optional.of(new Held(mine)), Optional.empty());
+        }
+        // Another builder came first, or our own write landed and its answer was lost: the lease says which.
+        Optional<VersionedContent> winner = gold.readVersioned(key);
+        if (winner.isEmpty()) {
+            // Taken and already released between our two requests: the next trigger tries again.
+            return new Acquisition(Optional.empty(), Optional.of(Lease.of("(a build that has just ended)", now, now)));
+        }
+        Lease lease = parse(winner.get().content());
+        if (lease.holder().equals(holder)) {
+            return new Acquisition(Optional.of(new Held(lease)), Optional.empty());
+        }
+        return new Acquisition(Optional.empty(), Optional.of(lease));
+    }
+
+    private Lease parse(byte[] content) throws IOException {
+        try {
+            Lease lease = mapper.readValue(content, Lease.class);
+            lease.expiry();
+            return lease;
+        }
+        catch (IOException | RuntimeException e) {
+            throw new IOException("The gold build lease " + gold.describe(key) + " is not valid JSON of a lease (" + ErrorMessages.describe(e)
+                    + "); if no build is running (see the gold builder's log), delete it", e);
+        }
+    }
+
+    /**
+     * A lease as stored.
+     *
+     * @param holder who builds: the invocation's request id, or a name for a local run
+     * @param acquiredAt when the build took it
+     * @param expiresAt after this, anyone may take it over
+     */
+    public record Lease(String holder, String acquiredAt, String expiresAt) {
+        public Lease {
+            requireNonNull(holder, "holder is null");
+            requireNonNull(acquiredAt, "acquiredAt is null");
+            requireNonNull(expiresAt, "expiresAt is null");
+        }
+
+        static Lease of(String holder, Instant acquiredAt, Instant expiresAt) {
+            return new Lease(holder, acquiredAt.toString(), expiresAt.toString());
+        }
+
+        public Instant expiry() {
+            return Instant.parse(expiresAt);
+        }
+    }
+
+    /** Either the lease is {@code held} by the caller now, or it is {@code heldBy} another build. */
+    public record Acquisition(Optional<Held> held, Optional<Lease> heldBy) {
+        public Acquisition {
+            requireNonNull(held, "held is null");
+            requireNonNull(heldBy, "heldBy is null");
+            if (held.isPresent() == heldBy.isPresent()) {
+                throw new IllegalArgumentException("A lease is either held or held by another");
+            }
+        }
+    }
+
+    /** The caller's lease: release it when the build ends, whatever the outcome. */
+    public final class Held {
+        private final Lease lease;
+
+        private Held(Lease lease) {
+            this.lease = requireNonNull(lease, "lease is null");
+        }
+
+        public Lease lease() {
+            return lease;
+        }
+
+        /**
+         * Deletes the lease when it is still this holder's. When it expired and another build took it
+         * over (this invocation outlived its own deadline, which Lambda does not allow), it is left to
+         * that build. Returns whether it was deleted.
+         */
+        public boolean release() throws IOException {
+            Optional<VersionedContent> current = gold.readVersioned(key);
+            if (current.isEmpty() || !parse(current.get().content()).holder().equals(lease.holder())) {
+                return false;
+            }
+            gold.delete(List.of(key));
+            return true;
+        }
+    }
+}
