@@ -1,15 +1,13 @@
-# The Glue catalog: a database per layer and a crawler that keeps the silver tables and partitions up
-# to date. The gold design (issue #4) creates gold tables with Athena CTAS, which registers them
-# itself, so gold gets a database but no crawler.
+# The Glue catalog: a database per layer, and the silver crawler, kept as a repair and discovery tool
+# run on demand (or on silver_crawler_schedule): the converter registers silver tables and partitions
+# itself, so no crawl is in the per-file path. Gold tables are created by Athena CTAS, which registers
+# them itself, so gold gets a database but no crawler.
 
 locals {
   glue_catalog_arn = "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog"
   # Absolute S3 level of the dataset folders (the bucket is level 1): tables are created there and
   # nowhere else, so one table per dataset whatever its partitions hold.
   silver_table_level = 2 + length(compact(split("/", var.silver_prefix)))
-  # The silver crawler's name ("" without the catalog): its success starts the gold builder. (The
-  # converter no longer starts it: it keeps the silver tables and partitions itself, SILVER_DATABASE.)
-  silver_crawler_name = var.enable_glue_catalog ? aws_glue_crawler.silver[0].name : ""
 }
 
 resource "aws_glue_catalog_database" "silver" {
@@ -24,85 +22,6 @@ resource "aws_glue_catalog_database" "gold" {
 
   name        = "${local.catalog_name}_gold"
   description = "Gold: aggregates built from silver with Athena CTAS."
-}
-
-################################################################################
-# Silver events: S3 -> SQS -> crawler (event mode)
-################################################################################
-
-resource "aws_sqs_queue" "silver_events_dead_letter" {
-  count = var.enable_glue_catalog ? 1 : 0
-
-  name                      = "${local.name}-silver-events-dead-letter"
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = true
-}
-
-resource "aws_sqs_queue" "silver_events" {
-  count = var.enable_glue_catalog ? 1 : 0
-
-  name = "${local.name}-silver-events"
-  # Events wait for the next scheduled crawl; keep them longer than any sensible schedule.
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = true
-
-  redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.silver_events_dead_letter[0].arn
-    maxReceiveCount     = 5
-  })
-}
-
-data "aws_iam_policy_document" "silver_events_queue" {
-  count = var.enable_glue_catalog ? 1 : 0
-
-  statement {
-    sid     = "SilverBucketSendsEvents"
-    actions = ["sqs:SendMessage"]
-    resources = [
-      aws_sqs_queue.silver_events[0].arn,
-    ]
-
-    principals {
-      type        = "Service"
-      identifiers = ["s3.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [module.silver_bucket.arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_sqs_queue_policy" "silver_events" {
-  count = var.enable_glue_catalog ? 1 : 0
-
-  queue_url = aws_sqs_queue.silver_events[0].id
-  policy    = data.aws_iam_policy_document.silver_events_queue[0].json
-}
-
-resource "aws_s3_bucket_notification" "silver" {
-  count = var.enable_glue_catalog ? 1 : 0
-
-  bucket = module.silver_bucket.id
-
-  # Only data parts: manifests and schemas are .json and quarantine files .csv, none of them a table.
-  queue {
-    id            = "silver-crawler-events"
-    queue_arn     = aws_sqs_queue.silver_events[0].arn
-    events        = ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]
-    filter_prefix = var.silver_prefix == "" ? null : var.silver_prefix
-    filter_suffix = ".parquet"
-  }
-
-  depends_on = [aws_sqs_queue_policy.silver_events]
 }
 
 ################################################################################
@@ -137,7 +56,7 @@ resource "aws_glue_crawler" "silver" {
   count = var.enable_glue_catalog ? 1 : 0
 
   name          = "${local.name}-silver"
-  description   = "Catalogs the silver datasets: one table per dataset folder, partitions by ingest_date."
+  description   = "Repairs and discovers the silver catalog on demand: one table per dataset folder, partitions by ingest_date; never changes an existing table."
   database_name = aws_glue_catalog_database.silver[0].name
   role          = aws_iam_role.crawler[0].arn
   schedule      = var.silver_crawler_schedule
@@ -150,29 +69,33 @@ resource "aws_glue_crawler" "silver" {
       "_quarantine/**",
       "_schemas/**",
     ]
-    event_queue_arn     = aws_sqs_queue.silver_events[0].arn
-    dlq_event_queue_arn = aws_sqs_queue.silver_events_dead_letter[0].arn
   }
 
-  # Event mode: after its first full listing the crawler lists only the folders named by the S3
-  # events queued since the last run, so a crawl costs seconds however large silver grows, and a run
-  # with nothing queued costs nothing.
+  # A run lists all of silver. It runs only when someone starts it (or on silver_crawler_schedule), to
+  # repair or discover what the converter did not catalog: silver restored or copied by hand, a table
+  # or partition deleted from the catalog. CRAWL_NEW_FOLDERS_ONLY would miss exactly that (after its
+  # first run it adds no new table, and a partition folder that exists again is not new), and event
+  # mode needs an S3 event queue, which would take a message per Parquet part for a crawler that
+  # rarely runs.
   recrawl_policy {
-    recrawl_behavior = "CRAWL_EVENT_MODE"
+    recrawl_behavior = "CRAWL_EVERYTHING"
   }
 
-  # Schemas change only when someone edits a dataset's contract (the converter never does), so the
-  # crawler may apply changes to the tables; deletions are only logged, because a dataset's parts
-  # vanish briefly while a source file is replaced and a table must never disappear under a query.
+  # The dataset's schema contract, which the converter registers as the table, is the truth: LOG never
+  # changes an existing table (a crawl of files that differ from it only logs the difference), while
+  # new tables and new partitions are still added (AWS::Glue::Crawler SchemaChangePolicy, AWS
+  # CloudFormation User Guide: "Add new tables and new partitions (including on existing tables)"). Deletions are only logged too: a table must
+  # never disappear under a query, and a dataset's parts vanish briefly while a source file is replaced.
   schema_change_policy {
-    update_behavior = "UPDATE_IN_DATABASE"
+    update_behavior = "LOG"
     delete_behavior = "LOG"
   }
 
   # TableLevelConfiguration pins tables at the dataset folders, so neither a partition whose files
-  # differ slightly nor two datasets with similar columns multiply or merge tables;
-  # MergeNewColumns adds a column the contract gained without retyping the others; partitions
-  # inherit the table's schema so Athena never sees a partition typed differently.
+  # differ slightly nor two datasets with similar columns multiply or merge tables; InheritFromTable
+  # gives every partition the table's columns, so Athena never sees a partition typed differently from
+  # its table ("Update all new and existing partitions with metadata from the table", AWS Glue
+  # Developer Guide, "How to prevent the crawler from changing an existing schema").
   configuration = jsonencode({
     Version = 1.0
     Grouping = {
@@ -181,7 +104,6 @@ resource "aws_glue_crawler" "silver" {
     }
     CrawlerOutput = {
       Partitions = { AddOrUpdateBehavior = "InheritFromTable" }
-      Tables     = { AddOrUpdateBehavior = "MergeNewColumns" }
     }
   })
 

@@ -1,5 +1,5 @@
 ################################################################################
-# Gold builder: silver -> gold with Athena CTAS, invoked when the silver crawler succeeds
+# Gold builder: silver -> gold with Athena CTAS, invoked with the silver commits of each batching window
 ################################################################################
 
 # The function needs Glue and Athena, which LocalStack's free edition lacks: with either switch off
@@ -29,16 +29,21 @@ locals {
   # (BuildId), as an IAM pattern: no view matches it, since a view is a model's name alone.
   gold_build_table_pattern = "*__??????????????_??????"
 
-  # The silver crawler's success, as Glue sends it to the default event bus. GoldRequest handles this
-  # detail-type (and ignores other states, which the pattern filters out anyway).
-  gold_trigger_event_pattern = {
-    source        = ["aws.glue"]
-    "detail-type" = ["Glue Crawler State Change"]
-    detail = {
-      crawlerName = [local.silver_crawler_name]
-      state       = ["Succeeded"]
-    }
-  }
+  # The converter's commit markers, SilverLayout.manifestKey: <silver prefix>_manifests/<dataset>/<file>.json.
+  # The silver bucket notifies the gold trigger queue of each one created (a first commit or a
+  # replacement); the contract tests compare these with SilverLayout.
+  silver_manifests_prefix = "${var.silver_prefix}_manifests/"
+  silver_manifests_suffix = ".json"
+  gold_triggers_name      = "${local.name}-gold-triggers"
+  # A message is received when the batching window opens and stays in flight while the window fills and
+  # the build runs, so it must stay invisible for the window plus the function's timeout (Lambda refuses
+  # a mapping whose queue's visibility timeout is below the function's), plus a minute for the mapping
+  # itself. AWS recommends six times the function's timeout, so that the mapping can retry a throttled
+  # invocation before the messages reappear; here a message that reappears costs nothing (the builder
+  # reads silver, not the messages, and skips unchanged models), while a batch returned because a build
+  # held the lease waits exactly this long: six times 900 s would hold such commits back 90 minutes,
+  # this holds them back 21 (at the defaults).
+  gold_triggers_visibility_timeout_seconds = var.gold_trigger_batching_window_seconds + var.gold_ctas_timeout_seconds + 60
 }
 
 # The builder's own workgroup. Every CTAS it sends names its build's external_location, and Athena
@@ -108,11 +113,12 @@ resource "aws_lambda_function" "gold_ctas" {
   # checkov:skip=CKV_AWS_117:The function talks only to S3, Glue and Athena; a VPC would need three endpoints or a NAT gateway and add cold-start latency for no isolation gain.
   # checkov:skip=CKV_AWS_173:The environment holds bucket, database and workgroup names, no secrets; Lambda encrypts it at rest with its own key.
   # checkov:skip=CKV_AWS_272:Only Terraform writes the versioned artifacts bucket and the object key is the jar's SHA-256; code signing would need an AWS Signer profile.
+  # checkov:skip=CKV_AWS_115:No reserved concurrency, which new accounts (quota 10) cannot reserve: builds are serialised by a lease in the gold bucket and the trigger mapping's maximum_concurrency of 2 bounds what the builder takes of the account (see README, Concurrency).
   # checkov:skip=CKV_AWS_50:The builder does not use the X-Ray SDK; its JSON log lines carry every Athena query id, state, bytes scanned and seconds.
   count = local.gold_enabled ? 1 : 0
 
   function_name = local.gold_ctas_name
-  description   = "Builds the gold tables from silver with Athena CTAS, each swapped in behind a view, when the silver crawler succeeds."
+  description   = "Builds the gold tables from silver with Athena CTAS, each swapped in behind a view, once per batch of silver commits."
   role          = aws_iam_role.gold_ctas[0].arn
 
   s3_bucket        = aws_s3_object.gold_ctas_jar[0].bucket
@@ -125,12 +131,13 @@ resource "aws_lambda_function" "gold_ctas" {
   memory_size   = var.gold_ctas_memory_mb
   timeout       = var.gold_ctas_timeout_seconds
 
-  # Builds never overlap: a build removes every other build of its model but the previous one, so a
-  # second concurrent build would lose its table. An event arriving during a build is throttled and
-  # retried from Lambda's asynchronous queue (up to async_max_event_age_seconds). Lambda refuses a
-  # reservation that leaves the account less than its minimum unreserved concurrency (100): accounts
-  # whose concurrency quota is still the new-account 10 must have it raised (Service Quotas) first.
-  reserved_concurrent_executions = 1
+  # No reserved concurrency: Lambda refuses a reservation that leaves the account fewer than 100
+  # unreserved executions, so a new account (quota 10) could not deploy the stack. Builds still never
+  # overlap (a build removes every other build of its model but the previous one, so a second one at
+  # the same time would lose its table): each takes the build lease in the gold bucket first
+  # (BuildLease, <gold prefix>_lease/build.json), and the trigger queue's mapping runs at most two
+  # invocations at once (maximum_concurrency = 2, the least SQS allows), the second of which finds the
+  # lease held and hands its messages back.
 
   # Exactly the variables GoldSettings reads (the contract tests check both directions). No
   # JAVA_TOOL_OPTIONS: the builder waits on Athena and is I/O-bound, so the runtime's default of C1
@@ -178,33 +185,114 @@ resource "aws_lambda_function_event_invoke_config" "gold_ctas" {
 }
 
 ################################################################################
-# Triggers: the silver crawler's success, and an optional schedule
+# Triggers: the silver commits through an SQS queue, batched; and an optional schedule
 ################################################################################
 
-resource "aws_cloudwatch_event_rule" "silver_crawler_succeeded" {
+# A manifest is written exactly when the converter commits a source file (README, "The commit
+# protocol"), so its S3 notification is the commit signal, with no code in the converter. The queue
+# gathers them and Lambda's event source mapping hands the builder a batch per batching window: a burst
+# of 500 files builds gold once or twice, not 500 times, and a model whose inputs did not change runs no
+# query at all.
+resource "aws_sqs_queue" "gold_triggers_dead_letter" {
   count = local.gold_enabled ? 1 : 0
 
-  name          = "${local.name}-silver-crawler-succeeded"
-  description   = "The silver crawler succeeded: build the gold models whose inputs changed."
-  event_pattern = jsonencode(local.gold_trigger_event_pattern)
+  name                      = "${local.gold_triggers_name}-dead-letter"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
 }
 
-resource "aws_cloudwatch_event_target" "silver_crawler_succeeded" {
+resource "aws_sqs_queue" "gold_triggers" {
   count = local.gold_enabled ? 1 : 0
 
-  rule      = aws_cloudwatch_event_rule.silver_crawler_succeeded[0].name
-  target_id = "gold-ctas"
-  arn       = aws_lambda_function.gold_ctas[0].arn
+  name                       = local.gold_triggers_name
+  visibility_timeout_seconds = local.gold_triggers_visibility_timeout_seconds
+  # Messages wait while the mapping cannot poll (disabled, or the budget's hard stop denying the role):
+  # one batch builds everything once it can again.
+  message_retention_seconds = 1209600
+  # Long polling: the mapping's requests wait for messages instead of answering empty.
+  receive_wait_time_seconds = 20
+  sqs_managed_sse_enabled   = true
+
+  # A batch that could not be built (a model failed every time, or a build held the lease at every
+  # delivery) ends here after this many deliveries; its alarm (monitoring.tf) tells someone.
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.gold_triggers_dead_letter[0].arn
+    maxReceiveCount     = var.gold_trigger_max_receive_count
+  })
 }
 
-resource "aws_lambda_permission" "silver_crawler_succeeded_invokes_gold_ctas" {
+data "aws_iam_policy_document" "gold_triggers_queue" {
   count = local.gold_enabled ? 1 : 0
 
-  statement_id  = "AllowSilverCrawlerSucceededRule"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.gold_ctas[0].function_name
-  principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.silver_crawler_succeeded[0].arn
+  statement {
+    sid       = "SilverBucketSendsCommits"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.gold_triggers[0].arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["s3.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [module.silver_bucket.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "gold_triggers" {
+  count = local.gold_enabled ? 1 : 0
+
+  queue_url = aws_sqs_queue.gold_triggers[0].id
+  policy    = data.aws_iam_policy_document.gold_triggers_queue[0].json
+}
+
+# The silver bucket's only notification. Manifests only: data parts, quarantine files and schema
+# contracts are written before the commit, or are not a commit at all. S3 sends an s3:TestEvent when
+# the notification is configured, which the builder logs and ignores.
+resource "aws_s3_bucket_notification" "silver" {
+  count = local.gold_enabled ? 1 : 0
+
+  bucket = module.silver_bucket.id
+
+  queue {
+    id            = "silver-commits-to-gold"
+    queue_arn     = aws_sqs_queue.gold_triggers[0].arn
+    events        = ["s3:ObjectCreated:*"]
+    filter_prefix = local.silver_manifests_prefix
+    filter_suffix = local.silver_manifests_suffix
+  }
+
+  depends_on = [aws_sqs_queue_policy.gold_triggers]
+}
+
+# Batches as large as SQS allows (10,000 messages, or 6 MB), gathered for the batching window, at most
+# two invocations at once (maximum_concurrency's floor). Partial batch responses: the builder answers the
+# messages to deliver again (all of them when a build held the lease), and an invocation that fails
+# returns the whole batch.
+resource "aws_lambda_event_source_mapping" "gold_triggers" {
+  count = local.gold_enabled ? 1 : 0
+
+  event_source_arn                   = aws_sqs_queue.gold_triggers[0].arn
+  function_name                      = aws_lambda_function.gold_ctas[0].arn
+  batch_size                         = 10000
+  maximum_batching_window_in_seconds = var.gold_trigger_batching_window_seconds
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = 2
+  }
+
+  # Lambda checks when the mapping is created that the role may read the queue.
+  depends_on = [aws_iam_role_policy.gold_ctas]
 }
 
 resource "aws_cloudwatch_event_rule" "gold_schedule" {
@@ -447,6 +535,22 @@ data "aws_iam_policy_document" "gold_ctas" {
     # caller, and GetQueryResults reads them back. Not the analysts' results/.
     actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"]
     resources = ["${module.athena_results_bucket.arn}/${local.gold_athena_results_prefix}*"]
+  }
+
+  statement {
+    sid = "TakeAndReleaseTheBuildLease"
+    # BuildLease: read, conditionally written (If-None-Match or If-Match, authorised as s3:PutObject)
+    # and deleted when the build ends; that one key only.
+    actions   = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    resources = ["${local.gold_prefix_arn}_lease/build.json"]
+  }
+
+  statement {
+    sid = "ConsumeGoldTriggers"
+    # What Lambda's event source mapping does with the function's role: read the queue's attributes,
+    # receive batches and delete what the builder is done with. The trigger queue only.
+    actions   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+    resources = [aws_sqs_queue.gold_triggers[0].arn]
   }
 
   statement {

@@ -185,6 +185,12 @@ data "aws_iam_policy_document" "crawler" {
 
   statement {
     sid = "MaintainSilverTables"
+    # Creates the tables and partitions it finds missing, and updates partitions to inherit their table's
+    # columns (InheritFromTable). No glue:UpdateTable: its schema change policy is LOG, so it never
+    # changes an existing table, and without the right it could not change a dataset's contract even if
+    # it were reconfigured (the crawl would fail, and the crawler-failed alert say why). No DeleteTable
+    # or DeletePartition either: deletions are only logged. Glue does not document which of the single
+    # and batch partition calls a crawler makes, so both are granted.
     actions = [
       "glue:BatchCreatePartition",
       "glue:BatchGetPartition",
@@ -197,44 +203,12 @@ data "aws_iam_policy_document" "crawler" {
       "glue:GetTable",
       "glue:GetTables",
       "glue:UpdatePartition",
-      "glue:UpdateTable",
     ]
     resources = [
       local.glue_catalog_arn,
       aws_glue_catalog_database.silver[0].arn,
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.silver[0].name}/*",
     ]
-  }
-
-  statement {
-    sid = "ConsumeSilverEvents"
-    # The actions AWS Glue documents for an event-mode crawler, on the queue it consumes: the event
-    # queue only (Glue's example policy names that one queue).
-    actions = [
-      "sqs:DeleteMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:GetQueueUrl",
-      "sqs:ListDeadLetterSourceQueues",
-      "sqs:ListQueueTags",
-      "sqs:PurgeQueue",
-      "sqs:ReceiveMessage",
-      "sqs:SetQueueAttributes",
-    ]
-    resources = [aws_sqs_queue.silver_events[0].arn]
-  }
-
-  statement {
-    sid = "DescribeSilverEventsDeadLetterQueue"
-    # The dead-letter queue keeps the events the crawler could not process (SQS moves them after
-    # maxReceiveCount receives) for people to inspect: the crawler may look it up, but not purge it,
-    # change its attributes or consume it.
-    actions = [
-      "sqs:GetQueueAttributes",
-      "sqs:GetQueueUrl",
-      "sqs:ListDeadLetterSourceQueues",
-      "sqs:ListQueueTags",
-    ]
-    resources = [aws_sqs_queue.silver_events_dead_letter[0].arn]
   }
 
   statement {

@@ -9,15 +9,17 @@ locals {
 
   dead_letter_queues = merge(
     { silver_converter_failures = aws_sqs_queue.silver_converter_failures.name },
-    var.enable_glue_catalog ? { silver_events_dead_letter = aws_sqs_queue.silver_events_dead_letter[0].name } : {},
-    local.gold_enabled ? { gold_ctas_failures = aws_sqs_queue.gold_ctas_failures[0].name } : {},
+    local.gold_enabled ? {
+      gold_ctas_failures        = aws_sqs_queue.gold_ctas_failures[0].name
+      gold_triggers_dead_letter = aws_sqs_queue.gold_triggers_dead_letter[0].name
+    } : {},
   )
 
   # The stack's crawlers: a failed run of any of them is sent to the alert topic.
   crawler_names = var.enable_glue_catalog ? [aws_glue_crawler.silver[0].name] : []
 
-  # A crawl that failed, as Glue sends it to the default event bus (only Succeeded was routed before,
-  # to the gold builder, so a failing crawler went unnoticed).
+  # A crawl that failed, as Glue sends it to the default event bus. The silver crawler runs on demand or
+  # on its schedule, with nobody watching: this is how its failure is noticed.
   crawler_failed_event_pattern = {
     source        = ["aws.glue"]
     "detail-type" = ["Glue Crawler State Change"]
@@ -139,10 +141,9 @@ resource "aws_cloudwatch_metric_alarm" "function_errors" {
   ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
-# No alarm on Throttles: the gold builder runs one build at a time (reserved concurrency 1), so an event
-# arriving during a build is throttled by design and waits in Lambda's asynchronous queue, and so is
-# the converter whenever silver_converter_reserved_concurrency caps it. What matters is an event given
-# up on, and a failure record that could not be kept.
+# No alarm on Throttles: the converter is throttled by design whenever silver_converter_reserved_concurrency
+# caps it, its events waiting in Lambda's asynchronous queue, and a throttled gold batch only comes back
+# later. What matters is an event given up on, and a failure record that could not be kept.
 
 # An asynchronous event Lambda stopped trying: its retries are used up, it outlived
 # async_max_event_age_seconds (throttled too long), or the function's concurrency is 0. Lambda sends it

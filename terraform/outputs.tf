@@ -29,8 +29,8 @@ output "dead_letter_queue_urls" {
   description = "Queues that keep the events no retry could process, for inspection and redrive."
   value = {
     silver_converter_failures = aws_sqs_queue.silver_converter_failures.url
-    silver_events_dead_letter = one(aws_sqs_queue.silver_events_dead_letter[*].url)
     gold_ctas_failures        = one(aws_sqs_queue.gold_ctas_failures[*].url)
+    gold_triggers_dead_letter = one(aws_sqs_queue.gold_triggers_dead_letter[*].url)
   }
 }
 
@@ -43,8 +43,17 @@ output "glue_database_names" {
 }
 
 output "silver_crawler_name" {
-  description = "Crawler that catalogs silver (null without the Glue catalog)."
+  description = "Crawler that repairs and discovers the silver catalog on demand (null without the Glue catalog)."
   value       = one(aws_glue_crawler.silver[*].name)
+}
+
+output "gold_trigger_queue" {
+  description = "The queue of silver commits that triggers the gold builder, batched by Lambda's event source mapping: its URL and ARN, and the mapping's UUID (null without Glue or Athena). `aws lambda update-event-source-mapping --uuid <uuid> --no-enabled` pauses gold builds; the commits wait in the queue."
+  value = local.gold_enabled ? {
+    url                  = aws_sqs_queue.gold_triggers[0].url
+    arn                  = aws_sqs_queue.gold_triggers[0].arn
+    event_source_mapping = aws_lambda_event_source_mapping.gold_triggers[0].uuid
+  } : null
 }
 
 output "athena_workgroup" {
@@ -82,8 +91,8 @@ output "first_file_command" {
   value       = "aws s3 cp orders.csv s3://${module.bronze_bucket.id}/orders/orders.csv"
 }
 
-output "first_crawl_command" {
-  description = "Runs the silver crawler now rather than at its next scheduled time (null without the Glue catalog)."
+output "silver_crawl_command" {
+  description = "Runs the silver crawler, the catalog's repair and discovery tool: after restoring or copying silver by hand, or when a table or partition went missing from the catalog. It lists all of silver, adds what is missing and changes no existing table (null without the Glue catalog)."
   value       = var.enable_glue_catalog ? "aws glue start-crawler --name ${aws_glue_crawler.silver[0].name}" : null
 }
 
@@ -93,7 +102,7 @@ output "first_query_command" {
 }
 
 output "gold_rebuild_command" {
-  description = "Asks the gold builder to rebuild one model now, asynchronously (a build in progress makes a synchronous call fail with 429; this one waits its turn). Add \"force\": true to rebuild although its inputs are unchanged; {} builds every model. The outcome is in the function's log group (null without Glue or Athena)."
+  description = "Asks the gold builder to rebuild one model now, asynchronously (when another build holds the lease the invocation fails and Lambda retries it, up to async_max_retry_attempts times). Add \"force\": true to rebuild although its inputs are unchanged; {} builds every model. The outcome is in the function's log group (null without Glue or Athena)."
   value       = local.gold_enabled ? "aws lambda invoke --function-name ${aws_lambda_function.gold_ctas[0].function_name} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '{\"models\":[\"${local.gold_example_model}\"]}' /dev/null" : null
 }
 

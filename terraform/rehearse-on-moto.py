@@ -1,4 +1,4 @@
-"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with five gaps of moto 5.2.1 filled.
+"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with six gaps of moto 5.2.1 filled.
 
 1. Budgets: the AWS provider reads a budget back with DescribeSubscribersForNotification and
    ListTagsForResource, and changes its tags with TagResource and UntagResource; moto 5.2.1 answers
@@ -26,6 +26,13 @@
    (nothing here ever spends), tags work on its ARN as on a budget's, and deleting its budget deletes
    it. Executing one only changes its status: this emulator attaches no policy.
 
+6. SQS event source mappings: moto 5.2.1 records one and then, on every message sent to the queue,
+   receives the queue's messages and runs the function itself, in Docker (which this server never
+   has), returning the messages on failure with their receive count raised. The mapping is still
+   created, read and deleted as moto does; only that dispatch is left out, so the messages stay in the
+   queue for the rehearsal, which reads them and runs the function under the Lambda runtime emulator
+   on the event the mapping would send.
+
 Every other request is moto's. Arguments are moto_server's (-H HOST -p PORT, and -s for https with
 a certificate of its own or -c CERT -k KEY for a given one).
 """
@@ -35,6 +42,7 @@ import sys
 import uuid
 
 import flask
+from moto.awslambda.models import LambdaBackend
 from moto.budgets.exceptions import NotFoundException
 from moto.budgets.responses import BudgetsResponse
 from moto.events.exceptions import ValidationException
@@ -43,7 +51,7 @@ from moto.events.responses import EventsHandler
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket
 from moto.server import main
-from moto.sqs.models import Queue
+from moto.sqs.models import Queue, sqs_backends
 
 # Budget or budget action ARN -> {key: value}, for the budgets of this server's lifetime.
 TAGS = {}
@@ -284,6 +292,20 @@ def test_event_pattern(self):
 
 # moto 5.2.1's is a stub (its body is `pass`); this one matches with moto's own matcher.
 EventsHandler.test_event_pattern = test_event_pattern
+
+moto_create_event_source_mapping = LambdaBackend.create_event_source_mapping
+
+
+def create_event_source_mapping_without_dispatch(self, spec):
+    mapping = moto_create_event_source_mapping(self, spec)
+    for queue in sqs_backends[self.account_id][self.region_name].queues.values():
+        if queue.queue_arn == mapping.event_source_arn:
+            queue.lambda_event_source_mappings.pop(mapping.function_arn, None)
+    return mapping
+
+
+# The rehearsal, not moto, runs the function on the queue's messages (see 6. above).
+LambdaBackend.create_event_source_mapping = create_event_source_mapping_without_dispatch
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -127,7 +127,7 @@ variable "silver_converter_timeout_seconds" {
 }
 
 variable "silver_converter_reserved_concurrency" {
-  description = "Upper bound on the silver converter's concurrent executions, so that a bulk upload cannot take the account's whole concurrency: Lambda reserves that many for it and caps it there (events beyond wait in Lambda's asynchronous queue). -1, the default, sets no bound, since Lambda refuses a reservation that leaves the account fewer than 100 unreserved executions, and new accounts (concurrency quota 10 or 50) cannot reserve any: raise the account's quota (Service Quotas, Lambda, Concurrent executions) to at least this plus 100 plus the gold builder's 1 first."
+  description = "Upper bound on the silver converter's concurrent executions, so that a bulk upload cannot take the account's whole concurrency: Lambda reserves that many for it and caps it there (events beyond wait in Lambda's asynchronous queue). -1, the default, sets no bound, since Lambda refuses a reservation that leaves the account fewer than 100 unreserved executions, and new accounts (concurrency quota 10 or 50) cannot reserve any: raise the account's quota (Service Quotas, Lambda, Concurrent executions) to at least this plus 100 first."
   type        = number
   default     = -1
 
@@ -243,7 +243,7 @@ variable "silver_csv_encodings" {
 }
 
 variable "async_max_retry_attempts" {
-  description = "Retries of a failed asynchronous invocation (the converter's S3 events, the gold builder's EventBridge events) before it goes to the function's dead-letter queue."
+  description = "Retries of a failed asynchronous invocation (the converter's S3 events, the gold builder's scheduled events and asynchronous direct invocations) before it goes to the function's dead-letter queue."
   type        = number
   default     = 2
 
@@ -313,13 +313,35 @@ variable "gold_prefix" {
 }
 
 variable "gold_schedule" {
-  description = "An extra, scheduled gold build (a cron() or rate() expression) besides the one each successful silver crawl starts; null for none. A build whose inputs are unchanged runs no Athena query."
+  description = "An extra, scheduled gold build (a cron() or rate() expression) besides the ones the silver commits trigger; null for none. A build whose inputs are unchanged runs no Athena query."
   type        = string
   default     = null
 
   validation {
     condition     = var.gold_schedule == null || can(regex("^(cron|rate)\\(.+\\)$", var.gold_schedule))
     error_message = "gold_schedule must be null or a cron(...) or rate(...) expression."
+  }
+}
+
+variable "gold_trigger_batching_window_seconds" {
+  description = "How long Lambda gathers silver commits from the gold trigger queue before it invokes the gold builder with them (MaximumBatchingWindowInSeconds): a burst within one window builds gold once; a commit waits at most this, plus the build, to reach gold. 300, Lambda's maximum, builds least often; at least 1, since the mapping's batch size of 10,000 needs a window."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.gold_trigger_batching_window_seconds >= 1 && var.gold_trigger_batching_window_seconds <= 300 && floor(var.gold_trigger_batching_window_seconds) == var.gold_trigger_batching_window_seconds
+    error_message = "gold_trigger_batching_window_seconds must be a whole number between 1 and 300."
+  }
+}
+
+variable "gold_trigger_max_receive_count" {
+  description = "Deliveries of a gold trigger message before it goes to the trigger queue's dead-letter queue (maxReceiveCount): each failed build, and each batch handed back because another build held the lease, is one. Its alarm then says that gold could not be built for that long."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.gold_trigger_max_receive_count >= 2 && var.gold_trigger_max_receive_count <= 1000 && floor(var.gold_trigger_max_receive_count) == var.gold_trigger_max_receive_count
+    error_message = "gold_trigger_max_receive_count must be a whole number between 2 and 1000."
   }
 }
 
@@ -334,9 +356,9 @@ variable "enable_glue_catalog" {
 }
 
 variable "silver_crawler_schedule" {
-  description = "When the silver crawler runs, consuming the S3 events queued since its last run (a cron() or rate() expression); null never runs it. The converter catalogs silver itself (SILVER_DATABASE) and starts no crawl. A run with no queued events costs nothing."
+  description = "When the silver crawler runs by itself (a cron() or rate() expression); null, the default, runs it only when someone starts it (output silver_crawl_command). The converter catalogs silver itself: the crawler repairs and discovers (silver restored or copied by hand, a table or partition deleted from the catalog), listing all of silver at each run, billed per DPU-hour."
   type        = string
-  default     = "cron(0/30 * * * ? *)"
+  default     = null
 
   validation {
     condition     = var.silver_crawler_schedule == null || can(regex("^(cron|rate)\\(.+\\)$", var.silver_crawler_schedule))

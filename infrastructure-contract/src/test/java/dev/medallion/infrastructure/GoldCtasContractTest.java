@@ -6,6 +6,7 @@ import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.gold.build.BuildId;
+import dev.medallion.gold.build.BuildLease;
 import dev.medallion.gold.build.GoldLayout;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
@@ -47,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The gold builder as deployed matches the gold builder as written: the environment it reads, the
- * event that starts it, the one build at a time it relies on, and the catalog, buckets and workgroup
+ * silver commits that start it through its trigger queue, the lease that keeps its builds one at a time, and the catalog, buckets and workgroup
  * its queries touch. Its handler is checked against the shaded jar by {@link LambdaHandlerContractIT}.
  */
 class GoldCtasContractTest {
@@ -91,8 +92,6 @@ class GoldCtasContractTest {
         assertEquals(SILVER_DATABASE_NAME, environment.get(GoldSettings.SILVER_DATABASE));
         assertEquals(GOLD_DATABASE_NAME, environment.get(GoldSettings.GOLD_DATABASE));
         assertEquals("aws_athena_workgroup.gold_builder.value.name", environment.get(GoldSettings.ATHENA_WORKGROUP));
-        // The silver crawler the trigger listens to catalogs the database the models read.
-        assertEquals("aws_glue_catalog_database.silver.value.name", String.valueOf(Repository.rootModule().resource("aws_glue_crawler", "silver").get("database_name")));
     }
 
     @ParameterizedTest
@@ -117,13 +116,14 @@ class GoldCtasContractTest {
     }
 
     @Test
-    void oneBuildAtATimeOnJava21Arm64WaitingUpToFifteenMinutes() {
+    void oneBuildAtATimeWithoutReservedConcurrencyOnJava21Arm64WaitingUpToFifteenMinutes() {
         Map<String, Object> function = Repository.rootModule().resource("aws_lambda_function", FUNCTION);
         assertEquals("dev.medallion.gold.lambda.GoldCtasHandler::handleRequest", function.get("handler"));
         assertEquals("java21", function.get("runtime"));
         assertEquals(List.of("arm64"), strings(function.get("architectures")));
         // A build removes every other build of its model but the previous one: two at once would collide.
-        assertEquals(1L, ((Number) function.get("reserved_concurrent_executions")).longValue(), "builds must be serialised");
+        // Lambda refuses a reservation on a new account (quota 10), so the lease serialises builds instead.
+        assertFalse(function.containsKey("reserved_concurrent_executions"), "no reserved concurrency: new accounts cannot reserve any");
         assertEquals(900L, ((Number) function.get("timeout")).longValue());
         long memory = ((Number) function.get("memory_size")).longValue();
         assertTrue(memory >= 256 && memory < 1769, "an I/O-bound function needs no second vCPU: " + memory);
@@ -143,23 +143,83 @@ class GoldCtasContractTest {
         goldCounts(Repository.rootModule(Map.of("enable_glue_catalog", false))).forEach((resource, count) -> assertEquals(0L, count, resource + " without Glue"));
     }
 
+    @ParameterizedTest
+    @CsvSource({"''", "lake/", "a/b/"})
+    void everySilverCommitAndNothingElseReachesTheTriggerQueue(String silverPrefix) {
+        TerraformConfiguration root = Repository.rootModule(Map.of("silver_prefix", silverPrefix));
+        SilverLayout layout = new SilverLayout(silverPrefix);
+        LocalDate day = LocalDate.of(2026, 3, 1);
+        Map<String, Object> notification = root.resource("aws_s3_bucket_notification", "silver");
+        assertEquals("module.silver_bucket.id", String.valueOf(notification.get("bucket")));
+        assertTrue(blocks(notification, "lambda_function").isEmpty() && blocks(notification, "topic").isEmpty(), notification.toString());
+        List<Map<String, Object>> queues = blocks(notification, "queue");
+        assertEquals(1, queues.size(), "the silver bucket's one notification: " + queues);
+        Map<String, Object> rule = queues.get(0);
+        assertEquals("aws_sqs_queue.gold_triggers.value.arn", String.valueOf(rule.get("queue_arn")));
+        assertEquals(List.of("s3:ObjectCreated:*"), strings(rule.get("events")));
+        String prefix = String.valueOf(resolveLocal(root, rule.get("filter_prefix")));
+        String suffix = String.valueOf(resolveLocal(root, rule.get("filter_suffix")));
+        // The manifest, the commit marker, of any source in any dataset; nothing the converter writes before
+        // committing, or besides.
+        for (String source : List.of("sales/x.csv", "sales/2026/03/Export März.CSV.GZ", "customers/customers.dat")) {
+            String manifest = layout.manifestKey(SilverLayout.datasetOf(source), source);
+            assertTrue(manifest.startsWith(prefix) && manifest.endsWith(suffix), manifest + " must reach the gold trigger queue (" + prefix + "…" + suffix + ")");
+        }
+        for (String key : List.of(layout.partKey("sales", day, "sales/x.csv", "e", RunId.start(1), 1),
+                layout.quarantineKey("sales", day, "sales/x.csv", "e", RunId.start(1)), layout.schemaKey("sales"))) {
+            assertFalse(key.startsWith(prefix) && key.endsWith(suffix), key + " is no commit");
+        }
+        assertEquals(List.of("aws_sqs_queue_policy.gold_triggers"), strings(notification.get("depends_on")));
+
+        // Only the silver bucket of this account may send.
+        List<Map<String, Object>> statements = blocks(root.data("aws_iam_policy_document").entrySet().stream()
+                .filter(entry -> entry.getKey().equals("gold_triggers_queue")).map(entry -> asMap(entry.getValue())).findFirst().orElseThrow(), "statement");
+        assertEquals(1, statements.size());
+        Map<String, Object> send = statements.get(0);
+        assertEquals(List.of("sqs:SendMessage"), strings(send.get("actions")));
+        assertEquals(List.of("aws_sqs_queue.gold_triggers.value.arn"), strings(send.get("resources")));
+        assertEquals(List.of("s3.amazonaws.com"), strings(blocks(send, "principals").get(0).get("identifiers")));
+        Map<String, List<String>> conditions = new LinkedHashMap<>();
+        blocks(send, "condition").forEach(condition -> conditions.put(condition.get("test") + " " + condition.get("variable"), strings(condition.get("values"))));
+        assertEquals(Map.of("ArnEquals aws:SourceArn", List.of(SILVER_ARN), "StringEquals aws:SourceAccount", List.of("data.aws_caller_identity.current.account_id")), conditions);
+    }
+
     @Test
-    void theSilverCrawlersSuccessInvokesTheBuilder() {
+    void theTriggerQueueFeedsTheBuilderInBatchesAtMostTwoAtOnceWithPartialBatchResponses() {
         TerraformConfiguration root = Repository.rootModule();
-        Map<String, Object> pattern = asMap(root.local("gold_trigger_event_pattern"));
-        assertEquals(Set.of("source", "detail-type", "detail"), pattern.keySet());
-        assertEquals(List.of("aws.glue"), strings(pattern.get("source")));
-        assertEquals(List.of("Glue Crawler State Change"), strings(pattern.get("detail-type")));
-        Map<String, Object> detail = asMap(pattern.get("detail"));
-        assertEquals(Set.of("crawlerName", "state"), detail.keySet());
-        // The crawler of the silver database.
-        assertEquals(List.of("aws_glue_crawler.silver.value.name"), strings(detail.get("crawlerName")));
-        assertEquals(List.of("Succeeded"), strings(detail.get("state")));
-        // hcl4j does not evaluate jsonencode: check the rule sends the local above.
-        assertTrue(root.sources().values().stream().anyMatch(text ->
-                        Pattern.compile("event_pattern\\s*=\\s*jsonencode\\(local\\.gold_trigger_event_pattern\\)").matcher(text).find()),
-                "aws_cloudwatch_event_rule.silver_crawler_succeeded must use local.gold_trigger_event_pattern");
-        assertTargetsBuilder(root, "silver_crawler_succeeded");
+        Map<String, Object> mapping = root.resource("aws_lambda_event_source_mapping", "gold_triggers");
+        assertEquals(1, root.resources("aws_lambda_event_source_mapping").size(), "the builder's only mapping");
+        assertEquals("aws_sqs_queue.gold_triggers.value.arn", String.valueOf(mapping.get("event_source_arn")));
+        assertEquals(FUNCTION_REFERENCE + ".arn", String.valueOf(mapping.get("function_name")));
+        assertEquals(10000L, ((Number) mapping.get("batch_size")).longValue(), "as many commits per batch as SQS allows");
+        assertEquals(300L, ((Number) mapping.get("maximum_batching_window_in_seconds")).longValue(), "Lambda's longest window by default");
+        assertEquals(60L, ((Number) Repository.rootModule(Map.of("gold_trigger_batching_window_seconds", 60)).resource("aws_lambda_event_source_mapping", "gold_triggers")
+                .get("maximum_batching_window_in_seconds")).longValue());
+        // GoldCtasHandler answers a partial batch response, which Lambda reads only with this set.
+        assertEquals(List.of("ReportBatchItemFailures"), strings(mapping.get("function_response_types")));
+        assertEquals(2L, ((Number) blocks(mapping, "scaling_config").get(0).get("maximum_concurrency")).longValue(), "SQS's least");
+
+        // A message stays invisible while its batch fills and its build runs; then it is redelivered, and
+        // after maxReceiveCount deliveries it is kept in the dead-letter queue.
+        Map<String, Object> queue = root.resource("aws_sqs_queue", "gold_triggers");
+        // hcl4j evaluates no arithmetic: read the local as gold.tf writes it.
+        String gold = root.sources().entrySet().stream()
+                .filter(source -> source.getKey().getFileName().toString().equals("gold.tf"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow();
+        assertTrue(Pattern.compile("visibility_timeout_seconds\\s*=\\s*local\\.gold_triggers_visibility_timeout_seconds\\b").matcher(gold).find(), "the queue's visibility timeout");
+        Matcher visibility = Pattern.compile("\\bgold_triggers_visibility_timeout_seconds\\s*=\\s*var\\.gold_trigger_batching_window_seconds\\s*\\+\\s*var\\.gold_ctas_timeout_seconds\\s*\\+\\s*(\\d+)\\s*\\n")
+                .matcher(gold);
+        assertTrue(visibility.find(), "the visibility timeout must be the batching window plus the function's timeout plus a margin");
+        int margin = Integer.parseInt(visibility.group(1));
+        assertTrue(margin >= 30 && margin <= 120, "a batch handed back waits the visibility timeout; margin " + margin + " s");
+        assertEquals(true, queue.get("sqs_managed_sse_enabled"));
+        // hcl4j does not evaluate jsonencode either.
+        assertTrue(Pattern.compile("deadLetterTargetArn\\s*=\\s*aws_sqs_queue\\.gold_triggers_dead_letter\\[0]\\.arn\\s*\\n\\s*maxReceiveCount\\s*=\\s*var\\.gold_trigger_max_receive_count\\b")
+                .matcher(gold).find(), "the trigger queue's redrive policy: its dead-letter queue after gold_trigger_max_receive_count deliveries");
+        assertEquals(true, root.resource("aws_sqs_queue", "gold_triggers_dead_letter").get("sqs_managed_sse_enabled"));
+        assertEquals(1209600L, ((Number) root.resource("aws_sqs_queue", "gold_triggers_dead_letter").get("message_retention_seconds")).longValue());
     }
 
     @Test
@@ -172,7 +232,7 @@ class GoldCtasContractTest {
     }
 
     @Test
-    void onlyTheTwoRulesMayInvokeTheBuilder() {
+    void onlyTheScheduleRuleMayInvokeTheBuilderBesidesItsQueue() {
         TerraformConfiguration root = Repository.rootModule(Map.of("gold_schedule", "rate(1 day)"));
         Set<String> sources = new TreeSet<>();
         root.resources("aws_lambda_permission").forEach((name, permission) -> {
@@ -183,7 +243,9 @@ class GoldCtasContractTest {
                 sources.add(String.valueOf(block.get("source_arn")));
             }
         });
-        assertEquals(Set.of("aws_cloudwatch_event_rule.gold_schedule.value.arn", "aws_cloudwatch_event_rule.silver_crawler_succeeded.value.arn"), sources);
+        assertEquals(Set.of("aws_cloudwatch_event_rule.gold_schedule.value.arn"), sources);
+        assertTrue(root.resources("aws_cloudwatch_event_rule").keySet().stream().noneMatch(rule -> rule.contains("crawler_succeeded")),
+                "a crawl no longer triggers gold: " + root.resources("aws_cloudwatch_event_rule").keySet());
     }
 
     @Test
@@ -219,6 +281,14 @@ class GoldCtasContractTest {
                     .replaceFirst("^aws_sqs_queue\\.([a-z_]+)(\\.value)?\\.arn$", "$1");
             assertTrue(monitoring.matches("(?s).*\\b" + queue + " += aws_sqs_queue\\." + queue + "(\\[0\\])?\\.name.*"),
                     "local.dead_letter_queues lacks aws_sqs_queue." + queue);
+        });
+        root.resources("aws_sqs_queue").forEach((name, queue) -> {
+            String redrive = String.valueOf(asMap(queue).get("redrive_policy"));
+            Matcher deadLetter = Pattern.compile("aws_sqs_queue\\.([a-z_]+)(\\.value)?\\.arn").matcher(redrive);
+            if (deadLetter.find()) {
+                assertTrue(monitoring.matches("(?s).*\\b" + deadLetter.group(1) + " += aws_sqs_queue\\." + deadLetter.group(1) + "(\\[0\\])?\\.name.*"),
+                        "local.dead_letter_queues lacks aws_sqs_queue." + deadLetter.group(1) + ", the dead-letter queue of " + name);
+            }
         });
     }
 
@@ -365,6 +435,27 @@ class GoldCtasContractTest {
         assertDenied(policy, "logs:PutLogEvents", "aws_cloudwatch_log_group.silver_converter.arn:*");
         assertAllowed(policy, "sqs:SendMessage", "aws_sqs_queue.gold_ctas_failures.value.arn");
         assertDenied(policy, "sqs:SendMessage", "aws_sqs_queue.silver_converter_failures.arn");
+
+        // What Lambda's event source mapping does with the role, on the trigger queue only.
+        String triggers = "aws_sqs_queue.gold_triggers.value.arn";
+        for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")) {
+            assertAllowed(policy, action, triggers);
+            for (String other : List.of("aws_sqs_queue.gold_triggers_dead_letter.value.arn", "aws_sqs_queue.gold_ctas_failures.value.arn",
+                    "aws_sqs_queue.silver_converter_failures.arn")) {
+                assertDenied(policy, action, other);
+            }
+        }
+        for (String action : List.of("sqs:SendMessage", "sqs:PurgeQueue", "sqs:SetQueueAttributes", "sqs:ChangeMessageVisibility")) {
+            assertDenied(policy, action, triggers);
+        }
+
+        // The build lease, where BuildLease keeps it: read, written conditionally, deleted; nothing else is deleted in gold.
+        String lease = GOLD_ARN + "/" + new BuildLease(unusedObjectStore(), goldPrefix, Clock.systemUTC()).key();
+        for (String action : List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject")) {
+            assertAllowed(policy, action, lease);
+        }
+        assertDenied(policy, "s3:DeleteObject", GOLD_ARN + "/" + goldPrefix + "_lease/other.json");
+        assertDenied(policy, "s3:DeleteObject", GOLD_ARN + "/" + goldPrefix + "_state/lease.json");
     }
 
     @Test
@@ -588,6 +679,12 @@ class GoldCtasContractTest {
     }
 
     /** BuildStateStore only names keys here. */
+    /** A value as written, or the local it names (hcl4j keeps a reference as its dotted name). */
+    private static Object resolveLocal(TerraformConfiguration root, Object value) {
+        String text = String.valueOf(value);
+        return text.startsWith("local.") ? root.local(text.substring("local.".length())) : value;
+    }
+
     private static ObjectStore unusedObjectStore() {
         return (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(), new Class<?>[] {ObjectStore.class}, (proxy, method, arguments) -> {
             throw new UnsupportedOperationException(method.getName());

@@ -241,63 +241,6 @@ class SilverConverterContractTest {
         }
     }
 
-    @Test
-    void crawlerSkipsTheConvertersBookkeepingAndReadsOnlyData() {
-        TerraformConfiguration root = Repository.rootModule(Map.of("silver_prefix", "lake/"));
-        SilverLayout layout = new SilverLayout("lake/");
-        LocalDate day = LocalDate.of(2026, 3, 1);
-        Set<String> bookkeeping = new TreeSet<>();
-        for (String key : List.of(layout.manifestKey("sales", "sales/x.csv"), layout.quarantineKey("sales", day, "sales/x.csv", "e", RunId.start(1)), layout.schemaKey("sales"))) {
-            String relative = key.substring(layout.prefix().length());
-            bookkeeping.add(relative.substring(0, relative.indexOf('/')) + "/**");
-        }
-        Map<String, Object> crawler = root.resource("aws_glue_crawler", "silver");
-        Map<String, Object> target = blocks(crawler, "s3_target").get(0);
-        assertEquals("s3://module.silver_bucket.id/lake/", target.get("path"));
-        assertEquals(bookkeeping, new TreeSet<>(strings(target.get("exclusions"))));
-        assertEquals("CRAWL_EVENT_MODE", blocks(crawler, "recrawl_policy").get(0).get("recrawl_behavior"));
-
-        // The crawler is fed only data parts.
-        Map<String, Object> queue = blocks(root.resource("aws_s3_bucket_notification", "silver"), "queue").get(0);
-        assertEquals("lake/", queue.get("filter_prefix"));
-        String suffix = String.valueOf(queue.get("filter_suffix"));
-        assertTrue(layout.partKey("sales", day, "sales/x.csv", "e", RunId.start(1), 1).endsWith(suffix));
-        for (String key : List.of(layout.manifestKey("sales", "sales/x.csv"), layout.quarantineKey("sales", day, "sales/x.csv", "e", RunId.start(1)), layout.schemaKey("sales"))) {
-            assertFalse(key.endsWith(suffix), key + " must not reach the crawler");
-        }
-
-        List<PolicyStatement> policy = ContractRules.statements(root, "crawler");
-        assertAllowed(policy, "s3:GetObject", SILVER_ARN + "/" + layout.partKey("sales", day, "sales/x.csv", "e", RunId.start(1), 1));
-        assertDenied(policy, "s3:GetObject", SILVER_ARN + "/" + layout.manifestKey("sales", "sales/x.csv"));
-        assertDenied(policy, "s3:PutObject", SILVER_ARN + "/" + layout.partKey("sales", day, "sales/x.csv", "e", RunId.start(1), 1));
-    }
-
-    @Test
-    void crawlerConsumesItsEventQueueAndOnlyLooksUpItsDeadLetterQueue() {
-        TerraformConfiguration root = Repository.rootModule();
-        Map<String, Object> target = blocks(root.resource("aws_glue_crawler", "silver"), "s3_target").get(0);
-        String events = String.valueOf(target.get("event_queue_arn"));
-        String deadLetters = String.valueOf(target.get("dlq_event_queue_arn"));
-        assertEquals("aws_sqs_queue.silver_events.value.arn", events);
-        assertEquals("aws_sqs_queue.silver_events_dead_letter.value.arn", deadLetters);
-
-        List<PolicyStatement> policy = ContractRules.statements(root, "crawler");
-        // What AWS Glue documents for an event-mode crawler, on the queue it consumes.
-        for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
-                "sqs:ListDeadLetterSourceQueues", "sqs:ListQueueTags", "sqs:PurgeQueue", "sqs:SetQueueAttributes")) {
-            assertAllowed(policy, action, events);
-        }
-        // The dead-letter queue keeps what the crawler failed on, for people: looked up, never purged,
-        // reconfigured or consumed.
-        for (String action : List.of("sqs:GetQueueAttributes", "sqs:GetQueueUrl")) {
-            assertAllowed(policy, action, deadLetters);
-        }
-        for (String action : List.of("sqs:PurgeQueue", "sqs:SetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:SendMessage")) {
-            assertDenied(policy, action, deadLetters);
-        }
-        assertDenied(policy, "sqs:PurgeQueue", "aws_sqs_queue.silver_converter_failures.arn");
-    }
-
     private static String object(String key) {
         return SILVER_ARN + "/" + key;
     }
