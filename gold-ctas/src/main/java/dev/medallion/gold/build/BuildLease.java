@@ -64,10 +64,12 @@ public final class BuildLease {
         Optional<String> expected = Optional.empty();
         if (current.isPresent()) {
             Lease lease = parse(current.get().content());
-            if (now.isBefore(lease.expiry())) {
+            if (now.isBefore(lease.expiry()) && !lease.holder().equals(holder)) {
                 return new Acquisition(Optional.empty(), Optional.of(lease));
             }
-            // Expired: its holder's invocation has ended, whatever it was doing. Replace exactly that version.
+            // Expired: its holder's invocation has ended, whatever it was doing. Or our own: an earlier
+            // attempt of the same request (Lambda retries an asynchronous event under its request id, and
+            // only once that attempt has ended) was killed before releasing it. Replace exactly that version.
             expected = Optional.of(current.get().etag());
         }
         Lease mine = Lease.of(holder, now, until.plus(CLOCK_MARGIN));

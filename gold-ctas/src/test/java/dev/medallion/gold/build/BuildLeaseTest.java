@@ -74,6 +74,17 @@ class BuildLeaseTest {
     }
 
     @Test
+    void aRetryOfTheSameRequestTakesOverTheLeaseItsKilledAttemptLeft() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT)).held().orElseThrow();
+
+        BuildLease.Acquisition retry = new BuildLease(gold, "", clockAt(START.plusSeconds(60))).acquire("request-1", START.plusSeconds(60).plus(TIMEOUT));
+
+        assertEquals(START.plusSeconds(60).toString(), retry.held().orElseThrow().lease().acquiredAt());
+        assertTrue(new BuildLease(gold, "", clockAt(START.plusSeconds(61))).acquire("request-2", START.plus(TIMEOUT)).heldBy().isPresent());
+    }
+
+    @Test
     void aDamagedLeaseIsAnErrorThatSaysWhatToDoNeverATakeover() throws IOException {
         ObjectStore gold = new LocalObjectStore(root);
         gold.put("_lease/build.json", "{\"holder\": \"x\"".getBytes(StandardCharsets.UTF_8));
