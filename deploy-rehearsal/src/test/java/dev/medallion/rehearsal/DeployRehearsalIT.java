@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionEventInvokeConfigResponse;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 import java.io.IOException;
@@ -80,15 +81,19 @@ import static org.junit.jupiter.api.Assertions.fail;
  *     back.</li>
  * <li><b>Silver to gold.</b> The converter catalogued what it converted in the deployed silver database
  *     (SILVER_DATABASE): a table per dataset with its schema contract's columns and types, over the
- *     dataset's folder, and an {@code ingest_date} partition per day it wrote; no crawl is needed. The
- *     silver bucket's notification, which moto delivers to SQS itself, puts exactly the Parquet parts in
- *     the crawler's event queue. The {@code Glue Crawler State Change} event of a successful crawl, as
- *     Glue sends it, must match the deployed rule's pattern (EventBridge's TestEventPattern, which
- *     rehearse-on-moto.py answers with moto's own matcher) while a failed crawl's or another crawler's
- *     must not; the rule's one target must be the gold builder, which the event then invokes. Every query
- *     the builder starts must be in its own workgroup, none in the analysts'; a change in the silver
- *     catalog must rebuild exactly the models that read it; the output's rebuild command must be
- *     accepted.</li>
+ *     dataset's folder, and an {@code ingest_date} partition per day it wrote; no crawl is needed, and
+ *     none was started. A failed crawl's event must match the deployed crawler-failed rule (EventBridge's
+ *     TestEventPattern, which rehearse-on-moto.py answers with moto's own matcher) and go to the alert
+ *     topic, a successful crawl's must not. The silver bucket's notification, which moto delivers to SQS
+ *     itself, must have put exactly one message per manifest (the commits) in the deployed gold trigger
+ *     queue, and nothing else but S3's test event; its event source mapping must be as deployed (the
+ *     queue, the builder, batches of 10,000 over the batching window, partial batch responses, at most
+ *     two invocations). moto runs no mapping (rehearse-on-moto.py keeps it from trying), so the rehearsal
+ *     does what it would: reads the messages, invokes the builder with the SQS event it would send, and
+ *     deletes what the builder did not hand back. Every query the builder starts must be in its own
+ *     workgroup, none in the analysts'; a build lease held by another build must hand the whole batch
+ *     back and refuse a direct invocation; a change in the silver catalog must rebuild exactly the models
+ *     that read it; the output's rebuild command must be accepted.</li>
  * <li><b>Destroy.</b> {@code terraform destroy} must succeed and leave the emulator holding exactly what
  *     it held before the apply, listed kind by kind with the services' own List calls.</li>
  * </ol>
@@ -110,8 +115,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * partition input (moto stores what it is given); what a real crawl catalogs; IAM evaluation
  * (moto enforces no identity policy; only the buckets' TLS rule is evaluated); that S3 and EventBridge
  * deliver the events, when and how often (the rehearsal builds them and sends each once, in key order),
+ * and when Lambda's mapping invokes the builder (batching window, concurrency; the rehearsal invokes it
+ * once with every message),
  * and that S3 accepts the notification rules (moto validates none, not even their overlap);
- * quotas such as reserved concurrency on accounts whose concurrency quota is still 10; the {@code java21}
+ * quotas (the account's concurrency); the {@code java21}
  * runtime on arm64 (the functions run on this machine's JVM, whose version and architecture the step
  * prints; it checks the jar's bytecode fits the runtime and its native libraries the architecture); the
  * memory size, which the runtime reports to the function but which limits nothing here.
@@ -173,6 +180,7 @@ class DeployRehearsalIT {
     private Deployed converter;
     private Deployed builder;
     private int resourcesApplied;
+    private List<Message> triggerMessages;
 
     @Test
     void theStackAppliesToAnEmulatorRunsBronzeToGoldAndIsDestroyed() throws Exception {
@@ -194,9 +202,9 @@ class DeployRehearsalIT {
             steps.run("the silver converter under the Lambda runtime", () -> convert(events));
             steps.run("silver: manifests, conservation, Parquet", this::checkSilver);
             steps.run("the silver catalog the converter kept", this::silverCatalog);
-            steps.run("the crawler's event queue", this::crawlerEventQueue);
-            String rule = steps.run("the crawler-succeeded rule and its target", this::crawlerRule);
-            steps.run("the gold builder under the Lambda runtime", () -> buildGold(rule));
+            steps.run("the crawler-failed rule and its target", this::crawlerFailedRule);
+            String batch = steps.run("the gold trigger queue: the silver commits, and its mapping as deployed", this::goldTriggers);
+            steps.run("the gold builder under the Lambda runtime", () -> buildGold(batch));
             destroyed = true;
             steps.run("terraform destroy leaves nothing", this::destroy);
             System.out.printf(java.util.Locale.ROOT, "[rehearsal] the deploy rehearsal passed in %.0f s%n", steps.seconds());
@@ -318,10 +326,17 @@ class DeployRehearsalIT {
         steps.say("function_names and function_role_arns: " + functions + ", the roles GetFunction reports");
 
         JsonNode queues = outputs.path("dead_letter_queue_urls");
-        for (String queue : List.of("silver_converter_failures", "silver_events_dead_letter", "gold_ctas_failures")) {
+        for (String queue : List.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter")) {
             aws.sqs.getQueueAttributes(request -> request.queueUrl(text(queues, queue)).attributeNamesWithStrings("QueueArn"));
         }
+        assertEquals(Set.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter"), fieldNames(queues), "output dead_letter_queue_urls");
         steps.say("dead_letter_queue_urls: 3 queues, each on the emulator");
+        JsonNode triggers = outputs.path("gold_trigger_queue");
+        String triggerArn = aws.sqs.getQueueAttributes(request -> request.queueUrl(text(triggers, "url")).attributeNamesWithStrings("QueueArn"))
+                .attributesAsStrings().get("QueueArn");
+        assertEquals(text(triggers, "arn"), triggerArn, "output gold_trigger_queue's url and arn name one queue");
+        aws.lambda.getEventSourceMapping(request -> request.uuid(text(triggers, "event_source_mapping")));
+        steps.say("gold_trigger_queue: " + triggers);
 
         JsonNode databases = outputs.path("glue_database_names");
         for (String layer : List.of("silver", "gold")) {
@@ -354,25 +369,25 @@ class DeployRehearsalIT {
         steps.say("analyst_policy_arn and alerts_topic_arn on the emulator; kms_key_arn null (SSE-S3)");
 
         assertEquals("aws s3 cp orders.csv s3://" + bronze + "/orders/orders.csv", text(outputs, "first_file_command"));
-        assertEquals("aws glue start-crawler --name " + crawler, text(outputs, "first_crawl_command"));
+        assertEquals("aws glue start-crawler --name " + crawler, text(outputs, "silver_crawl_command"));
         String query = text(outputs, "first_query_command");
         assertTrue(query.startsWith("aws athena start-query-execution --work-group " + analysts + " "), query);
         assertTrue(query.contains("FROM " + text(databases, "silver") + ".orders "), query);
         String rebuild = text(outputs, "gold_rebuild_command");
         assertTrue(rebuild.contains("--function-name " + text(functions, "gold_ctas") + " "), rebuild);
-        assertTrue(rebuild.contains("--invocation-type Event"), "the rebuild must be asynchronous (reserved concurrency 1): " + rebuild);
+        assertTrue(rebuild.contains("--invocation-type Event"), "the rebuild must be asynchronous, so that Lambda retries it while another build holds the lease: " + rebuild);
         List<String> shipped = shippedModels();
         for (JsonNode model : rebuildPayload().path("models")) {
             assertTrue(shipped.contains(model.asText()), "the rebuild command names " + model + ", which gold-ctas.jar does not ship " + shipped);
         }
-        steps.say("first_file_command, first_crawl_command, first_query_command and gold_rebuild_command name these resources"
+        steps.say("first_file_command, silver_crawl_command, first_query_command and gold_rebuild_command name these resources"
                 + " (the rebuild's payload " + rebuildPayload() + " names a model the jar ships)");
     }
 
     private void functionsAsDeployed() throws Exception {
         converter = readBack(text(outputs.path("function_names"), "silver_converter"), "silver-converter", SILVER_JAR);
         builder = readBack(text(outputs.path("function_names"), "gold_ctas"), "gold-ctas", GOLD_JAR);
-        assertEquals(Optional.of(1), builder.reservedConcurrency(), "the gold builder's reserved concurrency: builds must never overlap");
+        assertEquals(Optional.empty(), builder.reservedConcurrency(), "the gold builder reserves no concurrency (new accounts cannot): its lease serialises builds");
         assertEquals(Optional.empty(), converter.reservedConcurrency(), "the converter's reserved concurrency (unreserved by default)");
         assertEquals(text(outputs.path("glue_database_names"), "silver"), environment(builder).get("SILVER_DATABASE"));
         assertEquals(text(outputs, "gold_builder_workgroup"), environment(builder).get("ATHENA_WORKGROUP"));
@@ -596,32 +611,6 @@ class DeployRehearsalIT {
         }
     }
 
-    private void crawlerEventQueue() throws Exception {
-        String crawler = text(outputs, "silver_crawler_name");
-        // The crawler runs in S3 event mode: the silver bucket's notification feeds its queue. moto delivers
-        // S3 notifications to SQS itself, with its own filter matching.
-        String queueArn = aws.glue.getCrawler(request -> request.name(crawler)).crawler().targets().s3Targets().get(0).eventQueueArn();
-        String queueUrl = aws.sqs.getQueueUrl(request -> request.queueName(queueArn.substring(queueArn.lastIndexOf(':') + 1))).queueUrl();
-        Set<String> notified = new TreeSet<>();
-        Set<String> eventNames = new TreeSet<>();
-        while (true) {
-            var messages = aws.sqs.receiveMessage(request -> request.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
-            if (messages.isEmpty()) {
-                break;
-            }
-            for (var message : messages) {
-                for (JsonNode record : JSON.readTree(message.body()).path("Records")) {
-                    notified.add(URLDecoder.decode(record.path("s3").path("object").path("key").asText(), StandardCharsets.UTF_8));
-                    eventNames.add(record.path("eventName").asText());
-                }
-            }
-        }
-        Set<String> parts = new TreeSet<>(new S3ObjectStore(aws.s3, silver).list("").stream().filter(key -> key.endsWith(".parquet")).toList());
-        assertEquals(parts, notified, "the S3 events in the crawler's queue " + queueArn + " against the Parquet parts in silver");
-        steps.say("the crawler's event queue received " + notified.size() + " S3 events " + eventNames + ", exactly the Parquet parts (no manifest,"
-                + " schema or quarantine file)");
-        assertTrue(aws.glue.listCrawls(request -> request.crawlerName(crawler)).crawls().isEmpty(), "the converter starts no crawl");
-    }
 
     private void addPartition(String database, String dataset, String date) {
         aws.glue.createPartition(request -> request.databaseName(database).tableName(dataset).partitionInput(partition -> partition
@@ -629,26 +618,28 @@ class DeployRehearsalIT {
                 .storageDescriptor(descriptor -> descriptor.location("s3://" + silver + "/" + dataset + "/ingest_date=" + date + "/"))));
     }
 
-    private String crawlerRule() throws Exception {
+    private void crawlerFailedRule() throws Exception {
         String crawler = text(outputs, "silver_crawler_name");
-        List<String> rules = aws.events.listRuleNamesByTarget(request -> request.targetArn(builder.configuration().functionArn())).ruleNames();
-        assertEquals(1, rules.size(), "EventBridge rules targeting " + builder.name() + " (no gold_schedule): " + rules);
+        assertTrue(aws.glue.listCrawls(request -> request.crawlerName(crawler)).crawls().isEmpty(), "the converter starts no crawl");
+        String topic = text(outputs, "alerts_topic_arn");
+        List<String> rules = aws.events.listRuleNamesByTarget(request -> request.targetArn(topic)).ruleNames();
+        assertEquals(1, rules.size(), "EventBridge rules sending to the alert topic " + topic + ": " + rules);
         DescribeRuleResponse rule = aws.events.describeRule(request -> request.name(rules.get(0)));
         assertEquals("ENABLED", rule.stateAsString(), rule.name());
         assertEquals("default", rule.eventBusName(), rule.name() + ": Glue sends its events to the default bus");
         List<Target> targets = aws.events.listTargetsByRule(request -> request.rule(rule.name())).targets();
         assertEquals(1, targets.size(), rule.name() + " targets " + targets);
-        Target target = targets.get(0);
-        assertEquals(builder.configuration().functionArn(), target.arn(), rule.name() + "'s target");
-        assertTrue(target.input() == null && target.inputPath() == null && target.inputTransformer() == null,
-                rule.name() + "'s target must receive the event itself: " + target);
-        steps.say(rule.name() + " on the default bus, pattern " + rule.eventPattern() + ", its one target " + builder.name() + " (the event as sent)");
+        assertEquals(topic, targets.get(0).arn(), rule.name() + "'s target");
+        assertNotNull(targets.get(0).inputTransformer(), rule.name() + " sends the alert topic one readable line: " + targets.get(0));
+        List<String> goldRules = aws.events.listRuleNamesByTarget(request -> request.targetArn(builder.configuration().functionArn())).ruleNames();
+        assertEquals(List.of(), goldRules, "no crawl triggers gold any more: no rule may target " + builder.name() + " (no gold_schedule)");
+        steps.say(rule.name() + " on the default bus, pattern " + rule.eventPattern() + ", its one target the alert topic; no rule targets " + builder.name());
 
         Instant now = Instant.now();
         Map<String, Boolean> expectations = new LinkedHashMap<>();
-        expectations.put(GlueEvents.crawlerStateChange(accountId, REGION, crawler, "Succeeded", 4, now), true);
-        expectations.put(GlueEvents.crawlerStateChange(accountId, REGION, crawler, "Failed", 0, now), false);
-        expectations.put(GlueEvents.crawlerStateChange(accountId, REGION, crawler + "-other", "Succeeded", 4, now), false);
+        expectations.put(GlueEvents.crawlerStateChange(accountId, REGION, crawler, "Failed", 0, now), true);
+        expectations.put(GlueEvents.crawlerStateChange(accountId, REGION, crawler, "Succeeded", 4, now), false);
+        expectations.put(GlueEvents.crawlerStateChange(accountId, REGION, crawler + "-other", "Failed", 0, now), false);
         for (Map.Entry<String, Boolean> expectation : expectations.entrySet()) {
             JsonNode event = JSON.readTree(expectation.getKey());
             boolean matches = aws.events.testEventPattern(request -> request.eventPattern(rule.eventPattern()).event(expectation.getKey())).result();
@@ -656,35 +647,124 @@ class DeployRehearsalIT {
             assertEquals(expectation.getValue(), matches, "TestEventPattern of " + rule.name() + " for a crawl of " + what);
             steps.say("TestEventPattern: a crawl of " + what + (matches ? " matches" : " does not match"));
         }
-        checkInvokePermission(builder, "events.amazonaws.com", rule.arn(), false);
-        return rule.name();
     }
 
-    private void buildGold(String rule) throws Exception {
-        String crawler = text(outputs, "silver_crawler_name");
+    /** The gold trigger queue's messages, as the mapping would receive them, and the SQS event it would send. */
+    private String goldTriggers() throws Exception {
+        JsonNode queue = outputs.path("gold_trigger_queue");
+        String url = text(queue, "url");
+        String arn = text(queue, "arn");
+        String uuid = text(queue, "event_source_mapping");
+        var mapping = aws.lambda.getEventSourceMapping(request -> request.uuid(uuid));
+        assertEquals(arn, mapping.eventSourceArn(), "the mapping's queue");
+        assertEquals(builder.configuration().functionArn(), mapping.functionArn(), "the mapping's function");
+        assertEquals(10000, mapping.batchSize(), "the mapping's batch size");
+        assertEquals(300, mapping.maximumBatchingWindowInSeconds(), "the mapping's batching window");
+        assertEquals(List.of("ReportBatchItemFailures"), mapping.functionResponseTypesAsStrings(), "partial batch responses");
+        assertEquals(2, mapping.scalingConfig().maximumConcurrency(), "the mapping's maximum concurrency");
+        // By the function's ARN, as Terraform created the mapping: moto 5.2.1 filters on the name the mapping was
+        // created with, where Lambda accepts either.
+        List<String> mappings = aws.lambda.listEventSourceMappings(request -> request.functionName(builder.configuration().functionArn())).eventSourceMappings().stream()
+                .map(listed -> listed.uuid()).toList();
+        assertEquals(List.of(uuid), mappings, builder.name() + "'s event source mappings");
+        steps.say("event source mapping " + uuid + ": " + arn + " -> " + builder.name() + ", batches of " + mapping.batchSize() + " over "
+                + mapping.maximumBatchingWindowInSeconds() + " s, " + mapping.functionResponseTypesAsStrings() + ", at most "
+                + mapping.scalingConfig().maximumConcurrency() + " at once");
+
+        Map<String, String> attributes = aws.sqs.getQueueAttributes(request -> request.queueUrl(url).attributeNamesWithStrings("All")).attributesAsStrings();
+        int visibility = Integer.parseInt(attributes.get("VisibilityTimeout"));
+        assertTrue(visibility >= mapping.maximumBatchingWindowInSeconds() + builder.configuration().timeout(),
+                "the queue's visibility timeout " + visibility + " s must cover the batching window and the build");
+        String deadLetters = aws.sqs.getQueueAttributes(request -> request.queueUrl(text(outputs.path("dead_letter_queue_urls"), "gold_triggers_dead_letter"))
+                .attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
+        JsonNode redrive = JSON.readTree(attributes.get("RedrivePolicy"));
+        assertEquals(deadLetters, redrive.path("deadLetterTargetArn").asText(), "the trigger queue's dead-letter queue");
+        JsonNode policy = JSON.readTree(attributes.get("Policy"));
+        assertEquals(1, policy.path("Statement").size(), "the trigger queue's policy: " + policy);
+        JsonNode send = policy.path("Statement").get(0);
+        assertEquals("s3.amazonaws.com", send.path("Principal").path("Service").asText(), "who may send: " + send);
+        assertEquals("arn:aws:s3:::" + silver, send.path("Condition").path("ArnEquals").path("aws:SourceArn").asText(), "from which bucket: " + send);
+        assertEquals(accountId, send.path("Condition").path("StringEquals").path("aws:SourceAccount").asText(), "from which account: " + send);
+        steps.say(url + ": visibility timeout " + visibility + " s, dead-letter queue after " + redrive.path("maxReceiveCount").asText()
+                + " deliveries, only s3://" + silver + " of " + accountId + " may send");
+
+        var notification = aws.s3.getBucketNotificationConfiguration(request -> request.bucket(silver));
+        assertTrue(notification.lambdaFunctionConfigurations().isEmpty() && notification.topicConfigurations().isEmpty(), "silver notifies only the queue");
+        assertEquals(1, notification.queueConfigurations().size(), "the silver bucket's notification: " + notification);
+        assertEquals(arn, notification.queueConfigurations().get(0).queueArn());
+
+        // What moto delivered to the queue while the converter committed the sample data.
+        List<Message> messages = new ArrayList<>();
+        while (true) {
+            List<Message> received = aws.sqs.receiveMessage(request -> request.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)
+                    .messageSystemAttributeNamesWithStrings("All")).messages();
+            if (received.isEmpty()) {
+                break;
+            }
+            messages.addAll(received);
+        }
+        List<String> committed = new ArrayList<>();
+        int testEvents = 0;
+        for (Message message : messages) {
+            JsonNode body = JSON.readTree(message.body());
+            if ("s3:TestEvent".equals(body.path("Event").asText())) {
+                testEvents++;
+                continue;
+            }
+            for (JsonNode record : body.path("Records")) {
+                assertTrue(record.path("eventName").asText().startsWith("ObjectCreated:"), "an event of " + record);
+                assertEquals(silver, record.path("s3").path("bucket").path("name").asText());
+                committed.add(URLDecoder.decode(record.path("s3").path("object").path("key").asText(), StandardCharsets.UTF_8));
+            }
+        }
+        List<String> manifests = new S3ObjectStore(aws.s3, silver).list("_manifests/");
+        assertEquals(manifests, committed.stream().sorted().toList(), "the messages in the gold trigger queue against the manifests in silver: one per commit");
+        assertTrue(testEvents <= 1, testEvents + " S3 test events");
+        triggerMessages = messages;
+        steps.say(messages.size() + " message(s) in " + url + ": " + committed.size() + " commit(s), exactly the manifests (no Parquet part, schema or"
+                + " quarantine file), and " + testEvents + " S3 test event");
+        return SqsEvents.batch(arn, REGION, messages);
+    }
+
+    private void buildGold(String batch) throws Exception {
         String builderGroup = text(outputs, "gold_builder_workgroup");
         String analysts = text(outputs, "athena_workgroup");
         String silverDatabase = text(outputs.path("glue_database_names"), "silver");
         String goldDatabase = text(outputs.path("glue_database_names"), "gold");
+        String queue = text(outputs.path("gold_trigger_queue"), "url");
+        S3ObjectStore goldStore = new S3ObjectStore(aws.s3, gold);
         List<String> models = shippedModels();
         try (LambdaRuntime runtime = LambdaRuntime.start(builder.asRuntimeFunction(), platform(builder), tls.jvmOptions(), logs)) {
-            String event = GlueEvents.crawlerStateChange(accountId, REGION, crawler, "Succeeded", 4, Instant.now());
-            Map<String, String> first = invokeBuilder(runtime, event);
-            assertEquals(models, List.copyOf(first.keySet()), "the models built");
+            LambdaRuntime.Invocation invocation = runtime.invoke(batch);
+            assertFalse(invocation.functionError(), builder.name() + " failed on the batch: " + invocation.payload() + "\n" + tail(runtime));
+            assertEquals(JSON.readTree("{\"batchItemFailures\":[]}"), JSON.readTree(invocation.payload()), "the partial batch response: nothing to deliver again");
+            // The mapping deletes what the builder did not hand back: here, every message.
+            for (Message message : triggerMessages) {
+                aws.sqs.deleteMessage(request -> request.queueUrl(queue).receiptHandle(message.receiptHandle()));
+            }
+            Map<String, String> left = aws.sqs.getQueueAttributes(request -> request.queueUrl(queue)
+                    .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+            assertEquals(Map.of("ApproximateNumberOfMessages", "0", "ApproximateNumberOfMessagesNotVisible", "0"), left, "the trigger queue after the batch");
             String log = tail(runtime);
-            first.forEach((model, outcome) -> assertTrue(outcome.startsWith("built "), model + ": " + outcome + "\n" + log));
-            steps.say("rule " + rule + " -> " + builder.name() + ": " + first);
+            assertTrue(log.contains("\"commits\":" + (int) triggerMessages.stream().filter(message -> message.body().contains("\"Records\"")).count()),
+                    "the builder logs the batch's commits:\n" + log);
+            Map<String, String> first = new LinkedHashMap<>();
+            for (String model : models) {
+                JsonNode state = JSON.readTree(goldStore.read("_state/" + model + ".json").orElseThrow(() -> new AssertionError(model + ": no build state in " + gold + "\n" + log)));
+                first.put(model, state.path("current").path("buildId").asText());
+            }
+            assertFalse(goldStore.stat("_lease/build.json").isPresent(), "the build lease is released");
+            steps.say("the batch -> " + builder.name() + ": " + invocation.payload() + ", every model built " + first + ", the lease released, the queue empty");
 
             List<QueryExecution> queries = queries(Optional.of(builderGroup));
             assertEquals(queries.size(), queries(Optional.empty()).size(), "every query the emulator holds is in the builder's workgroup " + builderGroup);
             assertTrue(queries(Optional.of(analysts)).isEmpty(), "no query in the analysts' workgroup " + analysts);
             for (String model : models) {
-                String build = first.get(model).substring("built ".length());
+                String build = first.get(model);
                 List<String> sql = queries.stream().map(QueryExecution::query).filter(query -> query.contains(model + "__" + build)).toList();
                 assertTrue(sql.stream().anyMatch(query -> query.contains("external_location = 's3://" + gold + "/" + model + "/" + build + "/'")),
                         model + ": no CTAS into s3://" + gold + "/" + model + "/" + build + "/ among " + sql);
                 assertTrue(sql.stream().anyMatch(query -> query.contains(silverDatabase + ".")), model + ": no query reads " + silverDatabase + ": " + sql);
-                assertTrue(new S3ObjectStore(aws.s3, gold).stat("_state/" + model + ".json").isPresent(), model + ": no build state in " + gold);
             }
             for (QueryExecution query : queries) {
                 assertEquals(goldDatabase, query.queryExecutionContext().database(), query.queryExecutionId() + "'s database");
@@ -692,10 +772,27 @@ class DeployRehearsalIT {
             steps.say(queries.size() + " Athena queries, all in " + builderGroup + " on " + goldDatabase + " (none in " + analysts
                     + "): CTAS into s3://" + gold + "/<model>/<build>/ from " + silverDatabase + ", and the view swaps; a build state per model");
 
-            // A later crawl catalogs a new partition of customers: only the models reading customers change.
+            // Another build holds the lease: the batch comes back whole, a direct invocation is refused, nothing is built.
+            Instant now = Instant.now();
+            String held = "{\"holder\":\"another-build\",\"acquiredAt\":\"" + now + "\",\"expiresAt\":\"" + now.plusSeconds(600) + "\"}";
+            goldStore.put("_lease/build.json", held.getBytes(StandardCharsets.UTF_8));
+            LambdaRuntime.Invocation deferred = runtime.invoke(batch);
+            assertFalse(deferred.functionError(), deferred.payload());
+            List<String> returned = new ArrayList<>();
+            JSON.readTree(deferred.payload()).path("batchItemFailures").forEach(item -> returned.add(item.path("itemIdentifier").asText()));
+            assertEquals(triggerMessages.stream().map(Message::messageId).toList(), returned, "every message handed back while the lease is held");
+            LambdaRuntime.Invocation refused = runtime.invoke(rebuildPayload().toString());
+            assertTrue(refused.functionError() && refused.payload().contains("another-build"), "a direct invocation while the lease is held: " + refused.payload());
+            assertEquals(queries.size(), queries(Optional.empty()).size(), "nothing built while the lease is held");
+            assertEquals(held, new String(goldStore.read("_lease/build.json").orElseThrow(), StandardCharsets.UTF_8), "the lease is left to its holder");
+            goldStore.delete(List.of("_lease/build.json"));
+            steps.say("a lease held by another build: the batch is handed back whole (" + returned.size() + " messages), the rebuild command's payload"
+                    + " refused (" + JSON.readTree(refused.payload()).path("errorType").asText() + "), no query");
+
+            // The silver catalog changes (a new partition of customers): only the models reading customers change.
             String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
             addPartition(silverDatabase, "customers", tomorrow);
-            Map<String, String> second = invokeBuilder(runtime, GlueEvents.crawlerStateChange(accountId, REGION, crawler, "Succeeded", 1, Instant.now()));
+            Map<String, String> second = invokeBuilder(runtime, "{}");
             Set<String> readCustomers = new TreeSet<>();
             for (String model : models) {
                 if (modelSources(model).contains("customers")) {
@@ -707,7 +804,7 @@ class DeployRehearsalIT {
                     "after a new customers partition in " + silverDatabase + ", " + model + ": " + outcome));
             int added = queries(Optional.of(builderGroup)).size() - queries.size();
             assertTrue(added > 0, "the rebuild started no query");
-            steps.say("a new partition " + silverDatabase + ".customers/ingest_date=" + tomorrow + ", then another crawl: " + second + " (" + added
+            steps.say("a new partition " + silverDatabase + ".customers/ingest_date=" + tomorrow + ", then a build of every model: " + second + " (" + added
                     + " more queries): the builder reads the deployed silver catalog");
 
             Map<String, String> rebuild = invokeBuilder(runtime, rebuildPayload().toString());

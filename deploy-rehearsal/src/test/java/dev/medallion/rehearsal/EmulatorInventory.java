@@ -22,7 +22,7 @@ import java.util.TreeSet;
 
 /**
  * What the emulator holds of every kind of resource the stack creates, listed with the services' own
- * List and Describe calls: buckets, functions, roles and customer managed policies, Glue databases and
+ * List and Describe calls: buckets, functions and event source mappings, roles and customer managed policies, Glue databases and
  * crawlers, Athena workgroups, queues, topics and subscriptions, alarms, log groups, EventBridge rules
  * and budgets. (KMS keys are left out: the rehearsal deploys without {@code kms_encryption}, and a
  * destroyed key only enters its pending-deletion window.)
@@ -34,6 +34,8 @@ final class EmulatorInventory {
         Map<String, Set<String>> kinds = new LinkedHashMap<>();
         kinds.put("S3 buckets", names(aws.s3.listBuckets().buckets().stream().map(Bucket::name).toList()));
         kinds.put("Lambda functions", names(aws.lambda.listFunctionsPaginator().functions().stream().map(FunctionConfiguration::functionName).toList()));
+        kinds.put("Lambda event source mappings", names(aws.lambda.listEventSourceMappingsPaginator(request -> { }).eventSourceMappings().stream()
+                .map(mapping -> mapping.uuid() + " " + mapping.eventSourceArn()).toList()));
         kinds.put("IAM roles", names(aws.iam.listRolesPaginator().roles().stream().map(Role::roleName).toList()));
         kinds.put("IAM customer managed policies", names(aws.iam.listPoliciesPaginator(request -> request.scope(PolicyScopeType.LOCAL)).policies().stream()
                 .map(Policy::policyName).toList()));
