@@ -23,6 +23,7 @@ class LambdaHandlerContractIT {
     private static final String MODULE_PATH = "path.module/";
     private static final String SILVER_HANDLER_CLASS = "dev.medallion.silver.lambda.SilverConverterHandler";
     private static final String GOLD_REQUEST_CLASS = "dev.medallion.gold.lambda.GoldRequest";
+    private static final String GOLD_HANDLER_CLASS = "dev.medallion.gold.lambda.GoldCtasHandler";
     /** hcl4j reads {@code aws_s3_object.x[0].key} as {@code aws_s3_object.x.value.key}. */
     private static final Pattern S3_OBJECT_KEY = Pattern.compile("^aws_s3_object\\.([A-Za-z0-9_-]+)(\\.value)?\\.key$");
 
@@ -79,10 +80,14 @@ class LambdaHandlerContractIT {
         TerraformConfiguration root = Repository.rootModule();
         Path jar = deployedJar(root, GoldCtasContractTest.FUNCTION, root.resource("aws_lambda_function", GoldCtasContractTest.FUNCTION));
         try (LambdaHandlers handlers = LambdaHandlers.open(jar)) {
-            // The rule forwards exactly the event GoldRequest builds on.
-            Map<String, Object> pattern = asMap(root.local("gold_trigger_event_pattern"));
-            assertEquals(List.of(handlers.constant(GOLD_REQUEST_CLASS, "CRAWLER_STATE_CHANGE")), strings(pattern.get("detail-type")));
-            assertEquals(List.of("Succeeded"), strings(asMap(pattern.get("detail")).get("state")));
+            // The mapping sends SQS batches, which GoldRequest reads, and reads back the partial batch
+            // response GoldCtasHandler answers, under the names Lambda documents (SQSBatchResponse).
+            Map<String, Object> mapping = root.resource("aws_lambda_event_source_mapping", "gold_triggers");
+            assertEquals("aws_sqs_queue.gold_triggers.value.arn", String.valueOf(mapping.get("event_source_arn")));
+            assertEquals("aws:sqs", handlers.constant(GOLD_REQUEST_CLASS, "SQS_EVENT_SOURCE"));
+            assertEquals(List.of("ReportBatchItemFailures"), strings(mapping.get("function_response_types")));
+            assertEquals("batchItemFailures", handlers.constant(GOLD_HANDLER_CLASS, "BATCH_ITEM_FAILURES"));
+            assertEquals("itemIdentifier", handlers.constant(GOLD_HANDLER_CLASS, "ITEM_IDENTIFIER"));
 
             // The rebuild command names a model the jar ships.
             List<String> shipped = handlers.resourceText("gold/models.list").lines()
