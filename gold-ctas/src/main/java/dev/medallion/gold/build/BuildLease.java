@@ -55,8 +55,11 @@ public final class BuildLease {
      * Takes the lease for {@code holder} until {@code until} (the invocation's deadline) plus
      * {@link #CLOCK_MARGIN}, or answers who holds it. Storage failures are thrown, never taken for a
      * held lease.
+     *
+     * @param batchBuild whether the holder builds every model for a batch of the trigger queue, whose
+     *     messages come back to the queue if the build fails (see {@link Lease#batchBuild})
      */
-    public Acquisition acquire(String holder, Instant until) throws IOException {
+    public Acquisition acquire(String holder, Instant until, boolean batchBuild) throws IOException {
         requireNonNull(holder, "holder is null");
         requireNonNull(until, "until is null");
         Instant now = clock.instant();
@@ -72,7 +75,7 @@ public final class BuildLease {
             // only once that attempt has ended) was killed before releasing it. Replace exactly that version.
             expected = Optional.of(current.get().etag());
         }
-        Lease mine = Lease.of(holder, now, until.plus(CLOCK_MARGIN));
+        Lease mine = Lease.of(holder, now, until.plus(CLOCK_MARGIN), batchBuild);
         Optional<String> written = gold.putIf(key, mapper.writeValueAsBytes(mine), expected);
         if (written.isPresent()) {
             return new Acquisition(Optional.of(new Held(mine)), Optional.empty());
@@ -81,7 +84,7 @@ public final class BuildLease {
         Optional<VersionedContent> winner = gold.readVersioned(key);
         if (winner.isEmpty()) {
             // Taken and already released between our two requests: the next trigger tries again.
-            return new Acquisition(Optional.empty(), Optional.of(Lease.of("(a build that has just ended)", now, now)));
+            return new Acquisition(Optional.empty(), Optional.of(Lease.of("(a build that has just ended)", now, now, false)));
         }
         Lease lease = parse(winner.get().content());
         if (lease.holder().equals(holder)) {
@@ -94,6 +97,7 @@ public final class BuildLease {
         try {
             Lease lease = mapper.readValue(content, Lease.class);
             lease.expiry();
+            lease.acquisition();
             return lease;
         }
         catch (IOException | RuntimeException e) {
@@ -108,16 +112,24 @@ public final class BuildLease {
      * @param holder who builds: the invocation's request id, or a name for a local run
      * @param acquiredAt when the build took it
      * @param expiresAt after this, anyone may take it over
+     * @param batchBuild the holder builds every model whose inputs changed, for a batch of the trigger
+     *     queue: every commit made before {@code acquiredAt} is in its build, or, if that build fails,
+     *     in the build its batch's redelivery starts. (A direct or scheduled build may name some models
+     *     only, or fail with nothing delivered again.)
      */
-    public record Lease(String holder, String acquiredAt, String expiresAt) {
+    public record Lease(String holder, String acquiredAt, String expiresAt, boolean batchBuild) {
         public Lease {
             requireNonNull(holder, "holder is null");
             requireNonNull(acquiredAt, "acquiredAt is null");
             requireNonNull(expiresAt, "expiresAt is null");
         }
 
-        static Lease of(String holder, Instant acquiredAt, Instant expiresAt) {
-            return new Lease(holder, acquiredAt.toString(), expiresAt.toString());
+        static Lease of(String holder, Instant acquiredAt, Instant expiresAt, boolean batchBuild) {
+            return new Lease(holder, acquiredAt.toString(), expiresAt.toString(), batchBuild);
+        }
+
+        public Instant acquisition() {
+            return Instant.parse(acquiredAt);
         }
 
         public Instant expiry() {

@@ -43,10 +43,12 @@ import static java.util.Objects.requireNonNull;
  * maxReceiveCount), and an asynchronous invocation goes to the on-failure queue after Lambda's retries.
  * <p>
  * Builds never overlap, without any reserved concurrency: an invocation that finds the lease held builds
- * nothing. For an SQS batch it answers every message as a batch item failure (Lambda's partial batch
- * response, {@code {"batchItemFailures": [{"itemIdentifier": <messageId>}]}}), so the messages come back
- * after the queue's visibility timeout and build then; a direct or scheduled invocation fails with
- * {@link GoldBuildBusyException}, which Lambda retries for asynchronous invocations.
+ * nothing. For an SQS batch it answers as batch item failures (Lambda's partial batch response,
+ * {@code {"batchItemFailures": [{"itemIdentifier": <messageId>}]}}) the messages the running build does not
+ * account for, so they come back after the queue's visibility timeout and build then: all of them, unless
+ * the running build is another batch's, which accounts for every commit made before it started. A direct
+ * or scheduled invocation fails with {@link GoldBuildBusyException}, which Lambda retries for asynchronous
+ * invocations.
  *
  * @see GoldSettings for the environment it reads
  */
@@ -94,7 +96,7 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
         String holder = context == null ? "local-" + UUID.randomUUID() : context.getAwsRequestId();
         BuildLease.Acquisition acquisition;
         try {
-            acquisition = lease.acquire(holder, clock.instant().plus(deadline.remaining()));
+            acquisition = lease.acquire(holder, clock.instant().plus(deadline.remaining()), request.batch().isPresent());
         }
         catch (IOException e) {
             throw new UncheckedIOException("Could not take the gold build lease " + lease.key() + ": " + ErrorMessages.describe(e) + "; the invocation is retried", e);
@@ -102,11 +104,24 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
         if (acquisition.held().isEmpty()) {
             BuildLease.Lease other = acquisition.heldBy().orElseThrow();
             if (request.batch().isPresent()) {
-                List<String> messages = request.batch().get().messageIds();
-                log.info("gold build deferred: another build holds the lease; the batch's messages come back after the queue's visibility timeout", Map.of(
-                        "trigger", request.trigger(), "heldBy", other.holder(), "acquiredAt", other.acquiredAt(), "expiresAt", other.expiresAt(),
-                        "messages", messages.size()));
-                return failures(messages);
+                GoldRequest.SqsBatch batch = request.batch().get();
+                // A batch's build accounts for every commit made before it started (or, failing, has its
+                // batch delivered again, whose build will): those messages are done with. The others come
+                // back after the queue's visibility timeout.
+                List<String> back = other.batchBuild()
+                        ? batch.notBuiltBy(other.acquisition().minus(BuildLease.CLOCK_MARGIN))
+                        : batch.messageIds();
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("trigger", request.trigger());
+                fields.put("heldBy", other.holder());
+                fields.put("acquiredAt", other.acquiredAt());
+                fields.put("expiresAt", other.expiresAt());
+                fields.put("heldForABatch", other.batchBuild());
+                fields.put("messages", batch.messageIds().size());
+                fields.put("handedBack", back.size());
+                log.info("gold build deferred: another build holds the lease; the messages it does not account for come back after the queue's visibility timeout",
+                        fields);
+                return failures(back);
             }
             throw new GoldBuildBusyException("Another gold build is running (" + other.holder() + ", since " + other.acquiredAt() + ", its lease "
                     + lease.key() + " expiring at the latest at " + other.expiresAt() + "): nothing was built. Retry once it has ended; an asynchronous "

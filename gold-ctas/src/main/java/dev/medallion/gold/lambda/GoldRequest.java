@@ -7,6 +7,8 @@ import dev.medallion.common.logging.ErrorMessages;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,86 +95,129 @@ public record GoldRequest(String trigger, Optional<List<String>> models, boolean
         if (!(records instanceof List<?> list)) {
             throw new IllegalArgumentException("\"Records\" must be a list of SQS messages, got " + records);
         }
-        List<String> messageIds = new ArrayList<>();
-        List<String> commits = new ArrayList<>();
-        List<String> unreadable = new ArrayList<>();
-        int testEvents = 0;
+        List<SqsMessage> messages = new ArrayList<>();
         String queue = "";
         for (Object item : list) {
             if (!(item instanceof Map<?, ?> record) || !SQS_EVENT_SOURCE.equals(record.get("eventSource")) || !(record.get("messageId") instanceof String messageId)) {
                 throw new IllegalArgumentException("Unrecognised record " + item + ": the gold builder takes \"Records\" only from SQS (eventSource "
                         + SQS_EVENT_SOURCE + ", with a messageId), as Lambda's event source mapping of the gold trigger queue sends them");
             }
-            messageIds.add(messageId);
             queue = String.valueOf(record.get("eventSourceARN"));
-            Body body = Body.read(String.valueOf(record.get("body")));
-            commits.addAll(body.manifests());
-            testEvents += body.testEvent() ? 1 : 0;
-            if (body.unreadable().isPresent()) {
-                unreadable.add(messageId + " (" + body.unreadable().get() + ")");
-            }
+            messages.add(SqsMessage.read(messageId, String.valueOf(record.get("body"))));
         }
-        SqsBatch batch = new SqsBatch(messageIds, commits, testEvents, unreadable);
+        SqsBatch batch = new SqsBatch(messages);
         String trigger = "queue " + queue;
-        if (commits.isEmpty()) {
-            return new GoldRequest(trigger, Optional.empty(), false, Optional.of("the batch carries no silver commit (" + testEvents + " S3 test event(s), "
-                    + unreadable.size() + " unreadable message(s))"), Optional.of(batch));
+        if (batch.commits().isEmpty()) {
+            return new GoldRequest(trigger, Optional.empty(), false, Optional.of("the batch carries no silver commit (" + batch.testEvents() + " S3 test event(s), "
+                    + batch.unreadable().size() + " unreadable message(s))"), Optional.of(batch));
         }
         return new GoldRequest(trigger, Optional.empty(), false, Optional.empty(), Optional.of(batch));
     }
 
-    /**
-     * The messages of one SQS batch.
-     *
-     * @param messageIds every message, in the batch's order: what the response must return as failures to
-     *     have the batch delivered again
-     * @param commits the manifest keys the S3 notifications name, one per commit
-     * @param testEvents S3's {@code s3:TestEvent} messages
-     * @param unreadable the messages that are neither, by id with the reason
-     */
-    public record SqsBatch(List<String> messageIds, List<String> commits, int testEvents, List<String> unreadable) {
+    /** The messages of one SQS batch, in the batch's order. */
+    public record SqsBatch(List<SqsMessage> messages) {
         public SqsBatch {
-            messageIds = List.copyOf(messageIds);
-            commits = List.copyOf(commits);
-            unreadable = List.copyOf(unreadable);
+            messages = List.copyOf(messages);
+        }
+
+        /** Every message: what the response must return as failures to have the batch delivered again. */
+        public List<String> messageIds() {
+            return messages.stream().map(SqsMessage::id).toList();
+        }
+
+        /** The manifest keys the S3 notifications name, one per commit. */
+        public List<String> commits() {
+            return messages.stream().flatMap(message -> message.manifests().stream()).toList();
+        }
+
+        /** S3's {@code s3:TestEvent} messages. */
+        public int testEvents() {
+            return (int) messages.stream().filter(SqsMessage::testEvent).count();
+        }
+
+        /** The messages that are neither, by id with the reason. */
+        public List<String> unreadable() {
+            return messages.stream().filter(message -> message.unreadable().isPresent())
+                    .map(message -> message.id() + " (" + message.unreadable().get() + ")").toList();
         }
 
         /** The ids of the unreadable messages alone. */
         public List<String> unreadableIds() {
-            return unreadable.stream().map(entry -> entry.substring(0, entry.indexOf(' '))).toList();
+            return messages.stream().filter(message -> message.unreadable().isPresent()).map(SqsMessage::id).toList();
+        }
+
+        /**
+         * The messages a build that started at {@code buildStart} does not account for: the unreadable
+         * ones, and those with a commit made at or after that instant, or at an unknown time.
+         */
+        public List<String> notBuiltBy(Instant buildStart) {
+            requireNonNull(buildStart, "buildStart is null");
+            return messages.stream()
+                    .filter(message -> message.unreadable().isPresent()
+                            || message.commitTimes().stream().anyMatch(time -> time.isEmpty() || !time.get().isBefore(buildStart)))
+                    .map(SqsMessage::id)
+                    .toList();
         }
     }
 
-    /** One message body: an S3 event notification (its object keys), S3's test event, or neither. */
-    private record Body(List<String> manifests, boolean testEvent, Optional<String> unreadable) {
-        static Body read(String text) {
+    /**
+     * One message: an S3 event notification (its object keys and when S3 wrote each, its
+     * {@code eventTime}), S3's test event, or neither.
+     *
+     * @param commitTimes per manifest, when S3 finished writing it; empty when the notification does not
+     *     say in ISO-8601 with a zone
+     */
+    public record SqsMessage(String id, List<String> manifests, List<Optional<Instant>> commitTimes, boolean testEvent, Optional<String> unreadable) {
+        public SqsMessage {
+            requireNonNull(id, "id is null");
+            manifests = List.copyOf(manifests);
+            commitTimes = List.copyOf(commitTimes);
+            requireNonNull(unreadable, "unreadable is null");
+        }
+
+        static SqsMessage read(String id, String text) {
             JsonNode json;
             try {
                 json = JSON.readTree(text);
             }
             catch (IOException e) {
-                return new Body(List.of(), false, Optional.of("not JSON: " + ErrorMessages.describe(e)));
+                return unreadable(id, "not JSON: " + ErrorMessages.describe(e));
             }
             if (json == null || !json.isObject()) {
-                return new Body(List.of(), false, Optional.of("not a JSON object"));
+                return unreadable(id, "not a JSON object");
             }
             if ("s3:TestEvent".equals(json.path("Event").asText())) {
-                return new Body(List.of(), true, Optional.empty());
+                return new SqsMessage(id, List.of(), List.of(), true, Optional.empty());
             }
             JsonNode records = json.path("Records");
             if (!records.isArray() || records.isEmpty()) {
-                return new Body(List.of(), false, Optional.of("not an S3 event notification: no Records"));
+                return unreadable(id, "not an S3 event notification: no Records");
             }
             List<String> keys = new ArrayList<>();
+            List<Optional<Instant>> times = new ArrayList<>();
             for (JsonNode record : records) {
                 String key = record.path("s3").path("object").path("key").asText("");
                 if (!"aws:s3".equals(record.path("eventSource").asText()) || key.isEmpty()) {
-                    return new Body(List.of(), false, Optional.of("not an S3 event notification: a record without eventSource aws:s3 and an object key"));
+                    return unreadable(id, "not an S3 event notification: a record without eventSource aws:s3 and an object key");
                 }
                 // S3 URL-encodes keys in notifications (a space arrives as '+').
                 keys.add(URLDecoder.decode(key, StandardCharsets.UTF_8));
+                times.add(instant(record.path("eventTime").asText("")));
             }
-            return new Body(keys, false, Optional.empty());
+            return new SqsMessage(id, keys, times, false, Optional.empty());
+        }
+
+        private static SqsMessage unreadable(String id, String reason) {
+            return new SqsMessage(id, List.of(), List.of(), false, Optional.of(reason));
+        }
+
+        private static Optional<Instant> instant(String text) {
+            try {
+                return Optional.of(Instant.parse(text));
+            }
+            catch (DateTimeParseException e) {
+                return Optional.empty();
+            }
         }
     }
 }

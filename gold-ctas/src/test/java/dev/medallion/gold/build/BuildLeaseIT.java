@@ -45,7 +45,7 @@ class BuildLeaseIT {
         String bucket = S3.createBucket("gold-lease");
         BuildLease crashed = new BuildLease(new S3ObjectStore(S3.client(), bucket), "", Clock.systemUTC());
         // A lease whose holder's deadline passed a minute ago.
-        BuildLease.Held old = crashed.acquire("request-killed", Instant.now().minus(Duration.ofMinutes(1))).held().orElseThrow();
+        BuildLease.Held old = crashed.acquire("request-killed", Instant.now().minus(Duration.ofMinutes(1)), true).held().orElseThrow();
 
         List<BuildLease.Acquisition> outcomes = race(bucket, Instant.now().plus(Duration.ofMinutes(15)));
 
@@ -66,7 +66,7 @@ class BuildLeaseIT {
                 BuildLease lease = new BuildLease(new S3ObjectStore(S3.client(), bucket), "", Clock.systemUTC());
                 futures.add(pool.submit(() -> {
                     start.await();
-                    return lease.acquire(holder, until);
+                    return lease.acquire(holder, until, true);
                 }));
             }
             start.countDown();

@@ -33,8 +33,8 @@ class BuildLeaseTest {
         BuildLease first = new BuildLease(gold, "tables/", clockAt(START));
         BuildLease second = new BuildLease(gold, "tables/", clockAt(START.plusSeconds(30)));
 
-        BuildLease.Acquisition taken = first.acquire("request-1", START.plus(TIMEOUT));
-        BuildLease.Acquisition refused = second.acquire("request-2", START.plusSeconds(30).plus(TIMEOUT));
+        BuildLease.Acquisition taken = first.acquire("request-1", START.plus(TIMEOUT), false);
+        BuildLease.Acquisition refused = second.acquire("request-2", START.plusSeconds(30).plus(TIMEOUT), true);
 
         assertTrue(taken.held().isPresent());
         assertEquals("tables/_lease/build.json", first.key());
@@ -42,6 +42,9 @@ class BuildLeaseTest {
         assertEquals("request-1", holder.holder());
         assertEquals(START.toString(), holder.acquiredAt());
         assertEquals(START.plus(TIMEOUT).plus(BuildLease.CLOCK_MARGIN), holder.expiry(), "the holder's deadline, plus the clock margin");
+        assertEquals(false, holder.batchBuild(), "a direct build");
+        assertTrue(new BuildLease(gold, "tables/", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true).held().orElseThrow().lease().batchBuild(),
+                "the retry of the same request, for a batch this time");
         assertTrue(refused.held().isEmpty());
     }
 
@@ -49,23 +52,23 @@ class BuildLeaseTest {
     void releasedItIsFreeForTheNextBuild() throws IOException {
         ObjectStore gold = new LocalObjectStore(root);
         BuildLease lease = new BuildLease(gold, "", clockAt(START));
-        BuildLease.Held held = lease.acquire("request-1", START.plus(TIMEOUT)).held().orElseThrow();
+        BuildLease.Held held = lease.acquire("request-1", START.plus(TIMEOUT), true).held().orElseThrow();
 
         assertTrue(held.release());
 
         assertEquals(Optional.empty(), gold.stat("_lease/build.json"));
-        assertTrue(lease.acquire("request-2", START.plus(TIMEOUT)).held().isPresent());
+        assertTrue(lease.acquire("request-2", START.plus(TIMEOUT), true).held().isPresent());
     }
 
     @Test
     void anExpiredLeaseIsTakenOverAndItsFormerHolderCannotReleaseTheNewOne() throws IOException {
         ObjectStore gold = new LocalObjectStore(root);
-        BuildLease.Held crashed = new BuildLease(gold, "", clockAt(START)).acquire("request-killed", START.plus(TIMEOUT)).held().orElseThrow();
+        BuildLease.Held crashed = new BuildLease(gold, "", clockAt(START)).acquire("request-killed", START.plus(TIMEOUT), true).held().orElseThrow();
 
         // Just before the expiry it is still held; just after, it is taken over.
         Instant expiry = START.plus(TIMEOUT).plus(BuildLease.CLOCK_MARGIN);
-        assertTrue(new BuildLease(gold, "", clockAt(expiry.minusMillis(1))).acquire("request-2", expiry.plus(TIMEOUT)).heldBy().isPresent());
-        BuildLease.Held next = new BuildLease(gold, "", clockAt(expiry)).acquire("request-3", expiry.plus(TIMEOUT)).held().orElseThrow();
+        assertTrue(new BuildLease(gold, "", clockAt(expiry.minusMillis(1))).acquire("request-2", expiry.plus(TIMEOUT), true).heldBy().isPresent());
+        BuildLease.Held next = new BuildLease(gold, "", clockAt(expiry)).acquire("request-3", expiry.plus(TIMEOUT), true).held().orElseThrow();
 
         assertEquals("request-3", next.lease().holder());
         assertFalse(crashed.release(), "the lease is request-3's now");
@@ -76,12 +79,12 @@ class BuildLeaseTest {
     @Test
     void aRetryOfTheSameRequestTakesOverTheLeaseItsKilledAttemptLeft() throws IOException {
         ObjectStore gold = new LocalObjectStore(root);
-        new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT)).held().orElseThrow();
+        new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true).held().orElseThrow();
 
-        BuildLease.Acquisition retry = new BuildLease(gold, "", clockAt(START.plusSeconds(60))).acquire("request-1", START.plusSeconds(60).plus(TIMEOUT));
+        BuildLease.Acquisition retry = new BuildLease(gold, "", clockAt(START.plusSeconds(60))).acquire("request-1", START.plusSeconds(60).plus(TIMEOUT), true);
 
         assertEquals(START.plusSeconds(60).toString(), retry.held().orElseThrow().lease().acquiredAt());
-        assertTrue(new BuildLease(gold, "", clockAt(START.plusSeconds(61))).acquire("request-2", START.plus(TIMEOUT)).heldBy().isPresent());
+        assertTrue(new BuildLease(gold, "", clockAt(START.plusSeconds(61))).acquire("request-2", START.plus(TIMEOUT), true).heldBy().isPresent());
     }
 
     @Test
@@ -89,7 +92,7 @@ class BuildLeaseTest {
         ObjectStore gold = new LocalObjectStore(root);
         gold.put("_lease/build.json", "{\"holder\": \"x\"".getBytes(StandardCharsets.UTF_8));
 
-        IOException damaged = assertThrows(IOException.class, () -> new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT)));
+        IOException damaged = assertThrows(IOException.class, () -> new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true));
 
         assertTrue(damaged.getMessage().contains("_lease/build.json") && damaged.getMessage().contains("delete it"), damaged.getMessage());
     }

@@ -309,10 +309,7 @@ class GoldCtasHandlerIT {
         Map<String, Object> event = GoldRequestTest.sqsEvent();
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> records = (List<Map<String, Object>>) event.get("Records");
-        Map<String, Object> unreadable = new LinkedHashMap<>(records.get(1));
-        unreadable.put("messageId", "not-a-notification");
-        unreadable.put("body", "hello");
-        records.add(unreadable);
+        records.add(message(records.get(1), "not-a-notification", "hello"));
 
         Map<String, Object> response = lake.handler().handleRequest(event, null);
 
@@ -361,6 +358,40 @@ class GoldCtasHandlerIT {
         assertEquals(Map.of("batchItemFailures", List.of()), lake.handler().handleRequest(GoldRequestTest.sqsEvent(), null));
         assertTrue(lake.state("revenue_by_day").isPresent() && lake.state("product_totals").isPresent(), "every model built");
         assertTrue(lake.goldKeys().stream().noneMatch(key -> key.contains("_lease/")), "released: " + lake.goldKeys());
+    }
+
+    @Test
+    void aBatchFindingAnotherBatchsBuildRunningHandsBackOnlyWhatThatBuildDoesNotAccountFor() throws IOException {
+        String lease = "tables/_lease/build.json";
+        // Another batch's build started at 23:30:30; the sample commit was written at 23:29:58.120.
+        String running = "{\"holder\":\"request-running\",\"acquiredAt\":\"2026-03-14T23:30:30Z\",\"expiresAt\":\"" + Instant.now().plusSeconds(840)
+                + "\",\"batchBuild\":true}";
+        lake.s3().putObject(request -> request.bucket(lake.goldBucket()).key(lease), RequestBody.fromString(running));
+        Map<String, Object> event = GoldRequestTest.sqsEvent();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> records = (List<Map<String, Object>>) event.get("Records");
+        String commit = String.valueOf(records.get(1).get("body"));
+        records.add(message(records.get(1), "committed-within-the-clock-margin", commit.replace("2026-03-14T23:29:58.120Z", "2026-03-14T23:30:26Z")));
+        records.add(message(records.get(1), "committed-after-it-started", commit.replace("2026-03-14T23:29:58.120Z", "2026-03-14T23:31:00Z")));
+        records.add(message(records.get(1), "unreadable", "hello"));
+
+        Map<String, Object> response = lake.handler().handleRequest(event, null);
+
+        // The test event carries nothing and the first commit is in the running build: done with.
+        assertEquals(Map.of("batchItemFailures", List.of(Map.of("itemIdentifier", "committed-within-the-clock-margin"),
+                Map.of("itemIdentifier", "committed-after-it-started"), Map.of("itemIdentifier", "unreadable"))), response);
+        assertEquals(List.of(), lake.athenaQueryIds(), "nothing built");
+        JsonNode deferred = lake.logLines().stream().filter(line -> line.get("message").asText().startsWith("gold build deferred")).findFirst().orElseThrow();
+        assertEquals(5, deferred.get("messages").asInt());
+        assertEquals(3, deferred.get("handedBack").asInt());
+        assertTrue(deferred.get("heldForABatch").asBoolean(), deferred.toString());
+    }
+
+    private static Map<String, Object> message(Map<String, Object> like, String id, String body) {
+        Map<String, Object> message = new LinkedHashMap<>(like);
+        message.put("messageId", id);
+        message.put("body", body);
+        return message;
     }
 
     private String buildRevenueAndApplyItsEffects() throws IOException {
