@@ -2,49 +2,82 @@ package dev.medallion.silver.benchmark;
 
 import dev.medallion.silver.local.SilverConverterCli;
 
+import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The child process of {@link ConversionBenchmark}: converts one CSV with the local command's own entry
- * point, then prints one line the benchmark parses,
- * {@code probe seconds=… peakHeapBytes=… gcCount=… gcSeconds=… exitCode=…}, and exits with the command's
- * exit code. It runs in a fresh JVM per measurement so every run pays the same class loading and JIT
- * warm-up a Lambda cold start does; the in-process seconds leave out JVM start-up and the benchmark's
- * outside wall clock keeps it in.
+ * The converter's side of {@code benchmarks/run-benchmark.sh}: converts one CSV with the local command's
+ * own entry point, {@code repeat} times in this one JVM (each into a fresh output directory), and prints a
+ * line per conversion that the benchmark parses (collections counted for that conversion alone):
+ * {@code probe run=… seconds=… cpuSeconds=… peakHeapBytes=… gcCount=… gcSeconds=… classes=… classLoadingSeconds=… exitCode=…}.
+ * The first conversion is the cold one a new Lambda execution environment runs (class loading, JIT
+ * warm-up); a later one is a warm Lambda's. {@code cpuSeconds} is the whole JVM's CPU time during that
+ * conversion (every thread, the JIT compilers and the garbage collector included).
  *
- * <p>Usage: {@code ConverterProbe INPUT_CSV OUTPUT_DIR}.
+ * <p>Usage: {@code ConverterProbe INPUT_CSV OUTPUT_DIR [REPEAT]}. It lives with the tests, outside the
+ * Lambda jar. Class-loading time is HotSpot's own counter ({@code sun.cls.time}), read only when the JVM
+ * runs with {@code --add-exports java.management/sun.management=ALL-UNNAMED}, else reported as -1.
  */
 public final class ConverterProbe {
+    static final String MARKER = "probe ";
+
     private ConverterProbe() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: ConverterProbe INPUT_CSV OUTPUT_DIR");
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: ConverterProbe INPUT_CSV OUTPUT_DIR [REPEAT]");
             System.exit(2);
         }
-        long start = System.nanoTime();
-        int exitCode = SilverConverterCli.run(
-                List.of("convert", "--input", args[0], "--output", args[1], "--dataset", "sales"),
-                System.out,
-                System.err);
-        long nanos = System.nanoTime() - start;
+        int repeat = args.length == 3 ? Integer.parseInt(args[2]) : 1;
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+        int exitCode = 0;
+        for (int run = 1; run <= repeat && exitCode == 0; run++) {
+            String output = repeat == 1 ? args[1] : Path.of(args[1], "run-" + run).toString();
+            long cpuBefore = os.getProcessCpuTime();
+            long gcCountBefore = gcCount();
+            long gcMillisBefore = gcMillis();
+            long start = System.nanoTime();
+            exitCode = SilverConverterCli.run(
+                    List.of("convert", "--input", args[0], "--output", output, "--dataset", "sales"),
+                    System.out,
+                    System.err);
+            long nanos = System.nanoTime() - start;
+            long cpuNanos = os.getProcessCpuTime() - cpuBefore;
 
-        long gcCount = 0;
-        long gcMillis = 0;
-        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-            gcCount += Math.max(0, collector.getCollectionCount());
-            gcMillis += Math.max(0, collector.getCollectionTime());
+            long gcCount = gcCount() - gcCountBefore;
+            long gcMillis = gcMillis() - gcMillisBefore;
+            System.out.flush();
+            System.out.println(String.format(Locale.ROOT,
+                    "%srun=%d seconds=%.3f cpuSeconds=%.3f peakHeapBytes=%d gcCount=%d gcSeconds=%.3f classes=%d classLoadingSeconds=%.3f exitCode=%d",
+                    MARKER, run, nanos / 1e9, cpuNanos / 1e9, peakHeapBytes(), gcCount, gcMillis / 1e3, classes.getTotalLoadedClassCount(),
+                    classLoadingSeconds(), exitCode));
+            System.out.flush();
         }
-        System.out.flush();
-        System.out.println(String.format(Locale.ROOT, "%sseconds=%.3f peakHeapBytes=%d gcCount=%d gcSeconds=%.3f exitCode=%d",
-                ConversionBenchmark.PROBE_MARKER, nanos / 1e9, peakHeapBytes(), gcCount, gcMillis / 1e3, exitCode));
-        System.out.flush();
         System.exit(exitCode);
+    }
+
+    private static long gcCount() {
+        long count = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, collector.getCollectionCount());
+        }
+        return count;
+    }
+
+    private static long gcMillis() {
+        long millis = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            millis += Math.max(0, collector.getCollectionTime());
+        }
+        return millis;
     }
 
     /**
@@ -60,5 +93,18 @@ public final class ConverterProbe {
             }
         }
         return total;
+    }
+
+    /** HotSpot's accumulated class loading time (define, link, verify), or -1 where it cannot be read. */
+    private static double classLoadingSeconds() {
+        try {
+            Class<?> helper = Class.forName("sun.management.ManagementFactoryHelper");
+            Object bean = helper.getMethod("getHotspotClassLoadingMBean").invoke(null);
+            Method time = Class.forName("sun.management.HotspotClassLoadingMBean").getMethod("getClassLoadingTime");
+            return ((Long) time.invoke(bean)) / 1e3;
+        }
+        catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
+        }
     }
 }

@@ -1,0 +1,389 @@
+"""Side-by-side conversion benchmark: the silver converter against the seed's pandas method, pyarrow
+streaming and DuckDB, on the same CSV in the same run. run-benchmark.sh builds the jar, makes the
+virtual environment and starts this; see BENCHMARKS.md for what the numbers mean.
+
+Every contestant runs as a child process of its own and is measured whole: wall seconds, CPU seconds
+(user + sys of the child and every descendant it waited for, from wait4), peak resident set (the
+largest of them) and the Parquet bytes it wrote. Rounds interleave the contestants, so a noisy
+neighbour hurts all alike; the table shows medians. Then the converter and pandas run again under
+cgroup v1 CPU quotas that stand for Lambda's CPU share at a memory size (1,769 MB = one vCPU of CPU time).
+
+A contestant that cannot run fails the benchmark (exit 1) with the reason; nothing is skipped silently.
+"""
+import argparse
+import glob
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+import duckdb
+
+BYTES_PER_GB = 1e9
+# Lambda gives CPU in proportion to memory: 1,769 MB is one vCPU of CPU time (AWS Lambda docs, "Memory and
+# computing power"). The quotas stand for these memory sizes.
+MB_PER_VCPU = 1769
+QUOTA_MEMORY_MB = {1.0: 1769, 1.16: 2048, 2.0: 3538}
+CGROUP_CPU = "/sys/fs/cgroup/cpu"
+CGROUP_PERIOD_US = 100_000
+# arm64 Lambda, US East (N. Virginia), first 6 billion GB-seconds a month; see BENCHMARKS.md for the source.
+PRICE_PER_GB_SECOND_ARM64 = 0.0000133334
+CHILD_TIMEOUT_SECONDS = 1800
+
+
+class ContestantFailed(Exception):
+    pass
+
+
+class Contestant:
+    """One way to convert: a command line and environment, run in a fresh process each time."""
+
+    def __init__(self, name, command, environment=None, probe=False):
+        self.name = name
+        self.command = command
+        self.environment = environment or {}
+        self.probe = probe
+
+    def directory(self):
+        return re.sub(r"[^A-Za-z0-9]+", "-", self.name).strip("-")
+
+
+def run_child(contestant, csv, output, log_path, cpu_quota=None):
+    """Runs the contestant once; returns its measurement, or raises ContestantFailed with the log's tail."""
+    shutil.rmtree(output, ignore_errors=True)
+    os.makedirs(output)
+    command = [part.format(csv=csv, output=output) for part in contestant.command]
+    environment = dict(os.environ)
+    for variable in ("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS"):
+        environment.pop(variable, None)
+    environment.update(contestant.environment)
+    cgroup = None
+    if cpu_quota is not None:
+        cgroup = make_cgroup(cpu_quota)
+    try:
+        with open(log_path, "wb") as log:
+            start = time.monotonic()
+
+            def join_cgroup():
+                if cgroup is not None:
+                    with open(os.path.join(cgroup, "cgroup.procs"), "w") as procs:
+                        procs.write(str(os.getpid()))
+
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment, preexec_fn=join_cgroup)
+            try:
+                _, status, usage = wait4_with_timeout(process.pid, CHILD_TIMEOUT_SECONDS)
+            except TimeoutError:
+                process.kill()
+                os.waitpid(process.pid, 0)
+                raise ContestantFailed(f"timed out after {CHILD_TIMEOUT_SECONDS} s; log {log_path}")
+            process.returncode = os.waitstatus_to_exitcode(status)
+            wall = time.monotonic() - start
+    finally:
+        if cgroup is not None:
+            remove_cgroup(cgroup)
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        lines = log.read().splitlines()
+    if process.returncode != 0:
+        raise ContestantFailed(f"exit code {process.returncode}; log {log_path}, its last lines:\n" + "\n".join(lines[-25:]))
+    parquet = glob.glob(os.path.join(output, "**", "*.parquet"), recursive=True)
+    if not parquet:
+        raise ContestantFailed(f"no .parquet file under {output}; log {log_path}")
+    measurement = {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "user": usage.ru_utime,
+        "sys": usage.ru_stime,
+        "rss_mb": usage.ru_maxrss * 1024 / 1e6,
+        "output_bytes": sum(os.path.getsize(path) for path in parquet),
+        "parquet": parquet,
+    }
+    if contestant.probe:
+        probes = [parse_probe(line) for line in lines if line.startswith("probe ")]
+        if not probes:
+            raise ContestantFailed(f"no probe line; log {log_path}")
+        measurement["probes"] = probes
+    return measurement
+
+
+def wait4_with_timeout(pid, timeout):
+    deadline = time.monotonic() + timeout
+    while True:
+        waited, status, usage = os.wait4(pid, os.WNOHANG)
+        if waited == pid:
+            return waited, status, usage
+        if time.monotonic() > deadline:
+            raise TimeoutError()
+        time.sleep(0.01)
+
+
+def parse_probe(line):
+    values = {}
+    for pair in line[len("probe "):].split():
+        key, _, value = pair.partition("=")
+        values[key] = float(value)
+    return values
+
+
+def make_cgroup(cpus):
+    """A cgroup v1 CPU controller group capped at `cpus` CPUs; fails clearly where that is not possible."""
+    if not os.path.isfile(os.path.join(CGROUP_CPU, "cpu.cfs_quota_us")):
+        raise ContestantFailed(
+            f"no cgroup v1 CPU controller at {CGROUP_CPU}: CPU quotas need it (and root); run with --no-quotas to leave them out"
+        )
+    path = os.path.join(CGROUP_CPU, f"medallion-benchmark-{os.getpid()}-{int(cpus * 100)}")
+    try:
+        os.makedirs(path, exist_ok=True)
+        with open(os.path.join(path, "cpu.cfs_period_us"), "w") as period:
+            period.write(str(CGROUP_PERIOD_US))
+        with open(os.path.join(path, "cpu.cfs_quota_us"), "w") as quota:
+            quota.write(str(int(round(cpus * CGROUP_PERIOD_US))))
+    except OSError as error:
+        raise ContestantFailed(f"cannot set a CPU quota in {path}: {error} (root needed); run with --no-quotas to leave them out")
+    return path
+
+
+def remove_cgroup(path):
+    for _ in range(50):
+        try:
+            os.rmdir(path)
+            return
+        except OSError:
+            time.sleep(0.1)
+    print(f"WARNING: could not remove cgroup {path}; remove it with rmdir", file=sys.stderr)
+
+
+def count_rows(parquet_files):
+    connection = duckdb.connect()
+    files = ", ".join("'" + path.replace("'", "''") + "'" for path in sorted(parquet_files))
+    return connection.execute(f"SELECT count(*) FROM read_parquet([{files}], union_by_name=true)").fetchone()[0]
+
+
+def deployed_java_tool_options(variables_tf):
+    """The default of silver_converter_java_tool_options in terraform/variables.tf: what Lambda runs the converter with."""
+    with open(variables_tf, encoding="utf-8") as source:
+        text = source.read()
+    block = re.search(r'variable "silver_converter_java_tool_options" \{(.*?)\n\}', text, re.S)
+    default = block and re.search(r'default\s*=\s*"([^"]*)"', block.group(1))
+    if not default:
+        raise SystemExit(f"no default for silver_converter_java_tool_options in {variables_tf}")
+    return default.group(1)
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def describe_machine():
+    model = "unknown"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as meminfo:
+        memory = int(re.sub(r"[^0-9]", "", meminfo.readline())) / 1048576
+    load = os.getloadavg()
+    return (
+        f"{os.cpu_count()} CPUs, {model}, {memory:.1f} GiB, {platform.system()} {platform.release()} {platform.machine()};"
+        f" load average before the run {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+
+
+def versions(java, venv_python):
+    java_version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()
+    python_versions = subprocess.run(
+        [venv_python, "-c", "import sys, pandas, pyarrow, duckdb; print(sys.version.split()[0], pandas.__version__, pyarrow.__version__, duckdb.__version__)"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()
+    return java_version[1] if len(java_version) > 1 else java_version[0], python_versions
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--runs", type=int, default=3, help="interleaved rounds of the unthrottled table")
+    parser.add_argument("--quota-runs", type=int, default=3, help="interleaved rounds at each CPU quota")
+    parser.add_argument("--quotas", default="1.0,1.16,2.0", help="CPU quotas for the converter and pandas; empty for none")
+    parser.add_argument("--no-quotas", action="store_true")
+    parser.add_argument("--only", default="", help="comma-separated contestant name prefixes to run (for A/B runs)")
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--jar", required=True)
+    parser.add_argument("--test-classes", required=True)
+    parser.add_argument("--classpath", required=True, help="the test classpath, for generating the input")
+    parser.add_argument("--java", default="java")
+    parser.add_argument("--variables-tf", required=True)
+    parser.add_argument("--heap", default="-Xmx256m")
+    arguments = parser.parse_args()
+
+    os.makedirs(arguments.work, exist_ok=True)
+    here = os.path.dirname(os.path.abspath(__file__))
+    python = sys.executable
+    java = arguments.java
+    java_version, (python_version, pandas_version, pyarrow_version, duckdb_version) = versions(java, python)
+    deployed = deployed_java_tool_options(arguments.variables_tf)
+
+    csv = os.path.join(arguments.work, f"retail-transactions-{arguments.rows}-seed20250101.csv")
+    if not os.path.isfile(csv):
+        subprocess.run([java, "-cp", f"{arguments.test_classes}:{arguments.classpath}",
+                        "dev.medallion.silver.benchmark.BenchmarkInput", str(arguments.rows), csv], check=True)
+    input_bytes = os.path.getsize(csv)
+    input_gb = input_bytes / BYTES_PER_GB
+    with open(csv, "rb") as warm:  # every contestant then reads from the page cache
+        while warm.read(1 << 20):
+            pass
+
+    probe_classpath = f"{arguments.jar}:{arguments.test_classes}"
+    probe = "dev.medallion.silver.benchmark.ConverterProbe"
+    add_exports = "--add-exports=java.management/sun.management=ALL-UNNAMED"
+    converter_deployed = Contestant(
+        "converter, as deployed", [java, arguments.heap, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}"],
+        {"JAVA_TOOL_OPTIONS": deployed}, probe=True)
+    contestants = [
+        converter_deployed,
+        Contestant("converter, Lambda's JVM defaults (C1, Serial GC)",
+                   [java, arguments.heap, add_exports, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", probe_classpath, probe,
+                    "{csv}", "{output}"], probe=True),
+        Contestant("converter, warm (3rd conversion in one JVM)",
+                   [java, arguments.heap, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}", "3"],
+                   {"JAVA_TOOL_OPTIONS": deployed}, probe=True),
+        Contestant("pandas chunks of 100k -> to_parquet (the seed's method)",
+                   [python, os.path.join(here, "contestants.py"), "pandas", "{csv}", "{output}"]),
+        Contestant("pyarrow open_csv -> ParquetWriter",
+                   [python, os.path.join(here, "contestants.py"), "pyarrow", "{csv}", "{output}"]),
+        Contestant("duckdb threads=2 COPY",
+                   [python, os.path.join(here, "contestants.py"), "duckdb", "{csv}", "{output}"]),
+    ]
+    if arguments.only:
+        prefixes = [prefix.strip() for prefix in arguments.only.split(",")]
+        contestants = [c for c in contestants if any(c.name.startswith(prefix) for prefix in prefixes)]
+    pandas_contestant = next((c for c in contestants if c.name.startswith("pandas")), None)
+
+    print(f"Machine: {describe_machine()}")
+    print(f"Java:    {java_version}; converter {arguments.jar} ({os.path.getsize(arguments.jar) / 1e6:.1f} MB), {arguments.heap},"
+          f" JAVA_TOOL_OPTIONS as deployed: {deployed}")
+    print(f"Python:  {python_version}, pandas {pandas_version}, pyarrow {pyarrow_version}, duckdb {duckdb_version}")
+    print(f"Input:   {csv}, {arguments.rows:,} rows, {input_bytes / 1e6:.1f} MB")
+    print()
+
+    logs = os.path.join(arguments.work, "logs")
+    os.makedirs(logs, exist_ok=True)
+    results = {c.name: [] for c in contestants}
+    failures = {}
+    rows_written = {}
+    for round_number in range(1, arguments.runs + 1):
+        for contestant in contestants:
+            if contestant.name in failures:
+                continue
+            output = os.path.join(arguments.work, "out", contestant.directory())
+            log = os.path.join(logs, f"{contestant.directory()}-{round_number}.log")
+            try:
+                measurement = run_child(contestant, csv, output, log)
+            except ContestantFailed as failure:
+                failures[contestant.name] = str(failure)
+                print(f"{contestant.name} run {round_number}: FAILED: {failure}")
+                continue
+            results[contestant.name].append(measurement)
+            extra = ""
+            if contestant.probe:
+                last = measurement["probes"][-1]
+                extra = f"; in-process last conversion {last['seconds']:.2f} s, {last['cpuSeconds']:.2f} CPU s, gc {last['gcSeconds']:.2f} s"
+            print(f"{contestant.name} run {round_number}: wall {measurement['wall']:.2f} s, CPU {measurement['cpu']:.2f} s"
+                  f" (user {measurement['user']:.2f}, sys {measurement['sys']:.2f}), RSS {measurement['rss_mb']:.0f} MB,"
+                  f" output {measurement['output_bytes']:,} bytes{extra}", flush=True)
+            if round_number == 1:
+                if contestant.name.startswith("converter, warm"):
+                    parquet = [p for p in measurement["parquet"] if "/run-3/" in p]
+                else:
+                    parquet = measurement["parquet"]
+                rows_written[contestant.name] = count_rows(parquet)
+
+    quota_results = {}
+    quotas = [] if arguments.no_quotas or not arguments.quotas else [float(q) for q in arguments.quotas.split(",")]
+    quota_contestants = [c for c in (converter_deployed, pandas_contestant) if c is not None and c in contestants]
+    for round_number in range(1, arguments.quota_runs + 1 if quotas else 1):
+        for cpus in quotas:
+            for contestant in quota_contestants:
+                key = (contestant.name, cpus)
+                if key in failures or contestant.name in failures:
+                    continue
+                output = os.path.join(arguments.work, "out", contestant.directory())
+                log = os.path.join(logs, f"{contestant.directory()}-cpus{cpus}-{round_number}.log")
+                try:
+                    measurement = run_child(contestant, csv, output, log, cpu_quota=cpus)
+                except ContestantFailed as failure:
+                    failures[key] = str(failure)
+                    print(f"{contestant.name} at {cpus} CPUs run {round_number}: FAILED: {failure}")
+                    continue
+                quota_results.setdefault(key, []).append(measurement)
+                print(f"{contestant.name} at {cpus} CPUs run {round_number}: wall {measurement['wall']:.2f} s,"
+                      f" CPU {measurement['cpu']:.2f} s", flush=True)
+
+    print()
+    print(f"Input {input_bytes / 1e6:.1f} MB ({arguments.rows:,} rows); medians of {arguments.runs} interleaved runs;"
+          f" CPU = user + sys of the whole process tree; GB = 10^9 bytes of CSV")
+    pandas_cpu_per_gb = None
+    if pandas_contestant and results.get(pandas_contestant.name):
+        pandas_cpu_per_gb = median([m["cpu"] for m in results[pandas_contestant.name]]) / input_gb
+    header = ("| contestant | wall s | CPU s | CPU s per GB | CPU vs pandas | peak RSS MB | output MB | rows read back |")
+    print(header)
+    print("|---|---|---|---|---|---|---|---|")
+    for contestant in contestants:
+        measurements = results[contestant.name]
+        if not measurements:
+            print(f"| {contestant.name} | FAILED: {failures.get(contestant.name, '').splitlines()[0]} |")
+            continue
+        if contestant.name.startswith("converter, warm"):
+            wall = median([m["probes"][-1]["seconds"] for m in measurements])
+            cpu = median([m["probes"][-1]["cpuSeconds"] for m in measurements])
+        else:
+            wall = median([m["wall"] for m in measurements])
+            cpu = median([m["cpu"] for m in measurements])
+        ratio = f"{pandas_cpu_per_gb / (cpu / input_gb):.2f}x" if pandas_cpu_per_gb else "-"
+        rows = rows_written.get(contestant.name)
+        print(f"| {contestant.name} | {wall:.2f} | {cpu:.2f} | {cpu / input_gb:.1f} | {ratio} |"
+              f" {max(m['rss_mb'] for m in measurements):.0f} | {measurements[-1]['output_bytes'] / 1e6:.1f} |"
+              f" {'-' if rows is None else f'{rows:,}'} |")
+    print("(CPU vs pandas: pandas' CPU seconds divided by the contestant's, above 1 is cheaper than pandas;"
+          " the warm row is the third conversion in one JVM, in-process)")
+    for contestant in contestants:
+        measurements = results[contestant.name]
+        if contestant.probe and measurements:
+            first = [m["probes"][0] for m in measurements]
+            print(f"{contestant.name}: JVM start-up to the conversion's start {median([m['wall'] - sum(p['seconds'] for p in m['probes']) for m in measurements]):.2f} s wall"
+                  f" (process minus in-process); classes loaded {median([p['classes'] for p in first]):.0f},"
+                  f" class loading {median([p['classLoadingSeconds'] for p in first]):.2f} s;"
+                  f" GC {median([p['gcSeconds'] for p in first]):.2f} s in {median([p['gcCount'] for p in first]):.0f} collections")
+
+    if quota_results:
+        print()
+        print(f"Under a CPU quota (cgroup v1 cfs, period {CGROUP_PERIOD_US} us): medians of {arguments.quota_runs};"
+              f" cost = wall x memory x ${PRICE_PER_GB_SECOND_ARM64}/GB-s (arm64)")
+        print("| contestant | CPUs (Lambda memory) | wall s | wall s per GB | CPU s | cost per GB of CSV |")
+        print("|---|---|---|---|---|---|")
+        for contestant in quota_contestants:
+            for cpus in quotas:
+                measurements = quota_results.get((contestant.name, cpus))
+                memory = QUOTA_MEMORY_MB.get(cpus, round(cpus * MB_PER_VCPU))
+                if not measurements:
+                    print(f"| {contestant.name} | {cpus} ({memory:,} MB) | FAILED |")
+                    continue
+                wall = median([m["wall"] for m in measurements])
+                cpu = median([m["cpu"] for m in measurements])
+                cost = wall / input_gb * memory / 1024 * PRICE_PER_GB_SECOND_ARM64
+                print(f"| {contestant.name} | {cpus} ({memory:,} MB) | {wall:.2f} | {wall / input_gb:.1f} | {cpu:.2f} | ${cost:.5f} |")
+
+    expected = arguments.rows
+    wrong_rows = {name: rows for name, rows in rows_written.items() if rows != expected}
+    if wrong_rows:
+        print(f"FAILED: these outputs do not hold the {expected:,} rows: {wrong_rows}")
+    if failures:
+        print("FAILED: " + "; ".join(f"{name}: {reason.splitlines()[0]}" for name, reason in failures.items()))
+    return 1 if failures or wrong_rows else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
