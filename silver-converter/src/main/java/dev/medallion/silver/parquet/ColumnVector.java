@@ -2,9 +2,11 @@ package dev.medallion.silver.parquet;
 
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.Values;
+import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -62,6 +64,11 @@ abstract sealed class ColumnVector {
 
     protected abstract Object boxed(int row);
 
+    /** A value that is equal for equal values at two rows, and cheap to make: for counting distinct values. */
+    protected Object key(int row) {
+        return valueAt(row);
+    }
+
     final void write(RecordConsumer consumer, int row) {
         if (nulls[row]) {
             return;
@@ -71,11 +78,17 @@ abstract sealed class ColumnVector {
         consumer.endField(name, index);
     }
 
+    protected abstract void add(RecordConsumer consumer, int row);
+
+    /**
+     * Writes the values of rows {@code from} to {@code to} (exclusive) straight to the column's writer: a
+     * null has definition level 0, a value 1 (every column is optional and top-level, so no repetition).
+     */
+    abstract void writeTo(ColumnWriter writer, int from, int to);
+
     protected abstract boolean parse(int row, String text);
 
     protected void clear(int row) {}
-
-    protected abstract void add(RecordConsumer consumer, int row);
 
     protected void grow(int capacity) {
         nulls = Arrays.copyOf(nulls, capacity);
@@ -103,6 +116,18 @@ abstract sealed class ColumnVector {
         @Override
         long retainedBytes(int row) {
             return 2;
+        }
+
+        @Override
+        void writeTo(ColumnWriter writer, int from, int to) {
+            for (int row = from; row < to; row++) {
+                if (nulls[row]) {
+                    writer.writeNull(0, 0);
+                }
+                else {
+                    writer.write(values[row], 0, 1);
+                }
+            }
         }
 
         @Override
@@ -153,6 +178,18 @@ abstract sealed class ColumnVector {
         }
 
         @Override
+        void writeTo(ColumnWriter writer, int from, int to) {
+            for (int row = from; row < to; row++) {
+                if (nulls[row]) {
+                    writer.writeNull(0, 0);
+                }
+                else {
+                    writer.write(values[row], 0, 1);
+                }
+            }
+        }
+
+        @Override
         protected void add(RecordConsumer consumer, int row) {
             consumer.addLong(values[row]);
         }
@@ -188,6 +225,18 @@ abstract sealed class ColumnVector {
         @Override
         long retainedBytes(int row) {
             return 9;
+        }
+
+        @Override
+        void writeTo(ColumnWriter writer, int from, int to) {
+            for (int row = from; row < to; row++) {
+                if (nulls[row]) {
+                    writer.writeNull(0, 0);
+                }
+                else {
+                    writer.write(values[row], 0, 1);
+                }
+            }
         }
 
         @Override
@@ -230,6 +279,18 @@ abstract sealed class ColumnVector {
         }
 
         @Override
+        void writeTo(ColumnWriter writer, int from, int to) {
+            for (int row = from; row < to; row++) {
+                if (nulls[row]) {
+                    writer.writeNull(0, 0);
+                }
+                else {
+                    writer.write(values[row], 0, 1);
+                }
+            }
+        }
+
+        @Override
         protected void add(RecordConsumer consumer, int row) {
             consumer.addInteger(values[row]);
         }
@@ -241,48 +302,108 @@ abstract sealed class ColumnVector {
         }
     }
 
+    /**
+     * Text, held as its UTF-8 bytes in one array per column (each row's value ends at {@code ends[row]} and
+     * starts where the previous row's ended), not as a String per value: the garbage collector has a few
+     * arrays to look at instead of a String and its array per value held until the chunk is written, and
+     * the writer hands Parquet slices of that array without encoding each String again.
+     */
     private static final class StringVector extends ColumnVector {
-        /** Object header, length and hash fields of a String and its byte array, plus the reference. */
-        private static final int STRING_OVERHEAD = 48;
-
-        private String[] values = new String[INITIAL_CAPACITY];
+        private byte[] bytes = new byte[64];
+        private int[] ends = new int[INITIAL_CAPACITY];
 
         StringVector(String name, int index) {
             super(name, index);
         }
 
+        private int start(int row) {
+            return row == 0 ? 0 : ends[row - 1];
+        }
+
         @Override
         protected boolean parse(int row, String text) {
-            values[row] = text;
+            int position = start(row);
+            int length = text.length();
+            // Most text is ASCII: a byte a character, encoded in place; anything else as String encodes it.
+            ensureBytes(position + length);
+            int i = 0;
+            for (; i < length; i++) {
+                char c = text.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                bytes[position + i] = (byte) c;
+            }
+            if (i < length) {
+                byte[] rest = text.substring(i).getBytes(StandardCharsets.UTF_8);
+                ensureBytes(position + i + rest.length);
+                System.arraycopy(rest, 0, bytes, position + i, rest.length);
+                ends[row] = position + i + rest.length;
+            }
+            else {
+                ends[row] = position + length;
+            }
             return true;
+        }
+
+        private void ensureBytes(int capacity) {
+            if (capacity > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(capacity, (int) Math.min(Integer.MAX_VALUE - 8, 2L * bytes.length)));
+            }
         }
 
         @Override
         protected void clear(int row) {
-            values[row] = null;
+            ends[row] = start(row);
         }
 
         @Override
         protected Object boxed(int row) {
-            return values[row];
+            int start = start(row);
+            return new String(bytes, start, ends[row] - start, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        protected Object key(int row) {
+            int start = start(row);
+            return nulls[row] ? null : Binary.fromConstantByteArray(bytes, start, ends[row] - start);
+        }
+
+        /** Bytes of the value at {@code row}. */
+        int length(int row) {
+            return ends[row] - start(row);
         }
 
         @Override
         long retainedBytes(int row) {
-            String value = values[row];
-            // Latin-1 text takes a byte a character, anything else two.
-            return value == null ? 9 : STRING_OVERHEAD + 2L * value.length();
+            // The value's bytes, its end and null flag; doubled, since the arrays double as they grow.
+            return 2L * (length(row) + 5);
+        }
+
+        @Override
+        void writeTo(ColumnWriter writer, int from, int to) {
+            for (int row = from; row < to; row++) {
+                if (nulls[row]) {
+                    writer.writeNull(0, 0);
+                }
+                else {
+                    int start = start(row);
+                    // Parquet copies what it keeps (dictionary entries, statistics) of a reused array.
+                    writer.write(Binary.fromReusedByteArray(bytes, start, ends[row] - start), 0, 1);
+                }
+            }
         }
 
         @Override
         protected void add(RecordConsumer consumer, int row) {
-            consumer.addBinary(Binary.fromString(values[row]));
+            int start = start(row);
+            consumer.addBinary(Binary.fromReusedByteArray(bytes, start, ends[row] - start));
         }
 
         @Override
         protected void grow(int capacity) {
             super.grow(capacity);
-            values = Arrays.copyOf(values, capacity);
+            ends = Arrays.copyOf(ends, capacity);
         }
     }
 }

@@ -71,7 +71,7 @@ public final class RowBatch {
         for (int c = 0; c < vectors.length; c++) {
             Set<Object> distinct = new HashSet<>();
             for (int row = 0; row < size; row++) {
-                distinct.add(vectors[c].valueAt(row));
+                distinct.add(vectors[c].key(row));
             }
             if (size > 0 && distinct.size() * 2L > size) {
                 columnNames.add(columns.get(c).name());

@@ -1,0 +1,55 @@
+"""Interleaved A/B runs of converter jars on the benchmark's CSV: CPU seconds (whole process) and wall.
+
+Usage (with the benchmark's virtual environment):
+  python benchmarks/ab.py --csv FILE --test-classes DIR --runs 5 [--java-options "..."] NAME=JAR[:JAVA_TOOL_OPTIONS] ...
+Each round runs every jar once, in order, so a noisy neighbour hurts all alike; prints each run and the
+medians. For measuring one change against another on a shared machine, where CPU seconds mean more than wall.
+"""
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from conversion_benchmark import Contestant, ContestantFailed, run_child  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--csv", required=True)
+    parser.add_argument("--test-classes", required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--java", default="java")
+    parser.add_argument("--heap", default="-Xmx256m")
+    parser.add_argument("--tool-options", default="-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:+UseParallelGC")
+    parser.add_argument("contestants", nargs="+", help="NAME=JAR or NAME=JAR|EXTRA JVM OPTIONS")
+    arguments = parser.parse_args()
+    contestants = []
+    for spec in arguments.contestants:
+        name, _, rest = spec.partition("=")
+        jar, _, options = rest.partition("|")
+        contestants.append(Contestant(name, [arguments.java, arguments.heap, *options.split(), "-cp", f"{jar}:{arguments.test_classes}",
+                                             "dev.medallion.silver.benchmark.ConverterProbe", "{csv}", "{output}"],
+                                      {"JAVA_TOOL_OPTIONS": arguments.tool_options}, probe=True))
+    work = tempfile.mkdtemp(prefix="ab-")
+    results = {c.name: [] for c in contestants}
+    for round_number in range(arguments.runs):
+        for contestant in contestants:
+            try:
+                m = run_child(contestant, arguments.csv, os.path.join(work, contestant.directory()), os.path.join(work, f"{contestant.directory()}.log"))
+            except ContestantFailed as failure:
+                sys.exit(f"{contestant.name}: {failure}")
+            results[contestant.name].append(m)
+            probe = m["probes"][-1]
+            print(f"{contestant.name}: CPU {m['cpu']:.2f} s wall {m['wall']:.2f} s gc {probe['gcSeconds']:.2f} s ({probe['gcCount']:.0f})"
+                  f" RSS {m['rss_mb']:.0f} MB out {m['output_bytes']:,}", flush=True)
+    print()
+    for contestant in contestants:
+        ms = results[contestant.name]
+        print(f"{contestant.name}: median CPU {statistics.median(m['cpu'] for m in ms):.2f} s, wall {statistics.median(m['wall'] for m in ms):.2f} s,"
+              f" min CPU {min(m['cpu'] for m in ms):.2f} s, runs {len(ms)}")
+
+
+if __name__ == "__main__":
+    main()
