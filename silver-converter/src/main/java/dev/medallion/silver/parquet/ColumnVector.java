@@ -4,7 +4,6 @@ import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.Values;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.RecordConsumer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -69,17 +68,6 @@ abstract sealed class ColumnVector {
         return valueAt(row);
     }
 
-    final void write(RecordConsumer consumer, int row) {
-        if (nulls[row]) {
-            return;
-        }
-        consumer.startField(name, index);
-        add(consumer, row);
-        consumer.endField(name, index);
-    }
-
-    protected abstract void add(RecordConsumer consumer, int row);
-
     /**
      * Writes the values of rows {@code from} to {@code to} (exclusive) straight to the column's writer: a
      * null has definition level 0, a value 1 (every column is optional and top-level, so no repetition).
@@ -128,11 +116,6 @@ abstract sealed class ColumnVector {
                     writer.write(values[row], 0, 1);
                 }
             }
-        }
-
-        @Override
-        protected void add(RecordConsumer consumer, int row) {
-            consumer.addBoolean(values[row]);
         }
 
         @Override
@@ -190,11 +173,6 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        protected void add(RecordConsumer consumer, int row) {
-            consumer.addLong(values[row]);
-        }
-
-        @Override
         protected void grow(int capacity) {
             super.grow(capacity);
             values = Arrays.copyOf(values, capacity);
@@ -237,11 +215,6 @@ abstract sealed class ColumnVector {
                     writer.write(values[row], 0, 1);
                 }
             }
-        }
-
-        @Override
-        protected void add(RecordConsumer consumer, int row) {
-            consumer.addDouble(values[row]);
         }
 
         @Override
@@ -288,11 +261,6 @@ abstract sealed class ColumnVector {
                     writer.write(values[row], 0, 1);
                 }
             }
-        }
-
-        @Override
-        protected void add(RecordConsumer consumer, int row) {
-            consumer.addInteger(values[row]);
         }
 
         @Override
@@ -392,12 +360,6 @@ abstract sealed class ColumnVector {
                     writer.write(Binary.fromReusedByteArray(bytes, start, ends[row] - start), 0, 1);
                 }
             }
-        }
-
-        @Override
-        protected void add(RecordConsumer consumer, int row) {
-            int start = start(row);
-            consumer.addBinary(Binary.fromReusedByteArray(bytes, start, ends[row] - start));
         }
 
         @Override

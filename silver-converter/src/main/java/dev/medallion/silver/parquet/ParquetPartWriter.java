@@ -4,21 +4,18 @@ import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.ObjectUpload;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.MessageColumnIO;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -52,6 +49,10 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ParquetPartWriter {
     private static final int PAGE_SIZE = 1024 * 1024;
+    /** Rows written column by column before parquet-java's page size checks get their turn. */
+    private static final int SLICE_ROWS = 256;
+    /** The writer named in the footer's metadata ({@code writer.model.name}). */
+    private static final String OBJECT_MODEL_NAME = "medallion-silver";
     /** How much larger the rows of a chunk must be than the previous chunk's to start a new row group. */
     static final int ROW_GROWTH = 4;
     /** Bytes of a min or max value kept in statistics (parquet-java's own default for its column index). */
@@ -68,14 +69,13 @@ public final class ParquetPartWriter {
     private final String key;
     private final ObjectUpload upload;
     private final MessageType schema;
-    private final BatchWriteSupport writeSupport;
     private final ParquetProperties properties;
     private final ParquetFileWriter file;
     private final BytesInputCompressor compressor = new SnappyCodecFactory().getCompressor(CompressionCodecName.SNAPPY);
     private final long rowGroupBytes;
     private ColumnChunkPageWriteStore pages;
     private ColumnWriteStore columns;
-    private RecordConsumer consumer;
+    private ColumnWriter[] writers;
     private long rowsInGroup;
     private int rowGroups;
     private long rows;
@@ -88,7 +88,6 @@ public final class ParquetPartWriter {
         this.key = requireNonNull(key, "key is null");
         this.schema = requireNonNull(schema, "schema is null");
         this.rowGroupBytes = rowGroupBytes;
-        this.writeSupport = new BatchWriteSupport(schema);
         this.upload = store.create(key);
         try {
             ParquetProperties.Builder builder = ParquetProperties.builder()
@@ -112,7 +111,6 @@ public final class ParquetPartWriter {
                 }
             }
             this.properties = builder.build();
-            writeSupport.init(new PlainParquetConfiguration());
             this.file = new ParquetFileWriter(new StoreOutputFile(upload, store.describe(key)), schema, ParquetFileWriter.Mode.OVERWRITE,
                     rowGroupBytes, 0, null, properties);
             file.start();
@@ -142,9 +140,20 @@ public final class ParquetPartWriter {
             endRowGroup(true);
         }
         previousBytesPerRow = bytesPerRow;
-        writeSupport.use(batch);
-        for (int row = 0; row < batch.size(); row++) {
-            writeSupport.write(row);
+        // Column at a time, a slice of rows at a time: each column's values go straight to its writer in a
+        // tight loop (no record assembly, no per-field dispatch), and page size checks, which parquet-java
+        // makes at record ends, still come every slice. A slice holds about a page's bytes at most, so a
+        // chunk of huge rows still gets a check after each row.
+        ColumnVector[] vectors = batch.vectors();
+        int sliceRows = (int) Math.max(1, Math.min(SLICE_ROWS, PAGE_SIZE / Math.max(1.0, bytesPerRow)));
+        for (int from = 0; from < batch.size(); from += sliceRows) {
+            int to = Math.min(batch.size(), from + sliceRows);
+            for (int c = 0; c < vectors.length; c++) {
+                vectors[c].writeTo(writers[c], from, to);
+            }
+            for (int row = from; row < to; row++) {
+                columns.endRecord();
+            }
         }
         rowsInGroup += batch.size();
         rows += batch.size();
@@ -171,10 +180,8 @@ public final class ParquetPartWriter {
     public PartInfo finish() throws IOException {
         try {
             endRowGroup(false);
-            Map<String, String> metadata = new HashMap<>(writeSupport.finalizeWrite().getExtraMetaData());
-            metadata.put(ParquetWriter.OBJECT_MODEL_NAME_PROP, writeSupport.getName());
             // Writes the footer and closes the stream: every byte of the part is sent.
-            file.end(metadata);
+            file.end(Map.of(ParquetWriter.OBJECT_MODEL_NAME_PROP, OBJECT_MODEL_NAME));
         }
         catch (IOException | RuntimeException | Error e) {
             upload.abort();
@@ -193,15 +200,17 @@ public final class ParquetPartWriter {
                 .withRowGroupOrdinal(rowGroups)
                 .build();
         columns = properties.newColumnWriteStore(schema, new TruncatingPageWriteStore(pages, STATISTICS_LENGTH), pages);
-        MessageColumnIO io = new ColumnIOFactory(false).getColumnIO(schema);
-        consumer = io.getRecordWriter(columns);
-        writeSupport.prepareForWrite(consumer);
+        // The schema's columns are the contract's, in the batch's order.
+        List<ColumnDescriptor> descriptors = schema.getColumns();
+        writers = new ColumnWriter[descriptors.size()];
+        for (int c = 0; c < writers.length; c++) {
+            writers[c] = columns.getColumnWriter(descriptors.get(c));
+        }
     }
 
     /** Writes the buffered rows as a row group, and starts the next one unless the part is finished. */
     private void endRowGroup(boolean startNext) throws IOException {
         if (rowsInGroup > 0) {
-            consumer.flush();
             file.startBlock(rowsInGroup);
             columns.flush();
             pages.flushToFileWriter(file);
