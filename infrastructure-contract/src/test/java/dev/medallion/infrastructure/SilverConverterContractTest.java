@@ -126,7 +126,8 @@ class SilverConverterContractTest {
         assertTrue(((Number) function.get("memory_size")).longValue() >= 1769, "Lambda gives 2 vCPUs from 1,769 MB: " + function.get("memory_size"));
         assertEquals(900L, ((Number) function.get("timeout")).longValue());
         String options = root.functionEnvironment(FUNCTION).get(JAVA_TOOL_OPTIONS);
-        assertTrue(options.contains("-XX:TieredStopAtLevel=4") && options.contains("-XX:+UseParallelGC"), "BENCHMARKS.md's choice: " + options);
+        assertTrue(options.contains("-XX:TieredStopAtLevel=4") && options.contains("-XX:+UseParallelGC")
+                && options.contains("-XX:CompileThresholdScaling=3"), "BENCHMARKS.md's choice: " + options);
     }
 
     @Test
