@@ -53,8 +53,13 @@ abstract sealed class ColumnVector {
         return parse(row, text);
     }
 
-    /** Estimated heap held for the value at {@code row}, for the chunk's memory budget. */
-    abstract long retainedBytes(int row);
+    /** Estimated heap held for the values of the first {@code rows} rows, for the chunk's memory budget. */
+    abstract long retainedBytes(int rows);
+
+    /** Whether every row holds the same bytes, so that {@link #retainedBytes} is that many times one row's. */
+    boolean fixedSize() {
+        return !(this instanceof StringVector);
+    }
 
     /** The value at {@code row}, boxed; for occasional statistics only, never per row. */
     final Object valueAt(int row) {
@@ -102,8 +107,8 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        long retainedBytes(int row) {
-            return 2;
+        long retainedBytes(int rows) {
+            return 2L * rows;
         }
 
         @Override
@@ -156,8 +161,8 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        long retainedBytes(int row) {
-            return 9;
+        long retainedBytes(int rows) {
+            return 9L * rows;
         }
 
         @Override
@@ -201,8 +206,8 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        long retainedBytes(int row) {
-            return 9;
+        long retainedBytes(int rows) {
+            return 9L * rows;
         }
 
         @Override
@@ -247,8 +252,8 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        long retainedBytes(int row) {
-            return 5;
+        long retainedBytes(int rows) {
+            return 5L * rows;
         }
 
         @Override
@@ -343,9 +348,9 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        long retainedBytes(int row) {
-            // The value's bytes, its end and null flag; doubled, since the arrays double as they grow.
-            return 2L * (length(row) + 5);
+        long retainedBytes(int rows) {
+            // The values' bytes, an end and a null flag a row; doubled, since the arrays double as they grow.
+            return rows == 0 ? 0 : 2L * (ends[rows - 1] + 5L * rows);
         }
 
         @Override

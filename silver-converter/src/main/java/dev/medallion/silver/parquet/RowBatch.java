@@ -3,6 +3,7 @@ package dev.medallion.silver.parquet;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.SchemaContract;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,8 +20,10 @@ public final class RowBatch {
 
     private final List<Column> columns;
     private final ColumnVector[] vectors;
+    /** What the vectors of fixed-size values hold a row, and the others, asked each time. */
+    private final long fixedBytesPerRow;
+    private final ColumnVector[] variableSizeVectors;
     private int size;
-    private long retainedBytes;
 
     public RowBatch(SchemaContract contract) {
         this.columns = requireNonNull(contract, "contract is null").columns();
@@ -29,6 +32,18 @@ public final class RowBatch {
             Column column = columns.get(i);
             vectors[i] = ColumnVector.of(column.type(), column.name(), i);
         }
+        long fixed = 0;
+        List<ColumnVector> variable = new ArrayList<>();
+        for (ColumnVector vector : vectors) {
+            if (vector.fixedSize()) {
+                fixed += vector.retainedBytes(1);
+            }
+            else {
+                variable.add(vector);
+            }
+        }
+        this.fixedBytesPerRow = fixed;
+        this.variableSizeVectors = variable.toArray(ColumnVector[]::new);
     }
 
     /**
@@ -47,9 +62,6 @@ public final class RowBatch {
                 return "column " + column.name() + ": '" + abbreviate(text) + "' is not a " + column.type().sqlName();
             }
         }
-        for (ColumnVector vector : vectors) {
-            retainedBytes += vector.retainedBytes(row);
-        }
         size++;
         return null;
     }
@@ -58,8 +70,13 @@ public final class RowBatch {
         return size;
     }
 
+    /** Estimated heap the batch's values hold: worked out from the vectors when asked, not added up row by row. */
     public long retainedBytes() {
-        return retainedBytes;
+        long bytes = fixedBytesPerRow * size;
+        for (ColumnVector vector : variableSizeVectors) {
+            bytes += vector.retainedBytes(size);
+        }
+        return bytes;
     }
 
     /**
@@ -82,7 +99,6 @@ public final class RowBatch {
 
     public void clear() {
         size = 0;
-        retainedBytes = 0;
     }
 
     ColumnVector[] vectors() {
