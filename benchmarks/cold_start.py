@@ -76,7 +76,7 @@ def measure(arguments, endpoint, jar, tool_options, payload, silver_bucket, log_
         "SILVER_BUCKET": silver_bucket, "JAVA_TOOL_OPTIONS": tool_options,
     }
     cpus = arguments.memory / MB_PER_VCPU
-    cgroup = make_cgroup(cpus)
+    cgroup = make_cgroup(cpus, arguments.cpu_shares)
     try:
         def join_cgroup():
             with open(os.path.join(cgroup, "cgroup.procs"), "w") as procs:
@@ -126,12 +126,22 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--case", action="append", required=True, help="NAME=JAR|JAVA_TOOL_OPTIONS")
     parser.add_argument("--file", action="append", required=True, help="NAME=CSV")
+    parser.add_argument("--cpu-shares", type=int, default=None,
+                        help="cgroup v1 cpu.shares of the function and of moto_server (1024 is a normal process's weight)")
     arguments = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="cold-start-")
     moto_port = free_port()
+    # moto_server plays S3: its CPU time is outside the function's quota, as S3's is, but it gets the same weight.
+    moto_cgroup = make_cgroup(None, arguments.cpu_shares) if arguments.cpu_shares is not None else None
+
+    def join_moto_cgroup():
+        if moto_cgroup is not None:
+            with open(os.path.join(moto_cgroup, "cgroup.procs"), "w") as procs:
+                procs.write(str(os.getpid()))
+
     moto = subprocess.Popen([arguments.moto, "-H", "127.0.0.1", "-p", str(moto_port)],
-                            stdout=open(os.path.join(work, "moto.log"), "wb"), stderr=subprocess.STDOUT)
+                            stdout=open(os.path.join(work, "moto.log"), "wb"), stderr=subprocess.STDOUT, preexec_fn=join_moto_cgroup)
     endpoint = f"http://127.0.0.1:{moto_port}"
     try:
         wait_listening(moto_port, moto)
@@ -171,6 +181,8 @@ def main():
     finally:
         moto.terminate()
         moto.wait(10)
+        if moto_cgroup is not None:
+            remove_cgroup(moto_cgroup)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ class Contestant:
         return re.sub(r"[^A-Za-z0-9]+", "-", self.name).strip("-")
 
 
-def run_child(contestant, csv, output, log_path, cpu_quota=None):
+def run_child(contestant, csv, output, log_path, cpu_quota=None, cpu_shares=None):
     """Runs the contestant once; returns its measurement, or raises ContestantFailed with the log's tail."""
     shutil.rmtree(output, ignore_errors=True)
     os.makedirs(output)
@@ -62,8 +62,8 @@ def run_child(contestant, csv, output, log_path, cpu_quota=None):
         environment.pop(variable, None)
     environment.update(contestant.environment)
     cgroup = None
-    if cpu_quota is not None:
-        cgroup = make_cgroup(cpu_quota)
+    if cpu_quota is not None or cpu_shares is not None:
+        cgroup = make_cgroup(cpu_quota, cpu_shares)
     try:
         with open(log_path, "wb") as log:
             start = time.monotonic()
@@ -128,19 +128,23 @@ def parse_probe(line):
     return values
 
 
-def make_cgroup(cpus):
-    """A cgroup v1 CPU controller group capped at `cpus` CPUs; fails clearly where that is not possible."""
+def make_cgroup(cpus, shares=None):
+    """A cgroup v1 CPU controller group capped at `cpus` CPUs (None: no cap) with `shares` as its weight against
+    the machine's other processes (None: the default 1024); fails clearly where that is not possible."""
     if not os.path.isfile(os.path.join(CGROUP_CPU, "cpu.cfs_quota_us")):
         raise ContestantFailed(
             f"no cgroup v1 CPU controller at {CGROUP_CPU}: CPU quotas need it (and root); run with --no-quotas to leave them out"
         )
-    path = os.path.join(CGROUP_CPU, f"medallion-benchmark-{os.getpid()}-{int(cpus * 100)}")
+    path = os.path.join(CGROUP_CPU, f"medallion-benchmark-{os.getpid()}-{'all' if cpus is None else int(cpus * 100)}")
     try:
         os.makedirs(path, exist_ok=True)
         with open(os.path.join(path, "cpu.cfs_period_us"), "w") as period:
             period.write(str(CGROUP_PERIOD_US))
         with open(os.path.join(path, "cpu.cfs_quota_us"), "w") as quota:
-            quota.write(str(int(round(cpus * CGROUP_PERIOD_US))))
+            quota.write("-1" if cpus is None else str(int(round(cpus * CGROUP_PERIOD_US))))
+        if shares is not None:
+            with open(os.path.join(path, "cpu.shares"), "w") as weight:
+                weight.write(str(shares))
     except OSError as error:
         raise ContestantFailed(f"cannot set a CPU quota in {path}: {error} (root needed); run with --no-quotas to leave them out")
     return path
@@ -209,7 +213,7 @@ def main():
     parser.add_argument("--quota-runs", type=int, default=3, help="interleaved rounds at each CPU quota")
     parser.add_argument("--quotas", default="1.0,1.16,2.0", help="CPU quotas for the converter and pandas; empty for none")
     parser.add_argument("--no-quotas", action="store_true")
-    parser.add_argument("--only", default="", help="comma-separated contestant name prefixes to run (for A/B runs)")
+    parser.add_argument("--only", default="", help="semicolon-separated contestant name prefixes to run, such as 'converter, as deployed;pandas'")
     parser.add_argument("--work", required=True)
     parser.add_argument("--jar", required=True)
     parser.add_argument("--test-classes", required=True)
@@ -217,6 +221,9 @@ def main():
     parser.add_argument("--java", default="java")
     parser.add_argument("--variables-tf", required=True)
     parser.add_argument("--heap", default="-Xmx256m")
+    parser.add_argument("--cpu-shares", type=int, default=None,
+                        help="cgroup v1 cpu.shares for every contestant (1024 is a normal process's weight): on a machine shared"
+                             " with other work, a high weight lets the quota, not the neighbours, bound a contestant")
     arguments = parser.parse_args()
 
     os.makedirs(arguments.work, exist_ok=True)
@@ -258,7 +265,7 @@ def main():
                    [python, os.path.join(here, "contestants.py"), "duckdb", "{csv}", "{output}"]),
     ]
     if arguments.only:
-        prefixes = [prefix.strip() for prefix in arguments.only.split(",")]
+        prefixes = [prefix.strip() for prefix in arguments.only.split(";")]
         contestants = [c for c in contestants if any(c.name.startswith(prefix) for prefix in prefixes)]
     pandas_contestant = next((c for c in contestants if c.name.startswith("pandas")), None)
 
@@ -267,6 +274,8 @@ def main():
           f" JAVA_TOOL_OPTIONS as deployed: {deployed}")
     print(f"Python:  {python_version}, pandas {pandas_version}, pyarrow {pyarrow_version}, duckdb {duckdb_version}")
     print(f"Input:   {csv}, {arguments.rows:,} rows, {input_bytes / 1e6:.1f} MB")
+    if arguments.cpu_shares is not None:
+        print(f"CPU weight: every contestant in a cgroup of cpu.shares={arguments.cpu_shares} (a normal process has 1024)")
     print()
 
     logs = os.path.join(arguments.work, "logs")
@@ -281,7 +290,7 @@ def main():
             output = os.path.join(arguments.work, "out", contestant.directory())
             log = os.path.join(logs, f"{contestant.directory()}-{round_number}.log")
             try:
-                measurement = run_child(contestant, csv, output, log)
+                measurement = run_child(contestant, csv, output, log, cpu_shares=arguments.cpu_shares)
             except ContestantFailed as failure:
                 failures[contestant.name] = str(failure)
                 print(f"{contestant.name} run {round_number}: FAILED: {failure}")
@@ -313,7 +322,7 @@ def main():
                 output = os.path.join(arguments.work, "out", contestant.directory())
                 log = os.path.join(logs, f"{contestant.directory()}-cpus{cpus}-{round_number}.log")
                 try:
-                    measurement = run_child(contestant, csv, output, log, cpu_quota=cpus)
+                    measurement = run_child(contestant, csv, output, log, cpu_quota=cpus, cpu_shares=arguments.cpu_shares)
                 except ContestantFailed as failure:
                     failures[key] = str(failure)
                     print(f"{contestant.name} at {cpus} CPUs run {round_number}: FAILED: {failure}")

@@ -4,7 +4,7 @@
 # execution environment, under the CPU share of the function's memory (cgroup v1 quota, root needed).
 # Compares jars: BEFORE_JAR (and BEFORE_OPTIONS), if set, beside the jar built here with terraform's
 # JAVA_TOOL_OPTIONS. Needs run-benchmark.sh to have built the jar and its virtual environment first.
-#   MEMORY_MB (default 2048)  RUNS (default 3)
+#   MEMORY_MB (default 2048)  RUNS (default 3)  CPU_SHARES (cgroup weight of the function and moto; default 1024)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -52,5 +52,5 @@ if [[ -n "${BEFORE_JAR:-}" ]]; then
 fi
 cases+=(--case "this build=$module/target/silver-converter.jar|$options")
 exec "$venv/bin/python" benchmarks/cold_start.py --rie "$rie" --runtime-classpath "$runtime_classpath" \
-    --memory "${MEMORY_MB:-2048}" --runs "${RUNS:-3}" "${cases[@]}" \
+    --memory "${MEMORY_MB:-2048}" --runs "${RUNS:-3}" ${CPU_SHARES:+--cpu-shares "$CPU_SHARES"} "${cases[@]}" \
     --file "1kb=$small" --file "100mb=$large"
