@@ -23,21 +23,24 @@ def main():
     parser.add_argument("--java", default="java")
     parser.add_argument("--heap", default="-Xmx256m")
     parser.add_argument("--tool-options", default="-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:+UseParallelGC")
-    parser.add_argument("contestants", nargs="+", help="NAME=JAR or NAME=JAR|EXTRA JVM OPTIONS")
+    parser.add_argument("--cpu-shares", type=int, default=None, help="cgroup v1 cpu.shares of every run (1024 is a normal process's)")
+    parser.add_argument("contestants", nargs="+", help="NAME=JAR or NAME=JAR|EXTRA JVM OPTIONS or NAME=JAR|EXTRA|JAVA_TOOL_OPTIONS")
     arguments = parser.parse_args()
     contestants = []
     for spec in arguments.contestants:
         name, _, rest = spec.partition("=")
         jar, _, options = rest.partition("|")
+        options, _, tool_options = options.partition("|")
         contestants.append(Contestant(name, [arguments.java, arguments.heap, *options.split(), "-cp", f"{jar}:{arguments.test_classes}",
                                              "dev.medallion.silver.benchmark.ConverterProbe", "{csv}", "{output}"],
-                                      {"JAVA_TOOL_OPTIONS": arguments.tool_options}, probe=True))
+                                      {"JAVA_TOOL_OPTIONS": tool_options or arguments.tool_options}, probe=True))
     work = tempfile.mkdtemp(prefix="ab-")
     results = {c.name: [] for c in contestants}
     for round_number in range(arguments.runs):
         for contestant in contestants:
             try:
-                m = run_child(contestant, arguments.csv, os.path.join(work, contestant.directory()), os.path.join(work, f"{contestant.directory()}.log"))
+                m = run_child(contestant, arguments.csv, os.path.join(work, contestant.directory()), os.path.join(work, f"{contestant.directory()}.log"),
+                              cpu_shares=arguments.cpu_shares)
             except ContestantFailed as failure:
                 sys.exit(f"{contestant.name}: {failure}")
             results[contestant.name].append(m)

@@ -345,16 +345,19 @@ def main():
         if not measurements:
             print(f"| {contestant.name} | FAILED: {failures.get(contestant.name, '').splitlines()[0]} |")
             continue
+        output_bytes = measurements[-1]["output_bytes"]
         if contestant.name.startswith("converter, warm"):
             wall = median([m["probes"][-1]["seconds"] for m in measurements])
             cpu = median([m["probes"][-1]["cpuSeconds"] for m in measurements])
+            last = f"/run-{len(measurements[-1]['probes'])}/"
+            output_bytes = sum(os.path.getsize(path) for path in measurements[-1]["parquet"] if last in path)
         else:
             wall = median([m["wall"] for m in measurements])
             cpu = median([m["cpu"] for m in measurements])
         ratio = f"{pandas_cpu_per_gb / (cpu / input_gb):.2f}x" if pandas_cpu_per_gb else "-"
         rows = rows_written.get(contestant.name)
         print(f"| {contestant.name} | {wall:.2f} | {cpu:.2f} | {cpu / input_gb:.1f} | {ratio} |"
-              f" {max(m['rss_mb'] for m in measurements):.0f} | {measurements[-1]['output_bytes'] / 1e6:.1f} |"
+              f" {max(m['rss_mb'] for m in measurements):.0f} | {output_bytes / 1e6:.1f} |"
               f" {'-' if rows is None else f'{rows:,}'} |")
     print("(CPU vs pandas: pandas' CPU seconds divided by the contestant's, above 1 is cheaper than pandas;"
           " the warm row is the third conversion in one JVM, in-process)")
