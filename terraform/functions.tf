@@ -34,6 +34,8 @@ resource "aws_cloudwatch_log_group" "silver_converter" {
 }
 
 resource "aws_lambda_function" "silver_converter" {
+  count = var.enable_functions ? 1 : 0
+
   # checkov:skip=CKV_AWS_116:Failed asynchronous invocations go to an SQS on-failure destination (aws_lambda_function_event_invoke_config below), which records the error with the event; a DLQ as well would deliver each failure twice.
   # checkov:skip=CKV_AWS_117:The function talks only to S3 and Glue; a VPC would need endpoints or a NAT gateway and add cold-start latency for no isolation gain.
   # checkov:skip=CKV_AWS_115:Reserved concurrency, the converter's upper bound, is a variable (silver_converter_reserved_concurrency); Lambda refuses reservations that leave fewer than 100 unreserved executions and new accounts (quota 10) cannot reserve any, so the default sets none (see README, Concurrency).
@@ -94,7 +96,9 @@ resource "aws_sqs_queue" "silver_converter_failures" {
 }
 
 resource "aws_lambda_function_event_invoke_config" "silver_converter" {
-  function_name                = aws_lambda_function.silver_converter.function_name
+  count = var.enable_functions ? 1 : 0
+
+  function_name                = aws_lambda_function.silver_converter[0].function_name
   maximum_retry_attempts       = var.async_max_retry_attempts
   maximum_event_age_in_seconds = var.async_max_event_age_seconds
 
@@ -110,15 +114,19 @@ resource "aws_lambda_function_event_invoke_config" "silver_converter" {
 ################################################################################
 
 resource "aws_lambda_permission" "bronze_invokes_silver_converter" {
+  count = var.enable_functions ? 1 : 0
+
   statement_id   = "AllowBronzeBucketInvoke"
   action         = "lambda:InvokeFunction"
-  function_name  = aws_lambda_function.silver_converter.function_name
+  function_name  = aws_lambda_function.silver_converter[0].function_name
   principal      = "s3.amazonaws.com"
   source_arn     = module.bronze_bucket.arn
   source_account = local.account_id
 }
 
 resource "aws_s3_bucket_notification" "bronze" {
+  count = var.enable_functions ? 1 : 0
+
   bucket = module.bronze_bucket.id
 
   # One rule per suffix: S3 filters allow one suffix per rule.
@@ -127,7 +135,7 @@ resource "aws_s3_bucket_notification" "bronze" {
 
     content {
       id                  = "silver-converter${replace(lambda_function.value, ".", "-")}"
-      lambda_function_arn = aws_lambda_function.silver_converter.arn
+      lambda_function_arn = aws_lambda_function.silver_converter[0].arn
       events              = ["s3:ObjectCreated:*"]
       filter_suffix       = lambda_function.value
     }

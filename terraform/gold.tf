@@ -4,9 +4,10 @@
 
 # The function needs Glue and Athena, which LocalStack's free edition lacks: with either switch off
 # (localstack.tfvars turns both off) nothing of this file is created and the core still applies.
+# So does enable_functions = false (an emulator that cannot run functions).
 
 locals {
-  gold_enabled   = var.enable_glue_catalog && var.enable_athena
+  gold_enabled   = var.enable_glue_catalog && var.enable_athena && var.enable_functions
   gold_ctas_name = "${local.name}-gold-ctas"
   # Built by `mvn package`; the contract tests open this jar and check the handler below exists in it.
   gold_ctas_jar   = "${path.module}/../gold-ctas/target/gold-ctas.jar"

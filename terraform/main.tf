@@ -66,3 +66,12 @@ locals {
   # Statements that grant use of the key collapse to nothing when SSE-S3 is chosen.
   kms_key_arns = var.kms_encryption ? [aws_kms_key.this[0].arn] : []
 }
+
+# enable_functions = false is for an emulator whose Lambda cannot create functions (LocalStack without
+# Docker); on AWS it would deploy a pipeline that converts nothing.
+check "functions_off_only_on_an_emulator" {
+  assert {
+    condition     = var.enable_functions || local.emulator
+    error_message = "enable_functions is false while emulator_endpoint is null: on AWS nothing would convert bronze. Leave enable_functions on outside an emulator."
+  }
+}

@@ -3,7 +3,7 @@
 
 locals {
   monitored_functions = merge(
-    { silver_converter = aws_lambda_function.silver_converter.function_name },
+    var.enable_functions ? { silver_converter = aws_lambda_function.silver_converter[0].function_name } : {},
     local.gold_enabled ? { gold_ctas = aws_lambda_function.gold_ctas[0].function_name } : {},
   )
 

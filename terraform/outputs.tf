@@ -10,9 +10,9 @@ output "bucket_names" {
 }
 
 output "function_names" {
-  description = "Lambda function of each stage (gold_ctas is null without Glue or Athena)."
+  description = "Lambda function of each stage (gold_ctas is null without Glue or Athena; both are null without enable_functions)."
   value = {
-    silver_converter = aws_lambda_function.silver_converter.function_name
+    silver_converter = one(aws_lambda_function.silver_converter[*].function_name)
     gold_ctas        = one(aws_lambda_function.gold_ctas[*].function_name)
   }
 }

@@ -185,9 +185,7 @@ class DeployRehearsalIT {
 
     @Test
     void theStackAppliesToAnEmulatorRunsBronzeToGoldAndIsDestroyed() throws Exception {
-        logs = Path.of("target", "deploy-rehearsal").toAbsolutePath();
-        deleteLogs(logs);
-        Files.createDirectories(logs);
+        logs = RehearsalLogs.fresh("deploy-rehearsal");
         System.out.println("[rehearsal] deploy rehearsal of " + ROOT.resolve("terraform") + "; logs in " + logs);
         boolean destroyed = false;
         try {
@@ -271,7 +269,7 @@ class DeployRehearsalIT {
     private void apply() throws Exception {
         TerraformStack.Result apply = stack.run("apply", concat(List.of("apply", "-no-color", "-auto-approve"), variables));
         check(apply);
-        String complete = apply.output().lines().filter(line -> line.startsWith("Apply complete!")).findFirst().orElse("");
+        String complete = apply.line("Apply complete!");
         steps.say(complete);
         Matcher added = Pattern.compile("Resources: (\\d+) added").matcher(complete);
         assertTrue(added.find(), "terraform apply did not say what it added:\n" + apply.errors());
@@ -291,11 +289,8 @@ class DeployRehearsalIT {
     private void planShowsNoChanges() throws Exception {
         TerraformStack.Result plan = stack.run("plan", concat(List.of("plan", "-no-color", "-detailed-exitcode"), variables));
         if (plan.exitCode() != 0) {
-            String changes = plan.output().lines()
-                    .filter(line -> !line.matches("^\\S.*: (Refreshing state|Reading|Read complete).*"))
-                    .reduce((a, b) -> a + "\n" + b).orElse("");
             fail("terraform plan -detailed-exitcode right after apply exited " + plan.exitCode() + " (2: changes, 1: an error), log "
-                    + plan.log() + ":\n" + changes);
+                    + plan.log() + ":\n" + plan.changes());
         }
         plan.output().lines().filter(line -> line.startsWith("No changes.")).forEach(steps::say);
         warnings(plan);
@@ -850,7 +845,7 @@ class DeployRehearsalIT {
     private void destroy() throws Exception {
         TerraformStack.Result destroy = stack.run("destroy", concat(List.of("destroy", "-no-color", "-auto-approve"), variables));
         check(destroy);
-        String complete = destroy.output().lines().filter(line -> line.startsWith("Destroy complete!")).findFirst().orElse("");
+        String complete = destroy.line("Destroy complete!");
         steps.say(complete);
         assertEquals("Destroy complete! Resources: " + resourcesApplied + " destroyed.", complete, "terraform destroy against the apply's count");
         warnings(destroy);
@@ -959,14 +954,11 @@ class DeployRehearsalIT {
     }
 
     private void check(TerraformStack.Result result) {
-        if (result.exitCode() != 0) {
-            fail(result.command().replace(moto.endpoint().toString(), "<emulator>") + " exited " + result.exitCode() + " (log " + result.log() + "):\n"
-                    + result.errors());
-        }
+        result.assertSucceeded(moto.endpoint());
     }
 
     private void warnings(TerraformStack.Result result) {
-        result.output().lines().filter(line -> line.matches("^(│ )?Warning: .*")).forEach(line -> steps.say("terraform: " + line));
+        result.warnings().forEach(line -> steps.say("terraform: " + line));
     }
 
     private static String text(JsonNode node, String field) {
@@ -1018,16 +1010,5 @@ class DeployRehearsalIT {
 
     private static String java() {
         return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    private static void deleteLogs(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

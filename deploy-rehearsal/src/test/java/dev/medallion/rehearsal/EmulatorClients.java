@@ -34,12 +34,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * The rehearsal's own SDK clients, on the emulator: dummy credentials, the stack's region, TLS verified
- * against the emulator's certificate ({@link EmulatorTls}), and path-style S3 as the stack's provider
- * uses. They read back what Terraform deployed and what the functions did; the functions build their
- * own clients, in their own JVMs.
+ * against the emulator's certificate ({@link EmulatorTls}) when it serves https (moto in the rehearsal;
+ * LocalStack serves plain http), and path-style S3 as the stack's provider uses. They read back what
+ * Terraform deployed and what the functions did; the functions build their own clients, in their own JVMs.
  */
 final class EmulatorClients implements AutoCloseable {
     static final String ACCESS_KEY = "test";
@@ -48,7 +51,7 @@ final class EmulatorClients implements AutoCloseable {
 
     private final URI endpoint;
     private final Region region;
-    private final EmulatorTls tls;
+    private final Optional<EmulatorTls> tls;
     private final SdkHttpClient http;
     private final AwsCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
 
@@ -63,15 +66,28 @@ final class EmulatorClients implements AutoCloseable {
     final SnsClient sns;
     final CloudWatchLogsClient logs;
 
+    /** Clients of an emulator serving https with {@code tls}'s certificate. */
     EmulatorClients(URI endpoint, Region region, EmulatorTls tls) {
-        this.endpoint = endpoint;
-        this.region = region;
+        this(endpoint, region, Optional.of(requireNonNull(tls, "tls is null")));
+    }
+
+    /** Clients of an emulator serving plain http, such as LocalStack. */
+    static EmulatorClients plainHttp(URI endpoint, Region region) {
+        if (!"http".equals(endpoint.getScheme())) {
+            throw new IllegalArgumentException("Not a plain-http endpoint: " + endpoint);
+        }
+        return new EmulatorClients(endpoint, region, Optional.empty());
+    }
+
+    private EmulatorClients(URI endpoint, Region region, Optional<EmulatorTls> tls) {
+        this.endpoint = requireNonNull(endpoint, "endpoint is null");
+        this.region = requireNonNull(region, "region is null");
         this.tls = tls;
-        this.http = UrlConnectionHttpClient.builder()
-                .tlsTrustManagersProvider(tls::trustManagers)
+        UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
-                .socketTimeout(Duration.ofSeconds(60))
-                .build();
+                .socketTimeout(Duration.ofSeconds(60));
+        tls.ifPresent(certificate -> http.tlsTrustManagersProvider(certificate::trustManagers));
+        this.http = http.build();
         this.s3 = configure(S3Client.builder()).forcePathStyle(true).build();
         this.lambda = configure(LambdaClient.builder()).build();
         this.glue = configure(GlueClient.builder()).build();
@@ -127,7 +143,9 @@ final class EmulatorClients implements AutoCloseable {
                 values.forEach(value -> send.header(name, value));
             }
         });
-        HttpClient client = HttpClient.newBuilder().sslContext(tls.sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder clientBuilder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        tls.ifPresent(certificate -> clientBuilder.sslContext(certificate.sslContext()));
+        HttpClient client = clientBuilder.build();
         HttpResponse<String> response = client.send(send.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() != 200) {
             throw new IOException(target + " answered " + response.statusCode() + ": " + response.body());

@@ -32,6 +32,21 @@ final class EmulatorInventory {
 
     static Map<String, Set<String>> take(EmulatorClients aws, String accountId) throws IOException, InterruptedException {
         Map<String, Set<String>> kinds = new LinkedHashMap<>();
+        kinds.putAll(core(aws));
+        kinds.put("Glue databases", names(aws.glue.getDatabasesPaginator(request -> { }).stream().flatMap(page -> page.databaseList().stream()).map(Database::name).toList()));
+        kinds.put("Glue crawlers", names(aws.glue.listCrawlersPaginator(request -> { }).stream().flatMap(page -> page.crawlerNames().stream()).toList()));
+        kinds.put("Athena workgroups", names(aws.athena.listWorkGroupsPaginator(request -> { }).stream().flatMap(page -> page.workGroups().stream()).map(group -> group.name()).toList()));
+        kinds.put("Budgets", budgets(aws, accountId));
+        return kinds;
+    }
+
+    /**
+     * The kinds an emulator without Glue, Athena and Budgets serves (LocalStack's free edition): buckets,
+     * functions, roles and customer managed policies, queues, topics and subscriptions, alarms, log groups
+     * and EventBridge rules.
+     */
+    static Map<String, Set<String>> core(EmulatorClients aws) throws IOException, InterruptedException {
+        Map<String, Set<String>> kinds = new LinkedHashMap<>();
         kinds.put("S3 buckets", names(aws.s3.listBuckets().buckets().stream().map(Bucket::name).toList()));
         kinds.put("Lambda functions", names(aws.lambda.listFunctionsPaginator().functions().stream().map(FunctionConfiguration::functionName).toList()));
         kinds.put("Lambda event source mappings", names(aws.lambda.listEventSourceMappingsPaginator(request -> { }).eventSourceMappings().stream()
@@ -39,17 +54,25 @@ final class EmulatorInventory {
         kinds.put("IAM roles", names(aws.iam.listRolesPaginator().roles().stream().map(Role::roleName).toList()));
         kinds.put("IAM customer managed policies", names(aws.iam.listPoliciesPaginator(request -> request.scope(PolicyScopeType.LOCAL)).policies().stream()
                 .map(Policy::policyName).toList()));
-        kinds.put("Glue databases", names(aws.glue.getDatabasesPaginator(request -> { }).stream().flatMap(page -> page.databaseList().stream()).map(Database::name).toList()));
-        kinds.put("Glue crawlers", names(aws.glue.listCrawlersPaginator(request -> { }).stream().flatMap(page -> page.crawlerNames().stream()).toList()));
-        kinds.put("Athena workgroups", names(aws.athena.listWorkGroupsPaginator(request -> { }).stream().flatMap(page -> page.workGroups().stream()).map(group -> group.name()).toList()));
         kinds.put("SQS queues", names(aws.sqs.listQueuesPaginator(request -> { }).queueUrls().stream().toList()));
         kinds.put("SNS topics", names(aws.sns.listTopicsPaginator(request -> { }).topics().stream().map(Topic::topicArn).toList()));
         kinds.put("SNS subscriptions", names(aws.sns.listSubscriptionsPaginator(request -> { }).subscriptions().stream().map(Subscription::subscriptionArn).toList()));
         kinds.put("CloudWatch alarms", alarms(aws));
         kinds.put("CloudWatch Logs log groups", names(aws.logs.describeLogGroupsPaginator(request -> { }).logGroups().stream().map(LogGroup::logGroupName).toList()));
         kinds.put("EventBridge rules", names(aws.events.listRules(request -> request.eventBusName("default")).rules().stream().map(rule -> rule.name()).toList()));
-        kinds.put("Budgets", budgets(aws, accountId));
         return kinds;
+    }
+
+    /** The names of each kind that contain {@code fragment} (kinds with none left out). */
+    static Map<String, Set<String>> containing(Map<String, Set<String>> inventory, String fragment) {
+        Map<String, Set<String>> matching = new LinkedHashMap<>();
+        inventory.forEach((kind, names) -> {
+            Set<String> selected = new TreeSet<>(names.stream().filter(name -> name.contains(fragment)).toList());
+            if (!selected.isEmpty()) {
+                matching.put(kind, selected);
+            }
+        });
+        return matching;
     }
 
     /** What {@code after} holds that {@code before} did not, by kind (kinds with nothing new left out). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -45,6 +46,33 @@ final class TerraformStack implements AutoCloseable {
             List<String> tail = lines.subList(Math.max(0, lines.size() - 40), lines.size());
             return String.join("\n", tail);
         }
+
+        /**
+         * Fails unless the command exited 0, naming the command (the emulator's endpoint in it shown as
+         * {@code <emulator>}), its exit status, its log and the errors it printed.
+         */
+        void assertSucceeded(URI emulator) {
+            if (exitCode != 0) {
+                throw new AssertionError(command.replace(emulator.toString(), "<emulator>") + " exited " + exitCode + " (log " + log + "):\n" + errors());
+            }
+        }
+
+        /** The first line starting with {@code prefix}, such as {@code Apply complete!}; empty when there is none. */
+        String line(String prefix) {
+            return output.lines().filter(line -> line.startsWith(prefix)).findFirst().orElse("");
+        }
+
+        /** The warnings Terraform printed, one line each. */
+        List<String> warnings() {
+            return output.lines().filter(line -> line.matches("^(│ )?Warning: .*")).toList();
+        }
+
+        /** A plan's output without the lines that only say what it refreshed or read. */
+        String changes() {
+            return output.lines()
+                    .filter(line -> !line.matches("^\\S.*: (Refreshing state|Reading|Read complete).*"))
+                    .reduce((a, b) -> a + "\n" + b).orElse("");
+        }
     }
 
     private final Path terraform;
@@ -70,7 +98,7 @@ final class TerraformStack implements AutoCloseable {
                 .map(directory -> Path.of(directory, "terraform"))
                 .filter(candidate -> Files.isRegularFile(candidate) && Files.isExecutable(candidate))
                 .findFirst()
-                .orElseThrow(() -> new IllegalStateException("DeployRehearsalIT needs terraform, which is not on the PATH. " + INSTALL + "."));
+                .orElseThrow(() -> new IllegalStateException("The deploy rehearsal (DeployRehearsalIT, LocalStackApplyIT) needs terraform, which is not on the PATH. " + INSTALL + "."));
     }
 
     /** The first line of {@code terraform version}, such as {@code Terraform v1.11.4}. */
