@@ -141,6 +141,7 @@ class GoldCtasContractTest {
         goldCounts(Repository.rootModule(LOCALSTACK)).forEach((resource, count) -> assertEquals(0L, count, resource + " with localstack.tfvars"));
         goldCounts(Repository.rootModule(Map.of("enable_athena", false))).forEach((resource, count) -> assertEquals(0L, count, resource + " without Athena"));
         goldCounts(Repository.rootModule(Map.of("enable_glue_catalog", false))).forEach((resource, count) -> assertEquals(0L, count, resource + " without Glue"));
+        goldCounts(Repository.rootModule(Map.of("enable_functions", false))).forEach((resource, count) -> assertEquals(0L, count, resource + " without functions"));
     }
 
     @ParameterizedTest

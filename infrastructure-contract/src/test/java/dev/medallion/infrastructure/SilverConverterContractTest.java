@@ -171,10 +171,30 @@ class SilverConverterContractTest {
     }
 
     @Test
+    void enableFunctionsOffLeavesOutTheFunctionsAndWhatInvokesThemOnly() {
+        // An emulator whose Lambda cannot create functions (LocalStack without Docker): LocalStackApplyIT
+        // applies the rest of the core there. The role, its policy, the log group and the failure queue stay.
+        List<String> switched = List.of("aws_lambda_function.silver_converter", "aws_lambda_function_event_invoke_config.silver_converter",
+                "aws_lambda_permission.bronze_invokes_silver_converter", "aws_s3_bucket_notification.bronze");
+        TerraformConfiguration defaults = Repository.rootModule();
+        TerraformConfiguration without = Repository.rootModule(Map.of("enable_functions", false));
+        for (String address : switched) {
+            String[] parts = address.split("\\.");
+            assertEquals(1L, ((Number) defaults.resource(parts[0], parts[1]).get("count")).longValue(), address + " with the default inputs");
+            assertEquals(0L, ((Number) without.resource(parts[0], parts[1]).get("count")).longValue(), address + " with enable_functions = false");
+        }
+        for (String kept : List.of("aws_iam_role.silver_converter", "aws_iam_role_policy.silver_converter", "aws_cloudwatch_log_group.silver_converter",
+                "aws_sqs_queue.silver_converter_failures")) {
+            String[] parts = kept.split("\\.");
+            assertFalse(without.resource(parts[0], parts[1]).containsKey("count"), kept + " does not depend on enable_functions");
+        }
+    }
+
+    @Test
     void onlyTheBronzeBucketOfThisAccountMayInvokeTheConverter() {
         Map<String, Object> permission = Repository.rootModule().resource("aws_lambda_permission", "bronze_invokes_silver_converter");
         assertEquals("lambda:InvokeFunction", permission.get("action"));
-        assertEquals("aws_lambda_function.silver_converter.function_name", String.valueOf(permission.get("function_name")));
+        assertEquals("aws_lambda_function.silver_converter.value.function_name", String.valueOf(permission.get("function_name")));
         assertEquals("s3.amazonaws.com", permission.get("principal"));
         assertEquals(BRONZE_ARN, String.valueOf(permission.get("source_arn")));
         assertEquals("data.aws_caller_identity.current.account_id", String.valueOf(permission.get("source_account")));
@@ -248,7 +268,7 @@ class SilverConverterContractTest {
     }
 
     private static void checkTargetsConverter(Map<String, Object> rule) {
-        assertEquals("aws_lambda_function.silver_converter.arn", String.valueOf(rule.get("lambda_function_arn")));
+        assertEquals("aws_lambda_function.silver_converter.value.arn", String.valueOf(rule.get("lambda_function_arn")));
         assertEquals(List.of("s3:ObjectCreated:*"), strings(rule.get("events")));
     }
 
