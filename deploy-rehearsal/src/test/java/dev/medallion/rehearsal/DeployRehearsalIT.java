@@ -212,12 +212,7 @@ class DeployRehearsalIT {
             if (stack != null) {
                 if (!destroyed && resourcesApplied > 0) {
                     // Best effort only: the emulator goes away with its resources anyway.
-                    try {
-                        stack.run("destroy-after-failure", concat(List.of("destroy", "-no-color", "-auto-approve"), variables));
-                    }
-                    catch (IOException | InterruptedException e) {
-                        System.out.println("[rehearsal] terraform destroy after the failure did not run: " + e);
-                    }
+                    stack.destroyAfterFailure(variables);
                 }
                 stack.close();
             }

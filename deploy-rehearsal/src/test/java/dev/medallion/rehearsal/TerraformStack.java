@@ -189,6 +189,26 @@ final class TerraformStack implements AutoCloseable {
         return new Result("terraform " + String.join(" ", arguments), process.exitValue(), Files.readString(log, StandardCharsets.UTF_8), log);
     }
 
+    /**
+     * {@code terraform destroy} after a failed step, best effort: what it cannot remove is in its log, and
+     * the failure that led here is the one reported.
+     */
+    void destroyAfterFailure(List<String> variables) {
+        List<String> command = new ArrayList<>(List.of("destroy", "-no-color", "-auto-approve"));
+        command.addAll(variables);
+        try {
+            Result destroy = run("destroy-after-failure", command);
+            System.out.println("[rehearsal] terraform destroy after the failure exited " + destroy.exitCode() + " (log " + destroy.log() + ")");
+        }
+        catch (IOException e) {
+            System.out.println("[rehearsal] terraform destroy after the failure did not run: " + e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.out.println("[rehearsal] terraform destroy after the failure was interrupted");
+        }
+    }
+
     /** {@code terraform output -json}: each output's value. */
     JsonNode outputs() throws IOException, InterruptedException {
         Result result = run("output", List.of("output", "-no-color", "-json"));
