@@ -473,7 +473,7 @@ variable "emulator_endpoint" {
 }
 
 variable "enable_functions" {
-  description = "Create the Lambda functions and what invokes them: the converter with its bronze trigger, invoke permission, asynchronous settings and alarms, and (with Glue and Athena) the gold builder. Their roles, policies, log groups and failure queues are created either way. false only on an emulator whose Lambda cannot create a function, such as LocalStack without Docker, where every new function turns Failed (README, \"LocalStack\"); never on AWS."
+  description = "Create the Lambda functions and what invokes them: the converter with its bronze trigger, invoke permission, asynchronous settings and alarms, and (with Glue and Athena) the gold builder. The converter's role, policy, log group and failure queue are created either way. false only on an emulator whose Lambda cannot create a function, such as LocalStack without Docker, where every new function turns Failed (README, \"LocalStack\"); never on AWS."
   type        = bool
   default     = true
 }
