@@ -333,6 +333,34 @@ class GoldCtasHandlerIT {
         assertEquals(queries, lake.athenaQueryIds().size());
     }
 
+    /**
+     * A burst: 500 files committed within one batching window reach the builder as one batch (the mapping's
+     * batch size is 10,000), and gold is built once, one CTAS per model, not once per commit.
+     */
+    @Test
+    void aBurstOfFiveHundredCommitsInOneBatchBuildsEachModelOnce() throws IOException {
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        Map<String, Object> event = GoldRequestTest.sqsEvent();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> records = (List<Map<String, Object>>) event.get("Records");
+        Map<String, Object> commit = records.get(1);
+        String body = (String) commit.get("body");
+        records.clear();
+        for (int i = 0; i < 500; i++) {
+            records.add(message(commit, "commit-" + i, body.replace("sales_2026_03-5f6ee5d354", String.format("burst_%03d-5f6ee5d354", i))));
+        }
+
+        Map<String, Object> response = lake.handler().handleRequest(event, null);
+
+        assertEquals(Map.of("batchItemFailures", List.of()), response);
+        JsonNode batch = lake.logLines().stream().filter(line -> line.get("message").asText().equals("gold trigger batch")).findFirst().orElseThrow();
+        assertEquals(500, batch.get("commits").asInt());
+        List<Statement> statements = parse(lake.athenaSql());
+        long tablesWritten = statements.stream().filter(statement -> statement instanceof CreateTableAsSelect || statement instanceof Insert).count();
+        assertEquals(lake.models().all().size(), tablesWritten, "one CTAS per model for the whole burst: " + lake.athenaSql());
+        assertTrue(lake.state("revenue_by_day").isPresent() && lake.state("product_totals").isPresent(), "every model built");
+    }
+
     @Test
     void aBuildFindingTheLeaseHeldBuildsNothingAndItsMessagesComeBackLater() throws IOException {
         String lease = "tables/_lease/build.json";
