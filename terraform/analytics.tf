@@ -82,10 +82,12 @@ data "aws_iam_policy_document" "analyst" {
   }
 
   statement {
-    sid     = "ReadSilverAndGoldData"
+    sid = "ReadSilverAndGoldData"
+    # Silver: the data parts Athena reads, not the quarantine files beside them in ingest_date= folders
+    # (.csv; rejected rows are for whoever operates the pipeline, with bucket access of their own).
     actions = ["s3:GetObject"]
     resources = [
-      "${local.silver_prefix_arn}*/ingest_date=*",
+      "${local.silver_prefix_arn}*/ingest_date=*.parquet",
       "${module.gold_bucket.arn}/*",
     ]
   }

@@ -506,9 +506,10 @@ data "aws_iam_policy_document" "gold_ctas" {
 
   statement {
     sid = "ReadSilverData"
-    # What Athena reads for the models: data parts only (manifests are listed, never read).
+    # What Athena reads for the models: data parts only (manifests are listed, never read). The .parquet
+    # suffix keeps quarantine files out, which sit in ingest_date= folders too, as .csv.
     actions   = ["s3:GetObject"]
-    resources = ["${local.silver_prefix_arn}*/ingest_date=*"]
+    resources = ["${local.silver_prefix_arn}*/ingest_date=*.parquet"]
   }
 
   statement {

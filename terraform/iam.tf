@@ -172,9 +172,10 @@ data "aws_iam_policy_document" "crawler" {
   statement {
     sid = "ReadSilverDatasets"
     # Reads Parquet footers under the dataset prefixes; the bookkeeping prefixes are excluded by the
-    # crawler, and the role could not read them anyway.
+    # crawler, and the role could not read them anyway: the .parquet suffix keeps out the quarantine
+    # files, which sit in ingest_date= folders too, as .csv.
     actions   = ["s3:GetObject"]
-    resources = ["${local.silver_prefix_arn}*/ingest_date=*"]
+    resources = ["${local.silver_prefix_arn}*/ingest_date=*.parquet"]
   }
 
   statement {

@@ -411,6 +411,7 @@ class GoldCtasContractTest {
             assertDenied(policy, action, part);
         }
         assertDenied(policy, "s3:GetObject", SILVER_ARN + "/" + silver.manifestKey("sales", "sales/x.csv"));
+        assertDenied(policy, "s3:GetObject", SILVER_ARN + "/" + silver.quarantineKey("sales", LocalDate.of(2026, 3, 1), "sales/x.csv", "e", RunId.start(1)));
         assertDenied(policy, "s3:GetObject", BRONZE_ARN + "/sales/x.csv");
 
         // Gold: nothing outside the builds and the state.

@@ -1,14 +1,19 @@
 package dev.medallion.infrastructure;
 
+import dev.medallion.common.layout.RunId;
+import dev.medallion.common.layout.SilverLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
+import static dev.medallion.infrastructure.PolicyStatement.assertAllowed;
+import static dev.medallion.infrastructure.PolicyStatement.assertDenied;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +28,29 @@ class IamContractTest {
         // with the key on, the rendered documents must comply too.
         assertEquals(List.of(), ContractRules.iamViolations(Repository.rootModule(Map.of("kms_encryption", true))));
         assertEquals(List.of(), ContractRules.iamViolations(Repository.rootModule(Map.of("budget_hard_stop", true))));
+    }
+
+    /**
+     * Everyone who reads silver through Athena (analysts, the gold builder, the crawler) reads its data
+     * parts and nothing beside them: quarantine files sit in the same ingest_date= folders of the
+     * bookkeeping prefix, and hold the rows the contract refused.
+     */
+    @Test
+    void silverReadersReadDataPartsButNotTheQuarantineBesideThem() {
+        TerraformConfiguration root = Repository.rootModule(Map.of("silver_prefix", "lake/"));
+        SilverLayout layout = new SilverLayout("lake/");
+        LocalDate day = LocalDate.of(2026, 3, 1);
+        String part = "module.silver_bucket.arn/" + layout.partKey("sales", day, "sales/x.csv", "e", RunId.start(1), 1);
+        String quarantine = "module.silver_bucket.arn/" + layout.quarantineKey("sales", day, "sales/x.csv", "e", RunId.start(1));
+        for (String reader : List.of("analyst", "gold_ctas", "crawler")) {
+            List<PolicyStatement> policy = ContractRules.statements(root, reader);
+            assertAllowed(policy, "s3:GetObject", part);
+            assertDenied(policy, "s3:GetObject", quarantine);
+        }
+        // The converter alone writes, replaces and reads back both.
+        List<PolicyStatement> converter = ContractRules.statements(root, "silver_converter");
+        assertAllowed(converter, "s3:GetObject", part);
+        assertAllowed(converter, "s3:GetObject", quarantine);
     }
 
     @Test

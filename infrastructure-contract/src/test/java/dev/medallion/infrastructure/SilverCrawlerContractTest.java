@@ -46,6 +46,7 @@ class SilverCrawlerContractTest {
         List<PolicyStatement> policy = ContractRules.statements(root, "crawler");
         assertAllowed(policy, "s3:GetObject", SILVER_ARN + "/" + layout.partKey("sales", day, "sales/x.csv", "e", RunId.start(1), 1));
         assertDenied(policy, "s3:GetObject", SILVER_ARN + "/" + layout.manifestKey("sales", "sales/x.csv"));
+        assertDenied(policy, "s3:GetObject", SILVER_ARN + "/" + layout.quarantineKey("sales", day, "sales/x.csv", "e", RunId.start(1)));
         assertDenied(policy, "s3:PutObject", SILVER_ARN + "/" + layout.partKey("sales", day, "sales/x.csv", "e", RunId.start(1), 1));
     }
 
