@@ -7,9 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -21,7 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -137,13 +138,37 @@ public final class LocalObjectStore implements ObjectStore {
             return List.of();
         }
         List<String> keys = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(start)) {
-            files.filter(Files::isRegularFile)
-                    .filter(path -> !path.getFileName().toString().startsWith(TEMPORARY_PREFIX))
-                    .map(path -> root.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/"))
-                    .filter(key -> key.startsWith(prefix))
-                    .forEach(keys::add);
-        }
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile() && !file.getFileName().toString().startsWith(TEMPORARY_PREFIX)) {
+                    String key = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                    if (key.startsWith(prefix)) {
+                        keys.add(key);
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            // Another run's temporary file, or a folder its delete emptied and removed, vanished between
+            // reading a directory and looking at the entry: as on S3, a key deleted while a listing runs
+            // may or may not be listed, and the listing goes on.
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
         keys.sort(null);
         return keys;
     }

@@ -145,6 +145,54 @@ final class LocalObjectStoreTest {
         }
     }
 
+    /**
+     * A listing while another run writes and discards in the same folder (two duplicate deliveries of one
+     * source do) sees temporary files and emptied folders vanish under it (for three seconds, the time a race took to show): as on S3, a key deleted during
+     * a listing may or may not be listed, but the listing itself never fails.
+     */
+    @Test
+    void listingWhileOtherWritersCreateAndRemoveFilesNeverFails() throws Exception {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        store.put("sales/ingest_date=2026-03-14/kept.parquet", bytes("kept"));
+        int writers = 4;
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                String folder = "sales/ingest_date=2026-03-" + (15 + w) + "/";
+                running.add(pool.submit(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String key = folder + "part-" + i + ".parquet";
+                        ObjectUpload upload = store.create(key);
+                        upload.write(bytes("row"));
+                        upload.close();
+                        if (i % 2 == 0) {
+                            upload.publish();
+                            store.delete(List.of(key));
+                        }
+                        else {
+                            upload.abort();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+            while (System.nanoTime() < until) {
+                assertTrue(store.list("sales/").contains("sales/ingest_date=2026-03-14/kept.parquet"));
+            }
+            stop.set(true);
+            for (var writer : running) {
+                writer.get();
+            }
+        }
+        finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void putReplaces() throws IOException {
         LocalObjectStore store = new LocalObjectStore(directory);
