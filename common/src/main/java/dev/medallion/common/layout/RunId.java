@@ -1,7 +1,5 @@
 package dev.medallion.common.layout;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +20,8 @@ public record RunId(long generation, String nonce) {
     private static final Pattern NONCE = Pattern.compile("[0-9a-f]{8}");
     /** A run token at the end of a part or quarantine file name. */
     private static final Pattern IN_KEY = Pattern.compile("-g(\\d{1,18})-([0-9a-f]{8})(?:-part-\\d{5}\\.parquet|\\.csv)$");
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** The only source of nonces: it draws each one when asked, never from state made at start-up (SnapStart). */
+    static final RunNonces NONCES = new RunNonces();
 
     public RunId {
         if (generation < 1) {
@@ -36,9 +35,7 @@ public record RunId(long generation, String nonce) {
 
     /** A new run that would commit {@code generation}. */
     public static RunId start(long generation) {
-        byte[] bytes = new byte[4];
-        RANDOM.nextBytes(bytes);
-        return new RunId(generation, HexFormat.of().formatHex(bytes));
+        return new RunId(generation, NONCES.next());
     }
 
     /** The run that wrote a part or quarantine file, or empty for a key in no run's format (written before runs were named). */

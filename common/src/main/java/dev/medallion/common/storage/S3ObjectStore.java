@@ -28,6 +28,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -35,7 +36,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static java.util.Objects.requireNonNull;
 import static java.util.stream.Collectors.joining;
@@ -290,7 +290,9 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private void backOff(int attempt, String key) throws InterruptedIOException {
-        long delay = CONFLICT_BACKOFF_MILLIS * attempt + ThreadLocalRandom.current().nextLong(CONFLICT_BACKOFF_MILLIS);
+        // Jitter from a SecureRandom made now: ThreadLocalRandom's seeds come from state made at start-up,
+        // which a SnapStart snapshot copies, so writers restored from one snapshot would retry in step.
+        long delay = CONFLICT_BACKOFF_MILLIS * attempt + new SecureRandom().nextLong(CONFLICT_BACKOFF_MILLIS);
         try {
             Thread.sleep(delay);
         }
