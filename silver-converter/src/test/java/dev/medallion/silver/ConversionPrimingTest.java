@@ -1,0 +1,61 @@
+package dev.medallion.silver;
+
+import dev.medallion.common.config.ConversionLimits;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConversionPrimingTest {
+    @Test
+    void convertsEveryRowAndLeavesNothingBehind(@TempDir Path temporary) throws IOException {
+        ConversionPriming priming = new ConversionPriming(ConversionLimits.defaults(), ConversionPriming.DEFAULT_ROWS, Optional.of(temporary));
+
+        ConversionPriming.Result result = priming.prime();
+
+        assertEquals(ConversionPriming.DEFAULT_ROWS, result.rowsRead());
+        assertEquals(ConversionPriming.DEFAULT_ROWS, result.rowsWritten());
+        assertEquals(1, result.parts());
+        assertEquals(List.of(), entries(temporary));
+    }
+
+    @Test
+    void primingTwiceWorks(@TempDir Path temporary) throws IOException {
+        // A second run in the same process (the same snapshot primed again) starts from an empty store.
+        ConversionPriming priming = new ConversionPriming(ConversionLimits.defaults(), 100, Optional.of(temporary));
+        priming.prime();
+        assertEquals(100, priming.prime().rowsWritten());
+        assertEquals(List.of(), entries(temporary));
+    }
+
+    @Test
+    void aConversionThatConvertsNothingFailsThePrimingAndStillCleansUp(@TempDir Path temporary) throws IOException {
+        // The retail CSV has 13 columns: a limit of 2 rejects the file.
+        ConversionPriming priming = new ConversionPriming(ConversionLimits.defaults().withMaxColumns(2), 100, Optional.of(temporary));
+
+        IOException failure = assertThrows(IOException.class, priming::prime);
+
+        assertTrue(failure.getMessage().contains("did not convert its 100 rows: status rejected"), failure.getMessage());
+        assertEquals(List.of(), entries(temporary));
+    }
+
+    @Test
+    void refusesNoRows() {
+        assertThrows(IllegalArgumentException.class, () -> new ConversionPriming(ConversionLimits.defaults(), 0));
+    }
+
+    private static List<Path> entries(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.list(directory)) {
+            return paths.toList();
+        }
+    }
+}
