@@ -45,13 +45,16 @@ def main():
                 sys.exit(f"{contestant.name}: {failure}")
             results[contestant.name].append(m)
             probe = m["probes"][-1]
-            print(f"{contestant.name}: CPU {m['cpu']:.2f} s wall {m['wall']:.2f} s gc {probe['gcSeconds']:.2f} s ({probe['gcCount']:.0f})"
+            print(f"{contestant.name}: CPU {m['cpu']:.2f} s wall {m['wall']:.2f} s first conversion CPU {m['probes'][0]['cpuSeconds']:.2f} s"
+                  f" wall {m['probes'][0]['seconds']:.2f} s gc {probe['gcSeconds']:.2f} s ({probe['gcCount']:.0f})"
                   f" RSS {m['rss_mb']:.0f} MB out {m['output_bytes']:,}", flush=True)
     print()
     for contestant in contestants:
         ms = results[contestant.name]
         print(f"{contestant.name}: median CPU {statistics.median(m['cpu'] for m in ms):.2f} s, wall {statistics.median(m['wall'] for m in ms):.2f} s,"
-              f" min CPU {min(m['cpu'] for m in ms):.2f} s, runs {len(ms)}")
+              f" min CPU {min(m['cpu'] for m in ms):.2f} s; first conversion in the JVM: median CPU"
+              f" {statistics.median(m['probes'][0]['cpuSeconds'] for m in ms):.2f} s, wall {statistics.median(m['probes'][0]['seconds'] for m in ms):.2f} s;"
+              f" runs {len(ms)}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,11 @@ locals {
   # accepted suffix in lower and in upper case, since S3 filters and IAM patterns are case-sensitive);
   # the contract tests compare them. Mixed case (sales.Csv) is not delivered.
   silver_accepted_suffixes = [".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".DAT"]
+  # What S3 invokes and what the permission and the on-failure configuration apply to: the alias of the
+  # published version when SnapStart is on (snapshots exist only for published versions, never for
+  # $LATEST), the function itself otherwise. Null without enable_functions.
+  silver_converter_invoked_arn = !var.enable_functions ? null : var.silver_converter_snapstart ? aws_lambda_alias.silver_converter[0].arn : aws_lambda_function.silver_converter[0].arn
+  silver_converter_qualifier   = !var.enable_functions ? null : var.silver_converter_snapstart ? aws_lambda_alias.silver_converter[0].name : null
 }
 
 # The key carries the jar's hash: a rebuilt jar is a new object and redeploys the function, an
@@ -56,6 +61,19 @@ resource "aws_lambda_function" "silver_converter" {
   memory_size   = var.silver_converter_memory_mb
   timeout       = var.silver_converter_timeout_seconds
 
+  # SnapStart (silver_converter_snapstart): each deploy publishes a version, Lambda initialises it once,
+  # runs the handler's priming hook (a small conversion, ConversionPriming) and snapshots it; every cold
+  # start then restores that snapshot instead of starting a JVM. Java's SnapStart has no extra charge.
+  publish = var.silver_converter_snapstart
+
+  dynamic "snap_start" {
+    for_each = var.silver_converter_snapstart ? ["PublishedVersions"] : []
+
+    content {
+      apply_on = snap_start.value
+    }
+  }
+
   # The converter's upper bound (README, "Concurrency"): S3 invokes it asynchronously, with no event
   # source mapping whose maximum concurrency could bound it, so a reservation is the only cap; -1 sets
   # none, which every account accepts.
@@ -88,6 +106,16 @@ resource "aws_lambda_function" "silver_converter" {
   ]
 }
 
+# The version S3 invokes when SnapStart is on: moved to each newly published version by every deploy.
+resource "aws_lambda_alias" "silver_converter" {
+  count = var.enable_functions && var.silver_converter_snapstart ? 1 : 0
+
+  name             = "live"
+  description      = "The published version of the silver converter that S3 invokes (SnapStart snapshots exist only for published versions)."
+  function_name    = aws_lambda_function.silver_converter[0].function_name
+  function_version = aws_lambda_function.silver_converter[0].version
+}
+
 # Where an S3 event ends up after its retries are used up: kept 14 days for inspection and redrive.
 resource "aws_sqs_queue" "silver_converter_failures" {
   name                      = "${local.silver_converter_name}-failures"
@@ -99,6 +127,7 @@ resource "aws_lambda_function_event_invoke_config" "silver_converter" {
   count = var.enable_functions ? 1 : 0
 
   function_name                = aws_lambda_function.silver_converter[0].function_name
+  qualifier                    = local.silver_converter_qualifier
   maximum_retry_attempts       = var.async_max_retry_attempts
   maximum_event_age_in_seconds = var.async_max_event_age_seconds
 
@@ -119,6 +148,7 @@ resource "aws_lambda_permission" "bronze_invokes_silver_converter" {
   statement_id   = "AllowBronzeBucketInvoke"
   action         = "lambda:InvokeFunction"
   function_name  = aws_lambda_function.silver_converter[0].function_name
+  qualifier      = local.silver_converter_qualifier
   principal      = "s3.amazonaws.com"
   source_arn     = module.bronze_bucket.arn
   source_account = local.account_id
@@ -135,7 +165,7 @@ resource "aws_s3_bucket_notification" "bronze" {
 
     content {
       id                  = "silver-converter${replace(lambda_function.value, ".", "-")}"
-      lambda_function_arn = aws_lambda_function.silver_converter[0].arn
+      lambda_function_arn = local.silver_converter_invoked_arn
       events              = ["s3:ObjectCreated:*"]
       filter_suffix       = lambda_function.value
     }

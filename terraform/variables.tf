@@ -143,6 +143,13 @@ variable "silver_converter_java_tool_options" {
   default     = "-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:+UseParallelGC -XX:CompileThresholdScaling=3"
 }
 
+variable "silver_converter_snapstart" {
+  description = "Lambda SnapStart for the silver converter: each deploy publishes a version whose initialised, primed JVM Lambda snapshots, and S3 invokes it through the alias 'live'; cold starts restore the snapshot instead of starting and warming a JVM (BENCHMARKS.md, Start-up). No extra charge for Java; a deploy waits for the snapshot. Off: S3 invokes $LATEST, nothing is published. SnapStart excludes provisioned concurrency, EFS and ephemeral storage over 512 MB, none of which this stack uses."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "silver_prefix" {
   description = "Key prefix inside the silver bucket (SILVER_PREFIX): empty, or a path ending in '/' such as 'lake/'."
   type        = string

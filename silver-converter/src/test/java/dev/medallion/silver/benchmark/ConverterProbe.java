@@ -1,5 +1,8 @@
 package dev.medallion.silver.benchmark;
 
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.Environment;
+import dev.medallion.silver.ConversionPriming;
 import dev.medallion.silver.local.SilverConverterCli;
 
 import java.lang.management.ClassLoadingMXBean;
@@ -24,6 +27,10 @@ import java.util.Locale;
  * <p>Usage: {@code ConverterProbe INPUT_CSV OUTPUT_DIR [REPEAT]}. It lives with the tests, outside the
  * Lambda jar. Class-loading time is HotSpot's own counter ({@code sun.cls.time}), read only when the JVM
  * runs with {@code --add-exports java.management/sun.management=ALL-UNNAMED}, else reported as -1.
+ *
+ * <p>With {@code -Dprobe.prime=ROWS} it first runs the SnapStart priming ({@link ConversionPriming}) of that
+ * many rows and prints {@code primed rows=… seconds=… cpuSeconds=…}: the first conversion after it is the
+ * nearest this machine has to the first one in an execution environment restored from a primed snapshot.
  */
 public final class ConverterProbe {
     static final String MARKER = "probe ";
@@ -38,6 +45,13 @@ public final class ConverterProbe {
         int repeat = args.length == 3 ? Integer.parseInt(args[2]) : 1;
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+        Integer primingRows = Integer.getInteger("probe.prime");
+        if (primingRows != null) {
+            long cpuBefore = os.getProcessCpuTime();
+            ConversionPriming.Result primed = new ConversionPriming(ConversionLimits.fromEnvironment(Environment.system()), primingRows).prime();
+            System.out.println(String.format(Locale.ROOT, "primed rows=%d seconds=%.3f cpuSeconds=%.3f",
+                    primed.rowsWritten(), primed.seconds(), (os.getProcessCpuTime() - cpuBefore) / 1e9));
+        }
         int exitCode = 0;
         for (int run = 1; run <= repeat && exitCode == 0; run++) {
             String output = repeat == 1 ? args[1] : Path.of(args[1], "run-" + run).toString();

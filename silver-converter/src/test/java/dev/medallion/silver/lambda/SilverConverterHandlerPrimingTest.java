@@ -42,7 +42,7 @@ class SilverConverterHandlerPrimingTest {
         hook.beforeCheckpoint(checkpoints);
         hook.afterRestore(checkpoints);
         String logged = logLines.toString(StandardCharsets.UTF_8);
-        assertTrue(logged.contains("converter primed before the SnapStart snapshot") && logged.contains("\"rows\":5000"), logged);
+        assertTrue(logged.contains("converter primed before the SnapStart snapshot") && logged.contains("\"rows\":50000"), logged);
         // Silent priming: its conversion does not log as a conversion would.
         assertTrue(!logged.contains("source object processed"), logged);
     }
