@@ -1,4 +1,4 @@
-"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with six gaps of moto 5.2.1 filled.
+"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with seven gaps of moto 5.2.1 filled.
 
 1. Budgets: the AWS provider reads a budget back with DescribeSubscribersForNotification and
    ListTagsForResource, and changes its tags with TagResource and UntagResource; moto 5.2.1 answers
@@ -33,6 +33,13 @@
    queue for the rehearsal, which reads them and runs the function under the Lambda runtime emulator
    on the event the mapping would send.
 
+7. Lambda SnapStart: moto 5.2.1 accepts a function's SnapStart setting and forgets it, answering
+   {"ApplyOn": "None", "OptimizationStatus": "Off"} for every function, so Terraform planned to turn
+   SnapStart on again after every apply (silver_converter_snapstart). Here the setting is kept as
+   CreateFunction and UpdateFunctionConfiguration give it, and read back as Lambda does: ApplyOn as set,
+   OptimizationStatus "On" for a published version of a function with PublishedVersions, "Off" for
+   $LATEST. Nothing is snapshotted: the runtime emulator starts a JVM for every cold start.
+
 Every other request is moto's. Arguments are moto_server's (-H HOST -p PORT, and -s for https with
 a certificate of its own or -c CERT -k KEY for a given one).
 """
@@ -42,7 +49,7 @@ import sys
 import uuid
 
 import flask
-from moto.awslambda.models import LambdaBackend
+from moto.awslambda.models import LambdaBackend, LambdaFunction
 from moto.budgets.exceptions import NotFoundException
 from moto.budgets.responses import BudgetsResponse
 from moto.events.exceptions import ValidationException
@@ -306,6 +313,42 @@ def create_event_source_mapping_without_dispatch(self, spec):
 
 # The rehearsal, not moto, runs the function on the queue's messages (see 6. above).
 LambdaBackend.create_event_source_mapping = create_event_source_mapping_without_dispatch
+
+moto_function_init = LambdaFunction.__init__
+moto_update_configuration = LambdaFunction.update_configuration
+moto_get_configuration = LambdaFunction.get_configuration
+
+
+def snap_start_apply_on(setting):
+    return (setting or {}).get("ApplyOn", "None")
+
+
+def init_keeping_snap_start(self, account_id, spec, region, version=1):
+    moto_function_init(self, account_id, spec, region, version)
+    self.snap_start_apply_on = snap_start_apply_on(spec.get("SnapStart"))
+
+
+def update_configuration_keeping_snap_start(self, config_updates):
+    if "SnapStart" in config_updates:
+        self.snap_start_apply_on = snap_start_apply_on(config_updates["SnapStart"])
+    return moto_update_configuration(self, config_updates)
+
+
+def get_configuration_with_snap_start(self, on_create=False):
+    configuration = moto_get_configuration(self, on_create)
+    apply_on = getattr(self, "snap_start_apply_on", "None")
+    published = str(self.version) != "$LATEST"
+    configuration["SnapStart"] = {
+        "ApplyOn": apply_on,
+        "OptimizationStatus": "On" if apply_on == "PublishedVersions" and published else "Off",
+    }
+    return configuration
+
+
+# Lambda SnapStart settings kept and read back (see 7. above).
+LambdaFunction.__init__ = init_keeping_snap_start
+LambdaFunction.update_configuration = update_configuration_keeping_snap_start
+LambdaFunction.get_configuration = get_configuration_with_snap_start
 
 if __name__ == "__main__":
     sys.exit(main())

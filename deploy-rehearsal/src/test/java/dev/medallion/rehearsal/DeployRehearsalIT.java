@@ -14,8 +14,11 @@ import software.amazon.awssdk.services.eventbridge.model.DescribeRuleResponse;
 import software.amazon.awssdk.services.eventbridge.model.Target;
 import software.amazon.awssdk.services.glue.model.Table;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
 import software.amazon.awssdk.services.lambda.model.GetFunctionEventInvokeConfigResponse;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.SnapStartApplyOn;
+import software.amazon.awssdk.services.lambda.model.SnapStartOptimizationStatus;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sts.model.Credentials;
@@ -65,8 +68,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  *     and budgets on) to it from a copy of {@code terraform/} in a temporary directory; the outputs a user
  *     relies on are checked against what the emulator holds; {@code terraform plan -detailed-exitcode}
  *     right after must find nothing to change.</li>
- * <li><b>The functions as deployed.</b> Each function is read back from the emulator (GetFunction:
- *     handler, runtime, architecture, memory, timeout, environment, role, reserved concurrency) with its
+ * <li><b>The functions as deployed.</b> Each function is read back from the emulator as its invokers
+ *     target it (GetFunction: handler, runtime, architecture, memory, timeout, environment, role, reserved
+ *     concurrency): the converter as the bronze notification targets it, which with SnapStart
+ *     ({@code silver_converter_snapstart}, on by default) is the alias {@code live} of the published
+ *     version with SnapStart on, never $LATEST; its invoke permission and on-failure configuration are
+ *     read on that same target. The emulator takes no snapshot and calls no runtime hook. With its
  *     code: the object Terraform uploaded to the artifacts bucket, whose bytes must be the built jar's
  *     and whose SHA-256 the function's {@code CodeSha256}. Each runs under the AWS Lambda Runtime
  *     Interface Emulator ({@link LambdaRuntime}) with exactly that handler, memory, timeout and
@@ -157,7 +164,8 @@ class DeployRehearsalIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A function as the emulator holds it, and its code as downloaded from where Terraform put it. */
-    private record Deployed(String name, FunctionConfiguration configuration, Optional<Integer> reservedConcurrency, Path code) {
+    /** @param invoked what invokers target: the function's name, or its qualified ARN (the converter's alias with SnapStart) */
+    private record Deployed(String name, String invoked, FunctionConfiguration configuration, Optional<Integer> reservedConcurrency, Path code) {
         LambdaRuntime.Function asRuntimeFunction() {
             Map<String, String> environment = configuration.environment() == null ? Map.of() : configuration.environment().variables();
             return new LambdaRuntime.Function(name, code, configuration.handler(), configuration.memorySize(), configuration.timeout(), environment);
@@ -376,8 +384,10 @@ class DeployRehearsalIT {
     }
 
     private void functionsAsDeployed() throws Exception {
-        converter = readBack(text(outputs.path("function_names"), "silver_converter"), "silver-converter", SILVER_JAR);
-        builder = readBack(text(outputs.path("function_names"), "gold_ctas"), "gold-ctas", GOLD_JAR);
+        String converterName = text(outputs.path("function_names"), "silver_converter");
+        converter = readBack(converterName, converterTarget(converterName), "silver-converter", SILVER_JAR);
+        String builderName = text(outputs.path("function_names"), "gold_ctas");
+        builder = readBack(builderName, builderName, "gold-ctas", GOLD_JAR);
         assertEquals(Optional.empty(), builder.reservedConcurrency(), "the gold builder reserves no concurrency (new accounts cannot): its lease serialises builds");
         assertEquals(Optional.empty(), converter.reservedConcurrency(), "the converter's reserved concurrency (unreserved by default)");
         assertEquals(text(outputs.path("glue_database_names"), "silver"), environment(builder).get("SILVER_DATABASE"));
@@ -386,9 +396,32 @@ class DeployRehearsalIT {
         assertEquals(silver, environment(converter).get("SILVER_BUCKET"));
     }
 
-    private Deployed readBack(String name, String module, Path jar) throws Exception {
-        GetFunctionResponse function = aws.lambda.getFunction(request -> request.functionName(name));
+    /**
+     * What the bronze notification invokes: one target for every rule, and with SnapStart (on by default)
+     * the alias {@code live} of the converter's latest published version, whose SnapStart is on.
+     */
+    private String converterTarget(String name) {
+        List<String> targets = NotificationRules.of(aws.s3.getBucketNotificationConfiguration(request -> request.bucket(bronze))).rules().stream()
+                .map(NotificationRules.Rule::functionArn).distinct().toList();
+        assertEquals(1, targets.size(), "the bronze notification's rules target " + targets);
+        String target = targets.get(0);
+        GetAliasResponse alias = aws.lambda.getAlias(request -> request.functionName(name).name("live"));
+        assertEquals(alias.aliasArn(), target, "the bronze notification targets the alias live (silver_converter_snapstart), not $LATEST or the bare function");
+        List<String> versions = aws.lambda.listVersionsByFunction(request -> request.functionName(name)).versions().stream()
+                .map(FunctionConfiguration::version).filter(version -> !version.equals("$LATEST")).toList();
+        assertEquals(versions.get(versions.size() - 1), alias.functionVersion(), "the alias follows the latest published version " + versions);
+        FunctionConfiguration version = aws.lambda.getFunction(request -> request.functionName(name).qualifier(alias.functionVersion())).configuration();
+        assertEquals(SnapStartApplyOn.PUBLISHED_VERSIONS, version.snapStart().applyOn(), name + " version " + alias.functionVersion() + ": " + version.snapStart());
+        assertEquals(SnapStartOptimizationStatus.ON, version.snapStart().optimizationStatus(), name + " version " + alias.functionVersion() + ": " + version.snapStart());
+        steps.say("the bronze notification targets " + target + ": alias live -> version " + alias.functionVersion() + " of " + versions + ", SnapStart "
+                + version.snapStart().applyOnAsString() + " / " + version.snapStart().optimizationStatusAsString() + " (no snapshot here: the emulator starts a JVM)");
+        return target;
+    }
+
+    private Deployed readBack(String name, String invoked, String module, Path jar) throws Exception {
+        GetFunctionResponse function = aws.lambda.getFunction(request -> request.functionName(invoked));
         FunctionConfiguration configuration = function.configuration();
+        assertEquals(name, configuration.functionName(), invoked + " is not the function " + name);
         // The key Terraform uploaded the jar under (functions.tf, gold.tf), and where moto says the code came from.
         String key = module + "/" + module + "-" + HexFormat.of().formatHex(sha256(jar)) + ".jar";
         String location = URLDecoder.decode(URI.create(function.code().location()).getRawPath().substring(1), StandardCharsets.UTF_8);
@@ -426,17 +459,18 @@ class DeployRehearsalIT {
         assertFalse(policies.isEmpty(), name + ": the role " + roleName + " has no inline policy");
 
         Optional<Integer> reservedConcurrency = Optional.ofNullable(function.concurrency()).map(concurrency -> concurrency.reservedConcurrentExecutions());
-        GetFunctionEventInvokeConfigResponse invokeConfig = aws.lambda.getFunctionEventInvokeConfig(request -> request.functionName(name));
+        // Retries and the on-failure destination are set per qualifier: read them on what is invoked.
+        GetFunctionEventInvokeConfigResponse invokeConfig = aws.lambda.getFunctionEventInvokeConfig(request -> request.functionName(invoked));
         String failureQueue = invokeConfig.destinationConfig().onFailure().destination();
         assertTrue(failureQueue.endsWith(":" + name + "-failures"), name + ": on-failure destination " + failureQueue);
-        steps.say(name + ": " + configuration.handler() + ", " + configuration.runtimeAsString() + " on " + architectures.get(0) + ", "
+        steps.say(invoked + ": " + configuration.handler() + ", " + configuration.runtimeAsString() + " on " + architectures.get(0) + ", "
                 + configuration.memorySize() + " MB, " + configuration.timeout() + " s, reserved concurrency " + reservedConcurrency.map(String::valueOf).orElse("none")
                 + ", role " + roleName + " (trusts Lambda; inline " + policies + "), " + invokeConfig.maximumRetryAttempts() + " retries then "
                 + failureQueue);
         steps.say(name + ": code s3://" + artifacts + "/" + key + " = the built jar (" + Files.size(code) + " bytes, CodeSha256 " + configuration.codeSha256()
                 + "), handler class Java " + (bytecode - 44) + " bytecode" + (linuxNatives.isEmpty() ? "" : ", Linux natives for " + nativeArchitecture));
         steps.say(name + ": environment " + new TreeMap<>(environment));
-        return new Deployed(name, configuration, reservedConcurrency, code);
+        return new Deployed(name, invoked, configuration, reservedConcurrency, code);
     }
 
     private void uploadSampleData() throws Exception {
@@ -468,7 +502,7 @@ class DeployRehearsalIT {
         NotificationRules rules = NotificationRules.of(configuration);
         assertFalse(rules.rules().isEmpty(), "the bronze bucket has no Lambda notification");
         for (NotificationRules.Rule rule : rules.rules()) {
-            assertEquals(converter.configuration().functionArn(), rule.functionArn(), "the function rule " + rule.id() + " invokes");
+            assertEquals(converter.invoked(), rule.functionArn(), "the function rule " + rule.id() + " invokes");
         }
         steps.say("the bronze notification: " + rules.rules().size() + " rules, each " + rules.rules().get(0).events() + " to " + converter.name() + ", on suffixes "
                 + rules.rules().stream().map(NotificationRules.Rule::suffix).toList());
@@ -873,7 +907,8 @@ class DeployRehearsalIT {
     }
 
     private void checkInvokePermission(Deployed function, String principal, String sourceArn, boolean sourceAccount) throws Exception {
-        JsonNode policy = JSON.readTree(aws.lambda.getPolicy(request -> request.functionName(function.name())).policy());
+        // A permission is granted on a qualifier: read it on what is invoked (the converter's alias with SnapStart).
+        JsonNode policy = JSON.readTree(aws.lambda.getPolicy(request -> request.functionName(function.invoked())).policy());
         for (JsonNode statement : policy.path("Statement")) {
             JsonNode condition = statement.path("Condition");
             if (principal.equals(statement.path("Principal").path("Service").asText())
