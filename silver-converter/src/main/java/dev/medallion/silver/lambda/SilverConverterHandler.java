@@ -56,11 +56,12 @@ import static java.util.Objects.requireNonNull;
  * is published and restores every execution environment from a snapshot of it. The handler registers a
  * CRaC runtime hook that primes the converter ({@link ConversionPriming}) just before that snapshot, so
  * restored environments start with its classes loaded and its hot paths compiled. Nothing needs redoing
- * after a restore: the constructor opens no connection (the S3 and Glue clients connect on first use,
- * through the URL connection client, which keeps no pool of its own), credentials come from the default
- * chain, which reads the container credentials Lambda provides to SnapStart functions, and run nonces are
- * drawn per run ({@link dev.medallion.common.layout.RunNonces}). Without SnapStart, and on a JVM without
- * CRaC, the hook is never called.
+ * after a restore: neither the constructor nor the priming makes a request (the S3 and Glue clients
+ * connect on first use, so the JDK's keep-alive cache behind the URL connection client is empty in the
+ * snapshot), credentials come from the default chain, which reads the container credentials Lambda
+ * provides to SnapStart functions, and run nonces are drawn per run
+ * ({@link dev.medallion.common.layout.RunNonces}). Without SnapStart, and on a JVM without CRaC, the hook
+ * is never called.
  */
 public final class SilverConverterHandler implements RequestHandler<S3Event, List<String>> {
     /** The key suffixes the converter accepts, in any case. */
