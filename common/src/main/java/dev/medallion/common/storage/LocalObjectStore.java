@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,6 +37,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class LocalObjectStore implements ObjectStore {
     private static final String TEMPORARY_PREFIX = ".tmp-";
+    private static final int FOLDER_ATTEMPTS = 5;
     private static final Object JVM_LOCK = new Object();
 
     private final Path root;
@@ -208,8 +210,25 @@ public final class LocalObjectStore implements ObjectStore {
 
     private static Path writeTemporary(Path target, byte[] content) throws IOException {
         Path temporary = temporaryBeside(target);
-        Files.write(temporary, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try (OutputStream out = newTemporaryFile(temporary)) {
+            out.write(content);
+        }
         return temporary;
+    }
+
+    /** Creates the temporary file whose folder {@link #temporaryBeside} made, making it again if it vanished since ({@link #makeFolder}). */
+    private static OutputStream newTemporaryFile(Path temporary) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            }
+            catch (NoSuchFileException e) {
+                if (attempt == FOLDER_ATTEMPTS) {
+                    throw e;
+                }
+                makeFolder(temporary.getParent());
+            }
+        }
     }
 
     /**
@@ -217,8 +236,28 @@ public final class LocalObjectStore implements ObjectStore {
      * {@link Files#createTempFile}: its files are private to the owner, and the lake is meant to be shared.
      */
     private static Path temporaryBeside(Path target) throws IOException {
-        Files.createDirectories(target.getParent());
+        makeFolder(target.getParent());
         return target.resolveSibling(TEMPORARY_PREFIX + UUID.randomUUID() + ".part");
+    }
+
+    /**
+     * Another run's delete removes the folders it empties ({@link #removeEmptyParents}), possibly while this
+     * one makes them ({@link Files#createDirectories} then fails, seeing a folder appear and vanish) or
+     * between making a folder and creating a file in it: both are retried, a few times, since each removal
+     * needs the folder empty. What persists (a file where a folder belongs) still fails.
+     */
+    private static void makeFolder(Path folder) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.createDirectories(folder);
+                return;
+            }
+            catch (FileAlreadyExistsException | NoSuchFileException e) {
+                if (attempt == FOLDER_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static String md5Hex(byte[] content) {
@@ -259,7 +298,7 @@ public final class LocalObjectStore implements ObjectStore {
         LocalUpload(Path target, Path temporary) throws IOException {
             this.target = target;
             this.temporary = temporary;
-            this.out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.out = newTemporaryFile(temporary);
         }
 
         @Override

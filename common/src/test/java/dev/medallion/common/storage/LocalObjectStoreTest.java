@@ -146,9 +146,10 @@ final class LocalObjectStoreTest {
     }
 
     /**
-     * A listing while another run writes and discards in the same folder (two duplicate deliveries of one
-     * source do) sees temporary files and emptied folders vanish under it (for three seconds, the time a race took to show): as on S3, a key deleted during
-     * a listing may or may not be listed, but the listing itself never fails.
+     * A listing while other runs write and discard in the same folders (two duplicate deliveries of one
+     * source do) sees temporary files and emptied folders vanish under it, and a writer may find the folder
+     * it just made removed by another's delete (for three seconds; each race showed within a second): as on S3, a key deleted during
+     * a listing may or may not be listed, but neither the listing nor the write fails.
      */
     @Test
     void listingWhileOtherWritersCreateAndRemoveFilesNeverFails() throws Exception {
@@ -160,10 +161,12 @@ final class LocalObjectStoreTest {
         try {
             List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
             for (int w = 0; w < writers; w++) {
-                String folder = "sales/ingest_date=2026-03-" + (15 + w) + "/";
+                // Two writers a folder: one's delete removes the folder it empties while the other creates in it.
+                String folder = "sales/ingest_date=2026-03-" + (15 + w % 2) + "/";
+                String writer = "w" + w;
                 running.add(pool.submit(() -> {
                     for (int i = 0; !stop.get(); i++) {
-                        String key = folder + "part-" + i + ".parquet";
+                        String key = folder + writer + "-part-" + i + ".parquet";
                         ObjectUpload upload = store.create(key);
                         upload.write(bytes("row"));
                         upload.close();
