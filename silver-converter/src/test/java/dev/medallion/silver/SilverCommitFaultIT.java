@@ -111,13 +111,7 @@ class SilverCommitFaultIT {
         bronze = new S3ObjectStore(S3.client(), bronzeBucket);
         silver = new S3ObjectStore(S3.client(), silverBucket);
         proxy = FaultProxy.start(S3.endpoint());
-        faulty = S3Client.builder()
-                .endpointOverride(proxy.endpoint())
-                .forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
+        faulty = S3.clientThrough(proxy.endpoint());
     }
 
     @AfterEach

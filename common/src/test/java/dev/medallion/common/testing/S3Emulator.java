@@ -135,10 +135,7 @@ public final class S3Emulator implements BeforeAllCallback, AfterAllCallback, Pa
             default:
                 throw new AssertionError("Unknown backend: " + choice.backend());
         }
-        client = S3Clients.builder(Optional.of(endpoint))
-                .region(REGION)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
+        client = s3ClientFor(endpoint);
         ownerContextId = context.getUniqueId();
     }
 
@@ -189,6 +186,36 @@ public final class S3Emulator implements BeforeAllCallback, AfterAllCallback, Pa
         return client;
     }
 
+    /**
+     * A client like {@link #client()} that sends its requests to {@code endpoint} instead: a
+     * {@link FaultProxy} in front of the emulator, which forwards the signed {@code Host} header as received.
+     * The caller closes it.
+     */
+    public S3Client clientThrough(URI endpoint) {
+        return s3ClientFor(requireNonNull(endpoint, "endpoint is null"));
+    }
+
+    /** A Glue client like {@link #glue()} that sends its requests to {@code endpoint}; the caller closes it. */
+    public GlueClient glueThrough(URI endpoint) {
+        return glueClientFor(requireNonNull(endpoint, "endpoint is null"));
+    }
+
+    private static S3Client s3ClientFor(URI endpoint) {
+        return S3Clients.builder(Optional.of(endpoint))
+                .region(REGION)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
+    private static GlueClient glueClientFor(URI endpoint) {
+        return GlueClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .endpointOverride(endpoint)
+                .region(REGION)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
     public URI endpoint() {
         checkState(endpoint != null, "The S3 emulator is not running");
         return endpoint;
@@ -198,12 +225,7 @@ public final class S3Emulator implements BeforeAllCallback, AfterAllCallback, Pa
     public GlueClient glue() {
         checkState(client != null, "The emulator is not running");
         if (glue == null) {
-            glue = GlueClient.builder()
-                    .httpClientBuilder(UrlConnectionHttpClient.builder())
-                    .endpointOverride(endpoint)
-                    .region(REGION)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                    .build();
+            glue = glueClientFor(endpoint);
             serviceClients.add(glue);
         }
         return glue;

@@ -20,10 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.Column;
 import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
@@ -250,7 +246,7 @@ class GlueSilverCatalogIT {
         S3ObjectStore silver = new S3ObjectStore(AWS.client(), silverBucket);
         List<String> before = silver.list("");
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
-                GlueClient glue = glueThrough(proxy)) {
+                GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
             SilverConverter converter = converter(catalog(glue));
             // More failures than the SDK's retries: Glue stays down for the whole run.
             Injection down = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue." + action)), Fault.status(500), 100);
@@ -286,15 +282,6 @@ class GlueSilverCatalogIT {
         String etag = Integer.toHexString(csv.hashCode()) + "0000";
         SourceObject source = new SourceObject("bronze", key, etag, bytes.length, Instant.parse(day + "T12:00:00Z"));
         return converter.convert(source, SilverLayout.datasetOf(key), () -> new ByteArrayInputStream(bytes));
-    }
-
-    private GlueClient glueThrough(FaultProxy proxy) {
-        return GlueClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .endpointOverride(proxy.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
     }
 
     private Table table(String name) {
