@@ -52,6 +52,11 @@ final class HookedStore implements ObjectStore {
     }
 
     @Override
+    public InputStream openRange(String key, Optional<String> expectedEtag, long from, long to) throws IOException {
+        return delegate.openRange(key, expectedEtag, from, to);
+    }
+
+    @Override
     public Optional<VersionedContent> readVersioned(String key) throws IOException {
         return delegate.readVersioned(key);
     }

@@ -1,10 +1,13 @@
 package dev.medallion.common.storage;
 
 import java.io.IOException;
+import java.io.FilterInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -82,6 +85,22 @@ public final class LocalObjectStore implements ObjectStore {
     public InputStream open(String key, Optional<String> expectedEtag) throws IOException {
         // A local file has no cheap entity tag to compare with; the local command reads each file once.
         return Files.newInputStream(resolve(key));
+    }
+
+    @Override
+    public InputStream openRange(String key, Optional<String> expectedEtag, long from, long to) throws IOException {
+        if (from < 0 || to <= from) {
+            throw new IllegalArgumentException("Invalid byte range [" + from + ", " + to + ") of " + describe(key));
+        }
+        SeekableByteChannel channel = Files.newByteChannel(resolve(key));
+        try {
+            channel.position(from);
+            return new RangeStream(Channels.newInputStream(channel), to - from);
+        }
+        catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     @Override
@@ -352,6 +371,57 @@ public final class LocalObjectStore implements ObjectStore {
             catch (IOException e) {
                 throw new UncheckedIOException("Could not discard " + temporary, e);
             }
+        }
+    }
+
+    /** The next {@code remaining} bytes of a file, then its end, as a ranged GET returns them. */
+    private static final class RangeStream extends FilterInputStream {
+        private long remaining;
+
+        RangeStream(InputStream in, long length) {
+            super(in);
+            this.remaining = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (remaining <= 0) {
+                return length == 0 ? 0 : -1;
+            }
+            int read = super.read(buffer, offset, (int) Math.min(length, remaining));
+            if (read > 0) {
+                remaining -= read;
+            }
+            return read;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(Math.min(n, remaining));
+            remaining -= skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(super.available(), remaining);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
         }
     }
 }

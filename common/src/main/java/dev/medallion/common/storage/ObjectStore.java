@@ -21,6 +21,13 @@ public interface ObjectStore {
      */
     InputStream open(String key, Optional<String> expectedEtag) throws IOException;
 
+    /**
+     * Streams bytes {@code from} (inclusive) to {@code to} (exclusive) of the object, as {@link #open}
+     * does the whole: several readers may each read a range of one object at the same time. The caller
+     * checks that it received {@code to - from} bytes.
+     */
+    InputStream openRange(String key, Optional<String> expectedEtag, long from, long to) throws IOException;
+
     /** Reads a small object whole (manifests, schema contracts), or empty when there is none. */
     default Optional<byte[]> read(String key) throws IOException {
         return readVersioned(key).map(VersionedContent::content);

@@ -113,6 +113,23 @@ public final class S3ObjectStore implements ObjectStore {
         // The SDK then checks the object's full-object checksum (when it has one) against the bytes received,
         // and fails the read at its end on a mismatch.
         GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED);
+        return get(request, key, expectedEtag);
+    }
+
+    @Override
+    public InputStream openRange(String key, Optional<String> expectedEtag, long from, long to) throws IOException {
+        checkKey(key);
+        requireNonNull(expectedEtag, "expectedEtag is null");
+        if (from < 0 || to <= from) {
+            throw new IllegalArgumentException("Invalid byte range [" + from + ", " + to + ") of " + describe(key));
+        }
+        // No checksum mode: a full-object checksum cannot be checked against part of the object; the caller
+        // counts the bytes of each range instead.
+        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key).range("bytes=" + from + "-" + (to - 1));
+        return get(request, key, expectedEtag);
+    }
+
+    private InputStream get(GetObjectRequest.Builder request, String key, Optional<String> expectedEtag) throws IOException {
         expectedEtag.ifPresent(etag -> request.ifMatch(quote(etag)));
         try {
             return new ReadFailures(client.getObject(request.build()), key);

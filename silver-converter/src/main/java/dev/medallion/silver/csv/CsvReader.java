@@ -34,8 +34,21 @@ import static java.util.Objects.requireNonNull;
  * Deep in a large file that is only met after many rows were returned; those rows are as read, and the
  * caller discards what it made of them. So is a row longer than the limit given ({@code MAX_ROW_CHARS}):
  * it rejects the file, while it is read when it runs away.
+ *
+ * <p>A reader may also read one byte range of a larger file ({@link #openRange}), for conversions that
+ * read several ranges at once. A range other than the last ends at a line feed that may or may not end a
+ * record: only the parse from the range's start can tell. Such a reader appends an end marker, a line of
+ * its own that holds no delimiter, quote or line break, to the text: when the range ends between records
+ * the parser returns the marker as a record by itself ({@link #endedBetweenRecords}); when the range ends
+ * inside a quoted field the marker becomes part of that field's value, and the caller knows its guess of
+ * the boundary was wrong.
  */
 public final class CsvReader implements Closeable {
+    /**
+     * Appended to a range that does not end the file: Unicode noncharacters, which no delimiter a person
+     * declares is (see {@link #openRange}) and text exported by tools does not hold.
+     */
+    static final String END_MARKER = "\uFDD0\uFDD1\uFDD2\uFDD3\uFDD4\uFDD5\uFDD6\uFDD7";
     private static final int SAMPLE_CHARS = 1 << 16;
     /** Stands for the dataset in messages when the caller does not name it. */
     static final String UNNAMED_DATASET = "<dataset>";
@@ -46,12 +59,16 @@ public final class CsvReader implements Closeable {
     private final char delimiter;
     private final String location;
     private final RowSize rowSize;
+    private final boolean endMarked;
+    private boolean endedBetweenRecords;
+    private long rangeLineBreaks = -1;
     private long linesBefore;
     /** Line breaks of the blank lines before the first content, which the parser never sees. */
     private long blankLinesBefore;
     private RejectedInputException failure;
 
-    private CsvReader(DecodingReader text, CSVParser parser, char delimiter, String location, RowSize rowSize) {
+    private CsvReader(DecodingReader text, CSVParser parser, char delimiter, String location, RowSize rowSize, boolean endMarked) {
+        this.endMarked = endMarked;
         this.text = text;
         this.parser = parser;
         this.records = parser.iterator();
@@ -104,6 +121,52 @@ public final class CsvReader implements Closeable {
      */
     public static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, String location, String dataset,
             int maxRowChars) throws IOException, RejectedInputException {
+        return open(in, delimiter, encoding, location, dataset, maxRowChars, false);
+    }
+
+    /**
+     * Opens the first byte range of a file, with a limit on the size of a row, as {@link #open} opens a
+     * whole file; when {@code endMarked} the range does not end the file (see {@link #endedBetweenRecords}).
+     */
+    public static CsvReader openFirstRange(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, String location, String dataset,
+            int maxRowChars, boolean endMarked) throws IOException, RejectedInputException {
+        return open(in, delimiter, encoding, location, dataset, maxRowChars, endMarked);
+    }
+
+    /**
+     * Opens a byte range of a file that starts after a line feed, not at the file's start: no byte order
+     * mark, gzip or check that it is text is looked for (the first range did that), and no delimiter is
+     * detected. Line numbers count from the range's start: its first line is line 1.
+     *
+     * @param charset the file's, as the first range's reader found it; a charset that writes ASCII in
+     *     single bytes (a line feed is then always the byte 0x0A)
+     * @param endMarked whether the range ends before the file does (see {@link #endedBetweenRecords})
+     */
+    public static CsvReader openRange(InputStream in, char delimiter, Charset charset, String location, String dataset, int maxRowChars,
+            boolean endMarked) throws IOException {
+        requireNonNull(in, "in is null");
+        requireNonNull(charset, "charset is null");
+        requireNonNull(location, "location is null");
+        requireNonNull(dataset, "dataset is null");
+        if (END_MARKER.indexOf(delimiter) >= 0) {
+            throw new IllegalArgumentException("The delimiter U+" + Integer.toHexString(delimiter) + " is part of the end marker");
+        }
+        DecodingReader text = new DecodingReader(in, charset, new UndecodableTextException.Context(dataset, false), false);
+        RowSize rowSize = new RowSize(maxRowChars);
+        return new CsvReader(text, CSVParser.parse(new SampleThenText(CharBuffer.allocate(0), text, rowSize, endMarked), format(delimiter)),
+                delimiter, location, rowSize, endMarked);
+    }
+
+    private static CSVFormat format(char delimiter) {
+        return CSVFormat.RFC4180.builder()
+                .setDelimiter(delimiter)
+                .setIgnoreEmptyLines(true)
+                .setLenientEof(true)
+                .get();
+    }
+
+    private static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, String location, String dataset,
+            int maxRowChars, boolean endMarked) throws IOException, RejectedInputException {
         requireNonNull(location, "location is null");
         requireNonNull(in, "in is null");
         requireNonNull(delimiter, "delimiter is null");
@@ -121,16 +184,14 @@ public final class CsvReader implements Closeable {
         catch (GzipMembersInputStream.DamagedGzipException e) {
             throw new RejectedInputException("The file is not valid gzip: " + e.getMessage());
         }
-        CSVFormat format = CSVFormat.RFC4180.builder()
-                .setDelimiter(chosen)
-                .setIgnoreEmptyLines(true)
-                .setLenientEof(true)
-                .get();
+        if (endMarked && END_MARKER.indexOf(chosen) >= 0) {
+            throw new IllegalArgumentException("The delimiter U+" + Integer.toHexString(chosen) + " is part of the end marker");
+        }
         // The parser reads the sample again, then the rest of the text: no second buffering layer. The blank
         // lines before the sample are not given to it again (it would skip them): line numbers count them.
         RowSize rowSize = new RowSize(maxRowChars);
-        CsvReader reader = new CsvReader(text, CSVParser.parse(new SampleThenText(sample.content(), text, rowSize), format), chosen, location,
-                rowSize);
+        CsvReader reader = new CsvReader(text, CSVParser.parse(new SampleThenText(sample.content(), text, rowSize, endMarked), format(chosen)),
+                chosen, location, rowSize, endMarked);
         reader.blankLinesBefore = sample.blankLines();
         reader.linesBefore = sample.blankLines();
         return reader;
@@ -169,6 +230,12 @@ public final class CsvReader implements Closeable {
         }
         long linesAfter = lines();
         Row row = new Row(linesBefore, linesAfter, Arrays.asList(record.values()));
+        if (endMarked && record.size() == 1 && END_MARKER.equals(record.get(0)) && !hasNext()) {
+            // The marker is the range's last line, after all of its line breaks.
+            endedBetweenRecords = true;
+            rangeLineBreaks = row.line() - 1;
+            return Optional.empty();
+        }
         if (rowSize.mayExceedLimit()) {
             long characters = RowSize.characters(record.values());
             if (characters > rowSize.limit) {
@@ -179,6 +246,36 @@ public final class CsvReader implements Closeable {
         rowSize.rowEnded();
         linesBefore = linesAfter;
         return Optional.of(row);
+    }
+
+    /**
+     * Whether a range read with an end marker ended between two records: true once {@link #next} has
+     * returned empty after the marker came back as a record of its own. False when the range ended inside
+     * a quoted field (the marker was read into it), or when the reader was opened without a marker.
+     */
+    public boolean endedBetweenRecords() {
+        return endedBetweenRecords;
+    }
+
+    /**
+     * The line breaks of a range that {@link #endedBetweenRecords}, those inside quoted fields and blank
+     * lines included: the next range's line 1 is this range's line {@code lineBreaks() + 1}.
+     */
+    public long lineBreaks() {
+        if (!endedBetweenRecords) {
+            throw new IllegalStateException("Only a range that ended between records knows its line breaks");
+        }
+        return rangeLineBreaks;
+    }
+
+    private boolean hasNext() throws IOException, RejectedInputException {
+        try {
+            return records.hasNext();
+        }
+        catch (UncheckedIOException e) {
+            // The record after the marker failed to parse: the marker was data. The failure is met again by the next call.
+            return true;
+        }
     }
 
     /** Line breaks read so far: the parser's, and those of the blank lines it was spared. */
@@ -276,11 +373,15 @@ public final class CsvReader implements Closeable {
         private final CharBuffer sample;
         private final Reader text;
         private final RowSize rowSize;
+        /** After the text: the end marker on a line of its own, or nothing. */
+        private final CharBuffer after;
+        private boolean textEnded;
 
-        SampleThenText(CharBuffer sample, Reader text, RowSize rowSize) {
+        SampleThenText(CharBuffer sample, Reader text, RowSize rowSize, boolean endMarked) {
             this.sample = sample;
             this.text = text;
             this.rowSize = rowSize;
+            this.after = CharBuffer.wrap(endMarked ? END_MARKER : "");
         }
 
         @Override
@@ -288,12 +389,19 @@ public final class CsvReader implements Closeable {
             // The parser asks for more only once it has used what it was given.
             rowSize.requireNoRunawayRow();
             int count;
-            if (!sample.hasRemaining()) {
-                count = text.read(buffer, offset, length);
-            }
-            else {
+            if (sample.hasRemaining()) {
                 count = Math.min(length, sample.remaining());
                 sample.get(buffer, offset, count);
+            }
+            else {
+                count = textEnded ? -1 : text.read(buffer, offset, length);
+                if (count < 0) {
+                    textEnded = true;
+                    if (after.hasRemaining()) {
+                        count = Math.min(length, after.remaining());
+                        after.get(buffer, offset, count);
+                    }
+                }
             }
             rowSize.delivered += Math.max(count, 0);
             return count;

@@ -37,6 +37,15 @@ final class DecodingReader extends Reader {
     private int lastChar = NONE;
 
     DecodingReader(InputStream in, Charset charset, UndecodableTextException.Context context) {
+        this(in, charset, context, true);
+    }
+
+    /**
+     * @param startOfText whether the bytes are the start of the text, where a byte order mark is dropped;
+     *     further on (a byte range of a file) U+FEFF is a character of the data, kept
+     */
+    DecodingReader(InputStream in, Charset charset, UndecodableTextException.Context context, boolean startOfText) {
+        this.started = !startOfText;
         this.in = requireNonNull(in, "in is null");
         this.decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
