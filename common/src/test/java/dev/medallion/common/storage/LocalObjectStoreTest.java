@@ -38,6 +38,24 @@ final class LocalObjectStoreTest {
     }
 
     @Test
+    void rangesReadExactlyTheirBytes() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory.resolve("root"));
+        store.put("sales/ranged.csv", bytes("0123456789"));
+        try (InputStream first = store.openRange("sales/ranged.csv", Optional.empty(), 0, 4);
+                InputStream middle = store.openRange("sales/ranged.csv", Optional.empty(), 4, 9);
+                InputStream last = store.openRange("sales/ranged.csv", Optional.empty(), 9, 10)) {
+            assertEquals("0123", new String(first.readAllBytes(), UTF_8));
+            byte[] two = new byte[2];
+            assertEquals(2, middle.read(two));
+            assertEquals('6', middle.read());
+            assertEquals("78", new String(middle.readAllBytes(), UTF_8));
+            assertEquals(-1, middle.read());
+            assertEquals("9", new String(last.readAllBytes(), UTF_8));
+        }
+        assertThrows(IllegalArgumentException.class, () -> store.openRange("sales/ranged.csv", Optional.empty(), 4, 4));
+    }
+
+    @Test
     void resolvesKeysInsideTheRoot() {
         Path root = directory.resolve("root");
         LocalObjectStore store = new LocalObjectStore(root);

@@ -291,6 +291,22 @@ final class S3ObjectStoreIT {
     }
 
     @Test
+    void rangesReadExactlyTheirBytesAndRefuseAnotherVersion() throws IOException {
+        store.put("ranged.csv", bytes("0123456789"));
+        String etag = store.stat("ranged.csv").orElseThrow().etag();
+        try (InputStream first = store.openRange("ranged.csv", Optional.of(etag), 0, 4);
+                InputStream middle = store.openRange("ranged.csv", Optional.of(etag), 4, 9);
+                InputStream last = store.openRange("ranged.csv", Optional.of(etag), 9, 10)) {
+            assertEquals("0123", new String(first.readAllBytes(), UTF_8));
+            assertEquals("45678", new String(middle.readAllBytes(), UTF_8));
+            assertEquals("9", new String(last.readAllBytes(), UTF_8));
+        }
+        store.put("ranged.csv", bytes("replaced!!"));
+        IOException e = assertThrows(IOException.class, () -> store.openRange("ranged.csv", Optional.of(etag), 4, 9));
+        assertTrue(e.getMessage().contains(etag), e.getMessage());
+    }
+
+    @Test
     void readWholeObject() throws IOException {
         assertEquals(Optional.empty(), store.read("_manifests/none.json"));
         store.put("_manifests/run.json", bytes("{}"));
