@@ -93,6 +93,8 @@ resource "aws_lambda_function" "silver_converter" {
       ROW_GROUP_BYTES   = var.silver_row_group_bytes
       MAX_COLUMNS       = var.silver_max_columns
       MAX_ROW_CHARS     = var.silver_max_row_chars
+      RANGE_READERS     = var.silver_range_readers == null ? "" : tostring(var.silver_range_readers)
+      MIN_RANGE_BYTES   = var.silver_min_range_bytes
       CSV_DELIMITERS    = var.silver_csv_delimiters
       CSV_ENCODINGS     = var.silver_csv_encodings
       SILVER_DATABASE   = var.enable_glue_catalog ? aws_glue_catalog_database.silver[0].name : ""

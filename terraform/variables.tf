@@ -227,6 +227,28 @@ variable "silver_max_row_chars" {
   }
 }
 
+variable "silver_range_readers" {
+  description = "RANGE_READERS: byte ranges of one large uncompressed CSV file the converter reads and converts at once, each on its own threads and into parts of its own. null: one per whole vCPU the memory buys (silver_converter_memory_mb / 1,769, at least 1), so 1 at the default memory and 2 at 3,538 MB (BENCHMARKS.md)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.silver_range_readers == null ? true : (var.silver_range_readers >= 1 && var.silver_range_readers <= 6 && floor(var.silver_range_readers) == var.silver_range_readers)
+    error_message = "silver_range_readers must be null or a whole number between 1 and 6 (10,240 MB buys 5.8 vCPUs)."
+  }
+}
+
+variable "silver_min_range_bytes" {
+  description = "MIN_RANGE_BYTES: the least bytes one range holds; a file is cut into ranges only as far as each keeps at least this many (64 MiB: a file under 128 MiB is read as one stream)."
+  type        = number
+  default     = 67108864
+
+  validation {
+    condition     = var.silver_min_range_bytes >= 1048576 && floor(var.silver_min_range_bytes) == var.silver_min_range_bytes
+    error_message = "silver_min_range_bytes must be a whole number of at least 1048576 (1 MiB)."
+  }
+}
+
 variable "silver_csv_delimiters" {
   description = "CSV_DELIMITERS: per-dataset delimiters that override detection, as the converter reads them: dataset:delimiter pairs separated by commas, the delimiter one of comma, semicolon, tab or pipe (e.g. \"legacy_orders:pipe,eu_sales:semicolon\"). Empty: detect every delimiter."
   type        = string

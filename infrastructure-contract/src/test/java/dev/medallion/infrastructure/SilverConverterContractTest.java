@@ -1,6 +1,7 @@
 package dev.medallion.infrastructure;
 
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.RunId;
@@ -66,7 +67,7 @@ class SilverConverterContractTest {
     void codeReadsTheVariablesTheReadmeDocuments() {
         // Guards the reflection above: if it found nothing, the previous test would compare nothing.
         assertEquals(Set.of("SILVER_BUCKET", "SILVER_PREFIX", "CHUNK_ROWS", "CHUNK_MAX_BYTES", "PART_TARGET_BYTES", "ROW_GROUP_BYTES", "MAX_COLUMNS",
-                        "MAX_ROW_CHARS", "CSV_DELIMITERS", "CSV_ENCODINGS", "SILVER_DATABASE"),
+                        "MAX_ROW_CHARS", "RANGE_READERS", "MIN_RANGE_BYTES", "CSV_DELIMITERS", "CSV_ENCODINGS", "SILVER_DATABASE"),
                 variablesReadByCode());
     }
 
@@ -274,10 +275,10 @@ class SilverConverterContractTest {
         assertEquals(List.of("s3:ObjectCreated:*"), strings(rule.get("events")));
     }
 
-    /** The names SilverSettings and ConversionLimits read: their public String constants. */
+    /** The names SilverSettings, ConversionLimits and RangeReading read: their public String constants. */
     private static Set<String> variablesReadByCode() {
         Set<String> names = new TreeSet<>();
-        Stream.of(SilverSettings.class, ConversionLimits.class)
+        Stream.of(SilverSettings.class, ConversionLimits.class, RangeReading.class)
                 .flatMap(type -> Stream.of(type.getDeclaredFields()))
                 .filter(field -> Modifier.isPublic(field.getModifiers()) && Modifier.isStatic(field.getModifiers()) && field.getType() == String.class)
                 .map(SilverConverterContractTest::constant)

@@ -2,6 +2,7 @@ package dev.medallion.silver;
 
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
@@ -11,17 +12,13 @@ import dev.medallion.silver.csv.CsvReader;
 import dev.medallion.silver.csv.CsvReader.Row;
 import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.csv.RejectedInputException;
-import dev.medallion.silver.parquet.ParquetPartWriter;
-import dev.medallion.silver.parquet.ParquetSchemas;
 import dev.medallion.silver.parquet.PartInfo;
-import dev.medallion.silver.parquet.RowBatch;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnNames;
 import dev.medallion.silver.schema.SchemaContract;
 import dev.medallion.silver.schema.SchemaContractStore;
 import dev.medallion.silver.schema.TypeInference;
 import org.apache.commons.io.input.CloseShieldInputStream;
-import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,10 +31,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
 
@@ -58,6 +60,34 @@ public final class SilverConverter {
     @FunctionalInterface
     public interface Content {
         InputStream open() throws IOException;
+
+        /** The source's bytes by range, when it can be read so: large files are then read as several ranges at once. */
+        default Optional<Ranges> ranges() {
+            return Optional.empty();
+        }
+
+        /** Content read whole with {@code whole}, or by range with {@code ranges}. */
+        static Content of(Content whole, Ranges ranges) {
+            requireNonNull(whole, "whole is null");
+            requireNonNull(ranges, "ranges is null");
+            return new Content() {
+                @Override
+                public InputStream open() throws IOException {
+                    return whole.open();
+                }
+
+                @Override
+                public Optional<Ranges> ranges() {
+                    return Optional.of(ranges);
+                }
+            };
+        }
+    }
+
+    /** Opens bytes {@code from} (inclusive) to {@code to} (exclusive) of the source; called once per range. */
+    @FunctionalInterface
+    public interface Ranges {
+        InputStream open(long from, long to) throws IOException;
     }
 
     private static final String CONVERTER = "silver-converter/" + Optional.ofNullable(SilverConverter.class.getPackage().getImplementationVersion()).orElse("dev");
@@ -65,6 +95,7 @@ public final class SilverConverter {
     private final ObjectStore silver;
     private final SilverLayout layout;
     private final ConversionLimits limits;
+    private final RangeReading rangeReading;
     private final CsvOverrides csvOverrides;
     private final SchemaContractStore contracts;
     private final SilverCommit commit;
@@ -77,9 +108,23 @@ public final class SilverConverter {
         this(silver, layout, limits, csvOverrides, SilverCatalog.none(), log, clock);
     }
 
-    /** @param catalog told of the dataset's table and the run's partition before each commit that writes data */
+    /**
+     * A converter that reads every file as one stream.
+     *
+     * @param catalog told of the dataset's table and the run's partition before each commit that writes data
+     */
     public SilverConverter(ObjectStore silver, SilverLayout layout, ConversionLimits limits, CsvOverrides csvOverrides, SilverCatalog catalog,
             JsonLog log, Clock clock) {
+        this(silver, layout, limits, RangeReading.single(), csvOverrides, catalog, log, clock);
+    }
+
+    /**
+     * @param rangeReading how many byte ranges of a large file are read at once, when its content can be read by range
+     * @param catalog told of the dataset's table and the run's partition before each commit that writes data
+     */
+    public SilverConverter(ObjectStore silver, SilverLayout layout, ConversionLimits limits, RangeReading rangeReading, CsvOverrides csvOverrides,
+            SilverCatalog catalog, JsonLog log, Clock clock) {
+        this.rangeReading = requireNonNull(rangeReading, "rangeReading is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.silver = requireNonNull(silver, "silver is null");
         this.layout = requireNonNull(layout, "layout is null");
@@ -117,18 +162,14 @@ public final class SilverConverter {
         }
 
         Run run = new Run(source, dataset, RunId.start(base.nextGeneration()), base.superseded(), deadline);
-        Manifest manifest;
-        try (SourceBytes in = new SourceBytes(content.open())) {
-            try {
-                // The parser closes what it reads; the count must outlive it to be checked.
-                manifest = run.execute(CloseShieldInputStream.wrap(in));
-                in.requireWhole(source);
+        Manifest manifest = null;
+        try {
+            int ranges = rangeReading.rangesFor(source.size());
+            if (ranges > 1 && content.ranges().isPresent()) {
+                manifest = run.executeRanges(content.ranges().get(), ranges).orElse(null);
             }
-            catch (RejectedInputException e) {
-                // Content the parser refuses at the point where a cut download ends may be the cut itself.
-                in.requireSizeIfEnded(source);
-                run.discard(null);
-                manifest = run.rejected(e.getMessage(), in.count());
+            if (manifest == null) {
+                manifest = readWhole(run, source, content);
             }
             deadline.check("converting " + source.location() + " before its commit");
             catalog(run, manifest);
@@ -138,10 +179,28 @@ public final class SilverConverter {
             throw e;
         }
         finally {
-            run.stopWriter();
+            run.stopWriters();
         }
         SilverCommit.Outcome outcome = commit.commit(base, manifest, run.staged());
         return logOutcome(new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun()), started);
+    }
+
+    /** Converts the source read as one stream, or rejects it. */
+    private static Manifest readWhole(Run run, SourceObject source, Content content) throws IOException {
+        try (SourceBytes in = new SourceBytes(content.open())) {
+            try {
+                // The parser closes what it reads; the count must outlive it to be checked.
+                Manifest manifest = run.execute(CloseShieldInputStream.wrap(in));
+                in.requireWhole(source);
+                return manifest;
+            }
+            catch (RejectedInputException e) {
+                // Content the parser refuses at the point where a cut download ends may be the cut itself.
+                in.requireSizeIfEnded(source);
+                run.discard(null);
+                return run.rejected(e.getMessage(), in.count());
+            }
+        }
     }
 
     /**
@@ -201,14 +260,12 @@ public final class SilverConverter {
         private final List<PartInfo> parts = new ArrayList<>();
         /** Closed uploads, invisible until the commit publishes them: parts, then the quarantine file. */
         private final List<ObjectUpload> staged = new ArrayList<>();
-        private ParquetPartWriter openPart;
+        /** Pipelines whose uploads are not in {@link #staged} yet: discarded with the run. */
+        private final List<ChunkPipeline> pipelines = new CopyOnWriteArrayList<>();
+        /** Part numbers are never reused within a run, not even after ranges were given up. */
+        private final AtomicInteger partNumbers = new AtomicInteger();
         private QuarantineWriter quarantine;
-        private MessageType schema;
         private SchemaContract contract;
-        private RowBatch filling;
-        private RowBatch spare;
-        private ExecutorService writer;
-        private Future<?> inFlight;
         private long rowsRead;
         private long rowsWritten;
         private char delimiter = ',';
@@ -238,6 +295,14 @@ public final class SilverConverter {
             return contract;
         }
 
+        private ChunkPipeline pipeline(String threadName) {
+            ChunkPipeline pipeline = new ChunkPipeline(silver, limits, contract,
+                    () -> layout.partKey(dataset, ingestDate, source.key(), source.etag(), id, partNumbers.incrementAndGet()), threadName);
+            pipelines.add(pipeline);
+            return pipeline;
+        }
+
+        /** Converts the source read as one stream. */
         Manifest execute(InputStream in) throws IOException, RejectedInputException {
             try (CsvReader csv = CsvReader.open(in, csvOverrides.delimiterOf(dataset), csvOverrides.encodingOf(dataset), source.location(), dataset,
                     limits.maxRowChars())) {
@@ -247,18 +312,7 @@ public final class SilverConverter {
                 if (headerRow.isEmpty()) {
                     return manifest(Manifest.EMPTY, "the file holds no header and no rows", List.of(), List.of(), List.of(), source.size());
                 }
-                int fields = headerRow.get().fields().size();
-                if (fields > limits.maxColumns()) {
-                    // The manifest of the rejection does not carry such a header.
-                    throw new RejectedInputException("The header holds " + fields + " fields, more than " + ConversionLimits.MAX_COLUMNS
-                            + " allows (" + limits.maxColumns() + "): the file is rejected so that memory stays bounded (raise "
-                            + ConversionLimits.MAX_COLUMNS + ", with the function's memory, to convert it; a run of delimiters in the"
-                            + " header is a damaged export).");
-                }
-                header = headerRow.get().fields();
-                List<String> names = ColumnNames.normalize(header);
-                quarantine = new QuarantineWriter(silver, layout.quarantineKey(dataset, ingestDate, source.key(), source.etag(), id), header);
-
+                readHeader(headerRow.get());
                 List<Row> sample = new ArrayList<>();
                 Optional<SchemaContract> existing = contracts.load(dataset);
                 if (existing.isEmpty()) {
@@ -267,43 +321,304 @@ public final class SilverConverter {
                         return manifest(Manifest.EMPTY, "the file holds a header and no rows", List.of(), List.of(), List.of(), source.size());
                     }
                 }
-                contract = existing.isPresent() ? existing.get() : inferContract(names, sample);
-                int[] fieldOfColumn = fieldOfColumn(contract, names);
-                schema = ParquetSchemas.messageType(contract);
-                filling = new RowBatch(contract);
-                spare = new RowBatch(contract);
+                contract = existing.isPresent() ? existing.get() : inferContract(sample);
+                int[] fieldOfColumn = fieldOfColumn();
+                ChunkPipeline pipeline = pipeline("silver-parquet-writer");
+                Rows rows = new Rows(pipeline, fieldOfColumn, (line, reason, fields) -> quarantine.add(line, reason, fields));
                 for (Row row : sample) {
-                    accept(row, fieldOfColumn);
+                    rows.accept(row);
                 }
                 sample.clear();
                 for (Optional<Row> row = csv.next(); row.isPresent(); row = csv.next()) {
-                    accept(row.get(), fieldOfColumn);
+                    rows.accept(row.get());
                 }
-                flush();
-                awaitWrite();
-                if (openPart != null) {
-                    finishPart();
+                pipeline.finish();
+                rowsRead = rows.read;
+                take(pipeline);
+                return converted();
+            }
+        }
+
+        /** Checks the header's width, and starts the quarantine file under it. */
+        private void readHeader(Row headerRow) throws RejectedInputException {
+            int fields = headerRow.fields().size();
+            if (fields > limits.maxColumns()) {
+                // The manifest of the rejection does not carry such a header.
+                throw new RejectedInputException("The header holds " + fields + " fields, more than " + ConversionLimits.MAX_COLUMNS
+                        + " allows (" + limits.maxColumns() + "): the file is rejected so that memory stays bounded (raise "
+                        + ConversionLimits.MAX_COLUMNS + ", with the function's memory, to convert it; a run of delimiters in the"
+                        + " header is a damaged export).");
+            }
+            header = headerRow.fields();
+            quarantine = new QuarantineWriter(silver, layout.quarantineKey(dataset, ingestDate, source.key(), source.etag(), id), header);
+        }
+
+        /** Moves a finished pipeline's parts into the run's. */
+        private void take(ChunkPipeline pipeline) {
+            parts.addAll(pipeline.parts());
+            staged.addAll(pipeline.staged());
+            rowsWritten += pipeline.rowsWritten();
+            pipelines.remove(pipeline);
+        }
+
+        /** The manifest of a run that read every row: its parts are written, its quarantine file finished. */
+        private Manifest converted() throws IOException {
+            Manifest.Quarantine quarantined = quarantine.finish().orElse(null);
+            quarantine.upload().ifPresent(staged::add);
+            List<String> names = ColumnNames.normalize(header);
+            List<String> dropped = new ArrayList<>();
+            for (String name : names) {
+                if (contract.indexOf(name) < 0) {
+                    dropped.add(name);
                 }
-                Manifest.Quarantine quarantined = quarantine.finish().orElse(null);
-                quarantine.upload().ifPresent(staged::add);
-                List<String> dropped = new ArrayList<>();
-                for (int i = 0; i < names.size(); i++) {
-                    if (contract.indexOf(names.get(i)) < 0) {
-                        dropped.add(names.get(i));
+            }
+            List<String> missing = new ArrayList<>();
+            for (Column column : contract.columns()) {
+                if (!names.contains(column.name())) {
+                    missing.add(column.name());
+                }
+            }
+            // bytesRead is the size here: the caller fails the run unless the bytes counted turn out to be the size.
+            return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), rowsRead == 0 ? Manifest.EMPTY : Manifest.CONVERTED,
+                    rowsRead == 0 ? "the file holds a header and no rows" : null,
+                    dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, header,
+                    contract.columns(), dropped, missing, parts, quarantined,
+                    rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, clock.instant().toString(), CONVERTER);
+        }
+
+        /**
+         * Converts the source as byte ranges read at once ({@link RangeBoundaries} says where they start),
+         * or returns empty, having discarded what it wrote, when the ranges cannot be trusted: a boundary
+         * turned out to fall inside a quoted field, the file was refused (the one-stream conversion that
+         * follows gives the reason with the right line), or the later ranges refused more rows than they
+         * may hold until their line numbers are known. Storage failures, a short range and the deadline
+         * throw, as in a one-stream conversion.
+         */
+        Optional<Manifest> executeRanges(Ranges ranges, int count) throws IOException {
+            Optional<RangeBoundaries.Preflight> preflight = RangeBoundaries.preflight(ranges, source, dataset, csvOverrides, limits);
+            if (preflight.isEmpty()) {
+                return Optional.empty();
+            }
+            List<Long> starts = RangeBoundaries.starts(ranges, source.size(), count, preflight.get());
+            if (starts.size() < 2) {
+                return Optional.empty();
+            }
+            CompletableFuture<int[]> columns = new CompletableFuture<>();
+            List<RangeWorker> workers = new ArrayList<>();
+            for (int i = 0; i < starts.size(); i++) {
+                long end = i + 1 < starts.size() ? starts.get(i + 1) : source.size();
+                workers.add(new RangeWorker(i, starts.get(i), end, i + 1 < starts.size(), preflight.get(), ranges, columns));
+            }
+            ExecutorService readers = Executors.newFixedThreadPool(workers.size(), runnable -> {
+                Thread thread = new Thread(runnable, "silver-range-reader");
+                thread.setDaemon(true);
+                return thread;
+            });
+            Throwable failure = null;
+            String abandoned = null;
+            try {
+                CompletionService<Void> results = new ExecutorCompletionService<>(readers);
+                for (RangeWorker worker : workers) {
+                    results.submit(worker);
+                }
+                for (int i = 0; i < workers.size(); i++) {
+                    try {
+                        results.take().get();
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        failure = new InterruptedIOException("Interrupted while converting " + source.location());
+                        break;
+                    }
+                    catch (ExecutionException e) {
+                        // The first failure decides; the other ranges are stopped, and what they report after it is its echo.
+                        if (failure == null && abandoned == null) {
+                            if (e.getCause() instanceof RangesAbandoned gaveUp) {
+                                abandoned = gaveUp.getMessage();
+                            }
+                            else {
+                                failure = e.getCause();
+                            }
+                            columns.completeExceptionally(e.getCause());
+                            readers.shutdownNow();
+                        }
                     }
                 }
-                List<String> missing = new ArrayList<>();
-                for (Column column : contract.columns()) {
-                    if (!names.contains(column.name())) {
-                        missing.add(column.name());
-                    }
+            }
+            finally {
+                readers.shutdownNow();
+            }
+            if (failure != null) {
+                rethrow(failure);
+            }
+            for (int i = 0; abandoned == null && i + 1 < workers.size(); i++) {
+                if (!workers.get(i).endedBetweenRecords) {
+                    abandoned = "the boundary at byte " + starts.get(i + 1) + " fell inside a quoted field";
                 }
-                // bytesRead is the size here: the caller fails the run unless the bytes counted turn out to be the size.
-                return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), rowsRead == 0 ? Manifest.EMPTY : Manifest.CONVERTED,
-                        rowsRead == 0 ? "the file holds a header and no rows" : null,
-                        dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, header,
-                        contract.columns(), dropped, missing, parts, quarantined,
-                        rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, clock.instant().toString(), CONVERTER);
+            }
+            if (abandoned != null) {
+                log.info("byte ranges given up, converting as one stream", Map.of("source", source.location(), "reason", abandoned));
+                discard(null);
+                return Optional.empty();
+            }
+            long lineOffset = 0;
+            for (RangeWorker worker : workers) {
+                rowsRead += worker.rowsRead;
+                for (RangeWorker.Refused refused : worker.refused) {
+                    quarantine.add(lineOffset + refused.line(), refused.reason(), refused.fields());
+                }
+                lineOffset += worker.lineBreaks;
+                take(worker.pipeline);
+            }
+            return Optional.of(converted());
+        }
+
+        /**
+         * Converts one byte range: the first reads the header and makes or loads the contract, which the
+         * others wait for; each writes its own parts. Rows a later range refuses are held until the lines
+         * before the range are known, at most {@link ConversionLimits#chunkMaxBytes()} of them.
+         */
+        private final class RangeWorker implements Callable<Void> {
+            record Refused(long line, String reason, List<String> fields) {}
+
+            private final int index;
+            private final long start;
+            private final long end;
+            private final boolean endMarked;
+            private final RangeBoundaries.Preflight preflight;
+            private final Ranges ranges;
+            private final CompletableFuture<int[]> columns;
+            private final List<Refused> refused = new ArrayList<>();
+            private long refusedBytes;
+            private ChunkPipeline pipeline;
+            private long rowsRead;
+            private boolean endedBetweenRecords;
+            private long lineBreaks;
+
+            RangeWorker(int index, long start, long end, boolean endMarked, RangeBoundaries.Preflight preflight, Ranges ranges,
+                    CompletableFuture<int[]> columns) {
+                this.index = index;
+                this.start = start;
+                this.end = end;
+                this.endMarked = endMarked;
+                this.preflight = preflight;
+                this.ranges = ranges;
+                this.columns = columns;
+            }
+
+            @Override
+            public Void call() throws IOException, RangesAbandoned {
+                try (SourceBytes in = new SourceBytes(ranges.open(start, end))) {
+                    try (CsvReader csv = index == 0
+                            ? CsvReader.openFirstRange(CloseShieldInputStream.wrap(in), csvOverrides.delimiterOf(dataset), csvOverrides.encodingOf(dataset),
+                                    source.location(), dataset, limits.maxRowChars(), endMarked)
+                            : CsvReader.openRange(CloseShieldInputStream.wrap(in), preflight.delimiter(), preflight.charset(), source.location(), dataset,
+                                    limits.maxRowChars(), endMarked)) {
+                        convert(csv);
+                    }
+                    in.requireCount(end - start, "bytes " + start + " to " + end + " of " + source.location());
+                }
+                catch (RejectedInputException e) {
+                    throw new RangesAbandoned("the range from byte " + start + " was refused: " + e.getMessage());
+                }
+                return null;
+            }
+
+            private void convert(CsvReader csv) throws IOException, RejectedInputException, RangesAbandoned {
+                List<Row> sample = new ArrayList<>();
+                int[] fieldOfColumn;
+                if (index == 0) {
+                    Optional<Row> headerRow = csv.next();
+                    if (headerRow.isEmpty() || !headerRow.get().fields().equals(preflight.header())) {
+                        throw new RangesAbandoned("the first range's header differs from the one read before");
+                    }
+                    delimiter = csv.delimiter();
+                    encoding = csv.encoding().name();
+                    readHeader(headerRow.get());
+                    Optional<SchemaContract> existing = contracts.load(dataset);
+                    if (existing.isEmpty()) {
+                        readSample(csv, sample);
+                        if (sample.isEmpty()) {
+                            throw new RangesAbandoned("the first range holds no rows");
+                        }
+                    }
+                    contract = existing.isPresent() ? existing.get() : inferContract(sample);
+                    fieldOfColumn = fieldOfColumn();
+                    columns.complete(fieldOfColumn);
+                }
+                else {
+                    // Parse while the first range works out the contract.
+                    readSample(csv, sample);
+                    fieldOfColumn = awaitColumns();
+                }
+                pipeline = pipeline("silver-parquet-writer-" + index);
+                Rows rows = new Rows(pipeline, fieldOfColumn, index == 0 ? (line, reason, fields) -> quarantine.add(line, reason, fields) : this::hold);
+                for (Row row : sample) {
+                    rows.accept(row);
+                }
+                sample.clear();
+                for (Optional<Row> row = csv.next(); row.isPresent(); row = csv.next()) {
+                    rows.accept(row.get());
+                }
+                pipeline.finish();
+                rowsRead = rows.read;
+                endedBetweenRecords = csv.endedBetweenRecords();
+                lineBreaks = endedBetweenRecords ? csv.lineBreaks() : 0;
+            }
+
+            private void hold(long line, String reason, List<String> fields) throws RangesAbandoned {
+                refusedBytes += 64 + reason.length() * 2L + fields.stream().mapToLong(field -> 48 + 2L * field.length()).sum();
+                if (refusedBytes > limits.chunkMaxBytes()) {
+                    throw new RangesAbandoned("the range from byte " + start + " refused more rows than it holds until its line numbers are known");
+                }
+                refused.add(new Refused(line, reason, List.copyOf(fields)));
+            }
+
+            private int[] awaitColumns() throws IOException, RangesAbandoned {
+                try {
+                    return columns.get();
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("Interrupted while converting " + source.location());
+                }
+                catch (ExecutionException e) {
+                    throw new RangesAbandoned("the first range failed");
+                }
+            }
+        }
+
+        /** Counts rows, types them into a pipeline, refuses those that do not fit. */
+        private final class Rows {
+            private final ChunkPipeline pipeline;
+            private final int[] fieldOfColumn;
+            private final RefusedRows refused;
+            private long read;
+
+            Rows(ChunkPipeline pipeline, int[] fieldOfColumn, RefusedRows refused) {
+                this.pipeline = pipeline;
+                this.fieldOfColumn = fieldOfColumn;
+                this.refused = refused;
+            }
+
+            void accept(Row row) throws IOException, RangesAbandoned {
+                read++;
+                List<String> fields = row.fields();
+                String reason;
+                if (fields.size() != header.size()) {
+                    reason = "expected " + header.size() + " fields, found " + fields.size();
+                }
+                else {
+                    reason = pipeline.append(fields::get, fieldOfColumn);
+                }
+                if (reason != null) {
+                    refused.add(row.line(), reason, fields);
+                    return;
+                }
+                if (pipeline.full()) {
+                    deadline.check("converting " + source.location() + " at line " + row.line());
+                    pipeline.flush();
+                }
             }
         }
 
@@ -319,7 +634,8 @@ public final class SilverConverter {
             }
         }
 
-        private SchemaContract inferContract(List<String> names, List<Row> sample) throws IOException {
+        private SchemaContract inferContract(List<Row> sample) throws IOException {
+            List<String> names = ColumnNames.normalize(header);
             List<String[]> values = new ArrayList<>(sample.size());
             for (Row row : sample) {
                 if (row.fields().size() == names.size()) {
@@ -334,104 +650,8 @@ public final class SilverConverter {
             return contracts.createIfAbsent(new SchemaContract(dataset, columns, source.location(), clock.instant().toString()));
         }
 
-        private void accept(Row row, int[] fieldOfColumn) throws IOException {
-            rowsRead++;
-            List<String> fields = row.fields();
-            String reason;
-            if (fields.size() != header.size()) {
-                reason = "expected " + header.size() + " fields, found " + fields.size();
-            }
-            else {
-                reason = filling.append(fields::get, fieldOfColumn);
-            }
-            if (reason != null) {
-                quarantine.add(row.line(), reason, fields);
-                return;
-            }
-            if (filling.size() >= limits.chunkRows() || filling.retainedBytes() >= limits.chunkMaxBytes()) {
-                deadline.check("converting " + source.location() + " at line " + row.line());
-                flush();
-            }
-        }
-
-        /**
-         * Hands the full chunk to the writer thread and goes on filling the other one: parsing and Parquet
-         * encoding each take about half the time, so on two cores they overlap. One chunk is written at a
-         * time, in order, so the output is the same as a single thread's.
-         */
-        private void flush() throws IOException {
-            if (filling.size() == 0) {
-                return;
-            }
-            awaitWrite();
-            RowBatch full = filling;
-            filling = spare;
-            spare = full;
-            if (writer == null) {
-                writer = Executors.newSingleThreadExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, "silver-parquet-writer");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-            }
-            inFlight = writer.submit(() -> {
-                write(full);
-                return null;
-            });
-        }
-
-        /** Runs on the writer thread. */
-        private void write(RowBatch batch) throws IOException {
-            if (openPart == null) {
-                String key = layout.partKey(dataset, ingestDate, source.key(), source.etag(), id, parts.size() + 1);
-                openPart = new ParquetPartWriter(silver, key, schema, limits.rowGroupBytes(), batch.highCardinalityColumns());
-            }
-            openPart.write(batch);
-            rowsWritten += batch.size();
-            batch.clear();
-            if (openPart.dataSize() >= limits.partTargetBytes() || openPart.footerFull()) {
-                finishPart();
-            }
-        }
-
-        /** Closes the open part: its bytes are all sent, and it stays invisible until the commit. */
-        private void finishPart() throws IOException {
-            ParquetPartWriter part = openPart;
-            openPart = null;
-            parts.add(part.finish());
-            staged.add(part.upload());
-        }
-
-        /** Waits for the chunk being written; its failure is rethrown here, on the reading thread. */
-        private void awaitWrite() throws IOException {
-            if (inFlight == null) {
-                return;
-            }
-            Future<?> pending = inFlight;
-            inFlight = null;
-            try {
-                pending.get();
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("Interrupted while writing " + source.location());
-            }
-            catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (cause instanceof Error error) {
-                    throw error;
-                }
-                throw new IOException(cause);
-            }
-        }
-
-        private int[] fieldOfColumn(SchemaContract contract, List<String> names) {
+        private int[] fieldOfColumn() {
+            List<String> names = ColumnNames.normalize(header);
             int[] positions = new int[contract.columns().size()];
             for (int c = 0; c < positions.length; c++) {
                 positions[c] = names.indexOf(contract.columns().get(c).name());
@@ -449,27 +669,21 @@ public final class SilverConverter {
             return manifest(Manifest.REJECTED, reason, List.of(), List.of(), List.of(), bytesRead);
         }
 
-        void stopWriter() {
-            if (writer != null) {
-                writer.shutdownNow();
-            }
+        void stopWriters() {
+            pipelines.forEach(ChunkPipeline::stop);
         }
 
         /** Aborts every upload of this run: none is published yet, so nothing of it was ever visible. */
         void discard(Throwable cause) {
-            try {
-                awaitWrite();
-            }
-            catch (IOException | RuntimeException | Error e) {
-                // The chunk being written failed too; what it wrote is discarded below like the rest.
-            }
             List<ObjectUpload> uploads = new ArrayList<>(staged);
-            if (openPart != null) {
-                uploads.add(openPart.upload());
-                openPart = null;
+            for (ChunkPipeline pipeline : pipelines) {
+                uploads.addAll(pipeline.abandon());
+                pipeline.stop();
             }
+            pipelines.clear();
             if (quarantine != null) {
                 quarantine.upload().ifPresent(uploads::add);
+                quarantine = null;
             }
             Throwable attachTo = cause != null ? cause : new IOException("discarding " + source.location());
             commit.discard(uploads, List.of(), attachTo);
@@ -478,5 +692,31 @@ public final class SilverConverter {
             rowsRead = 0;
             rowsWritten = 0;
         }
+    }
+
+    /** Where a run's refused rows go: the quarantine file, or a later range's rows held until their lines are known. */
+    @FunctionalInterface
+    private interface RefusedRows {
+        void add(long line, String reason, List<String> fields) throws IOException, RangesAbandoned;
+    }
+
+    /** Ranges cannot be trusted for this file (see {@code Run.executeRanges}): it is converted as one stream instead. */
+    private static final class RangesAbandoned extends RuntimeException {
+        RangesAbandoned(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private static void rethrow(Throwable failure) throws IOException {
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        throw new IOException(failure);
     }
 }

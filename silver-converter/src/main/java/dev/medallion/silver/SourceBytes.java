@@ -37,6 +37,16 @@ final class SourceBytes extends FilterInputStream {
         requireSize(source);
     }
 
+    /** Reads whatever the parser left of a byte range, then checks that all of the range arrived. */
+    void requireCount(long expected, String what) throws IOException {
+        transferTo(OutputStream.nullOutputStream());
+        if (count != expected) {
+            throw new TruncatedSourceException("Read " + count + " bytes of " + what + " where the range holds " + expected
+                    + (count < expected ? ": the download ended early (a connection closed before the end of the body)" : "")
+                    + "; nothing is committed and the conversion will be retried");
+        }
+    }
+
     /** When the stream ended, checks that it ended at the object's size. */
     void requireSizeIfEnded(SourceObject source) throws IOException {
         if (endReached) {

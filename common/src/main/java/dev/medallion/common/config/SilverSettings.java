@@ -24,6 +24,9 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>ROW_GROUP_BYTES</td><td>32 MiB</td><td>Parquet row group size, buffered in memory while written</td></tr>
  * <tr><td>MAX_COLUMNS</td><td>10000</td><td>the most fields a file's header may hold; a wider file is rejected</td></tr>
  * <tr><td>MAX_ROW_CHARS</td><td>4 Mi</td><td>the most characters (values and delimiters) a row may hold; a file with a longer row is rejected</td></tr>
+ * <tr><td>RANGE_READERS</td><td>one per 1,769 MB of the function's memory (per processor locally), at most 6</td><td>byte ranges of one
+ *     large uncompressed file converted at once, each into parts of its own</td></tr>
+ * <tr><td>MIN_RANGE_BYTES</td><td>64 MiB</td><td>the least bytes a range holds: a file is split only into ranges at least this large</td></tr>
  * <tr><td>CSV_DELIMITERS</td><td>empty</td><td>per-dataset delimiter overrides, e.g. {@code legacy_orders:pipe,eu_sales:semicolon}</td></tr>
  * <tr><td>CSV_ENCODINGS</td><td>empty</td><td>per-dataset source encodings (Java charset names), e.g.
  *     {@code legacy_orders:windows-1252,exports:UTF-16LE}; a dataset without one is read as UTF-8</td></tr>
@@ -31,7 +34,7 @@ import static java.util.Objects.requireNonNull;
  *     before it commits; empty for no catalog (local runs, LocalStack's free edition, {@code enable_glue_catalog = false})</td></tr>
  * </table>
  */
-public record SilverSettings(String silverBucket, String silverPrefix, ConversionLimits limits, Map<String, Character> delimiterOverrides,
+public record SilverSettings(String silverBucket, String silverPrefix, ConversionLimits limits, RangeReading rangeReading, Map<String, Character> delimiterOverrides,
         Map<String, Charset> encodingOverrides, Optional<String> silverDatabase) {
     public static final String SILVER_BUCKET = "SILVER_BUCKET";
     public static final String SILVER_PREFIX = "SILVER_PREFIX";
@@ -49,6 +52,7 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
         requireNonNull(silverBucket, "silverBucket is null");
         requireNonNull(silverPrefix, "silverPrefix is null");
         requireNonNull(limits, "limits is null");
+        requireNonNull(rangeReading, "rangeReading is null");
         delimiterOverrides = Map.copyOf(delimiterOverrides);
         encodingOverrides = Map.copyOf(encodingOverrides);
         requireNonNull(silverDatabase, "silverDatabase is null");
@@ -64,6 +68,7 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
                 environment.required(SILVER_BUCKET, "the name of the silver bucket that receives the Parquet output"),
                 environment.string(SILVER_PREFIX, ""),
                 ConversionLimits.fromEnvironment(environment),
+                RangeReading.fromEnvironment(environment, Runtime.getRuntime().availableProcessors()),
                 parseDelimiters(CSV_DELIMITERS, environment.string(CSV_DELIMITERS, "")),
                 parseEncodings(CSV_ENCODINGS, environment.string(CSV_ENCODINGS, "")),
                 environment.optional(SILVER_DATABASE));

@@ -157,7 +157,7 @@ public final class CsvReader implements Closeable {
                 delimiter, location, rowSize, endMarked);
     }
 
-    private static CSVFormat format(char delimiter) {
+    static CSVFormat format(char delimiter) {
         return CSVFormat.RFC4180.builder()
                 .setDelimiter(delimiter)
                 .setIgnoreEmptyLines(true)
@@ -199,6 +199,11 @@ public final class CsvReader implements Closeable {
 
     public char delimiter() {
         return delimiter;
+    }
+
+    /** Whether the file was gzip: it can then only be read as one stream. */
+    public boolean compressed() {
+        return text.context().compressed();
     }
 
     /** The charset the text is decoded with: the one declared, else UTF-8. */

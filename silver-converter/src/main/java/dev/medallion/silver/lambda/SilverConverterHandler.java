@@ -111,6 +111,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 new S3ObjectStore(s3, settings.silverBucket()),
                 layout,
                 settings.limits(),
+                settings.rangeReading(),
                 settings.csvOverrides(),
                 catalog,
                 log,
@@ -188,7 +189,9 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         }
         ObjectInfo object = info.get();
         SourceObject source = new SourceObject(bucket, key, object.etag(), object.size(), object.lastModified());
-        ConversionResult result = converter.convert(source, dataset, () -> bronze.open(key, Optional.of(object.etag())), deadline);
+        Optional<String> version = Optional.of(object.etag());
+        ConversionResult result = converter.convert(source, dataset,
+                SilverConverter.Content.of(() -> bronze.open(key, version), (from, to) -> bronze.openRange(key, version, from, to)), deadline);
         return result.outcome();
     }
 

@@ -6,6 +6,7 @@ import dev.medallion.common.config.ConfigurationException;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.config.Environment;
+import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.ErrorMessages;
@@ -15,6 +16,7 @@ import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
+import dev.medallion.silver.catalog.SilverCatalog;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -111,11 +114,17 @@ public final class SilverConverterCli {
 
         LocalObjectStore silver = new LocalObjectStore(output);
         JsonLog log = new JsonLog(line.flag("--verbose") ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
-        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(Environment.system()),
-                new CsvOverrides(delimiters, encodings), log, Clock.systemUTC());
+        Environment environment = Environment.system();
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(environment),
+                RangeReading.fromEnvironment(environment, Runtime.getRuntime().availableProcessors()), new CsvOverrides(delimiters, encodings),
+                SilverCatalog.none(), log, Clock.systemUTC());
 
+        // The input's folder as a store, to read the input by range as S3 is read.
+        LocalObjectStore folder = new LocalObjectStore(input.getParent());
+        String name = input.getFileName().toString();
         long started = System.nanoTime();
-        ConversionResult result = converter.convert(localSource(input), dataset, () -> Files.newInputStream(input));
+        ConversionResult result = converter.convert(localSource(input), dataset,
+                SilverConverter.Content.of(() -> Files.newInputStream(input), (from, to) -> folder.openRange(name, Optional.empty(), from, to)));
         double seconds = (System.nanoTime() - started) / 1e9;
         out.println(summary(input, dataset, result, silver, seconds));
         return Manifest.REJECTED.equals(result.manifest().status()) ? 1 : 0;

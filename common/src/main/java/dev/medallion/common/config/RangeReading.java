@@ -1,0 +1,61 @@
+package dev.medallion.common.config;
+
+import java.util.Optional;
+
+/**
+ * How many byte ranges of one large uncompressed file the converter reads and converts at once. Lambda
+ * gives CPU in proportion to memory, one vCPU per 1,769 MB, so by default a function gets one reader per
+ * whole vCPU its memory buys, and a local run one per processor; a file is split only when every range
+ * would hold at least {@code minRangeBytes}.
+ *
+ * @param readers ranges converted at once; 1 converts every file as one stream
+ * @param minRangeBytes the least bytes a range may hold: smaller files are read as one stream
+ */
+public record RangeReading(int readers, long minRangeBytes) {
+    public static final String RANGE_READERS = "RANGE_READERS";
+    public static final String MIN_RANGE_BYTES = "MIN_RANGE_BYTES";
+
+    /** Lambda's memory for one vCPU of CPU time. */
+    public static final int MB_PER_VCPU = 1_769;
+    public static final long DEFAULT_MIN_RANGE_BYTES = 64L * 1024 * 1024;
+    /** Lambda's largest memory, 10,240 MB, buys 5.8 vCPUs. */
+    public static final int MAX_READERS = 6;
+
+    public RangeReading {
+        if (readers < 1 || readers > MAX_READERS) {
+            throw new ConfigurationException(RANGE_READERS + " must be between 1 and " + MAX_READERS + ", got " + readers);
+        }
+        if (minRangeBytes < 1) {
+            throw new ConfigurationException(MIN_RANGE_BYTES + " must be positive, got " + minRangeBytes);
+        }
+    }
+
+    /** One stream per file: what a converter does unless told otherwise. */
+    public static RangeReading single() {
+        return new RangeReading(1, DEFAULT_MIN_RANGE_BYTES);
+    }
+
+    /**
+     * {@code RANGE_READERS} when set; else one per whole vCPU of the Lambda function's memory
+     * ({@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE}), or one per processor outside Lambda; at most the
+     * processors the JVM sees.
+     */
+    public static RangeReading fromEnvironment(Environment environment, int processors) {
+        int readers;
+        if (environment.optional(RANGE_READERS).isPresent()) {
+            readers = environment.positiveInt(RANGE_READERS, 1);
+        }
+        else {
+            Optional<String> memory = environment.optional("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
+            int byMemory = memory.map(mb -> Math.max(1, Integer.parseInt(mb) / MB_PER_VCPU)).orElse(processors);
+            readers = Math.max(1, Math.min(Math.min(byMemory, processors), MAX_READERS));
+        }
+        return new RangeReading(readers, environment.positiveLong(MIN_RANGE_BYTES, DEFAULT_MIN_RANGE_BYTES));
+    }
+
+    /** How many ranges a file of {@code size} bytes is read as: 1 when it is read as one stream. */
+    public int rangesFor(long size) {
+        long ranges = Math.min(readers, size / minRangeBytes);
+        return (int) Math.max(1, ranges);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.medallion.silver;
+
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.ObjectUpload;
+import dev.medallion.silver.parquet.ParquetPartWriter;
+import dev.medallion.silver.parquet.ParquetSchemas;
+import dev.medallion.silver.parquet.PartInfo;
+import dev.medallion.silver.parquet.RowBatch;
+import dev.medallion.silver.schema.SchemaContract;
+import org.apache.parquet.schema.MessageType;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Typed rows into Parquet parts, for one stream of rows: the reading thread fills a chunk, hands it to
+ * the pipeline's writer thread when full and goes on filling the other one. Parsing and Parquet encoding
+ * each take about half the time, so on two cores they overlap. One chunk is written at a time, in order,
+ * so the output is the same as a single thread's. Parts are uploads that stay invisible until the commit
+ * publishes them ({@link SilverCommit}).
+ */
+final class ChunkPipeline {
+    private final ObjectStore silver;
+    private final ConversionLimits limits;
+    private final MessageType schema;
+    private final Supplier<String> partKeys;
+    private final String threadName;
+    private final List<PartInfo> parts = new ArrayList<>();
+    /** Closed part uploads, in the order of {@link #parts}. */
+    private final List<ObjectUpload> staged = new ArrayList<>();
+    private RowBatch filling;
+    private RowBatch spare;
+    private ParquetPartWriter openPart;
+    private ExecutorService writer;
+    private Future<?> inFlight;
+    private long rowsWritten;
+
+    /**
+     * @param partKeys the key of each part this pipeline opens, unique within the run
+     * @param threadName names the writer thread, for thread dumps and profiles
+     */
+    ChunkPipeline(ObjectStore silver, ConversionLimits limits, SchemaContract contract, Supplier<String> partKeys, String threadName) {
+        this.silver = requireNonNull(silver, "silver is null");
+        this.limits = requireNonNull(limits, "limits is null");
+        this.partKeys = requireNonNull(partKeys, "partKeys is null");
+        this.threadName = requireNonNull(threadName, "threadName is null");
+        this.schema = ParquetSchemas.messageType(contract);
+        this.filling = new RowBatch(contract);
+        this.spare = new RowBatch(contract);
+    }
+
+    /** Appends a row to the chunk; returns null, or why the row does not fit the contract (it is then not appended). */
+    String append(IntFunction<String> field, int[] fieldOfColumn) {
+        return filling.append(field, fieldOfColumn);
+    }
+
+    /** Whether the chunk holds its rows or its bytes: time for {@link #flush}. */
+    boolean full() {
+        return filling.size() >= limits.chunkRows() || filling.retainedBytes() >= limits.chunkMaxBytes();
+    }
+
+    /** Hands the chunk to the writer thread, once the one before it is written. */
+    void flush() throws IOException {
+        if (filling.size() == 0) {
+            return;
+        }
+        awaitWrite();
+        RowBatch full = filling;
+        filling = spare;
+        spare = full;
+        if (writer == null) {
+            writer = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, threadName);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        inFlight = writer.submit(() -> {
+            write(full);
+            return null;
+        });
+    }
+
+    /** Writes what is left and closes the open part: every part's bytes are then sent. */
+    void finish() throws IOException {
+        flush();
+        awaitWrite();
+        if (openPart != null) {
+            finishPart();
+        }
+    }
+
+    List<PartInfo> parts() {
+        return List.copyOf(parts);
+    }
+
+    List<ObjectUpload> staged() {
+        return List.copyOf(staged);
+    }
+
+    long rowsWritten() {
+        return rowsWritten;
+    }
+
+    /**
+     * Every upload this pipeline started, finished or not, for the caller to abort; waits for the chunk
+     * being written first (its failure is of no interest any more).
+     */
+    List<ObjectUpload> abandon() {
+        try {
+            awaitWrite();
+        }
+        catch (IOException | RuntimeException | Error e) {
+            // The chunk being written failed too; what it wrote is aborted with the rest.
+        }
+        List<ObjectUpload> uploads = new ArrayList<>(staged);
+        if (openPart != null) {
+            uploads.add(openPart.upload());
+            openPart = null;
+        }
+        staged.clear();
+        parts.clear();
+        rowsWritten = 0;
+        return uploads;
+    }
+
+    /** Stops the writer thread; call once done with the pipeline, whatever happened. */
+    void stop() {
+        if (writer != null) {
+            writer.shutdownNow();
+        }
+    }
+
+    /** Runs on the writer thread. */
+    private void write(RowBatch batch) throws IOException {
+        if (openPart == null) {
+            openPart = new ParquetPartWriter(silver, partKeys.get(), schema, limits.rowGroupBytes(), batch.highCardinalityColumns());
+        }
+        openPart.write(batch);
+        rowsWritten += batch.size();
+        batch.clear();
+        if (openPart.dataSize() >= limits.partTargetBytes() || openPart.footerFull()) {
+            finishPart();
+        }
+    }
+
+    /** Closes the open part: its bytes are all sent, and it stays invisible until the commit. */
+    private void finishPart() throws IOException {
+        ParquetPartWriter part = openPart;
+        openPart = null;
+        parts.add(part.finish());
+        staged.add(part.upload());
+    }
+
+    /** Waits for the chunk being written; its failure is rethrown here, on the reading thread. */
+    private void awaitWrite() throws IOException {
+        if (inFlight == null) {
+            return;
+        }
+        Future<?> pending = inFlight;
+        inFlight = null;
+        try {
+            pending.get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while writing a Parquet part");
+        }
+        catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(cause);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package dev.medallion.silver;
+
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.config.RangeReading;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.silver.catalog.SilverCatalog;
+import dev.medallion.silver.parquet.PartInfo;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A file read as several byte ranges at once converts to exactly what reading it as one stream gives:
+ * the same rows in the same order, the same refused rows with the same line numbers, the same counts;
+ * and where the ranges cannot be trusted (a boundary inside a quoted field, a refusal in a later range)
+ * the conversion reads the file as one stream instead.
+ */
+class RangeConversionTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+    private static final String KEY = "orders/2026/orders.csv";
+    private static final String HEADER = "order_id,customer,amount,note\r\n";
+
+    @TempDir
+    Path directory;
+
+    private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
+
+    @Test
+    void threeRangesConvertAsOneStreamDoes() throws Exception {
+        byte[] file = orders(30_000, "");
+        Converted ranges = convert("ranges", file, 3);
+        Converted whole = convert("whole", file, 1);
+
+        assertEquals(3, ranges.manifest().parts().size(), "each range writes a part of its own");
+        assertEquals(1, whole.manifest().parts().size());
+        assertSameConversion(whole, ranges);
+        assertTrue(whole.manifest().rowsQuarantined() > 40, "refused rows in every range: " + whole.manifest().rowsQuarantined());
+        assertFalse(log().contains("byte ranges given up"), log());
+    }
+
+    @Test
+    void aQuotedLineBreakAtTheCutIsPassedOverByTheGuess() throws Exception {
+        // A note whose lines do not parse as orders, where the file is cut in two.
+        String note = "\"delivered to the back door\nring twice\nleave with the neighbour\nthanks\"";
+        byte[] file = ordersWithNoteAtMiddle(note);
+        Converted ranges = convert("ranges", file, 2);
+        Converted whole = convert("whole", file, 1);
+
+        assertEquals(2, ranges.manifest().parts().size(), log());
+        assertSameConversion(whole, ranges);
+        assertTrue(rows(ranges).stream().anyMatch(row -> String.valueOf(row.get("note")).contains("ring twice\nleave")));
+    }
+
+    @Test
+    void aQuotedFieldThatLooksLikeOrdersAcrossTheCutMakesItOneStream() throws Exception {
+        // Every line of the note parses as an order with four fields: the guess takes one, the first range ends inside the quotes.
+        StringBuilder note = new StringBuilder("\"pasted from the old system:");
+        for (int i = 0; i < 2_000; i++) {
+            note.append("\n").append(900_000 + i).append(",ACME,12.50,copy");
+        }
+        byte[] file = ordersWithNoteAtMiddle(note.append("\"").toString());
+        Converted ranges = convert("ranges", file, 2);
+        Converted whole = convert("whole", file, 1);
+
+        assertTrue(log().contains("byte ranges given up") && log().contains("fell inside a quoted field"), log());
+        assertEquals(1, ranges.manifest().parts().size(), "converted as one stream");
+        assertSameConversion(whole, ranges);
+        assertTrue(rows(ranges).stream().anyMatch(row -> String.valueOf(row.get("note")).contains("\n901999,ACME,12.50,copy")));
+    }
+
+    @Test
+    void aFileRefusedInALaterRangeIsRefusedAsOneStreamRefusesIt() throws Exception {
+        byte[] good = orders(30_000, "");
+        // Bytes that are not UTF-8, three quarters into the file.
+        int at = good.length * 3 / 4;
+        byte[] file = new byte[good.length + 1];
+        System.arraycopy(good, 0, file, 0, at);
+        file[at] = (byte) 0xC3;
+        file[at + 1] = (byte) 0x28;
+        System.arraycopy(good, at + 1, file, at + 2, good.length - at - 1);
+        Converted ranges = convert("ranges", file, 3);
+        Converted whole = convert("whole", file, 1);
+
+        assertEquals(Manifest.REJECTED, whole.manifest().status());
+        assertEquals(whole.manifest().reason(), ranges.manifest().reason());
+        assertTrue(ranges.manifest().reason().contains("line "), ranges.manifest().reason());
+        assertEquals(List.of(), ranges.files().stream().filter(name -> name.endsWith(".parquet")).toList());
+    }
+
+    @Test
+    void moreRefusedRowsInALaterRangeThanItMayHoldMakeItOneStream() throws Exception {
+        // Every row of the second half is refused: more than the range may hold before its lines are known.
+        byte[] file = orders(30_000, "second half refused");
+        Converted ranges = convert("ranges", file, 2, new ConversionLimits(1_000, 256 * 1024, 128L << 20, 32L << 20));
+        Converted whole = convert("whole", file, 1, new ConversionLimits(1_000, 256 * 1024, 128L << 20, 32L << 20));
+
+        assertTrue(log().contains("refused more rows than it holds"), log());
+        assertSameConversion(whole, ranges);
+        assertTrue(whole.manifest().rowsQuarantined() > 14_000);
+    }
+
+    @Test
+    void aShortRangeFailsTheRunAndLeavesNothing() throws Exception {
+        byte[] file = orders(100_000, "");
+        LocalObjectStore silver = new LocalObjectStore(directory.resolve("short"));
+        SilverConverter converter = converter(silver, 2, limits());
+        // The second range's connection ends 100 bytes early, as a cut download does (the probes of the file's start and of
+        // the cut, at most 1 MiB each, arrive whole).
+        SilverConverter.Content content = SilverConverter.Content.of(() -> new ByteArrayInputStream(file),
+                (from, to) -> new ByteArrayInputStream(file, (int) from, (int) (to - from) - (to - from > RangeBoundaries.PROBE_BYTES && from > 0 ? 100 : 0)));
+        IOException e = assertThrows(IOException.class, () -> converter.convert(source(file), "orders", content));
+        assertTrue(e.getMessage().contains("the download ended early") && e.getMessage().contains("bytes " ), e.getMessage());
+        assertEquals(List.of(), files(silver).stream().filter(key -> !key.startsWith("_schemas/")).toList(),
+                "no part, quarantine file or manifest is left");
+    }
+
+    private static void assertSameConversion(Converted whole, Converted ranges) throws IOException {
+        Manifest expected = whole.manifest();
+        Manifest actual = ranges.manifest();
+        assertEquals(expected.status(), actual.status());
+        assertEquals(expected.rowsRead(), actual.rowsRead());
+        assertEquals(expected.rowsWritten(), actual.rowsWritten());
+        assertEquals(expected.rowsQuarantined(), actual.rowsQuarantined());
+        assertEquals(expected.columns(), actual.columns());
+        assertEquals(expected.parts().stream().mapToLong(PartInfo::rows).sum(), actual.parts().stream().mapToLong(PartInfo::rows).sum());
+        assertEquals(rows(whole).stream().map(GenericRecord::toString).toList(), rows(ranges).stream().map(GenericRecord::toString).toList(),
+                "the same rows in the same order");
+        assertEquals(expected.quarantine() == null, actual.quarantine() == null);
+        if (expected.quarantine() != null) {
+            assertArrayEquals(whole.read(expected.quarantine().key()), ranges.read(actual.quarantine().key()),
+                    "the same refused rows, with the same line numbers and reasons");
+        }
+    }
+
+    private static List<GenericRecord> rows(Converted converted) throws IOException {
+        List<GenericRecord> rows = new ArrayList<>();
+        for (PartInfo part : converted.manifest().parts()) {
+            rows.addAll(ParquetTestFiles.readAll(converted.root().resolve(part.key())));
+        }
+        return rows;
+    }
+
+    private Converted convert(String name, byte[] file, int readers) throws IOException {
+        return convert(name, file, readers, limits());
+    }
+
+    private Converted convert(String name, byte[] file, int readers, ConversionLimits limits) throws IOException {
+        Path root = directory.resolve(name);
+        LocalObjectStore silver = new LocalObjectStore(root);
+        SilverConverter.Content content = SilverConverter.Content.of(() -> new ByteArrayInputStream(file),
+                (from, to) -> new ByteArrayInputStream(file, (int) from, (int) (to - from)));
+        Manifest manifest = converter(silver, readers, limits).convert(source(file), "orders", content).manifest();
+        return new Converted(root, manifest, files(silver));
+    }
+
+    private SilverConverter converter(LocalObjectStore silver, int readers, ConversionLimits limits) {
+        // Ranges of at least 64 KiB: the files here are a few hundred KiB to a few MiB.
+        return new SilverConverter(silver, new SilverLayout(""), limits, new RangeReading(readers, 64 * 1024), CsvOverrides.none(),
+                SilverCatalog.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+    }
+
+    private static ConversionLimits limits() {
+        return new ConversionLimits(1_000, 8L << 20, 128L << 20, 32L << 20);
+    }
+
+    private String log() {
+        return logLines.toString(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> files(LocalObjectStore silver) throws IOException {
+        return silver.list("");
+    }
+
+    /**
+     * Orders with CRLF line ends, quoted customers holding commas and doubled quotes, and refused rows
+     * spread over the file: a missing field every 997th row, an amount that is not a number every 1,499th.
+     */
+    private static byte[] orders(int count, String variant) {
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 1; i <= count; i++) {
+            boolean refused = variant.equals("second half refused") && i > count / 2;
+            if (i % 997 == 0) {
+                csv.append(i).append(",\"Smith, J\"\r\n");
+            }
+            else if (i % 1_499 == 0 || refused) {
+                csv.append(i).append(",Jones,n/a,\r\n");
+            }
+            else {
+                csv.append(i).append(',').append(i % 3 == 0 ? "\"Bar \"\"The Crown\"\", Ltd\"" : "Customer " + (i % 50))
+                        .append(',').append(i % 1_000).append('.').append(i % 100 < 10 ? "0" : "").append(i % 100)
+                        .append(',').append(i % 7 == 0 ? "gift" : "").append("\r\n");
+            }
+        }
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** 20,000 orders with one holding {@code note} right where the file is cut in two. */
+    private static byte[] ordersWithNoteAtMiddle(String note) {
+        String before = new String(orders(10_000, ""), StandardCharsets.UTF_8);
+        String after = new String(orders(10_000, ""), StandardCharsets.UTF_8).substring(HEADER.length()).replaceAll("(?m)^(\\d)", "2$1");
+        String special = "555555,\"Note, Taker\",1.00," + note + "\r\n";
+        // The cut at half the file's size falls a third into the note.
+        int total = before.length() + special.length() + after.length();
+        int beforeLength = total / 2 - special.indexOf(note) - note.length() / 3;
+        String head = before.substring(0, before.lastIndexOf("\r\n", beforeLength) + 2);
+        String tail = before.substring(head.length()) + after;
+        return (head + special + tail).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static SourceObject source(byte[] content) {
+        try {
+            String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
+            return new SourceObject("bronze", KEY, etag, content.length, Instant.parse("2026-11-30T08:00:00Z"));
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private record Converted(Path root, Manifest manifest, List<String> files) {
+        byte[] read(String key) throws IOException {
+            return Files.readAllBytes(root.resolve(key));
+        }
+    }
+}
