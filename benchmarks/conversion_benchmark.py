@@ -28,6 +28,7 @@ BYTES_PER_GB = 1e9
 # computing power"). The quotas stand for these memory sizes.
 MB_PER_VCPU = 1769
 QUOTA_MEMORY_MB = {1.0: 1769, 1.16: 2048, 2.0: 3538}
+DEPLOYED_MEMORY_MB = 2048
 CGROUP_CPU = "/sys/fs/cgroup/cpu"
 CGROUP_PERIOD_US = 100_000
 # arm64 Lambda, US East (N. Virginia), first 6 billion GB-seconds a month; see BENCHMARKS.md for the source.
@@ -58,9 +59,12 @@ def run_child(contestant, csv, output, log_path, cpu_quota=None, cpu_shares=None
     os.makedirs(output)
     command = [part.format(csv=csv, output=output) for part in contestant.command]
     environment = dict(os.environ)
-    for variable in ("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS"):
+    for variable in ("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "RANGE_READERS"):
         environment.pop(variable, None)
     environment.update(contestant.environment)
+    if cpu_quota is not None and "AWS_LAMBDA_FUNCTION_MEMORY_SIZE" in contestant.environment:
+        # The memory the quota stands for: the converter reads as many byte ranges at once as Lambda's would.
+        environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = str(QUOTA_MEMORY_MB.get(cpu_quota, round(cpu_quota * MB_PER_VCPU)))
     cgroup = None
     if cpu_quota is not None or cpu_shares is not None:
         cgroup = make_cgroup(cpu_quota, cpu_shares)
@@ -246,17 +250,22 @@ def main():
     probe_classpath = f"{arguments.jar}:{arguments.test_classes}"
     probe = "dev.medallion.silver.benchmark.ConverterProbe"
     add_exports = "--add-exports=java.management/sun.management=ALL-UNNAMED"
+    # As deployed at the default memory: Lambda's JAVA_TOOL_OPTIONS and memory size, which decides how many byte ranges
+    # of a file are read at once (one at 2,048 MB; under a quota, as many as the quota's memory buys).
     converter_deployed = Contestant(
         "converter, as deployed", [java, arguments.heap, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}"],
-        {"JAVA_TOOL_OPTIONS": deployed}, probe=True)
+        {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True)
     contestants = [
         converter_deployed,
         Contestant("converter, Lambda's JVM defaults (C1, Serial GC)",
                    [java, arguments.heap, add_exports, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", probe_classpath, probe,
-                    "{csv}", "{output}"], probe=True),
+                    "{csv}", "{output}"], {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True),
         Contestant("converter, warm (3rd conversion in one JVM)",
                    [java, arguments.heap, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}", "3"],
-                   {"JAVA_TOOL_OPTIONS": deployed}, probe=True),
+                   {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True),
+        Contestant("converter, two byte ranges at once (as at 3,538 MB)",
+                   [java, arguments.heap, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}"],
+                   {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "3538"}, probe=True),
         Contestant("pandas chunks of 100k -> to_parquet (the seed's method)",
                    [python, os.path.join(here, "contestants.py"), "pandas", "{csv}", "{output}"]),
         Contestant("pyarrow open_csv -> ParquetWriter",

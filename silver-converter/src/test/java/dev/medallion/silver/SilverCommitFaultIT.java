@@ -2,6 +2,7 @@ package dev.medallion.silver;
 
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectInfo;
@@ -11,6 +12,7 @@ import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
+import dev.medallion.silver.catalog.SilverCatalog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -227,6 +229,39 @@ class SilverCommitFaultIT {
     }
 
     @Test
+    void aCleanlyCutRangeOfAFileReadAsRangesIsNeverCommitted() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = uploadWithoutChecksum("sales/src.csv", content);
+        // The second range's own GET (the probe of the cut starts before it, at half the size less a byte).
+        Injection cut = proxy.inject(secondRange(content.length), Fault.cutResponseAfter(1_000), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertByRangesThroughProxy(source));
+
+        assertEquals(1, cut.hits());
+        assertTrue(failure.getMessage().contains("Read 1000 bytes of bytes ") && failure.getMessage().contains("the download ended early"),
+                failure.getMessage());
+        assertNothingVisible();
+        ConversionResult retry = convertByRangesThroughProxy(source);
+        assertEquals(content.length, retry.manifest().bytesRead());
+        // Two ranges of about 5,000 rows, each in parts of at most 2,000: three parts each, where one stream makes five.
+        assertEquals(PARTS + 1, retry.manifest().parts().size(), "read as two ranges: " + retry.manifest().parts());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    @Test
+    void aRangeThatFailsOnceIsRetriedAndCommitsExactlyOnce() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = upload("sales/src.csv", content);
+        Injection failed = proxy.inject(secondRange(content.length), Fault.status(503), 1);
+
+        ConversionResult converted = convertByRangesThroughProxy(source);
+
+        assertEquals(1, failed.hits());
+        assertEquals(content.length, converted.manifest().bytesRead());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    @Test
     void aManifestWriteWhoseAnswerIsLostIsRecognisedAsCommitted() throws IOException {
         SourceObject source = upload("sales/src.csv", csv(ROWS, ""));
         // The write lands, the answer is a 500, the SDK retries, and the retry fails its precondition.
@@ -345,6 +380,24 @@ class SilverCommitFaultIT {
         S3ObjectStore bronzeThroughProxy = new S3ObjectStore(faulty, bronzeBucket);
         return converter(new S3ObjectStore(faulty, silverBucket))
                 .convert(source, DATASET, () -> bronzeThroughProxy.open(source.key(), Optional.of(source.etag())));
+    }
+
+    /** Converts as a function with two vCPUs does: two byte ranges at once, each at least a third of the source. */
+    private ConversionResult convertByRangesThroughProxy(SourceObject source) throws IOException {
+        S3ObjectStore bronzeThroughProxy = new S3ObjectStore(faulty, bronzeBucket);
+        Optional<String> version = Optional.of(source.etag());
+        SilverConverter converter = new SilverConverter(new S3ObjectStore(faulty, silverBucket), LAYOUT, LIMITS, new RangeReading(2, source.size() / 3),
+                CsvOverrides.none(), SilverCatalog.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()),
+                Clock.systemUTC());
+        return converter.convert(source, DATASET, SilverConverter.Content.of(() -> bronzeThroughProxy.open(source.key(), version),
+                (from, to) -> bronzeThroughProxy.openRange(source.key(), version, from, to)));
+    }
+
+    /** The GET of the second of two ranges of an object of {@code size} bytes: it starts after half the size. */
+    private static Predicate<Request> secondRange(long size) {
+        return request -> Call.READ_SOURCE.matcher.test(request) && request.header("range")
+                .map(range -> Long.parseLong(range.substring("bytes=".length(), range.indexOf('-'))) >= size / 2)
+                .orElse(false);
     }
 
     private SilverConverter converter(S3ObjectStore store) {
