@@ -1,0 +1,536 @@
+package dev.medallion.silver;
+
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.layout.RunId;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.ObjectUpload;
+import dev.medallion.silver.csv.CsvReader;
+import dev.medallion.silver.csv.CsvReader.Row;
+import dev.medallion.silver.csv.RejectedInputException;
+import dev.medallion.silver.parquet.PartInfo;
+import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.ColumnNames;
+import dev.medallion.silver.schema.SchemaContract;
+import dev.medallion.silver.schema.SchemaContractStore;
+import dev.medallion.silver.schema.TypeInference;
+import org.apache.commons.io.input.CloseShieldInputStream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The state of one conversion of {@link SilverConverter}: what it has read and written so far, so that
+ * it can be committed or discarded. Reads the source as one stream ({@link #execute}) or as byte ranges at
+ * once ({@link #executeRanges}); either way it ends with the run's manifest and its staged uploads.
+ */
+final class ConversionRun {
+    /** Names the converter in manifests: {@code silver-converter/<version>}. */
+    private static final String NAME = "silver-converter/" + Optional.ofNullable(ConversionRun.class.getPackage().getImplementationVersion()).orElse("dev");
+
+    /** What every run of one converter shares. */
+    record Context(ObjectStore silver, SilverLayout layout, ConversionLimits limits, CsvOverrides csvOverrides, SchemaContractStore contracts,
+            SilverCommit commit, JsonLog log, Clock clock) {
+        Context {
+            requireNonNull(silver, "silver is null");
+            requireNonNull(layout, "layout is null");
+            requireNonNull(limits, "limits is null");
+            requireNonNull(csvOverrides, "csvOverrides is null");
+            requireNonNull(contracts, "contracts is null");
+            requireNonNull(commit, "commit is null");
+            requireNonNull(log, "log is null");
+            requireNonNull(clock, "clock is null");
+        }
+    }
+
+    private final Context context;
+    private final SourceObject source;
+    private final String dataset;
+    private final LocalDate ingestDate;
+    private final RunId id;
+    private final List<String> supersedes;
+    private final Deadline deadline;
+    private final List<PartInfo> parts = new ArrayList<>();
+    /** Closed uploads, invisible until the commit publishes them: parts, then the quarantine file. */
+    private final List<ObjectUpload> staged = new ArrayList<>();
+    /** Pipelines whose uploads are not in {@link #staged} yet: discarded with the run. */
+    private final List<ChunkPipeline> pipelines = new CopyOnWriteArrayList<>();
+    /** Part numbers are never reused within a run, not even after ranges were given up. */
+    private final AtomicInteger partNumbers = new AtomicInteger();
+    private QuarantineWriter quarantine;
+    private SchemaContract contract;
+    private long rowsRead;
+    private long rowsWritten;
+    private char delimiter = ',';
+    /** What the text was decoded as: the dataset's declared charset, else UTF-8. */
+    private String encoding;
+    private List<String> header = List.of();
+
+    ConversionRun(Context context, SourceObject source, String dataset, RunId id, List<String> supersedes, Deadline deadline) {
+        this.context = requireNonNull(context, "context is null");
+        this.source = source;
+        this.dataset = dataset;
+        this.ingestDate = source.ingestDate();
+        this.id = id;
+        this.supersedes = supersedes;
+        this.deadline = deadline;
+        this.encoding = context.csvOverrides().encodingOf(dataset).orElse(StandardCharsets.UTF_8).name();
+    }
+
+    List<ObjectUpload> staged() {
+        return List.copyOf(staged);
+    }
+
+    /** The contract the run wrote in; set once the run has read a header and the contract is known. */
+    SchemaContract contract() {
+        if (contract == null) {
+            throw new IllegalStateException("The run of " + source.location() + " has no schema contract yet");
+        }
+        return contract;
+    }
+
+    private ChunkPipeline pipeline(String threadName) {
+        ChunkPipeline pipeline = new ChunkPipeline(context.silver(), context.limits(), contract,
+                () -> context.layout().partKey(dataset, ingestDate, source.key(), source.etag(), id, partNumbers.incrementAndGet()), threadName);
+        pipelines.add(pipeline);
+        return pipeline;
+    }
+
+    /** Converts the source read as one stream. */
+    Manifest execute(InputStream in) throws IOException, RejectedInputException {
+        try (CsvReader csv = CsvReader.open(in, context.csvOverrides().delimiterOf(dataset), context.csvOverrides().encodingOf(dataset), source.location(), dataset,
+                context.limits().maxRowChars())) {
+            delimiter = csv.delimiter();
+            encoding = csv.encoding().name();
+            Optional<Row> headerRow = csv.next();
+            if (headerRow.isEmpty()) {
+                return manifest(Manifest.EMPTY, "the file holds no header and no rows", List.of(), List.of(), List.of(), source.size());
+            }
+            readHeader(headerRow.get());
+            List<Row> sample = new ArrayList<>();
+            Optional<SchemaContract> existing = context.contracts().load(dataset);
+            if (existing.isEmpty()) {
+                readSample(csv, sample);
+                if (sample.isEmpty()) {
+                    return manifest(Manifest.EMPTY, "the file holds a header and no rows", List.of(), List.of(), List.of(), source.size());
+                }
+            }
+            contract = existing.isPresent() ? existing.get() : inferContract(sample);
+            int[] fieldOfColumn = fieldOfColumn();
+            ChunkPipeline pipeline = pipeline("silver-parquet-writer");
+            Rows rows = new Rows(pipeline, fieldOfColumn, (line, reason, fields) -> quarantine.add(line, reason, fields));
+            for (Row row : sample) {
+                rows.accept(row);
+            }
+            sample.clear();
+            for (Optional<Row> row = csv.next(); row.isPresent(); row = csv.next()) {
+                rows.accept(row.get());
+            }
+            pipeline.finish();
+            rowsRead = rows.read;
+            take(pipeline);
+            return converted();
+        }
+    }
+
+    /** Checks the header's width, and starts the quarantine file under it. */
+    private void readHeader(Row headerRow) throws RejectedInputException {
+        int fields = headerRow.fields().size();
+        if (fields > context.limits().maxColumns()) {
+            // The manifest of the rejection does not carry such a header.
+            throw new RejectedInputException("The header holds " + fields + " fields, more than " + ConversionLimits.MAX_COLUMNS
+                    + " allows (" + context.limits().maxColumns() + "): the file is rejected so that memory stays bounded (raise "
+                    + ConversionLimits.MAX_COLUMNS + ", with the function's memory, to convert it; a run of delimiters in the"
+                    + " header is a damaged export).");
+        }
+        header = headerRow.fields();
+        quarantine = new QuarantineWriter(context.silver(), context.layout().quarantineKey(dataset, ingestDate, source.key(), source.etag(), id), header);
+    }
+
+    /** Moves a finished pipeline's parts into the run's. */
+    private void take(ChunkPipeline pipeline) {
+        parts.addAll(pipeline.parts());
+        staged.addAll(pipeline.staged());
+        rowsWritten += pipeline.rowsWritten();
+        pipelines.remove(pipeline);
+    }
+
+    /** The manifest of a run that read every row: its parts are written, its quarantine file finished. */
+    private Manifest converted() throws IOException {
+        Manifest.Quarantine quarantined = quarantine.finish().orElse(null);
+        quarantine.upload().ifPresent(staged::add);
+        List<String> names = ColumnNames.normalize(header);
+        List<String> dropped = new ArrayList<>();
+        for (String name : names) {
+            if (contract.indexOf(name) < 0) {
+                dropped.add(name);
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (Column column : contract.columns()) {
+            if (!names.contains(column.name())) {
+                missing.add(column.name());
+            }
+        }
+        // bytesRead is the size here: the caller fails the run unless the bytes counted turn out to be the size.
+        return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), rowsRead == 0 ? Manifest.EMPTY : Manifest.CONVERTED,
+                rowsRead == 0 ? "the file holds a header and no rows" : null,
+                dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, header,
+                contract.columns(), dropped, missing, parts, quarantined,
+                rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, context.clock().instant().toString(), NAME);
+    }
+
+    /**
+     * Converts the source as byte ranges read at once ({@link RangeBoundaries} says where they start),
+     * or returns empty, having discarded what it wrote, when the ranges cannot be trusted: a boundary
+     * turned out to fall inside a quoted field, the file was refused (the one-stream conversion that
+     * follows gives the reason with the right line), or the later ranges refused more rows than they
+     * may hold until their line numbers are known. Storage failures, a short range and the deadline
+     * throw, as in a one-stream conversion.
+     */
+    Optional<Manifest> executeRanges(SilverConverter.Ranges ranges, int count) throws IOException {
+        Optional<RangeBoundaries.Preflight> preflight = RangeBoundaries.preflight(ranges, source, dataset, context.csvOverrides(), context.limits());
+        if (preflight.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Long> starts = RangeBoundaries.starts(ranges, source.size(), count, preflight.get());
+        if (starts.size() < 2) {
+            return Optional.empty();
+        }
+        CompletableFuture<int[]> columns = new CompletableFuture<>();
+        List<RangeWorker> workers = new ArrayList<>();
+        for (int i = 0; i < starts.size(); i++) {
+            long end = i + 1 < starts.size() ? starts.get(i + 1) : source.size();
+            workers.add(new RangeWorker(i, starts.get(i), end, i + 1 < starts.size(), preflight.get(), ranges, columns));
+        }
+        ExecutorService readers = Executors.newFixedThreadPool(workers.size(), runnable -> {
+            Thread thread = new Thread(runnable, "silver-range-reader");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Throwable failure = null;
+        String abandoned = null;
+        try {
+            CompletionService<Void> results = new ExecutorCompletionService<>(readers);
+            for (RangeWorker worker : workers) {
+                results.submit(worker);
+            }
+            for (int i = 0; i < workers.size(); i++) {
+                try {
+                    results.take().get();
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = new InterruptedIOException("Interrupted while converting " + source.location());
+                    break;
+                }
+                catch (ExecutionException e) {
+                    // The first failure decides; the other ranges are stopped, and what they report after it is its echo.
+                    if (failure == null && abandoned == null) {
+                        if (e.getCause() instanceof RangesAbandoned gaveUp) {
+                            abandoned = gaveUp.getMessage();
+                        }
+                        else {
+                            failure = e.getCause();
+                        }
+                        columns.completeExceptionally(e.getCause());
+                        readers.shutdownNow();
+                    }
+                }
+            }
+        }
+        finally {
+            readers.shutdownNow();
+        }
+        if (failure != null) {
+            rethrow(failure);
+        }
+        for (int i = 0; abandoned == null && i + 1 < workers.size(); i++) {
+            if (!workers.get(i).endedBetweenRecords) {
+                abandoned = "the boundary at byte " + starts.get(i + 1) + " fell inside a quoted field";
+            }
+        }
+        if (abandoned != null) {
+            context.log().info("byte ranges given up, converting as one stream", Map.of("source", source.location(), "reason", abandoned));
+            discard(null);
+            return Optional.empty();
+        }
+        long lineOffset = 0;
+        for (RangeWorker worker : workers) {
+            rowsRead += worker.rowsRead;
+            for (RangeWorker.Refused refused : worker.refused) {
+                quarantine.add(lineOffset + refused.line(), refused.reason(), refused.fields());
+            }
+            lineOffset += worker.lineBreaks;
+            take(worker.pipeline);
+        }
+        return Optional.of(converted());
+    }
+
+    /**
+     * Converts one byte range: the first reads the header and makes or loads the contract, which the
+     * others wait for; each writes its own parts. Rows a later range refuses are held until the lines
+     * before the range are known, at most {@link ConversionLimits#chunkMaxBytes()} of them.
+     */
+    private final class RangeWorker implements Callable<Void> {
+        record Refused(long line, String reason, List<String> fields) {}
+
+        private final int index;
+        private final long start;
+        private final long end;
+        private final boolean endMarked;
+        private final RangeBoundaries.Preflight preflight;
+        private final SilverConverter.Ranges ranges;
+        private final CompletableFuture<int[]> columns;
+        private final List<Refused> refused = new ArrayList<>();
+        private long refusedBytes;
+        private ChunkPipeline pipeline;
+        private long rowsRead;
+        private boolean endedBetweenRecords;
+        private long lineBreaks;
+
+        RangeWorker(int index, long start, long end, boolean endMarked, RangeBoundaries.Preflight preflight, SilverConverter.Ranges ranges,
+                CompletableFuture<int[]> columns) {
+            this.index = index;
+            this.start = start;
+            this.end = end;
+            this.endMarked = endMarked;
+            this.preflight = preflight;
+            this.ranges = ranges;
+            this.columns = columns;
+        }
+
+        @Override
+        public Void call() throws IOException, RangesAbandoned {
+            try (SourceBytes in = new SourceBytes(ranges.open(start, end))) {
+                try (CsvReader csv = index == 0
+                        ? CsvReader.openFirstRange(CloseShieldInputStream.wrap(in), context.csvOverrides().delimiterOf(dataset), context.csvOverrides().encodingOf(dataset),
+                                source.location(), dataset, context.limits().maxRowChars(), endMarked)
+                        : CsvReader.openRange(CloseShieldInputStream.wrap(in), preflight.delimiter(), preflight.charset(), source.location(), dataset,
+                                context.limits().maxRowChars(), endMarked)) {
+                    convert(csv);
+                }
+                in.requireCount(end - start, "bytes " + start + " to " + end + " of " + source.location());
+            }
+            catch (RejectedInputException e) {
+                throw new RangesAbandoned("the range from byte " + start + " was refused: " + e.getMessage());
+            }
+            return null;
+        }
+
+        private void convert(CsvReader csv) throws IOException, RejectedInputException, RangesAbandoned {
+            List<Row> sample = new ArrayList<>();
+            int[] fieldOfColumn;
+            if (index == 0) {
+                Optional<Row> headerRow = csv.next();
+                if (headerRow.isEmpty() || !headerRow.get().fields().equals(preflight.header())) {
+                    throw new RangesAbandoned("the first range's header differs from the one read before");
+                }
+                delimiter = csv.delimiter();
+                encoding = csv.encoding().name();
+                readHeader(headerRow.get());
+                Optional<SchemaContract> existing = context.contracts().load(dataset);
+                if (existing.isEmpty()) {
+                    readSample(csv, sample);
+                    if (sample.isEmpty()) {
+                        throw new RangesAbandoned("the first range holds no rows");
+                    }
+                }
+                contract = existing.isPresent() ? existing.get() : inferContract(sample);
+                fieldOfColumn = fieldOfColumn();
+                columns.complete(fieldOfColumn);
+            }
+            else {
+                // Parse while the first range works out the contract.
+                readSample(csv, sample);
+                fieldOfColumn = awaitColumns();
+            }
+            pipeline = pipeline("silver-parquet-writer-" + index);
+            Rows rows = new Rows(pipeline, fieldOfColumn, index == 0 ? (line, reason, fields) -> quarantine.add(line, reason, fields) : this::hold);
+            for (Row row : sample) {
+                rows.accept(row);
+            }
+            sample.clear();
+            for (Optional<Row> row = csv.next(); row.isPresent(); row = csv.next()) {
+                rows.accept(row.get());
+            }
+            pipeline.finish();
+            rowsRead = rows.read;
+            endedBetweenRecords = csv.endedBetweenRecords();
+            lineBreaks = endedBetweenRecords ? csv.lineBreaks() : 0;
+        }
+
+        private void hold(long line, String reason, List<String> fields) throws RangesAbandoned {
+            refusedBytes += 64 + reason.length() * 2L + fields.stream().mapToLong(field -> 48 + 2L * field.length()).sum();
+            if (refusedBytes > context.limits().chunkMaxBytes()) {
+                throw new RangesAbandoned("the range from byte " + start + " refused more rows than it holds until its line numbers are known");
+            }
+            refused.add(new Refused(line, reason, List.copyOf(fields)));
+        }
+
+        private int[] awaitColumns() throws IOException, RangesAbandoned {
+            try {
+                return columns.get();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while converting " + source.location());
+            }
+            catch (ExecutionException e) {
+                throw new RangesAbandoned("the first range failed");
+            }
+        }
+    }
+
+    /** Counts rows, types them into a pipeline, refuses those that do not fit. */
+    private final class Rows {
+        private final ChunkPipeline pipeline;
+        private final int[] fieldOfColumn;
+        private final RefusedRows refused;
+        private long read;
+
+        Rows(ChunkPipeline pipeline, int[] fieldOfColumn, RefusedRows refused) {
+            this.pipeline = pipeline;
+            this.fieldOfColumn = fieldOfColumn;
+            this.refused = refused;
+        }
+
+        void accept(Row row) throws IOException, RangesAbandoned {
+            read++;
+            List<String> fields = row.fields();
+            String reason;
+            if (fields.size() != header.size()) {
+                reason = "expected " + header.size() + " fields, found " + fields.size();
+            }
+            else {
+                reason = pipeline.append(fields::get, fieldOfColumn);
+            }
+            if (reason != null) {
+                refused.add(row.line(), reason, fields);
+                return;
+            }
+            if (pipeline.full()) {
+                deadline.check("converting " + source.location() + " at line " + row.line());
+                pipeline.flush();
+            }
+        }
+    }
+
+    private void readSample(CsvReader csv, List<Row> sample) throws IOException, RejectedInputException {
+        long bytes = 0;
+        while (sample.size() < context.limits().chunkRows() && bytes < context.limits().chunkMaxBytes()) {
+            Optional<Row> row = csv.next();
+            if (row.isEmpty()) {
+                return;
+            }
+            sample.add(row.get());
+            bytes += row.get().retainedBytes();
+        }
+    }
+
+    private SchemaContract inferContract(List<Row> sample) throws IOException {
+        List<String> names = ColumnNames.normalize(header);
+        List<String[]> values = new ArrayList<>(sample.size());
+        for (Row row : sample) {
+            if (row.fields().size() == names.size()) {
+                values.add(row.fields().toArray(String[]::new));
+            }
+        }
+        var types = TypeInference.infer(values, names.size());
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            columns.add(new Column(names.get(i), types.get(i), header.get(i)));
+        }
+        return context.contracts().createIfAbsent(new SchemaContract(dataset, columns, source.location(), context.clock().instant().toString()));
+    }
+
+    private int[] fieldOfColumn() {
+        List<String> names = ColumnNames.normalize(header);
+        int[] positions = new int[contract.columns().size()];
+        for (int c = 0; c < positions.length; c++) {
+            positions[c] = names.indexOf(contract.columns().get(c).name());
+        }
+        return positions;
+    }
+
+    private Manifest manifest(String status, String reason, List<Column> columns, List<String> dropped, List<String> missing, long bytesRead) {
+        return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), status, reason, dataset, Manifest.Source.of(source),
+                ingestDate.toString(), String.valueOf(delimiter), encoding, header, columns, dropped, missing, List.of(), null, 0, 0, 0,
+                bytesRead, supersedes, context.clock().instant().toString(), NAME);
+    }
+
+    Manifest rejected(String reason, long bytesRead) {
+        return manifest(Manifest.REJECTED, reason, List.of(), List.of(), List.of(), bytesRead);
+    }
+
+    void stopWriters() {
+        pipelines.forEach(ChunkPipeline::stop);
+    }
+
+    /** Aborts every upload of this run: none is published yet, so nothing of it was ever visible. */
+    void discard(Throwable cause) {
+        List<ObjectUpload> uploads = new ArrayList<>(staged);
+        for (ChunkPipeline pipeline : pipelines) {
+            uploads.addAll(pipeline.abandon());
+            pipeline.stop();
+        }
+        pipelines.clear();
+        if (quarantine != null) {
+            quarantine.upload().ifPresent(uploads::add);
+            quarantine = null;
+        }
+        Throwable attachTo = cause != null ? cause : new IOException("discarding " + source.location());
+        context.commit().discard(uploads, List.of(), attachTo);
+        staged.clear();
+        parts.clear();
+        rowsRead = 0;
+        rowsWritten = 0;
+    }
+
+        /** Where a run's refused rows go: the quarantine file, or a later range's rows held until their lines are known. */
+        @FunctionalInterface
+        private interface RefusedRows {
+        void add(long line, String reason, List<String> fields) throws IOException, RangesAbandoned;
+    }
+
+    /** Ranges cannot be trusted for this file (see {@link ConversionRun#executeRanges}): it is converted as one stream instead. */
+    private static final class RangesAbandoned extends RuntimeException {
+        RangesAbandoned(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private static void rethrow(Throwable failure) throws IOException {
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        throw new IOException(failure);
+    }
+}
