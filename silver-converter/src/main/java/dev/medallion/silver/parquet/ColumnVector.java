@@ -68,10 +68,15 @@ abstract sealed class ColumnVector {
 
     protected abstract Object boxed(int row);
 
-    /** A value that is equal for equal values at two rows, and cheap to make: for counting distinct values. */
-    protected Object key(int row) {
-        return valueAt(row);
+    final boolean isNull(int row) {
+        return nulls[row];
     }
+
+    /** A hash of the value at a row that is not null, equal for equal values: for counting distinct values. */
+    abstract int valueHash(int row);
+
+    /** Whether two rows that are not null hold the same value ({@link Double#equals} for doubles). */
+    abstract boolean sameValue(int row, int other);
 
     /**
      * Writes the values of rows {@code from} to {@code to} (exclusive) straight to the column's writer: a
@@ -104,6 +109,16 @@ abstract sealed class ColumnVector {
         @Override
         protected Object boxed(int row) {
             return values[row];
+        }
+
+        @Override
+        int valueHash(int row) {
+            return values[row] ? 1 : 0;
+        }
+
+        @Override
+        boolean sameValue(int row, int other) {
+            return values[row] == values[other];
         }
 
         @Override
@@ -161,6 +176,16 @@ abstract sealed class ColumnVector {
         }
 
         @Override
+        int valueHash(int row) {
+            return Long.hashCode(values[row]);
+        }
+
+        @Override
+        boolean sameValue(int row, int other) {
+            return values[row] == values[other];
+        }
+
+        @Override
         long retainedBytes(int rows) {
             return 9L * rows;
         }
@@ -203,6 +228,16 @@ abstract sealed class ColumnVector {
         @Override
         protected Object boxed(int row) {
             return values[row];
+        }
+
+        @Override
+        int valueHash(int row) {
+            return Double.hashCode(values[row]);
+        }
+
+        @Override
+        boolean sameValue(int row, int other) {
+            return Double.doubleToLongBits(values[row]) == Double.doubleToLongBits(values[other]);
         }
 
         @Override
@@ -249,6 +284,16 @@ abstract sealed class ColumnVector {
         @Override
         protected Object boxed(int row) {
             return values[row];
+        }
+
+        @Override
+        int valueHash(int row) {
+            return values[row];
+        }
+
+        @Override
+        boolean sameValue(int row, int other) {
+            return values[row] == values[other];
         }
 
         @Override
@@ -337,9 +382,17 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        protected Object key(int row) {
-            int start = start(row);
-            return nulls[row] ? null : Binary.fromConstantByteArray(bytes, start, ends[row] - start);
+        int valueHash(int row) {
+            int hash = 1;
+            for (int i = start(row); i < ends[row]; i++) {
+                hash = 31 * hash + bytes[i];
+            }
+            return hash;
+        }
+
+        @Override
+        boolean sameValue(int row, int other) {
+            return Arrays.equals(bytes, start(row), ends[row], bytes, start(other), ends[other]);
         }
 
         /** Bytes of the value at {@code row}. */

@@ -82,15 +82,16 @@ public final class RowBatch {
     /**
      * Columns where most values of this batch are distinct (ids, timestamps, amounts). Parquet's dictionary
      * encoding is wasted on them: it hashes every value, then gives up and writes them plain anyway.
+     * Null counts as one value. Counted without boxing a value, and only until the answer is known.
      */
     public Set<String> highCardinalityColumns() {
         Set<String> columnNames = new HashSet<>();
+        if (size == 0) {
+            return columnNames;
+        }
+        DistinctValues distinct = new DistinctValues(size);
         for (int c = 0; c < vectors.length; c++) {
-            Set<Object> distinct = new HashSet<>();
-            for (int row = 0; row < size; row++) {
-                distinct.add(vectors[c].key(row));
-            }
-            if (size > 0 && distinct.size() * 2L > size) {
+            if (distinct.countAbove(vectors[c], size, size / 2)) {
                 columnNames.add(columns.get(c).name());
             }
         }

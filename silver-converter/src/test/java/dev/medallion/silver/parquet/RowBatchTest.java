@@ -44,6 +44,25 @@ class RowBatchTest {
     }
 
     @Test
+    void countsNullAsOneValueAndValuesAsTheyAreEqual() {
+        RowBatch batch = new RowBatch(CONTRACT);
+        String[][] rows = {
+                {"", "a", "0.0"}, {"", "b", "-0.0"}, {"", "c", "1"}, {"", "d", "2"}, {"", "e", "3"},
+                {"1", "a", "4"}, {"2", "b", "0.0"}, {"3", "c", "1.0"}, {"4", "d", "2"}, {"5", "e", "3"}};
+        for (String[] row : rows) {
+            assertNull(batch.append(List.of(row)::get, new int[] {0, 1, 2}));
+        }
+
+        // id: null and 1 to 5, six values of ten; region: five; amount: 0.0 and -0.0 differ (as Double.equals has it), six.
+        assertEquals(Set.of("id", "amount"), batch.highCardinalityColumns());
+    }
+
+    @Test
+    void anEmptyBatchHasNoHighCardinalityColumn() {
+        assertEquals(Set.of(), new RowBatch(CONTRACT).highCardinalityColumns());
+    }
+
+    @Test
     void countsTheMemoryItHolds() {
         RowBatch batch = new RowBatch(CONTRACT);
         batch.append(List.of("1", "x".repeat(1000), "1")::get, new int[] {0, 1, 2});
