@@ -210,6 +210,7 @@ abstract sealed class ColumnVector {
     }
 
     private static final class DoubleVector extends ColumnVector {
+        private final double[] scratch = new double[1];
         private double[] values = new double[INITIAL_CAPACITY];
 
         DoubleVector(String name, int index) {
@@ -218,10 +219,10 @@ abstract sealed class ColumnVector {
 
         @Override
         protected boolean parse(int row, String text) {
-            if (!Values.isDouble(text)) {
+            if (!Values.parseDouble(text, scratch)) {
                 return false;
             }
-            values[row] = Values.parseDouble(text);
+            values[row] = scratch[0];
             return true;
         }
 

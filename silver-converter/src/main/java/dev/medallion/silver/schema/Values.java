@@ -1,6 +1,5 @@
 package dev.medallion.silver.schema;
 
-import java.time.DateTimeException;
 import java.time.LocalDate;
 
 /**
@@ -17,19 +16,55 @@ import java.time.LocalDate;
  */
 public final class Values {
     private static final long MILLIS_PER_DAY = 86_400_000L;
+    /** Days from 0000-01-01 to 1970-01-01 (as {@link LocalDate#toEpochDay} counts them). */
+    private static final long DAYS_0000_TO_1970 = 719_528L;
 
     private Values() {}
 
     /** 1 for true, 0 for false, -1 when the text is not a boolean. */
     public static int parseBoolean(String text) {
-        String value = text.strip();
-        if (value.equalsIgnoreCase("true")) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && Character.isWhitespace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        // ASCII letters compared without a case mapping; other text goes to String's (where 'ſ' is an 's').
+        int length = end - start;
+        if (length == 4 && asciiLettersMatch(text, start, "true")) {
             return 1;
         }
-        if (value.equalsIgnoreCase("false")) {
+        if (length == 5 && asciiLettersMatch(text, start, "false")) {
             return 0;
         }
-        return -1;
+        if (length != 4 && length != 5 || isAscii(text, start, end)) {
+            return -1;
+        }
+        String value = text.substring(start, end);
+        return value.equalsIgnoreCase("true") ? 1 : value.equalsIgnoreCase("false") ? 0 : -1;
+    }
+
+    /** Whether the text at {@code start} is {@code lowerCase} (ASCII letters) in any case. */
+    private static boolean asciiLettersMatch(String text, int start, String lowerCase) {
+        for (int i = 0; i < lowerCase.length(); i++) {
+            char c = text.charAt(start + i);
+            // An ASCII letter's two cases differ by 0x20 alone.
+            if (c >= 0x80 || (c | 0x20) != lowerCase.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAscii(String text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static boolean isBigint(String text) {
@@ -130,6 +165,51 @@ public final class Values {
     private static final double[] POWERS_OF_TEN = {
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
             1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+    /**
+     * Parses a double into {@code out[0]}: what {@link #isDouble} accepts, as {@link #parseDouble} reads it;
+     * returns false, leaving {@code out} as it was, when the text is not a double. Plain decimals of at
+     * most 15 digits, most values, take one pass over the text.
+     */
+    public static boolean parseDouble(String text, double[] out) {
+        int length = text.length();
+        int i = 0;
+        boolean negative = false;
+        if (length > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+')) {
+            negative = text.charAt(0) == '-';
+            i++;
+        }
+        int integerStart = i;
+        long digits = 0;
+        char c;
+        while (i < length && isDigit(c = text.charAt(i))) {
+            digits = digits * 10 + (c - '0');
+            i++;
+        }
+        int integerDigits = i - integerStart;
+        int fractionDigits = 0;
+        if (i < length && text.charAt(i) == '.') {
+            int fractionStart = ++i;
+            while (i < length && isDigit(c = text.charAt(i))) {
+                digits = digits * 10 + (c - '0');
+                i++;
+            }
+            fractionDigits = i - fractionStart;
+        }
+        if (i < length || integerDigits + fractionDigits == 0 || integerDigits + fractionDigits > 15
+                || integerDigits > 1 && text.charAt(integerStart) == '0') {
+            // Whitespace, an exponent, more digits than a long holds exactly, or no double at all.
+            if (!isDouble(text)) {
+                return false;
+            }
+            out[0] = parseDouble(text);
+            return true;
+        }
+        // As parseDouble's fast path: both operands exact, one correctly rounded division.
+        double value = fractionDigits > 0 ? digits / POWERS_OF_TEN[fractionDigits] : digits;
+        out[0] = negative ? -value : value;
+        return true;
+    }
 
     /** Call only after {@link #isDouble} accepted the text. */
     public static double parseDouble(String text) {
@@ -252,13 +332,26 @@ public final class Values {
         if (century < 0 || yearOfCentury < 0 || month < 1 || month > 12 || day < 1 || day > 31) {
             return Long.MIN_VALUE;
         }
-        try {
-            return LocalDate.of(century * 100 + yearOfCentury, month, day).toEpochDay();
-        }
-        catch (DateTimeException e) {
+        int year = century * 100 + yearOfCentury;
+        boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+        if (day > 28 && day > monthLength(month, leap)) {
             // 2026-02-30 and friends: well-formed but no such day.
             return Long.MIN_VALUE;
         }
+        // LocalDate.toEpochDay's arithmetic (the year is 0 to 9999 here), without making a LocalDate per value.
+        long days = 365L * year + (year + 3) / 4 - (year + 99) / 100 + (year + 399) / 400 + (367 * month - 362) / 12 + day - 1;
+        if (month > 2) {
+            days -= leap ? 1 : 2;
+        }
+        return days - DAYS_0000_TO_1970;
+    }
+
+    private static int monthLength(int month, boolean leap) {
+        return switch (month) {
+            case 2 -> leap ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
     }
 
     /** The two-digit number at {@code index}, or a negative number when those are not two digits. */

@@ -6,12 +6,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,9 +39,19 @@ class ValuesTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"", " ", "1", "0", "yes", "no", "t", "f", "truee", "tru", "true false", "\"true\""})
+        @ValueSource(strings = {"", " ", "1", "0", "yes", "no", "t", "f", "truee", "tru", "true false", "\"true\"", "tr\u00fce", "fals\u00e9",
+                "\u0074rue\u00a0", "TRU\u0000"})
         void anythingElseIsNotABoolean(String text) {
             assertEquals(-1, Values.parseBoolean(text));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"true", "false", "fal\u017fe", "FAL\u017fE", "tru\u0130", "\u212arue", " fal\u017fe\t"})
+        void agreesWithEqualsIgnoreCase(String text) {
+            // Whatever String's case mapping says, beyond ASCII too (the long s is an s).
+            String value = text.strip();
+            int expected = value.equalsIgnoreCase("true") ? 1 : value.equalsIgnoreCase("false") ? 0 : -1;
+            assertEquals(expected, Values.parseBoolean(text));
         }
     }
 
@@ -127,6 +142,36 @@ class ValuesTest {
         void acceptedForms(String text, double expected) {
             assertTrue(Values.isDouble(text), () -> "'" + text + "' should be a double");
             assertEquals(expected, Values.parseDouble(text));
+            double[] out = new double[1];
+            assertTrue(Values.parseDouble(text, out), () -> "'" + text + "' should be a double");
+            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(out[0]));
+        }
+
+        @Test
+        void onePassParseAgreesWithValidationThenParse() {
+            Random random = new Random(20250101);
+            List<String> texts = new ArrayList<>(List.of("123456789012345", "1234567890123456", "0.000000000000001",
+                    "999999999999999.", ".999999999999999", "-0", "+0.", "9007199254740993", "0.1", "-.0", "1" + "0".repeat(400)));
+            for (int i = 0; i < 20_000; i++) {
+                StringBuilder text = new StringBuilder();
+                if (random.nextInt(4) == 0) {
+                    text.append(random.nextBoolean() ? '-' : '+');
+                }
+                text.append(random.nextInt(1 << random.nextInt(31)));
+                if (random.nextBoolean()) {
+                    text.append('.').append(random.nextInt(1 << random.nextInt(31)));
+                }
+                if (random.nextInt(10) == 0) {
+                    text.append('e').append(random.nextInt(40) - 20);
+                }
+                texts.add(text.toString());
+            }
+            for (String text : texts) {
+                double[] out = {42};
+                boolean parsed = Values.parseDouble(text, out);
+                assertEquals(Values.isDouble(text), parsed, text);
+                assertEquals(parsed ? Double.doubleToRawLongBits(Values.parseDouble(text)) : Double.doubleToRawLongBits(42), Double.doubleToRawLongBits(out[0]), text);
+            }
         }
 
         @Test
@@ -141,6 +186,9 @@ class ValuesTest {
                 "1.5d", "1.5f", "1_000.0", "--1", "+-1", "$5", "5%", "1.5e3e2", "1e999", "-1e400"})
         void rejectedForms(String text) {
             assertFalse(Values.isDouble(text), () -> "'" + text + "' should not be a double");
+            double[] out = {42};
+            assertFalse(Values.parseDouble(text, out), () -> "'" + text + "' should not be a double");
+            assertEquals(42, out[0], "a failed parse leaves the output as it was");
         }
     }
 
@@ -160,6 +208,29 @@ class ValuesTest {
         @Test
         void surroundingSpacesAreIgnored() {
             assertEquals(epochDay("2026-11-03"), Values.parseDate("  2026-11-03 "));
+        }
+
+        @Test
+        void everyDayOfMonthOfCenturyYearsAndLeapYearsMatchesJavaTime() {
+            // Years where the leap rules differ (centuries, 400s) and the ends of the range, every month, days 1 to 31.
+            int[] years = {0, 1, 2, 3, 4, 99, 100, 101, 104, 399, 400, 1582, 1600, 1700, 1800, 1899, 1900, 1969, 1970, 1971, 1996,
+                    2000, 2023, 2024, 2025, 2100, 2400, 9996, 9998, 9999};
+            for (int year : years) {
+                for (int month = 1; month <= 12; month++) {
+                    for (int day = 1; day <= 31; day++) {
+                        String text = String.format(Locale.ROOT, "%04d-%02d-%02d", year, month, day);
+                        long expected;
+                        try {
+                            expected = LocalDate.of(year, month, day).toEpochDay();
+                        }
+                        catch (DateTimeException e) {
+                            expected = Long.MIN_VALUE;
+                        }
+                        assertEquals(expected, Values.parseDate(text), text);
+                        assertEquals(expected == Long.MIN_VALUE ? Long.MIN_VALUE : expected * 86_400_000L, Values.parseTimestamp(text), text);
+                    }
+                }
+            }
         }
 
         @ParameterizedTest(name = "[{index}] ''{0}''")
