@@ -22,7 +22,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--java", default="java")
     parser.add_argument("--heap", default="-Xmx256m")
-    parser.add_argument("--tool-options", default="-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:+UseParallelGC")
+    parser.add_argument("--tool-options", default="-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:CompileThresholdScaling=3")
     parser.add_argument("--cpu-shares", type=int, default=None, help="cgroup v1 cpu.shares of every run (1024 is a normal process's)")
     parser.add_argument("contestants", nargs="+", help="NAME=JAR or NAME=JAR|EXTRA JVM OPTIONS or NAME=JAR|EXTRA|JAVA_TOOL_OPTIONS")
     arguments = parser.parse_args()

@@ -138,9 +138,14 @@ variable "silver_converter_reserved_concurrency" {
 }
 
 variable "silver_converter_java_tool_options" {
-  description = "JAVA_TOOL_OPTIONS of the silver converter. Lambda's Java runtimes stop the JIT at C1 and use the serial collector, which costs this throughput-bound function half again its CPU time; CompileThresholdScaling=3 compiles only the code that stays hot, cutting the JIT's own CPU time (BENCHMARKS.md)."
+  description = "JAVA_TOOL_OPTIONS of the silver converter. Lambda's Java runtimes stop the JIT at C1, which costs this throughput-bound function half again its CPU time; CompileThresholdScaling=3 compiles only the code that stays hot, cutting the JIT's own CPU time (BENCHMARKS.md). No garbage collector may be named: Lambda starts the JVM with -XX:+UseSerialGC on its command line, and a second collector stops the JVM before the handler loads."
   type        = string
-  default     = "-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:+UseParallelGC -XX:CompileThresholdScaling=3"
+  default     = "-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:CompileThresholdScaling=3"
+
+  validation {
+    condition     = !can(regex("-XX:\\+Use[A-Za-z0-9]*GC\\b", var.silver_converter_java_tool_options))
+    error_message = "silver_converter_java_tool_options must not select a garbage collector (-XX:+Use...GC): Lambda's Java runtime already passes -XX:+UseSerialGC, and the JVM refuses to start with two (\"Multiple garbage collectors selected\")."
+  }
 }
 
 variable "silver_converter_snapstart" {

@@ -47,6 +47,21 @@ final class LambdaRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * The options Lambda's managed Java runtimes start the JVM with, on its command line, whatever the
+     * function's {@code JAVA_TOOL_OPTIONS} (which the JVM reads first, so these follow them): a heap of 85 %
+     * of the memory, the serial collector, the runtime's class data sharing archive when there is one. As
+     * a java17 function printed its own command line (github.com/sigpwned/the-lambda-iceberg-dissecting-the-official-java-runtimes,
+     * data/17/*.txt: {@code -XX:MaxHeapSize=… -XX:+UseSerialGC -Xshare:on … -XX:+TieredCompilation -XX:TieredStopAtLevel=1}).
+     * With them, a function whose {@code JAVA_TOOL_OPTIONS} selects another collector fails to start here
+     * as it does on Lambda ("Multiple garbage collectors selected", awsdocs/aws-lambda-developer-guide#281).
+     * The tiered-compilation options are left out: Lambda documents overriding them through
+     * {@code JAVA_TOOL_OPTIONS}, which only works if its bootstrap then leaves its own out.
+     */
+    static List<String> managedRuntimeJvmOptions(int memoryMb) {
+        return List.of("-XX:MaxHeapSize=" + (memoryMb * 1024L * 85 / 100) + "k", "-XX:+UseSerialGC", "-Xshare:auto");
+    }
+
     /** What an invocation returned: the response payload, and whether the function failed. */
     record Invocation(String payload, boolean functionError) {}
 
@@ -102,6 +117,7 @@ final class LambdaRuntime implements AutoCloseable {
                 "--runtime-interface-emulator-address", "127.0.0.1:" + port,
                 "--runtime-api-address", "127.0.0.1:" + runtimeApiPort,
                 java()));
+        command.addAll(managedRuntimeJvmOptions(function.memoryMb()));
         command.addAll(platformJvmOptions);
         command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), RUNTIME_MAIN, function.handler()));
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -28,7 +28,7 @@ class LambdaRuntimeIT {
 
     private static final Path SILVER_JAR = Path.of("..", "silver-converter", "target", "silver-converter.jar");
     private static final String HANDLER = "dev.medallion.silver.lambda.SilverConverterHandler::handleRequest";
-    private static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:+UseParallelGC -XX:CompileThresholdScaling=3";
+    private static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:CompileThresholdScaling=3";
 
     @TempDir
     Path logs;

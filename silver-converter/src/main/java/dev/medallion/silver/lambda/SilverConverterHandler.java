@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
@@ -27,9 +28,12 @@ import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -118,6 +122,23 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 Clock.systemUTC());
         this.primingHook = new PrimingHook(new ConversionPriming(settings.limits(), ConversionPriming.DEFAULT_ROWS), log);
         checkpoints.register(primingHook);
+        logJvm(log, settings);
+    }
+
+    /**
+     * What the JVM actually got, once per execution environment: Lambda's bootstrap puts options of its own
+     * on the JVM's command line (C1 only, the serial collector), and only this line shows whether the
+     * function's {@code JAVA_TOOL_OPTIONS} prevailed; and the byte ranges a large file is read as.
+     */
+    private static void logJvm(JsonLog log, SilverSettings settings) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        fields.put("tieredStopAtLevel", hotSpot == null ? "unknown" : hotSpot.getVMOption("TieredStopAtLevel").getValue());
+        fields.put("garbageCollectors", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList());
+        fields.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        fields.put("processors", Runtime.getRuntime().availableProcessors());
+        fields.put("rangeReaders", settings.rangeReading().readers());
+        log.info("jvm", fields);
     }
 
     /** Returns one line per record, such as {@code converted s3://bronze/sales/x.csv}. */

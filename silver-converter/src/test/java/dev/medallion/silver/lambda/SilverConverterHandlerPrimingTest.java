@@ -5,12 +5,14 @@ import dev.medallion.common.logging.JsonLog;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -45,6 +47,11 @@ class SilverConverterHandlerPrimingTest {
         assertTrue(logged.contains("converter primed before the SnapStart snapshot") && logged.contains("\"rows\":50000"), logged);
         // Silent priming: its conversion does not log as a conversion would.
         assertTrue(!logged.contains("source object processed"), logged);
+        // What the JVM got, for a person to check on Lambda whether JAVA_TOOL_OPTIONS prevailed over the bootstrap's options.
+        String jvm = logged.lines().filter(line -> line.contains("\"message\":\"jvm\"")).findFirst().orElseThrow(() -> new AssertionError(logged));
+        String level = String.valueOf(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption("TieredStopAtLevel").getValue());
+        assertTrue(jvm.contains("\"tieredStopAtLevel\":\"" + level + "\"") && jvm.contains("\"garbageCollectors\":[")
+                && jvm.contains("\"rangeReaders\":"), jvm);
     }
 
     @Test
