@@ -21,8 +21,6 @@ import subprocess
 import sys
 import time
 
-import duckdb
-
 BYTES_PER_GB = 1e9
 # Lambda gives CPU in proportion to memory: 1,769 MB is one vCPU of CPU time (AWS Lambda docs, "Memory and
 # computing power"). The quotas stand for these memory sizes.
@@ -165,6 +163,10 @@ def remove_cgroup(path):
 
 
 def count_rows(parquet_files):
+    # Imported here, not at the top: cold_start.py borrows this module's cgroup helpers and runs the gold
+    # builder's cold starts without the benchmark's virtual environment.
+    import duckdb
+
     connection = duckdb.connect()
     files = ", ".join("'" + path.replace("'", "''") + "'" for path in sorted(parquet_files))
     return connection.execute(f"SELECT count(*) FROM read_parquet([{files}], union_by_name=true)").fetchone()[0]
