@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -277,8 +278,12 @@ def measure(arguments, function, endpoint, jar, tool_options, invocation, log_pa
             start = time.monotonic()
             request = urllib.request.Request(f"http://127.0.0.1:{port}/2015-03-31/functions/function/invocations",
                                              data=json.dumps(invocation.payload).encode(), method="POST")
-            with urllib.request.urlopen(request, timeout=960) as response:
-                body = response.read().decode()
+            try:
+                with urllib.request.urlopen(request, timeout=960) as response:
+                    body = response.read().decode()
+            except urllib.error.HTTPError as failure:  # the emulator's answer when the runtime could not start
+                with open(log_path, encoding="utf-8", errors="replace") as log:
+                    raise SystemExit(f"{function.name} {invocation.name}: the emulator answered {failure}\nlog {log_path}:\n{log.read()[-3000:]}")
             client_seconds = time.monotonic() - start
             cpu_seconds = jvm_cpu_seconds(process.pid)
         finally:
