@@ -8,7 +8,9 @@
 #     finding them unchanged; moto plays S3, Glue and Athena. Needs gold-ctas/target/gold-ctas.jar
 #     (mvn -pl gold-ctas -am package) and any Python 3. Terraform sets the builder no JAVA_TOOL_OPTIONS, so
 #     it runs with the options Lambda's java21 runtime starts the JVM with.
-# Compares jars: BEFORE_JAR (and BEFORE_OPTIONS), if set, beside the jar built here.
+# Compares jars: BEFORE_JAR (and BEFORE_OPTIONS), if set, beside the jar built here. Compares JVM options:
+# CASES='NAME=OPTIONS;...' adds a case per entry, the jar built here with OPTIONS as its JAVA_TOOL_OPTIONS,
+# in which {options} stands for the function's own.
 #   MEMORY_MB (default: the function's memory in terraform/variables.tf)  RUNS (default 3)
 #   CPU_SHARES (cgroup weight of the function and moto; default 1024)
 set -euo pipefail
@@ -88,5 +90,12 @@ if [[ -n "${BEFORE_JAR:-}" ]]; then
     cases+=(--case "before=$BEFORE_JAR|${BEFORE_OPTIONS:-$options}")
 fi
 cases+=(--case "this build=$jar|$options")
+if [[ -n "${CASES:-}" ]]; then
+    IFS=';' read -r -a extra <<< "$CASES"
+    for entry in "${extra[@]}"; do
+        cases+=(--case "${entry%%=*}=$jar|${entry#*=}")
+        cases[-1]="${cases[-1]//\{options\}/$options}"
+    done
+fi
 exec "$python" benchmarks/cold_start.py --function "$function" --rie "$rie" --runtime-classpath "$runtime_classpath" \
     --memory "$memory" --runs "${RUNS:-3}" ${CPU_SHARES:+--cpu-shares "$CPU_SHARES"} "${cases[@]}" "${inputs[@]}"
