@@ -77,7 +77,9 @@ if [[ "$function" == silver-converter ]]; then
     fi
     head -c 1000 "$large" | sed '$d' > "$small"
     inputs+=(--file "1kb=$small" --file "100mb=$large")
-    options="$(sed -n '/variable "silver_converter_java_tool_options"/,/^}/s/.*default *= *"\(.*\)".*/\1/p' terraform/variables.tf)"
+    # Lambda's own collector and heap (see below), then the function's JAVA_TOOL_OPTIONS as terraform sets them,
+    # assuming, as Lambda documents, that they replace its bootstrap's C1-only default.
+    options="-XX:+UseSerialGC -XX:MaxHeapSize=$((memory * 1024 * 85 / 100))k $(sed -n '/variable "silver_converter_java_tool_options"/,/^}/s/.*default *= *"\(.*\)".*/\1/p' terraform/variables.tf)"
 else
     # What Lambda's java21 runtime puts on the JVM's command line when JAVA_TOOL_OPTIONS is unset: C1 only,
     # the serial collector, a heap of 85 % of the function's memory (observed in the runtime's own process
