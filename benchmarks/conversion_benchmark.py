@@ -57,7 +57,7 @@ def run_child(contestant, csv, output, log_path, cpu_quota=None, cpu_shares=None
     os.makedirs(output)
     command = [part.format(csv=csv, output=output) for part in contestant.command]
     environment = dict(os.environ)
-    for variable in ("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "RANGE_READERS"):
+    for variable in ("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "RANGE_READERS", "MIN_RANGE_BYTES"):
         environment.pop(variable, None)
     environment.update(contestant.environment)
     if cpu_quota is not None and "AWS_LAMBDA_FUNCTION_MEMORY_SIZE" in contestant.environment:
@@ -252,21 +252,23 @@ def main():
     probe_classpath = f"{arguments.jar}:{arguments.test_classes}"
     probe = "dev.medallion.silver.benchmark.ConverterProbe"
     add_exports = "--add-exports=java.management/sun.management=ALL-UNNAMED"
+    # Lambda's Java runtime puts the serial collector on the JVM's command line, whatever JAVA_TOOL_OPTIONS say.
+    lambda_gc = "-XX:+UseSerialGC"
     # As deployed at the default memory: Lambda's JAVA_TOOL_OPTIONS and memory size, which decides how many byte ranges
     # of a file are read at once (one at 2,048 MB; under a quota, as many as the quota's memory buys).
     converter_deployed = Contestant(
-        "converter, as deployed", [java, arguments.heap, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}"],
+        "converter, as deployed", [java, arguments.heap, lambda_gc, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}"],
         {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True)
     contestants = [
         converter_deployed,
         Contestant("converter, Lambda's JVM defaults (C1, Serial GC)",
-                   [java, arguments.heap, add_exports, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", probe_classpath, probe,
+                   [java, arguments.heap, lambda_gc, add_exports, "-XX:TieredStopAtLevel=1", "-cp", probe_classpath, probe,
                     "{csv}", "{output}"], {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True),
         Contestant("converter, warm (3rd conversion in one JVM)",
-                   [java, arguments.heap, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}", "3"],
+                   [java, arguments.heap, lambda_gc, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}", "3"],
                    {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True),
         Contestant("converter, two byte ranges at once (as at 3,538 MB)",
-                   [java, arguments.heap, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}"],
+                   [java, arguments.heap, lambda_gc, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}"],
                    {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "3538"}, probe=True),
         Contestant("pandas chunks of 100k -> to_parquet (the seed's method)",
                    [python, os.path.join(here, "contestants.py"), "pandas", "{csv}", "{output}"]),
@@ -323,10 +325,18 @@ def main():
 
     quota_results = {}
     quotas = [] if arguments.no_quotas or not arguments.quotas else [float(q) for q in arguments.quotas.split(",")]
+    # Where the quota's memory buys two vCPUs or more the deployed converter reads a large file as byte ranges at
+    # once; the same converter held to one stream shows what the ranges gain.
+    one_stream = Contestant("converter, one stream (RANGE_READERS=1)", converter_deployed.command,
+                            dict(converter_deployed.environment, RANGE_READERS="1"), probe=True)
     quota_contestants = [c for c in (converter_deployed, pandas_contestant) if c is not None and c in contestants]
+    if converter_deployed in quota_contestants:
+        quota_contestants.insert(1, one_stream)
     for round_number in range(1, arguments.quota_runs + 1 if quotas else 1):
         for cpus in quotas:
             for contestant in quota_contestants:
+                if contestant is one_stream and QUOTA_MEMORY_MB.get(cpus, round(cpus * MB_PER_VCPU)) < 2 * MB_PER_VCPU:
+                    continue
                 key = (contestant.name, cpus)
                 if key in failures or contestant.name in failures:
                     continue
@@ -391,6 +401,8 @@ def main():
             for cpus in quotas:
                 measurements = quota_results.get((contestant.name, cpus))
                 memory = QUOTA_MEMORY_MB.get(cpus, round(cpus * MB_PER_VCPU))
+                if not measurements and contestant is one_stream and (contestant.name, cpus) not in failures:
+                    continue  # not run below two vCPUs, where the deployed converter reads one stream anyway
                 if not measurements:
                     print(f"| {contestant.name} | {cpus} ({memory:,} MB) | FAILED |")
                     continue
