@@ -1,7 +1,5 @@
 package dev.medallion.common.config;
 
-import java.util.Optional;
-
 /**
  * How many byte ranges of one large uncompressed file the converter reads and converts at once. Lambda
  * gives CPU in proportion to memory, one vCPU per 1,769 MB, so by default a function gets one reader per
@@ -15,6 +13,8 @@ public record RangeReading(int readers, long minRangeBytes) {
     public static final String RANGE_READERS = "RANGE_READERS";
     public static final String MIN_RANGE_BYTES = "MIN_RANGE_BYTES";
 
+    /** Set by Lambda: the function's memory in MB. */
+    private static final String LAMBDA_MEMORY = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
     /** Lambda's memory for one vCPU of CPU time. */
     public static final int MB_PER_VCPU = 1_769;
     public static final long DEFAULT_MIN_RANGE_BYTES = 64L * 1024 * 1024;
@@ -46,8 +46,9 @@ public record RangeReading(int readers, long minRangeBytes) {
             readers = environment.positiveInt(RANGE_READERS, 1);
         }
         else {
-            Optional<String> memory = environment.optional("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
-            int byMemory = memory.map(mb -> Math.max(1, Integer.parseInt(mb) / MB_PER_VCPU)).orElse(processors);
+            int byMemory = environment.optional(LAMBDA_MEMORY).isPresent()
+                    ? Math.max(1, environment.positiveInt(LAMBDA_MEMORY, MB_PER_VCPU) / MB_PER_VCPU)
+                    : processors;
             readers = Math.max(1, Math.min(Math.min(byMemory, processors), MAX_READERS));
         }
         return new RangeReading(readers, environment.positiveLong(MIN_RANGE_BYTES, DEFAULT_MIN_RANGE_BYTES));

@@ -1,0 +1,55 @@
+package dev.medallion.common.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RangeReadingTest {
+    @Test
+    void onLambdaOneReaderPerWholeVcpuOfTheMemoryAtMostTheProcessors() {
+        assertEquals(1, readers(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "2048"), 2));
+        assertEquals(1, readers(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"), 2));
+        assertEquals(2, readers(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "3538"), 2));
+        assertEquals(2, readers(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "10240"), 2), "no more readers than processors");
+        assertEquals(5, readers(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "10240"), 6));
+    }
+
+    @Test
+    void outsideLambdaOnePerProcessorAtMostSix() {
+        assertEquals(4, readers(Map.of(), 4));
+        assertEquals(RangeReading.MAX_READERS, readers(Map.of(), 64));
+    }
+
+    @Test
+    void aReaderCountSetIsTaken() {
+        assertEquals(1, readers(Map.of("RANGE_READERS", "1", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "10240"), 6));
+        assertEquals(3, readers(Map.of("RANGE_READERS", "3"), 2));
+    }
+
+    @Test
+    void aFileIsCutOnlyIntoRangesOfTheLeastSize() {
+        RangeReading reading = new RangeReading(4, 64);
+        assertEquals(1, reading.rangesFor(127));
+        assertEquals(2, reading.rangesFor(128));
+        assertEquals(4, reading.rangesFor(10_000));
+        assertEquals(1, RangeReading.single().rangesFor(Long.MAX_VALUE));
+    }
+
+    @Test
+    void wrongSettingsNameTheVariable() {
+        ConfigurationException tooMany = assertThrows(ConfigurationException.class, () -> readers(Map.of("RANGE_READERS", "7"), 2));
+        assertTrue(tooMany.getMessage().contains("RANGE_READERS must be between 1 and 6, got 7"), tooMany.getMessage());
+        ConfigurationException memory = assertThrows(ConfigurationException.class, () -> readers(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "lots"), 2));
+        assertTrue(memory.getMessage().contains("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), memory.getMessage());
+        ConfigurationException minimum = assertThrows(ConfigurationException.class, () -> readers(Map.of("MIN_RANGE_BYTES", "0"), 2));
+        assertTrue(minimum.getMessage().contains("MIN_RANGE_BYTES"), minimum.getMessage());
+    }
+
+    private static int readers(Map<String, String> variables, int processors) {
+        return RangeReading.fromEnvironment(new Environment(variables), processors).readers();
+    }
+}
