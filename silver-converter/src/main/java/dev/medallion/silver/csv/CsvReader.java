@@ -148,13 +148,20 @@ public final class CsvReader implements Closeable {
         requireNonNull(charset, "charset is null");
         requireNonNull(location, "location is null");
         requireNonNull(dataset, "dataset is null");
-        if (END_MARKER.indexOf(delimiter) >= 0) {
-            throw new IllegalArgumentException("The delimiter U+" + Integer.toHexString(delimiter) + " is part of the end marker");
+        if (endMarked) {
+            requireOutsideEndMarker(delimiter);
         }
         DecodingReader text = new DecodingReader(in, charset, new UndecodableTextException.Context(dataset, false), false);
         RowSize rowSize = new RowSize(maxRowChars);
         return new CsvReader(text, CSVParser.parse(new SampleThenText(CharBuffer.allocate(0), text, rowSize, endMarked), format(delimiter)),
                 delimiter, location, rowSize, endMarked);
+    }
+
+    /** A delimiter in the end marker would split it: the marker could never come back as one field. */
+    private static void requireOutsideEndMarker(char delimiter) {
+        if (END_MARKER.indexOf(delimiter) >= 0) {
+            throw new IllegalArgumentException("The delimiter U+" + Integer.toHexString(delimiter) + " is part of the end marker");
+        }
     }
 
     static CSVFormat format(char delimiter) {
@@ -184,8 +191,8 @@ public final class CsvReader implements Closeable {
         catch (GzipMembersInputStream.DamagedGzipException e) {
             throw new RejectedInputException("The file is not valid gzip: " + e.getMessage());
         }
-        if (endMarked && END_MARKER.indexOf(chosen) >= 0) {
-            throw new IllegalArgumentException("The delimiter U+" + Integer.toHexString(chosen) + " is part of the end marker");
+        if (endMarked) {
+            requireOutsideEndMarker(chosen);
         }
         // The parser reads the sample again, then the rest of the text: no second buffering layer. The blank
         // lines before the sample are not given to it again (it would skip them): line numbers count them.
