@@ -178,17 +178,7 @@ final class ChunkPipeline {
             throw new InterruptedIOException("Interrupted while writing a Parquet part");
         }
         catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IOException(cause);
+            Failures.rethrow(e.getCause());
         }
     }
 }

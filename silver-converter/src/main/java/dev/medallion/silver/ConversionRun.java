@@ -139,16 +139,7 @@ final class ConversionRun {
             contract = existing.isPresent() ? existing.get() : inferContract(sample);
             int[] fieldOfColumn = fieldOfColumn();
             ChunkPipeline pipeline = pipeline("silver-parquet-writer");
-            Rows rows = new Rows(pipeline, fieldOfColumn, (line, reason, fields) -> quarantine.add(line, reason, fields));
-            for (Row row : sample) {
-                rows.accept(row);
-            }
-            sample.clear();
-            for (Optional<Row> row = csv.next(); row.isPresent(); row = csv.next()) {
-                rows.accept(row.get());
-            }
-            pipeline.finish();
-            rowsRead = rows.read;
+            rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, (line, reason, fields) -> quarantine.add(line, reason, fields)));
             take(pipeline);
             return converted();
         }
@@ -264,7 +255,7 @@ final class ConversionRun {
             readers.shutdownNow();
         }
         if (failure != null) {
-            rethrow(failure);
+            Failures.rethrow(failure);
         }
         for (int i = 0; abandoned == null && i + 1 < workers.size(); i++) {
             if (!workers.get(i).endedBetweenRecords) {
@@ -367,16 +358,8 @@ final class ConversionRun {
                 fieldOfColumn = awaitColumns();
             }
             pipeline = pipeline("silver-parquet-writer-" + index);
-            Rows rows = new Rows(pipeline, fieldOfColumn, index == 0 ? (line, reason, fields) -> quarantine.add(line, reason, fields) : this::hold);
-            for (Row row : sample) {
-                rows.accept(row);
-            }
-            sample.clear();
-            for (Optional<Row> row = csv.next(); row.isPresent(); row = csv.next()) {
-                rows.accept(row.get());
-            }
-            pipeline.finish();
-            rowsRead = rows.read;
+            rowsRead = convertRows(csv, sample,
+                    new Rows(pipeline, fieldOfColumn, index == 0 ? (line, reason, fields) -> quarantine.add(line, reason, fields) : this::hold));
             endedBetweenRecords = csv.endedBetweenRecords();
             lineBreaks = endedBetweenRecords ? csv.lineBreaks() : 0;
         }
@@ -401,6 +384,19 @@ final class ConversionRun {
                 throw new RangesAbandoned("the first range failed");
             }
         }
+    }
+
+    /** The sample's rows, then the rest of the reader's, into {@code rows} and its pipeline, to the last part's end; returns the rows read. */
+    private long convertRows(CsvReader csv, List<Row> sample, Rows rows) throws IOException, RejectedInputException {
+        for (Row row : sample) {
+            rows.accept(row);
+        }
+        sample.clear();
+        for (Optional<Row> row = csv.next(); row.isPresent(); row = csv.next()) {
+            rows.accept(row.get());
+        }
+        rows.pipeline.finish();
+        return rows.read;
     }
 
     /** Counts rows, types them into a pipeline, refuses those that do not fit. */
@@ -508,9 +504,9 @@ final class ConversionRun {
         rowsWritten = 0;
     }
 
-        /** Where a run's refused rows go: the quarantine file, or a later range's rows held until their lines are known. */
-        @FunctionalInterface
-        private interface RefusedRows {
+    /** Where a run's refused rows go: the quarantine file, or a later range's rows held until their lines are known. */
+    @FunctionalInterface
+    private interface RefusedRows {
         void add(long line, String reason, List<String> fields) throws IOException, RangesAbandoned;
     }
 
@@ -519,18 +515,5 @@ final class ConversionRun {
         RangesAbandoned(String reason) {
             super(reason, null, false, false);
         }
-    }
-
-    private static void rethrow(Throwable failure) throws IOException {
-        if (failure instanceof IOException io) {
-            throw io;
-        }
-        if (failure instanceof RuntimeException runtime) {
-            throw runtime;
-        }
-        if (failure instanceof Error error) {
-            throw error;
-        }
-        throw new IOException(failure);
     }
 }
