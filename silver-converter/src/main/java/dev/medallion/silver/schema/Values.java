@@ -21,16 +21,28 @@ public final class Values {
 
     private Values() {}
 
-    /** 1 for true, 0 for false, -1 when the text is not a boolean. */
-    public static int parseBoolean(String text) {
+    /** Where the text starts without its leading whitespace. */
+    private static int trimmedStart(String text) {
         int start = 0;
-        int end = text.length();
-        while (start < end && Character.isWhitespace(text.charAt(start))) {
+        while (start < text.length() && Character.isWhitespace(text.charAt(start))) {
             start++;
         }
+        return start;
+    }
+
+    /** Where the text from {@code start} ends without its trailing whitespace. */
+    private static int trimmedEnd(String text, int start) {
+        int end = text.length();
         while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
             end--;
         }
+        return end;
+    }
+
+    /** 1 for true, 0 for false, -1 when the text is not a boolean. */
+    public static int parseBoolean(String text) {
+        int start = trimmedStart(text);
+        int end = trimmedEnd(text, start);
         // ASCII letters compared without a case mapping; other text goes to String's (where 'ſ' is an 's').
         int length = end - start;
         if (length == 4 && asciiLettersMatch(text, start, "true")) {
@@ -73,14 +85,8 @@ public final class Values {
 
     /** Parses into {@code out[0]}; returns false when the text is not a bigint. */
     public static boolean parseBigint(String text, long[] out) {
-        int start = 0;
-        int end = text.length();
-        while (start < end && Character.isWhitespace(text.charAt(start))) {
-            start++;
-        }
-        while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
-            end--;
-        }
+        int start = trimmedStart(text);
+        int end = trimmedEnd(text, start);
         if (start == end) {
             return false;
         }
