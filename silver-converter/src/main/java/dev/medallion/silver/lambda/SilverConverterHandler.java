@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
-import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
@@ -128,17 +127,26 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     /**
      * What the JVM actually got, once per execution environment: Lambda's bootstrap puts options of its own
      * on the JVM's command line (C1 only, the serial collector), and only this line shows whether the
-     * function's {@code JAVA_TOOL_OPTIONS} prevailed; and the byte ranges a large file is read as.
+     * function's {@code JAVA_TOOL_OPTIONS} prevailed; and the byte ranges a large file is read as. A
+     * warning when they did not and C2 never runs ({@link JitLevel}).
      */
     private static void logJvm(JsonLog log, SilverSettings settings) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-        fields.put("tieredStopAtLevel", hotSpot == null ? "unknown" : hotSpot.getVMOption("TieredStopAtLevel").getValue());
+        Optional<JitLevel> jit = JitLevel.ofRunningJvm();
+        fields.put("tieredStopAtLevel", jit.map(level -> String.valueOf(level.stopAtLevel())).orElse("unknown"));
+        fields.put("tieredStopAtLevelOrigin", jit.map(JitLevel::origin).orElse("unknown"));
         fields.put("garbageCollectors", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList());
         fields.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         fields.put("processors", Runtime.getRuntime().availableProcessors());
         fields.put("rangeReaders", settings.rangeReading().readers());
-        log.info("jvm", fields);
+        Optional<String> warning = jit.flatMap(JitLevel::warning);
+        if (warning.isPresent()) {
+            fields.put("problem", warning.get());
+            log.warn("jvm", fields);
+        }
+        else {
+            log.info("jvm", fields);
+        }
     }
 
     /** Returns one line per record, such as {@code converted s3://bronze/sales/x.csv}. */

@@ -50,8 +50,10 @@ class SilverConverterHandlerPrimingTest {
         // What the JVM got, for a person to check on Lambda whether JAVA_TOOL_OPTIONS prevailed over the bootstrap's options.
         String jvm = logged.lines().filter(line -> line.contains("\"message\":\"jvm\"")).findFirst().orElseThrow(() -> new AssertionError(logged));
         String level = String.valueOf(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption("TieredStopAtLevel").getValue());
-        assertTrue(jvm.contains("\"tieredStopAtLevel\":\"" + level + "\"") && jvm.contains("\"garbageCollectors\":[")
-                && jvm.contains("\"rangeReaders\":"), jvm);
+        assertTrue(jvm.contains("\"tieredStopAtLevel\":\"" + level + "\"") && jvm.contains("\"tieredStopAtLevelOrigin\":\"")
+                && jvm.contains("\"garbageCollectors\":[") && jvm.contains("\"rangeReaders\":"), jvm);
+        // This JVM runs C2: no warning (JitLevelTest starts one held to C1).
+        assertTrue(jvm.contains("\"level\":\"INFO\"") && !jvm.contains("\"problem\""), jvm);
     }
 
     @Test
