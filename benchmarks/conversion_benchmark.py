@@ -27,6 +27,8 @@ BYTES_PER_GB = 1e9
 MB_PER_VCPU = 1769
 QUOTA_MEMORY_MB = {1.0: 1769, 1.16: 2048, 2.0: 3538}
 DEPLOYED_MEMORY_MB = 2048
+# ConversionPriming.DEFAULT_ROWS: what the handler's SnapStart hook converts before the snapshot.
+PRIMING_ROWS = 50_000
 CGROUP_CPU = "/sys/fs/cgroup/cpu"
 CGROUP_PERIOD_US = 100_000
 # arm64 Lambda, US East (N. Virginia), first 6 billion GB-seconds a month; see BENCHMARKS.md for the source.
@@ -41,11 +43,17 @@ class ContestantFailed(Exception):
 class Contestant:
     """One way to convert: a command line and environment, run in a fresh process each time."""
 
-    def __init__(self, name, command, environment=None, probe=False):
+    def __init__(self, name, command, environment=None, probe=False, in_process=None):
+        """in_process: which of the probe's conversions the table reports instead of the whole process ("first" or
+        "last"), for rows about one conversion inside a process that did other work before it."""
         self.name = name
         self.command = command
         self.environment = environment or {}
         self.probe = probe
+        self.in_process = in_process
+
+    def reported_probe(self, measurement):
+        return measurement["probes"][0 if self.in_process == "first" else -1]
 
     def directory(self):
         return re.sub(r"[^A-Za-z0-9]+", "-", self.name).strip("-")
@@ -266,12 +274,23 @@ def main():
                     "{csv}", "{output}"], {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True),
         Contestant("converter, warm (3rd conversion in one JVM)",
                    [java, arguments.heap, lambda_gc, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}", "3"],
-                   {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True),
+                   {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True, in_process="last"),
+        # SnapStart, on by default: the handler's hook converts 50,000 rows before the snapshot, so a restored
+        # environment starts with the classes loaded and that code compiled. The nearest this machine has: the
+        # first conversion after the same priming in one JVM (JVM start and priming left out, as the snapshot holds
+        # them; the restore itself, which only AWS measures, left out too).
+        Contestant("converter, SnapStart as deployed (1st conversion after priming)",
+                   [java, arguments.heap, lambda_gc, add_exports, f"-Dprobe.prime={PRIMING_ROWS}", "-cp", probe_classpath, probe,
+                    "{csv}", "{output}"],
+                   {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True, in_process="first"),
         Contestant("converter, two byte ranges at once (as at 3,538 MB)",
                    [java, arguments.heap, lambda_gc, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}"],
                    {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "3538"}, probe=True),
         Contestant("pandas chunks of 100k -> to_parquet (the seed's method)",
                    [python, os.path.join(here, "contestants.py"), "pandas", "{csv}", "{output}"]),
+        # A warm Python Lambda ran its imports in its init: what it spends per object afterwards.
+        Contestant("pandas, warm (3rd conversion in one process)",
+                   [python, os.path.join(here, "contestants.py"), "pandas", "{csv}", "{output}", "3"], probe=True, in_process="last"),
         Contestant("pyarrow open_csv -> ParquetWriter",
                    [python, os.path.join(here, "contestants.py"), "pyarrow", "{csv}", "{output}"]),
         Contestant("duckdb threads=2 COPY",
@@ -311,14 +330,15 @@ def main():
             results[contestant.name].append(measurement)
             extra = ""
             if contestant.probe:
-                last = measurement["probes"][-1]
-                extra = f"; in-process last conversion {last['seconds']:.2f} s, {last['cpuSeconds']:.2f} CPU s, gc {last['gcSeconds']:.2f} s"
+                reported = contestant.reported_probe(measurement)
+                extra = (f"; in-process {'first' if contestant.in_process == 'first' else 'last'} conversion {reported['seconds']:.2f} s,"
+                         f" {reported['cpuSeconds']:.2f} CPU s" + (f", gc {reported['gcSeconds']:.2f} s" if "gcSeconds" in reported else ""))
             print(f"{contestant.name} run {round_number}: wall {measurement['wall']:.2f} s, CPU {measurement['cpu']:.2f} s"
                   f" (user {measurement['user']:.2f}, sys {measurement['sys']:.2f}), RSS {measurement['rss_mb']:.0f} MB,"
                   f" output {measurement['output_bytes']:,} bytes{extra}", flush=True)
             if round_number == 1:
-                if contestant.name.startswith("converter, warm"):
-                    parquet = [p for p in measurement["parquet"] if "/run-3/" in p]
+                if contestant.in_process == "last":
+                    parquet = [p for p in measurement["parquet"] if f"/run-{len(measurement['probes'])}/" in p]
                 else:
                     parquet = measurement["parquet"]
                 rows_written[contestant.name] = count_rows(parquet)
@@ -367,11 +387,12 @@ def main():
             print(f"| {contestant.name} | FAILED: {failures.get(contestant.name, '').splitlines()[0]} |")
             continue
         output_bytes = measurements[-1]["output_bytes"]
-        if contestant.name.startswith("converter, warm"):
-            wall = median([m["probes"][-1]["seconds"] for m in measurements])
-            cpu = median([m["probes"][-1]["cpuSeconds"] for m in measurements])
-            last = f"/run-{len(measurements[-1]['probes'])}/"
-            output_bytes = sum(os.path.getsize(path) for path in measurements[-1]["parquet"] if last in path)
+        if contestant.in_process:
+            wall = median([contestant.reported_probe(m)["seconds"] for m in measurements])
+            cpu = median([contestant.reported_probe(m)["cpuSeconds"] for m in measurements])
+            if contestant.in_process == "last":
+                last = f"/run-{len(measurements[-1]['probes'])}/"
+                output_bytes = sum(os.path.getsize(path) for path in measurements[-1]["parquet"] if last in path)
         else:
             wall = median([m["wall"] for m in measurements])
             cpu = median([m["cpu"] for m in measurements])
@@ -380,14 +401,21 @@ def main():
         print(f"| {contestant.name} | {wall:.2f} | {cpu:.2f} | {cpu / input_gb:.1f} | {ratio} |"
               f" {max(m['rss_mb'] for m in measurements):.0f} | {output_bytes / 1e6:.1f} |"
               f" {'-' if rows is None else f'{rows:,}'} |")
-    print("(CPU vs pandas: pandas' CPU seconds divided by the contestant's, above 1 is cheaper than pandas;"
-          " the warm row is the third conversion in one JVM, in-process)")
+    print("(CPU vs pandas: pandas' CPU seconds divided by the contestant's, above 1 is cheaper than pandas; the warm rows"
+          " and the SnapStart row are one conversion measured inside its process, the others whole processes)")
+    in_process = {c.name: median([c.reported_probe(m)["cpuSeconds"] for m in results[c.name]])
+                  for c in contestants if c.in_process and results[c.name]}
+    converter_warm = next((cpu for name, cpu in in_process.items() if name.startswith("converter, warm")), None)
+    pandas_warm = next((cpu for name, cpu in in_process.items() if name.startswith("pandas, warm")), None)
+    if converter_warm and pandas_warm:
+        print(f"Warm against warm (an execution environment's next object): converter {converter_warm:.2f} CPU s,"
+              f" pandas {pandas_warm:.2f} CPU s: the converter spends {converter_warm / pandas_warm:.2f}x pandas' CPU")
     for contestant in contestants:
         measurements = results[contestant.name]
-        if contestant.probe and measurements:
+        if contestant.probe and measurements and contestant.name.startswith("converter"):
             first = [m["probes"][0] for m in measurements]
             print(f"{contestant.name}: JVM start-up to the conversion's start {median([m['wall'] - sum(p['seconds'] for p in m['probes']) for m in measurements]):.2f} s wall"
-                  f" (process minus in-process); classes loaded {median([p['classes'] for p in first]):.0f},"
+                  f" (process minus in-process{', the priming included' if contestant.in_process == 'first' else ''}); classes loaded {median([p['classes'] for p in first]):.0f},"
                   f" class loading {median([p['classLoadingSeconds'] for p in first]):.2f} s;"
                   f" GC {median([p['gcSeconds'] for p in first]):.2f} s in {median([p['gcCount'] for p in first]):.0f} collections")
 
