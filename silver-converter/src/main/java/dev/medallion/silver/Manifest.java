@@ -23,7 +23,7 @@ import static java.util.Objects.requireNonNull;
  * @param encoding the charset the file was decoded as (its dataset's {@code CSV_ENCODINGS} entry, else UTF-8)
  * @param header the header exactly as in the file
  * @param columns the dataset's schema contract the parts are written in
- * @param droppedColumns file columns the contract does not have: not written (see the README's schema policy)
+ * @param droppedColumns file columns the contract does not have: not written (docs/silver-converter.md, "Reading, typing, writing": the schema contract)
  * @param missingColumns contract columns the file does not have: written as null
  * @param bytesRead bytes of the source object read, as stored (compressed for gzip): always its size,
  *        since a conversion that read fewer or more fails instead of committing
