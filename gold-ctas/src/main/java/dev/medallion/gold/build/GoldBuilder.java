@@ -80,6 +80,11 @@ public final class GoldBuilder {
     private final Clock clock;
     private final RandomGenerator random;
 
+    /**
+     * @param random draws the random part of each build id; the deployed handler's keeps no state
+     *        ({@link PerDrawRandom}), since SnapStart copies whatever exists at start-up into every
+     *        restored environment
+     */
     public GoldBuilder(GoldSettings settings, S3Client s3, GlueClient glue, AthenaClient athena, JsonLog log, Clock clock, Sleeper sleeper, RandomGenerator random) {
         this.settings = requireNonNull(settings, "settings is null");
         requireNonNull(s3, "s3 is null");

@@ -13,6 +13,7 @@ import dev.medallion.gold.athena.Sleeper;
 import dev.medallion.gold.build.BuildLease;
 import dev.medallion.gold.build.GoldBuilder;
 import dev.medallion.gold.build.ModelOutcome;
+import dev.medallion.gold.build.PerDrawRandom;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -22,7 +23,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +49,16 @@ import static java.util.Objects.requireNonNull;
  * the running build is another batch's, which accounts for every commit made before it started. A direct
  * or scheduled invocation fails with {@link GoldBuildBusyException}, which Lambda retries for asynchronous
  * invocations.
+ * <p>
+ * With SnapStart ({@code gold_ctas_snapstart}), Lambda runs the constructor once when a version is
+ * published and restores every execution environment from a snapshot taken after it. Nothing needs redoing
+ * after a restore, so no CRaC hook is registered: the constructor makes no request (the S3, Glue and
+ * Athena clients connect on first use, so no connection is open in the snapshot), credentials come from
+ * the default chain, which reads the container credentials Lambda provides to SnapStart functions, and
+ * nothing unique is drawn in it: build ids draw their random part per build ({@link PerDrawRandom}), the
+ * lease's holder is the invocation's request id. No priming hook either: what the first invocation still
+ * loads comes with the SDK's first requests, which a hook could make only by calling AWS before the
+ * snapshot (BENCHMARKS.md, "Start-up").
  *
  * @see GoldSettings for the environment it reads
  */
@@ -75,7 +85,8 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
         this.log = requireNonNull(log, "log is null");
         this.clock = Clock.systemUTC();
         GoldSettings settings = GoldSettings.fromEnvironment(requireNonNull(environment, "environment is null"));
-        this.builder = new GoldBuilder(settings, s3, glue, athena, log, clock, sleeper, new SecureRandom());
+        // Never a generator seeded here: SnapStart copies what the constructor makes into every restored environment.
+        this.builder = new GoldBuilder(settings, s3, glue, athena, log, clock, sleeper, new PerDrawRandom());
         this.lease = new BuildLease(new S3ObjectStore(requireNonNull(s3, "s3 is null"), settings.goldBucket()), settings.goldPrefix(), clock);
     }
 
@@ -93,6 +104,7 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
         }
         List<GoldModel> chosen = request.models().map(models::named).orElseGet(models::all);
         Deadline deadline = deadline(context);
+        // Lambda always passes a context, whose request id is unique per invocation; only local runs draw a UUID.
         String holder = context == null ? "local-" + UUID.randomUUID() : context.getAwsRequestId();
         BuildLease.Acquisition acquisition;
         try {
