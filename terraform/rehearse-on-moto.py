@@ -1,4 +1,4 @@
-"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with seven gaps of moto 5.2.1 filled.
+"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with eight gaps of moto 5.2.1 filled.
 
 1. Budgets: the AWS provider reads a budget back with DescribeSubscribersForNotification and
    ListTagsForResource, and changes its tags with TagResource and UntagResource; moto 5.2.1 answers
@@ -39,6 +39,14 @@
    CreateFunction and UpdateFunctionConfiguration give it, and read back as Lambda does: ApplyOn as set,
    OptimizationStatus "On" for a published version of a function with PublishedVersions, "Off" for
    $LATEST. Nothing is snapshotted: the runtime emulator starts a JVM for every cold start.
+
+8. Event source mappings on an alias: moto 5.2.1 resolves the alias a mapping names (the gold
+   builder's 'live', gold_ctas_snapstart) to the version behind it and answers that version's ARN
+   (...:function:<name>:1) as the mapping's FunctionArn, where Lambda answers the function as the
+   request qualified it, the alias ARN (...:function:<name>:live). The provider stores FunctionArn as
+   function_name, so every plan after apply would move the mapping back to the alias. Here
+   CreateEventSourceMapping and UpdateEventSourceMapping keep the request's qualifier in FunctionArn.
+   An unqualified name is left as moto answers it.
 
 Every other request is moto's. Arguments are moto_server's (-H HOST -p PORT, and -s for https with
 a certificate of its own or -c CERT -k KEY for a given one).
@@ -308,11 +316,39 @@ def create_event_source_mapping_without_dispatch(self, spec):
     for queue in sqs_backends[self.account_id][self.region_name].queues.values():
         if queue.queue_arn == mapping.event_source_arn:
             queue.lambda_event_source_mappings.pop(mapping.function_arn, None)
+    keep_requested_qualifier(mapping, spec["FunctionName"])
+    return mapping
+
+
+def requested_qualifier(function_name):
+    """The qualifier of <name>:<qualifier> or arn:...:function:<name>:<qualifier>, or None."""
+    parts = function_name.split(":")
+    if function_name.startswith("arn:"):
+        return parts[7] if len(parts) > 7 else None
+    return parts[1] if len(parts) > 1 else None
+
+
+def keep_requested_qualifier(mapping, function_name):
+    qualifier = requested_qualifier(function_name)
+    if qualifier is not None:
+        # moto's FunctionArn is the resolved version's, arn:...:function:<name>:<version>.
+        mapping.function_arn = ":".join(mapping.function_arn.split(":")[:7] + [qualifier])
+
+
+moto_update_event_source_mapping = LambdaBackend.update_event_source_mapping
+
+
+def update_event_source_mapping_keeping_qualifier(self, uuid, spec):
+    mapping = moto_update_event_source_mapping(self, uuid, spec)
+    if mapping is not None and "FunctionName" in spec:
+        keep_requested_qualifier(mapping, spec["FunctionName"])
     return mapping
 
 
 # The rehearsal, not moto, runs the function on the queue's messages (see 6. above).
 LambdaBackend.create_event_source_mapping = create_event_source_mapping_without_dispatch
+# A mapping on an alias answers the alias ARN, as Lambda does (see 8. above).
+LambdaBackend.update_event_source_mapping = update_event_source_mapping_keeping_qualifier
 
 moto_function_init = LambdaFunction.__init__
 moto_update_configuration = LambdaFunction.update_configuration
