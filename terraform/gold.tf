@@ -45,6 +45,13 @@ locals {
   # held the lease waits exactly this long: six times 900 s would hold such commits back 90 minutes,
   # this holds them back 21 (at the defaults).
   gold_triggers_visibility_timeout_seconds = var.gold_trigger_batching_window_seconds + var.gold_ctas_timeout_seconds + 60
+
+  # What the trigger queue's mapping and the schedule invoke, and what the schedule's permission and the
+  # on-failure configuration apply to: the alias of the published version when SnapStart is on
+  # (snapshots exist only for published versions, never for $LATEST), the function itself otherwise.
+  # Null without the builder.
+  gold_ctas_invoked_arn = !local.gold_enabled ? null : var.gold_ctas_snapstart ? aws_lambda_alias.gold_ctas[0].arn : aws_lambda_function.gold_ctas[0].arn
+  gold_ctas_qualifier   = !local.gold_enabled ? null : var.gold_ctas_snapstart ? aws_lambda_alias.gold_ctas[0].name : null
 }
 
 # The builder's own workgroup. Every CTAS it sends names its build's external_location, and Athena
@@ -132,6 +139,23 @@ resource "aws_lambda_function" "gold_ctas" {
   memory_size   = var.gold_ctas_memory_mb
   timeout       = var.gold_ctas_timeout_seconds
 
+  # SnapStart (gold_ctas_snapstart), as the converter has it: each deploy publishes a version, Lambda
+  # initialises it once (the JVM, the runtime client, the handler's constructor with its S3, Glue and
+  # Athena clients, none of which connects before its first request) and snapshots it; every cold start
+  # then restores that snapshot instead of starting a JVM. No priming hook: what the first invocation
+  # still loads comes with the SDK's first requests, which priming could make only by calling AWS, or a
+  # stand-in answering for it, before the snapshot (BENCHMARKS.md, "Cold starts under the Lambda runtime
+  # emulator"). Java's SnapStart has no extra charge.
+  publish = var.gold_ctas_snapstart
+
+  dynamic "snap_start" {
+    for_each = var.gold_ctas_snapstart ? ["PublishedVersions"] : []
+
+    content {
+      apply_on = snap_start.value
+    }
+  }
+
   # No reserved concurrency: Lambda refuses a reservation that leaves the account fewer than 100
   # unreserved executions, so a new account (quota 10) could not deploy the stack. Builds still never
   # overlap (a build removes every other build of its model but the previous one, so a second one at
@@ -161,6 +185,17 @@ resource "aws_lambda_function" "gold_ctas" {
   ]
 }
 
+# The version the trigger queue's mapping and the schedule invoke when SnapStart is on: moved to each
+# newly published version by every deploy.
+resource "aws_lambda_alias" "gold_ctas" {
+  count = local.gold_enabled && var.gold_ctas_snapstart ? 1 : 0
+
+  name             = "live"
+  description      = "The published version of the gold builder that its trigger queue and schedule invoke (SnapStart snapshots exist only for published versions)."
+  function_name    = aws_lambda_function.gold_ctas[0].function_name
+  function_version = aws_lambda_function.gold_ctas[0].version
+}
+
 # Where an event ends up after its retries are used up: kept 14 days for inspection and redrive.
 resource "aws_sqs_queue" "gold_ctas_failures" {
   count = local.gold_enabled ? 1 : 0
@@ -175,6 +210,7 @@ resource "aws_lambda_function_event_invoke_config" "gold_ctas" {
   count = local.gold_enabled ? 1 : 0
 
   function_name                = aws_lambda_function.gold_ctas[0].function_name
+  qualifier                    = local.gold_ctas_qualifier
   maximum_retry_attempts       = var.async_max_retry_attempts
   maximum_event_age_in_seconds = var.async_max_event_age_seconds
 
@@ -283,7 +319,7 @@ resource "aws_lambda_event_source_mapping" "gold_triggers" {
   count = local.gold_enabled ? 1 : 0
 
   event_source_arn                   = aws_sqs_queue.gold_triggers[0].arn
-  function_name                      = aws_lambda_function.gold_ctas[0].arn
+  function_name                      = local.gold_ctas_invoked_arn
   batch_size                         = 10000
   maximum_batching_window_in_seconds = var.gold_trigger_batching_window_seconds
   function_response_types            = ["ReportBatchItemFailures"]
@@ -309,7 +345,7 @@ resource "aws_cloudwatch_event_target" "gold_schedule" {
 
   rule      = aws_cloudwatch_event_rule.gold_schedule[0].name
   target_id = "gold-ctas"
-  arn       = aws_lambda_function.gold_ctas[0].arn
+  arn       = local.gold_ctas_invoked_arn
 }
 
 resource "aws_lambda_permission" "gold_schedule_invokes_gold_ctas" {
@@ -318,6 +354,7 @@ resource "aws_lambda_permission" "gold_schedule_invokes_gold_ctas" {
   statement_id  = "AllowGoldScheduleRule"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.gold_ctas[0].function_name
+  qualifier     = local.gold_ctas_qualifier
   principal     = "events.amazonaws.com"
   source_arn    = aws_cloudwatch_event_rule.gold_schedule[0].arn
 }

@@ -102,8 +102,8 @@ output "first_query_command" {
 }
 
 output "gold_rebuild_command" {
-  description = "Asks the gold builder to rebuild one model now, asynchronously (when another build holds the lease the invocation fails and Lambda retries it, up to async_max_retry_attempts times). Add \"force\": true to rebuild although its inputs are unchanged; {} builds every model. The outcome is in the function's log group (null without Glue or Athena)."
-  value       = local.gold_enabled ? "aws lambda invoke --function-name ${aws_lambda_function.gold_ctas[0].function_name} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '{\"models\":[\"${local.gold_example_model}\"]}' /dev/null" : null
+  description = "Asks the gold builder to rebuild one model now, asynchronously (when another build holds the lease the invocation fails and Lambda retries it, up to async_max_retry_attempts times). With SnapStart (gold_ctas_snapstart) it invokes the alias live, which the retry and on-failure settings apply to. Add \"force\": true to rebuild although its inputs are unchanged; {} builds every model. The outcome is in the function's log group (null without Glue or Athena)."
+  value       = local.gold_enabled ? "aws lambda invoke --function-name ${aws_lambda_function.gold_ctas[0].function_name}${var.gold_ctas_snapstart ? " --qualifier ${aws_lambda_alias.gold_ctas[0].name}" : ""} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '{\"models\":[\"${local.gold_example_model}\"]}' /dev/null" : null
 }
 
 output "budget_hard_stop" {

@@ -335,6 +335,13 @@ variable "gold_ctas_timeout_seconds" {
   }
 }
 
+variable "gold_ctas_snapstart" {
+  description = "Lambda SnapStart for the gold builder: each deploy publishes a version whose initialised JVM (the runtime client, the handler and its S3, Glue and Athena clients, none connected yet) Lambda snapshots, and the trigger queue's mapping, the schedule and the rebuild command invoke it through the alias 'live'; cold starts restore the snapshot instead of starting a JVM (BENCHMARKS.md, Start-up). No priming hook. No extra charge for Java; a deploy waits for the snapshot. Off: everything invokes $LATEST, nothing is published. SnapStart excludes provisioned concurrency, EFS and ephemeral storage over 512 MB, none of which this stack uses."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "gold_prefix" {
   description = "Key prefix inside the gold bucket (GOLD_PREFIX) for the gold tables' builds and their _state/: empty, or a path ending in '/' such as 'tables/'."
   type        = string

@@ -64,16 +64,19 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <ol>
  * <li><b>Apply.</b> moto_server is started as {@code terraform/rehearse-on-moto.sh} starts it (through
  *     {@code rehearse-on-moto.py}, which fills the gaps of moto 5.2.1 the stack meets), over https on a
- *     free loopback port; {@code terraform apply} deploys the whole stack (Glue, Athena, the gold builder
- *     and budgets on) to it from a copy of {@code terraform/} in a temporary directory; the outputs a user
- *     relies on are checked against what the emulator holds; {@code terraform plan -detailed-exitcode}
- *     right after must find nothing to change.</li>
+ *     free loopback port; {@code terraform apply} deploys the whole stack (Glue, Athena, the gold builder,
+ *     its schedule and budgets on) to it from a copy of {@code terraform/} in a temporary directory; the
+ *     outputs a user relies on are checked against what the emulator holds; {@code terraform plan
+ *     -detailed-exitcode} right after must find nothing to change.</li>
  * <li><b>The functions as deployed.</b> Each function is read back from the emulator as its invokers
  *     target it (GetFunction: handler, runtime, architecture, memory, timeout, environment, role, reserved
- *     concurrency): the converter as the bronze notification targets it, which with SnapStart
- *     ({@code silver_converter_snapstart}, on by default) is the alias {@code live} of the published
- *     version with SnapStart on, never $LATEST; its invoke permission and on-failure configuration are
- *     read on that same target. The emulator takes no snapshot and calls no runtime hook. With its
+ *     concurrency): the converter as the bronze notification targets it, the gold builder as its trigger
+ *     queue's event source mapping targets it (and the rebuild command names the same qualifier), which
+ *     with SnapStart ({@code silver_converter_snapstart}, {@code gold_ctas_snapstart}, both on by default)
+ *     is each one's alias {@code live} of its latest published version, with SnapStart on, never $LATEST;
+ *     invoke permissions (whose statement's resource must be that alias) and on-failure configurations are
+ *     read on that same target, and the gold schedule's rule must target it too, with its permission on it.
+ *     The emulator takes no snapshot and calls no runtime hook. With its
  *     code: the object Terraform uploaded to the artifacts bucket, whose bytes must be the built jar's
  *     and whose SHA-256 the function's {@code CodeSha256}. Each runs under the AWS Lambda Runtime
  *     Interface Emulator ({@link LambdaRuntime}) with exactly that handler, memory, timeout and
@@ -126,6 +129,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * and when Lambda's mapping invokes the builder (batching window, concurrency; the rehearsal invokes it
  * once with every message),
  * and that S3 accepts the notification rules (moto validates none, not even their overlap);
+ * that the on-failure configurations are on the aliases (moto keeps one per function whatever the
+ * qualifier; the contract tests pin the qualifier in the configuration);
  * quotas (the account's concurrency); the {@code java21}
  * runtime on arm64 (the functions run on this machine's JVM, whose version and architecture the step
  * prints; it checks the jar's bytecode fits the runtime and its native libraries the architecture); the
@@ -162,9 +167,13 @@ class DeployRehearsalIT {
             "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
             "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The gold builder's optional schedule, set so that every invoker of the builder is deployed and checked. */
+    private static final String GOLD_SCHEDULE = "rate(1 day)";
+    /** The alias both functions' invokers target with SnapStart (silver_converter_snapstart, gold_ctas_snapstart). */
+    private static final String LIVE = "live";
 
     /** A function as the emulator holds it, and its code as downloaded from where Terraform put it. */
-    /** @param invoked what invokers target: the function's name, or its qualified ARN (the converter's alias with SnapStart) */
+    /** @param invoked what invokers target: the function's ARN, qualified by its alias live with SnapStart (on by default for both) */
     private record Deployed(String name, String invoked, FunctionConfiguration configuration, Optional<Integer> reservedConcurrency, Path code) {
         LambdaRuntime.Function asRuntimeFunction() {
             Map<String, String> environment = configuration.environment() == null ? Map.of() : configuration.environment().variables();
@@ -204,6 +213,7 @@ class DeployRehearsalIT {
             steps.run("terraform plan right after apply: no changes", this::planShowsNoChanges);
             steps.run("the outputs a user relies on", this::outputs);
             steps.run("the functions as deployed", this::functionsAsDeployed);
+            steps.run("the gold schedule: its rule, target and permission", this::goldSchedule);
             steps.run("bronze-ingest upload of sample-data/", this::uploadSampleData);
             Map<String, String> events = steps.run("the bronze notification's events", this::bronzeEvents);
             steps.run("the silver converter under the Lambda runtime", () -> convert(events));
@@ -258,7 +268,7 @@ class DeployRehearsalIT {
         steps.say("before the apply it holds: " + before);
         variables = List.of("-var", "environment=" + ENVIRONMENT, "-var", "region=" + REGION, "-var", "force_destroy=true",
                 "-var", "emulator_endpoint=" + moto.endpoint(), "-var", "enable_glue_catalog=true", "-var", "enable_athena=true",
-                "-var", "enable_budgets=true");
+                "-var", "enable_budgets=true", "-var", "gold_schedule=" + GOLD_SCHEDULE);
     }
 
     private void init() throws Exception {
@@ -387,7 +397,7 @@ class DeployRehearsalIT {
         String converterName = text(outputs.path("function_names"), "silver_converter");
         converter = readBack(converterName, converterTarget(converterName), "silver-converter", SILVER_JAR);
         String builderName = text(outputs.path("function_names"), "gold_ctas");
-        builder = readBack(builderName, builderName, "gold-ctas", GOLD_JAR);
+        builder = readBack(builderName, builderTarget(builderName), "gold-ctas", GOLD_JAR);
         assertEquals(Optional.empty(), builder.reservedConcurrency(), "the gold builder reserves no concurrency (new accounts cannot): its lease serialises builds");
         assertEquals(Optional.empty(), converter.reservedConcurrency(), "the converter's reserved concurrency (unreserved by default)");
         assertEquals(text(outputs.path("glue_database_names"), "silver"), environment(builder).get("SILVER_DATABASE"));
@@ -405,17 +415,42 @@ class DeployRehearsalIT {
                 .map(NotificationRules.Rule::functionArn).distinct().toList();
         assertEquals(1, targets.size(), "the bronze notification's rules target " + targets);
         String target = targets.get(0);
-        GetAliasResponse alias = aws.lambda.getAlias(request -> request.functionName(name).name("live"));
-        assertEquals(alias.aliasArn(), target, "the bronze notification targets the alias live (silver_converter_snapstart), not $LATEST or the bare function");
+        assertEquals(liveAlias(name).aliasArn(), target, "the bronze notification targets the alias live (silver_converter_snapstart), not $LATEST or the bare function");
+        steps.say("the bronze notification targets " + target);
+        return target;
+    }
+
+    /**
+     * What the gold trigger queue's event source mapping invokes: with SnapStart (gold_ctas_snapstart, on by
+     * default) the alias {@code live} of the builder's latest published version, whose SnapStart is on; the
+     * rebuild command invokes the same alias. The schedule's target and permission are checked against it
+     * in {@link #goldSchedule}.
+     */
+    private String builderTarget(String name) {
+        String uuid = text(outputs.path("gold_trigger_queue"), "event_source_mapping");
+        String target = aws.lambda.getEventSourceMapping(request -> request.uuid(uuid)).functionArn();
+        GetAliasResponse alias = liveAlias(name);
+        assertEquals(alias.aliasArn(), target, "the gold trigger queue's mapping invokes the alias live (gold_ctas_snapstart), not $LATEST or the bare function");
+        String rebuild = text(outputs, "gold_rebuild_command");
+        assertTrue(rebuild.contains("--function-name " + name + " --qualifier " + alias.name() + " "),
+                "gold_rebuild_command must invoke the alias " + alias.name() + ", where its retries and on-failure queue are: " + rebuild);
+        steps.say("the gold trigger queue's mapping targets " + target + "; gold_rebuild_command invokes --qualifier " + alias.name());
+        return target;
+    }
+
+    /** The alias live of a function: it must follow the latest published version, whose SnapStart is on. */
+    private GetAliasResponse liveAlias(String name) {
+        GetAliasResponse alias = aws.lambda.getAlias(request -> request.functionName(name).name(LIVE));
         List<String> versions = aws.lambda.listVersionsByFunction(request -> request.functionName(name)).versions().stream()
                 .map(FunctionConfiguration::version).filter(version -> !version.equals("$LATEST")).toList();
-        assertEquals(versions.get(versions.size() - 1), alias.functionVersion(), "the alias follows the latest published version " + versions);
+        assertFalse(versions.isEmpty(), name + " has no published version");
+        assertEquals(versions.get(versions.size() - 1), alias.functionVersion(), name + ": the alias live follows the latest published version " + versions);
         FunctionConfiguration version = aws.lambda.getFunction(request -> request.functionName(name).qualifier(alias.functionVersion())).configuration();
         assertEquals(SnapStartApplyOn.PUBLISHED_VERSIONS, version.snapStart().applyOn(), name + " version " + alias.functionVersion() + ": " + version.snapStart());
         assertEquals(SnapStartOptimizationStatus.ON, version.snapStart().optimizationStatus(), name + " version " + alias.functionVersion() + ": " + version.snapStart());
-        steps.say("the bronze notification targets " + target + ": alias live -> version " + alias.functionVersion() + " of " + versions + ", SnapStart "
-                + version.snapStart().applyOnAsString() + " / " + version.snapStart().optimizationStatusAsString() + " (no snapshot here: the emulator starts a JVM)");
-        return target;
+        steps.say(name + ": alias " + LIVE + " -> version " + alias.functionVersion() + " of " + versions + ", SnapStart " + version.snapStart().applyOnAsString()
+                + " / " + version.snapStart().optimizationStatusAsString() + " (no snapshot here: the emulator starts a JVM)");
+        return alias;
     }
 
     private Deployed readBack(String name, String invoked, String module, Path jar) throws Exception {
@@ -494,6 +529,25 @@ class DeployRehearsalIT {
             aws.s3.putObject(request -> request.bucket(bronze).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("not for the converter\n"));
             steps.say("put s3://" + bronze + "/" + key + " (a key the notification must not deliver)");
         }
+    }
+
+    /**
+     * gold_schedule's rule: its expression, its one target the builder as its other invokers target it (the
+     * alias live with SnapStart), and the permission EventBridge needs on that same qualifier.
+     */
+    private void goldSchedule() throws Exception {
+        String name = goldScheduleRule();
+        DescribeRuleResponse rule = aws.events.describeRule(request -> request.name(name));
+        assertEquals(GOLD_SCHEDULE, rule.scheduleExpression(), name + "'s schedule");
+        assertEquals("ENABLED", rule.stateAsString(), name);
+        List<Target> targets = aws.events.listTargetsByRule(request -> request.rule(name)).targets();
+        assertEquals(List.of(builder.invoked()), targets.stream().map(Target::arn).toList(), name + "'s targets");
+        checkInvokePermission(builder, "events.amazonaws.com", rule.arn(), false);
+        steps.say(name + ": " + rule.scheduleExpression() + ", its one target " + targets.get(0).arn());
+    }
+
+    private static String goldScheduleRule() {
+        return "medallion-" + ENVIRONMENT + "-gold-schedule";
     }
 
     /** The event the deployed notification sends for each bronze object it delivers, by key, in key order. */
@@ -656,9 +710,10 @@ class DeployRehearsalIT {
         assertEquals(1, targets.size(), rule.name() + " targets " + targets);
         assertEquals(topic, targets.get(0).arn(), rule.name() + "'s target");
         assertNotNull(targets.get(0).inputTransformer(), rule.name() + " sends the alert topic one readable line: " + targets.get(0));
-        List<String> goldRules = aws.events.listRuleNamesByTarget(request -> request.targetArn(builder.configuration().functionArn())).ruleNames();
-        assertEquals(List.of(), goldRules, "no crawl triggers gold any more: no rule may target " + builder.name() + " (no gold_schedule)");
-        steps.say(rule.name() + " on the default bus, pattern " + rule.eventPattern() + ", its one target the alert topic; no rule targets " + builder.name());
+        // No crawl triggers gold any more: the schedule's is the one rule that targets the builder (goldSchedule).
+        assertEquals(List.of(goldScheduleRule()), aws.events.listRuleNamesByTarget(request -> request.targetArn(builder.invoked())).ruleNames(),
+                "the rules targeting " + builder.invoked());
+        steps.say(rule.name() + " on the default bus, pattern " + rule.eventPattern() + ", its one target the alert topic; no crawl rule targets " + builder.name());
 
         Instant now = Instant.now();
         Map<String, Boolean> expectations = new LinkedHashMap<>();
@@ -682,17 +737,17 @@ class DeployRehearsalIT {
         String uuid = text(queue, "event_source_mapping");
         var mapping = aws.lambda.getEventSourceMapping(request -> request.uuid(uuid));
         assertEquals(arn, mapping.eventSourceArn(), "the mapping's queue");
-        assertEquals(builder.configuration().functionArn(), mapping.functionArn(), "the mapping's function");
+        assertEquals(builder.invoked(), mapping.functionArn(), "the mapping's function: the builder as its invokers target it");
         assertEquals(10000, mapping.batchSize(), "the mapping's batch size");
         assertEquals(300, mapping.maximumBatchingWindowInSeconds(), "the mapping's batching window");
         assertEquals(List.of("ReportBatchItemFailures"), mapping.functionResponseTypesAsStrings(), "partial batch responses");
         assertEquals(2, mapping.scalingConfig().maximumConcurrency(), "the mapping's maximum concurrency");
-        // By the function's ARN, as Terraform created the mapping: moto 5.2.1 filters on the name the mapping was
+        // By the ARN Terraform created the mapping with: moto 5.2.1 filters on the name the mapping was
         // created with, where Lambda accepts either.
-        List<String> mappings = aws.lambda.listEventSourceMappings(request -> request.functionName(builder.configuration().functionArn())).eventSourceMappings().stream()
+        List<String> mappings = aws.lambda.listEventSourceMappings(request -> request.functionName(builder.invoked())).eventSourceMappings().stream()
                 .map(listed -> listed.uuid()).toList();
         assertEquals(List.of(uuid), mappings, builder.name() + "'s event source mappings");
-        steps.say("event source mapping " + uuid + ": " + arn + " -> " + builder.name() + ", batches of " + mapping.batchSize() + " over "
+        steps.say("event source mapping " + uuid + ": " + arn + " -> " + builder.invoked() + ", batches of " + mapping.batchSize() + " over "
                 + mapping.maximumBatchingWindowInSeconds() + " s, " + mapping.functionResponseTypesAsStrings() + ", at most "
                 + mapping.scalingConfig().maximumConcurrency() + " at once");
 
@@ -907,20 +962,23 @@ class DeployRehearsalIT {
     }
 
     private void checkInvokePermission(Deployed function, String principal, String sourceArn, boolean sourceAccount) throws Exception {
-        // A permission is granted on a qualifier: read it on what is invoked (the converter's alias with SnapStart).
+        // A permission is granted on a qualifier: read it on what is invoked (the alias live with SnapStart), and
+        // its statement's resource must be that qualified ARN (moto keeps one policy per function whatever the
+        // qualifier, but writes the qualifier into the resource, as Lambda does).
         JsonNode policy = JSON.readTree(aws.lambda.getPolicy(request -> request.functionName(function.invoked())).policy());
         for (JsonNode statement : policy.path("Statement")) {
             JsonNode condition = statement.path("Condition");
             if (principal.equals(statement.path("Principal").path("Service").asText())
+                    && function.invoked().equals(statement.path("Resource").asText())
                     && "lambda:InvokeFunction".equals(statement.path("Action").asText())
                     && "Allow".equals(statement.path("Effect").asText())
                     && sourceArn.equals(condition.path("ArnLike").path("AWS:SourceArn").asText())
                     && (!sourceAccount || accountId.equals(condition.path("StringEquals").path("AWS:SourceAccount").asText()))) {
-                steps.say(function.name() + " may be invoked by " + principal + " for " + sourceArn + " (statement " + statement.path("Sid").asText() + ")");
+                steps.say(function.invoked() + " may be invoked by " + principal + " for " + sourceArn + " (statement " + statement.path("Sid").asText() + ")");
                 return;
             }
         }
-        fail(function.name() + "'s resource policy lets " + principal + " invoke it for " + sourceArn + " in no statement: " + policy);
+        fail(function.name() + "'s resource policy lets " + principal + " invoke " + function.invoked() + " for " + sourceArn + " in no statement: " + policy);
     }
 
     private JsonNode rebuildPayload() throws IOException {

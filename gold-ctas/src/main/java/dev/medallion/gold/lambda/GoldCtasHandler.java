@@ -57,8 +57,8 @@ import static java.util.Objects.requireNonNull;
  * the default chain, which reads the container credentials Lambda provides to SnapStart functions, and
  * nothing unique is drawn in it: build ids draw their random part per build ({@link PerDrawRandom}), the
  * lease's holder is the invocation's request id. No priming hook either: what the first invocation still
- * loads comes with the SDK's first requests, which a hook could make only by calling AWS before the
- * snapshot (BENCHMARKS.md, "Start-up").
+ * loads comes with the SDK's first requests, which a hook could make only by calling AWS, or a stand-in
+ * answering for it, before the snapshot (BENCHMARKS.md, "Cold starts under the Lambda runtime emulator").
  *
  * @see GoldSettings for the environment it reads
  */
