@@ -80,8 +80,10 @@ final class ChunkPipeline {
         filling = spare;
         spare = full;
         if (writer == null) {
+            // The factory captures the name, not the pipeline: a thread that outlived its pipeline must not keep its chunks.
+            String name = threadName;
             writer = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, threadName);
+                Thread thread = new Thread(runnable, name);
                 thread.setDaemon(true);
                 return thread;
             });
@@ -92,13 +94,17 @@ final class ChunkPipeline {
         });
     }
 
-    /** Writes what is left and closes the open part: every part's bytes are then sent. */
+    /**
+     * Writes what is left, closes the open part (every part's bytes are then sent) and stops the writer
+     * thread: nothing more is written, and an execution environment converts object after object.
+     */
     void finish() throws IOException {
         flush();
         awaitWrite();
         if (openPart != null) {
             finishPart();
         }
+        stop();
     }
 
     List<PartInfo> parts() {
@@ -135,11 +141,18 @@ final class ChunkPipeline {
         return uploads;
     }
 
-    /** Stops the writer thread; call once done with the pipeline, whatever happened. */
+    /**
+     * Stops the writer thread and waits for it to end ({@link WorkerThreads}); call once done with the
+     * pipeline, whatever happened ({@link #finish} does on success).
+     */
     void stop() {
-        if (writer != null) {
-            writer.shutdownNow();
+        ExecutorService stopping = writer;
+        writer = null;
+        if (stopping == null) {
+            return;
         }
+        // Idle once the last write was awaited (finish, abandon); a write still under way is interrupted.
+        WorkerThreads.stop(stopping);
     }
 
     /** Runs on the writer thread. */

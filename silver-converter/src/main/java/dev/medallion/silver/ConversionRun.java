@@ -252,7 +252,7 @@ final class ConversionRun {
             }
         }
         finally {
-            readers.shutdownNow();
+            WorkerThreads.stop(readers);
         }
         if (failure != null) {
             Failures.rethrow(failure);

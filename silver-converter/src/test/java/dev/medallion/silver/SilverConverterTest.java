@@ -509,6 +509,29 @@ class SilverConverterTest {
         assertEquals(2, allFiles().stream().filter(file -> file.endsWith(".parquet")).count());
     }
 
+    @Test
+    void endsItsThreadsWithEachObjectAsAWarmEnvironmentConvertsOneAfterAnother() throws IOException {
+        // A warm Lambda environment converts object after object in one JVM. Each run's writer thread
+        // referenced the run's chunks and was never stopped after a commit: one thread and two chunks of
+        // column vectors more per object, until the heap ran out (a 20,000-row file: out of memory at the
+        // 57th conversion with -Xmx256m).
+        SilverConverter converter = converter(new ConversionLimits(2, 8 << 20, 128 << 20, 32 << 20));
+        StringBuilder rows = new StringBuilder("id,amount\n");
+        for (int i = 1; i <= 7; i++) {
+            rows.append(i).append(',').append(i).append(".5\n");
+        }
+        for (int object = 1; object <= 3; object++) {
+            ConversionResult result = convert(converter, "sales/2026/orders-" + object + ".csv", rows.toString(), MODIFIED);
+            assertEquals(Manifest.CONVERTED, result.manifest().status());
+            assertEquals(7, result.manifest().rowsWritten());
+            assertEquals(List.of(), ConverterThreads.live(), "threads left running after object " + object);
+        }
+        // A file refused after chunks went to the writer: its run is discarded, and its thread ends too.
+        ConversionResult rejected = convert(converter, "sales/2026/broken.csv", rows + "8,\"9.5\"x\n9,1\n", MODIFIED);
+        assertEquals(Manifest.REJECTED, rejected.manifest().status(), rejected.manifest().reason());
+        assertEquals(List.of(), ConverterThreads.live(), "threads left running after a rejected file");
+    }
+
     private SilverConverter converter(ConversionLimits limits) {
         return new SilverConverter(silver, new SilverLayout(""), limits, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
     }
