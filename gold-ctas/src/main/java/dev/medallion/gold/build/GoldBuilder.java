@@ -82,7 +82,7 @@ public final class GoldBuilder {
 
     /**
      * @param random draws the random part of each build id; the deployed handler's keeps no state
-     *        ({@link PerDrawRandom}), since SnapStart copies whatever exists at start-up into every
+     *        ({@link dev.medallion.common.layout.PerDrawRandom}), since SnapStart copies whatever exists at start-up into every
      *        restored environment
      */
     public GoldBuilder(GoldSettings settings, S3Client s3, GlueClient glue, AthenaClient athena, JsonLog log, Clock clock, Sleeper sleeper, RandomGenerator random) {

@@ -1,5 +1,6 @@
 package dev.medallion.gold.build;
 
+import dev.medallion.common.layout.PerDrawRandom;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -1,9 +1,9 @@
 package dev.medallion.gold.lambda;
 
+import dev.medallion.common.layout.PerDrawRandom;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.gold.athena.Sleeper;
-import dev.medallion.gold.build.PerDrawRandom;
 import dev.medallion.gold.model.GoldModels;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.athena.AthenaClient;
