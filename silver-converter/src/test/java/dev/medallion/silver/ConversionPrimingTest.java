@@ -26,6 +26,8 @@ class ConversionPrimingTest {
         assertEquals(ConversionPriming.DEFAULT_ROWS, result.rowsWritten());
         assertEquals(1, result.parts());
         assertEquals(List.of(), entries(temporary));
+        // Nor a thread: the snapshot taken after priming would hold it, and every restored environment with it.
+        assertEquals(List.of(), ConverterThreads.live());
     }
 
     @Test
