@@ -2,7 +2,6 @@ package dev.medallion.infrastructure;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,10 +69,7 @@ class GoldCtasSnapStartContractTest {
 
         // Nothing else may name the function's ARN: only its name (qualified by the alias above, or for
         // the alarms, whose FunctionName metrics count every version) and the version the alias follows.
-        List<String> references = new ArrayList<>();
-        collectReferences("resource", root.allResources(), references);
-        collectReferences("locals", root.locals(), references);
-        collectReferences("output", root.outputs(), references);
+        List<String> references = root.valuesContaining(FUNCTION);
         assertFalse(references.isEmpty());
         for (String reference : references) {
             // Every reference in the value (an output's template may hold several, among other text).
@@ -113,42 +109,20 @@ class GoldCtasSnapStartContractTest {
      */
     private static void checkInvokers(TerraformConfiguration root, String arn, String qualifier) {
         assertEquals(arn, String.valueOf(root.local("gold_ctas_invoked_arn")));
-        assertEquals(qualifier, resolved(root, root.local("gold_ctas_qualifier")));
+        assertEquals(qualifier, root.resolved(root.local("gold_ctas_qualifier")));
         Map<String, Object> mapping = root.resource("aws_lambda_event_source_mapping", "gold_triggers");
-        assertEquals(arn, resolved(root, mapping.get("function_name")), "the trigger queue's mapping invokes");
+        assertEquals(arn, root.resolved(mapping.get("function_name")), "the trigger queue's mapping invokes");
         Map<String, Object> target = root.resource("aws_cloudwatch_event_target", "gold_schedule");
-        assertEquals(arn, resolved(root, target.get("arn")), "the schedule's target");
+        assertEquals(arn, root.resolved(target.get("arn")), "the schedule's target");
         Map<String, Object> permission = root.resource("aws_lambda_permission", "gold_schedule_invokes_gold_ctas");
         assertEquals(FUNCTION + "function_name", String.valueOf(permission.get("function_name")));
-        assertEquals(qualifier, resolved(root, permission.get("qualifier")), "EventBridge may invoke only what the schedule targets");
+        assertEquals(qualifier, root.resolved(permission.get("qualifier")), "EventBridge may invoke only what the schedule targets");
         Map<String, Object> asynchronous = root.resource("aws_lambda_function_event_invoke_config", "gold_ctas");
         assertEquals(FUNCTION + "function_name", String.valueOf(asynchronous.get("function_name")));
-        assertEquals(qualifier, resolved(root, asynchronous.get("qualifier")), "retries and the on-failure queue apply per qualifier: the one invoked");
+        assertEquals(qualifier, root.resolved(asynchronous.get("qualifier")), "retries and the on-failure queue apply per qualifier: the one invoked");
         // The rebuild command is asynchronous too: it must invoke that same qualifier.
         String rebuild = String.valueOf(asMap(root.outputs().get("gold_rebuild_command")).get("value"));
         String invoke = "aws lambda invoke --function-name " + FUNCTION + "function_name" + (qualifier == null ? "" : " --qualifier " + qualifier) + " --invocation-type Event ";
         assertTrue(rebuild.startsWith(invoke), "gold_rebuild_command must begin " + invoke + ": " + rebuild);
-    }
-
-    /** The value as a string, or null; the parser leaves a reference to a local unresolved, so it is resolved here. */
-    private static String resolved(TerraformConfiguration root, Object value) {
-        if (value != null && String.valueOf(value).startsWith("local.")) {
-            return resolved(root, root.local(String.valueOf(value).substring("local.".length())));
-        }
-        return value == null ? null : String.valueOf(value);
-    }
-
-    private static void collectReferences(String path, Object value, List<String> references) {
-        if (value instanceof Map<?, ?> map) {
-            map.forEach((key, item) -> collectReferences(path + "." + key, item, references));
-        }
-        else if (value instanceof List<?> list) {
-            for (int i = 0; i < list.size(); i++) {
-                collectReferences(path + "[" + i + "]", list.get(i), references);
-            }
-        }
-        else if (value != null && String.valueOf(value).contains(FUNCTION)) {
-            references.add(path + " = " + value);
-        }
     }
 }

@@ -56,10 +56,7 @@ class SilverConverterSnapStartContractTest {
 
         // Nothing else may name the function's ARN: only its name (qualified by the alias above, or for
         // the alarms, whose FunctionName metrics count every version) and the version the alias follows.
-        List<String> references = new ArrayList<>();
-        collectReferences("resource", root.allResources(), references);
-        collectReferences("locals", root.locals(), references);
-        collectReferences("output", root.outputs(), references);
+        List<String> references = root.valuesContaining(FUNCTION);
         assertFalse(references.isEmpty());
         for (String reference : references) {
             String attribute = reference.substring(reference.indexOf(FUNCTION) + FUNCTION.length());
@@ -87,30 +84,8 @@ class SilverConverterSnapStartContractTest {
         assertFalse(rules.isEmpty());
         rules.forEach(rule -> assertEquals(arn, String.valueOf(rule.get("lambda_function_arn")), "a bronze notification rule's target"));
         Map<String, Object> permission = root.resource("aws_lambda_permission", "bronze_invokes_silver_converter");
-        assertEquals(qualifier, resolved(root, permission.get("qualifier")), "S3 may invoke only what the notification targets");
+        assertEquals(qualifier, root.resolved(permission.get("qualifier")), "S3 may invoke only what the notification targets");
         Map<String, Object> asynchronous = root.resource("aws_lambda_function_event_invoke_config", "silver_converter");
-        assertEquals(qualifier, resolved(root, asynchronous.get("qualifier")), "retries and the on-failure queue apply per qualifier: the one S3 invokes");
-    }
-
-    /** The value as a string, or null; the parser leaves a reference to a null local unresolved, so it is resolved here. */
-    private static String resolved(TerraformConfiguration root, Object value) {
-        if (value != null && String.valueOf(value).startsWith("local.")) {
-            return resolved(root, root.local(String.valueOf(value).substring("local.".length())));
-        }
-        return value == null ? null : String.valueOf(value);
-    }
-
-    private static void collectReferences(String path, Object value, List<String> references) {
-        if (value instanceof Map<?, ?> map) {
-            map.forEach((key, item) -> collectReferences(path + "." + key, item, references));
-        }
-        else if (value instanceof List<?> list) {
-            for (int i = 0; i < list.size(); i++) {
-                collectReferences(path + "[" + i + "]", list.get(i), references);
-            }
-        }
-        else if (value != null && String.valueOf(value).contains(FUNCTION)) {
-            references.add(path + " = " + value);
-        }
+        assertEquals(qualifier, root.resolved(asynchronous.get("qualifier")), "retries and the on-failure queue apply per qualifier: the one S3 invokes");
     }
 }

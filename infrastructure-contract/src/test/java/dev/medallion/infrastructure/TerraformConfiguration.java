@@ -146,6 +146,37 @@ public final class TerraformConfiguration {
         return locals.get(name);
     }
 
+    /** The value as a string, or null; a reference to a local is followed to the local's value, which the parser leaves unresolved. */
+    public String resolved(Object value) {
+        if (value != null && String.valueOf(value).startsWith("local.")) {
+            return resolved(local(String.valueOf(value).substring("local.".length())));
+        }
+        return value == null ? null : String.valueOf(value);
+    }
+
+    /** Every value of the resources, locals and outputs that contains {@code text}, each as {@code path = value}. */
+    public List<String> valuesContaining(String text) {
+        List<String> found = new ArrayList<>();
+        collectValuesContaining("resource", allResources(), text, found);
+        collectValuesContaining("locals", locals(), text, found);
+        collectValuesContaining("output", outputs(), text, found);
+        return found;
+    }
+
+    private static void collectValuesContaining(String path, Object value, String text, List<String> found) {
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((key, item) -> collectValuesContaining(path + "." + key, item, text, found));
+        }
+        else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                collectValuesContaining(path + "[" + i + "]", list.get(i), text, found);
+            }
+        }
+        else if (value != null && String.valueOf(value).contains(text)) {
+            found.add(path + " = " + value);
+        }
+    }
+
     /** The {@code required_providers} entries of the {@code terraform} block by local name (source, version). */
     public Map<String, Object> requiredProviders() {
         Map<String, Object> providers = new LinkedHashMap<>();
