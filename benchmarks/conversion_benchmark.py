@@ -43,14 +43,16 @@ class ContestantFailed(Exception):
 class Contestant:
     """One way to convert: a command line and environment, run in a fresh process each time."""
 
-    def __init__(self, name, command, environment=None, probe=False, in_process=None):
+    def __init__(self, name, command, environment=None, probe=False, in_process=None, writes_parquet=True):
         """in_process: which of the probe's conversions the table reports instead of the whole process ("first" or
-        "last"), for rows about one conversion inside a process that did other work before it."""
+        "last"), for rows about one conversion inside a process that did other work before it. writes_parquet: False
+        for a contestant that only reads the CSV (its probe lines then count the records read, header included)."""
         self.name = name
         self.command = command
         self.environment = environment or {}
         self.probe = probe
         self.in_process = in_process
+        self.writes_parquet = writes_parquet
 
     def reported_probe(self, measurement):
         return measurement["probes"][0 if self.in_process == "first" else -1]
@@ -100,7 +102,7 @@ def run_child(contestant, csv, output, log_path, cpu_quota=None, cpu_shares=None
     if process.returncode != 0:
         raise ContestantFailed(f"exit code {process.returncode}; log {log_path}, its last lines:\n" + "\n".join(lines[-25:]))
     parquet = glob.glob(os.path.join(output, "**", "*.parquet"), recursive=True)
-    if not parquet:
+    if not parquet and contestant.writes_parquet:
         raise ContestantFailed(f"no .parquet file under {output}; log {log_path}")
     measurement = {
         "wall": wall,
@@ -286,6 +288,11 @@ def main():
         Contestant("converter, two byte ranges at once (as at 3,538 MB)",
                    [java, arguments.heap, lambda_gc, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}"],
                    {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "3538"}, probe=True),
+        # The floor under every converter row: the converter's own reader (decoding, Commons CSV, the parser the project
+        # keeps) and nothing else, no typing, no Parquet. Its third pass in one JVM, as the warm rows.
+        Contestant("Commons CSV alone: the converter's reader, no typing or output (3rd pass in one JVM)",
+                   [java, arguments.heap, lambda_gc, "-cp", probe_classpath, "dev.medallion.silver.benchmark.ParseProbe", "{csv}", "3"],
+                   {"JAVA_TOOL_OPTIONS": deployed}, probe=True, in_process="last", writes_parquet=False),
         Contestant("pandas chunks of 100k -> to_parquet (the seed's method)",
                    [python, os.path.join(here, "contestants.py"), "pandas", "{csv}", "{output}"]),
         # A warm Python Lambda ran its imports in its init: what it spends per object afterwards.
@@ -337,7 +344,9 @@ def main():
                   f" (user {measurement['user']:.2f}, sys {measurement['sys']:.2f}), RSS {measurement['rss_mb']:.0f} MB,"
                   f" output {measurement['output_bytes']:,} bytes{extra}", flush=True)
             if round_number == 1:
-                if contestant.in_process == "last":
+                if not contestant.writes_parquet:
+                    rows_written[contestant.name] = round(contestant.reported_probe(measurement)["records"]) - 1  # less the header
+                elif contestant.in_process == "last":
                     parquet = [p for p in measurement["parquet"] if f"/run-{len(measurement['probes'])}/" in p]
                 else:
                     parquet = measurement["parquet"]
@@ -390,7 +399,7 @@ def main():
         if contestant.in_process:
             wall = median([contestant.reported_probe(m)["seconds"] for m in measurements])
             cpu = median([contestant.reported_probe(m)["cpuSeconds"] for m in measurements])
-            if contestant.in_process == "last":
+            if contestant.in_process == "last" and contestant.writes_parquet:
                 last = f"/run-{len(measurements[-1]['probes'])}/"
                 output_bytes = sum(os.path.getsize(path) for path in measurements[-1]["parquet"] if last in path)
         else:
@@ -399,7 +408,7 @@ def main():
         ratio = f"{pandas_cpu_per_gb / (cpu / input_gb):.2f}x" if pandas_cpu_per_gb else "-"
         rows = rows_written.get(contestant.name)
         print(f"| {contestant.name} | {wall:.2f} | {cpu:.2f} | {cpu / input_gb:.1f} | {ratio} |"
-              f" {max(m['rss_mb'] for m in measurements):.0f} | {output_bytes / 1e6:.1f} |"
+              f" {max(m['rss_mb'] for m in measurements):.0f} | {f'{output_bytes / 1e6:.1f}' if contestant.writes_parquet else '-'} |"
               f" {'-' if rows is None else f'{rows:,}'} |")
     print("(CPU vs pandas: pandas' CPU seconds divided by the contestant's, above 1 is cheaper than pandas; the warm rows"
           " and the SnapStart row are one conversion measured inside its process, the others whole processes)")
@@ -410,6 +419,11 @@ def main():
     if converter_warm and pandas_warm:
         print(f"Warm against warm (an execution environment's next object): converter {converter_warm:.2f} CPU s,"
               f" pandas {pandas_warm:.2f} CPU s: the converter spends {converter_warm / pandas_warm:.2f}x pandas' CPU")
+    parse_alone = next((cpu for name, cpu in in_process.items() if name.startswith("Commons CSV alone")), None)
+    if parse_alone and pandas_warm:
+        print(f"Commons CSV alone, warm: {parse_alone:.2f} CPU s, {parse_alone / pandas_warm:.2f}x pandas' whole warm conversion"
+              + (f"; typing, Parquet and the rest add {converter_warm - parse_alone:.2f} CPU s to the converter's warm conversion"
+                 if converter_warm else ""))
     for contestant in contestants:
         measurements = results[contestant.name]
         if contestant.probe and measurements and contestant.name.startswith("converter"):

@@ -24,7 +24,8 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 
 for required in "$classpath_file" "$module/target/silver-converter.jar" \
-    "$module/target/test-classes/dev/medallion/silver/benchmark/ConverterProbe.class"; do
+    "$module/target/test-classes/dev/medallion/silver/benchmark/ConverterProbe.class" \
+    "$module/target/test-classes/dev/medallion/silver/benchmark/ParseProbe.class"; do
     if [[ ! -f "$required" ]]; then
         echo "run-benchmark.sh: $required is missing; run without SKIP_BUILD=1" >&2
         exit 1
