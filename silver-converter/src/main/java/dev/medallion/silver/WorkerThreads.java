@@ -10,18 +10,36 @@ import java.util.concurrent.TimeUnit;
  */
 final class WorkerThreads {
     /** How long to wait for a thread that is still busy: one interrupted in the middle of a write or a read. */
-    private static final long WAIT_SECONDS = 30;
+    static final long WAIT_SECONDS = 30;
 
     private WorkerThreads() {}
 
-    /** Interrupts what is still running, and waits for every thread of the executor to end. */
-    static void stop(ExecutorService executor) {
+    /**
+     * Interrupts what is still running, and waits for every thread of the executor to end, at most
+     * {@link #WAIT_SECONDS}. The wait holds even when the calling thread is interrupted, before or during
+     * it: a run stopping because it was interrupted must still not leave its workers behind (they may be
+     * writing a part). The caller's interrupt is kept for it to see once the wait is over.
+     *
+     * @return whether every thread ended within the wait
+     */
+    static boolean stop(ExecutorService executor) {
         executor.shutdownNow();
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         try {
-            executor.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
+            while (true) {
+                try {
+                    return executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                }
+                catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -1,0 +1,97 @@
+package dev.medallion.silver;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WorkerThreadsTest {
+    /** A task that does not answer an interrupt for a while, as one in the middle of a write may not. */
+    private static Runnable busyFor(long millis, CountDownLatch started, AtomicBoolean finished) {
+        return () -> {
+            started.countDown();
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            finished.set(true);
+        };
+    }
+
+    @Test
+    void waitsForAThreadThatIgnoresItsInterrupt() throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        executor.execute(busyFor(300, started, finished));
+        started.await();
+
+        assertTrue(WorkerThreads.stop(executor));
+
+        assertTrue(finished.get());
+        assertTrue(executor.isTerminated());
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void waitsEvenWhenTheCallingThreadIsInterruptedAndKeepsTheInterrupt() throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        executor.execute(busyFor(300, started, finished));
+        started.await();
+
+        Thread.currentThread().interrupt();
+        boolean ended;
+        try {
+            ended = WorkerThreads.stop(executor);
+        }
+        finally {
+            // Read and clear the flag, so that it cannot leak into the next test on this thread.
+            assertTrue(Thread.interrupted(), "the caller's interrupt is kept");
+        }
+
+        assertTrue(ended);
+        assertTrue(finished.get(), "the worker ran to its end before stop returned");
+        assertTrue(executor.isTerminated());
+    }
+
+    @Test
+    void waitsThroughAnInterruptThatArrivesDuringTheWait() throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        executor.execute(busyFor(600, started, finished));
+        started.await();
+        Thread caller = Thread.currentThread();
+        Thread interrupter = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            }
+            catch (InterruptedException e) {
+                return;
+            }
+            caller.interrupt();
+        });
+        interrupter.start();
+
+        boolean ended;
+        try {
+            ended = WorkerThreads.stop(executor);
+        }
+        finally {
+            interrupter.join();
+            assertTrue(Thread.interrupted(), "the caller's interrupt is kept");
+        }
+
+        assertTrue(ended);
+        assertTrue(finished.get());
+        assertTrue(executor.isTerminated());
+    }
+}
