@@ -8,7 +8,9 @@
 #   --only 'PREFIX;...'  --work DIR (silver-converter/target/benchmark)  --heap -Xmx256m  --cpu-shares N
 # SKIP_BUILD=1 reuses what silver-converter/target already holds.
 # BENCHMARK_PYTHON picks the interpreter for the virtual environment (default: python3.12, as Lambda's
-# python3.12 runtime; pyenv's 3.12 if that is how it is installed). CPU quotas need root and the cgroup v1
+# python3.12 runtime; pyenv's 3.12 if that is how it is installed). BENCHMARK_JAVA picks the java that runs
+# the contestants (default: JAVA_HOME's, else the PATH's; the build always uses JAVA_HOME's JDK), such as a
+# Java 21 runtime to match Lambda's java21. CPU quotas need root and the cgroup v1
 # CPU controller; without them the script fails unless --no-quotas is given.
 set -euo pipefail
 
@@ -53,7 +55,7 @@ if ! cmp -s "$requirements" "$venv/requirements.txt"; then
     cp "$requirements" "$venv/requirements.txt"
 fi
 
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+java_bin="${BENCHMARK_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
 exec "$venv/bin/python" benchmarks/conversion_benchmark.py \
     --work "$module/target/benchmark" \
     --jar "$module/target/silver-converter.jar" \
