@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class WorkerThreads {
     /** How long to wait for a thread that is still busy: one interrupted in the middle of a write or a read. */
-    static final long WAIT_SECONDS = 30;
+    private static final long WAIT_SECONDS = 30;
 
     private WorkerThreads() {}
 
