@@ -27,8 +27,8 @@ BYTES_PER_GB = 1e9
 MB_PER_VCPU = 1769
 QUOTA_MEMORY_MB = {1.0: 1769, 1.16: 2048, 2.0: 3538}
 DEPLOYED_MEMORY_MB = 2048
-# ConversionPriming.DEFAULT_ROWS: what the handler's SnapStart hook converts before the snapshot.
-PRIMING_ROWS = 50_000
+# ConversionPriming.DEFAULT_FILES: what the handler's SnapStart hook converts before the snapshot.
+PRIMING = "default"
 CGROUP_CPU = "/sys/fs/cgroup/cpu"
 CGROUP_PERIOD_US = 100_000
 # arm64 Lambda, US East (N. Virginia), first 6 billion GB-seconds a month; see BENCHMARKS.md for the source.
@@ -277,12 +277,12 @@ def main():
         Contestant("converter, warm (3rd conversion in one JVM)",
                    [java, arguments.heap, lambda_gc, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}", "3"],
                    {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True, in_process="last"),
-        # SnapStart, on by default: the handler's hook converts 50,000 rows before the snapshot, so a restored
+        # SnapStart, on by default: the handler's hook converts three small files before the snapshot, so a restored
         # environment starts with the classes loaded and that code compiled. The nearest this machine has: the
         # first conversion after the same priming in one JVM (JVM start and priming left out, as the snapshot holds
         # them; the restore itself, which only AWS measures, left out too).
         Contestant("converter, SnapStart as deployed (1st conversion after priming)",
-                   [java, arguments.heap, lambda_gc, add_exports, f"-Dprobe.prime={PRIMING_ROWS}", "-cp", probe_classpath, probe,
+                   [java, arguments.heap, lambda_gc, add_exports, f"-Dprobe.prime={PRIMING}", "-cp", probe_classpath, probe,
                     "{csv}", "{output}"],
                    {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True, in_process="first"),
         Contestant("converter, two byte ranges at once (as at 3,538 MB)",

@@ -17,14 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConversionPrimingTest {
     @Test
-    void convertsEveryRowAndLeavesNothingBehind(@TempDir Path temporary) throws IOException {
-        ConversionPriming priming = new ConversionPriming(ConversionLimits.defaults(), ConversionPriming.DEFAULT_ROWS, Optional.of(temporary));
+    void convertsEveryRowOfEachFileAndLeavesNothingBehind(@TempDir Path temporary) throws IOException {
+        ConversionPriming priming = new ConversionPriming(ConversionLimits.defaults(), ConversionPriming.DEFAULT_FILES, Optional.of(temporary));
 
         ConversionPriming.Result result = priming.prime();
 
-        assertEquals(ConversionPriming.DEFAULT_ROWS, result.rowsRead());
-        assertEquals(ConversionPriming.DEFAULT_ROWS, result.rowsWritten());
-        assertEquals(1, result.parts());
+        long rows = ConversionPriming.DEFAULT_FILES.stream().mapToLong(Integer::longValue).sum();
+        assertEquals(ConversionPriming.DEFAULT_FILES.size(), result.files());
+        assertEquals(rows, result.rowsRead());
+        assertEquals(rows, result.rowsWritten());
+        assertEquals(ConversionPriming.DEFAULT_FILES.size(), result.parts());
         assertEquals(List.of(), entries(temporary));
         // Nor a thread: the snapshot taken after priming would hold it, and every restored environment with it.
         assertEquals(List.of(), ConverterThreads.live());
@@ -33,26 +35,30 @@ class ConversionPrimingTest {
     @Test
     void primingTwiceWorks(@TempDir Path temporary) throws IOException {
         // A second run in the same process (the same snapshot primed again) starts from an empty store.
-        ConversionPriming priming = new ConversionPriming(ConversionLimits.defaults(), 100, Optional.of(temporary));
+        ConversionPriming priming = new ConversionPriming(ConversionLimits.defaults(), List.of(100, 50), Optional.of(temporary));
         priming.prime();
-        assertEquals(100, priming.prime().rowsWritten());
+        ConversionPriming.Result again = priming.prime();
+        assertEquals(2, again.files());
+        assertEquals(150, again.rowsWritten());
         assertEquals(List.of(), entries(temporary));
     }
 
     @Test
     void aConversionThatConvertsNothingFailsThePrimingAndStillCleansUp(@TempDir Path temporary) throws IOException {
         // The retail CSV has 13 columns: a limit of 2 rejects the file.
-        ConversionPriming priming = new ConversionPriming(ConversionLimits.defaults().withMaxColumns(2), 100, Optional.of(temporary));
+        ConversionPriming priming = new ConversionPriming(ConversionLimits.defaults().withMaxColumns(2), List.of(100), Optional.of(temporary));
 
         IOException failure = assertThrows(IOException.class, priming::prime);
 
-        assertTrue(failure.getMessage().contains("did not convert its 100 rows: status rejected"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("priming/retail-1.csv did not convert its 100 rows: status rejected"), failure.getMessage());
         assertEquals(List.of(), entries(temporary));
     }
 
     @Test
-    void refusesNoRows() {
-        assertThrows(IllegalArgumentException.class, () -> new ConversionPriming(ConversionLimits.defaults(), 0));
+    void refusesNoFilesAndFilesWithoutRows() {
+        assertThrows(IllegalArgumentException.class, () -> new ConversionPriming(ConversionLimits.defaults(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new ConversionPriming(ConversionLimits.defaults(), List.of(100, 0)));
+        assertThrows(IllegalArgumentException.class, () -> new ConversionPriming(ConversionLimits.defaults(), List.of(-1)));
     }
 
     private static List<Path> entries(Path directory) throws IOException {

@@ -119,7 +119,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 catalog,
                 log,
                 Clock.systemUTC());
-        this.primingHook = new PrimingHook(new ConversionPriming(settings.limits(), ConversionPriming.DEFAULT_ROWS), log);
+        this.primingHook = new PrimingHook(new ConversionPriming(settings.limits(), ConversionPriming.DEFAULT_FILES), log);
         checkpoints.register(primingHook);
         logJvm(log, settings);
     }
@@ -239,6 +239,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws IOException {
             ConversionPriming.Result result = priming.prime();
             log.info("converter primed before the SnapStart snapshot", Map.of(
+                    "files", result.files(),
                     "rows", result.rowsWritten(),
                     "parts", result.parts(),
                     "seconds", Math.round(result.seconds() * 1000) / 1000.0));

@@ -12,6 +12,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,9 +29,10 @@ import java.util.Locale;
  * Lambda jar. Class-loading time is HotSpot's own counter ({@code sun.cls.time}), read only when the JVM
  * runs with {@code --add-exports java.management/sun.management=ALL-UNNAMED}, else reported as -1.
  *
- * <p>With {@code -Dprobe.prime=ROWS} it first runs the SnapStart priming ({@link ConversionPriming}) of that
- * many rows and prints {@code primed rows=… seconds=… cpuSeconds=…}: the first conversion after it is the
- * nearest this machine has to the first one in an execution environment restored from a primed snapshot.
+ * <p>With {@code -Dprobe.prime=ROWS,ROWS,…} it first runs the SnapStart priming ({@link ConversionPriming}) of
+ * files of those many rows ({@code -Dprobe.prime=default}: the handler's) and prints
+ * {@code primed files=… rows=… seconds=… cpuSeconds=…}: the first conversion after it is the nearest this
+ * machine has to the first one in an execution environment restored from a primed snapshot.
  */
 public final class ConverterProbe {
     static final String MARKER = "probe ";
@@ -45,12 +47,15 @@ public final class ConverterProbe {
         int repeat = args.length == 3 ? Integer.parseInt(args[2]) : 1;
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
-        Integer primingRows = Integer.getInteger("probe.prime");
-        if (primingRows != null) {
+        String priming = System.getProperty("probe.prime");
+        if (priming != null) {
+            List<Integer> files = priming.equals("default")
+                    ? ConversionPriming.DEFAULT_FILES
+                    : Arrays.stream(priming.split(",")).map(rows -> Integer.valueOf(rows.strip())).toList();
             long cpuBefore = os.getProcessCpuTime();
-            ConversionPriming.Result primed = new ConversionPriming(ConversionLimits.fromEnvironment(Environment.system()), primingRows).prime();
-            System.out.println(String.format(Locale.ROOT, "primed rows=%d seconds=%.3f cpuSeconds=%.3f",
-                    primed.rowsWritten(), primed.seconds(), (os.getProcessCpuTime() - cpuBefore) / 1e9));
+            ConversionPriming.Result primed = new ConversionPriming(ConversionLimits.fromEnvironment(Environment.system()), files).prime();
+            System.out.println(String.format(Locale.ROOT, "primed files=%d rows=%d seconds=%.3f cpuSeconds=%.3f",
+                    primed.files(), primed.rowsWritten(), primed.seconds(), (os.getProcessCpuTime() - cpuBefore) / 1e9));
         }
         int exitCode = 0;
         for (int run = 1; run <= repeat && exitCode == 0; run++) {

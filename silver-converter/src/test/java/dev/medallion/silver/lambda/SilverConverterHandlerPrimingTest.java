@@ -44,7 +44,7 @@ class SilverConverterHandlerPrimingTest {
         hook.beforeCheckpoint(checkpoints);
         hook.afterRestore(checkpoints);
         String logged = logLines.toString(StandardCharsets.UTF_8);
-        assertTrue(logged.contains("converter primed before the SnapStart snapshot") && logged.contains("\"rows\":50000"), logged);
+        assertTrue(logged.contains("converter primed before the SnapStart snapshot") && logged.contains("\"files\":3") && logged.contains("\"rows\":160000"), logged);
         // Silent priming: its conversion does not log as a conversion would.
         assertTrue(!logged.contains("source object processed"), logged);
         // What the JVM got, for a person to check on Lambda whether JAVA_TOOL_OPTIONS prevailed over the bootstrap's options.
