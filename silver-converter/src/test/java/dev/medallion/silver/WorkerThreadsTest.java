@@ -12,45 +12,48 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WorkerThreadsTest {
-    /** A task that does not answer an interrupt for a while, as one in the middle of a write may not. */
-    private static Runnable busyFor(long millis, CountDownLatch started, AtomicBoolean finished) {
-        return () -> {
-            started.countDown();
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-            while (System.nanoTime() < end) {
-                Thread.onSpinWait();
-            }
-            finished.set(true);
-        };
+    /** A worker thread busy with a task that does not answer an interrupt for a while, as one in the middle of a write may not. */
+    private record BusyWorker(ExecutorService executor, AtomicBoolean finished) {
+        static BusyWorker start(long millis) throws InterruptedException {
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicBoolean finished = new AtomicBoolean();
+            executor.execute(() -> {
+                started.countDown();
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+                finished.set(true);
+            });
+            started.await();
+            return new BusyWorker(executor, finished);
+        }
+
+        void assertEnded() {
+            assertTrue(finished.get(), "the worker ran to its end before stop returned");
+            assertTrue(executor.isTerminated());
+        }
     }
 
     @Test
     void waitsForAThreadThatIgnoresItsInterrupt() throws Exception {
-        ExecutorService executor = Executors.newSingleThreadExecutor();
-        CountDownLatch started = new CountDownLatch(1);
-        AtomicBoolean finished = new AtomicBoolean();
-        executor.execute(busyFor(300, started, finished));
-        started.await();
+        BusyWorker worker = BusyWorker.start(300);
 
-        assertTrue(WorkerThreads.stop(executor));
+        assertTrue(WorkerThreads.stop(worker.executor()));
 
-        assertTrue(finished.get());
-        assertTrue(executor.isTerminated());
+        worker.assertEnded();
         assertFalse(Thread.currentThread().isInterrupted());
     }
 
     @Test
     void waitsEvenWhenTheCallingThreadIsInterruptedAndKeepsTheInterrupt() throws Exception {
-        ExecutorService executor = Executors.newSingleThreadExecutor();
-        CountDownLatch started = new CountDownLatch(1);
-        AtomicBoolean finished = new AtomicBoolean();
-        executor.execute(busyFor(300, started, finished));
-        started.await();
+        BusyWorker worker = BusyWorker.start(300);
 
         Thread.currentThread().interrupt();
         boolean ended;
         try {
-            ended = WorkerThreads.stop(executor);
+            ended = WorkerThreads.stop(worker.executor());
         }
         finally {
             // Read and clear the flag, so that it cannot leak into the next test on this thread.
@@ -58,17 +61,12 @@ class WorkerThreadsTest {
         }
 
         assertTrue(ended);
-        assertTrue(finished.get(), "the worker ran to its end before stop returned");
-        assertTrue(executor.isTerminated());
+        worker.assertEnded();
     }
 
     @Test
     void waitsThroughAnInterruptThatArrivesDuringTheWait() throws Exception {
-        ExecutorService executor = Executors.newSingleThreadExecutor();
-        CountDownLatch started = new CountDownLatch(1);
-        AtomicBoolean finished = new AtomicBoolean();
-        executor.execute(busyFor(600, started, finished));
-        started.await();
+        BusyWorker worker = BusyWorker.start(600);
         Thread caller = Thread.currentThread();
         Thread interrupter = new Thread(() -> {
             try {
@@ -83,7 +81,7 @@ class WorkerThreadsTest {
 
         boolean ended;
         try {
-            ended = WorkerThreads.stop(executor);
+            ended = WorkerThreads.stop(worker.executor());
         }
         finally {
             interrupter.join();
@@ -91,7 +89,6 @@ class WorkerThreadsTest {
         }
 
         assertTrue(ended);
-        assertTrue(finished.get());
-        assertTrue(executor.isTerminated());
+        worker.assertEnded();
     }
 }
