@@ -46,8 +46,8 @@ import static java.util.Objects.requireNonNull;
 public final class ConversionPriming {
     /**
      * Rows of each file converted, in order. Measured (BENCHMARKS.md, "What was tried"): the first real
-     * conversion of the 194 MB file after these cost 6.05 CPU s against 6.86 after one file of 50,000 rows
-     * (and 4.72 cold before any priming existed); they take about 1.2 CPU s more, once, at publication.
+     * conversion of the 194 MB file after these cost 6.35 CPU s against 7.15 after one file of 50,000 rows
+     * (six interleaved rounds); they take about 1.1 CPU s more than that one file, once, at publication.
      */
     public static final List<Integer> DEFAULT_FILES = List.of(120_000, 20_000, 20_000);
 
