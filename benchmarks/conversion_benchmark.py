@@ -5,7 +5,8 @@ virtual environment and starts this; see BENCHMARKS.md for what the numbers mean
 Every contestant runs as a child process of its own and is measured whole: wall seconds, CPU seconds
 (user + sys of the child and every descendant it waited for, from wait4), peak resident set (the
 largest of them) and the Parquet bytes it wrote. Rounds interleave the contestants, so a noisy
-neighbour hurts all alike; the table shows medians. Then the converter and pandas run again under
+neighbour hurts all alike; the table shows medians, and a second table the Java rows' CPU over pandas'
+within each round (median and range), which cancels load that moves a whole round. Then the converter and pandas run again under
 cgroup v1 CPU quotas that stand for Lambda's CPU share at a memory size (1,769 MB = one vCPU of CPU time).
 
 A contestant that cannot run fails the benchmark (exit 1) with the reason; nothing is skipped silently.
@@ -197,6 +198,46 @@ def median(values):
     return statistics.median(values) if values else float("nan")
 
 
+def cpu_seconds(contestant, measurement):
+    """What the table reports as the contestant's CPU seconds: one conversion inside the process, or the whole process."""
+    return contestant.reported_probe(measurement)["cpuSeconds"] if contestant.in_process else measurement["cpu"]
+
+
+def paired(contestant, measurements, reference, reference_measurements):
+    """The contestant's CPU seconds over the reference's in the same round, for every round both ran."""
+    by_round = {m["round"]: cpu_seconds(reference, m) for m in reference_measurements}
+    return [cpu_seconds(contestant, m) / by_round[m["round"]] for m in measurements if m["round"] in by_round]
+
+
+def print_paired_ratios(contestants, results, runs):
+    """The Java rows against pandas, round by round: on a shared machine the load moves whole rounds (one run's
+    ratio of medians differs from another's by up to a third), and a ratio taken within a round cancels that."""
+    pandas_cold = next((c for c in contestants if c.name.startswith("pandas chunks")), None)
+    pandas_warm = next((c for c in contestants if c.name.startswith("pandas, warm")), None)
+    references = [(label, c) for label, c in (("pandas, whole process", pandas_cold), ("pandas, warm", pandas_warm))
+                  if c is not None and results[c.name]]
+    rows = [c for c in contestants if (c.name.startswith("converter") or c.name.startswith("Commons CSV")) and results[c.name]]
+    if not references or not rows:
+        return
+    print()
+    print(f"Paired per round: a contestant's CPU seconds over pandas' in the same round, median (lowest-highest) of"
+          f" {runs} rounds; below 2.00x is within issue 11's bound")
+    print("| contestant | " + " | ".join(f"x {label}" for label, _ in references) + " |")
+    print("|---|" + "---|" * len(references))
+    for contestant in rows:
+        cells = []
+        for _, reference in references:
+            ratios = paired(contestant, results[contestant.name], reference, results[reference.name])
+            cells.append(f"{median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})" if ratios else "-")
+        print(f"| {contestant.name} | " + " | ".join(cells) + " |")
+    converter_warm = next((c for c in rows if c.name.startswith("converter, warm")), None)
+    parse_alone = next((c for c in rows if c.name.startswith("Commons CSV alone")), None)
+    if converter_warm and parse_alone:
+        rest = paired(converter_warm, results[converter_warm.name], parse_alone, results[parse_alone.name])
+        print(f"The converter's warm conversion spends {median(rest):.2f}x ({min(rest):.2f}-{max(rest):.2f}) what its reader"
+              f" alone spends: typing, Parquet and the rest cost {median(rest) - 1:.2f} parses")
+
+
 def describe_machine():
     model = "unknown"
     with open("/proc/cpuinfo") as cpuinfo:
@@ -334,6 +375,7 @@ def main():
                 failures[contestant.name] = str(failure)
                 print(f"{contestant.name} run {round_number}: FAILED: {failure}")
                 continue
+            measurement["round"] = round_number
             results[contestant.name].append(measurement)
             extra = ""
             if contestant.probe:
@@ -412,18 +454,7 @@ def main():
               f" {'-' if rows is None else f'{rows:,}'} |")
     print("(CPU vs pandas: pandas' CPU seconds divided by the contestant's, above 1 is cheaper than pandas; the warm rows"
           " and the SnapStart row are one conversion measured inside its process, the others whole processes)")
-    in_process = {c.name: median([c.reported_probe(m)["cpuSeconds"] for m in results[c.name]])
-                  for c in contestants if c.in_process and results[c.name]}
-    converter_warm = next((cpu for name, cpu in in_process.items() if name.startswith("converter, warm")), None)
-    pandas_warm = next((cpu for name, cpu in in_process.items() if name.startswith("pandas, warm")), None)
-    if converter_warm and pandas_warm:
-        print(f"Warm against warm (an execution environment's next object): converter {converter_warm:.2f} CPU s,"
-              f" pandas {pandas_warm:.2f} CPU s: the converter spends {converter_warm / pandas_warm:.2f}x pandas' CPU")
-    parse_alone = next((cpu for name, cpu in in_process.items() if name.startswith("Commons CSV alone")), None)
-    if parse_alone and pandas_warm:
-        print(f"Commons CSV alone, warm: {parse_alone:.2f} CPU s, {parse_alone / pandas_warm:.2f}x pandas' whole warm conversion"
-              + (f"; typing, Parquet and the rest add {converter_warm - parse_alone:.2f} CPU s to the converter's warm conversion"
-                 if converter_warm else ""))
+    print_paired_ratios(contestants, results, arguments.runs)
     for contestant in contestants:
         measurements = results[contestant.name]
         if contestant.probe and measurements and contestant.name.startswith("converter"):
