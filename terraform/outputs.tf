@@ -10,7 +10,7 @@ output "bucket_names" {
 }
 
 output "function_names" {
-  description = "Lambda function of each stage (gold_ctas is null without Glue or Athena; both are null without enable_functions)."
+  description = "Lambda function of each stage (both are null without enable_functions; gold_ctas also without Glue or Athena)."
   value = {
     silver_converter = one(aws_lambda_function.silver_converter[*].function_name)
     gold_ctas        = one(aws_lambda_function.gold_ctas[*].function_name)
@@ -18,7 +18,7 @@ output "function_names" {
 }
 
 output "function_role_arns" {
-  description = "Execution role of each function."
+  description = "Execution role of each function (gold_ctas is null without Glue, Athena or enable_functions)."
   value = {
     silver_converter = aws_iam_role.silver_converter.arn
     gold_ctas        = one(aws_iam_role.gold_ctas[*].arn)
@@ -48,7 +48,7 @@ output "silver_crawler_name" {
 }
 
 output "gold_trigger_queue" {
-  description = "The queue of silver commits that triggers the gold builder, batched by Lambda's event source mapping: its URL and ARN, and the mapping's UUID (null without Glue or Athena). `aws lambda update-event-source-mapping --uuid <uuid> --no-enabled` pauses gold builds; the commits wait in the queue."
+  description = "The queue of silver commits that triggers the gold builder, batched by Lambda's event source mapping: its URL and ARN, and the mapping's UUID (null without Glue, Athena or enable_functions). `aws lambda update-event-source-mapping --uuid <uuid> --no-enabled` pauses gold builds; the commits wait in the queue."
   value = local.gold_enabled ? {
     url                  = aws_sqs_queue.gold_triggers[0].url
     arn                  = aws_sqs_queue.gold_triggers[0].arn
@@ -62,7 +62,7 @@ output "athena_workgroup" {
 }
 
 output "gold_builder_workgroup" {
-  description = "Athena workgroup of the gold builder's own queries, for their history and metrics; analysts query in athena_workgroup (null without Glue or Athena)."
+  description = "Athena workgroup of the gold builder's own queries, for their history and metrics; analysts query in athena_workgroup (null without Glue, Athena or enable_functions)."
   value       = one(aws_athena_workgroup.gold_builder[*].name)
 }
 
@@ -102,7 +102,7 @@ output "first_query_command" {
 }
 
 output "gold_rebuild_command" {
-  description = "Asks the gold builder to rebuild one model now, asynchronously (when another build holds the lease the invocation fails and Lambda retries it, up to async_max_retry_attempts times). With SnapStart (gold_ctas_snapstart) it invokes the alias live, which the retry and on-failure settings apply to. Add \"force\": true to rebuild although its inputs are unchanged; {} builds every model. The outcome is in the function's log group (null without Glue or Athena)."
+  description = "Asks the gold builder to rebuild one model now, asynchronously (when another build holds the lease the invocation fails and Lambda retries it, up to async_max_retry_attempts times). With SnapStart (gold_ctas_snapstart) it invokes the alias live, which the retry and on-failure settings apply to. Add \"force\": true to rebuild although its inputs are unchanged; {} builds every model. The outcome is in the function's log group (null without Glue, Athena or enable_functions)."
   value       = local.gold_enabled ? "aws lambda invoke --function-name ${aws_lambda_function.gold_ctas[0].function_name}${var.gold_ctas_snapstart ? " --qualifier ${aws_lambda_alias.gold_ctas[0].name}" : ""} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '{\"models\":[\"${local.gold_example_model}\"]}' /dev/null" : null
 }
 
