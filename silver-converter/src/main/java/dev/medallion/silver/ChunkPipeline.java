@@ -176,22 +176,26 @@ final class ChunkPipeline {
         staged.add(part.upload());
     }
 
-    /** Waits for the chunk being written; its failure is rethrown here, on the reading thread. */
+    /**
+     * Waits for the chunk being written; its failure is rethrown here, on the reading thread. An
+     * interrupted wait leaves the write in flight, still to be waited for: {@link #abandon} must see the
+     * part it may yet open, or that part would never be aborted.
+     */
     private void awaitWrite() throws IOException {
         if (inFlight == null) {
             return;
         }
-        Future<?> pending = inFlight;
-        inFlight = null;
         try {
-            pending.get();
+            inFlight.get();
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while writing a Parquet part");
         }
         catch (ExecutionException e) {
+            inFlight = null;
             Failures.rethrow(e.getCause());
         }
+        inFlight = null;
     }
 }
