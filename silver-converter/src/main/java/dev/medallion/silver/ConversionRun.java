@@ -196,8 +196,9 @@ final class ConversionRun {
      * Converts the source as byte ranges read at once ({@link RangeBoundaries} says where they start),
      * or returns empty, having discarded what it wrote, when the ranges cannot be trusted: a boundary
      * turned out to fall inside a quoted field, the file was refused (the one-stream conversion that
-     * follows gives the reason with the right line), or the later ranges refused more rows than they
-     * may hold until their line numbers are known. Storage failures, a short range and the deadline
+     * follows gives the reason with the right line), the later ranges refused more rows than they
+     * may hold until their line numbers are known, or the first range was too short to hold the rows a
+     * new dataset's contract is inferred from. Storage failures, a short range and the deadline
      * throw, as in a one-stream conversion.
      */
     Optional<Manifest> executeRanges(SilverConverter.Ranges ranges, int count) throws IOException {
@@ -343,9 +344,13 @@ final class ConversionRun {
                 readHeader(headerRow.get());
                 Optional<SchemaContract> existing = context.contracts().load(dataset);
                 if (existing.isEmpty()) {
-                    readSample(csv, sample);
+                    boolean rangeEnded = readSample(csv, sample);
                     if (sample.isEmpty()) {
                         throw new RangesAbandoned("the first range holds no rows");
+                    }
+                    if (rangeEnded && endMarked) {
+                        // One stream would infer the contract from more rows than this range holds.
+                        throw new RangesAbandoned("the first range ends inside the rows the schema contract is inferred from");
                     }
                 }
                 contract = existing.isPresent() ? existing.get() : inferContract(sample);
@@ -433,16 +438,22 @@ final class ConversionRun {
         }
     }
 
-    private void readSample(CsvReader csv, List<Row> sample) throws IOException, RejectedInputException {
+    /**
+     * Reads the first chunk's rows, from which a new dataset's contract is inferred.
+     *
+     * @return whether the reader ended before the chunk was full
+     */
+    private boolean readSample(CsvReader csv, List<Row> sample) throws IOException, RejectedInputException {
         long bytes = 0;
         while (sample.size() < context.limits().chunkRows() && bytes < context.limits().chunkMaxBytes()) {
             Optional<Row> row = csv.next();
             if (row.isEmpty()) {
-                return;
+                return true;
             }
             sample.add(row.get());
             bytes += row.get().retainedBytes();
         }
+        return false;
     }
 
     private SchemaContract inferContract(List<Row> sample) throws IOException {

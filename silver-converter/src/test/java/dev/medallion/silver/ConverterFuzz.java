@@ -2,10 +2,12 @@ package dev.medallion.silver;
 
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.sample.RetailTransactionsGenerator;
 import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.local.SilverConverterCli;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -33,6 +35,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -58,6 +61,9 @@ import java.util.zip.GZIPOutputStream;
  * <li>rejected, with a one-line reason, and nothing left but the manifest of the rejection (and a schema
  *     contract its first rows defined).</li>
  * </ul>
+ * One converted case in three is converted again as 2 to 6 byte ranges read at once, ranges as small as
+ * a few bytes so that these small files are cut, and must come out exactly as one stream: the same
+ * outcome and reason, counts, columns, rows in the same order and quarantine file.
  * One case in ten goes through the local command instead, with the default limits, which must print
  * exactly one line and exit 0 or 1. Prints {@code FAIL} lines for every broken promise and a summary;
  * exits 1 if any.
@@ -290,8 +296,9 @@ public final class ConverterFuzz {
                 int cut = random.nextInt(compressed.length);
                 description.append(", cut at ").append(cut);
                 compressed = Arrays.copyOf(compressed, cut);
-                // Cut where a member ends, it is a valid gzip of fewer members.
-                expect = boundaries.contains(cut) ? Expect.ANY : Expect.REJECTED;
+                // Cut where a member ends, it is a valid gzip of fewer members; cut before the magic's second
+                // byte, nothing says gzip any more (the converter goes by the magic, not the name): it is text.
+                expect = boundaries.contains(cut) || cut < 2 ? Expect.ANY : Expect.REJECTED;
             }
             case 1 -> {
                 int at = random.nextInt(compressed.length);
@@ -361,39 +368,84 @@ public final class ConverterFuzz {
     private String runConverter(int number, byte[] content, byte[] text, Expect expect, StringBuilder description) throws IOException {
         ConversionLimits limits = new ConversionLimits(10 + random.nextInt(500), 1024 + random.nextInt(256 * 1024), 16 * 1024 + random.nextInt(256 * 1024),
                 1024 + random.nextInt(64 * 1024)).withMaxColumns(MAX_COLUMNS).withMaxRowChars(MAX_ROW_CHARS);
-        Manifest manifest = convert("case-" + number, content, limits, description);
+        Converted whole = convert("case-" + number, content, limits, RangeReading.single(), description);
+        Manifest manifest = whole.manifest();
         if (expect == Expect.REJECTED && !Manifest.REJECTED.equals(manifest.status())) {
             fail(description, "a damaged gzip file is " + manifest.status() + " with " + manifest.rowsRead() + " rows, not rejected", null);
         }
         if (expect == Expect.SAME_AS_TEXT) {
-            Manifest uncompressed = convert("case-" + number + "-text", text, limits, description);
+            Manifest uncompressed = convert("case-" + number + "-text", text, limits, RangeReading.single(), description).manifest();
             if (!manifest.status().equals(uncompressed.status()) || manifest.rowsRead() != uncompressed.rowsRead()
                     || manifest.rowsWritten() != uncompressed.rowsWritten() || manifest.rowsQuarantined() != uncompressed.rowsQuarantined()) {
                 fail(description, "compressed it is " + manifest.status() + " with " + manifest.rowsRead() + " rows read, uncompressed "
                         + uncompressed.status() + " with " + uncompressed.rowsRead(), null);
             }
         }
+        if (random.nextInt(3) == 0 && content.length >= 2) {
+            compareWithRanges(number, content, limits, whole, description);
+        }
         return manifest.status() + (Boolean.getBoolean("fuzz.verbose") && manifest.reason() != null ? " (" + manifest.reason() + ")" : "");
     }
 
+    /**
+     * Converts the mutant again as byte ranges read at once, as few bytes a range as it takes to cut even
+     * these small files, and requires exactly what one stream gave: the outcome and its reason, the counts,
+     * the columns, the same rows in the same order, the same quarantine file (lines and reasons).
+     */
+    private void compareWithRanges(int number, byte[] content, ConversionLimits limits, Converted whole, StringBuilder description)
+            throws IOException {
+        RangeReading ranges = new RangeReading(2 + random.nextInt(RangeReading.MAX_READERS - 1), 1 + random.nextInt(content.length / 2));
+        StringBuilder rangeDescription = new StringBuilder(description).append(" as ").append(ranges.rangesFor(content.length))
+                .append(" ranges of at least ").append(ranges.minRangeBytes()).append(" bytes:");
+        Converted ranged = convert("case-" + number, content, limits, ranges, rangeDescription);
+        Manifest expected = whole.manifest();
+        Manifest actual = ranged.manifest();
+        if (!expected.status().equals(actual.status()) || !Objects.equals(expected.reason(), actual.reason())
+                || expected.rowsRead() != actual.rowsRead() || expected.rowsWritten() != actual.rowsWritten()
+                || expected.rowsQuarantined() != actual.rowsQuarantined()) {
+            fail(rangeDescription, actual.status() + " (" + actual.reason() + ") " + actual.rowsRead() + " read, " + actual.rowsWritten() + " written, "
+                    + actual.rowsQuarantined() + " quarantined; as one stream " + expected.status() + " (" + expected.reason() + ") "
+                    + expected.rowsRead() + ", " + expected.rowsWritten() + ", " + expected.rowsQuarantined(), null);
+        }
+        else if (!expected.columns().equals(actual.columns())) {
+            fail(rangeDescription, "columns " + actual.columns() + ", as one stream " + expected.columns(), null);
+        }
+        else if (!whole.rows().equals(ranged.rows())) {
+            fail(rangeDescription, "rows differ from one stream's (same count, other values or order)", null);
+        }
+        else if (!Arrays.equals(whole.quarantine(), ranged.quarantine())) {
+            fail(rangeDescription, "its quarantine file differs from one stream's", null);
+        }
+    }
+
+    /** What one conversion left: its manifest, its rows as read back in order, its quarantine file's bytes (empty if none). */
+    private record Converted(Manifest manifest, List<String> rows, byte[] quarantine) {}
+
     /** Converts into a store of its own, checks what the store holds, and deletes it. */
-    private Manifest convert(String name, byte[] content, ConversionLimits limits, StringBuilder description) throws IOException {
-        Path root = Files.createDirectory(work.resolve(name));
+    private Converted convert(String name, byte[] content, ConversionLimits limits, RangeReading ranges, StringBuilder description)
+            throws IOException {
+        // One source key for the conversions of a case, so that rejection reasons, which name it, compare.
+        Path root = Files.createDirectory(work.resolve(name + (ranges.readers() == 1 ? "" : "-ranges")));
         LocalObjectStore silver = new LocalObjectStore(root);
-        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), limits, CsvOverrides.none(),
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), limits, ranges, CsvOverrides.none(), SilverCatalog.none(),
                 new JsonLog(new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC()), Clock.systemUTC());
         SourceObject source = new SourceObject("bronze", "fuzz/" + name + ".csv", md5(content), content.length, MODIFIED);
-        ConversionResult result = converter.convert(source, "fuzz", () -> new ByteArrayInputStream(content));
+        SilverConverter.Content whole = () -> new ByteArrayInputStream(content);
+        ConversionResult result = converter.convert(source, "fuzz", ranges.readers() == 1 ? whole
+                : SilverConverter.Content.of(whole, (from, to) -> new ByteArrayInputStream(content, (int) from, (int) (to - from))));
         try {
-            check(root, silver, result.manifest(), result.manifestKey(), description);
+            List<String> rows = check(root, silver, result.manifest(), result.manifestKey(), description);
+            byte[] quarantine = result.manifest().quarantine() == null ? new byte[0] : Files.readAllBytes(silver.resolve(result.manifest().quarantine().key()));
+            return new Converted(result.manifest(), rows, quarantine);
         }
         finally {
             deleteTree(root);
         }
-        return result.manifest();
     }
 
-    private void check(Path root, LocalObjectStore silver, Manifest manifest, String manifestKey, StringBuilder description) throws IOException {
+    /** Checks what the store holds after a conversion; returns the rows its parts hold, in order. */
+    private List<String> check(Path root, LocalObjectStore silver, Manifest manifest, String manifestKey, StringBuilder description) throws IOException {
+        List<String> rowsReadBack = new ArrayList<>();
         List<String> files = files(root);
         List<String> expected = new ArrayList<>();
         expected.add(manifestKey);
@@ -420,7 +472,9 @@ public final class ConverterFuzz {
                 if (rows != part.rows()) {
                     fail(description, part.key() + " holds " + rows + " rows, its manifest entry " + part.rows(), null);
                 }
-                readBack += ParquetTestFiles.readAll(silver.resolve(part.key())).size();
+                List<String> partRows = ParquetTestFiles.readAll(silver.resolve(part.key())).stream().map(Object::toString).toList();
+                rowsReadBack.addAll(partRows);
+                readBack += partRows.size();
             }
             if (inParts != manifest.rowsWritten() || readBack != manifest.rowsWritten()) {
                 fail(description, "rows written " + manifest.rowsWritten() + ", in parts " + inParts + ", read back " + readBack, null);
@@ -445,6 +499,7 @@ public final class ConverterFuzz {
         if (!left.isEmpty() || !files.containsAll(expected)) {
             fail(description, manifest.status() + ": the store holds " + files + ", expected " + expected + " (and a schema contract)", null);
         }
+        return rowsReadBack;
     }
 
     private String runCommand(int number, byte[] content, StringBuilder description) throws IOException {

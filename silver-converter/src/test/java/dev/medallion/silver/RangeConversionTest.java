@@ -8,6 +8,7 @@ import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.parquet.PartInfo;
+import dev.medallion.silver.schema.ColumnType;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,6 +125,25 @@ class RangeConversionTest {
         assertTrue(log().contains("refused more rows than it holds"), log());
         assertSameConversion(whole, ranges);
         assertTrue(whole.manifest().rowsQuarantined() > 14_000);
+    }
+
+    @Test
+    void aFirstRangeShorterThanTheRowsTheContractIsInferredFromMakesItOneStream() throws Exception {
+        // Quantities are whole numbers but one, in the second of three ranges and still among the first chunk's 5,000 rows,
+        // from which one stream infers the contract: quantity is a double there. The first range alone holds about 2,000.
+        StringBuilder csv = new StringBuilder("id,quantity,note\r\n");
+        for (int i = 1; i <= 6_000; i++) {
+            csv.append(i).append(',').append(i == 3_000 ? "2.5" : String.valueOf(i % 50)).append(",packed by team ").append(i % 7).append("\r\n");
+        }
+        byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
+        ConversionLimits limits = new ConversionLimits(5_000, 8L << 20, 128L << 20, 32L << 20);
+        Converted ranges = convert("ranges", file, 3, limits);
+        Converted whole = convert("whole", file, 1, limits);
+
+        assertEquals(ColumnType.DOUBLE, whole.manifest().columns().get(1).type());
+        assertTrue(log().contains("byte ranges given up") && log().contains("inside the rows the schema contract is inferred from"), log());
+        assertSameConversion(whole, ranges);
+        assertEquals(0, ranges.manifest().rowsQuarantined());
     }
 
     @Test
