@@ -36,6 +36,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -62,8 +63,9 @@ import java.util.zip.GZIPOutputStream;
  *     contract its first rows defined).</li>
  * </ul>
  * One converted case in three is converted again as 2 to 6 byte ranges read at once, ranges as small as
- * a few bytes so that these small files are cut, and must come out exactly as one stream: the same
- * outcome and reason, counts, columns, rows in the same order and quarantine file.
+ * a few bytes so that these small files are cut, half the time with the dataset's contract already in
+ * place, and must come out exactly as one stream: the same outcome and reason, counts, columns, rows in
+ * the same order and quarantine file.
  * One case in ten goes through the local command instead, with the default limits, which must print
  * exactly one line and exit 0 or 1. Prints {@code FAIL} lines for every broken promise and a summary;
  * exits 1 if any.
@@ -72,6 +74,8 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class ConverterFuzz {
     private static final Instant MODIFIED = Instant.parse("2026-03-14T23:30:00Z");
+    private static final String DATASET = "fuzz";
+    private static final SilverLayout LAYOUT = new SilverLayout("");
     private static final long CASE_TIMEOUT_SECONDS = 30;
     /** Small limits, so that huge fields and wide headers cost little to make. */
     private static final int MAX_COLUMNS = 64;
@@ -368,13 +372,13 @@ public final class ConverterFuzz {
     private String runConverter(int number, byte[] content, byte[] text, Expect expect, StringBuilder description) throws IOException {
         ConversionLimits limits = new ConversionLimits(10 + random.nextInt(500), 1024 + random.nextInt(256 * 1024), 16 * 1024 + random.nextInt(256 * 1024),
                 1024 + random.nextInt(64 * 1024)).withMaxColumns(MAX_COLUMNS).withMaxRowChars(MAX_ROW_CHARS);
-        Converted whole = convert("case-" + number, content, limits, RangeReading.single(), description);
+        Converted whole = convert("case-" + number, content, limits, RangeReading.single(), Optional.empty(), description);
         Manifest manifest = whole.manifest();
         if (expect == Expect.REJECTED && !Manifest.REJECTED.equals(manifest.status())) {
             fail(description, "a damaged gzip file is " + manifest.status() + " with " + manifest.rowsRead() + " rows, not rejected", null);
         }
         if (expect == Expect.SAME_AS_TEXT) {
-            Manifest uncompressed = convert("case-" + number + "-text", text, limits, RangeReading.single(), description).manifest();
+            Manifest uncompressed = convert("case-" + number + "-text", text, limits, RangeReading.single(), Optional.empty(), description).manifest();
             if (!manifest.status().equals(uncompressed.status()) || manifest.rowsRead() != uncompressed.rowsRead()
                     || manifest.rowsWritten() != uncompressed.rowsWritten() || manifest.rowsQuarantined() != uncompressed.rowsQuarantined()) {
                 fail(description, "compressed it is " + manifest.status() + " with " + manifest.rowsRead() + " rows read, uncompressed "
@@ -395,9 +399,12 @@ public final class ConverterFuzz {
     private void compareWithRanges(int number, byte[] content, ConversionLimits limits, Converted whole, StringBuilder description)
             throws IOException {
         RangeReading ranges = new RangeReading(2 + random.nextInt(RangeReading.MAX_READERS - 1), 1 + random.nextInt(content.length / 2));
+        // Half the time the dataset's contract is already there (the one one stream inferred), as for a dataset's later files.
+        Optional<byte[]> contract = random.nextBoolean() ? whole.contract() : Optional.empty();
         StringBuilder rangeDescription = new StringBuilder(description).append(" as ").append(ranges.rangesFor(content.length))
-                .append(" ranges of at least ").append(ranges.minRangeBytes()).append(" bytes:");
-        Converted ranged = convert("case-" + number, content, limits, ranges, rangeDescription);
+                .append(" ranges of at least ").append(ranges.minRangeBytes()).append(" bytes")
+                .append(contract.isPresent() ? ", its contract there before:" : ":");
+        Converted ranged = convert("case-" + number, content, limits, ranges, contract, rangeDescription);
         Manifest expected = whole.manifest();
         Manifest actual = ranged.manifest();
         if (!expected.status().equals(actual.status()) || !Objects.equals(expected.reason(), actual.reason())
@@ -418,25 +425,31 @@ public final class ConverterFuzz {
         }
     }
 
-    /** What one conversion left: its manifest, its rows as read back in order, its quarantine file's bytes (empty if none). */
-    private record Converted(Manifest manifest, List<String> rows, byte[] quarantine) {}
+    /**
+     * What one conversion left: its manifest, its rows as read back in order, its quarantine file's bytes
+     * (empty if none), the dataset's schema contract (none when the file was refused before one was made).
+     */
+    private record Converted(Manifest manifest, List<String> rows, byte[] quarantine, Optional<byte[]> contract) {}
 
-    /** Converts into a store of its own, checks what the store holds, and deletes it. */
-    private Converted convert(String name, byte[] content, ConversionLimits limits, RangeReading ranges, StringBuilder description)
-            throws IOException {
+    /** Converts into a store of its own (holding {@code contract} first, if given), checks what the store holds, and deletes it. */
+    private Converted convert(String name, byte[] content, ConversionLimits limits, RangeReading ranges, Optional<byte[]> contract,
+            StringBuilder description) throws IOException {
         // One source key for the conversions of a case, so that rejection reasons, which name it, compare.
         Path root = Files.createDirectory(work.resolve(name + (ranges.readers() == 1 ? "" : "-ranges")));
         LocalObjectStore silver = new LocalObjectStore(root);
-        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), limits, ranges, CsvOverrides.none(), SilverCatalog.none(),
+        if (contract.isPresent()) {
+            silver.put(LAYOUT.schemaKey(DATASET), contract.get());
+        }
+        SilverConverter converter = new SilverConverter(silver, LAYOUT, limits, ranges, CsvOverrides.none(), SilverCatalog.none(),
                 new JsonLog(new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC()), Clock.systemUTC());
         SourceObject source = new SourceObject("bronze", "fuzz/" + name + ".csv", md5(content), content.length, MODIFIED);
         SilverConverter.Content whole = () -> new ByteArrayInputStream(content);
-        ConversionResult result = converter.convert(source, "fuzz", ranges.readers() == 1 ? whole
+        ConversionResult result = converter.convert(source, DATASET, ranges.readers() == 1 ? whole
                 : SilverConverter.Content.of(whole, (from, to) -> new ByteArrayInputStream(content, (int) from, (int) (to - from))));
         try {
             List<String> rows = check(root, silver, result.manifest(), result.manifestKey(), description);
             byte[] quarantine = result.manifest().quarantine() == null ? new byte[0] : Files.readAllBytes(silver.resolve(result.manifest().quarantine().key()));
-            return new Converted(result.manifest(), rows, quarantine);
+            return new Converted(result.manifest(), rows, quarantine, silver.read(LAYOUT.schemaKey(DATASET)));
         }
         finally {
             deleteTree(root);
