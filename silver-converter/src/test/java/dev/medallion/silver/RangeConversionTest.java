@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -144,6 +145,24 @@ class RangeConversionTest {
         assertTrue(log().contains("byte ranges given up") && log().contains("inside the rows the schema contract is inferred from"), log());
         assertSameConversion(whole, ranges);
         assertEquals(0, ranges.manifest().rowsQuarantined());
+    }
+
+    @Test
+    void aRunOfBlankLinesIsNotCut() throws Exception {
+        // 200,000 blank lines in the middle: more characters without a row than the reader allows between two rows (125,538
+        // at a MAX_ROW_CHARS of 20,000), so one stream rejects the file. Cut in the middle of the run, each range would hold
+        // half of it, under the bound, and convert the file.
+        byte[] orders = orders(10_000, "");
+        byte[] file = new byte[orders.length + 200_000 + orders.length - HEADER.length()];
+        System.arraycopy(orders, 0, file, 0, orders.length);
+        Arrays.fill(file, orders.length, orders.length + 200_000, (byte) '\n');
+        System.arraycopy(orders, HEADER.length(), file, orders.length + 200_000, orders.length - HEADER.length());
+        ConversionLimits limits = limits().withMaxRowChars(20_000);
+        Converted ranges = convert("ranges", file, 2, limits);
+        Converted whole = convert("whole", file, 1, limits);
+
+        assertEquals(Manifest.REJECTED, whole.manifest().status(), whole.manifest().reason());
+        assertEquals(whole.manifest().reason(), ranges.manifest().reason());
     }
 
     @Test

@@ -21,6 +21,10 @@ import static java.util.Objects.requireNonNull;
  * start can). The guess takes the first line feed after which the next few records parse with the
  * header's number of fields: a line feed inside a quoted field is followed by the rest of that field,
  * which almost never does. The reader of the range before checks the guess ({@link CsvReader#endedBetweenRecords}).
+ *
+ * <p>Only a line feed that ends a line holding something is a candidate, never one of a blank line: the
+ * reader bounds the characters between two rows ({@code MAX_ROW_CHARS}), and a run of blank lines cut
+ * in two would leave each range under the bound where one stream is over it.
  */
 public final class RecordStarts {
     /** Line feeds tried before the first one is taken unchecked. */
@@ -46,7 +50,7 @@ public final class RecordStarts {
 
     /**
      * The offset in {@code bytes} just after the line feed where a record most likely starts, or -1 when
-     * {@code bytes} hold no line feed before their last byte.
+     * {@code bytes} hold no line feed before their last byte that ends a line holding something.
      *
      * @param fields the header's number of fields
      */
@@ -56,7 +60,7 @@ public final class RecordStarts {
         int first = -1;
         int tried = 0;
         for (int i = 0; i + 1 < bytes.length && tried < CANDIDATES; i++) {
-            if (bytes[i] != '\n') {
+            if (bytes[i] != '\n' || !endsLineWithContent(bytes, i)) {
                 continue;
             }
             int candidate = i + 1;
@@ -69,6 +73,18 @@ public final class RecordStarts {
             }
         }
         return first;
+    }
+
+    /**
+     * Whether the line the line feed at {@code lineFeed} ends holds a character besides its line break
+     * (a carriage return before it is part of the break); false when that line starts before the bytes do.
+     */
+    private static boolean endsLineWithContent(byte[] bytes, int lineFeed) {
+        int last = lineFeed - 1;
+        if (last >= 0 && bytes[last] == '\r') {
+            last--;
+        }
+        return last >= 0 && bytes[last] != '\n' && bytes[last] != '\r';
     }
 
     /** Whether the whole records after {@code start}, up to {@link #RECORDS_CHECKED}, each hold {@code fields} fields. */

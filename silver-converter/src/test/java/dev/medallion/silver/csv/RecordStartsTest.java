@@ -34,6 +34,17 @@ class RecordStartsTest {
     }
 
     @Test
+    void aLineFeedOfABlankLineIsNeverTheStart() {
+        // The bytes start inside a run of blank lines (LF and CRLF): the first start is after the first line that holds something.
+        String text = "\n\n\r\n\n0,Zed,1.25\n" + ORDERS;
+        assertEquals(text.indexOf("1,ACME"), RecordStarts.guess(bytes(text), ',', StandardCharsets.UTF_8, 3));
+        // Nor unchecked: with no line that fits, the first line feed of a line that holds something.
+        assertEquals(text.indexOf("1,ACME"), RecordStarts.guess(bytes(text), ',', StandardCharsets.UTF_8, 4));
+        // A line that starts before the bytes do may be blank too.
+        assertEquals(-1, RecordStarts.guess(bytes("\r\n\n\r\n"), ',', StandardCharsets.UTF_8, 3));
+    }
+
+    @Test
     void bytesWithoutALineFeedBeforeTheirLastByteHaveNoStart() {
         assertEquals(-1, RecordStarts.guess(bytes("no line feed here"), ',', StandardCharsets.UTF_8, 3));
         assertEquals(-1, RecordStarts.guess(bytes("only at the end\n"), ',', StandardCharsets.UTF_8, 3));
