@@ -214,13 +214,11 @@ def paired(contestant, measurements, reference, reference_measurements):
     return [cpu_seconds(contestant, m) / by_round[m["round"]] for m in measurements if m["round"] in by_round]
 
 
-def print_paired_ratios(contestants, results, runs):
+def print_paired_ratios(contestants, results, runs, pandas_cold, pandas_warm):
     """The Java rows against pandas, round by round: on a shared machine the load moves whole rounds (one run's
     ratio of medians differs from another's by up to a third), and a ratio taken within a round cancels that."""
-    pandas_cold = next((c for c in contestants if c.name.startswith("pandas chunks")), None)
-    pandas_warm = next((c for c in contestants if c.name.startswith("pandas, warm")), None)
     references = [(label, c) for label, c in (("pandas, whole process", pandas_cold), ("pandas, warm", pandas_warm))
-                  if c is not None and results[c.name]]
+                  if c in contestants and results[c.name]]
     rows = [c for c in contestants if (c.name.startswith("converter") or c.name.startswith("Commons CSV")) and results[c.name]]
     if not references or not rows:
         return
@@ -355,7 +353,7 @@ def main():
     if arguments.only:
         prefixes = [prefix.strip() for prefix in arguments.only.split(";")]
         contestants = [c for c in contestants if any(c.name.startswith(prefix) for prefix in prefixes)]
-    pandas_contestant = next((c for c in contestants if c.name.startswith("pandas")), None)
+    pandas_contestant = next((c for c in contestants if c.name.startswith("pandas chunks")), None)
 
     print(f"Machine: {describe_machine()}")
     print(f"Java:    {java_version}; converter {arguments.jar} ({os.path.getsize(arguments.jar) / 1e6:.1f} MB), {arguments.heap},"
@@ -465,7 +463,7 @@ def main():
               f" {'-' if rows is None else f'{rows:,}'} |")
     print("(CPU vs pandas: pandas' CPU seconds divided by the contestant's, above 1 is cheaper than pandas; the warm rows"
           " and the SnapStart row are one conversion measured inside its process, the others whole processes)")
-    print_paired_ratios(contestants, results, arguments.runs)
+    print_paired_ratios(contestants, results, arguments.runs, pandas_contestant, pandas_warm)
     for contestant in contestants:
         measurements = results[contestant.name]
         if contestant.probe and measurements and contestant.name.startswith("converter"):
