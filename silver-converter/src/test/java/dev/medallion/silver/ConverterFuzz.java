@@ -22,6 +22,7 @@ import java.io.PrintStream;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,7 @@ import java.util.zip.GZIPOutputStream;
  * <li>rejected, with a one-line reason, and nothing left but the manifest of the rejection (and a schema
  *     contract its first rows defined).</li>
  * </ul>
+ * Half the cases are read as a dataset configured otherwise (a one-byte charset, a delimiter).
  * One converted case in three is converted again as 2 to 6 byte ranges read at once, ranges as small as
  * a few bytes so that these small files are cut, half the time with the dataset's contract already in
  * place, and must come out exactly as one stream: the same outcome and reason, counts, columns, rows in
@@ -372,13 +374,24 @@ public final class ConverterFuzz {
     private String runConverter(int number, byte[] content, byte[] text, Expect expect, StringBuilder description) throws IOException {
         ConversionLimits limits = new ConversionLimits(10 + random.nextInt(500), 1024 + random.nextInt(256 * 1024), 16 * 1024 + random.nextInt(256 * 1024),
                 1024 + random.nextInt(64 * 1024)).withMaxColumns(MAX_COLUMNS).withMaxRowChars(MAX_ROW_CHARS);
-        Converted whole = convert("case-" + number, content, limits, RangeReading.single(), Optional.empty(), description);
+        // Half the cases as a dataset configured otherwise: a one-byte charset (every byte valid, or some undefined), a delimiter.
+        CsvOverrides overrides = switch (random.nextInt(6)) {
+            case 0 -> new CsvOverrides(Map.of(), Map.of(DATASET, StandardCharsets.ISO_8859_1));
+            case 1 -> new CsvOverrides(Map.of(), Map.of(DATASET, Charset.forName("windows-1252")));
+            case 2 -> new CsvOverrides(Map.of(DATASET, ';'), Map.of());
+            default -> CsvOverrides.none();
+        };
+        if (!overrides.equals(CsvOverrides.none())) {
+            description.append(" read with ").append(overrides).append(';');
+        }
+        Setup setup = new Setup(limits, overrides);
+        Converted whole = convert("case-" + number, content, setup, RangeReading.single(), Optional.empty(), description);
         Manifest manifest = whole.manifest();
         if (expect == Expect.REJECTED && !Manifest.REJECTED.equals(manifest.status())) {
             fail(description, "a damaged gzip file is " + manifest.status() + " with " + manifest.rowsRead() + " rows, not rejected", null);
         }
         if (expect == Expect.SAME_AS_TEXT) {
-            Manifest uncompressed = convert("case-" + number + "-text", text, limits, RangeReading.single(), Optional.empty(), description).manifest();
+            Manifest uncompressed = convert("case-" + number + "-text", text, setup, RangeReading.single(), Optional.empty(), description).manifest();
             if (!manifest.status().equals(uncompressed.status()) || manifest.rowsRead() != uncompressed.rowsRead()
                     || manifest.rowsWritten() != uncompressed.rowsWritten() || manifest.rowsQuarantined() != uncompressed.rowsQuarantined()) {
                 fail(description, "compressed it is " + manifest.status() + " with " + manifest.rowsRead() + " rows read, uncompressed "
@@ -386,7 +399,7 @@ public final class ConverterFuzz {
             }
         }
         if (random.nextInt(3) == 0 && content.length >= 2) {
-            compareWithRanges(number, content, limits, whole, description);
+            compareWithRanges(number, content, setup, whole, description);
         }
         return manifest.status() + (Boolean.getBoolean("fuzz.verbose") && manifest.reason() != null ? " (" + manifest.reason() + ")" : "");
     }
@@ -396,7 +409,7 @@ public final class ConverterFuzz {
      * these small files, and requires exactly what one stream gave: the outcome and its reason, the counts,
      * the columns, the same rows in the same order, the same quarantine file (lines and reasons).
      */
-    private void compareWithRanges(int number, byte[] content, ConversionLimits limits, Converted whole, StringBuilder description)
+    private void compareWithRanges(int number, byte[] content, Setup setup, Converted whole, StringBuilder description)
             throws IOException {
         RangeReading ranges = new RangeReading(2 + random.nextInt(RangeReading.MAX_READERS - 1), 1 + random.nextInt(content.length / 2));
         // Half the time the dataset's contract is already there (the one one stream inferred), as for a dataset's later files.
@@ -404,7 +417,7 @@ public final class ConverterFuzz {
         StringBuilder rangeDescription = new StringBuilder(description).append(" as ").append(ranges.rangesFor(content.length))
                 .append(" ranges of at least ").append(ranges.minRangeBytes()).append(" bytes")
                 .append(contract.isPresent() ? ", its contract there before:" : ":");
-        Converted ranged = convert("case-" + number, content, limits, ranges, contract, rangeDescription);
+        Converted ranged = convert("case-" + number, content, setup, ranges, contract, rangeDescription);
         Manifest expected = whole.manifest();
         Manifest actual = ranged.manifest();
         if (!expected.status().equals(actual.status()) || !Objects.equals(expected.reason(), actual.reason())
@@ -425,6 +438,9 @@ public final class ConverterFuzz {
         }
     }
 
+    /** What every conversion of a case is given: the limits and the dataset's delimiter and charset. */
+    private record Setup(ConversionLimits limits, CsvOverrides overrides) {}
+
     /**
      * What one conversion left: its manifest, its rows as read back in order, its quarantine file's bytes
      * (empty if none), the dataset's schema contract (none when the file was refused before one was made).
@@ -432,7 +448,7 @@ public final class ConverterFuzz {
     private record Converted(Manifest manifest, List<String> rows, byte[] quarantine, Optional<byte[]> contract) {}
 
     /** Converts into a store of its own (holding {@code contract} first, if given), checks what the store holds, and deletes it. */
-    private Converted convert(String name, byte[] content, ConversionLimits limits, RangeReading ranges, Optional<byte[]> contract,
+    private Converted convert(String name, byte[] content, Setup setup, RangeReading ranges, Optional<byte[]> contract,
             StringBuilder description) throws IOException {
         // One source key for the conversions of a case, so that rejection reasons, which name it, compare.
         Path root = Files.createDirectory(work.resolve(name + (ranges.readers() == 1 ? "" : "-ranges")));
@@ -440,7 +456,7 @@ public final class ConverterFuzz {
         if (contract.isPresent()) {
             silver.put(LAYOUT.schemaKey(DATASET), contract.get());
         }
-        SilverConverter converter = new SilverConverter(silver, LAYOUT, limits, ranges, CsvOverrides.none(), SilverCatalog.none(),
+        SilverConverter converter = new SilverConverter(silver, LAYOUT, setup.limits(), ranges, setup.overrides(), SilverCatalog.none(),
                 new JsonLog(new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC()), Clock.systemUTC());
         SourceObject source = new SourceObject("bronze", "fuzz/" + name + ".csv", md5(content), content.length, MODIFIED);
         SilverConverter.Content whole = () -> new ByteArrayInputStream(content);
