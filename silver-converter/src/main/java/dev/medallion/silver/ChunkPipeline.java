@@ -120,16 +120,14 @@ final class ChunkPipeline {
     }
 
     /**
-     * Every upload this pipeline started, finished or not, for the caller to abort; waits for the chunk
-     * being written first (its failure is of no interest any more).
+     * Every upload this pipeline started, finished or not, for the caller to abort. Stops the writer
+     * thread first ({@link #stop}: a chunk being written is interrupted, and the wait for the thread to
+     * end holds even when the calling thread is interrupted), so every part it opened is known.
      */
     List<ObjectUpload> abandon() {
-        try {
-            awaitWrite();
-        }
-        catch (IOException | RuntimeException | Error e) {
-            // The chunk being written failed too; what it wrote is aborted with the rest.
-        }
+        stop();
+        // The chunk being written, if any, ended with the thread; its failure is of no interest any more.
+        inFlight = null;
         List<ObjectUpload> uploads = new ArrayList<>(staged);
         if (openPart != null) {
             uploads.add(openPart.upload());
@@ -151,7 +149,7 @@ final class ChunkPipeline {
         if (stopping == null) {
             return;
         }
-        // Idle once the last write was awaited (finish, abandon); a write still under way is interrupted.
+        // Idle once the last write was awaited (finish); a write still under way (abandon) is interrupted.
         WorkerThreads.stop(stopping);
     }
 
@@ -178,8 +176,7 @@ final class ChunkPipeline {
 
     /**
      * Waits for the chunk being written; its failure is rethrown here, on the reading thread. An
-     * interrupted wait leaves the write in flight, still to be waited for: {@link #abandon} must see the
-     * part it may yet open, or that part would never be aborted.
+     * interrupted wait leaves the write in flight, for a later wait.
      */
     private void awaitWrite() throws IOException {
         if (inFlight == null) {

@@ -499,8 +499,8 @@ final class ConversionRun {
     void discard(Throwable cause) {
         List<ObjectUpload> uploads = new ArrayList<>(staged);
         for (ChunkPipeline pipeline : pipelines) {
+            // Stops its writer thread too.
             uploads.addAll(pipeline.abandon());
-            pipeline.stop();
         }
         pipelines.clear();
         if (quarantine != null) {

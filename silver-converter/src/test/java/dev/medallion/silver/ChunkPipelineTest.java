@@ -6,6 +6,7 @@ import dev.medallion.common.storage.ObjectUpload;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.SchemaContract;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ChunkPipelineTest {
     private static final SchemaContract CONTRACT = new SchemaContract("orders", List.of(new Column("id", ColumnType.BIGINT, "id")),
@@ -34,6 +36,19 @@ class ChunkPipelineTest {
 
     @TempDir
     Path directory;
+
+    /** A store whose part uploads are opened only once {@link #release} is called; deaf to interrupts, as a blocking socket call is. */
+    private final CountDownLatch opening = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final ExecutorService reading = Executors.newSingleThreadExecutor();
+    private final ExecutorService caller = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void stopThreads() {
+        release.countDown();
+        reading.shutdownNow();
+        caller.shutdownNow();
+    }
 
     /**
      * The byte ranges of a file stop one another by interrupting their reading threads. One interrupted
@@ -43,13 +58,35 @@ class ChunkPipelineTest {
      */
     @Test
     void abandonWaitsForTheWriteTheInterruptedReadingThreadStoppedWaitingFor() throws Exception {
-        CountDownLatch opening = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        ChunkPipeline pipeline = pipelineOpeningItsFirstPart();
+
+        Future<List<ObjectUpload>> abandoning = caller.submit(pipeline::abandon);
+        assertAbandonsThePartOnceOpened(pipeline, abandoning);
+    }
+
+    /** The same when the thread that abandons the pipeline is itself interrupted, as a run's thread stopping because of an interrupt is. */
+    @Test
+    void anInterruptedThreadAbandoningThePipelineStillWaitsForTheWrite() throws Exception {
+        ChunkPipeline pipeline = pipelineOpeningItsFirstPart();
+
+        Future<List<ObjectUpload>> abandoning = caller.submit(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                return pipeline.abandon();
+            }
+            finally {
+                assertTrue(Thread.interrupted(), "the caller's interrupt is kept");
+            }
+        });
+        assertAbandonsThePartOnceOpened(pipeline, abandoning);
+    }
+
+    /** A pipeline whose writer is opening the first chunk's part (and waits for {@link #release}), its reading thread interrupted while waiting for that write. */
+    private ChunkPipeline pipelineOpeningItsFirstPart() throws Exception {
         HookedStore store = new HookedStore(new LocalObjectStore(directory), new HookedStore.Hooks() {
             @Override
             public void beforeCreate(String key) {
                 opening.countDown();
-                // A writer busy opening its part, deaf to interrupts, as one in a blocking socket call is.
                 boolean released = false;
                 while (!released) {
                     try {
@@ -64,38 +101,31 @@ class ChunkPipelineTest {
         AtomicInteger parts = new AtomicInteger();
         ChunkPipeline pipeline = new ChunkPipeline(store, new ConversionLimits(1, 1 << 20, 1 << 20, 1 << 20), CONTRACT,
                 () -> "orders/part-" + parts.incrementAndGet() + ".parquet", "silver-parquet-writer-test");
-        ExecutorService reading = Executors.newSingleThreadExecutor();
-        ExecutorService caller = Executors.newSingleThreadExecutor();
-        try {
-            Future<?> read = reading.submit(() -> {
-                for (String id : List.of("1", "2")) {
-                    assertEquals(null, pipeline.append(field -> id, new int[] {0}));
-                    pipeline.flush();
-                }
-                return null;
-            });
-            assertEquals(true, opening.await(10, TimeUnit.SECONDS), "the first chunk's write opens its part");
-            // The second flush waits for the first write; stop the reading thread there.
-            reading.shutdownNow();
-            ExecutionException stopped = assertThrows(ExecutionException.class, () -> read.get(10, TimeUnit.SECONDS));
-            assertInstanceOf(InterruptedIOException.class, stopped.getCause());
+        Future<?> read = reading.submit(() -> {
+            for (String id : List.of("1", "2")) {
+                assertEquals(null, pipeline.append(field -> id, new int[] {0}));
+                pipeline.flush();
+            }
+            return null;
+        });
+        assertTrue(opening.await(10, TimeUnit.SECONDS), "the first chunk's write opens its part");
+        // The second flush waits for the first write; stop the reading thread there.
+        reading.shutdownNow();
+        ExecutionException stopped = assertThrows(ExecutionException.class, () -> read.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(InterruptedIOException.class, stopped.getCause());
+        return pipeline;
+    }
 
-            Future<List<ObjectUpload>> abandoning = caller.submit(pipeline::abandon);
-            assertThrows(TimeoutException.class, () -> abandoning.get(300, TimeUnit.MILLISECONDS),
-                    "abandon returned while the part was still being opened, so it cannot abort it");
-            release.countDown();
-            List<ObjectUpload> uploads = abandoning.get(10, TimeUnit.SECONDS);
-            pipeline.stop();
-            uploads.forEach(ObjectUpload::abort);
+    private void assertAbandonsThePartOnceOpened(ChunkPipeline pipeline, Future<List<ObjectUpload>> abandoning) throws Exception {
+        assertThrows(TimeoutException.class, () -> abandoning.get(300, TimeUnit.MILLISECONDS),
+                "abandon returned while the part was still being opened, so it cannot abort it");
+        release.countDown();
+        List<ObjectUpload> uploads = abandoning.get(10, TimeUnit.SECONDS);
+        pipeline.stop();
+        uploads.forEach(ObjectUpload::abort);
 
-            assertEquals(1, uploads.size(), "the part the write opened");
-            assertEquals(List.of(), files(), "nothing is left once the uploads abandon returned are aborted");
-        }
-        finally {
-            release.countDown();
-            reading.shutdownNow();
-            caller.shutdownNow();
-        }
+        assertEquals(1, uploads.size(), "the part the write opened");
+        assertEquals(List.of(), files(), "nothing is left once the uploads abandon returned are aborted");
     }
 
     private List<Path> files() throws IOException {
