@@ -12,6 +12,7 @@ import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +30,10 @@ import static java.util.Objects.requireNonNull;
  * each take about half the time, so on two cores they overlap. One chunk is written at a time, in order,
  * so the output is the same as a single thread's. Parts are uploads that stay invisible until the commit
  * publishes them ({@link SilverCommit}).
+ *
+ * <p>Who aborts a part of an abandoned pipeline: the run, with the uploads {@link #abandon} returns, once
+ * the writer thread has ended; the writer thread itself when it has not ended within the wait (a storage
+ * call deaf to interrupts), as soon as that call returns. Never both, never neither.
  */
 final class ChunkPipeline {
     private final ObjectStore silver;
@@ -36,6 +41,9 @@ final class ChunkPipeline {
     private final MessageType schema;
     private final Supplier<String> partKeys;
     private final String threadName;
+    private final Duration stopWait;
+    /** Guards the hand-over of the writer's parts between the writer thread and {@link #abandon}. */
+    private final Object ownership = new Object();
     private final List<PartInfo> parts = new ArrayList<>();
     /** Closed part uploads, in the order of {@link #parts}. */
     private final List<ObjectUpload> staged = new ArrayList<>();
@@ -45,16 +53,31 @@ final class ChunkPipeline {
     private ExecutorService writer;
     private Future<?> inFlight;
     private long rowsWritten;
+    /** Whether a chunk is being written; guarded by {@link #ownership}. */
+    private boolean writing;
+    /** Set by {@link #abandon}: no chunk is handed over any more; guarded by {@link #ownership}. */
+    private boolean abandoned;
+    /** Set when {@link #abandon} stopped waiting for a write: the writer aborts its parts itself; guarded by {@link #ownership}. */
+    private boolean orphaned;
+
+    /** What {@link #abandon} leaves to its caller. */
+    record Abandoned(List<ObjectUpload> uploads, boolean writerStillRunning) {
+        Abandoned {
+            uploads = List.copyOf(uploads);
+        }
+    }
 
     /**
      * @param partKeys the key of each part this pipeline opens, unique within the run
      * @param threadName names the writer thread, for thread dumps and profiles
+     * @param stopWait how long {@link #stop} and {@link #abandon} wait for a write under way ({@link WorkerThreads#WAIT} but in tests)
      */
-    ChunkPipeline(ObjectStore silver, ConversionLimits limits, SchemaContract contract, Supplier<String> partKeys, String threadName) {
+    ChunkPipeline(ObjectStore silver, ConversionLimits limits, SchemaContract contract, Supplier<String> partKeys, String threadName, Duration stopWait) {
         this.silver = requireNonNull(silver, "silver is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.partKeys = requireNonNull(partKeys, "partKeys is null");
         this.threadName = requireNonNull(threadName, "threadName is null");
+        this.stopWait = requireNonNull(stopWait, "stopWait is null");
         this.schema = ParquetSchemas.messageType(contract);
         this.filling = new RowBatch(contract);
         this.spare = new RowBatch(contract);
@@ -79,19 +102,31 @@ final class ChunkPipeline {
         RowBatch full = filling;
         filling = spare;
         spare = full;
-        if (writer == null) {
-            // The factory captures the name, not the pipeline: a thread that outlived its pipeline must not keep its chunks.
-            String name = threadName;
-            writer = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, name);
-                thread.setDaemon(true);
-                return thread;
+        synchronized (ownership) {
+            if (abandoned) {
+                // A reading thread that outlived its run: nothing it reads may start a part no one would abort.
+                throw new InterruptedIOException("The Parquet writer of this run was stopped");
+            }
+            if (writer == null) {
+                // The factory captures the name, not the pipeline: a thread that outlived its pipeline must not keep its chunks.
+                String name = threadName;
+                writer = Executors.newSingleThreadExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+            writing = true;
+            inFlight = writer.submit(() -> {
+                try {
+                    write(full);
+                }
+                finally {
+                    endWrite();
+                }
+                return null;
             });
         }
-        inFlight = writer.submit(() -> {
-            write(full);
-            return null;
-        });
     }
 
     /**
@@ -120,14 +155,73 @@ final class ChunkPipeline {
     }
 
     /**
-     * Every upload this pipeline started, finished or not, for the caller to abort. Stops the writer
-     * thread first ({@link #stop}: a chunk being written is interrupted, and the wait for the thread to
-     * end holds even when the calling thread is interrupted), so every part it opened is known.
+     * Ends the pipeline: no chunk is handed over any more, and every upload it started, finished or not,
+     * is aborted. Stops the writer thread first ({@link #stop}: a chunk being written is interrupted, and
+     * the wait for the thread to end holds even when the calling thread is interrupted). Once the writer
+     * has ended, every part it opened is known, and returned for the caller to abort. If it is still in
+     * a storage call when the wait is over, that call deaf to interrupts, it aborts its parts itself when
+     * the call returns, and none are returned.
      */
-    List<ObjectUpload> abandon() {
-        stop();
+    Abandoned abandon() {
+        synchronized (ownership) {
+            abandoned = true;
+        }
+        boolean ended = stop();
+        synchronized (ownership) {
+            // A write the stop took off the queue before it began never runs: only a thread still running owns its parts.
+            if (!ended && writing) {
+                orphaned = true;
+                return new Abandoned(List.of(), true);
+            }
+        }
         // The chunk being written, if any, ended with the thread; its failure is of no interest any more.
         inFlight = null;
+        List<ObjectUpload> uploads = ownUploads();
+        return new Abandoned(uploads, false);
+    }
+
+    /**
+     * Stops the writer thread and waits for it to end ({@link WorkerThreads}); call once done with the
+     * pipeline, whatever happened ({@link #finish} does on success).
+     *
+     * @return whether the writer thread ended within the wait
+     */
+    boolean stop() {
+        ExecutorService stopping;
+        synchronized (ownership) {
+            stopping = writer;
+            writer = null;
+        }
+        if (stopping == null) {
+            return true;
+        }
+        // Idle once the last write was awaited (finish); a write still under way (abandon) is interrupted.
+        return WorkerThreads.stop(stopping, stopWait);
+    }
+
+    /** Runs on the writer thread at the end of each write. */
+    private void endWrite() {
+        synchronized (ownership) {
+            writing = false;
+            if (!orphaned) {
+                return;
+            }
+            // abandon gave up waiting for this write: no one else will abort what it opened. The thread's
+            // interrupt (from stop) is cleared first, or the storage client would refuse the calls.
+            Thread.interrupted();
+            for (ObjectUpload upload : ownUploads()) {
+                try {
+                    upload.abort();
+                }
+                catch (RuntimeException e) {
+                    // No one is left to tell: the bucket's lifecycle rule removes an uncompleted upload.
+                }
+            }
+        }
+    }
+
+    /** The uploads of the parts written and of the open one, handed over and forgotten. */
+    private List<ObjectUpload> ownUploads() {
         List<ObjectUpload> uploads = new ArrayList<>(staged);
         if (openPart != null) {
             uploads.add(openPart.upload());
@@ -137,20 +231,6 @@ final class ChunkPipeline {
         parts.clear();
         rowsWritten = 0;
         return uploads;
-    }
-
-    /**
-     * Stops the writer thread and waits for it to end ({@link WorkerThreads}); call once done with the
-     * pipeline, whatever happened ({@link #finish} does on success).
-     */
-    void stop() {
-        ExecutorService stopping = writer;
-        writer = null;
-        if (stopping == null) {
-            return;
-        }
-        // Idle once the last write was awaited (finish); a write still under way (abandon) is interrupted.
-        WorkerThreads.stop(stopping);
     }
 
     /** Runs on the writer thread. */

@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +50,13 @@ final class ConversionRun {
     /** Names the converter in manifests: {@code silver-converter/<version>}. */
     private static final String NAME = "silver-converter/" + Optional.ofNullable(ConversionRun.class.getPackage().getImplementationVersion()).orElse("dev");
 
-    /** What every run of one converter shares. */
+    /**
+     * What every run of one converter shares.
+     *
+     * @param threadStopWait how long a run waits for its threads to end once stopped ({@link WorkerThreads#WAIT} but in tests)
+     */
     record Context(ObjectStore silver, SilverLayout layout, ConversionLimits limits, CsvOverrides csvOverrides, SchemaContractStore contracts,
-            SilverCommit commit, JsonLog log, Clock clock) {
+            SilverCommit commit, JsonLog log, Clock clock, Duration threadStopWait) {
         Context {
             requireNonNull(silver, "silver is null");
             requireNonNull(layout, "layout is null");
@@ -61,6 +66,7 @@ final class ConversionRun {
             requireNonNull(commit, "commit is null");
             requireNonNull(log, "log is null");
             requireNonNull(clock, "clock is null");
+            requireNonNull(threadStopWait, "threadStopWait is null");
         }
     }
 
@@ -112,7 +118,8 @@ final class ConversionRun {
 
     private ChunkPipeline pipeline(String threadName) {
         ChunkPipeline pipeline = new ChunkPipeline(context.silver(), context.limits(), contract,
-                () -> context.layout().partKey(dataset, ingestDate, source.key(), source.etag(), id, partNumbers.incrementAndGet()), threadName);
+                () -> context.layout().partKey(dataset, ingestDate, source.key(), source.etag(), id, partNumbers.incrementAndGet()), threadName,
+                context.threadStopWait());
         pipelines.add(pipeline);
         return pipeline;
     }
@@ -253,7 +260,10 @@ final class ConversionRun {
             }
         }
         finally {
-            WorkerThreads.stop(readers);
+            // Every reader's task has returned by now, unless this thread was interrupted; the run then fails. A
+            // reader still in a storage call after the wait writes only to its own pipeline, which the run
+            // abandons if it was opened by then; one opened later would leave its upload to the lifecycle rule.
+            WorkerThreads.stop(readers, context.threadStopWait());
         }
         if (failure != null) {
             Failures.rethrow(failure);
@@ -500,7 +510,12 @@ final class ConversionRun {
         List<ObjectUpload> uploads = new ArrayList<>(staged);
         for (ChunkPipeline pipeline : pipelines) {
             // Stops its writer thread too.
-            uploads.addAll(pipeline.abandon());
+            ChunkPipeline.Abandoned abandoned = pipeline.abandon();
+            uploads.addAll(abandoned.uploads());
+            if (abandoned.writerStillRunning()) {
+                context.log().warn("a Parquet writer thread was still in a storage call when its run was discarded; it aborts its parts when the call returns",
+                        Map.of("source", source.location(), "waitedSeconds", context.threadStopWait().toSeconds()));
+            }
         }
         pipelines.clear();
         if (quarantine != null) {

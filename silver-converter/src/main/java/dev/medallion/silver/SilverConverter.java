@@ -16,6 +16,7 @@ import org.apache.commons.io.input.CloseShieldInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,13 +101,20 @@ public final class SilverConverter {
      */
     public SilverConverter(ObjectStore silver, SilverLayout layout, ConversionLimits limits, RangeReading rangeReading, CsvOverrides csvOverrides,
             SilverCatalog catalog, JsonLog log, Clock clock) {
+        this(silver, layout, limits, rangeReading, csvOverrides, catalog, log, clock, WorkerThreads.WAIT);
+    }
+
+    /** @param threadStopWait how long a run waits for its threads to end once stopped: {@link WorkerThreads#WAIT} but in tests */
+    SilverConverter(ObjectStore silver, SilverLayout layout, ConversionLimits limits, RangeReading rangeReading, CsvOverrides csvOverrides,
+            SilverCatalog catalog, JsonLog log, Clock clock, Duration threadStopWait) {
         requireNonNull(silver, "silver is null");
         this.rangeReading = requireNonNull(rangeReading, "rangeReading is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.layout = requireNonNull(layout, "layout is null");
         this.log = requireNonNull(log, "log is null");
         this.commit = new SilverCommit(silver, layout, new ManifestStore(silver));
-        this.context = new ConversionRun.Context(silver, layout, limits, csvOverrides, new SchemaContractStore(silver, layout), commit, log, clock);
+        this.context = new ConversionRun.Context(silver, layout, limits, csvOverrides, new SchemaContractStore(silver, layout), commit, log, clock,
+                threadStopWait);
     }
 
     /** Converts without a time limit: the local command, and tests that are not about time. */

@@ -1,5 +1,6 @@
 package dev.medallion.silver;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -10,22 +11,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class WorkerThreads {
     /** How long to wait for a thread that is still busy: one interrupted in the middle of a write or a read. */
-    private static final long WAIT_SECONDS = 30;
+    static final Duration WAIT = Duration.ofSeconds(30);
 
     private WorkerThreads() {}
 
     /**
      * Interrupts what is still running, and waits for every thread of the executor to end, at most
-     * {@link #WAIT_SECONDS}. The wait holds even when the calling thread is interrupted, before or during
+     * {@code wait} ({@link #WAIT} but in tests). The wait holds even when the calling thread is interrupted, before or during
      * it: a run stopping because it was interrupted must still not leave its workers behind (they may be
      * writing a part). The caller's interrupt is kept for it to see once the wait is over.
      *
      * @return whether every thread ended within the wait
      */
-    static boolean stop(ExecutorService executor) {
+    static boolean stop(ExecutorService executor, Duration wait) {
         executor.shutdownNow();
         boolean interrupted = Thread.interrupted();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        long deadline = System.nanoTime() + wait.toNanos();
         try {
             while (true) {
                 try {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,18 +60,53 @@ class ChunkPipelineTest {
      */
     @Test
     void abandonWaitsForTheWriteTheInterruptedReadingThreadStoppedWaitingFor() throws Exception {
-        ChunkPipeline pipeline = pipelineOpeningItsFirstPart();
+        ChunkPipeline pipeline = pipelineOpeningItsFirstPart(WorkerThreads.WAIT);
 
-        Future<List<ObjectUpload>> abandoning = caller.submit(pipeline::abandon);
+        Future<ChunkPipeline.Abandoned> abandoning = caller.submit(pipeline::abandon);
         assertAbandonsThePartOnceOpened(pipeline, abandoning);
+    }
+
+    /**
+     * A storage call deaf to interrupts can outlast the wait for the writer thread. {@code abandon} then
+     * returns without the part that call is opening, and the writer thread aborts it itself once the call
+     * returns: on S3 nothing is left, not even an uncompleted multipart upload for the lifecycle rule.
+     */
+    @Test
+    void aWriterStillInAStorageCallWhenTheWaitIsOverAbortsThePartItOpensItself() throws Exception {
+        ChunkPipeline pipeline = pipelineOpeningItsFirstPart(Duration.ofMillis(200));
+
+        ChunkPipeline.Abandoned abandoned = caller.submit(pipeline::abandon).get(10, TimeUnit.SECONDS);
+        assertTrue(abandoned.writerStillRunning());
+        assertEquals(List.of(), abandoned.uploads(), "the writer still owns the part it is opening");
+
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!ConverterThreads.live().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(), ConverterThreads.live(), "the writer thread ends once its call returns");
+        assertEquals(List.of(), files(), "the writer aborted the part it opened after the run had given up waiting for it");
+    }
+
+    /** A reading thread that outlived its run cannot hand the abandoned pipeline another chunk: no one would abort its part. */
+    @Test
+    void anAbandonedPipelineTakesNoMoreChunks() throws Exception {
+        ChunkPipeline pipeline = new ChunkPipeline(new LocalObjectStore(directory), new ConversionLimits(1, 1 << 20, 1 << 20, 1 << 20), CONTRACT,
+                () -> "orders/part.parquet", "silver-parquet-writer-test", WorkerThreads.WAIT);
+        assertEquals(new ChunkPipeline.Abandoned(List.of(), false), pipeline.abandon());
+
+        assertEquals(null, pipeline.append(field -> "1", new int[] {0}));
+        assertThrows(InterruptedIOException.class, pipeline::flush);
+        assertEquals(List.of(), ConverterThreads.live(), "no writer thread was started");
+        assertEquals(List.of(), files());
     }
 
     /** The same when the thread that abandons the pipeline is itself interrupted, as a run's thread stopping because of an interrupt is. */
     @Test
     void anInterruptedThreadAbandoningThePipelineStillWaitsForTheWrite() throws Exception {
-        ChunkPipeline pipeline = pipelineOpeningItsFirstPart();
+        ChunkPipeline pipeline = pipelineOpeningItsFirstPart(WorkerThreads.WAIT);
 
-        Future<List<ObjectUpload>> abandoning = caller.submit(() -> {
+        Future<ChunkPipeline.Abandoned> abandoning = caller.submit(() -> {
             Thread.currentThread().interrupt();
             try {
                 return pipeline.abandon();
@@ -82,7 +119,7 @@ class ChunkPipelineTest {
     }
 
     /** A pipeline whose writer is opening the first chunk's part (and waits for {@link #release}), its reading thread interrupted while waiting for that write. */
-    private ChunkPipeline pipelineOpeningItsFirstPart() throws Exception {
+    private ChunkPipeline pipelineOpeningItsFirstPart(Duration stopWait) throws Exception {
         HookedStore store = new HookedStore(new LocalObjectStore(directory), new HookedStore.Hooks() {
             @Override
             public void beforeCreate(String key) {
@@ -100,7 +137,7 @@ class ChunkPipelineTest {
         });
         AtomicInteger parts = new AtomicInteger();
         ChunkPipeline pipeline = new ChunkPipeline(store, new ConversionLimits(1, 1 << 20, 1 << 20, 1 << 20), CONTRACT,
-                () -> "orders/part-" + parts.incrementAndGet() + ".parquet", "silver-parquet-writer-test");
+                () -> "orders/part-" + parts.incrementAndGet() + ".parquet", "silver-parquet-writer-test", stopWait);
         Future<?> read = reading.submit(() -> {
             for (String id : List.of("1", "2")) {
                 assertEquals(null, pipeline.append(field -> id, new int[] {0}));
@@ -116,11 +153,13 @@ class ChunkPipelineTest {
         return pipeline;
     }
 
-    private void assertAbandonsThePartOnceOpened(ChunkPipeline pipeline, Future<List<ObjectUpload>> abandoning) throws Exception {
+    private void assertAbandonsThePartOnceOpened(ChunkPipeline pipeline, Future<ChunkPipeline.Abandoned> abandoning) throws Exception {
         assertThrows(TimeoutException.class, () -> abandoning.get(300, TimeUnit.MILLISECONDS),
                 "abandon returned while the part was still being opened, so it cannot abort it");
         release.countDown();
-        List<ObjectUpload> uploads = abandoning.get(10, TimeUnit.SECONDS);
+        ChunkPipeline.Abandoned abandoned = abandoning.get(10, TimeUnit.SECONDS);
+        assertFalse(abandoned.writerStillRunning());
+        List<ObjectUpload> uploads = abandoned.uploads();
         pipeline.stop();
         uploads.forEach(ObjectUpload::abort);
 

@@ -3,10 +3,12 @@ package dev.medallion.silver;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.SchemaContract;
@@ -21,12 +23,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -37,11 +41,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -530,6 +538,68 @@ class SilverConverterTest {
         ConversionResult rejected = convert(converter, "sales/2026/broken.csv", rows + "8,\"9.5\"x\n9,1\n", MODIFIED);
         assertEquals(Manifest.REJECTED, rejected.manifest().status(), rejected.manifest().reason());
         assertEquals(List.of(), ConverterThreads.live(), "threads left running after a rejected file");
+    }
+
+    @Test
+    void aRunDiscardedWhileItsWriterIsInAStorageCallDeafToInterruptsWarnsAndLeavesNothing() throws Exception {
+        // The writer thread opens the first part in a call that ignores interrupts (a blocking socket);
+        // the run's thread is interrupted while it waits for that write, and the run is discarded.
+        CountDownLatch opening = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ObjectStore deaf = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforeCreate(String key) {
+                if (!key.contains("-part-")) {
+                    return;
+                }
+                opening.countDown();
+                boolean released = false;
+                while (!released) {
+                    try {
+                        released = release.await(10, TimeUnit.SECONDS);
+                    }
+                    catch (InterruptedException e) {
+                        // deaf to it
+                    }
+                }
+            }
+        });
+        SilverConverter converter = new SilverConverter(deaf, new SilverLayout(""), new ConversionLimits(10, 1 << 30, 1, 1 << 20), RangeReading.single(),
+                CsvOverrides.none(), SilverCatalog.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK,
+                Duration.ofMillis(200));
+        StringBuilder csv = new StringBuilder("id\n");
+        for (int i = 0; i < 100; i++) {
+            csv.append(i).append('\n');
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread running = new Thread(() -> {
+            try {
+                convert(converter, "sales/deaf.csv", csv.toString(), MODIFIED);
+            }
+            catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        running.start();
+        try {
+            assertTrue(opening.await(10, TimeUnit.SECONDS), "the first chunk's write opens its part");
+            running.interrupt();
+            running.join(TimeUnit.SECONDS.toMillis(10));
+            assertFalse(running.isAlive(), "the run returns once the wait for its writer is over");
+        }
+        finally {
+            release.countDown();
+        }
+
+        assertInstanceOf(InterruptedIOException.class, failure.get());
+        String warning = logLines.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("\"WARN\"")).findFirst().orElseThrow();
+        assertTrue(warning.contains("still in a storage call") && warning.contains("sales/deaf.csv"), warning);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!ConverterThreads.live().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(), ConverterThreads.live());
+        assertEquals(List.of("_schemas/sales.json"), allFiles(), "the writer aborted the part it opened once its call returned");
     }
 
     private SilverConverter converter(ConversionLimits limits) {

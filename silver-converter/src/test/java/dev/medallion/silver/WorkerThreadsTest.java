@@ -40,7 +40,7 @@ class WorkerThreadsTest {
     void waitsForAThreadThatIgnoresItsInterrupt() throws Exception {
         BusyWorker worker = BusyWorker.start(300);
 
-        assertTrue(WorkerThreads.stop(worker.executor()));
+        assertTrue(WorkerThreads.stop(worker.executor(), WorkerThreads.WAIT));
 
         worker.assertEnded();
         assertFalse(Thread.currentThread().isInterrupted());
@@ -53,7 +53,7 @@ class WorkerThreadsTest {
         Thread.currentThread().interrupt();
         boolean ended;
         try {
-            ended = WorkerThreads.stop(worker.executor());
+            ended = WorkerThreads.stop(worker.executor(), WorkerThreads.WAIT);
         }
         finally {
             // Read and clear the flag, so that it cannot leak into the next test on this thread.
@@ -81,7 +81,7 @@ class WorkerThreadsTest {
 
         boolean ended;
         try {
-            ended = WorkerThreads.stop(worker.executor());
+            ended = WorkerThreads.stop(worker.executor(), WorkerThreads.WAIT);
         }
         finally {
             interrupter.join();
