@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -108,13 +107,8 @@ final class ChunkPipeline {
                 throw new InterruptedIOException("The Parquet writer of this run was stopped");
             }
             if (writer == null) {
-                // The factory captures the name, not the pipeline: a thread that outlived its pipeline must not keep its chunks.
-                String name = threadName;
-                writer = Executors.newSingleThreadExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, name);
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                // Its thread references its name, not the pipeline: a thread that outlived its pipeline must not keep its chunks.
+                writer = WorkerThreads.start(threadName, 1);
             }
             writing = true;
             inFlight = writer.submit(() -> {

@@ -36,7 +36,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
@@ -223,11 +222,7 @@ final class ConversionRun {
             long end = i + 1 < starts.size() ? starts.get(i + 1) : source.size();
             workers.add(new RangeWorker(i, starts.get(i), end, i + 1 < starts.size(), preflight.get(), ranges, columns));
         }
-        ExecutorService readers = Executors.newFixedThreadPool(workers.size(), runnable -> {
-            Thread thread = new Thread(runnable, "silver-range-reader");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService readers = WorkerThreads.start("silver-range-reader", workers.size());
         Throwable failure = null;
         String abandoned = null;
         try {

@@ -1,13 +1,17 @@
 package dev.medallion.silver;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ends the threads a run starts (a pipeline's writer, the range readers) before the run returns. A warm
- * Lambda environment converts object after object in one JVM: a thread left running lives as long as the
- * JVM, with whatever it references, so each object converted would leave one behind.
+ * Starts and ends the threads a run uses (a pipeline's writer, the range readers): ended before the run
+ * returns. A warm Lambda environment converts object after object in one JVM: a thread left running lives
+ * as long as the JVM, with whatever it references, so each object converted would leave one behind.
  */
 final class WorkerThreads {
     /** How long to wait for a thread that is still busy: one interrupted in the middle of a write or a read. */
@@ -16,10 +20,19 @@ final class WorkerThreads {
     private WorkerThreads() {}
 
     /**
+     * An executor of {@code count} daemon threads named {@code name}, for {@link #stop}. The threads
+     * reference their name only, not what made them: one that outlived its run keeps nothing of it.
+     */
+    static ExecutorService start(String name, int count) {
+        return new Workers(name, count);
+    }
+
+    /**
      * Interrupts what is still running, and waits for every thread of the executor to end, at most
-     * {@code wait} ({@link #WAIT} but in tests). The wait holds even when the calling thread is interrupted, before or during
-     * it: a run stopping because it was interrupted must still not leave its workers behind (they may be
-     * writing a part). The caller's interrupt is kept for it to see once the wait is over.
+     * {@code wait} ({@link #WAIT} but in tests): to have ended, not only to have left the executor, for an
+     * executor made by {@link #start}. The wait holds even when the calling thread is interrupted, before
+     * or during it: a run stopping because it was interrupted must still not leave its workers behind (they
+     * may be writing a part). The caller's interrupt is kept for it to see once the wait is over.
      *
      * @return whether every thread ended within the wait
      */
@@ -30,7 +43,19 @@ final class WorkerThreads {
         try {
             while (true) {
                 try {
-                    return executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    if (!executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                        return false;
+                    }
+                    // A terminated executor's last thread may still be on its way out: wait for it to be gone.
+                    if (executor instanceof Workers workers) {
+                        for (Thread thread : workers.threads) {
+                            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                            if (thread.isAlive()) {
+                                return false;
+                            }
+                        }
+                    }
+                    return true;
                 }
                 catch (InterruptedException e) {
                     interrupted = true;
@@ -41,6 +66,21 @@ final class WorkerThreads {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private static final class Workers extends ThreadPoolExecutor {
+        private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+        Workers(String name, int count) {
+            super(count, count, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+            List<Thread> made = threads;
+            setThreadFactory(runnable -> {
+                Thread thread = new Thread(runnable, name);
+                thread.setDaemon(true);
+                made.add(thread);
+                return thread;
+            });
         }
     }
 }

@@ -2,12 +2,14 @@ package dev.medallion.silver;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +46,19 @@ class WorkerThreadsTest {
 
         worker.assertEnded();
         assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    /** What a warm environment counts on: once stop returns, the threads are gone, not only out of the executor. */
+    @Test
+    void theThreadsOfAnExecutorItStartedAreGoneWhenStopReturns() throws Exception {
+        ExecutorService executor = WorkerThreads.start("worker-threads-test", 2);
+        executor.submit(() -> null).get();
+        executor.submit(() -> null).get();
+
+        assertTrue(WorkerThreads.stop(executor, WorkerThreads.WAIT));
+
+        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("worker-threads-test") && thread.isAlive()).toList());
     }
 
     @Test
