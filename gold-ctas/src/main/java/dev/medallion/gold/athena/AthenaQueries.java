@@ -3,6 +3,7 @@ package dev.medallion.gold.athena;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.athena.model.AthenaError;
 import software.amazon.awssdk.services.athena.model.ColumnInfo;
@@ -35,6 +36,10 @@ import static java.util.Objects.requireNonNull;
  * retried request does not start the query twice.
  */
 public final class AthenaQueries {
+    /** Athena refused to start the query. */
+    public static final String NOT_STARTED = "NOT_STARTED";
+    /** Starting the query failed in a way that does not say whether it started. */
+    public static final String START_UNKNOWN = "START_UNKNOWN";
     static final long FIRST_POLL_MILLIS = 250;
     static final long MAX_POLL_MILLIS = 5_000;
 
@@ -76,8 +81,15 @@ public final class AthenaQueries {
                             .queryExecutionContext(context -> context.database(database)))
                     .queryExecutionId();
         }
+        catch (SdkServiceException e) {
+            if (e.statusCode() >= 400 && e.statusCode() < 500) {
+                // Athena answered, refusing the request (invalid, throttled, denied): the query did not start.
+                throw new AthenaQueryException(step, Optional.empty(), NOT_STARTED, ErrorMessages.describe(e), e);
+            }
+            throw startUnknown(step, e);
+        }
         catch (SdkException e) {
-            throw new AthenaQueryException(step, Optional.empty(), "NOT_STARTED", ErrorMessages.describe(e), e);
+            throw startUnknown(step, e);
         }
 
         long delay = FIRST_POLL_MILLIS;
@@ -157,6 +169,15 @@ public final class AthenaQueries {
             throw new AthenaQueryException(step, Optional.of(queryId), "SUCCEEDED", "could not read its results: " + ErrorMessages.describe(e), e);
         }
         return new QueryResultRows(types, rows);
+    }
+
+    /**
+     * No answer, or a server error, after the SDK's retries: the request may have reached Athena and the
+     * query may be running (the SDK's idempotency token only keeps its own retries from starting it twice).
+     */
+    private static AthenaQueryException startUnknown(QueryStep step, SdkException e) {
+        return new AthenaQueryException(step, Optional.empty(), START_UNKNOWN, "could not learn whether it started, so it may be running: "
+                + ErrorMessages.describe(e), e);
     }
 
     private void stopQuietly(String queryId, Throwable cause) {

@@ -31,7 +31,11 @@ public final class AthenaQueryException extends RuntimeException {
         return queryId;
     }
 
-    /** Athena's final state ({@code FAILED}, {@code CANCELLED}), or {@code NOT_STARTED} or {@code TIMED_OUT}. */
+    /**
+     * Athena's final state ({@code FAILED}, {@code CANCELLED}), or {@code NOT_STARTED} (Athena refused to
+     * start it), {@code START_UNKNOWN} (starting it failed without saying whether it started),
+     * {@code UNKNOWN} (its state could not be read), {@code TIMED_OUT} or {@code INTERRUPTED} (stopped).
+     */
     public String state() {
         return state;
     }

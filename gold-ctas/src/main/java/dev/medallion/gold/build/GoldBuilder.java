@@ -36,6 +36,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -68,6 +70,8 @@ public final class GoldBuilder {
      * previous build, the rollback target. Older versions point at builds that no longer exist.
      */
     static final int VIEW_VERSIONS_KEPT = 2;
+    /** What a failure that left the view untouched means for readers. */
+    private static final String KEPT_PREVIOUS = "; readers keep its previous build";
 
     private final GoldSettings settings;
     private final ObjectStore gold;
@@ -112,7 +116,7 @@ public final class GoldBuilder {
         Duration remaining = deadline.remaining();
         if (remaining.compareTo(MINIMUM_TO_START) < 0) {
             return failed(model, Optional.empty(), started, 0, 0, Map.of(),
-                    "not started: " + remaining.toSeconds() + " s of the invocation left, " + MINIMUM_TO_START.toSeconds() + " s needed");
+                    "not started: " + remaining.toSeconds() + " s of the invocation left, " + MINIMUM_TO_START.toSeconds() + " s needed" + KEPT_PREVIOUS);
         }
         String fingerprint;
         Optional<BuildState> state;
@@ -121,7 +125,7 @@ public final class GoldBuilder {
             state = states.read(model.name());
         }
         catch (IOException | RuntimeException e) {
-            return failed(model, Optional.empty(), started, 0, 0, Map.of(), "could not tell whether its inputs changed: " + ErrorMessages.describe(e));
+            return failed(model, Optional.empty(), started, 0, 0, Map.of(), "could not tell whether its inputs changed: " + ErrorMessages.describe(e) + KEPT_PREVIOUS);
         }
         if (!force && state.isPresent() && state.get().fingerprint().equals(fingerprint)) {
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -147,7 +151,7 @@ public final class GoldBuilder {
         fields.put("queries", queries);
         fields.put("bytesScanned", bytesScanned);
         fields.put("seconds", secondsSince(started));
-        log.error("gold model failed; its previous build stays in place", fields);
+        log.error("gold model failed", fields);
         return new ModelOutcome(model.name(), ModelOutcome.Status.FAILED, build.map(BuildId::value), 0, queries, bytesScanned,
                 secondsSince(started), Optional.of(reason));
     }
@@ -182,25 +186,32 @@ public final class GoldBuilder {
         }
 
         ModelOutcome execute() {
+            Optional<BuildId> live;
             try {
                 writeTable();
+                live = liveBuild();
                 run(statements.createOrReplaceView(), "view");
             }
             catch (AthenaQueryException e) {
-                if (e.step().step().equals("view") && !Set.of("FAILED", "CANCELLED", "NOT_STARTED").contains(e.state())) {
-                    // The view may have been replaced before the query was stopped: keep the build it may
-                    // point at. The next build's cleanup removes it once the view has moved on.
-                    return fail(e.getMessage(), Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state()));
+                if (e.step().step().equals("view") && !Set.of("FAILED", "CANCELLED", AthenaQueries.NOT_STARTED).contains(e.state())) {
+                    // The view may have been replaced (a query stopped, or one that may have started unseen):
+                    // keep the build it may point at. The next build's cleanup removes it once the view has moved on.
+                    return fail(e.getMessage() + "; build " + build.value() + " (" + settings.goldDatabase() + "." + table + ") is kept, since readers may "
+                            + "already see it; the next build of the model replaces it", Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state()));
                 }
                 discard(e);
-                return fail(e.getMessage(), Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state(), "reason", e.reason()));
+                return fail(e.getMessage() + KEPT_PREVIOUS, Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state(), "reason", e.reason()));
             }
             catch (RuntimeException e) {
                 discard(e);
-                return fail(ErrorMessages.describe(e), Map.of());
+                return fail(ErrorMessages.describe(e) + KEPT_PREVIOUS, Map.of());
             }
 
-            Optional<BuildState.Build> previous = previousState.map(BuildState::current);
+            // The build readers saw until the swap: the state's current one, unless the view had moved
+            // without the state knowing (a swap whose end went unseen, a manual rollback).
+            Optional<BuildState.Build> previous = live.filter(id -> !id.equals(build))
+                    .map(id -> new BuildState.Build(id.value(), layout.table(model.name(), id), layout.location(model.name(), id)))
+                    .or(() -> previousState.map(BuildState::current));
             BuildState.Build current = new BuildState.Build(build.value(), table, layout.location(model.name(), build));
             try {
                 states.write(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null), clock.instant().toString()));
@@ -208,7 +219,8 @@ public final class GoldBuilder {
             catch (IOException | RuntimeException e) {
                 // Readers already see the new build; only the bookkeeping is missing, so nothing is discarded.
                 // The next invocation rebuilds (the fingerprint is unknown) and cleans up as usual.
-                return fail("built and swapped into the view, but could not record the build state: " + ErrorMessages.describe(e), Map.of());
+                return fail("built and swapped into the view (readers see build " + build.value() + ", " + settings.goldDatabase() + "." + table
+                        + "), but could not record the build state: " + ErrorMessages.describe(e) + "; the next build of the model records its own", Map.of());
             }
 
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -234,6 +246,30 @@ public final class GoldBuilder {
             log.info("gold model built and swapped into its view", fields);
             return new ModelOutcome(model.name(), ModelOutcome.Status.BUILT, Optional.of(build.value()), partitions, queries, bytesScanned,
                     secondsSince(started), Optional.empty());
+        }
+
+        /**
+         * The build the model's view selects from, read before the swap; empty when there is no view yet,
+         * or it selects from something else, or it cannot be read (the state's current build then stands in).
+         */
+        private Optional<BuildId> liveBuild() {
+            Optional<String> sql;
+            try {
+                sql = catalog.viewSql(settings.goldDatabase(), model.name());
+            }
+            catch (IOException e) {
+                log.warn("could not read which build the gold view selects from; taking the recorded one", Map.of(
+                        "model", model.name(), "buildId", build.value(), "error", ErrorMessages.describe(e)));
+                return Optional.empty();
+            }
+            if (sql.isEmpty()) {
+                return Optional.empty();
+            }
+            // The swap's own statement, SELECT * FROM "<gold database>"."<model>__<build id>", as Athena keeps it
+            // (its identifiers quoted or not): the model's build table, not part of a longer name.
+            Matcher table = Pattern.compile("(?<![A-Za-z0-9_])(" + Pattern.quote(model.name() + GoldLayout.TABLE_SEPARATOR) + "[0-9a-z_]+)(?![A-Za-z0-9_])")
+                    .matcher(sql.get());
+            return table.find() ? layout.buildOfTable(model.name(), table.group(1)) : Optional.empty();
         }
 
         /** The CTAS, preceded for a partitioned model by its partitions and followed by INSERT INTO batches. */

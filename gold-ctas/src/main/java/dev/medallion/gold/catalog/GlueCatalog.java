@@ -1,5 +1,7 @@
 package dev.medallion.gold.catalog;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.logging.ErrorMessages;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.glue.GlueClient;
@@ -14,6 +16,7 @@ import software.amazon.awssdk.services.glue.model.TableVersion;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -22,11 +25,15 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What the gold builder asks of the Glue catalog directly, without SQL: dropping a table, listing a
- * database's tables, pruning a table's old versions, and describing a silver table for the input
- * fingerprint. SDK failures become {@link IOException}s that name the table, with the SDK exception as
+ * database's tables, pruning a table's old versions, reading a view's SQL, and describing a silver table
+ * for the input fingerprint. SDK failures become {@link IOException}s that name the table, with the SDK exception as
  * cause; a table that does not exist is an answer, never an error.
  */
 public final class GlueCatalog {
+    private static final String PRESTO_VIEW_START = "/* Presto View: ";
+    private static final String PRESTO_VIEW_END = " */";
+    private static final ObjectMapper VIEW_JSON = new ObjectMapper();
+
     private final GlueClient glue;
 
     public GlueCatalog(GlueClient glue) {
@@ -149,6 +156,36 @@ public final class GlueCatalog {
         partitions.sort(null);
         lines.addAll(partitions);
         return Optional.of(List.copyOf(lines));
+    }
+
+    /**
+     * The SQL of an Athena view, as Athena keeps it in the view's table: {@code ViewOriginalText} is
+     * {@code /* Presto View: <base64 of a JSON document> *}{@code /}, whose {@code originalSql} is the view's
+     * query. Empty when there is no such table, or its text is not an Athena view's.
+     */
+    public Optional<String> viewSql(String database, String view) throws IOException {
+        Table definition;
+        try {
+            definition = glue.getTable(request -> request.databaseName(database).name(view)).table();
+        }
+        catch (EntityNotFoundException e) {
+            return Optional.empty();
+        }
+        catch (SdkException e) {
+            throw failure("read", database, view, e);
+        }
+        String text = definition.viewOriginalText();
+        if (text == null || !text.startsWith(PRESTO_VIEW_START) || !text.endsWith(PRESTO_VIEW_END)) {
+            return Optional.empty();
+        }
+        try {
+            byte[] json = Base64.getDecoder().decode(text.substring(PRESTO_VIEW_START.length(), text.length() - PRESTO_VIEW_END.length()).strip());
+            JsonNode sql = VIEW_JSON.readTree(json).get("originalSql");
+            return sql == null || !sql.isTextual() ? Optional.empty() : Optional.of(sql.asText());
+        }
+        catch (IllegalArgumentException | IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static long versionNumber(String versionId) {

@@ -160,8 +160,8 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
             release(held);
         }
         if (!failures.isEmpty()) {
-            throw new GoldBuildException("Could not build " + failures.size() + " of " + chosen.size() + " gold model(s); "
-                    + "their previous builds stay in place: " + String.join("; ", failures));
+            // Each failure says which build its readers see.
+            throw new GoldBuildException("Could not build " + failures.size() + " of " + chosen.size() + " gold model(s): " + String.join("; ", failures));
         }
         if (request.batch().isPresent()) {
             return failures(request.batch().get().unreadableIds());

@@ -1,6 +1,9 @@
 package dev.medallion.gold.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.medallion.common.testing.Fault;
+import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.testing.FailingCtasAthena;
 import dev.medallion.gold.testing.GoldLake;
@@ -8,11 +11,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.athena.AthenaClient;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A query Athena fails. moto cannot fail one, so this class alone reaches moto through
- * {@link FailingCtasAthena}, which reports one CTAS FAILED with Athena's reason; everything else is moto.
+ * A query Athena fails. moto cannot fail one, so this class reaches moto through {@link FailingCtasAthena},
+ * which reports one CTAS FAILED with Athena's reason; everything else is moto. The view's start, refused
+ * or unanswered, goes through a {@link FaultProxy} in front of moto.
  */
 class GoldBuildFailureIT {
     private static final Pattern TABLE = Pattern.compile("CREATE TABLE \"([^\"]+)\"\\.\"([^\"]+)\"");
@@ -98,6 +109,107 @@ class GoldBuildFailureIT {
         lake.queueQueryResult("sale_date", "date", List.of("2026-03-01", "2026-03-02"));
         Map<String, Object> retried = lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
         assertTrue(String.valueOf(retried.get("revenue_by_day")).startsWith("built "), retried.toString());
+    }
+
+    /**
+     * The view's CREATE OR REPLACE reaches Athena, and its answer is lost (a server error on every
+     * attempt, after the request took effect). Whether readers are on the new build is unknown: it must
+     * be kept, not deleted under a view that may point at it.
+     */
+    @Test
+    void aViewSwapThatMayHaveStartedUnseenKeepsItsBuild() throws IOException {
+        String previous = firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+
+            GoldBuildException failure = assertThrows(GoldBuildException.class,
+                    () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+
+            String message = failure.getMessage();
+            assertTrue(message.contains("view") && message.contains("START_UNKNOWN") && message.contains("may be running"), message);
+        }
+        String built = newBuildTable();
+        assertTrue(lake.athenaSql().stream().anyMatch(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(built)),
+                "the view's statement reached Athena: " + lake.athenaSql());
+        assertTrue(lake.recorder().calls().stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(built)),
+                lake.recorder().calls().toString());
+        assertEquals(previous, lake.currentBuild("product_totals"), "nothing recorded: the next build rebuilds");
+    }
+
+    /**
+     * A swap that landed unseen moved readers to build B while the state still names A. The next build
+     * takes B, the build readers saw until its own swap, as the previous one: B is kept (queries may be
+     * running over it, and it is the one to roll back to), and A, which no reader sees, is removed.
+     */
+    @Test
+    void theNextBuildKeepsTheBuildTheViewSelectedFromNotTheOneRecorded() throws IOException {
+        String recorded = firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+            assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+        }
+        String unseen = newBuildTable();
+        // What Athena made of that build's statements, which moto does not: its table, a file, the view on it.
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow());
+        lake.addViewVersion("product_totals", unseen);
+        lake.addSilverFile("products");
+        lake.recorder().clear();
+
+        Map<String, Object> outcome = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        assertTrue(String.valueOf(outcome.get("product_totals")).startsWith("built "), outcome.toString());
+        JsonNode state = lake.state("product_totals").orElseThrow();
+        assertEquals(unseen, state.get("previous").get("table").asText(), state.toString());
+        List<String> calls = lake.recorder().calls();
+        assertTrue(calls.stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(unseen)), calls.toString());
+        assertTrue(calls.stream().anyMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains("product_totals__" + recorded)), calls.toString());
+    }
+
+    /** Athena refusing the view's query (a 4xx answer) says it never started: the build is removed, readers keep the previous one. */
+    @Test
+    void aViewSwapAthenaRefusedRemovesItsBuild() throws IOException {
+        String previous = firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.status(400, "InvalidRequestException"), 100);
+
+            GoldBuildException failure = assertThrows(GoldBuildException.class,
+                    () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+
+            assertTrue(failure.getMessage().contains("view") && failure.getMessage().contains("NOT_STARTED"), failure.getMessage());
+        }
+        String built = newBuildTable();
+        assertTrue(lake.athenaSql().stream().noneMatch(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(built)), lake.athenaSql().toString());
+        assertTrue(lake.recorder().calls().stream().anyMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(built)),
+                lake.recorder().calls().toString());
+        assertEquals(previous, lake.currentBuild("product_totals"));
+    }
+
+    private String firstBuildOfProductTotals() throws IOException {
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        lake.applyAthenaEffects("product_totals");
+        lake.addSilverFile("products");
+        lake.recorder().clear();
+        return lake.currentBuild("product_totals");
+    }
+
+    /** The table of the last CTAS Athena received. */
+    private String newBuildTable() {
+        String ctas = lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow();
+        Matcher table = TABLE.matcher(ctas);
+        assertTrue(table.find(), ctas);
+        return table.group(2);
+    }
+
+    /** A build of a model without partitions starts its CTAS, then its view: every start after the first one. */
+    private static Predicate<Request> secondAndLaterQueryStarts() {
+        AtomicInteger starts = new AtomicInteger();
+        return request -> "AmazonAthena.StartQueryExecution".equals(request.headers().get("x-amz-target")) && starts.incrementAndGet() > 1;
+    }
+
+    private AthenaClient athenaThrough(FaultProxy proxy) {
+        return AthenaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(proxy.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build();
     }
 
     private List<String> revenueKeys() throws IOException {

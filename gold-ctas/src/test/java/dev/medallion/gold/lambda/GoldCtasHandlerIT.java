@@ -92,7 +92,7 @@ class GoldCtasHandlerIT {
         assertEquals(QualifiedName.of(lake.goldDatabase(), "product_totals__" + totals), totalsCtas.getName());
         assertViewOf(statements.get(4), "product_totals", totals);
 
-        // Fingerprint (manifests, then the catalog, per source), state, queries, state, cleanup, versions.
+        // Fingerprint (manifests, then the catalog, per source), state, queries, the view's current build, the swap, state, cleanup, versions.
         assertEquals(List.of(
                 "S3.ListObjectsV2 _manifests/sales/",
                 "Glue.GetTable silver.sales",
@@ -105,6 +105,7 @@ class GoldCtasHandlerIT {
                 "Athena.StartQueryExecution",
                 "Athena.GetQueryExecution",
                 "Athena.GetQueryExecution",
+                "Glue.GetTable gold.revenue_by_day",
                 "Athena.StartQueryExecution",
                 "Athena.GetQueryExecution",
                 "Athena.GetQueryExecution",
@@ -122,6 +123,7 @@ class GoldCtasHandlerIT {
                 "Athena.StartQueryExecution",
                 "Athena.GetQueryExecution",
                 "Athena.GetQueryExecution",
+                "Glue.GetTable gold.product_totals",
                 "Athena.StartQueryExecution",
                 "Athena.GetQueryExecution",
                 "Athena.GetQueryExecution",
