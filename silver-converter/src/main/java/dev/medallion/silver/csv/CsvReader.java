@@ -19,6 +19,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -50,6 +52,8 @@ public final class CsvReader implements Closeable {
      */
     static final String END_MARKER = "\uFDD0\uFDD1\uFDD2\uFDD3\uFDD4\uFDD5\uFDD6\uFDD7";
     private static final int SAMPLE_CHARS = 1 << 16;
+    /** What Commons CSV says when the input ends inside a quoted field, with the line breaks read before its opening quote. */
+    private static final Pattern UNCLOSED_QUOTE = Pattern.compile("\\(startline ([0-9][^)]*)\\) EOF reached before encapsulated token finished");
     /** Stands for the dataset in messages when the caller does not name it. */
     static final String UNNAMED_DATASET = "<dataset>";
 
@@ -153,7 +157,7 @@ public final class CsvReader implements Closeable {
         }
         DecodingReader text = new DecodingReader(in, charset, new UndecodableTextException.Context(dataset, false), false);
         RowSize rowSize = new RowSize(maxRowChars);
-        return new CsvReader(text, CSVParser.parse(new SampleThenText(CharBuffer.allocate(0), text, rowSize, endMarked), format(delimiter)),
+        return new CsvReader(text, CSVParser.parse(new SampleThenText(CharBuffer.allocate(0), text, rowSize, endMarked), format(delimiter, !endMarked)),
                 delimiter, location, rowSize, endMarked);
     }
 
@@ -164,11 +168,18 @@ public final class CsvReader implements Closeable {
         }
     }
 
-    static CSVFormat format(char delimiter) {
+    /**
+     * @param endsTheFile whether the end of the text is the end of the file. Where it is, a quote never
+     *     closed took the rest of the file into one value (rows merged into a text value, or quarantined
+     *     as one record), and the file is rejected with the record's line instead. Where it is not (a
+     *     range before the last, a window of bytes), the text may end inside a quoted field, and the
+     *     parser returns that field as it stands.
+     */
+    static CSVFormat format(char delimiter, boolean endsTheFile) {
         return CSVFormat.RFC4180.builder()
                 .setDelimiter(delimiter)
                 .setIgnoreEmptyLines(true)
-                .setLenientEof(true)
+                .setLenientEof(!endsTheFile)
                 .get();
     }
 
@@ -197,7 +208,7 @@ public final class CsvReader implements Closeable {
         // The parser reads the sample again, then the rest of the text: no second buffering layer. The blank
         // lines before the sample are not given to it again (it would skip them): line numbers count them.
         RowSize rowSize = new RowSize(maxRowChars);
-        CsvReader reader = new CsvReader(text, CSVParser.parse(new SampleThenText(sample.content(), text, rowSize, endMarked), format(chosen)),
+        CsvReader reader = new CsvReader(text, CSVParser.parse(new SampleThenText(sample.content(), text, rowSize, endMarked), format(chosen, !endMarked)),
                 chosen, location, rowSize, endMarked);
         reader.blankLinesBefore = sample.blankLines();
         reader.linesBefore = sample.blankLines();
@@ -305,6 +316,14 @@ public final class CsvReader implements Closeable {
             if (cause instanceof UndecodableTextException undecodable) {
                 // The parser has consumed every character decoded before the bad bytes, and counted their line breaks.
                 throw undecodable.rejection(lines() + (text.atLineStart() ? 1 : 0));
+            }
+            Matcher unclosed = UNCLOSED_QUOTE.matcher(String.valueOf(cause.getMessage()));
+            if (cause instanceof CSVException && unclosed.find()) {
+                // Commons CSV gives the quote's line (its digits grouped as the default locale groups them); it
+                // was spared the blank lines before the header.
+                long line = blankLinesBefore + Long.parseLong(unclosed.group(1).replaceAll("[^0-9]", ""));
+                throw new RejectedInputException("Malformed CSV in " + location + ": the quote that opens a field on line " + line
+                        + " is never closed, so the rest of the file would be one value. Close it, or double it (\"\") where it is part of a value");
             }
             if (cause instanceof CSVException) {
                 throw new RejectedInputException("Malformed CSV in " + location + " after line " + linesRead + ": " + ErrorMessages.describe(cause));

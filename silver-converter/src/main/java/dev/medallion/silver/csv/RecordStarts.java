@@ -105,7 +105,7 @@ public final class RecordStarts {
             return false;
         }
         List<CSVRecord> records = new ArrayList<>();
-        try (CSVParser parser = CSVParser.parse(text, CsvReader.format(delimiter))) {
+        try (CSVParser parser = CSVParser.parse(text, CsvReader.format(delimiter, false))) {
             for (CSVRecord record : parser) {
                 records.add(record);
                 if (records.size() > RECORDS_CHECKED) {

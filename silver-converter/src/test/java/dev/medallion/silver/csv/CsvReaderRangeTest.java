@@ -61,10 +61,10 @@ class CsvReaderRangeTest {
     }
 
     @Test
-    void aRangeWithoutMarkerEndsAsAFileDoes() throws Exception {
-        Range range = readRange("7,\"open\n", false);
-        assertFalse(range.endedBetweenRecords);
-        assertEquals(List.of(List.of("7", "open\n")), range.fields());
+    void aRangeWithoutMarkerEndsAsAFileDoes() {
+        // The last range ends the file: a quote still open there was never closed, as in a whole file.
+        RejectedInputException e = assertThrows(RejectedInputException.class, () -> readRange("7,\"open\n", false));
+        assertTrue(e.getMessage().contains("the quote that opens a field on line 1 is never closed"), e.getMessage());
     }
 
     @Test

@@ -976,13 +976,22 @@ class CsvReaderTest {
 
     // --- malformed input -------------------------------------------------------------------------
 
+    /**
+     * A quote never closed takes every line after it into one value. Read leniently, row 3 here was
+     * merged into row 2's note ("never closed\n3,lost\n") and written as one valid row: a row lost
+     * without a word. The file is rejected instead, naming the quote's line and what to do.
+     */
     @Test
-    void unterminatedQuoteAtTheEndYieldsOneLastRow() throws Exception {
-        List<Row> rows = read("id,note\n1,ok\n2,\"never closed\n3,lost\n");
-        assertEquals(3, rows.size());
-        assertEquals(3L, rows.get(2).line());
-        assertEquals("2", rows.get(2).fields().get(0));
-        assertTrue(rows.get(2).fields().get(1).startsWith("never closed\n3,lost"), rows.get(2).fields().get(1));
+    void aQuoteNeverClosedRejectsTheFileNamingItsLine() {
+        RejectedInputException e = rejection(utf8("id,note\n1,ok\n2,\"never closed\n3,lost\n"));
+        assertEquals("Malformed CSV in " + LOCATION + ": the quote that opens a field on line 3 is never closed, so the rest of the file would be "
+                + "one value. Close it, or double it (\"\") where it is part of a value", e.getMessage());
+    }
+
+    @Test
+    void aQuoteNeverClosedAfterBlankLinesNamesTheLineInTheFile() {
+        RejectedInputException e = rejection(utf8("\n\nid,note\n\n1,ok\n\n2,\"never closed\n3,lost\n"));
+        assertTrue(e.getMessage().contains("a field on line 7 is never closed"), e.getMessage());
     }
 
     @Test
