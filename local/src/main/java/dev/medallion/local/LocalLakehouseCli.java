@@ -2,6 +2,10 @@ package dev.medallion.local;
 
 import dev.medallion.common.cli.CommandLine;
 import dev.medallion.common.cli.UsageException;
+import dev.medallion.common.config.ConfigurationException;
+import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.config.Environment;
+import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
@@ -50,6 +54,8 @@ public final class LocalLakehouseCli {
                  table as Snappy Parquet to DIR/gold/<model>/, and prints its first rows and row count.
             --models  a directory with models.list and <model>.sql files, to try models before they are
                       built into the jars (e.g. gold-ctas/src/main/resources/gold); default: the shipped models
+            The datasets' declared delimiters and encodings are read from CSV_DELIMITERS and CSV_ENCODINGS,
+            as in the Lambda function (e.g. CSV_ENCODINGS=people:windows-1252).
             Exit code: 0 done, 1 a file was rejected or a model failed (the rest still runs), 2 wrong usage.
             """;
     private static final List<String> OPTIONS = List.of("--input", "--lake", "--models");
@@ -62,6 +68,11 @@ public final class LocalLakehouseCli {
 
     /** Runs the command and returns its exit code: 0 done, 1 failed, 2 wrong usage. */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, Environment.system(), out, err);
+    }
+
+    /** As {@link #run(List, PrintStream, PrintStream)}, reading {@code CSV_DELIMITERS} and {@code CSV_ENCODINGS} from {@code environment}. */
+    static int run(List<String> args, Environment environment, PrintStream out, PrintStream err) {
         if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
             (args.isEmpty() ? err : out).print(USAGE);
             return args.isEmpty() ? 2 : 0;
@@ -87,6 +98,14 @@ public final class LocalLakehouseCli {
         }
         Path input = Path.of(line.value("--input").orElseThrow()).toAbsolutePath().normalize();
         Path lake = Path.of(line.value("--lake").orElseThrow()).toAbsolutePath().normalize();
+        CsvOverrides declared;
+        try {
+            declared = SilverSettings.csvOverrides(environment);
+        }
+        catch (ConfigurationException e) {
+            err.println("error: " + ErrorMessages.describe(e));
+            return 2;
+        }
         try {
             if (!Files.exists(input)) {
                 err.println("error: the input " + input + " does not exist");
@@ -100,7 +119,7 @@ public final class LocalLakehouseCli {
                 err.println("error: " + ErrorMessages.describe(e));
                 return 1;
             }
-            return new LocalLakehouseCli.Run(input, lake, out, err).execute(models);
+            return new LocalLakehouseCli.Run(input, lake, declared, out, err).execute(models);
         }
         catch (IOException e) {
             err.println("error: " + ErrorMessages.describe(e));
@@ -130,13 +149,15 @@ public final class LocalLakehouseCli {
     private static final class Run {
         private final Path input;
         private final Path lake;
+        private final CsvOverrides declared;
         private final PrintStream out;
         private final PrintStream err;
         private final long started = System.nanoTime();
 
-        Run(Path input, Path lake, PrintStream out, PrintStream err) {
+        Run(Path input, Path lake, CsvOverrides declared, PrintStream out, PrintStream err) {
             this.input = input;
             this.lake = lake;
+            this.declared = declared;
             this.out = out;
             this.err = err;
         }
@@ -167,7 +188,7 @@ public final class LocalLakehouseCli {
         private int silver(List<BronzeFile> files, Path silverRoot) throws IOException {
             long phase = System.nanoTime();
             out.println("Silver: " + files.size() + " file(s) under " + input + " into " + silverRoot);
-            LocalSilver silver = new LocalSilver(silverRoot, Clock.systemUTC());
+            LocalSilver silver = new LocalSilver(silverRoot, declared, Clock.systemUTC());
             Map<String, Integer> outcomes = new TreeMap<>();
             int rejected = 0;
             for (BronzeFile file : files) {

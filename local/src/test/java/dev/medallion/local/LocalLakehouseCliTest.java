@@ -1,5 +1,6 @@
 package dev.medallion.local;
 
+import dev.medallion.common.config.Environment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -185,6 +186,43 @@ class LocalLakehouseCliTest {
                 GoldFiles.rows(table, "ingest_date"));
     }
 
+    /**
+     * A rejection's advice (set CSV_ENCODINGS=people:windows-1252) works locally as in the function. Until
+     * it is followed, a rerun skips the file and says why; once it is, the file is read again.
+     */
+    @Test
+    void aFileRejectedForItsEncodingConvertsOnceCsvEncodingsDeclaresIt() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.write(input.resolve("export.csv"), "id,name\n1,Zo\u00eb\n2,Ren\u00e9e\n".getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        Path models = models("people_count");
+        Files.writeString(models.resolve("people_count.sql"), """
+                -- sources: people
+                SELECT COUNT(*) AS people, MIN(name) AS first_name FROM ${silver_database}.people
+                """);
+        String[] args = {"local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString()};
+
+        Outcome rejected = run(args);
+        assertEquals(1, rejected.exit());
+        assertTrue(rejected.out().contains("  rejected people/export.csv into people: The file is not UTF-8") && rejected.out().contains("set CSV_ENCODINGS=people:windows-1252"),
+                rejected.out());
+        Outcome skipped = run(args);
+        assertTrue(skipped.out().contains("  unchanged people/export.csv into people: rejected before, read with the same settings, and unchanged since: "), skipped.out());
+
+        Outcome declared = run(Map.of("CSV_ENCODINGS", "people:windows-1252"), args);
+
+        assertEquals(0, declared.exit(), declared.err());
+        assertTrue(declared.out().contains("  converted people/export.csv into people: 2 rows read, 2 written, 0 quarantined\n"), declared.out());
+        assertEquals(List.of(Map.of("people", 2L, "first_name", "Ren\u00e9e")), GoldFiles.rows(directory.resolve("lake/gold/people_count"), "people"));
+    }
+
+    @Test
+    void aMalformedCsvEncodingsIsAUsageError() {
+        Outcome outcome = run(Map.of("CSV_ENCODINGS", "people"), "local", "--input", directory.toString(), "--lake", directory.resolve("lake").toString());
+
+        assertEquals(2, outcome.exit());
+        assertTrue(outcome.err().startsWith("error: CSV_ENCODINGS entry 'people' must look like dataset:charset"), outcome.err());
+    }
+
     @Test
     void aCustomerWhoNeverBoughtHasZeroLifetimeValue() throws Exception {
         Path input = Files.createDirectories(directory.resolve("input"));
@@ -253,9 +291,14 @@ class LocalLakehouseCliTest {
     }
 
     private Outcome run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    private Outcome run(Map<String, String> environment, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = LocalLakehouseCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit = LocalLakehouseCli.run(List.of(args), new Environment(environment), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -15,6 +15,7 @@ import org.apache.commons.io.input.CloseShieldInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -136,7 +137,7 @@ public final class SilverConverter {
         String manifestKey = layout.manifestKey(dataset, source.key());
         SilverCommit.Base base = commit.base(manifestKey);
         Optional<Manifest> previous = base.manifest();
-        if (previous.isPresent() && previous.get().describes(source)) {
+        if (previous.isPresent() && previous.get().describes(source) && !rejectedUnderOtherSettings(previous.get(), dataset)) {
             // A redelivery, or the retry of a run that committed and then failed: finish its cleanup.
             commit.sweep(previous.get(), manifestKey);
             return logOutcome(new ConversionResult(previous.get(), manifestKey, true), started);
@@ -164,6 +165,24 @@ public final class SilverConverter {
         }
         SilverCommit.Outcome outcome = commit.commit(base, manifest, run.staged());
         return logOutcome(new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun()), started);
+    }
+
+    /**
+     * Whether the manifest rejected the file as read with another encoding, or another delimiter than the
+     * one its dataset declares now. Declaring them ({@code CSV_ENCODINGS}, {@code CSV_DELIMITERS},
+     * {@code --encoding}, {@code --delimiter}) is how a person fixes such a rejection: the same object,
+     * delivered again (copied onto itself) or converted again, is then read with them, not skipped.
+     */
+    private boolean rejectedUnderOtherSettings(Manifest manifest, String dataset) {
+        if (!Manifest.REJECTED.equals(manifest.status())) {
+            return false;
+        }
+        String encoding = context.csvOverrides().encodingOf(dataset).orElse(StandardCharsets.UTF_8).name();
+        if (!encoding.equals(Optional.ofNullable(manifest.encoding()).orElse(StandardCharsets.UTF_8.name()))) {
+            return true;
+        }
+        Optional<Character> delimiter = context.csvOverrides().delimiterOf(dataset);
+        return delimiter.isPresent() && !String.valueOf(delimiter.get()).equals(manifest.delimiter());
     }
 
     /** Converts the source read as one stream, or rejects it. */

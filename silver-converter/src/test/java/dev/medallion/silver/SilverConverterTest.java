@@ -358,6 +358,36 @@ class SilverConverterTest {
         assertEquals(List.of(result.manifestKey()), allFiles().stream().filter(file -> !file.startsWith("_schemas/")).toList(), "no row of it committed");
     }
 
+    /**
+     * Declaring the dataset's encoding is how a person fixes that rejection: the same object, delivered
+     * again (copied onto itself) or converted again, is then read with it. Before that, and once
+     * converted, it is a redelivery.
+     */
+    @Test
+    void aRejectedFileIsReadAgainOnceItsDatasetDeclaresTheEncodingItNeeds() throws IOException {
+        byte[] content = "id,name\n1,ok\n2,Zo\u00eb\n3,also ok\n".getBytes(java.nio.charset.Charset.forName("windows-1252"));
+        SourceObject source = source("people/u.csv", content, MODIFIED);
+        SilverConverter undeclared = converter(ConversionLimits.defaults());
+        SilverConverter declared = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(),
+                new CsvOverrides(Map.of(), Map.of("people", java.nio.charset.Charset.forName("windows-1252"))),
+                new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+
+        assertEquals(Manifest.REJECTED, undeclared.convert(source, "people", () -> new java.io.ByteArrayInputStream(content)).manifest().status());
+        ConversionResult again = undeclared.convert(source, "people", () -> new java.io.ByteArrayInputStream(content));
+        assertTrue(again.unchanged(), "the same settings would reject it again");
+        assertEquals(Manifest.REJECTED, again.manifest().status());
+
+        ConversionResult fixed = declared.convert(source, "people", () -> new java.io.ByteArrayInputStream(content));
+        assertFalse(fixed.unchanged());
+        assertEquals(Manifest.CONVERTED, fixed.manifest().status());
+        assertEquals(3, fixed.manifest().rowsWritten());
+        assertEquals("windows-1252", fixed.manifest().encoding());
+
+        assertTrue(declared.convert(source, "people", () -> new java.io.ByteArrayInputStream(content)).unchanged());
+        assertTrue(undeclared.convert(source, "people", () -> new java.io.ByteArrayInputStream(content)).unchanged(),
+                "a converted file is not converted again, whatever the settings now");
+    }
+
     @Test
     void aFileInTheDatasetsDeclaredEncodingConvertsEveryCharacter() throws IOException {
         byte[] content = "id,name\n1,ok\n2,Zo\u00eb \u20ac\u2019\n".getBytes(java.nio.charset.Charset.forName("windows-1252"));

@@ -69,9 +69,19 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
                 environment.string(SILVER_PREFIX, ""),
                 ConversionLimits.fromEnvironment(environment),
                 RangeReading.fromEnvironment(environment, Runtime.getRuntime().availableProcessors()),
-                parseDelimiters(CSV_DELIMITERS, environment.string(CSV_DELIMITERS, "")),
-                parseEncodings(CSV_ENCODINGS, environment.string(CSV_ENCODINGS, "")),
+                csvOverrides(environment).delimiters(),
+                csvOverrides(environment).encodings(),
                 environment.optional(SILVER_DATABASE));
+    }
+
+    /**
+     * What {@code CSV_DELIMITERS} and {@code CSV_ENCODINGS} declare: read by the function, and by the local
+     * commands too, so that the advice a rejection gives (such as {@code set CSV_ENCODINGS=people:windows-1252})
+     * works wherever the file was converted.
+     */
+    public static CsvOverrides csvOverrides(Environment environment) {
+        return new CsvOverrides(parseDelimiters(CSV_DELIMITERS, environment.string(CSV_DELIMITERS, "")),
+                parseEncodings(CSV_ENCODINGS, environment.string(CSV_ENCODINGS, "")));
     }
 
     /**
@@ -111,12 +121,20 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
                 throw new ConfigurationException(source + " entry '" + entry.trim()
                         + "' must look like dataset:charset, e.g. legacy_orders:windows-1252");
             }
-            overrides.put(SilverLayout.datasetName(parts[0].trim()), charsetNamed(source, entry.trim(), parts[1].trim()));
+            Charset charset;
+            try {
+                charset = charsetNamed(source + " entry '" + entry.trim() + "'", parts[1].trim());
+            }
+            catch (ConfigurationException e) {
+                throw new ConfigurationException(e.getMessage() + ", e.g. legacy_orders:windows-1252");
+            }
+            overrides.put(SilverLayout.datasetName(parts[0].trim()), charset);
         }
         return overrides;
     }
 
-    private static Charset charsetNamed(String source, String entry, String name) {
+    /** The charset Java knows by {@code name}; {@code source} says where the name was given, for the error. */
+    public static Charset charsetNamed(String source, String name) {
         try {
             if (Charset.isSupported(name)) {
                 return Charset.forName(name);
@@ -125,8 +143,8 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
         catch (IllegalCharsetNameException e) {
             // Reported below, as an unsupported name.
         }
-        throw new ConfigurationException(source + " entry '" + entry + "' names charset '" + name
-                + "', which Java does not support; use a name such as windows-1252, ISO-8859-1, UTF-8 or UTF-16LE, e.g. legacy_orders:windows-1252");
+        throw new ConfigurationException(source + " names charset '" + name
+                + "', which Java does not support; use a name such as windows-1252, ISO-8859-1, UTF-8 or UTF-16LE");
     }
 
     /** The delimiter named {@code comma}, {@code semicolon}, {@code tab} or {@code pipe}. */

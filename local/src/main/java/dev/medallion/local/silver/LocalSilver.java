@@ -28,12 +28,12 @@ public final class LocalSilver {
     private final LocalObjectStore silver;
     private final SilverConverter converter;
 
-    public LocalSilver(Path silverRoot, Clock clock) {
+    /** @param csvOverrides the datasets' declared delimiters and encodings, as the function's {@code CSV_DELIMITERS} and {@code CSV_ENCODINGS} */
+    public LocalSilver(Path silverRoot, CsvOverrides csvOverrides, Clock clock) {
         this.silver = new LocalObjectStore(requireNonNull(silverRoot, "silverRoot is null"));
         // The Lambda function's JSON log line per object would repeat what the summary line says.
         JsonLog log = new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock);
-        // Delimiters are detected, as in a bucket without CSV_DELIMITERS.
-        this.converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(), CsvOverrides.none(), log, clock);
+        this.converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(), csvOverrides, log, clock);
     }
 
     /** Converts one file; a file whose manifest records its current size and time is skipped ({@code unchanged}). */
@@ -47,7 +47,7 @@ public final class LocalSilver {
         String line = result.outcome() + " " + file.key() + " into " + file.dataset();
         if (result.unchanged()) {
             return line + (Manifest.REJECTED.equals(manifest.status())
-                    ? ": rejected before and unchanged since: " + manifest.reason()
+                    ? ": rejected before, read with the same settings, and unchanged since: " + manifest.reason()
                     : ": converted before and unchanged since");
         }
         if (Manifest.REJECTED.equals(manifest.status())) {

@@ -45,12 +45,15 @@ public final class SilverConverterCli {
             Converts FILE (.csv, .csv.gz or .dat) into Snappy Parquet under DIR, laid out like the silver bucket:
               DIR/<dataset>/ingest_date=YYYY-MM-DD/*.parquet, DIR/_manifests/, DIR/_quarantine/, DIR/_schemas/
             --dataset    dataset (table) name; default: the file name without extensions
-            --delimiter  field delimiter; default: detected among comma, semicolon, tab and pipe
-            --encoding   the file's charset, such as windows-1252 or ISO-8859-1; default: UTF-8 (a file that
-                         is not valid UTF-8 is rejected, naming the byte and this option)
+            --delimiter  field delimiter; default: the dataset's CSV_DELIMITERS entry, else detected among
+                         comma, semicolon, tab and pipe
+            --encoding   the file's charset, such as windows-1252 or ISO-8859-1; default: the dataset's
+                         CSV_ENCODINGS entry, else UTF-8 (a file that is not valid UTF-8 is rejected,
+                         naming the byte and the charset to declare)
             --verbose    also print the JSON log line the Lambda function would write
-            The tunables CHUNK_ROWS, CHUNK_MAX_BYTES, PART_TARGET_BYTES and ROW_GROUP_BYTES and the limits
-            MAX_COLUMNS and MAX_ROW_CHARS are read from the environment, as in the Lambda function.
+            The declarations CSV_DELIMITERS and CSV_ENCODINGS, the tunables CHUNK_ROWS, CHUNK_MAX_BYTES,
+            PART_TARGET_BYTES and ROW_GROUP_BYTES and the limits MAX_COLUMNS and MAX_ROW_CHARS are read
+            from the environment, as in the Lambda function.
             """;
 
     private SilverConverterCli() {}
@@ -61,6 +64,11 @@ public final class SilverConverterCli {
 
     /** Runs the command and returns its exit code: 0 done, 1 failed, 2 wrong usage. */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, Environment.system(), out, err);
+    }
+
+    /** As {@link #run(List, PrintStream, PrintStream)}, with the settings of {@code environment}. */
+    static int run(List<String> args, Environment environment, PrintStream out, PrintStream err) {
         if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
             (args.isEmpty() ? err : out).print(USAGE);
             return args.isEmpty() ? 2 : 0;
@@ -85,7 +93,7 @@ public final class SilverConverterCli {
             return 2;
         }
         try {
-            return convert(line, out, err);
+            return convert(line, environment, out, err);
         }
         catch (ConfigurationException | IllegalArgumentException e) {
             err.println("error: " + ErrorMessages.describe(e));
@@ -97,14 +105,15 @@ public final class SilverConverterCli {
         }
     }
 
-    private static int convert(CommandLine line, PrintStream out, PrintStream err) throws IOException {
+    private static int convert(CommandLine line, Environment environment, PrintStream out, PrintStream err) throws IOException {
         Path input = Path.of(line.value("--input").orElseThrow()).toAbsolutePath().normalize();
         String dataset = SilverLayout.datasetName(line.value("--dataset").orElseGet(() -> stem(input)));
-        Map<String, Character> delimiters = new HashMap<>();
+        // The function's declarations (CSV_DELIMITERS, CSV_ENCODINGS), then this file's options over them.
+        CsvOverrides declared = SilverSettings.csvOverrides(environment);
+        Map<String, Character> delimiters = new HashMap<>(declared.delimiters());
         line.value("--delimiter").ifPresent(name -> delimiters.put(dataset, SilverSettings.delimiterNamed("--delimiter", name)));
-        Map<String, Charset> encodings = line.value("--encoding")
-                .map(name -> SilverSettings.parseEncodings("--encoding", dataset + ":" + name))
-                .orElse(Map.of());
+        Map<String, Charset> encodings = new HashMap<>(declared.encodings());
+        line.value("--encoding").ifPresent(name -> encodings.put(dataset, SilverSettings.charsetNamed("--encoding", name)));
         if (!Files.isRegularFile(input)) {
             err.println("error: input file " + input + (Files.isDirectory(input) ? " is a directory: give one CSV file" : " does not exist"));
             return 1;
@@ -114,7 +123,6 @@ public final class SilverConverterCli {
 
         LocalObjectStore silver = new LocalObjectStore(output);
         JsonLog log = new JsonLog(line.flag("--verbose") ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
-        Environment environment = Environment.system();
         SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(environment),
                 RangeReading.fromEnvironment(environment, Runtime.getRuntime().availableProcessors()), new CsvOverrides(delimiters, encodings),
                 SilverCatalog.none(), log, Clock.systemUTC());
@@ -148,6 +156,10 @@ public final class SilverConverterCli {
     private static String summary(Path input, String dataset, ConversionResult result, LocalObjectStore silver, double seconds) {
         Manifest manifest = result.manifest();
         String file = input.getFileName().toString();
+        if (result.unchanged() && Manifest.REJECTED.equals(manifest.status())) {
+            return "unchanged " + file + ": rejected before, read with the same settings (" + silver.describe(result.manifestKey()) + "): "
+                    + manifest.reason() + " Change the file, or convert it with the --encoding or --delimiter it needs";
+        }
         if (result.unchanged()) {
             return "unchanged " + file + ": already converted (" + silver.describe(result.manifestKey()) + "); delete that manifest to convert it again";
         }

@@ -1,5 +1,6 @@
 package dev.medallion.silver.local;
 
+import dev.medallion.common.config.Environment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,6 +99,34 @@ class SilverConverterCliTest {
         assertTrue(err().contains("--encoding") && err().contains("klingon"), err());
     }
 
+    /** The advice of a rejection works here too: CSV_ENCODINGS, as the function reads it, or --encoding; the same settings skip the file. */
+    @Test
+    void aRejectedFileIsConvertedOnceItsEncodingIsDeclaredAndSkippedUntilThen() throws IOException {
+        Path input = Files.write(directory.resolve("clients.csv"), "id,name\n1,Zo\u00eb\n".getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", lake));
+        assertTrue(out().contains("set CSV_ENCODINGS=clients:windows-1252"), out());
+        out.reset();
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", lake));
+        assertTrue(out().startsWith("unchanged clients.csv: rejected before, read with the same settings ("), out());
+        assertTrue(out().contains("The file is not UTF-8") && out().contains("--encoding"), out());
+        out.reset();
+
+        assertEquals(0, run(Map.of("CSV_ENCODINGS", "clients:windows-1252"), "convert", "--input", input.toString(), "--output", lake), err());
+        assertTrue(out().startsWith("converted clients.csv as dataset clients into ") && out().contains("1 rows read, 1 written"), out());
+        out.reset();
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", lake, "--encoding", "windows-1252"));
+        assertTrue(out().startsWith("unchanged clients.csv: already converted"), out());
+    }
+
+    @Test
+    void anEncodingJavaDoesNotKnowIsNamedAsGiven() {
+        assertEquals(2, run("convert", "--input", "x.csv", "--output", directory.toString(), "--encoding", "klingon"));
+        assertEquals("error: --encoding names charset 'klingon', which Java does not support; use a name such as windows-1252, ISO-8859-1, UTF-8 or UTF-16LE\n",
+                err());
+    }
+
     @Test
     void aRejectedFileExitsNonZeroWithTheReason() throws IOException {
         Path input = Files.write(directory.resolve("image.csv"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
@@ -138,7 +168,12 @@ class SilverConverterCliTest {
     }
 
     private int run(String... args) {
-        return SilverConverterCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return run(Map.of(), args);
+    }
+
+    private int run(Map<String, String> environment, String... args) {
+        return SilverConverterCli.run(List.of(args), new Environment(environment), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private String out() {
