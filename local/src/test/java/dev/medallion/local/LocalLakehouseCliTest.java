@@ -216,6 +216,25 @@ class LocalLakehouseCliTest {
     }
 
     @Test
+    void aLaterFileWithOtherColumnsThanItsDatasetsContractSaysWhichWereNotWrittenOrWrittenAsNull() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n");
+        Files.writeString(input.resolve("b.csv"), "id,country\n2,FR\n");
+        Path models = models("people_count");
+        Files.writeString(models.resolve("people_count.sql"), """
+                -- sources: people
+                SELECT COUNT(*) AS people FROM ${silver_database}.people
+                """);
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("  converted people/a.csv into people: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
+        assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 rows read, 1 written, 0 quarantined; columns not in the dataset's schema contract, "
+                + "so not written: country; columns in the contract but not in the file, so written as null: name (the contract: "), outcome.out());
+    }
+
+    @Test
     void aMalformedCsvEncodingsIsAUsageError() {
         Outcome outcome = run(Map.of("CSV_ENCODINGS", "people"), "local", "--input", directory.toString(), "--lake", directory.resolve("lake").toString());
 

@@ -5,6 +5,7 @@ import dev.medallion.silver.schema.Column;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -90,6 +91,21 @@ public record Manifest(
     }
 
     /** Whether this manifest already records the conversion of exactly this object version. */
+    /**
+     * How the file's columns differed from its dataset's schema contract, for people: the columns not
+     * written, and those written as null; empty when they matched.
+     */
+    public Optional<String> columnDrift() {
+        List<String> notes = new ArrayList<>();
+        if (!droppedColumns.isEmpty()) {
+            notes.add("not in the dataset's schema contract, so not written: " + String.join(", ", droppedColumns));
+        }
+        if (!missingColumns.isEmpty()) {
+            notes.add("in the contract but not in the file, so written as null: " + String.join(", ", missingColumns));
+        }
+        return notes.isEmpty() ? Optional.empty() : Optional.of("columns " + String.join("; columns ", notes));
+    }
+
     public boolean describes(SourceObject object) {
         return source.etag().equals(object.etag()) && source.size() == object.size() && source.key().equals(object.key());
     }

@@ -240,6 +240,9 @@ public final class SilverConverter {
         if (!manifest.droppedColumns().isEmpty()) {
             fields.put("droppedColumns", manifest.droppedColumns());
         }
+        if (!manifest.missingColumns().isEmpty()) {
+            fields.put("missingColumns", manifest.missingColumns());
+        }
         if (Manifest.REJECTED.equals(manifest.status())) {
             log.warn("source object rejected", fields);
         }

@@ -57,6 +57,9 @@ public final class LocalSilver {
         if (manifest.quarantine() != null) {
             line += " (rows and reasons in " + silver.describe(manifest.quarantine().key()) + ")";
         }
+        if (manifest.columnDrift().isPresent()) {
+            line += "; " + manifest.columnDrift().get() + " (the contract: " + silver.describe(new SilverLayout("").schemaKey(file.dataset())) + ")";
+        }
         return line;
     }
 

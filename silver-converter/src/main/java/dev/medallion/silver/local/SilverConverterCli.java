@@ -177,6 +177,9 @@ public final class SilverConverterCli {
         if (manifest.quarantine() != null) {
             line += "; quarantined rows with their reasons: " + silver.describe(manifest.quarantine().key());
         }
+        if (manifest.columnDrift().isPresent()) {
+            line += "; " + manifest.columnDrift().get() + " (the contract: " + silver.describe(new SilverLayout("").schemaKey(dataset)) + ")";
+        }
         if (manifest.reason() != null) {
             line += " (" + manifest.reason() + ")";
         }

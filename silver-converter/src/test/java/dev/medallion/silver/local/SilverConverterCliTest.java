@@ -120,6 +120,24 @@ class SilverConverterCliTest {
         assertTrue(out().startsWith("unchanged clients.csv: already converted"), out());
     }
 
+    /** A later file of a dataset with a column more and one less than its contract: both said in the summary, not only in the manifest. */
+    @Test
+    void columnsTheContractLacksOrTheFileLacksAreNamed() throws IOException {
+        Path first = Files.writeString(directory.resolve("people-1.csv"), "id,name,amount\n1,Ann,2\n");
+        Path second = Files.writeString(directory.resolve("people-2.csv"), "id,amount,country\n2,3,FR\n");
+        String lake = directory.resolve("lake").toString();
+        assertEquals(0, run("convert", "--input", first.toString(), "--output", lake, "--dataset", "people"));
+        assertFalse(out().contains("columns"), out());
+        out.reset();
+
+        assertEquals(0, run("convert", "--input", second.toString(), "--output", lake, "--dataset", "people"));
+
+        assertTrue(out().contains("1 rows read, 1 written, 0 quarantined"), out());
+        assertTrue(out().contains("; columns not in the dataset's schema contract, so not written: country; columns in the contract but not in the file, "
+                + "so written as null: name (the contract: "), out());
+        assertTrue(out().contains("_schemas/people.json)"), out());
+    }
+
     @Test
     void anEncodingJavaDoesNotKnowIsNamedAsGiven() {
         assertEquals(2, run("convert", "--input", "x.csv", "--output", directory.toString(), "--encoding", "klingon"));
