@@ -53,6 +53,8 @@ public final class CsvReader implements Closeable {
     static final String END_MARKER = "\uFDD0\uFDD1\uFDD2\uFDD3\uFDD4\uFDD5\uFDD6\uFDD7";
     private static final int SAMPLE_CHARS = 1 << 16;
     /** What Commons CSV says when the input ends inside a quoted field, with the line breaks read before its opening quote. */
+    /** What Commons CSV says of a closing quote followed by other characters, with the line (Commons CSV's "position" counts characters from the file's start). */
+    private static final Pattern TEXT_AFTER_CLOSING_QUOTE = Pattern.compile("Invalid character between encapsulated token and delimiter at line: ([0-9].*?), position");
     private static final Pattern UNCLOSED_QUOTE = Pattern.compile("\\(startline ([0-9][^)]*)\\) EOF reached before encapsulated token finished");
     /** Stands for the dataset in messages when the caller does not name it. */
     static final String UNNAMED_DATASET = "<dataset>";
@@ -324,6 +326,12 @@ public final class CsvReader implements Closeable {
                 long line = blankLinesBefore + Long.parseLong(unclosed.group(1).replaceAll("[^0-9]", ""));
                 throw new RejectedInputException("Malformed CSV in " + location + ": the quote that opens a field on line " + line
                         + " is never closed, so the rest of the file would be one value. Close it, or double it (\"\") where it is part of a value");
+            }
+            Matcher afterQuote = TEXT_AFTER_CLOSING_QUOTE.matcher(String.valueOf(cause.getMessage()));
+            if (cause instanceof CSVException && afterQuote.find()) {
+                long line = blankLinesBefore + Long.parseLong(afterQuote.group(1).replaceAll("[^0-9]", ""));
+                throw new RejectedInputException("Malformed CSV in " + location + ": on line " + line + ", a quoted value is followed by other characters "
+                        + "before the next delimiter (as in \"abc\"x). Quote the whole value, and double each quote inside it (\"\")");
             }
             if (cause instanceof CSVException) {
                 throw new RejectedInputException("Malformed CSV in " + location + " after line " + linesRead + ": " + ErrorMessages.describe(cause));
