@@ -109,7 +109,8 @@ public final class LocalLakehouseCli {
         try {
             if (!Files.exists(input)) {
                 err.println("error: the input " + input + " does not exist");
-                return 1;
+                // A wrong argument, as the usage says: 1 is for a file rejected or a model failed.
+                return 2;
             }
             List<GoldModel> models;
             try {

@@ -296,7 +296,7 @@ class LocalLakehouseCliTest {
         assertTrue(missingValue.err().startsWith("error: --lake needs a value\n"), missingValue.err());
 
         Outcome noInput = run("local", "--input", directory.resolve("nothing").toString(), "--lake", directory.resolve("lake").toString());
-        assertEquals(1, noInput.exit());
+        assertEquals(2, noInput.exit());
         assertEquals("error: the input " + directory.resolve("nothing") + " does not exist\n", noInput.err());
 
         Files.writeString(directory.resolve("readme.md"), "no CSV here");

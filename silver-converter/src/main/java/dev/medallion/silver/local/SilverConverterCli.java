@@ -116,7 +116,8 @@ public final class SilverConverterCli {
         line.value("--encoding").ifPresent(name -> encodings.put(dataset, SilverSettings.charsetNamed("--encoding", name)));
         if (!Files.isRegularFile(input)) {
             err.println("error: input file " + input + (Files.isDirectory(input) ? " is a directory: give one CSV file" : " does not exist"));
-            return 1;
+            // A wrong argument, as the usage says: 1 is for a file the converter rejected.
+            return 2;
         }
         Path output = Path.of(line.value("--output").orElseThrow()).toAbsolutePath().normalize();
         Files.createDirectories(output);

@@ -180,7 +180,7 @@ class SilverConverterCliTest {
         assertTrue(err().startsWith("error: unknown command 'transmogrify'"), err());
 
         err.reset();
-        assertEquals(1, run("convert", "--input", directory.resolve("missing.csv").toString(), "--output", directory.toString()));
+        assertEquals(2, run("convert", "--input", directory.resolve("missing.csv").toString(), "--output", directory.toString()));
         assertTrue(err().startsWith("error: input file ") && err().contains("missing.csv does not exist"), err());
         assertFalse(err().contains("Exception"), err());
     }
