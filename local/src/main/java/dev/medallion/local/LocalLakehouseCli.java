@@ -120,7 +120,7 @@ public final class LocalLakehouseCli {
                 err.println("error: " + ErrorMessages.describe(e));
                 return 1;
             }
-            return new LocalLakehouseCli.Run(input, lake, declared, out, err).execute(models);
+            return new LocalLakehouseCli.Run(input, lake, declared, out, err).execute(models, line.value("--models").isEmpty());
         }
         catch (IOException e) {
             err.println("error: " + ErrorMessages.describe(e));
@@ -163,7 +163,8 @@ public final class LocalLakehouseCli {
             this.err = err;
         }
 
-        int execute(List<GoldModel> models) throws IOException, SQLException {
+        /** @param shipped whether the models are the shipped ones, which another lake than the sample data may not feed */
+        int execute(List<GoldModel> models, boolean shipped) throws IOException, SQLException {
             List<BronzeFile> files = BronzeFiles.under(input);
             if (files.isEmpty()) {
                 err.println("error: no .csv, .csv.gz or .dat file under " + input);
@@ -173,11 +174,12 @@ public final class LocalLakehouseCli {
             Path goldRoot = lake.resolve("gold");
             Files.createDirectories(silverRoot);
             int rejected = silver(files, silverRoot);
-            int failed = gold(models, silverRoot, goldRoot);
+            GoldCounts gold = gold(models, shipped, silverRoot, goldRoot);
+            int failed = gold.failed();
 
             String seconds = seconds(started);
             if (rejected == 0 && failed == 0) {
-                out.println("Done in " + seconds + ": silver in " + silverRoot + ", " + models.size() + " gold tables in " + goldRoot);
+                out.println("Done in " + seconds + ": silver in " + silverRoot + ", " + gold.built() + " gold tables in " + goldRoot);
                 return 0;
             }
             err.println("Finished with problems in " + seconds + ": " + (rejected == 0 ? "" : rejected + " file(s) rejected") + (rejected > 0 && failed > 0 ? ", " : "")
@@ -212,16 +214,27 @@ public final class LocalLakehouseCli {
             return rejected;
         }
 
-        /** Builds every model and returns how many failed; a failed model does not stop the others. */
-        private int gold(List<GoldModel> models, Path silverRoot, Path goldRoot) throws IOException, SQLException {
+        /**
+         * Builds every model; a failed model does not stop the others. A shipped model whose silver tables
+         * this lake does not hold is skipped, not failed: the lake holds someone's own data, not the sample's.
+         */
+        private GoldCounts gold(List<GoldModel> models, boolean shipped, Path silverRoot, Path goldRoot) throws IOException, SQLException {
             long phase = System.nanoTime();
             int failed = 0;
+            int skipped = 0;
             try (GoldBuilder builder = GoldBuilder.open(silverRoot, goldRoot)) {
                 out.println();
                 out.println("Gold: " + models.size() + " model(s) on DuckDB " + builder.duckDbVersion() + " over silver tables "
-                        + String.join(", ", builder.silverTables()) + ", into " + goldRoot);
+                        + (builder.silverTables().isEmpty() ? "(none)" : String.join(", ", builder.silverTables())) + ", into " + goldRoot);
                 for (GoldModel model : models) {
                     out.println();
+                    List<String> missing = model.sources().stream().filter(source -> !builder.silverTables().contains(source)).toList();
+                    if (shipped && !missing.isEmpty()) {
+                        out.println(model.name() + ": skipped, a shipped model of the sample data: this lake holds no silver " + String.join(", ", missing)
+                                + " (give --models DIR for models of your own)");
+                        skipped++;
+                        continue;
+                    }
                     try {
                         print(builder.build(model));
                     }
@@ -232,10 +245,13 @@ public final class LocalLakehouseCli {
                     }
                 }
             }
+            int built = models.size() - failed - skipped;
             out.println();
-            out.println("Gold: " + (models.size() - failed) + " of " + models.size() + " table(s) built in " + seconds(phase));
-            return failed;
+            out.println("Gold: " + built + " of " + models.size() + " table(s) built in " + seconds(phase) + (skipped == 0 ? "" : ", " + skipped + " skipped"));
+            return new GoldCounts(built, failed);
         }
+
+        private record GoldCounts(int built, int failed) {}
 
         private void print(GoldTable table) {
             String partitions = table.model().partitionedBy().isEmpty() ? ""

@@ -234,6 +234,38 @@ class LocalLakehouseCliTest {
                 + "so not written: country; columns in the contract but not in the file, so written as null: name (the contract: "), outcome.out());
     }
 
+    /** Someone's own data with the shipped models, which read the sample's tables: they are skipped, named, not failed. */
+    @Test
+    void ownDataWithoutModelsOfItsOwnConvertsAndSkipsTheShippedModels() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains(" over silver tables people, into "), outcome.out());
+        assertTrue(outcome.out().contains("\ntop_products: skipped, a shipped model of the sample data: this lake holds no silver "), outcome.out());
+        assertTrue(outcome.out().contains("Gold: 0 of 4 table(s) built in ") && outcome.out().contains(", 4 skipped\n"), outcome.out());
+        assertEquals("", outcome.err());
+    }
+
+    /** A model of one's own that reads a table the lake lacks fails, naming it: a typo must not pass as a skip. */
+    @Test
+    void aModelOfOnesOwnReadingATableTheLakeLacksFails() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("a.csv"), "\"id\",name\n1,\"Ann\"\"s\"\n");
+        Path models = models("people_count");
+        Files.writeString(models.resolve("people_count.sql"), """
+                -- sources: peeple
+                SELECT COUNT(*) AS people FROM ${silver_database}.peeple
+                """);
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+
+        assertEquals(1, outcome.exit());
+        assertTrue(outcome.err().contains("reads silver table peeple, which "), outcome.err());
+    }
+
     @Test
     void aMalformedCsvEncodingsIsAUsageError() {
         Outcome outcome = run(Map.of("CSV_ENCODINGS", "people"), "local", "--input", directory.toString(), "--lake", directory.resolve("lake").toString());
