@@ -204,7 +204,7 @@ public final class GoldBuilder {
             }
             catch (RuntimeException e) {
                 discard(e);
-                return fail(ErrorMessages.describe(e) + KEPT_PREVIOUS, Map.of());
+                return fail("build " + build.value() + ": " + ErrorMessages.describe(e) + KEPT_PREVIOUS, Map.of());
             }
 
             // The build readers saw until the swap: the state's current one, unless the view had moved

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -19,6 +20,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,6 +39,8 @@ class GoldBuildDeadlineIT {
     private GoldLake lake;
     private final SteppingClock clock = new SteppingClock(Instant.parse("2026-03-14T23:30:00Z"));
     private final List<Duration> sleeps = new ArrayList<>();
+    /** What the running CTAS has written when the builder first waits for it (moto writes nothing). */
+    private String writtenByTheQuery;
 
     @BeforeAll
     static void queriesNeverFinish() throws IOException {
@@ -71,9 +77,10 @@ class GoldBuildDeadlineIT {
         Duration left = deadline.remaining();
         assertTrue(left.compareTo(GoldBuilder.SAFETY_MARGIN) >= 0 && left.compareTo(GoldBuilder.SAFETY_MARGIN.plusSeconds(5)) < 0, left.toString());
 
-        // Only the CTAS was sent: no view, no state, nothing in the build's prefix.
+        // Only the CTAS was sent: no view, no state, and what it wrote before it was stopped is removed.
         assertEquals(1, lake.athenaQueryIds().size());
         assertTrue(lake.state("product_totals").isEmpty());
+        assertTrue(writtenByTheQuery != null && writtenByTheQuery.startsWith("tables/product_totals/" + outcome.buildId().orElseThrow() + "/"), writtenByTheQuery);
         assertEquals(List.of(), lake.goldKeys());
         assertEquals(outcome.buildId().map(id -> "Glue.DeleteTable " + lake.goldDatabase() + ".product_totals__" + id).orElseThrow(),
                 lake.recorder().calls("Glue").get(lake.recorder().calls("Glue").size() - 1));
@@ -94,9 +101,22 @@ class GoldBuildDeadlineIT {
     private GoldBuilder builder() {
         return new GoldBuilder(GoldSettings.fromEnvironment(lake.environment()), lake.s3(), lake.glue(), lake.athena(), lake.log(),
                 Clock.systemUTC(), duration -> {
+                    if (sleeps.isEmpty()) {
+                        writtenByTheQuery = writeIntoTheLocationOfTheQuery();
+                    }
                     sleeps.add(duration);
                     clock.advance(duration);
                 }, new Random(7));
+    }
+
+    /** A file in the external_location of the CTAS Athena is running, as its first output. */
+    private String writeIntoTheLocationOfTheQuery() {
+        String ctas = lake.athenaSql().get(0);
+        Matcher location = Pattern.compile("external_location = 's3://([^/]+)/([^']+)'").matcher(ctas);
+        assertTrue(location.find(), ctas);
+        String key = location.group(2) + "20260314_233000_00001_abcde_" + UUID.randomUUID();
+        AWS.client().putObject(request -> request.bucket(location.group(1)).key(key), RequestBody.fromString("PAR1"));
+        return key;
     }
 
     private GoldModel model(String name) {
