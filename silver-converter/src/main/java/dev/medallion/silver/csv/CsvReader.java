@@ -202,7 +202,7 @@ public final class CsvReader implements Closeable {
             chosen = delimiter.isPresent() ? delimiter.get() : DelimiterDetector.detect(sample.content());
         }
         catch (GzipMembersInputStream.DamagedGzipException e) {
-            throw new RejectedInputException("The file is not valid gzip: " + e.getMessage());
+            throw new RejectedInputException("The file is not valid gzip: " + e.getMessage() + GzipMembersInputStream.REMEDY);
         }
         if (endMarked) {
             requireOutsideEndMarker(chosen);
@@ -337,7 +337,7 @@ public final class CsvReader implements Closeable {
                 throw new RejectedInputException("Malformed CSV in " + location + " after line " + linesRead + ": " + ErrorMessages.describe(cause));
             }
             if (cause instanceof GzipMembersInputStream.DamagedGzipException) {
-                throw new RejectedInputException("The file is not valid gzip (after line " + linesRead + "): " + cause.getMessage());
+                throw new RejectedInputException("The file is not valid gzip (after line " + linesRead + "): " + cause.getMessage() + GzipMembersInputStream.REMEDY);
             }
             if (cause instanceof RowSize.RunawayRowException) {
                 throw rowSize.runaway(linesRead);

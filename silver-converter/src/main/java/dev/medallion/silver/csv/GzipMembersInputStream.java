@@ -22,6 +22,8 @@ import static java.util.Objects.requireNonNull;
  * <p>Failures of the underlying stream pass through unchanged: they are not damage.
  */
 final class GzipMembersInputStream extends InputStream {
+    /** What a person does about a damaged gzip file, appended to the rejection. */
+    static final String REMEDY = ". Test the file with gzip -t; compress it again from its original, or copy it again whole";
     private static final int FHCRC = 2;
     private static final int FEXTRA = 4;
     private static final int FNAME = 8;

@@ -60,7 +60,7 @@ public final class TextInput {
                 sample = peek(in, SNIFF_SIZE);
             }
             catch (GzipMembersInputStream.DamagedGzipException e) {
-                throw new RejectedInputException("The file is not valid gzip: " + e.getMessage());
+                throw new RejectedInputException("The file is not valid gzip: " + e.getMessage() + GzipMembersInputStream.REMEDY);
             }
         }
         else {

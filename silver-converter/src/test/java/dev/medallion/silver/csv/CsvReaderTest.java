@@ -902,7 +902,8 @@ class CsvReaderTest {
             RejectedInputException e = rejection(concat(first, garbage));
             assertTrue(e.getMessage().startsWith("The file is not valid gzip"), e.getMessage());
             assertTrue(e.getMessage().endsWith(": the file goes on after the end of gzip member 1, but the bytes at byte offset "
-                    + first.length + " are not another gzip member (trailing garbage)"), e.getMessage());
+                    + first.length + " are not another gzip member (trailing garbage). Test the file with gzip -t; compress it again from its "
+                    + "original, or copy it again whole"), e.getMessage());
         }
     }
 
