@@ -229,7 +229,9 @@ class LocalLakehouseCliTest {
         Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
 
         assertEquals(0, outcome.exit(), outcome.err());
-        assertTrue(outcome.out().contains("  converted people/a.csv into people: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
+        assertTrue(outcome.out().contains("  converted people/a.csv into people: 1 rows read, 1 written, 0 quarantined\n    a new dataset: its schema "
+                + "contract, inferred from this file, is "), outcome.out());
+        assertTrue(outcome.out().contains("_schemas/people.json: id bigint, name string\n"), outcome.out());
         assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 rows read, 1 written, 0 quarantined; columns not in the dataset's schema contract, "
                 + "so not written: country; columns in the contract but not in the file, so written as null: name (the contract: "), outcome.out());
     }

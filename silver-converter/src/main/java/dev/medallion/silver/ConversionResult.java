@@ -1,16 +1,22 @@
 package dev.medallion.silver;
 
+import dev.medallion.silver.schema.SchemaContract;
+
+import java.util.Optional;
+
 import static java.util.Objects.requireNonNull;
 
 /**
  * What became of one source object.
  *
  * @param unchanged true when the object had already been converted (a redelivered event) and nothing was done
+ * @param contractDefined the dataset's schema contract, when this conversion inferred it: the dataset's first file
  */
-public record ConversionResult(Manifest manifest, String manifestKey, boolean unchanged) {
+public record ConversionResult(Manifest manifest, String manifestKey, boolean unchanged, Optional<SchemaContract> contractDefined) {
     public ConversionResult {
         requireNonNull(manifest, "manifest is null");
         requireNonNull(manifestKey, "manifestKey is null");
+        requireNonNull(contractDefined, "contractDefined is null");
     }
 
     public String outcome() {

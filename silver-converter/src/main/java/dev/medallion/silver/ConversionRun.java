@@ -91,6 +91,8 @@ final class ConversionRun {
     /** What the text was decoded as: the dataset's declared charset, else UTF-8. */
     private String encoding;
     private List<String> header = List.of();
+    /** Whether this run's inferred contract is the dataset's: it wrote it first. */
+    private boolean contractDefined;
 
     ConversionRun(Context context, SourceObject source, String dataset, RunId id, List<String> supersedes, Deadline deadline) {
         this.context = requireNonNull(context, "context is null");
@@ -474,7 +476,15 @@ final class ConversionRun {
         for (int i = 0; i < names.size(); i++) {
             columns.add(new Column(names.get(i), types.get(i), header.get(i)));
         }
-        return context.contracts().createIfAbsent(new SchemaContract(dataset, columns, source.location(), context.clock().instant().toString()));
+        SchemaContract inferred = new SchemaContract(dataset, columns, source.location(), context.clock().instant().toString());
+        SchemaContract winner = context.contracts().createIfAbsent(inferred);
+        contractDefined = winner == inferred;
+        return winner;
+    }
+
+    /** The dataset's contract, when this run inferred it and wrote it first. */
+    Optional<SchemaContract> contractDefined() {
+        return contractDefined ? Optional.of(contract) : Optional.empty();
     }
 
     private int[] fieldOfColumn() {

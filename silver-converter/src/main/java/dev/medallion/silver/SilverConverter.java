@@ -140,7 +140,7 @@ public final class SilverConverter {
         if (previous.isPresent() && previous.get().describes(source) && !rejectedUnderOtherSettings(previous.get(), dataset)) {
             // A redelivery, or the retry of a run that committed and then failed: finish its cleanup.
             commit.sweep(previous.get(), manifestKey);
-            return logOutcome(new ConversionResult(previous.get(), manifestKey, true), started);
+            return logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty()), started);
         }
 
         ConversionRun run = new ConversionRun(context, source, dataset, RunId.start(base.nextGeneration()), base.superseded(), deadline);
@@ -164,7 +164,8 @@ public final class SilverConverter {
             run.stopWriters();
         }
         SilverCommit.Outcome outcome = commit.commit(base, manifest, run.staged());
-        return logOutcome(new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun()), started);
+        return logOutcome(new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun(),
+                outcome.committedByThisRun() ? run.contractDefined() : Optional.empty()), started);
     }
 
     /**

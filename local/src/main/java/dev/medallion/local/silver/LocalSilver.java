@@ -41,7 +41,10 @@ public final class LocalSilver {
         return converter.convert(sourceOf(file), file.dataset(), () -> Files.newInputStream(file.path()));
     }
 
-    /** A line for people: what became of the file, and where to look when rows were quarantined. */
+    /**
+     * A line for people: what became of the file, and where to look when rows were quarantined; and, for a
+     * dataset's first file, a second line with the schema contract inferred from it.
+     */
     public String describe(BronzeFile file, ConversionResult result) {
         Manifest manifest = result.manifest();
         String line = result.outcome() + " " + file.key() + " into " + file.dataset();
@@ -59,6 +62,11 @@ public final class LocalSilver {
         }
         if (manifest.columnDrift().isPresent()) {
             line += "; " + manifest.columnDrift().get() + " (the contract: " + silver.describe(new SilverLayout("").schemaKey(file.dataset())) + ")";
+        }
+        if (result.contractDefined().isPresent()) {
+            // On a line of its own: the types every later file of the dataset is held to.
+            line += "\n    a new dataset: its schema contract, inferred from this file, is " + silver.describe(new SilverLayout("").schemaKey(file.dataset()))
+                    + ": " + result.contractDefined().get().describeColumns();
         }
         return line;
     }

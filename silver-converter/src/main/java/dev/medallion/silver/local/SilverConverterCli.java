@@ -178,6 +178,10 @@ public final class SilverConverterCli {
         if (manifest.quarantine() != null) {
             line += "; quarantined rows with their reasons: " + silver.describe(manifest.quarantine().key());
         }
+        if (result.contractDefined().isPresent()) {
+            line += "; a new dataset: its schema contract, inferred from this file, is " + silver.describe(new SilverLayout("").schemaKey(dataset))
+                    + ": " + result.contractDefined().get().describeColumns();
+        }
         if (manifest.columnDrift().isPresent()) {
             line += "; " + manifest.columnDrift().get() + " (the contract: " + silver.describe(new SilverLayout("").schemaKey(dataset)) + ")";
         }

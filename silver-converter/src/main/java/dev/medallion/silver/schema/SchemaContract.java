@@ -3,6 +3,7 @@ package dev.medallion.silver.schema;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,6 +30,11 @@ public record SchemaContract(String dataset, List<Column> columns, String create
                 throw new IllegalArgumentException("Schema of dataset " + dataset + " names column " + column.name() + " twice");
             }
         }
+    }
+
+    /** The columns and their types, for people: {@code order_id bigint, amount string}. */
+    public String describeColumns() {
+        return columns.stream().map(column -> column.name() + " " + column.type().sqlName()).collect(Collectors.joining(", "));
     }
 
     public int indexOf(String columnName) {

@@ -128,6 +128,8 @@ class SilverConverterCliTest {
         String lake = directory.resolve("lake").toString();
         assertEquals(0, run("convert", "--input", first.toString(), "--output", lake, "--dataset", "people"));
         assertFalse(out().contains("columns"), out());
+        assertTrue(out().contains("; a new dataset: its schema contract, inferred from this file, is ") && out().contains("_schemas/people.json: id bigint, name string, amount bigint\n"),
+                out());
         out.reset();
 
         assertEquals(0, run("convert", "--input", second.toString(), "--output", lake, "--dataset", "people"));
@@ -136,6 +138,7 @@ class SilverConverterCliTest {
         assertTrue(out().contains("; columns not in the dataset's schema contract, so not written: country; columns in the contract but not in the file, "
                 + "so written as null: name (the contract: "), out());
         assertTrue(out().contains("_schemas/people.json)"), out());
+        assertFalse(out().contains("a new dataset"), out());
     }
 
     @Test
