@@ -244,6 +244,7 @@ public final class SilverConverter {
         if (!manifest.missingColumns().isEmpty()) {
             fields.put("missingColumns", manifest.missingColumns());
         }
+        result.contractDefined().ifPresent(contract -> fields.put("schemaContractDefined", contract.describeColumns()));
         if (Manifest.REJECTED.equals(manifest.status())) {
             log.warn("source object rejected", fields);
         }

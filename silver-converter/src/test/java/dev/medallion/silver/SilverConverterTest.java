@@ -535,6 +535,12 @@ class SilverConverterTest {
         assertEquals(2, line.get("rowsWritten"));
         assertEquals(0, line.get("rowsQuarantined"));
         assertTrue(line.containsKey("seconds") && line.containsKey("rowsPerSecond") && line.containsKey("bytesRead"), line.toString());
+        assertEquals("id bigint", line.get("schemaContractDefined"), "the dataset's first file says the contract it defined");
+
+        convert(converter(ConversionLimits.defaults()), "sales/y.csv", "id,note\n3,x\n", MODIFIED);
+        Map<?, ?> next = new ObjectMapper().readValue(logLines.toString(StandardCharsets.UTF_8).lines().toList().get(1), Map.class);
+        assertFalse(next.containsKey("schemaContractDefined"), next.toString());
+        assertEquals(List.of("note"), next.get("droppedColumns"));
     }
 
     @Test
