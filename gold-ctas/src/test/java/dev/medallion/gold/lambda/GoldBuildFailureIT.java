@@ -5,7 +5,7 @@ import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
-import dev.medallion.gold.testing.FailingCtasAthena;
+import dev.medallion.gold.testing.FailingQueryAthena;
 import dev.medallion.gold.testing.GoldLake;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +18,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A query Athena fails. moto cannot fail one, so this class reaches moto through {@link FailingCtasAthena},
- * which reports one CTAS FAILED with Athena's reason; everything else is moto. The view's start, refused
+ * A query Athena fails. moto cannot fail one, so this class reaches moto through {@link FailingQueryAthena},
+ * which reports one query FAILED with Athena's reason; everything else is moto. The view's start, refused
  * or unanswered, goes through a {@link FaultProxy} in front of moto.
  */
 class GoldBuildFailureIT {
@@ -69,7 +70,8 @@ class GoldBuildFailureIT {
         lake.queueQueryResult("sale_date", "date", List.of("2026-03-01", "2026-03-02"));
         int queriesBefore = lake.athenaQueryIds().size();
         // What a CTAS that fails midway leaves: its table registered, some files written.
-        FailingCtasAthena athena = new FailingCtasAthena(lake.athena(), "revenue_by_day__", this::leaveAHalfWrittenTable);
+        FailingQueryAthena athena = new FailingQueryAthena(lake.athena(), sql -> sql.startsWith("CREATE TABLE") && sql.contains("revenue_by_day__"),
+                this::leaveAHalfWrittenTable);
 
         GoldBuildException failure = assertThrows(GoldBuildException.class, () -> lake.handler(athena)
                 .handleRequest(Map.of("models", List.of("revenue_by_day", "product_totals")), null));
@@ -77,7 +79,7 @@ class GoldBuildFailureIT {
         String queryId = athena.failedQueryIds().get(0);
         String message = failure.getMessage();
         assertTrue(message.startsWith("Could not build 1 of 2 gold model(s)"), message);
-        assertTrue(message.contains("revenue_by_day") && message.contains(queryId) && message.contains(FailingCtasAthena.REASON), message);
+        assertTrue(message.contains("revenue_by_day") && message.contains(queryId) && message.contains(FailingQueryAthena.REASON), message);
         assertTrue(message.contains("FAILED") && message.contains("ctas"), message);
 
         // The failed build's SQL reached Athena up to its CTAS, and no view swap followed it.
@@ -103,7 +105,7 @@ class GoldBuildFailureIT {
         assertEquals("revenue_by_day", failed.get("model").asText());
         assertEquals(queryId, failed.get("queryId").asText());
         assertEquals("FAILED", failed.get("state").asText());
-        assertTrue(failed.get("reason").asText().contains(FailingCtasAthena.REASON), failed.toString());
+        assertTrue(failed.get("reason").asText().contains(FailingQueryAthena.REASON), failed.toString());
 
         // The next invocation builds it again from scratch: the failure did not record the new inputs.
         lake.queueQueryResult("sale_date", "date", List.of("2026-03-01", "2026-03-02"));
@@ -210,6 +212,43 @@ class GoldBuildFailureIT {
         return AthenaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(proxy.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build();
+    }
+
+    /**
+     * A model of more than 100 partitions is written by a CTAS and INSERT batches into one build table. An
+     * INSERT that fails after the CTAS wrote its batch removes the whole build, table and files: readers
+     * never see a build holding some of its partitions.
+     */
+    @Test
+    void anInsertBatchFailingAfterTheCtasRemovesTheWholeBuild() throws IOException {
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+        lake.applyAthenaEffects("revenue_by_day");
+        String previous = lake.currentBuild("revenue_by_day");
+        List<String> keysBefore = revenueKeys();
+        List<String> viewVersionsBefore = lake.viewVersions("revenue_by_day");
+        lake.addSilverFile("sales");
+        List<String> days = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            days.add(java.time.LocalDate.of(2025, 6, 1).plusDays(i).toString());
+        }
+        lake.queueQueryResult("sale_date", "date", days);
+        // The last INSERT (days 201 to 250) fails; by then the CTAS has made the build's table and written its batch.
+        FailingQueryAthena athena = new FailingQueryAthena(lake.athena(), sql -> sql.startsWith("INSERT INTO") && sql.contains("DATE '2025-12-28'"),
+                insert -> leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow()));
+
+        GoldBuildException failure = assertThrows(GoldBuildException.class,
+                () -> lake.handler(athena).handleRequest(Map.of("models", List.of("revenue_by_day")), null));
+
+        String message = failure.getMessage();
+        assertTrue(message.contains("insert 3/3") && message.contains("FAILED") && message.contains("readers keep its previous build"), message);
+        String built = newBuildTable();
+        assertTrue(lake.athenaSql().stream().noneMatch(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(built)), lake.athenaSql().toString());
+        assertTrue(lake.recorder().calls().stream().anyMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(built)),
+                lake.recorder().calls().toString());
+        assertEquals(keysBefore, revenueKeys(), "the failed build's files are gone, the previous build's kept");
+        assertEquals(previous, lake.currentBuild("revenue_by_day"));
+        assertEquals(viewVersionsBefore, lake.viewVersions("revenue_by_day"));
     }
 
     private List<String> revenueKeys() throws IOException {

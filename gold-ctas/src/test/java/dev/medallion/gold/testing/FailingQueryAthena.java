@@ -15,27 +15,28 @@ import software.amazon.awssdk.services.athena.model.StopQueryExecutionResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The one stand-in for Athena, for the one thing moto cannot do: fail a query. Every call goes to moto
- * (which records the SQL and hands out query ids) except that a CTAS whose SQL contains
- * {@code failingTable} is reported FAILED with Athena's kind of reason and error, and {@code onFailingCtas}
- * is told its SQL so the test can leave what a half-done CTAS leaves (a table, some files).
+ * (which records the SQL and hands out query ids) except that a query whose SQL {@code failing} accepts
+ * is reported FAILED with Athena's kind of reason and error, and {@code onFailing} is told its SQL so the
+ * test can leave what a half-done query leaves (a table, some files).
  */
-public final class FailingCtasAthena implements AthenaClient {
+public final class FailingQueryAthena implements AthenaClient {
     public static final String REASON = "HIVE_BAD_DATA: Error parsing field value '12,50' for field 2: For input string: \"12,50\"";
 
     private final AthenaClient moto;
-    private final String failingTable;
-    private final Consumer<String> onFailingCtas;
+    private final Predicate<String> failing;
+    private final Consumer<String> onFailing;
     private final List<String> failedQueryIds = new ArrayList<>();
 
-    public FailingCtasAthena(AthenaClient moto, String failingTable, Consumer<String> onFailingCtas) {
+    public FailingQueryAthena(AthenaClient moto, Predicate<String> failing, Consumer<String> onFailing) {
         this.moto = requireNonNull(moto, "moto is null");
-        this.failingTable = requireNonNull(failingTable, "failingTable is null");
-        this.onFailingCtas = requireNonNull(onFailingCtas, "onFailingCtas is null");
+        this.failing = requireNonNull(failing, "failing is null");
+        this.onFailing = requireNonNull(onFailing, "onFailing is null");
     }
 
     public List<String> failedQueryIds() {
@@ -45,9 +46,9 @@ public final class FailingCtasAthena implements AthenaClient {
     @Override
     public StartQueryExecutionResponse startQueryExecution(StartQueryExecutionRequest request) {
         StartQueryExecutionResponse response = moto.startQueryExecution(request);
-        if (request.queryString().startsWith("CREATE TABLE") && request.queryString().contains(failingTable)) {
+        if (failing.test(request.queryString())) {
             failedQueryIds.add(response.queryExecutionId());
-            onFailingCtas.accept(request.queryString());
+            onFailing.accept(request.queryString());
         }
         return response;
     }
