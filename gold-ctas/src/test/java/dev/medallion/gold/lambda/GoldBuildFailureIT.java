@@ -1,6 +1,7 @@
 package dev.medallion.gold.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.medallion.common.storage.S3Clients;
 import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Request;
@@ -16,11 +17,13 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -184,6 +187,41 @@ class GoldBuildFailureIT {
         assertTrue(lake.recorder().calls().stream().anyMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(built)),
                 lake.recorder().calls().toString());
         assertEquals(previous, lake.currentBuild("product_totals"));
+    }
+
+    /**
+     * The swap happened and the state could not be written (S3 answers 500 to every attempt): readers are
+     * on the new build, and the failure says so, naming it. Nothing of it is removed, and the next build
+     * takes it, where the view points, as its previous build.
+     */
+    @Test
+    void aStateThatCannotBeWrittenAfterTheSwapKeepsTheBuildReadersAreOn() throws IOException {
+        String recorded = firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                S3Client s3 = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                        .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build()) {
+            proxy.inject(Request.s3("PUT", "/tables/_state/product_totals.json"), Fault.status(500), 100);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), s3, lake.glue(), lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+
+            GoldBuildException failure = assertThrows(GoldBuildException.class, () -> handler.handleRequest(Map.of("models", List.of("product_totals")), null));
+
+            String swapped = newBuildTable();
+            String message = failure.getMessage();
+            assertTrue(message.contains("built and swapped into the view (readers see build ") && message.contains(swapped)
+                    && message.contains("could not record the build state"), message);
+        }
+        String swapped = newBuildTable();
+        assertTrue(lake.recorder().calls().stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ")), lake.recorder().calls().toString());
+        assertEquals(recorded, lake.currentBuild("product_totals"), "the state could not be written");
+        // What Athena made of the swap, which moto does not: the build's table and a file, the view on it.
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow());
+        lake.addViewVersion("product_totals", swapped);
+        lake.addSilverFile("products");
+
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        assertEquals(swapped, lake.state("product_totals").orElseThrow().get("previous").get("table").asText());
     }
 
     private String firstBuildOfProductTotals() throws IOException {
