@@ -218,7 +218,8 @@ public final class GoldBuilder {
             }
             catch (IOException | RuntimeException e) {
                 // Readers already see the new build; only the bookkeeping is missing, so nothing is discarded.
-                // The next invocation rebuilds (the fingerprint is unknown) and cleans up as usual.
+                // The state keeps the old fingerprint: the next invocation rebuilds, takes this build (where the
+                // view points) as its previous one, and cleans up as usual.
                 return fail("built and swapped into the view (readers see build " + build.value() + ", " + settings.goldDatabase() + "." + table
                         + "), but could not record the build state: " + ErrorMessages.describe(e) + "; the next build of the model records its own", Map.of());
             }
