@@ -72,6 +72,13 @@ public final class AthenaQueries {
         requireNonNull(sql, "sql is null");
         requireNonNull(step, "step is null");
         requireNonNull(deadline, "deadline is null");
+        Duration left = deadline.remaining();
+        if (left.minusMillis(FIRST_POLL_MILLIS).compareTo(safetyMargin) < 0) {
+            // It would be stopped at its first poll, perhaps with its work done: for the view, a swap whose
+            // outcome no one knows. Not starting it is certain.
+            throw new AthenaQueryException(step, Optional.empty(), NOT_STARTED, "not started: " + left.toMillis() + " ms of the invocation left, "
+                    + safetyMargin.toSeconds() + " s of which are kept to clean up", null);
+        }
         long started = System.nanoTime();
         String queryId;
         try {

@@ -2,7 +2,10 @@ package dev.medallion.gold.build;
 
 import dev.medallion.common.config.GoldSettings;
 import dev.medallion.common.testing.S3Emulator;
+import dev.medallion.gold.athena.AthenaQueries;
+import dev.medallion.gold.athena.AthenaQueryException;
 import dev.medallion.gold.athena.Deadline;
+import dev.medallion.gold.athena.QueryStep;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.testing.GoldLake;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -84,6 +88,19 @@ class GoldBuildDeadlineIT {
         assertEquals(List.of(), lake.goldKeys());
         assertEquals(outcome.buildId().map(id -> "Glue.DeleteTable " + lake.goldDatabase() + ".product_totals__" + id).orElseThrow(),
                 lake.recorder().calls("Glue").get(lake.recorder().calls("Glue").size() - 1));
+    }
+
+    /** A query that would be stopped at its first poll is not started: for the view, a swap whose outcome is certain. */
+    @Test
+    void aQueryIsNotStartedWhenItWouldBeStoppedAtItsFirstPoll() {
+        AthenaQueries queries = new AthenaQueries(lake.athena(), lake.workgroup(), lake.goldDatabase(), sleeps::add, GoldBuilder.SAFETY_MARGIN, lake.log());
+        Deadline deadline = Deadline.at(clock.instant().plus(GoldBuilder.SAFETY_MARGIN).plusMillis(100), clock);
+
+        AthenaQueryException e = assertThrows(AthenaQueryException.class, () -> queries.run("SELECT 1", new QueryStep("product_totals", "b", "view"), deadline));
+
+        assertEquals("NOT_STARTED", e.state());
+        assertTrue(e.getMessage().contains("not started: 30100 ms of the invocation left, 30 s of which are kept to clean up"), e.getMessage());
+        assertEquals(List.of(), lake.athenaQueryIds(), "nothing reached Athena");
     }
 
     @Test
