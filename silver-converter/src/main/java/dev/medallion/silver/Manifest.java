@@ -90,7 +90,6 @@ public record Manifest(
         return keys;
     }
 
-    /** Whether this manifest already records the conversion of exactly this object version. */
     /**
      * How the file's columns differed from its dataset's schema contract, for people: the columns not
      * written, and those written as null; empty when they matched.
@@ -106,6 +105,7 @@ public record Manifest(
         return notes.isEmpty() ? Optional.empty() : Optional.of("columns " + String.join("; columns ", notes));
     }
 
+    /** Whether this manifest already records the conversion of exactly this object version. */
     public boolean describes(SourceObject object) {
         return source.etag().equals(object.etag()) && source.size() == object.size() && source.key().equals(object.key());
     }

@@ -54,9 +54,11 @@ public final class LocalSilver {
                     : ": converted before and unchanged since");
         }
         if (Manifest.REJECTED.equals(manifest.status())) {
-            return line + ": " + manifest.reason();
+            line += ": " + manifest.reason();
         }
-        line += ": " + manifest.rowsRead() + " rows read, " + manifest.rowsWritten() + " written, " + manifest.rowsQuarantined() + " quarantined";
+        else {
+            line += ": " + manifest.rowsRead() + " rows read, " + manifest.rowsWritten() + " written, " + manifest.rowsQuarantined() + " quarantined";
+        }
         if (manifest.quarantine() != null) {
             line += " (rows and reasons in " + silver.describe(manifest.quarantine().key()) + ")";
         }

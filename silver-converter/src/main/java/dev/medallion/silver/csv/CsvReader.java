@@ -52,9 +52,9 @@ public final class CsvReader implements Closeable {
      */
     static final String END_MARKER = "\uFDD0\uFDD1\uFDD2\uFDD3\uFDD4\uFDD5\uFDD6\uFDD7";
     private static final int SAMPLE_CHARS = 1 << 16;
-    /** What Commons CSV says when the input ends inside a quoted field, with the line breaks read before its opening quote. */
     /** What Commons CSV says of a closing quote followed by other characters, with the line (Commons CSV's "position" counts characters from the file's start). */
     private static final Pattern TEXT_AFTER_CLOSING_QUOTE = Pattern.compile("Invalid character between encapsulated token and delimiter at line: ([0-9].*?), position");
+    /** What Commons CSV says when the input ends inside a quoted field, with the line of its opening quote. */
     private static final Pattern UNCLOSED_QUOTE = Pattern.compile("\\(startline ([0-9][^)]*)\\) EOF reached before encapsulated token finished");
     /** Stands for the dataset in messages when the caller does not name it. */
     static final String UNNAMED_DATASET = "<dataset>";

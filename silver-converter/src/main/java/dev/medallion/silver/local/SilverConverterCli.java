@@ -165,7 +165,11 @@ public final class SilverConverterCli {
             return "unchanged " + file + ": already converted (" + silver.describe(result.manifestKey()) + "); delete that manifest to convert it again";
         }
         if (Manifest.REJECTED.equals(manifest.status())) {
-            return "rejected " + file + ": " + manifest.reason();
+            // A file refused after its first rows defined the dataset's contract: the contract stays.
+            return "rejected " + file + ": " + manifest.reason() + result.contractDefined()
+                    .map(contract -> " (its first rows defined the dataset's schema contract, which stays: " + silver.describe(new SilverLayout("").schemaKey(dataset))
+                            + ": " + contract.describeColumns() + ")")
+                    .orElse("");
         }
         List<String> details = new ArrayList<>();
         details.add(manifest.rowsRead() + " rows read");

@@ -141,6 +141,19 @@ class SilverConverterCliTest {
         assertFalse(out().contains("a new dataset"), out());
     }
 
+    /** A file refused after its first rows defined the dataset's contract: the contract stays, and the line says so. */
+    @Test
+    void aFileRejectedAfterItDefinedTheContractSaysTheContractStays() throws IOException {
+        Path input = Files.writeString(directory.resolve("notes.csv"), "id,note\n1,a\n2,b\n3,c\n4,\"never closed\n5,e\n");
+
+        assertEquals(1, run(Map.of("CHUNK_ROWS", "2"), "convert", "--input", input.toString(), "--output", directory.resolve("lake").toString()));
+
+        assertTrue(out().startsWith("rejected notes.csv: Malformed CSV in ") && out().contains("the quote that opens a field on line 5 is never closed"), out());
+        assertTrue(out().contains(" (its first rows defined the dataset's schema contract, which stays: ") && out().contains("_schemas/notes.json: id bigint, note string)"),
+                out());
+        assertTrue(Files.exists(directory.resolve("lake/_schemas/notes.json")));
+    }
+
     @Test
     void anEncodingJavaDoesNotKnowIsNamedAsGiven() {
         assertEquals(2, run("convert", "--input", "x.csv", "--output", directory.toString(), "--encoding", "klingon"));
