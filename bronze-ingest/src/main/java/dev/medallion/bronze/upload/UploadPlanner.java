@@ -47,6 +47,12 @@ public final class UploadPlanner {
         }
     }
 
+    /**
+     * What the JVM makes of file name bytes its locale cannot decode (under {@code LANG=C}, every non-ASCII
+     * byte): a key holding it names no file, and the same file would get another key in a UTF-8 locale.
+     */
+    private static final char UNREADABLE_CHARACTER = '\uFFFD';
+
     public Plan plan(List<Path> sources) throws UploadRefusedException, IOException {
         requireNonNull(sources, "sources is null");
         if (sources.isEmpty()) {
@@ -70,6 +76,12 @@ public final class UploadPlanner {
             }
         }
         for (PlannedFile file : files) {
+            if (file.key().indexOf(UNREADABLE_CHARACTER) >= 0) {
+                problems.add(file.path() + ": its name could not be read in this locale (the JVM decodes file names as "
+                        + System.getProperty("sun.jnu.encoding") + "), so its key would not be its name, and the file would be uploaded again "
+                        + "under another key in a UTF-8 locale; run with one, e.g. LANG=C.UTF-8");
+                continue;
+            }
             CsvFiles.sniff(file.path()).ifPresent(reason -> problems.add(file.path() + " is not a CSV file: " + reason));
         }
         List<PlannedFile> unique = withoutDuplicates(files, problems);

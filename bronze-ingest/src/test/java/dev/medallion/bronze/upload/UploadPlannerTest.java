@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UploadPlannerTest {
     @TempDir
@@ -54,6 +55,19 @@ class UploadPlannerTest {
 
         assertEquals(List.of("orders/a.csv", "orders/b.csv"), named.plan(List.of(a, directory.resolve("y"))).files().stream().map(PlannedFile::key).toList());
         assertEquals(List.of(b), List.of(named.plan(List.of(b)).files().get(0).path()));
+    }
+
+    /**
+     * Under LANG=C the JVM reads each non-ASCII byte of a file name as U+FFFD: the key would name no file,
+     * and a run in a UTF-8 locale would upload the same file again under its real name.
+     */
+    @Test
+    void aNameTheLocaleCouldNotReadIsRefusedNamingTheRemedy() throws Exception {
+        Path file = write(directory.resolve("people/re\uFFFD\uFFFDsume.csv"), "id\n1\n");
+
+        String refusal = refusal(planner, directory.resolve("people"));
+
+        assertTrue(refusal.contains(file + ": its name could not be read in this locale") && refusal.contains("LANG=C.UTF-8"), refusal);
     }
 
     @Test
