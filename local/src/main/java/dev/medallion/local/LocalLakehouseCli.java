@@ -117,8 +117,9 @@ public final class LocalLakehouseCli {
                 models = line.value("--models").isPresent() ? modelsIn(Path.of(line.value("--models").get())) : GoldModels.shipped().all();
             }
             catch (IllegalArgumentException | IllegalStateException e) {
+                // A --models without models.list, or models that do not load: a wrong argument.
                 err.println("error: " + ErrorMessages.describe(e));
-                return 1;
+                return 2;
             }
             return new LocalLakehouseCli.Run(input, lake, declared, out, err).execute(models, line.value("--models").isEmpty());
         }
@@ -168,7 +169,8 @@ public final class LocalLakehouseCli {
             List<BronzeFile> files = BronzeFiles.under(input);
             if (files.isEmpty()) {
                 err.println("error: no .csv, .csv.gz or .dat file under " + input);
-                return 1;
+                // A wrong --input, as the usage says.
+                return 2;
             }
             Path silverRoot = lake.resolve("silver");
             Path goldRoot = lake.resolve("gold");

@@ -335,11 +335,11 @@ class LocalLakehouseCliTest {
 
         Files.writeString(directory.resolve("readme.md"), "no CSV here");
         Outcome empty = run("local", "--input", directory.toString(), "--lake", directory.resolve("lake").toString());
-        assertEquals(1, empty.exit());
+        assertEquals(2, empty.exit());
         assertEquals("error: no .csv, .csv.gz or .dat file under " + directory + "\n", empty.err());
 
         Outcome noModels = run("local", "--input", directory.toString(), "--lake", directory.resolve("lake").toString(), "--models", directory.toString());
-        assertEquals(1, noModels.exit());
+        assertEquals(2, noModels.exit());
         assertTrue(noModels.err().startsWith("error: --models " + directory + " holds no models.list"), noModels.err());
     }
 
