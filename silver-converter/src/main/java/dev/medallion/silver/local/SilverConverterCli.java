@@ -52,8 +52,8 @@ public final class SilverConverterCli {
                          naming the byte and the charset to declare)
             --verbose    also print the JSON log line the Lambda function would write
             The declarations CSV_DELIMITERS and CSV_ENCODINGS, the tunables CHUNK_ROWS, CHUNK_MAX_BYTES,
-            PART_TARGET_BYTES and ROW_GROUP_BYTES and the limits MAX_COLUMNS and MAX_ROW_CHARS are read
-            from the environment, as in the Lambda function.
+            PART_TARGET_BYTES and ROW_GROUP_BYTES, the limits MAX_COLUMNS and MAX_ROW_CHARS, and
+            RANGE_READERS and MIN_RANGE_BYTES are read from the environment, as in the Lambda function.
             """;
 
     private SilverConverterCli() {}
