@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class SampleDataTest {
     private static final Pattern SUMMARY = Pattern.compile(
             "converted (?<file>\\S+) as dataset (?<dataset>\\S+) into .*: (?<read>\\d+) rows read, (?<written>\\d+) written, (?<quarantined>\\d+) quarantined; .*");
-    private static final Pattern QUARANTINE_FILE = Pattern.compile("; quarantined rows with their reasons: (.+)$");
+    private static final Pattern QUARANTINE_FILE = Pattern.compile("; quarantined rows with their reasons: (\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a file converts to; {@code quarantine} lists "source line: reason" in file order. */

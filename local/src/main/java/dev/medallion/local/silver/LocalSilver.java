@@ -60,7 +60,10 @@ public final class LocalSilver {
             line += ": " + manifest.rowsRead() + " rows read, " + manifest.rowsWritten() + " written, " + manifest.rowsQuarantined() + " quarantined";
         }
         if (manifest.quarantine() != null) {
-            line += " (rows and reasons in " + silver.describe(manifest.quarantine().key()) + ")";
+            line += " (rows and reasons in " + silver.describe(manifest.quarantine().key())
+                    // Where "'12.50' is not a bigint" comes from, and where to widen it.
+                    + (result.contractDefined().isEmpty() ? "; the types are the dataset's schema contract's: " + silver.describe(new SilverLayout("").schemaKey(file.dataset())) : "")
+                    + ")";
         }
         if (manifest.columnDrift().isPresent()) {
             line += "; " + manifest.columnDrift().get() + " (the contract: " + silver.describe(new SilverLayout("").schemaKey(file.dataset())) + ")";

@@ -181,6 +181,10 @@ public final class SilverConverterCli {
                 + String.format(Locale.ROOT, "; %d part(s), %.1f MB, %.2f s", manifest.parts().size(), bytes / 1e6, seconds);
         if (manifest.quarantine() != null) {
             line += "; quarantined rows with their reasons: " + silver.describe(manifest.quarantine().key());
+            if (result.contractDefined().isEmpty()) {
+                // Where "'12.50' is not a bigint" comes from, and where to widen it.
+                line += " (the types are the dataset's schema contract's: " + silver.describe(new SilverLayout("").schemaKey(dataset)) + ")";
+            }
         }
         if (result.contractDefined().isPresent()) {
             line += "; a new dataset: its schema contract, inferred from this file, is " + silver.describe(new SilverLayout("").schemaKey(dataset))

@@ -139,6 +139,12 @@ class SilverConverterCliTest {
                 + "so written as null: name (the contract: "), out());
         assertTrue(out().contains("_schemas/people.json)"), out());
         assertFalse(out().contains("a new dataset"), out());
+
+        out.reset();
+        Path third = Files.writeString(directory.resolve("people-3.csv"), "id,name,amount\n3,Bo,12.50\n");
+        assertEquals(0, run("convert", "--input", third.toString(), "--output", lake, "--dataset", "people"));
+        assertTrue(out().contains("1 rows read, 0 written, 1 quarantined") && out().contains(" (the types are the dataset's schema contract's: ")
+                && out().contains("_schemas/people.json)"), out());
     }
 
     /** A file refused after its first rows defined the dataset's contract: the contract stays, and the line says so. */
