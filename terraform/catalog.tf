@@ -66,6 +66,7 @@ resource "aws_glue_crawler" "silver" {
     # The converter's bookkeeping: not tables. (Glue skips '_' folders in most cases; this makes it sure.)
     exclusions = [
       "_manifests/**",
+      "_publishing/**",
       "_quarantine/**",
       "_schemas/**",
     ]

@@ -69,6 +69,14 @@ data "aws_iam_policy_document" "silver_converter" {
   }
 
   statement {
+    sid = "MarkWhereARunPublishes"
+    # Before a run makes any file visible it records the partition it publishes into; the run that next
+    # commits the source sweeps what a run killed before its manifest left there, and deletes the marker.
+    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    resources = ["${local.silver_prefix_arn}_publishing/*"]
+  }
+
+  statement {
     sid = "WriteAndReplaceSilverDataAndQuarantine"
     # Parts and quarantine files are streamed as multipart uploads (CreateMultipartUpload, UploadPart
     # and CompleteMultipartUpload are authorised as s3:PutObject), completed at the commit, aborted when

@@ -231,6 +231,11 @@ class SilverConverterContractTest {
                 assertAllowed(policy, action, key);
             }
         }
+        // The publishing marker: written before anything is visible, deleted by the sweep; never read (its key says it all).
+        String marker = object(layout.publishingKey(dataset, day, source, RunId.start(1)));
+        assertAllowed(policy, "s3:PutObject", marker);
+        assertAllowed(policy, "s3:DeleteObject", marker);
+        assertDenied(policy, "s3:DeleteObject", SILVER_ARN + "/" + (prefix.isEmpty() ? "other/" : "") + "_publishing/x");
         for (String key : List.of(manifest, schema)) {
             assertAllowed(policy, "s3:GetObject", key);
             assertAllowed(policy, "s3:PutObject", key);

@@ -34,7 +34,8 @@ class SilverCrawlerContractTest {
         SilverLayout layout = new SilverLayout("lake/");
         LocalDate day = LocalDate.of(2026, 3, 1);
         Set<String> bookkeeping = new TreeSet<>();
-        for (String key : List.of(layout.manifestKey("sales", "sales/x.csv"), layout.quarantineKey("sales", day, "sales/x.csv", "e", RunId.start(1)), layout.schemaKey("sales"))) {
+        for (String key : List.of(layout.manifestKey("sales", "sales/x.csv"), layout.quarantineKey("sales", day, "sales/x.csv", "e", RunId.start(1)), layout.schemaKey("sales"),
+                layout.publishingKey("sales", day, "sales/x.csv", RunId.start(1)))) {
             String relative = key.substring(layout.prefix().length());
             bookkeeping.add(relative.substring(0, relative.indexOf('/')) + "/**");
         }

@@ -28,15 +28,17 @@ import static java.util.Objects.requireNonNull;
  *     ({@link dev.medallion.silver.catalog.SilverCatalog}); a catalog that fails fails the run here, with
  *     nothing visible, and a registration is idempotent, so the retry simply registers again. An empty
  *     partition registered by a run that then fails or loses shows no rows.</li>
- * <li>{@link #commit}: publish every upload, then write the manifest conditionally, expecting the version
+ * <li>{@link #commit}: record the partition the run publishes into (a publishing marker, see
+ *     {@link SilverLayout#publishingKey}), publish every upload, then write the manifest conditionally, expecting the version
  *     read in step 1 (none: {@code If-None-Match: *}; one: {@code If-Match} on its entity tag). Of any set
  *     of runs that read the same version, exactly one succeeds. A run that loses deletes what it
  *     published (its own keys only) and reports the winner's result when it describes the same source
  *     version, or fails (retryably) when it does not.</li>
  * <li>{@link #sweep}: the winner deletes what its manifest supersedes, and every file of a run that can
- *     no longer commit: a run of generation {@code <= G} once generation {@code G} is committed. A run
- *     that finds the source already converted sweeps too, so a retry finishes the cleanup of a run killed
- *     after publishing.</li>
+ *     no longer commit: a run of generation {@code <= G} once generation {@code G} is committed, in its
+ *     own partition and in every partition a marker of such a run names (a run killed after publishing
+ *     a replaced version of another day), then those markers. A run that finds the source already
+ *     converted sweeps too, so a retry finishes the cleanup of a run killed after publishing.</li>
  * </ol>
  * Readers that ignore manifests (Athena, Glue, Spark) see a source's rows all or nothing except in two
  * windows, each a handful of requests long: between publishing the parts and writing the manifest (new
@@ -95,13 +97,19 @@ final class SilverCommit {
      */
     Outcome commit(Base base, Manifest manifest, List<ObjectUpload> staged) throws IOException {
         List<String> published = new ArrayList<>();
+        String marker = publishingMarker(manifest);
         try {
+            if (!staged.isEmpty()) {
+                // Before anything is visible: a run killed after publishing is then found in its partition.
+                silver.put(marker, new byte[0]);
+            }
             for (ObjectUpload upload : staged) {
                 upload.publish();
             }
         }
         catch (IOException | RuntimeException e) {
             discard(staged, manifest.writtenKeys(), e);
+            deleteQuietly(List.of(marker), e);
             throw e;
         }
         published.addAll(manifest.writtenKeys());
@@ -125,6 +133,7 @@ final class SilverCommit {
                 return new Outcome(now.get(), true);
             }
             deleteQuietly(published, e);
+            deleteQuietly(List.of(marker), e);
             throw e;
         }
         if (written.isPresent()) {
@@ -140,6 +149,8 @@ final class SilverCommit {
             return new Outcome(winner.get(), true);
         }
         silver.delete(published);
+        // Only once its files are gone: a marker left behind makes the next sweep look for them.
+        silver.delete(List.of(marker));
         if (winner.isPresent() && winner.get().source().etag().equals(manifest.source().etag())
                 && winner.get().source().size() == manifest.source().size()) {
             return new Outcome(winner.get(), false);
@@ -159,13 +170,23 @@ final class SilverCommit {
         Set<String> keep = new LinkedHashSet<>(committed.writtenKeys());
         Set<String> garbage = new LinkedHashSet<>(committed.supersedes());
         String sourceKey = committed.source().key();
-        LocalDate ingestDate = LocalDate.parse(committed.ingestDate());
-        for (String prefix : List.of(layout.partPrefix(committed.dataset(), ingestDate, sourceKey),
-                layout.quarantinePrefix(committed.dataset(), ingestDate, sourceKey))) {
-            for (String key : silver.list(prefix)) {
-                Optional<RunId> run = RunId.ofKey(key);
-                if (run.isEmpty() || run.get().generation() <= committed.generation()) {
-                    garbage.add(key);
+        Set<LocalDate> partitions = new LinkedHashSet<>(List.of(LocalDate.parse(committed.ingestDate())));
+        for (String marker : silver.list(layout.publishingPrefix(committed.dataset(), sourceKey))) {
+            Optional<SilverLayout.Publishing> publishing = SilverLayout.publishingOf(marker);
+            // A marker of a later run is that run's: it may still commit.
+            if (publishing.isPresent() && publishing.get().run().generation() <= committed.generation()) {
+                partitions.add(publishing.get().ingestDate());
+                garbage.add(marker);
+            }
+        }
+        for (LocalDate ingestDate : partitions) {
+            for (String prefix : List.of(layout.partPrefix(committed.dataset(), ingestDate, sourceKey),
+                    layout.quarantinePrefix(committed.dataset(), ingestDate, sourceKey))) {
+                for (String key : silver.list(prefix)) {
+                    Optional<RunId> run = RunId.ofKey(key);
+                    if (run.isEmpty() || run.get().generation() <= committed.generation()) {
+                        garbage.add(key);
+                    }
                 }
             }
         }
@@ -180,6 +201,11 @@ final class SilverCommit {
             throw new IOException(manifestKey + " is committed, but " + garbage.size() + " superseded or abandoned file(s) could not be"
                     + " deleted; until a retry deletes them, readers that ignore manifests may see their rows too", e);
         }
+    }
+
+    private String publishingMarker(Manifest manifest) {
+        RunId run = RunId.ofToken(manifest.run());
+        return layout.publishingKey(manifest.dataset(), LocalDate.parse(manifest.ingestDate()), manifest.source().key(), run);
     }
 
     /** Aborts what is not published and deletes what is, after a failure before the manifest was written. */

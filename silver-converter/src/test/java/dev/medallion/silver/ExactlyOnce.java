@@ -72,5 +72,6 @@ final class ExactlyOnce {
         ids.sort(null);
         assertEquals(LongStream.range(0, validRows).boxed().toList(), ids, "each valid row exactly once");
         assertEquals(manifest.quarantine() == null ? List.of() : List.of(manifest.quarantine().key()), silver.list(layout.prefix() + "_quarantine/"));
+        assertEquals(List.of(), silver.list(layout.publishingPrefix(dataset, source.key())), "no publishing marker outlives the commit that swept its run");
     }
 }

@@ -301,6 +301,36 @@ class SilverCommitTest {
         assertExactlyOnce(source, ROWS, 1);
     }
 
+    /**
+     * A run killed between publishing and its manifest leaves parts visible in its version's partition.
+     * When the object is then replaced by a version of another day, the run that commits that version
+     * sweeps its own partition; the publishing marker the killed run wrote first tells it to sweep the
+     * killed run's partition too, or its rows would stay visible beside the new version's for good.
+     */
+    @Test
+    void partsOfARunKilledBeforeItsManifestAreSweptWhenTheNextVersionIsOfAnotherDay() throws IOException {
+        byte[] first = csv(ROWS, "");
+        SourceObject original = source("sales/night.csv", first);
+        ObjectStore dies = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) {
+                if (key.startsWith("_manifests/")) {
+                    throw new Killed();
+                }
+            }
+        });
+        assertThrows(Killed.class, () -> convert(converter(dies), original, first));
+        assertEquals(ROWS / LIMITS.chunkRows(), parquetFiles().size(), "the kill left published parts and no manifest");
+        assertEquals(1, silver.list("_publishing/").size(), "and the marker of the partition they are in");
+
+        byte[] second = csv(ROWS / 2, "");
+        SourceObject replacement = new SourceObject("bronze", "sales/night.csv", md5(second), second.length, MODIFIED.plus(Duration.ofDays(1)));
+        Manifest committed = convert(converter(silver), replacement, second).manifest();
+
+        assertEquals(1, committed.generation(), "no manifest was ever written: the replacement is the first generation too");
+        assertExactlyOnce(replacement, ROWS / 2, 0);
+    }
+
     @Test
     void aReplacementKilledBeforeItsSweepIsFinishedByTheNextDelivery() throws IOException {
         byte[] first = csv(ROWS, "");

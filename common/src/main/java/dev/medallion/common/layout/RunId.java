@@ -19,6 +19,7 @@ import static java.util.Objects.requireNonNull;
 public record RunId(long generation, String nonce) {
     private static final Pattern NONCE = Pattern.compile("[0-9a-f]{8}");
     /** A run token at the end of a part or quarantine file name. */
+    private static final Pattern TOKEN = Pattern.compile("g(\\d{1,18})-([0-9a-f]{8})");
     private static final Pattern IN_KEY = Pattern.compile("-g(\\d{1,18})-([0-9a-f]{8})(?:-part-\\d{5}\\.parquet|\\.csv)$");
     /** The only source of nonces: it draws each one when asked, never from state made at start-up (SnapStart). */
     static final RunNonces NONCES = new RunNonces();
@@ -46,6 +47,15 @@ public record RunId(long generation, String nonce) {
             return Optional.empty();
         }
         return Optional.of(new RunId(Long.parseLong(matcher.group(1)), matcher.group(2)));
+    }
+
+    /** The run a token names ({@link #token}: {@code g<generation>-<nonce>}), as manifests record it. */
+    public static RunId ofToken(String token) {
+        Matcher matcher = TOKEN.matcher(requireNonNull(token, "token is null"));
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("Not a run token: '" + token + "'");
+        }
+        return new RunId(Long.parseLong(matcher.group(1)), matcher.group(2));
     }
 
     public String token() {

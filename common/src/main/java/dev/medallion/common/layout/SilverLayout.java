@@ -6,6 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -17,7 +20,11 @@ import static java.util.Objects.requireNonNull;
  * &lt;prefix&gt;_manifests/&lt;dataset&gt;/&lt;source&gt;.json
  * &lt;prefix&gt;_quarantine/&lt;dataset&gt;/ingest_date=YYYY-MM-DD/&lt;source&gt;-&lt;etag&gt;-&lt;run&gt;.csv
  * &lt;prefix&gt;_schemas/&lt;dataset&gt;.json
+ * &lt;prefix&gt;_publishing/&lt;dataset&gt;/&lt;source&gt;/YYYY-MM-DD-&lt;run&gt;
  * </pre>
+ * A publishing marker records, before a run makes any file visible, the partition it publishes into:
+ * the run that commits the source next finds there, and sweeps, what a run killed before its manifest
+ * left in another partition (a replaced object's version of another day).
  * {@code <source>} is the source file's readable stem plus a hash of its whole key, so two files with
  * the same name in different folders never collide and one prefix holds everything a source wrote in a
  * partition. {@code <run>} ({@link RunId}) makes every run's files its own: a redelivered event never
@@ -27,6 +34,7 @@ public final class SilverLayout {
     private static final int STEM_LENGTH = 60;
     private static final int KEY_HASH_LENGTH = 10;
     private static final int ETAG_LENGTH = 12;
+    private static final Pattern PUBLISHING = Pattern.compile("/(\\d{4}-\\d{2}-\\d{2})-g(\\d{1,18})-([0-9a-f]{8})$");
 
     private final String prefix;
 
@@ -89,6 +97,33 @@ public final class SilverLayout {
 
     public String quarantineKey(String dataset, LocalDate ingestDate, String sourceKey, String etag, RunId run) {
         return quarantinePrefix(dataset, ingestDate, sourceKey) + etagTag(etag) + "-" + run.token() + ".csv";
+    }
+
+    /** Where the publishing markers of one source object are, whatever their partition and run. */
+    public String publishingPrefix(String dataset, String sourceKey) {
+        return prefix + "_publishing/" + dataset + "/" + sourceName(sourceKey) + "/";
+    }
+
+    /** The marker of {@code run} publishing files of {@code sourceKey} into the {@code ingestDate} partition. */
+    public String publishingKey(String dataset, LocalDate ingestDate, String sourceKey, RunId run) {
+        return publishingPrefix(dataset, sourceKey) + ingestDate + "-" + run.token();
+    }
+
+    /** The partition and run a publishing marker names, or empty for a key that is not one. */
+    public static Optional<Publishing> publishingOf(String key) {
+        Matcher matcher = PUBLISHING.matcher(requireNonNull(key, "key is null"));
+        if (!matcher.find()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Publishing(LocalDate.parse(matcher.group(1)), new RunId(Long.parseLong(matcher.group(2)), matcher.group(3))));
+    }
+
+    /** What a publishing marker names. */
+    public record Publishing(LocalDate ingestDate, RunId run) {
+        public Publishing {
+            requireNonNull(ingestDate, "ingestDate is null");
+            requireNonNull(run, "run is null");
+        }
     }
 
     public String schemaKey(String dataset) {

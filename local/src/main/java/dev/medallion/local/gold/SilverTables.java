@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The silver tables a local silver directory holds, as Glue catalogs them in the bucket: one table per
- * dataset folder, partitioned by {@code ingest_date}, skipping the {@code _manifests/}, {@code _quarantine/}
+ * dataset folder, partitioned by {@code ingest_date}, skipping the {@code _manifests/}, {@code _publishing/}, {@code _quarantine/}
  * and {@code _schemas/} bookkeeping.
  */
 final class SilverTables {
