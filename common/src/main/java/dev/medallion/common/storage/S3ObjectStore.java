@@ -260,6 +260,17 @@ public final class S3ObjectStore implements ObjectStore {
         requireNonNull(keys, "keys is null");
         List<String> unique = new ArrayList<>(new LinkedHashSet<>(keys));
         unique.forEach(S3ObjectStore::checkKey);
+        if (unique.size() == 1) {
+            // One key (a sweep that finds only its run's publishing marker): DeleteObject, which S3 does not
+            // bill, where DeleteObjects is a POST.
+            try {
+                client.deleteObject(request -> request.bucket(bucket).key(unique.get(0)));
+            }
+            catch (SdkException e) {
+                throw new IOException("Could not delete s3://" + bucket + "/" + unique.get(0), e);
+            }
+            return;
+        }
         List<S3Error> errors = new ArrayList<>();
         for (int start = 0; start < unique.size(); start += MAX_KEYS_PER_REQUEST) {
             List<ObjectIdentifier> batch = unique.subList(start, Math.min(start + MAX_KEYS_PER_REQUEST, unique.size())).stream()

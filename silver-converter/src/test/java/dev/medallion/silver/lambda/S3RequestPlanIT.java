@@ -102,7 +102,7 @@ class S3RequestPlanIT {
                 + ", redelivered " + redelivered + ", three parts " + threeParts);
         assertEquals(conversion(1, true), firstOfDataset, "a dataset's first object also writes its schema contract");
         assertEquals(conversion(1, false), next);
-        assertEquals(new Bill(2, 2, 0), redelivered, "HEAD source, GET manifest, and the sweep's two LISTs");
+        assertEquals(new Bill(3, 2, 0), redelivered, "HEAD source, GET manifest, and the sweep's three LISTs");
         assertEquals(conversion(3, false), threeParts);
     }
 
@@ -110,11 +110,12 @@ class S3RequestPlanIT {
      * The plan docs/cost-model.md states for a conversion whose Parquet parts are each below one upload part
      * (8 MiB; each further 8 MiB adds one PUT) and that quarantines nothing (a quarantine file adds three
      * writes, as a part does): reads HEAD source, GET manifest (absent), GET source, GET schema contract;
-     * writes per part CreateMultipartUpload, UploadPart, CompleteMultipartUpload, then PUT manifest and the
-     * sweep's two LISTs (parts, quarantine), plus PUT schema contract for a dataset's first object.
+     * writes PUT publishing marker, per part CreateMultipartUpload, UploadPart, CompleteMultipartUpload,
+     * then PUT manifest and the sweep's three LISTs (publishing markers, parts, quarantine), plus PUT schema
+     * contract for a dataset's first object; and the sweep's DELETE of the run's marker, free.
      */
     private static Bill conversion(int parts, boolean firstOfDataset) {
-        return new Bill(3 * parts + 3 + (firstOfDataset ? 1 : 0), 4, 0);
+        return new Bill(3 * parts + 5 + (firstOfDataset ? 1 : 0), 4, 1);
     }
 
     private Bill convert(SilverConverterHandler handler, String key, int rows) throws IOException {
