@@ -171,12 +171,13 @@ final class SilverCommit {
         Set<String> garbage = new LinkedHashSet<>(committed.supersedes());
         String sourceKey = committed.source().key();
         Set<LocalDate> partitions = new LinkedHashSet<>(List.of(LocalDate.parse(committed.ingestDate())));
+        List<String> markers = new ArrayList<>();
         for (String marker : silver.list(layout.publishingPrefix(committed.dataset(), sourceKey))) {
             Optional<SilverLayout.Publishing> publishing = SilverLayout.publishingOf(marker);
             // A marker of a later run is that run's: it may still commit.
             if (publishing.isPresent() && publishing.get().run().generation() <= committed.generation()) {
                 partitions.add(publishing.get().ingestDate());
-                garbage.add(marker);
+                markers.add(marker);
             }
         }
         for (LocalDate ingestDate : partitions) {
@@ -191,15 +192,18 @@ final class SilverCommit {
             }
         }
         garbage.removeAll(keep);
-        if (garbage.isEmpty()) {
-            return;
-        }
         try {
-            silver.delete(garbage);
+            if (!garbage.isEmpty()) {
+                silver.delete(garbage);
+            }
         }
         catch (IOException e) {
             throw new IOException(manifestKey + " is committed, but " + garbage.size() + " superseded or abandoned file(s) could not be"
                     + " deleted; until a retry deletes them, readers that ignore manifests may see their rows too", e);
+        }
+        // Only once the files they point at are gone: a retry of a failed delete must still find their partitions.
+        if (!markers.isEmpty()) {
+            silver.delete(markers);
         }
     }
 

@@ -18,8 +18,9 @@ import static java.util.Objects.requireNonNull;
  */
 public record RunId(long generation, String nonce) {
     private static final Pattern NONCE = Pattern.compile("[0-9a-f]{8}");
-    /** A run token at the end of a part or quarantine file name. */
+    /** A run token as {@link #token} writes it. */
     private static final Pattern TOKEN = Pattern.compile("g(\\d{1,18})-([0-9a-f]{8})");
+    /** A run token at the end of a part or quarantine file name. */
     private static final Pattern IN_KEY = Pattern.compile("-g(\\d{1,18})-([0-9a-f]{8})(?:-part-\\d{5}\\.parquet|\\.csv)$");
     /** The only source of nonces: it draws each one when asked, never from state made at start-up (SnapStart). */
     static final RunNonces NONCES = new RunNonces();
