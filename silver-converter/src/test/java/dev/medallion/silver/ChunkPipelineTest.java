@@ -124,15 +124,7 @@ class ChunkPipelineTest {
             @Override
             public void beforeCreate(String key) {
                 opening.countDown();
-                boolean released = false;
-                while (!released) {
-                    try {
-                        released = release.await(10, TimeUnit.SECONDS);
-                    }
-                    catch (InterruptedException e) {
-                        // keep waiting
-                    }
-                }
+                HookedStore.awaitDeafToInterrupts(release);
             }
         });
         AtomicInteger parts = new AtomicInteger();

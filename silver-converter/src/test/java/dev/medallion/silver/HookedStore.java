@@ -10,6 +10,8 @@ import java.io.InputStream;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,6 +37,19 @@ final class HookedStore implements ObjectStore {
 
     private final ObjectStore delegate;
     private final Hooks hooks;
+
+    /** Waits for {@code release} as a blocking socket call does: an interrupt does not end the wait. */
+    static void awaitDeafToInterrupts(CountDownLatch release) {
+        boolean released = false;
+        while (!released) {
+            try {
+                released = release.await(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                // deaf to it
+            }
+        }
+    }
 
     HookedStore(ObjectStore delegate, Hooks hooks) {
         this.delegate = requireNonNull(delegate, "delegate is null");

@@ -589,15 +589,7 @@ class SilverConverterTest {
                     return;
                 }
                 opening.countDown();
-                boolean released = false;
-                while (!released) {
-                    try {
-                        released = release.await(10, TimeUnit.SECONDS);
-                    }
-                    catch (InterruptedException e) {
-                        // deaf to it
-                    }
-                }
+                HookedStore.awaitDeafToInterrupts(release);
             }
         });
         SilverConverter converter = new SilverConverter(deaf, new SilverLayout(""), new ConversionLimits(10, 1 << 30, 1, 1 << 20), RangeReading.single(),

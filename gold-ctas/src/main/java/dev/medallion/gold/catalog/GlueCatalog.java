@@ -120,16 +120,11 @@ public final class GlueCatalog {
      * crawler adds changes this, although no manifest changed since the last build.
      */
     public Optional<List<String>> describe(String database, String table) throws IOException {
-        Table definition;
-        try {
-            definition = glue.getTable(request -> request.databaseName(database).name(table)).table();
-        }
-        catch (EntityNotFoundException e) {
+        Optional<Table> found = table(database, table);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        catch (SdkException e) {
-            throw failure("read", database, table, e);
-        }
+        Table definition = found.get();
         List<String> lines = new ArrayList<>();
         if (definition.storageDescriptor() != null) {
             for (Column column : definition.storageDescriptor().columns()) {
@@ -164,17 +159,11 @@ public final class GlueCatalog {
      * query. Empty when there is no such table, or its text is not an Athena view's.
      */
     public Optional<String> viewSql(String database, String view) throws IOException {
-        Table definition;
-        try {
-            definition = glue.getTable(request -> request.databaseName(database).name(view)).table();
-        }
-        catch (EntityNotFoundException e) {
+        Optional<Table> definition = table(database, view);
+        if (definition.isEmpty()) {
             return Optional.empty();
         }
-        catch (SdkException e) {
-            throw failure("read", database, view, e);
-        }
-        String text = definition.viewOriginalText();
+        String text = definition.get().viewOriginalText();
         if (text == null || !text.startsWith(PRESTO_VIEW_START) || !text.endsWith(PRESTO_VIEW_END)) {
             return Optional.empty();
         }
@@ -185,6 +174,19 @@ public final class GlueCatalog {
         }
         catch (IllegalArgumentException | IOException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The table (or view) as Glue keeps it; empty when there is none. */
+    private Optional<Table> table(String database, String name) throws IOException {
+        try {
+            return Optional.of(glue.getTable(request -> request.databaseName(database).name(name)).table());
+        }
+        catch (EntityNotFoundException e) {
+            return Optional.empty();
+        }
+        catch (SdkException e) {
+            throw failure("read", database, name, e);
         }
     }
 
