@@ -4,6 +4,7 @@ import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.ObjectUpload;
+import dev.medallion.common.storage.WriteRefusedException;
 
 import java.io.IOException;
 import java.time.LocalDate;
@@ -33,7 +34,12 @@ import static java.util.Objects.requireNonNull;
  *     read in step 1 (none: {@code If-None-Match: *}; one: {@code If-Match} on its entity tag). Of any set
  *     of runs that read the same version, exactly one succeeds. A run that loses deletes what it
  *     published (its own keys only) and reports the winner's result when it describes the same source
- *     version, or fails (retryably) when it does not.</li>
+ *     version (sweeping for it: the winner may have failed before its sweep), or fails (retryably) when it
+ *     does not. A run whose manifest write fails deletes what it published only if the write can no longer
+ *     land: S3 refused it ({@link WriteRefusedException}), or the manifest has changed since the base. A
+ *     write that failed otherwise (a 5xx, no answer) may still land after the run gave up on it, and a
+ *     manifest naming deleted parts would lose their rows; so the parts stay, for the next run of the
+ *     source to find committed or to sweep.</li>
  * <li>{@link #sweep}: the winner deletes what its manifest supersedes, and every file of a run that can
  *     no longer commit: a run of generation {@code <= G} once generation {@code G} is committed, in its
  *     own partition and in every partition a marker of such a run names (a run killed after publishing
@@ -42,9 +48,9 @@ import static java.util.Objects.requireNonNull;
  * </ol>
  * Readers that ignore manifests (Athena, Glue, Spark) see a source's rows all or nothing except in two
  * windows, each a handful of requests long: between publishing the parts and writing the manifest (new
- * rows visible without a manifest; if the run dies there, until the next run of that source sweeps
- * them), and between writing the manifest and the sweep of a replaced version (old and new rows both
- * visible).
+ * rows visible without a manifest; if the run dies there, or its manifest write fails without a definite
+ * answer, until the next run of that source finds them committed or sweeps them), and between writing the
+ * manifest and the sweep of a replaced version (old and new rows both visible).
  */
 final class SilverCommit {
     private final ObjectStore silver;
@@ -120,17 +126,27 @@ final class SilverCommit {
         }
         catch (IOException | RuntimeException e) {
             // The write may have landed with its answer lost: only the manifest itself can tell.
-            Optional<Manifest> now;
+            Optional<ManifestStore.Stored> now;
             try {
-                now = manifests.read(base.manifestKey());
+                now = manifests.readStored(base.manifestKey());
             }
             catch (IOException | RuntimeException unreadable) {
                 e.addSuppressed(unreadable);
                 throw e;
             }
-            if (now.isPresent() && manifest.run().equals(now.get().run())) {
-                sweep(now.get(), base.manifestKey());
-                return new Outcome(now.get(), true);
+            Optional<Manifest> committed = now.flatMap(ManifestStore.Stored::manifest);
+            if (committed.isPresent() && manifest.run().equals(committed.get().run())) {
+                sweep(committed.get(), base.manifestKey());
+                return new Outcome(committed.get(), true);
+            }
+            if (!(e instanceof WriteRefusedException) && now.map(ManifestStore.Stored::etag).equals(base.etag())) {
+                // Not landed yet, but it still may (S3 can complete a request whose client gave up): deleting
+                // the parts now would leave a manifest that names deleted files. Once another write changes
+                // the manifest, this one's precondition can no longer hold, and the next run sweeps them.
+                throw new IOException("The manifest write of run " + manifest.run() + " for " + manifest.source().key()
+                        + " failed without a definite answer (" + e.getMessage() + "), and it may still land, so the run's "
+                        + published.size() + " published file(s) stay, visible to readers that ignore manifests: the retry finds"
+                        + " them committed, or sweeps them once it commits", e);
             }
             deleteQuietly(published, e);
             deleteQuietly(List.of(marker), e);
@@ -153,6 +169,8 @@ final class SilverCommit {
         silver.delete(List.of(marker));
         if (winner.isPresent() && winner.get().source().etag().equals(manifest.source().etag())
                 && winner.get().source().size() == manifest.source().size()) {
+            // The winner may have failed before its own sweep (its manifest write landed after it gave up on it).
+            sweep(winner.get(), base.manifestKey());
             return new Outcome(winner.get(), false);
         }
         throw new ConcurrentCommitException("Another conversion of " + manifest.source().key() + " committed "

@@ -32,6 +32,11 @@ final class HookedStore implements ObjectStore {
 
         default void beforePutIf(String key) throws IOException {}
 
+        /** As {@link #beforePutIf(String)}, with what the write would write and expect. */
+        default void beforePutIf(String key, byte[] content, Optional<String> expectedEtag) throws IOException {
+            beforePutIf(key);
+        }
+
         default void afterPutIf(String key, Optional<String> written) throws IOException {}
     }
 
@@ -83,7 +88,7 @@ final class HookedStore implements ObjectStore {
 
     @Override
     public Optional<String> putIf(String key, byte[] content, Optional<String> expectedEtag) throws IOException {
-        hooks.beforePutIf(key);
+        hooks.beforePutIf(key, content, expectedEtag);
         Optional<String> written = delegate.putIf(key, content, expectedEtag);
         hooks.afterPutIf(key, written);
         return written;

@@ -7,6 +7,7 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.storage.WriteRefusedException;
 import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Injection;
@@ -138,7 +139,7 @@ class SilverCommitFaultIT {
 
     @ParameterizedTest
     @EnumSource(value = Call.class, names = {"READ_MANIFEST", "READ_SCHEMA", "WRITE_SCHEMA", "READ_SOURCE", "START_UPLOAD", "UPLOAD_PART",
-            "PUBLISH", "WRITE_MANIFEST"})
+            "PUBLISH"})
     void aCallThatKeepsFailingFailsTheRunWithNothingVisibleAndTheRetryConverges(Call call) throws IOException {
         SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
         Injection injection = proxy.inject(call.matcher, Fault.status(500), 100);
@@ -149,6 +150,53 @@ class SilverCommitFaultIT {
         assertNothingVisible();
         proxy.clear();
         convertThroughProxy(source);
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @Test
+    void aManifestWriteThatKeepsFailingKeepsThePartsForTheRetry() throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        // A 500 does not say whether the write happened: it may even land later (the next test).
+        Injection injection = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.status(500), 100);
+
+        IOException failure = assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        assertTrue(injection.hits() >= 3, "the SDK retried before giving up, " + injection.hits() + " attempts");
+        assertTrue(failure.getMessage().contains("failed without a definite answer"), failure.getMessage());
+        assertFalse(silver.stat(LAYOUT.manifestKey(DATASET, source.key())).isPresent());
+        assertEquals(PARTS, parquetKeys().size(), "the parts stay, visible without a manifest: the stated window");
+        proxy.clear();
+        assertFalse(convertThroughProxy(source).unchanged());
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @Test
+    void aManifestWriteThatLandsAfterTheRunGaveUpLosesNoRows() throws Exception {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection late = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.landsLater(500), 100);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(source));
+        int attempts = late.hits();
+        proxy.clear();
+
+        // The first lands; the SDK's retries of it then fail their precondition.
+        assertTrue(late.awaitLanded(attempts, Duration.ofSeconds(30)), "the held writes were forwarded");
+        assertTrue(silver.stat(LAYOUT.manifestKey(DATASET, source.key())).isPresent(), "the late write landed");
+        assertTrue(convertThroughProxy(source).unchanged(), "the retry finds the late manifest");
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @Test
+    void aRefusedManifestWriteFailsTheRunWithNothingVisible() throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        // S3 answered and refused: the write did not happen and cannot land later.
+        Injection refused = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.status(403), 1);
+
+        assertThrows(WriteRefusedException.class, () -> convertThroughProxy(source));
+
+        assertEquals(1, refused.hits());
+        assertNothingVisible();
+        assertFalse(convertThroughProxy(source).unchanged());
         assertExactlyOnce(source, ROWS, 1);
     }
 

@@ -7,6 +7,7 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.WriteRefusedException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -141,14 +143,14 @@ class SilverCommitTest {
     }
 
     @Test
-    void aFailedManifestWriteLeavesNoPartAndNoQuarantineFileVisible() throws IOException {
+    void aRefusedManifestWriteLeavesNoPartAndNoQuarantineFileVisible() throws IOException {
         byte[] content = csv(ROWS, "oops,not a number\n");
         SourceObject source = source("sales/m.csv", content);
         ObjectStore failing = new HookedStore(silver, new HookedStore.Hooks() {
             @Override
             public void beforePutIf(String key) throws IOException {
                 if (key.startsWith("_manifests/")) {
-                    throw new IOException("manifest write refused");
+                    throw new WriteRefusedException("manifest write refused", null);
                 }
             }
         });
@@ -156,9 +158,112 @@ class SilverCommitTest {
         IOException failure = assertThrows(IOException.class, () -> convert(converter(failing), source, content));
 
         assertEquals("manifest write refused", failure.getMessage());
-        assertEquals(List.of(), dataAndManifests(), "published parts and quarantine file are deleted again");
+        assertEquals(List.of(), dataAndManifests(), "published parts, quarantine file and marker are deleted again");
         assertEquals(Manifest.CONVERTED, convert(converter(silver), source, content).manifest().status());
         assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @Test
+    void aManifestWriteOfUnknownOutcomeKeepsThePartsForTheNextRun() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/m.csv", content);
+        ObjectStore failing = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    throw new IOException("connection reset before the answer");
+                }
+            }
+        });
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(failing), source, content));
+
+        assertTrue(failure.getMessage().contains("failed without a definite answer (connection reset before the answer), and it may still land"),
+                failure.getMessage());
+        assertEquals(ROWS / LIMITS.chunkRows(), parquetFiles().size(), "the parts stay: the stated window");
+        assertEquals(1, silver.list("_publishing/").size(), "with the marker that leads the next run's sweep to them");
+        assertFalse(Files.exists(silverRoot.resolve(LAYOUT.manifestKey("sales", source.key()))));
+        assertFalse(convert(converter(silver), source, content).unchanged());
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    /**
+     * S3 can complete a request after its client gave up on it. A run that deleted its parts when its
+     * manifest write failed without an answer would leave, once the write lands, a manifest that names
+     * deleted files: their rows lost, and the source taken for converted.
+     */
+    @Test
+    void aManifestWriteThatLandsAfterTheRunGaveUpLosesNoRows() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/late.csv", content);
+        List<Late> late = new ArrayList<>();
+        ObjectStore timesOut = new HookedStore(silver, landsLater(late));
+
+        assertThrows(IOException.class, () -> convert(converter(timesOut), source, content));
+        late.get(0).land();
+
+        ConversionResult retry = convert(converter(silver), source, content);
+        assertTrue(retry.unchanged(), "the retry finds the late manifest");
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    /** As above, the late write landing while the retry converts: the retry loses to it and finishes its cleanup. */
+    @Test
+    void aManifestWriteThatLandsDuringTheRetryLosesNoRowsAndIsCleanedUp() throws IOException {
+        byte[] first = csv(ROWS, "");
+        SourceObject original = source("sales/late.csv", first);
+        convert(converter(silver), original, first);
+        byte[] content = csv(ROWS / 2, "oops,not a number\n");
+        SourceObject replacement = new SourceObject("bronze", "sales/late.csv", md5(content), content.length, MODIFIED.plusSeconds(60));
+        List<Late> late = new ArrayList<>();
+        assertThrows(IOException.class, () -> convert(converter(new HookedStore(silver, landsLater(late))), replacement, content));
+        ObjectStore landsFirst = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_manifests/") && !late.get(0).landed) {
+                    late.get(0).land();
+                }
+            }
+        });
+
+        ConversionResult retry = convert(converter(landsFirst), replacement, content);
+
+        assertTrue(retry.unchanged(), "the retry reports the late manifest's commit");
+        assertEquals(List.of(), silver.list("_publishing/"), "the retry swept for the late run: no marker left");
+        assertExactlyOnce(replacement, ROWS / 2, 1);
+    }
+
+    /** A conditional write that times out and lands later, when the test says so. */
+    private static final class Late {
+        private final ObjectStore store;
+        private final String key;
+        private final byte[] content;
+        private final Optional<String> expectedEtag;
+        private boolean landed;
+
+        Late(ObjectStore store, String key, byte[] content, Optional<String> expectedEtag) {
+            this.store = store;
+            this.key = key;
+            this.content = content;
+            this.expectedEtag = expectedEtag;
+        }
+
+        void land() throws IOException {
+            assertTrue(store.putIf(key, content, expectedEtag).isPresent(), "the late write lands");
+            landed = true;
+        }
+    }
+
+    private HookedStore.Hooks landsLater(List<Late> late) {
+        return new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key, byte[] content, Optional<String> expectedEtag) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    late.add(new Late(silver, key, content, expectedEtag));
+                    throw new IOException("timed out waiting for the answer");
+                }
+            }
+        };
     }
 
     @Test

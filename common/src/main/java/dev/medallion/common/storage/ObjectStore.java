@@ -48,6 +48,9 @@ public interface ObjectStore {
      * When a write did land but its answer was lost and a retry then fails the precondition, this returns
      * empty although the object is the caller's: callers that must tell the two apart write content that
      * identifies the writer and read it back.
+     * <p>
+     * A {@link WriteRefusedException} says the write did not happen; any other failure leaves it unknown:
+     * the write may have landed, or may land later, after the caller has seen the failure.
      */
     Optional<String> putIf(String key, byte[] content, Optional<String> expectedEtag) throws IOException;
 

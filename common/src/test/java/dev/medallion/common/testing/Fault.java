@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  *     error, a dropped connection);</li>
  * <li>{@link #afterForwarding}: the request took effect but its answer was lost, so a client that retries
  *     repeats something that already happened;</li>
+ * <li>{@link #landsLater}: the request takes effect only after its client has seen it fail;</li>
  * <li>{@link #cutResponseAfter} and {@link #resetResponseAfter}: a download that stops part way, cleanly
  *     or with an error;</li>
  * <li>{@link #delay}: a slow answer;</li>
@@ -86,6 +87,17 @@ public sealed interface Fault {
      */
     static Fault resetResponseAfter(long bodyBytes) {
         return new ResetResponse(bodyBytes);
+    }
+
+    /**
+     * Answers as {@link #status(int)} does, without forwarding, and keeps the request: once the test
+     * releases held requests ({@link FaultProxy#clear()}), forwards it and discards the answer. A write
+     * that lands after its client gave up on it, as S3 can complete a request whose client timed out or
+     * lost the connection. {@link Injection#awaitLanded} waits for the forwarding; {@link FaultProxy#close()}
+     * forwards nothing.
+     */
+    static Fault landsLater(int code) {
+        return new LandsLater(code, errorCodeFor(code));
     }
 
     /**
@@ -179,4 +191,12 @@ public sealed interface Fault {
 
     /** See {@link Fault#hold()}. */
     record Hold() implements Fault {}
+
+    /** See {@link #landsLater(int)}. */
+    record LandsLater(int code, String errorCode) implements Fault {
+        public LandsLater {
+            checkStatus(code);
+            checkErrorCode(errorCode);
+        }
+    }
 }

@@ -362,6 +362,15 @@ public final class FaultProxy implements AutoCloseable {
             out.flush();
             reset(client);
         }
+        else if (fault instanceof Fault.LandsLater late) {
+            out.write(errorResponse(late.code(), late.errorCode(), "injected by FaultProxy", isHead));
+            finish(client, out);
+            heldUntil.await();
+            if (!isClosed()) {
+                forwardAndDiscard(head, body);
+                injection.land();
+            }
+        }
         else if (fault instanceof Fault.Hold) {
             heldUntil.await();
             reset(client);

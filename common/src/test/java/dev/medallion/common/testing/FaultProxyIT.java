@@ -346,6 +346,22 @@ class FaultProxyIT {
     }
 
     @Test
+    void aWriteThatLandsLaterFailsAtOnceAndTakesEffectWhenCleared() throws Exception {
+        String key = "late/" + UUID.randomUUID();
+        Injection late = proxy.inject(Request.s3("PUT", key), Fault.landsLater(500), 1);
+
+        S3Exception e = assertThrows(S3Exception.class,
+                () -> once.putObject(request -> request.bucket(bucket).key(key), RequestBody.fromString("late")));
+
+        assertEquals(500, e.statusCode());
+        assertFalse(late.awaitLanded(1, Duration.ofMillis(300)));
+        assertFalse(exists(key), "not landed while held");
+        proxy.clear();
+        assertTrue(late.awaitLanded(1, Duration.ofSeconds(10)));
+        assertTrue(exists(key), "landed after the client saw it fail");
+    }
+
+    @Test
     void closeEndsHeldRequestsPromptly() throws Exception {
         String key = "held/" + UUID.randomUUID();
         Injection held = proxy.inject(Request.s3("PUT", key), Fault.hold(), 1);

@@ -1,6 +1,7 @@
 package dev.medallion.common.testing;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import static java.util.Objects.requireNonNull;
@@ -20,6 +21,7 @@ public final class Injection {
     private final int times;
     private int remaining;
     private int hits;
+    private int landed;
 
     Injection(Predicate<Request> matcher, Fault fault, int times) {
         this.matcher = requireNonNull(matcher, "matcher is null");
@@ -51,9 +53,19 @@ public final class Injection {
      * @return whether it has
      */
     public synchronized boolean awaitHits(int n, Duration timeout) throws InterruptedException {
+        return await(() -> hits >= n, timeout);
+    }
+
+    /** Waits until {@code n} requests held by {@link Fault#landsLater} have been forwarded, or the timeout has passed; returns whether they have. */
+    public synchronized boolean awaitLanded(int n, Duration timeout) throws InterruptedException {
+        return await(() -> landed >= n, timeout);
+    }
+
+    /** Called holding this object's monitor. */
+    private boolean await(BooleanSupplier done, Duration timeout) throws InterruptedException {
         requireNonNull(timeout, "timeout is null");
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (hits < n) {
+        while (!done.getAsBoolean()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -75,6 +87,11 @@ public final class Injection {
 
     synchronized void hit() {
         hits++;
+        notifyAll();
+    }
+
+    synchronized void land() {
+        landed++;
         notifyAll();
     }
 

@@ -1,0 +1,15 @@
+package dev.medallion.common.storage;
+
+import java.io.IOException;
+
+/**
+ * The store answered a write and refused it, so the write did not happen and never will: S3 answered a
+ * 4xx (denied, invalid, bucket missing) to the only attempt. Any other failure of a write (a 5xx, an
+ * answer lost or cut, a timeout, an attempt before the last that failed so) leaves its outcome unknown:
+ * the write may have landed, or may still land, after the caller has given up on it.
+ */
+public final class WriteRefusedException extends IOException {
+    public WriteRefusedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
