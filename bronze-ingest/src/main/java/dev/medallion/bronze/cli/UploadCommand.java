@@ -96,13 +96,19 @@ final class UploadCommand {
                 .collect(Collectors.joining(", "));
         err.println((options.dryRun() ? "Dry run, nothing is written: checking " : "Uploading ") + files + " ("
                 + ByteSizes.format(plan.totalBytes()) + ") to " + datasets + " at " + bucket.endpoint());
-        if (!plan.ignored().isEmpty()) {
-            List<Path> ignored = plan.ignored();
-            String named = ignored.stream().limit(MAX_NAMED_IGNORED).map(Path::toString).collect(Collectors.joining(", "));
-            err.println("Left out " + ignored.size() + (ignored.size() == 1 ? " file" : " files") + " whose names do not end in "
-                    + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES) + ": " + named + (ignored.size() > MAX_NAMED_IGNORED ? ", ..." : ""));
-        }
+        String suffixes = String.join(", ", CsvFiles.ACCEPTED_SUFFIXES);
+        leftOut(plan.ignored(), " file whose name does not end in " + suffixes, " files whose names do not end in " + suffixes);
+        leftOut(plan.folderLinks(), " link to a folder, which is not followed (give the folder itself as a PATH to upload it)",
+                " links to folders, which are not followed (give the folders themselves as PATHs to upload them)");
         err.flush();
+    }
+
+    private void leftOut(List<Path> paths, String one, String several) {
+        if (!paths.isEmpty()) {
+            String named = paths.stream().limit(MAX_NAMED_IGNORED).map(Path::toString).collect(Collectors.joining(", "));
+            err.println("Left out " + paths.size() + (paths.size() == 1 ? one : several) + ": " + named
+                    + (paths.size() > MAX_NAMED_IGNORED ? ", ..." : ""));
+        }
     }
 
     private static void removeHook(Thread hook) {

@@ -2,12 +2,9 @@ package dev.medallion.bronze.upload;
 
 import dev.medallion.bronze.upload.BronzeBucket.PartedUpload;
 import dev.medallion.bronze.upload.UploadOutcome.Status;
-import dev.medallion.common.logging.ErrorMessages;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -76,7 +73,7 @@ public final class FileUploader {
         }
         catch (IOException | RuntimeException e) {
             status = Status.FAILED;
-            detail = oneLine(e);
+            detail = LocalFileErrors.describe(e);
         }
         // Skipped and failed files count as done for the progress bar, whatever was sent.
         counter.reportUpTo(file.size());
@@ -170,18 +167,6 @@ public final class FileUploader {
     private static IOException changedWhileReading(PlannedFile file, long bytesRead) {
         return new IOException(file.path() + " changed while it was being read (" + file.size() + " bytes when the run started, "
                 + (bytesRead > file.size() ? "more" : String.valueOf(bytesRead)) + " now): run the command again once it is complete");
-    }
-
-    private static String oneLine(Exception e) {
-        // File system exceptions carry only the path as their message.
-        if (e instanceof NoSuchFileException) {
-            return ErrorMessages.describe(e) + " no longer exists";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "no permission to read " + ErrorMessages.describe(e);
-        }
-        String message = ErrorMessages.describe(e);
-        return message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** Tells the listener how far this file has got, so that its bytes add up to its size once it is done. */

@@ -1,7 +1,5 @@
 package dev.medallion.bronze.upload;
 
-import dev.medallion.common.logging.ErrorMessages;
-
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -35,11 +33,16 @@ public final class UploadPlanner {
         this.dataset = requireNonNull(dataset, "dataset is null");
     }
 
-    /** The files to upload in a stable order, and the files inside folders that were left out. */
-    public record Plan(List<PlannedFile> files, List<Path> ignored) {
+    /**
+     * The files to upload in a stable order; the files inside folders left out for their names; and the
+     * links to folders found inside folders, which are not followed (a folder linked from two places would
+     * upload its files twice, under two keys).
+     */
+    public record Plan(List<PlannedFile> files, List<Path> ignored, List<Path> folderLinks) {
         public Plan {
             files = List.copyOf(files);
             ignored = List.copyOf(ignored);
+            folderLinks = List.copyOf(folderLinks);
         }
 
         public long totalBytes() {
@@ -61,9 +64,10 @@ public final class UploadPlanner {
         List<String> problems = new ArrayList<>();
         List<PlannedFile> files = new ArrayList<>();
         List<Path> ignored = new ArrayList<>();
+        List<Path> folderLinks = new ArrayList<>();
         for (Path source : sources) {
             if (Files.isDirectory(source)) {
-                planFolder(source, files, ignored, problems);
+                planFolder(source, files, ignored, folderLinks, problems);
             }
             else if (Files.isRegularFile(source)) {
                 planFile(source, files, problems);
@@ -82,13 +86,18 @@ public final class UploadPlanner {
                         + "under another key in a UTF-8 locale; run with one, e.g. LANG=C.UTF-8");
                 continue;
             }
-            CsvFiles.sniff(file.path()).ifPresent(reason -> problems.add(file.path() + " is not a CSV file: " + reason));
+            try {
+                CsvFiles.sniff(file.path()).ifPresent(reason -> problems.add(file.path() + " is not a CSV file: " + reason));
+            }
+            catch (IOException e) {
+                problems.add("cannot read " + file.path() + ": " + LocalFileErrors.describe(e));
+            }
         }
         List<PlannedFile> unique = withoutDuplicates(files, problems);
         if (!problems.isEmpty()) {
             throw new UploadRefusedException(describe(problems));
         }
-        return new Plan(unique, ignored);
+        return new Plan(unique, ignored, folderLinks);
     }
 
     private void planFile(Path file, List<PlannedFile> files, List<String> problems) throws IOException {
@@ -100,10 +109,12 @@ public final class UploadPlanner {
         files.add(new PlannedFile(file, layout.key(name, file.getFileName().toString()), Files.size(file)));
     }
 
-    private void planFolder(Path folder, List<PlannedFile> files, List<Path> ignored, List<String> problems) throws IOException {
+    private void planFolder(Path folder, List<PlannedFile> files, List<Path> ignored, List<Path> folderLinks, List<String> problems)
+            throws IOException {
         String name = BronzeKeyLayout.dataset(folder, true, dataset);
         List<PlannedFile> found = new ArrayList<>();
         List<Path> left = new ArrayList<>();
+        List<Path> links = new ArrayList<>();
         Files.walkFileTree(folder, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
@@ -116,6 +127,10 @@ public final class UploadPlanner {
                     return FileVisitResult.CONTINUE;
                 }
                 // Symbolic links to files count as the files; links to folders are not followed.
+                if (attributes.isSymbolicLink() && Files.isDirectory(file)) {
+                    links.add(file);
+                    return FileVisitResult.CONTINUE;
+                }
                 if (!Files.isRegularFile(file) || !CsvFiles.hasAcceptedName(file)) {
                     left.add(file);
                     return FileVisitResult.CONTINUE;
@@ -126,18 +141,21 @@ public final class UploadPlanner {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
-                problems.add(file + " cannot be read: " + ErrorMessages.describe(e));
+                problems.add("cannot read " + file + ": " + LocalFileErrors.describe(e));
                 return FileVisitResult.CONTINUE;
             }
         });
         if (found.isEmpty()) {
             problems.add(folder + " holds no " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES) + " file"
-                    + (left.isEmpty() ? "" : " (" + left.size() + " other files left out)"));
+                    + (left.isEmpty() ? "" : " (" + left.size() + " other files left out)")
+                    + (links.isEmpty() ? "" : " (" + links.size() + " links to folders not followed: give a linked folder itself as a PATH)"));
         }
         found.sort(Comparator.comparing(PlannedFile::key));
         left.sort(null);
+        links.sort(null);
         files.addAll(found);
         ignored.addAll(left);
+        folderLinks.addAll(links);
     }
 
     /** The same file named twice is planned once; two files on one key would overwrite each other. */

@@ -70,6 +70,9 @@ class BronzeUploadIT {
         Files.write(folder.resolve("archive.csv.gz"), gzip);
         write("legacy.dat", "1|north\n");
         write("notes.txt", "left out");
+        Path linked = Files.createDirectories(directory.resolve("linked"));
+        Files.writeString(linked.resolve("other.csv"), "id\n9\n");
+        Files.createSymbolicLink(folder.resolve("link"), linked);
 
         int exit = upload(folder.toString());
 
@@ -89,7 +92,9 @@ class BronzeUploadIT {
         long bytes = objects.values().stream().mapToLong(content -> content.length).sum();
         assertEquals(table("uploaded", 4, 0, 0, bytes), tableOf(out()));
         assertTrue(err().startsWith("Uploading 4 files (" + bytes + " B) to s3://" + bucket + "/sales_data/ at " + S3.endpoint() + "\n"), err());
-        assertTrue(err().contains("Left out 1 file whose names do not end in .csv, .csv.gz, .dat: " + folder.resolve("notes.txt")), err());
+        assertTrue(err().contains("Left out 1 file whose name does not end in .csv, .csv.gz, .dat: " + folder.resolve("notes.txt")), err());
+        assertTrue(err().contains("Left out 1 link to a folder, which is not followed (give the folder itself as a PATH to upload it): "
+                + folder.resolve("link")), err());
         assertTrue(err().contains("uploaded " + folder.resolve("january.csv") + " -> s3://" + bucket + "/sales_data/january.csv (22 B, new, "), err());
     }
 

@@ -40,6 +40,35 @@ class UploadPlannerTest {
     }
 
     @Test
+    void linksToFoldersAreLeftOutAsLinksAndLinksToFilesCountAsTheFiles() throws Exception {
+        Path folder = directory.resolve("sales");
+        write(folder.resolve("a.csv"), "id\n1\n");
+        Path elsewhere = write(directory.resolve("elsewhere/b.csv"), "id\n2\n");
+        Files.createSymbolicLink(folder.resolve("linked"), elsewhere.getParent());
+        Files.createSymbolicLink(folder.resolve("c.csv"), elsewhere);
+
+        UploadPlanner.Plan plan = planner.plan(List.of(folder));
+
+        assertEquals(List.of("sales/a.csv", "sales/c.csv"), plan.files().stream().map(PlannedFile::key).toList());
+        assertEquals(List.of(), plan.ignored(), "not taken for a file with the wrong name");
+        assertEquals(List.of(folder.resolve("linked")), plan.folderLinks());
+    }
+
+    @Test
+    void aFileThatCannotBeReadRefusesTheRunNamingItAndWhy() throws Exception {
+        // Reading /proc/self/mem from its start fails (address 0 is not mapped): a read error even for root,
+        // who may read files without permission.
+        Path unreadable = directory.resolve("sales/broken.csv");
+        Files.createDirectories(unreadable.getParent());
+        Files.createSymbolicLink(unreadable, Path.of("/proc/self/mem"));
+
+        UploadRefusedException refused = assertThrows(UploadRefusedException.class, () -> planner.plan(List.of(unreadable.getParent())));
+
+        assertTrue(refused.getMessage().startsWith("cannot read " + unreadable + ": "), refused.getMessage());
+        assertTrue(refused.getMessage().length() > ("cannot read " + unreadable + ": ").length() + 3, refused.getMessage());
+    }
+
+    @Test
     void aFileBelongsToItsFolderAndThePrefixFollowsTheDataset() throws Exception {
         Path file = write(directory.resolve("orders/january.csv"), "id\n1\n");
         UploadPlanner withPrefix = new UploadPlanner(new BronzeKeyLayout(Optional.of("2026/01")), Optional.empty());
