@@ -31,9 +31,10 @@ resource "aws_glue_catalog_database" "gold" {
 # Every crawler logs to /aws-glue/crawlers (one stream per crawler), a group Glue creates on a first run
 # without any retention, so crawler logs would be kept forever. The group is the account's and the
 # region's, shared with any other crawler there, hence:
-# - it may exist already: import it (terraform import 'aws_cloudwatch_log_group.crawlers[0]'
-#   /aws-glue/crawlers) or set manage_crawler_log_group = false, else the apply fails with
-#   ResourceAlreadyExistsException; a second stack in the same account and region sets it to false;
+# - the stack owns it only when asked (manage_crawler_log_group, off by default): it may exist already,
+#   and then must be imported first (terraform import 'aws_cloudwatch_log_group.crawlers[0]'
+#   /aws-glue/crawlers), else the apply fails with ResourceAlreadyExistsException; only one stack per
+#   account and region can own it;
 # - destroying the stack leaves it (skip_destroy), since other crawlers' logs are in it;
 # - it is never encrypted with the stack's key, whose deletion with the stack would leave every
 #   crawler of the account unable to log.

@@ -408,9 +408,9 @@ variable "silver_crawler_schedule" {
 }
 
 variable "manage_crawler_log_group" {
-  description = "Create /aws-glue/crawlers, the log group every Glue crawler of the account and region writes to, with log_retention_days (Glue creates it without retention otherwise). One stack per account and region can own it: set false where it exists already and is not to be imported (see README), and in every other stack of the same account and region."
+  description = "Create /aws-glue/crawlers, the log group every Glue crawler of the account and region writes to, with log_retention_days (Glue creates it without retention otherwise). Off by default: any crawler that ever ran in the account and region has created it, and the apply would then fail with ResourceAlreadyExistsException. Set true in one stack per account and region, after importing the group where it exists (see README)."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "enable_athena" {

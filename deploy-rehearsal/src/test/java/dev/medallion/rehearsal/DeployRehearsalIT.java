@@ -268,7 +268,9 @@ class DeployRehearsalIT {
         steps.say("before the apply it holds: " + before);
         variables = List.of("-var", "environment=" + ENVIRONMENT, "-var", "region=" + REGION, "-var", "force_destroy=true",
                 "-var", "emulator_endpoint=" + moto.endpoint(), "-var", "enable_glue_catalog=true", "-var", "enable_athena=true",
-                "-var", "enable_budgets=true", "-var", "gold_schedule=" + GOLD_SCHEDULE);
+                "-var", "enable_budgets=true", "-var", "gold_schedule=" + GOLD_SCHEDULE,
+                // Off by default (the group may exist in a real account); on here, where it cannot, to apply it too.
+                "-var", "manage_crawler_log_group=true");
     }
 
     private void init() throws Exception {

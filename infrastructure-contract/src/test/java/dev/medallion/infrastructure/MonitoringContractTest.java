@@ -106,19 +106,25 @@ class MonitoringContractTest {
 
     @Test
     void whatTheCrawlersLogIsKeptForTheRetentionOfTheOtherLogs() {
-        Map<String, Object> group = Repository.rootModule().resource("aws_cloudwatch_log_group", "crawlers");
+        Map<String, Boolean> owned = Map.of("manage_crawler_log_group", true);
+        Map<String, Object> group = Repository.rootModule(owned).resource("aws_cloudwatch_log_group", "crawlers");
         // The group Glue crawlers write to, whatever their name; Glue creates it without retention.
         assertEquals("/aws-glue/crawlers", group.get("name"));
         assertEquals(30L, ((Number) group.get("retention_in_days")).longValue());
         assertEquals(1L, ((Number) group.get("count")).longValue());
+        // Not by default: any crawler that ever ran in the account and region has created it, and creating
+        // it again fails the apply.
+        assertEquals(0L, ((Number) Repository.rootModule().resource("aws_cloudwatch_log_group", "crawlers").get("count")).longValue());
         // Shared with every crawler of the account and region: never deleted with the stack, never
         // encrypted with the stack's key (deleted with the stack).
         assertEquals(Boolean.TRUE, group.get("skip_destroy"));
         assertFalse(Repository.rootModule(Map.of("kms_encryption", true)).resource("aws_cloudwatch_log_group", "crawlers").containsKey("kms_key_id"));
-        assertEquals(90L, ((Number) Repository.rootModule(Map.of("log_retention_days", 90)).resource("aws_cloudwatch_log_group", "crawlers").get("retention_in_days")).longValue());
+        assertEquals(90L, ((Number) Repository.rootModule(Map.of("log_retention_days", 90, "manage_crawler_log_group", true))
+                .resource("aws_cloudwatch_log_group", "crawlers").get("retention_in_days")).longValue());
         // Where it exists already, or another stack owns it, the switch leaves it alone.
         assertEquals(0L, ((Number) Repository.rootModule(Map.of("manage_crawler_log_group", false)).resource("aws_cloudwatch_log_group", "crawlers").get("count")).longValue());
-        assertEquals(0L, ((Number) Repository.rootModule(Map.of("enable_glue_catalog", false)).resource("aws_cloudwatch_log_group", "crawlers").get("count")).longValue());
+        assertEquals(0L, ((Number) Repository.rootModule(Map.of("enable_glue_catalog", false, "manage_crawler_log_group", true))
+                .resource("aws_cloudwatch_log_group", "crawlers").get("count")).longValue());
         // The crawler comes after the group, so that its first run does not create it without retention.
         assertTrue(TerraformConfiguration.strings(Repository.rootModule().resource("aws_glue_crawler", "silver").get("depends_on")).stream()
                 .anyMatch(dependency -> dependency.startsWith("aws_cloudwatch_log_group.crawlers")), "the crawler must depend on its log group");
