@@ -97,8 +97,7 @@ data "aws_iam_policy_document" "kms_key" {
 
   statement {
     sid = "AlertPublishersUseKey"
-    # Budgets, CloudWatch alarms and EventBridge (failed crawls) publish to the encrypted alert topic;
-    # SNS asks them for a data key.
+    # Budgets and CloudWatch alarms publish to the encrypted alert topic; SNS asks them for a data key.
     actions = [
       "kms:Decrypt",
       "kms:GenerateDataKey",
@@ -108,13 +107,32 @@ data "aws_iam_policy_document" "kms_key" {
 
     principals {
       type        = "Service"
-      identifiers = ["budgets.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"]
+      identifiers = ["budgets.amazonaws.com", "cloudwatch.amazonaws.com"]
     }
 
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [local.account_id]
+    }
+  }
+
+  statement {
+    sid = "EventBridgeUsesKey"
+    # EventBridge (failed crawls) too, but without a source condition: the SNS developer guide, "Managing
+    # Amazon SNS encryption keys": "Adding the aws:SourceAccount and aws:SourceArn to a AWS KMS policy is
+    # not supported for EventBridge-to-encrypted topics" (every event would be dropped). The topic's own
+    # policy limits EventBridge to the crawler_failed rule.
+    actions = [
+      "kms:Decrypt",
+      "kms:GenerateDataKey",
+    ]
+    # Key policy: "*" means this key.
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
     }
   }
 }
