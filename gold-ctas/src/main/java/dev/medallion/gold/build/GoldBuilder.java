@@ -38,6 +38,7 @@ import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -71,7 +72,7 @@ public final class GoldBuilder {
      */
     static final int VIEW_VERSIONS_KEPT = 2;
     /** What a failure that left the view untouched means for readers. */
-    private static final String KEPT_PREVIOUS = "; readers keep its previous build";
+    private static final String KEPT_PREVIOUS = "; readers keep what they saw (its previous build, if it has one)";
 
     private final GoldSettings settings;
     private final ObjectStore gold;
@@ -118,14 +119,30 @@ public final class GoldBuilder {
             return failed(model, Optional.empty(), started, 0, 0, Map.of(),
                     "not started: " + remaining.toSeconds() + " s of the invocation left, " + MINIMUM_TO_START.toSeconds() + " s needed" + KEPT_PREVIOUS);
         }
-        String fingerprint;
+        InputFingerprints.Fingerprint inputs;
         Optional<BuildState> state;
         try {
-            fingerprint = fingerprints.of(model);
+            inputs = fingerprints.of(model);
             state = states.read(model.name());
         }
         catch (IOException | RuntimeException e) {
             return failed(model, Optional.empty(), started, 0, 0, Map.of(), "could not tell whether its inputs changed: " + ErrorMessages.describe(e) + KEPT_PREVIOUS);
+        }
+        String fingerprint = inputs.value();
+        if (!inputs.absentSources().isEmpty()) {
+            // A lake that holds its own datasets, or none of these yet: the model's queries could only fail,
+            // and a failure would send every batch to the dead-letter queue until the data arrives.
+            String reason = "no file of " + String.join(", ", inputs.absentSources()) + " converted yet (no silver table "
+                    + inputs.absentSources().stream().map(source -> settings.silverDatabase() + "." + source).collect(Collectors.joining(", "))
+                    + "): the model is built once there is" + (state.isPresent() ? "; readers keep build " + state.get().current().buildId() : "");
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("model", model.name());
+            fields.put("outcome", "waiting");
+            fields.put("absentSources", inputs.absentSources());
+            fields.put("seconds", secondsSince(started));
+            log.info("gold model waiting for its silver sources", fields);
+            return new ModelOutcome(model.name(), ModelOutcome.Status.WAITING, state.map(current -> current.current().buildId()), 0, 0, 0,
+                    secondsSince(started), Optional.of(reason));
         }
         if (!force && state.isPresent() && state.get().fingerprint().equals(fingerprint)) {
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -200,11 +217,11 @@ public final class GoldBuilder {
                             + "already see it; the next build of the model replaces it", Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state()));
                 }
                 discard(e);
-                return fail(e.getMessage() + KEPT_PREVIOUS, Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state(), "reason", e.reason()));
+                return fail(e.getMessage() + keptPrevious(), Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state(), "reason", e.reason()));
             }
             catch (RuntimeException e) {
                 discard(e);
-                return fail("build " + build.value() + ": " + ErrorMessages.describe(e) + KEPT_PREVIOUS, Map.of());
+                return fail("build " + build.value() + ": " + ErrorMessages.describe(e) + keptPrevious(), Map.of());
             }
 
             // The build readers saw until the swap: the state's current one, unless the view had moved
@@ -356,6 +373,11 @@ public final class GoldBuilder {
                 log.warn("could not remove a failed gold build; the next build retries", Map.of(
                         "model", model.name(), "buildId", build.value(), "error", ErrorMessages.describe(e)));
             }
+        }
+
+        /** What a failure that left the view untouched means for readers. */
+        private String keptPrevious() {
+            return previousState.isPresent() ? "; readers keep its previous build" : "; it has no build yet, so readers see none";
         }
 
         private ModelOutcome fail(String reason, Map<String, Object> extra) {

@@ -10,19 +10,24 @@ import static java.util.Objects.requireNonNull;
  * @param buildId the new build for {@code BUILT} and a failed build, the current one for {@code UNCHANGED}
  * @param queries Athena queries sent
  * @param bytesScanned what those queries scanned, which is what Athena bills
- * @param failure for {@code FAILED}: the step, Athena's query id and reason
+ * @param failure for {@code FAILED}: the step, Athena's query id and reason; for {@code WAITING}: the
+ *        sources that have no silver table yet
  */
 public record ModelOutcome(String model, Status status, Optional<String> buildId, int partitions, int queries, long bytesScanned,
         double seconds, Optional<String> failure) {
-    public enum Status { BUILT, UNCHANGED, FAILED }
+    /**
+     * {@code WAITING}: a source of the model has no silver table and no converted file yet (a lake that
+     * holds its own datasets, or none of this one yet), so no query was sent and nothing failed.
+     */
+    public enum Status { BUILT, UNCHANGED, WAITING, FAILED }
 
     public ModelOutcome {
         requireNonNull(model, "model is null");
         requireNonNull(status, "status is null");
         requireNonNull(buildId, "buildId is null");
         requireNonNull(failure, "failure is null");
-        if ((status == Status.FAILED) != failure.isPresent()) {
-            throw new IllegalArgumentException("A failure reason goes with FAILED and only with it: " + status + ", " + failure);
+        if ((status == Status.FAILED || status == Status.WAITING) != failure.isPresent()) {
+            throw new IllegalArgumentException("A reason goes with FAILED and WAITING and only with them: " + status + ", " + failure);
         }
     }
 
@@ -35,6 +40,7 @@ public record ModelOutcome(String model, Status status, Optional<String> buildId
         return switch (status) {
             case BUILT -> "built " + buildId.orElseThrow();
             case UNCHANGED -> "unchanged " + buildId.orElse("");
+            case WAITING -> "waiting: " + failure.orElseThrow();
             case FAILED -> "failed: " + failure.orElseThrow();
         };
     }

@@ -33,9 +33,10 @@ import static java.util.Objects.requireNonNull;
  *     {@code <silver prefix>_manifests/<source>/}: the converter writes one per source file, last, and
  *     rewrites it when the file is replaced, so a new, replaced or deleted file changes it;</li>
  * <li>for each silver source, what the Glue catalog shows Athena: columns, partition keys and partition
- *     values. A file converted while the crawler ran is in the manifests before its partition is in the
- *     catalog; when the next crawl adds the partition, this changes and the model is rebuilt.</li>
+ *     values, so that a partition added to the catalog by hand or by a crawl rebuilds the model too.</li>
  * </ul>
+ * A source with neither a manifest nor a table is {@linkplain Fingerprint#absentSources absent}: no file
+ * of it has been converted, and a query naming it could only fail.
  * Listing manifests costs one ListObjectsV2 request per thousand source files, with no object read.
  */
 public final class InputFingerprints {
@@ -55,8 +56,17 @@ public final class InputFingerprints {
         this.silverDatabase = requireNonNull(silverDatabase, "silverDatabase is null");
     }
 
-    public String of(GoldModel model) throws IOException {
+    /** The fingerprint, and the model's sources that have neither a manifest nor a silver table. */
+    public record Fingerprint(String value, List<String> absentSources) {
+        public Fingerprint {
+            requireNonNull(value, "value is null");
+            absentSources = List.copyOf(absentSources);
+        }
+    }
+
+    public Fingerprint of(GoldModel model) throws IOException {
         requireNonNull(model, "model is null");
+        List<String> absent = new ArrayList<>();
         MessageDigest digest = sha256();
         add(digest, "format " + FORMAT);
         add(digest, "model " + model.name());
@@ -64,12 +74,16 @@ public final class InputFingerprints {
         add(digest, "select " + model.select(silverDatabase));
         for (String source : new TreeSet<>(model.sources())) {
             add(digest, "source " + source);
-            for (String manifest : manifests(source)) {
+            List<String> manifests = manifests(source);
+            for (String manifest : manifests) {
                 add(digest, manifest);
             }
             Optional<List<String>> table = catalog.describe(silverDatabase, source);
             if (table.isEmpty()) {
                 add(digest, "catalog absent");
+                if (manifests.isEmpty()) {
+                    absent.add(source);
+                }
             }
             else {
                 for (String line : table.get()) {
@@ -77,7 +91,7 @@ public final class InputFingerprints {
                 }
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return new Fingerprint(HexFormat.of().formatHex(digest.digest()), absent);
     }
 
     /** Where the converter keeps a dataset's manifests: the folder of {@link SilverLayout#manifestKey}. */

@@ -248,6 +248,28 @@ class GoldCtasHandlerIT {
         assertEquals(queries + 2, lake.athenaQueryIds().size(), "CTAS and view");
     }
 
+    /**
+     * A lake that holds its own datasets, or not yet all of a model's: the model waits, with no query and
+     * no failure. Its queries could only fail, and a failure would fail every batch until the dead-letter queue.
+     */
+    @Test
+    void aModelWhoseSourceHasNoConvertedFileWaitsWithoutAQueryAndIsBuiltOnceItHasOne() throws IOException {
+        lake.removeSilverDataset("products");
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+
+        Map<String, Object> response = lake.handler().handleRequest(GoldRequestTest.sqsEvent(), null);
+
+        assertEquals(Map.of("batchItemFailures", List.of()), response, "the batch does not fail");
+        assertTrue(lake.currentBuild("revenue_by_day").length() > 0, "the model whose sources are there is built");
+        assertTrue(lake.athenaSql().stream().noneMatch(sql -> sql.contains(".products")), "no query names the absent table");
+        assertEquals("waiting: no file of products converted yet (no silver table " + lake.silverDatabase() + ".products): the model is built once there is",
+                invoke(Map.of("models", List.of("product_totals"))).get("product_totals"));
+
+        lake.createProducts();
+        lake.addSilverFile("products");
+        assertTrue(invoke(Map.of("models", List.of("product_totals"))).get("product_totals").startsWith("built "));
+    }
+
     @Test
     void moreThanAHundredPartitionsAreWrittenByACtasThenInsertBatches() throws IOException {
         List<String> days = new ArrayList<>();

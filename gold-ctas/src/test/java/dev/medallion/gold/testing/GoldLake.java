@@ -83,8 +83,7 @@ public final class GoldLake implements AutoCloseable {
         aws.glue().createTable(request -> request.databaseName(silverDatabase).tableInput(silverTable("sales", List.of(
                 column("transaction_id", "string"), column("timestamp", "timestamp"), column("region", "string"),
                 column("product_id", "string"), column("quantity", "bigint"), column("total_amount", "double")), true)));
-        aws.glue().createTable(request -> request.databaseName(silverDatabase).tableInput(silverTable("products", List.of(
-                column("product_id", "string"), column("category", "string")), false)));
+        createProducts();
         addSilverFile("sales");
         addSilverFile("products");
         addSilverPartition("sales", "2026-03-01");
@@ -183,6 +182,20 @@ public final class GoldLake implements AutoCloseable {
 
     public String workgroup() {
         return workgroup;
+    }
+
+    /** The products table, as the converter's first products file makes it. */
+    public void createProducts() {
+        aws.glue().createTable(request -> request.databaseName(silverDatabase).tableInput(silverTable("products", List.of(
+                column("product_id", "string"), column("category", "string")), false)));
+    }
+
+    /** A silver dataset no file has been converted into: no table, no manifest. */
+    public void removeSilverDataset(String dataset) {
+        aws.glue().deleteTable(request -> request.databaseName(silverDatabase).name(dataset));
+        for (var object : aws.client().listObjectsV2(request -> request.bucket(silverBucket).prefix("_manifests/" + dataset + "/")).contents()) {
+            aws.client().deleteObject(request -> request.bucket(silverBucket).key(object.key()));
+        }
     }
 
     /** A new source file converted into a silver dataset: its manifest, the converter's commit marker. */
