@@ -43,8 +43,10 @@ import static java.util.Objects.requireNonNull;
  * <li>{@link #sweep}: the winner deletes what its manifest supersedes, and every file of a run that can
  *     no longer commit: a run of generation {@code <= G} once generation {@code G} is committed, in its
  *     own partition and in every partition a marker of such a run names (a run killed after publishing
- *     a replaced version of another day), then those markers. A run that finds the source already
- *     converted sweeps too, so a retry finishes the cleanup of a run killed after publishing.</li>
+ *     a replaced version of another day), then those markers. Every run first sweeps for the manifest it
+ *     builds on ({@link SilverConverter}): that manifest's own run may never have (killed after its
+ *     manifest, or its manifest written late, after it gave up), and only that manifest names what it
+ *     replaced; so a retry, a redelivery or the next version finishes the cleanup.</li>
  * </ol>
  * Readers that ignore manifests (Athena, Glue, Spark) see a source's rows all or nothing except in two
  * windows, each a handful of requests long: between publishing the parts and writing the manifest (new
@@ -125,6 +127,12 @@ final class SilverCommit {
             written = manifests.writeIf(base.manifestKey(), manifest, base.etag());
         }
         catch (IOException | RuntimeException e) {
+            if (e instanceof WriteRefusedException) {
+                // S3 answered no to every attempt: nothing landed, and nothing can land later.
+                deleteQuietly(published, e);
+                deleteQuietly(List.of(marker), e);
+                throw e;
+            }
             // The write may have landed with its answer lost: only the manifest itself can tell.
             Optional<ManifestStore.Stored> now;
             try {
@@ -139,7 +147,7 @@ final class SilverCommit {
                 sweep(committed.get(), base.manifestKey());
                 return new Outcome(committed.get(), true);
             }
-            if (!(e instanceof WriteRefusedException) && now.map(ManifestStore.Stored::etag).equals(base.etag())) {
+            if (now.map(ManifestStore.Stored::etag).equals(base.etag())) {
                 // Not landed yet, but it still may (S3 can complete a request whose client gave up): deleting
                 // the parts now would leave a manifest that names deleted files. Once another write changes
                 // the manifest, this one's precondition can no longer hold, and the next run sweeps them.

@@ -137,9 +137,14 @@ public final class SilverConverter {
         String manifestKey = layout.manifestKey(dataset, source.key());
         SilverCommit.Base base = commit.base(manifestKey);
         Optional<Manifest> previous = base.manifest();
-        if (previous.isPresent() && previous.get().describes(source) && !rejectedUnderOtherSettings(previous.get(), dataset)) {
-            // A redelivery, or the retry of a run that committed and then failed: finish its cleanup.
+        if (previous.isPresent()) {
+            // Finish the previous commit's cleanup, which its run may never have done: killed after its
+            // manifest, or its manifest written late, after the run gave up on it. What that manifest
+            // superseded is named only there: this run's commit would supersede the manifest's own files.
             commit.sweep(previous.get(), manifestKey);
+        }
+        if (previous.isPresent() && previous.get().describes(source) && !rejectedUnderOtherSettings(previous.get(), dataset)) {
+            // A redelivery, or the retry of a run that committed and then failed.
             return logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty()), started);
         }
 

@@ -46,6 +46,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import static dev.medallion.silver.ExactlyOnce.csv;
@@ -201,11 +202,33 @@ class SilverCommitFaultIT {
     }
 
     @Test
+    void aRefusalAfterAnAttemptLeftUnansweredIsNoRefusal() throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        // The SDK's first attempt may still land (500); its retry is refused (403), which says nothing of the first.
+        Injection unanswered = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.status(500), 1);
+        Injection refused = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.status(403), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        assertEquals(1, unanswered.hits());
+        assertEquals(1, refused.hits());
+        assertFalse(failure instanceof WriteRefusedException, failure.toString());
+        assertEquals(PARTS, parquetKeys().size(), "the parts stay for the first attempt to name");
+        assertFalse(convertThroughProxy(source).unchanged());
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    @Test
     void aFailingListAfterTheCommitFailsTheRunAndTheRetryFinishesTheCleanup() throws IOException {
         SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
         convertThroughProxy(first);
         SourceObject second = upload("sales/src.csv", csv(ROWS / 2, ""));
-        proxy.inject(Call.LIST.matcher, Fault.status(500), 100);
+        // Only the LISTs after the manifest write: those before it finish the previous commit's cleanup.
+        AtomicBoolean manifestWritten = new AtomicBoolean();
+        proxy.inject(request -> {
+            manifestWritten.compareAndSet(false, Call.WRITE_MANIFEST.matcher.test(request));
+            return manifestWritten.get() && Call.LIST.matcher.test(request);
+        }, Fault.status(500), 100);
 
         assertThrows(IOException.class, () -> convertThroughProxy(second));
 

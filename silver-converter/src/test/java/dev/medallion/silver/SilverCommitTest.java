@@ -233,6 +233,52 @@ class SilverCommitTest {
         assertExactlyOnce(replacement, ROWS / 2, 1);
     }
 
+    /**
+     * A manifest that lands late was never followed by its run's cleanup, and only it names what it
+     * replaced (here the first version's parts, in another day's partition, whose marker is long gone).
+     * The next run, of yet another version, must still remove them, or they stay visible for good.
+     */
+    @Test
+    void whatALateManifestReplacedIsRemovedByTheNextRunOfAnotherVersion() throws IOException {
+        byte[] first = csv(ROWS, "");
+        convert(converter(silver), source("sales/late.csv", first), first);
+        byte[] second = csv(ROWS / 2, "");
+        SourceObject replacement = new SourceObject("bronze", "sales/late.csv", md5(second), second.length, MODIFIED.plus(Duration.ofDays(1)));
+        List<Late> late = new ArrayList<>();
+        assertThrows(IOException.class, () -> convert(converter(new HookedStore(silver, landsLater(late))), replacement, second));
+        late.get(0).land();
+
+        byte[] third = csv(ROWS / 3, "");
+        SourceObject latest = new SourceObject("bronze", "sales/late.csv", md5(third), third.length, MODIFIED.plus(Duration.ofDays(2)));
+        assertFalse(convert(converter(silver), latest, third).unchanged());
+
+        assertExactlyOnce(latest, ROWS / 3, 0);
+    }
+
+    /** Once another run has changed the manifest, a write of unknown outcome can never land: the parts go at once. */
+    @Test
+    void aManifestWriteOfUnknownOutcomeAfterAnotherVersionCommittedDeletesThePartsAtOnce() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = source("sales/raced.csv", content);
+        byte[] other = csv(ROWS / 2, "");
+        SourceObject newer = new SourceObject("bronze", "sales/raced.csv", md5(other), other.length, MODIFIED.plusSeconds(60));
+        ObjectStore racing = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    convert(converter(silver), newer, other);
+                    throw new IOException("connection reset before the answer");
+                }
+            }
+        });
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(racing), source, content));
+
+        assertEquals("connection reset before the answer", failure.getMessage());
+        assertExactlyOnce(newer, ROWS / 2, 0);
+        assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
+    }
+
     /** A conditional write that times out and lands later, when the test says so. */
     private static final class Late {
         private final ObjectStore store;

@@ -222,8 +222,10 @@ public final class S3ObjectStore implements ObjectStore {
         if (!current.equals(expectedEtag)) {
             return Optional.empty();
         }
-        throw new IOException("Conditional write of " + describe(key) + " kept conflicting with concurrent writes after "
-                + CONDITIONAL_WRITE_ATTEMPTS + " attempts, and the object is still the version expected");
+        String message = "Conditional write of " + describe(key) + " kept conflicting with concurrent writes after "
+                + CONDITIONAL_WRITE_ATTEMPTS + " attempts, and the object is still the version expected";
+        // Every round answered 409, which S3 gives without writing: unless an attempt before one of them went unanswered, none can land.
+        throw unknownBefore ? new IOException(message) : new WriteRefusedException(message, null);
     }
 
     @Override
