@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,9 +73,14 @@ public record GoldRequest(String trigger, Optional<List<String>> models, boolean
             if (!(names instanceof List<?> list) || list.stream().anyMatch(name -> !(name instanceof String))) {
                 throw new IllegalArgumentException("\"models\" must be a list of model names, got " + names);
             }
-            List<String> chosen = new ArrayList<>();
+            if (list.isEmpty()) {
+                // Most likely an empty variable in a script: taken for "all", with force it would rebuild everything.
+                throw new IllegalArgumentException("\"models\" is an empty list: name at least one model, or leave \"models\" out to build them all");
+            }
+            // A model named twice is built once: a second forced build would delete the build kept for rollback.
+            Set<String> chosen = new LinkedHashSet<>();
             list.forEach(name -> chosen.add((String) name));
-            models = chosen.isEmpty() ? Optional.empty() : Optional.of(chosen);
+            models = Optional.of(List.copyOf(chosen));
         }
         Object force = event.getOrDefault("force", false);
         if (!(force instanceof Boolean)) {
@@ -201,7 +207,12 @@ public record GoldRequest(String trigger, Optional<List<String>> models, boolean
                     return unreadable(id, "not an S3 event notification: a record without eventSource aws:s3 and an object key");
                 }
                 // S3 URL-encodes keys in notifications (a space arrives as '+').
-                keys.add(URLDecoder.decode(key, StandardCharsets.UTF_8));
+                try {
+                    keys.add(URLDecoder.decode(key, StandardCharsets.UTF_8));
+                }
+                catch (IllegalArgumentException e) {
+                    return unreadable(id, "an object key that is not URL-encoded as S3 encodes it (" + key + "): " + e.getMessage());
+                }
                 times.add(instant(record.path("eventTime").asText("")));
             }
             return new SqsMessage(id, keys, times, false, Optional.empty());

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +117,29 @@ class GoldRequestTest {
         assertEquals(Optional.of(List.of("daily_sales", "top_products")), request.models());
         assertTrue(request.force());
         assertEquals(Optional.empty(), GoldRequest.parse(Map.of()).models(), "{} builds every model");
-        assertEquals(Optional.empty(), GoldRequest.parse(Map.of("models", List.of())).models(), "so does an empty list");
+        // An empty list is most likely an empty variable in a script: with force it would rebuild everything.
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> GoldRequest.parse(Map.of("models", List.of(), "force", true)));
+        assertTrue(empty.getMessage().contains("leave \"models\" out to build them all"), empty.getMessage());
+        assertEquals(Optional.of(List.of("top_products", "daily_sales")), GoldRequest.parse(Map.of("models", List.of("top_products", "daily_sales", "top_products"))).models(),
+                "a model named twice is built once");
+    }
+
+    @Test
+    void aKeyThatIsNotUrlEncodedAsS3EncodesItIsOneUnreadableMessageNotAFailedBatch() throws IOException {
+        Map<String, Object> event = sqsEvent();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> records = new ArrayList<>((List<Map<String, Object>>) event.get("Records"));
+        Map<String, Object> bad = new HashMap<>(records.get(1));
+        bad.put("messageId", "bad-1");
+        bad.put("body", "{\"Records\":[{\"eventSource\":\"aws:s3\",\"eventTime\":\"2026-03-14T23:29:58.120Z\","
+                + "\"s3\":{\"object\":{\"key\":\"_manifests/sales/100%.json\"}}}]}");
+        records.add(bad);
+        Map<String, Object> withBad = new HashMap<>(event);
+        withBad.put("Records", records);
+
+        GoldRequest request = GoldRequest.parse(withBad);
+
+        assertEquals(List.of("bad-1"), request.batch().orElseThrow().unreadableIds());
     }
 
     @Test
