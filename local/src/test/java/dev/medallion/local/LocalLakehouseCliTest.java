@@ -106,7 +106,7 @@ class LocalLakehouseCliTest {
                 "missing_table", "SELECT * FROM ${silver_database}.returns"));
         Path directory = models(models.keySet().toArray(String[]::new));
         for (Map.Entry<String, String> model : models.entrySet()) {
-            String sources = model.getKey().equals("missing_table") ? "returns, sales" : "sales";
+            String sources = model.getKey().equals("missing_table") ? "returns" : "sales";
             Files.writeString(directory.resolve(model.getKey() + ".sql"), "-- sources: " + sources + "\n" + model.getValue() + "\n");
         }
 

@@ -1,6 +1,10 @@
 package dev.medallion.gold.model;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -19,6 +23,10 @@ public record GoldModel(String name, String description, List<String> partitione
     public static final String SILVER_DATABASE = "${silver_database}";
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+    /** A silver dataset's name, as the converter makes it (SilverLayout.datasetName): the manifests' folder. */
+    private static final Pattern SOURCE = Pattern.compile("[a-z_][a-z0-9_]*");
+    private static final Pattern SILVER_TABLE = Pattern.compile(Pattern.quote(SILVER_DATABASE) + "\\.\"?([A-Za-z0-9_]+)\"?");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{[^}]*}");
 
     public GoldModel {
         requireNonNull(name, "name is null");
@@ -34,6 +42,43 @@ public record GoldModel(String name, String description, List<String> partitione
         }
         if (!select.contains(SILVER_DATABASE)) {
             throw new IllegalArgumentException("Gold model " + name + " reads no silver table: name them as " + SILVER_DATABASE + ".<table>");
+        }
+        checkSources(name, sources, select);
+    }
+
+    /**
+     * The sources are what the builder fingerprints: a table read but not listed would never rebuild the
+     * model when it changes, and a source listed but not read (a typo, a capital letter) fingerprints a
+     * folder the converter never writes. Both would leave the model stale without an error.
+     */
+    private static void checkSources(String name, List<String> sources, String select) {
+        for (String source : sources) {
+            if (!SOURCE.matcher(source).matches()) {
+                throw new IllegalArgumentException("Gold model " + name + " lists source '" + source + "': sources are silver dataset names, lowercase [a-z0-9_]");
+            }
+        }
+        Matcher placeholder = PLACEHOLDER.matcher(select);
+        while (placeholder.find()) {
+            if (!placeholder.group().equals(SILVER_DATABASE)) {
+                throw new IllegalArgumentException("Gold model " + name + " holds " + placeholder.group() + ": the only placeholder is " + SILVER_DATABASE);
+            }
+        }
+        Set<String> read = new TreeSet<>();
+        Matcher table = SILVER_TABLE.matcher(select);
+        while (table.find()) {
+            read.add(table.group(1).toLowerCase(Locale.ROOT));
+        }
+        Set<String> unlisted = new TreeSet<>(read);
+        unlisted.removeAll(sources);
+        if (!unlisted.isEmpty()) {
+            throw new IllegalArgumentException("Gold model " + name + " reads " + unlisted + " without listing them in '-- sources:': it would not be"
+                    + " rebuilt when they change");
+        }
+        Set<String> unread = new TreeSet<>(sources);
+        unread.removeAll(read);
+        if (!unread.isEmpty()) {
+            throw new IllegalArgumentException("Gold model " + name + " lists " + unread + " in '-- sources:' but reads no " + SILVER_DATABASE + "."
+                    + String.join(", no " + SILVER_DATABASE + ".", unread));
         }
     }
 

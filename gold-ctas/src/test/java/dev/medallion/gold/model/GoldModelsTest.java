@@ -44,4 +44,20 @@ class GoldModelsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- sources: t\n"))
                 .getMessage().contains("holds no SELECT"));
     }
+
+    /** The sources are what rebuilds a model: a table read but not listed, or listed but not read, would leave it stale silently. */
+    @Test
+    void theSourcesAreExactlyTheSilverTablesTheSelectReads() {
+        assertEquals("Gold model x reads [customers] without listing them in '-- sources:': it would not be rebuilt when they change",
+                assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x",
+                        "-- sources: sales\nSELECT 1 FROM ${silver_database}.sales JOIN ${silver_database}.\"customers\" USING (id)")).getMessage());
+        assertEquals("Gold model x lists source 'Sales': sources are silver dataset names, lowercase [a-z0-9_]",
+                assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- sources: Sales\nSELECT 1 FROM ${silver_database}.sales")).getMessage());
+        assertEquals("Gold model x lists [products] in '-- sources:' but reads no ${silver_database}.products",
+                assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- sources: sales, products\nSELECT 1 FROM ${silver_database}.sales")).getMessage());
+        assertEquals("Gold model x holds ${silver_databse}: the only placeholder is ${silver_database}",
+                assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x",
+                        "-- sources: sales\nSELECT 1 FROM ${silver_database}.sales JOIN ${silver_databse}.products USING (id)")).getMessage());
+        assertEquals(List.of("sales"), GoldModels.parse("x", "-- sources: sales\nSELECT 1 FROM ${silver_database}.Sales").sources(), "Athena's names are not case-sensitive");
+    }
 }
