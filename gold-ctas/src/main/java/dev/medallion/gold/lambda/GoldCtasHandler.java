@@ -65,6 +65,8 @@ import static java.util.Objects.requireNonNull;
 public final class GoldCtasHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     static final String BATCH_ITEM_FAILURES = "batchItemFailures";
     static final String ITEM_IDENTIFIER = "itemIdentifier";
+    /** Unreadable messages named, with their reasons, in the batch's log lines. */
+    private static final int MAX_UNREADABLE_LOGGED = 20;
 
     private final GoldModels models;
     private final GoldBuilder builder;
@@ -175,7 +177,10 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
         fields.put("messages", batch.messageIds().size());
         fields.put("commits", batch.commits().size());
         fields.put("testEvents", batch.testEvents());
-        fields.put("unreadable", batch.unreadable());
+        // The first few with their reasons: a log event is cut at 256 KB, and a batch holds up to 10,000 messages.
+        List<String> unreadable = batch.unreadable();
+        fields.put("unreadable", unreadable.size());
+        fields.put("unreadableFirst", unreadable.subList(0, Math.min(unreadable.size(), MAX_UNREADABLE_LOGGED)));
         if (batch.testEvents() > 0) {
             log.info("S3 test event(s) in the batch ignored: S3 sends one when the silver bucket's notification is configured", Map.of("count", batch.testEvents()));
         }
