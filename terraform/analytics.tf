@@ -53,8 +53,46 @@ data "aws_iam_policy_document" "analyst" {
   }
 
   statement {
+    sid = "BrowseInTheAthenaConsole"
+    # The console's workgroup, catalog, database and table pickers.
+    actions = [
+      "athena:ListDataCatalogs",
+      "athena:ListEngineVersions",
+      "athena:ListWorkGroups",
+    ]
+    # These list actions name no resource (IAM's Service Authorization Reference for Athena); they show names, not data.
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "ReadTheDataCatalogThroughAthena"
+    # The same pickers, on the account's Glue catalog as Athena names it; the Glue actions below decide
+    # what they may show.
+    actions = [
+      "athena:GetDataCatalog",
+      "athena:GetDatabase",
+      "athena:GetTableMetadata",
+      "athena:ListDatabases",
+      "athena:ListTableMetadata",
+    ]
+    resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:datacatalog/AwsDataCatalog"]
+  }
+
+  statement {
+    sid = "AthenaDefaultDatabase"
+    # As for the gold builder (gold.tf): Athena's documented requirement for working with the Glue Data
+    # Catalog, GetDatabase and CreateDatabase on the region's `default` database.
+    actions = ["glue:CreateDatabase", "glue:GetDatabase"]
+    resources = [
+      local.glue_catalog_arn,
+      "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/default",
+    ]
+  }
+
+  statement {
     sid = "ReadLakeCatalog"
     actions = [
+      "glue:BatchGetPartition",
       "glue:GetDatabase",
       "glue:GetDatabases",
       "glue:GetPartition",

@@ -540,6 +540,19 @@ class GoldCtasContractTest {
         assertAllowed(analystPolicy, "athena:StartQueryExecution", ANALYST_WORKGROUP_ARN);
         assertDenied(analystPolicy, "athena:StartQueryExecution", WORKGROUP_ARN);
         assertDenied(analystPolicy, "athena:GetQueryResults", WORKGROUP_ARN);
+
+        // What Athena itself calls on an analyst's behalf, as it does on the builder's: the two policies agree.
+        String catalog = String.valueOf(root.local("glue_catalog_arn"));
+        String silverTable = catalog.replace(":catalog", ":table/") + SILVER_DATABASE_NAME + "/sales";
+        for (String action : List.of("glue:GetDatabase", "glue:GetTable", "glue:GetPartitions", "glue:GetPartition", "glue:BatchGetPartition")) {
+            assertAllowed(analystPolicy, action, silverTable);
+        }
+        assertAllowed(analystPolicy, "glue:GetDatabase", catalog.replace(":catalog", ":database/default"));
+        assertAllowed(analystPolicy, "glue:CreateDatabase", catalog.replace(":catalog", ":database/default"));
+        assertDenied(analystPolicy, "glue:CreateDatabase", SILVER_DATABASE_ARN);
+        // The Athena console's pickers.
+        assertAllowed(analystPolicy, "athena:ListWorkGroups", "*");
+        assertAllowed(analystPolicy, "athena:ListTableMetadata", catalog.replace(":glue:", ":athena:").replace(":catalog", ":datacatalog/AwsDataCatalog"));
     }
 
     /**
