@@ -217,6 +217,33 @@ resource "aws_cloudwatch_metric_alarm" "dead_letter_messages" {
   ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
+# Silver commits nobody takes: the gold trigger queue's oldest message older than three visibility
+# timeouts. A healthy mapping receives each within the batching window, and a message handed back
+# behind another build's lease comes back after one visibility timeout; SQS leaves a message received
+# three times out of this metric (Amazon SQS Developer Guide, "Available CloudWatch metrics"), so only
+# messages that are not received at all reach the threshold: the mapping disabled or failing to poll,
+# its role denied (also by the budget's hard stop), the function gone. Gold then goes stale with no
+# error anywhere else, and the messages never reach the dead-letter queue. Missing data keeps the state,
+# as for the dead-letter queues: a queue SQS deems inactive stops publishing while messages wait.
+resource "aws_cloudwatch_metric_alarm" "gold_triggers_not_consumed" {
+  count = local.gold_enabled ? 1 : 0
+
+  alarm_name          = "${local.name}-gold-triggers-not-consumed"
+  alarm_description   = "Silver commits have waited in ${aws_sqs_queue.gold_triggers[0].name} for over ${3 * local.gold_triggers_visibility_timeout_seconds} s without being received: gold is not being rebuilt. Check the event source mapping (enabled, its last processing result), the gold builder's role, and whether the budget's hard stop is on."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = aws_sqs_queue.gold_triggers[0].name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 3 * local.gold_triggers_visibility_timeout_seconds
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "ignore"
+  actions_enabled     = true
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+}
+
 ################################################################################
 # Failed crawls
 ################################################################################
@@ -249,4 +276,26 @@ resource "aws_cloudwatch_event_target" "crawler_failed" {
   }
 
   depends_on = [aws_sns_topic_policy.alerts]
+}
+
+# A failed crawl whose alert could not be published (the topic's policy or key refusing EventBridge):
+# the alert itself is lost, so this alarm goes to the same topic for whoever reads the alarms' state,
+# and shows in the CloudWatch console.
+resource "aws_cloudwatch_metric_alarm" "crawler_failed_alerts_undelivered" {
+  count = var.enable_glue_catalog ? 1 : 0
+
+  alarm_name          = "${local.name}-crawler-failed-alerts-undelivered"
+  alarm_description   = "EventBridge could not publish a failed crawl to ${aws_sns_topic.alerts.name} in the last 5 minutes: check the topic's policy and, with kms_encryption, the key's policy for events.amazonaws.com. The crawl's failure is in its log stream in /aws-glue/crawlers."
+  namespace           = "AWS/Events"
+  metric_name         = "FailedInvocations"
+  dimensions          = { RuleName = aws_cloudwatch_event_rule.crawler_failed[0].name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  actions_enabled     = true
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
 }

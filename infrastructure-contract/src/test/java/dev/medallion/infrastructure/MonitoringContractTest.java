@@ -57,6 +57,31 @@ class MonitoringContractTest {
         assertEquals(List.of(TOPIC), TerraformConfiguration.strings(alarm.get("alarm_actions")));
     }
 
+    /**
+     * Commits that nobody receives (the mapping disabled or denied) never fail and never reach the
+     * dead-letter queue: only the age of the oldest message says gold has stopped.
+     */
+    @Test
+    void silverCommitsNobodyTakesRaiseAnAlarm() {
+        TerraformConfiguration root = Repository.rootModule();
+        Map<String, Object> alarm = root.resource("aws_cloudwatch_metric_alarm", "gold_triggers_not_consumed");
+        assertEquals("AWS/SQS", alarm.get("namespace"));
+        assertEquals("ApproximateAgeOfOldestMessage", alarm.get("metric_name"));
+        assertEquals("aws_sqs_queue.gold_triggers.value.name", String.valueOf(asMap(alarm.get("dimensions")).get("QueueName")));
+        assertEquals("Maximum", alarm.get("statistic"));
+        // Above what a healthy queue shows: a message handed back behind another build comes back after one visibility timeout.
+        assertEquals(3 * ((Number) root.local("gold_triggers_visibility_timeout_seconds")).doubleValue(), ((Number) alarm.get("threshold")).doubleValue());
+        assertEquals("ignore", alarm.get("treat_missing_data"), "an inactive queue's metrics go silent while its messages wait");
+        assertEquals(List.of(TOPIC), TerraformConfiguration.strings(alarm.get("alarm_actions")));
+        assertEquals(0L, ((Number) Repository.rootModule(Map.of("enable_athena", false)).resource("aws_cloudwatch_metric_alarm", "gold_triggers_not_consumed")
+                .get("count")).longValue(), "no builder, no queue");
+
+        Map<String, Object> undelivered = root.resource("aws_cloudwatch_metric_alarm", "crawler_failed_alerts_undelivered");
+        assertEquals("AWS/Events", undelivered.get("namespace"));
+        assertEquals("FailedInvocations", undelivered.get("metric_name"));
+        assertEquals("aws_cloudwatch_event_rule.crawler_failed.value.name", String.valueOf(asMap(undelivered.get("dimensions")).get("RuleName")));
+    }
+
     @Test
     void aFailedCrawlOfAnyCrawlerOfTheStackReachesTheAlertTopic() {
         TerraformConfiguration root = Repository.rootModule();
