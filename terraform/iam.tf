@@ -158,8 +158,12 @@ data "aws_iam_policy_document" "glue_assume_role" {
       identifiers = ["glue.amazonaws.com"]
     }
 
+    # IfExists: Glue's documentation does not say that it sends aws:SourceAccount when it assumes a
+    # crawler's role, and a plain StringEquals on a key that is absent denies, which would fail
+    # CreateCrawler ("Service is unable to assume provided role"). Where the key is sent it must be this
+    # account; iam:PassRole, needed to name the role in a crawler, is the control either way.
     condition {
-      test     = "StringEquals"
+      test     = "StringEqualsIfExists"
       variable = "aws:SourceAccount"
       values   = [local.account_id]
     }
