@@ -15,8 +15,8 @@ import static java.util.Objects.requireNonNull;
 public final class ManifestStore {
     /**
      * A manifest as stored: its entity tag, and its content when readable. An unreadable manifest (damaged,
-     * or of a format this version does not know) is not known to describe anything, but it still has a
-     * version that a conditional write must name to replace it.
+     * or of a format this version does not know) is not known to describe anything; the commit refuses to
+     * build on it ({@link SilverCommit#base}).
      */
     public record Stored(Optional<Manifest> manifest, String etag) {
         public Stored {
@@ -47,7 +47,6 @@ public final class ManifestStore {
             return Optional.of(new Stored(Optional.of(mapper.readValue(content.get().content(), Manifest.class)), content.get().etag()));
         }
         catch (IOException | RuntimeException e) {
-            // An unreadable manifest only means "not known to be converted": converting again repairs it.
             return Optional.of(new Stored(Optional.empty(), content.get().etag()));
         }
     }

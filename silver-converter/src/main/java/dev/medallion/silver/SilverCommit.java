@@ -94,8 +94,17 @@ final class SilverCommit {
     /** What came of a commit: this run's manifest, or the one of a run that committed the same source version first. */
     record Outcome(Manifest manifest, boolean committedByThisRun) {}
 
+    /**
+     * Reads the base. A manifest that is there but unreadable (damaged, or of a format a newer converter
+     * wrote) fails the run: what it commits and supersedes, and its generation, cannot be known, so a run
+     * over it could not sweep the files it replaces, and their rows would stay visible beside the new ones.
+     */
     Base base(String manifestKey) throws IOException {
-        return new Base(manifestKey, manifests.readStored(manifestKey));
+        Base base = new Base(manifestKey, manifests.readStored(manifestKey));
+        if (base.stored().isPresent() && base.manifest().isEmpty()) {
+            throw new UnreadableManifestException(unreadable(manifestKey));
+        }
+        return base;
     }
 
     /**
@@ -261,6 +270,30 @@ final class SilverCommit {
         catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /** Where a key of the silver store is, for messages. */
+    String describe(String key) {
+        return silver.describe(key);
+    }
+
+    /** The source's manifest exists but cannot be read: a person must act; see {@link #base}. */
+    static final class UnreadableManifestException extends IOException {
+        UnreadableManifestException(String message) {
+            super(message);
+        }
+    }
+
+    private String unreadable(String manifestKey) {
+        String name = manifestKey.substring(manifestKey.lastIndexOf('/') + 1, manifestKey.length() - ".json".length());
+        String dataset = manifestKey.substring(0, manifestKey.lastIndexOf('/'));
+        dataset = dataset.substring(dataset.lastIndexOf('/') + 1);
+        return "The manifest " + silver.describe(manifestKey) + " is unreadable (damaged, or written by a newer converter than this one):"
+                + " which files it commits cannot be known, so converting over it could leave the previous version's rows beside the new ones."
+                + " If a newer converter wrote it, deploy that one again. Otherwise delete it and the source's files, "
+                + silver.describe(layout.prefix() + dataset + "/ingest_date=*/" + name + "-*") + " and "
+                + silver.describe(layout.prefix() + "_quarantine/" + dataset + "/ingest_date=*/" + name + "-*")
+                + ", then deliver the object again";
     }
 
     /** Another run committed a different version of the source first; retryable. */

@@ -137,6 +137,14 @@ public final class SilverConverter {
         String manifestKey = layout.manifestKey(dataset, source.key());
         SilverCommit.Base base = commit.base(manifestKey);
         Optional<Manifest> previous = base.manifest();
+        if (previous.isPresent() && !previous.get().source().key().equals(source.key())) {
+            // Two keys whose silver names agree (the same file name, and by chance the same short hash of
+            // the key): this run's commit would supersede, and its sweep delete, the other file's rows.
+            throw new IOException(source.location() + " and " + previous.get().source().key() + " (converted, " + commit.describe(manifestKey)
+                    + ") have the same silver name: the same file name and, by chance, the same 40-bit hash of their keys. Converting "
+                    + source.key() + " would replace the other file's rows, so it is not converted: upload it again under another name"
+                    + " or in another folder; the other file stays as converted");
+        }
         if (previous.isPresent()) {
             // Finish the previous commit's cleanup, which its run may never have done: killed after its
             // manifest, or its manifest written late, after the run gave up on it. What that manifest

@@ -279,6 +279,57 @@ class SilverCommitTest {
         assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
     }
 
+    /**
+     * A manifest that cannot be read names neither the files it commits nor its generation: a run over it
+     * could not remove the previous version's rows. It fails, saying what to do, and touches nothing.
+     */
+    @Test
+    void anUnreadableManifestFailsTheRunWithWhatToDoAndLeavesTheFilesAlone() throws IOException {
+        byte[] first = csv(ROWS, "");
+        convert(converter(silver), source("sales/u.csv", first), first);
+        String manifestKey = LAYOUT.manifestKey("sales", "sales/u.csv");
+        silver.put(manifestKey, "{not json".getBytes(StandardCharsets.UTF_8));
+        List<String> before = dataAndManifests();
+        byte[] second = csv(ROWS / 2, "");
+        SourceObject replacement = new SourceObject("bronze", "sales/u.csv", md5(second), second.length, MODIFIED.plusSeconds(60));
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(silver), replacement, second));
+
+        String name = manifestKey.substring("_manifests/sales/".length(), manifestKey.length() - ".json".length());
+        assertTrue(failure.getMessage().startsWith("The manifest " + silver.describe(manifestKey) + " is unreadable"), failure.getMessage());
+        assertTrue(failure.getMessage().contains(silver.describe("sales/ingest_date=*/" + name + "-*")), failure.getMessage());
+        assertEquals(before, dataAndManifests(), "nothing written, nothing deleted");
+
+        // What the message says to do works.
+        silver.delete(before.stream().filter(key -> !key.startsWith("_schemas/")).toList());
+        assertFalse(convert(converter(silver), replacement, second).unchanged());
+        assertExactlyOnce(replacement, ROWS / 2, 0);
+    }
+
+    /**
+     * Silver names a source by its file name and a 40-bit hash of its key, so two keys can share a
+     * manifest (these two were found by a search over 1.25 million keys). The second must not be
+     * committed over the first, which would supersede, and sweep, the first file's rows.
+     */
+    @Test
+    void aSourceWhoseSilverNameIsAnotherSourcesIsRefusedAndTheOtherKeepsItsRows() throws IOException {
+        String first = "sales/2026/421001/export.csv";
+        String second = "sales/2026/1252865/export.csv";
+        assertEquals(LAYOUT.manifestKey("sales", first), LAYOUT.manifestKey("sales", second), "the two keys collide");
+        byte[] content = csv(ROWS, "");
+        SourceObject converted = source(first, content);
+        convert(converter(silver), converted, content);
+        List<String> before = dataAndManifests();
+        byte[] other = csv(ROWS / 2, "");
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(silver), source(second, other), other));
+
+        assertTrue(failure.getMessage().contains(second) && failure.getMessage().contains(first) && failure.getMessage().contains("upload it again under another name"),
+                failure.getMessage());
+        assertEquals(before, dataAndManifests(), "nothing written, nothing deleted");
+        assertExactlyOnce(converted, ROWS, 0);
+    }
+
     /** A conditional write that times out and lands later, when the test says so. */
     private static final class Late {
         private final ObjectStore store;

@@ -25,9 +25,11 @@ import static java.util.Objects.requireNonNull;
  * A publishing marker records, before a run makes any file visible, the partition it publishes into:
  * the run that commits the source next finds there, and sweeps, what a run killed before its manifest
  * left in another partition (a replaced object's version of another day).
- * {@code <source>} is the source file's readable stem plus a hash of its whole key, so two files with
- * the same name in different folders never collide and one prefix holds everything a source wrote in a
- * partition. {@code <run>} ({@link RunId}) makes every run's files its own: a redelivered event never
+ * {@code <source>} is the source file's readable stem plus a hash of its whole key (its first 40 bits),
+ * so two files with the same name in different folders get different names, and one prefix holds
+ * everything a source wrote in a partition. Two keys can still share a name by chance (a 0.5 % chance among
+ * 100,000 files of one name in a dataset): the converter then refuses the second rather than
+ * replace the first one's rows ({@code SilverConverter}). {@code <run>} ({@link RunId}) makes every run's files its own: a redelivered event never
  * writes, or deletes, the keys of another run.
  */
 public final class SilverLayout {
