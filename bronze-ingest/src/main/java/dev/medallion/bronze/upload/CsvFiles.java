@@ -46,6 +46,24 @@ public final class CsvFiles {
 
     private CsvFiles() {}
 
+    /**
+     * The key as S3 delivers it to the converter: its notification matches suffixes case-sensitively,
+     * each of {@link #ACCEPTED_SUFFIXES} in lower or in upper case ({@code SilverConverterHandler.NOTIFICATION_SUFFIXES}),
+     * so a suffix in another case ({@code .Csv}, {@code .CSV.gz}) is lower-cased; otherwise the object
+     * would be uploaded and never converted.
+     */
+    public static String deliveredKey(String key) {
+        requireNonNull(key, "key is null");
+        for (String suffix : ACCEPTED_SUFFIXES) {
+            int start = key.length() - suffix.length();
+            if (start >= 0 && key.regionMatches(true, start, suffix, 0, suffix.length())) {
+                String tail = key.substring(start);
+                return tail.equals(suffix) || tail.equals(suffix.toUpperCase(Locale.ROOT)) ? key : key.substring(0, start) + suffix;
+            }
+        }
+        return key;
+    }
+
     /** Whether the file name ends in one of {@link #ACCEPTED_SUFFIXES}, in any case. */
     public static boolean hasAcceptedName(Path file) {
         requireNonNull(file, "file is null");

@@ -106,7 +106,7 @@ public final class UploadPlanner {
             return;
         }
         String name = BronzeKeyLayout.dataset(file, false, dataset);
-        files.add(new PlannedFile(file, layout.key(name, file.getFileName().toString()), Files.size(file)));
+        files.add(new PlannedFile(file, CsvFiles.deliveredKey(layout.key(name, file.getFileName().toString())), Files.size(file)));
     }
 
     private void planFolder(Path folder, List<PlannedFile> files, List<Path> ignored, List<Path> folderLinks, List<String> problems)
@@ -135,7 +135,7 @@ public final class UploadPlanner {
                     left.add(file);
                     return FileVisitResult.CONTINUE;
                 }
-                found.add(new PlannedFile(file, layout.key(name, BronzeKeyLayout.relativePath(folder, file)), Files.size(file)));
+                found.add(new PlannedFile(file, CsvFiles.deliveredKey(layout.key(name, BronzeKeyLayout.relativePath(folder, file))), Files.size(file)));
                 return FileVisitResult.CONTINUE;
             }
 

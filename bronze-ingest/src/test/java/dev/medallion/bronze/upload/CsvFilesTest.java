@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
@@ -20,6 +22,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CsvFilesTest {
     @TempDir
     Path directory;
+
+    @Test
+    void aKeyEndsInASuffixTheBronzeNotificationDelivers() {
+        // S3 matches the notification's suffixes case-sensitively: SilverConverterHandler.NOTIFICATION_SUFFIXES.
+        List<String> delivered = List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".DAT");
+        Map<String, String> keys = Map.of(
+                "sales/a.csv", "sales/a.csv",
+                "sales/A.CSV", "sales/A.CSV",
+                "sales/Report.Csv", "sales/Report.csv",
+                "sales/REPORT.CSV.gz", "sales/REPORT.csv.gz",
+                "sales/x.CSV.GZ", "sales/x.CSV.GZ",
+                "sales/legacy.Dat", "sales/legacy.dat",
+                "sales/İstanbul.Csv", "sales/İstanbul.csv");
+        keys.forEach((key, expected) -> {
+            assertEquals(expected, CsvFiles.deliveredKey(key), key);
+            assertTrue(delivered.stream().anyMatch(expected::endsWith), expected);
+        });
+    }
 
     @Test
     void acceptsTheNamesTheConverterAcceptsInAnyCase() {
