@@ -5,6 +5,7 @@ import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 import java.io.File;
 import java.io.IOException;
@@ -61,6 +62,12 @@ class GoldShadedJarIT {
         AWS.glue().createDatabase(request -> request.databaseInput(database -> database.name("silver_" + suffix)));
         AWS.glue().createDatabase(request -> request.databaseInput(database -> database.name("gold_" + suffix)));
         AWS.athena().createWorkGroup(request -> request.name("gold-" + suffix));
+        // A converted file of every source, or the models would wait for their silver tables.
+        for (String source : GoldModels.shipped().all().stream().flatMap(model -> model.sources().stream()).distinct().toList()) {
+            AWS.glue().createTable(request -> request.databaseName("silver_" + suffix).tableInput(table -> table.name(source)
+                    .storageDescriptor(descriptor -> descriptor.location("s3://" + silverBucket + "/" + source + "/"))));
+            AWS.client().putObject(request -> request.bucket(silverBucket).key("_manifests/" + source + "/a-0123456789.json"), RequestBody.fromString("{}"));
+        }
 
         ProcessBuilder builder = new ProcessBuilder(java(), "-cp", JAR + File.pathSeparator + "target/test-classes",
                 "dev.medallion.gold.lambda.GoldHandlerProbe").redirectErrorStream(true);
