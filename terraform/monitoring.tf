@@ -277,25 +277,3 @@ resource "aws_cloudwatch_event_target" "crawler_failed" {
 
   depends_on = [aws_sns_topic_policy.alerts]
 }
-
-# A failed crawl whose alert could not be published (the topic's policy or key refusing EventBridge):
-# the alert itself is lost, so this alarm goes to the same topic for whoever reads the alarms' state,
-# and shows in the CloudWatch console.
-resource "aws_cloudwatch_metric_alarm" "crawler_failed_alerts_undelivered" {
-  count = var.enable_glue_catalog ? 1 : 0
-
-  alarm_name          = "${local.name}-crawler-failed-alerts-undelivered"
-  alarm_description   = "EventBridge could not publish a failed crawl to ${aws_sns_topic.alerts.name} in the last 5 minutes: check the topic's policy and, with kms_encryption, the key's policy for events.amazonaws.com. The crawl's failure is in its log stream in /aws-glue/crawlers."
-  namespace           = "AWS/Events"
-  metric_name         = "FailedInvocations"
-  dimensions          = { RuleName = aws_cloudwatch_event_rule.crawler_failed[0].name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  actions_enabled     = true
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-  ok_actions          = [aws_sns_topic.alerts.arn]
-}

@@ -75,11 +75,6 @@ class MonitoringContractTest {
         assertEquals(List.of(TOPIC), TerraformConfiguration.strings(alarm.get("alarm_actions")));
         assertEquals(0L, ((Number) Repository.rootModule(Map.of("enable_athena", false)).resource("aws_cloudwatch_metric_alarm", "gold_triggers_not_consumed")
                 .get("count")).longValue(), "no builder, no queue");
-
-        Map<String, Object> undelivered = root.resource("aws_cloudwatch_metric_alarm", "crawler_failed_alerts_undelivered");
-        assertEquals("AWS/Events", undelivered.get("namespace"));
-        assertEquals("FailedInvocations", undelivered.get("metric_name"));
-        assertEquals("aws_cloudwatch_event_rule.crawler_failed.value.name", String.valueOf(asMap(undelivered.get("dimensions")).get("RuleName")));
     }
 
     @Test

@@ -98,8 +98,8 @@ final class UploadCommand {
                 + ByteSizes.format(plan.totalBytes()) + ") to " + datasets + " at " + bucket.endpoint());
         String suffixes = String.join(", ", CsvFiles.ACCEPTED_SUFFIXES);
         leftOut(plan.ignored(), " file whose name does not end in " + suffixes, " files whose names do not end in " + suffixes);
-        leftOut(plan.folderLinks(), " link to a folder, which is not followed (give the folder itself as a PATH to upload it)",
-                " links to folders, which are not followed (give the folders themselves as PATHs to upload them)");
+        leftOut(plan.folderLinks(), " link to a folder, which is not followed (give it as a PATH of its own to upload that folder)",
+                " links to folders, which are not followed (give each as a PATH of its own to upload those folders)");
         err.flush();
     }
 

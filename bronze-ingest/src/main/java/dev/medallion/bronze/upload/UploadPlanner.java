@@ -115,10 +115,12 @@ public final class UploadPlanner {
         List<PlannedFile> found = new ArrayList<>();
         List<Path> left = new ArrayList<>();
         List<Path> links = new ArrayList<>();
-        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+        // A PATH that is itself a link to a folder is walked as that folder (links inside it are not followed).
+        Path root = Files.isSymbolicLink(folder) ? folder.toRealPath() : folder;
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
-                return !directory.equals(folder) && isHidden(directory) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                return !directory.equals(root) && isHidden(directory) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 
             @Override
@@ -135,7 +137,7 @@ public final class UploadPlanner {
                     left.add(file);
                     return FileVisitResult.CONTINUE;
                 }
-                found.add(new PlannedFile(file, CsvFiles.deliveredKey(layout.key(name, BronzeKeyLayout.relativePath(folder, file))), Files.size(file)));
+                found.add(new PlannedFile(file, CsvFiles.deliveredKey(layout.key(name, BronzeKeyLayout.relativePath(root, file))), Files.size(file)));
                 return FileVisitResult.CONTINUE;
             }
 
@@ -148,7 +150,7 @@ public final class UploadPlanner {
         if (found.isEmpty()) {
             problems.add(folder + " holds no " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES) + " file"
                     + (left.isEmpty() ? "" : " (" + left.size() + " other files left out)")
-                    + (links.isEmpty() ? "" : " (" + links.size() + " links to folders not followed: give a linked folder itself as a PATH)"));
+                    + (links.isEmpty() ? "" : " (" + links.size() + " links to folders not followed: give such a folder as a PATH of its own)"));
         }
         found.sort(Comparator.comparing(PlannedFile::key));
         left.sort(null);

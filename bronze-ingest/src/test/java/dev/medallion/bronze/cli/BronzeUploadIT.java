@@ -93,7 +93,7 @@ class BronzeUploadIT {
         assertEquals(table("uploaded", 4, 0, 0, bytes), tableOf(out()));
         assertTrue(err().startsWith("Uploading 4 files (" + bytes + " B) to s3://" + bucket + "/sales_data/ at " + S3.endpoint() + "\n"), err());
         assertTrue(err().contains("Left out 1 file whose name does not end in .csv, .csv.gz, .dat: " + folder.resolve("notes.txt")), err());
-        assertTrue(err().contains("Left out 1 link to a folder, which is not followed (give the folder itself as a PATH to upload it): "
+        assertTrue(err().contains("Left out 1 link to a folder, which is not followed (give it as a PATH of its own to upload that folder): "
                 + folder.resolve("link")), err());
         assertTrue(err().contains("uploaded " + folder.resolve("january.csv") + " -> s3://" + bucket + "/sales_data/january.csv (22 B, new, "), err());
     }

@@ -52,6 +52,8 @@ class UploadPlannerTest {
         assertEquals(List.of("sales/a.csv", "sales/c.csv"), plan.files().stream().map(PlannedFile::key).toList());
         assertEquals(List.of(), plan.ignored(), "not taken for a file with the wrong name");
         assertEquals(List.of(folder.resolve("linked")), plan.folderLinks());
+        // Given as a PATH of its own, the link is its folder: a dataset named after the link.
+        assertEquals(List.of("linked/b.csv"), planner.plan(List.of(folder.resolve("linked"))).files().stream().map(PlannedFile::key).toList());
     }
 
     @Test

@@ -45,7 +45,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The heart of the gold layer: builds one model with Athena, atomically, and knows nothing of Lambda.
  * <ol>
- * <li>Fingerprint the model's inputs; when they equal the last successful build's, stop: no query.</li>
+ * <li>Fingerprint the model's inputs; when a source has no converted file yet (no manifest, no table),
+ *     the model waits, even forced; when they equal the last successful build's, stop: no query.</li>
  * <li>For a partitioned model, {@code SELECT DISTINCT} its partitions and cut them into batches of 100,
  *     Athena's limit per query.</li>
  * <li>CTAS into a table and S3 prefix of the build's own ({@link GoldLayout}), then INSERT INTO the
@@ -107,7 +108,7 @@ public final class GoldBuilder {
 
     /**
      * Builds the model unless its inputs are unchanged since its last successful build ({@code force}
-     * builds it anyway). Never throws for a failed build: the outcome says FAILED and why, so the caller
+     * builds it anyway), or a source has no converted file yet (WAITING, even with {@code force}). Never throws for a failed build: the outcome says FAILED and why, so the caller
      * can go on with other models and fail the invocation at the end.
      */
     public ModelOutcome build(GoldModel model, boolean force, Deadline deadline) {
