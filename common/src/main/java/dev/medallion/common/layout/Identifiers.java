@@ -11,6 +11,12 @@ import java.util.Locale;
 public final class Identifiers {
     private Identifiers() {}
 
+    /** Whether {@link #normalize} drops a letter or digit of {@code text} (one with no Latin form), not only separators. */
+    public static boolean dropsLetters(String text) {
+        String folded = Normalizer.normalize(text, Normalizer.Form.NFKD).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT);
+        return folded.codePoints().anyMatch(c -> Character.isLetterOrDigit(c) && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9'));
+    }
+
     /** The safe form of {@code text}, or {@code fallback} when nothing usable remains. */
     public static String normalize(String text, String fallback) {
         String folded = Normalizer.normalize(text, Normalizer.Form.NFKD)

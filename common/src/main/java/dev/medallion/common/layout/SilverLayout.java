@@ -3,6 +3,7 @@ package dev.medallion.common.layout;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer;
 import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -35,6 +36,7 @@ import static java.util.Objects.requireNonNull;
 public final class SilverLayout {
     private static final int STEM_LENGTH = 60;
     private static final int KEY_HASH_LENGTH = 10;
+    private static final int DATASET_HASH_LENGTH = 8;
     private static final int ETAG_LENGTH = 12;
     private static final Pattern PUBLISHING = Pattern.compile("/(\\d{4}-\\d{2}-\\d{2})-g(\\d{1,18})-([0-9a-f]{8})$");
 
@@ -67,9 +69,18 @@ public final class SilverLayout {
         return datasetName(bronzeKey.substring(0, slash));
     }
 
-    /** A dataset name as given by a person (a folder, a file stem, an option), made safe as a table name. */
+    /**
+     * A dataset name as given by a person (a folder, a file stem, an option), made safe as a table name.
+     * Letters that have no Latin form (Cyrillic, CJK, Greek...) cannot be kept; the name then ends in a
+     * hash of the text as given (in Unicode NFC, so that macOS and Linux spellings agree):
+     * {@code продажи} and {@code 顧客} are two datasets, {@code dataset_…}, and {@code sales_日本} is not
+     * {@code sales}.
+     */
     public static String datasetName(String text) {
-        return Identifiers.normalize(text, "dataset");
+        requireNonNull(text, "text is null");
+        String name = Identifiers.normalize(text, "dataset");
+        String composed = Normalizer.normalize(text, Normalizer.Form.NFC);
+        return Identifiers.dropsLetters(text) ? name + "_" + sha256Hex(composed).substring(0, DATASET_HASH_LENGTH) : name;
     }
 
     public String dataPrefix(String dataset, LocalDate ingestDate) {

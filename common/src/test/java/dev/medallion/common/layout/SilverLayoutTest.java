@@ -49,6 +49,22 @@ class SilverLayoutTest {
         assertEquals("eu_sales", SilverLayout.datasetName("EU Sales"));
     }
 
+    /** Letters with no Latin form would otherwise vanish, and unrelated folders share one table and its contract. */
+    @Test
+    void foldersWhoseLettersHaveNoLatinFormAreDatasetsOfTheirOwn() {
+        String russian = SilverLayout.datasetName("продажи");
+        String japanese = SilverLayout.datasetName("顧客");
+        assertTrue(russian.matches("dataset_[0-9a-f]{8}"), russian);
+        assertTrue(japanese.matches("dataset_[0-9a-f]{8}"), japanese);
+        assertNotEquals(russian, japanese);
+        String mixed = SilverLayout.datasetName("sales_日本");
+        assertTrue(mixed.matches("sales_[0-9a-f]{8}"), mixed);
+        // Folded accents are not dropped letters; the same name decomposed (macOS) is the same dataset.
+        assertEquals("ventes_region", SilverLayout.datasetName("Ventes-Région"));
+        assertEquals(SilverLayout.datasetName("йогурт"), SilverLayout.datasetName(java.text.Normalizer.normalize("йогурт", java.text.Normalizer.Form.NFD)));
+        assertEquals(russian, SilverLayout.datasetOf("продажи/2026/x.csv"));
+    }
+
     // --- prefix ----------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "[{index}] ''{0}'' -> ''{1}''")
