@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotificatio
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
-import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.ObjectStore;
@@ -44,8 +43,10 @@ import static java.util.Objects.requireNonNull;
 /**
  * The Lambda entry point for {@code s3:ObjectCreated:*} events on the bronze bucket: adapts each record of
  * the event to {@link SilverConverter} and does nothing else. Every record is processed; when any failed
- * for a reason worth retrying (S3 unavailable, throttled), the invocation fails after the others are done
- * so Lambda retries it, and records already converted are then recognised and skipped.
+ * (S3 unavailable or throttled, a CSV outside any dataset folder, a storage problem a person must fix),
+ * the invocation fails after the others are done so Lambda retries it, and records already converted are
+ * then recognised and skipped; what keeps failing reaches the function's failure queue, whose alarm fires.
+ * Data problems in a file never fail it: they are quarantined or the file is rejected, in its manifest.
  * <p>
  * The invocation's remaining time is watched ({@link Deadline}): a conversion that would outlive it stops at
  * a chunk boundary, keeping a tenth of the timeout (between {@value #MIN_RESERVE_SECONDS} and
@@ -201,14 +202,10 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             log.warn("source object skipped: not a CSV key", Map.of("source", "s3://" + bucket + "/" + key, "acceptedSuffixes", ACCEPTED_SUFFIXES));
             return "skipped";
         }
-        String dataset;
-        try {
-            dataset = SilverLayout.datasetOf(key);
-        }
-        catch (IllegalArgumentException e) {
-            log.warn("source object skipped", Map.of("source", "s3://" + bucket + "/" + key, "reason", ErrorMessages.describe(e)));
-            return "skipped";
-        }
+        // A CSV outside any dataset folder (at the bucket's root) fails the invocation, which is retried and
+        // then reaches the failure queue, whose alarm fires: a skip would be seen by nobody, and the file
+        // never converted. The message says where to put it.
+        String dataset = SilverLayout.datasetOf(key);
         ObjectStore bronze = new S3ObjectStore(s3, bucket);
         Optional<ObjectInfo> info = bronze.stat(key);
         if (info.isEmpty()) {

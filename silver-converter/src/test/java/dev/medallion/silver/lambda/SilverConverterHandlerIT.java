@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import dev.medallion.common.config.Environment;
+import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.sample.RetailTransactionsGenerator;
 import dev.medallion.common.storage.ObjectInfo;
@@ -133,10 +134,8 @@ class SilverConverterHandlerIT {
     void processesEveryRecordAndSkipsWhatItCannotConvert() throws IOException {
         bronze.put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
         bronze.put("sales/readme.txt", "not data".getBytes(StandardCharsets.UTF_8));
-        bronze.put("loose.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
         S3Event event = eventFor("sales/a.csv");
         event.getRecords().add(eventFor("sales/readme.txt").getRecords().get(0));
-        event.getRecords().add(eventFor("loose.csv").getRecords().get(0));
         event.getRecords().add(eventFor("sales/deleted.csv").getRecords().get(0));
 
         List<String> outcomes = handler().handleRequest(event, null);
@@ -144,8 +143,22 @@ class SilverConverterHandlerIT {
         assertEquals(List.of(
                 "converted s3://" + bronzeBucket + "/sales/a.csv",
                 "skipped s3://" + bronzeBucket + "/sales/readme.txt",
-                "skipped s3://" + bronzeBucket + "/loose.csv",
                 "missing s3://" + bronzeBucket + "/sales/deleted.csv"), outcomes);
+    }
+
+    /** Skipped, nobody would see it: failed, it reaches the failure queue and its alarm, saying where the file belongs. */
+    @Test
+    void aCsvOutsideAnyDatasetFolderFailsTheInvocationSayingWhereItBelongs() throws IOException {
+        bronze.put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        bronze.put("loose.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        S3Event event = eventFor("loose.csv");
+        event.getRecords().add(eventFor("sales/a.csv").getRecords().get(0));
+
+        SilverConversionException failure = assertThrows(SilverConversionException.class, () -> handler().handleRequest(event, null));
+
+        assertTrue(failure.getMessage().startsWith("Could not convert 1 of 2 object(s): s3://" + bronzeBucket + "/loose.csv"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("upload files as <dataset>/<file>.csv"), failure.getMessage());
+        assertTrue(silver.stat(new SilverLayout("").manifestKey("sales", "sales/a.csv")).isPresent(), "the other record was converted all the same");
     }
 
     @Test
