@@ -44,7 +44,10 @@ public final class BronzeKeyLayout {
 
     /**
      * The dataset a PATH uploads into: the given name, else the folder's own name, or for a single file
-     * the name of the folder that holds it; always made safe as a table name, as the converter does.
+     * the name of the folder that holds it; always made safe as a table name, as the converter does. A
+     * folder whose name starts with a digit ({@code 2026}, {@code 11}) is refused without a given name:
+     * it is almost always a date folder inside a dataset, and a file re-uploaded from it on its own would
+     * land in another dataset ({@code _2026}), its rows then counted twice.
      */
     public static String dataset(Path source, boolean isFolder, Optional<String> given) {
         requireNonNull(source, "source is null");
@@ -57,7 +60,14 @@ public final class BronzeKeyLayout {
         if (folder == null || folder.getFileName() == null) {
             throw new IllegalArgumentException("Cannot name a dataset after " + absolute + ": give one with --dataset NAME");
         }
-        return SilverLayout.datasetName(folder.getFileName().toString());
+        String name = folder.getFileName().toString();
+        if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+            throw new IllegalArgumentException(source + ": its dataset would be its folder " + name + " (as a table, "
+                    + SilverLayout.datasetName(name) + "), which looks like a date folder inside a dataset. To add it where an upload of"
+                    + " the dataset's folder put it, upload that folder again (files already there are skipped), or name the dataset:"
+                    + " --dataset NAME, with --prefix for the folders in between");
+        }
+        return SilverLayout.datasetName(name);
     }
 
     /** A path inside {@code root} as a key suffix: its names joined with '/'. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BronzeKeyLayoutTest {
     @TempDir
@@ -34,7 +35,20 @@ class BronzeKeyLayoutTest {
         // A single file belongs to the folder that holds it.
         assertEquals("sales_data_2026", BronzeKeyLayout.dataset(folder.resolve("january.csv"), false, Optional.empty()));
         assertEquals("ventes_ete", BronzeKeyLayout.dataset(folder, true, Optional.of("Ventes Été")));
-        assertEquals("_2026", BronzeKeyLayout.dataset(directory.resolve("2026"), true, Optional.empty()));
+        assertEquals("y2026", BronzeKeyLayout.dataset(directory.resolve("2026"), true, Optional.of("y2026")));
+    }
+
+    /** A file re-uploaded on its own from a date folder of a dataset would land in a dataset named after the date. */
+    @Test
+    void aFolderNamedLikeADateIsNoDatasetUnlessNamedSo() {
+        Path file = directory.resolve("sales/2026/jan.csv");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BronzeKeyLayout.dataset(file, false, Optional.empty()));
+
+        assertTrue(e.getMessage().startsWith(file + ": its dataset would be its folder 2026 (as a table, _2026)"), e.getMessage());
+        assertTrue(e.getMessage().contains("--dataset NAME, with --prefix"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BronzeKeyLayout.dataset(directory.resolve("11"), true, Optional.empty()));
+        assertEquals("sales", BronzeKeyLayout.dataset(file, false, Optional.of("sales")));
     }
 
     @Test
