@@ -146,14 +146,7 @@ class SilverCommitTest {
     void aRefusedManifestWriteLeavesNoPartAndNoQuarantineFileVisible() throws IOException {
         byte[] content = csv(ROWS, "oops,not a number\n");
         SourceObject source = source("sales/m.csv", content);
-        ObjectStore failing = new HookedStore(silver, new HookedStore.Hooks() {
-            @Override
-            public void beforePutIf(String key) throws IOException {
-                if (key.startsWith("_manifests/")) {
-                    throw new WriteRefusedException("manifest write refused", null);
-                }
-            }
-        });
+        ObjectStore failing = failingManifestWrites(() -> { throw new WriteRefusedException("manifest write refused", null); });
 
         IOException failure = assertThrows(IOException.class, () -> convert(converter(failing), source, content));
 
@@ -167,14 +160,7 @@ class SilverCommitTest {
     void aManifestWriteOfUnknownOutcomeKeepsThePartsForTheNextRun() throws IOException {
         byte[] content = csv(ROWS, "oops,not a number\n");
         SourceObject source = source("sales/m.csv", content);
-        ObjectStore failing = new HookedStore(silver, new HookedStore.Hooks() {
-            @Override
-            public void beforePutIf(String key) throws IOException {
-                if (key.startsWith("_manifests/")) {
-                    throw new IOException("connection reset before the answer");
-                }
-            }
-        });
+        ObjectStore failing = failingManifestWrites(() -> { throw new IOException("connection reset before the answer"); });
 
         IOException failure = assertThrows(IOException.class, () -> convert(converter(failing), source, content));
 
@@ -328,6 +314,23 @@ class SilverCommitTest {
                 failure.getMessage());
         assertEquals(before, dataAndManifests(), "nothing written, nothing deleted");
         assertExactlyOnce(converted, ROWS, 0);
+    }
+
+    /** What a failing manifest write does instead of writing: throws an IOException, or an Error for a kill. */
+    private interface Failure {
+        void raise() throws IOException;
+    }
+
+    /** The silver store, but every manifest write fails as {@code failure} says, before it reaches the store. */
+    private HookedStore failingManifestWrites(Failure failure) {
+        return new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    failure.raise();
+                }
+            }
+        });
     }
 
     /** A conditional write that times out and lands later, when the test says so. */
@@ -485,14 +488,7 @@ class SilverCommitTest {
     void partsOfARunKilledBeforeItsManifestAreSweptByTheNextRun() throws IOException {
         byte[] content = csv(ROWS, "bad,row\n");
         SourceObject source = source("sales/killed.csv", content);
-        ObjectStore dies = new HookedStore(silver, new HookedStore.Hooks() {
-            @Override
-            public void beforePutIf(String key) {
-                if (key.startsWith("_manifests/")) {
-                    throw new Killed();
-                }
-            }
-        });
+        ObjectStore dies = failingManifestWrites(() -> { throw new Killed(); });
 
         assertThrows(Killed.class, () -> convert(converter(dies), source, content));
         assertEquals(ROWS / LIMITS.chunkRows(), parquetFiles().size(), "the kill left published parts and no manifest: the stated window");
@@ -513,14 +509,7 @@ class SilverCommitTest {
     void partsOfARunKilledBeforeItsManifestAreSweptWhenTheNextVersionIsOfAnotherDay() throws IOException {
         byte[] first = csv(ROWS, "");
         SourceObject original = source("sales/night.csv", first);
-        ObjectStore dies = new HookedStore(silver, new HookedStore.Hooks() {
-            @Override
-            public void beforePutIf(String key) {
-                if (key.startsWith("_manifests/")) {
-                    throw new Killed();
-                }
-            }
-        });
+        ObjectStore dies = failingManifestWrites(() -> { throw new Killed(); });
         assertThrows(Killed.class, () -> convert(converter(dies), original, first));
         assertEquals(ROWS / LIMITS.chunkRows(), parquetFiles().size(), "the kill left published parts and no manifest");
         assertEquals(1, silver.list("_publishing/").size(), "and the marker of the partition they are in");
