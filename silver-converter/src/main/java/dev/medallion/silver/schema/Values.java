@@ -173,9 +173,10 @@ public final class Values {
             1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
     /**
-     * Parses a double into {@code out[0]}: what {@link #isDouble} accepts, as {@link #parseDouble} reads it;
-     * returns false, leaving {@code out} as it was, when the text is not a double. Plain decimals of at
-     * most 15 digits, most values, take one pass over the text.
+     * Parses a double into {@code out[0]}: what {@link #isDouble} accepts, as {@link Double#parseDouble} reads
+     * it; returns false, leaving {@code out} as it was, when the text is not a double. Plain decimals of at
+     * most 15 digits, most values, take one pass over the text: Clinger's fast path, where the digits and the
+     * power of ten are both exact doubles and one IEEE division rounds correctly, as the JDK would.
      */
     public static boolean parseDouble(String text, double[] out) {
         int length = text.length();
@@ -208,50 +209,12 @@ public final class Values {
             if (!isDouble(text)) {
                 return false;
             }
-            out[0] = parseDouble(text);
+            out[0] = Double.parseDouble(text.strip());
             return true;
         }
-        // As parseDouble's fast path: both operands exact, one correctly rounded division.
         double value = fractionDigits > 0 ? digits / POWERS_OF_TEN[fractionDigits] : digits;
         out[0] = negative ? -value : value;
         return true;
-    }
-
-    /** Call only after {@link #isDouble} accepted the text. */
-    public static double parseDouble(String text) {
-        // Clinger's fast path: with at most 15 significant digits and no exponent, the digits and the power
-        // of ten are both exact doubles, and one IEEE division rounds correctly, as Double.parseDouble would.
-        int length = text.length();
-        int i = 0;
-        boolean negative = false;
-        if (length > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+')) {
-            negative = text.charAt(0) == '-';
-            i++;
-        }
-        long digits = 0;
-        int count = 0;
-        int scale = -1;
-        for (; i < length; i++) {
-            char c = text.charAt(i);
-            if (c >= '0' && c <= '9') {
-                digits = digits * 10 + (c - '0');
-                count++;
-                if (scale >= 0) {
-                    scale++;
-                }
-            }
-            else if (c == '.' && scale < 0) {
-                scale = 0;
-            }
-            else {
-                return Double.parseDouble(text.strip());
-            }
-        }
-        if (count == 0 || count > 15 || scale >= POWERS_OF_TEN.length) {
-            return Double.parseDouble(text.strip());
-        }
-        double value = scale > 0 ? digits / POWERS_OF_TEN[scale] : digits;
-        return negative ? -value : value;
     }
 
     /** Days since 1970-01-01, or {@link Long#MIN_VALUE} when the text is not a date. */

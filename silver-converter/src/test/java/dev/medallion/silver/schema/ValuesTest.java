@@ -141,14 +141,13 @@ class ValuesTest {
                 "-17, -17.0"})
         void acceptedForms(String text, double expected) {
             assertTrue(Values.isDouble(text), () -> "'" + text + "' should be a double");
-            assertEquals(expected, Values.parseDouble(text));
             double[] out = new double[1];
             assertTrue(Values.parseDouble(text, out), () -> "'" + text + "' should be a double");
             assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(out[0]));
         }
 
         @Test
-        void onePassParseAgreesWithValidationThenParse() {
+        void onePassParseAgreesWithValidationAndTheJdk() {
             Random random = new Random(20250101);
             List<String> texts = new ArrayList<>(List.of("123456789012345", "1234567890123456", "0.000000000000001",
                     "999999999999999.", ".999999999999999", "-0", "+0.", "9007199254740993", "0.1", "-.0", "1" + "0".repeat(400)));
@@ -170,14 +169,16 @@ class ValuesTest {
                 double[] out = {42};
                 boolean parsed = Values.parseDouble(text, out);
                 assertEquals(Values.isDouble(text), parsed, text);
-                assertEquals(parsed ? Double.doubleToRawLongBits(Values.parseDouble(text)) : Double.doubleToRawLongBits(42), Double.doubleToRawLongBits(out[0]), text);
+                assertEquals(parsed ? Double.doubleToRawLongBits(Double.parseDouble(text.strip())) : Double.doubleToRawLongBits(42), Double.doubleToRawLongBits(out[0]), text);
             }
         }
 
         @Test
         void negativeZeroKeepsItsSign() {
             assertTrue(Values.isDouble("-0.0"));
-            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(Values.parseDouble("-0.0")));
+            double[] out = new double[1];
+            assertTrue(Values.parseDouble("-0.0", out));
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(out[0]));
         }
 
         @ParameterizedTest(name = "[{index}] ''{0}''")
