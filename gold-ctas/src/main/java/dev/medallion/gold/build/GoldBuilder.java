@@ -45,8 +45,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * The heart of the gold layer: builds one model with Athena, atomically, and knows nothing of Lambda.
  * <ol>
- * <li>Fingerprint the model's inputs; when a source has no converted file yet (no manifest, no table),
- *     the model waits, even forced; when they equal the last successful build's, stop: no query.</li>
+ * <li>Fingerprint the model's inputs; when a source has no silver table yet (no file of it converted
+ *     with rows), the model waits, or fails when forced; when they equal the last successful build's,
+ *     stop: no query.</li>
  * <li>For a partitioned model, {@code SELECT DISTINCT} its partitions and cut them into batches of 100,
  *     Athena's limit per query.</li>
  * <li>CTAS into a table and S3 prefix of the build's own ({@link GoldLayout}), then INSERT INTO the
@@ -108,7 +109,7 @@ public final class GoldBuilder {
 
     /**
      * Builds the model unless its inputs are unchanged since its last successful build ({@code force}
-     * builds it anyway), or a source has no converted file yet (WAITING, even with {@code force}). Never throws for a failed build: the outcome says FAILED and why, so the caller
+     * builds it anyway), or a source has no silver table yet (WAITING; FAILED with {@code force}). Never throws for a failed build: the outcome says FAILED and why, so the caller
      * can go on with other models and fail the invocation at the end.
      */
     public ModelOutcome build(GoldModel model, boolean force, Deadline deadline) {
@@ -133,15 +134,20 @@ public final class GoldBuilder {
         if (!inputs.absentSources().isEmpty()) {
             // A lake that holds its own datasets, or none of these yet: the model's queries could only fail,
             // and a failure would send every batch to the dead-letter queue until the data arrives.
-            String reason = "no file of " + String.join(", ", inputs.absentSources()) + " converted yet (no silver table "
+            String reason = "no file of " + String.join(", ", inputs.absentSources()) + " converted with rows yet (no silver table "
                     + inputs.absentSources().stream().map(source -> settings.silverDatabase() + "." + source).collect(Collectors.joining(", "))
                     + "): the model is built once there is" + (state.isPresent() ? "; readers keep build " + state.get().current().buildId() : "");
+            if (force) {
+                // Asked for by name, or all forced: the person asking hears why not, rather than a quiet wait.
+                return failed(model, Optional.empty(), started, 0, 0, Map.of("absentSources", inputs.absentSources()), "not built: " + reason);
+            }
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("model", model.name());
             fields.put("outcome", "waiting");
             fields.put("absentSources", inputs.absentSources());
             fields.put("seconds", secondsSince(started));
-            log.info("gold model waiting for its silver sources", fields);
+            // A warning: a source misspelt alike in the SELECT and in '-- sources:' would wait for good.
+            log.warn("gold model waiting for its silver sources", fields);
             return new ModelOutcome(model.name(), ModelOutcome.Status.WAITING, state.map(current -> current.current().buildId()), 0, 0, 0,
                     secondsSince(started), Optional.of(reason));
         }

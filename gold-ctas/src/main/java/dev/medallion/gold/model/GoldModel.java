@@ -25,7 +25,8 @@ public record GoldModel(String name, String description, List<String> partitione
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
     /** A silver dataset's name, as the converter makes it (SilverLayout.datasetName): the manifests' folder. */
     private static final Pattern SOURCE = Pattern.compile("[a-z_][a-z0-9_]*");
-    private static final Pattern SILVER_TABLE = Pattern.compile(Pattern.quote(SILVER_DATABASE) + "\\.\"?([A-Za-z0-9_]+)\"?");
+    /** {@code ${silver_database}.sales}, the placeholder or the table quoted or not. */
+    private static final Pattern SILVER_TABLE = Pattern.compile("\"?" + Pattern.quote(SILVER_DATABASE) + "\"?\\.\"?([A-Za-z0-9_]+)\"?");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{[^}]*}");
 
     public GoldModel {
@@ -57,14 +58,15 @@ public record GoldModel(String name, String description, List<String> partitione
                 throw new IllegalArgumentException("Gold model " + name + " lists source '" + source + "': sources are silver dataset names, lowercase [a-z0-9_]");
             }
         }
-        Matcher placeholder = PLACEHOLDER.matcher(select);
+        String code = withoutCommentsAndStrings(select);
+        Matcher placeholder = PLACEHOLDER.matcher(code);
         while (placeholder.find()) {
             if (!placeholder.group().equals(SILVER_DATABASE)) {
                 throw new IllegalArgumentException("Gold model " + name + " holds " + placeholder.group() + ": the only placeholder is " + SILVER_DATABASE);
             }
         }
         Set<String> read = new TreeSet<>();
-        Matcher table = SILVER_TABLE.matcher(select);
+        Matcher table = SILVER_TABLE.matcher(code);
         while (table.find()) {
             read.add(table.group(1).toLowerCase(Locale.ROOT));
         }
@@ -80,6 +82,44 @@ public record GoldModel(String name, String description, List<String> partitione
             throw new IllegalArgumentException("Gold model " + name + " lists " + unread + " in '-- sources:' but reads no " + SILVER_DATABASE + "."
                     + String.join(", no " + SILVER_DATABASE + ".", unread));
         }
+    }
+
+    /**
+     * The SQL with its comments ({@code --} to the line's end, {@code /* *}{@code /}) and string literals
+     * ({@code '...'}, {@code ''} inside) blanked, so that a commented-out join or a table named in a string
+     * is not taken for a read. Quoted identifiers ({@code "..."}) stay.
+     */
+    static String withoutCommentsAndStrings(String sql) {
+        StringBuilder code = new StringBuilder(sql.length());
+        int i = 0;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c == '-' && sql.startsWith("--", i)) {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? sql.length() : end;
+                code.append(' ');
+            }
+            else if (c == '/' && sql.startsWith("/*", i)) {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? sql.length() : end + 2;
+                code.append(' ');
+            }
+            else if (c == '\'' || c == '"') {
+                // A literal or a quoted identifier runs to its closing quote; a doubled quote stays inside.
+                int end = i + 1;
+                while (end < sql.length() && (sql.charAt(end) != c || end + 1 < sql.length() && sql.charAt(end + 1) == c)) {
+                    end += sql.charAt(end) == c ? 2 : 1;
+                }
+                end = Math.min(end + 1, sql.length());
+                code.append(c == '"' ? sql.substring(i, end) : "''");
+                i = end;
+            }
+            else {
+                code.append(c);
+                i++;
+            }
+        }
+        return code.toString();
     }
 
     /** The SELECT with the silver database's real name in place. */

@@ -35,8 +35,9 @@ import static java.util.Objects.requireNonNull;
  * <li>for each silver source, what the Glue catalog shows Athena: columns, partition keys and partition
  *     values, so that a partition added to the catalog by hand or by a crawl rebuilds the model too.</li>
  * </ul>
- * A source with neither a manifest nor a table is {@linkplain Fingerprint#absentSources absent}: no file
- * of it has been converted, and a query naming it could only fail.
+ * A source without a silver table is {@linkplain Fingerprint#absentSources absent}: no file of it has been
+ * converted with rows (the converter creates the table before it commits the first; a dataset whose files
+ * were all rejected, empty or quarantined has manifests and no table), and a query naming it could only fail.
  * Listing manifests costs one ListObjectsV2 request per thousand source files, with no object read.
  */
 public final class InputFingerprints {
@@ -56,7 +57,7 @@ public final class InputFingerprints {
         this.silverDatabase = requireNonNull(silverDatabase, "silverDatabase is null");
     }
 
-    /** The fingerprint, and the model's sources that have neither a manifest nor a silver table. */
+    /** The fingerprint, and the model's sources that have no silver table. */
     public record Fingerprint(String value, List<String> absentSources) {
         public Fingerprint {
             requireNonNull(value, "value is null");
@@ -81,9 +82,7 @@ public final class InputFingerprints {
             Optional<List<String>> table = catalog.describe(silverDatabase, source);
             if (table.isEmpty()) {
                 add(digest, "catalog absent");
-                if (manifests.isEmpty()) {
-                    absent.add(source);
-                }
+                absent.add(source);
             }
             else {
                 for (String line : table.get()) {

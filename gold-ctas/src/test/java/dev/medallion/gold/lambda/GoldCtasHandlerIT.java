@@ -262,11 +262,18 @@ class GoldCtasHandlerIT {
         assertEquals(Map.of("batchItemFailures", List.of()), response, "the batch does not fail");
         assertTrue(lake.currentBuild("revenue_by_day").length() > 0, "the model whose sources are there is built");
         assertTrue(lake.athenaSql().stream().noneMatch(sql -> sql.contains(".products")), "no query names the absent table");
-        assertEquals("waiting: no file of products converted yet (no silver table " + lake.silverDatabase() + ".products): the model is built once there is",
-                invoke(Map.of("models", List.of("product_totals"))).get("product_totals"));
+        String waiting = "no file of products converted with rows yet (no silver table " + lake.silverDatabase() + ".products): the model is built once there is";
+        assertEquals("waiting: " + waiting, invoke(Map.of("models", List.of("product_totals"))).get("product_totals"));
+        // Forced, the person asking hears why not.
+        GoldBuildException forced = assertThrows(GoldBuildException.class,
+                () -> lake.handler().handleRequest(Map.of("models", List.of("product_totals"), "force", true), null));
+        assertTrue(forced.getMessage().contains("product_totals: not built: " + waiting), forced.getMessage());
+
+        // Files of products that were all rejected (or empty) leave manifests and no table: still waiting.
+        lake.addSilverFile("products");
+        assertEquals("waiting: " + waiting, invoke(Map.of("models", List.of("product_totals"))).get("product_totals"));
 
         lake.createProducts();
-        lake.addSilverFile("products");
         assertTrue(invoke(Map.of("models", List.of("product_totals"))).get("product_totals").startsWith("built "));
     }
 

@@ -59,5 +59,14 @@ class GoldModelsTest {
                 assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x",
                         "-- sources: sales\nSELECT 1 FROM ${silver_database}.sales JOIN ${silver_databse}.products USING (id)")).getMessage());
         assertEquals(List.of("sales"), GoldModels.parse("x", "-- sources: sales\nSELECT 1 FROM ${silver_database}.Sales").sources(), "Athena's names are not case-sensitive");
+        // Comments and string literals are not reads; a quoted placeholder is one.
+        assertEquals(List.of("sales"), GoldModels.parse("x", "-- sources: sales\nSELECT 'see ${silver_database}.old_sales', 'it''s' AS n\n"
+                + "FROM \"${silver_database}\".\"sales\" -- JOIN ${silver_database}.returns USING (id)\n/* ${silver_database}.archive */").sources());
+    }
+
+    @Test
+    void commentsAndStringsAreBlankedButQuotedIdentifiersStay() {
+        assertEquals("SELECT '' AS a, \"b\"\"c\" FROM t  \n ", GoldModel.withoutCommentsAndStrings("SELECT 'x''y' AS a, \"b\"\"c\" FROM t -- c\n/* d */"));
+        assertEquals("SELECT ''", GoldModel.withoutCommentsAndStrings("SELECT 'unterminated"));
     }
 }
