@@ -44,7 +44,10 @@ public final class ManifestStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Stored(Optional.of(mapper.readValue(content.get().content(), Manifest.class)), content.get().etag()));
+            Manifest manifest = mapper.readValue(content.get().content(), Manifest.class);
+            // A newer format may mean what this version cannot see (its unknown fields are ignored): not readable here.
+            return Optional.of(new Stored(manifest.formatVersion() > Manifest.FORMAT_VERSION ? Optional.empty() : Optional.of(manifest),
+                    content.get().etag()));
         }
         catch (IOException | RuntimeException e) {
             return Optional.of(new Stored(Optional.empty(), content.get().etag()));

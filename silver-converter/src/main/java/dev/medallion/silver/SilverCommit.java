@@ -291,8 +291,9 @@ final class SilverCommit {
         return "The manifest " + silver.describe(manifestKey) + " is unreadable (damaged, or written by a newer converter than this one):"
                 + " which files it commits cannot be known, so converting over it could leave the previous version's rows beside the new ones."
                 + " If a newer converter wrote it, deploy that one again. Otherwise delete it and the source's files, "
-                + silver.describe(layout.prefix() + dataset + "/ingest_date=*/" + name + "-*") + " and "
-                + silver.describe(layout.prefix() + "_quarantine/" + dataset + "/ingest_date=*/" + name + "-*")
+                // Patterns appended to real prefixes: a local store describes keys as paths, and '*' is no path on Windows.
+                + silver.describe(layout.prefix() + dataset) + "/ingest_date=*/" + name + "-* and "
+                + silver.describe(layout.prefix() + "_quarantine/" + dataset) + "/ingest_date=*/" + name + "-*"
                 + ", then deliver the object again";
     }
 

@@ -72,15 +72,16 @@ public final class SilverLayout {
     /**
      * A dataset name as given by a person (a folder, a file stem, an option), made safe as a table name.
      * Letters that have no Latin form (Cyrillic, CJK, Greek...) cannot be kept; the name then ends in a
-     * hash of the text as given (in Unicode NFC, so that macOS and Linux spellings agree):
+     * hash of the text (in Unicode NFKC and lower case, so that macOS and Linux spellings agree, and case
+     * matters no more than in the readable part):
      * {@code продажи} and {@code 顧客} are two datasets, {@code dataset_…}, and {@code sales_日本} is not
      * {@code sales}.
      */
     public static String datasetName(String text) {
         requireNonNull(text, "text is null");
         String name = Identifiers.normalize(text, "dataset");
-        String composed = Normalizer.normalize(text, Normalizer.Form.NFC);
-        return Identifiers.dropsLetters(text) ? name + "_" + sha256Hex(composed).substring(0, DATASET_HASH_LENGTH) : name;
+        String folded = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        return Identifiers.dropsLetters(text) ? name + "_" + sha256Hex(folded).substring(0, DATASET_HASH_LENGTH) : name;
     }
 
     public String dataPrefix(String dataset, LocalDate ingestDate) {

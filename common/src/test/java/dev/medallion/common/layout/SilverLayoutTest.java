@@ -63,6 +63,9 @@ class SilverLayoutTest {
         assertEquals("ventes_region", SilverLayout.datasetName("Ventes-Région"));
         assertEquals(SilverLayout.datasetName("йогурт"), SilverLayout.datasetName(java.text.Normalizer.normalize("йогурт", java.text.Normalizer.Form.NFD)));
         assertEquals(russian, SilverLayout.datasetOf("продажи/2026/x.csv"));
+        // Case matters no more than for Latin names (Sales and sales are one dataset).
+        assertEquals(SilverLayout.datasetName("Straße"), SilverLayout.datasetName("straße"));
+        assertEquals(SilverLayout.datasetName("ПРОДАЖИ"), russian);
     }
 
     // --- prefix ----------------------------------------------------------------------------------
