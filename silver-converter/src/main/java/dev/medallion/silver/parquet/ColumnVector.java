@@ -2,8 +2,6 @@ package dev.medallion.silver.parquet;
 
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.Values;
-import org.apache.parquet.column.ColumnWriter;
-import org.apache.parquet.io.api.Binary;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -78,11 +76,8 @@ abstract sealed class ColumnVector {
     /** Whether two rows that are not null hold the same value ({@link Double#equals} for doubles). */
     abstract boolean sameValue(int row, int other);
 
-    /**
-     * Writes the values of rows {@code from} to {@code to} (exclusive) straight to the column's writer: a
-     * null has definition level 0, a value 1 (every column is optional and top-level, so no repetition).
-     */
-    abstract void writeTo(ColumnWriter writer, int from, int to);
+    /** Writes the values (and nulls) of rows {@code from} to {@code to} (exclusive) to the column chunk's writer. */
+    abstract void writeTo(ColumnChunkWriter writer, int from, int to);
 
     protected abstract boolean parse(int row, String text);
 
@@ -127,15 +122,8 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        void writeTo(ColumnWriter writer, int from, int to) {
-            for (int row = from; row < to; row++) {
-                if (nulls[row]) {
-                    writer.writeNull(0, 0);
-                }
-                else {
-                    writer.write(values[row], 0, 1);
-                }
-            }
+        void writeTo(ColumnChunkWriter writer, int from, int to) {
+            ((ColumnChunkWriter.Booleans) writer).writeBooleans(values, nulls, from, to);
         }
 
         @Override
@@ -191,15 +179,8 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        void writeTo(ColumnWriter writer, int from, int to) {
-            for (int row = from; row < to; row++) {
-                if (nulls[row]) {
-                    writer.writeNull(0, 0);
-                }
-                else {
-                    writer.write(values[row], 0, 1);
-                }
-            }
+        void writeTo(ColumnChunkWriter writer, int from, int to) {
+            ((ColumnChunkWriter.FixedWidth) writer).writeLongs(values, nulls, from, to);
         }
 
         @Override
@@ -247,15 +228,8 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        void writeTo(ColumnWriter writer, int from, int to) {
-            for (int row = from; row < to; row++) {
-                if (nulls[row]) {
-                    writer.writeNull(0, 0);
-                }
-                else {
-                    writer.write(values[row], 0, 1);
-                }
-            }
+        void writeTo(ColumnChunkWriter writer, int from, int to) {
+            ((ColumnChunkWriter.FixedWidth) writer).writeDoubles(values, nulls, from, to);
         }
 
         @Override
@@ -303,15 +277,8 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        void writeTo(ColumnWriter writer, int from, int to) {
-            for (int row = from; row < to; row++) {
-                if (nulls[row]) {
-                    writer.writeNull(0, 0);
-                }
-                else {
-                    writer.write(values[row], 0, 1);
-                }
-            }
+        void writeTo(ColumnChunkWriter writer, int from, int to) {
+            ((ColumnChunkWriter.FixedWidth) writer).writeInts(values, nulls, from, to);
         }
 
         @Override
@@ -408,17 +375,8 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        void writeTo(ColumnWriter writer, int from, int to) {
-            for (int row = from; row < to; row++) {
-                if (nulls[row]) {
-                    writer.writeNull(0, 0);
-                }
-                else {
-                    int start = start(row);
-                    // Parquet copies what it keeps (dictionary entries, statistics) of a reused array.
-                    writer.write(Binary.fromReusedByteArray(bytes, start, ends[row] - start), 0, 1);
-                }
-            }
+        void writeTo(ColumnChunkWriter writer, int from, int to) {
+            ((ColumnChunkWriter.Text) writer).writeSlices(bytes, ends, nulls, from, to);
         }
 
         @Override

@@ -3,8 +3,6 @@ package dev.medallion.silver.parquet;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.ObjectUpload;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
@@ -26,17 +24,14 @@ import static java.util.Objects.requireNonNull;
  * sends its last bytes, and the part stays invisible until the commit publishes its {@link #upload()};
  * aborting that upload discards it.
  *
- * <p>Memory is bounded by bytes, not by row counts. parquet-java's own writer decides when to end a page
- * or a row group by counting rows between size checks, scheduled from the rows seen so far: after many
- * small rows, a run of rows of several megabytes each lands in one page before the next check, and that
- * page is then copied and compressed whole. So this class drives parquet-java's page and row-group
- * machinery itself, a chunk ({@link RowBatch}) at a time:
+ * <p>Memory is bounded by bytes, not by row counts. Each column chunk is encoded by a {@link ColumnChunkWriter},
+ * which ends a page once it reaches the page size or parquet-java's page row limit, checked after every
+ * value, so a page holds at most its size plus one value whatever the rows are like; parquet-java's
+ * {@link ColumnChunkPageWriteStore} compresses the pages and holds them until the row group is written.
+ * And, a chunk ({@link RowBatch}) at a time:
  * <ul>
  * <li>the row group ends once what it buffers reaches the row group size, checked after every chunk,
  *     and a chunk holds at most {@code CHUNK_MAX_BYTES} (plus one row);</li>
- * <li>the row group also ends before a chunk whose rows are on average {@value #ROW_GROWTH}&times; larger
- *     than the previous chunk's: the page size checks of a fresh row group start at its first row and are
- *     scheduled from the rows it sees, so a page holds at most about a chunk;</li>
  * <li>min/max statistics keep {@value #STATISTICS_LENGTH} bytes of a value, not the whole value, from the
  *     first page on ({@link TruncatingPageWriteStore}), so a file of huge values does not hold them for its
  *     footer until it is closed;</li>
@@ -49,12 +44,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ParquetPartWriter {
     private static final int PAGE_SIZE = 1024 * 1024;
-    /** Rows written column by column before parquet-java's page size checks get their turn. */
-    private static final int SLICE_ROWS = 256;
     /** The writer named in the footer's metadata ({@code writer.model.name}). */
     private static final String OBJECT_MODEL_NAME = "medallion-silver";
-    /** How much larger the rows of a chunk must be than the previous chunk's to start a new row group. */
-    static final int ROW_GROWTH = 4;
     /** Bytes of a min or max value kept in statistics (parquet-java's own default for its column index). */
     static final int STATISTICS_LENGTH = 64;
     /**
@@ -74,12 +65,10 @@ public final class ParquetPartWriter {
     private final BytesInputCompressor compressor = new SnappyCodecFactory().getCompressor(CompressionCodecName.SNAPPY);
     private final long rowGroupBytes;
     private ColumnChunkPageWriteStore pages;
-    private ColumnWriteStore columns;
-    private ColumnWriter[] writers;
+    private ColumnChunkWriter[] writers;
     private long rowsInGroup;
     private int rowGroups;
     private long rows;
-    private double previousBytesPerRow;
 
     /**
      * @param plainColumns columns written without dictionary encoding (see {@link RowBatch#highCardinalityColumns()})
@@ -95,11 +84,7 @@ public final class ParquetPartWriter {
                     .withDictionaryEncoding(true)
                     // Format v1 data pages: what every Athena, Glue, Hive and Spark version reads.
                     .withWriterVersion(WriterVersion.PARQUET_1_0)
-                    // Level histograms per page: no engine Silver serves (Athena, Glue, DuckDB) reads them.
-                    .withSizeStatisticsEnabled(false)
-                    .withStatisticsTruncateLength(STATISTICS_LENGTH)
-                    // The first page size check of a row group comes at its first row (then as parquet-java schedules).
-                    .withMinRowCountForPageSizeCheck(1);
+                    .withStatisticsTruncateLength(STATISTICS_LENGTH);
             plainColumns.forEach(column -> builder.withDictionaryEncoding(column, false));
             // A dictionary-encoded column buffers about 16 KiB more than a plain one: a wide file keeps
             // dictionaries for its first columns only, so the buffers stay a few megabytes.
@@ -135,29 +120,15 @@ public final class ParquetPartWriter {
         if (batch.size() == 0) {
             return;
         }
-        double bytesPerRow = (double) batch.retainedBytes() / batch.size();
-        if (rowsInGroup > 0 && bytesPerRow > ROW_GROWTH * previousBytesPerRow) {
-            endRowGroup(true);
-        }
-        previousBytesPerRow = bytesPerRow;
-        // Column at a time, a slice of rows at a time: each column's values go straight to its writer in a
-        // tight loop (no record assembly, no per-field dispatch), and page size checks, which parquet-java
-        // makes at record ends, still come every slice. A slice holds about a page's bytes at most, so a
-        // chunk of huge rows still gets a check after each row.
+        // Column at a time: each column's values go to its chunk's encoder in one loop, which ends a page
+        // at the page size or row limit after any value.
         ColumnVector[] vectors = batch.vectors();
-        int sliceRows = (int) Math.max(1, Math.min(SLICE_ROWS, PAGE_SIZE / Math.max(1.0, bytesPerRow)));
-        for (int from = 0; from < batch.size(); from += sliceRows) {
-            int to = Math.min(batch.size(), from + sliceRows);
-            for (int c = 0; c < vectors.length; c++) {
-                vectors[c].writeTo(writers[c], from, to);
-            }
-            for (int row = from; row < to; row++) {
-                columns.endRecord();
-            }
+        for (int c = 0; c < vectors.length; c++) {
+            vectors[c].writeTo(writers[c], 0, batch.size());
         }
         rowsInGroup += batch.size();
         rows += batch.size();
-        if (columns.getBufferedSize() >= rowGroupBytes) {
+        if (bufferedSize() >= rowGroupBytes) {
             endRowGroup(true);
         }
     }
@@ -174,7 +145,15 @@ public final class ParquetPartWriter {
 
     /** Bytes written plus bytes buffered for the current row group: the part's size so far. */
     public long dataSize() throws IOException {
-        return file.getPos() + columns.getBufferedSize();
+        return file.getPos() + bufferedSize();
+    }
+
+    private long bufferedSize() {
+        long bytes = 0;
+        for (ColumnChunkWriter writer : writers) {
+            bytes += writer.bufferedSize();
+        }
+        return bytes;
     }
 
     public PartInfo finish() throws IOException {
@@ -199,27 +178,30 @@ public final class ParquetPartWriter {
                 .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled())
                 .withRowGroupOrdinal(rowGroups)
                 .build();
-        columns = properties.newColumnWriteStore(schema, new TruncatingPageWriteStore(pages, STATISTICS_LENGTH), pages);
+        TruncatingPageWriteStore truncatingPages = new TruncatingPageWriteStore(pages, STATISTICS_LENGTH);
         // The schema's columns are the contract's, in the batch's order.
         List<ColumnDescriptor> descriptors = schema.getColumns();
-        writers = new ColumnWriter[descriptors.size()];
+        writers = new ColumnChunkWriter[descriptors.size()];
         for (int c = 0; c < writers.length; c++) {
-            writers[c] = columns.getColumnWriter(descriptors.get(c));
+            ColumnDescriptor column = descriptors.get(c);
+            writers[c] = ColumnChunkWriter.of(column, truncatingPages.getPageWriter(column), properties.isDictionaryEnabled(column),
+                    properties.getPageSizeThreshold(), properties.getPageRowCountLimit(), properties.getDictionaryPageSizeThreshold());
         }
     }
 
     /** Writes the buffered rows as a row group, and starts the next one unless the part is finished. */
     private void endRowGroup(boolean startNext) throws IOException {
         if (rowsInGroup > 0) {
+            for (ColumnChunkWriter writer : writers) {
+                writer.finish();
+            }
             file.startBlock(rowsInGroup);
-            columns.flush();
             pages.flushToFileWriter(file);
             file.endBlock();
             rowGroups++;
             rowsInGroup = 0;
         }
         // Releases the buffers of the row group written (and nothing else: they were flushed first).
-        columns.close();
         pages.close();
         if (startNext) {
             startRowGroup();

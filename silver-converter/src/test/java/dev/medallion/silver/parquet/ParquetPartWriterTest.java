@@ -7,8 +7,11 @@ import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.SchemaContract;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,19 +57,31 @@ class ParquetPartWriterTest {
     }
 
     @Test
-    void aChunkOfMuchLargerRowsStartsARowGroup() throws IOException {
-        ParquetPartWriter part = part(32L << 20);
+    void aPageEndsAtThePageSizeWhateverTheRowsBeforeIt() throws IOException {
+        // Text written plain, as for distinct values, so that its pages hold the values themselves.
+        ParquetPartWriter part = new ParquetPartWriter(new LocalObjectStore(directory), "part.parquet", ParquetSchemas.messageType(CONTRACT),
+                32L << 20, Set.of("text"));
         part.write(batch(1000, "small"));
-        part.write(batch(1000, "still small"));
-        assertEquals(1, part.rowGroups());
-        part.write(batch(10, "x".repeat(10_000)));
-        assertEquals(2, part.rowGroups(), "the large rows are written with page size checks that start afresh");
+        RowBatch large = new RowBatch(CONTRACT);
+        for (int i = 0; i < 10; i++) {
+            assertNull(large.append(List.of(String.valueOf(i), i + "x".repeat(300_000))::get, FIELDS));
+        }
+        part.write(large);
         part.finish();
         part.upload().publish();
 
-        List<BlockMetaData> groups = ParquetTestFiles.rowGroups(file());
-        assertEquals(List.of(2000L, 10L), groups.stream().map(BlockMetaData::getRowCount).toList());
-        assertEquals(2010, ParquetTestFiles.readAll(file()).size());
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file()))) {
+            ColumnChunkMetaData text = reader.getFooter().getBlocks().get(0).getColumns().get(1);
+            OffsetIndex pages = reader.readOffsetIndex(text);
+            List<Long> rowsPerPage = new ArrayList<>();
+            for (int p = 0; p < pages.getPageCount(); p++) {
+                rowsPerPage.add(pages.getLastRowIndex(p, text.getValueCount()) - pages.getFirstRowIndex(p) + 1);
+            }
+            // 1 MiB pages: the small rows' page ends at the fourth large row, each next page after four more (a page
+            // holds its size plus the value that reached it), not after the chunk of large rows.
+            assertEquals(List.of(1004L, 4L, 2L), rowsPerPage);
+        }
+        assertEquals(1010, ParquetTestFiles.readAll(file()).size());
     }
 
     @Test

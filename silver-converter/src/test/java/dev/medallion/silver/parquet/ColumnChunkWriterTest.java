@@ -1,0 +1,207 @@
+package dev.medallion.silver.parquet;
+
+import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.silver.ParquetTestFiles;
+import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.ColumnType;
+import dev.medallion.silver.schema.SchemaContract;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link ColumnChunkWriter} against parquet-java's own column writers, which the part writer used before:
+ * the same rows written both ways, then both files read back with parquet-java's reader and compared
+ * value by value, and their footers column chunk by column chunk (encodings, statistics, value counts).
+ */
+class ColumnChunkWriterTest {
+    private static final SchemaContract CONTRACT = new SchemaContract("mixed", List.of(
+            new Column("id", ColumnType.BIGINT, "id"),
+            new Column("amount", ColumnType.DOUBLE, "amount"),
+            new Column("day", ColumnType.DATE, "day"),
+            new Column("at", ColumnType.TIMESTAMP, "at"),
+            new Column("flag", ColumnType.BOOLEAN, "flag"),
+            new Column("region", ColumnType.STRING, "region"),
+            new Column("note", ColumnType.STRING, "note"),
+            new Column("code", ColumnType.STRING, "code"),
+            new Column("big", ColumnType.STRING, "big"),
+            new Column("empty", ColumnType.STRING, "empty")), "mixed/a.csv", "2026-01-01T00:00:00Z");
+    private static final int[] FIELDS = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    private static final String[] AMOUNTS = {"1.5", "-0.0", "0.0", "", "123456.789", "-3", "2.5e-300", "1e308"};
+    private static final String[] REGIONS = {"North", "Süd", "東京", "", "West", "West"};
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void writesWhatParquetJavasColumnWritersWrite() throws IOException {
+        List<RowBatch> batches = List.of(batch(0, 30_000), batch(30_000, 30_001), batch(60_001, 7));
+        // The id column plain, as the converter decides for a column of distinct values; the rest dictionary-encoded.
+        Set<String> plain = Set.of("id");
+        MessageType schema = ParquetSchemas.messageType(CONTRACT);
+
+        ParquetPartWriter part = new ParquetPartWriter(new LocalObjectStore(directory), "new.parquet", schema, 64L << 20, plain);
+        for (RowBatch batch : batches) {
+            part.write(batch);
+        }
+        part.finish();
+        part.upload().publish();
+        Path written = directory.resolve("new.parquet");
+        Path reference = directory.resolve("reference.parquet");
+        writeWithParquetJava(reference, schema, plain, batches);
+
+        List<GenericRecord> rows = ParquetTestFiles.readAll(written);
+        List<GenericRecord> expected = ParquetTestFiles.readAll(reference);
+        assertEquals(60_008, rows.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).toString(), rows.get(i).toString(), "row " + i);
+        }
+
+        try (ParquetFileReader ours = ParquetFileReader.open(new LocalInputFile(written));
+                ParquetFileReader theirs = ParquetFileReader.open(new LocalInputFile(reference))) {
+            List<BlockMetaData> groups = ours.getFooter().getBlocks();
+            assertEquals(1, groups.size());
+            assertEquals(1, theirs.getFooter().getBlocks().size());
+            for (int c = 0; c < schema.getColumns().size(); c++) {
+                ColumnChunkMetaData chunk = groups.get(0).getColumns().get(c);
+                ColumnChunkMetaData expectedChunk = theirs.getFooter().getBlocks().get(0).getColumns().get(c);
+                String name = chunk.getPath().toDotString();
+                assertEquals(expectedChunk.getEncodings(), chunk.getEncodings(), name + ": encodings");
+                assertEquals(expectedChunk.getStatistics(), chunk.getStatistics(), name + ": statistics");
+                assertEquals(expectedChunk.getValueCount(), chunk.getValueCount(), name + ": values");
+                assertEquals(CompressionCodecName.SNAPPY, chunk.getCodec());
+
+                // Every page is in the column and offset indexes, and the pages' nulls add up to the chunk's.
+                ColumnIndex index = ours.readColumnIndex(chunk);
+                OffsetIndex offsets = ours.readOffsetIndex(chunk);
+                assertNotNull(index, name + ": column index");
+                assertEquals(offsets.getPageCount(), index.getNullCounts().size(), name);
+                assertEquals(chunk.getStatistics().getNumNulls(), index.getNullCounts().stream().mapToLong(Long::longValue).sum(), name);
+                for (int p = 0; p < offsets.getPageCount(); p++) {
+                    assertTrue(offsets.getLastRowIndex(p, chunk.getValueCount()) - offsets.getFirstRowIndex(p) + 1 <= 20_000, name + ": page rows");
+                }
+            }
+            // What the rows were made to exercise: a dictionary that pays, one that does not on the first
+            // page (distinct codes: plain from the start), one that outgrows its page size (big: plain after).
+            Map<String, Set<Encoding>> encodings = new java.util.HashMap<>();
+            groups.get(0).getColumns().forEach(chunk -> encodings.put(chunk.getPath().toDotString(), chunk.getEncodings()));
+            assertTrue(encodings.get("region").contains(Encoding.PLAIN_DICTIONARY) && !encodings.get("region").contains(Encoding.PLAIN));
+            assertTrue(encodings.get("code").contains(Encoding.PLAIN) && !encodings.get("code").contains(Encoding.PLAIN_DICTIONARY));
+            assertTrue(encodings.get("big").containsAll(Set.of(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY)), "big: " + encodings.get("big"));
+        }
+    }
+
+    /** Rows {@code first} to {@code first + count}: nulls here and there, pages of nulls only, values of every kind. */
+    private static RowBatch batch(int first, int count) {
+        RowBatch batch = new RowBatch(CONTRACT);
+        for (int row = first; row < first + count; row++) {
+            String big = row < 20_000 ? "repeated " + (row % 100) + "x".repeat(100) : "distinct " + row + "y".repeat(100);
+            List<String> fields = List.of(
+                    String.valueOf(row * 7L - 1_000_000_000_000L),
+                    AMOUNTS[row % AMOUNTS.length],
+                    row % 13 == 0 ? "" : "2026-0" + (1 + row % 9) + "-1" + (row % 10),
+                    row % 17 == 0 ? "" : "2026-12-01T10:" + String.format("%02d", row % 60) + ":00Z",
+                    row % 11 == 0 ? "" : (row % 3 == 0 ? "true" : "false"),
+                    REGIONS[row % REGIONS.length],
+                    row >= 25_000 && row < 45_000 ? "" : row % 20 == 0 ? "note " + (row % 7) : "",
+                    "code-" + row,
+                    big,
+                    "");
+            assertNull(batch.append(fields::get, FIELDS), "row " + row);
+        }
+        return batch;
+    }
+
+    /** The rows written through parquet-java's column writers, as the part writer did before {@link ColumnChunkWriter}. */
+    private static void writeWithParquetJava(Path path, MessageType schema, Set<String> plain, List<RowBatch> batches) throws IOException {
+        ParquetProperties.Builder builder = ParquetProperties.builder()
+                .withPageSize(1024 * 1024)
+                .withDictionaryEncoding(true)
+                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+                .withSizeStatisticsEnabled(false)
+                .withStatisticsTruncateLength(ParquetPartWriter.STATISTICS_LENGTH);
+        plain.forEach(column -> builder.withDictionaryEncoding(column, false));
+        ParquetProperties properties = builder.build();
+        ParquetFileWriter file = new ParquetFileWriter(new LocalOutputFile(path), schema, ParquetFileWriter.Mode.CREATE, 64L << 20, 0, null,
+                properties);
+        file.start();
+        ColumnChunkPageWriteStore pages = ColumnChunkPageWriteStore.builder()
+                .withSchema(schema)
+                .withCompressorProvider(column -> new SnappyCodecFactory().getCompressor(CompressionCodecName.SNAPPY))
+                .withAllocator(properties.getAllocator())
+                .withColumnIndexTruncateLength(properties.getColumnIndexTruncateLength())
+                .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled())
+                .build();
+        ColumnWriteStore columns = properties.newColumnWriteStore(schema, new TruncatingPageWriteStore(pages, ParquetPartWriter.STATISTICS_LENGTH), pages);
+        List<ColumnWriter> writers = new ArrayList<>();
+        for (ColumnDescriptor column : schema.getColumns()) {
+            writers.add(columns.getColumnWriter(column));
+        }
+        long rows = 0;
+        for (RowBatch batch : batches) {
+            ColumnVector[] vectors = batch.vectors();
+            for (int row = 0; row < batch.size(); row++) {
+                for (int c = 0; c < vectors.length; c++) {
+                    Object value = vectors[c].valueAt(row);
+                    ColumnWriter writer = writers.get(c);
+                    if (value == null) {
+                        writer.writeNull(0, 0);
+                    }
+                    else if (value instanceof Long l) {
+                        writer.write(l, 0, 1);
+                    }
+                    else if (value instanceof Double d) {
+                        writer.write(d, 0, 1);
+                    }
+                    else if (value instanceof Integer i) {
+                        writer.write(i, 0, 1);
+                    }
+                    else if (value instanceof Boolean b) {
+                        writer.write(b, 0, 1);
+                    }
+                    else {
+                        writer.write(Binary.fromString((String) value), 0, 1);
+                    }
+                }
+                columns.endRecord();
+            }
+            rows += batch.size();
+        }
+        file.startBlock(rows);
+        columns.flush();
+        pages.flushToFileWriter(file);
+        file.endBlock();
+        columns.close();
+        pages.close();
+        file.end(Map.of());
+    }
+}
