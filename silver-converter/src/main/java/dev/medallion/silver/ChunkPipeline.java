@@ -234,7 +234,7 @@ final class ChunkPipeline {
         }
         openPart.write(batch);
         rowsWritten += batch.size();
-        batch.clear();
+        batch.clear(limits.chunkMaxBytes());
         if (openPart.dataSize() >= limits.partTargetBytes() || openPart.footerFull()) {
             finishPart();
         }

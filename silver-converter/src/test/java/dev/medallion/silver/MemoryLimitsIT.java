@@ -56,6 +56,28 @@ class MemoryLimitsIT {
     }
 
     @Test
+    void hugeValuesMovingFromColumnToColumnConvert() throws IOException, InterruptedException {
+        // Row k holds a value of almost MAX_ROW_CHARS in column k, the other columns empty: every column once
+        // holds a huge value, each in a chunk of its own, so what a column keeps between chunks must not add up.
+        int columns = 48;
+        Path file = directory.resolve("moving.csv");
+        try (Writer out = Files.newBufferedWriter(file)) {
+            for (int c = 0; c < columns; c++) {
+                out.write((c == 0 ? "" : ",") + "col_" + c);
+            }
+            out.write('\n');
+            for (int row = 0; row < columns; row++) {
+                String huge = ("value " + row + " ").repeat((MAX_ROW_CHARS - columns) / ("value " + row + " ").length());
+                for (int c = 0; c < columns; c++) {
+                    out.write((c == 0 ? "" : ",") + (c == row ? huge : ""));
+                }
+                out.write('\n');
+            }
+        }
+        convert(file).assertConverted(columns);
+    }
+
+    @Test
     void rowsOfMaxRowCharsConvertAndOneCharacterMoreIsRejected() throws IOException, InterruptedException {
         Path atLimit = rows("at-limit.csv", 8, 0);
         Converted converted = convert(atLimit);

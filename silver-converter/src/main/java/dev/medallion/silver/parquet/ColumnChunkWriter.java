@@ -7,11 +7,9 @@ import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.io.ParquetEncodingException;
 import org.apache.parquet.io.api.Binary;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 import static java.util.Objects.requireNonNull;
@@ -26,13 +24,17 @@ import static java.util.Objects.requireNonNull;
  * (statistics, levels, fallback and dictionary writers), hash a text value again in a map of
  * {@link Binary} objects for the dictionary, and compare it for the statistics; in the benchmark's profile
  * they were a quarter of the converter's CPU. Here a column's values are encoded in one loop over the
- * vector's arrays, a text value is hashed once over the bytes the vector holds, and a dictionary page's
- * statistics see each distinct value once. What is written is what parquet-java's own writer writes for
- * the same properties ({@link org.apache.parquet.column.ParquetProperties.WriterVersion#PARQUET_1_0}):
- * definition levels RLE, values PLAIN or PLAIN_DICTIONARY, a dictionary kept while it stays under the
- * dictionary page size and while, on the first page, it makes the page smaller than plain values would;
- * pages end at the page size or row count limit. {@code ColumnChunkWriterTest} compares both writers'
- * files value by value, statistic by statistic.
+ * vector's arrays, a text value is hashed once over the bytes the vector holds, and a text dictionary
+ * page's statistics see each distinct value of the page once. The encodings are the ones parquet-java's
+ * own writer chooses for the same properties
+ * ({@link org.apache.parquet.column.ParquetProperties.WriterVersion#PARQUET_1_0}): definition levels RLE,
+ * values PLAIN or PLAIN_DICTIONARY, a dictionary kept while it stays under the dictionary page size and
+ * while, on the first page, it makes the page smaller than plain values would. The bytes are not the same
+ * page for page: a page ends at the page size (counting a dictionary id as 4 bytes) or the row count
+ * limit, checked after every value; a dictionary that fills up mid-page keeps that page and the next ones
+ * are plain, where parquet-java re-encodes the open page plain; and runs are split differently, as the
+ * RLE/bit-packing hybrid allows. {@code ColumnChunkWriterTest} writes the same rows both ways and compares
+ * the files value by value and each column chunk's encodings, statistics and value count.
  *
  * <p>Every column is optional and top-level (the schema contract's), so a value's definition level is 1,
  * a null's 0, and there are no repetition levels.
@@ -43,6 +45,12 @@ abstract sealed class ColumnChunkWriter {
      * so a file of thousands of columns costs memory for the values it has, not for room reserved per column.
      */
     private static final int INITIAL_PAGE_CAPACITY = 16;
+    /**
+     * The most bytes of an array a written page leaves to the next one: a larger one (a page of huge values,
+     * a full page of text) is dropped and the next page grows its own, so a column holds what its open page
+     * needs, not the most any page of the row group needed; what is held is counted in {@link #bufferedSize()}.
+     */
+    static final int RETAINED_PAGE_BYTES = 256 * 1024;
 
     protected final ColumnDescriptor column;
     private final PageWriter pages;
@@ -93,28 +101,31 @@ abstract sealed class ColumnChunkWriter {
         };
     }
 
-    /** Bytes buffered for the open page, the chunk's dictionary and the pages written: what the row group holds. */
+    /**
+     * Bytes held for the open page and the chunk's dictionary (the arrays' sizes, not just what they hold) and
+     * of the pages written: what the row group holds of this column.
+     */
     final long bufferedSize() {
-        return pageBytes + pageValues + dictionaryBytes() + pages.getMemSize();
+        return heldBytes() + levels.length + pages.getMemSize();
     }
 
     /** Ends the chunk: writes the open page, and the dictionary if a page used it. The writer is done then. */
-    final void finish() {
-        try {
-            if (pageValues > 0) {
-                writePage();
-            }
-            if (dictionaryPagesWritten) {
+    final void finish() throws IOException {
+        if (pageValues > 0) {
+            writePage();
+        }
+        if (dictionaryPagesWritten) {
+            try {
                 pages.writeDictionaryPage(new DictionaryPage(dictionaryPage(), dictionaryEntries(), Encoding.PLAIN_DICTIONARY));
             }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("could not write column " + column, e);
+            catch (IOException e) {
+                throw new IOException("could not write the dictionary of column " + column + ": " + e.getMessage(), e);
+            }
         }
     }
 
     /** Called after a value or null was added to the open page: ends the page once it is full. */
-    protected final void valueAdded(boolean present) {
+    protected final void valueAdded(boolean present) throws IOException {
         if (pageValues == levels.length) {
             levels = Arrays.copyOf(levels, 2 * levels.length);
         }
@@ -128,7 +139,7 @@ abstract sealed class ColumnChunkWriter {
     }
 
     /** Writes the open page, which holds values, as a data page. */
-    protected final void writePage() {
+    protected final void writePage() throws IOException {
         try {
             BytesInput values;
             Encoding encoding;
@@ -156,7 +167,10 @@ abstract sealed class ColumnChunkWriter {
                     pageValues, pageValues, statistics, Encoding.BIT_PACKED, Encoding.RLE, encoding);
         }
         catch (IOException e) {
-            throw new ParquetEncodingException("could not write a page of column " + column, e);
+            throw new IOException("could not write a page of column " + column + ": " + e.getMessage(), e);
+        }
+        if (levels.length > RETAINED_PAGE_BYTES) {
+            levels = new byte[INITIAL_PAGE_CAPACITY];
         }
         resetPage();
         pageValues = 0;
@@ -209,12 +223,21 @@ abstract sealed class ColumnChunkWriter {
     protected abstract BytesInput plainValues();
 
     /** The open page's dictionary ids, encoded. */
-    protected abstract BytesInput dictionaryIds() throws IOException;
+    protected abstract BytesInput dictionaryIds();
 
     /** Re-encodes the open page's values PLAIN and writes every later value so; the dictionary is dropped unless a page used it. */
     protected abstract void fallBackToPlain();
 
+    /** Empties the open page's buffers, dropping any larger than {@link #RETAINED_PAGE_BYTES}. */
     protected abstract void resetPage();
+
+    /** Bytes of the arrays held for the open page and the dictionary. */
+    protected abstract long heldBytes();
+
+    /** {@code ids}, or a fresh small array when it is larger than a written page should leave behind. */
+    protected static int[] retained(int[] ids) {
+        return 4L * ids.length > RETAINED_PAGE_BYTES ? new int[INITIAL_PAGE_CAPACITY] : ids;
+    }
 
     protected abstract long dictionaryBytes();
 
@@ -276,6 +299,18 @@ abstract sealed class ColumnChunkWriter {
         void clear() {
             size = 0;
         }
+
+        int capacity() {
+            return bytes.length;
+        }
+
+        /** Empties it, and drops its array when that is larger than {@link #RETAINED_PAGE_BYTES}. */
+        void release() {
+            size = 0;
+            if (bytes.length > RETAINED_PAGE_BYTES) {
+                bytes = new byte[INITIAL_PAGE_CAPACITY];
+            }
+        }
     }
 
     /**
@@ -295,7 +330,7 @@ abstract sealed class ColumnChunkWriter {
             this.width = width;
         }
 
-        void writeLongs(long[] values, boolean[] nulls, int from, int to) {
+        void writeLongs(long[] values, boolean[] nulls, int from, int to) throws IOException {
             for (int row = from; row < to; row++) {
                 if (!nulls[row]) {
                     long value = values[row];
@@ -306,7 +341,7 @@ abstract sealed class ColumnChunkWriter {
             }
         }
 
-        void writeDoubles(double[] values, boolean[] nulls, int from, int to) {
+        void writeDoubles(double[] values, boolean[] nulls, int from, int to) throws IOException {
             for (int row = from; row < to; row++) {
                 if (!nulls[row]) {
                     double value = values[row];
@@ -318,7 +353,7 @@ abstract sealed class ColumnChunkWriter {
             }
         }
 
-        void writeInts(int[] values, boolean[] nulls, int from, int to) {
+        void writeInts(int[] values, boolean[] nulls, int from, int to) throws IOException {
             for (int row = from; row < to; row++) {
                 if (!nulls[row]) {
                     int value = values[row];
@@ -329,7 +364,7 @@ abstract sealed class ColumnChunkWriter {
             }
         }
 
-        private void add(long bits) {
+        private void add(long bits) throws IOException {
             if (dictionary) {
                 int id = entries.idOf(bits);
                 if (id < 0 && (long) (entries.size() + 1) * width > dictionaryPageSize) {
@@ -375,7 +410,7 @@ abstract sealed class ColumnChunkWriter {
         }
 
         @Override
-        protected BytesInput dictionaryIds() throws IOException {
+        protected BytesInput dictionaryIds() {
             return encodeIds(ids, idCount, entries.size());
         }
 
@@ -394,8 +429,14 @@ abstract sealed class ColumnChunkWriter {
 
         @Override
         protected void resetPage() {
-            page.clear();
+            page.release();
+            ids = retained(ids);
             idCount = 0;
+        }
+
+        @Override
+        protected long heldBytes() {
+            return page.capacity() + 4L * ids.length + entries.heldBytes();
         }
 
         @Override
@@ -428,7 +469,7 @@ abstract sealed class ColumnChunkWriter {
             super(column, pages, false, pageSize, pageRowLimit, dictionaryPageSize);
         }
 
-        void writeBooleans(boolean[] values, boolean[] nulls, int from, int to) {
+        void writeBooleans(boolean[] values, boolean[] nulls, int from, int to) throws IOException {
             for (int row = from; row < to; row++) {
                 if (!nulls[row]) {
                     boolean value = values[row];
@@ -474,9 +515,14 @@ abstract sealed class ColumnChunkWriter {
 
         @Override
         protected void resetPage() {
-            page.clear();
+            page.release();
             bits = 0;
             bitCount = 0;
+        }
+
+        @Override
+        protected long heldBytes() {
+            return page.capacity();
         }
 
         @Override
@@ -517,7 +563,7 @@ abstract sealed class ColumnChunkWriter {
         }
 
         /** Writes rows {@code from} to {@code to}: row {@code r}'s value is {@code bytes[start(r), ends[r])}. */
-        void writeSlices(byte[] bytes, int[] ends, boolean[] nulls, int from, int to) {
+        void writeSlices(byte[] bytes, int[] ends, boolean[] nulls, int from, int to) throws IOException {
             for (int row = from; row < to; row++) {
                 if (!nulls[row]) {
                     int start = row == 0 ? 0 : ends[row - 1];
@@ -527,7 +573,7 @@ abstract sealed class ColumnChunkWriter {
             }
         }
 
-        private void add(byte[] bytes, int start, int length) {
+        private void add(byte[] bytes, int start, int length) throws IOException {
             if (dictionary) {
                 int hash = BinaryDictionary.hash(bytes, start, length);
                 int id = entries.idOf(bytes, start, length, hash);
@@ -577,7 +623,7 @@ abstract sealed class ColumnChunkWriter {
         }
 
         @Override
-        protected BytesInput dictionaryIds() throws IOException {
+        protected BytesInput dictionaryIds() {
             // The page's statistics, from its distinct values.
             for (int i = 0; i < pageEntryCount; i++) {
                 statistics.updateStats(entries.valueOf(pageEntries[i]));
@@ -603,11 +649,18 @@ abstract sealed class ColumnChunkWriter {
 
         @Override
         protected void resetPage() {
-            page.clear();
+            page.release();
+            ids = retained(ids);
+            pageEntries = retained(pageEntries);
             idCount = 0;
             plainSize = 0;
             pageEntryCount = 0;
             pageNumber++;
+        }
+
+        @Override
+        protected long heldBytes() {
+            return page.capacity() + 4L * ids.length + 4L * pageEntries.length + 4L * seenInPage.length + entries.heldBytes();
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.medallion.silver.parquet;
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.Values;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -77,11 +78,19 @@ abstract sealed class ColumnVector {
     abstract boolean sameValue(int row, int other);
 
     /** Writes the values (and nulls) of rows {@code from} to {@code to} (exclusive) to the column chunk's writer. */
-    abstract void writeTo(ColumnChunkWriter writer, int from, int to);
+    abstract void writeTo(ColumnChunkWriter writer, int from, int to) throws IOException;
 
     protected abstract boolean parse(int row, String text);
 
     protected void clear(int row) {}
+
+    /** Bytes of the array that holds variable-size values (text), whatever it holds now; 0 for fixed-size values. */
+    long heldValueBytes() {
+        return 0;
+    }
+
+    /** Drops the array of variable-size values for a small one; only between chunks, when the vector holds no rows. */
+    void releaseValues() {}
 
     protected void grow(int capacity) {
         nulls = Arrays.copyOf(nulls, capacity);
@@ -122,7 +131,7 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        void writeTo(ColumnChunkWriter writer, int from, int to) {
+        void writeTo(ColumnChunkWriter writer, int from, int to) throws IOException {
             ((ColumnChunkWriter.Booleans) writer).writeBooleans(values, nulls, from, to);
         }
 
@@ -179,7 +188,7 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        void writeTo(ColumnChunkWriter writer, int from, int to) {
+        void writeTo(ColumnChunkWriter writer, int from, int to) throws IOException {
             ((ColumnChunkWriter.FixedWidth) writer).writeLongs(values, nulls, from, to);
         }
 
@@ -228,7 +237,7 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        void writeTo(ColumnChunkWriter writer, int from, int to) {
+        void writeTo(ColumnChunkWriter writer, int from, int to) throws IOException {
             ((ColumnChunkWriter.FixedWidth) writer).writeDoubles(values, nulls, from, to);
         }
 
@@ -277,7 +286,7 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        void writeTo(ColumnChunkWriter writer, int from, int to) {
+        void writeTo(ColumnChunkWriter writer, int from, int to) throws IOException {
             ((ColumnChunkWriter.FixedWidth) writer).writeInts(values, nulls, from, to);
         }
 
@@ -295,7 +304,9 @@ abstract sealed class ColumnVector {
      * the writer hands Parquet slices of that array without encoding each String again.
      */
     private static final class StringVector extends ColumnVector {
-        private byte[] bytes = new byte[64];
+        private static final int INITIAL_BYTES = 64;
+
+        private byte[] bytes = new byte[INITIAL_BYTES];
         private int[] ends = new int[INITIAL_CAPACITY];
 
         StringVector(String name, int index) {
@@ -363,6 +374,16 @@ abstract sealed class ColumnVector {
             return Arrays.equals(bytes, start(row), ends[row], bytes, start(other), ends[other]);
         }
 
+        @Override
+        long heldValueBytes() {
+            return bytes.length;
+        }
+
+        @Override
+        void releaseValues() {
+            bytes = new byte[INITIAL_BYTES];
+        }
+
         /** Bytes of the value at {@code row}. */
         int length(int row) {
             return ends[row] - start(row);
@@ -375,7 +396,7 @@ abstract sealed class ColumnVector {
         }
 
         @Override
-        void writeTo(ColumnChunkWriter writer, int from, int to) {
+        void writeTo(ColumnChunkWriter writer, int from, int to) throws IOException {
             ((ColumnChunkWriter.Text) writer).writeSlices(bytes, ends, nulls, from, to);
         }
 

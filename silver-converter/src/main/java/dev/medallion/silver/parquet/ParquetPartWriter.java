@@ -35,8 +35,8 @@ import static java.util.Objects.requireNonNull;
  * <li>min/max statistics keep {@value #STATISTICS_LENGTH} bytes of a value, not the whole value, from the
  *     first page on ({@link TruncatingPageWriteStore}), so a file of huge values does not hold them for its
  *     footer until it is closed;</li>
- * <li>at most {@value #MAX_DICTIONARY_COLUMNS} columns are dictionary-encoded: each costs buffers of its
- *     own, which a file of thousands of columns could not afford;</li>
+ * <li>at most {@value #MAX_DICTIONARY_COLUMNS} columns are dictionary-encoded: each holds a dictionary of
+ *     its own, which a file of thousands of columns could not afford;</li>
  * <li>the part is full ({@link #footerFull()}) once the metadata parquet-java keeps for its footer, about
  *     1 KiB per column and row group, reaches {@value #MAX_FOOTER_BYTES} bytes: a file of thousands of
  *     columns gets parts of a few row groups each.</li>
@@ -86,8 +86,8 @@ public final class ParquetPartWriter {
                     .withWriterVersion(WriterVersion.PARQUET_1_0)
                     .withStatisticsTruncateLength(STATISTICS_LENGTH);
             plainColumns.forEach(column -> builder.withDictionaryEncoding(column, false));
-            // A dictionary-encoded column buffers about 16 KiB more than a plain one: a wide file keeps
-            // dictionaries for its first columns only, so the buffers stay a few megabytes.
+            // A dictionary-encoded column holds its dictionary (up to the dictionary page size), a hash table
+            // and its ids besides its page: a wide file keeps dictionaries for its first columns only.
             int dictionaries = 0;
             for (ColumnDescriptor column : schema.getColumns()) {
                 String name = column.getPath()[0];

@@ -98,8 +98,23 @@ public final class RowBatch {
         return columnNames;
     }
 
-    public void clear() {
+    /**
+     * Empties the batch for the next chunk. Its arrays stay for the next chunk's rows, unless its text columns'
+     * arrays together hold more than {@code maxHeldBytes}: then they are dropped, and grow again with the
+     * rows. Without that, a column would keep what its largest chunk ever needed, and a file whose huge
+     * values move from column to column (row k's in column k) would have every column hold one at the end.
+     */
+    public void clear(long maxHeldBytes) {
         size = 0;
+        long held = 0;
+        for (ColumnVector vector : variableSizeVectors) {
+            held += vector.heldValueBytes();
+        }
+        if (held > maxHeldBytes) {
+            for (ColumnVector vector : variableSizeVectors) {
+                vector.releaseValues();
+            }
+        }
     }
 
     ColumnVector[] vectors() {

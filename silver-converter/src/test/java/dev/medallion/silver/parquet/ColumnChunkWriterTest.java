@@ -11,6 +11,8 @@ import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.page.PageWriter;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -63,29 +65,43 @@ class ColumnChunkWriterTest {
     Path directory;
 
     @Test
-    void writesWhatParquetJavasColumnWritersWrite() throws IOException {
+    void valuesEncodingsAndStatisticsAreThoseOfParquetJavasColumnWriters() throws IOException {
         List<RowBatch> batches = List.of(batch(0, 30_000), batch(30_000, 30_001), batch(60_001, 7));
         // The id column plain, as the converter decides for a column of distinct values; the rest dictionary-encoded.
         Set<String> plain = Set.of("id");
-        MessageType schema = ParquetSchemas.messageType(CONTRACT);
+        Map<String, Set<Encoding>> encodings = compareWithParquetJava(CONTRACT, plain, batches, 60_008);
+        // What the rows were made to exercise: a dictionary that pays, one that does not on the first
+        // page (distinct codes: plain from the start), one that outgrows its page size (big: plain after).
+        assertTrue(encodings.get("region").contains(Encoding.PLAIN_DICTIONARY) && !encodings.get("region").contains(Encoding.PLAIN));
+        assertTrue(encodings.get("code").contains(Encoding.PLAIN) && !encodings.get("code").contains(Encoding.PLAIN_DICTIONARY));
+        assertTrue(encodings.get("big").containsAll(Set.of(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY)), "big: " + encodings.get("big"));
+    }
 
-        ParquetPartWriter part = new ParquetPartWriter(new LocalObjectStore(directory), "new.parquet", schema, 64L << 20, plain);
+    /**
+     * Writes the batches with the part writer and with parquet-java's column writers, compares the two files
+     * value by value and column chunk by column chunk, and returns each column's encodings.
+     */
+    private Map<String, Set<Encoding>> compareWithParquetJava(SchemaContract contract, Set<String> plain, List<RowBatch> batches, int rowCount)
+            throws IOException {
+        MessageType schema = ParquetSchemas.messageType(contract);
+        Path written = directory.resolve(contract.dataset() + "-new.parquet");
+        Path reference = directory.resolve(contract.dataset() + "-reference.parquet");
+        ParquetPartWriter part = new ParquetPartWriter(new LocalObjectStore(directory), written.getFileName().toString(), schema, 64L << 20, plain);
         for (RowBatch batch : batches) {
             part.write(batch);
         }
         part.finish();
         part.upload().publish();
-        Path written = directory.resolve("new.parquet");
-        Path reference = directory.resolve("reference.parquet");
         writeWithParquetJava(reference, schema, plain, batches);
 
         List<GenericRecord> rows = ParquetTestFiles.readAll(written);
         List<GenericRecord> expected = ParquetTestFiles.readAll(reference);
-        assertEquals(60_008, rows.size());
+        assertEquals(rowCount, rows.size());
+        assertEquals(rowCount, expected.size());
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i).toString(), rows.get(i).toString(), "row " + i);
         }
-
+        Map<String, Set<Encoding>> encodings = new java.util.HashMap<>();
         try (ParquetFileReader ours = ParquetFileReader.open(new LocalInputFile(written));
                 ParquetFileReader theirs = ParquetFileReader.open(new LocalInputFile(reference))) {
             List<BlockMetaData> groups = ours.getFooter().getBlocks();
@@ -109,15 +125,59 @@ class ColumnChunkWriterTest {
                 for (int p = 0; p < offsets.getPageCount(); p++) {
                     assertTrue(offsets.getLastRowIndex(p, chunk.getValueCount()) - offsets.getFirstRowIndex(p) + 1 <= 20_000, name + ": page rows");
                 }
+                encodings.put(name, chunk.getEncodings());
             }
-            // What the rows were made to exercise: a dictionary that pays, one that does not on the first
-            // page (distinct codes: plain from the start), one that outgrows its page size (big: plain after).
-            Map<String, Set<Encoding>> encodings = new java.util.HashMap<>();
-            groups.get(0).getColumns().forEach(chunk -> encodings.put(chunk.getPath().toDotString(), chunk.getEncodings()));
-            assertTrue(encodings.get("region").contains(Encoding.PLAIN_DICTIONARY) && !encodings.get("region").contains(Encoding.PLAIN));
-            assertTrue(encodings.get("code").contains(Encoding.PLAIN) && !encodings.get("code").contains(Encoding.PLAIN_DICTIONARY));
-            assertTrue(encodings.get("big").containsAll(Set.of(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY)), "big: " + encodings.get("big"));
         }
+        return encodings;
+    }
+
+    @Test
+    void aNumberDictionaryThatOutgrowsItsPageSizeGoesOnPlainAsParquetJavasDoes() throws IOException {
+        // 20,000 rows of 100 keys (the dictionary pays on the first page), then keys all distinct: past
+        // 131,072 entries of 8 bytes the dictionary is full, and the rest of the chunk is plain.
+        SchemaContract keys = new SchemaContract("keys", List.of(
+                new Column("key", ColumnType.BIGINT, "key"),
+                new Column("price", ColumnType.DOUBLE, "price")), "keys/a.csv", "2026-01-01T00:00:00Z");
+        List<RowBatch> batches = new ArrayList<>();
+        for (int first = 0; first < 160_000; first += 40_000) {
+            RowBatch batch = new RowBatch(keys);
+            for (int row = first; row < first + 40_000; row++) {
+                long key = row < 20_000 ? row % 100 : row;
+                assertNull(batch.append(List.of(String.valueOf(key), row % 9 == 0 ? "" : (key % 1000) / 4.0 + "")::get, new int[] {0, 1}));
+            }
+            batches.add(batch);
+        }
+        Map<String, Set<Encoding>> encodings = compareWithParquetJava(keys, Set.of(), batches, 160_000);
+        assertTrue(encodings.get("key").containsAll(Set.of(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY)), "key: " + encodings.get("key"));
+        assertTrue(encodings.get("price").contains(Encoding.PLAIN_DICTIONARY) && !encodings.get("price").contains(Encoding.PLAIN));
+    }
+
+    @Test
+    void aPageOfAHugeValueLeavesNoHugeBufferBehind() throws IOException {
+        SchemaContract notes = new SchemaContract("notes", List.of(new Column("text", ColumnType.STRING, "text")), "notes/a.csv",
+                "2026-01-01T00:00:00Z");
+        MessageType schema = ParquetSchemas.messageType(notes);
+        ColumnDescriptor column = schema.getColumns().get(0);
+        ColumnChunkPageWriteStore pages = ColumnChunkPageWriteStore.builder()
+                .withSchema(schema)
+                .withCompressorProvider(c -> new SnappyCodecFactory().getCompressor(CompressionCodecName.SNAPPY))
+                .withAllocator(new HeapByteBufferAllocator())
+                .build();
+        PageWriter pageWriter = pages.getPageWriter(column);
+        ColumnChunkWriter writer = ColumnChunkWriter.of(column, pageWriter, false, 1024 * 1024, 20_000, 1024 * 1024);
+        RowBatch batch = new RowBatch(notes);
+        // 5 MB of text that compresses to little: the page holding it is written at once, and its buffer must go.
+        assertNull(batch.append(List.of("abc".repeat(5_000_000 / 3))::get, new int[] {0}));
+        for (int i = 0; i < 10; i++) {
+            assertNull(batch.append(List.of("small " + i)::get, new int[] {0}));
+        }
+        batch.vectors()[0].writeTo(writer, 0, batch.size());
+
+        long compressed = pageWriter.getMemSize();
+        assertTrue(compressed < 1024 * 1024, "the page compresses: " + compressed);
+        assertTrue(writer.bufferedSize() - compressed < 1024, "held besides the written page: " + (writer.bufferedSize() - compressed));
+        writer.finish();
+        pages.close();
     }
 
     /** Rows {@code first} to {@code first + count}: nulls here and there, pages of nulls only, values of every kind. */

@@ -99,7 +99,7 @@ class ParquetPartWriterTest {
         RowBatch batch = new RowBatch(wide);
         for (int group = 1; group <= 4; group++) {
             assertFalse(part.footerFull(), "after " + (group - 1) + " row groups");
-            batch.clear();
+            batch.clear(Long.MAX_VALUE);
             assertNull(batch.append(c -> String.valueOf(c), fields));
             part.write(batch);
         }

@@ -68,7 +68,23 @@ class RowBatchTest {
         batch.append(List.of("1", "x".repeat(1000), "1")::get, new int[] {0, 1, 2});
 
         assertTrue(batch.retainedBytes() > 2000, "retained " + batch.retainedBytes());
-        batch.clear();
+        batch.clear(Long.MAX_VALUE);
         assertEquals(0, batch.retainedBytes());
+    }
+
+    @Test
+    void keepsItsArraysForTheNextChunkUnlessTheyHoldMoreThanAllowed() {
+        RowBatch batch = new RowBatch(CONTRACT);
+        assertNull(batch.append(List.of("1", "x".repeat(100_000), "1")::get, new int[] {0, 1, 2}));
+        long held = batch.vectors()[1].heldValueBytes();
+        assertTrue(held >= 100_000, "held " + held);
+
+        batch.clear(held);
+        assertEquals(held, batch.vectors()[1].heldValueBytes(), "within what is allowed: kept for the next chunk");
+        assertNull(batch.append(List.of("2", "x".repeat(100_000), "1")::get, new int[] {0, 1, 2}));
+        batch.clear(held - 1);
+        assertTrue(batch.vectors()[1].heldValueBytes() < 1000, "past it: dropped, " + batch.vectors()[1].heldValueBytes());
+        assertNull(batch.append(List.of("3", "north", "1")::get, new int[] {0, 1, 2}));
+        assertEquals(1, batch.size());
     }
 }
