@@ -1,11 +1,11 @@
 """Interleaved A/B runs of converter jars on the benchmark's CSV: CPU seconds (whole process) and wall.
 
 Usage (with the benchmark's virtual environment):
-  python benchmarks/ab.py --csv FILE --test-classes DIR --runs 5 [--repeat N] [--java-options "..."] NAME=JAR[:JAVA_TOOL_OPTIONS] ...
+  python benchmarks/ab.py --csv FILE --test-classes DIR --runs 5 [--repeat N] [--java JAVA] NAME=JAR[|EXTRA JVM OPTIONS[|JAVA_TOOL_OPTIONS]] ...
 Each round runs every jar once, in order, so a noisy neighbour hurts all alike; prints each run and the
 medians, and each contestant's CPU seconds over the first contestant's in the same round (median and
-range). With --repeat N each JVM converts the file N times, and the last conversion (a warm Lambda's) is
-reported beside the whole process. For measuring one change against another on a shared machine, where
+range). With --repeat N (N > 1) each JVM converts the file N times, and the last conversion (a warm
+Lambda's) is reported beside the whole process; with N = 1 the "last" conversion is the cold first one. For measuring one change against another on a shared machine, where
 CPU seconds mean more than wall.
 """
 import argparse
@@ -23,13 +23,15 @@ def main():
     parser.add_argument("--csv", required=True)
     parser.add_argument("--test-classes", required=True)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--repeat", type=int, default=1, help="conversions in each JVM; the last is reported as warm")
+    parser.add_argument("--repeat", type=int, default=1, help="conversions in each JVM (at least 1); the last is reported as warm")
     parser.add_argument("--java", default="java")
     parser.add_argument("--heap", default="-Xmx256m")
     parser.add_argument("--tool-options", default="-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:CompileThresholdScaling=3")
     parser.add_argument("--cpu-shares", type=int, default=None, help="cgroup v1 cpu.shares of every run (1024 is a normal process's)")
     parser.add_argument("contestants", nargs="+", help="NAME=JAR or NAME=JAR|EXTRA JVM OPTIONS or NAME=JAR|EXTRA|JAVA_TOOL_OPTIONS")
     arguments = parser.parse_args()
+    if arguments.repeat < 1:
+        parser.error("--repeat must be at least 1")
     contestants = []
     for spec in arguments.contestants:
         name, _, rest = spec.partition("=")

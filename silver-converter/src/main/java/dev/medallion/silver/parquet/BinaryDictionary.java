@@ -45,11 +45,6 @@ final class BinaryDictionary {
         return size;
     }
 
-    /** Bytes of its arrays. */
-    long heldBytes() {
-        return plain.capacity() + 12L * offsets.length + 4L * slots.length;
-    }
-
     /** Bytes of the dictionary page: every value PLAIN-encoded. */
     long plainBytes() {
         return plain.size();

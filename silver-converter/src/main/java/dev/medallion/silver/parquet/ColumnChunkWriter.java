@@ -45,12 +45,6 @@ abstract sealed class ColumnChunkWriter {
      * so a file of thousands of columns costs memory for the values it has, not for room reserved per column.
      */
     private static final int INITIAL_PAGE_CAPACITY = 16;
-    /**
-     * The most bytes of an array a written page leaves to the next one: a larger one (a page of huge values,
-     * a full page of text) is dropped and the next page grows its own, so a column holds what its open page
-     * needs, not the most any page of the row group needed; what is held is counted in {@link #bufferedSize()}.
-     */
-    static final int RETAINED_PAGE_BYTES = 256 * 1024;
 
     protected final ColumnDescriptor column;
     private final PageWriter pages;
@@ -102,11 +96,13 @@ abstract sealed class ColumnChunkWriter {
     }
 
     /**
-     * Bytes held for the open page and the chunk's dictionary (the arrays' sizes, not just what they hold) and
-     * of the pages written: what the row group holds of this column.
+     * Bytes buffered for the open page (values or dictionary ids, a byte per definition level), the chunk's
+     * dictionary and the pages written: what the row group holds of this column. The open page's buffers
+     * are at most twice that (they double as they grow), and a written page's values buffer is dropped,
+     * so a column holds nothing of a page once it is written.
      */
     final long bufferedSize() {
-        return heldBytes() + levels.length + pages.getMemSize();
+        return pageBytes + pageValues + dictionaryBytes() + pages.getMemSize();
     }
 
     /** Ends the chunk: writes the open page, and the dictionary if a page used it. The writer is done then. */
@@ -169,9 +165,6 @@ abstract sealed class ColumnChunkWriter {
         catch (IOException e) {
             throw new IOException("could not write a page of column " + column + ": " + e.getMessage(), e);
         }
-        if (levels.length > RETAINED_PAGE_BYTES) {
-            levels = new byte[INITIAL_PAGE_CAPACITY];
-        }
         resetPage();
         pageValues = 0;
         pageNulls = 0;
@@ -228,16 +221,12 @@ abstract sealed class ColumnChunkWriter {
     /** Re-encodes the open page's values PLAIN and writes every later value so; the dictionary is dropped unless a page used it. */
     protected abstract void fallBackToPlain();
 
-    /** Empties the open page's buffers, dropping any larger than {@link #RETAINED_PAGE_BYTES}. */
+    /**
+     * Empties the open page. Its values buffer is dropped for a small one: a page of huge values, or a full
+     * page of text, leaves nothing behind. (Definition levels and ids keep their arrays: at most a byte and
+     * four bytes per value of the page row limit.)
+     */
     protected abstract void resetPage();
-
-    /** Bytes of the arrays held for the open page and the dictionary. */
-    protected abstract long heldBytes();
-
-    /** {@code ids}, or a fresh small array when it is larger than a written page should leave behind. */
-    protected static int[] retained(int[] ids) {
-        return 4L * ids.length > RETAINED_PAGE_BYTES ? new int[INITIAL_PAGE_CAPACITY] : ids;
-    }
 
     protected abstract long dictionaryBytes();
 
@@ -300,16 +289,10 @@ abstract sealed class ColumnChunkWriter {
             size = 0;
         }
 
-        int capacity() {
-            return bytes.length;
-        }
-
-        /** Empties it, and drops its array when that is larger than {@link #RETAINED_PAGE_BYTES}. */
+        /** Empties it, and drops its array for a small one. */
         void release() {
             size = 0;
-            if (bytes.length > RETAINED_PAGE_BYTES) {
-                bytes = new byte[INITIAL_PAGE_CAPACITY];
-            }
+            bytes = new byte[INITIAL_PAGE_CAPACITY];
         }
     }
 
@@ -430,13 +413,7 @@ abstract sealed class ColumnChunkWriter {
         @Override
         protected void resetPage() {
             page.release();
-            ids = retained(ids);
             idCount = 0;
-        }
-
-        @Override
-        protected long heldBytes() {
-            return page.capacity() + 4L * ids.length + entries.heldBytes();
         }
 
         @Override
@@ -518,11 +495,6 @@ abstract sealed class ColumnChunkWriter {
             page.release();
             bits = 0;
             bitCount = 0;
-        }
-
-        @Override
-        protected long heldBytes() {
-            return page.capacity();
         }
 
         @Override
@@ -612,6 +584,11 @@ abstract sealed class ColumnChunkWriter {
             pageBytes += 4L + length;
         }
 
+        /** Bytes of the open page's values buffer, whatever it holds: what the column keeps of a page. */
+        int pageBufferBytes() {
+            return page.array().length;
+        }
+
         @Override
         protected long plainSize() {
             return dictionary ? plainSize : page.size();
@@ -650,17 +627,10 @@ abstract sealed class ColumnChunkWriter {
         @Override
         protected void resetPage() {
             page.release();
-            ids = retained(ids);
-            pageEntries = retained(pageEntries);
             idCount = 0;
             plainSize = 0;
             pageEntryCount = 0;
             pageNumber++;
-        }
-
-        @Override
-        protected long heldBytes() {
-            return page.capacity() + 4L * ids.length + 4L * pageEntries.length + 4L * seenInPage.length + entries.heldBytes();
         }
 
         @Override

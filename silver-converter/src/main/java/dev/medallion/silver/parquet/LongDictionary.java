@@ -18,11 +18,6 @@ final class LongDictionary {
         return size;
     }
 
-    /** Bytes of its arrays. */
-    long heldBytes() {
-        return 8L * values.length + 12L * slotIds.length;
-    }
-
     long valueOf(int id) {
         return values[id];
     }

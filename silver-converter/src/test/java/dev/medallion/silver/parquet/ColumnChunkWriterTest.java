@@ -175,7 +175,9 @@ class ColumnChunkWriterTest {
 
         long compressed = pageWriter.getMemSize();
         assertTrue(compressed < 1024 * 1024, "the page compresses: " + compressed);
-        assertTrue(writer.bufferedSize() - compressed < 1024, "held besides the written page: " + (writer.bufferedSize() - compressed));
+        assertTrue(writer.bufferedSize() - compressed < 1024, "counted besides the written page: " + (writer.bufferedSize() - compressed));
+        int held = ((ColumnChunkWriter.Text) writer).pageBufferBytes();
+        assertTrue(held < 1024, "held for the open page of ten small values: " + held);
         writer.finish();
         pages.close();
     }
