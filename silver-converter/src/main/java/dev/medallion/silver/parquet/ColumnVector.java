@@ -384,11 +384,6 @@ abstract sealed class ColumnVector {
             bytes = new byte[INITIAL_BYTES];
         }
 
-        /** Bytes of the value at {@code row}. */
-        int length(int row) {
-            return ends[row] - start(row);
-        }
-
         @Override
         long retainedBytes(int rows) {
             // The values' bytes, an end and a null flag a row; doubled, since the arrays double as they grow.
