@@ -1,6 +1,10 @@
 package dev.medallion.common.layout;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
+import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -9,7 +13,38 @@ import java.util.Locale;
  * ({@code é} becomes {@code e}) rather than dropped, so {@code Prénom} stays readable as {@code prenom}.
  */
 public final class Identifiers {
+    /** The longest database, table or column name the Glue catalog holds (its API's limit on each). */
+    public static final int MAX_LENGTH = 255;
+    private static final int FITTED_HASH_LENGTH = 8;
+
     private Identifiers() {}
+
+    /**
+     * {@code identifier} when the catalog can hold it; otherwise its first characters and a hash of all of
+     * it, {@link #MAX_LENGTH} characters at most, so that two long names that differ only past the cut stay
+     * two names, and the same name always fits the same way.
+     */
+    public static String fitted(String identifier) {
+        if (identifier.length() <= MAX_LENGTH) {
+            return identifier;
+        }
+        String kept = identifier.substring(0, MAX_LENGTH - 1 - FITTED_HASH_LENGTH);
+        while (kept.endsWith("_")) {
+            kept = kept.substring(0, kept.length() - 1);
+        }
+        return kept + "_" + sha256Hex(identifier).substring(0, FITTED_HASH_LENGTH);
+    }
+
+    /** The SHA-256 digest of the text's UTF-8 bytes, in lowercase hex. */
+    static String sha256Hex(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime provides SHA-256", e);
+        }
+    }
 
     /** Whether {@link #normalize} drops a letter or digit of {@code text} (one with no Latin form), not only separators. */
     public static boolean dropsLetters(String text) {

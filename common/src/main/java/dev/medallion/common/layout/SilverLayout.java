@@ -1,11 +1,7 @@
 package dev.medallion.common.layout;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
 import java.time.LocalDate;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -75,13 +71,14 @@ public final class SilverLayout {
      * hash of the text (in Unicode NFKC and lower case, so that macOS and Linux spellings agree, and case
      * matters no more than in the readable part):
      * {@code продажи} and {@code 顧客} are two datasets, {@code dataset_…}, and {@code sales_日本} is not
-     * {@code sales}.
+     * {@code sales}. A name longer than the catalog holds is cut, and ends in a hash of the whole
+     * ({@link Identifiers#fitted}).
      */
     public static String datasetName(String text) {
         requireNonNull(text, "text is null");
         String name = Identifiers.normalize(text, "dataset");
         String folded = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-        return Identifiers.dropsLetters(text) ? name + "_" + sha256Hex(folded).substring(0, DATASET_HASH_LENGTH) : name;
+        return Identifiers.fitted(Identifiers.dropsLetters(text) ? name + "_" + Identifiers.sha256Hex(folded).substring(0, DATASET_HASH_LENGTH) : name);
     }
 
     public String dataPrefix(String dataset, LocalDate ingestDate) {
@@ -153,24 +150,15 @@ public final class SilverLayout {
         if (safeStem.length() > STEM_LENGTH) {
             safeStem = safeStem.substring(0, STEM_LENGTH);
         }
-        return safeStem + "-" + sha256Hex(sourceKey).substring(0, KEY_HASH_LENGTH);
+        return safeStem + "-" + Identifiers.sha256Hex(sourceKey).substring(0, KEY_HASH_LENGTH);
     }
 
     private static String etagTag(String etag) {
         String safe = etag.toLowerCase(Locale.ROOT).replaceAll("[^0-9a-f]", "");
         if (safe.isEmpty()) {
-            safe = sha256Hex(etag);
+            safe = Identifiers.sha256Hex(etag);
         }
         return safe.length() > ETAG_LENGTH ? safe.substring(0, ETAG_LENGTH) : safe;
     }
 
-    private static String sha256Hex(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java runtime provides SHA-256", e);
-        }
-    }
 }

@@ -69,4 +69,27 @@ class IdentifiersTest {
         assertTrue(name.matches("[a-z_][a-z0-9_]*"), name);
         assertFalse(name.contains("__"), name);
     }
+
+    @Test
+    void aNameTheCatalogHoldsIsKeptAsItIs() {
+        assertEquals("order_id", Identifiers.fitted("order_id"));
+        assertEquals("a".repeat(255), Identifiers.fitted("a".repeat(255)));
+    }
+
+    @Test
+    void aLongerNameIsCutAndEndsInAHashOfTheWhole() {
+        String longName = "quarterly_sales_".repeat(20) + "eu";
+        String fitted = Identifiers.fitted(longName);
+        assertEquals(Identifiers.MAX_LENGTH, fitted.length(), fitted);
+        assertTrue(fitted.matches("[a-z_][a-z0-9_]*"), fitted);
+        assertEquals(longName.substring(0, 246) + "_" + Identifiers.sha256Hex(longName).substring(0, 8), fitted);
+        assertEquals(fitted, Identifiers.fitted(longName));
+        assertFalse(fitted.equals(Identifiers.fitted("quarterly_sales_".repeat(20) + "us")), "names that differ past the cut must stay two names");
+    }
+
+    @Test
+    void aCutNameDoesNotEndItsKeptPartInUnderscores() {
+        String longName = "a".repeat(244) + "__" + "b".repeat(20);
+        assertEquals("a".repeat(244) + "_" + Identifiers.sha256Hex(longName).substring(0, 8), Identifiers.fitted(longName));
+    }
 }

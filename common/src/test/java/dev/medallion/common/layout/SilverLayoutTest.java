@@ -68,6 +68,19 @@ class SilverLayoutTest {
         assertEquals(SilverLayout.datasetName("ПРОДАЖИ"), russian);
     }
 
+    /** Glue holds table names of at most 255 characters: a longer folder converted, then failed to catalog on every retry. */
+    @Test
+    void aFolderLongerThanTheCatalogHoldsIsADatasetOfAName255Long() {
+        String folder = "Quarterly regional sales ".repeat(12);
+        String dataset = SilverLayout.datasetOf(folder + "/x.csv");
+        assertEquals(Identifiers.MAX_LENGTH, dataset.length(), dataset);
+        assertTrue(dataset.startsWith("quarterly_regional_sales_quarterly"), dataset);
+        assertEquals(dataset, SilverLayout.datasetName(folder.toUpperCase(java.util.Locale.ROOT)));
+        assertNotEquals(dataset, SilverLayout.datasetName(folder + "EU"));
+        String nonLatin = SilverLayout.datasetName("продажи ".repeat(40) + "sales ".repeat(50));
+        assertTrue(nonLatin.length() <= Identifiers.MAX_LENGTH && nonLatin.startsWith("sales_sales"), nonLatin);
+    }
+
     // --- prefix ----------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "[{index}] ''{0}'' -> ''{1}''")

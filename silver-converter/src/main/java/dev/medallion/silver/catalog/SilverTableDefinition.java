@@ -1,5 +1,6 @@
 package dev.medallion.silver.catalog;
 
+import dev.medallion.common.layout.Identifiers;
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.SchemaContract;
 import software.amazon.awssdk.services.glue.model.Column;
@@ -27,7 +28,7 @@ import static java.util.Objects.requireNonNull;
  * <li>The table is named after the dataset, as the silver crawler named it after the dataset's folder
  *     (which is the dataset's name), so {@code ${silver_database}.sales} in a gold model keeps working.
  *     Dataset names are already made safe ({@code Sales Data/} becomes {@code sales_data}); a name Glue
- *     cannot hold (longer than {@value #MAX_NAME_LENGTH} characters) is refused with the reason.</li>
+ *     cannot hold (longer than {@value #Identifiers.MAX_LENGTH} characters) is refused with the reason.</li>
  * <li>{@code ingest_date} is a {@code string}, as the layout writes it ({@code ingest_date=2026-03-01})
  *     and as the crawler typed it, so filters such as {@code ingest_date = '2026-03-01'} keep working and
  *     the local DuckDB views ({@code ingest_date} as text) stay equal to Athena.</li>
@@ -49,8 +50,6 @@ public final class SilverTableDefinition {
             "EXTERNAL", "TRUE",
             "classification", "parquet",
             "parquet.compression", "SNAPPY");
-    /** Glue's limit on table and column names. */
-    static final int MAX_NAME_LENGTH = 255;
 
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
@@ -214,9 +213,9 @@ public final class SilverTableDefinition {
     }
 
     private static void checkName(String name, String what, String remedy) {
-        if (name.length() > MAX_NAME_LENGTH) {
+        if (name.length() > Identifiers.MAX_LENGTH) {
             throw new IllegalArgumentException(what + " is " + name.length() + " characters long; the Glue catalog holds names of at most "
-                    + MAX_NAME_LENGTH + ": " + remedy);
+                    + Identifiers.MAX_LENGTH + ": " + remedy);
         }
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(what + " is not a name Athena reads unquoted (lowercase letters, digits and underscores,"

@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * Makes a CSV header safe for Glue and Athena: every name lowercase {@code [a-z0-9_]}, not starting
  * with a digit, never empty (a blank header becomes {@code column_3} after its position), and unique
- * (a repeated name gets {@code _2}, {@code _3}, ...). The original header is kept in the manifest.
+ * (a repeated name gets {@code _2}, {@code _3}, ...), and no longer than the Glue catalog holds (a
+ * longer one is cut and ends in a hash of the whole, {@link Identifiers#fitted}). The original header is
+ * kept in the manifest.
  */
 public final class ColumnNames {
     private ColumnNames() {}
@@ -20,9 +22,9 @@ public final class ColumnNames {
         Set<String> taken = new HashSet<>();
         for (int i = 0; i < header.size(); i++) {
             String base = Identifiers.normalize(header.get(i), "column_" + (i + 1));
-            String name = base;
+            String name = Identifiers.fitted(base);
             for (int suffix = 2; !taken.add(name); suffix++) {
-                name = base + "_" + suffix;
+                name = Identifiers.fitted(base + "_" + suffix);
             }
             names.add(name);
         }

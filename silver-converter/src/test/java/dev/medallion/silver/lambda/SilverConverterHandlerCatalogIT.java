@@ -77,6 +77,31 @@ class SilverConverterHandlerCatalogIT {
     }
 
     @Test
+    void aFolderAndAHeaderLongerThanGlueHoldsAreCutToNamesItDoes() throws IOException {
+        // Glue holds names of at most 255 characters; these converted, then failed to catalog on every retry.
+        String folder = "Quarterly " + "regional sales ".repeat(20).strip();
+        String header = "Net amount " + "after discounts and returns ".repeat(12).strip();
+        put(folder + "/a.csv", "id,\"" + header + "\"\n1,2.5\n");
+        SilverConverterHandler handler = new SilverConverterHandler(
+                new Environment(Map.of("SILVER_BUCKET", silverBucket, "SILVER_DATABASE", database)), AWS.client(), AWS::glue, jsonLog());
+
+        List<String> outcomes = handler.handleRequest(event(folder + "/a.csv"), null);
+
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + folder + "/a.csv"), outcomes);
+        List<Table> tables = AWS.glue().getTables(request -> request.databaseName(database)).tableList();
+        assertEquals(1, tables.size(), tables.toString());
+        String table = tables.get(0).name();
+        assertEquals(255, table.length(), table);
+        assertTrue(table.startsWith("quarterly_regional_sales_regional_sales_"), table);
+        List<String> columns = tables.get(0).storageDescriptor().columns().stream().map(c -> c.name()).toList();
+        assertEquals("id", columns.get(0));
+        assertEquals(255, columns.get(1).length(), columns.get(1));
+        assertTrue(columns.get(1).startsWith("net_amount_after_discounts_and_returns_after_"), columns.get(1));
+        assertEquals(1, AWS.glue().getPartitions(request -> request.databaseName(database).tableName(table)).partitions().size());
+        assertTrue(!log().contains("\"level\":\"WARN\"") && !log().contains("\"level\":\"ERROR\""), log());
+    }
+
+    @Test
     void withoutADatabaseNoGlueClientIsEvenBuilt() throws IOException {
         put("sales/a.csv", "id,amount\n1,2.5\n");
         for (Map<String, String> variables : List.of(Map.of("SILVER_BUCKET", silverBucket), Map.of("SILVER_BUCKET", silverBucket, "SILVER_DATABASE", ""))) {

@@ -46,6 +46,17 @@ class ColumnNamesTest {
     }
 
     @Test
+    void headersLongerThanTheCatalogHoldsAreCutAndStayDistinct() {
+        String start = "Net amount after discounts and returns ".repeat(7);
+        List<String> names = ColumnNames.normalize(List.of(start + "in EUR", start + "in USD", start + "in EUR", "id"));
+        assertEquals(4, new HashSet<>(names).size(), names.toString());
+        for (String name : names.subList(0, 3)) {
+            assertTrue(name.length() <= 255 && name.startsWith("net_amount_after_discounts_and_returns_net_amount"), name);
+        }
+        assertEquals("id", names.get(3));
+    }
+
+    @Test
     void emptyHeaderGivesNoNames() {
         assertEquals(List.of(), ColumnNames.normalize(List.of()));
     }
