@@ -186,6 +186,30 @@ class LocalLakehouseCliTest {
                 GoldFiles.rows(table, "ingest_date"));
     }
 
+    /** A dataset's own folder given as the input made its year folder a dataset, _2026: its rows then counted twice beside sales'. */
+    @Test
+    void anInputThatIsADatasetsOwnFolderIsRefusedBeforeAnythingIsConverted() throws Exception {
+        Path sales = Files.createDirectories(directory.resolve("drop/sales/2026/01"));
+        Files.writeString(sales.resolve("a.csv"), "id,amount\n1,2.50\n");
+        Files.createDirectories(directory.resolve("drop/sales/2025/12"));
+        Files.writeString(directory.resolve("drop/sales/2025/12/b.csv"), "id,amount\n2,4.25\n");
+        Path input = directory.resolve("drop/sales");
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = run("local", "--input", input.toString(), "--lake", lake.toString());
+
+        assertEquals(2, outcome.exit(), outcome.err());
+        assertEquals("error: " + input.resolve("2025") + " and 1 more folder(s) like it would be a dataset of its own (table _2025), and looks like"
+                + " a date folder inside a dataset: give --input the folder that holds the dataset folders (--input " + directory.resolve("drop")
+                + " if " + input + " is one), or rename the folder to start with a letter. Nothing was converted.\n", outcome.err());
+        assertFalse(Files.exists(lake), "nothing may be written");
+        // The folder that holds the dataset folders converts both files into sales.
+        Outcome parent = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
+        assertEquals(0, parent.exit(), parent.err());
+        assertTrue(parent.out().contains("  converted sales/2025/12/b.csv into sales: 1 rows read, 1 written, 0 quarantined\n"), parent.out());
+        assertTrue(parent.out().contains("  converted sales/2026/01/a.csv into sales: 1 rows read, 1 written, 0 quarantined\n"), parent.out());
+    }
+
     /**
      * A rejection's advice (set CSV_ENCODINGS=people:windows-1252) works locally as in the function. Until
      * it is followed, a rerun skips the file and says why; once it is, the file is read again.

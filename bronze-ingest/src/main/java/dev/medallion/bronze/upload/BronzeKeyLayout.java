@@ -61,7 +61,7 @@ public final class BronzeKeyLayout {
             throw new IllegalArgumentException("Cannot name a dataset after " + absolute + ": give one with --dataset NAME");
         }
         String name = folder.getFileName().toString();
-        if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+        if (SilverLayout.looksLikeDateFolder(name)) {
             throw new IllegalArgumentException(source + ": its dataset would be its folder " + name + " (as a table, "
                     + SilverLayout.datasetName(name) + "), which looks like a date folder inside a dataset. To add it where an upload of"
                     + " the dataset's folder put it, upload that folder again (files already there are skipped), or name the dataset:"

@@ -66,6 +66,16 @@ public final class SilverLayout {
     }
 
     /**
+     * Whether a folder's name looks like a date folder inside a dataset ({@code 2026}, {@code 11},
+     * {@code 2026-11}): it starts with a digit. As the first folder of a key it would be a dataset of its
+     * own ({@code _2026}), which is almost never what was meant.
+     */
+    public static boolean looksLikeDateFolder(String folderName) {
+        requireNonNull(folderName, "folderName is null");
+        return !folderName.isEmpty() && Character.isDigit(folderName.charAt(0));
+    }
+
+    /**
      * A dataset name as given by a person (a folder, a file stem, an option), made safe as a table name.
      * Letters that have no Latin form (Cyrillic, CJK, Greek...) cannot be kept; the name then ends in a
      * hash of the text (in Unicode NFKC and lower case, so that macOS and Linux spellings agree, and case

@@ -53,6 +53,20 @@ public final class BronzeFiles {
         return List.copyOf(files);
     }
 
+    /**
+     * The first-level folders among {@code files}' keys whose names look like date folders
+     * ({@link SilverLayout#looksLikeDateFolder}), in order: an input that is a dataset's own folder, not
+     * the folder that holds the datasets, makes its year folders datasets ({@code _2026}).
+     */
+    public static List<String> dateLikeDatasetFolders(List<BronzeFile> files) {
+        return files.stream()
+                .filter(file -> file.key().contains("/"))
+                .map(file -> file.key().substring(0, file.key().indexOf('/')))
+                .filter(SilverLayout::looksLikeDateFolder)
+                .distinct()
+                .toList();
+    }
+
     static boolean isBronze(String fileName) {
         String name = fileName.toLowerCase(Locale.ROOT);
         return name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".dat");
