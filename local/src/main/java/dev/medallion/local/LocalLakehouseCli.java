@@ -49,7 +49,7 @@ public final class LocalLakehouseCli {
               1. Converts every .csv, .csv.gz and .dat file under --input, in path order, with the silver
                  converter's code into DIR/silver, laid out like the silver bucket. The first folder under
                  --input names the dataset, as in the bronze bucket (sales/2026/01/x.csv -> sales), and may
-                 not start with a digit (2026/ is a date folder: give its dataset's parent folder); a file
+                 not be named like a date (2026/ is a date folder: give its dataset's parent folder); a file
                  directly in --input names its own (orders.csv -> orders). Hidden files are skipped, and
                  files converted before and unchanged since are not converted again.
               2. Runs every gold model's SELECT on an embedded DuckDB over that silver Parquet, writes each
@@ -180,7 +180,7 @@ public final class LocalLakehouseCli {
                 err.println("error: " + input.resolve(first) + (dateFolders.size() > 1 ? " and " + (dateFolders.size() - 1) + " more folder(s) like it" : "")
                         + " would be a dataset of its own (table " + SilverLayout.datasetName(first) + "), and looks like a date folder inside a"
                         + " dataset: give --input the folder that holds the dataset folders (--input " + input.getParent() + " if " + input
-                        + " is one), or rename the folder to start with a letter. Nothing was converted.");
+                        + " is one), or rename the folder. Nothing was converted.");
                 return 2;
             }
             Path silverRoot = lake.resolve("silver");

@@ -193,6 +193,9 @@ class LocalLakehouseCliTest {
         Files.writeString(sales.resolve("a.csv"), "id,amount\n1,2.50\n");
         Files.createDirectories(directory.resolve("drop/sales/2025/12"));
         Files.writeString(directory.resolve("drop/sales/2025/12/b.csv"), "id,amount\n2,4.25\n");
+        // A dataset whose name starts with a digit is a name, not a date.
+        Files.createDirectories(directory.resolve("drop/3m_orders"));
+        Files.writeString(directory.resolve("drop/3m_orders/c.csv"), "id,amount\n3,1.00\n");
         Path input = directory.resolve("drop/sales");
         Path lake = directory.resolve("lake");
 
@@ -201,13 +204,14 @@ class LocalLakehouseCliTest {
         assertEquals(2, outcome.exit(), outcome.err());
         assertEquals("error: " + input.resolve("2025") + " and 1 more folder(s) like it would be a dataset of its own (table _2025), and looks like"
                 + " a date folder inside a dataset: give --input the folder that holds the dataset folders (--input " + directory.resolve("drop")
-                + " if " + input + " is one), or rename the folder to start with a letter. Nothing was converted.\n", outcome.err());
+                + " if " + input + " is one), or rename the folder. Nothing was converted.\n", outcome.err());
         assertFalse(Files.exists(lake), "nothing may be written");
         // The folder that holds the dataset folders converts both files into sales.
         Outcome parent = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
         assertEquals(0, parent.exit(), parent.err());
         assertTrue(parent.out().contains("  converted sales/2025/12/b.csv into sales: 1 rows read, 1 written, 0 quarantined\n"), parent.out());
         assertTrue(parent.out().contains("  converted sales/2026/01/a.csv into sales: 1 rows read, 1 written, 0 quarantined\n"), parent.out());
+        assertTrue(parent.out().contains("  converted 3m_orders/c.csv into _3m_orders: 1 rows read, 1 written, 0 quarantined\n"), parent.out());
     }
 
     /**

@@ -45,7 +45,7 @@ public final class BronzeKeyLayout {
     /**
      * The dataset a PATH uploads into: the given name, else the folder's own name, or for a single file
      * the name of the folder that holds it; always made safe as a table name, as the converter does. A
-     * folder whose name starts with a digit ({@code 2026}, {@code 11}) is refused without a given name:
+     * folder named like a date ({@code 2026}, {@code 11}, {@code 2026-11}) is refused without a given name:
      * it is almost always a date folder inside a dataset, and a file re-uploaded from it on its own would
      * land in another dataset ({@code _2026}), its rows then counted twice.
      */

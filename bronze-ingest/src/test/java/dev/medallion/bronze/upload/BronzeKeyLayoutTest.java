@@ -48,7 +48,10 @@ class BronzeKeyLayoutTest {
         assertTrue(e.getMessage().startsWith(file + ": its dataset would be its folder 2026 (as a table, _2026)"), e.getMessage());
         assertTrue(e.getMessage().contains("--dataset NAME, with --prefix"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> BronzeKeyLayout.dataset(directory.resolve("11"), true, Optional.empty()));
+        assertThrows(IllegalArgumentException.class, () -> BronzeKeyLayout.dataset(directory.resolve("2026-11"), true, Optional.empty()));
         assertEquals("sales", BronzeKeyLayout.dataset(file, false, Optional.of("sales")));
+        // A name that starts with a digit is a name, not a date.
+        assertEquals("_3m_orders", BronzeKeyLayout.dataset(directory.resolve("3m orders"), true, Optional.empty()));
     }
 
     @Test

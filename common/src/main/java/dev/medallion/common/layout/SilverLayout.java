@@ -36,6 +36,8 @@ public final class SilverLayout {
     private static final int ETAG_LENGTH = 12;
     private static final Pattern PUBLISHING = Pattern.compile("/(\\d{4}-\\d{2}-\\d{2})-g(\\d{1,18})-([0-9a-f]{8})$");
 
+    private static final Pattern DATE_FOLDER = Pattern.compile("[0-9]+([-_. ][0-9]+)*");
+
     private final String prefix;
 
     public SilverLayout(String prefix) {
@@ -66,13 +68,14 @@ public final class SilverLayout {
     }
 
     /**
-     * Whether a folder's name looks like a date folder inside a dataset ({@code 2026}, {@code 11},
-     * {@code 2026-11}): it starts with a digit. As the first folder of a key it would be a dataset of its
-     * own ({@code _2026}), which is almost never what was meant.
+     * Whether a folder's name looks like a date folder inside a dataset: digits, alone or joined by
+     * {@code -}, {@code _}, {@code .} or a space ({@code 2026}, {@code 11}, {@code 2026-11}). As the first
+     * folder of a key it would be a dataset of its own ({@code _2026}), which is almost never what was
+     * meant; {@code 3m_orders} is a name.
      */
     public static boolean looksLikeDateFolder(String folderName) {
         requireNonNull(folderName, "folderName is null");
-        return !folderName.isEmpty() && Character.isDigit(folderName.charAt(0));
+        return DATE_FOLDER.matcher(folderName).matches();
     }
 
     /**

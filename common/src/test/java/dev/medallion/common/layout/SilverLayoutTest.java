@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,6 +80,16 @@ class SilverLayoutTest {
         assertNotEquals(dataset, SilverLayout.datasetName(folder + "EU"));
         String nonLatin = SilverLayout.datasetName("продажи ".repeat(40) + "sales ".repeat(50));
         assertTrue(nonLatin.length() <= Identifiers.MAX_LENGTH && nonLatin.startsWith("sales_sales"), nonLatin);
+    }
+
+    @Test
+    void foldersNamedLikeDatesAreTold() {
+        for (String date : List.of("2026", "11", "2026-11", "2026_11_30", "2026.11", "2026 11")) {
+            assertTrue(SilverLayout.looksLikeDateFolder(date), date);
+        }
+        for (String name : List.of("3m_orders", "2026 sales", "sales", "", "q1", "2026-")) {
+            assertFalse(SilverLayout.looksLikeDateFolder(name), name);
+        }
     }
 
     // --- prefix ----------------------------------------------------------------------------------

@@ -27,8 +27,9 @@ import static java.util.Objects.requireNonNull;
  * <ul>
  * <li>The table is named after the dataset, as the silver crawler named it after the dataset's folder
  *     (which is the dataset's name), so {@code ${silver_database}.sales} in a gold model keeps working.
- *     Dataset names are already made safe ({@code Sales Data/} becomes {@code sales_data}); a name Glue
- *     cannot hold (longer than {@value #Identifiers.MAX_LENGTH} characters) is refused with the reason.</li>
+ *     Dataset names are already made safe ({@code Sales Data/} becomes {@code sales_data}) and short
+ *     enough ({@link Identifiers#fitted}); a contract written by hand with a name Glue cannot hold (longer
+ *     than {@value Identifiers#MAX_LENGTH} characters) is refused with the reason.</li>
  * <li>{@code ingest_date} is a {@code string}, as the layout writes it ({@code ingest_date=2026-03-01})
  *     and as the crawler typed it, so filters such as {@code ingest_date = '2026-03-01'} keep working and
  *     the local DuckDB views ({@code ingest_date} as text) stay equal to Athena.</li>
@@ -76,12 +77,15 @@ public final class SilverTableDefinition {
             throw new IllegalArgumentException("A dataset location is a folder ending with '/': " + datasetLocation);
         }
         String dataset = contract.dataset();
-        checkName(dataset, "Dataset name '" + dataset + "'", "the dataset is named after its bronze folder: upload it under a"
-                + " shorter folder name of letters, digits and underscores");
+        checkName(dataset, "Dataset name '" + dataset + "'", "the dataset is named after its bronze folder, which the converter now"
+                + " makes " + Identifiers.fitted(dataset) + ": upload the files again (or redrive them from the failure queue) to convert"
+                + " them into that dataset, and delete _schemas/" + dataset + ".json");
         List<Column> columns = new ArrayList<>();
         for (var column : contract.columns()) {
             String where = "Column '" + column.name() + "' of the schema contract of dataset " + dataset;
-            checkName(column.name(), where, "rename it in the contract (_schemas/" + dataset + ".json)");
+            checkName(column.name(), where, "rename it in the contract (_schemas/" + dataset + ".json)"
+                    + (column.name().length() > Identifiers.MAX_LENGTH ? " to " + Identifiers.fitted(column.name())
+                            + ", the name the converter gives its header now" : ""));
             if (column.name().equals(PARTITION_KEY)) {
                 throw new IllegalArgumentException(where + " has the name of the partition key, which the catalog adds to every"
                         + " silver table: rename it in the contract (_schemas/" + dataset + ".json)");

@@ -1,5 +1,6 @@
 package dev.medallion.silver.catalog;
 
+import dev.medallion.common.layout.Identifiers;
 import dev.medallion.silver.parquet.ParquetSchemas;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
@@ -113,6 +114,14 @@ class SilverTableDefinitionTest {
         IllegalArgumentException longDataset = assertThrows(IllegalArgumentException.class,
                 () -> SilverTableDefinition.of(contract("d".repeat(256), id), "s3://silver/" + "d".repeat(256) + "/"));
         assertTrue(longDataset.getMessage().contains("256 characters long") && longDataset.getMessage().contains("at most 255"), longDataset.getMessage());
+        // A contract from before names were cut (its first file converted, then failed to catalog) says what the name is now.
+        assertTrue(longDataset.getMessage().contains("which the converter now makes " + Identifiers.fitted("d".repeat(256)) + ":"), longDataset.getMessage());
+        String longColumn = "net_amount_" + "c".repeat(250);
+        IllegalArgumentException longName = assertThrows(IllegalArgumentException.class,
+                () -> SilverTableDefinition.of(contract("sales", new Column(longColumn, ColumnType.DOUBLE, "Net amount " + "c".repeat(250))), LOCATION));
+        assertTrue(longName.getMessage().contains("rename it in the contract (_schemas/sales.json) to " + Identifiers.fitted(longColumn)
+                + ", the name the converter gives its header now"), longName.getMessage());
+        assertEquals(Identifiers.fitted(longColumn), dev.medallion.silver.schema.ColumnNames.normalize(List.of("Net amount " + "c".repeat(250))).get(0));
 
         IllegalArgumentException upper = assertThrows(IllegalArgumentException.class,
                 () -> SilverTableDefinition.of(contract("sales", new Column("Amount", ColumnType.DOUBLE, "Amount")), LOCATION));
