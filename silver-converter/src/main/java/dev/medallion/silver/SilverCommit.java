@@ -49,8 +49,8 @@ import static java.util.Objects.requireNonNull;
  *     replaced; so a retry, a redelivery or the next version finishes the cleanup.</li>
  * </ol>
  * Readers that ignore manifests (Athena, Glue, Spark) see a source's rows all or nothing except in two
- * windows, each a handful of requests long: between publishing the parts and writing the manifest (new
- * rows visible without a manifest; if the run dies there, or its manifest write fails without a definite
+ * windows, each a handful of requests long: from publishing the first part to writing the manifest (new
+ * rows visible without a manifest, part by part as each is published; if the run dies there, or its manifest write fails without a definite
  * answer, until the next run of that source finds them committed or sweeps them), and between writing the
  * manifest and the sweep of a replaced version (old and new rows both visible).
  */
