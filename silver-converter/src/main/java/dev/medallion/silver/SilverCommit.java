@@ -50,9 +50,10 @@ import static java.util.Objects.requireNonNull;
  * </ol>
  * Readers that ignore manifests (Athena, Glue, Spark) see a source's rows all or nothing except in two
  * windows, each a handful of requests long: from publishing the first part to writing the manifest (new
- * rows visible without a manifest, part by part as each is published; if the run dies there, or its manifest write fails without a definite
- * answer, until the next run of that source finds them committed or sweeps them), and between writing the
- * manifest and the sweep of a replaced version (old and new rows both visible).
+ * rows visible without a manifest, part by part as each is published; if the run dies there, or its
+ * manifest write fails without a definite answer, until the next run of that source finds them committed
+ * or sweeps them), and between writing the manifest and the sweep of a replaced version (old and new rows
+ * both visible).
  */
 final class SilverCommit {
     private final ObjectStore silver;

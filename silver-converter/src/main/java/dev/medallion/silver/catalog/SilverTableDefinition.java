@@ -77,9 +77,11 @@ public final class SilverTableDefinition {
             throw new IllegalArgumentException("A dataset location is a folder ending with '/': " + datasetLocation);
         }
         String dataset = contract.dataset();
-        checkName(dataset, "Dataset name '" + dataset + "'", "the dataset is named after its bronze folder, which the converter now"
-                + " makes " + Identifiers.fitted(dataset) + ": upload the files again (or redrive them from the failure queue) to convert"
-                + " them into that dataset, and delete _schemas/" + dataset + ".json");
+        checkName(dataset, "Dataset name '" + dataset + "'", dataset.length() > Identifiers.MAX_LENGTH
+                ? "the dataset is named after its bronze folder, which the converter now makes " + Identifiers.fitted(dataset)
+                        + ": upload the files again (or redrive them from the failure queue) to convert them into that dataset, and delete _schemas/"
+                        + dataset + ".json"
+                : "the dataset is named after its bronze folder: upload it under a folder name of letters, digits and underscores");
         List<Column> columns = new ArrayList<>();
         for (var column : contract.columns()) {
             String where = "Column '" + column.name() + "' of the schema contract of dataset " + dataset;
