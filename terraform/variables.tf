@@ -105,7 +105,7 @@ variable "athena_results_expiration_days" {
 ################################################################################
 
 variable "silver_converter_memory_mb" {
-  description = "Memory of the silver converter in MB. Lambda gives CPU in proportion to memory: 1,769 MB is one vCPU of CPU time, two vCPUs need 3,538 MB. 2,048 MB costs about what 1,769 MB costs per GB converted (the same restored from SnapStart, 8 % more warm) and is faster; 3,538 MB reads a large uncompressed file as two byte ranges at once, about 1.5 times as fast as 2,048 MB for 17 % more per GB (as fast as pandas at one vCPU on a 1 GB file), and gains little on gzip and small files (BENCHMARKS.md)."
+  description = "Memory of the silver converter in MB. Lambda gives CPU in proportion to memory: 1,769 MB is one vCPU of CPU time, two vCPUs need 3,538 MB. 2,048 MB costs about what 1,769 MB costs per GB converted (2 % less restored from SnapStart, 9 % more warm) and is faster; 3,538 MB reads a large uncompressed file as two byte ranges at once, about 1.5 times as fast as 2,048 MB for 17 % more per GB (as fast as pandas at one vCPU on a 1 GB file), and gains little on gzip and small files (BENCHMARKS.md)."
   type        = number
   default     = 2048
 
