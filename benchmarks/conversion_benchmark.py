@@ -27,7 +27,6 @@ BYTES_PER_GB = 1e9
 # computing power"). The quotas stand for these memory sizes.
 MB_PER_VCPU = 1769
 QUOTA_MEMORY_MB = {1.0: 1769, 1.16: 2048, 2.0: 3538}
-DEPLOYED_MEMORY_MB = 2048
 # ConversionPriming.DEFAULT_FILES: what the handler's SnapStart hook converts before the snapshot.
 PRIMING = "default"
 CGROUP_CPU = "/sys/fs/cgroup/cpu"
@@ -187,15 +186,15 @@ def count_rows(parquet_files):
     return connection.execute(f"SELECT count(*) FROM read_parquet([{files}], union_by_name=true)").fetchone()[0]
 
 
-def deployed_java_tool_options(variables_tf):
-    """The default of silver_converter_java_tool_options in terraform/variables.tf: what Lambda runs the converter with."""
+def deployed_default(variables_tf, variable):
+    """The default of a variable in terraform/variables.tf, a string or a number: what Lambda runs the converter with."""
     with open(variables_tf, encoding="utf-8") as source:
         text = source.read()
-    block = re.search(r'variable "silver_converter_java_tool_options" \{(.*?)\n\}', text, re.S)
-    default = block and re.search(r'default\s*=\s*"([^"]*)"', block.group(1))
+    block = re.search(r'variable "' + re.escape(variable) + r'" \{(.*?)\n\}', text, re.S)
+    default = block and re.search(r'default\s*=\s*(?:"([^"]*)"|([0-9]+))', block.group(1))
     if not default:
-        raise SystemExit(f"no default for silver_converter_java_tool_options in {variables_tf}")
-    return default.group(1)
+        raise SystemExit(f"no default for {variable} in {variables_tf}")
+    return default.group(1) if default.group(1) is not None else default.group(2)
 
 
 def median(values):
@@ -295,7 +294,8 @@ def main():
     python = sys.executable
     java = arguments.java
     java_version, (python_version, pandas_version, pyarrow_version, duckdb_version) = versions(java, python)
-    deployed = deployed_java_tool_options(arguments.variables_tf)
+    deployed = deployed_default(arguments.variables_tf, "silver_converter_java_tool_options")
+    deployed_memory_mb = int(deployed_default(arguments.variables_tf, "silver_converter_memory_mb"))
 
     csv = os.path.join(arguments.work, f"retail-transactions-{arguments.rows}-seed20250101.csv")
     if not os.path.isfile(csv):
@@ -312,11 +312,12 @@ def main():
     add_exports = "--add-exports=java.management/sun.management=ALL-UNNAMED"
     # Lambda's Java runtime puts the serial collector on the JVM's command line, whatever JAVA_TOOL_OPTIONS say.
     lambda_gc = "-XX:+UseSerialGC"
-    # As deployed at the default memory: Lambda's JAVA_TOOL_OPTIONS and memory size, which decides how many byte ranges
-    # of a file are read at once (one at 2,048 MB; under a quota, as many as the quota's memory buys).
+    # As deployed at the default memory (both read from variables.tf): Lambda's JAVA_TOOL_OPTIONS and memory size, which
+    # decides how many byte ranges of a file are read at once (one per 1,769 MB; under a quota, as many as the quota's
+    # memory buys).
     converter_deployed = Contestant(
         "converter, as deployed", [java, arguments.heap, lambda_gc, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}"],
-        {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True)
+        {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(deployed_memory_mb)}, probe=True)
     # SnapStart, on by default: the handler's hook converts three small files before the snapshot, so a restored
     # environment starts with the classes loaded and that code compiled. The nearest this machine has: the
     # first conversion after the same priming in one JVM (JVM start and priming left out, as the snapshot holds
@@ -324,12 +325,12 @@ def main():
     converter_snapstart = Contestant(
         "converter, SnapStart as deployed (1st conversion after priming)",
         [java, arguments.heap, lambda_gc, add_exports, f"-Dprobe.prime={PRIMING}", "-cp", probe_classpath, probe, "{csv}", "{output}"],
-        {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True, in_process="first")
+        {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(deployed_memory_mb)}, probe=True, in_process="first")
     # A warm Lambda's next object: the third conversion in one JVM.
     converter_warm = Contestant(
         "converter, warm (3rd conversion in one JVM)",
         [java, arguments.heap, lambda_gc, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}", "3"],
-        {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True, in_process="last")
+        {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(deployed_memory_mb)}, probe=True, in_process="last")
     # A warm Python Lambda ran its imports in its init: what it spends per object afterwards.
     pandas_warm = Contestant(
         "pandas, warm (3rd conversion in one process)",
@@ -338,12 +339,13 @@ def main():
         converter_deployed,
         Contestant("converter, Lambda's JVM defaults (C1, Serial GC)",
                    [java, arguments.heap, lambda_gc, add_exports, "-XX:TieredStopAtLevel=1", "-cp", probe_classpath, probe,
-                    "{csv}", "{output}"], {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(DEPLOYED_MEMORY_MB)}, probe=True),
+                    "{csv}", "{output}"], {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(deployed_memory_mb)}, probe=True),
         converter_warm,
         converter_snapstart,
-        Contestant("converter, two byte ranges at once (as at 3,538 MB)",
+        # The other side of the deployed memory's choice (BENCHMARKS.md): below two vCPUs' worth a file is one stream.
+        Contestant("converter, one stream (as at 2,048 MB)",
                    [java, arguments.heap, lambda_gc, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}"],
-                   {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "3538"}, probe=True),
+                   {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "2048"}, probe=True),
         # The floor under every converter row: the converter's own reader (decoding, Commons CSV, the parser the project
         # keeps) and nothing else, no typing, no Parquet. Its third pass in one JVM, as the warm rows.
         Contestant("Commons CSV alone: the converter's reader, no typing or output (3rd pass in one JVM)",
@@ -499,14 +501,14 @@ def main():
                 cpu = median([cpu_seconds(contestant, m) for m in measurements])
                 cost = wall / input_gb * memory / 1024 * PRICE_PER_GB_SECOND_ARM64
                 print(f"| {contestant.name} | {cpus} ({memory:,} MB) | {wall:.2f} | {wall / input_gb:.1f} | {cpu:.2f} | ${cost:.5f} |")
-        deployed_cpus = next((cpus for cpus in quotas if QUOTA_MEMORY_MB.get(cpus) == DEPLOYED_MEMORY_MB), None)
+        deployed_cpus = next((cpus for cpus in quotas if QUOTA_MEMORY_MB.get(cpus) == deployed_memory_mb), None)
 
         def quota_median(contestant, cpus):
             measurements = quota_results.get((contestant.name, cpus))
             return f"{median([quota_wall(contestant, m) for m in measurements]):.2f} s" if measurements else "-"
 
         if deployed_cpus is not None and 1.0 in quotas:
-            print(f"Wall time at the deployed {DEPLOYED_MEMORY_MB:,} MB against pandas at one vCPU (issue 11, item 3):"
+            print(f"Wall time at the deployed {deployed_memory_mb:,} MB against pandas at one vCPU (issue 11, item 3):"
                   f" converter as deployed {quota_median(converter_deployed, deployed_cpus)},"
                   f" SnapStart-restored {quota_median(converter_snapstart, deployed_cpus)}, warm {quota_median(converter_warm, deployed_cpus)};"
                   f" pandas {quota_median(pandas_contestant, 1.0) if pandas_contestant else '-'} (whole process),"

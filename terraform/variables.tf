@@ -105,9 +105,9 @@ variable "athena_results_expiration_days" {
 ################################################################################
 
 variable "silver_converter_memory_mb" {
-  description = "Memory of the silver converter in MB. Lambda gives CPU in proportion to memory: 1,769 MB is one vCPU of CPU time, two vCPUs need 3,538 MB. 2,048 MB costs about what 1,769 MB costs per GB converted (2 % less restored from SnapStart, 9 % more warm) and is faster; 3,538 MB reads a large uncompressed file as two byte ranges at once, about 1.5 times as fast as 2,048 MB for 17 % more per GB (as fast as pandas at one vCPU on a 1 GB file), and gains little on gzip and small files (BENCHMARKS.md)."
+  description = "Memory of the silver converter in MB. Lambda gives CPU in proportion to memory: 1,769 MB is one vCPU of CPU time, two vCPUs need 3,538 MB. The default, 3,538 MB, reads an uncompressed file of 64 MiB and more as two byte ranges at once: 1.3-1.5 times as fast as 2,048 MB, as fast as the pandas method at one vCPU from a SnapStart restore, for 18-36 % more per GB of such files; a 20 MB file gains less and costs 36-56 % more, as a gzip file (one stream) would. 2,048 MB is the cheapest per GB (BENCHMARKS.md)."
   type        = number
-  default     = 2048
+  default     = 3538
 
   validation {
     condition     = var.silver_converter_memory_mb >= 512 && var.silver_converter_memory_mb <= 10240 && floor(var.silver_converter_memory_mb) == var.silver_converter_memory_mb
@@ -233,7 +233,7 @@ variable "silver_max_row_chars" {
 }
 
 variable "silver_range_readers" {
-  description = "RANGE_READERS: byte ranges of one large uncompressed CSV file the converter reads and converts at once, each on its own threads and into parts of its own. null: one per whole vCPU the memory buys (silver_converter_memory_mb / 1,769, at least 1), so 1 at the default memory and 2 at 3,538 MB (BENCHMARKS.md)."
+  description = "RANGE_READERS: byte ranges of one large uncompressed CSV file the converter reads and converts at once, each on its own threads and into parts of its own. null: one per whole vCPU the memory buys (silver_converter_memory_mb / 1,769, at least 1), so 2 at the default 3,538 MB and 1 at 2,048 MB (BENCHMARKS.md)."
   type        = number
   default     = null
 
@@ -244,9 +244,9 @@ variable "silver_range_readers" {
 }
 
 variable "silver_min_range_bytes" {
-  description = "MIN_RANGE_BYTES: the least bytes one range holds; a file is cut into ranges only as far as each keeps at least this many (64 MiB: a file under 128 MiB is read as one stream)."
+  description = "MIN_RANGE_BYTES: the least bytes one range holds; a file is cut into ranges only as far as each keeps at least this many (32 MiB: a file under 64 MiB is read as one stream)."
   type        = number
-  default     = 67108864
+  default     = 33554432
 
   validation {
     condition     = var.silver_min_range_bytes >= 1048576 && floor(var.silver_min_range_bytes) == var.silver_min_range_bytes

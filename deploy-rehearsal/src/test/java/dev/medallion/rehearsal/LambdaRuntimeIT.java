@@ -42,7 +42,7 @@ class LambdaRuntimeIT {
         ObjectInfo object = bronze.stat("sales/2026/ventes été+1.csv").orElseThrow();
         String event = S3Notifications.objectCreated("us-east-1", "bronze-csv-created", bronzeBucket, object);
 
-        LambdaRuntime.Function function = new LambdaRuntime.Function("silver-converter", SILVER_JAR, HANDLER, 2048, 60,
+        LambdaRuntime.Function function = new LambdaRuntime.Function("silver-converter", SILVER_JAR, HANDLER, 3538, 60,
                 Map.of("SILVER_BUCKET", silverBucket, "JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS));
         try (LambdaRuntime runtime = LambdaRuntime.start(function, platform(), logs)) {
             LambdaRuntime.Invocation first = runtime.invoke(event);

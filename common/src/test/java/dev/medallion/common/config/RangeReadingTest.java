@@ -40,6 +40,14 @@ class RangeReadingTest {
     }
 
     @Test
+    void byDefaultAFileOf100MbIsReadAsTwoRangesAtTwoVcpus() {
+        RangeReading reading = RangeReading.fromEnvironment(new Environment(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "3538")), 2);
+        assertEquals(2, reading.rangesFor(100_000_000L));
+        assertEquals(2, reading.rangesFor(64L * 1024 * 1024));
+        assertEquals(1, reading.rangesFor(64L * 1024 * 1024 - 1), "a range of less than 32 MiB");
+    }
+
+    @Test
     void wrongSettingsNameTheVariable() {
         ConfigurationException tooMany = assertThrows(ConfigurationException.class, () -> readers(Map.of("RANGE_READERS", "7"), 2));
         assertTrue(tooMany.getMessage().contains("RANGE_READERS must be between 1 and 6, got 7"), tooMany.getMessage());
