@@ -17,7 +17,7 @@ silver commits, builds every shipped model (moto's Athena runs no SQL: every que
 poll, no bytes scanned, the partitions query answered with canned rows); then "unchanged", the same batch
 again in a fresh environment, finds every model's inputs unchanged and runs no query.
 
-Usage: python cold_start.py --function silver-converter --rie PATH --runtime-classpath CP --memory 2048 --runs 3
+Usage: python cold_start.py --function silver-converter --rie PATH --runtime-classpath CP --memory 3538 --runs 3
        --case NAME=JAR|JAVA_TOOL_OPTIONS ... --file 1kb=PATH --file 100mb=PATH
        python cold_start.py --function gold-ctas --rie PATH --runtime-classpath CP --memory 512 --runs 3
        --case NAME=JAR|JAVA_TOOL_OPTIONS ...
@@ -315,7 +315,7 @@ def main():
     parser.add_argument("--runtime-classpath", required=True)
     parser.add_argument("--moto", default="moto_server")
     parser.add_argument("--java", default="java")
-    parser.add_argument("--memory", type=int, default=2048)
+    parser.add_argument("--memory", type=int, required=True, help="the function's memory in MB (run-cold-start.sh: terraform/variables.tf's)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--case", action="append", required=True, help="NAME=JAR|JAVA_TOOL_OPTIONS")
     parser.add_argument("--file", action="append", default=[], help="NAME=CSV (silver-converter)")

@@ -283,7 +283,9 @@ def main():
     parser.add_argument("--classpath", required=True, help="the test classpath, for generating the input")
     parser.add_argument("--java", default="java")
     parser.add_argument("--variables-tf", required=True)
-    parser.add_argument("--heap", default="-Xmx256m")
+    # Room for two byte ranges (RangeReading.HEAP_PER_READER each), as Lambda's heap at 3,538 MB has; well under its 85 %
+    # of the memory, so that memory stays bounded as it would with a small heap.
+    parser.add_argument("--heap", default="-Xmx512m")
     parser.add_argument("--cpu-shares", type=int, default=None,
                         help="cgroup v1 cpu.shares for every contestant (1024 is a normal process's weight): on a machine shared"
                              " with other work, a high weight lets the quota, not the neighbours, bound a contestant")

@@ -5,7 +5,7 @@
 # streaming and DuckDB on the same CSV in the same run, and again under CPU quotas standing for Lambda's
 # memory sizes. Arguments go to conversion_benchmark.py unchanged:
 #   --rows N (default 2000000)  --runs N (3)  --quota-runs N (3)  --quotas 1.0,1.16,2.0  --no-quotas
-#   --only 'PREFIX;...'  --work DIR (silver-converter/target/benchmark)  --heap -Xmx256m  --cpu-shares N
+#   --only 'PREFIX;...'  --work DIR (silver-converter/target/benchmark)  --heap -Xmx512m  --cpu-shares N
 # SKIP_BUILD=1 reuses what silver-converter/target already holds.
 # BENCHMARK_PYTHON picks the interpreter for the virtual environment (default: python3.12, as Lambda's
 # python3.12 runtime; pyenv's 3.12 if that is how it is installed). BENCHMARK_JAVA picks the java that runs

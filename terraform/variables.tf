@@ -105,7 +105,7 @@ variable "athena_results_expiration_days" {
 ################################################################################
 
 variable "silver_converter_memory_mb" {
-  description = "Memory of the silver converter in MB. Lambda gives CPU in proportion to memory: 1,769 MB is one vCPU of CPU time, two vCPUs need 3,538 MB. The default, 3,538 MB, reads an uncompressed file of 64 MiB and more as two byte ranges at once: 1.3-1.5 times as fast as 2,048 MB, as fast as the pandas method at one vCPU from a SnapStart restore, for 18-36 % more per GB of such files; a 20 MB file gains less and costs 36-56 % more, as a gzip file (one stream) would. 2,048 MB is the cheapest per GB (BENCHMARKS.md)."
+  description = "Memory of the silver converter in MB. Lambda gives CPU in proportion to memory: 1,769 MB is one vCPU of CPU time, two vCPUs need 3,538 MB. The default, 3,538 MB, reads an uncompressed file of 64 MiB and more as two byte ranges at once: 1.3-1.5 times as fast as 2,048 MB, restored from SnapStart as fast as a whole pandas process (the seed's method) at one vCPU (warm against warm pandas, 1.2x its time on 100-194 MB), for 18-36 % more per GB of such files; a 20 MB file gains less and costs 36-56 % more, as a gzip file (one stream) would. 2,048 MB is the cheapest per GB, or about as cheap as 1,769 MB (BENCHMARKS.md)."
   type        = number
   default     = 3538
 

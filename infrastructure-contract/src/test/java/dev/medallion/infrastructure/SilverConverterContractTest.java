@@ -2,6 +2,7 @@ package dev.medallion.infrastructure;
 
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.RangeReading;
+import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.RunId;
@@ -77,6 +78,7 @@ class SilverConverterContractTest {
         assertEquals("module.silver_bucket.id", settings.silverBucket());
         assertEquals("", settings.silverPrefix());
         assertEquals(ConversionLimits.defaults(), settings.limits(), "Terraform's defaults are the tuned defaults of the code and README");
+        assertEquals(RangeReading.DEFAULT_MIN_RANGE_BYTES, settings.rangeReading().minRangeBytes(), "a file of 64 MiB and more is read as ranges");
         assertEquals(Map.of(), settings.delimiterOverrides());
         assertEquals(Map.of(), settings.encodingOverrides(), "every dataset is UTF-8 unless declared");
         // The converter keeps the silver tables in the silver database, the one the gold builder reads.
@@ -124,8 +126,8 @@ class SilverConverterContractTest {
         Map<String, Object> function = root.resource("aws_lambda_function", FUNCTION);
         assertEquals("java21", function.get("runtime"));
         assertEquals(List.of("arm64"), strings(function.get("architectures")));
-        // 1,769 MB is one vCPU of CPU time. Two read a large file as two byte ranges at once: as fast as the
-        // pandas method at one vCPU (issue 11; BENCHMARKS.md).
+        // 1,769 MB is one vCPU of CPU time. Two read a large file as two byte ranges at once: restored from
+        // SnapStart, as fast as a whole pandas process at one vCPU (issue 11; BENCHMARKS.md).
         assertTrue(((Number) function.get("memory_size")).longValue() >= 3538, "two vCPUs of CPU time (3,538 MB): " + function.get("memory_size"));
         assertEquals(900L, ((Number) function.get("timeout")).longValue());
         String options = root.functionEnvironment(FUNCTION).get(JAVA_TOOL_OPTIONS);

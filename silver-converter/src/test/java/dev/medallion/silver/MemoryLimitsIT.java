@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -88,6 +89,16 @@ class MemoryLimitsIT {
         Path past = rows("past-limit.csv", 8, 1);
         convert(past).assertRejected("The row at line 2002 holds " + (MAX_ROW_CHARS + 1) + " characters (values and delimiters), more than"
                 + " MAX_ROW_CHARS allows (" + MAX_ROW_CHARS + ")");
+    }
+
+    @Test
+    void twoRangesOfRowsAtTheLimitConvertInTwiceTheHeap() throws IOException, InterruptedException {
+        // 8 rows of MAX_ROW_CHARS CJK characters: 100 MB, two ranges of four such rows each. One range holds what
+        // one stream holds, so two need twice the heap one stream is measured to need (RangeReading.HEAP_PER_READER).
+        Path atLimit = rows("at-limit.csv", 8, 0);
+        Converted converted = convert(atLimit, "-Xmx512m", Map.of("RANGE_READERS", "2"));
+        converted.assertConverted(2_000 + 8 + 10);
+        assertEquals(2, converted.parquet().size(), "a part per range");
     }
 
     @Test
@@ -171,10 +182,17 @@ class MemoryLimitsIT {
         return file;
     }
 
+    /** Converts with {@code -Xmx256m} and as many ranges as that heap and this machine's processors allow. */
     private Converted convert(Path input) throws IOException, InterruptedException {
+        return convert(input, "-Xmx256m", Map.of());
+    }
+
+    private Converted convert(Path input, String heap, Map<String, String> environment) throws IOException, InterruptedException {
         Path output = directory.resolve("lake-" + input.getFileName());
-        Process process = new ProcessBuilder(java(), "-Xmx256m", "-jar", JAR.toString(), "convert", "--input", input.toString(), "--output",
-                output.toString()).redirectErrorStream(true).start();
+        ProcessBuilder command = new ProcessBuilder(java(), heap, "-jar", JAR.toString(), "convert", "--input", input.toString(), "--output",
+                output.toString()).redirectErrorStream(true);
+        command.environment().putAll(environment);
+        Process process = command.start();
         String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(300, TimeUnit.SECONDS), "no hang: " + printed);
         Files.delete(input);

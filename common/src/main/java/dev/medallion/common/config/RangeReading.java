@@ -4,7 +4,10 @@ package dev.medallion.common.config;
  * How many byte ranges of one large uncompressed file the converter reads and converts at once. Lambda
  * gives CPU in proportion to memory, one vCPU per 1,769 MB, so by default a function gets one reader per
  * whole vCPU its memory buys, and a local run one per processor; a file is split only when every range
- * would hold at least {@code minRangeBytes}.
+ * would hold at least {@code minRangeBytes}. Each range holds what one stream holds, so by default there
+ * are no more readers than the heap has room for: one stream at the limits ({@code MAX_ROW_CHARS},
+ * {@code MAX_COLUMNS}) is measured to convert with {@code -Xmx256m} ({@code MemoryLimitsIT}), and two
+ * ranges of rows at the limit there run out of memory.
  *
  * @param readers ranges converted at once; 1 converts every file as one stream
  * @param minRangeBytes the least bytes a range may hold: smaller files are read as one stream
@@ -21,6 +24,11 @@ public record RangeReading(int readers, long minRangeBytes) {
     public static final long DEFAULT_MIN_RANGE_BYTES = 32L * 1024 * 1024;
     /** Lambda's largest memory, 10,240 MB, buys 5.8 vCPUs. */
     public static final int MAX_READERS = 6;
+    /**
+     * Heap per reader: what a JVM started with {@code -Xmx256m} reports as its most
+     * ({@link Runtime#maxMemory()}: 245-256 MiB, as the collector counts its survivor space or not), less a margin.
+     */
+    public static final long HEAP_PER_READER = 224L * 1024 * 1024;
 
     public RangeReading {
         if (readers < 1 || readers > MAX_READERS) {
@@ -36,12 +44,17 @@ public record RangeReading(int readers, long minRangeBytes) {
         return new RangeReading(1, DEFAULT_MIN_RANGE_BYTES);
     }
 
+    /** {@link #fromEnvironment(Environment, int, long)} with this JVM's processors and heap. */
+    public static RangeReading fromEnvironment(Environment environment) {
+        return fromEnvironment(environment, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory());
+    }
+
     /**
      * {@code RANGE_READERS} when set; else one per whole vCPU of the Lambda function's memory
      * ({@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE}), or one per processor outside Lambda; at most the
-     * processors the JVM sees.
+     * processors the JVM sees, and one per {@link #HEAP_PER_READER} of its heap.
      */
-    public static RangeReading fromEnvironment(Environment environment, int processors) {
+    public static RangeReading fromEnvironment(Environment environment, int processors, long maxHeapBytes) {
         int readers;
         if (environment.optional(RANGE_READERS).isPresent()) {
             readers = environment.positiveInt(RANGE_READERS, 1);
@@ -50,7 +63,8 @@ public record RangeReading(int readers, long minRangeBytes) {
             int byMemory = environment.optional(LAMBDA_MEMORY).isPresent()
                     ? Math.max(1, environment.positiveInt(LAMBDA_MEMORY, MB_PER_VCPU) / MB_PER_VCPU)
                     : processors;
-            readers = Math.max(1, Math.min(Math.min(byMemory, processors), MAX_READERS));
+            long byHeap = maxHeapBytes / HEAP_PER_READER;
+            readers = (int) Math.max(1, Math.min(Math.min(Math.min(byMemory, processors), byHeap), MAX_READERS));
         }
         return new RangeReading(readers, environment.positiveLong(MIN_RANGE_BYTES, DEFAULT_MIN_RANGE_BYTES));
     }

@@ -68,7 +68,7 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
                 environment.required(SILVER_BUCKET, "the name of the silver bucket that receives the Parquet output"),
                 environment.string(SILVER_PREFIX, ""),
                 ConversionLimits.fromEnvironment(environment),
-                RangeReading.fromEnvironment(environment, Runtime.getRuntime().availableProcessors()),
+                RangeReading.fromEnvironment(environment),
                 csvOverrides(environment).delimiters(),
                 csvOverrides(environment).encodings(),
                 environment.optional(SILVER_DATABASE));

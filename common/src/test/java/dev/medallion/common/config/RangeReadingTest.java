@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RangeReadingTest {
+    /** Lambda starts the JVM with a heap of 85 % of the function's memory. */
+    private static final long LAMBDA_HEAP_AT_3538_MB = 3538L * 1024 * 1024 * 85 / 100;
+
     @Test
     void onLambdaOneReaderPerWholeVcpuOfTheMemoryAtMostTheProcessors() {
         assertEquals(1, readers(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "2048"), 2));
@@ -22,6 +25,18 @@ class RangeReadingTest {
     void outsideLambdaOnePerProcessorAtMostSix() {
         assertEquals(4, readers(Map.of(), 4));
         assertEquals(RangeReading.MAX_READERS, readers(Map.of(), 64));
+    }
+
+    @Test
+    void noMoreReadersThanTheHeapHoldsOneStreamsWorth() {
+        Environment lambda = new Environment(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "3538"));
+        // What Runtime.maxMemory() reports for -Xmx256m (serial collector) and -Xmx512m (parallel): 247.5 and 455.5 MiB.
+        assertEquals(1, RangeReading.fromEnvironment(lambda, 2, 253_755_392L).readers());
+        assertEquals(2, RangeReading.fromEnvironment(lambda, 2, 477_626_368L).readers());
+        assertEquals(1, RangeReading.fromEnvironment(new Environment(Map.of()), 8, 100L << 20).readers(), "never fewer than one");
+        assertEquals(4, RangeReading.fromEnvironment(new Environment(Map.of()), 4, LAMBDA_HEAP_AT_3538_MB).readers());
+        // A number set is the operator's: taken as it is.
+        assertEquals(2, RangeReading.fromEnvironment(new Environment(Map.of("RANGE_READERS", "2")), 2, 253_755_392L).readers());
     }
 
     @Test
@@ -41,7 +56,7 @@ class RangeReadingTest {
 
     @Test
     void byDefaultAFileOf100MbIsReadAsTwoRangesAtTwoVcpus() {
-        RangeReading reading = RangeReading.fromEnvironment(new Environment(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "3538")), 2);
+        RangeReading reading = RangeReading.fromEnvironment(new Environment(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "3538")), 2, LAMBDA_HEAP_AT_3538_MB);
         assertEquals(2, reading.rangesFor(100_000_000L));
         assertEquals(2, reading.rangesFor(64L * 1024 * 1024));
         assertEquals(1, reading.rangesFor(64L * 1024 * 1024 - 1), "a range of less than 32 MiB");
@@ -58,6 +73,6 @@ class RangeReadingTest {
     }
 
     private static int readers(Map<String, String> variables, int processors) {
-        return RangeReading.fromEnvironment(new Environment(variables), processors).readers();
+        return RangeReading.fromEnvironment(new Environment(variables), processors, 8L << 30).readers();
     }
 }

@@ -125,7 +125,7 @@ public final class SilverConverterCli {
         LocalObjectStore silver = new LocalObjectStore(output);
         JsonLog log = new JsonLog(line.flag("--verbose") ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
         SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(environment),
-                RangeReading.fromEnvironment(environment, Runtime.getRuntime().availableProcessors()), new CsvOverrides(delimiters, encodings),
+                RangeReading.fromEnvironment(environment), new CsvOverrides(delimiters, encodings),
                 SilverCatalog.none(), log, Clock.systemUTC());
 
         // The input's folder as a store, to read the input by range as S3 is read.
