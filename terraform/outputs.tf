@@ -87,8 +87,8 @@ output "kms_key_arn" {
 }
 
 output "first_file_command" {
-  description = "Drops a first CSV file into bronze: its first folder names the dataset (table)."
-  value       = "aws s3 cp orders.csv s3://${module.bronze_bucket.id}/orders/orders.csv"
+  description = "Drops a first CSV file into bronze, run from terraform/ (eval \"$(terraform output -raw first_file_command)\"): the repository's sample customers file, under customers/, the folder that names its dataset (table)."
+  value       = "aws s3 cp ../sample-data/customers/customers.csv s3://${module.bronze_bucket.id}/customers/customers.csv"
 }
 
 output "silver_crawl_command" {
@@ -97,8 +97,8 @@ output "silver_crawl_command" {
 }
 
 output "first_query_command" {
-  description = "Queries the first dataset once its first file is converted: the converter catalogs it before committing (null without Glue or Athena)."
-  value       = var.enable_athena && var.enable_glue_catalog ? "aws athena start-query-execution --work-group ${aws_athena_workgroup.this[0].name} --query-string 'SELECT * FROM ${aws_glue_catalog_database.silver[0].name}.orders LIMIT 10'" : null
+  description = "Queries the first dataset once its first file is converted (the converter catalogs it before committing), printing the query's id: its rows come back with aws athena get-query-results --query-execution-id <id> once it has run (null without Glue or Athena)."
+  value       = var.enable_athena && var.enable_glue_catalog ? "aws athena start-query-execution --work-group ${aws_athena_workgroup.this[0].name} --query-string 'SELECT * FROM ${aws_glue_catalog_database.silver[0].name}.customers LIMIT 10'" : null
 }
 
 output "gold_rebuild_command" {

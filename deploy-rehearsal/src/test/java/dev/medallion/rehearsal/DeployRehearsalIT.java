@@ -379,11 +379,13 @@ class DeployRehearsalIT {
                 "kms_key_arn without kms_encryption: " + outputs.path("kms_key_arn"));
         steps.say("analyst_policy_arn and alerts_topic_arn on the emulator; kms_key_arn null (SSE-S3)");
 
-        assertEquals("aws s3 cp orders.csv s3://" + bronze + "/orders/orders.csv", text(outputs, "first_file_command"));
+        assertEquals("aws s3 cp ../sample-data/customers/customers.csv s3://" + bronze + "/customers/customers.csv", text(outputs, "first_file_command"));
+        // The command runs from terraform/, as its README says: the file it uploads is the repository's.
+        assertTrue(Files.isRegularFile(ROOT.resolve("terraform").resolve("../sample-data/customers/customers.csv").normalize()), "first_file_command's file");
         assertEquals("aws glue start-crawler --name " + crawler, text(outputs, "silver_crawl_command"));
         String query = text(outputs, "first_query_command");
         assertTrue(query.startsWith("aws athena start-query-execution --work-group " + analysts + " "), query);
-        assertTrue(query.contains("FROM " + text(databases, "silver") + ".orders "), query);
+        assertTrue(query.contains("FROM " + text(databases, "silver") + ".customers "), query);
         String rebuild = text(outputs, "gold_rebuild_command");
         assertTrue(rebuild.contains("--function-name " + text(functions, "gold_ctas") + " "), rebuild);
         assertTrue(rebuild.contains("--invocation-type Event"), "the rebuild must be asynchronous, so that Lambda retries it while another build holds the lease: " + rebuild);
@@ -563,7 +565,7 @@ class DeployRehearsalIT {
         steps.say("the bronze notification: " + rules.rules().size() + " rules, each " + rules.rules().get(0).events() + " to " + converter.name() + ", on suffixes "
                 + rules.rules().stream().map(NotificationRules.Rule::suffix).toList());
         checkInvokePermission(converter, "s3.amazonaws.com", "arn:aws:s3:::" + bronze, true);
-        assertEquals(1, rules.deliveries("orders/orders.csv", "ObjectCreated:Put").size(), "first_file_command's key is delivered");
+        assertEquals(1, rules.deliveries("customers/customers.csv", "ObjectCreated:Put").size(), "first_file_command's key is delivered");
 
         S3ObjectStore store = new S3ObjectStore(aws.s3, bronze);
         Set<String> expected = new TreeSet<>(SAMPLE_COUNTS.keySet());

@@ -14,7 +14,7 @@ import static java.util.Objects.requireNonNull;
  * command line, and HotSpot lets the command line override {@code JAVA_TOOL_OPTIONS}; the function sets
  * level 4 in {@code JAVA_TOOL_OPTIONS} for C2, which only takes effect if the bootstrap leaves its own
  * setting out. Only the running JVM can tell, so the handler checks at start and warns when the converter
- * is held to C1: it then spends about 1.6–1.7 times the CPU per file (BENCHMARKS.md).
+ * is held to C1: it then spends about 57 % more CPU per file (BENCHMARKS.md).
  *
  * @param tieredCompilation HotSpot's {@code TieredCompilation}: off means C2 only
  * @param stopAtLevel {@code TieredStopAtLevel}: below 4, tiered compilation never reaches C2
