@@ -179,7 +179,7 @@ final class ConversionRun {
     private Manifest converted() throws IOException {
         Manifest.Quarantine quarantined = quarantine.finish().orElse(null);
         quarantine.upload().ifPresent(staged::add);
-        List<String> names = ColumnNames.normalize(header);
+        List<String> names = headerNames();
         List<String> dropped = new ArrayList<>();
         for (String name : names) {
             if (contract.indexOf(name) < 0) {
@@ -488,12 +488,21 @@ final class ConversionRun {
     }
 
     private int[] fieldOfColumn() {
-        List<String> names = ColumnNames.normalize(header);
+        List<String> names = headerNames();
         int[] positions = new int[contract.columns().size()];
         for (int c = 0; c < positions.length; c++) {
             positions[c] = names.indexOf(contract.columns().get(c).name());
         }
         return positions;
+    }
+
+    /**
+     * The header's names as matched against the contract: a header named like the partition key goes to a
+     * contract column of that name where one is (a contract from before the name was reserved, kept
+     * without a catalog), not to a new one.
+     */
+    private List<String> headerNames() {
+        return ColumnNames.normalize(header, contract.indexOf(ColumnNames.PARTITION_KEY) < 0);
     }
 
     private Manifest manifest(String status, String reason, List<Column> columns, List<String> dropped, List<String> missing, long bytesRead) {

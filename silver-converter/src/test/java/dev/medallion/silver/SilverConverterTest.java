@@ -9,6 +9,7 @@ import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.silver.catalog.SilverCatalog;
+import dev.medallion.silver.catalog.SilverTableDefinition;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.SchemaContract;
@@ -215,6 +216,38 @@ class SilverConverterTest {
         assertEquals(4.0, row.get("amount"));
         assertNull(row.get("region"));
         assertEquals(3, row.getSchema().getFields().size());
+    }
+
+    @Test
+    void aHeaderNamedLikeThePartitionKeyBecomesAColumnOfItsOwn() throws IOException {
+        // The catalog adds ingest_date to every silver table: a column of that name would make the table
+        // unregistrable, so the header's column is named as a repeat would be, and keeps its values.
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        Manifest first = convert(converter, "exports/a.csv", "id,Ingest Date\n1,2025-01-31\n", MODIFIED).manifest();
+        Manifest second = convert(converter, "exports/b.csv", "ingest_date,id\n2025-02-01,2\n", MODIFIED).manifest();
+
+        assertEquals(List.of("id", "ingest_date_2"), first.columns().stream().map(Column::name).toList());
+        assertEquals(List.of(), second.droppedColumns());
+        assertEquals(List.of(), second.missingColumns());
+        GenericRecord row = ParquetTestFiles.readAll(silver.resolve(second.parts().get(0).key())).get(0);
+        assertEquals(2L, row.get("id"));
+        assertEquals(LocalDate.of(2025, 2, 1), row.get("ingest_date_2"));
+        SilverTableDefinition.of(new SchemaContractStore(silver, new SilverLayout("")).load("exports").orElseThrow(), "s3://silver/exports/");
+    }
+
+    @Test
+    void aContractThatNamesThePartitionKeyStillGetsTheHeadersValues() throws IOException {
+        // A contract kept without a catalog from before the name was reserved: its ingest_date column
+        // goes on receiving the header's ingest_date values, not nulls.
+        new SchemaContractStore(silver, new SilverLayout("")).createIfAbsent(new SchemaContract("legacy",
+                List.of(new Column("id", ColumnType.BIGINT, "id"), new Column("ingest_date", ColumnType.STRING, "ingest_date")),
+                "legacy/old.csv", "2026-01-01T00:00:00Z"));
+
+        Manifest manifest = convert(converter(ConversionLimits.defaults()), "legacy/c.csv", "id,ingest_date\n7,2025-03-01\n", MODIFIED).manifest();
+
+        assertEquals(List.of(), manifest.droppedColumns());
+        GenericRecord row = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key())).get(0);
+        assertEquals("2025-03-01", row.get("ingest_date").toString());
     }
 
     @Test

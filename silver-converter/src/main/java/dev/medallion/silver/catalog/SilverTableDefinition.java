@@ -1,6 +1,7 @@
 package dev.medallion.silver.catalog;
 
 import dev.medallion.common.layout.Identifiers;
+import dev.medallion.silver.schema.ColumnNames;
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.SchemaContract;
 import software.amazon.awssdk.services.glue.model.Column;
@@ -40,7 +41,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SilverTableDefinition {
     /** The partition key the silver layout writes: {@code <dataset>/ingest_date=YYYY-MM-DD/}. */
-    public static final String PARTITION_KEY = "ingest_date";
+    public static final String PARTITION_KEY = ColumnNames.PARTITION_KEY;
     public static final String PARTITION_KEY_TYPE = "string";
     public static final String TABLE_TYPE = "EXTERNAL_TABLE";
     public static final String INPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";

@@ -17,6 +17,14 @@ class ColumnNamesTest {
     }
 
     @Test
+    void theSilverPartitionKeyIsTakenAsIfARepeat() {
+        assertEquals(List.of("id", "ingest_date_2", "ingest_date_3"), ColumnNames.normalize(List.of("id", "Ingest Date", "ingest_date")));
+        assertEquals(List.of("ingest_date_2", "ingest_date_3"), ColumnNames.normalize(List.of("ingest_date_2", "ingest_date")));
+        // Matching a header against a contract that already names a column so.
+        assertEquals(List.of("ingest_date", "ingest_date_2"), ColumnNames.normalize(List.of("ingest_date", "ingest_date"), false));
+    }
+
+    @Test
     void duplicatesGetNumberedSuffixes() {
         assertEquals(List.of("a", "a_2", "a_3"), ColumnNames.normalize(List.of("a", "a", "a")));
     }
