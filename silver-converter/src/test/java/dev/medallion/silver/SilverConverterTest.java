@@ -12,6 +12,7 @@ import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.catalog.SilverTableDefinition;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
+import dev.medallion.silver.schema.InvalidSchemaContractException;
 import dev.medallion.silver.schema.SchemaContract;
 import dev.medallion.silver.schema.SchemaContractStore;
 import org.apache.avro.generic.GenericRecord;
@@ -248,6 +249,22 @@ class SilverConverterTest {
         assertEquals(List.of(), manifest.droppedColumns());
         GenericRecord row = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key())).get(0);
         assertEquals("2025-03-01", row.get("ingest_date").toString());
+    }
+
+    @Test
+    void aContractCopiedFromAnotherDatasetFailsTheRunBeforeAnythingIsWritten() throws IOException {
+        // _schemas/orders.json copied from sales.json with its columns edited and its dataset left as it was.
+        new SchemaContractStore(silver, new SilverLayout("")).createIfAbsent(new SchemaContract("sales",
+                List.of(new Column("id", ColumnType.BIGINT, "id")), "sales/a.csv", "2026-01-01T00:00:00Z"));
+        Files.move(silver.resolve("_schemas/sales.json"), silver.resolve("_schemas/orders.json"));
+
+        InvalidSchemaContractException e = assertThrows(InvalidSchemaContractException.class,
+                () -> convert(converter(ConversionLimits.defaults()), "orders/o.csv", "id\n1\n", MODIFIED));
+
+        assertEquals("Schema contract " + silver.resolve("_schemas/orders.json") + " is of dataset 'orders' (its file name) but says \"dataset\": \"sales\""
+                + " (a copy of that dataset's contract?). Set \"dataset\": \"orders\" in it, or delete it; deleting it lets the next file define the"
+                + " schema again.", e.getMessage());
+        assertEquals(List.of("_schemas/orders.json"), allFiles());
     }
 
     @Test

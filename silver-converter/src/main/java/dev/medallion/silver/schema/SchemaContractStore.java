@@ -32,13 +32,22 @@ public final class SchemaContractStore {
         if (content.isEmpty()) {
             return Optional.empty();
         }
+        SchemaContract contract;
         try {
-            return Optional.of(mapper.readValue(content.get(), SchemaContract.class));
+            contract = mapper.readValue(content.get(), SchemaContract.class);
         }
         catch (JsonProcessingException | IllegalArgumentException e) {
             throw new InvalidSchemaContractException("Schema contract " + store.describe(key)
                     + " is not valid: " + ErrorMessages.describe(e) + ". Fix or delete it; deleting it lets the next file define the schema again.", e);
         }
+        if (!contract.dataset().equals(dataset)) {
+            // A contract copied from another dataset's and edited: the catalog would make the other dataset's
+            // table this one's columns, and register this dataset's partitions there.
+            throw new InvalidSchemaContractException("Schema contract " + store.describe(key) + " is of dataset '" + dataset
+                    + "' (its file name) but says \"dataset\": \"" + contract.dataset() + "\" (a copy of that dataset's contract?). Set \"dataset\": \""
+                    + dataset + "\" in it, or delete it; deleting it lets the next file define the schema again.");
+        }
+        return Optional.of(contract);
     }
 
     /** Stores the contract unless the dataset already has one; returns whichever contract is in force. */
