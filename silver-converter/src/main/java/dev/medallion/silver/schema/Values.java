@@ -165,7 +165,8 @@ public final class Values {
             // 1e999 is well-formed but no finite double: it would be written as Infinity.
             return i == length && Double.isFinite(Double.parseDouble(value));
         }
-        return i == length;
+        // So is a number of more than 308 digits before its point (Double.MAX_VALUE is about 1.8e308).
+        return i == length && (integerDigits <= 308 || Double.isFinite(Double.parseDouble(value)));
     }
 
     private static final double[] POWERS_OF_TEN = {

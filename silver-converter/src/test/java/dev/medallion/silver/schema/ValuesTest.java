@@ -174,6 +174,24 @@ class ValuesTest {
         }
 
         @Test
+        void aNumberOfMoreDigitsThanAFiniteDoubleHoldsIsNoDouble() {
+            // 1 followed by 309 zeros, with no exponent to give it away: no finite double, so it would be Infinity.
+            String tooLarge = "1" + "0".repeat(309);
+            for (String text : List.of(tooLarge, "-" + tooLarge, tooLarge + ".5")) {
+                assertFalse(Values.isDouble(text), text);
+                double[] out = {42};
+                assertFalse(Values.parseDouble(text, out), text);
+                assertEquals(42, out[0], text);
+            }
+            // 309 digits that still fit: 1e308 written out.
+            String largest = "1" + "0".repeat(308);
+            assertTrue(Values.isDouble(largest));
+            double[] out = new double[1];
+            assertTrue(Values.parseDouble(largest, out));
+            assertEquals(1e308, out[0]);
+        }
+
+        @Test
         void negativeZeroKeepsItsSign() {
             assertTrue(Values.isDouble("-0.0"));
             double[] out = new double[1];
