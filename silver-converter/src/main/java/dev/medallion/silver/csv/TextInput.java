@@ -27,7 +27,7 @@ import static dev.medallion.common.config.SilverSettings.CSV_ENCODINGS;
  * <li>a UTF-16LE file starting with a big-endian byte order mark, or the reverse: rejected;</li>
  * <li>UTF-16 and UTF-32 files, declared, hold NUL bytes and byte order marks as a matter of course; one
  *     whose first bytes hold no NUL byte at all (no ASCII line break or delimiter) is not in that charset:
- *     rejected.</li>
+ *     rejected. An EBCDIC file (IBM037, IBM1047…) is decoded as declared, with no such test.</li>
  * </ul>
  */
 public final class TextInput {
@@ -81,13 +81,13 @@ public final class TextInput {
             }
             for (int i = 0; i < sample.length; i++) {
                 if (sample[i] == 0) {
-                    throw new RejectedInputException("The file is not text: it holds a NUL byte at offset " + i
+                    throw new RejectedInputException("The file is not text: it holds a NUL byte at " + context.offset(i)
                             + " (binary data, or a UTF-16/UTF-32 export saved without a byte order mark: for a Windows \"Unicode\" export set "
                             + context.setting("UTF-16LE") + ")");
                 }
             }
         }
-        else if (sample.length > 2 && !contains(sample, (byte) 0)) {
+        else if (writesAsciiInSeveralBytes(charset) && sample.length > 2 && !contains(sample, (byte) 0)) {
             throw new RejectedInputException("The file is not " + charset.name() + ", the encoding " + CSV_ENCODINGS
                     + " declares for dataset " + dataset + ": its first " + sample.length + " bytes"
                     + (compressed ? " (decompressed)" : "") + " hold no NUL byte, which the line breaks and delimiters of "
@@ -152,6 +152,14 @@ public final class TextInput {
     private static boolean asciiCompatible(Charset charset) {
         byte[] a = "a".getBytes(charset);
         return a.length == 1 && a[0] == 'a';
+    }
+
+    /**
+     * Whether an ASCII character takes more than one byte, one of them NUL, as in UTF-16 and UTF-32; not in
+     * the EBCDIC charsets (IBM037, IBM1047…), which write ASCII in single bytes of other values.
+     */
+    private static boolean writesAsciiInSeveralBytes(Charset charset) {
+        return "a".getBytes(charset).length > 1;
     }
 
     private static boolean contains(byte[] bytes, byte value) {

@@ -457,15 +457,34 @@ class CsvReaderTest {
     @Test
     void utf16WithoutByteOrderMarkIsRejectedForItsNulBytesUnlessDeclared() {
         RejectedInputException e = rejection("id,name\n1,alice\n".getBytes(StandardCharsets.UTF_16LE), Optional.empty(), "exports");
-        assertTrue(e.getMessage().contains("NUL byte at offset 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("NUL byte at byte offset 1 "), e.getMessage());
         assertTrue(e.getMessage().contains("CSV_ENCODINGS=exports:UTF-16LE"), e.getMessage());
     }
 
     @Test
     void nulByteIsRejectedWithItsOffset() {
-        RejectedInputException e = rejection(concat(utf8("id,name\n1,al"), new byte[] {0}, utf8("ice\n")));
-        assertTrue(e.getMessage().contains("NUL byte at offset 12"), e.getMessage());
+        byte[] bytes = concat(utf8("id,name\n1,al"), new byte[] {0}, utf8("ice\n"));
+        RejectedInputException e = rejection(bytes);
+        assertTrue(e.getMessage().contains("NUL byte at byte offset 12 "), e.getMessage());
         assertTrue(e.getMessage().contains("not text"), e.getMessage());
+        // In gzip the offset is the decompressed text's, and the message says so.
+        RejectedInputException compressed = rejection(gzip(bytes));
+        assertTrue(compressed.getMessage().contains("NUL byte at byte offset 12 of the decompressed text "), compressed.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"IBM037", "IBM1047"})
+    void declaredEbcdicIsDecoded(String charsetName) throws Exception {
+        // Mainframe exports: ASCII in single bytes of other values, so no NUL byte and no 0x0A; a line feed as the charset encodes it.
+        Charset charset = Charset.forName(charsetName);
+        byte[] bytes = "id|name|city\n1|Zoë|Zürich\n2|Ann|Köln\n".getBytes(charset);
+        try (CsvReader reader = open(bytes, Optional.of(charset), "legacy")) {
+            assertEquals('|', reader.delimiter());
+            assertEquals(List.of("id", "name", "city"), reader.next().orElseThrow().fields());
+            assertEquals(List.of("1", "Zoë", "Zürich"), reader.next().orElseThrow().fields());
+            assertEquals(List.of("2", "Ann", "Köln"), reader.next().orElseThrow().fields());
+            assertTrue(reader.next().isEmpty());
+        }
     }
 
     @Test
@@ -571,7 +590,7 @@ class CsvReaderTest {
     @Test
     void nulBytesAndUtf16MarksAreStillRejectedInADeclaredSingleByteFile() {
         RejectedInputException nul = rejection(concat(utf8("id,name\n1,"), new byte[] {0}, utf8("\n")), Optional.of(WINDOWS_1252), "x");
-        assertTrue(nul.getMessage().contains("NUL byte at offset 10"), nul.getMessage());
+        assertTrue(nul.getMessage().contains("NUL byte at byte offset 10 "), nul.getMessage());
         RejectedInputException utf16 = rejection(concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, "id\n".getBytes(StandardCharsets.UTF_16LE)),
                 Optional.of(WINDOWS_1252), "x");
         assertTrue(utf16.getMessage().startsWith("The file is UTF-16 encoded (it starts with a UTF-16 byte order mark), but CSV_ENCODINGS"
