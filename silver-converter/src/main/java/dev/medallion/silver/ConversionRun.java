@@ -197,7 +197,8 @@ final class ConversionRun {
                 rowsRead == 0 ? "the file holds a header and no rows" : null,
                 dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, header,
                 contract.columns(), dropped, missing, parts, quarantined,
-                rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, context.clock().instant().toString(), NAME);
+                rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, context.clock().instant().toString(), NAME,
+                Manifest.Limits.of(context.limits()));
     }
 
     /**
@@ -508,7 +509,7 @@ final class ConversionRun {
     private Manifest manifest(String status, String reason, List<Column> columns, List<String> dropped, List<String> missing, long bytesRead) {
         return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), status, reason, dataset, Manifest.Source.of(source),
                 ingestDate.toString(), String.valueOf(delimiter), encoding, header, columns, dropped, missing, List.of(), null, 0, 0, 0,
-                bytesRead, supersedes, context.clock().instant().toString(), NAME);
+                bytesRead, supersedes, context.clock().instant().toString(), NAME, Manifest.Limits.of(context.limits()));
     }
 
     Manifest rejected(String reason, long bytesRead) {

@@ -1,5 +1,6 @@
 package dev.medallion.silver;
 
+import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
 
@@ -30,6 +31,8 @@ import static java.util.Objects.requireNonNull;
  *        since a conversion that read fewer or more fails instead of committing
  * @param supersedes the parts and quarantine file of the manifest this one replaced, deleted after the
  *        commit (kept here so a retry can finish that cleanup)
+ * @param limits the limits the file was read under, so that a file rejected for one of them is converted
+ *        again, once it is raised, when it is delivered again; null in manifests written before they were kept
  */
 public record Manifest(
         int formatVersion,
@@ -54,7 +57,8 @@ public record Manifest(
         long bytesRead,
         List<String> supersedes,
         String convertedAt,
-        String converter) {
+        String converter,
+        Limits limits) {
     public static final int FORMAT_VERSION = 2;
     public static final String CONVERTED = "converted";
     public static final String EMPTY = "empty";
@@ -117,4 +121,16 @@ public record Manifest(
     }
 
     public record Quarantine(String key, long rows) {}
+
+    /** {@code MAX_ROW_CHARS} and {@code MAX_COLUMNS} as the run had them. */
+    public record Limits(int maxRowChars, int maxColumns) {
+        static Limits of(ConversionLimits limits) {
+            return new Limits(limits.maxRowChars(), limits.maxColumns());
+        }
+
+        /** Whether {@code limits} allow more than these: a file rejected under these may convert under them. */
+        boolean raisedIn(ConversionLimits limits) {
+            return limits.maxRowChars() > maxRowChars || limits.maxColumns() > maxColumns;
+        }
+    }
 }

@@ -183,13 +183,17 @@ public final class SilverConverter {
 
     /**
      * Whether the manifest rejected the file as read with another encoding, or another delimiter than the
-     * one its dataset declares now. Declaring them ({@code CSV_ENCODINGS}, {@code CSV_DELIMITERS},
-     * {@code --encoding}, {@code --delimiter}) is how a person fixes such a rejection: the same object,
-     * delivered again (copied onto itself) or converted again, is then read with them, not skipped.
+     * one its dataset declares now, or under a lower {@code MAX_ROW_CHARS} or {@code MAX_COLUMNS} than now.
+     * Declaring them ({@code CSV_ENCODINGS}, {@code CSV_DELIMITERS}, {@code --encoding}, {@code --delimiter})
+     * and raising the limits is how a person fixes such a rejection: the same object, delivered again
+     * (copied onto itself) or converted again, is then read with them, not skipped.
      */
     private boolean rejectedUnderOtherSettings(Manifest manifest, String dataset) {
         if (!Manifest.REJECTED.equals(manifest.status())) {
             return false;
+        }
+        if (manifest.limits() != null && manifest.limits().raisedIn(context.limits())) {
+            return true;
         }
         String encoding = context.csvOverrides().encodingOf(dataset).orElse(StandardCharsets.UTF_8).name();
         if (!encoding.equals(Optional.ofNullable(manifest.encoding()).orElse(StandardCharsets.UTF_8.name()))) {

@@ -409,6 +409,35 @@ class SilverConverterTest {
     }
 
     /**
+     * Raising the limit a file was rejected for is how a person fixes that rejection, as its message says:
+     * the same object, delivered again, is then read under the new limit. Under the same or lower limits,
+     * and once converted, it is a redelivery.
+     */
+    @Test
+    void aFileRejectedForALimitIsReadAgainOnceTheLimitIsRaised() throws IOException {
+        byte[] content = "id,note\n1,short\n2,a note longer than the limit\n".getBytes(StandardCharsets.UTF_8);
+        SourceObject source = source("notes/n.csv", content, MODIFIED);
+        SilverConverter low = converter(ConversionLimits.defaults().withMaxRowChars(20));
+        SilverConverter lower = converter(ConversionLimits.defaults().withMaxRowChars(10));
+        SilverConverter raised = converter(ConversionLimits.defaults().withMaxRowChars(100));
+
+        Manifest rejected = low.convert(source, "notes", () -> new java.io.ByteArrayInputStream(content)).manifest();
+        assertEquals(Manifest.REJECTED, rejected.status());
+        assertTrue(rejected.reason().contains("raise MAX_ROW_CHARS"), rejected.reason());
+        assertEquals(new Manifest.Limits(20, ConversionLimits.defaults().maxColumns()), rejected.limits());
+        assertTrue(low.convert(source, "notes", () -> new java.io.ByteArrayInputStream(content)).unchanged(), "the same limit would reject it again");
+        assertTrue(lower.convert(source, "notes", () -> new java.io.ByteArrayInputStream(content)).unchanged());
+
+        ConversionResult fixed = raised.convert(source, "notes", () -> new java.io.ByteArrayInputStream(content));
+        assertFalse(fixed.unchanged());
+        assertEquals(Manifest.CONVERTED, fixed.manifest().status());
+        assertEquals(2, fixed.manifest().rowsWritten());
+
+        assertTrue(low.convert(source, "notes", () -> new java.io.ByteArrayInputStream(content)).unchanged(),
+                "a converted file is not converted again, whatever the limits now");
+    }
+
+    /**
      * Declaring the dataset's encoding is how a person fixes that rejection: the same object, delivered
      * again (copied onto itself) or converted again, is then read with it. Before that, and once
      * converted, it is a redelivery.
