@@ -254,7 +254,7 @@ public final class S3ObjectStore implements ObjectStore {
                     .forEach(keys::add);
         }
         catch (SdkException e) {
-            throw new IOException("Could not list " + describePrefix(prefix), e);
+            throw new IOException("Could not list " + describePrefix(prefix) + ": " + ErrorMessages.describe(e), e);
         }
         // S3 orders by UTF-8 bytes, which differs from String order for characters beyond the BMP.
         keys.sort(null);
@@ -273,7 +273,7 @@ public final class S3ObjectStore implements ObjectStore {
                 client.deleteObject(request -> request.bucket(bucket).key(unique.get(0)));
             }
             catch (SdkException e) {
-                throw new IOException("Could not delete s3://" + bucket + "/" + unique.get(0), e);
+                throw new IOException("Could not delete s3://" + bucket + "/" + unique.get(0) + ": " + ErrorMessages.describe(e), e);
             }
             return;
         }
@@ -289,7 +289,7 @@ public final class S3ObjectStore implements ObjectStore {
             }
             catch (SdkException e) {
                 throw new IOException("Could not delete " + batch.size() + " objects from s3://" + bucket + ", starting with "
-                        + batch.get(0).key(), e);
+                        + batch.get(0).key() + ": " + ErrorMessages.describe(e), e);
             }
             errors.addAll(response.errors());
         }

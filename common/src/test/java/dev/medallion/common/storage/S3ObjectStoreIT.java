@@ -1,5 +1,6 @@
 package dev.medallion.common.storage;
 
+import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
@@ -437,6 +438,27 @@ final class S3ObjectStoreIT {
         S3ObjectStore missing = new S3ObjectStore(client, "no-such-bucket-" + bucket.hashCode());
         IOException e = assertThrows(IOException.class, () -> missing.delete(List.of("x", "y")));
         assertTrue(e.getMessage().contains("s3://no-such-bucket-"), e.getMessage());
+    }
+
+    @Test
+    void listAndDeleteFailuresSayWhatS3Answered() throws IOException {
+        store.put("a", bytes("x"));
+        store.put("b", bytes("y"));
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint()); S3Client through = S3.clientThrough(proxy.endpoint())) {
+            S3ObjectStore denied = new S3ObjectStore(through, bucket, PART_SIZE);
+            // 403 is not retried: each call meets its fault once.
+            proxy.inject(request -> request.method().equals("GET") && request.query().contains("list-type=2"), Fault.status(403, "AccessDenied"), 1);
+            proxy.inject(request -> request.method().equals("DELETE"), Fault.status(403, "AccessDenied"), 1);
+            proxy.inject(request -> request.method().equals("POST") && request.query().contains("delete"), Fault.status(403, "AccessDenied"), 1);
+
+            for (IOException e : List.of(assertThrows(IOException.class, () -> denied.list("")),
+                    assertThrows(IOException.class, () -> denied.delete(List.of("a"))),
+                    assertThrows(IOException.class, () -> denied.delete(List.of("a", "b"))))) {
+                assertTrue(e.getMessage().contains("s3://" + bucket), e.getMessage());
+                assertTrue(e.getMessage().contains("AccessDenied") || e.getMessage().contains("Status Code: 403"), e.getMessage());
+            }
+        }
+        assertEquals(List.of("a", "b"), store.list(""));
     }
 
     @Test
