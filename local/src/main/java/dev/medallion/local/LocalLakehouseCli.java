@@ -17,6 +17,7 @@ import dev.medallion.local.gold.GoldTable;
 import dev.medallion.local.gold.TextTable;
 import dev.medallion.local.silver.BronzeFile;
 import dev.medallion.local.silver.BronzeFiles;
+import dev.medallion.local.silver.BronzeInput;
 import dev.medallion.local.silver.LocalSilver;
 import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Manifest;
@@ -32,8 +33,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The whole lakehouse on one machine, in one command: bronze files on disk become silver Parquet through
@@ -51,7 +54,9 @@ public final class LocalLakehouseCli {
                  --input names the dataset, as in the bronze bucket (sales/2026/01/x.csv -> sales), and may
                  not be named like a date (2026/ is a date folder: give its dataset's parent folder); a file
                  directly in --input names its own (orders.csv -> orders). Hidden files are skipped, and
-                 files converted before and unchanged since are not converted again.
+                 so are the lake's silver/ and gold/ when the lake is under --input (--input . --lake
+                 ./lake); links to folders are not followed (a warning names them); files converted
+                 before and unchanged since are not converted again.
               2. Runs every gold model's SELECT on an embedded DuckDB over that silver Parquet, writes each
                  table as Snappy Parquet to DIR/gold/<model>/, and prints its first rows and row count.
             --models  a directory with models.list and <model>.sql files, to try models before they are
@@ -61,6 +66,8 @@ public final class LocalLakehouseCli {
             Exit code: 0 done, 1 a file was rejected or a model failed (the rest still runs), 2 wrong usage.
             """;
     private static final List<String> OPTIONS = List.of("--input", "--lake", "--models");
+    /** Paths named in one warning or error line; the count says how many more there are. */
+    private static final int MAX_NAMED = 5;
 
     private LocalLakehouseCli() {}
 
@@ -168,7 +175,24 @@ public final class LocalLakehouseCli {
 
         /** @param shipped whether the models are the shipped ones, which another lake than the sample data may not feed */
         int execute(List<GoldModel> models, boolean shipped) throws IOException, SQLException {
-            List<BronzeFile> files = BronzeFiles.under(input);
+            Path silverRoot = lake.resolve("silver");
+            Path goldRoot = lake.resolve("gold");
+            // What this command writes is never bronze: read back, the quarantined rows' .csv files would be a dataset.
+            List<Path> lakeFolders = List.of(silverRoot, goldRoot);
+            Optional<Path> holding = BronzeFiles.lakeFolderHolding(input, lakeFolders);
+            if (holding.isPresent()) {
+                err.println("error: --input " + input + " lies in " + holding.get() + ", a folder of the lake that this command writes, so its files are not"
+                        + " bronze: give --input the folder that holds your bronze files. Nothing was converted.");
+                return 2;
+            }
+            BronzeInput found = BronzeFiles.under(input, lakeFolders);
+            warnAboutLinks(found.folderLinks());
+            if (!found.unreadable().isEmpty()) {
+                reportUnreadable(found.unreadable());
+                // A wrong --input, as the usage says; converting the rest would build a lake that silently lacks them.
+                return 2;
+            }
+            List<BronzeFile> files = found.files();
             if (files.isEmpty()) {
                 err.println("error: no .csv, .csv.gz or .dat file under " + input);
                 // A wrong --input, as the usage says.
@@ -183,10 +207,8 @@ public final class LocalLakehouseCli {
                         + " is one), or rename the folder. Nothing was converted.");
                 return 2;
             }
-            Path silverRoot = lake.resolve("silver");
-            Path goldRoot = lake.resolve("gold");
             Files.createDirectories(silverRoot);
-            int rejected = silver(files, silverRoot);
+            int rejected = silver(files, found.lakeFolders(), silverRoot);
             GoldCounts gold = gold(models, shipped, silverRoot, goldRoot);
             int failed = gold.failed();
 
@@ -200,10 +222,45 @@ public final class LocalLakehouseCli {
             return 1;
         }
 
+        /**
+         * Links to folders are left out as bronze-ingest upload leaves them out, so the lake holds what the
+         * bucket would; but a dataset left out without a word would look like a dataset with no rows.
+         */
+        private void warnAboutLinks(List<BronzeInput.FolderLink> links) {
+            if (links.isEmpty()) {
+                return;
+            }
+            boolean one = links.size() == 1;
+            err.println("warning: left out " + links.size() + (one ? " link to a folder under --input, which is not followed" : " links to folders under --input, which are not followed")
+                    + " (bronze-ingest upload does not follow " + (one ? "it" : "them") + " either): " + named(links) + "; copy the folder" + (one ? "" : "s")
+                    + " into --input to convert " + (one ? "its" : "their") + " files");
+        }
+
+        private void reportUnreadable(List<BronzeInput.Unreadable> unreadable) {
+            if (unreadable.size() == 1 && unreadable.get(0).path().equals(input)) {
+                err.println("error: cannot read --input " + input + " (" + unreadable.get(0).reason() + "): make it readable. Nothing was converted.");
+                return;
+            }
+            boolean one = unreadable.size() == 1;
+            String what = one ? unreadable.get(0).path() + " under --input " + input + " (" + unreadable.get(0).reason() + "), so its files"
+                    : unreadable.size() + " paths under --input " + input + ": " + named(unreadable) + ", so their files";
+            err.println("error: cannot read " + what + " would be missing from the lake: make " + (one ? "it" : "them") + " readable, or move "
+                    + (one ? "it" : "them") + " out of --input. Nothing was converted.");
+        }
+
+        /** The first few, and whether there are more: the count is said beside them. */
+        private static String named(List<?> paths) {
+            return paths.stream().limit(MAX_NAMED).map(Object::toString).collect(Collectors.joining(", ")) + (paths.size() > MAX_NAMED ? ", ..." : "");
+        }
+
         /** Converts every file and returns how many were rejected. */
-        private int silver(List<BronzeFile> files, Path silverRoot) throws IOException {
+        private int silver(List<BronzeFile> files, List<Path> lakeFolders, Path silverRoot) throws IOException {
             long phase = System.nanoTime();
             out.println("Silver: " + files.size() + " file(s) under " + input + " into " + silverRoot);
+            if (!lakeFolders.isEmpty()) {
+                out.println("  left out the lake's own folders under --input, which this command writes: "
+                        + lakeFolders.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            }
             LocalSilver silver = new LocalSilver(silverRoot, declared, Clock.systemUTC());
             Map<String, Integer> outcomes = new TreeMap<>();
             int rejected = 0;

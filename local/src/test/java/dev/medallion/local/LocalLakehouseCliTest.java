@@ -8,11 +8,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -20,13 +22,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class LocalLakehouseCliTest {
     private static final List<String> SHIPPED = List.of("daily_revenue_by_category_region", "top_products", "customer_lifetime_value", "regional_store_performance");
@@ -215,6 +221,111 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A lake inside the input ({@code --input . --lake ./lake}) held the quarantined rows of the first run as
+     * {@code .csv} files, which the second run converted into a dataset named after the lake's folder.
+     */
+    @Test
+    void aLakeInsideTheInputIsNotReadBackAsBronzeAndARerunGivesTheSameLake() throws Exception {
+        // The lake in a folder of the input, and the lake as the input itself.
+        for (String lakeUnderInput : List.of("lake", "")) {
+            Path input = copyOfSampleData(directory.resolve(lakeUnderInput.isEmpty() ? "lake is input" : "drop"));
+            Path lake = input.resolve(lakeUnderInput);
+            Outcome first = run("local", "--input", input.toString(), "--lake", lake.toString());
+            assertEquals(0, first.exit(), first.err());
+            assertTrue(first.out().contains("  7 file(s) in "), first.out());
+            Map<String, String> silver = files(lake.resolve("silver"));
+            assertTrue(silver.keySet().stream().anyMatch(file -> file.startsWith("_quarantine/") && file.endsWith(".csv")), silver.toString());
+
+            Outcome second = run("local", "--input", input.toString(), "--lake", lake.toString());
+
+            assertEquals(0, second.exit(), second.err());
+            assertEquals("", second.err());
+            assertTrue(second.out().contains("\n  left out the lake's own folders under --input, which this command writes: " + lake.resolve("gold") + ", "
+                    + lake.resolve("silver") + "\n"), second.out());
+            assertTrue(second.out().contains(" s: 7 unchanged\n"), second.out());
+            assertTrue(second.out().contains(" over silver tables customers, products, sales, stores_eu, into "), second.out());
+            assertEquals(silver, files(lake.resolve("silver")), "the silver directory is untouched");
+        }
+    }
+
+    /** What the command writes is not bronze, whichever way round: an input in the lake's silver folder would convert its quarantine. */
+    @Test
+    void anInputInsideTheLakesOwnFoldersIsRefused() throws Exception {
+        Path lake = directory.resolve("lake");
+        assertEquals(0, run("local", "--input", SampleData.directory().toString(), "--lake", lake.toString()).exit());
+        Path quarantine = lake.resolve("silver/_quarantine");
+        assertTrue(Files.isDirectory(quarantine));
+
+        Outcome outcome = run("local", "--input", quarantine.toString(), "--lake", lake.toString());
+
+        assertEquals(2, outcome.exit(), outcome.err());
+        assertEquals("error: --input " + quarantine + " lies in " + lake.resolve("silver") + ", a folder of the lake that this command writes,"
+                + " so its files are not bronze: give --input the folder that holds your bronze files. Nothing was converted.\n", outcome.err());
+    }
+
+    /** Files.walk visits a link as the link: an input that was a link to a folder held "no .csv file". */
+    @Test
+    void anInputThatIsALinkToAFolderIsReadAsThatFolder() throws Exception {
+        Path drop = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(drop.resolve("a.csv"), "id,name\n1,Ann\n");
+        Path link = Files.createSymbolicLink(directory.resolve("input"), directory.resolve("drop"));
+
+        Outcome outcome = run("local", "--input", link.toString(), "--lake", directory.resolve("lake").toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().startsWith("Silver: 1 file(s) under " + link + " into "), outcome.out());
+        assertTrue(outcome.out().contains("  converted people/a.csv into people: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
+    }
+
+    /** Links to folders inside the input are not followed, as bronze-ingest upload does not follow them; they were left out without a word. */
+    @Test
+    void aLinkToAFolderInsideTheInputIsNamedInAWarning() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n");
+        Path elsewhere = Files.createDirectories(directory.resolve("elsewhere/sales"));
+        Files.writeString(elsewhere.resolve("b.csv"), "id,amount\n1,2.50\n");
+        Path link = Files.createSymbolicLink(directory.resolve("drop/sales"), elsewhere);
+        // A link to a file is the file.
+        Files.createSymbolicLink(input.resolve("b.csv"), input.resolve("a.csv"));
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertEquals("warning: left out 1 link to a folder under --input, which is not followed (bronze-ingest upload does not follow it either): "
+                + link + " -> " + elsewhere + "; copy the folder into --input to convert its files\n", outcome.err());
+        assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
+        assertFalse(outcome.out().contains("into sales"), outcome.out());
+    }
+
+    /**
+     * An unreadable folder made Files.walk throw an UncheckedIOException: a stack trace, not an error line.
+     * Root reads a folder whatever its mode, so as root the command runs in a JVM of its own without the
+     * capabilities that let it (setpriv).
+     */
+    @Test
+    void anUnreadableFolderUnderTheInputIsAnErrorNamingItBeforeAnythingIsConverted() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n");
+        Path locked = Files.createDirectories(directory.resolve("drop/sales"));
+        Files.writeString(locked.resolve("b.csv"), "id,amount\n1,2.50\n");
+        Files.setPosixFilePermissions(locked, Set.of());
+        Path lake = directory.resolve("lake");
+        try {
+            String[] args = {"local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString()};
+            Outcome outcome = Files.isReadable(locked) ? runWithoutThePowerToReadAnyFile(args) : run(args);
+
+            assertEquals(2, outcome.exit(), outcome.err());
+            assertEquals("error: cannot read " + locked + " under --input " + directory.resolve("drop") + " (permission denied), so its files would be"
+                    + " missing from the lake: make it readable, or move it out of --input. Nothing was converted.\n", outcome.err());
+            assertEquals("", outcome.out());
+            assertFalse(Files.exists(lake), "nothing may be written");
+        }
+        finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /**
      * A rejection's advice (set CSV_ENCODINGS=people:windows-1252) works locally as in the function. Until
      * it is followed, a rerun skips the file and says why; once it is, the file is read again.
      */
@@ -381,6 +492,44 @@ class LocalLakehouseCliTest {
         int exit = LocalLakehouseCli.run(List.of(args), new Environment(environment), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The command in a JVM of its own that holds no capability, so that file modes hold for root too. */
+    private static Outcome runWithoutThePowerToReadAnyFile(String... args) throws IOException, InterruptedException {
+        Path setpriv = Stream.of("/usr/bin/setpriv", "/bin/setpriv").map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
+        assumeTrue(setpriv != null, "running as root without setpriv (util-linux): cannot make a folder unreadable");
+        List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--bounding-set=-all", "--inh-caps=-all",
+                ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"), LocalLakehouseCli.class.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return process.getErrorStream().readAllBytes();
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running after 60 s");
+        return new Outcome(process.exitValue(), out, new String(err.join(), StandardCharsets.UTF_8));
+    }
+
+    /** A copy of sample-data/, to write a lake into. */
+    private static Path copyOfSampleData(Path target) throws IOException {
+        Path source = SampleData.directory();
+        try (Stream<Path> paths = Files.walk(source)) {
+            for (Path path : paths.toList()) {
+                Path copy = target.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(copy);
+                }
+                else {
+                    Files.copy(path, copy);
+                }
+            }
+        }
+        return target;
     }
 
     private Path models(String... names) throws IOException {

@@ -1,16 +1,27 @@
 package dev.medallion.local.silver;
 
 import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.ErrorMessages;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * Finds the files an input folder holds for the bronze bucket, as the bucket's notification would see
@@ -20,37 +31,174 @@ public final class BronzeFiles {
     private BronzeFiles() {}
 
     /**
-     * The bronze files under {@code input}, in path order. Order matters: a dataset's schema contract is
-     * inferred from the first file converted into it, so the order must not depend on the file system.
-     * A file directly in the input (or the input itself, when it is a file) names its own dataset after its
-     * stem, as the silver converter's local command does; a key needs a dataset folder in the bucket.
-     * Hidden files and folders (a leading dot: {@code .git}, editors' temporary files) are skipped.
+     * The bronze files under {@code input}, in path order, and what was left out. Order matters: a
+     * dataset's schema contract is inferred from the first file converted into it, so the order must not
+     * depend on the file system. A file directly in the input (or the input itself, when it is a file)
+     * names its own dataset after its stem, as the silver converter's local command does; a key needs a
+     * dataset folder in the bucket. Hidden files and folders (a leading dot: {@code .git}, editors'
+     * temporary files) are skipped.
+     *
+     * <p>An input that is a link to a folder is read as that folder. Links to folders under it are not
+     * followed, as {@code bronze-ingest upload} does not follow them (a folder linked from two places
+     * would be converted twice, under two keys); links to files are the files. What cannot be read is
+     * listed, not thrown, so that the caller can name all of it at once.
+     *
+     * @param lakeFolders the folders the command writes into; those under the input are left out, so that
+     *         a lake inside the input ({@code --input . --lake ./lake}) is not read back as bronze on the
+     *         next run. The input itself must not lie in one ({@link #lakeFolderHolding}).
      */
-    public static List<BronzeFile> under(Path input) throws IOException {
-        Path root = input.toAbsolutePath().normalize();
+    public static BronzeInput under(Path input, Collection<Path> lakeFolders) throws IOException {
+        requireNonNull(lakeFolders, "lakeFolders is null");
+        Path root = requireNonNull(input, "input is null").toAbsolutePath().normalize();
         if (Files.isRegularFile(root)) {
             String name = root.getFileName().toString();
-            return isBronze(name) ? List.of(new BronzeFile(root, name, datasetOf(name))) : List.of();
+            return new BronzeInput(isBronze(name) ? List.of(new BronzeFile(root, name, datasetOf(name))) : List.of(), List.of(), List.of(), List.of());
         }
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString(), null, "the input does not exist");
         }
-        List<BronzeFile> files = new ArrayList<>();
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.filter(Files::isRegularFile).forEach(path -> {
-                Path relative = root.relativize(path);
-                boolean hidden = false;
-                for (Path segment : relative) {
-                    hidden |= segment.toString().startsWith(".");
-                }
-                if (!hidden && isBronze(path.getFileName().toString())) {
-                    String key = relative.toString().replace(relative.getFileSystem().getSeparator(), "/");
-                    files.add(new BronzeFile(path, key, datasetOf(key)));
-                }
-            });
+        Set<Path> lake = new HashSet<>();
+        for (Path folder : lakeFolders) {
+            lake.add(realPathOf(folder));
         }
-        files.sort(Comparator.comparing(BronzeFile::key));
-        return List.copyOf(files);
+        Walk walk = new Walk(root, root.toRealPath(), lake);
+        Files.walkFileTree(walk.realRoot, walk);
+        walk.files.sort(Comparator.comparing(BronzeFile::key));
+        walk.lakeFolders.sort(null);
+        walk.folderLinks.sort(Comparator.comparing(BronzeInput.FolderLink::link));
+        walk.unreadable.sort(Comparator.comparing(BronzeInput.Unreadable::path));
+        return new BronzeInput(walk.files, walk.lakeFolders, walk.folderLinks, walk.unreadable);
+    }
+
+    /**
+     * The folder of {@code lakeFolders} that {@code input} is or lies in, comparing real paths (links
+     * resolved): such an input would convert the lake's own files, its quarantined rows among them.
+     */
+    public static Optional<Path> lakeFolderHolding(Path input, Collection<Path> lakeFolders) throws IOException {
+        Path realInput = realPathOf(input);
+        for (Path folder : lakeFolders) {
+            if (realInput.startsWith(realPathOf(folder))) {
+                return Optional.of(folder);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The path with its links resolved, for a path that may not exist yet (a lake before its first run):
+     * its deepest existing folder's real path, and the rest of it as given.
+     */
+    static Path realPathOf(Path path) throws IOException {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing.getParent() != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing.toRealPath().resolve(existing.relativize(absolute));
+    }
+
+    /**
+     * Walks the real folder of the input, so that an input given as a link is read, but names what it
+     * finds under the input as given, as the person typed it. Links are not followed, so every path met
+     * under the real root is a real path, comparable with the lake's.
+     */
+    private static final class Walk extends SimpleFileVisitor<Path> {
+        private final Path root;
+        private final Path realRoot;
+        private final Set<Path> lake;
+        private final List<BronzeFile> files = new ArrayList<>();
+        private final List<Path> lakeFolders = new ArrayList<>();
+        private final List<BronzeInput.FolderLink> folderLinks = new ArrayList<>();
+        private final List<BronzeInput.Unreadable> unreadable = new ArrayList<>();
+
+        Walk(Path root, Path realRoot, Set<Path> lake) {
+            this.root = root;
+            this.realRoot = realRoot;
+            this.lake = lake;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
+            if (!directory.equals(realRoot) && isHidden(directory)) {
+                return FileVisitResult.SKIP_SUBTREE;
+            }
+            if (lake.contains(directory)) {
+                lakeFolders.add(asGiven(directory));
+                return FileVisitResult.SKIP_SUBTREE;
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+            if (isHidden(file)) {
+                return FileVisitResult.CONTINUE;
+            }
+            if (attributes.isSymbolicLink() && Files.isDirectory(file)) {
+                Path target = file.toRealPath();
+                // A link to the lake (--lake input/lake, a link to a scratch disk) is the lake, not a dataset left out.
+                if (lake.stream().anyMatch(folder -> folder.startsWith(target))) {
+                    lakeFolders.add(asGiven(file));
+                }
+                else {
+                    folderLinks.add(new BronzeInput.FolderLink(asGiven(file), target));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+            String name = file.getFileName().toString();
+            if (Files.isRegularFile(file) && isBronze(name)) {
+                Path relative = realRoot.relativize(file);
+                String key = relative.toString().replace(relative.getFileSystem().getSeparator(), "/");
+                files.add(new BronzeFile(asGiven(file), key, datasetOf(key)));
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+            // A folder is opened before preVisitDirectory sees it: an unreadable hidden or lake folder fails here.
+            if (!file.equals(realRoot) && isHidden(file)) {
+                return FileVisitResult.CONTINUE;
+            }
+            if (lake.contains(file)) {
+                lakeFolders.add(asGiven(file));
+                return FileVisitResult.CONTINUE;
+            }
+            unreadable.add(new BronzeInput.Unreadable(asGiven(file), reason(e)));
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path directory, IOException e) {
+            if (e != null) {
+                // Listing the folder failed part way: some of its files were not seen.
+                unreadable.add(new BronzeInput.Unreadable(asGiven(directory), reason(e)));
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        private Path asGiven(Path real) {
+            return root.resolve(realRoot.relativize(real));
+        }
+    }
+
+    private static boolean isHidden(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().startsWith(".");
+    }
+
+    /** Why a path could not be read, in words: a file system exception's message is often the path alone. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "it was removed while the input was read";
+        }
+        if (e instanceof FileSystemException failure && failure.getReason() != null) {
+            return failure.getReason();
+        }
+        return ErrorMessages.describe(e);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +25,7 @@ class BronzeFilesTest {
             Files.writeString(input.resolve(file), "a\n1\n");
         }
 
-        List<BronzeFile> files = BronzeFiles.under(input);
+        List<BronzeFile> files = BronzeFiles.under(input, List.of()).files();
 
         assertEquals(List.of(
                         "Legacy Export.CSV.GZ -> legacy_export",
@@ -41,13 +42,61 @@ class BronzeFilesTest {
     void aFileAsTheInputIsItsOwnDataset() throws IOException {
         Path file = Files.writeString(input.resolve("Daily Orders.csv"), "a\n1\n");
 
-        assertEquals(List.of(new BronzeFile(file, "Daily Orders.csv", "daily_orders")), BronzeFiles.under(file));
-        assertEquals(List.of(), BronzeFiles.under(Files.writeString(input.resolve("notes.txt"), "x")));
+        assertEquals(List.of(new BronzeFile(file, "Daily Orders.csv", "daily_orders")), BronzeFiles.under(file, List.of()).files());
+        assertEquals(List.of(), BronzeFiles.under(Files.writeString(input.resolve("notes.txt"), "x"), List.of()).files());
     }
 
     @Test
     void aMissingInputIsAnError() {
         assertEquals(input.resolve("nothing") + ": the input does not exist",
-                assertThrows(NoSuchFileException.class, () -> BronzeFiles.under(input.resolve("nothing"))).getMessage());
+                assertThrows(NoSuchFileException.class, () -> BronzeFiles.under(input.resolve("nothing"), List.of())).getMessage());
+    }
+
+    /** The lake's folders are compared by real path: the lake given through a link, or the input given as one, is still the lake. */
+    @Test
+    void theLakesOwnFoldersUnderTheInputAreLeftOutWhicheverPathNamesThem() throws IOException {
+        Path drop = Files.createDirectories(input.resolve("drop"));
+        for (String file : List.of("people/a.csv", "lake/silver/_quarantine/people/ingest_date=2026-01-01/a-1.csv", "lake/gold/x.csv", "lake/notes/n.csv")) {
+            Files.createDirectories(drop.resolve(file).getParent());
+            Files.writeString(drop.resolve(file), "a\n1\n");
+        }
+        Path linkToDrop = Files.createSymbolicLink(input.resolve("link to drop"), drop);
+        Path lake = linkToDrop.resolve("lake");
+        List<Path> lakeFolders = List.of(lake.resolve("silver"), lake.resolve("gold"));
+
+        BronzeInput found = BronzeFiles.under(drop, lakeFolders);
+
+        assertEquals(List.of("lake/notes/n.csv", "people/a.csv"), found.files().stream().map(BronzeFile::key).toList());
+        assertEquals(List.of(drop.resolve("lake/gold"), drop.resolve("lake/silver")), found.lakeFolders());
+        // Named as given, under the link.
+        assertEquals(linkToDrop.resolve("people/a.csv"), BronzeFiles.under(linkToDrop, lakeFolders).files().get(1).path());
+        // A lake that does not exist yet has no folders to leave out.
+        assertEquals(List.of(), BronzeFiles.under(drop, List.of(drop.resolve("new lake/silver"))).lakeFolders());
+
+        assertEquals(Optional.of(lake.resolve("silver")), BronzeFiles.lakeFolderHolding(drop.resolve("lake/silver/_quarantine"), lakeFolders));
+        assertEquals(Optional.of(lake.resolve("gold")), BronzeFiles.lakeFolderHolding(drop.resolve("lake/gold"), lakeFolders));
+        assertEquals(Optional.empty(), BronzeFiles.lakeFolderHolding(drop, lakeFolders));
+        assertEquals(Optional.empty(), BronzeFiles.lakeFolderHolding(drop.resolve("lake/notes"), lakeFolders));
+    }
+
+    @Test
+    void linksToFoldersAreListedNotFollowedAndLinksToFilesAreTheFiles() throws IOException {
+        Path elsewhere = Files.createDirectories(input.resolve("elsewhere/sales"));
+        Files.writeString(elsewhere.resolve("b.csv"), "a\n1\n");
+        Path drop = Files.createDirectories(input.resolve("drop/people"));
+        Files.writeString(drop.resolve("a.csv"), "a\n1\n");
+        Files.createSymbolicLink(drop.resolve("linked.csv"), elsewhere.resolve("b.csv"));
+        Path link = Files.createSymbolicLink(input.resolve("drop/sales"), elsewhere);
+        Files.createSymbolicLink(input.resolve("drop/.hidden"), elsewhere);
+        // A link to the lake is the lake: left out as such, not named as a folder of bronze files.
+        Path scratchLake = Files.createDirectories(input.resolve("scratch/lake/silver"));
+        Path linkToLake = Files.createSymbolicLink(input.resolve("drop/lake"), scratchLake.getParent());
+
+        BronzeInput found = BronzeFiles.under(input.resolve("drop"), List.of(linkToLake.resolve("silver"), linkToLake.resolve("gold")));
+
+        assertEquals(List.of("people/a.csv", "people/linked.csv"), found.files().stream().map(BronzeFile::key).toList());
+        assertEquals(List.of(new BronzeInput.FolderLink(link, elsewhere)), found.folderLinks());
+        assertEquals(List.of(linkToLake), found.lakeFolders());
+        assertEquals(List.of(), found.unreadable());
     }
 }
