@@ -93,6 +93,15 @@ final class ConversionRun {
     private List<String> header = List.of();
     /** Whether this run's inferred contract is the dataset's: it wrote it first. */
     private boolean contractDefined;
+    /**
+     * Keeps range readers that outlive {@link #executeRanges} (a storage call deaf to interrupts past the
+     * wait for them) out of the run: once it is closed, a reader may no longer set the run's header,
+     * quarantine file or contract, nor open a pipeline, which the run, already discarded or reading the
+     * file as one stream, would never abort or would mix up with its own.
+     */
+    private final Object rangeGate = new Object();
+    /** Guarded by {@link #rangeGate}. */
+    private boolean rangesClosed;
 
     ConversionRun(Context context, SourceObject source, String dataset, RunId id, List<String> supersedes, Deadline deadline) {
         this.context = requireNonNull(context, "context is null");
@@ -260,8 +269,14 @@ final class ConversionRun {
         finally {
             // Every reader's task has returned by now, unless this thread was interrupted; the run then fails. A
             // reader still in a storage call after the wait writes only to its own pipeline, which the run
-            // abandons if it was opened by then; one opened later would leave its upload to the lifecycle rule.
-            WorkerThreads.stop(readers, context.threadStopWait());
+            // abandons if it was opened by then, and the closed gate stops it from opening one later.
+            synchronized (rangeGate) {
+                rangesClosed = true;
+            }
+            if (!WorkerThreads.stop(readers, context.threadStopWait())) {
+                context.log().warn("a byte range reader was still in a storage call when its run ended; it stops once the call returns,"
+                        + " touching nothing of the run", Map.of("source", source.location(), "waitedSeconds", context.threadStopWait().toSeconds()));
+            }
         }
         if (failure != null) {
             Failures.rethrow(failure);
@@ -347,9 +362,12 @@ final class ConversionRun {
                 if (headerRow.isEmpty() || !headerRow.get().fields().equals(preflight.header())) {
                     throw new RangesAbandoned("the first range's header differs from the one read before");
                 }
-                delimiter = csv.delimiter();
-                encoding = csv.encoding().name();
-                readHeader(headerRow.get());
+                synchronized (rangeGate) {
+                    requireRangesOpen();
+                    delimiter = csv.delimiter();
+                    encoding = csv.encoding().name();
+                    readHeader(headerRow.get());
+                }
                 Optional<SchemaContract> existing = context.contracts().load(dataset);
                 if (existing.isEmpty()) {
                     boolean rangeEnded = readSample(csv, sample);
@@ -361,8 +379,12 @@ final class ConversionRun {
                         throw new RangesAbandoned("the first range ends inside the rows the schema contract is inferred from");
                     }
                 }
-                contract = existing.isPresent() ? existing.get() : inferContract(sample);
-                fieldOfColumn = fieldOfColumn();
+                SchemaContract found = existing.isPresent() ? existing.get() : inferContract(sample);
+                synchronized (rangeGate) {
+                    requireRangesOpen();
+                    contract = found;
+                    fieldOfColumn = fieldOfColumn();
+                }
                 columns.complete(fieldOfColumn);
             }
             else {
@@ -370,11 +392,23 @@ final class ConversionRun {
                 readSample(csv, sample);
                 fieldOfColumn = awaitColumns();
             }
-            pipeline = pipeline("silver-parquet-writer-" + index);
+            QuarantineWriter runQuarantine;
+            synchronized (rangeGate) {
+                requireRangesOpen();
+                pipeline = pipeline("silver-parquet-writer-" + index);
+                runQuarantine = quarantine;
+            }
             rowsRead = convertRows(csv, sample,
-                    new Rows(pipeline, fieldOfColumn, index == 0 ? (line, reason, fields) -> quarantine.add(line, reason, fields) : this::hold));
+                    new Rows(pipeline, fieldOfColumn, index == 0 ? runQuarantine::add : this::hold));
             endedBetweenRecords = csv.endedBetweenRecords();
             lineBreaks = endedBetweenRecords ? csv.lineBreaks() : 0;
+        }
+
+        /** Guarded by {@link #rangeGate}. */
+        private void requireRangesOpen() throws RangesAbandoned {
+            if (rangesClosed) {
+                throw new RangesAbandoned("the run of the byte ranges ended before the range from byte " + start + " got this far");
+            }
         }
 
         private void hold(long line, String reason, List<String> fields) throws RangesAbandoned {

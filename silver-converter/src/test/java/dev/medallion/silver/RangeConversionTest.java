@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,16 +24,22 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -178,6 +185,57 @@ class RangeConversionTest {
         assertTrue(e.getMessage().contains("the download ended early") && e.getMessage().contains("bytes " ), e.getMessage());
         assertEquals(List.of(), files(silver).stream().filter(key -> !key.startsWith("_schemas/")).toList(),
                 "no part, quarantine file or manifest is left");
+    }
+
+    @Test
+    void aRangeReaderThatOutlivesItsRunTouchesNothingOfIt() throws Exception {
+        byte[] file = orders(100_000, "");
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> created = Collections.synchronizedList(new ArrayList<>());
+        HookedStore silver = new HookedStore(new LocalObjectStore(directory.resolve("outlived")), new HookedStore.Hooks() {
+            @Override
+            public void beforeCreate(String key) {
+                created.add(key);
+            }
+        });
+        // The first range's GET answers only after the run has given up on it, deaf to interrupts, as a socket read is.
+        SilverConverter.Content content = SilverConverter.Content.of(() -> new ByteArrayInputStream(file), (from, to) -> {
+            if (from == 0 && to - from > RangeBoundaries.PROBE_BYTES) {
+                stuck.countDown();
+                HookedStore.awaitDeafToInterrupts(release);
+            }
+            return new ByteArrayInputStream(file, (int) from, (int) (to - from));
+        });
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), limits(), new RangeReading(2, 64 * 1024), CsvOverrides.none(),
+                SilverCatalog.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK, Duration.ofMillis(200));
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread converting = new Thread(() -> {
+            try {
+                converter.convert(source(file), "orders", content);
+            }
+            catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        converting.start();
+        assertTrue(stuck.await(30, TimeUnit.SECONDS));
+        // The run is stopped while its first range waits: it fails, and leaves the reader behind.
+        converting.interrupt();
+        converting.join(30_000);
+        assertFalse(converting.isAlive());
+        assertInstanceOf(InterruptedIOException.class, thrown.get());
+        assertTrue(log().contains("a byte range reader was still in a storage call when its run ended"), log());
+        List<String> createdByTheRun = List.copyOf(created);
+
+        // The reader gets its bytes now: it must stop at the closed run, not read its range into parts no one aborts.
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(thread -> thread.getName().startsWith("silver-range-reader"))) {
+            assertTrue(System.nanoTime() < deadline, "the range reader did not end");
+            Thread.sleep(20);
+        }
+        assertEquals(createdByTheRun, created, "no upload started after the run ended");
     }
 
     private static void assertSameConversion(Converted whole, Converted ranges) throws IOException {
