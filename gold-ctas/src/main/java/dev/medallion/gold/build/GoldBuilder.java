@@ -54,7 +54,7 @@ import static java.util.Objects.requireNonNull;
  *     other batches.</li>
  * <li>{@code CREATE OR REPLACE VIEW <model>} over the new table: the one moment readers switch, from a
  *     complete build to a complete build.</li>
- * <li>Record the state (fingerprint, current build, previous build).</li>
+ * <li>Record the state (fingerprint, current build, previous build, the request that built it).</li>
  * <li>Remove every other build but the previous one (Glue table and S3 objects) and prune the view's
  *     old Glue table versions.</li>
  * </ol>
@@ -109,11 +109,16 @@ public final class GoldBuilder {
 
     /**
      * Builds the model unless its inputs are unchanged since its last successful build ({@code force}
-     * builds it anyway), or a source has no silver table yet (WAITING; FAILED with {@code force}). Never throws for a failed build: the outcome says FAILED and why, so the caller
-     * can go on with other models and fail the invocation at the end.
+     * builds it anyway, unless this request already did), or a source has no silver table yet (WAITING;
+     * FAILED with {@code force}). Never throws for a failed build: the outcome says FAILED and why, so the
+     * caller can go on with other models and fail the invocation at the end.
+     *
+     * @param requestId the invocation's request id, recorded with the build. Lambda retries a failed
+     *        asynchronous invocation with the same id; {@code force} is satisfied by a build made under it
      */
-    public ModelOutcome build(GoldModel model, boolean force, Deadline deadline) {
+    public ModelOutcome build(GoldModel model, boolean force, String requestId, Deadline deadline) {
         requireNonNull(model, "model is null");
+        requireNonNull(requestId, "requestId is null");
         requireNonNull(deadline, "deadline is null");
         long started = System.nanoTime();
         Duration remaining = deadline.remaining();
@@ -151,18 +156,28 @@ public final class GoldBuilder {
             return new ModelOutcome(model.name(), ModelOutcome.Status.WAITING, state.map(current -> current.current().buildId()), 0, 0, 0,
                     secondsSince(started), Optional.of(reason));
         }
-        if (!force && state.isPresent() && state.get().fingerprint().equals(fingerprint)) {
+        // A retry of this invocation (Lambda's of a failed asynchronous one keep its request id) finds the
+        // models its first attempt built. Forcing them again would scan their inputs again, make that build
+        // the previous one and delete the build readers had before the request, the one to roll back to.
+        boolean forcedBuildDone = force && state.isPresent() && state.get().builtByRequest(requestId);
+        if ((!force || forcedBuildDone) && state.isPresent() && state.get().fingerprint().equals(fingerprint)) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("model", model.name());
             fields.put("outcome", "unchanged");
             fields.put("buildId", state.get().current().buildId());
             fields.put("fingerprint", fingerprint);
             fields.put("seconds", secondsSince(started));
-            log.info("gold model unchanged: its silver inputs are as at its last build", fields);
+            if (forcedBuildDone) {
+                fields.put("requestId", requestId);
+                log.info("gold model already built by this request (a retry of it), and its inputs are as then: not forced again", fields);
+            }
+            else {
+                log.info("gold model unchanged: its silver inputs are as at its last build", fields);
+            }
             return new ModelOutcome(model.name(), ModelOutcome.Status.UNCHANGED, Optional.of(state.get().current().buildId()), 0, 0, 0,
                     secondsSince(started), Optional.empty());
         }
-        return new Run(model, BuildId.next(clock, random), fingerprint, state, deadline, started).execute();
+        return new Run(model, BuildId.next(clock, random), fingerprint, requestId, state, deadline, started).execute();
     }
 
     private ModelOutcome failed(GoldModel model, Optional<BuildId> build, long started, int queries, long bytesScanned, Map<String, Object> extra, String reason) {
@@ -189,6 +204,7 @@ public final class GoldBuilder {
         private final GoldModel model;
         private final BuildId build;
         private final String fingerprint;
+        private final String requestId;
         private final Optional<BuildState> previousState;
         private final Deadline deadline;
         private final long started;
@@ -198,10 +214,11 @@ public final class GoldBuilder {
         private long bytesScanned;
         private int partitions;
 
-        Run(GoldModel model, BuildId build, String fingerprint, Optional<BuildState> previousState, Deadline deadline, long started) {
+        Run(GoldModel model, BuildId build, String fingerprint, String requestId, Optional<BuildState> previousState, Deadline deadline, long started) {
             this.model = model;
             this.build = build;
             this.fingerprint = fingerprint;
+            this.requestId = requestId;
             this.previousState = previousState;
             this.deadline = deadline;
             this.started = started;
@@ -238,7 +255,8 @@ public final class GoldBuilder {
                     .or(() -> previousState.map(BuildState::current));
             BuildState.Build current = new BuildState.Build(build.value(), table, layout.location(model.name(), build));
             try {
-                states.write(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null), clock.instant().toString()));
+                states.write(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null), clock.instant().toString(),
+                        requestId));
             }
             catch (IOException | RuntimeException e) {
                 // Readers already see the new build; only the bookkeeping is missing, so nothing is discarded.

@@ -41,6 +41,8 @@ import static java.util.Objects.requireNonNull;
  * the others, with each failure's query id and Athena's reason, so the failure shows in the function's
  * error metrics, an SQS batch is delivered again (and reaches the dead-letter queue after the queue's
  * maxReceiveCount), and an asynchronous invocation goes to the on-failure queue after Lambda's retries.
+ * Those retries keep the request id, which each build records: a retry does not force again a model its
+ * first attempt built, which would delete the build kept for rollback.
  * <p>
  * Builds never overlap, without any reserved concurrency: an invocation that finds the lease held builds
  * nothing. For an SQS batch it answers as batch item failures (Lambda's partial batch response,
@@ -106,11 +108,12 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
         }
         List<GoldModel> chosen = request.models().map(models::named).orElseGet(models::all);
         Deadline deadline = deadline(context);
-        // Lambda always passes a context, whose request id is unique per invocation; only local runs draw a UUID.
-        String holder = context == null ? "local-" + UUID.randomUUID() : context.getAwsRequestId();
+        // Lambda always passes a context, whose request id is unique per invocation and kept by Lambda's retries
+        // of an asynchronous one; only local runs draw a UUID. It holds the lease and is recorded with each build.
+        String requestId = context == null ? "local-" + UUID.randomUUID() : context.getAwsRequestId();
         BuildLease.Acquisition acquisition;
         try {
-            acquisition = lease.acquire(holder, clock.instant().plus(deadline.remaining()), request.batch().isPresent());
+            acquisition = lease.acquire(requestId, clock.instant().plus(deadline.remaining()), request.batch().isPresent());
         }
         catch (IOException e) {
             throw new UncheckedIOException("Could not take the gold build lease " + lease.key() + ": " + ErrorMessages.describe(e) + "; the invocation is retried", e);
@@ -146,12 +149,12 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
                 "trigger", request.trigger(),
                 "models", chosen.stream().map(GoldModel::name).toList(),
                 "force", request.force(),
-                "lease", Map.of("holder", holder, "expiresAt", held.lease().expiresAt())));
+                "lease", Map.of("holder", requestId, "expiresAt", held.lease().expiresAt())));
         Map<String, String> outcomes = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
         try {
             for (GoldModel model : chosen) {
-                ModelOutcome outcome = builder.build(model, request.force(), deadline);
+                ModelOutcome outcome = builder.build(model, request.force(), requestId, deadline);
                 outcomes.put(model.name(), outcome.summary());
                 if (outcome.failed()) {
                     failures.add(model.name() + ": " + outcome.failure().orElseThrow());

@@ -32,8 +32,8 @@ import static java.util.Objects.requireNonNull;
  * <li>A direct invocation: {@code {"models": ["daily_sales"]}} for those models, {@code {}} for all;
  *     {@code "force": true} rebuilds even when the inputs are unchanged (after a manual repair, say).</li>
  * </ul>
- * Anything else is refused with a message saying what is accepted, rather than building everything on a
- * malformed request.
+ * Anything else (a {@code "models"} that is null or an empty list included) is refused with a message
+ * saying what is accepted, rather than building everything on a malformed request.
  *
  * @param models the models asked for, empty for all of them
  * @param ignored why nothing is to be done, such as a batch of nothing but S3 test events
@@ -69,6 +69,10 @@ public record GoldRequest(String trigger, Optional<List<String>> models, boolean
         }
         Optional<List<String>> models = Optional.empty();
         Object names = event.get("models");
+        if (names == null && event.containsKey("models")) {
+            // Most likely an unset variable in a script, as JSON's null: taken for "all", with force it would rebuild everything.
+            throw new IllegalArgumentException("\"models\" is null: name at least one model, as [\"name\", ...], or leave \"models\" out to build them all");
+        }
         if (names != null) {
             if (!(names instanceof List<?> list) || list.stream().anyMatch(name -> !(name instanceof String))) {
                 throw new IllegalArgumentException("\"models\" must be a list of model names, got " + names);

@@ -22,7 +22,8 @@ public record GoldModel(String name, String description, List<String> partitione
     /** Where a model names the silver database; Athena's database name depends on the deployment. */
     public static final String SILVER_DATABASE = "${silver_database}";
 
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+    /** A model's name, which is also its file's: no '#', so a '#' in models.list always starts a comment. */
+    static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
     /** A silver dataset's name, as the converter makes it (SilverLayout.datasetName): the manifests' folder. */
     private static final Pattern SOURCE = Pattern.compile("[a-z_][a-z0-9_]*");
     /** {@code ${silver_database}.sales}, the placeholder or the table quoted or not. */

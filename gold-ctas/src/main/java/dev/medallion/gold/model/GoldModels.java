@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,8 +22,9 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Reads the gold models shipped in the jar: {@code gold/models.list} names them, one per line, and each
- * {@code gold/<name>.sql} holds a header of {@code -- key: value} lines followed by the SELECT:
+ * Reads the gold models shipped in the jar: {@code gold/models.list} names them, one per line ({@code #}
+ * starts a comment, on a line of its own or after a name), and each {@code gold/<name>.sql} holds a
+ * header of {@code -- key: value} lines followed by the SELECT:
  * <pre>
  * -- description: Daily revenue by category and region
  * -- partitioned_by: sale_date
@@ -27,6 +32,8 @@ import static java.util.Objects.requireNonNull;
  * SELECT ...
  * </pre>
  * A list file rather than a directory scan, because resources inside a jar cannot be listed portably.
+ * The same layout in a directory of one's own ({@code local}'s {@code --models DIR}) is read through a
+ * class loader over its parent; errors then name the files in that directory, not the jar's {@code gold/}.
  */
 public final class GoldModels {
     private static final String LIST = "models.list";
@@ -45,15 +52,49 @@ public final class GoldModels {
         return new GoldModels("gold/", GoldModels.class.getClassLoader());
     }
 
+    /**
+     * Every listed model, in the list's order. A name listed twice is refused: a forced build of every
+     * model would build it twice in one invocation, and the second build would delete the build kept for
+     * rollback.
+     */
     public List<GoldModel> all() {
-        List<GoldModel> models = new ArrayList<>();
-        for (String line : read(LIST).split("\n")) {
-            String name = line.strip();
-            if (!name.isEmpty() && !name.startsWith("#")) {
-                models.add(parse(name, read(name + ".sql")));
+        String list = read(LIST).orElseThrow(() -> new IllegalStateException("Gold models list " + root + LIST + " is missing from the class path"));
+        Map<String, Integer> lineByName = new LinkedHashMap<>();
+        String[] lines = list.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int line = i + 1;
+            String name = withoutComment(lines[i]).strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!GoldModel.NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException(locate(LIST) + " line " + line + ": '" + name + "' is not a model name: lowercase [a-z0-9_], starting with a "
+                        + "letter, the name of its <name>.sql file");
+            }
+            Integer first = lineByName.putIfAbsent(name, line);
+            if (first != null) {
+                throw new IllegalArgumentException(locate(LIST) + " names " + name + " twice (lines " + first + " and " + line + "): list each model once");
             }
         }
+        List<GoldModel> models = new ArrayList<>();
+        lineByName.forEach((name, line) -> {
+            String file = name + ".sql";
+            String text = read(file).orElseThrow(() -> new IllegalStateException("Gold model file " + locate(file) + " is missing: " + locate(LIST) + " names "
+                    + name + " on line " + line + ", and each model listed needs its <name>.sql beside the list"));
+            try {
+                models.add(parse(name, text));
+            }
+            catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(locate(file) + ": " + e.getMessage(), e);
+            }
+        });
         return models;
+    }
+
+    /** The line up to its '#', if it has one: model names hold no '#' ({@code GoldModel.NAME}), so a '#' always starts a comment. */
+    private static String withoutComment(String line) {
+        int hash = line.indexOf('#');
+        return hash < 0 ? line : line.substring(0, hash);
     }
 
     /** The named models, in the order given; an unknown name is an error that lists the known ones. */
@@ -82,7 +123,7 @@ public final class GoldModels {
                 if (colon > 0) {
                     String key = comment.substring(0, colon).strip().toLowerCase(Locale.ROOT);
                     if (!KEYS.contains(key)) {
-                        throw new IllegalArgumentException("gold/" + name + ".sql: unknown setting '" + key + "'; known settings: " + KEYS);
+                        throw new IllegalArgumentException("unknown setting '" + key + "'; known settings: " + KEYS);
                     }
                     settings.put(key, comment.substring(colon + 1).strip());
                 }
@@ -99,7 +140,7 @@ public final class GoldModels {
             body = body.substring(0, body.length() - 1).strip();
         }
         if (body.isEmpty()) {
-            throw new IllegalArgumentException("gold/" + name + ".sql holds no SELECT after its header");
+            throw new IllegalArgumentException("no SELECT after the header");
         }
         return new GoldModel(name,
                 Optional.ofNullable(settings.get("description")).orElse(""),
@@ -115,18 +156,55 @@ public final class GoldModels {
         return Arrays.stream(value.split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
     }
 
-    private String read(String resource) {
+    /** The resource's text, or empty when there is none. */
+    private Optional<String> read(String resource) {
         String path = root + resource;
         try (InputStream in = classLoader.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("Gold model resource " + path + " is missing from the class path");
+                return Optional.empty();
             }
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                return reader.lines().collect(Collectors.joining("\n"));
+                return Optional.of(reader.lines().collect(Collectors.joining("\n")));
             }
         }
         catch (IOException e) {
-            throw new UncheckedIOException("Could not read " + path, e);
+            throw new UncheckedIOException("Could not read " + locate(resource) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Where a file of the models is, or would be, for a person to find it: its path on disk (a directory of
+     * one's own, or the build's classes), its entry in a jar, or, when not even the list is found, its name
+     * on the class path. A missing file would be beside the list.
+     */
+    private String locate(String resource) {
+        URL own = classLoader.getResource(root + resource);
+        if (own != null) {
+            return describe(own.toString());
+        }
+        URL list = classLoader.getResource(root + LIST);
+        if (list == null) {
+            return root + resource + " (on the class path)";
+        }
+        String listUrl = list.toString();
+        // Resource names are model names and ".sql" (GoldModel.NAME): nothing in them needs encoding in a URL.
+        return describe(listUrl.substring(0, listUrl.length() - LIST.length()) + resource);
+    }
+
+    /** A class loader's URL as a person reads it: {@code /dir/x.sql}, or {@code gold/x.sql in /path/app.jar}. */
+    static String describe(String url) {
+        try {
+            if (url.startsWith("file:")) {
+                return Path.of(URI.create(url)).toString();
+            }
+            int separator = url.indexOf("!/");
+            if (url.startsWith("jar:") && separator > 0) {
+                return url.substring(separator + 2) + " in " + describe(url.substring("jar:".length(), separator));
+            }
+        }
+        catch (IllegalArgumentException | FileSystemNotFoundException e) {
+            // Not a URL a path can be made of: the URL itself still says where.
+        }
+        return url;
     }
 }

@@ -9,8 +9,16 @@ import static java.util.Objects.requireNonNull;
  *
  * @param previous the build before {@code current}, or null after the first build
  * @param builtAt when {@code current} became the view's table, ISO-8601
+ * @param requestId the request id of the invocation that built {@code current}; null in a state written
+ *        before it was recorded (the field is absent, and Jackson reads it as null), which matches no request.
+ *        Lambda keeps an asynchronous invocation's request id on its retries: a retry finding its own id
+ *        here knows the model was already built by the invocation it repeats
  */
-public record BuildState(int formatVersion, String model, String fingerprint, Build current, Build previous, String builtAt) {
+public record BuildState(int formatVersion, String model, String fingerprint, Build current, Build previous, String builtAt, String requestId) {
+    /**
+     * Still 1 with {@code requestId}: a state without it reads as built by no known request, and an older
+     * builder ignores it (unknown fields are ignored), so either can read the other's states.
+     */
     public static final int FORMAT_VERSION = 1;
 
     public BuildState {
@@ -18,6 +26,12 @@ public record BuildState(int formatVersion, String model, String fingerprint, Bu
         requireNonNull(fingerprint, "fingerprint is null");
         requireNonNull(current, "current is null");
         requireNonNull(builtAt, "builtAt is null");
+    }
+
+    /** Whether {@code current} was built by the invocation of this request id, the first attempt of a retried one included. */
+    public boolean builtByRequest(String requestId) {
+        requireNonNull(requestId, "requestId is null");
+        return requestId.equals(this.requestId);
     }
 
     /**

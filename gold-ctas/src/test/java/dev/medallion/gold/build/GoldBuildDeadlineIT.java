@@ -66,7 +66,7 @@ class GoldBuildDeadlineIT {
     void aQueryStillRunningNearTheDeadlineIsStoppedAndItsBuildRemoved() throws IOException {
         Deadline deadline = Deadline.at(clock.instant().plus(Duration.ofMinutes(2)), clock);
 
-        ModelOutcome outcome = builder().build(model("product_totals"), false, deadline);
+        ModelOutcome outcome = builder().build(model("product_totals"), false, "request-1", deadline);
 
         assertEquals(ModelOutcome.Status.FAILED, outcome.status());
         String queryId = lake.athenaQueryIds().get(0);
@@ -107,7 +107,7 @@ class GoldBuildDeadlineIT {
     void aModelIsNotStartedWithoutTimeForAQuery() throws IOException {
         Deadline deadline = Deadline.at(clock.instant().plus(GoldBuilder.MINIMUM_TO_START.minusSeconds(1)), clock);
 
-        ModelOutcome outcome = builder().build(model("product_totals"), false, deadline);
+        ModelOutcome outcome = builder().build(model("product_totals"), false, "request-1", deadline);
 
         assertEquals(ModelOutcome.Status.FAILED, outcome.status());
         assertTrue(outcome.failure().orElseThrow().startsWith("not started"), outcome.failure().orElseThrow());

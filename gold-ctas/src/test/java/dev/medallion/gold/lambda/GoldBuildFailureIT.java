@@ -8,6 +8,7 @@ import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.testing.FailingQueryAthena;
 import dev.medallion.gold.testing.GoldLake;
+import dev.medallion.gold.testing.LambdaInvocation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,59 @@ class GoldBuildFailureIT {
         lake.queueQueryResult("sale_date", "date", List.of("2026-03-01", "2026-03-02"));
         Map<String, Object> retried = lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
         assertTrue(String.valueOf(retried.get("revenue_by_day")).startsWith("built "), retried.toString());
+    }
+
+    /**
+     * {@code gold_rebuild_command} invokes asynchronously, and Lambda retries a failed asynchronous
+     * invocation twice with the same request id. A forced request whose other model fails must not force
+     * again, on each retry, the model it did build: each rebuild would make the last one the previous
+     * build and delete the one before, the build readers had before the request (the rollback target),
+     * and scan its inputs again. A new forced request, with a request id of its own, rebuilds it.
+     */
+    @Test
+    void aRetryOfAForcedRequestDoesNotForceAgainWhatItBuiltSoTheRollbackBuildStays() throws IOException {
+        String beforeTheRequest = firstBuildOfProductTotals();
+        Map<String, Object> forced = Map.of("models", List.of("revenue_by_day", "product_totals"), "force", true);
+        FailingQueryAthena athena = new FailingQueryAthena(lake.athena(), sql -> sql.startsWith("CREATE TABLE") && sql.contains("revenue_by_day__"), ctas -> { });
+        LambdaInvocation invocation = LambdaInvocation.of("8f2c1c1e-request-1");
+
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(forced, invocation));
+        lake.applyAthenaEffects("product_totals");
+        String builtByTheRequest = lake.currentBuild("product_totals");
+        JsonNode stateAfterTheRequest = lake.state("product_totals").orElseThrow();
+        assertEquals(beforeTheRequest, stateAfterTheRequest.get("previous").get("buildId").asText());
+        assertEquals(invocation.requestId(), stateAfterTheRequest.get("requestId").asText(), "the state records the request that built it");
+
+        for (int retry = 1; retry <= 2; retry++) {
+            int queriesBefore = lake.athenaSql().size();
+            lake.recorder().clear();
+            lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+
+            GoldBuildException failure = assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(forced, invocation));
+
+            assertTrue(failure.getMessage().startsWith("Could not build 1 of 2 gold model(s): revenue_by_day: "), failure.getMessage());
+            List<String> sent = lake.athenaSql().subList(queriesBefore, lake.athenaSql().size());
+            assertTrue(sent.stream().noneMatch(sql -> sql.contains("product_totals")), "retry " + retry + " sent no query for product_totals: " + sent);
+            assertEquals(stateAfterTheRequest, lake.state("product_totals").orElseThrow(), "retry " + retry);
+            assertTrue(lake.recorder().calls().stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains("product_totals__")),
+                    lake.recorder().calls().toString());
+            assertTrue(lake.goldTables().contains("product_totals__" + beforeTheRequest), "the rollback build's table stays: " + lake.goldTables());
+            assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/product_totals/" + beforeTheRequest + "/")), "and its files");
+        }
+        JsonNode skipped = lake.logLines().stream()
+                .filter(line -> line.get("message").asText().startsWith("gold model already built by this request"))
+                .reduce((first, second) -> second).orElseThrow();
+        assertEquals("product_totals", skipped.get("model").asText());
+        assertEquals(builtByTheRequest, skipped.get("buildId").asText());
+
+        // Another forced request, even with nothing changed, rebuilds it: force means a build of its own.
+        Map<String, Object> again = lake.handler().handleRequest(Map.of("models", List.of("product_totals"), "force", true), LambdaInvocation.of("request-2"));
+
+        String rebuilt = lake.currentBuild("product_totals");
+        assertEquals(Map.of("product_totals", "built " + rebuilt), again);
+        assertEquals(builtByTheRequest, lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+        assertEquals("request-2", lake.state("product_totals").orElseThrow().get("requestId").asText());
     }
 
     /**

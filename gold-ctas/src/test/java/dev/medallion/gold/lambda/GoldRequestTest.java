@@ -124,6 +124,21 @@ class GoldRequestTest {
                 "a model named twice is built once");
     }
 
+    /** A null "models" is most likely an unset variable in a script: taken for "all", with force it would rebuild everything. */
+    @Test
+    void aModelsKeyWithANullValueIsRefusedNotTakenForAll() {
+        Map<String, Object> event = new HashMap<>();
+        event.put("models", null);
+        event.put("force", true);
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> GoldRequest.parse(event));
+
+        assertEquals("\"models\" is null: name at least one model, as [\"name\", ...], or leave \"models\" out to build them all", refused.getMessage());
+        Map<String, Object> nullForce = new HashMap<>();
+        nullForce.put("force", null);
+        assertEquals("\"force\" must be true or false, got null", assertThrows(IllegalArgumentException.class, () -> GoldRequest.parse(nullForce)).getMessage());
+    }
+
     @Test
     void aKeyThatIsNotUrlEncodedAsS3EncodesItIsOneUnreadableMessageNotAFailedBatch() throws IOException {
         Map<String, Object> event = sqsEvent();

@@ -1,7 +1,13 @@
 package dev.medallion.gold.model;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GoldModelsTest {
+    private static final String SALES_MODEL = "-- sources: sales\nSELECT region FROM ${silver_database}.sales\n";
+
+    @TempDir
+    Path root;
+
     private final GoldModels models = new GoldModels("models", GoldModelsTest.class.getClassLoader());
 
     @Test
@@ -35,14 +46,15 @@ class GoldModelsTest {
 
     @Test
     void rejectsWhatWouldFailLater() {
-        assertEquals("gold/x.sql: unknown setting 'partition'; known settings: [description, partitioned_by, sources]",
+        // Without the file's name, which the caller, who knows where the file is, puts first.
+        assertEquals("unknown setting 'partition'; known settings: [description, partitioned_by, sources]",
                 assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- partition: d\nSELECT 1 FROM ${silver_database}.t")).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- sources: t\nSELECT 1 FROM silver.t"))
                 .getMessage().contains("name them as ${silver_database}.<table>"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- description: d\nSELECT 1 FROM ${silver_database}.t"))
                 .getMessage().contains("names no sources"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- sources: t\n"))
-                .getMessage().contains("holds no SELECT"));
+                .getMessage().contains("no SELECT after the header"));
     }
 
     /** The sources are what rebuilds a model: a table read but not listed, or listed but not read, would leave it stale silently. */
@@ -68,5 +80,75 @@ class GoldModelsTest {
     void commentsAndStringsAreBlankedButQuotedIdentifiersStay() {
         assertEquals("SELECT '' AS a, \"b\"\"c\" FROM t  \n ", GoldModel.withoutCommentsAndStrings("SELECT 'x''y' AS a, \"b\"\"c\" FROM t -- c\n/* d */"));
         assertEquals("SELECT ''", GoldModel.withoutCommentsAndStrings("SELECT 'unterminated"));
+    }
+
+    /** models.list's README says '#' starts a comment: after a name too, not only at the start of a line. */
+    @Test
+    void aCommentAfterANameInTheListIsAComment() throws IOException {
+        Path directory = modelDirectory("# the models\ndaily_sales  # revenue per day\nweekly_sales# per week\n", "daily_sales", "weekly_sales");
+
+        assertEquals(List.of("daily_sales", "weekly_sales"), readFrom(directory).stream().map(GoldModel::name).toList());
+    }
+
+    /** A forced build of every model would build a model listed twice twice, the second deleting the build kept for rollback. */
+    @Test
+    void aModelListedTwiceIsRefusedNamingTheListAndTheModel() throws IOException {
+        Path directory = modelDirectory("daily_sales\n# again, by mistake\ndaily_sales\n", "daily_sales");
+
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> readFrom(directory));
+
+        assertEquals(directory.resolve("models.list") + " names daily_sales twice (lines 1 and 3): list each model once", twice.getMessage());
+    }
+
+    /** Models tried from a directory (local's --models DIR) are named by their files there, not as the jar's gold/ resources. */
+    @Test
+    void errorsNameTheFilesOfTheDirectoryTheModelsComeFrom() throws IOException {
+        Path missing = modelDirectory("daily_sales\nweekly_sales\n", "daily_sales");
+        assertEquals("Gold model file " + missing.resolve("weekly_sales.sql") + " is missing: " + missing.resolve("models.list")
+                        + " names weekly_sales on line 2, and each model listed needs its <name>.sql beside the list",
+                assertThrows(IllegalStateException.class, () -> readFrom(missing)).getMessage());
+
+        Path unknownSetting = modelDirectory("daily_sales\n", "daily_sales");
+        Files.writeString(unknownSetting.resolve("daily_sales.sql"), "-- partition: d\n" + SALES_MODEL);
+        assertEquals(unknownSetting.resolve("daily_sales.sql") + ": unknown setting 'partition'; known settings: [description, partitioned_by, sources]",
+                assertThrows(IllegalArgumentException.class, () -> readFrom(unknownSetting)).getMessage());
+
+        Path notAName = modelDirectory("Daily Sales\n", "daily_sales");
+        assertEquals(notAName.resolve("models.list") + " line 1: 'Daily Sales' is not a model name: lowercase [a-z0-9_], starting with a letter, the name of its"
+                        + " <name>.sql file",
+                assertThrows(IllegalArgumentException.class, () -> readFrom(notAName)).getMessage());
+    }
+
+    /** Without even a list, there is no directory to name: the models are looked for on the class path. */
+    @Test
+    void aListMissingFromTheClassPathIsNamedAsSuch() {
+        GoldModels absent = new GoldModels("no-such-models", GoldModelsTest.class.getClassLoader());
+        assertEquals("Gold models list no-such-models/models.list is missing from the class path",
+                assertThrows(IllegalStateException.class, absent::all).getMessage());
+    }
+
+    /** Where a class loader found a file, as a person looks for it: on disk, or inside the jar. */
+    @Test
+    void aResourceIsDescribedAsAPathOrAnEntryOfItsJar() {
+        assertEquals("gold/top_products.sql in /opt/app/gold-ctas.jar", GoldModels.describe("jar:file:/opt/app/gold-ctas.jar!/gold/top_products.sql"));
+        assertEquals("/home/me/my models/top_products.sql", GoldModels.describe("file:/home/me/my%20models/top_products.sql"));
+        assertEquals("vfs:/opaque/top_products.sql", GoldModels.describe("vfs:/opaque/top_products.sql"));
+    }
+
+    /** A directory named {@code models} under the test's root, holding the list and the named models, all reading sales. */
+    private Path modelDirectory(String list, String... models) throws IOException {
+        Path directory = Files.createDirectories(root.resolve(String.valueOf(root.toFile().list().length)).resolve("models"));
+        Files.writeString(directory.resolve("models.list"), list);
+        for (String model : models) {
+            Files.writeString(directory.resolve(model + ".sql"), SALES_MODEL);
+        }
+        return directory;
+    }
+
+    /** As local's {@code --models DIR} reads them: through a class loader over the directory's parent. */
+    private static List<GoldModel> readFrom(Path directory) throws IOException {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {directory.getParent().toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            return new GoldModels(directory.getFileName().toString(), loader).all();
+        }
     }
 }

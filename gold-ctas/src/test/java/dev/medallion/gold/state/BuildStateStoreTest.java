@@ -1,0 +1,59 @@
+package dev.medallion.gold.state;
+
+import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.common.storage.ObjectStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Build states on a directory laid out as the gold bucket. */
+class BuildStateStoreTest {
+    private static final BuildState.Build CURRENT = new BuildState.Build("20260314233000_a1b2c3", "daily__20260314233000_a1b2c3",
+            "s3://gold/tables/daily/20260314233000_a1b2c3/");
+
+    @TempDir
+    Path root;
+
+    @Test
+    void theRequestThatBuiltTheCurrentBuildIsRecordedAndReadBack() throws IOException {
+        BuildStateStore states = new BuildStateStore(new LocalObjectStore(root), "tables/");
+
+        states.write(new BuildState(BuildState.FORMAT_VERSION, "daily", "fingerprint-1", CURRENT, null, "2026-03-14T23:30:00Z", "request-1"));
+
+        BuildState read = states.read("daily").orElseThrow();
+        assertEquals("request-1", read.requestId());
+        assertTrue(read.builtByRequest("request-1"), "a retry of the request that built it");
+        assertFalse(read.builtByRequest("request-2"), "another request");
+    }
+
+    /** A state an earlier builder wrote has no request id: it reads, and matches no request, so force still rebuilds. */
+    @Test
+    void aStateWrittenBeforeRequestIdsWereRecordedReadsAsBuiltByNoKnownRequest() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        gold.put("tables/_state/daily.json", ("""
+                {
+                  "formatVersion" : 1,
+                  "model" : "daily",
+                  "fingerprint" : "fingerprint-1",
+                  "current" : {"buildId" : "20260314233000_a1b2c3", "table" : "daily__20260314233000_a1b2c3",
+                               "location" : "s3://gold/tables/daily/20260314233000_a1b2c3/"},
+                  "previous" : null,
+                  "builtAt" : "2026-03-14T23:30:00Z"
+                }
+                """).getBytes(StandardCharsets.UTF_8));
+
+        BuildState read = new BuildStateStore(gold, "tables/").read("daily").orElseThrow();
+
+        assertEquals(CURRENT, read.current());
+        assertNull(read.requestId());
+        assertFalse(read.builtByRequest("request-1"));
+    }
+}
