@@ -1,10 +1,15 @@
 package dev.medallion.bronze;
 
 import dev.medallion.common.sample.RetailTransactionsGenerator;
+import dev.medallion.common.testing.Fault;
+import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Injection;
+import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
@@ -12,6 +17,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -112,6 +118,45 @@ class ShadedJarIT {
                 runWithoutCredentials("upload", orders.toString(), "--bucket", bucket, "--endpoint-url", endpoint));
     }
 
+    /**
+     * Ctrl-C while a part is on its way, with the network gone: the abort on the way out fails too, so the
+     * run must not say the upload was aborted; it names it and gives the command that aborts it.
+     */
+    @Test
+    void anInterruptedRunNamesTheMultipartUploadItCouldNotAbort() throws Exception {
+        String bucket = S3.createBucket("bronze");
+        Path orders = Files.createDirectories(directory.resolve("orders"));
+        Files.write(orders.resolve("large.csv"), csvOfSize(6 << 20));
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection firstPart = proxy.inject(Request::isUploadPart, Fault.hold(), 1);
+            proxy.inject(Request::isAbortMultipartUpload, Fault.reset(), 1_000);
+            Process process = launch(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"),
+                    "upload", orders.toString(), "--bucket", bucket, "--part-size", "5", "--endpoint-url", proxy.endpoint().toString());
+            try {
+                assertTrue(firstPart.awaitHits(1, Duration.ofSeconds(60)), "the first part never came: " + stderr());
+
+                // What Ctrl-C sends; the JVM runs its shutdown hooks on the way out.
+                assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor());
+                assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the jar did not stop on SIGINT");
+            }
+            finally {
+                process.destroyForcibly();
+            }
+
+            List<MultipartUpload> left = S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads();
+            assertEquals(List.of("orders/large.csv"), left.stream().map(MultipartUpload::key).toList());
+            String uploadId = left.get(0).uploadId();
+            String stderr = stderr();
+            assertTrue(stderr.contains("\nInterrupted: multipart upload " + uploadId + " of s3://" + bucket + "/orders/large.csv could not be aborted ("), stderr);
+            assertTrue(stderr.contains("): its parts stay in the bucket, billed, until the bucket's lifecycle rule for incomplete multipart uploads "
+                    + "removes them (the stack's buckets: a day after the upload started); to abort it now: aws s3api abort-multipart-upload --bucket "
+                    + bucket + " --key orders/large.csv --upload-id " + uploadId + " --endpoint-url " + proxy.endpoint() + "\n"), stderr);
+            assertTrue(stderr.endsWith("\nRun the same command again to finish: files already uploaded are skipped\n"), stderr);
+            assertFalse(stderr.contains("was aborted"), stderr);
+            S3.client().abortMultipartUpload(request -> request.bucket(bucket).key("orders/large.csv").uploadId(uploadId));
+        }
+    }
+
     private static void assertRefused(String expected, Run run) {
         assertEquals(2, run.exit(), run.toString());
         assertEquals(expected + "\n", run.stderr());
@@ -130,6 +175,15 @@ class ShadedJarIT {
     }
 
     private Run start(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        Process process = launch(environment, args);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the jar did not finish: " + List.of(args));
+        return new Run(process.exitValue(),
+                Files.readString(directory.resolve("stdout"), StandardCharsets.UTF_8),
+                stderr());
+    }
+
+    /** Starts the jar with {@code environment} and no AWS configuration of the machine's; stdout and stderr go to files. */
+    private Process launch(Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -145,11 +199,23 @@ class ShadedJarIT {
         variables.put("AWS_EC2_METADATA_DISABLED", "true");
         variables.put("AWS_REGION", "us-east-1");
         variables.putAll(environment);
-        Process process = builder.start();
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the jar did not finish: " + command);
-        return new Run(process.exitValue(),
-                Files.readString(directory.resolve("stdout"), StandardCharsets.UTF_8),
-                Files.readString(directory.resolve("stderr"), StandardCharsets.UTF_8));
+        return builder.start();
+    }
+
+    private String stderr() throws IOException {
+        return Files.readString(directory.resolve("stderr"), StandardCharsets.UTF_8);
+    }
+
+    /** CSV lines up to exactly {@code size} bytes. */
+    private static byte[] csvOfSize(int size) {
+        byte[] content = new byte[size];
+        byte[] line = "1,2.5,north\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] header = "id,amount,region\n".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(header, 0, content, 0, header.length);
+        for (int position = header.length; position < size; position += line.length) {
+            System.arraycopy(line, 0, content, position, Math.min(line.length, size - position));
+        }
+        return content;
     }
 
     private static String java() {

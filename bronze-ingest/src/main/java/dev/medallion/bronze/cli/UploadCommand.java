@@ -10,6 +10,7 @@ import dev.medallion.bronze.upload.BronzeKeyLayout;
 import dev.medallion.bronze.upload.CsvFiles;
 import dev.medallion.bronze.upload.FileOpener;
 import dev.medallion.bronze.upload.FileUploader;
+import dev.medallion.bronze.upload.UnabortedUpload;
 import dev.medallion.bronze.upload.UploadListener;
 import dev.medallion.bronze.upload.UploadOutcome;
 import dev.medallion.bronze.upload.UploadPlanner;
@@ -62,9 +63,17 @@ final class UploadCommand {
             UploadListener listener = interactive ? new TerminalProgress(err, lines, Terminals.width()) : new LogLineProgress(err, lines);
             // Ctrl-C ends the JVM with uploads in flight: their parts would be kept, and billed, until a lifecycle rule.
             Thread abortOnExit = new Thread(() -> {
-                bucket.abortUnfinished();
-                err.println(System.lineSeparator() + "Interrupted: any multipart upload in flight was aborted, so no partial object "
-                        + "is left; run the same command again to finish");
+                List<UnabortedUpload> unaborted = bucket.abortUnfinished();
+                err.println();
+                if (unaborted.isEmpty()) {
+                    err.println("Interrupted: any multipart upload in flight was aborted, so no partial object is left; "
+                            + "run the same command again to finish");
+                }
+                else {
+                    // The upload threads are cut short: these lines are the only place the uploads are named.
+                    unaborted.forEach(upload -> err.println("Interrupted: " + upload.describe()));
+                    err.println("Run the same command again to finish: files already uploaded are skipped");
+                }
                 err.flush();
             }, "abort-multipart-uploads");
             Runtime.getRuntime().addShutdownHook(abortOnExit);
@@ -80,16 +89,39 @@ final class UploadCommand {
             out.print(summary.table());
             out.flush();
             if (summary.failed() > 0) {
-                err.println(summary.failed() + (summary.failed() == 1 ? " file" : " files") + " failed and left nothing in the bucket; "
-                        + "run the same command again to retry: files already uploaded are skipped");
+                reportFailures(summary.failed(), outcomes.stream().flatMap(outcome -> outcome.unaborted().stream()).toList());
                 return BronzeIngestCli.EXIT_FAILED;
             }
             return BronzeIngestCli.EXIT_OK;
         }
     }
 
+    /**
+     * What the failed files left, last on stderr. The uploads whose abort failed are listed again with their
+     * commands: their lines may be far above, and their parts are billed until someone or the lifecycle
+     * rule removes them.
+     */
+    private void reportFailures(int failed, List<UnabortedUpload> unaborted) {
+        if (unaborted.isEmpty()) {
+            err.println(files(failed) + " failed and left nothing in the bucket; "
+                    + "run the same command again to retry: files already uploaded are skipped");
+            return;
+        }
+        boolean one = unaborted.size() == 1;
+        err.println(files(failed) + " failed. " + (one ? "This multipart upload" : "These " + unaborted.size() + " multipart uploads")
+                + " could not be aborted: " + (one ? "its" : "their") + " parts stay in the bucket, billed, " + UnabortedUpload.UNTIL_REMOVED
+                + "; to abort " + (one ? "it" : "them") + " now:");
+        unaborted.forEach(upload -> err.println("  " + upload.abortCommand()));
+        String others = failed > unaborted.size() ? "The other failed files left nothing in the bucket. " : "";
+        err.println(others + "Run the same command again to retry: files already uploaded are skipped");
+    }
+
+    private static String files(int count) {
+        return count + (count == 1 ? " file" : " files");
+    }
+
     private void announce(UploadOptions options, UploadPlanner.Plan plan, BronzeBucket bucket) {
-        String files = plan.files().size() + (plan.files().size() == 1 ? " file" : " files");
+        String files = files(plan.files().size());
         String datasets = plan.files().stream()
                 .map(file -> "s3://" + bucket.name() + "/" + file.key().substring(0, file.key().indexOf('/') + 1))
                 .distinct()

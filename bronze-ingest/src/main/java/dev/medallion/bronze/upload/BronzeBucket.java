@@ -36,7 +36,8 @@ import static java.util.Objects.requireNonNull;
  * read, so S3 rejects a body damaged on the way, and a multipart upload declares the
  * {@code FULL_OBJECT} checksum type, so S3 keeps the CRC32 of the whole object rather than a
  * checksum of the parts' checksums. A multipart upload that fails is aborted: no partial object
- * ever appears, and no parts are left to pay for.
+ * ever appears, and no parts are left to pay for, unless the abort fails too, which the caller is told
+ * ({@link UnabortedUpload}) so that a person can be.
  */
 public final class BronzeBucket {
     public static final String NO_CREDENTIALS = "No AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID and "
@@ -160,11 +161,16 @@ public final class BronzeBucket {
         return upload;
     }
 
-    /** Aborts the multipart uploads still in flight; for a run that is interrupted. */
-    public void abortUnfinished() {
+    /**
+     * Aborts the multipart uploads still in flight, for a run that is interrupted; returns those whose
+     * abort failed, whose parts stay in the bucket.
+     */
+    public List<UnabortedUpload> abortUnfinished() {
+        List<UnabortedUpload> unaborted = new ArrayList<>();
         for (PartedUpload upload : List.copyOf(unfinished)) {
-            upload.abort();
+            upload.abort().ifPresent(unaborted::add);
         }
+        return unaborted;
     }
 
     /** A multipart upload in flight; not for use by several threads at once. */
@@ -218,9 +224,10 @@ public final class BronzeBucket {
 
         /**
          * Discards the parts sent so far. Never throws: the failure that led here is what the caller
-         * must report; the abort's own failure comes back to be attached to it.
+         * must report. A failed abort comes back, since its parts stay in the bucket and are billed: the
+         * caller must say so, with what it takes to abort the upload by hand.
          */
-        public Optional<Exception> abort() {
+        public Optional<UnabortedUpload> abort() {
             if (!unfinished.remove(this)) {
                 return Optional.empty();
             }
@@ -229,8 +236,8 @@ public final class BronzeBucket {
                 return Optional.empty();
             }
             catch (SdkException e) {
-                return Optional.of(new IOException("Could not abort multipart upload " + uploadId + " of " + describe(key)
-                        + "; its parts stay until a lifecycle rule removes incomplete uploads", e));
+                return Optional.of(new UnabortedUpload(bucket, key, uploadId, client.serviceClientConfiguration().endpointOverride(),
+                        ErrorMessages.describe(e).replaceAll("\\s*\\R\\s*", " ").strip()));
             }
         }
     }

@@ -49,6 +49,7 @@ public final class FileUploader {
         ByteCounter counter = new ByteCounter(listener);
         Status status;
         String detail;
+        Optional<UnabortedUpload> unaborted = Optional.empty();
         try {
             Optional<StoredObject> stored = bucket.stat(file.key());
             Optional<String> change = change(file, stored);
@@ -71,13 +72,18 @@ public final class FileUploader {
                 detail = change.get();
             }
         }
+        catch (PartsLeftBehind e) {
+            status = Status.FAILED;
+            detail = LocalFileErrors.describe(e.failure) + "; " + e.unaborted.describe();
+            unaborted = Optional.of(e.unaborted);
+        }
         catch (IOException | RuntimeException e) {
             status = Status.FAILED;
             detail = LocalFileErrors.describe(e);
         }
         // Skipped and failed files count as done for the progress bar, whatever was sent.
         counter.reportUpTo(file.size());
-        return new UploadOutcome(file, status, detail, Duration.ofNanos(System.nanoTime() - started));
+        return new UploadOutcome(file, status, detail, Duration.ofNanos(System.nanoTime() - started), unaborted);
     }
 
     /** Why the file must be uploaded, or empty when the bucket already holds its content. */
@@ -140,7 +146,10 @@ public final class FileUploader {
                 upload.complete(whole.base64());
             }
             catch (IOException | RuntimeException e) {
-                upload.abort().ifPresent(e::addSuppressed);
+                Optional<UnabortedUpload> unaborted = upload.abort();
+                if (unaborted.isPresent()) {
+                    throw new PartsLeftBehind(e, unaborted.get());
+                }
                 throw e;
             }
         }
@@ -167,6 +176,21 @@ public final class FileUploader {
     private static IOException changedWhileReading(PlannedFile file, long bytesRead) {
         return new IOException(file.path() + " changed while it was being read (" + file.size() + " bytes when the run started, "
                 + (bytesRead > file.size() ? "more" : String.valueOf(bytesRead)) + " now): run the command again once it is complete");
+    }
+
+    /**
+     * A multipart upload failed and so did its abort. Not a suppressed exception on the failure: messages
+     * show only the main one, and the run would then say it left nothing in the bucket.
+     */
+    private static final class PartsLeftBehind extends IOException {
+        private final Exception failure;
+        private final UnabortedUpload unaborted;
+
+        PartsLeftBehind(Exception failure, UnabortedUpload unaborted) {
+            super(requireNonNull(unaborted, "unaborted is null").describe(), requireNonNull(failure, "failure is null"));
+            this.failure = failure;
+            this.unaborted = unaborted;
+        }
     }
 
     /** Tells the listener how far this file has got, so that its bytes add up to its size once it is done. */

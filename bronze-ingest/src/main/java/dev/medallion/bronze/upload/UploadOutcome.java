@@ -1,11 +1,17 @@
 package dev.medallion.bronze.upload;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** What happened to one file, and why, in a few words a person can act on. */
-public record UploadOutcome(PlannedFile file, Status status, String detail, Duration elapsed) {
+/**
+ * What happened to one file, and why, in a few words a person can act on.
+ *
+ * @param unaborted for a failed file, the multipart upload whose abort failed too, whose parts stay in
+ *                  the bucket; empty when the failure left nothing there
+ */
+public record UploadOutcome(PlannedFile file, Status status, String detail, Duration elapsed, Optional<UnabortedUpload> unaborted) {
     public enum Status {
         /** The object now holds the file's content. */
         UPLOADED,
@@ -13,7 +19,7 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
         WOULD_UPLOAD,
         /** The bucket already holds exactly this content under the key. */
         SKIPPED,
-        /** Nothing was published under the key; {@code detail} says why. */
+        /** Nothing was published under the key; {@code detail} says why, and {@code unaborted} names any parts left. */
         FAILED
     }
 
@@ -22,6 +28,15 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
         requireNonNull(status, "status is null");
         requireNonNull(detail, "detail is null");
         requireNonNull(elapsed, "elapsed is null");
+        requireNonNull(unaborted, "unaborted is null");
+        if (unaborted.isPresent() && status != Status.FAILED) {
+            throw new IllegalArgumentException("Only a failed file can leave an unaborted upload: " + status);
+        }
+    }
+
+    /** An outcome that left no multipart upload behind. */
+    public UploadOutcome(PlannedFile file, Status status, String detail, Duration elapsed) {
+        this(file, status, detail, elapsed, Optional.empty());
     }
 
     /** Bytes sent to the bucket, or that a dry run would send. */

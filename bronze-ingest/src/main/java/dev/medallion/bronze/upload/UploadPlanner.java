@@ -12,14 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Turns the PATHs of the command line into the files to upload and their keys, and refuses the whole
- * run, before anything is uploaded, when a path does not exist, a file is not CSV, or two files would
- * land on the same key. Inside folders, files whose names the converter ignores are left out and
- * counted, and hidden files and folders (a name starting with '.') are not looked at.
+ * run, before anything is uploaded, when a path does not exist, a file is not CSV, two files would
+ * land on the same key, or one file on two keys. Inside folders, files whose names the converter
+ * ignores are left out and counted, and hidden files and folders (a name starting with '.') are not
+ * looked at.
  */
 public final class UploadPlanner {
     /** Beyond this many problems the message says how many more there are. */
@@ -62,15 +64,15 @@ public final class UploadPlanner {
             throw new IllegalArgumentException("No path to upload");
         }
         List<String> problems = new ArrayList<>();
-        List<PlannedFile> files = new ArrayList<>();
+        List<Found> files = new ArrayList<>();
         List<Path> ignored = new ArrayList<>();
         List<Path> folderLinks = new ArrayList<>();
         for (Path source : sources) {
             if (Files.isDirectory(source)) {
-                planFolder(source, files, ignored, folderLinks, problems);
+                planFolder(source, ignored, folderLinks, problems).forEach(file -> files.add(new Found(file, source)));
             }
             else if (Files.isRegularFile(source)) {
-                planFile(source, files, problems);
+                planFile(source, problems).ifPresent(file -> files.add(new Found(file, source)));
             }
             else if (Files.exists(source)) {
                 problems.add(source + " is neither a file nor a folder");
@@ -79,7 +81,8 @@ public final class UploadPlanner {
                 problems.add(source + " does not exist");
             }
         }
-        for (PlannedFile file : files) {
+        for (Found found : files) {
+            PlannedFile file = found.file();
             if (file.key().indexOf(UNREADABLE_CHARACTER) >= 0) {
                 problems.add(file.path() + ": its name could not be read in this locale (the JVM decodes file names as "
                         + System.getProperty("sun.jnu.encoding") + "), so its key would not be its name, and the file would be uploaded again "
@@ -93,24 +96,28 @@ public final class UploadPlanner {
                 problems.add("cannot read " + file.path() + ": " + LocalFileErrors.describe(e));
             }
         }
-        List<PlannedFile> unique = withoutDuplicates(files, problems);
+        List<Found> unique = withoutDuplicates(files, problems);
+        refuseOneFileOnTwoKeys(unique, problems);
         if (!problems.isEmpty()) {
             throw new UploadRefusedException(describe(problems));
         }
-        return new Plan(unique, ignored, folderLinks);
+        return new Plan(unique.stream().map(Found::file).toList(), ignored, folderLinks);
     }
 
-    private void planFile(Path file, List<PlannedFile> files, List<String> problems) throws IOException {
+    /** A file to upload and the PATH of the command line it was found under, for messages. */
+    private record Found(PlannedFile file, Path source) {}
+
+    private Optional<PlannedFile> planFile(Path file, List<String> problems) throws IOException {
         if (!CsvFiles.hasAcceptedName(file)) {
             problems.add(file + " is not a CSV file: its name must end in " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES));
-            return;
+            return Optional.empty();
         }
         String name = BronzeKeyLayout.dataset(file, false, dataset);
-        files.add(new PlannedFile(file, CsvFiles.deliveredKey(layout.key(name, file.getFileName().toString())), Files.size(file)));
+        return Optional.of(new PlannedFile(file, CsvFiles.deliveredKey(layout.key(name, file.getFileName().toString())), Files.size(file)));
     }
 
-    private void planFolder(Path folder, List<PlannedFile> files, List<Path> ignored, List<Path> folderLinks, List<String> problems)
-            throws IOException {
+    /** The folder's files to upload, sorted by key. */
+    private List<PlannedFile> planFolder(Path folder, List<Path> ignored, List<Path> folderLinks, List<String> problems) throws IOException {
         String name = BronzeKeyLayout.dataset(folder, true, dataset);
         List<PlannedFile> found = new ArrayList<>();
         List<Path> left = new ArrayList<>();
@@ -155,22 +162,80 @@ public final class UploadPlanner {
         found.sort(Comparator.comparing(PlannedFile::key));
         left.sort(null);
         links.sort(null);
-        files.addAll(found);
         ignored.addAll(left);
         folderLinks.addAll(links);
+        return found;
     }
 
     /** The same file named twice is planned once; two files on one key would overwrite each other. */
-    private static List<PlannedFile> withoutDuplicates(List<PlannedFile> files, List<String> problems) throws IOException {
-        Map<String, PlannedFile> byKey = new LinkedHashMap<>();
-        for (PlannedFile file : files) {
-            PlannedFile earlier = byKey.putIfAbsent(file.key(), file);
-            if (earlier != null && !Files.isSameFile(earlier.path(), file.path())) {
-                problems.add(earlier.path() + " and " + file.path() + " would both upload to " + file.key()
+    private static List<Found> withoutDuplicates(List<Found> files, List<String> problems) throws IOException {
+        Map<String, Found> byKey = new LinkedHashMap<>();
+        for (Found found : files) {
+            PlannedFile file = found.file();
+            Found earlier = byKey.putIfAbsent(file.key(), found);
+            if (earlier != null && !Files.isSameFile(earlier.file().path(), file.path())) {
+                problems.add(earlier.file().path() + " and " + file.path() + " would both upload to " + file.key()
                         + ": give them different --dataset or --prefix values in separate runs");
             }
         }
         return List.copyOf(byKey.values());
+    }
+
+    /**
+     * One file reached under two keys, by a folder given with a folder (or file) inside it, or by a link to
+     * a file of the run, would be uploaded twice, and the converter would convert its rows twice: the reason
+     * links to folders are not followed. Files are told apart by their real paths, links resolved.
+     */
+    private static void refuseOneFileOnTwoKeys(List<Found> files, List<String> problems) {
+        Map<Path, Found> byRealPath = new LinkedHashMap<>();
+        for (Found found : files) {
+            Path realPath;
+            try {
+                realPath = found.file().path().toRealPath();
+            }
+            catch (IOException e) {
+                problems.add("cannot read " + found.file().path() + ": " + LocalFileErrors.describe(e));
+                continue;
+            }
+            Found earlier = byRealPath.putIfAbsent(realPath, found);
+            if (earlier != null) {
+                problems.add(twoKeys(realPath, earlier, found));
+            }
+        }
+    }
+
+    /** Names the file, both keys and where each comes from, and what to give instead. */
+    private static String twoKeys(Path realPath, Found first, Found second) {
+        boolean sameSource = first.source().equals(second.source());
+        // The name a person knows the file by: the one that is no link, when there is one.
+        Path shown = Stream.of(first, second)
+                .map(found -> found.file().path())
+                .filter(path -> !Files.isSymbolicLink(path))
+                .findFirst()
+                .orElse(realPath);
+        // A link given as a PATH is left out by not giving it; a link found inside a folder only by moving it.
+        Optional<Found> linkInFolder = Stream.of(first, second)
+                .filter(found -> Files.isSymbolicLink(found.file().path()) && !found.file().path().equals(found.source()))
+                .findFirst();
+        String notBoth = "give " + first.source() + " or " + second.source() + ", not both";
+        String remedy = linkInFolder
+                .map(link -> "move the link out of " + link.source() + " (a link to a file is uploaded as that file)"
+                        + (sameSource ? "" : ", or " + notBoth))
+                .orElse(notBoth);
+        return shown + " would be uploaded twice, as " + first.file().key() + origin(first, sameSource) + " and as " + second.file().key()
+                + origin(second, sameSource) + ", its rows then converted twice: " + remedy;
+    }
+
+    /** Where a key comes from: the link it goes through, and the PATH it was found under when the two differ. */
+    private static String origin(Found found, boolean sameSource) {
+        List<String> parts = new ArrayList<>();
+        if (Files.isSymbolicLink(found.file().path())) {
+            parts.add("through the link " + found.file().path());
+        }
+        if (!sameSource) {
+            parts.add("from " + found.source());
+        }
+        return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
     }
 
     private static boolean isHidden(Path path) {

@@ -4,6 +4,10 @@ import dev.medallion.bronze.upload.Crc32Checksum;
 import dev.medallion.bronze.upload.FileOpener;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.storage.S3Clients;
+import dev.medallion.common.testing.Fault;
+import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Injection;
+import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +20,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.ByteArrayOutputStream;
@@ -219,6 +224,49 @@ class BronzeUploadIT {
         resetOutput();
         assertEquals(0, upload(folder.toString(), "--part-size", "5"), err());
         assertEquals(table("uploaded", 2, 1, 0, 12L * MIB + 9), tableOf(out()));
+    }
+
+    /**
+     * The network drops after the first part of a multipart upload: the second part fails, and so does the
+     * abort. The parts stay in the bucket, billed, so the run must not say it left nothing: it names the
+     * upload and gives the command that aborts it.
+     */
+    @Test
+    void aMultipartUploadThatCouldNotBeAbortedIsNamedWithTheCommandThatAbortsIt() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        write("fine.csv", "id\n1\n");
+        String key = "sales_data/large.csv";
+        String uploadId;
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            // Every attempt the SDK makes, retries included, meets a reset connection.
+            proxy.inject(request -> request.isUploadPart() && request.queryParameter("partNumber").equals(Optional.of("2")), Fault.reset(), 1_000);
+            Injection abort = proxy.inject(Request::isAbortMultipartUpload, Fault.reset(), 1_000);
+
+            int exit = upload(folder.toString(), "--part-size", "5", "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(1, exit, err());
+            assertTrue(abort.hits() > 0, abort.toString());
+            List<MultipartUpload> left = S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads();
+            assertEquals(List.of(key), left.stream().map(MultipartUpload::key).toList());
+            uploadId = left.get(0).uploadId();
+            String command = "aws s3api abort-multipart-upload --bucket " + bucket + " --key " + key + " --upload-id " + uploadId
+                    + " --endpoint-url " + proxy.endpoint();
+            String lifecycle = "stay in the bucket, billed, until the bucket's lifecycle rule for incomplete multipart uploads removes them "
+                    + "(the stack's buckets: a day after the upload started)";
+            String line = err().lines().filter(printed -> printed.startsWith("failed " + large)).findFirst().orElseThrow(() -> new AssertionError(err()));
+            assertTrue(line.startsWith("failed " + large + " -> s3://" + bucket + "/" + key + ": Could not upload part 2 of s3://" + bucket + "/" + key + ": "), line);
+            assertTrue(line.contains("; multipart upload " + uploadId + " of s3://" + bucket + "/" + key + " could not be aborted ("), line);
+            assertTrue(line.endsWith("): its parts " + lifecycle + "; to abort it now: " + command), line);
+            assertTrue(err().endsWith("\n1 file failed. This multipart upload could not be aborted: its parts " + lifecycle + "; to abort it now:\n"
+                    + "  " + command + "\n"
+                    + "Run the same command again to retry: files already uploaded are skipped\n"), err());
+            assertFalse(err().contains("left nothing"), err());
+            assertEquals(table("uploaded", 1, 0, 1, 5), tableOf(out()));
+            assertEquals(List.of(), proxy.failures());
+        }
+        // What the command names is the upload that is left: aborting it leaves none.
+        S3.client().abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId));
+        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
     }
 
     @Test

@@ -135,6 +135,34 @@ class UploadPlannerTest {
                 refusal(named, a, b));
     }
 
+    /** A folder given with a folder inside it: each would give the same file a key of its own, and the converter its rows twice. */
+    @Test
+    void aFileThatTwoPathsWouldUploadUnderTwoKeysIsRefusedNamingBoth() throws Exception {
+        Path data = directory.resolve("data");
+        Path retail = data.resolve("retail");
+        Path file = write(retail.resolve("transactions.csv"), "id\n1\n");
+        write(data.resolve("orders/a.csv"), "id\n2\n");
+
+        assertEquals(file + " would be uploaded twice, as data/retail/transactions.csv (from " + data + ") and as retail/transactions.csv (from "
+                        + retail + "), its rows then converted twice: give " + data + " or " + retail + ", not both",
+                refusal(planner, data, retail));
+        // A file given on its own inside a folder of the run is the same case.
+        assertEquals(file + " would be uploaded twice, as data/retail/transactions.csv (from " + data + ") and as retail/transactions.csv (from "
+                        + file + "), its rows then converted twice: give " + data + " or " + file + ", not both",
+                refusal(planner, data, file));
+    }
+
+    @Test
+    void aLinkToAFileOfTheRunIsRefusedNamingTheLink() throws Exception {
+        Path folder = directory.resolve("sales");
+        Path file = write(folder.resolve("2026-11.csv"), "id\n1\n");
+        Path latest = Files.createSymbolicLink(folder.resolve("latest.csv"), file.getFileName());
+
+        assertEquals(file + " would be uploaded twice, as sales/2026-11.csv and as sales/latest.csv (through the link " + latest
+                        + "), its rows then converted twice: move the link out of " + folder + " (a link to a file is uploaded as that file)",
+                refusal(planner, folder));
+    }
+
     private static String refusal(UploadPlanner planner, Path... paths) {
         return assertThrows(UploadRefusedException.class, () -> planner.plan(List.of(paths))).getMessage();
     }
