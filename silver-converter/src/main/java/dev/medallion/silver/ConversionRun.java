@@ -10,6 +10,7 @@ import dev.medallion.common.storage.ObjectUpload;
 import dev.medallion.silver.csv.CsvReader;
 import dev.medallion.silver.csv.CsvReader.Row;
 import dev.medallion.silver.csv.RejectedInputException;
+import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnNames;
@@ -55,9 +56,10 @@ final class ConversionRun {
      * @param threadStopWait how long a run waits for its threads to end once stopped ({@link WorkerThreads#WAIT} but in tests)
      */
     record Context(ObjectStore silver, SilverLayout layout, ConversionLimits limits, CsvOverrides csvOverrides, SchemaContractStore contracts,
-            SilverCommit commit, JsonLog log, Clock clock, Duration threadStopWait) {
+            SilverCatalog catalog, SilverCommit commit, JsonLog log, Clock clock, Duration threadStopWait) {
         Context {
             requireNonNull(silver, "silver is null");
+            requireNonNull(catalog, "catalog is null");
             requireNonNull(layout, "layout is null");
             requireNonNull(limits, "limits is null");
             requireNonNull(csvOverrides, "csvOverrides is null");
@@ -146,7 +148,7 @@ final class ConversionRun {
             }
             readHeader(headerRow.get());
             List<Row> sample = new ArrayList<>();
-            Optional<SchemaContract> existing = context.contracts().load(dataset);
+            Optional<SchemaContract> existing = existingContract();
             if (existing.isEmpty()) {
                 readSample(csv, sample);
                 if (sample.isEmpty()) {
@@ -368,7 +370,7 @@ final class ConversionRun {
                     encoding = csv.encoding().name();
                     readHeader(headerRow.get());
                 }
-                Optional<SchemaContract> existing = context.contracts().load(dataset);
+                Optional<SchemaContract> existing = existingContract();
                 if (existing.isEmpty()) {
                     boolean rangeEnded = readSample(csv, sample);
                     if (sample.isEmpty()) {
@@ -529,6 +531,16 @@ final class ConversionRun {
             positions[c] = names.indexOf(contract.columns().get(c).name());
         }
         return positions;
+    }
+
+    /**
+     * The dataset's contract, if it has one; one the catalog could not hold (written by hand) fails the run
+     * here, before anything is converted. A contract this run infers always fits.
+     */
+    private Optional<SchemaContract> existingContract() throws IOException {
+        Optional<SchemaContract> existing = context.contracts().load(dataset);
+        existing.ifPresent(context.catalog()::check);
+        return existing;
     }
 
     /**

@@ -114,7 +114,7 @@ public final class SilverConverter {
         this.layout = requireNonNull(layout, "layout is null");
         this.log = requireNonNull(log, "log is null");
         this.commit = new SilverCommit(silver, layout, new ManifestStore(silver));
-        this.context = new ConversionRun.Context(silver, layout, limits, csvOverrides, new SchemaContractStore(silver, layout), commit, log, clock,
+        this.context = new ConversionRun.Context(silver, layout, limits, csvOverrides, new SchemaContractStore(silver, layout), catalog, commit, log, clock,
                 threadStopWait);
     }
 

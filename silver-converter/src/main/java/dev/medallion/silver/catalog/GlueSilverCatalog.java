@@ -71,9 +71,18 @@ public final class GlueSilverCatalog implements SilverCatalog {
     public void register(SchemaContract contract, Collection<LocalDate> ingestDates) throws IOException {
         requireNonNull(contract, "contract is null");
         requireNonNull(ingestDates, "ingestDates is null");
-        SilverTableDefinition table = SilverTableDefinition.of(contract, "s3://" + silverBucket + "/" + layout.prefix() + contract.dataset() + "/");
+        SilverTableDefinition table = table(contract);
         ensureTable(table);
         registerPartitions(table, new TreeSet<>(ingestDates));
+    }
+
+    @Override
+    public void check(SchemaContract contract) {
+        table(requireNonNull(contract, "contract is null"));
+    }
+
+    private SilverTableDefinition table(SchemaContract contract) {
+        return SilverTableDefinition.of(contract, "s3://" + silverBucket + "/" + layout.prefix() + contract.dataset() + "/");
     }
 
     private void ensureTable(SilverTableDefinition table) throws IOException {

@@ -26,6 +26,15 @@ public interface SilverCatalog {
      */
     void register(SchemaContract contract, Collection<LocalDate> ingestDates) throws IOException;
 
+    /**
+     * Whether the catalog can hold the contract's dataset and column names, asked of a contract written by
+     * hand before a run converts anything in it: {@link #register} would refuse it only after the whole
+     * conversion, on every retry. Asks nothing of the catalog itself.
+     *
+     * @throws IllegalArgumentException when a name cannot be held; a person must rename it
+     */
+    void check(SchemaContract contract);
+
     /** No catalog: local runs, and deployments without Glue ({@code SILVER_DATABASE} empty). */
     static SilverCatalog none() {
         return NoCatalog.INSTANCE;
@@ -38,6 +47,11 @@ public interface SilverCatalog {
         @Override
         public void register(SchemaContract contract, Collection<LocalDate> ingestDates) {
             // Nothing to keep.
+        }
+
+        @Override
+        public void check(SchemaContract contract) {
+            // Any name will do where nothing is catalogued.
         }
     }
 }

@@ -5,12 +5,15 @@ import dev.medallion.common.config.Environment;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.glue.model.Partition;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.glue.model.Table;
 
 import java.io.ByteArrayOutputStream;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -99,6 +103,31 @@ class SilverConverterHandlerCatalogIT {
         assertTrue(columns.get(1).startsWith("net_amount_after_discounts_and_returns_after_"), columns.get(1));
         assertEquals(1, AWS.glue().getPartitions(request -> request.databaseName(database).tableName(table)).partitions().size());
         assertTrue(!log().contains("\"level\":\"WARN\"") && !log().contains("\"level\":\"ERROR\""), log());
+    }
+
+    @Test
+    void aHandWrittenContractWhoseNameGlueCannotHoldFailsTheRunBeforeItConvertsAnything() throws Exception {
+        // A person wrote the contract with the header as it reads: Athena and Glue take no such column name.
+        new S3ObjectStore(AWS.client(), silverBucket).put("_schemas/orders.json", """
+                {"dataset": "orders", "columns": [{"name": "id", "type": "BIGINT", "sourceName": "id"},
+                  {"name": "Order Date", "type": "DATE", "sourceName": "Order Date"}], "createdFrom": "by hand", "createdAt": "2026-12-01T00:00:00Z"}
+                """.getBytes(StandardCharsets.UTF_8));
+        put("orders/a.csv", "id,Order Date\n1,2026-11-30\n");
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); S3Client through = AWS.clientThrough(proxy.endpoint())) {
+            SilverConverterHandler handler = new SilverConverterHandler(
+                    new Environment(Map.of("SILVER_BUCKET", silverBucket, "SILVER_DATABASE", database)), through, AWS::glue, jsonLog());
+
+            SilverConversionException e = assertThrows(SilverConversionException.class, () -> handler.handleRequest(event("orders/a.csv"), null));
+
+            assertTrue(e.getMessage().contains("Column 'Order Date' of the schema contract of dataset orders is not a name Athena reads unquoted"
+                    + " (lowercase letters, digits and underscores, not starting with a digit): rename it in the contract (_schemas/orders.json)"), e.getMessage());
+            // Refused once the header is read and the contract loaded: no part or quarantine upload was started.
+            List<Request> requests = proxy.requests();
+            List<String> sent = requests.stream().map(request -> request.method() + " " + request.path() + "?" + request.query()).toList();
+            assertTrue(requests.stream().anyMatch(request -> request.path().endsWith("/_schemas/orders.json")), sent.toString());
+            assertTrue(requests.stream().noneMatch(request -> request.method().equals("POST") && request.query().contains("uploads")), sent.toString());
+        }
+        assertEquals(List.of(), AWS.glue().getTables(request -> request.databaseName(database)).tableList());
     }
 
     @Test
