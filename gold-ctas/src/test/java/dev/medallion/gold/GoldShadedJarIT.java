@@ -1,5 +1,6 @@
 package dev.medallion.gold;
 
+import dev.medallion.common.testing.ReproducibleJars;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
@@ -12,19 +13,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
-import static java.util.stream.Collectors.groupingBy;
-import static java.util.stream.Collectors.mapping;
-import static java.util.stream.Collectors.toList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -42,26 +36,9 @@ class GoldShadedJarIT {
     @RegisterExtension
     static final S3Emulator AWS = S3Emulator.moto();
 
-    /**
-     * The same source builds the same bytes: terraform deploys the jar under its SHA-256, so a jar that
-     * differed with every build would redeploy the function, a new version and snapshot each time, on every
-     * apply. The project's own classes (common's included) and the manifest carry the build's fixed
-     * timestamp ({@code project.build.outputTimestamp}), not the time they were compiled or packaged; the
-     * shaded dependencies keep the times their own jars hold.
-     */
     @Test
-    void isReproducibleItsOwnEntriesStampedWithTheFixedBuildTime() throws IOException {
-        assertTrue(Files.isRegularFile(JAR), "run mvn package first: " + JAR.toAbsolutePath());
-        String configured = System.getProperty("medallion.outputTimestamp");
-        assertNotNull(configured, "the build passes project.build.outputTimestamp to the tests as medallion.outputTimestamp");
-        Instant fixed = Instant.parse(configured);
-        try (ZipFile jar = new ZipFile(JAR.toFile())) {
-            Map<Instant, List<String>> namesByTime = jar.stream()
-                    .filter(entry -> entry.getName().startsWith("dev/medallion/") || entry.getName().equals("META-INF/MANIFEST.MF"))
-                    .collect(groupingBy(entry -> entry.getLastModifiedTime().toInstant(), TreeMap::new, mapping(ZipEntry::getName, toList())));
-            assertEquals(Set.of(fixed), namesByTime.keySet(), () -> "the project's entries of " + JAR + " carry other times than " + fixed + ": "
-                    + namesByTime.entrySet().stream().limit(3).map(time -> time.getKey() + " (" + time.getValue().get(0) + ")").toList());
-        }
+    void isReproducible() throws IOException {
+        ReproducibleJars.assertStampedWithTheBuildTimestamp(JAR);
     }
 
     @Test
