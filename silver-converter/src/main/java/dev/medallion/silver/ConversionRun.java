@@ -98,8 +98,10 @@ final class ConversionRun {
     /**
      * Keeps range readers that outlive {@link #executeRanges} (a storage call deaf to interrupts past the
      * wait for them) out of the run: once it is closed, a reader may no longer set the run's header,
-     * quarantine file or contract, nor open a pipeline, which the run, already discarded or reading the
-     * file as one stream, would never abort or would mix up with its own.
+     * quarantine file or contract, open a pipeline or refuse a row into the quarantine file, which the run,
+     * already discarded or reading the file as one stream, would never abort or would mix up with its own.
+     * Storage calls are made outside it, so closing it never waits for one: a call under way when it closes
+     * finishes, and the reader stops at its next step.
      */
     private final Object rangeGate = new Object();
     /** Guarded by {@link #rangeGate}. */
@@ -155,7 +157,14 @@ final class ConversionRun {
                     return manifest(Manifest.EMPTY, "the file holds a header and no rows", List.of(), List.of(), List.of(), source.size());
                 }
             }
-            contract = existing.isPresent() ? existing.get() : inferContract(sample);
+            if (existing.isPresent()) {
+                contract = existing.get();
+            }
+            else {
+                Inferred inferred = inferContract(sample);
+                contract = inferred.contract();
+                contractDefined = inferred.defined();
+            }
             int[] fieldOfColumn = fieldOfColumn();
             ChunkPipeline pipeline = pipeline("silver-parquet-writer");
             rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, (line, reason, fields) -> quarantine.add(line, reason, fields)));
@@ -276,8 +285,9 @@ final class ConversionRun {
                 rangesClosed = true;
             }
             if (!WorkerThreads.stop(readers, context.threadStopWait())) {
-                context.log().warn("a byte range reader was still in a storage call when its run ended; it stops once the call returns,"
-                        + " touching nothing of the run", Map.of("source", source.location(), "waitedSeconds", context.threadStopWait().toSeconds()));
+                context.log().warn("a byte range reader was still in a storage call when its run ended; it stops at its next step once the call"
+                        + " returns (an upload that call was starting is left to the bucket's lifecycle rule)",
+                        Map.of("source", source.location(), "waitedSeconds", context.threadStopWait().toSeconds()));
             }
         }
         if (failure != null) {
@@ -381,10 +391,17 @@ final class ConversionRun {
                         throw new RangesAbandoned("the first range ends inside the rows the schema contract is inferred from");
                     }
                 }
-                SchemaContract found = existing.isPresent() ? existing.get() : inferContract(sample);
+                Inferred inferred = null;
+                if (existing.isEmpty()) {
+                    synchronized (rangeGate) {
+                        requireRangesOpen();
+                    }
+                    inferred = inferContract(sample);
+                }
                 synchronized (rangeGate) {
                     requireRangesOpen();
-                    contract = found;
+                    contract = existing.isPresent() ? existing.get() : inferred.contract();
+                    contractDefined = inferred != null && inferred.defined();
                     fieldOfColumn = fieldOfColumn();
                 }
                 columns.complete(fieldOfColumn);
@@ -400,8 +417,13 @@ final class ConversionRun {
                 pipeline = pipeline("silver-parquet-writer-" + index);
                 runQuarantine = quarantine;
             }
-            rowsRead = convertRows(csv, sample,
-                    new Rows(pipeline, fieldOfColumn, index == 0 ? runQuarantine::add : this::hold));
+            RefusedRows refusedRows = index > 0 ? this::hold : (line, reason, fields) -> {
+                synchronized (rangeGate) {
+                    requireRangesOpen();
+                }
+                runQuarantine.add(line, reason, fields);
+            };
+            rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, refusedRows));
             endedBetweenRecords = csv.endedBetweenRecords();
             lineBreaks = endedBetweenRecords ? csv.lineBreaks() : 0;
         }
@@ -500,7 +522,10 @@ final class ConversionRun {
         return false;
     }
 
-    private SchemaContract inferContract(List<Row> sample) throws IOException {
+    /** A contract inferred from a sample, as stored: this run's, or another's that was stored first ({@code defined} false). */
+    private record Inferred(SchemaContract contract, boolean defined) {}
+
+    private Inferred inferContract(List<Row> sample) throws IOException {
         List<String> names = ColumnNames.normalize(header);
         List<String[]> values = new ArrayList<>(sample.size());
         for (Row row : sample) {
@@ -515,8 +540,7 @@ final class ConversionRun {
         }
         SchemaContract inferred = new SchemaContract(dataset, columns, source.location(), context.clock().instant().toString());
         SchemaContract winner = context.contracts().createIfAbsent(inferred);
-        contractDefined = winner == inferred;
-        return winner;
+        return new Inferred(winner, winner == inferred);
     }
 
     /** The dataset's contract, when this run inferred it and wrote it first. */

@@ -31,8 +31,8 @@ import static java.util.Objects.requireNonNull;
  *        since a conversion that read fewer or more fails instead of committing
  * @param supersedes the parts and quarantine file of the manifest this one replaced, deleted after the
  *        commit (kept here so a retry can finish that cleanup)
- * @param limits the limits the file was read under, so that a file rejected for one of them is converted
- *        again, once it is raised, when it is delivered again; null in manifests written before they were kept
+ * @param limits the limits the file was read under, so that a rejected file delivered again once a limit is
+ *        raised is converted again (rejected for that limit or not); null in manifests written before they were kept
  */
 public record Manifest(
         int formatVersion,

@@ -231,7 +231,7 @@ class RangeConversionTest {
         // The reader gets its bytes now: it must stop at the closed run, not read its range into parts no one aborts.
         release.countDown();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (Thread.getAllStackTraces().keySet().stream().anyMatch(thread -> thread.getName().startsWith("silver-range-reader"))) {
+        while (!ConverterThreads.live().isEmpty()) {
             assertTrue(System.nanoTime() < deadline, "the range reader did not end");
             Thread.sleep(20);
         }

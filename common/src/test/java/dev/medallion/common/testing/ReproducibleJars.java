@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,11 +35,13 @@ public final class ReproducibleJars {
         assertTrue(Files.isRegularFile(jar), "run mvn package first: " + jar.toAbsolutePath());
         String configured = System.getProperty("medallion.outputTimestamp");
         assertNotNull(configured, "the build passes project.build.outputTimestamp to the tests as medallion.outputTimestamp");
-        Instant fixed = Instant.parse(configured);
+        // The entries hold a ZIP (DOS) time, without a zone: the build writes the timestamp's UTC fields, whatever
+        // the machine's zone, which is what keeps the bytes the same everywhere; read back as they are.
+        LocalDateTime fixed = LocalDateTime.ofInstant(Instant.parse(configured), ZoneOffset.UTC);
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            Map<Instant, List<String>> namesByTime = zip.stream()
+            Map<LocalDateTime, List<String>> namesByTime = zip.stream()
                     .filter(entry -> entry.getName().startsWith("dev/medallion/") || entry.getName().equals("META-INF/MANIFEST.MF"))
-                    .collect(groupingBy(entry -> entry.getLastModifiedTime().toInstant(), TreeMap::new, mapping(ZipEntry::getName, toList())));
+                    .collect(groupingBy(ZipEntry::getTimeLocal, TreeMap::new, mapping(ZipEntry::getName, toList())));
             assertEquals(Set.of(fixed), namesByTime.keySet(), () -> "the project's entries of " + jar + " carry other times than " + fixed + ": "
                     + namesByTime.entrySet().stream().limit(3).map(time -> time.getKey() + " (" + time.getValue().get(0) + ")").toList());
         }

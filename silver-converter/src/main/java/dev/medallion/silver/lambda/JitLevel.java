@@ -52,7 +52,7 @@ public record JitLevel(boolean tieredCompilation, int stopAtLevel, String origin
             return Optional.empty();
         }
         return Optional.of("The JIT stops at level " + stopAtLevel + " (C1 only; TieredStopAtLevel set by " + origin
-                + "): conversions take about 1.6-1.7 times the CPU they would with C2. The runtime's own JVM options"
+                + "): conversions take about 57 % more CPU than they would with C2. The runtime's own JVM options"
                 + " prevailed over the function's JAVA_TOOL_OPTIONS (silver_converter_java_tool_options asks for level "
                 + C2_LEVEL + "); see docs/configuration.md, \"JIT level\".");
     }
