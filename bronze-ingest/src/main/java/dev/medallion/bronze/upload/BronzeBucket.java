@@ -236,6 +236,12 @@ public final class BronzeBucket {
                 return Optional.empty();
             }
             catch (SdkException e) {
+                if (e instanceof S3Exception s3 && s3.statusCode() == 404 && s3.awsErrorDetails() != null
+                        && "NoSuchUpload".equals(s3.awsErrorDetails().errorCode())) {
+                    // The upload is gone already (an earlier attempt of this abort, or of the completion, landed
+                    // though its answer was lost): no part is left to pay for.
+                    return Optional.empty();
+                }
                 return Optional.of(new UnabortedUpload(bucket, key, uploadId, client.serviceClientConfiguration().endpointOverride(),
                         ErrorMessages.describe(e).replaceAll("\\s*\\R\\s*", " ").strip()));
             }

@@ -269,6 +269,29 @@ class BronzeUploadIT {
         assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
     }
 
+    /**
+     * The abort lands but its answer is lost, so a retry of it (or the tool, next time) hears NoSuchUpload:
+     * the upload is gone, nothing is billed, and the run says the failed file left nothing.
+     */
+    @Test
+    void anAbortAnsweredNoSuchUploadLeftNothing() throws Exception {
+        Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            proxy.inject(request -> request.isUploadPart() && request.queryParameter("partNumber").equals(Optional.of("2")), Fault.reset(), 1_000);
+            Injection abort = proxy.inject(Request::isAbortMultipartUpload, Fault.afterForwarding(404, "NoSuchUpload"), 1);
+
+            int exit = upload(folder.toString(), "--part-size", "5", "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(1, exit, err());
+            assertEquals(1, abort.hits(), abort.toString());
+            assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+            assertTrue(err().endsWith("1 file failed and left nothing in the bucket; run the same command again to retry: files already uploaded are skipped\n"),
+                    err());
+            assertFalse(err().contains("could not be aborted"), err());
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
     @Test
     void anUnknownBucketIsRefusedInOneLine() throws IOException {
         write("a.csv", "id\n1\n");
