@@ -8,6 +8,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,45 +184,64 @@ public final class UploadPlanner {
 
     /**
      * One file reached under two keys, by a folder given with a folder (or file) inside it, or by a link to
-     * a file of the run, would be uploaded twice, and the converter would convert its rows twice: the reason
-     * links to folders are not followed. Files are told apart by their real paths, links resolved.
+     * a file of the run, or by two hard links to it, would be uploaded twice, and the converter would convert
+     * its rows twice: the reason links to folders are not followed. Files are told apart by what the file
+     * system identifies them by (device and inode on Unix), else by their real paths, links resolved.
      */
     private static void refuseOneFileOnTwoKeys(List<Found> files, List<String> problems) {
-        Map<Path, Found> byRealPath = new LinkedHashMap<>();
+        Map<Object, Found> byIdentity = new LinkedHashMap<>();
+        Map<Object, Path> realPaths = new HashMap<>();
         for (Found found : files) {
             Path realPath;
+            Object identity;
             try {
                 realPath = found.file().path().toRealPath();
+                Object fileKey = Files.readAttributes(realPath, BasicFileAttributes.class).fileKey();
+                identity = fileKey != null ? fileKey : realPath;
             }
             catch (IOException e) {
                 problems.add("cannot read " + found.file().path() + ": " + LocalFileErrors.describe(e));
                 continue;
             }
-            Found earlier = byRealPath.putIfAbsent(realPath, found);
+            Found earlier = byIdentity.putIfAbsent(identity, found);
+            realPaths.putIfAbsent(identity, realPath);
             if (earlier != null) {
-                problems.add(twoKeys(realPath, earlier, found));
+                problems.add(twoKeys(realPaths.get(identity), realPath, earlier, found));
             }
         }
     }
 
-    /** Names the file, both keys and where each comes from, and what to give instead. */
-    private static String twoKeys(Path realPath, Found first, Found second) {
+    /**
+     * Names the file, both keys and where each comes from, and what to give instead.
+     *
+     * @param firstRealPath the first file's path with links resolved
+     * @param secondRealPath the second's: another path to the same file when the two are hard links
+     */
+    private static String twoKeys(Path firstRealPath, Path secondRealPath, Found first, Found second) {
         boolean sameSource = first.source().equals(second.source());
         // The name a person knows the file by: the one that is no link, when there is one.
         Path shown = Stream.of(first, second)
                 .map(found -> found.file().path())
                 .filter(path -> !Files.isSymbolicLink(path))
                 .findFirst()
-                .orElse(realPath);
+                .orElse(firstRealPath);
         // A link given as a PATH is left out by not giving it; a link found inside a folder only by moving it.
         Optional<Found> linkInFolder = Stream.of(first, second)
                 .filter(found -> Files.isSymbolicLink(found.file().path()) && !found.file().path().equals(found.source()))
                 .findFirst();
         String notBoth = "give " + first.source() + " or " + second.source() + ", not both";
-        String remedy = linkInFolder
-                .map(link -> "move the link out of " + link.source() + " (a link to a file is uploaded as that file)"
-                        + (sameSource ? "" : ", or " + notBoth))
-                .orElse(notBoth);
+        String remedy;
+        if (!firstRealPath.equals(secondRealPath)) {
+            // Two names of one file's data, neither a link of the other: only the person knows which to keep.
+            remedy = "they are hard links to one file (" + firstRealPath + " and " + secondRealPath + "); remove one of them from what you upload"
+                    + (sameSource ? "" : ", or " + notBoth);
+        }
+        else {
+            remedy = linkInFolder
+                    .map(link -> "move the link out of " + link.source() + " (a link to a file is uploaded as that file)"
+                            + (sameSource ? "" : ", or " + notBoth))
+                    .orElse(notBoth);
+        }
         return shown + " would be uploaded twice, as " + first.file().key() + origin(first, sameSource) + " and as " + second.file().key()
                 + origin(second, sameSource) + ", its rows then converted twice: " + remedy;
     }

@@ -163,6 +163,26 @@ class UploadPlannerTest {
                 refusal(planner, folder));
     }
 
+    /** Hard links are two names of one file's data: uploading both would convert its rows twice, as a link would. */
+    @Test
+    void twoHardLinksToOneFileAreRefusedNamingBoth() throws Exception {
+        Path folder = directory.resolve("sales");
+        Path file = write(folder.resolve("2026-11.csv"), "id\n1\n");
+        Path latest = Files.createLink(folder.resolve("latest.csv"), file);
+
+        assertEquals(file + " would be uploaded twice, as sales/2026-11.csv and as sales/latest.csv, its rows then converted twice: they are hard links"
+                        + " to one file (" + file.toRealPath() + " and " + latest.toRealPath() + "); remove one of them from what you upload",
+                refusal(planner, folder));
+
+        Path archive = Files.createDirectories(directory.resolve("archive"));
+        Path kept = Files.createLink(archive.resolve("2026-11.csv"), file);
+        Files.delete(latest);
+        assertEquals(kept + " would be uploaded twice, as archive/2026-11.csv (from " + archive + ") and as sales/2026-11.csv (from " + folder
+                        + "), its rows then converted twice: they are hard links to one file (" + kept.toRealPath() + " and " + file.toRealPath()
+                        + "); remove one of them from what you upload, or give " + archive + " or " + folder + ", not both",
+                refusal(planner, archive, folder));
+    }
+
     private static String refusal(UploadPlanner planner, Path... paths) {
         return assertThrows(UploadRefusedException.class, () -> planner.plan(List.of(paths))).getMessage();
     }
