@@ -7,12 +7,20 @@ medians, and each contestant's CPU seconds over the first contestant's in the sa
 range). With --repeat N (N > 1) each JVM converts the file N times, and the last conversion (a warm
 Lambda's) is reported beside the whole process; with N = 1 the "last" conversion is the cold first one. For measuring one change against another on a shared machine, where
 CPU seconds mean more than wall.
+
+With --side-by-side (two contestants, --repeat 3 or more) the two run at the same time instead of one after
+the other, each JVM held to a processor of its own (sched_setaffinity and -XX:ActiveProcessorCount=1),
+the processors swapped every round: on a host whose load comes and goes, both meet the same load, and the
+paired ratio of their warm conversions (the mean CPU seconds of the third and later conversions) moves
+by a few percent where one after the other it moves by a fifth. It measures CPU per conversion on one
+processor, not wall time or the use of a second one.
 """
 import argparse
 import os
 import statistics
 import sys
 import tempfile
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from conversion_benchmark import Contestant, ContestantFailed, run_child  # noqa: E402
@@ -28,27 +36,32 @@ def main():
     parser.add_argument("--heap", default="-Xmx256m")
     parser.add_argument("--tool-options", default="-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:CompileThresholdScaling=3")
     parser.add_argument("--cpu-shares", type=int, default=None, help="cgroup v1 cpu.shares of every run (1024 is a normal process's)")
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="run two contestants at the same time, each on a processor of its own, swapped every round")
     parser.add_argument("contestants", nargs="+", help="NAME=JAR or NAME=JAR|EXTRA JVM OPTIONS or NAME=JAR|EXTRA|JAVA_TOOL_OPTIONS")
     arguments = parser.parse_args()
     if arguments.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if arguments.side_by_side and (len(arguments.contestants) != 2 or arguments.repeat < 3 or len(os.sched_getaffinity(0)) < 2):
+        parser.error("--side-by-side takes two contestants, --repeat 3 or more, and two processors")
     contestants = []
     for spec in arguments.contestants:
         name, _, rest = spec.partition("=")
         jar, _, options = rest.partition("|")
         options, _, tool_options = options.partition("|")
-        contestants.append(Contestant(name, [arguments.java, arguments.heap, *options.split(), "-cp", f"{jar}:{arguments.test_classes}",
+        pinned = ["-XX:ActiveProcessorCount=1"] if arguments.side_by_side else []
+        contestants.append(Contestant(name, [arguments.java, arguments.heap, *pinned, *options.split(), "-cp", f"{jar}:{arguments.test_classes}",
                                              "dev.medallion.silver.benchmark.ConverterProbe", "{csv}", "{output}", str(arguments.repeat)],
                                       {"JAVA_TOOL_OPTIONS": tool_options or arguments.tool_options}, probe=True))
     work = tempfile.mkdtemp(prefix="ab-")
     results = {c.name: [] for c in contestants}
+    processors = sorted(os.sched_getaffinity(0))[:2]
     for round_number in range(arguments.runs):
-        for contestant in contestants:
-            try:
-                m = run_child(contestant, arguments.csv, os.path.join(work, contestant.directory()), os.path.join(work, f"{contestant.directory()}.log"),
-                              cpu_shares=arguments.cpu_shares)
-            except ContestantFailed as failure:
-                sys.exit(f"{contestant.name}: {failure}")
+        if arguments.side_by_side:
+            measured = run_side_by_side(contestants, arguments, work, [{processors[round_number % 2]}, {processors[1 - round_number % 2]}])
+        else:
+            measured = [run_one(contestant, arguments, work) for contestant in contestants]
+        for contestant, m in zip(contestants, measured):
             results[contestant.name].append(m)
             probe = m["probes"][-1]
             print(f"{contestant.name}: CPU {m['cpu']:.2f} s wall {m['wall']:.2f} s first conversion CPU {m['probes'][0]['cpuSeconds']:.2f} s"
@@ -63,11 +76,49 @@ def main():
               f" {statistics.median(m['probes'][0]['cpuSeconds'] for m in ms):.2f} s, wall {statistics.median(m['probes'][0]['seconds'] for m in ms):.2f} s;"
               f" last conversion: median CPU {statistics.median(m['probes'][-1]['cpuSeconds'] for m in ms):.2f} s; runs {len(ms)}")
     first = contestants[0].name
+    labels = [("whole process", lambda m: m["cpu"]), ("last conversion", lambda m: m["probes"][-1]["cpuSeconds"])]
+    if arguments.repeat >= 3:
+        labels.append(("warm conversions (3rd and later, mean)", warm_cpu))
     for contestant in contestants[1:]:
-        for label, value in (("whole process", lambda m: m["cpu"]), ("last conversion", lambda m: m["probes"][-1]["cpuSeconds"])):
+        for label, value in labels:
             ratios = sorted(value(m) / value(base) for m, base in zip(results[contestant.name], results[first]))
             print(f"{contestant.name} / {first}, {label}, paired per round: median {statistics.median(ratios):.3f}"
                   f" ({ratios[0]:.3f}-{ratios[-1]:.3f})")
+
+
+def warm_cpu(measurement):
+    """The mean CPU seconds of the conversions after the first two in one JVM: a warm Lambda's."""
+    return statistics.mean(probe["cpuSeconds"] for probe in measurement["probes"][2:])
+
+
+def run_one(contestant, arguments, work, cpus=None):
+    try:
+        return run_child(contestant, arguments.csv, os.path.join(work, contestant.directory()), os.path.join(work, f"{contestant.directory()}.log"),
+                         cpu_shares=arguments.cpu_shares, cpus=cpus)
+    except ContestantFailed as failure:
+        sys.exit(f"{contestant.name}: {failure}")
+
+
+def run_side_by_side(contestants, arguments, work, cpus):
+    """Runs each contestant on its processor set, at the same time; returns their measurements in order."""
+    measured = [None] * len(contestants)
+    failures = []
+
+    def run(index):
+        try:
+            measured[index] = run_child(contestants[index], arguments.csv, os.path.join(work, contestants[index].directory()),
+                                        os.path.join(work, f"{contestants[index].directory()}.log"), cpu_shares=arguments.cpu_shares, cpus=cpus[index])
+        except ContestantFailed as failure:
+            failures.append(f"{contestants[index].name}: {failure}")
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(contestants))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        sys.exit("\n".join(failures))
+    return measured
 
 
 if __name__ == "__main__":

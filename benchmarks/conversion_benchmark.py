@@ -20,6 +20,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 BYTES_PER_GB = 1e9
@@ -61,8 +62,10 @@ class Contestant:
         return re.sub(r"[^A-Za-z0-9]+", "-", self.name).strip("-")
 
 
-def run_child(contestant, csv, output, log_path, cpu_quota=None, cpu_shares=None):
-    """Runs the contestant once; returns its measurement, or raises ContestantFailed with the log's tail."""
+def run_child(contestant, csv, output, log_path, cpu_quota=None, cpu_shares=None, cpus=None):
+    """Runs the contestant once; returns its measurement, or raises ContestantFailed with the log's tail.
+
+    cpus: the processors the process may run on (sched_setaffinity), all when None."""
     shutil.rmtree(output, ignore_errors=True)
     os.makedirs(output)
     command = [part.format(csv=csv, output=output) for part in contestant.command]
@@ -84,6 +87,8 @@ def run_child(contestant, csv, output, log_path, cpu_quota=None, cpu_shares=None
                 if cgroup is not None:
                     with open(os.path.join(cgroup, "cgroup.procs"), "w") as procs:
                         procs.write(str(os.getpid()))
+                if cpus is not None:
+                    os.sched_setaffinity(0, cpus)
 
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment, preexec_fn=join_cgroup)
             try:
@@ -151,7 +156,8 @@ def make_cgroup(cpus, shares=None):
         raise ContestantFailed(
             f"no cgroup v1 CPU controller at {CGROUP_CPU}: CPU quotas need it (and root); run with --no-quotas to leave them out"
         )
-    path = os.path.join(CGROUP_CPU, f"medallion-benchmark-{os.getpid()}-{'all' if cpus is None else int(cpus * 100)}")
+    # A group per thread as well: ab.py --side-by-side runs two children at once.
+    path = os.path.join(CGROUP_CPU, f"medallion-benchmark-{os.getpid()}-{threading.get_native_id()}-{'all' if cpus is None else int(cpus * 100)}")
     try:
         os.makedirs(path, exist_ok=True)
         with open(os.path.join(path, "cpu.cfs_period_us"), "w") as period:

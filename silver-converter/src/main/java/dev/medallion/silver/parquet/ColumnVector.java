@@ -17,11 +17,13 @@ abstract sealed class ColumnVector {
 
     protected final String name;
     protected final int index;
+    private final Kind kind;
     protected boolean[] nulls = new boolean[INITIAL_CAPACITY];
 
-    ColumnVector(String name, int index) {
+    ColumnVector(String name, int index, Kind kind) {
         this.name = name;
         this.index = index;
+        this.kind = kind;
     }
 
     static ColumnVector of(ColumnType type, String name, int index) {
@@ -43,14 +45,30 @@ abstract sealed class ColumnVector {
         if (row >= nulls.length) {
             grow(nulls.length * 2);
         }
-        if (text.isEmpty() || !(this instanceof StringVector) && text.isBlank()) {
+        if (text.isEmpty()) {
             nulls[row] = true;
             clear(row);
             return true;
         }
         nulls[row] = false;
-        return parse(row, text);
+        // One call site per type rather than one virtual call for all (which the JIT cannot inline when a
+        // batch mixes types); and a blank value, rare, is looked for only once the text failed to parse.
+        boolean parsed = switch (kind) {
+            case STRING -> ((StringVector) this).parse(row, text);
+            case LONG -> ((LongVector) this).parse(row, text);
+            case DOUBLE -> ((DoubleVector) this).parse(row, text);
+            case DATE -> ((DateVector) this).parse(row, text);
+            case BOOLEAN -> ((BooleanVector) this).parse(row, text);
+        };
+        if (!parsed && text.isBlank()) {
+            nulls[row] = true;
+            return true;
+        }
+        return parsed;
     }
+
+    /** Which subclass this is, for {@link #set}'s dispatch. */
+    private enum Kind { BOOLEAN, LONG, DOUBLE, DATE, STRING }
 
     /** Estimated heap held for the values of the first {@code rows} rows, for the chunk's memory budget. */
     abstract long retainedBytes(int rows);
@@ -80,8 +98,6 @@ abstract sealed class ColumnVector {
     /** Writes the values (and nulls) of rows {@code from} to {@code to} (exclusive) to the column chunk's writer. */
     abstract void writeTo(ColumnChunkWriter writer, int from, int to) throws IOException;
 
-    protected abstract boolean parse(int row, String text);
-
     protected void clear(int row) {}
 
     /** Bytes of the array that holds variable-size values (text), whatever it holds now; 0 for fixed-size values. */
@@ -100,11 +116,10 @@ abstract sealed class ColumnVector {
         private boolean[] values = new boolean[INITIAL_CAPACITY];
 
         BooleanVector(String name, int index) {
-            super(name, index);
+            super(name, index, Kind.BOOLEAN);
         }
 
-        @Override
-        protected boolean parse(int row, String text) {
+        boolean parse(int row, String text) {
             int value = Values.parseBoolean(text);
             values[row] = value == 1;
             return value >= 0;
@@ -149,12 +164,11 @@ abstract sealed class ColumnVector {
         private long[] values = new long[INITIAL_CAPACITY];
 
         LongVector(String name, int index, boolean timestamp) {
-            super(name, index);
+            super(name, index, Kind.LONG);
             this.timestamp = timestamp;
         }
 
-        @Override
-        protected boolean parse(int row, String text) {
+        boolean parse(int row, String text) {
             if (timestamp) {
                 long millis = Values.parseTimestamp(text);
                 values[row] = millis;
@@ -204,11 +218,10 @@ abstract sealed class ColumnVector {
         private double[] values = new double[INITIAL_CAPACITY];
 
         DoubleVector(String name, int index) {
-            super(name, index);
+            super(name, index, Kind.DOUBLE);
         }
 
-        @Override
-        protected boolean parse(int row, String text) {
+        boolean parse(int row, String text) {
             if (!Values.parseDouble(text, scratch)) {
                 return false;
             }
@@ -252,11 +265,10 @@ abstract sealed class ColumnVector {
         private int[] values = new int[INITIAL_CAPACITY];
 
         DateVector(String name, int index) {
-            super(name, index);
+            super(name, index, Kind.DATE);
         }
 
-        @Override
-        protected boolean parse(int row, String text) {
+        boolean parse(int row, String text) {
             long day = Values.parseDate(text);
             if (day == Long.MIN_VALUE) {
                 return false;
@@ -310,15 +322,14 @@ abstract sealed class ColumnVector {
         private int[] ends = new int[INITIAL_CAPACITY];
 
         StringVector(String name, int index) {
-            super(name, index);
+            super(name, index, Kind.STRING);
         }
 
         private int start(int row) {
             return row == 0 ? 0 : ends[row - 1];
         }
 
-        @Override
-        protected boolean parse(int row, String text) {
+        boolean parse(int row, String text) {
             int position = start(row);
             int length = text.length();
             // Most text is ASCII: a byte a character, encoded in place; anything else as String encodes it.

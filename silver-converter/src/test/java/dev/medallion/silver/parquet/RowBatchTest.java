@@ -5,8 +5,10 @@ import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.SchemaContract;
 import org.junit.jupiter.api.Test;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -31,6 +33,31 @@ class RowBatchTest {
         assertNull(batch.vectors()[0].valueAt(1), "a blank bigint is null");
         assertEquals(" ", batch.vectors()[1].valueAt(1), "a blank string is kept");
         assertNull(batch.vectors()[2].valueAt(1));
+    }
+
+    @Test
+    void aBlankValueIsNullInEveryTypeButTextAndWhitespaceAroundAValueIsIgnored() {
+        SchemaContract contract = new SchemaContract("events", List.of(
+                new Column("flag", ColumnType.BOOLEAN, "flag"),
+                new Column("day", ColumnType.DATE, "day"),
+                new Column("at", ColumnType.TIMESTAMP, "at"),
+                new Column("count", ColumnType.BIGINT, "count"),
+                new Column("share", ColumnType.DOUBLE, "share"),
+                new Column("note", ColumnType.STRING, "note")), "events/a.csv", "2026-01-01T00:00:00Z");
+        RowBatch batch = new RowBatch(contract);
+        int[] fields = {0, 1, 2, 3, 4, 5};
+
+        assertNull(batch.append(List.of(" ", "\t", "  ", " \t ", " ", " ")::get, fields));
+        assertNull(batch.append(List.of(" true ", " 2026-02-03 ", " 2026-02-03 04:05:06 ", " 7 ", " 0.5 ", " x ")::get, fields));
+        assertEquals("column day: ' 2026-02-30' is not a date", batch.append(List.of("false", " 2026-02-30", "", "", "", "")::get, fields));
+
+        assertEquals(2, batch.size());
+        for (int c = 0; c < 5; c++) {
+            assertNull(batch.vectors()[c].valueAt(0), "a blank " + contract.columns().get(c).type() + " is null");
+        }
+        assertEquals(" ", batch.vectors()[5].valueAt(0), "a blank string is kept");
+        assertEquals(List.of(true, (int) LocalDate.of(2026, 2, 3).toEpochDay(), 1_770_091_506_000L, 7L, 0.5, " x "),
+                IntStream.range(0, 6).mapToObj(c -> batch.vectors()[c].valueAt(1)).toList());
     }
 
     @Test
