@@ -32,7 +32,8 @@ import static java.util.Objects.requireNonNull;
  * @param supersedes the parts and quarantine file of the manifest this one replaced, deleted after the
  *        commit (kept here so a retry can finish that cleanup)
  * @param limits the limits the file was read under, so that a rejected file delivered again once a limit is
- *        raised is converted again (rejected for that limit or not); null in manifests written before they were kept
+ *        raised is converted again (rejected for that limit or not); null in manifests written before they were kept,
+ *        whose rejected file is then converted again when delivered again, since its limits may have been lower
  */
 public record Manifest(
         int formatVersion,

@@ -183,7 +183,8 @@ public final class SilverConverter {
 
     /**
      * Whether the manifest rejected the file as read with another encoding, or another delimiter than the
-     * one its dataset declares now, or under a lower {@code MAX_ROW_CHARS} or {@code MAX_COLUMNS} than now.
+     * one its dataset declares now, or under a lower {@code MAX_ROW_CHARS} or {@code MAX_COLUMNS} than now, or
+     * under limits it does not record (written before manifests kept them: they may have been lower).
      * Declaring them ({@code CSV_ENCODINGS}, {@code CSV_DELIMITERS}, {@code --encoding}, {@code --delimiter})
      * and raising the limits is how a person fixes such a rejection: the same object, delivered again
      * (copied onto itself) or converted again, is then read with them, not skipped.
@@ -192,7 +193,7 @@ public final class SilverConverter {
         if (!Manifest.REJECTED.equals(manifest.status())) {
             return false;
         }
-        if (manifest.limits() != null && manifest.limits().raisedIn(context.limits())) {
+        if (manifest.limits() == null || manifest.limits().raisedIn(context.limits())) {
             return true;
         }
         String encoding = context.csvOverrides().encodingOf(dataset).orElse(StandardCharsets.UTF_8).name();

@@ -438,6 +438,31 @@ class SilverConverterTest {
     }
 
     /**
+     * A manifest written before manifests kept their limits does not say which limit rejected its file: raising
+     * the limit and delivering the object again must still convert it, so the file is read again.
+     */
+    @Test
+    void aFileRejectedUnderLimitsItsManifestDoesNotRecordIsReadAgain() throws IOException {
+        byte[] content = "id,note\n1,short\n2,a note longer than the limit\n".getBytes(StandardCharsets.UTF_8);
+        SourceObject source = source("notes/n.csv", content, MODIFIED);
+        SilverConverter low = converter(ConversionLimits.defaults().withMaxRowChars(20));
+        ConversionResult rejected = low.convert(source, "notes", () -> new java.io.ByteArrayInputStream(content));
+        assertEquals(Manifest.REJECTED, rejected.manifest().status());
+        Path manifestFile = silverRoot.resolve(rejected.manifestKey());
+        String written = Files.readString(manifestFile);
+        String older = written.replaceFirst(",\\s*\"limits\"\\s*:\\s*\\{[^}]*\\}", "");
+        assertFalse(older.contains("limits"), older);
+        Files.writeString(manifestFile, older);
+
+        ConversionResult fixed = converter(ConversionLimits.defaults().withMaxRowChars(100))
+                .convert(source, "notes", () -> new java.io.ByteArrayInputStream(content));
+
+        assertFalse(fixed.unchanged(), "read again under the raised limit");
+        assertEquals(Manifest.CONVERTED, fixed.manifest().status());
+        assertEquals(2, fixed.manifest().rowsWritten());
+    }
+
+    /**
      * Declaring the dataset's encoding is how a person fixes that rejection: the same object, delivered
      * again (copied onto itself) or converted again, is then read with it. Before that, and once
      * converted, it is a redelivery.
