@@ -6,12 +6,14 @@ import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.silver.catalog.GlueSilverCatalog;
 import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.ColumnType;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.glue.GlueClient;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -262,6 +264,48 @@ class RangeConversionTest {
             rows.addAll(ParquetTestFiles.readAll(converted.root().resolve(part.key())));
         }
         return rows;
+    }
+
+    /**
+     * A contract written by hand that the catalog could not hold fails a ranged run as it fails one stream:
+     * once the first range has read the header and loaded the contract, before a part is started, and
+     * without reading the file again as one stream (which would fail the same way, after reading more).
+     */
+    @Test
+    void aHandWrittenContractTheCatalogCannotHoldFailsARangedRunBeforeItWritesAnything() throws Exception {
+        byte[] file = orders(30_000, "");
+        LocalObjectStore silver = new LocalObjectStore(directory.resolve("hand-written"));
+        silver.put("_schemas/orders.json", """
+                {"dataset": "orders", "columns": [{"name": "order_id", "type": "BIGINT", "sourceName": "order_id"},
+                  {"name": "Customer Name", "type": "STRING", "sourceName": "customer"}], "createdFrom": "by hand", "createdAt": "2026-12-01T00:00:00Z"}
+                """.getBytes(StandardCharsets.UTF_8));
+        List<Long> rangesOpened = Collections.synchronizedList(new ArrayList<>());
+        SilverConverter.Content content = SilverConverter.Content.of(() -> {
+            throw new AssertionError("the file was read again as one stream");
+        }, (from, to) -> {
+            rangesOpened.add(from);
+            return new ByteArrayInputStream(file, (int) from, (int) (to - from));
+        });
+        // Glue itself is never asked: the check is of names alone.
+        GlueClient glue = new GlueClient() {
+            @Override
+            public String serviceName() {
+                return "glue";
+            }
+
+            @Override
+            public void close() {}
+        };
+        JsonLog log = new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK);
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), limits(), new RangeReading(3, 64 * 1024), CsvOverrides.none(),
+                new GlueSilverCatalog(glue, "lake_silver", "silver", new SilverLayout(""), log), log, CLOCK);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> converter.convert(source(file), "orders", content));
+
+        assertTrue(e.getMessage().contains("Column 'Customer Name' of the schema contract of dataset orders is not a name Athena reads unquoted"),
+                e.getMessage());
+        assertTrue(rangesOpened.stream().anyMatch(from -> from == 0), "the first range read the header: " + rangesOpened);
+        assertEquals(List.of("_schemas/orders.json"), files(silver), "no part, quarantine file or manifest");
     }
 
     private Converted convert(String name, byte[] file, int readers) throws IOException {
