@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,8 +56,10 @@ public final class LocalLakehouseCli {
                  not be named like a date (2026/ is a date folder: give its dataset's parent folder); a file
                  directly in --input names its own (orders.csv -> orders). Hidden files are skipped, and
                  so are the lake's silver/ and gold/ when the lake is under --input (--input . --lake
-                 ./lake); links to folders are not followed (a warning names them); files converted
-                 before and unchanged since are not converted again.
+                 ./lake); links to folders are not followed (a warning names them), and a file under
+                 two names in --input (a link to one of its files, or hard links) is refused, as
+                 bronze-ingest upload refuses it; files converted before and unchanged since are not
+                 converted again.
               2. Runs every gold model's SELECT on an embedded DuckDB over that silver Parquet, writes each
                  table as Snappy Parquet to DIR/gold/<model>/, and prints its first rows and row count.
             --models  a directory with models.list and <model>.sql files, to try models before they are
@@ -187,9 +190,16 @@ public final class LocalLakehouseCli {
             }
             BronzeInput found = BronzeFiles.under(input, lakeFolders);
             warnAboutLinks(found.folderLinks());
-            if (!found.unreadable().isEmpty()) {
-                reportUnreadable(found.unreadable());
-                // A wrong --input, as the usage says; converting the rest would build a lake that silently lacks them.
+            if (!found.unreadable().isEmpty() || !found.sameFiles().isEmpty()) {
+                // All that is wrong with --input at once, not one thing per run.
+                if (!found.unreadable().isEmpty()) {
+                    reportUnreadable(found.unreadable());
+                }
+                if (!found.sameFiles().isEmpty()) {
+                    reportSameFiles(found.sameFiles());
+                }
+                // A wrong --input, as the usage says; converting the rest would build a lake that silently lacks
+                // the unreadable files, or holds a file's rows twice.
                 return 2;
             }
             List<BronzeFile> files = found.files();
@@ -246,6 +256,55 @@ public final class LocalLakehouseCli {
                     : unreadable.size() + " paths under --input " + input + ": " + named(unreadable) + ", so their files";
             err.println("error: cannot read " + what + " would be missing from the lake: make " + (one ? "it" : "them") + " readable, or move "
                     + (one ? "it" : "them") + " out of --input. Nothing was converted.");
+        }
+
+        /**
+         * A file under two keys would be converted under each, its rows then in silver and gold twice:
+         * refused as bronze-ingest upload refuses to upload it twice, a line per file, the first few.
+         */
+        private void reportSameFiles(List<BronzeInput.SameFile> sameFiles) {
+            List<String> lines = new ArrayList<>(sameFiles.stream().limit(MAX_NAMED).map(this::underTwoKeys).toList());
+            if (sameFiles.size() > MAX_NAMED) {
+                lines.add("error: and " + (sameFiles.size() - MAX_NAMED) + " more file(s) under two keys or more.");
+            }
+            // Said once, after the last line.
+            lines.set(lines.size() - 1, lines.get(lines.size() - 1) + " Nothing was converted.");
+            lines.forEach(err::println);
+        }
+
+        /**
+         * Names the file (by a name of its own when it has one in --input, not a link's), each key it is
+         * under and the link it goes through, and what to take out of --input: which one only the person knows.
+         */
+        private String underTwoKeys(BronzeInput.SameFile same) {
+            List<Path> names = same.names();
+            Path file = names.isEmpty() ? same.realPath() : names.get(0);
+            int count = same.files().size();
+            String times = count == 2 ? "twice" : count + " times";
+            String keys = and(same.files().stream()
+                    .map(bronze -> "as " + bronze.key() + (same.links().contains(bronze.path()) ? " (through the link " + bronze.path() + ")" : ""))
+                    .toList());
+            List<String> remedies = new ArrayList<>();
+            if (names.size() > 1) {
+                // Two names of one file's data, neither a link to the other: any one of them may stay.
+                remedies.add("remove " + (names.size() == 2 ? "one" : "all but one") + " of its hard links " + and(names.stream().map(Path::toString).toList())
+                        + " from --input");
+            }
+            if (!same.links().isEmpty()) {
+                int links = same.links().size();
+                // Links to a file outside --input, and no name of its own inside: one link may stay, and is the file.
+                String which = !names.isEmpty() ? (links == 1 ? "the link" : "the links")
+                        : (links == 2 ? "one of the links" : "all but one of the links");
+                remedies.add("move " + which + " out of --input (a link to a file is converted as that file)");
+            }
+            return "error: " + file + " under --input " + input + " would be converted " + times + ", " + keys + ", its rows then in silver " + times + ": "
+                    + String.join(", and ", remedies) + ".";
+        }
+
+        /** "a and b", "a, b and c". */
+        private static String and(List<String> items) {
+            int last = items.size() - 1;
+            return last < 1 ? String.join("", items) : String.join(", ", items.subList(0, last)) + " and " + items.get(last);
         }
 
         /** The first few, and whether there are more: the count is said beside them. */

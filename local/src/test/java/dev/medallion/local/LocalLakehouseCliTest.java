@@ -285,8 +285,9 @@ class LocalLakehouseCliTest {
         Path elsewhere = Files.createDirectories(directory.resolve("elsewhere/sales"));
         Files.writeString(elsewhere.resolve("b.csv"), "id,amount\n1,2.50\n");
         Path link = Files.createSymbolicLink(directory.resolve("drop/sales"), elsewhere);
-        // A link to a file is the file.
-        Files.createSymbolicLink(input.resolve("b.csv"), input.resolve("a.csv"));
+        // A link to a file outside the input is the file (one inside it would be the file twice: refused).
+        Path outside = Files.writeString(directory.resolve("outside.csv"), "id,name\n2,Bo\n");
+        Files.createSymbolicLink(input.resolve("b.csv"), outside);
 
         Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString());
 
@@ -295,6 +296,72 @@ class LocalLakehouseCliTest {
                 + link + " -> " + elsewhere + "; copy the folder into --input to convert its files\n", outcome.err());
         assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
         assertFalse(outcome.out().contains("into sales"), outcome.out());
+    }
+
+    /**
+     * A link to a file of the input converted the file twice, under two keys, its rows then twice in silver
+     * and gold; bronze-ingest upload refuses to upload such a file twice.
+     */
+    @Test
+    void aLinkToAFileInsideTheInputIsRefusedBeforeAnythingIsConverted() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Path file = Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n");
+        Path link = Files.createSymbolicLink(input.resolve("b.csv"), file);
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
+
+        assertEquals(2, outcome.exit(), outcome.err());
+        assertEquals("error: " + file + " under --input " + directory.resolve("drop") + " would be converted twice, as people/a.csv and as people/b.csv"
+                + " (through the link " + link + "), its rows then in silver twice: move the link out of --input (a link to a file is converted as that"
+                + " file). Nothing was converted.\n", outcome.err());
+        assertEquals("", outcome.out());
+        assertFalse(Files.exists(lake), "nothing may be written");
+    }
+
+    /** Two hard links to one file are one file under two keys, as bronze-ingest upload tells files apart: by device and inode. */
+    @Test
+    void aHardLinkToAFileInsideTheInputIsRefusedBeforeAnythingIsConverted() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Path file = Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n");
+        Path hardLink = Files.createLink(directory.resolve("drop/people copy.csv"), file);
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
+
+        assertEquals(2, outcome.exit(), outcome.err());
+        assertEquals("error: " + hardLink + " under --input " + directory.resolve("drop") + " would be converted twice, as people copy.csv and as"
+                + " people/a.csv, its rows then in silver twice: remove one of its hard links " + hardLink + " and " + file + " from --input."
+                + " Nothing was converted.\n", outcome.err());
+        assertEquals("", outcome.out());
+        assertFalse(Files.exists(lake), "nothing may be written");
+    }
+
+    /** Every file under two keys is named, on a line of its own, with what to take out when a link may stay. */
+    @Test
+    void everyFileUnderTwoKeysIsNamedWithWhatToTakeOut() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Path file = Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n");
+        Path hardLink = Files.createLink(input.resolve("b.csv"), file);
+        Path link = Files.createSymbolicLink(input.resolve("c.csv"), file);
+        // Two links to a file outside the input: either may stay, as the file.
+        Path outside = Files.writeString(directory.resolve("outside.csv"), "id,name\n2,Bo\n");
+        Path first = Files.createSymbolicLink(input.resolve("d.csv"), outside);
+        Path second = Files.createSymbolicLink(input.resolve("e.csv"), outside);
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
+
+        assertEquals(2, outcome.exit(), outcome.err());
+        String under = " under --input " + directory.resolve("drop");
+        assertEquals("error: " + file + under + " would be converted 3 times, as people/a.csv, as people/b.csv and as people/c.csv (through the link " + link
+                + "), its rows then in silver 3 times: remove one of its hard links " + file + " and " + hardLink + " from --input, and move the link out of"
+                + " --input (a link to a file is converted as that file).\n"
+                + "error: " + outside.toRealPath() + under + " would be converted twice, as people/d.csv (through the link " + first + ") and as people/e.csv"
+                + " (through the link " + second + "), its rows then in silver twice: move one of the links out of --input (a link to a file is converted as"
+                + " that file). Nothing was converted.\n", outcome.err());
+        assertEquals("", outcome.out());
+        assertFalse(Files.exists(lake), "nothing may be written");
     }
 
     /**

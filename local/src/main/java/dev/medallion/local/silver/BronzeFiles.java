@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,8 +42,11 @@ public final class BronzeFiles {
      *
      * <p>An input that is a link to a folder is read as that folder. Links to folders under it are not
      * followed, as {@code bronze-ingest upload} does not follow them (a folder linked from two places
-     * would be converted twice, under two keys); links to files are the files. What cannot be read is
-     * listed, not thrown, so that the caller can name all of it at once.
+     * would be converted twice, under two keys); links to files are the files. One file under two keys,
+     * through a link to a file the input holds anyway or as two hard links to it, is listed
+     * ({@link BronzeInput#sameFiles}), as {@code bronze-ingest upload} refuses to upload it twice: its rows
+     * would be converted twice. What cannot be read is listed, not thrown, so that the caller can name all
+     * of it at once.
      *
      * @param lakeFolders the folders the command writes into; those under the input are left out, so that
      *         a lake inside the input ({@code --input . --lake ./lake}) is not read back as bronze on the
@@ -52,7 +57,8 @@ public final class BronzeFiles {
         Path root = requireNonNull(input, "input is null").toAbsolutePath().normalize();
         if (Files.isRegularFile(root)) {
             String name = root.getFileName().toString();
-            return new BronzeInput(isBronze(name) ? List.of(new BronzeFile(root, name, datasetOf(name))) : List.of(), List.of(), List.of(), List.of());
+            return new BronzeInput(isBronze(name) ? List.of(new BronzeFile(root, name, datasetOf(name))) : List.of(), List.of(), List.of(), List.of(),
+                    List.of());
         }
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString(), null, "the input does not exist");
@@ -63,12 +69,36 @@ public final class BronzeFiles {
         }
         Walk walk = new Walk(root, root.toRealPath(), lake);
         Files.walkFileTree(walk.realRoot, walk);
-        walk.files.sort(Comparator.comparing(BronzeFile::key));
+        walk.files.sort(Comparator.comparing(reached -> reached.file().key()));
         walk.lakeFolders.sort(null);
         walk.folderLinks.sort(Comparator.comparing(BronzeInput.FolderLink::link));
         walk.unreadable.sort(Comparator.comparing(BronzeInput.Unreadable::path));
-        return new BronzeInput(walk.files, walk.lakeFolders, walk.folderLinks, walk.unreadable);
+        return new BronzeInput(walk.files.stream().map(Reached::file).toList(), walk.lakeFolders, walk.folderLinks, walk.unreadable,
+                sameFiles(walk.files));
     }
+
+    /**
+     * The files reached under two keys or more, in the order of their first key. Files are told apart as
+     * {@code bronze-ingest upload} tells them apart: by what the file system identifies them by (device and
+     * inode on Unix), which hard links share, else by their real paths, links resolved.
+     */
+    private static List<BronzeInput.SameFile> sameFiles(List<Reached> files) {
+        Map<Object, List<Reached>> byIdentity = new LinkedHashMap<>();
+        for (Reached reached : files) {
+            byIdentity.computeIfAbsent(reached.identity(), identity -> new ArrayList<>()).add(reached);
+        }
+        return byIdentity.values().stream()
+                .filter(same -> same.size() > 1)
+                .map(same -> new BronzeInput.SameFile(same.get(0).realPath(), same.stream().map(Reached::file).toList(),
+                        same.stream().filter(Reached::link).map(reached -> reached.file().path()).toList()))
+                .toList();
+    }
+
+    /**
+     * A bronze file found by the walk, and the file it is: what the file system identifies it by (its
+     * {@code fileKey}, else its real path), its real path, and whether it was reached through a symbolic link.
+     */
+    private record Reached(BronzeFile file, Object identity, Path realPath, boolean link) {}
 
     /**
      * The folder of {@code lakeFolders} that {@code input} is or lies in, comparing real paths (links
@@ -106,7 +136,7 @@ public final class BronzeFiles {
         private final Path root;
         private final Path realRoot;
         private final Set<Path> lake;
-        private final List<BronzeFile> files = new ArrayList<>();
+        private final List<Reached> files = new ArrayList<>();
         private final List<Path> lakeFolders = new ArrayList<>();
         private final List<BronzeInput.FolderLink> folderLinks = new ArrayList<>();
         private final List<BronzeInput.Unreadable> unreadable = new ArrayList<>();
@@ -149,7 +179,19 @@ public final class BronzeFiles {
             if (Files.isRegularFile(file) && isBronze(name)) {
                 Path relative = realRoot.relativize(file);
                 String key = relative.toString().replace(relative.getFileSystem().getSeparator(), "/");
-                files.add(new BronzeFile(asGiven(file), key, datasetOf(key)));
+                Path realPath;
+                BasicFileAttributes target;
+                try {
+                    // Links are not followed: a link's attributes are its own, so its file's are read through it.
+                    realPath = attributes.isSymbolicLink() ? file.toRealPath() : file;
+                    target = attributes.isSymbolicLink() ? Files.readAttributes(realPath, BasicFileAttributes.class) : attributes;
+                }
+                catch (IOException e) {
+                    unreadable.add(new BronzeInput.Unreadable(asGiven(file), reason(e)));
+                    return FileVisitResult.CONTINUE;
+                }
+                Object identity = target.fileKey() != null ? target.fileKey() : realPath;
+                files.add(new Reached(new BronzeFile(asGiven(file), key, datasetOf(key)), identity, realPath, attributes.isSymbolicLink()));
             }
             return FileVisitResult.CONTINUE;
         }

@@ -14,13 +14,16 @@ import static java.util.Objects.requireNonNull;
  *         under the input and left out, so a lake inside the input is not read back as bronze
  * @param folderLinks the links to folders under the input, which are not followed
  * @param unreadable what could not be read, so the files under it would be missing
+ * @param sameFiles the files that {@code files} holds under two keys or more, in the order of their first key
  */
-public record BronzeInput(List<BronzeFile> files, List<Path> lakeFolders, List<FolderLink> folderLinks, List<Unreadable> unreadable) {
+public record BronzeInput(List<BronzeFile> files, List<Path> lakeFolders, List<FolderLink> folderLinks, List<Unreadable> unreadable,
+        List<SameFile> sameFiles) {
     public BronzeInput {
         files = List.copyOf(requireNonNull(files, "files is null"));
         lakeFolders = List.copyOf(requireNonNull(lakeFolders, "lakeFolders is null"));
         folderLinks = List.copyOf(requireNonNull(folderLinks, "folderLinks is null"));
         unreadable = List.copyOf(requireNonNull(unreadable, "unreadable is null"));
+        sameFiles = List.copyOf(requireNonNull(sameFiles, "sameFiles is null"));
     }
 
     /** A symbolic link to a folder, and the folder it leads to. */
@@ -46,6 +49,32 @@ public record BronzeInput(List<BronzeFile> files, List<Path> lakeFolders, List<F
         @Override
         public String toString() {
             return path + " (" + reason + ")";
+        }
+    }
+
+    /**
+     * One file that the input holds under two keys or more: through a symbolic link to a file converted
+     * anyway, or as hard links to one file. Converted under each key, its rows would be in silver (and
+     * gold) twice; {@code bronze-ingest upload} refuses to upload such a file twice for that reason.
+     *
+     * @param realPath the file, links resolved (the first key's, when hard links give it several names)
+     * @param files the bronze files that are this file, in key order: two or more
+     * @param links those of their paths that are symbolic links to it; the others are the file's own
+     *         names, hard links to one another when there are several
+     */
+    public record SameFile(Path realPath, List<BronzeFile> files, List<Path> links) {
+        public SameFile {
+            requireNonNull(realPath, "realPath is null");
+            files = List.copyOf(requireNonNull(files, "files is null"));
+            links = List.copyOf(requireNonNull(links, "links is null"));
+            if (files.size() < 2) {
+                throw new IllegalArgumentException("one file on one key is not the same file twice: " + files);
+            }
+        }
+
+        /** The paths that are the file's own names, not symbolic links: hard links to one another when there are several. */
+        public List<Path> names() {
+            return files.stream().map(BronzeFile::path).filter(path -> !links.contains(path)).toList();
         }
     }
 }

@@ -98,5 +98,40 @@ class BronzeFilesTest {
         assertEquals(List.of(new BronzeInput.FolderLink(link, elsewhere)), found.folderLinks());
         assertEquals(List.of(linkToLake), found.lakeFolders());
         assertEquals(List.of(), found.unreadable());
+        // The link's file is not under the input otherwise: one file, one key.
+        assertEquals(List.of(), found.sameFiles());
+    }
+
+    /**
+     * As bronze-ingest upload tells files apart (device and inode, which hard links share): a link to a file
+     * the input holds anyway, hard links to one file, or two links to a file outside are one file under two keys.
+     */
+    @Test
+    void oneFileUnderTwoKeysIsListedWithItsLinks() throws IOException {
+        Path drop = Files.createDirectories(input.resolve("drop/people"));
+        Path a = Files.writeString(drop.resolve("a.csv"), "a\n1\n");
+        Path linkToA = Files.createSymbolicLink(drop.resolve("z link.csv"), a);
+        Path b = Files.writeString(drop.resolve("b.csv"), "a\n2\n");
+        Path hardLinkToB = Files.createLink(input.resolve("drop/sales.csv"), b);
+        Path outside = Files.writeString(input.resolve("outside.csv"), "a\n3\n");
+        Path firstLink = Files.createSymbolicLink(input.resolve("drop/orders.csv"), outside);
+        Path secondLink = Files.createSymbolicLink(drop.resolve("d.csv"), outside);
+        Files.createSymbolicLink(drop.resolve("c.csv"), Files.writeString(input.resolve("once.csv"), "a\n4\n"));
+
+        BronzeInput found = BronzeFiles.under(input.resolve("drop"), List.of());
+
+        List<BronzeFile> files = found.files();
+        assertEquals(List.of("orders.csv", "people/a.csv", "people/b.csv", "people/c.csv", "people/d.csv", "people/z link.csv", "sales.csv"),
+                files.stream().map(BronzeFile::key).toList());
+        // In the order of their first key; each file's keys in key order.
+        assertEquals(List.of(
+                        new BronzeInput.SameFile(outside.toRealPath(), List.of(files.get(0), files.get(4)), List.of(firstLink, secondLink)),
+                        new BronzeInput.SameFile(a.toRealPath(), List.of(files.get(1), files.get(5)), List.of(linkToA)),
+                        new BronzeInput.SameFile(b.toRealPath(), List.of(files.get(2), files.get(6)), List.of())),
+                found.sameFiles());
+        assertEquals(List.of(), found.sameFiles().get(0).names());
+        assertEquals(List.of(a), found.sameFiles().get(1).names());
+        assertEquals(List.of(b, hardLinkToB), found.sameFiles().get(2).names());
+        assertEquals(List.of(), found.unreadable());
     }
 }
