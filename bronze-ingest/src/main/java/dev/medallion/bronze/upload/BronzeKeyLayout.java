@@ -3,6 +3,7 @@ package dev.medallion.bronze.upload;
 import dev.medallion.common.layout.SilverLayout;
 
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,12 @@ public final class BronzeKeyLayout {
         return prefix;
     }
 
-    /** The key of a file under a dataset; {@code relativePath} uses '/' and names the file last. */
+    /**
+     * The key of a file under a dataset; {@code relativePath} uses '/' and names the file last. The path's
+     * names are taken in Unicode NFC: macOS can hand out {@code café.csv} decomposed (an {@code e} and a
+     * combining accent) where Linux and Windows give one character, and the same file uploaded from both
+     * would otherwise land on two keys, its rows converted twice. (The prefix is kept as typed.)
+     */
     public String key(String dataset, String relativePath) {
         requireNonNull(dataset, "dataset is null");
         requireNonNull(relativePath, "relativePath is null");
@@ -39,6 +45,19 @@ public final class BronzeKeyLayout {
         if (relativePath.isEmpty() || relativePath.startsWith("/")) {
             throw new IllegalArgumentException("Invalid relative path '" + relativePath + "'");
         }
+        return spelledKey(dataset, Normalizer.normalize(relativePath, Normalizer.Form.NFC));
+    }
+
+    /**
+     * The key {@link #key} gave before it took names in NFC, when that is another key: an object there
+     * was uploaded from this file (or one of the same name) by an earlier version, and stays its object.
+     */
+    public Optional<String> earlierKey(String dataset, String relativePath) {
+        String earlier = spelledKey(dataset, relativePath);
+        return earlier.equals(key(dataset, relativePath)) ? Optional.empty() : Optional.of(earlier);
+    }
+
+    private String spelledKey(String dataset, String relativePath) {
         return dataset + "/" + prefix.map(value -> value + "/").orElse("") + relativePath;
     }
 

@@ -50,9 +50,19 @@ public final class FileUploader {
         Status status;
         String detail;
         Optional<UnabortedUpload> unaborted = Optional.empty();
+        PlannedFile target = file;
         try {
             Optional<StoredObject> stored = bucket.stat(file.key());
-            Optional<String> change = change(file, stored);
+            if (stored.isEmpty() && file.earlierKey().isPresent()) {
+                Optional<StoredObject> earlier = bucket.stat(file.earlierKey().get());
+                if (earlier.isPresent()) {
+                    // Uploaded by a version before keys were NFC: that object stays the file's, skipped or replaced in
+                    // place, so that the converter does not get the file's rows a second time under the new key.
+                    target = file.atEarlierKey();
+                    stored = earlier;
+                }
+            }
+            Optional<String> change = change(target, stored);
             if (change.isEmpty()) {
                 status = Status.SKIPPED;
                 detail = "unchanged";
@@ -62,11 +72,11 @@ public final class FileUploader {
                 detail = change.get();
             }
             else {
-                if (file.size() <= partSize) {
-                    putWhole(file, counter);
+                if (target.size() <= partSize) {
+                    putWhole(target, counter);
                 }
                 else {
-                    putInParts(file, counter);
+                    putInParts(target, counter);
                 }
                 status = Status.UPLOADED;
                 detail = change.get();
@@ -83,7 +93,7 @@ public final class FileUploader {
         }
         // Skipped and failed files count as done for the progress bar, whatever was sent.
         counter.reportUpTo(file.size());
-        return new UploadOutcome(file, status, detail, Duration.ofNanos(System.nanoTime() - started), unaborted);
+        return new UploadOutcome(target, status, detail, Duration.ofNanos(System.nanoTime() - started), unaborted);
     }
 
     /** Why the file must be uploaded, or empty when the bucket already holds its content. */

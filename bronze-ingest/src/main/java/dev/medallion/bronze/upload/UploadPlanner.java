@@ -114,7 +114,12 @@ public final class UploadPlanner {
             return Optional.empty();
         }
         String name = BronzeKeyLayout.dataset(file, false, dataset);
-        return Optional.of(new PlannedFile(file, CsvFiles.deliveredKey(layout.key(name, file.getFileName().toString())), Files.size(file)));
+        return Optional.of(planned(file, name, file.getFileName().toString()));
+    }
+
+    private PlannedFile planned(Path file, String dataset, String relativePath) throws IOException {
+        return new PlannedFile(file, CsvFiles.deliveredKey(layout.key(dataset, relativePath)), Files.size(file),
+                layout.earlierKey(dataset, relativePath).map(CsvFiles::deliveredKey));
     }
 
     /** The folder's files to upload, sorted by key. */
@@ -145,7 +150,7 @@ public final class UploadPlanner {
                     left.add(file);
                     return FileVisitResult.CONTINUE;
                 }
-                found.add(new PlannedFile(file, CsvFiles.deliveredKey(layout.key(name, BronzeKeyLayout.relativePath(root, file))), Files.size(file)));
+                found.add(planned(file, name, BronzeKeyLayout.relativePath(root, file)));
                 return FileVisitResult.CONTINUE;
             }
 

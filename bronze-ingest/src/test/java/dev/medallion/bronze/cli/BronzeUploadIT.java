@@ -15,8 +15,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -138,6 +140,35 @@ class BronzeUploadIT {
         assertEquals(modified.get("sales_data/a.csv"), lastModified().get("sales_data/a.csv"));
         assertTrue(lastModified().get("sales_data/b.csv").isAfter(modified.get("sales_data/b.csv")));
         assertTrue(err().contains("uploaded " + folder.resolve("b.csv") + " -> s3://" + bucket + "/sales_data/b.csv (9 B, changed, "), err());
+    }
+
+    /**
+     * Keys take file names in Unicode NFC, which macOS may spell decomposed. An object that an earlier version
+     * uploaded under the name as spelled stays the file's: skipped when unchanged, replaced in place when
+     * changed, never uploaded again beside it under the NFC key (the converter would get its rows twice).
+     */
+    @Test
+    void aFileUploadedBeforeKeysWereNfcStaysUnderItsKeyAndANewOneGetsItsNfcKey() throws Exception {
+        String spelled = "sales_data/cafe\u0301.csv";
+        Path file = write("cafe\u0301.csv", "id\n1\n");
+        byte[] content = Files.readAllBytes(file);
+        S3.client().putObject(request -> request.bucket(bucket).key(spelled).checksumAlgorithm(ChecksumAlgorithm.CRC32)
+                .checksumCRC32(Crc32Checksum.of(content, 0, content.length)), RequestBody.fromBytes(content));
+        Path added = write("the\u0301.csv", "id\n2\n");
+
+        assertEquals(0, upload(folder.toString()), err());
+
+        assertEquals(List.of(spelled, "sales_data/th\u00e9.csv"), List.copyOf(objects().keySet()));
+        assertTrue(err().contains("skipped " + file + " -> s3://" + bucket + "/" + spelled + " (5 B, unchanged)"), err());
+        assertTrue(err().contains("uploaded " + added + " -> s3://" + bucket + "/sales_data/th\u00e9.csv (5 B, new, "), err());
+
+        write("cafe\u0301.csv", "id\n1\n3\n");
+        resetOutput();
+        assertEquals(0, upload(folder.toString()), err());
+
+        assertEquals(List.of(spelled, "sales_data/th\u00e9.csv"), List.copyOf(objects().keySet()));
+        assertEquals("id\n1\n3\n", new String(objects().get(spelled), StandardCharsets.UTF_8));
+        assertTrue(err().contains("uploaded " + file + " -> s3://" + bucket + "/" + spelled + " (7 B, changed, "), err());
     }
 
     @Test

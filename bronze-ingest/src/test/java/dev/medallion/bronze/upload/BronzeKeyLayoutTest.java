@@ -20,6 +20,20 @@ class BronzeKeyLayoutTest {
         assertEquals("sales/imports/11/2026/q1.csv", new BronzeKeyLayout(Optional.of("imports/11")).key("sales", "2026/q1.csv"));
     }
 
+    /** macOS can spell é as e and a combining accent; Linux and Windows as one character. One file, one key. */
+    @Test
+    void namesAreTakenInNfcAndTheKeyAsSpelledIsKeptAsTheEarlierKey() {
+        BronzeKeyLayout layout = new BronzeKeyLayout(Optional.empty());
+        String decomposed = "2026/e\u0301te\u0301/cafe\u0301.csv";
+        String composed = "2026/\u00e9t\u00e9/caf\u00e9.csv";
+
+        assertEquals("sales/" + composed, layout.key("sales", decomposed));
+        assertEquals("sales/" + composed, layout.key("sales", composed));
+        assertEquals(Optional.of("sales/" + decomposed), layout.earlierKey("sales", decomposed));
+        assertEquals(Optional.empty(), layout.earlierKey("sales", composed));
+        assertEquals(Optional.empty(), layout.earlierKey("sales", "2026/q1.csv"));
+    }
+
     @Test
     void prefixesAreTidiedAndDotSegmentsRefused() {
         assertEquals(Optional.of("2026/11"), new BronzeKeyLayout(Optional.of(" /2026//11/ ")).prefix());

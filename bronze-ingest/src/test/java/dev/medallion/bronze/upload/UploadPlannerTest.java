@@ -163,6 +163,27 @@ class UploadPlannerTest {
                 refusal(planner, folder));
     }
 
+    /** Two names that differ only in their Unicode form (Linux keeps both) are one key in NFC. */
+    @Test
+    void twoFilesWhoseNamesDifferOnlyInUnicodeFormAreRefusedAsOneKey() throws Exception {
+        Path folder = directory.resolve("sales");
+        Path composed = write(folder.resolve("caf\u00e9.csv"), "id\n1\n");
+        Path decomposed = write(folder.resolve("cafe\u0301.csv"), "id\n2\n");
+
+        String refusal = refusal(planner, folder);
+
+        assertTrue(refusal.contains(" would both upload to sales/caf\u00e9.csv"), refusal);
+        assertTrue(refusal.contains(composed.toString()) && refusal.contains(decomposed.toString()), refusal);
+    }
+
+    @Test
+    void aNameNotInNfcIsPlannedAtItsNfcKeyWithTheKeyAsSpelledBeside() throws Exception {
+        Path folder = directory.resolve("sales");
+        Path file = write(folder.resolve("cafe\u0301.csv"), "id\n1\n");
+
+        assertEquals(List.of(new PlannedFile(file, "sales/caf\u00e9.csv", 5, Optional.of("sales/cafe\u0301.csv"))), planner.plan(List.of(folder)).files());
+    }
+
     /** Hard links are two names of one file's data: uploading both would convert its rows twice, as a link would. */
     @Test
     void twoHardLinksToOneFileAreRefusedNamingBoth() throws Exception {
