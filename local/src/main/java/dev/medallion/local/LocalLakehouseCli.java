@@ -47,7 +47,7 @@ import java.util.stream.Collectors;
  */
 public final class LocalLakehouseCli {
     static final String USAGE = """
-            Usage: java -jar lakehouse-local.jar local --input DIR --lake DIR [--models DIR]
+            Usage: java -jar lakehouse-local.jar local --input DIR|FILE --lake DIR [--models DIR]
 
             Runs the lakehouse on this machine, with no AWS account:
               1. Converts every .csv, .csv.gz and .dat file under --input, in path order, with the silver

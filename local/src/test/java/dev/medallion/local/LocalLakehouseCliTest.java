@@ -517,7 +517,7 @@ class LocalLakehouseCliTest {
     void wrongUsage() throws IOException {
         Outcome none = run();
         assertEquals(2, none.exit());
-        assertTrue(none.err().startsWith("Usage: java -jar lakehouse-local.jar local --input DIR --lake DIR"), none.err());
+        assertTrue(none.err().startsWith("Usage: java -jar lakehouse-local.jar local --input DIR|FILE --lake DIR"), none.err());
 
         Outcome help = run("--help");
         assertEquals(0, help.exit());
