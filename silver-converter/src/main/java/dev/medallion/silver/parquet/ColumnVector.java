@@ -17,13 +17,11 @@ abstract sealed class ColumnVector {
 
     protected final String name;
     protected final int index;
-    private final Kind kind;
     protected boolean[] nulls = new boolean[INITIAL_CAPACITY];
 
-    ColumnVector(String name, int index, Kind kind) {
+    ColumnVector(String name, int index) {
         this.name = name;
         this.index = index;
-        this.kind = kind;
     }
 
     static ColumnVector of(ColumnType type, String name, int index) {
@@ -51,24 +49,14 @@ abstract sealed class ColumnVector {
             return true;
         }
         nulls[row] = false;
-        // One call site per type rather than one virtual call for all (which the JIT cannot inline when a
-        // batch mixes types); and a blank value, rare, is looked for only once the text failed to parse.
-        boolean parsed = switch (kind) {
-            case STRING -> ((StringVector) this).parse(row, text);
-            case LONG -> ((LongVector) this).parse(row, text);
-            case DOUBLE -> ((DoubleVector) this).parse(row, text);
-            case DATE -> ((DateVector) this).parse(row, text);
-            case BOOLEAN -> ((BooleanVector) this).parse(row, text);
-        };
+        // A blank value, rare, is looked for only once the text failed to parse (text never fails).
+        boolean parsed = parse(row, text);
         if (!parsed && text.isBlank()) {
             nulls[row] = true;
             return true;
         }
         return parsed;
     }
-
-    /** Which subclass this is, for {@link #set}'s dispatch. */
-    private enum Kind { BOOLEAN, LONG, DOUBLE, DATE, STRING }
 
     /** Estimated heap held for the values of the first {@code rows} rows, for the chunk's memory budget. */
     abstract long retainedBytes(int rows);
@@ -98,6 +86,9 @@ abstract sealed class ColumnVector {
     /** Writes the values (and nulls) of rows {@code from} to {@code to} (exclusive) to the column chunk's writer. */
     abstract void writeTo(ColumnChunkWriter writer, int from, int to) throws IOException;
 
+    /** Stores the value of a text that is not empty; false when it does not fit the type (a blank text included). */
+    protected abstract boolean parse(int row, String text);
+
     protected void clear(int row) {}
 
     /** Bytes of the array that holds variable-size values (text), whatever it holds now; 0 for fixed-size values. */
@@ -116,10 +107,11 @@ abstract sealed class ColumnVector {
         private boolean[] values = new boolean[INITIAL_CAPACITY];
 
         BooleanVector(String name, int index) {
-            super(name, index, Kind.BOOLEAN);
+            super(name, index);
         }
 
-        boolean parse(int row, String text) {
+        @Override
+        protected boolean parse(int row, String text) {
             int value = Values.parseBoolean(text);
             values[row] = value == 1;
             return value >= 0;
@@ -164,11 +156,12 @@ abstract sealed class ColumnVector {
         private long[] values = new long[INITIAL_CAPACITY];
 
         LongVector(String name, int index, boolean timestamp) {
-            super(name, index, Kind.LONG);
+            super(name, index);
             this.timestamp = timestamp;
         }
 
-        boolean parse(int row, String text) {
+        @Override
+        protected boolean parse(int row, String text) {
             if (timestamp) {
                 long millis = Values.parseTimestamp(text);
                 values[row] = millis;
@@ -218,10 +211,11 @@ abstract sealed class ColumnVector {
         private double[] values = new double[INITIAL_CAPACITY];
 
         DoubleVector(String name, int index) {
-            super(name, index, Kind.DOUBLE);
+            super(name, index);
         }
 
-        boolean parse(int row, String text) {
+        @Override
+        protected boolean parse(int row, String text) {
             if (!Values.parseDouble(text, scratch)) {
                 return false;
             }
@@ -265,10 +259,11 @@ abstract sealed class ColumnVector {
         private int[] values = new int[INITIAL_CAPACITY];
 
         DateVector(String name, int index) {
-            super(name, index, Kind.DATE);
+            super(name, index);
         }
 
-        boolean parse(int row, String text) {
+        @Override
+        protected boolean parse(int row, String text) {
             long day = Values.parseDate(text);
             if (day == Long.MIN_VALUE) {
                 return false;
@@ -322,14 +317,15 @@ abstract sealed class ColumnVector {
         private int[] ends = new int[INITIAL_CAPACITY];
 
         StringVector(String name, int index) {
-            super(name, index, Kind.STRING);
+            super(name, index);
         }
 
         private int start(int row) {
             return row == 0 ? 0 : ends[row - 1];
         }
 
-        boolean parse(int row, String text) {
+        @Override
+        protected boolean parse(int row, String text) {
             int position = start(row);
             int length = text.length();
             // Most text is ASCII: a byte a character, encoded in place; anything else as String encodes it.
