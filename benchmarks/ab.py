@@ -9,14 +9,16 @@ Lambda's) is reported beside the whole process; with N = 1 the "last" conversion
 CPU seconds mean more than wall.
 
 With --side-by-side (two contestants, --repeat 3 or more) the two run at the same time instead of one after
-the other, each JVM held to a processor of its own (sched_setaffinity and -XX:ActiveProcessorCount=1),
+the other, each JVM held to a processor of its own (taskset and -XX:ActiveProcessorCount=1),
 the processors swapped every round: on a host whose load comes and goes, both meet the same load, and the
 paired ratio of their warm conversions (the mean CPU seconds of the third and later conversions) moves
-by a few percent where one after the other it moves by a fifth. It measures CPU per conversion on one
+by about a tenth between rounds, where one after the other it moves by a fifth or more: the median of ten
+rounds tells a few percent. It measures CPU per conversion on one
 processor, not wall time or the use of a second one.
 """
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -44,6 +46,11 @@ def main():
         parser.error("--repeat must be at least 1")
     if arguments.side_by_side and (len(arguments.contestants) != 2 or arguments.repeat < 3 or len(os.sched_getaffinity(0)) < 2):
         parser.error("--side-by-side takes two contestants, --repeat 3 or more, and two processors")
+    if arguments.side_by_side and arguments.cpu_shares is not None:
+        # Joining a cgroup takes a preexec function, which is not safe with two threads starting children.
+        parser.error("--side-by-side runs without --cpu-shares: both contestants meet the same load instead")
+    if arguments.side_by_side and shutil.which("taskset") is None:
+        parser.error("--side-by-side needs taskset (util-linux)")
     contestants = []
     for spec in arguments.contestants:
         name, _, rest = spec.partition("=")
@@ -108,7 +115,7 @@ def run_side_by_side(contestants, arguments, work, cpus):
         try:
             measured[index] = run_child(contestants[index], arguments.csv, os.path.join(work, contestants[index].directory()),
                                         os.path.join(work, f"{contestants[index].directory()}.log"), cpu_shares=arguments.cpu_shares, cpus=cpus[index])
-        except ContestantFailed as failure:
+        except Exception as failure:  # noqa: BLE001 - any failure of a thread is reported, not lost
             failures.append(f"{contestants[index].name}: {failure}")
 
     threads = [threading.Thread(target=run, args=(index,)) for index in range(len(contestants))]

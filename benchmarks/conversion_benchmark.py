@@ -65,10 +65,13 @@ class Contestant:
 def run_child(contestant, csv, output, log_path, cpu_quota=None, cpu_shares=None, cpus=None):
     """Runs the contestant once; returns its measurement, or raises ContestantFailed with the log's tail.
 
-    cpus: the processors the process may run on (sched_setaffinity), all when None."""
+    cpus: the processors the process may run on (taskset), all when None."""
     shutil.rmtree(output, ignore_errors=True)
     os.makedirs(output)
     command = [part.format(csv=csv, output=output) for part in contestant.command]
+    if cpus is not None:
+        # taskset rather than a preexec function: ab.py --side-by-side starts children from two threads.
+        command = ["taskset", "-c", ",".join(str(cpu) for cpu in sorted(cpus)), *command]
     environment = dict(os.environ)
     for variable in ("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "RANGE_READERS", "MIN_RANGE_BYTES"):
         environment.pop(variable, None)
@@ -87,8 +90,6 @@ def run_child(contestant, csv, output, log_path, cpu_quota=None, cpu_shares=None
                 if cgroup is not None:
                     with open(os.path.join(cgroup, "cgroup.procs"), "w") as procs:
                         procs.write(str(os.getpid()))
-                if cpus is not None:
-                    os.sched_setaffinity(0, cpus)
 
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment, preexec_fn=join_cgroup)
             try:

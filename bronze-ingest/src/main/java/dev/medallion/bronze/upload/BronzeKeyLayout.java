@@ -7,6 +7,7 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,9 +33,10 @@ public final class BronzeKeyLayout {
 
     /**
      * The key of a file under a dataset; {@code relativePath} uses '/' and names the file last. The path's
-     * names are taken in Unicode NFC: macOS can hand out {@code café.csv} decomposed (an {@code e} and a
-     * combining accent) where Linux and Windows give one character, and the same file uploaded from both
-     * would otherwise land on two keys, its rows converted twice. (The prefix is kept as typed.)
+     * names are taken in Unicode NFC: a file copied from a Mac to Linux (zip, tar, rsync) can keep its name
+     * decomposed, {@code café.csv} as an {@code e} and a combining accent, where Java on macOS and other
+     * tools give one character, and the same file uploaded from both would otherwise land on two keys, its
+     * rows converted twice. (The prefix is kept as typed.)
      */
     public String key(String dataset, String relativePath) {
         requireNonNull(dataset, "dataset is null");
@@ -49,12 +51,17 @@ public final class BronzeKeyLayout {
     }
 
     /**
-     * The key {@link #key} gave before it took names in NFC, when that is another key: an object there
-     * was uploaded from this file (or one of the same name) by an earlier version, and stays its object.
+     * The keys an earlier version, which kept names as spelled, may have uploaded this file under when they
+     * are not {@link #key}: the path as spelled here, and its decomposed (NFD) form, as spelled on a machine
+     * that held a copy from a Mac. An object under one of them is the file's, and stays so.
      */
-    public Optional<String> earlierKey(String dataset, String relativePath) {
-        String earlier = spelledKey(dataset, relativePath);
-        return earlier.equals(key(dataset, relativePath)) ? Optional.empty() : Optional.of(earlier);
+    public List<String> earlierKeys(String dataset, String relativePath) {
+        String key = key(dataset, relativePath);
+        return Stream.of(relativePath, Normalizer.normalize(relativePath, Normalizer.Form.NFD))
+                .map(path -> spelledKey(dataset, path))
+                .filter(earlier -> !earlier.equals(key))
+                .distinct()
+                .toList();
     }
 
     private String spelledKey(String dataset, String relativePath) {

@@ -53,13 +53,13 @@ public final class FileUploader {
         PlannedFile target = file;
         try {
             Optional<StoredObject> stored = bucket.stat(file.key());
-            if (stored.isEmpty() && file.earlierKey().isPresent()) {
-                Optional<StoredObject> earlier = bucket.stat(file.earlierKey().get());
-                if (earlier.isPresent()) {
-                    // Uploaded by a version before keys were NFC: that object stays the file's, skipped or replaced in
-                    // place, so that the converter does not get the file's rows a second time under the new key.
-                    target = file.atEarlierKey();
-                    stored = earlier;
+            // An object a version before keys were NFC uploaded stays the file's, skipped or replaced in place,
+            // so that the converter does not get the file's rows a second time under the new key.
+            for (int i = 0; stored.isEmpty() && i < file.earlierKeys().size(); i++) {
+                String earlierKey = file.earlierKeys().get(i);
+                stored = bucket.stat(earlierKey);
+                if (stored.isPresent()) {
+                    target = file.at(earlierKey);
                 }
             }
             Optional<String> change = change(target, stored);

@@ -1,36 +1,39 @@
 package dev.medallion.bronze.upload;
 
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * One local file and the bronze key it goes to, with its size when the run was planned.
  *
- * @param earlierKey the key as the file system spells the file's path, when that is not the key (a name
- *     in another Unicode form than NFC, as macOS gives them): where versions before keys were NFC
- *     uploaded it ({@link BronzeKeyLayout#key})
+ * @param earlierKeys the keys other than {@code key} that versions before keys were NFC may have uploaded the
+ *     file under ({@link BronzeKeyLayout#earlierKeys}): an object under one of them is the file's, replaced or
+ *     skipped in place
  */
-public record PlannedFile(Path path, String key, long size, Optional<String> earlierKey) {
+public record PlannedFile(Path path, String key, long size, List<String> earlierKeys) {
     public PlannedFile {
         requireNonNull(path, "path is null");
         requireNonNull(key, "key is null");
-        requireNonNull(earlierKey, "earlierKey is null");
+        earlierKeys = List.copyOf(requireNonNull(earlierKeys, "earlierKeys is null"));
         if (size < 0) {
             throw new IllegalArgumentException("size is negative: " + size);
         }
-        if (earlierKey.isPresent() && earlierKey.get().equals(key)) {
-            throw new IllegalArgumentException("the earlier key is the key: " + key);
+        if (earlierKeys.contains(key)) {
+            throw new IllegalArgumentException("an earlier key is the key: " + key);
         }
     }
 
     public PlannedFile(Path path, String key, long size) {
-        this(path, key, size, Optional.empty());
+        this(path, key, size, List.of());
     }
 
-    /** The same file, at its earlier key: an object there is the file's, replaced or skipped in place. */
-    PlannedFile atEarlierKey() {
-        return new PlannedFile(path, earlierKey.orElseThrow(), size);
+    /** The same file at {@code earlierKey}, one of its earlier keys, for the object found there. */
+    PlannedFile at(String earlierKey) {
+        if (!earlierKeys.contains(earlierKey)) {
+            throw new IllegalArgumentException(earlierKey + " is not an earlier key of " + key);
+        }
+        return new PlannedFile(path, earlierKey, size);
     }
 }

@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -119,7 +121,7 @@ public final class UploadPlanner {
 
     private PlannedFile planned(Path file, String dataset, String relativePath) throws IOException {
         return new PlannedFile(file, CsvFiles.deliveredKey(layout.key(dataset, relativePath)), Files.size(file),
-                layout.earlierKey(dataset, relativePath).map(CsvFiles::deliveredKey));
+                layout.earlierKeys(dataset, relativePath).stream().map(CsvFiles::deliveredKey).toList());
     }
 
     /** The folder's files to upload, sorted by key. */
@@ -180,11 +182,31 @@ public final class UploadPlanner {
             PlannedFile file = found.file();
             Found earlier = byKey.putIfAbsent(file.key(), found);
             if (earlier != null && !Files.isSameFile(earlier.file().path(), file.path())) {
-                problems.add(earlier.file().path() + " and " + file.path() + " would both upload to " + file.key()
-                        + ": give them different --dataset or --prefix values in separate runs");
+                problems.add(sameKey(earlier.file().path(), file.path(), file.key()));
             }
         }
         return List.copyOf(byKey.values());
+    }
+
+    /** Two files on one key, and what to do: names that differ only in their Unicode form are shown escaped, since they print alike. */
+    private static String sameKey(Path one, Path other, String key) {
+        // In path order, whatever order the file system listed them in.
+        Path first = one.compareTo(other) <= 0 ? one : other;
+        Path second = first == one ? other : one;
+        String firstName = first.getFileName().toString();
+        String secondName = second.getFileName().toString();
+        if (!firstName.equals(secondName) && Normalizer.normalize(firstName, Normalizer.Form.NFC).equals(Normalizer.normalize(secondName, Normalizer.Form.NFC))) {
+            return first + " and " + second + " are names that differ only in their Unicode form (" + escaped(firstName) + " and " + escaped(secondName)
+                    + "; one spelled decomposed, as files copied from a Mac can be) and would both upload to " + key + ": rename or remove one of them";
+        }
+        return first + " and " + second + " would both upload to " + key + ": give them different --dataset or --prefix values in separate runs";
+    }
+
+    /** The name with every character outside ASCII as a Java escape: {@code cafe\\u0301.csv}. */
+    private static String escaped(String name) {
+        StringBuilder escaped = new StringBuilder();
+        name.chars().forEach(c -> escaped.append(c < 0x80 ? String.valueOf((char) c) : String.format(Locale.ROOT, "\\u%04x", c)));
+        return escaped.toString();
     }
 
     /**
@@ -236,7 +258,7 @@ public final class UploadPlanner {
                 .findFirst();
         String notBoth = "give " + first.source() + " or " + second.source() + ", not both";
         String remedy;
-        if (!firstRealPath.equals(secondRealPath)) {
+        if (!firstRealPath.equals(secondRealPath) && Stream.of(first, second).noneMatch(found -> Files.isSymbolicLink(found.file().path()))) {
             // Two names of one file's data, neither a link of the other: only the person knows which to keep.
             remedy = "they are hard links to one file (" + firstRealPath + " and " + secondRealPath + "); remove one of them from what you upload"
                     + (sameSource ? "" : ", or " + notBoth);

@@ -41,12 +41,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The upload command against a real S3 API, in process: keys, idempotency, multipart, dry run, failures, refusals. */
 class BronzeUploadIT {
@@ -155,18 +157,28 @@ class BronzeUploadIT {
         S3.client().putObject(request -> request.bucket(bucket).key(spelled).checksumAlgorithm(ChecksumAlgorithm.CRC32)
                 .checksumCRC32(Crc32Checksum.of(content, 0, content.length)), RequestBody.fromBytes(content));
         Path added = write("the\u0301.csv", "id\n2\n");
+        try (Stream<Path> names = Files.list(folder)) {
+            assumeTrue(names.anyMatch(name -> name.getFileName().toString().equals("cafe\u0301.csv")), "this file system hands out names in NFC (macOS)");
+        }
+        // Spelled in NFC here, uploaded decomposed by an earlier version on a machine that held a copy from a Mac.
+        String decomposed = "sales_data/cre\u0300me.csv";
+        Path composed = write("cr\u00e8me.csv", "id\n4\n");
+        byte[] cream = Files.readAllBytes(composed);
+        S3.client().putObject(request -> request.bucket(bucket).key(decomposed).checksumAlgorithm(ChecksumAlgorithm.CRC32)
+                .checksumCRC32(Crc32Checksum.of(cream, 0, cream.length)), RequestBody.fromBytes(cream));
 
         assertEquals(0, upload(folder.toString()), err());
 
-        assertEquals(List.of(spelled, "sales_data/th\u00e9.csv"), List.copyOf(objects().keySet()));
+        assertEquals(List.of(spelled, decomposed, "sales_data/th\u00e9.csv"), List.copyOf(objects().keySet()));
         assertTrue(err().contains("skipped " + file + " -> s3://" + bucket + "/" + spelled + " (5 B, unchanged)"), err());
+        assertTrue(err().contains("skipped " + composed + " -> s3://" + bucket + "/" + decomposed + " (5 B, unchanged)"), err());
         assertTrue(err().contains("uploaded " + added + " -> s3://" + bucket + "/sales_data/th\u00e9.csv (5 B, new, "), err());
 
         write("cafe\u0301.csv", "id\n1\n3\n");
         resetOutput();
         assertEquals(0, upload(folder.toString()), err());
 
-        assertEquals(List.of(spelled, "sales_data/th\u00e9.csv"), List.copyOf(objects().keySet()));
+        assertEquals(List.of(spelled, decomposed, "sales_data/th\u00e9.csv"), List.copyOf(objects().keySet()));
         assertEquals("id\n1\n3\n", new String(objects().get(spelled), StandardCharsets.UTF_8));
         assertTrue(err().contains("uploaded " + file + " -> s3://" + bucket + "/" + spelled + " (7 B, changed, "), err());
     }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,16 +23,18 @@ class BronzeKeyLayoutTest {
 
     /** macOS can spell é as e and a combining accent; Linux and Windows as one character. One file, one key. */
     @Test
-    void namesAreTakenInNfcAndTheKeyAsSpelledIsKeptAsTheEarlierKey() {
+    void namesAreTakenInNfcAndTheDecomposedKeyIsTheEarlierOne() {
         BronzeKeyLayout layout = new BronzeKeyLayout(Optional.empty());
         String decomposed = "2026/e\u0301te\u0301/cafe\u0301.csv";
         String composed = "2026/\u00e9t\u00e9/caf\u00e9.csv";
 
         assertEquals("sales/" + composed, layout.key("sales", decomposed));
         assertEquals("sales/" + composed, layout.key("sales", composed));
-        assertEquals(Optional.of("sales/" + decomposed), layout.earlierKey("sales", decomposed));
-        assertEquals(Optional.empty(), layout.earlierKey("sales", composed));
-        assertEquals(Optional.empty(), layout.earlierKey("sales", "2026/q1.csv"));
+        // Spelled decomposed here: that is the key an earlier version gave it.
+        assertEquals(List.of("sales/" + decomposed), layout.earlierKeys("sales", decomposed));
+        // Spelled in NFC here, but a machine holding a decomposed copy may have uploaded it so.
+        assertEquals(List.of("sales/" + decomposed), layout.earlierKeys("sales", composed));
+        assertEquals(List.of(), layout.earlierKeys("sales", "2026/q1.csv"));
     }
 
     @Test
