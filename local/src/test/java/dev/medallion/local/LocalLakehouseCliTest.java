@@ -1,6 +1,8 @@
 package dev.medallion.local;
 
 import dev.medallion.common.config.Environment;
+import dev.medallion.local.silver.BronzeFile;
+import dev.medallion.local.silver.BronzeInput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -357,9 +360,9 @@ class LocalLakehouseCliTest {
         assertEquals("error: " + file + under + " would be converted 3 times, as people/a.csv, as people/b.csv and as people/c.csv (through the link " + link
                 + "), its rows then in silver 3 times: remove one of its hard links " + file + " and " + hardLink + " from --input, and move the link out of"
                 + " --input (a link to a file is converted as that file).\n"
-                + "error: " + outside.toRealPath() + under + " would be converted twice, as people/d.csv (through the link " + first + ") and as people/e.csv"
-                + " (through the link " + second + "), its rows then in silver twice: move one of the links out of --input (a link to a file is converted as"
-                + " that file). Nothing was converted.\n", outcome.err());
+                + "error: " + outside.toRealPath() + ", outside --input " + directory.resolve("drop") + ", reached through the links " + first + " and " + second
+                + ", would be converted twice, as people/d.csv and as people/e.csv, its rows then in silver twice: move one of the links out of --input (a link"
+                + " to a file is converted as that file). Nothing was converted.\n", outcome.err());
         assertEquals("", outcome.out());
         assertFalse(Files.exists(lake), "nothing may be written");
     }
@@ -390,6 +393,118 @@ class LocalLakehouseCliTest {
         finally {
             Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
         }
+    }
+
+    /** All that is wrong with --input at once, and "Nothing was converted." once, after the last line: it followed each kind of problem. */
+    @Test
+    void anUnreadableFolderAndAFileUnderTwoKeysAreNamedTogetherAndNothingWasConvertedIsSaidOnce() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Path file = Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n");
+        Path link = Files.createSymbolicLink(input.resolve("b.csv"), file);
+        Path locked = Files.createDirectories(directory.resolve("drop/sales"));
+        Files.writeString(locked.resolve("c.csv"), "id,amount\n1,2.50\n");
+        Files.setPosixFilePermissions(locked, Set.of());
+        Path lake = directory.resolve("lake");
+        try {
+            String[] args = {"local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString()};
+            Outcome outcome = Files.isReadable(locked) ? runWithoutThePowerToReadAnyFile(args) : run(args);
+
+            assertEquals(2, outcome.exit(), outcome.err());
+            assertEquals("error: cannot read " + locked + " under --input " + directory.resolve("drop") + " (permission denied), so its files would be"
+                    + " missing from the lake: make it readable, or move it out of --input.\n"
+                    + "error: " + file + " under --input " + directory.resolve("drop") + " would be converted twice, as people/a.csv and as people/b.csv"
+                    + " (through the link " + link + "), its rows then in silver twice: move the link out of --input (a link to a file is converted as that"
+                    + " file). Nothing was converted.\n", outcome.err());
+            assertEquals("", outcome.out());
+            assertFalse(Files.exists(lake), "nothing may be written");
+        }
+        finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /**
+     * The refusal as assembled, every kind of problem together, without needing a folder root cannot read:
+     * a line per problem, "Nothing was converted." once, after the last. A file without a name of its own
+     * converted in --input is named as outside it, or as under it but not converted by its own name.
+     */
+    @Test
+    void theRefusalOfAnInputNamesEveryProblemAndSaysNothingWasConvertedOnce() throws IOException {
+        assumeTrue(fileNamesTakeUnicode(), "this locale cannot encode accented file names (sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding")
+                + "): run with a UTF-8 one, e.g. LANG=C.UTF-8");
+        Path input = Files.createDirectories(directory.resolve("drop"));
+        Path outside = directory.resolve("outside.csv");
+        BronzeFile a = new BronzeFile(input.resolve("people/a.csv"), "people/a.csv", "people");
+        BronzeFile b = new BronzeFile(input.resolve("people/b.csv"), "people/b.csv", "people");
+        BronzeFile d = new BronzeFile(input.resolve("people/d.csv"), "people/d.csv", "people");
+        BronzeFile e = new BronzeFile(input.resolve("people/e.csv"), "people/e.csv", "people");
+        BronzeFile f = new BronzeFile(input.resolve("people/f.csv"), "people/f.csv", "people");
+        BronzeFile g = new BronzeFile(input.resolve("people/g.csv"), "people/g.csv", "people");
+        BronzeFile nfd = new BronzeFile(input.resolve("people/cafe\u0301.csv"), "people/caf\u00e9.csv", "people");
+        BronzeFile nfc = new BronzeFile(input.resolve("people/caf\u00e9.csv"), "people/caf\u00e9.csv", "people");
+        BronzeInput found = new BronzeInput(List.of(a, b, nfd, nfc, d, e, f, g), List.of(), List.of(),
+                List.of(new BronzeInput.Unreadable(input.resolve("sales"), "permission denied"), new BronzeInput.Unreadable(input.resolve("stores"), "permission denied")),
+                List.of(new BronzeInput.SameFile(a.path(), List.of(a, b), List.of()),
+                        new BronzeInput.SameFile(outside, List.of(d, e), List.of(d.path(), e.path())),
+                        new BronzeInput.SameFile(input.resolve(".raw/x.csv"), List.of(f, g), List.of(f.path(), g.path()))),
+                List.of(new BronzeInput.SameKey("people/caf\u00e9.csv", List.of(nfd, nfc))));
+
+        List<String> refusal = LocalLakehouseCli.refusal(input, found);
+
+        String under = " under --input " + input;
+        assertEquals(List.of(
+                "error: cannot read 2 paths" + under + ": " + input.resolve("sales") + " (permission denied), " + input.resolve("stores") + " (permission denied),"
+                        + " so their files would be missing from the lake: make them readable, or move them out of --input.",
+                "error: " + a.path() + under + " would be converted twice, as people/a.csv and as people/b.csv, its rows then in silver twice: remove one of its"
+                        + " hard links " + a.path() + " and " + b.path() + " from --input.",
+                "error: " + outside + ", outside --input " + input + ", reached through the links " + d.path() + " and " + e.path() + ", would be converted"
+                        + " twice, as people/d.csv and as people/e.csv, its rows then in silver twice: move one of the links out of --input (a link to a file is"
+                        + " converted as that file).",
+                "error: " + input.resolve(".raw/x.csv") + "," + under + " but not converted by its own name, reached through the links " + f.path() + " and "
+                        + g.path() + ", would be converted twice, as people/f.csv and as people/g.csv, its rows then in silver twice: move one of the links"
+                        + " out of --input (a link to a file is converted as that file).",
+                "error: " + nfd.path() + " (NFD) and " + nfc.path() + " (NFC)" + under + " would both be converted as people/caf\u00e9.csv, one file's rows"
+                        + " replacing the other's, since their names differ only in their Unicode form (NFC and NFD spellings of one name): rename or remove"
+                        + " one of them. Nothing was converted."),
+                refusal);
+        assertEquals(List.of(), LocalLakehouseCli.refusal(input, new BronzeInput(List.of(a), List.of(), List.of(), List.of(), List.of(), List.of())));
+    }
+
+    /** bronze-ingest upload keys a name spelled decomposed (as a copy from a Mac can be) as its NFC spelling: so does the local command. */
+    @Test
+    void aFileNamedInNfdIsConvertedUnderTheKeyOfItsNfcSpelling() throws Exception {
+        assumeTrue(fileNamesTakeUnicode(), "this locale cannot encode accented file names (sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding")
+                + "): run with a UTF-8 one, e.g. LANG=C.UTF-8");
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("Rene\u0301e.csv"), "id,name\n1,Ren\u00e9e\n");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("  converted people/Ren\u00e9e.csv into people: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
+    }
+
+    /**
+     * Linux keeps café.csv in NFC and in NFD as two files; on the one key both take, one file's rows would
+     * replace the other's: refused, as bronze-ingest upload refuses them, each path named with its form.
+     */
+    @Test
+    void twoFilesWhoseNamesDifferOnlyInTheirUnicodeFormAreRefusedBeforeAnythingIsConverted() throws Exception {
+        assumeTrue(keepsBothUnicodeForms(directory), "the file system (or locale) under " + directory + " does not keep a name's NFC and NFD spellings as"
+                + " two files, as macOS APFS does not: there are no such twins to refuse");
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Path nfc = Files.writeString(input.resolve("caf\u00e9.csv"), "id,name\n1,Ann\n");
+        Path nfd = Files.writeString(input.resolve("cafe\u0301.csv"), "id,name\n2,Bo\n");
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
+
+        assertEquals(2, outcome.exit(), outcome.err());
+        assertEquals("error: " + nfd + " (NFD) and " + nfc + " (NFC) under --input " + directory.resolve("drop") + " would both be converted as"
+                + " people/caf\u00e9.csv, one file's rows replacing the other's, since their names differ only in their Unicode form (NFC and NFD spellings"
+                + " of one name): rename or remove one of them. Nothing was converted.\n", outcome.err());
+        assertEquals("", outcome.out());
+        assertFalse(Files.exists(lake), "nothing may be written");
     }
 
     /**
@@ -584,6 +699,39 @@ class LocalLakehouseCliTest {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running after 60 s");
         return new Outcome(process.exitValue(), out, new String(err.join(), StandardCharsets.UTF_8));
+    }
+
+    private static boolean fileNamesTakeUnicode() {
+        try {
+            Path.of("caf\u00e9", "cafe\u0301");
+            return true;
+        }
+        catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** Whether writing a name in NFC and in NFD under {@code folder} gives two files: Linux's ext4 and tmpfs, not macOS's APFS. */
+    private static boolean keepsBothUnicodeForms(Path folder) throws IOException {
+        if (!fileNamesTakeUnicode()) {
+            return false;
+        }
+        Path probe = Files.createTempDirectory(folder, "unicode-forms");
+        try {
+            Files.writeString(probe.resolve("caf\u00e9"), "NFC");
+            Files.writeString(probe.resolve("cafe\u0301"), "NFD");
+            try (Stream<Path> names = Files.list(probe)) {
+                return names.count() == 2;
+            }
+        }
+        finally {
+            try (Stream<Path> names = Files.list(probe)) {
+                for (Path name : names.toList()) {
+                    Files.delete(name);
+                }
+            }
+            Files.delete(probe);
+        }
     }
 
     /** A copy of sample-data/, to write a lake into. */

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -40,6 +41,13 @@ public final class BronzeFiles {
      * dataset folder in the bucket. Hidden files and folders (a leading dot: {@code .git}, editors'
      * temporary files) are skipped.
      *
+     * <p>A key takes the file and folder names of its path in Unicode NFC, as {@code bronze-ingest upload}'s
+     * keys do: a name spelled decomposed (NFD: {@code e} and a combining accent, as files copied from a Mac
+     * can be) gets the key its NFC spelling gets. Two files whose names differ only so, which Linux keeps
+     * apart, are listed ({@link BronzeInput#sameKeys}), as {@code bronze-ingest upload} refuses them: on one
+     * key, one file's rows would replace the other's. One file reached twice on one key (a link or a hard
+     * link spelled the other way) is one file, listed once, as {@code bronze-ingest upload} uploads it once.
+     *
      * <p>An input that is a link to a folder is read as that folder. Links to folders under it are not
      * followed, as {@code bronze-ingest upload} does not follow them (a folder linked from two places
      * would be converted twice, under two keys); links to files are the files. One file under two keys,
@@ -57,8 +65,9 @@ public final class BronzeFiles {
         Path root = requireNonNull(input, "input is null").toAbsolutePath().normalize();
         if (Files.isRegularFile(root)) {
             String name = root.getFileName().toString();
-            return new BronzeInput(isBronze(name) ? List.of(new BronzeFile(root, name, datasetOf(name))) : List.of(), List.of(), List.of(), List.of(),
-                    List.of());
+            String key = nfc(name);
+            return new BronzeInput(isBronze(name) ? List.of(new BronzeFile(root, key, datasetOf(key))) : List.of(), List.of(), List.of(), List.of(),
+                    List.of(), List.of());
         }
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString(), null, "the input does not exist");
@@ -69,12 +78,51 @@ public final class BronzeFiles {
         }
         Walk walk = new Walk(root, root.toRealPath(), lake);
         Files.walkFileTree(walk.realRoot, walk);
-        walk.files.sort(Comparator.comparing(reached -> reached.file().key()));
+        // Files on one key (names in two Unicode forms) in path order, not in the file system's.
+        walk.files.sort(Comparator.comparing((Reached reached) -> reached.file().key()).thenComparing(reached -> reached.file().path()));
+        List<Reached> files = oncePerKey(walk.files);
         walk.lakeFolders.sort(null);
         walk.folderLinks.sort(Comparator.comparing(BronzeInput.FolderLink::link));
         walk.unreadable.sort(Comparator.comparing(BronzeInput.Unreadable::path));
-        return new BronzeInput(walk.files.stream().map(Reached::file).toList(), walk.lakeFolders, walk.folderLinks, walk.unreadable,
-                sameFiles(walk.files));
+        return new BronzeInput(files.stream().map(Reached::file).toList(), walk.lakeFolders, walk.folderLinks, walk.unreadable,
+                sameFiles(files), sameKeys(files));
+    }
+
+    /** The name as a key takes it: in Unicode NFC, as {@code bronze-ingest upload}'s keys take it. */
+    static String nfc(String name) {
+        return Normalizer.normalize(name, Normalizer.Form.NFC);
+    }
+
+    /**
+     * The files sorted by key, each file once on a key: reached on one key by two names (spelled in two
+     * Unicode forms, one a link or hard link to the other), it would be converted once, its first name kept.
+     */
+    private static List<Reached> oncePerKey(List<Reached> sorted) {
+        List<Reached> once = new ArrayList<>();
+        Set<Object> onKey = new HashSet<>();
+        String key = null;
+        for (Reached reached : sorted) {
+            if (!reached.file().key().equals(key)) {
+                key = reached.file().key();
+                onKey.clear();
+            }
+            if (onKey.add(reached.identity())) {
+                once.add(reached);
+            }
+        }
+        return once;
+    }
+
+    /** The keys that two files or more are on, in key order, each key's files in path order. */
+    private static List<BronzeInput.SameKey> sameKeys(List<Reached> files) {
+        Map<String, List<BronzeFile>> byKey = new LinkedHashMap<>();
+        for (Reached reached : files) {
+            byKey.computeIfAbsent(reached.file().key(), key -> new ArrayList<>()).add(reached.file());
+        }
+        return byKey.entrySet().stream()
+                .filter(entry -> entry.getValue().size() > 1)
+                .map(entry -> new BronzeInput.SameKey(entry.getKey(), entry.getValue()))
+                .toList();
     }
 
     /**
@@ -178,7 +226,7 @@ public final class BronzeFiles {
             String name = file.getFileName().toString();
             if (Files.isRegularFile(file) && isBronze(name)) {
                 Path relative = realRoot.relativize(file);
-                String key = relative.toString().replace(relative.getFileSystem().getSeparator(), "/");
+                String key = nfc(relative.toString().replace(relative.getFileSystem().getSeparator(), "/"));
                 Path realPath;
                 BasicFileAttributes target;
                 try {

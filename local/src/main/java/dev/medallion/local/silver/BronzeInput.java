@@ -9,21 +9,24 @@ import static java.util.Objects.requireNonNull;
  * What {@link BronzeFiles#under} found under an input: the bronze files, and what it left out that a
  * person should hear about.
  *
- * @param files the bronze files, in key order
+ * @param files the bronze files, in key order (files on one key in path order)
  * @param lakeFolders the folders the command writes (the lake's {@code silver/} and {@code gold/}) found
  *         under the input and left out, so a lake inside the input is not read back as bronze
  * @param folderLinks the links to folders under the input, which are not followed
  * @param unreadable what could not be read, so the files under it would be missing
  * @param sameFiles the files that {@code files} holds under two keys or more, in the order of their first key
+ * @param sameKeys the keys that two files or more of {@code files} are under, their names differing only in their
+ *         Unicode form, in key order
  */
 public record BronzeInput(List<BronzeFile> files, List<Path> lakeFolders, List<FolderLink> folderLinks, List<Unreadable> unreadable,
-        List<SameFile> sameFiles) {
+        List<SameFile> sameFiles, List<SameKey> sameKeys) {
     public BronzeInput {
         files = List.copyOf(requireNonNull(files, "files is null"));
         lakeFolders = List.copyOf(requireNonNull(lakeFolders, "lakeFolders is null"));
         folderLinks = List.copyOf(requireNonNull(folderLinks, "folderLinks is null"));
         unreadable = List.copyOf(requireNonNull(unreadable, "unreadable is null"));
         sameFiles = List.copyOf(requireNonNull(sameFiles, "sameFiles is null"));
+        sameKeys = List.copyOf(requireNonNull(sameKeys, "sameKeys is null"));
     }
 
     /** A symbolic link to a folder, and the folder it leads to. */
@@ -75,6 +78,25 @@ public record BronzeInput(List<BronzeFile> files, List<Path> lakeFolders, List<F
         /** The paths that are the file's own names, not symbolic links: hard links to one another when there are several. */
         public List<Path> names() {
             return files.stream().map(BronzeFile::path).filter(path -> !links.contains(path)).toList();
+        }
+    }
+
+    /**
+     * Two files or more that the input holds under one key: names that differ only in their Unicode form
+     * ({@code café.csv} in NFC, and in NFD as a copy from a Mac can spell it), which Linux keeps as two
+     * files and a key takes in NFC, as {@code bronze-ingest upload}'s keys do. Converted under one key,
+     * one file's rows would replace the other's; {@code bronze-ingest upload} refuses them for that reason.
+     *
+     * @param key the key they would share
+     * @param files the files, in path order: two or more, each another file
+     */
+    public record SameKey(String key, List<BronzeFile> files) {
+        public SameKey {
+            requireNonNull(key, "key is null");
+            files = List.copyOf(requireNonNull(files, "files is null"));
+            if (files.size() < 2) {
+                throw new IllegalArgumentException("one file on a key is not two files on one key: " + files);
+            }
         }
     }
 }

@@ -5,13 +5,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class BronzeFilesTest {
     @TempDir
@@ -133,5 +136,84 @@ class BronzeFilesTest {
         assertEquals(List.of(a), found.sameFiles().get(1).names());
         assertEquals(List.of(b, hardLinkToB), found.sameFiles().get(2).names());
         assertEquals(List.of(), found.unreadable());
+    }
+
+    /**
+     * bronze-ingest upload takes names in NFC: a name spelled decomposed, as a copy from a Mac can spell it,
+     * gets the key of its NFC spelling, folder and file names alike, and so the same dataset.
+     */
+    @Test
+    void aNameSpelledInNfdGetsTheKeyOfItsNfcSpelling() throws IOException {
+        assumeTrue(fileNamesTakeUnicode(), "this locale cannot encode accented file names (sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding")
+                + "): run with a UTF-8 one, e.g. LANG=C.UTF-8");
+        Path folder = Files.createDirectories(input.resolve("drop/cafe\u0301s/2026"));
+        Path file = Files.writeString(folder.resolve("cre\u0300me bru\u0302le\u0301e.csv"), "a\n1\n");
+
+        List<BronzeFile> files = BronzeFiles.under(input.resolve("drop"), List.of()).files();
+
+        String key = "caf\u00e9s/2026/cr\u00e8me br\u00fbl\u00e9e.csv";
+        assertEquals(List.of(new BronzeFile(file, key, BronzeFiles.datasetOf(key))), files);
+        // A file given as the input, too.
+        assertEquals(List.of(new BronzeFile(file, "cr\u00e8me br\u00fbl\u00e9e.csv", BronzeFiles.datasetOf("cr\u00e8me br\u00fbl\u00e9e.csv"))),
+                BronzeFiles.under(file, List.of()).files());
+    }
+
+    /**
+     * Linux keeps café.csv in NFC and in NFD as two files, which would land on one key: listed, in path order,
+     * as bronze-ingest upload refuses them. One file reached on one key by both spellings (a hard link) is one file.
+     */
+    @Test
+    void namesThatDifferOnlyInTheirUnicodeFormAreListedOnTheirOneKey() throws IOException {
+        assumeTrue(keepsBothUnicodeForms(input), "the file system (or locale) under " + input + " does not keep a name's NFC and NFD spellings as two"
+                + " files, as macOS APFS does not: there are no such twins to list");
+        Path people = Files.createDirectories(input.resolve("drop/people"));
+        Path nfc = Files.writeString(people.resolve("caf\u00e9.csv"), "a\n1\n");
+        Path nfd = Files.writeString(people.resolve("cafe\u0301.csv"), "a\n2\n");
+        Path orders = Files.createDirectories(input.resolve("drop/orders"));
+        Path hardLink = Files.createLink(orders.resolve("bene\u0301.csv"), Files.writeString(orders.resolve("ben\u00e9.csv"), "a\n3\n"));
+
+        BronzeInput found = BronzeFiles.under(input.resolve("drop"), List.of());
+
+        // Each key's files in path order: "e" and a combining accent before "\u00e9".
+        assertEquals(List.of(
+                        new BronzeFile(hardLink, "orders/ben\u00e9.csv", "orders"),
+                        new BronzeFile(nfd, "people/caf\u00e9.csv", "people"),
+                        new BronzeFile(nfc, "people/caf\u00e9.csv", "people")),
+                found.files());
+        assertEquals(List.of(new BronzeInput.SameKey("people/caf\u00e9.csv", found.files().subList(1, 3))), found.sameKeys());
+        assertEquals(List.of(), found.sameFiles());
+    }
+
+    private static boolean fileNamesTakeUnicode() {
+        try {
+            Path.of("caf\u00e9", "cafe\u0301");
+            return true;
+        }
+        catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** Whether writing a name in NFC and in NFD under {@code folder} gives two files: Linux's ext4 and tmpfs, not macOS's APFS. */
+    static boolean keepsBothUnicodeForms(Path folder) throws IOException {
+        if (!fileNamesTakeUnicode()) {
+            return false;
+        }
+        Path probe = Files.createTempDirectory(folder, "unicode-forms");
+        try {
+            Files.writeString(probe.resolve("caf\u00e9"), "NFC");
+            Files.writeString(probe.resolve("cafe\u0301"), "NFD");
+            try (Stream<Path> names = Files.list(probe)) {
+                return names.count() == 2;
+            }
+        }
+        finally {
+            try (Stream<Path> names = Files.list(probe)) {
+                for (Path name : names.toList()) {
+                    Files.delete(name);
+                }
+            }
+            Files.delete(probe);
+        }
     }
 }
