@@ -3,6 +3,7 @@ package dev.medallion.local;
 import dev.medallion.common.config.Environment;
 import dev.medallion.local.silver.BronzeFile;
 import dev.medallion.local.silver.BronzeInput;
+import dev.medallion.local.silver.UnicodeFileNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -430,8 +430,7 @@ class LocalLakehouseCliTest {
      */
     @Test
     void theRefusalOfAnInputNamesEveryProblemAndSaysNothingWasConvertedOnce() throws IOException {
-        assumeTrue(fileNamesTakeUnicode(), "this locale cannot encode accented file names (sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding")
-                + "): run with a UTF-8 one, e.g. LANG=C.UTF-8");
+        UnicodeFileNames.assumeFileNamesTakeUnicode();
         Path input = Files.createDirectories(directory.resolve("drop"));
         Path outside = directory.resolve("outside.csv");
         BronzeFile a = new BronzeFile(input.resolve("people/a.csv"), "people/a.csv", "people");
@@ -473,8 +472,7 @@ class LocalLakehouseCliTest {
     /** bronze-ingest upload keys a name spelled decomposed (as a copy from a Mac can be) as its NFC spelling: so does the local command. */
     @Test
     void aFileNamedInNfdIsConvertedUnderTheKeyOfItsNfcSpelling() throws Exception {
-        assumeTrue(fileNamesTakeUnicode(), "this locale cannot encode accented file names (sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding")
-                + "): run with a UTF-8 one, e.g. LANG=C.UTF-8");
+        UnicodeFileNames.assumeFileNamesTakeUnicode();
         Path input = Files.createDirectories(directory.resolve("drop/people"));
         Files.writeString(input.resolve("Rene\u0301e.csv"), "id,name\n1,Ren\u00e9e\n");
 
@@ -490,8 +488,7 @@ class LocalLakehouseCliTest {
      */
     @Test
     void twoFilesWhoseNamesDifferOnlyInTheirUnicodeFormAreRefusedBeforeAnythingIsConverted() throws Exception {
-        assumeTrue(keepsBothUnicodeForms(directory), "the file system (or locale) under " + directory + " does not keep a name's NFC and NFD spellings as"
-                + " two files, as macOS APFS does not: there are no such twins to refuse");
+        UnicodeFileNames.assumeBothUnicodeFormsKept(directory);
         Path input = Files.createDirectories(directory.resolve("drop/people"));
         Path nfc = Files.writeString(input.resolve("caf\u00e9.csv"), "id,name\n1,Ann\n");
         Path nfd = Files.writeString(input.resolve("cafe\u0301.csv"), "id,name\n2,Bo\n");
@@ -701,38 +698,7 @@ class LocalLakehouseCliTest {
         return new Outcome(process.exitValue(), out, new String(err.join(), StandardCharsets.UTF_8));
     }
 
-    private static boolean fileNamesTakeUnicode() {
-        try {
-            Path.of("caf\u00e9", "cafe\u0301");
-            return true;
-        }
-        catch (InvalidPathException e) {
-            return false;
-        }
-    }
 
-    /** Whether writing a name in NFC and in NFD under {@code folder} gives two files: Linux's ext4 and tmpfs, not macOS's APFS. */
-    private static boolean keepsBothUnicodeForms(Path folder) throws IOException {
-        if (!fileNamesTakeUnicode()) {
-            return false;
-        }
-        Path probe = Files.createTempDirectory(folder, "unicode-forms");
-        try {
-            Files.writeString(probe.resolve("caf\u00e9"), "NFC");
-            Files.writeString(probe.resolve("cafe\u0301"), "NFD");
-            try (Stream<Path> names = Files.list(probe)) {
-                return names.count() == 2;
-            }
-        }
-        finally {
-            try (Stream<Path> names = Files.list(probe)) {
-                for (Path name : names.toList()) {
-                    Files.delete(name);
-                }
-            }
-            Files.delete(probe);
-        }
-    }
 
     /** A copy of sample-data/, to write a lake into. */
     private static Path copyOfSampleData(Path target) throws IOException {

@@ -5,16 +5,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class BronzeFilesTest {
     @TempDir
@@ -144,8 +141,7 @@ class BronzeFilesTest {
      */
     @Test
     void aNameSpelledInNfdGetsTheKeyOfItsNfcSpelling() throws IOException {
-        assumeTrue(fileNamesTakeUnicode(), "this locale cannot encode accented file names (sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding")
-                + "): run with a UTF-8 one, e.g. LANG=C.UTF-8");
+        UnicodeFileNames.assumeFileNamesTakeUnicode();
         Path folder = Files.createDirectories(input.resolve("drop/cafe\u0301s/2026"));
         Path file = Files.writeString(folder.resolve("cre\u0300me bru\u0302le\u0301e.csv"), "a\n1\n");
 
@@ -164,8 +160,7 @@ class BronzeFilesTest {
      */
     @Test
     void namesThatDifferOnlyInTheirUnicodeFormAreListedOnTheirOneKey() throws IOException {
-        assumeTrue(keepsBothUnicodeForms(input), "the file system (or locale) under " + input + " does not keep a name's NFC and NFD spellings as two"
-                + " files, as macOS APFS does not: there are no such twins to list");
+        UnicodeFileNames.assumeBothUnicodeFormsKept(input);
         Path people = Files.createDirectories(input.resolve("drop/people"));
         Path nfc = Files.writeString(people.resolve("caf\u00e9.csv"), "a\n1\n");
         Path nfd = Files.writeString(people.resolve("cafe\u0301.csv"), "a\n2\n");
@@ -184,36 +179,5 @@ class BronzeFilesTest {
         assertEquals(List.of(), found.sameFiles());
     }
 
-    private static boolean fileNamesTakeUnicode() {
-        try {
-            Path.of("caf\u00e9", "cafe\u0301");
-            return true;
-        }
-        catch (InvalidPathException e) {
-            return false;
-        }
-    }
 
-    /** Whether writing a name in NFC and in NFD under {@code folder} gives two files: Linux's ext4 and tmpfs, not macOS's APFS. */
-    static boolean keepsBothUnicodeForms(Path folder) throws IOException {
-        if (!fileNamesTakeUnicode()) {
-            return false;
-        }
-        Path probe = Files.createTempDirectory(folder, "unicode-forms");
-        try {
-            Files.writeString(probe.resolve("caf\u00e9"), "NFC");
-            Files.writeString(probe.resolve("cafe\u0301"), "NFD");
-            try (Stream<Path> names = Files.list(probe)) {
-                return names.count() == 2;
-            }
-        }
-        finally {
-            try (Stream<Path> names = Files.list(probe)) {
-                for (Path name : names.toList()) {
-                    Files.delete(name);
-                }
-            }
-            Files.delete(probe);
-        }
-    }
 }
