@@ -314,12 +314,10 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
 
-        assertEquals(2, outcome.exit(), outcome.err());
-        assertEquals("error: " + file + " under --input " + directory.resolve("drop") + " would be converted twice, as people/a.csv and as people/b.csv"
+        assertRefusedBeforeAnythingIsConverted(outcome, lake,
+                "error: " + file + " under --input " + directory.resolve("drop") + " would be converted twice, as people/a.csv and as people/b.csv"
                 + " (through the link " + link + "), its rows then in silver twice: move the link out of --input (a link to a file is converted as that"
-                + " file). Nothing was converted.\n", outcome.err());
-        assertEquals("", outcome.out());
-        assertFalse(Files.exists(lake), "nothing may be written");
+                + " file). Nothing was converted.\n");
     }
 
     /** Two hard links to one file are one file under two keys, as bronze-ingest upload tells files apart: by device and inode. */
@@ -332,12 +330,10 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
 
-        assertEquals(2, outcome.exit(), outcome.err());
-        assertEquals("error: " + hardLink + " under --input " + directory.resolve("drop") + " would be converted twice, as people copy.csv and as"
+        assertRefusedBeforeAnythingIsConverted(outcome, lake,
+                "error: " + hardLink + " under --input " + directory.resolve("drop") + " would be converted twice, as people copy.csv and as"
                 + " people/a.csv, its rows then in silver twice: remove one of its hard links " + hardLink + " and " + file + " from --input."
-                + " Nothing was converted.\n", outcome.err());
-        assertEquals("", outcome.out());
-        assertFalse(Files.exists(lake), "nothing may be written");
+                + " Nothing was converted.\n");
     }
 
     /** Every file under two keys is named, on a line of its own, with what to take out when a link may stay. */
@@ -355,16 +351,14 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
 
-        assertEquals(2, outcome.exit(), outcome.err());
         String under = " under --input " + directory.resolve("drop");
-        assertEquals("error: " + file + under + " would be converted 3 times, as people/a.csv, as people/b.csv and as people/c.csv (through the link " + link
+        assertRefusedBeforeAnythingIsConverted(outcome, lake,
+                "error: " + file + under + " would be converted 3 times, as people/a.csv, as people/b.csv and as people/c.csv (through the link " + link
                 + "), its rows then in silver 3 times: remove one of its hard links " + file + " and " + hardLink + " from --input, and move the link out of"
                 + " --input (a link to a file is converted as that file).\n"
                 + "error: " + outside.toRealPath() + ", outside --input " + directory.resolve("drop") + ", reached through the links " + first + " and " + second
                 + ", would be converted twice, as people/d.csv and as people/e.csv, its rows then in silver twice: move one of the links out of --input (a link"
-                + " to a file is converted as that file). Nothing was converted.\n", outcome.err());
-        assertEquals("", outcome.out());
-        assertFalse(Files.exists(lake), "nothing may be written");
+                + " to a file is converted as that file). Nothing was converted.\n");
     }
 
     /**
@@ -496,12 +490,10 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
 
-        assertEquals(2, outcome.exit(), outcome.err());
-        assertEquals("error: " + nfd + " (NFD) and " + nfc + " (NFC) under --input " + directory.resolve("drop") + " would both be converted as"
+        assertRefusedBeforeAnythingIsConverted(outcome, lake,
+                "error: " + nfd + " (NFD) and " + nfc + " (NFC) under --input " + directory.resolve("drop") + " would both be converted as"
                 + " people/caf\u00e9.csv, one file's rows replacing the other's, since their names differ only in their Unicode form (NFC and NFD spellings"
-                + " of one name): rename or remove one of them. Nothing was converted.\n", outcome.err());
-        assertEquals("", outcome.out());
-        assertFalse(Files.exists(lake), "nothing may be written");
+                + " of one name): rename or remove one of them. Nothing was converted.\n");
     }
 
     /**
@@ -698,7 +690,13 @@ class LocalLakehouseCliTest {
         return new Outcome(process.exitValue(), out, new String(err.join(), StandardCharsets.UTF_8));
     }
 
-
+    /** Exit code 2, exactly {@code err} on standard error, nothing on standard output, and no lake. */
+    private static void assertRefusedBeforeAnythingIsConverted(Outcome outcome, Path lake, String err) {
+        assertEquals(2, outcome.exit(), outcome.err());
+        assertEquals(err, outcome.err());
+        assertEquals("", outcome.out());
+        assertFalse(Files.exists(lake), "nothing may be written");
+    }
 
     /** A copy of sample-data/, to write a lake into. */
     private static Path copyOfSampleData(Path target) throws IOException {
