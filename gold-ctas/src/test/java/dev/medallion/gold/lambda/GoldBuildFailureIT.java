@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.medallion.common.storage.S3Clients;
 import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.LambdaInvocation;
 import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.testing.FailingQueryAthena;
 import dev.medallion.gold.testing.GoldLake;
-import dev.medallion.gold.testing.LambdaInvocation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,7 +129,7 @@ class GoldBuildFailureIT {
         String beforeTheRequest = firstBuildOfProductTotals();
         Map<String, Object> forced = Map.of("models", List.of("revenue_by_day", "product_totals"), "force", true);
         FailingQueryAthena athena = new FailingQueryAthena(lake.athena(), sql -> sql.startsWith("CREATE TABLE") && sql.contains("revenue_by_day__"), ctas -> { });
-        LambdaInvocation invocation = LambdaInvocation.of("8f2c1c1e-request-1");
+        LambdaInvocation invocation = LambdaInvocation.of("gold-ctas", "8f2c1c1e-request-1");
 
         lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
         assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(forced, invocation));
@@ -162,7 +162,7 @@ class GoldBuildFailureIT {
         assertEquals(builtByTheRequest, skipped.get("buildId").asText());
 
         // Another forced request, even with nothing changed, rebuilds it: force means a build of its own.
-        Map<String, Object> again = lake.handler().handleRequest(Map.of("models", List.of("product_totals"), "force", true), LambdaInvocation.of("request-2"));
+        Map<String, Object> again = lake.handler().handleRequest(Map.of("models", List.of("product_totals"), "force", true), LambdaInvocation.of("gold-ctas", "request-2"));
 
         String rebuilt = lake.currentBuild("product_totals");
         assertEquals(Map.of("product_totals", "built " + rebuilt), again);

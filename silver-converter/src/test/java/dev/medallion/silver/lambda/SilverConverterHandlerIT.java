@@ -1,9 +1,6 @@
 package dev.medallion.silver.lambda;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.layout.SilverLayout;
@@ -11,6 +8,7 @@ import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.sample.RetailTransactionsGenerator;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.LambdaInvocation;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.silver.DeadlineExceededException;
 import dev.medallion.silver.ParquetTestFiles;
@@ -181,7 +179,7 @@ class SilverConverterHandlerIT {
         }
         bronze.put("sales/big.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
         // The time left never changes: 4 s, under the 5 s the handler keeps in reserve at the least.
-        Context nearlyOver = new RemainingTime(4_000);
+        Context nearlyOver = LambdaInvocation.of("silver-converter", "test-request").withRemainingMillis(4_000);
 
         SilverConversionException failure = assertThrows(SilverConversionException.class,
                 () -> handler().handleRequest(eventFor("sales/big.csv"), nearlyOver));
@@ -191,66 +189,8 @@ class SilverConverterHandlerIT {
         assertEquals(List.of(), silver.list("").stream().filter(key -> !key.startsWith("_schemas/")).toList(), "nothing visible");
         assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(silverBucket)).uploads(), "no upload left open");
 
-        List<String> retried = handler().handleRequest(eventFor("sales/big.csv"), new RemainingTime(900_000));
+        List<String> retried = handler().handleRequest(eventFor("sales/big.csv"), LambdaInvocation.of("silver-converter", "test-request"));
         assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/big.csv"), retried);
-    }
-
-    /** What the Lambda runtime's context tells about time; nothing else of it is used. */
-    private record RemainingTime(int millis) implements Context {
-        @Override
-        public int getRemainingTimeInMillis() {
-            return millis;
-        }
-
-        @Override
-        public String getAwsRequestId() {
-            return "test-request";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/silver-converter";
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "test";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "silver-converter";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:123456789012:function:silver-converter";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 2048;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return null;
-        }
     }
 
     private SilverConverterHandler handler() {
