@@ -237,6 +237,8 @@ class SilverConverterContractTest {
         // The publishing marker: written before anything is visible, deleted by the sweep; never read (its key says it all).
         String marker = object(layout.publishingKey(dataset, day, source, RunId.start(1)));
         assertAllowed(policy, "s3:PutObject", marker);
+        // A sweep reads when another run's marker was written before it deletes it.
+        assertAllowed(policy, "s3:GetObject", marker);
         assertAllowed(policy, "s3:DeleteObject", marker);
         assertDenied(policy, "s3:DeleteObject", SILVER_ARN + "/" + (prefix.isEmpty() ? "other/" : "") + "_publishing/x");
         for (String key : List.of(manifest, schema)) {

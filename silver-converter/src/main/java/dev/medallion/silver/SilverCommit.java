@@ -7,7 +7,12 @@ import dev.medallion.common.storage.ObjectUpload;
 import dev.medallion.common.storage.WriteRefusedException;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +34,7 @@ import static java.util.Objects.requireNonNull;
  *     ({@link dev.medallion.silver.catalog.SilverCatalog}); a catalog that fails fails the run here, with
  *     nothing visible, and a registration is idempotent, so the retry simply registers again. An empty
  *     partition registered by a run that then fails or loses shows no rows.</li>
- * <li>{@link #commit}: record the partition the run publishes into (a publishing marker, see
+ * <li>{@link #commit}: record the partition the run publishes into, and when (a publishing marker, see
  *     {@link SilverLayout#publishingKey}), publish every upload, then write the manifest conditionally, expecting the version
  *     read in step 1 (none: {@code If-None-Match: *}; one: {@code If-Match} on its entity tag). Of any set
  *     of runs that read the same version, exactly one succeeds. A run that loses deletes what it
@@ -43,7 +48,8 @@ import static java.util.Objects.requireNonNull;
  * <li>{@link #sweep}: the winner deletes what its manifest supersedes, and every file of a run that can
  *     no longer commit: a run of generation {@code <= G} once generation {@code G} is committed, in its
  *     own partition and in every partition a marker of such a run names (a run killed after publishing
- *     a replaced version of another day), then those markers. Every run first sweeps for the manifest it
+ *     a replaced version of another day), then those markers, but for the marker of a run that may still
+ *     be publishing ({@link #PUBLISHING_BOUND}), which a later sweep deletes. Every run first sweeps for the manifest it
  *     builds on ({@link SilverConverter}): that manifest's own run may never have (killed after its
  *     manifest, or its manifest written late, after it gave up), and only that manifest names what it
  *     replaced; so a retry, a redelivery or the next version finishes the cleanup.</li>
@@ -56,14 +62,23 @@ import static java.util.Objects.requireNonNull;
  * both visible).
  */
 final class SilverCommit {
+    /**
+     * How long after writing its publishing marker a run may still make a file visible: a Lambda invocation
+     * lasts at most 15 minutes, and a request S3 received just before may complete a little later; the rest
+     * is a margin for clocks. A sweep keeps another run's marker younger than this (see {@link #sweep}).
+     */
+    static final Duration PUBLISHING_BOUND = Duration.ofMinutes(20);
+
     private final ObjectStore silver;
     private final SilverLayout layout;
     private final ManifestStore manifests;
+    private final Clock clock;
 
-    SilverCommit(ObjectStore silver, SilverLayout layout, ManifestStore manifests) {
+    SilverCommit(ObjectStore silver, SilverLayout layout, ManifestStore manifests, Clock clock) {
         this.silver = requireNonNull(silver, "silver is null");
         this.layout = requireNonNull(layout, "layout is null");
         this.manifests = requireNonNull(manifests, "manifests is null");
+        this.clock = requireNonNull(clock, "clock is null");
     }
 
     /** The committed state a run builds on: the manifest as read (or none), and its version. */
@@ -118,8 +133,9 @@ final class SilverCommit {
         String marker = publishingMarker(manifest);
         try {
             if (!staged.isEmpty()) {
-                // Before anything is visible: a run killed after publishing is then found in its partition.
-                silver.put(marker, new byte[0]);
+                // Before anything is visible: a run killed after publishing is then found in its partition. It
+                // holds when it was written, so that a sweep can tell whether this run may still be publishing.
+                silver.put(marker, clock.instant().toString().getBytes(StandardCharsets.UTF_8));
             }
             for (ObjectUpload upload : staged) {
                 upload.publish();
@@ -127,7 +143,8 @@ final class SilverCommit {
         }
         catch (IOException | RuntimeException e) {
             discard(staged, manifest.writtenKeys(), e);
-            deleteQuietly(List.of(marker), e);
+            // The marker stays: the publish that failed may complete after all (S3 can complete a request whose
+            // client gave up), and a delete that failed leaves files visible; the next run's sweep finds them by it.
             throw e;
         }
         published.addAll(manifest.writtenKeys());
@@ -139,8 +156,7 @@ final class SilverCommit {
         catch (IOException | RuntimeException e) {
             if (e instanceof WriteRefusedException) {
                 // S3 answered no to every attempt: nothing landed, and nothing can land later.
-                deleteQuietly(published, e);
-                deleteQuietly(List.of(marker), e);
+                deleteWithMarker(published, marker, e);
                 throw e;
             }
             // The write may have landed with its answer lost: only the manifest itself can tell.
@@ -166,8 +182,7 @@ final class SilverCommit {
                         + published.size() + " published file(s) stay, visible to readers that ignore manifests: the retry finds"
                         + " them committed, or sweeps them once it commits", e);
             }
-            deleteQuietly(published, e);
-            deleteQuietly(List.of(marker), e);
+            deleteWithMarker(published, marker, e);
             throw e;
         }
         if (written.isPresent()) {
@@ -201,6 +216,11 @@ final class SilverCommit {
      * Deletes what {@code committed} supersedes and every file, in the partitions it touches, of a run
      * that can no longer commit (or of a run from before runs were named). Safe at any time after the
      * commit, by any run: files of runs that read this manifest or a later one are never touched.
+     *
+     * <p>The markers of those runs go too once their files are gone, but for the marker of a run that may
+     * still be publishing ({@link #PUBLISHING_BOUND}): such a run cannot commit any more, yet it may make
+     * another file visible after this sweep listed its partition, and, killed before it deletes that file
+     * itself, it would leave it visible for good had the marker that leads the next sweep to it gone.
      */
     void sweep(Manifest committed, String manifestKey) throws IOException {
         Set<String> keep = new LinkedHashSet<>(committed.writtenKeys());
@@ -213,7 +233,10 @@ final class SilverCommit {
             // A marker of a later run is that run's: it may still commit.
             if (publishing.isPresent() && publishing.get().run().generation() <= committed.generation()) {
                 partitions.add(publishing.get().ingestDate());
-                markers.add(marker);
+                // The committed run published everything before its manifest; another run may still be at it.
+                if (publishing.get().run().token().equals(committed.run()) || outlivedItsRun(marker)) {
+                    markers.add(marker);
+                }
             }
         }
         for (LocalDate ingestDate : partitions) {
@@ -243,6 +266,26 @@ final class SilverCommit {
         }
     }
 
+    /**
+     * Whether the run that wrote the marker can no longer be publishing: it wrote it {@link #PUBLISHING_BOUND}
+     * ago or more, or it was a converter from before markers held a time, whose runs ended long ago. False
+     * for a marker gone since it was listed: there is nothing to delete.
+     */
+    private boolean outlivedItsRun(String marker) throws IOException {
+        Optional<byte[]> content = silver.read(marker);
+        if (content.isEmpty()) {
+            return false;
+        }
+        Instant written;
+        try {
+            written = Instant.parse(new String(content.get(), StandardCharsets.UTF_8).strip());
+        }
+        catch (DateTimeParseException e) {
+            return true;
+        }
+        return !clock.instant().isBefore(written.plus(PUBLISHING_BOUND));
+    }
+
     private String publishingMarker(Manifest manifest) {
         RunId run = RunId.ofToken(manifest.run());
         return layout.publishingKey(manifest.dataset(), LocalDate.parse(manifest.ingestDate()), manifest.source().key(), run);
@@ -261,15 +304,25 @@ final class SilverCommit {
         deleteQuietly(keys, cause);
     }
 
-    private void deleteQuietly(List<String> keys, Throwable cause) {
+    /** Deletes the published files, then the marker, once they are gone: a marker left behind makes the next sweep look for them. */
+    private void deleteWithMarker(List<String> published, String marker, Throwable cause) {
+        if (deleteQuietly(published, cause)) {
+            deleteQuietly(List.of(marker), cause);
+        }
+    }
+
+    /** Deletes the keys; a failure is added to {@code cause}. Returns whether they are gone. */
+    private boolean deleteQuietly(List<String> keys, Throwable cause) {
         if (keys.isEmpty()) {
-            return;
+            return true;
         }
         try {
             silver.delete(keys);
+            return true;
         }
         catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
+            return false;
         }
     }
 

@@ -113,7 +113,7 @@ public final class SilverConverter {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.layout = requireNonNull(layout, "layout is null");
         this.log = requireNonNull(log, "log is null");
-        this.commit = new SilverCommit(silver, layout, new ManifestStore(silver));
+        this.commit = new SilverCommit(silver, layout, new ManifestStore(silver), requireNonNull(clock, "clock is null"));
         this.context = new ConversionRun.Context(silver, layout, limits, csvOverrides, new SchemaContractStore(silver, layout), catalog, commit, log, clock,
                 threadStopWait);
     }

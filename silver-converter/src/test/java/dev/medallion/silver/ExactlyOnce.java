@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -49,10 +51,12 @@ final class ExactlyOnce {
     /**
      * The manifest describes the source and accounts for every row; every Parquet object of the dataset is
      * one of its parts; the rows read back (by parquet-avro, from a copy of each object) are the source's
-     * valid rows, each once; the only quarantine file is the manifest's.
+     * valid rows, each once; the only quarantine file is the manifest's; and the only publishing markers
+     * left are those of runs that, at {@code now}, may still be publishing ({@link SilverCommit#PUBLISHING_BOUND}),
+     * which a later sweep removes.
      */
     static void assertExactlyOnce(ObjectStore silver, SilverLayout layout, String dataset, SourceObject source, int validRows, int quarantinedRows,
-            Path temporary) throws IOException {
+            Path temporary, Instant now) throws IOException {
         Manifest manifest = new ManifestStore(silver).read(layout.manifestKey(dataset, source.key())).orElseThrow();
         assertTrue(manifest.describes(source), "the manifest describes the version converted last");
         assertEquals(validRows + quarantinedRows, manifest.rowsRead());
@@ -72,6 +76,11 @@ final class ExactlyOnce {
         ids.sort(null);
         assertEquals(LongStream.range(0, validRows).boxed().toList(), ids, "each valid row exactly once");
         assertEquals(manifest.quarantine() == null ? List.of() : List.of(manifest.quarantine().key()), silver.list(layout.prefix() + "_quarantine/"));
-        assertEquals(List.of(), silver.list(layout.publishingPrefix(dataset, source.key())), "no publishing marker outlives the commit that swept its run");
+        for (String marker : silver.list(layout.publishingPrefix(dataset, source.key()))) {
+            assertFalse(marker.endsWith("-" + manifest.run()), "the committed run's marker is gone: " + marker);
+            Instant written = Instant.parse(new String(silver.read(marker).orElseThrow(), StandardCharsets.UTF_8));
+            assertTrue(now.isBefore(written.plus(SilverCommit.PUBLISHING_BOUND)),
+                    "no publishing marker outlives the commit that swept its run once that run can no longer publish: " + marker);
+        }
     }
 }

@@ -38,6 +38,8 @@ final class HookedStore implements ObjectStore {
         }
 
         default void afterPutIf(String key, Optional<String> written) throws IOException {}
+
+        default void beforeDelete(Collection<String> keys) throws IOException {}
     }
 
     private final ObjectStore delegate;
@@ -135,6 +137,7 @@ final class HookedStore implements ObjectStore {
 
     @Override
     public void delete(Collection<String> keys) throws IOException {
+        hooks.beforeDelete(keys);
         delegate.delete(keys);
     }
 

@@ -26,15 +26,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.medallion.silver.ExactlyOnce.csv;
@@ -518,6 +521,115 @@ class SilverCommitTest {
     }
 
     /**
+     * The killed run's marker outlives the next run's sweep while the killed run could still be publishing
+     * (a run only ends at Lambda's timeout); once that time is up, the next sweep deletes it.
+     */
+    @Test
+    void theMarkerOfAKilledRunGoesWithTheFirstSweepAfterItsTimeIsUp() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = source("sales/killed.csv", content);
+        assertThrows(Killed.class, () -> convert(converter(failingManifestWrites(() -> { throw new Killed(); })), source, content));
+
+        convert(converter(silver), source, content);
+        assertEquals(1, silver.list("_publishing/").size(), "swept at once, the killed run's parts go, its marker stays while it could be publishing");
+        assertExactlyOnce(source, ROWS, 0);
+
+        Clock later = Clock.offset(CLOCK, SilverCommit.PUBLISHING_BOUND);
+        assertTrue(convert(converter(silver, later), source, content).unchanged());
+        assertEquals(List.of(), silver.list("_publishing/"), "the redelivery's sweep, once the killed run's time is up, deletes its marker");
+    }
+
+    /**
+     * A sweep that finds the marker of a run still publishing (it lost: another run committed first) deletes
+     * that run's parts published so far, but not its marker: the run may publish more before it is killed,
+     * and only the marker leads a later sweep to them, in a partition no other run of the source writes.
+     */
+    @Test
+    void aSweepKeepsTheMarkerOfARunStillPublishingSoThePartsItPublishesLaterAreSweptToo() throws Exception {
+        byte[] first = csv(ROWS, "");
+        SourceObject original = source("sales/raced.csv", first);
+        CountDownLatch publishing = new CountDownLatch(1);
+        CountDownLatch swept = new CountDownLatch(1);
+        AtomicBoolean firstPublish = new AtomicBoolean(true);
+        ObjectStore losing = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePublish(String key) throws IOException {
+                if (firstPublish.getAndSet(false)) {
+                    publishing.countDown();
+                    await(swept);
+                }
+            }
+
+            @Override
+            public void beforePutIf(String key) {
+                if (key.startsWith("_manifests/")) {
+                    throw new Killed();
+                }
+            }
+        });
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<ConversionResult> killed = thread.submit(() -> convert(converter(losing), original, first));
+            await(publishing);
+            // Another version, of another day, committed while the first run publishes: its sweep finds the marker.
+            byte[] second = csv(ROWS / 2, "");
+            SourceObject replacement = new SourceObject("bronze", "sales/raced.csv", md5(second), second.length, MODIFIED.plus(Duration.ofDays(1)));
+            convert(converter(silver), replacement, second);
+            assertEquals(1, silver.list("_publishing/").size(), "the publishing run's marker stays");
+            swept.countDown();
+            ExecutionException death = assertThrows(ExecutionException.class, () -> killed.get(30, TimeUnit.SECONDS));
+            assertTrue(death.getCause() instanceof Killed, death.toString());
+            assertEquals(ROWS / LIMITS.chunkRows(), parquetFiles().stream().filter(key -> key.contains("/ingest_date=2026-03-14/")).count(),
+                    "the killed run published all its parts after the sweep");
+
+            byte[] third = csv(ROWS / 3, "");
+            SourceObject latest = new SourceObject("bronze", "sales/raced.csv", md5(third), third.length, MODIFIED.plus(Duration.ofDays(2)));
+            convert(converter(silver), latest, third);
+            assertExactlyOnce(latest, ROWS / 3, 0);
+        }
+        finally {
+            thread.shutdownNow();
+        }
+    }
+
+    /**
+     * A run whose publishing fails discards what it published; when S3 fails that delete too, the parts stay
+     * visible, and so must the marker that leads the next sweep to their partition, or a version of another
+     * day would leave them visible for good.
+     */
+    @Test
+    void aRunThatCannotDeleteWhatItPublishedKeepsItsMarkerForTheNextSweep() throws IOException {
+        byte[] first = csv(ROWS, "");
+        SourceObject original = source("sales/flaky.csv", first);
+        AtomicInteger publishes = new AtomicInteger();
+        ObjectStore flaky = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePublish(String key) throws IOException {
+                if (publishes.incrementAndGet() == 3) {
+                    throw new IOException("503 Slow Down (complete)");
+                }
+            }
+
+            @Override
+            public void beforeDelete(Collection<String> keys) throws IOException {
+                if (keys.stream().anyMatch(key -> key.endsWith(".parquet"))) {
+                    throw new IOException("503 Slow Down (delete)");
+                }
+            }
+        });
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(flaky), original, first));
+        assertEquals("503 Slow Down (complete)", failure.getMessage());
+        assertEquals(2, parquetFiles().size(), "the two parts published before the failure stay visible");
+        assertEquals(1, silver.list("_publishing/").size(), "with the marker of their partition");
+
+        byte[] second = csv(ROWS / 2, "");
+        SourceObject replacement = new SourceObject("bronze", "sales/flaky.csv", md5(second), second.length, MODIFIED.plus(Duration.ofDays(1)));
+        convert(converter(silver), replacement, second);
+        assertExactlyOnce(replacement, ROWS / 2, 0);
+    }
+
+    /**
      * A run killed between publishing and its manifest leaves parts visible in its version's partition.
      * When the object is then replaced by a version of another day, the run that commits that version
      * sweeps its own partition; the publishing marker the killed run wrote first tells it to sweep the
@@ -610,7 +722,11 @@ class SilverCommitTest {
     }
 
     private SilverConverter converter(ObjectStore store) {
-        return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+        return converter(store, CLOCK);
+    }
+
+    private SilverConverter converter(ObjectStore store, Clock clock) {
+        return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), clock), clock);
     }
 
     private static ConversionResult convert(SilverConverter converter, SourceObject source, byte[] content) throws IOException {
@@ -619,7 +735,7 @@ class SilverCommitTest {
 
 
     private void assertExactlyOnce(SourceObject source, int validRows, int quarantinedRows) throws IOException {
-        ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, validRows, quarantinedRows, readBack);
+        ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, validRows, quarantinedRows, readBack, CLOCK.instant());
     }
 
     private List<String> dataAndManifests() throws IOException {
