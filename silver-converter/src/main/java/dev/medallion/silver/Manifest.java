@@ -27,8 +27,9 @@ import static java.util.Objects.requireNonNull;
  * @param columns the dataset's schema contract the parts are written in
  * @param droppedColumns file columns the contract does not have: not written (docs/silver-converter.md, "Reading, typing, writing": the schema contract)
  * @param missingColumns contract columns the file does not have: written as null
- * @param bytesRead bytes of the source object read, as stored (compressed for gzip): always its size,
- *        since a conversion that read fewer or more fails instead of committing
+ * @param bytesRead bytes of the source object read, as stored (compressed for gzip): its size for a file
+ *        converted, since a conversion that read fewer or more fails instead of committing; for a file
+ *        rejected, the bytes read up to the rejection
  * @param supersedes the parts and quarantine file of the manifest this one replaced, deleted after the
  *        commit (kept here so a retry can finish that cleanup)
  * @param limits the limits the file was read under, so that a rejected file delivered again once a limit is

@@ -69,7 +69,8 @@ final class RangeBoundaries {
         List<Long> starts = new ArrayList<>(List.of(0L));
         for (int i = 1; i < count; i++) {
             long cut = Math.max(size / count * i, starts.get(starts.size() - 1) + 1);
-            // From the byte before the cut: a cut right after a line feed is itself a candidate.
+            // From the byte before the cut, which the probe then holds; a line feed there is no candidate, since
+            // the line it ends is not in the probe (RecordStarts): the range starts after the next one.
             long from = cut - 1;
             long to = Math.min(size, from + PROBE_BYTES);
             if (to - from < 2) {
