@@ -72,7 +72,7 @@ data "aws_iam_policy_document" "silver_converter" {
     sid = "MarkWhereARunPublishes"
     # Before a run makes any file visible it records the partition it publishes into, and when; the run
     # that next commits the source sweeps what a run killed before its manifest left there, and deletes the
-    # marker once it has read that the run that wrote it can no longer be publishing.
+    # marker, reading first when another run wrote it: only once that run can no longer be publishing.
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     resources = ["${local.silver_prefix_arn}_publishing/*"]
   }

@@ -234,7 +234,7 @@ class SilverConverterContractTest {
                 assertAllowed(policy, action, key);
             }
         }
-        // The publishing marker: written before anything is visible, deleted by the sweep; never read (its key says it all).
+        // The publishing marker: written before anything is visible, deleted by the sweep.
         String marker = object(layout.publishingKey(dataset, day, source, RunId.start(1)));
         assertAllowed(policy, "s3:PutObject", marker);
         // A sweep reads when another run's marker was written before it deletes it.

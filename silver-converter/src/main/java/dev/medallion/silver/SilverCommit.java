@@ -2,6 +2,7 @@ package dev.medallion.silver;
 
 import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.ObjectUpload;
 import dev.medallion.common.storage.WriteRefusedException;
@@ -268,8 +269,9 @@ final class SilverCommit {
 
     /**
      * Whether the run that wrote the marker can no longer be publishing: it wrote it {@link #PUBLISHING_BOUND}
-     * ago or more, or it was a converter from before markers held a time, whose runs ended long ago. False
-     * for a marker gone since it was listed: there is nothing to delete.
+     * ago or more. A marker without a time, written by a converter from before markers held one (a run of
+     * it may still be going while a new version is deployed), is as old as the store says it is. False for
+     * a marker gone since it was listed: there is nothing to delete.
      */
     private boolean outlivedItsRun(String marker) throws IOException {
         Optional<byte[]> content = silver.read(marker);
@@ -281,7 +283,11 @@ final class SilverCommit {
             written = Instant.parse(new String(content.get(), StandardCharsets.UTF_8).strip());
         }
         catch (DateTimeParseException e) {
-            return true;
+            Optional<ObjectInfo> stored = silver.stat(marker);
+            if (stored.isEmpty()) {
+                return false;
+            }
+            written = stored.get().lastModified();
         }
         return !clock.instant().isBefore(written.plus(PUBLISHING_BOUND));
     }

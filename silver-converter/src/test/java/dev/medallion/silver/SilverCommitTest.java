@@ -19,10 +19,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -537,6 +539,27 @@ class SilverCommitTest {
         Clock later = Clock.offset(CLOCK, SilverCommit.PUBLISHING_BOUND);
         assertTrue(convert(converter(silver, later), source, content).unchanged());
         assertEquals(List.of(), silver.list("_publishing/"), "the redelivery's sweep, once the killed run's time is up, deletes its marker");
+    }
+
+    /**
+     * A marker written by a converter from before markers held a time is empty: it is as old as the store
+     * says, so one written just now may be of a run of the earlier version still publishing while this one
+     * is deployed, and stays; an older one goes.
+     */
+    @Test
+    void aMarkerWithoutATimeIsAsOldAsTheStoreSays() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = source("sales/upgraded.csv", content);
+        String recent = LAYOUT.publishingKey("sales", LocalDate.of(2026, 3, 14), source.key(), RunId.start(1));
+        String old = LAYOUT.publishingKey("sales", LocalDate.of(2026, 3, 13), source.key(), RunId.start(1));
+        silver.put(recent, new byte[0]);
+        silver.put(old, new byte[0]);
+        Files.setLastModifiedTime(silverRoot.resolve(recent), FileTime.from(CLOCK.instant().minus(Duration.ofMinutes(5))));
+        Files.setLastModifiedTime(silverRoot.resolve(old), FileTime.from(CLOCK.instant().minus(SilverCommit.PUBLISHING_BOUND)));
+
+        convert(converter(silver), source, content);
+
+        assertEquals(List.of(recent), silver.list("_publishing/"));
     }
 
     /**

@@ -19,9 +19,10 @@ import static java.util.Objects.requireNonNull;
  * &lt;prefix&gt;_schemas/&lt;dataset&gt;.json
  * &lt;prefix&gt;_publishing/&lt;dataset&gt;/&lt;source&gt;/YYYY-MM-DD-&lt;run&gt;
  * </pre>
- * A publishing marker records, before a run makes any file visible, the partition it publishes into:
- * the run that commits the source next finds there, and sweeps, what a run killed before its manifest
- * left in another partition (a replaced object's version of another day).
+ * A publishing marker records, before a run makes any file visible, the partition it publishes into, and
+ * holds when it was written: the run that commits the source next finds there, and sweeps, what a run
+ * killed before its manifest left in another partition (a replaced object's version of another day). It
+ * outlives its run until a sweep finds it old enough that the run can no longer be publishing.
  * {@code <source>} is the source file's readable stem plus a hash of its whole key (its first 40 bits),
  * so two files with the same name in different folders get different names, and one prefix holds
  * everything a source wrote in a partition. Two keys can still share a name by chance (a 0.5 % chance among
