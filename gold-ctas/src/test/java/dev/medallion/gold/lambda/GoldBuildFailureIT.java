@@ -244,6 +244,32 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * The view's start reached Athena and its answer was lost (a 500 after the swap ran); the SDK's retry was
+     * throttled (400). The last answer is a refusal, but the swap may have happened: the build the view may
+     * point at is kept, and the failure says its start is unknown, not that it never started.
+     */
+    @Test
+    void aViewSwapWhoseRetryIsThrottledAfterALostAnswerKeepsItsBuild() throws IOException {
+        firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            AtomicInteger starts = new AtomicInteger();
+            proxy.inject(request -> "AmazonAthena.StartQueryExecution".equals(request.headers().get("x-amz-target")) && starts.incrementAndGet() == 2,
+                    Fault.afterForwarding(500), 1);
+            proxy.inject(secondAndLaterQueryStarts(), Fault.status(400, "TooManyRequestsException"), 100);
+
+            GoldBuildException failure = assertThrows(GoldBuildException.class,
+                    () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+
+            assertTrue(failure.getMessage().contains("view") && failure.getMessage().contains("START_UNKNOWN"), failure.getMessage());
+        }
+        String built = newBuildTable();
+        assertTrue(lake.athenaSql().stream().anyMatch(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(built)),
+                "the swap reached Athena: " + lake.athenaSql());
+        assertTrue(lake.recorder().calls().stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(built)),
+                lake.recorder().calls().toString());
+    }
+
+    /**
      * The swap happened and the state could not be written (S3 answers 500 to every attempt): readers are
      * on the new build, and the failure says so, naming it. Nothing of it is removed, and the next build
      * takes it, where the view points, as its previous build.
