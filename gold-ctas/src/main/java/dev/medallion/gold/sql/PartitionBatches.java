@@ -60,7 +60,8 @@ public final class PartitionBatches {
 
     /**
      * A boolean expression true for the rows of batch {@code index}'s partitions and no others. A null
-     * partition value is matched with IS NULL, since {@code x IN (NULL)} is never true.
+     * partition value is matched with IS NULL, since {@code x IN (NULL)} is never true, and a floating-point
+     * NaN with {@code is_nan}, since NaN equals nothing in Athena.
      */
     public String predicate(int index) {
         List<List<String>> batch = batches.get(index);
@@ -69,12 +70,17 @@ public final class PartitionBatches {
             String name = Sql.identifier(column.name());
             List<String> literals = new ArrayList<>();
             boolean hasNull = false;
+            boolean hasNotANumber = false;
             for (List<String> row : batch) {
-                if (row.get(0) == null) {
+                String value = row.get(0);
+                if (value == null) {
                     hasNull = true;
                 }
+                else if (column.isNotANumber(value)) {
+                    hasNotANumber = true;
+                }
                 else {
-                    literals.add(column.literal(row.get(0)));
+                    literals.add(column.literal(value));
                 }
             }
             List<String> terms = new ArrayList<>();
@@ -84,6 +90,9 @@ public final class PartitionBatches {
             if (hasNull) {
                 terms.add(name + " IS NULL");
             }
+            if (hasNotANumber) {
+                terms.add("is_nan(" + name + ")");
+            }
             return "(" + String.join(" OR ", terms) + ")";
         }
         List<String> tuples = new ArrayList<>();
@@ -92,11 +101,22 @@ public final class PartitionBatches {
             for (int c = 0; c < columns.size(); c++) {
                 PartitionColumn column = columns.get(c);
                 String value = row.get(c);
-                conditions.add(Sql.identifier(column.name()) + (value == null ? " IS NULL" : " = " + column.literal(value)));
+                conditions.add(condition(column, value));
             }
             tuples.add("(" + String.join(" AND ", conditions) + ")");
         }
         return "(" + String.join("\n    OR ", tuples) + ")";
+    }
+
+    private static String condition(PartitionColumn column, String value) {
+        String name = Sql.identifier(column.name());
+        if (value == null) {
+            return name + " IS NULL";
+        }
+        if (column.isNotANumber(value)) {
+            return "is_nan(" + name + ")";
+        }
+        return name + " = " + column.literal(value);
     }
 
     private List<String> names() {

@@ -70,6 +70,18 @@ public record PartitionColumn(String name, String type) {
         }
     }
 
+    /**
+     * Whether {@code value} is a floating-point column's NaN. Athena (Trino) follows IEEE 754: NaN equals
+     * nothing, itself included, so {@code x = DOUBLE 'NaN'} and {@code x IN (DOUBLE 'NaN')} match no row and
+     * such a partition has to be selected with {@code is_nan(x)}.
+     */
+    public boolean isNotANumber(String value) {
+        return "NaN".equals(value) && switch (baseType()) {
+            case "double", "real", "float" -> true;
+            default -> false;
+        };
+    }
+
     /** {@code decimal(12,2)} is a {@code decimal}, {@code varchar(10)} a {@code varchar}. */
     private String baseType() {
         int parenthesis = type.indexOf('(');

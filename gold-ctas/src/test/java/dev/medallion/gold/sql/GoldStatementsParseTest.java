@@ -4,12 +4,15 @@ import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
 import io.trino.sql.parser.SqlParser;
 import io.trino.sql.tree.Array;
+import io.trino.sql.tree.ComparisonExpression;
 import io.trino.sql.tree.CreateTableAsSelect;
 import io.trino.sql.tree.CreateView;
 import io.trino.sql.tree.DecimalLiteral;
 import io.trino.sql.tree.DefaultTraversalVisitor;
 import io.trino.sql.tree.Expression;
+import io.trino.sql.tree.FunctionCall;
 import io.trino.sql.tree.GenericLiteral;
+import io.trino.sql.tree.Identifier;
 import io.trino.sql.tree.InListExpression;
 import io.trino.sql.tree.InPredicate;
 import io.trino.sql.tree.Insert;
@@ -166,6 +169,43 @@ class GoldStatementsParseTest {
         LogicalExpression second = assertInstanceOf(LogicalExpression.class, or.getTerms().get(1));
         assertEquals(LogicalExpression.Operator.AND, second.getOperator());
         assertInstanceOf(IsNullPredicate.class, second.getTerms().get(1));
+    }
+
+    @Test
+    void aNotANumberPartitionIsSelectedWithIsNanSinceNanEqualsNothingInAthena() {
+        // Athena (Trino) compares doubles as IEEE 754 does: NaN = NaN is false, so NaN IN (DOUBLE 'NaN') is
+        // too, and a batch that listed the NaN partition as a literal would copy none of its rows.
+        PartitionColumn ratio = new PartitionColumn("ratio", "double");
+        List<List<String>> rows = List.of(List.of("1.5"), List.of("NaN"), java.util.Arrays.asList((String) null), List.of("-Infinity"));
+
+        LogicalExpression or = assertInstanceOf(LogicalExpression.class,
+                parser.createExpression(new PartitionBatches(List.of(ratio), rows, 100).predicate(0)));
+
+        assertEquals(LogicalExpression.Operator.OR, or.getOperator());
+        InPredicate in = assertInstanceOf(InPredicate.class, or.getTerms().get(0));
+        List<String> listed = assertInstanceOf(InListExpression.class, in.getValueList()).getValues().stream()
+                .map(value -> assertInstanceOf(GenericLiteral.class, value).getValue())
+                .toList();
+        assertEquals(List.of("1.5", "-Infinity"), listed);
+        assertInstanceOf(IsNullPredicate.class, or.getTerms().get(1));
+        assertIsNanOf("ratio", or.getTerms().get(2));
+
+        List<PartitionColumn> columns = List.of(new PartitionColumn("region", "varchar"), new PartitionColumn("ratio", "real"));
+        LogicalExpression tuples = assertInstanceOf(LogicalExpression.class, parser.createExpression(
+                new PartitionBatches(columns, List.of(List.of("NaN", "NaN"), List.of("north", "2.5")), 100).predicate(0)));
+        LogicalExpression first = assertInstanceOf(LogicalExpression.class, tuples.getTerms().get(0));
+        // The string 'NaN' is an ordinary value; only a floating-point column's NaN needs is_nan.
+        ComparisonExpression region = assertInstanceOf(ComparisonExpression.class, first.getTerms().get(0));
+        assertEquals("NaN", assertInstanceOf(StringLiteral.class, region.getRight()).getValue());
+        assertIsNanOf("ratio", first.getTerms().get(1));
+        LogicalExpression second = assertInstanceOf(LogicalExpression.class, tuples.getTerms().get(1));
+        assertInstanceOf(ComparisonExpression.class, second.getTerms().get(1));
+    }
+
+    private static void assertIsNanOf(String column, Expression expression) {
+        FunctionCall call = assertInstanceOf(FunctionCall.class, expression);
+        assertEquals("is_nan", call.getName().toString());
+        assertEquals(column, assertInstanceOf(Identifier.class, call.getArguments().get(0)).getValue());
     }
 
     @Test
