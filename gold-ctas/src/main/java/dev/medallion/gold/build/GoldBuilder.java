@@ -56,7 +56,8 @@ import static java.util.Objects.requireNonNull;
  *     complete build to a complete build.</li>
  * <li>Record the state (fingerprint, current build, previous build, the request that built it).</li>
  * <li>Remove every other build but the previous one (Glue table and S3 objects) and prune the view's
- *     old Glue table versions.</li>
+ *     old Glue table versions; unless the view could not be read before the swap, when the previous
+ *     build is only the recorded one and the build readers were on might be another.</li>
  * </ol>
  * When a query fails, the build's own table and prefix are removed, the view and state are left as they
  * were, and the outcome is FAILED with Athena's reason and the query id. Cleanup failures after a
@@ -227,7 +228,7 @@ public final class GoldBuilder {
         }
 
         ModelOutcome execute() {
-            Optional<BuildId> live;
+            LiveView live;
             try {
                 writeTable();
                 live = liveBuild();
@@ -250,7 +251,7 @@ public final class GoldBuilder {
 
             // The build readers saw until the swap: the state's current one, unless the view had moved
             // without the state knowing (a swap whose end went unseen, a manual rollback).
-            Optional<BuildState.Build> previous = live.filter(id -> !id.equals(build))
+            Optional<BuildState.Build> previous = live.build().filter(id -> !id.equals(build))
                     .map(id -> new BuildState.Build(id.value(), layout.table(model.name(), id), layout.location(model.name(), id)))
                     .or(() -> previousState.map(BuildState::current));
             BuildState.Build current = new BuildState.Build(build.value(), table, layout.location(model.name(), build));
@@ -277,8 +278,18 @@ public final class GoldBuilder {
             fields.put("queries", queries);
             fields.put("bytesScanned", bytesScanned);
             try {
-                fields.put("removedBuilds", removeOtherBuilds(previous.map(old -> new BuildId(old.buildId()))));
-                fields.put("prunedViewVersions", catalog.pruneVersions(settings.goldDatabase(), model.name(), VIEW_VERSIONS_KEPT));
+                if (live.read()) {
+                    fields.put("removedBuilds", removeOtherBuilds(previous.map(old -> new BuildId(old.buildId()))));
+                    fields.put("prunedViewVersions", catalog.pruneVersions(settings.goldDatabase(), model.name(), VIEW_VERSIONS_KEPT));
+                }
+                else {
+                    // The recorded build stood in for the one readers were on: if the view had moved without
+                    // the state knowing, that build is not the recorded one, and removing "the others" could
+                    // remove it under queries still reading it. Nothing is removed; the next build is sure.
+                    fields.put("removedBuilds", List.of());
+                    log.warn("gold model built, but its older builds are kept: which build the view selected from could not be read;"
+                            + " the next build removes them", Map.of("model", model.name(), "buildId", build.value()));
+                }
             }
             catch (IOException | RuntimeException e) {
                 // The build is live and complete; what is left over is found and removed by the next build.
@@ -292,27 +303,28 @@ public final class GoldBuilder {
         }
 
         /**
-         * The build the model's view selects from, read before the swap; empty when there is no view yet,
-         * or it selects from something else, or it cannot be read (the state's current build then stands in).
+         * What the model's view selects from, read before the swap: when it was read, the build it selects
+         * from, none if there is no view yet or it selects from something else; when it could not be read,
+         * none, and the state's current build stands in.
          */
-        private Optional<BuildId> liveBuild() {
+        private LiveView liveBuild() {
             Optional<String> sql;
             try {
                 sql = catalog.viewSql(settings.goldDatabase(), model.name());
             }
             catch (IOException e) {
-                log.warn("could not read which build the gold view selects from; taking the recorded one", Map.of(
+                log.warn("could not read which build the gold view selects from; taking the recorded one, and keeping older builds", Map.of(
                         "model", model.name(), "buildId", build.value(), "error", ErrorMessages.describe(e)));
-                return Optional.empty();
+                return new LiveView(Optional.empty(), false);
             }
             if (sql.isEmpty()) {
-                return Optional.empty();
+                return new LiveView(Optional.empty(), true);
             }
             // The swap's own statement, SELECT * FROM "<gold database>"."<model>__<build id>", as Athena keeps it
             // (its identifiers quoted or not): the model's build table, not part of a longer name.
             Matcher table = Pattern.compile("(?<![A-Za-z0-9_])(" + Pattern.quote(model.name() + GoldLayout.TABLE_SEPARATOR) + "[0-9a-z_]+)(?![A-Za-z0-9_])")
                     .matcher(sql.get());
-            return table.find() ? layout.buildOfTable(model.name(), table.group(1)) : Optional.empty();
+            return new LiveView(table.find() ? layout.buildOfTable(model.name(), table.group(1)) : Optional.empty(), true);
         }
 
         /** The CTAS, preceded for a partitioned model by its partitions and followed by INSERT INTO batches. */
@@ -409,4 +421,7 @@ public final class GoldBuilder {
             return failed(model, Optional.of(build), started, queries, bytesScanned, extra, reason);
         }
     }
+
+    /** What a model's view selected from before a swap, and whether that could be read at all. */
+    private record LiveView(Optional<BuildId> build, boolean read) {}
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.medallion.common.storage.S3Clients;
 import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.LambdaInvocation;
 import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -224,6 +227,52 @@ class GoldBuildFailureIT {
         assertTrue(calls.stream().anyMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains("product_totals__" + recorded)), calls.toString());
     }
 
+    /**
+     * As above, but the next build cannot read where the view points (Glue answers 500 to every
+     * {@code GetTable} once its CTAS has started). The recorded build A stands in as the previous one, and
+     * nothing is removed: B, the build readers were on until the swap, stays under the queries reading it.
+     */
+    @Test
+    void aBuildThatCannotReadWhereTheViewPointsRemovesNoOlderBuild() throws IOException {
+        String recorded = firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+            assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+        }
+        String unseen = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow());
+        lake.addViewVersion("product_totals", unseen);
+        lake.addSilverFile("products");
+        List<String> unseenKeys = lake.goldKeys().stream().filter(key -> key.contains(unseen.substring(unseen.lastIndexOf("__") + 2))).toList();
+        assertTrue(!unseenKeys.isEmpty(), lake.goldKeys().toString());
+        lake.recorder().clear();
+
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy); GlueClient glue = glueThrough(proxy)) {
+            AtomicBoolean ctasStarted = new AtomicBoolean();
+            Injection unreadableView = proxy.inject(request -> {
+                String target = request.headers().get("x-amz-target");
+                if ("AmazonAthena.StartQueryExecution".equals(target)) {
+                    ctasStarted.set(true);
+                    return false;
+                }
+                return ctasStarted.get() && "AWSGlue.GetTable".equals(target);
+            }, Fault.status(500), 100);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), lake.s3(), glue, athena, lake.models(), lake.log(), lake.recordingSleeper());
+
+            Map<String, Object> outcome = handler.handleRequest(Map.of("models", List.of("product_totals")), null);
+
+            assertTrue(String.valueOf(outcome.get("product_totals")).startsWith("built "), outcome.toString());
+            assertTrue(unreadableView.hits() > 0, unreadableView.toString());
+        }
+        JsonNode state = lake.state("product_totals").orElseThrow();
+        assertEquals(recorded, state.get("previous").get("buildId").asText(), state.toString());
+        List<String> calls = lake.recorder().calls();
+        assertTrue(calls.stream().anyMatch(call -> call.equals("Glue.GetTable " + lake.goldDatabase() + ".product_totals")), calls.toString());
+        assertTrue(calls.stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") || call.startsWith("S3.DeleteObject")), calls.toString());
+        assertTrue(lake.goldKeys().containsAll(unseenKeys), lake.goldKeys().toString());
+        assertTrue(lake.logLines().stream().anyMatch(line -> line.path("message").asText().contains("older builds are kept")), lake.logLines().toString());
+    }
+
     /** Athena refusing the view's query (a 4xx answer) says it never started: the build is removed, readers keep the previous one. */
     @Test
     void aViewSwapAthenaRefusedRemovesItsBuild() throws IOException {
@@ -324,6 +373,12 @@ class GoldBuildFailureIT {
     private static Predicate<Request> secondAndLaterQueryStarts() {
         AtomicInteger starts = new AtomicInteger();
         return request -> "AmazonAthena.StartQueryExecution".equals(request.headers().get("x-amz-target")) && starts.incrementAndGet() > 1;
+    }
+
+    private GlueClient glueThrough(FaultProxy proxy) {
+        return GlueClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(proxy.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build();
     }
 
     private AthenaClient athenaThrough(FaultProxy proxy) {
