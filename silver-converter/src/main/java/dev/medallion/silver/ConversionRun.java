@@ -568,12 +568,13 @@ final class ConversionRun {
     }
 
     /**
-     * The header's names as matched against the contract: a header named like the partition key goes to a
-     * contract column of that name where one is (a contract from before the name was reserved, kept
-     * without a catalog), not to a new one.
+     * The header's names as matched against the contract ({@link ColumnNames#matched}: fields that collide
+     * once normalised go to the column of their own header text, whatever their order): a header named
+     * like the partition key goes to a contract column of that name where one is (a contract from before
+     * the name was reserved, kept without a catalog), not to a new one.
      */
     private List<String> headerNames() {
-        return ColumnNames.normalize(header, contract.indexOf(ColumnNames.PARTITION_KEY) < 0);
+        return ColumnNames.matched(header, contract.columns(), contract.indexOf(ColumnNames.PARTITION_KEY) < 0);
     }
 
     private Manifest manifest(String status, String reason, List<Column> columns, List<String> dropped, List<String> missing, long bytesRead) {

@@ -220,6 +220,23 @@ class SilverConverterTest {
     }
 
     @Test
+    void fieldsThatCollideOnceNormalisedKeepTheirColumnsInALaterFileThatOrdersThemOtherwise() throws IOException {
+        // "Amount" and "amount" both normalise to amount: the first file's order named them amount and
+        // amount_2. A second file with the two swapped must not swap their values.
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        Manifest first = convert(converter, "ledger/a.csv", "Amount,amount\n1,2\n", MODIFIED).manifest();
+        Manifest second = convert(converter, "ledger/b.csv", "amount,Amount\n5,6\n", MODIFIED).manifest();
+
+        assertEquals(List.of("amount", "amount_2"), first.columns().stream().map(Column::name).toList());
+        assertEquals(List.of("Amount", "amount"), first.columns().stream().map(Column::sourceName).toList());
+        assertEquals(List.of(), second.droppedColumns());
+        assertEquals(List.of(), second.missingColumns());
+        GenericRecord row = ParquetTestFiles.readAll(silver.resolve(second.parts().get(0).key())).get(0);
+        assertEquals(6L, row.get("amount"), "the value under the header Amount");
+        assertEquals(5L, row.get("amount_2"), "the value under the header amount");
+    }
+
+    @Test
     void aHeaderNamedLikeThePartitionKeyBecomesAColumnOfItsOwn() throws IOException {
         // The catalog adds ingest_date to every silver table: a column of that name would make the table
         // unregistrable, so the header's column is named as a repeat would be, and keeps its values.

@@ -3,8 +3,11 @@ package dev.medallion.silver.schema;
 import dev.medallion.common.layout.Identifiers;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,7 +44,7 @@ public final class ColumnNames {
             taken.add(PARTITION_KEY);
         }
         for (int i = 0; i < header.size(); i++) {
-            String base = Identifiers.normalize(header.get(i), "column_" + (i + 1));
+            String base = base(header, i);
             String name = Identifiers.fitted(base);
             for (int suffix = 2; !taken.add(name); suffix++) {
                 name = Identifiers.fitted(base + "_" + suffix);
@@ -49,5 +52,69 @@ public final class ColumnNames {
             names.add(name);
         }
         return names;
+    }
+
+    /**
+     * The names of a header's fields as matched against a contract's columns: {@link #normalize}'s, except
+     * for fields whose names collide once normalised with differently written ones ({@code Amount} and
+     * {@code amount} both become {@code amount}). Those {@link #normalize} tells apart by suffixes in the
+     * order they come ({@code amount}, {@code amount_2}), and a later file may order them otherwise, so each
+     * goes to the contract column whose header text ({@link Column#sourceName()}) is its own, the n-th of
+     * a text to the n-th such column. One that no column's text matches keeps its suffixed name if no
+     * other field goes there, else gets a name of its own, which no column has: it is then a dropped
+     * column, not a second source of another's values.
+     */
+    public static List<String> matched(List<String> header, List<Column> columns, boolean reservePartitionKey) {
+        List<String> names = new ArrayList<>(normalize(header, reservePartitionKey));
+        Map<String, List<Integer>> fieldsByBase = new LinkedHashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            fieldsByBase.computeIfAbsent(Identifiers.fitted(base(header, i)), ignored -> new ArrayList<>()).add(i);
+        }
+        Set<String> claimed = new HashSet<>();
+        List<List<Integer>> mixed = new ArrayList<>();
+        for (List<Integer> fields : fieldsByBase.values()) {
+            if (fields.stream().map(header::get).distinct().count() > 1) {
+                mixed.add(fields);
+            }
+            else {
+                // One field, or the same text repeated: the order is all that tells them apart, in every file alike.
+                fields.forEach(field -> claimed.add(names.get(field)));
+            }
+        }
+        Map<String, List<String>> columnsByText = new HashMap<>();
+        Set<String> contractNames = new HashSet<>();
+        for (Column column : columns) {
+            columnsByText.computeIfAbsent(column.sourceName(), ignored -> new ArrayList<>()).add(column.name());
+            contractNames.add(column.name());
+        }
+        List<Integer> unmatched = new ArrayList<>();
+        for (List<Integer> fields : mixed) {
+            Map<String, Integer> seen = new HashMap<>();
+            for (int field : fields) {
+                int occurrence = seen.merge(header.get(field), 1, Integer::sum) - 1;
+                List<String> sameText = columnsByText.getOrDefault(header.get(field), List.of());
+                if (occurrence < sameText.size() && claimed.add(sameText.get(occurrence))) {
+                    names.set(field, sameText.get(occurrence));
+                }
+                else {
+                    unmatched.add(field);
+                }
+            }
+        }
+        for (int field : unmatched) {
+            String suffixed = names.get(field);
+            String name = suffixed;
+            for (int suffix = 2; claimed.contains(name) || !name.equals(suffixed) && contractNames.contains(name); suffix++) {
+                name = Identifiers.fitted(base(header, field) + "_" + suffix);
+            }
+            claimed.add(name);
+            names.set(field, name);
+        }
+        return names;
+    }
+
+    /** A field's name before it is cut to fit or made unique; a blank one is named after its position. */
+    private static String base(List<String> header, int index) {
+        return Identifiers.normalize(header.get(index), "column_" + (index + 1));
     }
 }

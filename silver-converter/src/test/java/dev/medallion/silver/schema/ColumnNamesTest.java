@@ -2,8 +2,10 @@ package dev.medallion.silver.schema;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +36,55 @@ class ColumnNamesTest {
         assertEquals(List.of("email", "email_2", "email_3"), ColumnNames.normalize(List.of("Email", "EMAIL", "eMail")));
         assertEquals(List.of("prenom", "prenom_2"), ColumnNames.normalize(List.of("Prénom", "prenom")));
         assertEquals(List.of("first_name", "first_name_2"), ColumnNames.normalize(List.of("first name", "First-Name")));
+    }
+
+    @Test
+    void fieldsThatCollideOnceNormalisedAreMatchedByTheHeaderTextTheirColumnsCameFrom() {
+        List<Column> contract = columnsOf(List.of("Amount", "amount"));
+
+        assertEquals(List.of("amount_2", "amount"), ColumnNames.matched(List.of("amount", "Amount"), contract, true));
+        assertEquals(List.of("amount", "amount_2"), ColumnNames.matched(List.of("Amount", "amount"), contract, true));
+        // A text no column came from keeps its suffixed name if that column is free...
+        assertEquals(List.of("amount", "amount_2"), ColumnNames.matched(List.of("AMOUNT", "amount"), contract, true));
+        // ...and otherwise gets a name no column has: a dropped column, not a second source of amount_2.
+        assertEquals(List.of("amount_2", "amount_3"), ColumnNames.matched(List.of("amount", "AMOUNT"), contract, true));
+        // A field literally named like a matched column keeps it; the colliding one goes elsewhere.
+        assertEquals(List.of("amount_2", "amount_3", "amount"), ColumnNames.matched(List.of("amount_2", "amount", "Amount"), contract, true));
+    }
+
+    @Test
+    void repeatsOfOneTextAreMatchedInOrderAsNormalised() {
+        List<Column> contract = columnsOf(List.of("a", "a", "b"));
+
+        assertEquals(List.of("a", "a_2", "b"), ColumnNames.matched(List.of("a", "a", "b"), contract, true));
+        assertEquals(List.of("b", "a", "a_2"), ColumnNames.matched(List.of("b", "a", "a"), contract, true));
+    }
+
+    @Test
+    void aHeaderMatchedAgainstTheContractItDefinedGetsItsOwnNames() {
+        Random random = new Random(16);
+        String[] pieces = {"a", "A", "a ", "é", "E", "ingest_date", "Ingest Date", "", "x_2", "X", "1st"};
+        for (int round = 0; round < 2_000; round++) {
+            List<String> header = new ArrayList<>();
+            for (int i = random.nextInt(6) + 1; i > 0; i--) {
+                header.add(pieces[random.nextInt(pieces.length)] + (random.nextInt(4) == 0 ? pieces[random.nextInt(pieces.length)] : ""));
+            }
+            List<String> names = ColumnNames.matched(header, columnsOf(header), true);
+            assertEquals(ColumnNames.normalize(header), names, header.toString());
+            List<String> shuffled = new ArrayList<>(header);
+            java.util.Collections.shuffle(shuffled, random);
+            List<String> reordered = ColumnNames.matched(shuffled, columnsOf(header), true);
+            assertEquals(new HashSet<>(reordered).size(), reordered.size(), shuffled + " -> " + reordered);
+        }
+    }
+
+    private static List<Column> columnsOf(List<String> header) {
+        List<String> names = ColumnNames.normalize(header);
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < header.size(); i++) {
+            columns.add(new Column(names.get(i), ColumnType.STRING, header.get(i)));
+        }
+        return columns;
     }
 
     @Test
