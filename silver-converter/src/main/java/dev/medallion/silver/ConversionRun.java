@@ -361,7 +361,8 @@ final class ConversionRun {
                 in.requireCount(end - start, "bytes " + start + " to " + end + " of " + source.location());
             }
             catch (RejectedInputException e) {
-                throw new RangesAbandoned("the range from byte " + start + " was refused: " + e.getMessage());
+                // Its offsets and lines count from the range's start; the one-stream conversion that follows gives the file's.
+                throw new RangesAbandoned("the range from byte " + start + " was refused (offsets and lines from the range's start): " + e.getMessage());
             }
             return null;
         }

@@ -27,8 +27,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Reads CSV records (RFC 4180: quoted delimiters, quoted line breaks, doubled quotes, CRLF or LF) from a
  * source object's bytes, with the delimiter given or detected, each record with the line it starts on.
- * Blank lines are skipped. An unterminated quote at the end of the file yields one last record (which
- * then fails the field count and is quarantined) instead of losing it.
+ * Blank lines are skipped. An unterminated quote at the end of the file rejects the file, with the line
+ * its record starts on ({@link #format}): the rest of the file would be one field, so no row of it can be trusted.
  *
  * <p>The bytes are decoded in the charset declared for the dataset, UTF-8 when none is. A byte sequence
  * that is not valid in it rejects the whole file, never a row: {@link #open} or {@link #next} throws a
