@@ -89,7 +89,8 @@ final class UploadCommand {
             out.print(summary.table());
             out.flush();
             if (summary.failed() > 0) {
-                reportFailures(summary.failed(), outcomes.stream().flatMap(outcome -> outcome.unaborted().stream()).toList());
+                reportFailures(summary.failed(), outcomes.stream().flatMap(outcome -> outcome.unaborted().stream()).toList(),
+                        (int) outcomes.stream().filter(UploadOutcome::mayHaveLanded).count());
                 return BronzeIngestCli.EXIT_FAILED;
             }
             return BronzeIngestCli.EXIT_OK;
@@ -99,21 +100,34 @@ final class UploadCommand {
     /**
      * What the failed files left, last on stderr. The uploads whose abort failed are listed again with their
      * commands: their lines may be far above, and their parts are billed until someone or the lifecycle
-     * rule removes them.
+     * rule removes them. Files whose upload may have landed (its answer lost, and the object could not be
+     * looked for) are not said to have left nothing.
      */
-    private void reportFailures(int failed, List<UnabortedUpload> unaborted) {
-        if (unaborted.isEmpty()) {
+    private void reportFailures(int failed, List<UnabortedUpload> unaborted, int mayHaveLanded) {
+        if (unaborted.isEmpty() && mayHaveLanded == 0) {
             err.println(files(failed) + " failed and left nothing in the bucket; "
                     + "run the same command again to retry: files already uploaded are skipped");
             return;
         }
-        boolean one = unaborted.size() == 1;
-        err.println(files(failed) + " failed. " + (one ? "This multipart upload" : "These " + unaborted.size() + " multipart uploads")
-                + " could not be aborted: " + (one ? "its" : "their") + " parts stay in the bucket, billed, " + UnabortedUpload.UNTIL_REMOVED
-                + "; to abort " + (one ? "it" : "them") + " now:");
-        unaborted.forEach(upload -> err.println("  " + upload.abortCommand()));
-        String others = failed > unaborted.size() ? "The other failed files left nothing in the bucket. " : "";
-        err.println(others + "Run the same command again to retry: files already uploaded are skipped");
+        if (unaborted.isEmpty()) {
+            err.println(files(failed) + " failed.");
+        }
+        else {
+            boolean one = unaborted.size() == 1;
+            err.println(files(failed) + " failed. " + (one ? "This multipart upload" : "These " + unaborted.size() + " multipart uploads")
+                    + " could not be aborted: " + (one ? "its" : "their") + " parts stay in the bucket, billed, " + UnabortedUpload.UNTIL_REMOVED
+                    + "; to abort " + (one ? "it" : "them") + " now:");
+            unaborted.forEach(upload -> err.println("  " + upload.abortCommand()));
+        }
+        if (mayHaveLanded > 0) {
+            boolean one = mayHaveLanded == 1;
+            String which = mayHaveLanded == failed ? (one ? "It" : "They") : mayHaveLanded + " of them";
+            err.println(which + " may have landed all the same: " + (one ? "its answer was" : "their answers were") + " lost, and looking for the object failed too. "
+                    + "A re-run compares the object under the key with the file (size and CRC32) and skips the file if it landed.");
+        }
+        int others = failed - unaborted.size() - mayHaveLanded;
+        String left = others == 0 ? "" : others == 1 ? "The other failed file left nothing in the bucket. " : "The other failed files left nothing in the bucket. ";
+        err.println(left + "Run the same command again to retry: files already uploaded are skipped");
     }
 
     private static String files(int count) {

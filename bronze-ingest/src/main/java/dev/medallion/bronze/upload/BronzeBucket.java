@@ -47,12 +47,20 @@ public final class BronzeBucket {
     private static final int HTTP_BAD_REQUEST = 400;
     private static final int HTTP_FORBIDDEN = 403;
     private static final int HTTP_NOT_FOUND = 404;
+    private static final int HTTP_SERVER_ERROR = 500;
     private static final String BUCKET_REGION_HEADER = "x-amz-bucket-region";
 
     private final S3Client client;
     private final String bucket;
     /** Multipart uploads in flight, so that an interrupted run can abort them on its way out. */
     private final Set<PartedUpload> unfinished = ConcurrentHashMap.newKeySet();
+    /**
+     * Closing and registering an upload happen under this lock, so that every upload is either registered
+     * before the abort copies {@link #unfinished}, or sees the bucket closed and aborts itself.
+     */
+    private final Object lock = new Object();
+    /** Set once an interrupted run has begun aborting: nothing new is written after. Guarded by {@link #lock}. */
+    private boolean closed;
 
     public BronzeBucket(S3Client client, String bucket) {
         this.client = requireNonNull(client, "client is null");
@@ -129,23 +137,33 @@ public final class BronzeBucket {
         return Optional.of(value);
     }
 
-    /** Writes a small object in one request; S3 checks the content against {@code crc32}. */
+    /**
+     * Writes a small object in one request; S3 checks the content against {@code crc32}.
+     *
+     * @throws UnconfirmedWriteException when the request failed in a way that does not show it had no effect
+     *     (its answer lost, a server error): the object may be there all the same
+     */
     public void put(String key, byte[] content, int length, String crc32, String contentType) throws IOException {
         requireNonNull(key, "key is null");
         requireNonNull(crc32, "crc32 is null");
+        refuseIfClosed("upload to", key);
         try {
             client.putObject(
                     request -> request.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32),
                     body(content, length, contentType));
         }
         catch (SdkException e) {
-            throw failure("upload to", key, e);
+            throw refusedOnItsOnlyAttempt(e) ? failure("upload to", key, e) : new UnconfirmedWriteException(failure("upload to", key, e));
         }
     }
 
-    /** Starts a multipart upload whose object will carry the CRC32 of its whole content. */
+    /**
+     * Starts a multipart upload whose object will carry the CRC32 of its whole content; refused once
+     * {@link #abortUnfinished} has begun, since its abort would not cover it.
+     */
     public PartedUpload startMultipart(String key, String contentType) throws IOException {
         requireNonNull(key, "key is null");
+        refuseIfClosed("start a multipart upload to", key);
         String uploadId;
         try {
             uploadId = client.createMultipartUpload(request -> request.bucket(bucket).key(key).contentType(contentType)
@@ -157,20 +175,71 @@ public final class BronzeBucket {
             throw failure("start a multipart upload to", key, e);
         }
         PartedUpload upload = new PartedUpload(key, uploadId, contentType);
-        unfinished.add(upload);
-        return upload;
+        synchronized (lock) {
+            if (!closed) {
+                unfinished.add(upload);
+                return upload;
+            }
+        }
+        // Created while the abort ran, too late for it to see: no part goes up, and the upload goes the
+        // same way, as far as the JVM, shutting down, lets this thread get. Holding no part, it costs nothing.
+        abortQuietly(key, uploadId);
+        throw interrupted("start a multipart upload to", key);
     }
 
     /**
      * Aborts the multipart uploads still in flight, for a run that is interrupted; returns those whose
-     * abort failed, whose parts stay in the bucket.
+     * abort failed, whose parts stay in the bucket. From then on, nothing new is written: uploads, parts
+     * and objects are refused, so that no upload starts that this abort would not cover.
      */
     public List<UnabortedUpload> abortUnfinished() {
+        List<PartedUpload> inFlight;
+        synchronized (lock) {
+            closed = true;
+            inFlight = List.copyOf(unfinished);
+        }
         List<UnabortedUpload> unaborted = new ArrayList<>();
-        for (PartedUpload upload : List.copyOf(unfinished)) {
+        for (PartedUpload upload : inFlight) {
             upload.abort().ifPresent(unaborted::add);
         }
         return unaborted;
+    }
+
+    private void refuseIfClosed(String action, String key) throws IOException {
+        synchronized (lock) {
+            if (closed) {
+                throw interrupted(action, key);
+            }
+        }
+    }
+
+    private IOException interrupted(String action, String key) {
+        return new IOException("Did not " + action + " " + describe(key) + ": the run is interrupted and its multipart uploads are being aborted; "
+                + "run the same command again to finish");
+    }
+
+    private void abortQuietly(String key, String uploadId) {
+        try {
+            client.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId));
+        }
+        catch (SdkException e) {
+            // An upload without parts is billed nothing, and the lifecycle rule removes it.
+        }
+    }
+
+    /**
+     * Whether S3 refused a write on the one attempt the SDK made (a 4xx such as a bad checksum or denied
+     * access), so that it cannot have taken effect. A server error, a dropped connection or a retry may hide
+     * an attempt that landed though its answer was lost; a NoSuchUpload on completing is what a retry hears
+     * when the first attempt completed the upload.
+     */
+    private static boolean refusedOnItsOnlyAttempt(SdkException e) {
+        return e instanceof S3Exception s3 && s3.statusCode() >= HTTP_BAD_REQUEST && s3.statusCode() < HTTP_SERVER_ERROR && !isNoSuchUpload(s3)
+                && e.numAttempts() != null && e.numAttempts() == 1;
+    }
+
+    private static boolean isNoSuchUpload(S3Exception e) {
+        return e.statusCode() == HTTP_NOT_FOUND && e.awsErrorDetails() != null && "NoSuchUpload".equals(e.awsErrorDetails().errorCode());
     }
 
     /** A multipart upload in flight; not for use by several threads at once. */
@@ -189,6 +258,8 @@ public final class BronzeBucket {
         /** Sends the next part; S3 checks it against its CRC32. */
         public void uploadPart(byte[] content, int length) throws IOException {
             int partNumber = parts.size() + 1;
+            // A part sent while the abort runs could outlive it, and be billed.
+            refuseIfClosed("upload part " + partNumber + " of", key);
             String crc32 = Crc32Checksum.of(content, 0, length);
             UploadPartResponse response;
             try {
@@ -206,6 +277,9 @@ public final class BronzeBucket {
         /**
          * Publishes the object. S3 combines the parts' CRC32s and refuses the upload unless they make
          * {@code wholeCrc32}, which the caller computed over every byte it read.
+         *
+         * @throws UnconfirmedWriteException when the request failed in a way that does not show it had no
+         *     effect (its answer lost, a server error): the object may be published all the same
          */
         public void complete(String wholeCrc32) throws IOException {
             requireNonNull(wholeCrc32, "wholeCrc32 is null");
@@ -216,8 +290,9 @@ public final class BronzeBucket {
                         .multipartUpload(upload -> upload.parts(parts)));
             }
             catch (SdkException e) {
-                throw new IOException("Could not complete the multipart upload of " + describe(key) + " (" + parts.size() + " parts): "
+                IOException failure = new IOException("Could not complete the multipart upload of " + describe(key) + " (" + parts.size() + " parts): "
                         + ErrorMessages.describe(e), e);
+                throw refusedOnItsOnlyAttempt(e) ? failure : new UnconfirmedWriteException(failure);
             }
             unfinished.remove(this);
         }
@@ -236,10 +311,10 @@ public final class BronzeBucket {
                 return Optional.empty();
             }
             catch (SdkException e) {
-                if (e instanceof S3Exception s3 && s3.statusCode() == 404 && s3.awsErrorDetails() != null
-                        && "NoSuchUpload".equals(s3.awsErrorDetails().errorCode())) {
+                if (e instanceof S3Exception s3 && isNoSuchUpload(s3)) {
                     // The upload is gone already (an earlier attempt of this abort, or of the completion, landed
-                    // though its answer was lost): no part is left to pay for.
+                    // though its answer was lost): no part is left to pay for. Whether the object was published
+                    // is for the caller to find out (FileUploader looks).
                     return Optional.empty();
                 }
                 return Optional.of(new UnabortedUpload(bucket, key, uploadId, client.serviceClientConfiguration().endpointOverride(),

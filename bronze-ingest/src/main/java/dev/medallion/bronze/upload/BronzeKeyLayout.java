@@ -81,12 +81,7 @@ public final class BronzeKeyLayout {
         if (given.isPresent()) {
             return SilverLayout.datasetName(given.get());
         }
-        Path absolute = source.toAbsolutePath().normalize();
-        Path folder = isFolder ? absolute : absolute.getParent();
-        if (folder == null || folder.getFileName() == null) {
-            throw new IllegalArgumentException("Cannot name a dataset after " + absolute + ": give one with --dataset NAME");
-        }
-        String name = folder.getFileName().toString();
+        String name = datasetFolder(source, isFolder).getFileName().toString();
         if (SilverLayout.looksLikeDateFolder(name)) {
             throw new IllegalArgumentException(source + ": its dataset would be its folder " + name + " (as a table, "
                     + SilverLayout.datasetName(name) + "), which looks like a date folder inside a dataset. To add it where an upload of"
@@ -94,6 +89,20 @@ public final class BronzeKeyLayout {
                     + " --dataset NAME, with --prefix for the folders in between");
         }
         return SilverLayout.datasetName(name);
+    }
+
+    /**
+     * The folder whose name a PATH's dataset is named after when no {@code --dataset} is given: the folder
+     * itself, or for a single file the folder that holds it.
+     */
+    public static Path datasetFolder(Path source, boolean isFolder) {
+        requireNonNull(source, "source is null");
+        Path absolute = source.toAbsolutePath().normalize();
+        Path folder = isFolder ? absolute : absolute.getParent();
+        if (folder == null || folder.getFileName() == null) {
+            throw new IllegalArgumentException("Cannot name a dataset after " + absolute + ": give one with --dataset NAME");
+        }
+        return folder;
     }
 
     /** A path inside {@code root} as a key suffix: its names joined with '/'. */

@@ -50,6 +50,7 @@ public final class FileUploader {
         Status status;
         String detail;
         Optional<UnabortedUpload> unaborted = Optional.empty();
+        boolean mayHaveLanded = false;
         PlannedFile target = file;
         try {
             Optional<StoredObject> stored = bucket.stat(file.key());
@@ -72,14 +73,9 @@ public final class FileUploader {
                 detail = change.get();
             }
             else {
-                if (target.size() <= partSize) {
-                    putWhole(target, counter);
-                }
-                else {
-                    putInParts(target, counter);
-                }
+                boolean foundAfterFailure = target.size() <= partSize ? putWhole(target, counter) : putInParts(target, counter);
                 status = Status.UPLOADED;
-                detail = change.get();
+                detail = change.get() + (foundAfterFailure ? ", found in place after its answer was lost" : "");
             }
         }
         catch (PartsLeftBehind e) {
@@ -87,13 +83,18 @@ public final class FileUploader {
             detail = LocalFileErrors.describe(e.failure) + "; " + e.unaborted.describe();
             unaborted = Optional.of(e.unaborted);
         }
+        catch (MayHaveLanded e) {
+            status = Status.FAILED;
+            detail = LocalFileErrors.describe(e);
+            mayHaveLanded = true;
+        }
         catch (IOException | RuntimeException e) {
             status = Status.FAILED;
             detail = LocalFileErrors.describe(e);
         }
         // Skipped and failed files count as done for the progress bar, whatever was sent.
         counter.reportUpTo(file.size());
-        return new UploadOutcome(target, status, detail, Duration.ofNanos(System.nanoTime() - started), unaborted);
+        return new UploadOutcome(target, status, detail, Duration.ofNanos(System.nanoTime() - started), unaborted, mayHaveLanded);
     }
 
     /** Why the file must be uploaded, or empty when the bucket already holds its content. */
@@ -118,7 +119,8 @@ public final class FileUploader {
         return local.base64().equals(stored.get().crc32().get()) ? Optional.empty() : Optional.of("changed");
     }
 
-    private void putWhole(PlannedFile file, ByteCounter counter) throws IOException {
+    /** @return whether the put failed but its object was found in place: its answer was lost */
+    private boolean putWhole(PlannedFile file, ByteCounter counter) throws IOException {
         byte[] content = new byte[(int) file.size()];
         try (InputStream in = opener.open(file.path())) {
             int read = in.readNBytes(content, 0, content.length);
@@ -126,11 +128,23 @@ public final class FileUploader {
                 throw changedWhileReading(file, read);
             }
         }
-        bucket.put(file.key(), content, content.length, Crc32Checksum.of(content, 0, content.length), contentType(file));
+        String crc32 = Crc32Checksum.of(content, 0, content.length);
+        boolean found = false;
+        try {
+            bucket.put(file.key(), content, content.length, crc32, contentType(file));
+        }
+        catch (UnconfirmedWriteException e) {
+            if (!landedAnyway(file, crc32, e)) {
+                throw e;
+            }
+            found = true;
+        }
         counter.report(content.length);
+        return found;
     }
 
-    private void putInParts(PlannedFile file, ByteCounter counter) throws IOException {
+    /** @return whether the completion failed but its object was found in place: its answer was lost */
+    private boolean putInParts(PlannedFile file, ByteCounter counter) throws IOException {
         int size = partSizeFor(file.size(), partSize);
         byte[] buffer = new byte[size];
         Crc32Checksum whole = new Crc32Checksum();
@@ -154,15 +168,49 @@ public final class FileUploader {
                     throw changedWhileReading(file, file.size() + 1);
                 }
                 upload.complete(whole.base64());
+                return false;
             }
             catch (IOException | RuntimeException e) {
+                // After a completion that may have landed, the abort hears NoSuchUpload, or fails with the network:
+                // only the object under the key tells whether the upload was published.
                 Optional<UnabortedUpload> unaborted = upload.abort();
+                if (e instanceof UnconfirmedWriteException unconfirmed) {
+                    try {
+                        if (landedAnyway(file, whole.base64(), unconfirmed)) {
+                            return true;
+                        }
+                    }
+                    catch (MayHaveLanded unknown) {
+                        // With an abort that failed too, what is certain is said below: its parts may be billed.
+                        if (unaborted.isEmpty()) {
+                            throw unknown;
+                        }
+                    }
+                }
                 if (unaborted.isPresent()) {
                     throw new PartsLeftBehind(e, unaborted.get());
                 }
                 throw e;
             }
         }
+    }
+
+    /**
+     * After a publishing write that failed without showing it had no effect: when the object under the key
+     * has the file's size and CRC32, the write landed and only its answer was lost.
+     *
+     * @return whether the object is in place; false when there is none, or one with other content
+     * @throws MayHaveLanded when looking failed too
+     */
+    private boolean landedAnyway(PlannedFile file, String crc32, UnconfirmedWriteException failure) throws MayHaveLanded {
+        Optional<StoredObject> stored;
+        try {
+            stored = bucket.stat(file.key());
+        }
+        catch (IOException e) {
+            throw new MayHaveLanded(failure, e);
+        }
+        return stored.isPresent() && stored.get().size() == file.size() && stored.get().crc32().equals(Optional.of(crc32));
     }
 
     /** The configured part size, or larger for a file that would otherwise need more than 10,000 parts. */
@@ -200,6 +248,18 @@ public final class FileUploader {
             super(requireNonNull(unaborted, "unaborted is null").describe(), requireNonNull(failure, "failure is null"));
             this.failure = failure;
             this.unaborted = unaborted;
+        }
+    }
+
+    /**
+     * A publishing write failed without showing it had no effect, and looking for its object failed too: the
+     * object may be in place. A re-run looks again (size and CRC32) and skips the file if it is.
+     */
+    private static final class MayHaveLanded extends IOException {
+        MayHaveLanded(UnconfirmedWriteException failure, IOException lookup) {
+            super(requireNonNull(failure, "failure is null").getMessage() + "; it may have landed all the same: its answer was lost, and looking for "
+                    + "the object failed too (" + LocalFileErrors.describe(requireNonNull(lookup, "lookup is null")) + "); run the same command "
+                    + "again, which compares the object's size and CRC32 with the file's and skips the file if it landed", failure);
         }
     }
 

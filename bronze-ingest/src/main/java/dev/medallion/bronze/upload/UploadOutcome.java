@@ -10,8 +10,11 @@ import static java.util.Objects.requireNonNull;
  *
  * @param unaborted for a failed file, the multipart upload whose abort failed too, whose parts stay in
  *                  the bucket; empty when the failure left nothing there
+ * @param mayHaveLanded for a failed file, whether the write that publishes the object may have landed all
+ *                  the same: its answer was lost, and looking for the object failed too
  */
-public record UploadOutcome(PlannedFile file, Status status, String detail, Duration elapsed, Optional<UnabortedUpload> unaborted) {
+public record UploadOutcome(PlannedFile file, Status status, String detail, Duration elapsed, Optional<UnabortedUpload> unaborted,
+                            boolean mayHaveLanded) {
     public enum Status {
         /** The object now holds the file's content. */
         UPLOADED,
@@ -19,7 +22,10 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
         WOULD_UPLOAD,
         /** The bucket already holds exactly this content under the key. */
         SKIPPED,
-        /** Nothing was published under the key; {@code detail} says why, and {@code unaborted} names any parts left. */
+        /**
+         * Nothing was published under the key, unless {@code mayHaveLanded}; {@code detail} says why, and
+         * {@code unaborted} names any parts left.
+         */
         FAILED
     }
 
@@ -32,11 +38,14 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
         if (unaborted.isPresent() && status != Status.FAILED) {
             throw new IllegalArgumentException("Only a failed file can leave an unaborted upload: " + status);
         }
+        if (mayHaveLanded && (status != Status.FAILED || unaborted.isPresent())) {
+            throw new IllegalArgumentException("Only a failed file that left no unaborted upload may have landed: " + status + ", " + unaborted);
+        }
     }
 
-    /** An outcome that left no multipart upload behind. */
+    /** An outcome that left no multipart upload behind, and is known. */
     public UploadOutcome(PlannedFile file, Status status, String detail, Duration elapsed) {
-        this(file, status, detail, elapsed, Optional.empty());
+        this(file, status, detail, elapsed, Optional.empty(), false);
     }
 
     /** Bytes sent to the bucket, or that a dry run would send. */

@@ -3,6 +3,7 @@ package dev.medallion.bronze.upload;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -21,10 +22,11 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Turns the PATHs of the command line into the files to upload and their keys, and refuses the whole
- * run, before anything is uploaded, when a path does not exist, a file is not CSV, two files would
- * land on the same key, or one file on two keys. Inside folders, files whose names the converter
- * ignores are left out and counted, and hidden files and folders (a name starting with '.') are not
- * looked at.
+ * run, before anything is uploaded, when a path does not exist, a file is not CSV, a name could not be
+ * read in the locale, two files would land on the same key, or one file on two keys. Inside folders,
+ * files whose names the converter ignores are left out and counted, a file named like CSV that is no
+ * regular file (a broken link, a named pipe) refuses the run, and hidden files and folders (a name
+ * starting with '.') are not looked at.
  */
 public final class UploadPlanner {
     /** Beyond this many problems the message says how many more there are. */
@@ -70,12 +72,13 @@ public final class UploadPlanner {
         List<Found> files = new ArrayList<>();
         List<Path> ignored = new ArrayList<>();
         List<Path> folderLinks = new ArrayList<>();
+        refuseUnreadableArguments(problems);
         for (Path source : sources) {
             if (Files.isDirectory(source)) {
-                planFolder(source, ignored, folderLinks, problems).forEach(file -> files.add(new Found(file, source)));
+                files.addAll(planFolder(source, ignored, folderLinks, problems));
             }
             else if (Files.isRegularFile(source)) {
-                planFile(source, problems).ifPresent(file -> files.add(new Found(file, source)));
+                planFile(source, problems).ifPresent(files::add);
             }
             else if (Files.exists(source)) {
                 problems.add(source + " is neither a file nor a folder");
@@ -86,10 +89,10 @@ public final class UploadPlanner {
         }
         for (Found found : files) {
             PlannedFile file = found.file();
-            if (file.key().indexOf(UNREADABLE_CHARACTER) >= 0) {
-                problems.add(file.path() + ": its name could not be read in this locale (the JVM decodes file names as "
-                        + System.getProperty("sun.jnu.encoding") + "), so its key would not be its name, and the file would be uploaded again "
-                        + "under another key in a UTF-8 locale; run with one, e.g. LANG=C.UTF-8");
+            // The names as read, not the key: NFC keeps U+FFFD, but the dataset's name is already a table name.
+            if (found.relativePath().indexOf(UNREADABLE_CHARACTER) >= 0) {
+                problems.add(unreadable(file.path() + ": its name", "file names",
+                        "its key would not be its name, and the file would be uploaded again under another key in a UTF-8 locale"));
                 continue;
             }
             try {
@@ -107,27 +110,69 @@ public final class UploadPlanner {
         return new Plan(unique.stream().map(Found::file).toList(), ignored, folderLinks);
     }
 
-    /** A file to upload and the PATH of the command line it was found under, for messages. */
-    private record Found(PlannedFile file, Path source) {}
+    /**
+     * A file to upload, the PATH of the command line it was found under, for messages, and its path inside
+     * that PATH as read (its name, for a file given alone), from which its key was made.
+     */
+    private record Found(PlannedFile file, Path source, String relativePath) {}
 
-    private Optional<PlannedFile> planFile(Path file, List<String> problems) throws IOException {
+    private Optional<Found> planFile(Path file, List<String> problems) throws IOException {
         if (!CsvFiles.hasAcceptedName(file)) {
             problems.add(file + " is not a CSV file: its name must end in " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES));
             return Optional.empty();
         }
         String name = BronzeKeyLayout.dataset(file, false, dataset);
-        return Optional.of(planned(file, name, file.getFileName().toString()));
+        refuseUnreadableDatasetFolder(file, false, problems);
+        return Optional.of(planned(file, file, name, file.getFileName().toString()));
     }
 
-    private PlannedFile planned(Path file, String dataset, String relativePath) throws IOException {
-        return new PlannedFile(file, CsvFiles.deliveredKey(layout.key(dataset, relativePath)), Files.size(file),
-                layout.earlierKeys(dataset, relativePath).stream().map(CsvFiles::deliveredKey).toList());
+    private Found planned(Path file, Path source, String dataset, String relativePath) throws IOException {
+        return new Found(new PlannedFile(file, CsvFiles.deliveredKey(layout.key(dataset, relativePath)), Files.size(file),
+                layout.earlierKeys(dataset, relativePath).stream().map(CsvFiles::deliveredKey).toList()), source, relativePath);
+    }
+
+    /**
+     * Arguments are decoded as file names are: a {@code --dataset} or {@code --prefix} typed with letters
+     * the locale cannot decode would put every file under names nobody typed.
+     */
+    private void refuseUnreadableArguments(List<String> problems) {
+        dataset.filter(name -> name.indexOf(UNREADABLE_CHARACTER) >= 0).ifPresent(name -> problems.add(unreadable("--dataset " + name, "arguments",
+                "the dataset would not be the one typed, and the same files would be uploaded again into another dataset in a UTF-8 locale")));
+        layout.prefix().filter(prefix -> prefix.indexOf(UNREADABLE_CHARACTER) >= 0).ifPresent(prefix -> problems.add(unreadable("--prefix " + prefix,
+                "arguments", "the keys would not hold the folders typed, and the same files would be uploaded again under other keys in a UTF-8 locale")));
+    }
+
+    /**
+     * The dataset is the folder's name made a table name, which turns U+FFFD into '_': {@code données} read
+     * under {@code LANG=C} would be {@code donn_es}, and {@code donnees} in a UTF-8 locale, its rows in two
+     * tables. So the name is checked as read, before it is made a table name.
+     */
+    private void refuseUnreadableDatasetFolder(Path source, boolean isFolder, List<String> problems) {
+        if (dataset.isPresent()) {
+            return;
+        }
+        Path folder = BronzeKeyLayout.datasetFolder(source, isFolder);
+        if (folder.getFileName().toString().indexOf(UNREADABLE_CHARACTER) >= 0) {
+            String problem = unreadable(folder + ": its name, which names the dataset of " + (isFolder ? "the files under it" : source) + ",", "file names",
+                    "the dataset would not be named after it, and its files would be uploaded again into another dataset in a UTF-8 locale");
+            // Two files of one folder given alone name it once.
+            if (!problems.contains(problem)) {
+                problems.add(problem);
+            }
+        }
+    }
+
+    /** Why a name read as U+FFFD is refused, and what to do; {@code decoded} says what the JVM decoded it as: file names or arguments. */
+    private static String unreadable(String what, String decoded, String consequence) {
+        return what + " could not be read in this locale (the JVM decodes " + decoded + " as " + System.getProperty("sun.jnu.encoding") + "), so "
+                + consequence + "; run with one, e.g. LANG=C.UTF-8";
     }
 
     /** The folder's files to upload, sorted by key. */
-    private List<PlannedFile> planFolder(Path folder, List<Path> ignored, List<Path> folderLinks, List<String> problems) throws IOException {
+    private List<Found> planFolder(Path folder, List<Path> ignored, List<Path> folderLinks, List<String> problems) throws IOException {
         String name = BronzeKeyLayout.dataset(folder, true, dataset);
-        List<PlannedFile> found = new ArrayList<>();
+        refuseUnreadableDatasetFolder(folder, true, problems);
+        List<Found> found = new ArrayList<>();
         List<Path> left = new ArrayList<>();
         List<Path> links = new ArrayList<>();
         // A PATH that is itself a link to a folder is walked as that folder (links inside it are not followed).
@@ -148,11 +193,16 @@ public final class UploadPlanner {
                     links.add(file);
                     return FileVisitResult.CONTINUE;
                 }
-                if (!Files.isRegularFile(file) || !CsvFiles.hasAcceptedName(file)) {
+                if (!CsvFiles.hasAcceptedName(file)) {
                     left.add(file);
                     return FileVisitResult.CONTINUE;
                 }
-                found.add(planned(file, name, BronzeKeyLayout.relativePath(root, file)));
+                // Named to be uploaded, but nothing to upload: left out, the run would report success without it.
+                if (!Files.isRegularFile(file)) {
+                    problems.add(notARegularFile(file, attributes.isSymbolicLink(), folder));
+                    return FileVisitResult.CONTINUE;
+                }
+                found.add(planned(file, folder, name, BronzeKeyLayout.relativePath(root, file)));
                 return FileVisitResult.CONTINUE;
             }
 
@@ -167,12 +217,41 @@ public final class UploadPlanner {
                     + (left.isEmpty() ? "" : " (" + left.size() + " other files left out)")
                     + (links.isEmpty() ? "" : " (" + links.size() + " links to folders not followed: give such a folder as a PATH of its own)"));
         }
-        found.sort(Comparator.comparing(PlannedFile::key));
+        found.sort(Comparator.comparing(file -> file.file().key()));
         left.sort(null);
         links.sort(null);
         ignored.addAll(left);
         folderLinks.addAll(links);
         return found;
+    }
+
+    /**
+     * Why a file inside a folder, whose name says it is to be uploaded, cannot be: a broken link, a link whose
+     * target cannot be reached, or a named pipe, socket or device (directly or through a link).
+     */
+    private static String notARegularFile(Path file, boolean isLink, Path folder) {
+        String notAFile = "not a regular file but a named pipe, a socket or a device: move it out of " + folder
+                + ", or rename it so that its name does not end in " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES);
+        if (!isLink) {
+            return file + " is " + notAFile;
+        }
+        String target;
+        try {
+            target = Files.readSymbolicLink(file).toString();
+        }
+        catch (IOException e) {
+            return "cannot read " + file + ": " + LocalFileErrors.describe(e);
+        }
+        try {
+            Files.readAttributes(file, BasicFileAttributes.class);
+        }
+        catch (NoSuchFileException e) {
+            return file + " is a broken link: its target " + target + " does not exist; restore the target, or remove the link";
+        }
+        catch (IOException e) {
+            return "cannot read " + file + ", a link to " + target + ": " + LocalFileErrors.describe(e);
+        }
+        return file + " is a link to " + target + ", which is " + notAFile;
     }
 
     /** The same file named twice is planned once; two files on one key would overwrite each other. */

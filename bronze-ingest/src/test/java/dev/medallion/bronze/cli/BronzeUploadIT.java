@@ -335,6 +335,85 @@ class BronzeUploadIT {
         }
     }
 
+    /**
+     * S3 completes the multipart upload, and publishes the small file, but both answers are lost (every
+     * attempt the SDK makes lands and answers 500): the abort then hears NoSuchUpload. The objects are in
+     * place, and the converter has its events: the files count as uploaded, not as failures that left nothing.
+     */
+    @Test
+    void writesThatLandedThoughTheirAnswersWereLostAreFoundInPlace() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        Path small = write("small.csv", "id\n1\n");
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection complete = proxy.inject(Request::isCompleteMultipartUpload, Fault.afterForwarding(500), 1_000);
+            Injection put = proxy.inject(request -> isPutObject(request, "small.csv"), Fault.afterForwarding(500), 1_000);
+
+            int exit = upload(folder.toString(), "--part-size", "5", "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(0, exit, err());
+            assertTrue(complete.hits() > 0 && put.hits() > 0, complete + ", " + put);
+            assertEquals(List.of("sales_data/large.csv", "sales_data/small.csv"), List.copyOf(objects().keySet()));
+            assertArrayEquals(Files.readAllBytes(large), objects().get("sales_data/large.csv"));
+            assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+            assertEquals(table("uploaded", 2, 0, 0, 12L * MIB + 5), tableOf(out()));
+            assertTrue(err().contains("uploaded " + large + " -> s3://" + bucket + "/sales_data/large.csv (12.6 MB, new, found in place after its answer was lost, "),
+                    err());
+            assertTrue(err().contains("uploaded " + small + " -> s3://" + bucket + "/sales_data/small.csv (5 B, new, found in place after its answer was lost, "),
+                    err());
+            assertFalse(err().contains("left nothing"), err());
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    /**
+     * As above, but looking for the objects fails too: the run cannot tell whether they landed, so it must
+     * not say they left nothing. A file that S3 refused (403) did leave nothing. The next run finds the
+     * landed files in place and skips them, as the message says.
+     */
+    @Test
+    void writesWhoseAnswersWereLostAndThatCannotBeCheckedMayHaveLanded() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        Path small = write("small.csv", "id\n1\n");
+        Path denied = write("denied.csv", "id\n2\n");
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection complete = proxy.inject(Request::isCompleteMultipartUpload, Fault.afterForwarding(500), 1_000);
+            Injection put = proxy.inject(request -> isPutObject(request, "small.csv"), Fault.afterForwarding(500), 1_000);
+            proxy.inject(request -> isPutObject(request, "denied.csv"), Fault.status(403), 1_000);
+            // Only the look after the lost answer fails: the HEAD before each upload passes.
+            proxy.inject(request -> request.method().equals("HEAD")
+                    && (request.path().endsWith("/large.csv") && complete.hits() > 0 || request.path().endsWith("/small.csv") && put.hits() > 0),
+                    Fault.status(500), 1_000);
+
+            int exit = upload(folder.toString(), "--part-size", "5", "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(1, exit, err());
+            assertEquals(table("uploaded", 0, 0, 3, 0), tableOf(out()));
+            String lost = "; it may have landed all the same: its answer was lost, and looking for the object failed too (Could not look up s3://" + bucket
+                    + "/sales_data/";
+            String line = err().lines().filter(printed -> printed.startsWith("failed " + large)).findFirst().orElseThrow(() -> new AssertionError(err()));
+            assertTrue(line.startsWith("failed " + large + " -> s3://" + bucket + "/sales_data/large.csv: Could not complete the multipart upload of s3://"
+                    + bucket + "/sales_data/large.csv (3 parts): "), line);
+            assertTrue(line.contains(lost + "large.csv: "), line);
+            assertTrue(line.endsWith("run the same command again, which compares the object's size and CRC32 with the file's and skips the file if it landed"),
+                    line);
+            assertTrue(err().contains("failed " + small + " -> s3://" + bucket + "/sales_data/small.csv: Could not upload to s3://" + bucket
+                    + "/sales_data/small.csv: "), err());
+            assertTrue(err().contains(lost + "small.csv: "), err());
+            String refused = err().lines().filter(printed -> printed.startsWith("failed " + denied)).findFirst().orElseThrow(() -> new AssertionError(err()));
+            assertFalse(refused.contains("may have landed"), refused);
+            assertTrue(err().endsWith("3 files failed.\n"
+                    + "2 of them may have landed all the same: their answers were lost, and looking for the object failed too. A re-run compares the object "
+                    + "under the key with the file (size and CRC32) and skips the file if it landed.\n"
+                    + "The other failed file left nothing in the bucket. Run the same command again to retry: files already uploaded are skipped\n"), err());
+            assertEquals(List.of(), proxy.failures());
+        }
+
+        resetOutput();
+        assertEquals(0, upload(folder.toString(), "--part-size", "5"), err());
+        assertEquals(table("uploaded", 1, 2, 0, 5), tableOf(out()));
+        assertTrue(err().contains("skipped " + large + " -> s3://" + bucket + "/sales_data/large.csv (12.6 MB, unchanged)"), err());
+    }
+
     @Test
     void anUnknownBucketIsRefusedInOneLine() throws IOException {
         write("a.csv", "id\n1\n");
@@ -358,6 +437,11 @@ class BronzeUploadIT {
         assertTrue(err().startsWith("error: Cannot reach http://127.0.0.1:9 (ConnectException: "), err());
         assertTrue(err().endsWith("): check --endpoint-url or AWS_ENDPOINT_URL, and the network\n"), err());
         assertEquals(1, err().lines().count(), err());
+    }
+
+    /** A PutObject (no multipart query) of a key ending in {@code name}. */
+    private static boolean isPutObject(Request request, String name) {
+        return request.method().equals("PUT") && request.path().endsWith("/" + name) && request.query().isEmpty();
     }
 
     private int upload(String... args) {

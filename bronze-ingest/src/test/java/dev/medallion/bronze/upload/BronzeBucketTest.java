@@ -1,13 +1,26 @@
 package dev.medallion.bronze.upload;
 
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class BronzeBucketTest {
+    private static final String REFUSED = "the run is interrupted and its multipart uploads are being aborted; run the same command again to finish";
+
     @Test
     void onlyAChecksumOfTheWholeObjectCompares() {
         assertEquals(Optional.of("4E21yw=="), BronzeBucket.fullObjectCrc32("4E21yw==", ChecksumType.FULL_OBJECT));
@@ -17,5 +30,66 @@ class BronzeBucketTest {
         assertEquals(Optional.empty(), BronzeBucket.fullObjectCrc32("vVQh6w==-3", null));
         assertEquals(Optional.empty(), BronzeBucket.fullObjectCrc32("vVQh6w==", ChecksumType.COMPOSITE));
         assertEquals(Optional.empty(), BronzeBucket.fullObjectCrc32(null, null));
+    }
+
+    /** Ctrl-C: an upload started after the abort began would not be covered by it, its parts left billed. */
+    @Test
+    void onceTheAbortHasBegunNothingNewIsStarted() {
+        List<String> calls = new ArrayList<>();
+        BronzeBucket bucket = new BronzeBucket(recording(calls, () -> {}), "bronze");
+
+        assertEquals(List.of(), bucket.abortUnfinished());
+
+        IOException refused = assertThrows(IOException.class, () -> bucket.startMultipart("orders/big.csv", "text/csv"));
+        assertEquals("Did not start a multipart upload to s3://bronze/orders/big.csv: " + REFUSED, refused.getMessage());
+        IOException put = assertThrows(IOException.class, () -> bucket.put("orders/small.csv", new byte[] {'i', 'd'}, 2, "AAAAAA==", "text/csv"));
+        assertEquals("Did not upload to s3://bronze/orders/small.csv: " + REFUSED, put.getMessage());
+        assertEquals(List.of(), calls, "no request once the abort has begun");
+    }
+
+    /** An upload whose creation was in flight when the abort began is aborted too, by the thread that started it. */
+    @Test
+    void anUploadCreatedWhileTheAbortRunsIsAbortedAndRefused() throws Exception {
+        List<String> calls = new ArrayList<>();
+        BronzeBucket[] bucket = new BronzeBucket[1];
+        // The shutdown hook runs while CreateMultipartUpload is on its way.
+        bucket[0] = new BronzeBucket(recording(calls, () -> bucket[0].abortUnfinished()), "bronze");
+
+        IOException refused = assertThrows(IOException.class, () -> bucket[0].startMultipart("orders/big.csv", "text/csv"));
+
+        assertEquals("Did not start a multipart upload to s3://bronze/orders/big.csv: " + REFUSED, refused.getMessage());
+        assertEquals(List.of("createMultipartUpload orders/big.csv", "abortMultipartUpload orders/big.csv upload-1"), calls);
+    }
+
+    /**
+     * An S3 client that answers CreateMultipartUpload with upload-1, upload-2, ... (running {@code onCreate}
+     * first) and AbortMultipartUpload with success, records both, and fails on anything else.
+     */
+    private static S3Client recording(List<String> calls, Runnable onCreate) {
+        return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class}, (proxy, method, args) -> {
+            switch (method.getName()) {
+                case "createMultipartUpload" -> {
+                    onCreate.run();
+                    var request = CreateMultipartUploadRequest.builder();
+                    @SuppressWarnings("unchecked")
+                    Consumer<CreateMultipartUploadRequest.Builder> fill =
+                            (Consumer<CreateMultipartUploadRequest.Builder>) args[0];
+                    fill.accept(request);
+                    String id = "upload-" + (calls.stream().filter(call -> call.startsWith("create")).count() + 1);
+                    calls.add("createMultipartUpload " + request.build().key());
+                    return CreateMultipartUploadResponse.builder().uploadId(id).build();
+                }
+                case "abortMultipartUpload" -> {
+                    var request = AbortMultipartUploadRequest.builder();
+                    @SuppressWarnings("unchecked")
+                    Consumer<AbortMultipartUploadRequest.Builder> fill = (Consumer<AbortMultipartUploadRequest.Builder>) args[0];
+                    fill.accept(request);
+                    AbortMultipartUploadRequest built = request.build();
+                    calls.add("abortMultipartUpload " + built.key() + " " + built.uploadId());
+                    return AbortMultipartUploadResponse.builder().build();
+                }
+                default -> throw new UnsupportedOperationException("unexpected call " + method.getName());
+            }
+        });
     }
 }

@@ -102,6 +102,65 @@ class UploadPlannerTest {
         assertTrue(refusal.contains(file + ": its name could not be read in this locale") && refusal.contains("LANG=C.UTF-8"), refusal);
     }
 
+    /**
+     * The dataset's name is the folder's made a table name, which turns U+FFFD into '_': under LANG=C
+     * {@code données} would become {@code donn_es}, in a UTF-8 locale {@code donnees}, the same rows in two tables.
+     */
+    @Test
+    void aDatasetFolderNameTheLocaleCouldNotReadIsRefusedNamingTheFolder() throws Exception {
+        Path folder = directory.resolve("donn\uFFFD\uFFFDes");
+        Path file = write(folder.resolve("a.csv"), "id\n1\n");
+
+        String refusal = refusal(planner, folder);
+
+        assertTrue(refusal.startsWith(folder + ": its name, which names the dataset of the files under it, could not be read in this locale"), refusal);
+        assertTrue(refusal.endsWith("LANG=C.UTF-8"), refusal);
+        // A file given alone is named after the folder that holds it.
+        String alone = refusal(planner, file);
+        assertTrue(alone.startsWith(folder + ": its name, which names the dataset of " + file + ", could not be read in this locale"), alone);
+        // Given a dataset, the folder's name is in no key.
+        assertEquals(List.of("donnees/a.csv"), new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.of("donnees")).plan(List.of(folder))
+                .files().stream().map(PlannedFile::key).toList());
+    }
+
+    /** Arguments are decoded as file names are: a --dataset or --prefix read as U+FFFD would name what nobody typed. */
+    @Test
+    void aDatasetOrPrefixTheLocaleCouldNotReadIsRefusedOnce() throws Exception {
+        write(directory.resolve("sales/a.csv"), "id\n1\n");
+        write(directory.resolve("sales/b.csv"), "id\n2\n");
+
+        assertEquals(List.of("--dataset donn\uFFFD\uFFFDes"), List.of(refusal(new UploadPlanner(new BronzeKeyLayout(Optional.empty()),
+                Optional.of("donn\uFFFD\uFFFDes")), directory.resolve("sales")).split(" could not be read in this locale")[0]));
+        assertEquals(List.of("--prefix ann\uFFFD\uFFFDe"), List.of(refusal(new UploadPlanner(new BronzeKeyLayout(Optional.of("ann\uFFFD\uFFFDe")),
+                Optional.empty()), directory.resolve("sales")).split(" could not be read in this locale")[0]));
+    }
+
+    /**
+     * A broken link named like CSV inside a folder was meant to be uploaded: left out as a wrong name, the run
+     * would report success without it. A broken link with another name is left out like any such file.
+     */
+    @Test
+    void aBrokenLinkOrANamedPipeNamedLikeCsvIsRefusedNamingItAndWhy() throws Exception {
+        Path folder = directory.resolve("sales");
+        write(folder.resolve("jan.csv"), "id\n1\n");
+        Path gone = directory.resolve("gone.csv");
+        Path broken = Files.createSymbolicLink(folder.resolve("feb.csv"), gone);
+        Path pipe = folder.resolve("mar.csv");
+        Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo " + pipe);
+
+        assertEquals(String.join("\n",
+                        broken + " is a broken link: its target " + gone + " does not exist; restore the target, or remove the link",
+                        pipe + " is not a regular file but a named pipe, a socket or a device: move it out of " + folder
+                                + ", or rename it so that its name does not end in .csv, .csv.gz, .dat"),
+                refusal(planner, folder));
+
+        Files.delete(broken);
+        Files.delete(pipe);
+        Path otherName = Files.createSymbolicLink(folder.resolve("feb.txt"), gone);
+        assertEquals(List.of(otherName), planner.plan(List.of(folder)).ignored());
+    }
+
     @Test
     void theSameFileTwiceIsPlannedOnce() throws Exception {
         Path file = write(directory.resolve("orders/a.csv"), "id\n");
