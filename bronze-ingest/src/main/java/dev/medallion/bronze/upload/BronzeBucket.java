@@ -1,5 +1,6 @@
 package dev.medallion.bronze.upload;
 
+import dev.medallion.common.aws.Refusals;
 import dev.medallion.common.logging.ErrorMessages;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -47,7 +48,6 @@ public final class BronzeBucket {
     private static final int HTTP_BAD_REQUEST = 400;
     private static final int HTTP_FORBIDDEN = 403;
     private static final int HTTP_NOT_FOUND = 404;
-    private static final int HTTP_SERVER_ERROR = 500;
     private static final String BUCKET_REGION_HEADER = "x-amz-bucket-region";
 
     private final S3Client client;
@@ -153,7 +153,7 @@ public final class BronzeBucket {
                     body(content, length, contentType));
         }
         catch (SdkException e) {
-            throw refusedOnItsOnlyAttempt(e) ? failure("upload to", key, e) : new UnconfirmedWriteException(failure("upload to", key, e));
+            throw refused(e) ? failure("upload to", key, e) : new UnconfirmedWriteException(failure("upload to", key, e));
         }
     }
 
@@ -228,14 +228,12 @@ public final class BronzeBucket {
     }
 
     /**
-     * Whether S3 refused a write on the one attempt the SDK made (a 4xx such as a bad checksum or denied
-     * access), so that it cannot have taken effect. A server error, a dropped connection or a retry may hide
-     * an attempt that landed though its answer was lost; a NoSuchUpload on completing is what a retry hears
-     * when the first attempt completed the upload.
+     * Whether S3 refused a write at every attempt the SDK made (a 4xx such as a bad checksum or denied
+     * access, {@link Refusals}), so that it cannot have taken effect. A NoSuchUpload on completing is what a
+     * retry hears when the first attempt completed the upload, and the first may be hidden: it is no refusal.
      */
-    private static boolean refusedOnItsOnlyAttempt(SdkException e) {
-        return e instanceof S3Exception s3 && s3.statusCode() >= HTTP_BAD_REQUEST && s3.statusCode() < HTTP_SERVER_ERROR && !isNoSuchUpload(s3)
-                && e.numAttempts() != null && e.numAttempts() == 1;
+    private static boolean refused(SdkException e) {
+        return Refusals.refusedAtEveryAttempt(e) && !(e instanceof S3Exception s3 && isNoSuchUpload(s3));
     }
 
     private static boolean isNoSuchUpload(S3Exception e) {
@@ -292,7 +290,7 @@ public final class BronzeBucket {
             catch (SdkException e) {
                 IOException failure = new IOException("Could not complete the multipart upload of " + describe(key) + " (" + parts.size() + " parts): "
                         + ErrorMessages.describe(e), e);
-                throw refusedOnItsOnlyAttempt(e) ? failure : new UnconfirmedWriteException(failure);
+                throw refused(e) ? failure : new UnconfirmedWriteException(failure);
             }
             unfinished.remove(this);
         }

@@ -1,5 +1,6 @@
 package dev.medallion.common.storage;
 
+import dev.medallion.common.aws.Refusals;
 import dev.medallion.common.logging.ErrorMessages;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -204,12 +205,12 @@ public final class S3ObjectStore implements ObjectStore {
                     return Optional.empty();
                 }
                 if (e.statusCode() != HTTP_CONFLICT) {
-                    throw !unknownBefore && isRefusal(e) ? new WriteRefusedException("S3 refused to conditionally write " + describe(key) + ": "
+                    throw !unknownBefore && Refusals.refusedAtEveryAttempt(e) ? new WriteRefusedException("S3 refused to conditionally write " + describe(key) + ": "
                             + ErrorMessages.describe(e), e) : failure("conditionally write", key, e);
                 }
                 // 409 ConditionalRequestConflict: another conditional write to this key is in flight.
                 // Once it completes, our retry fails its precondition; if it aborts, ours may succeed.
-                unknownBefore |= !isRefusal(e);
+                unknownBefore |= !Refusals.refusedAtEveryAttempt(e);
                 if (attempt < CONDITIONAL_WRITE_ATTEMPTS) {
                     backOff(attempt, key);
                 }
@@ -311,15 +312,6 @@ public final class S3ObjectStore implements ObjectStore {
 
     private String describePrefix(String prefix) {
         return "s3://" + bucket + "/" + prefix + "*";
-    }
-
-    /**
-     * Whether S3 answered a 4xx to the only attempt of a request: it refused it, so it did not happen. The
-     * SDK adds each earlier attempt's failure to the last one as suppressed ("Request attempt N failure",
-     * aws-sdk-java-v2#3560), and an earlier attempt that failed with a 5xx or no answer may have happened.
-     */
-    private static boolean isRefusal(S3Exception e) {
-        return e.statusCode() >= 400 && e.statusCode() < 500 && e.getSuppressed().length == 0;
     }
 
     private IOException failure(String action, String key, SdkException cause) {

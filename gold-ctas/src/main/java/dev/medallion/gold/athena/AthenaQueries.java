@@ -1,5 +1,6 @@
 package dev.medallion.gold.athena;
 
+import dev.medallion.common.aws.Refusals;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -89,7 +90,7 @@ public final class AthenaQueries {
                     .queryExecutionId();
         }
         catch (SdkServiceException e) {
-            if (refusedAtEveryAttempt(e)) {
+            if (Refusals.refusedAtEveryAttempt(e)) {
                 // Athena answered, refusing the request (invalid, throttled, denied): the query did not start.
                 throw new AthenaQueryException(step, Optional.empty(), NOT_STARTED, ErrorMessages.describe(e), e);
             }
@@ -179,32 +180,11 @@ public final class AthenaQueries {
     }
 
     /**
-     * No answer, or a server error, after the SDK's retries: the request may have reached Athena and the
-     * query may be running (the SDK's idempotency token only keeps its own retries from starting it twice).
+     * No answer, or a server error, after the SDK's retries, or a refusal after an attempt that got one of
+     * those ({@link Refusals}): the request may have reached Athena and the query may be running (the SDK's
+     * idempotency token only keeps its own retries from starting it twice). For the view, taking such a swap
+     * for not started would delete the build the view may already point at.
      */
-    /**
-     * Whether Athena refused every attempt of the request (a 4xx each time): only then is it certain that the
-     * query did not start. The SDK retries a throttled request, a 5xx and a lost answer, keeping each earlier
-     * attempt's failure as a suppressed exception; after an attempt that failed otherwise, the query may have
-     * started, and a refusal of the retry (throttled, 400) says nothing of it. For the view, taking such a
-     * swap for not started would delete the build the view may already point at.
-     */
-    private static boolean refusedAtEveryAttempt(SdkServiceException e) {
-        if (!isRefusal(e)) {
-            return false;
-        }
-        for (Throwable earlier : e.getSuppressed()) {
-            if (!(earlier instanceof SdkServiceException answered) || !isRefusal(answered)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isRefusal(SdkServiceException e) {
-        return e.statusCode() >= 400 && e.statusCode() < 500;
-    }
-
     private static AthenaQueryException startUnknown(QueryStep step, SdkException e) {
         return new AthenaQueryException(step, Optional.empty(), START_UNKNOWN, "could not learn whether it started, so it may be running: "
                 + ErrorMessages.describe(e), e);
