@@ -53,10 +53,13 @@ data "aws_iam_policy_document" "alerts_topic" {
       values   = [local.account_id]
     }
 
+    # The form AWS documents for budget notifications ("Creating an Amazon SNS topic for budget
+    # notifications", AWS Cost Management User Guide): which ARN Budgets sends as the source is not
+    # documented, and a narrower pattern that missed it would drop every alert without an error.
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:budgets::${local.account_id}:budget/${local.name}-*"]
+      values   = ["arn:${local.partition}:budgets::${local.account_id}:*"]
     }
   }
 
