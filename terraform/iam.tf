@@ -192,8 +192,10 @@ data "aws_iam_policy_document" "crawler" {
   }
 
   statement {
-    sid       = "ListSilver"
-    actions   = ["s3:ListBucket"]
+    sid = "ListSilver"
+    # GetBucketLocation as in AWSGlueServiceRole, which Glue's crawler guide asks a role to match or
+    # scope down ("Crawler prerequisites"): only the silver bucket's, here.
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket"]
     resources = [module.silver_bucket.arn]
   }
 
