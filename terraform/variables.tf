@@ -24,13 +24,13 @@ variable "environment" {
 }
 
 variable "region" {
-  description = "AWS region for every resource of the stack."
+  description = "AWS region for every resource of the stack. Names do not hold it (bucket names are global, IAM role and budget names account-wide): a second region of one account needs another environment or project."
   type        = string
   default     = "eu-west-1"
 
   validation {
-    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
-    error_message = "region must look like eu-west-1."
+    condition     = can(regex("^[a-z]{2,4}(-[a-z]+)?-[a-z]+-[0-9]+$", var.region))
+    error_message = "region must be an AWS region name such as eu-west-1, us-gov-west-1 or eusc-de-east-1."
   }
 }
 
