@@ -123,10 +123,11 @@ data "aws_iam_policy_document" "analyst" {
     sid = "ReadSilverAndGoldData"
     # Silver: the data parts Athena reads, not the quarantine files beside them in ingest_date= folders
     # (.csv; rejected rows are for whoever operates the pipeline, with bucket access of their own).
+    # Gold: the builds' files (<gold prefix><model>/<build id>/...), not the builder's _state/ and _lease/.
     actions = ["s3:GetObject"]
     resources = [
       "${local.silver_prefix_arn}*/ingest_date=*.parquet",
-      "${module.gold_bucket.arn}/*",
+      "${local.gold_prefix_arn}*/??????????????_??????/*",
     ]
   }
 

@@ -550,6 +550,15 @@ class GoldCtasContractTest {
         assertAllowed(analystPolicy, "glue:GetDatabase", catalog.replace(":catalog", ":database/default"));
         assertAllowed(analystPolicy, "glue:CreateDatabase", catalog.replace(":catalog", ":database/default"));
         assertDenied(analystPolicy, "glue:CreateDatabase", SILVER_DATABASE_ARN);
+        // Gold: the builds' files Athena reads for them, not the builder's bookkeeping beside them.
+        BuildId build = BuildId.next(Clock.fixed(Instant.parse("2026-03-14T23:30:00Z"), ZoneOffset.UTC), new Random(7));
+        for (String goldPrefix : List.of("", "tables/")) {
+            List<PolicyStatement> prefixed = ContractRules.statements(Repository.rootModule(Map.of("gold_prefix", goldPrefix)), "analyst");
+            GoldLayout layout = new GoldLayout("gold-bucket", goldPrefix);
+            assertAllowed(prefixed, "s3:GetObject", GOLD_ARN + "/" + layout.buildPrefix("daily", build) + "sale_month=2026-03/part-0.parquet");
+            assertDenied(prefixed, "s3:GetObject", GOLD_ARN + "/" + goldPrefix + "_state/daily.json");
+            assertDenied(prefixed, "s3:GetObject", GOLD_ARN + "/" + goldPrefix + "_lease/build.json");
+        }
         // The Athena console's pickers.
         assertAllowed(analystPolicy, "athena:ListWorkGroups", "*");
         assertAllowed(analystPolicy, "athena:ListTableMetadata", catalog.replace(":glue:", ":athena:").replace(":catalog", ":datacatalog/AwsDataCatalog"));
