@@ -11,6 +11,11 @@ variable "project" {
     condition     = can(regex("^[a-z][a-z0-9-]{1,15}$", var.project))
     error_message = "project must be 2 to 16 lowercase letters, digits or hyphens, starting with a letter (it goes into bucket names)."
   }
+
+  validation {
+    condition     = !startswith(var.project, "xn--") && !startswith(var.project, "sthree-") && !startswith(var.project, "amzn-s3-demo-")
+    error_message = "project must not start with xn--, sthree- or amzn-s3-demo-: S3 reserves those prefixes and refuses bucket names that begin with them."
+  }
 }
 
 variable "environment" {
