@@ -162,11 +162,33 @@ public final class Values {
             if (i == exponentStart) {
                 return false;
             }
-            // 1e999 is well-formed but no finite double: it would be written as Infinity.
-            return i == length && Double.isFinite(Double.parseDouble(value));
+            return i == length && representable(value, exponentStart);
         }
-        // So is a number of more than 308 digits before its point (Double.MAX_VALUE is about 1.8e308).
-        return i == length && (integerDigits <= 308 || Double.isFinite(Double.parseDouble(value)));
+        // More than 308 digits before the point may pass Double.MAX_VALUE (about 1.8e308); more than 323 after
+        // it, with no digit but zeros before them, may be below the smallest double (about 4.9e-324).
+        return i == length && (integerDigits <= 308 && fractionDigits <= 323 || representable(value, length));
+    }
+
+    /**
+     * Whether a well-formed number, its digits before {@code digitsEnd}, is a double as written: not
+     * beyond the largest (1e999 would be written as Infinity) nor, unless it is zero, below the smallest
+     * (1e-999 would be written as 0): either way the value would not be the one the text says.
+     */
+    private static boolean representable(String value, int digitsEnd) {
+        double parsed = Double.parseDouble(value);
+        if (!Double.isFinite(parsed)) {
+            return false;
+        }
+        if (parsed != 0) {
+            return true;
+        }
+        for (int i = 0; i < digitsEnd; i++) {
+            char c = value.charAt(i);
+            if (c >= '1' && c <= '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final double[] POWERS_OF_TEN = {

@@ -192,6 +192,23 @@ class ValuesTest {
         }
 
         @Test
+        void aNumberBelowTheSmallestDoubleIsRefusedAsOneAboveTheLargestIs() {
+            // Written as a double, each would be 0: a value the text does not say.
+            for (String text : List.of("1e-400", "-2.5E-999", "0." + "0".repeat(400) + "1")) {
+                assertFalse(Values.isDouble(text), text);
+                double[] out = {42};
+                assertFalse(Values.parseDouble(text, out), text);
+            }
+            // Zero however written, and the smallest doubles (subnormal, not zero), stay doubles.
+            for (String text : List.of("0e-400", "-0.0e5", "0." + "0".repeat(400), "4.9e-324", "1e-310", "0." + "0".repeat(322) + "5")) {
+                assertTrue(Values.isDouble(text), text);
+                double[] out = new double[1];
+                assertTrue(Values.parseDouble(text, out), text);
+                assertEquals(Double.parseDouble(text), out[0], text);
+            }
+        }
+
+        @Test
         void negativeZeroKeepsItsSign() {
             assertTrue(Values.isDouble("-0.0"));
             double[] out = new double[1];
