@@ -79,6 +79,8 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
 
     static final int MIN_RESERVE_SECONDS = 5;
     static final int MAX_RESERVE_SECONDS = 30;
+    /** Conversions of one object in one invocation, when it keeps changing under them; then Lambda retries. */
+    static final int MAX_CONVERSIONS = 3;
 
     private final S3Client s3;
     private final SilverConverter converter;
@@ -213,12 +215,30 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             log.warn("source object skipped: it no longer exists", Map.of("source", "s3://" + bucket + "/" + key));
             return "missing";
         }
-        ObjectInfo object = info.get();
-        SourceObject source = new SourceObject(bucket, key, object.etag(), object.size(), object.lastModified());
-        Optional<String> version = Optional.of(object.etag());
-        ConversionResult result = converter.convert(source, dataset,
-                SilverConverter.Content.of(() -> bronze.open(key, version), (from, to) -> bronze.openRange(key, version, from, to)), deadline);
-        return result.outcome();
+        for (int conversion = 1; ; conversion++) {
+            ObjectInfo object = info.get();
+            SourceObject source = new SourceObject(bucket, key, object.etag(), object.size(), object.lastModified());
+            Optional<String> version = Optional.of(object.etag());
+            ConversionResult result = converter.convert(source, dataset,
+                    SilverConverter.Content.of(() -> bronze.open(key, version), (from, to) -> bronze.openRange(key, version, from, to)), deadline);
+            if (result.unchanged()) {
+                return result.outcome();
+            }
+            // The object may have been overwritten while this run converted it, and the newer version's
+            // event answered "unchanged" against the manifest this run has just replaced: an overwrite that
+            // put back earlier content has that content's ETag. Silver would then hold this version for good,
+            // and no event is left to change it. So the run looks once more, and converts what is there now.
+            info = bronze.stat(key);
+            if (info.isEmpty() || info.get().etag().equals(object.etag())) {
+                return result.outcome();
+            }
+            if (conversion == MAX_CONVERSIONS) {
+                throw new IOException("s3://" + bucket + "/" + key + " changed during each of " + MAX_CONVERSIONS + " conversions (its ETag is now "
+                        + info.get().etag() + "); the invocation fails so that Lambda retries it, once the object stops changing");
+            }
+            log.info("source object changed while it was converted; converting its current version", Map.of(
+                    "source", "s3://" + bucket + "/" + key, "convertedEtag", object.etag(), "currentEtag", info.get().etag()));
+        }
     }
 
     /** Primes the converter before a snapshot; a restore needs nothing (see the class comment). */

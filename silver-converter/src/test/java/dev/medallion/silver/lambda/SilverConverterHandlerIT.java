@@ -10,7 +10,11 @@ import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.S3ObjectStore;
 import dev.medallion.common.testing.LambdaInvocation;
 import dev.medallion.common.testing.S3Emulator;
+import dev.medallion.common.storage.S3Clients;
 import dev.medallion.silver.DeadlineExceededException;
+import dev.medallion.silver.Manifest;
+import dev.medallion.silver.ManifestStore;
+import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.ParquetTestFiles;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.commons.csv.CSVFormat;
@@ -20,6 +24,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,6 +44,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -94,6 +106,54 @@ class SilverConverterHandlerIT {
 
         assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), outcomes);
         assertEquals(before, silver.list(""));
+    }
+
+    /**
+     * A, then B, then A's content put back while B is being converted: the restored object has A's ETag,
+     * so its event is answered "unchanged" against A's manifest, which B's run then replaces. B's run looks
+     * at the object after its commit and converts what it holds now: silver ends on bronze's content.
+     */
+    @Test
+    void anOverwriteThatPutsEarlierContentBackDuringAConversionEndsWithThatContent() throws IOException {
+        String key = "sales/x.csv";
+        String a = "id,amount\n1,10\n2,20\n";
+        bronze.put(key, a.getBytes(StandardCharsets.UTF_8));
+        handler().handleRequest(eventFor(key), null);
+        bronze.put(key, "id,amount\n3,30\n".getBytes(StandardCharsets.UTF_8));
+        S3Event overwritten = eventFor(key);
+        List<String> restoredOutcomes = new ArrayList<>();
+        ExecutionInterceptor restoreBeforeFirstPublish = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof CompleteMultipartUploadRequest complete && complete.bucket().equals(silverBucket)
+                        && restoredOutcomes.isEmpty()) {
+                    // B's run has read B whole and is about to publish its first part.
+                    try {
+                        bronze.put(key, a.getBytes(StandardCharsets.UTF_8));
+                        restoredOutcomes.addAll(handler().handleRequest(eventFor(key), null));
+                    }
+                    catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        try (S3Client interrupted = S3Clients.builder(Optional.of(S3.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(restoreBeforeFirstPublish)).build()) {
+
+            List<String> outcomes = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), interrupted, log())
+                    .handleRequest(overwritten, null);
+
+            assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), outcomes);
+        }
+        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), restoredOutcomes, "A's event met A's manifest");
+        Manifest manifest = new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", key)).orElseThrow();
+        assertEquals(bronze.stat(key).orElseThrow().etag(), manifest.source().etag(), "silver holds what bronze holds");
+        assertEquals(3L, manifest.generation(), "A, then B, then A again");
+        assertRowsEqual(a, readParquet(manifest.parts().stream().map(PartInfo::key).toList()));
+        String log = logLines.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("source object changed while it was converted"), log);
     }
 
     @Test
