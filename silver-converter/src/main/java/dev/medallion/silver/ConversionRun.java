@@ -496,6 +496,10 @@ final class ConversionRun {
             }
             if (reason != null) {
                 refused.add(row.line(), reason, fields);
+                // Refused rows fill no chunk: a file of them meets the deadline as often as a chunk's rows would.
+                if (read % context.limits().chunkRows() == 0) {
+                    deadline.check("converting " + source.location() + " at line " + row.line());
+                }
                 return;
             }
             if (pipeline.full()) {

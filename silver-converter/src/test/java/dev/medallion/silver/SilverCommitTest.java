@@ -737,6 +737,25 @@ class SilverCommitTest {
         assertExactlyOnce(source, ROWS, 1);
     }
 
+    @Test
+    void aRunOfRowsThatAreAllRefusedStillMeetsItsDeadline() throws IOException {
+        StringBuilder text = new StringBuilder("id,amount\n");
+        for (int i = 0; i < ROWS; i++) {
+            text.append(i).append('\n');
+        }
+        byte[] content = text.toString().getBytes(StandardCharsets.UTF_8);
+        SourceObject source = source("sales/refused.csv", content);
+        // As above: the reserve is reached at the third check, long before the last of the 3,000 rows.
+        AtomicLong remaining = new AtomicLong(8_000);
+        Deadline deadline = Deadline.of(() -> remaining.getAndAdd(-1_000), Duration.ofSeconds(5));
+
+        DeadlineExceededException failure = assertThrows(DeadlineExceededException.class,
+                () -> converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content), deadline));
+
+        assertTrue(failure.getMessage().contains("s3://bronze/sales/refused.csv at line "), failure.getMessage());
+        assertEquals(List.of(), dataAndManifests());
+    }
+
     /** Stands for the process dying at that point: nothing after it runs, no cleanup included. */
     private static final class Killed extends Error {
         Killed() {
