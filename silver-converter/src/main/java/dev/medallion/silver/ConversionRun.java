@@ -89,7 +89,8 @@ final class ConversionRun {
     private SchemaContract contract;
     private long rowsRead;
     private long rowsWritten;
-    private char delimiter = ',';
+    /** The dataset's declared delimiter, or ',', until the reader chose one: a file rejected before then records what it was read with. */
+    private char delimiter;
     /** What the text was decoded as: the dataset's declared charset, else UTF-8. */
     private String encoding;
     private List<String> header = List.of();
@@ -115,6 +116,7 @@ final class ConversionRun {
         this.id = id;
         this.supersedes = supersedes;
         this.deadline = deadline;
+        this.delimiter = context.csvOverrides().delimiterOf(dataset).orElse(',');
         this.encoding = context.csvOverrides().encodingOf(dataset).orElse(StandardCharsets.UTF_8).name();
     }
 

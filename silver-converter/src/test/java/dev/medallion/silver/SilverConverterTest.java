@@ -409,6 +409,24 @@ class SilverConverterTest {
     }
 
     @Test
+    void aFileRejectedInADatasetThatDeclaresItsDelimiterIsNotReadAgainOnItsRedelivery() throws IOException {
+        byte[] garbage = new byte[10_000];
+        new Random(42).nextBytes(garbage);
+        garbage[100] = 0;
+        SourceObject source = source("ledger/garbage.csv", garbage, MODIFIED);
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(),
+                new CsvOverrides(Map.of("ledger", ';'), Map.of()), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+
+        ConversionResult first = converter.convert(source, "ledger", () -> new java.io.ByteArrayInputStream(garbage));
+        ConversionResult redelivered = converter.convert(source, "ledger", () -> new java.io.ByteArrayInputStream(garbage));
+
+        assertEquals(Manifest.REJECTED, first.manifest().status());
+        assertEquals(";", first.manifest().delimiter(), "rejected as read: with the delimiter its dataset declares");
+        assertTrue(redelivered.unchanged(), "the same settings would reject it again");
+        assertEquals(1L, redelivered.manifest().generation());
+    }
+
+    @Test
     void aFileThatIsNotUtf8IsRejectedAsAWholeNamingTheByteAndTheSetting() throws IOException {
         // A Windows-1252 export: valid rows before and after the first non-ASCII byte must not make a partial table.
         byte[] content = "id,name\n1,ok\n2,Zo\u00eb\n3,also ok\n".getBytes(java.nio.charset.Charset.forName("windows-1252"));
