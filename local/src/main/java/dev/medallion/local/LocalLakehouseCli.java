@@ -19,9 +19,11 @@ import dev.medallion.local.silver.BronzeFile;
 import dev.medallion.local.silver.BronzeFiles;
 import dev.medallion.local.silver.BronzeInput;
 import dev.medallion.local.silver.InputRefusal;
+import dev.medallion.local.silver.LeftoverSources;
 import dev.medallion.local.silver.LocalSilver;
 import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Manifest;
+import dev.medallion.silver.local.OutputFolders;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,7 +62,8 @@ public final class LocalLakehouseCli {
                  two names in --input (a link to one of its files, or hard links) is refused, as
                  bronze-ingest upload refuses it. Keys take names in Unicode NFC, as bronze-ingest's
                  do, so two files whose names differ only in their Unicode form are refused too. Files
-                 converted before and unchanged since are not converted again.
+                 converted before and unchanged since are not converted again; the rows of files the lake
+                 holds that --input no longer does (renamed or removed) stay, and a warning names them.
               2. Runs every gold model's SELECT on an embedded DuckDB over that silver Parquet, writes each
                  table as Snappy Parquet to DIR/gold/<model>/, and prints its first rows and row count.
             --models  a directory with models.list and <model>.sql files, to try models before they are
@@ -109,6 +112,12 @@ public final class LocalLakehouseCli {
         }
         Path input = Path.of(line.value("--input").orElseThrow()).toAbsolutePath().normalize();
         Path lake = Path.of(line.value("--lake").orElseThrow()).toAbsolutePath().normalize();
+        Optional<String> unusableLake = unusableLake(lake);
+        if (unusableLake.isPresent()) {
+            err.println("error: " + unusableLake.get());
+            // A wrong argument, as the usage says: found while writing, it would be an I/O error, exit code 1.
+            return 2;
+        }
         CsvOverrides declared;
         try {
             declared = SilverSettings.csvOverrides(environment);
@@ -142,6 +151,25 @@ public final class LocalLakehouseCli {
             err.println("error: DuckDB: " + ErrorMessages.describe(e));
             return 1;
         }
+    }
+
+    /**
+     * Why {@code --lake} cannot hold a lake, or empty: it, or a folder above it, is a file, or it holds a
+     * file where the lake's {@code silver/} or {@code gold/} folder goes.
+     */
+    static Optional<String> unusableLake(Path lake) {
+        Optional<String> problem = OutputFolders.problem("--lake", lake);
+        if (problem.isPresent()) {
+            return problem;
+        }
+        for (String folder : List.of("silver", "gold")) {
+            Path path = lake.resolve(folder);
+            if (Files.exists(path) && !Files.isDirectory(path)) {
+                return Optional.of("--lake " + lake + " holds a file " + path + " where the lake's " + folder + "/ folder goes: move that file away,"
+                        + " or give --lake another folder (it is created if missing)");
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -198,7 +226,9 @@ public final class LocalLakehouseCli {
             }
             List<BronzeFile> files = found.files();
             if (files.isEmpty()) {
-                err.println("error: no .csv, .csv.gz or .dat file under " + input);
+                // A file given as --input is taken only by its name's suffix: say so, rather than "under" a file.
+                err.println("error: " + (Files.isDirectory(input) ? "no .csv, .csv.gz or .dat file under " + input
+                        : "--input " + input + " is a file whose name does not end in .csv, .csv.gz or .dat: give a CSV file, or a folder of them"));
                 // A wrong --input, as the usage says.
                 return 2;
             }
@@ -213,12 +243,17 @@ public final class LocalLakehouseCli {
             }
             Files.createDirectories(silverRoot);
             int rejected = silver(files, found.lakeFolders(), silverRoot);
+            List<LeftoverSources.Leftover> leftovers = LeftoverSources.in(silverRoot, files.stream().map(BronzeFile::key).collect(Collectors.toSet()));
+            warnAboutLeftovers(leftovers);
             GoldCounts gold = gold(models, shipped, silverRoot, goldRoot);
             int failed = gold.failed();
 
             String seconds = seconds(started);
             if (rejected == 0 && failed == 0) {
-                out.println("Done in " + seconds + ": silver in " + silverRoot + ", " + gold.built() + " gold tables in " + goldRoot);
+                // Exit code 0 all the same: nothing failed, and the lake holds what the bucket would (a bronze object
+                // deleted leaves its silver rows); but a last word, since the warning is far above by now.
+                out.println("Done in " + seconds + ": silver in " + silverRoot + ", " + gold.built() + " gold tables in " + goldRoot
+                        + (leftovers.isEmpty() ? "" : " (they hold the rows of " + leftovers.size() + " file(s) not under --input: see the warning)"));
                 return 0;
             }
             err.println("Finished with problems in " + seconds + ": " + (rejected == 0 ? "" : rejected + " file(s) rejected") + (rejected > 0 && failed > 0 ? ", " : "")
@@ -238,6 +273,23 @@ public final class LocalLakehouseCli {
             err.println("warning: left out " + links.size() + (one ? " link to a folder under --input, which is not followed" : " links to folders under --input, which are not followed")
                     + " (bronze-ingest upload does not follow " + (one ? "it" : "them") + " either): " + InputRefusal.named(links) + "; copy the folder" + (one ? "" : "s")
                     + " into --input to convert " + (one ? "its" : "their") + " files");
+        }
+
+        /**
+         * Rows of a file renamed or removed under --input stay in the lake, so a renamed file's rows would be in
+         * gold twice without a word. Not an error: a lake may be fed from several inputs on purpose.
+         */
+        private void warnAboutLeftovers(List<LeftoverSources.Leftover> leftovers) {
+            if (leftovers.isEmpty()) {
+                return;
+            }
+            int named = Math.min(3, leftovers.size());
+            err.println("warning: the lake holds rows of " + leftovers.size() + " file(s) that are not under --input " + input
+                    + " (renamed, moved or removed since they were converted, or converted from another --input): "
+                    + leftovers.subList(0, named).stream().map(LeftoverSources.Leftover::toString).collect(Collectors.joining(", "))
+                    + (leftovers.size() > named ? " and " + (leftovers.size() - named) + " more" : "")
+                    + " (their manifests are under " + lake.resolve("silver/_manifests") + "). Their rows stay in silver and in gold. To build the lake from"
+                    + " --input alone, delete the lake (rm -rf " + lake + ") and run again; if they come from another --input on purpose, leave them.");
         }
 
         /** Converts every file and returns how many were rejected. */

@@ -83,10 +83,10 @@ class LocalLakehouseCliTest {
         Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", lake.toString(), "--models", models.toString());
 
         assertEquals(1, outcome.exit());
-        assertTrue(outcome.err().startsWith("""
-                error: gold model broken failed on DuckDB (lines counted from its SELECT): Binder Error: Referenced column "no_such_column" not found in FROM clause!
-                Candidate bindings: """), outcome.err());
-        assertTrue(outcome.err().contains("\nLINE 1: SELECT no_such_column FROM silver.sales\n               ^\n"), outcome.err());
+        // The line of the model's file (its header is two lines), not of its SELECT, which is what DuckDB counts.
+        assertTrue(outcome.err().startsWith("error: gold model broken failed on DuckDB at " + models.resolve("broken.sql") + ":3: Binder Error:"
+                + " Referenced column \"no_such_column\" not found in FROM clause!\nCandidate bindings: "), outcome.err());
+        assertTrue(outcome.err().contains("\nLINE 3: SELECT no_such_column FROM silver.sales\n               ^\n"), outcome.err());
         assertTrue(outcome.err().contains("Finished with problems in "), outcome.err());
         assertTrue(outcome.err().endsWith(": 1 of 2 gold model(s) failed (see above)\n"), outcome.err());
         assertTrue(outcome.out().contains("\nbroken: FAILED (the error is on standard error)\n"), outcome.out());
@@ -98,7 +98,7 @@ class LocalLakehouseCliTest {
         Files.writeString(models.resolve("top_products.sql"), "-- sources: sales\nSELECT CAST('x' AS BIGINT) AS product_id FROM ${silver_database}.sales\n");
         Outcome again = run("local", "--input", SampleData.directory().toString(), "--lake", lake.toString(), "--models", models.toString());
         assertEquals(1, again.exit());
-        assertTrue(again.err().contains("error: gold model top_products failed on DuckDB (lines counted from its SELECT): Conversion Error"), again.err());
+        assertTrue(again.err().contains("error: gold model top_products failed on DuckDB at " + models.resolve("top_products.sql") + ":2: Conversion Error"), again.err());
         assertFalse(Files.exists(lake.resolve("gold/top_products")));
     }
 
@@ -127,7 +127,9 @@ class LocalLakehouseCliTest {
         List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
         assertEquals(6, errors.size(), outcome.err());
         // Trino's parser lists what it expected; which tokens depends on its version, so only the start is checked.
-        assertTrue(errors.get(0).startsWith("error: gold model double_colon is not Athena (Trino) SQL, at line 1:16 of its SELECT: mismatched input ':'."), errors.get(0));
+        // Places in the model's file, whose first line is its header: line 2.
+        assertTrue(errors.get(0).startsWith("error: gold model double_colon is not Athena (Trino) SQL, at " + directory.resolve("double_colon.sql")
+                + ":2:16: mismatched input ':'."), errors.get(0));
         assertTrue(errors.get(0).endsWith(" (write CAST(x AS type): '::' is DuckDB's and PostgreSQL's shorthand)"), errors.get(0));
         assertEquals("error: gold model hugeint column units is HUGEINT in DuckDB: DuckDB sums a BIGINT into a HUGEINT (written to Parquet as DOUBLE)"
                 + " where Athena keeps BIGINT; write CAST(SUM(x) AS BIGINT)", errors.get(1));
@@ -135,11 +137,44 @@ class LocalLakehouseCliTest {
                 + " does not hold (it holds customers, products, sales, stores_eu)", errors.get(2));
         assertEquals("error: gold model partition_first is partitioned by [region], which must be the SELECT's last columns in that order"
                 + " (Athena's CTAS requires it); the SELECT ends with [orders]", errors.get(3));
-        assertTrue(errors.get(4).startsWith("error: gold model qualify is not Athena (Trino) SQL, at line 1:45 of its SELECT: mismatched input 'ROW_NUMBER'."), errors.get(4));
+        // The column of the file, where ${silver_database} is 18 characters long.
+        assertTrue(errors.get(4).startsWith("error: gold model qualify is not Athena (Trino) SQL, at " + directory.resolve("qualify.sql")
+                + ":2:57: mismatched input 'ROW_NUMBER'."), errors.get(4));
         assertEquals("error: gold model unnamed has a column named 'count_star()': give every column a lowercase alias of [a-z0-9_] (AS name),"
                 + " the same in DuckDB, Athena and Glue", errors.get(5));
         assertTrue(outcome.err().endsWith(": 6 of 6 gold model(s) failed (see above)\n"), outcome.err());
         assertFalse(Files.exists(earlier));
+    }
+
+    /** A typo in a copy of a shipped model is reported where it is in the file a person edits. */
+    @Test
+    void aSyntaxErrorIsReportedAtItsFileLineAndColumnInTheModelsFile() throws Exception {
+        Path models = models("top_products");
+        copyShipped("top_products", models);
+        Path file = models.resolve("top_products.sql");
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        assertEquals("    SELECT", lines.get(4), "line 5 of the shipped model, which this test breaks");
+        lines.set(4, "    SELECT ,");
+        Files.write(file, lines);
+
+        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+
+        assertEquals(1, outcome.exit());
+        assertTrue(outcome.err().startsWith("error: gold model top_products is not Athena (Trino) SQL, at " + file + ":5:12: "), outcome.err());
+    }
+
+    /** DuckDB quotes the line it failed on, a caret under the place: the file's line, the caret still under it. */
+    @Test
+    void aDuckDbErrorQuotesTheLineOfTheModelsFileWithItsCaretUnderThePlace() throws Exception {
+        Path models = models("broken");
+        Files.writeString(models.resolve("broken.sql"), "-- description: a header, and blank lines, above the SELECT\n-- sources: sales\n" + "\n".repeat(7)
+                + "SELECT region,\n       no_such_column AS c\nFROM ${silver_database}.sales\n");
+
+        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+
+        assertEquals(1, outcome.exit());
+        assertTrue(outcome.err().startsWith("error: gold model broken failed on DuckDB at " + models.resolve("broken.sql") + ":11: Binder Error:"), outcome.err());
+        assertTrue(outcome.err().contains("\nLINE 11:        no_such_column AS c\n" + " ".repeat(16) + "^\n"), outcome.err());
     }
 
     @Test
@@ -600,9 +635,104 @@ class LocalLakehouseCliTest {
         assertEquals(2, empty.exit());
         assertEquals("error: no .csv, .csv.gz or .dat file under " + directory + "\n", empty.err());
 
+        Outcome notCsv = run("local", "--input", directory.resolve("readme.md").toString(), "--lake", directory.resolve("lake").toString());
+        assertEquals(2, notCsv.exit());
+        assertEquals("error: --input " + directory.resolve("readme.md") + " is a file whose name does not end in .csv, .csv.gz or .dat:"
+                + " give a CSV file, or a folder of them\n", notCsv.err());
+
         Outcome noModels = run("local", "--input", directory.toString(), "--lake", directory.resolve("lake").toString(), "--models", directory.toString());
         assertEquals(2, noModels.exit());
         assertTrue(noModels.err().startsWith("error: --models " + directory + " holds no models.list"), noModels.err());
+    }
+
+    /** A file where the lake should be is a wrong argument named by its option, before anything is converted. */
+    @Test
+    void aLakeThatIsAFileOrLiesUnderOneOrHoldsAFileForSilverIsAWrongArgument() throws Exception {
+        Path file = Files.writeString(directory.resolve("afile"), "not a folder");
+        String input = SampleData.directory().toString();
+
+        Outcome isFile = run("local", "--input", input, "--lake", file.toString());
+        assertEquals(2, isFile.exit(), isFile.err());
+        assertEquals("error: --lake " + file + " is a file: give a folder (it is created if missing)\n", isFile.err());
+        assertEquals("", isFile.out());
+
+        Outcome underFile = run("local", "--input", input, "--lake", file.resolve("lake").toString());
+        assertEquals(2, underFile.exit(), underFile.err());
+        assertEquals("error: --lake " + file.resolve("lake") + " lies under " + file + ", which is a file: give a folder (it is created if missing)\n",
+                underFile.err());
+
+        Path lake = Files.createDirectories(directory.resolve("lake"));
+        Files.writeString(lake.resolve("silver"), "not a folder");
+        Outcome silverIsFile = run("local", "--input", input, "--lake", lake.toString());
+        assertEquals(2, silverIsFile.exit(), silverIsFile.err());
+        assertEquals("error: --lake " + lake + " holds a file " + lake.resolve("silver") + " where the lake's silver/ folder goes: move that file away,"
+                + " or give --lake another folder (it is created if missing)\n", silverIsFile.err());
+        assertEquals("", silverIsFile.out());
+    }
+
+    /**
+     * A bronze file renamed since the lake was built is a new file to the rerun; the old name's rows stay, as
+     * a bronze object deleted leaves its silver rows. Said in a warning, with how to start over, which works.
+     */
+    @Test
+    void aRerunAfterAFileWasRenamedOrRemovedWarnsThatItsOldRowsStay() throws Exception {
+        Path input = copyOfSampleData(directory.resolve("input"));
+        Path lake = directory.resolve("lake");
+        assertEquals(0, run("local", "--input", input.toString(), "--lake", lake.toString()).exit());
+        Map<String, List<Map<String, Object>>> gold = goldRows(lake);
+        Path april = input.resolve("sales/2026/04/sales_2026_04.csv.gz");
+        Files.move(april, april.resolveSibling("sales_2026_04_v2.csv.gz"));
+
+        Outcome renamed = run("local", "--input", input.toString(), "--lake", lake.toString());
+
+        assertEquals(0, renamed.exit(), renamed.err());
+        List<String> warnings = renamed.err().lines().filter(line -> line.startsWith("warning: ")).toList();
+        assertEquals(1, warnings.size(), renamed.err());
+        String warning = warnings.get(0);
+        assertTrue(warning.startsWith("warning: the lake holds rows of 1 file(s) that are not under --input " + input + " (renamed, moved or removed since they were"
+                + " converted, or converted from another --input): sales/2026/04/sales_2026_04.csv.gz ("), warning);
+        assertTrue(warning.endsWith(" rows in sales) (their manifests are under " + lake.resolve("silver/_manifests") + "). Their rows stay in silver and in gold."
+                + " To build the lake from --input alone, delete the lake (rm -rf " + lake + ") and run again; if they come from another --input on purpose,"
+                + " leave them."), warning);
+        assertTrue(renamed.out().contains(" gold tables in " + lake.resolve("gold") + " (they hold the rows of 1 file(s) not under --input: see the warning)\n"),
+                renamed.out());
+
+        // What the warning says to do gives the lake of the input as it is now: April's rows once.
+        deleteRecursively(lake);
+        Outcome rebuilt = run("local", "--input", input.toString(), "--lake", lake.toString());
+        assertEquals(0, rebuilt.exit(), rebuilt.err());
+        assertEquals("", rebuilt.err());
+        assertEquals(gold, goldRows(lake));
+
+        Files.delete(input.resolve("sales/2026/03/sales_2026_03_messy.csv"));
+        Outcome removed = run("local", "--input", input.toString(), "--lake", lake.toString());
+        assertEquals(0, removed.exit(), removed.err());
+        assertTrue(removed.err().startsWith("warning: the lake holds rows of 1 file(s) that are not under --input " + input + " (renamed, moved or removed"
+                + " since they were converted, or converted from another --input): sales/2026/03/sales_2026_03_messy.csv (197 rows in sales) ("), removed.err());
+    }
+
+    /** Several inputs into one lake work; each run names the files of the others, a few and then a count. */
+    @Test
+    void aLakeFedFromAnotherInputTooNamesItsFilesAFewThenACount() throws Exception {
+        Path lake = directory.resolve("lake");
+        assertEquals(0, run("local", "--input", SampleData.directory().toString(), "--lake", lake.toString()).exit());
+        Path other = Files.writeString(directory.resolve("returns.csv"), "order_id,amount\n1,2.50\n");
+
+        Outcome outcome = run("local", "--input", other.toString(), "--lake", lake.toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.err().startsWith("warning: the lake holds rows of 7 file(s) that are not under --input " + other + " ("), outcome.err());
+        assertTrue(outcome.err().contains(": customers/customers.csv (60 rows in customers), products/products.csv ("), outcome.err());
+        assertTrue(outcome.err().contains(" and 4 more (their manifests are under "), outcome.err());
+        assertTrue(outcome.out().contains("\ntop_products: 40 rows in "), "the other input's rows are still the lake's: " + outcome.out());
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private Outcome run(String... args) {

@@ -17,8 +17,12 @@ import static java.util.Objects.requireNonNull;
  * @param partitionedBy partition columns; Athena wants them as the SELECT's last columns, in this order
  * @param sources the silver tables the SELECT reads; the model is rebuilt only when one of them changed
  * @param select the SELECT, naming silver tables as {@code ${silver_database}.<table>}
+ * @param file where the model was read from, for people: a path ({@code /models/top_products.sql}) or a jar's
+ *        entry ({@code gold/top_products.sql in /path/app.jar}); empty for a model not read from a file
+ * @param selectLine the line of {@code file} the SELECT starts on, after the header: what turns a line of the
+ *        SELECT, as a SQL engine counts it, into a line of the file a person edits
  */
-public record GoldModel(String name, String description, List<String> partitionedBy, List<String> sources, String select) {
+public record GoldModel(String name, String description, List<String> partitionedBy, List<String> sources, String select, String file, int selectLine) {
     /** Where a model names the silver database; Athena's database name depends on the deployment. */
     public static final String SILVER_DATABASE = "${silver_database}";
 
@@ -36,6 +40,10 @@ public record GoldModel(String name, String description, List<String> partitione
         partitionedBy = List.copyOf(partitionedBy);
         sources = List.copyOf(sources);
         requireNonNull(select, "select is null");
+        requireNonNull(file, "file is null");
+        if (selectLine < 1) {
+            throw new IllegalArgumentException("Gold model " + name + ": selectLine " + selectLine + " is not a line number (1 or more)");
+        }
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("Gold model name '" + name + "' must be lowercase [a-z0-9_], starting with a letter");
         }
@@ -46,6 +54,35 @@ public record GoldModel(String name, String description, List<String> partitione
             throw new IllegalArgumentException("Gold model " + name + " reads no silver table: name them as " + SILVER_DATABASE + ".<table>");
         }
         checkSources(name, sources, select);
+    }
+
+    /** A model not read from a file: its SELECT's lines are its own. */
+    public GoldModel(String name, String description, List<String> partitionedBy, List<String> sources, String select) {
+        this(name, description, partitionedBy, sources, select, "", 1);
+    }
+
+    /**
+     * Where a line of the SELECT, as a SQL engine counts it (1 = its first), is for a person: the model's file
+     * and the line in it ({@code /models/top_products.sql:5}, {@code gold/top_products.sql:5 in /path/app.jar}),
+     * or, for a model not read from a file, {@code line 5 of its SELECT}.
+     */
+    public String position(int line) {
+        return position(line, "");
+    }
+
+    /** As {@link #position(int)}, with the column ({@code /models/top_products.sql:5:12}). */
+    public String position(int line, int column) {
+        return position(line, ":" + column);
+    }
+
+    private String position(int line, String column) {
+        if (file.isEmpty()) {
+            return "line " + line + column + " of its SELECT";
+        }
+        String at = ":" + (selectLine + line - 1) + column;
+        // A jar's entry reads "gold/x.sql in /path/app.jar": the line goes after the entry's name, not the jar's.
+        int inJar = file.indexOf(".sql in ");
+        return inJar < 0 ? file + at : file.substring(0, inJar + ".sql".length()) + at + file.substring(inJar + ".sql".length());
     }
 
     /**

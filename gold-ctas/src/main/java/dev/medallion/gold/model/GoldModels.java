@@ -82,7 +82,7 @@ public final class GoldModels {
             String text = read(file).orElseThrow(() -> new IllegalStateException("Gold model file " + locate(file) + " is missing: " + locate(LIST) + " names "
                     + name + " on line " + line + ", and each model listed needs its <name>.sql beside the list"));
             try {
-                models.add(parse(name, text));
+                models.add(parse(name, text, locate(file)));
             }
             catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(locate(file) + ": " + e.getMessage(), e);
@@ -112,10 +112,20 @@ public final class GoldModels {
     }
 
     static GoldModel parse(String name, String text) {
+        return parse(name, text, "");
+    }
+
+    /** @param file where the text was read from, for people; empty when not from a file */
+    static GoldModel parse(String name, String text, String file) {
+        requireNonNull(text, "text is null");
+        requireNonNull(file, "file is null");
         Map<String, String> settings = new LinkedHashMap<>();
         StringBuilder select = new StringBuilder();
         boolean inHeader = true;
-        for (String line : text.split("\n", -1)) {
+        int selectLine = 1;
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
             String stripped = line.strip();
             if (inHeader && stripped.startsWith("--")) {
                 String comment = stripped.substring(2).strip();
@@ -123,7 +133,10 @@ public final class GoldModels {
                 if (colon > 0) {
                     String key = comment.substring(0, colon).strip().toLowerCase(Locale.ROOT);
                     if (!KEYS.contains(key)) {
-                        throw new IllegalArgumentException("unknown setting '" + key + "'; known settings: " + KEYS);
+                        // A comment that happens to hold a colon ("-- Note: ...") reads as a setting: say how to write it.
+                        throw new IllegalArgumentException("line " + (i + 1) + ": unknown setting '" + key + "'; known settings: " + KEYS
+                                + ". A header comment line holding a colon ('-- word: ...') is read as a setting: write a free comment"
+                                + " without a colon ('-- Note, this ...'), or inside the SELECT (a -- line after its first line)");
                     }
                     settings.put(key, comment.substring(colon + 1).strip());
                 }
@@ -131,6 +144,10 @@ public final class GoldModels {
             }
             if (inHeader && stripped.isEmpty()) {
                 continue;
+            }
+            if (inHeader) {
+                // The SELECT keeps its lines from here (only its end is trimmed), so its line n is the file's selectLine + n - 1.
+                selectLine = i + 1;
             }
             inHeader = false;
             select.append(line).append('\n');
@@ -146,7 +163,7 @@ public final class GoldModels {
                 Optional.ofNullable(settings.get("description")).orElse(""),
                 list(settings.get("partitioned_by")),
                 list(settings.get("sources")),
-                body);
+                body, file, selectLine);
     }
 
     private static List<String> list(String value) {

@@ -47,14 +47,45 @@ class GoldModelsTest {
     @Test
     void rejectsWhatWouldFailLater() {
         // Without the file's name, which the caller, who knows where the file is, puts first.
-        assertEquals("unknown setting 'partition'; known settings: [description, partitioned_by, sources]",
-                assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- partition: d\nSELECT 1 FROM ${silver_database}.t")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- partition: d\nSELECT 1 FROM ${silver_database}.t")).getMessage()
+                .startsWith("line 1: unknown setting 'partition'; known settings: [description, partitioned_by, sources]. "));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- sources: t\nSELECT 1 FROM silver.t"))
                 .getMessage().contains("name them as ${silver_database}.<table>"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- description: d\nSELECT 1 FROM ${silver_database}.t"))
                 .getMessage().contains("names no sources"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- sources: t\n"))
                 .getMessage().contains("no SELECT after the header"));
+    }
+
+    /** "-- Note: ..." is a comment to its writer and a setting to the parser: the error says so, and how to write a comment. */
+    @Test
+    void aHeaderCommentHoldingAColonIsNamedAsReadForASettingWithHowToWriteAFreeComment() {
+        String message = assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x",
+                "-- description: d\n-- Note: this table is rebuilt daily\n-- sources: sales\nSELECT 1 FROM ${silver_database}.sales")).getMessage();
+        assertEquals("line 2: unknown setting 'note'; known settings: [description, partitioned_by, sources]. A header comment line holding a colon"
+                + " ('-- word: ...') is read as a setting: write a free comment without a colon ('-- Note, this ...'), or inside the SELECT"
+                + " (a -- line after its first line)", message);
+        // Both ways the message gives are read.
+        assertEquals("d", GoldModels.parse("x", "-- description: d\n-- Note, this table is rebuilt daily\n-- sources: sales\nSELECT 1 FROM ${silver_database}.sales")
+                .description());
+        assertTrue(GoldModels.parse("x", "-- sources: sales\nSELECT 1\n-- Note: this table is rebuilt daily\nFROM ${silver_database}.sales").select()
+                .contains("-- Note: this table is rebuilt daily"));
+    }
+
+    /** An engine counts lines from the SELECT; a person edits the file, whose header comes first. */
+    @Test
+    void aPositionInTheSelectIsGivenInTheModelsFile() throws IOException {
+        String text = "-- description: d\n-- sources: sales\n\n  \nSELECT region,\n    amount\nFROM ${silver_database}.sales\n";
+        GoldModel fromFile = GoldModels.parse("x", text, "/models/x.sql");
+        assertEquals(5, fromFile.selectLine());
+        assertEquals("/models/x.sql:6:5", fromFile.position(2, 5));
+        assertEquals("/models/x.sql:5", fromFile.position(1));
+        assertEquals("gold/x.sql:7:1 in /path/app.jar", GoldModels.parse("x", text, "gold/x.sql in /path/app.jar").position(3, 1));
+        assertEquals("line 2:5 of its SELECT", GoldModels.parse("x", text).position(2, 5));
+
+        Path directory = modelDirectory("x\n", "x");
+        Files.writeString(directory.resolve("x.sql"), text);
+        assertEquals(directory.resolve("x.sql") + ":6:5", readFrom(directory).get(0).position(2, 5));
     }
 
     /** The sources are what rebuilds a model: a table read but not listed, or listed but not read, would leave it stale silently. */
@@ -110,8 +141,9 @@ class GoldModelsTest {
 
         Path unknownSetting = modelDirectory("daily_sales\n", "daily_sales");
         Files.writeString(unknownSetting.resolve("daily_sales.sql"), "-- partition: d\n" + SALES_MODEL);
-        assertEquals(unknownSetting.resolve("daily_sales.sql") + ": unknown setting 'partition'; known settings: [description, partitioned_by, sources]",
-                assertThrows(IllegalArgumentException.class, () -> readFrom(unknownSetting)).getMessage());
+        String unknown = assertThrows(IllegalArgumentException.class, () -> readFrom(unknownSetting)).getMessage();
+        assertTrue(unknown.startsWith(unknownSetting.resolve("daily_sales.sql") + ": line 1: unknown setting 'partition'; known settings: [description, partitioned_by, sources]. "),
+                unknown);
 
         Path notAName = modelDirectory("Daily Sales\n", "daily_sales");
         assertEquals(notAName.resolve("models.list") + " line 1: 'Daily Sales' is not a model name: lowercase [a-z0-9_], starting with a letter, the name of its"

@@ -17,16 +17,23 @@ import java.util.regex.Pattern;
 final class AthenaCompatibility {
     private static final Pattern COLUMN_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
+    private static final String SAME_LENGTH_SCHEMA = "silver" + "_".repeat(GoldModel.SILVER_DATABASE.length() - "silver".length());
+
     private final SqlParser parser = new SqlParser();
 
-    void checkParses(GoldModel model, String select) throws GoldModelException {
+    /**
+     * The SELECT is parsed with a schema name as long as {@code ${silver_database}}, so that a column after it
+     * on its line is the column of the model's file, where the error is reported.
+     */
+    void checkParses(GoldModel model) throws GoldModelException {
+        String select = model.select(SAME_LENGTH_SCHEMA);
         try {
             parser.createStatement(select);
         }
         catch (ParsingException e) {
             String hint = select.contains("::") ? " (write CAST(x AS type): '::' is DuckDB's and PostgreSQL's shorthand)" : "";
-            throw new GoldModelException(model.name(), "is not Athena (Trino) SQL, at line " + e.getLineNumber() + ":" + e.getColumnNumber()
-                    + " of its SELECT: " + e.getErrorMessage() + hint, e);
+            throw new GoldModelException(model.name(), "is not Athena (Trino) SQL, at " + model.position(e.getLineNumber(), e.getColumnNumber())
+                    + ": " + e.getErrorMessage() + hint, e);
         }
     }
 

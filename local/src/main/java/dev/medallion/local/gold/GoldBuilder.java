@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -37,6 +39,8 @@ public final class GoldBuilder implements AutoCloseable {
     /** The schema of the silver views: what {@code ${silver_database}} becomes locally. */
     public static final String SILVER_SCHEMA = "silver";
     private static final int FIRST_ROWS = 10;
+    /** How DuckDB quotes the line of the statement an error is on: {@code LINE 3: SELECT ...}, a caret on the next line. */
+    private static final Pattern QUOTED_LINE = Pattern.compile("(?m)^LINE (\\d+):");
 
     private final Connection connection;
     private final Path silverRoot;
@@ -107,7 +111,7 @@ public final class GoldBuilder implements AutoCloseable {
                     + ", which " + silverRoot + " does not hold (it holds " + (silverTables.isEmpty() ? "none" : String.join(", ", silverTables())) + ")");
         }
         String select = model.select(SILVER_SCHEMA);
-        athena.checkParses(model, select);
+        athena.checkParses(model);
         try {
             List<Column> columns = describe(select);
             athena.checkColumns(model, columns);
@@ -125,14 +129,39 @@ public final class GoldBuilder implements AutoCloseable {
     }
 
     /**
-     * DuckDB's own message, with line numbers that count from the SELECT's first line (the COPY around
-     * it starts on that line). The JDBC driver puts a line of its own before some messages.
+     * DuckDB's own message, where it quotes a line ({@code LINE 3: ...}, a caret under the place) the line of
+     * the model's file, not of the SELECT, which is what DuckDB counts from (the COPY around it starts on
+     * the SELECT's first line); and the file and line first. The JDBC driver puts a line of its own before
+     * some messages.
      */
     private static GoldModelException duckDbFailure(GoldModel model, SQLException e) {
         String message = ErrorMessages.describe(e)
                 .replaceFirst("(?s)^Invalid Input Error: Attempting to execute an unsuccessful or closed pending query result\\s*Error: ", "")
                 .strip();
-        return new GoldModelException(model.name(), "failed on DuckDB (lines counted from its SELECT): " + message, e);
+        Matcher quoted = QUOTED_LINE.matcher(message);
+        StringBuilder inFile = new StringBuilder();
+        String at = "";
+        int copied = 0;
+        while (quoted.find()) {
+            int line = Integer.parseInt(quoted.group(1));
+            int fileLine = model.selectLine() + line - 1;
+            at = at.isEmpty() ? " at " + model.position(line) : at;
+            inFile.append(message, copied, quoted.start()).append("LINE ").append(fileLine).append(':');
+            copied = quoted.end();
+            // The caret under the place is indented by the "LINE n: " before the quoted text: indent it as much more as n grew.
+            int widened = String.valueOf(fileLine).length() - quoted.group(1).length();
+            int caretLine = message.indexOf('\n', copied);
+            if (widened > 0 && caretLine >= 0) {
+                inFile.append(message, copied, caretLine + 1).append(" ".repeat(widened));
+                copied = caretLine + 1;
+            }
+        }
+        inFile.append(message.substring(copied));
+        if (at.isEmpty() && !model.file().isEmpty()) {
+            // An error of the data, not of a place in the SQL (a value that does not convert): the file still says which model.
+            at = " (" + model.file() + ")";
+        }
+        return new GoldModelException(model.name(), "failed on DuckDB" + at + ": " + inFile, e);
     }
 
     /** The SELECT's columns, from DuckDB's plan of it: prepared, not run. */

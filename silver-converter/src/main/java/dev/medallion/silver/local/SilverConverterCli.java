@@ -120,6 +120,12 @@ public final class SilverConverterCli {
             return 2;
         }
         Path output = Path.of(line.value("--output").orElseThrow()).toAbsolutePath().normalize();
+        Optional<String> unusable = OutputFolders.problem("--output", output);
+        if (unusable.isPresent()) {
+            err.println("error: " + unusable.get());
+            // A wrong argument, as the usage says; found by createDirectories it would be an I/O error, exit code 1.
+            return 2;
+        }
         Files.createDirectories(output);
 
         LocalObjectStore silver = new LocalObjectStore(output);

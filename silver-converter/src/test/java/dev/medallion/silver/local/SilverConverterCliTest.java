@@ -207,6 +207,25 @@ class SilverConverterCliTest {
         assertFalse(err().contains("Exception"), err());
     }
 
+    /** A file given as --output is a wrong argument named by its option, not an I/O error on its silver keys. */
+    @Test
+    void anOutputThatIsAFileOrLiesUnderOneIsAWrongArgumentNamingTheOption() throws IOException {
+        Path input = Files.writeString(directory.resolve("orders.csv"), "id,amount\n1,2.50\n");
+        Path file = Files.writeString(directory.resolve("afile"), "not a folder");
+
+        assertEquals(2, run("convert", "--input", input.toString(), "--output", file.toString()));
+        assertEquals("error: --output " + file + " is a file: give a folder (it is created if missing)\n", err());
+        assertEquals("", out());
+
+        err.reset();
+        assertEquals(2, run("convert", "--input", input.toString(), "--output", file.resolve("silver").toString()));
+        assertEquals("error: --output " + file.resolve("silver") + " lies under " + file + ", which is a file: give a folder (it is created if missing)\n", err());
+
+        // A folder still to be made, parents and all, is fine.
+        err.reset();
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", directory.resolve("new/silver").toString()), err());
+    }
+
     private int run(String... args) {
         return run(Map.of(), args);
     }
