@@ -159,26 +159,30 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         List<String> failures = new ArrayList<>();
         Exception firstCause = null;
         Deadline deadline = deadline(context);
-        for (S3EventNotificationRecord record : event.getRecords()) {
-            String bucket = record.getS3().getBucket().getName();
-            // Keys arrive URL-encoded: a space as '+', non-ASCII as %XX.
-            String key = record.getS3().getObject().getUrlDecodedKey();
+        List<S3EventNotificationRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
+        for (int i = 0; i < records.size(); i++) {
+            // Named by its position until its key is read: a record that cannot be read fails alone, not the records after it.
+            String source = "record " + (i + 1) + " of the event";
             try {
-                String outcome = process(bucket, key, deadline);
-                outcomes.add(outcome + " s3://" + bucket + "/" + key);
+                S3EventNotificationRecord record = records.get(i);
+                String bucket = record.getS3().getBucket().getName();
+                // Keys arrive URL-encoded: a space as '+', non-ASCII as %XX.
+                String key = record.getS3().getObject().getUrlDecodedKey();
+                source = "s3://" + bucket + "/" + key;
+                outcomes.add(process(bucket, key, deadline) + " " + source);
             }
             catch (IOException | RuntimeException e) {
                 log.error("source object failed; the invocation will fail so Lambda retries it", Map.of(
-                        "source", "s3://" + bucket + "/" + key,
+                        "source", source,
                         "error", String.valueOf(e)));
-                failures.add("s3://" + bucket + "/" + key + ": " + e);
+                failures.add(source + ": " + e);
                 if (firstCause == null) {
                     firstCause = e;
                 }
             }
         }
         if (firstCause != null) {
-            throw new SilverConversionException("Could not convert " + failures.size() + " of " + event.getRecords().size()
+            throw new SilverConversionException("Could not convert " + failures.size() + " of " + records.size()
                     + " object(s): " + String.join("; ", failures), firstCause);
         }
         return outcomes;

@@ -2,6 +2,7 @@ package dev.medallion.silver.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
@@ -202,6 +203,21 @@ class SilverConverterHandlerIT {
                 "converted s3://" + bronzeBucket + "/sales/a.csv",
                 "skipped s3://" + bronzeBucket + "/sales/readme.txt",
                 "missing s3://" + bronzeBucket + "/sales/deleted.csv"), outcomes);
+    }
+
+    /** A record that cannot be read (here, without its s3 entity) fails the invocation, but not before the records after it are converted. */
+    @Test
+    void aRecordThatCannotBeReadFailsAloneNamedByItsPosition() throws IOException {
+        bronze.put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        S3Event event = eventFor("sales/a.csv");
+        S3EventNotification.S3EventNotificationRecord good = event.getRecords().get(0);
+        event.getRecords().add(0, new S3EventNotification.S3EventNotificationRecord(good.getAwsRegion(), good.getEventName(), good.getEventSource(),
+                good.getEventTime().toString(), good.getEventVersion(), good.getRequestParameters(), good.getResponseElements(), null, good.getUserIdentity()));
+
+        SilverConversionException failure = assertThrows(SilverConversionException.class, () -> handler().handleRequest(event, null));
+
+        assertTrue(failure.getMessage().startsWith("Could not convert 1 of 2 object(s): record 1 of the event: "), failure.getMessage());
+        assertTrue(silver.stat(new SilverLayout("").manifestKey("sales", "sales/a.csv")).isPresent(), "the record after it was converted");
     }
 
     /** Skipped, nobody would see it: failed, it reaches the failure queue and its alarm, saying where the file belongs. */
