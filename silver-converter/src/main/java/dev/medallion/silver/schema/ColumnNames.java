@@ -5,7 +5,6 @@ import dev.medallion.common.layout.Identifiers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,62 +54,53 @@ public final class ColumnNames {
     }
 
     /**
-     * The names of a header's fields as matched against a contract's columns: {@link #normalize}'s, except
-     * for fields whose names collide once normalised with differently written ones ({@code Amount} and
-     * {@code amount} both become {@code amount}). Those {@link #normalize} tells apart by suffixes in the
-     * order they come ({@code amount}, {@code amount_2}), and a later file may order them otherwise, so each
-     * goes to the contract column whose header text ({@link Column#sourceName()}) is its own, the n-th of
-     * a text to the n-th such column. One that no column's text matches keeps its suffixed name if no
-     * other field goes there, else gets a name of its own, which no column has: it is then a dropped
-     * column, not a second source of another's values.
+     * The names of a header's fields as matched against a contract's columns. A field goes to the column
+     * whose header text ({@link Column#sourceName()}) is its own, the n-th field of a text to the n-th such
+     * column: {@link #normalize} tells fields that collide once normalised ({@code Amount} and {@code amount}
+     * both become {@code amount}) apart by suffixes in the order they come, and a later file may order them
+     * otherwise. A field no column's text matches keeps {@link #normalize}'s name, as before contracts kept
+     * header texts, if it collides with no other field of this header and no other field went there; else
+     * it gets a name of its own, which no column has: a dropped column, not a guess at another's values.
      */
     public static List<String> matched(List<String> header, List<Column> columns, boolean reservePartitionKey) {
-        List<String> names = new ArrayList<>(normalize(header, reservePartitionKey));
-        Map<String, List<Integer>> fieldsByBase = new LinkedHashMap<>();
-        for (int i = 0; i < header.size(); i++) {
-            fieldsByBase.computeIfAbsent(Identifiers.fitted(base(header, i)), ignored -> new ArrayList<>()).add(i);
-        }
-        Set<String> claimed = new HashSet<>();
-        List<List<Integer>> mixed = new ArrayList<>();
-        for (List<Integer> fields : fieldsByBase.values()) {
-            if (fields.stream().map(header::get).distinct().count() > 1) {
-                mixed.add(fields);
-            }
-            else {
-                // One field, or the same text repeated: the order is all that tells them apart, in every file alike.
-                fields.forEach(field -> claimed.add(names.get(field)));
-            }
-        }
+        List<String> normalized = normalize(header, reservePartitionKey);
         Map<String, List<String>> columnsByText = new HashMap<>();
         Set<String> contractNames = new HashSet<>();
         for (Column column : columns) {
             columnsByText.computeIfAbsent(column.sourceName(), ignored -> new ArrayList<>()).add(column.name());
             contractNames.add(column.name());
         }
-        List<Integer> unmatched = new ArrayList<>();
-        for (List<Integer> fields : mixed) {
-            Map<String, Integer> seen = new HashMap<>();
-            for (int field : fields) {
-                int occurrence = seen.merge(header.get(field), 1, Integer::sum) - 1;
-                List<String> sameText = columnsByText.getOrDefault(header.get(field), List.of());
-                if (occurrence < sameText.size() && claimed.add(sameText.get(occurrence))) {
-                    names.set(field, sameText.get(occurrence));
-                }
-                else {
-                    unmatched.add(field);
-                }
+        Map<String, Integer> fieldsPerBase = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            fieldsPerBase.merge(Identifiers.fitted(base(header, i)), 1, Integer::sum);
+        }
+        String[] names = new String[header.size()];
+        Set<String> claimed = new HashSet<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            int occurrence = seen.merge(header.get(i), 1, Integer::sum) - 1;
+            List<String> sameText = columnsByText.getOrDefault(header.get(i), List.of());
+            if (occurrence < sameText.size() && claimed.add(sameText.get(occurrence))) {
+                names[i] = sameText.get(occurrence);
             }
         }
-        for (int field : unmatched) {
-            String suffixed = names.get(field);
-            String name = suffixed;
-            for (int suffix = 2; claimed.contains(name) || !name.equals(suffixed) && contractNames.contains(name); suffix++) {
-                name = Identifiers.fitted(base(header, field) + "_" + suffix);
+        for (int i = 0; i < header.size(); i++) {
+            if (names[i] == null && fieldsPerBase.get(Identifiers.fitted(base(header, i))) == 1 && claimed.add(normalized.get(i))) {
+                names[i] = normalized.get(i);
+            }
+        }
+        for (int i = 0; i < header.size(); i++) {
+            if (names[i] != null) {
+                continue;
+            }
+            String name = normalized.get(i);
+            for (int suffix = 2; claimed.contains(name) || contractNames.contains(name); suffix++) {
+                name = Identifiers.fitted(base(header, i) + "_" + suffix);
             }
             claimed.add(name);
-            names.set(field, name);
+            names[i] = name;
         }
-        return names;
+        return List.of(names);
     }
 
     /** A field's name before it is cut to fit or made unique; a blank one is named after its position. */

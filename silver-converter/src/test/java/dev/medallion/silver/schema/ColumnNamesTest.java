@@ -44,12 +44,24 @@ class ColumnNamesTest {
 
         assertEquals(List.of("amount_2", "amount"), ColumnNames.matched(List.of("amount", "Amount"), contract, true));
         assertEquals(List.of("amount", "amount_2"), ColumnNames.matched(List.of("Amount", "amount"), contract, true));
-        // A text no column came from keeps its suffixed name if that column is free...
-        assertEquals(List.of("amount", "amount_2"), ColumnNames.matched(List.of("AMOUNT", "amount"), contract, true));
-        // ...and otherwise gets a name no column has: a dropped column, not a second source of amount_2.
+        // A third spelling beside one of them is no column's, whichever its place: a dropped column, not a guess.
+        assertEquals(List.of("amount_3", "amount_2"), ColumnNames.matched(List.of("AMOUNT", "amount"), contract, true));
         assertEquals(List.of("amount_2", "amount_3"), ColumnNames.matched(List.of("amount", "AMOUNT"), contract, true));
-        // A field literally named like a matched column keeps it; the colliding one goes elsewhere.
-        assertEquals(List.of("amount_2", "amount_3", "amount"), ColumnNames.matched(List.of("amount_2", "amount", "Amount"), contract, true));
+        assertEquals(List.of("amount", "amount_3"), ColumnNames.matched(List.of("Amount", "AMOUNT"), contract, true));
+        assertEquals(List.of("amount_3", "amount"), ColumnNames.matched(List.of("AMOUNT", "Amount"), contract, true));
+        // Alone in its header, a spelling no column came from still goes to the column of its name, as ever.
+        assertEquals(List.of("amount"), ColumnNames.matched(List.of("AMOUNT"), contract, true));
+        // A field literally named like a column that came from another text is a new column.
+        assertEquals(List.of("amount_2_2", "amount_2", "amount"), ColumnNames.matched(List.of("amount_2", "amount", "Amount"), contract, true));
+    }
+
+    @Test
+    void textsAreMatchedAcrossNamesThatOnlyCollideThroughTheirSuffixes() {
+        // amount, amount_2 and amount_2_2: the third field's own name is the second's suffixed one.
+        List<Column> contract = columnsOf(List.of("Amount", "amount", "amount_2"));
+        assertEquals(List.of("amount", "amount_2", "amount_2_2"), contract.stream().map(Column::name).toList());
+
+        assertEquals(List.of("amount_2_2", "amount", "amount_2"), ColumnNames.matched(List.of("amount_2", "Amount", "amount"), contract, true));
     }
 
     @Test
@@ -75,6 +87,12 @@ class ColumnNamesTest {
             java.util.Collections.shuffle(shuffled, random);
             List<String> reordered = ColumnNames.matched(shuffled, columnsOf(header), true);
             assertEquals(new HashSet<>(reordered).size(), reordered.size(), shuffled + " -> " + reordered);
+            if (new HashSet<>(header).size() == header.size()) {
+                // Each text goes where it went in the file that made the contract, whatever its place now.
+                for (int i = 0; i < shuffled.size(); i++) {
+                    assertEquals(names.get(header.indexOf(shuffled.get(i))), reordered.get(i), header + " reordered as " + shuffled);
+                }
+            }
         }
     }
 
