@@ -153,7 +153,7 @@ public final class SilverConverter {
         }
         if (previous.isPresent() && previous.get().describes(source) && !rejectedUnderOtherSettings(previous.get(), dataset)) {
             // A redelivery, or the retry of a run that committed and then failed.
-            return logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty()), started);
+            return logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty(), Optional.empty()), started);
         }
 
         ConversionRun run = new ConversionRun(context, source, dataset, RunId.start(base.nextGeneration()), base.superseded(), deadline);
@@ -178,7 +178,8 @@ public final class SilverConverter {
         }
         SilverCommit.Outcome outcome = commit.commit(base, manifest, run.staged());
         return logOutcome(new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun(),
-                outcome.committedByThisRun() ? run.contractDefined() : Optional.empty()), started);
+                outcome.committedByThisRun() ? run.contractDefined() : Optional.empty(),
+                outcome.committedByThisRun() ? previous.map(replaced -> replaced.source().etag()) : Optional.empty()), started);
     }
 
     /**

@@ -228,19 +228,20 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             if (result.unchanged()) {
                 return result.outcome();
             }
-            // The object may have been overwritten while this run converted it, and the newer version's
-            // event answered "unchanged" against the manifest this run has just replaced: an overwrite that
-            // put back earlier content has that content's ETag. Silver would then hold this version for good,
-            // and no event is left to change it. So the run looks once more, and converts what is there now.
+            // The object may have been overwritten while this run converted it with the content of the version
+            // whose manifest this run has just replaced (A, B, then A again: the same bytes, the same ETag). That
+            // version's event was then answered "unchanged" against the old manifest, and silver would hold this
+            // version for good. So the run looks once more, and converts what is there now. Any other overwrite's
+            // event converts its version itself, after this commit or racing it.
             info = bronze.stat(key);
-            if (info.isEmpty() || info.get().etag().equals(object.etag())) {
+            if (info.isEmpty() || info.get().etag().equals(object.etag()) || !result.replacedEtag().equals(Optional.of(info.get().etag()))) {
                 return result.outcome();
             }
             if (conversion == MAX_CONVERSIONS) {
                 throw new IOException("s3://" + bucket + "/" + key + " changed during each of " + MAX_CONVERSIONS + " conversions (its ETag is now "
                         + info.get().etag() + "); the invocation fails so that Lambda retries it, once the object stops changing");
             }
-            log.info("source object changed while it was converted; converting its current version", Map.of(
+            log.info("source object changed back while it was converted; converting its current version", Map.of(
                     "source", "s3://" + bucket + "/" + key, "convertedEtag", object.etag(), "currentEtag", info.get().etag()));
         }
     }

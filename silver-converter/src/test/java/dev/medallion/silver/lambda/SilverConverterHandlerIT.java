@@ -46,6 +46,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -121,17 +122,53 @@ class SilverConverterHandlerIT {
         bronze.put(key, a.getBytes(StandardCharsets.UTF_8));
         handler().handleRequest(eventFor(key), null);
         bronze.put(key, "id,amount\n3,30\n".getBytes(StandardCharsets.UTF_8));
-        S3Event overwritten = eventFor(key);
         List<String> restoredOutcomes = new ArrayList<>();
-        ExecutionInterceptor restoreBeforeFirstPublish = new ExecutionInterceptor() {
+
+        List<String> outcomes = convertWhileBeforeTheFirstPublish(eventFor(key), () -> {
+            bronze.put(key, a.getBytes(StandardCharsets.UTF_8));
+            restoredOutcomes.addAll(handler().handleRequest(eventFor(key), null));
+        });
+
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), outcomes);
+        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), restoredOutcomes, "A's event met A's manifest");
+        Manifest manifest = new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", key)).orElseThrow();
+        assertEquals(bronze.stat(key).orElseThrow().etag(), manifest.source().etag(), "silver holds what bronze holds");
+        assertEquals(3L, manifest.generation(), "A, then B, then A again");
+        assertRowsEqual(a, readParquet(manifest.parts().stream().map(PartInfo::key).toList()));
+        String log = logLines.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("source object changed back while it was converted"), log);
+    }
+
+    /** Overwritten with new content during a run: the new version's own event converts it; the run does not do it twice. */
+    @Test
+    void anOverwriteWithNewContentDuringAConversionIsLeftToItsOwnEvent() throws IOException {
+        String key = "sales/y.csv";
+        bronze.put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        handler().handleRequest(eventFor(key), null);
+        bronze.put(key, "id\n2\n".getBytes(StandardCharsets.UTF_8));
+
+        List<String> outcomes = convertWhileBeforeTheFirstPublish(eventFor(key), () -> bronze.put(key, "id\n3\n".getBytes(StandardCharsets.UTF_8)));
+
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), outcomes);
+        String manifestKey = new SilverLayout("").manifestKey("sales", key);
+        assertEquals(2L, new ManifestStore(silver).read(manifestKey).orElseThrow().generation(), "the run committed its own version, once");
+        assertTrue(!logLines.toString(StandardCharsets.UTF_8).contains("changed back"), logLines.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler().handleRequest(eventFor(key), null), "the new version's event");
+        Manifest manifest = new ManifestStore(silver).read(manifestKey).orElseThrow();
+        assertEquals(bronze.stat(key).orElseThrow().etag(), manifest.source().etag());
+        assertRowsEqual("id\n3\n", readParquet(manifest.parts().stream().map(PartInfo::key).toList()));
+    }
+
+    /** Runs the event through a handler whose S3 client runs {@code meanwhile} once, just before the run's first part is published. */
+    private List<String> convertWhileBeforeTheFirstPublish(S3Event event, IoAction meanwhile) {
+        AtomicBoolean done = new AtomicBoolean();
+        ExecutionInterceptor beforeFirstPublish = new ExecutionInterceptor() {
             @Override
             public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof CompleteMultipartUploadRequest complete && complete.bucket().equals(silverBucket)
-                        && restoredOutcomes.isEmpty()) {
-                    // B's run has read B whole and is about to publish its first part.
+                if (context.request() instanceof CompleteMultipartUploadRequest complete && complete.bucket().equals(silverBucket) && !done.getAndSet(true)) {
+                    // The run has read its version whole and is about to publish.
                     try {
-                        bronze.put(key, a.getBytes(StandardCharsets.UTF_8));
-                        restoredOutcomes.addAll(handler().handleRequest(eventFor(key), null));
+                        meanwhile.run();
                     }
                     catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
@@ -139,22 +176,17 @@ class SilverConverterHandlerIT {
                 }
             }
         };
-        try (S3Client interrupted = S3Clients.builder(Optional.of(S3.endpoint())).region(Region.US_EAST_1)
+        try (S3Client client = S3Clients.builder(Optional.of(S3.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(restoreBeforeFirstPublish)).build()) {
-
-            List<String> outcomes = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), interrupted, log())
-                    .handleRequest(overwritten, null);
-
-            assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), outcomes);
+                .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(beforeFirstPublish)).build()) {
+            List<String> outcomes = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), client, log()).handleRequest(event, null);
+            assertTrue(done.get(), "the run published");
+            return outcomes;
         }
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), restoredOutcomes, "A's event met A's manifest");
-        Manifest manifest = new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", key)).orElseThrow();
-        assertEquals(bronze.stat(key).orElseThrow().etag(), manifest.source().etag(), "silver holds what bronze holds");
-        assertEquals(3L, manifest.generation(), "A, then B, then A again");
-        assertRowsEqual(a, readParquet(manifest.parts().stream().map(PartInfo::key).toList()));
-        String log = logLines.toString(StandardCharsets.UTF_8);
-        assertTrue(log.contains("source object changed while it was converted"), log);
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
     }
 
     @Test
