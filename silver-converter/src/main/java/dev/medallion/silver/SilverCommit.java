@@ -156,7 +156,7 @@ final class SilverCommit {
         }
         catch (IOException | RuntimeException e) {
             if (e instanceof WriteRefusedException) {
-                // S3 answered no to every attempt: nothing landed, and nothing can land later.
+                // S3 answered no to the request's only attempt: nothing landed, and nothing can land later.
                 deleteWithMarker(published, marker, e);
                 throw e;
             }

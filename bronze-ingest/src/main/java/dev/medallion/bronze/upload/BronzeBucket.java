@@ -228,12 +228,12 @@ public final class BronzeBucket {
     }
 
     /**
-     * Whether S3 refused a write at every attempt the SDK made (a 4xx such as a bad checksum or denied
+     * Whether S3 refused a write at the only attempt the SDK made (a 4xx such as a bad checksum or denied
      * access, {@link Refusals}), so that it cannot have taken effect. A NoSuchUpload on completing is what a
      * retry hears when the first attempt completed the upload, and the first may be hidden: it is no refusal.
      */
     private static boolean refused(SdkException e) {
-        return Refusals.refusedAtEveryAttempt(e) && !(e instanceof S3Exception s3 && isNoSuchUpload(s3));
+        return Refusals.refusedAtItsOnlyAttempt(e) && !(e instanceof S3Exception s3 && isNoSuchUpload(s3));
     }
 
     private static boolean isNoSuchUpload(S3Exception e) {

@@ -205,12 +205,12 @@ public final class S3ObjectStore implements ObjectStore {
                     return Optional.empty();
                 }
                 if (e.statusCode() != HTTP_CONFLICT) {
-                    throw !unknownBefore && Refusals.refusedAtEveryAttempt(e) ? new WriteRefusedException("S3 refused to conditionally write " + describe(key) + ": "
+                    throw !unknownBefore && Refusals.refusedAtItsOnlyAttempt(e) ? new WriteRefusedException("S3 refused to conditionally write " + describe(key) + ": "
                             + ErrorMessages.describe(e), e) : failure("conditionally write", key, e);
                 }
                 // 409 ConditionalRequestConflict: another conditional write to this key is in flight.
                 // Once it completes, our retry fails its precondition; if it aborts, ours may succeed.
-                unknownBefore |= !Refusals.refusedAtEveryAttempt(e);
+                unknownBefore |= !Refusals.refusedAtItsOnlyAttempt(e);
                 if (attempt < CONDITIONAL_WRITE_ATTEMPTS) {
                     backOff(attempt, key);
                 }

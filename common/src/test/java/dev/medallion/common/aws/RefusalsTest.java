@@ -9,27 +9,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RefusalsTest {
     @Test
-    void aRefusalOfEveryAttemptIsOne() {
-        assertTrue(Refusals.refusedAtEveryAttempt(answer(403)));
-        S3Exception throttledTwice = answer(429);
-        throttledTwice.addSuppressed(answer(429));
-        assertTrue(Refusals.refusedAtEveryAttempt(throttledTwice));
+    void aRefusalOfTheOnlyAttemptIsOne() {
+        assertTrue(Refusals.refusedAtItsOnlyAttempt(answer(403)));
+        assertTrue(Refusals.refusedAtItsOnlyAttempt(answer(412)));
     }
 
+    /** What the SDK attaches for each earlier attempt: a client exception with that attempt's message, whatever it met. */
     @Test
-    void aRefusalAfterAnAttemptThatMayHaveLandedIsNot() {
+    void aRefusalAfterAnEarlierAttemptIsNot() {
         S3Exception afterServerError = answer(412);
-        afterServerError.addSuppressed(answer(500));
-        assertFalse(Refusals.refusedAtEveryAttempt(afterServerError));
-        S3Exception afterLostAnswer = answer(400);
-        afterLostAnswer.addSuppressed(SdkClientException.create("Unable to execute HTTP request: Connection reset"));
-        assertFalse(Refusals.refusedAtEveryAttempt(afterLostAnswer));
+        afterServerError.addSuppressed(SdkClientException.builder().message("Request attempt 1 failure: We encountered an internal error. (Status Code: 500)").build());
+        assertFalse(Refusals.refusedAtItsOnlyAttempt(afterServerError));
+        S3Exception throttledTwice = answer(429);
+        throttledTwice.addSuppressed(SdkClientException.builder().message("Request attempt 1 failure: Rate exceeded (Status Code: 429)").build());
+        assertFalse(Refusals.refusedAtItsOnlyAttempt(throttledTwice), "the first attempt's status is not there to read");
     }
 
     @Test
     void aServerErrorOrNoAnswerIsNoRefusal() {
-        assertFalse(Refusals.refusedAtEveryAttempt(answer(503)));
-        assertFalse(Refusals.refusedAtEveryAttempt(SdkClientException.create("Read timed out")));
+        assertFalse(Refusals.refusedAtItsOnlyAttempt(answer(503)));
+        assertFalse(Refusals.refusedAtItsOnlyAttempt(SdkClientException.create("Read timed out")));
     }
 
     private static S3Exception answer(int status) {

@@ -90,7 +90,7 @@ public final class AthenaQueries {
                     .queryExecutionId();
         }
         catch (SdkServiceException e) {
-            if (Refusals.refusedAtEveryAttempt(e)) {
+            if (Refusals.refusedAtItsOnlyAttempt(e)) {
                 // Athena answered, refusing the request (invalid, throttled, denied): the query did not start.
                 throw new AthenaQueryException(step, Optional.empty(), NOT_STARTED, ErrorMessages.describe(e), e);
             }
@@ -180,8 +180,8 @@ public final class AthenaQueries {
     }
 
     /**
-     * No answer, or a server error, after the SDK's retries, or a refusal after an attempt that got one of
-     * those ({@link Refusals}): the request may have reached Athena and the query may be running (the SDK's
+     * No answer, or a server error, after the SDK's retries, or a refusal after an earlier attempt
+     * ({@link Refusals}): the request may have reached Athena and the query may be running (the SDK's
      * idempotency token only keeps its own retries from starting it twice). For the view, taking such a swap
      * for not started would delete the build the view may already point at.
      */
