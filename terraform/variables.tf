@@ -13,7 +13,8 @@ variable "project" {
   }
 
   validation {
-    condition     = !startswith(var.project, "xn--") && !startswith(var.project, "sthree-") && !startswith(var.project, "amzn-s3-demo-")
+    # Bucket names are "<project>-<environment>-…": "sthree" or "xn-" become reserved once the hyphen follows.
+    condition     = !startswith("${var.project}-", "xn--") && !startswith("${var.project}-", "sthree-") && !startswith("${var.project}-", "amzn-s3-demo-")
     error_message = "project must not start with xn--, sthree- or amzn-s3-demo-: S3 reserves those prefixes and refuses bucket names that begin with them."
   }
 }
