@@ -720,15 +720,8 @@ class SilverCommitTest {
     void aRunThatReachesItsDeadlineStopsAndLeavesNothing() throws IOException {
         byte[] content = csv(ROWS, "bad,row\n");
         SourceObject source = source("sales/slow.csv", content);
-        // Each check finds a second less left; the reserve is reached at the third chunk.
-        AtomicLong remaining = new AtomicLong(8_000);
-        Deadline deadline = Deadline.of(() -> remaining.getAndAdd(-1_000), Duration.ofSeconds(5));
 
-        DeadlineExceededException failure = assertThrows(DeadlineExceededException.class,
-                () -> converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content), deadline));
-
-        assertTrue(failure.getMessage().contains("s3://bronze/sales/slow.csv at line "), failure.getMessage());
-        assertEquals(List.of(), dataAndManifests());
+        assertStopsAtItsDeadlineLeavingNothing(source, content);
         try (var files = Files.walk(silverRoot)) {
             assertEquals(List.of("_schemas/sales.json"), files.filter(Files::isRegularFile).map(path -> silverRoot.relativize(path).toString()).toList(),
                     "no temporary file is left either");
@@ -744,15 +737,19 @@ class SilverCommitTest {
             text.append(i).append('\n');
         }
         byte[] content = text.toString().getBytes(StandardCharsets.UTF_8);
-        SourceObject source = source("sales/refused.csv", content);
-        // As above: the reserve is reached at the third check, long before the last of the 3,000 rows.
+
+        assertStopsAtItsDeadlineLeavingNothing(source("sales/refused.csv", content), content);
+    }
+
+    /** Each deadline check finds a second less left; the reserve is reached at the third, long before the last of the rows. */
+    private void assertStopsAtItsDeadlineLeavingNothing(SourceObject source, byte[] content) throws IOException {
         AtomicLong remaining = new AtomicLong(8_000);
         Deadline deadline = Deadline.of(() -> remaining.getAndAdd(-1_000), Duration.ofSeconds(5));
 
         DeadlineExceededException failure = assertThrows(DeadlineExceededException.class,
                 () -> converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content), deadline));
 
-        assertTrue(failure.getMessage().contains("s3://bronze/sales/refused.csv at line "), failure.getMessage());
+        assertTrue(failure.getMessage().contains(source.location() + " at line "), failure.getMessage());
         assertEquals(List.of(), dataAndManifests());
     }
 

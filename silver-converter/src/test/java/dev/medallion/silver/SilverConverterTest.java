@@ -395,9 +395,7 @@ class SilverConverterTest {
 
     @Test
     void binaryGarbageIsRejectedWithAReasonAndWritesNothing() throws IOException {
-        byte[] garbage = new byte[10_000];
-        new Random(42).nextBytes(garbage);
-        garbage[100] = 0;
+        byte[] garbage = binaryGarbage();
         SourceObject source = source("sales/garbage.csv", garbage, MODIFIED);
 
         ConversionResult result = converter(ConversionLimits.defaults()).convert(source, "sales", () -> new java.io.ByteArrayInputStream(garbage));
@@ -410,9 +408,7 @@ class SilverConverterTest {
 
     @Test
     void aFileRejectedInADatasetThatDeclaresItsDelimiterIsNotReadAgainOnItsRedelivery() throws IOException {
-        byte[] garbage = new byte[10_000];
-        new Random(42).nextBytes(garbage);
-        garbage[100] = 0;
+        byte[] garbage = binaryGarbage();
         SourceObject source = source("ledger/garbage.csv", garbage, MODIFIED);
         SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(),
                 new CsvOverrides(Map.of("ledger", ';'), Map.of()), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
@@ -424,6 +420,14 @@ class SilverConverterTest {
         assertEquals(";", first.manifest().delimiter(), "rejected as read: with the delimiter its dataset declares");
         assertTrue(redelivered.unchanged(), "the same settings would reject it again");
         assertEquals(1L, redelivered.manifest().generation());
+    }
+
+    /** Random bytes with a NUL: not text in any encoding the converter reads. */
+    private static byte[] binaryGarbage() {
+        byte[] garbage = new byte[10_000];
+        new Random(42).nextBytes(garbage);
+        garbage[100] = 0;
+        return garbage;
     }
 
     @Test

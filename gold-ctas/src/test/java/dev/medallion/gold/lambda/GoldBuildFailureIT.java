@@ -206,15 +206,7 @@ class GoldBuildFailureIT {
     @Test
     void theNextBuildKeepsTheBuildTheViewSelectedFromNotTheOneRecorded() throws IOException {
         String recorded = firstBuildOfProductTotals();
-        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
-            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
-            assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
-        }
-        String unseen = newBuildTable();
-        // What Athena made of that build's statements, which moto does not: its table, a file, the view on it.
-        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow());
-        lake.addViewVersion("product_totals", unseen);
-        lake.addSilverFile("products");
+        String unseen = aSwapThatLandedUnseen();
         lake.recorder().clear();
 
         Map<String, Object> outcome = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
@@ -235,14 +227,7 @@ class GoldBuildFailureIT {
     @Test
     void aBuildThatCannotReadWhereTheViewPointsRemovesNoOlderBuild() throws IOException {
         String recorded = firstBuildOfProductTotals();
-        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
-            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
-            assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
-        }
-        String unseen = newBuildTable();
-        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow());
-        lake.addViewVersion("product_totals", unseen);
-        lake.addSilverFile("products");
+        String unseen = aSwapThatLandedUnseen();
         List<String> unseenKeys = lake.goldKeys().stream().filter(key -> key.contains(unseen.substring(unseen.lastIndexOf("__") + 2))).toList();
         assertTrue(!unseenKeys.isEmpty(), lake.goldKeys().toString());
         lake.recorder().clear();
@@ -351,6 +336,23 @@ class GoldBuildFailureIT {
         lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
 
         assertEquals(swapped, lake.state("product_totals").orElseThrow().get("previous").get("table").asText());
+    }
+
+    /**
+     * A build whose view swap's answer was lost (a 500 after Athena ran it), then what Athena made of its
+     * statements, which moto does not: its table, a file, the view on it. Returns the build's table; the
+     * state still names the build before it, and a silver input changed since.
+     */
+    private String aSwapThatLandedUnseen() throws IOException {
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+            assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+        }
+        String unseen = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow());
+        lake.addViewVersion("product_totals", unseen);
+        lake.addSilverFile("products");
+        return unseen;
     }
 
     private String firstBuildOfProductTotals() throws IOException {
