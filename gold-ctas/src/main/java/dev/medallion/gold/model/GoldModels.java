@@ -146,17 +146,18 @@ public final class GoldModels {
                 continue;
             }
             if (inHeader) {
-                // The SELECT keeps its lines from here (only its end is trimmed), so its line n is the file's selectLine + n - 1.
+                // The SELECT keeps its lines from here, so its line n is the file's selectLine + n - 1.
                 selectLine = i + 1;
             }
             inHeader = false;
             select.append(line).append('\n');
         }
-        String body = select.toString().strip();
+        // Only the end is trimmed: the first line keeps its indentation, so an engine's column is the file's.
+        String body = select.toString().stripTrailing();
         while (body.endsWith(";")) {
-            body = body.substring(0, body.length() - 1).strip();
+            body = body.substring(0, body.length() - 1).stripTrailing();
         }
-        if (body.isEmpty()) {
+        if (body.isBlank()) {
             throw new IllegalArgumentException("no SELECT after the header");
         }
         return new GoldModel(name,

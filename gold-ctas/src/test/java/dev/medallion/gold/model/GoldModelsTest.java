@@ -1,5 +1,7 @@
 package dev.medallion.gold.model;
 
+import io.trino.sql.parser.ParsingException;
+import io.trino.sql.parser.SqlParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +88,14 @@ class GoldModelsTest {
         Path directory = modelDirectory("x\n", "x");
         Files.writeString(directory.resolve("x.sql"), text);
         assertEquals(directory.resolve("x.sql") + ":6:5", readFrom(directory).get(0).position(2, 5));
+    }
+
+    /** Trino counts columns from the start of the SELECT's first line, indentation included: so does the file. */
+    @Test
+    void aPositionOnAnIndentedFirstLineIsTheFilesColumn() {
+        GoldModel model = GoldModels.parse("x", "-- sources: sales\n    SELECT region,, amount FROM ${silver_database}.sales\n", "/models/x.sql");
+        ParsingException error = assertThrows(ParsingException.class, () -> new SqlParser().createStatement(model.select("lake_silver")));
+        assertEquals("/models/x.sql:2:19", model.position(error.getLineNumber(), error.getColumnNumber()));
     }
 
     /** The sources are what rebuilds a model: a table read but not listed, or listed but not read, would leave it stale silently. */
