@@ -74,6 +74,8 @@ public final class GoldBuilder {
      * previous build, the rollback target. Older versions point at builds that no longer exist.
      */
     static final int VIEW_VERSIONS_KEPT = 2;
+    /** The built line's field saying whether the model's older builds were removed ("removed") or are left for the next build ("kept"). */
+    public static final String OLDER_BUILDS = "olderBuilds";
     /** What a failure that left the view untouched means for readers. */
     private static final String KEPT_PREVIOUS = "; readers keep what they saw (its previous build, if it has one)";
 
@@ -277,9 +279,13 @@ public final class GoldBuilder {
             fields.put("partitions", partitions);
             fields.put("queries", queries);
             fields.put("bytesScanned", bytesScanned);
+            // "kept" until they are gone: the next build removes them, but a cause that lasts (a permission
+            // removed) would keep every build, and this field is how a person finds such builds in the logs.
+            fields.put(OLDER_BUILDS, "kept");
             try {
                 if (live.read()) {
                     fields.put("removedBuilds", removeOtherBuilds(previous.map(old -> new BuildId(old.buildId()))));
+                    fields.put(OLDER_BUILDS, "removed");
                     fields.put("prunedViewVersions", catalog.pruneVersions(settings.goldDatabase(), model.name(), VIEW_VERSIONS_KEPT));
                 }
                 else {

@@ -8,6 +8,7 @@ import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.LambdaInvocation;
 import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
+import dev.medallion.gold.build.GoldBuilder;
 import dev.medallion.gold.testing.FailingQueryAthena;
 import dev.medallion.gold.testing.GoldLake;
 import org.junit.jupiter.api.AfterEach;
@@ -256,6 +257,42 @@ class GoldBuildFailureIT {
         assertTrue(calls.stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") || call.startsWith("S3.DeleteObject") && call.contains("product_totals/")), calls.toString());
         assertTrue(lake.goldKeys().containsAll(unseenKeys), lake.goldKeys().toString());
         assertTrue(lake.logLines().stream().anyMatch(line -> line.path("message").asText().contains("older builds are kept")), lake.logLines().toString());
+        assertEquals("kept", builtLine("product_totals").path(GoldBuilder.OLDER_BUILDS).asText(), "what the stack's alarm counts");
+    }
+
+    /** Older builds whose removal fails stay for the next build, and the built line says so: the stack's alarm counts it. */
+    @Test
+    void olderBuildsWhoseRemovalFailsAreLeftToTheNextBuildAndCounted() throws IOException {
+        String first = firstBuildOfProductTotals();
+        // The build before the new one is kept for rollback: the first is the one a third build removes.
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        lake.applyAthenaEffects("product_totals");
+        lake.addSilverFile("products");
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); GlueClient glue = glueThrough(proxy)) {
+            Injection dropRefused = proxy.inject(request -> "AWSGlue.DeleteTable".equals(request.headers().get("x-amz-target")), Fault.status(500), 100);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), lake.s3(), glue, lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+
+            Map<String, Object> outcome = handler.handleRequest(Map.of("models", List.of("product_totals")), null);
+
+            assertTrue(String.valueOf(outcome.get("product_totals")).startsWith("built "), outcome.toString());
+            assertTrue(dropRefused.hits() > 0, dropRefused.toString());
+        }
+        lake.applyAthenaEffects("product_totals");
+        assertEquals("kept", builtLine("product_totals").path(GoldBuilder.OLDER_BUILDS).asText(), lake.logLines().toString());
+        assertTrue(lake.goldTables().stream().anyMatch(table -> table.endsWith(first)), "the first build's table is kept: " + lake.goldTables());
+
+        lake.addSilverFile("products");
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        assertEquals("removed", builtLine("product_totals").path(GoldBuilder.OLDER_BUILDS).asText(), lake.logLines().toString());
+        assertTrue(lake.goldTables().stream().noneMatch(table -> table.endsWith(first)), "the next build removed it: " + lake.goldTables());
+    }
+
+    /** The last "gold model built" line of the model. */
+    private JsonNode builtLine(String model) throws IOException {
+        List<JsonNode> lines = lake.logLines();
+        return lines.stream().filter(line -> line.path("message").asText().equals("gold model built and swapped into its view")
+                && line.path("model").asText().equals(model)).reduce((earlier, later) -> later).orElseThrow(() -> new AssertionError(lines.toString()));
     }
 
     /** Athena refusing the view's query (a 4xx answer) says it never started: the build is removed, readers keep the previous one. */
