@@ -222,16 +222,23 @@ final class SilverCommit {
      * still be publishing ({@link #PUBLISHING_BOUND}): such a run cannot commit any more, yet it may make
      * another file visible after this sweep listed its partition, and, killed before it deletes that file
      * itself, it would leave it visible for good had the marker that leads the next sweep to it gone.
+     *
+     * @return whether a marker of a later run was seen: a run that read this manifest as its base, so
+     *     converted another version (or the same under other settings), and published. Its files are
+     *     not this sweep's to delete, since it may still commit; when it can no longer (its manifest write
+     *     failed, or it was killed), only a commit on top of this manifest sweeps them.
      */
-    void sweep(Manifest committed, String manifestKey) throws IOException {
+    boolean sweep(Manifest committed, String manifestKey) throws IOException {
         Set<String> keep = new LinkedHashSet<>(committed.writtenKeys());
         Set<String> garbage = new LinkedHashSet<>(committed.supersedes());
         String sourceKey = committed.source().key();
         Set<LocalDate> partitions = new LinkedHashSet<>(List.of(LocalDate.parse(committed.ingestDate())));
         List<String> markers = new ArrayList<>();
+        boolean laterRun = false;
         for (String marker : silver.list(layout.publishingPrefix(committed.dataset(), sourceKey))) {
             Optional<SilverLayout.Publishing> publishing = SilverLayout.publishingOf(marker);
             // A marker of a later run is that run's: it may still commit.
+            laterRun |= publishing.isPresent() && publishing.get().run().generation() > committed.generation();
             if (publishing.isPresent() && publishing.get().run().generation() <= committed.generation()) {
                 partitions.add(publishing.get().ingestDate());
                 // The committed run published everything before its manifest; another run may still be at it.
@@ -265,6 +272,7 @@ final class SilverCommit {
         if (!markers.isEmpty()) {
             silver.delete(markers);
         }
+        return laterRun;
     }
 
     /**

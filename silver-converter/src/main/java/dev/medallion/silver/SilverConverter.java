@@ -145,13 +145,19 @@ public final class SilverConverter {
                     + source.key() + " would replace the other file's rows, so it is not converted: upload it again under another name"
                     + " or in another folder; the other file stays as converted");
         }
+        boolean laterRunPublished = false;
         if (previous.isPresent()) {
             // Finish the previous commit's cleanup, which its run may never have done: killed after its
             // manifest, or its manifest written late, after the run gave up on it. What that manifest
             // superseded is named only there: this run's commit would supersede the manifest's own files.
-            commit.sweep(previous.get(), manifestKey);
+            laterRunPublished = commit.sweep(previous.get(), manifestKey);
         }
-        if (previous.isPresent() && previous.get().describes(source) && !rejectedUnderOtherSettings(previous.get(), dataset)) {
+        // A run that built on this manifest published (another version, which the object no longer holds,
+        // or the same under other settings) and never committed: its manifest write failed or it was
+        // killed. Its files are visible and only a commit on top of this manifest sweeps them, so this
+        // version is converted again rather than answered unchanged. Should that run's manifest still
+        // land, this run loses, and its retry converts the object as it then is.
+        if (previous.isPresent() && previous.get().describes(source) && !rejectedUnderOtherSettings(previous.get(), dataset) && !laterRunPublished) {
             // A redelivery, or the retry of a run that committed and then failed.
             return logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty(), Optional.empty()), started);
         }

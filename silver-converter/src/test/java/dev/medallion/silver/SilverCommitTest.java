@@ -179,6 +179,31 @@ class SilverCommitTest {
     }
 
     /**
+     * A run of a new version whose manifest write failed without an answer keeps its parts, visible. If
+     * the object is back to the committed version before the retry (an overwrite undone), the retry finds
+     * a manifest that describes it: answering unchanged would leave the other version's rows visible
+     * beside it for good, since only a commit on top of that manifest sweeps them.
+     */
+    @Test
+    void aRetryThatFindsTheCommittedVersionAgainStillSweepsTheRowsOfAnotherVersionsFailedCommit() throws IOException {
+        byte[] a = csv(ROWS, "");
+        SourceObject versionA = source("sales/undone.csv", a);
+        convert(converter(silver), versionA, a);
+        byte[] b = csv(ROWS + 500, "");
+        SourceObject versionB = source("sales/undone.csv", b);
+        ObjectStore failing = failingManifestWrites(() -> { throw new IOException("connection reset before the answer"); });
+        assertThrows(IOException.class, () -> convert(converter(failing), versionB, b));
+        assertTrue(parquetFiles().size() > ROWS / LIMITS.chunkRows(), "B's parts are visible beside A's: " + parquetFiles());
+
+        ConversionResult retry = convert(converter(silver), versionA, a);
+
+        assertFalse(retry.unchanged(), "a conversion on top of A's manifest is what sweeps B's parts");
+        assertExactlyOnce(versionA, ROWS, 0);
+        // And the next delivery of A is answered unchanged: the marker left behind is of a run at most as late as the manifest.
+        assertTrue(convert(converter(silver), versionA, a).unchanged());
+    }
+
+    /**
      * S3 can complete a request after its client gave up on it. A run that deleted its parts when its
      * manifest write failed without an answer would leave, once the write lands, a manifest that names
      * deleted files: their rows lost, and the source taken for converted.
