@@ -481,9 +481,10 @@ data "aws_iam_policy_document" "gold_ctas" {
 
   statement {
     sid = "ListSilverManifestsAndData"
-    # Silver is listed for two things only: the manifests the code fingerprints
-    # (<silver prefix>_manifests/<dataset>/) and the partition folders Athena lists to read a table
-    # (<silver prefix><dataset>/ingest_date=.../, the partition locations in the catalog). The builder
+    # Silver is listed for two things only: the manifests and data parts the code fingerprints
+    # (<silver prefix>_manifests/<dataset>/, <silver prefix><dataset>/ingest_date=) and the partition
+    # folders Athena lists to read a table (<silver prefix><dataset>/ingest_date=.../, the partition
+    # locations in the catalog). The builder
     # never reads a silver key that may be missing, so no 404 depends on this grant (see
     # ListGoldAndResultBuckets), and the condition keeps _quarantine/, _schemas/ and the bucket's top
     # level out of its listings.

@@ -32,16 +32,23 @@ import static java.util.Objects.requireNonNull;
  * <li>for each silver source, the key and ETag of every manifest under
  *     {@code <silver prefix>_manifests/<source>/}: the converter writes one per source file, last, and
  *     rewrites it when the file is replaced, so a new, replaced or deleted file changes it;</li>
+ * <li>for each silver source, the key and ETag of every data part under
+ *     {@code <silver prefix><source>/ingest_date=}: what Athena reads. The manifests alone miss a change
+ *     no manifest makes: the parts of a version a commit replaced, or of a run that published and never
+ *     committed, are deleted by a later sweep (the converter's commit protocol, step 4), and a build that
+ *     ran while they were visible read their rows twice; it must not stay "unchanged" once they are gone;</li>
  * <li>for each silver source, what the Glue catalog shows Athena: columns, partition keys and partition
  *     values, so that a partition added to the catalog by hand or by a crawl rebuilds the model too.</li>
  * </ul>
  * A source without a silver table is {@linkplain Fingerprint#absentSources absent}: no file of it has been
  * converted with rows (the converter creates the table before it commits the first; a dataset whose files
  * were all rejected, empty or quarantined has manifests and no table), and a query naming it could only fail.
- * Listing manifests costs one ListObjectsV2 request per thousand source files, with no object read.
+ * Listing manifests and parts costs one ListObjectsV2 request per thousand source files and one per
+ * thousand parts (a file has one part unless it is large), with no object read.
  */
 public final class InputFingerprints {
-    private static final int FORMAT = 1;
+    /** 2: the data parts are counted too (one rebuild of every model after the upgrade). */
+    private static final int FORMAT = 2;
 
     private final S3Client s3;
     private final String silverBucket;
@@ -75,9 +82,11 @@ public final class InputFingerprints {
         add(digest, "select " + model.select(silverDatabase));
         for (String source : new TreeSet<>(model.sources())) {
             add(digest, "source " + source);
-            List<String> manifests = manifests(source);
-            for (String manifest : manifests) {
+            for (String manifest : listed("manifest", manifestPrefix(source), "manifests")) {
                 add(digest, manifest);
+            }
+            for (String part : listed("part", dataPrefix(source), "data parts")) {
+                add(digest, part);
             }
             Optional<List<String>> table = catalog.describe(silverDatabase, source);
             if (table.isEmpty()) {
@@ -98,18 +107,23 @@ public final class InputFingerprints {
         return silverLayout.prefix() + "_manifests/" + source + "/";
     }
 
-    private List<String> manifests(String source) throws IOException {
-        String prefix = manifestPrefix(source);
+    /** Where a dataset's partitions are, as the converter writes them ({@link SilverLayout#dataPrefix}) and the builder's role may list. */
+    String dataPrefix(String source) {
+        return silverLayout.prefix() + source + "/ingest_date=";
+    }
+
+    /** One line per object under the prefix: its kind, key and ETag. */
+    private List<String> listed(String kind, String prefix, String what) throws IOException {
         List<String> lines = new ArrayList<>();
         try {
             for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request -> request.bucket(silverBucket).prefix(prefix))) {
                 for (S3Object object : page.contents()) {
-                    lines.add("manifest " + object.key() + " " + ObjectInfo.unquote(object.eTag()));
+                    lines.add(kind + " " + object.key() + " " + ObjectInfo.unquote(object.eTag()));
                 }
             }
         }
         catch (SdkException e) {
-            throw new IOException("Could not list the manifests under s3://" + silverBucket + "/" + prefix + ": " + ErrorMessages.describe(e), e);
+            throw new IOException("Could not list the " + what + " under s3://" + silverBucket + "/" + prefix + ": " + ErrorMessages.describe(e), e);
         }
         // S3 lists in UTF-8 byte order; sort here so the fingerprint never depends on it.
         lines.sort(null);

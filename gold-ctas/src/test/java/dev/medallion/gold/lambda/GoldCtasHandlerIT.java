@@ -17,12 +17,12 @@ import io.trino.sql.tree.QuerySpecification;
 import io.trino.sql.tree.Statement;
 import io.trino.sql.tree.StringLiteral;
 import io.trino.sql.tree.Table;
-import software.amazon.awssdk.core.sync.RequestBody;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -95,6 +95,7 @@ class GoldCtasHandlerIT {
         // Fingerprint (manifests, then the catalog, per source), state, queries, the view's current build, the swap, state, cleanup, versions.
         assertEquals(List.of(
                 "S3.ListObjectsV2 _manifests/sales/",
+                "S3.ListObjectsV2 sales/ingest_date=",
                 "Glue.GetTable silver.sales",
                 "Glue.GetPartitions silver.sales",
                 "S3.GetObject tables/_state/revenue_by_day.json",
@@ -114,9 +115,11 @@ class GoldCtasHandlerIT {
                 "Glue.GetTables gold",
                 "Glue.GetTableVersions gold.revenue_by_day",
                 "S3.ListObjectsV2 _manifests/products/",
+                "S3.ListObjectsV2 products/ingest_date=",
                 "Glue.GetTable silver.products",
                 "Glue.GetPartitions silver.products",
                 "S3.ListObjectsV2 _manifests/sales/",
+                "S3.ListObjectsV2 sales/ingest_date=",
                 "Glue.GetTable silver.sales",
                 "Glue.GetPartitions silver.sales",
                 "S3.GetObject tables/_state/product_totals.json",
@@ -201,6 +204,27 @@ class GoldCtasHandlerIT {
                 "Glue.DeleteTableVersion gold.revenue_by_day v1"), cleanup);
     }
 
+    /**
+     * Between a silver commit and its sweep (longer when the converter's run was killed there), Athena reads
+     * a replaced version's parts beside the new ones, and a build then counts their rows twice. The sweep
+     * changes no manifest: the model must not stay "unchanged" on what that build read.
+     */
+    @Test
+    void aBuildThatReadPartsASweepLaterDeletedIsRebuilt() throws IOException {
+        String replaced = "sales/ingest_date=2026-03-01/x-0123456789-etag1-g1-aaaaaaaa-part-00001.parquet";
+        String committed = "sales/ingest_date=2026-03-01/x-0123456789-etag2-g2-bbbbbbbb-part-00001.parquet";
+        lake.s3().putObject(request -> request.bucket(lake.silverBucket()).key(replaced), RequestBody.fromString("PAR1 version 1"));
+        lake.s3().putObject(request -> request.bucket(lake.silverBucket()).key(committed), RequestBody.fromString("PAR1 version 2"));
+        assertTrue(invoke(Map.of("models", List.of("product_totals"))).get("product_totals").startsWith("built "));
+        lake.applyAthenaEffects("product_totals");
+        assertTrue(invoke(Map.of("models", List.of("product_totals"))).get("product_totals").startsWith("unchanged "), "nothing changed yet");
+
+        lake.s3().deleteObject(request -> request.bucket(lake.silverBucket()).key(replaced));
+
+        Map<String, String> outcomes = invoke(Map.of("models", List.of("product_totals")));
+        assertTrue(outcomes.get("product_totals").startsWith("built "), "the build read a part that is gone: " + outcomes);
+    }
+
     @Test
     void unchangedInputsSendNoQueryAndEachModelFollowsOnlyItsOwnSources() throws IOException {
         lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
@@ -217,13 +241,16 @@ class GoldCtasHandlerIT {
         assertEquals(queries, lake.athenaQueryIds().size(), "no Athena query at all");
         assertEquals(List.of(
                 "S3.ListObjectsV2 _manifests/sales/",
+                "S3.ListObjectsV2 sales/ingest_date=",
                 "Glue.GetTable silver.sales",
                 "Glue.GetPartitions silver.sales",
                 "S3.GetObject tables/_state/revenue_by_day.json",
                 "S3.ListObjectsV2 _manifests/products/",
+                "S3.ListObjectsV2 products/ingest_date=",
                 "Glue.GetTable silver.products",
                 "Glue.GetPartitions silver.products",
                 "S3.ListObjectsV2 _manifests/sales/",
+                "S3.ListObjectsV2 sales/ingest_date=",
                 "Glue.GetTable silver.sales",
                 "Glue.GetPartitions silver.sales",
                 "S3.GetObject tables/_state/product_totals.json"), calls());

@@ -176,6 +176,10 @@ public final class GoldLake implements AutoCloseable {
         return silverDatabase;
     }
 
+    public String silverBucket() {
+        return silverBucket;
+    }
+
     public String goldBucket() {
         return goldBucket;
     }
