@@ -88,22 +88,22 @@ output "kms_key_arn" {
 
 output "first_file_command" {
   description = "Drops a first CSV file into bronze, run from terraform/ (eval \"$(terraform output -raw first_file_command)\"): the repository's sample customers file, under customers/, the folder that names its dataset (table)."
-  value       = "aws s3 cp ../sample-data/customers/customers.csv s3://${module.bronze_bucket.id}/customers/customers.csv"
+  value       = "aws s3 cp ../sample-data/customers/customers.csv s3://${module.bronze_bucket.id}/customers/customers.csv --region ${local.region}"
 }
 
 output "silver_crawl_command" {
   description = "Runs the silver crawler, the catalog's repair and discovery tool: after restoring or copying silver by hand, or when a table or partition went missing from the catalog. It lists all of silver, adds what is missing and changes no existing table (null without the Glue catalog)."
-  value       = var.enable_glue_catalog ? "aws glue start-crawler --name ${aws_glue_crawler.silver[0].name}" : null
+  value       = var.enable_glue_catalog ? "aws glue start-crawler --name ${aws_glue_crawler.silver[0].name} --region ${local.region}" : null
 }
 
 output "first_query_command" {
   description = "Queries the first dataset once its first file is converted (the converter catalogs it before committing), printing the query's id: its rows come back with aws athena get-query-results --query-execution-id <id> once it has run (null without Glue or Athena)."
-  value       = var.enable_athena && var.enable_glue_catalog ? "aws athena start-query-execution --work-group ${aws_athena_workgroup.this[0].name} --query-string 'SELECT * FROM ${aws_glue_catalog_database.silver[0].name}.customers LIMIT 10'" : null
+  value       = var.enable_athena && var.enable_glue_catalog ? "aws athena start-query-execution --work-group ${aws_athena_workgroup.this[0].name} --query-string 'SELECT * FROM ${aws_glue_catalog_database.silver[0].name}.customers LIMIT 10' --region ${local.region}" : null
 }
 
 output "gold_rebuild_command" {
   description = "Asks the gold builder to rebuild one model now, asynchronously (when another build holds the lease the invocation fails and Lambda retries it, up to async_max_retry_attempts times). With SnapStart (gold_ctas_snapstart) it invokes the alias live, which the retry and on-failure settings apply to. Add \"force\": true to rebuild although its inputs are unchanged; {} builds every model. The outcome is in the function's log group (null without Glue, Athena or enable_functions)."
-  value       = local.gold_enabled ? "aws lambda invoke --function-name ${aws_lambda_function.gold_ctas[0].function_name}${var.gold_ctas_snapstart ? " --qualifier ${aws_lambda_alias.gold_ctas[0].name}" : ""} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '{\"models\":[\"${local.gold_example_model}\"]}' /dev/null" : null
+  value       = local.gold_enabled ? "aws lambda invoke --function-name ${aws_lambda_function.gold_ctas[0].function_name}${var.gold_ctas_snapstart ? " --qualifier ${aws_lambda_alias.gold_ctas[0].name}" : ""} --invocation-type Event --region ${local.region} --cli-binary-format raw-in-base64-out --payload '{\"models\":[\"${local.gold_example_model}\"]}' /dev/null" : null
 }
 
 output "budget_hard_stop" {

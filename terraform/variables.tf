@@ -15,7 +15,7 @@ variable "project" {
   validation {
     # Bucket names are "<project>-<environment>-…": "sthree" or "xn-" become reserved once the hyphen follows.
     condition     = !startswith("${var.project}-", "xn--") && !startswith("${var.project}-", "sthree-") && !startswith("${var.project}-", "amzn-s3-demo-")
-    error_message = "project must not start with xn--, sthree- or amzn-s3-demo-: S3 reserves those prefixes and refuses bucket names that begin with them."
+    error_message = "project followed by a hyphen (how bucket names begin) must not start with xn--, sthree- or amzn-s3-demo-: S3 reserves those prefixes and refuses bucket names that begin with them (so sthree, xn- and amzn-s3-demo are refused too)."
   }
 }
 

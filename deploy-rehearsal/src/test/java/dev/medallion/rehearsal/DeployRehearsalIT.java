@@ -379,16 +379,19 @@ class DeployRehearsalIT {
                 "kms_key_arn without kms_encryption: " + outputs.path("kms_key_arn"));
         steps.say("analyst_policy_arn and alerts_topic_arn on the emulator; kms_key_arn null (SSE-S3)");
 
-        assertEquals("aws s3 cp ../sample-data/customers/customers.csv s3://" + bronze + "/customers/customers.csv", text(outputs, "first_file_command"));
+        // Every command names the stack's region: the AWS CLI's own may be another, where none of this exists.
+        assertEquals("aws s3 cp ../sample-data/customers/customers.csv s3://" + bronze + "/customers/customers.csv --region " + REGION, text(outputs, "first_file_command"));
         // The command runs from terraform/, as its README says: the file it uploads is the repository's.
         assertTrue(Files.isRegularFile(ROOT.resolve("terraform").resolve("../sample-data/customers/customers.csv").normalize()), "first_file_command's file");
-        assertEquals("aws glue start-crawler --name " + crawler, text(outputs, "silver_crawl_command"));
+        assertEquals("aws glue start-crawler --name " + crawler + " --region " + REGION, text(outputs, "silver_crawl_command"));
         String query = text(outputs, "first_query_command");
         assertTrue(query.startsWith("aws athena start-query-execution --work-group " + analysts + " "), query);
         assertTrue(query.contains("FROM " + text(databases, "silver") + ".customers "), query);
+        assertTrue(query.endsWith(" --region " + REGION), query);
         String rebuild = text(outputs, "gold_rebuild_command");
         assertTrue(rebuild.contains("--function-name " + text(functions, "gold_ctas") + " "), rebuild);
         assertTrue(rebuild.contains("--invocation-type Event"), "the rebuild must be asynchronous, so that Lambda retries it while another build holds the lease: " + rebuild);
+        assertTrue(rebuild.contains(" --region " + REGION + " "), rebuild);
         List<String> shipped = shippedModels();
         for (JsonNode model : rebuildPayload().path("models")) {
             assertTrue(shipped.contains(model.asText()), "the rebuild command names " + model + ", which gold-ctas.jar does not ship " + shipped);
