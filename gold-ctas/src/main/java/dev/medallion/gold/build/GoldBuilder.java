@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -327,10 +328,11 @@ public final class GoldBuilder {
                 return new LiveView(Optional.empty(), true);
             }
             // The swap's own statement, SELECT * FROM "<gold database>"."<model>__<build id>", as Athena keeps it
-            // (its identifiers quoted or not): the model's build table, not part of a longer name.
-            Matcher table = Pattern.compile("(?<![A-Za-z0-9_])(" + Pattern.quote(model.name() + GoldLayout.TABLE_SEPARATOR) + "[0-9a-z_]+)(?![A-Za-z0-9_])")
-                    .matcher(sql.get());
-            return new LiveView(table.find() ? layout.buildOfTable(model.name(), table.group(1)) : Optional.empty(), true);
+            // (its identifiers quoted or not): the model's build table, not part of a longer name. In any case,
+            // as Athena's identifiers are: a rollback written by hand may spell it in capitals.
+            Matcher table = Pattern.compile("(?<![A-Za-z0-9_])(" + Pattern.quote(model.name() + GoldLayout.TABLE_SEPARATOR) + "[0-9a-z_]+)(?![A-Za-z0-9_])",
+                    Pattern.CASE_INSENSITIVE).matcher(sql.get());
+            return new LiveView(table.find() ? layout.buildOfTable(model.name(), table.group(1).toLowerCase(Locale.ROOT)) : Optional.empty(), true);
         }
 
         /** The CTAS, preceded for a partitioned model by its partitions and followed by INSERT INTO batches. */

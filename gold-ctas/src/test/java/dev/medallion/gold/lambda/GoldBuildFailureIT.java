@@ -221,6 +221,31 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * A rollback by hand (CREATE OR REPLACE VIEW ... AS SELECT * FROM gold.Product_Totals__<id>) is valid
+     * SQL in any case, as Athena's identifiers are: the next build must still see which build readers are
+     * on, keep it as the previous one, and remove the other.
+     */
+    @Test
+    void aRollbackByHandThatSpellsTheBuildTableInCapitalsKeepsThatBuild() throws IOException {
+        String rolledBackTo = firstBuildOfProductTotals();
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        lake.applyAthenaEffects("product_totals");
+        String abandoned = lake.currentBuild("product_totals");
+        lake.addViewVersion("product_totals", ("product_totals__" + rolledBackTo).toUpperCase(java.util.Locale.ROOT));
+        lake.addSilverFile("products");
+        lake.recorder().clear();
+
+        Map<String, Object> outcome = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        assertTrue(String.valueOf(outcome.get("product_totals")).startsWith("built "), outcome.toString());
+        JsonNode state = lake.state("product_totals").orElseThrow();
+        assertEquals(rolledBackTo, state.get("previous").get("buildId").asText(), state.toString());
+        List<String> calls = lake.recorder().calls();
+        assertTrue(calls.stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(rolledBackTo)), calls.toString());
+        assertTrue(calls.stream().anyMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains("product_totals__" + abandoned)), calls.toString());
+    }
+
+    /**
      * As above, but the next build cannot read where the view points (Glue answers 500 to every
      * {@code GetTable} once its CTAS has started). The recorded build A stands in as the previous one, and
      * nothing is removed: B, the build readers were on until the swap, stays under the queries reading it.
