@@ -105,7 +105,8 @@ public final class GoldBuilder {
         this.gold = new S3ObjectStore(s3, settings.goldBucket());
         this.layout = new GoldLayout(settings.goldBucket(), settings.goldPrefix());
         this.catalog = new GlueCatalog(requireNonNull(glue, "glue is null"));
-        this.fingerprints = new InputFingerprints(s3, settings.silverBucket(), new SilverLayout(settings.silverPrefix()), catalog, settings.silverDatabase());
+        this.fingerprints = new InputFingerprints(s3, settings.silverBucket(), new SilverLayout(settings.silverPrefix()), catalog, settings.silverDatabase(),
+                settings.goldDatabase());
         this.states = new BuildStateStore(gold, settings.goldPrefix());
         this.athena = new AthenaQueries(requireNonNull(athena, "athena is null"), settings.athenaWorkgroup(), settings.goldDatabase(),
                 requireNonNull(sleeper, "sleeper is null"), SAFETY_MARGIN, log);

@@ -28,7 +28,9 @@ import static java.util.Objects.requireNonNull;
  * (Athena bills every byte a build scans):
  * <ul>
  * <li>the model itself: its SELECT (with the silver database's name) and partition columns, so a new
- *     deployment of the SQL rebuilds it;</li>
+ *     deployment of the SQL rebuilds it; and the gold database its view is in, so a stack pointed at
+ *     another one (the same gold bucket and prefix, where the state is) builds the view there, instead of
+ *     answering "unchanged" with no view in it;</li>
  * <li>for each silver source, the key and ETag of every manifest under
  *     {@code <silver prefix>_manifests/<source>/}: the converter writes one per source file, last, and
  *     rewrites it when the file is replaced, so a new, replaced or deleted file changes it;</li>
@@ -47,7 +49,7 @@ import static java.util.Objects.requireNonNull;
  * thousand parts (a file has one part unless it is large), with no object read.
  */
 public final class InputFingerprints {
-    /** 2: the data parts are counted too (one rebuild of every model after the upgrade). */
+    /** 2: the data parts and the gold database are counted too (one rebuild of every model after the upgrade). */
     private static final int FORMAT = 2;
 
     private final S3Client s3;
@@ -55,13 +57,15 @@ public final class InputFingerprints {
     private final SilverLayout silverLayout;
     private final GlueCatalog catalog;
     private final String silverDatabase;
+    private final String goldDatabase;
 
-    public InputFingerprints(S3Client s3, String silverBucket, SilverLayout silverLayout, GlueCatalog catalog, String silverDatabase) {
+    public InputFingerprints(S3Client s3, String silverBucket, SilverLayout silverLayout, GlueCatalog catalog, String silverDatabase, String goldDatabase) {
         this.s3 = requireNonNull(s3, "s3 is null");
         this.silverBucket = requireNonNull(silverBucket, "silverBucket is null");
         this.silverLayout = requireNonNull(silverLayout, "silverLayout is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.silverDatabase = requireNonNull(silverDatabase, "silverDatabase is null");
+        this.goldDatabase = requireNonNull(goldDatabase, "goldDatabase is null");
     }
 
     /** The fingerprint, and the model's sources that have no silver table. */
@@ -80,6 +84,7 @@ public final class InputFingerprints {
         add(digest, "model " + model.name());
         add(digest, "partitioned_by " + String.join(",", model.partitionedBy()));
         add(digest, "select " + model.select(silverDatabase));
+        add(digest, "gold_database " + goldDatabase);
         for (String source : new TreeSet<>(model.sources())) {
             add(digest, "source " + source);
             for (String manifest : listed("manifest", manifestPrefix(source), "manifests")) {

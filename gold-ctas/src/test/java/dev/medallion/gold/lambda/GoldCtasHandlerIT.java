@@ -1,6 +1,7 @@
 package dev.medallion.gold.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.medallion.common.config.Environment;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.testing.GoldLake;
 import io.trino.sql.parser.SqlParser;
@@ -223,6 +224,20 @@ class GoldCtasHandlerIT {
 
         Map<String, String> outcomes = invoke(Map.of("models", List.of("product_totals")));
         assertTrue(outcomes.get("product_totals").startsWith("built "), "the build read a part that is gone: " + outcomes);
+    }
+
+    /** The state is in the gold bucket; the view is in the gold database: a stack pointed at another database builds its views there. */
+    @Test
+    void aNewGoldDatabaseWithTheSameGoldBucketBuildsTheViewsThere() throws IOException {
+        assertTrue(invoke(Map.of("models", List.of("product_totals"))).get("product_totals").startsWith("built "));
+        lake.applyAthenaEffects("product_totals");
+        Environment moved = lake.environment(Map.of("GOLD_DATABASE", lake.goldDatabase() + "_moved"));
+
+        Map<String, Object> outcome = new GoldCtasHandler(moved, lake.s3(), lake.glue(), lake.athena(), lake.models(), lake.log(),
+                lake.recordingSleeper()).handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        assertTrue(String.valueOf(outcome.get("product_totals")).startsWith("built "), "no view in the new database yet: " + outcome);
+        assertTrue(lake.athenaSql().stream().anyMatch(sql -> sql.contains("VIEW \"" + lake.goldDatabase() + "_moved\".\"product_totals\"")), lake.athenaSql().toString());
     }
 
     @Test

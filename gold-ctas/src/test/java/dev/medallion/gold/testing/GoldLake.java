@@ -100,7 +100,12 @@ public final class GoldLake implements AutoCloseable {
 
     /** The environment Terraform would give the function. */
     public Environment environment() {
-        return new Environment(Map.of(
+        return environment(Map.of());
+    }
+
+    /** The environment with some variables set otherwise. */
+    public Environment environment(Map<String, String> overrides) {
+        Map<String, String> variables = new java.util.HashMap<>(Map.of(
                 "GOLD_BUCKET", goldBucket,
                 "GOLD_PREFIX", "tables/",
                 "SILVER_BUCKET", silverBucket,
@@ -108,6 +113,8 @@ public final class GoldLake implements AutoCloseable {
                 "SILVER_DATABASE", silverDatabase,
                 "GOLD_DATABASE", goldDatabase,
                 "ATHENA_WORKGROUP", workgroup));
+        variables.putAll(overrides);
+        return new Environment(variables);
     }
 
     public GoldModels models() {
