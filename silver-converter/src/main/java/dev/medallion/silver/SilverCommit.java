@@ -69,6 +69,11 @@ final class SilverCommit {
      * is a margin for clocks. A sweep keeps another run's marker younger than this (see {@link #sweep}).
      */
     static final Duration PUBLISHING_BOUND = Duration.ofMinutes(20);
+    /**
+     * Follows the time in a marker whose run gave up with files that may be visible: it can no longer publish,
+     * and only a commit on top of the manifest it read may delete them (see {@link #sweep}'s answer).
+     */
+    static final String ABANDONED = "abandoned";
 
     private final ObjectStore silver;
     private final SilverLayout layout;
@@ -132,11 +137,12 @@ final class SilverCommit {
     Outcome commit(Base base, Manifest manifest, List<ObjectUpload> staged) throws IOException {
         List<String> published = new ArrayList<>();
         String marker = publishingMarker(manifest);
+        Instant markerWritten = clock.instant();
         try {
             if (!staged.isEmpty()) {
                 // Before anything is visible: a run killed after publishing is then found in its partition. It
                 // holds when it was written, so that a sweep can tell whether this run may still be publishing.
-                silver.put(marker, clock.instant().toString().getBytes(StandardCharsets.UTF_8));
+                silver.put(marker, markerWritten.toString().getBytes(StandardCharsets.UTF_8));
             }
             for (ObjectUpload upload : staged) {
                 upload.publish();
@@ -146,6 +152,9 @@ final class SilverCommit {
             discard(staged, manifest.writtenKeys(), e);
             // The marker stays: the publish that failed may complete after all (S3 can complete a request whose
             // client gave up), and a delete that failed leaves files visible; the next run's sweep finds them by it.
+            if (!staged.isEmpty()) {
+                abandon(marker, markerWritten, e);
+            }
             throw e;
         }
         published.addAll(manifest.writtenKeys());
@@ -157,7 +166,7 @@ final class SilverCommit {
         catch (IOException | RuntimeException e) {
             if (e instanceof WriteRefusedException) {
                 // S3 answered no to the request's only attempt: nothing landed, and nothing can land later.
-                deleteWithMarker(published, marker, e);
+                deleteWithMarker(published, marker, markerWritten, e);
                 throw e;
             }
             // The write may have landed with its answer lost: only the manifest itself can tell.
@@ -167,6 +176,7 @@ final class SilverCommit {
             }
             catch (IOException | RuntimeException unreadable) {
                 e.addSuppressed(unreadable);
+                abandon(marker, markerWritten, e);
                 throw e;
             }
             Optional<Manifest> committed = now.flatMap(ManifestStore.Stored::manifest);
@@ -178,12 +188,13 @@ final class SilverCommit {
                 // Not landed yet, but it still may (S3 can complete a request whose client gave up): deleting
                 // the parts now would leave a manifest that names deleted files. Once another write changes
                 // the manifest, this one's precondition can no longer hold, and the next run sweeps them.
+                abandon(marker, markerWritten, e);
                 throw new IOException("The manifest write of run " + manifest.run() + " for " + manifest.source().key()
                         + " failed without a definite answer (" + e.getMessage() + "), and it may still land, so the run's "
                         + published.size() + " published file(s) stay, visible to readers that ignore manifests: the retry finds"
                         + " them committed, or sweeps them once it commits", e);
             }
-            deleteWithMarker(published, marker, e);
+            deleteWithMarker(published, marker, markerWritten, e);
             throw e;
         }
         if (written.isPresent()) {
@@ -198,7 +209,13 @@ final class SilverCommit {
             sweep(winner.get(), base.manifestKey());
             return new Outcome(winner.get(), true);
         }
-        silver.delete(published);
+        try {
+            silver.delete(published);
+        }
+        catch (IOException | RuntimeException e) {
+            abandon(marker, markerWritten, e);
+            throw e;
+        }
         // Only once its files are gone: a marker left behind makes the next sweep look for them.
         silver.delete(List.of(marker));
         if (winner.isPresent() && winner.get().source().etag().equals(manifest.source().etag())
@@ -223,10 +240,12 @@ final class SilverCommit {
      * another file visible after this sweep listed its partition, and, killed before it deletes that file
      * itself, it would leave it visible for good had the marker that leads the next sweep to it gone.
      *
-     * @return whether a marker of a later run was seen: a run that read this manifest as its base, so
-     *     converted another version (or the same under other settings), and published. Its files are
-     *     not this sweep's to delete, since it may still commit; when it can no longer (its manifest write
-     *     failed, or it was killed), only a commit on top of this manifest sweeps them.
+     * @return whether a marker was seen of a later run that can no longer be publishing: a run that read
+     *     this manifest as its base (so converted another version, or the same under other settings),
+     *     published, and gave up ({@link #ABANDONED}: its manifest write failed, say) or was last heard of
+     *     {@link #PUBLISHING_BOUND} ago (killed). Its files may be visible, and they are not this sweep's
+     *     to delete, since its manifest write may still land; only a commit on top of this manifest,
+     *     which that write can then never overwrite, sweeps them.
      */
     boolean sweep(Manifest committed, String manifestKey) throws IOException {
         Set<String> keep = new LinkedHashSet<>(committed.writtenKeys());
@@ -238,7 +257,10 @@ final class SilverCommit {
         for (String marker : silver.list(layout.publishingPrefix(committed.dataset(), sourceKey))) {
             Optional<SilverLayout.Publishing> publishing = SilverLayout.publishingOf(marker);
             // A marker of a later run is that run's: it may still commit.
-            laterRun |= publishing.isPresent() && publishing.get().run().generation() > committed.generation();
+            if (publishing.isPresent() && publishing.get().run().generation() > committed.generation() && !laterRun) {
+                // One that is still publishing may commit: its own sweep, or its loss, settles it.
+                laterRun = readMarker(marker).filter(read -> read.abandoned() || outlivedItsRun(read)).isPresent();
+            }
             if (publishing.isPresent() && publishing.get().run().generation() <= committed.generation()) {
                 partitions.add(publishing.get().ingestDate());
                 // The committed run published everything before its manifest; another run may still be at it.
@@ -275,29 +297,39 @@ final class SilverCommit {
         return laterRun;
     }
 
+    /** What a marker holds: when its run wrote it, and whether the run then gave up ({@link #ABANDONED}). */
+    private record MarkerContent(Instant written, boolean abandoned) {}
+
     /**
-     * Whether the run that wrote the marker can no longer be publishing: it wrote it {@link #PUBLISHING_BOUND}
-     * ago or more. A marker without a time, written by a converter from before markers held one (a run of
-     * it may still be going while a new version is deployed), is as old as the store says it is. False for
-     * a marker gone since it was listed: there is nothing to delete.
+     * The marker's content; empty for a marker gone since it was listed. A marker without a time, written by
+     * a converter from before markers held one (a run of it may still be going while a new version is
+     * deployed), is as old as the store says it is.
      */
-    private boolean outlivedItsRun(String marker) throws IOException {
+    private Optional<MarkerContent> readMarker(String marker) throws IOException {
         Optional<byte[]> content = silver.read(marker);
         if (content.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
-        Instant written;
+        String[] words = new String(content.get(), StandardCharsets.UTF_8).strip().split("\\s+");
+        boolean abandoned = words.length > 1 && ABANDONED.equals(words[1]);
         try {
-            written = Instant.parse(new String(content.get(), StandardCharsets.UTF_8).strip());
+            return Optional.of(new MarkerContent(Instant.parse(words[0]), abandoned));
         }
         catch (DateTimeParseException e) {
-            Optional<ObjectInfo> stored = silver.stat(marker);
-            if (stored.isEmpty()) {
-                return false;
-            }
-            written = stored.get().lastModified();
+            return silver.stat(marker).map(stored -> new MarkerContent(stored.lastModified(), abandoned));
         }
-        return !clock.instant().isBefore(written.plus(PUBLISHING_BOUND));
+    }
+
+    /**
+     * Whether the run that wrote the marker can no longer be publishing: it wrote it {@link #PUBLISHING_BOUND}
+     * ago or more. False for a marker gone since it was listed: there is nothing to delete.
+     */
+    private boolean outlivedItsRun(String marker) throws IOException {
+        return readMarker(marker).filter(this::outlivedItsRun).isPresent();
+    }
+
+    private boolean outlivedItsRun(MarkerContent marker) {
+        return !clock.instant().isBefore(marker.written().plus(PUBLISHING_BOUND));
     }
 
     private String publishingMarker(Manifest manifest) {
@@ -319,9 +351,26 @@ final class SilverCommit {
     }
 
     /** Deletes the published files, then the marker, once they are gone: a marker left behind makes the next sweep look for them. */
-    private void deleteWithMarker(List<String> published, String marker, Throwable cause) {
+    private void deleteWithMarker(List<String> published, String marker, Instant markerWritten, Throwable cause) {
         if (deleteQuietly(published, cause)) {
             deleteQuietly(List.of(marker), cause);
+        }
+        else {
+            abandon(marker, markerWritten, cause);
+        }
+    }
+
+    /**
+     * Records in the run's marker that the run gave up with files that may be visible, so that the next run
+     * of the source converts it again even when it finds the manifest's version ({@link #sweep}'s answer).
+     * A failure is added to {@code cause}: the marker then says so once {@link #PUBLISHING_BOUND} has passed.
+     */
+    private void abandon(String marker, Instant written, Throwable cause) {
+        try {
+            silver.put(marker, (written + " " + ABANDONED).getBytes(StandardCharsets.UTF_8));
+        }
+        catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 

@@ -204,6 +204,29 @@ class SilverCommitTest {
     }
 
     /**
+     * As above, but B's run is killed at its manifest write: it cannot say it gave up. Until it could no
+     * longer be publishing ({@link SilverCommit#PUBLISHING_BOUND}), a run that finds A answers unchanged
+     * (B's run may still commit: the stated window); the first one after converts A again and sweeps B.
+     */
+    @Test
+    void aRunThatFindsTheCommittedVersionAfterAnotherVersionsRunWasKilledSweepsItOnceThatRunIsOver() throws IOException {
+        byte[] a = csv(ROWS, "");
+        SourceObject versionA = source("sales/killed-undone.csv", a);
+        convert(converter(silver), versionA, a);
+        List<String> partsOfA = parquetFiles();
+        byte[] b = csv(ROWS + 500, "");
+        assertThrows(Killed.class, () -> convert(converter(failingManifestWrites(() -> { throw new Killed(); })), source("sales/killed-undone.csv", b), b));
+
+        assertTrue(convert(converter(silver), versionA, a).unchanged(), "B's run may still be publishing");
+        assertTrue(parquetFiles().size() > partsOfA.size(), "the stated window: " + parquetFiles());
+
+        ConversionResult after = convert(converter(silver, Clock.offset(CLOCK, SilverCommit.PUBLISHING_BOUND)), versionA, a);
+
+        assertFalse(after.unchanged(), "B's run is over: a commit on top of A's manifest sweeps its parts");
+        assertEquals(ROWS / LIMITS.chunkRows(), parquetFiles().size(), "A's rows only: " + parquetFiles());
+    }
+
+    /**
      * S3 can complete a request after its client gave up on it. A run that deleted its parts when its
      * manifest write failed without an answer would leave, once the write lands, a manifest that names
      * deleted files: their rows lost, and the source taken for converted.
