@@ -67,19 +67,21 @@ final class ChunkPipeline {
     }
 
     /**
+     * @param contractKey where the contract is, named in the reasons of refused rows
      * @param partKeys the key of each part this pipeline opens, unique within the run
      * @param threadName names the writer thread, for thread dumps and profiles
      * @param stopWait how long {@link #stop} and {@link #abandon} wait for a write under way ({@link WorkerThreads#WAIT} but in tests)
      */
-    ChunkPipeline(ObjectStore silver, ConversionLimits limits, SchemaContract contract, Supplier<String> partKeys, String threadName, Duration stopWait) {
+    ChunkPipeline(ObjectStore silver, ConversionLimits limits, SchemaContract contract, String contractKey, Supplier<String> partKeys, String threadName,
+            Duration stopWait) {
         this.silver = requireNonNull(silver, "silver is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.partKeys = requireNonNull(partKeys, "partKeys is null");
         this.threadName = requireNonNull(threadName, "threadName is null");
         this.stopWait = requireNonNull(stopWait, "stopWait is null");
         this.schema = ParquetSchemas.messageType(contract);
-        this.filling = new RowBatch(contract);
-        this.spare = new RowBatch(contract);
+        this.filling = new RowBatch(contract, contractKey);
+        this.spare = new RowBatch(contract, contractKey);
     }
 
     /** Appends a row to the chunk; returns null, or why the row does not fit the contract (it is then not appended). */

@@ -133,7 +133,7 @@ final class ConversionRun {
     }
 
     private ChunkPipeline pipeline(String threadName) {
-        ChunkPipeline pipeline = new ChunkPipeline(context.silver(), context.limits(), contract,
+        ChunkPipeline pipeline = new ChunkPipeline(context.silver(), context.limits(), contract, context.layout().schemaKey(dataset),
                 () -> context.layout().partKey(dataset, ingestDate, source.key(), source.etag(), id, partNumbers.incrementAndGet()), threadName,
                 context.threadStopWait());
         pipelines.add(pipeline);

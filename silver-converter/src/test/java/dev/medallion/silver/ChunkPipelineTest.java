@@ -91,7 +91,7 @@ class ChunkPipelineTest {
     /** A reading thread that outlived its run cannot hand the abandoned pipeline another chunk: no one would abort its part. */
     @Test
     void anAbandonedPipelineTakesNoMoreChunks() throws Exception {
-        ChunkPipeline pipeline = new ChunkPipeline(new LocalObjectStore(directory), new ConversionLimits(1, 1 << 20, 1 << 20, 1 << 20), CONTRACT,
+        ChunkPipeline pipeline = new ChunkPipeline(new LocalObjectStore(directory), new ConversionLimits(1, 1 << 20, 1 << 20, 1 << 20), CONTRACT, "_schemas/orders.json",
                 () -> "orders/part.parquet", "silver-parquet-writer-test", WorkerThreads.WAIT);
         assertEquals(new ChunkPipeline.Abandoned(List.of(), false), pipeline.abandon());
 
@@ -128,7 +128,7 @@ class ChunkPipelineTest {
             }
         });
         AtomicInteger parts = new AtomicInteger();
-        ChunkPipeline pipeline = new ChunkPipeline(store, new ConversionLimits(1, 1 << 20, 1 << 20, 1 << 20), CONTRACT,
+        ChunkPipeline pipeline = new ChunkPipeline(store, new ConversionLimits(1, 1 << 20, 1 << 20, 1 << 20), CONTRACT, "_schemas/orders.json",
                 () -> "orders/part-" + parts.incrementAndGet() + ".parquet", "silver-parquet-writer-test", stopWait);
         Future<?> read = reading.submit(() -> {
             for (String id : List.of("1", "2")) {

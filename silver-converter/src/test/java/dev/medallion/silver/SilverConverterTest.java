@@ -202,6 +202,31 @@ class SilverConverterTest {
     }
 
     @Test
+    void aLeadingZeroAfterTheFirstChunkIsQuarantinedSayingWhyAndWhereTheTypeComesFrom() throws IOException {
+        // The first chunk (100 rows) has no zip code with a leading zero: the column is bigint, and the
+        // Boston code of row 150 cannot be one. The reason names the contract, under the silver prefix.
+        StringBuilder csv = new StringBuilder("id,zip,iccid\n");
+        for (int i = 1; i <= 200; i++) {
+            csv.append(i).append(',').append(i == 150 ? "02134" : String.valueOf(10_000 + i)).append(',')
+                    .append(i == 1 ? "89014103211118510720" : i == 2 ? "89014103211118510721" : String.valueOf(i)).append('\n');
+        }
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout("lake"), new ConversionLimits(100, 1 << 30, 1 << 30, 1 << 20),
+                CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+        Manifest manifest = convert(converter, "zips/z.csv", csv.toString(), MODIFIED).manifest();
+
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.BIGINT, ColumnType.STRING), manifest.columns().stream().map(Column::type).toList(),
+                "20-digit ids are text: as doubles both would be 8.901410321111851E19");
+        assertEquals(1, manifest.rowsQuarantined());
+        assertEquals(List.of(
+                "source_line,reason,id,zip,iccid",
+                "151,column zip: '02134' is not a bigint (a leading zero): the dataset's contract lake/_schemas/zips.json types it bigint;"
+                        + " declare it string there to keep such values,150,02134,150"),
+                Files.readString(silver.resolve(manifest.quarantine().key())).lines().toList());
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));
+        assertEquals(List.of("89014103211118510720", "89014103211118510721"), rows.subList(0, 2).stream().map(row -> row.get("iccid").toString()).toList());
+    }
+
+    @Test
     void laterFilesFollowTheDatasetContract() throws IOException {
         SilverConverter converter = converter(ConversionLimits.defaults());
         convert(converter, "sales/a.csv", "id,amount,region\n1,2.5,north\n", MODIFIED);

@@ -36,7 +36,8 @@ abstract sealed class ColumnVector {
     }
 
     /**
-     * Stores the text at {@code row}; an empty text is null, and so is a blank one outside string columns.
+     * Stores the text at {@code row}; an empty text is null, and so is one of only spaces and tabs outside
+     * string columns ({@link Values#isBlank}: other whitespace, such as U+001F or U+3000, is no padding).
      * Returns false when the text does not fit the type.
      */
     final boolean set(int row, String text) {
@@ -51,7 +52,7 @@ abstract sealed class ColumnVector {
         nulls[row] = false;
         // A blank value, rare, is looked for only once the text failed to parse (text never fails).
         boolean parsed = parse(row, text);
-        if (!parsed && text.isBlank()) {
+        if (!parsed && Values.isBlank(text)) {
             nulls[row] = true;
             return true;
         }

@@ -1,7 +1,10 @@
 package dev.medallion.silver.parquet;
 
+import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.Refusal;
 import dev.medallion.silver.schema.SchemaContract;
+import dev.medallion.silver.schema.Values;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,14 +22,23 @@ public final class RowBatch {
     private static final int MAX_VALUE_IN_REASON = 60;
 
     private final List<Column> columns;
+    /** Where the contract is, for the reasons: where a column's type comes from, and where to change it. */
+    private final String contractKey;
     private final ColumnVector[] vectors;
     /** What the vectors of fixed-size values hold a row, and the others, asked each time. */
     private final long fixedBytesPerRow;
     private final ColumnVector[] variableSizeVectors;
     private int size;
 
+    /** A batch for a contract at its key in a silver layout without prefix ({@code _schemas/<dataset>.json}). */
     public RowBatch(SchemaContract contract) {
+        this(contract, new SilverLayout("").schemaKey(requireNonNull(contract, "contract is null").dataset()));
+    }
+
+    /** @param contractKey the contract's key in the silver bucket, named in reasons */
+    public RowBatch(SchemaContract contract, String contractKey) {
         this.columns = requireNonNull(contract, "contract is null").columns();
+        this.contractKey = requireNonNull(contractKey, "contractKey is null");
         this.vectors = new ColumnVector[columns.size()];
         for (int i = 0; i < vectors.length; i++) {
             Column column = columns.get(i);
@@ -58,8 +70,7 @@ public final class RowBatch {
             int position = fieldOfColumn[c];
             String text = position < 0 ? "" : field.apply(position);
             if (!vectors[c].set(row, text)) {
-                Column column = columns.get(c);
-                return "column " + column.name() + ": '" + abbreviate(text) + "' is not a " + column.type().sqlName();
+                return reason(columns.get(c), text);
             }
         }
         size++;
@@ -121,10 +132,52 @@ public final class RowBatch {
         return vectors;
     }
 
-    private static String abbreviate(String text) {
-        if (text.length() <= MAX_VALUE_IN_REASON) {
-            return text;
+    /**
+     * Why a value was refused, on one line: {@code column zip: '02134' is not a bigint (a leading zero): the
+     * dataset's contract _schemas/sales.json types it bigint; declare it string there to keep such values}.
+     * Where the value would be of the type but for one thing ({@link Refusal}), the reason says what, and
+     * where the type comes from; for a value most likely meant as written, how to keep such values.
+     */
+    private String reason(Column column, String text) {
+        String type = column.type().sqlName();
+        String reason = "column " + column.name() + ": '" + abbreviate(text) + "' is not a " + type;
+        Refusal refusal = Values.refusal(column.type(), text);
+        if (refusal == null) {
+            return reason;
         }
-        return text.substring(0, MAX_VALUE_IN_REASON) + "... (" + text.length() + " characters)";
+        reason += " (" + refusal.description() + "): the dataset's contract " + contractKey + " types it " + type;
+        return refusal.keptAsText() ? reason + "; declare it string there to keep such values" : reason;
+    }
+
+    /**
+     * The value as a reason shows it: its first characters, never cut between the two halves of a
+     * surrogate pair (half an emoji is not text), and with characters a reader would not see or that
+     * would break the line (controls, spaces other than U+0020, format characters) written as a backslash,
+     * {@code u} and their four hex digits: {@code '12'} with an invisible U+001F after it would say nothing.
+     */
+    static String abbreviate(String text) {
+        int end = text.length();
+        if (end > MAX_VALUE_IN_REASON) {
+            end = Character.isHighSurrogate(text.charAt(MAX_VALUE_IN_REASON - 1)) ? MAX_VALUE_IN_REASON - 1 : MAX_VALUE_IN_REASON;
+        }
+        StringBuilder shown = new StringBuilder(end + 16);
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            if (invisible(c)) {
+                shown.append("\\u").append(Integer.toHexString(0x10000 | c), 1, 5);
+            }
+            else {
+                shown.append(c);
+            }
+        }
+        if (end < text.length()) {
+            shown.append("... (").append(text.codePointCount(0, text.length())).append(" characters)");
+        }
+        return shown.toString();
+    }
+
+    private static boolean invisible(char c) {
+        return Character.isISOControl(c) || c != ' ' && (Character.isSpaceChar(c) || Character.isWhitespace(c))
+                || Character.getType(c) == Character.FORMAT;
     }
 }

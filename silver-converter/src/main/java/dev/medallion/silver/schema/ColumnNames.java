@@ -10,13 +10,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Makes a CSV header safe for Glue and Athena: every name lowercase {@code [a-z0-9_]}, not starting
- * with a digit, never empty (a blank header becomes {@code column_3} after its position), and unique
+ * Makes a CSV header safe for Glue and Athena: every name lowercase {@code [a-z0-9_]} (accents folded,
+ * a letter with no Latin form dropped: {@code Straße} becomes {@code stra_e}), not starting with a digit,
+ * never empty (a blank header, or one of no Latin letter or digit, becomes {@code column_3} after its
+ * position), and unique
  * (a repeated name gets {@code _2}, {@code _3}, ...), and no longer than the Glue catalog holds (a
  * longer one is cut and ends in a hash of the whole, {@link Identifiers#fitted}). A header named like the
  * partition key ({@link #PARTITION_KEY}) is suffixed as a repeat would be ({@code ingest_date_2}): the
  * catalog adds that column to every silver table, and a table cannot hold it twice. The original header
- * is kept in the manifest.
+ * is kept in the manifest, and each column's in the contract ({@link Column#sourceName()}), where
+ * {@link #matched} finds it.
  */
 public final class ColumnNames {
     /** The partition column Silver's layout adds to every dataset ({@code ingest_date=yyyy-MM-dd/}). */

@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Infers each column's type from sample rows: the narrowest of boolean, bigint, double, date, timestamp
- * that accepts every non-blank value, else string. A column with no value at all is string.
+ * that accepts every non-blank value, else string. A column with no value at all is string. A column of
+ * whole numbers that are no bigints (out of its range: 20-digit ids such as ICCIDs) is string too, not
+ * double: a double keeps 15 to 17 significant digits, so distinct ids would become one value.
  */
 public final class TypeInference {
     private TypeInference() {}
@@ -24,10 +26,11 @@ public final class TypeInference {
         boolean dbl = true;
         boolean date = true;
         boolean timestamp = true;
+        boolean wholeNumbers = true;
         boolean seen = false;
         for (String[] row : rows) {
             // Blank values are null in every type but string, so they say nothing about the type.
-            if (column >= row.length || row[column].isBlank()) {
+            if (column >= row.length || Values.isBlank(row[column])) {
                 continue;
             }
             String value = row[column];
@@ -35,6 +38,7 @@ public final class TypeInference {
             bool = bool && Values.parseBoolean(value) >= 0;
             bigint = bigint && Values.isBigint(value);
             dbl = dbl && Values.isDouble(value);
+            wholeNumbers = wholeNumbers && Values.isWholeNumber(value);
             date = date && Values.parseDate(value) != Long.MIN_VALUE;
             timestamp = timestamp && Values.parseTimestamp(value) != Long.MIN_VALUE;
             if (!bool && !bigint && !dbl && !date && !timestamp) {
@@ -51,7 +55,8 @@ public final class TypeInference {
             return ColumnType.BIGINT;
         }
         if (dbl) {
-            return ColumnType.DOUBLE;
+            // Whole numbers, but not all bigints: some are out of its range, and as doubles would be rounded.
+            return wholeNumbers ? ColumnType.STRING : ColumnType.DOUBLE;
         }
         if (date) {
             return ColumnType.DATE;

@@ -1,49 +1,149 @@
 package dev.medallion.silver.schema;
 
 import java.time.LocalDate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Strict, allocation-free parsers for the text forms each {@link ColumnType} accepts. They run once per
- * value, so they report failure through return values, never exceptions. Surrounding whitespace is ignored.
+ * value, so they report failure through return values, never exceptions. Spaces and tabs around a value
+ * are ignored, and nothing else: pandas too trims only ASCII whitespace around a number, and a control
+ * character such as U+001F or a space of another script (U+3000) is more likely a damaged field than
+ * padding, so a value holding one is refused, not read as the number beside it.
  * <ul>
- * <li>boolean: {@code true} or {@code false}, any case</li>
+ * <li>boolean: {@code true} or {@code false}, any case of those ASCII letters</li>
  * <li>bigint: an optional sign and up to 19 digits, no leading zero ({@code 007} is a code, kept as text)</li>
  * <li>double: decimal or scientific notation, no leading zero before another digit</li>
  * <li>date: {@code yyyy-MM-dd}</li>
  * <li>timestamp: {@code yyyy-MM-dd HH:mm[:ss[.fraction]]}, {@code T} allowed as separator, an optional
- *     {@code Z} or {@code ±HH:mm} offset; without an offset the time is taken as UTC. A bare date is midnight.</li>
+ *     {@code Z} (or {@code z}) or {@code ±HH:mm} offset up to ±18:00 (as far as java.time goes); without an
+ *     offset the time is taken as UTC. A bare date is midnight. The fraction has up to 9 digits, and none
+ *     but zeros after the third: silver holds milliseconds, and a finer value would lose its end.</li>
  * </ul>
+ * {@link #refusal} says why a value is not of a type, when that is worth saying; it runs only on values
+ * already refused, so it may take its time.
  */
 public final class Values {
     private static final long MILLIS_PER_DAY = 86_400_000L;
     /** Days from 0000-01-01 to 1970-01-01 (as {@link LocalDate#toEpochDay} counts them). */
     private static final long DAYS_0000_TO_1970 = 719_528L;
 
+    /** A number as {@link #isDouble} reads it, leading zeros and magnitude aside. */
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(?<digits>(?<integer>[0-9]*)(\\.[0-9]*)?)([eE][+-]?[0-9]+)?");
+    /** A date as {@link #parseDate} reads it, the length of the month aside. */
+    private static final Pattern DATE = Pattern.compile("[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])");
+    /** A timestamp as {@link #parseTimestamp} reads it, leaving out the checks a refusal can name. */
+    private static final Pattern TIMESTAMP = Pattern.compile(
+            "(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?<time>[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)(\\.(?<fraction>[0-9]{1,9}))?"
+                    + "(?<zone>[Zz]|[+-](?<hours>[0-9]{2}):(?<minutes>[0-5][0-9]))?");
+
     private Values() {}
 
-    /** Where the text starts without its leading whitespace. */
+    /**
+     * Why a text that {@code type} refuses is not of it, when the reason is one of {@link Refusal}'s: the
+     * text would be of the type but for that. Null when it is simply something else ({@code N/A}).
+     * For reasons only: slower than the parsers, it runs once per refused value.
+     */
+    public static Refusal refusal(ColumnType type, String text) {
+        String value = trimmed(text);
+        return switch (type) {
+            case BIGINT -> bigintRefusal(value);
+            case DOUBLE -> doubleRefusal(value);
+            case DATE -> parseDate(value) == Long.MIN_VALUE && DATE.matcher(value).matches() ? Refusal.NO_SUCH_DAY : null;
+            case TIMESTAMP -> timestampRefusal(value);
+            case BOOLEAN, STRING -> null;
+        };
+    }
+
+    private static Refusal bigintRefusal(String value) {
+        if (isBigint(value) || !isWholeNumber(value)) {
+            return null;
+        }
+        int firstDigit = value.charAt(0) == '-' || value.charAt(0) == '+' ? 1 : 0;
+        return value.length() - firstDigit > 1 && value.charAt(firstDigit) == '0' ? Refusal.LEADING_ZERO : Refusal.BEYOND_BIGINT;
+    }
+
+    private static Refusal doubleRefusal(String value) {
+        Matcher number = NUMBER.matcher(value);
+        if (isDouble(value) || !number.matches() || !number.group("digits").matches(".*[0-9].*")) {
+            return null;
+        }
+        String integer = number.group("integer");
+        if (integer.length() > 1 && integer.charAt(0) == '0') {
+            // Without its leading zeros, is it a double?
+            String mended = value.substring(0, number.start("integer")) + integer.replaceFirst("^0+(?=[0-9])", "") + value.substring(number.end("integer"));
+            return isDouble(mended) ? Refusal.LEADING_ZERO : Refusal.BEYOND_DOUBLE;
+        }
+        return Refusal.BEYOND_DOUBLE;
+    }
+
+    /** The first of what is wrong with a timestamp, if mending only what {@link Refusal} names makes it one. */
+    private static Refusal timestampRefusal(String value) {
+        Matcher timestamp = TIMESTAMP.matcher(value);
+        if (!timestamp.matches()) {
+            return DATE.matcher(value).matches() ? Refusal.NO_SUCH_DAY : null;
+        }
+        Refusal first = null;
+        String date = timestamp.group("date");
+        if (parseDate(date) == Long.MIN_VALUE && DATE.matcher(date).matches()) {
+            first = Refusal.NO_SUCH_DAY;
+            date = "2000-01-01";
+        }
+        String fraction = timestamp.group("fraction");
+        if (fraction != null && fraction.length() > 3 && !fraction.substring(3).matches("0*")) {
+            first = first == null ? Refusal.FINER_THAN_MILLIS : first;
+            fraction = fraction.substring(0, 3);
+        }
+        String zone = timestamp.group("zone");
+        if (timestamp.group("hours") != null && Integer.parseInt(timestamp.group("hours")) * 60 + Integer.parseInt(timestamp.group("minutes")) > 18 * 60) {
+            first = first == null ? Refusal.OFFSET_BEYOND_18_HOURS : first;
+            zone = "Z";
+        }
+        String mended = date + timestamp.group("time") + (fraction == null ? "" : "." + fraction) + (zone == null ? "" : zone);
+        return first != null && parseTimestamp(mended) != Long.MIN_VALUE ? first : null;
+    }
+
+    /** The padding ignored around a typed value: ASCII space and tab, nothing else (see the class comment). */
+    private static boolean isPadding(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** Whether the text is empty or only spaces and tabs: null in every type but string. */
+    public static boolean isBlank(String text) {
+        return trimmedStart(text) == text.length();
+    }
+
+    /** Where the text starts without its leading spaces and tabs. */
     private static int trimmedStart(String text) {
         int start = 0;
-        while (start < text.length() && Character.isWhitespace(text.charAt(start))) {
+        while (start < text.length() && isPadding(text.charAt(start))) {
             start++;
         }
         return start;
     }
 
-    /** Where the text from {@code start} ends without its trailing whitespace. */
+    /** Where the text from {@code start} ends without its trailing spaces and tabs. */
     private static int trimmedEnd(String text, int start) {
         int end = text.length();
-        while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+        while (end > start && isPadding(text.charAt(end - 1))) {
             end--;
         }
         return end;
+    }
+
+    /** The text without the spaces and tabs around it. */
+    private static String trimmed(String text) {
+        int start = trimmedStart(text);
+        int end = trimmedEnd(text, start);
+        return start == 0 && end == text.length() ? text : text.substring(start, end);
     }
 
     /** 1 for true, 0 for false, -1 when the text is not a boolean. */
     public static int parseBoolean(String text) {
         int start = trimmedStart(text);
         int end = trimmedEnd(text, start);
-        // ASCII letters compared without a case mapping; other text goes to String's (where 'ſ' is an 's').
+        // ASCII letters only, compared without a case mapping: String's would take 'ſ' (long s) for an 's'
+        // and 'İ' for an 'i', making look-alike text a boolean.
         int length = end - start;
         if (length == 4 && asciiLettersMatch(text, start, "true")) {
             return 1;
@@ -51,11 +151,7 @@ public final class Values {
         if (length == 5 && asciiLettersMatch(text, start, "false")) {
             return 0;
         }
-        if (length != 4 && length != 5 || isAscii(text, start, end)) {
-            return -1;
-        }
-        String value = text.substring(start, end);
-        return value.equalsIgnoreCase("true") ? 1 : value.equalsIgnoreCase("false") ? 0 : -1;
+        return -1;
     }
 
     /** Whether the text at {@code start} is {@code lowerCase} (ASCII letters) in any case. */
@@ -64,15 +160,6 @@ public final class Values {
             char c = text.charAt(start + i);
             // An ASCII letter's two cases differ by 0x20 alone.
             if (c >= 0x80 || (c | 0x20) != lowerCase.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isAscii(String text, int start, int end) {
-        for (int i = start; i < end; i++) {
-            if (text.charAt(i) >= 0x80) {
                 return false;
             }
         }
@@ -123,8 +210,30 @@ public final class Values {
         return true;
     }
 
+    /**
+     * Whether the text is a whole number as written: an optional sign and digits, whatever their number.
+     * Such a number that is no bigint has a leading zero or is out of its range; as a double it would keep
+     * only its first 15 to 17 digits, so two 20-digit ids could become one value.
+     */
+    public static boolean isWholeNumber(String text) {
+        int start = trimmedStart(text);
+        int end = trimmedEnd(text, start);
+        if (start < end && (text.charAt(start) == '-' || text.charAt(start) == '+')) {
+            start++;
+        }
+        if (start == end) {
+            return false;
+        }
+        for (int i = start; i < end; i++) {
+            if (!isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static boolean isDouble(String text) {
-        String value = text.strip();
+        String value = trimmed(text);
         int length = value.length();
         int i = 0;
         if (i < length && (value.charAt(i) == '-' || value.charAt(i) == '+')) {
@@ -232,7 +341,7 @@ public final class Values {
             if (!isDouble(text)) {
                 return false;
             }
-            out[0] = Double.parseDouble(text.strip());
+            out[0] = Double.parseDouble(trimmed(text));
             return true;
         }
         double value = fractionDigits > 0 ? digits / POWERS_OF_TEN[fractionDigits] : digits;
@@ -242,7 +351,7 @@ public final class Values {
 
     /** Days since 1970-01-01, or {@link Long#MIN_VALUE} when the text is not a date. */
     public static long parseDate(String text) {
-        String value = text.strip();
+        String value = trimmed(text);
         if (value.length() != 10) {
             return Long.MIN_VALUE;
         }
@@ -251,7 +360,7 @@ public final class Values {
 
     /** Milliseconds since 1970-01-01T00:00Z, or {@link Long#MIN_VALUE} when the text is not a timestamp. */
     public static long parseTimestamp(String text) {
-        String value = text.strip();
+        String value = trimmed(text);
         int length = value.length();
         if (length < 10) {
             return Long.MIN_VALUE;
@@ -279,12 +388,15 @@ public final class Values {
                 i++;
                 int fractionStart = i;
                 int scale = 100;
+                boolean finerThanMillis = false;
                 while (i < length && isDigit(value.charAt(i))) {
                     millis += (value.charAt(i) - '0') * scale;
+                    // A digit after the third that is not 0 would be lost: silver's timestamps are milliseconds.
+                    finerThanMillis |= scale == 0 && value.charAt(i) != '0';
                     scale /= 10;
                     i++;
                 }
-                if (i == fractionStart || i - fractionStart > 9) {
+                if (i == fractionStart || i - fractionStart > 9 || finerThanMillis) {
                     return Long.MIN_VALUE;
                 }
             }
@@ -301,7 +413,8 @@ public final class Values {
             else if ((zone == '+' || zone == '-') && i + 6 == length && value.charAt(i + 3) == ':') {
                 int offsetHours = twoDigits(value, i + 1);
                 int offsetMinutes = twoDigits(value, i + 4);
-                if (offsetHours < 0 || offsetHours > 18 || offsetMinutes < 0 || offsetMinutes > 59) {
+                // ±18:00 is as far as java.time (ZoneOffset) and so Java readers of the value go.
+                if (offsetHours < 0 || offsetMinutes < 0 || offsetMinutes > 59 || offsetHours * 60 + offsetMinutes > 18 * 60) {
                     return Long.MIN_VALUE;
                 }
                 offsetMillis = (offsetHours * 60L + offsetMinutes) * 60_000L * (zone == '-' ? -1 : 1);

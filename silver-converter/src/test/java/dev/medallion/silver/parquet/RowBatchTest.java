@@ -6,6 +6,7 @@ import dev.medallion.silver.schema.SchemaContract;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -49,7 +50,8 @@ class RowBatchTest {
 
         assertNull(batch.append(List.of(" ", "\t", "  ", " \t ", " ", " ")::get, fields));
         assertNull(batch.append(List.of(" true ", " 2026-02-03 ", " 2026-02-03 04:05:06 ", " 7 ", " 0.5 ", " x ")::get, fields));
-        assertEquals("column day: ' 2026-02-30' is not a date", batch.append(List.of("false", " 2026-02-30", "", "", "", "")::get, fields));
+        assertEquals("column day: ' 2026-02-30' is not a date (no such calendar day): the dataset's contract _schemas/events.json types it date",
+                batch.append(List.of("false", " 2026-02-30", "", "", "", "")::get, fields));
 
         assertEquals(2, batch.size());
         for (int c = 0; c < 5; c++) {
@@ -58,6 +60,74 @@ class RowBatchTest {
         assertEquals(" ", batch.vectors()[5].valueAt(0), "a blank string is kept");
         assertEquals(List.of(true, (int) LocalDate.of(2026, 2, 3).toEpochDay(), 1_770_091_506_000L, 7L, 0.5, " x "),
                 IntStream.range(0, 6).mapToObj(c -> batch.vectors()[c].valueAt(1)).toList());
+    }
+
+    @Test
+    void onlySpacesAndTabsAreBlankAndOtherWhitespaceIsPartOfTheValue() {
+        SchemaContract contract = new SchemaContract("events", List.of(
+                new Column("count", ColumnType.BIGINT, "count"),
+                new Column("note", ColumnType.STRING, "note")), "events/a.csv", "2026-01-01T00:00:00Z");
+        RowBatch batch = new RowBatch(contract);
+        int[] fields = {0, 1};
+
+        // String.strip and isBlank would take U+001F, U+001E and U+3000 for whitespace: 12 and a null, silently.
+        assertEquals("column count: '12\\u001f' is not a bigint", batch.append(List.of("12\u001f", "a")::get, fields));
+        assertEquals("column count: '\\u001e' is not a bigint", batch.append(List.of("\u001e", "b")::get, fields));
+        assertEquals("column count: '\\u3000' is not a bigint", batch.append(List.of("\u3000", "c")::get, fields));
+        assertEquals("column count: '7\\u000d\\u000a' is not a bigint", batch.append(List.of("7\r\n", "d")::get, fields));
+        assertEquals(0, batch.size());
+
+        assertNull(batch.append(List.of(" \t ", "\u001e")::get, fields));
+        assertNull(batch.append(List.of("\t8 ", " \u3000 ")::get, fields));
+        assertEquals(Arrays.asList(null, "\u001e"), List.of(0, 1).stream().map(c -> batch.vectors()[c].valueAt(0)).toList());
+        assertEquals(List.of(8L, " \u3000 "), List.of(0, 1).stream().map(c -> batch.vectors()[c].valueAt(1)).toList(),
+                "text is kept as it is, never trimmed");
+    }
+
+    @Test
+    void saysWhyAValueIsRefusedAndWhereItsTypeComesFrom() {
+        SchemaContract contract = new SchemaContract("sales", List.of(
+                new Column("zip", ColumnType.BIGINT, "zip"),
+                new Column("amount", ColumnType.DOUBLE, "amount"),
+                new Column("at", ColumnType.TIMESTAMP, "at")), "sales/a.csv", "2026-01-01T00:00:00Z");
+        RowBatch batch = new RowBatch(contract, "lake/_schemas/sales.json");
+        int[] fields = {0, 1, 2};
+
+        assertEquals("column zip: '02134' is not a bigint (a leading zero): the dataset's contract lake/_schemas/sales.json types it bigint;"
+                + " declare it string there to keep such values", batch.append(List.of("02134", "1", "")::get, fields));
+        assertEquals("column zip: '89014103211118510720' is not a bigint (out of a bigint's range, -9223372036854775808 to 9223372036854775807):"
+                + " the dataset's contract lake/_schemas/sales.json types it bigint; declare it string there to keep such values",
+                batch.append(List.of("89014103211118510720", "1", "")::get, fields));
+        assertEquals("column amount: '0012.5' is not a double (a leading zero): the dataset's contract lake/_schemas/sales.json types it double;"
+                + " declare it string there to keep such values", batch.append(List.of("1", "0012.5", "")::get, fields));
+        assertEquals("column at: '2026-11-03 14:05:09.123999' is not a timestamp (finer than the milliseconds a silver timestamp holds):"
+                + " the dataset's contract lake/_schemas/sales.json types it timestamp; declare it string there to keep such values",
+                batch.append(List.of("1", "1", "2026-11-03 14:05:09.123999")::get, fields));
+        assertEquals("column at: '2026-11-03 14:05+18:30' is not a timestamp (an offset beyond ±18:00): the dataset's contract"
+                + " lake/_schemas/sales.json types it timestamp", batch.append(List.of("1", "1", "2026-11-03 14:05+18:30")::get, fields));
+        // A value that is simply something else needs no more.
+        assertEquals("column zip: 'N/A' is not a bigint", batch.append(List.of("N/A", "1", "")::get, fields));
+        assertEquals(0, batch.size());
+
+        // Zeros beyond the milliseconds lose nothing.
+        assertNull(batch.append(List.of("1", "1", "2026-11-03 14:05:09.123000")::get, fields));
+        assertEquals(1_793_714_709_123L, batch.vectors()[2].valueAt(0));
+        assertNull(new RowBatch(contract).append(List.of("1", "1", "")::get, fields));
+        assertTrue(new RowBatch(contract).append(List.of("007", "1", "")::get, fields).contains(" _schemas/sales.json "),
+                "without a layout, the contract's key in a bucket without prefix");
+    }
+
+    @Test
+    void aLongValueIsCutInItsReasonNeverBetweenTheHalvesOfACharacter() {
+        RowBatch batch = new RowBatch(CONTRACT);
+        // U+1F600 takes two chars, the 60th and 61st: cutting after 60 would leave half of it.
+        String value = "x".repeat(59) + "\uD83D\uDE00" + "y".repeat(20);
+        String reason = batch.append(List.of(value, "", "")::get, new int[] {0, 1, 2});
+
+        assertEquals("column id: '" + "x".repeat(59) + "... (80 characters)' is not a bigint", reason);
+        String whole = "x".repeat(58) + "\uD83D\uDE00" + "y".repeat(20);
+        assertEquals("column id: '" + "x".repeat(58) + "\uD83D\uDE00... (79 characters)' is not a bigint",
+                batch.append(List.of(whole, "", "")::get, new int[] {0, 1, 2}));
     }
 
     @Test

@@ -118,6 +118,15 @@ class ColumnNamesTest {
     }
 
     @Test
+    void lettersWithNoLatinFormAreDroppedAndAHeaderOfNoneIsNamedAfterItsPosition() {
+        assertEquals(List.of("stra_e", "column_2", "column_3", "col_2"), ColumnNames.normalize(List.of("Straße", "Ελληνικά", "名前", "日本語 col 2")));
+        // The contract keeps each header's text: a later file that orders them otherwise still finds its columns,
+        // which names by position alone would swap.
+        List<Column> contract = List.of(new Column("column_1", ColumnType.STRING, "Ελληνικά"), new Column("column_2", ColumnType.STRING, "名前"));
+        assertEquals(List.of("column_2", "column_1"), ColumnNames.matched(List.of("名前", "Ελληνικά"), contract, true));
+    }
+
+    @Test
     void blankPositionNameDoesNotCollideWithARealHeader() {
         assertEquals(List.of("column_2", "column_2_2"), ColumnNames.normalize(List.of("Column 2", "")));
     }

@@ -56,11 +56,27 @@ class TypeInferenceTest {
                 Arguments.of(STRING, new String[] {"NaN", "1.0"}),
                 // 1 and 0 are numbers, not booleans.
                 Arguments.of(BIGINT, new String[] {"1", "0", "1"}),
-                // Beyond bigint range but still a number.
-                Arguments.of(DOUBLE, new String[] {"1", "9223372036854775808"}),
-                // Surrounding spaces are ignored by every parser.
-                Arguments.of(BIGINT, new String[] {" 1", "2 "}),
-                Arguments.of(DATE, new String[] {" 2026-11-03 "}));
+                // Whole numbers beyond bigint's range are text: as doubles (15 to 17 significant digits) distinct
+                // ids would become one value, 89014103211118510720 and 89014103211118510721 both 8.901410321111851E19.
+                Arguments.of(STRING, new String[] {"1", "9223372036854775808"}),
+                Arguments.of(STRING, new String[] {"89014103211118510720", "89014103211118510721"}),
+                Arguments.of(STRING, new String[] {"-9223372036854775809", "5"}),
+                // With a fraction among them, the column is one of measures, where a double is what is meant.
+                Arguments.of(DOUBLE, new String[] {"1.5", "9223372036854775808"}),
+                Arguments.of(DOUBLE, new String[] {"89014103211118510720", "1e3"}),
+                // A timestamp finer than the milliseconds silver holds would be cut: text keeps it.
+                Arguments.of(STRING, new String[] {"2026-11-03 14:05:09.123456", "2026-11-03 14:05:10.123999"}),
+                Arguments.of(TIMESTAMP, new String[] {"2026-11-03 14:05:09.123000", "2026-11-03 14:05:10.5"}),
+                // Surrounding spaces and tabs are ignored by every parser.
+                Arguments.of(BIGINT, new String[] {" 1", "2 ", "\t3"}),
+                Arguments.of(DATE, new String[] {" 2026-11-03 "}),
+                // Other whitespace is no padding: U+001F, U+3000 and a line separator are part of the value.
+                Arguments.of(STRING, new String[] {"12\u001f", "13"}),
+                Arguments.of(STRING, new String[] {"12", "\u300013"}),
+                Arguments.of(STRING, new String[] {"true", "false\u2028"}),
+                // Nor is a value of only such a character blank, to be skipped as a null would be.
+                Arguments.of(STRING, new String[] {"1", "\u001e", "2"}),
+                Arguments.of(BIGINT, new String[] {"1", " \t ", "2"}));
     }
 
     @ParameterizedTest(name = "[{index}] {0} from {1}")
@@ -133,12 +149,13 @@ class TypeInferenceTest {
 
     @Test
     void everyInferredTypeAcceptsEveryNonEmptyValue() {
-        String[] values = {"1", "-0", "2.5", "true", "2026-11-03", "2026-11-03 10:00", "007", "", "1e3"};
+        String[] values = {"1", "-0", "2.5", "true", "2026-11-03", "2026-11-03 10:00", "007", "", "1e3", "99999999999999999999",
+                "2026-11-03 10:00:00.000001", " ", "\u001f"};
         for (String a : values) {
             for (String b : values) {
                 ColumnType type = typeOf(a, b);
                 for (String v : new String[] {a, b}) {
-                    if (!v.isEmpty()) {
+                    if (!Values.isBlank(v)) {
                         assertTrue(accepts(type, v), () -> type + " inferred for " + a + "," + b + " but rejects " + v);
                     }
                 }

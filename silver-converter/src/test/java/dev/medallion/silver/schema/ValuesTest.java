@@ -12,7 +12,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,12 +45,11 @@ class ValuesTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"true", "false", "fal\u017fe", "FAL\u017fE", "tru\u0130", "\u212arue", " fal\u017fe\t"})
-        void agreesWithEqualsIgnoreCase(String text) {
-            // Whatever String's case mapping says, beyond ASCII too (the long s is an s).
-            String value = text.strip();
-            int expected = value.equalsIgnoreCase("true") ? 1 : value.equalsIgnoreCase("false") ? 0 : -1;
-            assertEquals(expected, Values.parseBoolean(text));
+        @ValueSource(strings = {"fal\u017fe", "FAL\u017fE", "tru\u0130", "\u212arue", " fal\u017fe\t", "TRU\u0130"})
+        void lettersThatStringsCaseMappingEquatesWithAsciiOnesAreNotBooleans(String text) {
+            // String.equalsIgnoreCase takes the long s for an s, the dotted capital I for an i and the Kelvin sign
+            // for a k: look-alike text, not a boolean.
+            assertEquals(-1, Values.parseBoolean(text));
         }
     }
 
@@ -94,11 +92,11 @@ class ValuesTest {
         }
 
         @Test
-        void surroundingWhitespaceIsIgnoredAsByTheOtherParsers() {
+        void surroundingSpacesAndTabsAreIgnoredAsByTheOtherParsers() {
             long[] out = new long[1];
-            assertTrue(Values.parseBigint("\t5 \r", out));
+            assertTrue(Values.parseBigint("\t5 \t", out));
             assertEquals(5, out[0]);
-            assertTrue(Values.isDouble("\t5 \r"));
+            assertTrue(Values.isDouble("\t5 \t"));
         }
 
         @Test
@@ -116,6 +114,92 @@ class ValuesTest {
                     assertEquals(value, parse(Long.toString(value)));
                 }
             }
+        }
+    }
+
+    @Nested
+    class Whitespace {
+        /** Whitespace to Character.isWhitespace or String.strip, but no padding to pandas nor to the converter. */
+        private static final String[] NOT_PADDING = {"\u001c", "\u001d", "\u001e", "\u001f", "\u3000", "\u2028", "\u2029", "\u2003",
+                "\u00a0", "\r", "\n", "\u000b", "\f", "\u0085"};
+
+        @Test
+        void onlySpacesAndTabsAroundATypedValueAreIgnored() {
+            for (String around : new String[] {" ", "\t", " \t "}) {
+                assertEquals(1, Values.parseBoolean(around + "true" + around));
+                assertTrue(Values.isBigint(around + "12" + around));
+                assertTrue(Values.isDouble(around + "1.5" + around));
+                double[] out = new double[1];
+                assertTrue(Values.parseDouble(around + "1.5" + around, out));
+                assertEquals(1.5, out[0]);
+                assertEquals(LocalDate.parse("2026-11-03").toEpochDay(), Values.parseDate(around + "2026-11-03" + around));
+                assertTrue(Values.parseTimestamp(around + "2026-11-03 14:05" + around) != Long.MIN_VALUE);
+            }
+        }
+
+        @Test
+        void anyOtherWhitespaceMakesTheValueNoneOfTheTypes() {
+            for (String c : NOT_PADDING) {
+                for (String text : new String[] {"12" + c, c + "12", " 12 " + c}) {
+                    String shown = text.replace(c, String.format("<U+%04X>", (int) c.charAt(0)));
+                    assertFalse(Values.isBigint(text), shown);
+                    assertFalse(Values.isDouble(text), shown);
+                    assertFalse(Values.parseDouble(text, new double[1]), shown);
+                    assertFalse(Values.isWholeNumber(text), shown);
+                }
+                assertEquals(-1, Values.parseBoolean("true" + c));
+                assertEquals(Long.MIN_VALUE, Values.parseDate("2026-11-03" + c));
+                assertEquals(Long.MIN_VALUE, Values.parseTimestamp(c + "2026-11-03 14:05"));
+            }
+        }
+
+        @Test
+        void blankIsEmptyOrOnlySpacesAndTabs() {
+            for (String text : new String[] {"", " ", "\t", " \t  "}) {
+                assertTrue(Values.isBlank(text), "'" + text + "'");
+            }
+            for (String c : NOT_PADDING) {
+                assertFalse(Values.isBlank(c), String.format("U+%04X", (int) c.charAt(0)));
+                assertFalse(Values.isBlank(" " + c + "\t"), String.format("U+%04X", (int) c.charAt(0)));
+            }
+            assertFalse(Values.isBlank(" x "));
+        }
+    }
+
+    @Nested
+    class Refusals {
+        @ParameterizedTest(name = "[{index}] {0} ''{1}''")
+        @CsvSource({
+                "BIGINT, 02134, LEADING_ZERO",
+                "BIGINT, -007, LEADING_ZERO",
+                "BIGINT, 00, LEADING_ZERO",
+                "BIGINT, 9223372036854775808, BEYOND_BIGINT",
+                "BIGINT, -9223372036854775809, BEYOND_BIGINT",
+                "BIGINT, 89014103211118510720, BEYOND_BIGINT",
+                "DOUBLE, 007.5, LEADING_ZERO",
+                "DOUBLE, -00.5, LEADING_ZERO",
+                "DOUBLE, 01e3, LEADING_ZERO",
+                "DOUBLE, 1e999, BEYOND_DOUBLE",
+                "DOUBLE, -1e-400, BEYOND_DOUBLE",
+                "DATE, 2026-02-30, NO_SUCH_DAY",
+                "DATE, ' 2026-04-31', NO_SUCH_DAY",
+                "TIMESTAMP, 2026-02-30, NO_SUCH_DAY",
+                "TIMESTAMP, 2026-02-30 10:00, NO_SUCH_DAY",
+                "TIMESTAMP, 2026-11-03 14:05:09.123999, FINER_THAN_MILLIS",
+                "TIMESTAMP, 2026-11-03T14:05:09.0001Z, FINER_THAN_MILLIS",
+                "TIMESTAMP, 2026-11-03T14:05:09+18:30, OFFSET_BEYOND_18_HOURS",
+                "TIMESTAMP, 2026-11-03T14:05-19:00, OFFSET_BEYOND_18_HOURS"})
+        void sayWhyAValueIsNotOfItsType(ColumnType type, String text, Refusal expected) {
+            assertEquals(expected, Values.refusal(type, text));
+        }
+
+        @ParameterizedTest(name = "[{index}] {0} ''{1}''")
+        @CsvSource({
+                "BIGINT, N/A", "BIGINT, 1.5", "BIGINT, 12a", "BIGINT, 1e3", "DOUBLE, N/A", "DOUBLE, 1.2.3", "DOUBLE, .", "DOUBLE, 0x10",
+                "DATE, 2026-13-01", "DATE, 2026-1-5", "DATE, yesterday", "TIMESTAMP, 2026-11-03 25:00", "TIMESTAMP, 2026-11-03 14:05:09.1234567890",
+                "TIMESTAMP, 2026-02-30 25:00", "TIMESTAMP, 2026-11-03T14:05+01:60", "BOOLEAN, yes", "STRING, x"})
+        void sayNothingMoreOfAValueThatIsSimplySomethingElse(ColumnType type, String text) {
+            assertEquals(null, Values.refusal(type, text));
         }
     }
 
@@ -322,19 +406,21 @@ class ValuesTest {
         }
 
         @ParameterizedTest(name = "[{index}] fraction ''{0}''")
-        @ValueSource(strings = {"1", "12", "123", "1234", "12345", "123456", "1234567", "12345678", "123456789",
-                "999999999", "000000001", "9", "05"})
-        void fractionOfOneToNineDigitsIsTruncatedToMillis(String fraction) {
+        @ValueSource(strings = {"1", "12", "123", "1230", "123000", "123000000", "999", "9990000", "000000000", "9", "05", "0500"})
+        void fractionOfOneToNineDigitsIsExactToTheMillisecond(String fraction) {
             String text = "2026-11-03 14:05:09." + fraction;
-            long expected = LocalDateTime.parse("2026-11-03T14:05:09." + fraction)
-                    .truncatedTo(ChronoUnit.MILLIS).toInstant(ZoneOffset.UTC).toEpochMilli();
+            long expected = LocalDateTime.parse("2026-11-03T14:05:09." + fraction).toInstant(ZoneOffset.UTC).toEpochMilli();
             assertEquals(expected, Values.parseTimestamp(text));
         }
 
-        @Test
-        void fractionIsTruncatedNotRounded() {
-            assertEquals(utc("2026-11-03T14:05:09.999"), Values.parseTimestamp("2026-11-03 14:05:09.9999"));
-            assertEquals(utc("2026-11-03T14:05:09"), Values.parseTimestamp("2026-11-03T14:05:09.000999999"));
+        @ParameterizedTest(name = "[{index}] fraction ''{0}''")
+        @ValueSource(strings = {"1234", "123001", "123999", "9999", "000999999", "000000001", "0001", "123456789"})
+        void fractionFinerThanMillisIsRefusedNotTruncated(String fraction) {
+            // Silver's timestamps are milliseconds (ParquetSchemas): truncated, .123001 and .123999 would both be
+            // .123, two values made one, silently. Refused, a timestamp column's row is quarantined saying so,
+            // and inference types such a column string.
+            assertEquals(Long.MIN_VALUE, Values.parseTimestamp("2026-11-03 14:05:09." + fraction));
+            assertEquals(Long.MIN_VALUE, Values.parseTimestamp("2026-11-03T14:05:09." + fraction + "Z"));
         }
 
         @Test
@@ -365,6 +451,25 @@ class ValuesTest {
         }
 
         @Test
+        void offsetsGoAsFarAsJavaTimesEighteenHours() {
+            for (int hours = 0; hours <= 19; hours++) {
+                for (int minutes : new int[] {0, 1, 30, 59}) {
+                    for (char sign : new char[] {'+', '-'}) {
+                        String offset = String.format(Locale.ROOT, "%c%02d:%02d", sign, hours, minutes);
+                        long expected;
+                        try {
+                            expected = OffsetDateTime.of(LocalDateTime.parse("2026-11-03T14:05"), ZoneOffset.of(offset)).toInstant().toEpochMilli();
+                        }
+                        catch (DateTimeException e) {
+                            expected = Long.MIN_VALUE;
+                        }
+                        assertEquals(expected, Values.parseTimestamp("2026-11-03 14:05" + offset), offset);
+                    }
+                }
+            }
+        }
+
+        @Test
         void offsetsAcrossTheDateLine() {
             assertEquals(Instant.parse("2026-11-02T23:00:00Z").toEpochMilli(), Values.parseTimestamp("2026-11-03 00:00+01:00"));
             assertEquals(Instant.parse("2027-01-01T00:30:00Z").toEpochMilli(), Values.parseTimestamp("2026-12-31 23:30-01:00"));
@@ -377,7 +482,8 @@ class ValuesTest {
                 "2026-11-03 14:05:09.", "2026-11-03 14:05:09.1234567890", "2026-11-03 14:05.5", "2026-11-03 14:05:09,5",
                 "2026-11-03x14:05", "2026-11-03  14:05", "2026-11-03T", "2026-11-03T ", "2026-11-0314:05",
                 "2026-11-03 14h05", "2026-11-03 14:05:09 Z", "2026-11-03T14:05:09+0100", "2026-11-03T14:05:09+01",
-                "2026-11-03T14:05:09+1:00", "2026-11-03T14:05:09+19:00", "2026-11-03T14:05:09+01:60", "2026-11-03T14:05:09UTC",
+                "2026-11-03T14:05:09+1:00", "2026-11-03T14:05:09+19:00", "2026-11-03T14:05:09+01:60",
+                "2026-11-03T14:05:09+18:01", "2026-11-03T14:05:09-18:30", "2026-11-03T14:05:09+18:59", "2026-11-03T14:05:09-18:59", "2026-11-03T14:05:09UTC",
                 "2026-11-03T14:05:09ZZ", "2026-11-03T14:05:09+01:00Z", "2026-11-03T14:05:09[Europe/Paris]",
                 "2026-02-30 10:00", "2026-11-03Z", "2026-11-03 -1:00", "2026-11-03 1a:00", "2026-11-03 10:0b",
                 "", "2026-11", "14:05:09", "03/11/2026 14:05", "2026-11-03 14:05:09 PM"})
