@@ -384,10 +384,19 @@ final class ConversionRun {
                     readHeader(headerRow.get());
                 }
                 Optional<SchemaContract> existing = existingContract();
+                Optional<Row> afterSample = Optional.empty();
                 if (existing.isEmpty()) {
                     boolean rangeEnded = readSample(csv, sample);
                     if (sample.isEmpty()) {
                         throw new RangesAbandoned("the first range holds no rows");
+                    }
+                    if (!rangeEnded && endMarked) {
+                        // The sample's last row may be the range's last, cut short inside a quoted field with the end
+                        // marker glued on (a row one stream reads whole, and may type otherwise): only what follows says.
+                        afterSample = csv.next();
+                        if (afterSample.isEmpty() && !csv.endedBetweenRecords()) {
+                            throw new RangesAbandoned("the first range ends inside a quoted field of the rows the schema contract is inferred from");
+                        }
                     }
                     if (rangeEnded && endMarked) {
                         // One stream would infer the contract from more rows than this range holds.
@@ -400,6 +409,8 @@ final class ConversionRun {
                         requireRangesOpen();
                     }
                     inferred = inferContract(sample);
+                    // One stream infers from the same rows; the row read past them is converted next.
+                    afterSample.ifPresent(sample::add);
                 }
                 synchronized (rangeGate) {
                     requireRangesOpen();

@@ -157,6 +157,36 @@ class RangeConversionTest {
     }
 
     @Test
+    void aCutInsideTheRowThatFillsTheContractsSampleMakesItOneStreamBeforeTheContractIsInferred() throws Exception {
+        // Quantities are whole numbers but the one after a long note, in the row that fills the first chunk, from which one stream
+        // infers quantity a double. The cut falls inside that note, whose lines look like rows: the first range reads the row cut
+        // short, two fields, which inference leaves out; a contract inferred then would type quantity bigint and refuse the 2.5.
+        int before = 6_000;
+        StringBuilder csv = new StringBuilder("id,note,quantity\r\n");
+        for (int i = 1; i <= before; i++) {
+            csv.append(i).append(",packed,").append(i % 50).append("\r\n");
+        }
+        csv.append(before + 1).append(",\"pasted from the old system:");
+        for (int i = 0; i < 8_000; i++) {
+            csv.append('\n').append(900_000 + i).append(",copy,").append(i % 50);
+        }
+        csv.append("\",2.5\r\n");
+        for (int i = before + 2; i <= 2 * before; i++) {
+            csv.append(i).append(",packed,").append(i % 50).append("\r\n");
+        }
+        byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
+        ConversionLimits limits = new ConversionLimits(before + 1, 8L << 20, 128L << 20, 32L << 20);
+        Converted ranges = convert("ranges", file, 2, limits);
+        Converted whole = convert("whole", file, 1, limits);
+
+        assertEquals(ColumnType.DOUBLE, whole.manifest().columns().get(2).type());
+        assertEquals(ColumnType.DOUBLE, ranges.manifest().columns().get(2).type(), "the contract one stream infers");
+        assertEquals(0, ranges.manifest().rowsQuarantined());
+        assertSameConversion(whole, ranges);
+        assertTrue(log().contains("byte ranges given up") && log().contains("ends inside a quoted field of the rows the schema contract is inferred from"), log());
+    }
+
+    @Test
     void aRunOfBlankLinesIsNotCut() throws Exception {
         // 200,000 blank lines in the middle: more characters without a row than the reader allows between two rows (125,538
         // at a MAX_ROW_CHARS of 20,000), so one stream rejects the file. Cut in the middle of the run, each range would hold
