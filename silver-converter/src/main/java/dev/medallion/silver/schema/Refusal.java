@@ -10,7 +10,6 @@ public enum Refusal {
     BEYOND_BIGINT("out of a bigint's range, -9223372036854775808 to 9223372036854775807", true),
     BEYOND_DOUBLE("beyond what a double holds: it would be written as Infinity or 0", true),
     NO_SUCH_DAY("no such calendar day", false),
-    FINER_THAN_MILLIS("finer than the milliseconds a silver timestamp holds", true),
     OFFSET_BEYOND_18_HOURS("an offset beyond ±18:00", false);
 
     private final String description;
@@ -27,7 +26,7 @@ public enum Refusal {
     }
 
     /**
-     * Whether the value is most likely meant as it is (a code, a long id, a precise time), so that declaring
+     * Whether the value is most likely meant as it is (a code, a long id, so that declaring
      * its column {@code string} is the way to keep such values; a day that does not exist is not.
      */
     public boolean keptAsText() {

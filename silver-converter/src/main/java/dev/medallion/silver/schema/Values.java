@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * <li>date: {@code yyyy-MM-dd}</li>
  * <li>timestamp: {@code yyyy-MM-dd HH:mm[:ss[.fraction]]}, {@code T} allowed as separator, an optional
  *     {@code Z} (or {@code z}) or {@code ±HH:mm} offset up to ±18:00 (as far as java.time goes); without an
- *     offset the time is taken as UTC. A bare date is midnight. The fraction has up to 9 digits, and none
- *     but zeros after the third: silver holds milliseconds, and a finer value would lose its end.</li>
+ *     offset the time is taken as UTC. A bare date is midnight. The fraction has up to 9 digits; silver
+ *     holds milliseconds, the precision Athena reads, so digits after the third are cut (.123456 is
+ *     .123), the one change of a value the converter makes, and a documented one.</li>
  * </ul>
  * {@link #refusal} says why a value is not of a type, when that is worth saying; it runs only on values
  * already refused, so it may take its time.
@@ -30,6 +31,9 @@ public final class Values {
 
     /** A number as {@link #isDouble} reads it, leading zeros and magnitude aside. */
     private static final Pattern NUMBER = Pattern.compile("[+-]?(?<digits>(?<integer>[0-9]*)(\\.[0-9]*)?)([eE][+-]?[0-9]+)?");
+    /** Some digit; the leading zeros of a number's integer part: compiled once, since a file may refuse every row. */
+    private static final Pattern A_DIGIT = Pattern.compile(".*[0-9].*");
+    private static final Pattern LEADING_ZEROS = Pattern.compile("^0+(?=[0-9])");
     /** A date as {@link #parseDate} reads it, the length of the month aside. */
     private static final Pattern DATE = Pattern.compile("[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])");
     /** A timestamp as {@link #parseTimestamp} reads it, leaving out the checks a refusal can name. */
@@ -65,13 +69,13 @@ public final class Values {
 
     private static Refusal doubleRefusal(String value) {
         Matcher number = NUMBER.matcher(value);
-        if (isDouble(value) || !number.matches() || !number.group("digits").matches(".*[0-9].*")) {
+        if (isDouble(value) || !number.matches() || !A_DIGIT.matcher(number.group("digits")).matches()) {
             return null;
         }
         String integer = number.group("integer");
         if (integer.length() > 1 && integer.charAt(0) == '0') {
             // Without its leading zeros, is it a double?
-            String mended = value.substring(0, number.start("integer")) + integer.replaceFirst("^0+(?=[0-9])", "") + value.substring(number.end("integer"));
+            String mended = value.substring(0, number.start("integer")) + LEADING_ZEROS.matcher(integer).replaceFirst("") + value.substring(number.end("integer"));
             return isDouble(mended) ? Refusal.LEADING_ZERO : Refusal.BEYOND_DOUBLE;
         }
         return Refusal.BEYOND_DOUBLE;
@@ -90,10 +94,6 @@ public final class Values {
             date = "2000-01-01";
         }
         String fraction = timestamp.group("fraction");
-        if (fraction != null && fraction.length() > 3 && !fraction.substring(3).matches("0*")) {
-            first = first == null ? Refusal.FINER_THAN_MILLIS : first;
-            fraction = fraction.substring(0, 3);
-        }
         String zone = timestamp.group("zone");
         if (timestamp.group("hours") != null && Integer.parseInt(timestamp.group("hours")) * 60 + Integer.parseInt(timestamp.group("minutes")) > 18 * 60) {
             first = first == null ? Refusal.OFFSET_BEYOND_18_HOURS : first;
@@ -388,15 +388,15 @@ public final class Values {
                 i++;
                 int fractionStart = i;
                 int scale = 100;
-                boolean finerThanMillis = false;
                 while (i < length && isDigit(value.charAt(i))) {
+                    // Digits after the third are cut: silver's timestamps are milliseconds, as Athena reads them
+                    // (Parquet TIMESTAMP(MICROS) would keep them, but AWS documents Athena and Glue as handling
+                    // millisecond precision only, and a misread timestamp would be worse than a cut one).
                     millis += (value.charAt(i) - '0') * scale;
-                    // A digit after the third that is not 0 would be lost: silver's timestamps are milliseconds.
-                    finerThanMillis |= scale == 0 && value.charAt(i) != '0';
                     scale /= 10;
                     i++;
                 }
-                if (i == fractionStart || i - fractionStart > 9 || finerThanMillis) {
+                if (i == fractionStart || i - fractionStart > 9) {
                     return Long.MIN_VALUE;
                 }
             }

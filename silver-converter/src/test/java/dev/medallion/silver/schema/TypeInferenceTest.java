@@ -64,8 +64,8 @@ class TypeInferenceTest {
                 // With a fraction among them, the column is one of measures, where a double is what is meant.
                 Arguments.of(DOUBLE, new String[] {"1.5", "9223372036854775808"}),
                 Arguments.of(DOUBLE, new String[] {"89014103211118510720", "1e3"}),
-                // A timestamp finer than the milliseconds silver holds would be cut: text keeps it.
-                Arguments.of(STRING, new String[] {"2026-11-03 14:05:09.123456", "2026-11-03 14:05:10.123999"}),
+                // Microseconds, as PostgreSQL and Python export them: a timestamp (cut to Athena's milliseconds).
+                Arguments.of(TIMESTAMP, new String[] {"2026-11-03 14:05:09.123456", "2026-11-03 14:05:10.123999"}),
                 Arguments.of(TIMESTAMP, new String[] {"2026-11-03 14:05:09.123000", "2026-11-03 14:05:10.5"}),
                 // Surrounding spaces and tabs are ignored by every parser.
                 Arguments.of(BIGINT, new String[] {" 1", "2 ", "\t3"}),
