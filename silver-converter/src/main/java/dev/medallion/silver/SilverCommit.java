@@ -59,8 +59,9 @@ import static java.util.Objects.requireNonNull;
  * windows, each a handful of requests long: from publishing the first part to writing the manifest (new
  * rows visible without a manifest, part by part as each is published; if the run dies there, or its
  * manifest write fails without a definite answer, until the next run of that source finds them committed
- * or sweeps them), and between writing the manifest and the sweep of a replaced version (old and new rows
- * both visible).
+ * or sweeps them; a run that gives up so writes {@link #ABANDONED} into its marker, which makes even a run
+ * that finds the manifest's version convert again, the one way to sweep them), and between writing the
+ * manifest and the sweep of a replaced version (old and new rows both visible).
  */
 final class SilverCommit {
     /**
@@ -138,11 +139,13 @@ final class SilverCommit {
         List<String> published = new ArrayList<>();
         String marker = publishingMarker(manifest);
         Instant markerWritten = clock.instant();
+        boolean markerPut = false;
         try {
             if (!staged.isEmpty()) {
                 // Before anything is visible: a run killed after publishing is then found in its partition. It
                 // holds when it was written, so that a sweep can tell whether this run may still be publishing.
                 silver.put(marker, markerWritten.toString().getBytes(StandardCharsets.UTF_8));
+                markerPut = true;
             }
             for (ObjectUpload upload : staged) {
                 upload.publish();
@@ -152,7 +155,7 @@ final class SilverCommit {
             discard(staged, manifest.writtenKeys(), e);
             // The marker stays: the publish that failed may complete after all (S3 can complete a request whose
             // client gave up), and a delete that failed leaves files visible; the next run's sweep finds them by it.
-            if (!staged.isEmpty()) {
+            if (markerPut) {
                 abandon(marker, markerWritten, e);
             }
             throw e;
@@ -257,7 +260,9 @@ final class SilverCommit {
         for (String marker : silver.list(layout.publishingPrefix(committed.dataset(), sourceKey))) {
             Optional<SilverLayout.Publishing> publishing = SilverLayout.publishingOf(marker);
             // A marker of a later run is that run's: it may still commit.
-            if (publishing.isPresent() && publishing.get().run().generation() > committed.generation() && !laterRun) {
+            // Only the next generation: a run that read this manifest. A marker of a later one is of a lineage whose
+            // manifest was deleted by hand (a reset), which this manifest's runs can neither sweep nor wait for.
+            if (publishing.isPresent() && publishing.get().run().generation() == committed.generation() + 1 && !laterRun) {
                 // One that is still publishing may commit: its own sweep, or its loss, settles it.
                 laterRun = readMarker(marker).filter(read -> read.abandoned() || outlivedItsRun(read)).isPresent();
             }
