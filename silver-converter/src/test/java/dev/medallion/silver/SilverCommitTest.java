@@ -204,6 +204,23 @@ class SilverCommitTest {
     }
 
     /**
+     * A marker of a run several generations later is of a lineage whose manifest was deleted by hand (a reset,
+     * as the unreadable-manifest message advises): no run of this manifest can sweep it, so it must not make
+     * every delivery of the committed version convert again.
+     */
+    @Test
+    void aMarkerLeftByAManifestResetMakesNoDeliveryConvertAgain() throws IOException {
+        byte[] a = csv(ROWS, "");
+        SourceObject versionA = source("sales/reset.csv", a);
+        convert(converter(silver), versionA, a);
+        LocalDate day = LocalDate.ofInstant(MODIFIED, ZoneOffset.UTC);
+        silver.put(LAYOUT.publishingKey("sales", day, versionA.key(), RunId.start(4)), (CLOCK.instant() + " " + SilverCommit.ABANDONED).getBytes(StandardCharsets.UTF_8));
+
+        assertTrue(convert(converter(silver), versionA, a).unchanged());
+        assertTrue(convert(converter(silver), versionA, a).unchanged());
+    }
+
+    /**
      * As above, but B's run is killed at its manifest write: it cannot say it gave up. Until it could no
      * longer be publishing ({@link SilverCommit#PUBLISHING_BOUND}), a run that finds A answers unchanged
      * (B's run may still commit: the stated window); the first one after converts A again and sweeps B.
