@@ -386,9 +386,9 @@ class GoldCtasContractTest {
         }
         assertDenied(policy, "s3:ListBucket", BRONZE_ARN);
 
-        // Silver is listed only where the code lists manifests and Athena lists partition folders.
+        // Silver is listed only where the code lists manifests and data parts (InputFingerprints) and Athena lists partition folders.
         SilverLayout lake = new SilverLayout(silverPrefix);
-        for (String prefix : List.of(silverPrefix + "_manifests/sales/", silverPrefix + "sales/ingest_date=2026-03-01/",
+        for (String prefix : List.of(silverPrefix + "_manifests/sales/", silverPrefix + "sales/ingest_date=", silverPrefix + "sales/ingest_date=2026-03-01/",
                 silverPrefix + "sales/ingest_date=2026-03-01")) {
             assertTrue(listable(policy, SILVER_ARN, prefix), "the builder must list silver under " + prefix);
         }

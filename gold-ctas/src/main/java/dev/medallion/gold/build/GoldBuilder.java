@@ -301,7 +301,7 @@ public final class GoldBuilder {
             }
             catch (IOException | RuntimeException e) {
                 // The build is live and complete; what is left over is found and removed by the next build.
-                log.warn("gold model built, but removing its older builds failed; the next build retries", Map.of(
+                log.warn("gold model built, but its cleanup failed (removing older builds, or pruning the view's old versions); the next build retries", Map.of(
                         "model", model.name(), "buildId", build.value(), "error", ErrorMessages.describe(e)));
             }
             fields.put("seconds", secondsSince(started));

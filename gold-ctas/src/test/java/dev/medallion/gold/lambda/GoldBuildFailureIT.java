@@ -282,12 +282,12 @@ class GoldBuildFailureIT {
         assertTrue(calls.stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") || call.startsWith("S3.DeleteObject") && call.contains("product_totals/")), calls.toString());
         assertTrue(lake.goldKeys().containsAll(unseenKeys), lake.goldKeys().toString());
         assertTrue(lake.logLines().stream().anyMatch(line -> line.path("message").asText().contains("older builds are kept")), lake.logLines().toString());
-        assertEquals("kept", builtLine("product_totals").path(GoldBuilder.OLDER_BUILDS).asText(), "what the stack's alarm counts");
+        assertEquals("kept", builtLine("product_totals").path(GoldBuilder.OLDER_BUILDS).asText(), "how a person finds such builds");
     }
 
-    /** Older builds whose removal fails stay for the next build, and the built line says so: the stack's alarm counts it. */
+    /** Older builds whose removal fails stay for the next build, and the built line says so. */
     @Test
-    void olderBuildsWhoseRemovalFailsAreLeftToTheNextBuildAndCounted() throws IOException {
+    void olderBuildsWhoseRemovalFailsAreLeftToTheNextBuildAndTheBuiltLineSaysSo() throws IOException {
         String first = firstBuildOfProductTotals();
         // The build before the new one is kept for rollback: the first is the one a third build removes.
         lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
