@@ -6,7 +6,7 @@ WITH purchases AS (
         customer_id,
         COUNT(*) AS orders,
         CAST(SUM(quantity) AS BIGINT) AS units,
-        SUM(CAST(total_amount AS DECIMAL(12, 2))) AS revenue,
+        SUM(CAST(CAST(total_amount AS DECIMAL(18, 6)) AS DECIMAL(12, 2))) AS revenue,
         MIN("timestamp") AS first_purchase_at,
         MAX("timestamp") AS last_purchase_at
     FROM ${silver_database}.sales

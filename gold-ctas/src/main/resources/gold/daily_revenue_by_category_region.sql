@@ -9,8 +9,9 @@ WITH sold AS (
         s.region,
         s.quantity,
         -- Money is summed as DECIMAL, exact and the same in Athena and DuckDB; a sum of DOUBLE
-        -- depends on the order the rows arrive in.
-        CAST(s.total_amount AS DECIMAL(12, 2)) AS amount
+        -- depends on the order the rows arrive in. Through DECIMAL(18, 6) first: Athena rounds a DOUBLE
+        -- as written (1.005 to 1.01), DuckDB its binary value (1.00499... to 1.00); six places agree.
+        CAST(CAST(s.total_amount AS DECIMAL(18, 6)) AS DECIMAL(12, 2)) AS amount
     FROM ${silver_database}.sales AS s
     JOIN ${silver_database}.products AS p ON p.product_id = s.product_id
 )

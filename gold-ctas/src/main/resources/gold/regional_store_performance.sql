@@ -8,8 +8,8 @@ WITH monthly_sales AS (
         region,
         CAST(date_trunc('month', "timestamp") AS DATE) AS sale_month,
         COUNT(*) AS orders,
-        SUM(CAST(total_amount AS DECIMAL(12, 2))) AS revenue,
-        SUM(CASE WHEN is_online = false THEN CAST(total_amount AS DECIMAL(12, 2)) ELSE CAST(0 AS DECIMAL(12, 2)) END) AS in_store_revenue
+        SUM(CAST(CAST(total_amount AS DECIMAL(18, 6)) AS DECIMAL(12, 2))) AS revenue,
+        SUM(CASE WHEN is_online = false THEN CAST(CAST(total_amount AS DECIMAL(18, 6)) AS DECIMAL(12, 2)) ELSE CAST(0 AS DECIMAL(12, 2)) END) AS in_store_revenue
     FROM ${silver_database}.sales
     GROUP BY region, CAST(date_trunc('month', "timestamp") AS DATE)
 ),

@@ -7,7 +7,7 @@ WITH monthly AS (
         product_id,
         COUNT(*) AS orders,
         CAST(SUM(quantity) AS BIGINT) AS units,
-        SUM(CAST(total_amount AS DECIMAL(12, 2))) AS revenue
+        SUM(CAST(CAST(total_amount AS DECIMAL(18, 6)) AS DECIMAL(12, 2))) AS revenue
     FROM ${silver_database}.sales
     GROUP BY CAST(date_trunc('month', "timestamp") AS DATE), product_id
 ),
