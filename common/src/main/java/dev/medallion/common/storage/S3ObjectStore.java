@@ -200,8 +200,9 @@ public final class S3ObjectStore implements ObjectStore {
             }
             catch (S3Exception e) {
                 // Status codes, not error codes: the URL connection client may drop the error body of a
-                // request sent with "Expect: 100-continue".
-                if (e.statusCode() == HTTP_PRECONDITION_FAILED || e.statusCode() == HTTP_NOT_FOUND && expectedEtag.isPresent()) {
+                // request sent with "Expect: 100-continue". But a 404 that names its code is the object gone
+                // (NoSuchKey) or not: NoSuchBucket is a setting to fix, not a writer that came first.
+                if (e.statusCode() == HTTP_PRECONDITION_FAILED || e.statusCode() == HTTP_NOT_FOUND && expectedEtag.isPresent() && objectGone(e)) {
                     return Optional.empty();
                 }
                 if (e.statusCode() != HTTP_CONFLICT) {
@@ -220,13 +221,19 @@ public final class S3ObjectStore implements ObjectStore {
             }
         }
         Optional<String> current = stat(key).map(ObjectInfo::etag);
-        if (!current.equals(expectedEtag)) {
+        if (!current.equals(expectedEtag.map(ObjectInfo::unquote))) {
             return Optional.empty();
         }
         String message = "Conditional write of " + describe(key) + " kept conflicting with concurrent writes after "
                 + CONDITIONAL_WRITE_ATTEMPTS + " attempts, and the object is still the version expected";
         // Every round answered 409, which S3 gives without writing: unless an attempt before one of them went unanswered, none can land.
         throw unknownBefore ? new IOException(message) : new WriteRefusedException(message, null);
+    }
+
+    /** A 404 that says the object is not there: NoSuchKey, or no code at all (a dropped error body). */
+    private static boolean objectGone(S3Exception e) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return code == null || code.isEmpty() || "NoSuchKey".equals(code);
     }
 
     @Override

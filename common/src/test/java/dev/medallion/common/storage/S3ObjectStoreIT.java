@@ -87,6 +87,9 @@ final class S3ObjectStoreIT {
         assertEquals(Optional.empty(), missing.stat("key"));
         IOException e = assertThrows(IOException.class, () -> missing.read("key"));
         assertTrue(e.getMessage().contains("s3://no-such-bucket-"), e.getMessage());
+        // A replacement's 404 NoSuchBucket is a setting to fix, not a writer that came first (which a commit would take it for).
+        IOException replace = assertThrows(IOException.class, () -> missing.putIf("key", bytes("x"), Optional.of("etag")));
+        assertTrue(replace.getMessage().contains("s3://no-such-bucket-"), replace.getMessage());
     }
 
     @Test
@@ -529,6 +532,17 @@ final class S3ObjectStoreIT {
         scripted.objectExists = false;
         IOException e = assertThrows(IOException.class, () -> new S3ObjectStore(scripted, "bucket").putIfAbsent("lock", bytes("x")));
         assertTrue(e.getMessage().contains("s3://bucket/lock"), e.getMessage());
+    }
+
+    @Test
+    void aQuotedExpectedEtagIsTheVersionItNamesAfterEndlessConflicts() {
+        ScriptedClient scripted = new ScriptedClient();
+        for (int i = 0; i < 10; i++) {
+            scripted.putFailures.add(s3Error(409, "ConditionalRequestConflict"));
+        }
+        scripted.objectExists = true;
+        // HEAD answers the version expected, quoted or not: nothing was written, so the write is refused, not lost to another.
+        assertThrows(WriteRefusedException.class, () -> new S3ObjectStore(scripted, "bucket").putIf("lock", bytes("x"), Optional.of("\"etag\"")));
     }
 
     @Test
