@@ -83,8 +83,28 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public InputStream open(String key, Optional<String> expectedEtag) throws IOException {
-        // A local file has no cheap entity tag to compare with; the local command reads each file once.
+        requireVersion(key, expectedEtag);
         return Files.newInputStream(resolve(key));
+    }
+
+    /**
+     * Fails when the file is no longer the version expected, as S3's If-Match does. A file's entity tag is
+     * its MD5, so this reads it once more: the local commands pass no version, only tests of a source
+     * replaced during a conversion do.
+     */
+    private void requireVersion(String key, Optional<String> expectedEtag) throws IOException {
+        if (expectedEtag.isEmpty()) {
+            return;
+        }
+        Path path = resolve(key);
+        if (!Files.isRegularFile(path)) {
+            throw new NoSuchFileException(describe(key));
+        }
+        String expected = ObjectInfo.unquote(expectedEtag.get());
+        String current = md5Hex(path);
+        if (!current.equals(expected)) {
+            throw new IOException(describe(key) + " is no longer version " + expected + " (it is " + current + " now): it changed while it was read");
+        }
     }
 
     @Override
@@ -92,6 +112,7 @@ public final class LocalObjectStore implements ObjectStore {
         if (from < 0 || to <= from) {
             throw new IllegalArgumentException("Invalid byte range [" + from + ", " + to + ") of " + describe(key));
         }
+        requireVersion(key, expectedEtag);
         SeekableByteChannel channel = Files.newByteChannel(resolve(key));
         try {
             channel.position(from);

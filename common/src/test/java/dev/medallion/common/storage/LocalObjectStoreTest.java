@@ -55,6 +55,24 @@ final class LocalObjectStoreTest {
         assertThrows(IllegalArgumentException.class, () -> store.openRange("sales/ranged.csv", Optional.empty(), 4, 4));
     }
 
+    /** As S3's If-Match: a source replaced while it is read fails the read, whole or ranged, instead of mixing two versions. */
+    @Test
+    void anOpenForAVersionTheFileNoLongerIsFails() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory.resolve("root"));
+        store.put("sales/changing.csv", bytes("version 1"));
+        String first = store.stat("sales/changing.csv").orElseThrow().etag();
+        store.put("sales/changing.csv", bytes("version 2"));
+
+        IOException whole = assertThrows(IOException.class, () -> store.open("sales/changing.csv", Optional.of(first)));
+        assertTrue(whole.getMessage().contains(first) && whole.getMessage().contains("changing.csv"), whole.getMessage());
+        assertThrows(IOException.class, () -> store.openRange("sales/changing.csv", Optional.of(first), 0, 4));
+        String second = store.stat("sales/changing.csv").orElseThrow().etag();
+        try (InputStream in = store.openRange("sales/changing.csv", Optional.of("\"" + second + "\""), 8, 9)) {
+            assertEquals("2", new String(in.readAllBytes(), UTF_8), "the version expected, quoted or not");
+        }
+        assertThrows(NoSuchFileException.class, () -> store.open("sales/missing.csv", Optional.of(second)));
+    }
+
     @Test
     void resolvesKeysInsideTheRoot() {
         Path root = directory.resolve("root");
