@@ -155,9 +155,7 @@ final class SilverCommit {
             discard(staged, manifest.writtenKeys(), e);
             // The marker stays: the publish that failed may complete after all (S3 can complete a request whose
             // client gave up), and a delete that failed leaves files visible; the next run's sweep finds them by it.
-            if (markerPut) {
-                abandon(marker, markerWritten, e);
-            }
+            abandon(marker, markerPut, markerWritten, e);
             throw e;
         }
         published.addAll(manifest.writtenKeys());
@@ -169,7 +167,7 @@ final class SilverCommit {
         catch (IOException | RuntimeException e) {
             if (e instanceof WriteRefusedException) {
                 // S3 answered no to the request's only attempt: nothing landed, and nothing can land later.
-                deleteWithMarker(published, marker, markerWritten, e);
+                deleteWithMarker(published, marker, markerPut, markerWritten, e);
                 throw e;
             }
             // The write may have landed with its answer lost: only the manifest itself can tell.
@@ -179,7 +177,7 @@ final class SilverCommit {
             }
             catch (IOException | RuntimeException unreadable) {
                 e.addSuppressed(unreadable);
-                abandon(marker, markerWritten, e);
+                abandon(marker, markerPut, markerWritten, e);
                 throw e;
             }
             Optional<Manifest> committed = now.flatMap(ManifestStore.Stored::manifest);
@@ -191,13 +189,14 @@ final class SilverCommit {
                 // Not landed yet, but it still may (S3 can complete a request whose client gave up): deleting
                 // the parts now would leave a manifest that names deleted files. Once another write changes
                 // the manifest, this one's precondition can no longer hold, and the next run sweeps them.
-                abandon(marker, markerWritten, e);
+                abandon(marker, markerPut, markerWritten, e);
                 throw new IOException("The manifest write of run " + manifest.run() + " for " + manifest.source().key()
-                        + " failed without a definite answer (" + e.getMessage() + "), and it may still land, so the run's "
-                        + published.size() + " published file(s) stay, visible to readers that ignore manifests: the retry finds"
-                        + " them committed, or sweeps them once it commits", e);
+                        + " failed without a definite answer (" + e.getMessage() + "), and it may still land"
+                        + (published.isEmpty() ? "; the run published no file, and the retry finds the manifest or writes it"
+                                : ", so the run's " + published.size() + " published file(s) stay, visible to readers that ignore manifests: the retry finds"
+                                + " them committed, or sweeps them once it commits"), e);
             }
-            deleteWithMarker(published, marker, markerWritten, e);
+            deleteWithMarker(published, marker, markerPut, markerWritten, e);
             throw e;
         }
         if (written.isPresent()) {
@@ -216,7 +215,7 @@ final class SilverCommit {
             silver.delete(published);
         }
         catch (IOException | RuntimeException e) {
-            abandon(marker, markerWritten, e);
+            abandon(marker, markerPut, markerWritten, e);
             throw e;
         }
         // Only once its files are gone: a marker left behind makes the next sweep look for them.
@@ -356,12 +355,12 @@ final class SilverCommit {
     }
 
     /** Deletes the published files, then the marker, once they are gone: a marker left behind makes the next sweep look for them. */
-    private void deleteWithMarker(List<String> published, String marker, Instant markerWritten, Throwable cause) {
+    private void deleteWithMarker(List<String> published, String marker, boolean markerPut, Instant markerWritten, Throwable cause) {
         if (deleteQuietly(published, cause)) {
             deleteQuietly(List.of(marker), cause);
         }
         else {
-            abandon(marker, markerWritten, cause);
+            abandon(marker, markerPut, markerWritten, cause);
         }
     }
 
@@ -370,7 +369,11 @@ final class SilverCommit {
      * of the source converts it again even when it finds the manifest's version ({@link #sweep}'s answer).
      * A failure is added to {@code cause}: the marker then says so once {@link #PUBLISHING_BOUND} has passed.
      */
-    private void abandon(String marker, Instant written, Throwable cause) {
+    private void abandon(String marker, boolean markerPut, Instant written, Throwable cause) {
+        if (!markerPut) {
+            // Nothing was published (a rejected file has no parts): no marker to mark, and none to make.
+            return;
+        }
         try {
             silver.put(marker, (written + " " + ABANDONED).getBytes(StandardCharsets.UTF_8));
         }
@@ -415,7 +418,8 @@ final class SilverCommit {
                 + " If a newer converter wrote it, deploy that one again. Otherwise delete it and the source's files, "
                 // Patterns appended to real prefixes: a local store describes keys as paths, and '*' is no path on Windows.
                 + silver.describe(layout.prefix() + dataset) + "/ingest_date=*/" + name + "-* and "
-                + silver.describe(layout.prefix() + "_quarantine/" + dataset) + "/ingest_date=*/" + name + "-*"
+                + silver.describe(layout.prefix() + "_quarantine/" + dataset) + "/ingest_date=*/" + name + "-* and "
+                + silver.describe(layout.prefix() + "_publishing/" + dataset) + "/" + name + "/*"
                 + ", then deliver the object again";
     }
 

@@ -204,6 +204,26 @@ class SilverCommitTest {
     }
 
     /**
+     * A run that publishes nothing (a file rejected whole) writes no marker; if its manifest write then fails
+     * without an answer, it must not make one up as abandoned, which would have the next delivery of the
+     * committed version convert it again for nothing.
+     */
+    @Test
+    void aRunThatPublishedNothingLeavesNoMarkerWhenItsManifestWriteFails() throws IOException {
+        byte[] a = csv(ROWS, "");
+        SourceObject versionA = source("sales/nothing.csv", a);
+        convert(converter(silver), versionA, a);
+        byte[] notUtf8 = {'i', 'd', '\n', (byte) 0xC3, (byte) 0x28, '\n'};
+        ObjectStore failing = failingManifestWrites(() -> { throw new IOException("connection reset before the answer"); });
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(failing), source("sales/nothing.csv", notUtf8), notUtf8));
+
+        assertTrue(failure.getMessage().contains("the run published no file"), failure.getMessage());
+        assertEquals(List.of(), silver.list("_publishing/"));
+        assertTrue(convert(converter(silver), versionA, a).unchanged());
+    }
+
+    /**
      * A marker of a run several generations later is of a lineage whose manifest was deleted by hand (a reset,
      * as the unreadable-manifest message advises): no run of this manifest can sweep it, so it must not make
      * every delivery of the committed version convert again.

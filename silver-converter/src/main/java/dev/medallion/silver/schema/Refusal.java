@@ -26,7 +26,7 @@ public enum Refusal {
     }
 
     /**
-     * Whether the value is most likely meant as it is (a code, a long id, so that declaring
+     * Whether the value is most likely meant as it is (a code, a long id), so that declaring
      * its column {@code string} is the way to keep such values; a day that does not exist is not.
      */
     public boolean keptAsText() {
