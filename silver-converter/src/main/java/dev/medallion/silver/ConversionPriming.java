@@ -90,7 +90,8 @@ public final class ConversionPriming {
                 : Files.createTempDirectory("silver-priming-");
         try {
             SilverConverter converter = new SilverConverter(
-                    new LocalObjectStore(directory),
+                    // The lock file of its conditional writes beside the lake, in the directory deleted below.
+                    new LocalObjectStore(directory.resolve("silver"), directory.resolve("locks")),
                     new SilverLayout(""),
                     limits,
                     CsvOverrides.none(),

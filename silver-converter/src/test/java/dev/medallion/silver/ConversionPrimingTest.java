@@ -20,8 +20,15 @@ class ConversionPrimingTest {
     void convertsEveryRowOfEachFileAndLeavesNothingBehind(@TempDir Path temporary) throws IOException {
         ConversionPriming priming = new ConversionPriming(ConversionLimits.defaults(), ConversionPriming.DEFAULT_FILES, Optional.of(temporary));
 
+        Path sharedLocks = Path.of(System.getProperty("java.io.tmpdir"), "medallion-locks");
+        List<Path> locksBefore = Files.isDirectory(sharedLocks) ? entries(sharedLocks) : List.of();
+
         ConversionPriming.Result result = priming.prime();
 
+        // Not even the lock file of its conditional writes, which a local store keeps outside its lake.
+        List<Path> newLocks = new java.util.ArrayList<>(Files.isDirectory(sharedLocks) ? entries(sharedLocks) : List.of());
+        newLocks.removeAll(locksBefore);
+        assertEquals(List.of(), newLocks);
         long rows = ConversionPriming.DEFAULT_FILES.stream().mapToLong(Integer::longValue).sum();
         assertEquals(ConversionPriming.DEFAULT_FILES.size(), result.files());
         assertEquals(rows, result.rowsRead());

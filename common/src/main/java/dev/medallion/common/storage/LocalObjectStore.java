@@ -35,7 +35,7 @@ import static java.util.Objects.requireNonNull;
  * is the file {@code root/a/b.parquet}. Keys can never escape the root. Writes go to a hidden temporary
  * file first and are renamed into place, so a reader never sees half an object. Conditional writes hold a
  * lock, within the JVM and, across processes, on a file named after the root in the temporary directory
- * (not in the lake, which holds only objects); entity tags are the MD5 of the content, as S3 gives an
+ * or one the caller gives (not in the lake, which holds only objects); entity tags are the MD5 of the content, as S3 gives an
  * object written in one request.
  */
 public final class LocalObjectStore implements ObjectStore {
@@ -44,9 +44,19 @@ public final class LocalObjectStore implements ObjectStore {
     private static final Object JVM_LOCK = new Object();
 
     private final Path root;
+    private final Path lockDirectory;
 
     public LocalObjectStore(Path root) {
+        this(root, Path.of(System.getProperty("java.io.tmpdir"), "medallion-locks"));
+    }
+
+    /**
+     * @param lockDirectory where the lock file of conditional writes goes, outside the root: a caller that
+     *     deletes everything it used (SnapStart's priming, whose snapshot must keep nothing) gives its own
+     */
+    public LocalObjectStore(Path root, Path lockDirectory) {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        this.lockDirectory = requireNonNull(lockDirectory, "lockDirectory is null").toAbsolutePath().normalize();
     }
 
     public Path root() {
@@ -230,7 +240,7 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     private Path lockFile() throws IOException {
-        Path directory = Path.of(System.getProperty("java.io.tmpdir"), "medallion-locks");
+        Path directory = lockDirectory;
         Files.createDirectories(directory);
         return directory.resolve(md5Hex(root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".lock");
     }
