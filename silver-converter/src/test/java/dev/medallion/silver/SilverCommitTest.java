@@ -187,8 +187,7 @@ class SilverCommitTest {
     @Test
     void aRetryThatFindsTheCommittedVersionAgainStillSweepsTheRowsOfAnotherVersionsFailedCommit() throws IOException {
         byte[] a = csv(ROWS, "");
-        SourceObject versionA = source("sales/undone.csv", a);
-        convert(converter(silver), versionA, a);
+        SourceObject versionA = committed("sales/undone.csv", a);
         byte[] b = csv(ROWS + 500, "");
         SourceObject versionB = source("sales/undone.csv", b);
         ObjectStore failing = failingManifestWrites(() -> { throw new IOException("connection reset before the answer"); });
@@ -211,8 +210,7 @@ class SilverCommitTest {
     @Test
     void aRunThatPublishedNothingLeavesNoMarkerWhenItsManifestWriteFails() throws IOException {
         byte[] a = csv(ROWS, "");
-        SourceObject versionA = source("sales/nothing.csv", a);
-        convert(converter(silver), versionA, a);
+        SourceObject versionA = committed("sales/nothing.csv", a);
         byte[] notUtf8 = {'i', 'd', '\n', (byte) 0xC3, (byte) 0x28, '\n'};
         ObjectStore failing = failingManifestWrites(() -> { throw new IOException("connection reset before the answer"); });
 
@@ -231,8 +229,7 @@ class SilverCommitTest {
     @Test
     void aMarkerLeftByAManifestResetMakesNoDeliveryConvertAgain() throws IOException {
         byte[] a = csv(ROWS, "");
-        SourceObject versionA = source("sales/reset.csv", a);
-        convert(converter(silver), versionA, a);
+        SourceObject versionA = committed("sales/reset.csv", a);
         LocalDate day = LocalDate.ofInstant(MODIFIED, ZoneOffset.UTC);
         silver.put(LAYOUT.publishingKey("sales", day, versionA.key(), RunId.start(4)), (CLOCK.instant() + " " + SilverCommit.ABANDONED).getBytes(StandardCharsets.UTF_8));
 
@@ -248,8 +245,7 @@ class SilverCommitTest {
     @Test
     void aRunThatFindsTheCommittedVersionAfterAnotherVersionsRunWasKilledSweepsItOnceThatRunIsOver() throws IOException {
         byte[] a = csv(ROWS, "");
-        SourceObject versionA = source("sales/killed-undone.csv", a);
-        convert(converter(silver), versionA, a);
+        SourceObject versionA = committed("sales/killed-undone.csv", a);
         List<String> partsOfA = parquetFiles();
         byte[] b = csv(ROWS + 500, "");
         assertThrows(Killed.class, () -> convert(converter(failingManifestWrites(() -> { throw new Killed(); })), source("sales/killed-undone.csv", b), b));
@@ -868,6 +864,13 @@ class SilverCommitTest {
 
     private List<String> parquetFiles() throws IOException {
         return ExactlyOnce.parquetKeys(silver, "sales");
+    }
+
+    /** The source under {@code key} holding {@code content}, converted and committed. */
+    private SourceObject committed(String key, byte[] content) throws IOException {
+        SourceObject source = source(key, content);
+        convert(converter(silver), source, content);
+        return source;
     }
 
     private static SourceObject source(String key, byte[] content) {
