@@ -227,6 +227,30 @@ class SilverCommitFaultIT {
         assertExactlyOnce(source, ROWS, 1);
     }
 
+    /**
+     * The SDK's first attempt goes unanswered and lands later; its retries meet 409 ConditionalRequestConflict,
+     * S3's answer while another conditional write to the key is in flight: that one is this run's own first
+     * attempt. A conflict says nothing of it, so the run must not take it for a refusal and delete its parts,
+     * which the late manifest then names.
+     */
+    @Test
+    void conflictsBehindAnAttemptThatLandsLaterAreNoRefusal() throws Exception {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection late = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.landsLater(500), 1);
+        Injection conflicts = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.status(409, "ConditionalRequestConflict"), 100);
+
+        IOException failure = assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        assertEquals(1, late.hits());
+        assertTrue(conflicts.hits() > 1, conflicts.toString());
+        assertFalse(failure instanceof WriteRefusedException, failure.toString());
+        assertEquals(PARTS, parquetKeys().size(), "the parts stay for the first attempt to name");
+        proxy.clear();
+        assertTrue(late.awaitLanded(1, Duration.ofSeconds(30)), "the held write was forwarded");
+        assertTrue(convertThroughProxy(source).unchanged(), "the retry finds the manifest that landed late");
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
     @Test
     void aFailingListAfterTheCommitFailsTheRunAndTheRetryFinishesTheCleanup() throws IOException {
         SourceObject first = upload("sales/src.csv", csv(ROWS, ""));

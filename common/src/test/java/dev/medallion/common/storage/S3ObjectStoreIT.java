@@ -499,8 +499,10 @@ final class S3ObjectStoreIT {
         }
     }
 
-    // moto never answers 409 ConditionalRequestConflict, returns no per-key DeleteObjects errors and
-    // cannot be made to fail on demand: a scripted client covers those paths.
+    // moto never answers 409 ConditionalRequestConflict and returns no per-key DeleteObjects errors: a
+    // scripted client covers those paths here, exactly and quickly. A proxy cannot forge a 200 DeleteObjects
+    // body with per-key errors; 409s through the real SDK, behind an attempt that lands later, are
+    // SilverCommitFaultIT's (conflictsBehindAnAttemptThatLandsLaterAreNoRefusal).
 
     @Test
     void putIfAbsentRetriesConflictsUntilThePreconditionDecides() throws IOException {
