@@ -12,6 +12,8 @@ import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.PrimitiveComparator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +53,11 @@ class ParquetPartWriterTest {
         assertTrue(statistics.getMinBytes().length <= ParquetPartWriter.STATISTICS_LENGTH, "min of " + statistics.getMinBytes().length + " bytes");
         assertTrue(statistics.getMaxBytes().length <= ParquetPartWriter.STATISTICS_LENGTH, "max of " + statistics.getMaxBytes().length + " bytes");
         assertTrue(statistics.minAsString().startsWith("abbb") && statistics.maxAsString().startsWith("c"), "still bounds: " + statistics);
+        // Bounds as readers compare them (UTF-8 bytes, unsigned): a plain prefix of the max would be below it,
+        // and a reader pruning on "text >= that value" would skip the row group holding it.
+        PrimitiveComparator<Binary> bytes = PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
+        assertTrue(bytes.compare(Binary.fromConstantByteArray(statistics.getMinBytes()), Binary.fromString("a" + huge)) <= 0, "min is a lower bound");
+        assertTrue(bytes.compare(Binary.fromConstantByteArray(statistics.getMaxBytes()), Binary.fromString("c" + huge)) >= 0, "max is an upper bound");
         List<GenericRecord> rows = ParquetTestFiles.readAll(file());
         assertEquals("a" + huge, rows.get(0).get("text").toString());
         assertEquals("c" + huge, rows.get(1).get("text").toString());
