@@ -9,6 +9,9 @@ import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.sample.RetailTransactionsGenerator;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.Fault;
+import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.LambdaInvocation;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.common.storage.S3Clients;
@@ -277,6 +280,33 @@ class SilverConverterHandlerIT {
 
         assertTrue(failure.getMessage().contains("s3://" + bronzeBucket + "/sales/a.csv"), failure.getMessage());
         assertTrue(logLines.toString(StandardCharsets.UTF_8).contains("\"level\":\"ERROR\""), logLines.toString(StandardCharsets.UTF_8));
+    }
+
+    /** S3 failing the run's part uploads (500, every attempt): the invocation fails, and Lambda's retry of it converts the file once. */
+    @Test
+    void anInvocationWhoseUploadsFailIsRetriedByLambdaAndTheRetryConvertsTheFileOnce() throws IOException {
+        String csv = "id,amount\n1,10\n2,20\n3,30\n";
+        bronze.put("sales/retried.csv", csv.getBytes(StandardCharsets.UTF_8));
+        S3Event event = eventFor("sales/retried.csv");
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint());
+                S3Client client = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
+            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), client, log());
+            Injection uploads = proxy.inject(request -> request.method().equals("PUT") && request.query().contains("partNumber="), Fault.status(500), 100);
+
+            SilverConversionException failure = assertThrows(SilverConversionException.class, () -> handler.handleRequest(event, null));
+
+            assertTrue(uploads.hits() > 0, uploads.toString());
+            assertTrue(failure.getMessage().contains("s3://" + bronzeBucket + "/sales/retried.csv"), failure.getMessage());
+            assertEquals(List.of(), silver.list("sales/"), "nothing visible after the failed attempt");
+            proxy.clear();
+
+            assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/retried.csv"), handler.handleRequest(event, null), "Lambda's retry");
+        }
+        Manifest manifest = new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", "sales/retried.csv")).orElseThrow();
+        List<String> parts = manifest.parts().stream().map(PartInfo::key).toList();
+        assertEquals(parts, silver.list("sales/"), "every Parquet object visible is a part of the manifest");
+        assertRowsEqual(csv, readParquet(parts));
     }
 
     @Test
