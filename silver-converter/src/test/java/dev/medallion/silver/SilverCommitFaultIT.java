@@ -478,6 +478,37 @@ class SilverCommitFaultIT {
         assertExactlyOnce(second, ROWS / 2, 0);
     }
 
+    /**
+     * Two runs at once: the first waits on its first publish while the object is overwritten and the new
+     * version's run commits and sweeps (nothing of the first run is visible yet). The first run then publishes
+     * and its manifest write fails its precondition: it loses to another version, deletes the files it made
+     * visible and fails (retried), and silver holds the new version once.
+     */
+    @Test
+    void aRunThatPublishesAfterANewVersionCommittedLosesAndRemovesWhatItPublished() throws Exception {
+        SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
+        Injection held = proxy.inject(Call.PUBLISH.matcher, Fault.hold(), 1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        SourceObject second;
+        try {
+            Future<ConversionResult> run = pool.submit(() -> convertThroughProxy(first));
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the first run reached its first publish");
+            assertEquals(List.of(), parquetKeys(), "nothing of it visible yet");
+            second = upload("sales/src.csv", csv(ROWS / 2, ""));
+
+            ConversionResult converted = convertThroughProxy(second);
+            assertEquals(second.etag(), converted.manifest().source().etag());
+            proxy.clear();
+
+            ExecutionException lost = assertThrows(ExecutionException.class, () -> run.get(60, TimeUnit.SECONDS));
+            assertInstanceOf(SilverCommit.ConcurrentCommitException.class, lost.getCause());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertExactlyOnce(second, ROWS / 2, 0);
+    }
+
     // --- helpers ------------------------------------------------------------------------------------
 
     private ConversionResult convertThroughProxy(SourceObject source) throws IOException {
