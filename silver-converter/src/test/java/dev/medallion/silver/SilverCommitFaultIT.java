@@ -453,12 +453,10 @@ class SilverCommitFaultIT {
     @Test
     void aSourceOverwrittenMidRunEndsWithTheNewVersionOnly() throws Exception {
         SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
-        Injection held = proxy.inject(Call.UPLOAD_PART.matcher, Fault.hold(), 1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         SourceObject second;
         try {
-            Future<ConversionResult> run = pool.submit(() -> convertThroughProxy(first));
-            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)));
+            Future<ConversionResult> run = convertHeldAt(Call.UPLOAD_PART, first, pool);
             second = upload("sales/src.csv", csv(ROWS / 2, ""));
             proxy.clear();
             try {
@@ -487,12 +485,10 @@ class SilverCommitFaultIT {
     @Test
     void aRunThatPublishesAfterANewVersionCommittedLosesAndRemovesWhatItPublished() throws Exception {
         SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
-        Injection held = proxy.inject(Call.PUBLISH.matcher, Fault.hold(), 1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         SourceObject second;
         try {
-            Future<ConversionResult> run = pool.submit(() -> convertThroughProxy(first));
-            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the first run reached its first publish");
+            Future<ConversionResult> run = convertHeldAt(Call.PUBLISH, first, pool);
             assertEquals(List.of(), parquetKeys(), "nothing of it visible yet");
             second = upload("sales/src.csv", csv(ROWS / 2, ""));
 
@@ -510,6 +506,14 @@ class SilverCommitFaultIT {
     }
 
     // --- helpers ------------------------------------------------------------------------------------
+
+    /** Starts converting {@code source} on {@code pool} and returns once the run waits on its first {@code call}, held by the proxy until {@code proxy.clear()}. */
+    private Future<ConversionResult> convertHeldAt(Call call, SourceObject source, ExecutorService pool) throws InterruptedException {
+        Injection held = proxy.inject(call.matcher, Fault.hold(), 1);
+        Future<ConversionResult> run = pool.submit(() -> convertThroughProxy(source));
+        assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the run reached its " + call);
+        return run;
+    }
 
     private ConversionResult convertThroughProxy(SourceObject source) throws IOException {
         S3ObjectStore bronzeThroughProxy = new S3ObjectStore(faulty, bronzeBucket);
