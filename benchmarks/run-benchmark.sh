@@ -37,6 +37,10 @@ done
 python="${BENCHMARK_PYTHON:-}"
 if [[ -z "$python" ]]; then
     python="$(command -v python3.12 || true)"
+    # A pyenv shim is on the PATH even where 3.12 is not the version pyenv selects, and then fails when run.
+    if [[ -n "$python" ]] && ! "$python" -c '' 2> /dev/null; then
+        python=""
+    fi
 fi
 if [[ -z "$python" ]] && command -v pyenv > /dev/null; then
     python="$(pyenv root)/versions/$(pyenv versions --bare | grep -E '^3\.12(\.|$)' | tail -1)/bin/python3"
