@@ -2,6 +2,7 @@ package dev.medallion.common.storage;
 
 import dev.medallion.common.aws.Refusals;
 import dev.medallion.common.logging.ErrorMessages;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -46,6 +47,10 @@ import static java.util.stream.Collectors.joining;
  * the location, with the SDK exception as cause, so a caller can still tell throttling from a
  * missing permission; nothing is retried here beyond what the SDK's retry policy already does,
  * except the conflict of two simultaneous conditional writes.
+ * <p>
+ * Every request but a download takes at most what its {@link RequestTimeLimit} gives when it starts (the SDK's
+ * {@code apiCallTimeout}: it aborts the request, retries included, and fails it as an {@link IOException}). A
+ * download's stream is read for as long as the conversion takes, and is left to the HTTP client's read timeout.
  */
 public final class S3ObjectStore implements ObjectStore {
     /** Large enough that a 1 GiB file needs 128 parts, small enough for two buffers in a small Lambda. */
@@ -66,13 +71,23 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3Client client;
     private final String bucket;
     private final int partSize;
+    private final RequestTimeLimit timeLimit;
 
     public S3ObjectStore(S3Client client, String bucket) {
-        this(client, bucket, DEFAULT_PART_SIZE);
+        this(client, bucket, DEFAULT_PART_SIZE, RequestTimeLimit.NONE);
+    }
+
+    public S3ObjectStore(S3Client client, String bucket, RequestTimeLimit timeLimit) {
+        this(client, bucket, DEFAULT_PART_SIZE, timeLimit);
     }
 
     public S3ObjectStore(S3Client client, String bucket, int partSize) {
+        this(client, bucket, partSize, RequestTimeLimit.NONE);
+    }
+
+    public S3ObjectStore(S3Client client, String bucket, int partSize, RequestTimeLimit timeLimit) {
         this.client = requireNonNull(client, "client is null");
+        this.timeLimit = requireNonNull(timeLimit, "timeLimit is null");
         this.bucket = requireNonNull(bucket, "bucket is null");
         if (bucket.isEmpty() || bucket.contains("/")) {
             throw new IllegalArgumentException("Invalid bucket name '" + bucket + "'");
@@ -92,7 +107,7 @@ public final class S3ObjectStore implements ObjectStore {
         checkKey(key);
         HeadObjectResponse response;
         try {
-            response = client.headObject(request -> request.bucket(bucket).key(key));
+            response = client.headObject(request -> request.overrideConfiguration(this::limited).bucket(bucket).key(key));
         }
         catch (S3Exception e) {
             // HEAD responses have no body, so a missing key shows only as the status code.
@@ -154,7 +169,7 @@ public final class S3ObjectStore implements ObjectStore {
     public Optional<VersionedContent> readVersioned(String key) throws IOException {
         checkKey(key);
         try {
-            ResponseBytes<GetObjectResponse> object = client.getObjectAsBytes(request -> request.bucket(bucket).key(key));
+            ResponseBytes<GetObjectResponse> object = client.getObjectAsBytes(request -> request.overrideConfiguration(this::limited).bucket(bucket).key(key));
             return Optional.of(new VersionedContent(object.asByteArrayUnsafe(), object.response().eTag()));
         }
         catch (NoSuchKeyException e) {
@@ -170,7 +185,7 @@ public final class S3ObjectStore implements ObjectStore {
         checkKey(key);
         requireNonNull(content, "content is null");
         try {
-            client.putObject(request -> request.bucket(bucket).key(key), RequestBody.fromBytes(content));
+            client.putObject(request -> request.overrideConfiguration(this::limited).bucket(bucket).key(key), RequestBody.fromBytes(content));
         }
         catch (SdkException e) {
             throw failure("write", key, e);
@@ -193,7 +208,7 @@ public final class S3ObjectStore implements ObjectStore {
         for (int attempt = 1; attempt <= CONDITIONAL_WRITE_ATTEMPTS; attempt++) {
             try {
                 PutObjectResponse response = client.putObject(request -> {
-                    request.bucket(bucket).key(key);
+                    request.overrideConfiguration(this::limited).bucket(bucket).key(key);
                     expectedEtag.ifPresentOrElse(etag -> request.ifMatch(quote(etag)), () -> request.ifNoneMatch("*"));
                 }, RequestBody.fromBytes(content));
                 return Optional.of(ObjectInfo.unquote(response.eTag()));
@@ -255,7 +270,7 @@ public final class S3ObjectStore implements ObjectStore {
         }
         List<String> keys = new ArrayList<>();
         try {
-            client.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix).maxKeys(pageSize))
+            client.listObjectsV2Paginator(request -> request.overrideConfiguration(this::limited).bucket(bucket).prefix(prefix).maxKeys(pageSize))
                     .contents()
                     .stream()
                     .map(S3Object::key)
@@ -278,7 +293,7 @@ public final class S3ObjectStore implements ObjectStore {
             // One key (a sweep that finds only its run's publishing marker): DeleteObject, which S3 does not
             // bill, where DeleteObjects is a POST.
             try {
-                client.deleteObject(request -> request.bucket(bucket).key(unique.get(0)));
+                client.deleteObject(request -> request.overrideConfiguration(this::limited).bucket(bucket).key(unique.get(0)));
             }
             catch (SdkException e) {
                 throw new IOException("Could not delete s3://" + bucket + "/" + unique.get(0) + ": " + ErrorMessages.describe(e), e);
@@ -293,7 +308,7 @@ public final class S3ObjectStore implements ObjectStore {
             DeleteObjectsResponse response;
             try {
                 // Quiet mode: the response lists only the keys that could not be deleted.
-                response = client.deleteObjects(request -> request.bucket(bucket).delete(delete -> delete.objects(batch).quiet(true)));
+                response = client.deleteObjects(request -> request.overrideConfiguration(this::limited).bucket(bucket).delete(delete -> delete.objects(batch).quiet(true)));
             }
             catch (SdkException e) {
                 throw new IOException("Could not delete " + batch.size() + " objects from s3://" + bucket + ", starting with "
@@ -315,6 +330,10 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public String describe(String key) {
         return "s3://" + bucket + "/" + key;
+    }
+
+    private void limited(AwsRequestOverrideConfiguration.Builder configuration) {
+        timeLimit.next().ifPresent(configuration::apiCallTimeout);
     }
 
     private String describePrefix(String prefix) {
@@ -496,7 +515,7 @@ public final class S3ObjectStore implements ObjectStore {
             }
             if (uploadId.isEmpty()) {
                 try {
-                    client.putObject(request -> request.bucket(bucket).key(key), RequestBody.empty());
+                    client.putObject(request -> request.overrideConfiguration(S3ObjectStore.this::limited).bucket(bucket).key(key), RequestBody.empty());
                 }
                 catch (SdkException e) {
                     throw failure("write", key, e);
@@ -517,7 +536,7 @@ public final class S3ObjectStore implements ObjectStore {
             buffer = null;
             if (uploadId.isPresent()) {
                 try {
-                    client.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId.get()));
+                    client.abortMultipartUpload(request -> request.overrideConfiguration(S3ObjectStore.this::limited).bucket(bucket).key(key).uploadId(uploadId.get()));
                 }
                 catch (SdkException e) {
                     throw new UncheckedIOException(new IOException("Could not abort multipart upload " + uploadId.get() + " of "
@@ -549,7 +568,7 @@ public final class S3ObjectStore implements ObjectStore {
             UploadPartResponse response;
             try {
                 response = client.uploadPart(
-                        request -> request.bucket(bucket).key(key).uploadId(uploadId.get()).partNumber(partNumber)
+                        request -> request.overrideConfiguration(S3ObjectStore.this::limited).bucket(bucket).key(key).uploadId(uploadId.get()).partNumber(partNumber)
                                 .checksumAlgorithm(ChecksumAlgorithm.CRC32),
                         body());
             }
@@ -568,7 +587,7 @@ public final class S3ObjectStore implements ObjectStore {
             try {
                 // The upload declares the checksum its parts carry: S3 rejects parts whose checksum
                 // algorithm differs from the upload's, and the SDK adds CRC32 to every part by default.
-                return client.createMultipartUpload(request -> request.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32))
+                return client.createMultipartUpload(request -> request.overrideConfiguration(S3ObjectStore.this::limited).bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32))
                         .uploadId();
             }
             catch (SdkException e) {
@@ -578,7 +597,7 @@ public final class S3ObjectStore implements ObjectStore {
 
         private void completeMultipart() throws IOException {
             try {
-                client.completeMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId.orElseThrow())
+                client.completeMultipartUpload(request -> request.overrideConfiguration(S3ObjectStore.this::limited).bucket(bucket).key(key).uploadId(uploadId.orElseThrow())
                         .multipartUpload(upload -> upload.parts(parts)));
             }
             catch (NoSuchUploadException e) {
@@ -611,7 +630,7 @@ public final class S3ObjectStore implements ObjectStore {
             }
             // Best effort: the failure is what the caller must see; the abort's own error is attached to it.
             try {
-                client.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId.get()));
+                client.abortMultipartUpload(request -> request.overrideConfiguration(S3ObjectStore.this::limited).bucket(bucket).key(key).uploadId(uploadId.get()));
             }
             catch (SdkException e) {
                 cause.addSuppressed(e);

@@ -7,6 +7,7 @@ import dev.medallion.common.testing.S3Emulator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.function.Executable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -30,6 +31,7 @@ import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -462,6 +464,34 @@ final class S3ObjectStoreIT {
             }
         }
         assertEquals(List.of("a", "b"), store.list(""));
+    }
+
+    /**
+     * Requests whose answers never come fail at the limit their {@link RequestTimeLimit} gives, as
+     * {@link IOException}s naming the key, and leave the calling thread free of the SDK's interrupt: the next
+     * request on it works (a commit that gave up on its manifest still has its marker to write).
+     */
+    @Test
+    void aRequestThatHangsFailsAtItsTimeLimitAndTheThreadGoesOn() throws IOException {
+        store.put("kept", bytes("x"));
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint()); S3Client through = S3.clientThrough(proxy.endpoint())) {
+            S3ObjectStore limited = new S3ObjectStore(through, bucket, PART_SIZE, () -> Optional.of(Duration.ofMillis(700)));
+            proxy.inject(request -> request.method().equals("PUT"), Fault.hold(), 2);
+            proxy.inject(request -> request.method().equals("HEAD"), Fault.hold(), 1);
+
+            for (Executable hanging : List.<Executable>of(() -> limited.put("a", bytes("y")), () -> limited.putIf("b", bytes("y"), Optional.empty()),
+                    () -> limited.stat("kept"))) {
+                long started = System.nanoTime();
+                IOException e = assertThrows(IOException.class, hanging);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                assertTrue(seconds >= 0.7 && seconds < 10, "gave up after " + seconds + " s");
+                assertTrue(e.getMessage().contains("s3://" + bucket + "/"), e.getMessage());
+                assertTrue(e.getMessage().contains("700 millis"), e.getMessage());
+                assertFalse(Thread.currentThread().isInterrupted(), "the SDK's timer left the thread interrupted");
+            }
+            assertEquals(Optional.of(1L), limited.stat("kept").map(ObjectInfo::size), "the next request on the same thread");
+        }
+        assertEquals(List.of("kept"), store.list(""), "neither held write landed");
     }
 
     @Test

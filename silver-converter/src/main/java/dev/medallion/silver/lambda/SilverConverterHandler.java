@@ -50,7 +50,9 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * The invocation's remaining time is watched ({@link Deadline}): a conversion that would outlive it stops at
  * a chunk boundary, keeping a tenth of the timeout (between {@value #MIN_RESERVE_SECONDS} and
- * {@value #MAX_RESERVE_SECONDS} s) to discard its output, and fails so Lambda retries it.
+ * {@value #MAX_RESERVE_SECONDS} s) to discard its output, and fails so Lambda retries it. Each S3 request
+ * but a download may take half of the time left less a second ({@link InvocationTime}): a request that hangs
+ * in the commit is given up while the run can still mark what it leaves behind.
  * <p>
  * When {@code SILVER_DATABASE} names a Glue database, the converter keeps each dataset's table and
  * partitions there itself ({@link GlueSilverCatalog}), before each commit; no crawl is started. Without
@@ -83,6 +85,8 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     static final int MAX_CONVERSIONS = 3;
 
     private final S3Client s3;
+    /** Limits each S3 request by the invocation's time left: the stores outlive invocations. */
+    private final InvocationTime invocationTime = new InvocationTime();
     private final SilverConverter converter;
     private final JsonLog log;
     /** Held here: CRaC keeps registered resources only weakly. */
@@ -114,7 +118,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 .<SilverCatalog>map(database -> new GlueSilverCatalog(glue.get(), database, settings.silverBucket(), layout, log))
                 .orElse(SilverCatalog.none());
         this.converter = new SilverConverter(
-                new S3ObjectStore(s3, settings.silverBucket()),
+                new S3ObjectStore(s3, settings.silverBucket(), invocationTime),
                 layout,
                 settings.limits(),
                 settings.rangeReading(),
@@ -155,10 +159,20 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     /** Returns one line per record, such as {@code converted s3://bronze/sales/x.csv}. */
     @Override
     public List<String> handleRequest(S3Event event, Context context) {
+        Deadline deadline = deadline(context);
+        invocationTime.begin(context);
+        try {
+            return handleRecords(event, deadline);
+        }
+        finally {
+            invocationTime.end();
+        }
+    }
+
+    private List<String> handleRecords(S3Event event, Deadline deadline) {
         List<String> outcomes = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         Exception firstCause = null;
-        Deadline deadline = deadline(context);
         List<S3EventNotificationRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         for (int i = 0; i < records.size(); i++) {
             // Named by its position until its key is read: a record that cannot be read fails alone, not the records after it.
@@ -212,7 +226,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         // then reaches the failure queue, whose alarm fires: a skip would be seen by nobody, and the file
         // never converted. The message says where to put it.
         String dataset = SilverLayout.datasetOf(key);
-        ObjectStore bronze = new S3ObjectStore(s3, bucket);
+        ObjectStore bronze = new S3ObjectStore(s3, bucket, invocationTime);
         Optional<ObjectInfo> info = bronze.stat(key);
         if (info.isEmpty()) {
             // Deleted since the event was sent: nothing to convert, and retrying cannot change that.

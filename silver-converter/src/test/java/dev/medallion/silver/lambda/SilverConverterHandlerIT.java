@@ -49,6 +49,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -306,6 +309,50 @@ class SilverConverterHandlerIT {
         Manifest manifest = new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", "sales/retried.csv")).orElseThrow();
         List<String> parts = manifest.parts().stream().map(PartInfo::key).toList();
         assertEquals(parts, silver.list("sales/"), "every Parquet object visible is a part of the manifest");
+        assertRowsEqual(csv, readParquet(parts));
+    }
+
+    /**
+     * The manifest write's answer never comes (S3 or the network hangs) near the end of the invocation: the
+     * run gives up on it at its limit (half of the time left less a second) instead of waiting until Lambda
+     * kills it, marks its publishing marker abandoned so that even a run that finds the version committed
+     * converts again, and fails with the reason; Lambda's retry converts the file once.
+     */
+    @Test
+    void aManifestWriteThatHangsIsGivenUpBeforeTheInvocationEndsAndTheRunSaysWhatItLeft() throws Exception {
+        String csv = "id,amount\n1,10\n2,20\n3,30\n";
+        bronze.put("sales/hung.csv", csv.getBytes(StandardCharsets.UTF_8));
+        S3Event event = eventFor("sales/hung.csv");
+        // The time left never changes: each request may take (12 - 1) / 2 s.
+        Context lastSeconds = LambdaInvocation.of("silver-converter", "test-request").withRemainingMillis(12_000);
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint());
+                S3Client client = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
+            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), client, log());
+            Injection hung = proxy.inject(request -> request.method().equals("PUT") && request.path().contains("/_manifests/"), Fault.hold(), 1);
+
+            long started = System.nanoTime();
+            CompletableFuture<List<String>> invocation = CompletableFuture.supplyAsync(() -> handler.handleRequest(event, lastSeconds));
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> invocation.get(12, TimeUnit.SECONDS),
+                    "the invocation ended within the 12 s it had");
+            double seconds = (System.nanoTime() - started) / 1e9;
+
+            assertEquals(1, hung.hits());
+            assertTrue(seconds >= 5.5, "the write had its 5.5 s: " + seconds);
+            SilverConversionException failure = assertInstanceOf(SilverConversionException.class, failed.getCause());
+            assertTrue(failure.getMessage().contains("failed without a definite answer"), failure.getMessage());
+            assertTrue(failure.getMessage().contains("5500 millis"), "the SDK's timeout, as the limit set it: " + failure.getMessage());
+            List<String> markers = silver.list("_publishing/");
+            assertEquals(1, markers.size(), markers.toString());
+            String marker = new String(silver.readVersioned(markers.get(0)).orElseThrow().content(), StandardCharsets.UTF_8);
+            assertTrue(marker.endsWith(" abandoned"), "the run said it gave up with files that may be visible: " + marker);
+            proxy.clear();
+
+            assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/hung.csv"), handler.handleRequest(event, lastSeconds), "Lambda's retry");
+        }
+        Manifest manifest = new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", "sales/hung.csv")).orElseThrow();
+        List<String> parts = manifest.parts().stream().map(PartInfo::key).toList();
+        assertEquals(parts, silver.list("sales/"), "every Parquet object visible is a part of the manifest: the first run's were swept");
         assertRowsEqual(csv, readParquet(parts));
     }
 
