@@ -340,6 +340,11 @@ def main():
         "converter, warm (3rd conversion in one JVM)",
         [java, arguments.heap, lambda_gc, add_exports, "-cp", probe_classpath, probe, "{csv}", "{output}", "3"],
         {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(deployed_memory_mb)}, probe=True, in_process="last")
+    # The same, for a dataset whose schema contract is stored (every file of a dataset but its first): read, not inferred.
+    converter_warm_known = Contestant(
+        "converter, warm, a known dataset (3rd conversion in one JVM, its contract stored)",
+        [java, arguments.heap, lambda_gc, add_exports, "-Dprobe.knownDataset=true", "-cp", probe_classpath, probe, "{csv}", "{output}", "3"],
+        {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(deployed_memory_mb)}, probe=True, in_process="last")
     # A warm Python Lambda ran its imports in its init: what it spends per object afterwards.
     pandas_warm = Contestant(
         "pandas, warm (3rd conversion in one process)",
@@ -350,6 +355,7 @@ def main():
                    [java, arguments.heap, lambda_gc, add_exports, "-XX:TieredStopAtLevel=1", "-cp", probe_classpath, probe,
                     "{csv}", "{output}"], {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(deployed_memory_mb)}, probe=True),
         converter_warm,
+        converter_warm_known,
         converter_snapstart,
         # The other side of the deployed memory's choice (BENCHMARKS.md): below two vCPUs' worth a file is one stream.
         Contestant("converter, one stream (as at 2,048 MB)",
@@ -427,7 +433,8 @@ def main():
     # The in-process rows are what a deployed function bills per object: a restored SnapStart environment's first
     # conversion, a warm Python Lambda's next one.
     quota_contestants = list(dict.fromkeys(
-        c for c in (converter_deployed, converter_snapstart, converter_warm, pandas_contestant, pandas_warm) if c in contestants))
+        c for c in (converter_deployed, converter_snapstart, converter_warm, converter_warm_known, pandas_contestant, pandas_warm)
+        if c in contestants))
     if converter_deployed in quota_contestants:
         quota_contestants.insert(1, one_stream)
     for round_number in range(1, arguments.quota_runs + 1 if quotas else 1):
@@ -519,7 +526,8 @@ def main():
         if deployed_cpus is not None and 1.0 in quotas:
             print(f"Wall time at the deployed {deployed_memory_mb:,} MB against pandas at one vCPU (issue 11, item 3):"
                   f" converter as deployed {quota_median(converter_deployed, deployed_cpus)},"
-                  f" SnapStart-restored {quota_median(converter_snapstart, deployed_cpus)}, warm {quota_median(converter_warm, deployed_cpus)};"
+                  f" SnapStart-restored {quota_median(converter_snapstart, deployed_cpus)}, warm {quota_median(converter_warm, deployed_cpus)},"
+                  f" warm on a known dataset {quota_median(converter_warm_known, deployed_cpus)};"
                   f" pandas {quota_median(pandas_contestant, 1.0) if pandas_contestant else '-'} (whole process),"
                   f" {quota_median(pandas_warm, 1.0)} (warm)")
 

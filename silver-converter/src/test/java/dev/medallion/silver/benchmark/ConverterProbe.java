@@ -11,10 +11,14 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.reflect.Method;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The converter's side of {@code benchmarks/run-benchmark.sh}: converts one CSV with the local command's
@@ -33,6 +37,10 @@ import java.util.Locale;
  * files of those many rows ({@code -Dprobe.prime=default}: the handler's) and prints
  * {@code primed files=… rows=… seconds=… cpuSeconds=…}: the first conversion after it is the nearest this
  * machine has to the first one in an execution environment restored from a primed snapshot.
+ *
+ * <p>With {@code -Dprobe.knownDataset=true}, every conversion after the first starts with the schema contract
+ * the first stored ({@code _schemas/}, copied into its fresh output directory): the dataset is known, as it
+ * is for every file of a dataset but its first, so the contract is read, not inferred from a sample.
  */
 public final class ConverterProbe {
     static final String MARKER = "probe ";
@@ -60,6 +68,9 @@ public final class ConverterProbe {
         int exitCode = 0;
         for (int run = 1; run <= repeat && exitCode == 0; run++) {
             String output = repeat == 1 ? args[1] : Path.of(args[1], "run-" + run).toString();
+            if (run > 1 && Boolean.getBoolean("probe.knownDataset")) {
+                copyContracts(Path.of(args[1], "run-1", "_schemas"), Path.of(output, "_schemas"));
+            }
             long cpuBefore = os.getProcessCpuTime();
             long gcCountBefore = gcCount();
             long gcMillisBefore = gcMillis();
@@ -81,6 +92,15 @@ public final class ConverterProbe {
             System.out.flush();
         }
         System.exit(exitCode);
+    }
+
+    private static void copyContracts(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> contracts = Files.list(from)) {
+            for (Path contract : contracts.toList()) {
+                Files.copy(contract, to.resolve(contract.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     private static long gcCount() {
