@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Silver converter's shaded jar and test classes, makes the benchmark's own Python virtual
 # environment (benchmarks/requirements.txt, pinned, from PyPI), then runs conversion_benchmark.py: the
-# converter (as deployed, with Lambda's JVM defaults, warm, and after SnapStart's priming) beside the seed's pandas method (also warm), pyarrow
+# converter (as deployed, with Lambda's JVM defaults, warm, warm on a known dataset, and after SnapStart's priming) beside the seed's pandas method (also warm), pyarrow
 # streaming and DuckDB on the same CSV in the same run, and again under CPU quotas standing for Lambda's
 # memory sizes. Arguments go to conversion_benchmark.py unchanged:
 #   --rows N (default 2000000)  --runs N (3)  --quota-runs N (3)  --quotas 1.0,1.16,2.0  --no-quotas
