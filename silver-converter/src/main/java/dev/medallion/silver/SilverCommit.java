@@ -152,10 +152,12 @@ final class SilverCommit {
             }
         }
         catch (IOException | RuntimeException e) {
-            discard(staged, manifest.writtenKeys(), e);
             // The marker stays: the publish that failed may complete after all (S3 can complete a request whose
             // client gave up), and a delete that failed leaves files visible; the next run's sweep finds them by it.
+            // It is marked first, while the most time is left: each request may take half of what is left
+            // (a Lambda run's requests are limited so), and the discard makes one per upload.
             abandon(marker, markerPut, markerWritten, e);
+            discard(staged, manifest.writtenKeys(), e);
             throw e;
         }
         published.addAll(manifest.writtenKeys());

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -269,16 +270,22 @@ public final class S3ObjectStore implements ObjectStore {
             throw new IllegalArgumentException("Page size must be between 1 and " + MAX_KEYS_PER_REQUEST + ": " + pageSize);
         }
         List<String> keys = new ArrayList<>();
-        try {
-            client.listObjectsV2Paginator(request -> request.overrideConfiguration(this::limited).bucket(bucket).prefix(prefix).maxKeys(pageSize))
-                    .contents()
-                    .stream()
-                    .map(S3Object::key)
-                    .forEach(keys::add);
+        // Page by page, not with the SDK's paginator, which would give every page the first page's time limit.
+        String continuation = null;
+        do {
+            String token = continuation;
+            ListObjectsV2Response page;
+            try {
+                page = client.listObjectsV2(request -> request.overrideConfiguration(this::limited).bucket(bucket).prefix(prefix).maxKeys(pageSize)
+                        .continuationToken(token));
+            }
+            catch (SdkException e) {
+                throw new IOException("Could not list " + describePrefix(prefix) + ": " + ErrorMessages.describe(e), e);
+            }
+            page.contents().stream().map(S3Object::key).forEach(keys::add);
+            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         }
-        catch (SdkException e) {
-            throw new IOException("Could not list " + describePrefix(prefix) + ": " + ErrorMessages.describe(e), e);
-        }
+        while (continuation != null);
         // S3 orders by UTF-8 bytes, which differs from String order for characters beyond the BMP.
         keys.sort(null);
         return keys;

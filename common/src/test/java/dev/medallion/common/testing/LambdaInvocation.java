@@ -16,15 +16,18 @@ import static java.util.Objects.requireNonNull;
  *
  * @param functionName the Lambda function's name, such as {@code gold-ctas}
  * @param requestId the invocation's request id
- * @param remainingMillis the time left before Lambda ends the invocation; it never changes
+ * @param remainingMillis the time left before Lambda ends the invocation: for ever, or when the clock started
  * @param memoryLimitInMB the memory the function is configured with
+ * @param clockStartedNanos when the time left began to fall ({@link System#nanoTime()}), or {@link #CLOCK_STOPPED}
  */
-public record LambdaInvocation(String functionName, String requestId, int remainingMillis, int memoryLimitInMB)
+public record LambdaInvocation(String functionName, String requestId, int remainingMillis, int memoryLimitInMB, long clockStartedNanos)
         implements Context {
     /** A Lambda invocation's longest time, 15 minutes. */
     public static final int LONGEST_MILLIS = 900_000;
     /** The memory Lambda gives a function that configures none. */
     public static final int DEFAULT_MEMORY_MB = 128;
+    /** The time left never changes: a handler that is not about time, or one that must see the same figure at every check. */
+    public static final long CLOCK_STOPPED = Long.MIN_VALUE;
 
     public LambdaInvocation {
         requireNonNull(functionName, "functionName is null");
@@ -39,12 +42,17 @@ public record LambdaInvocation(String functionName, String requestId, int remain
 
     /** An invocation of {@code functionName} with all of Lambda's longest time ahead of it. */
     public static LambdaInvocation of(String functionName, String requestId) {
-        return new LambdaInvocation(functionName, requestId, LONGEST_MILLIS, DEFAULT_MEMORY_MB);
+        return new LambdaInvocation(functionName, requestId, LONGEST_MILLIS, DEFAULT_MEMORY_MB, CLOCK_STOPPED);
     }
 
-    /** This invocation with only {@code remainingMillis} left, for a handler whose time runs out. */
+    /** This invocation with only {@code remainingMillis} left, for good: a handler whose time has run out. */
     public LambdaInvocation withRemainingMillis(int remainingMillis) {
-        return new LambdaInvocation(functionName, requestId, remainingMillis, memoryLimitInMB);
+        return new LambdaInvocation(functionName, requestId, remainingMillis, memoryLimitInMB, CLOCK_STOPPED);
+    }
+
+    /** This invocation with {@code remainingMillis} left from now, falling with the clock as Lambda's does. */
+    public LambdaInvocation endingIn(int remainingMillis) {
+        return new LambdaInvocation(functionName, requestId, remainingMillis, memoryLimitInMB, System.nanoTime());
     }
 
     @Override
@@ -54,7 +62,10 @@ public record LambdaInvocation(String functionName, String requestId, int remain
 
     @Override
     public int getRemainingTimeInMillis() {
-        return remainingMillis;
+        if (clockStartedNanos == CLOCK_STOPPED) {
+            return remainingMillis;
+        }
+        return (int) Math.max(0, remainingMillis - (System.nanoTime() - clockStartedNanos) / 1_000_000);
     }
 
     @Override

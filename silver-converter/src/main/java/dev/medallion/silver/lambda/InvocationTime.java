@@ -9,10 +9,12 @@ import java.util.function.IntSupplier;
 
 /**
  * The time left to the invocation being handled, as a limit on each S3 request of the stores that outlive
- * invocations. A request may take half of what is left less a second: then no sequence of requests, each
- * given up at its limit, outlasts the invocation, and a run whose request hangs in its commit still has time
- * to mark what it leaves behind and to fail with a message, where Lambda would kill it in mid-request at its
- * timeout. Between invocations (SnapStart's priming, which makes no request) there is no limit.
+ * invocations. A request may take half of what is left less a second: so a run whose request hangs in its
+ * commit still has time to mark what it leaves behind and to fail with a message, where Lambda would kill it
+ * in mid-request at its timeout, and a sequence of requests each given up at its limit leaves that second
+ * until the limit reaches its floor ({@link #FLOOR}, once about 1.2 s are left; from there each request
+ * still gets the floor, and Lambda may end the invocation during one). Between invocations (SnapStart's
+ * priming, which makes no request) there is no limit.
  */
 final class InvocationTime implements RequestTimeLimit {
     /** Kept back for the run's last words: its log line and the invocation's answer. */

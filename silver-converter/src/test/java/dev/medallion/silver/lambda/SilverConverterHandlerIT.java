@@ -27,6 +27,8 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -312,43 +314,74 @@ class SilverConverterHandlerIT {
         assertRowsEqual(csv, readParquet(parts));
     }
 
+    /** An S3 request of the run whose answer never comes (S3 or the network hangs). */
+    enum HungRequest {
+        /** On the writer thread, before anything is visible. */
+        UPLOAD_PART(false),
+        /** Publishing a part: it may complete after all. */
+        PUBLISH(true),
+        /** The manifest write, then its re-read, which tells whether it landed: both hang. */
+        WRITE_MANIFEST(true);
+
+        /** Whether the run gives up with files that may be visible, so its publishing marker must say so. */
+        final boolean mayLeaveFilesVisible;
+
+        HungRequest(boolean mayLeaveFilesVisible) {
+            this.mayLeaveFilesVisible = mayLeaveFilesVisible;
+        }
+    }
+
     /**
-     * The manifest write's answer never comes (S3 or the network hangs) near the end of the invocation: the
-     * run gives up on it at its limit (half of the time left less a second) instead of waiting until Lambda
-     * kills it, marks its publishing marker abandoned so that even a run that finds the version committed
-     * converts again, and fails with the reason; Lambda's retry converts the file once.
+     * A request hangs near the end of the invocation: the run gives up on it at its limit (half of the time
+     * left less a second, the time falling with the clock as Lambda's does) instead of waiting until Lambda
+     * kills it, marks its publishing marker abandoned where files may be visible (so that even a run that
+     * finds the version committed converts again), and fails with the reason, all before the invocation
+     * ends; Lambda's retry converts the file once.
      */
-    @Test
-    void aManifestWriteThatHangsIsGivenUpBeforeTheInvocationEndsAndTheRunSaysWhatItLeft() throws Exception {
+    @ParameterizedTest
+    @EnumSource(HungRequest.class)
+    void aRequestThatHangsIsGivenUpBeforeTheInvocationEndsAndTheRunSaysWhatItLeft(HungRequest hung) throws Exception {
         String csv = "id,amount\n1,10\n2,20\n3,30\n";
         bronze.put("sales/hung.csv", csv.getBytes(StandardCharsets.UTF_8));
         S3Event event = eventFor("sales/hung.csv");
-        // The time left never changes: each request may take (12 - 1) / 2 s.
-        Context lastSeconds = LambdaInvocation.of("silver-converter", "test-request").withRemainingMillis(12_000);
+        int invocationMillis = 12_000;
         try (FaultProxy proxy = FaultProxy.start(S3.endpoint());
                 S3Client client = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
                         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
             SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), client, log());
-            Injection hung = proxy.inject(request -> request.method().equals("PUT") && request.path().contains("/_manifests/"), Fault.hold(), 1);
+            AtomicBoolean manifestWritten = new AtomicBoolean();
+            Injection held = proxy.inject(request -> switch (hung) {
+                case UPLOAD_PART -> request.isUploadPart();
+                case PUBLISH -> request.isCompleteMultipartUpload();
+                case WRITE_MANIFEST -> request.path().contains("/_manifests/") && (request.method().equals("PUT") && manifestWritten.compareAndSet(false, true)
+                        || request.method().equals("GET") && manifestWritten.get());
+            }, Fault.hold(), hung == HungRequest.WRITE_MANIFEST ? 2 : 1);
 
             long started = System.nanoTime();
-            CompletableFuture<List<String>> invocation = CompletableFuture.supplyAsync(() -> handler.handleRequest(event, lastSeconds));
-            ExecutionException failed = assertThrows(ExecutionException.class, () -> invocation.get(12, TimeUnit.SECONDS),
-                    "the invocation ended within the 12 s it had");
+            Context invocation = LambdaInvocation.of("silver-converter", "test-request").endingIn(invocationMillis);
+            CompletableFuture<List<String>> handled = CompletableFuture.supplyAsync(() -> handler.handleRequest(event, invocation));
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> handled.get(invocationMillis, TimeUnit.MILLISECONDS),
+                    "the invocation ended within the " + invocationMillis + " ms it had");
             double seconds = (System.nanoTime() - started) / 1e9;
 
-            assertEquals(1, hung.hits());
-            assertTrue(seconds >= 5.5, "the write had its 5.5 s: " + seconds);
+            assertEquals(hung == HungRequest.WRITE_MANIFEST ? 2 : 1, held.hits(), held.toString());
+            assertTrue(seconds >= 5.0, "the hung request had about half of the 12 s: " + seconds);
             SilverConversionException failure = assertInstanceOf(SilverConversionException.class, failed.getCause());
-            assertTrue(failure.getMessage().contains("failed without a definite answer"), failure.getMessage());
-            assertTrue(failure.getMessage().contains("5500 millis"), "the SDK's timeout, as the limit set it: " + failure.getMessage());
+            assertTrue(failure.getMessage().contains("Client execution did not complete before the specified timeout configuration"), failure.getMessage());
             List<String> markers = silver.list("_publishing/");
-            assertEquals(1, markers.size(), markers.toString());
-            String marker = new String(silver.readVersioned(markers.get(0)).orElseThrow().content(), StandardCharsets.UTF_8);
-            assertTrue(marker.endsWith(" abandoned"), "the run said it gave up with files that may be visible: " + marker);
+            if (hung.mayLeaveFilesVisible) {
+                assertEquals(1, markers.size(), markers.toString());
+                String marker = new String(silver.readVersioned(markers.get(0)).orElseThrow().content(), StandardCharsets.UTF_8);
+                assertTrue(marker.endsWith(" abandoned"), "the run said it gave up with files that may be visible: " + marker);
+            }
+            else {
+                assertEquals(List.of(), markers, "nothing was published");
+                assertEquals(List.of(), silver.list("sales/"), "nothing visible");
+            }
             proxy.clear();
 
-            assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/hung.csv"), handler.handleRequest(event, lastSeconds), "Lambda's retry");
+            assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/hung.csv"),
+                    handler.handleRequest(event, LambdaInvocation.of("silver-converter", "test-request")), "Lambda's retry");
         }
         Manifest manifest = new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", "sales/hung.csv")).orElseThrow();
         List<String> parts = manifest.parts().stream().map(PartInfo::key).toList();
