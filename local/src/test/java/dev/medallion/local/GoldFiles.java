@@ -1,5 +1,14 @@
 package dev.medallion.local;
 
+import org.apache.avro.Conversions;
+import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.LocalInputFile;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +19,16 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Reads a gold table's Parquet files back with DuckDB, as a reader of the lake would. */
+/** Reads a gold table's Parquet files back with DuckDB, as a reader of the lake would, and with parquet-java. */
 final class GoldFiles {
     private GoldFiles() {}
 
@@ -32,6 +44,51 @@ final class GoldFiles {
             columns.put((String) row.get("column_name"), (String) row.get("column_type"));
         }
         return columns;
+    }
+
+    /** The table's Parquet files, in path order. */
+    static List<Path> files(Path table) throws IOException {
+        try (Stream<Path> paths = Files.walk(table)) {
+            return paths.filter(path -> path.getFileName().toString().endsWith(".parquet")).sorted().toList();
+        }
+    }
+
+    /** One file's rows in file order, as DuckDB reads them (no partition columns). */
+    static List<Map<String, Object>> rowsOfFile(Path file) throws SQLException {
+        return query("SELECT * FROM read_parquet('" + file + "', hive_partitioning = false)");
+    }
+
+    /**
+     * One file's rows in file order, as parquet-java reads them (through parquet-avro, with Avro's logical
+     * type conversions), in the Java types DuckDB's JDBC driver gives: the second reader of what DuckDB wrote.
+     */
+    static List<Map<String, Object>> rowsOfFileByParquetJava(Path file) throws IOException {
+        GenericData model = new GenericData();
+        model.addLogicalTypeConversion(new Conversions.DecimalConversion());
+        model.addLogicalTypeConversion(new TimeConversions.DateConversion());
+        model.addLogicalTypeConversion(new TimeConversions.TimestampMicrosConversion());
+        model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+        // DuckDB writes TIMESTAMP as not adjusted to UTC, which Avro reads as a local timestamp.
+        model.addLogicalTypeConversion(new TimeConversions.LocalTimestampMicrosConversion());
+        model.addLogicalTypeConversion(new TimeConversions.LocalTimestampMillisConversion());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file)).withDataModel(model).build()) {
+            for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (Schema.Field field : record.getSchema().getFields()) {
+                    Object value = record.get(field.pos());
+                    if (value instanceof CharSequence text) {
+                        value = text.toString();
+                    }
+                    else if (value instanceof Instant instant) {
+                        value = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+                    }
+                    row.put(field.name(), value);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     /** The compression codecs of every column chunk of every file. */

@@ -110,6 +110,22 @@ class SampleGoldTablesTest {
         }
     }
 
+    /** What DuckDB wrote reads the same in parquet-java, the Java ecosystem's reader (Spark's, Hive's), file by file. */
+    @Test
+    void everyGoldFileReadsTheSameInASecondReader() throws Exception {
+        for (String model : CHECKED) {
+            List<Path> files = GoldFiles.files(lake.resolve("gold").resolve(model));
+            assertTrue(!files.isEmpty(), model);
+            long rows = 0;
+            for (Path file : files) {
+                List<Map<String, Object>> byDuckDb = GoldFiles.rowsOfFile(file);
+                assertEquals(byDuckDb, GoldFiles.rowsOfFileByParquetJava(file), file.toString());
+                rows += byDuckDb.size();
+            }
+            assertEquals(GoldFiles.rows(lake.resolve("gold").resolve(model), "ALL").size(), rows, model);
+        }
+    }
+
     @Test
     void dailyRevenueByCategoryAndRegion() throws Exception {
         Path table = lake.resolve("gold/daily_revenue_by_category_region");
