@@ -38,7 +38,8 @@ public final class BronzeIngestCli {
               --dataset       dataset (table) of every PATH; default: the folder's name, for a file the folder holding it
               --prefix        folders between the dataset and the files, such as 2026/11
               --dry-run       says what would be uploaded, and writes nothing
-              --concurrency   files uploaded at once, 1 to 64 (default 4); memory is about N times the part size
+              --concurrency   files uploaded at once, 1 to 64 (default 4); memory is about N times the part size,
+                              which must fit in half the JVM's maximum heap (raise it with JAVA_TOOL_OPTIONS=-Xmx...)
               --part-size     MiB per part for files larger than one part, 5 to 1024 (default 8)
               --endpoint-url  an S3 emulator such as LocalStack (default: AWS_ENDPOINT_URL, else AWS S3)
               Credentials and region come from the AWS SDK's default chains (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_REGION...).

@@ -146,6 +146,10 @@ final class UploadCommand {
         leftOut(plan.ignored(), " file whose name does not end in " + suffixes, " files whose names do not end in " + suffixes);
         leftOut(plan.folderLinks(), " link to a folder, which is not followed (give it as a PATH of its own to upload that folder)",
                 " links to folders, which are not followed (give each as a PATH of its own to upload those folders)");
+        // Named, unlike hidden files: a _temporary folder says a Spark or Hadoop job is running or failed, and
+        // the files beside it may be incomplete.
+        leftOut(plan.jobFiles(), " file or folder whose name starts with _, as Hadoop and Spark name what is not a job's output (_temporary, _SUCCESS)",
+                " files and folders whose names start with _, as Hadoop and Spark name what is not a job's output (_temporary, _SUCCESS)");
         err.flush();
     }
 

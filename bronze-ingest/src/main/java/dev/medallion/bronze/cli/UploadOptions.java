@@ -30,6 +30,13 @@ record UploadOptions(
     static final int MAX_CONCURRENCY = 64;
     private static final int MIB = 1 << 20;
     private static final int MAX_PART_SIZE_MIB = 1024;
+    /**
+     * The part buffers may take at most this share of the JVM's maximum heap. Each upload thread holds one
+     * part-sized buffer ({@link FileUploader}); the rest of the heap is for the SDK's requests and
+     * connections, the plan of every file, and the garbage collector's room to work. Past it, a run could end
+     * in an OutOfMemoryError midway: a stack trace, no table, and files neither tried nor reported.
+     */
+    static final double MAX_HEAP_SHARE_FOR_PARTS = 0.5;
 
     UploadOptions {
         paths = List.copyOf(paths);
@@ -40,6 +47,11 @@ record UploadOptions(
     }
 
     static UploadOptions parse(List<String> args) throws UsageException {
+        return parse(args, Runtime.getRuntime().maxMemory());
+    }
+
+    /** @param maxHeap the JVM's maximum heap in bytes ({@link Runtime#maxMemory}), given here so tests can set it */
+    static UploadOptions parse(List<String> args, long maxHeap) throws UsageException {
         CommandLine line = CommandLine.parse(args,
                 Set.of("--bucket", "--dataset", "--prefix", "--concurrency", "--part-size", "--endpoint-url"),
                 Set.of("--dry-run"));
@@ -59,17 +71,39 @@ record UploadOptions(
         if (dataset.isPresent() && dataset.get().isBlank()) {
             throw new UsageException("--dataset must not be blank");
         }
+        int concurrency = line.number("--concurrency", 1, MAX_CONCURRENCY).orElse((long) DEFAULT_CONCURRENCY).intValue();
+        int partSize = line.number("--part-size", FileUploader.MINIMUM_PART_SIZE / MIB, MAX_PART_SIZE_MIB)
+                .map(mebibytes -> (int) (mebibytes * MIB))
+                .orElse(FileUploader.DEFAULT_PART_SIZE);
+        refuseBuffersBeyondHeap(concurrency, partSize, maxHeap);
         return new UploadOptions(
                 paths,
                 bucketName(line.required("--bucket")),
                 dataset,
                 line.value("--prefix"),
                 line.flag("--dry-run"),
-                line.number("--concurrency", 1, MAX_CONCURRENCY).orElse((long) DEFAULT_CONCURRENCY).intValue(),
-                line.number("--part-size", FileUploader.MINIMUM_PART_SIZE / MIB, MAX_PART_SIZE_MIB)
-                        .map(mebibytes -> (int) (mebibytes * MIB))
-                        .orElse(FileUploader.DEFAULT_PART_SIZE),
+                concurrency,
+                partSize,
                 endpoint(line.value("--endpoint-url")));
+    }
+
+    /**
+     * Refuses, before anything starts, part buffers that would not fit in {@link #MAX_HEAP_SHARE_FOR_PARTS}
+     * of the heap: {@code --concurrency} uploads at once, each holding one part. (A file too large for
+     * 10,000 parts gets larger ones, 11 MiB for 100 GiB at the default part size: not known until the files
+     * are, and the share left over is meant to absorb it.)
+     */
+    static void refuseBuffersBeyondHeap(int concurrency, int partSize, long maxHeap) throws UsageException {
+        long buffers = (long) concurrency * partSize;
+        // Runtime.maxMemory() is Long.MAX_VALUE when the JVM sets no limit.
+        if (buffers <= maxHeap * MAX_HEAP_SHARE_FOR_PARTS) {
+            return;
+        }
+        long neededMib = (long) Math.ceil(buffers / MAX_HEAP_SHARE_FOR_PARTS / MIB);
+        String xmx = neededMib >= 1024 ? "-Xmx" + (neededMib + 1023) / 1024 + "g" : "-Xmx" + neededMib + "m";
+        throw new UsageException("--concurrency " + concurrency + " x --part-size " + partSize / MIB + " MiB is " + buffers / MIB
+                + " MiB of part buffers held at once, more than half of this JVM's maximum heap (" + maxHeap / MIB + " MiB), and the run could"
+                + " die midway out of memory: lower --concurrency or --part-size, or raise the heap, e.g. JAVA_TOOL_OPTIONS=" + xmx);
     }
 
     /** People paste {@code s3://bucket/}: the name alone is kept, and a folder is pointed to --prefix. */

@@ -25,8 +25,9 @@ import static java.util.Objects.requireNonNull;
  * run, before anything is uploaded, when a path does not exist, a file is not CSV, a name could not be
  * read in the locale, two files would land on the same key, or one file on two keys. Inside folders,
  * files whose names the converter ignores are left out and counted, a file named like CSV that is no
- * regular file (a broken link, a named pipe) refuses the run, and hidden files and folders (a name
- * starting with '.') are not looked at.
+ * regular file (a broken link, a named pipe) refuses the run, hidden files and folders (a name
+ * starting with '.') are not looked at, and the files and folders of Hadoop and Spark jobs (a name
+ * starting with '_') are left out and named.
  */
 public final class UploadPlanner {
     /** Beyond this many problems the message says how many more there are. */
@@ -41,15 +42,18 @@ public final class UploadPlanner {
     }
 
     /**
-     * The files to upload in a stable order; the files inside folders left out for their names; and the
-     * links to folders found inside folders, which are not followed (a folder linked from two places would
-     * upload its files twice, under two keys).
+     * The files to upload in a stable order; the files inside folders left out for their names; the links
+     * to folders found inside folders, which are not followed (a folder linked from two places would
+     * upload its files twice, under two keys); and the files and folders inside folders whose names start
+     * with '_', as Hadoop and Spark name what is not a job's output ({@code _temporary}, {@code _SUCCESS}),
+     * a folder named once, not walked.
      */
-    public record Plan(List<PlannedFile> files, List<Path> ignored, List<Path> folderLinks) {
+    public record Plan(List<PlannedFile> files, List<Path> ignored, List<Path> folderLinks, List<Path> jobFiles) {
         public Plan {
             files = List.copyOf(files);
             ignored = List.copyOf(ignored);
             folderLinks = List.copyOf(folderLinks);
+            jobFiles = List.copyOf(jobFiles);
         }
 
         public long totalBytes() {
@@ -72,10 +76,11 @@ public final class UploadPlanner {
         List<Found> files = new ArrayList<>();
         List<Path> ignored = new ArrayList<>();
         List<Path> folderLinks = new ArrayList<>();
+        List<Path> jobFiles = new ArrayList<>();
         refuseUnreadableArguments(problems);
         for (Path source : sources) {
             if (Files.isDirectory(source)) {
-                files.addAll(planFolder(source, ignored, folderLinks, problems));
+                files.addAll(planFolder(source, new LeftOut(ignored, folderLinks, jobFiles), problems));
             }
             else if (Files.isRegularFile(source)) {
                 planFile(source, problems).ifPresent(files::add);
@@ -107,8 +112,11 @@ public final class UploadPlanner {
         if (!problems.isEmpty()) {
             throw new UploadRefusedException(describe(problems));
         }
-        return new Plan(unique.stream().map(Found::file).toList(), ignored, folderLinks);
+        return new Plan(unique.stream().map(Found::file).toList(), ignored, folderLinks, jobFiles);
     }
+
+    /** Where a folder's walk puts what it leaves out, for the plan. */
+    private record LeftOut(List<Path> ignored, List<Path> folderLinks, List<Path> jobFiles) {}
 
     /**
      * A file to upload, the PATH of the command line it was found under, for messages, and its path inside
@@ -121,9 +129,29 @@ public final class UploadPlanner {
             problems.add(file + " is not a CSV file: its name must end in " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES));
             return Optional.empty();
         }
-        String name = BronzeKeyLayout.dataset(file, false, dataset);
+        Optional<String> name = datasetOf(file, false, problems);
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
         refuseUnreadableDatasetFolder(file, false, problems);
-        return Optional.of(planned(file, file, name, file.getFileName().toString()));
+        return Optional.of(planned(file, file, name.get(), file.getFileName().toString()));
+    }
+
+    /**
+     * The PATH's dataset, or empty when it has none (a date folder without {@code --dataset}, the root), which
+     * is a problem among the others: every one is reported at once, not the first alone.
+     */
+    private Optional<String> datasetOf(Path source, boolean isFolder, List<String> problems) {
+        try {
+            return Optional.of(BronzeKeyLayout.dataset(source, isFolder, dataset));
+        }
+        catch (IllegalArgumentException e) {
+            // A --dataset the converter could not take refuses every PATH alike: said once.
+            if (!problems.contains(e.getMessage())) {
+                problems.add(e.getMessage());
+            }
+            return Optional.empty();
+        }
     }
 
     private Found planned(Path file, Path source, String dataset, String relativePath) throws IOException {
@@ -169,23 +197,42 @@ public final class UploadPlanner {
     }
 
     /** The folder's files to upload, sorted by key. */
-    private List<Found> planFolder(Path folder, List<Path> ignored, List<Path> folderLinks, List<String> problems) throws IOException {
-        String name = BronzeKeyLayout.dataset(folder, true, dataset);
+    private List<Found> planFolder(Path folder, LeftOut leftOut, List<String> problems) throws IOException {
+        Optional<String> datasetName = datasetOf(folder, true, problems);
+        if (datasetName.isEmpty()) {
+            return List.of();
+        }
+        String name = datasetName.get();
         refuseUnreadableDatasetFolder(folder, true, problems);
         List<Found> found = new ArrayList<>();
         List<Path> left = new ArrayList<>();
         List<Path> links = new ArrayList<>();
+        List<Path> jobFiles = new ArrayList<>();
         // A PATH that is itself a link to a folder is walked as that folder (links inside it are not followed).
         Path root = Files.isSymbolicLink(folder) ? folder.toRealPath() : folder;
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
-                return !directory.equals(root) && isHidden(directory) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                if (directory.equals(root)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (isHidden(directory)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                if (isJobFile(directory)) {
+                    jobFiles.add(directory);
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
                 if (isHidden(file)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (isJobFile(file)) {
+                    jobFiles.add(file);
                     return FileVisitResult.CONTINUE;
                 }
                 // Symbolic links to files count as the files; links to folders are not followed.
@@ -215,13 +262,16 @@ public final class UploadPlanner {
         if (found.isEmpty()) {
             problems.add(folder + " holds no " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES) + " file"
                     + (left.isEmpty() ? "" : " (" + left.size() + " other files left out)")
-                    + (links.isEmpty() ? "" : " (" + links.size() + " links to folders not followed: give such a folder as a PATH of its own)"));
+                    + (links.isEmpty() ? "" : " (" + links.size() + " links to folders not followed: give such a folder as a PATH of its own)")
+                    + (jobFiles.isEmpty() ? "" : " (" + jobFiles.size() + " Hadoop or Spark job files and folders, named with a leading _, left out)"));
         }
         found.sort(Comparator.comparing(file -> file.file().key()));
         left.sort(null);
         links.sort(null);
-        ignored.addAll(left);
-        folderLinks.addAll(links);
+        jobFiles.sort(null);
+        leftOut.ignored().addAll(left);
+        leftOut.folderLinks().addAll(links);
+        leftOut.jobFiles().addAll(jobFiles);
         return found;
     }
 
@@ -367,6 +417,17 @@ public final class UploadPlanner {
     private static boolean isHidden(Path path) {
         Path name = path.getFileName();
         return name != null && name.toString().startsWith(".");
+    }
+
+    /**
+     * Hadoop and Spark name what is not a job's output with a leading '_': {@code _SUCCESS}, {@code _committed_…},
+     * and {@code _temporary}, which holds the attempt files of a job running or failed. Uploaded beside
+     * {@code part-0.csv}, {@code _temporary/0/task1/part-0.csv} would be converted too, its rows counted twice.
+     * (Hadoop's input formats leave them out for that reason.)
+     */
+    private static boolean isJobFile(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().startsWith("_");
     }
 
     private static String describe(List<String> problems) {

@@ -16,6 +16,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The command without S3: usage, generate, and the refusals that come before any request. */
 class BronzeIngestCliTest {
@@ -67,6 +68,20 @@ class BronzeIngestCliTest {
         assertEquals(2, cli.run(List.of("upload", binary.toString(), "--bucket", "bronze")));
 
         assertEquals("error: " + binary + " is not a CSV file: it is a ZIP archive (an Excel .xlsx workbook?): export it as CSV, not CSV text\n", err());
+    }
+
+    /** Against this JVM's own heap: the usage error of bad options, before the files are looked at. */
+    @Test
+    void partBuffersBeyondTheHeapAreWrongUsage() {
+        assumeTrue(Runtime.getRuntime().maxMemory() < 128L << 30, "a heap of 128 GiB or more holds 64 parts of 1 GiB");
+        Path missing = directory.resolve("missing");
+
+        assertEquals(2, cli.run(List.of("upload", missing.toString(), "--bucket", "bronze", "--concurrency", "64", "--part-size", "1024")));
+
+        assertTrue(err().startsWith("error: --concurrency 64 x --part-size 1024 MiB is 65536 MiB of part buffers held at once, more than half of this"
+                + " JVM's maximum heap ("), err());
+        assertTrue(err().endsWith(": lower --concurrency or --part-size, or raise the heap, e.g. JAVA_TOOL_OPTIONS=-Xmx128g\nRun with --help for the options.\n"), err());
+        assertEquals("", out());
     }
 
     @Test

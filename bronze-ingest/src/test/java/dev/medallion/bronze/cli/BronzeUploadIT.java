@@ -79,6 +79,9 @@ class BronzeUploadIT {
         Files.write(folder.resolve("archive.csv.gz"), gzip);
         write("legacy.dat", "1|north\n");
         write("notes.txt", "left out");
+        // What a Spark job leaves beside its output: its attempt files would be converted too.
+        write("_temporary/0/task1/part-0.csv", "id,amount\n1,12.50\n");
+        write("_SUCCESS", "");
         Path linked = Files.createDirectories(directory.resolve("linked"));
         Files.writeString(linked.resolve("other.csv"), "id\n9\n");
         Files.createSymbolicLink(folder.resolve("link"), linked);
@@ -104,6 +107,8 @@ class BronzeUploadIT {
         assertTrue(err().contains("Left out 1 file whose name does not end in .csv, .csv.gz, .dat: " + folder.resolve("notes.txt")), err());
         assertTrue(err().contains("Left out 1 link to a folder, which is not followed (give it as a PATH of its own to upload that folder): "
                 + folder.resolve("link")), err());
+        assertTrue(err().contains("Left out 2 files and folders whose names start with _, as Hadoop and Spark name what is not a job's output "
+                + "(_temporary, _SUCCESS): " + folder.resolve("_SUCCESS") + ", " + folder.resolve("_temporary") + "\n"), err());
         assertTrue(err().contains("uploaded " + folder.resolve("january.csv") + " -> s3://" + bucket + "/sales_data/january.csv (22 B, new, "), err());
     }
 

@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UploadOptionsTest {
+    private static final long MIB = 1 << 20;
+
     @Test
     void defaults() throws UsageException {
         UploadOptions options = UploadOptions.parse(List.of("data/sales", "--bucket", "bronze"));
@@ -67,6 +69,32 @@ class UploadOptionsTest {
         assertEquals("--part-size must be between 5 and 1024, not 4", refusal("a.csv", "--bucket", "b", "--part-size", "4"));
         assertEquals("--endpoint-url must be an http or https URL such as http://localhost:4566, not 'localhost:4566'",
                 refusal("a.csv", "--bucket", "b", "--endpoint-url", "localhost:4566"));
+    }
+
+    /**
+     * Each upload holds one part in memory: buffers beyond half the heap could end the run in an
+     * OutOfMemoryError midway, with a stack trace, no table, and files neither tried nor reported.
+     */
+    @Test
+    void partBuffersBeyondHalfTheHeapAreRefusedNamingBothOptionsTheHeapAndTheRemedy() throws UsageException {
+        long heap = 4096L * MIB;
+
+        assertEquals("--concurrency 64 x --part-size 1024 MiB is 65536 MiB of part buffers held at once, more than half of this JVM's maximum heap "
+                        + "(4096 MiB), and the run could die midway out of memory: lower --concurrency or --part-size, or raise the heap, e.g. "
+                        + "JAVA_TOOL_OPTIONS=-Xmx128g",
+                refusal(heap, "a.csv", "--bucket", "b", "--concurrency", "64", "--part-size", "1024"));
+        assertEquals("--concurrency 5 x --part-size 8 MiB is 40 MiB of part buffers held at once, more than half of this JVM's maximum heap "
+                        + "(64 MiB), and the run could die midway out of memory: lower --concurrency or --part-size, or raise the heap, e.g. "
+                        + "JAVA_TOOL_OPTIONS=-Xmx80m",
+                refusal(64L * MIB, "a.csv", "--bucket", "b", "--concurrency", "5"));
+        // Half the heap exactly is taken; so are the defaults (4 x 8 MiB) in a 64 MiB heap, and anything in a JVM without a limit.
+        assertEquals(32, UploadOptions.parse(List.of("a.csv", "--bucket", "b", "--concurrency", "32", "--part-size", "64"), heap).concurrency());
+        assertEquals(4, UploadOptions.parse(List.of("a.csv", "--bucket", "b"), 64L * MIB).concurrency());
+        assertEquals(64, UploadOptions.parse(List.of("a.csv", "--bucket", "b", "--concurrency", "64", "--part-size", "1024"), Long.MAX_VALUE).concurrency());
+    }
+
+    private static String refusal(long heap, String... args) {
+        return assertThrows(UsageException.class, () -> UploadOptions.parse(List.of(args), heap)).getMessage();
     }
 
     private static String refusal(String... args) {

@@ -185,6 +185,50 @@ class UploadPlannerTest {
                 message);
     }
 
+    /** A date folder without --dataset is one problem among the others, not the first and only one reported. */
+    @Test
+    void refusesDateFoldersAlongWithTheOtherProblems() throws Exception {
+        Path missing = directory.resolve("missing.csv");
+        Path dateFolder = write(directory.resolve("sales/2026/jan.csv"), "id\n1\n").getParent();
+        Path inDateFolder = write(directory.resolve("sales/11/feb.csv"), "id\n2\n");
+        Path notGzip = write(directory.resolve("orders/mar.csv.gz"), "id\n3\n");
+
+        String message = refusal(planner, missing, dateFolder, inDateFolder, notGzip);
+
+        String remedy = "which looks like a date folder inside a dataset. To add it where an upload of the dataset's folder put it, upload that folder"
+                + " again (files already there are skipped), or name the dataset: --dataset NAME, with --prefix for the folders in between";
+        assertEquals(String.join("\n",
+                missing + " does not exist",
+                dateFolder + ": its dataset would be its folder 2026 (as a table, _2026), " + remedy,
+                inDateFolder + ": its dataset would be its folder 11 (as a table, _11), " + remedy,
+                notGzip + " is not a CSV file: its name ends in .gz but it is not gzip-compressed (no gzip magic bytes)"),
+                message);
+    }
+
+    /**
+     * Hadoop and Spark name what is not a job's output with a leading '_': the attempt files under _temporary
+     * of a job running or failed would be converted beside the job's output, its rows counted twice.
+     */
+    @Test
+    void theFilesAndFoldersOfHadoopAndSparkJobsAreLeftOutAndNamed() throws Exception {
+        Path folder = directory.resolve("orders");
+        write(folder.resolve("part-0.csv"), "id\n1\n");
+        write(folder.resolve("_temporary/0/task1/part-0.csv"), "id\n1\n");
+        write(folder.resolve("_SUCCESS"), "");
+        write(folder.resolve("2026/_committed_1.csv"), "id\n2\n");
+
+        UploadPlanner.Plan plan = planner.plan(List.of(folder));
+
+        assertEquals(List.of("orders/part-0.csv"), plan.files().stream().map(PlannedFile::key).toList());
+        assertEquals(List.of(folder.resolve("2026/_committed_1.csv"), folder.resolve("_SUCCESS"), folder.resolve("_temporary")), plan.jobFiles());
+        assertEquals(List.of(), plan.ignored());
+        // A folder holding nothing else says why it holds nothing to upload.
+        Path failedJob = directory.resolve("failed");
+        write(failedJob.resolve("_temporary/0/part-0.csv"), "id\n1\n");
+        assertEquals(failedJob + " holds no .csv, .csv.gz, .dat file (1 Hadoop or Spark job files and folders, named with a leading _, left out)",
+                refusal(planner, failedJob));
+    }
+
     @Test
     void twoFilesOnOneKeyAreRefused() throws Exception {
         Path a = write(directory.resolve("x/a.csv"), "id\n");
