@@ -169,7 +169,7 @@ final class ConversionRun {
             }
             int[] fieldOfColumn = fieldOfColumn();
             ChunkPipeline pipeline = pipeline("silver-parquet-writer");
-            rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, (line, reason, fields) -> quarantine.add(line, reason, fields)));
+            rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, (line, reason, fields) -> quarantine.add(line, reason, fields), 0));
             take(pipeline);
             return converted();
         }
@@ -437,7 +437,7 @@ final class ConversionRun {
                 }
                 runQuarantine.add(line, reason, fields);
             };
-            rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, refusedRows));
+            rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, refusedRows, start));
             endedBetweenRecords = csv.endedBetweenRecords();
             lineBreaks = endedBetweenRecords ? csv.lineBreaks() : 0;
         }
@@ -489,12 +489,21 @@ final class ConversionRun {
         private final ChunkPipeline pipeline;
         private final int[] fieldOfColumn;
         private final RefusedRows refused;
+        /** Where the rows' line numbers count from: 0, the file's start, or a later byte range's first byte. */
+        private final long startByte;
         private long read;
 
-        Rows(ChunkPipeline pipeline, int[] fieldOfColumn, RefusedRows refused) {
+        Rows(ChunkPipeline pipeline, int[] fieldOfColumn, RefusedRows refused, long startByte) {
             this.pipeline = pipeline;
             this.fieldOfColumn = fieldOfColumn;
             this.refused = refused;
+            this.startByte = startByte;
+        }
+
+        /** For the deadline's message: a later range's lines count from its start, its lines before unknown until the earlier ranges end. */
+        private String where(Row row) {
+            return "converting " + source.location() + " at line " + row.line() + (startByte == 0 ? "" : " of the byte range from byte " + startByte
+                    + " (lines counted from the range's start)");
         }
 
         void accept(Row row) throws IOException, RangesAbandoned {
@@ -511,12 +520,12 @@ final class ConversionRun {
                 refused.add(row.line(), reason, fields);
                 // Refused rows fill no chunk: a file of them meets the deadline as often as a chunk's rows would.
                 if (read % context.limits().chunkRows() == 0) {
-                    deadline.check("converting " + source.location() + " at line " + row.line());
+                    deadline.check(where(row));
                 }
                 return;
             }
             if (pipeline.full()) {
-                deadline.check("converting " + source.location() + " at line " + row.line());
+                deadline.check(where(row));
                 pipeline.flush();
             }
         }

@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -336,6 +338,44 @@ class RangeConversionTest {
                 e.getMessage());
         assertTrue(rangesOpened.stream().anyMatch(from -> from == 0), "the first range read the header: " + rangesOpened);
         assertEquals(List.of("_schemas/orders.json"), files(silver), "no part, quarantine file or manifest");
+    }
+
+    /**
+     * A later range's line numbers count from its start, and the lines before it are known only once the
+     * earlier ranges end: a deadline met in it says which range, not a line of the file it is not.
+     */
+    @Test
+    void aDeadlineMetInALaterRangeSaysWhereInWhichRange() throws Exception {
+        LocalObjectStore silver = new LocalObjectStore(directory.resolve("deadline"));
+        // The dataset's contract is stored: the first range then needs no sample of a chunk's rows.
+        byte[] first = orders(2_000, "");
+        converter(silver, 1, limits()).convert(source(first), "orders", () -> new ByteArrayInputStream(first));
+        // Long rows first, then short ones: the first range (about half the bytes) holds too few rows to fill a chunk
+        // and never looks at the clock; the second fills one and meets the deadline there.
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 1; i <= 400; i++) {
+            csv.append(i).append(",Customer,1.00,").append("x".repeat(1_000)).append("\r\n");
+        }
+        for (int i = 401; i <= 5_400; i++) {
+            csv.append(i).append(",Customer,1.00,\r\n");
+        }
+        byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
+        SourceObject source = new SourceObject("bronze", "orders/2026/late.csv", "late", file.length, Instant.parse("2026-11-30T08:00:00Z"));
+        SilverConverter.Content content = SilverConverter.Content.of(() -> new ByteArrayInputStream(file),
+                (from, to) -> new ByteArrayInputStream(file, (int) from, (int) (to - from)));
+
+        DeadlineExceededException stopped = assertThrows(DeadlineExceededException.class,
+                () -> converter(silver, 2, limits()).convert(source, "orders", content, Deadline.of(() -> 0, Duration.ofSeconds(1))));
+
+        Matcher where = Pattern.compile("at line (\\d+) of the byte range from byte (\\d+) \\(lines counted from the range's start\\)").matcher(stopped.getMessage());
+        assertTrue(where.find(), stopped.getMessage());
+        long rangeStart = Long.parseLong(where.group(2));
+        assertTrue(rangeStart > 0 && rangeStart < file.length, stopped.getMessage());
+        // The range's line 1 000 (a chunk's rows) is that line after the range's start.
+        int line = Integer.parseInt(where.group(1));
+        String[] lines = new String(file, (int) rangeStart, file.length - (int) rangeStart, StandardCharsets.UTF_8).split("\r\n");
+        assertEquals(1_000, line, stopped.getMessage());
+        assertTrue(lines[line - 1].matches("\\d+,Customer,1\\.00,(x+)?"), lines[line - 1]);
     }
 
     private Converted convert(String name, byte[] file, int readers) throws IOException {
