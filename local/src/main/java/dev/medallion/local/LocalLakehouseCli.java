@@ -56,8 +56,9 @@ public final class LocalLakehouseCli {
                  converter's code into DIR/silver, laid out like the silver bucket. The first folder under
                  --input names the dataset, as in the bronze bucket (sales/2026/01/x.csv -> sales), and may
                  not be named like a date (2026/ is a date folder: give its dataset's parent folder); a file
-                 directly in --input names its own (orders.csv -> orders). Hidden files are skipped, and
-                 so are the lake's silver/ and gold/ when the lake is under --input (--input . --lake
+                 directly in --input names its own (orders.csv -> orders). Hidden files are skipped, files
+                 and folders named _* (Spark's _temporary, _SUCCESS) are left out (a warning names them),
+                 and so are the lake's silver/ and gold/ when the lake is under --input (--input . --lake
                  ./lake); links to folders are not followed (a warning names them), and a file under
                  two names in --input (a link to one of its files, or hard links) is refused, as
                  bronze-ingest upload refuses it. Keys take names in Unicode NFC, as bronze-ingest's
@@ -217,6 +218,7 @@ public final class LocalLakehouseCli {
             }
             BronzeInput found = BronzeFiles.under(input, lakeFolders);
             warnAboutLinks(found.folderLinks());
+            warnAboutJobFiles(found.jobFiles());
             List<String> refusal = InputRefusal.lines(input, found);
             if (!refusal.isEmpty()) {
                 refusal.forEach(err::println);
@@ -273,6 +275,17 @@ public final class LocalLakehouseCli {
             err.println("warning: left out " + links.size() + (one ? " link to a folder under --input, which is not followed" : " links to folders under --input, which are not followed")
                     + " (bronze-ingest upload does not follow " + (one ? "it" : "them") + " either): " + InputRefusal.named(links) + "; copy the folder" + (one ? "" : "s")
                     + " into --input to convert " + (one ? "its" : "their") + " files");
+        }
+
+        /** Left out as bronze-ingest upload leaves them out, and named: a _temporary folder says a job is running or failed. */
+        private void warnAboutJobFiles(List<Path> jobFiles) {
+            if (jobFiles.isEmpty()) {
+                return;
+            }
+            boolean one = jobFiles.size() == 1;
+            err.println("warning: left out " + jobFiles.size() + (one ? " file or folder" : " files and folders") + " under --input whose name"
+                    + (one ? " starts" : "s start") + " with _, as Hadoop and Spark name what is not a job's output (_temporary, _SUCCESS;"
+                    + " bronze-ingest upload leaves them out too): " + InputRefusal.named(jobFiles));
         }
 
         /**

@@ -335,6 +335,29 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A Spark or Hadoop job's output: its committed files, and a _temporary folder of a failed attempt whose
+     * files would hold some of the same rows again. Left out and named, as bronze-ingest upload leaves them out.
+     */
+    @Test
+    void theFilesAndFoldersOfHadoopAndSparkJobsAreLeftOutAndNamed() throws Exception {
+        Path people = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(people.resolve("part-00000.csv"), "id,name\n1,Ann\n2,Bo\n");
+        Path attempt = Files.createDirectories(people.resolve("_temporary/0/task_1"));
+        Files.writeString(attempt.resolve("part-00000.csv"), "id,name\n1,Ann\n");
+        Files.writeString(people.resolve("_SUCCESS"), "");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertEquals("warning: left out 2 files and folders under --input whose names start with _, as Hadoop and Spark name what is not a job's output"
+                + " (_temporary, _SUCCESS; bronze-ingest upload leaves them out too): " + directory.resolve("drop/people/_SUCCESS") + ", "
+                + directory.resolve("drop/people/_temporary") + "\n", outcome.err());
+        assertTrue(outcome.out().contains("  converted people/part-00000.csv into people: 2 rows read, 2 written, 0 quarantined\n"), outcome.out());
+        assertEquals(List.of(Map.of("people", 2L)), GoldFiles.query("SELECT count(*) AS people FROM read_parquet('"
+                + directory.resolve("lake/silver/people") + "/**/*.parquet')"), "the attempt's row is not there twice");
+    }
+
+    /**
      * A link to a file of the input converted the file twice, under two keys, its rows then twice in silver
      * and gold; bronze-ingest upload refuses to upload such a file twice.
      */

@@ -67,7 +67,7 @@ public final class BronzeFiles {
             String name = root.getFileName().toString();
             String key = nfc(name);
             return new BronzeInput(isBronze(name) ? List.of(new BronzeFile(root, key, datasetOf(key))) : List.of(), List.of(), List.of(), List.of(),
-                    List.of(), List.of());
+                    List.of(), List.of(), List.of());
         }
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString(), null, "the input does not exist");
@@ -83,8 +83,9 @@ public final class BronzeFiles {
         List<Reached> files = oncePerKey(walk.files);
         walk.lakeFolders.sort(null);
         walk.folderLinks.sort(Comparator.comparing(BronzeInput.FolderLink::link));
+        walk.jobFiles.sort(null);
         walk.unreadable.sort(Comparator.comparing(BronzeInput.Unreadable::path));
-        return new BronzeInput(files.stream().map(Reached::file).toList(), walk.lakeFolders, walk.folderLinks, walk.unreadable,
+        return new BronzeInput(files.stream().map(Reached::file).toList(), walk.lakeFolders, walk.folderLinks, walk.jobFiles, walk.unreadable,
                 sameFiles(files), sameKeys(files));
     }
 
@@ -187,6 +188,7 @@ public final class BronzeFiles {
         private final List<Reached> files = new ArrayList<>();
         private final List<Path> lakeFolders = new ArrayList<>();
         private final List<BronzeInput.FolderLink> folderLinks = new ArrayList<>();
+        private final List<Path> jobFiles = new ArrayList<>();
         private final List<BronzeInput.Unreadable> unreadable = new ArrayList<>();
 
         Walk(Path root, Path realRoot, Set<Path> lake) {
@@ -204,12 +206,20 @@ public final class BronzeFiles {
                 lakeFolders.add(asGiven(directory));
                 return FileVisitResult.SKIP_SUBTREE;
             }
+            if (!directory.equals(realRoot) && isJobFile(directory)) {
+                jobFiles.add(asGiven(directory));
+                return FileVisitResult.SKIP_SUBTREE;
+            }
             return FileVisitResult.CONTINUE;
         }
 
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
             if (isHidden(file)) {
+                return FileVisitResult.CONTINUE;
+            }
+            if (isJobFile(file)) {
+                jobFiles.add(asGiven(file));
                 return FileVisitResult.CONTINUE;
             }
             if (attributes.isSymbolicLink() && Files.isDirectory(file)) {
@@ -275,6 +285,15 @@ public final class BronzeFiles {
     private static boolean isHidden(Path path) {
         Path name = path.getFileName();
         return name != null && name.toString().startsWith(".");
+    }
+
+    /**
+     * Named with a leading '_', as Hadoop and Spark name what is not a job's output: a {@code _temporary}
+     * folder holds a running or failed job's attempts, whose rows the files beside it hold once committed.
+     */
+    private static boolean isJobFile(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().startsWith("_");
     }
 
     /** Why a path could not be read, in words: a file system exception's message is often the path alone. */
