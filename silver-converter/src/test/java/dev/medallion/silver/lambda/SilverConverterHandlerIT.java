@@ -236,13 +236,22 @@ class SilverConverterHandlerIT {
         S3Event event = eventFor("sales/a.csv");
         event.getRecords().add(eventFor("sales/readme.txt").getRecords().get(0));
         event.getRecords().add(eventFor("sales/deleted.csv").getRecords().get(0));
+        // A Spark job writing to the bucket: a task's attempt, copied to its final key once committed, and a hidden file.
+        for (String key : List.of("sales/_temporary/0/task_1/part-00000.csv", "sales/.hive-staging/part-00000.csv")) {
+            bronze.put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
+            event.getRecords().add(eventFor(key).getRecords().get(0));
+        }
 
         List<String> outcomes = handler().handleRequest(event, null);
 
         assertEquals(List.of(
                 "converted s3://" + bronzeBucket + "/sales/a.csv",
                 "skipped s3://" + bronzeBucket + "/sales/readme.txt",
-                "missing s3://" + bronzeBucket + "/sales/deleted.csv"), outcomes);
+                "missing s3://" + bronzeBucket + "/sales/deleted.csv",
+                "skipped s3://" + bronzeBucket + "/sales/_temporary/0/task_1/part-00000.csv",
+                "skipped s3://" + bronzeBucket + "/sales/.hive-staging/part-00000.csv"), outcomes);
+        assertEquals(1, new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", "sales/a.csv")).orElseThrow().rowsWritten());
+        assertEquals(1, silver.list("_manifests/").size(), "only sales/a.csv was converted: " + silver.list("_manifests/"));
     }
 
     /** A record that cannot be read (here, without its s3 entity) fails the invocation, but not before the records after it are converted. */
