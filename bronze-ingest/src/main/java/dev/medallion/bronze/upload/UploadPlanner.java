@@ -1,5 +1,7 @@
 package dev.medallion.bronze.upload;
 
+import dev.medallion.common.layout.SilverLayout;
+
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -98,6 +100,13 @@ public final class UploadPlanner {
             if (found.relativePath().indexOf(UNREADABLE_CHARACTER) >= 0) {
                 problems.add(unreadable(file.path() + ": its name", "file names",
                         "its key would not be its name, and the file would be uploaded again under another key in a UTF-8 locale"));
+                continue;
+            }
+            if (SilverLayout.isJobOrHiddenKey(file.key())) {
+                // Given as a PATH (inside folders such names are left out), or a --prefix or --dataset so named.
+                problems.add(file.path() + " would be uploaded as " + file.key() + ", which the converter skips: a folder or file name in it starts"
+                        + " with _ or . (as Hadoop and Spark name what is not a job's output, and tools name hidden files); rename it, or give"
+                        + " --dataset or --prefix names that do not start so");
                 continue;
             }
             try {

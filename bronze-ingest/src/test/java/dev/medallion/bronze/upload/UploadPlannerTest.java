@@ -229,6 +229,27 @@ class UploadPlannerTest {
                 refusal(planner, failedJob));
     }
 
+    /**
+     * Given as a PATH, or named so by --prefix, a file whose key the converter would skip refuses the run.
+     * (A folder so named gives its dataset a name without the leading '_' or '.', as a table name.)
+     */
+    @Test
+    void aKeyTheConverterWouldSkipIsRefused() throws Exception {
+        Path marker = write(directory.resolve("orders/_part-0.csv"), "id\n1\n");
+        Path hidden = write(directory.resolve("orders/.part-0.csv"), "id\n1\n");
+        Path plain = write(directory.resolve("orders/part-1.csv"), "id\n1\n");
+
+        assertEquals(marker + " would be uploaded as orders/_part-0.csv, which the converter skips: a folder or file name in it starts with _ or ."
+                + " (as Hadoop and Spark name what is not a job's output, and tools name hidden files); rename it, or give --dataset or --prefix names"
+                + " that do not start so", refusal(planner, marker));
+        assertTrue(refusal(planner, hidden).startsWith(hidden + " would be uploaded as orders/.part-0.csv, which the converter skips"),
+                refusal(planner, hidden));
+        UploadPlanner underscorePrefix = new UploadPlanner(new BronzeKeyLayout(Optional.of("_raw")), Optional.empty());
+        String refused = refusal(underscorePrefix, plain);
+        assertTrue(refused.startsWith(plain + " would be uploaded as ") && refused.contains("_raw/") && refused.contains("which the converter skips"), refused);
+        assertEquals(List.of("orders/part-1.csv"), planner.plan(List.of(plain)).files().stream().map(PlannedFile::key).toList());
+    }
+
     @Test
     void twoFilesOnOneKeyAreRefused() throws Exception {
         Path a = write(directory.resolve("x/a.csv"), "id\n");

@@ -69,6 +69,22 @@ public final class SilverLayout {
     }
 
     /**
+     * Whether a folder or the file named in a bronze key starts with '_' or '.', which the converter skips: a
+     * Spark or Hadoop job writing to the bucket puts each task's output under {@code _temporary/} and then
+     * copies it to its final key, so both keys would be converted and their rows be in silver twice (the
+     * copy's source is deleted, its rows are not); {@code _SUCCESS} is a marker, and '.' names hidden files.
+     */
+    public static boolean isJobOrHiddenKey(String bronzeKey) {
+        requireNonNull(bronzeKey, "bronzeKey is null");
+        for (String name : bronzeKey.split("/")) {
+            if (name.startsWith("_") || name.startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether a folder's name looks like a date folder inside a dataset: digits, alone or joined by
      * {@code -}, {@code _}, {@code .} or a space ({@code 2026}, {@code 11}, {@code 2026-11}). As the first
      * folder of a key it would be a dataset of its own ({@code _2026}), which is almost never what was

@@ -222,7 +222,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             log.warn("source object skipped: not a CSV key", Map.of("source", "s3://" + bucket + "/" + key, "acceptedSuffixes", ACCEPTED_SUFFIXES));
             return "skipped";
         }
-        if (isJobOrHiddenFile(key)) {
+        if (SilverLayout.isJobOrHiddenKey(key)) {
             log.warn("source object skipped: a folder or file name in its key starts with _ or ., as Hadoop and Spark name what is not"
                     + " a job's output (_temporary, _SUCCESS) and tools name hidden files", Map.of("source", "s3://" + bucket + "/" + key));
             return "skipped";
@@ -263,21 +263,6 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             log.info("source object changed back while it was converted; converting its current version", Map.of(
                     "source", "s3://" + bucket + "/" + key, "convertedEtag", object.etag(), "currentEtag", info.get().etag()));
         }
-    }
-
-    /**
-     * Whether a folder or the file named in the key starts with '_' or '.': a Spark or Hadoop job writing to the
-     * bucket puts each task's output under {@code _temporary/} and then copies it to its final key, so both
-     * keys would be converted and their rows be in silver twice (the copy's source is deleted, its rows are
-     * not); and bronze-ingest upload leaves such files out.
-     */
-    static boolean isJobOrHiddenFile(String key) {
-        for (String name : key.split("/")) {
-            if (name.startsWith("_") || name.startsWith(".")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Primes the converter before a snapshot; a restore needs nothing (see the class comment). */
