@@ -82,6 +82,13 @@ public final class BronzeKeyLayout {
             return SilverLayout.datasetName(given.get());
         }
         String name = datasetFolder(source, isFolder).getFileName().toString();
+        if (name.startsWith("_") || name.startsWith(".")) {
+            // Inside folders such names are left out; as a dataset the name would lose its '_' (a table name)
+            // and a failed Spark job's _temporary attempts would be converted as a dataset of their own.
+            throw new IllegalArgumentException(source + ": its dataset would be its folder " + name + ", a name that Hadoop and Spark give what"
+                    + " is not a job's output (_temporary) or that hides a folder: upload the job's output folder instead, or name the dataset:"
+                    + " --dataset NAME");
+        }
         if (SilverLayout.looksLikeDateFolder(name)) {
             throw new IllegalArgumentException(source + ": its dataset would be its folder " + name + " (as a table, "
                     + SilverLayout.datasetName(name) + "), which looks like a date folder inside a dataset. To add it where an upload of"

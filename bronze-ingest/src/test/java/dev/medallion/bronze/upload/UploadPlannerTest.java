@@ -248,6 +248,14 @@ class UploadPlannerTest {
         String refused = refusal(underscorePrefix, plain);
         assertTrue(refused.startsWith(plain + " would be uploaded as ") && refused.contains("_raw/") && refused.contains("which the converter skips"), refused);
         assertEquals(List.of("orders/part-1.csv"), planner.plan(List.of(plain)).files().stream().map(PlannedFile::key).toList());
+        // A Spark job's attempt folder given as a PATH would be a dataset of its own ("temporary").
+        Path attempts = write(directory.resolve("orders/_temporary/0/part-0.csv"), "id\n1\n").getParent().getParent();
+        assertTrue(refusal(planner, attempts).startsWith(attempts + ": its dataset would be its folder _temporary"), refusal(planner, attempts));
+        // A dataset folder whose name starts with a digit is named _3m_orders, which the converter takes as a dataset.
+        Path digits = write(directory.resolve("3m_orders/a.csv"), "id\n1\n").getParent();
+        assertEquals(List.of("_3m_orders/a.csv"), planner.plan(List.of(digits)).files().stream().map(PlannedFile::key).toList());
+        UploadPlanner year = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.of("2026"));
+        assertEquals(List.of("_2026/part-1.csv"), year.plan(List.of(plain)).files().stream().map(PlannedFile::key).toList());
     }
 
     @Test

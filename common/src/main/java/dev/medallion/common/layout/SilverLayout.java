@@ -73,15 +73,24 @@ public final class SilverLayout {
      * Spark or Hadoop job writing to the bucket puts each task's output under {@code _temporary/} and then
      * copies it to its final key, so both keys would be converted and their rows be in silver twice (the
      * copy's source is deleted, its rows are not); {@code _SUCCESS} is a marker, and '.' names hidden files.
+     * A dataset folder of '_' and a digit is no such name: it is what {@link #datasetName} makes of a name
+     * that starts with a digit ({@code 3m_orders} → {@code _3m_orders}), as bronze-ingest names the folder.
      */
     public static boolean isJobOrHiddenKey(String bronzeKey) {
         requireNonNull(bronzeKey, "bronzeKey is null");
-        for (String name : bronzeKey.split("/")) {
-            if (name.startsWith("_") || name.startsWith(".")) {
+        String[] names = bronzeKey.split("/");
+        for (int i = 0; i < names.length; i++) {
+            String name = names[i];
+            boolean datasetOfADigit = i == 0 && names.length > 1 && name.length() > 1 && name.charAt(0) == '_' && isAsciiDigit(name.charAt(1));
+            if (name.startsWith(".") || name.startsWith("_") && !datasetOfADigit) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /**

@@ -20,6 +20,31 @@ class SilverLayoutTest {
     private static final String ETAG = "\"d41d8cd98f00b204e9800998ecf8427e\"";
     private static final RunId RUN = new RunId(3, "1a2b3c4d");
 
+    // --- keys the converter skips ----------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sales/_temporary/0/task_1/part-0.csv", "sales/_SUCCESS.csv", "sales/.hive-staging/a.csv", "sales/2026/.a.csv",
+            "_temporary/0/part-0.csv", ".staging/a.csv", "_x1/a.csv", "sales/_2026/a.csv"})
+    void keysWithANameOfAJobsBookkeepingOrAHiddenFileAreSkipped(String key) {
+        assertTrue(SilverLayout.isJobOrHiddenKey(key), key);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sales/a.csv", "sales/v1.2/a_b.csv", "sales/2026/11/x_.csv", "sales_data/a.csv"})
+    void ordinaryKeysAreNotSkipped(String key) {
+        assertFalse(SilverLayout.isJobOrHiddenKey(key), key);
+    }
+
+    /** What bronze-ingest makes of a dataset folder whose name starts with a digit is a dataset, not a job's bookkeeping. */
+    @ParameterizedTest
+    @ValueSource(strings = {"3m_orders", "2026", "7eleven"})
+    void aDatasetNamedForAFolderThatStartsWithADigitIsNotSkipped(String folder) {
+        String dataset = SilverLayout.datasetName(folder);
+        assertTrue(dataset.startsWith("_"), dataset);
+        assertFalse(SilverLayout.isJobOrHiddenKey(dataset + "/a.csv"), dataset);
+        assertFalse(SilverLayout.isJobOrHiddenKey(dataset + "/2026/11/a.csv"), dataset);
+    }
+
     // --- dataset names ---------------------------------------------------------------------------
 
     @ParameterizedTest(name = "[{index}] {0} -> {1}")
