@@ -75,7 +75,10 @@ record UploadOptions(
         int partSize = line.number("--part-size", FileUploader.MINIMUM_PART_SIZE / MIB, MAX_PART_SIZE_MIB)
                 .map(mebibytes -> (int) (mebibytes * MIB))
                 .orElse(FileUploader.DEFAULT_PART_SIZE);
-        refuseBuffersBeyondHeap(concurrency, partSize, maxHeap);
+        if (!line.flag("--dry-run")) {
+            // A dry run holds no part buffer.
+            refuseBuffersBeyondHeap(concurrency, partSize, maxHeap);
+        }
         return new UploadOptions(
                 paths,
                 bucketName(line.required("--bucket")),
@@ -99,7 +102,9 @@ record UploadOptions(
         if (buffers <= maxHeap * MAX_HEAP_SHARE_FOR_PARTS) {
             return;
         }
-        long neededMib = (long) Math.ceil(buffers / MAX_HEAP_SHARE_FOR_PARTS / MIB);
+        // With room to spare: the heap a JVM reports (Runtime.maxMemory) is less than its -Xmx under the serial
+        // and parallel collectors, by a survivor space.
+        long neededMib = (long) Math.ceil(buffers / MAX_HEAP_SHARE_FOR_PARTS / MIB * 1.25);
         String xmx = neededMib >= 1024 ? "-Xmx" + (neededMib + 1023) / 1024 + "g" : "-Xmx" + neededMib + "m";
         throw new UsageException("--concurrency " + concurrency + " x --part-size " + partSize / MIB + " MiB is " + buffers / MIB
                 + " MiB of part buffers held at once, more than half of this JVM's maximum heap (" + maxHeap / MIB + " MiB), and the run could"

@@ -80,7 +80,7 @@ class BronzeIngestCliTest {
 
         assertTrue(err().startsWith("error: --concurrency 64 x --part-size 1024 MiB is 65536 MiB of part buffers held at once, more than half of this"
                 + " JVM's maximum heap ("), err());
-        assertTrue(err().endsWith(": lower --concurrency or --part-size, or raise the heap, e.g. JAVA_TOOL_OPTIONS=-Xmx128g\nRun with --help for the options.\n"), err());
+        assertTrue(err().endsWith(": lower --concurrency or --part-size, or raise the heap, e.g. JAVA_TOOL_OPTIONS=-Xmx160g\nRun with --help for the options.\n"), err());
         assertEquals("", out());
     }
 

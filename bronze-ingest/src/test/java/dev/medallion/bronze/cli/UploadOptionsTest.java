@@ -81,16 +81,18 @@ class UploadOptionsTest {
 
         assertEquals("--concurrency 64 x --part-size 1024 MiB is 65536 MiB of part buffers held at once, more than half of this JVM's maximum heap "
                         + "(4096 MiB), and the run could die midway out of memory: lower --concurrency or --part-size, or raise the heap, e.g. "
-                        + "JAVA_TOOL_OPTIONS=-Xmx128g",
+                        + "JAVA_TOOL_OPTIONS=-Xmx160g",
                 refusal(heap, "a.csv", "--bucket", "b", "--concurrency", "64", "--part-size", "1024"));
         assertEquals("--concurrency 5 x --part-size 8 MiB is 40 MiB of part buffers held at once, more than half of this JVM's maximum heap "
                         + "(64 MiB), and the run could die midway out of memory: lower --concurrency or --part-size, or raise the heap, e.g. "
-                        + "JAVA_TOOL_OPTIONS=-Xmx80m",
+                        + "JAVA_TOOL_OPTIONS=-Xmx100m",
                 refusal(64L * MIB, "a.csv", "--bucket", "b", "--concurrency", "5"));
         // Half the heap exactly is taken; so are the defaults (4 x 8 MiB) in a 64 MiB heap, and anything in a JVM without a limit.
         assertEquals(32, UploadOptions.parse(List.of("a.csv", "--bucket", "b", "--concurrency", "32", "--part-size", "64"), heap).concurrency());
         assertEquals(4, UploadOptions.parse(List.of("a.csv", "--bucket", "b"), 64L * MIB).concurrency());
         assertEquals(64, UploadOptions.parse(List.of("a.csv", "--bucket", "b", "--concurrency", "64", "--part-size", "1024"), Long.MAX_VALUE).concurrency());
+        // A dry run holds no part.
+        assertEquals(64, UploadOptions.parse(List.of("a.csv", "--bucket", "b", "--concurrency", "64", "--part-size", "1024", "--dry-run"), heap).concurrency());
     }
 
     private static String refusal(long heap, String... args) {
