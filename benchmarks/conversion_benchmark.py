@@ -342,7 +342,7 @@ def main():
         {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(deployed_memory_mb)}, probe=True, in_process="last")
     # The same, for a dataset whose schema contract is stored (every file of a dataset but its first): read, not inferred.
     converter_warm_known = Contestant(
-        "converter, warm, a known dataset (3rd conversion in one JVM, its contract stored)",
+        "converter, known dataset, warm (3rd conversion in one JVM, its contract stored)",
         [java, arguments.heap, lambda_gc, add_exports, "-Dprobe.knownDataset=true", "-cp", probe_classpath, probe, "{csv}", "{output}", "3"],
         {"JAVA_TOOL_OPTIONS": deployed, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(deployed_memory_mb)}, probe=True, in_process="last")
     # A warm Python Lambda ran its imports in its init: what it spends per object afterwards.
