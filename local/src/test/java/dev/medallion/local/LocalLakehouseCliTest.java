@@ -357,6 +357,20 @@ class LocalLakehouseCliTest {
                 + directory.resolve("lake/silver/people") + "/**/*.parquet')"), "the attempt's row is not there twice");
     }
 
+    /** Given as --input itself, a file so named is refused, as the converter skips its key and bronze-ingest refuses to upload it. */
+    @Test
+    void aFileNamedAsAJobsBookkeepingGivenAsTheInputIsRefused() throws Exception {
+        Path attempt = Files.writeString(Files.createDirectories(directory.resolve("drop")).resolve("_part-00000.csv"), "id,name\n1,Ann\n");
+
+        Outcome outcome = run("local", "--input", attempt.toString(), "--lake", directory.resolve("lake").toString());
+
+        assertEquals(2, outcome.exit(), outcome.err());
+        assertEquals("error: " + attempt + " is named with a leading _ or ., as Hadoop and Spark name what is not a job's output and tools name"
+                + " hidden files: the converter skips such keys in the bronze bucket, and bronze-ingest upload refuses it, so it is not converted"
+                + " here either; rename it. Nothing was converted.\n", outcome.err());
+        assertFalse(Files.exists(directory.resolve("lake/silver")), "nothing converted");
+    }
+
     /**
      * A link to a file of the input converted the file twice, under two keys, its rows then twice in silver
      * and gold; bronze-ingest upload refuses to upload such a file twice.

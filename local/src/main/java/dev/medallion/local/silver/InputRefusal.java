@@ -1,5 +1,7 @@
 package dev.medallion.local.silver;
 
+import dev.medallion.common.layout.SilverLayout;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.Normalizer;
@@ -33,6 +35,11 @@ public final class InputRefusal {
         if (!found.unreadable().isEmpty()) {
             lines.add(unreadable(input, found.unreadable()));
         }
+        // Only a file given as --input itself: inside folders such names are left out (BronzeFiles).
+        found.files().stream().filter(file -> SilverLayout.isJobOrHiddenKey(file.key())).forEach(file -> lines.add("error: " + file.path()
+                + " is named with a leading _ or ., as Hadoop and Spark name what is not a job's output and tools name hidden files: the"
+                + " converter skips such keys in the bronze bucket, and bronze-ingest upload refuses it, so it is not converted here either;"
+                + " rename it."));
         lines.addAll(firstFew(found.sameFiles().stream().map(same -> underTwoKeys(input, same)).toList(), "more file(s) under two keys or more."));
         lines.addAll(firstFew(found.sameKeys().stream().map(same -> onOneKey(input, same)).toList(),
                 "more key(s) that files whose names differ only in their Unicode form would share."));
