@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * How long the next storage request may take in all, the SDK's own retries included. A function's run must
+ * How long the next AWS request (S3, and the silver converter's Glue catalog) may take in all, the SDK's own
+ * retries included. A function's run must
  * give up on a request that hangs while it still has time to say what it leaves behind: killed in the
  * middle of a request at the function's timeout, it can neither mark its output nor log why.
  */

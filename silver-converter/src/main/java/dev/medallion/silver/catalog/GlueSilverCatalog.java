@@ -3,7 +3,9 @@ package dev.medallion.silver.catalog;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.RequestTimeLimit;
 import dev.medallion.silver.schema.SchemaContract;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.AlreadyExistsException;
@@ -44,7 +46,9 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * Failures become {@link IOException}s naming the database and table, with the SDK's exception as cause,
  * so the converter fails the run before anything is committed and Lambda retries it. The SDK has already
- * retried throttling and server errors by then.
+ * retried throttling and server errors by then. Each request takes at most what its {@link RequestTimeLimit}
+ * gives when it starts (the SDK's {@code apiCallTimeout}, retries included): a Glue request that hangs fails
+ * the run while it can still discard its uploads and say why, where Lambda would kill it at its timeout.
  */
 public final class GlueSilverCatalog implements SilverCatalog {
     /** BatchCreatePartition's limit. */
@@ -54,13 +58,20 @@ public final class GlueSilverCatalog implements SilverCatalog {
     private final String database;
     private final String silverBucket;
     private final SilverLayout layout;
+    private final RequestTimeLimit timeLimit;
     private final JsonLog log;
 
+    /** A catalog whose requests have no time limit but the HTTP client's own timeouts. */
     public GlueSilverCatalog(GlueClient glue, String database, String silverBucket, SilverLayout layout, JsonLog log) {
+        this(glue, database, silverBucket, layout, RequestTimeLimit.NONE, log);
+    }
+
+    public GlueSilverCatalog(GlueClient glue, String database, String silverBucket, SilverLayout layout, RequestTimeLimit timeLimit, JsonLog log) {
         this.glue = requireNonNull(glue, "glue is null");
         this.database = requireNonNull(database, "database is null");
         this.silverBucket = requireNonNull(silverBucket, "silverBucket is null");
         this.layout = requireNonNull(layout, "layout is null");
+        this.timeLimit = requireNonNull(timeLimit, "timeLimit is null");
         this.log = requireNonNull(log, "log is null");
         if (database.isBlank()) {
             throw new IllegalArgumentException("The silver database name is blank; use SilverCatalog.none() for no catalog");
@@ -89,7 +100,7 @@ public final class GlueSilverCatalog implements SilverCatalog {
         Optional<Table> existing = read(table);
         if (existing.isEmpty()) {
             try {
-                glue.createTable(request -> request.databaseName(database).tableInput(table.tableInput()));
+                glue.createTable(request -> request.databaseName(database).tableInput(table.tableInput()).overrideConfiguration(this::limited));
                 log.info("silver table created", fields(table, Map.<String, Object>of("columns", table.columns().size(), "location", table.location())));
                 return;
             }
@@ -111,7 +122,7 @@ public final class GlueSilverCatalog implements SilverCatalog {
         }
         Table found = existing.get();
         try {
-            glue.updateTable(request -> request.databaseName(database).tableInput(table.tableInput(found)));
+            glue.updateTable(request -> request.databaseName(database).tableInput(table.tableInput(found)).overrideConfiguration(this::limited));
         }
         catch (SdkException e) {
             throw failure("restore the schema contract's definition of", table, e);
@@ -122,7 +133,7 @@ public final class GlueSilverCatalog implements SilverCatalog {
 
     private Optional<Table> read(SilverTableDefinition table) throws IOException {
         try {
-            return Optional.of(glue.getTable(request -> request.databaseName(database).name(table.name())).table());
+            return Optional.of(glue.getTable(request -> request.databaseName(database).name(table.name()).overrideConfiguration(this::limited)).table());
         }
         catch (EntityNotFoundException e) {
             // No such table; a missing database says so when the table is created.
@@ -143,7 +154,8 @@ public final class GlueSilverCatalog implements SilverCatalog {
             }
             BatchCreatePartitionResponse response;
             try {
-                response = glue.batchCreatePartition(request -> request.databaseName(database).tableName(table.name()).partitionInputList(batch));
+                response = glue.batchCreatePartition(request -> request.databaseName(database).tableName(table.name()).partitionInputList(batch)
+                        .overrideConfiguration(this::limited));
             }
             catch (SdkException e) {
                 throw failure("register partitions " + dates + " of", table, e);
@@ -172,6 +184,10 @@ public final class GlueSilverCatalog implements SilverCatalog {
 
     private String qualified(SilverTableDefinition table) {
         return database + "." + table.name();
+    }
+
+    private void limited(AwsRequestOverrideConfiguration.Builder configuration) {
+        timeLimit.next().ifPresent(configuration::apiCallTimeout);
     }
 
     private Map<String, Object> fields(SilverTableDefinition table, Map<String, Object> more) {

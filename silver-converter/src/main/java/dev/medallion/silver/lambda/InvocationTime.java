@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.function.IntSupplier;
 
 /**
- * The time left to the invocation being handled, as a limit on each S3 request of the stores that outlive
- * invocations. A request may take half of what is left less a second: so a run whose request hangs in its
+ * The time left to the invocation being handled, as a limit on each S3 and Glue request of the stores and
+ * the catalog, which outlive invocations. A request may take half of what is left less a second: so a run whose request hangs in its
  * commit still has time to mark what it leaves behind and to fail with a message, where Lambda would kill it
  * in mid-request at its timeout, and a sequence of requests each given up at its limit leaves that second
  * until the limit reaches its floor ({@link #FLOOR}, once about 1.2 s are left; from there each request

@@ -50,9 +50,9 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * The invocation's remaining time is watched ({@link Deadline}): a conversion that would outlive it stops at
  * a chunk boundary, keeping a tenth of the timeout (between {@value #MIN_RESERVE_SECONDS} and
- * {@value #MAX_RESERVE_SECONDS} s) to discard its output, and fails so Lambda retries it. Each S3 request
- * but a download may take half of the time left less a second ({@link InvocationTime}): a request that hangs
- * in the commit is given up while the run can still mark what it leaves behind.
+ * {@value #MAX_RESERVE_SECONDS} s) to discard its output, and fails so Lambda retries it. Each S3 or Glue
+ * request but a download may take half of the time left less a second ({@link InvocationTime}): a request
+ * that hangs in the commit is given up while the run can still mark what it leaves behind.
  * <p>
  * When {@code SILVER_DATABASE} names a Glue database, the converter keeps each dataset's table and
  * partitions there itself ({@link GlueSilverCatalog}), before each commit; no crawl is started. Without
@@ -85,7 +85,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     static final int MAX_CONVERSIONS = 3;
 
     private final S3Client s3;
-    /** Limits each S3 request by the invocation's time left: the stores outlive invocations. */
+    /** Limits each S3 and Glue request by the invocation's time left: the stores and the catalog outlive invocations. */
     private final InvocationTime invocationTime = new InvocationTime();
     private final SilverConverter converter;
     private final JsonLog log;
@@ -115,7 +115,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         SilverSettings settings = SilverSettings.fromEnvironment(requireNonNull(environment, "environment is null"));
         SilverLayout layout = new SilverLayout(settings.silverPrefix());
         SilverCatalog catalog = settings.silverDatabase()
-                .<SilverCatalog>map(database -> new GlueSilverCatalog(glue.get(), database, settings.silverBucket(), layout, log))
+                .<SilverCatalog>map(database -> new GlueSilverCatalog(glue.get(), database, settings.silverBucket(), layout, invocationTime, log))
                 .orElse(SilverCatalog.none());
         this.converter = new SilverConverter(
                 new S3ObjectStore(s3, settings.silverBucket(), invocationTime),

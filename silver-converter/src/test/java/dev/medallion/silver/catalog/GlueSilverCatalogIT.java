@@ -1,23 +1,33 @@
 package dev.medallion.silver.catalog;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.config.Environment;
+import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.S3ObjectStore;
 import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Injection;
+import dev.medallion.common.testing.LambdaInvocation;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Manifest;
+import dev.medallion.silver.ManifestStore;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
+import dev.medallion.silver.lambda.S3Events;
+import dev.medallion.silver.lambda.SilverConversionException;
+import dev.medallion.silver.lambda.SilverConverterHandler;
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.SchemaContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.glue.GlueClient;
@@ -32,6 +42,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,7 +52,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,6 +62,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -264,6 +278,59 @@ class GlueSilverCatalogIT {
             assertEquals(Manifest.CONVERTED, convert(converter, "sales/b.csv", MARCH_2, "id,amount\n2,3.5\n").outcome());
             assertTrue(partitions("sales").containsKey("2026-03-02"));
             assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    /**
+     * A Glue request whose answer never comes (Glue or the network hangs), in a Lambda invocation whose time
+     * falls with the clock: the handler gives the request half of the time left less a second, as it gives S3's,
+     * so the run fails with the reason and nothing visible before the invocation ends (Lambda would otherwise
+     * kill it mid-request, without a word), and Lambda's retry commits.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"GetTable", "CreateTable", "BatchCreatePartition"})
+    void aGlueRequestThatHangsFailsTheRunBeforeTheInvocationEndsAndTheRetryCommits(String action, @TempDir Path events) throws Exception {
+        SilverLayout layout = new SilverLayout("lake/");
+        if (!action.equals("CreateTable")) {
+            // The table exists, as for every run after a dataset's first.
+            convert(converter(catalog(AWS.glue())), "sales/first.csv", MARCH_1, "id,amount\n1,2.5\n");
+        }
+        String bronzeBucket = AWS.createBucket("bronze");
+        S3ObjectStore bronze = new S3ObjectStore(AWS.client(), bronzeBucket);
+        String csv = "id,amount\n2,3.5\n3,4.5\n";
+        bronze.put("sales/hung.csv", csv.getBytes(StandardCharsets.UTF_8));
+        S3Event event = S3Events.objectCreated(bronzeBucket, bronze.stat("sales/hung.csv").orElseThrow(), events);
+        S3ObjectStore silver = new S3ObjectStore(AWS.client(), silverBucket);
+        List<String> before = silver.list("");
+        int invocationMillis = 8_000;
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
+            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of(SilverSettings.SILVER_BUCKET, silverBucket,
+                    SilverSettings.SILVER_PREFIX, layout.prefix(), SilverSettings.SILVER_DATABASE, database)), AWS.client(), () -> glue, jsonLog());
+            Injection held = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue." + action)), Fault.hold(), 1);
+
+            long started = System.nanoTime();
+            Context invocation = LambdaInvocation.of("silver-converter", "test-request").endingIn(invocationMillis);
+            CompletableFuture<List<String>> handled = CompletableFuture.supplyAsync(() -> handler.handleRequest(event, invocation));
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> handled.get(invocationMillis, TimeUnit.MILLISECONDS),
+                    "the invocation ended within the " + invocationMillis + " ms it had");
+            double seconds = (System.nanoTime() - started) / 1e9;
+
+            assertEquals(1, held.hits(), held.toString());
+            assertTrue(seconds >= 3.0, "the hung request had about half of the 8 s: " + seconds);
+            SilverConversionException failure = assertInstanceOf(SilverConversionException.class, failed.getCause());
+            assertTrue(failure.getMessage().contains("Glue table " + database + ".sales")
+                    && failure.getMessage().contains("Client execution did not complete before the specified timeout configuration"), failure.getMessage());
+            assertEquals(List.of(), silver.list("").stream().filter(key -> !before.contains(key)).filter(key -> !key.startsWith("lake/_schemas/")).toList(),
+                    "no part, quarantine file, marker or manifest is visible");
+            assertEquals(List.of(), AWS.client().listMultipartUploads(request -> request.bucket(silverBucket)).uploads(), "no upload left open");
+            proxy.clear();
+
+            assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/hung.csv"),
+                    handler.handleRequest(event, LambdaInvocation.of("silver-converter", "test-request")), "Lambda's retry");
+            Manifest committed = new ManifestStore(silver).read(layout.manifestKey("sales", "sales/hung.csv")).orElseThrow();
+            assertEquals(2, committed.rowsWritten());
+            assertTrue(partitions("sales").containsKey(committed.ingestDate()), "the retry registered its day: " + partitions("sales"));
         }
     }
 
