@@ -24,7 +24,10 @@ import static dev.medallion.common.config.SilverSettings.CSV_ENCODINGS;
  *     ASCII in single bytes (Windows-1252, ISO-8859-1…): rejected as not text, or as UTF-16 to declare;</li>
  * <li>a UTF-8 byte order mark in a file declared in another charset: rejected, since the mark says the
  *     file is UTF-8 and the declaration says otherwise;</li>
- * <li>a UTF-16LE file starting with a big-endian byte order mark, or the reverse: rejected;</li>
+ * <li>a UTF-16LE file starting with a big-endian byte order mark, or the reverse: rejected; so is a UTF-16 or
+ *     UTF-32 file whose ASCII characters are written in the other byte order than the declared charset reads
+ *     ({@link #otherByteOrder}), which would decode without error into other characters, no line break among them;</li>
+ * <li>a UTF-32 byte order mark in a file read as UTF-8 or the like: rejected as UTF-32 to declare;</li>
  * <li>UTF-16 and UTF-32 files, declared, hold NUL bytes and byte order marks as a matter of course; one
  *     whose first bytes hold no NUL byte at all (no ASCII line break or delimiter) is not in that charset:
  *     rejected. An EBCDIC file (IBM037, IBM1047…) is decoded as declared, with no such test.</li>
@@ -75,6 +78,11 @@ public final class TextInput {
                     + charset.name() + ".");
         }
         if (asciiCompatible(charset)) {
+            if (startsWith(sample, 0xff, 0xfe, 0x00, 0x00) || startsWith(sample, 0x00, 0x00, 0xfe, 0xff)) {
+                String order = sample[0] == 0 ? "UTF-32BE" : "UTF-32LE";
+                throw new RejectedInputException("The file is UTF-32 encoded (it starts with a " + order + " byte order mark)"
+                        + (encoding.isPresent() ? declared : "") + ": save it as UTF-8, or set " + context.setting("UTF-32") + ".");
+            }
             if (startsWith(sample, 0xff, 0xfe) || startsWith(sample, 0xfe, 0xff)) {
                 throw new RejectedInputException("The file is UTF-16 encoded (it starts with a UTF-16 byte order mark)"
                         + (encoding.isPresent() ? declared : "") + ": save it as UTF-8, or set " + context.setting("UTF-16") + ".");
@@ -98,6 +106,16 @@ public final class TextInput {
             String actual = charset.name().equals("UTF-16LE") ? "UTF-16BE" : "UTF-16LE";
             throw new RejectedInputException("The file starts with a " + actual + " byte order mark" + declared
                     + ": set " + context.setting("UTF-16") + " (the byte order mark then decides), or save the file as " + charset.name() + ".");
+        }
+        else {
+            Optional<String> actual = otherByteOrder(charset, sample);
+            if (actual.isPresent()) {
+                throw new RejectedInputException("The file is " + actual.get() + " (its ASCII characters, line breaks and delimiters are"
+                        + (actual.get().endsWith("LE") ? " a byte, then NUL bytes" : " NUL bytes, then a byte") + ")" + declared
+                        + ", which reads " + (actual.get().endsWith("LE") ? "big" : "little") + "-endian"
+                        + (charset.name().equals("UTF-16") || charset.name().equals("UTF-32") ? " without a byte order mark" : "")
+                        + ": every character would be misread. Set " + context.setting(actual.get()) + ", or save the file as UTF-8.");
+            }
         }
         return new DecodingReader(in, charset, context);
     }
@@ -146,6 +164,46 @@ public final class TextInput {
     /** C0 and C1 control characters and DEL, except tab, line feed, vertical tab, form feed and carriage return. */
     private static boolean isControl(char c) {
         return c < 0x20 && (c < '\t' || c > '\r') || c >= 0x7f && c <= 0x9f;
+    }
+
+    /**
+     * For a UTF-16 or UTF-32 charset, the charset of the other byte order when the sample's ASCII characters
+     * (which every CSV's line breaks and delimiters are) are written in that order: the declared charset would
+     * decode every character of the file wrongly and without error (a line feed as U+0A00), so the whole file
+     * would read as one header field and no rows. Without a byte order mark, {@code UTF-16} and
+     * {@code UTF-32} read big-endian, as Java's decoders do; with one, the mark decides.
+     */
+    static Optional<String> otherByteOrder(Charset charset, byte[] sample) {
+        String name = charset.name().toUpperCase(Locale.ROOT);
+        int unit = name.contains("16") ? 2 : name.contains("32") ? 4 : 0;
+        if (unit == 0 || !name.contains("UTF")) {
+            return Optional.empty();
+        }
+        boolean bigEndianMark = unit == 2 ? startsWith(sample, 0xfe, 0xff) : startsWith(sample, 0x00, 0x00, 0xfe, 0xff);
+        boolean littleEndianMark = unit == 2 ? startsWith(sample, 0xff, 0xfe) : startsWith(sample, 0xff, 0xfe, 0x00, 0x00);
+        boolean littleEndian = name.equals("UTF-" + unit * 8) ? littleEndianMark && !bigEndianMark : name.contains("LE");
+        int little = 0;
+        int big = 0;
+        for (int i = bigEndianMark || littleEndianMark ? unit : 0; i + unit <= sample.length; i += unit) {
+            boolean lowFirst = sample[i] != 0;
+            boolean highLast = sample[i + unit - 1] != 0;
+            boolean zerosBetween = true;
+            for (int j = 1; j < unit - 1; j++) {
+                zerosBetween &= sample[i + j] == 0;
+            }
+            if (lowFirst && !highLast && zerosBetween) {
+                little++;
+            }
+            else if (highLast && !lowFirst && zerosBetween) {
+                big++;
+            }
+        }
+        int wrong = littleEndian ? big : little;
+        int right = littleEndian ? little : big;
+        if (wrong < 2 || wrong <= 4 * right) {
+            return Optional.empty();
+        }
+        return Optional.of("UTF-" + unit * 8 + (littleEndian ? "BE" : "LE"));
     }
 
     /** Whether the charset writes ASCII as single bytes, as UTF-8, Windows-1252 and ISO-8859-1 do, and UTF-16 does not. */

@@ -626,6 +626,52 @@ class CsvReaderTest {
         assertTrue(e.getMessage().contains("CSV_ENCODINGS=exports:UTF-16"), e.getMessage());
     }
 
+    /**
+     * Without a byte order mark, a file in the other byte order than the declared charset reads decodes without
+     * error into other characters (a line feed as U+0A00): one header field, no row, an "empty" file. Rejected,
+     * naming the charset to declare; and the same text in the declared order still reads.
+     */
+    @ParameterizedTest(name = "[{index}] {1} declared, the file {0}")
+    @CsvSource({"UTF-16LE, UTF-16, UTF-16LE", "UTF-16LE, UTF-16BE, UTF-16LE", "UTF-16BE, UTF-16LE, UTF-16BE",
+            "UTF-32LE, UTF-32, UTF-32LE", "UTF-32BE, UTF-32LE, UTF-32BE", "UTF-32LE, UTF-32BE, UTF-32LE"})
+    void aFileInTheOtherByteOrderThanTheDeclaredCharsetReadsIsRejected(String actual, String declared, String toDeclare) throws Exception {
+        String text = "id,name,city\r\n1,alice,東京\r\n2,bob,São Paulo\r\n";
+        byte[] bytes = text.getBytes(Charset.forName(actual));
+        for (byte[] input : List.of(bytes, gzip(bytes))) {
+            RejectedInputException e = rejection(input, Optional.of(Charset.forName(declared)), "exports");
+            assertTrue(e.getMessage().startsWith("The file is " + toDeclare + " (its ASCII characters, line breaks and delimiters are"), e.getMessage());
+            assertTrue(e.getMessage().contains("but CSV_ENCODINGS declares " + declared + " for dataset exports"), e.getMessage());
+            assertTrue(e.getMessage().contains("Set CSV_ENCODINGS=exports:" + toDeclare + ","), e.getMessage());
+        }
+        try (CsvReader reader = open(bytes, Optional.of(Charset.forName(toDeclare)), "exports")) {
+            assertEquals(List.of("id", "name", "city"), reader.next().orElseThrow().fields());
+            assertEquals(List.of("1", "alice", "東京"), reader.next().orElseThrow().fields());
+            assertEquals(List.of("2", "bob", "São Paulo"), reader.next().orElseThrow().fields());
+            assertTrue(reader.next().isEmpty());
+        }
+    }
+
+    /** UTF-16 and UTF-32 with a byte order mark: the mark decides, whichever order it gives. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE"})
+    void aByteOrderMarkDecidesForUtf16AndUtf32(String actual) throws Exception {
+        byte[] bytes = "\uFEFFid,name\n1,東京\n".getBytes(Charset.forName(actual));
+        String declared = actual.substring(0, actual.length() - 2);
+        try (CsvReader reader = open(bytes, Optional.of(Charset.forName(declared)), "exports")) {
+            assertEquals(List.of("id", "name"), reader.next().orElseThrow().fields());
+            assertEquals(List.of("1", "東京"), reader.next().orElseThrow().fields());
+        }
+    }
+
+    /** A UTF-32 mark (FF FE 00 00 also starts like UTF-16LE's) read as UTF-8 names UTF-32, which reads the file. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"UTF-32LE", "UTF-32BE"})
+    void aUtf32ByteOrderMarkIsNamedAsSuch(String actual) {
+        RejectedInputException e = rejection("\uFEFFid,name\n1,alice\n".getBytes(Charset.forName(actual)), Optional.empty(), "exports");
+        assertEquals("The file is UTF-32 encoded (it starts with a " + actual + " byte order mark): save it as UTF-8, or set CSV_ENCODINGS=exports:UTF-32.",
+                e.getMessage());
+    }
+
     @Test
     void fileDeclaredUtf16ThatHoldsNoNulByteIsRejected() {
         RejectedInputException e = rejection(utf8("id,name\n1,alice\n"), Optional.of(StandardCharsets.UTF_16LE), "exports");
