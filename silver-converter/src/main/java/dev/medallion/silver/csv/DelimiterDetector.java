@@ -3,7 +3,8 @@ package dev.medallion.silver.csv;
 /**
  * Chooses the delimiter among comma, semicolon, tab and pipe from the first lines of a file: the one
  * that splits the header into the most fields and splits the following lines the same way. Quoted
- * text is ignored, so {@code "Card, contactless"} does not vote for the comma.
+ * text is ignored, so {@code "Card, contactless"} does not vote for the comma. A candidate found in the
+ * header but in none of the following lines is no delimiter; with none left, the comma is.
  */
 public final class DelimiterDetector {
     static final char[] CANDIDATES = {',', ';', '\t', '|'};
@@ -28,10 +29,17 @@ public final class DelimiterDetector {
                 continue;
             }
             int consistent = 0;
+            boolean inData = false;
             for (int line = 1; line < lines; line++) {
                 if (counts[line][c] == header) {
                     consistent++;
                 }
+                inData |= counts[line][c] > 0;
+            }
+            if (lines > 1 && !inData) {
+                // Only the header holds it (a stray trailing tab, "Amount (EUR; net)"): it would split the header
+                // alone, and every row would be refused for its field count. A one-column file falls back to ','.
+                continue;
             }
             // Agreement with the following lines matters more than the number of fields.
             long score = (long) consistent * 10_000 + header;

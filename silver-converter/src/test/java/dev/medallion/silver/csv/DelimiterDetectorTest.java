@@ -110,6 +110,18 @@ class DelimiterDetectorTest {
         assertEquals(',', DelimiterDetector.detect("name"));
     }
 
+    /** A candidate only the header holds would split the header alone, and every row would be refused for its field count. */
+    @Test
+    void aCandidateOnlyTheHeaderHoldsIsNoDelimiter() {
+        assertEquals(',', DelimiterDetector.detect("Customer\t\nAlice\nBob\nCarol\n"));
+        assertEquals(',', DelimiterDetector.detect("Amount (EUR; net)\n12.5\n7\n"));
+        assertEquals(',', DelimiterDetector.detect("name|\nalice\nbob\n"));
+        // A ragged file still splits where its lines do, even if none agrees with the header's count.
+        assertEquals(';', DelimiterDetector.detect("a;b;c\n1;x\n"));
+        // A delimiter the header holds and the data holds is chosen over one the header alone holds more of.
+        assertEquals(',', DelimiterDetector.detect("id,note;;;;\n1,x\n"));
+    }
+
     @Test
     void emptyOrBlankSampleFallsBackToComma() {
         assertEquals(',', DelimiterDetector.detect(""));
