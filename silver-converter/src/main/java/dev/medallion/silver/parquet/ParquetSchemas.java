@@ -2,6 +2,7 @@ package dev.medallion.silver.parquet;
 
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.SchemaContract;
+import org.apache.parquet.schema.ColumnOrder;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -20,6 +21,12 @@ import java.util.List;
  * and marking it not adjusted to UTC makes DuckDB read a plain {@code TIMESTAMP} too, not a
  * {@code TIMESTAMP WITH TIME ZONE} shown in the reader's zone, so gold SQL behaves the same in both.
  * Dates are {@code INT32 DATE}, strings {@code BINARY STRING} (UTF-8).
+ * <p>
+ * Doubles are written in the type-defined column order, which parquet-java 1.18 no longer writes by default
+ * (it writes IEEE 754 total order, where -0.0 sorts below +0.0): in it a zero minimum is written -0.0 and a
+ * zero maximum +0.0, so the bounds hold for a reader that compares doubles numerically as much as for one
+ * that tells the zeros apart. Trino, Athena's engine, does not read a file's column orders: a chunk of
+ * {-1.5, -0.0} with its maximum written -0.0 could be skipped for {@code amount >= 0}, though -0.0 = 0.
  */
 public final class ParquetSchemas {
     private ParquetSchemas() {}
@@ -30,7 +37,7 @@ public final class ParquetSchemas {
             fields.add(switch (column.type()) {
                 case BOOLEAN -> Types.optional(PrimitiveTypeName.BOOLEAN).named(column.name());
                 case BIGINT -> Types.optional(PrimitiveTypeName.INT64).named(column.name());
-                case DOUBLE -> Types.optional(PrimitiveTypeName.DOUBLE).named(column.name());
+                case DOUBLE -> Types.optional(PrimitiveTypeName.DOUBLE).columnOrder(ColumnOrder.typeDefined()).named(column.name());
                 case DATE -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).named(column.name());
                 case TIMESTAMP -> Types.optional(PrimitiveTypeName.INT64)
                         .as(LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.MILLIS))

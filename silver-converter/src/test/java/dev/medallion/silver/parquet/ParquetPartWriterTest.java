@@ -13,11 +13,13 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.ColumnOrder;
 import org.apache.parquet.schema.PrimitiveComparator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,6 +128,48 @@ class ParquetPartWriterTest {
         assertEquals(200, part.rowGroups());
         part.finish();
         part.upload().publish();
+    }
+
+    /**
+     * A zero bound of a double column is written so that it holds whichever way a reader compares zeros: a zero
+     * minimum as -0.0, a zero maximum as +0.0 (the Parquet format's rule for the type-defined order). A maximum
+     * of -0.0 (parquet-java 1.18's default order) would make a reader comparing numbers skip {@code d >= 0}.
+     */
+    @Test
+    void aDoubleColumnsZeroBoundsHoldForReadersThatDoNotTellTheZerosApart() throws IOException {
+        SchemaContract doubles = new SchemaContract("zeros", List.of(new Column("d", ColumnType.DOUBLE, "d")), "zeros/a.csv", "2026-01-01T00:00:00Z");
+        ParquetPartWriter part = new ParquetPartWriter(new LocalObjectStore(directory), "part.parquet", ParquetSchemas.messageType(doubles),
+                1, Set.of());
+        RowBatch batch = new RowBatch(doubles);
+        for (List<String> rowGroup : List.of(List.of("-1.5", "-0.0", "-0"), List.of("0", "1.5", "0.0"))) {
+            batch.clear(Long.MAX_VALUE);
+            for (String value : rowGroup) {
+                assertNull(batch.append(List.of(value)::get, new int[] {0}));
+            }
+            part.write(batch);
+        }
+        part.finish();
+        part.upload().publish();
+
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file()))) {
+            assertEquals(ColumnOrder.typeDefined(), reader.getFileMetaData().getSchema().getType("d").asPrimitiveType().columnOrder());
+            List<BlockMetaData> rowGroups = reader.getFooter().getBlocks();
+            assertEquals(2, rowGroups.size());
+            ColumnChunkMetaData negative = rowGroups.get(0).getColumns().get(0);
+            ColumnChunkMetaData positive = rowGroups.get(1).getColumns().get(0);
+            assertBits(+0.0, (Double) negative.getStatistics().genericGetMax(), "the maximum of {-1.5, -0.0}");
+            assertBits(-0.0, (Double) positive.getStatistics().genericGetMin(), "the minimum of {0, 1.5}");
+            assertBits(+0.0, reader.readColumnIndex(negative).getMaxValues().get(0).order(ByteOrder.LITTLE_ENDIAN).getDouble(0),
+                    "the page maximum of {-1.5, -0.0}");
+            assertBits(-0.0, reader.readColumnIndex(positive).getMinValues().get(0).order(ByteOrder.LITTLE_ENDIAN).getDouble(0),
+                    "the page minimum of {0, 1.5}");
+        }
+        List<GenericRecord> rows = ParquetTestFiles.readAll(file());
+        assertBits(-0.0, (Double) rows.get(1).get("d"), "the value itself is kept as written");
+    }
+
+    private static void assertBits(double expected, double actual, String what) {
+        assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(actual), what + ": " + actual);
     }
 
     private ParquetPartWriter part(long rowGroupBytes) throws IOException {
