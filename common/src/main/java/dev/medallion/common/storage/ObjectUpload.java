@@ -25,7 +25,11 @@ public abstract class ObjectUpload extends OutputStream {
      */
     public abstract void publish() throws IOException;
 
-    /** Discards the upload; safe to call after a failure, and a no-op once published. */
+    /**
+     * Discards the upload; safe to call after a failure, and a no-op once published. After a publish that
+     * failed but may have landed (its answer lost), it leaves nothing open and does not delete the object,
+     * which may then be visible: the caller deletes what it may have published.
+     */
     public abstract void abort();
 
     @Override

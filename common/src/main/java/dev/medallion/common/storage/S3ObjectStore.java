@@ -545,11 +545,23 @@ public final class S3ObjectStore implements ObjectStore {
                 try {
                     client.abortMultipartUpload(request -> request.overrideConfiguration(S3ObjectStore.this::limited).bucket(bucket).key(key).uploadId(uploadId.get()));
                 }
+                catch (S3Exception e) {
+                    if (e.statusCode() == HTTP_NOT_FOUND) {
+                        // NoSuchUpload: nothing is left open. It was completed by a publish whose answer was lost (the
+                        // object is then there, for the caller to delete with the run's other keys) or aborted already.
+                        return;
+                    }
+                    throw abortFailure(e);
+                }
                 catch (SdkException e) {
-                    throw new UncheckedIOException(new IOException("Could not abort multipart upload " + uploadId.get() + " of "
-                            + describe(key) + "; the bucket's lifecycle rule for incomplete multipart uploads removes its parts", e));
+                    throw abortFailure(e);
                 }
             }
+        }
+
+        private UncheckedIOException abortFailure(SdkException cause) {
+            return new UncheckedIOException(new IOException("Could not abort multipart upload " + uploadId.orElseThrow() + " of "
+                    + describe(key) + "; the bucket's lifecycle rule for incomplete multipart uploads removes its parts", cause));
         }
 
         private void checkWritable() throws IOException {

@@ -2,6 +2,7 @@ package dev.medallion.common.storage;
 
 import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import org.junit.jupiter.api.BeforeEach;
@@ -436,6 +437,32 @@ final class S3ObjectStoreIT {
         store.put("keep", bytes("x"));
         store.delete(keys);
         assertEquals(List.of("keep"), store.list(""));
+    }
+
+    /**
+     * A publish whose answer was lost completed the upload all the same; the run then aborts it as it aborts
+     * every upload of a failed run. S3 answers that no such upload exists: nothing is left open, and the abort
+     * says nothing about parts left to the lifecycle rule (the object itself is the caller's to delete).
+     */
+    @Test
+    void abortingAnUploadWhosePublishLandedWithoutAnAnswerLeavesNothingOpenAndSucceeds() throws IOException {
+        byte[] content = randomBytes(PART_SIZE + 1000, 7);
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint()); S3Client through = S3.clientThrough(proxy.endpoint())) {
+            S3ObjectStore lossy = new S3ObjectStore(through, bucket, PART_SIZE);
+            ObjectUpload upload = lossy.create("landed.bin");
+            upload.write(content, 0, content.length);
+            upload.close();
+            // Every attempt is forwarded and its answer lost: the first completes the upload.
+            Injection lost = proxy.inject(request -> request.isCompleteMultipartUpload(), Fault.afterForwarding(500), 100);
+
+            assertThrows(IOException.class, upload::publish);
+            assertTrue(lost.hits() >= 1, lost.toString());
+            proxy.clear();
+
+            upload.abort();
+            assertEquals(List.of(), pendingUploads(), "nothing left open");
+            assertEquals(Optional.of((long) content.length), store.stat("landed.bin").map(ObjectInfo::size), "the publish landed");
+        }
     }
 
     @Test
