@@ -8,8 +8,9 @@ locals {
   silver_converter_jar = "${path.module}/../silver-converter/target/silver-converter.jar"
   # The key suffixes S3 delivers to the converter: SilverConverterHandler.NOTIFICATION_SUFFIXES (each
   # accepted suffix in lower and in upper case, since S3 filters and IAM patterns are case-sensitive);
-  # the contract tests compare them. Mixed case (sales.Csv) is not delivered.
-  silver_accepted_suffixes = [".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".DAT"]
+  # the contract tests compare them; and .CSV.gz, which gzip makes of a .CSV file. Other mixed case
+  # (sales.Csv) is not delivered.
+  silver_accepted_suffixes = [".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".CSV.gz", ".DAT"]
   # What S3 invokes and what the permission and the on-failure configuration apply to: the alias of the
   # published version when SnapStart is on (snapshots exist only for published versions, never for
   # $LATEST), the function itself otherwise. Null without enable_functions.

@@ -71,7 +71,9 @@ class LambdaHandlerContractIT {
             List<String> accepted = (List<String>) handlers.staticField(SILVER_HANDLER_CLASS, "ACCEPTED_SUFFIXES");
             List<String> bothCases = new java.util.ArrayList<>(accepted);
             accepted.forEach(suffix -> bothCases.add(suffix.toUpperCase(java.util.Locale.ROOT)));
-            assertEquals(bothCases, notified, "every accepted suffix, in lower and in upper case");
+            // And what gzip makes of an upper-case .CSV file.
+            bothCases.add(bothCases.indexOf(".DAT"), ".CSV.gz");
+            assertEquals(bothCases, notified, "every accepted suffix, in lower and in upper case, and .CSV.gz");
         }
     }
 

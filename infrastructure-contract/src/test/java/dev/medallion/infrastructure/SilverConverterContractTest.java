@@ -152,7 +152,7 @@ class SilverConverterContractTest {
     @Test
     void bronzeNotificationsInvokeTheConverterForEveryNewCsvKey() {
         // LambdaHandlerContractIT compares these suffixes with the handler's, read from the shaded jar.
-        assertEquals(List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".DAT"), bronzeNotificationSuffixes(Repository.rootModule()));
+        assertEquals(List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".CSV.gz", ".DAT"), bronzeNotificationSuffixes(Repository.rootModule()));
     }
 
     /** The key suffixes for which the bronze bucket invokes the converter, checking each rule's target and events. */

@@ -73,11 +73,12 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     /** The key suffixes the converter accepts, in any case. */
     public static final List<String> ACCEPTED_SUFFIXES = List.of(".csv", ".csv.gz", ".dat");
     /**
-     * The suffixes the bucket notification filters on: each accepted one in lower and in upper case. S3's
-     * filters (and IAM's resource patterns) are case-sensitive and take one suffix per rule, so a
-     * mixed-case key ({@code sales.Csv}) is never delivered, though the handler would accept it.
+     * The suffixes the bucket notification filters on: each accepted one in lower and in upper case, and
+     * {@code .CSV.gz}, which {@code gzip} makes of a {@code .CSV} file. S3's filters (and IAM's resource
+     * patterns) are case-sensitive and take one suffix per rule, so another mixed-case key ({@code sales.Csv})
+     * is never delivered, though the handler would accept it.
      */
-    public static final List<String> NOTIFICATION_SUFFIXES = List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".DAT");
+    public static final List<String> NOTIFICATION_SUFFIXES = List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".CSV.gz", ".DAT");
 
     static final int MIN_RESERVE_SECONDS = 5;
     static final int MAX_RESERVE_SECONDS = 30;
