@@ -97,6 +97,13 @@ final class ConversionRun {
     /** Whether this run's inferred contract is the dataset's: it wrote it first. */
     private boolean contractDefined;
     /**
+     * Whether the run's contract was inferred from no row: none of the rows it is inferred from has as many
+     * fields as the header (a stray delimiter after it). It is not stored, so that the dataset's next file
+     * infers it, and no row is written in it (each is quarantined): guessed all {@code string}, it would
+     * type every later file of the dataset so. Set before any row is converted.
+     */
+    private boolean contractFromNoRow;
+    /**
      * Keeps range readers that outlive {@link #executeRanges} (a storage call deaf to interrupts past the
      * wait for them) out of the run: once it is closed, a reader may no longer set the run's header,
      * quarantine file or contract, open a pipeline or refuse a row into the quarantine file, which the run,
@@ -513,6 +520,11 @@ final class ConversionRun {
             if (fields.size() != header.size()) {
                 reason = "expected " + header.size() + " fields, found " + fields.size();
             }
+            else if (contractFromNoRow) {
+                reason = "no schema contract: none of the file's first rows (up to " + context.limits().chunkRows() + "), from which a new"
+                        + " dataset's contract is inferred, has the header's " + header.size() + " fields, so no contract was inferred from this"
+                        + " file and none of its rows is written; fix the header or the rows and upload the file again";
+            }
             else {
                 reason = pipeline.append(fields::get, fieldOfColumn);
             }
@@ -566,6 +578,11 @@ final class ConversionRun {
             columns.add(new Column(names.get(i), types.get(i), header.get(i)));
         }
         SchemaContract inferred = new SchemaContract(dataset, columns, source.location(), context.clock().instant().toString());
+        contractFromNoRow = values.isEmpty();
+        if (contractFromNoRow) {
+            // Nothing to infer a type from, as in a file of a header alone: the dataset's contract is left to its next file.
+            return new Inferred(inferred, false);
+        }
         SchemaContract winner = context.contracts().createIfAbsent(inferred);
         return new Inferred(winner, winner == inferred);
     }

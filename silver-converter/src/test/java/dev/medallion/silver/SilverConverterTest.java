@@ -798,6 +798,31 @@ class SilverConverterTest {
         assertEquals(List.of("_schemas/sales.json"), allFiles(), "the writer aborted the part it opened once its call returned");
     }
 
+    /**
+     * A new dataset's first file none of whose first rows fits its header (a stray delimiter after it) gives no
+     * value to infer a type from, as a file of a header alone: it stores no contract, which would otherwise type
+     * every later file of the dataset all string with a column of the stray field, and writes none of its rows,
+     * a fitting one further down included (each quarantined with the reason). The next file infers the contract.
+     */
+    @Test
+    void aFirstFileWhoseFirstRowsAllMisfitItsHeaderDefinesNoContract() throws IOException {
+        SilverConverter converter = converter(new ConversionLimits(2, 1 << 30, 1 << 30, 1 << 20));
+        Manifest broken = convert(converter, "sales/broken.csv", "id,amount,day,\n1,2.5,2026-01-01\n2,3.5,2026-01-02\n3,4.5,2026-01-03,\n", MODIFIED)
+                .manifest();
+
+        assertEquals(List.of(3L, 0L, 3L), List.of(broken.rowsRead(), broken.rowsWritten(), broken.rowsQuarantined()));
+        assertFalse(Files.exists(silver.resolve("_schemas/sales.json")), "no contract stored");
+        List<String> quarantined = Files.readString(silver.resolve(broken.quarantine().key())).lines().toList();
+        assertEquals("2,\"expected 4 fields, found 3\",1,2.5,2026-01-01", quarantined.get(1));
+        assertTrue(quarantined.get(3).startsWith("4,\"no schema contract: none of the file's first rows (up to 2), from which a new dataset's contract is"
+                + " inferred, has the header's 4 fields"), quarantined.get(3));
+
+        Manifest fixed = convert(converter, "sales/fixed.csv", "id,amount,day\n1,2.5,2026-01-01\n2,3.5,2026-01-02\n", MODIFIED).manifest();
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.DOUBLE, ColumnType.DATE), fixed.columns().stream().map(Column::type).toList());
+        assertEquals(List.of(), fixed.missingColumns());
+        assertEquals(2, fixed.rowsWritten());
+    }
+
     private SilverConverter converter(ConversionLimits limits) {
         return new SilverConverter(silver, new SilverLayout(""), limits, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
     }
