@@ -15,7 +15,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Writes refused rows as CSV: {@code source_line,reason} followed by the row's fields exactly as read,
- * under the file's own header. The object is created on the first refused row only, and streamed.
+ * under the file's own header. The object is created on the first refused row only, and streamed. A header
+ * that holds one of those two names already (refunds with a {@code reason} column) gets them with a leading
+ * {@code _}, as many as it takes to be unique: a reader looking columns up by name would otherwise get the
+ * source's value, or keep only one of them.
  */
 final class QuarantineWriter {
     private final ObjectStore store;
@@ -35,14 +38,22 @@ final class QuarantineWriter {
         if (printer == null) {
             upload = store.create(key);
             printer = new CSVPrinter(new OutputStreamWriter(upload, StandardCharsets.UTF_8), CSVFormat.RFC4180);
-            printer.print("source_line");
-            printer.print("reason");
+            printer.print(uniqueName("source_line"));
+            printer.print(uniqueName("reason"));
             printer.printRecord(header);
         }
         printer.print(line);
         printer.print(reason);
         printer.printRecord(fields);
         rows++;
+    }
+
+    private String uniqueName(String name) {
+        String unique = name;
+        while (header.contains(unique)) {
+            unique = "_" + unique;
+        }
+        return unique;
     }
 
     long rows() {

@@ -823,6 +823,17 @@ class SilverConverterTest {
         assertEquals(2, fixed.rowsWritten());
     }
 
+    /** The quarantine's own two columns never share a name with the source's, so a reader by name gets the reason. */
+    @Test
+    void aSourceColumnNamedReasonKeepsTheQuarantineHeaderUnique() throws IOException {
+        Manifest manifest = convert(converter(ConversionLimits.defaults()), "refunds/a.csv",
+                "order_id,reason,_reason,amount\n1,damaged,x,12.5\n2,late,y\n", MODIFIED).manifest();
+
+        assertEquals(1, manifest.rowsQuarantined());
+        assertEquals(List.of("source_line,__reason,order_id,reason,_reason,amount",
+                "3,\"expected 4 fields, found 3\",2,late,y"), Files.readString(silver.resolve(manifest.quarantine().key())).lines().toList());
+    }
+
     private SilverConverter converter(ConversionLimits limits) {
         return new SilverConverter(silver, new SilverLayout(""), limits, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
     }
