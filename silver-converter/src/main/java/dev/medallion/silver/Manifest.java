@@ -113,7 +113,8 @@ public record Manifest(
 
     /** Whether this manifest already records the conversion of exactly this object version. */
     public boolean describes(SourceObject object) {
-        return source.etag().equals(object.etag()) && source.size() == object.size() && source.key().equals(object.key());
+        return source.etag().equals(object.etag()) && source.size() == object.size() && source.key().equals(object.key())
+                && source.bucket().equals(object.bucket());
     }
 
     public record Source(String bucket, String key, String etag, long size, String lastModified) {

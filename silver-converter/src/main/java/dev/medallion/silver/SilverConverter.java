@@ -145,6 +145,13 @@ public final class SilverConverter {
                     + source.key() + " would replace the other file's rows, so it is not converted: upload it again under another name"
                     + " or in another folder; the other file stays as converted");
         }
+        if (previous.isPresent() && !previous.get().source().bucket().equals(source.bucket())) {
+            // Silver names come from the key alone: the same key in a second bucket feeding this silver bucket
+            // would replace the first bucket's file.
+            throw new IOException(source.location() + " has the key of a file of bucket " + previous.get().source().bucket() + " already converted into"
+                    + " this silver bucket (" + commit.describe(manifestKey) + "), whose rows converting it would replace, so it is not converted:"
+                    + " a silver bucket takes the files of one bronze bucket; move it to that bucket, or give its bucket a silver bucket of its own");
+        }
         boolean laterRunPublished = false;
         if (previous.isPresent()) {
             // Finish the previous commit's cleanup, which its run may never have done: killed after its

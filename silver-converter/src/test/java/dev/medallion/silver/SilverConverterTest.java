@@ -10,6 +10,7 @@ import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.catalog.SilverTableDefinition;
+import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.InvalidSchemaContractException;
@@ -832,6 +833,24 @@ class SilverConverterTest {
         assertEquals(1, manifest.rowsQuarantined());
         assertEquals(List.of("source_line,__reason,order_id,reason,_reason,amount",
                 "3,\"expected 4 fields, found 3\",2,late,y"), Files.readString(silver.resolve(manifest.quarantine().key())).lines().toList());
+    }
+
+    /** Silver names come from the key alone: the same key in another bronze bucket is refused, not a replacement. */
+    @Test
+    void theSameKeyInAnotherBucketIsRefusedNotAReplacement() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        byte[] a = "id\n1\n2\n".getBytes(StandardCharsets.UTF_8);
+        byte[] b = "id\n3\n".getBytes(StandardCharsets.UTF_8);
+        Manifest first = converter.convert(new SourceObject("landing-a", "sales/x.csv", "aaaa", a.length, MODIFIED), "sales",
+                () -> new java.io.ByteArrayInputStream(a)).manifest();
+
+        IOException refused = assertThrows(IOException.class, () -> converter.convert(new SourceObject("landing-b", "sales/x.csv", "bbbb", b.length,
+                MODIFIED), "sales", () -> new java.io.ByteArrayInputStream(b)));
+
+        assertTrue(refused.getMessage().startsWith("s3://landing-b/sales/x.csv has the key of a file of bucket landing-a already converted"),
+                refused.getMessage());
+        assertEquals(first.parts().stream().map(PartInfo::key).toList(), allFiles().stream().filter(key -> key.startsWith("sales/")).toList(),
+                "landing-a's rows stay");
     }
 
     private SilverConverter converter(ConversionLimits limits) {
