@@ -2,11 +2,10 @@ package dev.medallion.gold.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medallion.common.aws.EventKeys;
 import dev.medallion.common.logging.ErrorMessages;
 
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -212,10 +211,10 @@ public record GoldRequest(String trigger, Optional<List<String>> models, boolean
                 }
                 // S3 URL-encodes keys in notifications (a space arrives as '+').
                 try {
-                    keys.add(URLDecoder.decode(key, StandardCharsets.UTF_8));
+                    keys.add(EventKeys.decode(key));
                 }
                 catch (IllegalArgumentException e) {
-                    return unreadable(id, "an object key that is not URL-encoded as S3 encodes it (" + key + "): " + e.getMessage());
+                    return unreadable(id, e.getMessage());
                 }
                 times.add(instant(record.path("eventTime").asText("")));
             }

@@ -139,6 +139,26 @@ class GoldRequestTest {
         assertEquals("\"force\" must be true or false, got null", assertThrows(IllegalArgumentException.class, () -> GoldRequest.parse(nullForce)).getMessage());
     }
 
+    /** URLDecoder would have made U+FFFD of it: a key no object has, the message then taken as read. */
+    @Test
+    void aKeyWhoseBytesAreNotUtf8IsOneUnreadableMessage() throws IOException {
+        Map<String, Object> event = sqsEvent();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> records = new ArrayList<>((List<Map<String, Object>>) event.get("Records"));
+        Map<String, Object> bad = new HashMap<>(records.get(1));
+        bad.put("messageId", "bad-1");
+        bad.put("body", "{\"Records\":[{\"eventSource\":\"aws:s3\",\"eventTime\":\"2026-03-14T23:29:58.120Z\","
+                + "\"s3\":{\"object\":{\"key\":\"_manifests/sales/caf%E9.json\"}}}]}");
+        records.add(bad);
+        Map<String, Object> withBad = new HashMap<>(event);
+        withBad.put("Records", records);
+
+        GoldRequest.SqsBatch batch = GoldRequest.parse(withBad).batch().orElseThrow();
+
+        assertEquals(List.of("bad-1"), batch.unreadableIds());
+        assertTrue(batch.unreadable().toString().contains("_manifests/sales/caf%E9.json does not decode to UTF-8"), batch.unreadable().toString());
+    }
+
     @Test
     void aKeyThatIsNotUrlEncodedAsS3EncodesItIsOneUnreadableMessageNotAFailedBatch() throws IOException {
         Map<String, Object> event = sqsEvent();

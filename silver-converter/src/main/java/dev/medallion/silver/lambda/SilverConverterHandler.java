@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
+import dev.medallion.common.aws.EventKeys;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
@@ -181,8 +182,8 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             try {
                 S3EventNotificationRecord record = records.get(i);
                 String bucket = record.getS3().getBucket().getName();
-                // Keys arrive URL-encoded: a space as '+', non-ASCII as %XX.
-                String key = record.getS3().getObject().getUrlDecodedKey();
+                // Keys arrive URL-encoded: a space as '+', non-ASCII as %XX; one that does not decode fails its record.
+                String key = EventKeys.decode(record.getS3().getObject().getKey());
                 source = "s3://" + bucket + "/" + key;
                 outcomes.add(process(bucket, key, deadline) + " " + source);
             }

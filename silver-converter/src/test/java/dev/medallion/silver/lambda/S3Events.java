@@ -34,6 +34,13 @@ public final class S3Events {
     public static S3Event objectCreated(String bucket, ObjectInfo object, Path directory) throws IOException {
         requireNonNull(bucket, "bucket is null");
         requireNonNull(object, "object is null");
+        return objectCreated(bucket, eventKey(object.key()), object.size(), object.etag(), directory);
+    }
+
+    /** The event for an object whose key the event carries as {@code encodedKey}, encoded or not as S3 would encode it. */
+    public static S3Event objectCreated(String bucket, String encodedKey, long size, String etag, Path directory) throws IOException {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(encodedKey, "encodedKey is null");
         String template;
         try (InputStream in = S3Events.class.getResourceAsStream(TEMPLATE)) {
             if (in == null) {
@@ -43,9 +50,9 @@ public final class S3Events {
         }
         String json = template
                 .replace("${bucket}", bucket)
-                .replace("${key}", eventKey(object.key()))
-                .replace("${size}", String.valueOf(object.size()))
-                .replace("${etag}", object.etag());
+                .replace("${key}", encodedKey)
+                .replace("${size}", String.valueOf(size))
+                .replace("${etag}", etag);
         Path file = Files.createTempFile(directory, "event", ".json");
         Files.writeString(file, json);
         S3Event event = EventLoader.loadS3Event(file.toString());

@@ -83,6 +83,25 @@ class SilverConverterHandlerIT {
         silver = new S3ObjectStore(S3.client(), silverBucket);
     }
 
+    /**
+     * A key whose %-encoded bytes are not UTF-8 (S3 writes none; a redrive written by hand may): decoded
+     * leniently it would name no object, and the record would pass as missing, unseen. It fails its record,
+     * naming the key, and the invocation fails after the other records are converted.
+     */
+    @Test
+    void aKeyThatIsNotUrlEncodedUtf8FailsItsRecordNotPassedAsMissing() throws IOException {
+        bronze.put("sales/café.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        bronze.put("sales/ok.csv", "id\n2\n".getBytes(StandardCharsets.UTF_8));
+        S3Event event = S3Events.objectCreated(bronzeBucket, "sales/caf%E9.csv", 5, "x", temporary);
+        event.getRecords().add(eventFor("sales/ok.csv").getRecords().get(0));
+
+        SilverConversionException failure = assertThrows(SilverConversionException.class, () -> handler().handleRequest(event, null));
+
+        assertTrue(failure.getMessage().startsWith("Could not convert 1 of 2 object(s): record 1 of the event: "), failure.getMessage());
+        assertTrue(failure.getMessage().contains("The event's object key sales/caf%E9.csv does not decode to UTF-8"), failure.getMessage());
+        assertEquals(1, silver.list("_manifests/").size(), "the other record was converted: " + silver.list("_manifests/"));
+    }
+
     @Test
     void convertsAnObjectWhoseKeyHasASpaceAnAccentAndAPlus() throws IOException {
         String key = "sales/2026 Q1/ventes été+plus.csv";
