@@ -110,14 +110,18 @@ public final class SilverLayout {
      * hash of the text (in Unicode NFKC and lower case, so that macOS and Linux spellings agree, and case
      * matters no more than in the readable part):
      * {@code продажи} and {@code 顧客} are two datasets, {@code dataset_…}, and {@code sales_日本} is not
-     * {@code sales}. A name longer than the catalog holds is cut, and ends in a hash of the whole
+     * {@code sales}; so do names of which nothing is kept ({@code 📈} and {@code €}, not the table {@code dataset}). A name longer than the catalog holds is cut, and ends in a hash of the whole
      * ({@link Identifiers#fitted}).
      */
     public static String datasetName(String text) {
         requireNonNull(text, "text is null");
         String name = Identifiers.normalize(text, "dataset");
         String folded = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-        return Identifiers.fitted(Identifiers.dropsLetters(text) ? name + "_" + Identifiers.sha256Hex(folded).substring(0, DATASET_HASH_LENGTH) : name);
+        // Nothing kept of a name of symbols alone (📈, €): it would be the table "dataset", shared with every such name.
+        boolean nothingKept = Identifiers.normalize(text, "").isEmpty() && !text.isBlank();
+        return Identifiers.fitted(Identifiers.dropsLetters(text) || nothingKept
+                ? name + "_" + Identifiers.sha256Hex(folded).substring(0, DATASET_HASH_LENGTH)
+                : name);
     }
 
     public String dataPrefix(String dataset, LocalDate ingestDate) {

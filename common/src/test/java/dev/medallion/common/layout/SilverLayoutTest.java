@@ -54,7 +54,7 @@ class SilverLayoutTest {
             Sales Data/x.csv           | sales_data
             Ventes-Région/2026/x.csv   | ventes_region
             2026/x.csv                 | _2026
-            !!!/x.csv                  | dataset
+            !!!/x.csv                  | dataset_e84c538e
             sales/                     | sales
             """)
     void datasetIsTheFirstFolderMadeSafe(String key, String dataset) {
@@ -69,9 +69,18 @@ class SilverLayoutTest {
         assertTrue(e.getMessage().contains("<dataset>/<file>.csv"), e.getMessage());
     }
 
+    /**
+     * A name of which nothing is kept (symbols, emoji) falls back to {@code dataset} and a hash of itself: as
+     * the bare {@code dataset}, unrelated folders would share one table and its contract, and a folder named
+     * {@code dataset} with them.
+     */
     @Test
-    void datasetNameFallsBackWhenNothingUsableRemains() {
-        assertEquals("dataset", SilverLayout.datasetName("***"));
+    void datasetNameFallsBackWhenNothingUsableRemainsToADatasetOfItsOwn() {
+        List<String> names = java.util.stream.Stream.of("***", "$", "€", "\uD83D\uDCC8", "\uD83D\uDCC9", "dataset").map(SilverLayout::datasetName).toList();
+        assertEquals(names.size(), new java.util.HashSet<>(names).size(), names.toString());
+        assertTrue(names.subList(0, 5).stream().allMatch(name -> name.matches("dataset_[0-9a-f]{8}")), names.toString());
+        assertEquals("dataset", SilverLayout.datasetName("dataset"));
+        assertEquals(SilverLayout.datasetName("\uD83D\uDCC8"), SilverLayout.datasetOf("\uD83D\uDCC8/2026/x.csv"), "the same name from the key");
         assertEquals("eu_sales", SilverLayout.datasetName("EU Sales"));
     }
 
