@@ -17,10 +17,14 @@ import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
 import dev.medallion.silver.catalog.SilverCatalog;
+import org.apache.commons.io.input.BoundedInputStream;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,15 +138,29 @@ public final class SilverConverterCli {
                 RangeReading.fromEnvironment(environment), new CsvOverrides(delimiters, encodings),
                 SilverCatalog.none(), log, Clock.systemUTC());
 
-        // The input's folder as a store, to read the input by range as S3 is read.
-        LocalObjectStore folder = new LocalObjectStore(input.getParent());
-        String name = input.getFileName().toString();
         long started = System.nanoTime();
         ConversionResult result = converter.convert(localSource(input), dataset,
-                SilverConverter.Content.of(() -> Files.newInputStream(input), (from, to) -> folder.openRange(name, Optional.empty(), from, to)));
+                SilverConverter.Content.of(() -> Files.newInputStream(input), (from, to) -> range(input, from, to)));
         double seconds = (System.nanoTime() - started) / 1e9;
         out.println(summary(input, dataset, result, silver, seconds));
         return Manifest.REJECTED.equals(result.manifest().status()) ? 1 : 0;
+    }
+
+    /**
+     * Bytes {@code from} to {@code to} (exclusive) of the file, read by range as S3 is read. Straight from the
+     * path, whatever its name: an object store's key rules would refuse a file named with a backslash (a zip
+     * made on Windows, unpacked elsewhere), and only a file large enough to be read by range.
+     */
+    private static InputStream range(Path input, long from, long to) throws IOException {
+        SeekableByteChannel channel = Files.newByteChannel(input);
+        try {
+            channel.position(from);
+            return BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel)).setMaxCount(to - from).get();
+        }
+        catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     /**

@@ -226,6 +226,20 @@ class SilverConverterCliTest {
         assertEquals(0, run("convert", "--input", input.toString(), "--output", directory.resolve("new/silver").toString()), err());
     }
 
+    /** A file named with a backslash (a zip made on Windows, unpacked elsewhere) is read by range like any other. */
+    @Test
+    void aFileNamedWithABackslashIsReadByRange() throws IOException {
+        StringBuilder csv = new StringBuilder("id,amount\n");
+        for (int i = 0; i < 2000; i++) {
+            csv.append(i).append(',').append(i * 1.5).append('\n');
+        }
+        Path input = Files.writeString(directory.resolve("reports\\2026\\sales.csv"), csv);
+
+        assertEquals(0, run(Map.of("RANGE_READERS", "2", "MIN_RANGE_BYTES", "4096", "CHUNK_ROWS", "100"), "convert", "--input", input.toString(),
+                "--output", directory.resolve("lake").toString()), err());
+        assertTrue(out().contains("2000 rows read, 2000 written, 0 quarantined; 2 part(s)"), out());
+    }
+
     private int run(String... args) {
         return run(Map.of(), args);
     }
