@@ -61,7 +61,12 @@ public final class SilverLayout {
     public static String datasetOf(String bronzeKey) {
         requireNonNull(bronzeKey, "bronzeKey is null");
         int slash = bronzeKey.indexOf('/');
-        if (slash <= 0) {
+        if (slash == 0) {
+            // s3://bucket//sales/x.csv, or boto3's Key="/sales/x.csv": the first folder has no name.
+            throw new IllegalArgumentException("Bronze key '" + bronzeKey + "' starts with '/', so its first folder, the dataset, has no name:"
+                    + " upload it again without the leading '/' (as <dataset>/<file>.csv)");
+        }
+        if (slash < 0) {
             throw new IllegalArgumentException("Bronze key '" + bronzeKey
                     + "' is not under a dataset folder: upload files as <dataset>/<file>.csv");
         }

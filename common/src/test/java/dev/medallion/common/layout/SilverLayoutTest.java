@@ -67,6 +67,7 @@ class SilverLayoutTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SilverLayout.datasetOf(key));
         assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
         assertTrue(e.getMessage().contains("<dataset>/<file>.csv"), e.getMessage());
+        assertEquals(key.startsWith("/"), e.getMessage().contains("starts with '/', so its first folder, the dataset, has no name"), e.getMessage());
     }
 
     /**
