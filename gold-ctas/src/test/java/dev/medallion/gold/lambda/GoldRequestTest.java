@@ -3,6 +3,8 @@ package dev.medallion.gold.lambda;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -139,16 +141,17 @@ class GoldRequestTest {
         assertEquals("\"force\" must be true or false, got null", assertThrows(IllegalArgumentException.class, () -> GoldRequest.parse(nullForce)).getMessage());
     }
 
-    /** URLDecoder would have made U+FFFD of it: a key no object has, the message then taken as read. */
-    @Test
-    void aKeyWhoseBytesAreNotUtf8IsOneUnreadableMessage() throws IOException {
+    /** A key URLDecoder would have made U+FFFD of (a key no object has, the message then taken as read), or could not decode. */
+    @ParameterizedTest
+    @CsvSource({"_manifests/sales/caf%E9.json, does not decode to UTF-8", "_manifests/sales/100%.json, is not URL-encoded as S3 encodes keys"})
+    void aKeyThatIsNotUrlEncodedUtf8IsOneUnreadableMessageNotAFailedBatch(String key, String why) throws IOException {
         Map<String, Object> event = sqsEvent();
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> records = new ArrayList<>((List<Map<String, Object>>) event.get("Records"));
         Map<String, Object> bad = new HashMap<>(records.get(1));
         bad.put("messageId", "bad-1");
         bad.put("body", "{\"Records\":[{\"eventSource\":\"aws:s3\",\"eventTime\":\"2026-03-14T23:29:58.120Z\","
-                + "\"s3\":{\"object\":{\"key\":\"_manifests/sales/caf%E9.json\"}}}]}");
+                + "\"s3\":{\"object\":{\"key\":\"" + key + "\"}}}]}");
         records.add(bad);
         Map<String, Object> withBad = new HashMap<>(event);
         withBad.put("Records", records);
@@ -156,25 +159,7 @@ class GoldRequestTest {
         GoldRequest.SqsBatch batch = GoldRequest.parse(withBad).batch().orElseThrow();
 
         assertEquals(List.of("bad-1"), batch.unreadableIds());
-        assertTrue(batch.unreadable().toString().contains("_manifests/sales/caf%E9.json does not decode to UTF-8"), batch.unreadable().toString());
-    }
-
-    @Test
-    void aKeyThatIsNotUrlEncodedAsS3EncodesItIsOneUnreadableMessageNotAFailedBatch() throws IOException {
-        Map<String, Object> event = sqsEvent();
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> records = new ArrayList<>((List<Map<String, Object>>) event.get("Records"));
-        Map<String, Object> bad = new HashMap<>(records.get(1));
-        bad.put("messageId", "bad-1");
-        bad.put("body", "{\"Records\":[{\"eventSource\":\"aws:s3\",\"eventTime\":\"2026-03-14T23:29:58.120Z\","
-                + "\"s3\":{\"object\":{\"key\":\"_manifests/sales/100%.json\"}}}]}");
-        records.add(bad);
-        Map<String, Object> withBad = new HashMap<>(event);
-        withBad.put("Records", records);
-
-        GoldRequest request = GoldRequest.parse(withBad);
-
-        assertEquals(List.of("bad-1"), request.batch().orElseThrow().unreadableIds());
+        assertTrue(batch.unreadable().toString().contains(key + " " + why), batch.unreadable().toString());
     }
 
     @Test
