@@ -167,8 +167,8 @@ public final class TextInput {
     }
 
     /**
-     * For a UTF-16 or UTF-32 charset, the charset of the other byte order when the sample's ASCII characters
-     * (which every CSV's line breaks and delimiters are) are written in that order: the declared charset would
+     * For a UTF-16 or UTF-32 charset, the charset of the other byte order when the sample's line breaks,
+     * delimiters and quotes are written in that order: the declared charset would
      * decode every character of the file wrongly and without error (a line feed as U+0A00), so the whole file
      * would read as one header field and no rows. Without a byte order mark, {@code UTF-16} and
      * {@code UTF-32} read big-endian, as Java's decoders do; with one, the mark decides.
@@ -182,19 +182,22 @@ public final class TextInput {
         boolean bigEndianMark = unit == 2 ? startsWith(sample, 0xfe, 0xff) : startsWith(sample, 0x00, 0x00, 0xfe, 0xff);
         boolean littleEndianMark = unit == 2 ? startsWith(sample, 0xff, 0xfe) : startsWith(sample, 0xff, 0xfe, 0x00, 0x00);
         boolean littleEndian = name.equals("UTF-" + unit * 8) ? littleEndianMark && !bigEndianMark : name.contains("LE");
+        // Only line breaks, delimiters and quotes vote: every CSV holds them, and a character whose code ends in a
+        // zero byte (U+3000, 一 U+4E00, 가 U+AC00) would vote for the other order.
         int little = 0;
         int big = 0;
         for (int i = bigEndianMark || littleEndianMark ? unit : 0; i + unit <= sample.length; i += unit) {
-            boolean lowFirst = sample[i] != 0;
-            boolean highLast = sample[i + unit - 1] != 0;
             boolean zerosBetween = true;
             for (int j = 1; j < unit - 1; j++) {
                 zerosBetween &= sample[i + j] == 0;
             }
-            if (lowFirst && !highLast && zerosBetween) {
+            if (!zerosBetween) {
+                continue;
+            }
+            if (sample[i + unit - 1] == 0 && isStructural(sample[i])) {
                 little++;
             }
-            else if (highLast && !lowFirst && zerosBetween) {
+            else if (sample[i] == 0 && isStructural(sample[i + unit - 1])) {
                 big++;
             }
         }
@@ -204,6 +207,11 @@ public final class TextInput {
             return Optional.empty();
         }
         return Optional.of("UTF-" + unit * 8 + (littleEndian ? "BE" : "LE"));
+    }
+
+    /** A line break, delimiter candidate or quote. */
+    private static boolean isStructural(byte b) {
+        return b == '\n' || b == '\r' || b == ',' || b == ';' || b == '\t' || b == '|' || b == '"';
     }
 
     /** Whether the charset writes ASCII as single bytes, as UTF-8, Windows-1252 and ISO-8859-1 do, and UTF-16 does not. */

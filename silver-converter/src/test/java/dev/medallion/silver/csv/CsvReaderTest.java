@@ -651,6 +651,25 @@ class CsvReaderTest {
         }
     }
 
+    /**
+     * Characters whose code ends in a zero byte (U+3000, the ideographic space that pads Japanese exports,
+     * 一 U+4E00, 가 U+AC00, 글 U+AE00) look like ASCII in the other byte order: text full of them is still read
+     * in the declared order, which its line breaks and delimiters give.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"UTF-16LE", "UTF-16BE", "UTF-16", "UTF-32LE", "UTF-32BE"})
+    void textFullOfCharactersEndingInAZeroByteIsReadInTheDeclaredOrder(String charsetName) throws Exception {
+        Charset charset = Charset.forName(charsetName);
+        String padded = "\u3000".repeat(20);
+        String text = "id,name,note\n1,山田" + padded + ",一一一一一\n2,가가가가가,글글글글글" + padded + "\n";
+        try (CsvReader reader = open(text.getBytes(charset), Optional.of(charset), "names")) {
+            assertEquals(List.of("id", "name", "note"), reader.next().orElseThrow().fields());
+            assertEquals(List.of("1", "山田" + padded, "一一一一一"), reader.next().orElseThrow().fields());
+            assertEquals(List.of("2", "가가가가가", "글글글글글" + padded), reader.next().orElseThrow().fields());
+            assertTrue(reader.next().isEmpty());
+        }
+    }
+
     /** UTF-16 and UTF-32 with a byte order mark: the mark decides, whichever order it gives. */
     @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE"})
