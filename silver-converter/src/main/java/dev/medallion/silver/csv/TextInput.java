@@ -110,7 +110,7 @@ public final class TextInput {
         else {
             Optional<String> actual = otherByteOrder(charset, sample);
             if (actual.isPresent()) {
-                throw new RejectedInputException("The file is " + actual.get() + " (its ASCII characters, line breaks and delimiters are"
+                throw new RejectedInputException("The file is " + actual.get() + " (its line breaks and delimiters are"
                         + (actual.get().endsWith("LE") ? " a byte, then NUL bytes" : " NUL bytes, then a byte") + ")" + declared
                         + ", which reads " + (actual.get().endsWith("LE") ? "big" : "little") + "-endian"
                         + (charset.name().equals("UTF-16") || charset.name().equals("UTF-32") ? " without a byte order mark" : "")

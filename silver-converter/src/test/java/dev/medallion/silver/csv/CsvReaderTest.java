@@ -639,7 +639,7 @@ class CsvReaderTest {
         byte[] bytes = text.getBytes(Charset.forName(actual));
         for (byte[] input : List.of(bytes, gzip(bytes))) {
             RejectedInputException e = rejection(input, Optional.of(Charset.forName(declared)), "exports");
-            assertTrue(e.getMessage().startsWith("The file is " + toDeclare + " (its ASCII characters, line breaks and delimiters are"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("The file is " + toDeclare + " (its line breaks and delimiters are"), e.getMessage());
             assertTrue(e.getMessage().contains("but CSV_ENCODINGS declares " + declared + " for dataset exports"), e.getMessage());
             assertTrue(e.getMessage().contains("Set CSV_ENCODINGS=exports:" + toDeclare + ","), e.getMessage());
         }
@@ -660,7 +660,7 @@ class CsvReaderTest {
     @ValueSource(strings = {"UTF-16LE", "UTF-16BE", "UTF-16", "UTF-32LE", "UTF-32BE"})
     void textFullOfCharactersEndingInAZeroByteIsReadInTheDeclaredOrder(String charsetName) throws Exception {
         Charset charset = Charset.forName(charsetName);
-        String padded = "\u3000".repeat(20);
+        String padded = "\u3000".repeat(80);
         String text = "id,name,note\n1,山田" + padded + ",一一一一一\n2,가가가가가,글글글글글" + padded + "\n";
         try (CsvReader reader = open(text.getBytes(charset), Optional.of(charset), "names")) {
             assertEquals(List.of("id", "name", "note"), reader.next().orElseThrow().fields());
