@@ -168,11 +168,14 @@ final class ConversionRun {
             }
             if (existing.isPresent()) {
                 contract = existing.get();
+                // A range attempt given up before may have inferred from no row; this stream has the stored contract.
+                contractFromNoRow = false;
             }
             else {
                 Inferred inferred = inferContract(sample);
                 contract = inferred.contract();
                 contractDefined = inferred.defined();
+                contractFromNoRow = inferred.fromNoRow();
             }
             int[] fieldOfColumn = fieldOfColumn();
             ChunkPipeline pipeline = pipeline("silver-parquet-writer");
@@ -423,6 +426,7 @@ final class ConversionRun {
                     requireRangesOpen();
                     contract = existing.isPresent() ? existing.get() : inferred.contract();
                     contractDefined = inferred != null && inferred.defined();
+                    contractFromNoRow = inferred != null && inferred.fromNoRow();
                     fieldOfColumn = fieldOfColumn();
                 }
                 columns.complete(fieldOfColumn);
@@ -561,8 +565,11 @@ final class ConversionRun {
         return false;
     }
 
-    /** A contract inferred from a sample, as stored: this run's, or another's that was stored first ({@code defined} false). */
-    private record Inferred(SchemaContract contract, boolean defined) {}
+    /**
+     * A contract inferred from a sample, as stored: this run's, or another's that was stored first ({@code defined}
+     * false); or, {@code fromNoRow}, inferred from no row and not stored ({@link #contractFromNoRow}).
+     */
+    private record Inferred(SchemaContract contract, boolean defined, boolean fromNoRow) {}
 
     private Inferred inferContract(List<Row> sample) throws IOException {
         List<String> names = ColumnNames.normalize(header);
@@ -578,13 +585,12 @@ final class ConversionRun {
             columns.add(new Column(names.get(i), types.get(i), header.get(i)));
         }
         SchemaContract inferred = new SchemaContract(dataset, columns, source.location(), context.clock().instant().toString());
-        contractFromNoRow = values.isEmpty();
-        if (contractFromNoRow) {
+        if (values.isEmpty()) {
             // Nothing to infer a type from, as in a file of a header alone: the dataset's contract is left to its next file.
-            return new Inferred(inferred, false);
+            return new Inferred(inferred, false, true);
         }
         SchemaContract winner = context.contracts().createIfAbsent(inferred);
-        return new Inferred(winner, winner == inferred);
+        return new Inferred(winner, winner == inferred, false);
     }
 
     /** The dataset's contract, when this run inferred it and wrote it first. */

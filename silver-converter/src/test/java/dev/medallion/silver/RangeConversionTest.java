@@ -462,4 +462,40 @@ class RangeConversionTest {
             return Files.readAllBytes(root.resolve(key));
         }
     }
+
+    /**
+     * The first range infers from no row (its first rows all one field short of the header), the ranges are
+     * given up, and another file of the dataset stores its contract before the one stream reads: the stream
+     * converts in that contract, and its fitting rows are written, not refused as without a contract.
+     */
+    @Test
+    void aContractStoredBetweenTheRangesAndOneStreamIsUsed() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        LocalObjectStore silver = new LocalObjectStore(directory);
+        ConversionLimits limits = new ConversionLimits(1_000, 256 * 1024, 128L << 20, 32L << 20);
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), limits, new RangeReading(2, 64 * 1024), CsvOverrides.none(),
+                SilverCatalog.none(), new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+        StringBuilder csv = new StringBuilder("order_id,customer,amount,note,extra\r\n");
+        for (int i = 1; i <= 30_000; i++) {
+            csv.append(i).append(",Customer ").append(i % 50).append(",1.50,gift").append(i > 1_500 ? ",x" : "").append("\r\n");
+        }
+        byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] good = "order_id,customer,amount,note,extra\r\n1,A,1.5,gift,x\r\n".getBytes(StandardCharsets.UTF_8);
+        SilverConverter.Content content = SilverConverter.Content.of(() -> {
+            // Another run of the dataset stores its contract while this run gives up its ranges.
+            try {
+                converter.convert(new SourceObject("bronze", "orders/good.csv", "good", good.length, Instant.parse("2026-11-30T08:00:00Z")), "orders",
+                        () -> new ByteArrayInputStream(good));
+            }
+            catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new ByteArrayInputStream(file);
+        }, (from, to) -> new ByteArrayInputStream(file, (int) from, (int) (to - from)));
+        Manifest manifest = converter.convert(new SourceObject("bronze", "orders/bad.csv", "bad", file.length, Instant.parse("2026-11-30T08:00:00Z")),
+                "orders", content).manifest();
+        String logText = log.toString(StandardCharsets.UTF_8);
+        assertTrue(logText.contains("byte ranges given up"), logText);
+        assertEquals(28_500, manifest.rowsWritten(), "rows of five fields fit the contract the other run stored; quarantined: " + manifest.rowsQuarantined());
+    }
 }
