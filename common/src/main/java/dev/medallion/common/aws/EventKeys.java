@@ -27,8 +27,8 @@ public final class EventKeys {
                 bytes.write(' ');
             }
             else if (c == '%') {
-                int high = i + 1 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
-                int low = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 2), 16) : -1;
+                int high = i + 1 < encoded.length() ? hexDigit(encoded.charAt(i + 1)) : -1;
+                int low = i + 2 < encoded.length() ? hexDigit(encoded.charAt(i + 2)) : -1;
                 if (high < 0 || low < 0) {
                     throw new IllegalArgumentException("The event's object key " + encoded + " is not URL-encoded as S3 encodes keys:"
                             + " '%' at character " + (i + 1) + " is not followed by two hex digits");
@@ -62,5 +62,10 @@ public final class EventKeys {
             throw new IllegalArgumentException("The event's object key " + encoded + " does not decode to UTF-8 (S3 keys are UTF-8): "
                     + e.getMessage(), e);
         }
+    }
+
+    /** An ASCII hex digit's value, else -1 (Character.digit would take a full-width ４ too). */
+    private static int hexDigit(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 }
