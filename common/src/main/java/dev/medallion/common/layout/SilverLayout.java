@@ -122,8 +122,8 @@ public final class SilverLayout {
         requireNonNull(text, "text is null");
         String name = Identifiers.normalize(text, "dataset");
         String folded = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-        // Nothing kept of a name of symbols alone (📈, €): it would be the table "dataset", shared with every such name.
-        boolean nothingKept = Identifiers.normalize(text, "").isEmpty() && !text.isBlank();
+        // Nothing kept of a name of symbols or spaces alone (📈, €, " "): it would be the table "dataset", shared with every such name.
+        boolean nothingKept = Identifiers.normalize(text, "").isEmpty();
         return Identifiers.fitted(Identifiers.dropsLetters(text) || nothingKept
                 ? name + "_" + Identifiers.sha256Hex(folded).substring(0, DATASET_HASH_LENGTH)
                 : name);

@@ -77,7 +77,7 @@ class SilverLayoutTest {
      */
     @Test
     void datasetNameFallsBackWhenNothingUsableRemainsToADatasetOfItsOwn() {
-        List<String> names = java.util.stream.Stream.of("***", "$", "€", "\uD83D\uDCC8", "\uD83D\uDCC9", "dataset").map(SilverLayout::datasetName).toList();
+        List<String> names = java.util.stream.Stream.of("***", "$", "€", "\uD83D\uDCC8", " ", "dataset").map(SilverLayout::datasetName).toList();
         assertEquals(names.size(), new java.util.HashSet<>(names).size(), names.toString());
         assertTrue(names.subList(0, 5).stream().allMatch(name -> name.matches("dataset_[0-9a-f]{8}")), names.toString());
         assertEquals("dataset", SilverLayout.datasetName("dataset"));
