@@ -50,10 +50,15 @@ final class QuarantineWriter {
 
     private String uniqueName(String name) {
         String unique = name;
-        while (header.contains(unique)) {
+        while (collides(unique)) {
             unique = "_" + unique;
         }
         return unique;
+    }
+
+    /** Athena and Glue fold column names to lower case, and many readers trim them. */
+    private boolean collides(String name) {
+        return header.stream().anyMatch(field -> field.strip().equalsIgnoreCase(name));
     }
 
     long rows() {

@@ -828,10 +828,10 @@ class SilverConverterTest {
     @Test
     void aSourceColumnNamedReasonKeepsTheQuarantineHeaderUnique() throws IOException {
         Manifest manifest = convert(converter(ConversionLimits.defaults()), "refunds/a.csv",
-                "order_id,reason,_reason,amount\n1,damaged,x,12.5\n2,late,y\n", MODIFIED).manifest();
+                "order_id,Reason,_reason ,amount\n1,damaged,x,12.5\n2,late,y\n", MODIFIED).manifest();
 
         assertEquals(1, manifest.rowsQuarantined());
-        assertEquals(List.of("source_line,__reason,order_id,reason,_reason,amount",
+        assertEquals(List.of("source_line,__reason,order_id,Reason,\"_reason \",amount",
                 "3,\"expected 4 fields, found 3\",2,late,y"), Files.readString(silver.resolve(manifest.quarantine().key())).lines().toList());
     }
 
