@@ -48,9 +48,10 @@ public final class CsvFiles {
 
     /**
      * The key as S3 delivers it to the converter: its notification matches suffixes case-sensitively,
-     * each of {@link #ACCEPTED_SUFFIXES} in lower or in upper case ({@code SilverConverterHandler.NOTIFICATION_SUFFIXES}),
-     * so a suffix in another case ({@code .Csv}, {@code .CSV.gz}) is lower-cased; otherwise the object
-     * would be uploaded and never converted.
+     * each of {@link #ACCEPTED_SUFFIXES} in lower or in upper case, and {@code .CSV.gz}
+     * ({@code SilverConverterHandler.NOTIFICATION_SUFFIXES}), so a suffix in another case ({@code .Csv}) is
+     * lower-cased; otherwise the object would be uploaded and never converted. ({@code .CSV.gz}, delivered
+     * too, is lower-cased as well: harmless, and one rule for every mixed case.)
      */
     public static String deliveredKey(String key) {
         requireNonNull(key, "key is null");
