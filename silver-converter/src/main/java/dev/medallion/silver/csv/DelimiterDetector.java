@@ -34,11 +34,12 @@ public final class DelimiterDetector {
                 if (counts[line][c] == header) {
                     consistent++;
                 }
-                inData |= counts[line][c] > 0;
+                inData |= counts[line][CANDIDATES.length + c] > 0;
             }
             if (lines > 1 && !inData) {
                 // Only the header holds it (a stray trailing tab, "Amount (EUR; net)"): it would split the header
                 // alone, and every row would be refused for its field count. A one-column file falls back to ','.
+                // Quoted text counts here: rows each quoted whole ("1;Alice") do hold it, and are refused as rows.
                 continue;
             }
             // Agreement with the following lines matters more than the number of fields.
@@ -51,11 +52,14 @@ public final class DelimiterDetector {
         return best;
     }
 
-    /** Delimiter counts outside quotes for each complete line of the sample (the last, maybe cut, line is left out if others exist). */
+    /**
+     * Delimiter counts for each complete line of the sample (the last, maybe cut, line is left out if others
+     * exist): outside quotes at {@code c}, anywhere at {@code CANDIDATES.length + c}.
+     */
     private static int[][] countPerLine(CharSequence sample) {
         int[][] counts = new int[MAX_LINES + 1][];
         int line = 0;
-        int[] current = new int[CANDIDATES.length];
+        int[] current = new int[2 * CANDIDATES.length];
         boolean quoted = false;
         boolean sawContent = false;
         for (int i = 0; i < sample.length() && line < MAX_LINES; i++) {
@@ -67,15 +71,16 @@ public final class DelimiterDetector {
             else if (!quoted && (ch == '\n' || ch == '\r')) {
                 if (sawContent) {
                     counts[line++] = current;
-                    current = new int[CANDIDATES.length];
+                    current = new int[2 * CANDIDATES.length];
                     sawContent = false;
                 }
             }
             else {
                 sawContent = true;
-                if (!quoted) {
-                    for (int c = 0; c < CANDIDATES.length; c++) {
-                        if (ch == CANDIDATES[c]) {
+                for (int c = 0; c < CANDIDATES.length; c++) {
+                    if (ch == CANDIDATES[c]) {
+                        current[CANDIDATES.length + c]++;
+                        if (!quoted) {
                             current[c]++;
                         }
                     }

@@ -118,6 +118,9 @@ class DelimiterDetectorTest {
         assertEquals(',', DelimiterDetector.detect("name|\nalice\nbob\n"));
         // A ragged file still splits where its lines do, even if none agrees with the header's count.
         assertEquals(';', DelimiterDetector.detect("a;b;c\n1;x\n"));
+        // Rows each quoted whole hold the header's delimiter inside their quotes: it stays the delimiter, so that
+        // they are refused as rows of one field rather than read as a file of one column.
+        assertEquals(';', DelimiterDetector.detect("id;name\n\"1;Alice\"\n\"2;Bob\"\n"));
         // A delimiter the header holds and the data holds is chosen over one the header alone holds more of.
         assertEquals(',', DelimiterDetector.detect("id,note;;;;\n1,x\n"));
     }
