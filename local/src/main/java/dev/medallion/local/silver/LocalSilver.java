@@ -59,10 +59,12 @@ public final class LocalSilver {
         else {
             line += ": " + manifest.rowsRead() + " rows read, " + manifest.rowsWritten() + " written, " + manifest.rowsQuarantined() + " quarantined";
         }
+        // No contract is stored when none of the file's first rows fit its header.
+        String contract = silver.describe(new SilverLayout("").schemaKey(file.dataset()));
         if (manifest.quarantine() != null) {
             line += " (rows and reasons in " + silver.describe(manifest.quarantine().key())
                     // Where "'12.50' is not a bigint" comes from, and where to widen it.
-                    + (result.contractDefined().isEmpty() ? "; the types are the dataset's schema contract's: " + silver.describe(new SilverLayout("").schemaKey(file.dataset())) : "")
+                    + (result.contractDefined().isEmpty() && Files.isRegularFile(Path.of(contract)) ? "; the types are the dataset's schema contract's: " + contract : "")
                     + ")";
         }
         if (manifest.columnDrift().isPresent()) {

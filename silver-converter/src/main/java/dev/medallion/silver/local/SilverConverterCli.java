@@ -205,9 +205,10 @@ public final class SilverConverterCli {
                 + String.format(Locale.ROOT, "; %d part(s), %.1f MB, %.2f s", manifest.parts().size(), bytes / 1e6, seconds);
         if (manifest.quarantine() != null) {
             line += "; quarantined rows with their reasons: " + silver.describe(manifest.quarantine().key());
-            if (result.contractDefined().isEmpty()) {
-                // Where "'12.50' is not a bigint" comes from, and where to widen it.
-                line += " (the types are the dataset's schema contract's: " + silver.describe(new SilverLayout("").schemaKey(dataset)) + ")";
+            String contract = silver.describe(new SilverLayout("").schemaKey(dataset));
+            // Where "'12.50' is not a bigint" comes from, and where to widen it; none when no row fit the header to infer one from.
+            if (result.contractDefined().isEmpty() && Files.isRegularFile(Path.of(contract))) {
+                line += " (the types are the dataset's schema contract's: " + contract + ")";
             }
         }
         if (result.contractDefined().isPresent()) {

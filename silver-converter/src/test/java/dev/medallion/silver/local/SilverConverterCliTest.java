@@ -147,6 +147,19 @@ class SilverConverterCliTest {
                 && out().contains("_schemas/people.json)"), out());
     }
 
+    /** A first file none of whose rows fits its header stores no contract: the line names none for the types. */
+    @Test
+    void aFileThatStoresNoContractPointsToNone() throws IOException {
+        Path input = Files.writeString(directory.resolve("broken.csv"), "id,amount,\n1,2.5\n2,3.5\n");
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", lake, "--dataset", "people"), err());
+
+        assertTrue(out().contains("2 rows read, 0 written, 2 quarantined"), out());
+        assertFalse(out().contains("schema contract"), out());
+        assertFalse(Files.exists(directory.resolve("lake/_schemas/people.json")));
+    }
+
     /** A file refused after its first rows defined the dataset's contract: the contract stays, and the line says so. */
     @Test
     void aFileRejectedAfterItDefinedTheContractSaysTheContractStays() throws IOException {
