@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -660,6 +661,12 @@ final class ConversionRun {
         }
         Throwable attachTo = cause != null ? cause : new IOException("discarding " + source.location());
         context.commit().discard(uploads, List.of(), attachTo);
+        if (cause == null && attachTo.getSuppressed().length > 0) {
+            // No failure carries these to the log: the run goes on, as one stream, and may succeed.
+            context.log().warn("uploads of the byte ranges given up could not be aborted; the bucket's lifecycle rule for incomplete multipart"
+                    + " uploads removes their parts", Map.of("source", source.location(), "failures", Arrays.stream(attachTo.getSuppressed())
+                            .map(Throwable::getMessage).toList()));
+        }
         staged.clear();
         parts.clear();
         rowsRead = 0;

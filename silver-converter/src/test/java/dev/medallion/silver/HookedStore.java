@@ -40,6 +40,9 @@ final class HookedStore implements ObjectStore {
         default void afterPutIf(String key, Optional<String> written) throws IOException {}
 
         default void beforeDelete(Collection<String> keys) throws IOException {}
+
+        /** May throw an unchecked exception: an abort that fails, as {@code S3ObjectStore}'s does. */
+        default void beforeAbort(String key) {}
     }
 
     private final ObjectStore delegate;
@@ -125,6 +128,7 @@ final class HookedStore implements ObjectStore {
 
             @Override
             public void abort() {
+                hooks.beforeAbort(key);
                 upload.abort();
             }
         };

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.glue.GlueClient;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +107,32 @@ class RangeConversionTest {
         assertEquals(1, ranges.manifest().parts().size(), "converted as one stream");
         assertSameConversion(whole, ranges);
         assertTrue(rows(ranges).stream().anyMatch(row -> String.valueOf(row.get("note")).contains("\n901999,ACME,12.50,copy")));
+    }
+
+    @Test
+    void uploadsOfRangesGivenUpThatCannotBeAbortedAreLogged() throws Exception {
+        StringBuilder note = new StringBuilder("\"pasted from the old system:");
+        for (int i = 0; i < 2_000; i++) {
+            note.append("\n").append(900_000 + i).append(",ACME,12.50,copy");
+        }
+        byte[] file = ordersWithNoteAtMiddle(note.append("\"").toString());
+        HookedStore silver = new HookedStore(new LocalObjectStore(directory.resolve("unabortable")), new HookedStore.Hooks() {
+            @Override
+            public void beforeAbort(String key) {
+                throw new UncheckedIOException(new IOException("Could not abort multipart upload of " + key + ": connection reset"));
+            }
+        });
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), limits(), new RangeReading(2, 64 * 1024), CsvOverrides.none(),
+                SilverCatalog.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+
+        ConversionResult result = converter.convert(source(file), "orders", SilverConverter.Content.of(() -> new ByteArrayInputStream(file),
+                (from, to) -> new ByteArrayInputStream(file, (int) from, (int) (to - from))));
+
+        // The one stream converts the file; the failed aborts, carried by no failure, are in the log.
+        assertEquals(20_001, result.manifest().rowsRead(), log());
+        assertEquals(1, result.manifest().parts().size(), "converted as one stream");
+        assertTrue(log().contains("byte ranges given up"), log());
+        assertTrue(log().contains("uploads of the byte ranges given up could not be aborted") && log().contains("connection reset"), log());
     }
 
     @Test
