@@ -44,7 +44,10 @@ public final class DelimiterDetector {
             }
             // Agreement with the following lines matters more than the number of fields.
             long score = (long) consistent * 10_000 + header;
-            if (score > bestScore) {
+            // A tie with the comma goes to the other candidate: a file delimited by ';', tab or '|' holds commas as
+            // text and decimal commas ("Price, EUR" / "1,50"), while a comma file rarely holds another candidate
+            // unquoted as often as the comma on every line.
+            if (score > bestScore || (score == bestScore && score > 0 && best == ',')) {
                 bestScore = score;
                 best = CANDIDATES[c];
             }

@@ -156,4 +156,20 @@ class DelimiterDetectorTest {
         }
         assertEquals(';', DelimiterDetector.detect(sample));
     }
+
+    /**
+     * A semicolon export whose header holds one unquoted comma ("Price, EUR") and whose rows each hold one
+     * decimal comma splits consistently on both. Read with the comma, every row was written split in the
+     * wrong place ('Widget;1' | '50'), and nothing was quarantined.
+     */
+    @Test
+    void semicolonAndCommaTiedOnEveryLineIsNotReadAsComma() {
+        String sample = """
+                Name;Price, EUR
+                Widget;1,50
+                Gadget;2,75
+                Thing;3,00
+                """;
+        assertEquals(';', DelimiterDetector.detect(sample));
+    }
 }
