@@ -599,13 +599,38 @@ final class ConversionRun {
         return contractDefined ? Optional.of(contract) : Optional.empty();
     }
 
-    private int[] fieldOfColumn() {
+    /**
+     * Where each contract column is in the file's rows. A file none of whose header fields is a column of the
+     * contract is rejected: converted, each of its rows would be written with no value at all (and its rows
+     * counted as written), where it is another dataset's file in this one's folder, or a file whose first
+     * line is not a header.
+     */
+    private int[] fieldOfColumn() throws RejectedInputException {
         List<String> names = headerNames();
         int[] positions = new int[contract.columns().size()];
+        boolean anyMatched = false;
         for (int c = 0; c < positions.length; c++) {
             positions[c] = names.indexOf(contract.columns().get(c).name());
+            anyMatched |= positions[c] >= 0;
+        }
+        if (!anyMatched && positions.length > 0) {
+            throw new RejectedInputException("None of the header's " + header.size() + " fields (" + shortList(header) + ") is a column of dataset "
+                    + dataset + "'s schema contract (" + shortList(contract.columns().stream().map(Column::name).toList()) + ", in "
+                    + context.silver().describe(context.layout().schemaKey(dataset)) + "): each row would be written with no value, so the file is"
+                    + " rejected. Put it in the folder of the dataset it belongs to, or give it a first line naming the contract's columns (the"
+                    + " first line is read as the header); if the dataset's columns have all changed, edit or delete the contract and upload the"
+                    + " file again.");
         }
         return positions;
+    }
+
+    /** At most the first eight names, each cut at 64 characters, for a message. */
+    private static String shortList(List<String> names) {
+        List<String> shown = new ArrayList<>();
+        for (String name : names.subList(0, Math.min(8, names.size()))) {
+            shown.add(name.length() <= 64 ? name : name.substring(0, 64) + "…");
+        }
+        return String.join(", ", shown) + (names.size() > 8 ? ", … (" + names.size() + " in all)" : "");
     }
 
     /**

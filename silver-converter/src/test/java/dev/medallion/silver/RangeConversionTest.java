@@ -136,6 +136,32 @@ class RangeConversionTest {
     }
 
     @Test
+    void aFileNoneOfWhoseColumnsIsInTheContractIsRejectedReadInRangesAsInOneStream() throws Exception {
+        Path root = directory.resolve("foreign");
+        LocalObjectStore silver = new LocalObjectStore(root);
+        byte[] first = orders(100, "");
+        converter(silver, 2, limits()).convert(source(first), "orders", SilverConverter.Content.of(() -> new ByteArrayInputStream(first),
+                (from, to) -> new ByteArrayInputStream(first, (int) from, (int) (to - from))));
+        List<String> before = files(silver);
+        StringBuilder products = new StringBuilder("product_id,product_name,list_price\r\n");
+        for (int i = 0; i < 30_000; i++) {
+            products.append(1_000 + i).append(",Lamp ").append(i % 40).append(',').append(i % 90).append(".50\r\n");
+        }
+        byte[] file = products.toString().getBytes(StandardCharsets.UTF_8);
+
+        ConversionResult result = converter(silver, 2, limits()).convert(new SourceObject("bronze", "orders/products.csv", "e".repeat(32), file.length,
+                Instant.parse("2026-11-30T09:00:00Z")), "orders", SilverConverter.Content.of(() -> new ByteArrayInputStream(file),
+                        (from, to) -> new ByteArrayInputStream(file, (int) from, (int) (to - from))));
+
+        assertEquals(Manifest.REJECTED, result.manifest().status(), log());
+        assertTrue(result.manifest().reason().startsWith("None of the header's 3 fields"), result.manifest().reason());
+        List<String> after = new ArrayList<>(files(silver));
+        after.remove(result.manifestKey());
+        assertEquals(before, after, "nothing but the rejection's manifest");
+        assertEquals(List.of(), ConverterThreads.live());
+    }
+
+    @Test
     void aFileRefusedInALaterRangeIsRefusedAsOneStreamRefusesIt() throws Exception {
         byte[] good = orders(30_000, "");
         // Bytes that are not UTF-8, three quarters into the file.

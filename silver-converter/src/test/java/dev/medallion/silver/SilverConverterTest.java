@@ -432,6 +432,36 @@ class SilverConverterTest {
         assertTrue(logLines.toString(StandardCharsets.UTF_8).contains("\"outcome\":\"rejected\""), logLines.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Another dataset's file in this one's folder (or `bronze-ingest upload` of a folder of datasets, all under
+     * one name): converted, each row was written with every value null and counted as written.
+     */
+    @Test
+    void aFileNoneOfWhoseColumnsIsInTheContractIsRejectedNotWrittenEmpty() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        Manifest customers = convert(converter, "mixed/customers.csv", "customer_id,name\n1,Ann\n2,Bo\n", MODIFIED).manifest();
+        assertEquals(Manifest.CONVERTED, customers.status());
+        List<String> before = allFiles();
+
+        ConversionResult products = convert(converter, "mixed/products.csv", "product_id,product_name,list_price\n1001,Lamp,9.5\n1002,Desk,99\n", MODIFIED);
+
+        Manifest manifest = products.manifest();
+        assertEquals(Manifest.REJECTED, manifest.status());
+        assertTrue(manifest.reason().startsWith("None of the header's 3 fields (product_id, product_name, list_price) is a column of dataset mixed's"
+                + " schema contract (customer_id, name, in "), manifest.reason());
+        assertTrue(manifest.reason().contains("Put it in the folder of the dataset it belongs to"), manifest.reason());
+        assertEquals(0, manifest.rowsWritten());
+        assertEquals(0, manifest.rowsQuarantined());
+        List<String> after = new ArrayList<>(allFiles());
+        after.remove(products.manifestKey());
+        assertEquals(before, after, "nothing but the rejection's manifest");
+
+        // One column in common is enough: the others are the manifest's dropped and missing columns, as before.
+        Manifest partly = convert(converter, "mixed/partly.csv", "customer_id,city\n3,Oslo\n", MODIFIED).manifest();
+        assertEquals(Manifest.CONVERTED, partly.status());
+        assertEquals(List.of("city"), partly.droppedColumns());
+    }
+
     @Test
     void aFileRejectedInADatasetThatDeclaresItsDelimiterIsNotReadAgainOnItsRedelivery() throws IOException {
         byte[] garbage = binaryGarbage();
