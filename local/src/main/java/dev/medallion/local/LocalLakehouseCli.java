@@ -4,6 +4,7 @@ import dev.medallion.common.cli.CommandLine;
 import dev.medallion.common.cli.UsageException;
 import dev.medallion.common.config.ConfigurationException;
 import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
@@ -120,8 +121,12 @@ public final class LocalLakehouseCli {
             return 2;
         }
         CsvOverrides declared;
+        ConversionLimits limits;
         try {
             declared = SilverSettings.csvOverrides(environment);
+            // The two limits a rejection names ("raise MAX_ROW_CHARS"), read as the silver command reads them; the tunables stay at their defaults.
+            ConversionLimits read = ConversionLimits.fromEnvironment(environment);
+            limits = ConversionLimits.defaults().withMaxColumns(read.maxColumns()).withMaxRowChars(read.maxRowChars());
         }
         catch (ConfigurationException e) {
             err.println("error: " + ErrorMessages.describe(e));
@@ -142,7 +147,7 @@ public final class LocalLakehouseCli {
                 err.println("error: " + ErrorMessages.describe(e));
                 return 2;
             }
-            return new LocalLakehouseCli.Run(input, lake, declared, out, err).execute(models, line.value("--models").isEmpty());
+            return new LocalLakehouseCli.Run(input, lake, declared, limits, out, err).execute(models, line.value("--models").isEmpty());
         }
         catch (IOException e) {
             err.println("error: " + ErrorMessages.describe(e));
@@ -192,14 +197,16 @@ public final class LocalLakehouseCli {
         private final Path input;
         private final Path lake;
         private final CsvOverrides declared;
+        private final ConversionLimits limits;
         private final PrintStream out;
         private final PrintStream err;
         private final long started = System.nanoTime();
 
-        Run(Path input, Path lake, CsvOverrides declared, PrintStream out, PrintStream err) {
+        Run(Path input, Path lake, CsvOverrides declared, ConversionLimits limits, PrintStream out, PrintStream err) {
             this.input = input;
             this.lake = lake;
             this.declared = declared;
+            this.limits = limits;
             this.out = out;
             this.err = err;
         }
@@ -313,7 +320,7 @@ public final class LocalLakehouseCli {
                 out.println("  left out the lake's own folders under --input, which this command writes: "
                         + lakeFolders.stream().map(Path::toString).collect(Collectors.joining(", ")));
             }
-            LocalSilver silver = new LocalSilver(silverRoot, declared, Clock.systemUTC());
+            LocalSilver silver = new LocalSilver(silverRoot, declared, limits, Clock.systemUTC());
             Map<String, Integer> outcomes = new TreeMap<>();
             int rejected = 0;
             for (BronzeFile file : files) {

@@ -549,6 +549,25 @@ class LocalLakehouseCliTest {
         assertEquals(List.of(Map.of("people", 2L, "first_name", "Ren\u00e9e")), GoldFiles.rows(directory.resolve("lake/gold/people_count"), "people"));
     }
 
+    /**
+     * A file rejected for a row over MAX_ROW_CHARS is told to "raise MAX_ROW_CHARS": the command read no limit
+     * from its environment, so doing as told changed nothing (the rerun answered "rejected before, read with
+     * the same settings").
+     */
+    @Test
+    void aFileRejectedForALongRowConvertsOnceMaxRowCharsIsRaisedAsItsReasonSays() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/notes"));
+        Files.writeString(input.resolve("long.csv"), "id,text\n1,short\n2," + "y".repeat(4_200_000) + "\n");
+        String[] args = {"local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString()};
+        Outcome rejected = run(args);
+        assertTrue(rejected.out().contains("raise MAX_ROW_CHARS"), rejected.out());
+
+        Outcome raised = run(Map.of("MAX_ROW_CHARS", "8388608"), args);
+
+        assertEquals(0, raised.exit(), raised.out());
+        assertTrue(raised.out().contains("  converted notes/long.csv into notes: 2 rows read, 2 written, 0 quarantined"), raised.out());
+    }
+
     @Test
     void aLaterFileWithOtherColumnsThanItsDatasetsContractSaysWhichWereNotWrittenOrWrittenAsNull() throws Exception {
         Path input = Files.createDirectories(directory.resolve("drop/people"));

@@ -30,10 +30,15 @@ public final class LocalSilver {
 
     /** @param csvOverrides the datasets' declared delimiters and encodings, as the function's {@code CSV_DELIMITERS} and {@code CSV_ENCODINGS} */
     public LocalSilver(Path silverRoot, CsvOverrides csvOverrides, Clock clock) {
+        this(silverRoot, csvOverrides, ConversionLimits.defaults(), clock);
+    }
+
+    /** @param limits the limits on a file's columns and rows ({@code MAX_COLUMNS}, {@code MAX_ROW_CHARS}), which a rejection tells the user to raise */
+    public LocalSilver(Path silverRoot, CsvOverrides csvOverrides, ConversionLimits limits, Clock clock) {
         this.silver = new LocalObjectStore(requireNonNull(silverRoot, "silverRoot is null"));
         // The Lambda function's JSON log line per object would repeat what the summary line says.
         JsonLog log = new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock);
-        this.converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(), csvOverrides, log, clock);
+        this.converter = new SilverConverter(silver, new SilverLayout(""), requireNonNull(limits, "limits is null"), csvOverrides, log, clock);
     }
 
     /** Converts one file; a file whose manifest records its current size and time is skipped ({@code unchanged}). */
