@@ -84,6 +84,13 @@ final class ConversionRun {
     private final List<ObjectUpload> staged = new ArrayList<>();
     /** Pipelines whose uploads are not in {@link #staged} yet: discarded with the run. */
     private final List<ChunkPipeline> pipelines = new CopyOnWriteArrayList<>();
+    /**
+     * How the reason of a file rejected for having no column of the contract starts: what mends it is the
+     * contract, which its manifest does not record, so such a file is read again on every delivery
+     * (reading it costs its header and the contract).
+     */
+    static final String NO_COLUMN_OF_THE_CONTRACT = "None of the header's ";
+
     /** Part numbers are never reused within a run, not even after ranges were given up. */
     private final AtomicInteger partNumbers = new AtomicInteger();
     private QuarantineWriter quarantine;
@@ -614,7 +621,7 @@ final class ConversionRun {
             anyMatched |= positions[c] >= 0;
         }
         if (!anyMatched && positions.length > 0) {
-            throw new RejectedInputException("None of the header's " + header.size() + " fields (" + shortList(header) + ") is a column of dataset "
+            throw new RejectedInputException(NO_COLUMN_OF_THE_CONTRACT + header.size() + " fields (" + shortList(header) + ") is a column of dataset "
                     + dataset + "'s schema contract (" + shortList(contract.columns().stream().map(Column::name).toList()) + ", in "
                     + context.silver().describe(context.layout().schemaKey(dataset)) + "): each row would be written with no value, so the file is"
                     + " rejected. Put it in the folder of the dataset it belongs to, or give it a first line naming the contract's columns (the"

@@ -15,6 +15,7 @@ import org.apache.commons.io.input.CloseShieldInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -164,7 +165,7 @@ public final class SilverConverter {
         // killed. Its files are visible and only a commit on top of this manifest sweeps them, so this
         // version is converted again rather than answered unchanged. Should that run's manifest still
         // land, this run loses, and its retry converts the object as it then is.
-        if (previous.isPresent() && previous.get().describes(source) && !rejectedUnderOtherSettings(previous.get(), dataset) && !laterRunPublished) {
+        if (previous.isPresent() && previous.get().describes(source) && !readUnderOtherSettings(previous.get(), dataset) && !laterRunPublished) {
             // A redelivery, or the retry of a run that committed and then failed.
             return logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty(), Optional.empty()), started);
         }
@@ -201,13 +202,21 @@ public final class SilverConverter {
      * under limits it does not record (written before manifests kept them: they may have been lower).
      * Declaring them ({@code CSV_ENCODINGS}, {@code CSV_DELIMITERS}, {@code --encoding}, {@code --delimiter})
      * and raising the limits is how a person fixes such a rejection: the same object, delivered again
-     * (copied onto itself) or converted again, is then read with them, not skipped.
+     * (copied onto itself) or converted again, is then read with them, not skipped. A file rejected for having
+     * no column of the contract is always read again: the contract, edited or deleted, mends it. Likewise a file converted
+     * (or found empty) with another delimiter or encoding than one its dataset declares now: declaring it is
+     * how a person mends rows split in the wrong place or text decoded wrongly. Only a declaration counts
+     * there, not its removal, which says nothing about the file.
      */
-    private boolean rejectedUnderOtherSettings(Manifest manifest, String dataset) {
+    private boolean readUnderOtherSettings(Manifest manifest, String dataset) {
         if (!Manifest.REJECTED.equals(manifest.status())) {
-            return false;
+            Optional<Charset> declaredEncoding = context.csvOverrides().encodingOf(dataset);
+            Optional<Character> declaredDelimiter = context.csvOverrides().delimiterOf(dataset);
+            return declaredEncoding.isPresent() && !declaredEncoding.get().name().equals(manifest.encoding())
+                    || declaredDelimiter.isPresent() && !String.valueOf(declaredDelimiter.get()).equals(manifest.delimiter());
         }
-        if (manifest.limits() == null || manifest.limits().raisedIn(context.limits())) {
+        if (manifest.limits() == null || manifest.limits().raisedIn(context.limits())
+                || manifest.reason() != null && manifest.reason().startsWith(ConversionRun.NO_COLUMN_OF_THE_CONTRACT)) {
             return true;
         }
         String encoding = context.csvOverrides().encodingOf(dataset).orElse(StandardCharsets.UTF_8).name();

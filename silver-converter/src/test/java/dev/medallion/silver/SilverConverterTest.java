@@ -462,6 +462,41 @@ class SilverConverterTest {
         assertEquals(List.of("city"), partly.droppedColumns());
     }
 
+    /**
+     * A file converted with the wrong delimiter (rows split in the wrong place) is mended by declaring the
+     * right one and delivering it again: it was answered "unchanged" whatever was declared since.
+     */
+    @Test
+    void aFileConvertedWithAnotherDelimiterThanItsDatasetNowDeclaresIsReadAgainOnItsRedelivery() throws IOException {
+        byte[] content = "name;price\nWidget;1.50\nGadget;2.75\n".getBytes(StandardCharsets.UTF_8);
+        SourceObject source = source("prices/p.csv", content, MODIFIED);
+        JsonLog log = new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK);
+        SilverConverter comma = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(), new CsvOverrides(Map.of("prices", ','), Map.of()), log, CLOCK);
+        SilverConverter semicolon = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(), new CsvOverrides(Map.of("prices", ';'), Map.of()), log, CLOCK);
+        ConversionResult wrong = comma.convert(source, "prices", () -> new java.io.ByteArrayInputStream(content));
+        assertEquals(",", wrong.manifest().delimiter());
+        assertEquals(1, wrong.manifest().parts().size());
+        assertTrue(comma.convert(source, "prices", () -> new java.io.ByteArrayInputStream(content)).unchanged(), "the same settings: a redelivery");
+
+        // Declared: read again. The contract inferred from the split rows has none of the header's columns now,
+        // so the file is rejected, saying so, and the rows split in the wrong place are gone.
+        ConversionResult declared = semicolon.convert(source, "prices", () -> new java.io.ByteArrayInputStream(content));
+        assertFalse(declared.unchanged());
+        assertEquals(Manifest.REJECTED, declared.manifest().status());
+        assertTrue(declared.manifest().reason().contains("edit or delete the contract"), declared.manifest().reason());
+        assertTrue(allFiles().stream().noneMatch(key -> key.endsWith(".parquet")), allFiles().toString());
+
+        // The contract deleted, as the reason says: the next delivery converts the file as declared.
+        Files.delete(silverRoot.resolve("_schemas/prices.json"));
+        ConversionResult mended = semicolon.convert(source, "prices", () -> new java.io.ByteArrayInputStream(content));
+        assertEquals(Manifest.CONVERTED, mended.manifest().status(), mended.manifest().reason());
+        assertEquals(";", mended.manifest().delimiter());
+        assertEquals(List.of("name", "price"), mended.manifest().columns().stream().map(Column::name).toList());
+        assertTrue(semicolon.convert(source, "prices", () -> new java.io.ByteArrayInputStream(content)).unchanged());
+        // Taking the declaration away again says nothing about the file: a redelivery stays unchanged.
+        assertTrue(converter(ConversionLimits.defaults()).convert(source, "prices", () -> new java.io.ByteArrayInputStream(content)).unchanged());
+    }
+
     @Test
     void aFileRejectedInADatasetThatDeclaresItsDelimiterIsNotReadAgainOnItsRedelivery() throws IOException {
         byte[] garbage = binaryGarbage();
