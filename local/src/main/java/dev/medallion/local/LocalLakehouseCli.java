@@ -57,7 +57,8 @@ public final class LocalLakehouseCli {
                  converter's code into DIR/silver, laid out like the silver bucket. The first folder under
                  --input names the dataset, as in the bronze bucket (sales/2026/01/x.csv -> sales), and may
                  not be named like a date (2026/ is a date folder: give its dataset's parent folder); a file
-                 directly in --input names its own (orders.csv -> orders). Hidden files are skipped, files
+                 directly in --input names its own (orders.csv -> orders). Other files in dataset folders
+                 (.tsv, .txt) are left out (a warning names them). Hidden files are skipped, files
                  and folders named _* (Spark's _temporary, _SUCCESS) are left out (a warning names them),
                  and so are the lake's silver/ and gold/ when the lake is under --input (--input . --lake
                  ./lake); links to folders are not followed (a warning names them), and a file under
@@ -226,6 +227,7 @@ public final class LocalLakehouseCli {
             BronzeInput found = BronzeFiles.under(input, lakeFolders);
             warnAboutLinks(found.folderLinks());
             warnAboutJobFiles(found.jobFiles());
+            warnAboutOtherFiles(found.otherFiles());
             List<String> refusal = InputRefusal.lines(input, found);
             if (!refusal.isEmpty()) {
                 refusal.forEach(err::println);
@@ -282,6 +284,16 @@ public final class LocalLakehouseCli {
             err.println("warning: left out " + links.size() + (one ? " link to a folder under --input, which is not followed" : " links to folders under --input, which are not followed")
                     + " (bronze-ingest upload does not follow " + (one ? "it" : "them") + " either): " + InputRefusal.named(links) + "; copy the folder" + (one ? "" : "s")
                     + " into --input to convert " + (one ? "its" : "their") + " files");
+        }
+
+        /** Left out as the bucket's notification and bronze-ingest upload leave them out, and named, as bronze-ingest names them. */
+        private void warnAboutOtherFiles(List<Path> otherFiles) {
+            if (otherFiles.isEmpty()) {
+                return;
+            }
+            boolean one = otherFiles.size() == 1;
+            err.println("warning: left out " + otherFiles.size() + (one ? " file" : " files") + " under --input whose name" + (one ? " does" : "s do")
+                    + " not end in .csv, .csv.gz or .dat (the bucket's notification does not deliver such files either): " + InputRefusal.named(otherFiles));
         }
 
         /** Left out as bronze-ingest upload leaves them out, and named: a _temporary folder says a job is running or failed. */

@@ -357,6 +357,23 @@ class LocalLakehouseCliTest {
                 + directory.resolve("lake/silver/people") + "/**/*.parquet')"), "the attempt's row is not there twice");
     }
 
+    /** A .tsv or .txt export beside a dataset's .csv files was left out without a word: bronze-ingest upload names it. */
+    @Test
+    void filesOfADatasetFolderWithAnotherSuffixAreLeftOutAndNamed() throws Exception {
+        Path people = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(people.resolve("2026-01.csv"), "id,name\n1,Ann\n");
+        Files.writeString(people.resolve("2026-02.tsv"), "id\tname\n2\tBo\n");
+        Files.writeString(directory.resolve("drop/README.md"), "# exports\n");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        // The README beside the dataset folders is no dataset's file: not named.
+        assertEquals("warning: left out 1 file under --input whose name does not end in .csv, .csv.gz or .dat (the bucket's notification does not"
+                + " deliver such files either): " + directory.resolve("drop/people/2026-02.tsv") + "\n", outcome.err());
+        assertTrue(outcome.out().contains("  converted people/2026-01.csv into people: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
+    }
+
     /** Given as --input itself, a file so named is refused, as the converter skips its key and bronze-ingest refuses to upload it. */
     @Test
     void aFileNamedAsAJobsBookkeepingGivenAsTheInputIsRefused() throws Exception {

@@ -67,7 +67,7 @@ public final class BronzeFiles {
             String name = root.getFileName().toString();
             String key = nfc(name);
             return new BronzeInput(isBronze(name) ? List.of(new BronzeFile(root, key, datasetOf(key))) : List.of(), List.of(), List.of(), List.of(),
-                    List.of(), List.of(), List.of());
+                    List.of(), List.of(), List.of(), List.of());
         }
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString(), null, "the input does not exist");
@@ -84,8 +84,9 @@ public final class BronzeFiles {
         walk.lakeFolders.sort(null);
         walk.folderLinks.sort(Comparator.comparing(BronzeInput.FolderLink::link));
         walk.jobFiles.sort(null);
+        walk.otherFiles.sort(null);
         walk.unreadable.sort(Comparator.comparing(BronzeInput.Unreadable::path));
-        return new BronzeInput(files.stream().map(Reached::file).toList(), walk.lakeFolders, walk.folderLinks, walk.jobFiles, walk.unreadable,
+        return new BronzeInput(files.stream().map(Reached::file).toList(), walk.lakeFolders, walk.folderLinks, walk.jobFiles, walk.otherFiles, walk.unreadable,
                 sameFiles(files), sameKeys(files));
     }
 
@@ -189,6 +190,7 @@ public final class BronzeFiles {
         private final List<Path> lakeFolders = new ArrayList<>();
         private final List<BronzeInput.FolderLink> folderLinks = new ArrayList<>();
         private final List<Path> jobFiles = new ArrayList<>();
+        private final List<Path> otherFiles = new ArrayList<>();
         private final List<BronzeInput.Unreadable> unreadable = new ArrayList<>();
 
         Walk(Path root, Path realRoot, Set<Path> lake) {
@@ -250,6 +252,11 @@ public final class BronzeFiles {
                 }
                 Object identity = target.fileKey() != null ? target.fileKey() : realPath;
                 files.add(new Reached(new BronzeFile(asGiven(file), key, datasetOf(key)), identity, realPath, attributes.isSymbolicLink()));
+            }
+            else if (Files.isRegularFile(file) && !file.getParent().equals(realRoot)) {
+                // In a dataset's folder (a .tsv or .txt export beside its .csv files). A file beside the dataset
+                // folders (a README) is no dataset's.
+                otherFiles.add(asGiven(file));
             }
             return FileVisitResult.CONTINUE;
         }

@@ -16,18 +16,23 @@ import static java.util.Objects.requireNonNull;
  * @param jobFiles the files and folders under the input whose names start with '_', as Hadoop and Spark name
  *         what is not a job's output ({@code _temporary}, {@code _SUCCESS}): left out, as {@code bronze-ingest
  *         upload} leaves them out, a folder named once, not walked
+ * @param otherFiles the files in the input's dataset folders whose names end in none of the suffixes the bucket's
+ *         notification delivers ({@code .tsv}, {@code .txt}, {@code .xlsx}): left out, as {@code bronze-ingest
+ *         upload} leaves them out, and named, as it names them (files directly in the input, a README, are no
+ *         dataset's)
  * @param unreadable what could not be read, so the files under it would be missing
  * @param sameFiles the files that {@code files} holds under two keys or more, in the order of their first key
  * @param sameKeys the keys that two files or more of {@code files} are under, their names differing only in their
  *         Unicode form, in key order
  */
 public record BronzeInput(List<BronzeFile> files, List<Path> lakeFolders, List<FolderLink> folderLinks, List<Path> jobFiles,
-        List<Unreadable> unreadable, List<SameFile> sameFiles, List<SameKey> sameKeys) {
+        List<Path> otherFiles, List<Unreadable> unreadable, List<SameFile> sameFiles, List<SameKey> sameKeys) {
     public BronzeInput {
         files = List.copyOf(requireNonNull(files, "files is null"));
         lakeFolders = List.copyOf(requireNonNull(lakeFolders, "lakeFolders is null"));
         folderLinks = List.copyOf(requireNonNull(folderLinks, "folderLinks is null"));
         jobFiles = List.copyOf(requireNonNull(jobFiles, "jobFiles is null"));
+        otherFiles = List.copyOf(requireNonNull(otherFiles, "otherFiles is null"));
         unreadable = List.copyOf(requireNonNull(unreadable, "unreadable is null"));
         sameFiles = List.copyOf(requireNonNull(sameFiles, "sameFiles is null"));
         sameKeys = List.copyOf(requireNonNull(sameKeys, "sameKeys is null"));

@@ -32,7 +32,7 @@ class InputRefusalTest {
         BronzeFile g = new BronzeFile(input.resolve("people/g.csv"), "people/g.csv", "people");
         BronzeFile nfd = new BronzeFile(input.resolve("people/cafe\u0301.csv"), "people/caf\u00e9.csv", "people");
         BronzeFile nfc = new BronzeFile(input.resolve("people/caf\u00e9.csv"), "people/caf\u00e9.csv", "people");
-        BronzeInput found = new BronzeInput(List.of(a, b, nfd, nfc, d, e, f, g), List.of(), List.of(), List.of(),
+        BronzeInput found = new BronzeInput(List.of(a, b, nfd, nfc, d, e, f, g), List.of(), List.of(), List.of(), List.of(),
                 List.of(new BronzeInput.Unreadable(input.resolve("sales"), "permission denied"), new BronzeInput.Unreadable(input.resolve("stores"), "permission denied")),
                 List.of(new BronzeInput.SameFile(a.path(), List.of(a, b), List.of()),
                         new BronzeInput.SameFile(outside, List.of(d, e), List.of(d.path(), e.path())),
@@ -57,6 +57,6 @@ class InputRefusalTest {
                         + " replacing the other's, since their names differ only in their Unicode form (NFC and NFD spellings of one name): rename or remove"
                         + " one of them. Nothing was converted."),
                 refusal);
-        assertEquals(List.of(), InputRefusal.lines(input, new BronzeInput(List.of(a), List.of(), List.of(), List.of(), List.of(), List.of(), List.of())));
+        assertEquals(List.of(), InputRefusal.lines(input, new BronzeInput(List.of(a), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of())));
     }
 }
