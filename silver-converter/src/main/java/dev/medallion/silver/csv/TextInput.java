@@ -89,9 +89,19 @@ public final class TextInput {
             }
             for (int i = 0; i < sample.length; i++) {
                 if (sample[i] == 0) {
+                    // UTF-16 or UTF-32 text holds a NUL byte in every ASCII character: a quarter of its bytes and more.
+                    // A few NUL bytes among text are a damaged export, which no encoding setting mends.
+                    int nuls = 0;
+                    for (byte b : sample) {
+                        nuls += b == 0 ? 1 : 0;
+                    }
                     throw new RejectedInputException("The file is not text: it holds a NUL byte at " + context.offset(i)
-                            + " (binary data, or a UTF-16/UTF-32 export saved without a byte order mark: for a Windows \"Unicode\" export set "
-                            + context.setting("UTF-16LE") + ")");
+                            + (nuls * 4 >= sample.length
+                                    ? " (binary data, or a UTF-16/UTF-32 export saved without a byte order mark: for a Windows \"Unicode\" export set "
+                                            + context.setting("UTF-16LE") + ")"
+                                    : " (" + nuls + " in its first " + sample.length + " bytes" + (compressed ? ", decompressed" : "")
+                                            + ": text with NUL bytes in it, a damaged export or binary data in a field, not another encoding): remove"
+                                            + " them from the file, or export it again"));
                 }
             }
         }

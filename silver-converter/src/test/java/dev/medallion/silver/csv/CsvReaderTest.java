@@ -467,6 +467,9 @@ class CsvReaderTest {
         RejectedInputException e = rejection(bytes);
         assertTrue(e.getMessage().contains("NUL byte at byte offset 12 "), e.getMessage());
         assertTrue(e.getMessage().contains("not text"), e.getMessage());
+        // One NUL byte in UTF-8 text: no encoding setting mends it, and none is advised.
+        assertTrue(e.getMessage().contains("NUL byte at byte offset 12 (1 in its first 17 bytes: text with NUL bytes in it, a damaged export or binary data in a field,"
+                + " not another encoding)") && !e.getMessage().contains("CSV_ENCODINGS"), e.getMessage());
         // In gzip the offset is the decompressed text's, and the message says so.
         RejectedInputException compressed = rejection(gzip(bytes));
         assertTrue(compressed.getMessage().contains("NUL byte at byte offset 12 of the decompressed text "), compressed.getMessage());
