@@ -68,7 +68,7 @@ import static java.util.Objects.requireNonNull;
 public final class GoldBuilder {
     /** Time kept back from the deadline to stop a query, clean up its build and record the outcome. */
     public static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
-    /** Below this, a model is not started at all: a CTAS rarely finishes in less. */
+    /** Below this, a model whose inputs changed is not started: a CTAS rarely finishes in less. */
     static final Duration MINIMUM_TO_START = SAFETY_MARGIN.plusSeconds(30);
     /**
      * Glue versions kept of each view: the current definition and the one before, which points at the
@@ -126,10 +126,12 @@ public final class GoldBuilder {
         requireNonNull(requestId, "requestId is null");
         requireNonNull(deadline, "deadline is null");
         long started = System.nanoTime();
+        // Telling whether the inputs changed costs list and catalog calls, no query: the margin is enough for
+        // that. An unchanged model near the deadline is then unchanged, not a failure that fails the batch.
         Duration remaining = deadline.remaining();
-        if (remaining.compareTo(MINIMUM_TO_START) < 0) {
-            return failed(model, Optional.empty(), started, 0, 0, Map.of(),
-                    "not started: " + remaining.toSeconds() + " s of the invocation left, " + MINIMUM_TO_START.toSeconds() + " s needed" + KEPT_PREVIOUS);
+        if (remaining.compareTo(SAFETY_MARGIN) < 0) {
+            return failed(model, Optional.empty(), started, 0, 0, Map.of(), "not started: " + remaining.toSeconds() + " s of the invocation left, "
+                    + SAFETY_MARGIN.toSeconds() + " s needed to tell whether its inputs changed" + KEPT_PREVIOUS);
         }
         InputFingerprints.Fingerprint inputs;
         Optional<BuildState> state;
@@ -181,6 +183,11 @@ public final class GoldBuilder {
             }
             return new ModelOutcome(model.name(), ModelOutcome.Status.UNCHANGED, Optional.of(state.get().current().buildId()), 0, 0, 0,
                     secondsSince(started), Optional.empty());
+        }
+        remaining = deadline.remaining();
+        if (remaining.compareTo(MINIMUM_TO_START) < 0) {
+            return failed(model, Optional.empty(), started, 0, 0, Map.of(), "not started: " + remaining.toSeconds() + " s of the invocation left, "
+                    + MINIMUM_TO_START.toSeconds() + " s needed to build it" + KEPT_PREVIOUS);
         }
         return new Run(model, BuildId.next(clock, random), fingerprint, requestId, state, deadline, started).execute();
     }

@@ -104,14 +104,26 @@ class GoldBuildDeadlineIT {
     }
 
     @Test
-    void aModelIsNotStartedWithoutTimeForAQuery() throws IOException {
+    void aChangedModelIsNotStartedWithoutTimeForAQuery() throws IOException {
         Deadline deadline = Deadline.at(clock.instant().plus(GoldBuilder.MINIMUM_TO_START.minusSeconds(1)), clock);
 
         ModelOutcome outcome = builder().build(model("product_totals"), false, "request-1", deadline);
 
         assertEquals(ModelOutcome.Status.FAILED, outcome.status());
-        assertTrue(outcome.failure().orElseThrow().startsWith("not started"), outcome.failure().orElseThrow());
+        assertTrue(outcome.failure().orElseThrow().startsWith("not started: 59 s of the invocation left, 60 s needed to build it"), outcome.failure().orElseThrow());
         assertEquals(List.of(), lake.athenaQueryIds());
+        assertTrue(lake.recorder().calls().stream().noneMatch(call -> call.startsWith("Athena.")), "its inputs were read, but no query sent: " + lake.recorder().calls());
+    }
+
+    @Test
+    void aModelIsNotEvenFingerprintedWithinTheSafetyMargin() throws IOException {
+        Deadline deadline = Deadline.at(clock.instant().plus(GoldBuilder.SAFETY_MARGIN.minusSeconds(1)), clock);
+
+        ModelOutcome outcome = builder().build(model("product_totals"), false, "request-1", deadline);
+
+        assertEquals(ModelOutcome.Status.FAILED, outcome.status());
+        assertTrue(outcome.failure().orElseThrow().startsWith("not started: 29 s of the invocation left, 30 s needed to tell whether its inputs changed"),
+                outcome.failure().orElseThrow());
         assertEquals(List.of(), lake.recorder().calls(), "nothing was even read");
     }
 

@@ -2,6 +2,7 @@ package dev.medallion.gold.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.medallion.common.config.Environment;
+import dev.medallion.common.testing.LambdaInvocation;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.testing.GoldLake;
 import io.trino.sql.parser.SqlParser;
@@ -501,6 +502,19 @@ class GoldCtasHandlerIT {
         assertTrue(outcomes.get("revenue_by_day").startsWith("built "), outcomes.toString());
         lake.applyAthenaEffects("revenue_by_day");
         return lake.currentBuild("revenue_by_day");
+    }
+
+    @Test
+    void anUnchangedModelIsUnchangedNotFailedWhenLessThanABuildsTimeIsLeft() throws IOException {
+        Map<String, Object> event = Map.of("models", List.of("product_totals"));
+        lake.handler().handleRequest(event, LambdaInvocation.of("gold-ctas", "request-1"));
+        String built = lake.currentBuild("product_totals");
+
+        // Nothing changed in silver; an earlier model of the invocation left 50 s, less than a build needs
+        // (60) but enough to tell that nothing changed. A failure here would fail, and bring back, a whole batch.
+        Map<String, Object> outcome = lake.handler().handleRequest(event, LambdaInvocation.of("gold-ctas", "request-2").withRemainingMillis(50_000));
+
+        assertEquals(Map.of("product_totals", "unchanged " + built), outcome);
     }
 
     /** A direct invocation, whose answer is each model's outcome. */
