@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,6 +191,20 @@ public final class GoldBuilder {
                     + MINIMUM_TO_START.toSeconds() + " s needed to build it" + KEPT_PREVIOUS);
         }
         return new Run(model, BuildId.next(clock, random), fingerprint, requestId, state, deadline, started).execute();
+    }
+
+    /**
+     * When the model's current build became its view's table ({@link BuildState#builtAt}); empty when it
+     * has no build yet, or its state cannot be read now (its build then fails, saying why).
+     */
+    public Optional<Instant> lastBuilt(GoldModel model) {
+        requireNonNull(model, "model is null");
+        try {
+            return states.read(model.name()).map(state -> Instant.parse(state.builtAt()));
+        }
+        catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private ModelOutcome failed(GoldModel model, Optional<BuildId> build, long started, int queries, long bytesScanned, Map<String, Object> extra, String reason) {

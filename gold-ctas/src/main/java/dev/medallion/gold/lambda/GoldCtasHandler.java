@@ -25,7 +25,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +39,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The Lambda entry point of the gold layer: reads the request ({@link GoldRequest}), takes the build lease
- * ({@link BuildLease}), builds the models it names with {@link GoldBuilder}, one after the other, releases
- * the lease, and does nothing else. Every model is attempted; when any failed, the invocation fails after
+ * ({@link BuildLease}), builds the models it names with {@link GoldBuilder}, one after the other, least
+ * recently built first, releases the lease, and does nothing else. Every model is attempted; when any failed, the invocation fails after
  * the others, with each failure's query id and Athena's reason, so the failure shows in the function's
  * error metrics, an SQS batch is delivered again (and reaches the dead-letter queue after the queue's
  * maxReceiveCount), and an asynchronous invocation goes to the on-failure queue after Lambda's retries.
@@ -153,7 +156,7 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
         Map<String, String> outcomes = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
         try {
-            for (GoldModel model : chosen) {
+            for (GoldModel model : leastRecentlyBuiltFirst(chosen)) {
                 ModelOutcome outcome = builder.build(model, request.force(), requestId, deadline);
                 outcomes.put(model.name(), outcome.summary());
                 if (outcome.failed()) {
@@ -172,6 +175,20 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
             return failures(request.batch().get().unreadableIds());
         }
         return new LinkedHashMap<>(outcomes);
+    }
+
+    /**
+     * The models in the order to build them: never built first, then the least recently built. In the
+     * list's order, a first model whose build takes most of the invocation and whose inputs change in
+     * every batching window would leave the later ones "not started" in every invocation, for good; in
+     * this order each is started within as many invocations as there are models. Ties keep the list's order.
+     */
+    private List<GoldModel> leastRecentlyBuiltFirst(List<GoldModel> chosen) {
+        Map<String, Instant> lastBuilt = new HashMap<>();
+        chosen.forEach(model -> lastBuilt.put(model.name(), builder.lastBuilt(model).orElse(Instant.MIN)));
+        List<GoldModel> ordered = new ArrayList<>(chosen);
+        ordered.sort(Comparator.comparing(model -> lastBuilt.get(model.name())));
+        return ordered;
     }
 
     private void logBatch(GoldRequest request, GoldRequest.SqsBatch batch) {

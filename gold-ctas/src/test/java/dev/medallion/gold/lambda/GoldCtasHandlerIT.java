@@ -1,5 +1,9 @@
 package dev.medallion.gold.lambda;
 
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.testing.LambdaInvocation;
@@ -35,6 +39,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -94,8 +99,12 @@ class GoldCtasHandlerIT {
         assertEquals(QualifiedName.of(lake.goldDatabase(), "product_totals__" + totals), totalsCtas.getName());
         assertViewOf(statements.get(4), "product_totals", totals);
 
-        // Fingerprint (manifests, then the catalog, per source), state, queries, the view's current build, the swap, state, cleanup, versions.
+        // When each model was last built (never: they go in the list's order), then for each: fingerprint
+        // (manifests, then the catalog, per source), state, queries, the view's current build, the swap, state,
+        // cleanup, versions.
         assertEquals(List.of(
+                "S3.GetObject tables/_state/revenue_by_day.json",
+                "S3.GetObject tables/_state/product_totals.json",
                 "S3.ListObjectsV2 _manifests/sales/",
                 "S3.ListObjectsV2 sales/ingest_date=",
                 "Glue.GetTable silver.sales",
@@ -256,6 +265,8 @@ class GoldCtasHandlerIT {
         assertEquals(Map.of("revenue_by_day", "unchanged " + revenue, "product_totals", "unchanged " + totals), outcomes);
         assertEquals(queries, lake.athenaQueryIds().size(), "no Athena query at all");
         assertEquals(List.of(
+                "S3.GetObject tables/_state/revenue_by_day.json",
+                "S3.GetObject tables/_state/product_totals.json",
                 "S3.ListObjectsV2 _manifests/sales/",
                 "S3.ListObjectsV2 sales/ingest_date=",
                 "Glue.GetTable silver.sales",
@@ -515,6 +526,48 @@ class GoldCtasHandlerIT {
         Map<String, Object> outcome = lake.handler().handleRequest(event, LambdaInvocation.of("gold-ctas", "request-2").withRemainingMillis(50_000));
 
         assertEquals(Map.of("product_totals", "unchanged " + built), outcome);
+    }
+
+    @Test
+    void aModelListedAfterOneThatTakesTheWholeInvocationIsBuiltInTheNext() throws IOException {
+        // revenue_by_day, first in models.list, changes in every batching window (a sales commit each time),
+        // and its build leaves 50 s: not enough to start another model (60 s).
+        lake.addSilverFile("sales");
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        GoldBuildException first = assertThrows(GoldBuildException.class, () -> lake.handler().handleRequest(GoldRequestTest.sqsEvent(), timeForOneBuild("batch-1")));
+        assertTrue(first.getMessage().contains("product_totals: not started"), first.getMessage());
+        lake.applyAthenaEffects("revenue_by_day");
+        assertTrue(lake.state("product_totals").isEmpty());
+
+        lake.addSilverFile("sales");
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        GoldBuildException second = assertThrows(GoldBuildException.class, () -> lake.handler().handleRequest(GoldRequestTest.sqsEvent(), timeForOneBuild("batch-2")));
+
+        assertTrue(lake.state("product_totals").isPresent(), "product_totals is never built while revenue_by_day keeps changing: " + second.getMessage());
+        assertTrue(second.getMessage().contains("revenue_by_day: not started"), "built last now: " + second.getMessage());
+    }
+
+    /** An invocation with all its time ahead until its first view swap, and 50 s left after it. */
+    private Context timeForOneBuild(String requestId) {
+        LambdaInvocation invocation = LambdaInvocation.of("gold-ctas", requestId);
+        int views = (int) lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE OR REPLACE VIEW")).count();
+        return new ForwardingContext(invocation, () -> lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE OR REPLACE VIEW")).count() > views
+                ? 50_000 : LambdaInvocation.LONGEST_MILLIS);
+    }
+
+    /** An invocation whose time left is what {@code remainingMillis} says at each check. */
+    private record ForwardingContext(LambdaInvocation invocation, IntSupplier remainingMillis) implements Context {
+        @Override public String getAwsRequestId() { return invocation.getAwsRequestId(); }
+        @Override public String getLogGroupName() { return invocation.getLogGroupName(); }
+        @Override public String getLogStreamName() { return invocation.getLogStreamName(); }
+        @Override public String getFunctionName() { return invocation.getFunctionName(); }
+        @Override public String getFunctionVersion() { return invocation.getFunctionVersion(); }
+        @Override public String getInvokedFunctionArn() { return invocation.getInvokedFunctionArn(); }
+        @Override public CognitoIdentity getIdentity() { return invocation.getIdentity(); }
+        @Override public ClientContext getClientContext() { return invocation.getClientContext(); }
+        @Override public int getRemainingTimeInMillis() { return remainingMillis.getAsInt(); }
+        @Override public int getMemoryLimitInMB() { return invocation.getMemoryLimitInMB(); }
+        @Override public LambdaLogger getLogger() { return invocation.getLogger(); }
     }
 
     /** A direct invocation, whose answer is each model's outcome. */
