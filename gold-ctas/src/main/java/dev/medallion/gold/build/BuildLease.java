@@ -7,9 +7,11 @@ import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.VersionedContent;
 
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,10 +25,11 @@ import static java.util.Objects.requireNonNull;
  * <li>{@link #acquire} writes the lease with {@code If-None-Match: *} when there is none, or with
  *     {@code If-Match: <ETag>} over a lease whose expiry has passed (its holder crashed or was killed):
  *     of several builders racing for the same state, exactly one write succeeds
- *     ({@link ObjectStore#putIf}). The lease names its holder and expires when the holder's invocation
- *     must have ended (its deadline plus {@link #CLOCK_MARGIN}), so a crashed build holds it no longer than
- *     the function's timeout.</li>
- * <li>{@link Held#release} deletes it, after reading it back to check it is still the holder's own.</li>
+ *     ({@link ObjectStore#putIf}). The lease names its holder and the attempt (a token drawn for each
+ *     acquisition), and expires when the holder's invocation must have ended (its deadline plus
+ *     {@link #CLOCK_MARGIN}), so a crashed build holds it no longer than the function's timeout. Until
+ *     then it is held whoever asks, the holder's own request id included.</li>
+ * <li>{@link Held#release} deletes it, after reading it back to check it is still the same attempt's.</li>
  * </ul>
  * Core code: no Lambda, and any {@link ObjectStore} (S3, or a directory for tests).
  */
@@ -67,15 +70,16 @@ public final class BuildLease {
         Optional<String> expected = Optional.empty();
         if (current.isPresent()) {
             Lease lease = parse(current.get().content());
-            if (now.isBefore(lease.expiry()) && !lease.holder().equals(holder)) {
+            if (now.isBefore(lease.expiry())) {
+                // Held, even when its holder is our own request id: Lambda may deliver one asynchronous event
+                // twice, to two environments at once, under the same request id. A retry of an attempt that
+                // was killed comes a minute or more after the attempt's deadline, when its lease has expired.
                 return new Acquisition(Optional.empty(), Optional.of(lease));
             }
-            // Expired: its holder's invocation has ended, whatever it was doing. Or our own: an earlier
-            // attempt of the same request (Lambda retries an asynchronous event under its request id, and
-            // only once that attempt has ended) was killed before releasing it. Replace exactly that version.
+            // Expired: its holder's invocation has ended, whatever it was doing. Replace exactly that version.
             expected = Optional.of(current.get().etag());
         }
-        Lease mine = Lease.of(holder, now, until.plus(CLOCK_MARGIN), batchBuild);
+        Lease mine = Lease.of(holder, now, until.plus(CLOCK_MARGIN), batchBuild, newAttempt());
         Optional<String> written = gold.putIf(key, mapper.writeValueAsBytes(mine), expected);
         if (written.isPresent()) {
             return new Acquisition(Optional.of(new Held(mine)), Optional.empty());
@@ -84,13 +88,24 @@ public final class BuildLease {
         Optional<VersionedContent> winner = gold.readVersioned(key);
         if (winner.isEmpty()) {
             // Taken and already released between our two requests: the next trigger tries again.
-            return new Acquisition(Optional.empty(), Optional.of(Lease.of("(a build that has just ended)", now, now, false)));
+            return new Acquisition(Optional.empty(), Optional.of(Lease.of("(a build that has just ended)", now, now, false, "")));
         }
         Lease lease = parse(winner.get().content());
-        if (lease.holder().equals(holder)) {
+        if (lease.sameAttempt(mine)) {
             return new Acquisition(Optional.of(new Held(lease)), Optional.empty());
         }
         return new Acquisition(Optional.empty(), Optional.of(lease));
+    }
+
+    /**
+     * A token of this acquisition, which tells apart two attempts of one request id. Drawn here, from a
+     * generator made for it: one made in the constructor would be copied, state and all, into every
+     * environment SnapStart restores from one snapshot.
+     */
+    private static String newAttempt() {
+        byte[] token = new byte[16];
+        new SecureRandom().nextBytes(token);
+        return HexFormat.of().formatHex(token);
     }
 
     private Lease parse(byte[] content) throws IOException {
@@ -116,16 +131,23 @@ public final class BuildLease {
      *     queue: every commit made before {@code acquiredAt} is in its build, or, if that build fails,
      *     in the build its batch's redelivery starts. (A direct or scheduled build may name some models
      *     only, or fail with nothing delivered again.)
+     * @param attempt the token of the acquisition that wrote it; null in a lease written before it was
+     *     recorded, which matches no attempt
      */
-    public record Lease(String holder, String acquiredAt, String expiresAt, boolean batchBuild) {
+    public record Lease(String holder, String acquiredAt, String expiresAt, boolean batchBuild, String attempt) {
         public Lease {
             requireNonNull(holder, "holder is null");
             requireNonNull(acquiredAt, "acquiredAt is null");
             requireNonNull(expiresAt, "expiresAt is null");
         }
 
-        static Lease of(String holder, Instant acquiredAt, Instant expiresAt, boolean batchBuild) {
-            return new Lease(holder, acquiredAt.toString(), expiresAt.toString(), batchBuild);
+        static Lease of(String holder, Instant acquiredAt, Instant expiresAt, boolean batchBuild, String attempt) {
+            return new Lease(holder, acquiredAt.toString(), expiresAt.toString(), batchBuild, requireNonNull(attempt, "attempt is null"));
+        }
+
+        /** Whether both were written by the same acquisition: the same holder is not enough (see {@link BuildLease#acquire}). */
+        boolean sameAttempt(Lease other) {
+            return holder.equals(other.holder) && attempt != null && attempt.equals(other.attempt);
         }
 
         public Instant acquisition() {
@@ -161,13 +183,13 @@ public final class BuildLease {
         }
 
         /**
-         * Deletes the lease when it is still this holder's. When it expired and another build took it
+         * Deletes the lease when it is still this attempt's. When it expired and another build took it
          * over (this invocation outlived its own deadline, which Lambda does not allow), it is left to
-         * that build. Returns whether it was deleted.
+         * that build, even one of the same request id. Returns whether it was deleted.
          */
         public boolean release() throws IOException {
             Optional<VersionedContent> current = gold.readVersioned(key);
-            if (current.isEmpty() || !parse(current.get().content()).holder().equals(lease.holder())) {
+            if (current.isEmpty() || !parse(current.get().content()).sameAttempt(lease)) {
                 return false;
             }
             gold.delete(List.of(key));

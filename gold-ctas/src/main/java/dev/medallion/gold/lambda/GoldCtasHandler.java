@@ -61,7 +61,7 @@ import static java.util.Objects.requireNonNull;
  * Athena clients connect on first use, so no connection is open in the snapshot), credentials come from
  * the default chain, which reads the container credentials Lambda provides to SnapStart functions, and
  * nothing unique is drawn in it: build ids draw their random part per build ({@link PerDrawRandom}), the
- * lease's holder is the invocation's request id. No priming hook either: what the first invocation still
+ * lease's holder is the invocation's request id and its attempt token is drawn per acquisition. No priming hook either: what the first invocation still
  * loads comes with the SDK's first requests, which a hook could make only by calling AWS, or a stand-in
  * answering for it, before the snapshot (BENCHMARKS.md, "Cold starts under the Lambda runtime emulator").
  *

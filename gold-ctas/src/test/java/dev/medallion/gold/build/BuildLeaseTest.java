@@ -43,9 +43,33 @@ class BuildLeaseTest {
         assertEquals(START.toString(), holder.acquiredAt());
         assertEquals(START.plus(TIMEOUT).plus(BuildLease.CLOCK_MARGIN), holder.expiry(), "the holder's deadline, plus the clock margin");
         assertEquals(false, holder.batchBuild(), "a direct build");
-        assertTrue(new BuildLease(gold, "tables/", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true).held().orElseThrow().lease().batchBuild(),
-                "the retry of the same request, for a batch this time");
         assertTrue(refused.held().isEmpty());
+    }
+
+    @Test
+    void aSecondDeliveryOfTheSameRequestWaitsLikeAnyOtherBuild() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        BuildLease.Held first = new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), false).held().orElseThrow();
+
+        // 2 s later, while the first builds, Lambda delivers the same asynchronous event again, same request id, to another environment.
+        BuildLease.Acquisition duplicate = new BuildLease(gold, "", clockAt(START.plusSeconds(2))).acquire("request-1", START.plusSeconds(2).plus(TIMEOUT), false);
+
+        assertTrue(duplicate.held().isEmpty(), "both would build at once, each removing the other's builds");
+        assertEquals("request-1", duplicate.heldBy().orElseThrow().holder());
+        assertEquals(first.lease(), duplicate.heldBy().orElseThrow());
+    }
+
+    @Test
+    void anAttemptReleasesOnlyItsOwnLeaseNotOneItsRequestTookAgain() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        BuildLease.Held killed = new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true).held().orElseThrow();
+        Instant expiry = START.plus(TIMEOUT).plus(BuildLease.CLOCK_MARGIN);
+        BuildLease.Held retry = new BuildLease(gold, "", clockAt(expiry)).acquire("request-1", expiry.plus(TIMEOUT), true).held().orElseThrow();
+
+        assertFalse(killed.release(), "the same request id, but the lease is the retry's attempt now");
+        assertTrue(new BuildLease(gold, "", clockAt(expiry.plusSeconds(1))).acquire("request-2", expiry.plusSeconds(1).plus(TIMEOUT), true).heldBy().isPresent(),
+                "a third build would overlap the retry");
+        assertTrue(retry.release());
     }
 
     @Test
@@ -77,14 +101,18 @@ class BuildLeaseTest {
     }
 
     @Test
-    void aRetryOfTheSameRequestTakesOverTheLeaseItsKilledAttemptLeft() throws IOException {
+    void aRetryOfTheSameRequestTakesOverTheLeaseItsKilledAttemptLeftOnceItExpired() throws IOException {
         ObjectStore gold = new LocalObjectStore(root);
         new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true).held().orElseThrow();
+        // Lambda kills the attempt at its deadline and retries a minute or more later: the lease, expiring 5 s
+        // after that deadline, has expired by then.
+        Instant expiry = START.plus(TIMEOUT).plus(BuildLease.CLOCK_MARGIN);
+        assertTrue(new BuildLease(gold, "", clockAt(expiry.minusMillis(1))).acquire("request-1", expiry.plus(TIMEOUT), true).heldBy().isPresent());
 
-        BuildLease.Acquisition retry = new BuildLease(gold, "", clockAt(START.plusSeconds(60))).acquire("request-1", START.plusSeconds(60).plus(TIMEOUT), true);
+        BuildLease.Acquisition retry = new BuildLease(gold, "", clockAt(expiry.plusSeconds(60))).acquire("request-1", expiry.plusSeconds(60).plus(TIMEOUT), true);
 
-        assertEquals(START.plusSeconds(60).toString(), retry.held().orElseThrow().lease().acquiredAt());
-        assertTrue(new BuildLease(gold, "", clockAt(START.plusSeconds(61))).acquire("request-2", START.plus(TIMEOUT), true).heldBy().isPresent());
+        assertEquals(expiry.plusSeconds(60).toString(), retry.held().orElseThrow().lease().acquiredAt());
+        assertTrue(new BuildLease(gold, "", clockAt(expiry.plusSeconds(61))).acquire("request-2", expiry.plusSeconds(61).plus(TIMEOUT), true).heldBy().isPresent());
     }
 
     @Test
