@@ -36,6 +36,8 @@ import static java.util.Objects.requireNonNull;
 public final class BuildLease {
     /** Room for the clocks of two invocations (and of S3, which dates nothing here) to disagree. */
     public static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
+    /** Read-and-write rounds before a lease that keeps vanishing under our writes is reported held. */
+    static final int ACQUISITION_ROUNDS = 3;
 
     private final ObjectStore gold;
     private final String key;
@@ -65,6 +67,27 @@ public final class BuildLease {
     public Acquisition acquire(String holder, Instant until, boolean batchBuild) throws IOException {
         requireNonNull(holder, "holder is null");
         requireNonNull(until, "until is null");
+        String attempt = newAttempt();
+        for (int round = 1; ; round++) {
+            Optional<Acquisition> acquisition = tryAcquire(holder, attempt, until, batchBuild);
+            if (acquisition.isPresent()) {
+                return acquisition.get();
+            }
+            if (round == ACQUISITION_ROUNDS) {
+                // Each round lost to a build that ended at once: builds come and go faster than we can write.
+                // The caller defers as for a held lease; the trigger that comes back tries again.
+                Instant now = clock.instant();
+                return new Acquisition(Optional.empty(), Optional.of(Lease.of("(builds that have just ended)", now, now, false, "")));
+            }
+        }
+    }
+
+    /**
+     * One read and conditional write: the acquisition, or empty when the lease our write lost to is gone
+     * already (taken and released between our read and our write: a build that found nothing changed can
+     * take seconds), so that it is free again and worth another round rather than reported held.
+     */
+    private Optional<Acquisition> tryAcquire(String holder, String attempt, Instant until, boolean batchBuild) throws IOException {
         Instant now = clock.instant();
         Optional<VersionedContent> current = gold.readVersioned(key);
         Optional<String> expected = Optional.empty();
@@ -74,27 +97,26 @@ public final class BuildLease {
                 // Held, even when its holder is our own request id: Lambda may deliver one asynchronous event
                 // twice, to two environments at once, under the same request id. A retry of an attempt that
                 // was killed comes a minute or more after the attempt's deadline, when its lease has expired.
-                return new Acquisition(Optional.empty(), Optional.of(lease));
+                return Optional.of(new Acquisition(Optional.empty(), Optional.of(lease)));
             }
             // Expired: its holder's invocation has ended, whatever it was doing. Replace exactly that version.
             expected = Optional.of(current.get().etag());
         }
-        Lease mine = Lease.of(holder, now, until.plus(CLOCK_MARGIN), batchBuild, newAttempt());
+        Lease mine = Lease.of(holder, now, until.plus(CLOCK_MARGIN), batchBuild, attempt);
         Optional<String> written = gold.putIf(key, mapper.writeValueAsBytes(mine), expected);
         if (written.isPresent()) {
-            return new Acquisition(Optional.of(new Held(mine)), Optional.empty());
+            return Optional.of(new Acquisition(Optional.of(new Held(mine)), Optional.empty()));
         }
         // Another builder came first, or our own write landed and its answer was lost: the lease says which.
         Optional<VersionedContent> winner = gold.readVersioned(key);
         if (winner.isEmpty()) {
-            // Taken and already released between our two requests: the next trigger tries again.
-            return new Acquisition(Optional.empty(), Optional.of(Lease.of("(a build that has just ended)", now, now, false, "")));
+            return Optional.empty();
         }
         Lease lease = parse(winner.get().content());
         if (lease.sameAttempt(mine)) {
-            return new Acquisition(Optional.of(new Held(lease)), Optional.empty());
+            return Optional.of(new Acquisition(Optional.of(new Held(lease)), Optional.empty()));
         }
-        return new Acquisition(Optional.empty(), Optional.of(lease));
+        return Optional.of(new Acquisition(Optional.empty(), Optional.of(lease)));
     }
 
     /**

@@ -1,17 +1,23 @@
 package dev.medallion.gold.build;
 
 import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.ObjectUpload;
+import dev.medallion.common.storage.VersionedContent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -123,6 +129,63 @@ class BuildLeaseTest {
         IOException damaged = assertThrows(IOException.class, () -> new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true));
 
         assertTrue(damaged.getMessage().contains("_lease/build.json") && damaged.getMessage().contains("delete it"), damaged.getMessage());
+    }
+
+    @Test
+    void aLeaseTakenAndReleasedBetweenOurReadAndOurWriteIsTakenNotReportedHeld() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        // Another invocation takes the free lease, finds nothing changed and releases it, all between our read and our write.
+        ObjectStore racing = new QuickBuildBeforeEachWrite(gold, 1, clockAt(START));
+
+        BuildLease.Acquisition ours = new BuildLease(racing, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), false);
+
+        assertTrue(ours.held().isPresent(), "no build holds the lease, yet it is reported held by " + ours.heldBy().map(BuildLease.Lease::holder).orElse(""));
+        assertEquals("request-1", ours.held().get().lease().holder());
+    }
+
+    @Test
+    void aLeaseThatKeepsVanishingUnderOurWritesIsReportedHeldAfterAFewRounds() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        ObjectStore racing = new QuickBuildBeforeEachWrite(gold, BuildLease.ACQUISITION_ROUNDS, clockAt(START));
+
+        BuildLease.Acquisition ours = new BuildLease(racing, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), false);
+
+        assertEquals("(builds that have just ended)", ours.heldBy().orElseThrow().holder());
+        assertEquals(Optional.empty(), gold.stat("_lease/build.json"), "nothing of ours left behind");
+    }
+
+    /** Before each of the first {@code builds} conditional writes, a whole quick build takes the lease and releases it: our write fails its precondition. */
+    private static final class QuickBuildBeforeEachWrite implements ObjectStore {
+        private final ObjectStore store;
+        private final Clock clock;
+        private int builds;
+
+        QuickBuildBeforeEachWrite(ObjectStore store, int builds, Clock clock) {
+            this.store = store;
+            this.builds = builds;
+            this.clock = clock;
+        }
+
+        @Override
+        public Optional<String> putIf(String key, byte[] content, Optional<String> expectedEtag) throws IOException {
+            if (builds > 0) {
+                builds--;
+                new BuildLease(store, "", clock).acquire("request-quick-" + builds, START.plus(TIMEOUT), true).held().orElseThrow().release();
+                // Our write was sent while the other's lease was there: S3 answers 412.
+                return Optional.empty();
+            }
+            return store.putIf(key, content, expectedEtag);
+        }
+
+        @Override public Optional<ObjectInfo> stat(String key) throws IOException { return store.stat(key); }
+        @Override public InputStream open(String key, Optional<String> etag) throws IOException { return store.open(key, etag); }
+        @Override public InputStream openRange(String key, Optional<String> etag, long from, long to) throws IOException { return store.openRange(key, etag, from, to); }
+        @Override public Optional<VersionedContent> readVersioned(String key) throws IOException { return store.readVersioned(key); }
+        @Override public void put(String key, byte[] content) throws IOException { store.put(key, content); }
+        @Override public ObjectUpload create(String key) throws IOException { return store.create(key); }
+        @Override public List<String> list(String prefix) throws IOException { return store.list(prefix); }
+        @Override public void delete(Collection<String> keys) throws IOException { store.delete(keys); }
+        @Override public String describe(String key) { return store.describe(key); }
     }
 
     private static Clock clockAt(Instant instant) {
