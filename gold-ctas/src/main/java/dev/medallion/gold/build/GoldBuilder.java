@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,6 +140,9 @@ public final class GoldBuilder {
         try {
             inputs = fingerprints.of(model);
             state = states.read(model.name());
+            if (force) {
+                state = recordSwapOfThisRequest(model, requestId, state);
+            }
         }
         catch (IOException | RuntimeException e) {
             return failed(model, Optional.empty(), started, 0, 0, Map.of(), "could not tell whether its inputs changed: " + ErrorMessages.describe(e) + KEPT_PREVIOUS);
@@ -190,7 +194,59 @@ public final class GoldBuilder {
             return failed(model, Optional.empty(), started, 0, 0, Map.of(), "not started: " + remaining.toSeconds() + " s of the invocation left, "
                     + MINIMUM_TO_START.toSeconds() + " s needed to build it" + KEPT_PREVIOUS);
         }
-        return new Run(model, BuildId.next(clock, random), fingerprint, requestId, state, deadline, started).execute();
+        return new Run(model, BuildId.next(clock, random), fingerprint, requestId, force, state, deadline, started).execute();
+    }
+
+    /**
+     * {@code recorded}, or the state of the forced build an earlier attempt of this request swapped in
+     * without recording it (the swap's answer was lost, or the state write after it failed), which is
+     * written now: the forced build is then done for the retry, which forcing it again would undo, deleting
+     * the build readers had before the request. Known by what the attempt wrote just before its swap
+     * ({@link BuildStateStore#writeBeforeSwap}), and only while the view still selects from that build.
+     */
+    private Optional<BuildState> recordSwapOfThisRequest(GoldModel model, String requestId, Optional<BuildState> recorded) throws IOException {
+        if (recorded.isPresent() && recorded.get().builtByRequest(requestId)) {
+            return recorded;
+        }
+        Optional<BuildState> beforeSwap = states.readBeforeSwap(model.name());
+        if (beforeSwap.isEmpty() || !beforeSwap.get().builtByRequest(requestId)) {
+            return recorded;
+        }
+        BuildId swapped = new BuildId(beforeSwap.get().current().buildId());
+        if (!liveView(model, swapped).build().equals(Optional.of(swapped))) {
+            // Not swapped (the swap failed after all), or swapped away since: nothing of it is live.
+            return recorded;
+        }
+        states.write(beforeSwap.get());
+        log.info("gold model's forced build, swapped in by an earlier attempt of this request without recording it, recorded now", Map.of(
+                "model", model.name(), "buildId", swapped.value(), "requestId", requestId));
+        return beforeSwap;
+    }
+
+    /**
+     * What the model's view selects from: when it was read, the build it selects from, none if there is no
+     * view yet or it selects from something else; when it could not be read, none (logged, naming
+     * {@code build}, the build at hand).
+     */
+    private LiveView liveView(GoldModel model, BuildId build) {
+        Optional<String> sql;
+        try {
+            sql = catalog.viewSql(settings.goldDatabase(), model.name());
+        }
+        catch (IOException e) {
+            log.warn("could not read which build the gold view selects from; taking the recorded one, and keeping older builds", Map.of(
+                    "model", model.name(), "buildId", build.value(), "error", ErrorMessages.describe(e)));
+            return new LiveView(Optional.empty(), false);
+        }
+        if (sql.isEmpty()) {
+            return new LiveView(Optional.empty(), true);
+        }
+        // The swap's own statement, SELECT * FROM "<gold database>"."<model>__<build id>", as Athena keeps it
+        // (its identifiers quoted or not): the model's build table, not part of a longer name. In any case,
+        // as Athena's identifiers are: a rollback written by hand may spell it in capitals.
+        Matcher table = Pattern.compile("(?<![A-Za-z0-9_])(" + Pattern.quote(model.name() + GoldLayout.TABLE_SEPARATOR) + "[0-9a-z_]+)(?![A-Za-z0-9_])",
+                Pattern.CASE_INSENSITIVE).matcher(sql.get());
+        return new LiveView(table.find() ? layout.buildOfTable(model.name(), table.group(1).toLowerCase(Locale.ROOT)) : Optional.empty(), true);
     }
 
     /**
@@ -232,6 +288,7 @@ public final class GoldBuilder {
         private final BuildId build;
         private final String fingerprint;
         private final String requestId;
+        private final boolean force;
         private final Optional<BuildState> previousState;
         private final Deadline deadline;
         private final long started;
@@ -241,11 +298,13 @@ public final class GoldBuilder {
         private long bytesScanned;
         private int partitions;
 
-        Run(GoldModel model, BuildId build, String fingerprint, String requestId, Optional<BuildState> previousState, Deadline deadline, long started) {
+        Run(GoldModel model, BuildId build, String fingerprint, String requestId, boolean force, Optional<BuildState> previousState, Deadline deadline,
+                long started) {
             this.model = model;
             this.build = build;
             this.fingerprint = fingerprint;
             this.requestId = requestId;
+            this.force = force;
             this.previousState = previousState;
             this.deadline = deadline;
             this.started = started;
@@ -255,9 +314,22 @@ public final class GoldBuilder {
 
         ModelOutcome execute() {
             LiveView live;
+            Optional<BuildState.Build> previous;
+            BuildState.Build current = new BuildState.Build(build.value(), table, layout.location(model.name(), build));
             try {
                 writeTable();
-                live = liveBuild();
+                // What the view selects from before the swap; once swapped, the build readers saw until then:
+                // the state's current one, unless the view had moved without the state knowing (a swap whose
+                // end went unseen, a manual rollback).
+                live = liveView(model, build);
+                previous = live.build().filter(id -> !id.equals(build))
+                        .map(id -> new BuildState.Build(id.value(), layout.table(model.name(), id), layout.location(model.name(), id)))
+                        .or(() -> previousState.map(BuildState::current));
+                if (force) {
+                    // Should the swap's answer or the state write after it be lost, a retry of this request knows this build as its own.
+                    writeBeforeSwap(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null),
+                            clock.instant().toString(), requestId));
+                }
                 run(statements.createOrReplaceView(), "view");
             }
             catch (AthenaQueryException e) {
@@ -275,12 +347,6 @@ public final class GoldBuilder {
                 return fail("build " + build.value() + ": " + ErrorMessages.describe(e) + keptPrevious(), Map.of());
             }
 
-            // The build readers saw until the swap: the state's current one, unless the view had moved
-            // without the state knowing (a swap whose end went unseen, a manual rollback).
-            Optional<BuildState.Build> previous = live.build().filter(id -> !id.equals(build))
-                    .map(id -> new BuildState.Build(id.value(), layout.table(model.name(), id), layout.location(model.name(), id)))
-                    .or(() -> previousState.map(BuildState::current));
-            BuildState.Build current = new BuildState.Build(build.value(), table, layout.location(model.name(), build));
             try {
                 states.write(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null), clock.instant().toString(),
                         requestId));
@@ -332,30 +398,14 @@ public final class GoldBuilder {
                     secondsSince(started), Optional.empty());
         }
 
-        /**
-         * What the model's view selects from, read before the swap: when it was read, the build it selects
-         * from, none if there is no view yet or it selects from something else; when it could not be read,
-         * none, and the state's current build stands in.
-         */
-        private LiveView liveBuild() {
-            Optional<String> sql;
+        private void writeBeforeSwap(BuildState state) {
             try {
-                sql = catalog.viewSql(settings.goldDatabase(), model.name());
+                states.writeBeforeSwap(state);
             }
             catch (IOException e) {
-                log.warn("could not read which build the gold view selects from; taking the recorded one, and keeping older builds", Map.of(
-                        "model", model.name(), "buildId", build.value(), "error", ErrorMessages.describe(e)));
-                return new LiveView(Optional.empty(), false);
+                // Before the swap: the build is discarded like one whose query failed, and readers keep what they saw.
+                throw new UncheckedIOException("could not record the build before its view swap, so its swap was not started", e);
             }
-            if (sql.isEmpty()) {
-                return new LiveView(Optional.empty(), true);
-            }
-            // The swap's own statement, SELECT * FROM "<gold database>"."<model>__<build id>", as Athena keeps it
-            // (its identifiers quoted or not): the model's build table, not part of a longer name. In any case,
-            // as Athena's identifiers are: a rollback written by hand may spell it in capitals.
-            Matcher table = Pattern.compile("(?<![A-Za-z0-9_])(" + Pattern.quote(model.name() + GoldLayout.TABLE_SEPARATOR) + "[0-9a-z_]+)(?![A-Za-z0-9_])",
-                    Pattern.CASE_INSENSITIVE).matcher(sql.get());
-            return new LiveView(table.find() ? layout.buildOfTable(model.name(), table.group(1).toLowerCase(Locale.ROOT)) : Optional.empty(), true);
         }
 
         /** The CTAS, preceded for a partitioned model by its partitions and followed by INSERT INTO batches. */

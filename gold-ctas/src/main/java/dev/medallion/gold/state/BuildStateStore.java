@@ -37,8 +37,41 @@ public final class BuildStateStore {
         return prefix + "_state/" + model + ".json";
     }
 
+    /**
+     * {@code <prefix>_state/<model>.swap.json}: the state a forced build will record once its view swap is
+     * done, written just before the swap. Model names hold no '.', so it is never a model's state.
+     */
+    public String swapKey(String model) {
+        return prefix + "_state/" + model + ".swap.json";
+    }
+
     public Optional<BuildState> read(String model) throws IOException {
-        Optional<byte[]> content = gold.read(key(model));
+        return readAt(key(model), "; delete it to make the next build start afresh");
+    }
+
+    /**
+     * The state the last forced build of the model wrote before its swap ({@link #writeBeforeSwap}),
+     * whether or not the swap happened; kept until the next forced build replaces it.
+     */
+    public Optional<BuildState> readBeforeSwap(String model) throws IOException {
+        return readAt(swapKey(model), "; delete it, or force the model's build again with a new request");
+    }
+
+    public void write(BuildState state) throws IOException {
+        gold.put(key(requireNonNull(state, "state is null").model()), json(state));
+    }
+
+    /**
+     * Records, before a forced build's view swap, the state it will write after it: a retry of the request
+     * whose swap answer was lost, or whose state write failed, finds the view on this build and knows it
+     * as its own ({@link BuildState#builtByRequest}), rather than forcing the model again.
+     */
+    public void writeBeforeSwap(BuildState state) throws IOException {
+        gold.put(swapKey(requireNonNull(state, "state is null").model()), json(state));
+    }
+
+    private Optional<BuildState> readAt(String key, String whatToDo) throws IOException {
+        Optional<byte[]> content = gold.read(key);
         if (content.isEmpty()) {
             return Optional.empty();
         }
@@ -46,20 +79,16 @@ public final class BuildStateStore {
             return Optional.of(mapper.readValue(content.get(), BuildState.class));
         }
         catch (IOException e) {
-            throw new IOException("Build state " + gold.describe(key(model)) + " is not valid JSON of a build state: "
-                    + ErrorMessages.describe(e) + "; delete it to make the next build start afresh", e);
+            throw new IOException("Build state " + gold.describe(key) + " is not valid JSON of a build state: " + ErrorMessages.describe(e) + whatToDo, e);
         }
     }
 
-    public void write(BuildState state) throws IOException {
-        requireNonNull(state, "state is null");
-        byte[] json;
+    private byte[] json(BuildState state) {
         try {
-            json = mapper.writeValueAsBytes(state);
+            return mapper.writeValueAsBytes(state);
         }
         catch (JsonProcessingException e) {
             throw new IllegalStateException("A build state always serialises", e);
         }
-        gold.put(key(state.model()), json);
     }
 }

@@ -179,6 +179,81 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * A forced request whose view swap landed but whose answer was lost (START_UNKNOWN): Lambda's retry,
+     * same request id, finds the view on the build the first attempt recorded just before its swap, records
+     * that build's state and does not force the model again, which would have made that build the previous
+     * one and deleted the build readers had before the request, the one to roll back to.
+     */
+    @Test
+    void aRetryOfAForcedRequestWhoseSwapLandedUnseenRecordsThatBuildAndKeepsTheOneBeforeTheRequest() throws IOException {
+        firstBuildOfProductTotals();
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        lake.applyAthenaEffects("product_totals");
+        String beforeTheRequest = lake.currentBuild("product_totals");
+        Map<String, Object> forced = Map.of("models", List.of("product_totals"), "force", true);
+        LambdaInvocation invocation = LambdaInvocation.of("gold-ctas", "forced-request-1");
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+            GoldBuildException failure = assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(forced, invocation));
+            assertTrue(failure.getMessage().contains("START_UNKNOWN"), failure.getMessage());
+        }
+        String unseen = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow());
+        lake.addViewVersion("product_totals", unseen);
+        int queriesBefore = lake.athenaSql().size();
+
+        // Lambda retries the failed asynchronous invocation with the same request id; nothing changed in silver.
+        Map<String, Object> retried = lake.handler().handleRequest(forced, invocation);
+
+        String swapped = unseen.substring("product_totals__".length());
+        assertEquals(Map.of("product_totals", "unchanged " + swapped), retried);
+        assertEquals(List.of(), lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()), "not forced again");
+        JsonNode state = lake.state("product_totals").orElseThrow();
+        assertEquals(swapped, state.get("current").get("buildId").asText());
+        assertEquals(beforeTheRequest, state.get("previous").get("buildId").asText(), "the rollback build is the one from before the request");
+        assertEquals(invocation.requestId(), state.get("requestId").asText());
+        assertTrue(lake.goldTables().contains("product_totals__" + beforeTheRequest), "the build readers had before the request stays: " + lake.goldTables());
+        assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/product_totals/" + beforeTheRequest + "/")), "and its files");
+
+        // A new forced request builds again, taking the request's build as its previous one.
+        lake.handler().handleRequest(forced, LambdaInvocation.of("gold-ctas", "forced-request-2"));
+        assertEquals(swapped, lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+    }
+
+    /**
+     * A forced request whose state could not be written after its swap: the retry records that build, as
+     * the first attempt would have, rather than forcing the model again.
+     */
+    @Test
+    void aRetryOfAForcedRequestWhoseStateWriteFailedRecordsTheBuildItSwappedIn() throws IOException {
+        String beforeTheRequest = firstBuildOfProductTotals();
+        Map<String, Object> forced = Map.of("models", List.of("product_totals"), "force", true);
+        LambdaInvocation invocation = LambdaInvocation.of("gold-ctas", "forced-request-1");
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                S3Client s3 = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                        .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build()) {
+            proxy.inject(Request.s3("PUT", "/tables/_state/product_totals.json"), Fault.status(500), 100);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), s3, lake.glue(), lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+            GoldBuildException failure = assertThrows(GoldBuildException.class, () -> handler.handleRequest(forced, invocation));
+            assertTrue(failure.getMessage().contains("could not record the build state"), failure.getMessage());
+        }
+        String swapped = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow());
+        lake.addViewVersion("product_totals", swapped);
+        int queriesBefore = lake.athenaSql().size();
+
+        Map<String, Object> retried = lake.handler().handleRequest(forced, invocation);
+
+        String build = swapped.substring("product_totals__".length());
+        assertEquals(Map.of("product_totals", "unchanged " + build), retried);
+        assertEquals(List.of(), lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()), "not forced again");
+        assertEquals(build, lake.currentBuild("product_totals"));
+        assertEquals(beforeTheRequest, lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+        assertTrue(lake.goldTables().contains("product_totals__" + beforeTheRequest), lake.goldTables().toString());
+    }
+
+    /**
      * The view's CREATE OR REPLACE reaches Athena, and its answer is lost (a server error on every
      * attempt, after the request took effect). Whether readers are on the new build is unknown: it must
      * be kept, not deleted under a view that may point at it.

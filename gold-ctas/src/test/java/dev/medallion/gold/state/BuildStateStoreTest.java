@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,6 +33,21 @@ class BuildStateStoreTest {
         assertEquals("request-1", read.requestId());
         assertTrue(read.builtByRequest("request-1"), "a retry of the request that built it");
         assertFalse(read.builtByRequest("request-2"), "another request");
+    }
+
+    /** What a forced build writes before its swap is an object of its own, never read as the model's state. */
+    @Test
+    void aForcedBuildsStateBeforeItsSwapIsKeptApartFromTheModelsState() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        BuildStateStore states = new BuildStateStore(gold, "tables/");
+        BuildState beforeSwap = new BuildState(BuildState.FORMAT_VERSION, "daily", "fingerprint-2", CURRENT, null, "2026-03-14T23:30:00Z", "request-1");
+
+        states.writeBeforeSwap(beforeSwap);
+
+        assertEquals("tables/_state/daily.swap.json", states.swapKey("daily"));
+        assertTrue(gold.stat("tables/_state/daily.swap.json").isPresent());
+        assertEquals(Optional.empty(), states.read("daily"), "the swap may not have happened");
+        assertEquals(beforeSwap, states.readBeforeSwap("daily").orElseThrow());
     }
 
     /** A state an earlier builder wrote has no request id: it reads, and matches no request, so force still rebuilds. */
