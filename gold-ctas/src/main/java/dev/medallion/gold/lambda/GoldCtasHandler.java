@@ -52,8 +52,8 @@ import static java.util.Objects.requireNonNull;
  * {@code {"batchItemFailures": [{"itemIdentifier": <messageId>}]}}) the messages the running build does not
  * account for, so they come back after the queue's visibility timeout and build then: all of them, unless
  * the running build is another batch's, which accounts for every commit made before it started. A direct
- * or scheduled invocation fails with {@link GoldBuildBusyException}, which Lambda retries for asynchronous
- * invocations.
+ * invocation fails with {@link GoldBuildBusyException}, which Lambda retries for asynchronous invocations;
+ * a scheduled one succeeds, building nothing, as its next run comes anyway.
  * <p>
  * With SnapStart ({@code gold_ctas_snapstart}), Lambda runs the constructor once when a version is
  * published and restores every execution environment from a snapshot taken after it. Nothing needs redoing
@@ -142,6 +142,15 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
                 log.info("gold build deferred: another build holds the lease; the messages it does not account for come back after the queue's visibility timeout",
                         fields);
                 return failures(back);
+            }
+            if (request.scheduled()) {
+                // The schedule comes back by itself, and its next run builds whatever the running build does not.
+                // Failing would only have Lambda retry it and, once the retries outlast a long build, send it to
+                // the on-failure queue, whose alarm would call a person for nothing.
+                log.info("gold build skipped: another build holds the lease; the schedule's next run builds what that build does not", Map.of(
+                        "trigger", request.trigger(), "heldBy", other.holder(), "acquiredAt", other.acquiredAt(), "expiresAt", other.expiresAt(),
+                        "heldForABatch", other.batchBuild()));
+                return new LinkedHashMap<>();
             }
             throw new GoldBuildBusyException("Another gold build is running (" + other.holder() + ", since " + other.acquiredAt() + ", its lease "
                     + lease.key() + " expiring at the latest at " + other.expiresAt() + "): nothing was built. Retry once it has ended; an asynchronous "

@@ -41,6 +41,8 @@ import static java.util.Objects.requireNonNull;
 public record GoldRequest(String trigger, Optional<List<String>> models, boolean force, Optional<String> ignored, Optional<SqsBatch> batch) {
     static final String SCHEDULED_EVENT = "Scheduled Event";
     static final String SQS_EVENT_SOURCE = "aws:sqs";
+    /** How a scheduled invocation's trigger starts: no other request's does. */
+    private static final String SCHEDULE_TRIGGER = "schedule ";
     private static final Set<String> DIRECT_KEYS = Set.of("models", "force");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -94,10 +96,15 @@ public record GoldRequest(String trigger, Optional<List<String>> models, boolean
 
     private static GoldRequest fromEventBridge(String detailType, Map<String, Object> event) {
         if (SCHEDULED_EVENT.equals(detailType)) {
-            return new GoldRequest("schedule " + event.getOrDefault("resources", List.of()), Optional.empty(), false, Optional.empty(), Optional.empty());
+            return new GoldRequest(SCHEDULE_TRIGGER + event.getOrDefault("resources", List.of()), Optional.empty(), false, Optional.empty(), Optional.empty());
         }
         throw new IllegalArgumentException("Unrecognised EventBridge event '" + detailType + "' from " + event.get("source")
                 + ": the gold builder handles EventBridge '" + SCHEDULED_EVENT + "' events, SQS batches of silver commits and direct invocations");
+    }
+
+    /** Whether EventBridge's schedule ({@code gold_schedule}) sent it: every model, with nobody waiting for the answer. */
+    public boolean scheduled() {
+        return trigger.startsWith(SCHEDULE_TRIGGER);
     }
 
     private static GoldRequest fromSqs(Object records) {

@@ -447,6 +447,26 @@ class GoldCtasHandlerIT {
     }
 
     @Test
+    void aScheduledInvocationFindingABuildRunningSucceedsBuildingNothing() throws IOException {
+        String lease = "tables/_lease/build.json";
+        Instant now = Instant.now();
+        String running = "{\"holder\":\"request-running\",\"acquiredAt\":\"" + now.minusSeconds(60) + "\",\"expiresAt\":\"" + now.plusSeconds(840) + "\"}";
+        lake.s3().putObject(request -> request.bucket(lake.goldBucket()).key(lease), RequestBody.fromString(running));
+        Map<String, Object> schedule = Map.of("detail-type", "Scheduled Event", "source", "aws.events",
+                "resources", List.of("arn:aws:events:eu-west-1:123456789012:rule/gold-hourly"));
+
+        // Failing would have Lambda retry it, and after a long build the on-failure queue's alarm fire; the next tick comes anyway.
+        Map<String, Object> response = lake.handler().handleRequest(schedule, LambdaInvocation.of("gold-ctas", "scheduled-1"));
+
+        assertEquals(Map.of(), response, "no model built");
+        assertEquals(List.of(), lake.athenaQueryIds(), "nothing built");
+        JsonNode skipped = lake.logLines().stream().filter(line -> line.get("message").asText().startsWith("gold build skipped: another build holds the lease"))
+                .findFirst().orElseThrow();
+        assertEquals("request-running", skipped.get("heldBy").asText());
+        assertEquals(running, lake.s3().getObjectAsBytes(request -> request.bucket(lake.goldBucket()).key(lease)).asUtf8String(), "the lease is left to its holder");
+    }
+
+    @Test
     void aBuildFindingTheLeaseHeldBuildsNothingAndItsMessagesComeBackLater() throws IOException {
         String lease = "tables/_lease/build.json";
         Instant now = Instant.now();

@@ -110,6 +110,8 @@ class GoldRequestTest {
 
         assertEquals(Optional.empty(), request.models());
         assertTrue(request.trigger().contains("gold-nightly"), request.trigger());
+        assertTrue(request.scheduled());
+        assertFalse(GoldRequest.parse(Map.of()).scheduled(), "a direct invocation");
     }
 
     @Test
