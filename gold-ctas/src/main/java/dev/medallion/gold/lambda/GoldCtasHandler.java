@@ -119,7 +119,9 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
             acquisition = lease.acquire(requestId, clock.instant().plus(deadline.remaining()), request.batch().isPresent());
         }
         catch (IOException e) {
-            throw new UncheckedIOException("Could not take the gold build lease " + lease.key() + ": " + ErrorMessages.describe(e) + "; the invocation is retried", e);
+            throw new UncheckedIOException("Could not take the gold build lease " + lease.key() + ": " + ErrorMessages.describe(e) + "; nothing was built. "
+                    + "Invoke again once the gold bucket answers (Lambda retries an asynchronous invocation itself, and an SQS batch comes back after "
+                    + "the queue's visibility timeout)", e);
         }
         if (acquisition.held().isEmpty()) {
             BuildLease.Lease other = acquisition.heldBy().orElseThrow();

@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -477,6 +479,26 @@ class GoldBuildFailureIT {
         lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
 
         assertEquals(swapped, lake.state("product_totals").orElseThrow().get("previous").get("table").asText());
+    }
+
+    /**
+     * The lease cannot be read (S3 answers 500 to every attempt): nothing is built, and the error says to
+     * invoke again, not that "the invocation is retried", which Lambda does only for an asynchronous one.
+     */
+    @Test
+    void aLeaseThatCannotBeReadFailsTheInvocationSayingNothingWasBuiltAndToInvokeAgain() throws IOException {
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                S3Client s3 = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
+            proxy.inject(Request.s3("GET", "/tables/_lease/build.json"), Fault.status(500), 100);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), s3, lake.glue(), lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+
+            UncheckedIOException failure = assertThrows(UncheckedIOException.class, () -> handler.handleRequest(Map.of(), null));
+
+            assertTrue(failure.getMessage().contains("nothing was built") && failure.getMessage().contains("Invoke again"), failure.getMessage());
+            assertFalse(failure.getMessage().contains("the invocation is retried"), "a synchronous invocation is not: " + failure.getMessage());
+        }
+        assertEquals(List.of(), lake.athenaQueryIds());
     }
 
     /**
