@@ -247,6 +247,89 @@ resource "aws_cloudwatch_metric_alarm" "gold_triggers_not_consumed" {
   ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
+# Data problems fail no invocation (SilverConverter: a file's data never fails it), so none of the
+# alarms above sees them. A file rejected as a whole (its manifest's status "rejected") never reaches
+# silver; the converter says so in its one JSON line per object (JsonLog: "level", "message", then the
+# fields), at WARN as "source object rejected", and a processed file's line counts its quarantined rows
+# ("rowsQuarantined"). A redelivered event of a file already converted or rejected logs the same line
+# with "outcome" "unchanged": it is not counted again. ConverterLogMetricFiltersIT checks both patterns
+# against the lines the converter writes.
+locals {
+  converter_log_metrics_namespace = "${local.name}/silver-converter"
+  converter_log_patterns = {
+    rejected_files   = "{ ($.message = \"source object rejected\") && ($.outcome != \"unchanged\") }"
+    quarantined_rows = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.rowsQuarantined > 0) }"
+  }
+}
+
+# Always, with the converter: a rejected file is a whole file missing from silver. The alarm has no
+# ok_actions: the next period without a rejection turns it OK, which would say nothing about the file
+# (it stays rejected until it is uploaded again).
+resource "aws_cloudwatch_log_metric_filter" "silver_converter_rejected_files" {
+  count = var.enable_functions ? 1 : 0
+
+  name           = "${local.silver_converter_name}-rejected-files"
+  log_group_name = aws_cloudwatch_log_group.silver_converter.name
+  pattern        = local.converter_log_patterns.rejected_files
+
+  metric_transformation {
+    namespace = local.converter_log_metrics_namespace
+    name      = "RejectedFiles"
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "silver_converter_rejected_files" {
+  count = var.enable_functions ? 1 : 0
+
+  alarm_name          = "${local.name}-silver-converter-rejected-files"
+  alarm_description   = "The silver converter rejected a bronze file as a whole in the last 5 minutes (not CSV, not in its charset, past a limit): none of its rows reached silver, and the invocation did not fail. Its log line (WARN, \"source object rejected\", field reason) and its manifest under _manifests/ say why; fix the file or the setting the reason names, then upload the file again."
+  namespace           = local.converter_log_metrics_namespace
+  metric_name         = aws_cloudwatch_log_metric_filter.silver_converter_rejected_files[0].metric_transformation[0].name
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  actions_enabled     = true
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}
+
+# Only with quarantined_rows_alarm_threshold: rows refused one by one are the converter's designed
+# handling of bad rows, kept with their line and reason under _quarantine/; a source that always has
+# a few would alarm at every upload.
+resource "aws_cloudwatch_log_metric_filter" "silver_converter_quarantined_rows" {
+  count = var.enable_functions && var.quarantined_rows_alarm_threshold != null ? 1 : 0
+
+  name           = "${local.silver_converter_name}-quarantined-rows"
+  log_group_name = aws_cloudwatch_log_group.silver_converter.name
+  pattern        = local.converter_log_patterns.quarantined_rows
+
+  metric_transformation {
+    namespace = local.converter_log_metrics_namespace
+    name      = "QuarantinedRows"
+    value     = "$.rowsQuarantined"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "silver_converter_quarantined_rows" {
+  count = var.enable_functions && var.quarantined_rows_alarm_threshold != null ? 1 : 0
+
+  alarm_name          = "${local.name}-silver-converter-quarantined-rows"
+  alarm_description   = "The silver converter quarantined more than ${var.quarantined_rows_alarm_threshold} rows in the last 5 minutes (quarantined_rows_alarm_threshold): they are in silver's _quarantine/ with their line and reason, not in their dataset's table. The converter's log lines with rowsQuarantined > 0 name the files."
+  namespace           = local.converter_log_metrics_namespace
+  metric_name         = aws_cloudwatch_log_metric_filter.silver_converter_quarantined_rows[0].metric_transformation[0].name
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = var.quarantined_rows_alarm_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  actions_enabled     = true
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}
+
 ################################################################################
 # Failed crawls
 ################################################################################

@@ -315,6 +315,17 @@ variable "log_retention_days" {
   }
 }
 
+variable "quarantined_rows_alarm_threshold" {
+  description = "Quarantined rows in 5 minutes above which the converter's quarantined-rows alarm fires (0: any quarantined row). Null (the default) creates neither that alarm nor its metric filter: quarantining refused rows is the converter's designed handling of them, and the rows are kept under silver's _quarantine/ with their reasons. A file rejected as a whole always raises the rejected-files alarm."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.quarantined_rows_alarm_threshold == null ? true : var.quarantined_rows_alarm_threshold >= 0 && floor(var.quarantined_rows_alarm_threshold) == var.quarantined_rows_alarm_threshold
+    error_message = "quarantined_rows_alarm_threshold must be null (no alarm) or a whole number of rows, 0 or more."
+  }
+}
+
 ################################################################################
 # Gold builder function
 ################################################################################

@@ -77,6 +77,72 @@ class MonitoringContractTest {
                 .get("count")).longValue(), "no builder, no queue");
     }
 
+    /**
+     * A bronze file the converter rejects as a whole (it logs "source object rejected" at WARN, writes a
+     * manifest with status "rejected" and returns normally) fails no invocation: neither the Errors alarm
+     * nor a failure queue ever sees it. A metric filter on the converter's log group counts such files
+     * and an alarm tells the alert topic. ConverterLogMetricFiltersIT checks the pattern against the
+     * lines the converter writes.
+     */
+    @Test
+    void aRejectedSourceFileRaisesAnAlarm() {
+        TerraformConfiguration root = Repository.rootModule();
+        String pattern = String.valueOf(asMap(root.local("converter_log_patterns")).get("rejected_files"));
+        assertTrue(pattern.contains("$.message = \"source object rejected\""), pattern);
+        assertTrue(pattern.contains("$.outcome != \"unchanged\""), "a redelivered event of a rejected file is not counted again: " + pattern);
+        Map<String, Object> alarm = assertLogMetricAlarmed(root, "silver_converter_rejected_files", pattern, "1");
+        assertEquals(0L, ((Number) alarm.get("threshold")).longValue(), "every rejected file");
+        for (String type : List.of("aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm")) {
+            assertEquals(1L, ((Number) root.resource(type, "silver_converter_rejected_files").get("count")).longValue(), type + ": always, with the converter");
+            assertEquals(0L, ((Number) Repository.rootModule(Map.of("enable_functions", false)).resource(type, "silver_converter_rejected_files").get("count")).longValue(),
+                    type + ": no converter, nothing to count");
+        }
+    }
+
+    /**
+     * Quarantined rows fail nothing either. Quarantining is the converter's designed handling of refused
+     * rows, so they alarm only when quarantined_rows_alarm_threshold is set, above that many rows in 5
+     * minutes, counted from the log line's rowsQuarantined.
+     */
+    @Test
+    void quarantinedRowsRaiseAnAlarmAboveTheThresholdSet() {
+        for (String type : List.of("aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm")) {
+            assertEquals(0L, ((Number) Repository.rootModule().resource(type, "silver_converter_quarantined_rows").get("count")).longValue(), type + ": off by default");
+            assertEquals(0L, ((Number) Repository.rootModule(Map.of("enable_functions", false, "quarantined_rows_alarm_threshold", 0))
+                    .resource(type, "silver_converter_quarantined_rows").get("count")).longValue(), type + ": no converter, nothing to count");
+        }
+        TerraformConfiguration root = Repository.rootModule(Map.of("quarantined_rows_alarm_threshold", 0));
+        String pattern = String.valueOf(asMap(root.local("converter_log_patterns")).get("quarantined_rows"));
+        assertTrue(pattern.contains("$.message = \"source object processed\"") && pattern.contains("$.rowsQuarantined > 0")
+                && pattern.contains("$.outcome != \"unchanged\""), pattern);
+        Map<String, Object> alarm = assertLogMetricAlarmed(root, "silver_converter_quarantined_rows", pattern, "$.rowsQuarantined");
+        assertEquals(1L, ((Number) root.resource("aws_cloudwatch_metric_alarm", "silver_converter_quarantined_rows").get("count")).longValue());
+        assertEquals(0L, ((Number) alarm.get("threshold")).longValue(), "0: any quarantined row");
+        assertEquals(25L, ((Number) Repository.rootModule(Map.of("quarantined_rows_alarm_threshold", 25))
+                .resource("aws_cloudwatch_metric_alarm", "silver_converter_quarantined_rows").get("threshold")).longValue());
+    }
+
+    /** The filter {@code name} on the converter's log group, with that pattern and value, and its alarm to the alert topic. */
+    private static Map<String, Object> assertLogMetricAlarmed(TerraformConfiguration root, String name, String pattern, String value) {
+        Map<String, Object> filter = root.resource("aws_cloudwatch_log_metric_filter", name);
+        assertEquals("aws_cloudwatch_log_group.silver_converter.name", String.valueOf(filter.get("log_group_name")), name + ": the converter's log group");
+        assertEquals(pattern, String.valueOf(filter.get("pattern")), name + ": the pattern of local.converter_log_patterns");
+        List<Map<String, Object>> transformations = TerraformConfiguration.blocks(filter, "metric_transformation");
+        assertEquals(1, transformations.size(), name);
+        Map<String, Object> metric = transformations.get(0);
+        assertEquals(value, String.valueOf(metric.get("value")), name + ": the metric's value per line");
+        assertFalse(metric.containsKey("default_value"), name + ": a default value would publish a zero for every other line");
+
+        Map<String, Object> alarm = root.resource("aws_cloudwatch_metric_alarm", name);
+        assertEquals(String.valueOf(metric.get("namespace")), String.valueOf(alarm.get("namespace")), name);
+        assertTrue(String.valueOf(alarm.get("metric_name")).startsWith("aws_cloudwatch_log_metric_filter." + name + "."), name + ": " + alarm.get("metric_name"));
+        assertEquals("Sum", alarm.get("statistic"), name);
+        assertEquals("GreaterThanThreshold", alarm.get("comparison_operator"), name);
+        assertEquals("notBreaching", alarm.get("treat_missing_data"), name + ": no line, no problem");
+        assertEquals(List.of(TOPIC), TerraformConfiguration.strings(alarm.get("alarm_actions")), name);
+        return alarm;
+    }
+
     @Test
     void aFailedCrawlOfAnyCrawlerOfTheStackReachesTheAlertTopic() {
         TerraformConfiguration root = Repository.rootModule();

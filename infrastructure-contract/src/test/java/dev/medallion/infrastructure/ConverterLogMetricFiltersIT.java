@@ -1,0 +1,175 @@
+package dev.medallion.infrastructure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.medallion.infrastructure.TerraformConfiguration.asMap;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The converter's log metric filters (monitoring.tf, local.converter_log_patterns) against the lines the
+ * converter writes: the shaded jar Terraform deploys converts a clean file, a file with quarantined rows
+ * and a file it rejects, each twice (the second time is a redelivered event: outcome "unchanged"),
+ * through its local command, whose --verbose prints the JSON line the Lambda function writes (the same
+ * SilverConverter code logs both). Each pattern is evaluated here as CloudWatch Logs evaluates a JSON
+ * filter pattern of that form (CloudWatch Logs User Guide, "Using filter patterns to match terms in JSON
+ * log events"): conjunctions of {@code ($.field op value)}, a string compared whole, a number compared as
+ * a number. CloudWatch itself is not involved: a pattern outside that subset fails the test.
+ */
+class ConverterLogMetricFiltersIT {
+    private static final String CLI_CLASS = "dev.medallion.silver.local.SilverConverterCli";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern TERM = Pattern.compile("\\(\\s*\\$\\.([A-Za-z0-9_]+)\\s*(=|!=|>=|<=|>|<)\\s*(\"(?:[^\"\\\\*]|\\\\.)*\"|-?[0-9]+(?:\\.[0-9]+)?)\\s*\\)");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theFiltersCountTheRejectedFilesAndTheQuarantinedRowsOfTheLinesTheConverterWrites() throws Exception {
+        Path clean = write("clean.csv", "id,name\n1,a\n2,b\n".getBytes(StandardCharsets.UTF_8));
+        // One row with a field too many, one with a field too few: two quarantined rows.
+        Path quarantined = write("quarantined.csv", "id,name\n1,a\n2,b,c\n4\n3,d\n".getBytes(StandardCharsets.UTF_8));
+        // A NUL byte: not text, rejected as a whole.
+        Path rejected = write("rejected.csv", new byte[] {0, 1, 'i', 'd', '\n', 0, 0});
+
+        JsonNode cleanLine = convert(clean, "clean");
+        JsonNode quarantinedLine = convert(quarantined, "quarantined");
+        JsonNode rejectedLine = convert(rejected, "rejected");
+        JsonNode cleanAgain = convert(clean, "clean");
+        JsonNode quarantinedAgain = convert(quarantined, "quarantined");
+        JsonNode rejectedAgain = convert(rejected, "rejected");
+        // What the lines are, so that a match below means what it says.
+        assertEquals("source object rejected", rejectedLine.path("message").asText(), rejectedLine.toString());
+        assertEquals("WARN", rejectedLine.path("level").asText(), rejectedLine.toString());
+        assertEquals("rejected", rejectedLine.path("outcome").asText(), rejectedLine.toString());
+        assertEquals("source object processed", quarantinedLine.path("message").asText(), quarantinedLine.toString());
+        assertEquals(2, quarantinedLine.path("rowsQuarantined").asLong(), quarantinedLine.toString());
+        assertEquals(0, cleanLine.path("rowsQuarantined").asLong(), cleanLine.toString());
+        for (JsonNode again : List.of(cleanAgain, quarantinedAgain, rejectedAgain)) {
+            assertEquals("unchanged", again.path("outcome").asText(), again.toString());
+        }
+        assertEquals("source object rejected", rejectedAgain.path("message").asText(), "a redelivered rejected file logs its rejection again: " + rejectedAgain);
+        assertEquals(2, quarantinedAgain.path("rowsQuarantined").asLong(), "a redelivered file logs its quarantined rows again: " + quarantinedAgain);
+
+        Map<String, Object> patterns = asMap(Repository.rootModule().local("converter_log_patterns"));
+        List<JsonNode> all = List.of(cleanLine, quarantinedLine, rejectedLine, cleanAgain, quarantinedAgain, rejectedAgain);
+
+        String rejectedFiles = String.valueOf(patterns.get("rejected_files"));
+        assertEquals(List.of(rejectedLine), all.stream().filter(line -> matches(rejectedFiles, line)).toList(),
+                "the rejected-files filter must match the rejection, once: " + rejectedFiles);
+
+        String quarantinedRows = String.valueOf(patterns.get("quarantined_rows"));
+        assertEquals(List.of(quarantinedLine), all.stream().filter(line -> matches(quarantinedRows, line)).toList(),
+                "the quarantined-rows filter must match the file with quarantined rows, once: " + quarantinedRows);
+        // The metric's value, $.rowsQuarantined, read from the line the filter matched.
+        String value = String.valueOf(TerraformConfiguration.blocks(Repository.rootModule(Map.of("quarantined_rows_alarm_threshold", 0))
+                .resource("aws_cloudwatch_log_metric_filter", "silver_converter_quarantined_rows"), "metric_transformation").get(0).get("value"));
+        assertEquals("$.rowsQuarantined", value);
+        assertEquals(2, quarantinedLine.path(value.substring(2)).asLong());
+    }
+
+    @Test
+    void theEvaluatorComparesStringsWholeAndNumbersAsNumbers() throws IOException {
+        JsonNode line = JSON.readTree("{\"message\":\"source object rejected\",\"outcome\":\"rejected\",\"rowsQuarantined\":0}");
+        assertTrue(matches("{ ($.message = \"source object rejected\") && ($.outcome != \"unchanged\") }", line));
+        assertFalse(matches("{ ($.message = \"source object\") }", line), "a string is compared whole");
+        assertFalse(matches("{ ($.rowsQuarantined > 0) }", line));
+        assertTrue(matches("{ ($.rowsQuarantined >= 0) }", line));
+        assertFalse(matches("{ ($.missing != \"x\") }", line), "a field the line lacks matches nothing");
+    }
+
+    /** The JSON line the converter logs for {@code file}, converted into the test's silver directory. */
+    private JsonNode convert(Path file, String dataset) throws Exception {
+        Path jar = Repository.root().resolve("silver-converter/target/silver-converter.jar");
+        assertTrue(Files.isRegularFile(jar), "No jar at " + jar + ": Terraform deploys it, so build it first (mvn package or mvn verify)");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            Method run = loader.loadClass(CLI_CLASS).getMethod("run", List.class, PrintStream.class, PrintStream.class);
+            int exit = (int) run.invoke(null, List.of("convert", "--input", file.toString(), "--output", work.resolve("silver").toString(),
+                    "--dataset", dataset, "--verbose"), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            // The command's exit code: 1 for a file rejected (now or before), 0 otherwise.
+            assertEquals(file.getFileName().toString().startsWith("rejected") ? 1 : 0, exit, err.toString(StandardCharsets.UTF_8));
+        }
+        List<JsonNode> lines = new ArrayList<>();
+        for (String text : err.toString(StandardCharsets.UTF_8).lines().filter(text -> text.startsWith("{")).toList()) {
+            JsonNode line = JSON.readTree(text);
+            if (line.path("message").asText().startsWith("source object ")) {
+                lines.add(line);
+            }
+        }
+        assertEquals(1, lines.size(), "one line per object: " + err.toString(StandardCharsets.UTF_8));
+        return lines.get(0);
+    }
+
+    private Path write(String name, byte[] content) throws IOException {
+        return Files.write(work.resolve(name), content);
+    }
+
+    /**
+     * Whether a JSON filter pattern of the form {@code { (term) && (term) ... }} matches the line: each
+     * term {@code $.field op value}, a field of the line's top level.
+     */
+    static boolean matches(String pattern, JsonNode line) {
+        String body = pattern.strip();
+        assertTrue(body.startsWith("{") && body.endsWith("}"), "not a JSON filter pattern: " + pattern);
+        body = body.substring(1, body.length() - 1).strip();
+        assertFalse(body.contains("||"), "only conjunctions are evaluated here: " + pattern);
+        boolean all = true;
+        for (String term : body.split("&&")) {
+            Matcher matcher = TERM.matcher(term.strip());
+            assertTrue(matcher.matches(), "a term this test cannot evaluate (no wildcard, no nested selector): " + term);
+            all &= holds(line.get(matcher.group(1)), matcher.group(2), matcher.group(3));
+        }
+        return all;
+    }
+
+    private static boolean holds(JsonNode field, String operator, String literal) {
+        if (field == null || field.isNull() || field.isContainerNode()) {
+            return false;
+        }
+        if (literal.startsWith("\"")) {
+            boolean equal = field.isTextual() && field.asText().equals(literal.substring(1, literal.length() - 1).replace("\\\"", "\""));
+            return switch (operator) {
+                case "=" -> equal;
+                case "!=" -> !equal;
+                default -> throw new AssertionError("a string compared with " + operator);
+            };
+        }
+        OptionalDouble number = field.isNumber() ? OptionalDouble.of(field.asDouble()) : OptionalDouble.empty();
+        if (number.isEmpty()) {
+            return false;
+        }
+        double left = number.getAsDouble();
+        double right = Double.parseDouble(literal);
+        return switch (operator) {
+            case "=" -> left == right;
+            case "!=" -> left != right;
+            case ">" -> left > right;
+            case ">=" -> left >= right;
+            case "<" -> left < right;
+            case "<=" -> left <= right;
+            default -> throw new AssertionError(operator);
+        };
+    }
+}
