@@ -119,7 +119,9 @@ resource "aws_lambda_alias" "silver_converter" {
   function_version = aws_lambda_function.silver_converter[0].version
 }
 
-# Where an S3 event ends up after its retries are used up: kept 14 days for inspection and redrive.
+# Where an S3 event ends up after its retries are used up: Lambda's on-failure record of it (the event
+# as requestPayload, the error as responsePayload), kept 14 days for inspection and replay
+# (silver_replay_command). SQS's redrive does not apply: this is no SQS queue's dead-letter queue.
 resource "aws_sqs_queue" "silver_converter_failures" {
   name                      = "${local.silver_converter_name}-failures"
   message_retention_seconds = 1209600

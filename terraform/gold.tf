@@ -196,7 +196,9 @@ resource "aws_lambda_alias" "gold_ctas" {
   function_version = aws_lambda_function.gold_ctas[0].version
 }
 
-# Where an event ends up after its retries are used up: kept 14 days for inspection and redrive.
+# Where an event ends up after its retries are used up: Lambda's on-failure record of it, kept 14 days
+# for inspection. Nothing needs replaying: once the cause is fixed, one build with {} builds every model
+# whose inputs changed since its last build, those the failed requests left included.
 resource "aws_sqs_queue" "gold_ctas_failures" {
   count = local.gold_enabled ? 1 : 0
 

@@ -7,11 +7,27 @@ locals {
     local.gold_enabled ? { gold_ctas = aws_lambda_function.gold_ctas[0].function_name } : {},
   )
 
+  # Each queue that keeps what could not be processed (14 days, message_retention_seconds), and what to
+  # do with it. The functions' failure queues are Lambda on-failure destinations: each message is
+  # Lambda's invocation record (requestPayload: the original event; responsePayload: the error), and
+  # SQS's dead-letter redrive (StartMessageMoveTask) does not apply to them, as it takes only the
+  # dead-letter queues of other SQS queues. Only the gold trigger queue's is an SQS dead-letter queue.
   dead_letter_queues = merge(
-    { silver_converter_failures = aws_sqs_queue.silver_converter_failures.name },
+    {
+      silver_converter_failures = {
+        name   = aws_sqs_queue.silver_converter_failures.name
+        action = "S3 events the silver converter gave up on (Lambda's on-failure records, which SQS redrive cannot move). Read each record's responsePayload and the converter's log, fix the cause, then replay them with the silver_replay_command output (it invokes the converter with each record's requestPayload and deletes the record). They are kept 14 days from their arrival, then lost."
+      }
+    },
     local.gold_enabled ? {
-      gold_ctas_failures        = aws_sqs_queue.gold_ctas_failures[0].name
-      gold_triggers_dead_letter = aws_sqs_queue.gold_triggers_dead_letter[0].name
+      gold_ctas_failures = {
+        name   = aws_sqs_queue.gold_ctas_failures[0].name
+        action = "Scheduled or requested gold builds Lambda gave up on (on-failure records, which SQS redrive cannot move). Read each record's responsePayload and the builder's log, fix the cause, then build once with the payload {} (gold_rebuild_command), which builds every model whose inputs changed since its last build, and purge the queue. They are kept 14 days."
+      }
+      gold_triggers_dead_letter = {
+        name   = aws_sqs_queue.gold_triggers_dead_letter[0].name
+        action = "Silver commits whose gold batch failed gold_trigger_max_receive_count times (an SQS dead-letter queue). Fix the cause, then redrive them to the trigger queue (aws sqs start-message-move-task --source-arn <this queue's ARN>), or build once with {} and purge the queue. They are kept 14 days from their commit."
+      }
     } : {},
   )
 
@@ -172,7 +188,7 @@ resource "aws_cloudwatch_metric_alarm" "function_async_events_dropped" {
 }
 
 # Lambda could not write a failed event's record to the on-failure queue (permissions, the queue gone,
-# the record too large): that event is lost, with nothing left to redrive.
+# the record too large): that event is lost, with nothing left to replay.
 resource "aws_cloudwatch_metric_alarm" "function_destination_delivery_failures" {
   for_each = local.monitored_functions
 
@@ -197,7 +213,7 @@ resource "aws_cloudwatch_metric_alarm" "function_destination_delivery_failures" 
 # silent after some hours with the failed events still in it (Amazon SQS Developer Guide, "Available
 # CloudWatch metrics for Amazon SQS"). With treat_missing_data "notBreaching" that silence read as an
 # empty queue and sent an OK; with "ignore" the alarm keeps its state through the silence and leaves
-# ALARM only on a data point that shows the queue empty (redriven or purged, which makes it active
+# ALARM only on a data point that shows the queue empty (replayed, redriven or purged, which makes it active
 # again). That is why it keeps ok_actions: an OK now means exactly that. The age of the oldest message,
 # the other choice, goes silent the same way and would need the same setting; the number of visible
 # messages, at its maximum over 5 minutes, also says how many wait.
@@ -205,10 +221,10 @@ resource "aws_cloudwatch_metric_alarm" "dead_letter_messages" {
   for_each = local.dead_letter_queues
 
   alarm_name          = "${local.name}-${replace(each.key, "_", "-")}-messages"
-  alarm_description   = "Messages are waiting in ${each.value}: events that could not be processed. Inspect them, fix the cause, then redrive. The alarm stays on until the queue is seen empty."
+  alarm_description   = "Messages are waiting in ${each.value.name}: ${each.value.action} The alarm stays on until the queue is seen empty."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = each.value }
+  dimensions          = { QueueName = each.value.name }
   statistic           = "Maximum"
   period              = 300
   evaluation_periods  = 1

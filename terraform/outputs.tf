@@ -26,7 +26,7 @@ output "function_role_arns" {
 }
 
 output "dead_letter_queue_urls" {
-  description = "Queues that keep the events no retry could process, for inspection and redrive."
+  description = "Queues that keep, 14 days, what no retry could process: the converter's and the gold builder's failure queues (Lambda on-failure records, which SQS redrive cannot move: replay the converter's with silver_replay_command; for the gold builder's, build once with {}), and the gold trigger queue's SQS dead-letter queue (redrive with aws sqs start-message-move-task)."
   value = {
     silver_converter_failures = aws_sqs_queue.silver_converter_failures.url
     gold_ctas_failures        = one(aws_sqs_queue.gold_ctas_failures[*].url)
@@ -114,4 +114,16 @@ output "budget_hard_stop" {
     action_id    = aws_budgets_budget_action.hard_stop[0].action_id
     lift_command = "aws budgets execute-budget-action --account-id ${local.account_id} --budget-name ${aws_budgets_budget.monthly[local.budget_top_tier].name} --action-id ${aws_budgets_budget_action.hard_stop[0].action_id} --execution-type REVERSE_BUDGET_ACTION"
   } : null
+}
+
+output "silver_replay_command" {
+  description = "Replays the S3 events in the converter's failure queue, once their cause is fixed: each message is Lambda's on-failure record, whose requestPayload (the original S3 event) is sent again to what S3 invokes, asynchronously (so the retries and the failure queue apply again), and the record deleted. SQS's redrive cannot do it: it moves only the dead-letter queues of other SQS queues. Records are kept 14 days. Needs the AWS CLI and jq; it stops when the queue is empty (null without enable_functions)."
+  value = var.enable_functions ? join(" ", [
+    "while m=$(aws sqs receive-message --region ${local.region} --queue-url ${aws_sqs_queue.silver_converter_failures.url} --max-number-of-messages 1 --visibility-timeout 60 --output json) && [ -n \"$m\" ] && [ \"$(printf '%s' \"$m\" | jq '.Messages | length')\" -gt 0 ]; do",
+    "p=$(printf '%s' \"$m\" | jq -c '.Messages[0].Body | fromjson | .requestPayload');",
+    "h=$(printf '%s' \"$m\" | jq -r '.Messages[0].ReceiptHandle');",
+    "echo \"replaying $(printf '%s' \"$p\" | jq -r '.Records[0].s3.object.key')\";",
+    "aws lambda invoke --region ${local.region} --function-name ${local.silver_converter_invoked_arn} --invocation-type Event --cli-binary-format raw-in-base64-out --payload \"$p\" /dev/null",
+    "&& aws sqs delete-message --region ${local.region} --queue-url ${aws_sqs_queue.silver_converter_failures.url} --receipt-handle \"$h\"; done",
+  ]) : null
 }

@@ -52,6 +52,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its queries touch. Its handler is checked against the shaded jar by {@link LambdaHandlerContractIT}.
  */
 class GoldCtasContractTest {
+    /** The start of an entry of local.dead_letter_queues, before the queue's name: {@code { name = }. */
+    private static final String QUEUE_ENTRY = "\\{\\s*name\\s*= ";
     static final String FUNCTION = "gold_ctas";
     private static final String FUNCTION_REFERENCE = "aws_lambda_function.gold_ctas.value";
     private static final String SILVER_ARN = "module.silver_bucket.arn";
@@ -266,7 +268,8 @@ class GoldCtasContractTest {
 
     @Test
     void everyFunctionAndFailureQueueIsAlarmed() {
-        // hcl4j does not evaluate merge(): read monitoring.tf's two lists as text.
+        // hcl4j does not evaluate merge(): read monitoring.tf's two lists as text. A queue's entry is an
+        // object whose name is the queue's (and whose action says what to do with its messages).
         TerraformConfiguration root = Repository.rootModule();
         String monitoring = root.sources().entrySet().stream()
                 .filter(source -> source.getKey().getFileName().toString().equals("monitoring.tf"))
@@ -280,14 +283,14 @@ class GoldCtasContractTest {
         root.resources("aws_lambda_function_event_invoke_config").forEach((name, config) -> {
             String queue = String.valueOf(asMap(blocks(blocks(asMap(config), "destination_config").get(0), "on_failure").get(0)).get("destination"))
                     .replaceFirst("^aws_sqs_queue\\.([a-z_]+)(\\.value)?\\.arn$", "$1");
-            assertTrue(monitoring.matches("(?s).*\\b" + queue + " += aws_sqs_queue\\." + queue + "(\\[0\\])?\\.name.*"),
+            assertTrue(monitoring.matches("(?s).*\\b" + queue + " += " + QUEUE_ENTRY + "aws_sqs_queue\\." + queue + "(\\[0\\])?\\.name.*"),
                     "local.dead_letter_queues lacks aws_sqs_queue." + queue);
         });
         root.resources("aws_sqs_queue").forEach((name, queue) -> {
             String redrive = String.valueOf(asMap(queue).get("redrive_policy"));
             Matcher deadLetter = Pattern.compile("aws_sqs_queue\\.([a-z_]+)(\\.value)?\\.arn").matcher(redrive);
             if (deadLetter.find()) {
-                assertTrue(monitoring.matches("(?s).*\\b" + deadLetter.group(1) + " += aws_sqs_queue\\." + deadLetter.group(1) + "(\\[0\\])?\\.name.*"),
+                assertTrue(monitoring.matches("(?s).*\\b" + deadLetter.group(1) + " += " + QUEUE_ENTRY + "aws_sqs_queue\\." + deadLetter.group(1) + "(\\[0\\])?\\.name.*"),
                         "local.dead_letter_queues lacks aws_sqs_queue." + deadLetter.group(1) + ", the dead-letter queue of " + name);
             }
         });

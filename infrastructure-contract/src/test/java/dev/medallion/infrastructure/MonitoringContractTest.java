@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static dev.medallion.infrastructure.TerraformConfiguration.asMap;
@@ -120,6 +121,56 @@ class MonitoringContractTest {
         assertEquals(0L, ((Number) alarm.get("threshold")).longValue(), "0: any quarantined row");
         assertEquals(25L, ((Number) Repository.rootModule(Map.of("quarantined_rows_alarm_threshold", 25))
                 .resource("aws_cloudwatch_metric_alarm", "silver_converter_quarantined_rows").get("threshold")).longValue());
+    }
+
+    /**
+     * The functions' failure queues are Lambda on-failure destinations, not SQS dead-letter queues: SQS's
+     * redrive (StartMessageMoveTask) takes only the dead-letter queues of other SQS queues. The
+     * converter's records are replayed by silver_replay_command, through what S3 invokes; what each
+     * queue's alarm says to do names that, and the 14 days the queues keep them.
+     */
+    @Test
+    void theConvertersFailureRecordsAreReplayedNotRedriven() {
+        TerraformConfiguration root = Repository.rootModule();
+        for (String queue : List.of("silver_converter_failures", "gold_ctas_failures")) {
+            assertEquals(14L * 24 * 3600, ((Number) root.resource("aws_sqs_queue", queue).get("message_retention_seconds")).longValue(), queue);
+        }
+        String outputs = source(root, "outputs.tf");
+        Matcher replay = Pattern.compile("(?s)output \"silver_replay_command\" \\{(.*?)\n}").matcher(outputs);
+        assertTrue(replay.find(), "no output silver_replay_command");
+        String command = replay.group(1);
+        for (String part : List.of("aws sqs receive-message", "aws_sqs_queue.silver_converter_failures.url", ".requestPayload",
+                "aws lambda invoke", "--function-name ${local.silver_converter_invoked_arn}", "--invocation-type Event", "aws sqs delete-message",
+                "var.enable_functions ?")) {
+            assertTrue(command.contains(part), "silver_replay_command lacks " + part + ": " + command);
+        }
+
+        String monitoring = source(root, "monitoring.tf");
+        Matcher actions = Pattern.compile("(?s)(silver_converter_failures|gold_ctas_failures|gold_triggers_dead_letter) = \\{\\s*name\\s*=[^\\n]*\\n\\s*action\\s*=\\s*\"([^\"]*)\"")
+                .matcher(monitoring);
+        Map<String, String> what = new LinkedHashMap<>();
+        while (actions.find()) {
+            what.put(actions.group(1), actions.group(2));
+        }
+        assertEquals(List.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter"), List.copyOf(what.keySet()),
+                "what to do with each queue's messages, in local.dead_letter_queues");
+        assertTrue(what.get("silver_converter_failures").contains("silver_replay_command"), what.get("silver_converter_failures"));
+        assertTrue(what.get("gold_ctas_failures").contains("{}"), what.get("gold_ctas_failures"));
+        assertTrue(what.get("gold_triggers_dead_letter").contains("start-message-move-task"), "an SQS dead-letter queue is redriven: " + what.get("gold_triggers_dead_letter"));
+        for (String queue : List.of("silver_converter_failures", "gold_ctas_failures")) {
+            assertFalse(what.get(queue).matches("(?s).*(then redrive|redrive them|start-message-move-task).*"), queue + " cannot be redriven: " + what.get(queue));
+            assertTrue(what.get(queue).contains("14 days"), queue);
+        }
+        assertTrue(String.valueOf(root.resource("aws_cloudwatch_metric_alarm", "dead_letter_messages").get("alarm_description")).contains("each.value.action"),
+                "the alarm says what to do with its queue's messages");
+    }
+
+    private static String source(TerraformConfiguration root, String file) {
+        return root.sources().entrySet().stream()
+                .filter(source -> source.getKey().getFileName().toString().equals(file))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + file));
     }
 
     /** The filter {@code name} on the converter's log group, with that pattern and value, and its alarm to the alert topic. */

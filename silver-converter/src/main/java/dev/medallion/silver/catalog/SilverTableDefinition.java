@@ -80,7 +80,7 @@ public final class SilverTableDefinition {
         String dataset = contract.dataset();
         checkName(dataset, "Dataset name '" + dataset + "'", dataset.length() > Identifiers.MAX_LENGTH
                 ? "the dataset is named after its bronze folder, which the converter now makes " + Identifiers.fitted(dataset)
-                        + ": redrive its files from the failure queue (or copy each onto itself, a new version) to convert them into that"
+                        + ": replay its files from the failure queue (the stack's silver_replay_command), or copy each onto itself, a new version, to convert them into that"
                         + " dataset; _schemas/" + dataset + ".json is then unused"
                 : "the dataset is named after its bronze folder: upload it under a folder name of letters, digits and underscores");
         List<Column> columns = new ArrayList<>();
