@@ -107,12 +107,20 @@ output "gold_rebuild_command" {
 }
 
 output "budget_hard_stop" {
-  description = "The hard stop (null unless budget_hard_stop and enable_budgets): the budget whose actual spend triggers it, the deny policy it attaches to the pipeline's roles, and the command that lifts it (Budgets detaches the policy again)."
+  description = "The hard stop (null unless budget_hard_stop and enable_budgets): the budget whose actual spend triggers it, the deny policy it attaches to the pipeline's roles, and the command that lifts it (Budgets detaches the policy again). With the gold builder, the command then checks the gold trigger queue's event source mapping, which Lambda may have disabled while the role was denied sqs:ReceiveMessage, and enables it if it is disabled (retrying for 5 minutes while the detach propagates; a mapping paused by hand is enabled too). It can be run again: the check and the enable are idempotent."
   value = local.hard_stop ? {
-    budget       = aws_budgets_budget.monthly[local.budget_top_tier].name
-    policy_arn   = aws_iam_policy.budget_hard_stop[0].arn
-    action_id    = aws_budgets_budget_action.hard_stop[0].action_id
-    lift_command = "aws budgets execute-budget-action --account-id ${local.account_id} --budget-name ${aws_budgets_budget.monthly[local.budget_top_tier].name} --action-id ${aws_budgets_budget_action.hard_stop[0].action_id} --execution-type REVERSE_BUDGET_ACTION"
+    budget     = aws_budgets_budget.monthly[local.budget_top_tier].name
+    policy_arn = aws_iam_policy.budget_hard_stop[0].arn
+    action_id  = aws_budgets_budget_action.hard_stop[0].action_id
+    lift_command = join(" ", concat(
+      ["aws budgets execute-budget-action --account-id ${local.account_id} --budget-name ${aws_budgets_budget.monthly[local.budget_top_tier].name} --action-id ${aws_budgets_budget_action.hard_stop[0].action_id} --execution-type REVERSE_BUDGET_ACTION;"],
+      local.gold_enabled ? [
+        "s=$(aws lambda get-event-source-mapping --region ${local.region} --uuid ${aws_lambda_event_source_mapping.gold_triggers[0].uuid} --query '[State, StateTransitionReason]' --output text);",
+        "echo \"gold trigger mapping ${aws_lambda_event_source_mapping.gold_triggers[0].uuid}: $s\";",
+        "case \"$s\" in Disabled*) for i in 1 2 3 4 5 6 7 8 9 10; do",
+        "aws lambda update-event-source-mapping --region ${local.region} --uuid ${aws_lambda_event_source_mapping.gold_triggers[0].uuid} --enabled --query State --output text && break; sleep 30; done;; esac",
+      ] : [],
+    ))
   } : null
 }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static dev.medallion.infrastructure.TerraformConfiguration.asMap;
@@ -11,6 +12,7 @@ import static dev.medallion.infrastructure.TerraformConfiguration.blocks;
 import static dev.medallion.infrastructure.TerraformConfiguration.dynamicBlocks;
 import static dev.medallion.infrastructure.TerraformConfiguration.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -156,6 +158,28 @@ class BudgetsContractTest {
         List<Map<String, Object>> generators = dynamicBlocks(root.resource("aws_budgets_budget", "monthly"), "cost_filter");
         assertEquals(1, generators.size());
         return generators.get(0);
+    }
+
+    /**
+     * While the stop denied the gold builder's role sqs:ReceiveMessage, Lambda may have disabled the
+     * trigger queue's event source mapping; lifting the stop detaches the policy and nothing else, so
+     * the commits would wait until their 14 days ran out. The lift command checks the mapping and
+     * enables it when it is disabled, retrying while the detach propagates; run twice, it changes
+     * nothing more.
+     */
+    @Test
+    void liftingTheStopEnablesTheGoldTriggerMappingAgainWhenItIsDisabled() {
+        Matcher output = Pattern.compile("(?s)output \"budget_hard_stop\" \\{(.*?)\n}").matcher(source("outputs.tf"));
+        assertTrue(output.find(), "no output budget_hard_stop");
+        String lift = output.group(1);
+        String uuid = "${aws_lambda_event_source_mapping.gold_triggers[0].uuid}";
+        for (String part : List.of("--execution-type REVERSE_BUDGET_ACTION;", "local.gold_enabled ?",
+                "aws lambda get-event-source-mapping --region ${local.region} --uuid " + uuid,
+                "case \\\"$s\\\" in Disabled*)", "aws lambda update-event-source-mapping --region ${local.region} --uuid " + uuid + " --enabled",
+                "&& break; sleep 30; done")) {
+            assertTrue(lift.contains(part), "the lift command lacks " + part + ": " + lift);
+        }
+        assertFalse(lift.contains("--no-enabled"), lift);
     }
 
     static String source(String file) {
