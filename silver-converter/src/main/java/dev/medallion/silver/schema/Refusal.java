@@ -9,6 +9,7 @@ public enum Refusal {
     LEADING_ZERO("a leading zero", true),
     BEYOND_BIGINT("out of a bigint's range, -9223372036854775808 to 9223372036854775807", true),
     BEYOND_DOUBLE("beyond what a double holds: it would be written as Infinity or 0", true),
+    COMMA_IN_NUMBER("a comma: numbers are read with '.' as the decimal point and without thousands separators", false),
     NO_SUCH_DAY("no such calendar day", false),
     OFFSET_BEYOND_18_HOURS("an offset beyond ±18:00", false);
 

@@ -34,6 +34,10 @@ public final class Values {
     /** Some digit; the leading zeros of a number's integer part: compiled once, since a file may refuse every row. */
     private static final Pattern A_DIGIT = Pattern.compile(".*[0-9].*");
     private static final Pattern LEADING_ZEROS = Pattern.compile("^0+(?=[0-9])");
+    /** A number whose thousands are set apart by commas, as English exports write them: {@code 1,234,567.5}. */
+    private static final Pattern COMMA_GROUPED = Pattern.compile("[+-]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?");
+    /** A number with a decimal comma, its thousands perhaps set apart by points, as most of Europe writes it: {@code 1.234,5}. */
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("[+-]?([0-9]{1,3}(\\.[0-9]{3})+|[0-9]*),[0-9]+");
     /** A date as {@link #parseDate} reads it, the length of the month aside. */
     private static final Pattern DATE = Pattern.compile("[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])");
     /** A timestamp as {@link #parseTimestamp} reads it, leaving out the checks a refusal can name. */
@@ -60,6 +64,9 @@ public final class Values {
     }
 
     private static Refusal bigintRefusal(String value) {
+        if (COMMA_GROUPED.matcher(value).matches() && value.indexOf('.') < 0 && isBigint(value.replace(",", ""))) {
+            return Refusal.COMMA_IN_NUMBER;
+        }
         if (isBigint(value) || !isWholeNumber(value)) {
             return null;
         }
@@ -68,6 +75,10 @@ public final class Values {
     }
 
     private static Refusal doubleRefusal(String value) {
+        if (COMMA_GROUPED.matcher(value).matches() && isDouble(value.replace(",", ""))
+                || DECIMAL_COMMA.matcher(value).matches() && isDouble(value.replace(".", "").replace(',', '.'))) {
+            return Refusal.COMMA_IN_NUMBER;
+        }
         Matcher number = NUMBER.matcher(value);
         if (isDouble(value) || !number.matches() || !A_DIGIT.matcher(number.group("digits")).matches()) {
             return null;

@@ -102,6 +102,8 @@ class RowBatchTest {
                 + " declare it string there to keep such values", batch.append(List.of("1", "0012.5", "")::get, fields));
         assertEquals("column at: '2026-11-03 14:05+18:30' is not a timestamp (an offset beyond ±18:00): the dataset's contract"
                 + " lake/_schemas/sales.json types it timestamp", batch.append(List.of("1", "1", "2026-11-03 14:05+18:30")::get, fields));
+        assertEquals("column amount: '12,50' is not a double (a comma: numbers are read with '.' as the decimal point and without thousands"
+                + " separators): the dataset's contract lake/_schemas/sales.json types it double", batch.append(List.of("1", "12,50", "")::get, fields));
         // A value that is simply something else needs no more.
         assertEquals("column zip: 'N/A' is not a bigint", batch.append(List.of("N/A", "1", "")::get, fields));
         assertEquals(0, batch.size());

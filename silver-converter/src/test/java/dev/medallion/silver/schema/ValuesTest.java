@@ -181,6 +181,14 @@ class ValuesTest {
                 "DOUBLE, 01e3, LEADING_ZERO",
                 "DOUBLE, 1e999, BEYOND_DOUBLE",
                 "DOUBLE, -1e-400, BEYOND_DOUBLE",
+                "DOUBLE, '1,5', COMMA_IN_NUMBER",
+                "DOUBLE, '-0,25', COMMA_IN_NUMBER",
+                "DOUBLE, ',5', COMMA_IN_NUMBER",
+                "DOUBLE, '1.234,56', COMMA_IN_NUMBER",
+                "DOUBLE, '1,234,567.5', COMMA_IN_NUMBER",
+                "DOUBLE, '1,234', COMMA_IN_NUMBER",
+                "BIGINT, '1,234', COMMA_IN_NUMBER",
+                "BIGINT, ' -12,345,678', COMMA_IN_NUMBER",
                 "DATE, 2026-02-30, NO_SUCH_DAY",
                 "DATE, ' 2026-04-31', NO_SUCH_DAY",
                 "TIMESTAMP, 2026-02-30, NO_SUCH_DAY",
@@ -194,6 +202,7 @@ class ValuesTest {
         @ParameterizedTest(name = "[{index}] {0} ''{1}''")
         @CsvSource({
                 "BIGINT, N/A", "BIGINT, 1.5", "BIGINT, 12a", "BIGINT, 1e3", "DOUBLE, N/A", "DOUBLE, 1.2.3", "DOUBLE, .", "DOUBLE, 0x10",
+                "DOUBLE, '1,2,3'", "DOUBLE, '12,34.5'", "DOUBLE, '1.2,5'", "DOUBLE, '1,'", "DOUBLE, 'a,5'", "BIGINT, '1,5'", "BIGINT, '1,234.5'", "BIGINT, '12,34'",
                 "DATE, 2026-13-01", "DATE, 2026-1-5", "DATE, yesterday", "TIMESTAMP, 2026-11-03 25:00", "TIMESTAMP, 2026-11-03 14:05:09.1234567890",
                 "TIMESTAMP, 2026-02-30 25:00", "TIMESTAMP, 2026-11-03T14:05+01:60", "BOOLEAN, yes", "STRING, x"})
         void sayNothingMoreOfAValueThatIsSimplySomethingElse(ColumnType type, String text) {
