@@ -20,6 +20,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class RowBatch {
     private static final int MAX_VALUE_IN_REASON = 60;
+    /** A row refused in many columns (a file of another layout) is named by its first ones: a reason stays a line. */
+    static final int MAX_COLUMNS_IN_REASON = 3;
 
     private final List<Column> columns;
     /** Where the contract is, for the reasons: where a column's type comes from, and where to change it. */
@@ -62,7 +64,7 @@ public final class RowBatch {
      * Appends one row. {@code fieldOfColumn[c]} is the position in the source record of contract column
      * {@code c}, or -1 when the file lacks that column (null).
      *
-     * @return null when the row was taken, else why it was refused
+     * @return null when the row was taken, else why it was refused: each value that does not fit its column
      */
     public String append(IntFunction<String> field, int[] fieldOfColumn) {
         int row = size;
@@ -70,11 +72,36 @@ public final class RowBatch {
             int position = fieldOfColumn[c];
             String text = position < 0 ? "" : field.apply(position);
             if (!vectors[c].set(row, text)) {
-                return reason(columns.get(c), text);
+                return refusal(row, c, text, field, fieldOfColumn);
             }
         }
         size++;
         return null;
+    }
+
+    /**
+     * The reason of a row refused at column {@code first}: each column of the row whose value does not fit,
+     * up to {@link #MAX_COLUMNS_IN_REASON} of them and how many more, so that mending a row's first bad
+     * value does not only lead to its next one on the replay. Off the path of the rows taken.
+     */
+    private String refusal(int row, int first, String firstText, IntFunction<String> field, int[] fieldOfColumn) {
+        StringBuilder reason = new StringBuilder(reason(columns.get(first), firstText));
+        int refused = 1;
+        for (int c = first + 1; c < vectors.length; c++) {
+            int position = fieldOfColumn[c];
+            String text = position < 0 ? "" : field.apply(position);
+            if (!vectors[c].set(row, text)) {
+                if (refused < MAX_COLUMNS_IN_REASON) {
+                    reason.append("; ").append(reason(columns.get(c), text));
+                }
+                refused++;
+            }
+        }
+        if (refused > MAX_COLUMNS_IN_REASON) {
+            int more = refused - MAX_COLUMNS_IN_REASON;
+            reason.append("; and ").append(more).append(more == 1 ? " more column" : " more columns");
+        }
+        return reason.toString();
     }
 
     public int size() {

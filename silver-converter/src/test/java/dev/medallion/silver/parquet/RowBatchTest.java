@@ -37,6 +37,27 @@ class RowBatchTest {
     }
 
     @Test
+    void namesEveryValueOfARefusedRowThatDoesNotFitUpToThreeAndHowManyMore() {
+        SchemaContract contract = new SchemaContract("wide", IntStream.range(0, 6)
+                .mapToObj(c -> new Column("c" + c, ColumnType.BIGINT, "c" + c)).toList(), "wide/a.csv", "2026-01-01T00:00:00Z");
+        RowBatch batch = new RowBatch(contract);
+        int[] fields = {0, 1, 2, 3, 4, 5};
+
+        assertEquals("column c1: 'x' is not a bigint; column c4: 'y' is not a bigint",
+                batch.append(List.of("1", "x", "2", "3", "y", "4")::get, fields));
+        assertEquals("column c0: 'a' is not a bigint; column c1: 'b' is not a bigint; column c3: 'd' is not a bigint; and 2 more columns",
+                batch.append(List.of("a", "b", "2", "d", "e", "f")::get, fields));
+        assertEquals("column c0: 'a' is not a bigint; column c1: 'b' is not a bigint; column c2: 'c' is not a bigint; and 1 more column",
+                batch.append(List.of("a", "b", "c", "3", "e", "5")::get, fields));
+        // A refused row leaves no trace: the next row, taken, holds its own values in every column.
+        assertNull(batch.append(List.of("10", "11", "12", "13", "14", "15")::get, fields));
+        assertEquals(1, batch.size());
+        for (int c = 0; c < 6; c++) {
+            assertEquals(10L + c, batch.vectors()[c].valueAt(0));
+        }
+    }
+
+    @Test
     void aBlankValueIsNullInEveryTypeButTextAndWhitespaceAroundAValueIsIgnored() {
         SchemaContract contract = new SchemaContract("events", List.of(
                 new Column("flag", ColumnType.BOOLEAN, "flag"),
