@@ -320,7 +320,7 @@ final class ConversionRun {
         }
         if (abandoned != null) {
             context.log().info("byte ranges given up, converting as one stream", Map.of("source", source.location(), "reason", abandoned));
-            discard(null);
+            discardGivenUp("the byte ranges given up");
             return Optional.empty();
         }
         long lineOffset = 0;
@@ -674,8 +674,24 @@ final class ConversionRun {
         pipelines.forEach(ChunkPipeline::stop);
     }
 
-    /** Aborts every upload of this run: none is published yet, so nothing of it was ever visible. */
+    /**
+     * Aborts every upload of a run that failed: none is published yet, so nothing of it was ever visible.
+     * An abort that fails is added to {@code cause}, which carries it to the log.
+     */
     void discard(Throwable cause) {
+        discard(requireNonNull(cause, "cause is null"), null);
+    }
+
+    /**
+     * Aborts every upload of a run that goes on without them (byte ranges given up, read again as one
+     * stream; a file rejected part way, committed as rejected). No failure carries an abort that fails
+     * to the log, so it is logged here, as {@code uploads of <what> could not be aborted}.
+     */
+    void discardGivenUp(String what) {
+        discard(null, requireNonNull(what, "what is null"));
+    }
+
+    private void discard(Throwable cause, String givenUp) {
         List<ObjectUpload> uploads = new ArrayList<>(staged);
         for (ChunkPipeline pipeline : pipelines) {
             // Stops its writer thread too.
@@ -694,9 +710,9 @@ final class ConversionRun {
         Throwable attachTo = cause != null ? cause : new IOException("discarding " + source.location());
         context.commit().discard(uploads, List.of(), attachTo);
         if (cause == null && attachTo.getSuppressed().length > 0) {
-            // No failure carries these to the log: the run goes on, as one stream, and may succeed.
-            context.log().warn("uploads of the byte ranges given up could not be aborted; the bucket's lifecycle rule for incomplete multipart"
-                    + " uploads removes their parts", Map.of("source", source.location(), "failures", Arrays.stream(attachTo.getSuppressed())
+            // No failure carries these to the log: the run goes on, and may succeed.
+            context.log().warn("uploads of " + givenUp + " could not be aborted; the bucket's lifecycle rule for incomplete multipart"
+                    + " uploads removes their parts", Map.of("source", source.location(), "dataset", dataset, "failures", Arrays.stream(attachTo.getSuppressed())
                             .map(Throwable::getMessage).toList()));
         }
         staged.clear();

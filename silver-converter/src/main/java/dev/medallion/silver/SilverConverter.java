@@ -239,7 +239,7 @@ public final class SilverConverter {
             catch (RejectedInputException e) {
                 // Content the parser refuses at the point where a cut download ends may be the cut itself.
                 in.requireSizeIfEnded(source);
-                run.discard(null);
+                run.discardGivenUp("the rejected file's parts and quarantine");
                 return run.rejected(e.getMessage(), in.count());
             }
         }

@@ -132,7 +132,8 @@ class RangeConversionTest {
         assertEquals(20_001, result.manifest().rowsRead(), log());
         assertEquals(1, result.manifest().parts().size(), "converted as one stream");
         assertTrue(log().contains("byte ranges given up"), log());
-        assertTrue(log().contains("uploads of the byte ranges given up could not be aborted") && log().contains("connection reset"), log());
+        assertTrue(log().contains("uploads of the byte ranges given up could not be aborted") && log().contains("connection reset")
+                && log().contains("\"dataset\":\"orders\""), log());
     }
 
     @Test

@@ -538,6 +538,36 @@ class SilverConverterTest {
         assertEquals(List.of(result.manifestKey()), allFiles().stream().filter(file -> !file.startsWith("_schemas/")).toList(), "no row of it committed");
     }
 
+    @Test
+    void aFileRejectedPartWayWhosePartsCannotBeAbortedIsCommittedRejectedAndTheAbortsLoggedAsItsOwn() throws IOException {
+        // Parts are open when the bad byte comes: chunks of 10 rows, a part target of 1 byte.
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        csv.writeBytes("id,name\n".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 30_000; i++) {
+            csv.writeBytes((i + ",name" + i + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        csv.writeBytes(new byte[] {'1', ',', (byte) 0xff, '\n'});
+        byte[] content = csv.toByteArray();
+        HookedStore unabortable = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforeAbort(String key) {
+                throw new IllegalStateException("abort of " + key + " failed: 503 Slow Down");
+            }
+        });
+        SilverConverter converter = new SilverConverter(unabortable, new SilverLayout(""), new ConversionLimits(10, 1 << 30, 1, 1 << 20),
+                CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+
+        Manifest manifest = converter.convert(source("people/bad.csv", content, MODIFIED), "people", () -> new java.io.ByteArrayInputStream(content))
+                .manifest();
+
+        assertEquals(Manifest.REJECTED, manifest.status(), manifest.reason());
+        assertEquals(0, manifest.rowsWritten());
+        String warning = logLines.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("\"WARN\"")).findFirst().orElseThrow();
+        assertTrue(warning.contains("uploads of the rejected file's parts and quarantine could not be aborted") && warning.contains("503 Slow Down")
+                && warning.contains("\"dataset\":\"people\""), warning);
+        assertFalse(logLines.toString(StandardCharsets.UTF_8).contains("byte ranges"), "no byte range was read: " + logLines);
+    }
+
     /**
      * Raising the limit a file was rejected for is how a person fixes that rejection, as its message says:
      * the same object, delivered again, is then read under the new limit. Under the same or lower limits,
