@@ -23,6 +23,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -191,6 +192,15 @@ public final class SilverConverter {
             run.stopWriters();
         }
         SilverCommit.Outcome outcome = commit.commit(base, manifest, run.staged());
+        if (!outcome.committedByThisRun() && !readAlike(outcome.manifest(), manifest) && readUnderOtherSettings(outcome.manifest(), dataset)) {
+            // A duplicate delivery run by another function version (a deploy that declared the dataset's
+            // delimiter or encoding, still rolling out) won with the settings this run was deployed to mend.
+            // This run's files are gone; the retry finds that manifest and reads the file again.
+            throw new SilverCommit.ConcurrentCommitException("Another conversion of " + source.key() + " committed " + manifestKey
+                    + " first, read with delimiter '" + outcome.manifest().delimiter() + "' and encoding " + outcome.manifest().encoding()
+                    + ", which this function's settings for dataset " + dataset + " replace; this run's output is discarded and the retry reads"
+                    + " the object again");
+        }
         return logOutcome(new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun(),
                 outcome.committedByThisRun() ? run.contractDefined() : Optional.empty(),
                 outcome.committedByThisRun() ? previous.map(replaced -> replaced.source().etag()) : Optional.empty()), started);
@@ -225,6 +235,12 @@ public final class SilverConverter {
         }
         Optional<Character> delimiter = context.csvOverrides().delimiterOf(dataset);
         return delimiter.isPresent() && !String.valueOf(delimiter.get()).equals(manifest.delimiter());
+    }
+
+    /** Whether two runs read the file with the same delimiter, encoding and limits. */
+    private static boolean readAlike(Manifest one, Manifest other) {
+        return Objects.equals(one.delimiter(), other.delimiter()) && Objects.equals(one.encoding(), other.encoding())
+                && Objects.equals(one.limits(), other.limits());
     }
 
     /** Converts the source read as one stream, or rejects it. */

@@ -522,6 +522,52 @@ class SilverCommitTest {
         assertExactlyOnce(source, ROWS, 1);
     }
 
+    /**
+     * A deploy that declares a dataset's encoding rolls out while an object's event is delivered twice: the
+     * old version's run wins with the encoding the deploy was to mend. The new version's run loses, and
+     * fails rather than answering unchanged, so that its retry reads the file again.
+     */
+    @Test
+    void aRunThatLosesToAConversionUnderSettingsItsOwnReplaceFailsAndItsRetryReadsTheFileAgain() throws Exception {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = source("sales/rollout.csv", content);
+        CountDownLatch oldVersionCommitted = new CountDownLatch(1);
+        ObjectStore waitsAtTheManifest = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    await(oldVersionCommitted);
+                }
+            }
+        });
+        CsvOverrides declared = new CsvOverrides(java.util.Map.of(), java.util.Map.of("sales", java.nio.charset.Charset.forName("windows-1252")));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ConversionResult> newVersion = pool.submit(() -> convert(converter(waitsAtTheManifest, declared), source, content));
+            waitUntil(() -> parquetFiles().size() == ROWS / LIMITS.chunkRows());
+            ConversionResult oldVersion = convert(converter(silver), source, content);
+            oldVersionCommitted.countDown();
+            assertEquals("UTF-8", oldVersion.manifest().encoding());
+
+            ExecutionException lost = assertThrows(ExecutionException.class, () -> newVersion.get(30, TimeUnit.SECONDS));
+            assertTrue(lost.getCause() instanceof SilverCommit.ConcurrentCommitException
+                    && lost.getCause().getMessage().contains("read with delimiter ',' and encoding UTF-8, which this function's settings for dataset sales replace"),
+                    String.valueOf(lost.getCause()));
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertExactlyOnce(source, ROWS, 0);
+
+        ConversionResult retry = convert(converter(silver, declared), source, content);
+
+        assertFalse(retry.unchanged(), "the retry reads the file again");
+        assertEquals("windows-1252", retry.manifest().encoding());
+        assertExactlyOnce(source, ROWS, 0);
+        // The old version, delivered the object again, takes the new conversion as it is.
+        assertTrue(convert(converter(silver), source, content).unchanged());
+    }
+
     @Test
     void aDuplicateRunThatFailsLateNeverDeletesTheCommittedOutput() throws Exception {
         byte[] content = csv(ROWS, "");
@@ -847,6 +893,10 @@ class SilverCommitTest {
 
     private SilverConverter converter(ObjectStore store, Clock clock) {
         return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), clock), clock);
+    }
+
+    private SilverConverter converter(ObjectStore store, CsvOverrides overrides) {
+        return new SilverConverter(store, LAYOUT, LIMITS, overrides, new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
     }
 
     private static ConversionResult convert(SilverConverter converter, SourceObject source, byte[] content) throws IOException {
