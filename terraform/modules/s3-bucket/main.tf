@@ -101,6 +101,16 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
+  # Once a deleted object's noncurrent versions have expired, its delete marker is all that is left (an
+  # expired object delete marker): nothing removes it unless a rule says so, and such markers pile up and
+  # slow LIST. ExpiredObjectDeleteMarker "cannot be specified with Days or Date in a Lifecycle Expiration
+  # Policy" (Amazon S3 API Reference, LifecycleExpiration; the provider's expired_object_delete_marker
+  # conflicts with date and days): it lives here, with no day count, and expire-objects below keeps its
+  # own expiration with days. A rule that expires current versions by days removes expired object
+  # delete markers too (Amazon S3 User Guide, "Managing delete markers"), but only once they are old
+  # enough for its days (its lifecycle configuration examples, "Removing expired object delete
+  # markers"), and only the athena results bucket has one; this rule removes them in every bucket as
+  # soon as they are the only version left. Without versioning there are no delete markers to remove.
   rule {
     id     = "expire-noncurrent-versions"
     status = "Enabled"
@@ -109,6 +119,10 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 
     noncurrent_version_expiration {
       noncurrent_days = var.noncurrent_version_expiration_days
+    }
+
+    expiration {
+      expired_object_delete_marker = true
     }
   }
 

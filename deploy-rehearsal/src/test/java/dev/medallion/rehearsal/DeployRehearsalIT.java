@@ -320,12 +320,19 @@ class DeployRehearsalIT {
             String bucket = buckets.path(layer).asText();
             assertEquals(name + "-" + layer.replace('_', '-') + "-" + accountId, bucket, "output bucket_names." + layer);
             aws.s3.headBucket(request -> request.bucket(bucket));
+            // A deleted object's delete marker, left alone once its noncurrent versions expire, is removed
+            // by a rule of its own kind: S3 refuses ExpiredObjectDeleteMarker beside Days or Date.
+            var lifecycle = aws.s3.getBucketLifecycleConfiguration(request -> request.bucket(bucket)).rules();
+            assertTrue(lifecycle.stream().anyMatch(rule -> "Enabled".equals(rule.statusAsString()) && rule.noncurrentVersionExpiration() != null
+                            && rule.expiration() != null && Boolean.TRUE.equals(rule.expiration().expiredObjectDeleteMarker())
+                            && rule.expiration().days() == null && rule.expiration().date() == null),
+                    bucket + ": no enabled rule expires noncurrent versions and removes expired object delete markers: " + lifecycle);
         }
         bronze = buckets.path("bronze").asText();
         silver = buckets.path("silver").asText();
         gold = buckets.path("gold").asText();
         artifacts = buckets.path("artifacts").asText();
-        steps.say("bucket_names: 5 buckets, each on the emulator: " + buckets);
+        steps.say("bucket_names: 5 buckets, each on the emulator, each removing expired object delete markers: " + buckets);
 
         JsonNode functions = outputs.path("function_names");
         JsonNode roles = outputs.path("function_role_arns");

@@ -50,6 +50,41 @@ class BucketContractTest {
         assertEquals(Boolean.TRUE, asMap(Repository.rootModule(Map.of("force_destroy", true)).modules().get("bronze_bucket")).get("force_destroy"));
     }
 
+    /**
+     * Once a deleted object's noncurrent versions have expired, its delete marker is all that is left,
+     * and stays unless a rule removes it. S3 takes ExpiredObjectDeleteMarker only in an expiration
+     * without Days or Date, so it sits in the rule that expires noncurrent versions, while the query
+     * results' expiration by days keeps a rule of its own; uploads are aborted by one rule only.
+     */
+    @Test
+    void deleteMarkersAreRemovedOnceTheirNoncurrentVersionsHaveExpired() {
+        for (Map<String, ?> inputs : List.of(Map.of("name", "b"), Map.of("name", "b", "versioning", true, "expiration_days", 7))) {
+            TerraformConfiguration module = TerraformConfiguration.load(Repository.terraform().resolve("modules/s3-bucket"), inputs);
+            Map<String, Object> lifecycle = module.resource("aws_s3_bucket_lifecycle_configuration", "this");
+            List<Map<String, Object>> rules = TerraformConfiguration.blocks(lifecycle, "rule");
+
+            List<Map<String, Object>> noncurrent = rules.stream().filter(rule -> !TerraformConfiguration.blocks(rule, "noncurrent_version_expiration").isEmpty()).toList();
+            assertEquals(1, noncurrent.size(), "one rule expires noncurrent versions: " + rules);
+            Map<String, Object> rule = noncurrent.get(0);
+            assertEquals("Enabled", rule.get("status"));
+            assertTrue(TerraformConfiguration.blocks(rule, "filter").stream().allMatch(Map::isEmpty), "across the bucket: " + rule);
+            assertEquals(List.of(Map.of("expired_object_delete_marker", true)), TerraformConfiguration.blocks(rule, "expiration"),
+                    "the rule expiring noncurrent versions removes the delete markers they leave, with no days or date beside it");
+
+            List<Map<String, Object>> expirations = TerraformConfiguration.dynamicBlocks(lifecycle, "rule").stream()
+                    .flatMap(generator -> TerraformConfiguration.blocks(generator, "content").stream())
+                    .flatMap(content -> TerraformConfiguration.blocks(content, "expiration").stream())
+                    .toList();
+            assertEquals(1, expirations.size(), "expire-objects: " + expirations);
+            assertEquals(Set.of("days"), expirations.get(0).keySet(), "the current versions' expiration keeps its days, alone");
+
+            long aborting = TerraformConfiguration.blocksIncludingDynamic(lifecycle, "rule").stream()
+                    .filter(each -> !TerraformConfiguration.blocks(each, "abort_incomplete_multipart_upload").isEmpty())
+                    .count();
+            assertEquals(1, aborting, "incomplete multipart uploads are aborted by one rule");
+        }
+    }
+
     @Test
     void ruleFindsABucketWithoutItsControls(@TempDir Path directory) throws IOException {
         Files.writeString(directory.resolve("main.tf"), """
@@ -77,6 +112,22 @@ class BucketContractTest {
                   bucket = aws_s3_bucket.bare.id
                   policy = data.aws_iam_policy_document.allow_only.json
                 }
+
+                resource "aws_s3_bucket_lifecycle_configuration" "bare" {
+                  bucket = aws_s3_bucket.bare.id
+
+                  rule {
+                    id     = "expire"
+                    status = "Enabled"
+
+                    filter {}
+
+                    expiration {
+                      days                         = 7
+                      expired_object_delete_marker = true
+                    }
+                  }
+                }
                 """);
         List<String> violations = ContractRules.bucketViolations(TerraformConfiguration.load(directory, Map.of()));
         String label = directory.getFileName() + ": aws_s3_bucket.bare";
@@ -86,7 +137,9 @@ class BucketContractTest {
                 label + " has no public access block with all four settings true",
                 label + " does not enforce object ownership (aws_s3_bucket_ownership_controls BucketOwnerEnforced)",
                 label + " has no bucket policy (from a policy document) denying s3:* on the bucket and its objects when aws:SecureTransport is false",
-                label + " has no enabled lifecycle rule aborting incomplete multipart uploads across the bucket"),
+                label + " has no enabled lifecycle rule aborting incomplete multipart uploads across the bucket",
+                label + " has no enabled lifecycle rule removing expired object delete markers across the bucket",
+                label + " has a lifecycle expiration with expired_object_delete_marker beside days or date, which S3 refuses"),
                 violations);
         assertFalse(violations.isEmpty());
     }

@@ -207,7 +207,8 @@ final class ContractRules {
     /**
      * Every aws_s3_bucket has, in its own module: default encryption, a public access block with all
      * four settings on, ACLs disabled, a bucket policy that denies requests without TLS, a lifecycle
-     * rule that aborts incomplete multipart uploads, and no force_destroy unless a variable asks.
+     * rule that aborts incomplete multipart uploads, one that removes expired object delete markers (in
+     * an expiration of its own, without days or date), and no force_destroy unless a variable asks.
      */
     static List<String> bucketViolations(TerraformConfiguration configuration) {
         List<String> violations = new ArrayList<>();
@@ -258,6 +259,27 @@ final class ContractRules {
                             && blocks(rule, "filter").stream().allMatch(Map::isEmpty));
             if (!abortsUploads) {
                 violations.add(label + " has no enabled lifecycle rule aborting incomplete multipart uploads across the bucket");
+            }
+
+            // A deleted object's delete marker outlives its expired noncurrent versions unless a rule
+            // removes it; S3 refuses ExpiredObjectDeleteMarker beside Days or Date in one expiration.
+            Optional<Map<String, Object>> lifecycle = companion(configuration, "aws_s3_bucket_lifecycle_configuration", name);
+            boolean removesDeleteMarkers = lifecycle.stream()
+                    .flatMap(block -> blocks(block, "rule").stream())
+                    .anyMatch(rule -> "Enabled".equals(rule.get("status"))
+                            && blocks(rule, "filter").stream().allMatch(Map::isEmpty)
+                            && blocks(rule, "expiration").stream().anyMatch(expiration -> Boolean.TRUE.equals(expiration.get("expired_object_delete_marker"))
+                                    && expiration.get("days") == null && expiration.get("date") == null));
+            if (!removesDeleteMarkers) {
+                violations.add(label + " has no enabled lifecycle rule removing expired object delete markers across the bucket");
+            }
+            boolean mixesExpirations = lifecycle.stream()
+                    .flatMap(block -> blocksIncludingDynamic(block, "rule").stream())
+                    .flatMap(rule -> blocks(rule, "expiration").stream())
+                    .anyMatch(expiration -> expiration.get("expired_object_delete_marker") != null
+                            && (expiration.get("days") != null || expiration.get("date") != null));
+            if (mixesExpirations) {
+                violations.add(label + " has a lifecycle expiration with expired_object_delete_marker beside days or date, which S3 refuses");
             }
         }
         return violations;
