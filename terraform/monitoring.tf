@@ -1,5 +1,6 @@
 # Alerts: one SNS topic for budgets, alarms and failed crawls, e-mail subscriptions, alarms on the
-# functions and the dead-letter queues, and the route of the crawlers' failures.
+# functions and the dead-letter queues, and the route of the crawlers' failures, with a dead-letter
+# queue for what it cannot deliver.
 
 locals {
   monitored_functions = merge(
@@ -27,6 +28,12 @@ locals {
       gold_triggers_dead_letter = {
         name   = aws_sqs_queue.gold_triggers_dead_letter[0].name
         action = "Silver commits whose gold batch failed gold_trigger_max_receive_count times (an SQS dead-letter queue). Fix the cause, then redrive them to the trigger queue (aws sqs start-message-move-task --source-arn <this queue's ARN>), or build once with {} and purge the queue. They are kept 14 days from their commit."
+      }
+    } : {},
+    var.enable_glue_catalog ? {
+      crawler_failed_dead_letter = {
+        name   = aws_sqs_queue.crawler_failed_dead_letter[0].name
+        action = "Failed-crawl alerts EventBridge could not deliver to the alert topic (an EventBridge dead-letter queue; a topic or key policy that denies EventBridge sends them here at once, other errors after an hour of retries). Each message is the undelivered event, its attributes ERROR_CODE and ERROR_MESSAGE say why. Fix that cause, see which crawl failed and why (the message, aws glue list-crawls --crawler-name <silver_crawler_name>, the /aws-glue/crawlers log group), start the crawler again if the catalog needs it, then purge the queue. They are kept 14 days."
       }
     } : {},
   )
@@ -365,6 +372,21 @@ resource "aws_cloudwatch_event_target" "crawler_failed" {
   target_id = "alerts"
   arn       = aws_sns_topic.alerts.arn
 
+  # An alert EventBridge cannot deliver is dropped unless the target has a dead-letter queue. It retries
+  # retriable errors (SNS throttling or unavailable) with backoff, by default for 24 hours; an error that
+  # needs someone to act, such as the topic's or the key's policy denying EventBridge, is not retried
+  # and goes straight to the dead-letter queue (EventBridge User Guide, "How EventBridge retries
+  # delivering events" and "Using dead-letter queues to process undelivered events"). An hour of
+  # retries, then the queue, whose alarm publishes to the topic as CloudWatch, not as EventBridge.
+  retry_policy {
+    maximum_event_age_in_seconds = 3600
+    maximum_retry_attempts       = 185
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.crawler_failed_dead_letter[0].arn
+  }
+
   # One readable line rather than the event's JSON; the crawler's log stream, named after it, is in
   # the /aws-glue/crawlers log group.
   input_transformer {
@@ -377,5 +399,45 @@ resource "aws_cloudwatch_event_target" "crawler_failed" {
     input_template = "\"Glue crawler <crawler> failed at <time> (<region>): <message>. Its log stream <crawler> is in the /aws-glue/crawlers log group.\""
   }
 
-  depends_on = [aws_sns_topic_policy.alerts]
+  depends_on = [aws_sns_topic_policy.alerts, aws_sqs_queue_policy.crawler_failed_dead_letter]
+}
+
+# The failed-crawl alerts EventBridge could not deliver, kept 14 days like the functions' failure queues
+# and encrypted the same way (SSE-SQS, which needs no key policy for EventBridge to send); its alarm is
+# the dead-letter alarm above (local.dead_letter_queues).
+resource "aws_sqs_queue" "crawler_failed_dead_letter" {
+  count = var.enable_glue_catalog ? 1 : 0
+
+  name                      = "${local.name}-crawler-failed-dead-letter"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+}
+
+# EventBridge sends to a target's dead-letter queue with the queue's policy, for that rule only.
+data "aws_iam_policy_document" "crawler_failed_dead_letter" {
+  count = var.enable_glue_catalog ? 1 : 0
+
+  statement {
+    sid       = "CrawlerFailedRuleSendsUndelivered"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.crawler_failed_dead_letter[0].arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.crawler_failed[0].arn]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "crawler_failed_dead_letter" {
+  count = var.enable_glue_catalog ? 1 : 0
+
+  queue_url = aws_sqs_queue.crawler_failed_dead_letter[0].id
+  policy    = data.aws_iam_policy_document.crawler_failed_dead_letter[0].json
 }

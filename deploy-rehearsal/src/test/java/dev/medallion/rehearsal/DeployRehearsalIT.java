@@ -344,11 +344,20 @@ class DeployRehearsalIT {
         steps.say("function_names and function_role_arns: " + functions + ", the roles GetFunction reports");
 
         JsonNode queues = outputs.path("dead_letter_queue_urls");
-        for (String queue : List.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter")) {
+        List<String> deadLetterQueues = List.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter", "crawler_failed_dead_letter");
+        for (String queue : deadLetterQueues) {
             aws.sqs.getQueueAttributes(request -> request.queueUrl(text(queues, queue)).attributeNamesWithStrings("QueueArn"));
         }
-        assertEquals(Set.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter"), fieldNames(queues), "output dead_letter_queue_urls");
-        steps.say("dead_letter_queue_urls: 3 queues, each on the emulator");
+        assertEquals(Set.copyOf(deadLetterQueues), fieldNames(queues), "output dead_letter_queue_urls");
+        steps.say("dead_letter_queue_urls: " + deadLetterQueues.size() + " queues, each on the emulator");
+        // The inputs here add no alarm to the defaults': terraform/README.md's count must be what is deployed.
+        Matcher stated = Pattern.compile("With the defaults the stack has (\\d+) alarms").matcher(Files.readString(ROOT.resolve("terraform/README.md")));
+        assertTrue(stated.find(), "terraform/README.md no longer says how many alarms the defaults deploy");
+        List<String> alarms = new ArrayList<>();
+        aws.callJson("monitoring", aws.region(), "GraniteServiceVersion20100801.DescribeAlarms", "1.0", Map.of("AlarmNamePrefix", name + "-", "MaxRecords", 100))
+                .path("MetricAlarms").forEach(alarm -> alarms.add(alarm.path("AlarmName").asText()));
+        assertEquals(Integer.parseInt(stated.group(1)), alarms.size(), "the alarms deployed, against terraform/README.md and docs/cost-model.md: " + alarms);
+        steps.say(alarms.size() + " alarms, as terraform/README.md says");
         JsonNode triggers = outputs.path("gold_trigger_queue");
         String triggerArn = aws.sqs.getQueueAttributes(request -> request.queueUrl(text(triggers, "url")).attributeNamesWithStrings("QueueArn"))
                 .attributesAsStrings().get("QueueArn");
@@ -724,10 +733,22 @@ class DeployRehearsalIT {
         assertEquals(1, targets.size(), rule.name() + " targets " + targets);
         assertEquals(topic, targets.get(0).arn(), rule.name() + "'s target");
         assertNotNull(targets.get(0).inputTransformer(), rule.name() + " sends the alert topic one readable line: " + targets.get(0));
+        // What it cannot deliver goes to its dead-letter queue, after an hour of retries at most.
+        Map<String, String> deadLetter = aws.sqs.getQueueAttributes(request -> request.queueUrl(text(outputs.path("dead_letter_queue_urls"), "crawler_failed_dead_letter"))
+                .attributeNamesWithStrings("QueueArn", "Policy")).attributesAsStrings();
+        String deadLetterArn = deadLetter.get("QueueArn");
+        assertNotNull(targets.get(0).deadLetterConfig(), rule.name() + "'s target has no dead-letter queue: " + targets.get(0));
+        assertEquals(deadLetterArn, targets.get(0).deadLetterConfig().arn(), rule.name() + "'s dead-letter queue");
+        assertNotNull(targets.get(0).retryPolicy(), rule.name() + "'s target has no retry policy: " + targets.get(0));
+        assertEquals(3600, targets.get(0).retryPolicy().maximumEventAgeInSeconds(), rule.name() + "'s retry policy");
+        JsonNode queuePolicy = JSON.readTree(deadLetter.get("Policy"));
+        assertEquals(rule.arn(), queuePolicy.path("Statement").path(0).path("Condition").path("ArnEquals").path("aws:SourceArn").asText(),
+                "the dead-letter queue takes messages from " + rule.name() + " only: " + queuePolicy);
         // No crawl triggers gold any more: the schedule's is the one rule that targets the builder (goldSchedule).
         assertEquals(List.of(goldScheduleRule()), aws.events.listRuleNamesByTarget(request -> request.targetArn(builder.invoked())).ruleNames(),
                 "the rules targeting " + builder.invoked());
-        steps.say(rule.name() + " on the default bus, pattern " + rule.eventPattern() + ", its one target the alert topic; no crawl rule targets " + builder.name());
+        steps.say(rule.name() + " on the default bus, pattern " + rule.eventPattern() + ", its one target the alert topic, with its dead-letter queue "
+                + deadLetterArn + " and " + targets.get(0).retryPolicy() + "; no crawl rule targets " + builder.name());
 
         Instant now = Instant.now();
         Map<String, Boolean> expectations = new LinkedHashMap<>();

@@ -132,7 +132,7 @@ class MonitoringContractTest {
     @Test
     void theConvertersFailureRecordsAreReplayedNotRedriven() {
         TerraformConfiguration root = Repository.rootModule();
-        for (String queue : List.of("silver_converter_failures", "gold_ctas_failures")) {
+        for (String queue : List.of("silver_converter_failures", "gold_ctas_failures", "crawler_failed_dead_letter")) {
             assertEquals(14L * 24 * 3600, ((Number) root.resource("aws_sqs_queue", queue).get("message_retention_seconds")).longValue(), queue);
         }
         String outputs = source(root, "outputs.tf");
@@ -146,13 +146,13 @@ class MonitoringContractTest {
         }
 
         String monitoring = source(root, "monitoring.tf");
-        Matcher actions = Pattern.compile("(?s)(silver_converter_failures|gold_ctas_failures|gold_triggers_dead_letter) = \\{\\s*name\\s*=[^\\n]*\\n\\s*action\\s*=\\s*\"([^\"]*)\"")
+        Matcher actions = Pattern.compile("(?s)(silver_converter_failures|gold_ctas_failures|gold_triggers_dead_letter|crawler_failed_dead_letter) = \\{\\s*name\\s*=[^\\n]*\\n\\s*action\\s*=\\s*\"([^\"]*)\"")
                 .matcher(monitoring);
         Map<String, String> what = new LinkedHashMap<>();
         while (actions.find()) {
             what.put(actions.group(1), actions.group(2));
         }
-        assertEquals(List.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter"), List.copyOf(what.keySet()),
+        assertEquals(List.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter", "crawler_failed_dead_letter"), List.copyOf(what.keySet()),
                 "what to do with each queue's messages, in local.dead_letter_queues");
         assertTrue(what.get("silver_converter_failures").contains("silver_replay_command"), what.get("silver_converter_failures"));
         assertTrue(what.get("gold_ctas_failures").contains("{}"), what.get("gold_ctas_failures"));
@@ -237,11 +237,75 @@ class MonitoringContractTest {
                 "no source condition on EventBridge's use of the key");
     }
 
+    /**
+     * A failed crawl's alert that EventBridge cannot deliver to the topic (the topic's or the key's policy
+     * denying it, SNS unavailable past the retries) is dropped unless the target has a dead-letter queue:
+     * the queue keeps it 14 days like the functions' failure queues, encrypted as they are, takes
+     * messages from that rule only, and its messages raise the dead-letter alarm.
+     */
+    @Test
+    void aFailedCrawlsAlertThatCannotBeDeliveredIsKeptAndRaisesAnAlarm() {
+        TerraformConfiguration root = Repository.rootModule();
+        Map<String, Object> target = root.resource("aws_cloudwatch_event_target", "crawler_failed");
+        String queueArn = "aws_sqs_queue.crawler_failed_dead_letter.value.arn";
+        List<Map<String, Object>> deadLetter = TerraformConfiguration.blocks(target, "dead_letter_config");
+        assertEquals(1, deadLetter.size(), "the crawler_failed target has no dead-letter queue: an alert it cannot deliver is dropped");
+        assertEquals(queueArn, String.valueOf(deadLetter.get(0).get("arn")));
+        List<Map<String, Object>> retry = TerraformConfiguration.blocks(target, "retry_policy");
+        assertEquals(1, retry.size(), "the crawler_failed target has no retry policy");
+        long age = ((Number) retry.get(0).get("maximum_event_age_in_seconds")).longValue();
+        long attempts = ((Number) retry.get(0).get("maximum_retry_attempts")).longValue();
+        assertTrue(age >= 60 && age <= 86400 && attempts >= 0 && attempts <= 185, "EventBridge's limits: " + retry);
+        assertTrue(age < 86400, "retried for less than EventBridge's default day, so that the dead-letter alarm fires the same day: " + age);
+        assertTrue(TerraformConfiguration.strings(target.get("depends_on")).contains("aws_sqs_queue_policy.crawler_failed_dead_letter"),
+                "the target comes after the queue's policy that lets EventBridge send to it: " + target.get("depends_on"));
+
+        Map<String, Object> queue = root.resource("aws_sqs_queue", "crawler_failed_dead_letter");
+        assertEquals("medallion-dev-crawler-failed-dead-letter", queue.get("name"), "named after the rule, as the other queues after what they serve");
+        assertEquals(14L * 24 * 3600, ((Number) queue.get("message_retention_seconds")).longValue());
+        for (String other : List.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter")) {
+            Map<String, Object> otherQueue = root.resource("aws_sqs_queue", other);
+            assertEquals(otherQueue.get("sqs_managed_sse_enabled"), queue.get("sqs_managed_sse_enabled"), "encrypted as " + other);
+            assertEquals(otherQueue.get("kms_master_key_id"), queue.get("kms_master_key_id"), "encrypted as " + other);
+        }
+        assertEquals(Boolean.TRUE, queue.get("sqs_managed_sse_enabled"));
+
+        Map<String, Object> queuePolicy = root.resource("aws_sqs_queue_policy", "crawler_failed_dead_letter");
+        assertEquals("aws_sqs_queue.crawler_failed_dead_letter.value.id", String.valueOf(queuePolicy.get("queue_url")));
+        assertEquals("data.aws_iam_policy_document.crawler_failed_dead_letter.value.json", String.valueOf(queuePolicy.get("policy")));
+        List<PolicyStatement> statements = ContractRules.statements(root, "crawler_failed_dead_letter");
+        assertEquals(1, statements.size(), "only the rule's EventBridge sends: " + statements);
+        PolicyStatement fromRule = statements.get(0);
+        assertEquals("Allow", fromRule.effect());
+        assertEquals(List.of("sqs:SendMessage"), fromRule.actions());
+        assertEquals(List.of(queueArn), fromRule.resources());
+        List<Map<String, Object>> principals = TerraformConfiguration.blocks(fromRule.block(), "principals");
+        assertEquals(1, principals.size());
+        assertEquals("Service", principals.get(0).get("type"));
+        assertEquals(List.of("events.amazonaws.com"), TerraformConfiguration.strings(principals.get(0).get("identifiers")));
+        List<Map<String, Object>> conditions = TerraformConfiguration.blocks(fromRule.block(), "condition");
+        assertEquals(1, conditions.size(), String.valueOf(conditions));
+        assertEquals("ArnEquals", conditions.get(0).get("test"));
+        assertEquals("aws:SourceArn", conditions.get(0).get("variable"));
+        assertEquals(List.of("aws_cloudwatch_event_rule.crawler_failed.value.arn"), TerraformConfiguration.strings(conditions.get(0).get("values")),
+                "for the crawler_failed rule only");
+
+        // Its alarm is the dead-letter alarm (for_each local.dead_letter_queues), with the catalog only.
+        String monitoring = source(root, "monitoring.tf");
+        assertTrue(Pattern.compile("var\\.enable_glue_catalog \\? \\{\\s*crawler_failed_dead_letter = \\{\\s*name\\s*=\\s*aws_sqs_queue\\.crawler_failed_dead_letter\\[0\\]\\.name")
+                .matcher(monitoring).find(), "local.dead_letter_queues must hold crawler_failed_dead_letter, with the catalog");
+        assertEquals("local.dead_letter_queues", forEach(root.resource("aws_cloudwatch_metric_alarm", "dead_letter_messages"), "dead_letter_messages"));
+    }
+
     @Test
     void withoutTheCatalogThereIsNoCrawlerToWatch() {
         TerraformConfiguration root = Repository.rootModule(Map.of("enable_glue_catalog", false));
         for (String type : List.of("aws_cloudwatch_event_rule", "aws_cloudwatch_event_target")) {
             assertEquals(0L, ((Number) root.resource(type, "crawler_failed").get("count")).longValue(), type);
+        }
+        for (String type : List.of("aws_sqs_queue", "aws_sqs_queue_policy")) {
+            assertEquals(0L, ((Number) root.resource(type, "crawler_failed_dead_letter").get("count")).longValue(), type);
+            assertEquals(1L, ((Number) Repository.rootModule().resource(type, "crawler_failed_dead_letter").get("count")).longValue(), type);
         }
     }
 
