@@ -196,6 +196,13 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                     firstCause = e;
                 }
             }
+            catch (Error e) {
+                // The heap exhausted, a class missing from the jar: Lambda's own line names no object, and the
+                // JVM is not to be trusted with the records after it. By now the run's memory is garbage.
+                log.error("source object failed with an error of the JVM; the invocation fails so Lambda retries it, and the records after it"
+                        + " are not converted", Map.of("source", source, "error", String.valueOf(e)));
+                throw e;
+            }
         }
         if (firstCause != null) {
             throw new SilverConversionException("Could not convert " + failures.size() + " of " + records.size()
