@@ -6,13 +6,18 @@ import dev.medallion.bronze.progress.Terminals;
 import dev.medallion.bronze.upload.FileOpener;
 import dev.medallion.bronze.upload.UploadRefusedException;
 import dev.medallion.common.cli.UsageException;
+import dev.medallion.common.config.ConfigurationException;
+import dev.medallion.common.config.Environment;
+import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.logging.ErrorMessages;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
@@ -43,6 +48,8 @@ public final class BronzeIngestCli {
               --part-size     MiB per part for files larger than one part, 5 to 1024 (default 8)
               --endpoint-url  an S3 emulator such as LocalStack (default: AWS_ENDPOINT_URL, else AWS S3)
               Credentials and region come from the AWS SDK's default chains (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_REGION...).
+              CSV_ENCODINGS declares datasets' encodings as the converter reads it (e.g. exports:UTF-16LE): UTF-16 and
+              UTF-32 files are refused unless their dataset declares such an encoding.
             generate  Writes N synthetic retail transactions as CSV, gzip-compressed when FILE ends in .gz; the same
                       seed gives the same bytes.
               --seed          default 20250101, the seed of the conversion benchmark
@@ -55,17 +62,26 @@ public final class BronzeIngestCli {
     private final boolean interactive;
     private final S3ClientFactory clients;
     private final FileOpener opener;
+    private final Environment environment;
 
+    /** A command whose environment declares no dataset's encoding. */
     public BronzeIngestCli(PrintStream out, PrintStream err, boolean interactive, S3ClientFactory clients, FileOpener opener) {
+        this(out, err, interactive, clients, opener, new Environment(Map.of()));
+    }
+
+    /** @param environment where {@code CSV_ENCODINGS} is read, as the converter reads it */
+    public BronzeIngestCli(PrintStream out, PrintStream err, boolean interactive, S3ClientFactory clients, FileOpener opener, Environment environment) {
         this.out = requireNonNull(out, "out is null");
         this.err = requireNonNull(err, "err is null");
         this.interactive = interactive;
         this.clients = requireNonNull(clients, "clients is null");
         this.opener = requireNonNull(opener, "opener is null");
+        this.environment = requireNonNull(environment, "environment is null");
     }
 
     public static void main(String[] args) {
-        BronzeIngestCli cli = new BronzeIngestCli(System.out, System.err, Terminals.isInteractive(), S3ClientFactory.standard(), Files::newInputStream);
+        BronzeIngestCli cli = new BronzeIngestCli(System.out, System.err, Terminals.isInteractive(), S3ClientFactory.standard(), Files::newInputStream,
+                Environment.system());
         System.exit(cli.run(List.of(args)));
     }
 
@@ -83,7 +99,7 @@ public final class BronzeIngestCli {
         List<String> rest = args.subList(1, args.size());
         try {
             return switch (args.get(0)) {
-                case "upload" -> new UploadCommand(out, err, interactive, clients, opener).run(UploadOptions.parse(rest));
+                case "upload" -> new UploadCommand(out, err, interactive, clients, opener, encodings()).run(UploadOptions.parse(rest));
                 case "generate" -> generate(GenerateOptions.parse(rest));
                 default -> throw new UsageException("unknown command '" + args.get(0) + "': use upload or generate");
             };
@@ -93,7 +109,7 @@ public final class BronzeIngestCli {
             err.println("Run with --help for the options.");
             return EXIT_USAGE;
         }
-        catch (UploadRefusedException | IllegalArgumentException e) {
+        catch (UploadRefusedException | IllegalArgumentException | ConfigurationException e) {
             ErrorMessages.describe(e).lines().forEach(line -> err.println("error: " + line));
             return EXIT_USAGE;
         }
@@ -106,6 +122,11 @@ public final class BronzeIngestCli {
             err.println("error: interrupted; run the same command again to finish");
             return EXIT_FAILED;
         }
+    }
+
+    /** What {@code CSV_ENCODINGS} declares, parsed as the converter and lakehouse-local.jar parse it. */
+    private Map<String, Charset> encodings() {
+        return SilverSettings.parseEncodings(SilverSettings.CSV_ENCODINGS, environment.string(SilverSettings.CSV_ENCODINGS, ""));
     }
 
     private int generate(GenerateOptions options) throws IOException {

@@ -21,9 +21,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -41,18 +43,21 @@ final class UploadCommand {
     private final boolean interactive;
     private final S3ClientFactory clients;
     private final FileOpener opener;
+    private final Map<String, Charset> encodings;
 
-    UploadCommand(PrintStream out, PrintStream err, boolean interactive, S3ClientFactory clients, FileOpener opener) {
+    /** @param encodings what {@code CSV_ENCODINGS} declares, as the converter reads it */
+    UploadCommand(PrintStream out, PrintStream err, boolean interactive, S3ClientFactory clients, FileOpener opener, Map<String, Charset> encodings) {
         this.out = requireNonNull(out, "out is null");
         this.err = requireNonNull(err, "err is null");
         this.interactive = interactive;
         this.clients = requireNonNull(clients, "clients is null");
         this.opener = requireNonNull(opener, "opener is null");
+        this.encodings = Map.copyOf(requireNonNull(encodings, "encodings is null"));
     }
 
     int run(UploadOptions options) throws UploadRefusedException, IOException, InterruptedException {
         long started = System.nanoTime();
-        UploadPlanner.Plan plan = new UploadPlanner(new BronzeKeyLayout(options.prefix()), options.dataset()).plan(options.paths());
+        UploadPlanner.Plan plan = new UploadPlanner(new BronzeKeyLayout(options.prefix()), options.dataset(), encodings).plan(options.paths());
         try (S3Client client = clients.create(options.endpoint())) {
             BronzeBucket bucket = new BronzeBucket(client, options.bucket());
             bucket.checkAccess();

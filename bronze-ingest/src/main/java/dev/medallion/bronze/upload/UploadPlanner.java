@@ -3,6 +3,7 @@ package dev.medallion.bronze.upload;
 import dev.medallion.common.layout.SilverLayout;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,10 +38,21 @@ public final class UploadPlanner {
 
     private final BronzeKeyLayout layout;
     private final Optional<String> dataset;
+    private final Map<String, Charset> encodings;
 
+    /** A planner for datasets that declare no encoding: every file is read as UTF-8, as the converter reads it. */
     public UploadPlanner(BronzeKeyLayout layout, Optional<String> dataset) {
+        this(layout, dataset, Map.of());
+    }
+
+    /**
+     * @param encodings the charsets {@code CSV_ENCODINGS} declares, by dataset as the converter names it
+     *     ({@link dev.medallion.common.config.SilverSettings#parseEncodings})
+     */
+    public UploadPlanner(BronzeKeyLayout layout, Optional<String> dataset, Map<String, Charset> encodings) {
         this.layout = requireNonNull(layout, "layout is null");
         this.dataset = requireNonNull(dataset, "dataset is null");
+        this.encodings = Map.copyOf(requireNonNull(encodings, "encodings is null"));
     }
 
     /**
@@ -110,7 +122,8 @@ public final class UploadPlanner {
                 continue;
             }
             try {
-                CsvFiles.sniff(file.path()).ifPresent(reason -> problems.add(file.path() + " is not a CSV file: " + reason));
+                String name = SilverLayout.datasetOf(file.key());
+                CsvFiles.sniff(file.path(), name, Optional.ofNullable(encodings.get(name))).ifPresent(reason -> problems.add(file.path() + " is not a CSV file: " + reason));
             }
             catch (IOException e) {
                 problems.add("cannot read " + file.path() + ": " + LocalFileErrors.describe(e));

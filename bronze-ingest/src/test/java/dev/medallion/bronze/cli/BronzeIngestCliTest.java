@@ -1,6 +1,7 @@
 package dev.medallion.bronze.cli;
 
 import dev.medallion.common.sample.RetailTransactionsGenerator;
+import dev.medallion.common.config.Environment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +70,31 @@ class BronzeIngestCliTest {
         assertEquals(2, cli.run(List.of("upload", binary.toString(), "--bucket", "bronze")));
 
         assertEquals("error: " + binary + " is not a CSV file: it is a ZIP archive (an Excel .xlsx workbook?): export it as CSV, not CSV text\n", err());
+    }
+
+    /** CSV_ENCODINGS is read as the converter reads it: a UTF-16 file of a dataset that declares it goes on to the bucket. */
+    @Test
+    void aUtf16FileIsRefusedUnlessCsvEncodingsDeclaresItsDataset() throws IOException {
+        Path file = Files.write(Files.createDirectories(directory.resolve("exports")).resolve("jan.csv"), "\uFEFFid\n1\n".getBytes(StandardCharsets.UTF_16LE));
+        List<String> upload = List.of("upload", file.toString(), "--bucket", "bronze");
+
+        assertEquals(2, cli.run(upload));
+        assertTrue(err().contains("set CSV_ENCODINGS=exports:UTF-16 in the environment of this command and of the converter"), err());
+
+        err.reset();
+        BronzeIngestCli declared = new BronzeIngestCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                false, endpoint -> {
+                    throw new IllegalArgumentException("planned; the bucket is next");
+                }, opened -> fail("no file may be read"), new Environment(Map.of("CSV_ENCODINGS", "exports:UTF-16LE")));
+        assertEquals(2, declared.run(upload));
+        assertEquals("error: planned; the bucket is next\n", err());
+
+        err.reset();
+        BronzeIngestCli wrong = new BronzeIngestCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                false, endpoint -> fail("no S3 client may be created"), opened -> fail("no file may be read"),
+                new Environment(Map.of("CSV_ENCODINGS", "exports:UTF-99")));
+        assertEquals(2, wrong.run(upload));
+        assertTrue(err().startsWith("error: CSV_ENCODINGS entry 'exports:UTF-99' names charset 'UTF-99', which Java does not support"), err());
     }
 
     /** Against this JVM's own heap: the usage error of bad options, before the files are looked at. */

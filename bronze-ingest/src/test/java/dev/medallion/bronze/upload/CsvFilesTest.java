@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,9 +87,27 @@ class CsvFilesTest {
     }
 
     @Test
-    void utf16IsRefusedAsTheConverterWould() throws IOException {
-        assertEquals(Optional.of("it is UTF-16 text, which the converter refuses: save it as UTF-8"),
-                sniff("excel.csv", "\uFEFFid,a\n".getBytes(StandardCharsets.UTF_16LE)));
+    void utf16OrUtf32OfADatasetThatDeclaresNoSuchEncodingIsRefusedNamingTheSetting() throws IOException {
+        String declare = " in the environment of this command and of the converter (the Terraform variable silver_csv_encodings), or save the file as UTF-8";
+        assertEquals(Optional.of("it is UTF-16 text (it starts with a UTF-16 byte order mark), which the converter reads only when its dataset declares it:"
+                + " set CSV_ENCODINGS=exports:UTF-16" + declare), sniff("excel.csv", "\uFEFFid,a\n".getBytes(StandardCharsets.UTF_16LE)));
+        assertEquals(Optional.of("it is UTF-32 text (it starts with a UTF-32 byte order mark), and CSV_ENCODINGS declares windows-1252 for dataset exports,"
+                + " which the converter reads only when its dataset declares it: set CSV_ENCODINGS=exports:UTF-32" + declare),
+                sniff("wide.csv", "\uFEFFid,a\n".getBytes(Charset.forName("UTF-32LE")), Optional.of(Charset.forName("windows-1252"))));
+        // SQL Server's bcp -w: UTF-16LE without a byte order mark.
+        assertEquals(Optional.of("it holds a NUL byte at offset 1 (starts with 69 00 64 00 2c 00 61 00): binary content, or UTF-16 text saved without a"
+                + " byte order mark, which the converter reads only when its dataset declares it: for a Windows \"Unicode\" export,"
+                + " set CSV_ENCODINGS=exports:UTF-16LE" + declare), sniff("bcp.csv", "id,a\n1,2\n".getBytes(StandardCharsets.UTF_16LE)));
+    }
+
+    /** The converter reads UTF-16 and UTF-32 files of a dataset that declares it: byte order marks and NUL bytes are their text. */
+    @Test
+    void aUtf16OrUtf32FileOfADatasetThatDeclaresItPasses() throws IOException {
+        Optional<Charset> utf16le = Optional.of(StandardCharsets.UTF_16LE);
+        assertEquals(Optional.empty(), sniff("with-bom.csv", "\uFEFFid,name\n1,caf\u00e9\n".getBytes(StandardCharsets.UTF_16LE), utf16le));
+        assertEquals(Optional.empty(), sniff("bcp.csv", "id,name\n1,caf\u00e9\n".getBytes(StandardCharsets.UTF_16LE), utf16le));
+        assertEquals(Optional.empty(), sniff("bcp.csv.gz", gzip("id,name\n1,caf\u00e9\n".getBytes(StandardCharsets.UTF_16LE)), utf16le));
+        assertEquals(Optional.empty(), sniff("wide.csv", "\uFEFFid,a\n".getBytes(Charset.forName("UTF-32LE")), Optional.of(Charset.forName("UTF-32"))));
     }
 
     @Test
@@ -103,8 +122,8 @@ class CsvFilesTest {
         assertEquals(Optional.empty(), sniff("a.csv.gz", gzip("id,a\n1,2\n".getBytes(StandardCharsets.US_ASCII))));
         // The converter recognises gzip by its bytes, not its name.
         assertEquals(Optional.empty(), sniff("a.csv", gzip("id,a\n1,2\n".getBytes(StandardCharsets.US_ASCII))));
-        assertEquals(Optional.of("it holds a NUL byte at offset 2 once decompressed: binary content, not CSV text (starts with 01 02 00 03)"),
-                sniff("a.csv.gz", gzip(new byte[] {1, 2, 0, 3})));
+        assertEquals(Optional.of("it holds a NUL byte at offset 2 once decompressed: binary content, not CSV text (starts with 69 64 00 61 0a 31 2c 32)"),
+                sniff("a.csv.gz", gzip(new byte[] {'i', 'd', 0, 'a', '\n', '1', ',', '2'})));
     }
 
     @Test
@@ -116,8 +135,13 @@ class CsvFilesTest {
                 sniff("a.csv.gz", "id,a\n".getBytes(StandardCharsets.US_ASCII)));
     }
 
+    /** Sniffs the file as of dataset exports, which declares no encoding. */
     private Optional<String> sniff(String name, byte[] content) throws IOException {
-        return CsvFiles.sniff(Files.write(directory.resolve(name), content));
+        return sniff(name, content, Optional.empty());
+    }
+
+    private Optional<String> sniff(String name, byte[] content, Optional<Charset> declared) throws IOException {
+        return CsvFiles.sniff(Files.write(directory.resolve(name), content), "exports", declared);
     }
 
     private static byte[] gzip(byte[] content) throws IOException {

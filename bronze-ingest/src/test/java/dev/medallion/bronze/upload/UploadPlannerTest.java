@@ -4,9 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -183,6 +185,17 @@ class UploadPlannerTest {
                 empty + " holds no .csv, .csv.gz, .dat file",
                 binary + " is not a CSV file: it holds a NUL byte at offset 4: binary content, not CSV text (starts with 89 50 4e 47 00 01)"),
                 message);
+    }
+
+    /** CSV_ENCODINGS keys datasets by their safe names, as the converter looks them up. */
+    @Test
+    void aUtf16FileIsPlannedWhenItsDatasetDeclaresItsEncoding() throws Exception {
+        Path file = Files.write(Files.createDirectories(directory.resolve("Windows Exports")).resolve("jan.csv"),
+                "\uFEFFid,name\n1,caf\u00e9\n".getBytes(StandardCharsets.UTF_16LE));
+
+        assertTrue(refusal(planner, file).contains("set CSV_ENCODINGS=windows_exports:UTF-16 in the environment"), refusal(planner, file));
+        UploadPlanner declared = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.empty(), Map.of("windows_exports", StandardCharsets.UTF_16LE));
+        assertEquals(List.of("windows_exports/jan.csv"), declared.plan(List.of(file)).files().stream().map(PlannedFile::key).toList());
     }
 
     /** A date folder without --dataset is one problem among the others, not the first and only one reported. */
