@@ -2,11 +2,16 @@ package dev.medallion.bronze.upload;
 
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.logging.ErrorMessages;
+import dev.medallion.common.text.ControlCharacters;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.CharBuffer;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +26,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Which local files are CSV that the silver converter accepts: first by name, then by a sniff of the
- * first kilobyte, so that a spreadsheet or an image saved as {@code .csv} is refused before it is
- * uploaded rather than rejected by the converter afterwards. A dataset's declared encoding
+ * first bytes and characters, as the converter looks at them, so that a spreadsheet or an image saved as
+ * {@code .csv} is refused before it is uploaded rather than rejected by the converter afterwards. A dataset's declared encoding
  * ({@code CSV_ENCODINGS}, read as the converter reads it) decides, as in the converter, whether UTF-16
  * and UTF-32 text is refused.
  */
@@ -33,12 +38,8 @@ public final class CsvFiles {
      */
     public static final List<String> ACCEPTED_SUFFIXES = List.of(".csv", ".csv.gz", ".dat");
 
-    static final int SNIFF_BYTES = 1024;
-    /**
-     * Share of control characters (other than tab, line feed, form feed and carriage return) above which
-     * a start is binary. Generous, because some legacy {@code .dat} exports separate fields with ^A.
-     */
-    private static final double MAX_CONTROL_SHARE = 0.3;
+    /** The first bytes of the (decompressed) content whose byte order mark and NUL bytes decide, as the converter's {@code TextInput}. */
+    static final int SNIFF_BYTES = 8192;
 
     private static final byte[] GZIP_MAGIC = {(byte) 0x1f, (byte) 0x8b};
     private static final List<Signature> KNOWN_BINARY_FORMATS = List.of(
@@ -100,29 +101,85 @@ public final class CsvFiles {
         if (start.length == 0) {
             return Optional.empty();
         }
-        if (startsWith(start, GZIP_MAGIC)) {
-            return sniffGzip(file, dataset, encoding);
-        }
+        boolean compressed = startsWith(start, GZIP_MAGIC);
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".gz")) {
+        if (!compressed && name.endsWith(".gz")) {
             return Optional.of("its name ends in .gz but it is not gzip-compressed (no gzip magic bytes)");
         }
-        return sniffText(start, "", dataset, encoding);
-    }
-
-    private static Optional<String> sniffGzip(Path file, String dataset, Optional<Charset> encoding) throws IOException {
-        byte[] start;
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-            start = in.readNBytes(SNIFF_BYTES);
+        String where = compressed ? " once decompressed" : "";
+        try {
+            if (compressed) {
+                try (InputStream in = open(file, true)) {
+                    start = in.readNBytes(SNIFF_BYTES);
+                }
+            }
+            Optional<String> reason = sniffText(start, where, dataset, encoding);
+            return reason.isPresent() ? reason : sniffCharacters(file, compressed, where, encoding.orElse(StandardCharsets.UTF_8));
         }
         catch (EOFException | ZipException e) {
+            if (!compressed) {
+                throw e;
+            }
             return Optional.of("it is gzip-compressed but broken (" + ErrorMessages.describe(e) + ")");
         }
-        return sniffText(start, " once decompressed", dataset, encoding);
+    }
+
+    private static InputStream open(Path file, boolean compressed) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        try {
+            return compressed ? new GZIPInputStream(in) : in;
+        }
+        catch (IOException e) {
+            in.close();
+            throw e;
+        }
     }
 
     /**
-     * The checks behind {@link #sniff}, on the first bytes of the (decompressed) content. A byte order mark
+     * The converter's test of its first characters, decoded in the dataset's charset, by the same rule
+     * ({@link ControlCharacters}): a NUL character, or too many control characters. As the converter, it
+     * looks from the first character that is not a line break (nor a byte order mark). Bytes not valid in the
+     * charset are read as U+FFFD here, which is no control character.
+     */
+    private static Optional<String> sniffCharacters(Path file, boolean compressed, String where, Charset charset) throws IOException {
+        char[] sample = new char[ControlCharacters.SAMPLE_CHARS];
+        int filled = 0;
+        long blankLines = 0;
+        boolean afterCarriageReturn = false;
+        boolean atStart = true;
+        try (Reader reader = new InputStreamReader(open(file, compressed),
+                charset.newDecoder().onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE))) {
+            for (int read = 0; read >= 0 && filled < sample.length; ) {
+                read = reader.read(sample, filled, sample.length - filled);
+                if (read > 0 && filled == 0) {
+                    int skipped = atStart && sample[0] == '\uFEFF' ? 1 : 0;
+                    atStart = false;
+                    while (skipped < read && (sample[skipped] == '\n' || sample[skipped] == '\r')) {
+                        if (sample[skipped] == '\r' || !afterCarriageReturn) {
+                            blankLines++;
+                        }
+                        afterCarriageReturn = sample[skipped] == '\r';
+                        skipped++;
+                    }
+                    System.arraycopy(sample, skipped, sample, 0, read - skipped);
+                    read -= skipped;
+                }
+                filled += Math.max(read, 0);
+            }
+        }
+        ControlCharacters.Scan scan = ControlCharacters.scan(CharBuffer.wrap(sample, 0, filled), blankLines + 1);
+        if (scan.nulLine() > 0) {
+            return Optional.of("it holds a NUL character on line " + scan.nulLine() + where + ": binary content, not CSV text");
+        }
+        if (scan.tooManyControls()) {
+            return Optional.of(String.format(Locale.ROOT, "it is binary content%s, not CSV text: %d of its first %d characters are control characters,"
+                    + " the first U+%04X on line %d", where, scan.controls(), scan.length(), scan.firstControl(), scan.firstControlLine()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The checks of {@link #sniff} on the first bytes of the (decompressed) content. A byte order mark
      * of UTF-16 or UTF-32, or NUL bytes, are refused only in a file read in a charset that writes ASCII in
      * single bytes (UTF-8, the default, windows-1252…), as the converter refuses them; in UTF-16 and UTF-32
      * text, declared, they are there as a matter of course.
@@ -147,10 +204,8 @@ public final class CsvFiles {
             return Optional.of("it is UTF-16 text" + where + " (it starts with a UTF-16 byte order mark)" + declared
                     + ", which the converter reads only when its dataset declares it: " + declare(dataset, "UTF-16"));
         }
-        int controls = 0;
         for (int i = 0; i < start.length; i++) {
-            int b = start[i] & 0xff;
-            if (b == 0) {
+            if (start[i] == 0) {
                 String starts = " (starts with " + HexFormat.ofDelimiter(" ").formatHex(start, 0, Math.min(8, start.length)) + ")";
                 // UTF-16 or UTF-32 text holds a NUL byte in every ASCII character: a quarter of its bytes and more.
                 if (nuls(start) * 4 >= start.length) {
@@ -160,13 +215,6 @@ public final class CsvFiles {
                 }
                 return Optional.of("it holds a NUL byte at offset " + i + where + ": binary content, not CSV text" + starts);
             }
-            if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f') || b == 0x7f) {
-                controls++;
-            }
-        }
-        if (start.length > 0 && controls > MAX_CONTROL_SHARE * start.length) {
-            return Optional.of("it is binary content" + where + ", not CSV text: " + controls + " of its first " + start.length
-                    + " bytes are control characters");
         }
         return Optional.empty();
     }

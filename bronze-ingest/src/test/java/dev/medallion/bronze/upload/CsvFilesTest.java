@@ -3,6 +3,8 @@ package dev.medallion.bronze.upload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.medallion.common.text.ControlCharacters;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -71,11 +73,15 @@ class CsvFilesTest {
                 sniff("x.csv", withNul));
     }
 
+    /** As the converter: NUL bytes in its first 8 KiB, then NUL characters in its first 64 Ki characters. */
     @Test
-    void onlyTheFirstKilobyteIsRead() throws IOException {
-        byte[] content = new byte[4096];
+    void onlyTheStartTheConverterLooksAtIsRead() throws IOException {
+        byte[] content = new byte[ControlCharacters.SAMPLE_CHARS + 4096];
         Arrays.fill(content, (byte) 'a');
-        content[CsvFiles.SNIFF_BYTES] = 0;
+        content[9000] = 0;
+        assertEquals(Optional.of("it holds a NUL character on line 1: binary content, not CSV text"), sniff("nul.csv", content));
+        content[9000] = 'a';
+        content[ControlCharacters.SAMPLE_CHARS] = 0;
         assertEquals(Optional.empty(), sniff("long.csv", content));
     }
 
@@ -114,7 +120,29 @@ class CsvFilesTest {
     void mostlyControlCharactersMeansBinary() throws IOException {
         byte[] content = new byte[100];
         Arrays.fill(content, (byte) 1);
-        assertEquals(Optional.of("it is binary content, not CSV text: 100 of its first 100 bytes are control characters"), sniff("x.dat", content));
+        assertEquals(Optional.of("it is binary content, not CSV text: 100 of its first 100 characters are control characters, the first U+0001 on line 1"),
+                sniff("x.dat", content));
+    }
+
+    /**
+     * The converter's rule (ControlCharacters): at least 64 control characters, more than 1 % of the first characters,
+     * after blank lines. No CSV_DELIMITERS value is ^A, so a Hive export separated by it is rejected by the converter.
+     */
+    @Test
+    void controlCharactersTheConverterRejectsAsBinaryAreRefused() throws IOException {
+        StringBuilder hive = new StringBuilder("\n\nid\u0001region\u0001amount\n");
+        for (int row = 1; row < 100; row++) {
+            hive.append(row).append("\u0001north\u0001").append(row % 97).append(".25\n");
+        }
+        Optional<String> reason = sniff("hive.dat", hive.toString().getBytes(StandardCharsets.US_ASCII));
+        assertTrue(reason.orElseThrow().matches("it is binary content, not CSV text: 200 of its first \\d+ characters are control characters,"
+                + " the first U\\+0001 on line 3"), reason.toString());
+        // Read in the declared charset, gzip-compressed or not.
+        byte[] utf16 = hive.toString().getBytes(StandardCharsets.UTF_16LE);
+        assertTrue(sniff("hive.csv.gz", gzip(utf16), Optional.of(StandardCharsets.UTF_16LE)).orElseThrow()
+                .startsWith("it is binary content once decompressed, not CSV text: 200 of its first"));
+        // 63 are data, however few the characters.
+        assertEquals(Optional.empty(), sniff("few.csv", "a\u0001".repeat(63).getBytes(StandardCharsets.US_ASCII)));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.medallion.silver.csv;
 
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.logging.ErrorMessages;
+import dev.medallion.common.text.ControlCharacters;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -51,7 +52,7 @@ public final class CsvReader implements Closeable {
      * declares is (see {@link #openRange}) and text exported by tools does not hold.
      */
     static final String END_MARKER = "\uFDD0\uFDD1\uFDD2\uFDD3\uFDD4\uFDD5\uFDD6\uFDD7";
-    private static final int SAMPLE_CHARS = 1 << 16;
+    private static final int SAMPLE_CHARS = ControlCharacters.SAMPLE_CHARS;
     /** What Commons CSV says of a closing quote followed by other characters, with the line (Commons CSV's "position" counts characters from the file's start). */
     private static final Pattern TEXT_AFTER_CLOSING_QUOTE = Pattern.compile("Invalid character between encapsulated token and delimiter at line: ([0-9].*?), position");
     /** What Commons CSV says when the input ends inside a quoted field, with the line of its opening quote. */

@@ -1,5 +1,7 @@
 package dev.medallion.silver.csv;
 
+import dev.medallion.common.text.ControlCharacters;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,12 +38,6 @@ import static dev.medallion.common.config.SilverSettings.CSV_ENCODINGS;
 public final class TextInput {
     private static final int BUFFER_SIZE = 1 << 16;
     private static final int SNIFF_SIZE = 8192;
-    /**
-     * Control characters above this share of a file's first content make it binary, not text; a few of them
-     * (fewer than {@link #MIN_CONTROLS}) never do: a stray one in a field is data, kept as it is.
-     */
-    static final int MAX_CONTROL_PERCENT = 1;
-    static final int MIN_CONTROLS = 64;
 
     private TextInput() {}
 
@@ -132,48 +128,27 @@ public final class TextInput {
 
     /**
      * Rejects decoded text that is not text, looking at its first content (after any blank lines, which
-     * {@link #open} cannot see past): a NUL character, or control characters (other than tab, line
-     * breaks, vertical tab and form feed) making up more than {@value #MAX_CONTROL_PERCENT} % of it (and at
-     * least {@value #MIN_CONTROLS}), which text never holds and binary data, read in a charset that maps
-     * every byte (ISO-8859-1), does.
+     * {@link #open} cannot see past): a NUL character, or too many control characters by the rule
+     * bronze-ingest applies before upload too ({@link ControlCharacters}): more than
+     * {@value ControlCharacters#MAX_PERCENT} % of it (and at least {@value ControlCharacters#MIN_CONTROLS}),
+     * which text never holds and binary data, read in a charset that maps every byte (ISO-8859-1), does.
      *
      * @param content the text from its first character that is not a line break
      * @param blankLines the line breaks before {@code content}, to give line numbers
      */
     static void requireText(CharBuffer content, long blankLines, UndecodableTextException.Context context) throws RejectedInputException {
-        int controls = 0;
-        int firstControl = -1;
-        long line = blankLines + 1;
-        long firstControlLine = 0;
-        for (int i = content.position(); i < content.limit(); i++) {
-            char c = content.get(i);
-            if (c == '\n' || c == '\r' && (i + 1 == content.limit() || content.get(i + 1) != '\n')) {
-                line++;
-            }
-            if (c == 0) {
-                throw new RejectedInputException("The file is not text: it holds a NUL character on line " + line
-                        + " (binary data, or a UTF-16/UTF-32 export saved without a byte order mark: for a Windows \"Unicode\" export set "
-                        + context.setting("UTF-16LE") + ")");
-            }
-            if (isControl(c)) {
-                if (controls++ == 0) {
-                    firstControl = c;
-                    firstControlLine = line;
-                }
-            }
+        ControlCharacters.Scan scan = ControlCharacters.scan(content, blankLines + 1);
+        if (scan.nulLine() > 0) {
+            throw new RejectedInputException("The file is not text: it holds a NUL character on line " + scan.nulLine()
+                    + " (binary data, or a UTF-16/UTF-32 export saved without a byte order mark: for a Windows \"Unicode\" export set "
+                    + context.setting("UTF-16LE") + ")");
         }
-        int length = content.remaining();
-        if (controls >= MIN_CONTROLS && controls * 100L > (long) length * MAX_CONTROL_PERCENT) {
+        if (scan.tooManyControls()) {
             throw new RejectedInputException(String.format(Locale.ROOT, "The file is not text: %d of its first %d characters%s are control "
                     + "characters, the first U+%04X on line %d (binary data rather than CSV, or text read in the wrong encoding: %s "
-                    + "declares a dataset's encoding)", controls, length, blankLines > 0 ? " after " + blankLines + " blank line(s)" : "",
-                    firstControl, firstControlLine, CSV_ENCODINGS));
+                    + "declares a dataset's encoding)", scan.controls(), scan.length(), blankLines > 0 ? " after " + blankLines + " blank line(s)" : "",
+                    scan.firstControl(), scan.firstControlLine(), CSV_ENCODINGS));
         }
-    }
-
-    /** C0 and C1 control characters and DEL, except tab, line feed, vertical tab, form feed and carriage return. */
-    private static boolean isControl(char c) {
-        return c < 0x20 && (c < '\t' || c > '\r') || c >= 0x7f && c <= 0x9f;
     }
 
     /**
