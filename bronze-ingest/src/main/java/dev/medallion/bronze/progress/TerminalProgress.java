@@ -10,7 +10,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A single progress line redrawn in place on a terminal: bytes and files done out of the total, and the
- * speed. A failure is printed above it as it happens, so it is seen without waiting for the table.
+ * speed. A failure is printed above it as it happens, so it is seen without waiting for the table, and so
+ * is each file a dry run would upload: the table counts them, and a dry run is run to see which.
  */
 public final class TerminalProgress implements UploadListener {
     /** Redrawing more often than this only makes the terminal flicker. */
@@ -52,7 +53,7 @@ public final class TerminalProgress implements UploadListener {
     @Override
     public synchronized void fileDone(UploadOutcome outcome) {
         doneFiles++;
-        if (outcome.status() == UploadOutcome.Status.FAILED) {
+        if (outcome.status() == UploadOutcome.Status.FAILED || outcome.status() == UploadOutcome.Status.WOULD_UPLOAD) {
             out.print(CLEAR_LINE);
             out.println(lines.describe(outcome));
         }

@@ -41,4 +41,22 @@ class TerminalProgressTest {
         assertTrue(last.matches("\\[#+] 100%  2\\.0 kB/2\\.0 kB  2/2 files.*\n"), last);
         assertEquals(2, printed.chars().filter(c -> c == '\n').count(), "one line for the failure, one to end the bar: " + printed);
     }
+
+    /** README: --dry-run "says what would be uploaded"; at a terminal too, above the bar as failures are. */
+    @Test
+    void aDryRunAtATerminalNamesEachFileItWouldUploadAboveTheBar() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalProgress progress = new TerminalProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), new OutcomeLines("bronze"), 80);
+        PlannedFile changed = new PlannedFile(Path.of("a.csv"), "d/a.csv", 1000);
+        PlannedFile same = new PlannedFile(Path.of("b.csv"), "d/b.csv", 1000);
+
+        progress.runStarted(2, 2000);
+        progress.fileDone(new UploadOutcome(changed, Status.WOULD_UPLOAD, "changed", Duration.ofMillis(10)));
+        progress.fileDone(new UploadOutcome(same, Status.SKIPPED, "same size and CRC32", Duration.ofMillis(10)));
+        progress.runDone();
+
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains(CLEAR_LINE + "would upload a.csv -> s3://bronze/d/a.csv (1.0 kB, changed)\n"), printed);
+        assertFalse(printed.contains("skipped b.csv"), printed);
+    }
 }
