@@ -350,6 +350,11 @@ public final class UploadPlanner {
             return first + " and " + second + " are names that differ only in their Unicode form (" + escaped(firstName) + " and " + escaped(secondName)
                     + "; one spelled decomposed, as files copied from a Mac can be) and would both upload to " + key + ": rename or remove one of them";
         }
+        if (first.getParent() != null && first.getParent().equals(second.getParent())) {
+            // One folder: their names differ only in the case of their suffix, which the key spells as the converter's notification takes it.
+            return first + " and " + second + " are in one folder and would both upload to " + key + " (a key's suffix is spelled in lower case,"
+                    + " as the converter takes it): rename or remove one of them";
+        }
         return first + " and " + second + " would both upload to " + key + ": give them different --dataset or --prefix values in separate runs";
     }
 

@@ -281,6 +281,17 @@ class UploadPlannerTest {
                 refusal(named, a, b));
     }
 
+    /** Another --dataset or --prefix cannot part two files of one folder: jan.csv and jan.Csv land on one key whatever is given. */
+    @Test
+    void twoFilesOfOneFolderOnOneKeyAreToBeRenamed() throws Exception {
+        Path lower = write(directory.resolve("orders/jan.csv"), "id\n");
+        Path mixed = write(directory.resolve("orders/jan.Csv"), "id\n2\n");
+        assumeTrue(!Files.isSameFile(lower, mixed), "a case-insensitive file system holds one of them");
+
+        assertEquals(mixed + " and " + lower + " are in one folder and would both upload to orders/jan.csv (a key's suffix is spelled in lower case,"
+                + " as the converter takes it): rename or remove one of them", refusal(planner, directory.resolve("orders")));
+    }
+
     /** A folder given with a folder inside it: each would give the same file a key of its own, and the converter its rows twice. */
     @Test
     void aFileThatTwoPathsWouldUploadUnderTwoKeysIsRefusedNamingBoth() throws Exception {
