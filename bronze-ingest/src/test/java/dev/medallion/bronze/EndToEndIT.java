@@ -81,7 +81,7 @@ class EndToEndIT {
         public void runStarted(int files, long bytes) {}
 
         @Override
-        public void bytesDone(long bytes) {}
+        public void bytesDone(long bytes, boolean sent) {}
 
         @Override
         public void fileDone(UploadOutcome outcome) {}

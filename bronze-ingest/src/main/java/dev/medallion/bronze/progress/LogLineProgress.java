@@ -21,7 +21,7 @@ public final class LogLineProgress implements UploadListener {
     public void runStarted(int files, long bytes) {}
 
     @Override
-    public void bytesDone(long bytes) {}
+    public void bytesDone(long bytes, boolean sent) {}
 
     @Override
     public synchronized void fileDone(UploadOutcome outcome) {

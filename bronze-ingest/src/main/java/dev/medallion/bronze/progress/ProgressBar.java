@@ -17,12 +17,15 @@ public final class ProgressBar {
      * {@code [#########...........]  45%  12.3 MB/27.1 MB  3/7 files  4.2 MB/s}, at most {@code width}
      * characters. The bar keeps its width through the run, sized for the widest figures to come, and
      * shrinks for a narrow terminal; below ten characters the figures stand alone, without the speed.
+     *
+     * @param doneBytes the bytes of the files done and of those under way, sent or skipped
+     * @param sentBytes those of them sent to the bucket, which alone make the speed: none sent, none shown
      */
-    public static String render(long doneBytes, long totalBytes, int doneFiles, int totalFiles, double seconds, int width) {
+    public static String render(long doneBytes, long sentBytes, long totalBytes, int doneFiles, int totalFiles, double seconds, int width) {
         double fraction = totalBytes == 0 ? (totalFiles == 0 ? 1 : (double) doneFiles / totalFiles) : Math.min(1, (double) doneBytes / totalBytes);
         String figures = figures(fraction, doneBytes, totalBytes, doneFiles, totalFiles);
         // No speed in the first half second: it would only measure the start-up.
-        String speed = seconds >= MIN_SECONDS_FOR_SPEED ? "  " + ByteSizes.format((long) (doneBytes / seconds)) + "/s" : "";
+        String speed = seconds >= MIN_SECONDS_FOR_SPEED && sentBytes > 0 ? "  " + ByteSizes.format((long) (sentBytes / seconds)) + "/s" : "";
         int widestFigures = figures(1, totalBytes, totalBytes, totalFiles, totalFiles).length() + DONE_BYTES_SLACK + WIDEST_SPEED.length();
         int barWidth = Math.min(MAX_BAR_WIDTH, width - widestFigures - 2);
         if (barWidth < MIN_BAR_WIDTH) {

@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A single progress line redrawn in place on a terminal: bytes and files done out of the total, and the
- * speed. A failure is printed above it as it happens, so it is seen without waiting for the table, and so
+ * speed of the bytes sent (a skipped file's count as done, not as sent). A failure is printed above it as it happens, so it is seen without waiting for the table, and so
  * is each file a dry run would upload: the table counts them, and a dry run is run to see which.
  */
 public final class TerminalProgress implements UploadListener {
@@ -27,6 +27,7 @@ public final class TerminalProgress implements UploadListener {
     private long totalBytes;
     private int doneFiles;
     private long doneBytes;
+    private long sentBytes;
 
     public TerminalProgress(PrintStream out, OutcomeLines lines, int width) {
         this.out = requireNonNull(out, "out is null");
@@ -43,8 +44,9 @@ public final class TerminalProgress implements UploadListener {
     }
 
     @Override
-    public synchronized void bytesDone(long bytes) {
+    public synchronized void bytesDone(long bytes, boolean sent) {
         doneBytes += bytes;
+        sentBytes += sent ? bytes : 0;
         if (System.nanoTime() - lastDrawn >= REDRAW_NANOS) {
             draw();
         }
@@ -71,7 +73,7 @@ public final class TerminalProgress implements UploadListener {
         lastDrawn = System.nanoTime();
         double seconds = (lastDrawn - started) / 1e9;
         // One column short of the width: writing into the last column makes some terminals wrap.
-        out.print(CLEAR_LINE + ProgressBar.render(doneBytes, totalBytes, doneFiles, totalFiles, seconds, width - 1));
+        out.print(CLEAR_LINE + ProgressBar.render(doneBytes, sentBytes, totalBytes, doneFiles, totalFiles, seconds, width - 1));
         out.flush();
     }
 }

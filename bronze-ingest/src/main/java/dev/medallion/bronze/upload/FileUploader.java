@@ -272,15 +272,21 @@ public final class FileUploader {
             this.listener = listener;
         }
 
+        /** Bytes sent to the bucket. */
         void report(long bytes) {
-            if (bytes > 0) {
-                reported += bytes;
-                listener.bytesDone(bytes);
-            }
+            report(bytes, true);
         }
 
+        /** The file's bytes not sent (it was skipped, or failed before them), counted done. */
         void reportUpTo(long total) {
-            report(total - reported);
+            report(total - reported, false);
+        }
+
+        private void report(long bytes, boolean sent) {
+            if (bytes > 0) {
+                reported += bytes;
+                listener.bytesDone(bytes, sent);
+            }
         }
     }
 }

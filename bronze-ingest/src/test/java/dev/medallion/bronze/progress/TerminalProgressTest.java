@@ -26,9 +26,9 @@ class TerminalProgressTest {
         PlannedFile bad = new PlannedFile(Path.of("b.csv"), "d/b.csv", 1000);
 
         progress.runStarted(2, 2000);
-        progress.bytesDone(1000);
+        progress.bytesDone(1000, true);
         progress.fileDone(new UploadOutcome(good, Status.UPLOADED, "new", Duration.ofMillis(10)));
-        progress.bytesDone(1000);
+        progress.bytesDone(1000, true);
         progress.fileDone(new UploadOutcome(bad, Status.FAILED, "Could not upload part 2", Duration.ofMillis(10)));
         progress.runDone();
 

@@ -1,12 +1,30 @@
 package dev.medallion.bronze.upload;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class FileUploaderTest {
     private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path directory;
 
     @Test
     void partsGrowOnlyWhenTenThousandWouldNotHoldTheFile() {
@@ -15,5 +33,59 @@ class FileUploaderTest {
         // 100 GiB in 10,000 parts needs 10.24 MiB each, rounded up to whole MiB.
         assertEquals(11 * MIB, FileUploader.partSizeFor(100L << 30, 8 * MIB));
         assertThrows(IllegalArgumentException.class, () -> FileUploader.partSizeFor(6L << 40, 8 * MIB));
+    }
+
+    /** A skipped file's bytes count as done, not as sent: the speed shown measures only what was uploaded. */
+    @Test
+    void onlyTheBytesUploadedAreReportedSent() throws Exception {
+        byte[] content = "id\n1\n".getBytes(StandardCharsets.US_ASCII);
+        Path same = Files.write(directory.resolve("same.csv"), content);
+        Path fresh = Files.write(directory.resolve("new.csv"), content);
+        String crc32 = Crc32Checksum.of(content, 0, content.length);
+        S3Client client = (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class}, (proxy, method, args) -> {
+            switch (method.getName()) {
+                case "headObject" -> {
+                    HeadObjectRequest.Builder request = HeadObjectRequest.builder();
+                    Consumer<HeadObjectRequest.Builder> given = cast(args[0]);
+                    given.accept(request);
+                    if (request.build().key().equals("d/new.csv")) {
+                        throw S3Exception.builder().statusCode(404).build();
+                    }
+                    return HeadObjectResponse.builder().contentLength((long) content.length).checksumCRC32(crc32).build();
+                }
+                case "putObject" -> {
+                    ((RequestBody) args[1]).contentStreamProvider().newStream().readAllBytes();
+                    return PutObjectResponse.builder().build();
+                }
+                default -> throw new UnsupportedOperationException("unexpected call " + method.getName());
+            }
+        });
+        List<String> reported = new ArrayList<>();
+        UploadListener listener = new UploadListener() {
+            @Override
+            public void runStarted(int files, long bytes) {}
+
+            @Override
+            public void bytesDone(long bytes, boolean sent) {
+                reported.add(bytes + (sent ? " sent" : " not sent"));
+            }
+
+            @Override
+            public void fileDone(UploadOutcome outcome) {}
+
+            @Override
+            public void runDone() {}
+        };
+        FileUploader uploader = new FileUploader(new BronzeBucket(client, "bronze"), Files::newInputStream, 5 * MIB, false);
+
+        assertEquals(UploadOutcome.Status.SKIPPED, uploader.upload(new PlannedFile(same, "d/same.csv", content.length), listener).status());
+        assertEquals(UploadOutcome.Status.UPLOADED, uploader.upload(new PlannedFile(fresh, "d/new.csv", content.length), listener).status());
+
+        assertEquals(List.of("5 not sent", "5 sent"), reported);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object value) {
+        return (T) value;
     }
 }
