@@ -68,10 +68,17 @@ final class UploadCommand {
             UploadListener listener = interactive ? new TerminalProgress(err, lines, Terminals.width()) : new LogLineProgress(err, lines);
             // Ctrl-C ends the JVM with uploads in flight: their parts would be kept, and billed, until a lifecycle rule.
             Thread abortOnExit = new Thread(() -> {
-                List<UnabortedUpload> unaborted = bucket.abortUnfinished();
+                BronzeBucket.Abort abort = bucket.abortUnfinished();
+                List<UnabortedUpload> unaborted = abort.unaborted();
                 err.println();
+                if (abort.partsStillSent() > 0) {
+                    boolean one = abort.partsStillSent() == 1;
+                    err.println("Interrupted: " + (one ? "a part was still on its way" : abort.partsStillSent() + " parts were still on their way")
+                            + " after " + BronzeBucket.PARTS_IN_FLIGHT_WAIT.toSeconds() + " s; S3 may store " + (one ? "it" : "them")
+                            + " after the abort: such parts are billed " + UnabortedUpload.UNTIL_REMOVED);
+                }
                 if (unaborted.isEmpty()) {
-                    err.println("Interrupted: any multipart upload in flight was aborted, so no partial object is left; "
+                    err.println("Interrupted: the multipart uploads in flight were aborted, so no partial object appears; "
                             + "run the same command again to finish");
                 }
                 else {

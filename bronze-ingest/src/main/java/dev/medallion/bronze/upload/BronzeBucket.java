@@ -20,11 +20,13 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,8 +39,10 @@ import static java.util.Objects.requireNonNull;
  * read, so S3 rejects a body damaged on the way, and a multipart upload declares the
  * {@code FULL_OBJECT} checksum type, so S3 keeps the CRC32 of the whole object rather than a
  * checksum of the parts' checksums. A multipart upload that fails is aborted: no partial object
- * ever appears, and no parts are left to pay for, unless the abort fails too, which the caller is told
- * ({@link UnabortedUpload}) so that a person can be.
+ * ever appears. Its parts are gone too, unless the abort fails, which the caller is told
+ * ({@link UnabortedUpload}) so that a person can be, or a part still in progress lands after it
+ * (which the abort of an interrupted run waits a few seconds for): the bucket's lifecycle rule for
+ * incomplete multipart uploads removes those.
  */
 public final class BronzeBucket {
     public static final String NO_CREDENTIALS = "No AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID and "
@@ -49,6 +53,13 @@ public final class BronzeBucket {
     private static final int HTTP_FORBIDDEN = 403;
     private static final int HTTP_NOT_FOUND = 404;
     private static final String BUCKET_REGION_HEADER = "x-amz-bucket-region";
+    /**
+     * How long the abort of an interrupted run waits for the parts on their way: S3 may store a part still
+     * in progress after the abort ("it might be necessary to abort a given multipart upload multiple times",
+     * AbortMultipartUpload), which would then stay billed. A part is at most 1 GiB; the wait is bounded, as
+     * Ctrl-C is expected to end the run soon.
+     */
+    public static final Duration PARTS_IN_FLIGHT_WAIT = Duration.ofSeconds(5);
 
     private final S3Client client;
     private final String bucket;
@@ -61,10 +72,19 @@ public final class BronzeBucket {
     private final Object lock = new Object();
     /** Set once an interrupted run has begun aborting: nothing new is written after. Guarded by {@link #lock}. */
     private boolean closed;
+    /** Parts being sent, which the abort of an interrupted run waits for. Guarded by {@link #lock}. */
+    private int partsInFlight;
+    private final Duration partsInFlightWait;
 
     public BronzeBucket(S3Client client, String bucket) {
+        this(client, bucket, PARTS_IN_FLIGHT_WAIT);
+    }
+
+    /** @param partsInFlightWait how long {@link #abortUnfinished} waits for the parts on their way */
+    BronzeBucket(S3Client client, String bucket, Duration partsInFlightWait) {
         this.client = requireNonNull(client, "client is null");
         this.bucket = requireNonNull(bucket, "bucket is null");
+        this.partsInFlightWait = requireNonNull(partsInFlightWait, "partsInFlightWait is null");
         if (bucket.isEmpty() || bucket.contains("/")) {
             throw new IllegalArgumentException("Invalid bucket name '" + bucket + "': give the name alone, such as my-bronze-bucket");
         }
@@ -188,21 +208,47 @@ public final class BronzeBucket {
     }
 
     /**
-     * Aborts the multipart uploads still in flight, for a run that is interrupted; returns those whose
-     * abort failed, whose parts stay in the bucket. From then on, nothing new is written: uploads, parts
-     * and objects are refused, so that no upload starts that this abort would not cover.
+     * What {@link #abortUnfinished} did.
+     *
+     * @param unaborted the uploads whose abort failed, whose parts stay in the bucket
+     * @param partsStillSent the parts still on their way when the wait for them ran out: S3 may store them
+     *     after the abort, to be removed by the bucket's lifecycle rule for incomplete multipart uploads
      */
-    public List<UnabortedUpload> abortUnfinished() {
+    public record Abort(List<UnabortedUpload> unaborted, int partsStillSent) {
+        public Abort {
+            unaborted = List.copyOf(unaborted);
+        }
+    }
+
+    /**
+     * Aborts the multipart uploads still in flight, for a run that is interrupted. From then on, nothing new
+     * is written: uploads, parts and objects are refused, so that no upload starts that this abort would not
+     * cover. The parts on their way are waited for first, up to {@link #PARTS_IN_FLIGHT_WAIT}: S3 may store a
+     * part still in progress after the abort.
+     */
+    public Abort abortUnfinished() {
         List<PartedUpload> inFlight;
+        int stillSent;
         synchronized (lock) {
             closed = true;
+            long deadline = System.nanoTime() + partsInFlightWait.toNanos();
+            for (long left = partsInFlightWait.toNanos(); partsInFlight > 0 && left > 0; left = deadline - System.nanoTime()) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            stillSent = partsInFlight;
             inFlight = List.copyOf(unfinished);
         }
         List<UnabortedUpload> unaborted = new ArrayList<>();
         for (PartedUpload upload : inFlight) {
             upload.abort().ifPresent(unaborted::add);
         }
-        return unaborted;
+        return new Abort(unaborted, stillSent);
     }
 
     private void refuseIfClosed(String action, String key) throws IOException {
@@ -210,6 +256,23 @@ public final class BronzeBucket {
             if (closed) {
                 throw interrupted(action, key);
             }
+        }
+    }
+
+    /** Counts a part on its way, unless the abort has begun: checked and counted at once, so that the abort waits for every part it let go. */
+    private void startPart(String action, String key) throws IOException {
+        synchronized (lock) {
+            if (closed) {
+                throw interrupted(action, key);
+            }
+            partsInFlight++;
+        }
+    }
+
+    private void endPart() {
+        synchronized (lock) {
+            partsInFlight--;
+            lock.notifyAll();
         }
     }
 
@@ -256,9 +319,9 @@ public final class BronzeBucket {
         /** Sends the next part; S3 checks it against its CRC32. */
         public void uploadPart(byte[] content, int length) throws IOException {
             int partNumber = parts.size() + 1;
-            // A part sent while the abort runs could outlive it, and be billed.
-            refuseIfClosed("upload part " + partNumber + " of", key);
             String crc32 = Crc32Checksum.of(content, 0, length);
+            // A part sent while the abort runs could outlive it, and be billed: none starts once it has begun, and it waits for those on their way.
+            startPart("upload part " + partNumber + " of", key);
             UploadPartResponse response;
             try {
                 response = client.uploadPart(
@@ -268,6 +331,9 @@ public final class BronzeBucket {
             }
             catch (SdkException e) {
                 throw new IOException("Could not upload part " + partNumber + " of " + describe(key) + ": " + ErrorMessages.describe(e), e);
+            }
+            finally {
+                endPart();
             }
             parts.add(CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).checksumCRC32(crc32).build());
         }

@@ -7,12 +7,17 @@ import software.amazon.awssdk.services.s3.model.AbortMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,7 +43,7 @@ class BronzeBucketTest {
         List<String> calls = new ArrayList<>();
         BronzeBucket bucket = new BronzeBucket(recording(calls, () -> {}), "bronze");
 
-        assertEquals(List.of(), bucket.abortUnfinished());
+        assertEquals(new BronzeBucket.Abort(List.of(), 0), bucket.abortUnfinished());
 
         IOException refused = assertThrows(IOException.class, () -> bucket.startMultipart("orders/big.csv", "text/csv"));
         assertEquals("Did not start a multipart upload to s3://bronze/orders/big.csv: " + REFUSED, refused.getMessage());
@@ -59,6 +64,80 @@ class BronzeBucketTest {
 
         assertEquals("Did not start a multipart upload to s3://bronze/orders/big.csv: " + REFUSED, refused.getMessage());
         assertEquals(List.of("createMultipartUpload orders/big.csv", "abortMultipartUpload orders/big.csv upload-1"), calls);
+    }
+
+    /**
+     * Ctrl-C with a part on its way. AbortMultipartUpload: "if any part uploads are currently in progress, those
+     * part uploads might or might not succeed": a part that lands after the abort stays billed. The abort waits
+     * for it first.
+     */
+    @Test
+    void theAbortOfAnInterruptedRunWaitsForThePartOnItsWay() throws Exception {
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch partSent = new CountDownLatch(1);
+        BronzeBucket bucket = new BronzeBucket(slowParts(calls, partSent, 300), "bronze");
+        Thread thread = sendAPart(bucket.startMultipart("orders/big.csv", "text/csv"));
+        partSent.await();
+
+        // What the shutdown hook does on Ctrl-C.
+        BronzeBucket.Abort abort = bucket.abortUnfinished();
+        thread.join();
+
+        assertEquals(new BronzeBucket.Abort(List.of(), 0), abort);
+        assertEquals(List.of("create", "part sent", "part landed", "abort"), calls);
+    }
+
+    /** The wait is bounded: a part that outlasts it is left to S3 (and the lifecycle rule), and counted, so that the run says so. */
+    @Test
+    void aPartOutlastingTheWaitIsCountedAndTheUploadAbortedAllTheSame() throws Exception {
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch partSent = new CountDownLatch(1);
+        BronzeBucket bucket = new BronzeBucket(slowParts(calls, partSent, 2000), "bronze", Duration.ofMillis(100));
+        Thread thread = sendAPart(bucket.startMultipart("orders/big.csv", "text/csv"));
+        partSent.await();
+
+        BronzeBucket.Abort abort = bucket.abortUnfinished();
+        thread.join();
+
+        assertEquals(new BronzeBucket.Abort(List.of(), 1), abort);
+        assertEquals(List.of("create", "part sent", "abort", "part landed"), calls);
+    }
+
+    /** A client whose parts take {@code millis} to land, after counting down {@code partSent}. */
+    private static S3Client slowParts(List<String> calls, CountDownLatch partSent, long millis) {
+        return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class}, (proxy, method, args) -> {
+            switch (method.getName()) {
+                case "createMultipartUpload" -> {
+                    calls.add("create");
+                    return CreateMultipartUploadResponse.builder().uploadId("upload-1").build();
+                }
+                case "uploadPart" -> {
+                    calls.add("part sent");
+                    partSent.countDown();
+                    Thread.sleep(millis);
+                    calls.add("part landed");
+                    return UploadPartResponse.builder().eTag("\"e1\"").build();
+                }
+                case "abortMultipartUpload" -> {
+                    calls.add("abort");
+                    return AbortMultipartUploadResponse.builder().build();
+                }
+                default -> throw new UnsupportedOperationException("unexpected call " + method.getName());
+            }
+        });
+    }
+
+    private static Thread sendAPart(BronzeBucket.PartedUpload upload) {
+        Thread thread = new Thread(() -> {
+            try {
+                upload.uploadPart(new byte[] {'i', 'd'}, 2);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        thread.start();
+        return thread;
     }
 
     /**
