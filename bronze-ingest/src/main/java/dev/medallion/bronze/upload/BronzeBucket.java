@@ -43,6 +43,11 @@ import static java.util.Objects.requireNonNull;
  * ({@link UnabortedUpload}) so that a person can be, or a part still in progress lands after it
  * (which the abort of an interrupted run waits a few seconds for): the bucket's lifecycle rule for
  * incomplete multipart uploads removes those.
+ *
+ * <p>The write that publishes an object is conditional on what the run compared the file with: on no
+ * object ({@code If-None-Match: *}), or on the object found ({@code If-Match} its ETag). Another run or
+ * tool that wrote the key in between makes S3 refuse it ({@link WriteConflictException}), so that two runs
+ * at once do not both publish a file, each publication a conversion.
  */
 public final class BronzeBucket {
     public static final String NO_CREDENTIALS = "No AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID and "
@@ -52,6 +57,8 @@ public final class BronzeBucket {
     private static final int HTTP_BAD_REQUEST = 400;
     private static final int HTTP_FORBIDDEN = 403;
     private static final int HTTP_NOT_FOUND = 404;
+    private static final int HTTP_CONFLICT = 409;
+    private static final int HTTP_PRECONDITION_FAILED = 412;
     private static final String BUCKET_REGION_HEADER = "x-amz-bucket-region";
     /**
      * How long the abort of an interrupted run waits for the parts on their way: S3 may store a part still
@@ -142,7 +149,8 @@ public final class BronzeBucket {
         catch (SdkException e) {
             throw failure("look up", key, e);
         }
-        return Optional.of(new StoredObject(response.contentLength(), fullObjectCrc32(response.checksumCRC32(), response.checksumType())));
+        return Optional.of(new StoredObject(response.contentLength(), fullObjectCrc32(response.checksumCRC32(), response.checksumType()),
+                Optional.ofNullable(response.eTag())));
     }
 
     /**
@@ -160,21 +168,51 @@ public final class BronzeBucket {
     /**
      * Writes a small object in one request; S3 checks the content against {@code crc32}.
      *
+     * @param replaced what the key held when the file was compared with it, or empty when it held nothing:
+     *     the write lands only if it still does
+     * @throws WriteConflictException when the key holds something else now: another writer came in between
      * @throws UnconfirmedWriteException when the request failed in a way that does not show it had no effect
      *     (its answer lost, a server error): the object may be there all the same
      */
-    public void put(String key, byte[] content, int length, String crc32, String contentType) throws IOException {
+    public void put(String key, byte[] content, int length, String crc32, String contentType, Optional<StoredObject> replaced) throws IOException {
         requireNonNull(key, "key is null");
         requireNonNull(crc32, "crc32 is null");
+        requireNonNull(replaced, "replaced is null");
         refuseIfClosed("upload to", key);
         try {
-            client.putObject(
-                    request -> request.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32),
-                    body(content, length, contentType));
+            client.putObject(request -> {
+                request.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32);
+                replaced.ifPresentOrElse(stored -> stored.eTag().ifPresent(request::ifMatch), () -> request.ifNoneMatch("*"));
+            }, body(content, length, contentType));
         }
         catch (SdkException e) {
-            throw refused(e) ? failure("upload to", key, e) : new UnconfirmedWriteException(failure("upload to", key, e));
+            throw writeFailure(failure("upload to", key, e), "upload to", key, replaced, e);
         }
+    }
+
+    /**
+     * Why a publishing write failed: a conflict with another writer, refused at its only attempt; a refusal;
+     * or a failure that does not show it had no effect.
+     */
+    private IOException writeFailure(IOException failure, String action, String key, Optional<StoredObject> replaced, SdkException e) {
+        if (refused(e) && e instanceof S3Exception s3 && isConflict(s3, replaced.isPresent())) {
+            return new WriteConflictException("Did not " + action + " " + describe(key) + ": " + (replaced.isPresent()
+                    ? "the object it held when this run compared the file with it was replaced or deleted since"
+                    : "an object was put there since this run found none") + " (" + ErrorMessages.describe(e) + ")", e);
+        }
+        return refused(e) ? failure : new UnconfirmedWriteException(failure);
+    }
+
+    /**
+     * Whether S3 refused a conditional write for the key's state: 412 Precondition Failed, 409
+     * ConditionalRequestConflict (a write to the key under way), or for a replacement ({@code If-Match}) 404
+     * NoSuchKey, the object gone.
+     */
+    private static boolean isConflict(S3Exception e, boolean replacing) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return e.statusCode() == HTTP_PRECONDITION_FAILED
+                || e.statusCode() == HTTP_CONFLICT && "ConditionalRequestConflict".equals(code)
+                || replacing && e.statusCode() == HTTP_NOT_FOUND && "NoSuchKey".equals(code);
     }
 
     /**
@@ -342,21 +380,28 @@ public final class BronzeBucket {
          * Publishes the object. S3 combines the parts' CRC32s and refuses the upload unless they make
          * {@code wholeCrc32}, which the caller computed over every byte it read.
          *
+         * @param replaced what the key held when the file was compared with it, or empty when it held
+         *     nothing: the object is published only if it still does
+         * @throws WriteConflictException when the key holds something else now: another writer came in between
          * @throws UnconfirmedWriteException when the request failed in a way that does not show it had no
          *     effect (its answer lost, a server error): the object may be published all the same
          */
-        public void complete(String wholeCrc32) throws IOException {
+        public void complete(String wholeCrc32, Optional<StoredObject> replaced) throws IOException {
             requireNonNull(wholeCrc32, "wholeCrc32 is null");
+            requireNonNull(replaced, "replaced is null");
             try {
-                client.completeMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId)
-                        .checksumCRC32(wholeCrc32)
-                        .checksumType(ChecksumType.FULL_OBJECT)
-                        .multipartUpload(upload -> upload.parts(parts)));
+                client.completeMultipartUpload(request -> {
+                    request.bucket(bucket).key(key).uploadId(uploadId)
+                            .checksumCRC32(wholeCrc32)
+                            .checksumType(ChecksumType.FULL_OBJECT)
+                            .multipartUpload(upload -> upload.parts(parts));
+                    replaced.ifPresentOrElse(stored -> stored.eTag().ifPresent(request::ifMatch), () -> request.ifNoneMatch("*"));
+                });
             }
             catch (SdkException e) {
                 IOException failure = new IOException("Could not complete the multipart upload of " + describe(key) + " (" + parts.size() + " parts): "
                         + ErrorMessages.describe(e), e);
-                throw refused(e) ? failure : new UnconfirmedWriteException(failure);
+                throw writeFailure(failure, "complete the multipart upload of", key, replaced, e);
             }
             unfinished.remove(this);
         }

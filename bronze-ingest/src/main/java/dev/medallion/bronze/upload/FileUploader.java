@@ -73,9 +73,13 @@ public final class FileUploader {
                 detail = change.get();
             }
             else {
-                boolean foundAfterFailure = target.size() <= partSize ? putWhole(target, counter) : putInParts(target, counter);
-                status = Status.UPLOADED;
-                detail = change.get() + (foundAfterFailure ? ", found in place after its answer was lost" : "");
+                Landing landing = target.size() <= partSize ? putWhole(target, stored, counter) : putInParts(target, stored, counter);
+                status = landing == Landing.PUT_BY_ANOTHER ? Status.SKIPPED : Status.UPLOADED;
+                detail = switch (landing) {
+                    case WRITTEN -> change.get();
+                    case FOUND_IN_PLACE -> change.get() + ", found in place after its answer was lost";
+                    case PUT_BY_ANOTHER -> "unchanged: put by another run meanwhile";
+                };
             }
         }
         catch (PartsLeftBehind e) {
@@ -119,8 +123,17 @@ public final class FileUploader {
         return local.base64().equals(stored.get().crc32().get()) ? Optional.empty() : Optional.of("changed");
     }
 
-    /** @return whether the put failed but its object was found in place: its answer was lost */
-    private boolean putWhole(PlannedFile file, ByteCounter counter) throws IOException {
+    /** How a publishing write ended, when it did not fail. */
+    private enum Landing {
+        WRITTEN,
+        /** The write failed, but its object was found in place: its answer was lost. */
+        FOUND_IN_PLACE,
+        /** S3 refused the write, conditional on what was compared, because another writer had put the file's content meanwhile. */
+        PUT_BY_ANOTHER
+    }
+
+    /** @param stored what the key held when the file was compared with it: the write is conditional on it */
+    private Landing putWhole(PlannedFile file, Optional<StoredObject> stored, ByteCounter counter) throws IOException {
         byte[] content = new byte[(int) file.size()];
         try (InputStream in = opener.open(file.path())) {
             int read = in.readNBytes(content, 0, content.length);
@@ -129,22 +142,25 @@ public final class FileUploader {
             }
         }
         String crc32 = Crc32Checksum.of(content, 0, content.length);
-        boolean found = false;
+        Landing landing = Landing.WRITTEN;
         try {
-            bucket.put(file.key(), content, content.length, crc32, contentType(file));
+            bucket.put(file.key(), content, content.length, crc32, contentType(file), stored);
+        }
+        catch (WriteConflictException e) {
+            landing = afterConflict(file, crc32, e);
         }
         catch (UnconfirmedWriteException e) {
             if (!landedAnyway(file, crc32, e)) {
                 throw e;
             }
-            found = true;
+            landing = Landing.FOUND_IN_PLACE;
         }
         counter.report(content.length);
-        return found;
+        return landing;
     }
 
-    /** @return whether the completion failed but its object was found in place: its answer was lost */
-    private boolean putInParts(PlannedFile file, ByteCounter counter) throws IOException {
+    /** @param stored what the key held when the file was compared with it: the completion is conditional on it */
+    private Landing putInParts(PlannedFile file, Optional<StoredObject> stored, ByteCounter counter) throws IOException {
         int size = partSizeFor(file.size(), partSize);
         byte[] buffer = new byte[size];
         Crc32Checksum whole = new Crc32Checksum();
@@ -167,17 +183,20 @@ public final class FileUploader {
                 if (in.read() != -1) {
                     throw changedWhileReading(file, file.size() + 1);
                 }
-                upload.complete(whole.base64());
-                return false;
+                upload.complete(whole.base64(), stored);
+                return Landing.WRITTEN;
             }
             catch (IOException | RuntimeException e) {
                 // After a completion that may have landed, the abort hears NoSuchUpload, or fails with the network:
                 // only the object under the key tells whether the upload was published.
                 Optional<UnabortedUpload> unaborted = upload.abort();
+                if (e instanceof WriteConflictException conflict && unaborted.isEmpty()) {
+                    return afterConflict(file, whole.base64(), conflict);
+                }
                 if (e instanceof UnconfirmedWriteException unconfirmed) {
                     try {
                         if (landedAnyway(file, whole.base64(), unconfirmed)) {
-                            return true;
+                            return Landing.FOUND_IN_PLACE;
                         }
                     }
                     catch (MayHaveLanded unknown) {
@@ -211,6 +230,29 @@ public final class FileUploader {
             throw new MayHaveLanded(failure, e);
         }
         return stored.isPresent() && stored.get().size() == file.size() && stored.get().crc32().equals(Optional.of(crc32));
+    }
+
+    /**
+     * After S3 refused a write because another writer had written the key since this run looked: when the
+     * key now holds the file's size and CRC32, the other run put this file, and its write is the one the
+     * converter is told of.
+     *
+     * @throws IOException naming the key and what to do, when it holds something else, or looking failed
+     */
+    private Landing afterConflict(PlannedFile file, String crc32, WriteConflictException conflict) throws IOException {
+        Optional<StoredObject> now;
+        try {
+            now = bucket.stat(file.key());
+        }
+        catch (IOException e) {
+            throw new IOException(conflict.getMessage() + "; looking again failed (" + LocalFileErrors.describe(e)
+                    + "): nothing was written, run the same command again to compare the file with what the key holds then", conflict);
+        }
+        if (now.isPresent() && now.get().size() == file.size() && now.get().crc32().equals(Optional.of(crc32))) {
+            return Landing.PUT_BY_ANOTHER;
+        }
+        throw new IOException(conflict.getMessage() + "; it now holds " + (now.isEmpty() ? "nothing" : "other content than the file")
+                + ": nothing was written, run the same command again to compare the file with what the key holds then", conflict);
     }
 
     /** The configured part size, or larger for a file that would otherwise need more than 10,000 parts. */

@@ -47,7 +47,7 @@ class BronzeBucketTest {
 
         IOException refused = assertThrows(IOException.class, () -> bucket.startMultipart("orders/big.csv", "text/csv"));
         assertEquals("Did not start a multipart upload to s3://bronze/orders/big.csv: " + REFUSED, refused.getMessage());
-        IOException put = assertThrows(IOException.class, () -> bucket.put("orders/small.csv", new byte[] {'i', 'd'}, 2, "AAAAAA==", "text/csv"));
+        IOException put = assertThrows(IOException.class, () -> bucket.put("orders/small.csv", new byte[] {'i', 'd'}, 2, "AAAAAA==", "text/csv", Optional.empty()));
         assertEquals("Did not upload to s3://bronze/orders/small.csv: " + REFUSED, put.getMessage());
         assertEquals(List.of(), calls, "no request once the abort has begun");
     }

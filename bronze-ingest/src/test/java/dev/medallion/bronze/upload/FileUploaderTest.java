@@ -2,12 +2,18 @@ package dev.medallion.bronze.upload;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -83,6 +89,83 @@ class FileUploaderTest {
 
         assertEquals(List.of("5 not sent", "5 sent"), reported);
     }
+
+    /**
+     * A changed file replaces the object only if the key still holds the one compared (If-Match its ETag); S3
+     * refusing it (412) because another run put the same file meanwhile makes the file skipped, not failed.
+     * moto checks no If-Match on CompleteMultipartUpload, so both writes are checked here.
+     */
+    @Test
+    void aReplacementIsConditionalOnTheETagComparedAndAnotherRunsEqualWriteIsASkip() throws Exception {
+        for (int size : new int[] {5, 6 * MIB}) {
+            byte[] content = new byte[size];
+            java.util.Arrays.fill(content, (byte) 'a');
+            Path file = Files.write(directory.resolve("big.csv"), content);
+            String crc32 = Crc32Checksum.of(content, 0, content.length);
+            List<String> calls = new ArrayList<>();
+            java.util.Iterator<HeadObjectResponse> heads = List.of(
+                    HeadObjectResponse.builder().contentLength(1L).eTag("\"old\"").build(),
+                    HeadObjectResponse.builder().contentLength((long) size).checksumCRC32(crc32).eTag("\"new\"").build()).iterator();
+            S3Exception preconditionFailed = (S3Exception) S3Exception.builder().statusCode(412)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("PreconditionFailed").errorMessage("At least one of the pre-conditions you specified did not hold").build())
+                    .build();
+            S3Client client = (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class}, (proxy, method, args) -> {
+                switch (method.getName()) {
+                    case "headObject" -> {
+                        calls.add("head");
+                        return heads.next();
+                    }
+                    case "putObject" -> {
+                        PutObjectRequest.Builder request = PutObjectRequest.builder();
+                        Consumer<PutObjectRequest.Builder> given = cast(args[0]);
+                        given.accept(request);
+                        calls.add("put if-match " + request.build().ifMatch() + " if-none-match " + request.build().ifNoneMatch());
+                        throw preconditionFailed;
+                    }
+                    case "createMultipartUpload" -> {
+                        return CreateMultipartUploadResponse.builder().uploadId("upload-1").build();
+                    }
+                    case "uploadPart" -> {
+                        return UploadPartResponse.builder().eTag("\"p\"").build();
+                    }
+                    case "completeMultipartUpload" -> {
+                        CompleteMultipartUploadRequest.Builder request = CompleteMultipartUploadRequest.builder();
+                        Consumer<CompleteMultipartUploadRequest.Builder> given = cast(args[0]);
+                        given.accept(request);
+                        calls.add("complete if-match " + request.build().ifMatch() + " if-none-match " + request.build().ifNoneMatch());
+                        throw preconditionFailed;
+                    }
+                    case "abortMultipartUpload" -> {
+                        calls.add("abort");
+                        return AbortMultipartUploadResponse.builder().build();
+                    }
+                    default -> throw new UnsupportedOperationException("unexpected call " + method.getName());
+                }
+            });
+            FileUploader uploader = new FileUploader(new BronzeBucket(client, "bronze"), Files::newInputStream, 5 * MIB, false);
+
+            UploadOutcome outcome = uploader.upload(new PlannedFile(file, "d/big.csv", size), SILENT);
+
+            assertEquals(UploadOutcome.Status.SKIPPED, outcome.status(), outcome.detail());
+            assertEquals("unchanged: put by another run meanwhile", outcome.detail());
+            assertEquals(size == 5 ? List.of("head", "put if-match \"old\" if-none-match null", "head")
+                    : List.of("head", "complete if-match \"old\" if-none-match null", "abort", "head"), calls);
+        }
+    }
+
+    private static final UploadListener SILENT = new UploadListener() {
+        @Override
+        public void runStarted(int files, long bytes) {}
+
+        @Override
+        public void bytesDone(long bytes, boolean sent) {}
+
+        @Override
+        public void fileDone(UploadOutcome outcome) {}
+
+        @Override
+        public void runDone() {}
+    };
 
     @SuppressWarnings("unchecked")
     private static <T> T cast(Object value) {
