@@ -294,9 +294,13 @@ resource "aws_sqs_queue_policy" "gold_triggers" {
   policy    = data.aws_iam_policy_document.gold_triggers_queue[0].json
 }
 
-# The silver bucket's only notification. Manifests only: data parts, quarantine files and schema
-# contracts are written before the commit, or are not a commit at all. S3 sends an s3:TestEvent when
-# the notification is configured, which the builder logs and ignores.
+# The silver bucket's notifications. Created: manifests only, one per commit; data parts, quarantine
+# files and schema contracts are written before the commit, or are not a commit at all. Removed: data
+# parts, which the converter's sweep deletes after a commit that replaced their file. A run killed
+# between its manifest and its sweep leaves both versions visible until its retry sweeps, which writes
+# no manifest: a build made meanwhile counted the old rows too, and this is what makes the builder see
+# its inputs changed again. Different event types, so S3 does not refuse the two rules as overlapping.
+# S3 sends an s3:TestEvent when the notification is configured, which the builder logs and ignores.
 resource "aws_s3_bucket_notification" "silver" {
   count = local.gold_enabled ? 1 : 0
 
@@ -308,6 +312,14 @@ resource "aws_s3_bucket_notification" "silver" {
     events        = ["s3:ObjectCreated:*"]
     filter_prefix = local.silver_manifests_prefix
     filter_suffix = local.silver_manifests_suffix
+  }
+
+  queue {
+    id            = "silver-swept-parts-to-gold"
+    queue_arn     = aws_sqs_queue.gold_triggers[0].arn
+    events        = ["s3:ObjectRemoved:*"]
+    filter_prefix = var.silver_prefix == "" ? null : var.silver_prefix
+    filter_suffix = ".parquet"
   }
 
   depends_on = [aws_sqs_queue_policy.gold_triggers]

@@ -96,7 +96,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *     TestEventPattern, which rehearse-on-moto.py answers with moto's own matcher) and go to the alert
  *     topic, a successful crawl's must not. The silver bucket's notification, which moto delivers to SQS
  *     itself, must have put exactly one message per manifest (the commits) in the deployed gold trigger
- *     queue, and nothing else but S3's test event; its event source mapping must be as deployed (the
+ *     queue, and nothing else but the removals of data parts a sweep deleted and S3's test event; its event source mapping must be as deployed (the
  *     queue, the builder, batches of 10,000 over the batching window, partial batch responses, at most
  *     two invocations). moto runs no mapping (rehearse-on-moto.py keeps it from trying), so the rehearsal
  *     does what it would: reads the messages, invokes the builder with the SQS event it would send, and
@@ -805,8 +805,8 @@ class DeployRehearsalIT {
 
         var notification = aws.s3.getBucketNotificationConfiguration(request -> request.bucket(silver));
         assertTrue(notification.lambdaFunctionConfigurations().isEmpty() && notification.topicConfigurations().isEmpty(), "silver notifies only the queue");
-        assertEquals(1, notification.queueConfigurations().size(), "the silver bucket's notification: " + notification);
-        assertEquals(arn, notification.queueConfigurations().get(0).queueArn());
+        assertEquals(2, notification.queueConfigurations().size(), "the silver bucket's notifications, of commits and of swept parts: " + notification);
+        notification.queueConfigurations().forEach(rule -> assertEquals(arn, rule.queueArn(), "where " + rule + " sends"));
 
         // What moto delivered to the queue while the converter committed the sample data.
         List<Message> messages = new ArrayList<>();
@@ -819,6 +819,7 @@ class DeployRehearsalIT {
             messages.addAll(received);
         }
         List<String> committed = new ArrayList<>();
+        List<String> swept = new ArrayList<>();
         int testEvents = 0;
         for (Message message : messages) {
             JsonNode body = JSON.readTree(message.body());
@@ -827,9 +828,16 @@ class DeployRehearsalIT {
                 continue;
             }
             for (JsonNode record : body.path("Records")) {
-                assertTrue(record.path("eventName").asText().startsWith("ObjectCreated:"), "an event of " + record);
                 assertEquals(silver, record.path("s3").path("bucket").path("name").asText());
-                committed.add(URLDecoder.decode(record.path("s3").path("object").path("key").asText(), StandardCharsets.UTF_8));
+                String key = URLDecoder.decode(record.path("s3").path("object").path("key").asText(), StandardCharsets.UTF_8);
+                if (record.path("eventName").asText().startsWith("ObjectRemoved:")) {
+                    // A data part a sweep deleted after a commit that replaced its file.
+                    assertTrue(key.endsWith(".parquet") && !key.startsWith("_"), "a removal of " + key + " sent: " + record);
+                    swept.add(key);
+                    continue;
+                }
+                assertTrue(record.path("eventName").asText().startsWith("ObjectCreated:"), "an event of " + record);
+                committed.add(key);
             }
         }
         List<String> manifests = new S3ObjectStore(aws.s3, silver).list("_manifests/");
@@ -837,7 +845,7 @@ class DeployRehearsalIT {
         assertTrue(testEvents <= 1, testEvents + " S3 test events");
         triggerMessages = messages;
         steps.say(messages.size() + " message(s) in " + url + ": " + committed.size() + " commit(s), exactly the manifests (no Parquet part, schema or"
-                + " quarantine file), and " + testEvents + " S3 test event");
+                + " quarantine file), " + swept.size() + " swept part(s) and " + testEvents + " S3 test event");
         return SqsEvents.batch(arn, REGION, messages);
     }
 

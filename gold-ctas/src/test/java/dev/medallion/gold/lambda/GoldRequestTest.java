@@ -47,6 +47,26 @@ class GoldRequestTest {
     }
 
     @Test
+    void aDataPartRemovedBySilversSweepIsAChangeToBuildAsACommitIs() throws IOException {
+        Map<String, Object> event = sqsEvent();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> records = (List<Map<String, Object>>) event.get("Records");
+        String part = "sales/ingest_date=2026-03-14/sales_2026_03-5f6ee5d354-0123456789abcdef0123456789abcdef-g1-r1-part-00001.parquet";
+        // What S3 sends for a deletion: no size and no ETag.
+        records.get(1).put("body", String.valueOf(records.get(1).get("body"))
+                .replace("ObjectCreated:Put", "ObjectRemoved:Delete").replace("silver-commits-to-gold", "silver-swept-parts-to-gold")
+                .replace("\"key\":\"_manifests/sales/sales_2026_03-5f6ee5d354.json\",\"size\":2841,\"eTag\":\"0123456789abcdef0123456789abcdef\",",
+                        "\"key\":\"" + part + "\","));
+
+        GoldRequest.SqsBatch batch = GoldRequest.parse(event).batch().orElseThrow();
+
+        assertEquals(List.of(part), batch.commits());
+        assertEquals(List.of(), batch.unreadable());
+        assertEquals(List.of("2e1424d4-f796-459a-8184-9c92662be6da"), batch.notBuiltBy(Instant.parse("2026-03-14T23:29:58.120Z")),
+                "a build that started before the removal did not see it");
+    }
+
+    @Test
     void aCommitOfUnknownTimeIsNeverTakenForBuilt() throws IOException {
         Map<String, Object> event = sqsEvent();
         @SuppressWarnings("unchecked")
