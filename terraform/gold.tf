@@ -18,14 +18,20 @@ locals {
   # contract tests check the jar still ships it.
   gold_example_model = "daily_revenue_by_category_region"
   # The shipped models, as models.list names them: each is a view of the gold database, and the only
-  # views the builder may replace (the contract tests compare this list with the jar's models, so a new
-  # model fails them until it is added here).
+  # views the builder may replace. A model added to the list must be added here: the contract tests
+  # say so, and so does the precondition on the builder's policy below, at plan, for a deploy built
+  # with `mvn package -DskipTests` (its first view swap would otherwise be denied).
   gold_models = [
     "daily_revenue_by_category_region",
     "top_products",
     "customer_lifetime_value",
     "regional_store_performance",
   ]
+  # models.list as GoldModels reads it: one name per line, '#' starts a comment.
+  gold_models_listed = distinct([
+    for line in split("\n", file("${path.module}/../gold-ctas/src/main/resources/gold/models.list")) : trimspace(split("#", line)[0])
+    if trimspace(split("#", line)[0]) != ""
+  ])
   # GoldLayout's build tables, <model>__<build id>, the build id 14 digits, '_' and 6 hex digits
   # (BuildId), as an IAM pattern: no view matches it, since a view is a model's name alone.
   gold_build_table_pattern = "*__??????????????_??????"
@@ -638,4 +644,12 @@ resource "aws_iam_role_policy" "gold_ctas" {
   name   = "gold-ctas"
   role   = aws_iam_role.gold_ctas[0].id
   policy = data.aws_iam_policy_document.gold_ctas[0].json
+
+  lifecycle {
+    precondition {
+      condition = toset(local.gold_models) == toset(local.gold_models_listed)
+      error_message = format("gold-ctas/src/main/resources/gold/models.list names the models %s, and local.gold_models in terraform/gold.tf %s: the builder may replace only the views gold_models names, so a model missing there fails its first view swap with AccessDenied. Make the two lists name the same models.",
+      jsonencode(local.gold_models_listed), jsonencode(local.gold_models))
+    }
+  }
 }

@@ -485,6 +485,18 @@ class GoldCtasContractTest {
         // would fail its first view swap with AccessDenied.
         List<String> shipped = GoldModels.shipped().all().stream().map(GoldModel::name).toList();
         assertEquals(new TreeSet<>(shipped), new TreeSet<>(strings(Repository.rootModule().local("gold_models"))));
+        // A deploy builds with -DskipTests, so the plan compares them too: the builder's policy has a precondition
+        // that local.gold_models names what local.gold_models_listed reads from the list the jar ships.
+        String gold = Repository.rootModule().sources().entrySet().stream().filter(source -> source.getKey().getFileName().toString().equals("gold.tf"))
+                .map(Map.Entry::getValue).findFirst().orElseThrow();
+        Matcher listed = Pattern.compile("gold_models_listed\\s*=[^\\n]*\\n[^\\n]*file\\(\"\\$\\{path\\.module}/([^\"]+)\"\\)").matcher(gold);
+        assertTrue(listed.find(), "local.gold_models_listed reads models.list");
+        Path list = Repository.terraform().resolve(listed.group(1)).normalize();
+        assertEquals(Repository.root().resolve("gold-ctas/src/main/resources/gold/models.list").normalize(), list);
+        assertTrue(Files.exists(list), list.toString());
+        assertTrue(Pattern.compile("resource \"aws_iam_role_policy\" \"gold_ctas\" \\{[^}]*?lifecycle \\{\\s*precondition \\{\\s*"
+                + "condition\\s*=\\s*toset\\(local\\.gold_models\\)\\s*==\\s*toset\\(local\\.gold_models_listed\\)", Pattern.DOTALL).matcher(gold).find(),
+                "aws_iam_role_policy.gold_ctas's precondition compares local.gold_models with local.gold_models_listed");
         // And a build's table is never one of them (a view is a model's name alone).
         GoldLayout layout = new GoldLayout("gold-bucket", "");
         BuildId build = BuildId.next(Clock.fixed(Instant.parse("2026-03-14T23:30:00Z"), ZoneOffset.UTC), new Random(7));
