@@ -1,5 +1,7 @@
 package dev.medallion.silver.csv;
 
+import dev.medallion.common.text.UndecodableBytes;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -122,8 +124,7 @@ final class DecodingReader extends Reader {
                 if (out.position() > start) {
                     break;
                 }
-                failure = new UndecodableTextException(context, decoder.charset(), bytesBefore + bytes.position(),
-                        badBytes(result.length()), result.isUnmappable());
+                failure = new UndecodableTextException(context, UndecodableBytes.at(decoder.charset(), bytes, bytesBefore, result));
                 throw failure;
             }
             if (result.isUnderflow()) {
@@ -136,26 +137,6 @@ final class DecodingReader extends Reader {
             }
         }
         return out.position() == start ? -1 : out.position() - start;
-    }
-
-    /**
-     * The bytes of a bad sequence. In UTF-8, when the sequence is cut short by a byte that cannot continue
-     * it ({@code 0xE9 0x20}: the Latin-1 "é " of a Windows export), that byte too.
-     */
-    private byte[] badBytes(int length) {
-        int shown = length;
-        if (decoder.charset().name().equals("UTF-8") && length < utf8SequenceLength(bytes.get(bytes.position()))
-                && bytes.position() + length < bytes.limit()) {
-            shown++;
-        }
-        byte[] bad = new byte[shown];
-        bytes.get(bytes.position(), bad);
-        return bad;
-    }
-
-    private static int utf8SequenceLength(byte lead) {
-        int b = lead & 0xff;
-        return b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 1;
     }
 
     private void fill() throws IOException {

@@ -1,0 +1,218 @@
+package dev.medallion.common.text;
+
+import dev.medallion.common.config.SilverSettings;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A byte sequence of a file that is not valid in the charset the file is read in, and the one message about
+ * it: the silver converter rejects such a file as a whole with it, and bronze-ingest refuses to upload it with
+ * it, checking the whole file by the same decoder ({@link #first}) before the upload.
+ */
+public final class UndecodableBytes {
+    private static final int BUFFER_SIZE = 1 << 16;
+
+    private static final HexFormat HEX = HexFormat.ofDelimiter(" ").withPrefix("0x").withUpperCase();
+
+    private final Charset charset;
+    private final long offset;
+    private final byte[] bytes;
+    private final boolean unmappable;
+
+    private UndecodableBytes(Charset charset, long offset, byte[] bytes, boolean unmappable) {
+        this.charset = requireNonNull(charset, "charset is null");
+        this.offset = offset;
+        this.bytes = bytes.clone();
+        this.unmappable = unmappable;
+    }
+
+    /**
+     * The bad sequence a decoder reporting errors ({@link CodingErrorAction#REPORT}) stopped at.
+     *
+     * @param charset the decoder's charset
+     * @param in the decoder's input, positioned at the bad sequence; not moved
+     * @param bytesBefore the bytes of the text before {@code in}'s first byte
+     * @param result the decoder's error
+     */
+    public static UndecodableBytes at(Charset charset, ByteBuffer in, long bytesBefore, CoderResult result) {
+        requireNonNull(charset, "charset is null");
+        requireNonNull(in, "in is null");
+        requireNonNull(result, "result is null");
+        if (!result.isError()) {
+            throw new IllegalArgumentException("Not a decoding error: " + result);
+        }
+        int length = result.length();
+        int shown = length;
+        // In UTF-8, a sequence cut short by a byte that cannot continue it (0xE9 0x20: the Latin-1 "é " of a Windows export): that byte too.
+        if (charset.name().equals("UTF-8") && length < utf8SequenceLength(in.get(in.position())) && in.position() + length < in.limit()) {
+            shown++;
+        }
+        byte[] bad = new byte[shown];
+        in.get(in.position(), bad);
+        return new UndecodableBytes(charset, bytesBefore + in.position(), bad, result.isUnmappable());
+    }
+
+    /** The byte offset of the bad sequence in the (decompressed) text. */
+    public long offset() {
+        return offset;
+    }
+
+    /** The bad sequence, and in UTF-8 the byte that cut it short. */
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** Whether the sequence is well formed but names no character of the charset (0x81 in windows-1252). */
+    public boolean unmappable() {
+        return unmappable;
+    }
+
+    public Charset charset() {
+        return charset;
+    }
+
+    /**
+     * The converter's reason for rejecting the file.
+     *
+     * @param dataset the file's dataset, to name the setting that declares its encoding
+     * @param compressed whether the text was gzip-compressed, so the offset counts decompressed bytes
+     * @param line the line of the bad sequence, or 0 when it is not known
+     */
+    public String message(String dataset, boolean compressed, long line) {
+        requireNonNull(dataset, "dataset is null");
+        String where = (unmappable ? "byte sequence " + HEX.formatHex(bytes) + ", which " + charset.name() + " does not define,"
+                : "invalid byte sequence " + HEX.formatHex(bytes))
+                + " at " + offset(offset, compressed) + (line > 0 ? " (line " + line + ")" : "");
+        if (charset.equals(StandardCharsets.UTF_8)) {
+            return "The file is not UTF-8: " + where + ". If it is a Windows-1252 or Latin-1 export, set "
+                    + setting(dataset, "windows-1252") + " (or convert the file to UTF-8).";
+        }
+        return "The file is not " + charset.name() + ", the encoding " + SilverSettings.CSV_ENCODINGS + " declares for dataset "
+                + dataset + ": " + where + ". Set the file's actual encoding in " + SilverSettings.CSV_ENCODINGS
+                + " (without an entry the dataset is read as UTF-8), or convert the file to " + charset.name() + ".";
+    }
+
+    /** The setting that declares {@code charset} for the dataset, e.g. {@code CSV_ENCODINGS=sales:windows-1252}. */
+    public static String setting(String dataset, String charset) {
+        return SilverSettings.CSV_ENCODINGS + "=" + requireNonNull(dataset, "dataset is null") + ":" + requireNonNull(charset, "charset is null");
+    }
+
+    /** A byte offset of the text, as messages give it: of the decompressed text when the file was gzip-compressed. */
+    public static String offset(long offset, boolean compressed) {
+        return "byte offset " + offset + (compressed ? " of the decompressed text" : "");
+    }
+
+    /**
+     * A bad sequence and its line.
+     *
+     * @param line counted as a CSV parser counts lines (CRLF, LF or CR), as the converter gives it
+     */
+    public record Found(UndecodableBytes bytes, long line) {
+        public Found {
+            requireNonNull(bytes, "bytes is null");
+        }
+
+        /** The converter's reason for rejecting the file. */
+        public String message(String dataset, boolean compressed) {
+            return bytes.message(dataset, compressed, line);
+        }
+    }
+
+    /** Opens the (decompressed) text from its first byte; the caller closes it. */
+    @FunctionalInterface
+    public interface Text {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * Decodes the text to its end, as the converter does, and returns its first bad sequence, or empty when
+     * every byte is valid in the charset. Only then is the text opened again, and read up to the bad
+     * sequence, for its line: counting line breaks as it goes would double the cost of the text that is valid.
+     */
+    public static Optional<Found> first(Text text, Charset charset) throws IOException {
+        requireNonNull(text, "text is null");
+        requireNonNull(charset, "charset is null");
+        Decoded whole;
+        try (InputStream in = text.open()) {
+            whole = decode(in, charset, false);
+        }
+        if (whole.bad() == null) {
+            return Optional.empty();
+        }
+        Decoded again;
+        try (InputStream in = text.open()) {
+            again = decode(in, charset, true);
+        }
+        if (again.bad() == null || again.bad().offset() != whole.bad().offset()) {
+            throw new IOException("The text changed while it was read: its bad byte sequence at " + offset(whole.bad().offset(), false)
+                    + " was not there when read again");
+        }
+        return Optional.of(new Found(again.bad(), again.lineBreaks() + 1));
+    }
+
+    /** The first bad sequence, or null; and when counted, the line breaks before it. */
+    private record Decoded(UndecodableBytes bad, long lineBreaks) {}
+
+    private static Decoded decode(InputStream in, Charset charset, boolean countLines) throws IOException {
+        CharsetDecoder decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.allocate(BUFFER_SIZE).flip();
+        CharBuffer chars = CharBuffer.allocate(BUFFER_SIZE);
+        long bytesBefore = 0;
+        long lineBreaks = 0;
+        char previous = 0;
+        boolean endOfInput = false;
+        while (true) {
+            CoderResult result = decoder.decode(bytes, chars, endOfInput);
+            if (countLines) {
+                char[] decoded = chars.array();
+                int length = chars.position();
+                for (int i = 0; i < length; i++) {
+                    char c = decoded[i];
+                    // As the parser counts them: CRLF, LF or CR.
+                    if (c <= '\r' && (c == '\r' || c == '\n' && (i == 0 ? previous : decoded[i - 1]) != '\r')) {
+                        lineBreaks++;
+                    }
+                }
+                if (length > 0) {
+                    previous = decoded[length - 1];
+                }
+            }
+            chars.clear();
+            if (result.isError()) {
+                return new Decoded(at(charset, bytes, bytesBefore, result), lineBreaks);
+            }
+            if (result.isUnderflow()) {
+                if (endOfInput) {
+                    return new Decoded(null, lineBreaks);
+                }
+                bytesBefore += bytes.position();
+                bytes.compact();
+                int read = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                if (read < 0) {
+                    endOfInput = true;
+                }
+                else {
+                    bytes.position(bytes.position() + read);
+                }
+                bytes.flip();
+            }
+        }
+    }
+
+    private static int utf8SequenceLength(byte lead) {
+        int b = lead & 0xff;
+        return b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 1;
+    }
+}

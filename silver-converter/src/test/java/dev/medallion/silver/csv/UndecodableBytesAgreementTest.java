@@ -1,0 +1,86 @@
+package dev.medallion.silver.csv;
+
+import dev.medallion.common.text.UndecodableBytes;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * bronze-ingest refuses a file whose bytes are not valid in its dataset's encoding with
+ * {@link UndecodableBytes#first}, reading it whole before the upload: its message must be the one this
+ * reader rejects the file with, offset, line and bytes included, wherever the bad bytes are.
+ */
+class UndecodableBytesAgreementTest {
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+    private static final byte[] BAD = {(byte) 0xff};
+
+    @Test
+    void theWholeFileCheckGivesTheReadersRejection() throws IOException {
+        String rows = "id,name\n" + "1,x\n".repeat(30_000);
+        List<byte[]> files = List.of(
+                "id,name\n1,ok\n2,Zo\u00eb\n3,also ok\n".getBytes(WINDOWS_1252),
+                concat(utf8("\r\n\n\r\nid,name\r\n1,"), BAD, utf8("\r\n")),
+                concat(utf8("\uFEFFid,name\r1,a\r2,\"two\nlines\"\r3,"), BAD),
+                concat(utf8("id,name\n1,\""), BAD, utf8("\"\n")),
+                concat(utf8(rows + "2,\"a\r\nb\"\r\n3,caf"), new byte[] {(byte) 0xe9, ' '}, utf8("x\n")),
+                concat(utf8(rows + "4,\r"), BAD, utf8("\n")),
+                concat(utf8(rows + "5,"), new byte[] {(byte) 0xe2, (byte) 0x82}),
+                concat(utf8("id,name\n1,\u20ac"), new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, utf8("\n")));
+        for (byte[] file : files) {
+            for (boolean compressed : new boolean[] {false, true}) {
+                byte[] stored = compressed ? gzip(file) : file;
+                String expected = rejection(stored, Optional.empty());
+                UndecodableBytes.Text text = () -> compressed ? new GZIPInputStream(new ByteArrayInputStream(stored)) : new ByteArrayInputStream(stored);
+                assertEquals(expected, UndecodableBytes.first(text, StandardCharsets.UTF_8).orElseThrow().message("people", compressed));
+            }
+        }
+    }
+
+    @Test
+    void aDeclaredEncodingGivesTheReadersRejectionToo() throws IOException {
+        byte[] file = concat("id,name\r\n1,Zo\u00eb\r\n2,".getBytes(WINDOWS_1252), new byte[] {(byte) 0x9d}, utf8("\r\n"));
+        String expected = rejection(file, Optional.of(WINDOWS_1252));
+        assertEquals(expected, UndecodableBytes.first(() -> new ByteArrayInputStream(file), WINDOWS_1252).orElseThrow().message("people", false));
+    }
+
+    private static String rejection(byte[] bytes, Optional<Charset> encoding) {
+        return assertThrows(RejectedInputException.class, () -> {
+            try (CsvReader reader = CsvReader.open(new ByteArrayInputStream(bytes), Optional.empty(), encoding, "s3://bronze/people/u.csv", "people")) {
+                while (reader.next().isPresent()) {
+                    // Reads every row.
+                }
+            }
+        }).getMessage();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(bytes);
+        }
+        return out.toByteArray();
+    }
+}
