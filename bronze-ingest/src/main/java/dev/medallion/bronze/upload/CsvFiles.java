@@ -3,6 +3,7 @@ package dev.medallion.bronze.upload;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.text.ControlCharacters;
+import dev.medallion.common.text.UndecodableBytes;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -27,9 +28,10 @@ import static java.util.Objects.requireNonNull;
 /**
  * Which local files are CSV that the silver converter accepts: first by name, then by a sniff of the
  * first bytes and characters, as the converter looks at them, so that a spreadsheet or an image saved as
- * {@code .csv} is refused before it is uploaded rather than rejected by the converter afterwards. A dataset's declared encoding
+ * {@code .csv} is refused before it is uploaded rather than rejected by the converter afterwards; then, by
+ * {@link #readWhole}, a file whose bytes are not all valid in its dataset's encoding. A dataset's declared encoding
  * ({@code CSV_ENCODINGS}, read as the converter reads it) decides, as in the converter, whether UTF-16
- * and UTF-32 text is refused.
+ * and UTF-32 text is refused, and which bytes are valid.
  */
 public final class CsvFiles {
     /**
@@ -122,6 +124,40 @@ public final class CsvFiles {
             }
             return Optional.of("it is gzip-compressed but broken (" + ErrorMessages.describe(e) + ")");
         }
+    }
+
+    /**
+     * Why the converter would reject the file as a whole once it has read it to its end, or empty when it
+     * would not for its bytes: a byte sequence not valid in the dataset's encoding anywhere in it (UTF-8 when
+     * it declares none), found by the converter's own decoder ({@link UndecodableBytes}) and told in its
+     * words, byte offset, line and bytes, with where the setting it names goes; or gzip-compressed data
+     * that breaks off after the start {@link #sniff} read. Reads the whole (decompressed) file; for a file
+     * that {@link #sniff} passed.
+     *
+     * @param dataset the file's dataset, as the converter names it, to name the setting in messages
+     * @param encoding the charset {@code CSV_ENCODINGS} declares for the dataset; UTF-8 when empty
+     * @return what follows the file's name in the refusal
+     */
+    public static Optional<String> readWhole(Path file, String dataset, Optional<Charset> encoding) throws IOException {
+        requireNonNull(file, "file is null");
+        requireNonNull(dataset, "dataset is null");
+        requireNonNull(encoding, "encoding is null");
+        boolean compressed;
+        try (InputStream in = Files.newInputStream(file)) {
+            compressed = startsWith(in.readNBytes(GZIP_MAGIC.length), GZIP_MAGIC);
+        }
+        Optional<UndecodableBytes.Found> found;
+        try {
+            found = UndecodableBytes.first(() -> open(file, compressed), encoding.orElse(StandardCharsets.UTF_8));
+        }
+        catch (EOFException | ZipException e) {
+            if (!compressed) {
+                throw e;
+            }
+            return Optional.of("is not a CSV file: it is gzip-compressed but broken (" + ErrorMessages.describe(e) + ")");
+        }
+        return found.map(bad -> "would be rejected by the converter: " + bad.message(dataset, compressed) + " A " + SilverSettings.CSV_ENCODINGS
+                + " entry goes in the environment of this command and of the converter (the Terraform variable silver_csv_encodings).");
     }
 
     private static InputStream open(Path file, boolean compressed) throws IOException {

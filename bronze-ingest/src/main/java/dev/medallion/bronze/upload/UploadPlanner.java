@@ -123,7 +123,14 @@ public final class UploadPlanner {
             }
             try {
                 String name = SilverLayout.datasetOf(file.key());
-                CsvFiles.sniff(file.path(), name, Optional.ofNullable(encodings.get(name))).ifPresent(reason -> problems.add(file.path() + " is not a CSV file: " + reason));
+                Optional<Charset> encoding = Optional.ofNullable(encodings.get(name));
+                Optional<String> reason = CsvFiles.sniff(file.path(), name, encoding);
+                if (reason.isPresent()) {
+                    problems.add(file.path() + " is not a CSV file: " + reason.get());
+                }
+                else {
+                    CsvFiles.readWhole(file.path(), name, encoding).ifPresent(problem -> problems.add(file.path() + " " + problem));
+                }
             }
             catch (IOException e) {
                 problems.add("cannot read " + file.path() + ": " + LocalFileErrors.describe(e));

@@ -23,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CsvFilesTest {
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+
     @TempDir
     Path directory;
 
@@ -161,6 +163,57 @@ class CsvFilesTest {
         assertTrue(truncated.orElseThrow().startsWith("it is gzip-compressed but broken ("), truncated.toString());
         assertEquals(Optional.of("its name ends in .gz but it is not gzip-compressed (no gzip magic bytes)"),
                 sniff("a.csv.gz", "id,a\n".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /**
+     * The converter decodes the whole file and rejects it at its first byte sequence not valid in the dataset's encoding (its
+     * TextInput and CsvReader; SilverConverterTest.aFileThatIsNotUtf8IsRejectedAsAWholeNamingTheByteAndTheSetting): the whole
+     * file is read here too, wherever the bytes are, and the converter's reason given with where its setting goes.
+     */
+    @Test
+    void aFileNotValidInItsDatasetsEncodingIsRefusedWithTheConvertersReason() throws IOException {
+        String placement = " A CSV_ENCODINGS entry goes in the environment of this command and of the converter (the Terraform variable silver_csv_encodings).";
+        byte[] windows = "id,name\n1,ok\n2,Zo\u00eb\n3,also ok\n".getBytes(WINDOWS_1252);
+        assertEquals(Optional.empty(), sniff("u.csv", windows), "its start is text");
+        assertEquals(Optional.of("would be rejected by the converter: The file is not UTF-8: invalid byte sequence 0xEB 0x0A at byte offset 17 (line 3)."
+                + " If it is a Windows-1252 or Latin-1 export, set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8)." + placement),
+                readWhole("u.csv", windows, Optional.empty()));
+        assertEquals(Optional.of("would be rejected by the converter: The file is not UTF-8: invalid byte sequence 0xEB 0x0A at byte offset 17 of the"
+                + " decompressed text (line 3). If it is a Windows-1252 or Latin-1 export, set CSV_ENCODINGS=people:windows-1252 (or convert the file to"
+                + " UTF-8)." + placement), readWhole("u.csv.gz", gzip(windows), Optional.empty()));
+        // Far past the start that the sniff reads.
+        byte[] late = ("id,name\n" + "1,ok\n".repeat(1_000_000) + "2,Zo\u00eb\n").getBytes(WINDOWS_1252);
+        assertTrue(readWhole("late.csv.gz", gzip(late), Optional.empty()).orElseThrow().contains("at byte offset 5000012 of the decompressed text (line 1000002)"));
+        assertEquals(Optional.empty(), readWhole("a.csv", "id,name\n1,Zo\u00eb \u20ac \ud83d\ude00\n".getBytes(StandardCharsets.UTF_8), Optional.empty()));
+        assertEquals(Optional.empty(), readWhole("empty.csv", new byte[0], Optional.empty()));
+    }
+
+    /** The converter reads a declared windows-1252 file with Java's decoder, which defines every byte but five: those it rejects. */
+    @Test
+    void aDatasetThatDeclaresAnEncodingIsCheckedInIt() throws IOException {
+        Optional<Charset> windows1252 = Optional.of(WINDOWS_1252);
+        assertEquals(Optional.empty(), readWhole("u.csv", "id,name\n1,Zo\u00eb \u20ac\n".getBytes(WINDOWS_1252), windows1252));
+        byte[] undefined = {'i', 'd', '\r', '\n', '1', (byte) 0x81, '\r', '\n'};
+        assertEquals(Optional.of("would be rejected by the converter: The file is not windows-1252, the encoding CSV_ENCODINGS declares for dataset people:"
+                + " byte sequence 0x81, which windows-1252 does not define, at byte offset 5 (line 2). Set the file's actual encoding in CSV_ENCODINGS"
+                + " (without an entry the dataset is read as UTF-8), or convert the file to windows-1252. A CSV_ENCODINGS entry goes in the environment"
+                + " of this command and of the converter (the Terraform variable silver_csv_encodings)."), readWhole("u.csv", undefined, windows1252));
+        assertEquals(Optional.empty(), readWhole("u16.csv", "\uFEFFid,name\n1,caf\u00e9\n".getBytes(StandardCharsets.UTF_16LE),
+                Optional.of(StandardCharsets.UTF_16LE)));
+    }
+
+    /** The converter reads a gzip file to its end, and rejects it as not valid gzip where it breaks off. */
+    @Test
+    void aGzipFileThatBreaksOffAfterItsStartIsRefused() throws IOException {
+        byte[] gzip = gzip(("id,a\n" + "1,2\n".repeat(1_000_000)).getBytes(StandardCharsets.US_ASCII));
+        byte[] cut = Arrays.copyOf(gzip, gzip.length / 2);
+        assertEquals(Optional.empty(), sniff("cut.csv.gz", cut), "its start decompresses");
+        Optional<String> reason = readWhole("cut.csv.gz", cut, Optional.empty());
+        assertTrue(reason.orElseThrow().startsWith("is not a CSV file: it is gzip-compressed but broken ("), reason.toString());
+    }
+
+    private Optional<String> readWhole(String name, byte[] content, Optional<Charset> declared) throws IOException {
+        return CsvFiles.readWhole(Files.write(directory.resolve(name), content), "people", declared);
     }
 
     /** Sniffs the file as of dataset exports, which declares no encoding. */

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,6 +197,19 @@ class UploadPlannerTest {
         assertTrue(refusal(planner, file).contains("set CSV_ENCODINGS=windows_exports:UTF-16 in the environment"), refusal(planner, file));
         UploadPlanner declared = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.empty(), Map.of("windows_exports", StandardCharsets.UTF_16LE));
         assertEquals(List.of("windows_exports/jan.csv"), declared.plan(List.of(file)).files().stream().map(PlannedFile::key).toList());
+    }
+
+    /** A Windows-1252 export of a dataset read as UTF-8 would be rejected by the converter as a whole: refused before upload, with its reason. */
+    @Test
+    void aFileNotValidInItsDatasetsEncodingIsRefusedUnlessTheDatasetDeclaresIt() throws Exception {
+        Path file = Files.write(Files.createDirectories(directory.resolve("People")).resolve("u.csv"),
+                "id,name\n1,ok\n2,Zo\u00eb\n3,also ok\n".getBytes(Charset.forName("windows-1252")));
+
+        assertEquals(file + " would be rejected by the converter: The file is not UTF-8: invalid byte sequence 0xEB 0x0A at byte offset 17 (line 3)."
+                + " If it is a Windows-1252 or Latin-1 export, set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8). A CSV_ENCODINGS entry"
+                + " goes in the environment of this command and of the converter (the Terraform variable silver_csv_encodings).", refusal(planner, file));
+        UploadPlanner declared = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.empty(), Map.of("people", Charset.forName("windows-1252")));
+        assertEquals(List.of("people/u.csv"), declared.plan(List.of(file)).files().stream().map(PlannedFile::key).toList());
     }
 
     /** A date folder without --dataset is one problem among the others, not the first and only one reported. */
