@@ -102,6 +102,11 @@ output "first_query_command" {
   value       = var.enable_athena && var.enable_glue_catalog ? "aws athena start-query-execution --work-group ${aws_athena_workgroup.this[0].name} --query-string 'SELECT * FROM ${aws_glue_catalog_database.silver[0].name}.customers LIMIT 10' --region ${local.region}" : null
 }
 
+output "first_gold_query_command" {
+  description = "Queries a gold model once the gold builder has built it, printing the query's id: its rows come back with aws athena get-query-results --query-execution-id <id> once it has run. The model reads sales and products, so it is built once both have a converted file, after the gold trigger's batching window (gold_trigger_batching_window_seconds), and its view is the model's name in the gold database; the builder's log line 'gold model built and swapped into its view' says so (null without Glue, Athena or enable_functions)."
+  value       = local.gold_enabled ? "aws athena start-query-execution --work-group ${aws_athena_workgroup.this[0].name} --query-string 'SELECT * FROM ${aws_glue_catalog_database.gold[0].name}.${local.gold_example_model} LIMIT 10' --region ${local.region}" : null
+}
+
 output "gold_rebuild_command" {
   description = "Asks the gold builder to rebuild one model now, asynchronously (when another build holds the lease the invocation fails and Lambda retries it, up to async_max_retry_attempts times). With SnapStart (gold_ctas_snapstart) it invokes the alias live, which the retry and on-failure settings apply to. Add \"force\": true to rebuild although its inputs are unchanged; {} builds every model. The outcome is in the function's log group (null without Glue, Athena or enable_functions)."
   value       = local.gold_enabled ? "aws lambda invoke --function-name ${aws_lambda_function.gold_ctas[0].function_name}${var.gold_ctas_snapstart ? " --qualifier ${aws_lambda_alias.gold_ctas[0].name}" : ""} --invocation-type Event --region ${local.region} --cli-binary-format raw-in-base64-out --payload '{\"models\":[\"${local.gold_example_model}\"]}' /dev/null" : null

@@ -412,8 +412,15 @@ class DeployRehearsalIT {
         for (JsonNode model : rebuildPayload().path("models")) {
             assertTrue(shipped.contains(model.asText()), "the rebuild command names " + model + ", which gold-ctas.jar does not ship " + shipped);
         }
-        steps.say("first_file_command, silver_crawl_command, first_query_command and gold_rebuild_command name these resources"
-                + " (the rebuild's payload " + rebuildPayload() + " names a model the jar ships)");
+        // The gold query reads a shipped model's view (the model's name) in the gold database, in the analysts' workgroup.
+        String goldQuery = text(outputs, "first_gold_query_command");
+        Matcher view = Pattern.compile("FROM " + Pattern.quote(text(databases, "gold")) + "\\.(\\w+) ").matcher(goldQuery);
+        assertTrue(view.find(), "first_gold_query_command must query a view of the gold database " + text(databases, "gold") + ": " + goldQuery);
+        assertTrue(shipped.contains(view.group(1)), "first_gold_query_command queries " + view.group(1) + ", which gold-ctas.jar does not ship " + shipped);
+        assertEquals(query.replace("FROM " + text(databases, "silver") + ".customers ", "FROM " + text(databases, "gold") + "." + view.group(1) + " "), goldQuery,
+                "first_gold_query_command queries gold as first_query_command queries silver");
+        steps.say("first_file_command, silver_crawl_command, first_query_command, first_gold_query_command and gold_rebuild_command name these resources"
+                + " (the rebuild's payload " + rebuildPayload() + " and the gold query's view " + view.group(1) + " name a model the jar ships)");
     }
 
     private void functionsAsDeployed() throws Exception {

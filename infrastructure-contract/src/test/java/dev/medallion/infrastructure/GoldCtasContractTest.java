@@ -509,6 +509,20 @@ class GoldCtasContractTest {
     }
 
     @Test
+    void theFirstGoldQueryReadsAShippedModelsViewInTheAnalystsWorkgroup() {
+        // The deploy walkthrough's gold query: the view named after a shipped model (a view is a model's
+        // name alone), in the gold database, queried in the workgroup analysts use, as first_query_command is.
+        TerraformConfiguration root = Repository.rootModule();
+        String model = String.valueOf(root.local("gold_example_model"));
+        assertTrue(GoldModels.shipped().all().stream().map(GoldModel::name).toList().contains(model), model);
+        String query = String.valueOf(asMap(root.outputs().get("first_gold_query_command")).get("value"));
+        String silverQuery = String.valueOf(asMap(root.outputs().get("first_query_command")).get("value"));
+        assertEquals(silverQuery.replace("aws_glue_catalog_database.silver.value.name.customers", "aws_glue_catalog_database.gold.value.name." + model), query,
+                "first_gold_query_command queries the model's view in the gold database as first_query_command queries customers in silver");
+        assertTrue(query.startsWith("aws athena start-query-execution --work-group aws_athena_workgroup.this.value.name "), query);
+    }
+
+    @Test
     void theBuildersWorkgroupAcceptsTheLocationsItsStatementsName() {
         // Athena fails a CTAS naming its external_location in a workgroup that enforces its
         // configuration (Athena User Guide, "Considerations and limitations for CTAS queries").
