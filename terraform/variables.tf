@@ -51,7 +51,7 @@ variable "tags" {
 ################################################################################
 
 variable "force_destroy" {
-  description = "Let `terraform destroy` delete buckets that still hold objects and the Athena workgroups with their history. Only for throw-away environments."
+  description = "Let `terraform destroy` delete buckets that still hold objects, deleting every object, version and delete marker, and the Athena workgroups with their history. Only for throw-away environments. With false, destroy fails with BucketNotEmpty on a bucket that holds anything, after removing its public access block, policy, encryption, lifecycle and versioning: set it true and apply before destroying (terraform/README.md, Tear down), or empty the buckets first."
   type        = bool
   default     = false
 }
