@@ -15,11 +15,46 @@
 # Terraform runs on a copy of terraform/ in a temporary directory, so no state, .terraform/ or lock
 # file is left in the repository; the AWS provider comes from the filesystem mirror TF_PROVIDER_MIRROR
 # (default /opt/tf-plugins) when it holds one, else from the registry. Extra arguments go to apply, plan and destroy alike (e.g. -var kms_encryption=true).
+# A -var-file that is a relative path is read from the directory the script is run from (it is made
+# absolute before Terraform runs in the copy); the copy leaves out every *.tfvars, so a terraform.tfvars
+# beside the stack is read only when given so (-var-file=terraform.tfvars from terraform/). The script
+# sets environment=moto before the arguments, which they may override, and force_destroy=true and the
+# emulator's endpoint after them, which they may not: a rehearsal never reaches AWS and always destroys.
 # Exits non-zero when a step fails or the second plan shows a change; the logs of moto and of each step
 # are then kept in $REHEARSAL_LOGS (default /tmp/rehearse-on-moto-logs), and always when it is set.
 # See README.md, "Rehearsing on an emulator".
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+
+# The arguments, each relative -var-file made absolute against the directory the script is run from
+# (Terraform runs in a copy of terraform/). Terraform reads -var and -var-file in the order given, a
+# later one winning: see inputs below.
+arguments=()
+while [ "$#" -gt 0 ]; do
+    case "$1" in
+        --var-file=* | --var-file) set -- "${1#-}" "${@:2}"; continue ;;
+        -var-file=/*) arguments+=("$1") ;;
+        -var-file=*) arguments+=("-var-file=$PWD/${1#-var-file=}") ;;
+        -var-file)
+            if [ "$#" -lt 2 ]; then
+                echo "rehearse-on-moto: -var-file needs a file" >&2
+                exit 2
+            fi
+            case "$2" in /*) arguments+=("-var-file=$2") ;; *) arguments+=("-var-file=$PWD/$2") ;; esac
+            shift ;;
+        *) arguments+=("$1") ;;
+    esac
+    shift
+done
+for argument in "${arguments[@]+"${arguments[@]}"}"; do
+    case "$argument" in
+        -var-file=*)
+            if [ ! -f "${argument#-var-file=}" ]; then
+                echo "rehearse-on-moto: ${argument#-var-file=} is not a file" >&2
+                exit 2
+            fi ;;
+    esac
+done
 
 for jar in gold-ctas/target/gold-ctas.jar silver-converter/target/silver-converter.jar; do
     if [ ! -f "$root/$jar" ]; then
@@ -101,7 +136,8 @@ export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
 # An action moto lacks answers 500, which the provider would retry for many minutes: fail fast instead.
 export AWS_MAX_ATTEMPTS=3
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
-inputs=(-var environment=moto -var force_destroy=true -var "emulator_endpoint=$endpoint" "$@")
+# environment=moto unless the arguments name another; never without force_destroy or the emulator.
+inputs=(-var environment=moto "${arguments[@]+"${arguments[@]}"}" -var force_destroy=true -var "emulator_endpoint=$endpoint")
 
 cd "$work/terraform"
 terraform init -no-color >"$work/init.log" 2>&1 || { cat "$work/init.log"; exit 1; }
