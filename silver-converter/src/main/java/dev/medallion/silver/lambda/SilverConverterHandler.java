@@ -175,7 +175,12 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         List<String> outcomes = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         Exception firstCause = null;
-        List<S3EventNotificationRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
+        if (event == null || event.getRecords() == null || event.getRecords().isEmpty()) {
+            // Never from S3: a person's invocation (--payload null or {}), which would otherwise succeed converting nothing.
+            throw new IllegalArgumentException("The event holds no S3 records: the converter takes S3 ObjectCreated notifications ({\"Records\":[...]})."
+                    + " To convert an object again, replay its failure record (the silver_replay_command output) or copy the object onto itself.");
+        }
+        List<S3EventNotificationRecord> records = event.getRecords();
         for (int i = 0; i < records.size(); i++) {
             // Named by its position until its key is read: a record that cannot be read fails alone, not the records after it.
             String source = "record " + (i + 1) + " of the event";

@@ -21,11 +21,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A java.lang.Error in a conversion (the heap exhausted by a wide file, a class the shaded jar lacks) fails
  * the invocation with Lambda's own line ("Java heap space" and a stack), which names no object: the handler
- * logs the object before the error goes on. The S3 client here only throws it.
+ * logs the object before the error goes on. The S3 client here only throws it. An event with no record is
+ * refused rather than answered with nothing converted.
  */
 class SilverConverterHandlerErrorLogTest {
     @TempDir
     Path temporary;
+
+    @Test
+    void anEventWithoutRecordsFailsSayingWhatTheConverterTakesRatherThanConvertingNothing() {
+        SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", "silver")), S3Client.builder()
+                .region(software.amazon.awssdk.regions.Region.EU_WEST_1).build(), JsonLog.standardOutput());
+
+        for (S3Event event : java.util.Arrays.asList(null, new S3Event(), new S3Event(java.util.List.of()))) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> handler.handleRequest(event, null));
+            assertTrue(refused.getMessage().startsWith("The event holds no S3 records: the converter takes S3 ObjectCreated notifications"), refused.getMessage());
+        }
+    }
 
     @Test
     void anErrorDuringAConversionIsLoggedWithTheObjectItHappenedOn() throws Exception {
