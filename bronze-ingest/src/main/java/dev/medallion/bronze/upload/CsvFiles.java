@@ -1,11 +1,10 @@
 package dev.medallion.bronze.upload;
 
 import dev.medallion.common.config.SilverSettings;
-import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.text.ControlCharacters;
+import dev.medallion.common.text.GzipMembersInputStream;
 import dev.medallion.common.text.UndecodableBytes;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -20,8 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -42,6 +39,8 @@ public final class CsvFiles {
 
     /** The first bytes of the (decompressed) content whose byte order mark and NUL bytes decide, as the converter's {@code TextInput}. */
     static final int SNIFF_BYTES = 8192;
+    /** Compressed bytes read from the file at a time. */
+    private static final int GZIP_BUFFER_BYTES = 64 * 1024;
 
     private static final byte[] GZIP_MAGIC = {(byte) 0x1f, (byte) 0x8b};
     private static final List<Signature> KNOWN_BINARY_FORMATS = List.of(
@@ -118,11 +117,8 @@ public final class CsvFiles {
             Optional<String> reason = sniffText(start, where, dataset, encoding);
             return reason.isPresent() ? reason : sniffCharacters(file, compressed, where, encoding.orElse(StandardCharsets.UTF_8));
         }
-        catch (EOFException | ZipException e) {
-            if (!compressed) {
-                throw e;
-            }
-            return Optional.of("it is gzip-compressed but broken (" + ErrorMessages.describe(e) + ")");
+        catch (GzipMembersInputStream.DamagedGzipException e) {
+            return Optional.of("it is gzip-compressed but broken (" + e.getMessage() + ")" + GzipMembersInputStream.REMEDY);
         }
     }
 
@@ -150,11 +146,8 @@ public final class CsvFiles {
         try {
             found = UndecodableBytes.first(() -> open(file, compressed), encoding.orElse(StandardCharsets.UTF_8));
         }
-        catch (EOFException | ZipException e) {
-            if (!compressed) {
-                throw e;
-            }
-            return Optional.of("is not a CSV file: it is gzip-compressed but broken (" + ErrorMessages.describe(e) + ")");
+        catch (GzipMembersInputStream.DamagedGzipException e) {
+            return Optional.of("is not a CSV file: it is gzip-compressed but broken (" + e.getMessage() + ")" + GzipMembersInputStream.REMEDY);
         }
         return found.map(bad -> "would be rejected by the converter: " + bad.message(dataset, compressed) + " A " + SilverSettings.CSV_ENCODINGS
                 + " entry goes in the environment of this command and of the converter (the Terraform variable silver_csv_encodings).");
@@ -162,14 +155,11 @@ public final class CsvFiles {
 
     private static InputStream open(Path file, boolean compressed) throws IOException {
         InputStream in = Files.newInputStream(file);
-        try {
-            return compressed ? new GZIPInputStream(in) : in;
-        }
-        catch (IOException e) {
-            in.close();
-            throw e;
-        }
+        // The converter's own reader, which reads the header at the first read: the JDK's ends quietly at bytes after
+        // the last member, which the converter rejects.
+        return compressed ? new GzipMembersInputStream(in, GZIP_BUFFER_BYTES) : in;
     }
+
 
     /**
      * The converter's test of its first characters, decoded in the dataset's charset, by the same rule

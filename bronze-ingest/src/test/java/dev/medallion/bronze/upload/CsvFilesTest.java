@@ -212,6 +212,40 @@ class CsvFilesTest {
         assertTrue(reason.orElseThrow().startsWith("is not a CSV file: it is gzip-compressed but broken ("), reason.toString());
     }
 
+    /**
+     * The converter reads a gzip file member by member to its very end and rejects bytes after the last member that
+     * start no member, or a next member it cannot read (its GzipMembersInputStream; CsvReaderTest). The JDK's
+     * GZIPInputStream takes either for the end of the file, so the file passed here and was rejected once uploaded.
+     */
+    @Test
+    void aGzipFileWithBytesAfterItsLastMemberIsRefusedAsTheConverterWould() throws IOException {
+        byte[] member = gzip(("id,a\n" + "1,2\n".repeat(1_000)).getBytes(StandardCharsets.US_ASCII));
+        byte[] trailing = concat(member, "garbage after the data".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(Optional.of("is not a CSV file: it is gzip-compressed but broken (the file goes on after the end of gzip member 1, but the"
+                + " bytes at byte offset " + member.length + " are not another gzip member (trailing garbage)). Test the file with gzip -t; compress"
+                + " it again from its original, or copy it again whole"),
+                readWhole("trailing.csv.gz", trailing, Optional.empty()));
+        // A second member whose header is damaged: its rows would be lost.
+        byte[] second = gzip("3,4\n".getBytes(StandardCharsets.US_ASCII));
+        second[3] = (byte) 0xff;
+        Optional<String> damaged = readWhole("damaged.csv.gz", concat(member, second), Optional.empty());
+        assertTrue(damaged.orElseThrow().startsWith("is not a CSV file: it is gzip-compressed but broken (gzip member 2 at byte offset " + member.length),
+                damaged.toString());
+        // Within the first bytes, the sniff says so.
+        byte[] small = gzip("id,a\n1,2\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(sniff("small.csv.gz", concat(small, new byte[] {'x'})).orElseThrow().startsWith("it is gzip-compressed but broken ("));
+        // Members one after the other (cat a.gz b.gz) are a gzip file, read to the end of the last.
+        assertEquals(Optional.empty(), readWhole("members.csv.gz", concat(member, gzip("3,4\n".getBytes(StandardCharsets.US_ASCII))), Optional.empty()));
+        byte[] windows = gzip("3,Zo\u00eb\n".getBytes(WINDOWS_1252));
+        assertTrue(readWhole("late.csv.gz", concat(member, windows), Optional.empty()).orElseThrow().startsWith("would be rejected by the converter: The file is not UTF-8"));
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
     private Optional<String> readWhole(String name, byte[] content, Optional<Charset> declared) throws IOException {
         return CsvFiles.readWhole(Files.write(directory.resolve(name), content), "people", declared);
     }

@@ -3,6 +3,7 @@ package dev.medallion.silver.csv;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.text.ControlCharacters;
+import dev.medallion.common.text.GzipMembersInputStream;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;

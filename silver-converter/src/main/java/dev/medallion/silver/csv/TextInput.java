@@ -1,6 +1,7 @@
 package dev.medallion.silver.csv;
 
 import dev.medallion.common.text.ControlCharacters;
+import dev.medallion.common.text.GzipMembersInputStream;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

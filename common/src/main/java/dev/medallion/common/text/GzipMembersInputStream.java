@@ -1,4 +1,4 @@
-package dev.medallion.silver.csv;
+package dev.medallion.common.text;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,13 +17,15 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>The JDK's {@code GZIPInputStream} cannot be trusted with this: it reads a next member only when
  * the underlying stream reports bytes {@code available()} (an HTTP body need not), and it takes a next
- * member it cannot read, or trailing garbage, for the end of the file: rows silently lost.
+ * member it cannot read, or trailing garbage, for the end of the file: rows silently lost. The converter
+ * reads gzip files with this class, and bronze-ingest checks them with it before an upload, so that a
+ * file it sends is not one the converter rejects.
  *
  * <p>Failures of the underlying stream pass through unchanged: they are not damage.
  */
-final class GzipMembersInputStream extends InputStream {
+public final class GzipMembersInputStream extends InputStream {
     /** What a person does about a damaged gzip file, appended to the rejection. */
-    static final String REMEDY = ". Test the file with gzip -t; compress it again from its original, or copy it again whole";
+    public static final String REMEDY = ". Test the file with gzip -t; compress it again from its original, or copy it again whole";
     private static final int FHCRC = 2;
     private static final int FEXTRA = 4;
     private static final int FNAME = 8;
@@ -49,7 +51,7 @@ final class GzipMembersInputStream extends InputStream {
     private boolean closed;
     private final byte[] single = new byte[1];
 
-    GzipMembersInputStream(InputStream in, int bufferSize) {
+    public GzipMembersInputStream(InputStream in, int bufferSize) {
         this.in = requireNonNull(in, "in is null");
         this.buffer = new byte[bufferSize];
     }
@@ -265,7 +267,7 @@ final class GzipMembersInputStream extends InputStream {
     }
 
     /** The compressed bytes are not a whole, valid gzip file; the message says what and where. */
-    static final class DamagedGzipException extends IOException {
+    public static final class DamagedGzipException extends IOException {
         DamagedGzipException(String message) {
             super(requireNonNull(message, "message is null"));
         }
