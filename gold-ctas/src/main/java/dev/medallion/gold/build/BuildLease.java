@@ -61,8 +61,8 @@ public final class BuildLease {
      * {@link #CLOCK_MARGIN}, or answers who holds it. Storage failures are thrown, never taken for a
      * held lease.
      *
-     * @param batchBuild whether the holder builds every model for a batch of the trigger queue, whose
-     *     messages come back to the queue if the build fails (see {@link Lease#batchBuild})
+     * @param batchBuild whether the holder builds every model for a batch of the trigger queue (see
+     *     {@link Lease#batchBuild})
      */
     public Acquisition acquire(String holder, Instant until, boolean batchBuild) throws IOException {
         requireNonNull(holder, "holder is null");
@@ -150,9 +150,9 @@ public final class BuildLease {
      * @param acquiredAt when the build took it
      * @param expiresAt after this, anyone may take it over
      * @param batchBuild the holder builds every model whose inputs changed, for a batch of the trigger
-     *     queue: every commit made before {@code acquiredAt} is in its build, or, if that build fails,
-     *     in the build its batch's redelivery starts. (A direct or scheduled build may name some models
-     *     only, or fail with nothing delivered again.)
+     *     queue (logged by a build finding it held). It decides nothing: a batch finding the lease held
+     *     hands back every message whatever the holder, since the holder may fail, and its batch's
+     *     messages may be the very ones handed back (SQS delivers a message at least once).
      * @param attempt the token of the acquisition that wrote it; null in a lease written before it was
      *     recorded, which matches no attempt
      */

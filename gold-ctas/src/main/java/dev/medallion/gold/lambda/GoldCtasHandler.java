@@ -49,9 +49,10 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * Builds never overlap, without any reserved concurrency: an invocation that finds the lease held builds
  * nothing. For an SQS batch it answers as batch item failures (Lambda's partial batch response,
- * {@code {"batchItemFailures": [{"itemIdentifier": <messageId>}]}}) the messages the running build does not
- * account for, so they come back after the queue's visibility timeout and build then: all of them, unless
- * the running build is another batch's, which accounts for every commit made before it started. A direct
+ * {@code {"batchItemFailures": [{"itemIdentifier": <messageId>}]}}) every message of the batch, so they come
+ * back after the queue's visibility timeout and build then (a build finding nothing changed is done with
+ * them at once): a message is acknowledged only by a build that succeeded, never because the running build
+ * read its commit, since that build may still fail, and the message may be a second delivery of its own. A direct
  * invocation fails with {@link GoldBuildBusyException}, which Lambda retries for asynchronous invocations;
  * a scheduled one succeeds, building nothing, as its next run comes anyway.
  * <p>
@@ -127,12 +128,12 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
             BuildLease.Lease other = acquisition.heldBy().orElseThrow();
             if (request.batch().isPresent()) {
                 GoldRequest.SqsBatch batch = request.batch().get();
-                // A batch's build accounts for every commit made before it started (or, failing, has its
-                // batch delivered again, whose build will): those messages are done with. The others come
-                // back after the queue's visibility timeout.
-                List<String> back = other.batchBuild()
-                        ? batch.notBuiltBy(other.acquisition().minus(BuildLease.CLOCK_MARGIN))
-                        : batch.messageIds();
+                // Every message comes back after the queue's visibility timeout, even a commit the running build
+                // read: a message is done with only once a build that succeeded covers it, and that build may
+                // yet fail. SQS delivers a message at least once, so this batch may hold the running batch's own
+                // messages; answered as done here, the mapping deletes them, and when that build fails its batch
+                // comes back to nothing, and the model it failed waits for the next silver commit or schedule.
+                List<String> back = batch.messageIds();
                 Map<String, Object> fields = new LinkedHashMap<>();
                 fields.put("trigger", request.trigger());
                 fields.put("heldBy", other.holder());
@@ -141,7 +142,7 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
                 fields.put("heldForABatch", other.batchBuild());
                 fields.put("messages", batch.messageIds().size());
                 fields.put("handedBack", back.size());
-                log.info("gold build deferred: another build holds the lease; the messages it does not account for come back after the queue's visibility timeout",
+                log.info("gold build deferred: another build holds the lease; the batch's messages come back after the queue's visibility timeout",
                         fields);
                 return failures(back);
             }

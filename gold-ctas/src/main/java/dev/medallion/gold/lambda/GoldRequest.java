@@ -6,8 +6,6 @@ import dev.medallion.common.aws.EventKeys;
 import dev.medallion.common.logging.ErrorMessages;
 
 import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -161,33 +159,13 @@ public record GoldRequest(String trigger, Optional<List<String>> models, boolean
         public List<String> unreadableIds() {
             return messages.stream().filter(message -> message.unreadable().isPresent()).map(SqsMessage::id).toList();
         }
-
-        /**
-         * The messages a build that started at {@code buildStart} does not account for: the unreadable
-         * ones, and those with a commit made at or after that instant, or at an unknown time.
-         */
-        public List<String> notBuiltBy(Instant buildStart) {
-            requireNonNull(buildStart, "buildStart is null");
-            return messages.stream()
-                    .filter(message -> message.unreadable().isPresent()
-                            || message.commitTimes().stream().anyMatch(time -> time.isEmpty() || !time.get().isBefore(buildStart)))
-                    .map(SqsMessage::id)
-                    .toList();
-        }
     }
 
-    /**
-     * One message: an S3 event notification (its object keys and when S3 wrote each, its
-     * {@code eventTime}), S3's test event, or neither.
-     *
-     * @param commitTimes per manifest, when S3 finished writing it; empty when the notification does not
-     *     say in ISO-8601 with a zone
-     */
-    public record SqsMessage(String id, List<String> manifests, List<Optional<Instant>> commitTimes, boolean testEvent, Optional<String> unreadable) {
+    /** One message: an S3 event notification (its object keys), S3's test event, or neither. */
+    public record SqsMessage(String id, List<String> manifests, boolean testEvent, Optional<String> unreadable) {
         public SqsMessage {
             requireNonNull(id, "id is null");
             manifests = List.copyOf(manifests);
-            commitTimes = List.copyOf(commitTimes);
             requireNonNull(unreadable, "unreadable is null");
         }
 
@@ -203,14 +181,13 @@ public record GoldRequest(String trigger, Optional<List<String>> models, boolean
                 return unreadable(id, "not a JSON object");
             }
             if ("s3:TestEvent".equals(json.path("Event").asText())) {
-                return new SqsMessage(id, List.of(), List.of(), true, Optional.empty());
+                return new SqsMessage(id, List.of(), true, Optional.empty());
             }
             JsonNode records = json.path("Records");
             if (!records.isArray() || records.isEmpty()) {
                 return unreadable(id, "not an S3 event notification: no Records");
             }
             List<String> keys = new ArrayList<>();
-            List<Optional<Instant>> times = new ArrayList<>();
             for (JsonNode record : records) {
                 String key = record.path("s3").path("object").path("key").asText("");
                 if (!"aws:s3".equals(record.path("eventSource").asText()) || key.isEmpty()) {
@@ -223,22 +200,12 @@ public record GoldRequest(String trigger, Optional<List<String>> models, boolean
                 catch (IllegalArgumentException e) {
                     return unreadable(id, e.getMessage());
                 }
-                times.add(instant(record.path("eventTime").asText("")));
             }
-            return new SqsMessage(id, keys, times, false, Optional.empty());
+            return new SqsMessage(id, keys, false, Optional.empty());
         }
 
         private static SqsMessage unreadable(String id, String reason) {
-            return new SqsMessage(id, List.of(), List.of(), false, Optional.of(reason));
-        }
-
-        private static Optional<Instant> instant(String text) {
-            try {
-                return Optional.of(Instant.parse(text));
-            }
-            catch (DateTimeParseException e) {
-                return Optional.empty();
-            }
+            return new SqsMessage(id, List.of(), false, Optional.of(reason));
         }
     }
 }

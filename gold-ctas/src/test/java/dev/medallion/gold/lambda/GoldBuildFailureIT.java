@@ -11,6 +11,7 @@ import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.build.GoldBuilder;
 import dev.medallion.gold.testing.FailingQueryAthena;
 import dev.medallion.gold.testing.GoldLake;
+import dev.medallion.gold.testing.TriggerQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,10 +23,13 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,6 +129,56 @@ class GoldBuildFailureIT {
         lake.queueQueryResult("sale_date", "date", List.of("2026-03-01", "2026-03-02"));
         Map<String, Object> retried = lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
         assertTrue(String.valueOf(retried.get("revenue_by_day")).startsWith("built "), retried.toString());
+    }
+
+    /**
+     * SQS delivers a message at least once: the one commit of a batch whose build is running comes a second
+     * time, to the mapping's other invocation, which finds the lease held. Answering it as done had the
+     * mapping delete the message (with its latest receipt handle): when the running build then failed, its
+     * own batch came back to nothing, and the model it failed waited for the next silver commit or schedule.
+     * The second delivery is handed back instead, and comes back after the visibility timeout to a build.
+     */
+    @Test
+    void aSecondDeliveryOfTheCommitARunningBuildFailsComesBackAndBuildsTheFailedModel() throws IOException {
+        try (TriggerQueue queue = new TriggerQueue(AWS)) {
+            Map<String, Object> sample = GoldRequestTest.sqsEvent();
+            @SuppressWarnings("unchecked")
+            String commit = String.valueOf(((List<Map<String, Object>>) sample.get("Records")).get(1).get("body"));
+            queue.send(commit.replace("2026-03-14T23:29:58.120Z", Instant.now().minusSeconds(60).toString()));
+            // Visible again at once, so SQS delivers it a second time; the second delivery stays invisible 1 s.
+            List<Message> first = queue.receive(0, 0);
+            List<Message> second = queue.receive(1, 0);
+            assertEquals(1, first.size());
+            assertEquals(List.of(first.get(0).messageId()), second.stream().map(Message::messageId).toList(), "one message, delivered twice");
+            String messageId = first.get(0).messageId();
+
+            lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+            Map<String, Object> secondResponse = new LinkedHashMap<>();
+            // While the first delivery's build holds the lease, at its revenue_by_day CTAS (which fails), the second is invoked.
+            FailingQueryAthena athena = new FailingQueryAthena(lake.athena(), sql -> sql.startsWith("CREATE TABLE") && sql.contains("revenue_by_day__"), sql -> {
+                Map<String, Object> response = lake.handler().handleRequest(queue.event(second), LambdaInvocation.of("gold-ctas", "second-delivery"));
+                secondResponse.putAll(response);
+                queue.settle(second, response);
+            });
+            assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(queue.event(first), LambdaInvocation.of("gold-ctas", "first-delivery")));
+            // The invocation failed: the mapping deletes nothing of its batch.
+
+            assertEquals(Map.of("batchItemFailures", List.of(Map.of("itemIdentifier", messageId))), secondResponse,
+                    "the second delivery, found while the first delivery's build ran, is handed back until a build that succeeded covers it");
+            assertTrue(lake.state("revenue_by_day").isEmpty(), "revenue_by_day failed");
+            assertTrue(lake.state("product_totals").isPresent(), "product_totals was built");
+
+            // After the visibility timeout the commit comes back, and its build builds the model the failed build left.
+            List<Message> again = queue.receive(30, 5);
+            assertEquals(List.of(messageId), again.stream().map(Message::messageId).toList(),
+                    "the commit comes back after the visibility timeout: nothing else would build revenue_by_day until the next silver commit");
+            lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+            Map<String, Object> response = lake.handler().handleRequest(queue.event(again), LambdaInvocation.of("gold-ctas", "third-delivery"));
+            queue.settle(again, response);
+            assertEquals(Map.of("batchItemFailures", List.of()), response);
+            assertTrue(lake.state("revenue_by_day").isPresent(), "revenue_by_day built");
+            assertEquals(List.of(), queue.receive(30, 2), "done with once a build that succeeded covered it");
+        }
     }
 
     /**

@@ -8,7 +8,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,9 +40,6 @@ class GoldRequestTest {
         assertEquals(List.of("_manifests/sales/sales_2026_03-5f6ee5d354.json"), batch.commits());
         assertEquals(1, batch.testEvents(), "S3's test event, sent when the notification is configured");
         assertEquals(List.of(), batch.unreadable());
-        // What a build that started at a given instant accounts for: the commits S3 finished before it.
-        assertEquals(List.of(), batch.notBuiltBy(Instant.parse("2026-03-14T23:29:59Z")));
-        assertEquals(List.of("2e1424d4-f796-459a-8184-9c92662be6da"), batch.notBuiltBy(Instant.parse("2026-03-14T23:29:58.120Z")));
     }
 
     @Test
@@ -62,21 +58,6 @@ class GoldRequestTest {
 
         assertEquals(List.of(part), batch.commits());
         assertEquals(List.of(), batch.unreadable());
-        assertEquals(List.of("2e1424d4-f796-459a-8184-9c92662be6da"), batch.notBuiltBy(Instant.parse("2026-03-14T23:29:58.120Z")),
-                "a build that started before the removal did not see it");
-    }
-
-    @Test
-    void aCommitOfUnknownTimeIsNeverTakenForBuilt() throws IOException {
-        Map<String, Object> event = sqsEvent();
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> records = (List<Map<String, Object>>) event.get("Records");
-        records.get(1).put("body", String.valueOf(records.get(1).get("body")).replace("\"eventTime\":\"2026-03-14T23:29:58.120Z\"", "\"eventTime\":\"2026-03-14T23:29:58.120\""));
-
-        GoldRequest.SqsBatch batch = GoldRequest.parse(event).batch().orElseThrow();
-
-        assertEquals(List.of(Optional.empty()), batch.messages().get(1).commitTimes(), "an eventTime without a zone is no instant");
-        assertEquals(List.of("2e1424d4-f796-459a-8184-9c92662be6da"), batch.notBuiltBy(Instant.parse("2027-01-01T00:00:00Z")));
     }
 
     @Test
