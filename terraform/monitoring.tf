@@ -30,6 +30,12 @@ locals {
         action = "Silver commits whose gold batch failed gold_trigger_max_receive_count times (an SQS dead-letter queue). Fix the cause, then redrive them to the trigger queue (aws sqs start-message-move-task --source-arn <this queue's ARN>), or build once with {} and purge the queue. They are kept 14 days from their commit."
       }
     } : {},
+    local.gold_enabled && var.gold_schedule != null ? {
+      gold_schedule_dead_letter = {
+        name   = aws_sqs_queue.gold_schedule_dead_letter[0].name
+        action = "Scheduled gold builds EventBridge could not deliver to the builder (an EventBridge dead-letter queue; a missing function or alias, or an invoke permission on another qualifier, sends them here at once, other errors after an hour of retries). Each message is the undelivered event, its attributes ERROR_CODE and ERROR_MESSAGE say why. Fix that cause (terraform apply restores a missing alias or permission), build once with {} (gold_rebuild_command) if gold must not wait for the next run, then purge the queue. They are kept 14 days."
+      }
+    } : {},
     var.enable_glue_catalog ? {
       crawler_failed_dead_letter = {
         name   = aws_sqs_queue.crawler_failed_dead_letter[0].name

@@ -26,12 +26,13 @@ output "function_role_arns" {
 }
 
 output "dead_letter_queue_urls" {
-  description = "Queues that keep, 14 days, what no retry could process: the converter's and the gold builder's failure queues (Lambda on-failure records, which SQS redrive cannot move: replay the converter's with silver_replay_command; for the gold builder's, build once with {}), the gold trigger queue's SQS dead-letter queue (redrive with aws sqs start-message-move-task), and the failed-crawl alerts EventBridge could not deliver to the alert topic (crawler_failed_dead_letter: read, fix the cause, purge; null without enable_glue_catalog)."
+  description = "Queues that keep, 14 days, what no retry could process: the converter's and the gold builder's failure queues (Lambda on-failure records, which SQS redrive cannot move: replay the converter's with silver_replay_command; for the gold builder's, build once with {}), the gold trigger queue's SQS dead-letter queue (redrive with aws sqs start-message-move-task), the failed-crawl alerts EventBridge could not deliver to the alert topic (crawler_failed_dead_letter: read, fix the cause, purge; null without enable_glue_catalog), and the scheduled gold builds it could not deliver to the builder (gold_schedule_dead_letter: read, fix the cause, purge; null without gold_schedule)."
   value = {
     silver_converter_failures  = aws_sqs_queue.silver_converter_failures.url
     gold_ctas_failures         = one(aws_sqs_queue.gold_ctas_failures[*].url)
     gold_triggers_dead_letter  = one(aws_sqs_queue.gold_triggers_dead_letter[*].url)
     crawler_failed_dead_letter = one(aws_sqs_queue.crawler_failed_dead_letter[*].url)
+    gold_schedule_dead_letter  = one(aws_sqs_queue.gold_schedule_dead_letter[*].url)
   }
 }
 

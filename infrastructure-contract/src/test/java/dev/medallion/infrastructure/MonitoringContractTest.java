@@ -146,13 +146,14 @@ class MonitoringContractTest {
         }
 
         String monitoring = source(root, "monitoring.tf");
-        Matcher actions = Pattern.compile("(?s)(silver_converter_failures|gold_ctas_failures|gold_triggers_dead_letter|crawler_failed_dead_letter) = \\{\\s*name\\s*=[^\\n]*\\n\\s*action\\s*=\\s*\"([^\"]*)\"")
+        Matcher actions = Pattern.compile("(?s)(silver_converter_failures|gold_ctas_failures|gold_triggers_dead_letter|gold_schedule_dead_letter|crawler_failed_dead_letter) = \\{\\s*name\\s*=[^\\n]*\\n\\s*action\\s*=\\s*\"([^\"]*)\"")
                 .matcher(monitoring);
         Map<String, String> what = new LinkedHashMap<>();
         while (actions.find()) {
             what.put(actions.group(1), actions.group(2));
         }
-        assertEquals(List.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter", "crawler_failed_dead_letter"), List.copyOf(what.keySet()),
+        assertEquals(List.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter", "gold_schedule_dead_letter", "crawler_failed_dead_letter"),
+                List.copyOf(what.keySet()),
                 "what to do with each queue's messages, in local.dead_letter_queues");
         assertTrue(what.get("silver_converter_failures").contains("silver_replay_command"), what.get("silver_converter_failures"));
         assertTrue(what.get("gold_ctas_failures").contains("{}"), what.get("gold_ctas_failures"));
@@ -246,22 +247,62 @@ class MonitoringContractTest {
     @Test
     void aFailedCrawlsAlertThatCannotBeDeliveredIsKeptAndRaisesAnAlarm() {
         TerraformConfiguration root = Repository.rootModule();
-        Map<String, Object> target = root.resource("aws_cloudwatch_event_target", "crawler_failed");
-        String queueArn = "aws_sqs_queue.crawler_failed_dead_letter.value.arn";
+        assertUndeliveredEventsKept(root, "crawler_failed", "crawler_failed", "crawler_failed_dead_letter", "medallion-dev-crawler-failed-dead-letter");
+
+        // Its alarm is the dead-letter alarm (for_each local.dead_letter_queues), with the catalog only.
+        String monitoring = source(root, "monitoring.tf");
+        assertTrue(Pattern.compile("var\\.enable_glue_catalog \\? \\{\\s*crawler_failed_dead_letter = \\{\\s*name\\s*=\\s*aws_sqs_queue\\.crawler_failed_dead_letter\\[0\\]\\.name")
+                .matcher(monitoring).find(), "local.dead_letter_queues must hold crawler_failed_dead_letter, with the catalog");
+        assertEquals("local.dead_letter_queues", forEach(root.resource("aws_cloudwatch_metric_alarm", "dead_letter_messages"), "dead_letter_messages"));
+    }
+
+    /**
+     * gold_schedule's runs EventBridge cannot deliver to the builder (the function or its alias gone, an
+     * invoke permission on another qualifier, Lambda throttling past the retries) are dropped unless its
+     * target has a dead-letter queue, like the failed-crawl alerts': every run would vanish with nothing
+     * but the rule's FailedInvocations metric. Kept 14 days, encrypted as the other queues, from that rule
+     * only, alarmed; and none of it without a schedule (the default), so the default stack is unchanged.
+     */
+    @Test
+    void aScheduledGoldBuildThatCannotBeDeliveredIsKeptAndRaisesAnAlarm() {
+        TerraformConfiguration root = Repository.rootModule(Map.of("gold_schedule", "rate(1 hour)"));
+        assertUndeliveredEventsKept(root, "gold_schedule", "gold_schedule", "gold_schedule_dead_letter", "medallion-dev-gold-schedule-dead-letter");
+
+        String monitoring = source(root, "monitoring.tf");
+        assertTrue(Pattern.compile("local\\.gold_enabled && var\\.gold_schedule != null \\? \\{\\s*gold_schedule_dead_letter = \\{\\s*name\\s*=\\s*aws_sqs_queue\\.gold_schedule_dead_letter\\[0\\]\\.name")
+                .matcher(monitoring).find(), "local.dead_letter_queues must hold gold_schedule_dead_letter, with the builder and its schedule");
+        assertTrue(String.valueOf(source(root, "outputs.tf")).contains("gold_schedule_dead_letter  = one(aws_sqs_queue.gold_schedule_dead_letter[*].url)"),
+                "output dead_letter_queue_urls names it");
+
+        TerraformConfiguration unscheduled = Repository.rootModule();
+        for (String type : List.of("aws_sqs_queue", "aws_sqs_queue_policy")) {
+            assertEquals(0L, ((Number) unscheduled.resource(type, "gold_schedule_dead_letter").get("count")).longValue(), type + " without gold_schedule");
+            assertEquals(1L, ((Number) root.resource(type, "gold_schedule_dead_letter").get("count")).longValue(), type + " with gold_schedule");
+        }
+    }
+
+    /**
+     * An EventBridge target whose events it cannot deliver go, after an hour or less of retries, to a
+     * dead-letter queue: the queue keeps them 14 days like the functions' failure queues, encrypted as
+     * they are, and takes messages from that rule only.
+     */
+    private static void assertUndeliveredEventsKept(TerraformConfiguration root, String targetName, String rule, String queueName, String physicalName) {
+        Map<String, Object> target = root.resource("aws_cloudwatch_event_target", targetName);
+        String queueArn = "aws_sqs_queue." + queueName + ".value.arn";
         List<Map<String, Object>> deadLetter = TerraformConfiguration.blocks(target, "dead_letter_config");
-        assertEquals(1, deadLetter.size(), "the crawler_failed target has no dead-letter queue: an alert it cannot deliver is dropped");
+        assertEquals(1, deadLetter.size(), "the " + targetName + " target has no dead-letter queue: an event it cannot deliver is dropped");
         assertEquals(queueArn, String.valueOf(deadLetter.get(0).get("arn")));
         List<Map<String, Object>> retry = TerraformConfiguration.blocks(target, "retry_policy");
-        assertEquals(1, retry.size(), "the crawler_failed target has no retry policy");
+        assertEquals(1, retry.size(), "the " + targetName + " target has no retry policy");
         long age = ((Number) retry.get(0).get("maximum_event_age_in_seconds")).longValue();
         long attempts = ((Number) retry.get(0).get("maximum_retry_attempts")).longValue();
         assertTrue(age >= 60 && age <= 86400 && attempts >= 0 && attempts <= 185, "EventBridge's limits: " + retry);
         assertTrue(age < 86400, "retried for less than EventBridge's default day, so that the dead-letter alarm fires the same day: " + age);
-        assertTrue(TerraformConfiguration.strings(target.get("depends_on")).contains("aws_sqs_queue_policy.crawler_failed_dead_letter"),
+        assertTrue(TerraformConfiguration.strings(target.get("depends_on")).contains("aws_sqs_queue_policy." + queueName),
                 "the target comes after the queue's policy that lets EventBridge send to it: " + target.get("depends_on"));
 
-        Map<String, Object> queue = root.resource("aws_sqs_queue", "crawler_failed_dead_letter");
-        assertEquals("medallion-dev-crawler-failed-dead-letter", queue.get("name"), "named after the rule, as the other queues after what they serve");
+        Map<String, Object> queue = root.resource("aws_sqs_queue", queueName);
+        assertEquals(physicalName, queue.get("name"), "named after the rule, as the other queues after what they serve");
         assertEquals(14L * 24 * 3600, ((Number) queue.get("message_retention_seconds")).longValue());
         for (String other : List.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter")) {
             Map<String, Object> otherQueue = root.resource("aws_sqs_queue", other);
@@ -270,10 +311,10 @@ class MonitoringContractTest {
         }
         assertEquals(Boolean.TRUE, queue.get("sqs_managed_sse_enabled"));
 
-        Map<String, Object> queuePolicy = root.resource("aws_sqs_queue_policy", "crawler_failed_dead_letter");
-        assertEquals("aws_sqs_queue.crawler_failed_dead_letter.value.id", String.valueOf(queuePolicy.get("queue_url")));
-        assertEquals("data.aws_iam_policy_document.crawler_failed_dead_letter.value.json", String.valueOf(queuePolicy.get("policy")));
-        List<PolicyStatement> statements = ContractRules.statements(root, "crawler_failed_dead_letter");
+        Map<String, Object> queuePolicy = root.resource("aws_sqs_queue_policy", queueName);
+        assertEquals("aws_sqs_queue." + queueName + ".value.id", String.valueOf(queuePolicy.get("queue_url")));
+        assertEquals("data.aws_iam_policy_document." + queueName + ".value.json", String.valueOf(queuePolicy.get("policy")));
+        List<PolicyStatement> statements = ContractRules.statements(root, queueName);
         assertEquals(1, statements.size(), "only the rule's EventBridge sends: " + statements);
         PolicyStatement fromRule = statements.get(0);
         assertEquals("Allow", fromRule.effect());
@@ -287,14 +328,8 @@ class MonitoringContractTest {
         assertEquals(1, conditions.size(), String.valueOf(conditions));
         assertEquals("ArnEquals", conditions.get(0).get("test"));
         assertEquals("aws:SourceArn", conditions.get(0).get("variable"));
-        assertEquals(List.of("aws_cloudwatch_event_rule.crawler_failed.value.arn"), TerraformConfiguration.strings(conditions.get(0).get("values")),
-                "for the crawler_failed rule only");
-
-        // Its alarm is the dead-letter alarm (for_each local.dead_letter_queues), with the catalog only.
-        String monitoring = source(root, "monitoring.tf");
-        assertTrue(Pattern.compile("var\\.enable_glue_catalog \\? \\{\\s*crawler_failed_dead_letter = \\{\\s*name\\s*=\\s*aws_sqs_queue\\.crawler_failed_dead_letter\\[0\\]\\.name")
-                .matcher(monitoring).find(), "local.dead_letter_queues must hold crawler_failed_dead_letter, with the catalog");
-        assertEquals("local.dead_letter_queues", forEach(root.resource("aws_cloudwatch_metric_alarm", "dead_letter_messages"), "dead_letter_messages"));
+        assertEquals(List.of("aws_cloudwatch_event_rule." + rule + ".value.arn"), TerraformConfiguration.strings(conditions.get(0).get("values")),
+                "for the " + rule + " rule only");
     }
 
     @Test
