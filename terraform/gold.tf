@@ -46,10 +46,11 @@ locals {
   # the build runs, so it must stay invisible for the window plus the function's timeout (Lambda refuses
   # a mapping whose queue's visibility timeout is below the function's), plus a minute for the mapping
   # itself. AWS recommends six times the function's timeout, so that the mapping can retry a throttled
-  # invocation before the messages reappear; here a message that reappears costs nothing (the builder
-  # reads silver, not the messages, and skips unchanged models), while a batch returned because a build
-  # held the lease waits exactly this long: six times 900 s would hold such commits back 90 minutes,
-  # this holds them back 21 (at the defaults).
+  # invocation before the messages reappear; here a message that reappears costs no build (the builder
+  # reads silver, not the messages, and skips unchanged models), only a receive toward maxReceiveCount
+  # (3.5 hours of them at the defaults before the dead-letter alarm; the commits stay in silver), while a
+  # batch returned because a build held the lease waits exactly this long: six times 900 s would hold
+  # such commits back 95 minutes, this holds them back 21 (at the defaults).
   gold_triggers_visibility_timeout_seconds = var.gold_trigger_batching_window_seconds + var.gold_ctas_timeout_seconds + 60
 
   # What the trigger queue's mapping and the schedule invoke, and what the schedule's permission and the
