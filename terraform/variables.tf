@@ -172,6 +172,18 @@ variable "silver_prefix" {
   }
 }
 
+variable "schema_contracts_dir" {
+  description = "A directory of declared schema contracts, one <dataset>.json per dataset in the converter's own contract format (copy one it wrote under _schemas/, or one of sample-data/*.json), put at <silver_prefix>_schemas/<dataset>.json in the silver bucket: the types of those datasets are then the file's, whichever file of the dataset is converted first. A relative path is taken from the directory terraform runs in (terraform/: \"../sample-data\"). null, the default: every dataset's contract is inferred from its first converted file (docs/silver-converter.md, Schema contract)."
+  type        = string
+  default     = null
+
+  validation {
+    # Terraform 1.5 evaluates both sides of ||: fileset must not see null.
+    condition     = var.schema_contracts_dir == null ? true : length(fileset(var.schema_contracts_dir, "*.json")) > 0
+    error_message = "schema_contracts_dir must be null or a directory holding <dataset>.json contracts, and none was found there: it does not exist, or holds no .json file. A relative path is taken from the directory terraform runs in (from terraform/, the sample data's is \"../sample-data\")."
+  }
+}
+
 variable "silver_chunk_rows" {
   description = "CHUNK_ROWS: rows typed and buffered per chunk before it is written."
   type        = number

@@ -2,7 +2,11 @@ package dev.medallion.silver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.silver.local.SilverConverterCli;
+import dev.medallion.silver.schema.SchemaContract;
+import dev.medallion.silver.schema.SchemaContractStore;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -29,6 +33,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 import static java.util.Map.entry;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -116,6 +121,73 @@ class SampleDataTest {
         }
     }
 
+    /**
+     * The contracts sample-data ships for Terraform to declare ({@code schema_contracts_dir}, which puts each
+     * at {@code _schemas/<dataset>.json} in the silver bucket), read by the converter's own reader: each is
+     * valid, of its file's dataset, and types its dataset as the clean files do, which the gold models need.
+     * With them in place, the sales files converted messy March first (what S3 may do with files uploaded
+     * together) come out as the README's table says: March's {@code N/A} quarantined, and the contract as
+     * declared, byte for byte. Without them, March first would have typed {@code quantity} as string.
+     */
+    @Test
+    void theDeclaredSampleContractsTypeTheDatasetsWhicheverFileIsConvertedFirst(@TempDir Path undeclared) throws IOException {
+        Path declared = sampleData();
+        // The messy file first, January, which types the dataset when files are converted in path order, last.
+        List<String> salesFiles = List.of("sales/2026/03/sales_2026_03_messy.csv", "sales/2026/04/sales_2026_04.csv.gz",
+                "sales/2026/02/sales_2026_02_multiline_notes.csv", "sales/2026/01/sales_2026_01.csv");
+        assertEquals(new TreeSet<>(salesFiles), new TreeSet<>(sampleFiles(sampleData()).stream().filter(file -> file.startsWith("sales/")).toList()));
+
+        // Before: nothing declared, the messy file converted first defines the contract with quantity string.
+        convert(undeclared, "sales/2026/03/sales_2026_03_messy.csv", "sales");
+        assertTrue(contract(undeclared, "sales").contains("quantity string"), contract(undeclared, "sales"));
+
+        SchemaContractStore contracts = new SchemaContractStore(new LocalObjectStore(lake), new SilverLayout(""));
+        Map<String, byte[]> declaredBytes = new LinkedHashMap<>();
+        for (Map.Entry<String, String> schema : EXPECTED_SCHEMAS.entrySet()) {
+            String dataset = schema.getKey();
+            byte[] bytes = Files.readAllBytes(declared.resolve(dataset + ".json"));
+            Files.createDirectories(lake.resolve("_schemas"));
+            Files.write(lake.resolve("_schemas").resolve(dataset + ".json"), bytes);
+            declaredBytes.put(dataset, bytes);
+            SchemaContract contract = contracts.load(dataset).orElseThrow();
+            assertEquals(dataset, contract.dataset(), "sample-data/" + dataset + ".json");
+            assertEquals(schema.getValue(), contract.describeColumns(), "sample-data/" + dataset + ".json declares what the clean files infer");
+        }
+        try (Stream<Path> files = Files.list(declared)) {
+            assertEquals(new TreeSet<>(EXPECTED_SCHEMAS.keySet()), new TreeSet<>(files.map(file -> file.getFileName().toString())
+                            .filter(name -> name.endsWith(".json")).map(name -> name.substring(0, name.length() - ".json".length())).toList()),
+                    "sample-data/*.json: a contract for each sample dataset and nothing else");
+        }
+
+        List<String> converted = new ArrayList<>(salesFiles);
+        converted.addAll(List.of("customers/customers.csv", "products/products.csv", "stores_eu/stores.csv"));
+        for (String file : converted) {
+            Expected expected = EXPECTED.get(file);
+            String summary = convert(lake, file, file.substring(0, file.indexOf('/')));
+            Matcher matcher = SUMMARY.matcher(summary);
+            assertTrue(matcher.matches(), file + ": " + summary);
+            assertEquals(List.of(expected.read(), expected.written(), expected.quarantined()),
+                    List.of(Long.parseLong(matcher.group("read")), Long.parseLong(matcher.group("written")), Long.parseLong(matcher.group("quarantined"))),
+                    file + " rows read, written, quarantined: " + summary);
+            assertEquals(expected.quarantine(), quarantineReasons(summary), file + ": quarantined rows");
+        }
+        for (Map.Entry<String, byte[]> entry : declaredBytes.entrySet()) {
+            assertArrayEquals(entry.getValue(), Files.readAllBytes(lake.resolve("_schemas").resolve(entry.getKey() + ".json")),
+                    "the converter never changes a contract: " + entry.getKey());
+        }
+    }
+
+    /** The local command's summary of one sample file converted into {@code output}; fails unless it exits 0. */
+    private static String convert(Path output, String file, String dataset) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = SilverConverterCli.run(List.of("convert", "--input", sampleData().resolve(file).toString(), "--output", output.toString(), "--dataset", dataset),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String summary = out.toString(StandardCharsets.UTF_8).strip();
+        assertEquals(0, exit, file + ": " + summary + err.toString(StandardCharsets.UTF_8));
+        return summary;
+    }
+
     private static Path sampleData() {
         // Maven runs tests in the module directory; an IDE may run them from the repository root.
         for (Path candidate : List.of(Path.of("..", "sample-data"), Path.of("sample-data"))) {
@@ -165,6 +237,10 @@ class SampleDataTest {
     }
 
     private String contract(String dataset) throws IOException {
+        return contract(lake, dataset);
+    }
+
+    private static String contract(Path lake, String dataset) throws IOException {
         JsonNode contract = JSON.readTree(lake.resolve("_schemas").resolve(dataset + ".json").toFile());
         Map<String, String> columns = new LinkedHashMap<>();
         contract.get("columns").forEach(column -> columns.put(column.get("name").asText(), column.get("type").asText()));
