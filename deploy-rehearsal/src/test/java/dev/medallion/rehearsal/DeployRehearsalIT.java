@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Objects;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -85,8 +87,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  *     {@code bronze-ingest upload} (its shaded jar). For every object the rehearsal builds the event the
  *     deployed bucket notification would send, read back from the emulator and applied as S3 applies it
  *     (event type and suffix filters): a key no rule accepts ({@code sales/readme.txt}, a mixed-case
- *     {@code .Csv}) is not delivered. The converter converts every delivered file, and a redelivery
- *     changes nothing; silver then holds a manifest per file with the counts {@code sample-data/README.md}
+ *     {@code .Csv}) is not delivered. The sample data's schema contracts are declared
+ *     ({@code schema_contracts_dir = "../sample-data"}, as the deploy walkthrough declares them) and in
+ *     silver before any file; the converter converts every delivered file, the messy March file first
+ *     (which without them would type {@code quantity} as string), and a redelivery changes nothing, nor
+ *     does it change a contract; silver then holds a manifest per file with the counts {@code sample-data/README.md}
  *     documents, rows read equal to rows written plus quarantined, and Parquet whose records are read
  *     back.</li>
  * <li><b>Silver to gold.</b> The converter catalogued what it converted in the deployed silver database
@@ -160,6 +165,8 @@ class DeployRehearsalIT {
             "sales/2026/04/sales_2026_04.csv.gz", List.of(180L, 180L, 0L),
             "stores_eu/stores.csv", List.of(12L, 12L, 0L));
     /** Bronze keys the notification must not deliver: not a data file, and a suffix in mixed case. */
+    /** The sample file that, converted first without declared contracts, would type sales' quantity as string. */
+    private static final String MESSY = "sales/2026/03/sales_2026_03_messy.csv";
     private static final List<String> UNDELIVERED = List.of("sales/readme.txt", "sales/2026/05/sales_2026_05.Csv");
     /** Variables Lambda reserves for itself: a function's environment may not set them. */
     private static final Set<String> RESERVED = Set.of("_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
@@ -214,6 +221,7 @@ class DeployRehearsalIT {
             steps.run("the outputs a user relies on", this::outputs);
             steps.run("the functions as deployed", this::functionsAsDeployed);
             steps.run("the gold schedule: its rule, target and permission", this::goldSchedule);
+            steps.run("the declared schema contracts, in silver before any file", this::declaredContracts);
             steps.run("bronze-ingest upload of sample-data/", this::uploadSampleData);
             Map<String, String> events = steps.run("the bronze notification's events", this::bronzeEvents);
             steps.run("the silver converter under the Lambda runtime", () -> convert(events));
@@ -270,7 +278,9 @@ class DeployRehearsalIT {
                 "-var", "emulator_endpoint=" + moto.endpoint(), "-var", "enable_glue_catalog=true", "-var", "enable_athena=true",
                 "-var", "enable_budgets=true", "-var", "gold_schedule=" + GOLD_SCHEDULE,
                 // Off by default (the group may exist in a real account); on here, where it cannot, to apply it too.
-                "-var", "manage_crawler_log_group=true");
+                "-var", "manage_crawler_log_group=true",
+                // The sample data's contracts, declared as the deploy walkthrough declares them (terraform/README.md, Deploy).
+                "-var", "schema_contracts_dir=../sample-data");
     }
 
     private void init() throws Exception {
@@ -619,7 +629,34 @@ class DeployRehearsalIT {
         return events;
     }
 
-    private void convert(Map<String, String> events) throws Exception {
+    /**
+     * schema_contracts_dir = "../sample-data": each sample dataset's contract in silver at its key, byte for byte
+     * the repository's file, and nothing else under _schemas/, before any file is uploaded.
+     */
+    private void declaredContracts() throws Exception {
+        S3ObjectStore store = new S3ObjectStore(aws.s3, silver);
+        assertEquals(DATASETS.stream().map(dataset -> "_schemas/" + dataset + ".json").toList(), store.list("_schemas/"), "the declared contracts");
+        for (String dataset : DATASETS) {
+            assertArrayEquals(Files.readAllBytes(SAMPLE_DATA.resolve(dataset + ".json")), store.read("_schemas/" + dataset + ".json").orElseThrow(),
+                    "_schemas/" + dataset + ".json against sample-data/" + dataset + ".json");
+        }
+        assertEquals(List.of(), store.list("_manifests/"), "nothing converted yet");
+        steps.say("silver holds the declared contracts " + store.list("_schemas/") + ", each the repository's sample-data/<dataset>.json");
+    }
+
+    /**
+     * The messy March file first (S3 converts files uploaded together in no set order; this is the order
+     * that, without declared contracts, typed sales' quantity as string), then the others in key order.
+     */
+    private static Map<String, String> messyFirst(Map<String, String> events) {
+        Map<String, String> ordered = new LinkedHashMap<>();
+        ordered.put(MESSY, Objects.requireNonNull(events.get(MESSY), "no event for " + MESSY));
+        ordered.putAll(events);
+        return ordered;
+    }
+
+    private void convert(Map<String, String> keyOrder) throws Exception {
+        Map<String, String> events = messyFirst(keyOrder);
         try (LambdaRuntime runtime = LambdaRuntime.start(converter.asRuntimeFunction(), platform(converter), tls.jvmOptions(), logs)) {
             for (Map.Entry<String, String> event : events.entrySet()) {
                 LambdaRuntime.Invocation invocation = runtime.invoke(event.getValue());
@@ -638,6 +675,7 @@ class DeployRehearsalIT {
             int created = count(log, "\"silver table created\"");
             assertEquals(DATASETS.size(), created, "the converter creates each dataset's table once:\n" + log);
             assertEquals(0, count(log, "\"level\":\"WARN\""), "no warning (a table differing from its contract, say):\n" + log);
+            assertEquals(0, count(log, "\"schemaContractDefined\""), "every dataset's contract is declared: no file defines one:\n" + log);
             steps.say("the converter created " + created + " silver tables in the Glue catalog and registered their partitions");
         }
     }
@@ -683,7 +721,9 @@ class DeployRehearsalIT {
         assertEquals(parquetInManifests, new TreeSet<>(keys.stream().filter(key -> key.endsWith(".parquet")).toList()),
                 "every Parquet file in silver is a part a manifest names");
         for (String dataset : DATASETS) {
-            assertTrue(store.stat("_schemas/" + dataset + ".json").isPresent(), "the schema contract of " + dataset);
+            // The converter never changes a contract: the declared ones are as Terraform put them.
+            assertArrayEquals(Files.readAllBytes(SAMPLE_DATA.resolve(dataset + ".json")), store.read("_schemas/" + dataset + ".json").orElseThrow(),
+                    "the schema contract of " + dataset + ", as declared");
         }
         steps.say(manifests.size() + " manifests, " + parquetInManifests.size() + " Parquet parts (" + rowsReadBack + " records), schema contracts "
                 + DATASETS);

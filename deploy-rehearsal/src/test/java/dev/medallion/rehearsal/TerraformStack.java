@@ -122,8 +122,9 @@ final class TerraformStack implements AutoCloseable {
         Path work = Files.createTempDirectory("deploy-rehearsal-");
         Path stack = work.resolve("terraform");
         copyStack(root.resolve("terraform"), stack);
-        // The stack reads ../gold-ctas/target/gold-ctas.jar and ../silver-converter/target/silver-converter.jar.
-        for (String module : List.of("gold-ctas", "silver-converter")) {
+        // The stack reads ../gold-ctas/target/gold-ctas.jar and ../silver-converter/target/silver-converter.jar,
+        // and with schema_contracts_dir = "../sample-data" the sample data's declared contracts.
+        for (String module : List.of("gold-ctas", "silver-converter", "sample-data")) {
             Files.createSymbolicLink(work.resolve(module), root.resolve(module).toAbsolutePath());
         }
 
