@@ -36,8 +36,9 @@ import static java.util.Objects.requireNonNull;
  *     the local DuckDB views ({@code ingest_date} as text) stay equal to Athena.</li>
  * </ul>
  * Only what this class defines is compared with, and written over, a table found in the catalog: its type,
- * columns, partition keys, location, formats, serde and the parameters below. Anything else on the table
- * (a description, an owner, other parameters) is left as it is.
+ * columns' names and types, partition keys, location, formats, serde and the parameters below. Anything
+ * else on the table (a description, an owner, other parameters, the storage descriptor's parameters, a
+ * column's comment and parameters) is left as it is.
  */
 public final class SilverTableDefinition {
     /** The partition key the silver layout writes: {@code <dataset>/ingest_date=YYYY-MM-DD/}. */
@@ -144,12 +145,17 @@ public final class SilverTableDefinition {
 
     /**
      * The table to write over {@code existing}: this definition, keeping what it does not define (the
-     * description, the owner, the retention, other parameters).
+     * description, the owner, the retention, other parameters, the storage descriptor's parameters, and
+     * the comment and parameters of each column and partition key still there by name). UpdateTable
+     * replaces the whole definition with what it is sent, so whatever is not sent again is lost (Glue
+     * API, UpdateTable; a column's description set in the console or with Athena DDL went this way in
+     * Iceberg's Glue catalog, apache/iceberg#10220).
      */
     public TableInput tableInput(Table existing) {
         requireNonNull(existing, "existing is null");
         Map<String, String> parameters = new LinkedHashMap<>(existing.parameters());
         parameters.putAll(PARAMETERS);
+        StorageDescriptor found = existing.storageDescriptor() == null ? StorageDescriptor.builder().build() : existing.storageDescriptor();
         return TableInput.builder()
                 .name(name)
                 .description(existing.description())
@@ -157,8 +163,11 @@ public final class SilverTableDefinition {
                 .retention(existing.retention())
                 .tableType(TABLE_TYPE)
                 .parameters(parameters)
-                .partitionKeys(partitionKeys())
-                .storageDescriptor(storageDescriptor(location))
+                .partitionKeys(documented(partitionKeys(), existing.partitionKeys()))
+                .storageDescriptor(storageDescriptor(location).toBuilder()
+                        .columns(documented(columns, found.columns()))
+                        .parameters(found.parameters())
+                        .build())
                 .build();
     }
 
@@ -206,6 +215,20 @@ public final class SilverTableDefinition {
                 .serdeInfo(serde -> serde.serializationLibrary(SERDE).parameters(Map.of("serialization.format", "1")))
                 .storedAsSubDirectories(false)
                 .build();
+    }
+
+    /** {@code columns}, each with the comment and parameters of the column of its name in {@code found}. */
+    private static List<Column> documented(List<Column> columns, List<Column> found) {
+        Map<String, Column> byName = new LinkedHashMap<>();
+        for (Column column : found) {
+            byName.putIfAbsent(column.name(), column);
+        }
+        List<Column> documented = new ArrayList<>();
+        for (Column column : columns) {
+            Column existing = byName.get(column.name());
+            documented.add(existing == null ? column : column.toBuilder().comment(existing.comment()).parameters(existing.parameters()).build());
+        }
+        return documented;
     }
 
     private static void compare(List<String> differences, String what, Object found, Object wanted) {

@@ -232,6 +232,42 @@ class GlueSilverCatalogIT {
         assertEquals(2, partitions("sales").size());
     }
 
+    /**
+     * Column descriptions set in the Glue console or with Athena DDL are a person's settings, which an
+     * UpdateTable drops unless it sends them again: Glue replaces the whole definition (as apache/iceberg#10220
+     * found for Iceberg's Glue catalog). Restoring the contract must change the columns' types, not wipe
+     * their documentation.
+     */
+    @Test
+    void restoringTheContractKeepsColumnCommentsAndStorageParametersPeopleSet() throws IOException {
+        SilverConverter converter = converter(catalog(AWS.glue()));
+        convert(converter, "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
+        Table original = table("sales");
+        Map<String, String> storageParameters = Map.of("owner_team", "finance");
+        // A person documents the table; later a crawler retypes a column behind the contract's back.
+        AWS.glue().updateTable(request -> request.databaseName(database).tableInput(TableInput.builder()
+                .name("sales")
+                .tableType(original.tableType())
+                .parameters(original.parameters())
+                .partitionKeys(Column.builder().name("ingest_date").type("string").comment("day the file reached bronze (UTC)").build())
+                .storageDescriptor(original.storageDescriptor().toBuilder()
+                        .parameters(storageParameters)
+                        .columns(
+                                Column.builder().name("id").type("string").comment("order number").parameters(Map.of("pii", "false")).build(),
+                                Column.builder().name("amount").type("double").comment("EUR, VAT included").build()).build())
+                .build()));
+
+        convert(converter, "sales/b.csv", MARCH_2, "id,amount\n2,3.5\n");
+
+        Table restored = table("sales");
+        assertEquals(List.of("id bigint", "amount double"), columns(restored.storageDescriptor().columns()));
+        assertEquals(List.of("order number", "EUR, VAT included"), restored.storageDescriptor().columns().stream().map(Column::comment).toList());
+        assertEquals(Map.of("pii", "false"), restored.storageDescriptor().columns().get(0).parameters());
+        assertEquals("day the file reached bronze (UTC)", restored.partitionKeys().get(0).comment());
+        assertEquals(storageParameters, restored.storageDescriptor().parameters());
+        assertTrue(log().contains("columns: [id string, amount double] -> [id bigint, amount double]"), log());
+    }
+
     @Test
     void runsThatWriteNoDataRegisterNothing() throws IOException {
         SilverConverter converter = converter(catalog(AWS.glue()));
