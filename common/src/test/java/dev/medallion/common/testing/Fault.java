@@ -58,6 +58,22 @@ public sealed interface Fault {
         return new AfterForwarding(code, errorCode);
     }
 
+    /**
+     * Answers without forwarding as a service of the AWS JSON protocol (Glue, Athena) refuses a request:
+     * {@code code} with the header {@code x-amzn-ErrorType} and a body {@code {"__type": ..., "message": ...}},
+     * from which the SDK builds the service's modelled exception of that name, such as Glue's
+     * {@code ConcurrentModificationException}. {@link #status} answers with S3's XML, in which such a client
+     * finds no error code.
+     */
+    static Fault jsonError(int code, String errorType) {
+        return new JsonError(code, errorType, false);
+    }
+
+    /** As {@link #jsonError}, after forwarding the request so that it takes effect: a refusal of what happened. */
+    static Fault jsonErrorAfterForwarding(int code, String errorType) {
+        return new JsonError(code, errorType, true);
+    }
+
     /** Waits, then forwards the request and relays the answer as usual. */
     static Fault delay(Duration duration) {
         return new Delay(duration);
@@ -159,6 +175,14 @@ public sealed interface Fault {
         public AfterForwarding {
             checkStatus(code);
             checkErrorCode(errorCode);
+        }
+    }
+
+    /** See {@link Fault#jsonError(int, String)}. */
+    record JsonError(int code, String errorType, boolean forwarded) implements Fault {
+        public JsonError {
+            checkStatus(code);
+            checkErrorCode(errorType);
         }
     }
 

@@ -345,6 +345,13 @@ public final class FaultProxy implements AutoCloseable {
             out.write(errorResponse(lost.code(), lost.errorCode(), "injected by FaultProxy", isHead));
             finish(client, out);
         }
+        else if (fault instanceof Fault.JsonError error) {
+            if (error.forwarded()) {
+                forwardAndDiscard(head, body);
+            }
+            out.write(jsonErrorResponse(error.code(), error.errorType()));
+            finish(client, out);
+        }
         else if (fault instanceof Fault.Delay delay) {
             Thread.sleep(delay.duration().toMillis(), delay.duration().toNanosPart() % 1_000_000);
             relay(out, head, body, Long.MAX_VALUE);
@@ -515,6 +522,23 @@ public final class FaultProxy implements AutoCloseable {
         if (head) {
             return headBytes;
         }
+        byte[] response = new byte[headBytes.length + document.length];
+        System.arraycopy(headBytes, 0, response, 0, headBytes.length);
+        System.arraycopy(document, 0, response, headBytes.length, document.length);
+        return response;
+    }
+
+    /** An AWS JSON protocol error (Glue, Athena): the type in {@code x-amzn-ErrorType} and in the body's {@code __type}. */
+    private byte[] jsonErrorResponse(int status, String errorType) {
+        String requestId = "FaultProxy-" + requestIds.incrementAndGet();
+        byte[] document = ("{\"__type\":\"" + errorType + "\",\"message\":\"injected by FaultProxy\"}").getBytes(StandardCharsets.UTF_8);
+        String responseHead = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
+                + "Content-Type: application/x-amz-json-1.1\r\n"
+                + "Content-Length: " + document.length + "\r\n"
+                + "x-amzn-RequestId: " + requestId + "\r\n"
+                + "x-amzn-ErrorType: " + errorType + "\r\n"
+                + "Connection: close\r\n\r\n";
+        byte[] headBytes = responseHead.getBytes(StandardCharsets.ISO_8859_1);
         byte[] response = new byte[headBytes.length + document.length];
         System.arraycopy(headBytes, 0, response, 0, headBytes.length);
         System.arraycopy(document, 0, response, headBytes.length, document.length);

@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.AlreadyExistsException;
 import software.amazon.awssdk.services.glue.model.BatchCreatePartitionResponse;
+import software.amazon.awssdk.services.glue.model.ConcurrentModificationException;
 import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
 import software.amazon.awssdk.services.glue.model.PartitionError;
 import software.amazon.awssdk.services.glue.model.PartitionInput;
@@ -35,7 +36,10 @@ import static java.util.Objects.requireNonNull;
  *     the meantime by a concurrent run ({@code AlreadyExistsException}) is read again and treated as found.</li>
  * <li>Found with a definition that differs from the contract (a crawler, a person or an older contract
  *     changed it): UpdateTable to the contract, with a warning listing what changed. The contract is the
- *     truth: the Parquet files are written in it.</li>
+ *     truth: the Parquet files are written in it. Runs of the dataset at the same time all find it so and
+ *     all update it; Glue refuses all but one with {@code ConcurrentModificationException} (a 400 the SDK
+ *     does not retry), and a refused run reads the table again: restored already, it goes on; else it
+ *     updates what it found, up to {@value #MAX_RESTORE_ATTEMPTS} times.</li>
  * <li>BatchCreatePartition for the run's {@code ingest_date}s, at most {@value #MAX_PARTITIONS_PER_REQUEST}
  *     per request. A partition that exists already (a redelivery, a second file of the same day, a
  *     concurrent run) is reported by Glue as a per-entry {@code AlreadyExistsException} and is no error;
@@ -53,6 +57,8 @@ import static java.util.Objects.requireNonNull;
 public final class GlueSilverCatalog implements SilverCatalog {
     /** BatchCreatePartition's limit. */
     static final int MAX_PARTITIONS_PER_REQUEST = 100;
+    /** UpdateTables refused with ConcurrentModificationException before the run fails. */
+    static final int MAX_RESTORE_ATTEMPTS = 3;
 
     private final GlueClient glue;
     private final String database;
@@ -116,19 +122,31 @@ public final class GlueSilverCatalog implements SilverCatalog {
                 throw failure("create", table, e);
             }
         }
-        List<String> differences = table.differences(existing.get());
-        if (differences.isEmpty()) {
-            return;
-        }
         Table found = existing.get();
-        try {
-            glue.updateTable(request -> request.databaseName(database).tableInput(table.tableInput(found)).overrideConfiguration(this::limited));
+        List<String> differences = table.differences(found);
+        for (int attempt = 1; !differences.isEmpty(); attempt++) {
+            Table current = found;
+            try {
+                glue.updateTable(request -> request.databaseName(database).tableInput(table.tableInput(current)).overrideConfiguration(this::limited));
+                log.warn("silver table differed from its schema contract and was restored to it; edit the contract (_schemas/<dataset>.json),"
+                        + " not the table, to change a dataset's schema", fields(table, Map.<String, Object>of("changes", differences)));
+                return;
+            }
+            catch (ConcurrentModificationException e) {
+                // Another writer changed the table at the same moment: most often another run of the dataset
+                // restoring it to the same contract. Glue refuses all but one such update with this 400, which
+                // the SDK does not retry. Look again: restored already, or restore what is there now.
+                if (attempt == MAX_RESTORE_ATTEMPTS) {
+                    throw failure("restore the schema contract's definition (refused " + attempt + " times for concurrent changes) of", table, e);
+                }
+                found = read(table).orElseThrow(() -> new IOException("Glue table " + qualified(table) + " was deleted while it was being restored to"
+                        + " its schema contract; nothing of this run is committed, and the retry creates it again", e));
+                differences = table.differences(found);
+            }
+            catch (SdkException e) {
+                throw failure("restore the schema contract's definition of", table, e);
+            }
         }
-        catch (SdkException e) {
-            throw failure("restore the schema contract's definition of", table, e);
-        }
-        log.warn("silver table differed from its schema contract and was restored to it; edit the contract (_schemas/<dataset>.json),"
-                + " not the table, to change a dataset's schema", fields(table, Map.<String, Object>of("changes", differences)));
     }
 
     private Optional<Table> read(SilverTableDefinition table) throws IOException {

@@ -268,6 +268,72 @@ class GlueSilverCatalogIT {
         assertTrue(log().contains("columns: [id string, amount double] -> [id bigint, amount double]"), log());
     }
 
+    /**
+     * Many files of a dataset converted at once (a folder uploaded after a crawler retyped its table, or after
+     * its contract was edited) all find the table differing and all restore it. Glue answers all but one
+     * UpdateTable with ConcurrentModificationException, a 400 the SDK does not retry ("Update table failed
+     * due to concurrent modifications": trinodb/trino#19463, apache/iceberg#8636). Here the update lands, as
+     * the winner's identical one does, and its answer is that refusal: the run reads the table again, finds
+     * it as its contract says, and commits, where it used to fail and be converted again by Lambda's retry.
+     */
+    @Test
+    void aRestoreThatLosesARaceToAnotherRunsRestoreCommits() throws IOException {
+        SilverConverter first = converter(catalog(AWS.glue()));
+        convert(first, "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
+        Table original = table("sales");
+        AWS.glue().updateTable(request -> request.databaseName(database).tableInput(TableInput.builder()
+                .name("sales")
+                .tableType(original.tableType())
+                .parameters(original.parameters())
+                .partitionKeys(original.partitionKeys())
+                .storageDescriptor(original.storageDescriptor().toBuilder().columns(
+                        Column.builder().name("id").type("string").build(),
+                        Column.builder().name("amount").type("double").build()).build())
+                .build()));
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
+            Injection lost = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue.UpdateTable")),
+                    Fault.jsonErrorAfterForwarding(400, "ConcurrentModificationException"), 1);
+
+            ConversionResult result = convert(converter(catalog(glue)), "sales/b.csv", MARCH_2, "id,amount\n2,3.5\n");
+
+            assertEquals(Manifest.CONVERTED, result.outcome());
+            assertEquals(1, lost.hits(), lost.toString());
+            assertEquals(List.of("id bigint", "amount double"), columns(table("sales").storageDescriptor().columns()));
+            assertTrue(partitions("sales").containsKey("2026-03-02"), partitions("sales").toString());
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    /** When the table still differs after the refusal (someone else changed it meanwhile), the run restores it again. */
+    @Test
+    void aRestoreRefusedForAConcurrentChangeIsTriedAgain() throws IOException {
+        SilverConverter first = converter(catalog(AWS.glue()));
+        convert(first, "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
+        Table original = table("sales");
+        Map<String, String> parameters = new HashMap<>(original.parameters());
+        parameters.put("classification", "csv");
+        AWS.glue().updateTable(request -> request.databaseName(database).tableInput(TableInput.builder()
+                .name("sales")
+                .tableType(original.tableType())
+                .parameters(parameters)
+                .partitionKeys(original.partitionKeys())
+                .storageDescriptor(original.storageDescriptor())
+                .build()));
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
+            // Not forwarded: the table keeps the change, as when another writer's update won.
+            Injection refused = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue.UpdateTable")),
+                    Fault.jsonError(400, "ConcurrentModificationException"), 1);
+
+            assertEquals(Manifest.CONVERTED, convert(converter(catalog(glue)), "sales/b.csv", MARCH_2, "id,amount\n2,3.5\n").outcome());
+
+            assertEquals(1, refused.hits(), refused.toString());
+            assertEquals(2, proxy.requests().stream().filter(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue.UpdateTable"))).count());
+            assertEquals("parquet", table("sales").parameters().get("classification"));
+        }
+    }
+
     @Test
     void runsThatWriteNoDataRegisterNothing() throws IOException {
         SilverConverter converter = converter(catalog(AWS.glue()));
