@@ -17,7 +17,9 @@
 # (default /opt/tf-plugins) when it holds one, else from the registry. Extra arguments go to apply, plan and destroy alike (e.g. -var kms_encryption=true).
 # A -var-file that is a relative path is read from the directory the script is run from (it is made
 # absolute before Terraform runs in the copy); the copy leaves out every *.tfvars, so a terraform.tfvars
-# beside the stack is read only when given so (-var-file=terraform.tfvars from terraform/). The script
+# beside the stack is read only when given so (-var-file=terraform.tfvars from terraform/). Relative paths
+# in variables (schema_contracts_dir) are Terraform's, read from terraform/ as in a deployment: the
+# repository's other folders are linked beside the copy, so "../sample-data" is the sample data's. The script
 # sets environment=moto before the arguments, which they may override, and force_destroy=true and the
 # emulator's endpoint after them, which they may not: a rehearsal never reaches AWS and always destroys.
 # Exits non-zero when a step fails or the second plan shows a change; the logs of moto and of each step
@@ -108,12 +110,18 @@ for _ in $(seq 1 60); do
 done
 echo "rehearse-on-moto: moto $(python3 -c 'import moto; print(moto.__version__)') at $endpoint (pid $moto_pid)"
 
-# The stack reads the jars at ../gold-ctas/target and ../silver-converter/target from its own directory.
+# Beside the copy, a link to each of the repository's other folders, so that a path relative to the
+# stack's directory reads what it reads from terraform/: the jars at ../gold-ctas/target and
+# ../silver-converter/target, and a relative schema_contracts_dir (the example's "../sample-data").
 mkdir "$work/terraform"
 tar -C "$root/terraform" --exclude=.terraform --exclude=.terraform.lock.hcl --exclude='*.tfstate*' --exclude='*.tfvars' -cf - . \
     | tar -C "$work/terraform" -xf -
-ln -s "$root/gold-ctas" "$work/gold-ctas"
-ln -s "$root/silver-converter" "$work/silver-converter"
+for folder in "$root"/*/; do
+    folder="${folder%/}"
+    if [ "${folder##*/}" != terraform ]; then
+        ln -s "$folder" "$work/${folder##*/}"
+    fi
+done
 
 mirror="${TF_PROVIDER_MIRROR:-/opt/tf-plugins}"
 if [ -d "$mirror/registry.terraform.io/hashicorp/aws" ]; then
