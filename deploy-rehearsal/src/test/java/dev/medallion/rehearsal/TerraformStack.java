@@ -2,35 +2,26 @@ package dev.medallion.rehearsal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medallion.common.testing.TerraformCopy;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * {@code terraform/} run as {@code rehearse-on-moto.sh} and {@code .ci/run} run it: on a copy in a
- * temporary directory (no state, {@code .terraform/} or lock file ever lands in the repository), beside
- * links to the modules whose jars the stack uploads, with a CLI configuration of its own that takes the
- * AWS provider from the filesystem mirror {@code TF_PROVIDER_MIRROR} (default {@code /opt/tf-plugins})
- * when it holds one, else from the registry (cached as {@code .ci/run} caches it). Each command's output
- * goes to a log of its own.
+ * temporary directory ({@link TerraformCopy}), beside links to the modules whose jars the stack uploads
+ * and to the sample data (its declared contracts), with a CLI configuration of its own. Each command's
+ * output goes to a log of its own.
  */
 final class TerraformStack implements AutoCloseable {
-    private static final String INSTALL = "Install Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install) and put it on the PATH";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a command did: its exit status and its output. */
@@ -91,14 +82,9 @@ final class TerraformStack implements AutoCloseable {
         this.providerSource = providerSource;
     }
 
-    /** The {@code terraform} binary on the PATH and its version; otherwise a failure that says how to install it. */
+    /** The {@code terraform} binary on the PATH; otherwise a failure that says how to install it. */
     static Path binary() {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(directory -> !directory.isEmpty())
-                .map(directory -> Path.of(directory, "terraform"))
-                .filter(candidate -> Files.isRegularFile(candidate) && Files.isExecutable(candidate))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("The deploy rehearsal (DeployRehearsalIT, LocalStackApplyIT) needs terraform, which is not on the PATH. " + INSTALL + "."));
+        return TerraformCopy.binary("The deploy rehearsal (DeployRehearsalIT, LocalStackApplyIT)");
     }
 
     /** The first line of {@code terraform version}, such as {@code Terraform v1.11.4}. */
@@ -121,47 +107,25 @@ final class TerraformStack implements AutoCloseable {
         Path terraform = binary();
         Path work = Files.createTempDirectory("deploy-rehearsal-");
         Path stack = work.resolve("terraform");
-        copyStack(root.resolve("terraform"), stack);
+        TerraformCopy.copyStack(root.resolve("terraform"), stack);
         // The stack reads ../gold-ctas/target/gold-ctas.jar and ../silver-converter/target/silver-converter.jar,
         // and with schema_contracts_dir = "../sample-data" the sample data's declared contracts.
         for (String module : List.of("gold-ctas", "silver-converter", "sample-data")) {
             Files.createSymbolicLink(work.resolve(module), root.resolve(module).toAbsolutePath());
         }
 
-        Path mirror = Path.of(Optional.ofNullable(System.getenv("TF_PROVIDER_MIRROR")).filter(value -> !value.isBlank()).orElse("/opt/tf-plugins"));
-        Path cliConfig = work.resolve("cli.tfrc");
-        String providerSource;
-        if (Files.isDirectory(mirror.resolve("registry.terraform.io").resolve("hashicorp").resolve("aws"))) {
-            providerSource = "the filesystem mirror " + mirror;
-            Files.writeString(cliConfig, """
-                    provider_installation {
-                      filesystem_mirror {
-                        path = "%s"
-                      }
-                      direct {
-                        exclude = ["registry.terraform.io/*/*"]
-                      }
-                    }
-                    """.formatted(mirror.toAbsolutePath()));
-        }
-        else {
-            Path cache = Path.of(Optional.ofNullable(System.getenv("XDG_CACHE_HOME")).orElse(System.getProperty("user.home") + "/.cache"),
-                    "medallion-ci", "terraform-plugins");
-            Files.createDirectories(cache);
-            providerSource = "the registry (no mirror at " + mirror + "), cached in " + cache;
-            Files.writeString(cliConfig, "plugin_cache_dir = \"" + cache.toAbsolutePath() + "\"\n");
-        }
+        TerraformCopy.CliConfig cliConfig = TerraformCopy.writeCliConfig(work);
 
         Map<String, String> environment = new java.util.HashMap<>(System.getenv());
         // Nothing of the machine's own AWS or Terraform configuration may change what the rehearsal deploys.
         environment.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("TF_VAR_") || name.startsWith("TF_CLI_ARGS"));
         environment.putAll(credentials);
-        environment.put("TF_CLI_CONFIG_FILE", cliConfig.toString());
+        environment.put("TF_CLI_CONFIG_FILE", cliConfig.file().toString());
         environment.put("TF_IN_AUTOMATION", "1");
         environment.put("TF_INPUT", "0");
         // An action the emulator lacks answers 500, which the provider would retry for many minutes: fail fast.
         environment.put("AWS_MAX_ATTEMPTS", "3");
-        return new TerraformStack(terraform, work, stack, logs, Map.copyOf(environment), providerSource);
+        return new TerraformStack(terraform, work, stack, logs, Map.copyOf(environment), cliConfig.providerSource());
     }
 
     String providerSource() {
@@ -226,52 +190,10 @@ final class TerraformStack implements AutoCloseable {
     @Override
     public void close() {
         try {
-            deleteRecursively(work);
+            TerraformCopy.deleteRecursively(work);
         }
         catch (IOException e) {
             throw new UncheckedIOException("Could not remove " + work, e);
         }
-    }
-
-    private static void copyStack(Path source, Path target) throws IOException {
-        Files.walkFileTree(source, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) throws IOException {
-                if (directory.getFileName().toString().equals(".terraform")) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                Files.createDirectories(target.resolve(source.relativize(directory).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                String name = file.getFileName().toString();
-                // A developer's state, lock file or variables must not leak into the rehearsal.
-                if (!name.equals(".terraform.lock.hcl") && !name.contains(".tfstate") && !name.endsWith(".tfvars")) {
-                    Files.copy(file, target.resolve(source.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        Files.walkFileTree(directory, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

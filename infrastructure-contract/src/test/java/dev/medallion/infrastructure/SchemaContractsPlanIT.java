@@ -4,27 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.testing.TerraformCopy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -59,7 +55,7 @@ class SchemaContractsPlanIT {
     static void copyTheStackAndInitIt() throws Exception {
         work = Files.createTempDirectory("schema-contracts-plan-");
         stack = work.resolve("terraform");
-        copyStack(Repository.terraform(), stack);
+        TerraformCopy.copyStack(Repository.terraform(), stack);
         // The stack hashes the jars and reads the gold models' list beside terraform/, as .ci/run provides them;
         // sample-data beside it too, so that the documented "../sample-data" is planned as written.
         for (String jar : List.of("silver-converter/target/silver-converter.jar", "gold-ctas/target/gold-ctas.jar")) {
@@ -93,7 +89,7 @@ class SchemaContractsPlanIT {
         // Nothing of the machine's own AWS or Terraform configuration may change what is planned.
         environment.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("TF_VAR_") || name.startsWith("TF_CLI_ARGS"));
         environment.putAll(Map.of("AWS_ACCESS_KEY_ID", "plan", "AWS_SECRET_ACCESS_KEY", "plan", "AWS_MAX_ATTEMPTS", "1",
-                "TF_CLI_CONFIG_FILE", cliConfig().toString(), "TF_IN_AUTOMATION", "1", "TF_INPUT", "0"));
+                "TF_CLI_CONFIG_FILE", TerraformCopy.writeCliConfig(work).file().toString(), "TF_IN_AUTOMATION", "1", "TF_INPUT", "0"));
         Result init = terraform("init", "-backend=false", "-no-color");
         assertEquals(0, init.exitCode(), "terraform init:\n" + init.output());
     }
@@ -104,7 +100,7 @@ class SchemaContractsPlanIT {
             sts.stop(0);
         }
         if (work != null) {
-            deleteRecursively(work);
+            TerraformCopy.deleteRecursively(work);
         }
     }
 
@@ -251,7 +247,7 @@ class SchemaContractsPlanIT {
     private record Result(int exitCode, String output) {}
 
     private static Result terraform(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(binary().toString(), "-chdir=" + stack));
+        List<String> command = new ArrayList<>(List.of(TerraformCopy.binary("SchemaContractsPlanIT, which plans terraform/,").toString(), "-chdir=" + stack));
         command.addAll(List.of(arguments));
         Path log = Files.createTempFile(work, "terraform-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -263,79 +259,5 @@ class SchemaContractsPlanIT {
             throw new AssertionError("terraform " + String.join(" ", arguments) + " did not finish within 5 minutes:\n" + Files.readString(log));
         }
         return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-    }
-
-    private static Path binary() {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(directory -> !directory.isEmpty())
-                .map(directory -> Path.of(directory, "terraform"))
-                .filter(candidate -> Files.isRegularFile(candidate) && Files.isExecutable(candidate))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("SchemaContractsPlanIT plans terraform/ and needs terraform, which is not on the PATH:"
-                        + " install Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install)"));
-    }
-
-    /** The provider from the filesystem mirror when there is one, else from the registry, as .ci/run takes it. */
-    private static Path cliConfig() throws IOException {
-        Path mirror = Path.of(Optional.ofNullable(System.getenv("TF_PROVIDER_MIRROR")).filter(value -> !value.isBlank()).orElse("/opt/tf-plugins"));
-        Path config = work.resolve("cli.tfrc");
-        if (Files.isDirectory(mirror.resolve("registry.terraform.io/hashicorp/aws"))) {
-            Files.writeString(config, """
-                    provider_installation {
-                      filesystem_mirror {
-                        path = "%s"
-                      }
-                      direct {
-                        exclude = ["registry.terraform.io/*/*"]
-                      }
-                    }
-                    """.formatted(mirror.toAbsolutePath()));
-        }
-        else {
-            Path cache = Path.of(Optional.ofNullable(System.getenv("XDG_CACHE_HOME")).orElse(System.getProperty("user.home") + "/.cache"),
-                    "medallion-ci", "terraform-plugins");
-            Files.createDirectories(cache);
-            Files.writeString(config, "plugin_cache_dir = \"" + cache.toAbsolutePath() + "\"\n");
-        }
-        return config;
-    }
-
-    private static void copyStack(Path source, Path target) throws IOException {
-        Files.walkFileTree(source, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) throws IOException {
-                if (directory.getFileName().toString().equals(".terraform")) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                Files.createDirectories(target.resolve(source.relativize(directory).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                String name = file.getFileName().toString();
-                // A developer's state, lock file or variables must not change what is planned.
-                if (!name.equals(".terraform.lock.hcl") && !name.contains(".tfstate") && !name.endsWith(".tfvars")) {
-                    Files.copy(file, target.resolve(source.relativize(file).toString()));
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        Files.walkFileTree(directory, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
