@@ -40,6 +40,31 @@ public interface SilverCatalog {
         return NoCatalog.INSTANCE;
     }
 
+    /**
+     * No catalog kept, but contracts checked as {@link GlueSilverCatalog#check} checks them (the names Glue
+     * and Athena can hold, {@link SilverTableDefinition#of}): for a contract tried on a laptop before it is
+     * declared to a stack, whose converter has a Glue catalog unless {@code enable_glue_catalog} is off.
+     */
+    static SilverCatalog namesCheckedAsGlue() {
+        return NamesCheckedAsGlue.INSTANCE;
+    }
+
+    /** The catalog of {@link #namesCheckedAsGlue()}. */
+    enum NamesCheckedAsGlue implements SilverCatalog {
+        INSTANCE;
+
+        @Override
+        public void register(SchemaContract contract, Collection<LocalDate> ingestDates) {
+            // Nothing to keep.
+        }
+
+        @Override
+        public void check(SchemaContract contract) {
+            // The location is not checked beyond its form; the names are.
+            SilverTableDefinition.of(contract, "s3://silver/" + contract.dataset() + "/");
+        }
+    }
+
     /** The catalog of {@link #none()}. */
     enum NoCatalog implements SilverCatalog {
         INSTANCE;

@@ -17,6 +17,7 @@ import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
 import dev.medallion.silver.catalog.SilverCatalog;
+import dev.medallion.silver.schema.SchemaContractStore;
 import org.apache.commons.io.input.BoundedInputStream;
 
 import java.io.IOException;
@@ -44,7 +45,7 @@ import java.util.Set;
  */
 public final class SilverConverterCli {
     static final String USAGE = """
-            Usage: java -jar silver-converter.jar convert --input FILE --output DIR [--dataset NAME] [--delimiter comma|semicolon|tab|pipe] [--encoding CHARSET] [--verbose]
+            Usage: java -jar silver-converter.jar convert --input FILE --output DIR [--dataset NAME] [--delimiter comma|semicolon|tab|pipe] [--encoding CHARSET] [--contracts DIR] [--verbose]
 
             Converts FILE (.csv, .csv.gz or .dat) into Snappy Parquet under DIR, laid out like the silver bucket:
               DIR/<dataset>/ingest_date=YYYY-MM-DD/*.parquet, DIR/_manifests/, DIR/_quarantine/, DIR/_schemas/
@@ -54,6 +55,10 @@ public final class SilverConverterCli {
             --encoding   the file's charset, such as windows-1252 or ISO-8859-1; default: the dataset's
                          CSV_ENCODINGS entry, else UTF-8 (a file that is not valid UTF-8 is rejected,
                          naming the byte and the charset to declare)
+            --contracts  a directory of <dataset>.json schema contracts, as Terraform's schema_contracts_dir
+                         (e.g. sample-data): each is checked as the converter checks a stored contract and
+                         put at DIR/_schemas/<dataset>.json before the file is converted, replacing the one
+                         there; a contract the converter would refuse refuses the run, nothing converted
             --verbose    also print the JSON log line the Lambda function would write
             The declarations CSV_DELIMITERS and CSV_ENCODINGS, the tunables CHUNK_ROWS, CHUNK_MAX_BYTES,
             PART_TARGET_BYTES and ROW_GROUP_BYTES, the limits MAX_COLUMNS and MAX_ROW_CHARS, and
@@ -84,7 +89,7 @@ public final class SilverConverterCli {
         }
         CommandLine line;
         try {
-            line = CommandLine.parse(args.subList(1, args.size()), Set.of("--input", "--output", "--dataset", "--delimiter", "--encoding"), Set.of("--verbose"));
+            line = CommandLine.parse(args.subList(1, args.size()), Set.of("--input", "--output", "--dataset", "--delimiter", "--encoding", "--contracts"), Set.of("--verbose"));
             if (!line.positionals().isEmpty()) {
                 throw new UsageException("unexpected argument '" + line.positionals().get(0) + "'");
             }
@@ -130,9 +135,29 @@ public final class SilverConverterCli {
             // A wrong argument, as the usage says; found by createDirectories it would be an I/O error, exit code 1.
             return 2;
         }
+        Optional<DeclaredContracts> contracts;
+        try {
+            contracts = line.value("--contracts").isPresent()
+                    ? Optional.of(DeclaredContracts.read("--contracts", Path.of(line.value("--contracts").get()).toAbsolutePath().normalize(), SilverCatalog.namesCheckedAsGlue()))
+                    : Optional.empty();
+        }
+        catch (DeclaredContracts.Refused e) {
+            // A wrong argument, as the usage says: every file wrong named at once, before anything is written.
+            e.errorLines().forEach(err::println);
+            return 2;
+        }
         Files.createDirectories(output);
 
         LocalObjectStore silver = new LocalObjectStore(output);
+        if (contracts.isPresent()) {
+            // Before the file, as Terraform puts them before any file arrives.
+            for (DeclaredContracts.Put put : contracts.get().putInto(new SchemaContractStore(silver, new SilverLayout("")))) {
+                out.println(put.describe() + (put.change() == DeclaredContracts.Change.REPLACED
+                        ? " (files converted before keep the types they were written in until they are converted again: a file changed since"
+                                + " is, so touch one to convert it with the declared contract)"
+                        : ""));
+            }
+        }
         JsonLog log = new JsonLog(line.flag("--verbose") ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
         SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(environment),
                 RangeReading.fromEnvironment(environment), new CsvOverrides(delimiters, encodings),

@@ -253,6 +253,131 @@ class SilverConverterCliTest {
         assertTrue(out().contains("2000 rows read, 2000 written, 0 quarantined; 2 part(s)"), out());
     }
 
+    /**
+     * A contract declared with --contracts types the dataset's first file, as a contract Terraform declared
+     * does in the bucket: the messy file's text is quarantined rather than typing the column string, and
+     * the contract is the declared file, byte for byte. Without it, this file would make amount a string.
+     */
+    @Test
+    void aDeclaredContractTypesTheFirstFileConvertedAndItsMisfitsAreQuarantined() throws IOException {
+        Path contracts = Files.createDirectories(directory.resolve("contracts"));
+        String declared = contract("orders", "amount", "double");
+        Files.writeString(contracts.resolve("orders.json"), declared);
+        Path input = Files.writeString(directory.resolve("orders.csv"), "id,amount\n1,N/A\n2,3.5\n3,unknown\n");
+        Path lake = directory.resolve("lake");
+
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", lake.toString(), "--contracts", contracts.toString()), err());
+
+        List<String> lines = out().lines().toList();
+        assertEquals(2, lines.size(), out());
+        assertEquals("contract orders, declared in " + contracts.resolve("orders.json") + ": put at " + lake.resolve("_schemas/orders.json")
+                + ": id bigint, amount double", lines.get(0));
+        assertTrue(lines.get(1).startsWith("converted orders.csv as dataset orders into ") && lines.get(1).contains("3 rows read, 1 written, 2 quarantined"), out());
+        assertTrue(lines.get(1).contains(" (the types are the dataset's schema contract's: " + lake.resolve("_schemas/orders.json") + ")"), out());
+        assertFalse(out().contains("a new dataset"), out());
+        assertEquals(declared, Files.readString(lake.resolve("_schemas/orders.json")));
+
+        out.reset();
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", lake.toString(), "--contracts", contracts.toString()), err());
+        assertEquals("contract orders, declared in " + contracts.resolve("orders.json") + ": the lake holds it already at " + lake.resolve("_schemas/orders.json"),
+                out().lines().findFirst().orElseThrow());
+        assertTrue(out().contains("\nunchanged orders.csv: already converted"), out());
+    }
+
+    /**
+     * What the converter would refuse of a stored contract refuses the run before anything is written, every
+     * file named with what to change: a dataset other than its file's, JSON it cannot read, a type it does
+     * not know, a name the catalog cannot hold, and a file the converter would never read.
+     */
+    @Test
+    void contractsTheConverterWouldRefuseRefuseTheRunBeforeAnythingIsWritten() throws IOException {
+        Path contracts = Files.createDirectories(directory.resolve("contracts"));
+        Files.writeString(contracts.resolve("customers.json"), contract("customers", "amount", "double"));
+        Files.writeString(contracts.resolve("orders.json"), contract("sales", "amount", "double"));
+        Files.writeString(contracts.resolve("products.json"), "{\"dataset\": \"products\",");
+        Files.writeString(contracts.resolve("stores.json"), contract("stores", "amount", "decimal"));
+        Files.writeString(contracts.resolve("visits.json"), contract("visits", "ingest_date", "date"));
+        Files.writeString(contracts.resolve("Sales EU.json"), contract("sales_eu", "amount", "double"));
+        Path input = Files.writeString(directory.resolve("orders.csv"), "id,amount\n1,2.5\n");
+        Path lake = directory.resolve("lake");
+
+        assertEquals(2, run("convert", "--input", input.toString(), "--output", lake.toString(), "--contracts", contracts.toString()));
+
+        List<String> lines = err().lines().toList();
+        assertEquals(5, lines.size(), err());
+        assertTrue(lines.get(0).startsWith("error: " + contracts.resolve("Sales EU.json") + ": the converter reads a dataset's contract at _schemas/<dataset>.json")
+                && lines.get(0).endsWith("Name the file after the dataset's table (sales_eu.json for a folder named Sales EU)."), lines.get(0));
+        assertEquals("error: Schema contract " + contracts.resolve("orders.json") + " is of dataset 'orders' (its file name) but says \"dataset\": \"sales\""
+                + " (a copy of that dataset's contract?). Set \"dataset\": \"orders\" in it, or take it out of the directory; without it the dataset's first"
+                + " file defines its contract.", lines.get(1));
+        assertTrue(lines.get(2).startsWith("error: Schema contract " + contracts.resolve("products.json") + " is not valid: Unexpected end-of-input")
+                && lines.get(2).endsWith(" (line 1, column 24). Fix it, or take it out of the directory; without it the dataset's first file defines its contract."),
+                lines.get(2));
+        assertEquals("error: Schema contract " + contracts.resolve("stores.json") + " is not valid: Unknown column type 'decimal': expected one of boolean,"
+                + " bigint, double, date, timestamp, string, at columns[1].type (line 9, column 14). Fix it, or take it out of the directory; without it the"
+                + " dataset's first file defines its contract.", lines.get(3));
+        assertTrue(lines.get(4).startsWith("error: Schema contract " + contracts.resolve("visits.json") + ": Column 'ingest_date' of the schema contract of dataset visits"
+                + " has the name of the partition key") && lines.get(4).endsWith(". Nothing was converted."), lines.get(4));
+        assertFalse(err().contains("customers.json"), "a valid contract is not named: " + err());
+        assertEquals("", out());
+        assertFalse(Files.exists(lake), "nothing may be written");
+
+        err.reset();
+        Path empty = Files.createDirectories(directory.resolve("empty"));
+        assertEquals(2, run("convert", "--input", input.toString(), "--output", lake.toString(), "--contracts", empty.toString()));
+        assertEquals("error: --contracts " + empty + " holds no <dataset>.json file: give the directory that holds the schema contracts"
+                + " (sample-data holds the sample datasets'). Nothing was converted.\n", err());
+        assertFalse(Files.exists(lake), "nothing may be written");
+    }
+
+    /**
+     * A lake holding another contract of the dataset gets the declared one, as terraform apply replaces the
+     * object, and says so: the next file is held to the declared types; the one converted before keeps its own.
+     */
+    @Test
+    void aLakeHoldingAnotherContractGetsTheDeclaredOneAndSaysItReplacedIt() throws IOException {
+        Path lake = directory.resolve("lake");
+        Path first = Files.writeString(directory.resolve("orders-1.csv"), "id,amount\n1,N/A\n");
+        assertEquals(0, run("convert", "--input", first.toString(), "--output", lake.toString(), "--dataset", "orders"), err());
+        assertTrue(out().contains("_schemas/orders.json: id bigint, amount string"), "inferred from the messy file: " + out());
+        out.reset();
+        Path contracts = Files.createDirectories(directory.resolve("contracts"));
+        String declared = contract("orders", "amount", "double");
+        Files.writeString(contracts.resolve("orders.json"), declared);
+        Path second = Files.writeString(directory.resolve("orders-2.csv"), "id,amount\n2,2.5\n3,N/A\n");
+
+        assertEquals(0, run("convert", "--input", second.toString(), "--output", lake.toString(), "--dataset", "orders", "--contracts", contracts.toString()), err());
+
+        List<String> lines = out().lines().toList();
+        assertEquals(2, lines.size(), out());
+        assertEquals("contract orders, declared in " + contracts.resolve("orders.json") + ": replaced the contract the lake held at " + lake.resolve("_schemas/orders.json")
+                + " (id bigint, amount string), as terraform apply replaces it; the declared one types every file converted from now on: id bigint, amount double"
+                + " (files converted before keep the types they were written in until they are converted again: a file changed since is, so touch one to convert"
+                + " it with the declared contract)", lines.get(0));
+        assertTrue(lines.get(1).contains("2 rows read, 1 written, 1 quarantined"), out());
+        assertEquals(declared, Files.readString(lake.resolve("_schemas/orders.json")));
+    }
+
+    /** A contract of two columns, id bigint and {@code column} of {@code type}, as the converter writes one. */
+    private static String contract(String dataset, String column, String type) {
+        return """
+                {
+                  "dataset" : "%s",
+                  "columns" : [ {
+                    "name" : "id",
+                    "type" : "bigint",
+                    "sourceName" : "id"
+                  }, {
+                    "name" : "%s",
+                    "type" : "%s",
+                    "sourceName" : "%s"
+                  } ],
+                  "createdFrom" : "declared",
+                  "createdAt" : "2026-12-03T00:00:00Z"
+                }
+                """.formatted(dataset, column, type, column);
+    }
+
     private int run(String... args) {
         return run(Map.of(), args);
     }
