@@ -9,6 +9,7 @@ import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.ErrorMessages;
+import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
 import dev.medallion.gold.sql.PartitionBatches;
@@ -24,7 +25,10 @@ import dev.medallion.local.silver.LeftoverSources;
 import dev.medallion.local.silver.LocalSilver;
 import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Manifest;
+import dev.medallion.silver.catalog.SilverCatalog;
+import dev.medallion.silver.local.DeclaredContracts;
 import dev.medallion.silver.local.OutputFolders;
+import dev.medallion.silver.schema.SchemaContractStore;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,7 +54,7 @@ import java.util.stream.Collectors;
  */
 public final class LocalLakehouseCli {
     static final String USAGE = """
-            Usage: java -jar lakehouse-local.jar local --input DIR|FILE --lake DIR [--models DIR]
+            Usage: java -jar lakehouse-local.jar local --input DIR|FILE --lake DIR [--contracts DIR] [--models DIR]
 
             Runs the lakehouse on this machine, with no AWS account:
               1. Converts every .csv, .csv.gz and .dat file under --input, in path order, with the silver
@@ -69,13 +73,19 @@ public final class LocalLakehouseCli {
                  holds that --input no longer does (renamed or removed) stay, and a warning names them.
               2. Runs every gold model's SELECT on an embedded DuckDB over that silver Parquet, writes each
                  table as Snappy Parquet to DIR/gold/<model>/, and prints its first rows and row count.
+            --contracts  a directory of <dataset>.json schema contracts, as Terraform's schema_contracts_dir
+                      (e.g. sample-data): each is checked as the converter checks a stored contract and put at
+                      DIR/silver/_schemas/<dataset>.json before any file is converted, replacing the one the
+                      lake holds, so the datasets are typed as declared whichever file comes first; a contract
+                      the converter would refuse refuses the run before anything is converted. Without it,
+                      a dataset's first file defines its contract (.json files under --input are not read)
             --models  a directory with models.list and <model>.sql files, to try models before they are
                       built into the jars (e.g. gold-ctas/src/main/resources/gold); default: the shipped models
             The datasets' declared delimiters and encodings are read from CSV_DELIMITERS and CSV_ENCODINGS,
             as in the Lambda function (e.g. CSV_ENCODINGS=people:windows-1252).
             Exit code: 0 done, 1 a file was rejected or a model failed (the rest still runs), 2 wrong usage.
             """;
-    private static final List<String> OPTIONS = List.of("--input", "--lake", "--models");
+    private static final List<String> OPTIONS = List.of("--input", "--lake", "--contracts", "--models");
 
     private LocalLakehouseCli() {}
 
@@ -148,7 +158,18 @@ public final class LocalLakehouseCli {
                 err.println("error: " + ErrorMessages.describe(e));
                 return 2;
             }
-            return new LocalLakehouseCli.Run(input, lake, declared, limits, out, err).execute(models, line.value("--models").isEmpty());
+            Optional<DeclaredContracts> contracts;
+            try {
+                contracts = line.value("--contracts").isPresent()
+                        ? Optional.of(DeclaredContracts.read("--contracts", Path.of(line.value("--contracts").get()).toAbsolutePath().normalize(), SilverCatalog.namesCheckedAsGlue()))
+                        : Optional.empty();
+            }
+            catch (DeclaredContracts.Refused e) {
+                // A wrong argument, as the usage says: every file wrong named at once, before anything is written.
+                e.errorLines().forEach(err::println);
+                return 2;
+            }
+            return new LocalLakehouseCli.Run(input, lake, declared, limits, contracts, out, err).execute(models, line.value("--models").isEmpty());
         }
         catch (IOException e) {
             err.println("error: " + ErrorMessages.describe(e));
@@ -199,15 +220,17 @@ public final class LocalLakehouseCli {
         private final Path lake;
         private final CsvOverrides declared;
         private final ConversionLimits limits;
+        private final Optional<DeclaredContracts> contracts;
         private final PrintStream out;
         private final PrintStream err;
         private final long started = System.nanoTime();
 
-        Run(Path input, Path lake, CsvOverrides declared, ConversionLimits limits, PrintStream out, PrintStream err) {
+        Run(Path input, Path lake, CsvOverrides declared, ConversionLimits limits, Optional<DeclaredContracts> contracts, PrintStream out, PrintStream err) {
             this.input = input;
             this.lake = lake;
             this.declared = declared;
             this.limits = limits;
+            this.contracts = contracts;
             this.out = out;
             this.err = err;
         }
@@ -331,6 +354,15 @@ public final class LocalLakehouseCli {
             if (!lakeFolders.isEmpty()) {
                 out.println("  left out the lake's own folders under --input, which this command writes: "
                         + lakeFolders.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            }
+            if (contracts.isPresent()) {
+                // Before any file, as Terraform puts them before any file arrives.
+                for (DeclaredContracts.Put put : contracts.get().putInto(new SchemaContractStore(new LocalObjectStore(silverRoot), new SilverLayout("")))) {
+                    out.println("  " + put.describe() + (put.change() == DeclaredContracts.Change.REPLACED
+                            ? " (files converted before keep the types they were written in, and are not converted again while unchanged: delete the lake"
+                                    + " (rm -rf " + lake + ") and run again to convert every file with it)"
+                            : ""));
+                }
             }
             LocalSilver silver = new LocalSilver(silverRoot, declared, limits, Clock.systemUTC());
             Map<String, Integer> outcomes = new TreeMap<>();

@@ -34,7 +34,9 @@ class LocalJarIT {
     void runsTheWholeFlowOnTheSampleDataInAFewSeconds() throws IOException, InterruptedException {
         assertTrue(Files.isRegularFile(JAR), "run mvn package first: " + JAR.toAbsolutePath());
         Path lake = directory.resolve("lake");
-        List<String> command = List.of(java(), "-jar", JAR.toString(), "local", "--input", SampleData.directory().toString(), "--lake", lake.toString());
+        // The README's command.
+        List<String> command = List.of(java(), "-jar", JAR.toString(), "local", "--input", SampleData.directory().toString(), "--lake", lake.toString(),
+                "--contracts", SampleData.directory().toString());
 
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).start();
@@ -48,6 +50,9 @@ class LocalJarIT {
         // Nothing on standard error: Hadoop, Parquet and DuckDB stay quiet (simplelogger.properties: warn).
         assertEquals("", err.join());
         assertTrue(out.contains("  7 file(s) in "), out);
+        for (String dataset : List.of("customers", "products", "sales", "stores_eu")) {
+            assertTrue(out.contains("\n  contract " + dataset + ", declared in " + SampleData.directory().resolve(dataset + ".json") + ": put at "), out);
+        }
         for (String model : List.of("daily_revenue_by_category_region", "top_products", "customer_lifetime_value", "regional_store_performance")) {
             assertTrue(out.contains("\n" + model + ": "), out);
             assertTrue(Files.isDirectory(lake.resolve("gold").resolve(model)), model);

@@ -606,6 +606,103 @@ class LocalLakehouseCliTest {
                 + "so not written: country; columns in the contract but not in the file, so written as null: name (the contract: "), outcome.out());
     }
 
+    /**
+     * The sample data's declared contracts, given with --contracts, type the sales dataset when its messy
+     * March file is the first converted (as S3 may convert files uploaded together): its N/A rows are
+     * quarantined and the contract is sample-data/sales.json byte for byte. Without them, March typed
+     * quantity as string, and every later file of the dataset with it.
+     */
+    @Test
+    void declaredContractsTypeADatasetWhoseMessyFileIsConvertedFirst() throws Exception {
+        Path march = Files.createDirectories(directory.resolve("drop/sales/2026/03"));
+        Files.copy(SampleData.directory().resolve("sales/2026/03/sales_2026_03_messy.csv"), march.resolve("sales_2026_03_messy.csv"));
+        Path lake = directory.resolve("lake");
+        Path declared = SampleData.directory().resolve("sales.json");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString(), "--contracts", SampleData.directory().toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertEquals("", outcome.err());
+        assertTrue(outcome.out().contains("\n  contract sales, declared in " + declared + ": put at " + lake.resolve("silver/_schemas/sales.json")
+                + ": transaction_id bigint, timestamp timestamp, customer_id bigint, product_id bigint, quantity bigint, unit_price double, discount double,"
+                + " total_amount double, region string, payment_method string, is_online boolean, note string\n"), outcome.out());
+        // Before any file is converted.
+        assertTrue(outcome.out().indexOf("  contract sales, ") < outcome.out().indexOf("  converted "), outcome.out());
+        for (String dataset : List.of("customers", "products", "stores_eu")) {
+            // Every contract of the directory is put, as Terraform puts every file of schema_contracts_dir.
+            assertTrue(outcome.out().contains("\n  contract " + dataset + ", declared in " + SampleData.directory().resolve(dataset + ".json") + ": put at "), outcome.out());
+        }
+        assertTrue(outcome.out().contains("  converted sales/2026/03/sales_2026_03_messy.csv into sales: 200 rows read, 197 written, 3 quarantined (rows and reasons in "),
+                outcome.out());
+        assertTrue(outcome.out().contains("; the types are the dataset's schema contract's: " + lake.resolve("silver/_schemas/sales.json") + ")\n"), outcome.out());
+        assertFalse(outcome.out().contains("a new dataset"), outcome.out());
+        assertEquals(Files.readString(declared), Files.readString(lake.resolve("silver/_schemas/sales.json")));
+    }
+
+    /**
+     * A contract the converter would refuse in the bucket refuses the run before anything is converted, each
+     * file named with what to change; a valid contract beside them is not named.
+     */
+    @Test
+    void aContractTheConverterWouldRefuseRefusesTheRunBeforeAnythingIsConverted() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n");
+        Path contracts = Files.createDirectories(directory.resolve("contracts"));
+        Files.copy(SampleData.directory().resolve("customers.json"), contracts.resolve("customers.json"));
+        // A copy of another dataset's contract, not edited.
+        Files.copy(SampleData.directory().resolve("customers.json"), contracts.resolve("people.json"));
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString(), "--contracts", contracts.toString());
+
+        assertRefusedBeforeAnythingIsConverted(outcome, lake, "error: Schema contract " + contracts.resolve("people.json") + " is of dataset 'people' (its file name)"
+                + " but says \"dataset\": \"customers\" (a copy of that dataset's contract?). Set \"dataset\": \"people\" in it, or take it out of the directory;"
+                + " without it the dataset's first file defines its contract. Nothing was converted.\n");
+
+        Outcome missing = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString(), "--contracts", directory.resolve("contratcs").toString());
+        assertRefusedBeforeAnythingIsConverted(missing, lake, "error: --contracts " + directory.resolve("contratcs") + " does not exist: give a directory of"
+                + " <dataset>.json schema contracts, as Terraform's schema_contracts_dir. Nothing was converted.\n");
+    }
+
+    /**
+     * A lake whose dataset's first file inferred a contract gets the declared one, as terraform apply replaces
+     * the object, and the run says so, with what the files converted before keep: the next file is held to
+     * the declared types.
+     */
+    @Test
+    void aLakeHoldingAnotherContractGetsTheDeclaredOneAndTheRunSaysItReplacedIt() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("a.csv"), "id,age\n1,unknown\n");
+        Path lake = directory.resolve("lake");
+        Outcome inferred = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
+        assertEquals(0, inferred.exit(), inferred.err());
+        assertTrue(inferred.out().contains("_schemas/people.json: id bigint, age string\n"), inferred.out());
+        Path contracts = Files.createDirectories(directory.resolve("contracts"));
+        String declared = """
+                {"dataset": "people", "columns": [{"name": "id", "type": "bigint", "sourceName": "id"}, {"name": "age", "type": "bigint", "sourceName": "age"}],
+                 "createdFrom": "declared", "createdAt": "2026-12-03T00:00:00Z"}
+                """;
+        Files.writeString(contracts.resolve("people.json"), declared);
+        Files.writeString(input.resolve("b.csv"), "id,age\n2,41\n3,unknown\n");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString(), "--contracts", contracts.toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("\n  contract people, declared in " + contracts.resolve("people.json") + ": replaced the contract the lake held at "
+                + lake.resolve("silver/_schemas/people.json") + " (id bigint, age string), as terraform apply replaces it; the declared one types every file"
+                + " converted from now on: id bigint, age bigint (files converted before keep the types they were written in, and are not converted again while"
+                + " unchanged: delete the lake (rm -rf " + lake + ") and run again to convert every file with it)\n"), outcome.out());
+        assertTrue(outcome.out().contains("  unchanged people/a.csv into people: converted before and unchanged since\n"), outcome.out());
+        assertTrue(outcome.out().contains("  converted people/b.csv into people: 2 rows read, 1 written, 1 quarantined"), outcome.out());
+        assertEquals(declared, Files.readString(lake.resolve("silver/_schemas/people.json")));
+
+        // As the line says: the lake rebuilt with the declared contract types both files with it.
+        deleteRecursively(lake);
+        Outcome rebuilt = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString(), "--contracts", contracts.toString());
+        assertEquals(0, rebuilt.exit(), rebuilt.err());
+        assertTrue(rebuilt.out().contains("  converted people/a.csv into people: 1 rows read, 0 written, 1 quarantined"), rebuilt.out());
+    }
+
     /** Someone's own data with the shipped models, which read the sample's tables: they are skipped, named, not failed. */
     @Test
     void ownDataWithoutModelsOfItsOwnConvertsAndSkipsTheShippedModels() throws Exception {
