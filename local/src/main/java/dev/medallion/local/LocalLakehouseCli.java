@@ -25,7 +25,6 @@ import dev.medallion.local.silver.LeftoverSources;
 import dev.medallion.local.silver.LocalSilver;
 import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Manifest;
-import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.local.DeclaredContracts;
 import dev.medallion.silver.local.OutputFolders;
 import dev.medallion.silver.schema.SchemaContractStore;
@@ -160,9 +159,7 @@ public final class LocalLakehouseCli {
             }
             Optional<DeclaredContracts> contracts;
             try {
-                contracts = line.value("--contracts").isPresent()
-                        ? Optional.of(DeclaredContracts.read("--contracts", Path.of(line.value("--contracts").get()).toAbsolutePath().normalize(), SilverCatalog.namesCheckedAsGlue()))
-                        : Optional.empty();
+                contracts = DeclaredContracts.ofOption(line.value("--contracts"));
             }
             catch (DeclaredContracts.Refused e) {
                 // A wrong argument, as the usage says: every file wrong named at once, before anything is written.

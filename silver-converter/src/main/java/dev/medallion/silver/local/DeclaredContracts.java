@@ -120,6 +120,21 @@ public final class DeclaredContracts {
     }
 
     /**
+     * The contracts of the local commands' {@code --contracts} option, when it is given: {@link #read} of its
+     * directory with the names checked as the deployed converter's Glue catalog checks them.
+     *
+     * @param directory the option's value, a path relative to the working directory or absolute
+     * @throws Refused as {@link #read} refuses
+     */
+    public static Optional<DeclaredContracts> ofOption(Optional<String> directory) throws IOException {
+        requireNonNull(directory, "directory is null");
+        if (directory.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(read("--contracts", Path.of(directory.get()).toAbsolutePath().normalize(), SilverCatalog.namesCheckedAsGlue()));
+    }
+
+    /**
      * Reads and checks every {@code *.json} file directly in {@code directory}, in name order; other files
      * and folders (the dataset folders beside sample-data's contracts) are no contracts.
      *

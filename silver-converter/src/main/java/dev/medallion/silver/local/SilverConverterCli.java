@@ -137,9 +137,7 @@ public final class SilverConverterCli {
         }
         Optional<DeclaredContracts> contracts;
         try {
-            contracts = line.value("--contracts").isPresent()
-                    ? Optional.of(DeclaredContracts.read("--contracts", Path.of(line.value("--contracts").get()).toAbsolutePath().normalize(), SilverCatalog.namesCheckedAsGlue()))
-                    : Optional.empty();
+            contracts = DeclaredContracts.ofOption(line.value("--contracts"));
         }
         catch (DeclaredContracts.Refused e) {
             // A wrong argument, as the usage says: every file wrong named at once, before anything is written.
