@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -356,6 +357,43 @@ class SilverConverterCliTest {
                 + " it with the declared contract)", lines.get(0));
         assertTrue(lines.get(1).contains("2 rows read, 1 written, 1 quarantined"), out());
         assertEquals(declared, Files.readString(lake.resolve("_schemas/orders.json")));
+    }
+
+    /**
+     * A contract the converter inferred, declared again with the same columns and types but other bytes
+     * (another createdFrom): replaced, as terraform apply replaces it, and said to type nothing otherwise;
+     * declared again as it now is, left alone. A file of JSON null is refused as no contract.
+     */
+    @Test
+    void aDeclaredContractOfTheSameColumnsReplacesTheLakesAndSaysSoAndNullIsNoContract() throws IOException {
+        Path lake = directory.resolve("lake");
+        Path first = Files.writeString(directory.resolve("orders-1.csv"), "id,amount\n1,2.5\n");
+        assertEquals(0, run("convert", "--input", first.toString(), "--output", lake.toString(), "--dataset", "orders"), err());
+        String inferred = Files.readString(lake.resolve("_schemas/orders.json"));
+        out.reset();
+        Path contracts = Files.createDirectories(directory.resolve("contracts"));
+        String declared = contract("orders", "amount", "double");
+        assertNotEquals(inferred, declared, "the same columns and types in other bytes");
+        Files.writeString(contracts.resolve("orders.json"), declared);
+        Path second = Files.writeString(directory.resolve("orders-2.csv"), "id,amount\n2,3.5\n");
+
+        assertEquals(0, run("convert", "--input", second.toString(), "--output", lake.toString(), "--dataset", "orders", "--contracts", contracts.toString()), err());
+        assertEquals("contract orders, declared in " + contracts.resolve("orders.json") + ": replaced the contract the lake held at "
+                + lake.resolve("_schemas/orders.json") + ", of the same columns and types, as terraform apply replaces it", out().lines().findFirst().orElseThrow());
+        assertEquals(declared, Files.readString(lake.resolve("_schemas/orders.json")));
+
+        out.reset();
+        assertEquals(0, run("convert", "--input", second.toString(), "--output", lake.toString(), "--dataset", "orders", "--contracts", contracts.toString()), err());
+        assertEquals("contract orders, declared in " + contracts.resolve("orders.json") + ": the lake holds it already at " + lake.resolve("_schemas/orders.json"),
+                out().lines().findFirst().orElseThrow());
+
+        Files.writeString(contracts.resolve("orders.json"), "null\n");
+        err.reset();
+        out.reset();
+        assertEquals(2, run("convert", "--input", second.toString(), "--output", lake.toString(), "--dataset", "orders", "--contracts", contracts.toString()));
+        assertTrue(err().startsWith("error: Schema contract " + contracts.resolve("orders.json") + " is not valid: it holds JSON null, not an object of"
+                + " dataset, columns, createdFrom and createdAt."), err());
+        assertEquals(declared, Files.readString(lake.resolve("_schemas/orders.json")), "nothing written");
     }
 
     /** A contract of two columns, id bigint and {@code column} of {@code type}, as the converter writes one. */
