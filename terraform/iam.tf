@@ -108,12 +108,15 @@ data "aws_iam_policy_document" "silver_converter" {
     content {
       sid = "KeepSilverCatalog"
       # GlueSilverCatalog, before each commit: GetTable, CreateTable when absent, UpdateTable when it
-      # differs from the schema contract, BatchCreatePartition for the run's ingest_date. Glue authorises
-      # each of them on the catalog, the database and the table ("Specifying AWS Glue resource ARNs").
-      # Nothing on the gold database, no deletions, no partition reads (an existing partition is an
-      # AlreadyExists entry of BatchCreatePartition's answer).
+      # differs from the schema contract, BatchCreatePartition for the run's ingest_date, and for a
+      # partition that exists already (an AlreadyExists entry of its answer) BatchGetPartition, then
+      # BatchUpdatePartition when it is registered at another location than the run's files. Glue
+      # authorises each of them on the catalog, the database and the table ("Specifying AWS Glue resource
+      # ARNs"). Nothing on the gold database, no deletions, no single-partition calls.
       actions = [
         "glue:BatchCreatePartition",
+        "glue:BatchGetPartition",
+        "glue:BatchUpdatePartition",
         "glue:CreateTable",
         "glue:GetTable",
         "glue:UpdateTable",

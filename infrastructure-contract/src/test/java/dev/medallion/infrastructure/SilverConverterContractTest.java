@@ -46,7 +46,8 @@ class SilverConverterContractTest {
     private static final String GOLD_DATABASE_NAME = "aws_glue_catalog_database.gold.value.name";
     private static final String SILVER_CRAWLER_ARN = "aws_glue_crawler.silver.value.arn";
     /** What GlueSilverCatalog calls, and nothing else on the catalog. */
-    private static final List<String> CATALOG_ACTIONS = List.of("glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:BatchCreatePartition");
+    private static final List<String> CATALOG_ACTIONS = List.of("glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:BatchCreatePartition",
+            "glue:BatchGetPartition", "glue:BatchUpdatePartition");
     /** Read by the JVM, not by the code: the JIT and collector the benchmark chose. */
     private static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
@@ -251,7 +252,7 @@ class SilverConverterContractTest {
         assertDenied(policy, "s3:PutObject", SILVER_ARN + "/" + (prefix.isEmpty() ? "other/" : "") + "_manifests/x.json");
         assertDenied(policy, "s3:DeleteObject", BRONZE_ARN + "/sales/x.csv");
 
-        // GlueSilverCatalog: the four actions it calls, on the catalog, the silver database and its tables
+        // GlueSilverCatalog: the six actions it calls, on the catalog, the silver database and its tables
         // (Glue authorises each on all three), and nothing else: no deletion, no other database, no crawl.
         String catalog = String.valueOf(Repository.rootModule().local("glue_catalog_arn"));
         String tables = catalog.substring(0, catalog.length() - "catalog".length()) + "table/";

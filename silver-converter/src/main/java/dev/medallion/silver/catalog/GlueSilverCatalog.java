@@ -10,10 +10,16 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.AlreadyExistsException;
 import software.amazon.awssdk.services.glue.model.BatchCreatePartitionResponse;
+import software.amazon.awssdk.services.glue.model.BatchGetPartitionResponse;
+import software.amazon.awssdk.services.glue.model.BatchUpdatePartitionFailureEntry;
+import software.amazon.awssdk.services.glue.model.BatchUpdatePartitionRequestEntry;
+import software.amazon.awssdk.services.glue.model.BatchUpdatePartitionResponse;
 import software.amazon.awssdk.services.glue.model.ConcurrentModificationException;
 import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
+import software.amazon.awssdk.services.glue.model.Partition;
 import software.amazon.awssdk.services.glue.model.PartitionError;
 import software.amazon.awssdk.services.glue.model.PartitionInput;
+import software.amazon.awssdk.services.glue.model.PartitionValueList;
 import software.amazon.awssdk.services.glue.model.Table;
 
 import java.io.IOException;
@@ -24,13 +30,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The silver catalog in AWS Glue, kept with four actions: GetTable, CreateTable, UpdateTable and
- * BatchCreatePartition (what the converter's IAM policy allows, and nothing else).
+ * The silver catalog in AWS Glue, kept with six actions: GetTable, CreateTable, UpdateTable,
+ * BatchCreatePartition, BatchGetPartition and BatchUpdatePartition (what the converter's IAM policy allows,
+ * and nothing else).
  * <ol>
  * <li>GetTable. Absent: CreateTable from the contract ({@link SilverTableDefinition}); a table created in
  *     the meantime by a concurrent run ({@code AlreadyExistsException}) is read again and treated as found.</li>
@@ -43,7 +51,16 @@ import static java.util.Objects.requireNonNull;
  * <li>BatchCreatePartition for the run's {@code ingest_date}s, at most {@value #MAX_PARTITIONS_PER_REQUEST}
  *     per request. A partition that exists already (a redelivery, a second file of the same day, a
  *     concurrent run) is reported by Glue as a per-entry {@code AlreadyExistsException} and is no error;
- *     any other per-entry error fails the call. An existing partition is left as it is.</li>
+ *     any other per-entry error fails the call.</li>
+ * <li>The partitions reported as existing are read (BatchGetPartition, at most {@value #MAX_PARTITIONS_PER_READ}
+ *     per request). One whose location, formats or serde differ from what this run registers (the table's
+ *     location changed: {@code SILVER_PREFIX} changed, silver was copied, a crawler registered it elsewhere)
+ *     would hide the files this run commits from Athena: it is moved to this run's folder (BatchUpdatePartition,
+ *     at most {@value #MAX_PARTITIONS_PER_REQUEST} per request) with a warning naming the table, the date and
+ *     both locations; its columns and parameters stay. Runs of the same day at the same time may all move
+ *     it; one refused with {@code ConcurrentModificationException} (per entry or for the whole request)
+ *     reads it again and moves it only if it still differs, up to {@value #MAX_RESTORE_ATTEMPTS} times, as
+ *     for the table. A partition already where it belongs is not updated.</li>
  * </ol>
  * Two runs of different contracts of one dataset (someone edited it between them) may each update the
  * table; the last one wins, and the next run of the dataset restores the contract in force.
@@ -55,9 +72,13 @@ import static java.util.Objects.requireNonNull;
  * the run while it can still discard its uploads and say why, where Lambda would kill it at its timeout.
  */
 public final class GlueSilverCatalog implements SilverCatalog {
-    /** BatchCreatePartition's limit. */
+    /** BatchCreatePartition's and BatchUpdatePartition's limit. */
     static final int MAX_PARTITIONS_PER_REQUEST = 100;
-    /** UpdateTables refused with ConcurrentModificationException before the run fails. */
+    /** BatchGetPartition's limit. */
+    static final int MAX_PARTITIONS_PER_READ = 1000;
+    /** BatchGetPartition requests left with unprocessed keys before the run fails. */
+    static final int MAX_READ_REQUESTS = 10;
+    /** UpdateTables (and partition updates) refused with ConcurrentModificationException before the run fails. */
     static final int MAX_RESTORE_ATTEMPTS = 3;
 
     private final GlueClient glue;
@@ -164,6 +185,7 @@ public final class GlueSilverCatalog implements SilverCatalog {
 
     private void registerPartitions(SilverTableDefinition table, TreeSet<LocalDate> ingestDates) throws IOException {
         List<LocalDate> dates = List.copyOf(ingestDates);
+        TreeSet<LocalDate> found = new TreeSet<>();
         int created = 0;
         for (int from = 0; from < dates.size(); from += MAX_PARTITIONS_PER_REQUEST) {
             List<PartitionInput> batch = new ArrayList<>();
@@ -184,6 +206,7 @@ public final class GlueSilverCatalog implements SilverCatalog {
                 String code = error.errorDetail() == null ? null : error.errorDetail().errorCode();
                 if ("AlreadyExistsException".equals(code)) {
                     existing++;
+                    found.add(dateOf(table, error.partitionValues()));
                 }
                 else {
                     refused.add(error.partitionValues() + ": " + code + " " + (error.errorDetail() == null ? "" : error.errorDetail().errorMessage()));
@@ -198,6 +221,154 @@ public final class GlueSilverCatalog implements SilverCatalog {
         if (created > 0) {
             log.info("silver partitions registered", fields(table, Map.<String, Object>of("ingestDates", dates.stream().map(LocalDate::toString).toList(), "created", created)));
         }
+        if (!found.isEmpty()) {
+            alignPartitions(table, found);
+        }
+    }
+
+    /**
+     * Moves the existing partitions of {@code dates} whose location, formats or serde differ from what this
+     * run registers to this run's folder; left where they were, the files this run commits would be
+     * invisible to Athena for those days.
+     */
+    private void alignPartitions(SilverTableDefinition table, TreeSet<LocalDate> dates) throws IOException {
+        TreeSet<LocalDate> pending = dates;
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            Map<LocalDate, Partition> partitions = readPartitions(table, pending);
+            List<LocalDate> differing = new ArrayList<>();
+            Map<LocalDate, List<String>> differences = new TreeMap<>();
+            for (LocalDate date : pending) {
+                Partition partition = partitions.get(date);
+                if (partition == null) {
+                    throw new IOException("Partition ingest_date=" + date + " of Glue table " + qualified(table) + " was reported to exist by"
+                            + " BatchCreatePartition and missing by BatchGetPartition (deleted in between?). Nothing of this run is committed;"
+                            + " the retry registers it again");
+                }
+                List<String> changes = table.partitionDifferences(partition, date);
+                if (!changes.isEmpty()) {
+                    differing.add(date);
+                    differences.put(date, changes);
+                }
+            }
+            TreeSet<LocalDate> raced = new TreeSet<>();
+            ConcurrentModificationException lastRace = null;
+            for (int from = 0; from < differing.size(); from += MAX_PARTITIONS_PER_REQUEST) {
+                List<LocalDate> batch = differing.subList(from, Math.min(differing.size(), from + MAX_PARTITIONS_PER_REQUEST));
+                List<BatchUpdatePartitionRequestEntry> entries = new ArrayList<>();
+                for (LocalDate date : batch) {
+                    entries.add(BatchUpdatePartitionRequestEntry.builder()
+                            .partitionValueList(date.toString())
+                            .partitionInput(table.partitionInput(partitions.get(date), date))
+                            .build());
+                }
+                BatchUpdatePartitionResponse response;
+                try {
+                    response = glue.batchUpdatePartition(request -> request.databaseName(database).tableName(table.name()).entries(entries)
+                            .overrideConfiguration(this::limited));
+                }
+                catch (ConcurrentModificationException e) {
+                    // Another writer changed a partition of the request at the same moment, most often another
+                    // run of the day moving it to the same folder: read them again, as for the table.
+                    raced.addAll(batch);
+                    lastRace = e;
+                    continue;
+                }
+                catch (SdkException e) {
+                    throw failure("move partitions " + batch + " to this run's location (" + locations(table, batch, partitions) + ") of", table, e);
+                }
+                TreeSet<LocalDate> failed = new TreeSet<>();
+                List<String> refused = new ArrayList<>();
+                for (BatchUpdatePartitionFailureEntry error : response.errors()) {
+                    LocalDate date = dateOf(table, error.partitionValueList());
+                    failed.add(date);
+                    String code = error.errorDetail() == null ? null : error.errorDetail().errorCode();
+                    if ("ConcurrentModificationException".equals(code)) {
+                        raced.add(date);
+                    }
+                    else {
+                        refused.add("ingest_date=" + date + " (" + locations(table, List.of(date), partitions) + "): " + code + " "
+                                + (error.errorDetail() == null ? "" : error.errorDetail().errorMessage()));
+                    }
+                }
+                if (!refused.isEmpty()) {
+                    throw new IOException("Glue refused to move " + refused.size() + " partition(s) of table " + qualified(table) + " to this run's location: "
+                            + String.join("; ", refused) + ". Nothing of this run is committed; the retry moves them again");
+                }
+                for (LocalDate date : batch) {
+                    if (!failed.contains(date)) {
+                        log.warn("silver partition differed from where the converter writes its day and was moved there; its files at the old"
+                                + " location are no longer read", fields(table, Map.<String, Object>of(
+                                        "dataset", table.name(),
+                                        "ingestDate", date.toString(),
+                                        "oldLocation", String.valueOf(partitions.get(date).storageDescriptor() == null ? null
+                                                : partitions.get(date).storageDescriptor().location()),
+                                        "newLocation", table.partitionLocation(date),
+                                        "changes", differences.get(date))));
+                    }
+                }
+            }
+            if (!raced.isEmpty() && attempt == MAX_RESTORE_ATTEMPTS) {
+                throw new IOException("Could not move partitions " + raced + " of Glue table " + qualified(table) + " to this run's location ("
+                        + locations(table, List.copyOf(raced), partitions) + "): refused " + attempt + " times for concurrent changes."
+                        + " Nothing of this run is committed; the retry moves them again", lastRace);
+            }
+            pending = raced;
+        }
+    }
+
+    /** The partitions of {@code dates} that exist, by date; BatchGetPartition leaves out those that do not. */
+    private Map<LocalDate, Partition> readPartitions(SilverTableDefinition table, TreeSet<LocalDate> dates) throws IOException {
+        Map<LocalDate, Partition> partitions = new TreeMap<>();
+        List<LocalDate> all = List.copyOf(dates);
+        for (int from = 0; from < all.size(); from += MAX_PARTITIONS_PER_READ) {
+            List<PartitionValueList> keys = all.subList(from, Math.min(all.size(), from + MAX_PARTITIONS_PER_READ)).stream()
+                    .map(date -> PartitionValueList.builder().values(date.toString()).build()).toList();
+            // Glue answers what it could not read in time as unprocessed keys, to be asked for again.
+            for (int request = 1; !keys.isEmpty(); request++) {
+                if (request > MAX_READ_REQUESTS) {
+                    throw new IOException("Could not read partitions " + keys.stream().map(PartitionValueList::values).toList() + " of Glue table "
+                            + qualified(table) + ": still unprocessed after " + MAX_READ_REQUESTS + " BatchGetPartition requests. Nothing of this"
+                            + " run is committed; the retry reads them again");
+                }
+                List<PartitionValueList> asked = keys;
+                BatchGetPartitionResponse response;
+                try {
+                    response = glue.batchGetPartition(r -> r.databaseName(database).tableName(table.name()).partitionsToGet(asked)
+                            .overrideConfiguration(this::limited));
+                }
+                catch (SdkException e) {
+                    throw failure("read partitions " + asked.stream().map(PartitionValueList::values).toList() + " of", table, e);
+                }
+                for (Partition partition : response.partitions()) {
+                    partitions.put(dateOf(table, partition.values()), partition);
+                }
+                keys = response.unprocessedKeys();
+            }
+        }
+        return partitions;
+    }
+
+    private static LocalDate dateOf(SilverTableDefinition table, List<String> values) throws IOException {
+        try {
+            if (values.size() == 1) {
+                return LocalDate.parse(values.get(0));
+            }
+        }
+        catch (java.time.format.DateTimeParseException e) {
+            // Reported below.
+        }
+        throw new IOException("Glue answered for partition " + values + " of table " + table.name() + ", which is no ingest_date this run registers");
+    }
+
+    /** {@code ingest_date=D: old -> new} for each date, as Glue holds it and as this run registers it. */
+    private static String locations(SilverTableDefinition table, List<LocalDate> dates, Map<LocalDate, Partition> partitions) {
+        List<String> locations = new ArrayList<>();
+        for (LocalDate date : dates) {
+            Partition partition = partitions.get(date);
+            String old = partition == null || partition.storageDescriptor() == null ? null : partition.storageDescriptor().location();
+            locations.add("ingest_date=" + date + ": " + old + " -> " + table.partitionLocation(date));
+        }
+        return String.join(", ", locations);
     }
 
     private String qualified(SilverTableDefinition table) {

@@ -5,6 +5,7 @@ import dev.medallion.silver.schema.ColumnNames;
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.SchemaContract;
 import software.amazon.awssdk.services.glue.model.Column;
+import software.amazon.awssdk.services.glue.model.Partition;
 import software.amazon.awssdk.services.glue.model.PartitionInput;
 import software.amazon.awssdk.services.glue.model.StorageDescriptor;
 import software.amazon.awssdk.services.glue.model.Table;
@@ -181,6 +182,52 @@ public final class SilverTableDefinition {
         return PartitionInput.builder()
                 .values(ingestDate.toString())
                 .storageDescriptor(storageDescriptor(partitionLocation(ingestDate)))
+                .build();
+    }
+
+    /**
+     * How a registered partition of {@code ingestDate} differs from where and how this definition would
+     * register it, one line per difference such as {@code location: s3://old/sales/ingest_date=2026-03-01/ ->
+     * s3://silver/lake/sales/ingest_date=2026-03-01/}; empty when it does not. Only what is the same for every
+     * partition whatever the contract is compared: the location, the formats and the serde. Its columns are
+     * not: a partition keeps the columns of the contract it was registered with (see {@link #partitionInput(LocalDate)}).
+     */
+    public List<String> partitionDifferences(Partition existing, LocalDate ingestDate) {
+        requireNonNull(existing, "existing is null");
+        requireNonNull(ingestDate, "ingestDate is null");
+        List<String> differences = new ArrayList<>();
+        StorageDescriptor descriptor = existing.storageDescriptor() == null ? StorageDescriptor.builder().build() : existing.storageDescriptor();
+        compare(differences, "location", descriptor.location(), partitionLocation(ingestDate));
+        compare(differences, "input format", descriptor.inputFormat(), INPUT_FORMAT);
+        compare(differences, "output format", descriptor.outputFormat(), OUTPUT_FORMAT);
+        compare(differences, "serde", descriptor.serdeInfo() == null ? null : descriptor.serdeInfo().serializationLibrary(), SERDE);
+        return differences;
+    }
+
+    /**
+     * The partition of {@code ingestDate} to write over {@code existing}: at its folder, with this
+     * definition's formats and serde, keeping everything else it holds (its columns, its parameters, the
+     * storage descriptor's parameters and the serde's). UpdatePartition, like UpdateTable, replaces the
+     * whole partition with what it is sent.
+     */
+    public PartitionInput partitionInput(Partition existing, LocalDate ingestDate) {
+        requireNonNull(existing, "existing is null");
+        requireNonNull(ingestDate, "ingestDate is null");
+        StorageDescriptor found = existing.storageDescriptor() == null ? StorageDescriptor.builder().build() : existing.storageDescriptor();
+        Map<String, String> serdeParameters = found.serdeInfo() == null || found.serdeInfo().parameters().isEmpty()
+                ? Map.of("serialization.format", "1") : found.serdeInfo().parameters();
+        return PartitionInput.builder()
+                .values(ingestDate.toString())
+                .parameters(existing.parameters())
+                .lastAccessTime(existing.lastAccessTime())
+                .lastAnalyzedTime(existing.lastAnalyzedTime())
+                .storageDescriptor(found.toBuilder()
+                        .columns(found.columns().isEmpty() ? columns : found.columns())
+                        .location(partitionLocation(ingestDate))
+                        .inputFormat(INPUT_FORMAT)
+                        .outputFormat(OUTPUT_FORMAT)
+                        .serdeInfo(serde -> serde.serializationLibrary(SERDE).parameters(serdeParameters))
+                        .build())
                 .build();
     }
 

@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.Column;
 import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
 import software.amazon.awssdk.services.glue.model.Partition;
+import software.amazon.awssdk.services.glue.model.PartitionInput;
 import software.amazon.awssdk.services.glue.model.Table;
 import software.amazon.awssdk.services.glue.model.TableInput;
 
@@ -70,8 +71,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Real conversions through the converter with the Glue catalog, on moto's S3 and Glue: what Athena will
  * see once a manifest is committed. Where moto differs from AWS, and what that leaves untested here:
  * <ul>
- * <li>moto's BatchCreatePartition reports only {@code AlreadyExistsException} per entry; other per-entry
- *     errors are covered by GlueSilverCatalogTest.</li>
+ * <li>moto's BatchCreatePartition reports only {@code AlreadyExistsException} per entry, and its
+ *     BatchUpdatePartition only {@code EntityNotFoundException}; other per-entry errors (and a move refused
+ *     for concurrent changes every time) are covered by GlueSilverCatalogTest.</li>
  * <li>moto's UpdateTable stores the input as a new version without validating it (AWS checks the name and
  *     the input); moto accepts names AWS would refuse, hence SilverTableDefinition's own checks.</li>
  * <li>moto serves requests on threads but keeps tables in plain dictionaries: its races are Python's, not
@@ -334,6 +336,108 @@ class GlueSilverCatalogIT {
         }
     }
 
+    /**
+     * A day's partition registered at another location (SILVER_PREFIX changed, silver copied by hand, a
+     * crawler registered it elsewhere) would keep Athena reading there: the files this run commits under its
+     * own folder would be invisible for that day. The run moves it, keeping its columns and parameters, and
+     * says so; a partition already where it belongs is read and left as it is.
+     */
+    @Test
+    void aPartitionRegisteredElsewhereIsMovedToThisRunsFolderWithAWarning() throws IOException {
+        convert(converter(catalog(AWS.glue())), "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
+        String old = "s3://old-silver/silver/sales/ingest_date=2026-03-01/";
+        Partition registered = AWS.glue().getPartition(request -> request.databaseName(database).tableName("sales").partitionValues("2026-03-01")).partition();
+        AWS.glue().updatePartition(request -> request.databaseName(database).tableName("sales").partitionValueList("2026-03-01")
+                .partitionInput(PartitionInput.builder()
+                        .values("2026-03-01")
+                        .parameters(Map.of("owner_team", "finance"))
+                        .storageDescriptor(registered.storageDescriptor().toBuilder().location(old).build())
+                        .build()));
+        assertEquals(old, partitions("sales").get("2026-03-01"));
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
+            ConversionResult result = convert(converter(catalog(glue)), "sales/b.csv", MARCH_1, "id,amount\n2,3.5\n");
+
+            assertEquals(Manifest.CONVERTED, result.outcome());
+            String now = "s3://" + silverBucket + "/lake/sales/ingest_date=2026-03-01/";
+            assertEquals(Map.of("2026-03-01", now), partitions("sales"));
+            Partition moved = AWS.glue().getPartition(request -> request.databaseName(database).tableName("sales").partitionValues("2026-03-01")).partition();
+            assertEquals("finance", moved.parameters().get("owner_team"), "what the converter does not define is kept");
+            assertEquals(List.of("id bigint", "amount double"), columns(moved.storageDescriptor().columns()));
+            assertEquals(1, targets(proxy, "BatchUpdatePartition"));
+            String warning = log().lines().filter(line -> line.contains("\"level\":\"WARN\"")).findFirst().orElse("");
+            assertTrue(warning.contains("silver partition differed from where the converter writes its day and was moved there"), log());
+            assertTrue(warning.contains("\"dataset\":\"sales\"") && warning.contains("\"ingestDate\":\"2026-03-01\"")
+                    && warning.contains("\"oldLocation\":\"" + old + "\"") && warning.contains("\"newLocation\":\"" + now + "\""), warning);
+            assertTrue(warning.contains("location: " + old + " -> " + now), warning);
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    @Test
+    void aPartitionAlreadyAtThisRunsFolderIsReadAndNotUpdated() throws IOException {
+        convert(converter(catalog(AWS.glue())), "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
+            assertEquals(Manifest.CONVERTED, convert(converter(catalog(glue)), "sales/b.csv", MARCH_1, "id,amount\n2,3.5\n").outcome());
+
+            assertEquals(1, targets(proxy, "BatchGetPartition"));
+            assertEquals(0, targets(proxy, "BatchUpdatePartition"));
+            assertEquals(Map.of("2026-03-01", "s3://" + silverBucket + "/lake/sales/ingest_date=2026-03-01/"), partitions("sales"));
+            assertFalse(log().contains("\"level\":\"WARN\""), log());
+        }
+    }
+
+    /**
+     * Files of one day converted at once after the partition was registered elsewhere all move it. Glue may
+     * refuse a move made at the same moment as another with ConcurrentModificationException, as it does
+     * UpdateTable; here the move lands and its answer is that refusal: the run reads the partition again,
+     * finds it moved, and commits without a second update.
+     */
+    @Test
+    void aPartitionMoveThatLosesARaceToAnotherRunsMoveCommits() throws IOException {
+        convert(converter(catalog(AWS.glue())), "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
+        Partition registered = AWS.glue().getPartition(request -> request.databaseName(database).tableName("sales").partitionValues("2026-03-01")).partition();
+        AWS.glue().updatePartition(request -> request.databaseName(database).tableName("sales").partitionValueList("2026-03-01")
+                .partitionInput(PartitionInput.builder().values("2026-03-01")
+                        .storageDescriptor(registered.storageDescriptor().toBuilder().location("s3://old-silver/sales/ingest_date=2026-03-01/").build())
+                        .build()));
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
+            Injection lost = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue.BatchUpdatePartition")),
+                    Fault.jsonErrorAfterForwarding(400, "ConcurrentModificationException"), 1);
+
+            assertEquals(Manifest.CONVERTED, convert(converter(catalog(glue)), "sales/b.csv", MARCH_1, "id,amount\n2,3.5\n").outcome());
+
+            assertEquals(1, lost.hits(), lost.toString());
+            assertEquals(2, targets(proxy, "BatchGetPartition"), "read again after the refusal");
+            assertEquals(1, targets(proxy, "BatchUpdatePartition"), "found moved: not updated again");
+            assertEquals(Map.of("2026-03-01", "s3://" + silverBucket + "/lake/sales/ingest_date=2026-03-01/"), partitions("sales"));
+        }
+    }
+
+    /** When the partition is still elsewhere after the refusal, the run moves it again. */
+    @Test
+    void aPartitionMoveRefusedForAConcurrentChangeIsTriedAgain() throws IOException {
+        convert(converter(catalog(AWS.glue())), "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
+        Partition registered = AWS.glue().getPartition(request -> request.databaseName(database).tableName("sales").partitionValues("2026-03-01")).partition();
+        AWS.glue().updatePartition(request -> request.databaseName(database).tableName("sales").partitionValueList("2026-03-01")
+                .partitionInput(PartitionInput.builder().values("2026-03-01")
+                        .storageDescriptor(registered.storageDescriptor().toBuilder().location("s3://old-silver/sales/ingest_date=2026-03-01/").build())
+                        .build()));
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
+            Injection refused = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue.BatchUpdatePartition")),
+                    Fault.jsonError(400, "ConcurrentModificationException"), 1);
+
+            assertEquals(Manifest.CONVERTED, convert(converter(catalog(glue)), "sales/b.csv", MARCH_1, "id,amount\n2,3.5\n").outcome());
+
+            assertEquals(1, refused.hits(), refused.toString());
+            assertEquals(2, targets(proxy, "BatchUpdatePartition"));
+            assertEquals(Map.of("2026-03-01", "s3://" + silverBucket + "/lake/sales/ingest_date=2026-03-01/"), partitions("sales"));
+        }
+    }
+
     @Test
     void runsThatWriteNoDataRegisterNothing() throws IOException {
         SilverConverter converter = converter(catalog(AWS.glue()));
@@ -466,6 +570,11 @@ class GlueSilverCatalogIT {
             }
         }
         return partitions;
+    }
+
+    /** Requests of a Glue action the proxy saw. */
+    private static long targets(FaultProxy proxy, String action) {
+        return proxy.requests().stream().filter(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue." + action))).count();
     }
 
     private static List<String> columns(List<Column> columns) {

@@ -8,13 +8,20 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.BatchCreatePartitionRequest;
 import software.amazon.awssdk.services.glue.model.BatchCreatePartitionResponse;
+import software.amazon.awssdk.services.glue.model.BatchGetPartitionRequest;
+import software.amazon.awssdk.services.glue.model.BatchGetPartitionResponse;
+import software.amazon.awssdk.services.glue.model.BatchUpdatePartitionFailureEntry;
+import software.amazon.awssdk.services.glue.model.BatchUpdatePartitionRequest;
+import software.amazon.awssdk.services.glue.model.BatchUpdatePartitionResponse;
 import software.amazon.awssdk.services.glue.model.CreateTableRequest;
 import software.amazon.awssdk.services.glue.model.CreateTableResponse;
 import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
 import software.amazon.awssdk.services.glue.model.ErrorDetail;
 import software.amazon.awssdk.services.glue.model.GetTableRequest;
 import software.amazon.awssdk.services.glue.model.GetTableResponse;
+import software.amazon.awssdk.services.glue.model.Partition;
 import software.amazon.awssdk.services.glue.model.PartitionError;
+import software.amazon.awssdk.services.glue.model.PartitionValueList;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,7 +30,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,9 +40,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What GlueSilverCatalog makes of BatchCreatePartition's per-entry errors, which moto cannot produce
- * (it reports only AlreadyExistsException): Glue answers 200 and lists the partitions it refused, so a
- * client that only catches exceptions would commit data Athena cannot see. GlueSilverCatalogIT covers the
+ * What GlueSilverCatalog makes of BatchCreatePartition's and BatchUpdatePartition's per-entry errors, which
+ * moto cannot produce (it reports only AlreadyExistsException and EntityNotFoundException): Glue answers 200
+ * and lists the partitions it refused, so a client that only catches exceptions would commit data Athena
+ * cannot see. GlueSilverCatalogIT covers the
  * rest against moto's Glue.
  */
 class GlueSilverCatalogTest {
@@ -44,6 +54,8 @@ class GlueSilverCatalogTest {
         PartitionsAnswer glue = new PartitionsAnswer(List.of(error(DAY, "AlreadyExistsException", "Partition already exists.")));
         catalog(glue).register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY));
         assertEquals(1, glue.requests.size());
+        assertEquals(1, glue.reads.size(), "the existing partition was read");
+        assertEquals(0, glue.updates.size(), "and, where this run would register it, left as it is");
 
         PartitionsAnswer refusing = new PartitionsAnswer(List.of(
                 error(DAY, "ResourceNumberLimitExceededException", "Number of partitions exceeds the limit"),
@@ -53,6 +65,37 @@ class GlueSilverCatalogTest {
         assertTrue(failure.getMessage().contains("Glue refused to register 1 partition(s) of table lake_silver.sales: [2026-03-01]:"
                 + " ResourceNumberLimitExceededException Number of partitions exceeds the limit"), failure.getMessage());
         assertTrue(failure.getMessage().contains("Nothing of this run is committed"), failure.getMessage());
+    }
+
+    @Test
+    void aPartitionThatCannotBeMovedToThisRunsLocationFailsTheRunNamingBothLocations() {
+        PartitionsAnswer glue = new PartitionsAnswer(List.of(error(DAY, "AlreadyExistsException", "Partition already exists.")));
+        glue.locations.put(DAY.toString(), "s3://old/sales/ingest_date=2026-03-01/");
+        glue.updateErrors.add(updateError(DAY, "InvalidInputException", "Invalid location"));
+
+        IOException failure = assertThrows(IOException.class, () -> catalog(glue)
+                .register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY)));
+
+        assertTrue(failure.getMessage().contains("Glue refused to move 1 partition(s) of table lake_silver.sales to this run's location:"
+                + " ingest_date=2026-03-01 (ingest_date=2026-03-01: s3://old/sales/ingest_date=2026-03-01/ -> s3://silver/lake/sales/ingest_date=2026-03-01/):"
+                + " InvalidInputException Invalid location"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("Nothing of this run is committed"), failure.getMessage());
+    }
+
+    @Test
+    void aPartitionMoveRefusedForConcurrentChangesEveryTimeFailsAfterThreeAttempts() {
+        PartitionsAnswer glue = new PartitionsAnswer(List.of(error(DAY, "AlreadyExistsException", "Partition already exists.")));
+        glue.locations.put(DAY.toString(), "s3://old/sales/ingest_date=2026-03-01/");
+        glue.updateErrors.add(updateError(DAY, "ConcurrentModificationException", "Update partition failed due to concurrent modifications"));
+
+        IOException failure = assertThrows(IOException.class, () -> catalog(glue)
+                .register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY)));
+
+        assertEquals(GlueSilverCatalog.MAX_RESTORE_ATTEMPTS, glue.updates.size());
+        assertEquals(GlueSilverCatalog.MAX_RESTORE_ATTEMPTS, glue.reads.size(), "each attempt read the partition again");
+        assertTrue(failure.getMessage().contains("Could not move partitions [2026-03-01] of Glue table lake_silver.sales to this run's location"
+                + " (ingest_date=2026-03-01: s3://old/sales/ingest_date=2026-03-01/ -> s3://silver/lake/sales/ingest_date=2026-03-01/): refused 3 times"),
+                failure.getMessage());
     }
 
     @Test
@@ -72,14 +115,27 @@ class GlueSilverCatalogTest {
                 new JsonLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC()));
     }
 
+    private static BatchUpdatePartitionFailureEntry updateError(LocalDate day, String code, String message) {
+        return BatchUpdatePartitionFailureEntry.builder().partitionValueList(day.toString())
+                .errorDetail(ErrorDetail.builder().errorCode(code).errorMessage(message).build()).build();
+    }
+
     private static PartitionError error(LocalDate day, String code, String message) {
         return PartitionError.builder().partitionValues(day.toString()).errorDetail(ErrorDetail.builder().errorCode(code).errorMessage(message).build()).build();
     }
 
-    /** Glue with no table yet, which creates it and answers BatchCreatePartition with these per-entry errors. */
+    /**
+     * Glue with no table yet, which creates it and answers BatchCreatePartition with these per-entry errors;
+     * BatchGetPartition with partitions at {@link #locations} (else at the converter's folder), and every
+     * BatchUpdatePartition with {@link #updateErrors}.
+     */
     private static final class PartitionsAnswer implements GlueClient {
         private final List<PartitionError> errors;
         final List<BatchCreatePartitionRequest> requests = new ArrayList<>();
+        final Map<String, String> locations = new HashMap<>();
+        final List<BatchUpdatePartitionFailureEntry> updateErrors = new ArrayList<>();
+        final List<BatchGetPartitionRequest> reads = new ArrayList<>();
+        final List<BatchUpdatePartitionRequest> updates = new ArrayList<>();
 
         PartitionsAnswer(List<PartitionError> errors) {
             this.errors = errors;
@@ -99,6 +155,26 @@ class GlueSilverCatalogTest {
         public BatchCreatePartitionResponse batchCreatePartition(BatchCreatePartitionRequest request) {
             requests.add(request);
             return BatchCreatePartitionResponse.builder().errors(requests.size() == 1 ? errors : List.of()).build();
+        }
+
+        @Override
+        public BatchGetPartitionResponse batchGetPartition(BatchGetPartitionRequest request) {
+            reads.add(request);
+            List<Partition> partitions = new ArrayList<>();
+            for (PartitionValueList key : request.partitionsToGet()) {
+                String day = key.values().get(0);
+                partitions.add(Partition.builder().values(day).storageDescriptor(descriptor -> descriptor
+                        .location(locations.getOrDefault(day, "s3://silver/lake/sales/ingest_date=" + day + "/"))
+                        .inputFormat(SilverTableDefinition.INPUT_FORMAT).outputFormat(SilverTableDefinition.OUTPUT_FORMAT)
+                        .serdeInfo(serde -> serde.serializationLibrary(SilverTableDefinition.SERDE))).build());
+            }
+            return BatchGetPartitionResponse.builder().partitions(partitions).build();
+        }
+
+        @Override
+        public BatchUpdatePartitionResponse batchUpdatePartition(BatchUpdatePartitionRequest request) {
+            updates.add(request);
+            return BatchUpdatePartitionResponse.builder().errors(updateErrors).build();
         }
 
         @Override
