@@ -603,7 +603,7 @@ class LocalLakehouseCliTest {
                 + "contract, inferred from this file, is "), outcome.out());
         assertTrue(outcome.out().contains("_schemas/people.json: id bigint, name string\n"), outcome.out());
         assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 rows read, 1 written, 0 quarantined; columns not in the dataset's schema contract, "
-                + "so not written: country; columns in the contract but not in the file, so written as null: name (the contract: "), outcome.out());
+                + "so not written: \"country\" (column 2); columns in the contract but not in the file, so written as null: name (the contract: "), outcome.out());
     }
 
     /**

@@ -220,10 +220,10 @@ final class ConversionRun {
         Manifest.Quarantine quarantined = quarantine.finish().orElse(null);
         quarantine.upload().ifPresent(staged::add);
         List<String> names = headerNames();
-        List<String> dropped = new ArrayList<>();
-        for (String name : names) {
-            if (contract.indexOf(name) < 0) {
-                dropped.add(name);
+        List<Manifest.DroppedColumn> dropped = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (contract.indexOf(names.get(i)) < 0) {
+                dropped.add(new Manifest.DroppedColumn(header.get(i), i + 1));
             }
         }
         List<String> missing = new ArrayList<>();
@@ -660,7 +660,7 @@ final class ConversionRun {
         return ColumnNames.matched(header, contract.columns(), contract.indexOf(ColumnNames.PARTITION_KEY) < 0);
     }
 
-    private Manifest manifest(String status, String reason, List<Column> columns, List<String> dropped, List<String> missing, long bytesRead) {
+    private Manifest manifest(String status, String reason, List<Column> columns, List<Manifest.DroppedColumn> dropped, List<String> missing, long bytesRead) {
         return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), status, reason, dataset, Manifest.Source.of(source),
                 ingestDate.toString(), String.valueOf(delimiter), encoding, header, columns, dropped, missing, List.of(), null, 0, 0, 0,
                 bytesRead, supersedes, context.clock().instant().toString(), NAME, Manifest.Limits.of(context.limits()));

@@ -1,5 +1,6 @@
 package dev.medallion.silver;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
@@ -25,7 +26,8 @@ import static java.util.Objects.requireNonNull;
  * @param encoding the charset the file was decoded as (its dataset's {@code CSV_ENCODINGS} entry, else UTF-8)
  * @param header the header exactly as in the file
  * @param columns the dataset's schema contract the parts are written in
- * @param droppedColumns file columns the contract does not have: not written (docs/silver-converter.md, "Reading, typing, writing": the schema contract)
+ * @param droppedColumns file columns the contract does not have, by header text and position: not written
+ *        (docs/silver-converter.md, "Reading, typing, writing": the schema contract)
  * @param missingColumns contract columns the file does not have: written as null
  * @param bytesRead bytes of the source object read, as stored (compressed for gzip): its size for a file
  *        converted, since a conversion that read fewer or more fails instead of committing; for a file
@@ -49,7 +51,7 @@ public record Manifest(
         String encoding,
         List<String> header,
         List<Column> columns,
-        List<String> droppedColumns,
+        List<DroppedColumn> droppedColumns,
         List<String> missingColumns,
         List<PartInfo> parts,
         Quarantine quarantine,
@@ -103,7 +105,8 @@ public record Manifest(
     public Optional<String> columnDrift() {
         List<String> notes = new ArrayList<>();
         if (!droppedColumns.isEmpty()) {
-            notes.add("not in the dataset's schema contract, so not written: " + String.join(", ", droppedColumns));
+            notes.add("not in the dataset's schema contract, so not written: "
+                    + String.join(", ", droppedColumns.stream().map(DroppedColumn::describe).toList()));
         }
         if (!missingColumns.isEmpty()) {
             notes.add("in the contract but not in the file, so written as null: " + String.join(", ", missingColumns));
@@ -124,6 +127,38 @@ public record Manifest(
     }
 
     public record Quarantine(String key, long rows) {}
+
+    /**
+     * A column of the file that is not written, named as the file has it: the converter's own name for it
+     * ({@code amount_2} for a repeated {@code amount}, {@code stra_e} for {@code Straße}) is in no file, table
+     * or contract a person can look at, and the contract adopts a column by its header text ({@link Column#sourceName()}).
+     *
+     * @param header the field's header text, exactly as in the file
+     * @param position its 1-based position in the header; 0 when not known (a manifest written before positions were kept)
+     */
+    public record DroppedColumn(String header, int position) {
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        public DroppedColumn {
+            requireNonNull(header, "header is null");
+            if (position < 0) {
+                throw new IllegalArgumentException("position is negative: " + position);
+            }
+        }
+
+        /**
+         * One of a manifest written before dropped columns were named by header: it listed the converter's name,
+         * kept so the manifest stays readable (an unreadable one stops the key's next commit).
+         */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static DroppedColumn ofName(String name) {
+            return new DroppedColumn(name, 0);
+        }
+
+        /** {@code "Amount" (column 4)}. */
+        public String describe() {
+            return "\"" + header + "\"" + (position == 0 ? "" : " (column " + position + ")");
+        }
+    }
 
     /** {@code MAX_ROW_CHARS} and {@code MAX_COLUMNS} as the run had them. */
     public record Limits(int maxRowChars, int maxColumns) {

@@ -235,7 +235,7 @@ class SilverConverterTest {
         // Reordered, without "region", with a new column, and an amount that is a whole number.
         Manifest manifest = convert(converter, "sales/b.csv", "Amount,Channel,ID\n4,web,2\n", MODIFIED).manifest();
 
-        assertEquals(List.of("channel"), manifest.droppedColumns());
+        assertEquals(List.of(new Manifest.DroppedColumn("Channel", 2)), manifest.droppedColumns());
         assertEquals(List.of("region"), manifest.missingColumns());
         assertEquals(List.of("id", "amount", "region"), manifest.columns().stream().map(Column::name).toList());
         GenericRecord row = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key())).get(0);
@@ -243,6 +243,45 @@ class SilverConverterTest {
         assertEquals(4.0, row.get("amount"));
         assertNull(row.get("region"));
         assertEquals(3, row.getSchema().getFields().size());
+    }
+
+    /**
+     * A dropped column is named as the file has it: its header text and its position. The converter's name for
+     * it (amount_2 for a repeated amount, stra_e for Straße) is in no file, table or contract a person can look at.
+     */
+    @Test
+    void droppedColumnsAreNamedByTheirHeaderTextAndPositionInTheFile() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        convert(converter, "ledger/a.csv", "id,amount\n1,2\n", MODIFIED);
+
+        ConversionResult result = convert(converter, "ledger/b.csv", "id,amount,Straße,amount\n2,3,x,4\n", MODIFIED);
+
+        Map<?, ?> stored = new ObjectMapper().readValue(silverRoot.resolve(result.manifestKey()).toFile(), Map.class);
+        assertEquals(List.of(Map.of("header", "Straße", "position", 3), Map.of("header", "amount", "position", 4)), stored.get("droppedColumns"));
+        assertEquals(Map.of("header", "amount", "position", 4), ((List<?>) new ObjectMapper().readValue(
+                logLines.toString(StandardCharsets.UTF_8).lines().toList().get(1), Map.class).get("droppedColumns")).get(1), "the log line says the same");
+        assertEquals("columns not in the dataset's schema contract, so not written: \"Straße\" (column 3), \"amount\" (column 4)",
+                result.manifest().columnDrift().orElseThrow());
+        GenericRecord row = ParquetTestFiles.readAll(silver.resolve(result.manifest().parts().get(0).key())).get(0);
+        assertEquals(3L, row.get("amount"), "the first amount is the contract's");
+    }
+
+    /** A manifest written before dropped columns were named by header listed the converter's names: it stays readable. */
+    @Test
+    void aManifestThatListsDroppedColumnsByTheConvertersNameIsStillRead() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        convert(converter, "ledger/a.csv", "id\n1\n", MODIFIED);
+        ConversionResult result = convert(converter, "ledger/b.csv", "id,Note\n2,x\n", MODIFIED);
+        Path file = silverRoot.resolve(result.manifestKey());
+        String json = Files.readString(file);
+        String written = "\"droppedColumns\" : [ {\n    \"header\" : \"Note\",\n    \"position\" : 2\n  } ]";
+        assertTrue(json.contains(written), json);
+        Files.writeString(file, json.replace(written, "\"droppedColumns\" : [ \"note\" ]"));
+
+        Manifest read = new ManifestStore(silver).read(result.manifestKey()).orElseThrow();
+
+        assertEquals(List.of(new Manifest.DroppedColumn("note", 0)), read.droppedColumns());
+        assertEquals("columns not in the dataset's schema contract, so not written: \"note\"", read.columnDrift().orElseThrow());
     }
 
     @Test
@@ -459,7 +498,7 @@ class SilverConverterTest {
         // One column in common is enough: the others are the manifest's dropped and missing columns, as before.
         Manifest partly = convert(converter, "mixed/partly.csv", "customer_id,city\n3,Oslo\n", MODIFIED).manifest();
         assertEquals(Manifest.CONVERTED, partly.status());
-        assertEquals(List.of("city"), partly.droppedColumns());
+        assertEquals(List.of(new Manifest.DroppedColumn("city", 2)), partly.droppedColumns());
     }
 
     /**
@@ -804,7 +843,7 @@ class SilverConverterTest {
         convert(converter(ConversionLimits.defaults()), "sales/y.csv", "id,note\n3,x\n", MODIFIED);
         Map<?, ?> next = new ObjectMapper().readValue(logLines.toString(StandardCharsets.UTF_8).lines().toList().get(1), Map.class);
         assertFalse(next.containsKey("schemaContractDefined"), next.toString());
-        assertEquals(List.of("note"), next.get("droppedColumns"));
+        assertEquals(List.of(Map.of("header", "note", "position", 2)), next.get("droppedColumns"));
     }
 
     @Test

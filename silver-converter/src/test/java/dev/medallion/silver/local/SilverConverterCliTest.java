@@ -136,7 +136,7 @@ class SilverConverterCliTest {
         assertEquals(0, run("convert", "--input", second.toString(), "--output", lake, "--dataset", "people"));
 
         assertTrue(out().contains("1 rows read, 1 written, 0 quarantined"), out());
-        assertTrue(out().contains("; columns not in the dataset's schema contract, so not written: country; columns in the contract but not in the file, "
+        assertTrue(out().contains("; columns not in the dataset's schema contract, so not written: \"country\" (column 3); columns in the contract but not in the file, "
                 + "so written as null: name (the contract: "), out());
         assertTrue(out().contains("_schemas/people.json)"), out());
         assertFalse(out().contains("a new dataset"), out());
