@@ -215,28 +215,34 @@ final class ConversionRun {
         pipelines.remove(pipeline);
     }
 
-    /** The manifest of a run that read every row: its parts are written, its quarantine file finished. */
+    /**
+     * The manifest of a run that read every row: its parts are written, its quarantine file finished. One whose
+     * contract was inferred from no row records no columns and says why: it wrote none, and the guess is stored nowhere.
+     */
     private Manifest converted() throws IOException {
         Manifest.Quarantine quarantined = quarantine.finish().orElse(null);
         quarantine.upload().ifPresent(staged::add);
+        List<Column> columns = contractFromNoRow ? List.of() : contract.columns();
         List<String> names = headerNames();
         List<Manifest.DroppedColumn> dropped = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            if (contract.indexOf(names.get(i)) < 0) {
-                dropped.add(new Manifest.DroppedColumn(header.get(i), i + 1));
-            }
-        }
         List<String> missing = new ArrayList<>();
-        for (Column column : contract.columns()) {
-            if (!names.contains(column.name())) {
-                missing.add(column.name());
+        if (!contractFromNoRow) {
+            for (int i = 0; i < names.size(); i++) {
+                if (contract.indexOf(names.get(i)) < 0) {
+                    dropped.add(new Manifest.DroppedColumn(header.get(i), i + 1));
+                }
+            }
+            for (Column column : columns) {
+                if (!names.contains(column.name())) {
+                    missing.add(column.name());
+                }
             }
         }
+        String reason = rowsRead == 0 ? "the file holds a header and no rows" : contractFromNoRow ? noContract() : null;
         // bytesRead is the size here: the caller fails the run unless the bytes counted turn out to be the size.
-        return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), rowsRead == 0 ? Manifest.EMPTY : Manifest.CONVERTED,
-                rowsRead == 0 ? "the file holds a header and no rows" : null,
+        return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), rowsRead == 0 ? Manifest.EMPTY : Manifest.CONVERTED, reason,
                 dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, header,
-                contract.columns(), dropped, missing, parts, quarantined,
+                columns, dropped, missing, parts, quarantined,
                 rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, context.clock().instant().toString(), NAME,
                 Manifest.Limits.of(context.limits()));
     }
@@ -533,9 +539,7 @@ final class ConversionRun {
                 reason = "expected " + header.size() + " fields, found " + fields.size();
             }
             else if (contractFromNoRow) {
-                reason = "no schema contract: none of the file's first rows (up to " + context.limits().chunkRows() + "), from which a new"
-                        + " dataset's contract is inferred, has the header's " + header.size() + " fields, so no contract was inferred from this"
-                        + " file and none of its rows is written; fix the header or the rows and upload the file again";
+                reason = noContract();
             }
             else {
                 reason = pipeline.append(fields::get, fieldOfColumn);
@@ -599,6 +603,13 @@ final class ConversionRun {
         }
         SchemaContract winner = context.contracts().createIfAbsent(inferred);
         return new Inferred(winner, winner == inferred, false);
+    }
+
+    /** Why a file whose contract was inferred from no row wrote none of its rows ({@link #contractFromNoRow}). */
+    private String noContract() {
+        return "no schema contract: none of the file's first rows (up to " + context.limits().chunkRows() + "), from which a new"
+                + " dataset's contract is inferred, has the header's " + header.size() + " fields, so no contract was inferred from this"
+                + " file and none of its rows is written; fix the header or the rows and upload the file again";
     }
 
     /** The dataset's contract, when this run inferred it and wrote it first. */

@@ -23,9 +23,12 @@ import static java.util.Objects.requireNonNull;
  *        names its parts and quarantine file
  * @param status {@code converted}; {@code empty} (no header, or a header and no rows); or {@code rejected}
  *        (the file as a whole is not readable CSV, see {@code reason}; nothing was written)
+ * @param reason why a file was rejected or empty, or why a file converted wrote no row: no schema contract
+ *        could be inferred from its first rows (none has the header's number of fields); null otherwise
  * @param encoding the charset the file was decoded as (its dataset's {@code CSV_ENCODINGS} entry, else UTF-8)
  * @param header the header exactly as in the file
- * @param columns the dataset's schema contract the parts are written in
+ * @param columns the dataset's schema contract the parts are written in; empty for a file that defines no
+ *        contract and writes no row (see {@code reason}), and for one rejected or of no row read before a contract was known
  * @param droppedColumns file columns the contract does not have, by header text and position: not written
  *        (docs/silver-converter.md, "Reading, typing, writing": the schema contract)
  * @param missingColumns contract columns the file does not have: written as null

@@ -942,11 +942,20 @@ class SilverConverterTest {
     @Test
     void aFirstFileWhoseFirstRowsAllMisfitItsHeaderDefinesNoContract() throws IOException {
         SilverConverter converter = converter(new ConversionLimits(2, 1 << 30, 1 << 30, 1 << 20));
-        Manifest broken = convert(converter, "sales/broken.csv", "id,amount,day,\n1,2.5,2026-01-01\n2,3.5,2026-01-02\n3,4.5,2026-01-03,\n", MODIFIED)
-                .manifest();
+        ConversionResult result = convert(converter, "sales/broken.csv", "id,amount,day,\n1,2.5,2026-01-01\n2,3.5,2026-01-02\n3,4.5,2026-01-03,\n",
+                MODIFIED);
+        Manifest broken = result.manifest();
 
         assertEquals(List.of(3L, 0L, 3L), List.of(broken.rowsRead(), broken.rowsWritten(), broken.rowsQuarantined()));
         assertFalse(Files.exists(silver.resolve("_schemas/sales.json")), "no contract stored");
+        // The manifest says so: no columns (not the all-string guess no row was written in), and why.
+        Manifest stored = new ManifestStore(silver).read(result.manifestKey()).orElseThrow();
+        assertEquals(List.of(), stored.columns());
+        assertEquals(List.of(), stored.droppedColumns());
+        assertEquals(List.of(), stored.missingColumns());
+        assertEquals(List.of("id", "amount", "day", ""), stored.header());
+        assertTrue(stored.reason().startsWith("no schema contract: none of the file's first rows (up to 2)"), stored.reason());
+        assertTrue(logLines.toString(StandardCharsets.UTF_8).contains("\"reason\":\"no schema contract: "), "the log line says why no row was written");
         List<String> quarantined = Files.readString(silver.resolve(broken.quarantine().key())).lines().toList();
         assertEquals("2,\"expected 4 fields, found 3\",1,2.5,2026-01-01", quarantined.get(1));
         assertTrue(quarantined.get(3).startsWith("4,\"no schema contract: none of the file's first rows (up to 2), from which a new dataset's contract is"
