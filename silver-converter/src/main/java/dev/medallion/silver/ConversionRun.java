@@ -4,6 +4,7 @@ import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.ObjectUpload;
@@ -22,6 +23,7 @@ import org.apache.commons.io.input.CloseShieldInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -724,7 +726,9 @@ final class ConversionRun {
             // No failure carries these to the log: the run goes on, and may succeed.
             context.log().warn("uploads of " + givenUp + " could not be aborted; the bucket's lifecycle rule for incomplete multipart"
                     + " uploads removes their parts", Map.of("source", source.location(), "dataset", dataset, "failures", Arrays.stream(attachTo.getSuppressed())
-                            .map(Throwable::getMessage).toList()));
+                            // The store's message names the upload's key and id and why; its unchecked wrapper's names a Java class first.
+                            .map(failure -> ErrorMessages.describe(failure instanceof UncheckedIOException unchecked ? unchecked.getCause() : failure))
+                            .toList()));
         }
         staged.clear();
         parts.clear();

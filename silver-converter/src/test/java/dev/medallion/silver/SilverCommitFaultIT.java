@@ -29,6 +29,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,9 +41,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -363,6 +366,56 @@ class SilverCommitFaultIT {
         assertEquals(1, failed.hits());
         assertEquals(content.length, converted.manifest().bytesRead());
         assertExactlyOnce(source, ROWS, 0);
+    }
+
+    /**
+     * Byte ranges given up (the cut fell inside a quoted field) are discarded and the file read again as one
+     * stream; S3 refuses to abort the ranges' multipart uploads. No failure carries those refusals, the run
+     * going on, so its WARN line is the only place a person learns which uploads stay open, billed until the
+     * lifecycle rule: it names each one's key and upload id, and why the abort failed.
+     */
+    @Test
+    void multipartUploadsOfRangesGivenUpThatS3RefusesToAbortAreNamedInAWarning() throws IOException {
+        // Random text Snappy cannot shrink, so each range's part passes S3's minimum part size and is a multipart upload.
+        Random random = new Random(23);
+        StringBuilder head = new StringBuilder("id,label\n");
+        StringBuilder tail = new StringBuilder();
+        int rows = 300_000;
+        for (int i = 0; i < rows; i++) {
+            // Ids 0 to rows, the note's row rows / 2 between the halves.
+            (i < rows / 2 ? head : tail).append(i < rows / 2 ? i : i + 1).append(',').append(HexFormat.of().toHexDigits(random.nextLong())).append(HexFormat.of().toHexDigits(random.nextLong()))
+                    .append(HexFormat.of().toHexDigits(random.nextLong())).append('\n');
+        }
+        StringBuilder note = new StringBuilder("\"pasted:");
+        for (int i = 0; i < 40_000; i++) {
+            note.append("\n").append(900_000 + i).append(",copy");
+        }
+        // The cut at half the size falls inside the note, whose lines parse as records.
+        byte[] content = (head + String.valueOf(rows / 2) + "," + note + "\"\n" + tail).getBytes(StandardCharsets.UTF_8);
+        SourceObject source = upload("sales/src.csv", content);
+        Injection refused = proxy.inject(Request::isAbortMultipartUpload, Fault.status(500), Integer.MAX_VALUE);
+        S3ObjectStore bronzeThroughProxy = new S3ObjectStore(faulty, bronzeBucket);
+        SilverConverter converter = new SilverConverter(new S3ObjectStore(faulty, silverBucket, S3ObjectStore.MINIMUM_PART_SIZE), LAYOUT,
+                ConversionLimits.defaults(), new RangeReading(2, content.length / 3), CsvOverrides.none(), SilverCatalog.none(),
+                new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()), Clock.systemUTC());
+
+        ConversionResult result = converter.convert(source, DATASET, SilverConverter.Content.of(() -> bronzeThroughProxy.open(source.key(), Optional.of(source.etag())),
+                (from, to) -> bronzeThroughProxy.openRange(source.key(), Optional.of(source.etag()), from, to)));
+
+        String log = logLines.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("byte ranges given up") && log.contains("fell inside a quoted field"), log);
+        assertEquals(1, result.manifest().parts().size(), "converted as one stream");
+        assertExactlyOnce(source, rows + 1, 0);
+        List<MultipartUpload> open = S3.client().listMultipartUploads(request -> request.bucket(silverBucket)).uploads();
+        assertEquals(2, open.size(), "each range's part, left open: " + open);
+        assertTrue(refused.hits() >= 2, refused.toString());
+        String warning = log.lines().filter(line -> line.contains("could not be aborted")).findFirst().orElseThrow(() -> new AssertionError(log));
+        assertTrue(warning.contains("\"level\":\"WARN\"") && warning.contains("\"source\":\"s3://" + bronzeBucket + "/sales/src.csv\""), warning);
+        for (MultipartUpload upload : open) {
+            assertTrue(warning.contains("multipart upload " + upload.uploadId() + " of s3://" + silverBucket + "/" + upload.key() + " ("), warning);
+        }
+        assertTrue(warning.contains("Status Code: 500"), "why the abort failed: " + warning);
+        assertFalse(warning.contains("java.io."), "a message for people, not a Java class: " + warning);
     }
 
     @Test

@@ -561,7 +561,8 @@ public final class S3ObjectStore implements ObjectStore {
 
         private UncheckedIOException abortFailure(SdkException cause) {
             return new UncheckedIOException(new IOException("Could not abort multipart upload " + uploadId.orElseThrow() + " of "
-                    + describe(key) + "; the bucket's lifecycle rule for incomplete multipart uploads removes its parts", cause));
+                    + describe(key) + " (" + ErrorMessages.describe(cause) + "); the bucket's lifecycle rule for incomplete multipart uploads"
+                    + " removes its parts", cause));
         }
 
         private void checkWritable() throws IOException {
