@@ -17,6 +17,7 @@ import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
 import dev.medallion.silver.catalog.SilverCatalog;
+import dev.medallion.silver.lambda.SilverConverterHandler;
 import dev.medallion.silver.schema.SchemaContractStore;
 import org.apache.commons.io.input.BoundedInputStream;
 
@@ -128,6 +129,14 @@ public final class SilverConverterCli {
             // A wrong argument, as the usage says: 1 is for a file the converter rejected.
             return 2;
         }
+        String lowerName = input.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (SilverConverterHandler.ACCEPTED_SUFFIXES.stream().noneMatch(lowerName::endsWith)) {
+            // The function is never invoked for such a key, and the local command refuses such a file: converted here it
+            // would be a dataset of its own (README.md into readme_md), its lines quarantined, a contract inferred from them.
+            err.println("error: --input " + input + " is a file whose name does not end in " + String.join(", ", SilverConverterHandler.ACCEPTED_SUFFIXES)
+                    .replaceFirst(", (?=[^,]*$)", " or ") + ", which the function is never invoked for: give a CSV file (rename it to end in .csv if it is one)");
+            return 2;
+        }
         Path output = Path.of(line.value("--output").orElseThrow()).toAbsolutePath().normalize();
         Optional<String> unusable = OutputFolders.problem("--output", output);
         if (unusable.isPresent()) {
@@ -198,7 +207,7 @@ public final class SilverConverterCli {
     }
 
     private static String stem(Path input) {
-        return input.getFileName().toString().replaceFirst("(?i)(\\.(csv|tsv|txt|dat))?(\\.gz)?$", "");
+        return input.getFileName().toString().replaceFirst("(?i)(\\.(csv|dat))?(\\.gz)?$", "");
     }
 
     private static String summary(Path input, String dataset, ConversionResult result, LocalObjectStore silver, double seconds) {

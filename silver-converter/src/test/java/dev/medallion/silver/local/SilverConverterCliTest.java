@@ -225,6 +225,30 @@ class SilverConverterCliTest {
         assertFalse(err().contains("Exception"), err());
     }
 
+    /**
+     * The bucket's notification delivers only .csv, .csv.gz and .dat keys to the function, so a file named
+     * otherwise (a README, a .tsv export) is a wrong argument, as the local command refuses it, rather than a
+     * dataset of its own (readme_md) with its lines quarantined and a contract inferred from them.
+     */
+    @Test
+    void aFileWhoseNameTheFunctionIsNeverDeliveredIsAWrongArgument() throws IOException {
+        Path readme = Files.writeString(directory.resolve("README.md"), "# Sales\n\nThe monthly exports, one file per month.\n");
+        Path output = directory.resolve("lake");
+
+        assertEquals(2, run("convert", "--input", readme.toString(), "--output", output.toString()));
+
+        assertEquals("error: --input " + readme + " is a file whose name does not end in .csv, .csv.gz or .dat, which the function is never invoked for:"
+                + " give a CSV file (rename it to end in .csv if it is one)\n", err());
+        assertEquals("", out());
+        assertFalse(Files.exists(output), "nothing written");
+
+        // In any case, as the local command and bronze-ingest take them.
+        err.reset();
+        Path upper = Files.writeString(directory.resolve("ORDERS.CSV"), "id,amount\n1,2.50\n");
+        assertEquals(0, run("convert", "--input", upper.toString(), "--output", output.toString()), err());
+        assertTrue(out().startsWith("converted ORDERS.CSV as dataset orders into "), out());
+    }
+
     /** A file given as --output is a wrong argument named by its option, not an I/O error on its silver keys. */
     @Test
     void anOutputThatIsAFileOrLiesUnderOneIsAWrongArgumentNamingTheOption() throws IOException {
