@@ -84,6 +84,7 @@ public final class LocalLakehouseCli {
             as in the Lambda function (e.g. CSV_ENCODINGS=people:windows-1252).
             Exit code: 0 done, 1 a file was rejected or a model failed (the rest still runs), 2 wrong usage.
             """;
+    private static final String HINT = "Run with --help for the options.";
     private static final List<String> OPTIONS = List.of("--input", "--lake", "--contracts", "--models");
 
     private LocalLakehouseCli() {}
@@ -104,8 +105,8 @@ public final class LocalLakehouseCli {
             return args.isEmpty() ? 2 : 0;
         }
         if (!args.get(0).equals("local")) {
-            err.println("error: unknown command '" + args.get(0) + "'");
-            err.print(USAGE);
+            err.println("error: unknown command '" + args.get(0) + "': the command is local (java -jar lakehouse-local.jar local --input DIR --lake DIR)");
+            err.println(HINT);
             return 2;
         }
         CommandLine line;
@@ -119,7 +120,8 @@ public final class LocalLakehouseCli {
         }
         catch (UsageException e) {
             err.println("error: " + ErrorMessages.describe(e));
-            err.print(USAGE);
+            // Not the usage itself: its thirty lines would push the error off the top of the screen.
+            err.println(HINT);
             return 2;
         }
         Path input = Path.of(line.value("--input").orElseThrow()).toAbsolutePath().normalize();

@@ -66,6 +66,8 @@ public final class SilverConverterCli {
             RANGE_READERS and MIN_RANGE_BYTES are read from the environment, as in the Lambda function.
             """;
 
+    private static final String HINT = "Run with --help for the options.";
+
     private SilverConverterCli() {}
 
     public static void main(String[] args) {
@@ -84,8 +86,8 @@ public final class SilverConverterCli {
             return args.isEmpty() ? 2 : 0;
         }
         if (!args.get(0).equals("convert")) {
-            err.println("error: unknown command '" + args.get(0) + "'");
-            err.print(USAGE);
+            err.println("error: unknown command '" + args.get(0) + "': the command is convert (java -jar silver-converter.jar convert --input FILE --output DIR)");
+            err.println(HINT);
             return 2;
         }
         CommandLine line;
@@ -99,7 +101,8 @@ public final class SilverConverterCli {
         }
         catch (UsageException e) {
             err.println("error: " + ErrorMessages.describe(e));
-            err.print(USAGE);
+            // Not the usage itself: its twenty lines would push the error off the top of the screen.
+            err.println(HINT);
             return 2;
         }
         try {

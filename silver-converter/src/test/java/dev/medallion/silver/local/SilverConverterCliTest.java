@@ -249,6 +249,27 @@ class SilverConverterCliTest {
         assertTrue(out().startsWith("converted ORDERS.CSV as dataset orders into "), out());
     }
 
+    /**
+     * A typo is answered in two lines, as bronze-ingest answers it: printed after the error, the usage's twenty
+     * lines pushed the error itself off the top of the screen. Left out, the command word is named.
+     */
+    @Test
+    void aWrongArgumentIsTheErrorAndAHintNotTheWholeUsage() {
+        String hint = "Run with --help for the options.\n";
+        assertEquals(2, run("convert", "--input", "x.csv", "--output", "out", "--out", "x"));
+        assertEquals("error: unknown option --out\n" + hint, err());
+
+        err.reset();
+        assertEquals(2, run("convert", "--input", "x.csv"));
+        assertEquals("error: --output is required\n" + hint, err());
+
+        err.reset();
+        assertEquals(2, run("--input", "x.csv", "--output", "out"));
+        assertEquals("error: unknown command '--input': the command is convert (java -jar silver-converter.jar convert --input FILE --output DIR)\n" + hint,
+                err());
+        assertEquals("", out());
+    }
+
     /** A file given as --output is a wrong argument named by its option, not an I/O error on its silver keys. */
     @Test
     void anOutputThatIsAFileOrLiesUnderOneIsAWrongArgumentNamingTheOption() throws IOException {
