@@ -294,6 +294,9 @@ public final class UploadPlanner {
                     + (links.isEmpty() ? "" : " (" + links.size() + " links to folders not followed: give such a folder as a PATH of its own)")
                     + (jobFiles.isEmpty() ? "" : " (" + jobFiles.size() + " Hadoop or Spark job files and folders, named with a leading _, left out)"));
         }
+        else {
+            folderOfDatasets(folder, name, found).ifPresent(problems::add);
+        }
         found.sort(Comparator.comparing(file -> file.file().key()));
         left.sort(null);
         links.sort(null);
@@ -302,6 +305,34 @@ public final class UploadPlanner {
         leftOut.folderLinks().addAll(links);
         leftOut.jobFiles().addAll(jobFiles);
         return found;
+    }
+
+    /**
+     * Why a folder given without {@code --dataset} looks like a folder of datasets, as {@code sample-data/} is,
+     * rather than a dataset: no file of its own, and its files in two or more folders, none named like a date
+     * ({@code 2026}) or a Hive partition ({@code region=eu}), which a dataset's own folders are. As one PATH
+     * they would be one dataset named after it, typed by whichever file is converted first; the local command
+     * takes such a folder's folders as the datasets, so this is the first upload a newcomer tries.
+     */
+    private Optional<String> folderOfDatasets(Path folder, String name, List<Found> found) {
+        if (dataset.isPresent() || found.stream().anyMatch(file -> file.relativePath().indexOf('/') < 0)) {
+            return Optional.empty();
+        }
+        List<String> subfolders = found.stream()
+                .map(file -> file.relativePath().substring(0, file.relativePath().indexOf('/')))
+                .distinct()
+                .sorted()
+                .toList();
+        if (subfolders.size() < 2 || subfolders.stream().anyMatch(subfolder -> SilverLayout.looksLikeDateFolder(subfolder) || subfolder.contains("="))) {
+            return Optional.empty();
+        }
+        int named = Math.min(3, subfolders.size());
+        String listed = String.join(", ", subfolders.subList(0, named).stream().map(subfolder -> subfolder + "/").toList())
+                + (subfolders.size() > named ? " and " + (subfolders.size() - named) + " more" : "");
+        return Optional.of(folder + " holds no " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES) + " file of its own but folders of them (" + listed
+                + "), which as one PATH would all be one dataset, " + name + " (keys " + name + "/" + subfolders.get(0) + "/…), typed by whichever file"
+                + " is converted first, the others rejected or cut to its columns: if each folder is a dataset, give each as a PATH (" + folder
+                + "/*/); if they are all the files of one dataset, say so with --dataset " + name);
     }
 
     /**

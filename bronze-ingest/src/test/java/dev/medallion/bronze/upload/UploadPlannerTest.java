@@ -233,6 +233,44 @@ class UploadPlannerTest {
     }
 
     /**
+     * A folder of dataset folders, as sample-data/ is, given as one PATH would make them one dataset named after
+     * it, typed by whichever file the converter takes first, the others rejected or their columns dropped: the
+     * local command takes such a folder's folders as the datasets, so it is the newcomer's first upload.
+     */
+    @Test
+    void aFolderOfDatasetFoldersIsRefusedSayingHowToGiveEachOrNameOne() throws Exception {
+        Path sampleData = directory.resolve("sample-data");
+        write(sampleData.resolve("customers/customers.csv"), "customer_id,name\n1,a\n");
+        write(sampleData.resolve("products/products.csv"), "product_id,name\n1,b\n");
+        write(sampleData.resolve("sales/2026/01/sales_2026_01.csv"), "transaction_id,amount\n1,2.5\n");
+        write(sampleData.resolve("stores_eu/stores.csv"), "store_id,city\n1,Oslo\n");
+        write(sampleData.resolve("sales.json"), "{}");
+
+        assertEquals(sampleData + " holds no .csv, .csv.gz, .dat file of its own but folders of them (customers/, products/, sales/ and 1 more), which"
+                + " as one PATH would all be one dataset, sample_data (keys sample_data/customers/…), typed by whichever file is converted first, the"
+                + " others rejected or cut to its columns: if each folder is a dataset, give each as a PATH (" + sampleData + "/*/); if they are all the files of one"
+                + " dataset, say so with --dataset sample_data", refusal(planner, sampleData));
+        // Each folder as a PATH is its dataset, and --dataset keeps them one, as said.
+        assertEquals(List.of("customers/customers.csv", "products/products.csv", "sales/2026/01/sales_2026_01.csv", "stores_eu/stores.csv"),
+                planner.plan(List.of(sampleData.resolve("customers"), sampleData.resolve("products"), sampleData.resolve("sales"),
+                        sampleData.resolve("stores_eu"))).files().stream().map(PlannedFile::key).sorted().toList());
+        UploadPlanner named = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.of("sample_data"));
+        assertEquals(4, named.plan(List.of(sampleData)).files().size());
+        // A dataset's own folders of dates or of Hive partitions, or a file of its own beside its folders, are a dataset's.
+        Path orders = directory.resolve("orders");
+        write(orders.resolve("2026/a.csv"), "id\n1\n");
+        write(orders.resolve("2027-01/b.csv"), "id\n2\n");
+        Path events = directory.resolve("events");
+        write(events.resolve("region=eu/a.csv"), "id\n1\n");
+        write(events.resolve("region=us/b.csv"), "id\n2\n");
+        Path stock = directory.resolve("stock");
+        write(stock.resolve("today.csv"), "id\n1\n");
+        write(stock.resolve("north/a.csv"), "id\n2\n");
+        write(stock.resolve("south/b.csv"), "id\n3\n");
+        assertEquals(7, planner.plan(List.of(orders, events, stock)).files().size());
+    }
+
+    /**
      * Hadoop and Spark name what is not a job's output with a leading '_': the attempt files under _temporary
      * of a job running or failed would be converted beside the job's output, its rows counted twice.
      */
@@ -314,11 +352,15 @@ class UploadPlannerTest {
         Path file = write(retail.resolve("transactions.csv"), "id\n1\n");
         write(data.resolve("orders/a.csv"), "id\n2\n");
 
-        assertEquals(file + " would be uploaded twice, as data/retail/transactions.csv (from " + data + ") and as retail/transactions.csv (from "
+        // data holds folders of its own only, so it is refused as a folder of datasets too.
+        String folderOfDatasets = data + " holds no .csv, .csv.gz, .dat file of its own but folders of them (orders/, retail/), which as one PATH would"
+                + " all be one dataset, data (keys data/orders/…), typed by whichever file is converted first, the others rejected or cut to its columns:"
+                + " if each folder is a dataset, give each as a PATH (" + data + "/*/); if they are all the files of one dataset, say so with --dataset data\n";
+        assertEquals(folderOfDatasets + file + " would be uploaded twice, as data/retail/transactions.csv (from " + data + ") and as retail/transactions.csv (from "
                         + retail + "), its rows then converted twice: give " + data + " or " + retail + ", not both",
                 refusal(planner, data, retail));
         // A file given on its own inside a folder of the run is the same case.
-        assertEquals(file + " would be uploaded twice, as data/retail/transactions.csv (from " + data + ") and as retail/transactions.csv (from "
+        assertEquals(folderOfDatasets + file + " would be uploaded twice, as data/retail/transactions.csv (from " + data + ") and as retail/transactions.csv (from "
                         + file + "), its rows then converted twice: give " + data + " or " + file + ", not both",
                 refusal(planner, data, file));
     }
