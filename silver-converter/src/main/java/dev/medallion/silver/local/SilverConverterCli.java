@@ -64,6 +64,8 @@ public final class SilverConverterCli {
             The declarations CSV_DELIMITERS and CSV_ENCODINGS, the tunables CHUNK_ROWS, CHUNK_MAX_BYTES,
             PART_TARGET_BYTES and ROW_GROUP_BYTES, the limits MAX_COLUMNS and MAX_ROW_CHARS, and
             RANGE_READERS and MIN_RANGE_BYTES are read from the environment, as in the Lambda function.
+            Exit code: 0 converted (or empty, or converted before and unchanged), 1 the file was rejected (now, or
+            before with the same settings) or could not be read or written, 2 wrong usage.
             """;
 
     private static final String HINT = "Run with --help for the options.";

@@ -249,6 +249,14 @@ class SilverConverterCliTest {
         assertTrue(out().startsWith("converted ORDERS.CSV as dataset orders into "), out());
     }
 
+    /** The exit codes docs/local.md gives, in the help as lakehouse-local.jar's and bronze-ingest's give theirs. */
+    @Test
+    void theHelpSaysTheExitCodes() {
+        assertEquals(0, run("--help"));
+        assertTrue(out().endsWith("Exit code: 0 converted (or empty, or converted before and unchanged), 1 the file was rejected (now, or\n"
+                + "before with the same settings) or could not be read or written, 2 wrong usage.\n"), out());
+    }
+
     /**
      * A typo is answered in two lines, as bronze-ingest answers it: printed after the error, the usage's twenty
      * lines pushed the error itself off the top of the screen. Left out, the command word is named.
