@@ -88,6 +88,17 @@ resource "aws_s3_object" "schema_contract" {
     }
 
     precondition {
+      # SilverTableDefinition.of, as the converter's Glue catalog checks a contract it loads and the local
+      # --contracts reader a declared one: a name Athena reads unquoted, of at most Identifiers.MAX_LENGTH
+      # characters, and not the partition key the catalog adds to every silver table. ColumnNames makes every
+      # header such a name (Order ID becomes order_id, 1st choice _1st_choice).
+      condition = try(alltrue([for column in each.value.json.columns :
+        can(regex("^[a-z_][a-z0-9_]*$", column.name)) && length(column.name) <= 255 && column.name != "ingest_date"
+      ]), true)
+      error_message = "${each.value.path}: a column's name must be lowercase letters, digits and underscores, not starting with a digit, at most 255 characters, and not ingest_date (the partition key the catalog adds to every silver table), as the converter names a CSV header's columns (Order ID becomes order_id, 1st choice _1st_choice) and as Glue and Athena hold them; not so: ${try(join(", ", [for column in each.value.json.columns : length(column.name) > 255 ? "${jsonencode(column.name)} (${length(column.name)} characters)" : jsonencode(column.name) if !(can(regex("^[a-z_][a-z0-9_]*$", column.name)) && length(column.name) <= 255 && column.name != "ingest_date")]), "some")}. Rename them in ${basename(each.value.path)}, keeping each sourceName the header's text: the converter refuses this contract and fails every file of dataset ${each.key} until it is fixed."
+    }
+
+    precondition {
       condition     = try(length(distinct([for column in each.value.json.columns : column.name])) == length(each.value.json.columns), true)
       error_message = "${each.value.path}: every column needs a name of its own; ${try(join(", ", distinct([for column in each.value.json.columns : column.name if length([for other in each.value.json.columns : other if other.name == column.name]) > 1])), "some")} is named more than once."
     }

@@ -183,6 +183,34 @@ class SchemaContractsPlanIT {
     }
 
     @Test
+    void aColumnNameTheConverterWouldRefuseFailsThePlanNamingTheFileTheColumnAndTheRule() throws Exception {
+        // Written by hand from a header: its text kept as the name, a name starting with a digit, the
+        // partition key's name, one longer than Glue holds. SilverTableDefinition.of refuses each.
+        String tooLong = "a".repeat(256);
+        Files.writeString(contracts.resolve("orders.json"), contract("orders", "bigint")
+                .replace("\"name\" : \"id\"", "\"name\" : \"Order ID\"")
+                .replace("} ],", """
+                        }, { "name" : "1st_choice", "type" : "string", "sourceName" : "1st choice" },
+                        { "name" : "ingest_date", "type" : "date", "sourceName" : "ingest_date" },
+                        { "name" : "%s", "type" : "string", "sourceName" : "long" },
+                        { "name" : "unit_price_2", "type" : "double", "sourceName" : "Unit Price" },
+                        { "name" : "_3m", "type" : "string", "sourceName" : "3m" } ],""".formatted(tooLong)));
+        // Every name of the converter's own form passes, as every shipped sample contract's does.
+        Files.writeString(contracts.resolve("returns.json"), contract("returns", "bigint"));
+
+        Result plan = terraform("plan", "-no-color", "-var", "environment=dev", "-var", "emulator_endpoint=" + endpoint(),
+                "-var", "schema_contracts_dir=" + contracts);
+
+        assertNotEquals(0, plan.exitCode(), plan.output());
+        String output = plan.output().replaceAll("\\s+", " ");
+        assertTrue(output.contains(contracts + "/orders.json: a column's name must be lowercase letters, digits and underscores, not starting"
+                + " with a digit, at most 255 characters, and not ingest_date"), plan.output());
+        assertTrue(output.contains("not so: \"Order ID\", \"1st_choice\", \"ingest_date\", \"" + tooLong + "\" (256 characters). "), plan.output());
+        assertTrue(output.contains("Rename them in orders.json, keeping each sourceName"), plan.output());
+        assertEquals(1, output.split("Error: Resource precondition failed", -1).length - 1, "orders.json once, returns.json not:\n" + plan.output());
+    }
+
+    @Test
     void aDirectoryWithoutContractsFailsThePlan() throws Exception {
         Result plan = terraform("plan", "-no-color", "-var", "environment=dev", "-var", "emulator_endpoint=" + endpoint(),
                 "-var", "schema_contracts_dir=../sample-data/sales");
