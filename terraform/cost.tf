@@ -20,6 +20,15 @@ resource "aws_budgets_budget" "monthly" {
   limit_unit   = "USD"
   time_unit    = "MONTHLY"
 
+  # Budgets subtracts credits from a cost budget's spend unless told not to (CostTypes.IncludeCredit,
+  # true by default; AWS Billing and Cost Management API Reference, CostTypes): on credits, the budgets
+  # would show about $0 and the hard stop never trip however much the pipeline used. By default they
+  # count the usage; budget_subtract_credits = true counts what is left to pay. The other cost types
+  # keep Budgets' defaults.
+  cost_types {
+    include_credit = var.budget_subtract_credits
+  }
+
   # Only the costs of resources carrying the stack's value of that tag: user:<key>$<value>, the form
   # Budgets' TagKeyValue filter takes for a user-defined tag.
   dynamic "cost_filter" {

@@ -510,6 +510,14 @@ variable "budget_cost_allocation_tag" {
   default     = null
 }
 
+variable "budget_subtract_credits" {
+  description = "Whether the budgets subtract AWS credits (promotional credits, AWS Activate and the like) from the spend they compare with their limits. false (the default): they count what the usage costs, whether credits or your card pays it, so the notifications and budget_hard_stop answer to the pipeline's usage while credits last. true: they count only what is left to pay after credits (AWS Budgets' own default, IncludeCredit), so an account on credits shows about $0 and nothing notifies or stops until the credits are used up or expire. Refunds, discounts, taxes and support fees are counted as AWS Budgets counts them by default either way. docs/cost-model.md, \"Budgets and credits\"."
+  type        = bool
+  default     = false
+  # null would leave it to Budgets' default, which subtracts them.
+  nullable = false
+}
+
 variable "budget_hard_stop" {
   description = "Stop the pipeline when the top tier's actual monthly spend is reached: an AWS Budgets action attaches a deny policy to the converter's, the gold builder's and the crawler's roles, so their work fails (and their failed events wait in the failure queues) until someone lifts it (README, \"Budgets that stop the spend\"). Off by default; needs enable_budgets."
   type        = bool

@@ -57,6 +57,30 @@ class BudgetsContractTest {
                 "the variable must say the tag must be activated in Billing first");
     }
 
+    /**
+     * Budgets subtracts credits from a cost budget's spend unless told otherwise (CostTypes.IncludeCredit,
+     * true by default), so an account on credits showed about $0 however much the pipeline used: no
+     * notification, no hard stop, until the credits were gone. By default the budgets count the usage;
+     * budget_subtract_credits = true makes them count what is left to pay, as Budgets' default does.
+     */
+    @Test
+    void theBudgetsCountUsagePaidWithCreditsUnlessToldToSubtractThem() {
+        Map<String, Object> variable = asMap(Repository.rootModule().variables().get("budget_subtract_credits"));
+        // hcl4j reads the type as an object of its own: the variable's block says bool.
+        assertTrue(Pattern.compile("(?s)variable \"budget_subtract_credits\" \\{[^}]*type\\s*=\\s*bool\\s").matcher(source("variables.tf")).find(), "a bool");
+        assertEquals(Boolean.FALSE, variable.get("default"));
+        assertEquals(Boolean.FALSE, variable.get("nullable"), "null would leave it to Budgets' default, which subtracts them");
+        assertTrue(String.valueOf(variable.get("description")).contains("credits"), String.valueOf(variable.get("description")));
+
+        for (boolean subtract : List.of(false, true)) {
+            TerraformConfiguration root = Repository.rootModule(Map.of("budget_subtract_credits", subtract, "budget_hard_stop", true));
+            List<Map<String, Object>> costTypes = blocks(root.resource("aws_budgets_budget", "monthly"), "cost_types");
+            assertEquals(1, costTypes.size(), "every tier says which costs it counts, the hard stop's top tier among them");
+            // Only credits: refunds, discounts, taxes and the rest stay as Budgets counts them by default.
+            assertEquals(Map.of("include_credit", subtract), costTypes.get(0), "budget_subtract_credits = " + subtract);
+        }
+    }
+
     @Test
     void theHardStopIsOffByDefault() {
         assertEquals(Boolean.FALSE, asMap(Repository.rootModule().variables().get("budget_hard_stop")).get("default"));
