@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static dev.medallion.infrastructure.PolicyStatement.assertAllowed;
 import static dev.medallion.infrastructure.PolicyStatement.assertDenied;
@@ -477,6 +478,46 @@ class GoldCtasContractTest {
         }
         assertDenied(policy, "s3:DeleteObject", GOLD_ARN + "/" + goldPrefix + "_lease/other.json");
         assertDenied(policy, "s3:DeleteObject", GOLD_ARN + "/" + goldPrefix + "_state/lease.json");
+    }
+
+    /**
+     * The Athena actions granted are exactly what AthenaQueries calls; every Glue action GlueCatalog calls
+     * is granted, and every other Glue action granted is one Athena needs to run the builder's queries
+     * with its credentials (it reads the catalog and writes the builds' tables and the views), listed
+     * here so that a grant with neither reason fails. A call the role lacks fails on AWS only: the
+     * emulators do not check IAM.
+     */
+    @Test
+    void theRoleIsGrantedTheAthenaAndGlueActionsTheCodeAndItsQueriesNeedAndNoOther() {
+        Set<String> granted = new TreeSet<>();
+        for (PolicyStatement statement : ContractRules.statements(Repository.rootModule(), FUNCTION)) {
+            if (statement.allows()) {
+                granted.addAll(statement.actions());
+            }
+        }
+        Set<String> athena = SdkCalls.actions("gold-ctas", "AthenaClient", "athena");
+        assertEquals(Set.of("athena:GetQueryExecution", "athena:GetQueryResults", "athena:StartQueryExecution", "athena:StopQueryExecution"), athena,
+                "AthenaQueries' calls");
+        assertEquals(athena, granted.stream().filter(action -> action.startsWith("athena:")).collect(Collectors.toCollection(TreeSet::new)),
+                "the builder's role: the Athena actions granted and the ones its code calls");
+
+        Set<String> glue = SdkCalls.actions("gold-ctas", "GlueClient", "glue");
+        assertEquals(Set.of("glue:DeleteTable", "glue:DeleteTableVersion", "glue:GetPartitions", "glue:GetTable", "glue:GetTableVersions", "glue:GetTables"), glue,
+                "GlueCatalog's calls");
+        Set<String> grantedGlue = granted.stream().filter(action -> action.startsWith("glue:")).collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(grantedGlue.containsAll(glue), "the builder's role lacks Glue actions its code calls: " + glue.stream().filter(action -> !grantedGlue.contains(action)).toList());
+        // Athena's with the builder's credentials: the default database it checks (and creates when
+        // missing), the silver and gold tables and partitions its queries read, the build tables CTAS
+        // creates with their partitions, and the views CREATE OR REPLACE VIEW creates and replaces.
+        Set<String> forTheQueries = Set.of("glue:BatchCreatePartition", "glue:BatchGetPartition", "glue:CreateDatabase", "glue:CreateTable", "glue:GetDatabase",
+                "glue:GetPartition", "glue:UpdateTable");
+        Set<String> unexplained = new TreeSet<>(grantedGlue);
+        unexplained.removeAll(glue);
+        unexplained.removeAll(forTheQueries);
+        assertEquals(Set.of(), unexplained, "Glue actions granted to the builder that neither its code nor its Athena queries need");
+        for (String client : List.of("SqsClient", "CloudWatchClient", "SnsClient", "LambdaClient")) {
+            assertEquals(Set.of(), SdkCalls.actions("gold-ctas", client, "any"), "the builder's calls on a " + client + ", which its role is not granted");
+        }
     }
 
     @Test

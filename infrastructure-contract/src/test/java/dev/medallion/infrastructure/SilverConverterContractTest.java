@@ -276,6 +276,27 @@ class SilverConverterContractTest {
         }
     }
 
+    /**
+     * The Glue actions the converter's role is granted are exactly the ones its code calls: none granted
+     * and never called, none called and not granted (a new call would fail with AccessDenied on AWS
+     * only, never on the emulators, which do not check IAM). The code does not talk to Athena, SQS or
+     * CloudWatch: its failed events reach the failure queue through Lambda's destination (with the role's
+     * sqs:SendMessage), its metrics come from its log lines (metric filters).
+     */
+    @Test
+    void theRoleIsGrantedTheGlueActionsTheCodeCallsAndNoOther() {
+        Set<String> called = SdkCalls.actions("silver-converter", "GlueClient", "glue");
+        assertEquals(new TreeSet<>(CATALOG_ACTIONS), called, "GlueSilverCatalog's calls");
+        Set<String> granted = new TreeSet<>();
+        for (PolicyStatement statement : ContractRules.statements(Repository.rootModule(), FUNCTION)) {
+            statement.actions().stream().filter(action -> action.startsWith("glue:")).forEach(granted::add);
+        }
+        assertEquals(called, granted, "the converter's role: the Glue actions granted and the ones its code calls");
+        for (String client : List.of("AthenaClient", "SqsClient", "CloudWatchClient", "SnsClient", "LambdaClient")) {
+            assertEquals(Set.of(), SdkCalls.actions("silver-converter", client, "any"), "the converter's calls on a " + client + ", which its role is not granted");
+        }
+    }
+
     private static String object(String key) {
         return SILVER_ARN + "/" + key;
     }
