@@ -1,6 +1,7 @@
 package dev.medallion.bronze.upload;
 
 import dev.medallion.common.config.SilverSettings;
+import dev.medallion.common.text.CompressedFormat;
 import dev.medallion.common.text.ControlCharacters;
 import dev.medallion.common.text.GzipMembersInputStream;
 import dev.medallion.common.text.UndecodableBytes;
@@ -24,8 +25,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Which local files are CSV that the silver converter accepts: first by name, then by a sniff of the
- * first bytes and characters, as the converter looks at them, so that a spreadsheet or an image saved as
- * {@code .csv} is refused before it is uploaded rather than rejected by the converter afterwards; then, by
+ * first bytes and characters, as the converter looks at them, so that a spreadsheet, an image or a file
+ * compressed otherwise than with gzip ({@link CompressedFormat}) saved as {@code .csv} or {@code .csv.gz}
+ * is refused before it is uploaded, with the converter's reason, rather than rejected by it afterwards; then, by
  * {@link #readWhole}, a file whose bytes are not all valid in its dataset's encoding. A dataset's declared encoding
  * ({@code CSV_ENCODINGS}, read as the converter reads it) decides, as in the converter, whether UTF-16
  * and UTF-32 text is refused, and which bytes are valid.
@@ -42,9 +44,8 @@ public final class CsvFiles {
     /** Compressed bytes read from the file at a time. */
     private static final int GZIP_BUFFER_BYTES = 64 * 1024;
 
-    private static final byte[] GZIP_MAGIC = {(byte) 0x1f, (byte) 0x8b};
+    /** Besides the compression and archive formats, {@link CompressedFormat}, which the converter rejects by name too. */
     private static final List<Signature> KNOWN_BINARY_FORMATS = List.of(
-            new Signature(new byte[] {'P', 'K', 3, 4}, "a ZIP archive (an Excel .xlsx workbook?): export it as CSV"),
             new Signature(new byte[] {'P', 'A', 'R', '1'}, "a Parquet file, which needs no conversion"),
             new Signature(new byte[] {'%', 'P', 'D', 'F'}, "a PDF document"),
             new Signature(new byte[] {(byte) 0xd0, (byte) 0xcf, 0x11, (byte) 0xe0}, "an old Excel .xls workbook: export it as CSV"));
@@ -85,7 +86,8 @@ public final class CsvFiles {
 
     /**
      * Why the file's first bytes are not CSV text, or empty when they look like it. Gzip is recognised
-     * by its magic bytes, as the converter does, and the decompressed start is sniffed. An empty file
+     * by its magic bytes, as the converter does, and the decompressed start is sniffed; another compression
+     * format, or gzip again inside, is refused with the converter's reason ({@link CompressedFormat}). An empty file
      * passes: the converter records it as empty.
      *
      * @param dataset the file's dataset, as the converter names it, to name the setting in messages
@@ -102,7 +104,11 @@ public final class CsvFiles {
         if (start.length == 0) {
             return Optional.empty();
         }
-        boolean compressed = startsWith(start, GZIP_MAGIC);
+        boolean compressed = CompressedFormat.isGzip(start);
+        Optional<CompressedFormat> otherCompression = CompressedFormat.of(start);
+        if (!compressed && otherCompression.isPresent()) {
+            return Optional.of(otherCompression.get().reason(start, false));
+        }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!compressed && name.endsWith(".gz")) {
             return Optional.of("its name ends in .gz but it is not gzip-compressed (no gzip magic bytes)");
@@ -112,6 +118,10 @@ public final class CsvFiles {
             if (compressed) {
                 try (InputStream in = open(file, true)) {
                     start = in.readNBytes(SNIFF_BYTES);
+                }
+                Optional<CompressedFormat> inside = CompressedFormat.of(start);
+                if (inside.isPresent()) {
+                    return Optional.of(inside.get().reason(start, true));
                 }
             }
             Optional<String> reason = sniffText(start, where, dataset, encoding);
@@ -140,7 +150,7 @@ public final class CsvFiles {
         requireNonNull(encoding, "encoding is null");
         boolean compressed;
         try (InputStream in = Files.newInputStream(file)) {
-            compressed = startsWith(in.readNBytes(GZIP_MAGIC.length), GZIP_MAGIC);
+            compressed = CompressedFormat.isGzip(in.readNBytes(CompressedFormat.MAGIC_BYTES));
         }
         Optional<UndecodableBytes.Found> found;
         try {

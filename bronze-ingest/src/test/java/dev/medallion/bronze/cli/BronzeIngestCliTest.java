@@ -69,7 +69,9 @@ class BronzeIngestCliTest {
 
         assertEquals(2, cli.run(List.of("upload", binary.toString(), "--bucket", "bronze")));
 
-        assertEquals("error: " + binary + " is not a CSV file: it is a ZIP archive (an Excel .xlsx workbook?): export it as CSV, not CSV text\n", err());
+        assertEquals("error: " + binary + " is not a CSV file: it is a ZIP archive (it starts with a ZIP entry's signature"
+                + " 0x50 0x4B 0x03 0x04), and the converter decompresses gzip alone, whatever the name's suffix says. Extract the CSV from it (unzip),"
+                + " or if it is an Excel .xlsx workbook, export it as CSV, and upload the CSV as .csv, or compressed with gzip as .csv.gz\n", err());
     }
 
     /** CSV_ENCODINGS is read as the converter reads it: a UTF-16 file of a dataset that declares it goes on to the bucket. */

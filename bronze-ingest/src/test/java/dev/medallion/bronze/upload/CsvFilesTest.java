@@ -90,8 +90,33 @@ class CsvFilesTest {
     @Test
     void namesKnownBinaryFormats() throws IOException {
         byte[] xlsx = {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0};
-        assertEquals(Optional.of("it is a ZIP archive (an Excel .xlsx workbook?): export it as CSV, not CSV text"), sniff("report.csv", xlsx));
+        assertEquals(Optional.of("it is a ZIP archive (it starts with a ZIP entry's signature 0x50 0x4B 0x03 0x04), and the converter"
+                + " decompresses gzip alone, whatever the name's suffix says. Extract the CSV from it (unzip), or if it is an Excel .xlsx workbook,"
+                + " export it as CSV, and upload the CSV as .csv, or compressed with gzip as .csv.gz"), sniff("report.csv", xlsx));
         assertEquals(Optional.of("it is a Parquet file, which needs no conversion, not CSV text"), sniff("part.csv", "PAR1\u0015\u0004".getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    /**
+     * The converter decompresses gzip alone, and once; a file compressed otherwise (here by zstd, of "id,name\n1,alice\n"), named
+     * .csv.gz, .csv or .dat, or compressed twice, it rejects naming the format (CsvReaderTest): refused here with the same reason.
+     */
+    @Test
+    void aFileCompressedOtherwiseThanWithGzipIsRefusedWithTheConvertersReason() throws IOException {
+        byte[] zstd = java.util.HexFormat.of().parseHex("28b52ffd241081000069642c6e616d650a312c616c6963650a8cd7cfef");
+        String reason = "it is zstd-compressed (it starts with zstd's magic number 0x28 0xB5 0x2F 0xFD), and the converter decompresses gzip alone,"
+                + " whatever the name's suffix says. Decompress it (zstd -d) and upload the CSV as .csv, or compressed with gzip as .csv.gz";
+        for (String name : List.of("a.csv.gz", "a.csv", "a.DAT")) {
+            assertEquals(Optional.of(reason), sniff(name, zstd), name);
+        }
+        assertEquals(Optional.of("it is gzip-compressed, and once decompressed it is zstd-compressed (it starts with zstd's magic number 0x28 0xB5 0x2F"
+                + " 0xFD): the converter decompresses gzip alone, and once. Decompress it (gunzip), then decompress it (zstd -d) and upload the CSV as"
+                + " .csv, or compressed with gzip alone as .csv.gz"), sniff("a.csv.gz", gzip(zstd)));
+        assertEquals(Optional.of("it is gzip-compressed twice (once decompressed, it starts with gzip's magic number 0x1F 0x8B again), and the converter"
+                + " decompresses it once. Decompress it once (gunzip) and upload the result, still gzip-compressed, as .csv.gz"),
+                sniff("a.csv.gz", gzip(gzip("id,a\n1,2\n".getBytes(StandardCharsets.US_ASCII)))));
+        byte[] xz = java.util.HexFormat.of().parseHex("fd377a585a000004e6d6b4460200210116000000742fe5a301000f69642c6e616d650a312c616c6963650a001379604b"
+                + "d4ace37300012810e50b6c601fb6f37d010000000004595a");
+        assertTrue(sniff("a.csv", xz).orElseThrow().startsWith("it is xz-compressed (it starts with xz's magic number 0xFD 0x37 0x7A 0x58 0x5A 0x00)"));
     }
 
     @Test

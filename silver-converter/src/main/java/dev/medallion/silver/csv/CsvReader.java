@@ -198,7 +198,7 @@ public final class CsvReader implements Closeable {
         Sample sample;
         char chosen;
         try {
-            text = TextInput.open(in, encoding, dataset);
+            text = TextInput.open(in, encoding, dataset, location);
             sample = sample(text);
             TextInput.requireText(sample.content(), sample.blankLines(), text.context());
             chosen = delimiter.isPresent() ? delimiter.get() : DelimiterDetector.detect(sample.content());

@@ -1,5 +1,6 @@
 package dev.medallion.silver.csv;
 
+import dev.medallion.common.text.CompressedFormat;
 import dev.medallion.common.text.ControlCharacters;
 import dev.medallion.common.text.GzipMembersInputStream;
 
@@ -16,8 +17,9 @@ import static dev.medallion.common.config.SilverSettings.CSV_ENCODINGS;
 
 /**
  * Turns a raw object stream into decoded text: gzip is recognised by its magic bytes (whatever the
- * key's suffix says) and read member by member to its very end ({@link GzipMembersInputStream}), a byte
- * order mark is dropped, and content that is clearly not text in the
+ * key's suffix says) and read member by member to its very end ({@link GzipMembersInputStream}), other
+ * compression formats (zstd, xz, bzip2, ZIP…), and gzip inside gzip, are rejected naming the format
+ * ({@link CompressedFormat}), a byte order mark is dropped, and content that is clearly not text in the
  * dataset's encoding is rejected before any row is parsed.
  *
  * <p>The text is UTF-8 unless the dataset declares another charset. Before decoding, the first bytes
@@ -47,12 +49,13 @@ public final class TextInput {
      *
      * @param encoding the charset declared for the dataset; UTF-8 when empty
      * @param dataset the dataset, to name the setting in messages
+     * @param location where the bytes come from, for messages
      */
-    static DecodingReader open(InputStream raw, Optional<Charset> encoding, String dataset) throws IOException, RejectedInputException {
+    static DecodingReader open(InputStream raw, Optional<Charset> encoding, String dataset, String location) throws IOException, RejectedInputException {
         BufferedInputStream in = new BufferedInputStream(raw, BUFFER_SIZE);
-        byte[] head = peek(in, 2);
+        byte[] head = peek(in, CompressedFormat.MAGIC_BYTES);
         byte[] sample;
-        boolean compressed = head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+        boolean compressed = CompressedFormat.isGzip(head);
         if (compressed) {
             try {
                 // Reads the gzip header and inflates the first bytes: a damaged or cut start fails here.
@@ -62,8 +65,10 @@ public final class TextInput {
             catch (GzipMembersInputStream.DamagedGzipException e) {
                 throw new RejectedInputException("The file is not valid gzip: " + e.getMessage() + GzipMembersInputStream.REMEDY);
             }
+            requireUncompressed(sample, true, dataset, location);
         }
         else {
+            requireUncompressed(head, false, dataset, location);
             sample = peek(in, SNIFF_SIZE);
         }
         Charset charset = encoding.orElse(StandardCharsets.UTF_8);
@@ -125,6 +130,21 @@ public final class TextInput {
             }
         }
         return new DecodingReader(in, charset, context);
+    }
+
+    /**
+     * Rejects bytes compressed in a format the converter does not read (any but gzip), or gzip-compressed
+     * again once decompressed, naming the format and what to do ({@link CompressedFormat}), in the words
+     * bronze-ingest refuses the file with before upload. Whatever the dataset's encoding: read as text, the
+     * file would be rejected for NUL bytes, with advice about encodings that cannot help.
+     *
+     * @param insideGzip whether {@code start} is the decompressed text of a gzip file
+     */
+    private static void requireUncompressed(byte[] start, boolean insideGzip, String dataset, String location) throws RejectedInputException {
+        Optional<CompressedFormat> format = CompressedFormat.of(start);
+        if (format.isPresent()) {
+            throw new RejectedInputException("The file " + location + " of dataset " + dataset + " is not CSV text: " + format.get().reason(start, insideGzip) + ".");
+        }
     }
 
     /**

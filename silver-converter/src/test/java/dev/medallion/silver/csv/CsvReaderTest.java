@@ -859,6 +859,48 @@ class CsvReaderTest {
         assertTrue(e.getMessage().contains("UTF-16"), e.getMessage());
     }
 
+    /** Files compressed by the tools, of "id,name\n1,alice\n": the converter decompresses gzip alone. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            zstd-compressed | 0x28 0xB5 0x2F 0xFD | Decompress it (zstd -d)  | 28b52ffd241081000069642c6e616d650a312c616c6963650a8cd7cfef
+            xz-compressed   | 0xFD 0x37 0x7A 0x58 0x5A 0x00 | Decompress it (xz -d) | fd377a585a000004e6d6b4460200210116000000742fe5a301000f69642c6e616d650a312c616c6963650a001379604bd4ace37300012810e50b6c601fb6f37d010000000004595a
+            bzip2-compressed | 0x42 0x5A 0x68 0x39 0x31 0x41 0x59 0x26 0x53 0x59 | Decompress it (bunzip2) | 425a6839314159265359e2c1de9300000659000010000420002e2720003100d34d034068684499a5a17228678bb9229c28487160ef4980
+            a ZIP archive   | 0x50 0x4B 0x03 0x04 | Extract the CSV from it (unzip), or if it is an Excel .xlsx workbook, export it as CSV, | 504b03040a00000000003760835dd194e073100000001000000005001c00742e63737655540900032a5a116b2a5a116b75780b00010400000000040000000069642c6e616d650a312c616c6963650a504b01021e030a00000000003760835dd194e0731000000010000000050018000000000001000000a48100000000742e63737655540500032a5a116b75780b000104000000000400000000504b050600000000010001004b0000004f0000000000
+            lz4-compressed  | 0x04 0x22 0x4D 0x18 | Decompress it (lz4 -d) | 04224d186440a71000008069642c6e616d650a312c616c6963650a00000000244ca5e4
+            a 7z archive    | 0x37 0x7A 0xBC 0xAF 0x27 0x1C | Extract the CSV from it (7z x) | 377abcaf271c0004a1b2c3d4
+            """)
+    void aFileCompressedOtherwiseThanWithGzipIsRejectedNamingItsFormatAndWhatToDo(String format, String magic, String remedy, String hex) {
+        byte[] file = HexFormat.of().parseHex(hex);
+        String magicName = format.startsWith("a ZIP") ? "a ZIP entry's signature" : format.startsWith("a 7z") ? "7z's signature"
+                : format.substring(0, format.indexOf('-')) + "'s magic number";
+        // A .csv.gz, a .csv or a .dat alike: the converter goes by the bytes, not the name.
+        assertEquals("The file " + LOCATION + " of dataset sales is not CSV text: it is " + format + " (it starts with " + magicName + " " + magic
+                + "), and the converter decompresses gzip alone, whatever the name's suffix says. " + remedy
+                + " and upload the CSV as .csv, or compressed with gzip as .csv.gz.", rejection(file, Optional.empty(), "sales").getMessage());
+        // In whatever encoding the dataset declares.
+        assertTrue(rejection(file, Optional.of(StandardCharsets.UTF_16LE), "sales").getMessage().contains("it is " + format + " (it starts with "));
+        // Compressed again with gzip, it is rejected once decompressed.
+        assertEquals("The file " + LOCATION + " of dataset sales is not CSV text: it is gzip-compressed, and once decompressed it is " + format
+                + " (it starts with " + magicName + " " + magic + "): the converter decompresses gzip alone, and once. Decompress it (gunzip), then "
+                + Character.toLowerCase(remedy.charAt(0)) + remedy.substring(1) + " and upload the CSV as .csv, or compressed with gzip alone as .csv.gz.",
+                rejection(gzip(file), Optional.empty(), "sales").getMessage());
+    }
+
+    @Test
+    void aFileCompressedTwiceWithGzipIsRejectedSayingSo() {
+        RejectedInputException e = rejection(gzip(gzip(utf8("id,name\n1,alice\n"))), Optional.empty(), "sales");
+        assertEquals("The file " + LOCATION + " of dataset sales is not CSV text: it is gzip-compressed twice (once decompressed, it starts with"
+                + " gzip's magic number 0x1F 0x8B again), and the converter decompresses it once. Decompress it once (gunzip) and upload the result,"
+                + " still gzip-compressed, as .csv.gz.", e.getMessage());
+    }
+
+    @Test
+    void textThatMerelyStartsLikeAMagicNumberIsRead() throws Exception {
+        // "BZh9" starts bzip2's magic number, but without the first block's after it, it is a header like another.
+        assertEquals(List.of(List.of("BZh9", "1AY"), List.of("1", "2")), fields(read("BZh9,1AY\n1,2\n")));
+        assertEquals(List.of(List.of("PK", "b"), List.of("1", "2")), fields(read("PK,b\n1,2\n")));
+    }
+
     @Test
     void largeGzipFileIsReadCompletely() throws Exception {
         StringBuilder text = new StringBuilder("n,square\n");
