@@ -23,6 +23,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class UndecodableBytes {
     private static final int BUFFER_SIZE = 1 << 16;
+    /** The most bytes a bad sequence is shown with: a UTF-8 sequence's four ({@link #at}). */
+    public static final int BYTES_SHOWN = 4;
 
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ").withPrefix("0x").withUpperCase();
 
@@ -39,7 +41,11 @@ public final class UndecodableBytes {
     }
 
     /**
-     * The bad sequence a decoder reporting errors ({@link CodingErrorAction#REPORT}) stopped at.
+     * The bad sequence a decoder reporting errors ({@link CodingErrorAction#REPORT}) stopped at. In UTF-8
+     * the sequence shown is the whole of what its first byte starts, which the decoder may report by its
+     * first byte or two alone (0xE0 0x80 0x80, an overlong form; 0xF4 0x90 0x80 0x80, above U+10FFFF): so
+     * that it is shown whole wherever a read ended, {@code in} is to hold {@link #BYTES_SHOWN} bytes from the
+     * sequence's start, or all there are to the end of the text.
      *
      * @param charset the decoder's charset
      * @param in the decoder's input, positioned at the bad sequence; not moved
@@ -53,11 +59,9 @@ public final class UndecodableBytes {
         if (!result.isError()) {
             throw new IllegalArgumentException("Not a decoding error: " + result);
         }
-        int length = result.length();
-        int shown = length;
-        // In UTF-8, a sequence cut short by a byte that cannot continue it (0xE9 0x20: the Latin-1 "é " of a Windows export): that byte too.
-        if (charset.name().equals("UTF-8") && length < utf8SequenceLength(in.get(in.position())) && in.position() + length < in.limit()) {
-            shown++;
+        int shown = result.length();
+        if (charset.name().equals("UTF-8")) {
+            shown = Math.max(shown, utf8Shown(in));
         }
         byte[] bad = new byte[shown];
         in.get(in.position(), bad);
@@ -191,6 +195,11 @@ public final class UndecodableBytes {
             }
             chars.clear();
             if (result.isError()) {
+                // The sequence is shown whole wherever the read ended.
+                while (bytes.remaining() < BYTES_SHOWN && !endOfInput) {
+                    bytesBefore += bytes.position();
+                    endOfInput = refill(in, bytes);
+                }
                 return new Decoded(at(charset, bytes, bytesBefore, result), lineBreaks);
             }
             if (result.isUnderflow()) {
@@ -198,21 +207,39 @@ public final class UndecodableBytes {
                     return new Decoded(null, lineBreaks);
                 }
                 bytesBefore += bytes.position();
-                bytes.compact();
-                int read = in.read(bytes.array(), bytes.position(), bytes.remaining());
-                if (read < 0) {
-                    endOfInput = true;
-                }
-                else {
-                    bytes.position(bytes.position() + read);
-                }
-                bytes.flip();
+                endOfInput = refill(in, bytes);
             }
         }
     }
 
-    private static int utf8SequenceLength(byte lead) {
-        int b = lead & 0xff;
-        return b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 1;
+    /** Keeps the bytes not decoded yet, at the buffer's start, and reads more after them; true at the end of the text. */
+    private static boolean refill(InputStream in, ByteBuffer bytes) throws IOException {
+        bytes.compact();
+        int read = in.read(bytes.array(), bytes.position(), bytes.remaining());
+        if (read > 0) {
+            bytes.position(bytes.position() + read);
+        }
+        bytes.flip();
+        return read < 0;
+    }
+
+    /**
+     * The bytes of the bad UTF-8 sequence at {@code in}'s position: its lead byte and the continuation bytes
+     * (0x80 to 0xBF) after it, up to the length its bit pattern gives (110xxxxx two bytes, 1110xxxx three,
+     * 11110xxx four), overlong forms, surrogates and forms above U+10FFFF included; and a byte that cuts it short
+     * (0xE9 0x20: the Latin-1 "é " of a Windows export), so that a person sees why it is bad.
+     */
+    private static int utf8Shown(ByteBuffer in) {
+        int start = in.position();
+        int lead = in.get(start) & 0xff;
+        int length = lead >= 0xf0 && lead <= 0xf7 ? 4 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xc0 && lead <= 0xdf ? 2 : 1;
+        int shown = 1;
+        while (shown < length && start + shown < in.limit() && (in.get(start + shown) & 0xc0) == 0x80) {
+            shown++;
+        }
+        if (shown < length && start + shown < in.limit()) {
+            shown++;
+        }
+        return shown;
     }
 }

@@ -124,6 +124,10 @@ final class DecodingReader extends Reader {
                 if (out.position() > start) {
                     break;
                 }
+                // The sequence is shown whole wherever the read ended.
+                while (bytes.remaining() < UndecodableBytes.BYTES_SHOWN && !endOfInput) {
+                    fill();
+                }
                 failure = new UndecodableTextException(context, UndecodableBytes.at(decoder.charset(), bytes, bytesBefore, result));
                 throw failure;
             }

@@ -1,6 +1,7 @@
 package dev.medallion.silver.csv;
 
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.testing.ShortReads;
 import dev.medallion.silver.csv.CsvReader.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -311,7 +312,12 @@ class CsvReaderTest {
             lead byte then ASCII         | C3 28    | 0xC3 0x28
             three-byte lead then space   | E9 20    | 0xE9 0x20
             cut three-byte sequence      | E2 82 58 | 0xE2 0x82 0x58
-            overlong encoding            | C0 80    | 0xC0
+            overlong encoding            | C0 80    | 0xC0 0x80
+            overlong three-byte encoding | E0 80 80 | 0xE0 0x80 0x80
+            overlong four-byte encoding  | F0 80 80 80 | 0xF0 0x80 0x80 0x80
+            code point above U+10FFFF    | F4 90 80 80 | 0xF4 0x90 0x80 0x80
+            lead byte of no valid form   | F5 80 80 80 | 0xF5 0x80 0x80 0x80
+            four-byte sequence cut short | F0 9F 98 | 0xF0 0x9F 0x98 0x62
             encoded surrogate            | ED A0 80 | 0xED 0xA0 0x80
             byte never used in UTF-8     | FF       | 0xFF
             """)
@@ -320,6 +326,32 @@ class CsvReaderTest {
         byte[] bytes = concat(utf8("id,name\n1,alice\n2,b"), bad, utf8("b\n3,carol\n"));
         RejectedInputException e = rejection(bytes);
         assertTrue(e.getMessage().startsWith("The file is not UTF-8: invalid byte sequence " + shown + " at byte offset 19 (line 3)."), e.getMessage());
+    }
+
+    /** The whole sequence is shown, at its offset and line, however the bytes arrive: the decoder's buffer may end inside it. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"E0 80 80", "F0 80 80 80", "F4 90 80 80", "C0 80", "E2 82 58", "F0 9F 98 58", "ED A0 80"})
+    void theWholeBadSequenceIsShownWhateverTheReadSizes(String hex) throws Exception {
+        byte[] bad = HexFormat.ofDelimiter(" ").parseHex(hex);
+        StringBuilder text = new StringBuilder("n,text\n");
+        for (int i = 0; text.length() < 70_000; i++) {
+            text.append(i).append(',').append("x".repeat(i % 7)).append('\n');
+        }
+        text.append("9,a");
+        byte[] bytes = concat(utf8(text.toString()), bad, utf8("X\n10,b\n"));
+        long line = text.chars().filter(c -> c == '\n').count() + 1;
+        String expected = "invalid byte sequence " + HexFormat.ofDelimiter(" ").withPrefix("0x").withUpperCase().formatHex(bad) + " at byte offset "
+                + text.length() + " (line " + line + ").";
+        for (int[] sizes : new int[][] {{1}, {2}, {3}, {5, 7}, {65_535}, {1 << 20}}) {
+            RejectedInputException e = assertThrows(RejectedInputException.class, () -> {
+                try (CsvReader reader = CsvReader.open(ShortReads.of(bytes, sizes), Optional.empty(), Optional.empty(), LOCATION, "sales")) {
+                    while (reader.next().isPresent()) {
+                        // Reads every row.
+                    }
+                }
+            });
+            assertTrue(e.getMessage().contains(expected), Arrays.toString(sizes) + ": " + e.getMessage());
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.medallion.silver.csv;
 
+import dev.medallion.common.testing.ShortReads;
 import dev.medallion.common.text.UndecodableBytes;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -15,6 +18,7 @@ import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * bronze-ingest refuses a file whose bytes are not valid in its dataset's encoding with
@@ -43,6 +47,23 @@ class UndecodableBytesAgreementTest {
                 String expected = rejection(stored, Optional.empty());
                 UndecodableBytes.Text text = () -> compressed ? new GZIPInputStream(new ByteArrayInputStream(stored)) : new ByteArrayInputStream(stored);
                 assertEquals(expected, UndecodableBytes.first(text, StandardCharsets.UTF_8).orElseThrow().message("people", compressed));
+            }
+        }
+    }
+
+    /** Sequences the decoder reports by their first byte or two: both show the whole of them, however the bytes arrive. */
+    @Test
+    void bothShowTheWholeBadSequenceWhateverTheReadSizes() throws IOException {
+        String rows = "id,name\n" + "1,x\n".repeat(30_000);
+        for (byte[] bad : List.of(new byte[] {(byte) 0xe0, (byte) 0x80, (byte) 0x80}, new byte[] {(byte) 0xf0, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+                new byte[] {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, new byte[] {(byte) 0xc1, (byte) 0xbf})) {
+            byte[] file = concat(utf8(rows + "2,a"), bad, utf8("b\n"));
+            String expected = rejection(file, Optional.empty());
+            assertTrue(expected.contains("invalid byte sequence " + HexFormat.ofDelimiter(" ").withPrefix("0x").withUpperCase().formatHex(bad)
+                    + " at byte offset " + (rows.length() + 3) + " (line 30002)."), expected);
+            for (int[] sizes : new int[][] {{1}, {2}, {3}, {5, 7}, {1 << 20}}) {
+                UndecodableBytes.Text text = () -> ShortReads.of(file, sizes);
+                assertEquals(expected, UndecodableBytes.first(text, StandardCharsets.UTF_8).orElseThrow().message("people", false), Arrays.toString(sizes));
             }
         }
     }
