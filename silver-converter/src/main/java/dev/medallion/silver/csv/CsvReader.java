@@ -37,7 +37,9 @@ import static java.util.Objects.requireNonNull;
  * {@link RejectedInputException} naming the byte offset, the line, the bytes and the setting to use.
  * Deep in a large file that is only met after many rows were returned; those rows are as read, and the
  * caller discards what it made of them. So is a row longer than the limit given ({@code MAX_ROW_CHARS}):
- * it rejects the file, while it is read when it runs away.
+ * it rejects the file, while it is read when it runs away; and so are more characters between the ends of
+ * two records than a row at the limit can take ({@link RowSize}), counted exactly, which reject the file
+ * while they are read, or when the next record shows where they end.
  *
  * <p>A reader may also read one byte range of a larger file ({@link #openRange}), for conversions that
  * read several ranges at once. A range other than the last ends at a line feed that may or may not end a
@@ -253,10 +255,19 @@ public final class CsvReader implements Closeable {
             throw e;
         }
         if (record == null) {
+            failure = rowSize.atEnd(linesBefore);
+            if (failure != null) {
+                throw failure;
+            }
             return Optional.empty();
         }
         long linesAfter = lines();
         Row row = new Row(linesBefore, linesAfter, Arrays.asList(record.values()));
+        // Where this record's characters start is where the one before ended: only now is that one's span known exactly.
+        failure = rowSize.recordStarts(record.getCharacterPosition(), linesBefore);
+        if (failure != null) {
+            throw failure;
+        }
         if (endMarked && record.size() == 1 && END_MARKER.equals(record.get(0)) && !hasNext()) {
             // The marker is the range's last line, after all of its line breaks.
             endedBetweenRecords = true;
@@ -444,7 +455,9 @@ public final class CsvReader implements Closeable {
                     }
                 }
             }
-            rowSize.delivered += Math.max(count, 0);
+            if (count > 0) {
+                rowSize.handedOver(buffer, offset, count);
+            }
             return count;
         }
 
@@ -458,21 +471,96 @@ public final class CsvReader implements Closeable {
      * Keeps rows within {@code MAX_ROW_CHARS}: a row's size is its values' characters plus one per
      * delimiter, known exactly once the parser returns it. Checking that only costs something for a row
      * that may be that long: the characters handed to the parser since the previous row ended bound it.
-     * While a runaway row is being parsed, before the parser returns it, memory is kept by a coarser
-     * check: in the file, a row takes at most three times its size plus two characters (every value
-     * quoted, every quote in it doubled), so more characters than that since the previous row mean a row
-     * over the limit (or as many characters of blank lines, which are rejected too).
+     *
+     * <p>A row running away is rejected before the parser returns it, to keep memory bounded: in the file, a
+     * row takes at most three times its size plus two characters (every value quoted, every quote in it
+     * doubled), so more than {@link #runaway} characters between the end of one record and the end of the
+     * next (its blank lines before it included, and {@value #READ_AHEAD} characters allowed for them) mean a
+     * row over the limit, an unclosed quote, or that many blank lines: the file is rejected. That span is
+     * counted exactly, so that whether a file is rejected does not depend on how its bytes arrive, nor on
+     * whether it is read as one stream or in ranges (which start where records do): where one record ends
+     * is where the parser says the next starts ({@link CSVRecord#getCharacterPosition}), and at the end of
+     * the text, before its final line breaks. While a record is parsed, the characters handed to the parser
+     * since the previous one was returned, all used when it asks for more, exceed its span only by what the
+     * parser had read ahead then: more than the bound of them rejects the file at once; a span over the
+     * bound by less is rejected when the next record, or the end of the text, shows its end.
      */
     private static final class RowSize {
-        /** Characters the parser may hold read ahead of the row it returned. */
+        /** Characters the parser may hold read ahead of the row it returned; and blank lines allowed before a row. */
         private static final int READ_AHEAD = 1 << 16;
 
         final int limit;
-        long delivered;
+        /** Characters handed to the parser: all of them used whenever it asks for more. */
+        private long delivered;
         private long deliveredAtRowEnd;
+        /** Where the span of the record returned last starts, as the parser counts characters; -1 before the first record. */
+        private long spanStart = -1;
+        /** The line breaks before that span. */
+        private long spanStartLines;
+        /** The line breaks (CR and LF characters) that end the text handed over so far. */
+        private long trailingBreaks;
+        /** Whether the first two of {@link #trailingBreaks} are CR LF, one line break; and whether it is unknown yet, the first a CR ending a read. */
+        private boolean trailingStartsWithCrLf;
+        private boolean trailingStartsWithCr;
 
         RowSize(int limit) {
             this.limit = limit;
+        }
+
+        /** Counts characters handed to the parser, and the line breaks they end with (looked at from their end: seldom more than two). */
+        void handedOver(char[] buffer, int offset, int count) {
+            delivered += count;
+            int last = offset + count - 1;
+            int i = last;
+            while (i >= offset && (buffer[i] == '\n' || buffer[i] == '\r')) {
+                i--;
+            }
+            if (i >= offset) {
+                trailingBreaks = last - i;
+                trailingStartsWithCrLf = trailingBreaks >= 2 && buffer[i + 1] == '\r' && buffer[i + 2] == '\n';
+                trailingStartsWithCr = trailingBreaks == 1 && buffer[i + 1] == '\r';
+                return;
+            }
+            // Line breaks only: they go on the run before, or start it.
+            if (trailingBreaks == 0) {
+                trailingStartsWithCrLf = count >= 2 && buffer[offset] == '\r' && buffer[offset + 1] == '\n';
+                trailingStartsWithCr = count == 1 && buffer[offset] == '\r';
+            }
+            else if (trailingStartsWithCr) {
+                trailingStartsWithCrLf = buffer[offset] == '\n';
+                trailingStartsWithCr = false;
+            }
+            trailingBreaks += count;
+        }
+
+        /**
+         * A record was parsed, its characters starting at {@code start}: where the one before it ended. Returns the rejection
+         * when that one's span was over the bound, else null.
+         *
+         * @param linesBefore the line breaks before the span of the record parsed
+         */
+        RejectedInputException recordStarts(long start, long linesBefore) {
+            RejectedInputException over = spanStart >= 0 && start - spanStart > runaway() ? runaway(spanStartLines) : null;
+            spanStart = start;
+            spanStartLines = linesBefore;
+            return over;
+        }
+
+        /**
+         * At the end of the text: the rejection when the last record's span, or the line breaks after it, are over the bound,
+         * else null. The last record ends before the final line breaks, but for its own (CR LF, CR or LF).
+         *
+         * @param linesAfterLast the line breaks up to the end of the last record
+         */
+        RejectedInputException atEnd(long linesAfterLast) {
+            long lastEnd = 0;
+            if (spanStart >= 0) {
+                lastEnd = delivered - trailingBreaks + (trailingBreaks == 0 ? 0 : trailingStartsWithCrLf ? 2 : 1);
+                if (lastEnd - spanStart > runaway()) {
+                    return runaway(spanStartLines);
+                }
+            }
+            return delivered - lastEnd > runaway() ? runaway(linesAfterLast) : null;
         }
 
         void rowEnded() {

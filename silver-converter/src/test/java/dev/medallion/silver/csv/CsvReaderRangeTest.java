@@ -1,13 +1,17 @@
 package dev.medallion.silver.csv;
 
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.testing.ShortReads;
 import dev.medallion.silver.csv.CsvReader.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -77,6 +81,67 @@ class CsvReaderRangeTest {
     void aDelimiterInTheMarkerIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> CsvReader.openRange(new ByteArrayInputStream(new byte[0]), CsvReader.END_MARKER.charAt(0),
                 StandardCharsets.UTF_8, LOCATION, "sales", ConversionLimits.DEFAULT_MAX_ROW_CHARS, true));
+    }
+
+    /**
+     * A file is rejected when more than 3 × MAX_ROW_CHARS + 2 + 64Ki characters lie between the end of one record and the end of the
+     * next, blank lines included, or after the last: counted in the characters the parser used, not those it was handed ahead, so that
+     * the outcome is the same however the bytes arrive, and for ranges as for one stream.
+     */
+    @ParameterizedTest(name = "[{index}] line breaks {0}, blank lines at the end: {1}")
+    @CsvSource({"LF, false", "CRLF, false", "CR, false", "LF, true", "CRLF, true", "CR, true"})
+    void theBoundOnCharactersBetweenRowsIsTheSameWhateverTheReadSizesAndRanges(String lineBreak, boolean atTheEnd) throws Exception {
+        String eol = lineBreak.replace("CR", "\r").replace("LF", "\n");
+        int limit = 1000;
+        long bound = 3L * limit + 2 + 65_536;
+        StringBuilder before = new StringBuilder("id,note" + eol);
+        long lines = 1;
+        for (int i = 0; before.length() < 70_000; i++, lines++) {
+            before.append(i).append(",x").append(eol);
+        }
+        // Between rows, the span is the blank lines and the row after them, its line break included; at the end, the blank lines.
+        String row = "2,b" + eol;
+        long most = atTheEnd ? bound / eol.length() : (bound - row.length()) / eol.length();
+        for (long blankLines : new long[] {most, most + 1}) {
+            String text = atTheEnd ? before + row + eol.repeat((int) blankLines) : before + eol.repeat((int) blankLines) + row + "3,c" + eol;
+            boolean over = blankLines == most + 1;
+            byte[] file = text.getBytes(StandardCharsets.UTF_8);
+            String expected = over ? "rejected: More than " + bound + " characters follow line " + (atTheEnd ? lines + 1 : lines) + " without a row ending"
+                    : "rows " + (lines + (atTheEnd ? 1 : 2));
+            for (int[] sizes : new int[][] {{1}, {5, 7}, {8193}, {1 << 20}}) {
+                String reads = blankLines + " blank lines, reads of " + Arrays.toString(sizes);
+                assertEquals(expected, outcome(() -> CsvReader.open(ShortReads.of(file, sizes), Optional.empty(), Optional.empty(), LOCATION,
+                        "sales", limit)), reads);
+                // Two ranges, cut where a record starts: before the blank lines, and after the row that follows them or before that row.
+                for (int cut : new int[] {before.length(), atTheEnd ? before.length() + row.length() : text.length() - ("3,c" + eol).length()}) {
+                    String first = outcome(() -> CsvReader.openFirstRange(ShortReads.of(Arrays.copyOf(file, cut), sizes), Optional.empty(), Optional.empty(),
+                            LOCATION, "sales", limit, true));
+                    String second = outcome(() -> CsvReader.openRange(ShortReads.of(Arrays.copyOfRange(file, cut, file.length), sizes), ',',
+                            StandardCharsets.UTF_8, LOCATION, "sales", limit, false));
+                    assertEquals(over, first.startsWith("rejected") || second.startsWith("rejected"), reads + ", cut at " + cut + ": " + first + "; " + second);
+                }
+            }
+        }
+    }
+
+    private interface Opener {
+        CsvReader open() throws IOException, RejectedInputException;
+    }
+
+    /** The rows read, or the start of the rejection's reason. */
+    private static String outcome(Opener opener) throws IOException {
+        try (CsvReader csv = opener.open()) {
+            long rows = 0;
+            while (csv.next().isPresent()) {
+                rows++;
+            }
+            return "rows " + rows;
+        }
+        catch (RejectedInputException e) {
+            String message = e.getMessage();
+            int end = message.indexOf(" without a row ending");
+            return "rejected: " + (end < 0 ? message : message.substring(0, end + " without a row ending".length()));
+        }
     }
 
     private static Range readFirst(String text) throws Exception {
