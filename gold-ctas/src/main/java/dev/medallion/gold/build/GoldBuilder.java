@@ -79,6 +79,12 @@ public final class GoldBuilder {
     static final int VIEW_VERSIONS_KEPT = 2;
     /** The built line's field saying whether the model's older builds were removed ("removed") or are left for the next build ("kept"). */
     public static final String OLDER_BUILDS = "olderBuilds";
+    /**
+     * A place in a statement as Athena (Trino) gives it, at the start of a failure's reason, after the error's
+     * name if any: {@code COLUMN_NOT_FOUND: line 10:39: Column 'x' cannot be resolved}. Only there: a value
+     * quoted later in a reason (bad data) may read the same.
+     */
+    private static final Pattern ATHENA_POSITION = Pattern.compile("^(?:[A-Z][A-Z0-9_]*: )?line (\\d{1,9}):(\\d{1,9}): ");
     /** What a failure that left the view untouched means for readers. */
     private static final String KEPT_PREVIOUS = "; readers keep what they saw (its previous build, if it has one)";
 
@@ -442,9 +448,42 @@ public final class GoldBuilder {
 
         private CompletedQuery run(String sql, QueryStep step) {
             queries++;
-            CompletedQuery completed = athena.run(sql, step, deadline);
+            CompletedQuery completed;
+            try {
+                completed = athena.run(sql, step, deadline);
+            }
+            catch (AthenaQueryException e) {
+                throw inTheModel(e, sql);
+            }
             bytesScanned += completed.bytesScanned();
             return completed;
+        }
+
+        /**
+         * A query of the model's SQL that Athena failed, said in the model's terms: Athena places an error at a
+         * line and column of the statement it ran, whose SELECT starts some lines down, after the CTAS's WITH
+         * clause, with the silver database's name in place, so that place is in no file a person edits. The
+         * reason gains the file, line and column it is in the model, or, for a place outside the SELECT, the file.
+         */
+        private AthenaQueryException inTheModel(AthenaQueryException e, String sql) {
+            if (!e.state().equals("FAILED") || e.step().step().equals("view")) {
+                return e;
+            }
+            Matcher place = ATHENA_POSITION.matcher(e.reason());
+            Optional<String> position = place.find()
+                    ? statements.modelPosition(sql, Integer.parseInt(place.group(1)), Integer.parseInt(place.group(2)))
+                    : Optional.empty();
+            String where;
+            if (position.isPresent()) {
+                where = " (line " + place.group(1) + ":" + place.group(2) + " of the query is " + position.get() + ", in the model's SELECT)";
+            }
+            else if (!model.file().isEmpty()) {
+                where = " (the model's SQL: " + model.file() + ")";
+            }
+            else {
+                return e;
+            }
+            return new AthenaQueryException(e.step(), e.queryId(), e.state(), e.reason() + where, e);
         }
 
         private QueryStep step(String name) {

@@ -24,6 +24,7 @@ public final class GoldStatements {
     static final String MODEL_ALIAS = "gold_model";
 
     private final GoldModel model;
+    private final String silverDatabase;
     private final String select;
     private final String goldDatabase;
     private final String table;
@@ -35,7 +36,8 @@ public final class GoldStatements {
      */
     public GoldStatements(GoldModel model, String silverDatabase, String goldDatabase, String table, String location) {
         this.model = requireNonNull(model, "model is null");
-        this.select = model.select(requireNonNull(silverDatabase, "silverDatabase is null"));
+        this.silverDatabase = requireNonNull(silverDatabase, "silverDatabase is null");
+        this.select = model.select(silverDatabase);
         this.goldDatabase = requireNonNull(goldDatabase, "goldDatabase is null");
         this.table = requireNonNull(table, "table is null");
         this.location = requireNonNull(location, "location is null");
@@ -86,6 +88,49 @@ public final class GoldStatements {
      */
     public String createOrReplaceView() {
         return "CREATE OR REPLACE VIEW " + Sql.qualified(goldDatabase, model.name()) + " AS\nSELECT * FROM " + Sql.qualified(goldDatabase, table);
+    }
+
+    /**
+     * Where a place in {@code statement}, one of this class's, as Athena gives it (Trino's {@code line 10:39},
+     * both counted from 1 over the whole statement), is in the model's file ({@link GoldModel#position(int, int)}):
+     * the statement wraps the SELECT in lines of its own, and has the silver database's name where the file
+     * has {@value GoldModel#SILVER_DATABASE}. Empty when the place is not in the SELECT.
+     */
+    public Optional<String> modelPosition(String statement, int line, int column) {
+        requireNonNull(statement, "statement is null");
+        int start = statement.indexOf(select);
+        if (start < 0 || line < 1 || column < 1) {
+            return Optional.empty();
+        }
+        // Every statement starts the SELECT on a line of its own, so its columns are the file's but for the placeholder.
+        int selectFirstLine = (int) statement.substring(0, start).chars().filter(c -> c == '\n').count() + 1;
+        String[] written = model.select().split("\n", -1);
+        int selectLine = line - selectFirstLine + 1;
+        if (selectLine < 1 || selectLine > written.length) {
+            return Optional.empty();
+        }
+        return Optional.of(model.position(selectLine, writtenColumn(written[selectLine - 1], column)));
+    }
+
+    /** The column of the model's line that is {@code column} of the line as sent, the silver database's name in place of the placeholder. */
+    private int writtenColumn(String written, int column) {
+        int sent = 1;
+        int i = 0;
+        while (i < written.length() && sent < column) {
+            if (written.startsWith(GoldModel.SILVER_DATABASE, i)) {
+                if (column < sent + silverDatabase.length()) {
+                    // Inside the database's name: the placeholder it replaced.
+                    return i + 1;
+                }
+                sent += silverDatabase.length();
+                i += GoldModel.SILVER_DATABASE.length();
+            }
+            else {
+                sent++;
+                i++;
+            }
+        }
+        return i + 1 + (column - sent);
     }
 
     private String query(Optional<String> predicate) {

@@ -132,6 +132,38 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * A model whose SQL is wrong fails in Athena, which gives the place as a line and column of the statement
+     * it ran: the CTAS, whose WITH clause comes before the model's SELECT, with the silver database's name in
+     * place of {@code ${silver_database}}. That place is in no file a person has; the invocation's error names
+     * the model's file and the line and column there.
+     */
+    @Test
+    void aModelWhoseSqlAthenaRefusesFailsNamingItsFileAndThePlaceInIt() throws IOException {
+        String unresolved = "p.product_id";
+        FailingQueryAthena athena = new FailingQueryAthena(lake.athena(), sql -> sql.startsWith("CREATE TABLE") && sql.contains("product_totals__"),
+                sql -> { }, sql -> {
+                    // Trino's place: line and column of the whole statement, both counted from 1.
+                    int at = sql.indexOf(unresolved);
+                    int line = (int) sql.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+                    int column = at - sql.lastIndexOf('\n', at - 1);
+                    return "COLUMN_NOT_FOUND: line " + line + ":" + column + ": Column '" + unresolved + "' cannot be resolved or requester is not authorized to access"
+                            + " requested resources";
+                });
+
+        GoldBuildException failure = assertThrows(GoldBuildException.class, () -> lake.handler(athena)
+                .handleRequest(Map.of("models", List.of("product_totals")), null));
+
+        String message = failure.getMessage();
+        // it-models/product_totals.sql, line 6: "JOIN ${silver_database}.products AS p ON p.product_id = s.product_id".
+        assertTrue(message.contains("it-models/product_totals.sql:6:42"), message);
+        assertTrue(message.contains("Column 'p.product_id' cannot be resolved"), message);
+        JsonNode failed = lake.logLines().stream()
+                .filter(line -> line.get("message").asText().equals("gold model failed"))
+                .findFirst().orElseThrow();
+        assertTrue(failed.get("error").asText().contains("it-models/product_totals.sql:6:42"), failed.toString());
+    }
+
+    /**
      * SQS delivers a message at least once: the one commit of a batch whose build is running comes a second
      * time, to the mapping's other invocation, which finds the lease held. Answering it as done had the
      * mapping delete the message (with its latest receipt handle): when the running build then failed, its

@@ -14,7 +14,10 @@ import software.amazon.awssdk.services.athena.model.StopQueryExecutionResponse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import static java.util.Objects.requireNonNull;
@@ -31,12 +34,20 @@ public final class FailingQueryAthena implements AthenaClient {
     private final AthenaClient moto;
     private final Predicate<String> failing;
     private final Consumer<String> onFailing;
+    private final Function<String, String> reason;
     private final List<String> failedQueryIds = new ArrayList<>();
+    private final Map<String, String> reasonByQueryId = new HashMap<>();
 
     public FailingQueryAthena(AthenaClient moto, Predicate<String> failing, Consumer<String> onFailing) {
+        this(moto, failing, onFailing, sql -> REASON);
+    }
+
+    /** @param reason Athena's reason for the failing query, given its SQL: a place in it is where Athena counts it, in the whole statement */
+    public FailingQueryAthena(AthenaClient moto, Predicate<String> failing, Consumer<String> onFailing, Function<String, String> reason) {
         this.moto = requireNonNull(moto, "moto is null");
         this.failing = requireNonNull(failing, "failing is null");
         this.onFailing = requireNonNull(onFailing, "onFailing is null");
+        this.reason = requireNonNull(reason, "reason is null");
     }
 
     public List<String> failedQueryIds() {
@@ -48,6 +59,7 @@ public final class FailingQueryAthena implements AthenaClient {
         StartQueryExecutionResponse response = moto.startQueryExecution(request);
         if (failing.test(request.queryString())) {
             failedQueryIds.add(response.queryExecutionId());
+            reasonByQueryId.put(response.queryExecutionId(), reason.apply(request.queryString()));
             onFailing.accept(request.queryString());
         }
         return response;
@@ -59,12 +71,13 @@ public final class FailingQueryAthena implements AthenaClient {
         if (!failedQueryIds.contains(request.queryExecutionId())) {
             return response;
         }
+        String reason = reasonByQueryId.get(request.queryExecutionId());
         return response.toBuilder()
                 .queryExecution(response.queryExecution().toBuilder()
                         .status(status -> status
                                 .state(QueryExecutionState.FAILED)
-                                .stateChangeReason(REASON)
-                                .athenaError(AthenaError.builder().errorCategory(2).errorType(1002).retryable(false).errorMessage(REASON).build()))
+                                .stateChangeReason(reason)
+                                .athenaError(AthenaError.builder().errorCategory(2).errorType(1002).retryable(false).errorMessage(reason).build()))
                         .build())
                 .build();
     }
