@@ -87,11 +87,13 @@ final class ConversionRun {
     /** Pipelines whose uploads are not in {@link #staged} yet: discarded with the run. */
     private final List<ChunkPipeline> pipelines = new CopyOnWriteArrayList<>();
     /**
-     * How the reason of a file rejected for having no column of the contract starts: what mends it is the
-     * contract, which its manifest does not record, so such a file is read again on every delivery
+     * How the reason of a file rejected as another dataset's ({@link #fieldOfColumn}) starts: what mends it is
+     * the contract, which its manifest does not record, so such a file is read again on every delivery
      * (reading it costs its header and the contract).
      */
-    static final String NO_COLUMN_OF_THE_CONTRACT = "None of the header's ";
+    private static final String ANOTHER_DATASETS_FILE = "Most of the file's columns are not in dataset ";
+    /** How that reason started when only a file with no column of the contract was rejected so: its manifests are in lakes still. */
+    private static final String NO_COLUMN_OF_THE_CONTRACT = "None of the header's ";
 
     /** Part numbers are never reused within a run, not even after ranges were given up. */
     private final AtomicInteger partNumbers = new AtomicInteger();
@@ -225,15 +227,11 @@ final class ConversionRun {
         Manifest.Quarantine quarantined = quarantine.finish().orElse(null);
         quarantine.upload().ifPresent(staged::add);
         List<Column> columns = contractFromNoRow ? List.of() : contract.columns();
-        List<String> names = headerNames();
-        List<Manifest.DroppedColumn> dropped = new ArrayList<>();
+        List<Manifest.DroppedColumn> dropped = List.of();
         List<String> missing = new ArrayList<>();
         if (!contractFromNoRow) {
-            for (int i = 0; i < names.size(); i++) {
-                if (contract.indexOf(names.get(i)) < 0) {
-                    dropped.add(new Manifest.DroppedColumn(header.get(i), i + 1));
-                }
-            }
+            List<String> names = headerNames();
+            dropped = droppedColumns(names);
             for (Column column : columns) {
                 if (!names.contains(column.name())) {
                     missing.add(column.name());
@@ -619,38 +617,78 @@ final class ConversionRun {
         return contractDefined ? Optional.of(contract) : Optional.empty();
     }
 
+    /** Whether a manifest's reason is that of a file rejected as another dataset's, by this converter or one before it. */
+    static boolean rejectedAsAnotherDatasetsFile(String reason) {
+        return reason != null && (reason.startsWith(ANOTHER_DATASETS_FILE) || reason.startsWith(NO_COLUMN_OF_THE_CONTRACT));
+    }
+
     /**
-     * Where each contract column is in the file's rows. A file none of whose header fields is a column of the
-     * contract is rejected: converted, each of its rows would be written with no value at all (and its rows
-     * counted as written), where it is another dataset's file in this one's folder, or a file whose first
-     * line is not a header.
+     * Where each contract column is in the file's rows. A file most of whose columns are not the contract's
+     * (more of them dropped than shared) is rejected as another dataset's file, one in this one's folder, or a
+     * file whose first line is not a header: converted, each of its rows would be written with the contract
+     * columns it lacks null and its own columns discarded, the file's data in no table. Drift converts: a file
+     * lacking most of the contract's columns but bringing none of its own, or as many new columns as shared
+     * ones (the tie goes to converting: a one-column contract's export from Athena carries ingest_date too).
+     * The counts are the file's fields as the manifest's droppedColumns would list them: fields are matched
+     * after {@link ColumnNames#matched}, so a header differing from the contract's only in case, accents or
+     * spacing is shared, and a header repeated more often than the contract holds it is dropped for each extra. A field named
+     * like the partition key that the contract lacks counts as dropped like any other: its values would be
+     * discarded all the same, and the tie keeps such an export converting.
      */
     private int[] fieldOfColumn() throws RejectedInputException {
         List<String> names = headerNames();
         int[] positions = new int[contract.columns().size()];
-        boolean anyMatched = false;
+        List<String> shared = new ArrayList<>();
         for (int c = 0; c < positions.length; c++) {
             positions[c] = names.indexOf(contract.columns().get(c).name());
-            anyMatched |= positions[c] >= 0;
+            if (positions[c] >= 0) {
+                shared.add(header.get(positions[c]));
+            }
         }
-        if (!anyMatched && positions.length > 0) {
-            throw new RejectedInputException(NO_COLUMN_OF_THE_CONTRACT + header.size() + " fields (" + shortList(header) + ") is a column of dataset "
-                    + dataset + "'s schema contract (" + shortList(contract.columns().stream().map(Column::name).toList()) + ", in "
-                    + context.silver().describe(context.layout().schemaKey(dataset)) + "): each row would be written with no value, so the file is"
-                    + " rejected. Put it in the folder of the dataset it belongs to, or give it a first line naming the contract's columns (the"
-                    + " first line is read as the header); if the dataset's columns have all changed, edit or delete the contract and upload the"
-                    + " file again.");
+        List<Manifest.DroppedColumn> dropped = droppedColumns(names);
+        if (dropped.size() > shared.size()) {
+            throw new RejectedInputException(ANOTHER_DATASETS_FILE + dataset + "'s schema contract: " + dropped.size() + " of the " + header.size()
+                    + " columns of " + source.location() + " (" + capped(dropped.stream().map(ConversionRun::shortDescription).toList())
+                    + ") are not in it, and it shares " + (shared.isEmpty()
+                            ? "none of the contract's " + positions.length + " columns (" + shortList(contract.columns().stream().map(Column::name).toList()) + ")"
+                            : shared.size() + " (" + shortList(shared) + ") of the contract's " + positions.length + " columns")
+                    + ", in " + context.silver().describe(context.layout().schemaKey(dataset)) + ": converted, each of its rows would be written with"
+                    + " the contract columns it lacks null and its own columns discarded, so the file is rejected as another dataset's and"
+                    + " nothing of it is written (it stays in bronze). Move it to the folder of the dataset it belongs to; if this dataset's"
+                    + " columns really changed, declare or replace its contract (docs/silver-converter.md#declared-contracts), or edit or"
+                    + " delete the contract, and upload the file again; if its first line is not a header, give it one naming the contract's columns.");
         }
         return positions;
     }
 
+    /** The file's fields no contract column is matched to, as the manifest lists them. */
+    private List<Manifest.DroppedColumn> droppedColumns(List<String> names) {
+        List<Manifest.DroppedColumn> dropped = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (contract.indexOf(names.get(i)) < 0) {
+                dropped.add(new Manifest.DroppedColumn(header.get(i), i + 1));
+            }
+        }
+        return dropped;
+    }
+
+    /** {@link Manifest.DroppedColumn#describe} of its header text cut as {@link #shortList} cuts a name, the position kept. */
+    private static String shortDescription(Manifest.DroppedColumn column) {
+        return new Manifest.DroppedColumn(cut(column.header()), column.position()).describe();
+    }
+
     /** At most the first eight names, each cut at 64 characters, for a message. */
     private static String shortList(List<String> names) {
-        List<String> shown = new ArrayList<>();
-        for (String name : names.subList(0, Math.min(8, names.size()))) {
-            shown.add(name.length() <= 64 ? name : name.substring(0, 64) + "…");
-        }
-        return String.join(", ", shown) + (names.size() > 8 ? ", … (" + names.size() + " in all)" : "");
+        return capped(names.stream().map(ConversionRun::cut).toList());
+    }
+
+    /** At most the first eight entries, for a message. */
+    private static String capped(List<String> entries) {
+        return String.join(", ", entries.subList(0, Math.min(8, entries.size()))) + (entries.size() > 8 ? ", … (" + entries.size() + " in all)" : "");
+    }
+
+    private static String cut(String name) {
+        return name.length() <= 64 ? name : name.substring(0, 64) + "…";
     }
 
     /**

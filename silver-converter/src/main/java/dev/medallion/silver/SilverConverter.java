@@ -212,8 +212,8 @@ public final class SilverConverter {
      * under limits it does not record (written before manifests kept them: they may have been lower).
      * Declaring them ({@code CSV_ENCODINGS}, {@code CSV_DELIMITERS}, {@code --encoding}, {@code --delimiter})
      * and raising the limits is how a person fixes such a rejection: the same object, delivered again
-     * (copied onto itself) or converted again, is then read with them, not skipped. A file rejected for having
-     * no column of the contract is always read again: the contract, edited or deleted, mends it. Likewise a file converted
+     * (copied onto itself) or converted again, is then read with them, not skipped. A file rejected as another
+     * dataset's (most of its columns not the contract's) is always read again: the contract, edited or deleted, mends it. Likewise a file converted
      * (or found empty) with another delimiter or encoding than one its dataset declares now: declaring it is
      * how a person mends rows split in the wrong place or text decoded wrongly. Only a declaration counts
      * there, not its removal, which says nothing about the file.
@@ -226,7 +226,7 @@ public final class SilverConverter {
                     || declaredDelimiter.isPresent() && !String.valueOf(declaredDelimiter.get()).equals(manifest.delimiter());
         }
         if (manifest.limits() == null || manifest.limits().raisedIn(context.limits())
-                || manifest.reason() != null && manifest.reason().startsWith(ConversionRun.NO_COLUMN_OF_THE_CONTRACT)) {
+                || ConversionRun.rejectedAsAnotherDatasetsFile(manifest.reason())) {
             return true;
         }
         String encoding = context.csvOverrides().encodingOf(dataset).orElse(StandardCharsets.UTF_8).name();

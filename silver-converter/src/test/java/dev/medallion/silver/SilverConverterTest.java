@@ -486,9 +486,10 @@ class SilverConverterTest {
 
         Manifest manifest = products.manifest();
         assertEquals(Manifest.REJECTED, manifest.status());
-        assertTrue(manifest.reason().startsWith("None of the header's 3 fields (product_id, product_name, list_price) is a column of dataset mixed's"
-                + " schema contract (customer_id, name, in "), manifest.reason());
-        assertTrue(manifest.reason().contains("Put it in the folder of the dataset it belongs to"), manifest.reason());
+        assertTrue(manifest.reason().startsWith("Most of the file's columns are not in dataset mixed's schema contract: 3 of the 3 columns of"
+                + " s3://bronze/mixed/products.csv (\"product_id\" (column 1), \"product_name\" (column 2), \"list_price\" (column 3)) are not in it, and it"
+                + " shares none of the contract's 2 columns (customer_id, name), in "), manifest.reason());
+        assertTrue(manifest.reason().contains("Move it to the folder of the dataset it belongs to"), manifest.reason());
         assertEquals(0, manifest.rowsWritten());
         assertEquals(0, manifest.rowsQuarantined());
         List<String> after = new ArrayList<>(allFiles());
@@ -499,6 +500,98 @@ class SilverConverterTest {
         Manifest partly = convert(converter, "mixed/partly.csv", "customer_id,city\n3,Oslo\n", MODIFIED).manifest();
         assertEquals(Manifest.CONVERTED, partly.status());
         assertEquals(List.of(new Manifest.DroppedColumn("city", 2)), partly.droppedColumns());
+    }
+
+    /**
+     * A customers file dropped into a sales folder shares one column (customer_id) with the sales contract:
+     * converted, it wrote a sales row per customer with every other column null, its own columns discarded.
+     * Most of its columns are not the contract's, so it is rejected as another dataset's file, nothing written.
+     */
+    @Test
+    void aFileMostOfWhoseColumnsAreNotInTheContractIsRejectedAsAnotherDatasetsFile() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        convert(converter, "sales/2026/01/a.csv", "transaction_id,customer_id,quantity,total_amount\n1,10001,2,9.5\n", MODIFIED);
+        List<String> before = allFiles();
+
+        ConversionResult customers = convert(converter, "sales/2026/01/customers.csv",
+                "customer_id,name,email,city\n10001,Ann,ann@example.net,Lyon\n10002,Bo,bo@example.com,Paris\n", MODIFIED);
+
+        Manifest manifest = customers.manifest();
+        assertEquals(Manifest.REJECTED, manifest.status());
+        assertEquals("Most of the file's columns are not in dataset sales's schema contract: 3 of the 4 columns of s3://bronze/sales/2026/01/customers.csv"
+                + " (\"name\" (column 2), \"email\" (column 3), \"city\" (column 4)) are not in it, and it shares 1 (customer_id) of the contract's 4"
+                + " columns, in " + silverRoot.resolve("_schemas/sales.json") + ": converted, each of its rows would be written with"
+                + " the contract columns it lacks null and its own columns discarded, so the file is rejected as another dataset's and nothing"
+                + " of it is written (it stays in bronze). Move it to the folder of the dataset it belongs to; if this dataset's columns"
+                + " really changed, declare or replace its contract (docs/silver-converter.md#declared-contracts), or edit or delete the"
+                + " contract, and upload the file again; if its first line is not a header, give it one naming the contract's columns.",
+                manifest.reason());
+        assertEquals(0, manifest.rowsWritten());
+        assertEquals(0, manifest.rowsQuarantined());
+        List<String> after = new ArrayList<>(allFiles());
+        after.remove(customers.manifestKey());
+        assertEquals(before, after, "nothing but the rejection's manifest");
+        String log = logLines.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("\"outcome\":\"rejected\"") && log.contains("Most of the file's columns are not in dataset sales's"), log);
+
+        // The contract is what mends it: replaced, the same object delivered again is read again, not answered unchanged.
+        Files.delete(silverRoot.resolve("_schemas/sales.json"));
+        ConversionResult again = convert(converter, "sales/2026/01/customers.csv",
+                "customer_id,name,email,city\n10001,Ann,ann@example.net,Lyon\n10002,Bo,bo@example.com,Paris\n", MODIFIED);
+        assertFalse(again.unchanged());
+        assertEquals(Manifest.CONVERTED, again.manifest().status(), again.manifest().reason());
+    }
+
+    /** The columns not in the contract are listed as the manifest lists them, cut and capped as other messages' lists are. */
+    @Test
+    void theRejectionOfAFileWithManyForeignColumnsListsTheFirstEightWithTheirPositions() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        convert(converter, "wide/a.csv", "id\n1\n", MODIFIED);
+        String longHeader = "x".repeat(100);
+
+        Manifest manifest = convert(converter, "wide/b.csv", "id," + longHeader + ",c3,c4,c5,c6,c7,c8,c9,c10\n1,2,3,4,5,6,7,8,9,10\n", MODIFIED).manifest();
+
+        assertEquals(Manifest.REJECTED, manifest.status());
+        assertTrue(manifest.reason().contains("9 of the 10 columns of s3://bronze/wide/b.csv (\"" + "x".repeat(64) + "…\" (column 2), \"c3\" (column 3),"
+                + " \"c4\" (column 4), \"c5\" (column 5), \"c6\" (column 6), \"c7\" (column 7), \"c8\" (column 8), \"c9\" (column 9), … (9 in all))"
+                + " are not in it, and it shares 1 (id) of the contract's 1 columns"), manifest.reason());
+    }
+
+    /** Drift converts: new columns no more than those shared (a tie included), or most of the contract's columns missing. */
+    @Test
+    void aFileWithNoMoreNewColumnsThanSharedOnesOrMissingMostOfTheContractStillConverts() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        convert(converter, "sales/2026/01/a.csv", "transaction_id,customer_id,quantity,total_amount,region\n1,10001,2,9.5,East\n", MODIFIED);
+
+        Manifest widened = convert(converter, "sales/2026/02/b.csv", "transaction_id,customer_id,channel,coupon\n2,10002,web,X1\n", MODIFIED).manifest();
+        assertEquals(Manifest.CONVERTED, widened.status(), widened.reason());
+        assertEquals(1, widened.rowsWritten());
+        assertEquals(List.of(new Manifest.DroppedColumn("channel", 3), new Manifest.DroppedColumn("coupon", 4)), widened.droppedColumns());
+
+        Manifest narrowed = convert(converter, "sales/2026/03/c.csv", "transaction_id\n3\n", MODIFIED).manifest();
+        assertEquals(Manifest.CONVERTED, narrowed.status(), narrowed.reason());
+        assertEquals(1, narrowed.rowsWritten());
+        assertEquals(List.of(), narrowed.droppedColumns());
+        assertEquals(List.of("customer_id", "quantity", "total_amount", "region"), narrowed.missingColumns());
+    }
+
+    /** A file rejected by a converter before this one, for having no column of the contract, is still read again once the contract changed. */
+    @Test
+    void aFileRejectedBeforeForHavingNoColumnOfTheContractIsStillReadAgain() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        convert(converter, "mixed/customers.csv", "customer_id,name\n1,Ann\n", MODIFIED);
+        ConversionResult products = convert(converter, "mixed/products.csv", "product_id,list_price\n1001,9.5\n", MODIFIED);
+        Path file = silverRoot.resolve(products.manifestKey());
+        String json = Files.readString(file);
+        String reason = new ObjectMapper().writeValueAsString(products.manifest().reason());
+        assertTrue(json.contains(reason), json);
+        Files.writeString(file, json.replace(reason, "\"None of the header's 2 fields (product_id, list_price) is a column of dataset mixed's schema contract\""));
+        Files.delete(silverRoot.resolve("_schemas/mixed.json"));
+
+        ConversionResult again = convert(converter, "mixed/products.csv", "product_id,list_price\n1001,9.5\n", MODIFIED);
+
+        assertFalse(again.unchanged());
+        assertEquals(Manifest.CONVERTED, again.manifest().status(), again.manifest().reason());
     }
 
     /**

@@ -194,6 +194,25 @@ class SilverConverterCliTest {
         assertTrue(out().startsWith("rejected image.csv: The file is not text"), out());
     }
 
+    /** A customers file converted into sales shares one column with its contract: it is refused, exit code 1, nothing of it written. */
+    @Test
+    void anotherDatasetsFileIsRejectedWithExitCodeOneAndNothingWritten() throws IOException {
+        Path sales = Files.writeString(directory.resolve("sales.csv"), "transaction_id,customer_id,quantity,total_amount\n1,10001,2,9.5\n");
+        Path customers = Files.writeString(directory.resolve("customers.csv"), "customer_id,name,email,city\n10001,Ann,ann@example.net,Lyon\n");
+        Path lake = directory.resolve("lake");
+        assertEquals(0, run("convert", "--input", sales.toString(), "--output", lake.toString(), "--dataset", "sales"));
+        out.reset();
+
+        assertEquals(1, run("convert", "--input", customers.toString(), "--output", lake.toString(), "--dataset", "sales"));
+
+        assertTrue(out().startsWith("rejected customers.csv: Most of the file's columns are not in dataset sales's schema contract: 3 of the 4 columns of "),
+                out());
+        assertTrue(out().contains("(\"name\" (column 2), \"email\" (column 3), \"city\" (column 4)) are not in it, and it shares 1 (customer_id)"), out());
+        try (var files = Files.walk(lake)) {
+            assertEquals(1, files.filter(file -> file.toString().endsWith(".parquet")).count(), "the sales file's part alone");
+        }
+    }
+
     @Test
     void explainsWhatIsWrongWithTheArguments() {
         assertEquals(2, run());
