@@ -431,6 +431,28 @@ class SilverCommitFaultIT {
         assertExactlyOnce(source, ROWS, 0);
     }
 
+    /**
+     * The manifest write lands and its answers are lost (the SDK's retries fail their precondition behind a
+     * 500); the read-back that must tell whether it landed is cut cleanly, which the HTTP client takes for a
+     * whole, shorter body. Taken for a damaged manifest that is not this run's, it led the run to delete the
+     * parts its committed manifest names: their rows were lost, and every later delivery answered unchanged.
+     */
+    @Test
+    void aManifestReadBackCutShortAfterAWriteWhoseAnswerIsLostLosesNoRows() throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection lost = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.afterForwarding(500), 100);
+        Injection cut = proxy.inject(request -> lost.hits() > 0 && Call.READ_MANIFEST.matcher.test(request), Fault.cutResponseAfter(100), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        assertEquals(1, cut.hits());
+        assertTrue(silver.stat(LAYOUT.manifestKey(DATASET, source.key())).isPresent(), "the first attempt landed");
+        assertFalse(failure instanceof WriteRefusedException, failure.toString());
+        proxy.clear();
+        convertThroughProxy(source);
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
     @Test
     void aPublishWhoseAnswerIsLostIsRecognised() throws IOException {
         SourceObject source = upload("sales/src.csv", csv(ROWS, ""));

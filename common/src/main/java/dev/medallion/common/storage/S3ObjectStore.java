@@ -171,7 +171,16 @@ public final class S3ObjectStore implements ObjectStore {
         checkKey(key);
         try {
             ResponseBytes<GetObjectResponse> object = client.getObjectAsBytes(request -> request.overrideConfiguration(this::limited).bucket(bucket).key(key));
-            return Optional.of(new VersionedContent(object.asByteArrayUnsafe(), object.response().eTag()));
+            byte[] content = object.asByteArrayUnsafe();
+            Long promised = object.response().contentLength();
+            if (promised != null && promised != content.length) {
+                // The HTTP client takes a connection closed cleanly partway through the body for its end. A cut
+                // manifest would read as damaged, and one whose write's answer was lost as another run's: the
+                // commit would then delete the parts that its own manifest names.
+                throw new IOException("Read " + content.length + " bytes of " + describe(key) + " where the response announced " + promised
+                        + ": the download ended early (a connection closed before the end of the body); read it again");
+            }
+            return Optional.of(new VersionedContent(content, object.response().eTag()));
         }
         catch (NoSuchKeyException e) {
             return Optional.empty();

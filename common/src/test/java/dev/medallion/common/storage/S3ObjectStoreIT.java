@@ -322,6 +322,20 @@ final class S3ObjectStoreIT {
         assertEquals("{}", new String(store.read("_manifests/run.json").orElseThrow(), UTF_8));
     }
 
+    /** The HTTP client takes a cleanly closed connection for the end of the body; only the announced length tells. */
+    @Test
+    void aSmallObjectWhoseDownloadIsCutShortIsAFailureNotAShorterObject() throws IOException {
+        store.put("_manifests/run.json", bytes("{\"formatVersion\": 1, \"run\": \"g1-0123abcd\"}"));
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint()); S3Client through = S3.clientThrough(proxy.endpoint())) {
+            proxy.inject(request -> request.method().equals("GET") && request.path().endsWith("/_manifests/run.json"), Fault.cutResponseAfter(10), 1);
+
+            IOException failure = assertThrows(IOException.class, () -> new S3ObjectStore(through, bucket, PART_SIZE).readVersioned("_manifests/run.json"));
+
+            assertEquals("Read 10 bytes of s3://" + bucket + "/_manifests/run.json where the response announced 42: the download ended early"
+                    + " (a connection closed before the end of the body); read it again", failure.getMessage());
+        }
+    }
+
     @Test
     void putReplaces() throws IOException {
         store.put("key", bytes("one"));
