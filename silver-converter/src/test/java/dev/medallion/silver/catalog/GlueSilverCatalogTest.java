@@ -98,6 +98,35 @@ class GlueSilverCatalogTest {
                 failure.getMessage());
     }
 
+    /**
+     * Glue may refuse one entry of a BatchUpdatePartition for a concurrent change and apply the others, in a
+     * 200 answer. The run moves the others, reads the refused day again and, still elsewhere, moves it alone.
+     * Injected here: FaultProxy answers no per-entry errors and moto's BatchUpdatePartition reports only
+     * EntityNotFoundException; GlueSilverCatalogIT refuses the whole request.
+     */
+    @Test
+    void aPartitionMoveRefusedForAConcurrentChangeInItsEntryIsReadAndMovedAgainAlone() throws IOException {
+        LocalDate next = DAY.plusDays(1);
+        PartitionsAnswer glue = new PartitionsAnswer(List.of(
+                error(DAY, "AlreadyExistsException", "Partition already exists."),
+                error(next, "AlreadyExistsException", "Partition already exists.")));
+        glue.locations.put(DAY.toString(), "s3://old/sales/ingest_date=2026-03-01/");
+        glue.locations.put(next.toString(), "s3://old/sales/ingest_date=2026-03-02/");
+        glue.updateErrors.add(updateError(DAY, "ConcurrentModificationException", "Update partition failed due to concurrent modifications"));
+        glue.refusedUpdates = 1;
+
+        catalog(glue).register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY, next));
+
+        assertEquals(List.of(List.of(List.of(DAY.toString()), List.of(next.toString())), List.of(List.of(DAY.toString()))),
+                glue.updates.stream().map(request -> request.entries().stream().map(entry -> entry.partitionValueList()).toList()).toList(),
+                "both moved, then the refused one alone");
+        assertEquals(List.of(List.of(List.of(DAY.toString()), List.of(next.toString())), List.of(List.of(DAY.toString()))),
+                glue.reads.stream().map(request -> request.partitionsToGet().stream().map(PartitionValueList::values).toList()).toList(),
+                "the refused one read again");
+        assertEquals("s3://silver/lake/sales/ingest_date=2026-03-01/",
+                glue.updates.get(1).entries().get(0).partitionInput().storageDescriptor().location());
+    }
+
     @Test
     void partitionsAreRegisteredAHundredPerRequestInDateOrder() throws IOException {
         PartitionsAnswer glue = new PartitionsAnswer(List.of());
@@ -126,8 +155,8 @@ class GlueSilverCatalogTest {
 
     /**
      * Glue with no table yet, which creates it and answers BatchCreatePartition with these per-entry errors;
-     * BatchGetPartition with partitions at {@link #locations} (else at the converter's folder), and every
-     * BatchUpdatePartition with {@link #updateErrors}.
+     * BatchGetPartition with partitions at {@link #locations} (else at the converter's folder), never moved, and
+     * the first {@link #refusedUpdates} BatchUpdatePartitions with {@link #updateErrors}.
      */
     private static final class PartitionsAnswer implements GlueClient {
         private final List<PartitionError> errors;
@@ -136,6 +165,8 @@ class GlueSilverCatalogTest {
         final List<BatchUpdatePartitionFailureEntry> updateErrors = new ArrayList<>();
         final List<BatchGetPartitionRequest> reads = new ArrayList<>();
         final List<BatchUpdatePartitionRequest> updates = new ArrayList<>();
+        /** BatchUpdatePartitions answered with {@link #updateErrors}; the later ones succeed. */
+        int refusedUpdates = Integer.MAX_VALUE;
 
         PartitionsAnswer(List<PartitionError> errors) {
             this.errors = errors;
@@ -174,7 +205,7 @@ class GlueSilverCatalogTest {
         @Override
         public BatchUpdatePartitionResponse batchUpdatePartition(BatchUpdatePartitionRequest request) {
             updates.add(request);
-            return BatchUpdatePartitionResponse.builder().errors(updateErrors).build();
+            return BatchUpdatePartitionResponse.builder().errors(updates.size() <= refusedUpdates ? updateErrors : List.of()).build();
         }
 
         @Override
