@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.Column;
@@ -284,16 +285,7 @@ class GlueSilverCatalogIT {
     void aRestoreThatLosesARaceToAnotherRunsRestoreCommits() throws IOException {
         SilverConverter first = converter(catalog(AWS.glue()));
         convert(first, "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
-        Table original = table("sales");
-        AWS.glue().updateTable(request -> request.databaseName(database).tableInput(TableInput.builder()
-                .name("sales")
-                .tableType(original.tableType())
-                .parameters(original.parameters())
-                .partitionKeys(original.partitionKeys())
-                .storageDescriptor(original.storageDescriptor().toBuilder().columns(
-                        Column.builder().name("id").type("string").build(),
-                        Column.builder().name("amount").type("double").build()).build())
-                .build()));
+        retypeBehindTheContract("sales", "id", "string");
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
                 GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
             Injection lost = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue.UpdateTable")),
@@ -348,13 +340,7 @@ class GlueSilverCatalogIT {
     void aPartitionRegisteredElsewhereIsMovedToThisRunsFolderWithAWarning() throws IOException {
         convert(converter(catalog(AWS.glue())), "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
         String old = "s3://old-silver/silver/sales/ingest_date=2026-03-01/";
-        Partition registered = AWS.glue().getPartition(request -> request.databaseName(database).tableName("sales").partitionValues("2026-03-01")).partition();
-        AWS.glue().updatePartition(request -> request.databaseName(database).tableName("sales").partitionValueList("2026-03-01")
-                .partitionInput(PartitionInput.builder()
-                        .values("2026-03-01")
-                        .parameters(Map.of("owner_team", "finance"))
-                        .storageDescriptor(registered.storageDescriptor().toBuilder().location(old).build())
-                        .build()));
+        registerElsewhere("sales", MARCH_1, old, Map.of("owner_team", "finance"));
         assertEquals(old, partitions("sales").get("2026-03-01"));
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
                 GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
@@ -399,11 +385,7 @@ class GlueSilverCatalogIT {
     @Test
     void aPartitionMoveThatLosesARaceToAnotherRunsMoveCommits() throws IOException {
         convert(converter(catalog(AWS.glue())), "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
-        Partition registered = AWS.glue().getPartition(request -> request.databaseName(database).tableName("sales").partitionValues("2026-03-01")).partition();
-        AWS.glue().updatePartition(request -> request.databaseName(database).tableName("sales").partitionValueList("2026-03-01")
-                .partitionInput(PartitionInput.builder().values("2026-03-01")
-                        .storageDescriptor(registered.storageDescriptor().toBuilder().location("s3://old-silver/sales/ingest_date=2026-03-01/").build())
-                        .build()));
+        registerElsewhere("sales", MARCH_1, "s3://old-silver/sales/ingest_date=2026-03-01/", Map.of());
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
                 GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
             Injection lost = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue.BatchUpdatePartition")),
@@ -422,11 +404,7 @@ class GlueSilverCatalogIT {
     @Test
     void aPartitionMoveRefusedForAConcurrentChangeIsTriedAgain() throws IOException {
         convert(converter(catalog(AWS.glue())), "sales/a.csv", MARCH_1, "id,amount\n1,2.5\n");
-        Partition registered = AWS.glue().getPartition(request -> request.databaseName(database).tableName("sales").partitionValues("2026-03-01")).partition();
-        AWS.glue().updatePartition(request -> request.databaseName(database).tableName("sales").partitionValueList("2026-03-01")
-                .partitionInput(PartitionInput.builder().values("2026-03-01")
-                        .storageDescriptor(registered.storageDescriptor().toBuilder().location("s3://old-silver/sales/ingest_date=2026-03-01/").build())
-                        .build()));
+        registerElsewhere("sales", MARCH_1, "s3://old-silver/sales/ingest_date=2026-03-01/", Map.of());
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
                 GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
             Injection refused = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue.BatchUpdatePartition")),
@@ -458,33 +436,40 @@ class GlueSilverCatalogIT {
         assertEquals(List.of("2026-03-01"), List.copyOf(partitions("quarantined").keySet()), "no partition for a day that holds no part");
     }
 
+    /**
+     * Glue down for the whole run, answering 500 or resetting the connection: the SDK retries both (a 5xx and an
+     * I/O error are retryable; a POST is not sent again below it by HttpURLConnection), then the run fails naming
+     * the table, nothing of it visible, and the retry commits with the catalog as the contract says: UpdateTable
+     * restores a table changed behind the contract's back, BatchUpdatePartition moves a day registered elsewhere.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"GetTable", "CreateTable", "BatchCreatePartition"})
-    void aGlueFailureFailsTheRunWithNothingCommittedAndTheRetryCommits(String action) throws IOException {
-        if (!action.equals("CreateTable")) {
-            // The table exists, as for every run after a dataset's first.
-            convert(converter(catalog(AWS.glue())), "sales/first.csv", MARCH_1, "id,amount\n1,2.5\n");
-        }
+    @CsvSource({"GetTable, 500", "CreateTable, 500", "BatchCreatePartition, 500",
+            "UpdateTable, 500", "UpdateTable, reset", "BatchUpdatePartition, 500", "BatchUpdatePartition, reset"})
+    void aGlueFailureFailsTheRunWithNothingCommittedAndTheRetryCommits(String action, String failure) throws IOException {
+        catalogedBefore(action, MARCH_2);
         S3ObjectStore silver = new S3ObjectStore(AWS.client(), silverBucket);
         List<String> before = silver.list("");
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
                 GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
             SilverConverter converter = converter(catalog(glue));
             // More failures than the SDK's retries: Glue stays down for the whole run.
-            Injection down = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue." + action)), Fault.status(500), 100);
+            Injection down = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue." + action)),
+                    failure.equals("reset") ? Fault.reset() : Fault.status(500), 100);
 
-            IOException failure = assertThrows(IOException.class, () -> convert(converter, "sales/b.csv", MARCH_2, "id,amount\n2,3.5\n"));
+            IOException failed = assertThrows(IOException.class, () -> convert(converter, "sales/b.csv", MARCH_2, "id,amount\n2,3.5\n"));
 
-            assertTrue(down.hits() >= 1, down.toString());
-            assertTrue(failure.getMessage().contains("Glue table " + database + ".sales") && failure.getMessage().contains("Nothing of this run is committed"),
-                    failure.getMessage());
+            assertTrue(down.hits() > 1, "the SDK retried: " + down);
+            assertEquals(down.hits(), targets(proxy, action), "every attempt failed");
+            assertTrue(failed.getMessage().contains("Glue table " + database + ".sales") && failed.getMessage().contains("Nothing of this run is committed"),
+                    failed.getMessage());
             List<String> schemaOnly = silver.list("").stream().filter(key -> !before.contains(key)).filter(key -> !key.startsWith("lake/_schemas/")).toList();
             assertEquals(List.of(), schemaOnly, "no part, quarantine file or manifest is visible");
             assertEquals(List.of(), AWS.client().listMultipartUploads(request -> request.bucket(silverBucket)).uploads(), "no upload left open");
 
             proxy.clear();
             assertEquals(Manifest.CONVERTED, convert(converter, "sales/b.csv", MARCH_2, "id,amount\n2,3.5\n").outcome());
-            assertTrue(partitions("sales").containsKey("2026-03-02"));
+            assertEquals("s3://" + silverBucket + "/lake/sales/ingest_date=2026-03-02/", partitions("sales").get("2026-03-02"));
+            assertEquals(List.of("id bigint", "amount double"), columns(table("sales").storageDescriptor().columns()));
             assertEquals(List.of(), proxy.failures());
         }
     }
@@ -494,10 +479,11 @@ class GlueSilverCatalogIT {
      * falls with the clock: the handler gives the request half of the time left less a second, as it gives S3's,
      * so the run fails with the reason and nothing visible before the invocation ends (Lambda would otherwise
      * kill it mid-request, without a word), and Lambda's retry commits. BatchGetPartition is the read of a day's
-     * partition that exists already, made by every later file of a day.
+     * partition that exists already, made by every later file of a day; UpdateTable restores a table changed
+     * behind its contract's back, BatchUpdatePartition moves a day registered at another location.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"GetTable", "CreateTable", "BatchCreatePartition", "BatchGetPartition"})
+    @ValueSource(strings = {"GetTable", "CreateTable", "BatchCreatePartition", "BatchGetPartition", "UpdateTable", "BatchUpdatePartition"})
     void aGlueRequestThatHangsFailsTheRunBeforeTheInvocationEndsAndTheRetryCommits(String action, @TempDir Path events) throws Exception {
         SilverLayout layout = new SilverLayout("lake/");
         String bronzeBucket = AWS.createBucket("bronze");
@@ -505,11 +491,7 @@ class GlueSilverCatalogIT {
         String csv = "id,amount\n2,3.5\n3,4.5\n";
         bronze.put("sales/hung.csv", csv.getBytes(StandardCharsets.UTF_8));
         ObjectInfo hung = bronze.stat("sales/hung.csv").orElseThrow();
-        if (!action.equals("CreateTable")) {
-            // The table exists, as for every run after a dataset's first; for BatchGetPartition, with the hung file's day.
-            LocalDate day = action.equals("BatchGetPartition") ? LocalDate.ofInstant(hung.lastModified(), ZoneOffset.UTC) : MARCH_1;
-            convert(converter(catalog(AWS.glue())), "sales/first.csv", day, "id,amount\n1,2.5\n");
-        }
+        catalogedBefore(action, LocalDate.ofInstant(hung.lastModified(), ZoneOffset.UTC));
         S3Event event = S3Events.objectCreated(bronzeBucket, hung, events);
         S3ObjectStore silver = new S3ObjectStore(AWS.client(), silverBucket);
         List<String> before = silver.list("");
@@ -541,7 +523,9 @@ class GlueSilverCatalogIT {
                     handler.handleRequest(event, LambdaInvocation.of("silver-converter", "test-request")), "Lambda's retry");
             Manifest committed = new ManifestStore(silver).read(layout.manifestKey("sales", "sales/hung.csv")).orElseThrow();
             assertEquals(2, committed.rowsWritten());
-            assertTrue(partitions("sales").containsKey(committed.ingestDate()), "the retry registered its day: " + partitions("sales"));
+            assertEquals("s3://" + silverBucket + "/lake/sales/ingest_date=" + committed.ingestDate() + "/", partitions("sales").get(committed.ingestDate()),
+                    "the retry registered its day at its folder: " + partitions("sales"));
+            assertEquals(List.of("id bigint", "amount double"), columns(table("sales").storageDescriptor().columns()));
         }
     }
 
@@ -564,6 +548,51 @@ class GlueSilverCatalogIT {
 
     private Table table(String name) {
         return AWS.glue().getTable(request -> request.databaseName(database).name(name)).table();
+    }
+
+    /**
+     * The catalog as a run of sales on {@code day} finds it when it makes {@code action}: none for CreateTable (the
+     * dataset's first run); else the table, with a partition on {@code day} for the actions that read or move an
+     * existing one (BatchGetPartition, BatchUpdatePartition; another day's otherwise), the table retyped behind
+     * the contract's back for UpdateTable, and the day's partition at another location for BatchUpdatePartition.
+     */
+    private void catalogedBefore(String action, LocalDate day) throws IOException {
+        if (action.equals("CreateTable")) {
+            return;
+        }
+        boolean sameDay = action.equals("BatchGetPartition") || action.equals("BatchUpdatePartition");
+        convert(converter(catalog(AWS.glue())), "sales/first.csv", sameDay ? day : MARCH_1, "id,amount\n1,2.5\n");
+        if (action.equals("UpdateTable")) {
+            retypeBehindTheContract("sales", "id", "string");
+        }
+        if (action.equals("BatchUpdatePartition")) {
+            registerElsewhere("sales", day, "s3://old-silver/sales/ingest_date=" + day + "/", Map.of());
+        }
+    }
+
+    /** As a crawler or a person in the console might: {@code column} of {@code table} gets {@code type}, the rest stays. */
+    private void retypeBehindTheContract(String table, String column, String type) {
+        Table original = table(table);
+        AWS.glue().updateTable(request -> request.databaseName(database).tableInput(TableInput.builder()
+                .name(table)
+                .tableType(original.tableType())
+                .parameters(original.parameters())
+                .partitionKeys(original.partitionKeys())
+                .storageDescriptor(original.storageDescriptor().toBuilder().columns(original.storageDescriptor().columns().stream()
+                        .map(existing -> existing.name().equals(column) ? existing.toBuilder().type(type).build() : existing)
+                        .toList()).build())
+                .build()));
+    }
+
+    /** {@code day}'s partition of {@code table} moved to {@code location} with these parameters, as SILVER_PREFIX changed or a crawler would. */
+    private void registerElsewhere(String table, LocalDate day, String location, Map<String, String> parameters) {
+        Partition registered = AWS.glue().getPartition(request -> request.databaseName(database).tableName(table).partitionValues(day.toString())).partition();
+        AWS.glue().updatePartition(request -> request.databaseName(database).tableName(table).partitionValueList(day.toString())
+                .partitionInput(PartitionInput.builder()
+                        .values(day.toString())
+                        .parameters(parameters)
+                        .storageDescriptor(registered.storageDescriptor().toBuilder().location(location).build())
+                        .build()));
     }
 
     /** Partition value to location. */
