@@ -5,6 +5,8 @@ import dev.medallion.bronze.upload.UploadOutcome.Status;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -135,12 +137,14 @@ public final class FileUploader {
     /** @param stored what the key held when the file was compared with it: the write is conditional on it */
     private Landing putWhole(PlannedFile file, Optional<StoredObject> stored, ByteCounter counter) throws IOException {
         byte[] content = new byte[(int) file.size()];
+        FileTime modified = Files.getLastModifiedTime(file.path());
         try (InputStream in = opener.open(file.path())) {
             int read = in.readNBytes(content, 0, content.length);
             if (read < content.length || in.read() != -1) {
                 throw changedWhileReading(file, read);
             }
         }
+        checkNotModified(file, modified);
         String crc32 = Crc32Checksum.of(content, 0, content.length);
         Landing landing = Landing.WRITTEN;
         try {
@@ -164,6 +168,7 @@ public final class FileUploader {
         int size = partSizeFor(file.size(), partSize);
         byte[] buffer = new byte[size];
         Crc32Checksum whole = new Crc32Checksum();
+        FileTime modified = Files.getLastModifiedTime(file.path());
         // The file is opened first: a file that cannot be read starts no upload.
         try (InputStream in = opener.open(file.path())) {
             PartedUpload upload = bucket.startMultipart(file.key(), contentType(file));
@@ -183,6 +188,7 @@ public final class FileUploader {
                 if (in.read() != -1) {
                     throw changedWhileReading(file, file.size() + 1);
                 }
+                checkNotModified(file, modified);
                 upload.complete(whole.base64(), stored);
                 return Landing.WRITTEN;
             }
@@ -276,6 +282,20 @@ public final class FileUploader {
     private static IOException changedWhileReading(PlannedFile file, long bytesRead) {
         return new IOException(file.path() + " changed while it was being read (" + file.size() + " bytes when the run started, "
                 + (bytesRead > file.size() ? "more" : String.valueOf(bytesRead)) + " now): run the command again once it is complete");
+    }
+
+    /**
+     * Fails the file if it was written to since {@code before}, taken before it was opened. A rewrite in place
+     * at the same size (an export writing over the last one) passes every size check, and what was read is then
+     * the old bytes before the rewrite and the new ones after it: its CRC32 is that of the bytes read, so S3
+     * accepts an object that is neither version. Any write sets the modification time, so a changed one tells.
+     */
+    private static void checkNotModified(PlannedFile file, FileTime before) throws IOException {
+        FileTime after = Files.getLastModifiedTime(file.path());
+        if (!after.equals(before)) {
+            throw new IOException(file.path() + " changed while it was being read (modified at " + before + " when its reading began, at " + after
+                    + " when it ended): nothing of it was published; run the command again once it is complete");
+        }
     }
 
     /**

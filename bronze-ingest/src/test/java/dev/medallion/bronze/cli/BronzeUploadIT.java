@@ -32,9 +32,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -272,6 +276,38 @@ class BronzeUploadIT {
         resetOutput();
         assertEquals(0, upload(folder.toString(), "--part-size", "5"), err());
         assertEquals(table("uploaded", 2, 1, 0, 12L * MIB + 9), tableOf(out()));
+    }
+
+    /**
+     * A file rewritten in place while it is read, at the same size (an export tool writing over yesterday's
+     * file): what was read is neither version, the old bytes before the rewrite and the new ones after it.
+     * Its size still matches and the CRC32 is the one of the bytes read, so S3 accepts it: the run must
+     * notice the change, publish nothing, and leave the next run to upload the file whole.
+     */
+    @Test
+    void aFileRewrittenInPlaceWhileItIsReadIsNotPublishedTorn() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        Path small = write("small.csv", "id,amount\n1,12.50\n2,7.00\n");
+        // Files at rest since an hour ago, as most are when a run starts.
+        for (Path file : List.of(large, small)) {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(3_600)));
+        }
+        // The writer changes the start (read already) and the end (not read yet) of each file once it is half read.
+        FileOpener rewrittenMidway = file -> rewritingHalfway(Files.newInputStream(file), file);
+
+        int exit = upload(rewrittenMidway, folder.toString(), "--part-size", "5");
+
+        assertEquals(1, exit, err());
+        assertEquals(Map.of(), objects());
+        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+        for (Path file : List.of(large, small)) {
+            assertTrue(err().contains(file + " changed while it was being read (modified at "), err());
+        }
+
+        resetOutput();
+        assertEquals(0, upload(folder.toString(), "--part-size", "5"), err());
+        assertArrayEquals(Files.readAllBytes(large), objects().get("sales_data/large.csv"));
+        assertArrayEquals(Files.readAllBytes(small), objects().get("sales_data/small.csv"));
     }
 
     /**
@@ -521,6 +557,29 @@ class BronzeUploadIT {
             gzip.write(content.getBytes(StandardCharsets.UTF_8));
         }
         return bytes.toByteArray();
+    }
+
+    /** Reads a byte at a time; once half the file is read, overwrites its first and last bytes in place, the size unchanged. */
+    private static InputStream rewritingHalfway(InputStream in, Path file) throws IOException {
+        long size = Files.size(file);
+        return new FilterInputStream(in) {
+            private long read;
+            private boolean rewritten;
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (!rewritten && read >= size / 2) {
+                    rewritten = true;
+                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                        channel.write(ByteBuffer.wrap("x".getBytes(StandardCharsets.US_ASCII)), 0);
+                        channel.write(ByteBuffer.wrap("9".getBytes(StandardCharsets.US_ASCII)), size - 2);
+                    }
+                }
+                int count = super.read(buffer, offset, read < size / 2 ? (int) Math.min(length, size / 2 - read) : length);
+                read += Math.max(count, 0);
+                return count;
+            }
+        };
     }
 
     private static InputStream failingAfter(InputStream in, long bytes) {
