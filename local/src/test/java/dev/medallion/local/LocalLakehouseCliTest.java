@@ -146,6 +146,25 @@ class LocalLakehouseCliTest {
         assertFalse(Files.exists(earlier));
     }
 
+    /**
+     * Trino divides two integers as integers, truncating toward zero (7 / 2 = 3, -7 / 2 = -3), and so must the
+     * local run: DuckDB's '/' gives a DOUBLE (3.5) by default, a table Athena would build with other values and
+     * another column type.
+     */
+    @Test
+    void anIntegerDividedByAnIntegerIsTruncatedAsAthenaDoesIt() throws Exception {
+        Path models = models("division");
+        Files.writeString(models.resolve("division.sql"), "-- sources: sales\n"
+                + "SELECT 7 / 2 AS seven_halves, -7 / 2 AS minus_seven_halves, CAST(COUNT(*) AS BIGINT) / COUNT(*) AS one FROM ${silver_database}.sales\n");
+
+        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        List<Map<String, Object>> rows = GoldFiles.query("SELECT typeof(seven_halves) AS t1, seven_halves, minus_seven_halves, typeof(one) AS t3, one FROM read_parquet('"
+                + directory.resolve("lake/gold/division/data_0.parquet") + "')");
+        assertEquals(List.of(Map.of("t1", "INTEGER", "seven_halves", 3, "minus_seven_halves", -3, "t3", "BIGINT", "one", 1L)), rows);
+    }
+
     /** A typo in a copy of a shipped model is reported where it is in the file a person edits. */
     @Test
     void aSyntaxErrorIsReportedAtItsFileLineAndColumnInTheModelsFile() throws Exception {

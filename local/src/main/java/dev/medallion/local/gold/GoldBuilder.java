@@ -64,6 +64,9 @@ public final class GoldBuilder implements AutoCloseable {
         try (Statement statement = connection.createStatement()) {
             // Everything the models need (Parquet) is built into the driver; never reach the network for more.
             statement.execute("SET autoinstall_known_extensions = false");
+            // Trino divides an integer by an integer as integers, truncating toward zero (7 / 2 = 3); DuckDB's '/'
+            // gives a DOUBLE (3.5) unless told, which would build a table with other values and column types.
+            statement.execute("SET integer_division = true");
             statement.execute("CREATE SCHEMA " + Sql.identifier(SILVER_SCHEMA));
             for (Map.Entry<String, List<SilverTables.Partition>> table : tables.entrySet()) {
                 statement.execute(SilverTables.viewSql(SILVER_SCHEMA, table.getKey(), table.getValue()));
