@@ -165,6 +165,32 @@ class LocalLakehouseCliTest {
         assertEquals(List.of(Map.of("t1", "INTEGER", "seven_halves", 3, "minus_seven_halves", -3, "t3", "BIGINT", "one", 1L)), rows);
     }
 
+    /**
+     * DuckDB's own functions parse as Trino SQL, a call being a call, and run locally; Athena fails the query
+     * ("Function 'strftime' not registered"). Each is refused at its place in the model's file, with
+     * Athena's function to write instead.
+     */
+    @Test
+    void aFunctionOfDuckDbsThatAthenaLacksIsRefusedWhereItIsCalled() throws Exception {
+        Map<String, String> models = new TreeMap<>(Map.of(
+                "month_text", "SELECT region,\n       strftime(CAST(\"timestamp\" AS TIMESTAMP), '%Y-%m') AS sale_month FROM ${silver_database}.sales",
+                "product_lists", "SELECT region, LIST_SORT(list(product_id)) AS products FROM ${silver_database}.sales GROUP BY region"));
+        Path directory = models(models.keySet().toArray(String[]::new));
+        for (Map.Entry<String, String> model : models.entrySet()) {
+            Files.writeString(directory.resolve(model.getKey() + ".sql"), "-- sources: sales\n" + model.getValue() + "\n");
+        }
+
+        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", this.directory.resolve("lake").toString(), "--models", directory.toString());
+
+        assertEquals(1, outcome.exit());
+        List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+        assertEquals(List.of(
+                "error: gold model month_text calls strftime at " + directory.resolve("month_text.sql") + ":3:8, a function of DuckDB's that Athena (Trino) lacks:"
+                        + " write date_format(x, '%Y-%m') (MySQL's patterns) or format_datetime(x, 'yyyy-MM') (Java's)",
+                "error: gold model product_lists calls LIST_SORT at " + directory.resolve("product_lists.sql") + ":2:16, a function of DuckDB's that Athena (Trino) lacks:"
+                        + " write Athena's array functions (array_sort, contains, cardinality, transform, filter, reduce)"), errors, outcome.err());
+    }
+
     /** A typo in a copy of a shipped model is reported where it is in the file a person edits. */
     @Test
     void aSyntaxErrorIsReportedAtItsFileLineAndColumnInTheModelsFile() throws Exception {
