@@ -191,6 +191,101 @@ class LocalLakehouseCliTest {
                         + " write Athena's array functions (array_sort, contains, cardinality, transform, filter, reduce)"), errors, outcome.err());
     }
 
+    /**
+     * A call is refused unless Athena engine version 3 has the function, not only when a list of DuckDB's
+     * names holds it: DuckDB's array_has, suffix or jaro_winkler_similarity, whatever their case, ran locally
+     * and failed only in Athena; and so did a name qualified by DuckDB's schema (main.strftime), which DuckDB
+     * resolves to its own function and Athena to none.
+     */
+    @Test
+    void aFunctionAthenaLacksIsRefusedWhereItIsCalledWhateverListNamesIt() throws Exception {
+        Map<String, String> models = new TreeMap<>(Map.of(
+                "has_product", "SELECT region, array_has(array_agg(product_id), 1001) AS sold_1001 FROM ${silver_database}.sales GROUP BY region",
+                "ends_in_th", "SELECT region, SUFFIX(region, 'th') AS southern FROM ${silver_database}.sales",
+                "near_north", "SELECT region, Jaro_Winkler_Similarity(region, 'North') AS near_north FROM ${silver_database}.sales",
+                "qualified_duckdb", "SELECT region, main.strftime(CAST(\"timestamp\" AS TIMESTAMP), '%Y') AS sale_year FROM ${silver_database}.sales",
+                "qualified_athena", "SELECT main.lower(region) AS region FROM ${silver_database}.sales"));
+        Path directory = models(models.keySet().toArray(String[]::new));
+        for (Map.Entry<String, String> model : models.entrySet()) {
+            Files.writeString(directory.resolve(model.getKey() + ".sql"), "-- sources: sales\n" + model.getValue() + "\n");
+        }
+
+        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", this.directory.resolve("lake").toString(), "--models", directory.toString());
+
+        assertEquals(1, outcome.exit());
+        List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+        assertEquals(List.of(
+                "error: gold model ends_in_th calls SUFFIX at " + directory.resolve("ends_in_th.sql") + ":2:16, a function of DuckDB's that Athena (Trino) lacks:"
+                        + " write ends_with(text, suffix)",
+                "error: gold model has_product calls array_has at " + directory.resolve("has_product.sql") + ":2:16, a function of DuckDB's that Athena (Trino) lacks:"
+                        + " write contains(array, x)",
+                "error: gold model near_north calls Jaro_Winkler_Similarity at " + directory.resolve("near_north.sql") + ":2:16, a function Athena engine version 3"
+                        + " lacks: Athena has Trino's functions (https://trino.io/docs/current/functions/list.html), and this is none of them; write it with those",
+                "error: gold model qualified_athena calls main.lower at " + directory.resolve("qualified_athena.sql") + ":2:8, a name Athena (Trino) does not"
+                        + " resolve: it calls a function by its name alone, without a schema or catalog; write lower(...)",
+                "error: gold model qualified_duckdb calls main.strftime at " + directory.resolve("qualified_duckdb.sql") + ":2:16, a function of DuckDB's that"
+                        + " Athena (Trino) lacks: write date_format(x, '%Y-%m') (MySQL's patterns) or format_datetime(x, 'yyyy-MM') (Java's)"), errors, outcome.err());
+    }
+
+    /**
+     * Athena's functions of every kind pass the check, whatever their case or quoting, with the special forms
+     * Trino's parser makes of some calls (CAST, TRY_CAST, EXTRACT, IF, COALESCE, NULLIF, TRY, CURRENT_DATE); and
+     * one DuckDB lacks (transform, date_format) is left to DuckDB, which fails it with its own message.
+     */
+    @Test
+    void athenasFunctionsOfEveryKindPassTheCheckAndOneDuckDbLacksFailsOnDuckDb() throws Exception {
+        Path models = models("athena_kinds", "athena_only");
+        Files.writeString(models.resolve("athena_kinds.sql"), """
+                -- sources: sales
+                WITH per_region AS (
+                    SELECT region,
+                           CAST(count_if(is_online) AS BIGINT) AS online_orders,
+                           max_by(product_id, total_amount) AS top_product,
+                           bool_and(quantity > 0) AS all_positive,
+                           array_agg(quantity) AS quantities,
+                           max(date_diff('day', CAST("timestamp" AS DATE), DATE '2026-05-01')) AS most_days_before_may,
+                           min(EXTRACT(MONTH FROM "timestamp")) AS first_month
+                    FROM ${silver_database}.sales
+                    GROUP BY region
+                )
+                SELECT region,
+                       UPPER(region) AS upper_region,
+                       "lower"(region) AS lower_region,
+                       Concat_Ws('-', region, 'x') AS labelled,
+                       regexp_replace(region, '[aeiou]', '') AS consonants,
+                       CAST(json_array_length('[1, 2, 3]') AS BIGINT) AS three,
+                       CAST(cardinality(map(ARRAY['k'], ARRAY[1])) AS BIGINT) AS one,
+                       array_sort(filter(quantities, q -> q > 1)) AS multiples,
+                       ROW_NUMBER() OVER (ORDER BY region) AS region_rank,
+                       lag(region) OVER (ORDER BY region) AS previous_region,
+                       IF(online_orders > 0, 'some', 'none') AS online,
+                       COALESCE(NULLIF(region, 'North'), 'N') AS region_or_n,
+                       TRY(CAST(region AS BIGINT)) AS region_number,
+                       TRY_CAST(region AS BIGINT) AS region_number_too,
+                       CURRENT_DATE >= DATE '2026-01-01' AS this_year,
+                       online_orders, top_product, all_positive, most_days_before_may, first_month
+                FROM per_region
+                """);
+        Files.writeString(models.resolve("athena_only.sql"), "-- sources: sales\n"
+                + "SELECT transform(array_agg(quantity), q -> q * 2) AS doubled, date_format(max(\"timestamp\"), '%Y-%m') AS last_month FROM ${silver_database}.sales\n");
+
+        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+        assertEquals(1, errors.size(), outcome.err());
+        assertTrue(errors.get(0).startsWith("error: gold model athena_only failed on DuckDB at " + models.resolve("athena_only.sql") + ":2: Catalog Error: Scalar Function with name transform does not exist!"),
+                errors.get(0));
+        List<Map<String, Object>> rows = GoldFiles.query("SELECT region, upper_region, lower_region, labelled, three, one, region_rank, region_number FROM read_parquet('"
+                + directory.resolve("lake/gold/athena_kinds/data_0.parquet") + "') WHERE region = 'North'");
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals("NORTH", rows.get(0).get("upper_region"));
+        assertEquals("north", rows.get(0).get("lower_region"));
+        assertEquals("North-x", rows.get(0).get("labelled"));
+        assertEquals(3L, rows.get(0).get("three"));
+        assertNull(rows.get(0).get("region_number"));
+    }
+
     /** A typo in a copy of a shipped model is reported where it is in the file a person edits. */
     @Test
     void aSyntaxErrorIsReportedAtItsFileLineAndColumnInTheModelsFile() throws Exception {

@@ -5,18 +5,25 @@ import io.trino.sql.parser.ParsingException;
 import io.trino.sql.parser.SqlParser;
 import io.trino.sql.tree.DefaultTraversalVisitor;
 import io.trino.sql.tree.FunctionCall;
+import io.trino.sql.tree.Identifier;
 import io.trino.sql.tree.Statement;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What a model must satisfy for Athena as well as DuckDB, checked before DuckDB runs it, so a model
  * tried locally does not fail, or yield other columns, only once deployed: the SELECT parses with
- * Trino's parser (Athena engine v3 is Trino), calls none of the DuckDB functions Athena lacks, the partition
+ * Trino's parser (Athena engine v3 is Trino), calls only functions Athena engine version 3 has, the partition
  * columns come last, every column is named, and no column has a DuckDB-only type.
  */
 final class AthenaCompatibility {
@@ -26,12 +33,22 @@ final class AthenaCompatibility {
 
     private static final String ARRAY_FUNCTIONS = "write Athena's array functions (array_sort, contains, cardinality, transform, filter, reduce)";
 
+    /** Where a person finds the functions Athena has, named when a call is to none of them. */
+    private static final String ATHENA_FUNCTIONS_LIST = "https://trino.io/docs/current/functions/list.html";
+
+    /**
+     * The functions Athena engine version 3 has, lowercase: a call to any other is refused before DuckDB runs
+     * it, since a call parses as Trino SQL whatever its name and DuckDB runs its own, and Athena would fail
+     * the query ("Function 'strftime' not registered"). The file says where its names come from.
+     */
+    private static final Set<String> ATHENA_FUNCTIONS = athenaFunctions();
+
     /**
      * DuckDB's functions that a newcomer reaches for and Athena (Trino) lacks, each with Athena's to write
-     * instead. A call parses as Trino SQL whatever its name, so only this list refuses them before Athena
-     * does ("Function 'strftime' not registered"). It is the common ones, not all: docs/local.md says so.
+     * instead, said when a model calls one; a call to another function Athena lacks is refused too, without
+     * such advice.
      */
-    private static final Map<String, String> DUCKDB_FUNCTIONS = Map.ofEntries(
+    static final Map<String, String> DUCKDB_FUNCTIONS = Map.ofEntries(
             Map.entry("strftime", "write date_format(x, '%Y-%m') (MySQL's patterns) or format_datetime(x, 'yyyy-MM') (Java's)"),
             Map.entry("strptime", "write date_parse(text, '%Y-%m-%d') (MySQL's patterns) or parse_datetime(text, 'yyyy-MM-dd') (Java's)"),
             Map.entry("list", "write array_agg(x)"),
@@ -69,7 +86,24 @@ final class AthenaCompatibility {
             Map.entry("generate_series", "write sequence(start, stop) (in FROM: CROSS JOIN UNNEST(sequence(...)) AS t(v))"),
             Map.entry("unnest", "write CROSS JOIN UNNEST(array) AS t(value) in FROM: Athena has no unnest() in the SELECT list"),
             Map.entry("printf", "write format('%s', x)"),
-            Map.entry("struct_pack", "write CAST(ROW(x, y) AS ROW(a type, b type))"));
+            Map.entry("struct_pack", "write CAST(ROW(x, y) AS ROW(a type, b type))"),
+            Map.entry("array_has", "write contains(array, x)"),
+            Map.entry("array_contains", "write contains(array, x)"),
+            Map.entry("array_cat", "write concat(array1, array2)"),
+            Map.entry("array_concat", "write concat(array1, array2)"),
+            Map.entry("array_value", "write ARRAY[x, y]"),
+            Map.entry("array_unique", "write cardinality(array_distinct(array))"),
+            Map.entry("array_slice", "write slice(array, start, length) (a length, not an end)"),
+            Map.entry("array_filter", "write filter(array, x -> ...)"),
+            Map.entry("array_transform", "write transform(array, x -> ...)"),
+            Map.entry("suffix", "write ends_with(text, suffix)"),
+            Map.entry("prefix", "write starts_with(text, prefix)"),
+            Map.entry("instr", "write strpos(text, substring)"),
+            Map.entry("regexp_full_match", "write regexp_like(text, '^(?:pattern)$')"),
+            Map.entry("try_strptime", "write try(date_parse(text, '%Y-%m-%d'))"),
+            Map.entry("hash", "write xxhash64(to_utf8(text)) (a VARBINARY) or checksum(x) (an aggregate)"),
+            Map.entry("nvl", "write coalesce(x, y)"),
+            Map.entry("json_extract_string", "write json_extract_scalar(json, '$.path')"));
 
     private final SqlParser parser = new SqlParser();
 
@@ -91,7 +125,7 @@ final class AthenaCompatibility {
         checkFunctions(model, statement);
     }
 
-    /** Refuses the first call, in the parsed model, of a DuckDB function Athena lacks, at its place in the model's file. */
+    /** Refuses the first call, in the parsed model, of a function Athena engine version 3 lacks, at its place in the model's file. */
     private static void checkFunctions(GoldModel model, Statement statement) throws GoldModelException {
         List<FunctionCall> calls = new ArrayList<>();
         new DefaultTraversalVisitor<Void>() {
@@ -102,17 +136,51 @@ final class AthenaCompatibility {
             }
         }.process(statement, null);
         for (FunctionCall call : calls) {
-            List<String> parts = call.getName().getOriginalParts().stream().map(part -> part.getValue()).toList();
-            if (parts.size() != 1) {
-                continue;
-            }
-            String name = parts.get(0);
-            String lower = name.toLowerCase(Locale.ROOT);
-            String instead = lower.startsWith("list_") ? ARRAY_FUNCTIONS : DUCKDB_FUNCTIONS.get(lower);
-            if (instead != null) {
+            List<String> parts = call.getName().getOriginalParts().stream().map(Identifier::getValue).toList();
+            String problem = functionProblem(parts);
+            if (problem != null) {
                 String at = call.getLocation().map(location -> model.position(location.getLineNumber(), location.getColumnNumber())).orElse(model.file());
-                throw new GoldModelException(model.name(), "calls " + name + " at " + at + ", a function of DuckDB's that Athena (Trino) lacks: " + instead);
+                throw new GoldModelException(model.name(), "calls " + String.join(".", parts) + " at " + at + problem);
             }
+        }
+    }
+
+    /**
+     * Why Athena would not run a call of the function so named (its parts as written), or null when it would.
+     * A name is looked up in lowercase, as Trino does, quoted or not ({@code "lower"(x)} is lower). A name with
+     * a schema (DuckDB's {@code main.strftime}) is DuckDB's own function to DuckDB and no function to Athena,
+     * whose CTAS runs its own functions by their names alone.
+     */
+    private static String functionProblem(List<String> parts) {
+        String function = parts.get(parts.size() - 1).toLowerCase(Locale.ROOT);
+        String instead = function.startsWith("list_") ? ARRAY_FUNCTIONS : DUCKDB_FUNCTIONS.get(function);
+        if (instead != null) {
+            return ", a function of DuckDB's that Athena (Trino) lacks: " + instead;
+        }
+        if (!ATHENA_FUNCTIONS.contains(function)) {
+            return ", a function Athena engine version 3 lacks: Athena has Trino's functions (" + ATHENA_FUNCTIONS_LIST
+                    + "), and this is none of them; write it with those";
+        }
+        if (parts.size() > 1) {
+            return ", a name Athena (Trino) does not resolve: it calls a function by its name alone, without a schema or catalog; write " + function + "(...)";
+        }
+        return null;
+    }
+
+    /** The names of athena-functions.txt, beside this class: a line each, lines starting with '#' its comments. */
+    static Set<String> athenaFunctions() {
+        String resource = "athena-functions.txt";
+        try (InputStream in = AthenaCompatibility.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is missing beside " + AthenaCompatibility.class.getName() + ": the jar is incomplete; build it again");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .collect(Collectors.toUnmodifiableSet());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource + " beside " + AthenaCompatibility.class.getName(), e);
         }
     }
 
