@@ -286,6 +286,29 @@ class LocalLakehouseCliTest {
         assertNull(rows.get(0).get("region_number"));
     }
 
+    /**
+     * DuckDB's GROUP BY ALL groups by every column not aggregated; Trino's parser takes the ALL there for a
+     * column named all, so the model parsed, built locally and failed in Athena. It is refused at the ALL.
+     * A column really named all, quoted, is still a column.
+     */
+    @Test
+    void groupByAllIsRefusedAtItsPlace() throws Exception {
+        Path models = models("grouped_all", "quoted_all");
+        String select = "SELECT region, COUNT(*) AS orders FROM ${silver_database}.sales GROUP BY ALL";
+        Files.writeString(models.resolve("grouped_all.sql"), "-- sources: sales\n" + select + "\n");
+        Files.writeString(models.resolve("quoted_all.sql"), "-- sources: sales\n"
+                + "SELECT \"all\", COUNT(*) AS orders FROM (SELECT region AS \"all\" FROM ${silver_database}.sales) GROUP BY \"all\"\n");
+
+        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+        assertEquals(List.of("error: gold model grouped_all groups BY ALL at " + models.resolve("grouped_all.sql") + ":2:" + (select.indexOf("ALL") + 1)
+                + ", DuckDB's grouping by every column not aggregated, which Athena (Trino) lacks: it reads ALL there as a column named all"
+                + " and fails the query; list the columns (GROUP BY region, product_id) or their positions (GROUP BY 1, 2)"), errors, outcome.err());
+        assertTrue(outcome.out().contains("\nquoted_all: "), "a column named all, quoted, is grouped by: " + outcome.out());
+    }
+
     /** A typo in a copy of a shipped model is reported where it is in the file a person edits. */
     @Test
     void aSyntaxErrorIsReportedAtItsFileLineAndColumnInTheModelsFile() throws Exception {

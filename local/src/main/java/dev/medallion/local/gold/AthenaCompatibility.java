@@ -6,6 +6,7 @@ import io.trino.sql.parser.SqlParser;
 import io.trino.sql.tree.DefaultTraversalVisitor;
 import io.trino.sql.tree.FunctionCall;
 import io.trino.sql.tree.Identifier;
+import io.trino.sql.tree.SimpleGroupBy;
 import io.trino.sql.tree.Statement;
 
 import java.io.IOException;
@@ -111,7 +112,7 @@ final class AthenaCompatibility {
      * The SELECT is parsed with a schema name as long as {@code ${silver_database}}, so that a column after it
      * on its line is the column of the model's file, where the error is reported.
      */
-    void checkParses(GoldModel model) throws GoldModelException {
+    Statement checkParses(GoldModel model) throws GoldModelException {
         String select = model.select(SAME_LENGTH_SCHEMA);
         Statement statement;
         try {
@@ -123,6 +124,34 @@ final class AthenaCompatibility {
                     + ": " + e.getErrorMessage() + hint, e);
         }
         checkFunctions(model, statement);
+        checkGroupByAll(model, statement);
+        return statement;
+    }
+
+    /**
+     * Refuses DuckDB's GROUP BY ALL (every column not aggregated) at its place. Trino has no such grouping: its
+     * ALL after GROUP BY is the standard's set quantifier, written before grouping elements, and with none
+     * after it Trino's parser takes ALL for a column named all, which Athena then fails to find. Trino's
+     * maintainers kept that meaning of ALL and gave DuckDB's grouping another name, GROUP BY AUTO
+     * (github.com/trinodb/trino/pull/18390), which this parser (Trino 435) still reads as a column.
+     */
+    private static void checkGroupByAll(GoldModel model, Statement statement) throws GoldModelException {
+        List<Identifier> alls = new ArrayList<>();
+        new DefaultTraversalVisitor<Void>() {
+            @Override
+            protected Void visitSimpleGroupBy(SimpleGroupBy node, Void context) {
+                node.getExpressions().stream()
+                        .filter(expression -> expression instanceof Identifier identifier && !identifier.isDelimited() && identifier.getValue().equalsIgnoreCase("all"))
+                        .forEach(expression -> alls.add((Identifier) expression));
+                return super.visitSimpleGroupBy(node, context);
+            }
+        }.process(statement, null);
+        if (!alls.isEmpty()) {
+            Identifier all = alls.get(0);
+            String at = all.getLocation().map(location -> model.position(location.getLineNumber(), location.getColumnNumber())).orElse(model.file());
+            throw new GoldModelException(model.name(), "groups BY ALL at " + at + ", DuckDB's grouping by every column not aggregated, which Athena (Trino) lacks:"
+                    + " it reads ALL there as a column named all and fails the query; list the columns (GROUP BY region, product_id) or their positions (GROUP BY 1, 2)");
+        }
     }
 
     /** Refuses the first call, in the parsed model, of a function Athena engine version 3 lacks, at its place in the model's file. */
