@@ -309,6 +309,21 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("\nquoted_all: "), "a column named all, quoted, is grouped by: " + outcome.out());
     }
 
+    /** DuckDB counts count_if into a HUGEINT, as it sums; the advice is count_if's own, not SUM's. */
+    @Test
+    void aCountIfColumnOfDuckDbsHugeintIsToldToCastCountIf() throws Exception {
+        Path models = models("online");
+        Files.writeString(models.resolve("online.sql"), "-- sources: sales\n"
+                + "SELECT region, count_if(is_online) AS online_orders FROM ${silver_database}.sales GROUP BY region\n");
+
+        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+        assertEquals(List.of("error: gold model online column online_orders is HUGEINT in DuckDB: DuckDB counts count_if into a HUGEINT (written to Parquet"
+                + " as DOUBLE) where Athena's count_if is a BIGINT; write CAST(count_if(x) AS BIGINT)"), errors, outcome.err());
+    }
+
     /** A typo in a copy of a shipped model is reported where it is in the file a person edits. */
     @Test
     void aSyntaxErrorIsReportedAtItsFileLineAndColumnInTheModelsFile() throws Exception {

@@ -7,6 +7,7 @@ import io.trino.sql.tree.DefaultTraversalVisitor;
 import io.trino.sql.tree.FunctionCall;
 import io.trino.sql.tree.Identifier;
 import io.trino.sql.tree.SimpleGroupBy;
+import io.trino.sql.tree.SingleColumn;
 import io.trino.sql.tree.Statement;
 
 import java.io.IOException;
@@ -14,10 +15,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -196,6 +199,30 @@ final class AthenaCompatibility {
         return null;
     }
 
+    /**
+     * The functions, lowercase, that the expressions named {@code column} (by their alias) call anywhere in the
+     * statement: in its final SELECT, or in a WITH query the final SELECT takes the column from.
+     */
+    private static Set<String> functionsCalledFor(Statement statement, String column) {
+        Set<String> functions = new HashSet<>();
+        new DefaultTraversalVisitor<Void>() {
+            @Override
+            protected Void visitSingleColumn(SingleColumn node, Void context) {
+                if (node.getAlias().map(alias -> alias.getValue().equalsIgnoreCase(column)).orElse(false)) {
+                    new DefaultTraversalVisitor<Void>() {
+                        @Override
+                        protected Void visitFunctionCall(FunctionCall call, Void inner) {
+                            functions.add(call.getName().getSuffix().toLowerCase(Locale.ROOT));
+                            return super.visitFunctionCall(call, inner);
+                        }
+                    }.process(node.getExpression(), null);
+                }
+                return super.visitSingleColumn(node, context);
+            }
+        }.process(statement, null);
+        return functions;
+    }
+
     /** The names of athena-functions.txt, beside this class: a line each, lines starting with '#' its comments. */
     static Set<String> athenaFunctions() {
         String resource = "athena-functions.txt";
@@ -213,7 +240,8 @@ final class AthenaCompatibility {
         }
     }
 
-    void checkColumns(GoldModel model, List<Column> columns) throws GoldModelException {
+    /** Checks the columns DuckDB gives the model's SELECT, {@code statement} being that SELECT as {@link #checkParses} parsed it. */
+    void checkColumns(GoldModel model, Statement statement, List<Column> columns) throws GoldModelException {
         List<String> names = columns.stream().map(Column::name).toList();
         for (Column column : columns) {
             if (!COLUMN_NAME.matcher(column.name()).matches()) {
@@ -221,7 +249,7 @@ final class AthenaCompatibility {
                 throw new GoldModelException(model.name(), "has a column named '" + column.name()
                         + "': give every column a lowercase alias of [a-z0-9_] (AS name), the same in DuckDB, Athena and Glue");
             }
-            String problem = typeProblem(column.type());
+            String problem = typeProblem(column.type(), () -> functionsCalledFor(statement, column.name()));
             if (problem != null) {
                 throw new GoldModelException(model.name(), "column " + column.name() + " is " + column.type() + " in DuckDB: " + problem);
             }
@@ -239,10 +267,17 @@ final class AthenaCompatibility {
         }
     }
 
-    /** Why a DuckDB type would differ in Athena, or null when Athena has the same type. */
-    private static String typeProblem(String type) {
+    /**
+     * Why a DuckDB type would differ in Athena, or null when Athena has the same type; {@code functions} are
+     * those the column's expression calls, lowercase, which say where a HUGEINT comes from.
+     */
+    private static String typeProblem(String type, Supplier<Set<String>> functions) {
         String upper = type.toUpperCase(Locale.ROOT);
         if (upper.equals("HUGEINT")) {
+            Set<String> called = functions.get();
+            if (called.contains("count_if") && !called.contains("sum")) {
+                return "DuckDB counts count_if into a HUGEINT (written to Parquet as DOUBLE) where Athena's count_if is a BIGINT; write CAST(count_if(x) AS BIGINT)";
+            }
             return "DuckDB sums a BIGINT into a HUGEINT (written to Parquet as DOUBLE) where Athena keeps BIGINT; write CAST(SUM(x) AS BIGINT)";
         }
         if (upper.matches("U(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)")) {

@@ -114,10 +114,10 @@ public final class GoldBuilder implements AutoCloseable {
                     + ", which " + silverRoot + " does not hold (it holds " + (silverTables.isEmpty() ? "none" : String.join(", ", silverTables())) + ")");
         }
         String select = model.select(SILVER_SCHEMA);
-        athena.checkParses(model);
+        io.trino.sql.tree.Statement parsed = athena.checkParses(model);
         try {
             List<Column> columns = describe(select);
-            athena.checkColumns(model, columns);
+            athena.checkColumns(model, parsed, columns);
             deleteRecursively(directory);
             write(select, model.partitionedBy(), directory);
             List<Path> files = parquetFiles(directory);
