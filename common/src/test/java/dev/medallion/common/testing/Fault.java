@@ -17,7 +17,9 @@ import static java.util.Objects.requireNonNull;
  *     or with an error;</li>
  * <li>{@link #delay}: a slow answer;</li>
  * <li>{@link #hold}: an answer that never comes, so a test can kill a process while its request is in
- *     flight.</li>
+ *     flight;</li>
+ * <li>{@link #gatherThenOneAtATime}: requests that race, all sent before any is served, then served one
+ *     after another, as a service that decides each atomically serves them.</li>
  * </ul>
  * Every fault reads the whole request (headers and body) from the client before it acts, so that the
  * client is never interrupted while sending and the fault is what the client sees.
@@ -125,6 +127,26 @@ public sealed interface Fault {
     }
 
     /**
+     * Holds each request it takes until it has taken {@code requests} of them, then forwards them one at a
+     * time (the next only once the previous one's answer has been relayed whole) and relays each answer
+     * as usual. For requests that race on purpose: every racer has sent its request (and so has decided to,
+     * on what it read before) before any of them takes effect, and the emulator then serves them as a
+     * service that makes each one atomically would, whatever locking the emulator lacks. moto 5.2.1's Glue
+     * checks that a table or partition is missing and then adds it with no lock between
+     * ({@code moto/glue/models.py}, {@code create_table}, {@code FakeTable.create_partition}), so two
+     * CreateTables that arrive together can both succeed there, where Glue answers all but one with
+     * {@code AlreadyExistsException} (an error of CreateTable, and of BatchCreatePartition's entries:
+     * https://docs.aws.amazon.com/glue/latest/webapi/API_CreateTable.html).
+     * <p>
+     * Inject it for exactly {@code requests} requests. When fewer arrive within a minute, the proxy reports
+     * the shortfall among its {@link FaultProxy#failures()} and forwards those it holds, one at a time;
+     * {@link FaultProxy#clear()} does not release them, {@link FaultProxy#close()} resets them unforwarded.
+     */
+    static Fault gatherThenOneAtATime(int requests) {
+        return new GatherThenOneAtATime(requests);
+    }
+
+    /**
      * The {@code <Code>} S3 sends with this status: {@code SlowDown} (503), {@code InternalError} (500, 200
      * and other 5xx), {@code NotImplemented} (501), {@code AccessDenied} (403), {@code NoSuchKey} (404),
      * {@code OperationAborted} (409), {@code PreconditionFailed} (412), {@code InvalidRequest} (other 4xx).
@@ -215,6 +237,15 @@ public sealed interface Fault {
 
     /** See {@link Fault#hold()}. */
     record Hold() implements Fault {}
+
+    /** See {@link #gatherThenOneAtATime(int)}. */
+    record GatherThenOneAtATime(int requests) implements Fault {
+        public GatherThenOneAtATime {
+            if (requests < 2) {
+                throw new IllegalArgumentException("A race takes at least 2 requests: " + requests);
+            }
+        }
+    }
 
     /** See {@link #landsLater(int)}. */
     record LandsLater(int code, String errorCode) implements Fault {

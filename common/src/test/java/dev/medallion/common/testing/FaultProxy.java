@@ -89,6 +89,8 @@ public final class FaultProxy implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
     /** Guarded by {@link #lock}. */
     private final List<String> failures = new ArrayList<>();
+    /** Taken by a request {@link Fault#gatherThenOneAtATime} forwards, for its whole exchange with the upstream. */
+    private final Object oneAtATime = new Object();
     /** What held requests wait on; {@link #clear()} opens it and puts a new one in its place. Guarded by {@link #lock}. */
     private CountDownLatch release = new CountDownLatch(1);
     /** Guarded by {@link #lock}. */
@@ -381,6 +383,20 @@ public final class FaultProxy implements AutoCloseable {
         else if (fault instanceof Fault.Hold) {
             heldUntil.await();
             reset(client);
+        }
+        else if (fault instanceof Fault.GatherThenOneAtATime gather) {
+            if (!injection.awaitHits(gather.requests(), UPSTREAM_READ_TIMEOUT)) {
+                fail("only " + injection.hits() + " of the " + gather.requests() + " requests to gather arrived within " + UPSTREAM_READ_TIMEOUT
+                        + ", " + head.describe() + " among them; forwarding them one at a time all the same");
+            }
+            synchronized (oneAtATime) {
+                if (isClosed()) {
+                    reset(client);
+                    return;
+                }
+                relay(out, head, body, Long.MAX_VALUE);
+                finish(client, out);
+            }
         }
         else {
             throw new AssertionError("Unknown fault: " + fault);

@@ -35,6 +35,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -342,6 +343,48 @@ class FaultProxyIT {
         }
         finally {
             caller.shutdownNow();
+        }
+    }
+
+    /**
+     * Three writes racing to create one key (If-None-Match: *): none reaches the store before all three have
+     * arrived, then the store serves them one after another, so exactly one creates it and the others get 412,
+     * as S3 decides such a race, whatever locking the emulator lacks.
+     */
+    @Test
+    void gatheredRequestsWaitForEachOtherAndAreThenServedOneAtATime() throws Exception {
+        String key = "race/" + UUID.randomUUID();
+        Injection race = proxy.inject(Request.s3("PUT", key), Fault.gatherThenOneAtATime(3), 3);
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> puts = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                String body = "racer " + i;
+                puts.add(callers.submit(() -> once.putObject(request -> request.bucket(bucket).key(key).ifNoneMatch("*"), RequestBody.fromString(body))));
+            }
+            assertTrue(race.awaitHits(2, Duration.ofSeconds(10)), "two requests reached the proxy: " + race);
+            Thread.sleep(300);
+            assertFalse(exists(key), "nothing forwarded before the third arrives");
+            assertTrue(puts.stream().noneMatch(Future::isDone));
+
+            puts.add(callers.submit(() -> once.putObject(request -> request.bucket(bucket).key(key).ifNoneMatch("*"), RequestBody.fromString("racer 2"))));
+
+            int created = 0;
+            for (Future<?> put : puts) {
+                try {
+                    put.get(30, TimeUnit.SECONDS);
+                    created++;
+                }
+                catch (ExecutionException e) {
+                    assertEquals(412, assertInstanceOf(S3Exception.class, e.getCause()).statusCode(), e.getCause().toString());
+                }
+            }
+            assertEquals(1, created, "one write created the key, the others found it there");
+            assertEquals(3, race.hits());
+            assertEquals(List.of(), proxy.failures());
+        }
+        finally {
+            callers.shutdownNow();
         }
     }
 

@@ -79,8 +79,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     for concurrent changes every time) are covered by GlueSilverCatalogTest.</li>
  * <li>moto's UpdateTable stores the input as a new version without validating it (AWS checks the name and
  *     the input); moto accepts names AWS would refuse, hence SilverTableDefinition's own checks.</li>
- * <li>moto serves requests on threads but keeps tables in plain dictionaries: its races are Python's, not
- *     Glue's. The race below shows that either side losing (CreateTable, a partition) is no error.</li>
+ * <li>moto serves requests on threads but keeps tables in plain dictionaries, and creates a table or a
+ *     partition by checking that it is missing and then adding it, with no lock between: racing creates can
+ *     all succeed there, where Glue lets one. The race below has the proxy serve them one at a time
+ *     ({@link Fault#gatherThenOneAtATime}), so that the losers get AlreadyExists as from Glue, and shows
+ *     that losing (CreateTable, a partition) is no error.</li>
  * </ul>
  */
 class GlueSilverCatalogIT {
@@ -152,30 +155,48 @@ class GlueSilverCatalogIT {
         assertFalse(log().contains("\"level\":\"WARN\""), log());
     }
 
+    /**
+     * Runs of a new dataset's first day at once all find the table missing and all create it, then all create
+     * the day's partition. Glue makes each create atomically: one succeeds, the others get AlreadyExists (for
+     * CreateTable the exception, for BatchCreatePartition an entry's error), read what is there and go on.
+     * moto checks and then adds, with no lock between, so racing creates can all succeed there: the proxy
+     * holds every racer's request until all have sent it (each has seen the table, or the partition, missing),
+     * then moto serves them one at a time, and the losers must take the found-it path.
+     */
     @Test
     void registrationsRacingEachOtherAllSucceed() throws Exception {
         int threads = 8;
-        SilverCatalog catalog = catalog(AWS.glue());
         SchemaContract contract = SilverTableDefinitionTest.contract("orders", new dev.medallion.silver.schema.Column("id", ColumnType.BIGINT, "id"));
-        CyclicBarrier start = new CyclicBarrier(threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> runs = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                runs.add(pool.submit(() -> {
-                    start.await(30, TimeUnit.SECONDS);
-                    catalog.register(contract, List.of(MARCH_1));
-                    return null;
-                }));
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
+            Injection tables = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue.CreateTable")),
+                    Fault.gatherThenOneAtATime(threads), threads);
+            Injection partitions = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue.BatchCreatePartition")),
+                    Fault.gatherThenOneAtATime(threads), threads);
+            SilverCatalog catalog = catalog(glue);
+            CyclicBarrier start = new CyclicBarrier(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> runs = new ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    runs.add(pool.submit(() -> {
+                        start.await(30, TimeUnit.SECONDS);
+                        catalog.register(contract, List.of(MARCH_1));
+                        return null;
+                    }));
+                }
+                for (Future<?> run : runs) {
+                    run.get(60, TimeUnit.SECONDS);
+                }
             }
-            for (Future<?> run : runs) {
-                run.get(60, TimeUnit.SECONDS);
+            finally {
+                pool.shutdownNow();
             }
-        }
-        finally {
-            pool.shutdownNow();
-        }
 
+            assertEquals(threads, tables.hits(), "every run found the table missing and created it: " + tables);
+            assertEquals(threads, partitions.hits(), "every run created the day's partition: " + partitions);
+            assertEquals(List.of(), proxy.failures());
+        }
         assertEquals(List.of("id bigint"), columns(table("orders").storageDescriptor().columns()));
         assertEquals(List.of("2026-03-01"), List.copyOf(partitions("orders").keySet()));
         assertEquals(1, occurrences(log(), "\"message\":\"silver table created\""), "one run created the table; the others found it: " + log());
