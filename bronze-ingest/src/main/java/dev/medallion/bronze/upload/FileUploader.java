@@ -6,6 +6,7 @@ import dev.medallion.bronze.upload.UploadOutcome.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Locale;
@@ -137,14 +138,14 @@ public final class FileUploader {
     /** @param stored what the key held when the file was compared with it: the write is conditional on it */
     private Landing putWhole(PlannedFile file, Optional<StoredObject> stored, ByteCounter counter) throws IOException {
         byte[] content = new byte[(int) file.size()];
-        FileTime modified = Files.getLastModifiedTime(file.path());
+        checkUnchangedSinceChecked(file);
         try (InputStream in = opener.open(file.path())) {
             int read = in.readNBytes(content, 0, content.length);
             if (read < content.length || in.read() != -1) {
                 throw changedWhileReading(file, read);
             }
         }
-        checkNotModified(file, modified);
+        checkNotModifiedWhileRead(file);
         String crc32 = Crc32Checksum.of(content, 0, content.length);
         Landing landing = Landing.WRITTEN;
         try {
@@ -168,7 +169,7 @@ public final class FileUploader {
         int size = partSizeFor(file.size(), partSize);
         byte[] buffer = new byte[size];
         Crc32Checksum whole = new Crc32Checksum();
-        FileTime modified = Files.getLastModifiedTime(file.path());
+        checkUnchangedSinceChecked(file);
         // The file is opened first: a file that cannot be read starts no upload.
         try (InputStream in = opener.open(file.path())) {
             PartedUpload upload = bucket.startMultipart(file.key(), contentType(file));
@@ -188,7 +189,7 @@ public final class FileUploader {
                 if (in.read() != -1) {
                     throw changedWhileReading(file, file.size() + 1);
                 }
-                checkNotModified(file, modified);
+                checkNotModifiedWhileRead(file);
                 upload.complete(whole.base64(), stored);
                 return Landing.WRITTEN;
             }
@@ -285,15 +286,31 @@ public final class FileUploader {
     }
 
     /**
-     * Fails the file if it was written to since {@code before}, taken before it was opened. A rewrite in place
-     * at the same size (an export writing over the last one) passes every size check, and what was read is then
-     * the old bytes before the rewrite and the new ones after it: its CRC32 is that of the bytes read, so S3
-     * accepts an object that is neither version. Any write sets the modification time, so a changed one tells.
+     * Fails the file if it was written to since its content was checked ({@link UploadPlanner#plan} read its size
+     * and modification time before it read the file whole for its encoding): the bytes about to be read were
+     * then never checked, and the converter could reject the object or quarantine its rows, exit code 0 here.
+     * A rewrite at the same size (an export writing over the last one) passes every size check; any write
+     * sets the modification time.
      */
-    private static void checkNotModified(PlannedFile file, FileTime before) throws IOException {
+    private static void checkUnchangedSinceChecked(PlannedFile file) throws IOException {
+        BasicFileAttributes now = Files.readAttributes(file.path(), BasicFileAttributes.class);
+        if (now.size() != file.size() || !now.lastModifiedTime().equals(file.modified())) {
+            throw new IOException(file.path() + " changed after its content was checked (" + file.size() + " bytes modified at " + file.modified()
+                    + " when it was checked, " + now.size() + " bytes modified at " + now.lastModifiedTime() + " when its upload began):"
+                    + " nothing of it was published, its new content unchecked; run the command again, which checks it, once it is complete");
+        }
+    }
+
+    /**
+     * Fails the file if it was written to while it was read, its modification time no longer the one
+     * {@link #checkUnchangedSinceChecked} found before the read. A rewrite in place at the same size passes
+     * every size check, and what was read is then the old bytes before the rewrite and the new ones after it:
+     * its CRC32 is that of the bytes read, so S3 accepts an object that is neither version.
+     */
+    private static void checkNotModifiedWhileRead(PlannedFile file) throws IOException {
         FileTime after = Files.getLastModifiedTime(file.path());
-        if (!after.equals(before)) {
-            throw new IOException(file.path() + " changed while it was being read (modified at " + before + " when its reading began, at " + after
+        if (!after.equals(file.modified())) {
+            throw new IOException(file.path() + " changed while it was being read (modified at " + file.modified() + " when its reading began, at " + after
                     + " when it ended): nothing of it was published; run the command again once it is complete");
         }
     }

@@ -183,8 +183,14 @@ public final class UploadPlanner {
         }
     }
 
+    /**
+     * The file's size and modification time are read here, before {@link #plan} checks its content: a write
+     * during the check or after it changes the time, and the upload then refuses the file, whose new bytes
+     * nobody checked.
+     */
     private Found planned(Path file, Path source, String dataset, String relativePath) throws IOException {
-        return new Found(new PlannedFile(file, CsvFiles.deliveredKey(layout.key(dataset, relativePath)), Files.size(file),
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        return new Found(new PlannedFile(file, CsvFiles.deliveredKey(layout.key(dataset, relativePath)), attributes.size(), attributes.lastModifiedTime(),
                 layout.earlierKeys(dataset, relativePath).stream().map(CsvFiles::deliveredKey).toList()), source, relativePath);
     }
 

@@ -15,12 +15,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -31,6 +36,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -311,6 +317,57 @@ class BronzeUploadIT {
     }
 
     /**
+     * A file rewritten in place at its size after the run checked its content (read it whole for its
+     * encoding) and before its upload read it: the upload would send bytes nobody checked, here a byte that
+     * is not UTF-8, which the converter would reject after an exit code 0. The run must publish nothing and
+     * say so, and the next run checks the new content and refuses the file before it uploads anything.
+     * The rewrite happens as each file's upload begins, when it asks S3 what the key holds.
+     */
+    @Test
+    void aFileRewrittenAfterItsCheckAndBeforeItsUploadIsNotPublished() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        Path small = write("small.csv", "id,amount\n1,12.50\n2,7.00\n");
+        // Files at rest since an hour ago, as most are when a run starts.
+        for (Path file : List.of(large, small)) {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(3_600)));
+        }
+        Map<String, Path> rewrittenAtUploadStart = Map.of("sales_data/large.csv", large, "sales_data/small.csv", small);
+        ExecutionInterceptor rewriter = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof HeadObjectRequest head && rewrittenAtUploadStart.containsKey(head.key())) {
+                    Path file = rewrittenAtUploadStart.get(head.key());
+                    // A byte of no UTF-8 form in place of the last digit: the size stays.
+                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                        channel.write(ByteBuffer.wrap(new byte[] {(byte) 0xFF}), Files.size(file) - 2);
+                    }
+                    catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+
+        int exit = upload(Files::newInputStream, endpoint -> clientBuilder(endpoint).overrideConfiguration(override -> override.addExecutionInterceptor(rewriter)).build(),
+                folder.toString(), "--part-size", "5");
+
+        assertEquals(1, exit, err());
+        assertEquals(Map.of(), objects());
+        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+        for (Path file : List.of(large, small)) {
+            assertTrue(err().contains(file + " changed after its content was checked (" + Files.size(file) + " bytes modified at "), err());
+            assertTrue(err().contains("nothing of it was published, its new content unchecked; run the command again, which checks it"), err());
+        }
+
+        resetOutput();
+        assertEquals(2, upload(folder.toString(), "--part-size", "5"), "the next run checks the new content: " + err());
+        for (Path file : List.of(large, small)) {
+            assertTrue(err().contains(file + " would be rejected by the converter: The file is not UTF-8: invalid byte sequence 0xFF"), err());
+        }
+        assertEquals(Map.of(), objects());
+    }
+
+    /**
      * The network drops after the first part of a multipart upload: the second part fails, and so does the
      * abort. The parts stay in the bucket, billed, so the run must not say it left nothing: it names the
      * upload and gives the command that aborts it.
@@ -459,7 +516,7 @@ class BronzeUploadIT {
     void anUnknownBucketIsRefusedInOneLine() throws IOException {
         write("a.csv", "id\n1\n");
 
-        int exit = new BronzeIngestCli(print(out), print(err), false, BronzeUploadIT::client, Files::newInputStream)
+        int exit = new BronzeIngestCli(print(out), print(err), false, endpoint -> clientBuilder(endpoint).build(), Files::newInputStream)
                 .run(List.of("upload", folder.toString(), "--bucket", "no-such-bucket-" + bucket));
 
         assertEquals(2, exit);
@@ -490,18 +547,21 @@ class BronzeUploadIT {
     }
 
     private int upload(FileOpener opener, String... args) {
+        return upload(opener, endpoint -> clientBuilder(endpoint).build(), args);
+    }
+
+    private int upload(FileOpener opener, S3ClientFactory clients, String... args) {
         List<String> command = new ArrayList<>(List.of("upload"));
         command.addAll(List.of(args));
         command.addAll(List.of("--bucket", bucket));
-        return new BronzeIngestCli(print(out), print(err), false, BronzeUploadIT::client, opener).run(command);
+        return new BronzeIngestCli(print(out), print(err), false, clients, opener).run(command);
     }
 
     /** A client for the emulator, or for the endpoint the command was given. */
-    private static S3Client client(Optional<URI> endpoint) {
+    private static S3ClientBuilder clientBuilder(Optional<URI> endpoint) {
         return S3Clients.builder(Optional.of(endpoint.orElse(S3.endpoint())))
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
     }
 
     private Path write(String name, String content) throws IOException {

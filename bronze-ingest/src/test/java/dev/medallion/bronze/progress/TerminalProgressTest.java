@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,8 +23,8 @@ class TerminalProgressTest {
     void redrawsOneLineAndPrintsFailuresAboveIt() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TerminalProgress progress = new TerminalProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), new OutcomeLines("bronze"), 80);
-        PlannedFile good = new PlannedFile(Path.of("a.csv"), "d/a.csv", 1000);
-        PlannedFile bad = new PlannedFile(Path.of("b.csv"), "d/b.csv", 1000);
+        PlannedFile good = new PlannedFile(Path.of("a.csv"), "d/a.csv", 1000, FileTime.fromMillis(0));
+        PlannedFile bad = new PlannedFile(Path.of("b.csv"), "d/b.csv", 1000, FileTime.fromMillis(0));
 
         progress.runStarted(2, 2000);
         progress.bytesDone(1000, true);
@@ -47,8 +48,8 @@ class TerminalProgressTest {
     void aDryRunAtATerminalNamesEachFileItWouldUploadAboveTheBar() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TerminalProgress progress = new TerminalProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), new OutcomeLines("bronze"), 80);
-        PlannedFile changed = new PlannedFile(Path.of("a.csv"), "d/a.csv", 1000);
-        PlannedFile same = new PlannedFile(Path.of("b.csv"), "d/b.csv", 1000);
+        PlannedFile changed = new PlannedFile(Path.of("a.csv"), "d/a.csv", 1000, FileTime.fromMillis(0));
+        PlannedFile same = new PlannedFile(Path.of("b.csv"), "d/b.csv", 1000, FileTime.fromMillis(0));
 
         progress.runStarted(2, 2000);
         progress.fileDone(new UploadOutcome(changed, Status.WOULD_UPLOAD, "changed", Duration.ofMillis(10)));

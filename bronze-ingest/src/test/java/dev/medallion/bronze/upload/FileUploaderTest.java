@@ -84,8 +84,8 @@ class FileUploaderTest {
         };
         FileUploader uploader = new FileUploader(new BronzeBucket(client, "bronze"), Files::newInputStream, 5 * MIB, false);
 
-        assertEquals(UploadOutcome.Status.SKIPPED, uploader.upload(new PlannedFile(same, "d/same.csv", content.length), listener).status());
-        assertEquals(UploadOutcome.Status.UPLOADED, uploader.upload(new PlannedFile(fresh, "d/new.csv", content.length), listener).status());
+        assertEquals(UploadOutcome.Status.SKIPPED, uploader.upload(new PlannedFile(same, "d/same.csv", content.length, Files.getLastModifiedTime(same)), listener).status());
+        assertEquals(UploadOutcome.Status.UPLOADED, uploader.upload(new PlannedFile(fresh, "d/new.csv", content.length, Files.getLastModifiedTime(fresh)), listener).status());
 
         assertEquals(List.of("5 not sent", "5 sent"), reported);
     }
@@ -144,7 +144,7 @@ class FileUploaderTest {
             });
             FileUploader uploader = new FileUploader(new BronzeBucket(client, "bronze"), Files::newInputStream, 5 * MIB, false);
 
-            UploadOutcome outcome = uploader.upload(new PlannedFile(file, "d/big.csv", size), SILENT);
+            UploadOutcome outcome = uploader.upload(new PlannedFile(file, "d/big.csv", size, Files.getLastModifiedTime(file)), SILENT);
 
             assertEquals(UploadOutcome.Status.SKIPPED, outcome.status(), outcome.detail());
             assertEquals("unchanged: put by another run meanwhile", outcome.detail());

@@ -8,6 +8,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,9 +37,9 @@ class UploadPlannerTest {
         UploadPlanner.Plan plan = planner.plan(List.of(folder));
 
         assertEquals(List.of(
-                new PlannedFile(folder.resolve("2026/11/a.csv.gz"), "sales_data/2026/11/a.csv.gz", 0),
-                new PlannedFile(folder.resolve("b.csv"), "sales_data/b.csv", 5),
-                new PlannedFile(folder.resolve("legacy.DAT"), "sales_data/legacy.DAT", 4)), plan.files());
+                new PlannedFile(folder.resolve("2026/11/a.csv.gz"), "sales_data/2026/11/a.csv.gz", 0, modified(folder.resolve("2026/11/a.csv.gz"))),
+                new PlannedFile(folder.resolve("b.csv"), "sales_data/b.csv", 5, modified(folder.resolve("b.csv"))),
+                new PlannedFile(folder.resolve("legacy.DAT"), "sales_data/legacy.DAT", 4, modified(folder.resolve("legacy.DAT")))), plan.files());
         assertEquals(List.of(folder.resolve("notes.txt")), plan.ignored());
         assertEquals(9, plan.totalBytes());
     }
@@ -79,7 +80,7 @@ class UploadPlannerTest {
         Path file = write(directory.resolve("orders/january.csv"), "id\n1\n");
         UploadPlanner withPrefix = new UploadPlanner(new BronzeKeyLayout(Optional.of("2026/01")), Optional.empty());
 
-        assertEquals(List.of(new PlannedFile(file, "orders/2026/01/january.csv", 5)), withPrefix.plan(List.of(file)).files());
+        assertEquals(List.of(new PlannedFile(file, "orders/2026/01/january.csv", 5, modified(file))), withPrefix.plan(List.of(file)).files());
     }
 
     @Test
@@ -396,7 +397,7 @@ class UploadPlannerTest {
         Path file = write(folder.resolve("cafe\u0301.csv"), "id\n1\n");
         assumeTrue(file.getFileName().toString().equals("cafe\u0301.csv"), "this file system hands out names in NFC (macOS)");
 
-        assertEquals(List.of(new PlannedFile(file, "sales/caf\u00e9.csv", 5, List.of("sales/cafe\u0301.csv"))), planner.plan(List.of(folder)).files());
+        assertEquals(List.of(new PlannedFile(file, "sales/caf\u00e9.csv", 5, modified(file), List.of("sales/cafe\u0301.csv"))), planner.plan(List.of(folder)).files());
     }
 
     /** Hard links are two names of one file's data: uploading both would convert its rows twice, as a link would. */
@@ -434,6 +435,11 @@ class UploadPlannerTest {
 
     private static String refusal(UploadPlanner planner, Path... paths) {
         return assertThrows(UploadRefusedException.class, () -> planner.plan(List.of(paths))).getMessage();
+    }
+
+    /** The file's modification time, which the plan takes with its size before it checks its content. */
+    private static FileTime modified(Path file) throws IOException {
+        return Files.getLastModifiedTime(file);
     }
 
     private static Path write(Path file, String content) throws IOException {

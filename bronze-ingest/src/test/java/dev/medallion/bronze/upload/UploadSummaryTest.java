@@ -4,6 +4,7 @@ import dev.medallion.bronze.upload.UploadOutcome.Status;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 
@@ -38,6 +39,6 @@ class UploadSummaryTest {
     }
 
     private static UploadOutcome outcome(long size, Status status) {
-        return new UploadOutcome(new PlannedFile(Path.of("f" + size + ".csv"), "d/f" + size + ".csv", size), status, "new", Duration.ZERO);
+        return new UploadOutcome(new PlannedFile(Path.of("f" + size + ".csv"), "d/f" + size + ".csv", size, FileTime.fromMillis(0)), status, "new", Duration.ZERO);
     }
 }
