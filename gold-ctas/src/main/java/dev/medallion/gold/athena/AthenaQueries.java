@@ -41,6 +41,8 @@ public final class AthenaQueries {
     public static final String NOT_STARTED = "NOT_STARTED";
     /** Starting the query failed in a way that does not say whether it started. */
     public static final String START_UNKNOWN = "START_UNKNOWN";
+    /** The query succeeded, and its results could not be read. */
+    public static final String RESULTS_UNREAD = "RESULTS_UNREAD";
     static final long FIRST_POLL_MILLIS = 250;
     static final long MAX_POLL_MILLIS = 5_000;
 
@@ -174,7 +176,12 @@ public final class AthenaQueries {
             }
         }
         catch (SdkException e) {
-            throw new AthenaQueryException(step, Optional.of(queryId), "SUCCEEDED", "could not read its results: " + ErrorMessages.describe(e), e);
+            // Not "SUCCEEDED": the query did, but what the caller needed from it, its rows, failed.
+            throw new AthenaQueryException(step, Optional.of(queryId), RESULTS_UNREAD, "the query succeeded, but its results could not be read "
+                    + "(GetQueryResults): " + ErrorMessages.describe(e) + "; nothing was built from them. Invoke again (an SQS batch comes back by "
+                    + "itself after the queue's visibility timeout, and Lambda retries an asynchronous invocation); if the read was refused "
+                    + "(AccessDenied), the function's role needs s3:GetObject on its workgroup's result location (gold-builder/ in the results "
+                    + "bucket), and kms:Decrypt on the key when the results are encrypted with SSE-KMS", e);
         }
         return new QueryResultRows(types, rows);
     }

@@ -34,7 +34,8 @@ public final class AthenaQueryException extends RuntimeException {
     /**
      * Athena's final state ({@code FAILED}, {@code CANCELLED}), or {@code NOT_STARTED} (Athena refused to
      * start it), {@code START_UNKNOWN} (starting it failed without saying whether it started),
-     * {@code UNKNOWN} (its state could not be read), {@code TIMED_OUT} or {@code INTERRUPTED} (stopped).
+     * {@code UNKNOWN} (its state could not be read), {@code TIMED_OUT} or {@code INTERRUPTED} (stopped), or
+     * {@code RESULTS_UNREAD} (it succeeded, and its results could not be read).
      */
     public String state() {
         return state;

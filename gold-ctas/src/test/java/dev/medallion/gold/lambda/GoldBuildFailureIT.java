@@ -568,6 +568,37 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * The partitions query succeeded, and reading its results failed (Athena answers 500 to every
+     * GetQueryResults attempt). The failure says that reading the results failed, not that the query
+     * "SUCCEEDED", removes the build, and says what to do: invoke again, and which grants to check when it
+     * was refused.
+     */
+    @Test
+    void resultsOfThePartitionsQueryThatCannotBeReadFailTheBuildSayingWhatFailedAndWhatToDo() throws IOException {
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(request -> "AmazonAthena.GetQueryResults".equals(request.headers().get("x-amz-target")), Fault.status(500), 100);
+
+            GoldBuildException failure = assertThrows(GoldBuildException.class,
+                    () -> lake.handler(athena).handleRequest(Map.of("models", List.of("revenue_by_day")), null));
+
+            String message = failure.getMessage();
+            assertFalse(message.contains("SUCCEEDED:"), "reading the results failed, the build did not succeed: " + message);
+            assertTrue(message.contains("partitions") && message.contains("RESULTS_UNREAD")
+                    && message.contains("succeeded, but its results could not be read (GetQueryResults)"), message);
+            assertTrue(message.contains("nothing was built from them") && message.contains("Invoke again")
+                    && message.contains("s3:GetObject") && message.contains("gold-builder/"), message);
+            assertTrue(message.contains("it has no build yet, so readers see none"), message);
+        }
+        assertTrue(lake.athenaSql().stream().noneMatch(sql -> sql.startsWith("CREATE TABLE")), "no CTAS without the partitions: " + lake.athenaSql());
+        assertTrue(lake.state("revenue_by_day").isEmpty());
+        JsonNode failed = lake.logLines().stream()
+                .filter(line -> line.get("message").asText().equals("gold model failed"))
+                .findFirst().orElseThrow();
+        assertEquals("RESULTS_UNREAD", failed.get("state").asText(), failed.toString());
+    }
+
+    /**
      * The lease cannot be read (S3 answers 500 to every attempt): nothing is built, and the error says to
      * invoke again, not that "the invocation is retried", which Lambda does only for an asynchronous one.
      */
