@@ -646,7 +646,8 @@ data "aws_iam_policy_document" "gold_ctas" {
   statement {
     sid = "ReadAndWriteGoldBuildState"
     # BuildStateStore: <gold prefix>_state/<model>.json, read before and written after each build,
-    # and <model>.swap.json, written before a forced build's view swap and read by its retry; never deleted.
+    # and <model>.swap.json, written before each build's view swap and read when the state write after it
+    # was lost (by the next invocation, or a forced request's retry); never deleted.
     actions   = ["s3:GetObject", "s3:PutObject"]
     resources = ["${local.gold_prefix_arn}_state/*"]
   }

@@ -146,9 +146,7 @@ public final class GoldBuilder {
         try {
             inputs = fingerprints.of(model);
             state = states.read(model.name());
-            if (force) {
-                state = recordSwapOfThisRequest(model, requestId, state);
-            }
+            state = force ? recordSwapOfThisRequest(model, requestId, state) : recordSwapWhoseStateWasLost(model, inputs.value(), state);
         }
         catch (IOException | RuntimeException e) {
             return failed(model, Optional.empty(), started, 0, 0, Map.of(), "could not tell whether its inputs changed: " + ErrorMessages.describe(e) + KEPT_PREVIOUS);
@@ -218,15 +216,46 @@ public final class GoldBuilder {
         if (beforeSwap.isEmpty() || !beforeSwap.get().builtByRequest(requestId)) {
             return recorded;
         }
-        BuildId swapped = new BuildId(beforeSwap.get().current().buildId());
+        return recordIfSwappedIn(model, beforeSwap.get(), recorded,
+                "gold model's forced build, swapped in by an earlier attempt of this request without recording it, recorded now");
+    }
+
+    /**
+     * {@code recorded}, or, when the inputs differ from its fingerprint, the state of the build an earlier
+     * invocation swapped in without recording it (its state write failed, or its answer was lost and the write
+     * did not land), written now, when that build read these very inputs: building it again would scan them
+     * again (Athena bills per byte scanned), make the build readers are on the previous one and delete the
+     * build from before it, the one to roll back to. Known by what that build wrote just before its swap
+     * ({@link BuildStateStore#writeBeforeSwap}), and only while the view still selects from it.
+     */
+    private Optional<BuildState> recordSwapWhoseStateWasLost(GoldModel model, String fingerprint, Optional<BuildState> recorded) throws IOException {
+        if (recorded.isPresent() && recorded.get().fingerprint().equals(fingerprint)) {
+            return recorded;
+        }
+        Optional<BuildState> beforeSwap = states.readBeforeSwap(model.name());
+        if (beforeSwap.isEmpty() || !beforeSwap.get().fingerprint().equals(fingerprint)) {
+            // No record, or one of other inputs than these: the model changed since, and is built.
+            return recorded;
+        }
+        return recordIfSwappedIn(model, beforeSwap.get(), recorded,
+                "gold model's build, swapped in by an earlier invocation whose state write was lost, recorded now; not built again: its inputs are as that build read them");
+    }
+
+    /** Writes {@code beforeSwap} as the model's state when the view selects from its build; otherwise returns {@code recorded}. */
+    private Optional<BuildState> recordIfSwappedIn(GoldModel model, BuildState beforeSwap, Optional<BuildState> recorded, String message) throws IOException {
+        BuildId swapped = new BuildId(beforeSwap.current().buildId());
         if (!liveView(model, swapped).build().equals(Optional.of(swapped))) {
             // Not swapped (the swap failed after all), or swapped away since: nothing of it is live.
             return recorded;
         }
-        states.write(beforeSwap.get());
-        log.info("gold model's forced build, swapped in by an earlier attempt of this request without recording it, recorded now", Map.of(
-                "model", model.name(), "buildId", swapped.value(), "requestId", requestId));
-        return beforeSwap;
+        states.write(beforeSwap);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("model", model.name());
+        fields.put("buildId", swapped.value());
+        fields.put("previousBuildId", beforeSwap.previous() == null ? null : beforeSwap.previous().buildId());
+        fields.put("requestId", beforeSwap.requestId());
+        log.info(message, fields);
+        return Optional.of(beforeSwap);
     }
 
     /**
@@ -331,11 +360,10 @@ public final class GoldBuilder {
                 previous = live.build().filter(id -> !id.equals(build))
                         .map(id -> new BuildState.Build(id.value(), layout.table(model.name(), id), layout.location(model.name(), id)))
                         .or(() -> previousState.map(BuildState::current));
-                if (force) {
-                    // Should the swap's answer or the state write after it be lost, a retry of this request knows this build as its own.
-                    writeBeforeSwap(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null),
-                            clock.instant().toString(), requestId));
-                }
+                // Should the swap's answer or the state write after it be lost, the next invocation records this build
+                // rather than building it again (and a retry of a forced request knows it as its own).
+                writeBeforeSwap(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null),
+                        clock.instant().toString(), requestId));
                 run(statements.createOrReplaceView(), "view");
             }
             catch (AthenaQueryException e) {
@@ -358,11 +386,14 @@ public final class GoldBuilder {
                         requestId));
             }
             catch (IOException | RuntimeException e) {
-                // Readers already see the new build; only the bookkeeping is missing, so nothing is discarded.
-                // The state keeps the old fingerprint: the next invocation rebuilds, takes this build (where the
-                // view points) as its previous one, and cleans up as usual.
+                // Readers already see the new build; only the bookkeeping is missing, so nothing is discarded. The
+                // next invocation finds the record written before the swap, the view on its build and the inputs
+                // as it read them, and records it without a query; inputs changed since are built as usual, taking
+                // this build (where the view points) as the previous one.
                 return fail("built and swapped into the view (readers see build " + build.value() + ", " + settings.goldDatabase() + "." + table
-                        + "), but could not record the build state: " + ErrorMessages.describe(e) + "; the next build of the model records its own", Map.of());
+                        + "), but could not record the build state " + states.key(model.name()) + ": " + ErrorMessages.describe(e)
+                        + "; the next invocation records it without building again, from what was written before the swap ("
+                        + states.swapKey(model.name()) + "), unless the model's inputs change first", Map.of());
             }
 
             Map<String, Object> fields = new LinkedHashMap<>();

@@ -38,7 +38,7 @@ public final class BuildStateStore {
     }
 
     /**
-     * {@code <prefix>_state/<model>.swap.json}: the state a forced build will record once its view swap is
+     * {@code <prefix>_state/<model>.swap.json}: the state a build will record once its view swap is
      * done, written just before the swap. Model names hold no '.', so it is never a model's state.
      */
     public String swapKey(String model) {
@@ -50,8 +50,8 @@ public final class BuildStateStore {
     }
 
     /**
-     * The state the last forced build of the model wrote before its swap ({@link #writeBeforeSwap}),
-     * whether or not the swap happened; kept until the next forced build replaces it.
+     * The state the last build of the model wrote before its swap ({@link #writeBeforeSwap}),
+     * whether or not the swap happened; kept until the next build replaces it.
      */
     public Optional<BuildState> readBeforeSwap(String model) throws IOException {
         return readAt(swapKey(model), "; delete it, or force the model's build again with a new request");
@@ -62,9 +62,10 @@ public final class BuildStateStore {
     }
 
     /**
-     * Records, before a forced build's view swap, the state it will write after it: a retry of the request
-     * whose swap answer was lost, or whose state write failed, finds the view on this build and knows it
-     * as its own ({@link BuildState#builtByRequest}), rather than forcing the model again.
+     * Records, before a build's view swap, the state it will write after it. Should the swap's answer or the
+     * state write after it be lost, the next invocation finds the view on this build: with the inputs it
+     * read, it records this state rather than building the model again; a retry of a forced request knows
+     * the build as its own ({@link BuildState#builtByRequest}), rather than forcing the model again.
      */
     public void writeBeforeSwap(BuildState state) throws IOException {
         gold.put(swapKey(requireNonNull(state, "state is null").model()), json(state));

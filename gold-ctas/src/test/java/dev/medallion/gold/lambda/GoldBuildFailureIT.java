@@ -599,6 +599,54 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * The swap happened and its state write was lost (S3 answers 500 to every attempt, storing nothing).
+     * The next invocation, its inputs as that build read them, records the build readers are on from what
+     * was written just before the swap, rather than building it again: a second scan of the same inputs
+     * (Athena bills per byte scanned) whose swap would have made the lost build the previous one and
+     * deleted the build from before it, the one to roll back to.
+     */
+    @Test
+    void aStateWriteLostAfterTheSwapIsRecordedByTheNextInvocationWithoutBuildingAgain() throws IOException {
+        String beforeTheBuild = firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                S3Client s3 = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                        .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build()) {
+            proxy.inject(Request.s3("PUT", "/tables/_state/product_totals.json"), Fault.status(500), 100);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), s3, lake.glue(), lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+
+            GoldBuildException failure = assertThrows(GoldBuildException.class, () -> handler.handleRequest(Map.of("models", List.of("product_totals")), null));
+
+            assertTrue(failure.getMessage().contains("could not record the build state")
+                    && failure.getMessage().contains("the next invocation records it without building again"), failure.getMessage());
+        }
+        String swapped = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow());
+        lake.addViewVersion("product_totals", swapped);
+        assertEquals(beforeTheBuild, lake.currentBuild("product_totals"), "the state write was lost");
+        int queriesBefore = lake.athenaSql().size();
+        lake.recorder().clear();
+
+        Map<String, Object> next = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        String build = swapped.substring("product_totals__".length());
+        assertEquals(Map.of("product_totals", "unchanged " + build), next);
+        assertEquals(List.of(), lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()), "no second scan of the inputs the swapped build read");
+        JsonNode state = lake.state("product_totals").orElseThrow();
+        assertEquals(build, state.get("current").get("buildId").asText());
+        assertEquals(beforeTheBuild, state.get("previous").get("buildId").asText(), "the rollback build is the one readers had before the swap");
+        assertTrue(lake.recorder().calls().stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ")), lake.recorder().calls().toString());
+        assertTrue(lake.goldTables().contains("product_totals__" + beforeTheBuild), lake.goldTables().toString());
+        assertTrue(lake.logLines().stream().anyMatch(line -> line.get("message").asText().startsWith("gold model's build, swapped in by an earlier invocation")
+                && line.get("buildId").asText().equals(build)), lake.logLines().toString());
+
+        // Its inputs change: the next build takes it, where the view points, as its previous build.
+        lake.addSilverFile("products");
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        assertEquals(build, lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+    }
+
+    /**
      * The lease cannot be read (S3 answers 500 to every attempt): nothing is built, and the error says to
      * invoke again, not that "the invocation is retried", which Lambda does only for an asynchronous one.
      */

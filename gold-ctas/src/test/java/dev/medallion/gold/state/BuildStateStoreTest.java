@@ -35,7 +35,7 @@ class BuildStateStoreTest {
         assertFalse(read.builtByRequest("request-2"), "another request");
     }
 
-    /** What a forced build writes before its swap is an object of its own, never read as the model's state. */
+    /** What a build writes before its swap is an object of its own, never read as the model's state. */
     @Test
     void aForcedBuildsStateBeforeItsSwapIsKeptApartFromTheModelsState() throws IOException {
         ObjectStore gold = new LocalObjectStore(root);
