@@ -1,6 +1,7 @@
 package dev.medallion.gold.build;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
@@ -32,6 +33,11 @@ public record BuildId(String value) implements Comparable<BuildId> {
         byte[] suffix = new byte[3];
         random.nextBytes(suffix);
         return new BuildId(SECONDS.format(clock.instant()) + "_" + HexFormat.of().formatHex(suffix));
+    }
+
+    /** When the build started, to the second: the time its id begins with. */
+    public Instant startedAt() {
+        return Instant.from(SECONDS.parse(value.substring(0, 14)));
     }
 
     public static boolean isBuildId(String text) {

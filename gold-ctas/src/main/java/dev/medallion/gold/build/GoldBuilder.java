@@ -24,6 +24,8 @@ import dev.medallion.gold.state.InputFingerprints;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,6 +65,9 @@ import static java.util.Objects.requireNonNull;
  *     old Glue table versions; unless the view could not be read before the swap, when the previous
  *     build is only the recorded one and the build readers were on might be another.</li>
  * </ol>
+ * A model found unchanged has its leftovers removed instead: builds of killed invocations that no view or
+ * state names, old enough that none of their queries can still be running.
+ * <p>
  * When a query fails, the build's own table and prefix are removed, the view and state are left as they
  * were, and the outcome is FAILED with Athena's reason and the query id. Cleanup failures after a
  * successful swap are logged: the next build finds the leftovers again, since it discovers builds from
@@ -77,6 +83,14 @@ public final class GoldBuilder {
      * previous build, the rollback target. Older versions point at builds that no longer exist.
      */
     static final int VIEW_VERSIONS_KEPT = 2;
+    /**
+     * How old a build no view or state names must be before an invocation that finds its model unchanged
+     * removes it as a leftover. A killed invocation's queries run on in Athena, writing into their build's
+     * folder and creating its table, until they end or Athena cancels them at its DML query timeout: 30
+     * minutes by default, 240 at most (Athena User Guide, "Service Quotas"), time queued besides. An
+     * invocation lasts at most 15 minutes; six hours outlasts both.
+     */
+    static final Duration LEFTOVER_MIN_AGE = Duration.ofHours(6);
     /** The built line's field saying whether the model's older builds were removed ("removed") or are left for the next build ("kept"). */
     public static final String OLDER_BUILDS = "olderBuilds";
     /**
@@ -89,6 +103,7 @@ public final class GoldBuilder {
     private static final String KEPT_PREVIOUS = "; readers keep what they saw (its previous build, if it has one)";
 
     private final GoldSettings settings;
+    private final S3Client s3;
     private final ObjectStore gold;
     private final GoldLayout layout;
     private final InputFingerprints fingerprints;
@@ -106,7 +121,7 @@ public final class GoldBuilder {
      */
     public GoldBuilder(GoldSettings settings, S3Client s3, GlueClient glue, AthenaClient athena, JsonLog log, Clock clock, Sleeper sleeper, RandomGenerator random) {
         this.settings = requireNonNull(settings, "settings is null");
-        requireNonNull(s3, "s3 is null");
+        this.s3 = requireNonNull(s3, "s3 is null");
         this.log = requireNonNull(log, "log is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.random = requireNonNull(random, "random is null");
@@ -190,6 +205,7 @@ public final class GoldBuilder {
             else {
                 log.info("gold model unchanged: its silver inputs are as at its last build", fields);
             }
+            removeLeftovers(model, state.get(), deadline);
             return new ModelOutcome(model.name(), ModelOutcome.Status.UNCHANGED, Optional.of(state.get().current().buildId()), 0, 0, 0,
                     secondsSince(started), Optional.empty());
         }
@@ -282,6 +298,92 @@ public final class GoldBuilder {
         Matcher table = Pattern.compile("(?<![A-Za-z0-9_])(" + Pattern.quote(model.name() + GoldLayout.TABLE_SEPARATOR) + "[0-9a-z_]+)(?![A-Za-z0-9_])",
                 Pattern.CASE_INSENSITIVE).matcher(sql.get());
         return new LiveView(table.find() ? layout.buildOfTable(model.name(), table.group(1).toLowerCase(Locale.ROOT)) : Optional.empty(), true);
+    }
+
+    /**
+     * Removes the builds of an unchanged model that a build left and nothing points at: the leftovers of an
+     * invocation killed between its CTAS and its swap (a table and files), or after its swap before its
+     * cleanup was done (files, perhaps a table), which only the model's next build removed, and that comes
+     * only when its inputs change. Kept: the state's current and previous builds, the build the view selects
+     * from (a rollback by hand), and a build started less than {@link #LEFTOVER_MIN_AGE} ago, whose queries
+     * may still be writing. Called under the build lease, so no other invocation builds meanwhile. Nothing
+     * is removed when the view cannot be read: readers may be on any build. A failure is logged: the model's
+     * build is unchanged, and the next invocation tries again.
+     */
+    private void removeLeftovers(GoldModel model, BuildState state, Deadline deadline) {
+        if (deadline.remaining().compareTo(SAFETY_MARGIN) < 0) {
+            return;
+        }
+        try {
+            Set<BuildId> builds = new TreeSet<>(buildFolders(model));
+            for (String name : catalog.tableNames(settings.goldDatabase())) {
+                layout.buildOfTable(model.name(), name).ifPresent(builds::add);
+            }
+            List<BuildId> kept = new ArrayList<>();
+            kept.add(new BuildId(state.current().buildId()));
+            if (state.previous() != null) {
+                kept.add(new BuildId(state.previous().buildId()));
+            }
+            builds.removeAll(kept);
+            Instant youngest = clock.instant().minus(LEFTOVER_MIN_AGE);
+            List<BuildId> young = builds.stream().filter(build -> build.startedAt().isAfter(youngest)).toList();
+            young.forEach(builds::remove);
+            if (builds.isEmpty()) {
+                return;
+            }
+            LiveView live = liveView(model, kept.get(0));
+            if (!live.read()) {
+                // liveView logged why; the next invocation that reads the view removes them.
+                return;
+            }
+            live.build().filter(build -> !kept.contains(build)).ifPresent(kept::add);
+            builds.removeAll(kept);
+            List<String> removed = new ArrayList<>();
+            for (BuildId build : builds) {
+                // Catalog first, as after a build: a table whose files are gone would fail queries.
+                catalog.dropTable(settings.goldDatabase(), layout.table(model.name(), build));
+                List<String> keys = gold.list(layout.buildPrefix(model.name(), build));
+                if (!keys.isEmpty()) {
+                    gold.delete(keys);
+                }
+                removed.add(build.value());
+            }
+            if (removed.isEmpty()) {
+                return;
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("model", model.name());
+            fields.put("removedBuilds", removed);
+            fields.put("keptBuilds", kept.stream().map(BuildId::value).toList());
+            fields.put("tooYoungToRemove", young.stream().map(BuildId::value).toList());
+            fields.put("reason", "no view or build state points at them (neither the state's current or previous build, nor the build the view "
+                    + "selects from), and they started over " + LEFTOVER_MIN_AGE.toHours() + " h ago: left by a build that was killed or timed out "
+                    + "between its CTAS and its view swap, or after the swap before its cleanup");
+            log.info("gold model's leftover builds removed: tables and files no view or build state points at", fields);
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn("could not remove the leftover builds of an unchanged gold model; the next invocation retries", Map.of(
+                    "model", model.name(), "error", ErrorMessages.describe(e)));
+        }
+    }
+
+    /**
+     * The builds with a folder under the model's prefix: one ListObjectsV2 page, by '/' delimiter, rather
+     * than every file of every build kept, which an invocation that finds the model unchanged would list
+     * each time.
+     */
+    private List<BuildId> buildFolders(GoldModel model) {
+        String prefix = layout.modelPrefix(model.name());
+        List<BuildId> builds = new ArrayList<>();
+        for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request -> request.bucket(settings.goldBucket()).prefix(prefix).delimiter("/"))) {
+            for (CommonPrefix folder : page.commonPrefixes()) {
+                String name = folder.prefix().substring(prefix.length(), folder.prefix().length() - 1);
+                if (BuildId.isBuildId(name)) {
+                    builds.add(new BuildId(name));
+                }
+            }
+        }
+        return builds;
     }
 
     /**

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -644,6 +645,113 @@ class GoldBuildFailureIT {
         lake.addSilverFile("products");
         lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
         assertEquals(build, lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+    }
+
+    /**
+     * Builds whose invocation was killed (out of memory, a crash, its timeout) between its CTAS and its swap
+     * leave a table and files no view or state names; one killed after its swap, between dropping an older
+     * build's table and deleting its files, leaves files alone. Only the next build of the model removed
+     * them, after its inputs changed: storage paid for for good when they never change. The next invocation
+     * that finds the model unchanged removes them, with a line saying what and why, and keeps the current
+     * build, the previous one, the build the view selects from, and a build too young for its queries to
+     * have surely ended (Athena runs a query on after the invocation that started it is killed).
+     */
+    @Test
+    void leftoversOfKilledBuildsAreRemovedByTheNextInvocationThatFindsTheModelUnchanged() throws IOException {
+        String previous = firstBuildOfProductTotals();
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        lake.applyAthenaEffects("product_totals");
+        String current = lake.currentBuild("product_totals");
+        Instant now = Instant.now();
+        // Killed between its CTAS and its swap, seven hours ago: its table and a partition's file.
+        String killedBeforeSwap = leaveABuild("product_totals", now.minus(Duration.ofHours(7)), true);
+        // Killed in an earlier build's cleanup, after dropping this build's table and before deleting its files.
+        String killedInCleanup = leaveABuild("product_totals", now.minus(Duration.ofHours(30)), false);
+        // Rolled back to by hand: the view selects from it, so readers are on it.
+        String viewedByHand = leaveABuild("product_totals", now.minus(Duration.ofHours(9)), true);
+        lake.addViewVersion("product_totals", "product_totals__" + viewedByHand);
+        // Ten minutes old: a query of the invocation that made it may still be writing into it.
+        String young = leaveABuild("product_totals", now.minus(Duration.ofMinutes(10)), true);
+        int queriesBefore = lake.athenaSql().size();
+
+        Map<String, Object> outcome = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        assertEquals(Map.of("product_totals", "unchanged " + current), outcome);
+        assertEquals(List.of(), lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()), "no query");
+        for (String gone : List.of(killedBeforeSwap, killedInCleanup)) {
+            assertFalse(lake.goldTables().contains("product_totals__" + gone), gone + ": " + lake.goldTables());
+            assertTrue(lake.goldKeys().stream().noneMatch(key -> key.startsWith("tables/product_totals/" + gone + "/")), gone + ": " + lake.goldKeys());
+        }
+        for (String kept : List.of(current, previous, viewedByHand, young)) {
+            assertTrue(lake.goldTables().contains("product_totals__" + kept), kept + ": " + lake.goldTables());
+            assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/product_totals/" + kept + "/")), kept + ": " + lake.goldKeys());
+        }
+        List<JsonNode> lines = lake.logLines();
+        JsonNode removed = lines.stream()
+                .filter(line -> line.get("message").asText().startsWith("gold model's leftover builds removed"))
+                .findFirst().orElseThrow(() -> new AssertionError(lines.toString()));
+        assertEquals("product_totals", removed.get("model").asText());
+        assertEquals(List.of(killedInCleanup, killedBeforeSwap), toStrings(removed.get("removedBuilds")));
+        assertEquals(List.of(current, previous, viewedByHand), toStrings(removed.get("keptBuilds")), removed.toString());
+        assertEquals(List.of(young), toStrings(removed.get("tooYoungToRemove")), removed.toString());
+        assertTrue(removed.get("reason").asText().contains("killed"), removed.toString());
+
+        // Once removed, the next invocation finds nothing to remove and says nothing of it.
+        lake.recorder().clear();
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        assertEquals(1, lake.logLines().stream().filter(line -> line.get("message").asText().startsWith("gold model's leftover builds removed")).count());
+        assertTrue(lake.recorder().calls().stream().filter(call -> !call.contains("_lease/"))
+                        .noneMatch(call -> call.startsWith("Glue.DeleteTable ") || call.startsWith("S3.DeleteObject")), lake.recorder().calls().toString());
+    }
+
+    /** Which build readers are on cannot be read (Glue answers 500 to every GetTable of the view): no leftover is removed. */
+    @Test
+    void leftoversAreKeptWhenTheViewCannotBeRead() throws IOException {
+        firstBuildOfProductTotals();
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        lake.applyAthenaEffects("product_totals");
+        String current = lake.currentBuild("product_totals");
+        String leftover = leaveABuild("product_totals", Instant.now().minus(Duration.ofHours(7)), true);
+        lake.addViewVersion("product_totals", "product_totals__" + leftover);
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); GlueClient glue = glueThrough(proxy)) {
+            // The fingerprint's GetTable of silver's products and sales go through; the view's, after them, never does.
+            AtomicInteger getTables = new AtomicInteger();
+            proxy.inject(request -> "AWSGlue.GetTable".equals(request.headers().get("x-amz-target")) && getTables.incrementAndGet() > 2,
+                    Fault.status(500), 100);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), lake.s3(), glue, lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+
+            Map<String, Object> outcome = handler.handleRequest(Map.of("models", List.of("product_totals")), null);
+
+            assertEquals(Map.of("product_totals", "unchanged " + current), outcome);
+        }
+        assertTrue(lake.goldTables().contains("product_totals__" + leftover), "readers may be on it: " + lake.goldTables());
+        assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/product_totals/" + leftover + "/")), lake.goldKeys().toString());
+        assertTrue(lake.logLines().stream().noneMatch(line -> line.get("message").asText().startsWith("gold model's leftover builds removed")));
+    }
+
+    /**
+     * A build the model's builds would have made at {@code startedAt}, as a killed invocation leaves it: a
+     * file under a partition of its folder, and its Glue table when {@code withTable}. Returns its build id.
+     */
+    private String leaveABuild(String model, Instant startedAt, boolean withTable) {
+        String build = java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(java.time.ZoneOffset.UTC).format(startedAt)
+                + "_" + UUID.randomUUID().toString().substring(0, 6).replaceAll("[^0-9a-f]", "0");
+        String folder = "tables/" + model + "/" + build + "/";
+        if (withTable) {
+            AWS.glue().createTable(request -> request.databaseName(lake.goldDatabase()).tableInput(input -> input
+                    .name(model + "__" + build)
+                    .tableType("EXTERNAL_TABLE")
+                    .storageDescriptor(descriptor -> descriptor.location("s3://" + lake.goldBucket() + "/" + folder))));
+        }
+        AWS.client().putObject(request -> request.bucket(lake.goldBucket()).key(folder + "sale_month=2026-03-01/20260314_233000_00001_" + UUID.randomUUID()),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("PAR1"));
+        return build;
+    }
+
+    private static List<String> toStrings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
     }
 
     /**

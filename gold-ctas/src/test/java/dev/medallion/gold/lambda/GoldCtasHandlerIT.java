@@ -277,6 +277,8 @@ class GoldCtasHandlerIT {
                 "Glue.GetTable silver.sales",
                 "Glue.GetPartitions silver.sales",
                 "S3.GetObject tables/_state/revenue_by_day.json",
+                "S3.ListObjectsV2 tables/revenue_by_day/",
+                "Glue.GetTables gold",
                 "S3.ListObjectsV2 _manifests/products/",
                 "S3.ListObjectsV2 products/ingest_date=",
                 "Glue.GetTable silver.products",
@@ -285,7 +287,9 @@ class GoldCtasHandlerIT {
                 "S3.ListObjectsV2 sales/ingest_date=",
                 "Glue.GetTable silver.sales",
                 "Glue.GetPartitions silver.sales",
-                "S3.GetObject tables/_state/product_totals.json"), calls());
+                "S3.GetObject tables/_state/product_totals.json",
+                "S3.ListObjectsV2 tables/product_totals/",
+                "Glue.GetTables gold"), calls());
         assertEquals(keys, lake.goldKeys());
 
         // A new products file changes only the model that reads products.
