@@ -214,6 +214,9 @@ public final class BuildLease {
             if (current.isEmpty() || !parse(current.get().content()).sameAttempt(lease)) {
                 return false;
             }
+            // Unconditional, and safe: no one takes the lease over before it expires, 5 s after this invocation's
+            // deadline, and this runs before it. S3's If-Match on DeleteObject would close even that window, but
+            // LocalStack 4.14 refuses it in general purpose buckets (localstack#12787, #13894): see the README.
             gold.delete(List.of(key));
             return true;
         }
