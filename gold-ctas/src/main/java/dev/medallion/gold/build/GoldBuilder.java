@@ -483,19 +483,25 @@ public final class GoldBuilder {
                 return fail("build " + build.value() + ": " + ErrorMessages.describe(e) + keptPrevious(), Map.of());
             }
 
+            BuildState built = new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null), clock.instant().toString(),
+                    requestId);
             try {
-                states.write(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null), clock.instant().toString(),
-                        requestId));
+                states.write(built);
             }
             catch (IOException | RuntimeException e) {
-                // Readers already see the new build; only the bookkeeping is missing, so nothing is discarded. The
-                // next invocation finds the record written before the swap, the view on its build and the inputs
-                // as it read them, and records it without a query; inputs changed since are built as usual, taking
-                // this build (where the view points) as the previous one.
-                return fail("built and swapped into the view (readers see build " + build.value() + ", " + settings.goldDatabase() + "." + table
-                        + "), but could not record the build state " + states.key(model.name()) + ": " + ErrorMessages.describe(e)
-                        + "; the next invocation records it without building again, from what was written before the swap ("
-                        + states.swapKey(model.name()) + "), unless the model's inputs change first", Map.of());
+                if (!readBack(built, e)) {
+                    // Readers already see the new build; only the bookkeeping is missing, so nothing is discarded. The
+                    // next invocation finds the record written before the swap, the view on its build and the inputs
+                    // as it read them, and records it without a query; inputs changed since are built as usual, taking
+                    // this build (where the view points) as the previous one.
+                    return fail("built and swapped into the view (readers see build " + build.value() + ", " + settings.goldDatabase() + "." + table
+                            + "), but could not record the build state " + states.key(model.name()) + ": " + ErrorMessages.describe(e)
+                            + "; the next invocation records it without building again, from what was written before the swap ("
+                            + states.swapKey(model.name()) + "), unless the model's inputs change first", Map.of());
+                }
+                // The write landed, and only its answer was lost: the build is recorded, and succeeded.
+                log.warn("gold model's build state write answered with an error, but the state was stored (read back): the build is recorded",
+                        Map.of("model", model.name(), "buildId", build.value(), "error", ErrorMessages.describe(e)));
             }
 
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -535,6 +541,17 @@ public final class GoldBuilder {
             log.info("gold model built and swapped into its view", fields);
             return new ModelOutcome(model.name(), ModelOutcome.Status.BUILT, Optional.of(build.value()), partitions, queries, bytesScanned,
                     secondsSince(started), Optional.empty());
+        }
+
+        /** Whether the model's state now is {@code written}: a write S3 answered with an error may have landed. */
+        private boolean readBack(BuildState written, Exception failure) {
+            try {
+                return states.read(model.name()).equals(Optional.of(written));
+            }
+            catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+                return false;
+            }
         }
 
         private void writeBeforeSwap(BuildState state) {

@@ -600,6 +600,36 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * The state write after the swap landed and its answer was lost (S3 stores each attempt, then answers
+     * 500). The state read back is the build's own: the build succeeded, and the invocation says so rather
+     * than failing with "could not record the build state", which would have returned an SQS batch or had
+     * Lambda retry an asynchronous invocation for nothing.
+     */
+    @Test
+    void aStateWriteThatLandedWithItsAnswerLostIsReadBackAndTheBuildSucceeds() throws IOException {
+        String previous = firstBuildOfProductTotals();
+        Map<String, Object> outcome;
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                S3Client s3 = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                        .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build()) {
+            Injection lost = proxy.inject(Request.s3("PUT", "/tables/_state/product_totals.json"), Fault.afterForwarding(500), 100);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), s3, lake.glue(), lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+
+            outcome = handler.handleRequest(Map.of("models", List.of("product_totals")), null);
+
+            assertTrue(lost.hits() > 0, lost.toString());
+        }
+        String built = newBuildTable().substring("product_totals__".length());
+        assertEquals(Map.of("product_totals", "built " + built), outcome);
+        JsonNode state = lake.state("product_totals").orElseThrow();
+        assertEquals(built, state.get("current").get("buildId").asText());
+        assertEquals(previous, state.get("previous").get("buildId").asText());
+        assertTrue(lake.logLines().stream().anyMatch(line -> line.get("message").asText().startsWith("gold model's build state write answered with an error")),
+                lake.logLines().toString());
+    }
+
+    /**
      * The swap happened and its state write was lost (S3 answers 500 to every attempt, storing nothing).
      * The next invocation, its inputs as that build read them, records the build readers are on from what
      * was written just before the swap, rather than building it again: a second scan of the same inputs
