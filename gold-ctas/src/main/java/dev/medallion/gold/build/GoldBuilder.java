@@ -248,7 +248,16 @@ public final class GoldBuilder {
         if (recorded.isPresent() && recorded.get().fingerprint().equals(fingerprint)) {
             return recorded;
         }
-        Optional<BuildState> beforeSwap = states.readBeforeSwap(model.name());
+        Optional<BuildState> beforeSwap;
+        try {
+            beforeSwap = states.readBeforeSwap(model.name());
+        }
+        catch (IOException e) {
+            // The record only spares a second build: unreadable, the model is built, and its build replaces it.
+            log.warn("could not read the record of the gold model's last swap; building the model, whose build replaces it", Map.of(
+                    "model", model.name(), "key", states.swapKey(model.name()), "error", ErrorMessages.describe(e)));
+            return recorded;
+        }
         if (beforeSwap.isEmpty() || !beforeSwap.get().fingerprint().equals(fingerprint)) {
             // No record, or one of other inputs than these: the model changed since, and is built.
             return recorded;

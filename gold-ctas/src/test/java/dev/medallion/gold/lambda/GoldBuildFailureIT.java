@@ -600,6 +600,25 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * The record a build writes before its swap only spares a second build: damaged (written over by hand),
+     * it is ignored with a warning, and a model whose inputs changed is built, replacing it, rather than
+     * every build of the model failing until someone deletes it.
+     */
+    @Test
+    void aDamagedRecordOfTheLastSwapIsIgnoredAndTheModelBuilt() throws IOException {
+        firstBuildOfProductTotals();
+        AWS.client().putObject(request -> request.bucket(lake.goldBucket()).key("tables/_state/product_totals.swap.json"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("{\"formatVersion\": 1, \"model\": "));
+
+        Map<String, Object> outcome = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        String built = lake.currentBuild("product_totals");
+        assertEquals(Map.of("product_totals", "built " + built), outcome);
+        assertTrue(lake.logLines().stream().anyMatch(line -> line.get("message").asText().startsWith("could not read the record of the gold model's last swap")),
+                lake.logLines().toString());
+    }
+
+    /**
      * The state write after the swap landed and its answer was lost (S3 stores each attempt, then answers
      * 500). The state read back is the build's own: the build succeeded, and the invocation says so rather
      * than failing with "could not record the build state", which would have returned an SQS batch or had
