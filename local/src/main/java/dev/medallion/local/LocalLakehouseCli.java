@@ -68,7 +68,8 @@ public final class LocalLakehouseCli {
                  two names in --input (a link to one of its files, or hard links) is refused, as
                  bronze-ingest upload refuses it. Keys take names in Unicode NFC, as bronze-ingest's
                  do, so two files whose names differ only in their Unicode form are refused too. Files
-                 converted before and unchanged since are not converted again; the rows of files the lake
+                 converted before, unchanged since and in their dataset's contract as it is are not
+                 converted again; the rows of files the lake
                  holds that --input no longer does (renamed or removed) stay, and a warning names them.
               2. Runs every gold model's SELECT on an embedded DuckDB over that silver Parquet, writes each
                  table as Snappy Parquet to DIR/gold/<model>/, and prints its first rows and row count.
@@ -358,8 +359,7 @@ public final class LocalLakehouseCli {
                 // Before any file, as Terraform puts them before any file arrives.
                 for (DeclaredContracts.Put put : contracts.get().putInto(new SchemaContractStore(new LocalObjectStore(silverRoot), new SilverLayout("")))) {
                     out.println("  " + put.describe() + (put.change() == DeclaredContracts.Change.REPLACED
-                            ? " (files converted before keep the types they were written in, and are not converted again while unchanged: delete the lake"
-                                    + " (rm -rf " + lake + ") and run again to convert every file with it)"
+                            ? " (files converted before with another contract are converted again with it, changed or not)"
                             : ""));
                 }
             }

@@ -10,6 +10,8 @@ import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.csv.RejectedInputException;
 import dev.medallion.silver.parquet.PartInfo;
+import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.SchemaContract;
 import dev.medallion.silver.schema.SchemaContractStore;
 import org.apache.commons.io.input.CloseShieldInputStream;
 
@@ -166,7 +168,8 @@ public final class SilverConverter {
         // killed. Its files are visible and only a commit on top of this manifest sweeps them, so this
         // version is converted again rather than answered unchanged. Should that run's manifest still
         // land, this run loses, and its retry converts the object as it then is.
-        if (previous.isPresent() && previous.get().describes(source) && !readUnderOtherSettings(previous.get(), dataset) && !laterRunPublished) {
+        if (previous.isPresent() && previous.get().describes(source) && !readUnderOtherSettings(previous.get(), dataset) && !laterRunPublished
+                && !convertedUnderAnotherContract(previous.get(), dataset)) {
             // A redelivery, or the retry of a run that committed and then failed.
             return logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty(), Optional.empty()), started);
         }
@@ -235,6 +238,23 @@ public final class SilverConverter {
         }
         Optional<Character> delimiter = context.csvOverrides().delimiterOf(dataset);
         return delimiter.isPresent() && !String.valueOf(delimiter.get()).equals(manifest.delimiter());
+    }
+
+    /**
+     * Whether the manifest's file was converted in other columns than its dataset's schema contract has
+     * now: a contract declared, replaced, edited or deleted since. Its parts hold the old types, which the
+     * dataset's table no longer has once a file is converted under the new contract, and Athena fails every
+     * query reading a file whose column type differs from the table's (HIVE_BAD_DATA); delivering the object
+     * again is how a person brings it to the contract in force, so it is converted again, not answered
+     * unchanged. A file converted with no contract (none of its first rows fit its header) and whose dataset
+     * still has none is as it would be converted now. Rejected and empty files wrote no part.
+     */
+    private boolean convertedUnderAnotherContract(Manifest manifest, String dataset) throws IOException {
+        if (!Manifest.CONVERTED.equals(manifest.status())) {
+            return false;
+        }
+        List<Column> inForce = context.contracts().load(dataset).map(SchemaContract::columns).orElse(List.of());
+        return !manifest.columns().equals(inForce);
     }
 
     /** Whether two runs read the file with the same delimiter, encoding and limits. */

@@ -165,8 +165,8 @@ public final class SilverConverterCli {
             // Before the file, as Terraform puts them before any file arrives.
             for (DeclaredContracts.Put put : contracts.get().putInto(new SchemaContractStore(silver, new SilverLayout("")))) {
                 out.println(put.describe() + (put.change() == DeclaredContracts.Change.REPLACED
-                        ? " (files converted before keep the types they were written in until they are converted again: a file changed since"
-                                + " is, so touch one to convert it with the declared contract)"
+                        ? " (files converted before keep the types they were written in until they are converted again: convert one again,"
+                                + " changed or not, to write it with the declared contract)"
                         : ""));
             }
         }

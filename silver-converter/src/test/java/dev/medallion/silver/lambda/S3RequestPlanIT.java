@@ -102,7 +102,8 @@ class S3RequestPlanIT {
                 + ", redelivered " + redelivered + ", three parts " + threeParts);
         assertEquals(conversion(1, true), firstOfDataset, "a dataset's first object also writes its schema contract");
         assertEquals(conversion(1, false), next);
-        assertEquals(new Bill(3, 2, 0), redelivered, "HEAD source, GET manifest, and the sweep's three LISTs");
+        assertEquals(new Bill(3, 3, 0), redelivered, "HEAD source, GET manifest, GET schema contract (converted in the one in force?), and the"
+                + " sweep's three LISTs");
         assertEquals(conversion(3, false), threeParts);
     }
 

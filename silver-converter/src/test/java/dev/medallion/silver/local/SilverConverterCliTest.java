@@ -429,10 +429,15 @@ class SilverConverterCliTest {
         assertEquals(2, lines.size(), out());
         assertEquals("contract orders, declared in " + contracts.resolve("orders.json") + ": replaced the contract the lake held at " + lake.resolve("_schemas/orders.json")
                 + " (id bigint, amount string), as terraform apply replaces it; the declared one types every file converted from now on: id bigint, amount double"
-                + " (files converted before keep the types they were written in until they are converted again: a file changed since is, so touch one to convert"
+                + " (files converted before keep the types they were written in until they are converted again: convert one again, changed or not, to write"
                 + " it with the declared contract)", lines.get(0));
         assertTrue(lines.get(1).contains("2 rows read, 1 written, 1 quarantined"), out());
         assertEquals(declared, Files.readString(lake.resolve("_schemas/orders.json")));
+
+        // As the line says: the first file, unchanged, converted again is written with the declared contract.
+        out.reset();
+        assertEquals(0, run("convert", "--input", first.toString(), "--output", lake.toString(), "--dataset", "orders"), err());
+        assertTrue(out().contains("1 rows read, 0 written, 1 quarantined"), out());
     }
 
     /**
