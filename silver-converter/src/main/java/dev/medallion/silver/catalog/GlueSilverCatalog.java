@@ -57,7 +57,9 @@ import static java.util.Objects.requireNonNull;
  *     location changed: {@code SILVER_PREFIX} changed, silver was copied, a crawler registered it elsewhere)
  *     would hide the files this run commits from Athena: it is moved to this run's folder (BatchUpdatePartition,
  *     at most {@value #MAX_PARTITIONS_PER_REQUEST} per request) with a warning naming the table, the date and
- *     both locations; its columns and parameters stay. Runs of the same day at the same time may all move
+ *     both locations; its parameters stay. One whose columns differ (registered under an older contract) is
+ *     given the contract's, in which this run's files are written: Athena reads a partition's files in its
+ *     column types. Runs of the same day at the same time may all move
  *     it; one refused with {@code ConcurrentModificationException} (per entry or for the whole request)
  *     reads it again and moves it only if it still differs, up to {@value #MAX_RESTORE_ATTEMPTS} times, as
  *     for the table. A partition already where it belongs is not updated.</li>
@@ -228,8 +230,9 @@ public final class GlueSilverCatalog implements SilverCatalog {
 
     /**
      * Moves the existing partitions of {@code dates} whose location, formats or serde differ from what this
-     * run registers to this run's folder; left where they were, the files this run commits would be
-     * invisible to Athena for those days.
+     * run registers to this run's folder, and gives those whose columns differ the contract's; left as they
+     * were, the files this run commits would be invisible to Athena for those days, or read in other types
+     * than they hold.
      */
     private void alignPartitions(SilverTableDefinition table, TreeSet<LocalDate> dates) throws IOException {
         TreeSet<LocalDate> pending = dates;
@@ -296,8 +299,13 @@ public final class GlueSilverCatalog implements SilverCatalog {
                 }
                 for (LocalDate date : batch) {
                     if (!failed.contains(date)) {
-                        log.warn("silver partition differed from where the converter writes its day and was moved there; its files at the old"
-                                + " location are no longer read", fields(table, Map.<String, Object>of(
+                        boolean moved = differences.get(date).stream().anyMatch(change -> change.startsWith("location: "));
+                        log.warn(moved
+                                ? "silver partition differed from where the converter writes its day and was moved there; its files at the old"
+                                        + " location are no longer read"
+                                : "silver partition's columns differed from the schema contract its day's files are now written in and were set"
+                                        + " to it; the day's files converted under another contract keep its types until they are delivered again",
+                                fields(table, Map.<String, Object>of(
                                         "dataset", table.name(),
                                         "ingestDate", date.toString(),
                                         "oldLocation", String.valueOf(partitions.get(date).storageDescriptor() == null ? null

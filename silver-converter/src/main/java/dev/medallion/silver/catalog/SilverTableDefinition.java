@@ -188,9 +188,11 @@ public final class SilverTableDefinition {
     /**
      * How a registered partition of {@code ingestDate} differs from where and how this definition would
      * register it, one line per difference such as {@code location: s3://old/sales/ingest_date=2026-03-01/ ->
-     * s3://silver/lake/sales/ingest_date=2026-03-01/}; empty when it does not. Only what is the same for every
-     * partition whatever the contract is compared: the location, the formats and the serde. Its columns are
-     * not: a partition keeps the columns of the contract it was registered with (see {@link #partitionInput(LocalDate)}).
+     * s3://silver/lake/sales/ingest_date=2026-03-01/}; empty when it does not: the location, the formats, the
+     * serde and the columns' names and types. A partition registered under an older contract differs by its
+     * columns: Athena reads a partition's Parquet files in the partition's column types, cast to the table's
+     * only where they are compatible (int to bigint, float to double), so the day's files this run writes in
+     * the contract's types must have its columns.
      */
     public List<String> partitionDifferences(Partition existing, LocalDate ingestDate) {
         requireNonNull(existing, "existing is null");
@@ -201,14 +203,15 @@ public final class SilverTableDefinition {
         compare(differences, "input format", descriptor.inputFormat(), INPUT_FORMAT);
         compare(differences, "output format", descriptor.outputFormat(), OUTPUT_FORMAT);
         compare(differences, "serde", descriptor.serdeInfo() == null ? null : descriptor.serdeInfo().serializationLibrary(), SERDE);
+        compare(differences, "columns", describe(descriptor.columns()), describe(columns));
         return differences;
     }
 
     /**
      * The partition of {@code ingestDate} to write over {@code existing}: at its folder, with this
-     * definition's formats and serde, keeping everything else it holds (its columns, its parameters, the
-     * storage descriptor's parameters and the serde's). UpdatePartition, like UpdateTable, replaces the
-     * whole partition with what it is sent.
+     * definition's formats, serde and columns (each keeping the comment and parameters of its namesake there),
+     * keeping everything else it holds (its parameters, the storage descriptor's parameters and the serde's).
+     * UpdatePartition, like UpdateTable, replaces the whole partition with what it is sent.
      */
     public PartitionInput partitionInput(Partition existing, LocalDate ingestDate) {
         requireNonNull(existing, "existing is null");
@@ -222,7 +225,7 @@ public final class SilverTableDefinition {
                 .lastAccessTime(existing.lastAccessTime())
                 .lastAnalyzedTime(existing.lastAnalyzedTime())
                 .storageDescriptor(found.toBuilder()
-                        .columns(found.columns().isEmpty() ? columns : found.columns())
+                        .columns(documented(columns, found.columns()))
                         .location(partitionLocation(ingestDate))
                         .inputFormat(INPUT_FORMAT)
                         .outputFormat(OUTPUT_FORMAT)

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.glue.model.Column;
+import software.amazon.awssdk.services.glue.model.Partition;
 import software.amazon.awssdk.services.glue.model.Table;
 
 import java.io.ByteArrayInputStream;
@@ -78,18 +79,7 @@ class SchemaEvolutionIT {
         convert(converter, "sales/2026/01/january.csv", MARCH_1, january);
         assertEquals(List.of("id bigint", "amount bigint"), columns(table("sales")), "inferred from the first file");
 
-        SchemaContractStore contracts = new SchemaContractStore(new S3ObjectStore(AWS.client(), silverBucket), new SilverLayout("lake/"));
-        contracts.replace("sales", """
-                {
-                  "dataset" : "sales",
-                  "columns" : [
-                    { "name" : "id", "type" : "bigint", "sourceName" : "id" },
-                    { "name" : "amount", "type" : "double", "sourceName" : "amount" }
-                  ],
-                  "createdFrom" : "terraform/contracts/sales.json",
-                  "createdAt" : "2026-03-02T00:00:00Z"
-                }
-                """.getBytes(StandardCharsets.UTF_8));
+        declareAmountDouble();
         convert(converter, "sales/2026/02/february.csv", MARCH_2, "id,amount\n3,3.5\n");
         assertEquals(List.of("id bigint", "amount double"), columns(table("sales")), "the table follows the declared contract");
 
@@ -117,6 +107,57 @@ class SchemaEvolutionIT {
 
         ConversionResult again = convert(converter, "sales/2026/01/january.csv", MARCH_1, january);
         assertTrue(again.unchanged(), "converted under the contract in force, a redelivery changes nothing");
+    }
+
+    /**
+     * Athena reads a partition's files in the partition's column types, cast to the table's where they are
+     * compatible: a day's partition registered under the old contract must take the columns of the contract
+     * its day's new files are written in, or those files hold another type than their partition says.
+     */
+    @Test
+    void aDaysPartitionTakesTheColumnsOfTheContractItsFilesAreNowWrittenIn(@TempDir Path downloads) throws IOException {
+        SilverConverter converter = converter();
+        convert(converter, "sales/2026/01/january.csv", MARCH_1, "id,amount\n1,12\n");
+        assertEquals(List.of("id bigint", "amount bigint"), partitionColumns(MARCH_1));
+        declareAmountDouble();
+
+        convert(converter, "sales/2026/02/february.csv", MARCH_1, "id,amount\n3,3.5\n");
+
+        S3ObjectStore silver = new S3ObjectStore(AWS.client(), silverBucket);
+        String february = silver.list("lake/sales/ingest_date=2026-03-01/").stream().filter(key -> key.contains("february")).findFirst().orElseThrow();
+        Path file = downloads.resolve("february.parquet");
+        Files.write(file, silver.read(february).orElseThrow());
+        assertEquals("DOUBLE", ParquetTestFiles.schema(file).getType("amount").asPrimitiveType().getPrimitiveTypeName().name());
+        assertEquals(List.of("id bigint", "amount double"), columns(table("sales")));
+        assertEquals(List.of("id bigint", "amount double"), partitionColumns(MARCH_1), "the partition describes the file just written in it");
+        assertEquals("s3://" + silverBucket + "/lake/sales/ingest_date=2026-03-01/", partition(MARCH_1).storageDescriptor().location());
+        String warning = log().lines().filter(line -> line.contains("\"level\":\"WARN\"") && line.contains("silver partition")).findFirst().orElse("");
+        assertTrue(warning.contains("silver partition's columns differed from the schema contract") && warning.contains("\"ingestDate\":\"2026-03-01\"")
+                && warning.contains("columns: [id bigint, amount bigint] -> [id bigint, amount double]"), log());
+        assertFalse(warning.contains("moved"), warning);
+    }
+
+    /** What Terraform's apply does with a declared contract typing amount double: puts it over the inferred one. */
+    private void declareAmountDouble() throws IOException {
+        new SchemaContractStore(new S3ObjectStore(AWS.client(), silverBucket), new SilverLayout("lake/")).replace("sales", """
+                {
+                  "dataset" : "sales",
+                  "columns" : [
+                    { "name" : "id", "type" : "bigint", "sourceName" : "id" },
+                    { "name" : "amount", "type" : "double", "sourceName" : "amount" }
+                  ],
+                  "createdFrom" : "terraform/contracts/sales.json",
+                  "createdAt" : "2026-03-02T00:00:00Z"
+                }
+                """.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Partition partition(LocalDate day) {
+        return AWS.glue().getPartition(request -> request.databaseName(database).tableName("sales").partitionValues(day.toString())).partition();
+    }
+
+    private List<String> partitionColumns(LocalDate day) {
+        return partition(day).storageDescriptor().columns().stream().map(column -> column.name() + " " + column.type()).toList();
     }
 
     private SilverConverter converter() {
