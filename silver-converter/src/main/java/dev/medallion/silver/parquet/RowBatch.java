@@ -172,8 +172,8 @@ public final class RowBatch {
         if (refusal == null) {
             return reason;
         }
-        reason += " (" + refusal.description() + "): the dataset's contract " + contractKey + " types it " + type;
-        return refusal.keptAsText() ? reason + "; declare it string there to keep such values" : reason;
+        String explained = reason + " (" + refusal.description() + "): the dataset's contract " + contractKey + " types it " + type;
+        return refusal.keptAs().map(keptAs -> explained + "; declare it " + keptAs.sqlName() + " there to keep such values").orElse(explained);
     }
 
     /**

@@ -1,24 +1,32 @@
 package dev.medallion.silver.schema;
 
+import java.util.Optional;
+
 /**
  * Why a value is not of its column's type, for the reasons of the rows it refuses, where one can be told
  * ({@link Values#refusal}). Most refused values are simply something else ({@code N/A} in a bigint
  * column), and need no more than that.
  */
 public enum Refusal {
-    LEADING_ZERO("a leading zero", true),
-    BEYOND_BIGINT("out of a bigint's range, -9223372036854775808 to 9223372036854775807", true),
-    BEYOND_DOUBLE("beyond what a double holds: it would be written as Infinity or 0", true),
-    COMMA_IN_NUMBER("a comma: numbers are read with '.' as the decimal point and without thousands separators", false),
-    NO_SUCH_DAY("no such calendar day", false),
-    OFFSET_BEYOND_18_HOURS("an offset beyond ±18:00", false);
+    LEADING_ZERO("a leading zero", ColumnType.STRING),
+    BEYOND_BIGINT("out of a bigint's range, -9223372036854775808 to 9223372036854775807", ColumnType.STRING),
+    BEYOND_DOUBLE("beyond what a double holds: it would be written as Infinity or 0", ColumnType.STRING),
+    COMMA_IN_NUMBER("a comma: numbers are read with '.' as the decimal point and without thousands separators", null),
+    /** A source whose whole numbers became decimals ({@code 3.5}, {@code 1e3} in a column typed from {@code 12}). */
+    FRACTION_IN_BIGINT("a number with a fraction or an exponent", ColumnType.DOUBLE),
+    NO_SUCH_DAY("no such calendar day", null),
+    /** An export whose date format changed ({@code 03/15/2026}, {@code 15.03.2026}, {@code 2026/03/15}): the export is what to change. */
+    DATE_FORMAT("a date written otherwise than yyyy-MM-dd, the one form dates are read in: change the export's date format", null),
+    /** A source whose dates became times ({@code 2026-03-15 10:00} in a column typed from {@code 2026-03-14}). */
+    TIME_IN_DATE("a time of day", ColumnType.TIMESTAMP),
+    OFFSET_BEYOND_18_HOURS("an offset beyond ±18:00", null);
 
     private final String description;
-    private final boolean keptAsText;
+    private final ColumnType keptAs;
 
-    Refusal(String description, boolean keptAsText) {
+    Refusal(String description, ColumnType keptAs) {
         this.description = description;
-        this.keptAsText = keptAsText;
+        this.keptAs = keptAs;
     }
 
     /** What is wrong, for people: {@code a leading zero}. */
@@ -27,10 +35,11 @@ public enum Refusal {
     }
 
     /**
-     * Whether the value is most likely meant as it is (a code, a long id), so that declaring
-     * its column {@code string} is the way to keep such values; a day that does not exist is not.
+     * The type to declare its column to keep such values, where the value is most likely meant as it is
+     * (a code or a long id: {@code string}; a number with a fraction: {@code double}; a date with a time:
+     * {@code timestamp}); empty for a value to mend at its source, such as a day that does not exist.
      */
-    public boolean keptAsText() {
-        return keptAsText;
+    public Optional<ColumnType> keptAs() {
+        return Optional.ofNullable(keptAs);
     }
 }

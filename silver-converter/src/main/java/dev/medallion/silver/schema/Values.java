@@ -40,6 +40,13 @@ public final class Values {
     private static final Pattern DECIMAL_COMMA = Pattern.compile("[+-]?([0-9]{1,3}(\\.[0-9]{3})+|[0-9]*),[0-9]+");
     /** A date as {@link #parseDate} reads it, the length of the month aside. */
     private static final Pattern DATE = Pattern.compile("[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])");
+    /**
+     * A date in a form exports write other than yyyy-MM-dd: day or month first ({@code 03/15/2026},
+     * {@code 15.03.2026}, {@code 15-03-26}), or the year first with slashes or points ({@code 2026/03/15}),
+     * perhaps with a time after it.
+     */
+    private static final Pattern OTHER_DATE_FORM = Pattern.compile(
+            "([0-9]{1,2}([/.-])[0-9]{1,2}\\2([0-9]{2}|[0-9]{4})|[0-9]{4}([/.])[0-9]{1,2}\\4[0-9]{1,2})([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?( ?[AaPp][Mm])?)?");
     /** A timestamp as {@link #parseTimestamp} reads it, leaving out the checks a refusal can name. */
     private static final Pattern TIMESTAMP = Pattern.compile(
             "(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?<time>[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)(\\.(?<fraction>[0-9]{1,9}))?"
@@ -57,8 +64,8 @@ public final class Values {
         return switch (type) {
             case BIGINT -> bigintRefusal(value);
             case DOUBLE -> doubleRefusal(value);
-            case DATE -> parseDate(value) == Long.MIN_VALUE && DATE.matcher(value).matches() ? Refusal.NO_SUCH_DAY : null;
-            case TIMESTAMP -> timestampRefusal(value);
+            case DATE -> dateRefusal(value);
+            case TIMESTAMP -> OTHER_DATE_FORM.matcher(value).matches() ? Refusal.DATE_FORMAT : timestampRefusal(value);
             case BOOLEAN, STRING -> null;
         };
     }
@@ -67,11 +74,26 @@ public final class Values {
         if (COMMA_GROUPED.matcher(value).matches() && value.indexOf('.') < 0 && isBigint(value.replace(",", ""))) {
             return Refusal.COMMA_IN_NUMBER;
         }
-        if (isBigint(value) || !isWholeNumber(value)) {
+        if (isBigint(value)) {
             return null;
+        }
+        if (!isWholeNumber(value)) {
+            // A double that is no whole number: a fraction or an exponent, not text.
+            return isDouble(value) ? Refusal.FRACTION_IN_BIGINT : null;
         }
         int firstDigit = value.charAt(0) == '-' || value.charAt(0) == '+' ? 1 : 0;
         return value.length() - firstDigit > 1 && value.charAt(firstDigit) == '0' ? Refusal.LEADING_ZERO : Refusal.BEYOND_BIGINT;
+    }
+
+    private static Refusal dateRefusal(String value) {
+        if (DATE.matcher(value).matches()) {
+            return parseDate(value) == Long.MIN_VALUE ? Refusal.NO_SUCH_DAY : null;
+        }
+        if (OTHER_DATE_FORM.matcher(value).matches()) {
+            return Refusal.DATE_FORMAT;
+        }
+        // A timestamp the timestamp type would take whole; a bare date is one too, but that is not what is wrong here.
+        return TIMESTAMP.matcher(value).matches() && parseTimestamp(value) != Long.MIN_VALUE ? Refusal.TIME_IN_DATE : null;
     }
 
     private static Refusal doubleRefusal(String value) {

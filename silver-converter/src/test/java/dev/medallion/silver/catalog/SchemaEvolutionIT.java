@@ -137,6 +137,71 @@ class SchemaEvolutionIT {
         assertFalse(warning.contains("moved"), warning);
     }
 
+    /**
+     * A source over three months, as sources drift: a column with no value yet in the first file, then a file
+     * with its columns reordered, its headers in another case and spacing, one column more and one less,
+     * then values that no longer fit the types inferred from January. The contract and the table never
+     * change behind the files converted before; what fits is written, what does not is quarantined with a
+     * reason saying what it is and how to keep such values where they are values to keep.
+     */
+    @Test
+    void aSourceDriftingOverMonthsKeepsItsContractAndQuarantinesWhatNoLongerFitsSayingWhatToDo(@TempDir Path downloads) throws IOException {
+        SilverConverter converter = converter();
+        S3ObjectStore silver = new S3ObjectStore(AWS.client(), silverBucket);
+        ConversionResult january = convert(converter, "orders/2026/01/orders.csv", MARCH_1,
+                "order_id,Amount,sold_on,discount\n1,12,2026-01-05,\n2,30,2026-01-06,\n");
+        assertEquals("order_id bigint, amount bigint, sold_on date, discount string", january.manifest().columns().stream()
+                .map(column -> column.name() + " " + column.type().sqlName()).collect(java.util.stream.Collectors.joining(", ")),
+                "a column with no value in the rows the contract is inferred from is string");
+        byte[] contract = silver.read("lake/_schemas/orders.json").orElseThrow();
+
+        ConversionResult february = convert(converter, "orders/2026/02/orders.csv", MARCH_2,
+                "SOLD_ON,amount ,Order ID,channel\n2026-02-01,15,3,web\n");
+        assertEquals(Manifest.CONVERTED, february.outcome());
+        assertEquals(List.of(new Manifest.DroppedColumn("channel", 4)), february.manifest().droppedColumns());
+        assertEquals(List.of("discount"), february.manifest().missingColumns());
+        GenericRecord row = ParquetTestFiles.readAll(download(silver, february.manifest().parts().get(0).key(), downloads)).get(0);
+        assertEquals(3L, row.get("order_id"));
+        assertEquals(15L, row.get("amount"));
+        assertEquals(LocalDate.of(2026, 2, 1), row.get("sold_on"));
+        assertEquals(null, row.get("discount"));
+
+        ConversionResult march = convert(converter, "orders/2026/03/orders.csv", MARCH_2, """
+                order_id,Amount,sold_on,discount
+                4,3.5,2026-03-01,0.1
+                5,N/A,2026-03-02,
+                6,8,03/15/2026,
+                7,9,2026-03-04 10:00,
+                8,1000000000000,2026-03-05,0.15
+                """);
+
+        assertEquals(5, march.manifest().rowsRead());
+        assertEquals(1, march.manifest().rowsWritten());
+        row = ParquetTestFiles.readAll(download(silver, march.manifest().parts().get(0).key(), downloads)).get(0);
+        assertEquals(1_000_000_000_000L, row.get("amount"));
+        assertEquals("0.15", row.get("discount").toString(), "the values that arrive later are text, as typed");
+        String quarantine = new String(silver.read(march.manifest().quarantine().key()).orElseThrow(), StandardCharsets.UTF_8);
+        List<String> lines = quarantine.lines().toList();
+        assertEquals("source_line,reason,order_id,Amount,sold_on,discount", lines.get(0));
+        assertEquals("2,column amount: '3.5' is not a bigint (a number with a fraction or an exponent): the dataset's contract"
+                + " lake/_schemas/orders.json types it bigint; declare it double there to keep such values,4,3.5,2026-03-01,0.1", lines.get(1));
+        assertEquals("3,column amount: 'N/A' is not a bigint,5,N/A,2026-03-02,", lines.get(2));
+        assertEquals("4,\"column sold_on: '03/15/2026' is not a date (a date written otherwise than yyyy-MM-dd, the one form dates are read in:"
+                + " change the export's date format): the dataset's contract lake/_schemas/orders.json types it date\",6,8,03/15/2026,", lines.get(3));
+        assertEquals("5,column sold_on: '2026-03-04 10:00' is not a date (a time of day): the dataset's contract lake/_schemas/orders.json"
+                + " types it date; declare it timestamp there to keep such values,7,9,2026-03-04 10:00,", lines.get(4));
+        assertEquals(5, lines.size());
+
+        assertTrue(java.util.Arrays.equals(contract, silver.read("lake/_schemas/orders.json").orElseThrow()), "the converter never changes a contract");
+        assertEquals(List.of("order_id bigint", "amount bigint", "sold_on date", "discount string"), columns(table("orders")));
+    }
+
+    private static Path download(S3ObjectStore silver, String key, Path downloads) throws IOException {
+        Path file = downloads.resolve(key.replace('/', '_'));
+        Files.write(file, silver.read(key).orElseThrow());
+        return file;
+    }
+
     /** What Terraform's apply does with a declared contract typing amount double: puts it over the inferred one. */
     private void declareAmountDouble() throws IOException {
         new SchemaContractStore(new S3ObjectStore(AWS.client(), silverBucket), new SilverLayout("lake/")).replace("sales", """

@@ -194,16 +194,30 @@ class ValuesTest {
                 "TIMESTAMP, 2026-02-30, NO_SUCH_DAY",
                 "TIMESTAMP, 2026-02-30 10:00, NO_SUCH_DAY",
                 "TIMESTAMP, 2026-11-03T14:05:09+18:30, OFFSET_BEYOND_18_HOURS",
-                "TIMESTAMP, 2026-11-03T14:05-19:00, OFFSET_BEYOND_18_HOURS"})
+                "TIMESTAMP, 2026-11-03T14:05-19:00, OFFSET_BEYOND_18_HOURS",
+                "BIGINT, 3.5, FRACTION_IN_BIGINT",
+                "BIGINT, ' -0.25', FRACTION_IN_BIGINT",
+                "BIGINT, 1e3, FRACTION_IN_BIGINT",
+                "BIGINT, 12.0, FRACTION_IN_BIGINT",
+                "DATE, 03/15/2026, DATE_FORMAT",
+                "DATE, 15.03.2026, DATE_FORMAT",
+                "DATE, 15-03-26, DATE_FORMAT",
+                "DATE, 2026/03/15, DATE_FORMAT",
+                "DATE, 3/5/2026 10:00 PM, DATE_FORMAT",
+                "DATE, 2026-03-15 10:00, TIME_IN_DATE",
+                "DATE, 2026-03-15T10:00:00Z, TIME_IN_DATE",
+                "TIMESTAMP, 03/15/2026 10:00, DATE_FORMAT",
+                "TIMESTAMP, 15.03.2026 10:00:00, DATE_FORMAT",
+                "TIMESTAMP, 2026/03/15, DATE_FORMAT"})
         void sayWhyAValueIsNotOfItsType(ColumnType type, String text, Refusal expected) {
             assertEquals(expected, Values.refusal(type, text));
         }
 
         @ParameterizedTest(name = "[{index}] {0} ''{1}''")
         @CsvSource({
-                "BIGINT, N/A", "BIGINT, 1.5", "BIGINT, 12a", "BIGINT, 1e3", "DOUBLE, N/A", "DOUBLE, 1.2.3", "DOUBLE, .", "DOUBLE, 0x10",
+                "BIGINT, N/A", "BIGINT, 12a", "BIGINT, 1e999", "BIGINT, 007.5", "BIGINT, 15.03.2026", "DOUBLE, N/A", "DOUBLE, 1.2.3", "DOUBLE, .", "DOUBLE, 0x10",
                 "DOUBLE, '1,2,3'", "DOUBLE, '12,34.5'", "DOUBLE, '1.2,5'", "DOUBLE, '1,'", "DOUBLE, 'a,5'", "BIGINT, '1,5'", "BIGINT, '1,234.5'", "BIGINT, '12,34'",
-                "DATE, 2026-13-01", "DATE, 2026-1-5", "DATE, yesterday", "TIMESTAMP, 2026-11-03 25:00", "TIMESTAMP, 2026-11-03 14:05:09.1234567890",
+                "DATE, 2026-13-01", "DATE, 2026-1-5", "DATE, yesterday", "DATE, 2026-03-15 25:00", "DATE, 1/2/3", "DATE, 12/2026", "TIMESTAMP, 2026-11-03 25:00", "TIMESTAMP, 2026-11-03 14:05:09.1234567890",
                 "TIMESTAMP, 2026-02-30 25:00", "TIMESTAMP, 2026-11-03T14:05+01:60", "BOOLEAN, yes", "STRING, x"})
         void sayNothingMoreOfAValueThatIsSimplySomethingElse(ColumnType type, String text) {
             assertEquals(null, Values.refusal(type, text));
