@@ -151,8 +151,13 @@ public final class GlueSilverCatalog implements SilverCatalog {
             Table current = found;
             try {
                 glue.updateTable(request -> request.databaseName(database).tableInput(table.tableInput(current)).overrideConfiguration(this::limited));
+                List<String> retyped = table.retypedColumns(current);
                 log.warn("silver table differed from its schema contract and was restored to it; edit the contract (_schemas/<dataset>.json),"
-                        + " not the table, to change a dataset's schema", fields(table, Map.<String, Object>of("changes", differences)));
+                        + " not the table, to change a dataset's schema" + (retyped.isEmpty() ? "" : ". If the contract changed the type of "
+                        + String.join(", ", retyped) + ", the files converted before it changed still hold the old type, and Athena fails the"
+                        + " queries reading them until they are delivered again (docs/silver-converter.md#schema-contract)"),
+                        fields(table, retyped.isEmpty() ? Map.<String, Object>of("changes", differences)
+                                : Map.<String, Object>of("changes", differences, "retypedColumns", retyped)));
                 return;
             }
             catch (ConcurrentModificationException e) {

@@ -255,6 +255,27 @@ public final class SilverTableDefinition {
         return differences;
     }
 
+    /**
+     * The columns {@code existing} has by name with another type than this definition gives them, as
+     * {@code amount: bigint -> double}: after a contract change, the files converted before hold the old
+     * type, which Athena does not read as the new one unless the two are compatible.
+     */
+    public List<String> retypedColumns(Table existing) {
+        requireNonNull(existing, "existing is null");
+        Map<String, String> types = new LinkedHashMap<>();
+        if (existing.storageDescriptor() != null) {
+            existing.storageDescriptor().columns().forEach(column -> types.put(column.name(), column.type()));
+        }
+        List<String> retyped = new ArrayList<>();
+        for (Column column : columns) {
+            String found = types.get(column.name());
+            if (found != null && !found.equals(column.type())) {
+                retyped.add(column.name() + ": " + found + " -> " + column.type());
+            }
+        }
+        return retyped;
+    }
+
     private StorageDescriptor storageDescriptor(String folder) {
         return StorageDescriptor.builder()
                 .columns(columns)
