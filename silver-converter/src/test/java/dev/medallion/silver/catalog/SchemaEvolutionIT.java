@@ -200,6 +200,48 @@ class SchemaEvolutionIT {
         assertEquals(List.of("order_id bigint", "amount bigint", "sold_on date", "discount string"), columns(table("orders")));
     }
 
+    /**
+     * Two files of one dataset, each with a new column of its own, converted at the same time: the contract
+     * evolves by a person only, so neither run changes it or the table, each drops its own new column
+     * (named in its manifest) and writes the rest.
+     */
+    @Test
+    void twoFilesBringingDifferentNewColumnsAtOnceEachDropItsOwnAndNeitherChangesTheContract(@TempDir Path downloads) throws Exception {
+        SilverConverter converter = converter();
+        convert(converter, "events/first.csv", MARCH_1, "id,kind\n1,open\n");
+        S3ObjectStore silver = new S3ObjectStore(AWS.client(), silverBucket);
+        byte[] contract = silver.read("lake/_schemas/events.json").orElseThrow();
+        String tableVersion = table("events").versionId();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.Future<ConversionResult> withUser = pool.submit(() -> {
+                start.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                return convert(converter, "events/a.csv", MARCH_2, "id,kind,user\n2,close,ann\n");
+            });
+            java.util.concurrent.Future<ConversionResult> withSource = pool.submit(() -> {
+                start.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                return convert(converter, "events/b.csv", MARCH_2, "source,id,kind\nweb,3,open\n");
+            });
+            ConversionResult a = withUser.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            ConversionResult b = withSource.get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertEquals(List.of(new Manifest.DroppedColumn("user", 3)), a.manifest().droppedColumns());
+            assertEquals(List.of(new Manifest.DroppedColumn("source", 1)), b.manifest().droppedColumns());
+            for (ConversionResult result : List.of(a, b)) {
+                assertEquals(Manifest.CONVERTED, result.outcome());
+                GenericRecord row = ParquetTestFiles.readAll(download(silver, result.manifest().parts().get(0).key(), downloads)).get(0);
+                assertEquals(2, row.getSchema().getFields().size(), row.toString());
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertTrue(java.util.Arrays.equals(contract, silver.read("lake/_schemas/events.json").orElseThrow()));
+        assertEquals(tableVersion, table("events").versionId(), "the table was not updated");
+        assertEquals(List.of("id bigint", "kind string"), columns(table("events")));
+    }
+
     private static Path download(S3ObjectStore silver, String key, Path downloads) throws IOException {
         Path file = downloads.resolve(key.replace('/', '_'));
         Files.write(file, silver.read(key).orElseThrow());
