@@ -121,10 +121,10 @@ class LocalLakehouseCliTest {
         Path earlier = Files.createDirectories(this.directory.resolve("lake/gold/hugeint"));
         Files.writeString(earlier.resolve("data_0.parquet"), "an earlier table");
 
-        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", this.directory.resolve("lake").toString(), "--models", directory.toString());
+        Outcome outcome = runModels(directory);
 
         assertEquals(1, outcome.exit());
-        List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+        List<String> errors = errors(outcome);
         assertEquals(6, errors.size(), outcome.err());
         // Trino's parser lists what it expected; which tokens depends on its version, so only the start is checked.
         // Places in the model's file, whose first line is its header: line 2.
@@ -157,7 +157,7 @@ class LocalLakehouseCliTest {
         Files.writeString(models.resolve("division.sql"), "-- sources: sales\n"
                 + "SELECT 7 / 2 AS seven_halves, -7 / 2 AS minus_seven_halves, CAST(COUNT(*) AS BIGINT) / COUNT(*) AS one FROM ${silver_database}.sales\n");
 
-        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+        Outcome outcome = runModels(models);
 
         assertEquals(0, outcome.exit(), outcome.err());
         List<Map<String, Object>> rows = GoldFiles.query("SELECT typeof(seven_halves) AS t1, seven_halves, minus_seven_halves, typeof(one) AS t3, one FROM read_parquet('"
@@ -175,15 +175,12 @@ class LocalLakehouseCliTest {
         Map<String, String> models = new TreeMap<>(Map.of(
                 "month_text", "SELECT region,\n       strftime(CAST(\"timestamp\" AS TIMESTAMP), '%Y-%m') AS sale_month FROM ${silver_database}.sales",
                 "product_lists", "SELECT region, LIST_SORT(list(product_id)) AS products FROM ${silver_database}.sales GROUP BY region"));
-        Path directory = models(models.keySet().toArray(String[]::new));
-        for (Map.Entry<String, String> model : models.entrySet()) {
-            Files.writeString(directory.resolve(model.getKey() + ".sql"), "-- sources: sales\n" + model.getValue() + "\n");
-        }
+        Path directory = salesModels(models);
 
-        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", this.directory.resolve("lake").toString(), "--models", directory.toString());
+        Outcome outcome = runModels(directory);
 
         assertEquals(1, outcome.exit());
-        List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+        List<String> errors = errors(outcome);
         assertEquals(List.of(
                 "error: gold model month_text calls strftime at " + directory.resolve("month_text.sql") + ":3:8, a function of DuckDB's that Athena (Trino) lacks:"
                         + " write date_format(x, '%Y-%m') (MySQL's patterns) or format_datetime(x, 'yyyy-MM') (Java's)",
@@ -205,15 +202,12 @@ class LocalLakehouseCliTest {
                 "near_north", "SELECT region, Jaro_Winkler_Similarity(region, 'North') AS near_north FROM ${silver_database}.sales",
                 "qualified_duckdb", "SELECT region, main.strftime(CAST(\"timestamp\" AS TIMESTAMP), '%Y') AS sale_year FROM ${silver_database}.sales",
                 "qualified_athena", "SELECT main.lower(region) AS region FROM ${silver_database}.sales"));
-        Path directory = models(models.keySet().toArray(String[]::new));
-        for (Map.Entry<String, String> model : models.entrySet()) {
-            Files.writeString(directory.resolve(model.getKey() + ".sql"), "-- sources: sales\n" + model.getValue() + "\n");
-        }
+        Path directory = salesModels(models);
 
-        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", this.directory.resolve("lake").toString(), "--models", directory.toString());
+        Outcome outcome = runModels(directory);
 
         assertEquals(1, outcome.exit());
-        List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+        List<String> errors = errors(outcome);
         assertEquals(List.of(
                 "error: gold model ends_in_th calls SUFFIX at " + directory.resolve("ends_in_th.sql") + ":2:16, a function of DuckDB's that Athena (Trino) lacks:"
                         + " write ends_with(text, suffix)",
@@ -269,10 +263,10 @@ class LocalLakehouseCliTest {
         Files.writeString(models.resolve("athena_only.sql"), "-- sources: sales\n"
                 + "SELECT transform(array_agg(quantity), q -> q * 2) AS doubled, date_format(max(\"timestamp\"), '%Y-%m') AS last_month FROM ${silver_database}.sales\n");
 
-        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+        Outcome outcome = runModels(models);
 
         assertEquals(1, outcome.exit(), outcome.err());
-        List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+        List<String> errors = errors(outcome);
         assertEquals(1, errors.size(), outcome.err());
         assertTrue(errors.get(0).startsWith("error: gold model athena_only failed on DuckDB at " + models.resolve("athena_only.sql") + ":2: Catalog Error: Scalar Function with name transform does not exist!"),
                 errors.get(0));
@@ -299,10 +293,10 @@ class LocalLakehouseCliTest {
         Files.writeString(models.resolve("quoted_all.sql"), "-- sources: sales\n"
                 + "SELECT \"all\", COUNT(*) AS orders FROM (SELECT region AS \"all\" FROM ${silver_database}.sales) GROUP BY \"all\"\n");
 
-        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+        Outcome outcome = runModels(models);
 
         assertEquals(1, outcome.exit(), outcome.err());
-        List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+        List<String> errors = errors(outcome);
         assertEquals(List.of("error: gold model grouped_all groups BY ALL at " + models.resolve("grouped_all.sql") + ":2:" + (select.indexOf("ALL") + 1)
                 + ", DuckDB's grouping by every column not aggregated, which Athena (Trino) lacks: it reads ALL there as a column named all"
                 + " and fails the query; list the columns (GROUP BY region, product_id) or their positions (GROUP BY 1, 2)"), errors, outcome.err());
@@ -316,10 +310,10 @@ class LocalLakehouseCliTest {
         Files.writeString(models.resolve("online.sql"), "-- sources: sales\n"
                 + "SELECT region, count_if(is_online) AS online_orders FROM ${silver_database}.sales GROUP BY region\n");
 
-        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+        Outcome outcome = runModels(models);
 
         assertEquals(1, outcome.exit(), outcome.err());
-        List<String> errors = outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+        List<String> errors = errors(outcome);
         assertEquals(List.of("error: gold model online column online_orders is HUGEINT in DuckDB: DuckDB counts count_if into a HUGEINT (written to Parquet"
                 + " as DOUBLE) where Athena's count_if is a BIGINT; write CAST(count_if(x) AS BIGINT)"), errors, outcome.err());
     }
@@ -335,7 +329,7 @@ class LocalLakehouseCliTest {
         lines.set(4, "    SELECT ,");
         Files.write(file, lines);
 
-        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+        Outcome outcome = runModels(models);
 
         assertEquals(1, outcome.exit());
         assertTrue(outcome.err().startsWith("error: gold model top_products is not Athena (Trino) SQL, at " + file + ":5:12: "), outcome.err());
@@ -348,7 +342,7 @@ class LocalLakehouseCliTest {
         Files.writeString(models.resolve("broken.sql"), "-- description: a header, and blank lines, above the SELECT\n-- sources: sales\n" + "\n".repeat(7)
                 + "SELECT region,\n       no_such_column AS c\nFROM ${silver_database}.sales\n");
 
-        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+        Outcome outcome = runModels(models);
 
         assertEquals(1, outcome.exit());
         assertTrue(outcome.err().startsWith("error: gold model broken failed on DuckDB at " + models.resolve("broken.sql") + ":11: Binder Error:"), outcome.err());
@@ -368,7 +362,7 @@ class LocalLakehouseCliTest {
         long days = SampleData.load().sales.stream().map(sale -> sale.timestamp().toLocalDate()).distinct().count();
         assertEquals(120, days, "every day from January to April has sales");
 
-        Outcome outcome = run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+        Outcome outcome = runModels(models);
 
         assertEquals(0, outcome.exit(), outcome.err());
         assertTrue(outcome.out().contains("daily_orders: 120 rows in " + directory.resolve("lake/gold/daily_orders") + ", 120 partition(s) by sale_date, "), outcome.out());
@@ -1161,6 +1155,25 @@ class LocalLakehouseCliTest {
             }
         }
         return target;
+    }
+
+    /** Models reading sales, each a file of its name holding its SQL, and the list naming them. */
+    private Path salesModels(Map<String, String> sqlByName) throws IOException {
+        Path models = models(sqlByName.keySet().toArray(String[]::new));
+        for (Map.Entry<String, String> model : sqlByName.entrySet()) {
+            Files.writeString(models.resolve(model.getKey() + ".sql"), "-- sources: sales\n" + model.getValue() + "\n");
+        }
+        return models;
+    }
+
+    /** `local` over the sample data into this test's lake, with the models of {@code models}. */
+    private Outcome runModels(Path models) {
+        return run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+    }
+
+    /** The error lines a run printed. */
+    private static List<String> errors(Outcome outcome) {
+        return outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
     }
 
     private Path models(String... names) throws IOException {
