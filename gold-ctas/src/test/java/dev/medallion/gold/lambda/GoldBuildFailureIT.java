@@ -319,11 +319,9 @@ class GoldBuildFailureIT {
         Map<String, Object> forced = Map.of("models", List.of("product_totals"), "force", true);
         LambdaInvocation invocation = LambdaInvocation.of("gold-ctas", "forced-request-1");
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
-                S3Client s3 = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                        .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build()) {
+                S3Client s3 = s3Through(proxy)) {
             proxy.inject(Request.s3("PUT", "/tables/_state/product_totals.json"), Fault.status(500), 100);
-            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), s3, lake.glue(), lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+            GoldCtasHandler handler = handlerWith(s3);
             GoldBuildException failure = assertThrows(GoldBuildException.class, () -> handler.handleRequest(forced, invocation));
             assertTrue(failure.getMessage().contains("could not record the build state"), failure.getMessage());
         }
@@ -542,11 +540,9 @@ class GoldBuildFailureIT {
     void aStateThatCannotBeWrittenAfterTheSwapKeepsTheBuildReadersAreOn() throws IOException {
         String recorded = firstBuildOfProductTotals();
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
-                S3Client s3 = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                        .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build()) {
+                S3Client s3 = s3Through(proxy)) {
             proxy.inject(Request.s3("PUT", "/tables/_state/product_totals.json"), Fault.status(500), 100);
-            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), s3, lake.glue(), lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+            GoldCtasHandler handler = handlerWith(s3);
 
             GoldBuildException failure = assertThrows(GoldBuildException.class, () -> handler.handleRequest(Map.of("models", List.of("product_totals")), null));
 
@@ -629,11 +625,9 @@ class GoldBuildFailureIT {
         String previous = firstBuildOfProductTotals();
         Map<String, Object> outcome;
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
-                S3Client s3 = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                        .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build()) {
+                S3Client s3 = s3Through(proxy)) {
             Injection lost = proxy.inject(Request.s3("PUT", "/tables/_state/product_totals.json"), Fault.afterForwarding(500), 100);
-            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), s3, lake.glue(), lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+            GoldCtasHandler handler = handlerWith(s3);
 
             outcome = handler.handleRequest(Map.of("models", List.of("product_totals")), null);
 
@@ -659,11 +653,9 @@ class GoldBuildFailureIT {
     void aStateWriteLostAfterTheSwapIsRecordedByTheNextInvocationWithoutBuildingAgain() throws IOException {
         String beforeTheBuild = firstBuildOfProductTotals();
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
-                S3Client s3 = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                        .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build()) {
+                S3Client s3 = s3Through(proxy)) {
             proxy.inject(Request.s3("PUT", "/tables/_state/product_totals.json"), Fault.status(500), 100);
-            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), s3, lake.glue(), lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+            GoldCtasHandler handler = handlerWith(s3);
 
             GoldBuildException failure = assertThrows(GoldBuildException.class, () -> handler.handleRequest(Map.of("models", List.of("product_totals")), null));
 
@@ -810,10 +802,9 @@ class GoldBuildFailureIT {
     @Test
     void aLeaseThatCannotBeReadFailsTheInvocationSayingNothingWasBuiltAndToInvokeAgain() throws IOException {
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
-                S3Client s3 = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
+                S3Client s3 = s3Through(proxy)) {
             proxy.inject(Request.s3("GET", "/tables/_lease/build.json"), Fault.status(500), 100);
-            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), s3, lake.glue(), lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+            GoldCtasHandler handler = handlerWith(s3);
 
             UncheckedIOException failure = assertThrows(UncheckedIOException.class, () -> handler.handleRequest(Map.of(), null));
 
@@ -860,6 +851,17 @@ class GoldBuildFailureIT {
     private static Predicate<Request> secondAndLaterQueryStarts() {
         AtomicInteger starts = new AtomicInteger();
         return request -> "AmazonAthena.StartQueryExecution".equals(request.headers().get("x-amz-target")) && starts.incrementAndGet() > 1;
+    }
+
+    private S3Client s3Through(FaultProxy proxy) {
+        return S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build();
+    }
+
+    /** The handler on the lake's Glue and Athena, with {@code s3} for the gold bucket. */
+    private GoldCtasHandler handlerWith(S3Client s3) {
+        return new GoldCtasHandler(lake.environment(), s3, lake.glue(), lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
     }
 
     private GlueClient glueThrough(FaultProxy proxy) {
