@@ -2,6 +2,10 @@ package dev.medallion.bronze.cli;
 
 import dev.medallion.bronze.upload.FileOpener;
 import dev.medallion.common.storage.S3Clients;
+import dev.medallion.common.testing.Fault;
+import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Injection;
+import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,11 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * write is conditional on what was compared (If-None-Match: * for a new key, If-Match: the ETag for a changed
  * one), so that two runs of one folder at once do not both upload a file (two ObjectCreated events, two
  * conversions), and what another writer put in between is not overwritten.
+ * <p>
+ * S3 makes each conditional write atomically: of two racing for one key, exactly one lands. moto 5.2.1 checks
+ * the condition and then writes, with no lock between ({@code moto/s3/responses.py}), so two that arrive
+ * together can both land there. The races below therefore go through a {@link FaultProxy} that holds both
+ * runs' publishing write until both have sent it, then lets the emulator serve them one at a time
+ * ({@link Fault#gatherThenOneAtATime}): one lands, the other gets 412 and must take the lost-the-race path, on
+ * moto and LocalStack alike.
  */
 class ConcurrentRunsIT {
     @RegisterExtension
@@ -49,7 +60,7 @@ class ConcurrentRunsIT {
         Path folder = Files.createDirectories(directory.resolve("orders"));
         Files.writeString(folder.resolve("jan.csv"), "id\n1\n");
 
-        String outputs = twoRunsAtOnce(bucket, folder);
+        String outputs = twoRunsAtOnce(bucket, folder, request -> Request.s3("PUT", "/" + bucket + "/orders/jan.csv").test(request) && !request.isUploadPart());
 
         long uploads = outputs.lines().filter(line -> line.startsWith("uploaded " + folder.resolve("jan.csv"))).count();
         assertEquals(1, uploads, "the same file was put twice, each put an ObjectCreated event for the converter:\n" + outputs);
@@ -65,7 +76,8 @@ class ConcurrentRunsIT {
         Path folder = Files.createDirectories(directory.resolve("orders"));
         Files.write(folder.resolve("big.csv"), ("id\n" + "1\n".repeat(3 << 20)).getBytes(StandardCharsets.US_ASCII));
 
-        String outputs = twoRunsAtOnce(bucket, folder, "--part-size", "5");
+        String outputs = twoRunsAtOnce(bucket, folder, request -> request.isCompleteMultipartUpload() && request.path().endsWith("/" + bucket + "/orders/big.csv"),
+                "--part-size", "5");
 
         assertEquals(1, outputs.lines().filter(line -> line.startsWith("uploaded " + folder.resolve("big.csv"))).count(), outputs);
         assertEquals(1, outputs.lines().filter(line -> line.startsWith("skipped " + folder.resolve("big.csv"))
@@ -85,7 +97,7 @@ class ConcurrentRunsIT {
             return Files.newInputStream(file);
         };
 
-        String output = run(bucket, opener, folder);
+        String output = run(bucket, opener, S3.endpoint(), folder);
 
         String stored = S3.client().getObjectAsBytes(request -> request.bucket(bucket).key("orders/jan.csv")).asString(StandardCharsets.UTF_8);
         assertEquals("id\n1\n2\n", stored, "the newer object was replaced by this run's older copy:\n" + output);
@@ -96,46 +108,42 @@ class ConcurrentRunsIT {
                 + " with what the key holds then"), output);
     }
 
-    private static String run(String bucket, FileOpener opener, Path folder, String... options) {
+    /** A run of {@code upload folder} whose S3 client sends its requests to {@code endpoint}. */
+    private static String run(String bucket, FileOpener opener, URI endpoint, Path folder, String... options) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> command = new java.util.ArrayList<>(List.of("upload", folder.toString(), "--bucket", bucket));
         command.addAll(List.of(options));
         int exit = new BronzeIngestCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false,
-                ConcurrentRunsIT::client, opener).run(command);
+                requested -> client(requested.orElse(endpoint)), opener).run(command);
         return "exit " + exit + "\n" + err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8);
     }
 
     /**
-     * Two runs of the folder, both of which have looked (HeadObject: 404; a new file is opened only after) before
-     * either writes; the second to look writes once the other run has ended, since moto, unlike S3, does not check
-     * a precondition and write at once for two requests that arrive together.
+     * Two runs of the folder at once, each with its own client, through a proxy that holds the file's publishing
+     * write ({@code write}: PutObject, or CompleteMultipartUpload) until both runs have sent theirs, so that both
+     * have looked (HeadObject: 404) and decided to upload before either write lands, then lets the emulator serve
+     * the two one after the other, as S3 decides between them.
      */
-    private static String twoRunsAtOnce(String bucket, Path folder, String... options) throws Exception {
-        CyclicBarrier bothLooked = new CyclicBarrier(2);
-        AtomicInteger opened = new AtomicInteger();
-        CountDownLatch oneEnded = new CountDownLatch(1);
-        FileOpener opener = file -> {
-            try {
-                bothLooked.await(20, TimeUnit.SECONDS);
-                if (opened.getAndIncrement() > 0 && !oneEnded.await(60, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the other run did not end");
-                }
-            }
-            catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            return Files.newInputStream(file);
-        };
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> run(bucket, opener, folder, options));
-        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> run(bucket, opener, folder, options));
-        first.whenComplete((output, failure) -> oneEnded.countDown());
-        second.whenComplete((output, failure) -> oneEnded.countDown());
-        return first.get(120, TimeUnit.SECONDS) + second.get(120, TimeUnit.SECONDS);
+    private static String twoRunsAtOnce(String bucket, Path folder, Predicate<Request> write, String... options) throws Exception {
+        // A thread for each run: the common pool may have one, and the proxy holds the first write until the second arrives.
+        ExecutorService runs = Executors.newFixedThreadPool(2);
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection writes = proxy.inject(write, Fault.gatherThenOneAtATime(2), 2);
+            Future<String> first = runs.submit(() -> run(bucket, Files::newInputStream, proxy.endpoint(), folder, options));
+            Future<String> second = runs.submit(() -> run(bucket, Files::newInputStream, proxy.endpoint(), folder, options));
+            String outputs = first.get(120, TimeUnit.SECONDS) + second.get(120, TimeUnit.SECONDS);
+            assertEquals(2, writes.hits(), "both runs found the key empty and wrote the file: " + writes + "\n" + outputs);
+            assertEquals(List.of(), proxy.failures(), outputs);
+            return outputs;
+        }
+        finally {
+            runs.shutdownNow();
+        }
     }
 
-    private static S3Client client(Optional<URI> endpoint) {
-        return S3Clients.builder(Optional.of(endpoint.orElse(S3.endpoint())))
+    private static S3Client client(URI endpoint) {
+        return S3Clients.builder(Optional.of(endpoint))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();

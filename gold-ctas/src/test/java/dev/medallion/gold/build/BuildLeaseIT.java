@@ -1,9 +1,14 @@
 package dev.medallion.gold.build;
 
 import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.Fault;
+import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Injection;
+import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The lease on a real S3 API, whose conditional writes ({@code If-None-Match}, {@code If-Match}) decide
  * the races: builders that start at the same instant, each on its own client, and exactly one builds.
+ * <p>
+ * S3 makes each conditional write atomically, so of writes racing for one key exactly one lands. moto 5.2.1
+ * checks the condition and then writes, with no lock between ({@code moto/s3/responses.py}), so racing writes
+ * that arrive together can all land there. The race therefore goes through a {@link FaultProxy} that holds
+ * every builder's PUT of the lease until all have sent theirs (each having read the lease as
+ * free, or expired, and decided to write), then lets the emulator serve them one at a time
+ * ({@link Fault#gatherThenOneAtATime}): one lands, the others get 412 and must take the path of a builder
+ * that lost, on moto and LocalStack alike.
  */
 class BuildLeaseIT {
     @RegisterExtension
@@ -55,15 +68,23 @@ class BuildLeaseIT {
         assertEquals(false, old.release(), "the former holder cannot release its successor's lease");
     }
 
-    /** Every builder asks for the lease at once, each with its own store, as concurrent invocations do. */
+    /**
+     * Every builder asks for the lease at once, each with its own client and store, as concurrent invocations
+     * do; every one of them reads the lease and sends its conditional write before any write is served.
+     */
     private static List<BuildLease.Acquisition> race(String bucket, Instant until) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
+        List<S3Client> clients = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(BUILDERS);
-        try {
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            // Every write of the lease, conditional or not: a build that wrote it unconditionally would win every race.
+            Injection writes = proxy.inject(Request.s3("PUT", "/" + bucket + "/_lease/build.json"), Fault.gatherThenOneAtATime(BUILDERS), BUILDERS);
+            CountDownLatch start = new CountDownLatch(1);
             List<Future<BuildLease.Acquisition>> futures = new ArrayList<>();
             for (int i = 0; i < BUILDERS; i++) {
                 String holder = "request-" + i;
-                BuildLease lease = new BuildLease(new S3ObjectStore(S3.client(), bucket), "", Clock.systemUTC());
+                S3Client client = S3.clientThrough(proxy.endpoint());
+                clients.add(client);
+                BuildLease lease = new BuildLease(new S3ObjectStore(client, bucket), "", Clock.systemUTC());
                 futures.add(pool.submit(() -> {
                     start.await();
                     return lease.acquire(holder, until, true);
@@ -72,12 +93,15 @@ class BuildLeaseIT {
             start.countDown();
             List<BuildLease.Acquisition> outcomes = new ArrayList<>();
             for (Future<BuildLease.Acquisition> future : futures) {
-                outcomes.add(future.get(60, TimeUnit.SECONDS));
+                outcomes.add(future.get(120, TimeUnit.SECONDS));
             }
+            assertEquals(BUILDERS, writes.hits(), "every builder found the lease free to take and wrote it: " + writes);
+            assertEquals(List.of(), proxy.failures());
             return outcomes;
         }
         finally {
             pool.shutdownNow();
+            clients.forEach(S3Client::close);
         }
     }
 }
