@@ -47,7 +47,8 @@ import static java.util.Objects.requireNonNull;
  * <p>The write that publishes an object is conditional on what the run compared the file with: on no
  * object ({@code If-None-Match: *}), or on the object found ({@code If-Match} its ETag). Another run or
  * tool that wrote the key in between makes S3 refuse it ({@link WriteConflictException}), so that two runs
- * at once do not both publish a file, each publication a conversion.
+ * at once do not both publish a file, each publication a conversion. One whose conditional write is in flight
+ * makes S3 answer 409 ConditionalRequestConflict ({@link WriteInFlightException}), which the caller settles.
  */
 public final class BronzeBucket {
     public static final String NO_CREDENTIALS = "No AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID and "
@@ -171,6 +172,8 @@ public final class BronzeBucket {
      * @param replaced what the key held when the file was compared with it, or empty when it held nothing:
      *     the write lands only if it still does
      * @throws WriteConflictException when the key holds something else now: another writer came in between
+     * @throws WriteInFlightException when another conditional write to the key was in flight: nothing was
+     *     written, and the put may be sent again
      * @throws UnconfirmedWriteException when the request failed in a way that does not show it had no effect
      *     (its answer lost, a server error): the object may be there all the same
      */
@@ -191,10 +194,14 @@ public final class BronzeBucket {
     }
 
     /**
-     * Why a publishing write failed: a conflict with another writer, refused at its only attempt; a refusal;
-     * or a failure that does not show it had no effect.
+     * Why a publishing write failed: a conflict with another writer, or another conditional write in flight,
+     * refused at its only attempt; a refusal; or a failure that does not show it had no effect.
      */
     private IOException writeFailure(IOException failure, String action, String key, Optional<StoredObject> replaced, SdkException e) {
+        if (refused(e) && e instanceof S3Exception s3 && isInFlight(s3)) {
+            return new WriteInFlightException("Did not " + action + " " + describe(key) + ": another conditional write to the key was in flight ("
+                    + ErrorMessages.describe(e) + ")", e);
+        }
         if (refused(e) && e instanceof S3Exception s3 && isConflict(s3, replaced.isPresent())) {
             return new WriteConflictException("Did not " + action + " " + describe(key) + ": " + (replaced.isPresent()
                     ? "the object it held when this run compared the file with it was replaced or deleted since"
@@ -204,15 +211,25 @@ public final class BronzeBucket {
     }
 
     /**
-     * Whether S3 refused a conditional write for the key's state: 412 Precondition Failed, 409
-     * ConditionalRequestConflict (a write to the key under way), or for a replacement ({@code If-Match}) 404
-     * NoSuchKey, the object gone.
+     * Whether S3 refused a conditional write for the key's state: 412 Precondition Failed, or for a replacement
+     * ({@code If-Match}) 404 NoSuchKey, the object gone.
      */
     private static boolean isConflict(S3Exception e, boolean replacing) {
-        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-        return e.statusCode() == HTTP_PRECONDITION_FAILED
-                || e.statusCode() == HTTP_CONFLICT && "ConditionalRequestConflict".equals(code)
-                || replacing && e.statusCode() == HTTP_NOT_FOUND && "NoSuchKey".equals(code);
+        return e.statusCode() == HTTP_PRECONDITION_FAILED || replacing && e.statusCode() == HTTP_NOT_FOUND && "NoSuchKey".equals(errorCode(e));
+    }
+
+    /**
+     * Whether S3 refused a conditional write because another one to the key was in flight: 409
+     * ConditionalRequestConflict, or a 409 without its error body, which the URL connection client can drop
+     * for a request sent with {@code Expect: 100-continue} (as {@code S3ObjectStore.putIf} in common reads it).
+     */
+    private static boolean isInFlight(S3Exception e) {
+        String code = errorCode(e);
+        return e.statusCode() == HTTP_CONFLICT && (code == null || code.isEmpty() || "ConditionalRequestConflict".equals(code));
+    }
+
+    private static String errorCode(S3Exception e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
     }
 
     /**
@@ -383,6 +400,8 @@ public final class BronzeBucket {
          * @param replaced what the key held when the file was compared with it, or empty when it held
          *     nothing: the object is published only if it still does
          * @throws WriteConflictException when the key holds something else now: another writer came in between
+         * @throws WriteInFlightException when another conditional write to the key was in flight: nothing was
+         *     published, and this upload is to be aborted and started again, as S3 says to do
          * @throws UnconfirmedWriteException when the request failed in a way that does not show it had no
          *     effect (its answer lost, a server error): the object may be published all the same
          */

@@ -5,12 +5,14 @@ import dev.medallion.bronze.upload.UploadOutcome.Status;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,6 +30,14 @@ public final class FileUploader {
     public static final int DEFAULT_PART_SIZE = 8 << 20;
     private static final long MAXIMUM_OBJECT_SIZE = 5L << 40;
     private static final int MIB = 1 << 20;
+    /**
+     * How many times a publishing write is sent while S3 answers 409 ConditionalRequestConflict, another
+     * conditional write to the key in flight, with a short wait between, as {@code S3ObjectStore.putIf} in
+     * common does: the other write lands or fails in well under a second, and a key kept busy for longer is
+     * for a person to look into.
+     */
+    static final int IN_FLIGHT_ROUNDS = 4;
+    private static final long IN_FLIGHT_BACKOFF_MILLIS = 100;
 
     private final BronzeBucket bucket;
     private final FileOpener opener;
@@ -147,27 +157,52 @@ public final class FileUploader {
         }
         checkNotModifiedWhileRead(file);
         String crc32 = Crc32Checksum.of(content, 0, content.length);
-        Landing landing = Landing.WRITTEN;
-        try {
-            bucket.put(file.key(), content, content.length, crc32, contentType(file), stored);
-        }
-        catch (WriteConflictException e) {
-            landing = afterConflict(file, crc32, e);
-        }
-        catch (UnconfirmedWriteException e) {
-            if (!landedAnyway(file, crc32, e)) {
-                throw e;
+        Optional<Landing> landing = Optional.empty();
+        for (int round = 1; landing.isEmpty(); round++) {
+            try {
+                bucket.put(file.key(), content, content.length, crc32, contentType(file), stored);
+                landing = Optional.of(Landing.WRITTEN);
             }
-            landing = Landing.FOUND_IN_PLACE;
+            catch (WriteInFlightException e) {
+                // S3 says to send the put again (PutObject, If-None-Match and If-Match); unless the look says how the race ended.
+                landing = afterInFlight(file, stored, crc32, e, round);
+            }
+            catch (WriteConflictException e) {
+                landing = Optional.of(afterConflict(file, crc32, e));
+            }
+            catch (UnconfirmedWriteException e) {
+                if (!landedAnyway(file, crc32, e)) {
+                    throw e;
+                }
+                landing = Optional.of(Landing.FOUND_IN_PLACE);
+            }
         }
         counter.report(content.length);
-        return landing;
+        return landing.get();
     }
 
     /** @param stored what the key held when the file was compared with it: the completion is conditional on it */
     private Landing putInParts(PlannedFile file, Optional<StoredObject> stored, ByteCounter counter) throws IOException {
-        int size = partSizeFor(file.size(), partSize);
-        byte[] buffer = new byte[size];
+        byte[] buffer = new byte[partSizeFor(file.size(), partSize)];
+        for (int round = 1; ; round++) {
+            try {
+                return uploadInParts(file, stored, buffer, counter);
+            }
+            catch (CompletionInFlight e) {
+                Optional<Landing> landing = afterInFlight(file, stored, e.crc32, e.inFlight, round);
+                if (landing.isPresent()) {
+                    return landing.get();
+                }
+                // S3 says to start the upload again and send each part again (CompleteMultipartUpload, If-None-Match);
+                // the file is read again, checked as at the first round, and its bytes counted once.
+                counter.restart();
+            }
+        }
+    }
+
+    /** One multipart upload of the file, aborted unless it is published. */
+    private Landing uploadInParts(PlannedFile file, Optional<StoredObject> stored, byte[] buffer, ByteCounter counter) throws IOException {
+        int size = buffer.length;
         Crc32Checksum whole = new Crc32Checksum();
         checkUnchangedSinceChecked(file);
         // The file is opened first: a file that cannot be read starts no upload.
@@ -197,6 +232,9 @@ public final class FileUploader {
                 // After a completion that may have landed, the abort hears NoSuchUpload, or fails with the network:
                 // only the object under the key tells whether the upload was published.
                 Optional<UnabortedUpload> unaborted = upload.abort();
+                if (e instanceof WriteInFlightException inFlight && unaborted.isEmpty()) {
+                    throw new CompletionInFlight(inFlight, whole.base64());
+                }
                 if (e instanceof WriteConflictException conflict && unaborted.isEmpty()) {
                     return afterConflict(file, whole.base64(), conflict);
                 }
@@ -247,19 +285,79 @@ public final class FileUploader {
      * @throws IOException naming the key and what to do, when it holds something else, or looking failed
      */
     private Landing afterConflict(PlannedFile file, String crc32, WriteConflictException conflict) throws IOException {
-        Optional<StoredObject> now;
-        try {
-            now = bucket.stat(file.key());
-        }
-        catch (IOException e) {
-            throw new IOException(conflict.getMessage() + "; looking again failed (" + LocalFileErrors.describe(e)
-                    + "): nothing was written, run the same command again to compare the file with what the key holds then", conflict);
-        }
-        if (now.isPresent() && now.get().size() == file.size() && now.get().crc32().equals(Optional.of(crc32))) {
+        Optional<StoredObject> now = lookAgain(file, conflict);
+        if (holdsFile(now, file, crc32)) {
             return Landing.PUT_BY_ANOTHER;
         }
-        throw new IOException(conflict.getMessage() + "; it now holds " + (now.isEmpty() ? "nothing" : "other content than the file")
-                + ": nothing was written, run the same command again to compare the file with what the key holds then", conflict);
+        throw changedMeanwhile(now, conflict);
+    }
+
+    /**
+     * After S3 answered 409 ConditionalRequestConflict (another conditional write to the key in flight, nothing
+     * written): waits a little, for that write to land or fail, and looks at the key, so that the file ends as the
+     * race ends. When the key holds the file's size and CRC32, the other run put this file; when it holds something
+     * else than what the file was compared with, another writer came in between, as after a 412; when it still holds
+     * that, nothing landed and the write is to be sent again (empty), unless this was the last round.
+     *
+     * @param compared what the key held when the file was compared with it
+     * @param round the round that was answered 409, from 1
+     * @throws IOException naming the key and what to do, when the key holds something else, looking failed, or
+     *     every round was answered 409
+     */
+    private Optional<Landing> afterInFlight(PlannedFile file, Optional<StoredObject> compared, String crc32, WriteInFlightException inFlight, int round)
+            throws IOException {
+        if (round < IN_FLIGHT_ROUNDS) {
+            backOff(file, round);
+        }
+        Optional<StoredObject> now = lookAgain(file, inFlight);
+        if (holdsFile(now, file, crc32)) {
+            return Optional.of(Landing.PUT_BY_ANOTHER);
+        }
+        if (!now.equals(compared)) {
+            throw changedMeanwhile(now, inFlight);
+        }
+        if (round < IN_FLIGHT_ROUNDS) {
+            return Optional.empty();
+        }
+        throw new IOException("Did not upload to " + bucket.describe(file.key()) + ": another conditional write to the key was in flight"
+                + " (409 ConditionalRequestConflict) at each of " + IN_FLIGHT_ROUNDS + " attempts, and the key still holds "
+                + (compared.isEmpty() ? "nothing" : "the object the file was compared with") + ": nothing was written; run the same command again"
+                + " once the other writer (another run of this tool, or another tool) has finished", inFlight);
+    }
+
+    /** Waits before the next round, longer at each, with jitter, so that two runs answered 409 together do not write again in step. */
+    private static void backOff(PlannedFile file, int round) throws InterruptedIOException {
+        long delay = IN_FLIGHT_BACKOFF_MILLIS * round + ThreadLocalRandom.current().nextLong(IN_FLIGHT_BACKOFF_MILLIS);
+        try {
+            Thread.sleep(delay);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted = new InterruptedIOException("Interrupted while waiting to write " + file.path() + " to its key again:"
+                    + " nothing of it was published; run the same command again to finish");
+            interrupted.initCause(e);
+            throw interrupted;
+        }
+    }
+
+    /** What the key holds after S3 refused a publishing write. */
+    private Optional<StoredObject> lookAgain(PlannedFile file, IOException refusal) throws IOException {
+        try {
+            return bucket.stat(file.key());
+        }
+        catch (IOException e) {
+            throw new IOException(refusal.getMessage() + "; looking again failed (" + LocalFileErrors.describe(e)
+                    + "): nothing was written, run the same command again to compare the file with what the key holds then", refusal);
+        }
+    }
+
+    private static boolean holdsFile(Optional<StoredObject> stored, PlannedFile file, String crc32) {
+        return stored.isPresent() && stored.get().size() == file.size() && stored.get().crc32().equals(Optional.of(crc32));
+    }
+
+    private static IOException changedMeanwhile(Optional<StoredObject> now, IOException refusal) {
+        return new IOException(refusal.getMessage() + "; it now holds " + (now.isEmpty() ? "nothing" : "other content than the file")
+                + ": nothing was written, run the same command again to compare the file with what the key holds then", refusal);
     }
 
     /** The configured part size, or larger for a file that would otherwise need more than 10,000 parts. */
@@ -342,18 +440,45 @@ public final class FileUploader {
         }
     }
 
-    /** Tells the listener how far this file has got, so that its bytes add up to its size once it is done. */
+    /**
+     * A completion answered 409 ConditionalRequestConflict, its upload aborted: the file is to be looked up and
+     * perhaps uploaded again. Carries the CRC32 of what was read, to compare with what the key holds then.
+     */
+    private static final class CompletionInFlight extends IOException {
+        private final WriteInFlightException inFlight;
+        private final String crc32;
+
+        CompletionInFlight(WriteInFlightException inFlight, String crc32) {
+            super(requireNonNull(inFlight, "inFlight is null").getMessage(), inFlight);
+            this.inFlight = inFlight;
+            this.crc32 = requireNonNull(crc32, "crc32 is null");
+        }
+    }
+
+    /**
+     * Tells the listener how far this file has got, so that its bytes add up to its size once it is done, however
+     * many times a multipart upload is started again.
+     */
     private static final class ByteCounter {
         private final UploadListener listener;
+        /** The bytes told to the listener: the most that any round has sent, plus those counted done unsent. */
         private long reported;
+        /** The bytes this round has sent. */
+        private long sent;
 
         ByteCounter(UploadListener listener) {
             this.listener = listener;
         }
 
-        /** Bytes sent to the bucket. */
+        /** Bytes sent to the bucket; those a round sends again are not told twice. */
         void report(long bytes) {
-            report(bytes, true);
+            sent += bytes;
+            report(sent - reported, true);
+        }
+
+        /** A multipart upload starts again: its bytes are counted from the first again, told once past the earlier rounds'. */
+        void restart() {
+            sent = 0;
         }
 
         /** The file's bytes not sent (it was skipped, or failed before them), counted done. */
@@ -361,10 +486,10 @@ public final class FileUploader {
             report(total - reported, false);
         }
 
-        private void report(long bytes, boolean sent) {
+        private void report(long bytes, boolean wereSent) {
             if (bytes > 0) {
                 reported += bytes;
-                listener.bytesDone(bytes, sent);
+                listener.bytesDone(bytes, wereSent);
             }
         }
     }

@@ -15,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -108,6 +110,102 @@ class ConcurrentRunsIT {
                 + " with what the key holds then"), output);
     }
 
+    /**
+     * S3 answers 409 ConditionalRequestConflict to a conditional write while another one to the key is in flight,
+     * and says to retry a PutObject (PutObject, If-None-Match and If-Match: "On a 409 failure you should retry the
+     * upload"). Here the other write never lands: the retry publishes the file.
+     */
+    @Test
+    void aPutAnsweredConditionalRequestConflictIsRetriedAndPublishes() throws Exception {
+        String bucket = S3.createBucket("bronze");
+        Path folder = Files.createDirectories(directory.resolve("orders"));
+        Files.writeString(folder.resolve("jan.csv"), "id\n1\n");
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection conflict = proxy.inject(request -> isPutObject(request, bucket, "orders/jan.csv"), inFlight(), 1);
+
+            String output = run(bucket, Files::newInputStream, proxy.endpoint(), folder);
+
+            assertTrue(output.startsWith("exit 0\n"), output);
+            assertEquals(1, conflict.hits(), conflict + "\n" + output);
+            assertTrue(output.contains("uploaded " + folder.resolve("jan.csv") + " -> s3://" + bucket + "/orders/jan.csv (5 B, new, "), output);
+            assertEquals(2, proxy.requests().stream().filter(request -> isPutObject(request, bucket, "orders/jan.csv")).count(), output);
+            assertEquals("id\n1\n", S3.client().getObjectAsBytes(request -> request.bucket(bucket).key("orders/jan.csv")).asString(StandardCharsets.UTF_8));
+            assertEquals(List.of(), proxy.failures(), output);
+        }
+    }
+
+    /**
+     * A completion answered 409 ConditionalRequestConflict is started again, as S3 says (CompleteMultipartUpload,
+     * If-None-Match: "re-initiate the multipart upload with CreateMultipartUpload and re-upload each part"): the
+     * first time nothing has landed when the run looks, so it uploads again; the second time, the other run's
+     * object lands while the 409 is served, holding the file's content: the file is skipped as put by another run,
+     * with no third upload and none left open.
+     */
+    @Test
+    void aCompletionAnsweredConditionalRequestConflictEndsAsTheOtherWriteEnds() throws Exception {
+        String bucket = S3.createBucket("bronze");
+        Path folder = Files.createDirectories(directory.resolve("orders"));
+        byte[] content = ("id\n" + "1\n".repeat(3 << 20)).getBytes(StandardCharsets.US_ASCII);
+        Files.write(folder.resolve("big.csv"), content);
+        AtomicInteger completions = new AtomicInteger();
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection conflicts = proxy.inject(request -> {
+                if (!isCompletion(request, bucket, "orders/big.csv")) {
+                    return false;
+                }
+                if (completions.incrementAndGet() == 2) {
+                    // The other run's write, in flight when this completion arrived, lands before its 409 is answered.
+                    S3.client().putObject(other -> other.bucket(bucket).key("orders/big.csv").checksumAlgorithm(ChecksumAlgorithm.CRC32),
+                            RequestBody.fromBytes(content));
+                }
+                return true;
+            }, inFlight(), 2);
+
+            String output = run(bucket, Files::newInputStream, proxy.endpoint(), folder, "--part-size", "5");
+
+            assertTrue(output.startsWith("exit 0\n"), output);
+            assertEquals(2, conflicts.hits(), conflicts + "\n" + output);
+            assertEquals(2, proxy.requests().stream().filter(request -> request.isCreateMultipartUpload()).count(), "the upload is started again once:\n" + output);
+            assertTrue(output.contains("skipped " + folder.resolve("big.csv") + " -> s3://" + bucket + "/orders/big.csv (6.3 MB, unchanged: put by another run meanwhile)"),
+                    output);
+            assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads(), "every upload is aborted");
+            assertEquals(List.of(), proxy.failures(), output);
+        }
+    }
+
+    /**
+     * Another write to the key stays in flight at every round: the file fails, naming the file, the key and what to
+     * do, after a bounded number of rounds; nothing is published and no upload is left open.
+     */
+    @Test
+    void aWriteAnsweredConditionalRequestConflictAtEveryRoundFailsAndSaysWhatToDo() throws Exception {
+        String bucket = S3.createBucket("bronze");
+        Path folder = Files.createDirectories(directory.resolve("orders"));
+        Files.writeString(folder.resolve("jan.csv"), "id\n1\n");
+        Files.write(folder.resolve("big.csv"), ("id\n" + "1\n".repeat(3 << 20)).getBytes(StandardCharsets.US_ASCII));
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection puts = proxy.inject(request -> isPutObject(request, bucket, "orders/jan.csv"), inFlight(), 1_000);
+            Injection completions = proxy.inject(request -> isCompletion(request, bucket, "orders/big.csv"), inFlight(), 1_000);
+
+            String output = run(bucket, Files::newInputStream, proxy.endpoint(), folder, "--part-size", "5");
+
+            assertTrue(output.startsWith("exit 1\n"), output);
+            assertTrue(puts.hits() > 1 && puts.hits() < 10, puts + "\n" + output);
+            assertEquals(puts.hits(), completions.hits(), completions + "\n" + output);
+            for (String name : List.of("jan.csv", "big.csv")) {
+                String line = output.lines().filter(printed -> printed.startsWith("failed " + folder.resolve(name))).findFirst()
+                        .orElseThrow(() -> new AssertionError(output));
+                assertTrue(line.contains(" -> s3://" + bucket + "/orders/" + name + ": "), line);
+                assertTrue(line.contains("another conditional write to the key was in flight (409 ConditionalRequestConflict) at each of " + puts.hits()
+                        + " attempts, and the key still holds nothing: nothing was written"), line);
+                assertTrue(line.endsWith("run the same command again once the other writer (another run of this tool, or another tool) has finished"), line);
+            }
+            assertEquals(List.of(), S3.client().listObjectsV2(request -> request.bucket(bucket)).contents());
+            assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads(), "every upload is aborted");
+            assertEquals(List.of(), proxy.failures(), output);
+        }
+    }
+
     /** A run of {@code upload folder} whose S3 client sends its requests to {@code endpoint}. */
     private static String run(String bucket, FileOpener opener, URI endpoint, Path folder, String... options) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -140,6 +238,19 @@ class ConcurrentRunsIT {
         finally {
             runs.shutdownNow();
         }
+    }
+
+    /** S3's answer to a conditional write while another conditional write to the same key is in flight. */
+    private static Fault inFlight() {
+        return Fault.status(409, "ConditionalRequestConflict");
+    }
+
+    private static boolean isPutObject(Request request, String bucket, String key) {
+        return request.method().equals("PUT") && request.path().endsWith("/" + bucket + "/" + key) && request.query().isEmpty();
+    }
+
+    private static boolean isCompletion(Request request, String bucket, String key) {
+        return request.isCompleteMultipartUpload() && request.path().endsWith("/" + bucket + "/" + key);
     }
 
     private static S3Client client(URI endpoint) {
