@@ -1,6 +1,11 @@
 package dev.medallion.bronze.cli;
 
+import dev.medallion.bronze.upload.BronzeBucket;
 import dev.medallion.bronze.upload.FileOpener;
+import dev.medallion.bronze.upload.FileUploader;
+import dev.medallion.bronze.upload.PlannedFile;
+import dev.medallion.bronze.upload.UploadListener;
+import dev.medallion.bronze.upload.UploadOutcome;
 import dev.medallion.common.storage.S3Clients;
 import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
@@ -30,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -170,6 +176,49 @@ class ConcurrentRunsIT {
                     output);
             assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads(), "every upload is aborted");
             assertEquals(List.of(), proxy.failures(), output);
+        }
+    }
+
+    /**
+     * A multipart upload started again after a 409 sends the file's bytes twice, but the progress is told them once:
+     * the bytes a listener hears for a file add up to its size ({@link UploadListener}), the bar never past 100 %.
+     */
+    @Test
+    void aMultipartUploadStartedAgainCountsTheFileOnce() throws Exception {
+        String bucket = S3.createBucket("bronze");
+        Path file = directory.resolve("big.csv");
+        Files.write(file, ("id\n" + "1\n".repeat(3 << 20)).getBytes(StandardCharsets.US_ASCII));
+        AtomicLong sent = new AtomicLong();
+        AtomicLong done = new AtomicLong();
+        UploadListener listener = new UploadListener() {
+            @Override
+            public void runStarted(int files, long bytes) {}
+
+            @Override
+            public void bytesDone(long bytes, boolean wereSent) {
+                done.addAndGet(bytes);
+                if (wereSent) {
+                    sent.addAndGet(bytes);
+                }
+            }
+
+            @Override
+            public void fileDone(UploadOutcome outcome) {}
+
+            @Override
+            public void runDone() {}
+        };
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection conflict = proxy.inject(request -> isCompletion(request, bucket, "orders/big.csv"), inFlight(), 1);
+            FileUploader uploader = new FileUploader(new BronzeBucket(client(proxy.endpoint()), bucket), Files::newInputStream, 5 << 20, false);
+
+            UploadOutcome outcome = uploader.upload(new PlannedFile(file, "orders/big.csv", Files.size(file), Files.getLastModifiedTime(file)), listener);
+
+            assertEquals(UploadOutcome.Status.UPLOADED, outcome.status(), outcome.toString());
+            assertEquals(1, conflict.hits(), conflict.toString());
+            assertEquals(Files.size(file), done.get(), "bytes told for the file");
+            assertEquals(Files.size(file), sent.get(), "bytes told sent");
+            assertEquals(List.of(), proxy.failures());
         }
     }
 
