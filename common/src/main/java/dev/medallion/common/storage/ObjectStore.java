@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * A flat namespace of objects: one S3 bucket (under an optional prefix) or one local directory.
@@ -64,6 +67,32 @@ public interface ObjectStore {
 
     /** Keys of all objects whose key starts with the prefix, in lexicographic order. */
     List<String> list(String prefix) throws IOException;
+
+    /**
+     * The names of the folders directly under {@code prefix} (empty, or ending in {@code /}): each distinct
+     * segment up to the next {@code /} of the keys below it, in lexicographic order; an object directly
+     * under the prefix is no folder. This default reads every key below; a store that can list by
+     * delimiter (S3) reads one entry a folder instead.
+     */
+    default List<String> listFolders(String prefix) throws IOException {
+        checkFolderPrefix(prefix);
+        TreeSet<String> names = new TreeSet<>();
+        for (String key : list(prefix)) {
+            int slash = key.indexOf('/', prefix.length());
+            if (slash > prefix.length()) {
+                names.add(key.substring(prefix.length(), slash));
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** Refuses a prefix that does not end a folder: {@code table/p=1} would also take {@code table/p=10/}. */
+    static void checkFolderPrefix(String prefix) {
+        requireNonNull(prefix, "prefix is null");
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("A folder prefix is empty or ends in '/': " + prefix);
+        }
+    }
 
     /** Deletes the objects; keys that do not exist are ignored. */
     void delete(Collection<String> keys) throws IOException;

@@ -9,6 +9,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -298,6 +299,43 @@ public final class S3ObjectStore implements ObjectStore {
         // S3 orders by UTF-8 bytes, which differs from String order for characters beyond the BMP.
         keys.sort(null);
         return keys;
+    }
+
+    /** One entry a folder, by ListObjectsV2's delimiter, page by page with each page's own time limit as {@link #list}. */
+    @Override
+    public List<String> listFolders(String prefix) throws IOException {
+        return listFolders(prefix, MAX_KEYS_PER_REQUEST);
+    }
+
+    /** Visible so tests can page through a handful of folders. */
+    List<String> listFolders(String prefix, int pageSize) throws IOException {
+        ObjectStore.checkFolderPrefix(prefix);
+        if (pageSize < 1 || pageSize > MAX_KEYS_PER_REQUEST) {
+            throw new IllegalArgumentException("Page size must be between 1 and " + MAX_KEYS_PER_REQUEST + ": " + pageSize);
+        }
+        List<String> names = new ArrayList<>();
+        String continuation = null;
+        do {
+            String token = continuation;
+            ListObjectsV2Response page;
+            try {
+                page = client.listObjectsV2(request -> request.overrideConfiguration(this::limited).bucket(bucket).prefix(prefix).delimiter("/")
+                        .maxKeys(pageSize).continuationToken(token));
+            }
+            catch (SdkException e) {
+                throw new IOException("Could not list the folders of " + describePrefix(prefix) + ": " + ErrorMessages.describe(e), e);
+            }
+            for (CommonPrefix folder : page.commonPrefixes()) {
+                String name = folder.prefix().substring(prefix.length(), folder.prefix().length() - 1);
+                if (!name.isEmpty()) {
+                    names.add(name);
+                }
+            }
+            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        }
+        while (continuation != null);
+        names.sort(null);
+        return names;
     }
 
     @Override

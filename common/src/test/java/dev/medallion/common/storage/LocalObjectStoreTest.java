@@ -81,6 +81,23 @@ final class LocalObjectStoreTest {
         assertEquals(root.resolve("..a"), store.resolve("..a"), "dots inside a name are not a parent reference");
     }
 
+    /** The store's folders as S3 lists them by delimiter: each once, in order, objects directly under the prefix left out. */
+    @Test
+    void listFoldersNamesEachFolderDirectlyUnderThePrefixOnce() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory.resolve("root"));
+        store.put("model/build-2/part-0.parquet", bytes("x"));
+        store.put("model/build-2/nested/part.parquet", bytes("x"));
+        store.put("model/build-1/part-0.parquet", bytes("x"));
+        store.put("model/_state.json", bytes("an object, not a folder"));
+        store.put("models/other/x", bytes("not under model/"));
+
+        assertEquals(List.of("build-1", "build-2"), store.listFolders("model/"));
+        assertEquals(List.of("model", "models"), store.listFolders(""));
+        assertEquals(List.of("nested"), store.listFolders("model/build-2/"));
+        assertEquals(List.of(), store.listFolders("nothing/"));
+        assertThrows(IllegalArgumentException.class, () -> store.listFolders("model"), "model would also take models/");
+    }
+
     @Test
     void uploadBecomesVisibleOnlyOnPublish() throws IOException {
         LocalObjectStore store = new LocalObjectStore(directory);

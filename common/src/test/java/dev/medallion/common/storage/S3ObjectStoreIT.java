@@ -425,6 +425,28 @@ final class S3ObjectStoreIT {
         assertThrows(IllegalArgumentException.class, () -> store.list("", 1001));
     }
 
+    /** Folders by S3's delimiter, across pages: each once, in order, objects directly under the prefix left out. */
+    @Test
+    void listFoldersNamesEachFolderDirectlyUnderThePrefixOnce() throws IOException {
+        for (int i = 0; i < 12; i++) {
+            store.put(String.format("model/build-%02d/part-%d.parquet", 11 - i, i % 2), bytes("x"));
+            store.put(String.format("model/build-%02d/nested/part.parquet", 11 - i), bytes("x"));
+        }
+        store.put("model/_state.json", bytes("an object, not a folder"));
+        store.put("models/other/x", bytes("not under model/"));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            expected.add(String.format("build-%02d", i));
+        }
+
+        assertEquals(expected, store.listFolders("model/", 5), "12 folders in pages of 5");
+        assertEquals(expected, store.listFolders("model/"));
+        assertEquals(List.of("model", "models"), store.listFolders(""));
+        assertEquals(List.of("nested"), store.listFolders("model/build-03/"));
+        assertEquals(List.of(), store.listFolders("nothing/"));
+        assertThrows(IllegalArgumentException.class, () -> store.listFolders("model"), "model would also take models/");
+    }
+
     @Test
     void deleteExistingAndMissingKeys() throws IOException {
         store.put("a/1", bytes("1"));

@@ -24,8 +24,6 @@ import dev.medallion.gold.state.InputFingerprints;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CommonPrefix;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,7 +101,6 @@ public final class GoldBuilder {
     private static final String KEPT_PREVIOUS = "; readers keep what they saw (its previous build, if it has one)";
 
     private final GoldSettings settings;
-    private final S3Client s3;
     private final ObjectStore gold;
     private final GoldLayout layout;
     private final InputFingerprints fingerprints;
@@ -121,7 +118,7 @@ public final class GoldBuilder {
      */
     public GoldBuilder(GoldSettings settings, S3Client s3, GlueClient glue, AthenaClient athena, JsonLog log, Clock clock, Sleeper sleeper, RandomGenerator random) {
         this.settings = requireNonNull(settings, "settings is null");
-        this.s3 = requireNonNull(s3, "s3 is null");
+        requireNonNull(s3, "s3 is null");
         this.log = requireNonNull(log, "log is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.random = requireNonNull(random, "random is null");
@@ -376,23 +373,9 @@ public final class GoldBuilder {
         }
     }
 
-    /**
-     * The builds with a folder under the model's prefix: one ListObjectsV2 page, by '/' delimiter, rather
-     * than every file of every build kept, which an invocation that finds the model unchanged would list
-     * each time.
-     */
-    private List<BuildId> buildFolders(GoldModel model) {
-        String prefix = layout.modelPrefix(model.name());
-        List<BuildId> builds = new ArrayList<>();
-        for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request -> request.bucket(settings.goldBucket()).prefix(prefix).delimiter("/"))) {
-            for (CommonPrefix folder : page.commonPrefixes()) {
-                String name = folder.prefix().substring(prefix.length(), folder.prefix().length() - 1);
-                if (BuildId.isBuildId(name)) {
-                    builds.add(new BuildId(name));
-                }
-            }
-        }
-        return builds;
+    /** The builds with a folder under the model's prefix: one entry a folder, not every file of every build kept. */
+    private List<BuildId> buildFolders(GoldModel model) throws IOException {
+        return gold.listFolders(layout.modelPrefix(model.name())).stream().filter(BuildId::isBuildId).map(BuildId::new).toList();
     }
 
     /**
