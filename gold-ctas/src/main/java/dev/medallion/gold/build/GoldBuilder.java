@@ -225,12 +225,29 @@ public final class GoldBuilder {
         if (recorded.isPresent() && recorded.get().builtByRequest(requestId)) {
             return recorded;
         }
-        Optional<BuildState> beforeSwap = states.readBeforeSwap(model.name());
+        Optional<BuildState> beforeSwap = lastSwapRecord(model);
         if (beforeSwap.isEmpty() || !beforeSwap.get().builtByRequest(requestId)) {
             return recorded;
         }
         return recordIfSwappedIn(model, beforeSwap.get(), recorded,
                 "gold model's forced build, swapped in by an earlier attempt of this request without recording it, recorded now");
+    }
+
+    /**
+     * What the model's last build wrote before its swap ({@link BuildStateStore#writeBeforeSwap}); empty,
+     * with a warning, when it cannot be read: the record only spares a second build (or a second forced
+     * one), so unreadable, the model is built, and its build replaces it, rather than every build of the
+     * model failing until someone deletes it.
+     */
+    private Optional<BuildState> lastSwapRecord(GoldModel model) {
+        try {
+            return states.readBeforeSwap(model.name());
+        }
+        catch (IOException e) {
+            log.warn("could not read the record of the gold model's last swap; building the model, whose build replaces it", Map.of(
+                    "model", model.name(), "key", states.swapKey(model.name()), "error", ErrorMessages.describe(e)));
+            return Optional.empty();
+        }
     }
 
     /**
@@ -245,16 +262,7 @@ public final class GoldBuilder {
         if (recorded.isPresent() && recorded.get().fingerprint().equals(fingerprint)) {
             return recorded;
         }
-        Optional<BuildState> beforeSwap;
-        try {
-            beforeSwap = states.readBeforeSwap(model.name());
-        }
-        catch (IOException e) {
-            // The record only spares a second build: unreadable, the model is built, and its build replaces it.
-            log.warn("could not read the record of the gold model's last swap; building the model, whose build replaces it", Map.of(
-                    "model", model.name(), "key", states.swapKey(model.name()), "error", ErrorMessages.describe(e)));
-            return recorded;
-        }
+        Optional<BuildState> beforeSwap = lastSwapRecord(model);
         if (beforeSwap.isEmpty() || !beforeSwap.get().fingerprint().equals(fingerprint)) {
             // No record, or one of other inputs than these: the model changed since, and is built.
             return recorded;

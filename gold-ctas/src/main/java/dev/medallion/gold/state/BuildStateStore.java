@@ -54,7 +54,7 @@ public final class BuildStateStore {
      * whether or not the swap happened; kept until the next build replaces it.
      */
     public Optional<BuildState> readBeforeSwap(String model) throws IOException {
-        return readAt(swapKey(model), "; delete it, or force the model's build again with a new request");
+        return readAt(swapKey(model), "; the next build of the model writes it again");
     }
 
     public void write(BuildState state) throws IOException {

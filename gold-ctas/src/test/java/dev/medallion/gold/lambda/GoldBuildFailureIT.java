@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -597,16 +599,19 @@ class GoldBuildFailureIT {
 
     /**
      * The record a build writes before its swap only spares a second build: damaged (written over by hand),
-     * it is ignored with a warning, and a model whose inputs changed is built, replacing it, rather than
-     * every build of the model failing until someone deletes it.
+     * it is ignored with a warning, and a model whose inputs changed, or whose build is forced, is built,
+     * replacing it, rather than every build of the model failing until someone deletes it (a forced build
+     * failed so, telling to force it again, which read the same record).
      */
-    @Test
-    void aDamagedRecordOfTheLastSwapIsIgnoredAndTheModelBuilt() throws IOException {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aDamagedRecordOfTheLastSwapIsIgnoredAndTheModelBuilt(boolean forced) throws IOException {
         firstBuildOfProductTotals();
         AWS.client().putObject(request -> request.bucket(lake.goldBucket()).key("tables/_state/product_totals.swap.json"),
                 software.amazon.awssdk.core.sync.RequestBody.fromString("{\"formatVersion\": 1, \"model\": "));
 
-        Map<String, Object> outcome = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        Map<String, Object> outcome = lake.handler().handleRequest(forced ? Map.of("models", List.of("product_totals"), "force", true)
+                : Map.of("models", List.of("product_totals")), forced ? LambdaInvocation.of("gold-ctas", "request-damaged") : null);
 
         String built = lake.currentBuild("product_totals");
         assertEquals(Map.of("product_totals", "built " + built), outcome);
