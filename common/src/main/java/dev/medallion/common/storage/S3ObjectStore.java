@@ -40,6 +40,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 import static java.util.stream.Collectors.joining;
@@ -276,32 +277,14 @@ public final class S3ObjectStore implements ObjectStore {
     /** Visible so tests can page through a handful of keys rather than thousands. */
     List<String> list(String prefix, int pageSize) throws IOException {
         requireNonNull(prefix, "prefix is null");
-        if (pageSize < 1 || pageSize > MAX_KEYS_PER_REQUEST) {
-            throw new IllegalArgumentException("Page size must be between 1 and " + MAX_KEYS_PER_REQUEST + ": " + pageSize);
-        }
         List<String> keys = new ArrayList<>();
-        // Page by page, not with the SDK's paginator, which would give every page the first page's time limit.
-        String continuation = null;
-        do {
-            String token = continuation;
-            ListObjectsV2Response page;
-            try {
-                page = client.listObjectsV2(request -> request.overrideConfiguration(this::limited).bucket(bucket).prefix(prefix).maxKeys(pageSize)
-                        .continuationToken(token));
-            }
-            catch (SdkException e) {
-                throw new IOException("Could not list " + describePrefix(prefix) + ": " + ErrorMessages.describe(e), e);
-            }
-            page.contents().stream().map(S3Object::key).forEach(keys::add);
-            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-        }
-        while (continuation != null);
+        forEachPage(prefix, pageSize, Optional.empty(), page -> page.contents().stream().map(S3Object::key).forEach(keys::add));
         // S3 orders by UTF-8 bytes, which differs from String order for characters beyond the BMP.
         keys.sort(null);
         return keys;
     }
 
-    /** One entry a folder, by ListObjectsV2's delimiter, page by page with each page's own time limit as {@link #list}. */
+    /** One entry a folder, by ListObjectsV2's delimiter, page by page as {@link #list}. */
     @Override
     public List<String> listFolders(String prefix) throws IOException {
         return listFolders(prefix, MAX_KEYS_PER_REQUEST);
@@ -310,32 +293,42 @@ public final class S3ObjectStore implements ObjectStore {
     /** Visible so tests can page through a handful of folders. */
     List<String> listFolders(String prefix, int pageSize) throws IOException {
         ObjectStore.checkFolderPrefix(prefix);
-        if (pageSize < 1 || pageSize > MAX_KEYS_PER_REQUEST) {
-            throw new IllegalArgumentException("Page size must be between 1 and " + MAX_KEYS_PER_REQUEST + ": " + pageSize);
-        }
         List<String> names = new ArrayList<>();
-        String continuation = null;
-        do {
-            String token = continuation;
-            ListObjectsV2Response page;
-            try {
-                page = client.listObjectsV2(request -> request.overrideConfiguration(this::limited).bucket(bucket).prefix(prefix).delimiter("/")
-                        .maxKeys(pageSize).continuationToken(token));
-            }
-            catch (SdkException e) {
-                throw new IOException("Could not list the folders of " + describePrefix(prefix) + ": " + ErrorMessages.describe(e), e);
-            }
+        forEachPage(prefix, pageSize, Optional.of("/"), page -> {
             for (CommonPrefix folder : page.commonPrefixes()) {
                 String name = folder.prefix().substring(prefix.length(), folder.prefix().length() - 1);
                 if (!name.isEmpty()) {
                     names.add(name);
                 }
             }
+        });
+        names.sort(null);
+        return names;
+    }
+
+    /**
+     * Every page of ListObjectsV2 under the prefix, each request with its own time limit: not with the SDK's
+     * paginator, which would give every page the first page's time limit.
+     */
+    private void forEachPage(String prefix, int pageSize, Optional<String> delimiter, Consumer<ListObjectsV2Response> each) throws IOException {
+        if (pageSize < 1 || pageSize > MAX_KEYS_PER_REQUEST) {
+            throw new IllegalArgumentException("Page size must be between 1 and " + MAX_KEYS_PER_REQUEST + ": " + pageSize);
+        }
+        String continuation = null;
+        do {
+            String token = continuation;
+            ListObjectsV2Response page;
+            try {
+                page = client.listObjectsV2(request -> request.overrideConfiguration(this::limited).bucket(bucket).prefix(prefix)
+                        .delimiter(delimiter.orElse(null)).maxKeys(pageSize).continuationToken(token));
+            }
+            catch (SdkException e) {
+                throw new IOException("Could not list " + (delimiter.isPresent() ? "the folders of " : "") + describePrefix(prefix) + ": " + ErrorMessages.describe(e), e);
+            }
+            each.accept(page);
             continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         }
         while (continuation != null);
-        names.sort(null);
-        return names;
     }
 
     @Override
