@@ -204,6 +204,18 @@ public final class SilverConverter {
                     + ", which this function's settings for dataset " + dataset + " replace; this run's output is discarded and the retry reads"
                     + " the object again");
         }
+        if (!outcome.committedByThisRun() && Manifest.CONVERTED.equals(outcome.manifest().status())) {
+            // The winner may have read the contract before an edit (a run in flight while a person edited the contract
+            // and delivered the file again, the documented remedy): answered unchanged, the file would stay in the
+            // replaced contract, its parts in other types than its table, with no event left to convert it again.
+            List<Column> inForce = columnsInForce(dataset);
+            if (!outcome.manifest().columns().equals(inForce)) {
+                throw new SilverCommit.ConcurrentCommitException("Another conversion of " + source.key() + " committed " + manifestKey
+                        + " first, in columns (" + describe(outcome.manifest().columns()) + "), which differ from the schema contract of dataset "
+                        + dataset + " in force (" + describe(inForce) + "); this run's output is discarded and the retry converts the object"
+                        + " again under the contract in force");
+            }
+        }
         return logOutcome(new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun(),
                 outcome.committedByThisRun() ? run.contractDefined() : Optional.empty(),
                 outcome.committedByThisRun() ? previous.map(replaced -> replaced.source().etag()) : Optional.empty()), started);
@@ -253,8 +265,17 @@ public final class SilverConverter {
         if (!Manifest.CONVERTED.equals(manifest.status())) {
             return false;
         }
-        List<Column> inForce = context.contracts().load(dataset).map(SchemaContract::columns).orElse(List.of());
-        return !manifest.columns().equals(inForce);
+        return !manifest.columns().equals(columnsInForce(dataset));
+    }
+
+    /** The columns of the dataset's schema contract as stored now; none when it has none. */
+    private List<Column> columnsInForce(String dataset) throws IOException {
+        return context.contracts().load(dataset).map(SchemaContract::columns).orElse(List.of());
+    }
+
+    /** {@code id bigint, amount double}, or {@code none}. */
+    private static String describe(List<Column> columns) {
+        return columns.isEmpty() ? "none" : String.join(", ", columns.stream().map(column -> column.name() + " " + column.type().sqlName()).toList());
     }
 
     /** Whether two runs read the file with the same delimiter, encoding and limits. */

@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,6 +53,7 @@ import java.util.stream.LongStream;
 import static dev.medallion.silver.ExactlyOnce.csv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -213,6 +215,49 @@ class ReconversionFaultIT {
         assertEquals(1, results.stream().filter(result -> !result.unchanged()).count(), "one commits: " + results);
         assertEquals(results.get(0).manifest().run(), results.get(1).manifest().run(), "the other reports the winner's commit");
         assertInTheContractInForce(source, ROWS, 0, WITH_NOTE);
+    }
+
+    /**
+     * The documented remedy, followed while a conversion of the file is under way: a person edits the
+     * contract and delivers the file again. The run in flight read the contract before the edit and commits
+     * first; the redelivery, converted under the edited contract, then loses the commit to it. Answering
+     * unchanged, it would leave the file in the contract the edit replaced, its parts in other types than
+     * its table and partition, with no event left to convert it: it fails instead, and its retry converts
+     * the file under the contract in force.
+     */
+    @Test
+    void aRedeliveryThatLosesToARunUnderTheContractItsEditReplacedFailsAndItsRetryConvertsUnderTheEditedOne() throws Exception {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, ""));
+        convert(converter(storeThroughProxy(), catalog()), source);
+        declare(WITH_NOTE);
+        CountDownLatch inFlightMayCommit = new CountDownLatch(1);
+        CountDownLatch inFlightCommitted = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // The run in flight, under the contract before the edit, waits at its manifest write.
+            Future<ConversionResult> inFlight = pool.submit(() -> convert(converter(waitingAtTheManifest(inFlightMayCommit), catalog()), source));
+            waitUntil(() -> parquetKeys().size() == 2 * PARTS);
+            declare(WITH_NOTE_AND_REGION);
+            // The redelivery, under the edited contract, reaches its manifest write once the run in flight committed.
+            Future<ConversionResult> redelivery = pool.submit(() -> convert(converter(waitingAtTheManifest(inFlightCommitted), catalog()), source));
+            waitUntil(() -> parquetKeys().size() == 3 * PARTS);
+            inFlightMayCommit.countDown();
+            assertEquals(WITH_NOTE, columnsOf(inFlight.get(60, TimeUnit.SECONDS).manifest()));
+            inFlightCommitted.countDown();
+
+            ExecutionException lost = assertThrows(ExecutionException.class, () -> redelivery.get(60, TimeUnit.SECONDS));
+            assertInstanceOf(SilverCommit.ConcurrentCommitException.class, lost.getCause());
+            assertTrue(lost.getCause().getMessage().contains("in columns (id bigint, label string, note string), which differ from the schema contract"
+                    + " of dataset sales in force (id bigint, label string, note string, region string)"), lost.getCause().getMessage());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+
+        ConversionResult retry = convert(converter(storeThroughProxy(), catalog()), source);
+
+        assertFalse(retry.unchanged(), "the retry converts the file again");
+        assertInTheContractInForce(source, ROWS, 0, WITH_NOTE_AND_REGION);
     }
 
     /** The run under the edited contract commits first: the one under the replaced contract loses and reports it. */
