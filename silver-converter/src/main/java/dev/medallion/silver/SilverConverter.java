@@ -185,6 +185,7 @@ public final class SilverConverter {
                 manifest = readWhole(run, source, content);
             }
             deadline.check("converting " + source.location() + " before its commit");
+            requireContractInForce(source, dataset, manifest);
             catalog(run, manifest);
         }
         catch (IOException | RuntimeException | Error e) {
@@ -266,6 +267,27 @@ public final class SilverConverter {
             return false;
         }
         return !manifest.columns().equals(columnsInForce(dataset));
+    }
+
+    /**
+     * Fails the run, before anything of it is catalogued or published, when its dataset's schema contract
+     * changed while it converted (a person declared or edited it): the run read the contract before the
+     * edit, and cataloguing it would put the dataset's table, and its day's partition, back to the replaced
+     * contract after a run under the edited one had set them to it, under that run's files, until another
+     * file of the dataset, and of that day, came; and its commit would leave the file in the replaced contract
+     * with no event left to convert it again. The retry converts the file in the contract in force. A run
+     * reading the contract again just before its catalog and commit leaves a window of a few requests only.
+     */
+    private void requireContractInForce(SourceObject source, String dataset, Manifest manifest) throws IOException {
+        if (!Manifest.CONVERTED.equals(manifest.status()) || manifest.columns().isEmpty()) {
+            return;
+        }
+        List<Column> inForce = columnsInForce(dataset);
+        if (!manifest.columns().equals(inForce)) {
+            throw new IOException("The schema contract of dataset " + dataset + " changed while " + source.location() + " was converted in it ("
+                    + describe(manifest.columns()) + "); it now has " + describe(inForce) + ". Nothing of this run is catalogued or committed;"
+                    + " the retry converts the object in the contract in force");
+        }
     }
 
     /** The columns of the dataset's schema contract as stored now; none when it has none. */

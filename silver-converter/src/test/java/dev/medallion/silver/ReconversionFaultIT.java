@@ -355,6 +355,49 @@ class ReconversionFaultIT {
         assertEquals(2 * PARTS, parquetKeys().size(), "the two manifests' parts, nothing else");
     }
 
+    /**
+     * A run in flight read the contract before an edit; the file is delivered again and converted under the
+     * edited contract, which its table and day's partition take. The run in flight then catalogs its own
+     * (replaced) contract, losing the commit afterwards: it put the table and the partition back to the
+     * contract the edit replaced, under parts written in the edited one. It fails before its catalog instead,
+     * finding the contract changed since it read it; its retry would convert in the contract in force.
+     */
+    @Test
+    void aRunUnderTheReplacedContractThatCatalogsAfterTheRedeliveryCommittedLeavesTheCatalogInTheContractInForce() throws Exception {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, ""));
+        convert(converter(storeThroughProxy(), catalog()), source);
+        declare(WITH_NOTE);
+        CountDownLatch inFlightAtItsFirstPart = new CountDownLatch(1);
+        CountDownLatch redeliveryCommitted = new CountDownLatch(1);
+        ObjectStore waitingAtItsFirstPart = new HookedStore(storeThroughProxy(), new HookedStore.Hooks() {
+            @Override
+            public void beforeCreate(String key) {
+                if (key.endsWith(".parquet") && inFlightAtItsFirstPart.getCount() > 0) {
+                    inFlightAtItsFirstPart.countDown();
+                    HookedStore.awaitDeafToInterrupts(redeliveryCommitted);
+                }
+            }
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ConversionResult> inFlight = pool.submit(() -> convert(converter(waitingAtItsFirstPart, catalog()), source));
+            assertTrue(inFlightAtItsFirstPart.await(60, TimeUnit.SECONDS));
+            declare(WITH_NOTE_AND_REGION);
+            ConversionResult redelivery = convert(converter(storeThroughProxy(), catalog()), source);
+            assertEquals(WITH_NOTE_AND_REGION, columnsOf(redelivery.manifest()));
+            redeliveryCommitted.countDown();
+
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> inFlight.get(60, TimeUnit.SECONDS));
+            assertTrue(failed.getCause().getMessage().contains("The schema contract of dataset sales changed while s3://" + bronzeBucket
+                    + "/sales/src.csv was converted in it (id bigint, label string, note string); it now has id bigint, label string, note string,"
+                    + " region string. Nothing of this run is catalogued or committed"), failed.getCause().getMessage());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertInTheContractInForce(source, ROWS, 0, WITH_NOTE_AND_REGION);
+    }
+
     // --- helpers ------------------------------------------------------------------------------------
 
     /** The committed manifest holds the contract's columns, every valid row once, read back; the table and the day's partition have them too. */

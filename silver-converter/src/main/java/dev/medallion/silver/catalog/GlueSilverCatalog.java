@@ -65,7 +65,10 @@ import static java.util.Objects.requireNonNull;
  *     for the table. A partition already where it belongs is not updated.</li>
  * </ol>
  * Two runs of different contracts of one dataset (someone edited it between them) may each update the
- * table; the last one wins, and the next run of the dataset restores the contract in force.
+ * table and a day's partition; the last one wins. The converter reads the contract again just before it
+ * registers, and a run whose contract was replaced meanwhile fails there, so only a run that read it a few
+ * requests before the edit can put them back to the replaced one; the next run of the dataset restores the
+ * table, and the next of that day the partition.
  * <p>
  * Failures become {@link IOException}s naming the database and table, with the SDK's exception as cause,
  * so the converter fails the run before anything is committed and Lambda retries it. The SDK has already
