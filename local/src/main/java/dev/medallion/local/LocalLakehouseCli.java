@@ -74,15 +74,18 @@ public final class LocalLakehouseCli {
               2. Runs every gold model's SELECT on an embedded DuckDB over that silver Parquet, writes each
                  table as Snappy Parquet to DIR/gold/<model>/, and prints its first rows and row count.
             --contracts  a directory of <dataset>.json schema contracts, as Terraform's schema_contracts_dir
-                      (e.g. sample-data): each is checked as the converter checks a stored contract and put at
-                      DIR/silver/_schemas/<dataset>.json before any file is converted, replacing the one the
-                      lake holds, so the datasets are typed as declared whichever file comes first; a contract
-                      the converter would refuse refuses the run before anything is converted. Without it,
-                      a dataset's first file defines its contract (.json files under --input are not read)
-            --models  a directory with models.list and <model>.sql files, to try models before they are
-                      built into the jars (e.g. gold-ctas/src/main/resources/gold); default: the shipped models
+                         (e.g. sample-data): each is checked as the converter checks a stored contract and put
+                         at DIR/silver/_schemas/<dataset>.json before any file is converted, replacing the one
+                         the lake holds, so the datasets are typed as declared whichever file comes first; a
+                         contract the converter would refuse refuses the run before anything is converted.
+                         Without it, a dataset's first file defines its contract (.json files under --input
+                         are not read)
+            --models     a directory with models.list and <model>.sql files, to try models before they are
+                         built into the jars (e.g. gold-ctas/src/main/resources/gold); default: the shipped
+                         models
             The datasets' declared delimiters and encodings are read from CSV_DELIMITERS and CSV_ENCODINGS,
-            as in the Lambda function (e.g. CSV_ENCODINGS=people:windows-1252).
+            as in the Lambda function (e.g. CSV_ENCODINGS=people:windows-1252), and so are the limits a file
+            is rejected past, MAX_COLUMNS and MAX_ROW_CHARS (raise one as a rejection's reason says).
             Exit code: 0 done, 1 a file was rejected or a model failed (the rest still runs), 2 wrong usage.
             """;
     private static final String HINT = "Run with --help for the options.";

@@ -1,6 +1,8 @@
 package dev.medallion.local;
 
+import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.Environment;
+import dev.medallion.common.config.SilverSettings;
 import dev.medallion.local.silver.UnicodeFileNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -905,6 +907,19 @@ class LocalLakehouseCliTest {
 
         assertEquals(1, outcome.exit());
         assertTrue(outcome.err().contains("reads silver table peeple, which "), outcome.err());
+    }
+
+    /**
+     * The help names every variable the command reads from its environment: a person who meets a limit
+     * there first, or tunes the command before a run, looked for MAX_ROW_CHARS in vain.
+     */
+    @Test
+    void theHelpNamesEveryVariableTheCommandReads() {
+        String help = run("--help").out();
+
+        for (String variable : List.of(SilverSettings.CSV_DELIMITERS, SilverSettings.CSV_ENCODINGS, ConversionLimits.MAX_COLUMNS, ConversionLimits.MAX_ROW_CHARS)) {
+            assertTrue(help.contains(variable), variable + " is read but not in the help:\n" + help);
+        }
     }
 
     @Test
