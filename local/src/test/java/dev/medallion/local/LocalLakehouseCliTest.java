@@ -910,6 +910,31 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A model written as the refusal of strftime advises, with Athena's date_format, fails on DuckDB, which lacks
+     * it: the failure gave only DuckDB's "Scalar Function with name date_format does not exist!" and its "Did
+     * you mean "date_part"?" (a DuckDB function the check refuses), as if the model were wrong, leaving a
+     * person who did as told no way on. It now says whose function it is and what to do.
+     */
+    @Test
+    void aFunctionOfAthenasThatDuckDbLacksFailsSayingSoAndWhatToDo() throws Exception {
+        Path models = models("months");
+        Files.writeString(models.resolve("months.sql"), "-- sources: sales\n"
+                + "SELECT DATE_FORMAT(\"timestamp\", '%Y-%m') AS sale_month FROM ${silver_database}.sales\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        List<String> errors = errors(outcome);
+        assertEquals(1, errors.size(), outcome.err());
+        assertTrue(errors.get(0).startsWith("error: gold model months failed on DuckDB at " + models.resolve("months.sql") + ":2: Catalog Error: Scalar Function with name date_format does not exist!"
+                + " date_format is a function of Athena's (Trino's) that DuckDB lacks, so local cannot run this model, which Athena can: try it in Athena,"
+                + " or write it with functions both engines have (a month: CAST(date_trunc('month', x) AS DATE); see gold-ctas/README.md, One SELECT for Athena and DuckDB)"),
+                errors.get(0));
+        assertFalse(outcome.err().contains("Did you mean"), outcome.err());
+        assertTrue(outcome.err().contains("LINE 2: SELECT DATE_FORMAT("), outcome.err());
+    }
+
+    /**
      * The help names every variable the command reads from its environment: a person who meets a limit
      * there first, or tunes the command before a run, looked for MAX_ROW_CHARS in vain.
      */

@@ -177,6 +177,11 @@ final class AthenaCompatibility {
         }
     }
 
+    /** Whether Athena engine version 3 has the function so named, in any case. */
+    static boolean isAthenaFunction(String name) {
+        return ATHENA_FUNCTIONS.contains(name.toLowerCase(Locale.ROOT));
+    }
+
     /**
      * Why Athena would not run a call of the function so named (its parts as written), or null when it would.
      * A name is looked up in lowercase, as Trino does, quoted or not ({@code "lower"(x)} is lower). A name with

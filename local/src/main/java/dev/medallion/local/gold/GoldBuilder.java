@@ -41,6 +41,9 @@ public final class GoldBuilder implements AutoCloseable {
     private static final int FIRST_ROWS = 10;
     /** How DuckDB quotes the line of the statement an error is on: {@code LINE 3: SELECT ...}, a caret on the next line. */
     private static final Pattern QUOTED_LINE = Pattern.compile("(?m)^LINE (\\d+):");
+    /** DuckDB's failure of a call to a function it lacks, with the functions of its own it suggests instead. */
+    private static final Pattern MISSING_FUNCTION = Pattern.compile(
+            "(Catalog Error: (?:Scalar|Aggregate|Table) Function with name (\\S+) does not exist!)(\\s*Did you mean \"[^\"]*\"\\?)?");
 
     private final Connection connection;
     private final Path silverRoot;
@@ -138,9 +141,9 @@ public final class GoldBuilder implements AutoCloseable {
      * some messages.
      */
     private static GoldModelException duckDbFailure(GoldModel model, SQLException e) {
-        String message = ErrorMessages.describe(e)
+        String message = explainAthenaOnlyFunction(ErrorMessages.describe(e)
                 .replaceFirst("(?s)^Invalid Input Error: Attempting to execute an unsuccessful or closed pending query result\\s*Error: ", "")
-                .strip();
+                .strip());
         Matcher quoted = QUOTED_LINE.matcher(message);
         StringBuilder inFile = new StringBuilder();
         String at = "";
@@ -165,6 +168,24 @@ public final class GoldBuilder implements AutoCloseable {
             at = " (" + model.file() + ")";
         }
         return new GoldModelException(model.name(), "failed on DuckDB" + at + ": " + inFile, e);
+    }
+
+    /**
+     * A call to a function Athena has and DuckDB lacks ({@code date_format}, which the refusal of {@code strftime}
+     * advises) passes the checks and fails on DuckDB in DuckDB's words, as if the model were wrong, followed by
+     * DuckDB's own functions as suggestions, which the checks refuse. The model is right for Athena: say whose
+     * function it is and what a person can do, in place of the suggestions.
+     */
+    private static String explainAthenaOnlyFunction(String message) {
+        Matcher missing = MISSING_FUNCTION.matcher(message);
+        if (!missing.find() || !AthenaCompatibility.isAthenaFunction(missing.group(2))) {
+            return message;
+        }
+        String function = missing.group(2);
+        return message.substring(0, missing.start()) + missing.group(1) + " " + function
+                + " is a function of Athena's (Trino's) that DuckDB lacks, so local cannot run this model, which Athena can: try it in Athena,"
+                + " or write it with functions both engines have (a month: CAST(date_trunc('month', x) AS DATE); see gold-ctas/README.md, One SELECT for Athena and DuckDB)"
+                + message.substring(missing.end());
     }
 
     /** The SELECT's columns, from DuckDB's plan of it: prepared, not run. */
