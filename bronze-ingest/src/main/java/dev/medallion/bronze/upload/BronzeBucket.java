@@ -1,5 +1,6 @@
 package dev.medallion.bronze.upload;
 
+import dev.medallion.common.aws.ConditionalRequestConflicts;
 import dev.medallion.common.aws.Refusals;
 import dev.medallion.common.logging.ErrorMessages;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -58,7 +59,6 @@ public final class BronzeBucket {
     private static final int HTTP_BAD_REQUEST = 400;
     private static final int HTTP_FORBIDDEN = 403;
     private static final int HTTP_NOT_FOUND = 404;
-    private static final int HTTP_CONFLICT = 409;
     private static final int HTTP_PRECONDITION_FAILED = 412;
     private static final String BUCKET_REGION_HEADER = "x-amz-bucket-region";
     /**
@@ -198,7 +198,7 @@ public final class BronzeBucket {
      * refused at its only attempt; a refusal; or a failure that does not show it had no effect.
      */
     private IOException writeFailure(IOException failure, String action, String key, Optional<StoredObject> replaced, SdkException e) {
-        if (refused(e) && e instanceof S3Exception s3 && isInFlight(s3)) {
+        if (refused(e) && e instanceof S3Exception s3 && ConditionalRequestConflicts.isConditionalRequestConflict(s3)) {
             return new WriteInFlightException("Did not " + action + " " + describe(key) + ": another conditional write to the key was in flight ("
                     + ErrorMessages.describe(e) + ")", e);
         }
@@ -216,16 +216,6 @@ public final class BronzeBucket {
      */
     private static boolean isConflict(S3Exception e, boolean replacing) {
         return e.statusCode() == HTTP_PRECONDITION_FAILED || replacing && e.statusCode() == HTTP_NOT_FOUND && "NoSuchKey".equals(errorCode(e));
-    }
-
-    /**
-     * Whether S3 refused a conditional write because another one to the key was in flight: 409
-     * ConditionalRequestConflict, or a 409 without its error body, which the URL connection client can drop
-     * for a request sent with {@code Expect: 100-continue} (as {@code S3ObjectStore.putIf} in common reads it).
-     */
-    private static boolean isInFlight(S3Exception e) {
-        String code = errorCode(e);
-        return e.statusCode() == HTTP_CONFLICT && (code == null || code.isEmpty() || "ConditionalRequestConflict".equals(code));
     }
 
     private static String errorCode(S3Exception e) {

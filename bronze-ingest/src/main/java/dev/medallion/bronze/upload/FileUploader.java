@@ -2,6 +2,7 @@ package dev.medallion.bronze.upload;
 
 import dev.medallion.bronze.upload.BronzeBucket.PartedUpload;
 import dev.medallion.bronze.upload.UploadOutcome.Status;
+import dev.medallion.common.aws.ConditionalRequestConflicts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,14 +30,6 @@ public final class FileUploader {
     public static final int DEFAULT_PART_SIZE = 8 << 20;
     private static final long MAXIMUM_OBJECT_SIZE = 5L << 40;
     private static final int MIB = 1 << 20;
-    /**
-     * How many times a publishing write is sent while S3 answers 409 ConditionalRequestConflict, another
-     * conditional write to the key in flight, with a short wait between, as {@code S3ObjectStore.putIf} in
-     * common does: the other write lands or fails in well under a second, and a key kept busy for longer is
-     * for a person to look into.
-     */
-    static final int IN_FLIGHT_ROUNDS = 4;
-    private static final long IN_FLIGHT_BACKOFF_MILLIS = 100;
 
     private final BronzeBucket bucket;
     private final FileOpener opener;
@@ -306,8 +298,8 @@ public final class FileUploader {
      */
     private Optional<Landing> afterInFlight(PlannedFile file, Optional<StoredObject> compared, String crc32, WriteInFlightException inFlight, int round)
             throws IOException {
-        if (round < IN_FLIGHT_ROUNDS) {
-            backOff(file, round);
+        if (round < ConditionalRequestConflicts.ATTEMPTS) {
+            awaitTheOtherWrite(file, round);
         }
         Optional<StoredObject> now = lookAgain(file, inFlight);
         if (holdsFile(now, file, crc32)) {
@@ -316,20 +308,19 @@ public final class FileUploader {
         if (!now.equals(compared)) {
             throw changedMeanwhile(now, inFlight);
         }
-        if (round < IN_FLIGHT_ROUNDS) {
+        if (round < ConditionalRequestConflicts.ATTEMPTS) {
             return Optional.empty();
         }
         throw new IOException("Did not upload to " + bucket.describe(file.key()) + ": another conditional write to the key was in flight"
-                + " (409 ConditionalRequestConflict) at each of " + IN_FLIGHT_ROUNDS + " attempts, and the key still holds "
+                + " (409 ConditionalRequestConflict) at each of " + ConditionalRequestConflicts.ATTEMPTS + " attempts, and the key still holds "
                 + (compared.isEmpty() ? "nothing" : "the object the file was compared with") + ": nothing was written; run the same command again"
                 + " once the other writer (another run of this tool, or another tool) has finished", inFlight);
     }
 
-    /** Waits before the next round, longer at each, with jitter, so that two runs answered 409 together do not write again in step. */
-    private static void backOff(PlannedFile file, int round) throws InterruptedIOException {
-        long delay = IN_FLIGHT_BACKOFF_MILLIS * round + ThreadLocalRandom.current().nextLong(IN_FLIGHT_BACKOFF_MILLIS);
+    /** Waits before the next round, as common's conditional writes wait, so that two runs answered 409 together do not write again in step. */
+    private static void awaitTheOtherWrite(PlannedFile file, int round) throws InterruptedIOException {
         try {
-            Thread.sleep(delay);
+            ConditionalRequestConflicts.awaitTheOtherWrite(round);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -228,30 +229,75 @@ class ConcurrentRunsIT {
      */
     @Test
     void aWriteAnsweredConditionalRequestConflictAtEveryRoundFailsAndSaysWhatToDo() throws Exception {
+        EveryWriteAnswered run = runWithEveryPublishingWriteAnswered(inFlight());
+
+        assertTrue(run.output().startsWith("exit 1\n"), run.output());
+        assertTrue(run.puts() > 1 && run.puts() < 10, run.puts() + " PutObjects\n" + run.output());
+        assertEquals(run.puts(), run.completions(), run.completions() + " completions\n" + run.output());
+        for (String name : List.of("jan.csv", "big.csv")) {
+            String line = run.failedLine(name);
+            assertTrue(line.contains(" -> s3://" + run.bucket() + "/orders/" + name + ": "), line);
+            assertTrue(line.contains("another conditional write to the key was in flight (409 ConditionalRequestConflict) at each of " + run.puts()
+                    + " attempts, and the key still holds nothing: nothing was written"), line);
+            assertTrue(line.endsWith("run the same command again once the other writer (another run of this tool, or another tool) has finished"), line);
+        }
+    }
+
+    /**
+     * Only ConditionalRequestConflict is the race S3 says to write again after (common's ConditionalRequestConflicts):
+     * a publishing write answered another 409, such as OperationAborted (a conflicting operation on the bucket), fails
+     * its file at once with S3's answer, sent once, nothing published and no upload left open.
+     */
+    @Test
+    void aWriteAnsweredAnother409FailsAtOnce() throws Exception {
+        EveryWriteAnswered run = runWithEveryPublishingWriteAnswered(Fault.status(409, "OperationAborted"));
+
+        assertTrue(run.output().startsWith("exit 1\n"), run.output());
+        assertEquals(1, run.puts(), run.output());
+        assertEquals(1, run.completions(), run.output());
+        assertEquals(1, run.uploadsStarted(), "the upload is not started again:\n" + run.output());
+        for (String name : List.of("jan.csv", "big.csv")) {
+            String line = run.failedLine(name);
+            assertTrue(line.contains("s3://" + run.bucket() + "/orders/" + name) && line.contains("Status Code: 409"), line);
+            assertFalse(line.contains("in flight"), line);
+        }
+    }
+
+    /**
+     * What a run did whose every publishing write was answered with a fault.
+     *
+     * @param puts the PutObjects of jan.csv sent
+     * @param completions the CompleteMultipartUploads of big.csv sent
+     * @param uploadsStarted the multipart uploads started
+     */
+    private record EveryWriteAnswered(String bucket, Path folder, String output, int puts, int completions, long uploadsStarted) {
+        /** The line that reports the file failed. */
+        String failedLine(String name) {
+            return output.lines().filter(printed -> printed.startsWith("failed " + folder.resolve(name))).findFirst()
+                    .orElseThrow(() -> new AssertionError(output));
+        }
+    }
+
+    /**
+     * A run of a folder of jan.csv, published by PutObject, and big.csv, by CompleteMultipartUpload (5 MiB parts),
+     * each of those writes answered {@code fault}: nothing may be published and no upload left open.
+     */
+    private EveryWriteAnswered runWithEveryPublishingWriteAnswered(Fault fault) throws Exception {
         String bucket = S3.createBucket("bronze");
         Path folder = Files.createDirectories(directory.resolve("orders"));
         Files.writeString(folder.resolve("jan.csv"), "id\n1\n");
         Files.write(folder.resolve("big.csv"), ("id\n" + "1\n".repeat(3 << 20)).getBytes(StandardCharsets.US_ASCII));
         try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
-            Injection puts = proxy.inject(request -> isPutObject(request, bucket, "orders/jan.csv"), inFlight(), 1_000);
-            Injection completions = proxy.inject(request -> isCompletion(request, bucket, "orders/big.csv"), inFlight(), 1_000);
+            Injection puts = proxy.inject(request -> isPutObject(request, bucket, "orders/jan.csv"), fault, 1_000);
+            Injection completions = proxy.inject(request -> isCompletion(request, bucket, "orders/big.csv"), fault, 1_000);
 
             String output = run(bucket, Files::newInputStream, proxy.endpoint(), folder, "--part-size", "5");
 
-            assertTrue(output.startsWith("exit 1\n"), output);
-            assertTrue(puts.hits() > 1 && puts.hits() < 10, puts + "\n" + output);
-            assertEquals(puts.hits(), completions.hits(), completions + "\n" + output);
-            for (String name : List.of("jan.csv", "big.csv")) {
-                String line = output.lines().filter(printed -> printed.startsWith("failed " + folder.resolve(name))).findFirst()
-                        .orElseThrow(() -> new AssertionError(output));
-                assertTrue(line.contains(" -> s3://" + bucket + "/orders/" + name + ": "), line);
-                assertTrue(line.contains("another conditional write to the key was in flight (409 ConditionalRequestConflict) at each of " + puts.hits()
-                        + " attempts, and the key still holds nothing: nothing was written"), line);
-                assertTrue(line.endsWith("run the same command again once the other writer (another run of this tool, or another tool) has finished"), line);
-            }
-            assertEquals(List.of(), S3.client().listObjectsV2(request -> request.bucket(bucket)).contents());
+            assertEquals(List.of(), S3.client().listObjectsV2(request -> request.bucket(bucket)).contents(), output);
             assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads(), "every upload is aborted");
             assertEquals(List.of(), proxy.failures(), output);
+            return new EveryWriteAnswered(bucket, folder, output, puts.hits(), completions.hits(),
+                    proxy.requests().stream().filter(Request::isCreateMultipartUpload).count());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.medallion.common.storage;
 
+import dev.medallion.common.aws.ConditionalRequestConflicts;
 import dev.medallion.common.aws.Refusals;
 import dev.medallion.common.logging.ErrorMessages;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
@@ -32,7 +33,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -64,10 +64,7 @@ public final class S3ObjectStore implements ObjectStore {
     static final int MAX_KEYS_PER_REQUEST = 1000;
 
     private static final int HTTP_NOT_FOUND = 404;
-    private static final int HTTP_CONFLICT = 409;
     private static final int HTTP_PRECONDITION_FAILED = 412;
-    private static final int CONDITIONAL_WRITE_ATTEMPTS = 4;
-    private static final long CONFLICT_BACKOFF_MILLIS = 100;
     private static final int INITIAL_BUFFER_SIZE = 64 << 10;
     private static final int MAX_REPORTED_ERRORS = 20;
 
@@ -207,8 +204,8 @@ public final class S3ObjectStore implements ObjectStore {
     /**
      * Relies on S3 conditional writes: {@code If-None-Match: *} for a first version, {@code If-Match} on the
      * entity tag for a replacement. S3 answers 412 when the precondition fails, 404 when an object to
-     * replace is gone, and 409 while another conditional write to the key is in flight; the last is
-     * retried here.
+     * replace is gone, and 409 ConditionalRequestConflict while another conditional write to the key is in
+     * flight; the last is retried here ({@link ConditionalRequestConflicts}), any other 409 refuses the write.
      */
     @Override
     public Optional<String> putIf(String key, byte[] content, Optional<String> expectedEtag) throws IOException {
@@ -217,7 +214,7 @@ public final class S3ObjectStore implements ObjectStore {
         requireNonNull(expectedEtag, "expectedEtag is null");
         // Whether an attempt of an earlier round failed with its outcome unknown: it may still land.
         boolean unknownBefore = false;
-        for (int attempt = 1; attempt <= CONDITIONAL_WRITE_ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= ConditionalRequestConflicts.ATTEMPTS; attempt++) {
             try {
                 PutObjectResponse response = client.putObject(request -> {
                     request.overrideConfiguration(this::limited).bucket(bucket).key(key);
@@ -232,15 +229,15 @@ public final class S3ObjectStore implements ObjectStore {
                 if (e.statusCode() == HTTP_PRECONDITION_FAILED || e.statusCode() == HTTP_NOT_FOUND && expectedEtag.isPresent() && objectGone(e)) {
                     return Optional.empty();
                 }
-                if (e.statusCode() != HTTP_CONFLICT) {
+                if (!ConditionalRequestConflicts.isConditionalRequestConflict(e)) {
                     throw !unknownBefore && Refusals.refusedAtItsOnlyAttempt(e) ? new WriteRefusedException("S3 refused to conditionally write " + describe(key) + ": "
                             + ErrorMessages.describe(e), e) : failure("conditionally write", key, e);
                 }
-                // 409 ConditionalRequestConflict: another conditional write to this key is in flight.
-                // Once it completes, our retry fails its precondition; if it aborts, ours may succeed.
+                // Another conditional write to this key is in flight. Once it completes, our retry fails its
+                // precondition; if it aborts, ours may succeed.
                 unknownBefore |= !Refusals.refusedAtItsOnlyAttempt(e);
-                if (attempt < CONDITIONAL_WRITE_ATTEMPTS) {
-                    backOff(attempt, key);
+                if (attempt < ConditionalRequestConflicts.ATTEMPTS) {
+                    awaitTheOtherWrite(attempt, key);
                 }
             }
             catch (SdkException e) {
@@ -252,7 +249,7 @@ public final class S3ObjectStore implements ObjectStore {
             return Optional.empty();
         }
         String message = "Conditional write of " + describe(key) + " kept conflicting with concurrent writes after "
-                + CONDITIONAL_WRITE_ATTEMPTS + " attempts, and the object is still the version expected";
+                + ConditionalRequestConflicts.ATTEMPTS + " attempts, and the object is still the version expected";
         // Every round answered 409, which S3 gives without writing: unless an attempt before one of them went unanswered, none can land.
         throw unknownBefore ? new IOException(message) : new WriteRefusedException(message, null);
     }
@@ -397,12 +394,9 @@ public final class S3ObjectStore implements ObjectStore {
         return exception;
     }
 
-    private void backOff(int attempt, String key) throws InterruptedIOException {
-        // Jitter from a SecureRandom made now: ThreadLocalRandom's seeds come from state made at start-up,
-        // which a SnapStart snapshot copies, so writers restored from one snapshot would retry in step.
-        long delay = CONFLICT_BACKOFF_MILLIS * attempt + new SecureRandom().nextLong(CONFLICT_BACKOFF_MILLIS);
+    private void awaitTheOtherWrite(int attempt, String key) throws InterruptedIOException {
         try {
-            Thread.sleep(delay);
+            ConditionalRequestConflicts.awaitTheOtherWrite(attempt);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.Request;
+import dev.medallion.common.testing.S3Answers;
 import dev.medallion.common.testing.S3Emulator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -244,6 +244,52 @@ final class S3ObjectStoreIT {
         assertEquals("second", new String(now.content(), UTF_8));
         assertEquals(second, now.etag());
         assertEquals(Optional.empty(), store.readVersioned("_manifests/none.json"));
+    }
+
+    /**
+     * S3 asks for a conditional write to be sent again only when it answers 409 ConditionalRequestConflict, another
+     * conditional write to the key in flight. Any other 409 (OperationAborted: a conflicting operation on the bucket,
+     * InvalidBucketState) is no such race: the write is refused at once, nothing written, and says what S3 answered.
+     */
+    @Test
+    void aConflictOtherThanAConditionalWriteInFlightRefusesTheWriteAtOnce() throws IOException {
+        store.put("kept.json", bytes("kept"));
+        String kept = store.stat("kept.json").orElseThrow().etag();
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint()); S3Client through = S3.clientThrough(proxy.endpoint())) {
+            S3ObjectStore conflicted = new S3ObjectStore(through, bucket, PART_SIZE);
+            for (String code : List.of("OperationAborted", "InvalidBucketState")) {
+                for (Optional<String> expected : List.of(Optional.<String>empty(), Optional.of(kept))) {
+                    String key = expected.isPresent() ? "kept.json" : "new.json";
+                    Injection conflict = proxy.inject(request -> request.method().equals("PUT"), Fault.status(409, code), 1);
+                    long putsBefore = proxy.requests().stream().filter(request -> request.method().equals("PUT")).count();
+
+                    WriteRefusedException e = assertThrows(WriteRefusedException.class, () -> conflicted.putIf(key, bytes("mine"), expected));
+
+                    assertEquals(1, conflict.hits(), conflict.toString());
+                    assertEquals(putsBefore + 1, proxy.requests().stream().filter(request -> request.method().equals("PUT")).count(), "sent once, not again: " + code);
+                    assertTrue(e.getMessage().startsWith("S3 refused to conditionally write s3://" + bucket + "/" + key + ": "), e.getMessage());
+                    assertTrue(e.getMessage().contains("Status Code: 409"), e.getMessage());
+                    assertEquals(code, ((S3Exception) e.getCause()).awsErrorDetails().errorCode());
+                    proxy.clear();
+                }
+            }
+        }
+        assertEquals(Optional.empty(), store.stat("new.json"), "nothing written");
+        assertEquals("kept", new String(store.read("kept.json").orElseThrow(), UTF_8));
+    }
+
+    /** A 409 ConditionalRequestConflict is the race: the write is sent again once the other one has had a moment, and lands. */
+    @Test
+    void aConditionalWriteInFlightIsWaitedForAndTheWriteSentAgain() throws IOException {
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint()); S3Client through = S3.clientThrough(proxy.endpoint())) {
+            S3ObjectStore conflicted = new S3ObjectStore(through, bucket, PART_SIZE);
+            Injection conflict = proxy.inject(request -> request.method().equals("PUT"), Fault.status(409, "ConditionalRequestConflict"), 2);
+
+            assertTrue(conflicted.putIf("raced.json", bytes("mine"), Optional.empty()).isPresent());
+
+            assertEquals(2, conflict.hits(), conflict.toString());
+        }
+        assertEquals("mine", new String(store.read("raced.json").orElseThrow(), UTF_8));
     }
 
     @Test
@@ -599,8 +645,8 @@ final class S3ObjectStoreIT {
     @Test
     void putIfAbsentRetriesConflictsUntilThePreconditionDecides() throws IOException {
         ScriptedClient scripted = new ScriptedClient();
-        scripted.putFailures.addAll(List.of(s3Error(409, "ConditionalRequestConflict"), s3Error(409, "ConditionalRequestConflict"),
-                s3Error(412, "PreconditionFailed")));
+        scripted.putFailures.addAll(List.of(S3Answers.error(409, "ConditionalRequestConflict"), S3Answers.error(409, "ConditionalRequestConflict"),
+                S3Answers.error(412, "PreconditionFailed")));
         assertFalse(new S3ObjectStore(scripted, "bucket").putIfAbsent("lock", bytes("x")));
         assertEquals(3, scripted.puts.size());
         assertTrue(scripted.puts.stream().allMatch(put -> "*".equals(put.ifNoneMatch())), "every attempt is conditional");
@@ -609,7 +655,7 @@ final class S3ObjectStoreIT {
     @Test
     void putIfAbsentSucceedsAfterAConflictThatWentAway() throws IOException {
         ScriptedClient scripted = new ScriptedClient();
-        scripted.putFailures.add(s3Error(409, "ConditionalRequestConflict"));
+        scripted.putFailures.add(S3Answers.error(409, "ConditionalRequestConflict"));
         assertTrue(new S3ObjectStore(scripted, "bucket").putIfAbsent("lock", bytes("x")));
         assertEquals(2, scripted.puts.size());
     }
@@ -618,7 +664,7 @@ final class S3ObjectStoreIT {
     void putIfAbsentChecksExistenceAfterEndlessConflicts() throws IOException {
         ScriptedClient scripted = new ScriptedClient();
         for (int i = 0; i < 10; i++) {
-            scripted.putFailures.add(s3Error(409, "ConditionalRequestConflict"));
+            scripted.putFailures.add(S3Answers.error(409, "ConditionalRequestConflict"));
         }
         scripted.objectExists = true;
         assertFalse(new S3ObjectStore(scripted, "bucket").putIfAbsent("lock", bytes("x")), "someone else's write landed");
@@ -632,7 +678,7 @@ final class S3ObjectStoreIT {
     void aQuotedExpectedEtagIsTheVersionItNamesAfterEndlessConflicts() {
         ScriptedClient scripted = new ScriptedClient();
         for (int i = 0; i < 10; i++) {
-            scripted.putFailures.add(s3Error(409, "ConditionalRequestConflict"));
+            scripted.putFailures.add(S3Answers.error(409, "ConditionalRequestConflict"));
         }
         scripted.objectExists = true;
         // HEAD answers the version expected, quoted or not: nothing was written, so the write is refused, not lost to another.
@@ -642,14 +688,14 @@ final class S3ObjectStoreIT {
     @Test
     void transientErrorsPropagate() {
         ScriptedClient scripted = new ScriptedClient();
-        S3Exception slowDown = s3Error(503, "SlowDown");
+        S3Exception slowDown = S3Answers.error(503, "SlowDown");
         scripted.putFailures.add(slowDown);
         IOException e = assertThrows(IOException.class, () -> new S3ObjectStore(scripted, "bucket").putIfAbsent("lock", bytes("x")));
         assertSame(slowDown, e.getCause());
         assertTrue(e.getMessage().contains("s3://bucket/lock"), e.getMessage());
         assertEquals(1, scripted.puts.size(), "no retries beyond the SDK's own");
 
-        scripted.headFailure = s3Error(500, "InternalError");
+        scripted.headFailure = S3Answers.error(500, "InternalError");
         IOException onStat = assertThrows(IOException.class, () -> new S3ObjectStore(scripted, "bucket").stat("key"));
         assertSame(scripted.headFailure, onStat.getCause());
     }
@@ -669,14 +715,6 @@ final class S3ObjectStoreIT {
         assertTrue(e.getMessage().contains("k/00007 (AccessDenied: Access Denied)"), e.getMessage());
         assertTrue(e.getMessage().contains("k/01500 (InternalError: Try again)"), e.getMessage());
         assertTrue(e.getMessage().contains("s3://bucket"), e.getMessage());
-    }
-
-    private static S3Exception s3Error(int status, String code) {
-        return (S3Exception) S3Exception.builder()
-                .statusCode(status)
-                .message(code + " (scripted)")
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code).build())
-                .build();
     }
 
     /** Answers PutObject, HeadObject and DeleteObjects from a script; every other call is unsupported. */
@@ -704,7 +742,7 @@ final class S3ObjectStoreIT {
                 throw headFailure;
             }
             if (!objectExists) {
-                throw s3Error(404, "404");
+                throw S3Answers.error(404, "404");
             }
             return HeadObjectResponse.builder().contentLength(1L).eTag("\"etag\"").lastModified(Instant.now()).build();
         }
