@@ -163,16 +163,12 @@ public final class LocalLakehouseCli {
                 err.println("error: " + ErrorMessages.describe(e));
                 return 2;
             }
-            Optional<DeclaredContracts> contracts;
-            try {
-                contracts = DeclaredContracts.ofOption(line.value("--contracts"));
-            }
-            catch (DeclaredContracts.Refused e) {
-                // A wrong argument, as the usage says: every file wrong named at once, before anything is written.
-                e.errorLines().forEach(err::println);
+            DeclaredContracts.Option contracts = DeclaredContracts.ofOption(line.value("--contracts"), err);
+            if (contracts.refused()) {
+                // A wrong argument, as the usage says.
                 return 2;
             }
-            return new LocalLakehouseCli.Run(input, lake, declared, limits, contracts, out, err).execute(models, line.value("--models").isEmpty());
+            return new LocalLakehouseCli.Run(input, lake, declared, limits, contracts.declared(), out, err).execute(models, line.value("--models").isEmpty());
         }
         catch (IOException e) {
             err.println("error: " + ErrorMessages.describe(e));

@@ -8,6 +8,7 @@ import dev.medallion.silver.schema.SchemaContract;
 import dev.medallion.silver.schema.SchemaContractStore;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,18 +121,41 @@ public final class DeclaredContracts {
     }
 
     /**
-     * The contracts of the local commands' {@code --contracts} option, when it is given: {@link #read} of its
-     * directory with the names checked as the deployed converter's Glue catalog checks them.
+     * A local command's {@code --contracts} option, read by {@link #ofOption}: the contracts it declares (none when it
+     * is not given), or the refusal of the run, already told.
+     */
+    public record Option(Optional<DeclaredContracts> declared, boolean refused) {
+        private static final Option REFUSED = new Option(Optional.empty(), true);
+
+        public Option {
+            requireNonNull(declared, "declared is null");
+            if (refused && declared.isPresent()) {
+                throw new IllegalArgumentException("A refused option declares no contracts");
+            }
+        }
+    }
+
+    /**
+     * Reads the local commands' {@code --contracts} option, when it is given: {@link #read} of its directory with the
+     * names checked as the deployed converter's Glue catalog checks them. A refusal is told on {@code err} as the
+     * command's error lines ({@link Refused#errorLines}), every file wrong named at once, before anything is written;
+     * the command then exits as for any wrong argument.
      *
      * @param directory the option's value, a path relative to the working directory or absolute
-     * @throws Refused as {@link #read} refuses
      */
-    public static Optional<DeclaredContracts> ofOption(Optional<String> directory) throws IOException {
+    public static Option ofOption(Optional<String> directory, PrintStream err) throws IOException {
         requireNonNull(directory, "directory is null");
+        requireNonNull(err, "err is null");
         if (directory.isEmpty()) {
-            return Optional.empty();
+            return new Option(Optional.empty(), false);
         }
-        return Optional.of(read("--contracts", Path.of(directory.get()).toAbsolutePath().normalize(), SilverCatalog.namesCheckedAsGlue()));
+        try {
+            return new Option(Optional.of(read("--contracts", Path.of(directory.get()).toAbsolutePath().normalize(), SilverCatalog.namesCheckedAsGlue())), false);
+        }
+        catch (Refused e) {
+            e.errorLines().forEach(err::println);
+            return Option.REFUSED;
+        }
     }
 
     /**

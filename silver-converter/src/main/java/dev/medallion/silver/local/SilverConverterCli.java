@@ -149,21 +149,17 @@ public final class SilverConverterCli {
             // A wrong argument, as the usage says; found by createDirectories it would be an I/O error, exit code 1.
             return 2;
         }
-        Optional<DeclaredContracts> contracts;
-        try {
-            contracts = DeclaredContracts.ofOption(line.value("--contracts"));
-        }
-        catch (DeclaredContracts.Refused e) {
-            // A wrong argument, as the usage says: every file wrong named at once, before anything is written.
-            e.errorLines().forEach(err::println);
+        DeclaredContracts.Option contracts = DeclaredContracts.ofOption(line.value("--contracts"), err);
+        if (contracts.refused()) {
+            // A wrong argument, as the usage says.
             return 2;
         }
         Files.createDirectories(output);
 
         LocalObjectStore silver = new LocalObjectStore(output);
-        if (contracts.isPresent()) {
+        if (contracts.declared().isPresent()) {
             // Before the file, as Terraform puts them before any file arrives.
-            for (DeclaredContracts.Put put : contracts.get().putInto(new SchemaContractStore(silver, new SilverLayout("")))) {
+            for (DeclaredContracts.Put put : contracts.declared().get().putInto(new SchemaContractStore(silver, new SilverLayout("")))) {
                 out.println(put.describe() + (put.change() == DeclaredContracts.Change.REPLACED
                         ? " (files converted before keep the types they were written in until they are converted again: convert one again,"
                                 + " changed or not, to write it with the declared contract)"
