@@ -200,7 +200,7 @@ public final class BronzeBucket {
     private IOException writeFailure(IOException failure, String action, String key, Optional<StoredObject> replaced, SdkException e) {
         if (refused(e) && e instanceof S3Exception s3 && ConditionalRequestConflicts.isConditionalRequestConflict(s3)) {
             return new WriteInFlightException("Did not " + action + " " + describe(key) + ": another conditional write to the key was in flight ("
-                    + ErrorMessages.describe(e) + ")", e);
+                    + ErrorMessages.describe(e) + ")", ConditionalRequestConflicts.answer(s3), e);
         }
         if (refused(e) && e instanceof S3Exception s3 && isConflict(s3, replaced.isPresent())) {
             return new WriteConflictException("Did not " + action + " " + describe(key) + ": " + (replaced.isPresent()

@@ -312,7 +312,7 @@ public final class FileUploader {
             return Optional.empty();
         }
         throw new IOException("Did not upload to " + bucket.describe(file.key()) + ": another conditional write to the key was in flight"
-                + " (409 ConditionalRequestConflict) at each of " + ConditionalRequestConflicts.ATTEMPTS + " attempts, and the key still holds "
+                + " (" + inFlight.answer() + ") at each of " + ConditionalRequestConflicts.ATTEMPTS + " attempts, and the key still holds "
                 + (compared.isEmpty() ? "nothing" : "the object the file was compared with") + ": nothing was written; run the same command again"
                 + " once the other writer (another run of this tool, or another tool) has finished", inFlight);
     }

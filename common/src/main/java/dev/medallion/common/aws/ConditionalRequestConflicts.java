@@ -3,6 +3,7 @@ package dev.medallion.common.aws;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.security.SecureRandom;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -16,14 +17,18 @@ import static java.util.Objects.requireNonNull;
  * {@code If-None-Match}): https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html,
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html.
  * <p>
- * Every other 409 S3 answers is no such race, and is not written again as one: {@code OperationAborted} (a conflicting
- * operation on the bucket, such as its creation or deletion, in progress), {@code InvalidBucketState} (the request does
- * not fit the bucket's state), {@code BucketAlreadyOwnedByYou}, {@code BucketNotEmpty}
- * (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html): the other write does not land or fail in a
- * moment, so waiting and looking at the key would tell nothing, and a key found changed would be taken for another
- * writer's. They are refusals like any other 4xx ({@link Refusals}), told with their code. A 409 without a code counts
- * as the race: the URL connection client can drop the error body of a request sent with {@code Expect: 100-continue},
- * and a race taken for one is written again {@link #ATTEMPTS} times at the most, then told.
+ * {@code 409 OperationAborted} is written again too: "A conflicting conditional operation is currently in progress
+ * against this resource. Please try again." (its text, as S3 answers it; S3 API Reference, Error responses,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html), seen on object writes and copies
+ * (apache/arrow-rs-object-store#138), and the User Guide's conditional writes say a write may be sent again
+ * after a 409 Conflict, as when a delete of the key succeeds while it is in flight
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html). Every other 409 is no such race,
+ * and is not written again as one: {@code InvalidBucketState} (the request does not fit the bucket's state),
+ * {@code BucketAlreadyOwnedByYou}, {@code BucketNotEmpty}: nothing in flight lands or fails in a moment, so waiting and
+ * looking at the key would tell nothing, and a key found changed would be taken for another writer's. They are
+ * refusals like any other 4xx ({@link Refusals}), told with their code. A 409 without a code counts as the race: the
+ * URL connection client can drop the error body of a request sent with {@code Expect: 100-continue}, and a race taken
+ * for one is written again {@link #ATTEMPTS} times at the most, then told.
  */
 public final class ConditionalRequestConflicts {
     /**
@@ -33,19 +38,33 @@ public final class ConditionalRequestConflicts {
     public static final int ATTEMPTS = 4;
 
     private static final int HTTP_CONFLICT = 409;
-    private static final String CONDITIONAL_REQUEST_CONFLICT = "ConditionalRequestConflict";
+    /** The codes of the 409s S3 says to write again after. */
+    private static final Set<String> WRITE_AGAIN = Set.of("ConditionalRequestConflict", "OperationAborted");
     private static final long BACKOFF_MILLIS = 100;
 
     private ConditionalRequestConflicts() {}
 
     /**
-     * Whether S3 answered a conditional write 409 ConditionalRequestConflict, another conditional write to the key in
-     * flight, or 409 without its error body. Whether the write had no effect is {@link Refusals}'s to say.
+     * Whether S3 answered a conditional write 409 ConditionalRequestConflict (another conditional write to the key in
+     * flight) or OperationAborted (a conflicting conditional operation in progress), or 409 without its error body.
+     * Whether the write had no effect is {@link Refusals}'s to say.
      */
     public static boolean isConditionalRequestConflict(S3Exception failure) {
         requireNonNull(failure, "failure is null");
+        String code = code(failure);
+        return failure.statusCode() == HTTP_CONFLICT && (code.isEmpty() || WRITE_AGAIN.contains(code));
+    }
+
+    /** S3's answer for a message: {@code 409 ConditionalRequestConflict}, or {@code 409} alone when its code was lost. */
+    public static String answer(S3Exception failure) {
+        requireNonNull(failure, "failure is null");
+        String code = code(failure);
+        return failure.statusCode() + (code.isEmpty() ? "" : " " + code);
+    }
+
+    private static String code(S3Exception failure) {
         String code = failure.awsErrorDetails() == null ? null : failure.awsErrorDetails().errorCode();
-        return failure.statusCode() == HTTP_CONFLICT && (code == null || code.isEmpty() || CONDITIONAL_REQUEST_CONFLICT.equals(code));
+        return code == null ? "" : code;
     }
 
     /**

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -247,9 +249,10 @@ final class S3ObjectStoreIT {
     }
 
     /**
-     * S3 asks for a conditional write to be sent again only when it answers 409 ConditionalRequestConflict, another
-     * conditional write to the key in flight. Any other 409 (OperationAborted: a conflicting operation on the bucket,
-     * InvalidBucketState) is no such race: the write is refused at once, nothing written, and says what S3 answered.
+     * S3 asks for a conditional write to be sent again only when it answers 409 ConditionalRequestConflict (another
+     * conditional write to the key in flight) or OperationAborted (a conflicting conditional operation in progress).
+     * Any other 409 (InvalidBucketState, BucketNotEmpty) is no such race: the write is refused at once, nothing written,
+     * and says what S3 answered.
      */
     @Test
     void aConflictOtherThanAConditionalWriteInFlightRefusesTheWriteAtOnce() throws IOException {
@@ -257,7 +260,7 @@ final class S3ObjectStoreIT {
         String kept = store.stat("kept.json").orElseThrow().etag();
         try (FaultProxy proxy = FaultProxy.start(S3.endpoint()); S3Client through = S3.clientThrough(proxy.endpoint())) {
             S3ObjectStore conflicted = new S3ObjectStore(through, bucket, PART_SIZE);
-            for (String code : List.of("OperationAborted", "InvalidBucketState")) {
+            for (String code : List.of("InvalidBucketState", "BucketNotEmpty")) {
                 for (Optional<String> expected : List.of(Optional.<String>empty(), Optional.of(kept))) {
                     String key = expected.isPresent() ? "kept.json" : "new.json";
                     Injection conflict = proxy.inject(request -> request.method().equals("PUT"), Fault.status(409, code), 1);
@@ -278,18 +281,23 @@ final class S3ObjectStoreIT {
         assertEquals("kept", new String(store.read("kept.json").orElseThrow(), UTF_8));
     }
 
-    /** A 409 ConditionalRequestConflict is the race: the write is sent again once the other one has had a moment, and lands. */
-    @Test
-    void aConditionalWriteInFlightIsWaitedForAndTheWriteSentAgain() throws IOException {
+    /**
+     * A 409 ConditionalRequestConflict or OperationAborted is the race: the write is sent again once the other one has
+     * had a moment, and lands.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ConditionalRequestConflict", "OperationAborted"})
+    void aConditionalWriteInFlightIsWaitedForAndTheWriteSentAgain(String code) throws IOException {
+        String key = "raced-" + code + ".json";
         try (FaultProxy proxy = FaultProxy.start(S3.endpoint()); S3Client through = S3.clientThrough(proxy.endpoint())) {
             S3ObjectStore conflicted = new S3ObjectStore(through, bucket, PART_SIZE);
-            Injection conflict = proxy.inject(request -> request.method().equals("PUT"), Fault.status(409, "ConditionalRequestConflict"), 2);
+            Injection conflict = proxy.inject(request -> request.method().equals("PUT"), Fault.status(409, code), 2);
 
-            assertTrue(conflicted.putIf("raced.json", bytes("mine"), Optional.empty()).isPresent());
+            assertTrue(conflicted.putIf(key, bytes("mine"), Optional.empty()).isPresent());
 
             assertEquals(2, conflict.hits(), conflict.toString());
         }
-        assertEquals("mine", new String(store.read("raced.json").orElseThrow(), UTF_8));
+        assertEquals("mine", new String(store.read(key).orElseThrow(), UTF_8));
     }
 
     @Test
