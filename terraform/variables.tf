@@ -383,13 +383,17 @@ variable "gold_prefix" {
 }
 
 variable "gold_schedule" {
-  description = "An extra, scheduled gold build (a cron() or rate() expression) besides the ones the silver commits trigger; null for none. A build whose inputs are unchanged runs no Athena query."
+  description = "An extra, scheduled gold build besides the ones the silver commits trigger, as an EventBridge rule's schedule expression: rate(<n> <unit>) (rate(1 hour), rate(6 hours)) or a cron expression of six fields (cron(0 3 * * ? *): 03:00 UTC every day); null for none. A build whose inputs are unchanged runs no Athena query."
   type        = string
   default     = null
 
   validation {
-    condition     = var.gold_schedule == null || can(regex("^(cron|rate)\\(.+\\)$", var.gold_schedule))
-    error_message = "gold_schedule must be null or a cron(...) or rate(...) expression."
+    # EventBridge's forms ("Rate expressions reference" and "Cron expressions reference", EventBridge User
+    # Guide): a positive whole number with a unit singular for 1 and plural otherwise (rate(1 hours) and
+    # rate(5 hour) are refused), or six cron fields. Anything else PutRule refuses at apply, after the
+    # builder is deployed.
+    condition     = var.gold_schedule == null ? true : can(regex("^(rate\\(1 (minute|hour|day)\\)|rate\\(([2-9]|[1-9][0-9]+) (minutes|hours|days)\\)|cron\\(\\S+( \\S+){5}\\))$", var.gold_schedule))
+    error_message = "gold_schedule must be null, rate(<n> <unit>) with a whole number n of at least 1 and the unit minute, hour or day for 1 (rate(1 hour)) and minutes, hours or days for more (rate(6 hours)), or a cron expression of six fields, Minutes Hours Day-of-month Month Day-of-week Year (cron(0 3 * * ? *): 03:00 UTC every day): EventBridge refuses any other schedule expression."
   }
 }
 
@@ -426,13 +430,16 @@ variable "enable_glue_catalog" {
 }
 
 variable "silver_crawler_schedule" {
-  description = "When the silver crawler runs by itself (a cron() or rate() expression); null, the default, runs it only when someone starts it (output silver_crawl_command). The converter catalogs silver itself: the crawler repairs and discovers (silver restored or copied by hand, a table or partition deleted from the catalog), listing all of silver at each run, billed per DPU-hour."
+  description = "When the silver crawler runs by itself, as a cron expression of six fields, Minutes Hours Day-of-month Month Day-of-week Year, in UTC (cron(0 3 ? * SUN *): Sundays at 03:00); Glue takes no rate() expression. null, the default, runs it only when someone starts it (output silver_crawl_command). The converter catalogs silver itself: the crawler repairs and discovers (silver restored or copied by hand, a table or partition deleted from the catalog), listing all of silver at each run, billed per DPU-hour."
   type        = string
   default     = null
 
   validation {
-    condition     = var.silver_crawler_schedule == null || can(regex("^(cron|rate)\\(.+\\)$", var.silver_crawler_schedule))
-    error_message = "silver_crawler_schedule must be null or a cron(...) or rate(...) expression."
+    # Glue schedules crawlers with cron expressions of six fields only ("Time-based schedules for jobs and
+    # crawlers", AWS Glue Developer Guide; the Schedule structure of its crawler API): a rate() expression,
+    # EventBridge's other form, or a five-field cron passed the plan and failed CreateCrawler at apply.
+    condition     = var.silver_crawler_schedule == null ? true : can(regex("^cron\\(\\S+( \\S+){5}\\)$", var.silver_crawler_schedule))
+    error_message = "silver_crawler_schedule must be null or a cron expression of six fields, Minutes Hours Day-of-month Month Day-of-week Year, in UTC, such as cron(0 3 ? * SUN *) (Sundays at 03:00): Glue schedules crawlers with cron expressions only, no rate(...), and no five-field cron."
   }
 }
 

@@ -2,27 +2,19 @@ package dev.medallion.infrastructure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.medallion.common.layout.SilverLayout;
-import dev.medallion.common.testing.TerraformCopy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,66 +33,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SchemaContractsPlanIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ACCOUNT = "123456789012";
 
-    private static Path work;
-    private static Path stack;
-    private static HttpServer sts;
-    private static Map<String, String> environment;
+    private static PlannedStack stack;
 
     @TempDir
     Path contracts;
 
     @BeforeAll
     static void copyTheStackAndInitIt() throws Exception {
-        work = Files.createTempDirectory("schema-contracts-plan-");
-        stack = work.resolve("terraform");
-        TerraformCopy.copyStack(Repository.terraform(), stack);
-        // The stack hashes the jars and reads the gold models' list beside terraform/, as .ci/run provides them;
-        // sample-data beside it too, so that the documented "../sample-data" is planned as written.
-        for (String jar : List.of("silver-converter/target/silver-converter.jar", "gold-ctas/target/gold-ctas.jar")) {
-            Files.createDirectories(work.resolve(jar).getParent());
-            Files.createFile(work.resolve(jar));
-        }
-        Path models = Path.of("gold-ctas/src/main/resources/gold/models.list");
-        Files.createDirectories(work.resolve(models).getParent());
-        Files.copy(Repository.root().resolve(models), work.resolve(models));
-        Files.createSymbolicLink(work.resolve("sample-data"), Repository.root().resolve("sample-data"));
-
-        sts = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        sts.createContext("/", exchange -> {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            boolean callerIdentity = body.contains("Action=GetCallerIdentity");
-            byte[] answer = (callerIdentity
-                    ? "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>"
-                            + "<Arn>arn:aws:iam::" + ACCOUNT + ":user/plan</Arn><UserId>AIDAPLAN</UserId><Account>" + ACCOUNT + "</Account>"
-                            + "</GetCallerIdentityResult><ResponseMetadata><RequestId>plan</RequestId></ResponseMetadata></GetCallerIdentityResponse>"
-                    : "<ErrorResponse><Error><Type>Sender</Type><Code>NotServedHere</Code><Message>SchemaContractsPlanIT serves STS GetCallerIdentity only, not: "
-                            + body.replace("<", "&lt;") + "</Message></Error><RequestId>plan</RequestId></ErrorResponse>").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/xml");
-            exchange.sendResponseHeaders(callerIdentity ? 200 : 400, answer.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer);
-            }
-        });
-        sts.start();
-
-        environment = new HashMap<>(System.getenv());
-        // Nothing of the machine's own AWS or Terraform configuration may change what is planned.
-        environment.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("TF_VAR_") || name.startsWith("TF_CLI_ARGS"));
-        environment.putAll(Map.of("AWS_ACCESS_KEY_ID", "plan", "AWS_SECRET_ACCESS_KEY", "plan", "AWS_MAX_ATTEMPTS", "1",
-                "TF_CLI_CONFIG_FILE", TerraformCopy.writeCliConfig(work).file().toString(), "TF_IN_AUTOMATION", "1", "TF_INPUT", "0"));
-        Result init = terraform("init", "-backend=false", "-no-color");
-        assertEquals(0, init.exitCode(), "terraform init:\n" + init.output());
+        stack = PlannedStack.initialise("SchemaContractsPlanIT");
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (sts != null) {
-            sts.stop(0);
-        }
-        if (work != null) {
-            TerraformCopy.deleteRecursively(work);
+        if (stack != null) {
+            stack.close();
         }
     }
 
@@ -166,8 +113,7 @@ class SchemaContractsPlanIT {
         Files.writeString(contracts.resolve("Stores EU.json"), contract("Stores EU", "string"));
         Files.writeString(contracts.resolve("notes.json"), contract("notes", "string").replace("\"createdAt\"", "\"description\": \"x\", \"createdAt\""));
 
-        Result plan = terraform("plan", "-no-color", "-var", "environment=dev", "-var", "emulator_endpoint=" + endpoint(),
-                "-var", "schema_contracts_dir=" + contracts);
+        PlannedStack.Result plan = stack.plan("-var", "schema_contracts_dir=" + contracts);
 
         assertNotEquals(0, plan.exitCode(), plan.output());
         String output = plan.output().replaceAll("\\s+", " ");
@@ -198,8 +144,7 @@ class SchemaContractsPlanIT {
         // Every name of the converter's own form passes, as every shipped sample contract's does.
         Files.writeString(contracts.resolve("returns.json"), contract("returns", "bigint"));
 
-        Result plan = terraform("plan", "-no-color", "-var", "environment=dev", "-var", "emulator_endpoint=" + endpoint(),
-                "-var", "schema_contracts_dir=" + contracts);
+        PlannedStack.Result plan = stack.plan("-var", "schema_contracts_dir=" + contracts);
 
         assertNotEquals(0, plan.exitCode(), plan.output());
         String output = plan.output().replaceAll("\\s+", " ");
@@ -212,8 +157,7 @@ class SchemaContractsPlanIT {
 
     @Test
     void aDirectoryWithoutContractsFailsThePlan() throws Exception {
-        Result plan = terraform("plan", "-no-color", "-var", "environment=dev", "-var", "emulator_endpoint=" + endpoint(),
-                "-var", "schema_contracts_dir=../sample-data/sales");
+        PlannedStack.Result plan = stack.plan("-var", "schema_contracts_dir=../sample-data/sales");
 
         assertNotEquals(0, plan.exitCode(), plan.output());
         assertTrue(plan.output().replaceAll("\\s+", " ").contains("schema_contracts_dir must be null or a directory holding <dataset>.json contracts,"
@@ -236,20 +180,9 @@ class SchemaContractsPlanIT {
                 """.formatted(dataset, type);
     }
 
-    private static String endpoint() {
-        return "http://127.0.0.1:" + sts.getAddress().getPort();
-    }
-
     /** {@code terraform plan} with the given variables, as {@code terraform show -json} shows it. */
     private static JsonNode plan(String... variables) throws Exception {
-        List<String> arguments = new ArrayList<>(List.of("plan", "-no-color", "-out=" + work.resolve("plan.bin"),
-                "-var", "environment=dev", "-var", "emulator_endpoint=" + endpoint()));
-        arguments.addAll(List.of(variables));
-        Result plan = terraform(arguments.toArray(String[]::new));
-        assertEquals(0, plan.exitCode(), "terraform plan:\n" + plan.output());
-        Result show = terraform("show", "-json", "-no-color", work.resolve("plan.bin").toString());
-        assertEquals(0, show.exitCode(), "terraform show:\n" + show.output());
-        return JSON.readTree(show.output());
+        return stack.planJson(variables);
     }
 
     private static List<JsonNode> contractChanges(JsonNode plan) {
@@ -270,22 +203,5 @@ class SchemaContractsPlanIT {
             }
         }
         throw new AssertionError("no aws_s3_object.schema_contract in the plan's configuration");
-    }
-
-    private record Result(int exitCode, String output) {}
-
-    private static Result terraform(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(TerraformCopy.binary("SchemaContractsPlanIT, which plans terraform/,").toString(), "-chdir=" + stack));
-        command.addAll(List.of(arguments));
-        Path log = Files.createTempFile(work, "terraform-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("terraform " + String.join(" ", arguments) + " did not finish within 5 minutes:\n" + Files.readString(log));
-        }
-        return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 }
