@@ -377,57 +377,18 @@ resource "aws_cloudwatch_event_target" "gold_schedule" {
   # the schedule would vanish with nothing but the rule's FailedInvocations metric, which nobody
   # watches. Delivered is not built: Lambda queues the event, and a build that fails has the function's
   # own retries and on-failure queue (gold_ctas_failures). An hour of retries, as for the failed-crawl
-  # alerts: the schedule's next run comes anyway.
+  # alerts: the schedule's next run comes anyway. The queue is the failed-crawl alerts' kind
+  # (monitoring.tf, aws_sqs_queue.event_dead_letter).
   retry_policy {
     maximum_event_age_in_seconds = 3600
     maximum_retry_attempts       = 185
   }
 
   dead_letter_config {
-    arn = aws_sqs_queue.gold_schedule_dead_letter[0].arn
+    arn = aws_sqs_queue.event_dead_letter["gold_schedule"].arn
   }
 
-  depends_on = [aws_sqs_queue_policy.gold_schedule_dead_letter]
-}
-
-# The scheduled builds EventBridge could not deliver, kept 14 days like the other dead-letter queues and
-# encrypted the same way (SSE-SQS, which needs no key policy for EventBridge to send); its alarm is the
-# dead-letter alarm of monitoring.tf (local.dead_letter_queues).
-resource "aws_sqs_queue" "gold_schedule_dead_letter" {
-  count = local.gold_enabled && var.gold_schedule != null ? 1 : 0
-
-  name                      = "${local.name}-gold-schedule-dead-letter"
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = true
-}
-
-# EventBridge sends to a target's dead-letter queue with the queue's policy, for that rule only.
-data "aws_iam_policy_document" "gold_schedule_dead_letter" {
-  count = local.gold_enabled && var.gold_schedule != null ? 1 : 0
-
-  statement {
-    sid       = "GoldScheduleRuleSendsUndelivered"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.gold_schedule_dead_letter[0].arn]
-
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.gold_schedule[0].arn]
-    }
-  }
-}
-
-resource "aws_sqs_queue_policy" "gold_schedule_dead_letter" {
-  count = local.gold_enabled && var.gold_schedule != null ? 1 : 0
-
-  queue_url = aws_sqs_queue.gold_schedule_dead_letter[0].id
-  policy    = data.aws_iam_policy_document.gold_schedule_dead_letter[0].json
+  depends_on = [aws_sqs_queue_policy.event_dead_letter]
 }
 
 resource "aws_lambda_permission" "gold_schedule_invokes_gold_ctas" {

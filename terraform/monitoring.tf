@@ -1,6 +1,6 @@
 # Alerts: one SNS topic for budgets, alarms and failed crawls, e-mail subscriptions, alarms on the
-# functions and the dead-letter queues, and the route of the crawlers' failures, with a dead-letter
-# queue for what it cannot deliver.
+# functions and the dead-letter queues, and the route of the crawlers' failures; and the dead-letter
+# queue of each EventBridge target of the stack (failed crawls, gold_schedule) for what it cannot deliver.
 
 locals {
   monitored_functions = merge(
@@ -32,13 +32,13 @@ locals {
     } : {},
     local.gold_enabled && var.gold_schedule != null ? {
       gold_schedule_dead_letter = {
-        name   = aws_sqs_queue.gold_schedule_dead_letter[0].name
+        name   = aws_sqs_queue.event_dead_letter["gold_schedule"].name
         action = "Scheduled gold builds EventBridge could not deliver to the builder (an EventBridge dead-letter queue; a missing function or alias, or an invoke permission on another qualifier, sends them here at once, other errors after an hour of retries). Each message is the undelivered event, its attributes ERROR_CODE and ERROR_MESSAGE say why. Fix that cause (terraform apply restores a missing alias or permission), build once with {} (gold_rebuild_command) if gold must not wait for the next run, then purge the queue. They are kept 14 days."
       }
     } : {},
     var.enable_glue_catalog ? {
       crawler_failed_dead_letter = {
-        name   = aws_sqs_queue.crawler_failed_dead_letter[0].name
+        name   = aws_sqs_queue.event_dead_letter["crawler_failed"].name
         action = "Failed-crawl alerts EventBridge could not deliver to the alert topic (an EventBridge dead-letter queue; a topic or key policy that denies EventBridge sends them here at once, other errors after an hour of retries). Each message is the undelivered event, its attributes ERROR_CODE and ERROR_MESSAGE say why. Fix that cause, see which crawl failed and why (the message, aws glue list-crawls --crawler-name <silver_crawler_name>, the /aws-glue/crawlers log group), start the crawler again if the catalog needs it, then purge the queue. They are kept 14 days."
       }
     } : {},
@@ -390,7 +390,7 @@ resource "aws_cloudwatch_event_target" "crawler_failed" {
   }
 
   dead_letter_config {
-    arn = aws_sqs_queue.crawler_failed_dead_letter[0].arn
+    arn = aws_sqs_queue.event_dead_letter["crawler_failed"].arn
   }
 
   # One readable line rather than the event's JSON; the crawler's log stream, named after it, is in
@@ -405,28 +405,52 @@ resource "aws_cloudwatch_event_target" "crawler_failed" {
     input_template = "\"Glue crawler <crawler> failed at <time> (<region>): <message>. Its log stream <crawler> is in the /aws-glue/crawlers log group.\""
   }
 
-  depends_on = [aws_sns_topic_policy.alerts, aws_sqs_queue_policy.crawler_failed_dead_letter]
+  depends_on = [aws_sns_topic_policy.alerts, aws_sqs_queue_policy.event_dead_letter]
 }
 
-# The failed-crawl alerts EventBridge could not deliver, kept 14 days like the functions' failure queues
-# and encrypted the same way (SSE-SQS, which needs no key policy for EventBridge to send); its alarm is
-# the dead-letter alarm above (local.dead_letter_queues).
-resource "aws_sqs_queue" "crawler_failed_dead_letter" {
-  count = var.enable_glue_catalog ? 1 : 0
+################################################################################
+# What EventBridge cannot deliver
+################################################################################
 
-  name                      = "${local.name}-crawler-failed-dead-letter"
+# The dead-letter queue of each EventBridge target of the stack, by the rule it serves: the failed-crawl
+# alerts to the alert topic (above), and gold_schedule's runs to the builder (gold.tf). Each keeps the
+# events its rule's target could not deliver 14 days, like the functions' failure queues, encrypted the
+# same way (SSE-SQS, which needs no key policy for EventBridge to send), and takes them from that rule
+# only; its alarm is the dead-letter alarm above (local.dead_letter_queues). The sid keeps each queue's
+# policy as it was when each queue had resources of its own.
+locals {
+  event_dead_letter_rules = merge(
+    var.enable_glue_catalog ? {
+      crawler_failed = {
+        rule_arn = aws_cloudwatch_event_rule.crawler_failed[0].arn
+        sid      = "CrawlerFailedRuleSendsUndelivered"
+      }
+    } : {},
+    local.gold_enabled && var.gold_schedule != null ? {
+      gold_schedule = {
+        rule_arn = aws_cloudwatch_event_rule.gold_schedule[0].arn
+        sid      = "GoldScheduleRuleSendsUndelivered"
+      }
+    } : {},
+  )
+}
+
+resource "aws_sqs_queue" "event_dead_letter" {
+  for_each = local.event_dead_letter_rules
+
+  name                      = "${local.name}-${replace(each.key, "_", "-")}-dead-letter"
   message_retention_seconds = 1209600
   sqs_managed_sse_enabled   = true
 }
 
 # EventBridge sends to a target's dead-letter queue with the queue's policy, for that rule only.
-data "aws_iam_policy_document" "crawler_failed_dead_letter" {
-  count = var.enable_glue_catalog ? 1 : 0
+data "aws_iam_policy_document" "event_dead_letter" {
+  for_each = local.event_dead_letter_rules
 
   statement {
-    sid       = "CrawlerFailedRuleSendsUndelivered"
+    sid       = each.value.sid
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.crawler_failed_dead_letter[0].arn]
+    resources = [aws_sqs_queue.event_dead_letter[each.key].arn]
 
     principals {
       type        = "Service"
@@ -436,14 +460,40 @@ data "aws_iam_policy_document" "crawler_failed_dead_letter" {
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.crawler_failed[0].arn]
+      values   = [each.value.rule_arn]
     }
   }
 }
 
-resource "aws_sqs_queue_policy" "crawler_failed_dead_letter" {
-  count = var.enable_glue_catalog ? 1 : 0
+resource "aws_sqs_queue_policy" "event_dead_letter" {
+  for_each = local.event_dead_letter_rules
 
-  queue_url = aws_sqs_queue.crawler_failed_dead_letter[0].id
-  policy    = data.aws_iam_policy_document.crawler_failed_dead_letter[0].json
+  queue_url = aws_sqs_queue.event_dead_letter[each.key].id
+  policy    = data.aws_iam_policy_document.event_dead_letter[each.key].json
+}
+
+# Where each queue and its policy were, one pair of resources per rule, until they became one resource
+# per kind: a stack applied before plans no change for them instead of destroying the queues, with the
+# events they keep, and creating them again. A moved block may change a resource's name and switch its
+# instance key from a count index to a for_each key ("Refactoring", Terraform documentation, "Enabling
+# count or for_each For a Resource"); the same page asks to keep such blocks, as a stack still at the old
+# addresses would otherwise plan to destroy them. MovedResourcesPlanIT plans against such a state.
+moved {
+  from = aws_sqs_queue.crawler_failed_dead_letter[0]
+  to   = aws_sqs_queue.event_dead_letter["crawler_failed"]
+}
+
+moved {
+  from = aws_sqs_queue_policy.crawler_failed_dead_letter[0]
+  to   = aws_sqs_queue_policy.event_dead_letter["crawler_failed"]
+}
+
+moved {
+  from = aws_sqs_queue.gold_schedule_dead_letter[0]
+  to   = aws_sqs_queue.event_dead_letter["gold_schedule"]
+}
+
+moved {
+  from = aws_sqs_queue_policy.gold_schedule_dead_letter[0]
+  to   = aws_sqs_queue_policy.event_dead_letter["gold_schedule"]
 }

@@ -31,8 +31,8 @@ output "dead_letter_queue_urls" {
     silver_converter_failures  = aws_sqs_queue.silver_converter_failures.url
     gold_ctas_failures         = one(aws_sqs_queue.gold_ctas_failures[*].url)
     gold_triggers_dead_letter  = one(aws_sqs_queue.gold_triggers_dead_letter[*].url)
-    crawler_failed_dead_letter = one(aws_sqs_queue.crawler_failed_dead_letter[*].url)
-    gold_schedule_dead_letter  = one(aws_sqs_queue.gold_schedule_dead_letter[*].url)
+    crawler_failed_dead_letter = try(aws_sqs_queue.event_dead_letter["crawler_failed"].url, null)
+    gold_schedule_dead_letter  = try(aws_sqs_queue.event_dead_letter["gold_schedule"].url, null)
   }
 }
 

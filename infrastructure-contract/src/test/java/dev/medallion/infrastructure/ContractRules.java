@@ -39,7 +39,9 @@ final class ContractRules {
             "xray:PutTraceSegments");
 
     private static final Set<String> POLICY_ATTRIBUTES = Set.of("policy", "assume_role_policy");
-    private static final Pattern POLICY_DOCUMENT_REFERENCE = Pattern.compile("^data\\.aws_iam_policy_document\\.([A-Za-z0-9_-]+)(\\.value)?\\.json$");
+    // A document of its own, of one with count ([0], which hcl4j reads .value) or of one with for_each
+    // indexed by the resource's own key ([each.key], which hcl4j reads .each.key).
+    private static final Pattern POLICY_DOCUMENT_REFERENCE = Pattern.compile("^data\\.aws_iam_policy_document\\.([A-Za-z0-9_-]+)(\\.value|\\.each\\.key)?\\.json$");
     private static final Pattern RESOURCES_ATTRIBUTE = Pattern.compile("^\\s*resources\\s*=(.*)$");
 
     private ContractRules() {}

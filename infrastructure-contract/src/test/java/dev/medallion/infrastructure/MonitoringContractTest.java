@@ -132,7 +132,7 @@ class MonitoringContractTest {
     @Test
     void theConvertersFailureRecordsAreReplayedNotRedriven() {
         TerraformConfiguration root = Repository.rootModule();
-        for (String queue : List.of("silver_converter_failures", "gold_ctas_failures", "crawler_failed_dead_letter")) {
+        for (String queue : List.of("silver_converter_failures", "gold_ctas_failures", "event_dead_letter")) {
             assertEquals(14L * 24 * 3600, ((Number) root.resource("aws_sqs_queue", queue).get("message_retention_seconds")).longValue(), queue);
         }
         String outputs = source(root, "outputs.tf");
@@ -247,11 +247,14 @@ class MonitoringContractTest {
     @Test
     void aFailedCrawlsAlertThatCannotBeDeliveredIsKeptAndRaisesAnAlarm() {
         TerraformConfiguration root = Repository.rootModule();
-        assertUndeliveredEventsKept(root, "crawler_failed", "crawler_failed", "crawler_failed_dead_letter", "medallion-dev-crawler-failed-dead-letter");
+        assertUndeliveredEventsKept(root, "crawler_failed", "crawler_failed");
 
-        // Its alarm is the dead-letter alarm (for_each local.dead_letter_queues), with the catalog only.
+        // Its queue and policy exist with the catalog only, and its alarm is the dead-letter alarm (for_each
+        // local.dead_letter_queues), under the key it had before the queues became one resource.
         String monitoring = source(root, "monitoring.tf");
-        assertTrue(Pattern.compile("var\\.enable_glue_catalog \\? \\{\\s*crawler_failed_dead_letter = \\{\\s*name\\s*=\\s*aws_sqs_queue\\.crawler_failed_dead_letter\\[0\\]\\.name")
+        assertTrue(Pattern.compile("var\\.enable_glue_catalog \\? \\{\\s*crawler_failed = \\{\\s*rule_arn\\s*=\\s*aws_cloudwatch_event_rule\\.crawler_failed\\[0\\]\\.arn")
+                .matcher(monitoring).find(), "local.event_dead_letter_rules must hold crawler_failed, with the catalog");
+        assertTrue(Pattern.compile("var\\.enable_glue_catalog \\? \\{\\s*crawler_failed_dead_letter = \\{\\s*name\\s*=\\s*aws_sqs_queue\\.event_dead_letter\\[\"crawler_failed\"\\]\\.name")
                 .matcher(monitoring).find(), "local.dead_letter_queues must hold crawler_failed_dead_letter, with the catalog");
         assertEquals("local.dead_letter_queues", forEach(root.resource("aws_cloudwatch_metric_alarm", "dead_letter_messages"), "dead_letter_messages"));
     }
@@ -266,43 +269,57 @@ class MonitoringContractTest {
     @Test
     void aScheduledGoldBuildThatCannotBeDeliveredIsKeptAndRaisesAnAlarm() {
         TerraformConfiguration root = Repository.rootModule(Map.of("gold_schedule", "rate(1 hour)"));
-        assertUndeliveredEventsKept(root, "gold_schedule", "gold_schedule", "gold_schedule_dead_letter", "medallion-dev-gold-schedule-dead-letter");
+        assertUndeliveredEventsKept(root, "gold_schedule", "gold_schedule");
 
         String monitoring = source(root, "monitoring.tf");
-        assertTrue(Pattern.compile("local\\.gold_enabled && var\\.gold_schedule != null \\? \\{\\s*gold_schedule_dead_letter = \\{\\s*name\\s*=\\s*aws_sqs_queue\\.gold_schedule_dead_letter\\[0\\]\\.name")
+        assertTrue(Pattern.compile("local\\.gold_enabled && var\\.gold_schedule != null \\? \\{\\s*gold_schedule = \\{\\s*rule_arn\\s*=\\s*aws_cloudwatch_event_rule\\.gold_schedule\\[0\\]\\.arn")
+                .matcher(monitoring).find(), "local.event_dead_letter_rules must hold gold_schedule, with the builder and its schedule only");
+        assertTrue(Pattern.compile("local\\.gold_enabled && var\\.gold_schedule != null \\? \\{\\s*gold_schedule_dead_letter = \\{\\s*name\\s*=\\s*aws_sqs_queue\\.event_dead_letter\\[\"gold_schedule\"\\]\\.name")
                 .matcher(monitoring).find(), "local.dead_letter_queues must hold gold_schedule_dead_letter, with the builder and its schedule");
-        assertTrue(String.valueOf(source(root, "outputs.tf")).contains("gold_schedule_dead_letter  = one(aws_sqs_queue.gold_schedule_dead_letter[*].url)"),
+        assertTrue(String.valueOf(source(root, "outputs.tf")).contains("gold_schedule_dead_letter  = try(aws_sqs_queue.event_dead_letter[\"gold_schedule\"].url, null)"),
                 "output dead_letter_queue_urls names it");
-
-        TerraformConfiguration unscheduled = Repository.rootModule();
-        for (String type : List.of("aws_sqs_queue", "aws_sqs_queue_policy")) {
-            assertEquals(0L, ((Number) unscheduled.resource(type, "gold_schedule_dead_letter").get("count")).longValue(), type + " without gold_schedule");
-            assertEquals(1L, ((Number) root.resource(type, "gold_schedule_dead_letter").get("count")).longValue(), type + " with gold_schedule");
+        assertTrue(String.valueOf(source(root, "outputs.tf")).contains("crawler_failed_dead_letter = try(aws_sqs_queue.event_dead_letter[\"crawler_failed\"].url, null)"),
+                "output dead_letter_queue_urls names the failed-crawl alerts' queue");
+        // The target of the schedule and its rule exist with a schedule only (the default has none).
+        for (String type : List.of("aws_cloudwatch_event_rule", "aws_cloudwatch_event_target")) {
+            assertEquals(0L, ((Number) Repository.rootModule().resource(type, "gold_schedule").get("count")).longValue(), type + " without gold_schedule");
+            assertEquals(1L, ((Number) root.resource(type, "gold_schedule").get("count")).longValue(), type + " with gold_schedule");
         }
     }
 
     /**
-     * An EventBridge target whose events it cannot deliver go, after an hour or less of retries, to a
-     * dead-letter queue: the queue keeps them 14 days like the functions' failure queues, encrypted as
-     * they are, and takes messages from that rule only.
+     * An EventBridge target whose events it cannot deliver go, after an hour or less of retries, to its
+     * rule's dead-letter queue (aws_sqs_queue.event_dead_letter, one per rule of
+     * local.event_dead_letter_rules): the queue keeps them 14 days like the functions' failure queues,
+     * encrypted as they are, and takes messages from that rule only.
      */
-    private static void assertUndeliveredEventsKept(TerraformConfiguration root, String targetName, String rule, String queueName, String physicalName) {
+    private static void assertUndeliveredEventsKept(TerraformConfiguration root, String targetName, String rule) {
         Map<String, Object> target = root.resource("aws_cloudwatch_event_target", targetName);
-        String queueArn = "aws_sqs_queue." + queueName + ".value.arn";
         List<Map<String, Object>> deadLetter = TerraformConfiguration.blocks(target, "dead_letter_config");
         assertEquals(1, deadLetter.size(), "the " + targetName + " target has no dead-letter queue: an event it cannot deliver is dropped");
-        assertEquals(queueArn, String.valueOf(deadLetter.get(0).get("arn")));
+        // hcl4j reads an index as .value: which instance, from the source.
+        assertEquals("aws_sqs_queue.event_dead_letter.value.arn", String.valueOf(deadLetter.get(0).get("arn")), "the queue of the " + rule + " rule");
+        assertTrue(root.sources().values().stream().anyMatch(text -> Pattern.compile("(?s)resource \"aws_cloudwatch_event_target\" \"" + targetName
+                        + "\" \\{(?:(?!\nresource ).)*?dead_letter_config \\{\\s*arn = aws_sqs_queue\\.event_dead_letter\\[\"" + rule + "\"\\]\\.arn\\s*}").matcher(text).find()),
+                "the " + targetName + " target's dead-letter queue is the " + rule + " rule's");
         List<Map<String, Object>> retry = TerraformConfiguration.blocks(target, "retry_policy");
         assertEquals(1, retry.size(), "the " + targetName + " target has no retry policy");
         long age = ((Number) retry.get(0).get("maximum_event_age_in_seconds")).longValue();
         long attempts = ((Number) retry.get(0).get("maximum_retry_attempts")).longValue();
         assertTrue(age >= 60 && age <= 86400 && attempts >= 0 && attempts <= 185, "EventBridge's limits: " + retry);
         assertTrue(age < 86400, "retried for less than EventBridge's default day, so that the dead-letter alarm fires the same day: " + age);
-        assertTrue(TerraformConfiguration.strings(target.get("depends_on")).contains("aws_sqs_queue_policy." + queueName),
+        assertTrue(TerraformConfiguration.strings(target.get("depends_on")).contains("aws_sqs_queue_policy.event_dead_letter"),
                 "the target comes after the queue's policy that lets EventBridge send to it: " + target.get("depends_on"));
 
-        Map<String, Object> queue = root.resource("aws_sqs_queue", queueName);
-        assertEquals(physicalName, queue.get("name"), "named after the rule, as the other queues after what they serve");
+        // One queue, policy document and queue policy per rule; the rule's ARN and the policy's sid come from the local.
+        String monitoring = source(root, "monitoring.tf");
+        for (String type : List.of("resource \"aws_sqs_queue\"", "data \"aws_iam_policy_document\"", "resource \"aws_sqs_queue_policy\"")) {
+            assertTrue(Pattern.compile(Pattern.quote(type) + " \"event_dead_letter\" \\{\\s*for_each\\s*=\\s*local\\.event_dead_letter_rules\\s").matcher(monitoring).find(),
+                    type + " event_dead_letter: one per rule of local.event_dead_letter_rules");
+        }
+        Map<String, Object> queue = root.resource("aws_sqs_queue", "event_dead_letter");
+        assertTrue(monitoring.contains("name                      = \"${local.name}-${replace(each.key, \"_\", \"-\")}-dead-letter\""),
+                "named after the rule, as the other queues after what they serve (medallion-dev-crawler-failed-dead-letter); MovedResourcesPlanIT checks the names planned");
         assertEquals(14L * 24 * 3600, ((Number) queue.get("message_retention_seconds")).longValue());
         for (String other : List.of("silver_converter_failures", "gold_ctas_failures", "gold_triggers_dead_letter")) {
             Map<String, Object> otherQueue = root.resource("aws_sqs_queue", other);
@@ -311,15 +328,16 @@ class MonitoringContractTest {
         }
         assertEquals(Boolean.TRUE, queue.get("sqs_managed_sse_enabled"));
 
-        Map<String, Object> queuePolicy = root.resource("aws_sqs_queue_policy", queueName);
-        assertEquals("aws_sqs_queue." + queueName + ".value.id", String.valueOf(queuePolicy.get("queue_url")));
-        assertEquals("data.aws_iam_policy_document." + queueName + ".value.json", String.valueOf(queuePolicy.get("policy")));
-        List<PolicyStatement> statements = ContractRules.statements(root, queueName);
+        Map<String, Object> queuePolicy = root.resource("aws_sqs_queue_policy", "event_dead_letter");
+        // hcl4j reads [each.key] as .each.key.
+        assertEquals("aws_sqs_queue.event_dead_letter.each.key.id", String.valueOf(queuePolicy.get("queue_url")));
+        assertEquals("data.aws_iam_policy_document.event_dead_letter.each.key.json", String.valueOf(queuePolicy.get("policy")));
+        List<PolicyStatement> statements = ContractRules.statements(root, "event_dead_letter");
         assertEquals(1, statements.size(), "only the rule's EventBridge sends: " + statements);
         PolicyStatement fromRule = statements.get(0);
         assertEquals("Allow", fromRule.effect());
         assertEquals(List.of("sqs:SendMessage"), fromRule.actions());
-        assertEquals(List.of(queueArn), fromRule.resources());
+        assertEquals(List.of("aws_sqs_queue.event_dead_letter.each.key.arn"), fromRule.resources());
         List<Map<String, Object>> principals = TerraformConfiguration.blocks(fromRule.block(), "principals");
         assertEquals(1, principals.size());
         assertEquals("Service", principals.get(0).get("type"));
@@ -328,8 +346,9 @@ class MonitoringContractTest {
         assertEquals(1, conditions.size(), String.valueOf(conditions));
         assertEquals("ArnEquals", conditions.get(0).get("test"));
         assertEquals("aws:SourceArn", conditions.get(0).get("variable"));
-        assertEquals(List.of("aws_cloudwatch_event_rule." + rule + ".value.arn"), TerraformConfiguration.strings(conditions.get(0).get("values")),
-                "for the " + rule + " rule only");
+        assertEquals(List.of("each.value.rule_arn"), TerraformConfiguration.strings(conditions.get(0).get("values")), "for the queue's rule only");
+        assertTrue(Pattern.compile("(?s)event_dead_letter_rules = merge\\(.*\\b" + rule + " = \\{\\s*rule_arn\\s*=\\s*aws_cloudwatch_event_rule\\." + rule + "\\[0\\]\\.arn\\s")
+                .matcher(monitoring).find(), "the queue of the " + rule + " rule takes that rule's events only");
     }
 
     @Test
@@ -338,10 +357,8 @@ class MonitoringContractTest {
         for (String type : List.of("aws_cloudwatch_event_rule", "aws_cloudwatch_event_target")) {
             assertEquals(0L, ((Number) root.resource(type, "crawler_failed").get("count")).longValue(), type);
         }
-        for (String type : List.of("aws_sqs_queue", "aws_sqs_queue_policy")) {
-            assertEquals(0L, ((Number) root.resource(type, "crawler_failed_dead_letter").get("count")).longValue(), type);
-            assertEquals(1L, ((Number) Repository.rootModule().resource(type, "crawler_failed_dead_letter").get("count")).longValue(), type);
-        }
+        // Its dead-letter queue and policy are for_each local.event_dead_letter_rules, which holds
+        // crawler_failed only with the catalog (aFailedCrawlsAlertThatCannotBeDeliveredIsKeptAndRaisesAnAlarm).
     }
 
     @Test
