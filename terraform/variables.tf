@@ -41,9 +41,30 @@ variable "region" {
 }
 
 variable "tags" {
-  description = "Extra tags for every resource; Project, Environment and ManagedBy are always set."
+  description = "Extra tags for every resource (the provider's default_tags), besides Project, Environment and ManagedBy, which the stack sets itself and which this map may not set: at most 47 (AWS allows 50 per resource), each key 1 to 128 characters and each value at most 256, of letters, digits, spaces and _ . : / = + - @, neither starting with aws: (AWS reserves that prefix)."
   type        = map(string)
   default     = {}
+  nullable    = false
+
+  validation {
+    # AWS's tag rules, the same for every service of the stack ("Tag restrictions" in each service's
+    # guide): a key or value starting with aws: in any case, or over the lengths, or outside the generally
+    # allowed characters, is refused by the first resource AWS is asked to tag, halfway through an apply.
+    condition     = alltrue([for key, value in var.tags : length(key) >= 1 && length(key) <= 128 && length(value) <= 256 && !startswith(lower(key), "aws:") && !startswith(lower(value), "aws:") && can(regex("^[\\p{L}\\p{N}\\p{Z}_.:/=+@-]*$", key)) && can(regex("^[\\p{L}\\p{N}\\p{Z}_.:/=+@-]*$", value))])
+    error_message = "tags: each key must be 1 to 128 characters and each value at most 256, of letters, digits, spaces and _ . : / = + - @ only, and neither may start with aws: (in any case), which AWS reserves; not so: ${join(", ", [for key, value in var.tags : jsonencode(key) if !(length(key) >= 1 && length(key) <= 128 && length(value) <= 256 && !startswith(lower(key), "aws:") && !startswith(lower(value), "aws:") && can(regex("^[\\p{L}\\p{N}\\p{Z}_.:/=+@-]*$", key)) && can(regex("^[\\p{L}\\p{N}\\p{Z}_.:/=+@-]*$", value)))])}."
+  }
+
+  validation {
+    # merge(var.tags, {...}) in main.tf lets the stack's own values win: a Project, Environment or
+    # ManagedBy given here would be dropped without a word (and budget_cost_allocation_tag filters on them).
+    condition     = length(setintersection(keys(var.tags), ["Project", "Environment", "ManagedBy"])) == 0
+    error_message = "tags must not set ${join(", ", sort(setintersection(keys(var.tags), ["Project", "Environment", "ManagedBy"])))}: the stack sets Project (var.project), Environment (var.environment) and ManagedBy (\"terraform\") on every resource itself, and would replace yours. Set project or environment instead, or use a key of your own."
+  }
+
+  validation {
+    condition     = length(var.tags) <= 47
+    error_message = "tags holds ${length(var.tags)} tags: AWS allows 50 per resource, and the stack sets 3 itself, so at most 47."
+  }
 }
 
 ################################################################################

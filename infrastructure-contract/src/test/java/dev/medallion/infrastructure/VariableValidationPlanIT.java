@@ -69,6 +69,39 @@ class VariableValidationPlanIT {
         assertEquals("cron(15 */6 * * ? *)", after(other, "aws_glue_crawler.silver[0]").get("schedule").asText());
     }
 
+    /**
+     * AWS refuses a tag key or value starting with aws: and more than 50 tags per resource, halfway
+     * through an apply; a Project, Environment or ManagedBy given in tags was dropped without a word, the
+     * stack's own values winning.
+     */
+    @Test
+    void tagsAwsWouldRefuseOrTheStackWouldReplaceFailThePlanNamingThem() throws Exception {
+        PlannedStack.Result reserved = stack.plan("-var", "tags={\"aws:team\" = \"data\", \"Owner\" = \"AWS:me\", \"cost center\" = \"42\", \"Project\" = \"lake\"}");
+        assertNotEquals(0, reserved.exitCode(), reserved.output());
+        assertTrue(reserved.flattened().contains("tags: each key must be 1 to 128 characters and each value at most 256, of letters, digits, spaces"
+                + " and _ . : / = + - @ only, and neither may start with aws: (in any case), which AWS reserves; not so: \"Owner\", \"aws:team\"."), reserved.output());
+        assertTrue(reserved.flattened().contains("tags must not set Project: the stack sets Project (var.project), Environment (var.environment) and"
+                + " ManagedBy (\"terraform\") on every resource itself, and would replace yours."), reserved.output());
+
+        StringBuilder many = new StringBuilder("tags={");
+        for (int i = 0; i < 48; i++) {
+            many.append("\"team").append(i).append("\" = \"x\", ");
+        }
+        PlannedStack.Result tooMany = stack.plan("-var", many.append("}").toString());
+        assertNotEquals(0, tooMany.exitCode(), tooMany.output());
+        assertTrue(tooMany.flattened().contains("tags holds 48 tags: AWS allows 50 per resource, and the stack sets 3 itself, so at most 47."), tooMany.output());
+    }
+
+    @Test
+    void tagsAwsTakesAreOnEveryResourceBesideTheStacksOwn() throws Exception {
+        JsonNode plan = stack.planJson("-var", "tags={\"cost center\" = \"42\", \"team/owner\" = \"data+ml@example.org\"}");
+        JsonNode tags = after(plan, "aws_sqs_queue.silver_converter_failures").get("tags_all");
+        assertEquals("42", tags.get("cost center").asText(), tags.toString());
+        assertEquals("data+ml@example.org", tags.get("team/owner").asText(), tags.toString());
+        assertEquals("medallion", tags.get("Project").asText(), tags.toString());
+        assertEquals("dev", tags.get("Environment").asText(), tags.toString());
+    }
+
     /** The planned values of the resource at {@code address}. */
     static JsonNode after(JsonNode plan, String address) {
         for (JsonNode change : plan.get("resource_changes")) {
