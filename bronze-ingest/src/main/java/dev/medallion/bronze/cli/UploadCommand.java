@@ -13,6 +13,7 @@ import dev.medallion.bronze.upload.FileUploader;
 import dev.medallion.bronze.upload.UnabortedUpload;
 import dev.medallion.bronze.upload.UploadListener;
 import dev.medallion.bronze.upload.UploadOutcome;
+import dev.medallion.bronze.upload.UploadOutcome.UnknownLanding;
 import dev.medallion.bronze.upload.UploadPlanner;
 import dev.medallion.bronze.upload.UploadRefusedException;
 import dev.medallion.bronze.upload.UploadRun;
@@ -24,6 +25,8 @@ import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -37,6 +40,7 @@ import static java.util.Objects.requireNonNull;
 final class UploadCommand {
     /** Beyond this many left-out files the notice gives the count only. */
     private static final int MAX_NAMED_IGNORED = 5;
+    private static final String RE_RUN_SKIPS_LANDED = "A re-run compares the object under the key with the file (size and CRC32) and skips the file if it landed.";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -102,7 +106,7 @@ final class UploadCommand {
             out.flush();
             if (summary.failed() > 0) {
                 reportFailures(summary.failed(), outcomes.stream().flatMap(outcome -> outcome.unaborted().stream()).toList(),
-                        (int) outcomes.stream().filter(UploadOutcome::mayHaveLanded).count());
+                        outcomes.stream().flatMap(outcome -> outcome.mayHaveLanded().stream()).toList());
                 return BronzeIngestCli.EXIT_FAILED;
             }
             return BronzeIngestCli.EXIT_OK;
@@ -113,33 +117,52 @@ final class UploadCommand {
      * What the failed files left, last on stderr. The uploads whose abort failed are listed again with their
      * commands: their lines may be far above, and their parts are billed until someone or the lifecycle
      * rule removes them. Files whose upload may have landed (its answer lost, and the object could not be
-     * looked for) are not said to have left nothing.
+     * looked for, or had not appeared when the run stopped looking) are not said to have left nothing.
      */
-    private void reportFailures(int failed, List<UnabortedUpload> unaborted, int mayHaveLanded) {
-        if (unaborted.isEmpty() && mayHaveLanded == 0) {
-            err.println(files(failed) + " failed and left nothing in the bucket; "
+    private void reportFailures(int failed, List<UnabortedUpload> unaborted, List<UnknownLanding> mayHaveLanded) {
+        closingLines(failed, unaborted, mayHaveLanded).forEach(err::println);
+    }
+
+    /** The lines {@link #reportFailures} prints, one a line. */
+    static List<String> closingLines(int failed, List<UnabortedUpload> unaborted, List<UnknownLanding> mayHaveLanded) {
+        List<String> lines = new ArrayList<>();
+        if (unaborted.isEmpty() && mayHaveLanded.isEmpty()) {
+            lines.add(files(failed) + " failed and left nothing in the bucket; "
                     + "run the same command again to retry: files already uploaded are skipped");
-            return;
+            return lines;
         }
         if (unaborted.isEmpty()) {
-            err.println(files(failed) + " failed.");
+            lines.add(files(failed) + " failed.");
         }
         else {
             boolean one = unaborted.size() == 1;
-            err.println(files(failed) + " failed. " + (one ? "This multipart upload" : "These " + unaborted.size() + " multipart uploads")
+            lines.add(files(failed) + " failed. " + (one ? "This multipart upload" : "These " + unaborted.size() + " multipart uploads")
                     + " could not be aborted: " + (one ? "its" : "their") + " parts stay in the bucket, billed, " + UnabortedUpload.UNTIL_REMOVED
                     + "; to abort " + (one ? "it" : "them") + " now:");
-            unaborted.forEach(upload -> err.println("  " + upload.abortCommand()));
+            unaborted.forEach(upload -> lines.add("  " + upload.abortCommand()));
         }
-        if (mayHaveLanded > 0) {
-            boolean one = mayHaveLanded == 1;
-            String which = mayHaveLanded == failed ? (one ? "It" : "They") : mayHaveLanded + " of them";
-            err.println(which + " may have landed all the same: " + (one ? "its answer was" : "their answers were") + " lost, and looking for the object failed too. "
-                    + "A re-run compares the object under the key with the file (size and CRC32) and skips the file if it landed.");
+        int lookupFailed = Collections.frequency(mayHaveLanded, UnknownLanding.LOOKUP_FAILED);
+        if (lookupFailed > 0) {
+            boolean one = lookupFailed == 1;
+            lines.add(which(lookupFailed, failed) + " may have landed all the same: " + (one ? "its answer was" : "their answers were")
+                    + " lost, and looking for the object failed too. " + RE_RUN_SKIPS_LANDED);
         }
-        int others = failed - unaborted.size() - mayHaveLanded;
+        int notSeen = Collections.frequency(mayHaveLanded, UnknownLanding.NOT_SEEN_IN_TIME);
+        if (notSeen > 0) {
+            boolean one = notSeen == 1;
+            lines.add(which(notSeen, failed) + " may have landed all the same: " + (one ? "its answer was" : "their answers were")
+                    + " lost, S3 answered NoSuchUpload to " + (one ? "its abort" : "their aborts") + " (the upload completed, or aborted), and the object"
+                    + " had not appeared when the run stopped looking for it (" + FileUploader.LANDING_WAIT.toSeconds() + " s). " + RE_RUN_SKIPS_LANDED);
+        }
+        int others = failed - unaborted.size() - mayHaveLanded.size();
         String left = others == 0 ? "" : others == 1 ? "The other failed file left nothing in the bucket. " : "The other failed files left nothing in the bucket. ";
-        err.println(left + "Run the same command again to retry: files already uploaded are skipped");
+        lines.add(left + "Run the same command again to retry: files already uploaded are skipped");
+        return lines;
+    }
+
+    /** The failed files a line of the closing lines is about: all of them, or some. */
+    private static String which(int count, int failed) {
+        return count == failed ? (count == 1 ? "It" : "They") : count + " of them";
     }
 
     private static String files(int count) {

@@ -291,7 +291,7 @@ public final class BronzeBucket {
         }
         List<UnabortedUpload> unaborted = new ArrayList<>();
         for (PartedUpload upload : inFlight) {
-            upload.abort().ifPresent(unaborted::add);
+            upload.abort().unaborted().ifPresent(unaborted::add);
         }
         return new Abort(unaborted, stillSent);
     }
@@ -420,23 +420,43 @@ public final class BronzeBucket {
          * must report. A failed abort comes back, since its parts stay in the bucket and are billed: the
          * caller must say so, with what it takes to abort the upload by hand.
          */
-        public Optional<UnabortedUpload> abort() {
+        public UploadAbort abort() {
             if (!unfinished.remove(this)) {
-                return Optional.empty();
+                return UploadAbort.ABORTED;
             }
             try {
                 client.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId));
-                return Optional.empty();
+                return UploadAbort.ABORTED;
             }
             catch (SdkException e) {
                 if (e instanceof S3Exception s3 && isNoSuchUpload(s3)) {
-                    // The upload is gone already (an earlier attempt of this abort, or of the completion, landed
-                    // though its answer was lost): no part is left to pay for. Whether the object was published
-                    // is for the caller to find out (FileUploader looks).
-                    return Optional.empty();
+                    // The upload is gone already (an earlier attempt of this abort landed, or the completion did, though
+                    // its answer was lost): no part is left to pay for. Whether the object was published is for the caller
+                    // to find out (FileUploader looks, and keeps looking for a while, as a completion may still be landing).
+                    return UploadAbort.ALREADY_GONE;
                 }
-                return Optional.of(new UnabortedUpload(bucket, key, uploadId, client.serviceClientConfiguration().endpointOverride(),
-                        ErrorMessages.describe(e).replaceAll("\\s*\\R\\s*", " ").strip()));
+                return new UploadAbort(Optional.of(new UnabortedUpload(bucket, key, uploadId, client.serviceClientConfiguration().endpointOverride(),
+                        ErrorMessages.describe(e).replaceAll("\\s*\\R\\s*", " ").strip())), false);
+            }
+        }
+    }
+
+    /**
+     * How the abort of one multipart upload ended.
+     *
+     * @param unaborted the upload, when the abort failed: its parts stay in the bucket, billed
+     * @param alreadyGone whether S3 answered NoSuchUpload, which it answers for an upload "aborted or completed"
+     *     (AbortMultipartUpload, https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html and
+     *     the NoSuchUpload error code): after a completion whose answer was lost, the object may be on its way
+     */
+    public record UploadAbort(Optional<UnabortedUpload> unaborted, boolean alreadyGone) {
+        static final UploadAbort ABORTED = new UploadAbort(Optional.empty(), false);
+        static final UploadAbort ALREADY_GONE = new UploadAbort(Optional.empty(), true);
+
+        public UploadAbort {
+            requireNonNull(unaborted, "unaborted is null");
+            if (alreadyGone && unaborted.isPresent()) {
+                throw new IllegalArgumentException("An upload already gone was not left unaborted: " + unaborted.get());
             }
         }
     }

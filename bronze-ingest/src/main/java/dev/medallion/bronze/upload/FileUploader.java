@@ -1,7 +1,9 @@
 package dev.medallion.bronze.upload;
 
 import dev.medallion.bronze.upload.BronzeBucket.PartedUpload;
+import dev.medallion.bronze.upload.BronzeBucket.UploadAbort;
 import dev.medallion.bronze.upload.UploadOutcome.Status;
+import dev.medallion.bronze.upload.UploadOutcome.UnknownLanding;
 import dev.medallion.common.aws.ConditionalRequestConflicts;
 
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,13 +33,29 @@ public final class FileUploader {
     public static final int DEFAULT_PART_SIZE = 8 << 20;
     private static final long MAXIMUM_OBJECT_SIZE = 5L << 40;
     private static final int MIB = 1 << 20;
+    /**
+     * How long the run keeps looking for the object of a completion that may still be landing (its answer lost, its
+     * abort answered NoSuchUpload). S3 says the processing of a CompleteMultipartUpload "could take several minutes to
+     * finalize" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html); moto took seconds
+     * after the client gave up on a 1.6 GB file of 187 parts. The wait is bounded, as the run ends only once this file
+     * has; a completion that lands later is found by the next run, which the file's failure tells to start.
+     */
+    public static final Duration LANDING_WAIT = Duration.ofSeconds(60);
+    /** The first pause before looking again; each next one is twice as long, so that a late object is found soon and S3 is not polled hard. */
+    private static final Duration FIRST_LANDING_PAUSE = Duration.ofSeconds(1);
 
     private final BronzeBucket bucket;
     private final FileOpener opener;
     private final int partSize;
     private final boolean dryRun;
+    private final Duration landingWait;
 
     public FileUploader(BronzeBucket bucket, FileOpener opener, int partSize, boolean dryRun) {
+        this(bucket, opener, partSize, dryRun, LANDING_WAIT);
+    }
+
+    /** @param landingWait how long to look for the object of a completion that may still be landing ({@link #LANDING_WAIT}) */
+    public FileUploader(BronzeBucket bucket, FileOpener opener, int partSize, boolean dryRun, Duration landingWait) {
         this.bucket = requireNonNull(bucket, "bucket is null");
         this.opener = requireNonNull(opener, "opener is null");
         if (partSize < MINIMUM_PART_SIZE) {
@@ -44,6 +63,10 @@ public final class FileUploader {
         }
         this.partSize = partSize;
         this.dryRun = dryRun;
+        this.landingWait = requireNonNull(landingWait, "landingWait is null");
+        if (landingWait.isNegative()) {
+            throw new IllegalArgumentException("landingWait is negative: " + landingWait);
+        }
     }
 
     /** Never throws for a failed file: the outcome says what failed. */
@@ -55,7 +78,7 @@ public final class FileUploader {
         Status status;
         String detail;
         Optional<UnabortedUpload> unaborted = Optional.empty();
-        boolean mayHaveLanded = false;
+        Optional<UnknownLanding> mayHaveLanded = Optional.empty();
         PlannedFile target = file;
         try {
             Optional<StoredObject> stored = bucket.stat(file.key());
@@ -95,7 +118,7 @@ public final class FileUploader {
         catch (MayHaveLanded e) {
             status = Status.FAILED;
             detail = LocalFileErrors.describe(e);
-            mayHaveLanded = true;
+            mayHaveLanded = Optional.of(e.unknown);
         }
         catch (IOException | RuntimeException e) {
             status = Status.FAILED;
@@ -223,7 +246,8 @@ public final class FileUploader {
             catch (IOException | RuntimeException e) {
                 // After a completion that may have landed, the abort hears NoSuchUpload, or fails with the network:
                 // only the object under the key tells whether the upload was published.
-                Optional<UnabortedUpload> unaborted = upload.abort();
+                UploadAbort abort = upload.abort();
+                Optional<UnabortedUpload> unaborted = abort.unaborted();
                 if (e instanceof WriteInFlightException inFlight && unaborted.isEmpty()) {
                     throw new CompletionInFlight(inFlight, whole.base64());
                 }
@@ -233,6 +257,12 @@ public final class FileUploader {
                 if (e instanceof UnconfirmedWriteException unconfirmed) {
                     try {
                         if (landedAnyway(file, whole.base64(), unconfirmed)) {
+                            return Landing.FOUND_IN_PLACE;
+                        }
+                        if (abort.alreadyGone()) {
+                            // NoSuchUpload: completed, by an attempt S3 may still be processing, or aborted by an attempt of
+                            // this abort whose answer was lost. Nothing under the key yet is no proof that nothing will be.
+                            awaitLanding(file, whole.base64(), unconfirmed);
                             return Landing.FOUND_IN_PLACE;
                         }
                     }
@@ -264,9 +294,38 @@ public final class FileUploader {
             stored = bucket.stat(file.key());
         }
         catch (IOException e) {
-            throw new MayHaveLanded(failure, e);
+            throw MayHaveLanded.lookupFailed(failure, e);
         }
-        return stored.isPresent() && stored.get().size() == file.size() && stored.get().crc32().equals(Optional.of(crc32));
+        return holdsFile(stored, file, crc32);
+    }
+
+    /**
+     * After a completion that failed without showing it had no effect, whose abort S3 answered NoSuchUpload, and
+     * whose object was not under the key: looks again, after pauses of 1 s, 2 s, 4 s and so on, for up to
+     * {@link #landingWait}, as the completion may still be landing.
+     *
+     * @throws MayHaveLanded when the object did not appear, or looking failed: the file is then not said to have
+     *     left nothing, and the next run, which compares the key with the file, skips it once it has landed
+     */
+    private void awaitLanding(PlannedFile file, String crc32, UnconfirmedWriteException failure) throws MayHaveLanded {
+        long started = System.nanoTime();
+        long deadline = started + landingWait.toNanos();
+        long pause = FIRST_LANDING_PAUSE.toNanos();
+        for (long left = landingWait.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (landedAnyway(file, crc32, failure)) {
+                return;
+            }
+            pause *= 2;
+        }
+        // Interrupted, it says how long it did look.
+        throw MayHaveLanded.notSeenInTime(failure, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**
@@ -420,14 +479,31 @@ public final class FileUploader {
     }
 
     /**
-     * A publishing write failed without showing it had no effect, and looking for its object failed too: the
-     * object may be in place. A re-run looks again (size and CRC32) and skips the file if it is.
+     * A publishing write failed without showing it had no effect, and the run could not tell whether its object
+     * is in place ({@link #unknown} says why): it may be. A re-run looks again (size and CRC32) and skips the file
+     * if it is.
      */
     private static final class MayHaveLanded extends IOException {
-        MayHaveLanded(UnconfirmedWriteException failure, IOException lookup) {
-            super(requireNonNull(failure, "failure is null").getMessage() + "; it may have landed all the same: its answer was lost, and looking for "
-                    + "the object failed too (" + LocalFileErrors.describe(requireNonNull(lookup, "lookup is null")) + "); run the same command "
-                    + "again, which compares the object's size and CRC32 with the file's and skips the file if it landed", failure);
+        private static final String RUN_AGAIN = "run the same command again, which compares the object's size and CRC32 with the file's and skips the file if it landed";
+
+        private final UnknownLanding unknown;
+
+        private MayHaveLanded(UnconfirmedWriteException failure, String why, UnknownLanding unknown) {
+            super(failure.getMessage() + "; it may have landed all the same: its answer was lost, and " + why + "; " + RUN_AGAIN, failure);
+            this.unknown = unknown;
+        }
+
+        static MayHaveLanded lookupFailed(UnconfirmedWriteException failure, IOException lookup) {
+            requireNonNull(failure, "failure is null");
+            return new MayHaveLanded(failure, "looking for the object failed too (" + LocalFileErrors.describe(requireNonNull(lookup, "lookup is null")) + ")",
+                    UnknownLanding.LOOKUP_FAILED);
+        }
+
+        static MayHaveLanded notSeenInTime(UnconfirmedWriteException failure, Duration waited) {
+            requireNonNull(failure, "failure is null");
+            return new MayHaveLanded(failure, "S3 answered NoSuchUpload to its abort, as it does for an upload completed (or aborted), but the object "
+                    + "was not under the key in the " + waited.toSeconds() + " s the run looked for it (S3 can take minutes to complete a multipart upload)",
+                    UnknownLanding.NOT_SEEN_IN_TIME);
         }
     }
 

@@ -10,11 +10,11 @@ import static java.util.Objects.requireNonNull;
  *
  * @param unaborted for a failed file, the multipart upload whose abort failed too, whose parts stay in
  *                  the bucket; empty when the failure left nothing there
- * @param mayHaveLanded for a failed file, whether the write that publishes the object may have landed all
- *                  the same: its answer was lost, and looking for the object failed too
+ * @param mayHaveLanded for a failed file whose write that publishes the object may have landed all the same,
+ *                  why the run could not tell; empty when it did not land
  */
 public record UploadOutcome(PlannedFile file, Status status, String detail, Duration elapsed, Optional<UnabortedUpload> unaborted,
-                            boolean mayHaveLanded) {
+                            Optional<UnknownLanding> mayHaveLanded) {
     public enum Status {
         /** The object now holds the file's content. */
         UPLOADED,
@@ -23,10 +23,21 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
         /** The bucket already holds exactly this content under the key. */
         SKIPPED,
         /**
-         * Nothing was published under the key, unless {@code mayHaveLanded}; {@code detail} says why, and
+         * Nothing was published under the key, unless {@code mayHaveLanded} says why it may have been; {@code detail} says why, and
          * {@code unaborted} names any parts left.
          */
         FAILED
+    }
+
+    /** Why a failed file's publishing write, its answer lost, may have landed all the same. */
+    public enum UnknownLanding {
+        /** Looking for the object failed too. */
+        LOOKUP_FAILED,
+        /**
+         * S3 answered NoSuchUpload to the abort of its multipart upload, as it does for an upload completed (or
+         * aborted), and the object had not appeared when the run stopped looking for it.
+         */
+        NOT_SEEN_IN_TIME
     }
 
     public UploadOutcome {
@@ -35,17 +46,18 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
         requireNonNull(detail, "detail is null");
         requireNonNull(elapsed, "elapsed is null");
         requireNonNull(unaborted, "unaborted is null");
+        requireNonNull(mayHaveLanded, "mayHaveLanded is null");
         if (unaborted.isPresent() && status != Status.FAILED) {
             throw new IllegalArgumentException("Only a failed file can leave an unaborted upload: " + status);
         }
-        if (mayHaveLanded && (status != Status.FAILED || unaborted.isPresent())) {
+        if (mayHaveLanded.isPresent() && (status != Status.FAILED || unaborted.isPresent())) {
             throw new IllegalArgumentException("Only a failed file that left no unaborted upload may have landed: " + status + ", " + unaborted);
         }
     }
 
     /** An outcome that left no multipart upload behind, and is known. */
     public UploadOutcome(PlannedFile file, Status status, String detail, Duration elapsed) {
-        this(file, status, detail, elapsed, Optional.empty(), false);
+        this(file, status, detail, elapsed, Optional.empty(), Optional.empty());
     }
 
     /** Bytes sent to the bucket, or that a dry run would send. */

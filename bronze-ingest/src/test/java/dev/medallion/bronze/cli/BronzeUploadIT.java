@@ -1,7 +1,12 @@
 package dev.medallion.bronze.cli;
 
+import dev.medallion.bronze.upload.BronzeBucket;
 import dev.medallion.bronze.upload.Crc32Checksum;
 import dev.medallion.bronze.upload.FileOpener;
+import dev.medallion.bronze.upload.FileUploader;
+import dev.medallion.bronze.upload.PlannedFile;
+import dev.medallion.bronze.upload.UploadListener;
+import dev.medallion.bronze.upload.UploadOutcome;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.storage.S3Clients;
 import dev.medallion.common.testing.Fault;
@@ -45,6 +50,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -512,6 +518,102 @@ class BronzeUploadIT {
         assertTrue(err().contains("skipped " + large + " -> s3://" + bucket + "/sales_data/large.csv (12.6 MB, unchanged)"), err());
     }
 
+    /**
+     * What a run of the README's 1.6 GB file met on moto: the emulator was slow to assemble the object, so the
+     * client gave up on the completion (here: the first attempt's answer lost, the attempt held), the SDK's
+     * retries were answered 500, the abort 500 and then NoSuchUpload, which S3 answers for an upload completed
+     * or aborted, and the object was not under the key when the run looked: the completion landed after. The
+     * run looks again for a while and finds the object in place; it said the file left nothing, exit 1.
+     */
+    @Test
+    void aCompletionThatLandsAfterItsAbortWasAnsweredNoSuchUploadIsFoundInPlace() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection complete = proxy.inject(Request::isCompleteMultipartUpload, Fault.landsLater(500), 1);
+            Injection retries = proxy.inject(Request::isCompleteMultipartUpload, Fault.status(500), 1_000);
+            Injection abort = proxy.inject(Request::isAbortMultipartUpload, Fault.status(500), 1);
+            Injection noSuchUpload = proxy.inject(Request::isAbortMultipartUpload, Fault.status(404, "NoSuchUpload"), 1_000);
+            Injection firstLook = proxy.inject(request -> request.method().equals("HEAD") && request.path().endsWith("/large.csv") && noSuchUpload.hits() > 0,
+                    Fault.status(404), 1);
+            // The held completion lands once the run has looked after the abort and found nothing.
+            Thread landing = new Thread(() -> {
+                try {
+                    if (firstLook.awaitHits(1, Duration.ofMinutes(1))) {
+                        proxy.clear();
+                    }
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            landing.start();
+
+            int exit = upload(folder.toString(), "--part-size", "5", "--endpoint-url", proxy.endpoint().toString());
+
+            landing.join();
+            assertTrue(complete.awaitLanded(1, Duration.ofSeconds(30)), complete.toString());
+            assertTrue(retries.hits() > 0 && abort.hits() == 1 && noSuchUpload.hits() == 1 && firstLook.hits() == 1,
+                    retries + ", " + abort + ", " + noSuchUpload + ", " + firstLook);
+            assertEquals(0, exit, err());
+            assertEquals(List.of("sales_data/large.csv"), List.copyOf(objects().keySet()));
+            assertArrayEquals(Files.readAllBytes(large), objects().get("sales_data/large.csv"));
+            assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+            assertEquals(table("uploaded", 1, 0, 0, 12L * MIB), tableOf(out()));
+            assertTrue(err().contains("uploaded " + large + " -> s3://" + bucket + "/sales_data/large.csv (12.6 MB, new, found in place after its answer was lost, "),
+                    err());
+            assertFalse(err().contains("left nothing"), err());
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    /**
+     * As above, but the completion has not landed when the run stops looking: the file failed, and may have
+     * landed, which its outcome says with what to do, never that it left nothing. Once it lands, the next run
+     * finds it and skips it.
+     */
+    @Test
+    void aCompletionNotLandedWhenTheRunStopsLookingMayHaveLandedAndTheNextRunSkipsIt() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        String key = "sales_data/large.csv";
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection complete = proxy.inject(Request::isCompleteMultipartUpload, Fault.landsLater(500), 1);
+            proxy.inject(Request::isCompleteMultipartUpload, Fault.status(500), 1_000);
+            Injection noSuchUpload = proxy.inject(Request::isAbortMultipartUpload, Fault.status(404, "NoSuchUpload"), 1_000);
+            Duration wait = Duration.ofSeconds(3);
+            FileUploader uploader = new FileUploader(new BronzeBucket(clientBuilder(Optional.of(proxy.endpoint())).build(), bucket), Files::newInputStream,
+                    5 * MIB, false, wait);
+            long started = System.nanoTime();
+
+            UploadOutcome outcome = uploader.upload(new PlannedFile(large, key, Files.size(large), Files.getLastModifiedTime(large)), new SilentListener());
+
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            assertEquals(1, noSuchUpload.hits(), noSuchUpload.toString());
+            assertEquals(UploadOutcome.Status.FAILED, outcome.status(), outcome.toString());
+            assertEquals(Optional.of(UploadOutcome.UnknownLanding.NOT_SEEN_IN_TIME), outcome.mayHaveLanded(), outcome.toString());
+            assertTrue(outcome.unaborted().isEmpty(), outcome.toString());
+            String detail = outcome.detail();
+            assertTrue(detail.startsWith("Could not complete the multipart upload of s3://" + bucket + "/" + key + " (3 parts): "), detail);
+            assertTrue(detail.contains("; it may have landed all the same: its answer was lost, and S3 answered NoSuchUpload to its abort, as it does for "
+                    + "an upload completed (or aborted), but the object was not under the key in the " + wait.toSeconds() + " s the run looked for it "
+                    + "(S3 can take minutes to complete a multipart upload); "), detail);
+            assertTrue(detail.endsWith("run the same command again, which compares the object's size and CRC32 with the file's and skips the file if it landed"),
+                    detail);
+            assertFalse(detail.contains("left nothing"), detail);
+            assertTrue(elapsed.compareTo(wait) >= 0, elapsed.toString());
+            long looks = proxy.requests().stream().filter(request -> request.method().equals("HEAD") && request.path().endsWith("/large.csv")).count();
+            assertTrue(looks >= 3, looks + " HEADs: one before the upload, then more than one after the abort");
+            assertEquals(Map.of(), objects());
+
+            proxy.clear();
+            assertTrue(complete.awaitLanded(1, Duration.ofSeconds(30)), complete.toString());
+            assertEquals(List.of(), proxy.failures());
+        }
+
+        assertEquals(0, upload(folder.toString(), "--part-size", "5"), err());
+        assertEquals(table("uploaded", 0, 1, 0, 0), tableOf(out()));
+        assertTrue(err().contains("skipped " + large + " -> s3://" + bucket + "/" + key + " (12.6 MB, unchanged)"), err());
+    }
+
     @Test
     void anUnknownBucketIsRefusedInOneLine() throws IOException {
         write("a.csv", "id\n1\n");
@@ -686,5 +788,20 @@ class BronzeUploadIT {
 
     private static PrintStream print(ByteArrayOutputStream bytes) {
         return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    }
+
+    /** A listener for a file uploaded without the command: nothing to show. */
+    private static final class SilentListener implements UploadListener {
+        @Override
+        public void runStarted(int files, long bytes) {}
+
+        @Override
+        public void bytesDone(long bytes, boolean sent) {}
+
+        @Override
+        public void fileDone(UploadOutcome outcome) {}
+
+        @Override
+        public void runDone() {}
     }
 }
