@@ -132,13 +132,28 @@ output "budget_hard_stop" {
 }
 
 output "silver_replay_command" {
-  description = "Replays the S3 events in the converter's failure queue, once their cause is fixed: each message is Lambda's on-failure record, whose requestPayload (the original S3 event) is sent again to what S3 invokes, asynchronously (so the retries and the failure queue apply again), and the record deleted. SQS's redrive cannot do it: it moves only the dead-letter queues of other SQS queues. Records are kept 14 days. Needs the AWS CLI and jq; it stops when the queue is empty (null without enable_functions)."
+  description = "Replays the S3 events in the converter's failure queue, once their cause is fixed: each message is Lambda's on-failure record, whose requestPayload (the original S3 event) is sent again to what S3 invokes, asynchronously (so the retries and the failure queue apply again), and the record deleted once that invocation was accepted. SQS's redrive cannot do it: it moves only the dead-letter queues of other SQS queues. Records are kept 14 days. Run it with bash from anywhere: bash -c \"$(terraform output -raw silver_replay_command)\". Needs the AWS CLI, v1 or v2 (the payload goes as a file, fileb://, which both send as it is), and jq; it prints each record it replays, stops when the queue is empty, and stops at the first call that fails, saying which, with the record left in the queue (null without enable_functions)."
+  # The payload is written to a temporary file and passed as fileb://: the AWS CLI sends a fileb:// file's
+  # bytes as they are, v1 and v2 alike (AWS CLI User Guide, "Loading a parameter from a file", binary
+  # files), whereas a payload on the command line is raw to v1 but base64 to v2, which only
+  # --cli-binary-format raw-in-base64-out changes, an option v1 refuses ("Unknown options"). Long polling
+  # (--wait-time-seconds) asks every SQS server, so an empty answer means an empty queue; a short poll
+  # samples some and may answer empty while records remain (Amazon SQS Developer Guide, "Amazon SQS short
+  # and long polling").
   value = var.enable_functions ? join(" ", [
-    "while m=$(aws sqs receive-message --region ${local.region} --queue-url ${aws_sqs_queue.silver_converter_failures.url} --max-number-of-messages 1 --visibility-timeout 60 --output json) && [ -n \"$m\" ] && [ \"$(printf '%s' \"$m\" | jq '.Messages | length')\" -gt 0 ]; do",
-    "p=$(printf '%s' \"$m\" | jq -c '.Messages[0].Body | fromjson | .requestPayload');",
+    "( f=$(mktemp) || exit 1; trap 'rm -f \"$f\"' EXIT; n=0;",
+    "while :; do",
+    "m=$(aws sqs receive-message --region ${local.region} --queue-url ${aws_sqs_queue.silver_converter_failures.url} --max-number-of-messages 1 --visibility-timeout 60 --wait-time-seconds 2 --output json)",
+    "|| { echo \"replay stopped: could not receive from ${aws_sqs_queue.silver_converter_failures.url} (the AWS CLI's error above); $n record(s) replayed\" >&2; exit 1; };",
+    "if [ -z \"$m\" ] || [ \"$(printf '%s' \"$m\" | jq '.Messages | length')\" -eq 0 ]; then echo \"replay done: $n record(s) replayed, the queue is empty\"; break; fi;",
+    "printf '%s' \"$m\" | jq -c '.Messages[0].Body | fromjson | .requestPayload' > \"$f\" || exit 1;",
     "h=$(printf '%s' \"$m\" | jq -r '.Messages[0].ReceiptHandle');",
-    "echo \"replaying $(printf '%s' \"$p\" | jq -r '.Records[0].s3.object.key')\";",
-    "aws lambda invoke --region ${local.region} --function-name ${local.silver_converter_invoked_arn} --invocation-type Event --cli-binary-format raw-in-base64-out --payload \"$p\" /dev/null",
-    "&& aws sqs delete-message --region ${local.region} --queue-url ${aws_sqs_queue.silver_converter_failures.url} --receipt-handle \"$h\"; done",
+    "k=$(jq -r '.Records[0].s3.object.key' \"$f\");",
+    "echo \"replaying $k\";",
+    "aws lambda invoke --region ${local.region} --function-name ${local.silver_converter_invoked_arn} --invocation-type Event --payload \"fileb://$f\" /dev/null > /dev/null",
+    "|| { echo \"replay stopped: invoking ${local.silver_converter_invoked_arn} with the record of $k failed (the AWS CLI's error above); the record stays in the queue, visible again in 60 s: fix the cause and run the command again\" >&2; exit 1; };",
+    "aws sqs delete-message --region ${local.region} --queue-url ${aws_sqs_queue.silver_converter_failures.url} --receipt-handle \"$h\"",
+    "|| { echo \"replay stopped: $k was invoked but its record could not be deleted (the AWS CLI's error above): it will be replayed again, which converts nothing twice\" >&2; exit 1; };",
+    "n=$((n + 1)); done )",
   ]) : null
 }

@@ -2,9 +2,11 @@ package dev.medallion.rehearsal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.S3ObjectStore;
 import dev.medallion.silver.ParquetTestFiles;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.regions.Region;
@@ -110,6 +112,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  *     batch back and refuse a direct invocation, one held by another batch's build hand back the commits
  *     it cannot date; a change in the silver catalog must rebuild exactly the models that read it; the
  *     output's rebuild command must be accepted.</li>
+ * <li><b>The operator commands.</b> The output {@code silver_replay_command} is run as its users run
+ *     it, its text with {@code bash -c}, the real AWS CLI and {@code jq} ({@link OperatorShell}), against
+ *     the emulator and the converter under the Lambda runtime behind Lambda's Invoke API
+ *     ({@link LambdaInvokeFront}): a Lambda on-failure record in the converter's failure queue is replayed
+ *     (its file converted, its record deleted).</li>
  * <li><b>Destroy.</b> {@code terraform destroy} must succeed and leave the emulator holding exactly what
  *     it held before the apply, listed kind by kind with the services' own List calls.</li>
  * </ol>
@@ -141,7 +148,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * prints; it checks the jar's bytecode fits the runtime and its native libraries the architecture); the
  * memory size, which the runtime reports to the function but which limits nothing here.
  * <p>
- * Missing prerequisites (the jars, terraform, python3 with moto, aws-lambda-rie) fail the test with how
+ * Missing prerequisites (the jars, terraform, python3 with moto, aws-lambda-rie, the AWS CLI, jq) fail the test with how
  * to install them; it never skips. Every step prints what it did; a failure names the step, the
  * resource or function, and the emulator's answer. Logs (moto's, each terraform command's, each
  * function's) are kept in {@code target/deploy-rehearsal/}.
@@ -176,6 +183,8 @@ class DeployRehearsalIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The gold builder's optional schedule, set so that every invoker of the builder is deployed and checked. */
     private static final String GOLD_SCHEDULE = "rate(1 day)";
+    /** The file the operator commands' steps add to stores_eu: a space and a '+' in its key, which S3 URL-encodes in events. */
+    private static final String REPLAYED = "stores_eu/2026/12/new stores+eu.csv";
     /** The alias both functions' invokers target with SnapStart (silver_converter_snapstart, gold_ctas_snapstart). */
     private static final String LIVE = "live";
 
@@ -230,6 +239,8 @@ class DeployRehearsalIT {
             steps.run("the crawler-failed rule and its target", this::crawlerFailedRule);
             String batch = steps.run("the gold trigger queue: the silver commits, and its mapping as deployed", this::goldTriggers);
             steps.run("the gold builder under the Lambda runtime", () -> buildGold(batch));
+            steps.run("silver_replay_command with bash, the AWS CLI and jq", this::replayCommand);
+            steps.run("the operator command's file removed from bronze", this::removeReplayedFile);
             destroyed = true;
             steps.run("terraform destroy leaves nothing", this::destroy);
             System.out.printf(java.util.Locale.ROOT, "[rehearsal] the deploy rehearsal passed in %.0f s%n", steps.seconds());
@@ -237,7 +248,14 @@ class DeployRehearsalIT {
         finally {
             if (stack != null) {
                 if (!destroyed && resourcesApplied > 0) {
-                    // Best effort only: the emulator goes away with its resources anyway.
+                    // Best effort only: the emulator goes away with its resources anyway. Without the
+                    // operator commands' file in bronze, so that the destroy ends (removeReplayedFile).
+                    try {
+                        deleteReplayedFile();
+                    }
+                    catch (RuntimeException e) {
+                        System.out.println("[rehearsal] could not delete " + REPLAYED + " before the destroy: " + e);
+                    }
                     stack.destroyAfterFailure(variables);
                 }
                 stack.close();
@@ -262,6 +280,7 @@ class DeployRehearsalIT {
         steps.say("terraform: " + terraform + ", " + TerraformStack.version(terraform));
         steps.say("moto " + PatchedMoto.checkPrerequisites() + " (python3 on the PATH)");
         steps.say("aws-lambda-rie: " + LambdaRuntime.emulator());
+        OperatorShell.prerequisites().forEach(steps::say);
         steps.say("the functions run on " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + " on "
                 + System.getProperty("os.arch") + " (Lambda: java21 on arm64)");
     }
@@ -998,6 +1017,135 @@ class DeployRehearsalIT {
             steps.say("gold_rebuild_command's payload " + rebuildPayload() + ": " + rebuild);
         }
     }
+
+    /**
+     * silver_replay_command: a Lambda on-failure record of the converter, as Lambda writes it to the failure
+     * queue, for a file not yet converted; the command's text run with bash and the real AWS CLI must
+     * invoke the converter asynchronously with the record's requestPayload, have the file converted, and
+     * delete the record.
+     */
+    private void replayCommand() throws Exception {
+        String command = text(outputs, "silver_replay_command");
+        String failures = text(outputs.path("dead_letter_queue_urls"), "silver_converter_failures");
+        S3ObjectStore bronzeStore = new S3ObjectStore(aws.s3, bronze);
+        List<String> sample = Files.readAllLines(SAMPLE_DATA.resolve("stores_eu/stores.csv"));
+        bronzeStore.put(REPLAYED, (String.join("\n", sample.subList(0, 4)) + "\n").getBytes(StandardCharsets.UTF_8));
+        ObjectInfo object = bronzeStore.stat(REPLAYED).orElseThrow();
+        NotificationRules rules = NotificationRules.of(aws.s3.getBucketNotificationConfiguration(request -> request.bucket(bronze)));
+        String event = S3Notifications.objectCreated(REGION, "ObjectCreated:Put", rules.deliveries(REPLAYED, "ObjectCreated:Put").get(0).id(), bronze, object);
+        String record = onFailureRecord(event);
+        aws.sqs.sendMessage(request -> request.queueUrl(failures).messageBody(record));
+        steps.say("put s3://" + bronze + "/" + REPLAYED + " (3 rows), and in " + failures + " the on-failure record of its event, key "
+                + S3Notifications.eventKey(REPLAYED));
+
+        try (LambdaRuntime runtime = LambdaRuntime.start(converter.asRuntimeFunction(), platform(converter), tls.jvmOptions(), logs);
+                LambdaInvokeFront front = LambdaInvokeFront.start(converter.invoked(), runtime)) {
+            OperatorShell shell = operatorShell("silver_replay_command", front);
+            OperatorShell.Run run = shell.run(command, Map.of());
+            assertEquals(0, run.exitCode(), "silver_replay_command: " + run.describe());
+            assertEquals(List.of(), front.unexpected(), "requests the command sent the Lambda front that invoke no " + converter.invoked());
+            List<LambdaInvokeFront.Call> calls = front.calls();
+            assertEquals(1, calls.size(), "invocations of " + converter.invoked() + ": " + calls + "\n" + run.describe());
+            LambdaInvokeFront.Call call = calls.get(0);
+            assertEquals("Event", call.invocationType(), "the replay invokes asynchronously, so that the retries and the failure queue apply again");
+            assertEquals(JSON.readTree(event), JSON.readTree(call.payload()), "the replayed payload against the record's requestPayload");
+            assertEquals("[\"converted s3://" + bronze + "/" + REPLAYED + "\"]", call.response().orElseThrow().payload(), "the converter on the replayed event\n" + tail(runtime));
+            assertTrue(run.stdout().contains("replaying " + S3Notifications.eventKey(REPLAYED) + "\n"), run.describe());
+            assertTrue(run.stdout().contains("replay done: 1 record(s) replayed, the queue is empty"), run.describe());
+            steps.say("silver_replay_command: " + run.stdout().strip().replace("\n", " / ") + "; the converter answered " + call.response().orElseThrow().payload());
+        }
+        JsonNode manifest = manifestOf(REPLAYED);
+        assertEquals(List.of(3L, 3L, 0L), List.of(manifest.path("rowsRead").asLong(), manifest.path("rowsWritten").asLong(), manifest.path("rowsQuarantined").asLong()),
+                REPLAYED + ": rows read, written, quarantined");
+        assertEquals(3, parquetRecords(manifest).size(), REPLAYED + ": Parquet records read back");
+        Map<String, String> left = aws.sqs.getQueueAttributes(request -> request.queueUrl(failures)
+                .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+        assertEquals(Map.of("ApproximateNumberOfMessages", "0", "ApproximateNumberOfMessagesNotVisible", "0"), left, "the failure queue after the replay");
+        steps.say(REPLAYED + ": converted, its manifest and 3 Parquet records in silver; the record deleted, " + failures + " empty");
+    }
+
+    /**
+     * Every version of the file the operator commands' steps added, deleted from the versioned bronze bucket
+     * by this JVM's client: left there, terraform destroy's force_destroy never empties the bucket on moto
+     * 5.2.1 (ListObjectVersions with encoding-type=url and DeleteObjects, each answered 200, over and over:
+     * the bucket was still "destroying" after 3.5 minutes), which is moto's and the provider's affair with
+     * a '+' or a space in a key, not the stack's.
+     */
+    private void removeReplayedFile() {
+        int deleted = deleteReplayedFile();
+        assertTrue(deleted > 0, "no version of " + REPLAYED + " in " + bronze);
+        var left = aws.s3.listObjectVersions(request -> request.bucket(bronze).prefix(REPLAYED));
+        assertTrue(left.versions().isEmpty() && left.deleteMarkers().isEmpty(), REPLAYED + " left in " + bronze + ": " + left);
+        steps.say(deleted + " version(s) of s3://" + bronze + "/" + REPLAYED + " deleted");
+    }
+
+    /** How many versions of the operator commands' file were deleted (none when there is none, or no bucket yet). */
+    private int deleteReplayedFile() {
+        if (aws == null || bronze == null) {
+            return 0;
+        }
+        List<software.amazon.awssdk.services.s3.model.ObjectIdentifier> versions = new ArrayList<>();
+        aws.s3.listObjectVersionsPaginator(request -> request.bucket(bronze).prefix(REPLAYED)).forEach(page -> {
+            page.versions().forEach(version -> versions.add(software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder()
+                    .key(version.key()).versionId(version.versionId()).build()));
+            page.deleteMarkers().forEach(marker -> versions.add(software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder()
+                    .key(marker.key()).versionId(marker.versionId()).build()));
+        });
+        if (!versions.isEmpty()) {
+            aws.s3.deleteObjects(request -> request.bucket(bronze).delete(delete -> delete.objects(versions)));
+        }
+        return versions.size();
+    }
+
+    /** The command's shell, its AWS CLI pointed at moto and, for Lambda, at the front. */
+    private OperatorShell operatorShell(String output, LambdaInvokeFront front) throws IOException {
+        return OperatorShell.create(Files.createDirectories(logs.resolve(output)), moto.endpoint(), front.endpoint(), tls.certificate());
+    }
+
+    /** The record Lambda sends an asynchronous invocation's on-failure destination once its retries are exhausted (Lambda Developer Guide, "Capturing records of Lambda asynchronous invocations"). */
+    private String onFailureRecord(String event) throws IOException {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("version", "1.0");
+        record.put("timestamp", Instant.now().toString());
+        ObjectNode context = record.putObject("requestContext");
+        context.put("requestId", java.util.UUID.randomUUID().toString());
+        context.put("functionArn", converter.invoked());
+        context.put("condition", "RetriesExhausted");
+        context.put("approximateInvokeCount", 3);
+        record.set("requestPayload", JSON.readTree(event));
+        ObjectNode response = record.putObject("responseContext");
+        response.put("statusCode", 200);
+        response.put("executedVersion", converter.invoked().substring(converter.invoked().lastIndexOf(':') + 1));
+        response.put("functionError", "Unhandled");
+        ObjectNode error = record.putObject("responsePayload");
+        error.put("errorMessage", "Could not convert 1 of 1 object(s): s3://" + bronze + "/" + REPLAYED + ": the rehearsal's failure");
+        error.put("errorType", "dev.medallion.silver.lambda.SilverConversionException");
+        return JSON.writeValueAsString(record);
+    }
+
+    /** The manifest silver holds for a bronze key. */
+    private JsonNode manifestOf(String sourceKey) throws IOException {
+        S3ObjectStore store = new S3ObjectStore(aws.s3, silver);
+        for (String key : store.list("_manifests/" + sourceKey.substring(0, sourceKey.indexOf('/')) + "/")) {
+            JsonNode manifest = JSON.readTree(store.read(key).orElseThrow());
+            if (manifest.path("source").path("key").asText().equals(sourceKey)) {
+                return manifest;
+            }
+        }
+        throw new AssertionError("silver holds no manifest of " + sourceKey);
+    }
+
+    private List<GenericRecord> parquetRecords(JsonNode manifest) throws IOException {
+        S3ObjectStore store = new S3ObjectStore(aws.s3, silver);
+        List<GenericRecord> records = new ArrayList<>();
+        for (JsonNode part : manifest.path("parts")) {
+            Path local = Files.createDirectories(logs.resolve("silver")).resolve("read-" + part.path("key").asText().replace('/', '_'));
+            Files.write(local, store.read(part.path("key").asText()).orElseThrow(() -> new AssertionError("silver lacks " + part)));
+            records.addAll(ParquetTestFiles.readAll(local));
+        }
+        return records;
+    }
+
 
     private Map<String, String> invokeBuilder(LambdaRuntime runtime, String event) throws Exception {
         LambdaRuntime.Invocation invocation = runtime.invoke(event);
