@@ -7,6 +7,7 @@ import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.S3ObjectStore;
 import dev.medallion.silver.ParquetTestFiles;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.schema.PrimitiveType;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.regions.Region;
@@ -112,11 +113,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  *     batch back and refuse a direct invocation, one held by another batch's build hand back the commits
  *     it cannot date; a change in the silver catalog must rebuild exactly the models that read it; the
  *     output's rebuild command must be accepted.</li>
- * <li><b>The operator commands.</b> The output {@code silver_replay_command} is run as its users run
- *     it, its text with {@code bash -c}, the real AWS CLI and {@code jq} ({@link OperatorShell}), against
- *     the emulator and the converter under the Lambda runtime behind Lambda's Invoke API
- *     ({@link LambdaInvokeFront}): a Lambda on-failure record in the converter's failure queue is replayed
- *     (its file converted, its record deleted).</li>
+ * <li><b>The operator commands.</b> The outputs {@code silver_replay_command} and
+ *     {@code silver_reconvert_command} are run as their users run them, their text with {@code bash -c},
+ *     the real AWS CLI and {@code jq} ({@link OperatorShell}), against the emulator and the converter under
+ *     the Lambda runtime behind Lambda's Invoke API ({@link LambdaInvokeFront}): a Lambda on-failure record
+ *     in the converter's failure queue is replayed (its file converted, its record deleted); after
+ *     {@code stores_eu}'s contract retypes a column, the dataset's files, one with a space and a '+' in its
+ *     key, are converted again in the new type in their {@code ingest_date}, bronze untouched, and a second
+ *     run answers unchanged; a refused invocation stops the command at once, saying where.</li>
  * <li><b>Destroy.</b> {@code terraform destroy} must succeed and leave the emulator holding exactly what
  *     it held before the apply, listed kind by kind with the services' own List calls.</li>
  * </ol>
@@ -183,7 +187,8 @@ class DeployRehearsalIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The gold builder's optional schedule, set so that every invoker of the builder is deployed and checked. */
     private static final String GOLD_SCHEDULE = "rate(1 day)";
-    /** The file the operator commands' steps add to stores_eu: a space and a '+' in its key, which S3 URL-encodes in events. */
+    /** The dataset the operator commands' steps work on, and the file they add to it: a space and a '+' in its key, which S3 URL-encodes in events. */
+    private static final String RECONVERTED = "stores_eu";
     private static final String REPLAYED = "stores_eu/2026/12/new stores+eu.csv";
     /** The alias both functions' invokers target with SnapStart (silver_converter_snapstart, gold_ctas_snapstart). */
     private static final String LIVE = "live";
@@ -240,7 +245,8 @@ class DeployRehearsalIT {
             String batch = steps.run("the gold trigger queue: the silver commits, and its mapping as deployed", this::goldTriggers);
             steps.run("the gold builder under the Lambda runtime", () -> buildGold(batch));
             steps.run("silver_replay_command with bash, the AWS CLI and jq", this::replayCommand);
-            steps.run("the operator command's file removed from bronze", this::removeReplayedFile);
+            steps.run("silver_reconvert_command after a contract change, with bash, the AWS CLI and jq", this::reconvertCommand);
+            steps.run("the operator commands' file removed from bronze", this::removeReplayedFile);
             destroyed = true;
             steps.run("terraform destroy leaves nothing", this::destroy);
             System.out.printf(java.util.Locale.ROOT, "[rehearsal] the deploy rehearsal passed in %.0f s%n", steps.seconds());
@@ -1065,6 +1071,92 @@ class DeployRehearsalIT {
     }
 
     /**
+     * silver_reconvert_command: stores_eu's contract retypes floor_area_m2 from bigint to double; the command,
+     * run for the dataset with bash and the real AWS CLI, must have each of its files converted again in
+     * the new type, in the same ingest_date, without writing to bronze; run again, every file answers
+     * unchanged; an invocation refused stops it at that object, saying so.
+     */
+    private void reconvertCommand() throws Exception {
+        String command = text(outputs, "silver_reconvert_command");
+        S3ObjectStore silverStore = new S3ObjectStore(aws.s3, silver);
+        S3ObjectStore bronzeStore = new S3ObjectStore(aws.s3, bronze);
+        List<String> files = List.of(REPLAYED, "stores_eu/stores.csv");
+        Map<String, ObjectInfo> bronzeBefore = new LinkedHashMap<>();
+        Map<String, String> ingestDates = new LinkedHashMap<>();
+        for (String key : files) {
+            bronzeBefore.put(key, bronzeStore.stat(key).orElseThrow());
+            JsonNode manifest = manifestOf(key);
+            assertEquals("bigint", columnType(manifest, "floor_area_m2"), key + " was converted under the declared contract");
+            ingestDates.put(key, manifest.path("ingestDate").asText());
+            assertEquals(LocalDate.ofInstant(bronzeBefore.get(key).lastModified(), ZoneOffset.UTC).toString(), manifest.path("ingestDate").asText(),
+                    key + ": its ingest_date is its LastModified's day");
+        }
+        ObjectNode contract = (ObjectNode) JSON.readTree(silverStore.read("_schemas/" + RECONVERTED + ".json").orElseThrow());
+        contract.path("columns").forEach(column -> {
+            if (column.path("name").asText().equals("floor_area_m2")) {
+                ((ObjectNode) column).put("type", "double");
+            }
+        });
+        silverStore.put("_schemas/" + RECONVERTED + ".json", JSON.writeValueAsBytes(contract));
+        steps.say("_schemas/" + RECONVERTED + ".json edited: floor_area_m2 bigint -> double");
+
+        try (LambdaRuntime runtime = LambdaRuntime.start(converter.asRuntimeFunction(), platform(converter), tls.jvmOptions(), logs);
+                LambdaInvokeFront front = LambdaInvokeFront.start(converter.invoked(), runtime)) {
+            OperatorShell shell = operatorShell("silver_reconvert_command", front);
+            Map<String, String> dataset = Map.of("DATASET", RECONVERTED);
+
+            OperatorShell.Run first = shell.run(command, dataset);
+            assertEquals(0, first.exitCode(), "silver_reconvert_command: " + first.describe());
+            assertEquals(files.stream().map(key -> "converted s3://" + bronze + "/" + key).toList(), outcomes(front, runtime), "the first run\n" + first.describe());
+            for (int i = 0; i < files.size(); i++) {
+                String line = "invoked " + converter.invoked() + " for s3://" + bronze + "/" + files.get(i) + " (" + (i + 1) + " of " + files.size() + ")";
+                assertTrue(first.stdout().contains(line + "\n"), "the command prints what it invoked: " + line + "\n" + first.describe());
+            }
+            for (String key : files) {
+                JsonNode manifest = manifestOf(key);
+                assertEquals("double", columnType(manifest, "floor_area_m2"), key + "'s manifest: converted in the contract in force");
+                assertEquals(ingestDates.get(key), manifest.path("ingestDate").asText(), key + " keeps its ingest_date");
+                for (JsonNode part : manifest.path("parts")) {
+                    assertTrue(part.path("key").asText().startsWith(RECONVERTED + "/ingest_date=" + ingestDates.get(key) + "/"), key + ": part " + part);
+                    Path local = logs.resolve("reconverted-" + part.path("key").asText().replace('/', '_'));
+                    Files.write(local, silverStore.read(part.path("key").asText()).orElseThrow());
+                    assertEquals(PrimitiveType.PrimitiveTypeName.DOUBLE, ParquetTestFiles.schema(local).getType("floor_area_m2").asPrimitiveType().getPrimitiveTypeName(),
+                            key + ": floor_area_m2 in " + part.path("key").asText());
+                }
+                List<GenericRecord> records = parquetRecords(manifest);
+                assertFalse(records.isEmpty(), key + ": no record read back");
+                records.forEach(record -> assertTrue(record.get("floor_area_m2") == null || record.get("floor_area_m2") instanceof Double,
+                        key + ": floor_area_m2 read back as " + record.get("floor_area_m2")));
+                ObjectInfo now = bronzeStore.stat(key).orElseThrow();
+                assertEquals(bronzeBefore.get(key), now, key + " in bronze: the command writes nothing there (a copy onto itself would move its rows to the copy's day)");
+            }
+            steps.say("DATASET=" + RECONVERTED + ": " + first.stdout().strip().replace("\n", " / "));
+            steps.say(files + ": converted again, floor_area_m2 DOUBLE in every Parquet part, ingest_date " + ingestDates + " kept, bronze untouched");
+
+            front.clear();
+            OperatorShell.Run second = shell.run(command, dataset);
+            assertEquals(0, second.exitCode(), "silver_reconvert_command run again: " + second.describe());
+            assertEquals(files.stream().map(key -> "unchanged s3://" + bronze + "/" + key).toList(), outcomes(front, runtime), "run again\n" + second.describe());
+            steps.say("run again: " + files.size() + " invocations, every file unchanged");
+
+            // Refused on the first object (a caller without lambda:InvokeFunction): it stops there, invoking nothing after it.
+            front.clear();
+            front.refuseInvocationsContaining(S3Notifications.eventKey(REPLAYED));
+            OperatorShell.Run refused = shell.run(command, dataset);
+            assertTrue(refused.exitCode() != 0, "a refused invocation must fail the command: " + refused.describe());
+            assertEquals(1, front.calls().size(), "nothing invoked after the refused object: " + front.calls());
+            String stopped = "reconvert stopped at object 1 of " + files.size() + " (s3://" + bronze + "/" + REPLAYED + "): invoking " + converter.invoked() + " failed";
+            assertTrue(refused.stderr().contains(stopped) && refused.stderr().contains("AccessDeniedException"), "the refusal, said: " + refused.describe());
+            steps.say("refused: exit code " + refused.exitCode() + ", " + refused.stderr().strip().replace("\n", " / "));
+
+            OperatorShell.Run unnamed = shell.run(command, Map.of());
+            assertTrue(unnamed.exitCode() != 0 && unnamed.stderr().contains("DATASET=sales bash -c"), "run without DATASET: " + unnamed.describe());
+            assertTrue(front.calls().size() == 1, "nothing invoked without a dataset: " + front.calls());
+            steps.say("without DATASET: " + unnamed.stderr().strip());
+        }
+    }
+
+    /**
      * Every version of the file the operator commands' steps added, deleted from the versioned bronze bucket
      * by this JVM's client: left there, terraform destroy's force_destroy never empties the bucket on moto
      * 5.2.1 (ListObjectVersions with encoding-type=url and DeleteObjects, each answered 200, over and over:
@@ -1100,6 +1192,19 @@ class DeployRehearsalIT {
     /** The command's shell, its AWS CLI pointed at moto and, for Lambda, at the front. */
     private OperatorShell operatorShell(String output, LambdaInvokeFront front) throws IOException {
         return OperatorShell.create(Files.createDirectories(logs.resolve(output)), moto.endpoint(), front.endpoint(), tls.certificate());
+    }
+
+    /** What the converter answered to each invocation the front took, all asynchronous and of the converter as S3 invokes it. */
+    private List<String> outcomes(LambdaInvokeFront front, LambdaRuntime runtime) throws IOException {
+        assertEquals(List.of(), front.unexpected(), "requests that invoke no " + converter.invoked());
+        List<String> outcomes = new ArrayList<>();
+        for (LambdaInvokeFront.Call call : front.calls()) {
+            assertEquals("Event", call.invocationType(), "asynchronous, as S3 invokes it: " + call);
+            LambdaRuntime.Invocation response = call.response().orElseThrow(() -> new AssertionError("refused: " + call));
+            assertFalse(response.functionError(), converter.name() + " failed on " + call.payload() + ": " + response.payload() + "\n" + tail(runtime));
+            JSON.readTree(response.payload()).forEach(outcome -> outcomes.add(outcome.asText()));
+        }
+        return outcomes;
     }
 
     /** The record Lambda sends an asynchronous invocation's on-failure destination once its retries are exhausted (Lambda Developer Guide, "Capturing records of Lambda asynchronous invocations"). */
@@ -1146,6 +1251,14 @@ class DeployRehearsalIT {
         return records;
     }
 
+    private static String columnType(JsonNode manifest, String column) {
+        for (JsonNode candidate : manifest.path("columns")) {
+            if (candidate.path("name").asText().equals(column)) {
+                return candidate.path("type").asText();
+            }
+        }
+        throw new AssertionError("the manifest of " + manifest.path("source").path("key").asText() + " has no column " + column + ": " + manifest.path("columns"));
+    }
 
     private Map<String, String> invokeBuilder(LambdaRuntime runtime, String event) throws Exception {
         LambdaRuntime.Invocation invocation = runtime.invoke(event);

@@ -37,7 +37,7 @@ final class LambdaInvokeFront implements AutoCloseable {
      * One invocation the front took.
      *
      * @param invocationType the request's {@code X-Amz-Invocation-Type} ({@code RequestResponse} when absent, as Lambda takes it)
-     * @param response what the function returned
+     * @param response what the function returned, empty when the front refused the call
      */
     record Call(String functionName, String invocationType, String payload, Optional<LambdaRuntime.Invocation> response) {}
 
@@ -46,6 +46,7 @@ final class LambdaInvokeFront implements AutoCloseable {
     private final LambdaRuntime runtime;
     private final List<Call> calls = new ArrayList<>();
     private final List<String> unexpected = new ArrayList<>();
+    private String refusedPayloadFragment;
 
     private LambdaInvokeFront(HttpServer server, String functionName, LambdaRuntime runtime) {
         this.server = server;
@@ -78,6 +79,20 @@ final class LambdaInvokeFront implements AutoCloseable {
         return List.copyOf(unexpected);
     }
 
+    synchronized void clear() {
+        calls.clear();
+        unexpected.clear();
+    }
+
+    /**
+     * From now on, an invocation whose payload contains the fragment is refused as Lambda refuses a caller
+     * without {@code lambda:InvokeFunction} (403 AccessDeniedException, which the CLI does not retry),
+     * and the function does not run; {@code null} refuses nothing.
+     */
+    synchronized void refuseInvocationsContaining(String payloadFragment) {
+        this.refusedPayloadFragment = payloadFragment;
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -98,6 +113,12 @@ final class LambdaInvokeFront implements AutoCloseable {
                 return;
             }
             String invocationType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type")).orElse("RequestResponse");
+            if (refusedPayloadFragment != null && payload.contains(refusedPayloadFragment)) {
+                calls.add(new Call(name, invocationType, payload, Optional.empty()));
+                error(exchange, 403, "AccessDeniedException", "User: arn:aws:iam::000000000000:user/rehearsal is not authorized to perform: lambda:InvokeFunction on resource: "
+                        + name + " because no identity-based policy allows the lambda:InvokeFunction action");
+                return;
+            }
             LambdaRuntime.Invocation response;
             try {
                 response = runtime.invoke(payload);
