@@ -82,8 +82,8 @@ public final class SilverTableDefinition {
         String dataset = contract.dataset();
         checkName(dataset, "Dataset name '" + dataset + "'", dataset.length() > Identifiers.MAX_LENGTH
                 ? "the dataset is named after its bronze folder, which the converter now makes " + Identifiers.fitted(dataset)
-                        + ": replay its files from the failure queue (the stack's silver_replay_command), or copy each onto itself, a new version, to convert them into that"
-                        + " dataset; _schemas/" + dataset + ".json is then unused"
+                        + ": convert its files again into that dataset with the stack's silver_reconvert_command (DATASET=" + dataset + "), or replay them from the"
+                        + " failure queue (the stack's silver_replay_command); _schemas/" + dataset + ".json is then unused"
                 : "the dataset is named after its bronze folder: upload it under a folder name of letters, digits and underscores");
         List<Column> columns = new ArrayList<>();
         for (var column : contract.columns()) {

@@ -178,7 +178,8 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         if (event == null || event.getRecords() == null || event.getRecords().isEmpty()) {
             // Never from S3: a person's invocation (--payload null or {}), which would otherwise succeed converting nothing.
             throw new IllegalArgumentException("The event holds no S3 records: the converter takes S3 ObjectCreated notifications ({\"Records\":[...]})."
-                    + " To convert an object again, replay its failure record (the silver_replay_command output) or copy the object onto itself.");
+                    + " To convert a dataset's files again, run the stack's silver_reconvert_command output for it (each file keeps its ingest_date);"
+                    + " to convert an object the converter failed on, replay its failure record (the silver_replay_command output).");
         }
         List<S3EventNotificationRecord> records = event.getRecords();
         for (int i = 0; i < records.size(); i++) {

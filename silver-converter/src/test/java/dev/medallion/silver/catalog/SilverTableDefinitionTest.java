@@ -116,6 +116,8 @@ class SilverTableDefinitionTest {
         assertTrue(longDataset.getMessage().contains("256 characters long") && longDataset.getMessage().contains("at most 255"), longDataset.getMessage());
         // A contract from before names were cut (its first file converted, then failed to catalog) says what the name is now.
         assertTrue(longDataset.getMessage().contains("which the converter now makes " + Identifiers.fitted("d".repeat(256)) + ":"), longDataset.getMessage());
+        assertTrue(longDataset.getMessage().contains("convert its files again into that dataset with the stack's silver_reconvert_command (DATASET="
+                + "d".repeat(256) + ")"), longDataset.getMessage());
         String longColumn = "net_amount_" + "c".repeat(250);
         IllegalArgumentException longName = assertThrows(IllegalArgumentException.class,
                 () -> SilverTableDefinition.of(contract("sales", new Column(longColumn, ColumnType.DOUBLE, "Net amount " + "c".repeat(250))), LOCATION));

@@ -36,6 +36,7 @@ class SilverConverterHandlerErrorLogTest {
         for (S3Event event : java.util.Arrays.asList(null, new S3Event(), new S3Event(java.util.List.of()))) {
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> handler.handleRequest(event, null));
             assertTrue(refused.getMessage().startsWith("The event holds no S3 records: the converter takes S3 ObjectCreated notifications"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("run the stack's silver_reconvert_command output for it (each file keeps its ingest_date)"), refused.getMessage());
         }
     }
 
