@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.bronze.upload.BronzeBucket;
 import dev.medallion.bronze.upload.BronzeKeyLayout;
 import dev.medallion.bronze.upload.FileUploader;
-import dev.medallion.bronze.upload.UploadListener;
+import dev.medallion.bronze.upload.SilentUploadListener;
 import dev.medallion.bronze.upload.UploadOutcome;
 import dev.medallion.bronze.upload.UploadOutcome.Status;
 import dev.medallion.bronze.upload.UploadPlanner;
@@ -76,19 +76,6 @@ class EndToEndIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final CSVFormat CSV_WITH_HEADER = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
-    private static final UploadListener SILENT = new UploadListener() {
-        @Override
-        public void runStarted(int files, long bytes) {}
-
-        @Override
-        public void bytesDone(long bytes, boolean sent) {}
-
-        @Override
-        public void fileDone(UploadOutcome outcome) {}
-
-        @Override
-        public void runDone() {}
-    };
 
     /** The types the converter writes, and what the CSV text of each becomes once read back through parquet-avro. */
     private enum Type {
@@ -384,7 +371,7 @@ class EndToEndIT {
         BronzeBucket bucket = new BronzeBucket(S3.client(), bronzeBucket);
         bucket.checkAccess();
         FileUploader uploader = new FileUploader(bucket, Files::newInputStream, FileUploader.DEFAULT_PART_SIZE, false);
-        List<UploadOutcome> outcomes = new UploadRun(uploader, 4).run(plan.files(), SILENT);
+        List<UploadOutcome> outcomes = new UploadRun(uploader, 4).run(plan.files(), SilentUploadListener.SILENT);
         outcomes.forEach(outcome -> assertFalse(outcome.status() == Status.FAILED, outcome.file() + ": " + outcome.detail()));
         return outcomes;
     }

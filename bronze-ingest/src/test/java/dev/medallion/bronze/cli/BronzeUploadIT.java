@@ -5,7 +5,7 @@ import dev.medallion.bronze.upload.Crc32Checksum;
 import dev.medallion.bronze.upload.FileOpener;
 import dev.medallion.bronze.upload.FileUploader;
 import dev.medallion.bronze.upload.PlannedFile;
-import dev.medallion.bronze.upload.UploadListener;
+import dev.medallion.bronze.upload.SilentUploadListener;
 import dev.medallion.bronze.upload.UploadOutcome;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.storage.S3Clients;
@@ -584,7 +584,7 @@ class BronzeUploadIT {
                     5 * MIB, false, wait);
             long started = System.nanoTime();
 
-            UploadOutcome outcome = uploader.upload(new PlannedFile(large, key, Files.size(large), Files.getLastModifiedTime(large)), new SilentListener());
+            UploadOutcome outcome = uploader.upload(new PlannedFile(large, key, Files.size(large), Files.getLastModifiedTime(large)), SilentUploadListener.SILENT);
 
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             assertEquals(1, noSuchUpload.hits(), noSuchUpload.toString());
@@ -788,20 +788,5 @@ class BronzeUploadIT {
 
     private static PrintStream print(ByteArrayOutputStream bytes) {
         return new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    }
-
-    /** A listener for a file uploaded without the command: nothing to show. */
-    private static final class SilentListener implements UploadListener {
-        @Override
-        public void runStarted(int files, long bytes) {}
-
-        @Override
-        public void bytesDone(long bytes, boolean sent) {}
-
-        @Override
-        public void fileDone(UploadOutcome outcome) {}
-
-        @Override
-        public void runDone() {}
     }
 }

@@ -144,7 +144,7 @@ class FileUploaderTest {
             });
             FileUploader uploader = new FileUploader(new BronzeBucket(client, "bronze"), Files::newInputStream, 5 * MIB, false);
 
-            UploadOutcome outcome = uploader.upload(new PlannedFile(file, "d/big.csv", size, Files.getLastModifiedTime(file)), SILENT);
+            UploadOutcome outcome = uploader.upload(new PlannedFile(file, "d/big.csv", size, Files.getLastModifiedTime(file)), SilentUploadListener.SILENT);
 
             assertEquals(UploadOutcome.Status.SKIPPED, outcome.status(), outcome.detail());
             assertEquals("unchanged: put by another run meanwhile", outcome.detail());
@@ -152,20 +152,6 @@ class FileUploaderTest {
                     : List.of("head", "complete if-match \"old\" if-none-match null", "abort", "head"), calls);
         }
     }
-
-    private static final UploadListener SILENT = new UploadListener() {
-        @Override
-        public void runStarted(int files, long bytes) {}
-
-        @Override
-        public void bytesDone(long bytes, boolean sent) {}
-
-        @Override
-        public void fileDone(UploadOutcome outcome) {}
-
-        @Override
-        public void runDone() {}
-    };
 
     @SuppressWarnings("unchecked")
     private static <T> T cast(Object value) {
