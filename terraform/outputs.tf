@@ -109,8 +109,8 @@ output "first_gold_query_command" {
 }
 
 output "gold_rebuild_command" {
-  description = "Asks the gold builder to rebuild one model now, asynchronously (when another build holds the lease the invocation fails and Lambda retries it, up to async_max_retry_attempts times). With SnapStart (gold_ctas_snapstart) it invokes the alias live, which the retry and on-failure settings apply to. Add \"force\": true to rebuild although its inputs are unchanged; {} builds every model. The outcome is in the function's log group (null without Glue, Athena or enable_functions)."
-  value       = local.gold_enabled ? "aws lambda invoke --function-name ${aws_lambda_function.gold_ctas[0].function_name}${var.gold_ctas_snapstart ? " --qualifier ${aws_lambda_alias.gold_ctas[0].name}" : ""} --invocation-type Event --region ${local.region} --cli-binary-format raw-in-base64-out --payload '{\"models\":[\"${local.gold_example_model}\"]}' /dev/null" : null
+  description = "Asks the gold builder to rebuild one model now, asynchronously (when another build holds the lease the invocation fails and Lambda retries it, up to async_max_retry_attempts times). With SnapStart (gold_ctas_snapstart) it invokes the alias live, which the retry and on-failure settings apply to. Add \"force\": true to the printed payload to rebuild although its inputs are unchanged; {} builds every model. The payload goes on standard input as a file (fileb:///dev/stdin), which the AWS CLI v1 and v2 both send as it is. The outcome is in the function's log group (null without Glue, Athena or enable_functions)."
+  value       = local.gold_enabled ? "printf '%s' '{\"models\":[\"${local.gold_example_model}\"]}' | aws lambda invoke --function-name ${aws_lambda_function.gold_ctas[0].function_name}${var.gold_ctas_snapstart ? " --qualifier ${aws_lambda_alias.gold_ctas[0].name}" : ""} --invocation-type Event --region ${local.region} --payload fileb:///dev/stdin /dev/null" : null
 }
 
 output "budget_hard_stop" {

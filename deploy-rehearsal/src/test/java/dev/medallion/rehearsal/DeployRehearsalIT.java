@@ -113,10 +113,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  *     batch back and refuse a direct invocation, one held by another batch's build hand back the commits
  *     it cannot date; a change in the silver catalog must rebuild exactly the models that read it; the
  *     output's rebuild command must be accepted.</li>
- * <li><b>The operator commands.</b> The outputs {@code silver_replay_command} and
+ * <li><b>The operator commands.</b> The outputs {@code gold_rebuild_command}, {@code silver_replay_command} and
  *     {@code silver_reconvert_command} are run as their users run them, their text with {@code bash -c},
- *     the real AWS CLI and {@code jq} ({@link OperatorShell}), against the emulator and the converter under
- *     the Lambda runtime behind Lambda's Invoke API ({@link LambdaInvokeFront}): a Lambda on-failure record
+ *     the real AWS CLI and {@code jq} ({@link OperatorShell}), against the emulator and the function under
+ *     the Lambda runtime behind Lambda's Invoke API ({@link LambdaInvokeFront}): the gold builder takes the
+ *     rebuild's payload, asynchronously, on the alias {@code live}, and answers for its model; a Lambda on-failure record
  *     in the converter's failure queue is replayed (its file converted, its record deleted); after
  *     {@code stores_eu}'s contract retypes a column, the dataset's files, one with a space and a '+' in its
  *     key, are converted again in the new type in their {@code ingest_date}, bronze untouched, and a second
@@ -244,6 +245,7 @@ class DeployRehearsalIT {
             steps.run("the crawler-failed rule and its target", this::crawlerFailedRule);
             String batch = steps.run("the gold trigger queue: the silver commits, and its mapping as deployed", this::goldTriggers);
             steps.run("the gold builder under the Lambda runtime", () -> buildGold(batch));
+            steps.run("gold_rebuild_command with the AWS CLI", this::rebuildCommand);
             steps.run("silver_replay_command with bash, the AWS CLI and jq", this::replayCommand);
             steps.run("silver_reconvert_command after a contract change, with bash, the AWS CLI and jq", this::reconvertCommand);
             steps.run("the operator commands' file removed from bronze", this::removeReplayedFile);
@@ -1025,6 +1027,35 @@ class DeployRehearsalIT {
     }
 
     /**
+     * gold_rebuild_command: its text, run with bash and the real AWS CLI, must invoke the gold builder
+     * asynchronously with the payload it prints, which the builder takes: the model it names, its inputs
+     * unchanged since the builds above, answers unchanged.
+     */
+    private void rebuildCommand() throws Exception {
+        String command = text(outputs, "gold_rebuild_command");
+        try (LambdaRuntime runtime = LambdaRuntime.start(builder.asRuntimeFunction(), platform(builder), tls.jvmOptions(), logs);
+                LambdaInvokeFront front = LambdaInvokeFront.start(builder.name(), Optional.of(liveAlias(builder.name()).name()), runtime)) {
+            OperatorShell.Run run = operatorShell("gold_rebuild_command", front).run(command, Map.of());
+            assertEquals(0, run.exitCode(), "gold_rebuild_command: " + run.describe());
+            assertEquals(List.of(), front.unexpected(), "requests the command sent the Lambda front that invoke no " + builder.name());
+            List<LambdaInvokeFront.Call> calls = front.calls();
+            assertEquals(1, calls.size(), "invocations of " + builder.name() + ": " + calls + "\n" + run.describe());
+            LambdaInvokeFront.Call call = calls.get(0);
+            assertEquals("Event", call.invocationType(), "the rebuild is asynchronous, so that Lambda retries it while another build holds the lease");
+            assertEquals(rebuildPayload(), JSON.readTree(call.payload()), "the payload the builder got against the one the command prints");
+            LambdaRuntime.Invocation response = call.response().orElseThrow(() -> new AssertionError("refused: " + call));
+            assertFalse(response.functionError(), builder.name() + " failed on " + call.payload() + ": " + response.payload() + "\n" + tail(runtime));
+            Map<String, String> outcomes = new LinkedHashMap<>();
+            JSON.readTree(response.payload()).fields().forEachRemaining(entry -> outcomes.put(entry.getKey(), entry.getValue().asText()));
+            List<String> named = new ArrayList<>();
+            rebuildPayload().path("models").forEach(model -> named.add(model.asText()));
+            assertEquals(named, List.copyOf(outcomes.keySet()), "the models the builder answered for");
+            outcomes.forEach((model, outcome) -> assertTrue(outcome.startsWith("unchanged "), model + ": " + outcome));
+            steps.say("gold_rebuild_command invoked " + call.functionName() + " (Event) with " + call.payload() + ": " + response.payload());
+        }
+    }
+
+    /**
      * silver_replay_command: a Lambda on-failure record of the converter, as Lambda writes it to the failure
      * queue, for a file not yet converted; the command's text run with bash and the real AWS CLI must
      * invoke the converter asynchronously with the record's requestPayload, have the file converted, and
@@ -1334,8 +1365,8 @@ class DeployRehearsalIT {
     }
 
     private JsonNode rebuildPayload() throws IOException {
-        Matcher payload = Pattern.compile("--payload '([^']*)'").matcher(text(outputs, "gold_rebuild_command"));
-        assertTrue(payload.find(), "gold_rebuild_command has no --payload: " + text(outputs, "gold_rebuild_command"));
+        Matcher payload = Pattern.compile("^printf '%s' '([^']*)' \\| aws lambda invoke .* --payload fileb:///dev/stdin ").matcher(text(outputs, "gold_rebuild_command"));
+        assertTrue(payload.find(), "gold_rebuild_command pipes no payload into aws lambda invoke: " + text(outputs, "gold_rebuild_command"));
         return JSON.readTree(payload.group(1));
     }
 

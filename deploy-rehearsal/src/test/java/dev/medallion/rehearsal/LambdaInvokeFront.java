@@ -13,6 +13,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,23 +44,34 @@ final class LambdaInvokeFront implements AutoCloseable {
 
     private final HttpServer server;
     private final String functionName;
+    private final Optional<String> qualifier;
     private final LambdaRuntime runtime;
     private final List<Call> calls = new ArrayList<>();
     private final List<String> unexpected = new ArrayList<>();
     private String refusedPayloadFragment;
 
-    private LambdaInvokeFront(HttpServer server, String functionName, LambdaRuntime runtime) {
+    private LambdaInvokeFront(HttpServer server, String functionName, Optional<String> qualifier, LambdaRuntime runtime) {
         this.server = server;
         this.functionName = functionName;
+        this.qualifier = qualifier;
         this.runtime = runtime;
     }
 
-    /** @param functionName what the invoker must name, e.g. the converter's alias ARN */
+    /** @param functionName what the invoker must name, with no qualifier, e.g. the converter's alias ARN */
     static LambdaInvokeFront start(String functionName, LambdaRuntime runtime) throws IOException {
+        return start(functionName, Optional.empty(), runtime);
+    }
+
+    /**
+     * @param functionName what the invoker must name, e.g. a function's name
+     * @param qualifier the version or alias the invoker must name as {@code Qualifier} ({@code --qualifier}), or none
+     */
+    static LambdaInvokeFront start(String functionName, Optional<String> qualifier, LambdaRuntime runtime) throws IOException {
         requireNonNull(functionName, "functionName is null");
+        requireNonNull(qualifier, "qualifier is null");
         requireNonNull(runtime, "runtime is null");
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        LambdaInvokeFront front = new LambdaInvokeFront(server, functionName, runtime);
+        LambdaInvokeFront front = new LambdaInvokeFront(server, functionName, qualifier, runtime);
         server.createContext("/", front::handle);
         server.start();
         return front;
@@ -107,8 +119,9 @@ final class LambdaInvokeFront implements AutoCloseable {
             }
             Matcher path = INVOKE.matcher(exchange.getRequestURI().getRawPath());
             String name = path.matches() ? URLDecoder.decode(path.group(1), StandardCharsets.UTF_8) : null;
-            if (!"POST".equals(exchange.getRequestMethod()) || name == null || !name.equals(functionName) || exchange.getRequestURI().getRawQuery() != null) {
-                unexpected.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " (the front serves invocations of " + functionName + " only)");
+            if (!"POST".equals(exchange.getRequestMethod()) || name == null || !name.equals(functionName) || !Objects.equals(exchange.getRequestURI().getRawQuery(), qualifier.map(alias -> "Qualifier=" + alias).orElse(null))) {
+                unexpected.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " (the front serves invocations of " + functionName
+                        + qualifier.map(alias -> " qualified " + alias).orElse("") + " only)");
                 error(exchange, 404, "ResourceNotFoundException", "Function not found: " + (name == null ? exchange.getRequestURI() : name));
                 return;
             }

@@ -123,6 +123,6 @@ class GoldCtasSnapStartContractTest {
         // The rebuild command is asynchronous too: it must invoke that same qualifier.
         String rebuild = String.valueOf(asMap(root.outputs().get("gold_rebuild_command")).get("value"));
         String invoke = "aws lambda invoke --function-name " + FUNCTION + "function_name" + (qualifier == null ? "" : " --qualifier " + qualifier) + " --invocation-type Event ";
-        assertTrue(rebuild.startsWith(invoke), "gold_rebuild_command must begin " + invoke + ": " + rebuild);
+        assertTrue(rebuild.startsWith("printf '%s' '") && rebuild.contains("' | " + invoke), "gold_rebuild_command must pipe its payload into " + invoke + ": " + rebuild);
     }
 }
