@@ -204,8 +204,9 @@ public final class S3ObjectStore implements ObjectStore {
     /**
      * Relies on S3 conditional writes: {@code If-None-Match: *} for a first version, {@code If-Match} on the
      * entity tag for a replacement. S3 answers 412 when the precondition fails, 404 when an object to
-     * replace is gone, and 409 ConditionalRequestConflict while another conditional write to the key is in
-     * flight; the last is retried here ({@link ConditionalRequestConflicts}), any other 409 refuses the write.
+     * replace is gone, and 409 ConditionalRequestConflict (or OperationAborted) while another conditional
+     * write to the key is in flight; the last is retried here ({@link ConditionalRequestConflicts}), any other
+     * 409 refuses the write.
      */
     @Override
     public Optional<String> putIf(String key, byte[] content, Optional<String> expectedEtag) throws IOException {
