@@ -58,7 +58,7 @@ final class OperatorShell {
         List<String> found = new ArrayList<>();
         Path aws = onPath("aws").orElseThrow(() -> new IllegalStateException("The AWS CLI (aws) is not on the PATH: install it, v1 or v2"
                 + " (python3 -m pip install awscli, as .ci/run does, or https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html);"
-                + " the deploy rehearsal runs the outputs silver_replay_command and silver_reconvert_command with it"));
+                + " the deploy rehearsal runs the outputs silver_replay_command, silver_reconvert_command and gold_rebuild_command with it"));
         found.add(aws + ": " + version(aws, "--version"));
         Path jq = onPath("jq").orElseThrow(() -> new IllegalStateException("jq is not on the PATH: install it (apt-get install jq, brew install jq);"
                 + " the deploy rehearsal runs the outputs silver_replay_command and silver_reconvert_command, which need it"));
