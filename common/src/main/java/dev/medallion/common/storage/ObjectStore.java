@@ -2,6 +2,7 @@ package dev.medallion.common.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -67,6 +68,19 @@ public interface ObjectStore {
 
     /** Keys of all objects whose key starts with the prefix, in lexicographic order. */
     List<String> list(String prefix) throws IOException;
+
+    /**
+     * What {@link #stat} tells of each object whose key starts with the prefix (its entity tag above all), in
+     * the keys' lexicographic order. This default lists the keys, then reads each; a store that lists with
+     * the metadata (S3) reads none. An object removed in between is left out, as if listed a moment later.
+     */
+    default List<ObjectInfo> listObjects(String prefix) throws IOException {
+        List<ObjectInfo> objects = new ArrayList<>();
+        for (String key : list(prefix)) {
+            stat(key).ifPresent(objects::add);
+        }
+        return objects;
+    }
 
     /**
      * The names of the folders directly under {@code prefix} (empty, or ending in {@code /}): each distinct

@@ -36,6 +36,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -280,6 +281,23 @@ public final class S3ObjectStore implements ObjectStore {
         // S3 orders by UTF-8 bytes, which differs from String order for characters beyond the BMP.
         keys.sort(null);
         return keys;
+    }
+
+    /** From the listing itself, page by page as {@link #list}: no object is read. */
+    @Override
+    public List<ObjectInfo> listObjects(String prefix) throws IOException {
+        return listObjects(prefix, MAX_KEYS_PER_REQUEST);
+    }
+
+    /** Visible so tests can page through a handful of objects. */
+    List<ObjectInfo> listObjects(String prefix, int pageSize) throws IOException {
+        requireNonNull(prefix, "prefix is null");
+        List<ObjectInfo> objects = new ArrayList<>();
+        forEachPage(prefix, pageSize, Optional.empty(), page -> page.contents().stream()
+                .map(object -> new ObjectInfo(object.key(), object.size(), object.eTag(), object.lastModified()))
+                .forEach(objects::add));
+        objects.sort(Comparator.comparing(ObjectInfo::key));
+        return objects;
     }
 
     /** One entry a folder, by ListObjectsV2's delimiter, page by page as {@link #list}. */

@@ -275,6 +275,17 @@ final class LocalObjectStoreTest {
     }
 
     @Test
+    void listObjectsDescribesEachListedObjectAsStatDoes() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(directory);
+        for (String key : List.of("t/b", "t/a", "u/x")) {
+            store.put(key, bytes(key + key));
+        }
+
+        assertEquals(List.of(store.stat("t/a").orElseThrow(), store.stat("t/b").orElseThrow()), store.listObjects("t/"));
+        assertEquals(List.of(), store.listObjects("nothing/"));
+    }
+
+    @Test
     void listsByPrefixInOrderIgnoringTemporaryFiles() throws IOException {
         LocalObjectStore store = new LocalObjectStore(directory);
         for (String key : List.of("t/b/2", "t/a/1", "t/ab", "t/a/0", "u/x", "t2/y")) {

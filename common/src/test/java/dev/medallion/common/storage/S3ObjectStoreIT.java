@@ -479,6 +479,28 @@ final class S3ObjectStoreIT {
         assertThrows(IllegalArgumentException.class, () -> store.list("", 1001));
     }
 
+    /** Each object as stat describes it, from the listing alone: keys in order across pages, sizes, entity tags. */
+    @Test
+    void listObjectsPagesThroughWithWhatStatTells() throws IOException {
+        List<ObjectInfo> expected = new ArrayList<>();
+        for (int i = 11; i >= 0; i--) {
+            String key = String.format("t/part-%02d", i);
+            store.put(key, bytes("x".repeat(i + 1)));
+        }
+        store.put("u/other", bytes("not under t/"));
+        for (String key : store.list("t/")) {
+            expected.add(store.stat(key).orElseThrow());
+        }
+
+        for (List<ObjectInfo> listed : List.of(store.listObjects("t/", 5), store.listObjects("t/"))) {
+            assertEquals(expected.stream().map(ObjectInfo::key).toList(), listed.stream().map(ObjectInfo::key).toList());
+            assertEquals(expected.stream().map(ObjectInfo::etag).toList(), listed.stream().map(ObjectInfo::etag).toList());
+            assertEquals(expected.stream().map(ObjectInfo::size).toList(), listed.stream().map(ObjectInfo::size).toList());
+        }
+        assertEquals(12, expected.size());
+        assertEquals(List.of(), store.listObjects("nothing/"));
+    }
+
     /** Folders by S3's delimiter, across pages: each once, in order, objects directly under the prefix left out. */
     @Test
     void listFoldersNamesEachFolderDirectlyUnderThePrefixOnce() throws IOException {
