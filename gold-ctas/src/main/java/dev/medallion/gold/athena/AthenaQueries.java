@@ -3,6 +3,8 @@ package dev.medallion.gold.athena;
 import dev.medallion.common.aws.Refusals;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.RequestTimeLimit;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.athena.AthenaClient;
@@ -35,6 +37,11 @@ import static java.util.Objects.requireNonNull;
  * workgroup is the builder's own and does not enforce its configuration: Athena fails a CTAS that names
  * its external_location, as every one of {@code GoldStatements} does, in a workgroup that enforces it. StartQueryExecution carries an idempotency token the SDK generates, so a
  * retried request does not start the query twice.
+ * <p>
+ * Each request (the start, every poll of the query's state, its stop, each page of its results) takes at
+ * most what its {@link RequestTimeLimit} gives when it starts (the SDK's {@code apiCallTimeout}, retries
+ * included): a request that hangs fails like one that found no answer, naming the query and the limit, and
+ * a poll that hangs stops the query, rather than holding the invocation until Lambda ends it.
  */
 public final class AthenaQueries {
     /** Athena refused to start the query. */
@@ -51,18 +58,22 @@ public final class AthenaQueries {
     private final String database;
     private final Sleeper sleeper;
     private final Duration safetyMargin;
+    private final RequestTimeLimit timeLimit;
     private final JsonLog log;
 
     /**
      * @param database the default database of the queries; every statement qualifies its names anyway
      * @param safetyMargin time kept back from the deadline to stop a query and clean up after it
+     * @param timeLimit how long each request may take
      */
-    public AthenaQueries(AthenaClient athena, String workgroup, String database, Sleeper sleeper, Duration safetyMargin, JsonLog log) {
+    public AthenaQueries(AthenaClient athena, String workgroup, String database, Sleeper sleeper, Duration safetyMargin, RequestTimeLimit timeLimit,
+            JsonLog log) {
         this.athena = requireNonNull(athena, "athena is null");
         this.workgroup = requireNonNull(workgroup, "workgroup is null");
         this.database = requireNonNull(database, "database is null");
         this.sleeper = requireNonNull(sleeper, "sleeper is null");
         this.safetyMargin = requireNonNull(safetyMargin, "safetyMargin is null");
+        this.timeLimit = requireNonNull(timeLimit, "timeLimit is null");
         this.log = requireNonNull(log, "log is null");
     }
 
@@ -86,6 +97,7 @@ public final class AthenaQueries {
         String queryId;
         try {
             queryId = athena.startQueryExecution(request -> request
+                            .overrideConfiguration(this::limited)
                             .queryString(sql)
                             .workGroup(workgroup)
                             .queryExecutionContext(context -> context.database(database)))
@@ -106,7 +118,7 @@ public final class AthenaQueries {
         while (true) {
             QueryExecution execution;
             try {
-                execution = athena.getQueryExecution(request -> request.queryExecutionId(queryId)).queryExecution();
+                execution = athena.getQueryExecution(request -> request.overrideConfiguration(this::limited).queryExecutionId(queryId)).queryExecution();
             }
             catch (SdkException e) {
                 // The query may well be running: stop it rather than leave it writing unobserved.
@@ -156,7 +168,12 @@ public final class AthenaQueries {
         List<List<String>> rows = new ArrayList<>();
         boolean header = true;
         try {
-            for (GetQueryResultsResponse page : athena.getQueryResultsPaginator(request -> request.queryExecutionId(queryId))) {
+            // Page by hand: the SDK's paginator would give every page the first page's time limit.
+            String next = null;
+            do {
+                String token = next;
+                GetQueryResultsResponse page = athena.getQueryResults(request -> request.overrideConfiguration(this::limited).queryExecutionId(queryId)
+                        .nextToken(token));
                 if (types.isEmpty() && page.resultSet().resultSetMetadata() != null) {
                     for (ColumnInfo column : page.resultSet().resultSetMetadata().columnInfo()) {
                         types.add(column.type());
@@ -173,7 +190,9 @@ public final class AthenaQueries {
                     }
                     rows.add(values);
                 }
+                next = page.nextToken();
             }
+            while (next != null && !next.isEmpty());
         }
         catch (SdkException e) {
             // Not "SUCCEEDED": the query did, but what the caller needed from it, its rows, failed.
@@ -199,7 +218,7 @@ public final class AthenaQueries {
 
     private void stopQuietly(String queryId, Throwable cause) {
         try {
-            athena.stopQueryExecution(request -> request.queryExecutionId(queryId));
+            athena.stopQueryExecution(request -> request.overrideConfiguration(this::limited).queryExecutionId(queryId));
         }
         catch (SdkException e) {
             if (cause != null) {
@@ -207,6 +226,10 @@ public final class AthenaQueries {
             }
             log.warn("could not stop an Athena query", Map.of("queryId", queryId, "error", ErrorMessages.describe(e)));
         }
+    }
+
+    private void limited(AwsRequestOverrideConfiguration.Builder configuration) {
+        timeLimit.next().ifPresent(configuration::apiCallTimeout);
     }
 
     private void logQuery(QueryStep step, String queryId, String state, long bytesScanned, double seconds, Optional<String> reason) {

@@ -5,6 +5,7 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.RequestTimeLimit;
 import dev.medallion.common.storage.S3ObjectStore;
 import dev.medallion.gold.athena.AthenaQueries;
 import dev.medallion.gold.athena.AthenaQueryException;
@@ -115,21 +116,25 @@ public final class GoldBuilder {
      * @param random draws the random part of each build id; the deployed handler's keeps no state
      *        ({@link dev.medallion.common.layout.PerDrawRandom}), since SnapStart copies whatever exists at start-up into every
      *        restored environment
+     * @param timeLimit how long each S3, Glue and Athena request may take: in Lambda, what the invocation has left
+     *        beyond {@link #SAFETY_MARGIN}, so that a request that hangs fails while there is time to clean up
      */
-    public GoldBuilder(GoldSettings settings, S3Client s3, GlueClient glue, AthenaClient athena, JsonLog log, Clock clock, Sleeper sleeper, RandomGenerator random) {
+    public GoldBuilder(GoldSettings settings, S3Client s3, GlueClient glue, AthenaClient athena, RequestTimeLimit timeLimit, JsonLog log, Clock clock,
+            Sleeper sleeper, RandomGenerator random) {
         this.settings = requireNonNull(settings, "settings is null");
         requireNonNull(s3, "s3 is null");
         this.log = requireNonNull(log, "log is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.random = requireNonNull(random, "random is null");
-        this.gold = new S3ObjectStore(s3, settings.goldBucket());
+        requireNonNull(timeLimit, "timeLimit is null");
+        this.gold = new S3ObjectStore(s3, settings.goldBucket(), timeLimit);
         this.layout = new GoldLayout(settings.goldBucket(), settings.goldPrefix());
-        this.catalog = new GlueCatalog(requireNonNull(glue, "glue is null"));
-        this.fingerprints = new InputFingerprints(s3, settings.silverBucket(), new SilverLayout(settings.silverPrefix()), catalog, settings.silverDatabase(),
-                settings.goldDatabase());
+        this.catalog = new GlueCatalog(requireNonNull(glue, "glue is null"), timeLimit);
+        this.fingerprints = new InputFingerprints(new S3ObjectStore(s3, settings.silverBucket(), timeLimit), new SilverLayout(settings.silverPrefix()), catalog,
+                settings.silverDatabase(), settings.goldDatabase());
         this.states = new BuildStateStore(gold, settings.goldPrefix());
         this.athena = new AthenaQueries(requireNonNull(athena, "athena is null"), settings.athenaWorkgroup(), settings.goldDatabase(),
-                requireNonNull(sleeper, "sleeper is null"), SAFETY_MARGIN, log);
+                requireNonNull(sleeper, "sleeper is null"), SAFETY_MARGIN, timeLimit, log);
     }
 
     /**

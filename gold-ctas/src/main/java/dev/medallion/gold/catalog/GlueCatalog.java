@@ -3,6 +3,8 @@ package dev.medallion.gold.catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.logging.ErrorMessages;
+import dev.medallion.common.storage.RequestTimeLimit;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.Column;
@@ -28,6 +30,11 @@ import static java.util.Objects.requireNonNull;
  * database's tables, pruning a table's old versions, reading a view's SQL, and describing a silver table
  * for the input fingerprint. SDK failures become {@link IOException}s that name the table, with the SDK exception as
  * cause; a table that does not exist is an answer, never an error.
+ * <p>
+ * Each request, each page of a listing included, takes at most what its {@link RequestTimeLimit} gives when it
+ * starts (the SDK's {@code apiCallTimeout}, retries included): a Glue request that hangs fails, naming the
+ * table and the limit, while the invocation can still clean up and say why. Listings page by hand, not with
+ * the SDK's paginators, which would give every page the first page's limit.
  */
 public final class GlueCatalog {
     private static final String PRESTO_VIEW_START = "/* Presto View: ";
@@ -35,9 +42,11 @@ public final class GlueCatalog {
     private static final ObjectMapper VIEW_JSON = new ObjectMapper();
 
     private final GlueClient glue;
+    private final RequestTimeLimit timeLimit;
 
-    public GlueCatalog(GlueClient glue) {
+    public GlueCatalog(GlueClient glue, RequestTimeLimit timeLimit) {
         this.glue = requireNonNull(glue, "glue is null");
+        this.timeLimit = requireNonNull(timeLimit, "timeLimit is null");
     }
 
     /**
@@ -48,7 +57,7 @@ public final class GlueCatalog {
      */
     public boolean dropTable(String database, String table) throws IOException {
         try {
-            glue.deleteTable(request -> request.databaseName(database).name(table));
+            glue.deleteTable(request -> request.overrideConfiguration(this::limited).databaseName(database).name(table));
             return true;
         }
         catch (EntityNotFoundException e) {
@@ -63,9 +72,14 @@ public final class GlueCatalog {
     public List<String> tableNames(String database) throws IOException {
         List<String> names = new ArrayList<>();
         try {
-            for (GetTablesResponse page : glue.getTablesPaginator(request -> request.databaseName(database))) {
+            String next = null;
+            do {
+                String token = next;
+                GetTablesResponse page = glue.getTables(request -> request.overrideConfiguration(this::limited).databaseName(database).nextToken(token));
                 page.tableList().forEach(table -> names.add(table.name()));
+                next = page.nextToken();
             }
+            while (next != null && !next.isEmpty());
         }
         catch (SdkException e) {
             throw new IOException("Could not list the tables of Glue database " + database + ": " + ErrorMessages.describe(e), e);
@@ -87,9 +101,15 @@ public final class GlueCatalog {
         }
         List<String> versions = new ArrayList<>();
         try {
-            for (GetTableVersionsResponse page : glue.getTableVersionsPaginator(request -> request.databaseName(database).tableName(table))) {
+            String next = null;
+            do {
+                String token = next;
+                GetTableVersionsResponse page = glue.getTableVersions(request -> request.overrideConfiguration(this::limited).databaseName(database)
+                        .tableName(table).nextToken(token));
                 page.tableVersions().stream().map(TableVersion::versionId).forEach(versions::add);
+                next = page.nextToken();
             }
+            while (next != null && !next.isEmpty());
         }
         catch (EntityNotFoundException e) {
             return 0;
@@ -102,7 +122,7 @@ public final class GlueCatalog {
         List<String> obsolete = versions.subList(Math.min(keep, versions.size()), versions.size());
         for (String version : obsolete) {
             try {
-                glue.deleteTableVersion(request -> request.databaseName(database).tableName(table).versionId(version));
+                glue.deleteTableVersion(request -> request.overrideConfiguration(this::limited).databaseName(database).tableName(table).versionId(version));
             }
             catch (EntityNotFoundException e) {
                 // Gone already: what we wanted.
@@ -136,11 +156,17 @@ public final class GlueCatalog {
         }
         List<String> partitions = new ArrayList<>();
         try {
-            for (GetPartitionsResponse page : glue.getPartitionsPaginator(request -> request.databaseName(database).tableName(table).excludeColumnSchema(true))) {
+            String next = null;
+            do {
+                String token = next;
+                GetPartitionsResponse page = glue.getPartitions(request -> request.overrideConfiguration(this::limited).databaseName(database).tableName(table)
+                        .excludeColumnSchema(true).nextToken(token));
                 for (Partition partition : page.partitions()) {
                     partitions.add("partition " + String.join("\u0000", partition.values()));
                 }
+                next = page.nextToken();
             }
+            while (next != null && !next.isEmpty());
         }
         catch (EntityNotFoundException e) {
             return Optional.empty();
@@ -180,7 +206,7 @@ public final class GlueCatalog {
     /** The table (or view) as Glue keeps it; empty when there is none. */
     private Optional<Table> table(String database, String name) throws IOException {
         try {
-            return Optional.of(glue.getTable(request -> request.databaseName(database).name(name)).table());
+            return Optional.of(glue.getTable(request -> request.overrideConfiguration(this::limited).databaseName(database).name(name)).table());
         }
         catch (EntityNotFoundException e) {
             return Optional.empty();
@@ -198,6 +224,10 @@ public final class GlueCatalog {
             // Never seen; sorting such a version first keeps it rather than deleting it by mistake.
             return Long.MAX_VALUE;
         }
+    }
+
+    private void limited(AwsRequestOverrideConfiguration.Builder configuration) {
+        timeLimit.next().ifPresent(configuration::apiCallTimeout);
     }
 
     private static IOException failure(String action, String database, String table, SdkException cause) {

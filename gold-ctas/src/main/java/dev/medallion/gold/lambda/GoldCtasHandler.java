@@ -56,6 +56,11 @@ import static java.util.Objects.requireNonNull;
  * invocation fails with {@link GoldBuildBusyException}, which Lambda retries for asynchronous invocations;
  * a scheduled one succeeds, building nothing, as its next run comes anyway.
  * <p>
+ * Each S3, Glue and Athena request, the lease's included, may take what the invocation has left beyond the
+ * builder's safety margin ({@link InvocationTime}): a request that hangs fails its model, naming the request
+ * and the limit, while there is still time to remove the build and release the lease, where Lambda would
+ * kill the invocation at its timeout in mid-request, saying nothing, with the lease held until it expires.
+ * <p>
  * With SnapStart ({@code gold_ctas_snapstart}), Lambda runs the constructor once when a version is
  * published and restores every execution environment from a snapshot taken after it. Nothing needs redoing
  * after a restore, so no CRaC hook is registered: the constructor makes no request (the S3, Glue and
@@ -75,6 +80,8 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
     private static final int MAX_UNREADABLE_LOGGED = 20;
 
     private final GoldModels models;
+    /** Limits each S3, Glue and Athena request by the invocation's time left: the builder and the lease outlive invocations. */
+    private final InvocationTime invocationTime = new InvocationTime(GoldBuilder.SAFETY_MARGIN);
     private final GoldBuilder builder;
     private final BuildLease lease;
     private final JsonLog log;
@@ -94,8 +101,8 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
         this.clock = Clock.systemUTC();
         GoldSettings settings = GoldSettings.fromEnvironment(requireNonNull(environment, "environment is null"));
         // Never a generator seeded here: SnapStart copies what the constructor makes into every restored environment.
-        this.builder = new GoldBuilder(settings, s3, glue, athena, log, clock, sleeper, new PerDrawRandom());
-        this.lease = new BuildLease(new S3ObjectStore(requireNonNull(s3, "s3 is null"), settings.goldBucket()), settings.goldPrefix(), clock);
+        this.builder = new GoldBuilder(settings, s3, glue, athena, invocationTime, log, clock, sleeper, new PerDrawRandom());
+        this.lease = new BuildLease(new S3ObjectStore(requireNonNull(s3, "s3 is null"), settings.goldBucket(), invocationTime), settings.goldPrefix(), clock);
     }
 
     /**
@@ -104,6 +111,17 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
      */
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        Deadline deadline = deadline(context);
+        invocationTime.begin(deadline);
+        try {
+            return handle(event, context, deadline);
+        }
+        finally {
+            invocationTime.end();
+        }
+    }
+
+    private Map<String, Object> handle(Map<String, Object> event, Context context, Deadline deadline) {
         GoldRequest request = GoldRequest.parse(event == null ? Map.of() : event);
         request.batch().ifPresent(batch -> logBatch(request, batch));
         if (request.ignored().isPresent()) {
@@ -111,7 +129,6 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
             return request.batch().map(batch -> failures(batch.unreadableIds())).orElseGet(Map::of);
         }
         List<GoldModel> chosen = request.models().map(models::named).orElseGet(models::all);
-        Deadline deadline = deadline(context);
         // Lambda always passes a context, whose request id is unique per invocation and kept by Lambda's retries
         // of an asynchronous one; only local runs draw a UUID. It holds the lease and is recorded with each build.
         String requestId = context == null ? "local-" + UUID.randomUUID() : context.getAwsRequestId();

@@ -1,14 +1,10 @@
 package dev.medallion.gold.state;
 
 import dev.medallion.common.layout.SilverLayout;
-import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.ObjectInfo;
+import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.gold.catalog.GlueCatalog;
 import dev.medallion.gold.model.GoldModel;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,22 +42,22 @@ import static java.util.Objects.requireNonNull;
  * converted with rows (the converter creates the table before it commits the first; a dataset whose files
  * were all rejected, empty or quarantined has manifests and no table), and a query naming it could only fail.
  * Listing manifests and parts costs one ListObjectsV2 request per thousand source files and one per
- * thousand parts (a file has one part unless it is large), with no object read.
+ * thousand parts (a file has one part unless it is large), with no object read; each request takes at most
+ * the silver store's time limit ({@link dev.medallion.common.storage.S3ObjectStore}).
  */
 public final class InputFingerprints {
     /** 2: the data parts and the gold database are counted too (one rebuild of every model after the upgrade). */
     private static final int FORMAT = 2;
 
-    private final S3Client s3;
-    private final String silverBucket;
+    private final ObjectStore silver;
     private final SilverLayout silverLayout;
     private final GlueCatalog catalog;
     private final String silverDatabase;
     private final String goldDatabase;
 
-    public InputFingerprints(S3Client s3, String silverBucket, SilverLayout silverLayout, GlueCatalog catalog, String silverDatabase, String goldDatabase) {
-        this.s3 = requireNonNull(s3, "s3 is null");
-        this.silverBucket = requireNonNull(silverBucket, "silverBucket is null");
+    /** @param silver the silver bucket */
+    public InputFingerprints(ObjectStore silver, SilverLayout silverLayout, GlueCatalog catalog, String silverDatabase, String goldDatabase) {
+        this.silver = requireNonNull(silver, "silver is null");
         this.silverLayout = requireNonNull(silverLayout, "silverLayout is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.silverDatabase = requireNonNull(silverDatabase, "silverDatabase is null");
@@ -87,10 +83,10 @@ public final class InputFingerprints {
         add(digest, "gold_database " + goldDatabase);
         for (String source : new TreeSet<>(model.sources())) {
             add(digest, "source " + source);
-            for (String manifest : listed("manifest", manifestPrefix(source), "manifests")) {
+            for (String manifest : listed("manifest", manifestPrefix(source))) {
                 add(digest, manifest);
             }
-            for (String part : listed("part", dataPrefix(source), "data parts")) {
+            for (String part : listed("part", dataPrefix(source))) {
                 add(digest, part);
             }
             Optional<List<String>> table = catalog.describe(silverDatabase, source);
@@ -118,19 +114,12 @@ public final class InputFingerprints {
     }
 
     /** One line per object under the prefix: its kind, key and ETag. */
-    private List<String> listed(String kind, String prefix, String what) throws IOException {
+    private List<String> listed(String kind, String prefix) throws IOException {
         List<String> lines = new ArrayList<>();
-        try {
-            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request -> request.bucket(silverBucket).prefix(prefix))) {
-                for (S3Object object : page.contents()) {
-                    lines.add(kind + " " + object.key() + " " + ObjectInfo.unquote(object.eTag()));
-                }
-            }
+        for (ObjectInfo object : silver.listObjects(prefix)) {
+            lines.add(kind + " " + object.key() + " " + object.etag());
         }
-        catch (SdkException e) {
-            throw new IOException("Could not list the " + what + " under s3://" + silverBucket + "/" + prefix + ": " + ErrorMessages.describe(e), e);
-        }
-        // S3 lists in UTF-8 byte order; sort here so the fingerprint never depends on it.
+        // Sorted here, whatever order the store lists in, so the fingerprint never depends on it.
         lines.sort(null);
         return lines;
     }

@@ -1,6 +1,7 @@
 package dev.medallion.gold.build;
 
 import dev.medallion.common.config.GoldSettings;
+import dev.medallion.common.storage.RequestTimeLimit;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.athena.AthenaQueries;
 import dev.medallion.gold.athena.AthenaQueryException;
@@ -93,7 +94,8 @@ class GoldBuildDeadlineIT {
     /** A query that would be stopped at its first poll is not started: for the view, a swap whose outcome is certain. */
     @Test
     void aQueryIsNotStartedWhenItWouldBeStoppedAtItsFirstPoll() {
-        AthenaQueries queries = new AthenaQueries(lake.athena(), lake.workgroup(), lake.goldDatabase(), sleeps::add, GoldBuilder.SAFETY_MARGIN, lake.log());
+        AthenaQueries queries = new AthenaQueries(lake.athena(), lake.workgroup(), lake.goldDatabase(), sleeps::add, GoldBuilder.SAFETY_MARGIN, RequestTimeLimit.NONE,
+                lake.log());
         Deadline deadline = Deadline.at(clock.instant().plus(GoldBuilder.SAFETY_MARGIN).plusMillis(100), clock);
 
         AthenaQueryException e = assertThrows(AthenaQueryException.class, () -> queries.run("SELECT 1", new QueryStep("product_totals", "b", "view"), deadline));
@@ -128,7 +130,7 @@ class GoldBuildDeadlineIT {
     }
 
     private GoldBuilder builder() {
-        return new GoldBuilder(GoldSettings.fromEnvironment(lake.environment()), lake.s3(), lake.glue(), lake.athena(), lake.log(),
+        return new GoldBuilder(GoldSettings.fromEnvironment(lake.environment()), lake.s3(), lake.glue(), lake.athena(), RequestTimeLimit.NONE, lake.log(),
                 Clock.systemUTC(), duration -> {
                     if (sleeps.isEmpty()) {
                         writtenByTheQuery = writeIntoTheLocationOfTheQuery();
