@@ -7,6 +7,7 @@ import dev.medallion.common.config.GoldSettings;
 import dev.medallion.common.layout.PerDrawRandom;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.InvocationTimeLimit;
 import dev.medallion.common.storage.S3Clients;
 import dev.medallion.common.storage.S3ObjectStore;
 import dev.medallion.gold.athena.Deadline;
@@ -57,7 +58,7 @@ import static java.util.Objects.requireNonNull;
  * a scheduled one succeeds, building nothing, as its next run comes anyway.
  * <p>
  * Each S3, Glue and Athena request, the lease's included, may take what the invocation has left beyond the
- * builder's safety margin ({@link InvocationTime}): a request that hangs fails its model, naming the request
+ * builder's safety margin ({@link InvocationTimeLimit}): a request that hangs fails its model, naming the request
  * and the limit, while there is still time to remove the build and release the lease, where Lambda would
  * kill the invocation at its timeout in mid-request, saying nothing, with the lease held until it expires.
  * <p>
@@ -81,7 +82,7 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
 
     private final GoldModels models;
     /** Limits each S3, Glue and Athena request by the invocation's time left: the builder and the lease outlive invocations. */
-    private final InvocationTime invocationTime = new InvocationTime(GoldBuilder.SAFETY_MARGIN);
+    private final InvocationTimeLimit invocationTime = InvocationTimeLimit.beyondMargin(GoldBuilder.SAFETY_MARGIN);
     private final GoldBuilder builder;
     private final BuildLease lease;
     private final JsonLog log;
@@ -112,7 +113,7 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         Deadline deadline = deadline(context);
-        invocationTime.begin(deadline);
+        invocationTime.begin(deadline::remaining);
         try {
             return handle(event, context, deadline);
         }

@@ -9,6 +9,7 @@ import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.InvocationTimeLimit;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.S3Clients;
@@ -52,7 +53,7 @@ import static java.util.Objects.requireNonNull;
  * The invocation's remaining time is watched ({@link Deadline}): a conversion that would outlive it stops at
  * a chunk boundary, keeping a tenth of the timeout (between {@value #MIN_RESERVE_SECONDS} and
  * {@value #MAX_RESERVE_SECONDS} s) to discard its output, and fails so Lambda retries it. Each S3 or Glue
- * request but a download may take half of the time left less a second ({@link InvocationTime}): a request
+ * request but a download may take half of the time left less a second ({@link InvocationTimeLimit}): a request
  * that hangs in the commit is given up while the run can still mark what it leaves behind.
  * <p>
  * When {@code SILVER_DATABASE} names a Glue database, the converter keeps each dataset's table and
@@ -88,7 +89,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
 
     private final S3Client s3;
     /** Limits each S3 and Glue request by the invocation's time left: the stores and the catalog outlive invocations. */
-    private final InvocationTime invocationTime = new InvocationTime();
+    private final InvocationTimeLimit invocationTime = InvocationTimeLimit.halfOfTimeLeft();
     private final SilverConverter converter;
     private final JsonLog log;
     /** Held here: CRaC keeps registered resources only weakly. */
@@ -162,7 +163,9 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     @Override
     public List<String> handleRequest(S3Event event, Context context) {
         Deadline deadline = deadline(context);
-        invocationTime.begin(context);
+        if (context != null) {
+            invocationTime.begin(() -> Duration.ofMillis(context.getRemainingTimeInMillis()));
+        }
         try {
             return handleRecords(event, deadline);
         }
