@@ -50,8 +50,8 @@ public record GoldSettings(
         requireNonNull(athenaWorkgroup, "athenaWorkgroup is null");
         // Only what would otherwise fail far from its cause: names reach SQL quoted, and AWS rejects
         // a wrong one with a message naming it.
-        checkBucket(GOLD_BUCKET, GOLD_PREFIX, goldBucket);
-        checkBucket(SILVER_BUCKET, SILVER_PREFIX, silverBucket);
+        BucketName.checked(GOLD_BUCKET, GOLD_PREFIX, goldBucket);
+        BucketName.checked(SILVER_BUCKET, SILVER_PREFIX, silverBucket);
         if (!PLAIN_IDENTIFIER.matcher(silverDatabase).matches()) {
             // The one name that reaches SQL unquoted: models write ${silver_database}.<table>.
             throw new ConfigurationException("Environment variable " + SILVER_DATABASE + " must be a plain SQL identifier (lowercase letters, "
@@ -80,12 +80,5 @@ public record GoldSettings(
             trimmed = trimmed.substring(1);
         }
         return trimmed.isEmpty() || trimmed.endsWith("/") ? trimmed : trimmed + "/";
-    }
-
-    private static void checkBucket(String variable, String prefixVariable, String value) {
-        if (value.contains("/")) {
-            throw new ConfigurationException("Environment variable " + variable + " must be a bucket name without '/' (a key prefix goes in "
-                    + prefixVariable + "), got '" + value + "'");
-        }
     }
 }

@@ -16,7 +16,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <table>
  * <tr><th>Variable</th><th>Default</th><th>Meaning</th></tr>
- * <tr><td>SILVER_BUCKET</td><td>(required)</td><td>bucket that receives Parquet, manifests, quarantine and schemas</td></tr>
+ * <tr><td>SILVER_BUCKET</td><td>(required)</td><td>bucket that receives Parquet, manifests, quarantine and schemas: its name, no '/'</td></tr>
  * <tr><td>SILVER_PREFIX</td><td>empty</td><td>key prefix inside the silver bucket</td></tr>
  * <tr><td>CHUNK_ROWS</td><td>100000</td><td>rows converted per chunk</td></tr>
  * <tr><td>CHUNK_MAX_BYTES</td><td>8 MiB</td><td>memory a chunk may hold before it is written early</td></tr>
@@ -50,6 +50,7 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
 
     public SilverSettings {
         requireNonNull(silverBucket, "silverBucket is null");
+        BucketName.checked(SILVER_BUCKET, SILVER_PREFIX, silverBucket);
         requireNonNull(silverPrefix, "silverPrefix is null");
         requireNonNull(limits, "limits is null");
         requireNonNull(rangeReading, "rangeReading is null");

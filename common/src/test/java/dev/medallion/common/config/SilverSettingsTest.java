@@ -49,6 +49,14 @@ class SilverSettingsTest {
         assertMentions(e, "SILVER_BUCKET");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"silver/lake", "s3://silver", "silver/"})
+    void aBucketWithAKeyPrefixOrSchemeIsRefusedAtStartNamingBothVariables(String value) {
+        // As the gold builder refuses it: a bucket name holds no '/', and the key prefix has a variable of its own.
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> settings("SILVER_BUCKET", value));
+        assertMentions(e, "SILVER_BUCKET", "SILVER_PREFIX", value);
+    }
+
     @Test
     void bucketIsTrimmed() {
         assertEquals("my-silver", settings("SILVER_BUCKET", "  my-silver \n").silverBucket());
