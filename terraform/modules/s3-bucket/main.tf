@@ -157,14 +157,6 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
-  lifecycle {
-    precondition {
-      # S3 refuses transitions to the infrequent-access classes before 30 days.
-      condition     = var.transition == null || try(!contains(["STANDARD_IA", "ONEZONE_IA"], var.transition.storage_class) || var.transition.days >= 30, false)
-      error_message = "S3 transitions objects to STANDARD_IA or ONEZONE_IA only after at least 30 days."
-    }
-  }
-
   # A lifecycle configuration applied before versioning is enabled can be rejected for noncurrent rules.
   depends_on = [aws_s3_bucket_versioning.this]
 }

@@ -76,6 +76,13 @@ variable "transition" {
     condition     = var.transition == null || try(contains(["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"], var.transition.storage_class), false)
     error_message = "transition.storage_class must be one of STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE."
   }
+
+  validation {
+    # S3 refuses transitions to the infrequent-access classes before 30 days. Checked on the input, not in a
+    # precondition, so that the plan's error points at the caller's settings (storage.tf), not at this module.
+    condition     = var.transition == null || try(!contains(["STANDARD_IA", "ONEZONE_IA"], var.transition.storage_class) || var.transition.days >= 30, false)
+    error_message = "S3 transitions objects to ${try(var.transition.storage_class, "")} only after at least 30 days, not ${try(var.transition.days, "")}: give at least 30 days, or a class without that minimum (INTELLIGENT_TIERING, GLACIER_IR)."
+  }
 }
 
 variable "policy_documents" {

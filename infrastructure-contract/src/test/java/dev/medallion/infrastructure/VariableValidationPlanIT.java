@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A value AWS would refuse at apply is refused by {@code terraform plan} (variables.tf's validations), with
+ * A value AWS would refuse at apply is refused by {@code terraform plan} (the validations of variables.tf and of the modules' inputs), with
  * a message saying what is allowed, and the values AWS takes are planned as given. Planned as
  * {@link PlannedStack} plans terraform/.
  */
@@ -100,6 +100,25 @@ class VariableValidationPlanIT {
         assertEquals("data+ml@example.org", tags.get("team/owner").asText(), tags.toString());
         assertEquals("medallion", tags.get("Project").asText(), tags.toString());
         assertEquals("dev", tags.get("Environment").asText(), tags.toString());
+    }
+
+    /**
+     * S3 moves objects to STANDARD_IA or ONEZONE_IA only after 30 days, and refuses a lifecycle rule that
+     * does sooner, at apply. The plan refuses it, pointing at the two settings that make the bronze rule
+     * where storage.tf gives them to the bucket's module, not at a line inside the module.
+     */
+    @Test
+    void aBronzeTransitionS3WouldRefuseFailsThePlanAtItsSettings() throws Exception {
+        PlannedStack.Result plan = stack.plan("-var", "bronze_transition_days=10", "-var", "bronze_transition_storage_class=ONEZONE_IA");
+        assertNotEquals(0, plan.exitCode(), plan.output());
+        String error = plan.flattened().substring(Math.max(0, plan.flattened().indexOf("Error:")));
+        assertTrue(error.contains("days = var.bronze_transition_days") && error.contains("storage_class = var.bronze_transition_storage_class"), plan.output());
+        assertTrue(error.contains("S3 transitions objects to ONEZONE_IA only after at least 30 days, not 10: give at least 30 days, or a class"
+                + " without that minimum (INTELLIGENT_TIERING, GLACIER_IR)."), plan.output());
+
+        JsonNode planned = stack.planJson("-var", "bronze_transition_days=10", "-var", "bronze_transition_storage_class=GLACIER_IR");
+        String rules = after(planned, "module.bronze_bucket.aws_s3_bucket_lifecycle_configuration.this").get("rule").toString();
+        assertTrue(rules.contains("\"transition\":[{\"date\":null,\"days\":10,\"storage_class\":\"GLACIER_IR\"}]"), rules);
     }
 
     /** The planned values of the resource at {@code address}. */
