@@ -6,6 +6,7 @@ variable "project" {
   description = "Project name: the first part of every resource name and the Project tag."
   type        = string
   default     = "medallion"
+  nullable    = false
 
   validation {
     condition     = can(regex("^[a-z][a-z0-9-]{1,15}$", var.project))
@@ -22,6 +23,7 @@ variable "project" {
 variable "environment" {
   description = "Environment name (dev, staging, prod, ...): the second part of every resource name and the Environment tag."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^[a-z][a-z0-9]{0,9}$", var.environment))
@@ -33,6 +35,7 @@ variable "region" {
   description = "AWS region for every resource of the stack. Names do not hold it (bucket names are global, IAM role and budget names account-wide): a second region of one account needs another environment or project."
   type        = string
   default     = "eu-west-1"
+  nullable    = false
 
   validation {
     condition     = can(regex("^[a-z]{2,4}(-[a-z]+)?-[a-z]+-[0-9]+$", var.region))
@@ -75,18 +78,21 @@ variable "force_destroy" {
   description = "Let `terraform destroy` delete buckets that still hold objects, deleting every object, version and delete marker, and the Athena workgroups with their history. Only for throw-away environments. With false, destroy fails with BucketNotEmpty on a bucket that holds anything, after removing its public access block, policy, encryption, lifecycle and versioning: set it true and apply before destroying (terraform/README.md, Tear down), or empty the buckets first."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "kms_encryption" {
   description = "Encrypt buckets, log groups, the alert topic and Athena results with a customer managed KMS key (SSE-KMS) instead of SSE-S3 and service keys."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "bronze_transition_days" {
   description = "Days after upload at which bronze objects move to bronze_transition_storage_class (the converter reads each file once, at upload)."
   type        = number
   default     = 30
+  nullable    = false
 
   validation {
     condition     = var.bronze_transition_days >= 1 && floor(var.bronze_transition_days) == var.bronze_transition_days
@@ -98,6 +104,7 @@ variable "bronze_transition_storage_class" {
   description = "Storage class bronze objects move to after bronze_transition_days."
   type        = string
   default     = "STANDARD_IA"
+  nullable    = false
 
   validation {
     condition     = contains(["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR"], var.bronze_transition_storage_class)
@@ -109,6 +116,7 @@ variable "noncurrent_version_expiration_days" {
   description = "Days after which overwritten or deleted object versions are removed (bronze and artifacts keep versions)."
   type        = number
   default     = 30
+  nullable    = false
 
   validation {
     condition     = var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
@@ -120,6 +128,7 @@ variable "athena_results_expiration_days" {
   description = "Days after which Athena query results are deleted."
   type        = number
   default     = 7
+  nullable    = false
 
   validation {
     condition     = var.athena_results_expiration_days >= 1 && floor(var.athena_results_expiration_days) == var.athena_results_expiration_days
@@ -135,6 +144,7 @@ variable "silver_converter_memory_mb" {
   description = "Memory of the silver converter in MB. Lambda gives CPU in proportion to memory: 1,769 MB is one vCPU of CPU time, two vCPUs need 3,538 MB. The default, 3,538 MB, reads an uncompressed file of 64 MiB and more as two byte ranges at once: 1.3-1.5 times as fast as 2,048 MB, restored from SnapStart as fast as a whole pandas process (the seed's method) at one vCPU (warm against warm pandas, 1.2x its time on 100-194 MB), for 18-36 % more per GB of such files; a 20 MB file gains less and costs 36-56 % more, as a gzip file (one stream) would. 2,048 MB is the cheapest per GB, or about as cheap as 1,769 MB (BENCHMARKS.md)."
   type        = number
   default     = 3538
+  nullable    = false
 
   validation {
     condition     = var.silver_converter_memory_mb >= 512 && var.silver_converter_memory_mb <= 10240 && floor(var.silver_converter_memory_mb) == var.silver_converter_memory_mb
@@ -146,6 +156,7 @@ variable "silver_converter_timeout_seconds" {
   description = "Timeout of the silver converter in seconds; Lambda's maximum, 900, lets one invocation convert files of several GB."
   type        = number
   default     = 900
+  nullable    = false
 
   validation {
     condition     = var.silver_converter_timeout_seconds >= 30 && var.silver_converter_timeout_seconds <= 900 && floor(var.silver_converter_timeout_seconds) == var.silver_converter_timeout_seconds
@@ -157,6 +168,7 @@ variable "silver_converter_reserved_concurrency" {
   description = "Upper bound on the silver converter's concurrent executions, so that a bulk upload cannot take the account's whole concurrency: Lambda reserves that many for it and caps it there (events beyond wait in Lambda's asynchronous queue). -1, the default, sets no bound, since Lambda refuses a reservation that leaves the account fewer than 100 unreserved executions, and new accounts (concurrency quota 10 or 50) cannot reserve any: raise the account's quota (Service Quotas, Lambda, Concurrent executions) to at least this plus 100 first."
   type        = number
   default     = -1
+  nullable    = false
 
   validation {
     condition     = var.silver_converter_reserved_concurrency >= -1 && floor(var.silver_converter_reserved_concurrency) == var.silver_converter_reserved_concurrency
@@ -168,6 +180,7 @@ variable "silver_converter_java_tool_options" {
   description = "JAVA_TOOL_OPTIONS of the silver converter. Lambda's Java runtimes stop the JIT at C1, which costs this throughput-bound function about 57 % more CPU; CompileThresholdScaling=3 compiles only the code that stays hot, cutting the JIT's own CPU time (BENCHMARKS.md). No garbage collector may be named: Lambda starts the JVM with -XX:+UseSerialGC on its command line, and a second collector stops the JVM before the handler loads."
   type        = string
   default     = "-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:CompileThresholdScaling=3"
+  nullable    = false
 
   validation {
     condition     = !can(regex("-XX:\\+Use[A-Za-z0-9]*GC\\b", var.silver_converter_java_tool_options))
@@ -186,6 +199,7 @@ variable "silver_prefix" {
   description = "Key prefix inside the silver bucket (SILVER_PREFIX): empty, or a path ending in '/' such as 'lake/'."
   type        = string
   default     = ""
+  nullable    = false
 
   validation {
     condition     = var.silver_prefix == "" || can(regex("^[a-z0-9][a-z0-9_.-]*(/[a-z0-9][a-z0-9_.-]*)*/$", var.silver_prefix))
@@ -209,6 +223,7 @@ variable "silver_chunk_rows" {
   description = "CHUNK_ROWS: rows typed and buffered per chunk before it is written."
   type        = number
   default     = 100000
+  nullable    = false
 
   validation {
     condition     = var.silver_chunk_rows >= 1 && var.silver_chunk_rows <= 2147483647 && floor(var.silver_chunk_rows) == var.silver_chunk_rows
@@ -220,6 +235,7 @@ variable "silver_chunk_max_bytes" {
   description = "CHUNK_MAX_BYTES: estimated memory a chunk may hold before it is written early (8 MiB keeps garbage-collector copying low)."
   type        = number
   default     = 8388608
+  nullable    = false
 
   validation {
     condition     = var.silver_chunk_max_bytes >= 1 && floor(var.silver_chunk_max_bytes) == var.silver_chunk_max_bytes
@@ -231,6 +247,7 @@ variable "silver_part_target_bytes" {
   description = "PART_TARGET_BYTES: Parquet file size at which the converter starts a new part (128 MiB)."
   type        = number
   default     = 134217728
+  nullable    = false
 
   validation {
     condition     = var.silver_part_target_bytes >= 1 && floor(var.silver_part_target_bytes) == var.silver_part_target_bytes
@@ -242,6 +259,7 @@ variable "silver_row_group_bytes" {
   description = "ROW_GROUP_BYTES: Parquet row group size, buffered in memory while written (32 MiB)."
   type        = number
   default     = 33554432
+  nullable    = false
 
   validation {
     condition     = var.silver_row_group_bytes >= 1 && floor(var.silver_row_group_bytes) == var.silver_row_group_bytes
@@ -253,6 +271,7 @@ variable "silver_max_columns" {
   description = "MAX_COLUMNS: the most fields a file's header may hold; a wider file is rejected so that memory stays bounded (10000 converts with a 256 MiB heap)."
   type        = number
   default     = 10000
+  nullable    = false
 
   validation {
     condition     = var.silver_max_columns >= 1 && var.silver_max_columns <= 2147483647 && floor(var.silver_max_columns) == var.silver_max_columns
@@ -264,6 +283,7 @@ variable "silver_max_row_chars" {
   description = "MAX_ROW_CHARS: the most characters (values and delimiters) one row may hold; a file with a longer row is rejected so that memory stays bounded (4 Mi converts with a 256 MiB heap)."
   type        = number
   default     = 4194304
+  nullable    = false
 
   validation {
     condition     = var.silver_max_row_chars >= 1 && var.silver_max_row_chars <= 2147483647 && floor(var.silver_max_row_chars) == var.silver_max_row_chars
@@ -286,6 +306,7 @@ variable "silver_min_range_bytes" {
   description = "MIN_RANGE_BYTES: the least bytes one range holds; a file is cut into ranges only as far as each keeps at least this many (32 MiB: a file under 64 MiB is read as one stream)."
   type        = number
   default     = 33554432
+  nullable    = false
 
   validation {
     condition     = var.silver_min_range_bytes >= 1048576 && floor(var.silver_min_range_bytes) == var.silver_min_range_bytes
@@ -297,6 +318,7 @@ variable "silver_csv_delimiters" {
   description = "CSV_DELIMITERS: per-dataset delimiters that override detection, as the converter reads them: dataset:delimiter pairs separated by commas, the delimiter one of comma, semicolon, tab or pipe (e.g. \"legacy_orders:pipe,eu_sales:semicolon\"). Empty: detect every delimiter."
   type        = string
   default     = ""
+  nullable    = false
 
   validation {
     condition     = var.silver_csv_delimiters == "" || can(regex("^[^,:]+:(?i:comma|semicolon|tab|pipe)(,[^,:]+:(?i:comma|semicolon|tab|pipe))*$", var.silver_csv_delimiters))
@@ -308,6 +330,7 @@ variable "silver_csv_encodings" {
   description = "CSV_ENCODINGS: per-dataset source encodings, as the converter reads them: dataset:charset pairs separated by commas, the charset as Java names it, such as windows-1252, ISO-8859-1, UTF-8 or UTF-16LE (e.g. \"legacy_orders:windows-1252\"). Empty: every dataset is read as UTF-8, and a file that is not UTF-8 is rejected."
   type        = string
   default     = ""
+  nullable    = false
 
   validation {
     condition     = var.silver_csv_encodings == "" || can(regex("^[^,:]+:[A-Za-z0-9][A-Za-z0-9._:+-]*(,[^,:]+:[A-Za-z0-9][A-Za-z0-9._:+-]*)*$", var.silver_csv_encodings))
@@ -319,6 +342,7 @@ variable "async_max_retry_attempts" {
   description = "Retries of a failed asynchronous invocation (the converter's S3 events, the gold builder's scheduled events and asynchronous direct invocations) before it goes to the function's dead-letter queue."
   type        = number
   default     = 2
+  nullable    = false
 
   validation {
     condition     = contains([0, 1, 2], var.async_max_retry_attempts)
@@ -330,6 +354,7 @@ variable "async_max_event_age_seconds" {
   description = "Age after which an event still waiting for an attempt (throttling, retries) goes to the dead-letter queue instead."
   type        = number
   default     = 21600
+  nullable    = false
 
   validation {
     condition     = var.async_max_event_age_seconds >= 60 && var.async_max_event_age_seconds <= 21600 && floor(var.async_max_event_age_seconds) == var.async_max_event_age_seconds
@@ -341,6 +366,7 @@ variable "log_retention_days" {
   description = "Retention of the functions' CloudWatch log groups, and of /aws-glue/crawlers when manage_crawler_log_group, in days."
   type        = number
   default     = 30
+  nullable    = false
 
   validation {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
@@ -367,6 +393,7 @@ variable "gold_ctas_memory_mb" {
   description = "Memory of the gold builder in MB. It waits on Athena most of the time and needs no second vCPU; 512 MB starts the JVM and the SDK's S3, Glue and Athena clients comfortably."
   type        = number
   default     = 512
+  nullable    = false
 
   validation {
     condition     = var.gold_ctas_memory_mb >= 256 && var.gold_ctas_memory_mb <= 10240 && floor(var.gold_ctas_memory_mb) == var.gold_ctas_memory_mb
@@ -378,6 +405,7 @@ variable "gold_ctas_timeout_seconds" {
   description = "Timeout of the gold builder in seconds. It builds the models one after the other and waits for each Athena query, so Lambda's maximum, 900, is the default; a model is not started with less than 60 s left."
   type        = number
   default     = 900
+  nullable    = false
 
   validation {
     condition     = var.gold_ctas_timeout_seconds >= 120 && var.gold_ctas_timeout_seconds <= 900 && floor(var.gold_ctas_timeout_seconds) == var.gold_ctas_timeout_seconds
@@ -396,6 +424,7 @@ variable "gold_prefix" {
   description = "Key prefix inside the gold bucket (GOLD_PREFIX) for the gold tables' builds and their _state/: empty, or a path ending in '/' such as 'tables/'."
   type        = string
   default     = ""
+  nullable    = false
 
   validation {
     condition     = var.gold_prefix == "" || can(regex("^[a-z0-9][a-z0-9_.-]*(/[a-z0-9][a-z0-9_.-]*)*/$", var.gold_prefix))
@@ -422,6 +451,7 @@ variable "gold_trigger_batching_window_seconds" {
   description = "How long Lambda gathers silver commits from the gold trigger queue before it invokes the gold builder with them (MaximumBatchingWindowInSeconds): a burst within one window builds gold once; a commit waits at most this, plus the build, to reach gold. 300, Lambda's maximum, builds least often; at least 1, since the mapping's batch size of 10,000 needs a window."
   type        = number
   default     = 300
+  nullable    = false
 
   validation {
     condition     = var.gold_trigger_batching_window_seconds >= 1 && var.gold_trigger_batching_window_seconds <= 300 && floor(var.gold_trigger_batching_window_seconds) == var.gold_trigger_batching_window_seconds
@@ -433,6 +463,7 @@ variable "gold_trigger_max_receive_count" {
   description = "Deliveries of a gold trigger message before it goes to the trigger queue's dead-letter queue (maxReceiveCount): each failed build, and each batch handed back because another build held the lease, is one. Its alarm then says that gold could not be built for that long."
   type        = number
   default     = 10
+  nullable    = false
 
   validation {
     condition     = var.gold_trigger_max_receive_count >= 2 && var.gold_trigger_max_receive_count <= 1000 && floor(var.gold_trigger_max_receive_count) == var.gold_trigger_max_receive_count
@@ -448,6 +479,7 @@ variable "enable_glue_catalog" {
   description = "Create the Glue databases and the silver crawler, and with enable_athena the gold builder (off for LocalStack's free edition, which has no Glue)."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "silver_crawler_schedule" {
@@ -468,18 +500,21 @@ variable "manage_crawler_log_group" {
   description = "Create /aws-glue/crawlers, the log group every Glue crawler of the account and region writes to, with log_retention_days (Glue creates it without retention otherwise). Off by default: any crawler that ever ran in the account and region has created it, and the apply would then fail with ResourceAlreadyExistsException. Set true in one stack per account and region, after importing the group where it exists (see README)."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "enable_athena" {
   description = "Create the Athena workgroup and the analyst policy, and with enable_glue_catalog the gold builder (off for LocalStack's free edition, which has no Athena)."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "athena_bytes_scanned_cutoff" {
   description = "Bytes one query may scan before Athena cancels it (cost guard; Athena bills per TB scanned). At least 10 MB."
   type        = number
   default     = 10737418240
+  nullable    = false
 
   validation {
     condition     = var.athena_bytes_scanned_cutoff >= 10485760 && floor(var.athena_bytes_scanned_cutoff) == var.athena_bytes_scanned_cutoff
@@ -495,12 +530,14 @@ variable "enable_budgets" {
   description = "Create the monthly AWS Budgets (off for LocalStack's free edition, which has no Budgets)."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "monthly_budget_limits_usd" {
   description = "One monthly cost budget per amount, in USD: tiers, such as a warning tier and a hard tier."
   type        = list(number)
   default     = [50, 100]
+  nullable    = false
 
   validation {
     condition     = length(var.monthly_budget_limits_usd) > 0 && alltrue([for amount in var.monthly_budget_limits_usd : amount > 0]) && length(distinct(var.monthly_budget_limits_usd)) == length(var.monthly_budget_limits_usd)
@@ -519,6 +556,7 @@ variable "budget_notifications" {
     { notification_type = "ACTUAL", threshold_percent = 100 },
     { notification_type = "FORECASTED", threshold_percent = 100 },
   ]
+  nullable = false
 
   validation {
     condition     = alltrue([for n in var.budget_notifications : contains(["ACTUAL", "FORECASTED"], n.notification_type) && n.threshold_percent > 0 && n.threshold_percent <= 1000])
@@ -550,12 +588,14 @@ variable "budget_hard_stop" {
   description = "Stop the pipeline when the top tier's actual monthly spend is reached: an AWS Budgets action attaches a deny policy to the converter's, the gold builder's and the crawler's roles, so their work fails (and their failed events wait in the failure queues) until someone lifts it (README, \"Budgets that stop the spend\"). Off by default; needs enable_budgets."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "alert_emails" {
   description = "E-mail addresses subscribed to the alert topic (budgets and alarms). Each address must confirm the subscription from the e-mail AWS sends."
   type        = list(string)
   default     = []
+  nullable    = false
 
   validation {
     condition     = alltrue([for email in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
@@ -582,4 +622,5 @@ variable "enable_functions" {
   description = "Create the Lambda functions and what invokes them: the converter with its bronze trigger, invoke permission, asynchronous settings and alarms, and (with Glue and Athena) the gold builder. The converter's role, policy, log group and failure queue are created either way. false only on an emulator whose Lambda cannot create a function, such as LocalStack without Docker, where every new function turns Failed (README, \"LocalStack\"); never on AWS."
   type        = bool
   default     = true
+  nullable    = false
 }

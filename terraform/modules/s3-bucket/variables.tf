@@ -1,6 +1,7 @@
 variable "name" {
   description = "Globally unique bucket name."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.name))
@@ -12,12 +13,14 @@ variable "force_destroy" {
   description = "Let `terraform destroy` delete the bucket while it still holds objects. Off for anything holding data you care about."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "versioning" {
   description = "Keep every version of every object (bronze and artifacts). Noncurrent versions still expire after noncurrent_version_expiration_days."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "kms_key_arn" {
@@ -35,6 +38,7 @@ variable "abort_incomplete_multipart_upload_days" {
   description = "Days after which the parts of an unfinished multipart upload are deleted (a converter killed at its timeout leaves some behind)."
   type        = number
   default     = 1
+  nullable    = false
 
   validation {
     condition     = var.abort_incomplete_multipart_upload_days >= 1 && floor(var.abort_incomplete_multipart_upload_days) == var.abort_incomplete_multipart_upload_days
@@ -46,6 +50,7 @@ variable "noncurrent_version_expiration_days" {
   description = "Days after which an overwritten or deleted version is removed for good."
   type        = number
   default     = 30
+  nullable    = false
 
   validation {
     condition     = var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
@@ -89,10 +94,12 @@ variable "policy_documents" {
   description = "Further bucket policy documents (JSON) merged with the TLS-only statement this module always adds."
   type        = list(string)
   default     = []
+  nullable    = false
 }
 
 variable "tags" {
   description = "Tags for the bucket, on top of the provider's default tags."
   type        = map(string)
   default     = {}
+  nullable    = false
 }

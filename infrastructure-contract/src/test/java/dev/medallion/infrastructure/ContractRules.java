@@ -63,6 +63,25 @@ final class ContractRules {
         return violations;
     }
 
+    /**
+     * Variables that are required or have a default other than null but do not declare {@code nullable = false}:
+     * null given for one by a variables file or a module's caller reaches the stack's expressions, where it
+     * fails the plan far from its cause or passes silently, instead of meaning the default (or, required,
+     * being refused).
+     */
+    static List<String> nullableViolations(TerraformConfiguration configuration) {
+        List<String> violations = new ArrayList<>();
+        configuration.variables().forEach((name, declaration) -> {
+            Map<String, Object> block = asMap(declaration);
+            boolean nullIsItsDefault = block.containsKey("default") && block.get("default") == null;
+            if (!nullIsItsDefault && !Boolean.FALSE.equals(block.get("nullable"))) {
+                violations.add(configuration.directory().getFileName() + ": variable " + name + " has "
+                        + (block.containsKey("default") ? "a default other than null" : "no default") + " but is not nullable = false");
+            }
+        });
+        return violations;
+    }
+
     // ---------------------------------------------------------------- IAM
 
     /** Every statement of every policy document, dynamic ones included whatever their for_each. */

@@ -4,8 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -119,6 +124,30 @@ class VariableValidationPlanIT {
         JsonNode planned = stack.planJson("-var", "bronze_transition_days=10", "-var", "bronze_transition_storage_class=GLACIER_IR");
         String rules = after(planned, "module.bronze_bucket.aws_s3_bucket_lifecycle_configuration.this").get("rule").toString();
         assertTrue(rules.contains("\"transition\":[{\"date\":null,\"days\":10,\"storage_class\":\"GLACIER_IR\"}]"), rules);
+    }
+
+    /**
+     * A variables file (or a module's caller) that sets an input with a default to null gets that default,
+     * as the stack declares every such input {@code nullable = false}: null failed the plan with an error
+     * from inside the stack ("Null condition" at a count in encryption.tf, "argument must not be null" in
+     * a validation) or, for force_destroy and silver_converter_java_tool_options, passed, the latter
+     * deploying the converter without its JIT options. The variables are read from variables.tf, so a new
+     * one is covered (not those whose default is null: null is their default); the plan must be the defaults' plan, resource by resource and output by output.
+     */
+    @Test
+    void nullForAnInputWithADefaultPlansItsDefault(@TempDir Path directory) throws Exception {
+        Map<String, Object> declarations = new TreeMap<>(Repository.rootModule().variables());
+        // Those whose default is null mean something by null; emulator_endpoint among them, which the plan sets.
+        declarations.values().removeIf(declaration -> TerraformConfiguration.asMap(declaration).get("default") == null);
+        assertTrue(declarations.containsKey("kms_encryption") && !declarations.containsKey("emulator_endpoint"), declarations.keySet().toString());
+        StringBuilder nulls = new StringBuilder();
+        declarations.keySet().forEach(name -> nulls.append(name).append(" = null\n"));
+        Path file = Files.writeString(directory.resolve("nulls.tfvars"), nulls);
+
+        JsonNode defaults = stack.planJson();
+        JsonNode givenNull = stack.planJson("-var-file=" + file);
+        assertEquals(defaults.get("resource_changes"), givenNull.get("resource_changes"), "every input with a default set to null:\n" + nulls);
+        assertEquals(defaults.get("output_changes"), givenNull.get("output_changes"), "every input with a default set to null:\n" + nulls);
     }
 
     /** The planned values of the resource at {@code address}. */

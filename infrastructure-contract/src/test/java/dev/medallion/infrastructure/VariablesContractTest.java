@@ -50,6 +50,54 @@ class VariablesContractTest {
     }
 
     @Test
+    void everyVariableWhoseDefaultIsNotNullIsNotNullable() {
+        for (TerraformConfiguration module : Repository.allModules()) {
+            assertEquals(List.of(), ContractRules.nullableViolations(module));
+        }
+    }
+
+    @Test
+    void ruleFindsAVariableThatMayBeNullThoughItsDefaultIsNot(@TempDir Path directory) throws IOException {
+        Files.writeString(directory.resolve("variables.tf"), """
+                variable "enabled" {
+                  type        = bool
+                  description = "Not nullable."
+                  default     = true
+                  nullable    = false
+                }
+
+                variable "optional" {
+                  type        = string
+                  description = "Null is its default, and means something."
+                  default     = null
+                }
+
+                variable "switch" {
+                  type        = bool
+                  description = "Nullable by Terraform's default."
+                  default     = false
+                }
+
+                variable "required" {
+                  type        = string
+                  description = "No default."
+                }
+
+                variable "explicit" {
+                  type        = list(string)
+                  description = "Nullable on purpose, yet its default is not null."
+                  default     = []
+                  nullable    = true
+                }
+                """);
+        List<String> violations = ContractRules.nullableViolations(TerraformConfiguration.load(directory, Map.of()));
+        String module = directory.getFileName().toString();
+        assertEquals(List.of(module + ": variable switch has a default other than null but is not nullable = false",
+                module + ": variable required has no default but is not nullable = false",
+                module + ": variable explicit has a default other than null but is not nullable = false"), violations);
+    }
+
+    @Test
     void exampleVariableFilesSetOnlyDeclaredVariablesAndEveryRequiredOne() {
         TerraformConfiguration root = Repository.rootModule();
         Set<String> declared = root.variables().keySet();
