@@ -238,8 +238,9 @@ variable "silver_chunk_max_bytes" {
   nullable    = false
 
   validation {
-    condition     = var.silver_chunk_max_bytes >= 1 && floor(var.silver_chunk_max_bytes) == var.silver_chunk_max_bytes
-    error_message = "silver_chunk_max_bytes must be a positive whole number."
+    # The converter reads CHUNK_MAX_BYTES as a Java long (Environment.positiveLong): a larger number stops it at start.
+    condition     = var.silver_chunk_max_bytes >= 1 && var.silver_chunk_max_bytes <= 9223372036854775807 && floor(var.silver_chunk_max_bytes) == var.silver_chunk_max_bytes
+    error_message = "silver_chunk_max_bytes must be a whole number between 1 and 9223372036854775807: the converter reads CHUNK_MAX_BYTES as a Java long, and a larger number would stop it at start, failing every conversion."
   }
 }
 
@@ -250,8 +251,9 @@ variable "silver_part_target_bytes" {
   nullable    = false
 
   validation {
-    condition     = var.silver_part_target_bytes >= 1 && floor(var.silver_part_target_bytes) == var.silver_part_target_bytes
-    error_message = "silver_part_target_bytes must be a positive whole number."
+    # The converter reads PART_TARGET_BYTES as a Java long (Environment.positiveLong): a larger number stops it at start.
+    condition     = var.silver_part_target_bytes >= 1 && var.silver_part_target_bytes <= 9223372036854775807 && floor(var.silver_part_target_bytes) == var.silver_part_target_bytes
+    error_message = "silver_part_target_bytes must be a whole number between 1 and 9223372036854775807: the converter reads PART_TARGET_BYTES as a Java long, and a larger number would stop it at start, failing every conversion."
   }
 }
 
@@ -262,8 +264,9 @@ variable "silver_row_group_bytes" {
   nullable    = false
 
   validation {
-    condition     = var.silver_row_group_bytes >= 1 && floor(var.silver_row_group_bytes) == var.silver_row_group_bytes
-    error_message = "silver_row_group_bytes must be a positive whole number."
+    # The converter reads ROW_GROUP_BYTES as a Java long (Environment.positiveLong): a larger number stops it at start.
+    condition     = var.silver_row_group_bytes >= 1 && var.silver_row_group_bytes <= 9223372036854775807 && floor(var.silver_row_group_bytes) == var.silver_row_group_bytes
+    error_message = "silver_row_group_bytes must be a whole number between 1 and 9223372036854775807: the converter reads ROW_GROUP_BYTES as a Java long, and a larger number would stop it at start, failing every conversion."
   }
 }
 
@@ -309,8 +312,9 @@ variable "silver_min_range_bytes" {
   nullable    = false
 
   validation {
-    condition     = var.silver_min_range_bytes >= 1048576 && floor(var.silver_min_range_bytes) == var.silver_min_range_bytes
-    error_message = "silver_min_range_bytes must be a whole number of at least 1048576 (1 MiB)."
+    # The converter reads MIN_RANGE_BYTES as a Java long (Environment.positiveLong): a larger number stops it at start.
+    condition     = var.silver_min_range_bytes >= 1048576 && var.silver_min_range_bytes <= 9223372036854775807 && floor(var.silver_min_range_bytes) == var.silver_min_range_bytes
+    error_message = "silver_min_range_bytes must be a whole number between 1048576 (1 MiB) and 9223372036854775807: the converter reads MIN_RANGE_BYTES as a Java long, and a larger number would stop it at start, failing every conversion."
   }
 }
 

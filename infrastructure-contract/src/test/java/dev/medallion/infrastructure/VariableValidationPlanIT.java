@@ -1,23 +1,32 @@
 package dev.medallion.infrastructure;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.medallion.common.config.ConfigurationException;
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.Environment;
+import dev.medallion.common.config.RangeReading;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A value AWS would refuse at apply is refused by {@code terraform plan} (the validations of variables.tf and of the modules' inputs), with
+ * A value AWS would refuse at apply, or the functions at start, is refused by {@code terraform plan} (the validations of variables.tf and of the modules' inputs), with
  * a message saying what is allowed, and the values AWS takes are planned as given. Planned as
  * {@link PlannedStack} plans terraform/.
  */
@@ -124,6 +133,47 @@ class VariableValidationPlanIT {
         JsonNode planned = stack.planJson("-var", "bronze_transition_days=10", "-var", "bronze_transition_storage_class=GLACIER_IR");
         String rules = after(planned, "module.bronze_bucket.aws_s3_bucket_lifecycle_configuration.this").get("rule").toString();
         assertTrue(rules.contains("\"transition\":[{\"date\":null,\"days\":10,\"storage_class\":\"GLACIER_IR\"}]"), rules);
+    }
+
+    /**
+     * The converter reads CHUNK_MAX_BYTES, PART_TARGET_BYTES, ROW_GROUP_BYTES and MIN_RANGE_BYTES as Java
+     * longs and stops at start on a larger number (with SnapStart the version's publication fails at
+     * apply; without, every conversion fails): such a number passed the plan. The largest long is planned,
+     * and the converter's own reading takes it.
+     */
+    @Test
+    void aSizeTheConverterCannotReadAsALongFailsThePlan() throws Exception {
+        Map<String, String> environmentOfVariable = Map.of(
+                "silver_chunk_max_bytes", ConversionLimits.CHUNK_MAX_BYTES,
+                "silver_part_target_bytes", ConversionLimits.PART_TARGET_BYTES,
+                "silver_row_group_bytes", ConversionLimits.ROW_GROUP_BYTES,
+                "silver_min_range_bytes", RangeReading.MIN_RANGE_BYTES);
+        String largestLong = String.valueOf(Long.MAX_VALUE);
+        String beyond = new BigInteger(largestLong).add(BigInteger.ONE).toString();
+
+        List<String> tooLarge = new ArrayList<>();
+        environmentOfVariable.keySet().forEach(variable -> tooLarge.addAll(List.of("-var", variable + "=" + beyond)));
+        PlannedStack.Result refused = stack.plan(tooLarge.toArray(String[]::new));
+        assertNotEquals(0, refused.exitCode(), refused.output());
+        environmentOfVariable.forEach((variable, name) -> {
+            String range = variable.equals("silver_min_range_bytes") ? "between 1048576 (1 MiB) and " : "between 1 and ";
+            assertTrue(refused.flattened().contains(variable + " must be a whole number " + range + largestLong + ": the converter reads " + name
+                    + " as a Java long, and a larger number would stop it at start, failing every conversion."), refused.output());
+            assertThrows(ConfigurationException.class, () -> new Environment(Map.of(name, beyond)).positiveLong(name, 1), name);
+        });
+
+        List<String> largest = new ArrayList<>();
+        environmentOfVariable.keySet().forEach(variable -> largest.addAll(List.of("-var", variable + "=" + largestLong)));
+        JsonNode plan = stack.planJson(largest.toArray(String[]::new));
+        Map<String, String> converterEnvironment = new HashMap<>();
+        environmentOfVariable.forEach((variable, name) -> {
+            assertEquals(largestLong, plan.at("/variables/" + variable + "/value").asText(), variable);
+            converterEnvironment.put(name, largestLong);
+        });
+        Environment environment = new Environment(converterEnvironment);
+        ConversionLimits limits = ConversionLimits.fromEnvironment(environment);
+        assertEquals(List.of(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE), List.of(limits.chunkMaxBytes(), limits.partTargetBytes(), limits.rowGroupBytes()));
+        assertEquals(Long.MAX_VALUE, RangeReading.fromEnvironment(environment, 2, 1L << 30).minRangeBytes());
     }
 
     /**
