@@ -27,7 +27,7 @@ locals {
       }
       gold_triggers_dead_letter = {
         name   = aws_sqs_queue.gold_triggers_dead_letter[0].name
-        action = "Silver commits whose gold batch failed gold_trigger_max_receive_count times (an SQS dead-letter queue). Fix the cause, then redrive them to the trigger queue (aws sqs start-message-move-task --source-arn <this queue's ARN>), or build once with {} and purge the queue. They are kept 14 days from their commit."
+        action = "Silver commits whose gold batch failed gold_trigger_max_receive_count times (an SQS dead-letter queue). Fix the cause, then redrive them to the trigger queue (aws sqs start-message-move-task --source-arn <this queue's ARN>, the stack's output gold_trigger_queue.dead_letter_queue_arn), or build once with {} and purge the queue. They are kept 14 days from their commit."
       }
     } : {},
     local.gold_enabled && var.gold_schedule != null ? {

@@ -403,6 +403,11 @@ class DeployRehearsalIT {
         String triggerArn = aws.sqs.getQueueAttributes(request -> request.queueUrl(text(triggers, "url")).attributeNamesWithStrings("QueueArn"))
                 .attributesAsStrings().get("QueueArn");
         assertEquals(text(triggers, "arn"), triggerArn, "output gold_trigger_queue's url and arn name one queue");
+        // What the dead-letter alarm and terraform/README.md tell to redrive with start-message-move-task --source-arn.
+        String triggerDeadLetterArn = aws.sqs.getQueueAttributes(request -> request.queueUrl(text(outputs.path("dead_letter_queue_urls"), "gold_triggers_dead_letter"))
+                .attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
+        assertEquals(triggerDeadLetterArn, text(triggers, "dead_letter_queue_arn"),
+                "output gold_trigger_queue's dead_letter_queue_arn and dead_letter_queue_urls.gold_triggers_dead_letter name one queue");
         aws.lambda.getEventSourceMapping(request -> request.uuid(text(triggers, "event_source_mapping")));
         steps.say("gold_trigger_queue: " + triggers);
 
