@@ -295,7 +295,7 @@ variable "silver_max_row_chars" {
 }
 
 variable "silver_range_readers" {
-  description = "RANGE_READERS: byte ranges of one large uncompressed CSV file the converter reads and converts at once, each on its own threads and into parts of its own. null: one per whole vCPU the memory buys (silver_converter_memory_mb / 1,769, at least 1), so 2 at the default 3,538 MB and 1 at 2,048 MB (BENCHMARKS.md)."
+  description = "RANGE_READERS: byte ranges of one large uncompressed CSV file the converter reads and converts at once, each on its own threads and into parts of its own. null: one per whole vCPU the memory buys (silver_converter_memory_mb / 1,769, at least 1), but no more than the processors the JVM sees and one per 224 MiB of its heap, so 2 at the default 3,538 MB and 1 at 2,048 MB (BENCHMARKS.md). A number is taken as given, whatever the heap: each range may hold as much as one stream, which at MAX_COLUMNS and MAX_ROW_CHARS is measured to convert in a 256 MiB heap, and two such ranges there run out of it (RangeReading)."
   type        = number
   default     = null
 
