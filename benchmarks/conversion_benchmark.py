@@ -62,10 +62,11 @@ class Contestant:
         return re.sub(r"[^A-Za-z0-9]+", "-", self.name).strip("-")
 
 
-def run_child(contestant, csv, output, log_path, cpu_quota=None, cpu_shares=None, cpus=None):
+def run_child(contestant, csv, output, log_path, cpu_quota=None, cpu_shares=None, cpus=None, quota_memory_mb=None):
     """Runs the contestant once; returns its measurement, or raises ContestantFailed with the log's tail.
 
-    cpus: the processors the process may run on (taskset), all when None."""
+    cpus: the processors the process may run on (taskset), all when None.
+    quota_memory_mb: the Lambda memory a quota stands for (scaled_quota.py's); by default the memory that buys it."""
     shutil.rmtree(output, ignore_errors=True)
     os.makedirs(output)
     command = [part.format(csv=csv, output=output) for part in contestant.command]
@@ -78,7 +79,7 @@ def run_child(contestant, csv, output, log_path, cpu_quota=None, cpu_shares=None
     environment.update(contestant.environment)
     if cpu_quota is not None and "AWS_LAMBDA_FUNCTION_MEMORY_SIZE" in contestant.environment:
         # The memory the quota stands for: the converter reads as many byte ranges at once as Lambda's would.
-        environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = str(QUOTA_MEMORY_MB.get(cpu_quota, round(cpu_quota * MB_PER_VCPU)))
+        environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = str(quota_memory_mb or QUOTA_MEMORY_MB.get(cpu_quota, round(cpu_quota * MB_PER_VCPU)))
     cgroup = None
     if cpu_quota is not None or cpu_shares is not None:
         cgroup = make_cgroup(cpu_quota, cpu_shares)
