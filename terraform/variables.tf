@@ -141,9 +141,9 @@ variable "athena_results_expiration_days" {
 ################################################################################
 
 variable "silver_converter_memory_mb" {
-  description = "Memory of the silver converter in MB. Lambda gives CPU in proportion to memory: 1,769 MB is one vCPU of CPU time, two vCPUs need 3,538 MB. The default, 3,538 MB, reads an uncompressed file of 64 MiB and more as two byte ranges at once: 1.3-1.5 times as fast as 2,048 MB, restored from SnapStart as fast as a whole pandas process (the seed's method) at one vCPU (warm against warm pandas, 1.2x its time on 100-194 MB), for 18-36 % more per GB of such files; a 20 MB file gains less and costs 36-56 % more, as a gzip file (one stream) would. 2,048 MB is the cheapest per GB, or about as cheap as 1,769 MB (BENCHMARKS.md)."
+  description = "Memory of the silver converter in MB. Lambda gives CPU in proportion to memory: 1,769 MB is one vCPU of CPU time, 3,538 MB two, 5,307 MB three. The default, 5,307 MB, reads an uncompressed file of 72 MiB (75 MB) and more as three byte ranges at once, of 48 MiB and more as two: a warm file of 100-194 MB in 0.7-0.8x the time a warm pandas conversion (the seed's method) takes at one vCPU, for 0-6 % more per GB than 3,538 MB, which takes 1.03-1.15x pandas' time (three vCPUs estimated from scaled CPU quotas on a two-processor machine, BENCHMARKS.md). A smaller or gzip file, read as one stream, gains nothing over 3,538 MB and costs 1.5 times as much. 2,048 MB is the cheapest per GB, or about as cheap as 1,769 MB, at about twice the time of large files."
   type        = number
-  default     = 3538
+  default     = 5307
   nullable    = false
 
   validation {
@@ -295,7 +295,7 @@ variable "silver_max_row_chars" {
 }
 
 variable "silver_range_readers" {
-  description = "RANGE_READERS: byte ranges of one large uncompressed CSV file the converter reads and converts at once, each on its own threads and into parts of its own. null: one per whole vCPU the memory buys (silver_converter_memory_mb / 1,769, at least 1), but no more than the processors the JVM sees and one per 224 MiB of its heap, so 2 at the default 3,538 MB and 1 at 2,048 MB (BENCHMARKS.md). A number is taken as given, whatever the heap: each range may hold as much as one stream, which at MAX_COLUMNS and MAX_ROW_CHARS is measured to convert in a 256 MiB heap, and two such ranges there run out of it (RangeReading)."
+  description = "RANGE_READERS: byte ranges of one large uncompressed CSV file the converter reads and converts at once, each on its own threads and into parts of its own. null: one per whole vCPU the memory buys (silver_converter_memory_mb / 1,769, at least 1), but no more than the processors the JVM sees and one per 224 MiB of its heap, so 3 at the default 5,307 MB (where Lambda shows three processors), 2 at 3,538 MB and 1 at 2,048 MB (BENCHMARKS.md). A number is taken as given, whatever the heap: each range may hold as much as one stream, which at MAX_COLUMNS and MAX_ROW_CHARS is measured to convert in a 256 MiB heap, and two such ranges there run out of it (RangeReading)."
   type        = number
   default     = null
 
@@ -306,9 +306,9 @@ variable "silver_range_readers" {
 }
 
 variable "silver_min_range_bytes" {
-  description = "MIN_RANGE_BYTES: the least bytes one range holds; a file is cut into ranges only as far as each keeps at least this many (32 MiB: a file under 64 MiB is read as one stream)."
+  description = "MIN_RANGE_BYTES: the least bytes one range holds; a file is cut into ranges only as far as each keeps at least this many (24 MiB: a file under 48 MiB is read as one stream, one of 72 MiB and more as three ranges at the default memory)."
   type        = number
-  default     = 33554432
+  default     = 25165824
   nullable    = false
 
   validation {

@@ -20,8 +20,11 @@ public record RangeReading(int readers, long minRangeBytes) {
     private static final String LAMBDA_MEMORY = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
     /** Lambda's memory for one vCPU of CPU time. */
     public static final int MB_PER_VCPU = 1_769;
-    /** A file of 64 MiB (67 MB) or more is read as two ranges at two vCPUs: one of 100 MB gains the second vCPU. */
-    public static final long DEFAULT_MIN_RANGE_BYTES = 32L * 1024 * 1024;
+    /**
+     * A file of 72 MiB (75 MB) or more is read as three ranges at three vCPUs, of 48 MiB (50 MB) or more as two:
+     * one of 100 MB gains the third vCPU of the default 5,307 MB.
+     */
+    public static final long DEFAULT_MIN_RANGE_BYTES = 24L * 1024 * 1024;
     /** Lambda's largest memory, 10,240 MB, buys 5.8 vCPUs. */
     public static final int MAX_READERS = 6;
     /**

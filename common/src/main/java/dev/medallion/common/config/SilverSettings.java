@@ -26,7 +26,7 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>MAX_ROW_CHARS</td><td>4 Mi</td><td>the most characters (values and delimiters) a row may hold; a file with a longer row is rejected</td></tr>
  * <tr><td>RANGE_READERS</td><td>one per 1,769 MB of the function's memory (per processor locally), at most one per 224 MiB of heap and 6</td><td>byte ranges of one
  *     large uncompressed file converted at once, each into parts of its own</td></tr>
- * <tr><td>MIN_RANGE_BYTES</td><td>32 MiB</td><td>the least bytes a range holds: a file is split only into ranges at least this large</td></tr>
+ * <tr><td>MIN_RANGE_BYTES</td><td>24 MiB</td><td>the least bytes a range holds: a file is split only into ranges at least this large</td></tr>
  * <tr><td>CSV_DELIMITERS</td><td>empty</td><td>per-dataset delimiter overrides, e.g. {@code legacy_orders:pipe,eu_sales:semicolon}</td></tr>
  * <tr><td>CSV_ENCODINGS</td><td>empty</td><td>per-dataset source encodings (Java charset names), e.g.
  *     {@code legacy_orders:windows-1252,exports:UTF-16LE}; a dataset without one is read as UTF-8</td></tr>

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RangeReadingTest {
     /** Lambda starts the JVM with a heap of 85 % of the function's memory. */
     private static final long LAMBDA_HEAP_AT_3538_MB = 3538L * 1024 * 1024 * 85 / 100;
+    private static final long LAMBDA_HEAP_AT_5307_MB = 5307L * 1024 * 1024 * 85 / 100;
 
     @Test
     void onLambdaOneReaderPerWholeVcpuOfTheMemoryAtMostTheProcessors() {
@@ -55,11 +56,23 @@ class RangeReadingTest {
     }
 
     @Test
-    void byDefaultAFileOf100MbIsReadAsTwoRangesAtTwoVcpus() {
-        RangeReading reading = RangeReading.fromEnvironment(new Environment(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "3538")), 2, LAMBDA_HEAP_AT_3538_MB);
+    void byDefaultAFileOf100MbIsReadAsThreeRangesAtThreeVcpus() {
+        // Lambda shows three processors from 3,009 to 5,307 MB, and gives three vCPUs of CPU time at 5,307 MB.
+        RangeReading reading = RangeReading.fromEnvironment(new Environment(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "5307")), 3, LAMBDA_HEAP_AT_5307_MB);
+        assertEquals(3, reading.readers());
+        assertEquals(3, reading.rangesFor(100_000_000L));
+        assertEquals(3, reading.rangesFor(72L * 1024 * 1024));
+        assertEquals(2, reading.rangesFor(72L * 1024 * 1024 - 1), "a range of less than 24 MiB");
+        assertEquals(1, reading.rangesFor(48L * 1024 * 1024 - 1));
+    }
+
+    @Test
+    void atTwoVcpusAFileOf50MbIsReadAsTwoRanges() {
+        RangeReading reading = RangeReading.fromEnvironment(new Environment(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "3538")), 3, LAMBDA_HEAP_AT_3538_MB);
+        assertEquals(2, reading.readers(), "two vCPUs of CPU time, though Lambda shows three processors");
         assertEquals(2, reading.rangesFor(100_000_000L));
-        assertEquals(2, reading.rangesFor(64L * 1024 * 1024));
-        assertEquals(1, reading.rangesFor(64L * 1024 * 1024 - 1), "a range of less than 32 MiB");
+        assertEquals(2, reading.rangesFor(48L * 1024 * 1024));
+        assertEquals(1, reading.rangesFor(48L * 1024 * 1024 - 1));
     }
 
     @Test
