@@ -524,6 +524,18 @@ def main():
             measurements = quota_results.get((contestant.name, cpus))
             return f"{median([quota_wall(contestant, m) for m in measurements]):.2f} s" if measurements else "-"
 
+        deployed_share = deployed_memory_mb / MB_PER_VCPU
+        if deployed_cpus is None and 1.0 in quotas and deployed_share > len(os.sched_getaffinity(0)):
+            # Three vCPUs and more: what no quota on this machine gives, estimated instead (BENCHMARKS.md, session 27).
+            print(f"Wall time at the deployed {deployed_memory_mb:,} MB against pandas at one vCPU (issue 11, item 3): its"
+                  f" {deployed_share:.1f} vCPUs are more than the {len(os.sched_getaffinity(0))} processors here, so estimated by scaled quotas:",
+                  flush=True)
+            import scaled_quota  # here, not at the top: scaled_quota imports this module
+            try:
+                scaled_quota.estimate(csv, arguments.jar, arguments.test_classes, arguments.variables_tf, [deployed_memory_mb], java=java,
+                                      runs=arguments.quota_runs, cpu_shares=arguments.cpu_shares, python=python)
+            except (ValueError, ContestantFailed) as failure:
+                failures["scaled quotas"] = str(failure)
         if deployed_cpus is not None and 1.0 in quotas:
             print(f"Wall time at the deployed {deployed_memory_mb:,} MB against pandas at one vCPU (issue 11, item 3):"
                   f" converter as deployed {quota_median(converter_deployed, deployed_cpus)},"

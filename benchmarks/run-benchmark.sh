@@ -3,7 +3,8 @@
 # environment (benchmarks/requirements.txt, pinned, from PyPI), then runs conversion_benchmark.py: the
 # converter (as deployed, with Lambda's JVM defaults, warm, warm on a known dataset, and after SnapStart's priming) beside the seed's pandas method (also warm), pyarrow
 # streaming and DuckDB on the same CSV in the same run, and again under CPU quotas standing for Lambda's
-# memory sizes. Arguments go to conversion_benchmark.py unchanged:
+# memory sizes (the deployed memory by scaled quotas, scaled_quota.py, where it buys more vCPUs than the
+# machine has processors). Arguments go to conversion_benchmark.py unchanged:
 #   --rows N (default 2000000)  --runs N (3)  --quota-runs N (3)  --quotas 1.0,1.16,2.0  --no-quotas
 #   --only 'PREFIX;...'  --work DIR (silver-converter/target/benchmark)  --heap -Xmx512m  --cpu-shares N
 # SKIP_BUILD=1 reuses what silver-converter/target already holds.
