@@ -27,7 +27,7 @@ BYTES_PER_GB = 1e9
 # Lambda gives CPU in proportion to memory: 1,769 MB is one vCPU of CPU time (AWS Lambda docs, "Memory and
 # computing power"). The quotas stand for these memory sizes.
 MB_PER_VCPU = 1769
-QUOTA_MEMORY_MB = {1.0: 1769, 1.16: 2048, 2.0: 3538}
+QUOTA_MEMORY_MB = {1.0: 1769, 1.16: 2048, 2.0: 3538, 3.0: 5307}
 # ConversionPriming.DEFAULT_FILES: what the handler's SnapStart hook converts before the snapshot.
 PRIMING = "default"
 CGROUP_CPU = "/sys/fs/cgroup/cpu"
@@ -282,7 +282,9 @@ def main():
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--runs", type=int, default=3, help="interleaved rounds of the unthrottled table")
     parser.add_argument("--quota-runs", type=int, default=3, help="interleaved rounds at each CPU quota")
-    parser.add_argument("--quotas", default="1.0,1.16,2.0", help="CPU quotas for the converter and pandas; empty for none")
+    parser.add_argument("--quotas", default=None,
+                        help="CPU quotas for the converter and pandas; empty for none. Default 1.0,1.16,2.0, and 3.0 (5,307 MB, the"
+                             " deployed memory) on a machine of three processors or more, where it is measured instead of estimated")
     parser.add_argument("--no-quotas", action="store_true")
     parser.add_argument("--only", default="", help="semicolon-separated contestant name prefixes to run, such as 'converter, as deployed;pandas'")
     parser.add_argument("--work", required=True)
@@ -426,6 +428,8 @@ def main():
                 rows_written[contestant.name] = count_rows(parquet)
 
     quota_results = {}
+    if arguments.quotas is None:
+        arguments.quotas = "1.0,1.16,2.0" + (",3.0" if len(os.sched_getaffinity(0)) >= 3 else "")
     quotas = [] if arguments.no_quotas or not arguments.quotas else [float(q) for q in arguments.quotas.split(",")]
     # Where the quota's memory buys two vCPUs or more the deployed converter reads a large file as byte ranges at
     # once; the same converter held to one stream shows what the ranges gain.

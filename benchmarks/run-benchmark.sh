@@ -5,7 +5,7 @@
 # streaming and DuckDB on the same CSV in the same run, and again under CPU quotas standing for Lambda's
 # memory sizes (the deployed memory by scaled quotas, scaled_quota.py, where it buys more vCPUs than the
 # machine has processors). Arguments go to conversion_benchmark.py unchanged:
-#   --rows N (default 2000000)  --runs N (3)  --quota-runs N (3)  --quotas 1.0,1.16,2.0  --no-quotas
+#   --rows N (default 2000000)  --runs N (3)  --quota-runs N (3)  --quotas 1.0,1.16,2.0 (and 3.0 with 3+ processors)  --no-quotas
 #   --only 'PREFIX;...'  --work DIR (silver-converter/target/benchmark)  --heap -Xmx512m  --cpu-shares N
 # SKIP_BUILD=1 reuses what silver-converter/target already holds.
 # BENCHMARK_PYTHON picks the interpreter for the virtual environment (default: python3.12, as Lambda's
