@@ -2,8 +2,10 @@ package dev.medallion.common.text;
 
 import dev.medallion.common.config.SilverSettings;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
@@ -93,12 +95,17 @@ public final class UndecodableBytes {
      * @param dataset the file's dataset, to name the setting that declares its encoding
      * @param compressed whether the text was gzip-compressed, so the offset counts decompressed bytes
      * @param line the line of the bad sequence, or 0 when it is not known
+     * @param startLooksEbcdic whether the text's first bytes look like EBCDIC ({@link EbcdicText#looksLike}): a file read as
+     *     UTF-8 is then advised to declare its code page, not windows-1252, which would read it as other characters
      */
-    public String message(String dataset, boolean compressed, long line) {
+    public String message(String dataset, boolean compressed, long line, boolean startLooksEbcdic) {
         requireNonNull(dataset, "dataset is null");
         String where = (unmappable ? "byte sequence " + HEX.formatHex(bytes) + ", which " + charset.name() + " does not define,"
                 : "invalid byte sequence " + HEX.formatHex(bytes))
                 + " at " + offset(offset, compressed) + (line > 0 ? " (line " + line + ")" : "");
+        if (charset.equals(StandardCharsets.UTF_8) && startLooksEbcdic) {
+            return "The file is not UTF-8: " + where + ". " + EbcdicText.advice(dataset);
+        }
         if (charset.equals(StandardCharsets.UTF_8)) {
             return "The file is not UTF-8: " + where + ". If it is a Windows-1252 or Latin-1 export, set "
                     + setting(dataset, "windows-1252") + " (or convert the file to UTF-8).";
@@ -122,15 +129,17 @@ public final class UndecodableBytes {
      * A bad sequence and its line.
      *
      * @param line counted as a CSV parser counts lines (CRLF, LF or CR), as the converter gives it
+     * @param startLooksEbcdic whether the text's first bytes look like EBCDIC ({@link EbcdicText#looksLike}), as the
+     *     converter judges them, for its advice
      */
-    public record Found(UndecodableBytes bytes, long line) {
+    public record Found(UndecodableBytes bytes, long line, boolean startLooksEbcdic) {
         public Found {
             requireNonNull(bytes, "bytes is null");
         }
 
         /** The converter's reason for rejecting the file. */
         public String message(String dataset, boolean compressed) {
-            return bytes.message(dataset, compressed, line);
+            return bytes.message(dataset, compressed, line, startLooksEbcdic);
         }
     }
 
@@ -143,7 +152,8 @@ public final class UndecodableBytes {
     /**
      * Decodes the text to its end, as the converter does, and returns its first bad sequence, or empty when
      * every byte is valid in the charset. Only then is the text opened again, and read up to the bad
-     * sequence, for its line: counting line breaks as it goes would double the cost of the text that is valid.
+     * sequence, for its line (counting line breaks as it goes would double the cost of the text that is valid),
+     * and its first bytes looked at as the converter looks at them ({@link EbcdicText}).
      */
     public static Optional<Found> first(Text text, Charset charset) throws IOException {
         requireNonNull(text, "text is null");
@@ -156,14 +166,17 @@ public final class UndecodableBytes {
             return Optional.empty();
         }
         Decoded again;
+        boolean startLooksEbcdic;
         try (InputStream in = text.open()) {
-            again = decode(in, charset, true);
+            byte[] start = in.readNBytes(EbcdicText.SAMPLE_BYTES);
+            startLooksEbcdic = EbcdicText.looksLike(start);
+            again = decode(new SequenceInputStream(new ByteArrayInputStream(start), in), charset, true);
         }
         if (again.bad() == null || again.bad().offset() != whole.bad().offset()) {
             throw new IOException("The text changed while it was read: its bad byte sequence at " + offset(whole.bad().offset(), false)
                     + " was not there when read again");
         }
-        return Optional.of(new Found(again.bad(), again.lineBreaks() + 1));
+        return Optional.of(new Found(again.bad(), again.lineBreaks() + 1, startLooksEbcdic));
     }
 
     /** The first bad sequence, or null; and when counted, the line breaks before it. */

@@ -27,6 +27,22 @@ class UndecodableBytesTest {
                 + " Windows-1252 or Latin-1 export, set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8).", found.message("people", true));
     }
 
+    /** A mainframe export read as UTF-8: the code page to declare, not windows-1252, which would read it as other characters. */
+    @Test
+    void anEbcdicExportReadAsUtf8IsAdvisedToDeclareItsCodePage() throws IOException {
+        byte[] content = "id|name|city\n1|Zo\u00eb|Z\u00fcrich\n".getBytes(Charset.forName("IBM037"));
+
+        UndecodableBytes.Found found = first(content, StandardCharsets.UTF_8).orElseThrow();
+
+        assertEquals("The file is not UTF-8: invalid byte sequence 0x89 at byte offset 0 (line 1). It looks like EBCDIC (a mainframe export): declare"
+                + " its code page, e.g. CSV_ENCODINGS=legacy:IBM037 (US/Canada; IBM1047 for z/OS Unix, IBM273 German, IBM297 French, ...).",
+                found.message("legacy", false));
+        // A windows-1252 export whose lines end in CR alone, no 0x0A in it either, keeps the windows-1252 advice.
+        byte[] western = "id;name\r1;Zo\u00eb 5%\r".getBytes(WINDOWS_1252);
+        assertTrue(first(western, StandardCharsets.UTF_8).orElseThrow().message("people", false)
+                .endsWith("If it is a Windows-1252 or Latin-1 export, set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8)."));
+    }
+
     @Test
     void aDeclaredWindows1252AcceptsEveryByteButTheFiveItDoesNotDefine() throws IOException {
         byte[] defined = new byte[256 - 5];

@@ -161,7 +161,7 @@ public final class CsvReader implements Closeable {
         if (endMarked) {
             requireOutsideEndMarker(delimiter);
         }
-        DecodingReader text = new DecodingReader(in, charset, new UndecodableTextException.Context(dataset, false), false);
+        DecodingReader text = new DecodingReader(in, charset, new UndecodableTextException.Context(dataset, false, false), false);
         RowSize rowSize = new RowSize(maxRowChars);
         return new CsvReader(text, CSVParser.parse(new SampleThenText(CharBuffer.allocate(0), text, rowSize, endMarked), format(delimiter, !endMarked)),
                 delimiter, location, rowSize, endMarked);

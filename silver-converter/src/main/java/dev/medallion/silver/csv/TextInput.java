@@ -2,6 +2,7 @@ package dev.medallion.silver.csv;
 
 import dev.medallion.common.text.CompressedFormat;
 import dev.medallion.common.text.ControlCharacters;
+import dev.medallion.common.text.EbcdicText;
 import dev.medallion.common.text.GzipMembersInputStream;
 
 import java.io.BufferedInputStream;
@@ -37,10 +38,13 @@ import static dev.medallion.common.config.SilverSettings.CSV_ENCODINGS;
  *     whose first bytes hold no NUL byte at all (no ASCII line break or delimiter) is not in that charset:
  *     rejected. An EBCDIC file (IBM037, IBM1047…) is decoded as declared, with no such test.</li>
  * </ul>
+ * An EBCDIC file that declares no encoding is rejected, as any file that is not UTF-8, at its first byte that is
+ * not: the first bytes decide only the advice, to declare its code page ({@link EbcdicText}), not windows-1252.
  */
 public final class TextInput {
     private static final int BUFFER_SIZE = 1 << 16;
-    private static final int SNIFF_SIZE = 8192;
+    /** As much as {@link EbcdicText} looks at: bronze-ingest, looking at as much, gives the same advice. */
+    private static final int SNIFF_SIZE = EbcdicText.SAMPLE_BYTES;
 
     private TextInput() {}
 
@@ -72,7 +76,9 @@ public final class TextInput {
             sample = peek(in, SNIFF_SIZE);
         }
         Charset charset = encoding.orElse(StandardCharsets.UTF_8);
-        UndecodableTextException.Context context = new UndecodableTextException.Context(dataset, compressed);
+        // Only for the advice should the file read as UTF-8 fail to decode; a declared charset, EBCDIC or another, is decoded as declared.
+        boolean startLooksEbcdic = charset.equals(StandardCharsets.UTF_8) && EbcdicText.looksLike(sample);
+        UndecodableTextException.Context context = new UndecodableTextException.Context(dataset, compressed, startLooksEbcdic);
         String declared = ", but " + CSV_ENCODINGS + " declares " + charset.name() + " for dataset " + dataset;
         if (!charset.equals(StandardCharsets.UTF_8) && startsWith(sample, 0xef, 0xbb, 0xbf)) {
             throw new RejectedInputException("The file starts with a UTF-8 byte order mark" + declared

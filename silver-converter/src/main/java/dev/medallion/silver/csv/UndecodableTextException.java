@@ -18,8 +18,10 @@ final class UndecodableTextException extends IOException {
      *
      * @param dataset the dataset, to name the setting that declares its encoding
      * @param compressed whether the text was gzip-compressed, so offsets count decompressed bytes
+     * @param startLooksEbcdic whether the text's first bytes look like EBCDIC ({@link dev.medallion.common.text.EbcdicText}), for the advice of a
+     *     file read as UTF-8; false where they are not known (a byte range after the first)
      */
-    record Context(String dataset, boolean compressed) {
+    record Context(String dataset, boolean compressed, boolean startLooksEbcdic) {
         Context {
             requireNonNull(dataset, "dataset is null");
         }
@@ -38,7 +40,7 @@ final class UndecodableTextException extends IOException {
     private final UndecodableBytes bytes;
 
     UndecodableTextException(Context context, UndecodableBytes bytes) {
-        super(bytes.message(context.dataset(), context.compressed(), 0));
+        super(bytes.message(context.dataset(), context.compressed(), 0, context.startLooksEbcdic()));
         this.context = context;
         this.bytes = bytes;
     }
@@ -50,6 +52,6 @@ final class UndecodableTextException extends IOException {
 
     /** The rejection of the file, naming the line the bad bytes are on. */
     RejectedInputException rejection(long line) {
-        return new RejectedInputException(bytes.message(context.dataset(), context.compressed(), line));
+        return new RejectedInputException(bytes.message(context.dataset(), context.compressed(), line, context.startLooksEbcdic()));
     }
 }

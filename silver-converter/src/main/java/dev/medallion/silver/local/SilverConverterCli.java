@@ -53,7 +53,7 @@ public final class SilverConverterCli {
             --dataset    dataset (table) name; default: the file name without extensions
             --delimiter  field delimiter; default: the dataset's CSV_DELIMITERS entry, else detected among
                          comma, semicolon, tab and pipe
-            --encoding   the file's charset, such as windows-1252 or ISO-8859-1; default: the dataset's
+            --encoding   the file's charset, such as windows-1252, ISO-8859-1 or IBM037; default: the dataset's
                          CSV_ENCODINGS entry, else UTF-8 (a file that is not valid UTF-8 is rejected,
                          naming the byte and the charset to declare)
             --contracts  a directory of <dataset>.json schema contracts, as Terraform's schema_contracts_dir

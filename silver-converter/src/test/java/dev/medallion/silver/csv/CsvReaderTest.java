@@ -118,7 +118,7 @@ class CsvReaderTest {
     }
 
     private static DecodingReader decodingReader(byte[] bytes, Charset charset) {
-        return new DecodingReader(new ByteArrayInputStream(bytes), charset, new UndecodableTextException.Context("dataset", false));
+        return new DecodingReader(new ByteArrayInputStream(bytes), charset, new UndecodableTextException.Context("dataset", false, false));
     }
 
     // --- RFC 4180 --------------------------------------------------------------------------------
@@ -522,6 +522,23 @@ class CsvReaderTest {
         }
     }
 
+    /** A mainframe export dropped in without a declaration: rejected (as before), with the code page to declare, not windows-1252. */
+    @ParameterizedTest
+    @CsvSource({"IBM037, 0", "IBM1047, 0", "IBM037, 3"})
+    void undeclaredEbcdicIsRejectedWithTheCodePageToDeclare(String charsetName, int blankLines) {
+        Charset charset = Charset.forName(charsetName);
+        String text = "\n".repeat(blankLines) + "id|name|city\n1|Zoë|Zürich\n2|Ann|Köln\n";
+        byte[] bytes = text.getBytes(charset);
+        RejectedInputException e = rejection(bytes, Optional.empty(), "legacy");
+        assertEquals("The file is not UTF-8: invalid byte sequence 0x89 at byte offset " + blankLines + " (line 1). It looks like EBCDIC (a mainframe"
+                + " export): declare its code page, e.g. CSV_ENCODINGS=legacy:IBM037 (US/Canada; IBM1047 for z/OS Unix, IBM273 German, IBM297 French, ...).",
+                e.getMessage());
+        // Gzip-compressed, the same advice, the offset in the decompressed text.
+        RejectedInputException compressed = rejection(gzip(bytes), Optional.empty(), "legacy");
+        assertTrue(compressed.getMessage().startsWith("The file is not UTF-8: invalid byte sequence 0x89 at byte offset " + blankLines
+                + " of the decompressed text (line 1). It looks like EBCDIC"), compressed.getMessage());
+    }
+
     @Test
     void binaryContentIsRejected() {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 0x0D, 'I', 'H', 'D', 'R'};
@@ -570,6 +587,18 @@ class CsvReaderTest {
         assertEquals(123, rows.size() - 1);
         assertEquals(expected.toString(), rows.stream().skip(1).map(row -> row.fields().get(1)).reduce("", String::concat));
         assertTrue(expected.toString().contains("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"), expected.toString());
+    }
+
+    /** The advice for a file that is not UTF-8 stays windows-1252 for a Western export, whatever its line breaks: not taken for EBCDIC. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\n", "\r\n", "\r"})
+    void undeclaredWindows1252IsNotTakenForEbcdic(String lineBreak) {
+        String text = WESTERN.replace("Ł", "L").replace("\n", lineBreak);
+        for (byte[] bytes : List.of(text.getBytes(WINDOWS_1252), text.replaceAll("[“”–’…™ŒŠžŸ€]", "").getBytes(StandardCharsets.ISO_8859_1))) {
+            RejectedInputException e = rejection(bytes, Optional.empty(), "customers");
+            assertTrue(e.getMessage().endsWith("If it is a Windows-1252 or Latin-1 export, set CSV_ENCODINGS=customers:windows-1252 (or convert the file to UTF-8).")
+                    && !e.getMessage().contains("EBCDIC"), e.getMessage());
+        }
     }
 
     @Test

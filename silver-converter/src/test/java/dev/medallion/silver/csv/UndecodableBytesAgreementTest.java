@@ -40,15 +40,21 @@ class UndecodableBytesAgreementTest {
                 concat(utf8(rows + "2,\"a\r\nb\"\r\n3,caf"), new byte[] {(byte) 0xe9, ' '}, utf8("x\n")),
                 concat(utf8(rows + "4,\r"), BAD, utf8("\n")),
                 concat(utf8(rows + "5,"), new byte[] {(byte) 0xe2, (byte) 0x82}),
-                concat(utf8("id,name\n1,\u20ac"), new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, utf8("\n")));
+                concat(utf8("id,name\n1,\u20ac"), new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, utf8("\n")),
+                // Mainframe exports, advised to declare their code page: both look at as many of the first bytes.
+                "id|name|city\n1|Zo\u00eb|Z\u00fcrich\n".getBytes(Charset.forName("IBM037")),
+                ("\n\n" + "ACCOUNT,HOLDER\n0001234567,MUELLER KARL\n".repeat(1000)).getBytes(Charset.forName("IBM1047")));
+        int ebcdic = 0;
         for (byte[] file : files) {
             for (boolean compressed : new boolean[] {false, true}) {
                 byte[] stored = compressed ? gzip(file) : file;
                 String expected = rejection(stored, Optional.empty());
+                ebcdic += expected.contains("It looks like EBCDIC") ? 1 : 0;
                 UndecodableBytes.Text text = () -> compressed ? new GZIPInputStream(new ByteArrayInputStream(stored)) : new ByteArrayInputStream(stored);
                 assertEquals(expected, UndecodableBytes.first(text, StandardCharsets.UTF_8).orElseThrow().message("people", compressed));
             }
         }
+        assertEquals(4, ebcdic, "the mainframe exports, compressed or not, are advised as such");
     }
 
     /** Sequences the decoder reports by their first byte or two: both show the whole of them, however the bytes arrive. */

@@ -121,6 +121,26 @@ class SilverConverterCliTest {
         assertTrue(out().startsWith("unchanged clients.csv: already converted"), out());
     }
 
+    /** A mainframe export without a declaration: rejected, nothing written, with its code page to declare; converted once it is. */
+    @Test
+    void anUndeclaredEbcdicFileIsRejectedWithItsCodePageToDeclare() throws IOException {
+        Path input = Files.write(directory.resolve("mainframe.csv"),
+                "ACCOUNT,HOLDER,BALANCE\n0001234567,MUELLER KARL,1520.75\n0001234568,Zo\u00eb Dubois,-12.50\n".getBytes(java.nio.charset.Charset.forName("IBM037")));
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", lake));
+        assertTrue(out().startsWith("rejected mainframe.csv: The file is not UTF-8: invalid byte sequence 0xC1 0xC3 at byte offset 0 (line 1). It looks like"
+                + " EBCDIC (a mainframe export): declare its code page, e.g. CSV_ENCODINGS=mainframe:IBM037 (US/Canada; IBM1047 for z/OS Unix,"), out());
+        assertFalse(out().contains("windows-1252"), out());
+        try (Stream<Path> files = Files.walk(Path.of(lake))) {
+            assertFalse(files.anyMatch(file -> file.toString().endsWith(".parquet")), "no row of it written");
+        }
+        out.reset();
+
+        assertEquals(0, run(Map.of("CSV_ENCODINGS", "mainframe:IBM037"), "convert", "--input", input.toString(), "--output", lake), err());
+        assertTrue(out().startsWith("converted mainframe.csv as dataset mainframe into ") && out().contains("2 rows read, 2 written"), out());
+    }
+
     /** A later file of a dataset with a column more and one less than its contract: both said in the summary, not only in the manifest. */
     @Test
     void columnsTheContractLacksOrTheFileLacksAreNamed() throws IOException {

@@ -1,0 +1,84 @@
+package dev.medallion.common.text;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Whether a text's first bytes look like EBCDIC, the mainframes' encodings (IBM037, IBM1047, IBM273…), which
+ * write letters, digits and the space in single bytes of other values than ASCII's: read as UTF-8 such a file
+ * fails at its first letter, and the usual advice then, windows-1252, would not help: declared, it rejects the file
+ * again at its first lower-case a (0x81, which it leaves undefined), or reads it as other characters with no line break.
+ *
+ * <p>The rule looks at bytes that any ASCII-family text (UTF-8, Windows-1252, Latin-1 and the other
+ * Windows and ISO code pages) holds and EBCDIC text does not, so that a CSV in those is not taken for EBCDIC:
+ * <ul>
+ * <li>no 0x0A byte: the line feed of every LF or CRLF line break; EBCDIC writes its line ends as 0x15 (NL) or
+ *     0x25 (LF), of which there is to be at least one;</li>
+ * <li>next to no bytes below 0x40 but the line ends, tab (0x05) and carriage return (0x0D): EBCDIC's control
+ *     characters, which text does not hold, and where ASCII puts its space, digits and most punctuation
+ *     ({@code , ; " .}), which every ASCII-family CSV holds;</li>
+ * <li>at least half the other bytes EBCDIC's letters (0x81-0xA9, 0xC1-0xE9), digits (0xF0-0xF9) or space (0x40),
+ *     so that binary data is not taken for EBCDIC text.</li>
+ * </ul>
+ */
+public final class EbcdicText {
+    /** The bytes of the text's start the rule looks at (all there are in a shorter text). */
+    public static final int SAMPLE_BYTES = 8192;
+
+    private static final int EBCDIC_NL = 0x15;
+    private static final int EBCDIC_LF = 0x25;
+    private static final int EBCDIC_TAB = 0x05;
+    private static final int CARRIAGE_RETURN = 0x0D;
+    private static final int LINE_FEED = 0x0A;
+    private static final int EBCDIC_SPACE = 0x40;
+
+    private EbcdicText() {}
+
+    /**
+     * Whether the text starting with {@code start} looks like EBCDIC, by its first {@value #SAMPLE_BYTES} bytes.
+     *
+     * @param start the (decompressed) text's first bytes
+     */
+    public static boolean looksLike(byte[] start) {
+        requireNonNull(start, "start is null");
+        int length = Math.min(start.length, SAMPLE_BYTES);
+        int lineEnds = 0;
+        int controls = 0;
+        int lettersDigitsSpaces = 0;
+        for (int i = 0; i < length; i++) {
+            int b = start[i] & 0xff;
+            if (b == LINE_FEED) {
+                return false;
+            }
+            if (b == EBCDIC_NL || b == EBCDIC_LF) {
+                lineEnds++;
+            }
+            else if (b < EBCDIC_SPACE && b != EBCDIC_TAB && b != CARRIAGE_RETURN) {
+                controls++;
+            }
+            else if (isLetterDigitOrSpace(b)) {
+                lettersDigitsSpaces++;
+            }
+        }
+        int others = length - lineEnds;
+        // One control byte in a hundred at most: a damaged byte or two do not hide a mainframe export.
+        return lineEnds > 0 && others > 0 && controls * 100L <= length && lettersDigitsSpaces * 2L >= others;
+    }
+
+    /**
+     * What to do about a file that looks like EBCDIC: declare its code page, the common ones named.
+     *
+     * @param dataset the file's dataset, to name the setting that declares its encoding
+     */
+    public static String advice(String dataset) {
+        return "It looks like EBCDIC (a mainframe export): declare its code page, e.g. " + UndecodableBytes.setting(dataset, "IBM037")
+                + " (US/Canada; IBM1047 for z/OS Unix, IBM273 German, IBM297 French, ...).";
+    }
+
+    /** A letter (a-i, j-r, s-z, A-I, J-R, S-Z in their three runs each), a digit or the space, in every EBCDIC code page. */
+    private static boolean isLetterDigitOrSpace(int b) {
+        return b == EBCDIC_SPACE
+                || b >= 0x81 && b <= 0x89 || b >= 0x91 && b <= 0x99 || b >= 0xA2 && b <= 0xA9
+                || b >= 0xC1 && b <= 0xC9 || b >= 0xD1 && b <= 0xD9 || b >= 0xE2 && b <= 0xE9
+                || b >= 0xF0 && b <= 0xF9;
+    }
+}
