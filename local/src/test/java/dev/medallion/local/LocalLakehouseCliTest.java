@@ -170,7 +170,7 @@ class LocalLakehouseCliTest {
     /**
      * DuckDB's own functions parse as Trino SQL, a call being a call, and run locally; Athena fails the query
      * ("Function 'strftime' not registered"). Each is refused at its place in the model's file, with
-     * Athena's function to write instead.
+     * what to write instead: first what both engines run, then Athena's own, marked as one local cannot run.
      */
     @Test
     void aFunctionOfDuckDbsThatAthenaLacksIsRefusedWhereItIsCalled() throws Exception {
@@ -185,9 +185,13 @@ class LocalLakehouseCliTest {
         List<String> errors = errors(outcome);
         assertEquals(List.of(
                 "error: gold model month_text calls strftime at " + directory.resolve("month_text.sql") + ":3:8, a function of DuckDB's that Athena (Trino) lacks:"
-                        + " write date_format(x, '%Y-%m') (MySQL's patterns) or format_datetime(x, 'yyyy-MM') (Java's)",
+                        + " write `CAST(date_trunc('month', ts) AS DATE)` for a month, `year(ts)` for a year, or"
+                        + " `CAST(year(ts) AS VARCHAR) || '-' || lpad(CAST(month(ts) AS VARCHAR), 2, '0')` for the text 2024-03, which both engines run;"
+                        + " other patterns: `date_format(ts, '%Y-%m-%d %H:%i')` (Athena only: local cannot run it, MySQL's patterns)",
                 "error: gold model product_lists calls LIST_SORT at " + directory.resolve("product_lists.sql") + ":2:16, a function of DuckDB's that Athena (Trino) lacks:"
-                        + " write Athena's array functions (array_sort, contains, cardinality, transform, filter, reduce)"), errors, outcome.err());
+                        + " write `array_sort(items)`, `contains(items, x)`, `filter(items, e -> e > 1)` or `concat(items, more_items)`, which both engines run;"
+                        + " `transform(items, e -> e * 2)` (Athena only: local cannot run it) and `reduce(items, 0, (s, e) -> s + e, s -> s)`"
+                        + " (Athena only: local cannot run it, DuckDB's reduce takes other arguments)"), errors, outcome.err());
     }
 
     /**
@@ -212,15 +216,17 @@ class LocalLakehouseCliTest {
         List<String> errors = errors(outcome);
         assertEquals(List.of(
                 "error: gold model ends_in_th calls SUFFIX at " + directory.resolve("ends_in_th.sql") + ":2:16, a function of DuckDB's that Athena (Trino) lacks:"
-                        + " write ends_with(text, suffix)",
+                        + " write `ends_with(text, suffix)`, which both engines run",
                 "error: gold model has_product calls array_has at " + directory.resolve("has_product.sql") + ":2:16, a function of DuckDB's that Athena (Trino) lacks:"
-                        + " write contains(array, x)",
+                        + " write `contains(items, x)`, which both engines run",
                 "error: gold model near_north calls Jaro_Winkler_Similarity at " + directory.resolve("near_north.sql") + ":2:16, a function Athena engine version 3"
                         + " lacks: Athena has Trino's functions (https://trino.io/docs/current/functions/list.html), and this is none of them; write it with those",
                 "error: gold model qualified_athena calls main.lower at " + directory.resolve("qualified_athena.sql") + ":2:8, a name Athena (Trino) does not"
                         + " resolve: it calls a function by its name alone, without a schema or catalog; write lower(...)",
                 "error: gold model qualified_duckdb calls main.strftime at " + directory.resolve("qualified_duckdb.sql") + ":2:16, a function of DuckDB's that"
-                        + " Athena (Trino) lacks: write date_format(x, '%Y-%m') (MySQL's patterns) or format_datetime(x, 'yyyy-MM') (Java's)"), errors, outcome.err());
+                        + " Athena (Trino) lacks: write `CAST(date_trunc('month', ts) AS DATE)` for a month, `year(ts)` for a year, or"
+                        + " `CAST(year(ts) AS VARCHAR) || '-' || lpad(CAST(month(ts) AS VARCHAR), 2, '0')` for the text 2024-03, which both engines run;"
+                        + " other patterns: `date_format(ts, '%Y-%m-%d %H:%i')` (Athena only: local cannot run it, MySQL's patterns)"), errors, outcome.err());
     }
 
     /**
@@ -910,8 +916,8 @@ class LocalLakehouseCliTest {
     }
 
     /**
-     * A model written as the refusal of strftime advises, with Athena's date_format, fails on DuckDB, which lacks
-     * it: the failure gave only DuckDB's "Scalar Function with name date_format does not exist!" and its "Did
+     * A model written with Athena's date_format, which the refusal of strftime names after what both engines run,
+     * marked as Athena's alone, fails on DuckDB, which lacks it: the failure gave only DuckDB's "Scalar Function with name date_format does not exist!" and its "Did
      * you mean "date_part"?" (a DuckDB function the check refuses), as if the model were wrong, leaving a
      * person who did as told no way on. It now says whose function it is and what to do.
      */

@@ -35,7 +35,16 @@ final class AthenaCompatibility {
 
     private static final String SAME_LENGTH_SCHEMA = "silver" + "_".repeat(GoldModel.SILVER_DATABASE.length() - "silver".length());
 
-    private static final String ARRAY_FUNCTIONS = "write Athena's array functions (array_sort, contains, cardinality, transform, filter, reduce)";
+    /**
+     * Follows, in the advice, an expression quoted in backquotes that only Athena runs: DuckDB lacks a function
+     * it calls (or its function of that name means another thing, which the advice then says), so a model
+     * written with it fails locally, and a person must know that before writing it.
+     */
+    static final String ATHENA_ONLY = " (Athena only: local cannot run it";
+
+    /** What to write instead of any of DuckDB's list_* functions, in the form of {@link #DUCKDB_FUNCTIONS}'s advice. */
+    static final String ARRAY_FUNCTIONS = "write `array_sort(items)`, `contains(items, x)`, `filter(items, e -> e > 1)` or `concat(items, more_items)`, which both engines run;"
+            + " `transform(items, e -> e * 2)`" + ATHENA_ONLY + ") and `reduce(items, 0, (s, e) -> s + e, s -> s)`" + ATHENA_ONLY + ", DuckDB's reduce takes other arguments)";
 
     /** Where a person finds the functions Athena has, named when a call is to none of them. */
     private static final String ATHENA_FUNCTIONS_LIST = "https://trino.io/docs/current/functions/list.html";
@@ -47,67 +56,92 @@ final class AthenaCompatibility {
      */
     private static final Set<String> ATHENA_FUNCTIONS = athenaFunctions();
 
+    private static final String ARRAY_LENGTH = "write `(SELECT count(*) FROM UNNEST(items) AS u(e))`, which both engines run; `cardinality(items)`" + ATHENA_ONLY
+            + ", DuckDB's cardinality takes only maps)";
+    private static final String JOIN_TEXT = "in Athena write `listagg(text, ',') WITHIN GROUP (ORDER BY text)`" + ATHENA_ONLY
+            + ", DuckDB's listagg takes no WITHIN GROUP): no aggregate both engines have joins text, so try the model in Athena";
+    private static final String SPLIT = "write `split(text, delimiter)`, which both engines run";
+    private static final String COALESCE = "write `coalesce(x, y)`, which both engines run";
+    private static final String QUANTILE = "in Athena write `approx_percentile(x, q)`" + ATHENA_ONLY + ", approximate): no function both engines have takes a quantile, so try the model in Athena";
+    private static final String CONTAINS = "write `contains(items, x)`, which both engines run";
+    private static final String CONCAT_ARRAYS = "write `concat(items, more_items)`, which both engines run";
+
     /**
-     * DuckDB's functions that a newcomer reaches for and Athena (Trino) lacks, each with Athena's to write
-     * instead, said when a model calls one; a call to another function Athena lacks is refused too, without
-     * such advice.
+     * DuckDB's functions that a newcomer reaches for and Athena (Trino) lacks, each with what to write instead,
+     * said when a model calls one; a call to another function Athena lacks is refused too, without such advice.
+     * The advice leads with an expression DuckDB and Athena both run alike, where one exists, so that a model
+     * written as advised runs locally too; Athena's own function comes second, marked {@link #ATHENA_ONLY},
+     * since local cannot run it (GoldBuilder says so again if a model calls it). Expressions are in backquotes,
+     * over placeholders (ts a TIMESTAMP, text, items an array, x and y numbers) that DuckDbFunctionAdviceTest
+     * runs on DuckDB.
      */
     static final Map<String, String> DUCKDB_FUNCTIONS = Map.ofEntries(
-            Map.entry("strftime", "write date_format(x, '%Y-%m') (MySQL's patterns) or format_datetime(x, 'yyyy-MM') (Java's)"),
-            Map.entry("strptime", "write date_parse(text, '%Y-%m-%d') (MySQL's patterns) or parse_datetime(text, 'yyyy-MM-dd') (Java's)"),
-            Map.entry("list", "write array_agg(x)"),
-            Map.entry("array_length", "write cardinality(x)"),
-            Map.entry("len", "write length(text) or cardinality(array)"),
-            Map.entry("strlen", "write length(text)"),
-            Map.entry("lcase", "write lower(text)"),
-            Map.entry("ucase", "write upper(text)"),
-            Map.entry("string_agg", "write listagg(x, ',') WITHIN GROUP (ORDER BY x) or array_join(array_agg(x), ',')"),
-            Map.entry("group_concat", "write listagg(x, ',') WITHIN GROUP (ORDER BY x) or array_join(array_agg(x), ',')"),
-            Map.entry("str_split", "write split(text, delimiter)"),
-            Map.entry("string_split", "write split(text, delimiter)"),
-            Map.entry("string_to_array", "write split(text, delimiter)"),
-            Map.entry("array_to_string", "write array_join(array, delimiter)"),
-            Map.entry("regexp_matches", "write regexp_like(text, pattern)"),
-            Map.entry("datediff", "write date_diff('day', start, end)"),
-            Map.entry("date_part", "write extract(YEAR FROM x), or year(x), month(x), day(x)"),
-            Map.entry("dayname", "write date_format(x, '%W')"),
-            Map.entry("monthname", "write date_format(x, '%M')"),
-            Map.entry("make_date", "write date(format('%04d-%02d-%02d', y, m, d)) or date_add('day', ..., DATE '...')"),
-            Map.entry("today", "write current_date"),
-            Map.entry("epoch", "write to_unixtime(x)"),
-            Map.entry("epoch_ms", "write to_unixtime(x) * 1000 (and from_unixtime(x / 1000) the other way)"),
-            Map.entry("time_bucket", "write date_trunc(unit, x)"),
-            Map.entry("ifnull", "write coalesce(x, y)"),
-            Map.entry("arg_max", "write max_by(x, y)"),
-            Map.entry("arg_min", "write min_by(x, y)"),
-            Map.entry("median", "write approx_percentile(x, 0.5) (approximate in Athena)"),
-            Map.entry("quantile", "write approx_percentile(x, q) (approximate in Athena)"),
-            Map.entry("quantile_cont", "write approx_percentile(x, q) (approximate in Athena)"),
-            Map.entry("quantile_disc", "write approx_percentile(x, q) (approximate in Athena)"),
-            Map.entry("mode", "write the most frequent value with a GROUP BY and ROW_NUMBER()"),
-            Map.entry("first", "write arbitrary(x), or min_by(x, y) for the first by an order"),
-            Map.entry("last", "write max_by(x, y)"),
-            Map.entry("generate_series", "write sequence(start, stop) (in FROM: CROSS JOIN UNNEST(sequence(...)) AS t(v))"),
-            Map.entry("unnest", "write CROSS JOIN UNNEST(array) AS t(value) in FROM: Athena has no unnest() in the SELECT list"),
-            Map.entry("printf", "write format('%s', x)"),
-            Map.entry("struct_pack", "write CAST(ROW(x, y) AS ROW(a type, b type))"),
-            Map.entry("array_has", "write contains(array, x)"),
-            Map.entry("array_contains", "write contains(array, x)"),
-            Map.entry("array_cat", "write concat(array1, array2)"),
-            Map.entry("array_concat", "write concat(array1, array2)"),
-            Map.entry("array_value", "write ARRAY[x, y]"),
-            Map.entry("array_unique", "write cardinality(array_distinct(array))"),
-            Map.entry("array_slice", "write slice(array, start, length) (a length, not an end)"),
-            Map.entry("array_filter", "write filter(array, x -> ...)"),
-            Map.entry("array_transform", "write transform(array, x -> ...)"),
-            Map.entry("suffix", "write ends_with(text, suffix)"),
-            Map.entry("prefix", "write starts_with(text, prefix)"),
-            Map.entry("instr", "write strpos(text, substring)"),
-            Map.entry("regexp_full_match", "write regexp_like(text, '^(?:pattern)$')"),
-            Map.entry("try_strptime", "write try(date_parse(text, '%Y-%m-%d'))"),
-            Map.entry("hash", "write xxhash64(to_utf8(text)) (a VARBINARY) or checksum(x) (an aggregate)"),
-            Map.entry("nvl", "write coalesce(x, y)"),
-            Map.entry("json_extract_string", "write json_extract_scalar(json, '$.path')"));
+            Map.entry("strftime", "write `CAST(date_trunc('month', ts) AS DATE)` for a month, `year(ts)` for a year, or"
+                    + " `CAST(year(ts) AS VARCHAR) || '-' || lpad(CAST(month(ts) AS VARCHAR), 2, '0')` for the text 2024-03, which both engines run;"
+                    + " other patterns: `date_format(ts, '%Y-%m-%d %H:%i')`" + ATHENA_ONLY + ", MySQL's patterns)"),
+            Map.entry("strptime", "write `CAST(date_text AS DATE)` for 2024-03-15 or `CAST(timestamp_text AS TIMESTAMP)` for 2024-03-15 10:20:30, which both engines run;"
+                    + " other patterns: `date_parse(text, '%d/%m/%Y')`" + ATHENA_ONLY + ", MySQL's patterns)"),
+            Map.entry("list", "write `array_agg(x)`, which both engines run"),
+            Map.entry("array_length", ARRAY_LENGTH),
+            Map.entry("len", "write `length(text)` or, for an array, `(SELECT count(*) FROM UNNEST(items) AS u(e))`, which both engines run;"
+                    + " `cardinality(items)`" + ATHENA_ONLY + ", DuckDB's cardinality takes only maps)"),
+            Map.entry("strlen", "write `length(text)`, which both engines run"),
+            Map.entry("lcase", "write `lower(text)`, which both engines run"),
+            Map.entry("ucase", "write `upper(text)`, which both engines run"),
+            Map.entry("string_agg", JOIN_TEXT),
+            Map.entry("group_concat", JOIN_TEXT),
+            Map.entry("str_split", SPLIT),
+            Map.entry("string_split", SPLIT),
+            Map.entry("string_to_array", SPLIT),
+            Map.entry("array_to_string", "in Athena write `array_join(items, delimiter)`" + ATHENA_ONLY + "): no function both engines have joins an array into text, so try the model in Athena"),
+            Map.entry("regexp_matches", "write `text LIKE '%b%'` where a LIKE pattern says it, which both engines run; `regexp_like(text, 'a.*b')`" + ATHENA_ONLY + ")"),
+            Map.entry("regexp_full_match", "write `text LIKE 'a%b'` where a LIKE pattern says it, which both engines run; `regexp_like(text, '^(?:a.*b)$')`" + ATHENA_ONLY + ")"),
+            Map.entry("datediff", "write `date_diff('day', start_date, end_date)` on DATEs, which both engines run (CAST a timestamp AS DATE first:"
+                    + " on timestamps DuckDB counts the midnights crossed, Athena the whole days)"),
+            Map.entry("date_part", "write `extract(YEAR FROM ts)`, `year(ts)`, `month(ts)` or `day(ts)`, which both engines run"),
+            Map.entry("dayname", "in Athena write `date_format(ts, '%W')`" + ATHENA_ONLY + "): no function both engines have names the day, so try the model in Athena"),
+            Map.entry("monthname", "write `month(ts)` for the month's number, which both engines run; its name: `date_format(ts, '%M')`" + ATHENA_ONLY + ")"),
+            Map.entry("make_date", "write `CAST(CAST(y AS VARCHAR) || '-' || lpad(CAST(m AS VARCHAR), 2, '0') || '-' || lpad(CAST(d AS VARCHAR), 2, '0') AS DATE)`,"
+                    + " which both engines run"),
+            Map.entry("today", "write `current_date`, which both engines run"),
+            Map.entry("epoch", "write `date_diff('second', TIMESTAMP '1970-01-01 00:00:00.000', ts)` for the whole seconds since 1970, which both engines run;"
+                    + " with the fraction `to_unixtime(ts)`" + ATHENA_ONLY + ")"),
+            Map.entry("epoch_ms", "write `date_diff('millisecond', TIMESTAMP '1970-01-01 00:00:00.000', ts)` for the milliseconds since 1970, which both engines run;"
+                    + " the other way `from_unixtime(ms / 1000.0)`" + ATHENA_ONLY + ")"),
+            Map.entry("time_bucket", "write `date_trunc('hour', ts)` (or 'day', 'month', ...), which both engines run"),
+            Map.entry("ifnull", COALESCE),
+            Map.entry("nvl", COALESCE),
+            Map.entry("arg_max", "write `max_by(x, y)`, which both engines run"),
+            Map.entry("arg_min", "write `min_by(x, y)`, which both engines run"),
+            Map.entry("median", "in Athena write `approx_percentile(x, 0.5)`" + ATHENA_ONLY + ", approximate): no function both engines have takes a median, so try the model in Athena"),
+            Map.entry("quantile", QUANTILE),
+            Map.entry("quantile_cont", QUANTILE),
+            Map.entry("quantile_disc", QUANTILE),
+            Map.entry("mode", "write `max_by(x, n)` over a subquery that counts each value as n with GROUP BY x, which both engines run (a tie takes either value)"),
+            Map.entry("first", "write `arbitrary(x)`, or `min_by(x, y)` for the first by y, which both engines run"),
+            Map.entry("last", "write `max_by(x, y)`, the last by y, which both engines run"),
+            Map.entry("generate_series", "in Athena write `CROSS JOIN UNNEST(sequence(start_date, end_date)) AS t(value)`" + ATHENA_ONLY
+                    + ", in FROM; DuckDB lacks sequence): no function both engines have makes a series, so list the values (VALUES ...) or try the model in Athena"),
+            Map.entry("unnest", "write `CROSS JOIN UNNEST(items) AS t(value)` in FROM, which both engines run: Athena has no unnest() in the SELECT list"),
+            Map.entry("printf", "write `CAST(x AS VARCHAR)`, joined with ||, or `lpad(CAST(x AS VARCHAR), 4, '0')` for a width, which both engines run;"
+                    + " `format('%04d', x)`" + ATHENA_ONLY + " alike, DuckDB's format reads {} patterns)"),
+            Map.entry("struct_pack", "write `CAST(ROW(x, y) AS ROW(a BIGINT, b BIGINT))`, which both engines run"),
+            Map.entry("array_has", CONTAINS),
+            Map.entry("array_contains", CONTAINS),
+            Map.entry("array_cat", CONCAT_ARRAYS),
+            Map.entry("array_concat", CONCAT_ARRAYS),
+            Map.entry("array_value", "write `ARRAY[x, y]`, which both engines run"),
+            Map.entry("array_unique", "write `(SELECT count(DISTINCT e) FROM UNNEST(items) AS u(e))`, which both engines run;"
+                    + " `cardinality(array_distinct(items))`" + ATHENA_ONLY + ", DuckDB's cardinality takes only maps, and it counts a NULL)"),
+            Map.entry("array_slice", "in Athena write `slice(items, 2, 1)`" + ATHENA_ONLY + ", a length, not an end): no function both engines have slices an array, so try the model in Athena"),
+            Map.entry("array_filter", "write `filter(items, e -> e > 1)`, which both engines run"),
+            Map.entry("array_transform", "in Athena write `transform(items, e -> e * 2)`" + ATHENA_ONLY + "): no function both engines have maps an array, so try the model in Athena"),
+            Map.entry("suffix", "write `ends_with(text, suffix)`, which both engines run"),
+            Map.entry("prefix", "write `starts_with(text, prefix)`, which both engines run"),
+            Map.entry("instr", "write `strpos(text, substring)`, which both engines run"),
+            Map.entry("try_strptime", "write `TRY_CAST(date_text AS DATE)` for 2024-03-15, which both engines run; other patterns: `try(date_parse(text, '%d/%m/%Y'))`" + ATHENA_ONLY + ")"),
+            Map.entry("hash", "in Athena write `xxhash64(to_utf8(text))`" + ATHENA_ONLY + ", a VARBINARY): no hash function both engines have gives the same value, so try the model in Athena"),
+            Map.entry("json_extract_string", "in Athena write `json_extract_scalar(json, '$.a')`" + ATHENA_ONLY + "): no JSON function both engines have gives the same text, so try the model in Athena"));
 
     private final SqlParser parser = new SqlParser();
 

@@ -172,7 +172,7 @@ public final class GoldBuilder implements AutoCloseable {
 
     /**
      * A call to a function Athena has and DuckDB lacks ({@code date_format}, which the refusal of {@code strftime}
-     * advises) passes the checks and fails on DuckDB in DuckDB's words, as if the model were wrong, followed by
+     * names, marked as Athena's alone, after what both engines run) passes the checks and fails on DuckDB in DuckDB's words, as if the model were wrong, followed by
      * DuckDB's own functions as suggestions, which the checks refuse. The model is right for Athena: say whose
      * function it is and what a person can do, in place of the suggestions.
      */
