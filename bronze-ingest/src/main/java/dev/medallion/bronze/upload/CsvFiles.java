@@ -3,6 +3,7 @@ package dev.medallion.bronze.upload;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.text.CompressedFormat;
 import dev.medallion.common.text.ControlCharacters;
+import dev.medallion.common.text.EbcdicText;
 import dev.medallion.common.text.GzipMembersInputStream;
 import dev.medallion.common.text.UndecodableBytes;
 
@@ -39,8 +40,11 @@ public final class CsvFiles {
      */
     public static final List<String> ACCEPTED_SUFFIXES = List.of(".csv", ".csv.gz", ".dat");
 
-    /** The first bytes of the (decompressed) content whose byte order mark and NUL bytes decide, as the converter's {@code TextInput}. */
-    static final int SNIFF_BYTES = 8192;
+    /**
+     * The first bytes of the (decompressed) content whose byte order mark and NUL bytes decide, and whether it looks like
+     * EBCDIC, as the converter's {@code TextInput}.
+     */
+    static final int SNIFF_BYTES = EbcdicText.SAMPLE_BYTES;
     /** Compressed bytes read from the file at a time. */
     private static final int GZIP_BUFFER_BYTES = 64 * 1024;
 
@@ -125,7 +129,14 @@ public final class CsvFiles {
                 }
             }
             Optional<String> reason = sniffText(start, where, dataset, encoding);
-            return reason.isPresent() ? reason : sniffCharacters(file, compressed, where, encoding.orElse(StandardCharsets.UTF_8));
+            if (reason.isPresent()) {
+                return reason;
+            }
+            Charset charset = encoding.orElse(StandardCharsets.UTF_8);
+            // As the converter judges it: only for the advice, when the control characters are the 0x15 line ends of EBCDIC read as another charset.
+            boolean startLooksEbcdic = EbcdicText.misreadIn(charset) && EbcdicText.looksLike(start);
+            return sniffCharacters(file, compressed, where, charset)
+                    .map(scan -> startLooksEbcdic && scan.nulLine() == 0 ? ebcdic(scan, where, dataset, encoding) : binary(scan, where));
         }
         catch (GzipMembersInputStream.DamagedGzipException e) {
             return Optional.of("it is gzip-compressed but broken (" + e.getMessage() + ")" + GzipMembersInputStream.REMEDY);
@@ -159,9 +170,12 @@ public final class CsvFiles {
         catch (GzipMembersInputStream.DamagedGzipException e) {
             return Optional.of("is not a CSV file: it is gzip-compressed but broken (" + e.getMessage() + ")" + GzipMembersInputStream.REMEDY);
         }
-        return found.map(bad -> "would be rejected by the converter: " + bad.message(dataset, compressed) + " A " + SilverSettings.CSV_ENCODINGS
-                + " entry goes in the environment of this command and of the converter (the Terraform variable silver_csv_encodings).");
+        return found.map(bad -> "would be rejected by the converter: " + bad.message(dataset, compressed) + SETTING_PLACE);
     }
+
+    /** Where a {@code CSV_ENCODINGS} entry a message names goes. */
+    private static final String SETTING_PLACE = " A " + SilverSettings.CSV_ENCODINGS
+            + " entry goes in the environment of this command and of the converter (the Terraform variable silver_csv_encodings).";
 
     private static InputStream open(Path file, boolean compressed) throws IOException {
         InputStream in = Files.newInputStream(file);
@@ -173,11 +187,11 @@ public final class CsvFiles {
 
     /**
      * The converter's test of its first characters, decoded in the dataset's charset, by the same rule
-     * ({@link ControlCharacters}): a NUL character, or too many control characters. As the converter, it
-     * looks from the first character that is not a line break (nor a byte order mark). Bytes not valid in the
+     * ({@link ControlCharacters}): a NUL character, or too many control characters, which make the scan returned. As the
+     * converter, it looks from the first character that is not a line break (nor a byte order mark). Bytes not valid in the
      * charset are read as U+FFFD here, which is no control character.
      */
-    private static Optional<String> sniffCharacters(Path file, boolean compressed, String where, Charset charset) throws IOException {
+    private static Optional<ControlCharacters.Scan> sniffCharacters(Path file, boolean compressed, String where, Charset charset) throws IOException {
         char[] sample = new char[ControlCharacters.SAMPLE_CHARS];
         int filled = 0;
         long blankLines = 0;
@@ -204,14 +218,29 @@ public final class CsvFiles {
             }
         }
         ControlCharacters.Scan scan = ControlCharacters.scan(CharBuffer.wrap(sample, 0, filled), blankLines + 1);
+        return scan.nulLine() > 0 || scan.tooManyControls() ? Optional.of(scan) : Optional.empty();
+    }
+
+    /** Why the characters {@link #sniffCharacters} found are binary content. */
+    private static String binary(ControlCharacters.Scan scan, String where) {
         if (scan.nulLine() > 0) {
-            return Optional.of("it holds a NUL character on line " + scan.nulLine() + where + ": binary content, not CSV text");
+            return "it holds a NUL character on line " + scan.nulLine() + where + ": binary content, not CSV text";
         }
-        if (scan.tooManyControls()) {
-            return Optional.of(String.format(Locale.ROOT, "it is binary content%s, not CSV text: %d of its first %d characters are control characters,"
-                    + " the first U+%04X on line %d", where, scan.controls(), scan.length(), scan.firstControl(), scan.firstControlLine()));
-        }
-        return Optional.empty();
+        return String.format(Locale.ROOT, "it is binary content%s, not CSV text: %d of its first %d characters are control characters,"
+                + " the first U+%04X on line %d", where, scan.controls(), scan.length(), scan.firstControl(), scan.firstControlLine());
+    }
+
+    /**
+     * Why the control characters {@link #sniffCharacters} found, of a file whose first bytes look like EBCDIC, are no text in
+     * the charset they were read in (its 0x15 line ends read as U+0015): its code page to declare, as the converter advises
+     * it, rather than "binary content". A NUL character stays binary, as the converter calls it.
+     */
+    private static String ebcdic(ControlCharacters.Scan scan, String where, String dataset, Optional<Charset> encoding) {
+        String readAs = encoding.map(named -> named.name() + ", the encoding " + SilverSettings.CSV_ENCODINGS + " declares for dataset " + dataset)
+                .orElse("UTF-8, the default (" + SilverSettings.CSV_ENCODINGS + " declares no encoding for dataset " + dataset + ")");
+        return String.format(Locale.ROOT, "it is not text as read in %s%s: %d of its first %d characters are control characters, the first U+%04X on"
+                + " line %d. %s%s", readAs, where.isEmpty() ? "" : "," + where, scan.controls(), scan.length(), scan.firstControl(),
+                scan.firstControlLine(), EbcdicText.advice(dataset), SETTING_PLACE);
     }
 
     /**

@@ -172,6 +172,59 @@ class CsvFilesTest {
         assertEquals(Optional.empty(), sniff("few.csv", "a\u0001".repeat(63).getBytes(StandardCharsets.US_ASCII)));
     }
 
+    private static final String EBCDIC_ADVICE = ". It looks like EBCDIC (a mainframe export): declare its code page, e.g. CSV_ENCODINGS=exports:IBM037"
+            + " (US/Canada; IBM1047 for z/OS Unix, IBM273 German, IBM297 French, ...). A CSV_ENCODINGS entry goes in the environment of this"
+            + " command and of the converter (the Terraform variable silver_csv_encodings).";
+
+    /** A mainframe export of 120 rows in IBM037: its 0x15 line ends read as U+0015, control characters, in an ASCII-family charset. */
+    private static byte[] mainframeExport() {
+        StringBuilder text = new StringBuilder("ACCOUNT,HOLDER,BALANCE\n");
+        for (int row = 0; row < 120; row++) {
+            text.append(String.format("%010d,MUELLER KARL,1520.75\n", 1234567 + row));
+        }
+        return text.toString().getBytes(Charset.forName("IBM037"));
+    }
+
+    /**
+     * A mainframe export of its dataset that declares no encoding: refused, not as binary content but as EBCDIC, with the
+     * setting that declares its code page and where it goes, as the converter advises it.
+     */
+    @Test
+    void anUndeclaredEbcdicFileIsRefusedWithItsCodePageToDeclare() throws IOException {
+        byte[] export = mainframeExport();
+        assertEquals(Optional.of("it is not text as read in UTF-8, the default (CSV_ENCODINGS declares no encoding for dataset exports): 121 of its first 3863 characters are"
+                + " control characters, the first U+0015 on line 1" + EBCDIC_ADVICE), sniff("mainframe.csv", export));
+        assertEquals(Optional.of("it is not text as read in UTF-8, the default (CSV_ENCODINGS declares no encoding for dataset exports), once decompressed: 121 of its first"
+                + " 3863 characters are control characters, the first U+0015 on line 1" + EBCDIC_ADVICE), sniff("mainframe.csv.gz", gzip(export)));
+        // Declared in an ASCII-family charset, the same; declared as what it is, it passes.
+        assertEquals(Optional.of("it is not text as read in ISO-8859-1, the encoding CSV_ENCODINGS declares for dataset exports: 121 of its first 3863"
+                + " characters are control characters, the first U+0015 on line 1" + EBCDIC_ADVICE),
+                sniff("mainframe.csv", export, Optional.of(StandardCharsets.ISO_8859_1)));
+        // Declared windows-1252, a short one passes the sniff and is refused at its first lower-case a, in the converter's words.
+        Path lowerCase = Files.write(directory.resolve("lower.csv"), "id|name\n1|Karl\n".getBytes(Charset.forName("IBM037")));
+        assertEquals(Optional.empty(), CsvFiles.sniff(lowerCase, "exports", Optional.of(WINDOWS_1252)));
+        assertEquals(Optional.of("would be rejected by the converter: The file is not windows-1252, the encoding CSV_ENCODINGS declares for dataset exports:"
+                + " byte sequence 0x81, which windows-1252 does not define, at byte offset 4 (line 1)" + EBCDIC_ADVICE),
+                CsvFiles.readWhole(lowerCase, "exports", Optional.of(WINDOWS_1252)));
+        Path declared = Files.write(directory.resolve("declared.csv"), export);
+        assertEquals(Optional.empty(), CsvFiles.sniff(declared, "exports", Optional.of(Charset.forName("IBM037"))));
+        assertEquals(Optional.empty(), CsvFiles.readWhole(declared, "exports", Optional.of(Charset.forName("IBM037"))));
+    }
+
+    /** Binary data keeps the binary message: it does not look like EBCDIC. */
+    @Test
+    void binaryDataIsStillRefusedAsBinary() throws IOException {
+        byte[] random = new byte[4096];
+        new java.util.Random(42).nextBytes(random);
+        for (int i = 0; i < random.length; i++) {
+            random[i] = random[i] == 0 ? 1 : random[i];
+        }
+        for (Optional<Charset> encoding : List.of(Optional.<Charset>empty(), Optional.of(StandardCharsets.ISO_8859_1))) {
+            String reason = sniff("random.dat", random, encoding).orElseThrow();
+            assertTrue(reason.startsWith("it is binary content, not CSV text: ") && !reason.contains("EBCDIC"), reason);
+        }
+    }
+
     @Test
     void gzipIsSniffedOnceDecompressed() throws IOException {
         assertEquals(Optional.empty(), sniff("a.csv.gz", gzip("id,a\n1,2\n".getBytes(StandardCharsets.US_ASCII))));

@@ -189,6 +189,21 @@ class UploadPlannerTest {
                 message);
     }
 
+    /** A mainframe export its dataset declares no encoding for: refused before anything is uploaded, its code page named. */
+    @Test
+    void anUndeclaredEbcdicFileIsRefusedWithItsCodePageToDeclare() throws Exception {
+        StringBuilder text = new StringBuilder("ACCOUNT,HOLDER,BALANCE\n");
+        for (int row = 0; row < 100; row++) {
+            text.append(String.format("%010d,Mueller Karl,1520.75\n", 1234567 + row));
+        }
+        Path file = Files.write(Files.createDirectories(directory.resolve("mainframe")).resolve("accounts.csv"),
+                text.toString().getBytes(java.nio.charset.Charset.forName("IBM037")));
+
+        String message = refusal(planner, file);
+        assertTrue(message.startsWith(file + " is not a CSV file: it is not text as read in UTF-8, the default (CSV_ENCODINGS declares no encoding for dataset mainframe): ") && message.contains(" the first U+0015 on line 1. It looks"
+                + " like EBCDIC (a mainframe export): declare its code page, e.g. CSV_ENCODINGS=mainframe:IBM037 (US/Canada;") && !message.contains("binary"), message);
+    }
+
     /** CSV_ENCODINGS keys datasets by their safe names, as the converter looks them up. */
     @Test
     void aUtf16FileIsPlannedWhenItsDatasetDeclaresItsEncoding() throws Exception {

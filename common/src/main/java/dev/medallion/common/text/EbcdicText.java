@@ -1,5 +1,7 @@
 package dev.medallion.common.text;
 
+import java.nio.charset.Charset;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -62,6 +64,17 @@ public final class EbcdicText {
         int others = length - lineEnds;
         // One control byte in a hundred at most: a damaged byte or two do not hide a mainframe export.
         return lineEnds > 0 && others > 0 && controls * 100L <= length && lettersDigitsSpaces * 2L >= others;
+    }
+
+    /**
+     * Whether the charset writes ASCII's characters as ASCII's single bytes (UTF-8, windows-1252, ISO-8859-1 and the other
+     * Windows and ISO code pages): an EBCDIC file read in it is misread, and its rejection is to advise its code page; in
+     * UTF-16, or an EBCDIC code page, the file is not misread so.
+     */
+    public static boolean misreadIn(Charset charset) {
+        requireNonNull(charset, "charset is null");
+        byte[] a = "a".getBytes(charset);
+        return a.length == 1 && a[0] == 'a';
     }
 
     /**

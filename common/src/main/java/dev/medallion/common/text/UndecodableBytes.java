@@ -96,7 +96,9 @@ public final class UndecodableBytes {
      * @param compressed whether the text was gzip-compressed, so the offset counts decompressed bytes
      * @param line the line of the bad sequence, or 0 when it is not known
      * @param startLooksEbcdic whether the text's first bytes look like EBCDIC ({@link EbcdicText#looksLike}): a file read as
-     *     UTF-8 is then advised to declare its code page, not windows-1252, which would read it as other characters
+     *     UTF-8 is then advised to declare its code page, not windows-1252, which would read it as other characters; so is one
+     *     read in another ASCII-family charset ({@link EbcdicText#misreadIn}), windows-1252 declared, rather than told to set
+     *     its actual encoding, unnamed
      */
     public String message(String dataset, boolean compressed, long line, boolean startLooksEbcdic) {
         requireNonNull(dataset, "dataset is null");
@@ -110,8 +112,12 @@ public final class UndecodableBytes {
             return "The file is not UTF-8: " + where + ". If it is a Windows-1252 or Latin-1 export, set "
                     + setting(dataset, "windows-1252") + " (or convert the file to UTF-8).";
         }
-        return "The file is not " + charset.name() + ", the encoding " + SilverSettings.CSV_ENCODINGS + " declares for dataset "
-                + dataset + ": " + where + ". Set the file's actual encoding in " + SilverSettings.CSV_ENCODINGS
+        String notDeclared = "The file is not " + charset.name() + ", the encoding " + SilverSettings.CSV_ENCODINGS + " declares for dataset "
+                + dataset + ": " + where + ". ";
+        if (startLooksEbcdic && EbcdicText.misreadIn(charset)) {
+            return notDeclared + EbcdicText.advice(dataset);
+        }
+        return notDeclared + "Set the file's actual encoding in " + SilverSettings.CSV_ENCODINGS
                 + " (without an entry the dataset is read as UTF-8), or convert the file to " + charset.name() + ".";
     }
 

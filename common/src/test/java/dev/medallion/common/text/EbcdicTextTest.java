@@ -103,4 +103,15 @@ class EbcdicTextTest {
     private static String escaped(String lineBreak) {
         return lineBreak.replace("\r", "CR").replace("\n", "LF");
     }
+
+    /** The charsets an EBCDIC file is misread in, and so advised on: those that write ASCII as ASCII's bytes. */
+    @Test
+    void anEbcdicFileIsMisreadInAsciiFamilyCharsetsOnly() {
+        for (String name : new String[] {"UTF-8", "windows-1252", "ISO-8859-1", "ISO-8859-15", "US-ASCII"}) {
+            assertTrue(EbcdicText.misreadIn(Charset.forName(name)), name);
+        }
+        for (String name : new String[] {"IBM037", "IBM1047", "UTF-16LE", "UTF-16", "UTF-32BE"}) {
+            assertFalse(EbcdicText.misreadIn(Charset.forName(name)), name);
+        }
+    }
 }

@@ -202,7 +202,7 @@ public final class CsvReader implements Closeable {
         try {
             text = TextInput.open(in, encoding, dataset, location);
             sample = sample(text);
-            TextInput.requireText(sample.content(), sample.blankLines(), text.context());
+            TextInput.requireText(sample.content(), sample.blankLines(), text.charset(), text.context());
             chosen = delimiter.isPresent() ? delimiter.get() : DelimiterDetector.detect(sample.content());
         }
         catch (GzipMembersInputStream.DamagedGzipException e) {

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import static dev.medallion.common.config.SilverSettings.CSV_ENCODINGS;
+import static java.util.Objects.requireNonNull;
 
 /**
  * Turns a raw object stream into decoded text: gzip is recognised by its magic bytes (whatever the
@@ -39,7 +40,9 @@ import static dev.medallion.common.config.SilverSettings.CSV_ENCODINGS;
  *     rejected. An EBCDIC file (IBM037, IBM1047…) is decoded as declared, with no such test.</li>
  * </ul>
  * An EBCDIC file that declares no encoding is rejected, as any file that is not UTF-8, at its first byte that is
- * not: the first bytes decide only the advice, to declare its code page ({@link EbcdicText}), not windows-1252.
+ * not, or, where its first characters happen to be valid UTF-8, for its control characters ({@link #requireText}); so is
+ * one declared in another ASCII-family charset (windows-1252, ISO-8859-1): the first bytes decide only the advice, to
+ * declare its code page ({@link EbcdicText}), not windows-1252, nor to call it binary.
  */
 public final class TextInput {
     private static final int BUFFER_SIZE = 1 << 16;
@@ -76,8 +79,9 @@ public final class TextInput {
             sample = peek(in, SNIFF_SIZE);
         }
         Charset charset = encoding.orElse(StandardCharsets.UTF_8);
-        // Only for the advice should the file read as UTF-8 fail to decode; a declared charset, EBCDIC or another, is decoded as declared.
-        boolean startLooksEbcdic = charset.equals(StandardCharsets.UTF_8) && EbcdicText.looksLike(sample);
+        // Only for the advice, should the file fail to decode or read as control characters; a declared charset, EBCDIC or another,
+        // is decoded as declared. In UTF-8 or another ASCII-family charset (windows-1252 declared) an EBCDIC file is misread.
+        boolean startLooksEbcdic = EbcdicText.misreadIn(charset) && EbcdicText.looksLike(sample);
         UndecodableTextException.Context context = new UndecodableTextException.Context(dataset, compressed, startLooksEbcdic);
         String declared = ", but " + CSV_ENCODINGS + " declares " + charset.name() + " for dataset " + dataset;
         if (!charset.equals(StandardCharsets.UTF_8) && startsWith(sample, 0xef, 0xbb, 0xbf)) {
@@ -160,15 +164,26 @@ public final class TextInput {
      * {@value ControlCharacters#MAX_PERCENT} % of it (and at least {@value ControlCharacters#MIN_CONTROLS}),
      * which text never holds and binary data, read in a charset that maps every byte (ISO-8859-1), does.
      *
+     * A file whose first bytes look like EBCDIC ({@link UndecodableTextException.Context#startLooksEbcdic}) is rejected
+     * all the same, its 0x15 line ends read as U+0015, but advised to declare its code page rather than called binary.
+     *
      * @param content the text from its first character that is not a line break
      * @param blankLines the line breaks before {@code content}, to give line numbers
+     * @param charset the charset the text was decoded in, to say so
      */
-    static void requireText(CharBuffer content, long blankLines, UndecodableTextException.Context context) throws RejectedInputException {
+    static void requireText(CharBuffer content, long blankLines, Charset charset, UndecodableTextException.Context context) throws RejectedInputException {
+        requireNonNull(charset, "charset is null");
         ControlCharacters.Scan scan = ControlCharacters.scan(content, blankLines + 1);
         if (scan.nulLine() > 0) {
             throw new RejectedInputException("The file is not text: it holds a NUL character on line " + scan.nulLine()
                     + " (binary data, or a UTF-16/UTF-32 export saved without a byte order mark: for a Windows \"Unicode\" export set "
                     + context.setting("UTF-16LE") + ")");
+        }
+        if (scan.tooManyControls() && context.startLooksEbcdic()) {
+            throw new RejectedInputException(String.format(Locale.ROOT, "The file is not text as read in %s: %d of its first %d characters%s are"
+                    + " control characters, the first U+%04X on line %d. %s", charset.name(), scan.controls(), scan.length(),
+                    blankLines > 0 ? " after " + blankLines + " blank line(s)" : "", scan.firstControl(), scan.firstControlLine(),
+                    EbcdicText.advice(context.dataset())));
         }
         if (scan.tooManyControls()) {
             throw new RejectedInputException(String.format(Locale.ROOT, "The file is not text: %d of its first %d characters%s are control "

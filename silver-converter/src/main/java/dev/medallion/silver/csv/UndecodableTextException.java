@@ -19,7 +19,7 @@ final class UndecodableTextException extends IOException {
      * @param dataset the dataset, to name the setting that declares its encoding
      * @param compressed whether the text was gzip-compressed, so offsets count decompressed bytes
      * @param startLooksEbcdic whether the text's first bytes look like EBCDIC ({@link dev.medallion.common.text.EbcdicText}), for the advice of a
-     *     file read as UTF-8; false where they are not known (a byte range after the first)
+     *     file read as UTF-8 or another ASCII-family charset; false where they are not known (a byte range after the first)
      */
     record Context(String dataset, boolean compressed, boolean startLooksEbcdic) {
         Context {

@@ -539,6 +539,73 @@ class CsvReaderTest {
                 + " of the decompressed text (line 1). It looks like EBCDIC"), compressed.getMessage());
     }
 
+    private static final String EBCDIC_ADVICE = "It looks like EBCDIC (a mainframe export): declare its code page, e.g. CSV_ENCODINGS=legacy:IBM037"
+            + " (US/Canada; IBM1047 for z/OS Unix, IBM273 German, IBM297 French, ...).";
+
+    /** A mainframe export of {@code rows} rows, upper case (no byte windows-1252 leaves undefined), in IBM037. */
+    private static byte[] upperCaseMainframeExport(int rows) {
+        StringBuilder text = new StringBuilder("ACCOUNT,HOLDER,BALANCE\n");
+        for (int row = 0; row < rows; row++) {
+            text.append(String.format("%010d,MUELLER KARL,1520.75\n", 1234567 + row));
+        }
+        return text.toString().getBytes(Charset.forName("IBM037"));
+    }
+
+    /**
+     * An undeclared EBCDIC file whose bytes happen to be valid UTF-8 to the end ("Tom", "Sam": a capital that starts a
+     * sequence, lower-case letters that continue it; "Bo" reads as U+0096): the control-character check is reached, and
+     * its 0x15 line ends and C1 characters would call it binary; it is advised as EBCDIC instead.
+     */
+    @Test
+    void undeclaredEbcdicThatDecodesAsUtf8IsRejectedAsEbcdicNotBinary() {
+        byte[] bytes = "Tom Sam Bo\n".repeat(100).getBytes(Charset.forName("IBM037"));
+        RejectedInputException e = rejection(bytes, Optional.empty(), "legacy");
+        assertEquals("The file is not text as read in UTF-8: 200 of its first 600 characters are control characters, the first U+0096 on line 1. "
+                + EBCDIC_ADVICE, e.getMessage());
+    }
+
+    /**
+     * Declared in an ASCII-family charset, a mainframe export is rejected where that charset rejects it, with its code
+     * page to declare: windows-1252 at its first lower-case a (0x81), or, upper case, for its 0x15 line ends read as control
+     * characters, as ISO-8859-1 reads them and its lower-case letters (C1 control characters there).
+     */
+    @Test
+    void ebcdicDeclaredInAnAsciiFamilyCharsetIsRejectedWithItsCodePageToDeclare() {
+        byte[] lowerCase = "id|name\n1|Karl\n2|Anna\n".getBytes(Charset.forName("IBM037"));
+        assertEquals("The file is not windows-1252, the encoding CSV_ENCODINGS declares for dataset legacy: byte sequence 0x81, which windows-1252"
+                + " does not define, at byte offset 4 (line 1). " + EBCDIC_ADVICE, rejection(lowerCase, Optional.of(WINDOWS_1252), "legacy").getMessage());
+        byte[] upperCase = upperCaseMainframeExport(100);
+        assertEquals("The file is not text as read in windows-1252: 101 of its first 3223 characters are control characters, the first U+0015 on line 1. "
+                + EBCDIC_ADVICE, rejection(upperCase, Optional.of(WINDOWS_1252), "legacy").getMessage());
+        assertEquals("The file is not text as read in ISO-8859-1: 101 of its first 3223 characters are control characters, the first U+0015 on line 1. "
+                + EBCDIC_ADVICE, rejection(upperCase, Optional.of(StandardCharsets.ISO_8859_1), "legacy").getMessage());
+        // Declared as what it is, it reads.
+        try (CsvReader reader = open(upperCase, Optional.of(Charset.forName("IBM037")), "legacy")) {
+            assertEquals(List.of("ACCOUNT", "HOLDER", "BALANCE"), reader.next().orElseThrow().fields());
+            assertEquals(List.of("0001234567", "MUELLER KARL", "1520.75"), reader.next().orElseThrow().fields());
+        }
+        catch (IOException | RejectedInputException x) {
+            throw new AssertionError(x);
+        }
+    }
+
+    /** Binary data read in a charset that maps every byte keeps the binary message: it does not look like EBCDIC. */
+    @Test
+    void binaryDataIsStillRejectedAsBinary() {
+        byte[] random = new byte[4096];
+        new java.util.Random(42).nextBytes(random);
+        for (int i = 0; i < random.length; i++) {
+            random[i] = random[i] == 0 ? 1 : random[i];
+        }
+        String latin1 = rejection(random, Optional.of(StandardCharsets.ISO_8859_1), "legacy").getMessage();
+        assertTrue(latin1.startsWith("The file is not text: ") && latin1.contains("(binary data rather than CSV") && !latin1.contains("EBCDIC"), latin1);
+        // Read as UTF-8 or windows-1252 it fails to decode first: the usual advice, not EBCDIC's.
+        for (Optional<Charset> encoding : List.of(Optional.<Charset>empty(), Optional.of(WINDOWS_1252))) {
+            String message = rejection(random, encoding, "legacy").getMessage();
+            assertTrue(message.startsWith("The file is not ") && !message.contains("EBCDIC"), message);
+        }
+    }
+
     @Test
     void binaryContentIsRejected() {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 0x0D, 'I', 'H', 'D', 'R'};
