@@ -135,8 +135,14 @@ public final class CsvFiles {
             Charset charset = encoding.orElse(StandardCharsets.UTF_8);
             // As the converter judges it: only for the advice, when the control characters are the 0x15 line ends of EBCDIC read as another charset.
             boolean startLooksEbcdic = EbcdicText.misreadIn(charset) && EbcdicText.looksLike(start);
-            return sniffCharacters(file, compressed, where, charset)
+            Optional<String> notText = sniffCharacters(file, compressed, where, charset)
                     .map(scan -> startLooksEbcdic && scan.nulLine() == 0 ? ebcdic(scan, where, dataset, encoding) : binary(scan, where));
+            if (notText.isEmpty() && startLooksEbcdic) {
+                // Text as read, but none of its line ends is one: the converter rejects it, as it would convert to one header value.
+                return Optional.of("it is not " + readAs(dataset, encoding) + where + ": " + EbcdicText.linesRunTogether(charset.name()) + " "
+                        + EbcdicText.advice(dataset) + SETTING_PLACE);
+            }
+            return notText;
         }
         catch (GzipMembersInputStream.DamagedGzipException e) {
             return Optional.of("it is gzip-compressed but broken (" + e.getMessage() + ")" + GzipMembersInputStream.REMEDY);
@@ -236,11 +242,15 @@ public final class CsvFiles {
      * it, rather than "binary content". A NUL character stays binary, as the converter calls it.
      */
     private static String ebcdic(ControlCharacters.Scan scan, String where, String dataset, Optional<Charset> encoding) {
-        String readAs = encoding.map(named -> named.name() + ", the encoding " + SilverSettings.CSV_ENCODINGS + " declares for dataset " + dataset)
-                .orElse("UTF-8, the default (" + SilverSettings.CSV_ENCODINGS + " declares no encoding for dataset " + dataset + ")");
         return String.format(Locale.ROOT, "it is not text as read in %s%s: %d of its first %d characters are control characters, the first U+%04X on"
-                + " line %d. %s%s", readAs, where.isEmpty() ? "" : "," + where, scan.controls(), scan.length(), scan.firstControl(),
+                + " line %d. %s%s", readAs(dataset, encoding), where.isEmpty() ? "" : "," + where, scan.controls(), scan.length(), scan.firstControl(),
                 scan.firstControlLine(), EbcdicText.advice(dataset), SETTING_PLACE);
+    }
+
+    /** The charset a file is read in, and why: declared for its dataset, or the default. */
+    private static String readAs(String dataset, Optional<Charset> encoding) {
+        return encoding.map(named -> named.name() + ", the encoding " + SilverSettings.CSV_ENCODINGS + " declares for dataset " + dataset)
+                .orElse("UTF-8, the default (" + SilverSettings.CSV_ENCODINGS + " declares no encoding for dataset " + dataset + ")");
     }
 
     /**

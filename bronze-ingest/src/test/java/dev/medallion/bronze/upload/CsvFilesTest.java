@@ -200,12 +200,17 @@ class CsvFilesTest {
         assertEquals(Optional.of("it is not text as read in ISO-8859-1, the encoding CSV_ENCODINGS declares for dataset exports: 121 of its first 3863"
                 + " characters are control characters, the first U+0015 on line 1" + EBCDIC_ADVICE),
                 sniff("mainframe.csv", export, Optional.of(StandardCharsets.ISO_8859_1)));
-        // Declared windows-1252, a short one passes the sniff and is refused at its first lower-case a, in the converter's words.
+        // Declared windows-1252, a short one is refused at its first lower-case a, in the converter's words, by the whole-file check;
+        // the sniff refuses it first, since it reads without a bad byte in the first bytes it decodes as text and none of its line ends is one.
         Path lowerCase = Files.write(directory.resolve("lower.csv"), "id|name\n1|Karl\n".getBytes(Charset.forName("IBM037")));
-        assertEquals(Optional.empty(), CsvFiles.sniff(lowerCase, "exports", Optional.of(WINDOWS_1252)));
         assertEquals(Optional.of("would be rejected by the converter: The file is not windows-1252, the encoding CSV_ENCODINGS declares for dataset exports:"
                 + " byte sequence 0x81, which windows-1252 does not define, at byte offset 4 (line 1)" + EBCDIC_ADVICE),
                 CsvFiles.readWhole(lowerCase, "exports", Optional.of(WINDOWS_1252)));
+        // Short and upper case, it reads as text in ISO-8859-1: its lines would run together into one header, so it is refused.
+        byte[] shortExport = "ACCOUNT,HOLDER\n0001,MUELLER KARL\n".getBytes(Charset.forName("IBM037"));
+        assertEquals(Optional.of("it is not ISO-8859-1, the encoding CSV_ENCODINGS declares for dataset exports: its first bytes hold no line feed (0x0A) but"
+                + " EBCDIC's line ends (0x15, 0x25), letters and digits: read as ISO-8859-1, its lines would run together into one header value and no rows"
+                + EBCDIC_ADVICE), sniff("short.csv", shortExport, Optional.of(StandardCharsets.ISO_8859_1)));
         Path declared = Files.write(directory.resolve("declared.csv"), export);
         assertEquals(Optional.empty(), CsvFiles.sniff(declared, "exports", Optional.of(Charset.forName("IBM037"))));
         assertEquals(Optional.empty(), CsvFiles.readWhole(declared, "exports", Optional.of(Charset.forName("IBM037"))));

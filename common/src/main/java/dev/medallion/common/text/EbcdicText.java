@@ -78,6 +78,16 @@ public final class EbcdicText {
     }
 
     /**
+     * Why a file that looks like EBCDIC is rejected although its first characters read in {@code charset} without a
+     * bad byte or too many control characters: none of its line ends is one there, so a short file would convert as one
+     * header of garbage and no rows, its rows lost without an error.
+     */
+    public static String linesRunTogether(String charsetName) {
+        return "its first bytes hold no line feed (0x0A) but EBCDIC's line ends (0x15, 0x25), letters and digits: read as " + charsetName
+                + ", its lines would run together into one header value and no rows.";
+    }
+
+    /**
      * What to do about a file that looks like EBCDIC: declare its code page, the common ones named.
      *
      * @param dataset the file's dataset, to name the setting that declares its encoding

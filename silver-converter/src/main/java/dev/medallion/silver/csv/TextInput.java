@@ -191,6 +191,12 @@ public final class TextInput {
                     + "declares a dataset's encoding)", scan.controls(), scan.length(), blankLines > 0 ? " after " + blankLines + " blank line(s)" : "",
                     scan.firstControl(), scan.firstControlLine(), CSV_ENCODINGS));
         }
+        if (context.startLooksEbcdic()) {
+            // It read without a bad byte or many control characters (a short file, in ISO-8859-1 or by chance in UTF-8): converted,
+            // it would be one header value and no rows, a success that keeps nothing of the file.
+            throw new RejectedInputException("The file is not " + charset.name() + ": " + EbcdicText.linesRunTogether(charset.name()) + " "
+                    + EbcdicText.advice(context.dataset()));
+        }
     }
 
     /**

@@ -589,6 +589,23 @@ class CsvReaderTest {
         }
     }
 
+    /**
+     * A short mainframe export that reads without a bad byte or many control characters (in ISO-8859-1, or by chance in
+     * UTF-8) is rejected too, with its code page to declare: none of its line ends is one there, so it would convert as one
+     * header value and no rows, a success that keeps nothing of the file.
+     */
+    @Test
+    void ebcdicThatReadsAsTextIsRejectedRatherThanConvertedToOneHeader() {
+        String runTogether = "its first bytes hold no line feed (0x0A) but EBCDIC's line ends (0x15, 0x25), letters and digits: read as %s,"
+                + " its lines would run together into one header value and no rows. ";
+        byte[] export = upperCaseMainframeExport(3);
+        assertEquals("The file is not ISO-8859-1: " + String.format(runTogether, "ISO-8859-1") + EBCDIC_ADVICE,
+                rejection(export, Optional.of(StandardCharsets.ISO_8859_1), "legacy").getMessage());
+        byte[] validUtf8 = "Tom Sam Bo\n".repeat(3).getBytes(Charset.forName("IBM037"));
+        assertEquals("The file is not UTF-8: " + String.format(runTogether, "UTF-8") + EBCDIC_ADVICE,
+                rejection(validUtf8, Optional.empty(), "legacy").getMessage());
+    }
+
     /** Binary data read in a charset that maps every byte keeps the binary message: it does not look like EBCDIC. */
     @Test
     void binaryDataIsStillRejectedAsBinary() {
