@@ -306,17 +306,17 @@ public final class GoldBuilder {
         catch (IOException e) {
             log.warn("could not read which build the gold view selects from; taking the recorded one, and keeping older builds", Map.of(
                     "model", model.name(), "buildId", build.value(), "error", ErrorMessages.describe(e)));
-            return new LiveView(Optional.empty(), false);
+            return new LiveView(Optional.empty(), Optional.of(ErrorMessages.describe(e)));
         }
         if (sql.isEmpty()) {
-            return new LiveView(Optional.empty(), true);
+            return new LiveView(Optional.empty(), Optional.empty());
         }
         // The swap's own statement, SELECT * FROM "<gold database>"."<model>__<build id>", as Athena keeps it
         // (its identifiers quoted or not): the model's build table, not part of a longer name. In any case,
         // as Athena's identifiers are: a rollback written by hand may spell it in capitals.
         Matcher table = Pattern.compile("(?<![A-Za-z0-9_])(" + Pattern.quote(model.name() + GoldLayout.TABLE_SEPARATOR) + "[0-9a-z_]+)(?![A-Za-z0-9_])",
                 Pattern.CASE_INSENSITIVE).matcher(sql.get());
-        return new LiveView(table.find() ? layout.buildOfTable(model.name(), table.group(1).toLowerCase(Locale.ROOT)) : Optional.empty(), true);
+        return new LiveView(table.find() ? layout.buildOfTable(model.name(), table.group(1).toLowerCase(Locale.ROOT)) : Optional.empty(), Optional.empty());
     }
 
     /**
@@ -455,7 +455,8 @@ public final class GoldBuilder {
         }
 
         ModelOutcome execute() {
-            LiveView live;
+            // Null until read: a failure before then has no view read to report.
+            LiveView live = null;
             Optional<BuildState.Build> previous;
             BuildState.Build current = new BuildState.Build(build.value(), table, layout.location(model.name(), build));
             try {
@@ -477,15 +478,15 @@ public final class GoldBuilder {
                 if (e.step().step().equals("view") && !Set.of("FAILED", "CANCELLED", AthenaQueries.NOT_STARTED).contains(e.state())) {
                     // The view may have been replaced (a query stopped, or one that may have started unseen):
                     // keep the build it may point at. The next build's cleanup removes it once the view has moved on.
-                    return fail(e.getMessage() + "; build " + build.value() + " (" + settings.goldDatabase() + "." + table + ") is kept, since readers may "
+                    return fail(e.getMessage() + unreadNote(live) + "; build " + build.value() + " (" + settings.goldDatabase() + "." + table + ") is kept, since readers may "
                             + "already see it; the next build of the model replaces it", Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state()));
                 }
                 discard(e);
-                return fail(e.getMessage() + keptPrevious(), Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state(), "reason", e.reason()));
+                return fail(e.getMessage() + unreadNote(live) + keptPrevious(), Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state(), "reason", e.reason()));
             }
             catch (RuntimeException e) {
                 discard(e);
-                return fail("build " + build.value() + ": " + ErrorMessages.describe(e) + keptPrevious(), Map.of());
+                return fail("build " + build.value() + ": " + ErrorMessages.describe(e) + unreadNote(live) + keptPrevious(), Map.of());
             }
 
             BuildState built = new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null), clock.instant().toString(),
@@ -687,6 +688,10 @@ public final class GoldBuilder {
             }
         }
 
+        private static String unreadNote(LiveView live) {
+            return live == null ? "" : live.unreadNote();
+        }
+
         /** What a failure that left the view untouched means for readers. */
         private String keptPrevious() {
             return previousState.isPresent() ? "; readers keep its previous build" : "; it has no build yet, so readers see none";
@@ -698,5 +703,18 @@ public final class GoldBuilder {
     }
 
     /** What a model's view selected from before a swap, and whether that could be read at all. */
-    private record LiveView(Optional<BuildId> build, boolean read) {}
+    private record LiveView(Optional<BuildId> build, Optional<String> unreadBecause) {
+        boolean read() {
+            return unreadBecause.isEmpty();
+        }
+
+        /**
+         * For the failure of a build whose swap came after an unread view: the read's own error. Its request may
+         * have hung until its time limit, leaving the swap no time to start, and "not started" alone would hide
+         * which request took the time and what its limit was.
+         */
+        String unreadNote() {
+            return unreadBecause.map(error -> "; before it, which build the view selects from could not be read: " + error).orElse("");
+        }
+    }
 }

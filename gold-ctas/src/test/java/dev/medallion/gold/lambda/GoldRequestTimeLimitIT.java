@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -157,6 +158,63 @@ class GoldRequestTimeLimitIT {
         assertNotEquals(previous, lake.currentBuild(MODEL));
     }
 
+    /**
+     * The CTAS has run and written its table and files, and the read of which build the view selects from
+     * (Glue's GetTable of the view, the first catalog request after the CTAS) hangs: it is given up at its
+     * limit, which leaves the margin and no time to start the swap; the build's table and files are removed,
+     * the view never moved, and the failure names the read and its limit, not only the swap it cut short.
+     */
+    @Test
+    void aGlueReadOfTheViewThatHangsAfterTheCtasRemovesItsBuildAndReleasesTheLease() throws Exception {
+        String previous = firstBuildThenNewInputs();
+        Gold before = gold();
+        List<String> viewVersionsBefore = lake.viewVersions(MODEL);
+        int queriesBefore = lake.athenaQueryIds().size();
+        LambdaInvocation invocation = LambdaInvocation.of("gold-ctas", "request-stalled").endingIn(63_000);
+
+        GoldBuildException failure;
+        long started = System.nanoTime();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); GlueClient glue = glueThrough(proxy); AthenaClient athena = athenaThrough(proxy)) {
+            // The fingerprint's GetTables of the silver tables come before the CTAS and are not held: the CTAS's
+            // first poll is held back a moment, time enough to hold the GetTables from then on, the view's first.
+            Injection ctasPolled = proxy.inject(request -> "AmazonAthena.GetQueryExecution".equals(request.headers().get("x-amz-target")),
+                    Fault.delay(Duration.ofSeconds(2)), 1);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), lake.s3(), glue, athena, lake.models(), lake.log(), lake.recordingSleeper());
+
+            CompletableFuture<Map<String, Object>> build = CompletableFuture.supplyAsync(() -> handler.handleRequest(Map.of("models", List.of(MODEL)), invocation));
+            assertTrue(ctasPolled.awaitHits(1, Duration.ofSeconds(20)), "the CTAS's first poll reached the proxy");
+            Injection stalled = proxy.inject(request -> "AWSGlue.GetTable".equals(request.headers().get("x-amz-target")), Fault.hold(), 100);
+            assertTrue(stalled.awaitHits(1, Duration.ofSeconds(20)), "the view's GetTable reached the proxy");
+            assertEquals(1, lake.athenaQueryIds().size() - queriesBefore, "held after the CTAS: " + lake.athenaSql());
+            String queryId = lake.athenaQueryIds().get(queriesBefore);
+            assertEquals("SUCCEEDED", AWS.athena().getQueryExecution(request -> request.queryExecutionId(queryId)).queryExecution().status().stateAsString());
+            leaveWhatTheRunningQueryWrote(lake.athenaSql().get(queriesBefore));
+            failure = assertInstanceOf(GoldBuildException.class, failureOf(build));
+            assertTrue(stalled.hits() >= 1, stalled.toString());
+            assertEquals(List.of(), proxy.failures(), "the proxy relayed every other request");
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        assertTrue(invocation.getRemainingTimeInMillis() >= 1_000, "failed with " + invocation.getRemainingTimeInMillis() + " ms of the invocation left, after "
+                + seconds + " s");
+        String message = failure.getMessage();
+        assertTrue(message.contains("Could not read Glue table " + lake.goldDatabase() + "." + MODEL + ": "), message);
+        long limit = limitIn(message);
+        // What was left beyond the 30 s margin when the read started.
+        assertTrue(limit >= 28_000 && limit <= 33_000, limit + " ms: " + message);
+        assertTrue(seconds >= limit / 1000.0, "gave up after " + seconds + " s, before its limit of " + limit + " ms");
+
+        // Never swapped: the view is as it was, and the build's table and files are gone.
+        assertEquals(1, lake.athenaQueryIds().size() - queriesBefore, "the CTAS alone: no view swap was started");
+        assertEquals(viewVersionsBefore, lake.viewVersions(MODEL));
+        assertEquals(before, gold(), "gold as it was: state, tables and files");
+        assertLeaseReleased();
+
+        Map<String, Object> next = lake.handler().handleRequest(Map.of("models", List.of(MODEL)), LambdaInvocation.of("gold-ctas", "request-next"));
+        assertTrue(String.valueOf(next.get(MODEL)).startsWith("built "), next.toString());
+        assertNotEquals(previous, lake.currentBuild(MODEL));
+    }
+
     /** The model built once, as Athena would have left it, then a new silver file: the next build has work to do. Returns the build. */
     private String firstBuildThenNewInputs() throws IOException {
         lake.handler().handleRequest(Map.of("models", List.of(MODEL)), LambdaInvocation.of("gold-ctas", "request-first"));
@@ -207,6 +265,12 @@ class GoldRequestTimeLimitIT {
 
     private S3Client s3Through(FaultProxy proxy) {
         return S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build();
+    }
+
+    private GlueClient glueThrough(FaultProxy proxy) {
+        return GlueClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(proxy.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder())).build();
     }
