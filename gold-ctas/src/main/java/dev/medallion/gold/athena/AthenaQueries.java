@@ -78,6 +78,24 @@ public final class AthenaQueries {
     }
 
     /**
+     * Throws what {@link #run} would, {@value #NOT_STARTED}, when {@code deadline} leaves too little time to
+     * start a query: it would be stopped at its first poll, perhaps with its work done, and for the view, a
+     * swap whose outcome no one knows. Not starting it is certain. Asked before {@link #run} by a caller whose
+     * work just before a query only makes sense if it starts: the builder's record before its view swap.
+     *
+     * @throws AthenaQueryException {@value #NOT_STARTED}, naming {@code step} and the time left
+     */
+    public void requireTimeToStart(QueryStep step, Deadline deadline) {
+        requireNonNull(step, "step is null");
+        requireNonNull(deadline, "deadline is null");
+        Duration left = deadline.remaining();
+        if (left.minusMillis(FIRST_POLL_MILLIS).compareTo(safetyMargin) < 0) {
+            throw new AthenaQueryException(step, Optional.empty(), NOT_STARTED, "not started: " + left.toMillis() + " ms of the invocation left, "
+                    + safetyMargin.toSeconds() + " s of which are kept to clean up", null);
+        }
+    }
+
+    /**
      * Starts {@code sql} and waits until it succeeds.
      *
      * @throws AthenaQueryException when it fails, is cancelled, cannot be started, or outlives the deadline
@@ -86,13 +104,7 @@ public final class AthenaQueries {
         requireNonNull(sql, "sql is null");
         requireNonNull(step, "step is null");
         requireNonNull(deadline, "deadline is null");
-        Duration left = deadline.remaining();
-        if (left.minusMillis(FIRST_POLL_MILLIS).compareTo(safetyMargin) < 0) {
-            // It would be stopped at its first poll, perhaps with its work done: for the view, a swap whose
-            // outcome no one knows. Not starting it is certain.
-            throw new AthenaQueryException(step, Optional.empty(), NOT_STARTED, "not started: " + left.toMillis() + " ms of the invocation left, "
-                    + safetyMargin.toSeconds() + " s of which are kept to clean up", null);
-        }
+        requireTimeToStart(step, deadline);
         long started = System.nanoTime();
         String queryId;
         try {

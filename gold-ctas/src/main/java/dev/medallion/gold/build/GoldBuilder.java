@@ -469,7 +469,12 @@ public final class GoldBuilder {
                         .map(id -> new BuildState.Build(id.value(), layout.table(model.name(), id), layout.location(model.name(), id)))
                         .or(() -> previousState.map(BuildState::current));
                 // Should the swap's answer or the state write after it be lost, the next invocation records this build
-                // rather than building it again (and a retry of a forced request knows it as its own).
+                // rather than building it again (and a retry of a forced request knows it as its own). Written before
+                // the swap, so that no swap lands without it; and only for a swap with the time to start (the view's
+                // read above may have taken it): a record of a swap not started would name this build, removed at
+                // once, in place of the record of the build the view selects from, which the next invocation needs
+                // should that build's own state write have been lost.
+                athena.requireTimeToStart(step("view"), deadline);
                 writeBeforeSwap(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null),
                         clock.instant().toString(), requestId));
                 run(statements.createOrReplaceView(), "view");

@@ -51,7 +51,8 @@ public final class BuildStateStore {
 
     /**
      * The state the last build of the model wrote before its swap ({@link #writeBeforeSwap}),
-     * whether or not the swap happened; kept until the next build replaces it.
+     * whether or not the swap happened (a build writes it only for a swap with the time to start, but Athena
+     * may still refuse it); kept until the next build replaces it.
      */
     public Optional<BuildState> readBeforeSwap(String model) throws IOException {
         return readAt(swapKey(model), "; the next build of the model writes it again");

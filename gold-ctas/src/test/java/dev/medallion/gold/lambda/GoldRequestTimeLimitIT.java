@@ -163,11 +163,15 @@ class GoldRequestTimeLimitIT {
      * (Glue's GetTable of the view, the first catalog request after the CTAS) hangs: it is given up at its
      * limit, which leaves the margin and no time to start the swap; the build's table and files are removed,
      * the view never moved, and the failure names the read and its limit, not only the swap it cut short.
+     * The record written before a swap still names the build the view selects from: it was written for the
+     * swap that then was not started, naming a build just removed, and the previous build's record was lost.
      */
     @Test
     void aGlueReadOfTheViewThatHangsAfterTheCtasRemovesItsBuildAndReleasesTheLease() throws Exception {
         String previous = firstBuildThenNewInputs();
         Gold before = gold();
+        JsonNode swapRecordBefore = lake.swapRecord(MODEL).orElseThrow(() -> new AssertionError("the first build wrote no record before its swap"));
+        assertEquals(previous, swapRecordBefore.get("current").get("buildId").asText(), swapRecordBefore.toString());
         List<String> viewVersionsBefore = lake.viewVersions(MODEL);
         int queriesBefore = lake.athenaQueryIds().size();
         LambdaInvocation invocation = LambdaInvocation.of("gold-ctas", "request-stalled").endingIn(63_000);
@@ -208,6 +212,7 @@ class GoldRequestTimeLimitIT {
         assertEquals(1, lake.athenaQueryIds().size() - queriesBefore, "the CTAS alone: no view swap was started");
         assertEquals(viewVersionsBefore, lake.viewVersions(MODEL));
         assertEquals(before, gold(), "gold as it was: state, tables and files");
+        assertEquals(Optional.of(swapRecordBefore), lake.swapRecord(MODEL), "the record before the swap still names the build the view selects from, " + previous);
         assertLeaseReleased();
 
         Map<String, Object> next = lake.handler().handleRequest(Map.of("models", List.of(MODEL)), LambdaInvocation.of("gold-ctas", "request-next"));

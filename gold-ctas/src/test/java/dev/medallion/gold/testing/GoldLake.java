@@ -256,6 +256,12 @@ public final class GoldLake implements AutoCloseable {
         return content.isEmpty() ? Optional.empty() : Optional.of(mapper.readTree(content.get()));
     }
 
+    /** What the model's last build wrote just before its view swap, {@code _state/<model>.swap.json}. */
+    public Optional<JsonNode> swapRecord(String model) throws IOException {
+        Optional<byte[]> content = new S3ObjectStore(aws.client(), goldBucket).read("tables/_state/" + model + ".swap.json");
+        return content.isEmpty() ? Optional.empty() : Optional.of(mapper.readTree(content.get()));
+    }
+
     public String currentBuild(String model) throws IOException {
         return state(model).orElseThrow(() -> new AssertionError("no state for " + model)).get("current").get("buildId").asText();
     }
