@@ -280,14 +280,17 @@ resource "aws_cloudwatch_metric_alarm" "gold_triggers_not_consumed" {
 # alarms above sees them. A file rejected as a whole (its manifest's status "rejected") never reaches
 # silver; the converter says so in its one JSON line per object (JsonLog: "level", "message", then the
 # fields), at WARN as "source object rejected", and a processed file's line counts its quarantined rows
-# ("rowsQuarantined"). A redelivered event of a file already converted or rejected logs the same line
-# with "outcome" "unchanged": it is not counted again. ConverterLogMetricFiltersIT checks both patterns
-# against the lines the converter writes.
+# ("rowsQuarantined") and, when it wrote none of them, "rowsWritten" 0. A redelivered event of a file
+# already converted or rejected logs the same line with "outcome" "unchanged": it is not counted again.
+# A run that commits and then fails in its cleanup logs its commit before failing, and its retry answers
+# "unchanged": each commit is counted once. ConverterLogMetricFiltersIT checks the patterns against the
+# lines the converter writes.
 locals {
   converter_log_metrics_namespace = "${local.name}/silver-converter"
   converter_log_patterns = {
-    rejected_files   = "{ ($.message = \"source object rejected\") && ($.outcome != \"unchanged\") }"
-    quarantined_rows = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.rowsQuarantined > 0) }"
+    rejected_files             = "{ ($.message = \"source object rejected\") && ($.outcome != \"unchanged\") }"
+    quarantined_rows           = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.rowsQuarantined > 0) }"
+    files_all_rows_quarantined = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.rowsWritten = 0) && ($.rowsQuarantined > 0) }"
   }
 }
 
@@ -315,6 +318,41 @@ resource "aws_cloudwatch_metric_alarm" "silver_converter_rejected_files" {
   alarm_description   = "The silver converter rejected a bronze file as a whole in the last 5 minutes (not CSV, not in its charset, past a limit): none of its rows reached silver, and the invocation did not fail. Its log line (WARN, \"source object rejected\", field reason) and its manifest under _manifests/ say why; fix the file or the setting the reason names, then upload the file again."
   namespace           = local.converter_log_metrics_namespace
   metric_name         = aws_cloudwatch_log_metric_filter.silver_converter_rejected_files[0].metric_transformation[0].name
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  actions_enabled     = true
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}
+
+# Always, with the converter: a file whose every row was quarantined (a contract typing a column its
+# values never fit, a header with a stray delimiter) is "converted" yet as absent from its table as a
+# rejected file, and neither the rejected-files alarm nor the quarantined-rows one (off by default, and
+# counting rows of every file) singles it out. No ok_actions, as for rejected files.
+resource "aws_cloudwatch_log_metric_filter" "silver_converter_files_all_rows_quarantined" {
+  count = var.enable_functions ? 1 : 0
+
+  name           = "${local.silver_converter_name}-files-all-rows-quarantined"
+  log_group_name = aws_cloudwatch_log_group.silver_converter.name
+  pattern        = local.converter_log_patterns.files_all_rows_quarantined
+
+  metric_transformation {
+    namespace = local.converter_log_metrics_namespace
+    name      = "FilesAllRowsQuarantined"
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "silver_converter_files_all_rows_quarantined" {
+  count = var.enable_functions ? 1 : 0
+
+  alarm_name          = "${local.name}-silver-converter-files-all-rows-quarantined"
+  alarm_description   = "The silver converter quarantined every row of a bronze file in the last 5 minutes: none of its rows is in its dataset's table, and the invocation did not fail. Its log line (\"source object processed\", rowsWritten 0) names the file and its quarantine file, under silver's _quarantine/, which gives each row's source line and reason; fix the rows (or the dataset's schema contract, or the header) and upload the file again (docs/silver-converter.md, Replaying quarantined rows)."
+  namespace           = local.converter_log_metrics_namespace
+  metric_name         = aws_cloudwatch_log_metric_filter.silver_converter_files_all_rows_quarantined[0].metric_transformation[0].name
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1

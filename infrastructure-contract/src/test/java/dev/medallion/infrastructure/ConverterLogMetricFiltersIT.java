@@ -89,6 +89,29 @@ class ConverterLogMetricFiltersIT {
     }
 
     @Test
+    void theFilterOfFilesWhoseEveryRowIsQuarantinedCountsThemOnce() throws Exception {
+        // The dataset's first file types id bigint; the next holds no number: every row quarantined, none written.
+        Path typed = write("typed.csv", "id\n1\n2\n".getBytes(StandardCharsets.UTF_8));
+        Path noNumber = write("no-number.csv", "id\nN/A\nunknown\n".getBytes(StandardCharsets.UTF_8));
+        // Some rows quarantined, others written: the quarantined-rows alarm's, not this one's.
+        Path some = write("some.csv", "id\n3\nx\n".getBytes(StandardCharsets.UTF_8));
+
+        JsonNode typedLine = convert(typed, "orders");
+        JsonNode noNumberLine = convert(noNumber, "orders");
+        JsonNode someLine = convert(some, "orders");
+        JsonNode noNumberAgain = convert(noNumber, "orders");
+        assertEquals("converted", noNumberLine.path("outcome").asText(), noNumberLine.toString());
+        assertEquals(0, noNumberLine.path("rowsWritten").asLong(), noNumberLine.toString());
+        assertEquals(2, noNumberLine.path("rowsQuarantined").asLong(), noNumberLine.toString());
+        assertEquals(1, someLine.path("rowsWritten").asLong(), someLine.toString());
+        assertEquals("unchanged", noNumberAgain.path("outcome").asText(), noNumberAgain.toString());
+
+        String pattern = String.valueOf(asMap(Repository.rootModule().local("converter_log_patterns")).get("files_all_rows_quarantined"));
+        assertEquals(List.of(noNumberLine), List.of(typedLine, noNumberLine, someLine, noNumberAgain).stream().filter(line -> matches(pattern, line)).toList(),
+                "the filter must match the file whose every row was quarantined, once: " + pattern);
+    }
+
+    @Test
     void theEvaluatorComparesStringsWholeAndNumbersAsNumbers() throws IOException {
         JsonNode line = JSON.readTree("{\"message\":\"source object rejected\",\"outcome\":\"rejected\",\"rowsQuarantined\":0}");
         assertTrue(matches("{ ($.message = \"source object rejected\") && ($.outcome != \"unchanged\") }", line));

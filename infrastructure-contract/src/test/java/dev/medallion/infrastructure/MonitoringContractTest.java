@@ -101,6 +101,30 @@ class MonitoringContractTest {
     }
 
     /**
+     * A file whose every row was quarantined (a contract that types a column the file's values never fit,
+     * a header with a stray delimiter) is as absent from its table as a rejected file, yet it is
+     * "converted": the rejected-files alarm never sees it, and the quarantined-rows alarm is off by default
+     * and counts rows, not files. A metric filter on its log line (rowsWritten 0, rowsQuarantined above 0)
+     * counts such files, always, with the converter, and an alarm tells the alert topic.
+     */
+    @Test
+    void aFileWhoseEveryRowIsQuarantinedRaisesAnAlarm() {
+        TerraformConfiguration root = Repository.rootModule();
+        String pattern = String.valueOf(asMap(root.local("converter_log_patterns")).get("files_all_rows_quarantined"));
+        for (String term : List.of("$.message = \"source object processed\"", "$.outcome != \"unchanged\"", "$.rowsWritten = 0", "$.rowsQuarantined > 0")) {
+            assertTrue(pattern.contains(term), term + ": " + pattern);
+        }
+        Map<String, Object> alarm = assertLogMetricAlarmed(root, "silver_converter_files_all_rows_quarantined", pattern, "1");
+        assertEquals(0L, ((Number) alarm.get("threshold")).longValue(), "every such file");
+        assertTrue(String.valueOf(alarm.get("alarm_description")).contains("_quarantine/"), "it says where the rows are: " + alarm.get("alarm_description"));
+        for (String type : List.of("aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm")) {
+            assertEquals(1L, ((Number) root.resource(type, "silver_converter_files_all_rows_quarantined").get("count")).longValue(), type + ": always, with the converter");
+            assertEquals(0L, ((Number) Repository.rootModule(Map.of("enable_functions", false)).resource(type, "silver_converter_files_all_rows_quarantined")
+                    .get("count")).longValue(), type + ": no converter, nothing to count");
+        }
+    }
+
+    /**
      * Quarantined rows fail nothing either. Quarantining is the converter's designed handling of refused
      * rows, so they alarm only when quarantined_rows_alarm_threshold is set, above that many rows in 5
      * minutes, counted from the log line's rowsQuarantined.

@@ -184,8 +184,7 @@ final class SilverCommit {
             }
             Optional<Manifest> committed = now.flatMap(ManifestStore.Stored::manifest);
             if (committed.isPresent() && manifest.run().equals(committed.get().run())) {
-                sweep(committed.get(), base.manifestKey());
-                return new Outcome(committed.get(), true);
+                return committedByThisRun(committed.get(), base.manifestKey());
             }
             if (now.map(ManifestStore.Stored::etag).equals(base.etag())) {
                 // Not landed yet, but it still may (S3 can complete a request whose client gave up): deleting
@@ -202,16 +201,14 @@ final class SilverCommit {
             throw e;
         }
         if (written.isPresent()) {
-            sweep(manifest, base.manifestKey());
-            return new Outcome(manifest, true);
+            return committedByThisRun(manifest, base.manifestKey());
         }
 
         // Another run committed since this one read the base; or this run did, and a retried request then
         // failed its precondition.
         Optional<Manifest> winner = manifests.read(base.manifestKey());
         if (winner.isPresent() && manifest.run().equals(winner.get().run())) {
-            sweep(winner.get(), base.manifestKey());
-            return new Outcome(winner.get(), true);
+            return committedByThisRun(winner.get(), base.manifestKey());
         }
         try {
             silver.delete(published);
@@ -232,6 +229,21 @@ final class SilverCommit {
                 + base.manifestKey() + " first" + winner.map(other -> ", from version " + other.source().etag()).orElse("")
                 + ", while this run converted version " + manifest.source().etag()
                 + "; this run's output is discarded and the retry converts the object as it is now");
+    }
+
+    /**
+     * Sweeps after this run's own commit. A sweep that fails fails the run, so that its retry finishes the
+     * cleanup; the commit stands all the same, and the failure says so ({@link CommittedException}): the
+     * retry answers {@code unchanged}, so this run is the only one that can report what it committed.
+     */
+    private Outcome committedByThisRun(Manifest committed, String manifestKey) throws CommittedException {
+        try {
+            sweep(committed, manifestKey);
+        }
+        catch (IOException e) {
+            throw new CommittedException(committed, manifestKey, e);
+        }
+        return new Outcome(committed, true);
     }
 
     /**
@@ -429,6 +441,34 @@ final class SilverCommit {
     static final class ConcurrentCommitException extends IOException {
         ConcurrentCommitException(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * This run's manifest is committed, but the cleanup after it (the sweep) failed. The run fails so that
+     * the event is retried and the retry finishes the cleanup, yet its rows are committed: the converter
+     * reports the commit ({@link #committed()}) before failing, since the retry finds the version committed
+     * and answers {@code unchanged}, which no metric counts.
+     */
+    static final class CommittedException extends IOException {
+        private final transient Manifest committed;
+
+        CommittedException(Manifest committed, String manifestKey, IOException cause) {
+            super(describe(requireNonNull(manifestKey, "manifestKey is null"), requireNonNull(cause, "cause is null")), cause);
+            this.committed = requireNonNull(committed, "committed is null");
+        }
+
+        /** The manifest this run committed. */
+        Manifest committed() {
+            return committed;
+        }
+
+        private static String describe(String manifestKey, IOException cause) {
+            String message = String.valueOf(cause.getMessage());
+            // The sweep's own delete failure already says the manifest is committed and what that leaves.
+            return message.startsWith(manifestKey + " is committed") ? message
+                    : manifestKey + " is committed, but the cleanup after it failed (" + message + "); until a retry of the event finishes it,"
+                            + " files it superseded may stay visible to readers that ignore manifests";
         }
     }
 }

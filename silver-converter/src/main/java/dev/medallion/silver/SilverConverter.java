@@ -195,7 +195,17 @@ public final class SilverConverter {
         finally {
             run.stopWriters();
         }
-        SilverCommit.Outcome outcome = commit.commit(base, manifest, run.staged());
+        SilverCommit.Outcome outcome;
+        try {
+            outcome = commit.commit(base, manifest, run.staged());
+        }
+        catch (SilverCommit.CommittedException e) {
+            // Committed, its cleanup failed: reported now, since the retry that finishes the cleanup finds the
+            // version committed and answers unchanged, which the log metric filters rightly do not count.
+            logOutcome(new ConversionResult(e.committed(), manifestKey, false, run.contractDefined(), previous.map(replaced -> replaced.source().etag())),
+                    started);
+            throw e;
+        }
         if (!outcome.committedByThisRun() && !readAlike(outcome.manifest(), manifest) && readUnderOtherSettings(outcome.manifest(), dataset)) {
             // A duplicate delivery run by another function version (a deploy that declared the dataset's
             // delimiter or encoding, still rolling out) won with the settings this run was deployed to mend.
@@ -348,6 +358,10 @@ public final class SilverConverter {
         fields.put("rowsRead", manifest.rowsRead());
         fields.put("rowsWritten", manifest.rowsWritten());
         fields.put("rowsQuarantined", manifest.rowsQuarantined());
+        if (manifest.quarantine() != null) {
+            // Where the refused rows are, with their lines and reasons: what the person told of them opens first.
+            fields.put("quarantine", context.silver().describe(manifest.quarantine().key()));
+        }
         fields.put("parts", manifest.parts().size());
         fields.put("bytesRead", manifest.bytesRead());
         fields.put("generation", manifest.generation());

@@ -1,5 +1,6 @@
 package dev.medallion.silver;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.config.RangeReading;
@@ -40,6 +41,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -272,6 +274,34 @@ class SilverCommitFaultIT {
         proxy.clear();
         assertTrue(convertThroughProxy(second).unchanged(), "the redelivery finds the version committed");
         assertExactlyOnce(second, ROWS / 2, 0);
+    }
+
+    @Test
+    void aCommitWhoseCleanupFailsIsLoggedOnceWithItsQuarantinedRows() throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        // The sweep's LISTs after the manifest write fail: the run fails after its commit, and the retry answers unchanged.
+        AtomicBoolean manifestWritten = new AtomicBoolean();
+        proxy.inject(request -> {
+            manifestWritten.compareAndSet(false, Call.WRITE_MANIFEST.matcher.test(request));
+            return manifestWritten.get() && Call.LIST.matcher.test(request);
+        }, Fault.status(500), 100);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(source));
+        proxy.clear();
+        assertTrue(convertThroughProxy(source).unchanged(), "the retry finds the version committed");
+        assertExactlyOnce(source, ROWS, 1);
+
+        // What the log metric filters count (monitoring.tf, converter_log_patterns): the commit's line, not the retry's.
+        List<Map<?, ?>> counted = new ArrayList<>();
+        for (String line : logLines.toString(StandardCharsets.UTF_8).lines().toList()) {
+            Map<?, ?> fields = new ObjectMapper().readValue(line, Map.class);
+            if ("source object processed".equals(fields.get("message")) && !"unchanged".equals(fields.get("outcome"))) {
+                counted.add(fields);
+            }
+        }
+        assertEquals(1, counted.size(), "the committed run's line, once: " + logLines);
+        assertEquals(1, counted.get(0).get("rowsQuarantined"), counted.toString());
+        assertEquals(silver.describe(silver.list("_quarantine/").get(0)), counted.get(0).get("quarantine"), "it names the quarantine file");
     }
 
     @Test

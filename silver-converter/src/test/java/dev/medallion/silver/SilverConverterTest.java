@@ -1089,6 +1089,104 @@ class SilverConverterTest {
                 "landing-a's rows stay");
     }
 
+    @Test
+    void theLogLineOfAFileWithQuarantinedRowsNamesItsQuarantineFile() throws IOException {
+        Manifest manifest = convert(converter(ConversionLimits.defaults()), "sales/x.csv", "id,name\n1,a\n2,b,extra\n", MODIFIED).manifest();
+        convert(converter(ConversionLimits.defaults()), "sales/y.csv", "id,name\n3,c\n", MODIFIED);
+
+        List<String> lines = logLines.toString(StandardCharsets.UTF_8).lines().toList();
+        Map<?, ?> quarantined = new ObjectMapper().readValue(lines.get(0), Map.class);
+        assertEquals(1, quarantined.get("rowsQuarantined"), quarantined.toString());
+        // The engineer whose row was refused starts from the log line or the alarm: it names the file to open.
+        assertEquals(silver.describe(manifest.quarantine().key()), quarantined.get("quarantine"), quarantined.toString());
+        assertTrue(Files.isRegularFile(silver.resolve(manifest.quarantine().key())), manifest.quarantine().key());
+        assertFalse(new ObjectMapper().readValue(lines.get(1), Map.class).containsKey("quarantine"), "no quarantined row, no file: " + lines.get(1));
+    }
+
+    @Test
+    void aCommitWhoseCleanupFailsStillLogsItsQuarantinedRowsOnce() throws IOException {
+        // The manifest lands, then the sweep's delete fails: the run fails so that Lambda retries the cleanup,
+        // and the retry answers unchanged. Logged only at the end of a run that returns, the commit's rows
+        // were counted by neither run: the quarantined-rows metric, and the every-row-quarantined alarm, never saw them.
+        java.util.concurrent.atomic.AtomicBoolean committed = new java.util.concurrent.atomic.AtomicBoolean();
+        ObjectStore failingSweep = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void afterPutIf(String key, java.util.Optional<String> written) {
+                committed.compareAndSet(false, key.startsWith("_manifests/") && written.isPresent());
+            }
+
+            @Override
+            public void beforeDelete(java.util.Collection<String> keys) throws IOException {
+                if (committed.get()) {
+                    throw new IOException("delete refused (test)");
+                }
+            }
+        });
+        JsonLog log = new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK);
+        byte[] content = "id,name\n1,a\n2,b,extra\n3\n".getBytes(StandardCharsets.UTF_8);
+        SourceObject source = source("sales/x.csv", content, MODIFIED);
+
+        assertThrows(IOException.class, () -> new SilverConverter(failingSweep, new SilverLayout(""), ConversionLimits.defaults(), CsvOverrides.none(), log, CLOCK)
+                .convert(source, "sales", () -> new java.io.ByteArrayInputStream(content)));
+        assertTrue(converter(ConversionLimits.defaults()).convert(source, "sales", () -> new java.io.ByteArrayInputStream(content)).unchanged(),
+                "the retry finds the version committed");
+
+        List<Map<?, ?>> counted = new ArrayList<>();
+        for (String line : logLines.toString(StandardCharsets.UTF_8).lines().toList()) {
+            Map<?, ?> fields = new ObjectMapper().readValue(line, Map.class);
+            if ("source object processed".equals(fields.get("message")) && !"unchanged".equals(fields.get("outcome"))) {
+                counted.add(fields);
+            }
+        }
+        assertEquals(1, counted.size(), "the commit is logged once, as the metric filters count it: " + logLines);
+        assertEquals(2, counted.get(0).get("rowsQuarantined"), counted.toString());
+        assertEquals("converted", counted.get(0).get("outcome"), counted.toString());
+    }
+
+    @Test
+    void quarantinedRowsReplayedAsTheDocsSayAreWrittenWithTheirValuesIntact() throws IOException {
+        // docs/silver-converter.md, "Replaying quarantined rows": the quarantine file is RFC 4180 in UTF-8 whatever
+        // the source was; its rows, fixed, stripped of source_line and reason, and written in the dataset's declared
+        // delimiter and encoding under a new key, convert with their text unchanged (a line break, accents).
+        java.nio.charset.Charset windows1252 = java.nio.charset.Charset.forName("windows-1252");
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(),
+                new CsvOverrides(Map.of("ledger", ';'), Map.of("ledger", windows1252)), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+        byte[] first = "id;name;amount\n1;Zoë;10\n".getBytes(windows1252);
+        converter.convert(source("ledger/first.csv", first, MODIFIED), "ledger", () -> new java.io.ByteArrayInputStream(first));
+        byte[] refusing = "id;name;amount\n5;\"two\nlines é\";x\n6;Café;7\n7;Noël;N/A\n".getBytes(windows1252);
+        Manifest refused = converter.convert(source("ledger/refusing.csv", refusing, MODIFIED), "ledger", () -> new java.io.ByteArrayInputStream(refusing))
+                .manifest();
+        assertEquals(2, refused.rowsQuarantined());
+
+        List<org.apache.commons.csv.CSVRecord> quarantined;
+        try (var parser = org.apache.commons.csv.CSVFormat.RFC4180.parse(Files.newBufferedReader(silver.resolve(refused.quarantine().key()), StandardCharsets.UTF_8))) {
+            quarantined = parser.getRecords();
+        }
+        assertEquals(List.of("source_line", "reason", "id", "name", "amount"), quarantined.get(0).toList());
+        assertEquals(List.of("2", "5"), quarantined.subList(1, 3).stream().map(record -> record.get(0)).toList(), "the lines the rows start on");
+        assertEquals(List.of("5", "two\nlines é", "x"), quarantined.get(1).toList().subList(2, 5));
+        assertEquals(List.of("7", "Noël", "N/A"), quarantined.get(2).toList().subList(2, 5));
+
+        java.io.StringWriter replay = new java.io.StringWriter();
+        try (var printer = new org.apache.commons.csv.CSVPrinter(replay, org.apache.commons.csv.CSVFormat.RFC4180.builder().setDelimiter(';').build())) {
+            for (org.apache.commons.csv.CSVRecord record : quarantined) {
+                List<String> fields = new ArrayList<>(record.toList().subList(2, record.size()));
+                if (record.getRecordNumber() > 1) {
+                    fields.set(2, "0"); // the fix the reason asks for
+                }
+                printer.printRecord(fields);
+            }
+        }
+        byte[] replayed = replay.toString().getBytes(windows1252);
+        Manifest replayedManifest = converter.convert(source("ledger/refusing-replay.csv", replayed, MODIFIED), "ledger",
+                () -> new java.io.ByteArrayInputStream(replayed)).manifest();
+
+        assertEquals(2, replayedManifest.rowsWritten(), String.valueOf(replayedManifest));
+        assertEquals(0, replayedManifest.rowsQuarantined());
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(replayedManifest.parts().get(0).key()));
+        assertEquals(List.of("two\nlines é", "Noël"), rows.stream().map(row -> row.get("name").toString()).toList());
+    }
+
     private SilverConverter converter(ConversionLimits limits) {
         return new SilverConverter(silver, new SilverLayout(""), limits, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
     }
