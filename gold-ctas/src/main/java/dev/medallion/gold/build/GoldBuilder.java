@@ -439,6 +439,11 @@ public final class GoldBuilder {
         private int queries;
         private long bytesScanned;
         private int partitions;
+        /**
+         * What the record before a swap held before this build wrote its own; null until the build goes to write
+         * it, so a failure before then has nothing to put back.
+         */
+        private ReplacedRecord replacedRecord;
 
         Run(GoldModel model, BuildId build, String fingerprint, String requestId, boolean force, Optional<BuildState> previousState, Deadline deadline,
                 long started) {
@@ -473,8 +478,11 @@ public final class GoldBuilder {
                 // the swap, so that no swap lands without it; and only for a swap with the time to start (the view's
                 // read above may have taken it): a record of a swap not started would name this build, removed at
                 // once, in place of the record of the build the view selects from, which the next invocation needs
-                // should that build's own state write have been lost.
+                // should that build's own state write have been lost. For the same reason the record it replaces is
+                // read first (one GET) and put back should the swap still not happen: Athena refuses it, the write
+                // takes the time the swap needed, or the write fails after landing.
                 athena.requireTimeToStart(step("view"), deadline);
+                replacedRecord = recordToReplace();
                 writeBeforeSwap(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null),
                         clock.instant().toString(), requestId));
                 run(statements.createOrReplaceView(), "view");
@@ -486,12 +494,14 @@ public final class GoldBuilder {
                     return fail(e.getMessage() + unreadNote(live) + "; build " + build.value() + " (" + settings.goldDatabase() + "." + table + ") is kept, since readers may "
                             + "already see it; the next build of the model replaces it", Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state()));
                 }
+                String notPutBack = putBackReplacedRecord();
                 discard(e);
-                return fail(e.getMessage() + unreadNote(live) + keptPrevious(), Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state(), "reason", e.reason()));
+                return fail(e.getMessage() + unreadNote(live) + keptPrevious() + notPutBack, Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state(), "reason", e.reason()));
             }
             catch (RuntimeException e) {
+                String notPutBack = putBackReplacedRecord();
                 discard(e);
-                return fail("build " + build.value() + ": " + ErrorMessages.describe(e) + unreadNote(live) + keptPrevious(), Map.of());
+                return fail("build " + build.value() + ": " + ErrorMessages.describe(e) + unreadNote(live) + keptPrevious() + notPutBack, Map.of());
             }
 
             BuildState built = new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null), clock.instant().toString(),
@@ -573,6 +583,53 @@ public final class GoldBuilder {
                 // Before the swap: the build is discarded like one whose query failed, and readers keep what they saw.
                 throw new UncheckedIOException("could not record the build before its view swap, so its swap was not started", e);
             }
+        }
+
+        /** What the record before a swap holds now, or why it could not be read: this build is about to replace it. */
+        private ReplacedRecord recordToReplace() {
+            try {
+                return new ReplacedRecord(states.readBeforeSwapAsIs(model.name()), Optional.empty());
+            }
+            catch (IOException | RuntimeException e) {
+                // Not a reason to give up the build: the record is only needed back should the swap not happen.
+                log.warn("could not read the record before the gold model's swap, which its build replaces; should the swap not happen, it cannot be put back",
+                        Map.of("model", model.name(), "buildId", build.value(), "key", states.swapKey(model.name()), "error", ErrorMessages.describe(e)));
+                return new ReplacedRecord(Optional.empty(), Optional.of(ErrorMessages.describe(e)));
+            }
+        }
+
+        /**
+         * After a swap that did not happen, puts back the record this build replaced (or empties its own when
+         * there was none, which reads as none), so that it names the build the view still selects from rather
+         * than this one, about to be removed: the next invocation needs it should that build's own state write
+         * have been lost, and a retry of a forced request to know its build. Its own write may have failed after landing, so it is put
+         * back whether or not the write succeeded. Returns what the failure must add: nothing, or that it could
+         * not be put back and why that is still safe.
+         */
+        private String putBackReplacedRecord() {
+            if (replacedRecord == null) {
+                return "";
+            }
+            String key = gold.describe(states.swapKey(model.name()));
+            if (replacedRecord.unreadBecause().isPresent()) {
+                return recordNotPutBack(key, "what it held before could not be read: " + replacedRecord.unreadBecause().get());
+            }
+            try {
+                states.restoreBeforeSwap(model.name(), replacedRecord.content());
+            }
+            catch (IOException | RuntimeException e) {
+                return recordNotPutBack(key, ErrorMessages.describe(e));
+            }
+            log.info("gold model's swap did not happen: the record before it is put back as it was", Map.of("model", model.name(), "buildId", build.value(),
+                    "key", key, "recordBefore", replacedRecord.content().isPresent() ? "restored" : "none: emptied, which reads as none"));
+            return "";
+        }
+
+        private String recordNotPutBack(String key, String why) {
+            return "; the record written before the swap, " + key + ", may name build " + build.value() + ", removed, and could not be put back as it was ("
+                    + why + "). That is safe: the next build disregards a record whose build the view does not select from, and replaces it;"
+                    + " what is lost is the record of the build the view selects from, so were that build's own state write lost, the model"
+                    + " would be built again (or a forced request's retry force it again) rather than that build recorded";
         }
 
         /** The CTAS, preceded for a partitioned model by its partitions and followed by INSERT INTO batches. */
@@ -706,6 +763,12 @@ public final class GoldBuilder {
             return failed(model, Optional.of(build), started, queries, bytesScanned, extra, reason);
         }
     }
+
+    /**
+     * What the record before a swap held before a build replaced it ({@code content}, empty when there was
+     * none), or why that could not be read: what to put back should the build's swap not happen.
+     */
+    private record ReplacedRecord(Optional<byte[]> content, Optional<String> unreadBecause) {}
 
     /** What a model's view selected from before a swap, and whether that could be read at all. */
     private record LiveView(Optional<BuildId> build, Optional<String> unreadBecause) {

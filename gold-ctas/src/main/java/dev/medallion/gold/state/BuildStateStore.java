@@ -51,11 +51,16 @@ public final class BuildStateStore {
 
     /**
      * The state the last build of the model wrote before its swap ({@link #writeBeforeSwap}),
-     * whether or not the swap happened (a build writes it only for a swap with the time to start, but Athena
-     * may still refuse it); kept until the next build replaces it.
+     * the swap having happened, or its outcome being unknown (a build whose swap does not happen puts back
+     * the record it replaced, {@link #restoreBeforeSwap}); kept until the next build replaces it.
      */
     public Optional<BuildState> readBeforeSwap(String model) throws IOException {
-        return readAt(swapKey(model), "; the next build of the model writes it again");
+        Optional<byte[]> content = gold.read(swapKey(model));
+        if (content.isPresent() && content.get().length == 0) {
+            // What restoreBeforeSwap leaves when there was no record before: none.
+            return Optional.empty();
+        }
+        return parse(swapKey(model), content, "; the next build of the model writes it again");
     }
 
     public void write(BuildState state) throws IOException {
@@ -72,8 +77,34 @@ public final class BuildStateStore {
         gold.put(swapKey(requireNonNull(state, "state is null").model()), json(state));
     }
 
+    /**
+     * The record before a swap as it is now, byte for byte, empty when there is none: read by a build just
+     * before it writes its own ({@link #writeBeforeSwap}), to put back should its swap not happen
+     * ({@link #restoreBeforeSwap}). Not parsed, so a record with fields of a newer builder, or one damaged by
+     * hand, is put back as it was rather than rewritten or lost.
+     */
+    public Optional<byte[]> readBeforeSwapAsIs(String model) throws IOException {
+        return gold.read(swapKey(requireNonNull(model, "model is null")));
+    }
+
+    /**
+     * Puts back what {@link #readBeforeSwapAsIs} read, after a build's swap did not happen: that content, or,
+     * when there was none, an empty record, which {@link #readBeforeSwap} reads as none. Not deleted: the
+     * builder's role may read and write under {@code _state/} but never delete there. The record then names
+     * the build the view still selects from, whose own state write may have been lost, rather than the build
+     * just removed.
+     */
+    public void restoreBeforeSwap(String model, Optional<byte[]> asItWas) throws IOException {
+        requireNonNull(model, "model is null");
+        requireNonNull(asItWas, "asItWas is null");
+        gold.put(swapKey(model), asItWas.orElse(new byte[0]));
+    }
+
     private Optional<BuildState> readAt(String key, String whatToDo) throws IOException {
-        Optional<byte[]> content = gold.read(key);
+        return parse(key, gold.read(key), whatToDo);
+    }
+
+    private Optional<BuildState> parse(String key, Optional<byte[]> content, String whatToDo) throws IOException {
         if (content.isEmpty()) {
             return Optional.empty();
         }

@@ -101,8 +101,8 @@ class GoldCtasHandlerIT {
 
         // When each model was last built (never: they go in the list's order), then for each: fingerprint
         // (manifests, then the catalog, per source), state, the record of the last swap (its state write may
-        // have been lost), queries, the view's current build, the state to record after the swap, the swap,
-        // state, cleanup, versions.
+        // have been lost), queries, the view's current build, that record again (to put back should the swap not
+        // happen), the state to record after the swap, the swap, state, cleanup, versions.
         assertEquals(List.of(
                 "S3.GetObject tables/_state/revenue_by_day.json",
                 "S3.GetObject tables/_state/product_totals.json",
@@ -120,6 +120,7 @@ class GoldCtasHandlerIT {
                 "Athena.GetQueryExecution",
                 "Athena.GetQueryExecution",
                 "Glue.GetTable gold.revenue_by_day",
+                "S3.GetObject tables/_state/revenue_by_day.swap.json",
                 "S3.PutObject tables/_state/revenue_by_day.swap.json",
                 "Athena.StartQueryExecution",
                 "Athena.GetQueryExecution",
@@ -142,6 +143,7 @@ class GoldCtasHandlerIT {
                 "Athena.GetQueryExecution",
                 "Athena.GetQueryExecution",
                 "Glue.GetTable gold.product_totals",
+                "S3.GetObject tables/_state/product_totals.swap.json",
                 "S3.PutObject tables/_state/product_totals.swap.json",
                 "Athena.StartQueryExecution",
                 "Athena.GetQueryExecution",

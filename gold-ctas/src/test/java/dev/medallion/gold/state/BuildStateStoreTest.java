@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -48,6 +49,36 @@ class BuildStateStoreTest {
         assertTrue(gold.stat("tables/_state/daily.swap.json").isPresent());
         assertEquals(Optional.empty(), states.read("daily"), "the swap may not have happened");
         assertEquals(beforeSwap, states.readBeforeSwap("daily").orElseThrow());
+    }
+
+    /**
+     * What a build read of the record before its swap is put back byte for byte, fields of a newer builder and
+     * all, should its swap not happen; with no record before it, its own is emptied, which reads as none.
+     */
+    @Test
+    void theRecordBeforeASwapIsPutBackAsItWasOrEmptiedWhenThereWasNone() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        BuildStateStore states = new BuildStateStore(gold, "tables/");
+        byte[] fromANewerBuilder = "{\"formatVersion\": 1, \"model\": \"daily\", \"addedLater\": true}".getBytes(StandardCharsets.UTF_8);
+        gold.put("tables/_state/daily.swap.json", fromANewerBuilder);
+        Optional<byte[]> before = states.readBeforeSwapAsIs("daily");
+        BuildState replacing = new BuildState(BuildState.FORMAT_VERSION, "daily", "fingerprint-2", CURRENT, null, "2026-03-14T23:30:00Z", "request-2");
+        states.writeBeforeSwap(replacing);
+
+        states.restoreBeforeSwap("daily", before);
+
+        assertArrayEquals(fromANewerBuilder, gold.read("tables/_state/daily.swap.json").orElseThrow());
+
+        Optional<byte[]> none = states.readBeforeSwapAsIs("other");
+        states.writeBeforeSwap(new BuildState(BuildState.FORMAT_VERSION, "other", "fingerprint-3", CURRENT, null, "2026-03-14T23:30:00Z", "request-3"));
+
+        states.restoreBeforeSwap("other", none);
+
+        assertEquals(Optional.empty(), none);
+        // Emptied, not deleted (the builder may not delete under _state/), and read as no record.
+        assertEquals(0, gold.read("tables/_state/other.swap.json").orElseThrow().length);
+        assertEquals(Optional.empty(), states.readBeforeSwap("other"));
+        assertArrayEquals(fromANewerBuilder, gold.read("tables/_state/daily.swap.json").orElseThrow(), "another model's record is untouched");
     }
 
     /** A state an earlier builder wrote has no request id: it reads, and matches no request, so force still rebuilds. */

@@ -256,10 +256,13 @@ public final class GoldLake implements AutoCloseable {
         return content.isEmpty() ? Optional.empty() : Optional.of(mapper.readTree(content.get()));
     }
 
-    /** What the model's last build wrote just before its view swap, {@code _state/<model>.swap.json}. */
+    /**
+     * What the model's last build wrote just before its view swap, {@code _state/<model>.swap.json}; none when
+     * there is no such object or it is empty, as a build whose swap did not happen leaves it when there was none.
+     */
     public Optional<JsonNode> swapRecord(String model) throws IOException {
         Optional<byte[]> content = new S3ObjectStore(aws.client(), goldBucket).read("tables/_state/" + model + ".swap.json");
-        return content.isEmpty() ? Optional.empty() : Optional.of(mapper.readTree(content.get()));
+        return content.isEmpty() || content.get().length == 0 ? Optional.empty() : Optional.of(mapper.readTree(content.get()));
     }
 
     public String currentBuild(String model) throws IOException {
