@@ -136,7 +136,8 @@ public final class CsvFiles {
             // As the converter judges it: only for the advice, when the control characters are the 0x15 line ends of EBCDIC read as another charset.
             boolean startLooksEbcdic = EbcdicText.misreadIn(charset) && EbcdicText.looksLike(start);
             Optional<String> notText = sniffCharacters(file, compressed, where, charset)
-                    .map(scan -> startLooksEbcdic && scan.nulLine() == 0 ? ebcdic(scan, where, dataset, encoding) : binary(scan, where));
+                    .map(scan -> startLooksEbcdic && scan.nulLine() == 0 ? ebcdic(scan, where, dataset, encoding)
+                            : EbcdicText.isEbcdic(charset) && scan.nulLine() > 0 ? binaryFields(scan, where, dataset) : binary(scan, where));
             if (notText.isEmpty() && startLooksEbcdic) {
                 // Text as read, but none of its line ends is one: the converter rejects it, as it would convert to one header value.
                 return Optional.of("it is not " + readAs(dataset, encoding) + where + ": " + EbcdicText.linesRunTogether(charset.name()) + " "
@@ -237,6 +238,14 @@ public final class CsvFiles {
     }
 
     /**
+     * Why the NUL character {@link #sniffCharacters} found in a file declared in an EBCDIC code page, after the first bytes
+     * {@link #sniffText} looked at, is no text: a mainframe export's binary field, as the converter tells it.
+     */
+    private static String binaryFields(ControlCharacters.Scan scan, String where, String dataset) {
+        return "it holds a NUL character on line " + scan.nulLine() + where + ", not CSV text. " + EbcdicText.binaryFieldsAdvice(dataset, true);
+    }
+
+    /**
      * Why the control characters {@link #sniffCharacters} found, of a file whose first bytes look like EBCDIC, are no text in
      * the charset they were read in (its 0x15 line ends read as U+0015): its code page to declare, as the converter advises
      * it, rather than "binary content". A NUL character stays binary, as the converter calls it.
@@ -257,7 +266,9 @@ public final class CsvFiles {
      * The checks of {@link #sniff} on the first bytes of the (decompressed) content. A byte order mark
      * of UTF-16 or UTF-32, or NUL bytes, are refused only in a file read in a charset that writes ASCII in
      * single bytes (UTF-8, the default, windows-1252…), as the converter refuses them; in UTF-16 and UTF-32
-     * text, declared, they are there as a matter of course.
+     * text, declared, they are there as a matter of course. In an EBCDIC code page, declared, a NUL byte is refused too: a
+     * mainframe export's binary fields (low values, packed-decimal numbers), which no code page reads as text; so is one in a
+     * file whose other bytes look like EBCDIC, read in another charset, with that advice and its code page to declare.
      */
     static Optional<String> sniffText(byte[] start, String where, String dataset, Optional<Charset> encoding) {
         for (Signature signature : KNOWN_BINARY_FORMATS) {
@@ -266,6 +277,16 @@ public final class CsvFiles {
             }
         }
         Charset charset = encoding.orElse(StandardCharsets.UTF_8);
+        if (EbcdicText.isEbcdic(charset)) {
+            // Declared in its code page, a mainframe export's NUL bytes are its binary fields, which the converter rejects as no text.
+            for (int i = 0; i < start.length; i++) {
+                if (start[i] == 0) {
+                    return Optional.of("it holds a NUL byte at offset " + i + where + " (" + nuls(start) + " in its first " + start.length + " bytes), which "
+                            + charset.name() + ", the encoding " + SilverSettings.CSV_ENCODINGS + " declares for dataset " + dataset
+                            + ", reads as no character, not CSV text. " + EbcdicText.binaryFieldsAdvice(dataset, true));
+                }
+            }
+        }
         if (!asciiCompatible(charset)) {
             return Optional.empty();
         }
@@ -281,6 +302,11 @@ public final class CsvFiles {
         }
         for (int i = 0; i < start.length; i++) {
             if (start[i] == 0) {
+                if (EbcdicText.looksLikeApartFromBinaryFields(start)) {
+                    // A mainframe export's low values and packed decimal: refused all the same, with what to do about them and its code page.
+                    return Optional.of("it holds a NUL byte at offset " + i + where + " (" + nuls(start) + " in its first " + start.length + " bytes), not CSV text. "
+                            + EbcdicText.binaryFieldsAdvice(dataset, false) + SETTING_PLACE);
+                }
                 String starts = " (starts with " + HexFormat.ofDelimiter(" ").formatHex(start, 0, Math.min(8, start.length)) + ")";
                 // UTF-16 or UTF-32 text holds a NUL byte in every ASCII character: a quarter of its bytes and more.
                 if (nuls(start) * 4 >= start.length) {

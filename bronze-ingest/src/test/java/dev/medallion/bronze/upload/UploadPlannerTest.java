@@ -1,5 +1,6 @@
 package dev.medallion.bronze.upload;
 
+import dev.medallion.common.testing.MainframeExports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -202,6 +203,22 @@ class UploadPlannerTest {
         String message = refusal(planner, file);
         assertTrue(message.startsWith(file + " is not a CSV file: it is not text as read in UTF-8, the default (CSV_ENCODINGS declares no encoding for dataset mainframe): ") && message.contains(" the first U+0015 on line 1. It looks"
                 + " like EBCDIC (a mainframe export): declare its code page, e.g. CSV_ENCODINGS=mainframe:IBM037 (US/Canada;") && !message.contains("binary"), message);
+    }
+
+    /** A mainframe export with packed-decimal fields: refused before anything is uploaded, told to export them as display text. */
+    @Test
+    void anEbcdicFileWithPackedDecimalFieldsIsRefusedWithWhatToDoAboutThem() throws Exception {
+        Path file = Files.write(Files.createDirectories(directory.resolve("mainframe")).resolve("ledger.csv"),
+                MainframeExports.withBinaryFields(Charset.forName("IBM037"), 30));
+
+        String message = refusal(planner, file);
+        assertTrue(message.startsWith(file + " is not a CSV file: it holds a NUL byte at offset 65 (") && message.contains("The rest of its first bytes look"
+                + " like EBCDIC (a mainframe export) with binary fields in it: low values (0x00 bytes), packed-decimal (COMP-3) or binary (COMP) numbers")
+                && message.contains("Export those fields as display text") && message.contains("CSV_ENCODINGS=mainframe:IBM037"), message);
+        UploadPlanner declared = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.empty(), Map.of("mainframe", Charset.forName("IBM037")));
+        String declaredMessage = refusal(declared, file);
+        assertTrue(declaredMessage.contains("It is a mainframe (EBCDIC) export with binary fields in it") && !declaredMessage.contains("CSV_ENCODINGS=mainframe:IBM037"),
+                declaredMessage);
     }
 
     /** CSV_ENCODINGS keys datasets by their safe names, as the converter looks them up. */

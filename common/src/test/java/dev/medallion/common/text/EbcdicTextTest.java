@@ -1,14 +1,26 @@
 package dev.medallion.common.text;
 
+import dev.medallion.common.testing.MainframeExports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,6 +114,134 @@ class EbcdicTextTest {
 
     private static String escaped(String lineBreak) {
         return lineBreak.replace("\r", "CR").replace("\n", "LF");
+    }
+
+    @Test
+    void packedDecimalIsWrittenAsAMainframeWritesIt() {
+        assertArrayEquals(new byte[] {0x00, 0x12, 0x34, 0x5C}, MainframeExports.packed(12345, 4));
+        assertArrayEquals(new byte[] {0x01, 0x52, 0x07, 0x5D}, MainframeExports.packed(-152075, 4));
+    }
+
+    /** Low values and packed decimal among a mainframe export's text: it is still told for EBCDIC, in every code page. */
+    @ParameterizedTest
+    @ValueSource(strings = {"IBM037", "IBM1047", "IBM273", "IBM297", "IBM500"})
+    void aMainframeExportWithBinaryFieldsLooksLikeEbcdicApartFromThem(String codePage) {
+        Charset charset = Charset.forName(codePage);
+        byte[] export = MainframeExports.withBinaryFields(charset, 300);
+        assertTrue(EbcdicText.looksLikeApartFromBinaryFields(export), codePage);
+        assertTrue(EbcdicText.looksLikeApartFromBinaryFields(Arrays.copyOf(export, 200)), codePage + ", its first two rows");
+        // Not by looksLike: the binary fields' bytes below 0x40 are far more than one in a hundred.
+        assertFalse(EbcdicText.looksLike(export), codePage);
+        // A packed sign nibble 0xA, or a binary (COMP) halfword of 10, is a 0x0A byte: a few among the line ends do not hide it.
+        byte[] withLineFeeds = export.clone();
+        for (int i = 100; i < withLineFeeds.length; i += 1000) {
+            withLineFeeds[i] = 0x0A;
+        }
+        assertTrue(EbcdicText.looksLikeApartFromBinaryFields(withLineFeeds), codePage + " with a few 0x0A");
+        // Text alone, too: the rule eases looksLike's, it does not replace it.
+        assertTrue(EbcdicText.looksLikeApartFromBinaryFields(MAINFRAME.getBytes(charset)), codePage);
+    }
+
+    /** Text in ASCII-family charsets and UTF-16, with NUL bytes in it, is not EBCDIC: it ends its lines in 0x0A, its letters are not EBCDIC's. */
+    @Test
+    void textInOtherEncodingsWithNulBytesDoesNotLookLikeEbcdic() {
+        String withNul = WESTERN.replace("Besançon", "Bes\u0000\u0000n");
+        for (String name : new String[] {"UTF-8", "windows-1252", "UTF-16LE", "UTF-16BE"}) {
+            Charset charset = Charset.forName(name);
+            assertFalse(EbcdicText.looksLikeApartFromBinaryFields(withNul.replaceAll("[Łž]", "").getBytes(charset)), name);
+            assertFalse(EbcdicText.looksLikeApartFromBinaryFields(MAINFRAME.getBytes(charset)), name + ", upper case");
+            assertFalse(EbcdicText.looksLikeApartFromBinaryFields(MAINFRAME.replace("\n", "\r").getBytes(charset)), name + ", CR line breaks");
+        }
+        // UTF-16 without a byte order mark, of Chinese and of Cyrillic text: most bytes fall where EBCDIC has no letter.
+        String chinese = "编号,姓名,城市,备注\n1,张伟,北京,百分之十五\n2,王芳,上海,二十\n".repeat(50);
+        String russian = "id;имя;город;доля\n1;Александр Пушкин;Москва;15%\n2;Фёдор Достоевский;Санкт-Петербург;20%\n".repeat(50);
+        for (String text : new String[] {chinese, russian}) {
+            for (Charset charset : new Charset[] {StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE, StandardCharsets.UTF_8}) {
+                assertFalse(EbcdicText.looksLikeApartFromBinaryFields(text.getBytes(charset)), charset + ": " + text.substring(0, 10));
+            }
+        }
+    }
+
+    /** Compressed and binary formats a CSV dataset receives by mistake: gzip without its suffix, ZIP (an .xlsx), images, random bytes. */
+    @Test
+    void binaryFormatsDoNotLookLikeEbcdic() throws IOException {
+        byte[] csv = MAINFRAME.repeat(100).getBytes(StandardCharsets.UTF_8);
+        byte[] ebcdic = MainframeExports.withBinaryFields(Charset.forName("IBM037"), 300);
+        assertFalse(EbcdicText.looksLikeApartFromBinaryFields(gzip(csv)), "gzip of UTF-8 text");
+        assertFalse(EbcdicText.looksLikeApartFromBinaryFields(gzip(ebcdic)), "gzip of an EBCDIC export");
+        assertFalse(EbcdicText.looksLikeApartFromBinaryFields(xlsx(csv)), "an .xlsx (ZIP) workbook");
+        for (String format : new String[] {"png", "jpg", "bmp", "gif"}) {
+            byte[] image = image(format);
+            assertTrue(image.length > 1000, format);
+            assertFalse(EbcdicText.looksLikeApartFromBinaryFields(image), format);
+        }
+        Random random = new Random(11);
+        for (int run = 0; run < 20; run++) {
+            byte[] bytes = new byte[EbcdicText.SAMPLE_BYTES];
+            random.nextBytes(bytes);
+            assertFalse(EbcdicText.looksLikeApartFromBinaryFields(bytes), "random bytes " + run);
+        }
+    }
+
+    private static byte[] gzip(byte[] content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(content);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A ZIP archive with an .xlsx workbook's entries: XML, deflated. */
+    private static byte[] xlsx(byte[] sheet) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("[Content_Types].xml"));
+            zip.write(("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+                    + "content-types\"><Override PartName=\"/xl/worksheets/sheet1.xml\"/></Types>").getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry("xl/worksheets/sheet1.xml"));
+            zip.write(sheet);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** An image of shapes on a gradient, noise in it, as ImageIO writes it in {@code format}. */
+    private static byte[] image(String format) throws IOException {
+        BufferedImage image = new BufferedImage(200, 120, format.equals("gif") ? BufferedImage.TYPE_BYTE_INDEXED : BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(3);
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int shade = (x + y + random.nextInt(16)) & 0xff;
+                image.setRGB(x, y, new Color(shade, 255 - shade, (x * y) & 0xff).getRGB());
+            }
+        }
+        Graphics2D graphics = image.createGraphics();
+        graphics.setColor(Color.WHITE);
+        graphics.fillOval(40, 20, 80, 60);
+        graphics.dispose();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertTrue(ImageIO.write(image, format, bytes), format);
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void ebcdicCodePagesAreToldFromOtherCharsets() {
+        for (String name : new String[] {"IBM037", "IBM1047", "IBM273", "IBM297", "IBM500", "IBM1140"}) {
+            assertTrue(EbcdicText.isEbcdic(Charset.forName(name)), name);
+        }
+        for (String name : new String[] {"UTF-8", "windows-1252", "ISO-8859-1", "UTF-16LE", "UTF-16", "UTF-32BE", "IBM437", "IBM850"}) {
+            assertFalse(EbcdicText.isEbcdic(Charset.forName(name)), name);
+        }
+    }
+
+    /** The advice names the binary fields and what to do about them, and the code page only when none is declared. */
+    @Test
+    void theBinaryFieldsAdviceSaysToExportThemAsDisplayText() {
+        String undeclared = EbcdicText.binaryFieldsAdvice("ledger", false);
+        assertTrue(undeclared.contains("packed-decimal (COMP-3)") && undeclared.contains("low values (0x00 bytes)")
+                && undeclared.contains("Export those fields as display text") && undeclared.contains("CSV_ENCODINGS=ledger:IBM037"), undeclared);
+        String declared = EbcdicText.binaryFieldsAdvice("ledger", true);
+        assertTrue(declared.contains("packed-decimal (COMP-3)") && declared.contains("Export those fields as display text")
+                && !declared.contains("CSV_ENCODINGS"), declared);
     }
 
     /** The charsets an EBCDIC file is misread in, and so advised on: those that write ASCII as ASCII's bytes. */

@@ -37,12 +37,14 @@ import static java.util.Objects.requireNonNull;
  * <li>a UTF-32 byte order mark in a file read as UTF-8 or the like: rejected as UTF-32 to declare;</li>
  * <li>UTF-16 and UTF-32 files, declared, hold NUL bytes and byte order marks as a matter of course; one
  *     whose first bytes hold no NUL byte at all (no ASCII line break or delimiter) is not in that charset:
- *     rejected. An EBCDIC file (IBM037, IBM1047…) is decoded as declared, with no such test.</li>
+ *     rejected. An EBCDIC file (IBM037, IBM1047…) is decoded as declared, but a NUL byte in it is rejected: a mainframe
+ *     export's binary fields (low values, packed-decimal or binary numbers), which would decode to garbage in its values.</li>
  * </ul>
  * An EBCDIC file that declares no encoding is rejected, as any file that is not UTF-8, at its first byte that is
  * not, or, where its first characters happen to be valid UTF-8, for its control characters ({@link #requireText}); so is
  * one declared in another ASCII-family charset (windows-1252, ISO-8859-1): the first bytes decide only the advice, to
- * declare its code page ({@link EbcdicText}), not windows-1252, nor to call it binary.
+ * declare its code page ({@link EbcdicText}), not windows-1252, nor to call it binary. One with binary fields among its text
+ * is rejected for their NUL bytes, whatever it declares, with what to do about them: export them as display text.
  */
 public final class TextInput {
     private static final int BUFFER_SIZE = 1 << 16;
@@ -107,15 +109,31 @@ public final class TextInput {
                     for (byte b : sample) {
                         nuls += b == 0 ? 1 : 0;
                     }
+                    String counted = " (" + nuls + " in its first " + sample.length + " bytes" + (compressed ? ", decompressed" : "");
+                    if (EbcdicText.looksLikeApartFromBinaryFields(sample)) {
+                        // A mainframe export's low values and packed decimal: no setting mends them, but its code page is still to be declared.
+                        throw new RejectedInputException("The file is not text: it holds a NUL byte at " + context.offset(i) + counted + "). "
+                                + EbcdicText.binaryFieldsAdvice(dataset, false));
+                    }
                     throw new RejectedInputException("The file is not text: it holds a NUL byte at " + context.offset(i)
                             + (nuls * 4 >= sample.length
                                     ? " (binary data, or a UTF-16/UTF-32 export saved without a byte order mark: for a Windows \"Unicode\" export set "
                                             + context.setting("UTF-16LE") + ")"
-                                    : " (" + nuls + " in its first " + sample.length + " bytes" + (compressed ? ", decompressed" : "")
-                                            + ": text with NUL bytes in it, a damaged export or binary data in a field, not another encoding): remove"
+                                    : counted + ": text with NUL bytes in it, a damaged export or binary data in a field, not another encoding): remove"
                                             + " them from the file, or export it again"));
                 }
             }
+        }
+        else if (EbcdicText.isEbcdic(charset) && contains(sample, (byte) 0)) {
+            // Decoded, the binary fields of a mainframe export would be NUL and control characters in its values: garbage, not its numbers.
+            int nuls = 0;
+            for (byte b : sample) {
+                nuls += b == 0 ? 1 : 0;
+            }
+            throw new RejectedInputException("The file is not text: it holds a NUL byte at " + context.offset(indexOf(sample, (byte) 0)) + " (" + nuls
+                    + " in its first " + sample.length + " bytes" + (compressed ? ", decompressed" : "") + "), which " + charset.name()
+                    + ", the encoding " + CSV_ENCODINGS + " declares for dataset " + dataset + ", reads as no character. "
+                    + EbcdicText.binaryFieldsAdvice(dataset, true));
         }
         else if (writesAsciiInSeveralBytes(charset) && sample.length > 2 && !contains(sample, (byte) 0)) {
             throw new RejectedInputException("The file is not " + charset.name() + ", the encoding " + CSV_ENCODINGS
@@ -165,7 +183,8 @@ public final class TextInput {
      * which text never holds and binary data, read in a charset that maps every byte (ISO-8859-1), does.
      *
      * A file whose first bytes look like EBCDIC ({@link UndecodableTextException.Context#startLooksEbcdic}) is rejected
-     * all the same, its 0x15 line ends read as U+0015, but advised to declare its code page rather than called binary.
+     * all the same, its 0x15 line ends read as U+0015, but advised to declare its code page rather than called binary. A NUL
+     * character in a file declared in an EBCDIC code page is one of its binary fields, to export as display text.
      *
      * @param content the text from its first character that is not a line break
      * @param blankLines the line breaks before {@code content}, to give line numbers
@@ -174,6 +193,11 @@ public final class TextInput {
     static void requireText(CharBuffer content, long blankLines, Charset charset, UndecodableTextException.Context context) throws RejectedInputException {
         requireNonNull(charset, "charset is null");
         ControlCharacters.Scan scan = ControlCharacters.scan(content, blankLines + 1);
+        if (scan.nulLine() > 0 && EbcdicText.isEbcdic(charset)) {
+            // After the first bytes open looked at, in a declared code page: a mainframe export's binary field, not a UTF-16 export's character.
+            throw new RejectedInputException("The file is not text: it holds a NUL character on line " + scan.nulLine() + ". "
+                    + EbcdicText.binaryFieldsAdvice(context.dataset(), true));
+        }
         if (scan.nulLine() > 0) {
             throw new RejectedInputException("The file is not text: it holds a NUL character on line " + scan.nulLine()
                     + " (binary data, or a UTF-16/UTF-32 export saved without a byte order mark: for a Windows \"Unicode\" export set "
@@ -259,6 +283,16 @@ public final class TextInput {
      */
     private static boolean writesAsciiInSeveralBytes(Charset charset) {
         return "a".getBytes(charset).length > 1;
+    }
+
+    /** The index of the first {@code value} in {@code bytes}, or -1. */
+    private static int indexOf(byte[] bytes, byte value) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == value) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean contains(byte[] bytes, byte value) {

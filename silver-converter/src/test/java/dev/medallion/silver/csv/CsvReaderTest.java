@@ -1,6 +1,7 @@
 package dev.medallion.silver.csv;
 
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.testing.MainframeExports;
 import dev.medallion.common.testing.ShortReads;
 import dev.medallion.silver.csv.CsvReader.Row;
 import org.junit.jupiter.api.Test;
@@ -604,6 +605,68 @@ class CsvReaderTest {
         byte[] validUtf8 = "Tom Sam Bo\n".repeat(3).getBytes(Charset.forName("IBM037"));
         assertEquals("The file is not UTF-8: " + String.format(runTogether, "UTF-8") + EBCDIC_ADVICE,
                 rejection(validUtf8, Optional.empty(), "legacy").getMessage());
+    }
+
+    private static final String BINARY_FIELDS = " with binary fields in it: low values (0x00 bytes), packed-decimal (COMP-3) or binary (COMP) numbers,"
+            + " which no encoding reads as text, so the file cannot be converted as it is. Export those fields as display text (numbers unpacked"
+            + " to their digits with the sign and decimal point written out, e.g. -1520.75; low values as spaces or empty)";
+
+    /** The NUL bytes among the first bytes the converter looks at, as its message counts them. */
+    private static int nulsInSample(byte[] bytes) {
+        int nuls = 0;
+        for (int i = 0; i < Math.min(bytes.length, 8192); i++) {
+            nuls += bytes[i] == 0 ? 1 : 0;
+        }
+        return nuls;
+    }
+
+    /**
+     * A mainframe export with packed-decimal and low-value fields, undeclared or declared windows-1252: still rejected for its NUL
+     * bytes, nothing of it converted, but told for what it is, its binary fields to export as display text and its code page to
+     * declare, rather than "a damaged export", or "binary data, or UTF-16" where they are a quarter of its bytes.
+     */
+    @ParameterizedTest
+    @CsvSource({"IBM037, 20", "IBM1047, 20", "IBM273, 400"})
+    void undeclaredEbcdicWithPackedDecimalFieldsIsRejectedWithWhatToDoAboutThem(String codePage, int rows) {
+        byte[] export = MainframeExports.withBinaryFields(Charset.forName(codePage), rows);
+        String expected = "The file is not text: it holds a NUL byte at byte offset 65 (" + nulsInSample(export) + " in its first "
+                + Math.min(export.length, 8192) + " bytes). The rest of its first bytes look like EBCDIC (a mainframe export)" + BINARY_FIELDS
+                + ", and declare its code page, e.g. CSV_ENCODINGS=ledger:IBM037 (US/Canada; IBM1047 for z/OS Unix, IBM273 German, IBM297 French, ...).";
+        assertEquals(expected, rejection(export, Optional.empty(), "ledger").getMessage());
+        assertEquals(expected, rejection(export, Optional.of(WINDOWS_1252), "ledger").getMessage());
+        assertEquals(expected.replace("byte offset 65", "byte offset 65 of the decompressed text").replace(" bytes). ", " bytes, decompressed). "),
+                rejection(gzip(export), Optional.empty(), "ledger").getMessage());
+    }
+
+    /**
+     * Declared in its code page, a mainframe export with binary fields is rejected too: their bytes decode to control characters
+     * and NUL characters, garbage in the values, or rows lost to the quarantine at best. Told at its first NUL byte, or, after
+     * the first bytes, at its first NUL character, with what to do about the fields.
+     */
+    @Test
+    void declaredEbcdicWithPackedDecimalFieldsIsRejectedWithWhatToDoAboutThem() {
+        Charset ibm037 = Charset.forName("IBM037");
+        byte[] export = MainframeExports.withBinaryFields(ibm037, 20);
+        assertEquals("The file is not text: it holds a NUL byte at byte offset 65 (" + nulsInSample(export) + " in its first " + export.length
+                + " bytes), which IBM037, the encoding CSV_ENCODINGS declares for dataset ledger, reads as no character. It is a mainframe (EBCDIC) export"
+                + BINARY_FIELDS + ".", rejection(export, Optional.of(ibm037), "ledger").getMessage());
+        // Text rows for the first 8 KiB, the binary fields after them: its first content is read as characters.
+        byte[] late = concat(upperCaseMainframeExport(300), Arrays.copyOfRange(export, 37, export.length));
+        assertTrue(nulsInSample(late) == 0 && late.length < 65536);
+        assertEquals("The file is not text: it holds a NUL character on line 302. It is a mainframe (EBCDIC) export" + BINARY_FIELDS + ".",
+                rejection(late, Optional.of(ibm037), "ledger").getMessage());
+    }
+
+    /** Other binary content with NUL bytes is not told for EBCDIC: an image, UTF-16 without a byte order mark. */
+    @Test
+    void binaryContentWithNulBytesIsNotTakenForEbcdic() {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 0x0D, 'I', 'H', 'D', 'R'};
+        String image = rejection(png).getMessage();
+        assertTrue(image.startsWith("The file is not text: it holds a NUL byte at byte offset 8 ") && !image.contains("EBCDIC"), image);
+        String utf16 = rejection("id,name\n1,alice\n".repeat(20).getBytes(StandardCharsets.UTF_16LE), Optional.empty(), "ledger").getMessage();
+        assertTrue(utf16.contains("CSV_ENCODINGS=ledger:UTF-16LE") && !utf16.contains("EBCDIC"), utf16);
+        String cyrillic = rejection("id;имя\n1;Фёдор\n".repeat(20).getBytes(StandardCharsets.UTF_16BE), Optional.empty(), "ledger").getMessage();
+        assertTrue(cyrillic.startsWith("The file is not text: it holds a NUL byte at byte offset 0 ") && !cyrillic.contains("EBCDIC"), cyrillic);
     }
 
     /** Binary data read in a charset that maps every byte keeps the binary message: it does not look like EBCDIC. */

@@ -1,6 +1,7 @@
 package dev.medallion.silver.local;
 
 import dev.medallion.common.config.Environment;
+import dev.medallion.common.testing.MainframeExports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,6 +140,49 @@ class SilverConverterCliTest {
 
         assertEquals(0, run(Map.of("CSV_ENCODINGS", "mainframe:IBM037"), "convert", "--input", input.toString(), "--output", lake), err());
         assertTrue(out().startsWith("converted mainframe.csv as dataset mainframe into ") && out().contains("2 rows read, 2 written"), out());
+    }
+
+    /**
+     * A mainframe export with packed-decimal and low-value fields: rejected, nothing written, told to export those fields as display
+     * text and, undeclared, its code page; declared, still rejected, not converted into garbage.
+     */
+    @Test
+    void aMainframeExportWithPackedDecimalFieldsIsRejectedWithWhatToDoAboutThem() throws IOException {
+        Path input = Files.write(directory.resolve("ledger.csv"), MainframeExports.withBinaryFields(java.nio.charset.Charset.forName("IBM037"), 50));
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", lake));
+        assertTrue(out().startsWith("rejected ledger.csv: The file is not text: it holds a NUL byte at byte offset 65 (") && out().contains(" bytes). The rest of"
+                + " its first bytes look like EBCDIC (a mainframe export) with binary fields in it: low values (0x00 bytes), packed-decimal (COMP-3) or"
+                + " binary (COMP) numbers") && out().contains("Export those fields as display text") && out().contains("CSV_ENCODINGS=ledger:IBM037"), out());
+        out.reset();
+
+        assertEquals(1, run(Map.of("CSV_ENCODINGS", "ledger:IBM037"), "convert", "--input", input.toString(), "--output", lake), err());
+        assertTrue(out().startsWith("rejected ledger.csv: The file is not text: it holds a NUL byte at byte offset 65 (") && out().contains("It is a mainframe"
+                + " (EBCDIC) export with binary fields in it") && out().contains("Export those fields as display text"), out());
+        try (Stream<Path> files = Files.walk(Path.of(lake))) {
+            assertFalse(files.anyMatch(file -> file.toString().endsWith(".parquet")), "no row of it written");
+        }
+    }
+
+    /** A Parquet file, the converter's own output, given as a CSV: rejected for its NUL bytes, not taken for a mainframe export. */
+    @Test
+    void aParquetFileIsNotTakenForAMainframeExport() throws IOException {
+        StringBuilder csv = new StringBuilder("id,name,amount\n");
+        for (int row = 0; row < 500; row++) {
+            csv.append(row).append(",customer ").append(row % 37).append(',').append(row * 7 % 1000).append(".25\n");
+        }
+        Path input = Files.writeString(directory.resolve("orders.csv"), csv);
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", directory.resolve("lake").toString()), err());
+        Path parquet;
+        try (Stream<Path> files = Files.walk(directory.resolve("lake/orders"))) {
+            parquet = files.filter(file -> file.toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        Path disguised = Files.copy(parquet, directory.resolve("exported.csv"));
+        out.reset();
+
+        assertEquals(1, run("convert", "--input", disguised.toString(), "--output", directory.resolve("other").toString()));
+        assertTrue(out().startsWith("rejected exported.csv: The file is not text: it holds a NUL byte at byte offset ") && !out().contains("EBCDIC"), out());
     }
 
     /** A later file of a dataset with a column more and one less than its contract: both said in the summary, not only in the manifest. */
