@@ -37,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -150,7 +151,7 @@ public final class LocalLakehouseCli {
         }
         try {
             if (!Files.exists(input)) {
-                err.println("error: the input " + input + " does not exist");
+                err.println("error: --input " + input + " does not exist: give the folder that holds your dataset folders (sample-data), or one .csv, .csv.gz or .dat file");
                 // A wrong argument, as the usage says: 1 is for a file rejected or a model failed.
                 return 2;
             }
@@ -365,6 +366,8 @@ public final class LocalLakehouseCli {
             LocalSilver silver = new LocalSilver(silverRoot, declared, limits, Clock.systemUTC());
             Map<String, Integer> outcomes = new TreeMap<>();
             int rejected = 0;
+            // Recalled in the summary: a header typo loses a column's values and the file still converts.
+            List<String> columnsNotWritten = new ArrayList<>();
             for (BronzeFile file : files) {
                 ConversionResult result;
                 try {
@@ -378,9 +381,16 @@ public final class LocalLakehouseCli {
                 if (Manifest.REJECTED.equals(result.manifest().status())) {
                     rejected++;
                 }
+                if (!result.unchanged() && !result.manifest().droppedColumns().isEmpty()) {
+                    columnsNotWritten.add(file.key());
+                }
             }
             StringBuilder summary = new StringBuilder();
             outcomes.forEach((outcome, count) -> summary.append(summary.isEmpty() ? "" : ", ").append(count).append(' ').append(outcome));
+            if (!columnsNotWritten.isEmpty()) {
+                summary.append("; columns not written (not in the dataset's contract) in ").append(columnsNotWritten.size())
+                        .append(columnsNotWritten.size() == 1 ? " file: " : " files: ").append(firstFew(columnsNotWritten));
+            }
             out.println("  " + files.size() + " file(s) in " + seconds(phase) + ": " + summary);
             return rejected;
         }
@@ -440,6 +450,12 @@ public final class LocalLakehouseCli {
             }
             TextTable.render(table.columns(), table.firstRows()).forEach(line -> out.println(" " + line));
             out.println("  (" + (table.firstRows().size() < table.rows() ? "first " + table.firstRows().size() + " of " : "all ") + table.rows() + " rows)");
+        }
+
+        /** The first three, then how many more: a summary line, not a listing (each file's own line is above). */
+        private static String firstFew(List<String> keys) {
+            String few = String.join(", ", keys.subList(0, Math.min(3, keys.size())));
+            return keys.size() > 3 ? few + " and " + (keys.size() - 3) + " more" : few;
         }
 
         private static String seconds(long startedNanos) {

@@ -784,6 +784,21 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("_schemas/people.json: id bigint, name string\n"), outcome.out());
         assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 rows read, 1 written, 0 quarantined; columns not in the dataset's schema contract, "
                 + "so not written: \"country\" (column 2); columns in the contract but not in the file, so written as null: name (the contract: "), outcome.out());
+        // The summary recalls it: a header typo (order_dat for order_date) loses a column's values with exit code 0.
+        assertTrue(outcome.out().contains(" s: 2 converted; columns not written (not in the dataset's contract) in 1 file: people/b.csv\n"), outcome.out());
+    }
+
+    /** A summary with no column left unwritten says nothing of columns. */
+    @Test
+    void aSummaryOfFilesInTheirContractsColumnsNamesNoColumns() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n");
+        Files.writeString(input.resolve("b.csv"), "id\n2\n");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains(" s: 2 converted\n"), outcome.out());
     }
 
     /**
@@ -1034,7 +1049,8 @@ class LocalLakehouseCliTest {
 
         Outcome noInput = run("local", "--input", directory.resolve("nothing").toString(), "--lake", directory.resolve("lake").toString());
         assertEquals(2, noInput.exit());
-        assertEquals("error: the input " + directory.resolve("nothing") + " does not exist\n", noInput.err());
+        assertEquals("error: --input " + directory.resolve("nothing") + " does not exist: give the folder that holds your dataset folders (sample-data), or one .csv,"
+                + " .csv.gz or .dat file\n", noInput.err());
 
         Files.writeString(directory.resolve("readme.md"), "no CSV here");
         Outcome empty = run("local", "--input", directory.toString(), "--lake", directory.resolve("lake").toString());

@@ -63,6 +63,10 @@ public final class LocalSilver {
         }
         else {
             line += ": " + manifest.rowsRead() + " rows read, " + manifest.rowsWritten() + " written, " + manifest.rowsQuarantined() + " quarantined";
+            // Whether an empty file held its header tells an export cut short from a file of no bytes.
+            if (Manifest.EMPTY.equals(manifest.status()) && manifest.reason() != null) {
+                line += " (" + manifest.reason() + ")";
+            }
         }
         // No contract is stored when none of the file's first rows fit its header.
         String contract = silver.describe(new SilverLayout("").schemaKey(file.dataset()));

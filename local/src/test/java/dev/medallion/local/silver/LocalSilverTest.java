@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,5 +35,23 @@ class LocalSilverTest {
         BronzeFile refusedFile = new BronzeFile(refused, "people/b.csv", "people");
         String withContract = silver.describe(refusedFile, silver.convert(refusedFile));
         assertTrue(withContract.contains("; the types are the dataset's schema contract's: ") && withContract.contains("_schemas/people.json"), withContract);
+    }
+
+    /**
+     * An empty file's line says why it is empty, as the silver command's line and the manifest do: a file
+     * holding only its header is another mistake (an export cut short) than a file of no bytes.
+     */
+    @Test
+    void anEmptyFileLineSaysWhetherTheFileHeldAHeader() throws IOException {
+        LocalSilver silver = new LocalSilver(directory.resolve("silver"), CsvOverrides.none(), Clock.systemUTC());
+        Path folder = Files.createDirectories(directory.resolve("bronze/orders"));
+        BronzeFile headerOnly = new BronzeFile(Files.writeString(folder.resolve("header_only.csv"), "order_id,amount\n"), "orders/header_only.csv", "orders");
+        BronzeFile noBytes = new BronzeFile(Files.writeString(folder.resolve("no_bytes.csv"), ""), "orders/no_bytes.csv", "orders");
+
+        String headerOnlyLine = silver.describe(headerOnly, silver.convert(headerOnly));
+        String noBytesLine = silver.describe(noBytes, silver.convert(noBytes));
+
+        assertEquals("empty orders/header_only.csv into orders: 0 rows read, 0 written, 0 quarantined (the file holds a header and no rows)", headerOnlyLine);
+        assertEquals("empty orders/no_bytes.csv into orders: 0 rows read, 0 written, 0 quarantined (the file holds no header and no rows)", noBytesLine);
     }
 }
