@@ -2,6 +2,7 @@ package dev.medallion.silver;
 
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.ErrorMessages;
@@ -609,7 +610,24 @@ final class ConversionRun {
     private String noContract() {
         return "no schema contract: none of the file's first rows (up to " + context.limits().chunkRows() + "), from which a new"
                 + " dataset's contract is inferred, has the header's " + header.size() + " fields, so no contract was inferred from this"
-                + " file and none of its rows is written; fix the header or the rows and upload the file again";
+                + " file and none of its rows is written; fix the header or the rows and upload the file again; " + delimiterHint();
+    }
+
+    /** The delimiters CSV_DELIMITERS names, in the order a hint offers them. */
+    private static final List<Map.Entry<Character, String>> DELIMITER_NAMES = List.of(
+            Map.entry(',', "comma"), Map.entry(';', "semicolon"), Map.entry('\t', "tab"), Map.entry('|', "pipe"));
+
+    /**
+     * Rows that never have the header's fields are most often split by the wrong delimiter: a one-column
+     * export of decimal commas ({@code 1,5}) is detected as comma-delimited. Declaring the delimiter converts
+     * such a file unchanged, which "fix the header or the rows" does not say.
+     */
+    private String delimiterHint() {
+        String used = DELIMITER_NAMES.stream().filter(entry -> entry.getKey() == delimiter).map(Map.Entry::getValue).findFirst().orElse("U+%04X".formatted((int) delimiter));
+        List<String> others = DELIMITER_NAMES.stream().map(Map.Entry::getValue).filter(name -> !name.equals(used)).toList();
+        String shown = delimiter == '\t' ? "tab" : "'" + delimiter + "'";
+        return "the file was read with " + shown + " as its delimiter (" + used + "): if it has another, declare it (" + SilverSettings.CSV_DELIMITERS + "="
+                + dataset + ":" + others.get(0) + ", or " + String.join(" or ", others.subList(1, others.size())) + ") and convert it again";
     }
 
     /** The dataset's contract, when this run inferred it and wrote it first. */

@@ -225,8 +225,29 @@ class SilverConverterCliTest {
         assertFalse(out().contains("_schemas/") || out().contains("the types are"), out());
         assertTrue(out().contains(" (no schema contract: none of the file's first rows (up to 100000), from which a new dataset's contract is inferred,"
                 + " has the header's 3 fields, so no contract was inferred from this file and none of its rows is written; fix the header or the rows"
-                + " and upload the file again)\n"), out());
+                + " and upload the file again; the file was read with ',' as its delimiter (comma): if it has another, declare it (CSV_DELIMITERS=people:semicolon,"
+                + " or tab or pipe) and convert it again)\n"), out());
         assertFalse(Files.exists(directory.resolve("lake/_schemas/people.json")));
+    }
+
+    /**
+     * A one-column European export (decimal commas, `1,5`) is detected as comma-delimited, so no row has
+     * the header's one field: the reason said only "fix the header or the rows", when declaring the
+     * file's delimiter converts it unchanged.
+     */
+    @Test
+    void aFileNoneOfWhoseRowsFitsItsHeaderNamesTheDelimiterItWasReadWithAndHowToDeclareAnother() throws IOException {
+        Path input = Files.writeString(directory.resolve("prices.csv"), "price\n1,5\n2,25\n");
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", lake), err());
+
+        assertTrue(out().contains("2 rows read, 0 written, 2 quarantined"), out());
+        assertTrue(out().contains("; the file was read with ',' as its delimiter (comma): if it has another, declare it (CSV_DELIMITERS=prices:semicolon,"
+                + " or tab or pipe) and convert it again)\n"), out());
+
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", directory.resolve("declared").toString(), "--delimiter", "semicolon"), err());
+        assertTrue(out().contains("2 rows read, 2 written, 0 quarantined"), out());
     }
 
     /** A file refused after its first rows defined the dataset's contract: the contract stays, and the line says so. */
