@@ -76,6 +76,10 @@ public final class LocalSilver {
                     + (result.contractDefined().isEmpty() && Files.isRegularFile(Path.of(contract)) ? "; the types are the dataset's schema contract's: " + contract : "")
                     + ")";
         }
+        if (Manifest.CONVERTED.equals(manifest.status()) && manifest.reason() != null) {
+            // A file none of whose rows fit its header: why nothing was written, and what to declare.
+            line += "; " + manifest.reason();
+        }
         if (manifest.columnDrift().isPresent()) {
             line += "; " + manifest.columnDrift().get() + " (the contract: " + silver.describe(new SilverLayout("").schemaKey(file.dataset())) + ")";
         }
