@@ -16,6 +16,38 @@ locals {
   # $LATEST), the function itself otherwise. Null without enable_functions.
   silver_converter_invoked_arn = !var.enable_functions ? null : var.silver_converter_snapstart ? aws_lambda_alias.silver_converter[0].arn : aws_lambda_function.silver_converter[0].arn
   silver_converter_qualifier   = !var.enable_functions ? null : var.silver_converter_snapstart ? aws_lambda_alias.silver_converter[0].name : null
+
+  # The heap the converter's JVM gets: Lambda's Java runtimes start it with a maximum heap of 85 % of the
+  # function's memory (-XX:MaxHeapSize=445644k at 512 MB) on the command line, which JAVA_TOOL_OPTIONS
+  # cannot raise. Each byte range read at once holds what one stream holds, 224 MiB of heap
+  # (RangeReading.HEAP_PER_READER, measured with rows at MAX_ROW_CHARS), which is all the converter's own
+  # rule (silver_range_readers = null) gives a reader; a number set is taken as given, so the plan checks it.
+  silver_converter_heap_mib         = floor(var.silver_converter_memory_mb * 85 / 100)
+  silver_range_reader_heap_mib      = 224
+  silver_converter_heap_readers     = max(1, floor(local.silver_converter_heap_mib / local.silver_range_reader_heap_mib))
+  silver_range_readers_memory_floor = var.silver_range_readers == null ? null : ceil(var.silver_range_readers * local.silver_range_reader_heap_mib * 100 / 85)
+
+  # The initial heap silver_converter_java_tool_options asks for (-Xms, -XX:InitialHeapSize=,
+  # -XX:MinHeapSize=): above that maximum, the JVM does not start ("Initial heap size set to a larger
+  # value than the maximum heap size"), failing every conversion.
+  silver_converter_max_heap_bytes = floor(var.silver_converter_memory_mb * 1024 * 85 / 100) * 1024
+  silver_converter_initial_heaps = [for size in regexall("(-Xms|-XX:InitialHeapSize=|-XX:MinHeapSize=)([0-9]+)([kKmMgGtT]?)(?:\\s|$)", var.silver_converter_java_tool_options) : {
+    option = join("", size)
+    bytes  = tonumber(size[1]) * lookup({ k = 1024, m = 1048576, g = 1073741824, t = 1099511627776 }, lower(size[2]), 1)
+  }]
+  silver_converter_initial_heaps_too_large = [for heap in local.silver_converter_initial_heaps : heap if heap.bytes > local.silver_converter_max_heap_bytes]
+
+  # CSV_ENCODINGS as SilverSettings.parseEncodings reads it: entries split at commas, blank ones skipped,
+  # each split at its first colon into dataset and charset, both trimmed. The converter stops at start on
+  # a charset Java does not know (any case; java-charsets.tf lists them), failing every conversion, so the
+  # plan refuses one, with the names Java knows that differ from it only in dashes and underscores.
+  silver_csv_encoding_entries = [for entry in split(",", var.silver_csv_encodings) : {
+    dataset = trimspace(split(":", entry)[0])
+    charset = trimspace(join(":", slice(split(":", entry), 1, length(split(":", entry)))))
+  } if length(split(":", entry)) > 1]
+  silver_csv_unknown_charsets = [for entry in local.silver_csv_encoding_entries : merge(entry, {
+    known_alike = [for name in local.java_charset_names : name if replace(name, "/[-_]/", "") == replace(lower(entry.charset), "/[-_]/", "")]
+  }) if !contains(local.java_charset_names, lower(entry.charset))]
 }
 
 # The key carries the jar's hash: a rebuilt jar is a new object and redeploys the function, an
@@ -107,6 +139,26 @@ resource "aws_lambda_function" "silver_converter" {
     aws_cloudwatch_log_group.silver_converter,
     aws_iam_role_policy.silver_converter,
   ]
+
+  # Settings each variable's validation accepts alone but that break the converter at runtime: refused
+  # here, at plan, since a validation in Terraform 1.5 sees its own variable only (and a check block
+  # would only warn).
+  lifecycle {
+    precondition {
+      condition     = var.silver_range_readers == null ? true : var.silver_range_readers * local.silver_range_reader_heap_mib <= local.silver_converter_heap_mib
+      error_message = "silver_range_readers = ${coalesce(var.silver_range_readers, 0)} needs ${coalesce(var.silver_range_readers, 0)} × ${local.silver_range_reader_heap_mib} MiB of heap, each byte range holding what one stream holds (RangeReading.HEAP_PER_READER), and at silver_converter_memory_mb = ${var.silver_converter_memory_mb} Lambda gives the converter's JVM a heap of ${local.silver_converter_heap_mib} MiB (85 % of the memory), room for ${local.silver_converter_heap_readers}: a large uncompressed file of rows at MAX_ROW_CHARS would run out of heap at every delivery. Set silver_range_readers to at most ${local.silver_converter_heap_readers}, or null (the converter then picks what the memory and the heap allow), or silver_converter_memory_mb to at least ${coalesce(local.silver_range_readers_memory_floor, 0)}."
+    }
+
+    precondition {
+      condition     = length(local.silver_converter_initial_heaps_too_large) == 0
+      error_message = length(local.silver_converter_initial_heaps_too_large) == 0 ? "" : "silver_converter_java_tool_options sets an initial heap of ${ceil(local.silver_converter_initial_heaps_too_large[0].bytes / 1048576)} MiB (${local.silver_converter_initial_heaps_too_large[0].option}), more than the ${local.silver_converter_heap_mib} MiB that Lambda gives the converter's JVM as its maximum at silver_converter_memory_mb = ${var.silver_converter_memory_mb} (85 % of the memory, on the command line, which JAVA_TOOL_OPTIONS cannot raise): the JVM then does not start (\"Initial heap size set to a larger value than the maximum heap size\"), failing every conversion. Remove ${local.silver_converter_initial_heaps_too_large[0].option} or give it at most ${local.silver_converter_heap_mib}m, or set silver_converter_memory_mb to at least ${ceil(local.silver_converter_initial_heaps_too_large[0].bytes / 1048576 * 100 / 85)}."
+    }
+
+    precondition {
+      condition     = length(local.silver_csv_unknown_charsets) == 0
+      error_message = "silver_csv_encodings names charsets Java does not know: ${join(", ", [for entry in local.silver_csv_unknown_charsets : "${entry.charset} (dataset ${entry.dataset}${length(entry.known_alike) > 0 ? "; did you mean ${join(" or ", entry.known_alike)}?" : ""})"])}. The converter reads CSV_ENCODINGS when it starts and stops on such a name, so every conversion would fail (with silver_converter_snapstart, the apply, publishing the version). Name each charset as Java 21 does (any case), such as windows-1252, ISO-8859-1, UTF-8, UTF-16LE or IBM037: java-charsets.tf lists every name and alias."
+    }
+  }
 }
 
 # The version S3 invokes when SnapStart is on: moved to each newly published version by every deploy.

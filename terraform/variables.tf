@@ -177,7 +177,7 @@ variable "silver_converter_reserved_concurrency" {
 }
 
 variable "silver_converter_java_tool_options" {
-  description = "JAVA_TOOL_OPTIONS of the silver converter. Lambda's Java runtimes stop the JIT at C1, which costs this throughput-bound function about 57 % more CPU; CompileThresholdScaling=3 compiles only the code that stays hot, cutting the JIT's own CPU time (BENCHMARKS.md). No garbage collector may be named: Lambda starts the JVM with -XX:+UseSerialGC on its command line, and a second collector stops the JVM before the handler loads."
+  description = "JAVA_TOOL_OPTIONS of the silver converter. Lambda's Java runtimes stop the JIT at C1, which costs this throughput-bound function about 57 % more CPU; CompileThresholdScaling=3 compiles only the code that stays hot, cutting the JIT's own CPU time (BENCHMARKS.md). No garbage collector may be named: Lambda starts the JVM with -XX:+UseSerialGC on its command line, and a second collector stops the JVM before the handler loads. Nor may the initial heap (-Xms, -XX:InitialHeapSize=, -XX:MinHeapSize=) exceed the maximum Lambda puts on the command line, 85 % of silver_converter_memory_mb: the JVM does not start then, and plan refuses it."
   type        = string
   default     = "-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:CompileThresholdScaling=3"
   nullable    = false
@@ -295,7 +295,7 @@ variable "silver_max_row_chars" {
 }
 
 variable "silver_range_readers" {
-  description = "RANGE_READERS: byte ranges of one large uncompressed CSV file the converter reads and converts at once, each on its own threads and into parts of its own. null: one per whole vCPU the memory buys (silver_converter_memory_mb / 1,769, at least 1), but no more than the processors the JVM sees and one per 224 MiB of its heap, so 3 at the default 5,307 MB (where Lambda shows three processors), 2 at 3,538 MB and 1 at 2,048 MB (BENCHMARKS.md). A number is taken as given, whatever the heap: each range may hold as much as one stream, which at MAX_COLUMNS and MAX_ROW_CHARS is measured to convert in a 256 MiB heap, and two such ranges there run out of it (RangeReading)."
+  description = "RANGE_READERS: byte ranges of one large uncompressed CSV file the converter reads and converts at once, each on its own threads and into parts of its own. null: one per whole vCPU the memory buys (silver_converter_memory_mb / 1,769, at least 1), but no more than the processors the JVM sees and one per 224 MiB of its heap, so 3 at the default 5,307 MB (where Lambda shows three processors), 2 at 3,538 MB and 1 at 2,048 MB (BENCHMARKS.md). A number is taken as given by the converter: each range may hold as much as one stream, which at MAX_COLUMNS and MAX_ROW_CHARS is measured to convert in a 256 MiB heap, and two such ranges there run out of it (RangeReading). So plan refuses more readers than the heap Lambda gives the JVM, 85 % of silver_converter_memory_mb, has 224 MiB for (1 at 512 MB, 3 at 1,024 MB, 6 from 1,582 MB), naming the most readers and the least memory: a large file of rows at the limits would run out of heap at every delivery. More readers than vCPUs only add threads and parts, for no gain (BENCHMARKS.md)."
   type        = number
   default     = null
 
@@ -331,7 +331,7 @@ variable "silver_csv_delimiters" {
 }
 
 variable "silver_csv_encodings" {
-  description = "CSV_ENCODINGS: per-dataset source encodings, as the converter reads them: dataset:charset pairs separated by commas, the charset as Java names it, such as windows-1252, ISO-8859-1, UTF-8 or UTF-16LE (e.g. \"legacy_orders:windows-1252\"). Empty: every dataset is read as UTF-8, and a file that is not UTF-8 is rejected."
+  description = "CSV_ENCODINGS: per-dataset source encodings, as the converter reads them: dataset:charset pairs separated by commas, the charset as Java names it, such as windows-1252, ISO-8859-1, UTF-8 or UTF-16LE (e.g. \"legacy_orders:windows-1252\"). Names and aliases Java knows are taken in any case (cp1252, latin1, ISO_8859-1); plan refuses another (windows1252, latin-1), naming the one Java knows that differs only in dashes or underscores, since the converter stops at start on it and every conversion fails (java-charsets.tf lists them). Empty: every dataset is read as UTF-8, and a file that is not UTF-8 is rejected."
   type        = string
   default     = ""
   nullable    = false
