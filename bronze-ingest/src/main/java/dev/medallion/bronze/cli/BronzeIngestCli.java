@@ -40,7 +40,8 @@ public final class BronzeIngestCli {
 
             upload    Uploads CSV files (.csv, .csv.gz, .dat) and folders of them to s3://BUCKET/<dataset>/[P/]<path in the folder>.
                       A file the bucket already holds with the same content (size and CRC32) is skipped.
-              --dataset       dataset (table) of every PATH; default: the folder's name, for a file the folder holding it
+              --dataset       dataset (table) of every PATH, a name alone (folders go in --prefix); default: the folder's
+                              name, for a file the folder holding it
                               (give a folder of dataset folders, such as sample-data, as its folders: sample-data/*/)
               --prefix        folders between the dataset and the files, such as 2026/11
               --dry-run       says what would be uploaded, and writes nothing

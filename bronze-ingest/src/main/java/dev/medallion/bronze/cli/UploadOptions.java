@@ -3,6 +3,7 @@ package dev.medallion.bronze.cli;
 import dev.medallion.bronze.upload.FileUploader;
 import dev.medallion.common.cli.CommandLine;
 import dev.medallion.common.cli.UsageException;
+import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.ErrorMessages;
 
 import java.net.URI;
@@ -71,6 +72,10 @@ record UploadOptions(
         if (dataset.isPresent() && dataset.get().isBlank()) {
             throw new UsageException("--dataset must not be blank");
         }
+        Optional<String> prefix = line.value("--prefix");
+        if (dataset.isPresent()) {
+            dataset = Optional.of(datasetName(dataset.get(), prefix));
+        }
         int concurrency = line.number("--concurrency", 1, MAX_CONCURRENCY).orElse((long) DEFAULT_CONCURRENCY).intValue();
         int partSize = line.number("--part-size", FileUploader.MINIMUM_PART_SIZE / MIB, MAX_PART_SIZE_MIB)
                 .map(mebibytes -> (int) (mebibytes * MIB))
@@ -83,7 +88,7 @@ record UploadOptions(
                 paths,
                 bucketName(line.required("--bucket")),
                 dataset,
-                line.value("--prefix"),
+                prefix,
                 line.flag("--dry-run"),
                 concurrency,
                 partSize,
@@ -109,6 +114,34 @@ record UploadOptions(
         throw new UsageException("--concurrency " + concurrency + " x --part-size " + partSize / MIB + " MiB is " + buffers / MIB
                 + " MiB of part buffers held at once, more than half of this JVM's maximum heap (" + maxHeap / MIB + " MiB), and the run could"
                 + " die midway out of memory: lower --concurrency or --part-size, or raise the heap, e.g. JAVA_TOOL_OPTIONS=" + xmx);
+    }
+
+    /**
+     * The dataset's name alone. Slashes around it are tidied (a shell completes a folder's name with one); a slash
+     * inside is refused: the converter takes a key's first folder as its dataset, so {@code sales/2026} would be
+     * one table, {@code sales_2026}, its rows apart from those of {@code sales}, where folders after the dataset
+     * ({@code --prefix}) were almost surely meant.
+     */
+    static String datasetName(String text, Optional<String> prefix) throws UsageException {
+        String name = text.strip();
+        while (name.startsWith("/")) {
+            name = name.substring(1);
+        }
+        while (name.endsWith("/")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        if (name.isEmpty()) {
+            throw new UsageException("--dataset must name a dataset, not '" + text + "'");
+        }
+        int slash = name.indexOf('/');
+        if (slash < 0) {
+            return name;
+        }
+        String first = name.substring(0, slash);
+        String folders = name.substring(slash + 1) + prefix.map(value -> "/" + value.strip().replaceAll("^/+|/+$", "")).orElse("");
+        throw new UsageException("--dataset takes the dataset's name alone, not '" + text + "': the converter takes a key's first folder as its dataset,"
+                + " so this would be one table, " + SilverLayout.datasetName(name) + "; to upload into " + SilverLayout.datasetName(first)
+                + " under the folders " + folders + ", give --dataset " + first + " --prefix " + folders);
     }
 
     /** People paste {@code s3://bucket/}: the name alone is kept, and a folder is pointed to --prefix. */

@@ -72,6 +72,22 @@ class UploadOptionsTest {
     }
 
     /**
+     * The converter takes a key's first folder as the dataset, so a dataset typed with a slash, meant as a dataset
+     * and folders in it, would become one table of both names (sales_2026), its rows apart from the dataset's.
+     */
+    @Test
+    void aDatasetWithASlashIsRefusedSplitIntoDatasetAndPrefix() throws UsageException {
+        assertEquals("--dataset takes the dataset's name alone, not 'sales/2026/11': the converter takes a key's first folder as its dataset, so"
+                + " this would be one table, sales_2026_11; to upload into sales under the folders 2026/11, give --dataset sales --prefix 2026/11",
+                refusal("a.csv", "--bucket", "b", "--dataset", "sales/2026/11"));
+        assertEquals("--dataset takes the dataset's name alone, not 'sales/2026': the converter takes a key's first folder as its dataset, so"
+                + " this would be one table, sales_2026; to upload into sales under the folders 2026/11, give --dataset sales --prefix 2026/11",
+                refusal("a.csv", "--bucket", "b", "--dataset", "sales/2026", "--prefix", "11"));
+        // Slashes around the name are tidied, as around --prefix.
+        assertEquals(Optional.of("sales"), UploadOptions.parse(List.of("a.csv", "--bucket", "b", "--dataset", "/sales/")).dataset());
+    }
+
+    /**
      * Each upload holds one part in memory: buffers beyond half the heap could end the run in an
      * OutOfMemoryError midway, with a stack trace, no table, and files neither tried nor reported.
      */
