@@ -185,6 +185,10 @@ final class UploadCommand {
         // the files beside it may be incomplete.
         leftOut(plan.jobFiles(), " file or folder whose name starts with _, as Hadoop and Spark name what is not a job's output (_temporary, _SUCCESS)",
                 " files and folders whose names start with _, as Hadoop and Spark name what is not a job's output (_temporary, _SUCCESS)");
+        // Named: the document beside it is open, perhaps being edited, and is uploaded as last saved.
+        leftOut(plan.officeLockFiles(), " lock file that Excel or another Office application keeps beside a document open in it (named ~$ and the"
+                + " document's name; the document is uploaded as last saved)", " lock files that Excel or another Office application keeps beside"
+                + " documents open in it (named ~$ and the document's name; the documents are uploaded as last saved)");
         err.flush();
     }
 

@@ -4,6 +4,7 @@ import dev.medallion.common.layout.SilverLayout;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -60,14 +61,16 @@ public final class UploadPlanner {
      * to folders found inside folders, which are not followed (a folder linked from two places would
      * upload its files twice, under two keys); and the files and folders inside folders whose names start
      * with '_', as Hadoop and Spark name what is not a job's output ({@code _temporary}, {@code _SUCCESS}),
-     * a folder named once, not walked.
+     * a folder named once, not walked; and the lock files Office applications keep beside a document open in them
+     * ({@code ~$jan.csv}).
      */
-    public record Plan(List<PlannedFile> files, List<Path> ignored, List<Path> folderLinks, List<Path> jobFiles) {
+    public record Plan(List<PlannedFile> files, List<Path> ignored, List<Path> folderLinks, List<Path> jobFiles, List<Path> officeLockFiles) {
         public Plan {
             files = List.copyOf(files);
             ignored = List.copyOf(ignored);
             folderLinks = List.copyOf(folderLinks);
             jobFiles = List.copyOf(jobFiles);
+            officeLockFiles = List.copyOf(officeLockFiles);
         }
 
         public long totalBytes() {
@@ -80,6 +83,14 @@ public final class UploadPlanner {
      * byte): a key holding it names no file, and the same file would get another key in a UTF-8 locale.
      */
     private static final char UNREADABLE_CHARACTER = '\uFFFD';
+    /** The longest key S3 takes, in bytes of UTF-8 (Amazon S3 User Guide, "Naming Amazon S3 objects"). */
+    static final int MAX_KEY_BYTES = 1024;
+    /**
+     * How Excel, Word and PowerPoint name the owner file they keep beside a document open in them: {@code ~$} and
+     * the document's name (its first two characters replaced by them when the name is long). It is a few hundred
+     * bytes of binary, the user's name padded with NULs: never data, though its name can end in {@code .csv}.
+     */
+    private static final String OFFICE_LOCK_PREFIX = "~$";
 
     public Plan plan(List<Path> sources) throws UploadRefusedException, IOException {
         requireNonNull(sources, "sources is null");
@@ -91,10 +102,11 @@ public final class UploadPlanner {
         List<Path> ignored = new ArrayList<>();
         List<Path> folderLinks = new ArrayList<>();
         List<Path> jobFiles = new ArrayList<>();
+        List<Path> officeLockFiles = new ArrayList<>();
         refuseUnreadableArguments(problems);
         for (Path source : sources) {
             if (Files.isDirectory(source)) {
-                files.addAll(planFolder(source, new LeftOut(ignored, folderLinks, jobFiles), problems));
+                files.addAll(planFolder(source, new LeftOut(ignored, folderLinks, jobFiles, officeLockFiles), problems));
             }
             else if (Files.isRegularFile(source)) {
                 planFile(source, problems).ifPresent(files::add);
@@ -121,6 +133,14 @@ public final class UploadPlanner {
                         + " --dataset or --prefix names that do not start so");
                 continue;
             }
+            int keyBytes = file.key().getBytes(StandardCharsets.UTF_8).length;
+            if (keyBytes > MAX_KEY_BYTES) {
+                // moto takes longer keys; S3 answers KeyTooLongError, for this file alone once the others are on their way.
+                problems.add(String.format(Locale.ROOT, "%s would be uploaded as %s, a key of %,d bytes in UTF-8, and S3 takes at most %,d (it would"
+                        + " refuse the file once the run had begun): shorten the names of its folders, or upload a folder nearer to it as a PATH of its own",
+                        file.path(), abbreviated(file.key()), keyBytes, MAX_KEY_BYTES));
+                continue;
+            }
             try {
                 String name = SilverLayout.datasetOf(file.key());
                 Optional<Charset> encoding = Optional.ofNullable(encodings.get(name));
@@ -141,11 +161,17 @@ public final class UploadPlanner {
         if (!problems.isEmpty()) {
             throw new UploadRefusedException(describe(problems));
         }
-        return new Plan(unique.stream().map(Found::file).toList(), ignored, folderLinks, jobFiles);
+        return new Plan(unique.stream().map(Found::file).toList(), ignored, folderLinks, jobFiles, officeLockFiles);
+    }
+
+    /** A key of a thousand bytes shown by its ends, which tell where it comes from and which file it is. */
+    private static String abbreviated(String key) {
+        int shown = 40;
+        return key.length() <= 2 * shown ? key : key.substring(0, shown) + "…" + key.substring(key.length() - shown);
     }
 
     /** Where a folder's walk puts what it leaves out, for the plan. */
-    private record LeftOut(List<Path> ignored, List<Path> folderLinks, List<Path> jobFiles) {}
+    private record LeftOut(List<Path> ignored, List<Path> folderLinks, List<Path> jobFiles, List<Path> officeLockFiles) {}
 
     /**
      * A file to upload, the PATH of the command line it was found under, for messages, and its path inside
@@ -154,6 +180,12 @@ public final class UploadPlanner {
     private record Found(PlannedFile file, Path source, String relativePath) {}
 
     private Optional<Found> planFile(Path file, List<String> problems) throws IOException {
+        if (isOfficeLockFile(file)) {
+            String document = file.getFileName().toString().substring(OFFICE_LOCK_PREFIX.length());
+            problems.add(file + " is the lock file Excel or another Office application keeps while " + file.resolveSibling(document)
+                    + " is open, not data: give the document itself, saved as CSV");
+            return Optional.empty();
+        }
         if (!CsvFiles.hasAcceptedName(file)) {
             problems.add(file + " is not a CSV file: its name must end in " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES));
             return Optional.empty();
@@ -243,6 +275,7 @@ public final class UploadPlanner {
         List<Path> left = new ArrayList<>();
         List<Path> links = new ArrayList<>();
         List<Path> jobFiles = new ArrayList<>();
+        List<Path> officeLockFiles = new ArrayList<>();
         // A PATH that is itself a link to a folder is walked as that folder (links inside it are not followed).
         Path root = Files.isSymbolicLink(folder) ? folder.toRealPath() : folder;
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -268,6 +301,10 @@ public final class UploadPlanner {
                 }
                 if (isJobFile(file)) {
                     jobFiles.add(file);
+                    return FileVisitResult.CONTINUE;
+                }
+                if (isOfficeLockFile(file)) {
+                    officeLockFiles.add(file);
                     return FileVisitResult.CONTINUE;
                 }
                 // Symbolic links to files count as the files; links to folders are not followed.
@@ -298,7 +335,8 @@ public final class UploadPlanner {
             problems.add(folder + " holds no " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES) + " file"
                     + (left.isEmpty() ? "" : " (" + left.size() + " other files left out)")
                     + (links.isEmpty() ? "" : " (" + links.size() + " links to folders not followed: give such a folder as a PATH of its own)")
-                    + (jobFiles.isEmpty() ? "" : " (" + jobFiles.size() + " Hadoop or Spark job files and folders, named with a leading _, left out)"));
+                    + (jobFiles.isEmpty() ? "" : " (" + jobFiles.size() + " Hadoop or Spark job files and folders, named with a leading _, left out)")
+                    + (officeLockFiles.isEmpty() ? "" : " (" + officeLockFiles.size() + " Office lock files, named with a leading ~$, left out)"));
         }
         else {
             folderOfDatasets(folder, name, found).ifPresent(problems::add);
@@ -307,7 +345,9 @@ public final class UploadPlanner {
         left.sort(null);
         links.sort(null);
         jobFiles.sort(null);
+        officeLockFiles.sort(null);
         leftOut.ignored().addAll(left);
+        leftOut.officeLockFiles().addAll(officeLockFiles);
         leftOut.folderLinks().addAll(links);
         leftOut.jobFiles().addAll(jobFiles);
         return found;
@@ -499,6 +539,11 @@ public final class UploadPlanner {
     private static boolean isJobFile(Path path) {
         Path name = path.getFileName();
         return name != null && name.toString().startsWith("_");
+    }
+
+    private static boolean isOfficeLockFile(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().startsWith(OFFICE_LOCK_PREFIX);
     }
 
     private static String describe(List<String> problems) {

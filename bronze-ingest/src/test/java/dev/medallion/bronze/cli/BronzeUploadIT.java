@@ -614,6 +614,26 @@ class BronzeUploadIT {
         assertTrue(err().contains("skipped " + large + " -> s3://" + bucket + "/" + key + " (12.6 MB, unchanged)"), err());
     }
 
+    /**
+     * A CSV file open in Excel has its owner file beside it, ~$ and its name, binary: it refused the whole run, every
+     * other file of the folder with it, as not CSV, advising a UTF-16 encoding. It is left out and named instead.
+     */
+    @Test
+    void theLockFileOfADocumentOpenInExcelIsLeftOutAndNamedAndTheFolderUploaded() throws IOException {
+        write("jan.csv", "id,amount\n1,12.50\n");
+        byte[] owner = new byte[165];
+        owner[0] = 4;
+        System.arraycopy("jdoe".getBytes(StandardCharsets.US_ASCII), 0, owner, 1, 4);
+        Path lock = Files.write(folder.resolve("~$jan.csv"), owner);
+
+        int exit = upload(folder.toString());
+
+        assertEquals(0, exit, err());
+        assertEquals(List.of("sales_data/jan.csv"), List.copyOf(objects().keySet()));
+        assertTrue(err().contains("Left out 1 lock file that Excel or another Office application keeps beside a document open in it (named ~$ and the"
+                + " document's name; the document is uploaded as last saved): " + lock + "\n"), err());
+    }
+
     @Test
     void anUnknownBucketIsRefusedInOneLine() throws IOException {
         write("a.csv", "id\n1\n");

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -463,6 +464,62 @@ class UploadPlannerTest {
         assertEquals(hardLink + " would be uploaded twice, as sales/b.csv and as sales/l.csv (through the link " + link
                         + "), its rows then converted twice: move the link out of " + folder + " (a link to a file is uploaded as that file)",
                 refusal(planner, folder));
+    }
+
+    /**
+     * Excel (and Word) keep an owner file beside a document open in them, named ~$ and the document's name: binary,
+     * it would refuse the whole run as a file that is not CSV, with advice about encodings that does not apply.
+     */
+    @Test
+    void theOwnerFileOfADocumentOpenInOfficeIsLeftOutAndNamed() throws Exception {
+        Path folder = directory.resolve("orders");
+        write(folder.resolve("jan.csv"), "id\n1\n");
+        Path owner = Files.write(Files.createDirectories(folder.resolve("2026")).resolve("~$jan.csv"), officeOwnerFile());
+
+        UploadPlanner.Plan plan = planner.plan(List.of(folder));
+
+        assertEquals(List.of("orders/jan.csv"), plan.files().stream().map(PlannedFile::key).toList());
+        assertEquals(List.of(owner), plan.officeLockFiles());
+        assertEquals(List.of(), plan.ignored());
+        // Given by name, it is refused as what it is.
+        assertEquals(owner + " is the lock file Excel or another Office application keeps while " + folder.resolve("2026/jan.csv")
+                + " is open, not data: give the document itself, saved as CSV", refusal(planner, owner));
+    }
+
+    /**
+     * S3 takes keys of up to 1,024 bytes in UTF-8 (moto takes longer ones): a longer key would fail its file only
+     * once the run had begun, the others uploaded, so it is refused with the other problems, counted in bytes.
+     */
+    @Test
+    void aKeyLongerThanS3TakesIsRefusedWithItsLengthInBytes() throws Exception {
+        Path folder = directory.resolve("orders");
+        Path deep = folder;
+        for (int i = 0; i < 5; i++) {
+            // 240 bytes a name (under the file system's 255), 120 characters: only bytes make the key too long.
+            deep = deep.resolve((char) ('a' + i) + "\u00e9".repeat(119));
+        }
+        Path file = write(deep.resolve("jan.csv"), "id\n1\n");
+        write(folder.resolve("feb.csv"), "id\n1\n");
+        String key = "orders/" + folder.relativize(file).toString().replace('\\', '/');
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(bytes > 1024 && key.length() <= 1024, key.length() + " characters, " + bytes + " bytes");
+
+        assertEquals(file + " would be uploaded as " + key.substring(0, 40) + "…" + key.substring(key.length() - 40) + ", a key of " + String.format(Locale.ROOT, "%,d", bytes)
+                + " bytes in UTF-8, and S3 takes at most 1,024 (it would refuse the file once the run had begun): shorten the names of its folders,"
+                + " or upload a folder nearer to it as a PATH of its own", refusal(planner, folder));
+        UploadPlanner longPrefix = new UploadPlanner(new BronzeKeyLayout(Optional.of("p".repeat(1020))), Optional.empty());
+        assertTrue(refusal(longPrefix, folder.resolve("feb.csv")).contains(", a key of 1,035 bytes in UTF-8, and S3 takes at most 1,024"),
+                refusal(longPrefix, folder.resolve("feb.csv")));
+    }
+
+    /** What Excel writes to ~$name while a document is open: the user's name, padded with spaces and NULs, in 165 bytes. */
+    private static byte[] officeOwnerFile() {
+        byte[] owner = new byte[165];
+        byte[] user = "jdoe".getBytes(StandardCharsets.US_ASCII);
+        owner[0] = (byte) user.length;
+        System.arraycopy(user, 0, owner, 1, user.length);
+        java.util.Arrays.fill(owner, 1 + user.length, 54, (byte) ' ');
+        return owner;
     }
 
     private static String refusal(UploadPlanner planner, Path... paths) {
