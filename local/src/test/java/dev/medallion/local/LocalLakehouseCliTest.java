@@ -343,6 +343,55 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.err().startsWith("error: gold model top_products is not Athena (Trino) SQL, at " + file + ":5:12: "), outcome.err());
     }
 
+    /**
+     * A table named otherwise than ${silver_database}.<dataset> or a WITH query of the model: silver.products
+     * ran locally, where the silver schema is named silver (DuckDB's own error suggests it), and fails in Athena;
+     * top_products failed locally as a table DuckDB lacks, and in Athena reads the gold database's view of
+     * that name, which the builder neither builds first nor rebuilds this model after. Both are refused at their place.
+     */
+    @Test
+    void aTableNamedOtherwiseThanASilverTableOrAWithQueryIsRefusedAtItsPlace() throws Exception {
+        Path models = salesModels(Map.of(
+                "silver_by_name", "SELECT p.category AS category, COUNT(*) AS orders\nFROM ${silver_database}.sales AS s\n"
+                        + "JOIN silver.products AS p ON p.product_id = s.product_id\nGROUP BY p.category",
+                "gold_on_gold", "SELECT t.product_id AS product_id, COUNT(*) AS orders\nFROM ${silver_database}.sales AS s\n"
+                        + "JOIN top_products AS t ON t.product_id = s.product_id\nGROUP BY t.product_id",
+                "with_query", "WITH regions AS (SELECT region FROM ${silver_database}.sales)\nSELECT region AS region, COUNT(*) AS orders\n"
+                        + "FROM regions GROUP BY region"));
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("with_query: 5 rows"), outcome.out());
+        assertEquals(List.of(
+                "error: gold model gold_on_gold reads top_products at " + models.resolve("gold_on_gold.sql") + ":4:6, which is neither a silver table"
+                        + " (${silver_database}.<dataset>) nor a WITH query of the model: Athena would read the gold database's table or view of that name,"
+                        + " another gold model's, which is not built before this one and whose changes would not rebuild it; a gold model reads silver"
+                        + " only: write ${silver_database}.top_products for a silver table (listed in '-- sources:'), or repeat the other model's"
+                        + " SELECT here as a WITH query",
+                "error: gold model silver_by_name reads silver.products at " + models.resolve("silver_by_name.sql") + ":4:6, a table of the database"
+                        + " silver, where a gold model reads silver only: the silver database's name depends on the deployment (silver here, another"
+                        + " in Athena), so write ${silver_database}.products, listed in '-- sources:'"),
+                errors(outcome).stream().sorted().toList(), outcome.err());
+    }
+
+    /**
+     * A model's last ';' is dropped, but not when a comment follows it, and a second statement cannot be: Trino's
+     * parser then names the ';' among forty tokens it expected. Say that a model is one SELECT.
+     */
+    @Test
+    void aSemicolonTheModelCannotEndWithIsExplained() throws Exception {
+        Path models = salesModels(Map.of("semicolon", "SELECT region AS region FROM ${silver_database}.sales; -- the end"));
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String error = errors(outcome).get(0);
+        assertTrue(error.startsWith("error: gold model semicolon is not Athena (Trino) SQL, at " + models.resolve("semicolon.sql") + ":2:54: mismatched input ';'."), error);
+        assertTrue(error.endsWith(" (a model is one SELECT, with no ';' inside it or before a comment at its end: the builder puts it inside statements of"
+                + " its own; remove the ';')"), error);
+    }
+
     /** DuckDB quotes the line it failed on, a caret under the place: the file's line, the caret still under it. */
     @Test
     void aDuckDbErrorQuotesTheLineOfTheModelsFileWithItsCaretUnderThePlace() throws Exception {

@@ -9,6 +9,8 @@ import io.trino.sql.tree.Identifier;
 import io.trino.sql.tree.SimpleGroupBy;
 import io.trino.sql.tree.SingleColumn;
 import io.trino.sql.tree.Statement;
+import io.trino.sql.tree.Table;
+import io.trino.sql.tree.WithQuery;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +29,7 @@ import java.util.stream.Collectors;
 /**
  * What a model must satisfy for Athena as well as DuckDB, checked before DuckDB runs it, so a model
  * tried locally does not fail, or yield other columns, only once deployed: the SELECT parses with
- * Trino's parser (Athena engine v3 is Trino), calls only functions Athena engine version 3 has, the partition
+ * Trino's parser (Athena engine v3 is Trino), reads only silver tables and its own WITH queries, calls only functions Athena engine version 3 has, the partition
  * columns come last, every column is named, and no column has a DuckDB-only type.
  */
 final class AthenaCompatibility {
@@ -157,12 +159,64 @@ final class AthenaCompatibility {
         }
         catch (ParsingException e) {
             String hint = select.contains("::") ? " (write CAST(x AS type): '::' is DuckDB's and PostgreSQL's shorthand)" : "";
+            if (e.getErrorMessage().startsWith("mismatched input ';'")) {
+                // GoldModels drops a last ';', but not one before a comment or between statements; the parser then lists every token it expected.
+                hint = " (a model is one SELECT, with no ';' inside it or before a comment at its end: the builder puts it inside statements of its own;"
+                        + " remove the ';')";
+            }
             throw new GoldModelException(model.name(), "is not Athena (Trino) SQL, at " + model.position(e.getLineNumber(), e.getColumnNumber())
                     + ": " + e.getErrorMessage() + hint, e);
         }
+        checkTables(model, statement);
         checkFunctions(model, statement);
         checkGroupByAll(model, statement);
         return statement;
+    }
+
+    /**
+     * Refuses, at its place, a table named otherwise than {@code ${silver_database}.<dataset>} or as a WITH query
+     * of the model. Locally the silver schema is named silver, so {@code silver.products} ran here (DuckDB's own
+     * error suggests it) and fails in Athena, whose silver database is named per deployment; and a name alone
+     * ({@code top_products}) failed here while Athena looks it up in the gold database its queries run in,
+     * finding another gold model's view: the builder neither builds that model first nor rebuilds this one
+     * when it changes (only silver is fingerprinted), so the table would be stale without an error.
+     */
+    private static void checkTables(GoldModel model, Statement statement) throws GoldModelException {
+        Set<String> withQueries = new HashSet<>();
+        List<Table> tables = new ArrayList<>();
+        new DefaultTraversalVisitor<Void>() {
+            @Override
+            protected Void visitWithQuery(WithQuery node, Void context) {
+                withQueries.add(node.getName().getValue().toLowerCase(Locale.ROOT));
+                return super.visitWithQuery(node, context);
+            }
+
+            @Override
+            protected Void visitTable(Table node, Void context) {
+                tables.add(node);
+                return super.visitTable(node, context);
+            }
+        }.process(statement, null);
+        for (Table table : tables) {
+            List<String> parts = table.getName().getOriginalParts().stream().map(Identifier::getValue).toList();
+            String name = parts.get(parts.size() - 1);
+            boolean silver = parts.size() > 1 && parts.get(parts.size() - 2).equals(SAME_LENGTH_SCHEMA);
+            if (silver || parts.size() == 1 && withQueries.contains(name.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            String written = String.join(".", parts);
+            String at = table.getLocation().map(location -> model.position(location.getLineNumber(), location.getColumnNumber())).orElse(model.file());
+            String silverTable = GoldModel.SILVER_DATABASE + "." + name.toLowerCase(Locale.ROOT);
+            if (parts.size() == 1) {
+                throw new GoldModelException(model.name(), "reads " + written + " at " + at + ", which is neither a silver table (" + GoldModel.SILVER_DATABASE
+                        + ".<dataset>) nor a WITH query of the model: Athena would read the gold database's table or view of that name, another gold"
+                        + " model's, which is not built before this one and whose changes would not rebuild it; a gold model reads silver only: write "
+                        + silverTable + " for a silver table (listed in '-- sources:'), or repeat the other model's SELECT here as a WITH query");
+            }
+            throw new GoldModelException(model.name(), "reads " + written + " at " + at + ", a table of the database " + parts.get(parts.size() - 2)
+                    + ", where a gold model reads silver only: the silver database's name depends on the deployment (" + GoldBuilder.SILVER_SCHEMA
+                    + " here, another in Athena), so write " + silverTable + ", listed in '-- sources:'");
+        }
     }
 
     /**
