@@ -38,6 +38,7 @@ import static java.util.Objects.requireNonNull;
 public final class GoldModels {
     private static final String LIST = "models.list";
     private static final List<String> KEYS = List.of("description", "partitioned_by", "sources");
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
 
     private final String root;
     private final ClassLoader classLoader;
@@ -182,7 +183,10 @@ public final class GoldModels {
                 return Optional.empty();
             }
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                return Optional.of(reader.lines().collect(Collectors.joining("\n")));
+                String text = reader.lines().collect(Collectors.joining("\n"));
+                // Editors on Windows start UTF-8 files with a byte order mark, which would otherwise be text: it hid the
+                // first header line ("names no sources") and made the list's first name no model name.
+                return Optional.of(text.startsWith(BYTE_ORDER_MARK) ? text.substring(BYTE_ORDER_MARK.length()) : text);
             }
         }
         catch (IOException e) {

@@ -161,6 +161,23 @@ class GoldModelsTest {
                 assertThrows(IllegalArgumentException.class, () -> readFrom(notAName)).getMessage());
     }
 
+    /**
+     * Editors on Windows start UTF-8 files with a byte order mark; read as text it hid the first header line
+     * (refused as "names no sources") and the first name of the list (refused as not a model name).
+     */
+    @Test
+    void aByteOrderMarkBeforeTheListOrTheHeaderIsNotText() throws IOException {
+        Path directory = modelDirectory("\uFEFFdaily_sales\r\n", "daily_sales");
+        Files.writeString(directory.resolve("daily_sales.sql"), "\uFEFF-- partitioned_by: region\r\n" + SALES_MODEL.replace("\n", "\r\n"));
+
+        GoldModel model = readFrom(directory).get(0);
+
+        assertEquals("daily_sales", model.name());
+        assertEquals(List.of("region"), model.partitionedBy());
+        assertEquals(List.of("sales"), model.sources());
+        assertEquals(3, model.selectLine());
+    }
+
     /** Without even a list, there is no directory to name: the models are looked for on the class path. */
     @Test
     void aListMissingFromTheClassPathIsNamedAsSuch() {
