@@ -133,16 +133,16 @@ class LocalLakehouseCliTest {
         assertTrue(errors.get(0).startsWith("error: gold model double_colon is not Athena (Trino) SQL, at " + directory.resolve("double_colon.sql")
                 + ":2:16: mismatched input ':'."), errors.get(0));
         assertTrue(errors.get(0).endsWith(" (write CAST(x AS type): '::' is DuckDB's and PostgreSQL's shorthand)"), errors.get(0));
-        assertEquals("error: gold model hugeint column units is HUGEINT in DuckDB: DuckDB sums a BIGINT into a HUGEINT (written to Parquet as DOUBLE)"
+        assertEquals("error: gold model hugeint (" + directory.resolve("hugeint.sql") + ") column units is HUGEINT in DuckDB: DuckDB sums a BIGINT into a HUGEINT (written to Parquet as DOUBLE)"
                 + " where Athena keeps BIGINT; write CAST(SUM(x) AS BIGINT)", errors.get(1));
-        assertEquals("error: gold model missing_table reads silver table returns, which " + this.directory.resolve("lake/silver")
+        assertEquals("error: gold model missing_table (" + directory.resolve("missing_table.sql") + ") reads silver table returns, which " + this.directory.resolve("lake/silver")
                 + " does not hold (it holds customers, products, sales, stores_eu)", errors.get(2));
-        assertEquals("error: gold model partition_first is partitioned by [region], which must be the SELECT's last columns in that order"
+        assertEquals("error: gold model partition_first (" + directory.resolve("partition_first.sql") + ") is partitioned by [region], which must be the SELECT's last columns in that order"
                 + " (Athena's CTAS requires it); the SELECT ends with [orders]", errors.get(3));
         // The column of the file, where ${silver_database} is 18 characters long.
         assertTrue(errors.get(4).startsWith("error: gold model qualify is not Athena (Trino) SQL, at " + directory.resolve("qualify.sql")
                 + ":2:57: mismatched input 'ROW_NUMBER'."), errors.get(4));
-        assertEquals("error: gold model unnamed has a column named 'count_star()': give every column a lowercase alias of [a-z0-9_] (AS name),"
+        assertEquals("error: gold model unnamed (" + directory.resolve("unnamed.sql") + ") has a column named 'count_star()': give every column a lowercase alias of [a-z0-9_] (AS name),"
                 + " the same in DuckDB, Athena and Glue", errors.get(5));
         assertTrue(outcome.err().endsWith(": 6 of 6 gold model(s) failed (see above)\n"), outcome.err());
         assertFalse(Files.exists(earlier));
@@ -322,7 +322,7 @@ class LocalLakehouseCliTest {
 
         assertEquals(1, outcome.exit(), outcome.err());
         List<String> errors = errors(outcome);
-        assertEquals(List.of("error: gold model online column online_orders is HUGEINT in DuckDB: DuckDB counts count_if into a HUGEINT (written to Parquet"
+        assertEquals(List.of("error: gold model online (" + models.resolve("online.sql") + ") column online_orders is HUGEINT in DuckDB: DuckDB counts count_if into a HUGEINT (written to Parquet"
                 + " as DOUBLE) where Athena's count_if is a BIGINT; write CAST(count_if(x) AS BIGINT)"), errors, outcome.err());
     }
 

@@ -339,23 +339,23 @@ final class AthenaCompatibility {
         for (Column column : columns) {
             if (!COLUMN_NAME.matcher(column.name()).matches()) {
                 // An expression without an alias is named by each engine its own way (count_star() here, _col3 in Athena).
-                throw new GoldModelException(model.name(), "has a column named '" + column.name()
+                throw new GoldModelException(model, "has a column named '" + column.name()
                         + "': give every column a lowercase alias of [a-z0-9_] (AS name), the same in DuckDB, Athena and Glue");
             }
             String problem = typeProblem(column.type(), () -> functionsCalledFor(statement, column.name()));
             if (problem != null) {
-                throw new GoldModelException(model.name(), "column " + column.name() + " is " + column.type() + " in DuckDB: " + problem);
+                throw new GoldModelException(model, "column " + column.name() + " is " + column.type() + " in DuckDB: " + problem);
             }
         }
         List<String> partitions = model.partitionedBy();
         if (!partitions.isEmpty()) {
             List<String> last = names.subList(Math.max(0, names.size() - partitions.size()), names.size());
             if (!last.equals(partitions)) {
-                throw new GoldModelException(model.name(), "is partitioned by " + partitions + ", which must be the SELECT's last columns in that order"
+                throw new GoldModelException(model, "is partitioned by " + partitions + ", which must be the SELECT's last columns in that order"
                         + " (Athena's CTAS requires it); the SELECT ends with " + last);
             }
             if (partitions.size() == names.size()) {
-                throw new GoldModelException(model.name(), "has only partition columns; Athena's CTAS needs at least one other column");
+                throw new GoldModelException(model, "has only partition columns; Athena's CTAS needs at least one other column");
             }
         }
     }

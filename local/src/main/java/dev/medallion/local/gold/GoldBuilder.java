@@ -113,7 +113,7 @@ public final class GoldBuilder implements AutoCloseable {
         long started = System.nanoTime();
         List<String> missing = model.sources().stream().filter(source -> !silverTables.contains(source)).toList();
         if (!missing.isEmpty()) {
-            throw new GoldModelException(model.name(), "reads silver " + (missing.size() == 1 ? "table " : "tables ") + String.join(", ", missing)
+            throw new GoldModelException(model, "reads silver " + (missing.size() == 1 ? "table " : "tables ") + String.join(", ", missing)
                     + ", which " + silverRoot + " does not hold (it holds " + (silverTables.isEmpty() ? "none" : String.join(", ", silverTables())) + ")");
         }
         String select = model.select(SILVER_SCHEMA);
