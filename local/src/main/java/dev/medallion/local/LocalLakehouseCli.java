@@ -87,7 +87,8 @@ public final class LocalLakehouseCli {
             The datasets' declared delimiters and encodings are read from CSV_DELIMITERS and CSV_ENCODINGS,
             as in the Lambda function (e.g. CSV_ENCODINGS=people:windows-1252), and so are the limits a file
             is rejected past, MAX_COLUMNS and MAX_ROW_CHARS (raise one as a rejection's reason says).
-            Exit code: 0 done, 1 a file was rejected or a model failed (the rest still runs), 2 wrong usage.
+            Exit code: 0 done, 1 a file was rejected, a file had every row quarantined (none of its rows is in its
+            table), or a model failed (the rest still runs), 2 wrong usage.
             """;
     private static final String HINT = "Run with --help for the options.";
     private static final List<String> OPTIONS = List.of("--input", "--lake", "--contracts", "--models");
@@ -105,9 +106,11 @@ public final class LocalLakehouseCli {
 
     /** As {@link #run(List, PrintStream, PrintStream)}, reading {@code CSV_DELIMITERS} and {@code CSV_ENCODINGS} from {@code environment}. */
     static int run(List<String> args, Environment environment, PrintStream out, PrintStream err) {
-        if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
-            (args.isEmpty() ? err : out).print(USAGE);
-            return args.isEmpty() ? 2 : 0;
+        // The command alone gives nothing either: the usage says what to give, where one missing option would be a riddle.
+        boolean nothingGiven = args.isEmpty() || args.equals(List.of("local"));
+        if (nothingGiven || args.contains("--help") || args.contains("-h")) {
+            (nothingGiven ? err : out).print(USAGE);
+            return nothingGiven ? 2 : 0;
         }
         if (!args.get(0).equals("local")) {
             err.println("error: unknown command '" + args.get(0) + "': the command is local (java -jar lakehouse-local.jar local --input DIR --lake DIR)");
@@ -152,7 +155,7 @@ public final class LocalLakehouseCli {
         try {
             if (!Files.exists(input)) {
                 err.println("error: --input " + input + " does not exist: give the folder that holds your dataset folders (sample-data), or one .csv, .csv.gz or .dat file");
-                // A wrong argument, as the usage says: 1 is for a file rejected or a model failed.
+                // A wrong argument, as the usage says: 1 is for a file rejected or of no row written, or a model failed.
                 return 2;
             }
             List<GoldModel> models;
@@ -276,22 +279,33 @@ public final class LocalLakehouseCli {
                 return 2;
             }
             Files.createDirectories(silverRoot);
-            int rejected = silver(files, found.lakeFolders(), silverRoot);
+            SilverCounts silver = silver(files, found.lakeFolders(), silverRoot);
+            int rejected = silver.rejected();
+            int everyRowQuarantined = silver.everyRowQuarantined();
             List<LeftoverSources.Leftover> leftovers = LeftoverSources.in(silverRoot, files.stream().map(BronzeFile::key).collect(Collectors.toSet()));
             warnAboutLeftovers(leftovers);
             GoldCounts gold = gold(models, shipped, silverRoot, goldRoot);
             int failed = gold.failed();
 
             String seconds = seconds(started);
-            if (rejected == 0 && failed == 0) {
+            if (rejected == 0 && everyRowQuarantined == 0 && failed == 0) {
                 // Exit code 0 all the same: nothing failed, and the lake holds what the bucket would (a bronze object
                 // deleted leaves its silver rows); but a last word, since the warning is far above by now.
-                out.println("Done in " + seconds + ": silver in " + silverRoot + ", " + gold.built() + " gold tables in " + goldRoot
+                out.println("Done in " + seconds + ": silver in " + silverRoot + ", " + gold.built() + (gold.built() == 1 ? " gold table in " : " gold tables in ") + goldRoot
                         + (leftovers.isEmpty() ? "" : " (they hold the rows of " + leftovers.size() + " file(s) not under --input: see the warning)"));
                 return 0;
             }
-            err.println("Finished with problems in " + seconds + ": " + (rejected == 0 ? "" : rejected + " file(s) rejected") + (rejected > 0 && failed > 0 ? ", " : "")
-                    + (failed == 0 ? "" : failed + " of " + models.size() + " gold model(s) failed") + " (see above)");
+            List<String> problems = new ArrayList<>();
+            if (rejected > 0) {
+                problems.add(rejected + " file(s) rejected");
+            }
+            if (everyRowQuarantined > 0) {
+                problems.add(everyRowQuarantined + " file(s) with every row quarantined");
+            }
+            if (failed > 0) {
+                problems.add(failed + " of " + models.size() + " gold model(s) failed");
+            }
+            err.println("Finished with problems in " + seconds + ": " + String.join(", ", problems) + " (see above)");
             return 1;
         }
 
@@ -347,8 +361,12 @@ public final class LocalLakehouseCli {
                     + " --input alone, delete the lake (rm -rf " + lake + ") and run again; if they come from another --input on purpose, leave them.");
         }
 
-        /** Converts every file and returns how many were rejected. */
-        private int silver(List<BronzeFile> files, List<Path> lakeFolders, Path silverRoot) throws IOException {
+        /**
+         * Converts every file and returns how many were rejected, and how many had every row quarantined: such a file
+         * is as absent from its table as a rejected one (the Lambda side alarms on it), though its status is converted.
+         * Both are counted by the file's manifest, also when unchanged, so a rerun exits as the run that converted it.
+         */
+        private SilverCounts silver(List<BronzeFile> files, List<Path> lakeFolders, Path silverRoot) throws IOException {
             long phase = System.nanoTime();
             out.println("Silver: " + files.size() + " file(s) under " + input + " into " + silverRoot);
             if (!lakeFolders.isEmpty()) {
@@ -368,6 +386,7 @@ public final class LocalLakehouseCli {
             int rejected = 0;
             // Recalled in the summary: a header typo loses a column's values and the file still converts.
             List<String> columnsNotWritten = new ArrayList<>();
+            List<String> everyRowQuarantined = new ArrayList<>();
             for (BronzeFile file : files) {
                 ConversionResult result;
                 try {
@@ -381,6 +400,10 @@ public final class LocalLakehouseCli {
                 if (Manifest.REJECTED.equals(result.manifest().status())) {
                     rejected++;
                 }
+                Manifest manifest = result.manifest();
+                if (Manifest.CONVERTED.equals(manifest.status()) && manifest.rowsWritten() == 0 && manifest.rowsQuarantined() > 0) {
+                    everyRowQuarantined.add(file.key());
+                }
                 if (!result.unchanged() && !result.manifest().droppedColumns().isEmpty()) {
                     columnsNotWritten.add(file.key());
                 }
@@ -391,9 +414,15 @@ public final class LocalLakehouseCli {
                 summary.append("; columns not written (not in the dataset's contract) in ").append(columnsNotWritten.size())
                         .append(columnsNotWritten.size() == 1 ? " file: " : " files: ").append(firstFew(columnsNotWritten));
             }
+            if (!everyRowQuarantined.isEmpty()) {
+                summary.append("; every row quarantined, none in its table, in ").append(everyRowQuarantined.size())
+                        .append(everyRowQuarantined.size() == 1 ? " file: " : " files: ").append(firstFew(everyRowQuarantined));
+            }
             out.println("  " + files.size() + " file(s) in " + seconds(phase) + ": " + summary);
-            return rejected;
+            return new SilverCounts(rejected, everyRowQuarantined.size());
         }
+
+        private record SilverCounts(int rejected, int everyRowQuarantined) {}
 
         /**
          * Builds every model; a failed model does not stop the others. A shipped model whose silver tables

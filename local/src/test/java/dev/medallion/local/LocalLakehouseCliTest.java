@@ -165,6 +165,8 @@ class LocalLakehouseCliTest {
         List<Map<String, Object>> rows = GoldFiles.query("SELECT typeof(seven_halves) AS t1, seven_halves, minus_seven_halves, typeof(one) AS t3, one FROM read_parquet('"
                 + directory.resolve("lake/gold/division/data_0.parquet") + "')");
         assertEquals(List.of(Map.of("t1", "INTEGER", "seven_halves", 3, "minus_seven_halves", -3, "t3", "BIGINT", "one", 1L)), rows);
+        // One model built: the last line says so in the singular.
+        assertTrue(outcome.out().contains(", 1 gold table in " + directory.resolve("lake/gold") + "\n"), outcome.out());
     }
 
     /**
@@ -448,7 +450,7 @@ class LocalLakehouseCliTest {
 
         assertEquals(0, outcome.exit(), outcome.err());
         assertTrue(outcome.out().contains("  converted Orders.CSV into orders: 2 rows read, 2 written, 0 quarantined\n"), outcome.out());
-        assertTrue(outcome.out().contains("  converted Sales Data/2026/a.csv into sales_data: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
+        assertTrue(outcome.out().contains("  converted Sales Data/2026/a.csv into sales_data: 1 row read, 1 written, 0 quarantined\n"), outcome.out());
         assertFalse(outcome.out().contains("notes.txt"), outcome.out());
         LocalDate ingestDate = LocalDate.ofInstant(Files.readAttributes(orders, BasicFileAttributes.class).lastModifiedTime().toInstant(), ZoneOffset.UTC);
         Path table = lake.resolve("gold/orders_total");
@@ -480,9 +482,9 @@ class LocalLakehouseCliTest {
         // The folder that holds the dataset folders converts both files into sales.
         Outcome parent = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
         assertEquals(0, parent.exit(), parent.err());
-        assertTrue(parent.out().contains("  converted sales/2025/12/b.csv into sales: 1 rows read, 1 written, 0 quarantined\n"), parent.out());
-        assertTrue(parent.out().contains("  converted sales/2026/01/a.csv into sales: 1 rows read, 1 written, 0 quarantined\n"), parent.out());
-        assertTrue(parent.out().contains("  converted 3m_orders/c.csv into _3m_orders: 1 rows read, 1 written, 0 quarantined\n"), parent.out());
+        assertTrue(parent.out().contains("  converted sales/2025/12/b.csv into sales: 1 row read, 1 written, 0 quarantined\n"), parent.out());
+        assertTrue(parent.out().contains("  converted sales/2026/01/a.csv into sales: 1 row read, 1 written, 0 quarantined\n"), parent.out());
+        assertTrue(parent.out().contains("  converted 3m_orders/c.csv into _3m_orders: 1 row read, 1 written, 0 quarantined\n"), parent.out());
     }
 
     /**
@@ -539,7 +541,7 @@ class LocalLakehouseCliTest {
 
         assertEquals(0, outcome.exit(), outcome.err());
         assertTrue(outcome.out().startsWith("Silver: 1 file(s) under " + link + " into "), outcome.out());
-        assertTrue(outcome.out().contains("  converted people/a.csv into people: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
+        assertTrue(outcome.out().contains("  converted people/a.csv into people: 1 row read, 1 written, 0 quarantined\n"), outcome.out());
     }
 
     /** Links to folders inside the input are not followed, as bronze-ingest upload does not follow them; they were left out without a word. */
@@ -559,7 +561,7 @@ class LocalLakehouseCliTest {
         assertEquals(0, outcome.exit(), outcome.err());
         assertEquals("warning: left out 1 link to a folder under --input, which is not followed (bronze-ingest upload does not follow it either): "
                 + link + " -> " + elsewhere + "; copy the folder into --input to convert its files\n", outcome.err());
-        assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
+        assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 row read, 1 written, 0 quarantined\n"), outcome.out());
         assertFalse(outcome.out().contains("into sales"), outcome.out());
     }
 
@@ -600,7 +602,7 @@ class LocalLakehouseCliTest {
         // The README beside the dataset folders is no dataset's file: not named.
         assertEquals("warning: left out 1 file under --input whose name does not end in .csv, .csv.gz or .dat (the bucket's notification does not"
                 + " deliver such files either): " + directory.resolve("drop/people/2026-02.tsv") + "\n", outcome.err());
-        assertTrue(outcome.out().contains("  converted people/2026-01.csv into people: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
+        assertTrue(outcome.out().contains("  converted people/2026-01.csv into people: 1 row read, 1 written, 0 quarantined\n"), outcome.out());
     }
 
     /** Given as --input itself, a file so named is refused, as the converter skips its key and bronze-ingest refuses to upload it. */
@@ -743,7 +745,7 @@ class LocalLakehouseCliTest {
         Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString());
 
         assertEquals(0, outcome.exit(), outcome.err());
-        assertTrue(outcome.out().contains("  converted people/Ren\u00e9e.csv into people: 1 rows read, 1 written, 0 quarantined\n"), outcome.out());
+        assertTrue(outcome.out().contains("  converted people/Ren\u00e9e.csv into people: 1 row read, 1 written, 0 quarantined\n"), outcome.out());
     }
 
     /**
@@ -828,10 +830,10 @@ class LocalLakehouseCliTest {
         Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
 
         assertEquals(0, outcome.exit(), outcome.err());
-        assertTrue(outcome.out().contains("  converted people/a.csv into people: 1 rows read, 1 written, 0 quarantined\n    a new dataset: its schema "
+        assertTrue(outcome.out().contains("  converted people/a.csv into people: 1 row read, 1 written, 0 quarantined\n    a new dataset: its schema "
                 + "contract, inferred from this file, is "), outcome.out());
         assertTrue(outcome.out().contains("_schemas/people.json: id bigint, name string\n"), outcome.out());
-        assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 rows read, 1 written, 0 quarantined; columns not in the dataset's schema contract, "
+        assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 row read, 1 written, 0 quarantined; columns not in the dataset's schema contract, "
                 + "so not written: \"country\" (column 2); columns in the contract but not in the file, so written as null: name (the contract: "), outcome.out());
         // The summary recalls it: a header typo (order_dat for order_date) loses a column's values with exit code 0.
         assertTrue(outcome.out().contains(" s: 2 converted; columns not written (not in the dataset's contract) in 1 file: people/b.csv\n"), outcome.out());
@@ -931,20 +933,45 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString(), "--contracts", contracts.toString());
 
-        assertEquals(0, outcome.exit(), outcome.err());
+        // a.csv's one row does not fit the declared type: none of its rows reached the table.
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("in 1 file: people/a.csv\n"), outcome.out());
         assertTrue(outcome.out().contains("\n  contract people, declared in " + contracts.resolve("people.json") + ": replaced the contract the lake held at "
                 + lake.resolve("silver/_schemas/people.json") + " (id bigint, age string), as terraform apply replaces it; the declared one types every file"
                 + " converted from now on: id bigint, age bigint (files converted before with another contract are converted again with it, changed or"
                 + " not)\n"), outcome.out());
-        assertTrue(outcome.out().contains("  converted people/a.csv into people: 1 rows read, 0 written, 1 quarantined"), outcome.out());
+        assertTrue(outcome.out().contains("  converted people/a.csv into people: 1 row read, 0 written, 1 quarantined"), outcome.out());
         assertTrue(outcome.out().contains("  converted people/b.csv into people: 2 rows read, 1 written, 1 quarantined"), outcome.out());
         assertEquals(declared, Files.readString(lake.resolve("silver/_schemas/people.json")));
 
         // A lake rebuilt with the declared contract types both files as the run above did.
         deleteRecursively(lake);
         Outcome rebuilt = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString(), "--contracts", contracts.toString());
-        assertEquals(0, rebuilt.exit(), rebuilt.err());
-        assertTrue(rebuilt.out().contains("  converted people/a.csv into people: 1 rows read, 0 written, 1 quarantined"), rebuilt.out());
+        assertEquals(1, rebuilt.exit(), rebuilt.err());
+        assertTrue(rebuilt.out().contains("  converted people/a.csv into people: 1 row read, 0 written, 1 quarantined"), rebuilt.out());
+    }
+
+    /**
+     * A file none of whose rows reached its table is as absent from it as a rejected file (the Lambda side alarms
+     * on it): the Silver summary names it and the exit code is 1, on the run that converted it and on a rerun
+     * that finds it unchanged, so a script never takes the table for complete.
+     */
+    @Test
+    void aFileWhoseEveryRowWasQuarantinedIsNamedInTheSummaryAndTheExitCodeSaysSo() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/orders"));
+        Files.writeString(input.resolve("a.csv"), "order_id,amount\n1,2.5\n2,3.5\n");
+        Files.writeString(input.resolve("b.csv"), "order_id,amount\n3,n/a\n4,unknown\n");
+        Files.writeString(input.resolve("c.csv"), "order_id,amount\n5,4.5\n6,none\n");
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
+        Outcome again = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains(": 3 converted; every row quarantined, none in its table, in 1 file: orders/b.csv\n"), outcome.out());
+        assertTrue(outcome.err().matches("(?s)(.*\n)?Finished with problems in [0-9.]+ s: 1 file\\(s\\) with every row quarantined \\(see above\\)\n"), outcome.err());
+        assertEquals(1, again.exit(), again.err());
+        assertTrue(again.out().contains(": 3 unchanged; every row quarantined, none in its table, in 1 file: orders/b.csv\n"), again.out());
     }
 
     /** Someone's own data with the shipped models, which read the sample's tables: they are skipped, named, not failed. */
@@ -1078,6 +1105,11 @@ class LocalLakehouseCliTest {
         Outcome none = run();
         assertEquals(2, none.exit());
         assertTrue(none.err().startsWith("Usage: java -jar lakehouse-local.jar local --input DIR|FILE --lake DIR"), none.err());
+
+        // The command alone, as nothing at all, asks for what to give: the usage, not one missing option at a time.
+        Outcome commandAlone = run("local");
+        assertEquals(2, commandAlone.exit());
+        assertEquals(none.err(), commandAlone.err());
 
         Outcome help = run("--help");
         assertEquals(0, help.exit());

@@ -13,14 +13,21 @@ import static java.util.Objects.requireNonNull;
  * @param contractDefined the dataset's schema contract, when this conversion inferred it: the dataset's first file
  * @param replacedEtag the ETag of the source version whose manifest this conversion's commit replaced; empty for
  *        a first conversion, and when nothing was committed by this conversion
+ * @param rowsQuarantinedForTypes of the manifest's quarantined rows, those refused for a value that does not fit its
+ *        column's type, which the contract decides (the others had another number of fields than the header); 0 when
+ *        nothing was committed by this conversion
  */
 public record ConversionResult(Manifest manifest, String manifestKey, boolean unchanged, Optional<SchemaContract> contractDefined,
-        Optional<String> replacedEtag) {
+        Optional<String> replacedEtag, long rowsQuarantinedForTypes) {
     public ConversionResult {
         requireNonNull(manifest, "manifest is null");
         requireNonNull(manifestKey, "manifestKey is null");
         requireNonNull(contractDefined, "contractDefined is null");
         requireNonNull(replacedEtag, "replacedEtag is null");
+        if (rowsQuarantinedForTypes < 0 || rowsQuarantinedForTypes > manifest.rowsQuarantined()) {
+            throw new IllegalArgumentException("rowsQuarantinedForTypes " + rowsQuarantinedForTypes + " is not between 0 and the "
+                    + manifest.rowsQuarantined() + " rows quarantined of " + manifest.source().key());
+        }
     }
 
     public String outcome() {

@@ -144,6 +144,11 @@ final class ConversionRun {
         return List.copyOf(staged);
     }
 
+    /** The rows quarantined for a value that does not fit its column's type, as opposed to their number of fields. */
+    long rowsQuarantinedForTypes() {
+        return quarantine == null ? 0 : quarantine.rowsRefusedForTypes();
+    }
+
     /** The contract the run wrote in; set once the run has read a header and the contract is known. */
     SchemaContract contract() {
         if (contract == null) {
@@ -192,7 +197,7 @@ final class ConversionRun {
             }
             int[] fieldOfColumn = fieldOfColumn();
             ChunkPipeline pipeline = pipeline("silver-parquet-writer");
-            rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, (line, reason, fields) -> quarantine.add(line, reason, fields), 0));
+            rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, (line, reason, fields, forAType) -> quarantine.add(line, reason, fields, forAType), 0));
             take(pipeline);
             return converted();
         }
@@ -334,7 +339,7 @@ final class ConversionRun {
         for (RangeWorker worker : workers) {
             rowsRead += worker.rowsRead;
             for (RangeWorker.Refused refused : worker.refused) {
-                quarantine.add(lineOffset + refused.line(), refused.reason(), refused.fields());
+                quarantine.add(lineOffset + refused.line(), refused.reason(), refused.fields(), refused.forAType());
             }
             lineOffset += worker.lineBreaks;
             take(worker.pipeline);
@@ -348,7 +353,7 @@ final class ConversionRun {
      * before the range are known, at most {@link ConversionLimits#chunkMaxBytes()} of them.
      */
     private final class RangeWorker implements Callable<Void> {
-        record Refused(long line, String reason, List<String> fields) {}
+        record Refused(long line, String reason, List<String> fields, boolean forAType) {}
 
         private final int index;
         private final long start;
@@ -457,11 +462,11 @@ final class ConversionRun {
                 pipeline = pipeline("silver-parquet-writer-" + index);
                 runQuarantine = quarantine;
             }
-            RefusedRows refusedRows = index > 0 ? this::hold : (line, reason, fields) -> {
+            RefusedRows refusedRows = index > 0 ? this::hold : (line, reason, fields, forAType) -> {
                 synchronized (rangeGate) {
                     requireRangesOpen();
                 }
-                runQuarantine.add(line, reason, fields);
+                runQuarantine.add(line, reason, fields, forAType);
             };
             rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, refusedRows, start));
             endedBetweenRecords = csv.endedBetweenRecords();
@@ -475,12 +480,12 @@ final class ConversionRun {
             }
         }
 
-        private void hold(long line, String reason, List<String> fields) throws RangesAbandoned {
+        private void hold(long line, String reason, List<String> fields, boolean forAType) throws RangesAbandoned {
             refusedBytes += 64 + reason.length() * 2L + fields.stream().mapToLong(field -> 48 + 2L * field.length()).sum();
             if (refusedBytes > context.limits().chunkMaxBytes()) {
                 throw new RangesAbandoned("the range from byte " + start + " refused more rows than it holds until its line numbers are known");
             }
-            refused.add(new Refused(line, reason, List.copyOf(fields)));
+            refused.add(new Refused(line, reason, List.copyOf(fields), forAType));
         }
 
         private int[] awaitColumns() throws IOException, RangesAbandoned {
@@ -536,6 +541,8 @@ final class ConversionRun {
             read++;
             List<String> fields = row.fields();
             String reason;
+            // Only the pipeline refuses a row for its values' types; the other refusals are of its number of fields.
+            boolean forAType = false;
             if (fields.size() != header.size()) {
                 reason = "expected " + header.size() + " fields, found " + fields.size();
             }
@@ -544,9 +551,10 @@ final class ConversionRun {
             }
             else {
                 reason = pipeline.append(fields::get, fieldOfColumn);
+                forAType = reason != null;
             }
             if (reason != null) {
-                refused.add(row.line(), reason, fields);
+                refused.add(row.line(), reason, fields, forAType);
                 // Refused rows fill no chunk: a file of them meets the deadline as often as a chunk's rows would.
                 if (read % context.limits().chunkRows() == 0) {
                     deadline.check(where(row));
@@ -609,8 +617,12 @@ final class ConversionRun {
     /** Why a file whose contract was inferred from no row wrote none of its rows ({@link #contractFromNoRow}). */
     private String noContract() {
         return "no schema contract: none of the file's first rows (up to " + context.limits().chunkRows() + "), from which a new"
-                + " dataset's contract is inferred, has the header's " + header.size() + " fields, so no contract was inferred from this"
+                + " dataset's contract is inferred, has the header's " + fieldsCounted(header.size()) + ", so no contract was inferred from this"
                 + " file and none of its rows is written; fix the header or the rows and upload the file again; " + delimiterHint();
+    }
+
+    private static String fieldsCounted(int fields) {
+        return fields + (fields == 1 ? " field" : " fields");
     }
 
     /** The delimiters CSV_DELIMITERS names, in the order a hint offers them. */
@@ -795,7 +807,7 @@ final class ConversionRun {
     /** Where a run's refused rows go: the quarantine file, or a later range's rows held until their lines are known. */
     @FunctionalInterface
     private interface RefusedRows {
-        void add(long line, String reason, List<String> fields) throws IOException, RangesAbandoned;
+        void add(long line, String reason, List<String> fields, boolean forAType) throws IOException, RangesAbandoned;
     }
 
     /** Ranges cannot be trusted for this file (see {@link ConversionRun#executeRanges}): it is converted as one stream instead. */

@@ -27,6 +27,7 @@ final class QuarantineWriter {
     private ObjectUpload upload;
     private CSVPrinter printer;
     private long rows;
+    private long rowsRefusedForTypes;
 
     QuarantineWriter(ObjectStore store, String key, List<String> header) {
         this.store = requireNonNull(store, "store is null");
@@ -34,7 +35,8 @@ final class QuarantineWriter {
         this.header = List.copyOf(header);
     }
 
-    void add(long line, String reason, Iterable<String> fields) throws IOException {
+    /** @param forAType whether a value of the row does not fit its column's type (not, say, a row of another number of fields) */
+    void add(long line, String reason, Iterable<String> fields, boolean forAType) throws IOException {
         if (printer == null) {
             upload = store.create(key);
             printer = new CSVPrinter(new OutputStreamWriter(upload, StandardCharsets.UTF_8), CSVFormat.RFC4180);
@@ -46,6 +48,9 @@ final class QuarantineWriter {
         printer.print(reason);
         printer.printRecord(fields);
         rows++;
+        if (forAType) {
+            rowsRefusedForTypes++;
+        }
     }
 
     private String uniqueName(String name) {
@@ -63,6 +68,11 @@ final class QuarantineWriter {
 
     long rows() {
         return rows;
+    }
+
+    /** The rows refused for a value that does not fit its column's type: those a wider type in the contract would take. */
+    long rowsRefusedForTypes() {
+        return rowsRefusedForTypes;
     }
 
     /** The quarantine file's upload, once a row was refused: to publish once finished, or to abort. */

@@ -171,7 +171,7 @@ public final class SilverConverter {
         if (previous.isPresent() && previous.get().describes(source) && !readUnderOtherSettings(previous.get(), dataset) && !laterRunPublished
                 && !convertedUnderAnotherContract(previous.get(), dataset)) {
             // A redelivery, or the retry of a run that committed and then failed.
-            return logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty(), Optional.empty()), started);
+            return logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty(), Optional.empty(), 0), started);
         }
 
         ConversionRun run = new ConversionRun(context, source, dataset, RunId.start(base.nextGeneration()), base.superseded(), deadline);
@@ -202,8 +202,8 @@ public final class SilverConverter {
         catch (SilverCommit.CommittedException e) {
             // Committed, its cleanup failed: reported now, since the retry that finishes the cleanup finds the
             // version committed and answers unchanged, which the log metric filters rightly do not count.
-            logOutcome(new ConversionResult(e.committed(), manifestKey, false, run.contractDefined(), previous.map(replaced -> replaced.source().etag())),
-                    started);
+            logOutcome(new ConversionResult(e.committed(), manifestKey, false, run.contractDefined(), previous.map(replaced -> replaced.source().etag()),
+                    run.rowsQuarantinedForTypes()), started);
             throw e;
         }
         if (!outcome.committedByThisRun() && !readAlike(outcome.manifest(), manifest) && readUnderOtherSettings(outcome.manifest(), dataset)) {
@@ -229,7 +229,8 @@ public final class SilverConverter {
         }
         return logOutcome(new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun(),
                 outcome.committedByThisRun() ? run.contractDefined() : Optional.empty(),
-                outcome.committedByThisRun() ? previous.map(replaced -> replaced.source().etag()) : Optional.empty()), started);
+                outcome.committedByThisRun() ? previous.map(replaced -> replaced.source().etag()) : Optional.empty(),
+                outcome.committedByThisRun() ? run.rowsQuarantinedForTypes() : 0), started);
     }
 
     /**

@@ -79,6 +79,27 @@ class RangeConversionTest {
         assertEquals(List.of(), ConverterThreads.live());
     }
 
+    /**
+     * Of the rows quarantined, those refused for a value that does not fit its type are counted apart from those
+     * of another number of fields, in ranges as in one stream: the local commands name the contract for the first only.
+     */
+    @Test
+    void rowsRefusedForTheirTypesAreCountedApartInRangesAsInOneStream() throws Exception {
+        byte[] file = orders(30_000, "");
+        SilverConverter.Content content = SilverConverter.Content.of(() -> new ByteArrayInputStream(file),
+                (from, to) -> new ByteArrayInputStream(file, (int) from, (int) (to - from)));
+
+        ConversionResult ranges = converter(new LocalObjectStore(directory.resolve("ranges")), 3, limits()).convert(source(file), "orders", content);
+        ConversionResult whole = converter(new LocalObjectStore(directory.resolve("whole")), 1, limits()).convert(source(file), "orders", content);
+
+        assertEquals(3, ranges.manifest().parts().size(), "read in three ranges");
+        // Every 1,499th order has an amount of n/a, every 997th lacks two fields: 20 and 30 of 30,000.
+        assertEquals(50, whole.manifest().rowsQuarantined());
+        assertEquals(20, whole.rowsQuarantinedForTypes());
+        assertEquals(50, ranges.manifest().rowsQuarantined());
+        assertEquals(20, ranges.rowsQuarantinedForTypes());
+    }
+
     @Test
     void aQuotedLineBreakAtTheCutIsPassedOverByTheGuess() throws Exception {
         // A note whose lines do not parse as orders, where the file is cut in two.

@@ -55,14 +55,14 @@ public final class LocalSilver {
         String line = result.outcome() + " " + file.key() + " into " + file.dataset();
         if (result.unchanged()) {
             return line + (Manifest.REJECTED.equals(manifest.status())
-                    ? ": rejected before, read with the same settings, and unchanged since: " + manifest.reason()
+                    ? ": rejected before, read with the same settings, and unchanged since: " + withWhatToDoOnThisMachine(manifest.reason(), file)
                     : ": converted before and unchanged since");
         }
         if (Manifest.REJECTED.equals(manifest.status())) {
-            line += ": " + manifest.reason();
+            line += ": " + withWhatToDoOnThisMachine(manifest.reason(), file);
         }
         else {
-            line += ": " + manifest.rowsRead() + " rows read, " + manifest.rowsWritten() + " written, " + manifest.rowsQuarantined() + " quarantined";
+            line += ": " + manifest.rowsRead() + (manifest.rowsRead() == 1 ? " row read, " : " rows read, ") + manifest.rowsWritten() + " written, " + manifest.rowsQuarantined() + " quarantined";
             // Whether an empty file held its header tells an export cut short from a file of no bytes.
             if (Manifest.EMPTY.equals(manifest.status()) && manifest.reason() != null) {
                 line += " (" + manifest.reason() + ")";
@@ -72,13 +72,15 @@ public final class LocalSilver {
         String contract = silver.describe(new SilverLayout("").schemaKey(file.dataset()));
         if (manifest.quarantine() != null) {
             line += " (rows and reasons in " + silver.describe(manifest.quarantine().key())
-                    // Where "'12.50' is not a bigint" comes from, and where to widen it.
-                    + (result.contractDefined().isEmpty() && Files.isRegularFile(Path.of(contract)) ? "; the types are the dataset's schema contract's: " + contract : "")
+                    // Where "'12.50' is not a bigint" comes from, and where to widen it: not for rows refused only for their
+                    // number of fields, which no type in the contract changes.
+                    + (result.rowsQuarantinedForTypes() > 0 && result.contractDefined().isEmpty() && Files.isRegularFile(Path.of(contract))
+                            ? "; the types are the dataset's schema contract's: " + contract : "")
                     + ")";
         }
         if (Manifest.CONVERTED.equals(manifest.status()) && manifest.reason() != null) {
             // A file none of whose rows fit its header: why nothing was written, and what to declare.
-            line += "; " + manifest.reason();
+            line += "; " + withWhatToDoOnThisMachine(manifest.reason(), file);
         }
         if (manifest.columnDrift().isPresent()) {
             line += "; " + manifest.columnDrift().get() + " (the contract: " + silver.describe(new SilverLayout("").schemaKey(file.dataset())) + ")";
@@ -89,6 +91,15 @@ public final class LocalSilver {
                     + ": " + result.contractDefined().get().describeColumns();
         }
         return line;
+    }
+
+    /**
+     * What to do on a laptop: the reasons are the Lambda function's, which say the file stays in bronze and is to be
+     * uploaded again; here it stays in --input, and the next run converts it again once it or its settings change.
+     */
+    private static String withWhatToDoOnThisMachine(String reason, BronzeFile file) {
+        return reason + (reason.endsWith(".") ? "" : ".") + " On this machine: change " + file.path()
+                + " under --input as this says (or set what it names), then run the command again.";
     }
 
     /**

@@ -83,9 +83,11 @@ public final class SilverConverterCli {
 
     /** As {@link #run(List, PrintStream, PrintStream)}, with the settings of {@code environment}. */
     static int run(List<String> args, Environment environment, PrintStream out, PrintStream err) {
-        if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
-            (args.isEmpty() ? err : out).print(USAGE);
-            return args.isEmpty() ? 2 : 0;
+        // The command alone gives nothing either: the usage says what to give, where one missing option would be a riddle.
+        boolean nothingGiven = args.isEmpty() || args.equals(List.of("convert"));
+        if (nothingGiven || args.contains("--help") || args.contains("-h")) {
+            (nothingGiven ? err : out).print(USAGE);
+            return nothingGiven ? 2 : 0;
         }
         if (!args.get(0).equals("convert")) {
             err.println("error: unknown command '" + args.get(0) + "': the command is convert (java -jar silver-converter.jar convert --input FILE --output DIR)");
@@ -130,7 +132,11 @@ public final class SilverConverterCli {
         Map<String, Charset> encodings = new HashMap<>(declared.encodings());
         line.value("--encoding").ifPresent(name -> encodings.put(dataset, SilverSettings.charsetNamed("--encoding", name)));
         if (!Files.isRegularFile(input)) {
-            err.println("error: input file " + input + (Files.isDirectory(input) ? " is a directory: give one CSV file" : " does not exist"));
+            // A folder is what lakehouse-local.jar converts, each file into its dataset as the bronze bucket's keys name them.
+            err.println(Files.isDirectory(input)
+                    ? "error: --input " + input + " is a folder: give one .csv, .csv.gz or .dat file; to convert every file of a folder, each into its"
+                            + " dataset, and build gold too, run java -jar lakehouse-local.jar local --input " + input + " --lake DIR (docs/local.md)"
+                    : "error: input file " + input + " does not exist");
             // A wrong argument, as the usage says: 1 is for a file the converter rejected.
             return 2;
         }
@@ -229,7 +235,7 @@ public final class SilverConverterCli {
                     .orElse("");
         }
         List<String> details = new ArrayList<>();
-        details.add(manifest.rowsRead() + " rows read");
+        details.add(manifest.rowsRead() + (manifest.rowsRead() == 1 ? " row read" : " rows read"));
         details.add(manifest.rowsWritten() + " written");
         details.add(manifest.rowsQuarantined() + " quarantined");
         long bytes = manifest.parts().stream().mapToLong(part -> part.bytes()).sum();
@@ -239,8 +245,9 @@ public final class SilverConverterCli {
         if (manifest.quarantine() != null) {
             line += "; quarantined rows with their reasons: " + silver.describe(manifest.quarantine().key());
             String contract = silver.describe(new SilverLayout("").schemaKey(dataset));
-            // Where "'12.50' is not a bigint" comes from, and where to widen it; none when no row fit the header to infer one from.
-            if (result.contractDefined().isEmpty() && Files.isRegularFile(Path.of(contract))) {
+            // Where "'12.50' is not a bigint" comes from, and where to widen it; none when no row fit the header to infer one from,
+            // nor when the rows were refused only for their number of fields, which no type in the contract changes.
+            if (result.rowsQuarantinedForTypes() > 0 && result.contractDefined().isEmpty() && Files.isRegularFile(Path.of(contract))) {
                 line += " (the types are the dataset's schema contract's: " + contract + ")";
             }
         }

@@ -116,7 +116,7 @@ class SilverConverterCliTest {
         out.reset();
 
         assertEquals(0, run(Map.of("CSV_ENCODINGS", "clients:windows-1252"), "convert", "--input", input.toString(), "--output", lake), err());
-        assertTrue(out().startsWith("converted clients.csv as dataset clients into ") && out().contains("1 rows read, 1 written"), out());
+        assertTrue(out().startsWith("converted clients.csv as dataset clients into ") && out().contains("1 row read, 1 written"), out());
         out.reset();
         assertEquals(0, run("convert", "--input", input.toString(), "--output", lake, "--encoding", "windows-1252"));
         assertTrue(out().startsWith("unchanged clients.csv: already converted"), out());
@@ -199,7 +199,7 @@ class SilverConverterCliTest {
 
         assertEquals(0, run("convert", "--input", second.toString(), "--output", lake, "--dataset", "people"));
 
-        assertTrue(out().contains("1 rows read, 1 written, 0 quarantined"), out());
+        assertTrue(out().contains("1 row read, 1 written, 0 quarantined"), out());
         assertTrue(out().contains("; columns not in the dataset's schema contract, so not written: \"country\" (column 3); columns in the contract but not in the file, "
                 + "so written as null: name (the contract: "), out());
         assertTrue(out().contains("_schemas/people.json)"), out());
@@ -208,8 +208,41 @@ class SilverConverterCliTest {
         out.reset();
         Path third = Files.writeString(directory.resolve("people-3.csv"), "id,name,amount\n3,Bo,12.50\n");
         assertEquals(0, run("convert", "--input", third.toString(), "--output", lake, "--dataset", "people"));
-        assertTrue(out().contains("1 rows read, 0 written, 1 quarantined") && out().contains(" (the types are the dataset's schema contract's: ")
+        assertTrue(out().contains("1 row read, 0 written, 1 quarantined") && out().contains(" (the types are the dataset's schema contract's: ")
                 && out().contains("_schemas/people.json)"), out());
+    }
+
+    /**
+     * Rows refused only for their number of fields are no matter of types: the line names the contract, where a
+     * type is widened, only once a row was refused for a value that does not fit its column's type.
+     */
+    @Test
+    void aLineOfRowsQuarantinedOnlyForTheirNumberOfFieldsDoesNotPointToTheContract() throws IOException {
+        String lake = directory.resolve("lake").toString();
+        Path first = Files.writeString(directory.resolve("orders-1.csv"), "order_id,amount\n1,2.5\n");
+        assertEquals(0, run("convert", "--input", first.toString(), "--output", lake, "--dataset", "orders"), err());
+        out.reset();
+
+        Path wide = Files.writeString(directory.resolve("orders-2.csv"), "order_id,amount\n2,3.5,extra\n3,4.5\n");
+        assertEquals(0, run("convert", "--input", wide.toString(), "--output", lake, "--dataset", "orders"), err());
+        assertTrue(out().contains(": 2 rows read, 1 written, 1 quarantined; "), out());
+        assertFalse(out().contains("schema contract") || out().contains("_schemas/"), out());
+        out.reset();
+
+        Path mistyped = Files.writeString(directory.resolve("orders-3.csv"), "order_id,amount\n4,n/a\n5,6.5,extra\n");
+        assertEquals(0, run("convert", "--input", mistyped.toString(), "--output", lake, "--dataset", "orders"), err());
+        assertTrue(out().contains(".csv (the types are the dataset's schema contract's: " + directory.resolve("lake/_schemas/orders.json") + ")"), out());
+    }
+
+    /** A folder is what lakehouse-local.jar converts, each file into its dataset: the error says so. */
+    @Test
+    void aFolderAsInputIsToldToUseTheLocalCommand() throws IOException {
+        Path folder = Files.createDirectories(directory.resolve("exports"));
+
+        assertEquals(2, run("convert", "--input", folder.toString(), "--output", directory.resolve("lake").toString()));
+
+        assertEquals("error: --input " + folder + " is a folder: give one .csv, .csv.gz or .dat file; to convert every file of a folder, each into its"
+                + " dataset, and build gold too, run java -jar lakehouse-local.jar local --input " + folder + " --lake DIR (docs/local.md)\n", err());
     }
 
     /** A first file none of whose rows fits its header stores no contract: the line names none for the types. */
@@ -243,6 +276,7 @@ class SilverConverterCliTest {
         assertEquals(0, run("convert", "--input", input.toString(), "--output", lake), err());
 
         assertTrue(out().contains("2 rows read, 0 written, 2 quarantined"), out());
+        assertTrue(out().contains(", has the header's 1 field, so no contract was inferred from this file"), out());
         assertTrue(out().contains("; the file was read with ',' as its delimiter (comma): if it has another, declare it (CSV_DELIMITERS=prices:semicolon,"
                 + " or tab or pipe) and convert it again)\n"), out());
 
@@ -301,6 +335,11 @@ class SilverConverterCliTest {
     @Test
     void explainsWhatIsWrongWithTheArguments() {
         assertEquals(2, run());
+        assertTrue(err().startsWith("Usage: java -jar silver-converter.jar convert"), err());
+
+        // The command alone, as nothing at all, asks for what to give: the usage, not one missing option at a time.
+        err.reset();
+        assertEquals(2, run("convert"));
         assertTrue(err().startsWith("Usage: java -jar silver-converter.jar convert"), err());
 
         err.reset();
@@ -522,7 +561,7 @@ class SilverConverterCliTest {
         // As the line says: the first file, unchanged, converted again is written with the declared contract.
         out.reset();
         assertEquals(0, run("convert", "--input", first.toString(), "--output", lake.toString(), "--dataset", "orders"), err());
-        assertTrue(out().contains("1 rows read, 0 written, 1 quarantined"), out());
+        assertTrue(out().contains("1 row read, 0 written, 1 quarantined"), out());
     }
 
     /**
