@@ -29,6 +29,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -167,6 +169,29 @@ class LocalLakehouseCliTest {
         assertEquals(List.of(Map.of("t1", "INTEGER", "seven_halves", 3, "minus_seven_halves", -3, "t3", "BIGINT", "one", 1L)), rows);
         // One model built: the last line says so in the singular.
         assertTrue(outcome.out().contains(", 1 gold table in " + directory.resolve("lake/gold") + "\n"), outcome.out());
+    }
+
+    /**
+     * The cast sample-data/README.md gives for decimal commas, as written there, passes the Athena checks and
+     * runs on DuckDB over values with and without a thousands dot (1.234,56): a cast of REPLACE(x, ',', '.')
+     * alone failed on those.
+     */
+    @Test
+    void theReadmesCastOfDecimalCommasReadsValuesWithAThousandsDot() throws Exception {
+        Matcher quoted = Pattern.compile("`(CAST\\([^`]*monthly_rent_eur[^`]*)`").matcher(Files.readString(SampleData.directory().resolve("README.md")));
+        assertTrue(quoted.find(), "sample-data/README.md gives a cast of monthly_rent_eur");
+        Path stores = Files.createDirectories(directory.resolve("drop/stores_eu"));
+        Files.writeString(stores.resolve("stores.csv"), "store_id;monthly_rent_eur\n1;14250,50\n2;1.234,56\n3;980\n4;12.345.678,9\n");
+        Path models = models("rent");
+        Files.writeString(models.resolve("rent.sql"), "-- sources: stores_eu\nSELECT store_id, " + quoted.group(1) + " AS monthly_rent_eur FROM ${silver_database}.stores_eu\n");
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString(), "--models", models.toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertEquals(List.of(Map.of("store_id", 1L, "monthly_rent_eur", new BigDecimal("14250.50")), Map.of("store_id", 2L, "monthly_rent_eur", new BigDecimal("1234.56")),
+                Map.of("store_id", 3L, "monthly_rent_eur", new BigDecimal("980.00")), Map.of("store_id", 4L, "monthly_rent_eur", new BigDecimal("12345678.90"))),
+                GoldFiles.rows(lake.resolve("gold/rent"), "store_id"));
     }
 
     /**
