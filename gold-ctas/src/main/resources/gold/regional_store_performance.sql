@@ -18,8 +18,9 @@ region_stores AS (
         region,
         COUNT(*) AS stores,
         CAST(SUM(floor_area_m2) AS BIGINT) AS floor_area_m2,
-        -- The rent arrives as text with a decimal comma (the converter never guesses a locale).
-        SUM(CAST(REPLACE(monthly_rent_eur, ',', '.') AS DECIMAL(12, 2))) AS monthly_rent_eur
+        -- The rent arrives as text with a decimal comma (the converter never guesses a locale): thousands
+        -- dots dropped first (1.234,56), then the comma made the decimal point.
+        SUM(CAST(REPLACE(REPLACE(monthly_rent_eur, '.', ''), ',', '.') AS DECIMAL(12, 2))) AS monthly_rent_eur
     FROM ${silver_database}.stores_eu
     GROUP BY region
 )
