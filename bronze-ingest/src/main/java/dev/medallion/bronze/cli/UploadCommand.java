@@ -34,8 +34,11 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The upload command from start to end: plan and check every file, check the bucket, upload, print the
- * table. Everything that can refuse the run happens before the first byte is sent.
+ * The upload command from start to end: plan (paths, keys, the start of every file), check the bucket,
+ * read every file whole for what the converter would reject, upload, print the table. Everything that can
+ * refuse the run happens before the first write. The bucket comes before the whole read, which takes
+ * minutes for tens of GB, so that a wrong name, missing credentials, a denied bucket or another region are
+ * refused in a second; what the plan finds refuses the run before any request, as it takes milliseconds.
  */
 final class UploadCommand {
     /** Beyond this many left-out files the notice gives the count only. */
@@ -61,10 +64,13 @@ final class UploadCommand {
 
     int run(UploadOptions options) throws UploadRefusedException, IOException, InterruptedException {
         long started = System.nanoTime();
-        UploadPlanner.Plan plan = new UploadPlanner(new BronzeKeyLayout(options.prefix()), options.dataset(), encodings).plan(options.paths());
+        UploadPlanner planner = new UploadPlanner(new BronzeKeyLayout(options.prefix()), options.dataset(), encodings);
+        UploadPlanner.Plan plan = planner.plan(options.paths());
         try (S3Client client = clients.create(options.endpoint())) {
             BronzeBucket bucket = new BronzeBucket(client, options.bucket());
+            // HeadBucket reads: a run refused after it, for a file's content, has written nothing.
             bucket.checkAccess();
+            planner.checkContent(plan);
             announce(options, plan, bucket);
 
             FileUploader uploader = new FileUploader(bucket, opener, options.partSize(), options.dryRun());

@@ -115,7 +115,7 @@ public final class BronzeBucket {
     }
 
     /**
-     * Checks, before anything is read or written, that the bucket exists and these credentials reach
+     * Checks, before any file is read whole and anything written, that the bucket exists and these credentials reach
      * it, and says in one line what to do when not.
      */
     public void checkAccess() throws UploadRefusedException {

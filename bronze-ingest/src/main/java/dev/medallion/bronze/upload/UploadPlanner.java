@@ -31,7 +31,8 @@ import static java.util.Objects.requireNonNull;
  * files whose names the converter ignores are left out and counted, a file named like CSV that is no
  * regular file (a broken link, a named pipe) refuses the run, hidden files and folders (a name
  * starting with '.') are not looked at, and the files and folders of Hadoop and Spark jobs (a name
- * starting with '_') are left out and named.
+ * starting with '_') are left out and named. Of each file's content, the plan reads its start alone;
+ * {@link #checkContent} reads it whole.
  */
 public final class UploadPlanner {
     /** Beyond this many problems the message says how many more there are. */
@@ -148,9 +149,6 @@ public final class UploadPlanner {
                 if (reason.isPresent()) {
                     problems.add(file.path() + " is not a CSV file: " + reason.get());
                 }
-                else {
-                    CsvFiles.readWhole(file.path(), name, encoding).ifPresent(problem -> problems.add(file.path() + " " + problem));
-                }
             }
             catch (IOException e) {
                 problems.add("cannot read " + file.path() + ": " + LocalFileErrors.describe(e));
@@ -162,6 +160,32 @@ public final class UploadPlanner {
             throw new UploadRefusedException(describe(problems));
         }
         return new Plan(unique.stream().map(Found::file).toList(), ignored, folderLinks, jobFiles, officeLockFiles);
+    }
+
+    /**
+     * Reads every planned file whole, as the converter will, and refuses the run, naming each file and why,
+     * when the converter would reject one as a whole: a byte sequence not valid in its dataset's encoding
+     * anywhere in it, or gzip that breaks off after its start ({@link CsvFiles#readWhole}). Apart from
+     * {@link #plan}, which reads no more than the start of each file, because this read takes minutes for
+     * tens of GB: the command checks the bucket between the two, so that a bucket it cannot use is refused
+     * first, and calls this before anything is written.
+     */
+    public void checkContent(Plan plan) throws UploadRefusedException {
+        requireNonNull(plan, "plan is null");
+        List<String> problems = new ArrayList<>();
+        for (PlannedFile file : plan.files()) {
+            String name = SilverLayout.datasetOf(file.key());
+            try {
+                CsvFiles.readWhole(file.path(), name, Optional.ofNullable(encodings.get(name)))
+                        .ifPresent(problem -> problems.add(file.path() + " " + problem));
+            }
+            catch (IOException e) {
+                problems.add("cannot read " + file.path() + ": " + LocalFileErrors.describe(e));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new UploadRefusedException(describe(problems));
+        }
     }
 
     /** A key of a thousand bytes shown by its ends, which tell where it comes from and which file it is. */

@@ -20,7 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The command without S3: usage, generate, and the refusals that come before any request. */
+/**
+ * The command without S3: usage, generate, and the refusals that come before any request: those of the
+ * command line and of what the plan finds in milliseconds (paths, names, keys, the first 8 KiB of each
+ * file). A file read whole is checked after the bucket, and refused before any write (BronzeUploadIT).
+ */
 class BronzeIngestCliTest {
     @TempDir
     Path directory;
@@ -97,27 +101,6 @@ class BronzeIngestCliTest {
                 new Environment(Map.of("CSV_ENCODINGS", "exports:UTF-99")));
         assertEquals(2, wrong.run(upload));
         assertTrue(err().startsWith("error: CSV_ENCODINGS entry 'exports:UTF-99' names charset 'UTF-99', which Java does not support"), err());
-    }
-
-    /** A Windows-1252 export the converter would reject as not UTF-8 is refused before any request, and goes on once CSV_ENCODINGS declares it. */
-    @Test
-    void aFileNotValidInItsDatasetsEncodingIsRefusedBeforeAnyRequestUnlessCsvEncodingsDeclaresIt() throws IOException {
-        Path file = Files.write(Files.createDirectories(directory.resolve("people")).resolve("u.csv"),
-                "id,name\n1,ok\n2,Zo\u00eb\n".getBytes(java.nio.charset.Charset.forName("windows-1252")));
-        List<String> upload = List.of("upload", file.toString(), "--bucket", "bronze");
-
-        assertEquals(2, cli.run(upload));
-        assertEquals("error: " + file + " would be rejected by the converter: The file is not UTF-8: invalid byte sequence 0xEB 0x0A at byte offset 17"
-                + " (line 3). If it is a Windows-1252 or Latin-1 export, set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8). A"
-                + " CSV_ENCODINGS entry goes in the environment of this command and of the converter (the Terraform variable silver_csv_encodings).\n", err());
-
-        err.reset();
-        BronzeIngestCli declared = new BronzeIngestCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                false, endpoint -> {
-                    throw new IllegalArgumentException("planned; the bucket is next");
-                }, opened -> fail("no file may be read"), new Environment(Map.of("CSV_ENCODINGS", "people:windows-1252")));
-        assertEquals(2, declared.run(upload));
-        assertEquals("error: planned; the bucket is next\n", err());
     }
 
     /** Against this JVM's own heap: the usage error of bad options, before the files are looked at. */

@@ -243,7 +243,9 @@ class UploadPlannerTest {
                 + " If it is a Windows-1252 or Latin-1 export, set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8). A CSV_ENCODINGS entry"
                 + " goes in the environment of this command and of the converter (the Terraform variable silver_csv_encodings).", refusal(planner, file));
         UploadPlanner declared = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.empty(), Map.of("people", Charset.forName("windows-1252")));
-        assertEquals(List.of("people/u.csv"), declared.plan(List.of(file)).files().stream().map(PlannedFile::key).toList());
+        UploadPlanner.Plan plan = declared.plan(List.of(file));
+        declared.checkContent(plan);
+        assertEquals(List.of("people/u.csv"), plan.files().stream().map(PlannedFile::key).toList());
     }
 
     /** A date folder without --dataset is one problem among the others, not the first and only one reported. */
@@ -523,7 +525,8 @@ class UploadPlannerTest {
     }
 
     private static String refusal(UploadPlanner planner, Path... paths) {
-        return assertThrows(UploadRefusedException.class, () -> planner.plan(List.of(paths))).getMessage();
+        // The plan, then the read of every file whole that the command makes once the bucket has answered.
+        return assertThrows(UploadRefusedException.class, () -> planner.checkContent(planner.plan(List.of(paths)))).getMessage();
     }
 
     /** The file's modification time, which the plan takes with its size before it checks its content. */
