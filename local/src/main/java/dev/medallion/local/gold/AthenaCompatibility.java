@@ -6,6 +6,7 @@ import io.trino.sql.parser.SqlParser;
 import io.trino.sql.tree.DefaultTraversalVisitor;
 import io.trino.sql.tree.FunctionCall;
 import io.trino.sql.tree.Identifier;
+import io.trino.sql.tree.Node;
 import io.trino.sql.tree.SimpleGroupBy;
 import io.trino.sql.tree.SingleColumn;
 import io.trino.sql.tree.Statement;
@@ -205,7 +206,7 @@ final class AthenaCompatibility {
                 continue;
             }
             String written = String.join(".", parts);
-            String at = table.getLocation().map(location -> model.position(location.getLineNumber(), location.getColumnNumber())).orElse(model.file());
+            String at = placeOf(table, model);
             String silverTable = GoldModel.SILVER_DATABASE + "." + name.toLowerCase(Locale.ROOT);
             if (parts.size() == 1) {
                 throw new GoldModelException(model.name(), "reads " + written + " at " + at + ", which is neither a silver table (" + GoldModel.SILVER_DATABASE
@@ -239,10 +240,15 @@ final class AthenaCompatibility {
         }.process(statement, null);
         if (!alls.isEmpty()) {
             Identifier all = alls.get(0);
-            String at = all.getLocation().map(location -> model.position(location.getLineNumber(), location.getColumnNumber())).orElse(model.file());
+            String at = placeOf(all, model);
             throw new GoldModelException(model.name(), "groups BY ALL at " + at + ", DuckDB's grouping by every column not aggregated, which Athena (Trino) lacks:"
                     + " it reads ALL there as a column named all and fails the query; list the columns (GROUP BY region, product_id) or their positions (GROUP BY 1, 2)");
         }
+    }
+
+    /** Where in the model's file the node is (file:line:column), or the file when the parser gave it no place. */
+    private static String placeOf(Node node, GoldModel model) {
+        return node.getLocation().map(location -> model.position(location.getLineNumber(), location.getColumnNumber())).orElse(model.file());
     }
 
     /** Refuses the first call, in the parsed model, of a function Athena engine version 3 lacks, at its place in the model's file. */
@@ -259,7 +265,7 @@ final class AthenaCompatibility {
             List<String> parts = call.getName().getOriginalParts().stream().map(Identifier::getValue).toList();
             String problem = functionProblem(parts);
             if (problem != null) {
-                String at = call.getLocation().map(location -> model.position(location.getLineNumber(), location.getColumnNumber())).orElse(model.file());
+                String at = placeOf(call, model);
                 throw new GoldModelException(model.name(), "calls " + String.join(".", parts) + " at " + at + problem);
             }
         }
