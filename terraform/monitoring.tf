@@ -280,7 +280,8 @@ resource "aws_cloudwatch_metric_alarm" "gold_triggers_not_consumed" {
 # alarms above sees them. A file rejected as a whole (its manifest's status "rejected") never reaches
 # silver; the converter says so in its one JSON line per object (JsonLog: "level", "message", then the
 # fields), at WARN as "source object rejected", and a processed file's line counts its quarantined rows
-# ("rowsQuarantined") and, when it wrote none of them, "rowsWritten" 0. A redelivered event of a file
+# ("rowsQuarantined") and, when it wrote none of them, "rowsWritten" 0, and the columns of the file its
+# dataset's schema contract lacks, which are not written ("columnsNotWritten"). A redelivered event of a file
 # already converted or rejected logs the same line with "outcome" "unchanged": it is not counted again.
 # A run that commits and then fails in its cleanup logs its commit before failing, and its retry answers
 # "unchanged": each commit is counted once. ConverterLogMetricFiltersIT checks the patterns against the
@@ -291,6 +292,12 @@ locals {
     rejected_files             = "{ ($.message = \"source object rejected\") && ($.outcome != \"unchanged\") }"
     quarantined_rows           = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.rowsQuarantined > 0) }"
     files_all_rows_quarantined = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.rowsWritten = 0) && ($.rowsQuarantined > 0) }"
+    # columnsNotWritten is the number of entries of droppedColumns, logged as a number because a JSON
+    # filter pattern compares numbers (=, !=, <, >, <=, >=) and reaches an array's elements only by their
+    # index ($.droppedColumns[0]): it cannot count them, nor test a property's presence in general
+    # (CloudWatch Logs User Guide, "Using filter patterns to match terms in JSON log events",
+    # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html).
+    files_with_columns_not_written = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.columnsNotWritten > 0) }"
   }
 }
 
@@ -353,6 +360,42 @@ resource "aws_cloudwatch_metric_alarm" "silver_converter_files_all_rows_quaranti
   alarm_description   = "The silver converter quarantined every row of a bronze file in the last 5 minutes: none of its rows is in its dataset's table, and the invocation did not fail. Its log line (\"source object processed\", rowsWritten 0) names the file and its quarantine file, under silver's _quarantine/, which gives each row's source line and reason; fix the rows (or the dataset's schema contract, or the header) and upload the file again (docs/silver-converter.md, Replaying quarantined rows)."
   namespace           = local.converter_log_metrics_namespace
   metric_name         = aws_cloudwatch_log_metric_filter.silver_converter_files_all_rows_quarantined[0].metric_transformation[0].name
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  actions_enabled     = true
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}
+
+# On by default, with the converter: a column the dataset's schema contract lacks (a column the source
+# added, a header with a typo) is not written, and the file converts: its values stop reaching silver
+# with nothing failing and nothing else telling anyone. columns_not_written_alarm = false turns it off
+# for a source that always carries a column nobody wants, which would alarm at every upload. No
+# ok_actions, as for rejected files: the column stays unwritten until someone acts.
+resource "aws_cloudwatch_log_metric_filter" "silver_converter_files_with_columns_not_written" {
+  count = var.enable_functions && var.columns_not_written_alarm ? 1 : 0
+
+  name           = "${local.silver_converter_name}-files-with-columns-not-written"
+  log_group_name = aws_cloudwatch_log_group.silver_converter.name
+  pattern        = local.converter_log_patterns.files_with_columns_not_written
+
+  metric_transformation {
+    namespace = local.converter_log_metrics_namespace
+    name      = "FilesWithColumnsNotWritten"
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "silver_converter_files_with_columns_not_written" {
+  count = var.enable_functions && var.columns_not_written_alarm ? 1 : 0
+
+  alarm_name          = "${local.name}-silver-converter-files-with-columns-not-written"
+  alarm_description   = "The silver converter converted a bronze file in the last 5 minutes without some of its columns: its header has a column its dataset's schema contract lacks (a column the source added, a header with a typo), whose values are not in silver; the invocation did not fail. Its log line (\"source object processed\", columnsNotWritten, droppedColumns: each column's header and position) names the file and the columns, as does its manifest under _manifests/. If the column belongs to the dataset, declare it in the dataset's schema contract (docs/silver-converter.md, Declared contracts), then convert the dataset's files again with the silver_reconvert_command output (DATASET=<dataset>); if the header is wrong, fix it and upload the file again. For a source that always carries a column nobody wants, set columns_not_written_alarm = false."
+  namespace           = local.converter_log_metrics_namespace
+  metric_name         = aws_cloudwatch_log_metric_filter.silver_converter_files_with_columns_not_written[0].metric_transformation[0].name
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1

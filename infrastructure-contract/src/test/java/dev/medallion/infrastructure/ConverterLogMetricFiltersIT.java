@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The converter's log metric filters (monitoring.tf, local.converter_log_patterns) against the lines the
  * converter writes: the shaded jar Terraform deploys converts a clean file, a file with quarantined rows
  * and a file it rejects, each twice (the second time is a redelivered event: outcome "unchanged"),
- * through its local command, whose --verbose prints the JSON line the Lambda function writes (the same
+ * through its local command (and files whose columns differ from their dataset's contract, or whose every
+ * row is quarantined), whose --verbose prints the JSON line the Lambda function writes (the same
  * SilverConverter code logs both). Each pattern is evaluated here as CloudWatch Logs evaluates a JSON
  * filter pattern of that form (CloudWatch Logs User Guide, "Using filter patterns to match terms in JSON
  * log events"): conjunctions of {@code ($.field op value)}, a string compared whole, a number compared as
@@ -109,6 +110,37 @@ class ConverterLogMetricFiltersIT {
         String pattern = String.valueOf(asMap(Repository.rootModule().local("converter_log_patterns")).get("files_all_rows_quarantined"));
         assertEquals(List.of(noNumberLine), List.of(typedLine, noNumberLine, someLine, noNumberAgain).stream().filter(line -> matches(pattern, line)).toList(),
                 "the filter must match the file whose every row was quarantined, once: " + pattern);
+    }
+
+    @Test
+    void theFilterOfFilesWithColumnsNotWrittenCountsThemOnce() throws Exception {
+        // The dataset's first file defines its contract (id, amount).
+        Path defining = write("defining.csv", "id,amount\n1,2\n".getBytes(StandardCharsets.UTF_8));
+        // The source added a column: converted, its values not written.
+        Path added = write("added.csv", "id,amount,channel\n2,3,web\n".getBytes(StandardCharsets.UTF_8));
+        // A column the contract has is missing: written as null, no value of the file lost.
+        Path missing = write("missing.csv", "id\n4\n".getBytes(StandardCharsets.UTF_8));
+        // Most of its columns not the contract's: rejected, the rejected-files alarm's.
+        Path rejected = write("rejected-other.csv", "id,city,country\n5,Lyon,FR\n".getBytes(StandardCharsets.UTF_8));
+        // A header and no rows: no value lost yet, but the source's next files will drop the column too.
+        Path headerOnly = write("header-only.csv", "id,amount,coupon\n".getBytes(StandardCharsets.UTF_8));
+
+        JsonNode definingLine = convert(defining, "orders");
+        JsonNode addedLine = convert(added, "orders");
+        JsonNode missingLine = convert(missing, "orders");
+        JsonNode rejectedLine = convert(rejected, "orders");
+        JsonNode headerOnlyLine = convert(headerOnly, "orders");
+        JsonNode addedAgain = convert(added, "orders");
+        assertEquals("converted", addedLine.path("outcome").asText(), addedLine.toString());
+        assertEquals("channel", addedLine.path("droppedColumns").path(0).path("header").asText(), addedLine.toString());
+        assertEquals("amount", missingLine.path("missingColumns").path(0).asText(), missingLine.toString());
+        assertEquals("source object rejected", rejectedLine.path("message").asText(), rejectedLine.toString());
+        assertEquals("unchanged", addedAgain.path("outcome").asText(), addedAgain.toString());
+        assertEquals(1, addedAgain.path("columnsNotWritten").asLong(), "a redelivery logs the count again: " + addedAgain);
+
+        String pattern = String.valueOf(asMap(Repository.rootModule().local("converter_log_patterns")).get("files_with_columns_not_written"));
+        assertEquals(List.of(addedLine, headerOnlyLine), List.of(definingLine, addedLine, missingLine, rejectedLine, headerOnlyLine, addedAgain).stream().filter(line -> matches(pattern, line)).toList(),
+                "the filter must match each file with a column not written, once: " + pattern);
     }
 
     @Test

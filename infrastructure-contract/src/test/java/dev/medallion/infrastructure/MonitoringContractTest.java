@@ -125,6 +125,40 @@ class MonitoringContractTest {
     }
 
     /**
+     * A column the dataset's schema contract lacks (a source that added one, a header with a typo) is not
+     * written: its values stop reaching silver while the file converts and the invocation succeeds. A metric
+     * filter on the log line's columnsNotWritten (a number: a filter cannot count droppedColumns' entries)
+     * counts such files, a redelivery's "unchanged" line not again, and an alarm tells the alert topic what to
+     * do. On by default, since nothing else says so; columns_not_written_alarm = false turns it off for a
+     * source that always carries a column nobody wants, which would otherwise alarm at every upload.
+     */
+    @Test
+    void aFileWithColumnsNotWrittenRaisesAnAlarmUnlessTurnedOff() {
+        TerraformConfiguration root = Repository.rootModule();
+        String pattern = String.valueOf(asMap(root.local("converter_log_patterns")).get("files_with_columns_not_written"));
+        for (String term : List.of("$.message = \"source object processed\"", "$.outcome != \"unchanged\"", "$.columnsNotWritten > 0")) {
+            assertTrue(pattern.contains(term), term + ": " + pattern);
+        }
+        Map<String, Object> alarm = assertLogMetricAlarmed(root, "silver_converter_files_with_columns_not_written", pattern, "1");
+        assertEquals(root.local("name") + "-silver-converter-files-with-columns-not-written", alarm.get("alarm_name"));
+        assertEquals(0L, ((Number) alarm.get("threshold")).longValue(), "every such file");
+        String description = String.valueOf(alarm.get("alarm_description"));
+        for (String what : List.of("droppedColumns", "schema contract", "silver_reconvert_command", "header", "columns_not_written_alarm")) {
+            assertTrue(description.contains(what), "the alarm says what to do (" + what + "): " + description);
+        }
+        for (String type : List.of("aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm")) {
+            assertEquals(1L, ((Number) root.resource(type, "silver_converter_files_with_columns_not_written").get("count")).longValue(), type + ": on by default");
+            assertEquals(0L, ((Number) Repository.rootModule(Map.of("columns_not_written_alarm", false))
+                    .resource(type, "silver_converter_files_with_columns_not_written").get("count")).longValue(), type + ": turned off");
+            assertEquals(0L, ((Number) Repository.rootModule(Map.of("enable_functions", false))
+                    .resource(type, "silver_converter_files_with_columns_not_written").get("count")).longValue(), type + ": no converter, nothing to count");
+        }
+        Map<String, Object> variable = asMap(root.variables().get("columns_not_written_alarm"));
+        assertEquals(true, variable.get("default"), String.valueOf(variable));
+        assertEquals(false, variable.get("nullable"), String.valueOf(variable));
+    }
+
+    /**
      * Quarantined rows fail nothing either. Quarantining is the converter's designed handling of refused
      * rows, so they alarm only when quarantined_rows_alarm_threshold is set, above that many rows in 5
      * minutes, counted from the log line's rowsQuarantined.

@@ -363,6 +363,9 @@ public final class SilverConverter {
             // Where the refused rows are, with their lines and reasons: what the person told of them opens first.
             fields.put("quarantine", context.silver().describe(manifest.quarantine().key()));
         }
+        // A number, on every line: a CloudWatch metric filter compares numbers but cannot count droppedColumns' entries,
+        // and a column not written fails nothing (monitoring.tf, files_with_columns_not_written).
+        fields.put("columnsNotWritten", manifest.droppedColumns().size());
         fields.put("parts", manifest.parts().size());
         fields.put("bytesRead", manifest.bytesRead());
         fields.put("generation", manifest.generation());

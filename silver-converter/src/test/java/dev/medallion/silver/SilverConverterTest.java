@@ -1089,6 +1089,38 @@ class SilverConverterTest {
                 "landing-a's rows stay");
     }
 
+    /**
+     * A column the contract lacks is not written, and the invocation succeeds: its values stop reaching silver
+     * with nothing failing. The log line counts such columns in columnsNotWritten, a number, since a CloudWatch
+     * metric filter compares numbers but cannot count the entries of droppedColumns (monitoring.tf,
+     * converter_log_patterns.files_with_columns_not_written); a file whose columns all match says 0.
+     */
+    @Test
+    void theLogLineCountsTheColumnsNotWrittenForAMetricFilter() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        convert(converter, "orders/a.csv", "id,amount\n1,2\n", MODIFIED);
+        // The source added a column, and another's header has a typo: neither column's values are written.
+        convert(converter, "orders/b.csv", "id,amount,channel,amuont\n2,3,web,4\n5,6,shop,7\n", MODIFIED);
+        // A column the contract has and the file lacks is written as null: no value of the file is lost.
+        convert(converter, "orders/c.csv", "id\n3\n", MODIFIED);
+        // A header and no rows loses no value yet, but says the source's next files will drop the column too.
+        convert(converter, "orders/d.csv", "id,amount,channel\n", MODIFIED);
+
+        List<Map<?, ?>> lines = new ArrayList<>();
+        for (String line : logLines.toString(StandardCharsets.UTF_8).lines().toList()) {
+            lines.add(new ObjectMapper().readValue(line, Map.class));
+        }
+        assertEquals(4, lines.size(), lines.toString());
+        assertEquals(0, lines.get(0).get("columnsNotWritten"), "the file that defined the contract: " + lines.get(0));
+        assertEquals(2, lines.get(1).get("columnsNotWritten"), lines.get(1).toString());
+        assertEquals(List.of(Map.of("header", "channel", "position", 3), Map.of("header", "amuont", "position", 4)), lines.get(1).get("droppedColumns"));
+        assertEquals("converted", lines.get(1).get("outcome"), "drift converts: " + lines.get(1));
+        assertEquals(0, lines.get(2).get("columnsNotWritten"), "only missing, written as null: " + lines.get(2));
+        assertEquals(List.of("amount"), lines.get(2).get("missingColumns"));
+        assertEquals(1, lines.get(3).get("columnsNotWritten"), lines.get(3).toString());
+        assertEquals("empty", lines.get(3).get("outcome"), lines.get(3).toString());
+    }
+
     @Test
     void theLogLineOfAFileWithQuarantinedRowsNamesItsQuarantineFile() throws IOException {
         Manifest manifest = convert(converter(ConversionLimits.defaults()), "sales/x.csv", "id,name\n1,a\n2,b,extra\n", MODIFIED).manifest();
