@@ -83,7 +83,7 @@ public final class LocalLakehouseCli {
                          are not read)
             --models     a directory with models.list and <model>.sql files, to try models before they are
                          built into the jars (e.g. gold-ctas/src/main/resources/gold); default: the shipped
-                         models
+                         models. A models.list that names no model is refused, as a wrong argument
             The datasets' declared delimiters and encodings are read from CSV_DELIMITERS and CSV_ENCODINGS,
             as in the Lambda function (e.g. CSV_ENCODINGS=people:windows-1252), and so are the limits a file
             is rejected past, MAX_COLUMNS and MAX_ROW_CHARS (raise one as a rejection's reason says).
@@ -205,12 +205,21 @@ public final class LocalLakehouseCli {
 
     /**
      * The models of a directory laid out like the jar's {@code gold/}. They are read through a class
-     * loader over its parent so that the jar's own loader, and its checks, read them.
+     * loader over its parent so that the jar's own loader, and its checks, read them; a list that names
+     * no model is refused there, as a wrong argument here, before anything is converted.
      */
     static List<GoldModel> modelsIn(Path directory) throws IOException {
         Path absolute = directory.toAbsolutePath().normalize();
-        if (!Files.isRegularFile(absolute.resolve("models.list")) || absolute.getParent() == null) {
-            throw new IllegalArgumentException("--models " + absolute + " holds no models.list (one model name per line, each a <name>.sql beside it)");
+        if (!Files.isDirectory(absolute)) {
+            throw new IllegalArgumentException("--models " + absolute + (Files.exists(absolute) ? " is not a directory" : " does not exist")
+                    + ": give a directory holding models.list and its <name>.sql files (e.g. gold-ctas/src/main/resources/gold)");
+        }
+        Path list = absolute.resolve("models.list");
+        if (!Files.isRegularFile(list) || absolute.getParent() == null) {
+            List<String> modelFiles = GoldModels.modelFilesIn(absolute);
+            throw new IllegalArgumentException("--models " + absolute + " holds no models.list: write " + list + " naming the models to build, one name per"
+                    + " line, each the name of a <name>.sql file beside it" + (modelFiles.isEmpty() ? " (there is no .sql file there yet)"
+                    : " (the .sql files there: " + String.join(", ", modelFiles) + ")"));
         }
         try (URLClassLoader loader = new URLClassLoader(new URL[] {absolute.getParent().toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             return new GoldModels(absolute.getFileName().toString(), loader).all();

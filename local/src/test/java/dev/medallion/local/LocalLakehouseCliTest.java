@@ -1173,6 +1173,47 @@ class LocalLakehouseCliTest {
         assertTrue(noModels.err().startsWith("error: --models " + directory + " holds no models.list"), noModels.err());
     }
 
+    /**
+     * A --models directory whose list names no model (empty, or commented out while editing) built nothing and
+     * exited 0 ("0 of 0 table(s)"). Like a --models without models.list, or naming a model without its .sql, it
+     * is a wrong argument, refused before anything is converted, naming the file and what to write.
+     */
+    @Test
+    void modelsThatNameNoModelHaveNoListOrMissAFileAreAWrongArgumentNamingTheFileAndTheFix() throws Exception {
+        String input = SampleData.directory().toString();
+        Path lake = directory.resolve("lake");
+        Path models = models();
+        Files.writeString(models.resolve("models.list"), "# daily_sales, commented out while editing\n");
+        Files.writeString(models.resolve("daily_sales.sql"), "-- sources: sales\nSELECT region FROM ${silver_database}.sales\n");
+
+        Outcome commentedOut = run("local", "--input", input, "--lake", lake.toString(), "--models", models.toString());
+        assertEquals(2, commentedOut.exit(), commentedOut.out());
+        assertEquals("error: " + models.resolve("models.list") + " names no model (every line is blank or a comment): write one model name per line,"
+                + " each the name of a <name>.sql file beside it ('#' starts a comment); the .sql files beside it: daily_sales.sql\n", commentedOut.err());
+        assertEquals("", commentedOut.out());
+        assertFalse(Files.exists(lake), "nothing is converted for models that build nothing");
+
+        Files.writeString(models.resolve("models.list"), "daily_sales\nweekly_sales\n");
+        Outcome missingFile = run("local", "--input", input, "--lake", lake.toString(), "--models", models.toString());
+        assertEquals(2, missingFile.exit(), missingFile.out());
+        assertEquals("error: Gold model file " + models.resolve("weekly_sales.sql") + " is missing: " + models.resolve("models.list") + " names weekly_sales"
+                + " on line 2, and each model listed needs its <name>.sql beside the list: write it, or take the name out of the list (the .sql files"
+                + " beside it: daily_sales.sql)\n", missingFile.err());
+
+        Files.delete(models.resolve("models.list"));
+        Outcome noList = run("local", "--input", input, "--lake", lake.toString(), "--models", models.toString());
+        assertEquals(2, noList.exit(), noList.out());
+        assertEquals("error: --models " + models + " holds no models.list: write " + models.resolve("models.list") + " naming the models to build, one"
+                + " name per line, each the name of a <name>.sql file beside it (the .sql files there: daily_sales.sql)\n", noList.err());
+
+        Path absent = directory.resolve("no-such-models");
+        Outcome noDirectory = run("local", "--input", input, "--lake", lake.toString(), "--models", absent.toString());
+        assertEquals(2, noDirectory.exit(), noDirectory.out());
+        assertEquals("error: --models " + absent + " does not exist: give a directory holding models.list and its <name>.sql files"
+                + " (e.g. gold-ctas/src/main/resources/gold)\n", noDirectory.err());
+        assertFalse(Files.exists(lake), "nothing is converted for models that do not load");
+    }
+
     /** A file where the lake should be is a wrong argument named by its option, before anything is converted. */
     @Test
     void aLakeThatIsAFileOrLiesUnderOneOrHoldsAFileForSilverIsAWrongArgument() throws Exception {

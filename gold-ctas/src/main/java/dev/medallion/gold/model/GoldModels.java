@@ -6,9 +6,11 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,7 +36,8 @@ import static java.util.Objects.requireNonNull;
  * </pre>
  * A list file rather than a directory scan, because resources inside a jar cannot be listed portably.
  * The same layout in a directory of one's own ({@code local}'s {@code --models DIR}) is read through a
- * class loader over its parent; errors then name the files in that directory, not the jar's {@code gold/}.
+ * class loader over its parent; errors then name the files in that directory, not the jar's {@code gold/},
+ * and the {@code .sql} files there. A list that names no model is refused: it would build nothing, silently.
  */
 public final class GoldModels {
     private static final String LIST = "models.list";
@@ -56,7 +60,7 @@ public final class GoldModels {
     /**
      * Every listed model, in the list's order. A name listed twice is refused: a forced build of every
      * model would build it twice in one invocation, and the second build would delete the build kept for
-     * rollback.
+     * rollback. A list naming none (empty, or every line a comment) is refused too: it would build nothing.
      */
     public List<GoldModel> all() {
         String list = read(LIST).orElseThrow(() -> new IllegalStateException("Gold models list " + root + LIST + " is missing from the class path"));
@@ -77,11 +81,22 @@ public final class GoldModels {
                 throw new IllegalArgumentException(locate(LIST) + " names " + name + " twice (lines " + first + " and " + line + "): list each model once");
             }
         }
+        if (lineByName.isEmpty()) {
+            // An empty list built nothing and said nothing: local reported "0 of 0 table(s)" and exited 0, and the
+            // builder built nothing; a list commented out while editing reads the same.
+            String modelFiles = modelFilesBesideList().map(files -> files.isEmpty() ? "; there is no .sql file beside it yet"
+                    : "; the .sql files beside it: " + String.join(", ", files)).orElse("");
+            throw new IllegalArgumentException(locate(LIST) + " names no model (" + (list.isBlank() ? "it is empty" : "every line is blank or a comment")
+                    + "): write one model name per line, each the name of a <name>.sql file beside it ('#' starts a comment)" + modelFiles);
+        }
         List<GoldModel> models = new ArrayList<>();
         lineByName.forEach((name, line) -> {
             String file = name + ".sql";
             String text = read(file).orElseThrow(() -> new IllegalStateException("Gold model file " + locate(file) + " is missing: " + locate(LIST) + " names "
-                    + name + " on line " + line + ", and each model listed needs its <name>.sql beside the list"));
+                    + name + " on line " + line + ", and each model listed needs its <name>.sql beside the list: write it, or take the name out of the list"
+                    // A misspelt name is found among the files there.
+                    + modelFilesBesideList().map(files -> files.isEmpty() ? " (there is no .sql file beside it)" : " (the .sql files beside it: "
+                            + String.join(", ", files) + ")").orElse("")));
             try {
                 models.add(parse(name, text, locate(file)));
             }
@@ -211,6 +226,38 @@ public final class GoldModels {
         String listUrl = list.toString();
         // Resource names are model names and ".sql" (GoldModel.NAME): nothing in them needs encoding in a URL.
         return describe(listUrl.substring(0, listUrl.length() - LIST.length()) + resource);
+    }
+
+    /**
+     * The {@code .sql} files of a directory, by name in order, or none when it is not one: what an error
+     * about its list offers to be named in it. Only for models read from disk; a jar cannot be listed.
+     */
+    public static List<String> modelFilesIn(Path directory) {
+        requireNonNull(directory, "directory is null");
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(Files::isRegularFile).map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".sql")).sorted().toList();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Could not list " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The .sql files beside the list, for an error's fix, when the list is a file on disk; empty for a jar's, which cannot be listed. */
+    private Optional<List<String>> modelFilesBesideList() {
+        URL list = classLoader.getResource(root + LIST);
+        if (list == null || !list.getProtocol().equals("file")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(modelFilesIn(Path.of(list.toURI()).getParent()));
+        }
+        catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
+            // Not a path after all: the error still names the list and what to write.
+            return Optional.empty();
+        }
     }
 
     /** A class loader's URL as a person reads it: {@code /dir/x.sql}, or {@code gold/x.sql in /path/app.jar}. */

@@ -131,6 +131,46 @@ class GoldModelsTest {
         assertEquals(List.of("daily_sales", "weekly_sales"), readFrom(directory).stream().map(GoldModel::name).toList());
     }
 
+    /**
+     * A list with no name (empty, or every line commented out while editing) built nothing and said nothing:
+     * local printed "0 of 0 table(s)" with exit code 0, and the Lambda builder built nothing. It is refused,
+     * naming the list, what to write in it, and the .sql files there to name.
+     */
+    @Test
+    void aListNamingNoModelIsRefusedNamingTheListWhatToWriteAndTheModelFilesBesideIt() throws IOException {
+        Path empty = modelDirectory("", "daily_sales", "weekly_sales");
+        String emptyRefused = empty.resolve("models.list") + " names no model (it is empty): write one model name per line, each the name of a <name>.sql"
+                + " file beside it ('#' starts a comment); the .sql files beside it: daily_sales.sql, weekly_sales.sql";
+        assertEquals(emptyRefused, assertThrows(IllegalArgumentException.class, () -> readFrom(empty)).getMessage());
+
+        Path commentedOut = modelDirectory("# the models\n\n  # daily_sales\n", "daily_sales");
+        assertEquals(commentedOut.resolve("models.list") + " names no model (every line is blank or a comment): write one model name per line, each"
+                        + " the name of a <name>.sql file beside it ('#' starts a comment); the .sql files beside it: daily_sales.sql",
+                assertThrows(IllegalArgumentException.class, () -> readFrom(commentedOut)).getMessage());
+
+        Path nothingBeside = modelDirectory(" \r\n");
+        assertEquals(nothingBeside.resolve("models.list") + " names no model (it is empty): write one model name per line, each the name"
+                        + " of a <name>.sql file beside it ('#' starts a comment); there is no .sql file beside it yet",
+                assertThrows(IllegalArgumentException.class, () -> readFrom(nothingBeside)).getMessage());
+        // named() reads the list too (the Lambda builder asked for one model): the list is the reason, not the model's name.
+        assertEquals(emptyRefused, assertThrows(IllegalArgumentException.class, () -> {
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {empty.getParent().toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+                new GoldModels(empty.getFileName().toString(), loader).named(List.of("daily_sales"));
+            }
+        }).getMessage());
+    }
+
+    /** The model files of a directory, by name, in order: what an error offers to list. */
+    @Test
+    void theModelFilesOfADirectoryAreItsSqlFilesInNameOrder() throws IOException {
+        Path directory = modelDirectory("b\n", "b", "a");
+        Files.writeString(directory.resolve("notes.txt"), "not a model");
+        Files.createDirectories(directory.resolve("old.sql"));
+
+        assertEquals(List.of("a.sql", "b.sql"), GoldModels.modelFilesIn(directory));
+        assertEquals(List.of(), GoldModels.modelFilesIn(directory.resolve("no-such-folder")));
+    }
+
     /** A forced build of every model would build a model listed twice twice, the second deleting the build kept for rollback. */
     @Test
     void aModelListedTwiceIsRefusedNamingTheListAndTheModel() throws IOException {
@@ -146,7 +186,8 @@ class GoldModelsTest {
     void errorsNameTheFilesOfTheDirectoryTheModelsComeFrom() throws IOException {
         Path missing = modelDirectory("daily_sales\nweekly_sales\n", "daily_sales");
         assertEquals("Gold model file " + missing.resolve("weekly_sales.sql") + " is missing: " + missing.resolve("models.list")
-                        + " names weekly_sales on line 2, and each model listed needs its <name>.sql beside the list",
+                        + " names weekly_sales on line 2, and each model listed needs its <name>.sql beside the list: write it, or take the name"
+                        + " out of the list (the .sql files beside it: daily_sales.sql)",
                 assertThrows(IllegalStateException.class, () -> readFrom(missing)).getMessage());
 
         Path unknownSetting = modelDirectory("daily_sales\n", "daily_sales");
