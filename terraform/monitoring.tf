@@ -301,101 +301,64 @@ locals {
   }
 }
 
-# Always, with the converter: a rejected file is a whole file missing from silver. The alarm has no
-# ok_actions: the next period without a rejection turns it OK, which would say nothing about the file
-# (it stays rejected until it is uploaded again).
-resource "aws_cloudwatch_log_metric_filter" "silver_converter_rejected_files" {
-  count = var.enable_functions ? 1 : 0
+# One metric filter and one alarm per entry: each counts the lines of local.converter_log_patterns[key]
+# (1 per line) as metric_name in converter_log_metrics_namespace, and alarms on any in 5 minutes. Each
+# is a file missing something in silver, which stays missing when the next period has none: the alarms
+# have no ok_actions, as that period turning them OK would say nothing about the file. enabled is
+# whether the alarm is wanted; none is without the converter. The names are the key's, dashed.
+#   rejected_files: always. A rejected file is a whole file missing from silver (it stays rejected
+#     until it is uploaded again).
+#   files_all_rows_quarantined: always. A file whose every row was quarantined (a contract typing a
+#     column its values never fit, a header with a stray delimiter) is "converted" yet as absent from
+#     its table as a rejected file, and neither the rejected-files alarm nor the quarantined-rows one
+#     (off by default, and counting rows of every file) singles it out.
+#   files_with_columns_not_written: on by default. A column the dataset's schema contract lacks (a
+#     column the source added, a header with a typo) is not written, and the file converts: its values
+#     stop reaching silver with nothing failing and nothing else telling anyone.
+#     columns_not_written_alarm = false turns it off for a source that always carries a column nobody
+#     wants, which would alarm at every upload.
+# quarantined_rows, below, is not one of them: it sums the rows of a line, above a threshold set.
+locals {
+  converter_log_alarms = {
+    rejected_files = {
+      enabled     = true
+      metric_name = "RejectedFiles"
+      description = "The silver converter rejected a bronze file as a whole in the last 5 minutes (not CSV, not in its charset, past a limit): none of its rows reached silver, and the invocation did not fail. Its log line (WARN, \"source object rejected\", field reason) and its manifest under _manifests/ say why; fix the file or the setting the reason names, then upload the file again."
+    }
+    files_all_rows_quarantined = {
+      enabled     = true
+      metric_name = "FilesAllRowsQuarantined"
+      description = "The silver converter quarantined every row of a bronze file in the last 5 minutes: none of its rows is in its dataset's table, and the invocation did not fail. Its log line (\"source object processed\", rowsWritten 0) names the file and its quarantine file, under silver's _quarantine/, which gives each row's source line and reason; fix the rows (or the dataset's schema contract, or the header) and upload the file again (docs/silver-converter.md, Replaying quarantined rows)."
+    }
+    files_with_columns_not_written = {
+      enabled     = var.columns_not_written_alarm
+      metric_name = "FilesWithColumnsNotWritten"
+      description = "The silver converter converted a bronze file in the last 5 minutes without some of its columns: its header has a column its dataset's schema contract lacks (a column the source added, a header with a typo), whose values are not in silver; the invocation did not fail. Its log line (\"source object processed\", columnsNotWritten, droppedColumns: each column's header and position) names the file and the columns, as does its manifest under _manifests/. If the column belongs to the dataset, declare it in the dataset's schema contract (docs/silver-converter.md, Declared contracts), then convert the dataset's files again with the silver_reconvert_command output (DATASET=<dataset>); if the header is wrong, fix it and upload the file again. For a source that always carries a column nobody wants, set columns_not_written_alarm = false."
+    }
+  }
+}
 
-  name           = "${local.silver_converter_name}-rejected-files"
+resource "aws_cloudwatch_log_metric_filter" "silver_converter_log" {
+  for_each = { for key, alarm in local.converter_log_alarms : key => alarm if var.enable_functions && alarm.enabled }
+
+  name           = "${local.silver_converter_name}-${replace(each.key, "_", "-")}"
   log_group_name = aws_cloudwatch_log_group.silver_converter.name
-  pattern        = local.converter_log_patterns.rejected_files
+  pattern        = local.converter_log_patterns[each.key]
 
   metric_transformation {
     namespace = local.converter_log_metrics_namespace
-    name      = "RejectedFiles"
+    name      = each.value.metric_name
     value     = "1"
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "silver_converter_rejected_files" {
-  count = var.enable_functions ? 1 : 0
+resource "aws_cloudwatch_metric_alarm" "silver_converter_log" {
+  for_each = aws_cloudwatch_log_metric_filter.silver_converter_log
 
-  alarm_name          = "${local.name}-silver-converter-rejected-files"
-  alarm_description   = "The silver converter rejected a bronze file as a whole in the last 5 minutes (not CSV, not in its charset, past a limit): none of its rows reached silver, and the invocation did not fail. Its log line (WARN, \"source object rejected\", field reason) and its manifest under _manifests/ say why; fix the file or the setting the reason names, then upload the file again."
+  alarm_name          = "${local.name}-silver-converter-${replace(each.key, "_", "-")}"
+  alarm_description   = local.converter_log_alarms[each.key].description
   namespace           = local.converter_log_metrics_namespace
-  metric_name         = aws_cloudwatch_log_metric_filter.silver_converter_rejected_files[0].metric_transformation[0].name
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  actions_enabled     = true
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-}
-
-# Always, with the converter: a file whose every row was quarantined (a contract typing a column its
-# values never fit, a header with a stray delimiter) is "converted" yet as absent from its table as a
-# rejected file, and neither the rejected-files alarm nor the quarantined-rows one (off by default, and
-# counting rows of every file) singles it out. No ok_actions, as for rejected files.
-resource "aws_cloudwatch_log_metric_filter" "silver_converter_files_all_rows_quarantined" {
-  count = var.enable_functions ? 1 : 0
-
-  name           = "${local.silver_converter_name}-files-all-rows-quarantined"
-  log_group_name = aws_cloudwatch_log_group.silver_converter.name
-  pattern        = local.converter_log_patterns.files_all_rows_quarantined
-
-  metric_transformation {
-    namespace = local.converter_log_metrics_namespace
-    name      = "FilesAllRowsQuarantined"
-    value     = "1"
-  }
-}
-
-resource "aws_cloudwatch_metric_alarm" "silver_converter_files_all_rows_quarantined" {
-  count = var.enable_functions ? 1 : 0
-
-  alarm_name          = "${local.name}-silver-converter-files-all-rows-quarantined"
-  alarm_description   = "The silver converter quarantined every row of a bronze file in the last 5 minutes: none of its rows is in its dataset's table, and the invocation did not fail. Its log line (\"source object processed\", rowsWritten 0) names the file and its quarantine file, under silver's _quarantine/, which gives each row's source line and reason; fix the rows (or the dataset's schema contract, or the header) and upload the file again (docs/silver-converter.md, Replaying quarantined rows)."
-  namespace           = local.converter_log_metrics_namespace
-  metric_name         = aws_cloudwatch_log_metric_filter.silver_converter_files_all_rows_quarantined[0].metric_transformation[0].name
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  actions_enabled     = true
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-}
-
-# On by default, with the converter: a column the dataset's schema contract lacks (a column the source
-# added, a header with a typo) is not written, and the file converts: its values stop reaching silver
-# with nothing failing and nothing else telling anyone. columns_not_written_alarm = false turns it off
-# for a source that always carries a column nobody wants, which would alarm at every upload. No
-# ok_actions, as for rejected files: the column stays unwritten until someone acts.
-resource "aws_cloudwatch_log_metric_filter" "silver_converter_files_with_columns_not_written" {
-  count = var.enable_functions && var.columns_not_written_alarm ? 1 : 0
-
-  name           = "${local.silver_converter_name}-files-with-columns-not-written"
-  log_group_name = aws_cloudwatch_log_group.silver_converter.name
-  pattern        = local.converter_log_patterns.files_with_columns_not_written
-
-  metric_transformation {
-    namespace = local.converter_log_metrics_namespace
-    name      = "FilesWithColumnsNotWritten"
-    value     = "1"
-  }
-}
-
-resource "aws_cloudwatch_metric_alarm" "silver_converter_files_with_columns_not_written" {
-  count = var.enable_functions && var.columns_not_written_alarm ? 1 : 0
-
-  alarm_name          = "${local.name}-silver-converter-files-with-columns-not-written"
-  alarm_description   = "The silver converter converted a bronze file in the last 5 minutes without some of its columns: its header has a column its dataset's schema contract lacks (a column the source added, a header with a typo), whose values are not in silver; the invocation did not fail. Its log line (\"source object processed\", columnsNotWritten, droppedColumns: each column's header and position) names the file and the columns, as does its manifest under _manifests/. If the column belongs to the dataset, declare it in the dataset's schema contract (docs/silver-converter.md, Declared contracts), then convert the dataset's files again with the silver_reconvert_command output (DATASET=<dataset>); if the header is wrong, fix it and upload the file again. For a source that always carries a column nobody wants, set columns_not_written_alarm = false."
-  namespace           = local.converter_log_metrics_namespace
-  metric_name         = aws_cloudwatch_log_metric_filter.silver_converter_files_with_columns_not_written[0].metric_transformation[0].name
+  metric_name         = each.value.metric_transformation[0].name
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
@@ -577,4 +540,38 @@ moved {
 moved {
   from = aws_sqs_queue_policy.gold_schedule_dead_letter[0]
   to   = aws_sqs_queue_policy.event_dead_letter["gold_schedule"]
+}
+
+# Where each of the converter's log metric filters and alarms was, a pair of resources per alarm (count),
+# until they became one resource per kind over local.converter_log_alarms: a stack applied before plans
+# no change for them, as for the dead-letter queues above. MovedResourcesPlanIT plans against such a state.
+
+moved {
+  from = aws_cloudwatch_log_metric_filter.silver_converter_rejected_files[0]
+  to   = aws_cloudwatch_log_metric_filter.silver_converter_log["rejected_files"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.silver_converter_rejected_files[0]
+  to   = aws_cloudwatch_metric_alarm.silver_converter_log["rejected_files"]
+}
+
+moved {
+  from = aws_cloudwatch_log_metric_filter.silver_converter_files_all_rows_quarantined[0]
+  to   = aws_cloudwatch_log_metric_filter.silver_converter_log["files_all_rows_quarantined"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.silver_converter_files_all_rows_quarantined[0]
+  to   = aws_cloudwatch_metric_alarm.silver_converter_log["files_all_rows_quarantined"]
+}
+
+moved {
+  from = aws_cloudwatch_log_metric_filter.silver_converter_files_with_columns_not_written[0]
+  to   = aws_cloudwatch_log_metric_filter.silver_converter_log["files_with_columns_not_written"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.silver_converter_files_with_columns_not_written[0]
+  to   = aws_cloudwatch_metric_alarm.silver_converter_log["files_with_columns_not_written"]
 }

@@ -91,13 +91,8 @@ class MonitoringContractTest {
         String pattern = String.valueOf(asMap(root.local("converter_log_patterns")).get("rejected_files"));
         assertTrue(pattern.contains("$.message = \"source object rejected\""), pattern);
         assertTrue(pattern.contains("$.outcome != \"unchanged\""), "a redelivered event of a rejected file is not counted again: " + pattern);
-        Map<String, Object> alarm = assertLogMetricAlarmed(root, "silver_converter_rejected_files", pattern, "1");
-        assertEquals(0L, ((Number) alarm.get("threshold")).longValue(), "every rejected file");
-        for (String type : List.of("aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm")) {
-            assertEquals(1L, ((Number) root.resource(type, "silver_converter_rejected_files").get("count")).longValue(), type + ": always, with the converter");
-            assertEquals(0L, ((Number) Repository.rootModule(Map.of("enable_functions", false)).resource(type, "silver_converter_rejected_files").get("count")).longValue(),
-                    type + ": no converter, nothing to count");
-        }
+        Map<String, Object> alarm = assertConverterLogAlarm(root, "rejected_files", "RejectedFiles");
+        assertEquals(true, alarm.get("enabled"), "always, with the converter");
     }
 
     /**
@@ -114,14 +109,9 @@ class MonitoringContractTest {
         for (String term : List.of("$.message = \"source object processed\"", "$.outcome != \"unchanged\"", "$.rowsWritten = 0", "$.rowsQuarantined > 0")) {
             assertTrue(pattern.contains(term), term + ": " + pattern);
         }
-        Map<String, Object> alarm = assertLogMetricAlarmed(root, "silver_converter_files_all_rows_quarantined", pattern, "1");
-        assertEquals(0L, ((Number) alarm.get("threshold")).longValue(), "every such file");
-        assertTrue(String.valueOf(alarm.get("alarm_description")).contains("_quarantine/"), "it says where the rows are: " + alarm.get("alarm_description"));
-        for (String type : List.of("aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm")) {
-            assertEquals(1L, ((Number) root.resource(type, "silver_converter_files_all_rows_quarantined").get("count")).longValue(), type + ": always, with the converter");
-            assertEquals(0L, ((Number) Repository.rootModule(Map.of("enable_functions", false)).resource(type, "silver_converter_files_all_rows_quarantined")
-                    .get("count")).longValue(), type + ": no converter, nothing to count");
-        }
+        Map<String, Object> alarm = assertConverterLogAlarm(root, "files_all_rows_quarantined", "FilesAllRowsQuarantined");
+        assertEquals(true, alarm.get("enabled"), "always, with the converter");
+        assertTrue(String.valueOf(alarm.get("description")).contains("_quarantine/"), "it says where the rows are: " + alarm.get("description"));
     }
 
     /**
@@ -139,20 +129,14 @@ class MonitoringContractTest {
         for (String term : List.of("$.message = \"source object processed\"", "$.outcome != \"unchanged\"", "$.columnsNotWritten > 0")) {
             assertTrue(pattern.contains(term), term + ": " + pattern);
         }
-        Map<String, Object> alarm = assertLogMetricAlarmed(root, "silver_converter_files_with_columns_not_written", pattern, "1");
-        assertEquals(root.local("name") + "-silver-converter-files-with-columns-not-written", alarm.get("alarm_name"));
-        assertEquals(0L, ((Number) alarm.get("threshold")).longValue(), "every such file");
-        String description = String.valueOf(alarm.get("alarm_description"));
+        Map<String, Object> alarm = assertConverterLogAlarm(root, "files_with_columns_not_written", "FilesWithColumnsNotWritten");
+        String description = String.valueOf(alarm.get("description"));
         for (String what : List.of("droppedColumns", "schema contract", "silver_reconvert_command", "header", "columns_not_written_alarm")) {
             assertTrue(description.contains(what), "the alarm says what to do (" + what + "): " + description);
         }
-        for (String type : List.of("aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm")) {
-            assertEquals(1L, ((Number) root.resource(type, "silver_converter_files_with_columns_not_written").get("count")).longValue(), type + ": on by default");
-            assertEquals(0L, ((Number) Repository.rootModule(Map.of("columns_not_written_alarm", false))
-                    .resource(type, "silver_converter_files_with_columns_not_written").get("count")).longValue(), type + ": turned off");
-            assertEquals(0L, ((Number) Repository.rootModule(Map.of("enable_functions", false))
-                    .resource(type, "silver_converter_files_with_columns_not_written").get("count")).longValue(), type + ": no converter, nothing to count");
-        }
+        assertEquals(true, alarm.get("enabled"), "on by default");
+        assertEquals(false, asMap(asMap(Repository.rootModule(Map.of("columns_not_written_alarm", false)).local("converter_log_alarms"))
+                .get("files_with_columns_not_written")).get("enabled"), "turned off");
         Map<String, Object> variable = asMap(root.variables().get("columns_not_written_alarm"));
         assertEquals(true, variable.get("default"), String.valueOf(variable));
         assertEquals(false, variable.get("nullable"), String.valueOf(variable));
@@ -230,6 +214,49 @@ class MonitoringContractTest {
                 .map(Map.Entry::getValue)
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + file));
+    }
+
+    /**
+     * The entry {@code key} of local.converter_log_alarms, which counts the lines of
+     * local.converter_log_patterns[key] as {@code metricName}, 1 a line, and alarms on any of them in 5
+     * minutes, with no ok_actions (the file stays missing something when the next period has none); none
+     * without the converter. The names the plan gives them, ConverterLogAlarmsPlanIT checks.
+     */
+    private static Map<String, Object> assertConverterLogAlarm(TerraformConfiguration root, String key, String metricName) {
+        Map<String, Object> entry = asMap(asMap(root.local("converter_log_alarms")).get(key));
+        assertFalse(entry.isEmpty(), "no " + key + " in local.converter_log_alarms: " + root.local("converter_log_alarms"));
+        assertEquals(metricName, entry.get("metric_name"), key);
+        assertTrue(asMap(root.local("converter_log_patterns")).containsKey(key), key + ": its pattern in local.converter_log_patterns");
+
+        Map<String, Object> filter = root.resource("aws_cloudwatch_log_metric_filter", "silver_converter_log");
+        Matcher forEach = Pattern.compile("(?s)resource \"aws_cloudwatch_log_metric_filter\" \"silver_converter_log\" \\{\\s*for_each\\s*=\\s*([^\\n]*)\\n")
+                .matcher(source(root, "monitoring.tf"));
+        assertTrue(forEach.find(), "silver_converter_log's filters have no for_each");
+        assertEquals("{ for key, alarm in local.converter_log_alarms : key => alarm if var.enable_functions && alarm.enabled }", forEach.group(1).strip(),
+                "an entry enabled, with the converter: no converter, nothing to count");
+        assertEquals("aws_cloudwatch_log_group.silver_converter.name", String.valueOf(filter.get("log_group_name")), "the converter's log group");
+        // hcl4j reads local.converter_log_patterns[each.key] as a dotted path.
+        assertEquals("local.converter_log_patterns.each.key", String.valueOf(filter.get("pattern")), "the entry's pattern of local.converter_log_patterns");
+        List<Map<String, Object>> transformations = TerraformConfiguration.blocks(filter, "metric_transformation");
+        assertEquals(1, transformations.size(), key);
+        Map<String, Object> metric = transformations.get(0);
+        assertEquals("each.value.metric_name", String.valueOf(metric.get("name")), key);
+        assertEquals(root.resolved("local.converter_log_metrics_namespace"), String.valueOf(metric.get("namespace")), key);
+        assertEquals("1", String.valueOf(metric.get("value")), key + ": a file a line");
+        assertFalse(metric.containsKey("default_value"), key + ": a default value would publish a zero for every other line");
+
+        Map<String, Object> alarm = root.resource("aws_cloudwatch_metric_alarm", "silver_converter_log");
+        assertEquals("aws_cloudwatch_log_metric_filter.silver_converter_log", String.valueOf(alarm.get("for_each")), "an alarm for each filter");
+        assertEquals(String.valueOf(metric.get("namespace")), String.valueOf(alarm.get("namespace")), key);
+        assertTrue(String.valueOf(alarm.get("metric_name")).startsWith("each.value.metric_transformation."), key + ": its filter's metric: " + alarm.get("metric_name"));
+        assertEquals("local.converter_log_alarms.each.key.description", String.valueOf(alarm.get("alarm_description")), key);
+        assertEquals("Sum", alarm.get("statistic"), key);
+        assertEquals("GreaterThanThreshold", alarm.get("comparison_operator"), key);
+        assertEquals(0L, ((Number) alarm.get("threshold")).longValue(), key + ": every such file");
+        assertEquals("notBreaching", alarm.get("treat_missing_data"), key + ": no line, no problem");
+        assertEquals(List.of(TOPIC), TerraformConfiguration.strings(alarm.get("alarm_actions")), key);
+        assertFalse(alarm.containsKey("ok_actions"), key + ": OK the next period says nothing about the file");
+        return entry;
     }
 
     /** The filter {@code name} on the converter's log group, with that pattern and value, and its alarm to the alert topic. */
