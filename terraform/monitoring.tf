@@ -542,9 +542,10 @@ moved {
   to   = aws_sqs_queue_policy.event_dead_letter["gold_schedule"]
 }
 
-# Where each of the converter's log metric filters and alarms was, a pair of resources per alarm (count),
-# until they became one resource per kind over local.converter_log_alarms: a stack applied before plans
-# no change for them, as for the dead-letter queues above. MovedResourcesPlanIT plans against such a state.
+# Where the converter's rejected-files metric filter and alarm were, a pair of resources (count), until
+# the converter's log alarms became one resource per kind over local.converter_log_alarms: a stack
+# applied before plans no change for them, as for the dead-letter queues above (the other entries came
+# with the for_each). MovedResourcesPlanIT plans against such a state.
 
 moved {
   from = aws_cloudwatch_log_metric_filter.silver_converter_rejected_files[0]
@@ -554,24 +555,4 @@ moved {
 moved {
   from = aws_cloudwatch_metric_alarm.silver_converter_rejected_files[0]
   to   = aws_cloudwatch_metric_alarm.silver_converter_log["rejected_files"]
-}
-
-moved {
-  from = aws_cloudwatch_log_metric_filter.silver_converter_files_all_rows_quarantined[0]
-  to   = aws_cloudwatch_log_metric_filter.silver_converter_log["files_all_rows_quarantined"]
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.silver_converter_files_all_rows_quarantined[0]
-  to   = aws_cloudwatch_metric_alarm.silver_converter_log["files_all_rows_quarantined"]
-}
-
-moved {
-  from = aws_cloudwatch_log_metric_filter.silver_converter_files_with_columns_not_written[0]
-  to   = aws_cloudwatch_log_metric_filter.silver_converter_log["files_with_columns_not_written"]
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.silver_converter_files_with_columns_not_written[0]
-  to   = aws_cloudwatch_metric_alarm.silver_converter_log["files_with_columns_not_written"]
 }

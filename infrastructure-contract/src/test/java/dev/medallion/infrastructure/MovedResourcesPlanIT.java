@@ -64,16 +64,15 @@ class MovedResourcesPlanIT {
     }
 
     /**
-     * The converter's log metric filters and alarms on rejected files, files whose every row was
-     * quarantined and files with columns not written, once a pair of resources each (count), now one
-     * metric filter and one alarm per entry of local.converter_log_alarms (for_each). The state holds
-     * what the old code planned, with what AWS would have filled in (ARNs, ids), and the topic and log
-     * group they read; the old code planned no change against it.
+     * The converter's log metric filter and alarm on rejected files, once a pair of resources (count), now
+     * the rejected_files entry of local.converter_log_alarms (for_each), whose other entries came with it.
+     * The state holds what the old code planned, with what AWS would have filled in (ARNs, ids), and the
+     * topic and log group they read; the old code planned no change against it.
      */
     @Test
     void theConvertersLogMetricFiltersAndAlarmsKeepTheirObjects() throws Exception {
         Map<String, String> moved = new LinkedHashMap<>();
-        for (String alarm : List.of("rejected_files", "files_all_rows_quarantined", "files_with_columns_not_written")) {
+        for (String alarm : List.of("rejected_files")) {
             for (String type : List.of("aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm")) {
                 moved.put(type + ".silver_converter_log[\"" + alarm + "\"]", type + ".silver_converter_" + alarm + "[0]");
             }
@@ -82,8 +81,8 @@ class MovedResourcesPlanIT {
         Map<String, JsonNode> changes = changes(planFrom("converter-log-alarms.state.json"));
         assertMovedUnchanged(moved, changes);
         // The alarms keep their names, which the documentation and the alert e-mails give.
-        assertEquals("medallion-dev-silver-converter-files-with-columns-not-written",
-                changes.get("aws_cloudwatch_metric_alarm.silver_converter_log[\"files_with_columns_not_written\"]").at("/change/after/alarm_name").asText());
+        assertEquals("medallion-dev-silver-converter-rejected-files",
+                changes.get("aws_cloudwatch_metric_alarm.silver_converter_log[\"rejected_files\"]").at("/change/after/alarm_name").asText());
         assertEquals("medallion-dev-silver-converter-rejected-files",
                 changes.get("aws_cloudwatch_log_metric_filter.silver_converter_log[\"rejected_files\"]").at("/change/after/name").asText());
     }
