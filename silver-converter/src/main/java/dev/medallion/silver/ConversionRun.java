@@ -637,8 +637,9 @@ final class ConversionRun {
     private String delimiterHint() {
         String used = DELIMITER_NAMES.stream().filter(entry -> entry.getKey() == delimiter).map(Map.Entry::getValue).findFirst().orElse("U+%04X".formatted((int) delimiter));
         List<String> others = DELIMITER_NAMES.stream().map(Map.Entry::getValue).filter(name -> !name.equals(used)).toList();
-        String shown = delimiter == '\t' ? "tab" : "'" + delimiter + "'";
-        return "the file was read with " + shown + " as its delimiter (" + used + "): if it has another, declare it (" + SilverSettings.CSV_DELIMITERS + "="
+        // A tab is named, not shown: it would print as blank space.
+        String readWith = delimiter == '\t' ? "tabs as its delimiter" : "'" + delimiter + "' as its delimiter (" + used + ")";
+        return "the file was read with " + readWith + ": if it has another, declare it (" + SilverSettings.CSV_DELIMITERS + "="
                 + dataset + ":" + others.get(0) + ", or " + String.join(" or ", others.subList(1, others.size())) + ") and convert it again";
     }
 

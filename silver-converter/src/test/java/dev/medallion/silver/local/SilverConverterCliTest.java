@@ -282,6 +282,12 @@ class SilverConverterCliTest {
 
         assertEquals(0, run("convert", "--input", input.toString(), "--output", directory.resolve("declared").toString(), "--delimiter", "semicolon"), err());
         assertTrue(out().contains("2 rows read, 2 written, 0 quarantined"), out());
+
+        // Read with tabs, declared: the hint names the tab once, and offers the others.
+        Path tabbed = Files.writeString(directory.resolve("pairs.csv"), "a\tb\n1\n2\n");
+        assertEquals(0, run("convert", "--input", tabbed.toString(), "--output", directory.resolve("tabbed").toString(), "--delimiter", "tab"), err());
+        assertTrue(out().contains("; the file was read with tabs as its delimiter: if it has another, declare it (CSV_DELIMITERS=pairs:comma,"
+                + " or semicolon or pipe) and convert it again)\n"), out());
     }
 
     /** A file refused after its first rows defined the dataset's contract: the contract stays, and the line says so. */
