@@ -221,15 +221,6 @@ class CsvFilesTest {
             + " which no encoding reads as text, so the file cannot be converted as it is. Export those fields as display text (numbers unpacked"
             + " to their digits with the sign and decimal point written out, e.g. -1520.75; low values as spaces or empty)";
 
-    /** The NUL bytes among the first bytes looked at, as the message counts them. */
-    private static int nulsInSample(byte[] bytes) {
-        int nuls = 0;
-        for (int i = 0; i < Math.min(bytes.length, 8192); i++) {
-            nuls += bytes[i] == 0 ? 1 : 0;
-        }
-        return nuls;
-    }
-
     /**
      * A mainframe export with packed-decimal and low-value fields: refused for its NUL bytes, as the converter rejects it, but told
      * for what it is: its binary fields to export as display text, and undeclared, its code page to declare and where the setting goes.
@@ -237,7 +228,7 @@ class CsvFilesTest {
     @Test
     void anEbcdicFileWithPackedDecimalFieldsIsRefusedWithWhatToDoAboutThem() throws IOException {
         byte[] export = MainframeExports.withBinaryFields(Charset.forName("IBM037"), 400);
-        String undeclared = "it holds a NUL byte at offset 65 (" + nulsInSample(export) + " in its first 8192 bytes), not CSV text. The rest of its first"
+        String undeclared = "it holds a NUL byte at offset 65 (" + MainframeExports.nulsInSample(export) + " in its first 8192 bytes), not CSV text. The rest of its first"
                 + " bytes look like EBCDIC (a mainframe export)" + BINARY_FIELDS + ", and declare its code page, e.g. CSV_ENCODINGS=exports:IBM037 (US/Canada;"
                 + " IBM1047 for z/OS Unix, IBM273 German, IBM297 French, ...). A CSV_ENCODINGS entry goes in the environment of this command and of the"
                 + " converter (the Terraform variable silver_csv_encodings).";
@@ -245,12 +236,12 @@ class CsvFilesTest {
         assertEquals(Optional.of(undeclared), sniff("ledger.csv", export, Optional.of(WINDOWS_1252)));
         assertEquals(Optional.of(undeclared.replace("offset 65 (", "offset 65 once decompressed (")), sniff("ledger.csv.gz", gzip(export)));
         // Declared in its code page: refused too, at its first NUL byte; its code page is not advised again.
-        String declared = "it holds a NUL byte at offset 65 (" + nulsInSample(export) + " in its first 8192 bytes), which IBM037, the encoding"
+        String declared = "it holds a NUL byte at offset 65 (" + MainframeExports.nulsInSample(export) + " in its first 8192 bytes), which IBM037, the encoding"
                 + " CSV_ENCODINGS declares for dataset exports, reads as no character, not CSV text. It is a mainframe (EBCDIC) export" + BINARY_FIELDS + ".";
         assertEquals(Optional.of(declared), sniff("ledger.csv", export, Optional.of(Charset.forName("IBM037"))));
         // Text rows for the first 8 KiB, the binary fields after them: found among the first characters, as the converter finds them.
         byte[] late = concat(concat(mainframeExport(), concat(mainframeExport(), mainframeExport())), Arrays.copyOfRange(export, 37, export.length));
-        assertTrue(nulsInSample(late) == 0);
+        assertTrue(MainframeExports.nulsInSample(late) == 0);
         assertEquals(Optional.of("it holds a NUL character on line 364, not CSV text. It is a mainframe (EBCDIC) export" + BINARY_FIELDS + "."),
                 sniff("late.csv", late, Optional.of(Charset.forName("IBM037"))));
     }

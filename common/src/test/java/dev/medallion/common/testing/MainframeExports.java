@@ -41,4 +41,17 @@ public final class MainframeExports {
         }
         return packed;
     }
+
+    /**
+     * The NUL bytes among the first 8 KiB of {@code bytes}, the sample the converter and bronze-ingest look at, as their
+     * refusals count them.
+     */
+    public static int nulsInSample(byte[] bytes) {
+        requireNonNull(bytes, "bytes is null");
+        int nuls = 0;
+        for (int i = 0; i < Math.min(bytes.length, 8192); i++) {
+            nuls += bytes[i] == 0 ? 1 : 0;
+        }
+        return nuls;
+    }
 }

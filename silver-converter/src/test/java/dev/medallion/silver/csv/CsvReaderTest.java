@@ -611,15 +611,6 @@ class CsvReaderTest {
             + " which no encoding reads as text, so the file cannot be converted as it is. Export those fields as display text (numbers unpacked"
             + " to their digits with the sign and decimal point written out, e.g. -1520.75; low values as spaces or empty)";
 
-    /** The NUL bytes among the first bytes the converter looks at, as its message counts them. */
-    private static int nulsInSample(byte[] bytes) {
-        int nuls = 0;
-        for (int i = 0; i < Math.min(bytes.length, 8192); i++) {
-            nuls += bytes[i] == 0 ? 1 : 0;
-        }
-        return nuls;
-    }
-
     /**
      * A mainframe export with packed-decimal and low-value fields, undeclared or declared windows-1252: still rejected for its NUL
      * bytes, nothing of it converted, but told for what it is, its binary fields to export as display text and its code page to
@@ -629,7 +620,7 @@ class CsvReaderTest {
     @CsvSource({"IBM037, 20", "IBM1047, 20", "IBM273, 400"})
     void undeclaredEbcdicWithPackedDecimalFieldsIsRejectedWithWhatToDoAboutThem(String codePage, int rows) {
         byte[] export = MainframeExports.withBinaryFields(Charset.forName(codePage), rows);
-        String expected = "The file is not text: it holds a NUL byte at byte offset 65 (" + nulsInSample(export) + " in its first "
+        String expected = "The file is not text: it holds a NUL byte at byte offset 65 (" + MainframeExports.nulsInSample(export) + " in its first "
                 + Math.min(export.length, 8192) + " bytes). The rest of its first bytes look like EBCDIC (a mainframe export)" + BINARY_FIELDS
                 + ", and declare its code page, e.g. CSV_ENCODINGS=ledger:IBM037 (US/Canada; IBM1047 for z/OS Unix, IBM273 German, IBM297 French, ...).";
         assertEquals(expected, rejection(export, Optional.empty(), "ledger").getMessage());
@@ -647,12 +638,12 @@ class CsvReaderTest {
     void declaredEbcdicWithPackedDecimalFieldsIsRejectedWithWhatToDoAboutThem() {
         Charset ibm037 = Charset.forName("IBM037");
         byte[] export = MainframeExports.withBinaryFields(ibm037, 20);
-        assertEquals("The file is not text: it holds a NUL byte at byte offset 65 (" + nulsInSample(export) + " in its first " + export.length
+        assertEquals("The file is not text: it holds a NUL byte at byte offset 65 (" + MainframeExports.nulsInSample(export) + " in its first " + export.length
                 + " bytes), which IBM037, the encoding CSV_ENCODINGS declares for dataset ledger, reads as no character. It is a mainframe (EBCDIC) export"
                 + BINARY_FIELDS + ".", rejection(export, Optional.of(ibm037), "ledger").getMessage());
         // Text rows for the first 8 KiB, the binary fields after them: its first content is read as characters.
         byte[] late = concat(upperCaseMainframeExport(300), Arrays.copyOfRange(export, 37, export.length));
-        assertTrue(nulsInSample(late) == 0 && late.length < 65536);
+        assertTrue(MainframeExports.nulsInSample(late) == 0 && late.length < 65536);
         assertEquals("The file is not text: it holds a NUL character on line 302. It is a mainframe (EBCDIC) export" + BINARY_FIELDS + ".",
                 rejection(late, Optional.of(ibm037), "ledger").getMessage());
     }
