@@ -280,8 +280,9 @@ resource "aws_cloudwatch_metric_alarm" "gold_triggers_not_consumed" {
 # alarms above sees them. A file rejected as a whole (its manifest's status "rejected") never reaches
 # silver; the converter says so in its one JSON line per object (JsonLog: "level", "message", then the
 # fields), at WARN as "source object rejected", and a processed file's line counts its quarantined rows
-# ("rowsQuarantined") and, when it wrote none of them, "rowsWritten" 0, and the columns of the file its
-# dataset's schema contract lacks, which are not written ("columnsNotWritten"). A redelivered event of a file
+# ("rowsQuarantined") and, when it wrote none of them, "rowsWritten" 0, the columns of the file its
+# dataset's schema contract lacks, which are not written ("columnsNotWritten"), and the contract's columns
+# the file lacks, which are written as null ("columnsMissing"). A redelivered event of a file
 # already converted or rejected logs the same line with "outcome" "unchanged": it is not counted again.
 # A run that commits and then fails in its cleanup logs its commit before failing, and its retry answers
 # "unchanged": each commit is counted once. ConverterLogMetricFiltersIT checks the patterns against the
@@ -292,12 +293,15 @@ locals {
     rejected_files             = "{ ($.message = \"source object rejected\") && ($.outcome != \"unchanged\") }"
     quarantined_rows           = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.rowsQuarantined > 0) }"
     files_all_rows_quarantined = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.rowsWritten = 0) && ($.rowsQuarantined > 0) }"
-    # columnsNotWritten is the number of entries of droppedColumns, logged as a number because a JSON
-    # filter pattern compares numbers (=, !=, <, >, <=, >=) and reaches an array's elements only by their
-    # index ($.droppedColumns[0]): it cannot count them, nor test a property's presence in general
+    # columnsNotWritten and columnsMissing are the numbers of entries of droppedColumns and missingColumns,
+    # logged as numbers because a JSON filter pattern compares numbers (=, !=, <, >, <=, >=) and reaches an
+    # array's elements only by their index ($.droppedColumns[0]): it cannot count them, nor test a
+    # property's presence in general. Either direction is one file to alarm on, so the two are one test
+    # joined by ||, grouped: the same guide's order of operations is () > && > ||, so without the
+    # parentheses a line's columnsMissing alone would match, a redelivery's "unchanged" line included
     # (CloudWatch Logs User Guide, "Using filter patterns to match terms in JSON log events",
     # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html).
-    files_with_columns_not_written = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.columnsNotWritten > 0) }"
+    files_not_matching_contract = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.columnsNotWritten > 0 || $.columnsMissing > 0) }"
   }
 }
 
@@ -312,11 +316,13 @@ locals {
 #     column its values never fit, a header with a stray delimiter) is "converted" yet as absent from
 #     its table as a rejected file, and neither the rejected-files alarm nor the quarantined-rows one
 #     (off by default, and counting rows of every file) singles it out.
-#   files_with_columns_not_written: on by default. A column the dataset's schema contract lacks (a
-#     column the source added, a header with a typo) is not written, and the file converts: its values
-#     stop reaching silver with nothing failing and nothing else telling anyone.
-#     columns_not_written_alarm = false turns it off for a source that always carries a column nobody
-#     wants, which would alarm at every upload.
+#   files_not_matching_contract: on by default. A file whose columns differ from its dataset's schema
+#     contract converts, with nothing failing and nothing else telling anyone, in either direction: a
+#     column the contract lacks (a column the source added, a header with a typo) is not written, its
+#     values reaching no table; a column the file lacks (a column the source stopped sending or renamed)
+#     is written as null, its table quietly filling with nulls. One alarm for both, not one each: the log
+#     line and the manifest say which (and a renamed column is both, one file). contract_drift_alarm =
+#     false turns it off for a source whose columns never match, which would alarm at every upload.
 # quarantined_rows, below, is not one of them: it sums the rows of a line, above a threshold set.
 locals {
   converter_log_alarms = {
@@ -330,10 +336,10 @@ locals {
       metric_name = "FilesAllRowsQuarantined"
       description = "The silver converter quarantined every row of a bronze file in the last 5 minutes: none of its rows is in its dataset's table, and the invocation did not fail. Its log line (\"source object processed\", rowsWritten 0) names the file and its quarantine file, under silver's _quarantine/, which gives each row's source line and reason; fix the rows (or the dataset's schema contract, or the header) and upload the file again (docs/silver-converter.md, Replaying quarantined rows)."
     }
-    files_with_columns_not_written = {
-      enabled     = var.columns_not_written_alarm
-      metric_name = "FilesWithColumnsNotWritten"
-      description = "The silver converter converted a bronze file in the last 5 minutes without some of its columns: its header has a column its dataset's schema contract lacks (a column the source added, a header with a typo), whose values are not in silver; the invocation did not fail. Its log line (\"source object processed\", columnsNotWritten, droppedColumns: each column's header and position) names the file and the columns, as does its manifest under _manifests/. If the column belongs to the dataset, declare it in the dataset's schema contract (docs/silver-converter.md, Declared contracts), then convert the dataset's files again with the silver_reconvert_command output (DATASET=<dataset>); if the header is wrong, fix it and upload the file again. For a source that always carries a column nobody wants, set columns_not_written_alarm = false."
+    files_not_matching_contract = {
+      enabled     = var.contract_drift_alarm
+      metric_name = "FilesNotMatchingContract"
+      description = "The silver converter converted a bronze file in the last 5 minutes whose columns differ from its dataset's schema contract; the invocation did not fail. Its log line (\"source object processed\") and its manifest under _manifests/ name the file and the columns. A column the contract lacks (columnsNotWritten, droppedColumns: added by the source, a header typo) is not written: declare it in the contract (docs/silver-converter.md, Declared contracts), then convert the dataset again with the silver_reconvert_command output (DATASET=<dataset>); or fix the header and upload the file again. A column the file lacks (columnsMissing, missingColumns: no longer sent, renamed) is written as null: fix the source, or the header, and upload the file again; or edit the contract (a renamed column's sourceName, then convert the dataset again; a column gone for good out of it). For a source whose columns never match its contract, set contract_drift_alarm = false."
     }
   }
 }

@@ -389,8 +389,8 @@ variable "quarantined_rows_alarm_threshold" {
   }
 }
 
-variable "columns_not_written_alarm" {
-  description = "Raise the converter's files-with-columns-not-written alarm, with its metric filter, when a file converts with a column its dataset's schema contract lacks (a column the source added, a header with a typo): that column's values are not written to silver, and nothing fails. On by default, since nothing else tells anyone. false for a source that always carries a column nobody wants, which would alarm at every upload; the log line's droppedColumns and the manifest still name such columns."
+variable "contract_drift_alarm" {
+  description = "Raise the converter's files-not-matching-contract alarm, with its metric filter, when a file converts with columns that differ from its dataset's schema contract, either way: a column the contract lacks (a column the source added, a header with a typo) is not written to silver; a column the file lacks (a column the source stopped sending or renamed) is written as null. Nothing fails either way. On by default, since nothing else tells anyone. false for a source whose columns never match its contract, which would alarm at every upload; the log line's droppedColumns and missingColumns, and the manifest, still name such columns."
   type        = bool
   default     = true
   nullable    = false

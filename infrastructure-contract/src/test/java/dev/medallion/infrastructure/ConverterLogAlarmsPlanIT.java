@@ -46,7 +46,7 @@ class ConverterLogAlarmsPlanIT {
         Map<String, String> names = new LinkedHashMap<>();
         names.put("rejected_files", "rejected-files");
         names.put("files_all_rows_quarantined", "files-all-rows-quarantined");
-        names.put("files_with_columns_not_written", "files-with-columns-not-written");
+        names.put("files_not_matching_contract", "files-not-matching-contract");
         names.forEach((key, name) -> {
             JsonNode filter = planned.get(FILTER + "[\"" + key + "\"]");
             JsonNode alarm = planned.get(ALARM + "[\"" + key + "\"]");
@@ -67,16 +67,16 @@ class ConverterLogAlarmsPlanIT {
             assertEquals(300, alarm.path("period").asInt(), key);
             assertEquals(true, alarm.path("ok_actions").isNull(), key + ": no ok_actions: " + alarm.path("ok_actions"));
         });
-        assertEquals(List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"files_with_columns_not_written\"]", FILTER + "[\"rejected_files\"]",
-                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"files_with_columns_not_written\"]", ALARM + "[\"rejected_files\"]"),
+        assertEquals(List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"files_not_matching_contract\"]", FILTER + "[\"rejected_files\"]",
+                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"files_not_matching_contract\"]", ALARM + "[\"rejected_files\"]"),
                 List.copyOf(planned.keySet()), "one filter and one alarm each, on by default");
     }
 
     @Test
-    void columnsNotWrittenCanBeTurnedOffAndNoneIsPlannedWithoutTheConverter() throws Exception {
+    void contractDriftCanBeTurnedOffAndNoneIsPlannedWithoutTheConverter() throws Exception {
         assertEquals(List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"rejected_files\"]",
                 ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"rejected_files\"]"),
-                List.copyOf(planned(stack.planJson("-var", "columns_not_written_alarm=false")).keySet()), "columns_not_written_alarm = false");
+                List.copyOf(planned(stack.planJson("-var", "contract_drift_alarm=false")).keySet()), "contract_drift_alarm = false");
         assertEquals(List.of(), List.copyOf(planned(stack.planJson("-var", "enable_functions=false")).keySet()), "no converter, nothing to count");
     }
 

@@ -34,13 +34,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * row is quarantined), whose --verbose prints the JSON line the Lambda function writes (the same
  * SilverConverter code logs both). Each pattern is evaluated here as CloudWatch Logs evaluates a JSON
  * filter pattern of that form (CloudWatch Logs User Guide, "Using filter patterns to match terms in JSON
- * log events"): conjunctions of {@code ($.field op value)}, a string compared whole, a number compared as
- * a number. CloudWatch itself is not involved: a pattern outside that subset fails the test.
+ * log events"): terms {@code $.field op value} joined by {@code &&} and {@code ||}, grouped by
+ * parentheses, in the order of operations that guide gives, () before && before ||; a string compared
+ * whole, a number compared as a number. CloudWatch itself is not involved: a pattern outside that subset
+ * fails the test.
  */
 class ConverterLogMetricFiltersIT {
     private static final String CLI_CLASS = "dev.medallion.silver.local.SilverConverterCli";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern TERM = Pattern.compile("\\(\\s*\\$\\.([A-Za-z0-9_]+)\\s*(=|!=|>=|<=|>|<)\\s*(\"(?:[^\"\\\\*]|\\\\.)*\"|-?[0-9]+(?:\\.[0-9]+)?)\\s*\\)");
+    /** A term of a pattern: a field of the line's top level, an operator, a string without wildcard or a number. */
+    private static final Pattern TERM = Pattern.compile("\\$\\.([A-Za-z0-9_]+)\\s*(=|!=|>=|<=|>|<)\\s*(\"(?:[^\"\\\\*]|\\\\.)*\"|-?[0-9]+(?:\\.[0-9]+)?)");
 
     @TempDir
     Path work;
@@ -113,13 +116,15 @@ class ConverterLogMetricFiltersIT {
     }
 
     @Test
-    void theFilterOfFilesWithColumnsNotWrittenCountsThemOnce() throws Exception {
+    void theFilterOfFilesNotMatchingTheirContractCountsThemOnceInEitherDirection() throws Exception {
         // The dataset's first file defines its contract (id, amount).
         Path defining = write("defining.csv", "id,amount\n1,2\n".getBytes(StandardCharsets.UTF_8));
         // The source added a column: converted, its values not written.
         Path added = write("added.csv", "id,amount,channel\n2,3,web\n".getBytes(StandardCharsets.UTF_8));
-        // A column the contract has is missing: written as null, no value of the file lost.
+        // The source stopped sending a column the contract has: converted, the column written as null.
         Path missing = write("missing.csv", "id\n4\n".getBytes(StandardCharsets.UTF_8));
+        // The source renamed a column: one not written, one written as null, a single file to alarm on.
+        Path renamed = write("renamed.csv", "id,total\n6,7\n".getBytes(StandardCharsets.UTF_8));
         // Most of its columns not the contract's: rejected, the rejected-files alarm's.
         Path rejected = write("rejected-other.csv", "id,city,country\n5,Lyon,FR\n".getBytes(StandardCharsets.UTF_8));
         // A header and no rows: no value lost yet, but the source's next files will drop the column too.
@@ -128,19 +133,32 @@ class ConverterLogMetricFiltersIT {
         JsonNode definingLine = convert(defining, "orders");
         JsonNode addedLine = convert(added, "orders");
         JsonNode missingLine = convert(missing, "orders");
+        JsonNode renamedLine = convert(renamed, "orders");
         JsonNode rejectedLine = convert(rejected, "orders");
         JsonNode headerOnlyLine = convert(headerOnly, "orders");
         JsonNode addedAgain = convert(added, "orders");
+        JsonNode missingAgain = convert(missing, "orders");
         assertEquals("converted", addedLine.path("outcome").asText(), addedLine.toString());
         assertEquals("channel", addedLine.path("droppedColumns").path(0).path("header").asText(), addedLine.toString());
+        assertEquals("converted", missingLine.path("outcome").asText(), missingLine.toString());
         assertEquals("amount", missingLine.path("missingColumns").path(0).asText(), missingLine.toString());
+        assertEquals(1, missingLine.path("columnsMissing").asLong(), missingLine.toString());
+        assertEquals(0, missingLine.path("columnsNotWritten").asLong(), missingLine.toString());
+        assertEquals("converted", renamedLine.path("outcome").asText(), renamedLine.toString());
+        assertEquals(1, renamedLine.path("columnsNotWritten").asLong(), renamedLine.toString());
+        assertEquals(1, renamedLine.path("columnsMissing").asLong(), renamedLine.toString());
+        assertEquals(0, definingLine.path("columnsMissing").asLong(), definingLine.toString());
         assertEquals("source object rejected", rejectedLine.path("message").asText(), rejectedLine.toString());
         assertEquals("unchanged", addedAgain.path("outcome").asText(), addedAgain.toString());
         assertEquals(1, addedAgain.path("columnsNotWritten").asLong(), "a redelivery logs the count again: " + addedAgain);
+        assertEquals("unchanged", missingAgain.path("outcome").asText(), missingAgain.toString());
+        assertEquals(1, missingAgain.path("columnsMissing").asLong(), "a redelivery logs the count again: " + missingAgain);
 
-        String pattern = String.valueOf(asMap(Repository.rootModule().local("converter_log_patterns")).get("files_with_columns_not_written"));
-        assertEquals(List.of(addedLine, headerOnlyLine), List.of(definingLine, addedLine, missingLine, rejectedLine, headerOnlyLine, addedAgain).stream().filter(line -> matches(pattern, line)).toList(),
-                "the filter must match each file with a column not written, once: " + pattern);
+        String pattern = String.valueOf(asMap(Repository.rootModule().local("converter_log_patterns")).get("files_not_matching_contract"));
+        assertEquals(List.of(addedLine, missingLine, renamedLine, headerOnlyLine),
+                List.of(definingLine, addedLine, missingLine, renamedLine, rejectedLine, headerOnlyLine, addedAgain, missingAgain).stream()
+                        .filter(line -> matches(pattern, line)).toList(),
+                "the filter must match each file whose columns differ from the contract, either way, once: " + pattern);
     }
 
     @Test
@@ -151,6 +169,21 @@ class ConverterLogMetricFiltersIT {
         assertFalse(matches("{ ($.rowsQuarantined > 0) }", line));
         assertTrue(matches("{ ($.rowsQuarantined >= 0) }", line));
         assertFalse(matches("{ ($.missing != \"x\") }", line), "a field the line lacks matches nothing");
+    }
+
+    /**
+     * The order of operations of the CloudWatch Logs User Guide ("Using filter patterns to match terms in JSON
+     * log events": () before && before ||), on its own examples of compound expressions, their fields moved to
+     * the line's top level: the same patterns match and fail to match as the guide says.
+     */
+    @Test
+    void theEvaluatorGroupsAsCloudWatchDoes() throws IOException {
+        JsonNode line = JSON.readTree("{\"id\":1,\"email\":\"John.Stiles@example.com\",\"action\":\"DELETE\"}");
+        assertTrue(matches("{ ($.id = 1) && ($.email = \"John.Stiles@example.com\") }", line));
+        assertTrue(matches("{ $.email = \"John.Stiles@example.com\" || $.id = 5 && $.action = \"nonmatch\" }", line), "&& before ||");
+        assertFalse(matches("{ ($.email = \"John.Stiles@example.com\" || $.id = 5) && $.action = \"nonmatch\" }", line), "() before &&");
+        assertFalse(matches("{ ($.id = 2 && $.email = \"nonmatch\") || $.action = \"GET\" }", line));
+        assertTrue(matches("{ ($.id = 2) || (($.id = 1) && ($.action = \"DELETE\")) }", line), "nested groups");
     }
 
     /** The JSON line the converter logs for {@code file}, converted into the test's silver directory. */
@@ -182,21 +215,83 @@ class ConverterLogMetricFiltersIT {
     }
 
     /**
-     * Whether a JSON filter pattern of the form {@code { (term) && (term) ... }} matches the line: each
-     * term {@code $.field op value}, a field of the line's top level.
+     * Whether a JSON filter pattern {@code { expression }} matches the line: terms {@code $.field op value} (a
+     * field of the line's top level) joined by {@code &&} and {@code ||} and grouped by parentheses.
      */
     static boolean matches(String pattern, JsonNode line) {
         String body = pattern.strip();
         assertTrue(body.startsWith("{") && body.endsWith("}"), "not a JSON filter pattern: " + pattern);
-        body = body.substring(1, body.length() - 1).strip();
-        assertFalse(body.contains("||"), "only conjunctions are evaluated here: " + pattern);
-        boolean all = true;
-        for (String term : body.split("&&")) {
-            Matcher matcher = TERM.matcher(term.strip());
-            assertTrue(matcher.matches(), "a term this test cannot evaluate (no wildcard, no nested selector): " + term);
-            all &= holds(line.get(matcher.group(1)), matcher.group(2), matcher.group(3));
+        FilterExpression expression = new FilterExpression(body.substring(1, body.length() - 1), pattern, line);
+        boolean matched = expression.or();
+        assertTrue(expression.atEnd(), "left over at " + expression.position + " of " + pattern);
+        return matched;
+    }
+
+    /**
+     * A recursive descent over a pattern's expression: {@code or := and ('||' and)*}, {@code and := group ('&&'
+     * group)*}, {@code group := '(' or ')' | term}, which is the order of operations CloudWatch gives.
+     */
+    private static final class FilterExpression {
+        private final String text;
+        private final String pattern;
+        private final JsonNode line;
+        private int position;
+
+        FilterExpression(String text, String pattern, JsonNode line) {
+            this.text = text;
+            this.pattern = pattern;
+            this.line = line;
         }
-        return all;
+
+        boolean or() {
+            boolean any = and();
+            while (take("||")) {
+                // Both sides are read whatever the first gave, so that a term this test cannot evaluate fails it.
+                any |= and();
+            }
+            return any;
+        }
+
+        private boolean and() {
+            boolean all = group();
+            while (take("&&")) {
+                all &= group();
+            }
+            return all;
+        }
+
+        private boolean group() {
+            if (take("(")) {
+                boolean inner = or();
+                assertTrue(take(")"), "no ) at " + position + " of " + pattern);
+                return inner;
+            }
+            skipSpaces();
+            Matcher term = TERM.matcher(text).region(position, text.length());
+            assertTrue(term.lookingAt(), "a term this test cannot evaluate (no wildcard, no nested selector) at " + position + " of " + pattern);
+            position = term.end();
+            return holds(line.get(term.group(1)), term.group(2), term.group(3));
+        }
+
+        private boolean take(String token) {
+            skipSpaces();
+            if (text.startsWith(token, position)) {
+                position += token.length();
+                return true;
+            }
+            return false;
+        }
+
+        private void skipSpaces() {
+            while (position < text.length() && Character.isWhitespace(text.charAt(position))) {
+                position++;
+            }
+        }
+
+        boolean atEnd() {
+            skipSpaces();
+            return position == text.length();
+        }
     }
 
     private static boolean holds(JsonNode field, String operator, String literal) {

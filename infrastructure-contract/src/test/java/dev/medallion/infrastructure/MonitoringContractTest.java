@@ -115,31 +115,44 @@ class MonitoringContractTest {
     }
 
     /**
-     * A column the dataset's schema contract lacks (a source that added one, a header with a typo) is not
-     * written: its values stop reaching silver while the file converts and the invocation succeeds. A metric
-     * filter on the log line's columnsNotWritten (a number: a filter cannot count droppedColumns' entries)
-     * counts such files, a redelivery's "unchanged" line not again, and an alarm tells the alert topic what to
-     * do. On by default, since nothing else says so; columns_not_written_alarm = false turns it off for a
-     * source that always carries a column nobody wants, which would otherwise alarm at every upload.
+     * A file whose columns differ from its dataset's schema contract converts and the invocation succeeds, in
+     * either direction: a column the contract lacks (a source that added one, a header with a typo) is not
+     * written, its values reaching no table; a column the file lacks (a source that stopped sending it, renamed
+     * it) is written as null, the table quietly filling with nulls. One metric filter on the log line's
+     * columnsNotWritten or columnsMissing (numbers: a filter cannot count droppedColumns' or missingColumns'
+     * entries) counts such files, a redelivery's "unchanged" line not again, and one alarm tells the alert topic
+     * what to do for each direction. On by default, since nothing else says so; contract_drift_alarm = false
+     * turns it off for a source whose columns never match, which would otherwise alarm at every upload.
      */
     @Test
-    void aFileWithColumnsNotWrittenRaisesAnAlarmUnlessTurnedOff() {
+    void aFileWhoseColumnsDifferFromItsContractEitherWayRaisesAnAlarmUnlessTurnedOff() {
         TerraformConfiguration root = Repository.rootModule();
-        String pattern = String.valueOf(asMap(root.local("converter_log_patterns")).get("files_with_columns_not_written"));
-        for (String term : List.of("$.message = \"source object processed\"", "$.outcome != \"unchanged\"", "$.columnsNotWritten > 0")) {
+        String pattern = String.valueOf(asMap(root.local("converter_log_patterns")).get("files_not_matching_contract"));
+        for (String term : List.of("$.message = \"source object processed\"", "$.outcome != \"unchanged\"", "$.columnsNotWritten > 0", "$.columnsMissing > 0")) {
             assertTrue(pattern.contains(term), term + ": " + pattern);
         }
-        Map<String, Object> alarm = assertConverterLogAlarm(root, "files_with_columns_not_written", "FilesWithColumnsNotWritten");
+        // && binds tighter than || in a filter pattern: the either-way test must be grouped, or a missing column
+        // of any line, a redelivery's included, would match alone.
+        assertTrue(pattern.matches(".*&& \\(\\$\\.columnsNotWritten > 0 \\|\\| \\$\\.columnsMissing > 0\\) }"), "grouped: " + pattern);
+        Map<String, Object> alarm = assertConverterLogAlarm(root, "files_not_matching_contract", "FilesNotMatchingContract");
         String description = String.valueOf(alarm.get("description"));
-        for (String what : List.of("droppedColumns", "schema contract", "silver_reconvert_command", "header", "columns_not_written_alarm")) {
+        for (String what : List.of("droppedColumns", "missingColumns", "columnsNotWritten", "columnsMissing", "schema contract", "silver_reconvert_command",
+                "header", "null", "fix the source", "contract_drift_alarm")) {
             assertTrue(description.contains(what), "the alarm says what to do (" + what + "): " + description);
         }
         assertEquals(true, alarm.get("enabled"), "on by default");
-        assertEquals(false, asMap(asMap(Repository.rootModule(Map.of("columns_not_written_alarm", false)).local("converter_log_alarms"))
-                .get("files_with_columns_not_written")).get("enabled"), "turned off");
-        Map<String, Object> variable = asMap(root.variables().get("columns_not_written_alarm"));
+        assertEquals(false, asMap(asMap(Repository.rootModule(Map.of("contract_drift_alarm", false)).local("converter_log_alarms"))
+                .get("files_not_matching_contract")).get("enabled"), "turned off");
+        Map<String, Object> variable = asMap(root.variables().get("contract_drift_alarm"));
         assertEquals(true, variable.get("default"), String.valueOf(variable));
         assertEquals(false, variable.get("nullable"), String.valueOf(variable));
+        // hcl4j reads a type as an object of its own: the declaration says it.
+        assertTrue(Pattern.compile("(?s)variable \"contract_drift_alarm\" \\{[^}]*\n\\s*type\\s*=\\s*bool\\s*\n").matcher(source(root, "variables.tf")).find(),
+                "contract_drift_alarm is a bool");
+        assertTrue(String.valueOf(variable.get("description")).contains("null"), "it says a missing column is written as null: " + variable);
+        // The names of one day, never released, are gone rather than kept beside the new ones.
+        assertFalse(root.variables().containsKey("columns_not_written_alarm"), "columns_not_written_alarm is contract_drift_alarm now");
+        assertFalse(asMap(root.local("converter_log_alarms")).containsKey("files_with_columns_not_written"), "files_with_columns_not_written is files_not_matching_contract now");
     }
 
     /**
@@ -250,6 +263,10 @@ class MonitoringContractTest {
         assertEquals(String.valueOf(metric.get("namespace")), String.valueOf(alarm.get("namespace")), key);
         assertTrue(String.valueOf(alarm.get("metric_name")).startsWith("each.value.metric_transformation."), key + ": its filter's metric: " + alarm.get("metric_name"));
         assertEquals("local.converter_log_alarms.each.key.description", String.valueOf(alarm.get("alarm_description")), key);
+        // CloudWatch takes at most 1024 characters of an alarm's description (CloudWatch API Reference, MetricAlarm,
+        // AlarmDescription): a longer one fails the apply, and what to do is in it.
+        String description = String.valueOf(entry.get("description"));
+        assertTrue(description.length() <= 1024, key + ": its description has " + description.length() + " characters, CloudWatch takes 1024: " + description);
         assertEquals("Sum", alarm.get("statistic"), key);
         assertEquals("GreaterThanThreshold", alarm.get("comparison_operator"), key);
         assertEquals(0L, ((Number) alarm.get("threshold")).longValue(), key + ": every such file");

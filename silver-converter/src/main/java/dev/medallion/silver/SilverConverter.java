@@ -363,9 +363,11 @@ public final class SilverConverter {
             // Where the refused rows are, with their lines and reasons: what the person told of them opens first.
             fields.put("quarantine", context.silver().describe(manifest.quarantine().key()));
         }
-        // A number, on every line: a CloudWatch metric filter compares numbers but cannot count droppedColumns' entries,
-        // and a column not written fails nothing (monitoring.tf, files_with_columns_not_written).
+        // Numbers, on every line: a CloudWatch metric filter compares numbers but cannot count droppedColumns' or
+        // missingColumns' entries, and a file whose columns differ from its contract fails nothing either way, its
+        // added columns not written, its missing ones written as null (monitoring.tf, files_not_matching_contract).
         fields.put("columnsNotWritten", manifest.droppedColumns().size());
+        fields.put("columnsMissing", manifest.missingColumns().size());
         fields.put("parts", manifest.parts().size());
         fields.put("bytesRead", manifest.bytesRead());
         fields.put("generation", manifest.generation());

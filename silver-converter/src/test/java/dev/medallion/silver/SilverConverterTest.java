@@ -1090,18 +1090,21 @@ class SilverConverterTest {
     }
 
     /**
-     * A column the contract lacks is not written, and the invocation succeeds: its values stop reaching silver
-     * with nothing failing. The log line counts such columns in columnsNotWritten, a number, since a CloudWatch
-     * metric filter compares numbers but cannot count the entries of droppedColumns (monitoring.tf,
-     * converter_log_patterns.files_with_columns_not_written); a file whose columns all match says 0.
+     * A file whose columns differ from its contract converts, and the invocation succeeds, in either direction:
+     * a column the contract lacks is not written (its values stop reaching silver), a column the file lacks is
+     * written as null (the table fills with nulls). The log line counts both, columnsNotWritten (droppedColumns)
+     * and columnsMissing (missingColumns), as numbers, since a CloudWatch metric filter compares numbers but
+     * cannot count an array's entries (monitoring.tf, converter_log_patterns.files_not_matching_contract); a
+     * file whose columns all match says 0 for each.
      */
     @Test
-    void theLogLineCountsTheColumnsNotWrittenForAMetricFilter() throws IOException {
+    void theLogLineCountsTheColumnsNotWrittenAndMissingForAMetricFilter() throws IOException {
         SilverConverter converter = converter(ConversionLimits.defaults());
         convert(converter, "orders/a.csv", "id,amount\n1,2\n", MODIFIED);
         // The source added a column, and another's header has a typo: neither column's values are written.
         convert(converter, "orders/b.csv", "id,amount,channel,amuont\n2,3,web,4\n5,6,shop,7\n", MODIFIED);
-        // A column the contract has and the file lacks is written as null: no value of the file is lost.
+        // A column the contract has and the file lacks is written as null: no value of the file is lost, but the
+        // table's column fills with nulls.
         convert(converter, "orders/c.csv", "id\n3\n", MODIFIED);
         // A header and no rows loses no value yet, but says the source's next files will drop the column too.
         convert(converter, "orders/d.csv", "id,amount,channel\n", MODIFIED);
@@ -1112,12 +1115,17 @@ class SilverConverterTest {
         }
         assertEquals(4, lines.size(), lines.toString());
         assertEquals(0, lines.get(0).get("columnsNotWritten"), "the file that defined the contract: " + lines.get(0));
+        assertEquals(0, lines.get(0).get("columnsMissing"), "the file that defined the contract: " + lines.get(0));
         assertEquals(2, lines.get(1).get("columnsNotWritten"), lines.get(1).toString());
+        assertEquals(0, lines.get(1).get("columnsMissing"), "only added, none missing: " + lines.get(1));
         assertEquals(List.of(Map.of("header", "channel", "position", 3), Map.of("header", "amuont", "position", 4)), lines.get(1).get("droppedColumns"));
         assertEquals("converted", lines.get(1).get("outcome"), "drift converts: " + lines.get(1));
         assertEquals(0, lines.get(2).get("columnsNotWritten"), "only missing, written as null: " + lines.get(2));
+        assertEquals(1, lines.get(2).get("columnsMissing"), "only missing, written as null: " + lines.get(2));
         assertEquals(List.of("amount"), lines.get(2).get("missingColumns"));
+        assertEquals("converted", lines.get(2).get("outcome"), "drift converts: " + lines.get(2));
         assertEquals(1, lines.get(3).get("columnsNotWritten"), lines.get(3).toString());
+        assertEquals(0, lines.get(3).get("columnsMissing"), lines.get(3).toString());
         assertEquals("empty", lines.get(3).get("outcome"), lines.get(3).toString());
     }
 
