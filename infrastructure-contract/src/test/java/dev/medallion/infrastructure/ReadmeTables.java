@@ -89,12 +89,15 @@ final class ReadmeTables {
         return violations;
     }
 
-    /** The rows of the first table after {@code heading}, by the code in their first cell (the name), each its cells. */
-    private static Map<String, List<String>> tableRows(String readme, String heading) {
-        String text = "\n" + readme;
-        int start = text.indexOf("\n" + heading + "\n");
+    /**
+     * The rows of the first table after {@code heading} in a Markdown text, by the code in their first cell
+     * (the name), each its cells; the docs' other tables of settings are read the same way.
+     */
+    static Map<String, List<String>> tableRows(String markdown, String heading) {
+        String text = "\n" + requireNonNull(markdown, "markdown is null");
+        int start = text.indexOf("\n" + requireNonNull(heading, "heading is null") + "\n");
         if (start < 0) {
-            throw new IllegalArgumentException("terraform/README.md has no heading '" + heading + "': the contract test reads its table from there");
+            throw new IllegalArgumentException("no heading '" + heading + "' in the document: the contract test reads its table from there");
         }
         Map<String, List<String>> rows = new LinkedHashMap<>();
         boolean inTable = false;
