@@ -313,7 +313,7 @@ locals {
 #   rejected_files: always. A rejected file is a whole file missing from silver (it stays rejected
 #     until it is uploaded again).
 #   files_all_rows_quarantined: always. A file whose every row was quarantined (a contract typing a
-#     column its values never fit, a header with a stray delimiter) is "converted" yet as absent from
+#     column its values never fit, a header one field wider than its rows) is "converted" yet as absent from
 #     its table as a rejected file, and neither the rejected-files alarm nor the quarantined-rows one
 #     (off by default, and counting rows of every file) singles it out.
 #   files_not_matching_contract: on by default. A file whose columns differ from its dataset's schema

@@ -97,7 +97,7 @@ class MonitoringContractTest {
 
     /**
      * A file whose every row was quarantined (a contract that types a column the file's values never fit,
-     * a header with a stray delimiter) is as absent from its table as a rejected file, yet it is
+     * a header one field wider than its rows) is as absent from its table as a rejected file, yet it is
      * "converted": the rejected-files alarm never sees it, and the quarantined-rows alarm is off by default
      * and counts rows, not files. A metric filter on its log line (rowsWritten 0, rowsQuarantined above 0)
      * counts such files, always, with the converter, and an alarm tells the alert topic.

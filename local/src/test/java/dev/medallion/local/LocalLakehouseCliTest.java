@@ -195,6 +195,30 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A pipe-delimited legacy extract whose every line, the header's too, ends in the delimiter converts into a
+     * table of its columns alone: no always-null column for the empty field after the last delimiter in silver,
+     * nor in a gold model reading all of its columns. A row holding a value there is quarantined, and the summary says so.
+     */
+    @Test
+    void aDatExtractWhoseLinesEndInTheDelimiterHasNoColumnForIt() throws Exception {
+        Path legacy = Files.createDirectories(directory.resolve("drop/legacy"));
+        Files.writeString(legacy.resolve("extract.dat"), "id|name|amount|\r\n1|Anna|12.50|\r\n2|Ben|7.25|\r\n3|Cara|1.50|oops\r\n");
+        Path models = models("everything");
+        Files.writeString(models.resolve("everything.sql"), "-- sources: legacy\nSELECT * FROM ${silver_database}.legacy\n");
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString(), "--models", models.toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        // Every silver table has its partition column, the file's day, after its own.
+        assertEquals(List.of("id", "name", "amount", "ingest_date"), List.copyOf(GoldFiles.schema(lake.resolve("gold/everything")).keySet()));
+        List<Map<String, Object>> rows = GoldFiles.rows(lake.resolve("gold/everything"), "id");
+        rows.forEach(row -> row.remove("ingest_date"));
+        assertEquals(List.of(Map.of("id", 1L, "name", "Anna", "amount", 12.5), Map.of("id", 2L, "name", "Ben", "amount", 7.25)), rows);
+        assertTrue(outcome.out().contains("1 quarantined"), outcome.out());
+    }
+
+    /**
      * DuckDB's own functions parse as Trino SQL, a call being a call, and run locally; Athena fails the query
      * ("Function 'strftime' not registered"). Each is refused at its place in the model's file, with
      * what to write instead: first what both engines run, then Athena's own, marked as one local cannot run.

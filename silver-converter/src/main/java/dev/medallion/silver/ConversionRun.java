@@ -14,10 +14,12 @@ import dev.medallion.silver.csv.CsvReader;
 import dev.medallion.silver.csv.CsvReader.Row;
 import dev.medallion.silver.csv.RejectedInputException;
 import dev.medallion.silver.parquet.PartInfo;
+import dev.medallion.silver.parquet.RowBatch;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnNames;
 import dev.medallion.silver.schema.SchemaContract;
 import dev.medallion.silver.schema.SchemaContractStore;
+import dev.medallion.silver.schema.TrailingDelimiter;
 import dev.medallion.silver.schema.TypeInference;
 import org.apache.commons.io.input.CloseShieldInputStream;
 
@@ -106,7 +108,20 @@ final class ConversionRun {
     private char delimiter;
     /** What the text was decoded as: the dataset's declared charset, else UTF-8. */
     private String encoding;
+    /** The header as the file has it, for the manifest: a trailing delimiter's empty field included. */
+    private List<String> headerAsRead = List.of();
+    /**
+     * The header texts of the file's columns, which rows are read against: the header as read, but for the empty
+     * field of a delimiter ending every line ({@link #trailingDelimiter}).
+     */
     private List<String> header = List.of();
+    /**
+     * Whether the header's last field is a delimiter ending every line, not a column ({@link TrailingDelimiter}): rows
+     * are then read without the empty field after it, and one holding a value there is refused. False where the
+     * dataset's contract already holds that field as a column, made before it was a terminator: such a dataset keeps
+     * converting as it did, its table unchanged.
+     */
+    private boolean trailingDelimiter;
     /** Whether this run's inferred contract is the dataset's: it wrote it first. */
     private boolean contractDefined;
     /**
@@ -178,6 +193,7 @@ final class ConversionRun {
             readHeader(headerRow.get());
             List<Row> sample = new ArrayList<>();
             Optional<SchemaContract> existing = existingContract();
+            readColumns(existing);
             if (existing.isEmpty()) {
                 readSample(csv, sample);
                 if (sample.isEmpty()) {
@@ -203,7 +219,7 @@ final class ConversionRun {
         }
     }
 
-    /** Checks the header's width, and starts the quarantine file under it. */
+    /** Checks the header's width; {@link #readColumns} tells its columns once the dataset's contract is known. */
     private void readHeader(Row headerRow) throws RejectedInputException {
         int fields = headerRow.fields().size();
         if (fields > context.limits().maxColumns()) {
@@ -213,8 +229,33 @@ final class ConversionRun {
                     + ConversionLimits.MAX_COLUMNS + ", with the function's memory, to convert it; a run of delimiters in the"
                     + " header is a damaged export).");
         }
-        header = headerRow.fields();
+        headerAsRead = headerRow.fields();
+        header = headerAsRead;
+    }
+
+    /**
+     * The header's columns, and the quarantine file started under them: the header's fields, but for the empty
+     * field of a delimiter ending every line, unless the dataset's existing contract holds it as a column.
+     */
+    private void readColumns(Optional<SchemaContract> existing) {
+        trailingDelimiter = TrailingDelimiter.endsHeader(headerAsRead) && !existing.map(this::holdsTheTrailingField).orElse(false);
+        header = trailingDelimiter ? TrailingDelimiter.columnsOf(headerAsRead) : headerAsRead;
         quarantine = new QuarantineWriter(context.silver(), context.layout().quarantineKey(dataset, ingestDate, source.key(), source.etag(), id), header);
+    }
+
+    /**
+     * Whether a contract holds the header's trailing field as a column: the contract of a dataset converted before
+     * a trailing delimiter was a terminator, where the field's values went to a column named by its position
+     * ({@code column_4}, its header text empty). Its files go on being read so, matched to the contract as then.
+     */
+    private boolean holdsTheTrailingField(SchemaContract existing) {
+        List<String> names = ColumnNames.matched(headerAsRead, existing.columns(), existing.indexOf(ColumnNames.PARTITION_KEY) < 0);
+        return existing.indexOf(names.get(names.size() - 1)) >= 0;
+    }
+
+    /** A row's fields as its columns are read: without the empty field after a trailing delimiter. */
+    private List<String> fieldsOf(Row row) {
+        return trailingDelimiter ? TrailingDelimiter.withoutTerminator(row.fields(), header.size()) : row.fields();
     }
 
     /** Moves a finished pipeline's parts into the run's. */
@@ -247,7 +288,7 @@ final class ConversionRun {
         String reason = rowsRead == 0 ? "the file holds a header and no rows" : contractFromNoRow ? noContract() : null;
         // bytesRead is the size here: the caller fails the run unless the bytes counted turn out to be the size.
         return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), rowsRead == 0 ? Manifest.EMPTY : Manifest.CONVERTED, reason,
-                dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, header,
+                dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, headerAsRead,
                 columns, dropped, missing, parts, quarantined,
                 rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, context.clock().instant().toString(), NAME,
                 Manifest.Limits.of(context.limits()));
@@ -414,6 +455,10 @@ final class ConversionRun {
                     readHeader(headerRow.get());
                 }
                 Optional<SchemaContract> existing = existingContract();
+                synchronized (rangeGate) {
+                    requireRangesOpen();
+                    readColumns(existing);
+                }
                 Optional<Row> afterSample = Optional.empty();
                 if (existing.isEmpty()) {
                     boolean rangeEnded = readSample(csv, sample);
@@ -539,12 +584,17 @@ final class ConversionRun {
 
         void accept(Row row) throws IOException, RangesAbandoned {
             read++;
-            List<String> fields = row.fields();
+            List<String> fields = fieldsOf(row);
             String reason;
             // Only the pipeline refuses a row for its values' types; the other refusals are of its number of fields.
             boolean forAType = false;
             if (fields.size() != header.size()) {
+                // Kept as the other field counts are worded ("expected 3 fields"), which quarantine files are filtered on.
                 reason = "expected " + header.size() + " fields, found " + fields.size();
+                if (trailingDelimiter) {
+                    reason += TrailingDelimiter.valueAfter(fields, header.size())
+                            .map(value -> ": a value after the header's trailing delimiter: '" + RowBatch.abbreviate(value) + "'").orElse("");
+                }
             }
             else if (contractFromNoRow) {
                 reason = noContract();
@@ -596,8 +646,9 @@ final class ConversionRun {
         List<String> names = ColumnNames.normalize(header);
         List<String[]> values = new ArrayList<>(sample.size());
         for (Row row : sample) {
-            if (row.fields().size() == names.size()) {
-                values.add(row.fields().toArray(String[]::new));
+            List<String> fields = fieldsOf(row);
+            if (fields.size() == names.size()) {
+                values.add(fields.toArray(String[]::new));
             }
         }
         var types = TypeInference.infer(values, names.size());
@@ -744,7 +795,7 @@ final class ConversionRun {
 
     private Manifest manifest(String status, String reason, List<Column> columns, List<Manifest.DroppedColumn> dropped, List<String> missing, long bytesRead) {
         return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), status, reason, dataset, Manifest.Source.of(source),
-                ingestDate.toString(), String.valueOf(delimiter), encoding, header, columns, dropped, missing, List.of(), null, 0, 0, 0,
+                ingestDate.toString(), String.valueOf(delimiter), encoding, headerAsRead, columns, dropped, missing, List.of(), null, 0, 0, 0,
                 bytesRead, supersedes, context.clock().instant().toString(), NAME, Manifest.Limits.of(context.limits()));
     }
 

@@ -9,6 +9,7 @@ import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.silver.catalog.GlueSilverCatalog;
 import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.parquet.PartInfo;
+import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
@@ -345,6 +346,39 @@ class RangeConversionTest {
             Thread.sleep(20);
         }
         assertEquals(createdByTheRun, created, "no upload started after the run ended");
+    }
+
+    /**
+     * A file whose every line ends in the delimiter converts in ranges as in one stream: the later ranges, which
+     * never read the header, drop the terminator's empty field and refuse a row holding a value after it alike.
+     */
+    @Test
+    void aDelimiterEndingEveryLineIsATerminatorInEveryRange() throws Exception {
+        String lines = new String(orders(30_000, ""), StandardCharsets.UTF_8).replace("\r\n", ",\r\n");
+        // Every 2,003rd order holds a value after the trailing delimiter.
+        StringBuilder csv = new StringBuilder();
+        int line = 0;
+        for (String row : lines.split("(?<=\r\n)")) {
+            csv.append(line > 0 && line % 2_003 == 0 ? row.replace(",\r\n", ",after\r\n") : row);
+            line++;
+        }
+        byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
+
+        Converted ranges = convert("ranges", file, 3);
+        Converted whole = convert("whole", file, 1);
+
+        assertEquals(3, ranges.manifest().parts().size(), "read in three ranges");
+        assertFalse(log().contains("byte ranges given up"), log());
+        assertEquals(List.of("order_id", "customer", "amount", "note"), whole.manifest().columns().stream().map(Column::name).toList());
+        assertSameConversion(whole, ranges);
+        String quarantine = new String(ranges.read(ranges.manifest().quarantine().key()), StandardCharsets.UTF_8);
+        // In the first range and in the last, with the file's line numbers.
+        for (int order : List.of(2_003, 28_042)) {
+            String refused = "\r\n" + (order + 1) + ",\"expected 4 fields, found 5: a value after the header's trailing delimiter: 'after'\"," + order + ",";
+            assertTrue(quarantine.contains(refused), refused);
+        }
+        // 14 values after the delimiter, 30 rows lacking two fields, 20 amounts of n/a.
+        assertEquals(64, whole.manifest().rowsQuarantined());
     }
 
     private static void assertSameConversion(Converted whole, Converted ranges) throws IOException {

@@ -1027,15 +1027,15 @@ class SilverConverterTest {
     }
 
     /**
-     * A new dataset's first file none of whose first rows fits its header (a stray delimiter after it) gives no
-     * value to infer a type from, as a file of a header alone: it stores no contract, which would otherwise type
-     * every later file of the dataset all string with a column of the stray field, and writes none of its rows,
+     * A new dataset's first file none of whose first rows fits its header (a header one field wider than its rows)
+     * gives no value to infer a type from, as a file of a header alone: it stores no contract, which would otherwise
+     * type every later file of the dataset all string with a column of the header's extra field, and writes none of its rows,
      * a fitting one further down included (each quarantined with the reason). The next file infers the contract.
      */
     @Test
     void aFirstFileWhoseFirstRowsAllMisfitItsHeaderDefinesNoContract() throws IOException {
         SilverConverter converter = converter(new ConversionLimits(2, 1 << 30, 1 << 30, 1 << 20));
-        ConversionResult result = convert(converter, "sales/broken.csv", "id,amount,day,\n1,2.5,2026-01-01\n2,3.5,2026-01-02\n3,4.5,2026-01-03,\n",
+        ConversionResult result = convert(converter, "sales/broken.csv", "id,amount,day,note\n1,2.5,2026-01-01\n2,3.5,2026-01-02\n3,4.5,2026-01-03,\n",
                 MODIFIED);
         Manifest broken = result.manifest();
 
@@ -1046,7 +1046,7 @@ class SilverConverterTest {
         assertEquals(List.of(), stored.columns());
         assertEquals(List.of(), stored.droppedColumns());
         assertEquals(List.of(), stored.missingColumns());
-        assertEquals(List.of("id", "amount", "day", ""), stored.header());
+        assertEquals(List.of("id", "amount", "day", "note"), stored.header());
         assertTrue(stored.reason().startsWith("no schema contract: none of the file's first rows (up to 2)"), stored.reason());
         assertTrue(logLines.toString(StandardCharsets.UTF_8).contains("\"reason\":\"no schema contract: "), "the log line says why no row was written");
         List<String> quarantined = Files.readString(silver.resolve(broken.quarantine().key())).lines().toList();
@@ -1058,6 +1058,135 @@ class SilverConverterTest {
         assertEquals(List.of(ColumnType.BIGINT, ColumnType.DOUBLE, ColumnType.DATE), fixed.columns().stream().map(Column::type).toList());
         assertEquals(List.of(), fixed.missingColumns());
         assertEquals(2, fixed.rowsWritten());
+    }
+
+    /**
+     * Legacy extracts (mainframe and ERP exports, SQL*Plus spools) end every line, the header's too, with the
+     * delimiter: the empty field after it is a line terminator, not a column, whichever delimiter the file is
+     * detected with. A row holding a value there is quarantined saying so, in the field-count wording (it
+     * has one field more than the columns), not written without it; a row without the trailing delimiter is a
+     * row all the same.
+     */
+    @Test
+    void aDelimiterEndingEveryLineIsALineTerminatorNotAColumn() throws IOException {
+        for (String delimiter : List.of("|", ",", ";", "\t")) {
+            String dataset = "legacy_" + (int) delimiter.charAt(0);
+            String file = String.join(delimiter, "id", "name", "amount", "") + "\r\n"
+                    + String.join(delimiter, "1", "Anna", "12.50", "") + "\r\n"
+                    + String.join(delimiter, "2", "Ben", "7", "") + "\r\n"
+                    + String.join(delimiter, "3", "Cara", "1.5", "extra") + "\r\n"
+                    + String.join(delimiter, "4", "Dan", "2.25") + "\r\n";
+
+            Manifest manifest = convert(converter(ConversionLimits.defaults()), dataset + "/extract.dat", file, MODIFIED).manifest();
+
+            assertEquals(delimiter, manifest.delimiter());
+            assertEquals(List.of(new Column("id", ColumnType.BIGINT, "id"), new Column("name", ColumnType.STRING, "name"),
+                    new Column("amount", ColumnType.DOUBLE, "amount")), manifest.columns(), delimiter);
+            assertEquals(List.of("id", "name", "amount", ""), manifest.header(), "the manifest keeps the header as the file has it");
+            assertEquals(List.of(), manifest.droppedColumns());
+            assertEquals(List.of(), manifest.missingColumns());
+            assertEquals(List.of(4L, 3L, 1L), List.of(manifest.rowsRead(), manifest.rowsWritten(), manifest.rowsQuarantined()));
+            assertEquals(manifest.columns(), new SchemaContractStore(silver, new SilverLayout("")).load(dataset).orElseThrow().columns());
+            Path part = silver.resolve(manifest.parts().get(0).key());
+            assertEquals(List.of("id", "name", "amount"), ParquetTestFiles.schema(part).getFields().stream().map(field -> field.getName()).toList());
+            List<GenericRecord> rows = ParquetTestFiles.readAll(part);
+            assertEquals(List.of(1L, 2L, 4L), rows.stream().map(row -> row.get("id")).toList());
+            assertEquals(List.of(12.5, 7.0, 2.25), rows.stream().map(row -> row.get("amount")).toList());
+            assertEquals(List.of("source_line,reason,id,name,amount",
+                    "4,\"expected 3 fields, found 4: a value after the header's trailing delimiter: 'extra'\",3,Cara,1.5,extra"),
+                    Files.readString(silver.resolve(manifest.quarantine().key())).lines().toList(), delimiter);
+        }
+    }
+
+    /**
+     * A header whose last field holds only spaces ends in the delimiter too, and so does a row's; a row whose
+     * fields are refused for their types is quarantined without the empty field, so that its quarantine row
+     * has the header's columns and replays as they are. A one-column file whose every line ends in the delimiter is one column, and
+     * one whose header alone ends in a stray tab is one column as before.
+     */
+    @Test
+    void aTrailingFieldOfSpacesIsATerminatorAndARefusedRowIsQuarantinedWithoutIt() throws IOException {
+        // The contract is inferred from the first two rows, so the third's n/a is refused.
+        Manifest manifest = convert(converter(new ConversionLimits(2, 1 << 30, 1 << 30, 1 << 20)), "spool/a.dat",
+                "id|amount|  \n1|2.5| \n2|4.5|\n3|n/a|\n", MODIFIED).manifest();
+
+        assertEquals(List.of(new Column("id", ColumnType.BIGINT, "id"), new Column("amount", ColumnType.DOUBLE, "amount")), manifest.columns());
+        assertEquals(List.of(3L, 2L, 1L), List.of(manifest.rowsRead(), manifest.rowsWritten(), manifest.rowsQuarantined()));
+        List<String> quarantined = Files.readString(silver.resolve(manifest.quarantine().key())).lines().toList();
+        assertEquals("source_line,reason,id,amount", quarantined.get(0));
+        assertTrue(quarantined.get(1).startsWith("4,column amount: 'n/a' is not a double"), quarantined.get(1));
+        assertTrue(quarantined.get(1).endsWith(",3,n/a"), "no empty field after the row's: " + quarantined.get(1));
+
+        Manifest single = convert(converter(ConversionLimits.defaults()), "codes/a.dat", "code|\nA1|\nB2|\n", MODIFIED).manifest();
+        assertEquals(List.of(new Column("code", ColumnType.STRING, "code")), single.columns());
+        assertEquals(2, single.rowsWritten());
+        assertEquals(List.of("A1", "B2"), ParquetTestFiles.readAll(silver.resolve(single.parts().get(0).key())).stream()
+                .map(row -> row.get("code").toString()).toList());
+
+        // A one-column file whose header alone ends in a stray tab is read with ',' (DelimiterDetector): one field, its column.
+        Manifest strayTab = convert(converter(ConversionLimits.defaults()), "customers/a.csv", "Customer\t\nAlice\nBob\n", MODIFIED).manifest();
+        assertEquals(",", strayTab.delimiter());
+        assertEquals(List.of(new Column("customer", ColumnType.STRING, "Customer\t")), strayTab.columns());
+        assertEquals(List.of(2L, 2L, 0L), List.of(strayTab.rowsRead(), strayTab.rowsWritten(), strayTab.rowsQuarantined()));
+    }
+
+    /** A gzip file is read as one stream, its lines ended by the delimiter all the same. */
+    @Test
+    void aGzipFileWhoseLinesEndInTheDelimiterHasNoColumnForIt() throws IOException {
+        byte[] content = ExactlyOnce.gzip("id;name;\n1;Anna;\n2;Ben;x\n".getBytes(StandardCharsets.UTF_8));
+
+        Manifest manifest = converter(ConversionLimits.defaults())
+                .convert(source("ventes/v.csv.gz", content, MODIFIED), "ventes", () -> new java.io.ByteArrayInputStream(content)).manifest();
+
+        assertEquals(List.of("id", "name"), manifest.columns().stream().map(Column::name).toList());
+        assertEquals(List.of(2L, 1L, 1L), List.of(manifest.rowsRead(), manifest.rowsWritten(), manifest.rowsQuarantined()));
+        assertEquals(List.of("id", "name"), ParquetTestFiles.schema(silver.resolve(manifest.parts().get(0).key())).getFields().stream()
+                .map(field -> field.getName()).toList());
+    }
+
+    /**
+     * A header ending in the delimiter over rows that do not (the stray delimiter after a header that once
+     * gave a first file no contract at all) now types the dataset from its rows, and writes them.
+     */
+    @Test
+    void aHeaderEndingInTheDelimiterOverRowsThatDoNotDefinesTheContractFromThem() throws IOException {
+        Manifest manifest = convert(converter(new ConversionLimits(2, 1 << 30, 1 << 30, 1 << 20)), "sales/stray.csv",
+                "id,amount,day,\n1,2.5,2026-01-01\n2,3.5,2026-01-02\n3,4.5,2026-01-03,\n", MODIFIED).manifest();
+
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.DOUBLE, ColumnType.DATE), manifest.columns().stream().map(Column::type).toList());
+        assertEquals(List.of(3L, 3L, 0L), List.of(manifest.rowsRead(), manifest.rowsWritten(), manifest.rowsQuarantined()));
+        assertTrue(Files.exists(silver.resolve("_schemas/sales.json")));
+    }
+
+    /**
+     * A dataset whose contract was inferred before the trailing delimiter was a terminator holds its field as
+     * a column named by position ({@code column_4}, header text empty): its files keep converting exactly as
+     * before, that column written (null, or the value a row holds there), no row refused for it, and its
+     * table unchanged. A dataset whose contract lacks that column drops nothing for the trailing field.
+     */
+    @Test
+    void aContractThatHoldsTheTrailingFieldAsAColumnKeepsConvertingAsBefore() throws IOException {
+        SchemaContractStore contracts = new SchemaContractStore(silver, new SilverLayout(""));
+        contracts.createIfAbsent(new SchemaContract("legacy", List.of(new Column("id", ColumnType.BIGINT, "id"), new Column("name", ColumnType.STRING, "name"),
+                new Column("column_3", ColumnType.STRING, "")), "legacy/first.dat", "2026-01-01T00:00:00Z"));
+        contracts.createIfAbsent(new SchemaContract("current", List.of(new Column("id", ColumnType.BIGINT, "id"), new Column("name", ColumnType.STRING, "name")),
+                "current/first.dat", "2026-01-01T00:00:00Z"));
+        String file = "id|name|\n1|Anna|\n2|Ben|x\n";
+
+        Manifest legacy = convert(converter(ConversionLimits.defaults()), "legacy/next.dat", file, MODIFIED).manifest();
+        Manifest current = convert(converter(ConversionLimits.defaults()), "current/next.dat", file, MODIFIED).manifest();
+
+        assertEquals(List.of("id", "name", "column_3"), legacy.columns().stream().map(Column::name).toList());
+        assertEquals(List.of(), legacy.droppedColumns());
+        assertEquals(List.of(), legacy.missingColumns());
+        assertEquals(List.of(2L, 2L, 0L), List.of(legacy.rowsRead(), legacy.rowsWritten(), legacy.rowsQuarantined()));
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(legacy.parts().get(0).key()));
+        assertNull(rows.get(0).get("column_3"));
+        assertEquals("x", rows.get(1).get("column_3").toString());
+
+        assertEquals(List.of("id", "name"), current.columns().stream().map(Column::name).toList());
+        assertEquals(List.of(), current.droppedColumns(), "the trailing field is no column the contract lacks");
+        assertEquals(List.of(2L, 1L, 1L), List.of(current.rowsRead(), current.rowsWritten(), current.rowsQuarantined()));
     }
 
     /** The quarantine's own two columns never share a name with the source's, so a reader by name gets the reason. */

@@ -23,7 +23,7 @@ class LocalSilverTest {
     @Test
     void aQuarantineLineNamesTheContractOnlyWhereOneIsStored() throws IOException {
         LocalSilver silver = new LocalSilver(directory.resolve("silver"), CsvOverrides.none(), Clock.systemUTC());
-        Path broken = Files.writeString(Files.createDirectories(directory.resolve("bronze/people")).resolve("broken.csv"), "id,amount,\n1,2.5\n");
+        Path broken = Files.writeString(Files.createDirectories(directory.resolve("bronze/people")).resolve("broken.csv"), "id,amount,note\n1,2.5\n");
         BronzeFile brokenFile = new BronzeFile(broken, "people/broken.csv", "people");
         ConversionResult none = silver.convert(brokenFile);
         String line = silver.describe(brokenFile, none);

@@ -182,7 +182,7 @@ public final class RowBatch {
      * would break the line (controls, spaces other than U+0020, format characters) written as a backslash,
      * {@code u} and their four hex digits: {@code '12'} with an invisible U+001F after it would say nothing.
      */
-    static String abbreviate(String text) {
+    public static String abbreviate(String text) {
         int end = text.length();
         if (end > MAX_VALUE_IN_REASON) {
             end = Character.isHighSurrogate(text.charAt(MAX_VALUE_IN_REASON - 1)) ? MAX_VALUE_IN_REASON - 1 : MAX_VALUE_IN_REASON;

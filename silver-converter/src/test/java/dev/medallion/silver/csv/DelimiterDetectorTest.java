@@ -30,6 +30,25 @@ class DelimiterDetectorTest {
         assertEquals(delimiter, DelimiterDetector.detect(sample));
     }
 
+    /** Legacy extracts end every line, the header's too, with the delimiter: it is counted once more on every line, alike. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(chars = {',', ';', '\t', '|'})
+    void detectsEachCandidateEndingEveryLine(char delimiter) {
+        String sample = file(delimiter, "id~name~amount~", "1~alice~10~", "2~bob~20~", "3~carol~~");
+        assertEquals(delimiter, DelimiterDetector.detect(sample));
+    }
+
+    /** A semicolon extract with decimal commas and a comma in its header, every line ended by ';'. */
+    @Test
+    void semicolonFileEndingEveryLineWithDecimalCommas() {
+        String sample = """
+                id;Price, EUR;qty;
+                1;12,50;3;
+                2;3,75;1;
+                """;
+        assertEquals(';', DelimiterDetector.detect(sample));
+    }
+
     @Test
     void semicolonFileWithCommasInQuotedTextAndDecimalCommas() {
         String sample = """
