@@ -399,6 +399,117 @@ class SilverCommitFaultIT {
     }
 
     /**
+     * The object is overwritten (same size, other bytes) while the GET of its second range is under way; the
+     * connection is reset and the SDK sends the GET again, now to the new version. Each range's GET carries
+     * If-Match on the ETag the run converts, so S3 answers 412 and the run fails with nothing visible, rather
+     * than committing the first range's rows of one version with the second range's of the other under the old
+     * ETag. The new version's own run then commits it alone.
+     */
+    @Test
+    void aRangeReadAgainAfterTheSourceIsOverwrittenFailsTheRunAndTheNewVersionCommitsAlone() throws Exception {
+        byte[] original = csv(ROWS, "");
+        // The same size and the same record starts: no byte count or cut can tell the versions apart, only the ETag.
+        byte[] overwrite = new String(original, StandardCharsets.UTF_8).replace(",row ", ",ROW ").getBytes(StandardCharsets.UTF_8);
+        SourceObject first = upload("sales/src.csv", original);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        SourceObject second;
+        try {
+            Injection held = proxy.inject(secondRange(original.length), Fault.hold(), 1);
+            Future<ConversionResult> run = pool.submit(() -> convertByRangesThroughProxy(first));
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the run reached the GET of its second range");
+            second = upload("sales/src.csv", overwrite);
+            assertEquals(first.size(), second.size());
+            // The held GET's connection is reset: the SDK sends it again, to the new version.
+            proxy.clear();
+
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> run.get(60, TimeUnit.SECONDS));
+            assertInstanceOf(IOException.class, failed.getCause());
+            assertTrue(failed.getCause().getMessage().contains("no longer has ETag " + first.etag()), failed.getCause().getMessage());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertNothingVisible();
+
+        ConversionResult converted = convertByRangesThroughProxy(second);
+
+        assertEquals(PARTS + 1, converted.manifest().parts().size(), "read as two ranges: " + converted.manifest().parts());
+        assertExactlyOnce(second, ROWS, 0);
+        assertEquals(List.of(), labels().stream().filter(label -> !label.startsWith("ROW ")).limit(3).toList(), "every row of the new version");
+    }
+
+    /**
+     * A file whose cut falls inside a quoted field, with a refused row in each half: the byte ranges are given
+     * up (the first range's quarantine file, already started, discarded with its parts), and the one-stream read
+     * that follows is cut cleanly halfway. Nothing is committed, no quarantine file nor part is left visible,
+     * and the retry quarantines each refused row once, with its line in the file.
+     */
+    @Test
+    void aStreamCutAfterRangesWereGivenUpIsNeverCommittedAndTheRetryQuarantinesEachRowOnce() throws Exception {
+        int rows = 20_000;
+        StringBuilder head = new StringBuilder("id,label\n");
+        StringBuilder tail = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            // Ids 0 to rows, the note's row rows / 2 between the halves.
+            int id = i < rows / 2 ? i : i + 1;
+            (i < rows / 2 ? head : tail).append(id).append(",row ").append(id).append('\n');
+            if (i == 100) {
+                head.append("bad-1,too,many\n");
+            }
+            if (i == rows - 100) {
+                tail.append("bad-2,too,many\n");
+            }
+        }
+        StringBuilder note = new StringBuilder("\"pasted:");
+        for (int i = 0; i < 4_000; i++) {
+            note.append("\n").append(900_000 + i).append(",copy");
+        }
+        String text = head + String.valueOf(rows / 2) + "," + note + "\"\n" + tail;
+        byte[] content = text.getBytes(StandardCharsets.UTF_8);
+        SourceObject source = uploadWithoutChecksum("sales/src.csv", content);
+        Injection cut = proxy.inject(request -> Call.READ_SOURCE.matcher.test(request) && request.header("range").isEmpty(),
+                Fault.cutResponseAfter(content.length / 2), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertByRangesThroughProxy(source));
+
+        assertEquals(1, cut.hits(), "the one-stream read was cut");
+        String log = logLines.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("byte ranges given up") && log.contains("fell inside a quoted field"), log);
+        assertTrue(failure.getMessage().contains("the download ended early"), failure.getMessage());
+        assertNothingVisible();
+
+        ConversionResult retry = convertByRangesThroughProxy(source);
+
+        assertEquals(content.length, retry.manifest().bytesRead());
+        assertExactlyOnce(source, rows + 1, 2);
+        String quarantine = new String(silver.read(retry.manifest().quarantine().key()).orElseThrow(), StandardCharsets.UTF_8);
+        List<String> refused = quarantine.lines().skip(1).toList();
+        assertEquals(List.of(lineOf(text, "bad-1,") + ",expected 2 fields found 3,bad-1,too,many",
+                lineOf(text, "bad-2,") + ",expected 2 fields found 3,bad-2,too,many"),
+                refused.stream().map(line -> line.replace("\"", "").replace("expected 2 fields, found 3", "expected 2 fields found 3")).toList(),
+                "each refused row once, with its line in the file: " + quarantine);
+    }
+
+    /** The line of the file where {@code start} starts a line, counted from 1. */
+    private static long lineOf(String text, String start) {
+        int at = text.indexOf("\n" + start) + 1;
+        return text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+    }
+
+    /** The labels of every Parquet object of the dataset. */
+    private List<String> labels() throws IOException {
+        List<String> labels = new ArrayList<>();
+        for (String key : parquetKeys()) {
+            Path local = Files.createTempFile(temporary, "labels-", ".parquet");
+            Files.write(local, silver.read(key).orElseThrow());
+            for (org.apache.avro.generic.GenericRecord row : ParquetTestFiles.readAll(local)) {
+                labels.add(String.valueOf(row.get("label")));
+            }
+        }
+        return labels;
+    }
+
+    /**
      * Byte ranges given up (the cut fell inside a quoted field) are discarded and the file read again as one
      * stream; S3 refuses to abort the ranges' multipart uploads. No failure carries those refusals, the run
      * going on, so its WARN line is the only place a person learns which uploads stay open, billed until the
