@@ -15,22 +15,16 @@ import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
-import dev.medallion.silver.SourceObject;
 import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.lambda.SilverConverterHandler;
 import dev.medallion.silver.schema.SchemaContractStore;
-import org.apache.commons.io.input.BoundedInputStream;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -178,39 +172,13 @@ public final class SilverConverterCli {
                 SilverCatalog.none(), log, Clock.systemUTC());
 
         long started = System.nanoTime();
-        ConversionResult result = converter.convert(localSource(input), dataset,
-                SilverConverter.Content.of(() -> Files.newInputStream(input), (from, to) -> range(input, from, to)));
+        ConversionResult result;
+        try (LocalSourceFile file = LocalSourceFile.open(input)) {
+            result = converter.convert(file.source(), dataset, file.content());
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.println(summary(input, dataset, result, silver, seconds));
         return Manifest.REJECTED.equals(result.manifest().status()) ? 1 : 0;
-    }
-
-    /**
-     * Bytes {@code from} to {@code to} (exclusive) of the file, read by range as S3 is read. Straight from the
-     * path, whatever its name: an object store's key rules would refuse a file named with a backslash (a zip
-     * made on Windows, unpacked elsewhere), and only a file large enough to be read by range.
-     */
-    private static InputStream range(Path input, long from, long to) throws IOException {
-        SeekableByteChannel channel = Files.newByteChannel(input);
-        try {
-            channel.position(from);
-            return BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel)).setMaxCount(to - from).get();
-        }
-        catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-    }
-
-    /**
-     * A local file has no entity tag; its size and modification time stand in for one, so converting an
-     * unchanged file again is recognised and skipped, and an edited file replaces its earlier output.
-     */
-    private static SourceObject localSource(Path input) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(input, BasicFileAttributes.class);
-        long modified = attributes.lastModifiedTime().toMillis();
-        String etag = Long.toHexString(attributes.size()) + Long.toHexString(modified);
-        return new SourceObject("local", input.toString(), etag, attributes.size(), attributes.lastModifiedTime().toInstant());
     }
 
     private static String stem(Path input) {
