@@ -52,7 +52,8 @@ import static java.util.Objects.requireNonNull;
  * <ol>
  * <li>Fingerprint the model's inputs; when a source has no silver table yet (no file of it converted
  *     with rows), the model waits, or fails when forced; when they equal the last successful build's,
- *     stop: no query.</li>
+ *     stop: no query. Unless readers are on a build of other inputs, swapped in with its state lost, whose
+ *     inputs came back to the state's since: then it is built.</li>
  * <li>For a partitioned model, {@code SELECT DISTINCT} its partitions and cut them into batches of 100,
  *     Athena's limit per query.</li>
  * <li>CTAS into a table and S3 prefix of the build's own ({@link GoldLayout}), then INSERT INTO the
@@ -160,10 +161,15 @@ public final class GoldBuilder {
         }
         InputFingerprints.Fingerprint inputs;
         Optional<BuildState> state;
+        // The build the view selects from when it is not the state's and was built from other inputs than these.
+        Optional<BuildState> viewOnOtherInputs = Optional.empty();
         try {
             inputs = fingerprints.of(model);
             state = states.read(model.name());
             state = force ? recordSwapOfThisRequest(model, requestId, state) : recordSwapWhoseStateWasLost(model, inputs.value(), state);
+            if (state.isPresent() && state.get().fingerprint().equals(inputs.value()) && (!force || state.get().builtByRequest(requestId))) {
+                viewOnOtherInputs = swapOfOtherInputsInTheView(model, state.get(), inputs.value());
+            }
         }
         catch (IOException | RuntimeException e) {
             return failed(model, Optional.empty(), started, 0, 0, Map.of(), "could not tell whether its inputs changed: " + ErrorMessages.describe(e) + KEPT_PREVIOUS);
@@ -193,7 +199,20 @@ public final class GoldBuilder {
         // models its first attempt built. Forcing them again would scan their inputs again, make that build
         // the previous one and delete the build readers had before the request, the one to roll back to.
         boolean forcedBuildDone = force && state.isPresent() && state.get().builtByRequest(requestId);
-        if ((!force || forcedBuildDone) && state.isPresent() && state.get().fingerprint().equals(fingerprint)) {
+        if (viewOnOtherInputs.isPresent()) {
+            // The state's build read these inputs, but readers are on a build of others: "unchanged" would leave
+            // them there, with nothing to come until the next silver change.
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("model", model.name());
+            fields.put("buildId", state.orElseThrow().current().buildId());
+            fields.put("viewBuildId", viewOnOtherInputs.get().current().buildId());
+            fields.put("viewBuildRequestId", viewOnOtherInputs.get().requestId());
+            fields.put("fingerprint", fingerprint);
+            fields.put("viewBuildFingerprint", viewOnOtherInputs.get().fingerprint());
+            log.warn("gold model's view selects from a build of other inputs than these, swapped in without its state recorded: built again, "
+                    + "although its state's build read these inputs", fields);
+        }
+        else if ((!force || forcedBuildDone) && state.isPresent() && state.get().fingerprint().equals(fingerprint)) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("model", model.name());
             fields.put("outcome", "unchanged");
@@ -274,6 +293,47 @@ public final class GoldBuilder {
         }
         return recordIfSwappedIn(model, beforeSwap.get(), recorded,
                 "gold model's build, swapped in by an earlier invocation whose state write was lost, recorded now; not built again: its inputs are as that build read them");
+    }
+
+    /**
+     * The record before the last swap ({@link BuildStateStore#writeBeforeSwap}) when the view selects from its
+     * build although the state names another, and that build read other inputs than {@code fingerprint}, which
+     * the state's build read: its state write was lost after its swap (or the swap landed unseen), and the
+     * inputs have since come back to what the state's build read. The converter's sweep does that: it deletes
+     * the parts of a run that published and never committed, which a build running in between read. Such a
+     * model is not unchanged: readers are on rows the inputs no longer hold, and it is built again. Empty
+     * otherwise (one GET per model, and a read of the view only when the record names another build than the
+     * state), and for a record damaged by hand, with a warning: the model's next build replaces it.
+     *
+     * @throws IOException when the record cannot be read, or names another build and the view cannot be read:
+     *     whether readers are on these inputs cannot be told, so the model fails (its trigger comes back)
+     *     rather than being taken for unchanged
+     */
+    private Optional<BuildState> swapOfOtherInputsInTheView(GoldModel model, BuildState recorded, String fingerprint) throws IOException {
+        // The store failing is thrown (the model fails, its trigger comes back); only a damaged record is passed over.
+        Optional<byte[]> content = states.readBeforeSwapAsIs(model.name());
+        Optional<BuildState> beforeSwap;
+        try {
+            beforeSwap = states.parseBeforeSwap(model.name(), content);
+        }
+        catch (IOException e) {
+            // Damaged by hand: it names no build, and the model's next build writes it again.
+            log.warn("could not read the record of the gold model's last swap; taking the model as unchanged, as its state says: its next build "
+                    + "replaces the record", Map.of("model", model.name(), "key", states.swapKey(model.name()), "error", ErrorMessages.describe(e)));
+            return Optional.empty();
+        }
+        if (beforeSwap.isEmpty() || beforeSwap.get().current().buildId().equals(recorded.current().buildId())
+                || beforeSwap.get().fingerprint().equals(fingerprint)) {
+            return Optional.empty();
+        }
+        BuildId swapped = new BuildId(beforeSwap.get().current().buildId());
+        LiveView live = liveView(model, swapped);
+        if (!live.read()) {
+            throw new IOException("the record before its last swap, " + gold.describe(states.swapKey(model.name())) + ", names build " + swapped.value()
+                    + " of other inputs than its state's build " + recorded.current().buildId() + ", and which build the view selects from could not be read ("
+                    + live.unreadBecause().orElseThrow() + "); invoke again once the Glue catalog answers");
+        }
+        return live.build().filter(swapped::equals).map(ignored -> beforeSwap.get());
     }
 
     /** Writes {@code beforeSwap} as the model's state when the view selects from its build; otherwise returns {@code recorded}. */

@@ -55,7 +55,18 @@ public final class BuildStateStore {
      * the record it replaced, {@link #restoreBeforeSwap}); kept until the next build replaces it.
      */
     public Optional<BuildState> readBeforeSwap(String model) throws IOException {
-        Optional<byte[]> content = gold.read(swapKey(model));
+        return parseBeforeSwap(model, gold.read(swapKey(model)));
+    }
+
+    /**
+     * The record before a swap, from what {@link #readBeforeSwapAsIs} read: apart, so that a caller can tell the
+     * store failing (the read) from a record damaged by hand (this).
+     *
+     * @throws IOException when {@code content} is not a build state, naming the record
+     */
+    public Optional<BuildState> parseBeforeSwap(String model, Optional<byte[]> content) throws IOException {
+        requireNonNull(model, "model is null");
+        requireNonNull(content, "content is null");
         if (content.isPresent() && content.get().length == 0) {
             // What restoreBeforeSwap leaves when there was no record before: none.
             return Optional.empty();

@@ -620,6 +620,29 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * A model whose inputs are its state's reads the record before its last swap too (readers may be on a
+     * build of other inputs): damaged by hand, it is passed over with a warning, and the model is unchanged,
+     * with no query, rather than failing every invocation until someone deletes the record.
+     */
+    @Test
+    void aDamagedRecordOfTheLastSwapLeavesAnUnchangedModelUnchanged() throws IOException {
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        lake.applyAthenaEffects("product_totals");
+        String recorded = lake.currentBuild("product_totals");
+        AWS.client().putObject(request -> request.bucket(lake.goldBucket()).key("tables/_state/product_totals.swap.json"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("{\"formatVersion\": 1, \"model\": "));
+        int queriesBefore = lake.athenaSql().size();
+
+        Map<String, Object> outcome = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        assertEquals(Map.of("product_totals", "unchanged " + recorded), outcome);
+        assertEquals(List.of(), lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()));
+        assertTrue(lake.logLines().stream().anyMatch(line -> line.get("message").asText().startsWith(
+                "could not read the record of the gold model's last swap; taking the model as unchanged")
+                && line.get("key").asText().equals("tables/_state/product_totals.swap.json")), lake.logLines().toString());
+    }
+
+    /**
      * The state write after the swap landed and its answer was lost (S3 stores each attempt, then answers
      * 500). The state read back is the build's own: the build succeeded, and the invocation says so rather
      * than failing with "could not record the build state", which would have returned an SQS batch or had
@@ -691,6 +714,95 @@ class GoldBuildFailureIT {
         lake.addSilverFile("products");
         lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
         assertEquals(build, lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+    }
+
+    /**
+     * A run of the converter that published a part and never committed it (killed before its manifest):
+     * a build that ran while the part was visible read its rows, and the sweep that deletes it puts the
+     * silver inputs back exactly as the build before read them. When that build was swapped into the view
+     * with its state write lost, the state still holds the build before, whose fingerprint equals the
+     * inputs again: the model was reported unchanged and readers stayed, with no rebuild to come until the
+     * next silver change, on a build of the swept part's rows. The invocation after the sweep finds the view
+     * on a build of other inputs than these, from the record written before its swap, and builds the model.
+     */
+    @Test
+    void aBuildSwappedInWithItsStateLostIsRebuiltWhenTheInputsItReadAreSweptBackToTheRecordedOnes() throws IOException {
+        String swapped = aSwapWithItsStateLostOfAPartSweptSince();
+        int queriesBefore = lake.athenaSql().size();
+
+        Map<String, Object> next = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        String rebuilt = newBuildTable();
+        assertEquals(Map.of("product_totals", "built " + rebuilt.substring("product_totals__".length())), next,
+                "the view selected from a build of the swept part's rows: " + swapped);
+        assertTrue(lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()).stream()
+                .anyMatch(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(rebuilt)), lake.athenaSql().toString());
+        JsonNode state = lake.state("product_totals").orElseThrow();
+        assertEquals(swapped, state.get("previous").get("table").asText(), "the rollback build is the one readers were on");
+        assertTrue(lake.logLines().stream().anyMatch(line -> line.get("message").asText().startsWith("gold model's view selects from a build of other inputs")
+                && line.get("viewBuildId").asText().equals(swapped.substring("product_totals__".length()))), lake.logLines().toString());
+    }
+
+    /**
+     * The build before it, then a build reading a part no manifest names (a converter run killed before its
+     * commit), swapped in with its state write lost (S3's 500 to every attempt), then the sweep deleting the
+     * part: the inputs are again those the recorded build read, and the view is on the other build, whose
+     * table this returns.
+     */
+    private String aSwapWithItsStateLostOfAPartSweptSince() throws IOException {
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        lake.applyAthenaEffects("product_totals");
+        String recorded = lake.currentBuild("product_totals");
+        String uncommittedPart = "products/ingest_date=2026-03-14/part-00000-uncommitted-run.parquet";
+        AWS.client().putObject(request -> request.bucket(lake.silverBucket()).key(uncommittedPart),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("PAR1"));
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                S3Client s3 = s3Through(proxy)) {
+            proxy.inject(Request.s3("PUT", "/tables/_state/product_totals.json"), Fault.status(500), 100);
+
+            GoldBuildException failure = assertThrows(GoldBuildException.class,
+                    () -> handlerWith(s3).handleRequest(Map.of("models", List.of("product_totals")), null));
+
+            assertTrue(failure.getMessage().contains("could not record the build state"), failure.getMessage());
+        }
+        String swapped = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow());
+        lake.addViewVersion("product_totals", swapped);
+        assertEquals(recorded, lake.currentBuild("product_totals"), "the state write was lost");
+        // The converter's sweep deletes the part no manifest names: silver is again what the recorded build read.
+        AWS.client().deleteObject(request -> request.bucket(lake.silverBucket()).key(uncommittedPart));
+        lake.recorder().clear();
+        return swapped;
+    }
+
+    /**
+     * As above, with the view unreadable (Glue's 500 to every read of it, after the silver tables'): whether
+     * readers are on these inputs cannot be told, so the model fails, saying which record names which build and
+     * to invoke again, and its trigger comes back, rather than being taken for unchanged.
+     */
+    @Test
+    void aSwapOfOtherInputsWhoseViewCannotBeReadFailsTheModelRatherThanTakingItForUnchanged() throws IOException {
+        String swapped = aSwapWithItsStateLostOfAPartSweptSince();
+        String recorded = lake.currentBuild("product_totals");
+        int queriesBefore = lake.athenaSql().size();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); GlueClient glue = glueThrough(proxy)) {
+            // product_totals reads two silver tables, each read once for the fingerprint: every read after them is the view's.
+            AtomicInteger tableReads = new AtomicInteger();
+            Injection unreadableView = proxy.inject(request -> "AWSGlue.GetTable".equals(request.headers().get("x-amz-target"))
+                    && tableReads.incrementAndGet() > 2, Fault.status(500), 100);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), lake.s3(), glue, lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+
+            GoldBuildException failure = assertThrows(GoldBuildException.class, () -> handler.handleRequest(Map.of("models", List.of("product_totals")), null));
+
+            assertTrue(unreadableView.hits() > 0, unreadableView.toString());
+            String message = failure.getMessage();
+            assertTrue(message.contains("could not tell whether its inputs changed") && message.contains("product_totals.swap.json")
+                    && message.contains("names build " + swapped.substring("product_totals__".length()))
+                    && message.contains("invoke again once the Glue catalog answers"), message);
+        }
+        assertEquals(List.of(), lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()), "nothing built");
+        assertEquals(recorded, lake.currentBuild("product_totals"));
+        assertTrue(lake.goldTables().containsAll(List.of(swapped, "product_totals__" + recorded)), lake.goldTables().toString());
     }
 
     /**

@@ -279,6 +279,7 @@ class GoldCtasHandlerIT {
                 "Glue.GetTable silver.sales",
                 "Glue.GetPartitions silver.sales",
                 "S3.GetObject tables/_state/revenue_by_day.json",
+                "S3.GetObject tables/_state/revenue_by_day.swap.json",
                 "S3.ListObjectsV2 tables/revenue_by_day/",
                 "Glue.GetTables gold",
                 "S3.ListObjectsV2 _manifests/products/",
@@ -290,6 +291,7 @@ class GoldCtasHandlerIT {
                 "Glue.GetTable silver.sales",
                 "Glue.GetPartitions silver.sales",
                 "S3.GetObject tables/_state/product_totals.json",
+                "S3.GetObject tables/_state/product_totals.swap.json",
                 "S3.ListObjectsV2 tables/product_totals/",
                 "Glue.GetTables gold"), calls());
         assertEquals(keys, lake.goldKeys());
