@@ -89,6 +89,9 @@ public final class LocalLakehouseCli {
             is rejected past, MAX_COLUMNS and MAX_ROW_CHARS (raise one as a rejection's reason says).
             Exit code: 0 done, 1 a file was rejected, a file had every row quarantined (none of its rows is in its
             table), or a model failed (the rest still runs), 2 wrong usage.
+
+            java -jar lakehouse-local.jar check-models [--models DIR] makes only the checks of step 2 that come before
+            DuckDB runs a model, with no data (the build runs it on the shipped models): check-models --help.
             """;
     private static final String HINT = "Run with --help for the options.";
     private static final List<String> OPTIONS = List.of("--input", "--lake", "--contracts", "--models");
@@ -106,6 +109,9 @@ public final class LocalLakehouseCli {
 
     /** As {@link #run(List, PrintStream, PrintStream)}, reading {@code CSV_DELIMITERS} and {@code CSV_ENCODINGS} from {@code environment}. */
     static int run(List<String> args, Environment environment, PrintStream out, PrintStream err) {
+        if (!args.isEmpty() && args.get(0).equals(CheckModelsCommand.COMMAND)) {
+            return CheckModelsCommand.run(args.subList(1, args.size()), out, err);
+        }
         // The command alone gives nothing either: the usage says what to give, where one missing option would be a riddle.
         boolean nothingGiven = args.isEmpty() || args.equals(List.of("local"));
         if (nothingGiven || args.contains("--help") || args.contains("-h")) {

@@ -3,14 +3,23 @@ package dev.medallion.local.gold;
 import dev.medallion.gold.model.GoldModel;
 import io.trino.sql.parser.ParsingException;
 import io.trino.sql.parser.SqlParser;
+import io.trino.sql.tree.AllColumns;
 import io.trino.sql.tree.DefaultTraversalVisitor;
+import io.trino.sql.tree.DereferenceExpression;
+import io.trino.sql.tree.Expression;
 import io.trino.sql.tree.FunctionCall;
 import io.trino.sql.tree.Identifier;
 import io.trino.sql.tree.Node;
+import io.trino.sql.tree.Query;
+import io.trino.sql.tree.QueryBody;
+import io.trino.sql.tree.QuerySpecification;
+import io.trino.sql.tree.SelectItem;
+import io.trino.sql.tree.SetOperation;
 import io.trino.sql.tree.SimpleGroupBy;
 import io.trino.sql.tree.SingleColumn;
 import io.trino.sql.tree.Statement;
 import io.trino.sql.tree.Table;
+import io.trino.sql.tree.TableSubquery;
 import io.trino.sql.tree.WithQuery;
 
 import java.io.IOException;
@@ -22,6 +31,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -343,16 +353,105 @@ final class AthenaCompatibility {
     void checkColumns(GoldModel model, Statement statement, List<Column> columns) throws GoldModelException {
         List<String> names = columns.stream().map(Column::name).toList();
         for (Column column : columns) {
-            if (!COLUMN_NAME.matcher(column.name()).matches()) {
-                // An expression without an alias is named by each engine its own way (count_star() here, _col3 in Athena).
-                throw new GoldModelException(model, "has a column named '" + column.name()
-                        + "': give every column a lowercase alias of [a-z0-9_] (AS name), the same in DuckDB, Athena and Glue");
-            }
+            checkColumnName(model, column.name());
             String problem = typeProblem(column.type(), () -> functionsCalledFor(statement, column.name()));
             if (problem != null) {
                 throw new GoldModelException(model, "column " + column.name() + " is " + column.type() + " in DuckDB: " + problem);
             }
         }
+        checkPartitionsLast(model, names);
+    }
+
+    /**
+     * The checks of {@link #checkColumns} that the SELECT as written settles, without DuckDB: the names of the
+     * final SELECT's columns that it names itself (an alias, a column read as it is), and whether the partition
+     * columns are its last ones. What only DuckDB can say is left to {@link #checkColumns}: the columns' types
+     * (they follow from the silver tables'), the name DuckDB gives an expression without an alias, and the
+     * columns a {@code *} stands for; so a model passing this may still fail {@link #checkColumns}, never the
+     * other way round. The messages are {@link #checkColumns}'s own.
+     */
+    void checkColumnsAsWritten(GoldModel model, Statement statement) throws GoldModelException {
+        if (!(statement instanceof Query query)) {
+            return;
+        }
+        Optional<List<SelectItem>> items = outputItems(query.getQueryBody());
+        if (items.isEmpty()) {
+            return;
+        }
+        List<Optional<String>> names = items.get().stream().map(AthenaCompatibility::nameAsWritten).toList();
+        for (Optional<String> name : names) {
+            if (name.isPresent()) {
+                checkColumnName(model, name.get());
+            }
+        }
+        // Only the columns after the last * are known by position from the end, and only named ones compare.
+        int star = -1;
+        for (int i = 0; i < items.get().size(); i++) {
+            if (items.get().get(i) instanceof AllColumns) {
+                star = i;
+            }
+        }
+        List<Optional<String>> afterStar = names.subList(star + 1, names.size());
+        int partitions = model.partitionedBy().size();
+        if (partitions == 0 || afterStar.size() < partitions) {
+            return;
+        }
+        List<Optional<String>> last = afterStar.subList(afterStar.size() - partitions, afterStar.size());
+        if (last.stream().allMatch(Optional::isPresent)) {
+            // The last ones are all the columns when there are no others: then "only partition columns" is known too.
+            checkPartitionsLast(model, last.stream().map(Optional::get).toList(), star >= 0 || names.size() > partitions);
+        }
+    }
+
+    /**
+     * The SELECT items that name the query's columns: its own, those of the first query of a UNION (which
+     * names a set operation's columns), or those of the query in parentheses; none for VALUES or TABLE.
+     */
+    private static Optional<List<SelectItem>> outputItems(QueryBody body) {
+        if (body instanceof QuerySpecification specification) {
+            return Optional.of(specification.getSelect().getSelectItems());
+        }
+        if (body instanceof SetOperation operation && !operation.getRelations().isEmpty() && operation.getRelations().get(0) instanceof QueryBody first) {
+            return outputItems(first);
+        }
+        if (body instanceof TableSubquery subquery) {
+            return outputItems(subquery.getQuery().getQueryBody());
+        }
+        return Optional.empty();
+    }
+
+    /** The column's name as the SELECT gives it (its alias, or a column read as it is, {@code s.region}), or empty when an engine names it. */
+    private static Optional<String> nameAsWritten(SelectItem item) {
+        if (!(item instanceof SingleColumn column)) {
+            return Optional.empty();
+        }
+        if (column.getAlias().isPresent()) {
+            return Optional.of(column.getAlias().get().getValue());
+        }
+        Expression expression = column.getExpression();
+        if (expression instanceof Identifier identifier) {
+            return Optional.of(identifier.getValue());
+        }
+        if (expression instanceof DereferenceExpression dereference && dereference.getField().isPresent()) {
+            return Optional.of(dereference.getField().get().getValue());
+        }
+        return Optional.empty();
+    }
+
+    private static void checkColumnName(GoldModel model, String name) throws GoldModelException {
+        if (!COLUMN_NAME.matcher(name).matches()) {
+            // An expression without an alias is named by each engine its own way (count_star() here, _col3 in Athena).
+            throw new GoldModelException(model, "has a column named '" + name
+                    + "': give every column a lowercase alias of [a-z0-9_] (AS name), the same in DuckDB, Athena and Glue");
+        }
+    }
+
+    private static void checkPartitionsLast(GoldModel model, List<String> names) throws GoldModelException {
+        checkPartitionsLast(model, names, false);
+    }
+
+    /** @param moreColumns whether the SELECT has columns before {@code names}, which are then only its last ones */
+    private static void checkPartitionsLast(GoldModel model, List<String> names, boolean moreColumns) throws GoldModelException {
         List<String> partitions = model.partitionedBy();
         if (!partitions.isEmpty()) {
             List<String> last = names.subList(Math.max(0, names.size() - partitions.size()), names.size());
@@ -360,7 +459,7 @@ final class AthenaCompatibility {
                 throw new GoldModelException(model, "is partitioned by " + partitions + ", which must be the SELECT's last columns in that order"
                         + " (Athena's CTAS requires it); the SELECT ends with " + last);
             }
-            if (partitions.size() == names.size()) {
+            if (!moreColumns && partitions.size() == names.size()) {
                 throw new GoldModelException(model, "has only partition columns; Athena's CTAS needs at least one other column");
             }
         }

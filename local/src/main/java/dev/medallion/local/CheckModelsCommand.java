@@ -1,0 +1,99 @@
+package dev.medallion.local;
+
+import dev.medallion.common.cli.CommandLine;
+import dev.medallion.common.cli.UsageException;
+import dev.medallion.common.logging.ErrorMessages;
+import dev.medallion.gold.model.GoldModel;
+import dev.medallion.gold.model.GoldModels;
+import dev.medallion.local.gold.GoldModelException;
+import dev.medallion.local.gold.ModelChecks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code check-models}: the checks {@code local} makes of the gold models before DuckDB runs them, alone, with
+ * no data and no DuckDB. The build runs it over the models the gold-ctas jar ships (local/pom.xml, at
+ * prepare-package, so {@code mvn package -DskipTests} runs it too): the gold builder in Lambda has no SQL
+ * parser, and a deploy of a model it cannot run would meet the error only in Athena.
+ */
+final class CheckModelsCommand {
+    static final String COMMAND = "check-models";
+    static final String USAGE = """
+            Usage: java -jar lakehouse-local.jar check-models [--models DIR]
+
+            Checks the gold models as the local command does before DuckDB runs them, with no data and no DuckDB:
+            each SELECT must parse with Trino's parser (Athena engine v3), read only ${silver_database}.<dataset>
+            tables and its own WITH queries, call only functions Athena has, not group BY ALL, give its columns
+            lowercase names and end with its partition columns; each header must list exactly the silver tables
+            read. An error names the model's file, the line and column where there is one, and the fix.
+            Not checked without data: the columns' types and the names DuckDB gives a column without an alias or
+            behind a *: the local command checks those.
+            --models  a directory with models.list and <model>.sql files (e.g. gold-ctas/src/main/resources/gold);
+                      default: the models the gold-ctas jar ships, which the build checks this way
+            Exit code: 0 every model passes, 1 a model fails a check (the others are still checked), 2 wrong usage
+            (a --models directory that does not exist, without models.list, naming no model, or with a model
+            whose file does not load, its header or its list).
+            """;
+    private static final String HINT = "Run with --help for the options.";
+
+    private CheckModelsCommand() {}
+
+    /** @param args the arguments after the command's name */
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        requireNonNull(args, "args is null");
+        requireNonNull(out, "out is null");
+        requireNonNull(err, "err is null");
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(USAGE);
+            return 0;
+        }
+        CommandLine line;
+        try {
+            line = CommandLine.parse(args, Set.of("--models"), Set.of());
+            if (!line.positionals().isEmpty()) {
+                throw new UsageException("unexpected argument '" + line.positionals().get(0) + "'");
+            }
+        }
+        catch (UsageException e) {
+            err.println("error: " + ErrorMessages.describe(e));
+            err.println(HINT);
+            return 2;
+        }
+        List<GoldModel> models;
+        try {
+            models = line.value("--models").isPresent() ? LocalLakehouseCli.modelsIn(Path.of(line.value("--models").get())) : GoldModels.shipped().all();
+        }
+        catch (IllegalArgumentException | IllegalStateException | IOException e) {
+            // As the local command answers them: models that do not load are a wrong --models (or a broken jar), exit code 2.
+            err.println("error: " + ErrorMessages.describe(e));
+            return 2;
+        }
+        String from = line.value("--models").map(directory -> Path.of(directory).toAbsolutePath().normalize().toString()).orElse("the gold-ctas jar");
+        out.println("Checking " + models.size() + " gold model(s) of " + from + " as local does before DuckDB runs them (no data, no DuckDB)");
+        ModelChecks checks = new ModelChecks();
+        int failed = 0;
+        for (GoldModel model : models) {
+            try {
+                checks.check(model);
+                out.println(model.name() + ": ok (" + model.file() + ")");
+            }
+            catch (GoldModelException e) {
+                out.println(model.name() + ": FAILED (the error is on standard error)");
+                err.println("error: " + ErrorMessages.describe(e));
+                failed++;
+            }
+        }
+        if (failed > 0) {
+            err.println(failed + " of " + models.size() + " gold model(s) fail the checks (see above): Athena would fail them; mend them and build again");
+            return 1;
+        }
+        out.println(models.size() + " of " + models.size() + " gold model(s) pass the checks local makes before DuckDB runs them");
+        return 0;
+    }
+}
