@@ -119,7 +119,8 @@ public final class LocalLakehouseCli {
             return nothingGiven ? 2 : 0;
         }
         if (!args.get(0).equals("local")) {
-            err.println("error: unknown command '" + args.get(0) + "': the command is local (java -jar lakehouse-local.jar local --input DIR --lake DIR)");
+            err.println("error: unknown command '" + args.get(0) + "': the commands are local (java -jar lakehouse-local.jar local --input DIR --lake DIR)"
+                    + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR])");
             err.println(HINT);
             return 2;
         }

@@ -1143,9 +1143,11 @@ class LocalLakehouseCliTest {
                 run("local", "--input", "sample-data", "--lake", "lake", "--contract", "sample-data"));
         assertEquals(new Outcome(2, "", "error: --lake is required\n" + hint), run("local", "--input", "sample-data"));
         assertEquals(new Outcome(2, "", "error: unexpected argument 'lake'\n" + hint), run("local", "--input", "sample-data", "lake"));
-        assertEquals(new Outcome(2, "", "error: unknown command 'lokal': the command is local (java -jar lakehouse-local.jar local --input DIR --lake DIR)\n"
+        assertEquals(new Outcome(2, "", "error: unknown command 'lokal': the commands are local (java -jar lakehouse-local.jar local --input DIR --lake DIR)"
+                + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR])\n"
                 + hint), run("lokal", "--input", "sample-data", "--lake", "lake"));
-        assertEquals(new Outcome(2, "", "error: unknown command '--input': the command is local (java -jar lakehouse-local.jar local --input DIR --lake DIR)\n"
+        assertEquals(new Outcome(2, "", "error: unknown command '--input': the commands are local (java -jar lakehouse-local.jar local --input DIR --lake DIR)"
+                + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR])\n"
                 + hint), run("--input", "sample-data", "--lake", "lake"));
     }
 
@@ -1166,7 +1168,8 @@ class LocalLakehouseCliTest {
 
         Outcome unknown = run("convert", "--input", "x");
         assertEquals(2, unknown.exit());
-        assertEquals("error: unknown command 'convert': the command is local (java -jar lakehouse-local.jar local --input DIR --lake DIR)\n"
+        assertEquals("error: unknown command 'convert': the commands are local (java -jar lakehouse-local.jar local --input DIR --lake DIR)"
+                + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR])\n"
                 + "Run with --help for the options.\n", unknown.err());
 
         Outcome noLake = run("local", "--input", "x");
