@@ -76,7 +76,7 @@ resource "aws_lambda_function" "silver_converter" {
 
   # checkov:skip=CKV_AWS_116:Failed asynchronous invocations go to an SQS on-failure destination (aws_lambda_function_event_invoke_config below), which records the error with the event; a DLQ as well would deliver each failure twice.
   # checkov:skip=CKV_AWS_117:The function talks only to S3 and Glue; a VPC would need endpoints or a NAT gateway and add cold-start latency for no isolation gain.
-  # checkov:skip=CKV_AWS_115:Reserved concurrency, the converter's upper bound, is a variable (silver_converter_reserved_concurrency); Lambda refuses reservations that leave fewer than 100 unreserved executions and new accounts (quota 10) cannot reserve any, so the default sets none (see README, Concurrency).
+  # checkov:skip=CKV_AWS_115:Reserved concurrency, the converter's upper bound, is a variable (silver_converter_reserved_concurrency); Lambda refuses reservations that leave fewer than 100 unreserved executions and new accounts (quota 10) cannot reserve any, so the default sets none (see docs/infrastructure.md, Concurrency).
   # checkov:skip=CKV_AWS_173:The environment holds bucket names and tunables, no secrets; Lambda encrypts it at rest with its own key.
   # checkov:skip=CKV_AWS_272:Only Terraform writes the versioned artifacts bucket and the object key is the jar's SHA-256; code signing would need an AWS Signer profile.
   # checkov:skip=CKV_AWS_50:The converter does not use the X-Ray SDK; its JSON log line per object carries rows, bytes and seconds.
@@ -107,7 +107,7 @@ resource "aws_lambda_function" "silver_converter" {
     }
   }
 
-  # The converter's upper bound (README, "Concurrency"): S3 invokes it asynchronously, with no event
+  # The converter's upper bound (docs/infrastructure.md, "Concurrency"): S3 invokes it asynchronously, with no event
   # source mapping whose maximum concurrency could bound it, so a reservation is the only cap; -1 sets
   # none, which every account accepts.
   reserved_concurrent_executions = var.silver_converter_reserved_concurrency

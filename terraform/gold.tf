@@ -128,7 +128,7 @@ resource "aws_lambda_function" "gold_ctas" {
   # checkov:skip=CKV_AWS_117:The function talks only to S3, Glue and Athena; a VPC would need three endpoints or a NAT gateway and add cold-start latency for no isolation gain.
   # checkov:skip=CKV_AWS_173:The environment holds bucket, database and workgroup names, no secrets; Lambda encrypts it at rest with its own key.
   # checkov:skip=CKV_AWS_272:Only Terraform writes the versioned artifacts bucket and the object key is the jar's SHA-256; code signing would need an AWS Signer profile.
-  # checkov:skip=CKV_AWS_115:No reserved concurrency, which new accounts (quota 10) cannot reserve: builds are serialised by a lease in the gold bucket and the trigger mapping's maximum_concurrency of 2 bounds what the builder takes of the account (see README, Concurrency).
+  # checkov:skip=CKV_AWS_115:No reserved concurrency, which new accounts (quota 10) cannot reserve: builds are serialised by a lease in the gold bucket and the trigger mapping's maximum_concurrency of 2 bounds what the builder takes of the account (see docs/infrastructure.md, Concurrency of the gold builder).
   # checkov:skip=CKV_AWS_50:The builder does not use the X-Ray SDK; its JSON log lines carry every Athena query id, state, bytes scanned and seconds.
   count = local.gold_enabled ? 1 : 0
 

@@ -24,7 +24,7 @@
 # emulator's endpoint after them, which they may not: a rehearsal never reaches AWS and always destroys.
 # Exits non-zero when a step fails or the second plan shows a change; the logs of moto and of each step
 # are then kept in $REHEARSAL_LOGS (default /tmp/rehearse-on-moto-logs), and always when it is set.
-# See README.md, "Rehearsing on an emulator".
+# See docs/deploy-rehearsal.md, "Rehearsing on an emulator".
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 

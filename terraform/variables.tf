@@ -508,7 +508,7 @@ variable "silver_crawler_schedule" {
 }
 
 variable "manage_crawler_log_group" {
-  description = "Create /aws-glue/crawlers, the log group every Glue crawler of the account and region writes to, with log_retention_days (Glue creates it without retention otherwise). Off by default: any crawler that ever ran in the account and region has created it, and the apply would then fail with ResourceAlreadyExistsException. Set true in one stack per account and region, after importing the group where it exists (see README)."
+  description = "Create /aws-glue/crawlers, the log group every Glue crawler of the account and region writes to, with log_retention_days (Glue creates it without retention otherwise). Off by default: any crawler that ever ran in the account and region has created it, and the apply would then fail with ResourceAlreadyExistsException. Set true in one stack per account and region, after importing the group where it exists (see docs/infrastructure.md, Catalog)."
   type        = bool
   default     = false
   nullable    = false
@@ -596,7 +596,7 @@ variable "budget_subtract_credits" {
 }
 
 variable "budget_hard_stop" {
-  description = "Stop the pipeline when the top tier's actual monthly spend is reached: an AWS Budgets action attaches a deny policy to the converter's, the gold builder's and the crawler's roles, so their work fails (and their failed events wait in the failure queues) until someone lifts it (README, \"Budgets that stop the spend\"). Off by default; needs enable_budgets."
+  description = "Stop the pipeline when the top tier's actual monthly spend is reached: an AWS Budgets action attaches a deny policy to the converter's, the gold builder's and the crawler's roles, so their work fails (and their failed events wait in the failure queues) until someone lifts it (docs/infrastructure.md, \"Budgets that stop the spend\"). Off by default; needs enable_budgets."
   type        = bool
   default     = false
   nullable    = false
@@ -619,7 +619,7 @@ variable "alert_emails" {
 ################################################################################
 
 variable "emulator_endpoint" {
-  description = "Endpoint of an AWS emulator that serves every service of the stack (LocalStack, e.g. http://localhost:4566, or moto_server, e.g. https://127.0.0.1:5000); null deploys to AWS. See README for the switches each needs."
+  description = "Endpoint of an AWS emulator that serves every service of the stack (LocalStack, e.g. http://localhost:4566, or moto_server, e.g. https://127.0.0.1:5000); null deploys to AWS. See docs/deploy-rehearsal.md for the switches each needs."
   type        = string
   default     = null
 
@@ -630,7 +630,7 @@ variable "emulator_endpoint" {
 }
 
 variable "enable_functions" {
-  description = "Create the Lambda functions and what invokes them: the converter with its bronze trigger, invoke permission, asynchronous settings and alarms, and (with Glue and Athena) the gold builder. The converter's role, policy, log group and failure queue are created either way. false only on an emulator whose Lambda cannot create a function, such as LocalStack without Docker, where every new function turns Failed (README, \"LocalStack\"); never on AWS."
+  description = "Create the Lambda functions and what invokes them: the converter with its bronze trigger, invoke permission, asynchronous settings and alarms, and (with Glue and Athena) the gold builder. The converter's role, policy, log group and failure queue are created either way. false only on an emulator whose Lambda cannot create a function, such as LocalStack without Docker, where every new function turns Failed (docs/deploy-rehearsal.md, \"LocalStack\"); never on AWS."
   type        = bool
   default     = true
   nullable    = false

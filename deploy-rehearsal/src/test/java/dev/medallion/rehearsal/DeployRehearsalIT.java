@@ -390,15 +390,15 @@ class DeployRehearsalIT {
         assertEquals(Set.copyOf(deadLetterQueues), fieldNames(queues), "output dead_letter_queue_urls");
         steps.say("dead_letter_queue_urls: " + deadLetterQueues.size() + " queues, each on the emulator");
         // Of the inputs here, only gold_schedule adds an alarm to the defaults' (its dead-letter queue's):
-        // terraform/README.md's count plus that one must be what is deployed.
-        Matcher stated = Pattern.compile("With the defaults the stack has (\\d+) alarms").matcher(Files.readString(ROOT.resolve("terraform/README.md")));
-        assertTrue(stated.find(), "terraform/README.md no longer says how many alarms the defaults deploy");
+        // docs/infrastructure.md's count plus that one must be what is deployed.
+        Matcher stated = Pattern.compile("With the defaults the stack has (\\d+) alarms").matcher(Files.readString(ROOT.resolve("docs/infrastructure.md")));
+        assertTrue(stated.find(), "docs/infrastructure.md no longer says how many alarms the defaults deploy");
         List<String> alarms = new ArrayList<>();
         aws.callJson("monitoring", aws.region(), "GraniteServiceVersion20100801.DescribeAlarms", "1.0", Map.of("AlarmNamePrefix", name + "-", "MaxRecords", 100))
                 .path("MetricAlarms").forEach(alarm -> alarms.add(alarm.path("AlarmName").asText()));
-        assertEquals(Integer.parseInt(stated.group(1)) + 1, alarms.size(), "the alarms deployed, against terraform/README.md and docs/cost-model.md"
+        assertEquals(Integer.parseInt(stated.group(1)) + 1, alarms.size(), "the alarms deployed, against docs/infrastructure.md and docs/cost-model.md"
                 + " and the schedule's dead-letter alarm: " + alarms);
-        steps.say(alarms.size() + " alarms, as terraform/README.md says (with the schedule's dead-letter alarm)");
+        steps.say(alarms.size() + " alarms, as docs/infrastructure.md says (with the schedule's dead-letter alarm)");
         JsonNode triggers = outputs.path("gold_trigger_queue");
         String triggerArn = aws.sqs.getQueueAttributes(request -> request.queueUrl(text(triggers, "url")).attributeNamesWithStrings("QueueArn"))
                 .attributesAsStrings().get("QueueArn");

@@ -370,7 +370,7 @@ class LocalStackApplyIT {
             }
             catch (S3Exception refused) {
                 fail("LocalStack now refuses overlapping notification rules (" + RehearsalSteps.describe(refused) + "): its acceptance of the bronze"
-                        + " rules above then answers whether S3 takes .csv beside .CSV; say so here, in README and terraform/README (LocalStack)");
+                        + " rules above then answers whether S3 takes .csv beside .CSV; say so here, in README and docs/deploy-rehearsal.md (LocalStack)");
             }
             steps.say("rules on the suffixes .csv and s.csv, which S3 refuses as overlapping (orders.csv matches both): LocalStack accepts them too,"
                     + " so its acceptance of the bronze rules proves nothing of S3's overlap check (only AWS can answer that)");
