@@ -24,8 +24,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * {@code java -jar bronze-ingest.jar upload|generate …}: uploads CSV files into the bronze bucket, and
  * generates the synthetic retail dataset. Every error a person can fix is one line starting with
- * {@code error:}, never a stack trace. Exit codes: 0 done, 1 some file failed, 2 wrong usage or the
- * run could not start (nothing was uploaded).
+ * {@code error:}, never a stack trace. Exit codes: 0 done (with {@code --allow-empty}, nothing to upload
+ * too), 1 some file failed, 2 wrong usage or the run could not start (nothing was uploaded).
  */
 public final class BronzeIngestCli {
     static final int EXIT_OK = 0;
@@ -34,7 +34,7 @@ public final class BronzeIngestCli {
 
     static final String USAGE = """
             Usage:
-              java -jar bronze-ingest.jar upload PATH... --bucket BUCKET [--dataset NAME] [--prefix P] [--dry-run]
+              java -jar bronze-ingest.jar upload PATH... --bucket BUCKET [--dataset NAME] [--prefix P] [--dry-run] [--allow-empty]
                                                  [--concurrency N] [--part-size MIB] [--endpoint-url URL]
               java -jar bronze-ingest.jar generate --rows N --out FILE [--seed S]
 
@@ -45,6 +45,8 @@ public final class BronzeIngestCli {
                               (give a folder of dataset folders, such as sample-data, as its folders: sample-data/*/)
               --prefix        folders between the dataset and the files, such as 2026/11
               --dry-run       says what would be uploaded, and writes nothing
+              --allow-empty   a folder holding no file to upload (a scheduled job's drop folder) is no error: the run says so
+                              in one line and exits 0; a PATH that does not exist is still refused
               --concurrency   files uploaded at once, 1 to 64 (default 4); memory is about N times the part size,
                               which must fit in half the JVM's maximum heap (raise it with JAVA_TOOL_OPTIONS=-Xmx...)
               --part-size     MiB per part for files larger than one part, 5 to 1024 (default 8)
@@ -56,7 +58,8 @@ public final class BronzeIngestCli {
                       seed gives the same bytes.
               --seed          default 20250101, the seed of the conversion benchmark
 
-            Exit codes: 0 done, 1 some file failed (run again to retry it), 2 wrong usage or nothing could start.
+            Exit codes: 0 done (with --allow-empty, nothing to upload too), 1 some file failed (run again to retry it),
+                        2 wrong usage (a folder holding no file to upload, without --allow-empty) or nothing could start.
             """;
 
     private final PrintStream out;

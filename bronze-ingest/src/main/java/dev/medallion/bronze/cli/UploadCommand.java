@@ -65,7 +65,7 @@ final class UploadCommand {
     int run(UploadOptions options) throws UploadRefusedException, IOException, InterruptedException {
         long started = System.nanoTime();
         UploadPlanner planner = new UploadPlanner(new BronzeKeyLayout(options.prefix()), options.dataset(), encodings);
-        UploadPlanner.Plan plan = planner.plan(options.paths());
+        UploadPlanner.Plan plan = planner.plan(options.paths(), options.allowEmpty() ? UploadPlanner.EmptyFolders.ALLOWED : UploadPlanner.EmptyFolders.REFUSED);
         try (S3Client client = clients.create(options.endpoint())) {
             BronzeBucket bucket = new BronzeBucket(client, options.bucket());
             // HeadBucket reads: a run refused after it, for a file's content, has written nothing.
@@ -176,6 +176,23 @@ final class UploadCommand {
     }
 
     private void announce(UploadOptions options, UploadPlanner.Plan plan, BronzeBucket bucket) {
+        String emptyFolders = String.join("; ", plan.emptyFolders()) + " (--allow-empty)";
+        if (plan.files().isEmpty()) {
+            // One line a scheduled job's log can be searched for: what was looked at, and why nothing was taken.
+            err.println((options.dryRun() ? "Dry run, nothing is written: nothing" : "Nothing") + " to upload to s3://" + bucket.name() + "/ at "
+                    + bucket.endpoint() + ": " + emptyFolders);
+        }
+        else {
+            announceFiles(options, plan, bucket);
+            if (!plan.emptyFolders().isEmpty()) {
+                err.println("Nothing to upload: " + emptyFolders);
+            }
+        }
+        leftOutLines(plan);
+        err.flush();
+    }
+
+    private void announceFiles(UploadOptions options, UploadPlanner.Plan plan, BronzeBucket bucket) {
         String files = files(plan.files().size());
         String datasets = plan.files().stream()
                 .map(file -> "s3://" + bucket.name() + "/" + file.key().substring(0, file.key().indexOf('/') + 1))
@@ -183,6 +200,10 @@ final class UploadCommand {
                 .collect(Collectors.joining(", "));
         err.println((options.dryRun() ? "Dry run, nothing is written: checking " : "Uploading ") + files + " ("
                 + ByteSizes.format(plan.totalBytes()) + ") to " + datasets + " at " + bucket.endpoint());
+    }
+
+    /** The files, links and folders left out, named as in every run: an empty night's folder may hold a file dropped under a wrong name. */
+    private void leftOutLines(UploadPlanner.Plan plan) {
         String suffixes = String.join(", ", CsvFiles.ACCEPTED_SUFFIXES);
         leftOut(plan.ignored(), " file whose name does not end in " + suffixes, " files whose names do not end in " + suffixes);
         leftOut(plan.folderLinks(), " link to a folder, which is not followed (give it as a PATH of its own to upload that folder)",
@@ -195,7 +216,6 @@ final class UploadCommand {
         leftOut(plan.officeLockFiles(), " lock file that Excel or another Office application keeps beside a document open in it (named ~$ and the"
                 + " document's name; the document is uploaded as last saved)", " lock files that Excel or another Office application keeps beside"
                 + " documents open in it (named ~$ and the document's name; the documents are uploaded as last saved)");
-        err.flush();
     }
 
     private void leftOut(List<Path> paths, String one, String several) {

@@ -17,13 +17,18 @@ import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
-/** {@code upload PATH… --bucket B [--dataset NAME] [--prefix P] [--dry-run] [--concurrency N] [--part-size MIB] [--endpoint-url URL]} */
+/**
+ * {@code upload PATH… --bucket B [--dataset NAME] [--prefix P] [--dry-run] [--allow-empty] [--concurrency N] [--part-size MIB] [--endpoint-url URL]}
+ *
+ * @param allowEmpty a folder holding no file to upload is no error: a scheduled job's drop folder, empty most nights
+ */
 record UploadOptions(
         List<Path> paths,
         String bucket,
         Optional<String> dataset,
         Optional<String> prefix,
         boolean dryRun,
+        boolean allowEmpty,
         int concurrency,
         int partSize,
         Optional<URI> endpoint) {
@@ -55,7 +60,7 @@ record UploadOptions(
     static UploadOptions parse(List<String> args, long maxHeap) throws UsageException {
         CommandLine line = CommandLine.parse(args,
                 Set.of("--bucket", "--dataset", "--prefix", "--concurrency", "--part-size", "--endpoint-url"),
-                Set.of("--dry-run"));
+                Set.of("--dry-run", "--allow-empty"));
         if (line.positionals().isEmpty()) {
             throw new UsageException("give at least one file or folder to upload");
         }
@@ -90,6 +95,7 @@ record UploadOptions(
                 dataset,
                 prefix,
                 line.flag("--dry-run"),
+                line.flag("--allow-empty"),
                 concurrency,
                 partSize,
                 endpoint(line.value("--endpoint-url")));

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -31,7 +32,8 @@ import static java.util.Objects.requireNonNull;
  * files whose names the converter ignores are left out and counted, a file named like CSV that is no
  * regular file (a broken link, a named pipe) refuses the run, hidden files and folders (a name
  * starting with '.') are not looked at, and the files and folders of Hadoop and Spark jobs (a name
- * starting with '_') are left out and named. Of each file's content, the plan reads its start alone;
+ * starting with '_') are left out and named. A folder holding no file to upload refuses the run unless
+ * empty folders are {@link EmptyFolders#ALLOWED}. Of each file's content, the plan reads its start alone;
  * {@link #checkContent} reads it whole.
  */
 public final class UploadPlanner {
@@ -58,15 +60,25 @@ public final class UploadPlanner {
     }
 
     /**
+     * What a folder holding no file to upload means. By default a mistyped or wrong folder: the run is refused.
+     * A scheduled job on a drop folder that is empty most nights allows it: the folder is named in
+     * {@link Plan#emptyFolders}, and the run goes on with the other PATHs' files, or none.
+     */
+    public enum EmptyFolders { REFUSED, ALLOWED }
+
+    /**
      * The files to upload in a stable order; the files inside folders left out for their names; the links
      * to folders found inside folders, which are not followed (a folder linked from two places would
      * upload its files twice, under two keys); and the files and folders inside folders whose names start
      * with '_', as Hadoop and Spark name what is not a job's output ({@code _temporary}, {@code _SUCCESS}),
      * a folder named once, not walked; and the lock files Office applications keep beside a document open in them
-     * ({@code ~$jan.csv}).
+     * ({@code ~$jan.csv}); and, when empty folders are {@link EmptyFolders#ALLOWED}, why each folder given that holds no
+     * file to upload holds none (the text that would otherwise refuse the run).
      */
-    public record Plan(List<PlannedFile> files, List<Path> ignored, List<Path> folderLinks, List<Path> jobFiles, List<Path> officeLockFiles) {
+    public record Plan(List<PlannedFile> files, List<Path> ignored, List<Path> folderLinks, List<Path> jobFiles, List<Path> officeLockFiles,
+                       List<String> emptyFolders) {
         public Plan {
+            emptyFolders = List.copyOf(emptyFolders);
             files = List.copyOf(files);
             ignored = List.copyOf(ignored);
             folderLinks = List.copyOf(folderLinks);
@@ -93,8 +105,18 @@ public final class UploadPlanner {
      */
     private static final String OFFICE_LOCK_PREFIX = "~$";
 
+    /** The plan of the PATHs, a folder holding no file to upload refusing the run. */
     public Plan plan(List<Path> sources) throws UploadRefusedException, IOException {
+        return plan(sources, EmptyFolders.REFUSED);
+    }
+
+    /**
+     * The plan of the PATHs. Whatever {@code emptyFolders} says, a PATH that does not exist refuses the run: a drive
+     * not mounted or a typo is not an empty night.
+     */
+    public Plan plan(List<Path> sources, EmptyFolders emptyFolders) throws UploadRefusedException, IOException {
         requireNonNull(sources, "sources is null");
+        requireNonNull(emptyFolders, "emptyFolders is null");
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("No path to upload");
         }
@@ -104,10 +126,20 @@ public final class UploadPlanner {
         List<Path> folderLinks = new ArrayList<>();
         List<Path> jobFiles = new ArrayList<>();
         List<Path> officeLockFiles = new ArrayList<>();
+        List<String> empty = new ArrayList<>();
         refuseUnreadableArguments(problems);
         for (Path source : sources) {
             if (Files.isDirectory(source)) {
-                files.addAll(planFolder(source, new LeftOut(ignored, folderLinks, jobFiles, officeLockFiles), problems));
+                List<String> nothingToUpload = new ArrayList<>(1);
+                files.addAll(planFolder(source, new LeftOut(ignored, folderLinks, jobFiles, officeLockFiles, nothingToUpload), problems));
+                if (emptyFolders == EmptyFolders.ALLOWED) {
+                    empty.addAll(nothingToUpload);
+                }
+                else {
+                    // Most often a mistyped or wrong folder; the option is named for the drop folder that is empty some nights.
+                    nothingToUpload.forEach(why -> problems.add(why + "; check the path, or, for a drop folder that is empty on some runs,"
+                            + " give --allow-empty (such a run uploads nothing and exits 0)"));
+                }
             }
             else if (Files.isRegularFile(source)) {
                 planFile(source, problems).ifPresent(files::add);
@@ -159,7 +191,7 @@ public final class UploadPlanner {
         if (!problems.isEmpty()) {
             throw new UploadRefusedException(describe(problems));
         }
-        return new Plan(unique.stream().map(Found::file).toList(), ignored, folderLinks, jobFiles, officeLockFiles);
+        return new Plan(unique.stream().map(Found::file).toList(), ignored, folderLinks, jobFiles, officeLockFiles, empty);
     }
 
     /**
@@ -194,8 +226,11 @@ public final class UploadPlanner {
         return key.length() <= 2 * shown ? key : key.substring(0, shown) + "…" + key.substring(key.length() - shown);
     }
 
-    /** Where a folder's walk puts what it leaves out, for the plan. */
-    private record LeftOut(List<Path> ignored, List<Path> folderLinks, List<Path> jobFiles, List<Path> officeLockFiles) {}
+    /**
+     * Where a folder's walk puts what it leaves out, for the plan, and, when it finds no file to upload, why
+     * ({@code nothingToUpload}), which the plan makes a refusal or, empty folders allowed, a line of the run.
+     */
+    private record LeftOut(List<Path> ignored, List<Path> folderLinks, List<Path> jobFiles, List<Path> officeLockFiles, List<String> nothingToUpload) {}
 
     /**
      * A file to upload, the PATH of the command line it was found under, for messages, and its path inside
@@ -300,6 +335,9 @@ public final class UploadPlanner {
         List<Path> links = new ArrayList<>();
         List<Path> jobFiles = new ArrayList<>();
         List<Path> officeLockFiles = new ArrayList<>();
+        // Counted only to say why a folder holds nothing to upload: a transfer in progress (rsync, scp -r into a drop folder)
+        // often writes under a hidden temporary name, and the folder then looks empty until it is renamed.
+        AtomicInteger hidden = new AtomicInteger();
         // A PATH that is itself a link to a folder is walked as that folder (links inside it are not followed).
         Path root = Files.isSymbolicLink(folder) ? folder.toRealPath() : folder;
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -309,6 +347,7 @@ public final class UploadPlanner {
                     return FileVisitResult.CONTINUE;
                 }
                 if (isHidden(directory)) {
+                    hidden.incrementAndGet();
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 if (isJobFile(directory)) {
@@ -321,6 +360,7 @@ public final class UploadPlanner {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
                 if (isHidden(file)) {
+                    hidden.incrementAndGet();
                     return FileVisitResult.CONTINUE;
                 }
                 if (isJobFile(file)) {
@@ -356,11 +396,13 @@ public final class UploadPlanner {
             }
         });
         if (found.isEmpty()) {
-            problems.add(folder + " holds no " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES) + " file"
+            leftOut.nothingToUpload().add(folder + " holds no " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES) + " file"
                     + (left.isEmpty() ? "" : " (" + left.size() + " other files left out)")
                     + (links.isEmpty() ? "" : " (" + links.size() + " links to folders not followed: give such a folder as a PATH of its own)")
                     + (jobFiles.isEmpty() ? "" : " (" + jobFiles.size() + " Hadoop or Spark job files and folders, named with a leading _, left out)")
-                    + (officeLockFiles.isEmpty() ? "" : " (" + officeLockFiles.size() + " Office lock files, named with a leading ~$, left out)"));
+                    + (officeLockFiles.isEmpty() ? "" : " (" + officeLockFiles.size() + " Office lock files, named with a leading ~$, left out)")
+                    + (hidden.get() == 0 ? "" : hidden.get() == 1 ? " (1 hidden file or folder, named with a leading ., not looked at)"
+                            : " (" + hidden.get() + " hidden files or folders, named with a leading ., not looked at)"));
         }
         else {
             folderOfDatasets(folder, name, found).ifPresent(problems::add);

@@ -67,6 +67,30 @@ class BronzeIngestCliTest {
         assertEquals("", out());
     }
 
+    /** --allow-empty excuses a folder with nothing to upload, never a PATH that is not there (a drive not mounted, a typo). */
+    @Test
+    void aMissingPathIsRefusedWithAllowEmptyToo() throws IOException {
+        Path missing = directory.resolve("missing");
+        Path drop = Files.createDirectories(directory.resolve("drop"));
+
+        assertEquals(2, cli.run(List.of("upload", drop.toString(), missing.toString(), "--bucket", "bronze", "--allow-empty")));
+
+        assertEquals("error: " + missing + " does not exist\n", err());
+        assertEquals("", out());
+    }
+
+    /** Without --allow-empty, an empty folder is wrong usage, and the message says both what to check and the option. */
+    @Test
+    void anEmptyFolderIsRefusedBeforeAnyRequestNamingAllowEmpty() throws IOException {
+        Path drop = Files.createDirectories(directory.resolve("drop"));
+
+        assertEquals(2, cli.run(List.of("upload", drop.toString(), "--bucket", "bronze", "--dry-run")));
+
+        assertEquals("error: " + drop + " holds no .csv, .csv.gz, .dat file; check the path, or, for a drop folder that is empty on some runs, give"
+                + " --allow-empty (such a run uploads nothing and exits 0)\n", err());
+        assertEquals("", out());
+    }
+
     @Test
     void aBinaryFileNamedCsvIsRefusedBeforeAnyRequest() throws IOException {
         Path binary = Files.write(directory.resolve("sheet.csv"), new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0});

@@ -639,6 +639,64 @@ class BronzeUploadIT {
                 + " document's name; the document is uploaded as last saved): " + lock + "\n"), err());
     }
 
+    /**
+     * A scheduled drop folder holding nothing to upload, only what is left out: refused without --allow-empty
+     * (a mistyped folder), and with it a run that writes nothing, says in one line what it looked at and why
+     * nothing was taken (the left-out files named as every run names them), prints the table and exits 0,
+     * a dry run alike. The bucket is still asked for: an empty night must not hide credentials gone stale.
+     */
+    @Test
+    void aDropFolderHoldingNothingToUploadEndsWithExitZeroWithAllowEmpty() throws IOException {
+        Path lock = Files.write(folder.resolve("~$jan.csv"), new byte[] {4, 'j', 'd', 'o', 'e', 0, 0});
+        Path sheet = write("jan.xlsx", "PK");
+        String why = folder + " holds no .csv, .csv.gz, .dat file (1 other files left out) (1 Office lock files, named with a leading ~$, left out)";
+
+        assertEquals(2, upload(folder.toString()), err());
+        assertEquals("error: " + why + "; check the path, or, for a drop folder that is empty on some runs, give --allow-empty (such a run uploads"
+                + " nothing and exits 0)\n", err());
+
+        resetOutput();
+        assertEquals(0, upload(folder.toString(), "--allow-empty"), err());
+
+        assertEquals(Map.of(), objects());
+        assertEquals(table("uploaded", 0, 0, 0, 0), tableOf(out()));
+        List<String> lines = err().lines().toList();
+        assertEquals("Nothing to upload to s3://" + bucket + "/ at " + S3.endpoint() + ": " + why + " (--allow-empty)", lines.get(0), err());
+        assertTrue(err().contains("Left out 1 file whose name does not end in .csv, .csv.gz, .dat: " + sheet + "\n"), err());
+        assertTrue(err().contains("Left out 1 lock file that Excel or another Office application keeps beside a document open in it (named ~$ and the"
+                + " document's name; the document is uploaded as last saved): " + lock + "\n"), err());
+        assertEquals(3, lines.size(), err());
+
+        resetOutput();
+        assertEquals(0, upload(folder.toString(), "--allow-empty", "--dry-run"), err());
+
+        assertEquals(table("would upload", 0, 0, 0, 0), tableOf(out()));
+        assertTrue(err().startsWith("Dry run, nothing is written: nothing to upload to s3://" + bucket + "/ at " + S3.endpoint() + ": " + why
+                + " (--allow-empty)\n"), err());
+
+        resetOutput();
+        String wrong = "no-such-bucket-" + bucket;
+        int exit = new BronzeIngestCli(print(out), print(err), false, endpoint -> clientBuilder(endpoint).build(), Files::newInputStream)
+                .run(List.of("upload", folder.toString(), "--allow-empty", "--bucket", wrong));
+        assertEquals(2, exit, err());
+        assertEquals("error: Bucket '" + wrong + "' does not exist at " + S3.endpoint() + ": check the name, or create the bucket first\n", err());
+    }
+
+    /** Beside a folder that holds files, an empty one allowed is named in one line, and the other folder's files are uploaded. */
+    @Test
+    void anEmptyFolderBesideAnotherIsNamedAndTheOtherUploadedWithAllowEmpty() throws IOException {
+        write("jan.csv", "id\n1\n");
+        Path drop = Files.createDirectories(directory.resolve("drop"));
+
+        assertEquals(0, upload(drop.toString(), folder.toString(), "--allow-empty"), err());
+
+        assertEquals(List.of("sales_data/jan.csv"), List.copyOf(objects().keySet()));
+        assertEquals(table("uploaded", 1, 0, 0, 5), tableOf(out()));
+        List<String> lines = err().lines().toList();
+        assertEquals("Uploading 1 file (5 B) to s3://" + bucket + "/sales_data/ at " + S3.endpoint(), lines.get(0), err());
+        assertEquals("Nothing to upload: " + drop + " holds no .csv, .csv.gz, .dat file (--allow-empty)", lines.get(1), err());
+    }
+
     @Test
     void anUnknownBucketIsRefusedInOneLine() throws IOException {
         write("a.csv", "id\n1\n");

@@ -25,6 +25,7 @@ class UploadOptionsTest {
         assertEquals(Optional.empty(), options.dataset());
         assertEquals(Optional.empty(), options.prefix());
         assertFalse(options.dryRun());
+        assertFalse(options.allowEmpty());
         assertEquals(4, options.concurrency());
         assertEquals(8 << 20, options.partSize());
         assertEquals(Optional.empty(), options.endpoint());
@@ -33,7 +34,7 @@ class UploadOptionsTest {
     @Test
     void everyOptionInAnyOrderAndBothSpellings() throws UsageException {
         UploadOptions options = UploadOptions.parse(List.of(
-                "--dry-run", "a.csv", "--bucket=bronze", "--dataset", "Sales Data", "b", "--prefix=2026/11",
+                "--dry-run", "--allow-empty", "a.csv", "--bucket=bronze", "--dataset", "Sales Data", "b", "--prefix=2026/11",
                 "--concurrency", "8", "--part-size", "5", "--endpoint-url", "http://localhost:4566", "--", "--odd name.csv"));
 
         assertEquals(List.of(Path.of("a.csv"), Path.of("b"), Path.of("--odd name.csv")), options.paths());
@@ -41,6 +42,7 @@ class UploadOptionsTest {
         assertEquals(Optional.of("Sales Data"), options.dataset());
         assertEquals(Optional.of("2026/11"), options.prefix());
         assertTrue(options.dryRun());
+        assertTrue(options.allowEmpty());
         assertEquals(8, options.concurrency());
         assertEquals(5 << 20, options.partSize());
         assertEquals(Optional.of(URI.create("http://localhost:4566")), options.endpoint());

@@ -24,7 +24,62 @@ class UploadPlannerTest {
     @TempDir
     Path directory;
 
+    private static final String ALLOW_EMPTY_HINT = "; check the path, or, for a drop folder that is empty on some runs, give --allow-empty (such a run uploads nothing and exits 0)";
+
     private final UploadPlanner planner = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.empty());
+
+    /**
+     * A scheduled drop folder is empty most nights: with empty folders allowed, it plans nothing and says why,
+     * naming what was left out as a run that uploads names it; without, it refuses the run (a mistyped folder).
+     */
+    @Test
+    void aFolderHoldingNothingToUploadIsPlannedAsEmptyWhenAllowedAndRefusedOtherwise() throws Exception {
+        Path drop = Files.createDirectories(directory.resolve("drop"));
+        assertEquals(drop + " holds no .csv, .csv.gz, .dat file" + ALLOW_EMPTY_HINT, refusal(planner, drop));
+
+        UploadPlanner.Plan empty = planner.plan(List.of(drop), UploadPlanner.EmptyFolders.ALLOWED);
+
+        assertEquals(List.of(), empty.files());
+        assertEquals(List.of(drop + " holds no .csv, .csv.gz, .dat file"), empty.emptyFolders());
+
+        // Only what is left out: a lock file, a job's marker, another suffix, and a transfer's hidden temporary file.
+        Path lock = write(drop.resolve("~$jan.csv"), "owner");
+        Path marker = write(drop.resolve("_SUCCESS"), "");
+        Path sheet = write(drop.resolve("jan.xlsx"), "PK");
+        write(drop.resolve(".jan.csv.Xy12Z"), "id\n1\n");
+        String leftOut = drop + " holds no .csv, .csv.gz, .dat file (1 other files left out) (1 Hadoop or Spark job files and folders, named with a"
+                + " leading _, left out) (1 Office lock files, named with a leading ~$, left out) (1 hidden file or folder, named with a leading ., not"
+                + " looked at)";
+        assertEquals(leftOut + ALLOW_EMPTY_HINT, refusal(planner, drop));
+
+        UploadPlanner.Plan onlyLeftOut = planner.plan(List.of(drop), UploadPlanner.EmptyFolders.ALLOWED);
+
+        assertEquals(List.of(), onlyLeftOut.files());
+        assertEquals(List.of(leftOut), onlyLeftOut.emptyFolders());
+        assertEquals(List.of(sheet), onlyLeftOut.ignored());
+        assertEquals(List.of(marker), onlyLeftOut.jobFiles());
+        assertEquals(List.of(lock), onlyLeftOut.officeLockFiles());
+    }
+
+    /** Allowing empty folders excuses nothing else: a missing PATH, or a file given by name that is not CSV, still refuses the run. */
+    @Test
+    void allowingEmptyFoldersStillRefusesAMissingPathAndPlansTheOtherFolders() throws Exception {
+        Path drop = Files.createDirectories(directory.resolve("drop"));
+        Path orders = write(directory.resolve("orders/jan.csv"), "id\n1\n");
+        Path missing = directory.resolve("dorp");
+        Path text = write(directory.resolve("readme.txt"), "hello");
+
+        UploadRefusedException refused = assertThrows(UploadRefusedException.class,
+                () -> planner.plan(List.of(drop, missing, text), UploadPlanner.EmptyFolders.ALLOWED));
+
+        assertEquals(missing + " does not exist\n" + text + " is not a CSV file: its name must end in .csv, .csv.gz, .dat", refused.getMessage());
+
+        UploadPlanner.Plan plan = planner.plan(List.of(drop, orders.getParent()), UploadPlanner.EmptyFolders.ALLOWED);
+
+        assertEquals(List.of("orders/jan.csv"), plan.files().stream().map(PlannedFile::key).toList());
+        assertEquals(List.of(drop + " holds no .csv, .csv.gz, .dat file"), plan.emptyFolders());
+        assertEquals(List.of(), planner.plan(List.of(orders.getParent())).emptyFolders());
+    }
 
     @Test
     void aFolderBecomesADatasetWithItsSubfolders() throws Exception {
@@ -186,7 +241,7 @@ class UploadPlannerTest {
         assertEquals(String.join("\n",
                 missing + " does not exist",
                 text + " is not a CSV file: its name must end in .csv, .csv.gz, .dat",
-                empty + " holds no .csv, .csv.gz, .dat file",
+                empty + " holds no .csv, .csv.gz, .dat file" + ALLOW_EMPTY_HINT,
                 binary + " is not a CSV file: it holds a NUL byte at offset 4: binary content, not CSV text (starts with 89 50 4e 47 00 01)"),
                 message);
     }
@@ -326,7 +381,7 @@ class UploadPlannerTest {
         // A folder holding nothing else says why it holds nothing to upload.
         Path failedJob = directory.resolve("failed");
         write(failedJob.resolve("_temporary/0/part-0.csv"), "id\n1\n");
-        assertEquals(failedJob + " holds no .csv, .csv.gz, .dat file (1 Hadoop or Spark job files and folders, named with a leading _, left out)",
+        assertEquals(failedJob + " holds no .csv, .csv.gz, .dat file (1 Hadoop or Spark job files and folders, named with a leading _, left out)" + ALLOW_EMPTY_HINT,
                 refusal(planner, failedJob));
     }
 
