@@ -150,7 +150,11 @@ record UploadOptions(
                 + " under the folders " + folders + ", give --dataset " + first + " --prefix " + folders);
     }
 
-    /** People paste {@code s3://bucket/}: the name alone is kept, and a folder is pointed to --prefix. */
+    /**
+     * People paste {@code s3://bucket/}: the name alone is kept. A name S3's naming rules refuse is refused here, naming
+     * the rule ({@link BucketNameRules}); a folder after the name is pointed to --dataset and --prefix, as the key's
+     * first folder is its dataset.
+     */
     static String bucketName(String text) throws UsageException {
         String name = text.strip();
         if (name.startsWith("s3://")) {
@@ -162,9 +166,20 @@ record UploadOptions(
         if (name.isEmpty()) {
             throw new UsageException("--bucket must name a bucket");
         }
-        if (name.contains("/")) {
-            throw new UsageException("--bucket takes the bucket's name alone, not '" + text + "': the dataset comes from the folder "
-                    + "(or --dataset), and further folders from --prefix");
+        int slash = name.indexOf('/');
+        String bucket = slash < 0 ? name : name.substring(0, slash);
+        Optional<String> brokenRule = BucketNameRules.brokenRule(bucket);
+        if (brokenRule.isPresent()) {
+            throw new UsageException("--bucket '" + text + "' is not a bucket name S3 allows: " + brokenRule.get()
+                    + ": give the bronze bucket's name, as terraform output bucket_names prints it (" + BucketNameRules.citation() + ")");
+        }
+        if (slash >= 0) {
+            String folders = name.substring(slash + 1).replaceAll("/{2,}", "/");
+            int next = folders.indexOf('/');
+            String dataset = next < 0 ? folders : folders.substring(0, next);
+            String prefix = next < 0 ? "" : " --prefix " + folders.substring(next + 1);
+            throw new UsageException("--bucket takes the bucket's name alone, not '" + text + "': give --bucket " + bucket + " --dataset " + dataset
+                    + prefix + " (a key's first folder is its dataset, by default the name of the folder uploaded, and the folders after it go in --prefix)");
         }
         return name;
     }

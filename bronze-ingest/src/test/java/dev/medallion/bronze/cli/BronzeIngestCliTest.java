@@ -102,6 +102,18 @@ class BronzeIngestCliTest {
                 + " or if it is an Excel .xlsx workbook, export it as CSV, and upload the CSV as .csv, or compressed with gzip as .csv.gz\n", err());
     }
 
+    /** A malformed bucket name is wrong usage, refused before any S3 client exists (the factory fails the test if one is created). */
+    @Test
+    void aMalformedBucketNameIsRefusedBeforeAnyRequest() throws IOException {
+        Path file = Files.writeString(Files.createDirectories(directory.resolve("orders")).resolve("jan.csv"), "id\n1\n");
+
+        assertEquals(2, cli.run(List.of("upload", file.toString(), "--bucket", "My_Bucket")));
+
+        assertTrue(err().startsWith("error: --bucket 'My_Bucket' is not a bucket name S3 allows: a bucket name holds only lowercase letters"), err());
+        assertTrue(err().endsWith("\nRun with --help for the options.\n"), err());
+        assertEquals("", out());
+    }
+
     /** CSV_ENCODINGS is read as the converter reads it: a UTF-16 file of a dataset that declares it goes on to the bucket. */
     @Test
     void aUtf16FileIsRefusedUnlessCsvEncodingsDeclaresItsDataset() throws IOException {
