@@ -284,6 +284,8 @@ class BronzeUploadIT {
         assertEquals(List.of("sales_data/fine.csv"), List.copyOf(objects().keySet()));
         assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
         assertEquals(table("uploaded", 1, 0, 2, 5), tableOf(out()));
+        // A scheduled job's log says which files did go up, not only which failed: the re-run skips those.
+        assertTrue(err().contains("uploaded " + folder.resolve("fine.csv") + " -> s3://" + bucket + "/sales_data/fine.csv (5 B, new, "), err());
         assertTrue(err().contains("failed " + large + " -> s3://" + bucket + "/sales_data/large.csv: Input/output error (injected)"), err());
         assertTrue(err().contains("failed " + shrinking + " -> s3://" + bucket + "/sales_data/shrinking.csv: " + shrinking
                 + " changed while it was being read (9 bytes when the run started, 4 now): run the command again once it is complete"), err());
