@@ -397,12 +397,11 @@ public final class UploadPlanner {
         });
         if (found.isEmpty()) {
             leftOut.nothingToUpload().add(folder + " holds no " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES) + " file"
-                    + (left.isEmpty() ? "" : " (" + left.size() + " other files left out)")
-                    + (links.isEmpty() ? "" : " (" + links.size() + " links to folders not followed: give such a folder as a PATH of its own)")
-                    + (jobFiles.isEmpty() ? "" : " (" + jobFiles.size() + " Hadoop or Spark job files and folders, named with a leading _, left out)")
-                    + (officeLockFiles.isEmpty() ? "" : " (" + officeLockFiles.size() + " Office lock files, named with a leading ~$, left out)")
-                    + (hidden.get() == 0 ? "" : hidden.get() == 1 ? " (1 hidden file or folder, named with a leading ., not looked at)"
-                            : " (" + hidden.get() + " hidden files or folders, named with a leading ., not looked at)"));
+                    + counted(left.size(), "other file", "other files", " left out")
+                    + counted(links.size(), "link to a folder", "links to folders", " not followed: give such a folder as a PATH of its own")
+                    + counted(jobFiles.size(), "Hadoop or Spark job file or folder", "Hadoop or Spark job files and folders", ", named with a leading _, left out")
+                    + counted(officeLockFiles.size(), "Office lock file", "Office lock files", ", named with a leading ~$, left out")
+                    + counted(hidden.get(), "hidden file or folder", "hidden files or folders", ", named with a leading ., not looked at"));
         }
         else {
             folderOfDatasets(folder, name, found).ifPresent(problems::add);
@@ -618,5 +617,13 @@ public final class UploadPlanner {
             lines.add("and " + (problems.size() - MAX_REPORTED_PROBLEMS) + " more problems; nothing was uploaded");
         }
         return String.join("\n", lines);
+    }
+
+    /** " (1 thing" + what + ")" or " (n things" + what + ")", or nothing for none: a count in a line a person reads. */
+    private static String counted(int count, String one, String many, String what) {
+        if (count == 0) {
+            return "";
+        }
+        return " (" + count + " " + (count == 1 ? one : many) + what + ")";
     }
 }

@@ -651,7 +651,7 @@ class BronzeUploadIT {
     void aDropFolderHoldingNothingToUploadEndsWithExitZeroWithAllowEmpty() throws IOException {
         Path lock = Files.write(folder.resolve("~$jan.csv"), new byte[] {4, 'j', 'd', 'o', 'e', 0, 0});
         Path sheet = write("jan.xlsx", "PK");
-        String why = folder + " holds no .csv, .csv.gz, .dat file (1 other files left out) (1 Office lock files, named with a leading ~$, left out)";
+        String why = folder + " holds no .csv, .csv.gz, .dat file (1 other file left out) (1 Office lock file, named with a leading ~$, left out)";
 
         assertEquals(2, upload(folder.toString()), err());
         assertEquals("error: " + why + "; check the path, or, for a drop folder that is empty on some runs, give --allow-empty (such a run uploads"

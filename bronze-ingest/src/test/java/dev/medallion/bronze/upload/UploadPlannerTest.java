@@ -47,8 +47,8 @@ class UploadPlannerTest {
         Path marker = write(drop.resolve("_SUCCESS"), "");
         Path sheet = write(drop.resolve("jan.xlsx"), "PK");
         write(drop.resolve(".jan.csv.Xy12Z"), "id\n1\n");
-        String leftOut = drop + " holds no .csv, .csv.gz, .dat file (1 other files left out) (1 Hadoop or Spark job files and folders, named with a"
-                + " leading _, left out) (1 Office lock files, named with a leading ~$, left out) (1 hidden file or folder, named with a leading ., not"
+        String leftOut = drop + " holds no .csv, .csv.gz, .dat file (1 other file left out) (1 Hadoop or Spark job file or folder, named with a"
+                + " leading _, left out) (1 Office lock file, named with a leading ~$, left out) (1 hidden file or folder, named with a leading ., not"
                 + " looked at)";
         assertEquals(leftOut + ALLOW_EMPTY_HINT, refusal(planner, drop));
 
@@ -381,7 +381,7 @@ class UploadPlannerTest {
         // A folder holding nothing else says why it holds nothing to upload.
         Path failedJob = directory.resolve("failed");
         write(failedJob.resolve("_temporary/0/part-0.csv"), "id\n1\n");
-        assertEquals(failedJob + " holds no .csv, .csv.gz, .dat file (1 Hadoop or Spark job files and folders, named with a leading _, left out)" + ALLOW_EMPTY_HINT,
+        assertEquals(failedJob + " holds no .csv, .csv.gz, .dat file (1 Hadoop or Spark job file or folder, named with a leading _, left out)" + ALLOW_EMPTY_HINT,
                 refusal(planner, failedJob));
     }
 
