@@ -20,6 +20,7 @@ import dev.medallion.local.gold.TextTable;
 import dev.medallion.local.silver.BronzeFile;
 import dev.medallion.local.silver.BronzeFiles;
 import dev.medallion.local.silver.BronzeInput;
+import dev.medallion.local.silver.FilesLackingContractColumns;
 import dev.medallion.local.silver.InputRefusal;
 import dev.medallion.local.silver.LeftoverSources;
 import dev.medallion.local.silver.LocalSilver;
@@ -402,6 +403,8 @@ public final class LocalLakehouseCli {
             int rejected = 0;
             // Recalled in the summary: a header typo loses a column's values and the file still converts.
             List<String> columnsNotWritten = new ArrayList<>();
+            // And an export that dropped a column: the contract's column is null in its rows, also with exit code 0.
+            FilesLackingContractColumns lackingContractColumns = new FilesLackingContractColumns(silverRoot, contracts);
             List<String> everyRowQuarantined = new ArrayList<>();
             for (BronzeFile file : files) {
                 ConversionResult result;
@@ -423,6 +426,9 @@ public final class LocalLakehouseCli {
                 if (!result.unchanged() && !result.manifest().droppedColumns().isEmpty()) {
                     columnsNotWritten.add(file.key());
                 }
+                if (!result.unchanged()) {
+                    lackingContractColumns.add(file, result.manifest().missingColumns());
+                }
             }
             StringBuilder summary = new StringBuilder();
             outcomes.forEach((outcome, count) -> summary.append(summary.isEmpty() ? "" : ", ").append(count).append(' ').append(outcome));
@@ -430,6 +436,7 @@ public final class LocalLakehouseCli {
                 summary.append("; columns not written (not in the dataset's contract) in ").append(columnsNotWritten.size())
                         .append(columnsNotWritten.size() == 1 ? " file: " : " files: ").append(firstFew(columnsNotWritten));
             }
+            lackingContractColumns.describe().ifPresent(lacking -> summary.append("; ").append(lacking));
             if (!everyRowQuarantined.isEmpty()) {
                 summary.append("; every row quarantined, none in its table, in ").append(everyRowQuarantined.size())
                         .append(everyRowQuarantined.size() == 1 ? " file: " : " files: ").append(firstFew(everyRowQuarantined));

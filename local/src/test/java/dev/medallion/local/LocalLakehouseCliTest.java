@@ -884,16 +884,76 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("_schemas/people.json: id bigint, name string\n"), outcome.out());
         assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 row read, 1 written, 0 quarantined; columns not in the dataset's schema contract, "
                 + "so not written: \"country\" (column 2); columns in the contract but not in the file, so written as null: name (the contract: "), outcome.out());
-        // The summary recalls it: a header typo (order_dat for order_date) loses a column's values with exit code 0.
-        assertTrue(outcome.out().contains(" s: 2 converted; columns not written (not in the dataset's contract) in 1 file: people/b.csv\n"), outcome.out());
+        // The summary recalls both: a header typo (order_dat for order_date) loses a column's values, and fills the contract's with nulls, with exit code 0.
+        assertTrue(outcome.out().contains(" s: 2 converted; columns not written (not in the dataset's contract) in 1 file: people/b.csv; contract columns"
+                + " not in the file, so null in all its rows, in 1 file: people/b.csv (name): "), outcome.out());
     }
 
-    /** A summary with no column left unwritten says nothing of columns. */
+    /**
+     * A later export that dropped a column converts, the contract's column null in all its rows, with exit code 0, as
+     * a column not written does; the deployed stack alarms on both alike (files-not-matching-contract). The Silver
+     * summary names such files with the columns each lacks and what to do, on the run that converts them; and what
+     * it says to do works: the export mended, the file converts in the contract, and nothing is named again.
+     */
+    @Test
+    void aLaterFileLackingContractColumnsIsNamedInTheSummaryWithTheColumnsAndWhatToDo() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("a.csv"), "id,name,city\n1,Ann,Lyon\n");
+        Files.writeString(input.resolve("b.csv"), "id\n2\n");
+        Files.writeString(input.resolve("c.csv"), "id,name\n3,Cy\n");
+        Files.writeString(input.resolve("d.csv"), "id,city\n4,Metz\n");
+        Files.writeString(input.resolve("e.csv"), "id\n5\n");
+        Path lake = directory.resolve("lake");
+        String[] args = {"local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString()};
+
+        Outcome outcome = run(args);
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains(" s: 5 converted; contract columns not in the file, so null in all its rows, in 4 files: people/b.csv (name, city),"
+                + " people/c.csv (city), people/d.csv (name) and 1 more: fix the export under --input, or change the dataset's contract (a renamed column's sourceName to the file's new"
+                + " header text; a column gone for good out of it) in " + lake.resolve("silver/_schemas/people.json") + ", or declare it with --contracts DIR"
+                + " (a copy of it, edited), then run again\n"), outcome.out());
+        assertTrue(outcome.out().startsWith("Silver: "), outcome.out());
+        assertTrue(outcome.out().contains("\nDone in "), outcome.out());
+
+        Files.writeString(input.resolve("c.csv"), "id,name,city\n3,Cy,Metz\n");
+        Outcome mended = run(args);
+
+        assertEquals(0, mended.exit(), mended.err());
+        assertTrue(mended.out().contains("  converted people/c.csv into people: 1 row read, 1 written, 0 quarantined\n"), mended.out());
+        // Named on the run that converts the file, as a column not written is: b.csv, unchanged, was named on the run before.
+        // (The exit code stays 0 throughout: nothing failed, every row is in its table.)
+        assertTrue(mended.out().contains(" s: 1 converted, 4 unchanged\n"), mended.out());
+    }
+
+    /**
+     * A dataset whose contract --contracts declares has it put again on every run, over the lake's: the summary names
+     * the declared file to edit, where an edit of the lake's copy would be undone by the next run.
+     */
+    @Test
+    void aFileLackingADeclaredContractsColumnsIsToldToEditTheDeclaredContract() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("a.csv"), "id\n1\n");
+        Path contracts = Files.createDirectories(directory.resolve("contracts"));
+        Files.writeString(contracts.resolve("people.json"), """
+                {"dataset": "people", "columns": [{"name": "id", "type": "bigint", "sourceName": "id"}, {"name": "name", "type": "string", "sourceName": "name"}],
+                 "createdFrom": "declared", "createdAt": "2026-12-04T00:00:00Z"}
+                """);
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString(), "--contracts", contracts.toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains(" s: 1 converted; contract columns not in the file, so null in all its rows, in 1 file: people/a.csv (name): fix the export"
+                + " under --input, or change the dataset's contract (a renamed column's sourceName to the file's new header text; a column gone for good out of it)"
+                + " in " + contracts.resolve("people.json") + " (--contracts), then run again\n"), outcome.out());
+    }
+
+    /** A summary of files in their contract's columns, in any order, says nothing of columns. */
     @Test
     void aSummaryOfFilesInTheirContractsColumnsNamesNoColumns() throws Exception {
         Path input = Files.createDirectories(directory.resolve("drop/people"));
         Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n");
-        Files.writeString(input.resolve("b.csv"), "id\n2\n");
+        Files.writeString(input.resolve("b.csv"), "name,id\nBob,2\n");
 
         Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString());
 
