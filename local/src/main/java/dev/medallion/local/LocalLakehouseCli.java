@@ -20,6 +20,7 @@ import dev.medallion.local.gold.TextTable;
 import dev.medallion.local.silver.BronzeFile;
 import dev.medallion.local.silver.BronzeFiles;
 import dev.medallion.local.silver.BronzeInput;
+import dev.medallion.local.silver.ContractFiles;
 import dev.medallion.local.silver.FilesLackingContractColumns;
 import dev.medallion.local.silver.InputRefusal;
 import dev.medallion.local.silver.LeftoverSources;
@@ -402,10 +403,11 @@ public final class LocalLakehouseCli {
             Map<String, Integer> outcomes = new TreeMap<>();
             int rejected = 0;
             // Recalled in the summary: a header typo loses a column's values and the file still converts.
-            List<String> columnsNotWritten = new ArrayList<>();
+            List<BronzeFile> columnsNotWritten = new ArrayList<>();
+            ContractFiles contractFiles = new ContractFiles(silverRoot, contracts);
             // And an export that dropped a column: the contract's column is null in its rows, also with exit code 0.
-            FilesLackingContractColumns lackingContractColumns = new FilesLackingContractColumns(silverRoot, contracts);
-            List<String> everyRowQuarantined = new ArrayList<>();
+            FilesLackingContractColumns lackingContractColumns = new FilesLackingContractColumns(contractFiles);
+            List<BronzeFile> everyRowQuarantined = new ArrayList<>();
             for (BronzeFile file : files) {
                 ConversionResult result;
                 try {
@@ -421,10 +423,10 @@ public final class LocalLakehouseCli {
                 }
                 Manifest manifest = result.manifest();
                 if (Manifest.CONVERTED.equals(manifest.status()) && manifest.rowsWritten() == 0 && manifest.rowsQuarantined() > 0) {
-                    everyRowQuarantined.add(file.key());
+                    everyRowQuarantined.add(file);
                 }
                 if (!result.unchanged() && !result.manifest().droppedColumns().isEmpty()) {
-                    columnsNotWritten.add(file.key());
+                    columnsNotWritten.add(file);
                 }
                 if (!result.unchanged()) {
                     lackingContractColumns.add(file, result.manifest().missingColumns());
@@ -434,12 +436,23 @@ public final class LocalLakehouseCli {
             outcomes.forEach((outcome, count) -> summary.append(summary.isEmpty() ? "" : ", ").append(count).append(' ').append(outcome));
             if (!columnsNotWritten.isEmpty()) {
                 summary.append("; columns not written (not in the dataset's contract) in ").append(columnsNotWritten.size())
-                        .append(columnsNotWritten.size() == 1 ? " file: " : " files: ").append(firstFew(columnsNotWritten));
+                        .append(columnsNotWritten.size() == 1 ? " file: " : " files: ").append(firstFew(columnsNotWritten))
+                        // The remedies of docs/silver-converter.md, "Schema contract", as they read on this machine.
+                        .append(": fix the file's header under --input (a typo of a contract column's name), or add the column to the dataset's contract ")
+                        .append(contractFiles.whereToChange(datasetsOf(columnsNotWritten))).append(", then run again");
             }
             lackingContractColumns.describe().ifPresent(lacking -> summary.append("; ").append(lacking));
             if (!everyRowQuarantined.isEmpty()) {
                 summary.append("; every row quarantined, none in its table, in ").append(everyRowQuarantined.size())
-                        .append(everyRowQuarantined.size() == 1 ? " file: " : " files: ").append(firstFew(everyRowQuarantined));
+                        .append(everyRowQuarantined.size() == 1 ? " file: " : " files: ").append(firstFew(everyRowQuarantined))
+                        .append(": each file's line above names its quarantined rows with the reason each was refused: mend the file under --input as they say");
+                // No contract to name when none of a first file's rows fitted its header: nothing inferred one.
+                List<String> contractsHeld = datasetsOf(everyRowQuarantined).stream().map(contractFiles::of).filter(Files::isRegularFile).map(Path::toString).toList();
+                if (!contractsHeld.isEmpty()) {
+                    summary.append(" (or, for a value of another type, widen that type in the dataset's contract, ").append(String.join(", ", contractsHeld)).append(")");
+                }
+                // Changed, a file is converted again; taken out, it no longer counts (exit code 1 until then, on every rerun).
+                summary.append(", then run again, or take the file out of --input");
             }
             out.println("  " + files.size() + " file(s) in " + seconds(phase) + ": " + summary);
             return new SilverCounts(rejected, everyRowQuarantined.size());
@@ -505,9 +518,14 @@ public final class LocalLakehouseCli {
         }
 
         /** The first three, then how many more: a summary line, not a listing (each file's own line is above). */
-        private static String firstFew(List<String> keys) {
+        private static String firstFew(List<BronzeFile> files) {
+            List<String> keys = files.stream().map(BronzeFile::key).toList();
             String few = String.join(", ", keys.subList(0, Math.min(3, keys.size())));
             return keys.size() > 3 ? few + " and " + (keys.size() - 3) + " more" : few;
+        }
+
+        private static List<String> datasetsOf(List<BronzeFile> files) {
+            return files.stream().map(BronzeFile::dataset).distinct().toList();
         }
 
         private static String seconds(long startedNanos) {

@@ -885,8 +885,12 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 row read, 1 written, 0 quarantined; columns not in the dataset's schema contract, "
                 + "so not written: \"country\" (column 2); columns in the contract but not in the file, so written as null: name (the contract: "), outcome.out());
         // The summary recalls both: a header typo (order_dat for order_date) loses a column's values, and fills the contract's with nulls, with exit code 0.
-        assertTrue(outcome.out().contains(" s: 2 converted; columns not written (not in the dataset's contract) in 1 file: people/b.csv; contract columns"
-                + " not in the file, so null in all its rows, in 1 file: people/b.csv (name): "), outcome.out());
+        String contract = directory.resolve("lake/silver/_schemas/people.json").toString();
+        assertTrue(outcome.out().contains(" s: 2 converted; columns not written (not in the dataset's contract) in 1 file: people/b.csv: fix the file's header"
+                + " under --input (a typo of a contract column's name), or add the column to the dataset's contract in " + contract + ", or declare it with"
+                + " --contracts DIR (a copy of it, edited), then run again; contract columns not in the file, so null in all its rows, in 1 file: people/b.csv"
+                + " (name): fix the export under --input, or change the dataset's contract (a renamed column's sourceName to the file's new header text;"
+                + " a column gone for good out of it) in " + contract + ", or declare it with --contracts DIR (a copy of it, edited), then run again\n"), outcome.out());
     }
 
     /**
@@ -931,9 +935,10 @@ class LocalLakehouseCliTest {
      * the declared file to edit, where an edit of the lake's copy would be undone by the next run.
      */
     @Test
-    void aFileLackingADeclaredContractsColumnsIsToldToEditTheDeclaredContract() throws Exception {
+    void aFileOutOfADeclaredContractIsToldToEditTheDeclaredContract() throws Exception {
         Path input = Files.createDirectories(directory.resolve("drop/people"));
         Files.writeString(input.resolve("a.csv"), "id\n1\n");
+        Files.writeString(input.resolve("b.csv"), "id,name,nickname\n2,Bob,Bo\n");
         Path contracts = Files.createDirectories(directory.resolve("contracts"));
         Files.writeString(contracts.resolve("people.json"), """
                 {"dataset": "people", "columns": [{"name": "id", "type": "bigint", "sourceName": "id"}, {"name": "name", "type": "string", "sourceName": "name"}],
@@ -943,7 +948,9 @@ class LocalLakehouseCliTest {
         Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString(), "--contracts", contracts.toString());
 
         assertEquals(0, outcome.exit(), outcome.err());
-        assertTrue(outcome.out().contains(" s: 1 converted; contract columns not in the file, so null in all its rows, in 1 file: people/a.csv (name): fix the export"
+        assertTrue(outcome.out().contains(" s: 2 converted; columns not written (not in the dataset's contract) in 1 file: people/b.csv: fix the file's header"
+                + " under --input (a typo of a contract column's name), or add the column to the dataset's contract in " + contracts.resolve("people.json")
+                + " (--contracts), then run again; contract columns not in the file, so null in all its rows, in 1 file: people/a.csv (name): fix the export"
                 + " under --input, or change the dataset's contract (a renamed column's sourceName to the file's new header text; a column gone for good out of it)"
                 + " in " + contracts.resolve("people.json") + " (--contracts), then run again\n"), outcome.out());
     }
@@ -1044,7 +1051,10 @@ class LocalLakehouseCliTest {
 
         // a.csv's one row does not fit the declared type: none of its rows reached the table.
         assertEquals(1, outcome.exit(), outcome.err());
-        assertTrue(outcome.out().contains("in 1 file: people/a.csv\n"), outcome.out());
+        // The declared contract is the one to widen a type in: the run puts it over the lake's copy every time.
+        assertTrue(outcome.out().contains("in 1 file: people/a.csv: each file's line above names its quarantined rows with the reason each was refused: mend the"
+                + " file under --input as they say (or, for a value of another type, widen that type in the dataset's contract, " + contracts.resolve("people.json")
+                + "), then run again, or take the file out of --input\n"), outcome.out());
         assertTrue(outcome.out().contains("\n  contract people, declared in " + contracts.resolve("people.json") + ": replaced the contract the lake held at "
                 + lake.resolve("silver/_schemas/people.json") + " (id bigint, age string), as terraform apply replaces it; the declared one types every file"
                 + " converted from now on: id bigint, age bigint (files converted before with another contract are converted again with it, changed or"
@@ -1077,10 +1087,13 @@ class LocalLakehouseCliTest {
         Outcome again = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString());
 
         assertEquals(1, outcome.exit(), outcome.err());
-        assertTrue(outcome.out().contains(": 3 converted; every row quarantined, none in its table, in 1 file: orders/b.csv\n"), outcome.out());
+        String whatToDo = ": each file's line above names its quarantined rows with the reason each was refused: mend the file under --input as they say"
+                + " (or, for a value of another type, widen that type in the dataset's contract, " + lake.resolve("silver/_schemas/orders.json") + "), then run"
+                + " again, or take the file out of --input\n";
+        assertTrue(outcome.out().contains(": 3 converted; every row quarantined, none in its table, in 1 file: orders/b.csv" + whatToDo), outcome.out());
         assertTrue(outcome.err().matches("(?s)(.*\n)?Finished with problems in [0-9.]+ s: 1 file\\(s\\) with every row quarantined \\(see above\\)\n"), outcome.err());
         assertEquals(1, again.exit(), again.err());
-        assertTrue(again.out().contains(": 3 unchanged; every row quarantined, none in its table, in 1 file: orders/b.csv\n"), again.out());
+        assertTrue(again.out().contains(": 3 unchanged; every row quarantined, none in its table, in 1 file: orders/b.csv" + whatToDo), again.out());
     }
 
     /** Someone's own data with the shipped models, which read the sample's tables: they are skipped, named, not failed. */

@@ -1,0 +1,61 @@
+package dev.medallion.local.silver;
+
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.silver.local.DeclaredContracts;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where a person changes a dataset's schema contract on this machine: the file {@code --contracts} declares it in,
+ * which the run puts over the lake's on every run (an edit of the lake's copy would be undone), else the lake's own
+ * {@code silver/_schemas/<dataset>.json}, inferred from the dataset's first file or edited.
+ */
+public final class ContractFiles {
+    private final Path silverRoot;
+    private final Map<String, Path> declaredByDataset;
+
+    /**
+     * @param silverRoot the lake's silver folder
+     * @param declared the contracts {@code --contracts} declared, if it was given
+     */
+    public ContractFiles(Path silverRoot, Optional<DeclaredContracts> declared) {
+        this.silverRoot = requireNonNull(silverRoot, "silverRoot is null");
+        this.declaredByDataset = requireNonNull(declared, "declared is null").map(contracts -> contracts.contracts().stream()
+                        .collect(Collectors.toMap(contract -> contract.contract().dataset(), DeclaredContracts.Declared::file, (first, second) -> first)))
+                .orElse(Map.of());
+    }
+
+    /** The file to change {@code dataset}'s contract in; the lake's may not exist yet (no file of the dataset fitted its header). */
+    public Path of(String dataset) {
+        requireNonNull(dataset, "dataset is null");
+        return declaredByDataset.getOrDefault(dataset, silverRoot.resolve(new SilverLayout("").schemaKey(dataset)));
+    }
+
+    /** Whether {@code --contracts} declares {@code dataset}'s contract. */
+    public boolean declared(String dataset) {
+        return declaredByDataset.containsKey(requireNonNull(dataset, "dataset is null"));
+    }
+
+    /**
+     * {@code in …/_schemas/people.json, or declare it with --contracts DIR (a copy of it, edited)}: the contracts of
+     * {@code datasets}, a declared one marked so, and, when one is the lake's alone, that it can be declared, since
+     * a contract in the lake alone is lost with the lake (rm -rf, as the warning of files no longer under --input advises).
+     */
+    public String whereToChange(Collection<String> datasets) {
+        Set<String> files = new LinkedHashSet<>();
+        boolean anyInLakeAlone = false;
+        for (String dataset : requireNonNull(datasets, "datasets is null")) {
+            files.add(of(dataset) + (declared(dataset) ? " (--contracts)" : ""));
+            anyInLakeAlone |= !declared(dataset);
+        }
+        return "in " + String.join(", ", files) + (anyInLakeAlone ? ", or declare it with --contracts DIR (a copy of it, edited)" : "");
+    }
+}
