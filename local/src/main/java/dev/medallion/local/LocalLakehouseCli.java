@@ -399,12 +399,12 @@ public final class LocalLakehouseCli {
                             : ""));
                 }
             }
-            LocalSilver silver = new LocalSilver(silverRoot, declared, limits, Clock.systemUTC());
+            ContractFiles contractFiles = new ContractFiles(silverRoot, contracts);
+            LocalSilver silver = new LocalSilver(silverRoot, declared, limits, contractFiles, Clock.systemUTC());
             Map<String, Integer> outcomes = new TreeMap<>();
             int rejected = 0;
             // Recalled in the summary: a header typo loses a column's values and the file still converts.
             List<BronzeFile> columnsNotWritten = new ArrayList<>();
-            ContractFiles contractFiles = new ContractFiles(silverRoot, contracts);
             // And an export that dropped a column: the contract's column is null in its rows, also with exit code 0.
             FilesLackingContractColumns lackingContractColumns = new FilesLackingContractColumns(contractFiles);
             List<BronzeFile> everyRowQuarantined = new ArrayList<>();

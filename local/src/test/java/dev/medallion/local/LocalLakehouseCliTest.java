@@ -948,6 +948,8 @@ class LocalLakehouseCliTest {
         Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString(), "--contracts", contracts.toString());
 
         assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 row read, 1 written, 0 quarantined; columns not in the dataset's schema contract,"
+                + " so not written: \"nickname\" (column 3) (the contract: " + contracts.resolve("people.json") + " (--contracts))\n"), outcome.out());
         assertTrue(outcome.out().contains(" s: 2 converted; columns not written (not in the dataset's contract) in 1 file: people/b.csv: fix the file's header"
                 + " under --input (a typo of a contract column's name), or add the column to the dataset's contract in " + contracts.resolve("people.json")
                 + " (--contracts), then run again; contract columns not in the file, so null in all its rows, in 1 file: people/a.csv (name): fix the export"
@@ -996,7 +998,8 @@ class LocalLakehouseCliTest {
         }
         assertTrue(outcome.out().contains("  converted sales/2026/03/sales_2026_03_messy.csv into sales: 200 rows read, 197 written, 3 quarantined (rows and reasons in "),
                 outcome.out());
-        assertTrue(outcome.out().contains("; the types are the dataset's schema contract's: " + lake.resolve("silver/_schemas/sales.json") + ")\n"), outcome.out());
+        // The declared file, where a type is widened: the lake's copy is replaced by it on every run.
+        assertTrue(outcome.out().contains("; the types are the dataset's schema contract's: " + declared + " (--contracts))\n"), outcome.out());
         assertFalse(outcome.out().contains("a new dataset"), outcome.out());
         assertEquals(Files.readString(declared), Files.readString(lake.resolve("silver/_schemas/sales.json")));
     }
@@ -1061,6 +1064,9 @@ class LocalLakehouseCliTest {
                 + " not)\n"), outcome.out());
         assertTrue(outcome.out().contains("  converted people/a.csv into people: 1 row read, 0 written, 1 quarantined"), outcome.out());
         assertTrue(outcome.out().contains("  converted people/b.csv into people: 2 rows read, 1 written, 1 quarantined"), outcome.out());
+        // Each file's line names the declared contract as where the types come from, not the lake's copy, which the next run would replace.
+        assertEquals(2, outcome.out().lines().filter(line -> line.endsWith(".csv; the types are the dataset's schema contract's: "
+                + contracts.resolve("people.json") + " (--contracts))")).count(), outcome.out());
         assertEquals(declared, Files.readString(lake.resolve("silver/_schemas/people.json")));
 
         // A lake rebuilt with the declared contract types both files as the run above did.

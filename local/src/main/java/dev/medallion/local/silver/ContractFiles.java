@@ -44,6 +44,11 @@ public final class ContractFiles {
         return declaredByDataset.containsKey(requireNonNull(dataset, "dataset is null"));
     }
 
+    /** The file to change {@code dataset}'s contract in, for people: {@code …/contracts/people.json (--contracts)} when declared. */
+    public String describe(String dataset) {
+        return of(dataset) + (declared(dataset) ? " (--contracts)" : "");
+    }
+
     /**
      * {@code in …/_schemas/people.json, or declare it with --contracts DIR (a copy of it, edited)}: the contracts of
      * {@code datasets}, a declared one marked so, and, when one is the lake's alone, that it can be declared, since
@@ -53,7 +58,7 @@ public final class ContractFiles {
         Set<String> files = new LinkedHashSet<>();
         boolean anyInLakeAlone = false;
         for (String dataset : requireNonNull(datasets, "datasets is null")) {
-            files.add(of(dataset) + (declared(dataset) ? " (--contracts)" : ""));
+            files.add(describe(dataset));
             anyInLakeAlone |= !declared(dataset);
         }
         return "in " + String.join(", ", files) + (anyInLakeAlone ? ", or declare it with --contracts DIR (a copy of it, edited)" : "");

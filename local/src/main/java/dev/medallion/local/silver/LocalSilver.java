@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -27,15 +28,20 @@ import static java.util.Objects.requireNonNull;
 public final class LocalSilver {
     private final LocalObjectStore silver;
     private final SilverConverter converter;
+    private final ContractFiles contracts;
 
     /** @param csvOverrides the datasets' declared delimiters and encodings, as the function's {@code CSV_DELIMITERS} and {@code CSV_ENCODINGS} */
     public LocalSilver(Path silverRoot, CsvOverrides csvOverrides, Clock clock) {
-        this(silverRoot, csvOverrides, ConversionLimits.defaults(), clock);
+        this(silverRoot, csvOverrides, ConversionLimits.defaults(), new ContractFiles(silverRoot, Optional.empty()), clock);
     }
 
-    /** @param limits the limits on a file's columns and rows ({@code MAX_COLUMNS}, {@code MAX_ROW_CHARS}), which a rejection tells the user to raise */
-    public LocalSilver(Path silverRoot, CsvOverrides csvOverrides, ConversionLimits limits, Clock clock) {
+    /**
+     * @param limits the limits on a file's columns and rows ({@code MAX_COLUMNS}, {@code MAX_ROW_CHARS}), which a rejection tells the user to raise
+     * @param contracts where each dataset's contract is changed, which a file's line names: a declared one, not the lake's copy the next run replaces
+     */
+    public LocalSilver(Path silverRoot, CsvOverrides csvOverrides, ConversionLimits limits, ContractFiles contracts, Clock clock) {
         this.silver = new LocalObjectStore(requireNonNull(silverRoot, "silverRoot is null"));
+        this.contracts = requireNonNull(contracts, "contracts is null");
         // The Lambda function's JSON log line per object would repeat what the summary line says.
         JsonLog log = new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock);
         this.converter = new SilverConverter(silver, new SilverLayout(""), requireNonNull(limits, "limits is null"), csvOverrides, log, clock);
@@ -68,14 +74,14 @@ public final class LocalSilver {
                 line += " (" + manifest.reason() + ")";
             }
         }
-        // No contract is stored when none of the file's first rows fit its header.
+        // No contract is stored when none of the file's first rows fit its header; a declared one is put there before any file.
         String contract = silver.describe(new SilverLayout("").schemaKey(file.dataset()));
         if (manifest.quarantine() != null) {
             line += " (rows and reasons in " + silver.describe(manifest.quarantine().key())
                     // Where "'12.50' is not a bigint" comes from, and where to widen it: not for rows refused only for their
                     // number of fields, which no type in the contract changes.
                     + (result.rowsQuarantinedForTypes() > 0 && result.contractDefined().isEmpty() && Files.isRegularFile(Path.of(contract))
-                            ? "; the types are the dataset's schema contract's: " + contract : "")
+                            ? "; the types are the dataset's schema contract's: " + contracts.describe(file.dataset()) : "")
                     + ")";
         }
         if (Manifest.CONVERTED.equals(manifest.status()) && manifest.reason() != null) {
@@ -83,7 +89,7 @@ public final class LocalSilver {
             line += "; " + withWhatToDoOnThisMachine(manifest.reason(), file);
         }
         if (manifest.columnDrift().isPresent()) {
-            line += "; " + manifest.columnDrift().get() + " (the contract: " + silver.describe(new SilverLayout("").schemaKey(file.dataset())) + ")";
+            line += "; " + manifest.columnDrift().get() + " (the contract: " + contracts.describe(file.dataset()) + ")";
         }
         if (result.contractDefined().isPresent()) {
             // On a line of its own: the types every later file of the dataset is held to.
