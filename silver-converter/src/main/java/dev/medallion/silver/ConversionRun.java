@@ -54,7 +54,7 @@ import static java.util.Objects.requireNonNull;
  */
 final class ConversionRun {
     /** Names the converter in manifests: {@code silver-converter/<version>}. */
-    private static final String NAME = "silver-converter/" + Optional.ofNullable(ConversionRun.class.getPackage().getImplementationVersion()).orElse("dev");
+    static final String NAME = "silver-converter/" + Optional.ofNullable(ConversionRun.class.getPackage().getImplementationVersion()).orElse("dev");
 
     /**
      * What every run of one converter shares.

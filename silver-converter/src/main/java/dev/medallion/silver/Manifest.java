@@ -21,8 +21,10 @@ import static java.util.Objects.requireNonNull;
  *        than the manifest it replaces (manifests of format 1 read as generation 0)
  * @param run the run that committed it ({@link dev.medallion.common.layout.RunId#token()}), which also
  *        names its parts and quarantine file
- * @param status {@code converted}; {@code empty} (no header, or a header and no rows); or {@code rejected}
- *        (the file as a whole is not readable CSV, see {@code reason}; nothing was written)
+ * @param status {@code converted}; {@code empty} (no header, or a header and no rows); {@code rejected}
+ *        (the file as a whole is not readable CSV, see {@code reason}; nothing was written); or {@code withdrawn}
+ *        (the source object was deleted from bronze: {@code source} is the version withdrawn, {@code supersedes}
+ *        its parts and quarantine file, which the sweep deletes; nothing is written)
  * @param reason why a file was rejected or empty, or why a file converted wrote no row: no schema contract
  *        could be inferred from its first rows (none has the header's number of fields); null otherwise
  * @param encoding the charset the file was decoded as (its dataset's {@code CSV_ENCODINGS} entry, else UTF-8)
@@ -66,10 +68,21 @@ public record Manifest(
         String convertedAt,
         String converter,
         Limits limits) {
+    /** The format of the manifests of a conversion. */
     public static final int FORMAT_VERSION = 2;
+    /**
+     * The format of a {@code withdrawn} manifest: a converter from before
+     * withdrawals, reading one as a format it does not know, refuses to commit its key rather than answer a
+     * re-upload of the same bytes {@code unchanged} against it (its source's ETag), which would leave the file
+     * out of silver.
+     */
+    public static final int WITHDRAWN_FORMAT_VERSION = 3;
+    /** The newest format this converter reads: a manifest of a later one is unreadable here ({@link ManifestStore}). */
+    public static final int NEWEST_FORMAT_VERSION = WITHDRAWN_FORMAT_VERSION;
     public static final String CONVERTED = "converted";
     public static final String EMPTY = "empty";
     public static final String REJECTED = "rejected";
+    public static final String WITHDRAWN = "withdrawn";
 
     public Manifest {
         requireNonNull(status, "status is null");
@@ -117,9 +130,12 @@ public record Manifest(
         return notes.isEmpty() ? Optional.empty() : Optional.of("columns " + String.join("; columns ", notes));
     }
 
-    /** Whether this manifest already records the conversion of exactly this object version. */
+    /**
+     * Whether this manifest already records the conversion of exactly this object version. A withdrawal
+     * records none: the same bytes uploaded again after a deletion are converted again.
+     */
     public boolean describes(SourceObject object) {
-        return source.etag().equals(object.etag()) && source.size() == object.size() && source.key().equals(object.key())
+        return !WITHDRAWN.equals(status) && source.etag().equals(object.etag()) && source.size() == object.size() && source.key().equals(object.key())
                 && source.bucket().equals(object.bucket());
     }
 

@@ -46,7 +46,7 @@ public final class ManifestStore {
         try {
             Manifest manifest = mapper.readValue(content.get().content(), Manifest.class);
             // A newer format may mean what this version cannot see (its unknown fields are ignored): not readable here.
-            return Optional.of(new Stored(manifest.formatVersion() > Manifest.FORMAT_VERSION ? Optional.empty() : Optional.of(manifest),
+            return Optional.of(new Stored(manifest.formatVersion() > Manifest.NEWEST_FORMAT_VERSION ? Optional.empty() : Optional.of(manifest),
                     content.get().etag()));
         }
         catch (IOException | RuntimeException e) {

@@ -62,6 +62,10 @@ import static java.util.Objects.requireNonNull;
  * or sweeps them; a run that gives up so writes {@link #ABANDONED} into its marker, which makes even a run
  * that finds the manifest's version convert again, the one way to sweep them), and between writing the
  * manifest and the sweep of a replaced version (old and new rows both visible).
+ * <p>
+ * A source deleted from bronze is withdrawn through the same commit ({@link SilverConverter#withdraw}): a
+ * {@code withdrawn} manifest that publishes nothing and supersedes the source's files, written on the base
+ * like any other, so a withdrawal and a re-upload's conversion serialise on the manifest as two conversions do.
  */
 final class SilverCommit {
     /**
@@ -219,16 +223,32 @@ final class SilverCommit {
         }
         // Only once its files are gone: a marker left behind makes the next sweep look for them.
         silver.delete(List.of(marker));
-        if (winner.isPresent() && winner.get().source().etag().equals(manifest.source().etag())
-                && winner.get().source().size() == manifest.source().size()) {
+        if (winner.isPresent() && sameOutcome(winner.get(), manifest)) {
             // The winner may have failed before its own sweep (its manifest write landed after it gave up on it).
             sweep(winner.get(), base.manifestKey());
             return new Outcome(winner.get(), false);
         }
+        if (Manifest.WITHDRAWN.equals(manifest.status())) {
+            throw new ConcurrentCommitException("Another commit of " + manifest.source().key() + " wrote " + base.manifestKey() + " first"
+                    + winner.map(other -> " (" + other.status() + ", version " + other.source().etag() + ")").orElse("")
+                    + ", while this run withdrew version " + manifest.source().etag() + " of the deleted object; nothing is withdrawn, and the"
+                    + " retry checks again whether the object exists in bronze (uploaded again, it stays converted)");
+        }
         throw new ConcurrentCommitException("Another conversion of " + manifest.source().key() + " committed "
-                + base.manifestKey() + " first" + winner.map(other -> ", from version " + other.source().etag()).orElse("")
+                + base.manifestKey() + " first" + winner.map(other -> ", from version " + other.source().etag()
+                        + (Manifest.WITHDRAWN.equals(other.status()) ? " withdrawn (the object was deleted from bronze)" : "")).orElse("")
                 + ", while this run converted version " + manifest.source().etag()
                 + "; this run's output is discarded and the retry converts the object as it is now");
+    }
+
+    /**
+     * Whether the winner's commit is what this run's would have been: a conversion of the same source version, or
+     * a withdrawal of it. A withdrawal and a conversion of the same bytes (deleted, then uploaded again) are
+     * opposites: the loser's retry looks at the object again.
+     */
+    private static boolean sameOutcome(Manifest winner, Manifest manifest) {
+        return Manifest.WITHDRAWN.equals(winner.status()) == Manifest.WITHDRAWN.equals(manifest.status())
+                && winner.source().etag().equals(manifest.source().etag()) && winner.source().size() == manifest.source().size();
     }
 
     /**

@@ -78,6 +78,12 @@ public final class SilverConverter {
         InputStream open(long from, long to) throws IOException;
     }
 
+    /** Whether the source key has a current object now: the handler's HEAD of the bronze key, false on a 404. */
+    @FunctionalInterface
+    public interface Presence {
+        boolean exists() throws IOException;
+    }
+
     private final RangeReading rangeReading;
     private final SilverLayout layout;
     private final SilverCommit commit;
@@ -231,6 +237,102 @@ public final class SilverConverter {
                 outcome.committedByThisRun() ? run.contractDefined() : Optional.empty(),
                 outcome.committedByThisRun() ? previous.map(replaced -> replaced.source().etag()) : Optional.empty(),
                 outcome.committedByThisRun() ? run.rowsQuarantinedForTypes() : 0), started);
+    }
+
+    /**
+     * Withdraws from silver the rows of a source object deleted from bronze: a commit like a conversion's
+     * ({@link SilverCommit}), of a {@code withdrawn} manifest that supersedes the key's parts and quarantine
+     * file, which the sweep then deletes. It reads the key's manifest first, then asks whether the key has
+     * an object ({@code presence}, a HEAD): in that order, an upload after the HEAD is converted by a run that
+     * either reads the withdrawn manifest, or commits on the manifest this withdrawal read, whose conditional
+     * write then fails this one; asked before, the withdrawal could replace that upload's conversion. A key
+     * with an object (an event of an old version, or the file uploaded again since) is left to its own
+     * ObjectCreated event. Throws {@link SilverCommit.ConcurrentCommitException} when another commit of the key
+     * came first: the retry asks again.
+     */
+    public WithdrawalResult withdraw(String bucket, String key, String dataset, Presence presence) throws IOException {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(key, "key is null");
+        requireNonNull(dataset, "dataset is null");
+        requireNonNull(presence, "presence is null");
+        long started = System.nanoTime();
+        String location = "s3://" + bucket + "/" + key;
+        String manifestKey = layout.manifestKey(dataset, key);
+        SilverCommit.Base base = commit.base(manifestKey);
+        Optional<Manifest> previous = base.manifest();
+        if (previous.isEmpty()) {
+            return logNotWithdrawn(location, dataset, WithdrawalResult.UNCHANGED, previous, "the key has no manifest: nothing of it was converted");
+        }
+        if (!previous.get().source().key().equals(key) || !previous.get().source().bucket().equals(bucket)) {
+            // Another file's silver name (a hash collision, or the same key in another bucket): this key was refused, never converted.
+            return logNotWithdrawn(location, dataset, WithdrawalResult.UNCHANGED, previous, "its silver name holds s3://" + previous.get().source().bucket()
+                    + "/" + previous.get().source().key() + " (" + commit.describe(manifestKey) + "), which this key's conversion was refused"
+                    + " to replace: that file's rows stay");
+        }
+        // Finish the cleanup of the manifest read, as a conversion does: its run may never have swept.
+        boolean laterRunPublished = commit.sweep(previous.get(), manifestKey);
+        if (Manifest.WITHDRAWN.equals(previous.get().status())) {
+            return logNotWithdrawn(location, dataset, WithdrawalResult.UNCHANGED, previous, "already withdrawn (generation "
+                    + previous.get().generation() + ")");
+        }
+        if (presence.exists()) {
+            return logNotWithdrawn(location, dataset, WithdrawalResult.PRESENT, previous, "the key has an object in bronze (an old version was"
+                    + " deleted, or the file was uploaded again): its rows stay, and its own ObjectCreated event converts it");
+        }
+        if (previous.get().writtenKeys().isEmpty() && !laterRunPublished) {
+            return logNotWithdrawn(location, dataset, WithdrawalResult.UNCHANGED, previous, "its manifest (" + previous.get().status()
+                    + ") wrote nothing to silver");
+        }
+        Manifest withdrawal = withdrawal(previous.get(), base.nextGeneration());
+        SilverCommit.Outcome outcome;
+        try {
+            outcome = commit.commit(base, withdrawal, List.of());
+        }
+        catch (SilverCommit.CommittedException e) {
+            // Committed, its sweep failed: reported now, since the retry finds it withdrawn and says nothing was.
+            logWithdrawn(location, withdrawal, previous.get(), started);
+            throw e;
+        }
+        if (!outcome.committedByThisRun()) {
+            return logNotWithdrawn(location, dataset, WithdrawalResult.UNCHANGED, Optional.of(outcome.manifest()),
+                    "another withdrawal of the same version committed first (a duplicate event)");
+        }
+        logWithdrawn(location, outcome.manifest(), previous.get(), started);
+        return new WithdrawalResult(WithdrawalResult.WITHDRAWN, Optional.of(outcome.manifest()), Optional.empty());
+    }
+
+    /** The manifest that withdraws {@code previous}: nothing written, its files superseded, the version withdrawn as its source. */
+    private Manifest withdrawal(Manifest previous, long generation) {
+        return new Manifest(Manifest.WITHDRAWN_FORMAT_VERSION, generation, RunId.start(generation).token(), Manifest.WITHDRAWN,
+                "the source object was deleted from bronze", previous.dataset(), previous.source(), previous.ingestDate(), previous.delimiter(),
+                previous.encoding(), List.of(), List.of(), List.of(), List.of(), List.of(), null, 0, 0, 0, 0, previous.writtenKeys(),
+                context.clock().instant().toString(), ConversionRun.NAME, null);
+    }
+
+    private void logWithdrawn(String location, Manifest withdrawal, Manifest previous, long startedNanos) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("outcome", WithdrawalResult.WITHDRAWN);
+        fields.put("dataset", withdrawal.dataset());
+        fields.put("source", location);
+        fields.put("etag", withdrawal.source().etag());
+        // Named apart from rowsWritten and rowsQuarantined, which the log metric filters count (monitoring.tf).
+        fields.put("rowsWithdrawn", previous.rowsWritten());
+        fields.put("quarantinedRowsWithdrawn", previous.rowsQuarantined());
+        fields.put("filesWithdrawn", withdrawal.supersedes().size());
+        fields.put("generation", withdrawal.generation());
+        fields.put("run", withdrawal.run());
+        fields.put("seconds", Math.round((System.nanoTime() - startedNanos) / 1e6) / 1000.0);
+        log.info("source object withdrawn", fields);
+    }
+
+    private WithdrawalResult logNotWithdrawn(String location, String dataset, String outcome, Optional<Manifest> manifest, String reason) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("outcome", outcome);
+        fields.put("dataset", dataset);
+        fields.put("source", location);
+        fields.put("reason", reason);
+        log.info("source object removal: nothing withdrawn", fields);
+        return new WithdrawalResult(outcome, manifest, Optional.of(reason));
     }
 
     /**

@@ -427,7 +427,7 @@ class SilverCommitTest {
         String manifestKey = LAYOUT.manifestKey("sales", "sales/n.csv");
         String json = new String(silver.read(manifestKey).orElseThrow(), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"formatVersion\" : " + Manifest.FORMAT_VERSION), json);
-        silver.put(manifestKey, json.replace("\"formatVersion\" : " + Manifest.FORMAT_VERSION, "\"formatVersion\" : " + (Manifest.FORMAT_VERSION + 1))
+        silver.put(manifestKey, json.replace("\"formatVersion\" : " + Manifest.FORMAT_VERSION, "\"formatVersion\" : " + (Manifest.NEWEST_FORMAT_VERSION + 1))
                 .getBytes(StandardCharsets.UTF_8));
         byte[] second = csv(ROWS / 2, "");
 

@@ -19,6 +19,7 @@ import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Deadline;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
+import dev.medallion.silver.WithdrawalResult;
 import dev.medallion.silver.catalog.GlueSilverCatalog;
 import dev.medallion.silver.catalog.SilverCatalog;
 import org.crac.Core;
@@ -43,8 +44,9 @@ import java.util.function.Supplier;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The Lambda entry point for {@code s3:ObjectCreated:*} events on the bronze bucket: adapts each record of
- * the event to {@link SilverConverter} and does nothing else. Every record is processed; when any failed
+ * The Lambda entry point for {@code s3:ObjectCreated:*} and {@code s3:ObjectRemoved:*} events on the bronze
+ * bucket: adapts each record of the event to {@link SilverConverter}, a conversion, or for a removal a
+ * withdrawal of the object's rows ({@link SilverConverter#withdraw}), and does nothing else. Every record is processed; when any failed
  * (S3 unavailable or throttled, a CSV outside any dataset folder, a storage problem a person must fix),
  * the invocation fails after the others are done so Lambda retries it, and records already converted are
  * then recognised and skipped; what keeps failing reaches the function's failure queue, whose alarm fires.
@@ -82,6 +84,8 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
      */
     public static final List<String> NOTIFICATION_SUFFIXES = List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".CSV.gz", ".DAT");
 
+    /** The event name of a removal, as S3 sends it in a record (without the configuration's {@code s3:}). */
+    static final String REMOVAL_EVENT_PREFIX = "ObjectRemoved:";
     static final int MIN_RESERVE_SECONDS = 5;
     static final int MAX_RESERVE_SECONDS = 30;
     /** Conversions of one object in one invocation, when it keeps changing under them; then Lambda retries. */
@@ -194,7 +198,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 // Keys arrive URL-encoded: a space as '+', non-ASCII as %XX; one that does not decode fails its record.
                 String key = EventKeys.decode(record.getS3().getObject().getKey());
                 source = "s3://" + bucket + "/" + key;
-                outcomes.add(process(bucket, key, deadline) + " " + source);
+                outcomes.add((isRemoval(record.getEventName()) ? withdraw(bucket, key, deadline) : process(bucket, key, deadline)) + " " + source);
             }
             catch (IOException | RuntimeException e) {
                 log.error("source object failed; the invocation will fail so Lambda retries it", Map.of(
@@ -232,6 +236,44 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         }
         long reserve = Math.max(MIN_RESERVE_SECONDS * 1000L, Math.min(MAX_RESERVE_SECONDS * 1000L, context.getRemainingTimeInMillis() / 10));
         return Deadline.of(context::getRemainingTimeInMillis, Duration.ofMillis(reserve));
+    }
+
+    /**
+     * Whether the record tells of an object removed: {@code ObjectRemoved:Delete} (a version deleted, or an
+     * object of an unversioned bucket) or {@code ObjectRemoved:DeleteMarkerCreated} (a plain DELETE in a
+     * versioned bucket). Lifecycle expirations come as {@code LifecycleExpiration:*}, which the bronze
+     * notification does not subscribe to, and would not be removals here: expiring bronze objects to save
+     * cost must not take their rows out of silver. Any other record, and one without a name (a person's
+     * invocation), is converted as before.
+     */
+    static boolean isRemoval(String eventName) {
+        return eventName != null && eventName.startsWith(REMOVAL_EVENT_PREFIX);
+    }
+
+    /**
+     * The removal of a bronze object: its rows are withdrawn from silver when the key has no object any more.
+     * Once withdrawn, the key is looked at again: the file uploaded again after the withdrawal found it gone,
+     * with the bytes it had, has the withdrawn version's ETag, and its own event, handled before this
+     * withdrawal committed, was answered {@code unchanged} against the manifest this withdrawal then replaced.
+     * Converted here, it is in silver again; any later upload's event finds the withdrawn manifest and converts.
+     */
+    private String withdraw(String bucket, String key, Deadline deadline) throws IOException {
+        String lowerKey = key.toLowerCase(Locale.ROOT);
+        if (ACCEPTED_SUFFIXES.stream().noneMatch(lowerKey::endsWith) || SilverLayout.isJobOrHiddenKey(key) || key.indexOf('/') <= 0) {
+            // Never converted (skipped, or refused as outside any dataset folder): nothing of it in silver. Deleting
+            // a misplaced file is the remedy, which must not fail again.
+            log.info("source object removal: nothing withdrawn", Map.of("source", "s3://" + bucket + "/" + key,
+                    "reason", "a key the converter does not convert: nothing of it is in silver"));
+            return "skipped";
+        }
+        ObjectStore bronze = new S3ObjectStore(s3, bucket, invocationTime);
+        // A HEAD: a key whose current version is a delete marker, or that has no version left, is a 404.
+        WithdrawalResult result = converter.withdraw(bucket, key, SilverLayout.datasetOf(key), () -> bronze.stat(key).isPresent());
+        if (!WithdrawalResult.WITHDRAWN.equals(result.outcome()) || bronze.stat(key).isEmpty()) {
+            return result.outcome();
+        }
+        log.info("source object uploaded again while its rows were withdrawn; converting it", Map.of("source", "s3://" + bucket + "/" + key));
+        return process(bucket, key, deadline);
     }
 
     private String process(String bucket, String key, Deadline deadline) throws IOException {

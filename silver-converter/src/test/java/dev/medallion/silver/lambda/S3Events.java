@@ -60,6 +60,36 @@ public final class S3Events {
         return new S3Event(new ArrayList<>(event.getRecords()));
     }
 
+    /**
+     * The removal event S3 sends for {@code key} ({@code /events/s3-object-removed.json}): {@code eventName}
+     * {@code ObjectRemoved:DeleteMarkerCreated} for a plain DELETE in a versioned bucket, {@code ObjectRemoved:Delete}
+     * for a version deleted (or an object of an unversioned bucket), {@code LifecycleExpiration:Delete} for what S3
+     * Lifecycle deletes. Its object has a key, a version id and a sequencer, and no size or ETag, as S3 sends it.
+     */
+    public static S3Event objectRemoved(String bucket, String key, String eventName, String versionId, Path directory) throws IOException {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(key, "key is null");
+        requireNonNull(eventName, "eventName is null");
+        requireNonNull(versionId, "versionId is null");
+        String json = template("/events/s3-object-removed.json")
+                .replace("${bucket}", bucket)
+                .replace("${key}", eventKey(key))
+                .replace("${eventName}", eventName)
+                .replace("${versionId}", versionId);
+        Path file = Files.createTempFile(directory, "event", ".json");
+        Files.writeString(file, json);
+        return new S3Event(new ArrayList<>(EventLoader.loadS3Event(file.toString()).getRecords()));
+    }
+
+    private static String template(String resource) throws IOException {
+        try (InputStream in = S3Events.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException(resource + " is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** S3 URL-encodes each key segment in events, with '+' for a space. */
     public static String eventKey(String key) {
         return Arrays.stream(key.split("/", -1))

@@ -36,6 +36,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 
 import java.io.ByteArrayOutputStream;
@@ -57,6 +58,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,6 +137,69 @@ class SilverConverterHandlerIT {
 
         assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), outcomes);
         assertEquals(before, silver.list(""));
+    }
+
+    /**
+     * The records S3 sends when a file is deleted (docs/silver-converter.md, "Deleting a bronze file"): a plain
+     * DELETE in the versioned bucket (ObjectRemoved:DeleteMarkerCreated) withdraws the file's rows, a version
+     * deleted while the key has a current one (ObjectRemoved:Delete) changes nothing, and what S3 Lifecycle
+     * expires (LifecycleExpiration:Delete, which the notification does not subscribe to) is never a withdrawal.
+     */
+    @Test
+    void aRemovalRecordWithdrawsTheDeletedFilesRowsAndOnlyItsOwn() throws IOException {
+        S3.client().putBucketVersioning(request -> request.bucket(bronzeBucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        bronze.put("sales/gone.csv", "id\n1\n2\n".getBytes(StandardCharsets.UTF_8));
+        bronze.put("sales/kept.csv", "id\n3\n".getBytes(StandardCharsets.UTF_8));
+        SilverConverterHandler handler = handler();
+        S3Event created = eventFor("sales/gone.csv");
+        created.getRecords().add(eventFor("sales/kept.csv").getRecords().get(0));
+        handler.handleRequest(created, null);
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key("sales/gone.csv"));
+        S3Event removed = S3Events.objectRemoved(bronzeBucket, "sales/gone.csv", "ObjectRemoved:DeleteMarkerCreated", "marker", temporary);
+        // Lifecycle deletions arrive under their own name: never a withdrawal, so kept.csv, whose object is there, is answered unchanged.
+        removed.getRecords().add(S3Events.objectRemoved(bronzeBucket, "sales/kept.csv", "LifecycleExpiration:Delete", "v1", temporary).getRecords().get(0));
+        // A removal of a key never converted: nothing to withdraw, and no failure (deleting a misplaced file is its remedy).
+        removed.getRecords().add(S3Events.objectRemoved(bronzeBucket, "loose.csv", "ObjectRemoved:Delete", "v1", temporary).getRecords().get(0));
+
+        List<String> outcomes = handler.handleRequest(removed, null);
+
+        assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/sales/gone.csv", "unchanged s3://" + bronzeBucket + "/sales/kept.csv",
+                "skipped s3://" + bronzeBucket + "/loose.csv"), outcomes);
+        List<String> parts = silver.list("sales/");
+        assertEquals(1, parts.size(), parts.toString());
+        assertEquals(List.of("3"), readParquet(parts).stream().map(row -> String.valueOf(row.get("id"))).toList());
+        assertTrue(new String(silver.read(silver.list("_manifests/sales/gone").get(0)).orElseThrow(), StandardCharsets.UTF_8)
+                .contains("\"status\" : \"withdrawn\""));
+    }
+
+    @Test
+    void theRemovalRecordOfAnOldVersionLeavesTheCurrentOnesRows() throws IOException {
+        S3.client().putBucketVersioning(request -> request.bucket(bronzeBucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        String key = "sales/x.csv";
+        bronze.put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        String oldVersion = S3.client().headObject(request -> request.bucket(bronzeBucket).key(key)).versionId();
+        SilverConverterHandler handler = handler();
+        handler.handleRequest(eventFor(key), null);
+        bronze.put(key, "id\n2\n".getBytes(StandardCharsets.UTF_8));
+        handler.handleRequest(eventFor(key), null);
+        List<String> before = silver.list("");
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(key).versionId(oldVersion));
+
+        List<String> outcomes = handler.handleRequest(S3Events.objectRemoved(bronzeBucket, key, "ObjectRemoved:Delete", oldVersion, temporary), null);
+
+        assertEquals(List.of("present s3://" + bronzeBucket + "/" + key), outcomes);
+        assertEquals(before, silver.list(""));
+        assertTrue(logLines.toString(StandardCharsets.UTF_8).contains("\"message\":\"source object removal: nothing withdrawn\""), logLines.toString());
+    }
+
+    @Test
+    void recordsAreTakenForRemovalsByTheirEventNameOnly() {
+        assertTrue(SilverConverterHandler.isRemoval("ObjectRemoved:Delete"));
+        assertTrue(SilverConverterHandler.isRemoval("ObjectRemoved:DeleteMarkerCreated"));
+        assertFalse(SilverConverterHandler.isRemoval("LifecycleExpiration:Delete"));
+        assertFalse(SilverConverterHandler.isRemoval("LifecycleExpiration:DeleteMarkerCreated"));
+        assertFalse(SilverConverterHandler.isRemoval("ObjectCreated:Put"));
+        assertFalse(SilverConverterHandler.isRemoval(null), "a person's invocation without a name converts, as before");
     }
 
     /**

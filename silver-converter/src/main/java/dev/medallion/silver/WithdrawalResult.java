@@ -1,0 +1,26 @@
+package dev.medallion.silver;
+
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What became of a source object's removal ({@link SilverConverter#withdraw}).
+ *
+ * @param outcome {@value #WITHDRAWN} (its rows are gone from silver), {@value #PRESENT} (the key has an object
+ *        again, or still: nothing done, its own ObjectCreated event converts it) or {@value #UNCHANGED} (nothing
+ *        of it in silver to withdraw: never converted, already withdrawn, or nothing written)
+ * @param manifest the key's manifest as it is now, when it has one
+ * @param reason why nothing was withdrawn, for the log line; empty for a withdrawal
+ */
+public record WithdrawalResult(String outcome, Optional<Manifest> manifest, Optional<String> reason) {
+    public static final String WITHDRAWN = Manifest.WITHDRAWN;
+    public static final String PRESENT = "present";
+    public static final String UNCHANGED = "unchanged";
+
+    public WithdrawalResult {
+        requireNonNull(outcome, "outcome is null");
+        requireNonNull(manifest, "manifest is null");
+        requireNonNull(reason, "reason is null");
+    }
+}

@@ -1,0 +1,352 @@
+package dev.medallion.silver;
+
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.config.Environment;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.ObjectInfo;
+import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.Fault;
+import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Injection;
+import dev.medallion.common.testing.Request;
+import dev.medallion.common.testing.S3Emulator;
+import dev.medallion.silver.lambda.S3Events;
+import dev.medallion.silver.lambda.SilverConverterHandler;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A bronze object deleted from a versioned bucket withdraws its rows from silver (docs/silver-converter.md,
+ * "Deleting a bronze file"), against an S3 emulator: the withdrawal is a commit like a conversion's, so a
+ * removal of an old version, a file uploaded again before its removal is handled, a redelivered removal
+ * and a withdrawal racing a re-upload's conversion on the same manifest (the withdrawal, the Lambda
+ * handler's, held before its manifest write by a {@link FaultProxy}) all end with the rows bronze holds, each once.
+ */
+class WithdrawalIT {
+    @RegisterExtension
+    static final S3Emulator S3 = new S3Emulator();
+
+    private static final String DATASET = "sales";
+    private static final SilverLayout LAYOUT = new SilverLayout("");
+    private static final ConversionLimits LIMITS = new ConversionLimits(2_000, 1 << 30, 1, 1 << 20);
+    private static final String KEY = "sales/src.csv";
+    private static final String OTHER_KEY = "sales/other.csv";
+    /** Quarantined whatever the contract: the header has two fields. */
+    private static final String BAD_ROW = "7,too,many\n";
+    private static final Predicate<Request> WRITE_MANIFEST = request -> request.method().equals("PUT") && request.path().contains("/_manifests/");
+
+    @TempDir
+    Path temporary;
+
+    private String bronzeBucket;
+    private String silverBucket;
+    private S3ObjectStore bronze;
+    private S3ObjectStore silver;
+    private final List<FaultProxy> proxies = new ArrayList<>();
+    private final List<S3Client> clients = new ArrayList<>();
+    private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void setUp() {
+        bronzeBucket = S3.createBucket("bronze");
+        silverBucket = S3.createBucket("silver");
+        // As terraform/storage.tf makes bronze: versioned, so a plain DELETE leaves a delete marker and the old version.
+        S3.client().putBucketVersioning(request -> request.bucket(bronzeBucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        bronze = new S3ObjectStore(S3.client(), bronzeBucket);
+        silver = new S3ObjectStore(S3.client(), silverBucket);
+    }
+
+    @AfterEach
+    void tearDown() {
+        clients.forEach(S3Client::close);
+        for (FaultProxy proxy : proxies) {
+            assertEquals(List.of(), proxy.failures(), "the proxy itself worked");
+            proxy.close();
+        }
+    }
+
+    @Test
+    void aDeletedFileIsWithdrawnItsPartsAndQuarantineGoneAndTheOtherFilesRowsStay() throws IOException {
+        SourceObject deleted = upload(KEY, csv(0, 3_000, BAD_ROW));
+        SourceObject kept = upload(OTHER_KEY, csv(10_000, 500, ""));
+        Manifest converted = convert(converter(silver), deleted).manifest();
+        Manifest other = convert(converter(silver), kept).manifest();
+        assertEquals(2, converted.parts().size(), "chunks of 2,000 rows: two parts");
+        assertTrue(converted.quarantine() != null, "one row quarantined");
+        String otherManifestEtag = silver.stat(LAYOUT.manifestKey(DATASET, OTHER_KEY)).orElseThrow().etag();
+
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        WithdrawalResult result = withdraw(converter(silver));
+
+        assertEquals(WithdrawalResult.WITHDRAWN, result.outcome());
+        Manifest withdrawn = manifest(KEY);
+        assertEquals(Manifest.WITHDRAWN, withdrawn.status());
+        assertEquals(Manifest.WITHDRAWN_FORMAT_VERSION, withdrawn.formatVersion());
+        assertEquals(converted.generation() + 1, withdrawn.generation());
+        assertEquals(converted.source(), withdrawn.source(), "the version withdrawn");
+        assertEquals(converted.writtenKeys(), withdrawn.supersedes(), "its parts and quarantine file");
+        assertEquals(List.of(), withdrawn.parts());
+        assertEquals(0, withdrawn.rowsRead());
+        for (String key : converted.writtenKeys()) {
+            assertFalse(silver.stat(key).isPresent(), "swept: " + key);
+        }
+        assertEquals(List.of(), silver.list("_quarantine/"), "the quarantine file of the deleted file is gone, the other file had none");
+        // A reader that ignores manifests (Athena, Glue) reads every Parquet object of the dataset: the other file's rows, each once.
+        assertEquals(LongStream.range(10_000, 10_500).boxed().toList(), idsOfEveryPart());
+        assertEquals(other.parts().stream().map(part -> part.key()).sorted().toList(), ExactlyOnce.parquetKeys(silver, DATASET));
+        assertEquals(otherManifestEtag, silver.stat(LAYOUT.manifestKey(DATASET, OTHER_KEY)).orElseThrow().etag(), "the other file untouched");
+        assertTrue(logLines.toString(StandardCharsets.UTF_8).lines().anyMatch(line -> line.contains("\"message\":\"source object withdrawn\"")
+                && line.contains("\"outcome\":\"withdrawn\"") && line.contains("\"rowsWithdrawn\":3000") && line.contains("\"quarantinedRowsWithdrawn\":1")),
+                logLines.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRedeliveredRemovalIsANoOp() throws IOException {
+        convert(converter(silver), upload(KEY, csv(0, 100, "")));
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        assertEquals(WithdrawalResult.WITHDRAWN, withdraw(converter(silver)).outcome());
+        String manifestEtag = silver.stat(LAYOUT.manifestKey(DATASET, KEY)).orElseThrow().etag();
+        List<String> before = silver.list("");
+
+        WithdrawalResult again = withdraw(converter(silver));
+
+        assertEquals(WithdrawalResult.UNCHANGED, again.outcome());
+        assertTrue(again.reason().orElseThrow().contains("already withdrawn"), again.reason().orElseThrow());
+        assertEquals(manifestEtag, silver.stat(LAYOUT.manifestKey(DATASET, KEY)).orElseThrow().etag(), "no new manifest: no gold trigger either");
+        assertEquals(before, silver.list(""));
+    }
+
+    @Test
+    void aKeyNeverConvertedIsANoOp() throws IOException {
+        WithdrawalResult result = withdraw(converter(silver));
+
+        assertEquals(WithdrawalResult.UNCHANGED, result.outcome());
+        assertEquals(List.of(), silver.list(""));
+    }
+
+    @Test
+    void theRemovalOfAnOldVersionWhileTheCurrentOneExistsChangesNothing() throws IOException {
+        SourceObject first = upload(KEY, csv(0, 100, ""));
+        String firstVersion = S3.client().headObject(request -> request.bucket(bronzeBucket).key(KEY)).versionId();
+        convert(converter(silver), first);
+        SourceObject second = upload(KEY, csv(0, 200, ""));
+        convert(converter(silver), second);
+        List<String> before = silver.list("");
+        String manifestEtag = silver.stat(LAYOUT.manifestKey(DATASET, KEY)).orElseThrow().etag();
+
+        // ObjectRemoved:Delete of the old version: the current one stays.
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY).versionId(firstVersion));
+        WithdrawalResult result = withdraw(converter(silver));
+
+        assertEquals(WithdrawalResult.PRESENT, result.outcome());
+        assertEquals(before, silver.list(""));
+        assertEquals(manifestEtag, silver.stat(LAYOUT.manifestKey(DATASET, KEY)).orElseThrow().etag());
+        assertExactlyOnce(second, 200, 0);
+    }
+
+    @Test
+    void aFileUploadedAgainBeforeItsRemovalIsHandledStaysAndItsUploadConverts() throws IOException {
+        convert(converter(silver), upload(KEY, csv(0, 100, "")));
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        SourceObject again = upload(KEY, csv(0, 300, ""));
+
+        WithdrawalResult result = withdraw(converter(silver));
+        ConversionResult converted = convert(converter(silver), again);
+
+        assertEquals(WithdrawalResult.PRESENT, result.outcome());
+        assertFalse(converted.unchanged());
+        assertExactlyOnce(again, 300, 0);
+    }
+
+    @Test
+    void theSameBytesUploadedAgainAfterAWithdrawalAreConvertedNotAnsweredUnchanged() throws IOException {
+        byte[] content = csv(0, 100, BAD_ROW);
+        convert(converter(silver), upload(KEY, content));
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        withdraw(converter(silver));
+        SourceObject again = upload(KEY, content);
+
+        ConversionResult converted = convert(converter(silver), again);
+
+        assertFalse(converted.unchanged(), "the withdrawn manifest has this ETag, but records no conversion of it");
+        assertEquals(3, converted.manifest().generation(), "converted on top of the withdrawn manifest");
+        assertExactlyOnce(again, 100, 1);
+    }
+
+    /**
+     * The withdrawal (the handler's, for the removal event) read the manifest and found the key gone; then the
+     * file is uploaded again with the same bytes, and its event is answered {@code unchanged} against that
+     * manifest, which records this ETag. The withdrawal then commits: had it stopped there, the file would be
+     * in bronze and not in silver, with no event left to convert it. It looks at the key again and converts it.
+     */
+    @Test
+    void aFileUploadedAgainWithTheSameBytesWhileItIsWithdrawnIsConvertedAgain() throws Exception {
+        byte[] content = csv(0, 3_000, BAD_ROW);
+        convert(converter(silver), upload(KEY, content));
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            FaultProxy proxy = proxy();
+            Injection held = proxy.inject(WRITE_MANIFEST, Fault.hold(), 1);
+            Future<List<String>> withdrawal = pool.submit(() -> handlerThrough(proxy).handleRequest(removal(), null));
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the withdrawal found the key gone and reached its manifest write");
+
+            SourceObject again = upload(KEY, content);
+            assertTrue(convert(converter(silver), again).unchanged(), "its event, against the manifest the withdrawal read");
+            proxy.clear();
+
+            assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), withdrawal.get(60, TimeUnit.SECONDS));
+            assertEquals(3, manifest(KEY).generation(), "converted on top of the withdrawal");
+            assertExactlyOnce(again, 3_000, 1);
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * As above, with other bytes: the upload's conversion commits on the manifest the withdrawal read, so the
+     * withdrawal's conditional write fails, and its retry (Lambda's) finds the key's object and withdraws nothing.
+     */
+    @Test
+    void aReUploadsConversionThatCommitsFirstKeepsItsRowsAndTheWithdrawalsRetryWithdrawsNothing() throws Exception {
+        convert(converter(silver), upload(KEY, csv(0, 100, "")));
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            FaultProxy proxy = proxy();
+            Injection held = proxy.inject(WRITE_MANIFEST, Fault.hold(), 1);
+            SilverConverterHandler handler = handlerThrough(proxy);
+            Future<List<String>> withdrawal = pool.submit(() -> handler.handleRequest(removal(), null));
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the withdrawal found the key gone and reached its manifest write");
+
+            SourceObject again = upload(KEY, csv(0, 3_000, ""));
+            assertFalse(convert(converter(silver), again).unchanged(), "the conversion commits first");
+            proxy.clear();
+            ExecutionException lost = assertThrows(ExecutionException.class, () -> withdrawal.get(60, TimeUnit.SECONDS),
+                    "the withdrawal loses to the conversion, and its invocation fails so that Lambda retries it");
+            assertTrue(lost.getCause().getMessage().contains(KEY), lost.getCause().getMessage());
+            assertExactlyOnce(again, 3_000, 0);
+
+            assertEquals(List.of("present s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(removal(), null), "Lambda's retry");
+            assertExactlyOnce(again, 3_000, 0);
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------
+
+    /** The Lambda handler, its S3 requests (bronze and silver) through {@code proxy}. */
+    private SilverConverterHandler handlerThrough(FaultProxy proxy) {
+        S3Client client = S3.clientThrough(proxy.endpoint());
+        clients.add(client);
+        return new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket,
+                "CHUNK_ROWS", String.valueOf(LIMITS.chunkRows()))), client, new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8),
+                Clock.systemUTC()));
+    }
+
+    /** The event S3 sends for a plain DELETE of {@link #KEY} in the versioned bucket. */
+    private S3Event removal() throws IOException {
+        return S3Events.objectRemoved(bronzeBucket, KEY, "ObjectRemoved:DeleteMarkerCreated", "deletemarkerversion", temporary);
+    }
+
+    private FaultProxy proxy() throws IOException {
+        FaultProxy proxy = FaultProxy.start(S3.endpoint());
+        proxies.add(proxy);
+        return proxy;
+    }
+
+    private S3ObjectStore silverThrough(FaultProxy proxy) {
+        S3Client client = S3.clientThrough(proxy.endpoint());
+        clients.add(client);
+        return new S3ObjectStore(client, silverBucket);
+    }
+
+    private SilverConverter converter(S3ObjectStore store) {
+        return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(),
+                new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()), Clock.systemUTC());
+    }
+
+    private ConversionResult convert(SilverConverter converter, SourceObject source) throws IOException {
+        return converter.convert(source, DATASET, () -> bronze.open(source.key(), Optional.of(source.etag())));
+    }
+
+    /** What the handler does for a removal of {@link #KEY}: its presence is a HEAD of the bronze key. */
+    private WithdrawalResult withdraw(SilverConverter converter) throws IOException {
+        return converter.withdraw(bronzeBucket, KEY, DATASET, () -> bronze.stat(KEY).isPresent());
+    }
+
+    private SourceObject upload(String key, byte[] content) throws IOException {
+        bronze.put(key, content);
+        ObjectInfo info = bronze.stat(key).orElseThrow();
+        return new SourceObject(bronzeBucket, key, info.etag(), info.size(), info.lastModified());
+    }
+
+    private Manifest manifest(String key) throws IOException {
+        return new ManifestStore(silver).read(LAYOUT.manifestKey(DATASET, key)).orElseThrow();
+    }
+
+    /** {@code rows} rows whose ids start at {@code firstId}, then {@code extra} verbatim. */
+    private static byte[] csv(long firstId, int rows, String extra) {
+        StringBuilder csv = new StringBuilder("id,label\n");
+        for (long id = firstId; id < firstId + rows; id++) {
+            csv.append(id).append(",row ").append(id).append('\n');
+        }
+        return csv.append(extra).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The ids of every Parquet object of the dataset, as a reader that ignores manifests reads them, sorted. */
+    private List<Long> idsOfEveryPart() throws IOException {
+        List<Long> ids = new ArrayList<>();
+        for (String key : ExactlyOnce.parquetKeys(silver, DATASET)) {
+            Path local = Files.createTempFile(temporary, "read-back-", ".parquet");
+            Files.write(local, silver.read(key).orElseThrow());
+            for (GenericRecord row : ParquetTestFiles.readAll(local)) {
+                ids.add((Long) row.get("id"));
+            }
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    private void assertExactlyOnce(SourceObject source, int validRows, int quarantinedRows) throws IOException {
+        ExactlyOnce.assertExactlyOnce(silver, LAYOUT, DATASET, source, validRows, quarantinedRows, temporary, Instant.now());
+    }
+}
