@@ -196,7 +196,7 @@ resource "aws_lambda_function_event_invoke_config" "silver_converter" {
 }
 
 ################################################################################
-# Trigger: bronze s3:ObjectCreated:* -> silver converter
+# Trigger: bronze s3:ObjectCreated:* (and s3:ObjectRemoved:*) -> silver converter
 ################################################################################
 
 resource "aws_lambda_permission" "bronze_invokes_silver_converter" {
@@ -223,8 +223,11 @@ resource "aws_s3_bucket_notification" "bronze" {
     content {
       id                  = "silver-converter${replace(lambda_function.value, ".", "-")}"
       lambda_function_arn = local.silver_converter_invoked_arn
-      events              = ["s3:ObjectCreated:*"]
-      filter_suffix       = lambda_function.value
+      # Removals too (silver_withdraws_deleted_files): the converter withdraws a deleted file's rows. S3 Lifecycle's
+      # deletions are s3:LifecycleExpiration:* events, not ObjectRemoved, so expiring bronze objects withdraws nothing
+      # (S3 User Guide, "Configuring S3 Lifecycle event notifications").
+      events        = var.silver_withdraws_deleted_files ? ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"] : ["s3:ObjectCreated:*"]
+      filter_suffix = lambda_function.value
     }
   }
 

@@ -168,7 +168,9 @@ output "silver_reconvert_command" {
   # CompleteMultipartUpload for a multipart ETag. Objects no rule delivers (another suffix, a folder
   # marker) are left out, as S3 leaves them out. The payload goes as a file, fileb://, which AWS CLI v1
   # and v2 both send as it is (see silver_replay_command). list-objects-v2 pages through every page of
-  # 1,000 keys itself (the CLI's automatic pagination).
+  # 1,000 keys itself (the CLI's automatic pagination). A rule delivers removals too
+  # (silver_withdraws_deleted_files): only its id and suffix are read here, and the event sent is always an
+  # ObjectCreated one, so an object listed is converted, never withdrawn.
   value = var.enable_functions ? join(" ", [
     "( d=$${DATASET:-}; [ -n \"$d\" ] || { echo 'silver_reconvert_command: name the dataset to convert again (its folder in bronze) in DATASET, e.g. DATASET=sales bash -c \"$(terraform output -raw silver_reconvert_command)\"' >&2; exit 1; };",
     "f=$(mktemp) || exit 1; trap 'rm -f \"$f\"' EXIT;",

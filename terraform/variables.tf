@@ -188,6 +188,13 @@ variable "silver_converter_java_tool_options" {
   }
 }
 
+variable "silver_withdraws_deleted_files" {
+  description = "Deliver the bronze bucket's s3:ObjectRemoved:* events to the converter as well as s3:ObjectCreated:*, for the same suffixes: a file deleted from bronze (a plain DELETE, or a version DELETE) has its rows withdrawn from silver, and gold drops them at its next build (docs/silver-converter.md, \"Deleting a bronze file\"). Lifecycle expirations are other event types (s3:LifecycleExpiration:*), never delivered: expiring bronze objects keeps their rows. false delivers ObjectCreated only, and a deleted file's rows stay in silver. Not null."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "silver_converter_snapstart" {
   description = "Lambda SnapStart for the silver converter: each deploy publishes a version whose initialised, primed JVM Lambda snapshots, and S3 invokes it through the alias 'live'; cold starts restore the snapshot instead of starting and warming a JVM (BENCHMARKS.md, Start-up). No extra charge for Java; a deploy waits for the snapshot. Off: S3 invokes $LATEST, nothing is published. SnapStart excludes provisioned concurrency, EFS and ephemeral storage over 512 MB, none of which this stack uses."
   type        = bool

@@ -305,7 +305,8 @@ class SilverConverterContractTest {
         // The alias with SnapStart, the function without: SilverConverterSnapStartContractTest pins which.
         assertTrue(List.of("aws_lambda_alias.silver_converter.value.arn", "aws_lambda_function.silver_converter.value.arn").contains(String.valueOf(rule.get("lambda_function_arn"))),
                 "a bronze rule targets " + rule.get("lambda_function_arn"));
-        assertEquals(List.of("s3:ObjectCreated:*"), strings(rule.get("events")));
+        // Removals too: a deleted file's rows are withdrawn (silver_withdraws_deleted_files, on by default; BronzeNotificationPlanIT plans both settings).
+        assertEquals(List.of("s3:ObjectCreated:*", "s3:ObjectRemoved:*"), strings(rule.get("events")));
     }
 
     /** The names SilverSettings, ConversionLimits and RangeReading read: their public String constants. */
