@@ -161,6 +161,39 @@ class ConverterLogMetricFiltersIT {
                 "the filter must match each file whose columns differ from the contract, either way, once: " + pattern);
     }
 
+    /**
+     * A bronze file deleted has its rows withdrawn (docs/silver-converter.md, "Deleting a bronze file"): the jar's
+     * withdrawal line, and the line of a removal that withdraws nothing, are no rejection, no quarantined row, no
+     * file whose every row was quarantined and no file off its contract, though the file withdrawn was all four.
+     */
+    @Test
+    void noFilterCountsAWithdrawalOrARemovalThatWithdrawsNothing() throws Exception {
+        convert(write("typed.csv", "id,amount\n1,2.5\n".getBytes(StandardCharsets.UTF_8)), "orders");
+        // Every row quarantined (a value not bigint, a field too many), a column more and one less than the contract.
+        Path file = write("withdrawn.csv", "id,extra\nx,1\n2,3,4\n".getBytes(StandardCharsets.UTF_8));
+        JsonNode converted = convert(file, "orders");
+        assertEquals(2, converted.path("rowsQuarantined").asLong(), converted.toString());
+
+        JsonNode withdrawn = withdraw(file, "orders");
+        JsonNode nothingWithdrawn = withdraw(file, "orders");
+
+        // What the lines are, so that no match below means what it says.
+        assertEquals("source object withdrawn", withdrawn.path("message").asText(), withdrawn.toString());
+        assertEquals("withdrawn", withdrawn.path("outcome").asText(), withdrawn.toString());
+        assertEquals(0, withdrawn.path("rowsWithdrawn").asLong(), withdrawn.toString());
+        assertEquals(2, withdrawn.path("quarantinedRowsWithdrawn").asLong(), withdrawn.toString());
+        assertEquals("source object removal: nothing withdrawn", nothingWithdrawn.path("message").asText(), nothingWithdrawn.toString());
+        assertEquals("unchanged", nothingWithdrawn.path("outcome").asText(), nothingWithdrawn.toString());
+        Map<String, Object> patterns = asMap(Repository.rootModule().local("converter_log_patterns"));
+        assertEquals(List.of("files_all_rows_quarantined", "files_not_matching_contract", "quarantined_rows", "rejected_files"),
+                patterns.keySet().stream().sorted().toList(), "every filter is checked here; a new one must be too");
+        assertTrue(matches(String.valueOf(patterns.get("files_all_rows_quarantined")), converted), "the conversion itself is counted: " + converted);
+        patterns.forEach((name, pattern) -> {
+            assertFalse(matches(String.valueOf(pattern), withdrawn), name + " must not count a withdrawal: " + pattern);
+            assertFalse(matches(String.valueOf(pattern), nothingWithdrawn), name + " must not count a removal that withdraws nothing: " + pattern);
+        });
+    }
+
     @Test
     void theEvaluatorComparesStringsWholeAndNumbersAsNumbers() throws IOException {
         JsonNode line = JSON.readTree("{\"message\":\"source object rejected\",\"outcome\":\"rejected\",\"rowsQuarantined\":0}");
@@ -207,6 +240,58 @@ class ConverterLogMetricFiltersIT {
             }
         }
         assertEquals(1, lines.size(), "one line per object: " + err.toString(StandardCharsets.UTF_8));
+        return lines.get(0);
+    }
+
+    /**
+     * The JSON line the jar's converter logs when it withdraws {@code file}, converted into the test's silver
+     * directory, its bronze object gone: the withdrawal the Lambda handler makes of a removal
+     * event, called on the jar's own classes (its local command has no such step).
+     */
+    private JsonNode withdraw(Path file, String dataset) throws Exception {
+        Path jar = Repository.root().resolve("silver-converter/target/silver-converter.jar");
+        assertTrue(Files.isRegularFile(jar), "No jar at " + jar + ": Terraform deploys it, so build it first (mvn package or mvn verify)");
+        Path silver = work.resolve("silver");
+        JsonNode source = null;
+        try (var manifests = Files.list(silver.resolve("_manifests").resolve(dataset))) {
+            for (Path manifest : manifests.toList()) {
+                JsonNode named = JSON.readTree(manifest.toFile()).path("source");
+                if (named.path("key").asText().endsWith(file.getFileName().toString())) {
+                    source = named;
+                }
+            }
+        }
+        assertTrue(source != null, "no manifest of " + file + " in " + silver);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            Class<?> store = loader.loadClass("dev.medallion.common.storage.ObjectStore");
+            Class<?> layout = loader.loadClass("dev.medallion.common.layout.SilverLayout");
+            Class<?> limits = loader.loadClass("dev.medallion.common.config.ConversionLimits");
+            Class<?> overrides = loader.loadClass("dev.medallion.common.config.CsvOverrides");
+            Class<?> log = loader.loadClass("dev.medallion.common.logging.JsonLog");
+            Class<?> converterClass = loader.loadClass("dev.medallion.silver.SilverConverter");
+            Class<?> presence = loader.loadClass("dev.medallion.silver.SilverConverter$Presence");
+            Object converter = converterClass.getConstructor(store, layout, limits, overrides, log, java.time.Clock.class).newInstance(
+                    loader.loadClass("dev.medallion.common.storage.LocalObjectStore").getConstructor(Path.class).newInstance(silver),
+                    layout.getConstructor(String.class).newInstance(""),
+                    limits.getMethod("defaults").invoke(null),
+                    overrides.getMethod("none").invoke(null),
+                    log.getConstructor(PrintStream.class, java.time.Clock.class).newInstance(new PrintStream(err, true, StandardCharsets.UTF_8),
+                            java.time.Clock.systemUTC()),
+                    java.time.Clock.systemUTC());
+            // The HEAD of the deleted object: a 404.
+            Object gone = java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {presence}, (proxy, method, arguments) -> false);
+            converterClass.getMethod("withdraw", String.class, String.class, String.class, presence)
+                    .invoke(converter, source.path("bucket").asText(), source.path("key").asText(), dataset, gone);
+        }
+        List<JsonNode> lines = new ArrayList<>();
+        for (String text : err.toString(StandardCharsets.UTF_8).lines().filter(text -> text.startsWith("{")).toList()) {
+            JsonNode line = JSON.readTree(text);
+            if (line.path("message").asText().startsWith("source object ")) {
+                lines.add(line);
+            }
+        }
+        assertEquals(1, lines.size(), "one line per removal: " + err.toString(StandardCharsets.UTF_8));
         return lines.get(0);
     }
 
