@@ -189,7 +189,7 @@ variable "silver_converter_java_tool_options" {
 }
 
 variable "silver_withdraws_deleted_files" {
-  description = "Deliver the bronze bucket's s3:ObjectRemoved:* events to the converter as well as s3:ObjectCreated:*, for the same suffixes: a file deleted from bronze (a plain DELETE, or a version DELETE) has its rows withdrawn from silver, and gold drops them at its next build (docs/silver-converter.md, \"Deleting a bronze file\"). Lifecycle expirations are other event types (s3:LifecycleExpiration:*), never delivered: expiring bronze objects keeps their rows. false delivers ObjectCreated only, and a deleted file's rows stay in silver. Not null."
+  description = "Deliver the bronze bucket's s3:ObjectRemoved:* events to the converter as well as s3:ObjectCreated:*, for the same suffixes: a file deleted from bronze (a plain DELETE, or a version DELETE) has its rows withdrawn from silver, and gold drops them at its next build (docs/silver-converter.md, \"Deleting a bronze file\"). Lifecycle expirations are other event types (s3:LifecycleExpiration:*), never delivered: expiring bronze objects keeps their rows. Set false where bronze is a landing zone emptied after loading (deleting by hand, or moving files to an archive), else that empties silver and gold too; false delivers ObjectCreated only, and a deleted file's rows stay in silver. Not null."
   type        = bool
   default     = true
   nullable    = false
