@@ -130,6 +130,7 @@ resource "aws_lambda_function" "silver_converter" {
       MIN_RANGE_BYTES   = var.silver_min_range_bytes
       CSV_DELIMITERS    = var.silver_csv_delimiters
       CSV_ENCODINGS     = var.silver_csv_encodings
+      CSV_NULL_VALUES   = var.silver_csv_null_values
       SILVER_DATABASE   = var.enable_glue_catalog ? aws_glue_catalog_database.silver[0].name : ""
       JAVA_TOOL_OPTIONS = var.silver_converter_java_tool_options
     }

@@ -349,6 +349,19 @@ variable "silver_csv_encodings" {
   }
 }
 
+variable "silver_csv_null_values" {
+  description = "CSV_NULL_VALUES: per-dataset null markers, as the converter reads them: dataset:marker entries separated by commas, one marker an entry and the dataset repeated for more (e.g. \"sqlserver_orders:NULL,legacy:\\\\N,legacy:N/A\"). A marker is the text after the first colon, taken as written (a backslash escapes nothing; in HCL write \\\\N for MySQL's and PostgreSQL's \\N) and holding no comma; declared, it is null in every column of its dataset, text columns included. Empty: NULL, null and \\N are null in typed columns only, and a text column keeps them as text."
+  type        = string
+  default     = ""
+  nullable    = false
+
+  validation {
+    # As SilverSettings.parseNullValues reads it: blank entries skipped, each other one a dataset and a marker that is not blank.
+    condition     = alltrue([for entry in split(",", var.silver_csv_null_values) : trimspace(entry) == "" || can(regex("^[^:]*[^:\\s][^:]*:.*\\S", entry))])
+    error_message = "silver_csv_null_values must be empty or dataset:marker entries separated by commas, each with a dataset and a marker that is not blank (e.g. \"sqlserver_orders:NULL,legacy:\\\\N\"); a marker holds no comma."
+  }
+}
+
 variable "async_max_retry_attempts" {
   description = "Retries of a failed asynchronous invocation (the converter's S3 events, the gold builder's scheduled events and asynchronous direct invocations) before it goes to the function's dead-letter queue."
   type        = number

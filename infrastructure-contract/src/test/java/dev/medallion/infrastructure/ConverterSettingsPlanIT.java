@@ -111,6 +111,27 @@ class ConverterSettingsPlanIT {
     }
 
     /**
+     * CSV_NULL_VALUES that the converter would stop on at start (an entry without a marker or a dataset) fails
+     * the plan, as an encoding Java does not know does; what it takes, \\N and a colon in a marker included, is
+     * planned as given and put in the function's environment unchanged.
+     */
+    @Test
+    void nullValuesTheConverterRefusesFailThePlanAndTheOthersArePlannedAsGiven() throws Exception {
+        for (String malformed : List.of("orders", "orders:", "orders: ", ":NULL", "orders:NULL,legacy")) {
+            assertThrows(ConfigurationException.class, () -> SilverSettings.parseNullValues(SilverSettings.CSV_NULL_VALUES, malformed), malformed);
+            PlannedStack.Result refused = stack.plan("-var", "silver_csv_null_values=" + malformed);
+            assertNotEquals(0, refused.exitCode(), malformed + ": " + refused.output());
+            assertTrue(refused.flattened().contains("silver_csv_null_values must be empty or dataset:marker entries separated by commas"), refused.output());
+        }
+
+        String declared = "SQL Server Orders:NULL,legacy:\\N,legacy:N/A,times:00:00, ,";
+        JsonNode planned = stack.planJson("-var", "silver_csv_null_values=" + declared);
+        assertEquals(declared, planned.at("/variables/silver_csv_null_values/value").asText());
+        assertEquals(Map.of("sql_server_orders", List.of("NULL"), "legacy", List.of("\\N", "N/A"), "times", List.of("00:00")),
+                SilverSettings.parseNullValues(SilverSettings.CSV_NULL_VALUES, declared));
+    }
+
+    /**
      * Lambda's Java runtimes start the JVM with a maximum heap of 85 % of the memory on the command line
      * (-XX:MaxHeapSize=445644k at 512 MB), which JAVA_TOOL_OPTIONS cannot raise; an initial heap above it
      * there stops the JVM before the handler loads, failing every conversion, and passed the plan.

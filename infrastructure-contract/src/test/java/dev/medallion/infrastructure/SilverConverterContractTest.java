@@ -69,7 +69,8 @@ class SilverConverterContractTest {
     void codeReadsTheVariablesTheReadmeDocuments() {
         // Guards the reflection above: if it found nothing, the previous test would compare nothing.
         assertEquals(Set.of("SILVER_BUCKET", "SILVER_PREFIX", "CHUNK_ROWS", "CHUNK_MAX_BYTES", "PART_TARGET_BYTES", "ROW_GROUP_BYTES", "MAX_COLUMNS",
-                        "MAX_ROW_CHARS", "RANGE_READERS", "MIN_RANGE_BYTES", "CSV_DELIMITERS", "CSV_ENCODINGS", "SILVER_DATABASE"),
+                        "MAX_ROW_CHARS", "RANGE_READERS", "MIN_RANGE_BYTES", "CSV_DELIMITERS", "CSV_ENCODINGS", "CSV_NULL_VALUES",
+                        "SILVER_DATABASE"),
                 variablesReadByCode());
     }
 
@@ -82,6 +83,7 @@ class SilverConverterContractTest {
         assertEquals(RangeReading.DEFAULT_MIN_RANGE_BYTES, settings.rangeReading().minRangeBytes(), "a file of 48 MiB and more is read as ranges");
         assertEquals(Map.of(), settings.delimiterOverrides());
         assertEquals(Map.of(), settings.encodingOverrides(), "every dataset is UTF-8 unless declared");
+        assertEquals(Map.of(), settings.nullValueOverrides(), "NULL, null and \\N are null in typed columns only unless markers are declared");
         // The converter keeps the silver tables in the silver database, the one the gold builder reads.
         assertEquals(Optional.of(SILVER_DATABASE_NAME), settings.silverDatabase());
         assertEquals(SILVER_DATABASE_NAME, Repository.rootModule().functionEnvironment(GoldCtasContractTest.FUNCTION).get("SILVER_DATABASE"));
@@ -113,12 +115,14 @@ class SilverConverterContractTest {
                 "silver_prefix", "lake/",
                 "silver_chunk_rows", 50_000,
                 "silver_csv_delimiters", "EU Sales:SEMICOLON,legacy_orders:pipe",
-                "silver_csv_encodings", "EU Sales:windows-1252,exports:UTF-16LE");
+                "silver_csv_encodings", "EU Sales:windows-1252,exports:UTF-16LE",
+                "silver_csv_null_values", "SQL Server Orders:NULL,legacy:\\N,legacy:N/A");
         settings = SilverSettings.fromEnvironment(new Environment(Repository.rootModule(tuned).functionEnvironment(FUNCTION)));
         assertEquals("lake/", settings.silverPrefix());
         assertEquals(50_000, settings.limits().chunkRows());
         assertEquals(Map.of("eu_sales", ';', "legacy_orders", '|'), settings.delimiterOverrides());
         assertEquals(Map.of("eu_sales", Charset.forName("windows-1252"), "exports", StandardCharsets.UTF_16LE), settings.encodingOverrides());
+        assertEquals(Map.of("sql_server_orders", List.of("NULL"), "legacy", List.of("\\N", "N/A")), settings.nullValueOverrides());
     }
 
     @Test

@@ -847,6 +847,45 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A SQL Server export's NULL amounts are nulls locally as in the function: the column stays a number the
+     * gold model sums; CSV_NULL_VALUES, read from the environment, makes a declared N/A null too, text columns included.
+     */
+    @Test
+    void nullMarkersAreNullsAndCsvNullValuesDeclaresMore() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/orders"));
+        Files.writeString(input.resolve("export.csv"), "id,amount,note\n1,12.5,first\n2,NULL,NULL\n3,\\N,N/A\n4,2.5,N/A\n");
+        Path models = models("order_totals");
+        Files.writeString(models.resolve("order_totals.sql"), """
+                -- sources: orders
+                SELECT SUM(amount) AS total, COUNT(amount) AS amounts, COUNT(note) AS notes FROM ${silver_database}.orders
+                """);
+        String[] args = {"local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString()};
+
+        Outcome outcome = run(args);
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("  converted orders/export.csv into orders: 4 rows read, 4 written, 0 quarantined\n"), outcome.out());
+        assertEquals(List.of(Map.of("total", 15.0, "amounts", 2L, "notes", 4L)), GoldFiles.rows(directory.resolve("lake/gold/order_totals"), "total"));
+
+        Outcome declared = run(Map.of(SilverSettings.CSV_NULL_VALUES, "orders:N/A,orders:NULL"), args);
+
+        assertEquals(0, declared.exit(), declared.err());
+        assertTrue(declared.out().contains("  converted orders/export.csv into orders: 4 rows read, 4 written, 0 quarantined\n"), declared.out());
+        assertEquals(List.of(Map.of("total", 15.0, "amounts", 2L, "notes", 1L)), GoldFiles.rows(directory.resolve("lake/gold/order_totals"), "total"));
+    }
+
+    @Test
+    void theHelpNamesCsvNullValuesAndAMalformedOneIsAUsageError() {
+        assertTrue(run("--help").out().contains(SilverSettings.CSV_NULL_VALUES), run("--help").out());
+
+        Outcome outcome = run(Map.of(SilverSettings.CSV_NULL_VALUES, "orders"), "local", "--input", directory.toString(), "--lake",
+                directory.resolve("lake").toString());
+
+        assertEquals(2, outcome.exit());
+        assertTrue(outcome.err().startsWith("error: CSV_NULL_VALUES entry 'orders' must look like dataset:marker"), outcome.err());
+    }
+
+    /**
      * A file rejected for a row over MAX_ROW_CHARS is told to "raise MAX_ROW_CHARS": the command read no limit
      * from its environment, so doing as told changed nothing (the rerun answered "rejected before, read with
      * the same settings").

@@ -7,6 +7,7 @@ import dev.medallion.silver.parquet.ParquetPartWriter;
 import dev.medallion.silver.parquet.ParquetSchemas;
 import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.parquet.RowBatch;
+import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.SchemaContract;
 import org.apache.parquet.schema.MessageType;
 
@@ -74,14 +75,20 @@ final class ChunkPipeline {
      */
     ChunkPipeline(ObjectStore silver, ConversionLimits limits, SchemaContract contract, String contractKey, Supplier<String> partKeys, String threadName,
             Duration stopWait) {
+        this(silver, limits, contract, contractKey, NullMarkers.defaults(), partKeys, threadName, stopWait);
+    }
+
+    /** @param markers the texts the dataset's fields hold for a missing value ({@link NullMarkers}), written as null */
+    ChunkPipeline(ObjectStore silver, ConversionLimits limits, SchemaContract contract, String contractKey, NullMarkers markers, Supplier<String> partKeys,
+            String threadName, Duration stopWait) {
         this.silver = requireNonNull(silver, "silver is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.partKeys = requireNonNull(partKeys, "partKeys is null");
         this.threadName = requireNonNull(threadName, "threadName is null");
         this.stopWait = requireNonNull(stopWait, "stopWait is null");
         this.schema = ParquetSchemas.messageType(contract);
-        this.filling = new RowBatch(contract, contractKey);
-        this.spare = new RowBatch(contract, contractKey);
+        this.filling = new RowBatch(contract, contractKey, markers);
+        this.spare = new RowBatch(contract, contractKey, markers);
     }
 
     /** Appends a row to the chunk; returns null, or why the row does not fit the contract (it is then not appended). */

@@ -17,6 +17,7 @@ import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.parquet.RowBatch;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnNames;
+import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.SchemaContract;
 import dev.medallion.silver.schema.SchemaContractStore;
 import dev.medallion.silver.schema.TrailingDelimiter;
@@ -106,6 +107,8 @@ final class ConversionRun {
     private long rowsWritten;
     /** The dataset's declared delimiter, or ',', until the reader chose one: a file rejected before then records what it was read with. */
     private char delimiter;
+    /** The texts the dataset's fields hold for a missing value: passed over at inference, written as null. */
+    private final NullMarkers nullMarkers;
     /** What the text was decoded as: the dataset's declared charset, else UTF-8. */
     private String encoding;
     /** The header as the file has it, for the manifest: a trailing delimiter's empty field included. */
@@ -153,6 +156,7 @@ final class ConversionRun {
         this.deadline = deadline;
         this.delimiter = context.csvOverrides().delimiterOf(dataset).orElse(',');
         this.encoding = context.csvOverrides().encodingOf(dataset).orElse(StandardCharsets.UTF_8).name();
+        this.nullMarkers = NullMarkers.declaring(context.csvOverrides().nullValuesOf(dataset));
     }
 
     List<ObjectUpload> staged() {
@@ -173,7 +177,7 @@ final class ConversionRun {
     }
 
     private ChunkPipeline pipeline(String threadName) {
-        ChunkPipeline pipeline = new ChunkPipeline(context.silver(), context.limits(), contract, context.layout().schemaKey(dataset),
+        ChunkPipeline pipeline = new ChunkPipeline(context.silver(), context.limits(), contract, context.layout().schemaKey(dataset), nullMarkers,
                 () -> context.layout().partKey(dataset, ingestDate, source.key(), source.etag(), id, partNumbers.incrementAndGet()), threadName,
                 context.threadStopWait());
         pipelines.add(pipeline);
@@ -291,7 +295,7 @@ final class ConversionRun {
                 dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, headerAsRead,
                 columns, dropped, missing, parts, quarantined,
                 rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, context.clock().instant().toString(), NAME,
-                Manifest.Limits.of(context.limits()));
+                Manifest.Limits.of(context.limits()), nullMarkers.declared());
     }
 
     /**
@@ -651,7 +655,7 @@ final class ConversionRun {
                 values.add(fields.toArray(String[]::new));
             }
         }
-        var types = TypeInference.infer(values, names.size());
+        var types = TypeInference.infer(values, names.size(), nullMarkers);
         List<Column> columns = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             columns.add(new Column(names.get(i), types.get(i), header.get(i)));
@@ -796,7 +800,7 @@ final class ConversionRun {
     private Manifest manifest(String status, String reason, List<Column> columns, List<Manifest.DroppedColumn> dropped, List<String> missing, long bytesRead) {
         return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), status, reason, dataset, Manifest.Source.of(source),
                 ingestDate.toString(), String.valueOf(delimiter), encoding, headerAsRead, columns, dropped, missing, List.of(), null, 0, 0, 0,
-                bytesRead, supersedes, context.clock().instant().toString(), NAME, Manifest.Limits.of(context.limits()));
+                bytesRead, supersedes, context.clock().instant().toString(), NAME, Manifest.Limits.of(context.limits()), nullMarkers.declared());
     }
 
     Manifest rejected(String reason, long bytesRead) {

@@ -42,6 +42,9 @@ import static java.util.Objects.requireNonNull;
  * @param limits the limits the file was read under, so that a rejected file delivered again once a limit is
  *        raised is converted again (rejected for that limit or not); null in manifests written before they were kept,
  *        whose rejected file is then converted again when delivered again, since its limits may have been lower
+ * @param nullValues the null markers its dataset declared when the file was read ({@code CSV_NULL_VALUES}), sorted, so
+ *        that a file converted before its dataset declared them (its rows quarantined, or text kept, for {@code N/A}) is
+ *        converted again when delivered again; empty when none was declared, and in manifests written before they were kept
  */
 public record Manifest(
         int formatVersion,
@@ -67,7 +70,8 @@ public record Manifest(
         List<String> supersedes,
         String convertedAt,
         String converter,
-        Limits limits) {
+        Limits limits,
+        List<String> nullValues) {
     /** The format of the manifests of a conversion. */
     public static final int FORMAT_VERSION = 2;
     /**
@@ -94,6 +98,7 @@ public record Manifest(
         missingColumns = List.copyOf(missingColumns);
         parts = List.copyOf(parts);
         supersedes = supersedes == null ? List.of() : List.copyOf(supersedes);
+        nullValues = nullValues == null ? List.of() : List.copyOf(nullValues);
         if (rowsRead != rowsWritten + rowsQuarantined) {
             throw new IllegalStateException("Row count mismatch for " + source.key() + ": read " + rowsRead
                     + ", written " + rowsWritten + ", quarantined " + rowsQuarantined);

@@ -11,6 +11,7 @@ import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.csv.RejectedInputException;
 import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.SchemaContract;
 import dev.medallion.silver.schema.SchemaContractStore;
 import org.apache.commons.io.input.CloseShieldInputStream;
@@ -306,7 +307,7 @@ public final class SilverConverter {
         return new Manifest(Manifest.WITHDRAWN_FORMAT_VERSION, generation, RunId.start(generation).token(), Manifest.WITHDRAWN,
                 "the source object was deleted from bronze", previous.dataset(), previous.source(), previous.ingestDate(), previous.delimiter(),
                 previous.encoding(), List.of(), List.of(), List.of(), List.of(), List.of(), null, 0, 0, 0, 0, previous.writtenKeys(),
-                context.clock().instant().toString(), ConversionRun.NAME, null);
+                context.clock().instant().toString(), ConversionRun.NAME, null, List.of());
     }
 
     private void logWithdrawn(String location, Manifest withdrawal, Manifest previous, long startedNanos) {
@@ -344,15 +345,20 @@ public final class SilverConverter {
      * (copied onto itself) or converted again, is then read with them, not skipped. A file rejected as another
      * dataset's (most of its columns not the contract's) is always read again: the contract, edited or deleted, mends it. Likewise a file converted
      * (or found empty) with another delimiter or encoding than one its dataset declares now: declaring it is
-     * how a person mends rows split in the wrong place or text decoded wrongly. Only a declaration counts
-     * there, not its removal, which says nothing about the file.
+     * how a person mends rows split in the wrong place or text decoded wrongly; and one converted under other
+     * null markers than its dataset declares now ({@code CSV_NULL_VALUES}, {@code --null-values}), which mend
+     * rows quarantined or text kept for a marker. Only a declaration counts there, not its removal, which says
+     * nothing about the file.
      */
     private boolean readUnderOtherSettings(Manifest manifest, String dataset) {
         if (!Manifest.REJECTED.equals(manifest.status())) {
             Optional<Charset> declaredEncoding = context.csvOverrides().encodingOf(dataset);
             Optional<Character> declaredDelimiter = context.csvOverrides().delimiterOf(dataset);
+            // Null markers as declarations are: declaring them is how rows quarantined for N/A are mended.
+            List<String> declaredNullValues = NullMarkers.declaring(context.csvOverrides().nullValuesOf(dataset)).declared();
             return declaredEncoding.isPresent() && !declaredEncoding.get().name().equals(manifest.encoding())
-                    || declaredDelimiter.isPresent() && !String.valueOf(declaredDelimiter.get()).equals(manifest.delimiter());
+                    || declaredDelimiter.isPresent() && !String.valueOf(declaredDelimiter.get()).equals(manifest.delimiter())
+                    || !declaredNullValues.isEmpty() && !declaredNullValues.equals(manifest.nullValues());
         }
         if (manifest.limits() == null || manifest.limits().raisedIn(context.limits())
                 || ConversionRun.rejectedAsAnotherDatasetsFile(manifest.reason())) {

@@ -4,7 +4,9 @@ import dev.medallion.common.layout.SilverLayout;
 
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -30,16 +32,19 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>CSV_DELIMITERS</td><td>empty</td><td>per-dataset delimiter overrides, e.g. {@code legacy_orders:pipe,eu_sales:semicolon}</td></tr>
  * <tr><td>CSV_ENCODINGS</td><td>empty</td><td>per-dataset source encodings (Java charset names), e.g.
  *     {@code legacy_orders:windows-1252,exports:UTF-16LE}; a dataset without one is read as UTF-8</td></tr>
+ * <tr><td>CSV_NULL_VALUES</td><td>empty</td><td>per-dataset null markers, null in every column of the dataset, string columns
+ *     included, e.g. {@code sqlserver_orders:NULL,legacy:\N,legacy:N/A}; without one, {@code NULL}, {@code null} and {@code \N} are null in typed columns only</td></tr>
  * <tr><td>SILVER_DATABASE</td><td>empty</td><td>Glue database in which the converter keeps each dataset's table and partitions
  *     before it commits; empty for no catalog (local runs, LocalStack's free edition, {@code enable_glue_catalog = false})</td></tr>
  * </table>
  */
 public record SilverSettings(String silverBucket, String silverPrefix, ConversionLimits limits, RangeReading rangeReading, Map<String, Character> delimiterOverrides,
-        Map<String, Charset> encodingOverrides, Optional<String> silverDatabase) {
+        Map<String, Charset> encodingOverrides, Map<String, List<String>> nullValueOverrides, Optional<String> silverDatabase) {
     public static final String SILVER_BUCKET = "SILVER_BUCKET";
     public static final String SILVER_PREFIX = "SILVER_PREFIX";
     public static final String CSV_DELIMITERS = "CSV_DELIMITERS";
     public static final String CSV_ENCODINGS = "CSV_ENCODINGS";
+    public static final String CSV_NULL_VALUES = "CSV_NULL_VALUES";
     public static final String SILVER_DATABASE = "SILVER_DATABASE";
 
     private static final Map<String, Character> DELIMITER_NAMES = Map.of(
@@ -56,12 +61,13 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
         requireNonNull(rangeReading, "rangeReading is null");
         delimiterOverrides = Map.copyOf(delimiterOverrides);
         encodingOverrides = Map.copyOf(encodingOverrides);
+        nullValueOverrides = new CsvOverrides(Map.of(), Map.of(), nullValueOverrides).nullValues();
         requireNonNull(silverDatabase, "silverDatabase is null");
     }
 
-    /** The delimiter and encoding declarations together, as the converter takes them. */
+    /** The delimiter, encoding and null marker declarations together, as the converter takes them. */
     public CsvOverrides csvOverrides() {
-        return new CsvOverrides(delimiterOverrides, encodingOverrides);
+        return new CsvOverrides(delimiterOverrides, encodingOverrides, nullValueOverrides);
     }
 
     public static SilverSettings fromEnvironment(Environment environment) {
@@ -72,17 +78,46 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
                 RangeReading.fromEnvironment(environment),
                 csvOverrides(environment).delimiters(),
                 csvOverrides(environment).encodings(),
+                csvOverrides(environment).nullValues(),
                 environment.optional(SILVER_DATABASE));
     }
 
     /**
-     * What {@code CSV_DELIMITERS} and {@code CSV_ENCODINGS} declare: read by the function, and by the local
-     * commands too, so that the advice a rejection gives (such as {@code set CSV_ENCODINGS=people:windows-1252})
-     * works wherever the file was converted.
+     * What {@code CSV_DELIMITERS}, {@code CSV_ENCODINGS} and {@code CSV_NULL_VALUES} declare: read by the
+     * function, and by the local commands too, so that the advice a rejection gives (such as
+     * {@code set CSV_ENCODINGS=people:windows-1252}) works wherever the file was converted.
      */
     public static CsvOverrides csvOverrides(Environment environment) {
         return new CsvOverrides(parseDelimiters(CSV_DELIMITERS, environment.string(CSV_DELIMITERS, "")),
-                parseEncodings(CSV_ENCODINGS, environment.string(CSV_ENCODINGS, "")));
+                parseEncodings(CSV_ENCODINGS, environment.string(CSV_ENCODINGS, "")),
+                parseNullValues(CSV_NULL_VALUES, environment.string(CSV_NULL_VALUES, "")));
+    }
+
+    /**
+     * Parses {@code dataset:marker,dataset:marker}, a dataset declaring several markers in as many entries
+     * ({@code legacy:\N,legacy:N/A}). A marker is the text after the entry's first colon, spaces around it
+     * aside, taken literally: a backslash escapes nothing, so {@code \N} is the two characters MySQL and
+     * PostgreSQL write, and a colon may be part of it. It holds no comma (which ends the entry) and is not
+     * empty (an empty field is null already). Datasets are keyed by their safe name, as in {@link #parseDelimiters}.
+     */
+    public static Map<String, List<String>> parseNullValues(String source, String text) {
+        Map<String, List<String>> markers = new LinkedHashMap<>();
+        for (String entry : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.split(":", 2);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new ConfigurationException(source + " entry '" + entry.trim() + "' must look like dataset:marker, one marker an entry and"
+                        + " the dataset repeated for more, e.g. sqlserver_orders:NULL,legacy:\\N,legacy:N/A (a marker holds no comma; a"
+                        + " backslash is taken as written)");
+            }
+            List<String> declared = markers.computeIfAbsent(SilverLayout.datasetName(parts[0].trim()), dataset -> new ArrayList<>());
+            if (!declared.contains(parts[1].trim())) {
+                declared.add(parts[1].trim());
+            }
+        }
+        return markers;
     }
 
     /**
@@ -132,6 +167,24 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
             overrides.put(SilverLayout.datasetName(parts[0].trim()), charset);
         }
         return overrides;
+    }
+
+    /**
+     * The markers of {@code --null-values}: texts separated by commas, each taken as written but for the spaces
+     * around it ({@code NULL,\\N,N/A}), as a {@link #parseNullValues} entry takes one.
+     */
+    public static List<String> nullValuesListed(String source, String list) {
+        List<String> markers = new ArrayList<>();
+        for (String marker : list.split(",", -1)) {
+            if (marker.isBlank()) {
+                throw new ConfigurationException(source + " '" + list + "' must be markers separated by commas, none empty (an empty field is"
+                        + " null already), e.g. NULL,\\N,N/A (a marker holds no comma; a backslash is taken as written)");
+            }
+            if (!markers.contains(marker.trim())) {
+                markers.add(marker.trim());
+            }
+        }
+        return markers;
     }
 
     /** The charset Java knows by {@code name}; {@code source} says where the name was given, for the error. */

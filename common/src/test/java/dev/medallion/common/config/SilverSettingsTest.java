@@ -293,4 +293,32 @@ class SilverSettingsTest {
         SilverSettings settings = settings("SILVER_BUCKET", "silver", "CSV_ENCODINGS", "a:windows-1252");
         assertThrows(UnsupportedOperationException.class, () -> settings.encodingOverrides().put("b", StandardCharsets.UTF_8));
     }
+
+    // --- CSV_NULL_VALUES -------------------------------------------------------------------------
+
+    @Test
+    void nullValuesAreDeclaredPerDatasetOneMarkerAnEntryBackslashesAsWritten() {
+        SilverSettings settings = settings("SILVER_BUCKET", "silver",
+                "CSV_NULL_VALUES", "sqlserver_orders:NULL, Legacy : \\N ,legacy:N/A,legacy:\\N,times:00:00");
+        assertEquals(Map.of("sqlserver_orders", List.of("NULL"), "legacy", List.of("\\N", "N/A"), "times", List.of("00:00")),
+                settings.nullValueOverrides());
+        assertEquals(List.of("\\N", "N/A"), settings.csvOverrides().nullValuesOf("legacy"));
+        assertEquals(List.of(), settings.csvOverrides().nullValuesOf("sales"), "a dataset without a declaration declares none");
+        assertEquals(Map.of(), settings("SILVER_BUCKET", "silver").nullValueOverrides());
+        assertEquals(Map.of(), settings("SILVER_BUCKET", "silver", "CSV_NULL_VALUES", " ").nullValueOverrides());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"orders", "orders:", "orders: ", ":NULL", "orders:NULL,legacy"})
+    void aMalformedNullValuesEntryNamesTheVariableTheEntryAndTheForm(String value) {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> settings("SILVER_BUCKET", "silver", "CSV_NULL_VALUES", value));
+        assertMentions(e, "CSV_NULL_VALUES", "must look like dataset:marker", "legacy:\\N", "the dataset repeated for more");
+    }
+
+    @Test
+    void nullValueOverridesAreImmutable() {
+        SilverSettings settings = settings("SILVER_BUCKET", "silver", "CSV_NULL_VALUES", "a:NULL");
+        assertThrows(UnsupportedOperationException.class, () -> settings.nullValueOverrides().put("b", List.of("x")));
+        assertThrows(UnsupportedOperationException.class, () -> settings.nullValueOverrides().get("a").add("x"));
+    }
 }

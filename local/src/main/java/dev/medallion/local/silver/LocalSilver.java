@@ -30,7 +30,7 @@ public final class LocalSilver {
     private final SilverConverter converter;
     private final ContractFiles contracts;
 
-    /** @param csvOverrides the datasets' declared delimiters and encodings, as the function's {@code CSV_DELIMITERS} and {@code CSV_ENCODINGS} */
+    /** @param csvOverrides the datasets' declared delimiters, encodings and null markers, as the function's {@code CSV_DELIMITERS}, {@code CSV_ENCODINGS} and {@code CSV_NULL_VALUES} */
     public LocalSilver(Path silverRoot, CsvOverrides csvOverrides, Clock clock) {
         this(silverRoot, csvOverrides, ConversionLimits.defaults(), new ContractFiles(silverRoot, Optional.empty()), clock);
     }

@@ -40,7 +40,7 @@ import java.util.Set;
  */
 public final class SilverConverterCli {
     static final String USAGE = """
-            Usage: java -jar silver-converter.jar convert --input FILE --output DIR [--dataset NAME] [--delimiter comma|semicolon|tab|pipe] [--encoding CHARSET] [--contracts DIR] [--verbose]
+            Usage: java -jar silver-converter.jar convert --input FILE --output DIR [--dataset NAME] [--delimiter comma|semicolon|tab|pipe] [--encoding CHARSET] [--null-values MARKERS] [--contracts DIR] [--verbose]
 
             Converts FILE (.csv, .csv.gz or .dat) into Snappy Parquet under DIR, laid out like the silver bucket:
               DIR/<dataset>/ingest_date=YYYY-MM-DD/*.parquet, DIR/_manifests/, DIR/_quarantine/, DIR/_schemas/
@@ -50,12 +50,15 @@ public final class SilverConverterCli {
             --encoding   the file's charset, such as windows-1252, ISO-8859-1 or IBM037; default: the dataset's
                          CSV_ENCODINGS entry, else UTF-8 (a file that is not valid UTF-8 is rejected,
                          naming the byte and the charset to declare)
+            --null-values  texts that stand for a missing value, separated by commas (e.g. NULL,\\N,N/A):
+                         null in every column of the dataset, text columns included; default: the dataset's
+                         CSV_NULL_VALUES entries, else NULL, null and \\N are null in typed columns only
             --contracts  a directory of <dataset>.json schema contracts, as Terraform's schema_contracts_dir
                          (e.g. sample-data): each is checked as the converter checks a stored contract and
                          put at DIR/_schemas/<dataset>.json before the file is converted, replacing the one
                          there; a contract the converter would refuse refuses the run, nothing converted
             --verbose    also print the JSON log line the Lambda function would write
-            The declarations CSV_DELIMITERS and CSV_ENCODINGS, the tunables CHUNK_ROWS, CHUNK_MAX_BYTES,
+            The declarations CSV_DELIMITERS, CSV_ENCODINGS and CSV_NULL_VALUES, the tunables CHUNK_ROWS, CHUNK_MAX_BYTES,
             PART_TARGET_BYTES and ROW_GROUP_BYTES, the limits MAX_COLUMNS and MAX_ROW_CHARS, and
             RANGE_READERS and MIN_RANGE_BYTES are read from the environment, as in the Lambda function.
             Exit code: 0 converted (or empty, or converted before and unchanged), 1 the file was rejected (now, or
@@ -90,7 +93,8 @@ public final class SilverConverterCli {
         }
         CommandLine line;
         try {
-            line = CommandLine.parse(args.subList(1, args.size()), Set.of("--input", "--output", "--dataset", "--delimiter", "--encoding", "--contracts"), Set.of("--verbose"));
+            line = CommandLine.parse(args.subList(1, args.size()), Set.of("--input", "--output", "--dataset", "--delimiter", "--encoding", "--null-values",
+                    "--contracts"), Set.of("--verbose"));
             if (!line.positionals().isEmpty()) {
                 throw new UsageException("unexpected argument '" + line.positionals().get(0) + "'");
             }
@@ -119,12 +123,14 @@ public final class SilverConverterCli {
     private static int convert(CommandLine line, Environment environment, PrintStream out, PrintStream err) throws IOException {
         Path input = Path.of(line.value("--input").orElseThrow()).toAbsolutePath().normalize();
         String dataset = SilverLayout.datasetName(line.value("--dataset").orElseGet(() -> stem(input)));
-        // The function's declarations (CSV_DELIMITERS, CSV_ENCODINGS), then this file's options over them.
+        // The function's declarations (CSV_DELIMITERS, CSV_ENCODINGS, CSV_NULL_VALUES), then this file's options over them.
         CsvOverrides declared = SilverSettings.csvOverrides(environment);
         Map<String, Character> delimiters = new HashMap<>(declared.delimiters());
         line.value("--delimiter").ifPresent(name -> delimiters.put(dataset, SilverSettings.delimiterNamed("--delimiter", name)));
         Map<String, Charset> encodings = new HashMap<>(declared.encodings());
         line.value("--encoding").ifPresent(name -> encodings.put(dataset, SilverSettings.charsetNamed("--encoding", name)));
+        Map<String, List<String>> nullValues = new HashMap<>(declared.nullValues());
+        line.value("--null-values").ifPresent(list -> nullValues.put(dataset, SilverSettings.nullValuesListed("--null-values", list)));
         if (!Files.isRegularFile(input)) {
             // A folder is what lakehouse-local.jar converts, each file into its dataset as the bronze bucket's keys name them.
             err.println(Files.isDirectory(input)
@@ -168,7 +174,7 @@ public final class SilverConverterCli {
         }
         JsonLog log = new JsonLog(line.flag("--verbose") ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
         SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(environment),
-                RangeReading.fromEnvironment(environment), new CsvOverrides(delimiters, encodings),
+                RangeReading.fromEnvironment(environment), new CsvOverrides(delimiters, encodings, nullValues),
                 SilverCatalog.none(), log, Clock.systemUTC());
 
         long started = System.nanoTime();

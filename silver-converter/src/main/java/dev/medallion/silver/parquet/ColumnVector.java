@@ -1,11 +1,14 @@
 package dev.medallion.silver.parquet;
 
 import dev.medallion.silver.schema.ColumnType;
+import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.Values;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * One column of a {@link RowBatch}: typed values parsed from text, held without boxing until the batch
@@ -18,42 +21,50 @@ abstract sealed class ColumnVector {
     protected final String name;
     protected final int index;
     protected boolean[] nulls = new boolean[INITIAL_CAPACITY];
+    /** The column's type, and the texts its dataset holds for a missing value ({@link NullMarkers}). */
+    private final ColumnType type;
+    private final NullMarkers markers;
 
-    ColumnVector(String name, int index) {
+    ColumnVector(String name, int index, ColumnType type, NullMarkers markers) {
         this.name = name;
         this.index = index;
+        this.type = requireNonNull(type, "type is null");
+        this.markers = requireNonNull(markers, "markers is null");
     }
 
-    static ColumnVector of(ColumnType type, String name, int index) {
+    static ColumnVector of(ColumnType type, String name, int index, NullMarkers markers) {
         return switch (type) {
-            case BOOLEAN -> new BooleanVector(name, index);
-            case BIGINT -> new LongVector(name, index, false);
-            case TIMESTAMP -> new LongVector(name, index, true);
-            case DOUBLE -> new DoubleVector(name, index);
-            case DATE -> new DateVector(name, index);
-            case STRING -> new StringVector(name, index);
+            case BOOLEAN -> new BooleanVector(name, index, markers);
+            case BIGINT -> new LongVector(name, index, false, markers);
+            case TIMESTAMP -> new LongVector(name, index, true, markers);
+            case DOUBLE -> new DoubleVector(name, index, markers);
+            case DATE -> new DateVector(name, index, markers);
+            case STRING -> new StringVector(name, index, markers);
         };
     }
 
     /**
      * Stores the text at {@code row}; an empty text is null, and so is one of only spaces and tabs outside
-     * string columns ({@link Values#isBlank}: other whitespace, such as U+001F or U+3000, is no padding).
+     * string columns ({@link Values#isBlank}: other whitespace, such as U+001F or U+3000, is no padding),
+     * a default null marker outside string columns, and a marker the dataset declares in any column.
      * Returns false when the text does not fit the type.
      */
     final boolean set(int row, String text) {
         if (row >= nulls.length) {
             grow(nulls.length * 2);
         }
-        if (text.isEmpty()) {
+        if (text.isEmpty() || markers.anyDeclared() && markers.isDeclared(text, type)) {
             nulls[row] = true;
             clear(row);
             return true;
         }
         nulls[row] = false;
-        // A blank value, rare, is looked for only once the text failed to parse (text never fails).
+        // A blank value or a default marker, rare, is looked for only once the text failed to parse (text never
+        // fails, so a string column keeps them as read): the values taken pay nothing for them.
         boolean parsed = parse(row, text);
-        if (!parsed && Values.isBlank(text)) {
+        if (!parsed && (Values.isBlank(text) || NullMarkers.isDefault(text))) {
             nulls[row] = true;
+            clear(row);
             return true;
         }
         return parsed;
@@ -107,8 +118,8 @@ abstract sealed class ColumnVector {
     private static final class BooleanVector extends ColumnVector {
         private boolean[] values = new boolean[INITIAL_CAPACITY];
 
-        BooleanVector(String name, int index) {
-            super(name, index);
+        BooleanVector(String name, int index, NullMarkers markers) {
+            super(name, index, ColumnType.BOOLEAN, markers);
         }
 
         @Override
@@ -156,8 +167,8 @@ abstract sealed class ColumnVector {
         private final long[] scratch = new long[1];
         private long[] values = new long[INITIAL_CAPACITY];
 
-        LongVector(String name, int index, boolean timestamp) {
-            super(name, index);
+        LongVector(String name, int index, boolean timestamp, NullMarkers markers) {
+            super(name, index, timestamp ? ColumnType.TIMESTAMP : ColumnType.BIGINT, markers);
             this.timestamp = timestamp;
         }
 
@@ -211,8 +222,8 @@ abstract sealed class ColumnVector {
         private final double[] scratch = new double[1];
         private double[] values = new double[INITIAL_CAPACITY];
 
-        DoubleVector(String name, int index) {
-            super(name, index);
+        DoubleVector(String name, int index, NullMarkers markers) {
+            super(name, index, ColumnType.DOUBLE, markers);
         }
 
         @Override
@@ -259,8 +270,8 @@ abstract sealed class ColumnVector {
     private static final class DateVector extends ColumnVector {
         private int[] values = new int[INITIAL_CAPACITY];
 
-        DateVector(String name, int index) {
-            super(name, index);
+        DateVector(String name, int index, NullMarkers markers) {
+            super(name, index, ColumnType.DATE, markers);
         }
 
         @Override
@@ -317,8 +328,8 @@ abstract sealed class ColumnVector {
         private byte[] bytes = new byte[INITIAL_BYTES];
         private int[] ends = new int[INITIAL_CAPACITY];
 
-        StringVector(String name, int index) {
-            super(name, index);
+        StringVector(String name, int index, NullMarkers markers) {
+            super(name, index, ColumnType.STRING, markers);
         }
 
         private int start(int row) {

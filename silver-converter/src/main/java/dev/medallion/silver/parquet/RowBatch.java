@@ -2,6 +2,7 @@ package dev.medallion.silver.parquet;
 
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.Refusal;
 import dev.medallion.silver.schema.SchemaContract;
 import dev.medallion.silver.schema.Values;
@@ -39,12 +40,21 @@ public final class RowBatch {
 
     /** @param contractKey the contract's key in the silver bucket, named in reasons */
     public RowBatch(SchemaContract contract, String contractKey) {
+        this(contract, contractKey, NullMarkers.defaults());
+    }
+
+    /**
+     * @param contractKey the contract's key in the silver bucket, named in reasons
+     * @param markers the texts the dataset's fields hold for a missing value, written as null
+     */
+    public RowBatch(SchemaContract contract, String contractKey, NullMarkers markers) {
+        requireNonNull(markers, "markers is null");
         this.columns = requireNonNull(contract, "contract is null").columns();
         this.contractKey = requireNonNull(contractKey, "contractKey is null");
         this.vectors = new ColumnVector[columns.size()];
         for (int i = 0; i < vectors.length; i++) {
             Column column = columns.get(i);
-            vectors[i] = ColumnVector.of(column.type(), column.name(), i);
+            vectors[i] = ColumnVector.of(column.type(), column.name(), i, markers);
         }
         long fixed = 0;
         List<ColumnVector> variable = new ArrayList<>();

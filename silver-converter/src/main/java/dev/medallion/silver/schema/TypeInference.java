@@ -3,24 +3,35 @@ package dev.medallion.silver.schema;
 import java.util.ArrayList;
 import java.util.List;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Infers each column's type from sample rows: the narrowest of boolean, bigint, double, date, timestamp
  * that accepts every non-blank value, else string. A column with no value at all is string. A column of
  * whole numbers that are no bigints (out of its range: 20-digit ids such as ICCIDs) is string too, not
- * double: a double keeps 15 to 17 significant digits, so distinct ids would become one value.
+ * double: a double keeps 15 to 17 significant digits, so distinct ids would become one value. A null
+ * marker ({@link NullMarkers}: {@code NULL}, {@code \N}, and those the dataset declares) says nothing about
+ * the type either, as a blank value does not: a SQL Server export's {@code NULL} amounts leave the column a double.
  */
 public final class TypeInference {
     private TypeInference() {}
 
+    /** The types of a dataset that declares no null markers: the defaults alone are passed over. */
     public static List<ColumnType> infer(List<String[]> rows, int columns) {
+        return infer(rows, columns, NullMarkers.defaults());
+    }
+
+    public static List<ColumnType> infer(List<String[]> rows, int columns, NullMarkers markers) {
+        requireNonNull(rows, "rows is null");
+        requireNonNull(markers, "markers is null");
         List<ColumnType> types = new ArrayList<>(columns);
         for (int column = 0; column < columns; column++) {
-            types.add(inferColumn(rows, column));
+            types.add(inferColumn(rows, column, markers));
         }
         return types;
     }
 
-    private static ColumnType inferColumn(List<String[]> rows, int column) {
+    private static ColumnType inferColumn(List<String[]> rows, int column, NullMarkers markers) {
         boolean bool = true;
         boolean bigint = true;
         boolean dbl = true;
@@ -29,8 +40,8 @@ public final class TypeInference {
         boolean wholeNumbers = true;
         boolean seen = false;
         for (String[] row : rows) {
-            // Blank values are null in every type but string, so they say nothing about the type.
-            if (column >= row.length || Values.isBlank(row[column])) {
+            // Blank values are null in every type but string, so they say nothing about the type; nor do null markers.
+            if (column >= row.length || Values.isBlank(row[column]) || markers.isMarker(row[column])) {
                 continue;
             }
             String value = row[column];

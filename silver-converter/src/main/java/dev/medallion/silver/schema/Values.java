@@ -165,7 +165,7 @@ public final class Values {
     }
 
     /** The text without the spaces and tabs around it. */
-    private static String trimmed(String text) {
+    static String trimmed(String text) {
         int start = trimmedStart(text);
         int end = trimmedEnd(text, start);
         return start == 0 && end == text.length() ? text : text.substring(start, end);

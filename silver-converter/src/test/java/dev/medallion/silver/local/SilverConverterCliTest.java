@@ -101,6 +101,34 @@ class SilverConverterCliTest {
         assertTrue(err().contains("--encoding") && err().contains("klingon"), err());
     }
 
+    /**
+     * A SQL Server export converts as the function converts it: its NULL and \\N in typed columns are nulls,
+     * the columns typed; --null-values, or CSV_NULL_VALUES, declares more, and the file is converted again under them.
+     */
+    @Test
+    void nullMarkersAreNullsAndDeclaredOnesConvertTheFileAgain() throws IOException {
+        Path first = Files.writeString(directory.resolve("orders.csv"), "id,amount,shipped,note\n1,12.5,2026-03-01,first\n2,NULL,\\N,NULL\n");
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(0, run("convert", "--input", first.toString(), "--output", lake), err());
+        assertTrue(out().contains("2 rows read, 2 written, 0 quarantined") && out().contains("id bigint, amount double, shipped date, note string"), out());
+        out.reset();
+
+        Path input = Files.writeString(directory.resolve("later.csv"), "id,amount,shipped,note\n3,N/A,2026-03-03,x\n4,NULL,2026-03-04,NULL\n");
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", lake, "--dataset", "orders"), err());
+        assertTrue(out().contains("2 rows read, 1 written, 1 quarantined"), out());
+        out.reset();
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", lake, "--dataset", "orders", "--null-values", "N/A, NULL"), err());
+        assertTrue(out().contains("2 rows read, 2 written, 0 quarantined"), out());
+        out.reset();
+        assertEquals(0, run(Map.of("CSV_NULL_VALUES", "orders:N/A,orders:NULL"), "convert", "--input", input.toString(), "--output", lake, "--dataset", "orders"),
+                err());
+        assertTrue(out().startsWith("unchanged later.csv: already converted"), out());
+
+        assertEquals(2, run("convert", "--input", input.toString(), "--output", lake, "--null-values", "N/A,,NULL"));
+        assertTrue(err().contains("--null-values 'N/A,,NULL' must be markers separated by commas"), err());
+    }
+
     /** The advice of a rejection works here too: CSV_ENCODINGS, as the function reads it, or --encoding; the same settings skip the file. */
     @Test
     void aRejectedFileIsConvertedOnceItsEncodingIsDeclaredAndSkippedUntilThen() throws IOException {
