@@ -1,5 +1,7 @@
 package dev.medallion.local.silver;
 
+import dev.medallion.silver.local.ContractFiles;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -9,6 +9,7 @@ import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
+import dev.medallion.silver.local.ContractFiles;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -183,15 +183,35 @@ public final class SilverConverterCli {
             result = converter.convert(file.source(), dataset, file.content());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        out.println(summary(input, dataset, result, silver, seconds));
+        out.println(summary(input, dataset, result, silver, new ContractFiles(output, contracts.declared()), seconds));
         return Manifest.REJECTED.equals(result.manifest().status()) ? 1 : 0;
+    }
+
+    /**
+     * The remedies of docs/silver-converter.md ("Schema contract") for a file whose columns differ from its contract, as
+     * the local command's summary gives them: the file converted with exit code 0, so this line is all a person sees.
+     * Either mended, the file converts again: a changed file is another version, and one converted in other columns than
+     * its contract has now is not answered unchanged.
+     *
+     * @param declared whether --contracts declares the contract; else it is the output's alone, lost with it, so declaring it is one remedy more
+     */
+    private static String whatToDoAboutColumnDrift(Manifest manifest, boolean declared) {
+        List<String> remedies = new ArrayList<>();
+        if (!manifest.droppedColumns().isEmpty()) {
+            remedies.add("fix the file's header (a typo of a contract column's name) or add the column to the contract");
+        }
+        if (!manifest.missingColumns().isEmpty()) {
+            remedies.add("fix the export, or change the contract (a renamed column's sourceName to the file's header text, a column gone for good out of it)");
+        }
+        return String.join("; ", remedies) + (declared ? "" : ", or declare it with --contracts DIR (a copy of it, edited)") + ", then convert the file again";
     }
 
     private static String stem(Path input) {
         return input.getFileName().toString().replaceFirst("(?i)(\\.(csv|dat))?(\\.gz)?$", "");
     }
 
-    private static String summary(Path input, String dataset, ConversionResult result, LocalObjectStore silver, double seconds) {
+    /** @param contractFiles where the dataset's contract is changed: the --contracts file where one declares it, not the copy put over */
+    private static String summary(Path input, String dataset, ConversionResult result, LocalObjectStore silver, ContractFiles contractFiles, double seconds) {
         Manifest manifest = result.manifest();
         String file = input.getFileName().toString();
         if (result.unchanged() && Manifest.REJECTED.equals(manifest.status())) {
@@ -220,9 +240,10 @@ public final class SilverConverterCli {
             line += "; quarantined rows with their reasons: " + silver.describe(manifest.quarantine().key());
             String contract = silver.describe(new SilverLayout("").schemaKey(dataset));
             // Where "'12.50' is not a bigint" comes from, and where to widen it; none when no row fit the header to infer one from,
-            // nor when the rows were refused only for their number of fields, which no type in the contract changes.
+            // nor when the rows were refused only for their number of fields, which no type in the contract changes. The --contracts
+            // file where one declares the dataset: the command puts it over the output's copy before every conversion, undoing an edit there.
             if (result.rowsQuarantinedForTypes() > 0 && result.contractDefined().isEmpty() && Files.isRegularFile(Path.of(contract))) {
-                line += " (the types are the dataset's schema contract's: " + contract + ")";
+                line += " (the types are the dataset's schema contract's: " + contractFiles.describe(dataset) + ")";
             }
         }
         if (result.contractDefined().isPresent()) {
@@ -230,7 +251,8 @@ public final class SilverConverterCli {
                     + ": " + result.contractDefined().get().describeColumns();
         }
         if (manifest.columnDrift().isPresent()) {
-            line += "; " + manifest.columnDrift().get() + " (the contract: " + silver.describe(new SilverLayout("").schemaKey(dataset)) + ")";
+            line += "; " + manifest.columnDrift().get() + " (the contract: " + contractFiles.describe(dataset) + "): "
+                    + whatToDoAboutColumnDrift(manifest, contractFiles.declared(dataset));
         }
         if (manifest.reason() != null) {
             line += " (" + manifest.reason() + ")";

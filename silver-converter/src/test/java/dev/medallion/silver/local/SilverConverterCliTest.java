@@ -230,7 +230,9 @@ class SilverConverterCliTest {
         assertTrue(out().contains("1 row read, 1 written, 0 quarantined"), out());
         assertTrue(out().contains("; columns not in the dataset's schema contract, so not written: \"country\" (column 3); columns in the contract but not in the file, "
                 + "so written as null: name (the contract: "), out());
-        assertTrue(out().contains("_schemas/people.json)"), out());
+        assertTrue(out().contains("_schemas/people.json): fix the file's header (a typo of a contract column's name) or add the column to the contract;"
+                + " fix the export, or change the contract (a renamed column's sourceName to the file's header text, a column gone for good out of it),"
+                + " or declare it with --contracts DIR (a copy of it, edited), then convert the file again\n"), out());
         assertFalse(out().contains("a new dataset"), out());
 
         out.reset();
@@ -508,7 +510,9 @@ class SilverConverterCliTest {
         assertEquals("contract orders, declared in " + contracts.resolve("orders.json") + ": put at " + lake.resolve("_schemas/orders.json")
                 + ": id bigint, amount double", lines.get(0));
         assertTrue(lines.get(1).startsWith("converted orders.csv as dataset orders into ") && lines.get(1).contains("3 rows read, 1 written, 2 quarantined"), out());
-        assertTrue(lines.get(1).contains(" (the types are the dataset's schema contract's: " + lake.resolve("_schemas/orders.json") + ")"), out());
+        // The declared file, not the lake's copy, which every conversion with --contracts replaces: an edit there would be undone.
+        assertTrue(lines.get(1).contains(" (the types are the dataset's schema contract's: " + contracts.resolve("orders.json") + " (--contracts))"), out());
+        assertFalse(lines.get(1).contains("_schemas/"), out());
         assertFalse(out().contains("a new dataset"), out());
         assertEquals(declared, Files.readString(lake.resolve("_schemas/orders.json")));
 
@@ -517,6 +521,38 @@ class SilverConverterCliTest {
         assertEquals("contract orders, declared in " + contracts.resolve("orders.json") + ": the lake holds it already at " + lake.resolve("_schemas/orders.json"),
                 out().lines().findFirst().orElseThrow());
         assertTrue(out().contains("\nunchanged orders.csv: already converted"), out());
+    }
+
+    /**
+     * For a dataset --contracts declares, the file's line names the declared file as the contract its columns differ from,
+     * since the command puts it over the lake's copy before every conversion (an edit of that copy is undone), and says what
+     * to do: fix the header or the export, or change the contract, with no advice to declare the contract it declares.
+     */
+    @Test
+    void columnsOffADeclaredContractNameTheDeclaredFileAndWhatToDo() throws IOException {
+        Path contracts = Files.createDirectories(directory.resolve("contracts"));
+        Files.writeString(contracts.resolve("orders.json"), contract("orders", "amount", "double"));
+        Path lake = directory.resolve("lake");
+        Path extra = Files.writeString(directory.resolve("orders-1.csv"), "id,amount,note\n1,2.5,first\n");
+
+        assertEquals(0, run("convert", "--input", extra.toString(), "--output", lake.toString(), "--dataset", "orders", "--contracts", contracts.toString()),
+                err());
+
+        String converted = out().lines().filter(line -> line.startsWith("converted ")).findFirst().orElseThrow(() -> new AssertionError(out()));
+        assertTrue(converted.endsWith("; columns not in the dataset's schema contract, so not written: \"note\" (column 3) (the contract: "
+                + contracts.resolve("orders.json") + " (--contracts)): fix the file's header (a typo of a contract column's name) or add the column"
+                + " to the contract, then convert the file again"), converted);
+        out.reset();
+
+        Path lacking = Files.writeString(directory.resolve("orders-2.csv"), "id\n2\n");
+        assertEquals(0, run("convert", "--input", lacking.toString(), "--output", lake.toString(), "--dataset", "orders", "--contracts", contracts.toString()),
+                err());
+
+        converted = out().lines().filter(line -> line.startsWith("converted ")).findFirst().orElseThrow(() -> new AssertionError(out()));
+        assertTrue(converted.endsWith("; columns in the contract but not in the file, so written as null: amount (the contract: " + contracts.resolve("orders.json")
+                + " (--contracts)): fix the export, or change the contract (a renamed column's sourceName to the file's header text, a column gone"
+                + " for good out of it), then convert the file again"), converted);
+        assertFalse(converted.contains("_schemas/"), converted);
     }
 
     /**

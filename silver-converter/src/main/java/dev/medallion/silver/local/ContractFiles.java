@@ -1,7 +1,6 @@
-package dev.medallion.local.silver;
+package dev.medallion.silver.local;
 
 import dev.medallion.common.layout.SilverLayout;
-import dev.medallion.silver.local.DeclaredContracts;
 
 import java.nio.file.Path;
 import java.util.Collection;
@@ -14,16 +13,19 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Where a person changes a dataset's schema contract on this machine: the file {@code --contracts} declares it in,
- * which the run puts over the lake's on every run (an edit of the lake's copy would be undone), else the lake's own
- * {@code silver/_schemas/<dataset>.json}, inferred from the dataset's first file or edited.
+ * Where a person changes a dataset's schema contract on this machine, for the lines of both local commands
+ * (silver-converter.jar's {@code convert}, lakehouse-local.jar's {@code local}): the file {@code --contracts} declares
+ * it in, which the command puts over the lake's before every conversion (an edit of the lake's copy would be undone),
+ * else the lake's own {@code _schemas/<dataset>.json} (under {@code convert}'s {@code --output}, the {@code local}
+ * lake's {@code silver/}), inferred from the dataset's first file or edited. One rule for both, so they never name
+ * different files for the same contract.
  */
 public final class ContractFiles {
     private final Path silverRoot;
     private final Map<String, Path> declaredByDataset;
 
     /**
-     * @param silverRoot the lake's silver folder
+     * @param silverRoot the folder laid out like the silver bucket: {@code convert}'s {@code --output}, the {@code local} lake's {@code silver/}
      * @param declared the contracts {@code --contracts} declared, if it was given
      */
     public ContractFiles(Path silverRoot, Optional<DeclaredContracts> declared) {
