@@ -1,5 +1,6 @@
 package dev.medallion.silver.parquet;
 
+import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.NullMarkers;
@@ -10,6 +11,7 @@ import dev.medallion.silver.schema.Values;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -25,6 +27,8 @@ public final class RowBatch {
     static final int MAX_COLUMNS_IN_REASON = 3;
 
     private final List<Column> columns;
+    /** The dataset, for the reasons: the declaration of a null marker names it. */
+    private final String dataset;
     /** Where the contract is, for the reasons: where a column's type comes from, and where to change it. */
     private final String contractKey;
     private final ColumnVector[] vectors;
@@ -50,6 +54,7 @@ public final class RowBatch {
     public RowBatch(SchemaContract contract, String contractKey, NullMarkers markers) {
         requireNonNull(markers, "markers is null");
         this.columns = requireNonNull(contract, "contract is null").columns();
+        this.dataset = contract.dataset();
         this.contractKey = requireNonNull(contractKey, "contractKey is null");
         this.vectors = new ColumnVector[columns.size()];
         for (int i = 0; i < vectors.length; i++) {
@@ -173,11 +178,19 @@ public final class RowBatch {
      * Why a value was refused, on one line: {@code column zip: '02134' is not a bigint (a leading zero): the
      * dataset's contract _schemas/sales.json types it bigint; declare it string there to keep such values}.
      * Where the value would be of the type but for one thing ({@link Refusal}), the reason says what, and
-     * where the type comes from; for a value most likely meant as written, how to keep such values.
+     * where the type comes from; for a value most likely meant as written, how to keep such values; for a text that looks
+     * like a missing value's marker though no default one ({@code N/A}: {@link NullMarkers#lookalike}), how to declare it null.
      */
     private String reason(Column column, String text) {
         String type = column.type().sqlName();
         String reason = "column " + column.name() + ": '" + abbreviate(text) + "' is not a " + type;
+        Optional<String> marker = NullMarkers.lookalike(text, column.type());
+        if (marker.isPresent()) {
+            // Most likely a missing value the dataset does not declare: declared, it is null, and the row is written. No comma, so
+            // the quarantine file's reason stays unquoted; a marker holds none.
+            return reason + " (declare it null if it stands for a missing value: " + SilverSettings.CSV_NULL_VALUES + "=" + dataset + ":" + marker.get()
+                    + " or convert --null-values " + marker.get() + ")";
+        }
         Refusal refusal = Values.refusal(column.type(), text);
         if (refusal == null) {
             return reason;

@@ -2,6 +2,8 @@ package dev.medallion.silver.schema;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -25,6 +27,17 @@ import static java.util.Objects.requireNonNull;
 public final class NullMarkers {
     /** The markers null in every typed column without a declaration: no value of any type is one of them. */
     public static final Set<String> DEFAULTS = Set.of("NULL", "null", "\\N");
+
+    /**
+     * Texts, compared ignoring case, that exports and spreadsheets write for a missing value though none is a default:
+     * pandas' read_csv default na_values (pandas.pydata.org/docs/reference/api/pandas.read_csv.html) but for the C
+     * runtime's float texts ({@code 1.#IND}, {@code 1.#QNAN}), and a dash or two. A typed column refusing one most
+     * likely met a missing value its dataset could declare, which is what a refusal's reason then says. {@code null} in
+     * other cases than the defaults' ({@code Null}) is one.
+     */
+    private static final Set<String> LOOKALIKES = Set.of("n/a", "na", "#n/a", "#n/a n/a", "#na", "<na>", "none", "nan", "-nan", "null", "nil", "-", "--");
+    /** Of {@link #LOOKALIKES}, those a double column refuses as a computation gone wrong rather than an export's missing value. */
+    private static final Set<String> NOT_A_NUMBER = Set.of("nan", "-nan");
 
     private static final NullMarkers NONE_DECLARED = new NullMarkers(List.of());
 
@@ -68,6 +81,21 @@ public final class NullMarkers {
      */
     public static boolean isDefault(String text) {
         return DEFAULTS.contains(Values.trimmed(text));
+    }
+
+    /**
+     * The marker to declare when a field that a column of {@code type} refused looks like a missing value's marker that
+     * is not a default one ({@code N/A}, {@code NA}, {@code #N/A}, {@code None}, {@code -}; {@code NaN} but in a double
+     * column): the field without the spaces and tabs around it, as a typed column compares a declared marker. Its
+     * dataset may mean it as null, and can declare it so. Asked only of refused values.
+     */
+    public static Optional<String> lookalike(String text, ColumnType type) {
+        requireNonNull(text, "text is null");
+        requireNonNull(type, "type is null");
+        String marker = Values.trimmed(text);
+        String folded = marker.toLowerCase(Locale.ROOT);
+        boolean looksLikeOne = LOOKALIKES.contains(folded) && !(type == ColumnType.DOUBLE && NOT_A_NUMBER.contains(folded));
+        return looksLikeOne ? Optional.of(marker) : Optional.empty();
     }
 
     /**

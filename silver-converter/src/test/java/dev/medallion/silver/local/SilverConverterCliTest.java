@@ -556,6 +556,49 @@ class SilverConverterCliTest {
     }
 
     /**
+     * A value refused in a typed column whose text is a common marker of a missing value, though no default one, is told
+     * how to declare it null for its dataset, in the quarantine file's reason; NaN in a double column, more likely a
+     * computation gone wrong, and a value that is simply something else are not.
+     */
+    @Test
+    void aRefusedValueThatLooksLikeANullMarkerIsToldHowToDeclareIt() throws IOException {
+        Path lake = directory.resolve("lake");
+        Path first = Files.writeString(directory.resolve("orders-1.csv"), "id,qty,amount\n1,2,2.5\n");
+        assertEquals(0, run("convert", "--input", first.toString(), "--output", lake.toString(), "--dataset", "orders"), err());
+        Path later = Files.writeString(directory.resolve("orders-2.csv"),
+                "id,qty,amount\n2,N/A,1.5\n3, - ,NaN\n4,abc,1.0\n5,7,NaN\n6,NaN,#N/A\n7,Null,n/a\n");
+
+        assertEquals(0, run("convert", "--input", later.toString(), "--output", lake.toString(), "--dataset", "orders"), err());
+
+        assertTrue(out().contains("6 rows read, 0 written, 6 quarantined"), out());
+        List<String> quarantined;
+        try (Stream<Path> files = Files.walk(lake.resolve("_quarantine"))) {
+            // The first file quarantined nothing: this file's is the only one.
+            List<Path> written = files.filter(Files::isRegularFile).toList();
+            assertEquals(1, written.size(), written.toString());
+            quarantined = Files.readString(written.get(0)).lines().toList();
+        }
+        // No comma in a reason with the hint, so the quarantine file leaves it unquoted (" - " and "#N/A" are quoted as RFC 4180 writers do).
+        String hint = " (declare it null if it stands for a missing value: CSV_NULL_VALUES=orders:%s or convert --null-values %s)";
+        assertEquals(List.of(
+                "source_line,reason,id,qty,amount",
+                "2,column qty: 'N/A' is not a bigint" + hint.formatted("N/A", "N/A") + ",2,N/A,1.5",
+                "3,column qty: ' - ' is not a bigint" + hint.formatted("-", "-") + "; column amount: 'NaN' is not a double,3,\" - \",NaN",
+                "4,column qty: 'abc' is not a bigint,4,abc,1.0",
+                "5,column amount: 'NaN' is not a double,5,7,NaN",
+                "6,column qty: 'NaN' is not a bigint" + hint.formatted("NaN", "NaN") + "; column amount: '#N/A' is not a double"
+                        + hint.formatted("#N/A", "#N/A") + ",6,NaN,\"#N/A\"",
+                "7,column qty: 'Null' is not a bigint" + hint.formatted("Null", "Null") + "; column amount: 'n/a' is not a double"
+                        + hint.formatted("n/a", "n/a") + ",7,Null,n/a"), quarantined);
+        out.reset();
+
+        // The hint, followed, mends the rows it was given for.
+        assertEquals(0, run("convert", "--input", later.toString(), "--output", lake.toString(), "--dataset", "orders", "--null-values", "N/A,-,n/a,Null,#N/A"),
+                err());
+        assertTrue(out().contains("6 rows read, 2 written, 4 quarantined"), out());
+    }
+
+    /**
      * What the converter would refuse of a stored contract refuses the run before anything is written, every
      * file named with what to change: a dataset other than its file's, JSON it cannot read, a type it does
      * not know, a name the catalog cannot hold, and a file the converter would never read.

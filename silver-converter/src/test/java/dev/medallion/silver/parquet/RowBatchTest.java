@@ -27,7 +27,9 @@ class RowBatchTest {
         int[] fields = {0, 1, 2};
 
         assertNull(batch.append(List.of("1", "north", "2.5")::get, fields));
-        assertEquals("column amount: 'N/A' is not a double", batch.append(List.of("2", "south", "N/A")::get, fields));
+        assertEquals("column amount: 'N/A' is not a double (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:N/A"
+                + " or convert --null-values N/A)", batch.append(List.of("2", "south", "N/A")::get, fields));
+        assertEquals("column amount: 'south' is not a double", batch.append(List.of("2", "south", "south")::get, fields));
         assertNull(batch.append(List.of(" ", " ", "\t")::get, fields));
 
         assertEquals(2, batch.size());
@@ -125,8 +127,10 @@ class RowBatchTest {
                 + " lake/_schemas/sales.json types it timestamp", batch.append(List.of("1", "1", "2026-11-03 14:05+18:30")::get, fields));
         assertEquals("column amount: '12,50' is not a double (a comma: numbers are read with '.' as the decimal point and without thousands"
                 + " separators): the dataset's contract lake/_schemas/sales.json types it double", batch.append(List.of("1", "12,50", "")::get, fields));
-        // A value that is simply something else needs no more.
-        assertEquals("column zip: 'N/A' is not a bigint", batch.append(List.of("N/A", "1", "")::get, fields));
+        // A value that is simply something else needs no more; one that looks like a missing value's marker, how to declare it null.
+        assertEquals("column zip: 'north' is not a bigint", batch.append(List.of("north", "1", "")::get, fields));
+        assertEquals("column zip: 'N/A' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:N/A"
+                + " or convert --null-values N/A)", batch.append(List.of("N/A", "1", "")::get, fields));
         assertEquals(0, batch.size());
 
         // Zeros beyond the milliseconds lose nothing.
