@@ -23,4 +23,17 @@ public record WithdrawalResult(String outcome, Optional<Manifest> manifest, Opti
         requireNonNull(manifest, "manifest is null");
         requireNonNull(reason, "reason is null");
     }
+
+    /**
+     * Whether the key's manifest, as the removal left it, is a withdrawal of {@code bucket}/{@code key}: by this
+     * removal, or by an earlier run of it (Lambda's retry of a removal whose sweep or look again failed after its
+     * commit, or a redelivery), whatever the outcome says. Then the key must be looked at again: a file uploaded
+     * again meanwhile may have had its own event answered {@code unchanged} against the manifest withdrawn.
+     */
+    public boolean leftWithdrawn(String bucket, String key) {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(key, "key is null");
+        return manifest.filter(current -> Manifest.WITHDRAWN.equals(current.status()) && current.source().bucket().equals(bucket)
+                && current.source().key().equals(key)).isPresent();
+    }
 }

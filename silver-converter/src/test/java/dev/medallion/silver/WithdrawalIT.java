@@ -271,6 +271,70 @@ class WithdrawalIT {
         }
     }
 
+    /**
+     * As above, but the withdrawal's sweep fails after its manifest is written ({@link SilverCommit.CommittedException}), so its
+     * invocation fails before it looks again. Lambda's retry finds the manifest already {@code withdrawn}: had it answered
+     * {@code unchanged} there, the file uploaded again, whose own event was answered {@code unchanged} against the manifest the
+     * withdrawal replaced, would stay out of silver with no event left to convert it. The retry looks again too.
+     */
+    @Test
+    void aRemovalRetriedAfterItsSweepFailedConvertsTheSameBytesUploadedAgainMeanwhile() throws Exception {
+        assertARetriedRemovalConvertsTheSameBytesUploadedAgain(
+                request -> request.method().equals("POST") && request.hasQueryParameter("delete") && request.path().contains(silverBucket),
+                "is committed");
+    }
+
+    /**
+     * As above, but the withdrawal commits and sweeps, and its look again fails converting the file uploaded again (bronze
+     * answers 500 to every read of it; a deadline reached or a timeout there fails the invocation the same way). Lambda's
+     * retry must convert it, not answer {@code unchanged} to a manifest already {@code withdrawn}.
+     */
+    @Test
+    void aRemovalRetriedAfterItsLookAgainFailedConvertsTheSameBytesUploadedAgainMeanwhile() throws Exception {
+        assertARetriedRemovalConvertsTheSameBytesUploadedAgain(
+                request -> request.method().equals("GET") && request.path().contains(bronzeBucket) && request.path().endsWith("/" + KEY),
+                KEY);
+    }
+
+    /**
+     * The removal of {@link #KEY} runs through a proxy that holds its manifest write while the same bytes are uploaded again
+     * and their event is answered {@code unchanged}, then answers 500 to every request {@code failing} accepts, so the
+     * invocation fails with a message holding {@code failureNamed}; the retry, without faults, must convert the file.
+     */
+    private void assertARetriedRemovalConvertsTheSameBytesUploadedAgain(Predicate<Request> failing, String failureNamed) throws Exception {
+        byte[] content = csv(0, 3_000, BAD_ROW);
+        convert(converter(silver), upload(KEY, content));
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            FaultProxy proxy = proxy();
+            Injection held = proxy.inject(WRITE_MANIFEST, Fault.hold(), 1);
+            SilverConverterHandler handler = handlerThrough(proxy);
+            Future<List<String>> withdrawal = pool.submit(() -> handler.handleRequest(removal(), null));
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the withdrawal found the key gone and reached its manifest write");
+
+            SourceObject again = upload(KEY, content);
+            assertTrue(convert(converter(silver), again).unchanged(), "its event, against the manifest the withdrawal read");
+            // Releases the held write (reset; the SDK sends it again), then fails what comes after it.
+            proxy.clear();
+            Injection failed = proxy.inject(failing, Fault.status(500), 1_000);
+            ExecutionException invocation = assertThrows(ExecutionException.class, () -> withdrawal.get(60, TimeUnit.SECONDS));
+            assertTrue(failed.hits() > 0, "the fault was met");
+            assertTrue(invocation.getCause().getMessage().contains(failureNamed), invocation.getCause().getMessage());
+            assertEquals(Manifest.WITHDRAWN, manifest(KEY).status(), "the withdrawal committed before the failure");
+            proxy.clear();
+
+            assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(removal(), null), "Lambda's retry");
+            assertEquals(3, manifest(KEY).generation(), "converted on top of the withdrawal");
+            assertExactlyOnce(again, 3_000, 1);
+            assertEquals(List.of("present s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(removal(), null),
+                    "a further redelivery: the file is in bronze and converted, nothing to withdraw or convert");
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
     // --- helpers ------------------------------------------------------------------------------------
 
     /** The Lambda handler, its S3 requests (bronze and silver) through {@code proxy}. */

@@ -256,6 +256,10 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
      * with the bytes it had, has the withdrawn version's ETag, and its own event, handled before this
      * withdrawal committed, was answered {@code unchanged} against the manifest this withdrawal then replaced.
      * Converted here, it is in silver again; any later upload's event finds the withdrawn manifest and converts.
+     * That look is taken whenever the key's manifest is left withdrawn, not only by the run that withdrew: a run
+     * that fails after its commit (its sweep, or this look's HEAD or conversion, a 5xx or the deadline) is retried
+     * by Lambda, and the retry, which finds the manifest already withdrawn and answers {@code unchanged}, is then
+     * the only run left to convert that file.
      */
     private String withdraw(String bucket, String key, Deadline deadline) throws IOException {
         String lowerKey = key.toLowerCase(Locale.ROOT);
@@ -269,7 +273,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         ObjectStore bronze = new S3ObjectStore(s3, bucket, invocationTime);
         // A HEAD: a key whose current version is a delete marker, or that has no version left, is a 404.
         WithdrawalResult result = converter.withdraw(bucket, key, SilverLayout.datasetOf(key), () -> bronze.stat(key).isPresent());
-        if (!WithdrawalResult.WITHDRAWN.equals(result.outcome()) || bronze.stat(key).isEmpty()) {
+        if (!result.leftWithdrawn(bucket, key) || bronze.stat(key).isEmpty()) {
             return result.outcome();
         }
         log.info("source object uploaded again while its rows were withdrawn; converting it", Map.of("source", "s3://" + bucket + "/" + key));
