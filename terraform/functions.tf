@@ -132,7 +132,10 @@ resource "aws_lambda_function" "silver_converter" {
       CSV_ENCODINGS     = var.silver_csv_encodings
       CSV_NULL_VALUES   = var.silver_csv_null_values
       SILVER_DATABASE   = var.enable_glue_catalog ? aws_glue_catalog_database.silver[0].name : ""
-      JAVA_TOOL_OPTIONS = var.silver_converter_java_tool_options
+      # Whether removals are delivered (the notification below): a conversion that finds its file deleted after
+      # its commit then withdraws it, since the removal, handled before that commit, found nothing to withdraw.
+      WITHDRAW_DELETED_FILES = var.silver_withdraws_deleted_files ? "true" : "false"
+      JAVA_TOOL_OPTIONS      = var.silver_converter_java_tool_options
     }
   }
 

@@ -70,7 +70,7 @@ class SilverConverterContractTest {
         // Guards the reflection above: if it found nothing, the previous test would compare nothing.
         assertEquals(Set.of("SILVER_BUCKET", "SILVER_PREFIX", "CHUNK_ROWS", "CHUNK_MAX_BYTES", "PART_TARGET_BYTES", "ROW_GROUP_BYTES", "MAX_COLUMNS",
                         "MAX_ROW_CHARS", "RANGE_READERS", "MIN_RANGE_BYTES", "CSV_DELIMITERS", "CSV_ENCODINGS", "CSV_NULL_VALUES",
-                        "SILVER_DATABASE"),
+                        "SILVER_DATABASE", "WITHDRAW_DELETED_FILES"),
                 variablesReadByCode());
     }
 
@@ -86,7 +86,17 @@ class SilverConverterContractTest {
         assertEquals(Map.of(), settings.nullValueOverrides(), "NULL, null and \\N are null in typed columns only unless markers are declared");
         // The converter keeps the silver tables in the silver database, the one the gold builder reads.
         assertEquals(Optional.of(SILVER_DATABASE_NAME), settings.silverDatabase());
+        assertEquals("true", Repository.rootModule().functionEnvironment(FUNCTION).get(SilverSettings.WITHDRAW_DELETED_FILES));
+        assertEquals(true, settings.withdrawsDeletedFiles(), "removals are delivered by default (silver_withdraws_deleted_files)");
         assertEquals(SILVER_DATABASE_NAME, Repository.rootModule().functionEnvironment(GoldCtasContractTest.FUNCTION).get("SILVER_DATABASE"));
+    }
+
+    @Test
+    void withRemovalsNotDeliveredTheConverterKeepsAFileDeletedAfterItsCommit() {
+        // The notification delivers no removal then: a conversion withdrawing its own file would be the only withdrawal left.
+        Map<String, String> environment = Repository.rootModule(Map.of("silver_withdraws_deleted_files", false)).functionEnvironment(FUNCTION);
+        assertEquals("false", environment.get(SilverSettings.WITHDRAW_DELETED_FILES));
+        assertEquals(false, SilverSettings.fromEnvironment(new Environment(environment)).withdrawsDeletedFiles());
     }
 
     @Test

@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -335,14 +336,77 @@ class WithdrawalIT {
         }
     }
 
+    /**
+     * A file deleted while its first conversion runs (a person taking back a file dropped in by mistake): its removal, handled
+     * before that conversion commits, finds no manifest and withdraws nothing, and the conversion, having read every byte
+     * already, then commits. Had it stopped there, a file deleted from bronze would keep its rows in silver, with no event left
+     * to withdraw them. The conversion's look after its commit finds the key gone and withdraws what it committed.
+     */
+    @Test
+    void aFileDeletedWhileItsFirstConversionCommitsIsWithdrawnByThatConversion() throws Exception {
+        assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/" + KEY), convertWhileTheFileIsDeleted(Map.of()));
+        assertEquals(Manifest.WITHDRAWN, manifest(KEY).status());
+        assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "no part of the deleted file");
+        assertEquals(List.of(), silver.list("_quarantine/"), "nor its quarantine file");
+        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + KEY), handlerThrough(proxy()).handleRequest(removal(), null),
+                "the removal delivered again: already withdrawn, and the key still gone");
+    }
+
+    /**
+     * As above with {@code WITHDRAW_DELETED_FILES=false} (the stack's {@code silver_withdraws_deleted_files = false}, which
+     * delivers no removal): a deleted file's rows stay, so the conversion keeps what it committed.
+     */
+    @Test
+    void withWithdrawalsOffAFileDeletedWhileItIsConvertedKeepsItsRows() throws Exception {
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), convertWhileTheFileIsDeleted(Map.of("WITHDRAW_DELETED_FILES", "false")));
+        assertEquals(Manifest.CONVERTED, manifest(KEY).status());
+        assertEquals(3_000, manifest(KEY).rowsWritten());
+        assertEquals(manifest(KEY).parts().stream().map(part -> part.key()).sorted().toList(), ExactlyOnce.parquetKeys(silver, DATASET));
+    }
+
+    /**
+     * Converts {@link #KEY}, never converted before, through the handler (its environment plus {@code environment}), holding
+     * its manifest write while the file is deleted from bronze and its removal is handled (withdrawing nothing: no manifest
+     * yet); returns the handler's answer once the write is let through.
+     */
+    private List<String> convertWhileTheFileIsDeleted(Map<String, String> environment) throws Exception {
+        SourceObject source = upload(KEY, csv(0, 3_000, BAD_ROW));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            FaultProxy proxy = proxy();
+            Injection held = proxy.inject(WRITE_MANIFEST, Fault.hold(), 1);
+            SilverConverterHandler handler = handlerThrough(proxy, environment);
+            S3Event created = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
+            Future<List<String>> conversion = pool.submit(() -> handler.handleRequest(created, null));
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the conversion read the file and reached its manifest write");
+
+            S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+            assertEquals(WithdrawalResult.UNCHANGED, withdraw(converter(silver)).outcome(), "its removal, before the conversion commits");
+            proxy.clear();
+            List<String> outcome = conversion.get(60, TimeUnit.SECONDS);
+            assertEquals(source.etag(), manifest(KEY).source().etag());
+            return outcome;
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
     // --- helpers ------------------------------------------------------------------------------------
 
     /** The Lambda handler, its S3 requests (bronze and silver) through {@code proxy}. */
     private SilverConverterHandler handlerThrough(FaultProxy proxy) {
+        return handlerThrough(proxy, Map.of());
+    }
+
+    /** As {@link #handlerThrough(FaultProxy)}, its environment holding {@code environment} too. */
+    private SilverConverterHandler handlerThrough(FaultProxy proxy, Map<String, String> environment) {
         S3Client client = S3.clientThrough(proxy.endpoint());
         clients.add(client);
-        return new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket,
-                "CHUNK_ROWS", String.valueOf(LIMITS.chunkRows()))), client, new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8),
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put("SILVER_BUCKET", silverBucket);
+        variables.put("CHUNK_ROWS", String.valueOf(LIMITS.chunkRows()));
+        return new SilverConverterHandler(new Environment(variables), client, new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8),
                 Clock.systemUTC()));
     }
 

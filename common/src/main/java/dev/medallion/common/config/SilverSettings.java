@@ -36,16 +36,21 @@ import static java.util.Objects.requireNonNull;
  *     included, e.g. {@code sqlserver_orders:NULL,legacy:\N,legacy:N/A}; without one, {@code NULL}, {@code null} and {@code \N} are null in typed columns only</td></tr>
  * <tr><td>SILVER_DATABASE</td><td>empty</td><td>Glue database in which the converter keeps each dataset's table and partitions
  *     before it commits; empty for no catalog (local runs, LocalStack's free edition, {@code enable_glue_catalog = false})</td></tr>
+ * <tr><td>WITHDRAW_DELETED_FILES</td><td>true</td><td>whether a file deleted from bronze has its rows withdrawn: {@code false} where the
+ *     stack delivers no removal ({@code silver_withdraws_deleted_files = false}), so a conversion that finds its file deleted after
+ *     its commit keeps it too</td></tr>
  * </table>
  */
 public record SilverSettings(String silverBucket, String silverPrefix, ConversionLimits limits, RangeReading rangeReading, Map<String, Character> delimiterOverrides,
-        Map<String, Charset> encodingOverrides, Map<String, List<String>> nullValueOverrides, Optional<String> silverDatabase) {
+        Map<String, Charset> encodingOverrides, Map<String, List<String>> nullValueOverrides, Optional<String> silverDatabase,
+        boolean withdrawsDeletedFiles) {
     public static final String SILVER_BUCKET = "SILVER_BUCKET";
     public static final String SILVER_PREFIX = "SILVER_PREFIX";
     public static final String CSV_DELIMITERS = "CSV_DELIMITERS";
     public static final String CSV_ENCODINGS = "CSV_ENCODINGS";
     public static final String CSV_NULL_VALUES = "CSV_NULL_VALUES";
     public static final String SILVER_DATABASE = "SILVER_DATABASE";
+    public static final String WITHDRAW_DELETED_FILES = "WITHDRAW_DELETED_FILES";
 
     private static final Map<String, Character> DELIMITER_NAMES = Map.of(
             "comma", ',',
@@ -79,7 +84,20 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
                 csvOverrides(environment).delimiters(),
                 csvOverrides(environment).encodings(),
                 csvOverrides(environment).nullValues(),
-                environment.optional(SILVER_DATABASE));
+                environment.optional(SILVER_DATABASE),
+                parseSwitch(WITHDRAW_DELETED_FILES, environment.string(WITHDRAW_DELETED_FILES, "true")));
+    }
+
+    /** {@code true} or {@code false}, in any case; anything else stops the converter at start rather than guess which was meant. */
+    static boolean parseSwitch(String name, String value) {
+        requireNonNull(name, "name is null");
+        requireNonNull(value, "value is null");
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigurationException(name + " is '" + value + "': set it to true or false (the stack sets it from"
+                    + " silver_withdraws_deleted_files)");
+        };
     }
 
     /**

@@ -76,6 +76,21 @@ class SilverSettingsTest {
     }
 
     @Test
+    void deletedFilesAreWithdrawnUnlessSwitchedOff() {
+        assertTrue(settings("SILVER_BUCKET", "silver").withdrawsDeletedFiles(), "the stack's silver_withdraws_deleted_files defaults to true");
+        assertTrue(settings("SILVER_BUCKET", "silver", "WITHDRAW_DELETED_FILES", "true").withdrawsDeletedFiles());
+        assertEquals(false, settings("SILVER_BUCKET", "silver", "WITHDRAW_DELETED_FILES", " FALSE\n").withdrawsDeletedFiles());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"no", "0", "yes"})
+    void aWithdrawalSwitchThatIsNeitherTrueNorFalseStopsTheConverter(String value) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> settings("SILVER_BUCKET", "silver", "WITHDRAW_DELETED_FILES", value));
+        assertTrue(e.getMessage().contains("WITHDRAW_DELETED_FILES is '" + value + "'") && e.getMessage().contains("true or false"), e.getMessage());
+    }
+
+    @Test
     void defaultLimitsAreTheDocumentedOnes() {
         ConversionLimits defaults = ConversionLimits.defaults();
         assertEquals(100_000, defaults.chunkRows());

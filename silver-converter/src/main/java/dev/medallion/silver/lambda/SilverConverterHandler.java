@@ -95,6 +95,8 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     /** Limits each S3 and Glue request by the invocation's time left: the stores and the catalog outlive invocations. */
     private final InvocationTimeLimit invocationTime = InvocationTimeLimit.halfOfTimeLeft();
     private final SilverConverter converter;
+    /** Whether removals are delivered and deleted files withdrawn ({@code WITHDRAW_DELETED_FILES}). */
+    private final boolean withdrawsDeletedFiles;
     private final JsonLog log;
     /** Held here: CRaC keeps registered resources only weakly. */
     private final Resource primingHook;
@@ -120,6 +122,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         this.log = requireNonNull(log, "log is null");
         requireNonNull(glue, "glue is null");
         SilverSettings settings = SilverSettings.fromEnvironment(requireNonNull(environment, "environment is null"));
+        this.withdrawsDeletedFiles = settings.withdrawsDeletedFiles();
         SilverLayout layout = new SilverLayout(settings.silverPrefix());
         SilverCatalog catalog = settings.silverDatabase()
                 .<SilverCatalog>map(database -> new GlueSilverCatalog(glue.get(), database, settings.silverBucket(), layout, invocationTime, log))
@@ -317,6 +320,9 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             // version for good. So the run looks once more, and converts what is there now. Any other overwrite's
             // event converts its version itself, after this commit or racing it.
             info = bronze.stat(key);
+            if (info.isEmpty() && withdrawsDeletedFiles) {
+                return withdrawDeletedWhileConverted(bucket, key, dataset, bronze, result);
+            }
             if (info.isEmpty() || info.get().etag().equals(object.etag()) || !result.replacedEtag().equals(Optional.of(info.get().etag()))) {
                 return result.outcome();
             }
@@ -327,6 +333,21 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             log.info("source object changed back while it was converted; converting its current version", Map.of(
                     "source", "s3://" + bucket + "/" + key, "convertedEtag", object.etag(), "currentEtag", info.get().etag()));
         }
+    }
+
+    /**
+     * The object was deleted while this run converted it: the bytes were read, so the run committed, and the removal's own
+     * event, handled before that commit, found nothing of it to withdraw (no manifest yet, one that wrote nothing, or one
+     * already withdrawn) and will not come again. Its rows would stay in silver for good: this run withdraws them. A removal
+     * handled after the commit withdraws them itself, and the two serialise on the manifest like any two commits.
+     */
+    private String withdrawDeletedWhileConverted(String bucket, String key, String dataset, ObjectStore bronze, ConversionResult converted)
+            throws IOException {
+        log.info("source object deleted while it was converted; withdrawing what was committed", Map.of("source", "s3://" + bucket + "/" + key,
+                "convertedEtag", converted.manifest().source().etag()));
+        WithdrawalResult result = converter.withdraw(bucket, key, dataset, () -> bronze.stat(key).isPresent());
+        // Uploaded again meanwhile (present): its own event converts it, and this run's conversion stands until then.
+        return result.leftWithdrawn(bucket, key) ? WithdrawalResult.WITHDRAWN : converted.outcome();
     }
 
     /** Primes the converter before a snapshot; a restore needs nothing (see the class comment). */
