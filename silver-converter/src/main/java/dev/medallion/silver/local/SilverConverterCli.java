@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -206,6 +207,49 @@ public final class SilverConverterCli {
         return String.join("; ", remedies) + (declared ? "" : ", or declare it with --contracts DIR (a copy of it, edited)") + ", then convert the file again";
     }
 
+    /**
+     * What SilverConverter compares before it answers a rejected file unchanged (readUnderOtherSettings): the file, the
+     * encoding and delimiter it was read with, and the limits it was read under, any one raised. Not null markers nor
+     * the contract: a rejected file wrote nothing they change. An unchanged rejection always records its limits: one
+     * without them is read again.
+     */
+    private static String whatConvertsARejectedFileAgain(Manifest manifest) {
+        String limits = manifest.limits() == null ? ""
+                : ", or with " + ConversionLimits.MAX_ROW_CHARS + " or " + ConversionLimits.MAX_COLUMNS + " raised above the " + manifest.limits().maxRowChars()
+                        + " characters and " + manifest.limits().maxColumns() + " columns it was read under";
+        return "Change the file, or convert it with the --encoding or --delimiter it needs (or its " + SilverSettings.CSV_ENCODINGS + " or "
+                + SilverSettings.CSV_DELIMITERS + " entry)" + limits;
+    }
+
+    /**
+     * What SilverConverter compares before it answers a converted (or empty) file unchanged: the file; a declared
+     * delimiter or encoding other than it was read with, and declared null markers other than it was converted with
+     * (readUnderOtherSettings: a declaration removed does not count, so the line says "declaring"); and, for a file
+     * that wrote parts, the contract in force (convertedUnderAnotherContract). Each with what the manifest recorded,
+     * so a person sees which value would be "other".
+     */
+    private static String whatConvertsAConvertedFileAgain(Manifest manifest, String contractFile) {
+        String nullMarkers = manifest.nullValues().isEmpty() ? "none" : String.join(",", manifest.nullValues());
+        String contract = Manifest.CONVERTED.equals(manifest.status()) ? ", or once its dataset's schema contract (" + contractFile + ") changes" : "";
+        return "it is converted again once the file changes, or run with a --delimiter or --encoding (or a " + SilverSettings.CSV_DELIMITERS + " or "
+                + SilverSettings.CSV_ENCODINGS + " entry) other than the " + delimiterName(manifest.delimiter()) + " and "
+                // A manifest written before encodings were recorded was read as UTF-8, the default then and now.
+                + Optional.ofNullable(manifest.encoding()).orElse(StandardCharsets.UTF_8.name())
+                + " it was read with, or with --null-values (or a " + SilverSettings.CSV_NULL_VALUES + " entry) declaring other null markers than it was"
+                + " converted with (" + nullMarkers + ")" + contract;
+    }
+
+    /** As --delimiter names it: a tab shown as itself would print as blank space. */
+    private static String delimiterName(String delimiter) {
+        return switch (String.valueOf(delimiter)) {
+            case "," -> "comma";
+            case ";" -> "semicolon";
+            case "\t" -> "tab";
+            case "|" -> "pipe";
+            default -> "'" + delimiter + "'";
+        };
+    }
+
     private static String stem(Path input) {
         return input.getFileName().toString().replaceFirst("(?i)(\\.(csv|dat))?(\\.gz)?$", "");
     }
@@ -216,10 +260,11 @@ public final class SilverConverterCli {
         String file = input.getFileName().toString();
         if (result.unchanged() && Manifest.REJECTED.equals(manifest.status())) {
             return "unchanged " + file + ": rejected before, read with the same settings (" + silver.describe(result.manifestKey()) + "): "
-                    + manifest.reason() + " Change the file, or convert it with the --encoding or --delimiter it needs";
+                    + manifest.reason() + " " + whatConvertsARejectedFileAgain(manifest);
         }
         if (result.unchanged()) {
-            return "unchanged " + file + ": already converted (" + silver.describe(result.manifestKey()) + "); delete that manifest to convert it again";
+            return "unchanged " + file + ": already converted (" + silver.describe(result.manifestKey()) + "); "
+                    + whatConvertsAConvertedFileAgain(manifest, contractFiles.describe(dataset)) + "; or delete that manifest to convert it again";
         }
         if (Manifest.REJECTED.equals(manifest.status())) {
             // A file refused after its first rows defined the dataset's contract: the contract stays.

@@ -58,7 +58,79 @@ class SilverConverterCliTest {
 
         assertEquals(0, run("convert", "--input", input.toString(), "--output", output.toString()));
 
-        assertTrue(out().startsWith("unchanged sales.csv: already converted"), out());
+        // Every setting that converts it again, each with what the file was read with: the line is all a person sees.
+        assertEquals("unchanged sales.csv: already converted (" + onlyManifest(output) + "); it is converted again once the file changes, or run with"
+                + " a --delimiter or --encoding (or a CSV_DELIMITERS or CSV_ENCODINGS entry) other than the comma and UTF-8 it was read with,"
+                + " or with --null-values (or a CSV_NULL_VALUES entry) declaring other null markers than it was converted with (none),"
+                + " or once its dataset's schema contract (" + output.resolve("_schemas/sales.json") + ") changes; or delete that manifest to convert it again\n",
+                out());
+    }
+
+    /** What the already-converted line names does convert the file again: another delimiter, other null markers, an edited contract. */
+    @Test
+    void theSettingsTheAlreadyConvertedLineNamesConvertTheFileAgain() throws IOException {
+        Path input = Files.writeString(directory.resolve("sales.csv"), "id;amount\n1;N/A\n");
+        Path output = directory.resolve("lake");
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", output.toString(), "--delimiter", "semicolon", "--null-values", "N/A"), err());
+        out.reset();
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", output.toString(), "--delimiter", "semicolon", "--null-values", "N/A"), err());
+        assertEquals("unchanged sales.csv: already converted (" + onlyManifest(output) + "); it is converted again once the file changes, or run with"
+                + " a --delimiter or --encoding (or a CSV_DELIMITERS or CSV_ENCODINGS entry) other than the semicolon and UTF-8 it was read with,"
+                + " or with --null-values (or a CSV_NULL_VALUES entry) declaring other null markers than it was converted with (N/A),"
+                + " or once its dataset's schema contract (" + output.resolve("_schemas/sales.json") + ") changes; or delete that manifest to convert it again\n",
+                out());
+        out.reset();
+
+        // Another encoding, other null markers, an edited contract: each converts the unchanged file again.
+        String[] again = {"convert", "--input", input.toString(), "--output", output.toString(), "--delimiter", "semicolon", "--null-values", "N/A"};
+        assertEquals(0, run(Map.of("CSV_ENCODINGS", "sales:windows-1252"), again), err());
+        assertTrue(out().startsWith("converted sales.csv as dataset sales"), out());
+        out.reset();
+        assertEquals(0, run(Map.of("CSV_ENCODINGS", "sales:windows-1252"), "convert", "--input", input.toString(), "--output", output.toString(),
+                "--delimiter", "semicolon", "--null-values", "N/A,-"), err());
+        assertTrue(out().startsWith("converted sales.csv as dataset sales"), out());
+        out.reset();
+        Path contract = output.resolve("_schemas/sales.json");
+        Files.writeString(contract, Files.readString(contract).replace("\"bigint\"", "\"double\""));
+        assertEquals(0, run(Map.of("CSV_ENCODINGS", "sales:windows-1252"), "convert", "--input", input.toString(), "--output", output.toString(),
+                "--delimiter", "semicolon", "--null-values", "N/A,-"), err());
+        assertTrue(out().startsWith("converted sales.csv as dataset sales"), out());
+    }
+
+    /** A file found empty wrote no part, so no contract change converts it again, and its line does not say one does. */
+    @Test
+    void anEmptyFilesAlreadyConvertedLineLeavesTheContractOut() throws IOException {
+        Path input = Files.writeString(directory.resolve("empty.csv"), "");
+        Path output = directory.resolve("lake");
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", output.toString()), err());
+        out.reset();
+
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", output.toString()), err());
+
+        assertEquals("unchanged empty.csv: already converted (" + onlyManifest(output) + "); it is converted again once the file changes, or run with"
+                + " a --delimiter or --encoding (or a CSV_DELIMITERS or CSV_ENCODINGS entry) other than the comma and UTF-8 it was read with,"
+                + " or with --null-values (or a CSV_NULL_VALUES entry) declaring other null markers than it was converted with (none);"
+                + " or delete that manifest to convert it again\n", out());
+    }
+
+    /** A file rejected for a limit: the line names the limits it was read under, and raising one converts it. */
+    @Test
+    void aFileRejectedForALimitNamesTheLimitsItWasReadUnder() throws IOException {
+        Path input = Files.writeString(directory.resolve("wide.csv"), "a,b,c\n1,2,3\n");
+        Path output = directory.resolve("lake");
+        Map<String, String> narrow = Map.of("MAX_COLUMNS", "2", "MAX_ROW_CHARS", "1000");
+        assertEquals(1, run(narrow, "convert", "--input", input.toString(), "--output", output.toString()));
+        String reason = out().substring("rejected wide.csv: ".length()).strip();
+        out.reset();
+
+        assertEquals(1, run(narrow, "convert", "--input", input.toString(), "--output", output.toString()));
+
+        assertEquals("unchanged wide.csv: rejected before, read with the same settings (" + onlyManifest(output) + "): " + reason
+                + " Change the file, or convert it with the --encoding or --delimiter it needs (or its CSV_ENCODINGS or CSV_DELIMITERS entry),"
+                + " or with MAX_ROW_CHARS or MAX_COLUMNS raised above the 1000 characters and 2 columns it was read under\n", out());
+        out.reset();
+        assertEquals(0, run(Map.of("MAX_COLUMNS", "3", "MAX_ROW_CHARS", "1000"), "convert", "--input", input.toString(), "--output", output.toString()), err());
+        assertTrue(out().startsWith("converted wide.csv as dataset wide"), out());
     }
 
     @Test
@@ -741,6 +813,15 @@ class SilverConverterCliTest {
     private int run(Map<String, String> environment, String... args) {
         return SilverConverterCli.run(List.of(args), new Environment(environment), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /** The one manifest under {@code output}, as the command's lines name it. */
+    private static Path onlyManifest(Path output) throws IOException {
+        try (Stream<Path> files = Files.walk(output.resolve("_manifests"))) {
+            List<Path> manifests = files.filter(Files::isRegularFile).toList();
+            assertEquals(1, manifests.size(), manifests.toString());
+            return manifests.get(0);
+        }
     }
 
     private String out() {
