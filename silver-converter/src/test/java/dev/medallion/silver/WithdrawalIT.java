@@ -392,6 +392,54 @@ class WithdrawalIT {
         }
     }
 
+    /**
+     * Undoing a deletion (docs/silver-converter.md, "Undoing a deletion"): deleting the delete marker a plain DELETE left makes
+     * the old version current again, and S3 tells it as {@code ObjectRemoved:Delete}, not as an ObjectCreated event. The
+     * removal finds the key's manifest withdrawn and the key present again, looks again and converts it: its rows are back,
+     * each once, with no upload and no reconversion. A redelivery of that event then finds the file converted and present.
+     */
+    @Test
+    void deletingTheDeleteMarkerBringsTheFilesRowsBack() throws Exception {
+        convert(converter(silver), upload(KEY, csv(0, 3_000, BAD_ROW)));
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        SilverConverterHandler handler = handlerThrough(proxy());
+        assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(removal(), null));
+        assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "withdrawn");
+
+        String marker = S3.client().listObjectVersions(request -> request.bucket(bronzeBucket).prefix(KEY)).deleteMarkers().stream()
+                .filter(deleteMarker -> deleteMarker.key().equals(KEY) && deleteMarker.isLatest())
+                .findFirst().orElseThrow().versionId();
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY).versionId(marker));
+        S3Event markerDeleted = S3Events.objectRemoved(bronzeBucket, KEY, "ObjectRemoved:Delete", marker, temporary);
+
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(markerDeleted, null));
+        assertEquals(Manifest.CONVERTED, manifest(KEY).status());
+        assertExactlyOnce(current(KEY), 3_000, 1);
+        assertEquals(List.of("present s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(markerDeleted, null), "redelivered");
+        assertExactlyOnce(current(KEY), 3_000, 1);
+    }
+
+    /**
+     * The other way to undo a deletion: copying the old version over the key ({@code copy-object --copy-source K?versionId=...}),
+     * an {@code ObjectCreated:Copy} event like any upload. The copy has the withdrawn version's bytes and ETag, and the
+     * withdrawn manifest records no conversion of them: converted, each row once.
+     */
+    @Test
+    void copyingTheOldVersionOverTheKeyBringsTheFilesRowsBack() throws Exception {
+        convert(converter(silver), upload(KEY, csv(0, 3_000, BAD_ROW)));
+        String oldVersion = S3.client().headObject(request -> request.bucket(bronzeBucket).key(KEY)).versionId();
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        SilverConverterHandler handler = handlerThrough(proxy());
+        assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(removal(), null));
+
+        S3.client().copyObject(request -> request.sourceBucket(bronzeBucket).sourceKey(KEY).sourceVersionId(oldVersion)
+                .destinationBucket(bronzeBucket).destinationKey(KEY));
+        S3Event copied = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
+
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(copied, null));
+        assertExactlyOnce(current(KEY), 3_000, 1);
+    }
+
     // --- helpers ------------------------------------------------------------------------------------
 
     /** The Lambda handler, its S3 requests (bronze and silver) through {@code proxy}. */
@@ -443,6 +491,12 @@ class WithdrawalIT {
 
     private SourceObject upload(String key, byte[] content) throws IOException {
         bronze.put(key, content);
+        ObjectInfo info = bronze.stat(key).orElseThrow();
+        return new SourceObject(bronzeBucket, key, info.etag(), info.size(), info.lastModified());
+    }
+
+    /** The object {@code key} holds now in bronze, as a conversion of it records it. */
+    private SourceObject current(String key) throws IOException {
         ObjectInfo info = bronze.stat(key).orElseThrow();
         return new SourceObject(bronzeBucket, key, info.etag(), info.size(), info.lastModified());
     }
