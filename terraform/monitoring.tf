@@ -302,14 +302,19 @@ locals {
     # (CloudWatch Logs User Guide, "Using filter patterns to match terms in JSON log events",
     # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html).
     files_not_matching_contract = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.columnsNotWritten > 0 || $.columnsMissing > 0) }"
+    # A withdrawal logs its own line, once per file: a redelivered or retried removal that finds the file already
+    # withdrawn logs "source object removal: nothing withdrawn" instead. Its filesWithdrawn counts the silver files
+    # it swept, not bronze files, so a line is one file.
+    withdrawn_files = "{ ($.message = \"source object withdrawn\") && ($.outcome = \"withdrawn\") }"
   }
 }
 
 # One metric filter and one alarm per entry: each counts the lines of local.converter_log_patterns[key]
-# (1 per line) as metric_name in converter_log_metrics_namespace, and alarms on any in 5 minutes. Each
-# is a file missing something in silver, which stays missing when the next period has none: the alarms
-# have no ok_actions, as that period turning them OK would say nothing about the file. enabled is
-# whether the alarm is wanted; none is without the converter. The names are the key's, dashed.
+# (1 per line) as metric_name in converter_log_metrics_namespace, and alarms on more than threshold in 5
+# minutes (0, any, but withdrawn_files). Each is a file missing something in silver, which stays missing
+# when the next period has none: the alarms have no ok_actions, as that period turning them OK would say
+# nothing about the file. enabled is whether the alarm is wanted; none is without the converter. The names
+# are the key's, dashed.
 #   rejected_files: always. A rejected file is a whole file missing from silver (it stays rejected
 #     until it is uploaded again).
 #   files_all_rows_quarantined: always. A file whose every row was quarantined (a contract typing a
@@ -323,23 +328,38 @@ locals {
 #     is written as null, its table quietly filling with nulls. One alarm for both, not one each: the log
 #     line and the manifest say which (and a renamed column is both, one file). contract_drift_alarm =
 #     false turns it off for a source whose columns never match, which would alarm at every upload.
+#   withdrawn_files: with silver_withdraws_deleted_files, above withdrawn_files_alarm_threshold files.
+#     A file deleted from bronze has its rows withdrawn from silver, and gold drops them at its next build:
+#     right for a file or a delivery taken back, and data loss when someone runs aws s3 rm --recursive on
+#     bronze by mistake, which nothing else reports (every invocation succeeds). The threshold keeps the first
+#     quiet and catches the second within 5 minutes; the deletion is undone by deleting the delete markers
+#     (docs/silver-converter.md, "Undoing a deletion").
 # quarantined_rows, below, is not one of them: it sums the rows of a line, above a threshold set.
 locals {
   converter_log_alarms = {
     rejected_files = {
       enabled     = true
+      threshold   = 0
       metric_name = "RejectedFiles"
       description = "The silver converter rejected a bronze file as a whole in the last 5 minutes (not CSV, not in its charset, past a limit): none of its rows reached silver, and the invocation did not fail. Its log line (WARN, \"source object rejected\", field reason) and its manifest under _manifests/ say why; fix the file or the setting the reason names, then upload the file again."
     }
     files_all_rows_quarantined = {
       enabled     = true
+      threshold   = 0
       metric_name = "FilesAllRowsQuarantined"
       description = "The silver converter quarantined every row of a bronze file in the last 5 minutes: none of its rows is in its dataset's table, and the invocation did not fail. Its log line (\"source object processed\", rowsWritten 0) names the file and its quarantine file, under silver's _quarantine/, which gives each row's source line and reason; fix the rows (or the dataset's schema contract, or the header) and upload the file again (docs/silver-converter.md, Replaying quarantined rows)."
     }
     files_not_matching_contract = {
       enabled     = var.contract_drift_alarm
+      threshold   = 0
       metric_name = "FilesNotMatchingContract"
       description = "The silver converter converted a bronze file in the last 5 minutes whose columns differ from its dataset's schema contract; the invocation did not fail. Its log line (\"source object processed\") and its manifest under _manifests/ name the file and the columns. A column the contract lacks (columnsNotWritten, droppedColumns: added by the source, a header typo) is not written: declare it in the contract (docs/silver-converter.md, Declared contracts), then convert the dataset again with the silver_reconvert_command output (DATASET=<dataset>); or fix the header and upload the file again. A column the file lacks (columnsMissing, missingColumns: no longer sent, renamed) is written as null: fix the source, or the header, and upload the file again; or edit the contract (a renamed column's sourceName, then convert the dataset again; a column gone for good out of it). For a source whose columns never match its contract, set contract_drift_alarm = false."
+    }
+    withdrawn_files = {
+      enabled     = var.silver_withdraws_deleted_files
+      threshold   = var.withdrawn_files_alarm_threshold
+      metric_name = "WithdrawnFiles"
+      description = "The silver converter withdrew more than ${var.withdrawn_files_alarm_threshold} bronze files' rows from silver in the last 5 minutes (withdrawn_files_alarm_threshold): files were deleted from bronze, and gold drops their rows at its next build. If that was not meant (aws s3 rm --recursive on bronze, a job emptying it), find who deleted them in CloudTrail (DeleteObject, DeleteObjects on the bronze bucket; data events, if logged) and stop it, then undo the deletion: delete each key's delete marker (aws s3api list-object-versions, the DeleteMarkers where IsLatest), which brings its rows back (docs/silver-converter.md, Undoing a deletion). The log lines (\"source object withdrawn\") name each file."
     }
   }
 }
@@ -368,7 +388,7 @@ resource "aws_cloudwatch_metric_alarm" "silver_converter_log" {
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
-  threshold           = 0
+  threshold           = local.converter_log_alarms[each.key].threshold
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   actions_enabled     = true

@@ -409,6 +409,18 @@ variable "quarantined_rows_alarm_threshold" {
   }
 }
 
+variable "withdrawn_files_alarm_threshold" {
+  description = "Bronze files withdrawn from silver in 5 minutes above which the converter's withdrawn-files alarm fires (with silver_withdraws_deleted_files: a file deleted from bronze has its rows withdrawn, and gold drops them at its next build; without it nothing is withdrawn and there is no such alarm). The default, 50, keeps a person taking back a wrong file, or a wrong delivery of a few dozen files, quiet, and catches aws s3 rm --recursive on a dataset of more files (or on bronze) within 5 minutes. When it fires and the deletion was not meant: find who deleted in CloudTrail, stop it, and undo it by deleting the delete markers (docs/silver-converter.md, \"Undoing a deletion\"). 0: any withdrawal. Not null."
+  type        = number
+  default     = 50
+  nullable    = false
+
+  validation {
+    condition     = var.withdrawn_files_alarm_threshold >= 0 && floor(var.withdrawn_files_alarm_threshold) == var.withdrawn_files_alarm_threshold
+    error_message = "withdrawn_files_alarm_threshold must be a whole number of files, 0 or more (0: any withdrawal)."
+  }
+}
+
 variable "contract_drift_alarm" {
   description = "Raise the converter's files-not-matching-contract alarm, with its metric filter, when a file converts with columns that differ from its dataset's schema contract, either way: a column the contract lacks (a column the source added, a header with a typo) is not written to silver; a column the file lacks (a column the source stopped sending or renamed) is written as null. Nothing fails either way. On by default, since nothing else tells anyone. false for a source whose columns never match its contract, which would alarm at every upload; the log line's droppedColumns and missingColumns, and the manifest, still name such columns."
   type        = bool

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 
 import static dev.medallion.infrastructure.TerraformConfiguration.asMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The converter's log metric filters and alarms (monitoring.tf, one of each per entry of
@@ -47,6 +48,9 @@ class ConverterLogAlarmsPlanIT {
         names.put("rejected_files", "rejected-files");
         names.put("files_all_rows_quarantined", "files-all-rows-quarantined");
         names.put("files_not_matching_contract", "files-not-matching-contract");
+        names.put("withdrawn_files", "withdrawn-files");
+        Map<String, Double> thresholds = Map.of("rejected_files", 0.0, "files_all_rows_quarantined", 0.0, "files_not_matching_contract", 0.0,
+                "withdrawn_files", 50.0);
         names.forEach((key, name) -> {
             JsonNode filter = planned.get(FILTER + "[\"" + key + "\"]");
             JsonNode alarm = planned.get(ALARM + "[\"" + key + "\"]");
@@ -63,21 +67,37 @@ class ConverterLogAlarmsPlanIT {
             assertEquals(metricName, alarm.path("metric_name").asText(), key);
             assertEquals("medallion-dev/silver-converter", alarm.path("namespace").asText(), key);
             assertEquals(asMap(alarms.get(key)).get("description"), alarm.path("alarm_description").asText(), key);
-            assertEquals(0, alarm.path("threshold").asDouble(), key);
+            assertEquals(thresholds.get(key), alarm.path("threshold").asDouble(), key);
             assertEquals(300, alarm.path("period").asInt(), key);
             assertEquals(true, alarm.path("ok_actions").isNull(), key + ": no ok_actions: " + alarm.path("ok_actions"));
         });
         assertEquals(List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"files_not_matching_contract\"]", FILTER + "[\"rejected_files\"]",
-                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"files_not_matching_contract\"]", ALARM + "[\"rejected_files\"]"),
+                FILTER + "[\"withdrawn_files\"]",
+                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"files_not_matching_contract\"]", ALARM + "[\"rejected_files\"]",
+                ALARM + "[\"withdrawn_files\"]"),
                 List.copyOf(planned.keySet()), "one filter and one alarm each, on by default");
+        assertTrue(planned.get(ALARM + "[\"withdrawn_files\"]").path("alarm_description").asText().startsWith("The silver converter withdrew more than 50 bronze files"),
+                "the description names the threshold: " + planned.get(ALARM + "[\"withdrawn_files\"]").path("alarm_description"));
     }
 
     @Test
     void contractDriftCanBeTurnedOffAndNoneIsPlannedWithoutTheConverter() throws Exception {
-        assertEquals(List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"rejected_files\"]",
-                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"rejected_files\"]"),
+        assertEquals(List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"rejected_files\"]", FILTER + "[\"withdrawn_files\"]",
+                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"rejected_files\"]", ALARM + "[\"withdrawn_files\"]"),
                 List.copyOf(planned(stack.planJson("-var", "contract_drift_alarm=false")).keySet()), "contract_drift_alarm = false");
         assertEquals(List.of(), List.copyOf(planned(stack.planJson("-var", "enable_functions=false")).keySet()), "no converter, nothing to count");
+    }
+
+    @Test
+    void theWithdrawnFilesAlarmTakesItsThresholdAndIsNotPlannedWithoutWithdrawals() throws Exception {
+        assertEquals(5.0, planned(stack.planJson("-var", "withdrawn_files_alarm_threshold=5")).get(ALARM + "[\"withdrawn_files\"]").path("threshold").asDouble(),
+                "withdrawn_files_alarm_threshold = 5");
+        List<String> withoutIt = List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"files_not_matching_contract\"]", FILTER + "[\"rejected_files\"]",
+                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"files_not_matching_contract\"]", ALARM + "[\"rejected_files\"]");
+        assertEquals(withoutIt, List.copyOf(planned(stack.planJson("-var", "silver_withdraws_deleted_files=false")).keySet()),
+                "no removal delivered, nothing withdrawn to count");
+        PlannedStack.Result refused = stack.plan("-var", "withdrawn_files_alarm_threshold=2.5");
+        assertTrue(refused.exitCode() != 0 && refused.output().contains("whole number of files"), refused.output());
     }
 
     /** The planned values of the converter's log filters and alarms, sorted by address. */

@@ -85,6 +85,9 @@ class ConverterLogMetricFiltersIT {
         String quarantinedRows = String.valueOf(patterns.get("quarantined_rows"));
         assertEquals(List.of(quarantinedLine), all.stream().filter(line -> matches(quarantinedRows, line)).toList(),
                 "the quarantined-rows filter must match the file with quarantined rows, once: " + quarantinedRows);
+        String withdrawnFiles = String.valueOf(patterns.get("withdrawn_files"));
+        assertEquals(List.of(), all.stream().filter(line -> matches(withdrawnFiles, line)).toList(),
+                "the withdrawn-files filter must count no conversion, rejection or redelivery: " + withdrawnFiles);
         // The metric's value, $.rowsQuarantined, read from the line the filter matched.
         String value = String.valueOf(TerraformConfiguration.blocks(Repository.rootModule(Map.of("quarantined_rows_alarm_threshold", 0))
                 .resource("aws_cloudwatch_log_metric_filter", "silver_converter_quarantined_rows"), "metric_transformation").get(0).get("value"));
@@ -165,9 +168,11 @@ class ConverterLogMetricFiltersIT {
      * A bronze file deleted has its rows withdrawn (docs/silver-converter.md, "Deleting a bronze file"): the jar's
      * withdrawal line, and the line of a removal that withdraws nothing, are no rejection, no quarantined row, no
      * file whose every row was quarantined and no file off its contract, though the file withdrawn was all four.
+     * The withdrawn-files filter counts the withdrawal line, once, and no other line: not the conversion's, nor
+     * the redelivered removal's that withdraws nothing.
      */
     @Test
-    void noFilterCountsAWithdrawalOrARemovalThatWithdrawsNothing() throws Exception {
+    void onlyTheWithdrawnFilesFilterCountsAWithdrawalAndNoneARemovalThatWithdrawsNothing() throws Exception {
         convert(write("typed.csv", "id,amount\n1,2.5\n".getBytes(StandardCharsets.UTF_8)), "orders");
         // Every row quarantined (a value not bigint, a field too many), a column more and one less than the contract.
         Path file = write("withdrawn.csv", "id,extra\nx,1\n2,3,4\n".getBytes(StandardCharsets.UTF_8));
@@ -185,11 +190,16 @@ class ConverterLogMetricFiltersIT {
         assertEquals("source object removal: nothing withdrawn", nothingWithdrawn.path("message").asText(), nothingWithdrawn.toString());
         assertEquals("unchanged", nothingWithdrawn.path("outcome").asText(), nothingWithdrawn.toString());
         Map<String, Object> patterns = asMap(Repository.rootModule().local("converter_log_patterns"));
-        assertEquals(List.of("files_all_rows_quarantined", "files_not_matching_contract", "quarantined_rows", "rejected_files"),
+        assertEquals(List.of("files_all_rows_quarantined", "files_not_matching_contract", "quarantined_rows", "rejected_files", "withdrawn_files"),
                 patterns.keySet().stream().sorted().toList(), "every filter is checked here; a new one must be too");
         assertTrue(matches(String.valueOf(patterns.get("files_all_rows_quarantined")), converted), "the conversion itself is counted: " + converted);
+        String withdrawnFiles = String.valueOf(patterns.get("withdrawn_files"));
+        assertEquals(List.of(withdrawn), List.of(converted, withdrawn, nothingWithdrawn).stream().filter(line -> matches(withdrawnFiles, line)).toList(),
+                "the withdrawn-files filter must match the withdrawal, once: " + withdrawnFiles);
         patterns.forEach((name, pattern) -> {
-            assertFalse(matches(String.valueOf(pattern), withdrawn), name + " must not count a withdrawal: " + pattern);
+            if (!name.equals("withdrawn_files")) {
+                assertFalse(matches(String.valueOf(pattern), withdrawn), name + " must not count a withdrawal: " + pattern);
+            }
             assertFalse(matches(String.valueOf(pattern), nothingWithdrawn), name + " must not count a removal that withdraws nothing: " + pattern);
         });
     }

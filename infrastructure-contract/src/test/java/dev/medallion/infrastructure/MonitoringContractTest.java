@@ -179,6 +179,48 @@ class MonitoringContractTest {
     }
 
     /**
+     * A file deleted from bronze has its rows withdrawn from silver (silver_withdraws_deleted_files), every
+     * invocation succeeding: a mass deletion by mistake (aws s3 rm --recursive) empties silver and gold with
+     * nothing failing. A filter on the withdrawal's own line counts withdrawn files, one a line, and an alarm
+     * fires above withdrawn_files_alarm_threshold (50 by default: a file or a delivery taken back stays quiet)
+     * and says how to undo it; with withdrawals off, there is neither.
+     */
+    @Test
+    void aMassWithdrawalRaisesAnAlarmAboveTheThresholdSetThatSaysHowToUndoIt() {
+        TerraformConfiguration root = Repository.rootModule();
+        String pattern = String.valueOf(asMap(root.local("converter_log_patterns")).get("withdrawn_files"));
+        for (String term : List.of("$.message = \"source object withdrawn\"", "$.outcome = \"withdrawn\"")) {
+            assertTrue(pattern.contains(term), term + ": " + pattern);
+        }
+        Map<String, Object> entry = assertConverterLogAlarm(root, "withdrawn_files", "WithdrawnFiles", 50L);
+        assertEquals(true, entry.get("enabled"), "on by default, as withdrawals are");
+        String description = String.valueOf(entry.get("description"));
+        for (String what : List.of("more than 50 bronze files", "withdrawn_files_alarm_threshold", "CloudTrail", "delete marker",
+                "list-object-versions", "IsLatest", "Undoing a deletion")) {
+            assertTrue(description.contains(what), "the alarm says what happened and how to undo it (" + what + "): " + description);
+        }
+        assertEquals(5L, ((Number) asMap(asMap(Repository.rootModule(Map.of("withdrawn_files_alarm_threshold", 5)).local("converter_log_alarms"))
+                .get("withdrawn_files")).get("threshold")).longValue(), "the threshold set");
+        assertEquals(false, asMap(asMap(Repository.rootModule(Map.of("silver_withdraws_deleted_files", false)).local("converter_log_alarms"))
+                .get("withdrawn_files")).get("enabled"), "no removal delivered, nothing withdrawn to count");
+
+        Map<String, Object> variable = asMap(root.variables().get("withdrawn_files_alarm_threshold"));
+        assertEquals(50L, ((Number) variable.get("default")).longValue(), String.valueOf(variable));
+        String declaration = source(root, "variables.tf");
+        assertTrue(Pattern.compile("(?s)variable \"withdrawn_files_alarm_threshold\" \\{[^}]*\n\\s*type\\s*=\\s*number\\s*\n").matcher(declaration).find(),
+                "withdrawn_files_alarm_threshold is a number");
+        assertEquals(false, variable.get("nullable"), "null means the default: " + variable);
+        assertTrue(Pattern.compile("(?s)variable \"withdrawn_files_alarm_threshold\" \\{.*?validation \\{.*?var\\.withdrawn_files_alarm_threshold >= 0 && floor\\(")
+                .matcher(declaration).find(), "a whole number of files, validated");
+        String said = String.valueOf(variable.get("description"));
+        for (String what : List.of("5 minutes", "CloudTrail", "Undoing a deletion", "silver_withdraws_deleted_files", "0: any withdrawal")) {
+            assertTrue(said.contains(what), "the variable says " + what + ": " + said);
+        }
+        String monitoring = source(root, "monitoring.tf");
+        assertTrue(monitoring.contains("enabled     = var.silver_withdraws_deleted_files\n"), "only with withdrawals");
+    }
+
+    /**
      * The functions' failure queues are Lambda on-failure destinations, not SQS dead-letter queues: SQS's
      * redrive (StartMessageMoveTask) takes only the dead-letter queues of other SQS queues. The
      * converter's records are replayed by silver_replay_command, through what S3 invokes; what each
@@ -236,6 +278,11 @@ class MonitoringContractTest {
      * without the converter. The names the plan gives them, ConverterLogAlarmsPlanIT checks.
      */
     private static Map<String, Object> assertConverterLogAlarm(TerraformConfiguration root, String key, String metricName) {
+        return assertConverterLogAlarm(root, key, metricName, 0L);
+    }
+
+    /** As above, the alarm firing above {@code threshold} lines in 5 minutes, the entry's threshold. */
+    private static Map<String, Object> assertConverterLogAlarm(TerraformConfiguration root, String key, String metricName, long threshold) {
         Map<String, Object> entry = asMap(asMap(root.local("converter_log_alarms")).get(key));
         assertFalse(entry.isEmpty(), "no " + key + " in local.converter_log_alarms: " + root.local("converter_log_alarms"));
         assertEquals(metricName, entry.get("metric_name"), key);
@@ -269,7 +316,8 @@ class MonitoringContractTest {
         assertTrue(description.length() <= 1024, key + ": its description has " + description.length() + " characters, CloudWatch takes 1024: " + description);
         assertEquals("Sum", alarm.get("statistic"), key);
         assertEquals("GreaterThanThreshold", alarm.get("comparison_operator"), key);
-        assertEquals(0L, ((Number) alarm.get("threshold")).longValue(), key + ": every such file");
+        assertEquals("local.converter_log_alarms.each.key.threshold", String.valueOf(alarm.get("threshold")), key + ": the entry's threshold");
+        assertEquals(threshold, ((Number) entry.get("threshold")).longValue(), key + (threshold == 0 ? ": every such file" : ": above the threshold set"));
         assertEquals("notBreaching", alarm.get("treat_missing_data"), key + ": no line, no problem");
         assertEquals(List.of(TOPIC), TerraformConfiguration.strings(alarm.get("alarm_actions")), key);
         assertFalse(alarm.containsKey("ok_actions"), key + ": OK the next period says nothing about the file");
