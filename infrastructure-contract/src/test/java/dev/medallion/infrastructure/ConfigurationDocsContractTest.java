@@ -7,15 +7,11 @@ import dev.medallion.common.config.SilverSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -35,14 +31,14 @@ class ConfigurationDocsContractTest {
         defaults.put(ConversionLimits.MAX_ROW_CHARS, (long) limits.maxRowChars());
         defaults.put(RangeReading.MIN_RANGE_BYTES, RangeReading.DEFAULT_MIN_RANGE_BYTES);
         assertEquals(List.of(), DocumentedVariables.violations("docs/configuration.md", rows,
-                variablesReadBy(SilverSettings.class, ConversionLimits.class, RangeReading.class), defaults));
+                SettingsVariables.readBy(SilverSettings.class, ConversionLimits.class, RangeReading.class), defaults));
     }
 
     @Test
     void theGoldBuildersTableNamesEveryVariableItReads() throws IOException {
         String document = Files.readString(Repository.root().resolve("gold-ctas/README.md"));
         Map<String, List<String>> rows = ReadmeTables.tableRows(document, "## Configuration");
-        assertEquals(List.of(), DocumentedVariables.violations("gold-ctas/README.md", rows, variablesReadBy(GoldSettings.class), Map.of()));
+        assertEquals(List.of(), DocumentedVariables.violations("gold-ctas/README.md", rows, SettingsVariables.readBy(GoldSettings.class), Map.of()));
     }
 
     @Test
@@ -67,23 +63,4 @@ class ConfigurationDocsContractTest {
                 "settings.md says CHUNK_ROWS defaults to 50000, the code's default is 100000: correct the row"), violations);
     }
 
-    /** The names these settings classes read: their public String constants, as the other contract tests find them. */
-    private static Set<String> variablesReadBy(Class<?>... settings) {
-        Set<String> names = new TreeSet<>();
-        Stream.of(settings)
-                .flatMap(type -> Stream.of(type.getDeclaredFields()))
-                .filter(field -> Modifier.isPublic(field.getModifiers()) && Modifier.isStatic(field.getModifiers()) && field.getType() == String.class)
-                .map(ConfigurationDocsContractTest::constant)
-                .forEach(names::add);
-        return names;
-    }
-
-    private static String constant(Field field) {
-        try {
-            return (String) field.get(null);
-        }
-        catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read " + field, e);
-        }
-    }
 }

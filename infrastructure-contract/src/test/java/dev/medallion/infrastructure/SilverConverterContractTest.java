@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -22,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import static dev.medallion.infrastructure.PolicyStatement.assertAllowed;
 import static dev.medallion.infrastructure.PolicyStatement.assertDenied;
@@ -60,7 +57,7 @@ class SilverConverterContractTest {
 
     @Test
     void terraformSetsExactlyTheVariablesTheCodeReads() {
-        Set<String> expected = new TreeSet<>(variablesReadByCode());
+        Set<String> expected = new TreeSet<>(SettingsVariables.readBy(SilverSettings.class, ConversionLimits.class, RangeReading.class));
         expected.add(JAVA_TOOL_OPTIONS);
         assertEquals(expected, new TreeSet<>(Repository.rootModule().functionEnvironment(FUNCTION).keySet()));
     }
@@ -71,7 +68,7 @@ class SilverConverterContractTest {
         assertEquals(Set.of("SILVER_BUCKET", "SILVER_PREFIX", "CHUNK_ROWS", "CHUNK_MAX_BYTES", "PART_TARGET_BYTES", "ROW_GROUP_BYTES", "MAX_COLUMNS",
                         "MAX_ROW_CHARS", "RANGE_READERS", "MIN_RANGE_BYTES", "CSV_DELIMITERS", "CSV_ENCODINGS", "CSV_NULL_VALUES",
                         "SILVER_DATABASE", "WITHDRAW_DELETED_FILES"),
-                variablesReadByCode());
+                SettingsVariables.readBy(SilverSettings.class, ConversionLimits.class, RangeReading.class));
     }
 
     @Test
@@ -323,23 +320,4 @@ class SilverConverterContractTest {
         assertEquals(List.of("s3:ObjectCreated:*", "s3:ObjectRemoved:*"), strings(rule.get("events")));
     }
 
-    /** The names SilverSettings, ConversionLimits and RangeReading read: their public String constants. */
-    private static Set<String> variablesReadByCode() {
-        Set<String> names = new TreeSet<>();
-        Stream.of(SilverSettings.class, ConversionLimits.class, RangeReading.class)
-                .flatMap(type -> Stream.of(type.getDeclaredFields()))
-                .filter(field -> Modifier.isPublic(field.getModifiers()) && Modifier.isStatic(field.getModifiers()) && field.getType() == String.class)
-                .map(SilverConverterContractTest::constant)
-                .forEach(names::add);
-        return names;
-    }
-
-    private static String constant(Field field) {
-        try {
-            return (String) field.get(null);
-        }
-        catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
