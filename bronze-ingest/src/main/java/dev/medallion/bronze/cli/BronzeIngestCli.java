@@ -4,6 +4,7 @@ import dev.medallion.bronze.generate.RetailCsvFile;
 import dev.medallion.bronze.progress.ByteSizes;
 import dev.medallion.bronze.progress.Terminals;
 import dev.medallion.bronze.upload.FileOpener;
+import dev.medallion.bronze.upload.TemporaryFailureException;
 import dev.medallion.bronze.upload.UploadRefusedException;
 import dev.medallion.common.cli.UsageException;
 import dev.medallion.common.config.ConfigurationException;
@@ -25,12 +26,21 @@ import static java.util.Objects.requireNonNull;
  * {@code java -jar bronze-ingest.jar upload|generate …}: uploads CSV files into the bronze bucket, and
  * generates the synthetic retail dataset. Every error a person can fix is one line starting with
  * {@code error:}, never a stack trace. Exit codes: 0 done (with {@code --allow-empty}, nothing to upload
- * too), 1 some file failed, 2 wrong usage or the run could not start (nothing was uploaded).
+ * too), 1 some file failed, 2 wrong usage or the run was refused (nothing was uploaded, and running it
+ * again as it is would be refused again), 75 the run could not start for a reason a retry may cure
+ * (nothing was uploaded). Schedulers (cron, Airflow, Step Functions) tell "retry" from "do not" by these.
  */
 public final class BronzeIngestCli {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
+    /**
+     * EX_TEMPFAIL of sysexits.h ("temp failure; user is invited to retry"), which tools that run commands on a
+     * schedule know; not 3, which no convention gives that meaning.
+     */
+    static final int EXIT_TEMPORARY = 75;
+    static final String TEMPORARY_LINE = "nothing was uploaded, and this failure may be temporary: run the same command again later"
+            + " (exit code " + EXIT_TEMPORARY + ", EX_TEMPFAIL: a scheduler may retry it)";
 
     static final String USAGE = """
             Usage:
@@ -58,8 +68,10 @@ public final class BronzeIngestCli {
                       seed gives the same bytes.
               --seed          default 20250101, the seed of the conversion benchmark
 
-            Exit codes: 0 done (with --allow-empty, nothing to upload too), 1 some file failed (run again to retry it),
-                        2 wrong usage (a folder holding no file to upload, without --allow-empty) or nothing could start.
+            Exit codes: 0 done (with --allow-empty, nothing to upload too), 1 some file failed (run again to retry it:
+                        files uploaded are skipped), 2 wrong usage or refused (a folder holding no file to upload, without
+                        --allow-empty; no credentials; a wrong bucket): nothing uploaded, a retry fails the same way,
+                        75 nothing uploaded for a reason a retry may cure (S3 unreachable, throttling, a 5xx).
             """;
 
     private final PrintStream out;
@@ -117,6 +129,11 @@ public final class BronzeIngestCli {
         catch (UploadRefusedException | IllegalArgumentException | ConfigurationException e) {
             ErrorMessages.describe(e).lines().forEach(line -> err.println("error: " + line));
             return EXIT_USAGE;
+        }
+        catch (TemporaryFailureException e) {
+            ErrorMessages.describe(e).lines().forEach(line -> err.println("error: " + line));
+            err.println("error: " + TEMPORARY_LINE);
+            return EXIT_TEMPORARY;
         }
         catch (IOException e) {
             err.println("error: " + ErrorMessages.describe(e));

@@ -10,6 +10,7 @@ import dev.medallion.bronze.upload.BronzeKeyLayout;
 import dev.medallion.bronze.upload.CsvFiles;
 import dev.medallion.bronze.upload.FileOpener;
 import dev.medallion.bronze.upload.FileUploader;
+import dev.medallion.bronze.upload.TemporaryFailureException;
 import dev.medallion.bronze.upload.UnabortedUpload;
 import dev.medallion.bronze.upload.UploadListener;
 import dev.medallion.bronze.upload.UploadOutcome;
@@ -62,7 +63,7 @@ final class UploadCommand {
         this.encodings = Map.copyOf(requireNonNull(encodings, "encodings is null"));
     }
 
-    int run(UploadOptions options) throws UploadRefusedException, IOException, InterruptedException {
+    int run(UploadOptions options) throws UploadRefusedException, TemporaryFailureException, IOException, InterruptedException {
         long started = System.nanoTime();
         UploadPlanner planner = new UploadPlanner(new BronzeKeyLayout(options.prefix()), options.dataset(), encodings);
         UploadPlanner.Plan plan = planner.plan(options.paths(), options.allowEmpty() ? UploadPlanner.EmptyFolders.ALLOWED : UploadPlanner.EmptyFolders.REFUSED);

@@ -117,20 +117,33 @@ public final class BronzeBucket {
     /**
      * Checks, before any file is read whole and anything written, that the bucket exists and these credentials reach
      * it, and says in one line what to do when not.
+     *
+     * @throws UploadRefusedException when no retry would help: the bucket does not exist, is denied or in another
+     *     region, there are no credentials, the endpoint's host does not resolve
+     * @throws TemporaryFailureException when the SDK's own rule says a retry may ({@link TransientFailures}): the
+     *     endpoint unreachable, the connection reset, throttling or a 5xx at every attempt the SDK made
      */
-    public void checkAccess() throws UploadRefusedException {
+    public void checkAccess() throws UploadRefusedException, TemporaryFailureException {
         try {
             client.headBucket(request -> request.bucket(bucket));
         }
         catch (S3Exception e) {
-            throw new UploadRefusedException(refusal(e), e);
+            refuse(refusal(e), e);
         }
         catch (SdkClientException e) {
-            throw new UploadRefusedException(clientFailure(e), e);
+            refuse(clientFailure(e), e);
         }
         catch (SdkException e) {
-            throw new UploadRefusedException("Could not check bucket '" + bucket + "' at " + endpoint() + ": " + ErrorMessages.describe(e), e);
+            refuse("Could not check bucket '" + bucket + "' at " + endpoint() + ": " + ErrorMessages.describe(e), e);
         }
+    }
+
+    /** Throws the failure of the bucket check as what it is: temporary, or a refusal a retry would meet again. */
+    private static void refuse(String message, SdkException e) throws UploadRefusedException, TemporaryFailureException {
+        if (TransientFailures.isTransient(e)) {
+            throw new TemporaryFailureException(message, e);
+        }
+        throw new UploadRefusedException(message, e);
     }
 
     /** The object's size and the CRC32 of its whole content when S3 keeps one, or empty when there is no object. */

@@ -74,6 +74,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** The upload command against a real S3 API, in process: keys, idempotency, multipart, dry run, failures, refusals. */
 class BronzeUploadIT {
     private static final int MIB = 1 << 20;
+    private static final String TEMPORARY_LINE = "error: nothing was uploaded, and this failure may be temporary: run the same command again later"
+            + " (exit code 75, EX_TEMPFAIL: a scheduler may retry it)";
 
     @RegisterExtension
     static final S3Emulator S3 = new S3Emulator();
@@ -802,16 +804,89 @@ class BronzeUploadIT {
         assertEquals(List.of("people/u.csv"), List.copyOf(objects().keySet()));
     }
 
+    /**
+     * An endpoint that refuses the connection (a closed port: S3 or the network briefly down, an emulator not up yet)
+     * is a failure a retry may cure, nothing uploaded: exit code 75 (EX_TEMPFAIL), not 2, which a scheduler is told
+     * not to retry on (a typo).
+     */
     @Test
-    void anUnreachableEndpointIsRefusedInOneLine() throws IOException {
+    void anUnreachableEndpointIsATemporaryFailureWithExitCode75() throws IOException {
         write("a.csv", "id\n1\n");
 
         int exit = upload(folder.toString(), "--endpoint-url", "http://127.0.0.1:9");
 
-        assertEquals(2, exit);
-        assertTrue(err().startsWith("error: Cannot reach http://127.0.0.1:9 (ConnectException: "), err());
-        assertTrue(err().endsWith("): check --endpoint-url or AWS_ENDPOINT_URL, and the network\n"), err());
+        assertEquals(75, exit, err());
+        List<String> lines = err().lines().toList();
+        assertTrue(lines.get(0).startsWith("error: Cannot reach http://127.0.0.1:9 (ConnectException: "), err());
+        assertTrue(lines.get(0).endsWith("): check --endpoint-url or AWS_ENDPOINT_URL, and the network"), err());
+        assertEquals(TEMPORARY_LINE, lines.get(1), err());
+        assertEquals(2, lines.size(), err());
+        assertEquals("", out());
+    }
+
+    /**
+     * A host name that does not resolve is most often a typo (in --endpoint-url, or a region that does not exist in
+     * AWS_REGION): retried, it fails forever. It stays a refusal, exit code 2.
+     */
+    @Test
+    void anEndpointWhoseHostDoesNotResolveIsRefusedWithExitCode2() throws IOException {
+        write("a.csv", "id\n1\n");
+
+        // .invalid never resolves (RFC 6761, section 6.4).
+        int exit = upload(folder.toString(), "--endpoint-url", "http://bronze-endpoint.invalid:4566");
+
+        assertEquals(2, exit, err());
+        assertTrue(err().startsWith("error: Cannot reach http://bronze-endpoint.invalid:4566 (UnknownHostException: "), err());
         assertEquals(1, err().lines().count(), err());
+    }
+
+    /**
+     * S3 answering the bucket check with a server error or throttling at every attempt the SDK makes (SlowDown 503,
+     * InternalError 500, 429 Too Many Requests: what the SDK itself retries) is temporary: exit code 75, nothing uploaded, and a
+     * run once S3 answers again uploads the file.
+     */
+    @Test
+    void aBucketCheckAnsweredWithServerErrorsIsATemporaryFailureWithExitCode75() throws Exception {
+        write("a.csv", "id\n1\n");
+
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            for (int status : new int[] {503, 500, 429}) {
+                resetOutput();
+                Injection failing = proxy.inject(request -> request.method().equals("HEAD") && request.path().equals("/" + bucket), Fault.status(status), 1_000);
+
+                int exit = upload(Files::newInputStream, endpoint -> clientBuilder(Optional.of(proxy.endpoint())).build(), folder.toString());
+
+                assertEquals(75, exit, status + ": " + err());
+                assertTrue(failing.hits() > 1, "the SDK retried first: " + failing);
+                List<String> lines = err().lines().toList();
+                assertTrue(lines.get(0).startsWith("error: Could not check bucket '" + bucket + "' at " + proxy.endpoint() + ": HTTP " + status + " "), err());
+                assertEquals(TEMPORARY_LINE, lines.get(1), err());
+                assertEquals(2, lines.size(), err());
+                assertEquals(Map.of(), objects());
+                proxy.clear();
+            }
+
+            resetOutput();
+            assertEquals(0, upload(Files::newInputStream, endpoint -> clientBuilder(Optional.of(proxy.endpoint())).build(), folder.toString()), err());
+            assertEquals(List.of("sales_data/a.csv"), List.copyOf(objects().keySet()));
+        }
+    }
+
+    /** A connection reset at every attempt of the bucket check, before any answer: temporary, exit code 75. */
+    @Test
+    void aBucketCheckWhoseConnectionsAreResetIsATemporaryFailureWithExitCode75() throws Exception {
+        write("a.csv", "id\n1\n");
+
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection reset = proxy.inject(request -> request.method().equals("HEAD") && request.path().equals("/" + bucket), Fault.reset(), 1_000);
+
+            int exit = upload(Files::newInputStream, endpoint -> clientBuilder(Optional.of(proxy.endpoint())).build(), folder.toString());
+
+            assertEquals(75, exit, err());
+            assertTrue(reset.hits() > 0, reset.toString());
+            assertEquals(TEMPORARY_LINE, err().lines().reduce((first, second) -> second).orElseThrow(), err());
+            assertEquals(Map.of(), objects());
+        }
     }
 
     /** A PutObject (no multipart query) of a key ending in {@code name}. */

@@ -1,0 +1,55 @@
+package dev.medallion.bronze.upload;
+
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+
+import java.io.IOException;
+import java.net.UnknownHostException;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Whether a failed S3 request is one that a later run may well not meet, by the AWS SDK for Java v2's own
+ * classification of what it retries (its {@code SdkDefaultRetrySetting}: the status codes 500, 502, 503 and 504,
+ * and the exceptions {@code RetryableException}, {@code IOException} and {@code ApiCallAttemptTimeoutException};
+ * throttling by {@link SdkServiceException#isThrottlingException()}, which covers 429 and error codes such as
+ * S3's {@code SlowDown}). The SDK has already retried such a failure (three attempts by default) when it reaches
+ * this tool, so what is left is an outage longer than its backoff: a run minutes later is the retry.
+ *
+ * <p>One exception to the SDK's rule: a host name that does not resolve ({@link UnknownHostException}, an
+ * {@code IOException} the SDK retries) is taken as lasting. Against S3 it is almost always a region that does
+ * not exist ({@code AWS_REGION=eu-wset-1}) or a mistyped {@code --endpoint-url}, which no retry cures; a
+ * scheduler retrying it would retry a typo forever.
+ */
+public final class TransientFailures {
+    /** The SDK's {@code SdkDefaultRetrySetting.RETRYABLE_STATUS_CODES}. */
+    private static final Set<Integer> RETRYABLE_STATUS_CODES = Set.of(500, 502, 503, 504);
+
+    private TransientFailures() {}
+
+    public static boolean isTransient(SdkException failure) {
+        requireNonNull(failure, "failure is null");
+        if (failure instanceof SdkServiceException answered) {
+            return answered.isThrottlingException() || RETRYABLE_STATUS_CODES.contains(answered.statusCode());
+        }
+        if (failure.retryable() || failure instanceof ApiCallAttemptTimeoutException || failure instanceof ApiCallTimeoutException) {
+            return true;
+        }
+        return failure instanceof SdkClientException && hasTransientIoCause(failure);
+    }
+
+    private static boolean hasTransientIoCause(Throwable failure) {
+        boolean io = false;
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnknownHostException) {
+                return false;
+            }
+            io |= cause instanceof IOException;
+        }
+        return io;
+    }
+}
