@@ -1,4 +1,4 @@
-"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with eight gaps of moto 5.2.1 filled.
+"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with nine gaps of moto 5.2.1 filled.
 
 1. Budgets: the AWS provider reads a budget back with DescribeSubscribersForNotification and
    ListTagsForResource, and changes its tags with TagResource and UntagResource; moto 5.2.1 answers
@@ -48,12 +48,30 @@
    CreateEventSourceMapping and UpdateEventSourceMapping keep the request's qualifier in FunctionArn.
    An unqualified name is left as moto answers it.
 
+9. Deleting a version of a bucket whose versioning is suspended: moto 5.2.1 takes its unversioned path
+   whenever versioning is not Enabled, which ignores the version id and drops every version of the key
+   at once, disposing of each; a delete marker has nothing to dispose of ('FakeDeleteMarker' object has
+   no attribute 'dispose', HTTP 500). Terraform suspends a bucket's versioning when it destroys the
+   aws_s3_bucket_versioning, before the bucket, so force_destroy's DeleteObjects of each version and
+   delete marker failed on the first marker, and the provider retried it without end: a bronze file
+   deleted (a marker left) kept terraform destroy from ending. S3 deletes the version named, marker or
+   object, whether versioning is enabled or suspended ("Even in a versioning-suspended bucket, the bucket
+   owner can permanently delete a specified version",
+   docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectsfromVersioningSuspendedBuckets.html; a
+   delete marker's own version id removes the marker, ManagingDelMarkers.html#RemDelMarker).
+   Here a DeleteObject or DeleteObjects naming a version id on a suspended bucket takes moto's versioned
+   path, which does exactly that. No moto issue names this; the dispose-on-pop came with getmoto/moto
+   #5939, and LocalStack met a marker's missing attributes in its own cleanup (localstack/localstack
+   #7948). A DELETE without a version id on a suspended bucket is left to moto (AWS writes a null-version
+   marker; moto drops the key, and fails the same way when the key has a marker).
+
 Every other request is moto's. Arguments are moto_server's (-H HOST -p PORT, and -s for https with
 a certificate of its own or -c CERT -k KEY for a given one).
 """
 
 import json
 import sys
+import threading
 import uuid
 
 import flask
@@ -64,7 +82,7 @@ from moto.events.exceptions import ValidationException
 from moto.events.models import EventPattern
 from moto.events.responses import EventsHandler
 from moto.iam.access_control import IAMPolicy, PermissionResult
-from moto.s3.models import FakeBucket
+from moto.s3.models import FakeBucket, S3Backend
 from moto.server import main
 from moto.sqs.models import Queue, sqs_backends
 
@@ -385,6 +403,34 @@ def get_configuration_with_snap_start(self, on_create=False):
 LambdaFunction.__init__ = init_keeping_snap_start
 LambdaFunction.update_configuration = update_configuration_keeping_snap_start
 LambdaFunction.get_configuration = get_configuration_with_snap_start
+
+moto_is_versioned = FakeBucket.is_versioned.fget
+moto_delete_object = S3Backend.delete_object
+# The suspended bucket whose version this thread is deleting, if any: moto_server answers each request in a
+# thread of its own, so only that request sees the bucket as versioned.
+DELETING_A_VERSION = threading.local()
+
+
+def is_versioned_or_deleting_a_version(self):
+    return moto_is_versioned(self) or getattr(DELETING_A_VERSION, "bucket", None) is self
+
+
+def delete_object_by_version_whatever_the_versioning(self, bucket_name, key_name, version_id=None, bypass=False):
+    """moto's delete, but a version id on a suspended bucket deletes that version (marker or object), as on S3."""
+    bucket = self.get_bucket(bucket_name)
+    if version_id is None or bucket.versioning_status != "Suspended":
+        return moto_delete_object(self, bucket_name, key_name, version_id=version_id, bypass=bypass)
+    DELETING_A_VERSION.bucket = bucket
+    try:
+        return moto_delete_object(self, bucket_name, key_name, version_id=version_id, bypass=bypass)
+    finally:
+        DELETING_A_VERSION.bucket = None
+
+
+# A version deleted by its id on a suspended bucket, delete markers included (see 9. above). DeleteObjects
+# calls delete_object for each object it names, so it is covered too.
+FakeBucket.is_versioned = property(is_versioned_or_deleting_a_version)
+S3Backend.delete_object = delete_object_by_version_whatever_the_versioning
 
 if __name__ == "__main__":
     sys.exit(main())

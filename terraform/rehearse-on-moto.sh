@@ -8,7 +8,8 @@
 # moto_server (pip install "moto[server]") is started through rehearse-on-moto.py, which fills the
 # gaps of moto 5.2.1 a rehearsal meets (the Budgets calls that read a budget back, budget actions,
 # aws:SecureTransport in bucket policies, the format of an SQS RedrivePolicy, Lambda's SnapStart setting
-# and the FunctionArn of an event source mapping on an alias; and EventBridge
+# and the FunctionArn of an event source mapping on an alias, and force_destroy's deletion of a delete
+# marker by its version id once the bucket's versioning is suspended; and EventBridge
 # TestEventPattern, for mvn verify's DeployRehearsalIT), on a free loopback port with https (-s, a
 # self-signed certificate, which emulator_endpoint's `insecure` accepts): the buckets' policies deny
 # plain-http requests, as on AWS.
