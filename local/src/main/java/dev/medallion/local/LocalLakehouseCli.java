@@ -154,9 +154,12 @@ public final class LocalLakehouseCli {
         ConversionLimits limits;
         try {
             declared = SilverSettings.csvOverrides(environment);
-            // The two limits a rejection names ("raise MAX_ROW_CHARS"), read as the silver command reads them; the tunables stay at their defaults.
-            ConversionLimits read = ConversionLimits.fromEnvironment(environment);
-            limits = ConversionLimits.defaults().withMaxColumns(read.maxColumns()).withMaxRowChars(read.maxRowChars());
+            // The two limits a rejection names ("raise MAX_ROW_CHARS"), read as the silver command reads them. The
+            // tunables are not read at all, not even checked (docs/local.md): a malformed CHUNK_ROWS left in the
+            // shell from tuning the silver command would otherwise refuse a run that never uses it.
+            limits = ConversionLimits.defaults()
+                    .withMaxColumns(environment.positiveInt(ConversionLimits.MAX_COLUMNS, ConversionLimits.DEFAULT_MAX_COLUMNS))
+                    .withMaxRowChars(environment.positiveInt(ConversionLimits.MAX_ROW_CHARS, ConversionLimits.DEFAULT_MAX_ROW_CHARS));
         }
         catch (ConfigurationException e) {
             err.println("error: " + ErrorMessages.describe(e));

@@ -2,6 +2,7 @@ package dev.medallion.local;
 
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.Environment;
+import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.local.silver.UnicodeFileNames;
 import org.junit.jupiter.api.Test;
@@ -904,6 +905,26 @@ class LocalLakehouseCliTest {
         assertTrue(raised.out().contains("  converted notes/long.csv into notes: 2 rows read, 2 written, 0 quarantined"), raised.out());
     }
 
+    /**
+     * The command reads the two limits and not the converter's tunables, as docs/local.md and its help say: a
+     * CHUNK_ROWS left in the shell from tuning the silver command, malformed, refused the run as a wrong
+     * argument (exit code 2) although the command never used its value.
+     */
+    @Test
+    void theConvertersTunablesAreNotReadEvenWhenMalformed() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/notes"));
+        Files.writeString(input.resolve("a.csv"), "id,text\n1,short\n");
+        Map<String, String> tunables = Map.of(ConversionLimits.CHUNK_ROWS, "abc", ConversionLimits.CHUNK_MAX_BYTES, "0",
+                ConversionLimits.PART_TARGET_BYTES, "-1", ConversionLimits.ROW_GROUP_BYTES, "lots",
+                RangeReading.RANGE_READERS, "many", RangeReading.MIN_RANGE_BYTES, "0");
+
+        Outcome outcome = run(tunables, "local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString());
+
+        assertEquals("", outcome.err());
+        assertEquals(0, outcome.exit(), outcome.out());
+        assertTrue(outcome.out().contains("  converted notes/a.csv into notes: 1 row read, 1 written, 0 quarantined"), outcome.out());
+    }
+
     @Test
     void aLaterFileWithOtherColumnsThanItsDatasetsContractSaysWhichWereNotWrittenOrWrittenAsNull() throws Exception {
         Path input = Files.createDirectories(directory.resolve("drop/people"));
@@ -1206,7 +1227,8 @@ class LocalLakehouseCliTest {
     void theHelpNamesEveryVariableTheCommandReads() {
         String help = run("--help").out();
 
-        for (String variable : List.of(SilverSettings.CSV_DELIMITERS, SilverSettings.CSV_ENCODINGS, ConversionLimits.MAX_COLUMNS, ConversionLimits.MAX_ROW_CHARS)) {
+        for (String variable : List.of(SilverSettings.CSV_DELIMITERS, SilverSettings.CSV_ENCODINGS, SilverSettings.CSV_NULL_VALUES, ConversionLimits.MAX_COLUMNS,
+                ConversionLimits.MAX_ROW_CHARS)) {
             assertTrue(help.contains(variable), variable + " is read but not in the help:\n" + help);
         }
     }
