@@ -59,6 +59,14 @@ class LocalJarIT {
         }
         assertTrue(out.contains("\nDone in "), out);
         assertTrue(seconds < MAX_SECONDS, "took " + seconds + " s");
+        // What the README and docs/local.md show this command print is what it prints: a count, a name or
+        // DuckDB's version that drifted would mislead the first command a newcomer runs.
+        for (String document : List.of("README.md", "docs/local.md")) {
+            List<String> documented = DocumentedOutput.after(Files.readString(SampleData.directory().resolveSibling(document)),
+                    "lakehouse-local.jar local --input sample-data --lake ./lake --contracts sample-data");
+            assertEquals(List.of(), DocumentedOutput.missingFrom(documented, out),
+                    document + " shows these lines of the command's output, which it no longer prints (update the example there):\n" + out);
+        }
     }
 
     @Test
