@@ -35,6 +35,9 @@ locals {
   # GoldLayout's build tables, <model>__<build id>, the build id 14 digits, '_' and 6 hex digits
   # (BuildId), as an IAM pattern: no view matches it, since a view is a model's name alone.
   gold_build_table_pattern = "*__??????????????_??????"
+  # GoldLayout's staging tables, <model>__staging_<build id>, and their folders, <model>/staging_<build id>/:
+  # a build of more than 100 partitions stages its model's rows there once for its batches to read.
+  gold_staging_table_pattern = "*__staging_??????????????_??????"
 
   # The converter's commit markers, SilverLayout.manifestKey: <silver prefix>_manifests/<dataset>/<file>.json.
   # The silver bucket notifies the gold trigger queue of each one created (a first commit or a
@@ -487,7 +490,9 @@ data "aws_iam_policy_document" "gold_ctas" {
     sid = "CreateUpdateAndDeleteBuildTables"
     # <model>__<build id> only: Athena's CTAS creates a build's table and registers its partitions
     # (BatchCreatePartition; INSERT INTO batches add theirs the same way), and may update it; GlueCatalog
-    # deletes a failed or superseded build (DeleteTable, which removes its partitions too). No
+    # deletes a failed or superseded build (DeleteTable, which removes its partitions too). And
+    # <model>__staging_<build id>, the unpartitioned table a build of more than 100 partitions writes once
+    # and its batches read, which GlueCatalog deletes before the swap or with the build's leftovers. No
     # glue:CreatePartition: the code never calls it, and Athena engine v3 is Trino, whose Glue
     # metastore registers written partitions with BatchCreatePartition only (ALTER TABLE ADD
     # PARTITION, the statement Athena documents with CreatePartition, is never sent). A view can be
@@ -502,6 +507,7 @@ data "aws_iam_policy_document" "gold_ctas" {
       local.glue_catalog_arn,
       aws_glue_catalog_database.gold[0].arn,
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.gold[0].name}/${local.gold_build_table_pattern}",
+      "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.gold[0].name}/${local.gold_staging_table_pattern}",
     ]
   }
 
@@ -601,7 +607,17 @@ data "aws_iam_policy_document" "gold_ctas" {
     actions = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject"]
     resources = [
       "${local.gold_prefix_arn}*/??????????????_??????/*",
+      "${local.gold_prefix_arn}*/staging_??????????????_??????/*",
     ]
+  }
+
+  statement {
+    sid = "ReadGoldStagingTables"
+    # <gold prefix><model>/staging_<build id>/...: a build of more than 100 partitions writes its model's rows
+    # there once (an unpartitioned CTAS), and each batch's CTAS or INSERT INTO reads them back, as the builder,
+    # instead of scanning silver again. Not the builds' own folders: nothing of the builder reads them.
+    actions   = ["s3:GetObject"]
+    resources = ["${local.gold_prefix_arn}*/staging_??????????????_??????/*"]
   }
 
   statement {

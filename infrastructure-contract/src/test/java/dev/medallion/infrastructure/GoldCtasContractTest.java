@@ -377,6 +377,18 @@ class GoldCtasContractTest {
                     assertAllowed(policy, action, key);
                 }
             }
+            // A build of more than 100 partitions: Athena's staging CTAS creates the staging table and writes its
+            // files, the batches read them (as the builder), and the code removes both.
+            String stagingTable = tables + GOLD_DATABASE_NAME + "/" + layout.stagingTable(model.name(), build);
+            for (String action : List.of("glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable")) {
+                assertAllowed(policy, action, stagingTable);
+            }
+            String stagingKey = GOLD_ARN + "/" + layout.stagingPrefix(model.name(), build) + "20260314_233000_00012_abcde_part-00000.snappy.parquet";
+            for (String action : List.of("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject")) {
+                assertAllowed(policy, action, stagingKey);
+            }
+            // Only the staging files are read back: a build's own files are Athena's to read for analysts.
+            assertDenied(policy, "s3:GetObject", buildPrefix + "sale_month=2026-03-01/part-00000");
             String state = GOLD_ARN + "/" + states.key(model.name());
             assertAllowed(policy, "s3:GetObject", state);
             assertAllowed(policy, "s3:PutObject", state);

@@ -57,7 +57,9 @@ import static java.util.Objects.requireNonNull;
  * <li>For a partitioned model, {@code SELECT DISTINCT} its partitions and cut them into batches of 100,
  *     Athena's limit per query.</li>
  * <li>CTAS into a table and S3 prefix of the build's own ({@link GoldLayout}), then INSERT INTO the
- *     other batches.</li>
+ *     other batches. With more than one batch, the model is first written once, unpartitioned, into a
+ *     staging table of the build's, which the batches read rather than the model's inputs; it is removed
+ *     before the swap.</li>
  * <li>{@code CREATE OR REPLACE VIEW <model>} over the new table: the one moment readers switch, from a
  *     complete build to a complete build.</li>
  * <li>Record the state (fingerprint, current build, previous build, the request that built it).</li>
@@ -394,10 +396,18 @@ public final class GoldBuilder {
             return;
         }
         try {
-            Set<BuildId> builds = new TreeSet<>(buildFolders(model));
+            // One ListObjectsV2 page by '/' delimiter: a folder an entry, not every file of every build kept.
+            List<String> folders = gold.listFolders(layout.modelPrefix(model.name()));
+            Set<BuildId> builds = new TreeSet<>(folders.stream().filter(BuildId::isBuildId).map(BuildId::new).toList());
+            Set<BuildId> staged = new TreeSet<>(folders.stream().filter(folder -> !BuildId.isBuildId(folder)).map(layout::buildOfFolder)
+                    .flatMap(Optional::stream).toList());
+            Set<String> stagingTables = new TreeSet<>();
             for (String name : catalog.tableNames(settings.goldDatabase())) {
                 layout.buildOfTable(model.name(), name).ifPresent(builds::add);
+                layout.buildOfStagingTable(model.name(), name).ifPresent(id -> stagingTables.add(name));
             }
+            // A build's staging table and files are never kept: readers never read them, whichever build they are on.
+            removeStagingLeftovers(model, staged, stagingTables);
             List<BuildId> kept = new ArrayList<>();
             kept.add(new BuildId(state.current().buildId()));
             if (state.previous() != null) {
@@ -446,9 +456,36 @@ public final class GoldBuilder {
         }
     }
 
-    /** The builds with a folder under the model's prefix: one entry a folder, not every file of every build kept. */
-    private List<BuildId> buildFolders(GoldModel model) throws IOException {
-        return gold.listFolders(layout.modelPrefix(model.name())).stream().filter(BuildId::isBuildId).map(BuildId::new).toList();
+    /**
+     * Removes staging tables and folders a build left (killed between its staging query and their removal, or
+     * their removal failed) once they are {@link #LEFTOVER_MIN_AGE} old: a killed invocation's batches may still
+     * be reading them. Whatever build the view or state names, since no reader ever reads a staging table.
+     */
+    private void removeStagingLeftovers(GoldModel model, Set<BuildId> stagingFolders, Set<String> stagingTables) throws IOException {
+        Instant youngest = clock.instant().minus(LEFTOVER_MIN_AGE);
+        List<String> removed = new ArrayList<>();
+        for (String name : stagingTables) {
+            BuildId build = layout.buildOfStagingTable(model.name(), name).orElseThrow();
+            if (build.startedAt().isBefore(youngest)) {
+                catalog.dropTable(settings.goldDatabase(), name);
+                removed.add(name);
+            }
+        }
+        for (BuildId build : stagingFolders) {
+            if (build.startedAt().isBefore(youngest)) {
+                String prefix = layout.stagingPrefix(model.name(), build);
+                List<String> keys = gold.list(prefix);
+                if (!keys.isEmpty()) {
+                    gold.delete(keys);
+                }
+                removed.add(prefix);
+            }
+        }
+        if (!removed.isEmpty()) {
+            log.info("gold model's leftover staging tables and files removed", Map.of("model", model.name(), "removed", removed,
+                    "reason", "a build of more than 100 partitions writes them for its batches and removes them before its swap: these were left by a build "
+                            + "killed or timed out in between, or whose removal failed, over " + LEFTOVER_MIN_AGE.toHours() + " h ago"));
+        }
     }
 
     /**
@@ -499,6 +536,10 @@ public final class GoldBuilder {
         private int queries;
         private long bytesScanned;
         private int partitions;
+        /** The build's staging table, written only for more partitions than one query may write. */
+        private final String stagingTable;
+        /** Whether the staging query was sent and its table and files not yet removed. */
+        private boolean staged;
         /**
          * What the record before a swap held before this build wrote its own; null until the build goes to write
          * it, so a failure before then has nothing to put back.
@@ -516,6 +557,7 @@ public final class GoldBuilder {
             this.deadline = deadline;
             this.started = started;
             this.table = layout.table(model.name(), build);
+            this.stagingTable = layout.stagingTable(model.name(), build);
             this.statements = new GoldStatements(model, settings.silverDatabase(), settings.goldDatabase(), table, layout.location(model.name(), build));
         }
 
@@ -692,7 +734,14 @@ public final class GoldBuilder {
                     + " would be built again (or a forced request's retry force it again) rather than that build recorded";
         }
 
-        /** The CTAS, preceded for a partitioned model by its partitions and followed by INSERT INTO batches. */
+        /**
+         * The CTAS, preceded for a partitioned model by its partitions and followed by INSERT INTO batches. With
+         * more partitions than one query may write, the model's rows are first written once, unpartitioned, into
+         * the build's staging table, which the batches read: each batch scanned the model's inputs again, unless
+         * its predicate pruned silver's partitions (it does not when gold's partition column is computed, a month
+         * from a date), and Athena bills per byte scanned, so 365 daily partitions scanned the inputs five times
+         * (the partitions query and four batches), now twice.
+         */
         private void writeTable() {
             if (model.partitionedBy().isEmpty()) {
                 run(statements.createTableAs(Optional.empty()), "ctas");
@@ -714,10 +763,48 @@ public final class GoldBuilder {
                 run(statements.createTableAs(Optional.empty()), "ctas");
                 return;
             }
-            run(statements.createTableAs(Optional.of(batches.predicate(0))), "ctas 1/" + batches.size());
-            for (int i = 1; i < batches.size(); i++) {
-                run(statements.insertInto(batches.predicate(i)), "insert " + (i + 1) + "/" + batches.size());
+            if (columns.stream().anyMatch(PartitionColumn::isTimestamp)) {
+                // A batch's predicate compares the values Athena printed for the partitions query; a table Athena
+                // writes keeps a timestamp to the millisecond, so a finer one staged would match no literal.
+                run(statements.createTableAs(Optional.of(batches.predicate(0))), "ctas 1/" + batches.size());
+                for (int i = 1; i < batches.size(); i++) {
+                    run(statements.insertInto(batches.predicate(i)), "insert " + (i + 1) + "/" + batches.size());
+                }
+                return;
             }
+            staged = true;
+            run(statements.createStagingTable(stagingTable, layout.stagingLocation(model.name(), build)), "stage");
+            run(statements.createTableAsFromStaging(stagingTable, batches.predicate(0)), "ctas 1/" + batches.size());
+            for (int i = 1; i < batches.size(); i++) {
+                run(statements.insertIntoFromStaging(stagingTable, batches.predicate(i)), "insert " + (i + 1) + "/" + batches.size());
+            }
+            removeStaging();
+        }
+
+        /**
+         * Removes the build's staging table and files once its batches are written: readers never see them, so a
+         * failure here is only logged, and the build goes on to its swap; the model's next build (or the next
+         * invocation finding it unchanged) finds them by their names and removes them with this build's leftovers.
+         */
+        private void removeStaging() {
+            try {
+                dropStaging();
+            }
+            catch (IOException | RuntimeException e) {
+                log.warn("could not remove the gold build's staging table; the model's next build, or the next invocation finding it unchanged, removes it",
+                        Map.of("model", model.name(), "buildId", build.value(), "table", settings.goldDatabase() + "." + stagingTable,
+                                "location", layout.stagingLocation(model.name(), build), "error", ErrorMessages.describe(e)));
+            }
+        }
+
+        /** Catalog first, as for a build: a table whose files are gone would fail queries. */
+        private void dropStaging() throws IOException {
+            catalog.dropTable(settings.goldDatabase(), stagingTable);
+            List<String> written = gold.list(layout.stagingPrefix(model.name(), build));
+            if (!written.isEmpty()) {
+                gold.delete(written);
+            }
+            staged = false;
         }
 
         private CompletedQuery run(String sql, String step) {
@@ -777,14 +864,26 @@ public final class GoldBuilder {
             for (String key : gold.list(layout.modelPrefix(model.name()))) {
                 layout.buildOfKey(model.name(), key).ifPresent(id -> keysByBuild.computeIfAbsent(id, ignored -> new ArrayList<>()).add(key));
             }
+            // A staging table is found alone: left by a build killed before it removed it, or whose removal failed.
+            Map<BuildId, String> stagingByBuild = new TreeMap<>();
             for (String name : catalog.tableNames(settings.goldDatabase())) {
                 layout.buildOfTable(model.name(), name).ifPresent(id -> keysByBuild.computeIfAbsent(id, ignored -> new ArrayList<>()));
+                layout.buildOfStagingTable(model.name(), name).ifPresent(id -> {
+                    keysByBuild.computeIfAbsent(id, ignored -> new ArrayList<>());
+                    stagingByBuild.put(id, name);
+                });
             }
+            // This build's staging table and files are removed after its batches, but should that have failed they
+            // are removed here: readers never read them, and they are the previous build of nothing.
+            removeOwnStagingLeft(keysByBuild.getOrDefault(build, List.of()), stagingByBuild.containsKey(build));
             keysByBuild.remove(build);
             previous.ifPresent(keysByBuild::remove);
             List<String> removed = new ArrayList<>();
             for (Map.Entry<BuildId, List<String>> old : keysByBuild.entrySet()) {
                 // Catalog first: a table whose files are gone would fail queries, files without a table are invisible.
+                if (stagingByBuild.containsKey(old.getKey())) {
+                    catalog.dropTable(settings.goldDatabase(), stagingByBuild.get(old.getKey()));
+                }
                 catalog.dropTable(settings.goldDatabase(), layout.table(model.name(), old.getKey()));
                 if (!old.getValue().isEmpty()) {
                     gold.delete(old.getValue());
@@ -794,9 +893,24 @@ public final class GoldBuilder {
             return removed;
         }
 
-        /** Removes what this failed build created: its table, if the CTAS got that far, and its files. */
+        /** This build's staging table and files, when its own removal of them after its batches failed. */
+        private void removeOwnStagingLeft(List<String> ownKeys, boolean stagingTableLeft) throws IOException {
+            String stagingPrefix = layout.stagingPrefix(model.name(), build);
+            List<String> stagingKeys = ownKeys.stream().filter(key -> key.startsWith(stagingPrefix)).toList();
+            if (stagingTableLeft) {
+                catalog.dropTable(settings.goldDatabase(), stagingTable);
+            }
+            if (!stagingKeys.isEmpty()) {
+                gold.delete(stagingKeys);
+            }
+        }
+
+        /** Removes what this failed build created: its staging table and files, its table, if the CTAS got that far, and its files. */
         private void discard(Exception cause) {
             try {
+                if (staged) {
+                    dropStaging();
+                }
                 catalog.dropTable(settings.goldDatabase(), table);
                 List<String> written = gold.list(layout.buildPrefix(model.name(), build));
                 if (!written.isEmpty()) {

@@ -12,10 +12,19 @@ import static java.util.Objects.requireNonNull;
  * data     s3://&lt;gold bucket&gt;/&lt;gold prefix&gt;&lt;model&gt;/&lt;build id&gt;/...
  * view     &lt;model&gt;, SELECT * FROM the current build's table
  * state    s3://&lt;gold bucket&gt;/&lt;gold prefix&gt;_state/&lt;model&gt;.json
+ * staging  &lt;model&gt;__staging_&lt;build id&gt;, s3://&lt;gold bucket&gt;/&lt;gold prefix&gt;&lt;model&gt;/staging_&lt;build id&gt;/...
  * </pre>
+ * A build of more than 100 partitions first writes its model's rows once, unpartitioned, into a staging
+ * table of its own, which its batches then read; the staging table is removed before the swap. Its folder
+ * is beside the build's, not in it, nor a prefix of it: Athena fails a CTAS whose {@code external_location}
+ * holds any object ({@code HIVE_PATH_ALREADY_EXISTS}), and the build's CTAS comes after the staging one. Its
+ * table's name has {@code staging_} before the build id, not {@code __}, so no model (whatever its name) takes
+ * it for one of its builds; this model's cleanup takes it for this build's ({@link #buildOfStagingTable}).
  */
 public final class GoldLayout {
     static final String TABLE_SEPARATOR = "__";
+    /** What a build's staging table and folder put before its build id. */
+    static final String STAGING = "staging_";
 
     private final String bucket;
     private final String prefix;
@@ -46,7 +55,24 @@ public final class GoldLayout {
         return model + TABLE_SEPARATOR + build.value();
     }
 
-    /** The build a gold key belongs to, when it lies in a build folder of the model. */
+    /** The folder of the build's staging table: beside the build's folder, since a CTAS needs its location empty. */
+    public String stagingPrefix(String model, BuildId build) {
+        return modelPrefix(model) + STAGING + build.value() + "/";
+    }
+
+    /** The staging CTAS's {@code external_location}. */
+    public String stagingLocation(String model, BuildId build) {
+        return "s3://" + bucket + "/" + stagingPrefix(model, build);
+    }
+
+    public String stagingTable(String model, BuildId build) {
+        return model + TABLE_SEPARATOR + STAGING + build.value();
+    }
+
+    /**
+     * The build a gold key belongs to, when it lies in a build folder of the model or in a build's staging
+     * folder: removing a build removes both.
+     */
     public Optional<BuildId> buildOfKey(String model, String key) {
         String modelPrefix = modelPrefix(model);
         if (!key.startsWith(modelPrefix)) {
@@ -54,7 +80,23 @@ public final class GoldLayout {
         }
         String rest = key.substring(modelPrefix.length());
         int slash = rest.indexOf('/');
-        return slash > 0 && BuildId.isBuildId(rest.substring(0, slash)) ? Optional.of(new BuildId(rest.substring(0, slash))) : Optional.empty();
+        return slash > 0 ? buildOfFolder(rest.substring(0, slash)) : Optional.empty();
+    }
+
+    /** The build a folder directly under the model's prefix belongs to: its own folder, or its staging folder. */
+    public Optional<BuildId> buildOfFolder(String folder) {
+        requireNonNull(folder, "folder is null");
+        String id = folder.startsWith(STAGING) ? folder.substring(STAGING.length()) : folder;
+        return BuildId.isBuildId(id) ? Optional.of(new BuildId(id)) : Optional.empty();
+    }
+
+    /** The build whose staging table {@code table} is, when it is one of the model's. */
+    public Optional<BuildId> buildOfStagingTable(String model, String table) {
+        String start = model + TABLE_SEPARATOR + STAGING;
+        if (!table.startsWith(start) || !BuildId.isBuildId(table.substring(start.length()))) {
+            return Optional.empty();
+        }
+        return Optional.of(new BuildId(table.substring(start.length())));
     }
 
     /** The build a table is, when it is one of the model's build tables. */

@@ -2,6 +2,7 @@ package dev.medallion.gold.sql;
 
 import dev.medallion.gold.model.GoldModel;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -14,6 +15,9 @@ import static java.util.Objects.requireNonNull;
  * <li>{@link #distinctPartitions()}: the partitions the model will write, to batch them;</li>
  * <li>{@link #createTableAs}: the CTAS into the build's own table and location;</li>
  * <li>{@link #insertInto}: the batches after the first;</li>
+ * <li>{@link #createStagingTable}, {@link #createTableAsFromStaging}, {@link #insertIntoFromStaging}: for
+ *     more partitions than one query may write, the model's rows once into an unpartitioned staging table,
+ *     then each batch from it, so that the model's inputs are scanned once rather than once a batch;</li>
  * <li>{@link #createOrReplaceView()}: the swap that makes readers see the new build.</li>
  * </ul>
  * The model's SELECT always ends with a line break before anything follows it, so a trailing
@@ -41,6 +45,11 @@ public final class GoldStatements {
         this.goldDatabase = requireNonNull(goldDatabase, "goldDatabase is null");
         this.table = requireNonNull(table, "table is null");
         this.location = requireNonNull(location, "location is null");
+        requireLocation(location);
+    }
+
+    private static void requireLocation(String location) {
+        requireNonNull(location, "location is null");
         if (!location.startsWith("s3://") || !location.endsWith("/")) {
             throw new IllegalArgumentException("The build location must be an s3:// prefix ending in '/': " + location);
         }
@@ -61,25 +70,42 @@ public final class GoldStatements {
      */
     public String createTableAs(Optional<String> predicate) {
         requireNonNull(predicate, "predicate is null");
-        StringBuilder sql = new StringBuilder()
-                .append("CREATE TABLE ").append(Sql.qualified(goldDatabase, table)).append('\n')
-                .append("WITH (\n")
-                .append("    format = 'PARQUET',\n")
-                .append("    write_compression = 'SNAPPY',\n")
-                .append("    external_location = ").append(Sql.string(location));
-        if (!model.partitionedBy().isEmpty()) {
-            sql.append(",\n    partitioned_by = ARRAY[")
-                    .append(model.partitionedBy().stream().map(Sql::string).collect(Collectors.joining(", ")))
-                    .append(']');
-        }
-        sql.append("\n)\nAS\n").append(query(predicate));
-        return sql.toString();
+        return createTable(table, location, model.partitionedBy(), query(predicate));
     }
 
     /** Adds one batch of partitions to the table the CTAS created. */
     public String insertInto(String predicate) {
         requireNonNull(predicate, "predicate is null");
         return "INSERT INTO " + Sql.qualified(goldDatabase, table) + "\n" + query(Optional.of(predicate));
+    }
+
+    /**
+     * CTAS of the whole model, unpartitioned, into the build's staging table: one scan of the model's
+     * inputs, which the batches then read instead of scanning the inputs again each. Snappy Parquet, the
+     * model's columns as its SELECT gives them, so a batch's {@code SELECT *} has them in the same order
+     * and of the same types. Unpartitioned, it is not bound by Athena's 100 partitions per query.
+     *
+     * @param stagingLocation a prefix of its own, ending in '/', outside the build's location: a CTAS needs
+     *        its location empty, and the build's CTAS comes after this one
+     */
+    public String createStagingTable(String stagingTable, String stagingLocation) {
+        requireNonNull(stagingTable, "stagingTable is null");
+        requireLocation(stagingLocation);
+        if (stagingTable.equals(table) || stagingLocation.startsWith(location) || location.startsWith(stagingLocation)) {
+            throw new IllegalArgumentException("The staging table and location of gold model " + model.name() + " must be apart from its build's ("
+                    + table + ", " + location + "): " + stagingTable + ", " + stagingLocation);
+        }
+        return createTable(stagingTable, stagingLocation, List.of(), select + "\n");
+    }
+
+    /** CTAS of the first batch of partitions, read from the staging table {@link #createStagingTable} wrote. */
+    public String createTableAsFromStaging(String stagingTable, String predicate) {
+        return createTable(table, location, model.partitionedBy(), fromStaging(stagingTable, predicate));
+    }
+
+    /** Adds one batch of partitions, read from the staging table, to the table the CTAS created. */
+    public String insertIntoFromStaging(String stagingTable, String predicate) {
+        return "INSERT INTO " + Sql.qualified(goldDatabase, table) + "\n" + fromStaging(stagingTable, predicate);
     }
 
     /**
@@ -131,6 +157,30 @@ public final class GoldStatements {
             }
         }
         return i + 1 + (column - sent);
+    }
+
+    private String createTable(String target, String targetLocation, List<String> partitionedBy, String query) {
+        StringBuilder sql = new StringBuilder()
+                .append("CREATE TABLE ").append(Sql.qualified(goldDatabase, target)).append('\n')
+                .append("WITH (\n")
+                .append("    format = 'PARQUET',\n")
+                .append("    write_compression = 'SNAPPY',\n")
+                .append("    external_location = ").append(Sql.string(targetLocation));
+        if (!partitionedBy.isEmpty()) {
+            sql.append(",\n    partitioned_by = ARRAY[")
+                    .append(partitionedBy.stream().map(Sql::string).collect(Collectors.joining(", ")))
+                    .append(']');
+        }
+        return sql.append("\n)\nAS\n").append(query).toString();
+    }
+
+    private String fromStaging(String stagingTable, String predicate) {
+        requireNonNull(stagingTable, "stagingTable is null");
+        requireNonNull(predicate, "predicate is null");
+        if (model.partitionedBy().isEmpty()) {
+            throw new IllegalStateException("Gold model " + model.name() + " is not partitioned: it has no batches to read from a staging table");
+        }
+        return "SELECT *\nFROM " + Sql.qualified(goldDatabase, stagingTable) + "\nWHERE " + predicate;
     }
 
     private String query(Optional<String> predicate) {

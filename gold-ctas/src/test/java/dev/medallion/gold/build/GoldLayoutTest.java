@@ -40,6 +40,32 @@ class GoldLayoutTest {
         assertEquals(Optional.empty(), layout.buildOfTable("daily", "daily_top__20260314233000_a1b2c3"));
     }
 
+    /**
+     * A build's staging table and folder belong to it, so removing the build removes them; no model, whatever its
+     * name, takes the staging table for a build of its own, and the staging folder is no prefix of the build's,
+     * whose CTAS needs its location empty.
+     */
+    @Test
+    void aBuildsStagingTableAndFolderAreItsOwnAndNoOtherModels() {
+        assertEquals("daily__staging_20260314233000_a1b2c3", layout.stagingTable("daily", BUILD));
+        assertEquals("tables/daily/staging_20260314233000_a1b2c3/", layout.stagingPrefix("daily", BUILD));
+        assertEquals("s3://gold-bucket/tables/daily/staging_20260314233000_a1b2c3/", layout.stagingLocation("daily", BUILD));
+        assertTrue(!layout.stagingLocation("daily", BUILD).startsWith(layout.location("daily", BUILD))
+                && !layout.location("daily", BUILD).startsWith(layout.stagingLocation("daily", BUILD)));
+
+        assertEquals(Optional.of(BUILD), layout.buildOfKey("daily", "tables/daily/staging_20260314233000_a1b2c3/20260314_233000_00001_x"));
+        assertEquals(Optional.of(BUILD), layout.buildOfFolder("staging_20260314233000_a1b2c3"));
+        assertEquals(Optional.of(BUILD), layout.buildOfFolder("20260314233000_a1b2c3"));
+        assertEquals(Optional.empty(), layout.buildOfFolder("staging_backup"));
+        assertEquals(Optional.of(BUILD), layout.buildOfStagingTable("daily", "daily__staging_20260314233000_a1b2c3"));
+        assertEquals(Optional.empty(), layout.buildOfStagingTable("daily", "daily__20260314233000_a1b2c3"));
+        assertEquals(Optional.empty(), layout.buildOfStagingTable("daily_top", "daily__staging_20260314233000_a1b2c3"));
+        // Not a build table of "daily", nor of a model named so that its build tables would read the same.
+        for (String model : java.util.List.of("daily", "daily__staging", "daily__staging_", "daily_")) {
+            assertEquals(Optional.empty(), layout.buildOfTable(model, "daily__staging_20260314233000_a1b2c3"), model);
+        }
+    }
+
     @Test
     void buildIdsSortByTimeAndDifferWithinASecond() {
         Clock clock = Clock.fixed(Instant.parse("2026-03-14T23:30:00Z"), ZoneOffset.UTC);

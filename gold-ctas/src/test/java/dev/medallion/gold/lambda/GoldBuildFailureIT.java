@@ -11,6 +11,7 @@ import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.build.GoldBuilder;
 import dev.medallion.gold.testing.FailingQueryAthena;
 import dev.medallion.gold.testing.GoldLake;
+import dev.medallion.gold.testing.StagingAthena;
 import dev.medallion.gold.testing.TriggerQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -862,6 +863,50 @@ class GoldBuildFailureIT {
                         .noneMatch(call -> call.startsWith("Glue.DeleteTable ") || call.startsWith("S3.DeleteObject")), lake.recorder().calls().toString());
     }
 
+    /**
+     * A build of more than 100 partitions killed between its staging query and the staging table's removal
+     * leaves that table and its files, which no reader ever reads. The next invocation finding the model
+     * unchanged removes them once old enough that the killed build's batches cannot still be reading them;
+     * the model's next build removes any left, young or not.
+     */
+    @Test
+    void stagingTablesLeftByKilledBuildsAreRemovedByTheNextInvocations() throws IOException {
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+        lake.applyAthenaEffects("revenue_by_day");
+        String current = lake.currentBuild("revenue_by_day");
+        Instant now = Instant.now();
+        String old = leaveAStagingTable("revenue_by_day", now.minus(Duration.ofHours(7)));
+        String young = leaveAStagingTable("revenue_by_day", now.minus(Duration.ofMinutes(10)));
+        int queriesBefore = lake.athenaSql().size();
+
+        assertEquals(Map.of("revenue_by_day", "unchanged " + current), lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null));
+
+        assertEquals(queriesBefore, lake.athenaSql().size(), "no query");
+        assertFalse(lake.goldTables().contains("revenue_by_day__staging_" + old), lake.goldTables().toString());
+        assertTrue(lake.goldKeys().stream().noneMatch(key -> key.startsWith("tables/revenue_by_day/staging_" + old + "/")), lake.goldKeys().toString());
+        assertTrue(lake.goldTables().contains("revenue_by_day__staging_" + young), "its batches may still read it: " + lake.goldTables());
+        assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/revenue_by_day/staging_" + young + "/")), lake.goldKeys().toString());
+        assertTrue(lake.goldTables().contains("revenue_by_day__" + current), "the current build kept: " + lake.goldTables());
+
+        lake.addSilverFile("sales");
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+
+        assertTrue(lake.goldTables().stream().noneMatch(table -> table.contains("__staging_")), lake.goldTables().toString());
+        assertTrue(lake.goldKeys().stream().noneMatch(key -> key.contains("/staging_")), lake.goldKeys().toString());
+        assertTrue(lake.goldTables().contains("revenue_by_day__" + current), "the previous build kept for rollback: " + lake.goldTables());
+    }
+
+    /** A staging table and a file of it, as a build started at {@code startedAt} and killed before removing them leaves them. */
+    private String leaveAStagingTable(String model, Instant startedAt) {
+        String build = java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(java.time.ZoneOffset.UTC).format(startedAt)
+                + "_" + UUID.randomUUID().toString().substring(0, 6).replaceAll("[^0-9a-f]", "0");
+        lake.leaveStagingTable("CREATE TABLE \"" + lake.goldDatabase() + "\".\"" + model + "__staging_" + build + "\"\nWITH (\n    format = 'PARQUET',\n"
+                + "    external_location = 's3://" + lake.goldBucket() + "/tables/" + model + "/staging_" + build + "/'\n)\nAS\nSELECT 1");
+        return build;
+    }
+
     /** Which build readers are on cannot be read (Glue answers 500 to every GetTable of the view): no leftover is removed. */
     @Test
     void leftoversAreKeptWhenTheViewCannotBeRead() throws IOException {
@@ -1012,8 +1057,11 @@ class GoldBuildFailureIT {
             days.add(java.time.LocalDate.of(2025, 6, 1).plusDays(i).toString());
         }
         lake.queueQueryResult("sale_date", "date", days);
-        // The last INSERT (days 201 to 250) fails; by then the CTAS has made the build's table and written its batch.
-        FailingQueryAthena athena = new FailingQueryAthena(lake.athena(), sql -> sql.startsWith("INSERT INTO") && sql.contains("DATE '2025-12-28'"),
+        List<String> tablesBefore = lake.goldTables();
+        // The last INSERT (days 201 to 250) fails; by then the staging CTAS has made the staging table and its
+        // files, and the CTAS the build's table and its batch.
+        FailingQueryAthena athena = new FailingQueryAthena(new StagingAthena(lake.athena(), lake::leaveStagingTable),
+                sql -> sql.startsWith("INSERT INTO") && sql.contains("DATE '2025-12-28'"),
                 insert -> leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow()));
 
         GoldBuildException failure = assertThrows(GoldBuildException.class,
@@ -1025,7 +1073,12 @@ class GoldBuildFailureIT {
         assertTrue(lake.athenaSql().stream().noneMatch(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(built)), lake.athenaSql().toString());
         assertTrue(lake.recorder().calls().stream().anyMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(built)),
                 lake.recorder().calls().toString());
-        assertEquals(keysBefore, revenueKeys(), "the failed build's files are gone, the previous build's kept");
+        assertEquals(keysBefore, revenueKeys(), "the failed build's files are gone, its staging files too, the previous build's kept");
+        String staging = built.replace("revenue_by_day__", "revenue_by_day__staging_");
+        assertTrue(lake.athenaSql().stream().anyMatch(sql -> sql.startsWith("INSERT INTO") && sql.contains("FROM \"" + lake.goldDatabase() + "\".\"" + staging + "\"")),
+                "the batches read the staging table: " + lake.athenaSql());
+        assertTrue(lake.recorder().calls().contains("Glue.DeleteTable " + lake.goldDatabase() + "." + staging), lake.recorder().calls().toString());
+        assertEquals(tablesBefore, lake.goldTables(), "neither the failed build's table nor its staging table is left");
         assertEquals(previous, lake.currentBuild("revenue_by_day"));
         // moto runs no view DDL: the SQL sent (no VIEW statement) shows there was no swap; this, that the
         // failure pruned none of the view's versions, the previous one among them (the rollback target).

@@ -9,6 +9,7 @@ import dev.medallion.common.config.Environment;
 import dev.medallion.common.testing.LambdaInvocation;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.testing.GoldLake;
+import dev.medallion.gold.testing.StagingAthena;
 import io.trino.sql.parser.SqlParser;
 import io.trino.sql.tree.AliasedRelation;
 import io.trino.sql.tree.CreateTableAsSelect;
@@ -344,33 +345,85 @@ class GoldCtasHandlerIT {
         assertTrue(invoke(Map.of("models", List.of("product_totals"))).get("product_totals").startsWith("built "));
     }
 
+    /**
+     * More partitions than one query may write: the model's rows are staged once, unpartitioned, and the CTAS
+     * and INSERT batches read the staging table, not silver, so the inputs are scanned twice (the partitions
+     * query and the staging CTAS) rather than once a batch more; the staging table and its files are gone
+     * before the swap.
+     */
     @Test
-    void moreThanAHundredPartitionsAreWrittenByACtasThenInsertBatches() throws IOException {
+    void moreThanAHundredPartitionsAreStagedOnceThenWrittenByACtasAndInsertBatchesFromTheStagingTable() throws IOException {
         List<String> days = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
             days.add(LocalDate.of(2025, 6, 1).plusDays(i).toString());
         }
         lake.queueQueryResult("sale_date", "date", days);
 
-        invoke(Map.of("models", List.of("revenue_by_day")));
+        lake.handler(new StagingAthena(lake.athena(), lake::leaveStagingTable)).handleRequest(Map.of("models", List.of("revenue_by_day")), null);
 
         String build = lake.currentBuild("revenue_by_day");
         QualifiedName table = QualifiedName.of(lake.goldDatabase(), "revenue_by_day__" + build);
+        QualifiedName staging = QualifiedName.of(lake.goldDatabase(), "revenue_by_day__staging_" + build);
+        QualifiedName silverSales = QualifiedName.of(lake.silverDatabase(), "sales");
         List<Statement> statements = parse(lake.athenaSql());
-        assertEquals(5, statements.size(), "partitions, CTAS, two INSERTs, view");
-        CreateTableAsSelect ctas = assertInstanceOf(CreateTableAsSelect.class, statements.get(0 + 1));
+        assertEquals(6, statements.size(), "partitions, staging CTAS, CTAS, two INSERTs, view: " + lake.athenaSql());
+        assertInstanceOf(Query.class, statements.get(0), "SELECT DISTINCT of the partitions");
+        CreateTableAsSelect stage = assertInstanceOf(CreateTableAsSelect.class, statements.get(1));
+        assertEquals(staging, stage.getName());
+        assertEquals("s3://" + lake.goldBucket() + "/tables/revenue_by_day/staging_" + build + "/", property(stage, "external_location"));
+        assertEquals("PARQUET", property(stage, "format"));
+        assertEquals("SNAPPY", property(stage, "write_compression"));
+        assertTrue(stage.getProperties().stream().noneMatch(property -> property.getName().getValue().equals("partitioned_by")), "staged unpartitioned");
+        assertEquals(List.of(silverSales), tables(stage), "the staging CTAS reads silver");
+        CreateTableAsSelect ctas = assertInstanceOf(CreateTableAsSelect.class, statements.get(2));
         assertEquals(table, ctas.getName());
-        assertEquals(table, assertInstanceOf(Insert.class, statements.get(2)).getTarget());
-        assertEquals(table, assertInstanceOf(Insert.class, statements.get(3)).getTarget());
-        assertViewOf(statements.get(4), "revenue_by_day", build);
+        assertEquals("s3://" + lake.goldBucket() + "/tables/revenue_by_day/" + build + "/", property(ctas, "external_location"));
+        assertEquals(List.of(staging), tables(ctas), "the first batch reads the staging table, not silver");
+        for (Statement insert : statements.subList(3, 5)) {
+            assertEquals(table, assertInstanceOf(Insert.class, insert).getTarget());
+            assertEquals(List.of(staging), tables(insert), "each further batch reads the staging table, not silver");
+        }
+        assertViewOf(statements.get(5), "revenue_by_day", build);
+        assertEquals(2, statements.stream().filter(statement -> tables(statement).contains(silverSales)).count(), "the inputs scanned twice, not four times");
 
-        List<List<String>> batches = List.of(dates(ctas), dates(statements.get(2)), dates(statements.get(3)));
+        List<List<String>> batches = List.of(dates(ctas), dates(statements.get(3)), dates(statements.get(4)));
         assertEquals(List.of(100, 100, 50), batches.stream().map(List::size).toList());
         assertEquals(days, batches.stream().flatMap(List::stream).toList(), "every partition exactly once, in order");
 
         JsonNode built = lake.logLines().stream().filter(line -> line.get("message").asText().startsWith("gold model built")).findFirst().orElseThrow();
         assertEquals(250, built.get("partitions").asInt());
-        assertEquals(5, built.get("queries").asInt());
+        assertEquals(6, built.get("queries").asInt());
+
+        // The staging table and its files, removed after the last batch and before the swap (the last query started).
+        List<String> calls = lake.recorder().calls();
+        int dropped = calls.indexOf("Glue.DeleteTable " + lake.goldDatabase() + ".revenue_by_day__staging_" + build);
+        assertTrue(dropped >= 0, calls.toString());
+        assertTrue(dropped < calls.lastIndexOf("Athena.StartQueryExecution"), "removed before the view swap: " + calls);
+        assertFalse(lake.goldTables().contains("revenue_by_day__staging_" + build), lake.goldTables().toString());
+        assertTrue(lake.goldKeys().stream().noneMatch(key -> key.contains("staging_")), lake.goldKeys().toString());
+    }
+
+    /**
+     * Timestamp partitions are not staged: a batch compares the values the partitions query printed, at the
+     * precision the model computed them, while a table Athena writes keeps milliseconds, so a finer value
+     * staged would match no batch. Each batch reads the model's inputs, as before staging.
+     */
+    @Test
+    void moreThanAHundredTimestampPartitionsAreWrittenFromTheModelNotStaged() throws IOException {
+        List<String> hours = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            hours.add(LocalDate.of(2025, 6, 1).atStartOfDay().plusHours(i).toString().replace('T', ' ') + ":00.123456");
+        }
+        lake.queueQueryResult("sale_date", "timestamp", hours);
+
+        lake.handler(new StagingAthena(lake.athena(), lake::leaveStagingTable)).handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+
+        List<Statement> statements = parse(lake.athenaSql());
+        assertEquals(4, statements.size(), "partitions, CTAS, INSERT, view: " + lake.athenaSql());
+        QualifiedName silverSales = QualifiedName.of(lake.silverDatabase(), "sales");
+        assertEquals(List.of(silverSales), tables(statements.get(1)));
+        assertEquals(List.of(silverSales), tables(statements.get(2)));
+        assertTrue(lake.athenaSql().stream().noneMatch(sql -> sql.contains("staging_")), lake.athenaSql().toString());
     }
 
     @Test
@@ -667,6 +720,32 @@ class GoldCtasHandlerIT {
         return query.getQueryBody() instanceof QuerySpecification specification
                 && specification.getFrom().orElse(null) instanceof AliasedRelation
                 && specification.getWhere().isPresent();
+    }
+
+    /** The tables a statement reads, in the order it names them (its target excluded). */
+    private static List<QualifiedName> tables(Statement statement) {
+        List<QualifiedName> tables = new ArrayList<>();
+        Query query;
+        if (statement instanceof CreateTableAsSelect ctas) {
+            query = ctas.getQuery();
+        }
+        else if (statement instanceof Insert insert) {
+            query = insert.getQuery();
+        }
+        else if (statement instanceof CreateView view) {
+            query = view.getQuery();
+        }
+        else {
+            query = assertInstanceOf(Query.class, statement);
+        }
+        new DefaultTraversalVisitor<Void>() {
+            @Override
+            protected Void visitTable(Table node, Void context) {
+                tables.add(node.getName());
+                return null;
+            }
+        }.process(query, null);
+        return tables;
     }
 
     /** The DATE literals of a statement's batch predicate, in order. */

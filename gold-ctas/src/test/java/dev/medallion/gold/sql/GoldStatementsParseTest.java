@@ -106,6 +106,46 @@ class GoldStatementsParseTest {
             Insert insert = assertInstanceOf(Insert.class, parse(statements.insertInto(batches.predicate(i))));
             assertEquals(QualifiedName.of(GOLD, table), insert.getTarget());
         }
+
+        // Staged: the model once into an unpartitioned staging table, then every batch from it.
+        String stagingTable = model.name() + "__staging_" + BUILD;
+        String stagingLocation = "s3://gold-bucket/tables/" + model.name() + "/staging_" + BUILD + "/";
+        CreateTableAsSelect stage = assertInstanceOf(CreateTableAsSelect.class, parse(statements.createStagingTable(stagingTable, stagingLocation)));
+        assertEquals(QualifiedName.of(GOLD, stagingTable), stage.getName());
+        assertCtasProperties(stage, stagingLocation, List.of());
+        assertEquals(model.select(SILVER), statements.createStagingTable(stagingTable, stagingLocation).split("\nAS\n", 2)[1].strip(),
+                "the staging CTAS is the model's own SELECT, its columns as it gives them");
+        CreateTableAsSelect firstStaged = assertInstanceOf(CreateTableAsSelect.class,
+                parse(statements.createTableAsFromStaging(stagingTable, batches.predicate(0))));
+        assertEquals(QualifiedName.of(GOLD, table), firstStaged.getName());
+        assertCtasProperties(firstStaged, location, model.partitionedBy(), GOLD);
+        assertEquals(List.of(QualifiedName.of(GOLD, stagingTable)), tablesRead(firstStaged.getQuery()));
+        assertEquals(predicates(first), predicates(firstStaged), "the same batch, from the staging table");
+        for (int i = 1; i < batches.size(); i++) {
+            Insert insert = assertInstanceOf(Insert.class, parse(statements.insertIntoFromStaging(stagingTable, batches.predicate(i))));
+            assertEquals(QualifiedName.of(GOLD, table), insert.getTarget());
+            assertEquals(List.of(QualifiedName.of(GOLD, stagingTable)), tablesRead(insert.getQuery()));
+        }
+        // Its location inside the build's would fail the build's CTAS (HIVE_PATH_ALREADY_EXISTS).
+        assertThrows(IllegalArgumentException.class, () -> statements.createStagingTable(stagingTable, location + "staging/"));
+    }
+
+    /** The tables a query reads, in the order it names them. */
+    private static List<QualifiedName> tablesRead(Query query) {
+        List<QualifiedName> tables = new ArrayList<>();
+        new DefaultTraversalVisitor<Void>() {
+            @Override
+            protected Void visitTable(Table node, Void context) {
+                tables.add(node.getName());
+                return null;
+            }
+        }.process(query, null);
+        return tables;
+    }
+
+    /** The WHERE of the outermost query: a batch's predicate. */
+    private static Expression predicates(CreateTableAsSelect ctas) {
+        return assertInstanceOf(QuerySpecification.class, ctas.getQuery().getQueryBody()).getWhere().orElseThrow();
     }
 
     @Test
@@ -260,6 +300,11 @@ class GoldStatementsParseTest {
     }
 
     private static void assertCtasProperties(CreateTableAsSelect ctas, String location, List<String> partitionedBy) {
+        assertCtasProperties(ctas, location, partitionedBy, SILVER);
+    }
+
+    /** @param readsFrom the database of every qualified table the CTAS reads */
+    private static void assertCtasProperties(CreateTableAsSelect ctas, String location, List<String> partitionedBy, String readsFrom) {
         Map<String, Expression> properties = new LinkedHashMap<>();
         for (Property property : ctas.getProperties()) {
             properties.put(property.getName().getValue(), property.getNonDefaultValue());
@@ -280,7 +325,7 @@ class GoldStatementsParseTest {
             @Override
             protected Void visitTable(Table node, Void context) {
                 if (node.getName().getParts().size() > 1) {
-                    assertEquals(SILVER, node.getName().getParts().get(0), "a table outside silver: " + node.getName());
+                    assertEquals(readsFrom, node.getName().getParts().get(0), "a table outside " + readsFrom + ": " + node.getName());
                 }
                 return null;
             }

@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -47,6 +49,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class GoldLake implements AutoCloseable {
     private static final Region REGION = Region.US_EAST_1;
+    private static final Pattern STAGING_CTAS = Pattern.compile(
+            "^CREATE TABLE \"([^\"]+)\"\\.\"([a-z0-9_]+__staging_[0-9]{14}_[0-9a-f]{6})\"\\s+WITH \\([^)]*external_location = '([^']+)'");
 
     private final S3Emulator aws;
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -310,6 +314,26 @@ public final class GoldLake implements AutoCloseable {
         String key = location.substring(("s3://" + goldBucket + "/").length()) + "20260314_233000_00001_abcde_" + UUID.randomUUID();
         aws.client().putObject(request -> request.bucket(goldBucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("PAR1"));
         addViewVersion(model, table);
+    }
+
+    /**
+     * What Athena's staging CTAS of a build of more than 100 partitions leaves, which moto does not: for a
+     * {@code CREATE TABLE} of a staging table ({@code <model>__staging_<build id>}), its Glue table and a
+     * Parquet file in its location. Any other statement is left alone.
+     */
+    public void leaveStagingTable(String sql) {
+        Matcher ctas = STAGING_CTAS.matcher(sql);
+        if (!ctas.find()) {
+            return;
+        }
+        String table = ctas.group(2);
+        String location = ctas.group(3);
+        aws.glue().createTable(request -> request.databaseName(ctas.group(1)).tableInput(input -> input
+                .name(table)
+                .tableType("EXTERNAL_TABLE")
+                .storageDescriptor(descriptor -> descriptor.location(location).columns(column("revenue", "double")))));
+        String key = location.substring(("s3://" + goldBucket + "/").length()) + "20260314_233000_00002_abcde_" + UUID.randomUUID();
+        aws.client().putObject(request -> request.bucket(goldBucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("PAR1"));
     }
 
     /** One more Glue version of the model's view, as each CREATE OR REPLACE VIEW adds. */
