@@ -285,8 +285,9 @@ resource "aws_cloudwatch_metric_alarm" "gold_triggers_not_consumed" {
 # the file lacks, which are written as null ("columnsMissing"). A redelivered event of a file
 # already converted or rejected logs the same line with "outcome" "unchanged": it is not counted again.
 # A run that commits and then fails in its cleanup logs its commit before failing, and its retry answers
-# "unchanged": each commit is counted once. ConverterLogMetricFiltersIT checks the patterns against the
-# lines the converter writes.
+# "unchanged": each commit is counted once. A conversion that withdraws what it committed (its file deleted
+# from bronze while it was converted) logs that withdrawal alone, not its conversion: none of its rows is
+# in silver to count. ConverterLogMetricFiltersIT checks the patterns against the lines the converter writes.
 locals {
   converter_log_metrics_namespace = "${local.name}/silver-converter"
   converter_log_patterns = {
@@ -304,7 +305,8 @@ locals {
     files_not_matching_contract = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.columnsNotWritten > 0 || $.columnsMissing > 0) }"
     # A withdrawal logs its own line, once per file: a redelivered or retried removal that finds the file already
     # withdrawn logs "source object removal: nothing withdrawn" instead. Its filesWithdrawn counts the silver files
-    # it swept, not bronze files, so a line is one file.
+    # it swept, not bronze files, so a line is one file. A conversion whose file was deleted meanwhile logs the
+    # same line when it withdraws what it committed: a bronze file deleted, its rows gone, as this alarm means.
     withdrawn_files = "{ ($.message = \"source object withdrawn\") && ($.outcome = \"withdrawn\") }"
   }
 }

@@ -204,6 +204,34 @@ class ConverterLogMetricFiltersIT {
         });
     }
 
+    /**
+     * A file deleted from bronze while it was converted: its removal, handled before the conversion's commit, found nothing to
+     * withdraw, so the conversion, finding the key gone after its commit, withdraws what it committed (docs/silver-converter.md,
+     * "A deletion racing the file's conversion"). Its rows left silver in the same invocation: it logs one line, the withdrawal's,
+     * which the withdrawn-files filter counts once (a bronze file deleted, its rows withdrawn), and no other filter counts, though
+     * the file had every row quarantined and a column more and one less than the contract.
+     */
+    @Test
+    void aConversionThatWithdrawsWhatItCommittedIsCountedOnceAsAWithdrawnFileAndByNoOtherFilter() throws Exception {
+        convert(write("typed.csv", "id,amount\n1,2.5\n".getBytes(StandardCharsets.UTF_8)), "orders");
+        Path file = write("deleted.csv", "id,extra\nx,1\n2,3,4\n".getBytes(StandardCharsets.UTF_8));
+
+        List<JsonNode> lines = convertWhileDeleted(file, "orders");
+
+        assertEquals(1, lines.size(), "one line for the conversion, its withdrawal's: " + lines);
+        JsonNode withdrawn = lines.get(0);
+        // What the line is, so that the matches below mean what they say.
+        assertEquals("source object withdrawn", withdrawn.path("message").asText(), withdrawn.toString());
+        assertEquals("withdrawn", withdrawn.path("outcome").asText(), withdrawn.toString());
+        assertEquals(0, withdrawn.path("rowsWithdrawn").asLong(), withdrawn.toString());
+        assertEquals(2, withdrawn.path("quarantinedRowsWithdrawn").asLong(), "the rows the conversion quarantined, gone with it: " + withdrawn);
+        assertTrue(withdrawn.path("reason").asText().contains("deleted from bronze while it was converted"), withdrawn.toString());
+        Map<String, Object> patterns = asMap(Repository.rootModule().local("converter_log_patterns"));
+        patterns.forEach((name, pattern) -> assertEquals(name.equals("withdrawn_files"), matches(String.valueOf(pattern), withdrawn),
+                name + (name.equals("withdrawn_files") ? " must count the file withdrawn: " : " must not count rows or a file no longer in silver: ")
+                        + pattern + " against " + withdrawn));
+    }
+
     @Test
     void theEvaluatorComparesStringsWholeAndNumbersAsNumbers() throws IOException {
         JsonNode line = JSON.readTree("{\"message\":\"source object rejected\",\"outcome\":\"rejected\",\"rowsQuarantined\":0}");
@@ -274,26 +302,68 @@ class ConverterLogMetricFiltersIT {
         assertTrue(source != null, "no manifest of " + file + " in " + silver);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
-            Class<?> store = loader.loadClass("dev.medallion.common.storage.ObjectStore");
-            Class<?> layout = loader.loadClass("dev.medallion.common.layout.SilverLayout");
-            Class<?> limits = loader.loadClass("dev.medallion.common.config.ConversionLimits");
-            Class<?> overrides = loader.loadClass("dev.medallion.common.config.CsvOverrides");
-            Class<?> log = loader.loadClass("dev.medallion.common.logging.JsonLog");
-            Class<?> converterClass = loader.loadClass("dev.medallion.silver.SilverConverter");
+            Object converter = jarConverter(loader, silver, err);
             Class<?> presence = loader.loadClass("dev.medallion.silver.SilverConverter$Presence");
-            Object converter = converterClass.getConstructor(store, layout, limits, overrides, log, java.time.Clock.class).newInstance(
-                    loader.loadClass("dev.medallion.common.storage.LocalObjectStore").getConstructor(Path.class).newInstance(silver),
-                    layout.getConstructor(String.class).newInstance(""),
-                    limits.getMethod("defaults").invoke(null),
-                    overrides.getMethod("none").invoke(null),
-                    log.getConstructor(PrintStream.class, java.time.Clock.class).newInstance(new PrintStream(err, true, StandardCharsets.UTF_8),
-                            java.time.Clock.systemUTC()),
-                    java.time.Clock.systemUTC());
-            // The HEAD of the deleted object: a 404.
-            Object gone = java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {presence}, (proxy, method, arguments) -> false);
-            converterClass.getMethod("withdraw", String.class, String.class, String.class, presence)
-                    .invoke(converter, source.path("bucket").asText(), source.path("key").asText(), dataset, gone);
+            converter.getClass().getMethod("withdraw", String.class, String.class, String.class, presence)
+                    .invoke(converter, source.path("bucket").asText(), source.path("key").asText(), dataset, gone(loader));
         }
+        List<JsonNode> lines = objectLines(err);
+        assertEquals(1, lines.size(), "one line per removal: " + err.toString(StandardCharsets.UTF_8));
+        return lines.get(0);
+    }
+
+    /**
+     * The JSON lines the jar's converter logs of {@code file} (as s3://bronze/{@code dataset}/{@code file}) when it converts it with a
+     * look after its commit that finds the key gone: what the Lambda handler's conversion does, with withdrawals on, when the file
+     * was deleted while it was converted (its HEAD a 404), called on the jar's own classes (its local command has no such step).
+     */
+    private List<JsonNode> convertWhileDeleted(Path file, String dataset) throws Exception {
+        Path jar = Repository.root().resolve("silver-converter/target/silver-converter.jar");
+        assertTrue(Files.isRegularFile(jar), "No jar at " + jar + ": Terraform deploys it, so build it first (mvn package or mvn verify)");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            Object converter = jarConverter(loader, work.resolve("silver"), err);
+            Class<?> sourceClass = loader.loadClass("dev.medallion.silver.SourceObject");
+            Class<?> content = loader.loadClass("dev.medallion.silver.SilverConverter$Content");
+            Class<?> deadline = loader.loadClass("dev.medallion.silver.Deadline");
+            Class<?> presence = loader.loadClass("dev.medallion.silver.SilverConverter$Presence");
+            Object source = sourceClass.getConstructor(String.class, String.class, String.class, long.class, java.time.Instant.class)
+                    .newInstance("bronze", dataset + "/" + file.getFileName(), "etag-of-" + file.getFileName(), Files.size(file), java.time.Instant.now());
+            // Read as one stream: its ranges() (a default method) says it cannot be read by range.
+            Object bytes = java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {content},
+                    (proxy, method, arguments) -> method.getName().equals("open") ? Files.newInputStream(file) : java.util.Optional.empty());
+            converter.getClass().getMethod("convert", sourceClass, String.class, content, deadline, presence)
+                    .invoke(converter, source, dataset, bytes, deadline.getMethod("none").invoke(null), gone(loader));
+        }
+        return objectLines(err);
+    }
+
+    /** The jar's converter without a catalog, on the local directory {@code silver}, logging to {@code err}. */
+    private static Object jarConverter(ClassLoader loader, Path silver, ByteArrayOutputStream err) throws Exception {
+        Class<?> store = loader.loadClass("dev.medallion.common.storage.ObjectStore");
+        Class<?> layout = loader.loadClass("dev.medallion.common.layout.SilverLayout");
+        Class<?> limits = loader.loadClass("dev.medallion.common.config.ConversionLimits");
+        Class<?> overrides = loader.loadClass("dev.medallion.common.config.CsvOverrides");
+        Class<?> log = loader.loadClass("dev.medallion.common.logging.JsonLog");
+        return loader.loadClass("dev.medallion.silver.SilverConverter").getConstructor(store, layout, limits, overrides, log, java.time.Clock.class)
+                .newInstance(
+                        loader.loadClass("dev.medallion.common.storage.LocalObjectStore").getConstructor(Path.class).newInstance(silver),
+                        layout.getConstructor(String.class).newInstance(""),
+                        limits.getMethod("defaults").invoke(null),
+                        overrides.getMethod("none").invoke(null),
+                        log.getConstructor(PrintStream.class, java.time.Clock.class).newInstance(new PrintStream(err, true, StandardCharsets.UTF_8),
+                                java.time.Clock.systemUTC()),
+                        java.time.Clock.systemUTC());
+    }
+
+    /** The HEAD of a deleted bronze object, a 404, as the jar's {@code SilverConverter.Presence}. */
+    private static Object gone(ClassLoader loader) throws ClassNotFoundException {
+        return java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {loader.loadClass("dev.medallion.silver.SilverConverter$Presence")},
+                (proxy, method, arguments) -> false);
+    }
+
+    /** The lines of {@code err} that tell what became of a source object ({@code "source object ..."}). */
+    private static List<JsonNode> objectLines(ByteArrayOutputStream err) throws IOException {
         List<JsonNode> lines = new ArrayList<>();
         for (String text : err.toString(StandardCharsets.UTF_8).lines().filter(text -> text.startsWith("{")).toList()) {
             JsonNode line = JSON.readTree(text);
@@ -301,8 +371,7 @@ class ConverterLogMetricFiltersIT {
                 lines.add(line);
             }
         }
-        assertEquals(1, lines.size(), "one line per removal: " + err.toString(StandardCharsets.UTF_8));
-        return lines.get(0);
+        return lines;
     }
 
     private Path write(String name, byte[] content) throws IOException {

@@ -9,6 +9,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * What became of one source object.
  *
+ * @param manifest the key's manifest as this conversion left it: its own, the one another run committed first, or the
+ *        {@code withdrawn} one when the file was deleted while it was converted and this conversion withdrew what it had
+ *        committed ({@link SilverConverter#convert(SourceObject, String, SilverConverter.Content, Deadline, SilverConverter.Presence)})
  * @param unchanged true when the object had already been converted (a redelivered event) and nothing was done
  * @param contractDefined the dataset's schema contract, when this conversion inferred it: the dataset's first file
  * @param replacedEtag the ETag of the source version whose manifest this conversion's commit replaced; empty for

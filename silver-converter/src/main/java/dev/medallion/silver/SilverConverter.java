@@ -85,6 +85,12 @@ public final class SilverConverter {
         boolean exists() throws IOException;
     }
 
+    /** The reason on the line of a conversion that withdrew what it committed, its file deleted from bronze meanwhile. */
+    static final String WITHDRAWN_WHILE_CONVERTED = "the source object was deleted from bronze while it was converted: the conversion, finding the"
+            + " key gone after its commit, withdrew what it had just committed (the removal's own event, handled before that commit, finds nothing"
+            + " to withdraw); none of its rows stays in silver. If the deletion was not meant, delete the key's delete marker, which converts the"
+            + " file again (docs/silver-converter.md, Undoing a deletion)";
+
     private final RangeReading rangeReading;
     private final SilverLayout layout;
     private final SilverCommit commit;
@@ -140,6 +146,27 @@ public final class SilverConverter {
      * differ from the object's size, another run commits a different version first, or the deadline comes.
      */
     public ConversionResult convert(SourceObject source, String dataset, Content content, Deadline deadline) throws IOException {
+        return convert(source, dataset, content, deadline, Optional.empty());
+    }
+
+    /**
+     * Converts as {@link #convert(SourceObject, String, Content, Deadline)} does, then, when this run committed, asks whether
+     * the key still has an object ({@code stillInBronze}: the handler's HEAD of the bronze key). A file deleted while it was
+     * converted is committed all the same, its bytes read, and its removal, handled before that commit, found nothing of it to
+     * withdraw and will not come again: this run withdraws what it committed, as {@link #withdraw} does, and reports the
+     * conversion as that withdrawal, in one line ({@code "source object withdrawn"}, outcome {@code withdrawn}, a {@code reason}
+     * saying the file was deleted while it was converted), whose result's manifest is the {@code withdrawn} one. Not as a
+     * conversion and then a withdrawal: the log metric filters would count the quarantined rows, and the file, of a conversion
+     * whose rows left silver in the same invocation. When nothing is withdrawn after all (the file uploaded again meanwhile, or
+     * the removal withdrew it first) or the withdrawal fails, the conversion stands as committed and is logged as one.
+     */
+    public ConversionResult convert(SourceObject source, String dataset, Content content, Deadline deadline, Presence stillInBronze)
+            throws IOException {
+        return convert(source, dataset, content, deadline, Optional.of(requireNonNull(stillInBronze, "stillInBronze is null")));
+    }
+
+    private ConversionResult convert(SourceObject source, String dataset, Content content, Deadline deadline, Optional<Presence> stillInBronze)
+            throws IOException {
         requireNonNull(source, "source is null");
         requireNonNull(dataset, "dataset is null");
         requireNonNull(content, "content is null");
@@ -234,10 +261,57 @@ public final class SilverConverter {
                         + " again under the contract in force");
             }
         }
-        return logOutcome(new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun(),
+        ConversionResult result = new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun(),
                 outcome.committedByThisRun() ? run.contractDefined() : Optional.empty(),
                 outcome.committedByThisRun() ? previous.map(replaced -> replaced.source().etag()) : Optional.empty(),
-                outcome.committedByThisRun() ? run.rowsQuarantinedForTypes() : 0), started);
+                outcome.committedByThisRun() ? run.rowsQuarantinedForTypes() : 0);
+        if (!outcome.committedByThisRun() || stillInBronze.isEmpty()) {
+            return logOutcome(result, started);
+        }
+        return withdrawIfDeletedWhileConverted(source, dataset, result, stillInBronze.get(), started);
+    }
+
+    /**
+     * The look after this run's commit: a key still present keeps the conversion; a key gone has what this run committed withdrawn
+     * now, logged as one withdrawal instead of the conversion. Whatever fails here fails the run after its commit, so the conversion
+     * is logged before the failure is thrown: its retry finds the version committed (or the key gone) and logs no conversion. A
+     * withdrawal that committed and then failed its sweep has been logged as the withdrawal.
+     */
+    private ConversionResult withdrawIfDeletedWhileConverted(SourceObject source, String dataset, ConversionResult converted, Presence stillInBronze,
+            long started) throws IOException {
+        String location = "s3://" + source.bucket() + "/" + source.key();
+        Manifest committed = converted.manifest();
+        WithdrawalResult withdrawal;
+        try {
+            if (stillInBronze.exists()) {
+                return logOutcome(converted, started);
+            }
+            withdrawal = withdraw(source.bucket(), source.key(), dataset, stillInBronze, (withdrawn, previous) -> {
+                if (previous.run().equals(committed.run())) {
+                    logWithdrawn(location, withdrawn, previous, started, Optional.of(WITHDRAWN_WHILE_CONVERTED), converted.contractDefined());
+                }
+                else {
+                    // Another run's commit came between (a re-upload converted, then deleted again): this run's conversion was
+                    // superseded, not withdrawn, and what is withdrawn is that run's.
+                    logOutcome(converted, started);
+                    logWithdrawn(location, withdrawn, previous, started, Optional.empty(), Optional.empty());
+                }
+            });
+        }
+        catch (SilverCommit.CommittedException e) {
+            // The withdrawal committed and was reported; its sweep failed.
+            throw e;
+        }
+        catch (IOException | RuntimeException e) {
+            logOutcome(converted, started);
+            throw e;
+        }
+        if (withdrawal.reason().isPresent()) {
+            // Uploaded again since the look (present), or withdrawn by the removal first: this run's conversion is what it did.
+            return logOutcome(converted, started, Map.of("notWithdrawn", "the key was gone after this run's commit, but nothing was withdrawn: "
+                    + withdrawal.reason().get()));
+        }
+        return new ConversionResult(withdrawal.manifest().orElseThrow(), converted.manifestKey(), false, Optional.empty(), Optional.empty(), 0);
     }
 
     /**
@@ -258,31 +332,43 @@ public final class SilverConverter {
         requireNonNull(presence, "presence is null");
         long started = System.nanoTime();
         String location = "s3://" + bucket + "/" + key;
+        WithdrawalResult result = withdraw(bucket, key, dataset, presence,
+                (withdrawal, previous) -> logWithdrawn(location, withdrawal, previous, started, Optional.empty(), Optional.empty()));
+        result.reason().ifPresent(reason -> logNotWithdrawn(location, dataset, result.outcome(), reason));
+        return result;
+    }
+
+    /** What a withdrawal committed, the manifest it withdrew: reported once the commit is in place, before its sweep may fail. */
+    @FunctionalInterface
+    private interface WithdrawalReport {
+        void committed(Manifest withdrawal, Manifest previous);
+    }
+
+    /** {@link #withdraw(String, String, String, Presence)}, its commit reported to {@code report}; nothing withdrawn is returned with its reason, unlogged. */
+    private WithdrawalResult withdraw(String bucket, String key, String dataset, Presence presence, WithdrawalReport report) throws IOException {
         String manifestKey = layout.manifestKey(dataset, key);
         SilverCommit.Base base = commit.base(manifestKey);
         Optional<Manifest> previous = base.manifest();
         if (previous.isEmpty()) {
-            return logNotWithdrawn(location, dataset, WithdrawalResult.UNCHANGED, previous, "the key has no manifest: nothing of it was converted");
+            return notWithdrawn(WithdrawalResult.UNCHANGED, previous, "the key has no manifest: nothing of it was converted");
         }
         if (!previous.get().source().key().equals(key) || !previous.get().source().bucket().equals(bucket)) {
             // Another file's silver name (a hash collision, or the same key in another bucket): this key was refused, never converted.
-            return logNotWithdrawn(location, dataset, WithdrawalResult.UNCHANGED, previous, "its silver name holds s3://" + previous.get().source().bucket()
+            return notWithdrawn(WithdrawalResult.UNCHANGED, previous, "its silver name holds s3://" + previous.get().source().bucket()
                     + "/" + previous.get().source().key() + " (" + commit.describe(manifestKey) + "), which this key's conversion was refused"
                     + " to replace: that file's rows stay");
         }
         // Finish the cleanup of the manifest read, as a conversion does: its run may never have swept.
         boolean laterRunPublished = commit.sweep(previous.get(), manifestKey);
         if (Manifest.WITHDRAWN.equals(previous.get().status())) {
-            return logNotWithdrawn(location, dataset, WithdrawalResult.UNCHANGED, previous, "already withdrawn (generation "
-                    + previous.get().generation() + ")");
+            return notWithdrawn(WithdrawalResult.UNCHANGED, previous, "already withdrawn (generation " + previous.get().generation() + ")");
         }
         if (presence.exists()) {
-            return logNotWithdrawn(location, dataset, WithdrawalResult.PRESENT, previous, "the key has an object in bronze (an old version was"
+            return notWithdrawn(WithdrawalResult.PRESENT, previous, "the key has an object in bronze (an old version was"
                     + " deleted, or the file was uploaded again): its rows stay, and its own ObjectCreated event converts it");
         }
         if (previous.get().writtenKeys().isEmpty() && !laterRunPublished) {
-            return logNotWithdrawn(location, dataset, WithdrawalResult.UNCHANGED, previous, "its manifest (" + previous.get().status()
-                    + ") wrote nothing to silver");
+            return notWithdrawn(WithdrawalResult.UNCHANGED, previous, "its manifest (" + previous.get().status() + ") wrote nothing to silver");
         }
         Manifest withdrawal = withdrawal(previous.get(), base.nextGeneration());
         SilverCommit.Outcome outcome;
@@ -291,15 +377,19 @@ public final class SilverConverter {
         }
         catch (SilverCommit.CommittedException e) {
             // Committed, its sweep failed: reported now, since the retry finds it withdrawn and says nothing was.
-            logWithdrawn(location, withdrawal, previous.get(), started);
+            report.committed(withdrawal, previous.get());
             throw e;
         }
         if (!outcome.committedByThisRun()) {
-            return logNotWithdrawn(location, dataset, WithdrawalResult.UNCHANGED, Optional.of(outcome.manifest()),
+            return notWithdrawn(WithdrawalResult.UNCHANGED, Optional.of(outcome.manifest()),
                     "another withdrawal of the same version committed first (a duplicate event)");
         }
-        logWithdrawn(location, outcome.manifest(), previous.get(), started);
+        report.committed(outcome.manifest(), previous.get());
         return new WithdrawalResult(WithdrawalResult.WITHDRAWN, Optional.of(outcome.manifest()), Optional.empty());
+    }
+
+    private static WithdrawalResult notWithdrawn(String outcome, Optional<Manifest> manifest, String reason) {
+        return new WithdrawalResult(outcome, manifest, Optional.of(reason));
     }
 
     /** The manifest that withdraws {@code previous}: nothing written, its files superseded, the version withdrawn as its source. */
@@ -310,30 +400,37 @@ public final class SilverConverter {
                 context.clock().instant().toString(), ConversionRun.NAME, null, List.of());
     }
 
-    private void logWithdrawn(String location, Manifest withdrawal, Manifest previous, long startedNanos) {
+    /**
+     * The one line of a withdrawal: of a removal, or of a conversion that found its key gone after its commit ({@code reason},
+     * and {@code contractDefined}, the dataset's schema contract that conversion defined, which stays).
+     */
+    private void logWithdrawn(String location, Manifest withdrawal, Manifest previous, long startedNanos, Optional<String> reason,
+            Optional<SchemaContract> contractDefined) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("outcome", WithdrawalResult.WITHDRAWN);
         fields.put("dataset", withdrawal.dataset());
         fields.put("source", location);
         fields.put("etag", withdrawal.source().etag());
+        reason.ifPresent(why -> fields.put("reason", why));
         // Named apart from rowsWritten and rowsQuarantined, which the log metric filters count (monitoring.tf).
         fields.put("rowsWithdrawn", previous.rowsWritten());
         fields.put("quarantinedRowsWithdrawn", previous.rowsQuarantined());
         fields.put("filesWithdrawn", withdrawal.supersedes().size());
+        fields.put("withdrawnGeneration", previous.generation());
         fields.put("generation", withdrawal.generation());
         fields.put("run", withdrawal.run());
         fields.put("seconds", Math.round((System.nanoTime() - startedNanos) / 1e6) / 1000.0);
+        contractDefined.ifPresent(contract -> fields.put("schemaContractDefined", contract.describeColumns()));
         log.info("source object withdrawn", fields);
     }
 
-    private WithdrawalResult logNotWithdrawn(String location, String dataset, String outcome, Optional<Manifest> manifest, String reason) {
+    private void logNotWithdrawn(String location, String dataset, String outcome, String reason) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("outcome", outcome);
         fields.put("dataset", dataset);
         fields.put("source", location);
         fields.put("reason", reason);
         log.info("source object removal: nothing withdrawn", fields);
-        return new WithdrawalResult(outcome, manifest, Optional.of(reason));
     }
 
     /**
@@ -457,6 +554,11 @@ public final class SilverConverter {
     }
 
     private ConversionResult logOutcome(ConversionResult result, long startedNanos) {
+        return logOutcome(result, startedNanos, Map.of());
+    }
+
+    /** @param notes fields a person needs to read this line rightly, logged last; no log metric filter reads them */
+    private ConversionResult logOutcome(ConversionResult result, long startedNanos, Map<String, String> notes) {
         Manifest manifest = result.manifest();
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -493,6 +595,7 @@ public final class SilverConverter {
             fields.put("missingColumns", manifest.missingColumns());
         }
         result.contractDefined().ifPresent(contract -> fields.put("schemaContractDefined", contract.describeColumns()));
+        fields.putAll(notes);
         if (Manifest.REJECTED.equals(manifest.status())) {
             log.warn("source object rejected", fields);
         }

@@ -1,6 +1,8 @@
 package dev.medallion.silver;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.config.Environment;
@@ -71,6 +73,7 @@ class WithdrawalIT {
     private static final String OTHER_KEY = "sales/other.csv";
     /** Quarantined whatever the contract: the header has two fields. */
     private static final String BAD_ROW = "7,too,many\n";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Predicate<Request> WRITE_MANIFEST = request -> request.method().equals("PUT") && request.path().contains("/_manifests/");
 
     @TempDir
@@ -83,6 +86,8 @@ class WithdrawalIT {
     private final List<FaultProxy> proxies = new ArrayList<>();
     private final List<S3Client> clients = new ArrayList<>();
     private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
+    /** Where in {@link #logLines} the lines of {@link #convertWhileTheFileIsDeleted}'s conversion, once let through, begin. */
+    private int conversionLogStart;
 
     @BeforeEach
     void setUp() {
@@ -347,6 +352,22 @@ class WithdrawalIT {
     @Test
     void aFileDeletedWhileItsFirstConversionCommitsIsWithdrawnByThatConversion() throws Exception {
         assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/" + KEY), convertWhileTheFileIsDeleted(Map.of()));
+        // The invocation's outcome is one line, the withdrawal's: a conversion line as well would have the log metric filters count
+        // the quarantined row, and the file, of a conversion whose rows left silver in the same invocation (ConverterLogMetricFiltersIT).
+        List<JsonNode> lines = objectLinesSince(conversionLogStart);
+        assertEquals(1, lines.size(), "one line for the conversion's invocation: " + lines);
+        JsonNode withdrawn = lines.get(0);
+        assertEquals("source object withdrawn", withdrawn.path("message").asText(), withdrawn.toString());
+        assertEquals(WithdrawalResult.WITHDRAWN, withdrawn.path("outcome").asText(), withdrawn.toString());
+        assertEquals("s3://" + bronzeBucket + "/" + KEY, withdrawn.path("source").asText(), withdrawn.toString());
+        assertEquals(3_000, withdrawn.path("rowsWithdrawn").asLong(), "the rows this conversion wrote: " + withdrawn);
+        assertEquals(1, withdrawn.path("quarantinedRowsWithdrawn").asLong(), withdrawn.toString());
+        assertEquals(2, withdrawn.path("filesWithdrawn").asLong(), "its part and its quarantine file: " + withdrawn);
+        assertEquals(2, withdrawn.path("generation").asLong(), "the withdrawal's, on top of the conversion's: " + withdrawn);
+        assertTrue(withdrawn.path("reason").asText().contains("deleted from bronze while it was converted"), withdrawn.toString());
+        for (String counted : List.of("rowsWritten", "rowsQuarantined", "columnsNotWritten", "columnsMissing")) {
+            assertTrue(withdrawn.path(counted).isMissingNode(), counted + " is what the filters read of a conversion: " + withdrawn);
+        }
         assertEquals(Manifest.WITHDRAWN, manifest(KEY).status());
         assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "no part of the deleted file");
         assertEquals(List.of(), silver.list("_quarantine/"), "nor its quarantine file");
@@ -361,6 +382,11 @@ class WithdrawalIT {
     @Test
     void withWithdrawalsOffAFileDeletedWhileItIsConvertedKeepsItsRows() throws Exception {
         assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), convertWhileTheFileIsDeleted(Map.of("WITHDRAW_DELETED_FILES", "false")));
+        List<JsonNode> lines = objectLinesSince(conversionLogStart);
+        assertEquals(1, lines.size(), "one line for the conversion's invocation: " + lines);
+        assertEquals("source object processed", lines.get(0).path("message").asText(), lines.toString());
+        assertEquals(Manifest.CONVERTED, lines.get(0).path("outcome").asText(), lines.toString());
+        assertEquals(1, lines.get(0).path("rowsQuarantined").asLong(), "its rows stay, and are counted: " + lines);
         assertEquals(Manifest.CONVERTED, manifest(KEY).status());
         assertEquals(3_000, manifest(KEY).rowsWritten());
         assertEquals(manifest(KEY).parts().stream().map(part -> part.key()).sorted().toList(), ExactlyOnce.parquetKeys(silver, DATASET));
@@ -384,6 +410,7 @@ class WithdrawalIT {
 
             S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
             assertEquals(WithdrawalResult.UNCHANGED, withdraw(converter(silver)).outcome(), "its removal, before the conversion commits");
+            conversionLogStart = logLines.size();
             proxy.clear();
             List<String> outcome = conversion.get(60, TimeUnit.SECONDS);
             assertEquals(source.etag(), manifest(KEY).source().etag());
@@ -518,6 +545,19 @@ class WithdrawalIT {
             csv.append(id).append(",row ").append(id).append('\n');
         }
         return csv.append(extra).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The JSON lines logged from {@code start} of {@link #logLines} that tell what became of a source object ({@code "source object ..."}). */
+    private List<JsonNode> objectLinesSince(int start) throws IOException {
+        String text = new String(logLines.toByteArray(), start, logLines.size() - start, StandardCharsets.UTF_8);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : text.lines().filter(line -> line.startsWith("{")).toList()) {
+            JsonNode parsed = JSON.readTree(line);
+            if (parsed.path("message").asText().startsWith("source object ")) {
+                lines.add(parsed);
+            }
+        }
+        return lines;
     }
 
     /** The ids of every Parquet object of the dataset, as a reader that ignores manifests reads them, sorted. */

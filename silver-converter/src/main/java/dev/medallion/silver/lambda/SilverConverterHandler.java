@@ -309,45 +309,68 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             ObjectInfo object = info.get();
             SourceObject source = new SourceObject(bucket, key, object.etag(), object.size(), object.lastModified());
             Optional<String> version = Optional.of(object.etag());
-            ConversionResult result = converter.convert(source, dataset,
-                    SilverConverter.Content.of(() -> bronze.open(key, version), (from, to) -> bronze.openRange(key, version, from, to)), deadline);
-            if (result.unchanged()) {
-                return result.outcome();
-            }
+            SilverConverter.Content content = SilverConverter.Content.of(() -> bronze.open(key, version),
+                    (from, to) -> bronze.openRange(key, version, from, to));
             // The object may have been overwritten while this run converted it with the content of the version
             // whose manifest this run has just replaced (A, B, then A again: the same bytes, the same ETag). That
             // version's event was then answered "unchanged" against the old manifest, and silver would hold this
             // version for good. So the run looks once more, and converts what is there now. Any other overwrite's
-            // event converts its version itself, after this commit or racing it.
-            info = bronze.stat(key);
-            if (info.isEmpty() && withdrawsDeletedFiles) {
-                return withdrawDeletedWhileConverted(bucket, key, dataset, bronze, result);
+            // event converts its version itself, after this commit or racing it. With withdrawals on, the converter
+            // takes that look itself, after its commit, and withdraws what it committed of a file deleted meanwhile
+            // (SilverConverter#convert with a Presence); the HEAD it sends is the one read here.
+            BronzeHead head = new BronzeHead(bronze, key);
+            ConversionResult result = withdrawsDeletedFiles ? converter.convert(source, dataset, content, deadline, head)
+                    : converter.convert(source, dataset, content, deadline);
+            if (result.unchanged()) {
+                return result.outcome();
             }
+            if (WithdrawalResult.WITHDRAWN.equals(result.outcome())) {
+                return result.outcome();
+            }
+            info = head.latest();
             if (info.isEmpty() || info.get().etag().equals(object.etag()) || !result.replacedEtag().equals(Optional.of(info.get().etag()))) {
                 return result.outcome();
             }
+            log.info("source object changed back while it was converted; converting its current version", Map.of(
+                    "source", "s3://" + bucket + "/" + key, "convertedEtag", object.etag(), "currentEtag", info.get().etag()));
             if (conversion == MAX_CONVERSIONS) {
                 throw new IOException("s3://" + bucket + "/" + key + " changed during each of " + MAX_CONVERSIONS + " conversions (its ETag is now "
                         + info.get().etag() + "); the invocation fails so that Lambda retries it, once the object stops changing");
             }
-            log.info("source object changed back while it was converted; converting its current version", Map.of(
-                    "source", "s3://" + bucket + "/" + key, "convertedEtag", object.etag(), "currentEtag", info.get().etag()));
         }
     }
 
     /**
-     * The object was deleted while this run converted it: the bytes were read, so the run committed, and the removal's own
-     * event, handled before that commit, found nothing of it to withdraw (no manifest yet, one that wrote nothing, or one
-     * already withdrawn) and will not come again. Its rows would stay in silver for good: this run withdraws them. A removal
-     * handled after the commit withdraws them itself, and the two serialise on the manifest like any two commits.
+     * The HEAD of a bronze key, remembering what it saw: the converter's look after its commit ({@link SilverConverter.Presence})
+     * and the handler's check for a version changed back are then one request, as the request plan counts them
+     * ({@code S3RequestPlanIT}, docs/cost-model.md).
      */
-    private String withdrawDeletedWhileConverted(String bucket, String key, String dataset, ObjectStore bronze, ConversionResult converted)
-            throws IOException {
-        log.info("source object deleted while it was converted; withdrawing what was committed", Map.of("source", "s3://" + bucket + "/" + key,
-                "convertedEtag", converted.manifest().source().etag()));
-        WithdrawalResult result = converter.withdraw(bucket, key, dataset, () -> bronze.stat(key).isPresent());
-        // Uploaded again meanwhile (present): its own event converts it, and this run's conversion stands until then.
-        return result.leftWithdrawn(bucket, key) ? WithdrawalResult.WITHDRAWN : converted.outcome();
+    private static final class BronzeHead implements SilverConverter.Presence {
+        private final ObjectStore bronze;
+        private final String key;
+        /** Empty until the first HEAD: then what it saw. */
+        private Optional<ObjectInfo> seen = Optional.empty();
+        private boolean asked;
+
+        BronzeHead(ObjectStore bronze, String key) {
+            this.bronze = requireNonNull(bronze, "bronze is null");
+            this.key = requireNonNull(key, "key is null");
+        }
+
+        @Override
+        public boolean exists() throws IOException {
+            seen = bronze.stat(key);
+            asked = true;
+            return seen.isPresent();
+        }
+
+        /** What the last HEAD saw; a HEAD now when none was sent (withdrawals off, so the converter asked nothing). */
+        Optional<ObjectInfo> latest() throws IOException {
+            if (!asked) {
+                exists();
+            }
+            return seen;
+        }
     }
 
     /** Primes the converter before a snapshot; a restore needs nothing (see the class comment). */
