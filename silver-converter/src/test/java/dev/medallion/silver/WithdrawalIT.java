@@ -376,6 +376,45 @@ class WithdrawalIT {
     }
 
     /**
+     * As above, and the file is uploaded again with the same bytes while the conversion withdraws what it committed: after the
+     * withdrawal's look found the key gone, before its manifest write. The upload's event is answered {@code unchanged} against
+     * the conversion's manifest, which records this ETag; had the conversion stopped at its withdrawal, the file would be in bronze
+     * and not in silver, with no event left to convert it. It looks at the key again, as a removal's withdrawal does, and converts it.
+     */
+    @Test
+    void aFileUploadedAgainWithTheSameBytesWhileItsConversionWithdrawsIsConvertedAgain() throws Exception {
+        byte[] content = csv(0, 3_000, BAD_ROW);
+        upload(KEY, content);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            FaultProxy proxy = proxy();
+            Injection conversionCommit = proxy.inject(WRITE_MANIFEST, Fault.hold(), 1);
+            SilverConverterHandler handler = handlerThrough(proxy);
+            S3Event created = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
+            Future<List<String>> conversion = pool.submit(() -> handler.handleRequest(created, null));
+            assertTrue(conversionCommit.awaitHits(1, Duration.ofSeconds(30)), "the conversion read the file and reached its manifest write");
+            S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+            assertEquals(WithdrawalResult.UNCHANGED, withdraw(converter(silver)).outcome(), "its removal, before the conversion commits");
+            // Released (reset; the SDK sends it again): the conversion commits, finds the key gone, and withdraws, its write on the
+            // conversion's manifest (If-Match) held in turn. Many requests come between, so the hold is in place before it.
+            proxy.clear();
+            Injection withdrawalCommit = proxy.inject(WRITE_MANIFEST.and(request -> request.header("if-match").isPresent()), Fault.hold(), 1);
+            assertTrue(withdrawalCommit.awaitHits(1, Duration.ofSeconds(30)), "the conversion found the key gone and reached its withdrawal's write");
+
+            SourceObject again = upload(KEY, content);
+            assertTrue(convert(converter(silver), again).unchanged(), "its event, against the manifest the conversion committed");
+            proxy.clear();
+
+            assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), conversion.get(60, TimeUnit.SECONDS));
+            assertEquals(3, manifest(KEY).generation(), "converted on top of the withdrawal");
+            assertExactlyOnce(again, 3_000, 1);
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * As above with {@code WITHDRAW_DELETED_FILES=false} (the stack's {@code silver_withdraws_deleted_files = false}, which
      * delivers no removal): a deleted file's rows stay, so the conversion keeps what it committed.
      */

@@ -325,14 +325,24 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 return result.outcome();
             }
             if (WithdrawalResult.WITHDRAWN.equals(result.outcome())) {
-                return result.outcome();
+                // Withdrawn because the file was deleted while it was converted. Like a removal's withdrawal, it looks again: the
+                // same bytes uploaded after its look found the key gone had their event answered "unchanged" against the manifest
+                // it then replaced, and are converted here, or by nobody.
+                info = bronze.stat(key);
+                if (info.isEmpty()) {
+                    return result.outcome();
+                }
+                log.info("source object uploaded again while the rows its conversion committed were withdrawn; converting it",
+                        Map.of("source", "s3://" + bucket + "/" + key, "currentEtag", info.get().etag()));
             }
-            info = head.latest();
-            if (info.isEmpty() || info.get().etag().equals(object.etag()) || !result.replacedEtag().equals(Optional.of(info.get().etag()))) {
-                return result.outcome();
+            else {
+                info = head.latest();
+                if (info.isEmpty() || info.get().etag().equals(object.etag()) || !result.replacedEtag().equals(Optional.of(info.get().etag()))) {
+                    return result.outcome();
+                }
+                log.info("source object changed back while it was converted; converting its current version", Map.of(
+                        "source", "s3://" + bucket + "/" + key, "convertedEtag", object.etag(), "currentEtag", info.get().etag()));
             }
-            log.info("source object changed back while it was converted; converting its current version", Map.of(
-                    "source", "s3://" + bucket + "/" + key, "convertedEtag", object.etag(), "currentEtag", info.get().etag()));
             if (conversion == MAX_CONVERSIONS) {
                 throw new IOException("s3://" + bucket + "/" + key + " changed during each of " + MAX_CONVERSIONS + " conversions (its ETag is now "
                         + info.get().etag() + "); the invocation fails so that Lambda retries it, once the object stops changing");
