@@ -800,6 +800,33 @@ class SilverConverterTest {
     }
 
     @Test
+    void aUtf8FileInADatasetDeclaredWindows1252IsRejectedNotWrittenAsMojibake() throws IOException {
+        // pandas' to_csv and most tools write UTF-8 without a byte order mark: read as windows-1252, which maps every byte,
+        // Björn would be written as BjÃ¶rn, with no error, in every row.
+        java.nio.charset.Charset windows1252 = java.nio.charset.Charset.forName("windows-1252");
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.defaults(),
+                new CsvOverrides(Map.of(), Map.of("people", windows1252)), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+        byte[] legacy = "id,name\n1,Ren\u00e9\n".getBytes(windows1252);
+        byte[] utf8 = "id,name\n2,Bj\u00f6rn\n3,Jos\u00e9\n".getBytes(StandardCharsets.UTF_8);
+
+        Manifest converted = converter.convert(source("people/legacy.csv", legacy, MODIFIED), "people", () -> new java.io.ByteArrayInputStream(legacy)).manifest();
+        ConversionResult result = converter.convert(source("people/utf8.csv", utf8, MODIFIED), "people", () -> new java.io.ByteArrayInputStream(utf8));
+
+        assertEquals(List.of("Ren\u00e9"), ParquetTestFiles.readAll(silver.resolve(converted.parts().get(0).key())).stream()
+                .map(row -> row.get("name").toString()).toList(), "a windows-1252 file still converts as declared");
+        Manifest manifest = result.manifest();
+        // Read back when written, so that a failure shows what the table would hold.
+        String written = manifest.parts().isEmpty() ? "nothing written" : "written as " + ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));
+        assertEquals(Manifest.REJECTED, manifest.status(), written);
+        assertEquals("The file looks like UTF-8, not windows-1252, the encoding CSV_ENCODINGS declares for dataset people: every byte above 0x7F"
+                + " in its first 8192 bytes is part of a UTF-8 character, the first 0xC3 0xB6 at byte offset 12 (line 2), which is '\u00f6' in UTF-8"
+                + " and would be written as '\u00c3\u00b6'. Remove the dataset's entry from CSV_ENCODINGS if its files are UTF-8 (the default),"
+                + " or save this file as windows-1252.", manifest.reason());
+        assertEquals(0, manifest.rowsWritten());
+        assertTrue(allFiles().stream().noneMatch(file -> file.contains("utf8-") && file.endsWith(".parquet")), "no row of it committed: " + allFiles());
+    }
+
+    @Test
     void bytesThatDecodeToControlCharactersAreRejectedNotEmpty() throws IOException {
         byte[] content = new byte[500 * 1024];
         for (int i = 0; i < content.length; i++) {

@@ -4,6 +4,7 @@ import dev.medallion.common.text.CompressedFormat;
 import dev.medallion.common.text.ControlCharacters;
 import dev.medallion.common.text.EbcdicText;
 import dev.medallion.common.text.GzipMembersInputStream;
+import dev.medallion.common.text.Utf8Lookalike;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -31,6 +32,8 @@ import static java.util.Objects.requireNonNull;
  *     ASCII in single bytes (Windows-1252, ISO-8859-1…): rejected as not text, or as UTF-16 to declare;</li>
  * <li>a UTF-8 byte order mark in a file declared in another charset: rejected, since the mark says the
  *     file is UTF-8 and the declaration says otherwise;</li>
+ * <li>a file declared in a single-byte charset (windows-1252, ISO-8859-1…) whose first bytes above 0x7F are all UTF-8
+ *     characters ({@link Utf8Lookalike}): rejected, since it would decode without error into other characters;</li>
  * <li>a UTF-16LE file starting with a big-endian byte order mark, or the reverse: rejected; so is a UTF-16 or
  *     UTF-32 file whose ASCII characters are written in the other byte order than the declared charset reads
  *     ({@link #otherByteOrder}), which would decode without error into other characters, no line break among them;</li>
@@ -90,6 +93,13 @@ public final class TextInput {
             throw new RejectedInputException("The file starts with a UTF-8 byte order mark" + declared
                     + ": remove the dataset's entry from " + CSV_ENCODINGS + " if its files are UTF-8 (the default), or save this file as "
                     + charset.name() + ".");
+        }
+        if (encoding.isPresent()) {
+            // Read as the single-byte charset declared, a UTF-8 file would convert without an error, every accented letter mangled.
+            Optional<Utf8Lookalike> utf8 = Utf8Lookalike.in(sample, charset);
+            if (utf8.isPresent()) {
+                throw new RejectedInputException(utf8.get().reason(charset, dataset, CSV_ENCODINGS, context.offset(utf8.get().offset())));
+            }
         }
         if (asciiCompatible(charset)) {
             if (startsWith(sample, 0xff, 0xfe, 0x00, 0x00) || startsWith(sample, 0x00, 0x00, 0xfe, 0xff)) {
