@@ -10,6 +10,7 @@ import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
 import dev.medallion.silver.local.ContractFiles;
+import dev.medallion.silver.local.WhatConvertsAgain;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -63,7 +64,9 @@ public final class LocalSilver {
         if (result.unchanged()) {
             return line + (Manifest.REJECTED.equals(manifest.status())
                     ? ": rejected before, read with the same settings, and unchanged since: " + withWhatToDoOnThisMachine(manifest.reason(), file)
-                    : ": converted before and unchanged since");
+                    // What converts it again, as the silver command's line says it: a person who changed a setting and sees nothing happen asks.
+                    : ": converted before and unchanged since (" + silver.describe(result.manifestKey()) + "); "
+                            + WhatConvertsAgain.forConvertedFile(manifest, contracts.describe(file.dataset()), WhatConvertsAgain.Settings.ENVIRONMENT));
         }
         if (Manifest.REJECTED.equals(manifest.status())) {
             line += ": " + withWhatToDoOnThisMachine(manifest.reason(), file);

@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -221,35 +220,6 @@ public final class SilverConverterCli {
                 + SilverSettings.CSV_DELIMITERS + " entry)" + limits;
     }
 
-    /**
-     * What SilverConverter compares before it answers a converted (or empty) file unchanged: the file; a declared
-     * delimiter or encoding other than it was read with, and declared null markers other than it was converted with
-     * (readUnderOtherSettings: a declaration removed does not count, so the line says "declaring"); and, for a file
-     * that wrote parts, the contract in force (convertedUnderAnotherContract). Each with what the manifest recorded,
-     * so a person sees which value would be "other".
-     */
-    private static String whatConvertsAConvertedFileAgain(Manifest manifest, String contractFile) {
-        String nullMarkers = manifest.nullValues().isEmpty() ? "none" : String.join(",", manifest.nullValues());
-        String contract = Manifest.CONVERTED.equals(manifest.status()) ? ", or once its dataset's schema contract (" + contractFile + ") changes" : "";
-        return "it is converted again once the file changes, or run with a --delimiter or --encoding (or a " + SilverSettings.CSV_DELIMITERS + " or "
-                + SilverSettings.CSV_ENCODINGS + " entry) other than the " + delimiterName(manifest.delimiter()) + " and "
-                // A manifest written before encodings were recorded was read as UTF-8, the default then and now.
-                + Optional.ofNullable(manifest.encoding()).orElse(StandardCharsets.UTF_8.name())
-                + " it was read with, or with --null-values (or a " + SilverSettings.CSV_NULL_VALUES + " entry) declaring other null markers than it was"
-                + " converted with (" + nullMarkers + ")" + contract;
-    }
-
-    /** As --delimiter names it: a tab shown as itself would print as blank space. */
-    private static String delimiterName(String delimiter) {
-        return switch (String.valueOf(delimiter)) {
-            case "," -> "comma";
-            case ";" -> "semicolon";
-            case "\t" -> "tab";
-            case "|" -> "pipe";
-            default -> "'" + delimiter + "'";
-        };
-    }
-
     private static String stem(Path input) {
         return input.getFileName().toString().replaceFirst("(?i)(\\.(csv|dat))?(\\.gz)?$", "");
     }
@@ -264,7 +234,7 @@ public final class SilverConverterCli {
         }
         if (result.unchanged()) {
             return "unchanged " + file + ": already converted (" + silver.describe(result.manifestKey()) + "); "
-                    + whatConvertsAConvertedFileAgain(manifest, contractFiles.describe(dataset)) + "; or delete that manifest to convert it again";
+                    + WhatConvertsAgain.forConvertedFile(manifest, contractFiles.describe(dataset), WhatConvertsAgain.Settings.OPTIONS_OR_ENVIRONMENT);
         }
         if (Manifest.REJECTED.equals(manifest.status())) {
             // A file refused after its first rows defined the dataset's contract: the contract stays.
