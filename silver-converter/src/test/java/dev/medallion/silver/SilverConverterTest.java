@@ -827,6 +827,39 @@ class SilverConverterTest {
     }
 
     @Test
+    void aDosEndOfFileMarkerAfterTheLastLineIsNoRow() throws IOException {
+        // Ctrl-Z (0x1A) ends the text of files written by DOS-era tools, copy /a and some ERP exports: it is no row of the file.
+        byte[] codes = "code\nA1\nB2\n\u001a".getBytes(StandardCharsets.UTF_8);
+        byte[] amounts = "id,amount\r\n1,1.5\r\n2,2\r\n\u001a".getBytes(StandardCharsets.UTF_8);
+
+        Manifest oneColumn = converter(ConversionLimits.defaults()).convert(source("codes/c.csv", codes, MODIFIED), "codes",
+                () -> new java.io.ByteArrayInputStream(codes)).manifest();
+        Manifest twoColumns = converter(ConversionLimits.defaults()).convert(source("amounts/a.csv", amounts, MODIFIED), "amounts",
+                () -> new java.io.ByteArrayInputStream(amounts)).manifest();
+
+        assertEquals(List.of("A1", "B2"), ParquetTestFiles.readAll(silver.resolve(oneColumn.parts().get(0).key())).stream()
+                .map(row -> row.get("code").toString()).toList(), "no row of the marker in a text column");
+        assertEquals(2, oneColumn.rowsRead());
+        assertEquals(List.of(1.5, 2.0), ParquetTestFiles.readAll(silver.resolve(twoColumns.parts().get(0).key())).stream()
+                .map(row -> row.get("amount")).toList());
+        assertEquals(2, twoColumns.rowsRead());
+        assertEquals(0, twoColumns.rowsQuarantined(), "not quarantined as a row of one field");
+        assertEquals(null, twoColumns.quarantine());
+    }
+
+    @Test
+    void aDosEndOfFileMarkerBeforeTheEndIsData() throws IOException {
+        // Only the text's last character ends it: one with a line after it is a value, kept, as any other control character.
+        byte[] codes = "code\nA1\n\u001a\nB2\n".getBytes(StandardCharsets.UTF_8);
+
+        Manifest manifest = converter(ConversionLimits.defaults()).convert(source("codes/c.csv", codes, MODIFIED), "codes",
+                () -> new java.io.ByteArrayInputStream(codes)).manifest();
+
+        assertEquals(List.of("A1", "\u001a", "B2"), ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key())).stream()
+                .map(row -> row.get("code").toString()).toList());
+    }
+
+    @Test
     void bytesThatDecodeToControlCharactersAreRejectedNotEmpty() throws IOException {
         byte[] content = new byte[500 * 1024];
         for (int i = 0; i < content.length; i++) {

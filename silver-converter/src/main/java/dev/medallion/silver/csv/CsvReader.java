@@ -54,6 +54,11 @@ public final class CsvReader implements Closeable {
      * Appended to a range that does not end the file: Unicode noncharacters, which no delimiter a person
      * declares is (see {@link #openRange}) and text exported by tools does not hold.
      */
+    /**
+     * Ctrl-Z (SUB): DOS marked the end of a text file with it, and tools still write it there. As the text's last line
+     * (nothing but line breaks after it) it is no row; anywhere else it is a character of the data like any other.
+     */
+    private static final String DOS_END_OF_FILE = "\u001a";
     static final String END_MARKER = "\uFDD0\uFDD1\uFDD2\uFDD3\uFDD4\uFDD5\uFDD6\uFDD7";
     private static final int SAMPLE_CHARS = ControlCharacters.SAMPLE_CHARS;
     /** What Commons CSV says of a closing quote followed by other characters, with the line (Commons CSV's "position" counts characters from the file's start). */
@@ -272,6 +277,15 @@ public final class CsvReader implements Closeable {
             // The marker is the range's last line, after all of its line breaks.
             endedBetweenRecords = true;
             rangeLineBreaks = row.line() - 1;
+            return Optional.empty();
+        }
+        if (!endMarked && record.size() == 1 && DOS_END_OF_FILE.equals(record.get(0)) && !hasNext()) {
+            // The text ends in Ctrl-Z, as DOS-era tools, copy /a and some ERP exports end it: no row. Converted, it was a row
+            // of one field, quarantined in a file of several columns for its number of fields, a row of the table in a file of one.
+            failure = rowSize.atEnd(linesBefore);
+            if (failure != null) {
+                throw failure;
+            }
             return Optional.empty();
         }
         if (rowSize.mayExceedLimit()) {

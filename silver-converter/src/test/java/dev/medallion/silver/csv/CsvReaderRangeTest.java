@@ -72,6 +72,13 @@ class CsvReaderRangeTest {
     }
 
     @Test
+    void aDosEndOfFileMarkerEndsTheLastRangeAsItEndsAFileAndIsDataInAnother() throws Exception {
+        assertEquals(List.of(List.of("5", "x")), readRange("5,x\n\u001a", false).fields(), "the last range ends the file");
+        assertEquals(List.of(List.of("5", "x"), List.of("\u001a")), readRange("5,x\n\u001a\n", true).fields(),
+                "a range the file goes on after: a line of it, as in the file read as one stream");
+    }
+
+    @Test
     void aByteOrderMarkAtARangeStartIsData() throws Exception {
         Range range = readRange("\uFEFF8,z\n", true);
         assertEquals(List.of(List.of("\uFEFF8", "z")), range.fields());
