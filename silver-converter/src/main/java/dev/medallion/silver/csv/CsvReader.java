@@ -54,12 +54,12 @@ public final class CsvReader implements Closeable {
      * Appended to a range that does not end the file: Unicode noncharacters, which no delimiter a person
      * declares is (see {@link #openRange}) and text exported by tools does not hold.
      */
+    static final String END_MARKER = "\uFDD0\uFDD1\uFDD2\uFDD3\uFDD4\uFDD5\uFDD6\uFDD7";
     /**
      * Ctrl-Z (SUB): DOS marked the end of a text file with it, and tools still write it there. As the text's last line
      * (nothing but line breaks after it) it is no row; anywhere else it is a character of the data like any other.
      */
     private static final String DOS_END_OF_FILE = "\u001a";
-    static final String END_MARKER = "\uFDD0\uFDD1\uFDD2\uFDD3\uFDD4\uFDD5\uFDD6\uFDD7";
     private static final int SAMPLE_CHARS = ControlCharacters.SAMPLE_CHARS;
     /** What Commons CSV says of a closing quote followed by other characters, with the line (Commons CSV's "position" counts characters from the file's start). */
     private static final Pattern TEXT_AFTER_CLOSING_QUOTE = Pattern.compile("Invalid character between encapsulated token and delimiter at line: ([0-9].*?), position");
