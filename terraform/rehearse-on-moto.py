@@ -1,4 +1,4 @@
-"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with nine gaps of moto 5.2.1 filled.
+"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with ten gaps of moto 5.2.1 filled.
 
 1. Budgets: the AWS provider reads a budget back with DescribeSubscribersForNotification and
    ListTagsForResource, and changes its tags with TagResource and UntagResource; moto 5.2.1 answers
@@ -65,6 +65,23 @@
    #7948). A DELETE without a version id on a suspended bucket is left to moto (AWS writes a null-version
    marker; moto drops the key, and fails the same way when the key has a marker).
 
+10. ListObjectVersions with encoding-type=url: moto 5.2.1 ignores the parameter and answers every key as
+   stored, with no EncodingType element. S3 URL-encodes the keys and says so ("If you specify the
+   encoding-type request parameter, Amazon S3 includes this element in the response, and returns encoded
+   key name values in the following response elements: KeyMarker, NextKeyMarker, Prefix, Key, and
+   Delimiter", docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html, EncodingType). The AWS
+   provider's force_destroy asks for it and URL-decodes every key it gets, encoded or not (Go's
+   url.QueryUnescape, where '+' is a space; internal/service/s3/delete.go forEachObjectVersionsPage, since
+   hashicorp/terraform-provider-aws#40537), then deletes those keys with DeleteObjects. So a key holding a
+   '+' (the rehearsal's replayed file, 'new stores+eu.csv') came back as another key, 'new stores eu.csv';
+   DeleteObjects answers a key that does not exist as deleted, as S3 does; the bucket kept its versions and
+   terraform destroy listed and deleted again without end (still "destroying" after 3.5 minutes). Here a
+   ListObjectVersions with encoding-type=url encodes those elements, and CommonPrefixes, with urllib's
+   quote_plus: each byte but letters, digits, '-', '_', '.', '~' and '/' percent-encoded, a '+' as %2B and a
+   space as '+', as S3 was seen answering (brekkylab/backlot#178; either '+' or %20 decodes to a space), and
+   answers EncodingType url, on which an SDK that decodes (the AWS CLI, the Java SDK) decodes. No moto issue names this (getmoto/moto#1330 was about encoding-type refused outright; moto
+   encodes ListObjects' keys, not ListObjectVersions'). Other listings are left to moto.
+
 Every other request is moto's. Arguments are moto_server's (-H HOST -p PORT, and -s for https with
 a certificate of its own or -c CERT -k KEY for a given one).
 """
@@ -72,17 +89,20 @@ a certificate of its own or -c CERT -k KEY for a given one).
 import json
 import sys
 import threading
+import urllib.parse
 import uuid
 
 import flask
 from moto.awslambda.models import LambdaBackend, LambdaFunction
 from moto.budgets.exceptions import NotFoundException
 from moto.budgets.responses import BudgetsResponse
+from moto.core.responses import ActionResult
 from moto.events.exceptions import ValidationException
 from moto.events.models import EventPattern
 from moto.events.responses import EventsHandler
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket, S3Backend
+from moto.s3.responses import S3Response
 from moto.server import main
 from moto.sqs.models import Queue, sqs_backends
 
@@ -431,6 +451,38 @@ def delete_object_by_version_whatever_the_versioning(self, bucket_name, key_name
 # calls delete_object for each object it names, so it is covered too.
 FakeBucket.is_versioned = property(is_versioned_or_deleting_a_version)
 S3Backend.delete_object = delete_object_by_version_whatever_the_versioning
+
+moto_list_object_versions = S3Response.list_object_versions
+
+
+def url_encoded_listing(listing):
+    """A ListObjectVersions result with its keys URL-encoded, as S3 answers encoding-type=url."""
+    def encoded(value):
+        return urllib.parse.quote_plus(value, safe="/")
+
+    for entry in listing["Versions"] + listing["DeleteMarkers"]:
+        entry["Key"] = encoded(entry["Key"])
+    for field in ("Prefix", "Delimiter", "KeyMarker", "NextKeyMarker"):
+        if listing.get(field):
+            listing[field] = encoded(listing[field])
+    for common_prefix in listing.get("CommonPrefixes", []):
+        common_prefix["Prefix"] = encoded(common_prefix["Prefix"])
+    listing["EncodingType"] = "url"
+    return listing
+
+
+def list_object_versions_encoding_keys_as_asked(self):
+    if self.querystring.get("encoding-type", [None])[0] == "url":
+        # moto builds the result and serializes it in one method: the result is encoded on its way to the
+        # serializer. moto makes an S3Response for each request, so no other request sees this one's.
+        serialized = self.serialized
+        self.serialized = lambda result: serialized(ActionResult(url_encoded_listing(result.result)))
+    return moto_list_object_versions(self)
+
+
+# Keys listed with encoding-type=url come back encoded, so that force_destroy deletes the keys stored (see 10.
+# above).
+S3Response.list_object_versions = list_object_versions_encoding_keys_as_asked
 
 if __name__ == "__main__":
     sys.exit(main())

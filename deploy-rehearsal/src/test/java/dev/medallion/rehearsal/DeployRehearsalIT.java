@@ -129,7 +129,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  *     parts and quarantine file gone, the rest of silver untouched, and in the gold trigger queue the
  *     manifest's write and the parts' removals.</li>
  * <li><b>Destroy.</b> {@code terraform destroy} must succeed and leave the emulator holding exactly what
- *     it held before the apply, listed kind by kind with the services' own List calls.</li>
+ *     it held before the apply, listed kind by kind with the services' own List calls. Bronze still holds
+ *     what the steps left in it, as a deployment's would: the operator commands' file, whose key holds a
+ *     space and a '+', and the deleted file's version and delete marker, which force_destroy deletes.</li>
  * </ol>
  * <p>
  * <b>What the functions get that Terraform does not set.</b> Nothing of a function's environment is set by
@@ -254,7 +256,6 @@ class DeployRehearsalIT {
             steps.run("gold_rebuild_command with the AWS CLI", this::rebuildCommand);
             steps.run("silver_replay_command with bash, the AWS CLI and jq", this::replayCommand);
             steps.run("silver_reconvert_command after a contract change, with bash, the AWS CLI and jq", this::reconvertCommand);
-            steps.run("the operator commands' file removed from bronze", this::removeReplayedFile);
             steps.run("a bronze file deleted: the converter withdraws its rows, the silver notification tells gold", this::withdrawDeletedFile);
             destroyed = true;
             steps.run("terraform destroy leaves nothing", this::destroy);
@@ -263,14 +264,7 @@ class DeployRehearsalIT {
         finally {
             if (stack != null) {
                 if (!destroyed && resourcesApplied > 0) {
-                    // Best effort only: the emulator goes away with its resources anyway. Without the
-                    // operator commands' file in bronze, so that the destroy ends (removeReplayedFile).
-                    try {
-                        deleteEveryVersion(REPLAYED);
-                    }
-                    catch (RuntimeException e) {
-                        System.out.println("[rehearsal] could not delete " + REPLAYED + " before the destroy: " + e);
-                    }
+                    // Best effort only: the emulator goes away with its resources anyway.
                     stack.destroyAfterFailure(variables);
                 }
                 stack.close();
@@ -1197,39 +1191,6 @@ class DeployRehearsalIT {
             assertTrue(front.calls().size() == 1, "nothing invoked without a dataset: " + front.calls());
             steps.say("without DATASET: " + unnamed.stderr().strip());
         }
-    }
-
-    /**
-     * Every version of the file the operator commands' steps added, deleted from the versioned bronze bucket
-     * by this JVM's client: left there, terraform destroy's force_destroy never empties the bucket on moto
-     * 5.2.1 (ListObjectVersions with encoding-type=url and DeleteObjects, each answered 200, over and over:
-     * the bucket was still "destroying" after 3.5 minutes), which is moto's and the provider's affair with
-     * a '+' or a space in a key, not the stack's.
-     */
-    private void removeReplayedFile() {
-        int deleted = deleteEveryVersion(REPLAYED);
-        assertTrue(deleted > 0, "no version of " + REPLAYED + " in " + bronze);
-        var left = aws.s3.listObjectVersions(request -> request.bucket(bronze).prefix(REPLAYED));
-        assertTrue(left.versions().isEmpty() && left.deleteMarkers().isEmpty(), REPLAYED + " left in " + bronze + ": " + left);
-        steps.say(deleted + " version(s) of s3://" + bronze + "/" + REPLAYED + " deleted");
-    }
-
-    /** How many versions and delete markers of a bronze key were deleted (none when there is none, or no bucket yet). */
-    private int deleteEveryVersion(String key) {
-        if (aws == null || bronze == null) {
-            return 0;
-        }
-        List<software.amazon.awssdk.services.s3.model.ObjectIdentifier> versions = new ArrayList<>();
-        aws.s3.listObjectVersionsPaginator(request -> request.bucket(bronze).prefix(key)).forEach(page -> {
-            page.versions().forEach(version -> versions.add(software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder()
-                    .key(version.key()).versionId(version.versionId()).build()));
-            page.deleteMarkers().forEach(marker -> versions.add(software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder()
-                    .key(marker.key()).versionId(marker.versionId()).build()));
-        });
-        if (!versions.isEmpty()) {
-            aws.s3.deleteObjects(request -> request.bucket(bronze).delete(delete -> delete.objects(versions)));
-        }
-        return versions.size();
     }
 
     /**

@@ -3,15 +3,29 @@ package dev.medallion.rehearsal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,13 +41,14 @@ class PatchedMotoIT {
     private static final Path ROOT = Path.of(System.getProperty("medallion.root", "..")).toAbsolutePath().normalize();
 
     private static PatchedMoto moto;
+    private static EmulatorTls tls;
     private static EmulatorClients aws;
 
     @BeforeAll
     static void startPatchedMoto() throws Exception {
         PatchedMoto.checkPrerequisites();
         Path logs = RehearsalLogs.fresh("patched-moto");
-        EmulatorTls tls = EmulatorTls.create(logs);
+        tls = EmulatorTls.create(logs);
         moto = PatchedMoto.start(ROOT, tls, logs);
         aws = new EmulatorClients(moto.endpoint(), Region.US_EAST_1, tls);
     }
@@ -80,5 +95,73 @@ class PatchedMotoIT {
         // What force_destroy ends with: the bucket, now empty of versions, is deleted.
         aws.s3.deleteBucket(request -> request.bucket(bucket));
         assertTrue(aws.s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket)), bucket + " still listed after DeleteBucket");
+    }
+
+    /**
+     * Gap 10: force_destroy lists a bucket's versions and delete markers with ListObjectVersions
+     * encoding-type=url and URL-decodes every key it is given, whether or not the answer says it is encoded
+     * (hashicorp/terraform-provider-aws internal/service/s3/delete.go, forEachObjectVersionsPage), then deletes
+     * those keys with DeleteObjects. moto 5.2.1 ignored encoding-type and answered the keys as stored, so a
+     * '+' in a key, decoded, became a space: DeleteObjects named a key that does not exist, which it answers
+     * as deleted, the bucket kept its versions and terraform destroy listed and deleted again without end.
+     * The operator commands' replayed file of the rehearsal has such a key. The listing is read off the wire
+     * here, as the provider's Go SDK reads it (this JVM's SDK would decode the keys itself when the answer
+     * says EncodingType url, and only then).
+     */
+    @Test
+    void aKeyWithAPlusAndASpaceIsDeletedByTheKeysForceDestroyDecodesFromAUrlEncodedListing() throws Exception {
+        String bucket = "versioned-with-a-replayed-file";
+        String key = "stores_eu/2026/12/new stores+eu.csv";
+        aws.s3.createBucket(request -> request.bucket(bucket));
+        aws.s3.putBucketVersioning(request -> request.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        aws.s3.putObject(request -> request.bucket(bucket).key(key), RequestBody.fromString("store_id,city\n7,Lyon\n"));
+        aws.s3.deleteObject(request -> request.bucket(bucket).key(key));
+        aws.s3.putBucketVersioning(request -> request.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
+
+        Document listing = listObjectVersionsUrlEncoded(bucket);
+        List<ObjectIdentifier> versions = decodedIdentifiers(listing, "Version");
+        List<ObjectIdentifier> markers = decodedIdentifiers(listing, "DeleteMarker");
+        // As the provider does: the versions first, then the delete markers, each a DeleteObjects of its own.
+        for (List<ObjectIdentifier> page : List.of(versions, markers)) {
+            DeleteObjectsResponse deleted = aws.s3.deleteObjects(request -> request.bucket(bucket).delete(delete -> delete.objects(page).quiet(true)));
+            assertTrue(deleted.errors().isEmpty(), "DeleteObjects of " + page + ": " + deleted);
+        }
+
+        ListObjectVersionsResponse left = aws.s3.listObjectVersions(request -> request.bucket(bucket));
+        assertTrue(left.versions().isEmpty() && left.deleteMarkers().isEmpty(), "left in " + bucket + " after DeleteObjects of the keys decoded from"
+                + " a ListObjectVersions with encoding-type=url, " + versions + " and " + markers + ", where the key stored is '" + key + "': " + left);
+        assertEquals("url", text(listing.getDocumentElement(), "EncodingType"),
+                "EncodingType of a ListObjectVersions with encoding-type=url, which tells an SDK that the keys are encoded");
+        aws.s3.deleteBucket(request -> request.bucket(bucket));
+    }
+
+    /** The ListObjectVersions answer of {@code bucket} as sent, to {@code GET /bucket?versions&encoding-type=url}. */
+    private static Document listObjectVersionsUrlEncoded(String bucket) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(tls.sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
+        URI uri = moto.endpoint().resolve("/" + bucket + "?versions&encoding-type=url");
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode(), "GET " + uri + ": " + new String(response.body(), StandardCharsets.UTF_8));
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(response.body()));
+    }
+
+    /** Each {@code element}'s key and version id, the key URL-decoded as Go's url.QueryUnescape does ('+' is a space). */
+    private static List<ObjectIdentifier> decodedIdentifiers(Document listing, String element) {
+        List<ObjectIdentifier> identifiers = new ArrayList<>();
+        NodeList entries = listing.getElementsByTagName(element);
+        for (int i = 0; i < entries.getLength(); i++) {
+            Element entry = (Element) entries.item(i);
+            identifiers.add(ObjectIdentifier.builder()
+                    .key(URLDecoder.decode(text(entry, "Key"), StandardCharsets.UTF_8))
+                    .versionId(text(entry, "VersionId"))
+                    .build());
+        }
+        assertTrue(!identifiers.isEmpty(), "no " + element + " in the listing");
+        return identifiers;
+    }
+
+    private static String text(Element parent, String child) {
+        NodeList nodes = parent.getElementsByTagName(child);
+        return nodes.getLength() == 0 ? null : nodes.item(0).getTextContent();
     }
 }
