@@ -232,6 +232,38 @@ class ConverterLogMetricFiltersIT {
                         + pattern + " against " + withdrawn));
     }
 
+    /**
+     * A conversion that failed after its commit (its sweep), its file deleted and its removal handled before that commit, is
+     * retried by Lambda as its ObjectCreated event, which finds the key gone and withdraws what was committed
+     * (docs/silver-converter.md, "A conversion that fails after its commit"). That withdrawal's line is counted once by the
+     * withdrawn-files filter and by no other; the line of such an event that withdraws nothing (here the event delivered once
+     * more, the key already withdrawn) by none.
+     */
+    @Test
+    void anEventThatFindsItsKeyGoneIsCountedOnceWhenItWithdrawsAndNeverWhenItWithdrawsNothing() throws Exception {
+        convert(write("typed.csv", "id,amount\n1,2.5\n".getBytes(StandardCharsets.UTF_8)), "orders");
+        Path file = write("gone.csv", "id,extra\nx,1\n2,3,4\n".getBytes(StandardCharsets.UTF_8));
+        convert(file, "orders");
+
+        JsonNode withdrawn = withdrawForMissingKey(file, "orders");
+        JsonNode missing = withdrawForMissingKey(file, "orders");
+
+        // What the lines are, so that no match below means what it says.
+        assertEquals("source object withdrawn", withdrawn.path("message").asText(), withdrawn.toString());
+        assertEquals("withdrawn", withdrawn.path("outcome").asText(), withdrawn.toString());
+        assertEquals(2, withdrawn.path("quarantinedRowsWithdrawn").asLong(), withdrawn.toString());
+        assertTrue(withdrawn.path("reason").asText().contains("ObjectCreated event found the key gone"), withdrawn.toString());
+        assertEquals("source object skipped: it no longer exists", missing.path("message").asText(), missing.toString());
+        assertEquals("missing", missing.path("outcome").asText(), missing.toString());
+        assertTrue(missing.path("reason").asText().contains("already withdrawn"), missing.toString());
+        Map<String, Object> patterns = asMap(Repository.rootModule().local("converter_log_patterns"));
+        patterns.forEach((name, pattern) -> {
+            assertEquals(name.equals("withdrawn_files"), matches(String.valueOf(pattern), withdrawn),
+                    name + (name.equals("withdrawn_files") ? " must count the file withdrawn: " : " must not count a withdrawal: ") + pattern);
+            assertFalse(matches(String.valueOf(pattern), missing), name + " must not count an event that withdraws nothing: " + pattern);
+        });
+    }
+
     @Test
     void theEvaluatorComparesStringsWholeAndNumbersAsNumbers() throws IOException {
         JsonNode line = JSON.readTree("{\"message\":\"source object rejected\",\"outcome\":\"rejected\",\"rowsQuarantined\":0}");
@@ -290,16 +322,7 @@ class ConverterLogMetricFiltersIT {
         Path jar = Repository.root().resolve("silver-converter/target/silver-converter.jar");
         assertTrue(Files.isRegularFile(jar), "No jar at " + jar + ": Terraform deploys it, so build it first (mvn package or mvn verify)");
         Path silver = work.resolve("silver");
-        JsonNode source = null;
-        try (var manifests = Files.list(silver.resolve("_manifests").resolve(dataset))) {
-            for (Path manifest : manifests.toList()) {
-                JsonNode named = JSON.readTree(manifest.toFile()).path("source");
-                if (named.path("key").asText().endsWith(file.getFileName().toString())) {
-                    source = named;
-                }
-            }
-        }
-        assertTrue(source != null, "no manifest of " + file + " in " + silver);
+        JsonNode source = sourceInManifest(file, dataset);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             Object converter = jarConverter(loader, silver, err);
@@ -309,6 +332,26 @@ class ConverterLogMetricFiltersIT {
         }
         List<JsonNode> lines = objectLines(err);
         assertEquals(1, lines.size(), "one line per removal: " + err.toString(StandardCharsets.UTF_8));
+        return lines.get(0);
+    }
+
+    /**
+     * The JSON line the jar's converter logs when an ObjectCreated event of {@code file}, converted into the test's silver
+     * directory, finds its key gone: what the Lambda handler does with withdrawals on, called on the jar's own classes.
+     */
+    private JsonNode withdrawForMissingKey(Path file, String dataset) throws Exception {
+        Path jar = Repository.root().resolve("silver-converter/target/silver-converter.jar");
+        assertTrue(Files.isRegularFile(jar), "No jar at " + jar + ": Terraform deploys it, so build it first (mvn package or mvn verify)");
+        JsonNode source = sourceInManifest(file, dataset);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            Object converter = jarConverter(loader, work.resolve("silver"), err);
+            Class<?> presence = loader.loadClass("dev.medallion.silver.SilverConverter$Presence");
+            converter.getClass().getMethod("withdrawForMissingKey", String.class, String.class, String.class, presence)
+                    .invoke(converter, source.path("bucket").asText(), source.path("key").asText(), dataset, gone(loader));
+        }
+        List<JsonNode> lines = objectLines(err);
+        assertEquals(1, lines.size(), "one line per event: " + err.toString(StandardCharsets.UTF_8));
         return lines.get(0);
     }
 
@@ -336,6 +379,22 @@ class ConverterLogMetricFiltersIT {
                     .invoke(converter, source, dataset, bytes, deadline.getMethod("none").invoke(null), gone(loader));
         }
         return objectLines(err);
+    }
+
+    /** The source (bucket, key) the manifest of {@code file}, converted into the test's silver directory, records. */
+    private JsonNode sourceInManifest(Path file, String dataset) throws IOException {
+        Path silver = work.resolve("silver");
+        JsonNode source = null;
+        try (var manifests = Files.list(silver.resolve("_manifests").resolve(dataset))) {
+            for (Path manifest : manifests.toList()) {
+                JsonNode named = JSON.readTree(manifest.toFile()).path("source");
+                if (named.path("key").asText().endsWith(file.getFileName().toString())) {
+                    source = named;
+                }
+            }
+        }
+        assertTrue(source != null, "no manifest of " + file + " in " + silver);
+        return source;
     }
 
     /** The jar's converter without a catalog, on the local directory {@code silver}, logging to {@code err}. */

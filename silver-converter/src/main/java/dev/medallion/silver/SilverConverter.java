@@ -91,6 +91,20 @@ public final class SilverConverter {
             + " to withdraw); none of its rows stays in silver. If the deletion was not meant, delete the key's delete marker, which converts the"
             + " file again (docs/silver-converter.md, Undoing a deletion)";
 
+    /**
+     * The reason on the line of a withdrawal made for an ObjectCreated event that found its key gone
+     * ({@link #withdrawForMissingKey}).
+     */
+    static final String WITHDRAWN_FOR_A_MISSING_KEY = "the source object was deleted from bronze, and this ObjectCreated event found the key gone"
+            + " while its manifest still held a conversion: that conversion committed after the file's removal was handled (which found"
+            + " nothing to withdraw), and its run failed after its commit (this is Lambda's retry), or the removal has not run yet. What"
+            + " it committed is withdrawn; none of its rows stays in silver. If the deletion was not meant, delete the key's delete marker,"
+            + " which converts the file again (docs/silver-converter.md, Undoing a deletion)";
+    /** The message of the line of an ObjectCreated event whose key has no object and that withdrew nothing. */
+    public static final String MISSING_MESSAGE = "source object skipped: it no longer exists";
+    /** The outcome of such an event. */
+    public static final String MISSING = "missing";
+
     private final RangeReading rangeReading;
     private final SilverLayout layout;
     private final SilverCommit commit;
@@ -336,6 +350,46 @@ public final class SilverConverter {
                 (withdrawal, previous) -> logWithdrawn(location, withdrawal, previous, started, Optional.empty(), Optional.empty()));
         result.reason().ifPresent(reason -> logNotWithdrawn(location, dataset, result.outcome(), reason));
         return result;
+    }
+
+    /**
+     * For an ObjectCreated event whose key had no object when the handler looked (withdrawals on): withdraws, exactly as
+     * {@link #withdraw} does for a removal, what the key's manifest still holds of it, and finishes the sweep of the manifest
+     * read. A conversion that committed after the file's removal was handled (which found nothing to withdraw) and then failed
+     * before its look after the commit (its sweep, a 5xx, the deadline) is retried by Lambda as this event; answered
+     * {@code missing} outright, its rows would stay in silver for a file no longer in bronze, with no event left to withdraw them.
+     * And the retry of a conversion whose own withdrawal committed and then failed its sweep finishes that sweep here. The
+     * manifest is read before {@code presence} is asked, as for a removal, so a file uploaded again is never withdrawn: its key
+     * has an object ({@link WithdrawalResult#PRESENT}, logged by nobody here: the caller converts it). Nothing of the event's
+     * version is compared: like a removal, this follows the key, and a key with no object has nothing in silver.
+     * <p>
+     * Logs one line: the withdrawal's ({@code "source object withdrawn"}, a {@code reason} saying why), or, when nothing is
+     * withdrawn and the key has no object, {@value #MISSING_MESSAGE} with outcome {@value #MISSING} and why nothing was.
+     */
+    public WithdrawalResult withdrawForMissingKey(String bucket, String key, String dataset, Presence presence) throws IOException {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(key, "key is null");
+        requireNonNull(dataset, "dataset is null");
+        requireNonNull(presence, "presence is null");
+        long started = System.nanoTime();
+        String location = "s3://" + bucket + "/" + key;
+        WithdrawalResult result = withdraw(bucket, key, dataset, presence, (withdrawal, previous) ->
+                logWithdrawn(location, withdrawal, previous, started, Optional.of(WITHDRAWN_FOR_A_MISSING_KEY), Optional.empty()));
+        if (result.reason().isPresent() && !WithdrawalResult.PRESENT.equals(result.outcome())) {
+            logMissing(location, dataset, "the key has no object in bronze (deleted since the event was sent): nothing to convert, and nothing"
+                    + " to withdraw: " + result.reason().get());
+        }
+        return result;
+    }
+
+    /** The line of an ObjectCreated event whose key has no object, nothing withdrawn: {@code reason} says why. */
+    private void logMissing(String location, String dataset, String reason) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("outcome", MISSING);
+        fields.put("dataset", dataset);
+        fields.put("source", location);
+        fields.put("reason", reason);
+        log.warn(MISSING_MESSAGE, fields);
     }
 
     /** What a withdrawal committed, the manifest it withdrew: reported once the commit is in place, before its sweep may fail. */

@@ -5,7 +5,8 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What became of a source object's removal ({@link SilverConverter#withdraw}).
+ * What became of a source object's removal ({@link SilverConverter#withdraw}), or of an ObjectCreated event that found its key
+ * gone ({@link SilverConverter#withdrawForMissingKey}).
  *
  * @param outcome {@value #WITHDRAWN} (its rows are gone from silver), {@value #PRESENT} (the key has an object
  *        again, or still: nothing done, its own ObjectCreated event converts it) or {@value #UNCHANGED} (nothing

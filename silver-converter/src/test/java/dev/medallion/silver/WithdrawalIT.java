@@ -415,6 +415,121 @@ class WithdrawalIT {
     }
 
     /**
+     * A file deleted while it is converted, its removal handled before the conversion commits (withdrawing nothing: no manifest
+     * yet), and the conversion failing after its commit, before its look at the key: its sweep (here the DELETE of its
+     * publishing marker) answers 500. The invocation fails, and Lambda retries the ObjectCreated event, which finds the key gone.
+     * Answered {@code missing}, the committed rows would stay in silver, and gold, for a file no longer in bronze, with no event
+     * left to withdraw them. The retry withdraws them, and says why in one line a person can read.
+     */
+    @Test
+    void aConversionThatFailedAfterItsCommitIsWithdrawnByItsRetryWhenItsFileWasDeletedMeanwhile() throws Exception {
+        SourceObject source = upload(KEY, csv(0, 3_000, BAD_ROW));
+        S3Event created = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
+        FaultProxy proxy = proxy();
+        SilverConverterHandler handler = handlerThrough(proxy);
+        ExecutionException failure = failAfterTheCommitWhileTheFileIsDeleted(handler, proxy, created,
+                request -> request.method().equals("DELETE") && request.path().contains(silverBucket + "/_publishing/"));
+        assertTrue(failure.getCause().getMessage().contains("is committed"), failure.getCause().getMessage());
+        assertEquals(Manifest.CONVERTED, manifest(KEY).status(), "the conversion committed before its sweep failed");
+        assertEquals(source.etag(), manifest(KEY).source().etag());
+        assertFalse(ExactlyOnce.parquetKeys(silver, DATASET).isEmpty(), "its rows are in silver, the file no longer in bronze");
+
+        int retryLogStart = logLines.size();
+        assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(created, null), "Lambda's retry of the event");
+
+        List<JsonNode> lines = objectLinesSince(retryLogStart);
+        assertEquals(1, lines.size(), "one line for the retry: " + lines);
+        JsonNode withdrawn = lines.get(0);
+        assertEquals("source object withdrawn", withdrawn.path("message").asText(), withdrawn.toString());
+        assertEquals(WithdrawalResult.WITHDRAWN, withdrawn.path("outcome").asText(), withdrawn.toString());
+        assertEquals(3_000, withdrawn.path("rowsWithdrawn").asLong(), withdrawn.toString());
+        assertEquals(1, withdrawn.path("quarantinedRowsWithdrawn").asLong(), withdrawn.toString());
+        assertTrue(withdrawn.path("reason").asText().contains("ObjectCreated event found the key gone"), withdrawn.toString());
+        assertEquals(Manifest.WITHDRAWN, manifest(KEY).status());
+        assertEquals(source.etag(), manifest(KEY).source().etag(), "the version committed is the one withdrawn");
+        assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "no part of the deleted file");
+        assertEquals(List.of(), silver.list("_quarantine/"), "nor its quarantine file");
+        assertEquals(List.of(), silver.list("_publishing/"), "nor the conversion's marker, which its failed sweep left");
+        assertEquals(List.of("missing s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(created, null),
+                "the event delivered once more: already withdrawn, and the key still gone");
+    }
+
+    /**
+     * As above, but the conversion reaches its look at the key, finds it gone and withdraws what it committed, and that withdrawal's
+     * sweep fails (the DeleteObjects of the part and the quarantine file answers 500): the withdrawn manifest is committed, the
+     * parts are still there for readers that ignore manifests. Lambda's retry of the ObjectCreated event, finding the key gone, must
+     * finish that sweep, not answer {@code missing} and leave them until the key's next commit.
+     */
+    @Test
+    void aConversionsWithdrawalWhoseSweepFailedIsSweptByTheRetryOfItsEvent() throws Exception {
+        upload(KEY, csv(0, 3_000, BAD_ROW));
+        S3Event created = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
+        FaultProxy proxy = proxy();
+        SilverConverterHandler handler = handlerThrough(proxy);
+        ExecutionException failure = failAfterTheCommitWhileTheFileIsDeleted(handler, proxy, created,
+                request -> request.method().equals("POST") && request.hasQueryParameter("delete") && request.path().contains(silverBucket));
+        assertTrue(failure.getCause().getMessage().contains("is committed"), failure.getCause().getMessage());
+        assertEquals(Manifest.WITHDRAWN, manifest(KEY).status(), "the conversion withdrew what it committed, and its sweep failed");
+        assertFalse(ExactlyOnce.parquetKeys(silver, DATASET).isEmpty(), "the withdrawn part, unswept");
+
+        int retryLogStart = logLines.size();
+        assertEquals(List.of("missing s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(created, null), "Lambda's retry of the event");
+
+        assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "the retry swept the withdrawn part");
+        assertEquals(List.of(), silver.list("_quarantine/"), "and the quarantine file");
+        assertEquals(2, manifest(KEY).generation(), "nothing committed again");
+        List<JsonNode> lines = objectLinesSince(retryLogStart);
+        assertEquals(1, lines.size(), "one line for the retry: " + lines);
+        assertEquals("source object skipped: it no longer exists", lines.get(0).path("message").asText(), lines.toString());
+        assertEquals("missing", lines.get(0).path("outcome").asText(), lines.toString());
+        assertTrue(lines.get(0).path("reason").asText().contains("already withdrawn"), lines.toString());
+    }
+
+    /**
+     * With {@code WITHDRAW_DELETED_FILES=false} a deleted file's rows stay: an ObjectCreated event that finds its key gone
+     * answers {@code missing} and withdraws nothing, with one HEAD ({@code S3RequestPlanIT}).
+     */
+    @Test
+    void withWithdrawalsOffAnEventThatFindsItsKeyGoneWithdrawsNothing() throws Exception {
+        SourceObject source = upload(KEY, csv(0, 3_000, BAD_ROW));
+        S3Event created = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
+        convert(converter(silver), source);
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+
+        assertEquals(List.of("missing s3://" + bronzeBucket + "/" + KEY),
+                handlerThrough(proxy(), Map.of("WITHDRAW_DELETED_FILES", "false")).handleRequest(created, null));
+        assertEquals(Manifest.CONVERTED, manifest(KEY).status());
+        assertExactlyOnce(source, 3_000, 1);
+    }
+
+    /**
+     * Converts {@link #KEY} with {@code handler}, holding its manifest write while the file is deleted from bronze and its removal
+     * is handled (withdrawing nothing: no manifest yet), then lets the write through and answers 500 to every request
+     * {@code failing} accepts: returns the invocation's failure.
+     */
+    private ExecutionException failAfterTheCommitWhileTheFileIsDeleted(SilverConverterHandler handler, FaultProxy proxy, S3Event created,
+            Predicate<Request> failing) throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Injection held = proxy.inject(WRITE_MANIFEST, Fault.hold(), 1);
+            Future<List<String>> conversion = pool.submit(() -> handler.handleRequest(created, null));
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the conversion read the file and reached its manifest write");
+            S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+            assertEquals(WithdrawalResult.UNCHANGED, withdraw(converter(silver)).outcome(), "its removal, before the conversion commits");
+            // Releases the held write (reset; the SDK sends it again), then fails what comes after it.
+            proxy.clear();
+            Injection failed = proxy.inject(failing, Fault.status(500), 1_000);
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> conversion.get(60, TimeUnit.SECONDS));
+            assertTrue(failed.hits() > 0, "the fault was met");
+            proxy.clear();
+            return failure;
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * As above with {@code WITHDRAW_DELETED_FILES=false} (the stack's {@code silver_withdraws_deleted_files = false}, which
      * delivers no removal): a deleted file's rows stay, so the conversion keeps what it committed.
      */

@@ -46,7 +46,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The Lambda entry point for {@code s3:ObjectCreated:*} and {@code s3:ObjectRemoved:*} events on the bronze
  * bucket: adapts each record of the event to {@link SilverConverter}, a conversion, or for a removal a
- * withdrawal of the object's rows ({@link SilverConverter#withdraw}), and does nothing else. Every record is processed; when any failed
+ * withdrawal of the object's rows ({@link SilverConverter#withdraw}; with withdrawals on, also for a creation whose key is
+ * gone, {@link SilverConverter#withdrawForMissingKey}), and does nothing else. Every record is processed; when any failed
  * (S3 unavailable or throttled, a CSV outside any dataset folder, a storage problem a person must fix),
  * the invocation fails after the others are done so Lambda retries it, and records already converted are
  * then recognised and skipped; what keeps failing reaches the function's failure queue, whose alarm fires.
@@ -301,9 +302,35 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         ObjectStore bronze = new S3ObjectStore(s3, bucket, invocationTime);
         Optional<ObjectInfo> info = bronze.stat(key);
         if (info.isEmpty()) {
-            // Deleted since the event was sent: nothing to convert, and retrying cannot change that.
-            log.warn("source object skipped: it no longer exists", Map.of("source", "s3://" + bucket + "/" + key));
-            return "missing";
+            if (!withdrawsDeletedFiles) {
+                // Deleted since the event was sent: nothing to convert, and a deleted file's rows stay.
+                log.warn(SilverConverter.MISSING_MESSAGE, Map.of("outcome", SilverConverter.MISSING, "source", "s3://" + bucket + "/" + key,
+                        "reason", "the key has no object in bronze (deleted since the event was sent): nothing to convert; with"
+                                + " WITHDRAW_DELETED_FILES false a deleted file's rows stay in silver"));
+                return SilverConverter.MISSING;
+            }
+            // Deleted since the event was sent. This may be Lambda's retry of a conversion that committed after the file's
+            // removal was handled and then failed (its sweep, the deadline): what it committed must be withdrawn here, or by
+            // nobody; a manifest read, one GET, for a key never converted.
+            WithdrawalResult withdrawal = converter.withdrawForMissingKey(bucket, key, dataset, () -> bronze.stat(key).isPresent());
+            String outcome = WithdrawalResult.WITHDRAWN.equals(withdrawal.outcome()) ? WithdrawalResult.WITHDRAWN : SilverConverter.MISSING;
+            boolean uploadedAgain = WithdrawalResult.PRESENT.equals(withdrawal.outcome());
+            // Looks again as a removal does when the manifest is left withdrawn (the same bytes uploaded meanwhile had their event
+            // answered unchanged against the manifest withdrawn), and when the key had an object again by the withdrawal's look.
+            if (!uploadedAgain && !withdrawal.leftWithdrawn(bucket, key)) {
+                return outcome;
+            }
+            info = bronze.stat(key);
+            if (info.isEmpty()) {
+                if (uploadedAgain) {
+                    log.warn(SilverConverter.MISSING_MESSAGE, Map.of("outcome", SilverConverter.MISSING, "source", "s3://" + bucket + "/" + key,
+                            "reason", "the key had an object again when its manifest was read, and has none now: that object's own events"
+                                    + " convert or withdraw it"));
+                }
+                return outcome;
+            }
+            log.info("source object uploaded again while its event found the key gone; converting it", Map.of(
+                    "source", "s3://" + bucket + "/" + key, "currentEtag", info.get().etag()));
         }
         for (int conversion = 1; ; conversion++) {
             ObjectInfo object = info.get();

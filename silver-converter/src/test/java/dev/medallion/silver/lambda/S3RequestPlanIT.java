@@ -108,6 +108,32 @@ class S3RequestPlanIT {
     }
 
     /**
+     * An ObjectCreated event whose key is gone (the file deleted before its event was handled) and never converted: with
+     * withdrawals on, the HEAD of the source (a 404) and the GET of its manifest (a 404), since a key gone with a manifest of a
+     * conversion must have it withdrawn (docs/silver-converter.md, "A deletion racing the file's conversion"); with
+     * {@code WITHDRAW_DELETED_FILES=false}, the HEAD alone.
+     */
+    @Test
+    void requestsForAKeyDeletedBeforeItsEventWasHandled() throws IOException {
+        bronze.put("sales/gone.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        var created = S3Events.objectCreated(bronzeBucket, bronze.stat("sales/gone.csv").orElseThrow(), temporary);
+        bronze.delete(List.of("sales/gone.csv"));
+        JsonLog quiet = new JsonLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC());
+
+        int before = proxy.requests().size();
+        assertEquals(List.of("missing s3://" + bronzeBucket + "/sales/gone.csv"),
+                new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), counted, quiet).handleRequest(created, null));
+        Bill withdrawalsOn = Bill.of(proxy.requests().subList(before, proxy.requests().size()));
+        before = proxy.requests().size();
+        new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket, "WITHDRAW_DELETED_FILES", "false")), counted, quiet)
+                .handleRequest(created, null);
+        Bill withdrawalsOff = Bill.of(proxy.requests().subList(before, proxy.requests().size()));
+
+        assertEquals(new Bill(0, 2, 0), withdrawalsOn, "HEAD source (404), GET manifest (404): nothing of it was committed");
+        assertEquals(new Bill(0, 1, 0), withdrawalsOff, "HEAD source (404)");
+    }
+
+    /**
      * The plan docs/cost-model.md states for a conversion whose Parquet parts are each below one upload part
      * (8 MiB; each further 8 MiB adds one PUT) and that quarantines nothing (a quarantine file adds three
      * writes, as a part does): reads HEAD source, GET manifest (absent), GET source, GET schema contract,
