@@ -15,6 +15,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -124,6 +126,18 @@ public final class UndecodableBytes {
     /** The setting that declares {@code charset} for the dataset, e.g. {@code CSV_ENCODINGS=sales:windows-1252}. */
     public static String setting(String dataset, String charset) {
         return SilverSettings.CSV_ENCODINGS + "=" + requireNonNull(dataset, "dataset is null") + ":" + requireNonNull(charset, "charset is null");
+    }
+
+    /**
+     * The charset of the first {@link #setting} for the dataset in a message ({@code windows-1252} of {@code set
+     * CSV_ENCODINGS=sales:windows-1252.}), or empty: so that a command with an option of its own for the encoding can name it
+     * with the charset the message advises, the message staying the function's, one wording. A charset name holds letters, digits
+     * and {@code - + . : _}, and ends in none of {@code . :}, the punctuation a sentence puts after it.
+     */
+    public static Optional<String> charsetOfSettingIn(String message, String dataset) {
+        requireNonNull(message, "message is null");
+        Matcher charset = Pattern.compile(Pattern.quote(setting(dataset, "")) + "([A-Za-z0-9](?:[A-Za-z0-9+.:_-]*[A-Za-z0-9+_-])?)").matcher(message);
+        return charset.find() ? Optional.of(charset.group(1)) : Optional.empty();
     }
 
     /** A byte offset of the text, as messages give it: of the decompressed text when the file was gzip-compressed. */

@@ -27,6 +27,16 @@ class UndecodableBytesTest {
                 + " Windows-1252 or Latin-1 export, set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8).", found.message("people", true));
     }
 
+    /** The charset a message's setting for the dataset names, as convert names it for --encoding; the sentence's punctuation no part of it. */
+    @Test
+    void theCharsetOfTheDatasetsSettingIsReadOutOfAMessage() {
+        assertEquals(Optional.of("windows-1252"), UndecodableBytes.charsetOfSettingIn("set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8).", "people"));
+        assertEquals(Optional.of("UTF-16"), UndecodableBytes.charsetOfSettingIn("save it as UTF-8, or set CSV_ENCODINGS=people:UTF-16.", "people"));
+        assertEquals(Optional.of("IBM037"), UndecodableBytes.charsetOfSettingIn("e.g. CSV_ENCODINGS=people:IBM037 (US/Canada; IBM1047 for z/OS Unix)", "people"));
+        assertEquals(Optional.empty(), UndecodableBytes.charsetOfSettingIn("set CSV_ENCODINGS=sales:windows-1252", "people"), "another dataset's");
+        assertEquals(Optional.empty(), UndecodableBytes.charsetOfSettingIn("Remove the dataset's entry from CSV_ENCODINGS if its files are UTF-8.", "people"));
+    }
+
     /** A mainframe export read as UTF-8: the code page to declare, not windows-1252, which would read it as other characters. */
     @Test
     void anEbcdicExportReadAsUtf8IsAdvisedToDeclareItsCodePage() throws IOException {

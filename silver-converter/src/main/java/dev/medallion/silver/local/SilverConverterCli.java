@@ -12,6 +12,7 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.common.text.UndecodableBytes;
 import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -183,7 +185,7 @@ public final class SilverConverterCli {
             result = converter.convert(file.source(), dataset, file.content());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        out.println(summary(input, dataset, result, silver, new ContractFiles(output, contracts.declared()), seconds));
+        out.println(summary(input, dataset, result, silver, new ContractFiles(output, contracts.declared()), line.value("--encoding").isPresent(), seconds));
         return Manifest.REJECTED.equals(result.manifest().status()) ? 1 : 0;
     }
 
@@ -220,17 +222,52 @@ public final class SilverConverterCli {
                 + SilverSettings.CSV_DELIMITERS + " entry)" + limits;
     }
 
+    /** What the function's reasons say to do with a dataset's entry when the file is UTF-8 and the entry declares another charset. */
+    private static final String ENTRY_TO_REMOVE = "the dataset's entry from " + SilverSettings.CSV_ENCODINGS;
+
+    /**
+     * A rejection's reason, the function's, which names the {@code CSV_ENCODINGS} entry to set or remove, followed by the
+     * option that does it here: convert takes the encoding as --encoding, for this file, which a person running it reaches for
+     * first, and which the reason alone never names. The reason stays the function's: the manifest keeps it, and
+     * lakehouse-local.jar, which has no such option, prints it as it is. The charset is the one the reason advises, read out
+     * of it ({@link UndecodableBytes#charsetOfSettingIn}), so that no wording of the converter's is copied here.
+     *
+     * @param encodingGiven whether --encoding declared the charset the file was read in, rather than a CSV_ENCODINGS entry
+     */
+    private static String withTheEncodingOption(String reason, String dataset, Manifest manifest, boolean encodingGiven) {
+        // A manifest written before encodings were recorded was read as UTF-8, the default then and now.
+        String readWith = Optional.ofNullable(manifest.encoding()).orElse(StandardCharsets.UTF_8.name());
+        Optional<String> advised = UndecodableBytes.charsetOfSettingIn(reason, dataset);
+        if (advised.isPresent() && !advised.get().equalsIgnoreCase(readWith)) {
+            return reason + " With convert: --encoding " + advised.get() + " declares it for this file, as " + UndecodableBytes.setting(dataset, advised.get())
+                    + " does for the dataset; convert it again with it.";
+        }
+        // A UTF-8 file (its byte order mark, or Utf8Lookalike) of a dataset declared in another charset: the entry is to go, or be overridden.
+        if (!readWith.equals(StandardCharsets.UTF_8.name()) && reason.contains(ENTRY_TO_REMOVE)) {
+            return reason + (encodingGiven
+                    ? " With convert: " + readWith + " is what --encoding " + readWith + " declares; convert it again without it (or with --encoding UTF-8 over a "
+                            + SilverSettings.CSV_ENCODINGS + " entry) if the file is UTF-8."
+                    : " With convert: --encoding UTF-8 reads this file as UTF-8 over its dataset's " + SilverSettings.CSV_ENCODINGS
+                            + " entry; convert it again with it if the file is UTF-8.");
+        }
+        return reason;
+    }
+
     private static String stem(Path input) {
         return input.getFileName().toString().replaceFirst("(?i)(\\.(csv|dat))?(\\.gz)?$", "");
     }
 
-    /** @param contractFiles where the dataset's contract is changed: the --contracts file where one declares it, not the copy put over */
-    private static String summary(Path input, String dataset, ConversionResult result, LocalObjectStore silver, ContractFiles contractFiles, double seconds) {
+    /**
+     * @param contractFiles where the dataset's contract is changed: the --contracts file where one declares it, not the copy put over
+     * @param encodingGiven whether --encoding was given, which a rejection for the encoding names
+     */
+    private static String summary(Path input, String dataset, ConversionResult result, LocalObjectStore silver, ContractFiles contractFiles,
+            boolean encodingGiven, double seconds) {
         Manifest manifest = result.manifest();
         String file = input.getFileName().toString();
         if (result.unchanged() && Manifest.REJECTED.equals(manifest.status())) {
             return "unchanged " + file + ": rejected before, read with the same settings (" + silver.describe(result.manifestKey()) + "): "
-                    + manifest.reason() + " " + whatConvertsARejectedFileAgain(manifest);
+                    + withTheEncodingOption(manifest.reason(), dataset, manifest, encodingGiven) + " " + whatConvertsARejectedFileAgain(manifest);
         }
         if (result.unchanged()) {
             return "unchanged " + file + ": already converted (" + silver.describe(result.manifestKey()) + "); "
@@ -238,7 +275,7 @@ public final class SilverConverterCli {
         }
         if (Manifest.REJECTED.equals(manifest.status())) {
             // A file refused after its first rows defined the dataset's contract: the contract stays.
-            return "rejected " + file + ": " + manifest.reason() + result.contractDefined()
+            return "rejected " + file + ": " + withTheEncodingOption(manifest.reason(), dataset, manifest, encodingGiven) + result.contractDefined()
                     .map(contract -> " (its first rows defined the dataset's schema contract, which stays: " + silver.describe(new SilverLayout("").schemaKey(dataset))
                             + ": " + contract.describeColumns() + ")")
                     .orElse("");

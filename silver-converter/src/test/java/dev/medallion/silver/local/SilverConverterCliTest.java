@@ -222,6 +222,63 @@ class SilverConverterCliTest {
         assertTrue(out().startsWith("unchanged clients.csv: already converted"), out());
     }
 
+    /**
+     * The reason is the function's, which names the CSV_ENCODINGS entry to set; convert has its own option for it, which the line names
+     * with the charset, first rejection or unchanged since, and which converts the file as named.
+     */
+    @Test
+    void aFileRejectedForItsEncodingNamesTheEncodingOptionThatConvertsIt() throws IOException {
+        Path input = Files.write(directory.resolve("clients.csv"), "id,name\n1,Zo\u00eb\n".getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", lake));
+        assertEquals("rejected clients.csv: The file is not UTF-8: invalid byte sequence 0xEB 0x0A at byte offset 12 (line 2). If it is a Windows-1252 or"
+                + " Latin-1 export, set CSV_ENCODINGS=clients:windows-1252 (or convert the file to UTF-8). With convert: --encoding windows-1252"
+                + " declares it for this file, as CSV_ENCODINGS=clients:windows-1252 does for the dataset; convert it again with it.\n", out());
+        out.reset();
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", lake));
+        assertTrue(out().startsWith("unchanged clients.csv: rejected before") && out().contains(" With convert: --encoding windows-1252 declares it"), out());
+        out.reset();
+
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", lake, "--encoding", "windows-1252"), err());
+        assertTrue(out().startsWith("converted clients.csv as dataset clients into ") && out().contains("1 row read, 1 written"), out());
+    }
+
+    /** An undeclared EBCDIC file: the code page its reason names for CSV_ENCODINGS, as --encoding. */
+    @Test
+    void anUndeclaredEbcdicFileNamesItsCodePageAsTheEncodingOption() throws IOException {
+        Path input = Files.write(directory.resolve("mainframe.csv"),
+                "ACCOUNT,HOLDER,BALANCE\n0001234567,MUELLER KARL,1520.75\n".getBytes(java.nio.charset.Charset.forName("IBM037")));
+
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", directory.resolve("lake").toString()));
+        assertTrue(out().contains(" With convert: --encoding IBM037 declares it for this file, as CSV_ENCODINGS=mainframe:IBM037 does for the dataset;"), out());
+    }
+
+    /**
+     * A UTF-8 file of a dataset declared windows-1252 (Utf8Lookalike): the function's reason says to remove the CSV_ENCODINGS entry; on
+     * convert, --encoding UTF-8 reads it as what it is over that entry, and an --encoding given is named as what declared windows-1252.
+     */
+    @Test
+    void aUtf8FileDeclaredInASingleByteCharsetNamesTheEncodingOptionThatReadsItAsUtf8() throws IOException {
+        Path input = Files.writeString(directory.resolve("people.csv"), "id,name\n1,Bj\u00f6rn\n");
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(1, run(Map.of("CSV_ENCODINGS", "people:windows-1252"), "convert", "--input", input.toString(), "--output", lake), err());
+        assertTrue(out().startsWith("rejected people.csv: The file looks like UTF-8, not windows-1252,") && out().endsWith(" or save this file as windows-1252."
+                + " With convert: --encoding UTF-8 reads this file as UTF-8 over its dataset's CSV_ENCODINGS entry; convert it again with it if the file"
+                + " is UTF-8.\n"), out());
+        out.reset();
+        // Into another output, where it is no file rejected before with the same settings.
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", directory.resolve("other").toString(), "--encoding", "windows-1252"), err());
+        assertTrue(out().startsWith("rejected people.csv: The file looks like UTF-8") && out().endsWith(" With convert: windows-1252 is what --encoding windows-1252 declares; convert it again without it (or with --encoding"
+                + " UTF-8 over a CSV_ENCODINGS entry) if the file is UTF-8.\n"), out());
+        out.reset();
+
+        assertEquals(0, run(Map.of("CSV_ENCODINGS", "people:windows-1252"), "convert", "--input", input.toString(), "--output", lake, "--encoding", "UTF-8"),
+                err());
+        assertTrue(out().startsWith("converted people.csv as dataset people into ") && out().contains("1 row read, 1 written"), out());
+    }
+
     /** A mainframe export without a declaration: rejected, nothing written, with its code page to declare; converted once it is. */
     @Test
     void anUndeclaredEbcdicFileIsRejectedWithItsCodePageToDeclare() throws IOException {
