@@ -63,7 +63,8 @@ public final class BronzeIngestCli {
               --endpoint-url  an S3 emulator such as LocalStack (default: AWS_ENDPOINT_URL, else AWS S3)
               Credentials and region come from the AWS SDK's default chains (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_REGION...).
               CSV_ENCODINGS declares datasets' encodings as the converter reads it (e.g. exports:UTF-16LE): UTF-16 and
-              UTF-32 files are refused unless their dataset declares such an encoding.
+              UTF-32 files are refused unless their dataset declares such an encoding, and UTF-8 files when it declares a
+              single-byte one (windows-1252, ISO-8859-1...), which the converter rejects.
             generate  Writes N synthetic retail transactions as CSV, gzip-compressed when FILE ends in .gz; the same
                       seed gives the same bytes.
               --seed          default 20250101, the seed of the conversion benchmark

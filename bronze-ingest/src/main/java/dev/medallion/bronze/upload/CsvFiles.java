@@ -6,6 +6,7 @@ import dev.medallion.common.text.ControlCharacters;
 import dev.medallion.common.text.EbcdicText;
 import dev.medallion.common.text.GzipMembersInputStream;
 import dev.medallion.common.text.UndecodableBytes;
+import dev.medallion.common.text.Utf8Lookalike;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,8 @@ import static java.util.Objects.requireNonNull;
  * first bytes and characters, as the converter looks at them, so that a spreadsheet, an image or a file
  * compressed otherwise than with gzip ({@link CompressedFormat}) saved as {@code .csv} or {@code .csv.gz}
  * is refused before it is uploaded, with the converter's reason, rather than rejected by it afterwards; then, by
- * {@link #readWhole}, a file whose bytes are not all valid in its dataset's encoding. A dataset's declared encoding
+ * {@link #readWhole}, a file whose bytes are not all valid in its dataset's encoding. By its start too ({@link #utf8InASingleByteCharset}),
+ * a UTF-8 file of a dataset declared in a single-byte charset, which the converter rejects. A dataset's declared encoding
  * ({@code CSV_ENCODINGS}, read as the converter reads it) decides, as in the converter, whether UTF-16
  * and UTF-32 text is refused, and which bytes are valid.
  */
@@ -178,6 +180,41 @@ public final class CsvFiles {
             return Optional.of("is not a CSV file: it is gzip-compressed but broken (" + e.getMessage() + ")" + GzipMembersInputStream.REMEDY);
         }
         return found.map(bad -> "would be rejected by the converter: " + bad.message(dataset, compressed) + SETTING_PLACE);
+    }
+
+    /**
+     * Why the converter would reject the file by its start as UTF-8 text in a dataset declared in a single-byte charset (windows-1252,
+     * ISO-8859-1…), which would convert without an error, every accented letter mangled: the converter's own rule and reason
+     * ({@link Utf8Lookalike}), with where the {@code CSV_ENCODINGS} entry to change is; or empty. Apart from {@link #sniff}, whose
+     * reasons say the file is no CSV text: this one is, in another encoding than its dataset declares. For a file {@link #sniff} passed.
+     *
+     * @param dataset the file's dataset, as the converter names it, to name the setting in messages
+     * @param encoding the charset {@code CSV_ENCODINGS} declares for the dataset; UTF-8 when empty, which no UTF-8 file is misread in
+     * @return what follows the file's name in the refusal
+     */
+    public static Optional<String> utf8InASingleByteCharset(Path file, String dataset, Optional<Charset> encoding) throws IOException {
+        requireNonNull(file, "file is null");
+        requireNonNull(dataset, "dataset is null");
+        requireNonNull(encoding, "encoding is null");
+        if (encoding.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean compressed;
+        try (InputStream in = Files.newInputStream(file)) {
+            compressed = CompressedFormat.isGzip(in.readNBytes(CompressedFormat.MAGIC_BYTES));
+        }
+        byte[] start;
+        // As much of the (decompressed) start as the converter looks at: it judges a file by the same bytes whichever way it reads it.
+        try (InputStream in = open(file, compressed)) {
+            start = in.readNBytes(SNIFF_BYTES);
+        }
+        catch (GzipMembersInputStream.DamagedGzipException e) {
+            // Refused by sniff for that, with its reason.
+            return Optional.empty();
+        }
+        Charset charset = encoding.get();
+        return Utf8Lookalike.in(start, charset).map(utf8 -> "would be rejected by the converter: "
+                + utf8.reason(charset, dataset, SilverSettings.CSV_ENCODINGS, UndecodableBytes.offset(utf8.offset(), compressed)) + SETTING_PLACE);
     }
 
     /** Where a {@code CSV_ENCODINGS} entry a message names goes. */

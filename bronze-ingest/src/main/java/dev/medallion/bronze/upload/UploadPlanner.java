@@ -181,6 +181,9 @@ public final class UploadPlanner {
                 if (reason.isPresent()) {
                     problems.add(file.path() + " is not a CSV file: " + reason.get());
                 }
+                else {
+                    CsvFiles.utf8InASingleByteCharset(file.path(), name, encoding).ifPresent(problem -> problems.add(file.path() + " " + problem));
+                }
             }
             catch (IOException e) {
                 problems.add("cannot read " + file.path() + ": " + LocalFileErrors.describe(e));

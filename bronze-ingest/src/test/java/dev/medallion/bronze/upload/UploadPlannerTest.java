@@ -303,6 +303,30 @@ class UploadPlannerTest {
         assertEquals(List.of("people/u.csv"), plan.files().stream().map(PlannedFile::key).toList());
     }
 
+    /**
+     * A UTF-8 export (pandas' to_csv) of a dataset declared windows-1252 decodes without an error, every accented letter mangled, so the
+     * converter rejects it by its start (Utf8Lookalike): refused by the plan, before any request, with the converter's reason and where
+     * the entry to change is, gzip-compressed too; the same file passes where the dataset declares no encoding.
+     */
+    @Test
+    void aUtf8FileOfADatasetDeclaredInASingleByteCharsetIsRefusedByItsStart() throws Exception {
+        byte[] utf8 = "id,name\n1,ok\n2,Bj\u00f6rn\n".getBytes(StandardCharsets.UTF_8);
+        Path file = Files.write(Files.createDirectories(directory.resolve("people")).resolve("u.csv"), utf8);
+        Path gzipped = Files.write(directory.resolve("people").resolve("v.csv.gz"), gzip(utf8));
+        UploadPlanner declared = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.empty(), Map.of("people", Charset.forName("windows-1252")));
+
+        String reason = " would be rejected by the converter: The file looks like UTF-8, not windows-1252, the encoding CSV_ENCODINGS declares for dataset"
+                + " people: every byte above 0x7F in its first 8192 bytes is part of a UTF-8 character, the first 0xC3 0xB6 at byte offset 17%s (line 3),"
+                + " which is '\u00f6' in UTF-8 and would be written as '\u00c3\u00b6'. Remove the dataset's entry from CSV_ENCODINGS if its files are UTF-8"
+                + " (the default), or save this file as windows-1252. A CSV_ENCODINGS entry goes in the environment of this command and of the converter"
+                + " (the Terraform variable silver_csv_encodings).";
+        assertEquals(file + reason.formatted("") + "\n" + gzipped + reason.formatted(" of the decompressed text"),
+                assertThrows(UploadRefusedException.class, () -> declared.plan(List.of(file, gzipped))).getMessage());
+        UploadPlanner.Plan plan = planner.plan(List.of(file, gzipped));
+        planner.checkContent(plan);
+        assertEquals(List.of("people/u.csv", "people/v.csv.gz"), plan.files().stream().map(PlannedFile::key).sorted().toList());
+    }
+
     /** A date folder without --dataset is one problem among the others, not the first and only one reported. */
     @Test
     void refusesDateFoldersAlongWithTheOtherProblems() throws Exception {
@@ -587,6 +611,14 @@ class UploadPlannerTest {
     /** The file's modification time, which the plan takes with its size before it checks its content. */
     private static FileTime modified(Path file) throws IOException {
         return Files.getLastModifiedTime(file);
+    }
+
+    private static byte[] gzip(byte[] content) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(content);
+        }
+        return bytes.toByteArray();
     }
 
     private static Path write(Path file, String content) throws IOException {
