@@ -214,7 +214,7 @@ public final class CsvFiles {
         }
         Charset charset = encoding.get();
         return Utf8Lookalike.in(start, charset).map(utf8 -> "would be rejected by the converter: "
-                + utf8.reason(charset, dataset, SilverSettings.CSV_ENCODINGS, UndecodableBytes.offset(utf8.offset(), compressed)) + SETTING_PLACE);
+                + utf8.reason(charset, dataset, UndecodableBytes.offset(utf8.offset(), compressed)) + SETTING_PLACE);
     }
 
     /** Where a {@code CSV_ENCODINGS} entry a message names goes. */

@@ -29,6 +29,11 @@ public final class UndecodableBytes {
     private static final int BUFFER_SIZE = 1 << 16;
     /** The most bytes a bad sequence is shown with: a UTF-8 sequence's four ({@link #at}). */
     public static final int BYTES_SHOWN = 4;
+    /**
+     * What a rejection says to remove when a UTF-8 file's dataset declares another charset; one wording, since convert
+     * recognises it in a reason to name its own option.
+     */
+    public static final String ENTRY_TO_REMOVE = "the dataset's entry from " + SilverSettings.CSV_ENCODINGS;
 
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ").withPrefix("0x").withUpperCase();
 

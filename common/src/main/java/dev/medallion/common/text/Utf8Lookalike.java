@@ -1,5 +1,7 @@
 package dev.medallion.common.text;
 
+import dev.medallion.common.config.SilverSettings;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -123,22 +125,20 @@ public final class Utf8Lookalike {
     /**
      * Why the file is refused and what to do, as a sentence.
      *
-     * @param setting the variable that declares encodings ({@code CSV_ENCODINGS})
      * @param where the offset as messages give it ({@code byte offset 12}, {@code … of the decompressed text})
      */
-    public String reason(Charset declared, String dataset, String setting, String where) {
+    public String reason(Charset declared, String dataset, String where) {
         requireNonNull(declared, "declared is null");
         requireNonNull(dataset, "dataset is null");
-        requireNonNull(setting, "setting is null");
         requireNonNull(where, "where is null");
         StringBuilder bytes = new StringBuilder();
         for (byte b : firstSequence) {
             bytes.append(bytes.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "0x%02X", b & 0xff));
         }
-        return "The file looks like UTF-8, not " + declared.name() + ", the encoding " + setting + " declares for dataset " + dataset
+        return "The file looks like UTF-8, not " + declared.name() + ", the encoding " + SilverSettings.CSV_ENCODINGS + " declares for dataset " + dataset
                 + ": every byte above 0x7F in its first " + EbcdicText.SAMPLE_BYTES + " bytes is part of a UTF-8 character, the first " + bytes
                 + " at " + where + " (line " + line + "), which is '" + new String(firstSequence, StandardCharsets.UTF_8) + "' in UTF-8 and would be written as '"
-                + new String(firstSequence, declared) + "'. Remove the dataset's entry from " + setting + " if its files are UTF-8 (the default),"
+                + new String(firstSequence, declared) + "'. Remove " + UndecodableBytes.ENTRY_TO_REMOVE + " if its files are UTF-8 (the default),"
                 + " or save this file as " + declared.name() + ".";
     }
 

@@ -4,6 +4,7 @@ import dev.medallion.common.text.CompressedFormat;
 import dev.medallion.common.text.ControlCharacters;
 import dev.medallion.common.text.EbcdicText;
 import dev.medallion.common.text.GzipMembersInputStream;
+import dev.medallion.common.text.UndecodableBytes;
 import dev.medallion.common.text.Utf8Lookalike;
 
 import java.io.BufferedInputStream;
@@ -91,14 +92,14 @@ public final class TextInput {
         String declared = ", but " + CSV_ENCODINGS + " declares " + charset.name() + " for dataset " + dataset;
         if (!charset.equals(StandardCharsets.UTF_8) && startsWith(sample, 0xef, 0xbb, 0xbf)) {
             throw new RejectedInputException("The file starts with a UTF-8 byte order mark" + declared
-                    + ": remove the dataset's entry from " + CSV_ENCODINGS + " if its files are UTF-8 (the default), or save this file as "
+                    + ": remove " + UndecodableBytes.ENTRY_TO_REMOVE + " if its files are UTF-8 (the default), or save this file as "
                     + charset.name() + ".");
         }
         if (encoding.isPresent()) {
             // Read as the single-byte charset declared, a UTF-8 file would convert without an error, every accented letter mangled.
             Optional<Utf8Lookalike> utf8 = Utf8Lookalike.in(sample, charset);
             if (utf8.isPresent()) {
-                throw new RejectedInputException(utf8.get().reason(charset, dataset, CSV_ENCODINGS, context.offset(utf8.get().offset())));
+                throw new RejectedInputException(utf8.get().reason(charset, dataset, context.offset(utf8.get().offset())));
             }
         }
         if (asciiCompatible(charset)) {

@@ -222,9 +222,6 @@ public final class SilverConverterCli {
                 + SilverSettings.CSV_DELIMITERS + " entry)" + limits;
     }
 
-    /** What the function's reasons say to do with a dataset's entry when the file is UTF-8 and the entry declares another charset. */
-    private static final String ENTRY_TO_REMOVE = "the dataset's entry from " + SilverSettings.CSV_ENCODINGS;
-
     /**
      * A rejection's reason, the function's, which names the {@code CSV_ENCODINGS} entry to set or remove, followed by the
      * option that does it here: convert takes the encoding as --encoding, for this file, which a person running it reaches for
@@ -243,7 +240,7 @@ public final class SilverConverterCli {
                     + " does for the dataset; convert it again with it.";
         }
         // A UTF-8 file (its byte order mark, or Utf8Lookalike) of a dataset declared in another charset: the entry is to go, or be overridden.
-        if (!readWith.equals(StandardCharsets.UTF_8.name()) && reason.contains(ENTRY_TO_REMOVE)) {
+        if (!readWith.equals(StandardCharsets.UTF_8.name()) && reason.contains(UndecodableBytes.ENTRY_TO_REMOVE)) {
             return reason + (encodingGiven
                     ? " With convert: " + readWith + " is what --encoding " + readWith + " declares; convert it again without it (or with --encoding UTF-8 over a "
                             + SilverSettings.CSV_ENCODINGS + " entry) if the file is UTF-8."
