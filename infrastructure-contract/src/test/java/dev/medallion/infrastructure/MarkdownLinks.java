@@ -134,6 +134,74 @@ final class MarkdownLinks {
         return anchors;
     }
 
+    /** The line that opens a document's contents list, a list of links to its sections. */
+    static final String CONTENTS = "**Contents**";
+    private static final Pattern CONTENTS_ENTRY = Pattern.compile("^\\s*- \\[.*\\]\\(#([^)]+)\\)\\s*$");
+    private static final Pattern SECTION_HEADING = Pattern.compile("^#{2,3}\\s+(.*?)\\s*#*\\s*$");
+
+    /**
+     * What is wrong with a document's contents list, if it has one (a {@value #CONTENTS} line followed by a list of links):
+     * it must link every {@code ##} and {@code ###} heading after it, in the document's order, and nothing else, so
+     * that a section added, renamed or moved later is listed as it is. Empty when it has none, or when it is right.
+     */
+    static List<String> contentsProblems(Path root, Path file) {
+        List<String> lines = read(file);
+        int start = lines.indexOf(CONTENTS);
+        if (start < 0) {
+            return List.of();
+        }
+        List<String> listed = new ArrayList<>();
+        int line = start + 1;
+        for (; line < lines.size(); line++) {
+            if (lines.get(line).isBlank() && listed.isEmpty()) {
+                continue;
+            }
+            Matcher entry = CONTENTS_ENTRY.matcher(lines.get(line));
+            if (!entry.matches()) {
+                break;
+            }
+            listed.add(entry.group(1));
+        }
+        List<String> sections = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        boolean inFence = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String text = lines.get(i);
+            if (text.strip().startsWith("```")) {
+                inFence = !inFence;
+                continue;
+            }
+            Matcher any = HEADING.matcher(text);
+            if (inFence || !any.matches()) {
+                continue;
+            }
+            String slug = slug(any.group(1));
+            int repeat = seen.merge(slug, 1, Integer::sum) - 1;
+            if (i > line && SECTION_HEADING.matcher(text).matches()) {
+                sections.add(repeat == 0 ? slug : slug + "-" + repeat);
+            }
+        }
+        if (listed.equals(sections)) {
+            return List.of();
+        }
+        List<String> missing = new ArrayList<>(sections);
+        missing.removeAll(listed);
+        List<String> extra = new ArrayList<>(listed);
+        extra.removeAll(sections);
+        List<String> wrong = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            wrong.add("lacks " + missing);
+        }
+        if (!extra.isEmpty()) {
+            wrong.add("lists " + extra + ", which are no ## or ### heading after it");
+        }
+        if (wrong.isEmpty()) {
+            wrong.add("lists its sections out of the document's order");
+        }
+        return List.of(root.relativize(file) + ":" + (start + 1) + ": its contents list " + String.join(" and ", wrong)
+                + ": list every ## and ### heading, in order (" + sections + ")");
+    }
+
     /**
      * A heading's anchor as GitHub derives it: the text as rendered (a link's label, no markup), lower case,
      * every character but letters, digits, spaces, hyphens and underscores dropped, each space turned to a

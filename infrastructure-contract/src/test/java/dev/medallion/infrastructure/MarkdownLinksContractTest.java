@@ -65,6 +65,62 @@ class MarkdownLinksContractTest {
     }
 
     @Test
+    void everyContentsListListsItsDocumentsSectionsInOrder() throws IOException {
+        Path root = Repository.root();
+        for (String longest : List.of("docs/silver-converter.md", "gold-ctas/README.md", "bronze-ingest/README.md")) {
+            assertTrue(Files.readAllLines(root.resolve(longest)).contains(MarkdownLinks.CONTENTS), longest + " has no contents list");
+        }
+        assertEquals(List.of(), MarkdownLinks.markdownFiles(root).stream().flatMap(file -> MarkdownLinks.contentsProblems(root, file).stream()).toList());
+    }
+
+    @Test
+    void ruleFindsAContentsListMissingASectionListingAGoneOneOrOutOfOrder(@TempDir Path root) throws IOException {
+        Path file = root.resolve("doc.md");
+        Files.writeString(file, """
+                # Reference
+
+                **Contents**
+
+                - [Keys](#keys)
+                  - [Old name](#old-name)
+                - [Reading](#reading)
+
+                ## Keys
+                ### New name
+                ## Reading
+                #### Too deep to list
+                ```
+                ## not a heading
+                ```
+                """);
+        assertEquals(List.of("doc.md:3: its contents list lacks [new-name] and lists [old-name], which are no ## or ### heading after it:"
+                + " list every ## and ### heading, in order ([keys, new-name, reading])"), MarkdownLinks.contentsProblems(root, file));
+
+        Files.writeString(file, """
+                **Contents**
+
+                - [Reading](#reading)
+                - [Keys](#keys)
+
+                ## Keys
+                ## Reading
+                """);
+        assertEquals(List.of("doc.md:1: its contents list lists its sections out of the document's order: list every ## and ### heading,"
+                + " in order ([keys, reading])"), MarkdownLinks.contentsProblems(root, file));
+
+        Files.writeString(file, """
+                **Contents**
+
+                - [Keys](#keys)
+                - [Reading](#reading)
+
+                ## Keys
+                ## Reading
+                """);
+        assertEquals(List.of(), MarkdownLinks.contentsProblems(root, file));
+    }
+
+    @Test
     void anchorsAreTheHeadingsAsGitHubDerivesThemAndTheNamedOnes(@TempDir Path directory) throws IOException {
         Path file = directory.resolve("doc.md");
         Files.writeString(file, """
