@@ -603,6 +603,32 @@ class WithdrawalIT {
     }
 
     /**
+     * Restoring a previous version by deleting the current one ("Restoring previous versions", S3 User Guide: "When you delete
+     * the current object version, you, in effect, turn the previous version into the current version of that object"). S3 tells
+     * it as {@code ObjectRemoved:Delete} and sends no ObjectCreated event for the version made current: the removal finds the
+     * key present, and its manifest records the deleted version, not the one bronze now holds. Answered {@code present}, silver
+     * would keep the deleted version's rows for good and never hold the current version's. The removal converts the current
+     * version, each row once; a redelivery then finds it converted and present.
+     */
+    @Test
+    void deletingTheCurrentVersionConvertsThePreviousVersionItMakesCurrent() throws Exception {
+        SourceObject previous = upload(KEY, csv(0, 100, ""));
+        convert(converter(silver), previous);
+        convert(converter(silver), upload(KEY, csv(0, 3_000, BAD_ROW)));
+        String currentVersion = S3.client().headObject(request -> request.bucket(bronzeBucket).key(KEY)).versionId();
+
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY).versionId(currentVersion));
+        S3Event versionDeleted = S3Events.objectRemoved(bronzeBucket, KEY, "ObjectRemoved:Delete", currentVersion, temporary);
+        SilverConverterHandler handler = handlerThrough(proxy());
+
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(versionDeleted, null));
+        assertEquals(previous.etag(), current(KEY).etag(), "bronze holds the previous version again");
+        assertExactlyOnce(current(KEY), 100, 0);
+        assertEquals(List.of("present s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(versionDeleted, null), "redelivered");
+        assertExactlyOnce(current(KEY), 100, 0);
+    }
+
+    /**
      * The other way to undo a deletion: copying the old version over the key ({@code copy-object --copy-source K?versionId=...}),
      * an {@code ObjectCreated:Copy} event like any upload. The copy has the withdrawn version's bytes and ETag, and the
      * withdrawn manifest records no conversion of them: converted, each row once.

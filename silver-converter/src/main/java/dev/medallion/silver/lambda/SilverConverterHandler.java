@@ -263,7 +263,8 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
      * That look is taken whenever the key's manifest is left withdrawn, not only by the run that withdrew: a run
      * that fails after its commit (its sweep, or this look's HEAD or conversion, a 5xx or the deadline) is retried
      * by Lambda, and the retry, which finds the manifest already withdrawn and answers {@code unchanged}, is then
-     * the only run left to convert that file.
+     * the only run left to convert that file. A key found with an object that its manifest does not record is converted too
+     * ({@link #convertIfAnOlderVersionIsCurrent}): its current version was deleted, and no event converts the one made current.
      */
     private String withdraw(String bucket, String key, Deadline deadline) throws IOException {
         String lowerKey = key.toLowerCase(Locale.ROOT);
@@ -276,11 +277,44 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         }
         ObjectStore bronze = new S3ObjectStore(s3, bucket, invocationTime);
         // A HEAD: a key whose current version is a delete marker, or that has no version left, is a 404.
-        WithdrawalResult result = converter.withdraw(bucket, key, SilverLayout.datasetOf(key), () -> bronze.stat(key).isPresent());
+        BronzeHead head = new BronzeHead(bronze, key);
+        WithdrawalResult result = converter.withdraw(bucket, key, SilverLayout.datasetOf(key), head);
+        if (WithdrawalResult.PRESENT.equals(result.outcome())) {
+            return convertIfAnOlderVersionIsCurrent(bucket, key, result, head, deadline);
+        }
         if (!result.leftWithdrawn(bucket, key) || bronze.stat(key).isEmpty()) {
             return result.outcome();
         }
         log.info("source object uploaded again while its rows were withdrawn; converting it", Map.of("source", "s3://" + bucket + "/" + key));
+        return process(bucket, key, deadline);
+    }
+
+    /**
+     * A removal that found the key with an object: when that object is not the version the key's manifest records, the
+     * removal deleted the current version by its id, which makes the previous version current again, the way the S3 User
+     * Guide gives to restore one ("Restoring previous versions": "When you delete the current object version, you, in effect,
+     * turn the previous version into the current version"). S3 sends no ObjectCreated event for the version made current, so
+     * answered {@code present}, silver would keep the deleted version's rows for good, and never hold the one bronze now
+     * serves. So it is converted here. An upload whose own event is under way also differs from the manifest; converting it
+     * here as well costs a conversion, and the commit protocol keeps its rows once ({@code unchanged} for the run that loses).
+     * A key whose manifest records what it holds (an old version was deleted) costs nothing more: the HEAD is the one the
+     * withdrawal sent.
+     */
+    private String convertIfAnOlderVersionIsCurrent(String bucket, String key, WithdrawalResult result, BronzeHead head, Deadline deadline)
+            throws IOException {
+        Optional<ObjectInfo> current = head.latest();
+        if (current.isEmpty()) {
+            return result.outcome();
+        }
+        ObjectInfo object = current.get();
+        SourceObject held = new SourceObject(bucket, key, object.etag(), object.size(), object.lastModified());
+        if (result.manifest().filter(manifest -> manifest.describes(held)).isPresent()) {
+            return result.outcome();
+        }
+        log.info("source object removal: the key holds a version its manifest does not record (its current version was deleted,"
+                + " making the previous one current, or it was uploaded again); converting it", Map.of(
+                "source", "s3://" + bucket + "/" + key, "currentEtag", object.etag(),
+                "manifestEtag", result.manifest().map(manifest -> manifest.source().etag()).orElse("none")));
         return process(bucket, key, deadline);
     }
 
