@@ -40,6 +40,16 @@ final class RangeBoundaries {
         }
     }
 
+    /** Whether {@code bytes} from {@code from} on are line breaks alone. */
+    private static boolean onlyLineBreaks(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] != '\n' && bytes[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** What the first bytes of the source say, or empty when it is to be read as one stream. */
     static Optional<Preflight> preflight(SilverConverter.Ranges ranges, SourceObject source, String dataset, CsvOverrides overrides,
             ConversionLimits limits) throws IOException {
@@ -85,6 +95,12 @@ final class RangeBoundaries {
                         + " where a range starts: the download ended early; nothing is committed and the conversion will be retried");
             }
             int start = RecordStarts.guess(probe, preflight.delimiter(), preflight.charset(), preflight.header().size());
+            if (start > 0 && to == size && onlyLineBreaks(probe, start)) {
+                // Nothing but blank lines from there to the file's end: a range of them holds no record, and the range before
+                // would end on the text's last line as a range the file goes on after, where a Ctrl-Z ending the text is data
+                // (CsvReader), one row more than one stream reads. That range ends the file instead; so do the later cuts.
+                break;
+            }
             if (start > 0 && from + start < size) {
                 starts.add(from + start);
             }

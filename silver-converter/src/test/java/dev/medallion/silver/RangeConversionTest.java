@@ -282,6 +282,28 @@ class RangeConversionTest {
         assertEquals(whole.manifest().reason(), ranges.manifest().reason());
     }
 
+    /**
+     * A Ctrl-Z ending the text, then line breaks, as many as the rows before it: the cut at half the file falls on the Ctrl-Z,
+     * and the only line feed after it that ends a line with something in it is the Ctrl-Z's own. A range starting there would
+     * hold line breaks alone and leave the Ctrl-Z as the last line of a range the file goes on after, where it is data: one row
+     * more than one stream reads, quarantined for its one field. The last range holds the Ctrl-Z instead, as the stream does.
+     */
+    @Test
+    void aCutRightAfterAFinalDosEndOfFileMarkerFollowedByLineBreaksReadsNoRowOfIt() throws Exception {
+        byte[] orders = orders(6_000, "");
+        // The file is 2 * orders.length + 2 bytes, so the cut, at half of it, is the byte after the Ctrl-Z, and its probe starts on it.
+        byte[] file = new byte[2 * orders.length + 2];
+        System.arraycopy(orders, 0, file, 0, orders.length);
+        file[orders.length] = 0x1a;
+        file[orders.length + 1] = '\r';
+        Arrays.fill(file, orders.length + 2, file.length, (byte) '\n');
+        Converted ranges = convert("ranges", file, 2);
+        Converted whole = convert("whole", file, 1);
+
+        assertEquals(6_000, whole.manifest().rowsRead(), "one stream: the Ctrl-Z ends the text");
+        assertSameConversion(whole, ranges);
+    }
+
     @Test
     void aShortRangeFailsTheRunAndLeavesNothing() throws Exception {
         byte[] file = orders(100_000, "");
