@@ -763,22 +763,43 @@ public final class GoldBuilder {
                 run(statements.createTableAs(Optional.empty()), "ctas");
                 return;
             }
+            // Every batch's predicate before the first query that writes: a value no literal of its type can hold
+            // fails the model now, not after the staging CTAS has scanned (and Athena billed) all its inputs and
+            // the first batches have been written, only to be removed.
+            List<String> predicates = predicates(batches, distinct);
             if (columns.stream().anyMatch(PartitionColumn::isTimestamp)) {
                 // A batch's predicate compares the values Athena printed for the partitions query; a table Athena
                 // writes keeps a timestamp to the millisecond, so a finer one staged would match no literal.
-                run(statements.createTableAs(Optional.of(batches.predicate(0))), "ctas 1/" + batches.size());
+                run(statements.createTableAs(Optional.of(predicates.get(0))), "ctas 1/" + batches.size());
                 for (int i = 1; i < batches.size(); i++) {
-                    run(statements.insertInto(batches.predicate(i)), "insert " + (i + 1) + "/" + batches.size());
+                    run(statements.insertInto(predicates.get(i)), "insert " + (i + 1) + "/" + batches.size());
                 }
                 return;
             }
             staged = true;
             run(statements.createStagingTable(stagingTable, layout.stagingLocation(model.name(), build)), "stage");
-            run(statements.createTableAsFromStaging(stagingTable, batches.predicate(0)), "ctas 1/" + batches.size());
+            run(statements.createTableAsFromStaging(stagingTable, predicates.get(0)), "ctas 1/" + batches.size());
             for (int i = 1; i < batches.size(); i++) {
-                run(statements.insertIntoFromStaging(stagingTable, batches.predicate(i)), "insert " + (i + 1) + "/" + batches.size());
+                run(statements.insertIntoFromStaging(stagingTable, predicates.get(i)), "insert " + (i + 1) + "/" + batches.size());
             }
             removeStaging();
+        }
+
+        /** Each batch's predicate, or why a partition the partitions query returned cannot be selected by one. */
+        private List<String> predicates(PartitionBatches batches, CompletedQuery distinct) {
+            List<String> predicates = new ArrayList<>();
+            try {
+                for (int i = 0; i < batches.size(); i++) {
+                    predicates.add(batches.predicate(i));
+                }
+            }
+            catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the partitions query (" + distinct.queryId() + ") returned a partition no batch can select, so no table "
+                        + "was written: " + e.getMessage() + "; make the model's partition columns " + model.partitionedBy() + " strings, dates, timestamps, "
+                        + "numbers or booleans whose values read as their type, or give it at most " + PartitionBatches.MAX_PARTITIONS_PER_QUERY
+                        + " partitions (one CTAS, no batch)", e);
+            }
+            return predicates;
         }
 
         /**

@@ -898,6 +898,31 @@ class GoldBuildFailureIT {
         assertTrue(lake.goldTables().contains("revenue_by_day__" + current), "the previous build kept for rollback: " + lake.goldTables());
     }
 
+    /**
+     * A partition value the builder cannot write as a literal of its column's type (here a date that is no date,
+     * in the second batch of 150) fails the model before any table is written: every batch's predicate is made
+     * before the first query that writes, so neither the staging CTAS (a scan of all the model's inputs, billed)
+     * nor the first batch's CTAS is sent for a build that would fail at its second batch.
+     */
+    @Test
+    void aPartitionValueThatIsNoLiteralOfItsTypeFailsTheModelBeforeAnyQueryWrites() throws IOException {
+        List<String> days = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            days.add(java.time.LocalDate.of(2025, 6, 1).plusDays(i).toString());
+        }
+        days.set(120, "2025-13-40");
+        lake.queueQueryResult("sale_date", "date", days);
+
+        GoldBuildException failure = assertThrows(GoldBuildException.class, () -> lake.handler(new StagingAthena(lake.athena(), lake::leaveStagingTable))
+                .handleRequest(Map.of("models", List.of("revenue_by_day")), null));
+
+        assertTrue(failure.getMessage().contains("sale_date") && failure.getMessage().contains("2025-13-40"), failure.getMessage());
+        List<String> sent = lake.athenaSql();
+        assertEquals(1, sent.size(), "the partitions query only: " + sent);
+        assertTrue(sent.get(0).startsWith("SELECT DISTINCT"), sent.get(0));
+        assertTrue(lake.goldTables().stream().noneMatch(table -> table.startsWith("revenue_by_day__")), lake.goldTables().toString());
+    }
+
     /** A staging table and a file of it, as a build started at {@code startedAt} and killed before removing them leaves them. */
     private String leaveAStagingTable(String model, Instant startedAt) {
         String build = java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(java.time.ZoneOffset.UTC).format(startedAt)
