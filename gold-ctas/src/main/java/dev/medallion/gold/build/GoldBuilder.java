@@ -894,11 +894,14 @@ public final class GoldBuilder {
                     stagingByBuild.put(id, name);
                 });
             }
-            // This build's staging table and files are removed after its batches, but should that have failed they
-            // are removed here: readers never read them, and they are the previous build of nothing.
-            removeOwnStagingLeft(keysByBuild.getOrDefault(build, List.of()), stagingByBuild.containsKey(build));
+            // The staging tables and files of this build and of the previous one, kept for rollback, are removed here
+            // (a build removes its own after its batches, but that may have failed): readers never read them.
+            removeStagingLeft(build, keysByBuild.getOrDefault(build, List.of()), stagingByBuild.get(build));
             keysByBuild.remove(build);
-            previous.ifPresent(keysByBuild::remove);
+            if (previous.isPresent()) {
+                removeStagingLeft(previous.get(), keysByBuild.getOrDefault(previous.get(), List.of()), stagingByBuild.get(previous.get()));
+                keysByBuild.remove(previous.get());
+            }
             List<String> removed = new ArrayList<>();
             for (Map.Entry<BuildId, List<String>> old : keysByBuild.entrySet()) {
                 // Catalog first: a table whose files are gone would fail queries, files without a table are invisible.
@@ -914,12 +917,18 @@ public final class GoldBuilder {
             return removed;
         }
 
-        /** This build's staging table and files, when its own removal of them after its batches failed. */
-        private void removeOwnStagingLeft(List<String> ownKeys, boolean stagingTableLeft) throws IOException {
-            String stagingPrefix = layout.stagingPrefix(model.name(), build);
-            List<String> stagingKeys = ownKeys.stream().filter(key -> key.startsWith(stagingPrefix)).toList();
-            if (stagingTableLeft) {
-                catalog.dropTable(settings.goldDatabase(), stagingTable);
+        /**
+         * The staging table and files of a build that is kept (this one, or the previous one), when its own removal
+         * of them after its batches failed: its build's table and files stay.
+         *
+         * @param keys the build's keys, its staging files among them
+         * @param leftTable the build's staging table, when the catalog still has it
+         */
+        private void removeStagingLeft(BuildId kept, List<String> keys, String leftTable) throws IOException {
+            String stagingPrefix = layout.stagingPrefix(model.name(), kept);
+            List<String> stagingKeys = keys.stream().filter(key -> key.startsWith(stagingPrefix)).toList();
+            if (leftTable != null) {
+                catalog.dropTable(settings.goldDatabase(), leftTable);
             }
             if (!stagingKeys.isEmpty()) {
                 gold.delete(stagingKeys);

@@ -899,6 +899,31 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * A build whose staging table outlived its own two removals (after its batches, and in its cleanup after the
+     * swap: Glue failing both times) becomes the next build's previous one, kept for rollback; its staging table
+     * and files are not, since no reader ever reads them: the next build removes them with the other leftovers.
+     */
+    @Test
+    void theNextBuildRemovesThePreviousBuildsStagingTableAndFilesAndKeepsThePreviousBuild() throws IOException {
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+        lake.applyAthenaEffects("revenue_by_day");
+        String first = lake.currentBuild("revenue_by_day");
+        leaveAStagingTable("revenue_by_day", first);
+
+        lake.addSilverFile("sales");
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+
+        assertFalse(first.equals(lake.currentBuild("revenue_by_day")), "built again");
+        assertTrue(lake.goldTables().contains("revenue_by_day__" + first), "the previous build kept for rollback: " + lake.goldTables());
+        assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/revenue_by_day/" + first + "/")), lake.goldKeys().toString());
+        assertFalse(lake.goldTables().contains("revenue_by_day__staging_" + first), "its staging table removed: " + lake.goldTables());
+        assertTrue(lake.goldKeys().stream().noneMatch(key -> key.startsWith("tables/revenue_by_day/staging_" + first + "/")),
+                "its staging files removed: " + lake.goldKeys());
+    }
+
+    /**
      * A partition value the builder cannot write as a literal of its column's type (here a date that is no date,
      * in the second batch of 150) fails the model before any table is written: every batch's predicate is made
      * before the first query that writes, so neither the staging CTAS (a scan of all the model's inputs, billed)
@@ -927,9 +952,14 @@ class GoldBuildFailureIT {
     private String leaveAStagingTable(String model, Instant startedAt) {
         String build = java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(java.time.ZoneOffset.UTC).format(startedAt)
                 + "_" + UUID.randomUUID().toString().substring(0, 6).replaceAll("[^0-9a-f]", "0");
+        leaveAStagingTable(model, build);
+        return build;
+    }
+
+    /** A staging table and a file of it for build {@code build}, as left when its removals failed or its build was killed. */
+    private void leaveAStagingTable(String model, String build) {
         lake.leaveStagingTable("CREATE TABLE \"" + lake.goldDatabase() + "\".\"" + model + "__staging_" + build + "\"\nWITH (\n    format = 'PARQUET',\n"
                 + "    external_location = 's3://" + lake.goldBucket() + "/tables/" + model + "/staging_" + build + "/'\n)\nAS\nSELECT 1");
-        return build;
     }
 
     /** Which build readers are on cannot be read (Glue answers 500 to every GetTable of the view): no leftover is removed. */
