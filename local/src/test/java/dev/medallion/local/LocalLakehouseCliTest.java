@@ -484,8 +484,32 @@ class LocalLakehouseCliTest {
 
         assertEquals(0, outcome.exit(), outcome.err());
         assertTrue(outcome.out().contains("daily_orders: 120 rows in " + directory.resolve("lake/gold/daily_orders") + ", 120 partition(s) by sale_date, "), outcome.out());
-        assertTrue(outcome.out().contains("\n  note: 120 partitions; Athena writes at most 100 per query, so the gold builder will take 2 queries"
-                + " (a CTAS, then INSERT INTO) to build this table\n"), outcome.out());
+        assertTrue(outcome.out().contains("\n  note: 120 partitions; Athena writes at most 100 per query, so the gold builder will take 3 queries"
+                + " besides its partitions query to build this table: one CTAS staging the model's rows, unpartitioned, then a CTAS and 1 INSERT INTO"
+                + " reading them\n"), outcome.out());
+    }
+
+    /** A timestamp partition is not staged (gold-ctas/README.md, step 3): each batch reads the model's inputs, one query a batch. */
+    @Test
+    void aTableOfMoreThanAHundredTimestampPartitionsIsNotedWithoutStaging() throws Exception {
+        Path models = models("hourly_orders");
+        Files.writeString(models.resolve("hourly_orders.sql"), """
+                -- partitioned_by: sale_hour
+                -- sources: sales
+                SELECT COUNT(*) AS orders, date_trunc('hour', "timestamp") AS sale_hour
+                FROM ${silver_database}.sales
+                GROUP BY date_trunc('hour', "timestamp")
+                """);
+        long hours = SampleData.load().sales.stream().map(sale -> sale.timestamp().truncatedTo(java.time.temporal.ChronoUnit.HOURS)).distinct().count();
+        assertTrue(hours > 100, "more than one batch: " + hours);
+        long batches = (hours + 99) / 100;
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("\n  note: " + hours + " partitions; Athena writes at most 100 per query, so the gold builder will take " + batches
+                + " queries besides its partitions query to build this table: a CTAS and " + (batches - 1) + " INSERT INTO, each reading the model's inputs (a timestamp partition"
+                + " is not staged)\n"), outcome.out());
     }
 
     @Test
