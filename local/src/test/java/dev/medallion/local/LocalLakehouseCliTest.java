@@ -205,6 +205,60 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A new dataset's columns left string for values in a form no type reads are named on its contract's line with a cast; each
+     * cast, taken from that line as printed into a gold model, passes local's Athena checks and gives on DuckDB the typed values,
+     * while silver keeps the text as written.
+     */
+    @Test
+    void theCastsGivenForStringColumnsThatLookTypedRunInAGoldModel() throws Exception {
+        Path ledger = Files.createDirectories(directory.resolve("drop/ledger"));
+        Files.writeString(ledger.resolve("ledger.csv"), """
+                id;dc;cg;sg;cur;acc;pct;dmy;mdy;yn;note
+                1;1.234,56;1,234.5;1 234;$12.50;(12.50);12%;31/01/2026;01/31/2026;Y;first
+                2;12,5;7.25;5;$3;3.25;3.5%;01/02/2026;02/01/2026;N;second
+                3;-0,75;12,345,678;12 345;$1,234.50;0;;29/02/2024;02/29/2024;y;third
+                4;;;;;  ;;;;;fourth
+                """);
+        Path models = models("typed");
+        Files.writeString(models.resolve("typed.sql"), "-- sources: ledger\nSELECT id FROM ${silver_database}.ledger\n");
+        Path lake = directory.resolve("lake");
+
+        Outcome first = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString(), "--models", models.toString());
+
+        assertEquals(0, first.exit(), first.err());
+        Matcher contract = Pattern.compile("\n    a new dataset: its schema contract, inferred from this file, is [^\n]*ledger\\.json: ([^\n]*)\n").matcher(first.out());
+        assertTrue(contract.find(), first.out());
+        Map<String, String> casts = new TreeMap<>();
+        for (String column : contract.group(1).split(", (?=[a-z_][a-z0-9_]* (bigint|double|string|date|timestamp|boolean)( \\(its values|$))")) {
+            Matcher hinted = Pattern.compile("([a-z_]+) string \\(its values look like .*, cast it in a gold model: (.*)\\)").matcher(column);
+            if (hinted.matches()) {
+                casts.put(hinted.group(1), hinted.group(2));
+            }
+        }
+        assertEquals(List.of("acc", "cg", "cur", "dc", "dmy", "mdy", "pct", "sg", "yn"), List.copyOf(casts.keySet()), contract.group(1));
+        // A field of spaces stays as read in a string column: the cast makes it null, as a typed column would.
+        assertEquals("CAST(replace(replace(nullif(trim(acc), ''), '(', '-'), ')', '') AS double)", casts.get("acc"));
+        Files.writeString(models.resolve("typed.sql"), "-- sources: ledger\nSELECT id, " + String.join(", ", casts.entrySet().stream()
+                .map(cast -> cast.getValue() + " AS " + cast.getKey()).toList()) + " FROM ${silver_database}.ledger\n");
+
+        Outcome second = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString(), "--models", models.toString());
+
+        assertEquals(0, second.exit(), second.err());
+        Path table = lake.resolve("gold/typed");
+        assertEquals(Map.of("id", "BIGINT", "acc", "DOUBLE", "cg", "DOUBLE", "cur", "DOUBLE", "dc", "DOUBLE", "dmy", "DATE", "mdy", "DATE", "pct", "DOUBLE",
+                "sg", "BIGINT", "yn", "BOOLEAN"), GoldFiles.schema(table));
+        assertEquals("[{id=1, acc=-12.5, cg=1234.5, cur=12.5, dc=1234.56, dmy=2026-01-31, mdy=2026-01-31, pct=0.12, sg=1234, yn=true},"
+                + " {id=2, acc=3.25, cg=7.25, cur=3.0, dc=12.5, dmy=2026-02-01, mdy=2026-02-01, pct=0.035, sg=5, yn=false},"
+                + " {id=3, acc=0.0, cg=1.2345678E7, cur=1234.5, dc=-0.75, dmy=2024-02-29, mdy=2024-02-29, pct=null, sg=12345, yn=true},"
+                + " {id=4, acc=null, cg=null, cur=null, dc=null, dmy=null, mdy=null, pct=null, sg=null, yn=null}]",
+                GoldFiles.query("SELECT id, acc, cg, cur, dc, CAST(dmy AS VARCHAR) AS dmy, CAST(mdy AS VARCHAR) AS mdy, pct, sg, yn FROM "
+                        + "read_parquet('" + table + "/**/*.parquet') ORDER BY id").toString());
+        assertEquals("[{dc=1.234,56, pct=12%, dmy=31/01/2026, yn=Y}, {dc=12,5, pct=3.5%, dmy=01/02/2026, yn=N}, {dc=-0,75, pct=null, dmy=29/02/2024, yn=y}, {dc=null, pct=null, dmy=null, yn=null}]",
+                GoldFiles.query("SELECT dc, pct, dmy, yn FROM read_parquet('" + lake.resolve("silver/ledger") + "/**/*.parquet') ORDER BY id").toString(),
+                "silver holds the text as written");
+    }
+
+    /**
      * A pipe-delimited legacy extract whose every line, the header's too, ends in the delimiter converts into a
      * table of its columns alone: no always-null column for the empty field after the last delimiter in silver,
      * nor in a gold model reading all of its columns. A row holding a value there is quarantined, and the summary says so.

@@ -1,7 +1,9 @@
 package dev.medallion.silver;
 
 import dev.medallion.silver.schema.SchemaContract;
+import dev.medallion.silver.schema.StringColumnHint;
 
+import java.util.List;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -14,6 +16,8 @@ import static java.util.Objects.requireNonNull;
  *        committed ({@link SilverConverter#convert(SourceObject, String, SilverConverter.Content, Deadline, SilverConverter.Presence)})
  * @param unchanged true when the object had already been converted (a redelivered event) and nothing was done
  * @param contractDefined the dataset's schema contract, when this conversion inferred it: the dataset's first file
+ * @param stringColumnHints the string columns of {@code contractDefined} whose values look like numbers, dates or booleans
+ *        no type reads, to be said with it; empty without it
  * @param replacedEtag the ETag of the source version whose manifest this conversion's commit replaced; empty for
  *        a first conversion, and when nothing was committed by this conversion
  * @param rowsQuarantinedForTypes of the manifest's quarantined rows, those refused for a value that does not fit its
@@ -21,11 +25,16 @@ import static java.util.Objects.requireNonNull;
  *        nothing was committed by this conversion
  */
 public record ConversionResult(Manifest manifest, String manifestKey, boolean unchanged, Optional<SchemaContract> contractDefined,
-        Optional<String> replacedEtag, long rowsQuarantinedForTypes) {
+        List<StringColumnHint> stringColumnHints, Optional<String> replacedEtag, long rowsQuarantinedForTypes) {
     public ConversionResult {
         requireNonNull(manifest, "manifest is null");
         requireNonNull(manifestKey, "manifestKey is null");
         requireNonNull(contractDefined, "contractDefined is null");
+        stringColumnHints = List.copyOf(requireNonNull(stringColumnHints, "stringColumnHints is null"));
+        if (contractDefined.isEmpty() && !stringColumnHints.isEmpty()) {
+            throw new IllegalArgumentException("stringColumnHints " + stringColumnHints + " for " + manifest.source().key() + ", which defined no contract:"
+                    + " hints are said only with the contract they are of");
+        }
         requireNonNull(replacedEtag, "replacedEtag is null");
         if (rowsQuarantinedForTypes < 0 || rowsQuarantinedForTypes > manifest.rowsQuarantined()) {
             throw new IllegalArgumentException("rowsQuarantinedForTypes " + rowsQuarantinedForTypes + " is not between 0 and the "

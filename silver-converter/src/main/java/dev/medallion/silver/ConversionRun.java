@@ -21,6 +21,7 @@ import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.SchemaContract;
 import dev.medallion.silver.schema.SchemaContractStore;
 import dev.medallion.silver.schema.TrailingDelimiter;
+import dev.medallion.silver.schema.StringColumnHint;
 import dev.medallion.silver.schema.TypeInference;
 import org.apache.commons.io.input.CloseShieldInputStream;
 
@@ -127,6 +128,8 @@ final class ConversionRun {
     private boolean trailingDelimiter;
     /** Whether this run's inferred contract is the dataset's: it wrote it first. */
     private boolean contractDefined;
+    /** The string columns of the contract this run inferred whose values look typed ({@link TypeInference#stringColumnHints}). */
+    private List<StringColumnHint> stringColumnHints = List.of();
     /**
      * Whether the run's contract was inferred from no row: none of the rows it is inferred from has as many
      * fields as the header (a stray delimiter after it). It is not stored, so that the dataset's next file
@@ -666,6 +669,10 @@ final class ConversionRun {
             return new Inferred(inferred, false, true);
         }
         SchemaContract winner = context.contracts().createIfAbsent(inferred);
+        if (winner == inferred) {
+            // Said with the contract, once: the sample is in memory now, and no later row pays for it.
+            stringColumnHints = TypeInference.stringColumnHints(values, names, types, nullMarkers);
+        }
         return new Inferred(winner, winner == inferred, false);
     }
 
@@ -701,6 +708,11 @@ final class ConversionRun {
     /** The dataset's contract, when this run inferred it and wrote it first. */
     Optional<SchemaContract> contractDefined() {
         return contractDefined ? Optional.of(contract) : Optional.empty();
+    }
+
+    /** The string columns of {@link #contractDefined} whose values look typed; none when this run defined no contract. */
+    List<StringColumnHint> stringColumnHints() {
+        return contractDefined ? stringColumnHints : List.of();
     }
 
     /** Whether a manifest's reason is that of a file rejected as another dataset's, by this converter or one before it. */

@@ -14,6 +14,7 @@ import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.SchemaContract;
 import dev.medallion.silver.schema.SchemaContractStore;
+import dev.medallion.silver.schema.StringColumnHint;
 import org.apache.commons.io.input.CloseShieldInputStream;
 
 import java.io.IOException;
@@ -219,7 +220,7 @@ public final class SilverConverter {
         if (previous.isPresent() && previous.get().describes(source) && !readUnderOtherSettings(previous.get(), dataset) && !laterRunPublished
                 && !convertedUnderAnotherContract(previous.get(), dataset)) {
             // A redelivery, or the retry of a run that committed and then failed.
-            return logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty(), Optional.empty(), 0), started);
+            return logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty(), List.of(), Optional.empty(), 0), started);
         }
 
         ConversionRun run = new ConversionRun(context, source, dataset, RunId.start(base.nextGeneration()), base.superseded(), deadline);
@@ -250,7 +251,7 @@ public final class SilverConverter {
         catch (SilverCommit.CommittedException e) {
             // Committed, its cleanup failed: reported now, since the retry that finishes the cleanup finds the
             // version committed and answers unchanged, which the log metric filters rightly do not count.
-            logOutcome(new ConversionResult(e.committed(), manifestKey, false, run.contractDefined(), previous.map(replaced -> replaced.source().etag()),
+            logOutcome(new ConversionResult(e.committed(), manifestKey, false, run.contractDefined(), run.stringColumnHints(), previous.map(replaced -> replaced.source().etag()),
                     run.rowsQuarantinedForTypes()), started);
             throw e;
         }
@@ -277,6 +278,7 @@ public final class SilverConverter {
         }
         ConversionResult result = new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun(),
                 outcome.committedByThisRun() ? run.contractDefined() : Optional.empty(),
+                outcome.committedByThisRun() ? run.stringColumnHints() : List.of(),
                 outcome.committedByThisRun() ? previous.map(replaced -> replaced.source().etag()) : Optional.empty(),
                 outcome.committedByThisRun() ? run.rowsQuarantinedForTypes() : 0);
         if (!outcome.committedByThisRun() || stillInBronze.isEmpty()) {
@@ -302,13 +304,13 @@ public final class SilverConverter {
             }
             withdrawal = withdraw(source.bucket(), source.key(), dataset, stillInBronze, (withdrawn, previous) -> {
                 if (previous.run().equals(committed.run())) {
-                    logWithdrawn(location, withdrawn, previous, started, Optional.of(WITHDRAWN_WHILE_CONVERTED), converted.contractDefined());
+                    logWithdrawn(location, withdrawn, previous, started, Optional.of(WITHDRAWN_WHILE_CONVERTED), converted.contractDefined(), converted.stringColumnHints());
                 }
                 else {
                     // Another run's commit came between (a re-upload converted, then deleted again): this run's conversion was
                     // superseded, not withdrawn, and what is withdrawn is that run's.
                     logOutcome(converted, started);
-                    logWithdrawn(location, withdrawn, previous, started, Optional.empty(), Optional.empty());
+                    logWithdrawn(location, withdrawn, previous, started, Optional.empty(), Optional.empty(), List.of());
                 }
             });
         }
@@ -325,7 +327,7 @@ public final class SilverConverter {
             return logOutcome(converted, started, Map.of("notWithdrawn", "the key was gone after this run's commit, but nothing was withdrawn: "
                     + withdrawal.reason().get()));
         }
-        return new ConversionResult(withdrawal.manifest().orElseThrow(), converted.manifestKey(), false, Optional.empty(), Optional.empty(), 0);
+        return new ConversionResult(withdrawal.manifest().orElseThrow(), converted.manifestKey(), false, Optional.empty(), List.of(), Optional.empty(), 0);
     }
 
     /**
@@ -347,7 +349,7 @@ public final class SilverConverter {
         long started = System.nanoTime();
         String location = "s3://" + bucket + "/" + key;
         WithdrawalResult result = withdraw(bucket, key, dataset, presence,
-                (withdrawal, previous) -> logWithdrawn(location, withdrawal, previous, started, Optional.empty(), Optional.empty()));
+                (withdrawal, previous) -> logWithdrawn(location, withdrawal, previous, started, Optional.empty(), Optional.empty(), List.of()));
         result.reason().ifPresent(reason -> logNotWithdrawn(location, dataset, result.outcome(), reason));
         return result;
     }
@@ -459,7 +461,7 @@ public final class SilverConverter {
      * and {@code contractDefined}, the dataset's schema contract that conversion defined, which stays).
      */
     private void logWithdrawn(String location, Manifest withdrawal, Manifest previous, long startedNanos, Optional<String> reason,
-            Optional<SchemaContract> contractDefined) {
+            Optional<SchemaContract> contractDefined, List<StringColumnHint> stringColumnHints) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("outcome", WithdrawalResult.WITHDRAWN);
         fields.put("dataset", withdrawal.dataset());
@@ -475,7 +477,20 @@ public final class SilverConverter {
         fields.put("run", withdrawal.run());
         fields.put("seconds", Math.round((System.nanoTime() - startedNanos) / 1e6) / 1000.0);
         contractDefined.ifPresent(contract -> fields.put("schemaContractDefined", contract.describeColumns()));
+        putStringColumnHints(fields, stringColumnHints);
         log.info("source object withdrawn", fields);
+    }
+
+    /**
+     * The string columns of a new contract whose values look typed, column to hint, beside schemaContractDefined; the field
+     * only when there is one. Named apart from the fields the log metric filters read (monitoring.tf).
+     */
+    private static void putStringColumnHints(Map<String, Object> fields, List<StringColumnHint> hints) {
+        if (!hints.isEmpty()) {
+            Map<String, String> byColumn = new LinkedHashMap<>();
+            hints.forEach(hint -> byColumn.put(hint.column(), hint.describe()));
+            fields.put("stringColumnHints", byColumn);
+        }
     }
 
     private void logNotWithdrawn(String location, String dataset, String outcome, String reason) {
@@ -649,6 +664,7 @@ public final class SilverConverter {
             fields.put("missingColumns", manifest.missingColumns());
         }
         result.contractDefined().ifPresent(contract -> fields.put("schemaContractDefined", contract.describeColumns()));
+        putStringColumnHints(fields, result.stringColumnHints());
         fields.putAll(notes);
         if (Manifest.REJECTED.equals(manifest.status())) {
             log.warn("source object rejected", fields);

@@ -992,11 +992,28 @@ class SilverConverterTest {
         assertEquals(0, line.get("rowsQuarantined"));
         assertTrue(line.containsKey("seconds") && line.containsKey("rowsPerSecond") && line.containsKey("bytesRead"), line.toString());
         assertEquals("id bigint", line.get("schemaContractDefined"), "the dataset's first file says the contract it defined");
+        assertFalse(line.containsKey("stringColumnHints"), "no string column, no hint: " + line);
 
         convert(converter(ConversionLimits.defaults()), "sales/y.csv", "id,note\n3,x\n", MODIFIED);
         Map<?, ?> next = new ObjectMapper().readValue(logLines.toString(StandardCharsets.UTF_8).lines().toList().get(1), Map.class);
         assertFalse(next.containsKey("schemaContractDefined"), next.toString());
         assertEquals(List.of(Map.of("header", "note", "position", 2)), next.get("droppedColumns"));
+    }
+
+    /** A new dataset's string column that looks typed is named in the log line, with its cast; a column of text is not. */
+    @Test
+    void theLogLineOfANewContractNamesItsStringColumnsThatLookTyped() throws IOException {
+        convert(converter(ConversionLimits.defaults()), "rates/x.csv", "id,rate,note\n1,12%,first\n2,3.5%,second\n", MODIFIED);
+
+        Map<?, ?> line = new ObjectMapper().readValue(logLines.toString(StandardCharsets.UTF_8).lines().toList().get(0), Map.class);
+        assertEquals("id bigint, rate string, note string", line.get("schemaContractDefined"));
+        assertEquals(Map.of("rate", "its values look like percentages (\"12%\"), which a double does not read (it takes the number alone): the column stays"
+                + " string, each value kept as written; to have the fractions they stand for (12% as 0.12), cast it in a gold model:"
+                + " CAST(replace(rate, '%', '') AS double) / 100"), line.get("stringColumnHints"));
+
+        convert(converter(ConversionLimits.defaults()), "rates/y.csv", "id,rate,note\n3,7%,third\n", MODIFIED);
+        Map<?, ?> next = new ObjectMapper().readValue(logLines.toString(StandardCharsets.UTF_8).lines().toList().get(1), Map.class);
+        assertFalse(next.containsKey("stringColumnHints"), "a later file defines no contract: " + next);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
 import dev.medallion.silver.local.ContractFiles;
 import dev.medallion.silver.local.WhatConvertsAgain;
+import dev.medallion.silver.schema.StringColumnHint;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -98,7 +99,7 @@ public final class LocalSilver {
         if (result.contractDefined().isPresent()) {
             // On a line of its own: the types every later file of the dataset is held to.
             line += "\n    a new dataset: its schema contract, inferred from this file, is " + silver.describe(new SilverLayout("").schemaKey(file.dataset()))
-                    + ": " + result.contractDefined().get().describeColumns();
+                    + ": " + StringColumnHint.describeColumns(result.contractDefined().get(), result.stringColumnHints());
         }
         return line;
     }

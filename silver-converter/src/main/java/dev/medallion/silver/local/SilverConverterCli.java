@@ -19,6 +19,7 @@ import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.lambda.SilverConverterHandler;
 import dev.medallion.silver.schema.SchemaContractStore;
+import dev.medallion.silver.schema.StringColumnHint;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -297,7 +298,7 @@ public final class SilverConverterCli {
         }
         if (result.contractDefined().isPresent()) {
             line += "; a new dataset: its schema contract, inferred from this file, is " + silver.describe(new SilverLayout("").schemaKey(dataset))
-                    + ": " + result.contractDefined().get().describeColumns();
+                    + ": " + StringColumnHint.describeColumns(result.contractDefined().get(), result.stringColumnHints());
         }
         if (manifest.columnDrift().isPresent()) {
             line += "; " + manifest.columnDrift().get() + " (the contract: " + contractFiles.describe(dataset) + "): "

@@ -31,6 +31,28 @@ public final class TypeInference {
         return types;
     }
 
+    /**
+     * The columns {@code types} makes string whose values in {@code rows} all look like numbers, dates or booleans written in a
+     * form no type reads ({@link StringColumnHint}), to be said where a new dataset's contract is reported. Asked once per new
+     * dataset, of the rows its contract was inferred from: the rows converted after pay nothing for it.
+     */
+    public static List<StringColumnHint> stringColumnHints(List<String[]> rows, List<String> names, List<ColumnType> types, NullMarkers markers) {
+        requireNonNull(rows, "rows is null");
+        requireNonNull(names, "names is null");
+        requireNonNull(types, "types is null");
+        requireNonNull(markers, "markers is null");
+        if (names.size() != types.size()) {
+            throw new IllegalArgumentException(names.size() + " column names " + names + " for " + types.size() + " types " + types + ": give one name per type");
+        }
+        List<StringColumnHint> hints = new ArrayList<>();
+        for (int column = 0; column < types.size(); column++) {
+            if (types.get(column) == ColumnType.STRING) {
+                StringForms.hint(rows, column, names.get(column), markers).ifPresent(hints::add);
+            }
+        }
+        return hints;
+    }
+
     private static ColumnType inferColumn(List<String[]> rows, int column, NullMarkers markers) {
         boolean bool = true;
         boolean bigint = true;

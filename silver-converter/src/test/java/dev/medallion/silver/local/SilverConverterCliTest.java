@@ -2,6 +2,7 @@ package dev.medallion.silver.local;
 
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.testing.MainframeExports;
+import dev.medallion.silver.ParquetTestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -340,6 +341,48 @@ class SilverConverterCliTest {
 
         assertEquals(1, run("convert", "--input", disguised.toString(), "--output", directory.resolve("other").toString()));
         assertTrue(out().startsWith("rejected exported.csv: The file is not text: it holds a NUL byte at byte offset ") && !out().contains("EBCDIC"), out());
+    }
+
+    /**
+     * A European export's amounts with decimal commas, dates day first and Y/N flags are inferred string: the summary says what
+     * they look like and the cast a gold model makes, and the Parquet holds every value as written.
+     */
+    @Test
+    void aNewDatasetsStringColumnsThatLookTypedAreNamedWithTheirCast() throws IOException {
+        Path input = Files.writeString(directory.resolve("orders.csv"), "id;amount;ordered;paid;customer\n1;1.234,56;31/01/2026;Y;Ann\n2;12,5;01/02/2026;N;Bob\n");
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", lake, "--dataset", "orders"), err());
+
+        assertTrue(out().contains("_schemas/orders.json: id bigint, amount string (its values look like numbers with a decimal comma (\"1.234,56\"), which a double"
+                + " does not read (its decimal mark is '.'): the column stays string, each value kept as written; to have numbers, cast it in a gold model:"
+                + " CAST(replace(replace(amount, '.', ''), ',', '.') AS double)), ordered string (its values look like dates written day first, dd/mm/yyyy"
+                + " (\"31/01/2026\"), which a date does not read (it reads yyyy-MM-dd): the column stays string, each value kept as written; to have dates,"
+                + " cast it in a gold model: CAST(substr(ordered, 7, 4) || '-' || substr(ordered, 4, 2) || '-' || substr(ordered, 1, 2) AS date)),"
+                + " paid string (its values look like booleans written Y and N (\"Y\"), which a boolean does not read (it reads true and false): the column"
+                + " stays string, each value kept as written; to have booleans, cast it in a gold model: CASE upper(paid) WHEN 'Y' THEN true WHEN 'N'"
+                + " THEN false END), customer string\n"), out());
+        Path parquet;
+        try (Stream<Path> files = Files.walk(directory.resolve("lake/orders"))) {
+            parquet = files.filter(file -> file.toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        List<String> written = ParquetTestFiles.readAll(parquet).stream()
+                .map(record -> record.get("amount") + "|" + record.get("ordered") + "|" + record.get("paid")).toList();
+        assertEquals(List.of("1.234,56|31/01/2026|Y", "12,5|01/02/2026|N"), written);
+    }
+
+    /** A later file's line names no contract, so no hint either; nor does a new dataset whose string columns are text. */
+    @Test
+    void stringColumnsOfTextOrOfALaterFileAreNotHinted() throws IOException {
+        Path first = Files.writeString(directory.resolve("people-1.csv"), "id,name,zip\n1,Ann,01234\n2,Bob,75001\n");
+        Path second = Files.writeString(directory.resolve("people-2.csv"), "id,name,zip\n3,\"1,234.5\",13008\n");
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(0, run("convert", "--input", first.toString(), "--output", lake, "--dataset", "people"), err());
+        assertTrue(out().contains("_schemas/people.json: id bigint, name string, zip string\n"), out());
+        out.reset();
+        assertEquals(0, run("convert", "--input", second.toString(), "--output", lake, "--dataset", "people"), err());
+        assertFalse(out().contains("look like"), out());
     }
 
     /** A later file of a dataset with a column more and one less than its contract: both said in the summary, not only in the manifest. */

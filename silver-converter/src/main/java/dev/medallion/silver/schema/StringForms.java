@@ -1,0 +1,272 @@
+package dev.medallion.silver.schema;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Recognises, in the values of one column inferred {@code string}, a typed value written in a form no contract type reads
+ * ({@link StringColumnHint}). Few forms, each unambiguous: every non-empty value must fit the form, and at least one must be
+ * of it alone; a column two readings fit ({@code 1,234} a thousand and more, or one and a fraction; {@code 01/02/2026} in
+ * January or February) gets no hint. Values are matched as written, spaces included, since the cast reads them so.
+ * It runs once per new dataset, over the rows its contract is inferred from, and each form stops at its first value that
+ * does not fit, so a column of real text costs a look at its first value or two.
+ */
+final class StringForms {
+    /** A whole number, or one with a fraction after a point, without thousands separators. */
+    private static final String PLAIN = "[0-9]+(\\.[0-9]+)?";
+    /** A number whose thousands are set apart by commas, perhaps with a fraction after a point: {@code 1,234,567.5}. */
+    private static final String COMMA_GROUPED_NUMBER = "[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?";
+
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("[+-]?([0-9]{1,3}(\\.[0-9]{3})+|[0-9]+)(,[0-9]+)?");
+    /** One comma after one to three digits and before three: a thousands separator or a decimal comma, nothing tells which. */
+    private static final Pattern COMMA_EITHER_WAY = Pattern.compile("[+-]?[0-9]{1,3},[0-9]{3}");
+    private static final Pattern COMMA_GROUPED = Pattern.compile("[+-]?(" + COMMA_GROUPED_NUMBER + "|" + PLAIN + ")");
+    private static final Pattern SPACE_GROUPED = Pattern.compile("[+-]?([0-9]{1,3}( [0-9]{3})+|[0-9]+)([.,][0-9]+)?");
+    /** A currency's sign, or its ISO 4217 code set apart by a space, before or after a number. */
+    private static final Pattern CURRENCY = Pattern.compile("(?<sign>[+-]?)(?:(?<before>[$€£¥]|[A-Z]{3} )(?<signAfter>[+-]?))?"
+            + "(?<number>" + COMMA_GROUPED_NUMBER + "|" + PLAIN + ")(?<after>[$€£¥]| [A-Z]{3})?");
+    /**
+     * The codes read as currencies: those most traded, so that a code of three letters before a number ({@code SKU 123}) is
+     * not taken for one.
+     */
+    private static final Set<String> CURRENCY_CODES = Set.of("USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "CNY", "HKD", "SGD", "SEK",
+            "NOK", "DKK", "PLN", "CZK", "HUF", "INR", "BRL", "MXN", "ZAR", "TRY", "KRW");
+    private static final Pattern ACCOUNTING = Pattern.compile("\\((" + COMMA_GROUPED_NUMBER + "|" + PLAIN + ")\\)|[+-]?(" + COMMA_GROUPED_NUMBER + "|" + PLAIN + ")");
+    private static final Pattern PERCENT = Pattern.compile("[+-]?" + PLAIN + " ?%");
+    /** Day and month of two digits each, either first, and a four-digit year: a cast by position reads them. */
+    private static final Pattern OTHER_ORDER_DATE = Pattern.compile("([0-9]{2})([/.-])([0-9]{2})\\2([0-9]{4})");
+
+    /**
+     * SQL keywords a column may be named as, which a cast must quote: Trino's reserved words
+     * (trino.io/docs/current/language/reserved.html) that a header might be named.
+     */
+    private static final Set<String> RESERVED = Set.of("alter", "and", "as", "between", "by", "case", "cast", "constraint", "create", "cross", "cube",
+            "current_date", "current_time", "current_timestamp", "current_user", "deallocate", "delete", "describe", "distinct", "drop", "else",
+            "end", "escape", "except", "execute", "exists", "extract", "false", "for", "from", "full", "group", "grouping", "having", "in",
+            "inner", "insert", "intersect", "into", "is", "join", "left", "like", "listagg", "localtime", "localtimestamp", "natural",
+            "normalize", "not", "null", "on", "or", "order", "outer", "prepare", "recursive", "right", "rollup", "select", "skip", "table",
+            "then", "trim", "true", "uescape", "union", "unnest", "using", "values", "when", "where", "with");
+    private static final Pattern BARE_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
+
+    private StringForms() {}
+
+    /** The hint for the column at {@code index}, named {@code name}, when its values are all of one form. */
+    static Optional<StringColumnHint> hint(List<String[]> rows, int index, String name, NullMarkers markers) {
+        requireNonNull(rows, "rows is null");
+        requireNonNull(name, "name is null");
+        requireNonNull(markers, "markers is null");
+        Column column = new Column();
+        for (String[] row : rows) {
+            if (index >= row.length) {
+                continue;
+            }
+            String value = row[index];
+            // An empty field is null in a string column, and a declared marker; a field of spaces is kept, which the cast makes null.
+            if (Values.isBlank(value)) {
+                column.spaces = column.spaces || !value.isEmpty();
+                continue;
+            }
+            if (markers.isDeclared(value, ColumnType.STRING)) {
+                continue;
+            }
+            if (!column.fit(value)) {
+                return Optional.empty();
+            }
+        }
+        return column.hint(name);
+    }
+
+    /** What one column's values have been so far, for each form. */
+    private static final class Column {
+        /** Whether some field was only spaces and tabs: kept as such in a string column, which no CAST reads. */
+        boolean spaces;
+        boolean decimalComma = true;
+        String decimalCommaExample;
+        boolean commaGrouped = true;
+        String commaGroupedExample;
+        boolean spaceGrouped = true;
+        String spaceGroupedExample;
+        boolean currency = true;
+        String currencyExample;
+        String currencyToken;
+        boolean currencySpaced;
+        boolean accounting = true;
+        String accountingExample;
+        boolean percent = true;
+        boolean percentSpaced;
+        boolean dayFirst = true;
+        boolean monthFirst = true;
+        char dateSeparator;
+        boolean yesNo = true;
+        boolean yN = true;
+        boolean sawYes;
+        boolean sawNo;
+        /** Whether some value has a point: a fraction, where the form's thousands are set apart otherwise. */
+        boolean fractions;
+        boolean commas;
+        String first;
+
+        /** Takes one more value; false when no form is left. */
+        boolean fit(String value) {
+            if (first == null) {
+                first = value;
+            }
+            fractions = fractions || value.indexOf('.') >= 0;
+            commas = commas || value.indexOf(',') >= 0;
+            if (decimalComma && (decimalComma = DECIMAL_COMMA.matcher(value).matches()) && decimalCommaExample == null
+                    && value.indexOf(',') >= 0 && !COMMA_EITHER_WAY.matcher(value).matches()) {
+                decimalCommaExample = value;
+            }
+            if (commaGrouped && (commaGrouped = COMMA_GROUPED.matcher(value).matches()) && commaGroupedExample == null
+                    && value.indexOf(',') >= 0 && (value.indexOf('.') >= 0 || value.indexOf(',') != value.lastIndexOf(','))) {
+                commaGroupedExample = value;
+            }
+            if (spaceGrouped && (spaceGrouped = SPACE_GROUPED.matcher(value).matches()) && spaceGroupedExample == null && value.indexOf(' ') >= 0) {
+                spaceGroupedExample = value;
+            }
+            if (currency) {
+                fitCurrency(value);
+            }
+            if (accounting && (accounting = ACCOUNTING.matcher(value).matches()) && accountingExample == null && value.startsWith("(")) {
+                accountingExample = value;
+            }
+            if (percent && (percent = PERCENT.matcher(value).matches())) {
+                percentSpaced = percentSpaced || value.indexOf(' ') >= 0;
+            }
+            if (dayFirst || monthFirst) {
+                fitDate(value);
+            }
+            if (yN) {
+                yN = value.equalsIgnoreCase("y") || value.equalsIgnoreCase("n");
+            }
+            if (yesNo) {
+                yesNo = value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("no");
+            }
+            sawYes = sawYes || value.equalsIgnoreCase("y") || value.equalsIgnoreCase("yes");
+            sawNo = sawNo || value.equalsIgnoreCase("n") || value.equalsIgnoreCase("no");
+            return decimalComma || commaGrouped || spaceGrouped || currency || accounting || percent || dayFirst || monthFirst || yN || yesNo;
+        }
+
+        private void fitCurrency(String value) {
+            Matcher matcher = CURRENCY.matcher(value);
+            if (!matcher.matches() || matcher.group("before") != null && matcher.group("after") != null
+                    || !matcher.group("sign").isEmpty() && matcher.group("signAfter") != null && !matcher.group("signAfter").isEmpty()) {
+                currency = false;
+                return;
+            }
+            String written = matcher.group("before") != null ? matcher.group("before") : matcher.group("after");
+            if (written == null) {
+                return;
+            }
+            String token = written.trim();
+            // One currency: amounts in two would be summed as one by the cast.
+            if (token.length() == 3 && !CURRENCY_CODES.contains(token) || currencyToken != null && !currencyToken.equals(token)) {
+                currency = false;
+                return;
+            }
+            currencyToken = token;
+            currencySpaced = currencySpaced || written.length() != token.length();
+            currencyExample = currencyExample == null ? value : currencyExample;
+        }
+
+        private void fitDate(String value) {
+            Matcher matcher = OTHER_ORDER_DATE.matcher(value);
+            if (!matcher.matches() || dateSeparator != 0 && dateSeparator != matcher.group(2).charAt(0)) {
+                dayFirst = false;
+                monthFirst = false;
+                return;
+            }
+            dateSeparator = matcher.group(2).charAt(0);
+            int first = Integer.parseInt(matcher.group(1));
+            int second = Integer.parseInt(matcher.group(3));
+            int year = Integer.parseInt(matcher.group(4));
+            dayFirst = dayFirst && isDay(year, second, first);
+            monthFirst = monthFirst && isDay(year, first, second);
+        }
+
+        private static boolean isDay(int year, int month, int day) {
+            if (month < 1 || month > 12 || day < 1) {
+                return false;
+            }
+            boolean leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+            int days = month == 2 ? (leap ? 29 : 28) : month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+            return day <= days;
+        }
+
+        /** The one form every value fits and some value is of alone, if there is one. */
+        Optional<StringColumnHint> hint(String name) {
+            if (first == null) {
+                return Optional.empty();
+            }
+            String x = spaces ? "nullif(trim(" + identifier(name) + "), '')" : identifier(name);
+            String numberType = fractions ? "double" : "bigint";
+            String noSeparator = "a number type does not read (it takes no thousands separator)";
+            List<Optional<StringColumnHint>> found = List.of(
+                    decimalComma && decimalCommaExample != null
+                            ? hint(name, "numbers with a decimal comma", decimalCommaExample, "a double does not read (its decimal mark is '.')", "numbers",
+                                    "CAST(replace(replace(" + x + ", '.', ''), ',', '.') AS double)")
+                            : Optional.empty(),
+                    commaGrouped && commaGroupedExample != null
+                            ? hint(name, "numbers with thousands separated by commas", commaGroupedExample, noSeparator, "numbers",
+                                    "CAST(replace(" + x + ", ',', '') AS " + numberType + ")")
+                            : Optional.empty(),
+                    spaceGrouped && spaceGroupedExample != null
+                            ? hint(name, "numbers with thousands separated by spaces", spaceGroupedExample, noSeparator, "numbers",
+                                    commas ? "CAST(replace(replace(" + x + ", ' ', ''), ',', '.') AS double)" : "CAST(replace(" + x + ", ' ', '') AS " + numberType + ")")
+                            : Optional.empty(),
+                    currency && currencyExample != null
+                            ? hint(name, "amounts in one currency, " + currencyToken + " beside the number", currencyExample,
+                                    "a double does not read (it takes the number alone)", "numbers", currencyCast(x))
+                            : Optional.empty(),
+                    accounting && accountingExample != null
+                            ? hint(name, "numbers with negatives in parentheses, as accounts write them", accountingExample,
+                                    "a double does not read (it takes a minus sign)", "numbers",
+                                    "CAST(" + (commas ? "replace(" : "") + "replace(replace(" + x + ", '(', '-'), ')', '')" + (commas ? ", ',', '')" : "") + " AS double)")
+                            : Optional.empty(),
+                    percent
+                            ? hint(name, "percentages", first, "a double does not read (it takes the number alone)", "the fractions they stand for (12% as 0.12)",
+                                    "CAST(" + (percentSpaced ? "trim(replace(" + x + ", '%', ''))" : "replace(" + x + ", '%', '')") + " AS double) / 100")
+                            : Optional.empty(),
+                    dayFirst != monthFirst
+                            ? hint(name, "dates written " + (dayFirst ? "day" : "month") + " first, " + datePattern(), first,
+                                    "a date does not read (it reads yyyy-MM-dd)", "dates",
+                                    "CAST(substr(" + x + ", 7, 4) || '-' || substr(" + x + ", " + (dayFirst ? 4 : 1) + ", 2) || '-' || substr(" + x + ", "
+                                            + (dayFirst ? 1 : 4) + ", 2) AS date)")
+                            : Optional.empty(),
+                    (yN || yesNo) && sawYes && sawNo
+                            ? hint(name, "booleans written " + (yN ? "Y and N" : "yes and no"), first, "a boolean does not read (it reads true and false)",
+                                    "booleans", "CASE upper(" + x + ") WHEN '" + (yN ? "Y" : "YES") + "' THEN true WHEN '" + (yN ? "N" : "NO") + "' THEN false END")
+                            : Optional.empty());
+            List<StringColumnHint> hints = found.stream().flatMap(Optional::stream).toList();
+            // Two forms would be two readings of the same values: no hint rather than a guess.
+            return hints.size() == 1 ? Optional.of(hints.get(0)) : Optional.empty();
+        }
+
+        private String currencyCast(String x) {
+            String removed = "replace(" + x + ", '" + currencyToken + "', '')";
+            if (commas) {
+                removed = "replace(" + removed + ", ',', '')";
+            }
+            return "CAST(" + (currencySpaced ? "trim(" + removed + ")" : removed) + " AS double)";
+        }
+
+        private String datePattern() {
+            String separator = String.valueOf(dateSeparator);
+            return String.join(separator, dayFirst ? List.of("dd", "mm", "yyyy") : List.of("mm", "dd", "yyyy"));
+        }
+
+        private static Optional<StringColumnHint> hint(String name, String looksLike, String example, String whyNotRead, String typed, String cast) {
+            return Optional.of(new StringColumnHint(name, looksLike, example, whyNotRead, typed, cast));
+        }
+    }
+
+    /** The column's name as SQL reads it: bare where it can be, else quoted. */
+    static String identifier(String name) {
+        return BARE_IDENTIFIER.matcher(name).matches() && !RESERVED.contains(name) ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,175 @@
+package dev.medallion.silver.schema;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A column inference leaves {@code string} whose first-chunk values all look like numbers, dates or booleans in a form the
+ * converter does not read is named, with a cast a gold model can make ({@link TypeInference#stringColumnHints}).
+ */
+class StringColumnHintsTest {
+
+    /** The cast suggested for a single column named {@code column} holding {@code values}, one per row, if any. */
+    private static Optional<String> castFor(String column, NullMarkers markers, String... values) {
+        List<String[]> rows = new ArrayList<>();
+        for (String value : values) {
+            rows.add(new String[] {value});
+        }
+        List<ColumnType> types = TypeInference.infer(rows, 1, markers);
+        List<StringColumnHint> hints = TypeInference.stringColumnHints(rows, List.of(column), types, markers);
+        if (hints.isEmpty()) {
+            return Optional.empty();
+        }
+        assertEquals(1, hints.size(), hints::toString);
+        assertEquals(column, hints.get(0).column());
+        return Optional.of(hints.get(0).cast());
+    }
+
+    private static Optional<String> castFor(String column, String... values) {
+        return castFor(column, NullMarkers.defaults(), values);
+    }
+
+    static Stream<Arguments> hinted() {
+        return Stream.of(
+                // A ;-delimited European export: decimal commas, thousands perhaps set apart by points, whole numbers among them.
+                Arguments.of(new String[] {"1.234,56", "12,5", "3", "-0,75"}, "CAST(replace(replace(amount, '.', ''), ',', '.') AS double)"),
+                Arguments.of(new String[] {"12,5", "3,25"}, "CAST(replace(replace(amount, '.', ''), ',', '.') AS double)"),
+                // Thousands set apart by commas, as English exports write them (quoted in the file: "1,234.50").
+                Arguments.of(new String[] {"1,234.50", "12.00", "-7.5"}, "CAST(replace(amount, ',', '') AS double)"),
+                Arguments.of(new String[] {"1,234,567", "12"}, "CAST(replace(amount, ',', '') AS bigint)"),
+                // Thousands set apart by spaces.
+                Arguments.of(new String[] {"1 234", "12 345 678", "5"}, "CAST(replace(amount, ' ', '') AS bigint)"),
+                Arguments.of(new String[] {"1 234,5", "7,25"}, "CAST(replace(replace(amount, ' ', ''), ',', '.') AS double)"),
+                // One currency's sign or code before or after the number.
+                Arguments.of(new String[] {"$12.50", "$3", "-$1.25"}, "CAST(replace(amount, '$', '') AS double)"),
+                Arguments.of(new String[] {"€3.00", "€12.5"}, "CAST(replace(amount, '€', '') AS double)"),
+                Arguments.of(new String[] {"12.50 EUR", "3.00 EUR"}, "CAST(trim(replace(amount, 'EUR', '')) AS double)"),
+                Arguments.of(new String[] {"$1,234.50", "$7.00"}, "CAST(replace(replace(amount, '$', ''), ',', '') AS double)"),
+                // Accounting negatives.
+                Arguments.of(new String[] {"(12.50)", "3.25", "0"}, "CAST(replace(replace(amount, '(', '-'), ')', '') AS double)"),
+                // Percentages: the fraction they stand for.
+                Arguments.of(new String[] {"12%", "3.5%", "-1%"}, "CAST(replace(amount, '%', '') AS double) / 100"),
+                // Dates day first or month first, told apart by a day after the 12th.
+                Arguments.of(new String[] {"31/01/2026", "01/02/2026"}, "CAST(substr(amount, 7, 4) || '-' || substr(amount, 4, 2) || '-' || substr(amount, 1, 2) AS date)"),
+                Arguments.of(new String[] {"31.01.2026", "01.02.2026"}, "CAST(substr(amount, 7, 4) || '-' || substr(amount, 4, 2) || '-' || substr(amount, 1, 2) AS date)"),
+                Arguments.of(new String[] {"01/31/2026", "02/01/2026"}, "CAST(substr(amount, 7, 4) || '-' || substr(amount, 1, 2) || '-' || substr(amount, 4, 2) AS date)"),
+                // Booleans as Y/N or yes/no, in any case.
+                Arguments.of(new String[] {"Y", "N", "y"}, "CASE upper(amount) WHEN 'Y' THEN true WHEN 'N' THEN false END"),
+                Arguments.of(new String[] {"yes", "No", "YES"}, "CASE upper(amount) WHEN 'YES' THEN true WHEN 'NO' THEN false END"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("hinted")
+    void aStringColumnOfOneRecognisedFormIsHinted(String[] values, String cast) {
+        assertEquals(ColumnType.STRING, TypeInference.infer(Arrays.stream(values).map(value -> new String[] {value}).toList(), 1).get(0));
+        assertEquals(Optional.of(cast), castFor("amount", values), () -> Arrays.toString(values));
+    }
+
+    static Stream<Arguments> notHinted() {
+        return Stream.of(
+                // Real text, and a mixture of forms or of a form and text.
+                Arguments.of((Object) new String[] {"alice", "bob"}),
+                Arguments.of((Object) new String[] {"12,5", "n/a"}),
+                Arguments.of((Object) new String[] {"$12.50", "€3.00"}),
+                Arguments.of((Object) new String[] {"12%", "0.5"}),
+                Arguments.of((Object) new String[] {"1,234.5", "12,5"}),
+                // Codes and ids: ZIP codes with leading zeros, ids, 20-digit ICCIDs.
+                Arguments.of((Object) new String[] {"01234", "75001", "13008"}),
+                Arguments.of((Object) new String[] {"007", "012"}),
+                Arguments.of((Object) new String[] {"A-1001", "A-1002"}),
+                Arguments.of((Object) new String[] {"89014103211118510720", "89014103211118510721"}),
+                // Ambiguous: 1,234 is 1234 with a thousands separator or 1.234 with a decimal comma, and no value tells which.
+                Arguments.of((Object) new String[] {"1,234", "5,678", "12"}),
+                // Ambiguous: no day after the 12th tells day-first from month-first.
+                Arguments.of((Object) new String[] {"01/02/2026", "03/04/2026"}),
+                // No such day either way; two-digit years; days without their leading zero (a cast by position would misread them).
+                Arguments.of((Object) new String[] {"31/02/2026", "13/01/2026"}),
+                Arguments.of((Object) new String[] {"31/01/26", "01/02/26"}),
+                Arguments.of((Object) new String[] {"31/1/2026", "1/2/2026"}),
+                // A single letter alone says nothing: N may be north; two separators in one column are no one form.
+                Arguments.of((Object) new String[] {"N", "N"}),
+                Arguments.of((Object) new String[] {"Y", "N", "maybe"}),
+                Arguments.of((Object) new String[] {"31/01/2026", "01.02.2026"}),
+                // Padded: the cast reads the text as written, spaces included, so none is offered.
+                Arguments.of((Object) new String[] {" 12,5", "3,25"}));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("notHinted")
+    void otherStringColumnsAreNotHinted(String[] values) {
+        assertEquals(Optional.empty(), castFor("amount", values), () -> Arrays.toString(values));
+    }
+
+    @Test
+    void typedColumnsAreNotHinted() {
+        assertEquals(Optional.empty(), castFor("amount", "12", "3"));
+        assertEquals(Optional.empty(), castFor("amount", "12.5", "3"));
+        assertEquals(Optional.empty(), castFor("amount", "2026-01-31"));
+        assertEquals(Optional.empty(), castFor("amount", ""));
+    }
+
+    /**
+     * An empty field is null in a string column, and casts to null; a field of spaces stays as read, which no CAST reads: the
+     * cast makes it null, as a typed column does.
+     */
+    @Test
+    void fieldsOfSpacesAreCastToNull() {
+        assertEquals(Optional.of("CAST(replace(replace(amount, '.', ''), ',', '.') AS double)"), castFor("amount", "12,5", "", "3,25"));
+        assertEquals(Optional.of("CAST(replace(replace(nullif(trim(amount), ''), '.', ''), ',', '.') AS double)"), castFor("amount", "12,5", "", "3,25", "  "));
+    }
+
+    /** A declared marker is null in a string column too; NULL undeclared stays the four letters, which no cast reads. */
+    @Test
+    void declaredMarkersArePassedOverButTextNullIsNot() {
+        assertEquals(Optional.of("CAST(replace(replace(amount, '.', ''), ',', '.') AS double)"), castFor("amount", NullMarkers.declaring(List.of("N/A")), "12,5", "N/A"));
+        assertEquals(Optional.empty(), castFor("amount", "12,5", "NULL", "3,25"));
+    }
+
+    /** A column named as an SQL keyword, or as no bare identifier, is quoted in the cast. */
+    @Test
+    void aColumnNamedAsAKeywordIsQuoted() {
+        assertEquals(Optional.of("CAST(replace(\"order\", '%', '') AS double) / 100"), castFor("order", "12%"));
+        assertEquals(Optional.of("CAST(replace(\"2026_total\", '%', '') AS double) / 100"), castFor("2026_total", "12%"));
+    }
+
+    @Test
+    void theHintSaysWhatTheValuesLookLikeWhyTheyStayTextAndTheCast() {
+        List<String[]> rows = List.of(new String[] {"7", "1.234,56", "Ann"}, new String[] {"8", "12,5", "Bob"});
+        List<String> names = List.of("id", "amount", "name");
+        List<ColumnType> types = TypeInference.infer(rows, 3);
+
+        List<StringColumnHint> hints = TypeInference.stringColumnHints(rows, names, types, NullMarkers.defaults());
+
+        assertEquals(1, hints.size(), hints::toString);
+        assertEquals("amount", hints.get(0).column());
+        assertEquals("its values look like numbers with a decimal comma (\"1.234,56\"), which a double does not read (its decimal mark is '.'):"
+                + " the column stays string, each value kept as written; to have numbers, cast it in a gold model:"
+                + " CAST(replace(replace(amount, '.', ''), ',', '.') AS double)", hints.get(0).describe());
+    }
+
+    /** The contract as the summaries show it: each hinted column followed by its hint. */
+    @Test
+    void theContractsColumnsAreDescribedWithTheirHints() {
+        SchemaContract contract = new SchemaContract("orders", List.of(new Column("id", ColumnType.BIGINT, "id"), new Column("paid", ColumnType.STRING, "paid")),
+                "s3://bronze/orders/a.csv", "2026-01-01T00:00:00Z");
+        List<String[]> rows = List.<String[]>of(new String[] {"1", "Y"}, new String[] {"2", "N"});
+
+        String described = StringColumnHint.describeColumns(contract, TypeInference.stringColumnHints(rows, List.of("id", "paid"), TypeInference.infer(rows, 2),
+                NullMarkers.defaults()));
+
+        assertEquals("id bigint, paid string (its values look like booleans written Y and N (\"Y\"), which a boolean does not read (it reads true and false):"
+                + " the column stays string, each value kept as written; to have booleans, cast it in a gold model:"
+                + " CASE upper(paid) WHEN 'Y' THEN true WHEN 'N' THEN false END)", described);
+        assertEquals(contract.describeColumns(), StringColumnHint.describeColumns(contract, List.of()));
+    }
+}
