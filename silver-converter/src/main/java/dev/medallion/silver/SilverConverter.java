@@ -376,7 +376,7 @@ public final class SilverConverter {
         long started = System.nanoTime();
         String location = "s3://" + bucket + "/" + key;
         WithdrawalResult result = withdraw(bucket, key, dataset, presence, (withdrawal, previous) ->
-                logWithdrawn(location, withdrawal, previous, started, Optional.of(WITHDRAWN_FOR_A_MISSING_KEY), Optional.empty()));
+                logWithdrawn(location, withdrawal, previous, started, Optional.of(WITHDRAWN_FOR_A_MISSING_KEY), Optional.empty(), List.of()));
         if (result.reason().isPresent() && !WithdrawalResult.PRESENT.equals(result.outcome())) {
             logMissing(location, dataset, "the key has no object in bronze (deleted since the event was sent): nothing to convert, and nothing"
                     + " to withdraw: " + result.reason().get());
