@@ -75,10 +75,7 @@ class GoldBuildFailureIT {
 
     @Test
     void aFailedCtasLeavesThePreviousBuildCleansUpAfterItselfAndFailsTheInvocationWithAthenasReason() throws IOException {
-        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
-        lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
-        lake.applyAthenaEffects("revenue_by_day");
-        String previous = lake.currentBuild("revenue_by_day");
+        String previous = firstBuildOfRevenueByDay();
         JsonNode stateBefore = lake.state("revenue_by_day").orElseThrow();
         List<String> tablesBefore = lake.goldTables();
         List<String> keysBefore = revenueKeys();
@@ -871,10 +868,7 @@ class GoldBuildFailureIT {
      */
     @Test
     void stagingTablesLeftByKilledBuildsAreRemovedByTheNextInvocations() throws IOException {
-        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
-        lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
-        lake.applyAthenaEffects("revenue_by_day");
-        String current = lake.currentBuild("revenue_by_day");
+        String current = firstBuildOfRevenueByDay();
         Instant now = Instant.now();
         String old = leaveAStagingTable("revenue_by_day", now.minus(Duration.ofHours(7)));
         String young = leaveAStagingTable("revenue_by_day", now.minus(Duration.ofMinutes(10)));
@@ -905,10 +899,7 @@ class GoldBuildFailureIT {
      */
     @Test
     void theNextBuildRemovesThePreviousBuildsStagingTableAndFilesAndKeepsThePreviousBuild() throws IOException {
-        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
-        lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
-        lake.applyAthenaEffects("revenue_by_day");
-        String first = lake.currentBuild("revenue_by_day");
+        String first = firstBuildOfRevenueByDay();
         leaveAStagingTable("revenue_by_day", first);
 
         lake.addSilverFile("sales");
@@ -1048,6 +1039,14 @@ class GoldBuildFailureIT {
         return unseen;
     }
 
+    /** The first build of revenue_by_day, of one day (2026-03-01), in place as Athena would have left it; its build id. */
+    private String firstBuildOfRevenueByDay() throws IOException {
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+        lake.applyAthenaEffects("revenue_by_day");
+        return lake.currentBuild("revenue_by_day");
+    }
+
     private String firstBuildOfProductTotals() throws IOException {
         lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
         lake.applyAthenaEffects("product_totals");
@@ -1100,10 +1099,7 @@ class GoldBuildFailureIT {
      */
     @Test
     void anInsertBatchFailingAfterTheCtasRemovesTheWholeBuild() throws IOException {
-        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
-        lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
-        lake.applyAthenaEffects("revenue_by_day");
-        String previous = lake.currentBuild("revenue_by_day");
+        String previous = firstBuildOfRevenueByDay();
         List<String> keysBefore = revenueKeys();
         List<String> viewVersionsBefore = lake.viewVersions("revenue_by_day");
         lake.addSilverFile("sales");

@@ -43,6 +43,7 @@ import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
+import static dev.medallion.gold.testing.TablesRead.tablesRead;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -724,7 +725,6 @@ class GoldCtasHandlerIT {
 
     /** The tables a statement reads, in the order it names them (its target excluded). */
     private static List<QualifiedName> tables(Statement statement) {
-        List<QualifiedName> tables = new ArrayList<>();
         Query query;
         if (statement instanceof CreateTableAsSelect ctas) {
             query = ctas.getQuery();
@@ -738,14 +738,7 @@ class GoldCtasHandlerIT {
         else {
             query = assertInstanceOf(Query.class, statement);
         }
-        new DefaultTraversalVisitor<Void>() {
-            @Override
-            protected Void visitTable(Table node, Void context) {
-                tables.add(node.getName());
-                return null;
-            }
-        }.process(query, null);
-        return tables;
+        return tablesRead(query);
     }
 
     /** The DATE literals of a statement's batch predicate, in order. */

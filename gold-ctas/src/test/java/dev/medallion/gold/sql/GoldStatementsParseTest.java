@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import static dev.medallion.gold.testing.TablesRead.tablesRead;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -128,19 +129,6 @@ class GoldStatementsParseTest {
         }
         // Its location inside the build's would fail the build's CTAS (HIVE_PATH_ALREADY_EXISTS).
         assertThrows(IllegalArgumentException.class, () -> statements.createStagingTable(stagingTable, location + "staging/"));
-    }
-
-    /** The tables a query reads, in the order it names them. */
-    private static List<QualifiedName> tablesRead(Query query) {
-        List<QualifiedName> tables = new ArrayList<>();
-        new DefaultTraversalVisitor<Void>() {
-            @Override
-            protected Void visitTable(Table node, Void context) {
-                tables.add(node.getName());
-                return null;
-            }
-        }.process(query, null);
-        return tables;
     }
 
     /** The WHERE of the outermost query: a batch's predicate. */

@@ -4,13 +4,9 @@ import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.athena.model.AthenaError;
 import software.amazon.awssdk.services.athena.model.GetQueryExecutionRequest;
 import software.amazon.awssdk.services.athena.model.GetQueryExecutionResponse;
-import software.amazon.awssdk.services.athena.model.GetQueryResultsRequest;
-import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
 import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.athena.model.StartQueryExecutionRequest;
 import software.amazon.awssdk.services.athena.model.StartQueryExecutionResponse;
-import software.amazon.awssdk.services.athena.model.StopQueryExecutionRequest;
-import software.amazon.awssdk.services.athena.model.StopQueryExecutionResponse;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +24,9 @@ import static java.util.Objects.requireNonNull;
  * is reported FAILED with Athena's kind of reason and error, and {@code onFailing} is told its SQL so the
  * test can leave what a half-done query leaves (a table, some files).
  */
-public final class FailingQueryAthena implements AthenaClient {
+public final class FailingQueryAthena extends ForwardingAthena {
     public static final String REASON = "HIVE_BAD_DATA: Error parsing field value '12,50' for field 2: For input string: \"12,50\"";
 
-    private final AthenaClient moto;
     private final Predicate<String> failing;
     private final Consumer<String> onFailing;
     private final Function<String, String> reason;
@@ -44,7 +39,7 @@ public final class FailingQueryAthena implements AthenaClient {
 
     /** @param reason Athena's reason for the failing query, given its SQL: a place in it is where Athena counts it, in the whole statement */
     public FailingQueryAthena(AthenaClient moto, Predicate<String> failing, Consumer<String> onFailing, Function<String, String> reason) {
-        this.moto = requireNonNull(moto, "moto is null");
+        super(moto);
         this.failing = requireNonNull(failing, "failing is null");
         this.onFailing = requireNonNull(onFailing, "onFailing is null");
         this.reason = requireNonNull(reason, "reason is null");
@@ -56,7 +51,7 @@ public final class FailingQueryAthena implements AthenaClient {
 
     @Override
     public StartQueryExecutionResponse startQueryExecution(StartQueryExecutionRequest request) {
-        StartQueryExecutionResponse response = moto.startQueryExecution(request);
+        StartQueryExecutionResponse response = super.startQueryExecution(request);
         if (failing.test(request.queryString())) {
             failedQueryIds.add(response.queryExecutionId());
             reasonByQueryId.put(response.queryExecutionId(), reason.apply(request.queryString()));
@@ -67,7 +62,7 @@ public final class FailingQueryAthena implements AthenaClient {
 
     @Override
     public GetQueryExecutionResponse getQueryExecution(GetQueryExecutionRequest request) {
-        GetQueryExecutionResponse response = moto.getQueryExecution(request);
+        GetQueryExecutionResponse response = super.getQueryExecution(request);
         if (!failedQueryIds.contains(request.queryExecutionId())) {
             return response;
         }
@@ -80,25 +75,5 @@ public final class FailingQueryAthena implements AthenaClient {
                                 .athenaError(AthenaError.builder().errorCategory(2).errorType(1002).retryable(false).errorMessage(reason).build()))
                         .build())
                 .build();
-    }
-
-    @Override
-    public GetQueryResultsResponse getQueryResults(GetQueryResultsRequest request) {
-        return moto.getQueryResults(request);
-    }
-
-    @Override
-    public StopQueryExecutionResponse stopQueryExecution(StopQueryExecutionRequest request) {
-        return moto.stopQueryExecution(request);
-    }
-
-    @Override
-    public String serviceName() {
-        return moto.serviceName();
-    }
-
-    @Override
-    public void close() {
-        // The moto client belongs to the test's lake.
     }
 }
