@@ -14,6 +14,8 @@ import dev.medallion.silver.schema.ColumnType;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.glue.GlueClient;
 
 import java.io.ByteArrayInputStream;
@@ -304,6 +306,51 @@ class RangeConversionTest {
         assertSameConversion(whole, ranges);
     }
 
+    /**
+     * A file of one column whose last line is a Ctrl-Z, quoted ({@code "\u001a"}, a value) or bare (the end of the text), then
+     * blank lines, cut right before that line (the last range holds it alone) or right after it (the range after holds blank
+     * lines alone and joins the one before): read in ranges, it converts as one stream does, the quoted one a row of the table.
+     */
+    @ParameterizedTest(name = "[{index}] {0} Ctrl-Z, line breaks {1}, cut {2} it")
+    @CsvSource({"quoted, LF, before", "quoted, LF, after", "quoted, CRLF, before", "quoted, CRLF, after",
+            "bare, LF, before", "bare, LF, after", "bare, CRLF, before", "bare, CRLF, after"})
+    void aCtrlZOnTheLastLineOfAOneColumnFileCutNextToItConvertsAsOneStream(String form, String lineBreak, String cut) throws Exception {
+        String eol = lineBreak.equals("CRLF") ? "\r\n" : "\n";
+        String ctrlZ = form.equals("quoted") ? "\"\u001a\"" : "\u001a";
+        int rows = 20_000;
+        StringBuilder csv = new StringBuilder("code").append(eol);
+        for (int i = 0; i < rows; i++) {
+            csv.append('C').append(10_000 + i).append(eol);
+        }
+        int lastRowEnd = csv.length();
+        csv.append(ctrlZ).append(eol);
+        // Cut (at half the file's size) two bytes before the last row's end, so the probe's first line feed is the one before the
+        // Ctrl-Z; or on the byte after the Ctrl-Z's line, so the probe starts on its last character. Blank lines pad the file to twice that.
+        int cutAt = cut.equals("before") ? lastRowEnd - 2 : lastRowEnd + ctrlZ.length();
+        int blankBytes = 2 * cutAt - csv.length();
+        csv.append(eol.repeat((blankBytes + eol.length() - 1) / eol.length()));
+        byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
+        assertEquals(cutAt, file.length / 2, "the cut falls where meant");
+
+        List<Long> rangesOpened = Collections.synchronizedList(new ArrayList<>());
+        Converted ranges = convert("ranges", file, 2, limits(), rangesOpened);
+        Converted whole = convert("whole", file, 1);
+
+        // Cut before it, the last range starts on the Ctrl-Z's line; cut after it, no range starts on the blank lines.
+        long ctrlZLineEnd = lastRowEnd + ctrlZ.length() + eol.length();
+        if (cut.equals("before")) {
+            assertTrue(rangesOpened.contains((long) lastRowEnd), "ranges read from " + rangesOpened);
+        }
+        assertFalse(rangesOpened.contains(ctrlZLineEnd), "ranges read from " + rangesOpened);
+        boolean quoted = form.equals("quoted");
+        assertEquals(rows + (quoted ? 1 : 0), whole.manifest().rowsRead(), "one stream: " + (quoted ? "a row of the quoted Ctrl-Z" : "no row of the bare one"));
+        assertEquals(0, whole.manifest().rowsQuarantined());
+        assertSameConversion(whole, ranges);
+        List<GenericRecord> written = rows(ranges);
+        assertEquals(quoted ? "\u001a" : "C" + (10_000 + rows - 1), String.valueOf(written.get(written.size() - 1).get("code")), "the last row written");
+        assertFalse(log().contains("byte ranges given up"), log());
+    }
+
     @Test
     void aShortRangeFailsTheRunAndLeavesNothing() throws Exception {
         byte[] file = orders(100_000, "");
@@ -516,10 +563,17 @@ class RangeConversionTest {
     }
 
     private Converted convert(String name, byte[] file, int readers, ConversionLimits limits) throws IOException {
+        return convert(name, file, readers, limits, new ArrayList<>());
+    }
+
+    /** @param rangesOpened where each ranged read of the file starts (the probes' and the ranges' own), added to as they are opened */
+    private Converted convert(String name, byte[] file, int readers, ConversionLimits limits, List<Long> rangesOpened) throws IOException {
         Path root = directory.resolve(name);
         LocalObjectStore silver = new LocalObjectStore(root);
-        SilverConverter.Content content = SilverConverter.Content.of(() -> new ByteArrayInputStream(file),
-                (from, to) -> new ByteArrayInputStream(file, (int) from, (int) (to - from)));
+        SilverConverter.Content content = SilverConverter.Content.of(() -> new ByteArrayInputStream(file), (from, to) -> {
+            rangesOpened.add(from);
+            return new ByteArrayInputStream(file, (int) from, (int) (to - from));
+        });
         Manifest manifest = converter(silver, readers, limits).convert(source(file), "orders", content).manifest();
         return new Converted(root, manifest, files(silver));
     }

@@ -848,6 +848,24 @@ class SilverConverterTest {
     }
 
     @Test
+    void aQuotedCtrlZOnTheLastLineIsARowNotTheEndOfFileMarker() throws IOException {
+        // "\u001a" is a value someone quoted, kept; only the bare character ends the text. Before, both ended it: a row lost.
+        byte[] codes = "code\r\nA1\r\n\"\u001a\"\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+        byte[] amounts = "id,amount\n1,1.5\n\"\u001a\"\n".getBytes(StandardCharsets.UTF_8);
+
+        Manifest oneColumn = converter(ConversionLimits.defaults()).convert(source("codes/c.csv", codes, MODIFIED), "codes",
+                () -> new java.io.ByteArrayInputStream(codes)).manifest();
+        Manifest twoColumns = converter(ConversionLimits.defaults()).convert(source("amounts/a.csv", amounts, MODIFIED), "amounts",
+                () -> new java.io.ByteArrayInputStream(amounts)).manifest();
+
+        assertEquals(List.of("A1", "\u001a"), ParquetTestFiles.readAll(silver.resolve(oneColumn.parts().get(0).key())).stream()
+                .map(row -> row.get("code").toString()).toList(), "a row of the quoted Ctrl-Z");
+        assertEquals(2, oneColumn.rowsRead());
+        assertEquals(2, twoColumns.rowsRead());
+        assertEquals(1, twoColumns.rowsQuarantined(), "quarantined for its one field, not dropped unseen");
+    }
+
+    @Test
     void aDosEndOfFileMarkerBeforeTheEndIsData() throws IOException {
         // Only the text's last character ends it: one with a line after it is a value, kept, as any other control character.
         byte[] codes = "code\nA1\n\u001a\nB2\n".getBytes(StandardCharsets.UTF_8);

@@ -56,10 +56,11 @@ public final class CsvReader implements Closeable {
      */
     static final String END_MARKER = "\uFDD0\uFDD1\uFDD2\uFDD3\uFDD4\uFDD5\uFDD6\uFDD7";
     /**
-     * Ctrl-Z (SUB): DOS marked the end of a text file with it, and tools still write it there. As the text's last line
-     * (nothing but line breaks after it) it is no row; anywhere else it is a character of the data like any other.
+     * Ctrl-Z (SUB): DOS marked the end of a text file with it, and tools still write it there. Alone and unquoted on the text's
+     * last line (nothing but line breaks after it) it is no row; quoted there ({@code "\u001a"}) it is a value someone wrote, and
+     * anywhere else a character of the data like any other.
      */
-    private static final String DOS_END_OF_FILE = "\u001a";
+    private static final char DOS_END_OF_FILE = '\u001a';
     private static final int SAMPLE_CHARS = ControlCharacters.SAMPLE_CHARS;
     /** What Commons CSV says of a closing quote followed by other characters, with the line (Commons CSV's "position" counts characters from the file's start). */
     private static final Pattern TEXT_AFTER_CLOSING_QUOTE = Pattern.compile("Invalid character between encapsulated token and delimiter at line: ([0-9].*?), position");
@@ -69,6 +70,7 @@ public final class CsvReader implements Closeable {
     static final String UNNAMED_DATASET = "<dataset>";
 
     private final DecodingReader text;
+    private final SampleThenText input;
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
     private final char delimiter;
@@ -82,9 +84,10 @@ public final class CsvReader implements Closeable {
     private long blankLinesBefore;
     private RejectedInputException failure;
 
-    private CsvReader(DecodingReader text, CSVParser parser, char delimiter, String location, RowSize rowSize, boolean endMarked) {
+    private CsvReader(DecodingReader text, SampleThenText input, CSVParser parser, char delimiter, String location, RowSize rowSize, boolean endMarked) {
         this.endMarked = endMarked;
         this.text = text;
+        this.input = input;
         this.parser = parser;
         this.records = parser.iterator();
         this.delimiter = delimiter;
@@ -168,8 +171,8 @@ public final class CsvReader implements Closeable {
         }
         DecodingReader text = new DecodingReader(in, charset, new UndecodableTextException.Context(dataset, false, false), false);
         RowSize rowSize = new RowSize(maxRowChars);
-        return new CsvReader(text, CSVParser.parse(new SampleThenText(CharBuffer.allocate(0), text, rowSize, endMarked), format(delimiter, !endMarked)),
-                delimiter, location, rowSize, endMarked);
+        SampleThenText input = new SampleThenText(CharBuffer.allocate(0), text, rowSize, endMarked);
+        return new CsvReader(text, input, CSVParser.parse(input, format(delimiter, !endMarked)), delimiter, location, rowSize, endMarked);
     }
 
     /** A delimiter in the end marker would split it: the marker could never come back as one field. */
@@ -219,8 +222,8 @@ public final class CsvReader implements Closeable {
         // The parser reads the sample again, then the rest of the text: no second buffering layer. The blank
         // lines before the sample are not given to it again (it would skip them): line numbers count them.
         RowSize rowSize = new RowSize(maxRowChars);
-        CsvReader reader = new CsvReader(text, CSVParser.parse(new SampleThenText(sample.content(), text, rowSize, endMarked), format(chosen, !endMarked)),
-                chosen, location, rowSize, endMarked);
+        SampleThenText input = new SampleThenText(sample.content(), text, rowSize, endMarked);
+        CsvReader reader = new CsvReader(text, input, CSVParser.parse(input, format(chosen, !endMarked)), chosen, location, rowSize, endMarked);
         reader.blankLinesBefore = sample.blankLines();
         reader.linesBefore = sample.blankLines();
         return reader;
@@ -279,7 +282,7 @@ public final class CsvReader implements Closeable {
             rangeLineBreaks = row.line() - 1;
             return Optional.empty();
         }
-        if (!endMarked && record.size() == 1 && DOS_END_OF_FILE.equals(record.get(0)) && !hasNext()) {
+        if (!endMarked && endsInBareCtrlZ(record)) {
             // The text ends in Ctrl-Z, as DOS-era tools, copy /a and some ERP exports end it: no row. Converted, it was a row
             // of one field, quarantined in a file of several columns for its number of fields, a row of the table in a file of one.
             failure = rowSize.atEnd(linesBefore);
@@ -318,6 +321,21 @@ public final class CsvReader implements Closeable {
             throw new IllegalStateException("Only a range that ended between records knows its line breaks");
         }
         return rangeLineBreaks;
+    }
+
+    /**
+     * Whether {@code record} is the text's last and is a Ctrl-Z alone, unquoted. Commons CSV returns the same value for
+     * {@code \u001a} and {@code "\u001a"} and does not say which it read, so the characters decide: a quoted field ends with
+     * its closing quote, after which the parser allows only white space before a delimiter, a line break or the end, and only
+     * line breaks follow the last record; the text's last character besides line breaks is then the Ctrl-Z when it is bare,
+     * the quote or white space when it is quoted. That needs one character kept, not the record's text: the record's {@link CSVRecord#getCharacterPosition}
+     * would not point at its first character either, being where the record before ended, ahead of the blank lines the
+     * parser skipped.
+     */
+    private boolean endsInBareCtrlZ(CSVRecord record) throws IOException, RejectedInputException {
+        // The length test first: hasNext parses on, which only a record of one Ctrl-Z may pay for.
+        return record.size() == 1 && record.get(0).length() == 1 && record.get(0).charAt(0) == DOS_END_OF_FILE && !hasNext()
+                && input.lastCharacterBesidesLineBreaks() == DOS_END_OF_FILE;
     }
 
     private boolean hasNext() throws IOException, RejectedInputException {
@@ -442,6 +460,8 @@ public final class CsvReader implements Closeable {
         /** After the text: the end marker on a line of its own, or nothing. */
         private final CharBuffer after;
         private boolean textEnded;
+        /** The last character handed over that is not a line break (CR or LF); NUL before there is one. */
+        private char lastCharacterBesidesLineBreaks;
 
         SampleThenText(CharBuffer sample, Reader text, RowSize rowSize, boolean endMarked) {
             this.sample = sample;
@@ -471,8 +491,24 @@ public final class CsvReader implements Closeable {
             }
             if (count > 0) {
                 rowSize.handedOver(buffer, offset, count);
+                rememberLastCharacterBesidesLineBreaks(buffer, offset, count);
             }
             return count;
+        }
+
+        /** Looked for from the end of what was handed over: seldom more than two characters. */
+        private void rememberLastCharacterBesidesLineBreaks(char[] buffer, int offset, int count) {
+            for (int i = offset + count - 1; i >= offset; i--) {
+                if (buffer[i] != '\n' && buffer[i] != '\r') {
+                    lastCharacterBesidesLineBreaks = buffer[i];
+                    return;
+                }
+            }
+        }
+
+        /** Once the parser has read to the end: the text's last character besides its final line breaks (the end marker's, when there is one). */
+        char lastCharacterBesidesLineBreaks() {
+            return lastCharacterBesidesLineBreaks;
         }
 
         @Override

@@ -79,6 +79,13 @@ class CsvReaderRangeTest {
     }
 
     @Test
+    void aQuotedCtrlZEndingTheLastRangeIsARowAndABareOneIsNot() throws Exception {
+        assertEquals(List.of(List.of("5"), List.of("\u001a")), readRange("5\r\n\"\u001a\"\r\n\r\n", false).fields(), "quoted: a value");
+        assertEquals(List.of(List.of("\u001a")), readRange("\"\u001a\"\n\n", false).fields(), "a last range starting right before it");
+        assertEquals(List.of(), readRange("\u001a\n\n", false).fields(), "bare: the end of the text");
+    }
+
+    @Test
     void aByteOrderMarkAtARangeStartIsData() throws Exception {
         Range range = readRange("\uFEFF8,z\n", true);
         assertEquals(List.of(List.of("\uFEFF8", "z")), range.fields());

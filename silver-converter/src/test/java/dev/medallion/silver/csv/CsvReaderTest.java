@@ -1376,6 +1376,38 @@ class CsvReaderTest {
         assertEquals(List.of("2", "small", "x"), rows.get(2).fields());
     }
 
+    /**
+     * A Ctrl-Z alone on the text's last line ends the text (DOS, copy /a); quoted, {@code "\u001a"}, it is a value someone wrote,
+     * a row like any other. Commons CSV returns both as the same value: only the characters tell them apart.
+     */
+    @ParameterizedTest(name = "[{index}] line breaks {0}, {1} of them after it")
+    @CsvSource({"LF, 0", "LF, 1", "LF, 4", "CRLF, 0", "CRLF, 1", "CRLF, 4"})
+    void aQuotedCtrlZOnTheLastLineIsARowAndABareOneEndsTheText(String lineBreak, int lineBreaksAfter) throws Exception {
+        String eol = lineBreak.equals("CRLF") ? "\r\n" : "\n";
+        // Its own line break, then blank lines.
+        String after = eol.repeat(lineBreaksAfter);
+
+        List<Row> quoted = read("code" + eol + "A1" + eol + "\"\u001a\"" + after);
+        List<Row> bare = read("code" + eol + "A1" + eol + "\u001a" + after);
+
+        assertEquals(List.of(List.of("code"), List.of("A1"), List.of("\u001a")), quoted.stream().map(Row::fields).toList());
+        assertEquals(3L, quoted.get(2).line(), "the quoted Ctrl-Z is line 3 of the file");
+        assertEquals(List.of(List.of("code"), List.of("A1")), bare.stream().map(Row::fields).toList());
+    }
+
+    @Test
+    void aQuotedCtrlZEndingAFileOfSeveralColumnsIsAShortRowNotTheEndOfTheText() throws Exception {
+        // Quarantined later for its one field, not dropped unseen as the end-of-file mark.
+        List<Row> rows = read("id,amount\r\n1,1.5\r\n\"\u001a\"\r\n");
+        assertEquals(List.of(List.of("id", "amount"), List.of("1", "1.5"), List.of("\u001a")), rows.stream().map(Row::fields).toList());
+    }
+
+    @Test
+    void aQuotedCtrlZFollowedByWhiteSpaceOnTheLastLineIsARow() throws Exception {
+        // Commons CSV skips white space after a closing quote: the value is the Ctrl-Z alone, and it was quoted.
+        assertEquals(List.of(List.of("code"), List.of("\u001a")), read("code\n\"\u001a\" \t\n").stream().map(Row::fields).toList());
+    }
+
     @Test
     void retainedBytesGrowWithTheFields() {
         Row small = new Row(0, 1, List.of("a"));
