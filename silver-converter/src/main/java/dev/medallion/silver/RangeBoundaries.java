@@ -96,9 +96,10 @@ final class RangeBoundaries {
             }
             int start = RecordStarts.guess(probe, preflight.delimiter(), preflight.charset(), preflight.header().size());
             if (start > 0 && to == size && onlyLineBreaks(probe, start)) {
-                // Nothing but blank lines from there to the file's end: a range of them holds no record, and the range before
-                // would end on the text's last line as a range the file goes on after, where a Ctrl-Z ending the text is data
-                // (CsvReader), one row more than one stream reads. That range ends the file instead; so do the later cuts.
+                // Nothing but blank lines from there to the file's end: a range of them holds no record, not worth a reader. The
+                // range before ends the file instead; so do the later cuts. (A lone Ctrl-Z ending the text, which that range would
+                // read as data were the file to go on after it, is never followed by a start, however far its blank lines run
+                // past the probe: RecordStarts passes over its line feed.)
                 break;
             }
             if (start > 0 && from + start < size) {

@@ -307,6 +307,42 @@ class RangeConversionTest {
     }
 
     /**
+     * As above, but with more blank lines after the Ctrl-Z than the probe after the cut reads (1 MiB): the probe cannot see that
+     * the file ends in them, so that test of line breaks alone to the end does not apply. A range starting after the Ctrl-Z's
+     * line would leave the Ctrl-Z as the last line of a range the file goes on after, where it is data: a row quarantined for its
+     * one field in a file of several columns, a row of the table holding U+001A in a file of one, where one stream reads none.
+     */
+    @ParameterizedTest(name = "[{index}] {0} column(s)")
+    @CsvSource({"several", "one"})
+    void aCutRightAfterAFinalDosEndOfFileMarkerFollowedByMoreThanAProbeOfLineBreaksReadsNoRowOfIt(String columns) throws Exception {
+        byte[] rows;
+        if (columns.equals("several")) {
+            rows = orders(40_000, "");
+        }
+        else {
+            StringBuilder codes = new StringBuilder("code\r\n");
+            for (int i = 0; i < 150_000; i++) {
+                codes.append('C').append(100_000 + i).append("\r\n");
+            }
+            rows = codes.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        // The file is 2 * rows.length + 2 bytes, so the cut, at half of it, is the byte after the Ctrl-Z, and its probe starts on it.
+        byte[] file = new byte[2 * rows.length + 2];
+        System.arraycopy(rows, 0, file, 0, rows.length);
+        file[rows.length] = 0x1a;
+        file[rows.length + 1] = '\r';
+        Arrays.fill(file, rows.length + 2, file.length, (byte) '\n');
+        assertTrue(file.length - (rows.length + 2) > RangeBoundaries.PROBE_BYTES, "more line breaks after the Ctrl-Z than a probe holds");
+        Converted ranges = convert("ranges", file, 2);
+        Converted whole = convert("whole", file, 1);
+
+        long dataRows = new String(rows, StandardCharsets.UTF_8).split("\r\n").length - 1;
+        assertEquals(dataRows, whole.manifest().rowsRead(), "one stream: the Ctrl-Z ends the text");
+        assertSameConversion(whole, ranges);
+        assertFalse(log().contains("byte ranges given up"), log());
+    }
+
+    /**
      * A file of one column whose last line is a Ctrl-Z, quoted ({@code "\u001a"}, a value) or bare (the end of the text), then
      * blank lines, cut right before that line (the last range holds it alone) or right after it (the range after holds blank
      * lines alone and joins the one before): read in ranges, it converts as one stream does, the quoted one a row of the table.

@@ -24,9 +24,12 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Only a line feed that ends a line holding something is a candidate, never one of a blank line: the
  * reader bounds the characters between two rows ({@code MAX_ROW_CHARS}), and a run of blank lines cut
- * in two would leave each range under the bound where one stream is over it.
+ * in two would leave each range under the bound where one stream is over it. Nor is the line feed of a line
+ * holding a Ctrl-Z alone ({@link #mayEndLoneCtrlZ}).
  */
 public final class RecordStarts {
+    /** Ctrl-Z (SUB), the byte 0x1A in UTF-8 and in the one-byte charsets ranges are read in. */
+    private static final byte CTRL_Z = 0x1A;
     /** Line feeds tried before the first one is taken unchecked. */
     static final int CANDIDATES = 256;
     /** Records that must parse with the header's width after a candidate. */
@@ -60,7 +63,7 @@ public final class RecordStarts {
         int first = -1;
         int tried = 0;
         for (int i = 0; i + 1 < bytes.length && tried < CANDIDATES; i++) {
-            if (bytes[i] != '\n' || !endsLineWithContent(bytes, i)) {
+            if (bytes[i] != '\n' || !endsLineWithContent(bytes, i) || mayEndLoneCtrlZ(bytes, i)) {
                 continue;
             }
             int candidate = i + 1;
@@ -85,6 +88,22 @@ public final class RecordStarts {
             last--;
         }
         return last >= 0 && bytes[last] != '\n' && bytes[last] != '\r';
+    }
+
+    /**
+     * Whether the line the line feed at {@code lineFeed} ends may hold a Ctrl-Z alone: it is 0x1A before the line break, and
+     * the byte before it is a line break or not in the bytes. Such a line ends the text when only line breaks follow it
+     * (CsvReader), and the blank lines after it may run past any probe: a range starting after it would leave it the last line
+     * of a range the file goes on after, which its reader must take for data, a row one stream does not read. Passing over
+     * such a line feed is never wrong: the start moves to a later line, or the cut is dropped and its range joins the one
+     * before, which then reads the Ctrl-Z where one stream does, as the text's end or as data with rows after it.
+     */
+    private static boolean mayEndLoneCtrlZ(byte[] bytes, int lineFeed) {
+        int last = lineFeed - 1;
+        if (last >= 0 && bytes[last] == '\r') {
+            last--;
+        }
+        return last >= 0 && bytes[last] == CTRL_Z && (last == 0 || bytes[last - 1] == '\n' || bytes[last - 1] == '\r');
     }
 
     /** Whether the whole records after {@code start}, up to {@link #RECORDS_CHECKED}, each hold {@code fields} fields. */

@@ -45,6 +45,20 @@ class RecordStartsTest {
     }
 
     @Test
+    void theLineFeedAfterALoneCtrlZIsNeverTheStart() {
+        // The bytes start on a Ctrl-Z whose line may hold nothing else, then blank lines: no start, the cut is dropped.
+        assertEquals(-1, RecordStarts.guess(bytes("\u001a\r\n\n\n\n"), ',', StandardCharsets.UTF_8, 3));
+        // A lone Ctrl-Z inside the bytes, then orders that fit after it: the start is after the next line instead.
+        String text = "E,9.99\n\u001a\n" + ORDERS;
+        assertEquals(text.indexOf("2,\"Bar"), RecordStarts.guess(bytes(text), ',', StandardCharsets.UTF_8, 3));
+        // Quoted, or in a line with other characters, the Ctrl-Z is data, and its line feed a start like any other.
+        String quoted = "E,9.99\n\"\u001a\"\n" + ORDERS;
+        assertEquals(quoted.indexOf("1,ACME"), RecordStarts.guess(bytes(quoted), ',', StandardCharsets.UTF_8, 3));
+        String withText = "E,9.99\nx\u001a\n" + ORDERS;
+        assertEquals(withText.indexOf("1,ACME"), RecordStarts.guess(bytes(withText), ',', StandardCharsets.UTF_8, 3));
+    }
+
+    @Test
     void bytesWithoutALineFeedBeforeTheirLastByteHaveNoStart() {
         assertEquals(-1, RecordStarts.guess(bytes("no line feed here"), ',', StandardCharsets.UTF_8, 3));
         assertEquals(-1, RecordStarts.guess(bytes("only at the end\n"), ',', StandardCharsets.UTF_8, 3));
