@@ -26,9 +26,10 @@ import static java.util.Objects.requireNonNull;
  * {@code java -jar bronze-ingest.jar upload|generate …}: uploads CSV files into the bronze bucket, and
  * generates the synthetic retail dataset. Every error a person can fix is one line starting with
  * {@code error:}, never a stack trace. Exit codes: 0 done (with {@code --allow-empty}, nothing to upload
- * too), 1 some file failed, 2 wrong usage or the run was refused (nothing was uploaded, and running it
- * again as it is would be refused again), 75 the run could not start for a reason a retry may cure
- * (nothing was uploaded). Schedulers (cron, Airflow, Step Functions) tell "retry" from "do not" by these.
+ * too), 1 some file failed for a reason a retry meets again, 2 wrong usage or the run was refused (nothing was
+ * uploaded, and running it again as it is would be refused again), 75 the run could not start for a reason a
+ * retry may cure (nothing was uploaded), or every file that failed failed for such a reason (a re-run skips the
+ * files uploaded). Schedulers (cron, Airflow, Step Functions) tell "retry" from "do not" by these.
  */
 public final class BronzeIngestCli {
     static final int EXIT_OK = 0;
@@ -39,8 +40,9 @@ public final class BronzeIngestCli {
      * schedule know; not 3, which no convention gives that meaning.
      */
     static final int EXIT_TEMPORARY = 75;
-    static final String TEMPORARY_LINE = "nothing was uploaded, and this failure may be temporary: run the same command again later"
-            + " (exit code " + EXIT_TEMPORARY + ", EX_TEMPFAIL: a scheduler may retry it)";
+    /** How every run that ends with 75 ends its last line, whether it could not start or its failed files all failed so. */
+    static final String RETRY_LATER = "run the same command again later (exit code " + EXIT_TEMPORARY + ", EX_TEMPFAIL: a scheduler may retry it)";
+    static final String TEMPORARY_LINE = "nothing was uploaded, and this failure may be temporary: " + RETRY_LATER;
 
     static final String USAGE = """
             Usage:
@@ -69,10 +71,11 @@ public final class BronzeIngestCli {
                       seed gives the same bytes.
               --seed          default 20250101, the seed of the conversion benchmark
 
-            Exit codes: 0 done (with --allow-empty, nothing to upload too), 1 some file failed (run again to retry it:
-                        files uploaded are skipped), 2 wrong usage or refused (a folder holding no file to upload, without
-                        --allow-empty; no credentials; a wrong bucket): nothing uploaded, a retry fails the same way,
-                        75 nothing uploaded for a reason a retry may cure (S3 unreachable, throttling, a 5xx).
+            Exit codes: 0 done (with --allow-empty, nothing to upload too), 1 some file failed for a reason a retry meets
+                        again, such as a 403 or a file that cannot be read (run again once fixed: files uploaded are skipped),
+                        2 wrong usage or refused (a folder holding no file to upload, without --allow-empty; no credentials;
+                        a wrong bucket): nothing uploaded, a retry fails the same way, 75 for a reason a retry may cure
+                        (S3 unreachable, throttling, a 5xx): nothing uploaded, or every file that failed failed so.
             """;
 
     private final PrintStream out;

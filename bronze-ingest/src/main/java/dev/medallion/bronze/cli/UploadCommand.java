@@ -14,6 +14,8 @@ import dev.medallion.bronze.upload.TemporaryFailureException;
 import dev.medallion.bronze.upload.UnabortedUpload;
 import dev.medallion.bronze.upload.UploadListener;
 import dev.medallion.bronze.upload.UploadOutcome;
+import dev.medallion.bronze.upload.UploadOutcome.FailureKind;
+import dev.medallion.bronze.upload.UploadOutcome.Status;
 import dev.medallion.bronze.upload.UploadOutcome.UnknownLanding;
 import dev.medallion.bronze.upload.UploadPlanner;
 import dev.medallion.bronze.upload.UploadRefusedException;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -44,6 +47,13 @@ import static java.util.Objects.requireNonNull;
 final class UploadCommand {
     /** Beyond this many left-out files the notice gives the count only. */
     private static final int MAX_NAMED_IGNORED = 5;
+    /** Beyond this many failed files of one kind, the line naming them gives the first ones only. */
+    private static final int MAX_NAMED_FAILED = 5;
+    /** A failure by the SDK's own classification of what it retries ({@link dev.medallion.bronze.upload.TransientFailures}). */
+    private static final String TEMPORARY_REASON = "failed for a reason that may be temporary (S3 throttling, a server error (5xx) or the network"
+            + " failing, at every attempt the SDK made)";
+    private static final String LASTING_REASON = "failed for a reason a retry meets again until it is fixed, as its line above says (S3 refusing the"
+            + " request, such as a 403; a file that could not be read, or changed while it was; another writer holding the key)";
     private static final String RE_RUN_SKIPS_LANDED = "A re-run compares the object under the key with the file (size and CRC32) and skips the file if it landed.";
 
     private final PrintStream out;
@@ -114,7 +124,12 @@ final class UploadCommand {
             if (summary.failed() > 0) {
                 reportFailures(summary.failed(), outcomes.stream().flatMap(outcome -> outcome.unaborted().stream()).toList(),
                         outcomes.stream().flatMap(outcome -> outcome.mayHaveLanded().stream()).toList());
-                return BronzeIngestCli.EXIT_FAILED;
+                List<UploadOutcome> failed = outcomes.stream().filter(outcome -> outcome.status() == Status.FAILED).toList();
+                failureKindLines(failed).forEach(err::println);
+                // Uploads are idempotent (a re-run skips what landed), so a run whose failures a retry may all cure asks a
+                // scheduler to retry it, as a run that could not start does; one lasting failure, which a retry meets again, makes it 1.
+                return failed.stream().allMatch(outcome -> outcome.failure().equals(Optional.of(FailureKind.TRANSIENT)))
+                        ? BronzeIngestCli.EXIT_TEMPORARY : BronzeIngestCli.EXIT_FAILED;
             }
             return BronzeIngestCli.EXIT_OK;
         }
@@ -165,6 +180,35 @@ final class UploadCommand {
         String left = others == 0 ? "" : others == 1 ? "The other failed file left nothing in the bucket. " : "The other failed files left nothing in the bucket. ";
         lines.add(left + "Run the same command again to retry: files already uploaded are skipped");
         return lines;
+    }
+
+    /**
+     * Which failed files a retry may cure, after the closing lines: when all, one line saying to run the command again
+     * later (exit code 75); when some, a line naming those and one naming the others (exit code 1); when none, no line.
+     *
+     * @param failed the outcomes of the failed files, in the run's order
+     */
+    static List<String> failureKindLines(List<UploadOutcome> failed) {
+        requireNonNull(failed, "failed is null");
+        List<Path> temporary = failedSo(failed, FailureKind.TRANSIENT);
+        List<Path> lasting = failedSo(failed, FailureKind.LASTING);
+        if (temporary.isEmpty()) {
+            return List.of();
+        }
+        if (lasting.isEmpty()) {
+            return List.of(which(temporary.size(), failed.size()) + " " + TEMPORARY_REASON + ": " + BronzeIngestCli.RETRY_LATER);
+        }
+        return List.of(temporary.size() + " of them " + TEMPORARY_REASON + ": " + named(temporary),
+                lasting.size() + " of them " + LASTING_REASON + ": " + named(lasting));
+    }
+
+    private static List<Path> failedSo(List<UploadOutcome> failed, FailureKind kind) {
+        return failed.stream().filter(outcome -> outcome.failure().equals(Optional.of(kind))).map(outcome -> outcome.file().path()).toList();
+    }
+
+    /** The files, the first few of a long list: each has its own line above. */
+    private static String named(List<Path> files) {
+        return files.stream().limit(MAX_NAMED_FAILED).map(Path::toString).collect(Collectors.joining(", ")) + (files.size() > MAX_NAMED_FAILED ? ", ..." : "");
     }
 
     /** The failed files a line of the closing lines is about: all of them, or some. */

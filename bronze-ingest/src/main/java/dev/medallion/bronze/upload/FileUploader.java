@@ -2,6 +2,7 @@ package dev.medallion.bronze.upload;
 
 import dev.medallion.bronze.upload.BronzeBucket.PartedUpload;
 import dev.medallion.bronze.upload.BronzeBucket.UploadAbort;
+import dev.medallion.bronze.upload.UploadOutcome.FailureKind;
 import dev.medallion.bronze.upload.UploadOutcome.Status;
 import dev.medallion.bronze.upload.UploadOutcome.UnknownLanding;
 import dev.medallion.common.aws.ConditionalRequestConflicts;
@@ -79,6 +80,7 @@ public final class FileUploader {
         String detail;
         Optional<UnabortedUpload> unaborted = Optional.empty();
         Optional<UnknownLanding> mayHaveLanded = Optional.empty();
+        Optional<FailureKind> failure = Optional.empty();
         PlannedFile target = file;
         try {
             Optional<StoredObject> stored = bucket.stat(file.key());
@@ -114,19 +116,23 @@ public final class FileUploader {
             status = Status.FAILED;
             detail = LocalFileErrors.describe(e.failure) + "; " + e.unaborted.describe();
             unaborted = Optional.of(e.unaborted);
+            // The parts left are named in the lines; whether a retry may cure the file is the failure's.
+            failure = Optional.of(FailureKind.of(e.failure));
         }
         catch (MayHaveLanded e) {
             status = Status.FAILED;
             detail = LocalFileErrors.describe(e);
             mayHaveLanded = Optional.of(e.unknown);
+            failure = Optional.of(e.kind);
         }
         catch (IOException | RuntimeException e) {
             status = Status.FAILED;
             detail = LocalFileErrors.describe(e);
+            failure = Optional.of(FailureKind.of(e));
         }
         // Skipped and failed files count as done for the progress bar, whatever was sent.
         counter.reportUpTo(file.size());
-        return new UploadOutcome(target, status, detail, Duration.ofNanos(System.nanoTime() - started), unaborted, mayHaveLanded);
+        return new UploadOutcome(target, status, detail, Duration.ofNanos(System.nanoTime() - started), unaborted, mayHaveLanded, failure);
     }
 
     /** Why the file must be uploaded, or empty when the bucket already holds its content. */
@@ -487,23 +493,27 @@ public final class FileUploader {
         private static final String RUN_AGAIN = "run the same command again, which compares the object's size and CRC32 with the file's and skips the file if it landed";
 
         private final UnknownLanding unknown;
+        private final FailureKind kind;
 
-        private MayHaveLanded(UnconfirmedWriteException failure, String why, UnknownLanding unknown) {
+        private MayHaveLanded(UnconfirmedWriteException failure, String why, UnknownLanding unknown, FailureKind kind) {
             super(failure.getMessage() + "; it may have landed all the same: its answer was lost, and " + why + "; " + RUN_AGAIN, failure);
             this.unknown = unknown;
+            this.kind = kind;
         }
 
         static MayHaveLanded lookupFailed(UnconfirmedWriteException failure, IOException lookup) {
             requireNonNull(failure, "failure is null");
-            return new MayHaveLanded(failure, "looking for the object failed too (" + LocalFileErrors.describe(requireNonNull(lookup, "lookup is null")) + ")",
-                    UnknownLanding.LOOKUP_FAILED);
+            requireNonNull(lookup, "lookup is null");
+            // The re-run looks for the object first: a look refused (a 403) fails it again, whatever the write met.
+            FailureKind kind = FailureKind.of(failure) == FailureKind.TRANSIENT ? FailureKind.of(lookup) : FailureKind.LASTING;
+            return new MayHaveLanded(failure, "looking for the object failed too (" + LocalFileErrors.describe(lookup) + ")", UnknownLanding.LOOKUP_FAILED, kind);
         }
 
         static MayHaveLanded notSeenInTime(UnconfirmedWriteException failure, Duration waited) {
             requireNonNull(failure, "failure is null");
             return new MayHaveLanded(failure, "S3 answered NoSuchUpload to its abort, as it does for an upload completed (or aborted), but the object "
                     + "was not under the key in the " + waited.toSeconds() + " s the run looked for it (S3 can take minutes to complete a multipart upload)",
-                    UnknownLanding.NOT_SEEN_IN_TIME);
+                    UnknownLanding.NOT_SEEN_IN_TIME, FailureKind.of(failure));
         }
     }
 

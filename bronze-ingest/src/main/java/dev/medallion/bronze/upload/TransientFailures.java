@@ -24,6 +24,9 @@ import static java.util.Objects.requireNonNull;
  * {@code IOException} the SDK retries) is taken as lasting. Against S3 it is almost always a region that does
  * not exist ({@code AWS_REGION=eu-wset-1}) or a mistyped {@code --endpoint-url}, which no retry cures; a
  * scheduler retrying it would retry a typo forever.
+ *
+ * <p>It decides exit code 75 twice: for a run that could not start (the bucket check), and for a run whose files that
+ * failed all failed so ({@link #causedByTransient}), since a re-run skips what landed.
  */
 public final class TransientFailures {
     /** The SDK's {@code SdkDefaultRetrySetting.RETRYABLE_STATUS_CODES}. */
@@ -40,6 +43,21 @@ public final class TransientFailures {
             return true;
         }
         return failure instanceof SdkClientException && hasTransientIoCause(failure);
+    }
+
+    /**
+     * Whether a failed file failed for a reason a retry may cure: the first SDK failure among its causes (the request
+     * the tool wrapped in its own message) is {@link #isTransient}. A failure with none, such as a file that could not
+     * be read or changed while it was read, is lasting.
+     */
+    public static boolean causedByTransient(Throwable failure) {
+        requireNonNull(failure, "failure is null");
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SdkException sdk) {
+                return isTransient(sdk);
+            }
+        }
+        return false;
     }
 
     private static boolean hasTransientIoCause(Throwable failure) {

@@ -12,9 +12,10 @@ import static java.util.Objects.requireNonNull;
  *                  the bucket; empty when the failure left nothing there
  * @param mayHaveLanded for a failed file whose write that publishes the object may have landed all the same,
  *                  why the run could not tell; empty when it did not land
+ * @param failure for a failed file, whether a retry may cure its failure; empty for a file that did not fail
  */
 public record UploadOutcome(PlannedFile file, Status status, String detail, Duration elapsed, Optional<UnabortedUpload> unaborted,
-                            Optional<UnknownLanding> mayHaveLanded) {
+                            Optional<UnknownLanding> mayHaveLanded, Optional<FailureKind> failure) {
     public enum Status {
         /** The object now holds the file's content. */
         UPLOADED,
@@ -40,6 +41,22 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
         NOT_SEEN_IN_TIME
     }
 
+    /**
+     * Whether running the command again later may cure a file's failure: what a scheduler retries by (exit code 75 when
+     * every failed file's failure is {@link #TRANSIENT}, else 1).
+     */
+    public enum FailureKind {
+        /** S3 throttled, answered a server error or could not be reached at every attempt the SDK made ({@link TransientFailures}). */
+        TRANSIENT,
+        /** Anything else: S3 refused the request (a 4xx), the file could not be read or changed, another writer held the key. */
+        LASTING;
+
+        /** The kind of a failure, by the SDK failure among its causes ({@link TransientFailures#causedByTransient}). */
+        public static FailureKind of(Throwable failure) {
+            return TransientFailures.causedByTransient(failure) ? TRANSIENT : LASTING;
+        }
+    }
+
     public UploadOutcome {
         requireNonNull(file, "file is null");
         requireNonNull(status, "status is null");
@@ -47,6 +64,10 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
         requireNonNull(elapsed, "elapsed is null");
         requireNonNull(unaborted, "unaborted is null");
         requireNonNull(mayHaveLanded, "mayHaveLanded is null");
+        requireNonNull(failure, "failure is null");
+        if (failure.isPresent() != (status == Status.FAILED)) {
+            throw new IllegalArgumentException("A failed file, and only one, has a kind of failure: " + status + ", " + failure);
+        }
         if (unaborted.isPresent() && status != Status.FAILED) {
             throw new IllegalArgumentException("Only a failed file can leave an unaborted upload: " + status);
         }
@@ -55,9 +76,12 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
         }
     }
 
-    /** An outcome that left no multipart upload behind, and is known. */
+    /**
+     * An outcome that left no multipart upload behind, and is known; a failure of it is {@link FailureKind#LASTING}, the
+     * kind that does not tell a scheduler to retry.
+     */
     public UploadOutcome(PlannedFile file, Status status, String detail, Duration elapsed) {
-        this(file, status, detail, elapsed, Optional.empty(), Optional.empty());
+        this(file, status, detail, elapsed, Optional.empty(), Optional.empty(), status == Status.FAILED ? Optional.of(FailureKind.LASTING) : Optional.empty());
     }
 
     /** Bytes sent to the bucket, or that a dry run would send. */

@@ -76,6 +76,14 @@ class BronzeUploadIT {
     private static final int MIB = 1 << 20;
     private static final String TEMPORARY_LINE = "error: nothing was uploaded, and this failure may be temporary: run the same command again later"
             + " (exit code 75, EX_TEMPFAIL: a scheduler may retry it)";
+    /** What a run's closing lines call a failure a retry may cure. */
+    private static final String TEMPORARY_REASON = "failed for a reason that may be temporary (S3 throttling, a server error (5xx) or the network"
+            + " failing, at every attempt the SDK made)";
+    /** What a run's closing lines call a failure a retry meets again. */
+    private static final String LASTING_REASON = "failed for a reason a retry meets again until it is fixed, as its line above says (S3 refusing the"
+            + " request, such as a 403; a file that could not be read, or changed while it was; another writer holding the key)";
+    /** The last line of a run whose failed files all failed for a reason a retry may cure. */
+    private static final String TEMPORARY_FAILURES = "They " + TEMPORARY_REASON + ": run the same command again later (exit code 75, EX_TEMPFAIL: a scheduler may retry it)";
 
     @RegisterExtension
     static final S3Emulator S3 = new S3Emulator();
@@ -400,7 +408,8 @@ class BronzeUploadIT {
 
             int exit = upload(folder.toString(), "--part-size", "5", "--endpoint-url", proxy.endpoint().toString());
 
-            assertEquals(1, exit, err());
+            // Connections reset at every attempt: a failure a retry may cure, the parts left named all the same.
+            assertEquals(75, exit, err());
             assertTrue(abort.hits() > 0, abort.toString());
             List<MultipartUpload> left = S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads();
             assertEquals(List.of(key), left.stream().map(MultipartUpload::key).toList());
@@ -415,7 +424,8 @@ class BronzeUploadIT {
             assertTrue(line.endsWith("): its parts " + lifecycle + "; to abort it now: " + command), line);
             assertTrue(err().endsWith("\n1 file failed. This multipart upload could not be aborted: its parts " + lifecycle + "; to abort it now:\n"
                     + "  " + command + "\n"
-                    + "Run the same command again to retry: files already uploaded are skipped\n"), err());
+                    + "Run the same command again to retry: files already uploaded are skipped\n"
+                    + "It " + TEMPORARY_REASON + ": run the same command again later (exit code 75, EX_TEMPFAIL: a scheduler may retry it)\n"), err());
             assertFalse(err().contains("left nothing"), err());
             assertEquals(table("uploaded", 1, 0, 1, 5), tableOf(out()));
             assertEquals(List.of(), proxy.failures());
@@ -423,6 +433,42 @@ class BronzeUploadIT {
         // What the command names is the upload that is left: aborting it leaves none.
         S3.client().abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId));
         assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+    }
+
+    /**
+     * Uploads began and one file went up; then S3 throttled a PutObject (503 SlowDown) and the network reset a part,
+     * each at every attempt the SDK made. Both failures are ones a retry may cure, by the SDK's own rule, and the
+     * run met no other kind: it ends with 75, which a scheduler retries later, not 1, which it cannot tell from a
+     * refused file. The next run uploads the two files and skips the one that landed.
+     */
+    @Test
+    void filesThatAllFailedForTemporaryReasonsEndTheRunWithExitCode75() throws Exception {
+        write("fine.csv", "id\n1\n");
+        Path throttled = write("throttled.csv", "id\n2\n");
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection slowDown = proxy.inject(request -> isPutObject(request, "throttled.csv"), Fault.status(503), 1_000);
+            Injection reset = proxy.inject(request -> request.isUploadPart() && request.queryParameter("partNumber").equals(Optional.of("2")),
+                    Fault.reset(), 1_000);
+
+            int exit = upload(folder.toString(), "--part-size", "5", "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(75, exit, err());
+            assertTrue(slowDown.hits() > 1 && reset.hits() > 1, "the SDK retried each: " + slowDown + ", " + reset);
+            assertEquals(table("uploaded", 1, 0, 2, 5), tableOf(out()));
+            assertTrue(err().contains("failed " + throttled + " -> s3://" + bucket + "/sales_data/throttled.csv: Could not upload to s3://" + bucket
+                    + "/sales_data/throttled.csv: "), err());
+            assertTrue(err().contains("failed " + large + " -> s3://" + bucket + "/sales_data/large.csv: Could not upload part 2 of s3://" + bucket
+                    + "/sales_data/large.csv: "), err());
+            assertTrue(err().endsWith("2 files failed and left nothing in the bucket; run the same command again to retry: files already uploaded are skipped\n"
+                    + TEMPORARY_FAILURES + "\n"), err());
+            assertEquals(List.of(), proxy.failures());
+        }
+
+        resetOutput();
+        assertEquals(0, upload(folder.toString(), "--part-size", "5"), err());
+        assertEquals(table("uploaded", 2, 1, 0, 12L * MIB + 5), tableOf(out()));
+        assertArrayEquals(Files.readAllBytes(large), objects().get("sales_data/large.csv"));
     }
 
     /**
@@ -438,11 +484,11 @@ class BronzeUploadIT {
 
             int exit = upload(folder.toString(), "--part-size", "5", "--endpoint-url", proxy.endpoint().toString());
 
-            assertEquals(1, exit, err());
+            assertEquals(75, exit, err());
             assertEquals(1, abort.hits(), abort.toString());
             assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
-            assertTrue(err().endsWith("1 file failed and left nothing in the bucket; run the same command again to retry: files already uploaded are skipped\n"),
-                    err());
+            assertTrue(err().endsWith("1 file failed and left nothing in the bucket; run the same command again to retry: files already uploaded are skipped\n"
+                    + "It " + TEMPORARY_REASON + ": run the same command again later (exit code 75, EX_TEMPFAIL: a scheduler may retry it)\n"), err());
             assertFalse(err().contains("could not be aborted"), err());
             assertEquals(List.of(), proxy.failures());
         }
@@ -517,7 +563,10 @@ class BronzeUploadIT {
             assertTrue(err().endsWith("3 files failed.\n"
                     + "2 of them may have landed all the same: their answers were lost, and looking for the object failed too. A re-run compares the object "
                     + "under the key with the file (size and CRC32) and skips the file if it landed.\n"
-                    + "The other failed file left nothing in the bucket. Run the same command again to retry: files already uploaded are skipped\n"), err());
+                    + "The other failed file left nothing in the bucket. Run the same command again to retry: files already uploaded are skipped\n"
+                    // One failure a retry meets again makes the run's exit code 1, and the lines say which file failed for which kind of reason.
+                    + "2 of them " + TEMPORARY_REASON + ": " + large + ", " + small + "\n"
+                    + "1 of them " + LASTING_REASON + ": " + denied + "\n"), err());
             assertEquals(List.of(), proxy.failures());
         }
 

@@ -1,9 +1,19 @@
 package dev.medallion.bronze.cli;
 
+import dev.medallion.bronze.upload.PlannedFile;
+import dev.medallion.bronze.upload.UploadOutcome;
+import dev.medallion.bronze.upload.UploadOutcome.FailureKind;
+import dev.medallion.bronze.upload.UploadOutcome.Status;
 import dev.medallion.bronze.upload.UploadOutcome.UnknownLanding;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -32,5 +42,30 @@ class UploadCommandTest {
                         "It may have landed all the same: its answer was " + NOT_SEEN,
                         "Run the same command again to retry: files already uploaded are skipped"),
                 UploadCommand.closingLines(1, List.of(), List.of(UnknownLanding.NOT_SEEN_IN_TIME)));
+    }
+
+    @Test
+    void failuresOfBothKindsAreNamedByKindTheFirstFiveOfAKind() {
+        List<UploadOutcome> failed = new ArrayList<>();
+        IntStream.rangeClosed(1, 7).forEach(i -> failed.add(failed("t" + i + ".csv", FailureKind.TRANSIENT)));
+        failed.add(failed("denied.csv", FailureKind.LASTING));
+
+        List<String> lines = UploadCommand.failureKindLines(failed);
+
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals("7 of them failed for a reason that may be temporary (S3 throttling, a server error (5xx) or the network failing, at every attempt"
+                + " the SDK made): t1.csv, t2.csv, t3.csv, t4.csv, t5.csv, ...", lines.get(0));
+        assertEquals("1 of them failed for a reason a retry meets again until it is fixed, as its line above says (S3 refusing the request, such as a 403;"
+                + " a file that could not be read, or changed while it was; another writer holding the key): denied.csv", lines.get(1));
+    }
+
+    @Test
+    void onlyLastingFailuresAddNoLine() {
+        assertEquals(List.of(), UploadCommand.failureKindLines(List.of(failed("denied.csv", FailureKind.LASTING))));
+    }
+
+    private static UploadOutcome failed(String name, FailureKind kind) {
+        return new UploadOutcome(new PlannedFile(Path.of(name), "d/" + name, 1, FileTime.fromMillis(0)), Status.FAILED, "failed", Duration.ZERO,
+                Optional.empty(), Optional.empty(), Optional.of(kind));
     }
 }
