@@ -189,7 +189,8 @@ final class ConversionRun {
 
     /** Converts the source read as one stream. */
     Manifest execute(InputStream in) throws IOException, RejectedInputException {
-        try (CsvReader csv = CsvReader.open(in, context.csvOverrides().delimiterOf(dataset), context.csvOverrides().encodingOf(dataset), source.location(), dataset,
+        try (CsvReader csv = CsvReader.open(in, context.csvOverrides().delimiterOf(dataset), context.csvOverrides().encodingOf(dataset),
+                context.csvOverrides().encodingSourceOf(dataset), source.location(), dataset,
                 context.limits().maxRowChars())) {
             delimiter = csv.delimiter();
             encoding = csv.encoding().name();
@@ -433,8 +434,9 @@ final class ConversionRun {
             try (SourceBytes in = new SourceBytes(ranges.open(start, end))) {
                 try (CsvReader csv = index == 0
                         ? CsvReader.openFirstRange(CloseShieldInputStream.wrap(in), context.csvOverrides().delimiterOf(dataset), context.csvOverrides().encodingOf(dataset),
-                                source.location(), dataset, context.limits().maxRowChars(), endMarked)
-                        : CsvReader.openRange(CloseShieldInputStream.wrap(in), preflight.delimiter(), preflight.charset(), source.location(), dataset,
+                                context.csvOverrides().encodingSourceOf(dataset), source.location(), dataset, context.limits().maxRowChars(), endMarked)
+                        : CsvReader.openRange(CloseShieldInputStream.wrap(in), preflight.delimiter(), preflight.charset(), context.csvOverrides().encodingSourceOf(dataset),
+                                source.location(), dataset,
                                 context.limits().maxRowChars(), endMarked)) {
                     convert(csv);
                 }

@@ -54,7 +54,7 @@ final class RangeBoundaries {
     static Optional<Preflight> preflight(SilverConverter.Ranges ranges, SourceObject source, String dataset, CsvOverrides overrides,
             ConversionLimits limits) throws IOException {
         try (InputStream in = ranges.open(0, Math.min(source.size(), PREFLIGHT_BYTES));
-                CsvReader csv = CsvReader.open(in, overrides.delimiterOf(dataset), overrides.encodingOf(dataset), source.location(), dataset,
+                CsvReader csv = CsvReader.open(in, overrides.delimiterOf(dataset), overrides.encodingOf(dataset), overrides.encodingSourceOf(dataset), source.location(), dataset,
                         limits.maxRowChars())) {
             if (csv.compressed() || !RecordStarts.lineFeedIsOneByte(csv.encoding())) {
                 return Optional.empty();

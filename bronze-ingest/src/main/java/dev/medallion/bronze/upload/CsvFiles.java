@@ -5,6 +5,7 @@ import dev.medallion.common.text.CompressedFormat;
 import dev.medallion.common.text.ControlCharacters;
 import dev.medallion.common.text.EbcdicText;
 import dev.medallion.common.text.GzipMembersInputStream;
+import dev.medallion.common.text.EncodingSource;
 import dev.medallion.common.text.UndecodableBytes;
 import dev.medallion.common.text.Utf8Lookalike;
 
@@ -179,7 +180,7 @@ public final class CsvFiles {
         catch (GzipMembersInputStream.DamagedGzipException e) {
             return Optional.of("is not a CSV file: it is gzip-compressed but broken (" + e.getMessage() + ")" + GzipMembersInputStream.REMEDY);
         }
-        return found.map(bad -> "would be rejected by the converter: " + bad.message(dataset, compressed) + SETTING_PLACE);
+        return found.map(bad -> "would be rejected by the converter: " + bad.message(dataset, EncodingSource.CSV_ENCODINGS, compressed) + SETTING_PLACE);
     }
 
     /**
@@ -214,7 +215,7 @@ public final class CsvFiles {
         }
         Charset charset = encoding.get();
         return Utf8Lookalike.in(start, charset).map(utf8 -> "would be rejected by the converter: "
-                + utf8.reason(charset, dataset, UndecodableBytes.offset(utf8.offset(), compressed)) + SETTING_PLACE);
+                + utf8.reason(charset, EncodingSource.CSV_ENCODINGS, dataset, UndecodableBytes.offset(utf8.offset(), compressed)) + SETTING_PLACE);
     }
 
     /** Where a {@code CSV_ENCODINGS} entry a message names goes. */

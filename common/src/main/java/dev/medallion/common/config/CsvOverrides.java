@@ -1,5 +1,7 @@
 package dev.medallion.common.config;
 
+import dev.medallion.common.text.EncodingSource;
+
 import java.nio.charset.Charset;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +16,12 @@ import static java.util.Objects.requireNonNull;
  * {@code --encoding}) and the texts that stand for a missing value ({@code CSV_NULL_VALUES},
  * {@code --null-values}). A dataset without a declaration gets a detected delimiter, UTF-8, and the
  * default null markers in its typed columns only.
+ *
+ * @param encodingSources what declared a dataset's encoding, where it is not {@code CSV_ENCODINGS} ({@code --encoding}
+ *     on convert), so that a rejection for the encoding names where a person declared it
  */
-public record CsvOverrides(Map<String, Character> delimiters, Map<String, Charset> encodings, Map<String, List<String>> nullValues) {
+public record CsvOverrides(Map<String, Character> delimiters, Map<String, Charset> encodings, Map<String, List<String>> nullValues,
+                           Map<String, EncodingSource> encodingSources) {
     private static final CsvOverrides NONE = new CsvOverrides(Map.of(), Map.of(), Map.of());
 
     public CsvOverrides {
@@ -24,6 +30,17 @@ public record CsvOverrides(Map<String, Character> delimiters, Map<String, Charse
         Map<String, List<String>> copied = new LinkedHashMap<>();
         requireNonNull(nullValues, "nullValues is null").forEach((dataset, markers) -> copied.put(dataset, List.copyOf(markers)));
         nullValues = Map.copyOf(copied);
+        encodingSources = Map.copyOf(requireNonNull(encodingSources, "encodingSources is null"));
+        for (String dataset : encodingSources.keySet()) {
+            if (!encodings.containsKey(dataset)) {
+                throw new IllegalArgumentException("Dataset " + dataset + " has a source for its encoding but no encoding: " + encodingSources.get(dataset));
+            }
+        }
+    }
+
+    /** Every encoding declared by {@code CSV_ENCODINGS}. */
+    public CsvOverrides(Map<String, Character> delimiters, Map<String, Charset> encodings, Map<String, List<String>> nullValues) {
+        this(delimiters, encodings, nullValues, Map.of());
     }
 
     /** Delimiters and encodings declared, no null markers. */
@@ -41,6 +58,11 @@ public record CsvOverrides(Map<String, Character> delimiters, Map<String, Charse
 
     public Optional<Charset> encodingOf(String dataset) {
         return Optional.ofNullable(encodings.get(dataset));
+    }
+
+    /** What declared the dataset's encoding ({@link #encodingOf}); {@code CSV_ENCODINGS} unless another source is recorded. */
+    public EncodingSource encodingSourceOf(String dataset) {
+        return encodingSources.getOrDefault(requireNonNull(dataset, "dataset is null"), EncodingSource.CSV_ENCODINGS);
     }
 
     /** The null markers the dataset declares; empty when it declares none. */

@@ -100,6 +100,7 @@ public final class UndecodableBytes {
      * The converter's reason for rejecting the file.
      *
      * @param dataset the file's dataset, to name the setting that declares its encoding
+     * @param source what declared the charset the text was read in, which the reason names (when it is not UTF-8, read for want of one)
      * @param compressed whether the text was gzip-compressed, so the offset counts decompressed bytes
      * @param line the line of the bad sequence, or 0 when it is not known
      * @param startLooksEbcdic whether the text's first bytes look like EBCDIC ({@link EbcdicText#looksLike}): a file read as
@@ -107,8 +108,9 @@ public final class UndecodableBytes {
      *     read in another ASCII-family charset ({@link EbcdicText#misreadIn}), windows-1252 declared, rather than told to set
      *     its actual encoding, unnamed
      */
-    public String message(String dataset, boolean compressed, long line, boolean startLooksEbcdic) {
+    public String message(String dataset, EncodingSource source, boolean compressed, long line, boolean startLooksEbcdic) {
         requireNonNull(dataset, "dataset is null");
+        requireNonNull(source, "source is null");
         String where = (unmappable ? "byte sequence " + HEX.formatHex(bytes) + ", which " + charset.name() + " does not define,"
                 : "invalid byte sequence " + HEX.formatHex(bytes))
                 + " at " + offset(offset, compressed) + (line > 0 ? " (line " + line + ")" : "");
@@ -119,8 +121,7 @@ public final class UndecodableBytes {
             return "The file is not UTF-8: " + where + ". If it is a Windows-1252 or Latin-1 export, set "
                     + setting(dataset, "windows-1252") + " (or convert the file to UTF-8).";
         }
-        String notDeclared = "The file is not " + charset.name() + ", the encoding " + SilverSettings.CSV_ENCODINGS + " declares for dataset "
-                + dataset + ": " + where + ". ";
+        String notDeclared = "The file is not " + source.declared(charset, dataset) + ": " + where + ". ";
         if (startLooksEbcdic && EbcdicText.misreadIn(charset)) {
             return notDeclared + EbcdicText.advice(dataset);
         }
@@ -162,9 +163,9 @@ public final class UndecodableBytes {
             requireNonNull(bytes, "bytes is null");
         }
 
-        /** The converter's reason for rejecting the file. */
-        public String message(String dataset, boolean compressed) {
-            return bytes.message(dataset, compressed, line, startLooksEbcdic);
+        /** The converter's reason for rejecting the file, its charset declared by {@code source}. */
+        public String message(String dataset, EncodingSource source, boolean compressed) {
+            return bytes.message(dataset, source, compressed, line, startLooksEbcdic);
         }
     }
 

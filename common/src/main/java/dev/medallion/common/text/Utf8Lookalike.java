@@ -1,7 +1,5 @@
 package dev.medallion.common.text;
 
-import dev.medallion.common.config.SilverSettings;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -125,21 +123,23 @@ public final class Utf8Lookalike {
     /**
      * Why the file is refused and what to do, as a sentence.
      *
+     * @param source what declared {@code declared}, which the reason names
      * @param where the offset as messages give it ({@code byte offset 12}, {@code … of the decompressed text})
      */
-    public String reason(Charset declared, String dataset, String where) {
+    public String reason(Charset declared, EncodingSource source, String dataset, String where) {
         requireNonNull(declared, "declared is null");
+        requireNonNull(source, "source is null");
         requireNonNull(dataset, "dataset is null");
         requireNonNull(where, "where is null");
         StringBuilder bytes = new StringBuilder();
         for (byte b : firstSequence) {
             bytes.append(bytes.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "0x%02X", b & 0xff));
         }
-        return "The file looks like UTF-8, not " + declared.name() + ", the encoding " + SilverSettings.CSV_ENCODINGS + " declares for dataset " + dataset
-                + ": every byte above 0x7F in its first " + EbcdicText.SAMPLE_BYTES + " bytes is part of a UTF-8 character, the first " + bytes
+        String undeclare = source.undeclareForUtf8();
+        return "The file looks like UTF-8, not " + source.declared(declared, dataset) + ": every byte above 0x7F in its first " + EbcdicText.SAMPLE_BYTES
+                + " bytes is part of a UTF-8 character, the first " + bytes
                 + " at " + where + " (line " + line + "), which is '" + new String(firstSequence, StandardCharsets.UTF_8) + "' in UTF-8 and would be written as '"
-                + new String(firstSequence, declared) + "'. Remove " + UndecodableBytes.ENTRY_TO_REMOVE + " if its files are UTF-8 (the default),"
-                + " or save this file as " + declared.name() + ".";
+                + new String(firstSequence, declared) + "'. " + Character.toUpperCase(undeclare.charAt(0)) + undeclare.substring(1) + ", or save this file as " + declared.name() + ".";
     }
 
     /** Where the first UTF-8 sequence starts, in bytes from the text's start. */

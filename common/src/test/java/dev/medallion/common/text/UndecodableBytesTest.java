@@ -22,9 +22,9 @@ class UndecodableBytesTest {
         UndecodableBytes.Found found = first(content, StandardCharsets.UTF_8).orElseThrow();
 
         assertEquals("The file is not UTF-8: invalid byte sequence 0xEB 0x0A at byte offset 17 (line 3). If it is a Windows-1252 or Latin-1 export,"
-                + " set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8).", found.message("people", false));
+                + " set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8).", found.message("people", EncodingSource.CSV_ENCODINGS, false));
         assertEquals("The file is not UTF-8: invalid byte sequence 0xEB 0x0A at byte offset 17 of the decompressed text (line 3). If it is a"
-                + " Windows-1252 or Latin-1 export, set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8).", found.message("people", true));
+                + " Windows-1252 or Latin-1 export, set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8).", found.message("people", EncodingSource.CSV_ENCODINGS, true));
     }
 
     /** The charset a message's setting for the dataset names, as convert names it for --encoding; the sentence's punctuation no part of it. */
@@ -46,10 +46,10 @@ class UndecodableBytesTest {
 
         assertEquals("The file is not UTF-8: invalid byte sequence 0x89 at byte offset 0 (line 1). It looks like EBCDIC (a mainframe export): declare"
                 + " its code page, e.g. CSV_ENCODINGS=legacy:IBM037 (US/Canada; IBM1047 for z/OS Unix, IBM273 German, IBM297 French, ...).",
-                found.message("legacy", false));
+                found.message("legacy", EncodingSource.CSV_ENCODINGS, false));
         // A windows-1252 export whose lines end in CR alone, no 0x0A in it either, keeps the windows-1252 advice.
         byte[] western = "id;name\r1;Zo\u00eb 5%\r".getBytes(WINDOWS_1252);
-        assertTrue(first(western, StandardCharsets.UTF_8).orElseThrow().message("people", false)
+        assertTrue(first(western, StandardCharsets.UTF_8).orElseThrow().message("people", EncodingSource.CSV_ENCODINGS, false)
                 .endsWith("If it is a Windows-1252 or Latin-1 export, set CSV_ENCODINGS=people:windows-1252 (or convert the file to UTF-8)."));
     }
 
@@ -67,7 +67,7 @@ class UndecodableBytesTest {
         byte[] content = concat("id,name\r\n1,Zo\u00eb\r\n2,".getBytes(WINDOWS_1252), new byte[] {(byte) 0x81}, "x\r\n".getBytes(WINDOWS_1252));
         assertEquals("The file is not windows-1252, the encoding CSV_ENCODINGS declares for dataset legacy: byte sequence 0x81, which windows-1252"
                 + " does not define, at byte offset 18 (line 3). Set the file's actual encoding in CSV_ENCODINGS (without an entry the dataset is"
-                + " read as UTF-8), or convert the file to windows-1252.", first(content, WINDOWS_1252).orElseThrow().message("legacy", false));
+                + " read as UTF-8), or convert the file to windows-1252.", first(content, WINDOWS_1252).orElseThrow().message("legacy", EncodingSource.CSV_ENCODINGS, false));
     }
 
     @Test
@@ -80,7 +80,7 @@ class UndecodableBytesTest {
 
         assertEquals(start.length, found.bytes().offset());
         assertEquals(6, found.line());
-        assertTrue(found.message("d", false).contains("invalid byte sequence 0xFF at byte offset " + start.length + " (line 6)."), found.message("d", false));
+        assertTrue(found.message("d", EncodingSource.CSV_ENCODINGS, false).contains("invalid byte sequence 0xFF at byte offset " + start.length + " (line 6)."), found.message("d", EncodingSource.CSV_ENCODINGS, false));
     }
 
     @Test
@@ -89,7 +89,7 @@ class UndecodableBytesTest {
 
         UndecodableBytes.Found found = first(content, StandardCharsets.UTF_8).orElseThrow();
 
-        assertTrue(found.message("d", false).contains("invalid byte sequence 0xE2 0x82 at byte offset 3 (line 2)."), found.message("d", false));
+        assertTrue(found.message("d", EncodingSource.CSV_ENCODINGS, false).contains("invalid byte sequence 0xE2 0x82 at byte offset 3 (line 2)."), found.message("d", EncodingSource.CSV_ENCODINGS, false));
     }
 
     @Test

@@ -27,7 +27,7 @@ class Utf8LookalikeTest {
         assertEquals("The file looks like UTF-8, not windows-1252, the encoding CSV_ENCODINGS declares for dataset people: every byte above 0x7F"
                 + " in its first 8192 bytes is part of a UTF-8 character, the first 0xC3 0xAB at byte offset 23 (line 2), which is 'ë' in UTF-8"
                 + " and would be written as 'Ã«'. Remove the dataset's entry from CSV_ENCODINGS if its files are UTF-8 (the default), or save"
-                + " this file as windows-1252.", Utf8Lookalike.in(utf8, WINDOWS_1252).orElseThrow().reason(WINDOWS_1252, "people", "byte offset 23"));
+                + " this file as windows-1252.", Utf8Lookalike.in(utf8, WINDOWS_1252).orElseThrow().reason(WINDOWS_1252, EncodingSource.CSV_ENCODINGS, "people", "byte offset 23"));
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package dev.medallion.silver.csv;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.text.ControlCharacters;
+import dev.medallion.common.text.EncodingSource;
 import dev.medallion.common.text.GzipMembersInputStream;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
@@ -139,16 +140,25 @@ public final class CsvReader implements Closeable {
      */
     public static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, String location, String dataset,
             int maxRowChars) throws IOException, RejectedInputException {
-        return open(in, delimiter, encoding, location, dataset, maxRowChars, false);
+        return open(in, delimiter, encoding, EncodingSource.CSV_ENCODINGS, location, dataset, maxRowChars, false);
+    }
+
+    /**
+     * Opens text in the given encoding, declared by {@code source}, which a rejection for it names, with a limit on the
+     * size of a row ({@link #open(InputStream, Optional, Optional, String, String, int)}).
+     */
+    public static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
+            String dataset, int maxRowChars) throws IOException, RejectedInputException {
+        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, false);
     }
 
     /**
      * Opens the first byte range of a file, with a limit on the size of a row, as {@link #open} opens a
      * whole file; when {@code endMarked} the range does not end the file (see {@link #endedBetweenRecords}).
      */
-    public static CsvReader openFirstRange(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, String location, String dataset,
-            int maxRowChars, boolean endMarked) throws IOException, RejectedInputException {
-        return open(in, delimiter, encoding, location, dataset, maxRowChars, endMarked);
+    public static CsvReader openFirstRange(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
+            String dataset, int maxRowChars, boolean endMarked) throws IOException, RejectedInputException {
+        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, endMarked);
     }
 
     /**
@@ -158,18 +168,20 @@ public final class CsvReader implements Closeable {
      *
      * @param charset the file's, as the first range's reader found it; a charset that writes ASCII in
      *     single bytes (a line feed is then always the byte 0x0A)
+     * @param source what declared {@code charset}, which a rejection for it names
      * @param endMarked whether the range ends before the file does (see {@link #endedBetweenRecords})
      */
-    public static CsvReader openRange(InputStream in, char delimiter, Charset charset, String location, String dataset, int maxRowChars,
+    public static CsvReader openRange(InputStream in, char delimiter, Charset charset, EncodingSource source, String location, String dataset, int maxRowChars,
             boolean endMarked) throws IOException {
         requireNonNull(in, "in is null");
         requireNonNull(charset, "charset is null");
+        requireNonNull(source, "source is null");
         requireNonNull(location, "location is null");
         requireNonNull(dataset, "dataset is null");
         if (endMarked) {
             requireOutsideEndMarker(delimiter);
         }
-        DecodingReader text = new DecodingReader(in, charset, new UndecodableTextException.Context(dataset, false, false), false);
+        DecodingReader text = new DecodingReader(in, charset, new UndecodableTextException.Context(dataset, source, false, false), false);
         RowSize rowSize = new RowSize(maxRowChars);
         SampleThenText input = new SampleThenText(CharBuffer.allocate(0), text, rowSize, endMarked);
         return new CsvReader(text, input, CSVParser.parse(input, format(delimiter, !endMarked)), delimiter, location, rowSize, endMarked);
@@ -197,18 +209,19 @@ public final class CsvReader implements Closeable {
                 .get();
     }
 
-    private static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, String location, String dataset,
-            int maxRowChars, boolean endMarked) throws IOException, RejectedInputException {
+    private static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
+            String dataset, int maxRowChars, boolean endMarked) throws IOException, RejectedInputException {
         requireNonNull(location, "location is null");
         requireNonNull(in, "in is null");
         requireNonNull(delimiter, "delimiter is null");
         requireNonNull(encoding, "encoding is null");
+        requireNonNull(source, "source is null");
         requireNonNull(dataset, "dataset is null");
         DecodingReader text;
         Sample sample;
         char chosen;
         try {
-            text = TextInput.open(in, encoding, dataset, location);
+            text = TextInput.open(in, encoding, source, dataset, location);
             sample = sample(text);
             TextInput.requireText(sample.content(), sample.blankLines(), text.charset(), text.context());
             chosen = delimiter.isPresent() ? delimiter.get() : DelimiterDetector.detect(sample.content());

@@ -4,7 +4,7 @@ import dev.medallion.common.text.CompressedFormat;
 import dev.medallion.common.text.ControlCharacters;
 import dev.medallion.common.text.EbcdicText;
 import dev.medallion.common.text.GzipMembersInputStream;
-import dev.medallion.common.text.UndecodableBytes;
+import dev.medallion.common.text.EncodingSource;
 import dev.medallion.common.text.Utf8Lookalike;
 
 import java.io.BufferedInputStream;
@@ -61,10 +61,13 @@ public final class TextInput {
      * Opens the stream for reading as text; the caller closes the returned reader.
      *
      * @param encoding the charset declared for the dataset; UTF-8 when empty
+     * @param source what declared {@code encoding}, which a rejection for it names
      * @param dataset the dataset, to name the setting in messages
      * @param location where the bytes come from, for messages
      */
-    static DecodingReader open(InputStream raw, Optional<Charset> encoding, String dataset, String location) throws IOException, RejectedInputException {
+    static DecodingReader open(InputStream raw, Optional<Charset> encoding, EncodingSource source, String dataset, String location)
+            throws IOException, RejectedInputException {
+        requireNonNull(source, "source is null");
         BufferedInputStream in = new BufferedInputStream(raw, BUFFER_SIZE);
         byte[] head = peek(in, CompressedFormat.MAGIC_BYTES);
         byte[] sample;
@@ -88,18 +91,18 @@ public final class TextInput {
         // Only for the advice, should the file fail to decode or read as control characters; a declared charset, EBCDIC or another,
         // is decoded as declared. In UTF-8 or another ASCII-family charset (windows-1252 declared) an EBCDIC file is misread.
         boolean startLooksEbcdic = EbcdicText.misreadIn(charset) && EbcdicText.looksLike(sample);
-        UndecodableTextException.Context context = new UndecodableTextException.Context(dataset, compressed, startLooksEbcdic);
-        String declared = ", but " + CSV_ENCODINGS + " declares " + charset.name() + " for dataset " + dataset;
+        UndecodableTextException.Context context = new UndecodableTextException.Context(dataset, source, compressed, startLooksEbcdic);
+        String declared = ", but " + source.setting() + " declares " + charset.name() + " for dataset " + dataset;
         if (!charset.equals(StandardCharsets.UTF_8) && startsWith(sample, 0xef, 0xbb, 0xbf)) {
             throw new RejectedInputException("The file starts with a UTF-8 byte order mark" + declared
-                    + ": remove " + UndecodableBytes.ENTRY_TO_REMOVE + " if its files are UTF-8 (the default), or save this file as "
+                    + ": " + source.undeclareForUtf8() + ", or save this file as "
                     + charset.name() + ".");
         }
         if (encoding.isPresent()) {
             // Read as the single-byte charset declared, a UTF-8 file would convert without an error, every accented letter mangled.
             Optional<Utf8Lookalike> utf8 = Utf8Lookalike.in(sample, charset);
             if (utf8.isPresent()) {
-                throw new RejectedInputException(utf8.get().reason(charset, dataset, context.offset(utf8.get().offset())));
+                throw new RejectedInputException(utf8.get().reason(charset, source, dataset, context.offset(utf8.get().offset())));
             }
         }
         if (asciiCompatible(charset)) {
@@ -142,13 +145,12 @@ public final class TextInput {
                 nuls += b == 0 ? 1 : 0;
             }
             throw new RejectedInputException("The file is not text: it holds a NUL byte at " + context.offset(indexOf(sample, (byte) 0)) + " (" + nuls
-                    + " in its first " + sample.length + " bytes" + (compressed ? ", decompressed" : "") + "), which " + charset.name()
-                    + ", the encoding " + CSV_ENCODINGS + " declares for dataset " + dataset + ", reads as no character. "
+                    + " in its first " + sample.length + " bytes" + (compressed ? ", decompressed" : "") + "), which " + source.declared(charset, dataset)
+                    + ", reads as no character. "
                     + EbcdicText.binaryFieldsAdvice(dataset, true));
         }
         else if (writesAsciiInSeveralBytes(charset) && sample.length > 2 && !contains(sample, (byte) 0)) {
-            throw new RejectedInputException("The file is not " + charset.name() + ", the encoding " + CSV_ENCODINGS
-                    + " declares for dataset " + dataset + ": its first " + sample.length + " bytes"
+            throw new RejectedInputException("The file is not " + source.declared(charset, dataset) + ": its first " + sample.length + " bytes"
                     + (compressed ? " (decompressed)" : "") + " hold no NUL byte, which the line breaks and delimiters of "
                     + charset.name() + " text would hold. Set the file's actual encoding in " + CSV_ENCODINGS + ", or convert the file.");
         }

@@ -12,6 +12,7 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.common.text.EncodingSource;
 import dev.medallion.common.text.UndecodableBytes;
 import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Manifest;
@@ -132,6 +133,8 @@ public final class SilverConverterCli {
         line.value("--delimiter").ifPresent(name -> delimiters.put(dataset, SilverSettings.delimiterNamed("--delimiter", name)));
         Map<String, Charset> encodings = new HashMap<>(declared.encodings());
         line.value("--encoding").ifPresent(name -> encodings.put(dataset, SilverSettings.charsetNamed("--encoding", name)));
+        // So that a rejection for the encoding says --encoding declared it, where a person looks, not CSV_ENCODINGS.
+        Map<String, EncodingSource> encodingSources = line.value("--encoding").isPresent() ? Map.of(dataset, EncodingSource.ENCODING_OPTION) : Map.of();
         Map<String, List<String>> nullValues = new HashMap<>(declared.nullValues());
         line.value("--null-values").ifPresent(list -> nullValues.put(dataset, SilverSettings.nullValuesListed("--null-values", list)));
         if (!Files.isRegularFile(input)) {
@@ -177,7 +180,7 @@ public final class SilverConverterCli {
         }
         JsonLog log = new JsonLog(line.flag("--verbose") ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
         SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(environment),
-                RangeReading.fromEnvironment(environment), new CsvOverrides(delimiters, encodings, nullValues),
+                RangeReading.fromEnvironment(environment), new CsvOverrides(delimiters, encodings, nullValues, encodingSources),
                 SilverCatalog.none(), log, Clock.systemUTC());
 
         long started = System.nanoTime();
@@ -241,6 +244,8 @@ public final class SilverConverterCli {
                     + " does for the dataset; convert it again with it.";
         }
         // A UTF-8 file (its byte order mark, or Utf8Lookalike) of a dataset declared in another charset: the entry is to go, or be overridden.
+        // A reason for a charset --encoding declared names --encoding itself (EncodingSource); one naming the entry with --encoding given
+        // is a rejection recorded under that entry and answered unchanged, read with the same charset.
         if (!readWith.equals(StandardCharsets.UTF_8.name()) && reason.contains(UndecodableBytes.ENTRY_TO_REMOVE)) {
             return reason + (encodingGiven
                     ? " With convert: " + readWith + " is what --encoding " + readWith + " declares; convert it again without it (or with --encoding UTF-8 over a "

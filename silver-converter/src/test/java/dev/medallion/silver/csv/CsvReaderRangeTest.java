@@ -2,6 +2,7 @@ package dev.medallion.silver.csv;
 
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.testing.ShortReads;
+import dev.medallion.common.text.EncodingSource;
 import dev.medallion.silver.csv.CsvReader.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,7 +95,7 @@ class CsvReaderRangeTest {
     @Test
     void aDelimiterInTheMarkerIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> CsvReader.openRange(new ByteArrayInputStream(new byte[0]), CsvReader.END_MARKER.charAt(0),
-                StandardCharsets.UTF_8, LOCATION, "sales", ConversionLimits.DEFAULT_MAX_ROW_CHARS, true));
+                StandardCharsets.UTF_8, EncodingSource.CSV_ENCODINGS, LOCATION, "sales", ConversionLimits.DEFAULT_MAX_ROW_CHARS, true));
     }
 
     /**
@@ -129,9 +130,9 @@ class CsvReaderRangeTest {
                 // Two ranges, cut where a record starts: before the blank lines, and after the row that follows them or before that row.
                 for (int cut : new int[] {before.length(), atTheEnd ? before.length() + row.length() : text.length() - ("3,c" + eol).length()}) {
                     String first = outcome(() -> CsvReader.openFirstRange(ShortReads.of(Arrays.copyOf(file, cut), sizes), Optional.empty(), Optional.empty(),
-                            LOCATION, "sales", limit, true));
+                            EncodingSource.CSV_ENCODINGS, LOCATION, "sales", limit, true));
                     String second = outcome(() -> CsvReader.openRange(ShortReads.of(Arrays.copyOfRange(file, cut, file.length), sizes), ',',
-                            StandardCharsets.UTF_8, LOCATION, "sales", limit, false));
+                            StandardCharsets.UTF_8, EncodingSource.CSV_ENCODINGS, LOCATION, "sales", limit, false));
                     assertEquals(over, first.startsWith("rejected") || second.startsWith("rejected"), reads + ", cut at " + cut + ": " + first + "; " + second);
                 }
             }
@@ -160,13 +161,13 @@ class CsvReaderRangeTest {
 
     private static Range readFirst(String text) throws Exception {
         try (CsvReader csv = CsvReader.openFirstRange(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), Optional.empty(), Optional.empty(),
-                LOCATION, "sales", ConversionLimits.DEFAULT_MAX_ROW_CHARS, true)) {
+                EncodingSource.CSV_ENCODINGS, LOCATION, "sales", ConversionLimits.DEFAULT_MAX_ROW_CHARS, true)) {
             return drain(csv);
         }
     }
 
     private static Range readRange(String text, boolean endMarked) throws Exception {
-        try (CsvReader csv = CsvReader.openRange(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), ',', StandardCharsets.UTF_8,
+        try (CsvReader csv = CsvReader.openRange(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), ',', StandardCharsets.UTF_8, EncodingSource.CSV_ENCODINGS,
                 LOCATION, "sales", ConversionLimits.DEFAULT_MAX_ROW_CHARS, endMarked)) {
             return drain(csv);
         }

@@ -3,6 +3,7 @@ package dev.medallion.silver.csv;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.testing.MainframeExports;
 import dev.medallion.common.testing.ShortReads;
+import dev.medallion.common.text.EncodingSource;
 import dev.medallion.silver.csv.CsvReader.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,7 +120,7 @@ class CsvReaderTest {
     }
 
     private static DecodingReader decodingReader(byte[] bytes, Charset charset) {
-        return new DecodingReader(new ByteArrayInputStream(bytes), charset, new UndecodableTextException.Context("dataset", false, false));
+        return new DecodingReader(new ByteArrayInputStream(bytes), charset, new UndecodableTextException.Context("dataset", EncodingSource.CSV_ENCODINGS, false, false));
     }
 
     // --- RFC 4180 --------------------------------------------------------------------------------

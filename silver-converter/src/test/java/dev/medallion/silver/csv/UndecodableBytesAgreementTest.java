@@ -1,6 +1,7 @@
 package dev.medallion.silver.csv;
 
 import dev.medallion.common.testing.ShortReads;
+import dev.medallion.common.text.EncodingSource;
 import dev.medallion.common.text.UndecodableBytes;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +52,7 @@ class UndecodableBytesAgreementTest {
                 String expected = rejection(stored, Optional.empty());
                 ebcdic += expected.contains("It looks like EBCDIC") ? 1 : 0;
                 UndecodableBytes.Text text = () -> compressed ? new GZIPInputStream(new ByteArrayInputStream(stored)) : new ByteArrayInputStream(stored);
-                assertEquals(expected, UndecodableBytes.first(text, StandardCharsets.UTF_8).orElseThrow().message("people", compressed));
+                assertEquals(expected, UndecodableBytes.first(text, StandardCharsets.UTF_8).orElseThrow().message("people", EncodingSource.CSV_ENCODINGS, compressed));
             }
         }
         assertEquals(4, ebcdic, "the mainframe exports, compressed or not, are advised as such");
@@ -69,7 +70,7 @@ class UndecodableBytesAgreementTest {
                     + " at byte offset " + (rows.length() + 3) + " (line 30002)."), expected);
             for (int[] sizes : new int[][] {{1}, {2}, {3}, {5, 7}, {1 << 20}}) {
                 UndecodableBytes.Text text = () -> ShortReads.of(file, sizes);
-                assertEquals(expected, UndecodableBytes.first(text, StandardCharsets.UTF_8).orElseThrow().message("people", false), Arrays.toString(sizes));
+                assertEquals(expected, UndecodableBytes.first(text, StandardCharsets.UTF_8).orElseThrow().message("people", EncodingSource.CSV_ENCODINGS, false), Arrays.toString(sizes));
             }
         }
     }
@@ -78,7 +79,7 @@ class UndecodableBytesAgreementTest {
     void aDeclaredEncodingGivesTheReadersRejectionToo() throws IOException {
         byte[] file = concat("id,name\r\n1,Zo\u00eb\r\n2,".getBytes(WINDOWS_1252), new byte[] {(byte) 0x9d}, utf8("\r\n"));
         String expected = rejection(file, Optional.of(WINDOWS_1252));
-        assertEquals(expected, UndecodableBytes.first(() -> new ByteArrayInputStream(file), WINDOWS_1252).orElseThrow().message("people", false));
+        assertEquals(expected, UndecodableBytes.first(() -> new ByteArrayInputStream(file), WINDOWS_1252).orElseThrow().message("people", EncodingSource.CSV_ENCODINGS, false));
     }
 
     private static String rejection(byte[] bytes, Optional<Charset> encoding) {

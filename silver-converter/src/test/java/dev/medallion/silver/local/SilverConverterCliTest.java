@@ -257,7 +257,7 @@ class SilverConverterCliTest {
 
     /**
      * A UTF-8 file of a dataset declared windows-1252 (Utf8Lookalike): the function's reason says to remove the CSV_ENCODINGS entry; on
-     * convert, --encoding UTF-8 reads it as what it is over that entry, and an --encoding given is named as what declared windows-1252.
+     * convert, --encoding UTF-8 reads it as what it is over that entry, and an --encoding given is named by the reason as what declared windows-1252.
      */
     @Test
     void aUtf8FileDeclaredInASingleByteCharsetNamesTheEncodingOptionThatReadsItAsUtf8() throws IOException {
@@ -271,13 +271,38 @@ class SilverConverterCliTest {
         out.reset();
         // Into another output, where it is no file rejected before with the same settings.
         assertEquals(1, run("convert", "--input", input.toString(), "--output", directory.resolve("other").toString(), "--encoding", "windows-1252"), err());
-        assertTrue(out().startsWith("rejected people.csv: The file looks like UTF-8") && out().endsWith(" With convert: windows-1252 is what --encoding windows-1252 declares; convert it again without it (or with --encoding"
-                + " UTF-8 over a CSV_ENCODINGS entry) if the file is UTF-8.\n"), out());
+        // The reason itself names --encoding, what declared windows-1252, and what undoes it: no sentence after it corrects it.
+        assertTrue(out().startsWith("rejected people.csv: The file looks like UTF-8, not windows-1252, the encoding --encoding declares for dataset people:")
+                && out().endsWith(" Convert it again without --encoding (or with --encoding UTF-8 over a CSV_ENCODINGS entry) if the file is UTF-8, or save"
+                + " this file as windows-1252.\n"), out());
+        assertFalse(out().contains("With convert") || out().contains("CSV_ENCODINGS declares") || out().contains("entry from CSV_ENCODINGS"), out());
         out.reset();
 
         assertEquals(0, run(Map.of("CSV_ENCODINGS", "people:windows-1252"), "convert", "--input", input.toString(), "--output", lake, "--encoding", "UTF-8"),
                 err());
         assertTrue(out().startsWith("converted people.csv as dataset people into ") && out().contains("1 row read, 1 written"), out());
+    }
+
+    /**
+     * A charset given with --encoding, not CSV_ENCODINGS: the reason says --encoding declared it, for a UTF-8 file (Utf8Lookalike) and for a
+     * byte windows-1252 does not define (UndecodableBytes), with no CSV_ENCODINGS entry anywhere; it said CSV_ENCODINGS declared it.
+     */
+    @Test
+    void aRejectionForTheEncodingGivenWithTheOptionSaysTheOptionDeclaredIt() throws IOException {
+        Path utf8 = Files.writeString(directory.resolve("people.csv"), "id,name\n1,Bj\u00f6rn\n");
+        Path undefinedByte = Files.write(directory.resolve("clients.csv"), new byte[] {'i', 'd', ',', 'n', '\n', '1', ',', (byte) 0x81, '\n'});
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(1, run("convert", "--input", utf8.toString(), "--output", lake, "--encoding", "windows-1252"), err());
+        assertTrue(out().startsWith("rejected people.csv: The file looks like UTF-8, not windows-1252, the encoding --encoding declares for dataset people:"
+                + " every byte above 0x7F in its first 8192 bytes is part of a UTF-8 character, the first 0xC3 0xB6 at byte offset 12 (line 2)"), out());
+        assertFalse(out().contains("CSV_ENCODINGS declares"), out());
+        out.reset();
+
+        assertEquals(1, run("convert", "--input", undefinedByte.toString(), "--output", lake, "--encoding", "windows-1252"), err());
+        assertTrue(out().startsWith("rejected clients.csv: The file is not windows-1252, the encoding --encoding declares for dataset clients: byte sequence"
+                + " 0x81, which windows-1252 does not define, at byte offset 7 (line 2). "), out());
+        assertFalse(out().contains("CSV_ENCODINGS declares"), out());
     }
 
     /** A mainframe export without a declaration: rejected, nothing written, with its code page to declare; converted once it is. */

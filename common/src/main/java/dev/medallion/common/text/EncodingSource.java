@@ -1,0 +1,49 @@
+package dev.medallion.common.text;
+
+import dev.medallion.common.config.SilverSettings;
+
+import java.nio.charset.Charset;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What declared the charset a file is read in, which a rejection for its encoding names: a person looks where it
+ * says. The function, bronze-ingest and lakehouse-local.jar read the environment's {@code CSV_ENCODINGS}; the silver
+ * converter's {@code convert} command takes {@code --encoding} for the one file it converts, over that entry.
+ */
+public enum EncodingSource {
+    CSV_ENCODINGS(SilverSettings.CSV_ENCODINGS, "remove " + UndecodableBytes.ENTRY_TO_REMOVE + " if its files are UTF-8 (the default)"),
+    ENCODING_OPTION("--encoding", "convert it again without --encoding (or with --encoding UTF-8 over a " + SilverSettings.CSV_ENCODINGS
+            + " entry) if the file is UTF-8");
+
+    private final String setting;
+    private final String undeclareForUtf8;
+
+    EncodingSource(String setting, String undeclareForUtf8) {
+        this.setting = setting;
+        this.undeclareForUtf8 = undeclareForUtf8;
+    }
+
+    /** The environment variable or option, as a person writes it. */
+    public String setting() {
+        return setting;
+    }
+
+    /**
+     * The declared charset, as every rejection for a file's encoding names it: {@code windows-1252, the encoding --encoding
+     * declares for dataset people}.
+     */
+    public String declared(Charset charset, String dataset) {
+        requireNonNull(charset, "charset is null");
+        requireNonNull(dataset, "dataset is null");
+        return charset.name() + ", the encoding " + setting + " declares for dataset " + dataset;
+    }
+
+    /**
+     * What undoes the declaration for a UTF-8 file (its byte order mark, {@link Utf8Lookalike}), in lower case: the remedy of a
+     * rejection that goes on {@code , or save this file as <charset>}.
+     */
+    public String undeclareForUtf8() {
+        return undeclareForUtf8;
+    }
+}
