@@ -285,7 +285,8 @@ resource "aws_cloudwatch_metric_alarm" "gold_triggers_not_consumed" {
 # the file lacks, which are written as null ("columnsMissing"). A redelivered event of a file
 # already converted or rejected logs the same line with "outcome" "unchanged": it is not counted again.
 # A run that commits and then fails in its cleanup logs its commit before failing, and its retry answers
-# "unchanged": each commit is counted once. A conversion that withdraws what it committed (its file deleted
+# "unchanged": each commit is counted once. A commit whose manifest write landed after its run gave up is
+# logged by the run that next finds it, once (docs/silver-converter.md, "Each commit is counted once"). A conversion that withdraws what it committed (its file deleted
 # from bronze while it was converted) logs that withdrawal alone, not its conversion: none of its rows is
 # in silver to count. ConverterLogMetricFiltersIT checks the patterns against the lines the converter writes.
 locals {

@@ -1,10 +1,12 @@
 package dev.medallion.silver;
 
 import dev.medallion.common.layout.RunId;
+import dev.medallion.common.layout.RunNonces;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.ObjectUpload;
+import dev.medallion.common.storage.VersionedContent;
 import dev.medallion.common.storage.WriteRefusedException;
 
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -45,7 +48,10 @@ import static java.util.Objects.requireNonNull;
  *     land: S3 refused it ({@link WriteRefusedException}), or the manifest has changed since the base. A
  *     write that failed otherwise (a 5xx, no answer) may still land after the run gave up on it, and a
  *     manifest naming deleted parts would lose their rows; so the parts stay, for the next run of the
- *     source to find committed or to sweep.</li>
+ *     source to find committed or to sweep. Such a run logs no line, so it writes {@link #UNCOUNTED} into its
+ *     marker: should its manifest land, the run that next sweeps it claims the commit and logs its line, once
+ *     ({@link #sweep} with a {@link Counter}), where before the retry answered {@code unchanged} and no run
+ *     counted the commit's rows, quarantined rows or rejection.</li>
  * <li>{@link #sweep}: the winner deletes what its manifest supersedes, and every file of a run that can
  *     no longer commit: a run of generation {@code <= G} once generation {@code G} is committed, in its
  *     own partition and in every partition a marker of such a run names (a run killed after publishing
@@ -79,6 +85,22 @@ final class SilverCommit {
      * and only a commit on top of the manifest it read may delete them (see {@link #sweep}'s answer).
      */
     static final String ABANDONED = "abandoned";
+    /**
+     * Ends the marker of a run whose manifest write went unanswered (it may land later) and which therefore logged no
+     * line: should that manifest be found committed, no run has counted it yet, and the first run to claim it
+     * ({@link #claimUncounted}) logs its line.
+     */
+    static final String UNCOUNTED = "uncounted";
+    /** Replaces {@link #UNCOUNTED} in a marker once a run has claimed the commit's line; followed by the claim's id. */
+    static final String COUNTED_BY = "counted-by";
+    /**
+     * Follows the time in the marker of a run that published nothing (a rejected or empty file) and wrote one only
+     * to say {@link #UNCOUNTED}: it has no file for a sweep to look for, so it never makes a run convert again.
+     */
+    static final String PUBLISHED_NOTHING = "published-nothing";
+
+    /** Draws claim ids when asked, as run nonces are drawn: two execution environments restored from one snapshot differ. */
+    private static final RunNonces CLAIM_NONCES = new RunNonces();
 
     private final ObjectStore silver;
     private final SilverLayout layout;
@@ -118,8 +140,34 @@ final class SilverCommit {
         }
     }
 
-    /** What came of a commit: this run's manifest, or the one of a run that committed the same source version first. */
-    record Outcome(Manifest manifest, boolean committedByThisRun) {}
+    /**
+     * What came of a commit: this run's manifest, or the one of a run that committed the same source version first.
+     *
+     * @param countedByThisRun the other run's commit was this run's to log, and the {@link Counter} has logged it: that
+     *        run's manifest write went unanswered, so it logged nothing, and this run claimed its line; false when
+     *        committed by this run
+     */
+    record Outcome(Manifest manifest, boolean committedByThisRun, boolean countedByThisRun) {
+        Outcome {
+            requireNonNull(manifest, "manifest is null");
+            if (committedByThisRun && countedByThisRun) {
+                throw new IllegalArgumentException("run " + manifest.run() + " committed " + manifest.source().key()
+                        + " itself: it has no other run's commit to count");
+            }
+        }
+    }
+
+    /**
+     * Logs the line of another run's commit that this run claimed ({@link #sweep}): called once, at once, before the
+     * sweep deletes anything, so that nothing failing after the claim can leave the commit counted by no run.
+     */
+    @FunctionalInterface
+    interface Counter {
+        void count(Manifest uncounted);
+    }
+
+    /** What a sweep saw; see {@link #sweep}. */
+    record Swept(boolean laterRunPublished, boolean countedByThisRun) {}
 
     /**
      * Reads the base. A manifest that is there but unreadable (damaged, or of a format a newer converter
@@ -139,7 +187,8 @@ final class SilverCommit {
      * run published is deleted unless it may have committed after all, in which case it stays for the
      * next run of the source to find (committed) or sweep (not committed).
      */
-    Outcome commit(Base base, Manifest manifest, List<ObjectUpload> staged) throws IOException {
+    Outcome commit(Base base, Manifest manifest, List<ObjectUpload> staged, Counter counter) throws IOException {
+        requireNonNull(counter, "counter is null");
         List<String> published = new ArrayList<>();
         String marker = publishingMarker(manifest);
         Instant markerWritten = clock.instant();
@@ -183,7 +232,7 @@ final class SilverCommit {
             }
             catch (IOException | RuntimeException unreadable) {
                 e.addSuppressed(unreadable);
-                abandon(marker, markerPut, markerWritten, e);
+                abandonUncounted(manifest, marker, markerPut, markerWritten, e);
                 throw e;
             }
             Optional<Manifest> committed = now.flatMap(ManifestStore.Stored::manifest);
@@ -193,8 +242,9 @@ final class SilverCommit {
             if (now.map(ManifestStore.Stored::etag).equals(base.etag())) {
                 // Not landed yet, but it still may (S3 can complete a request whose client gave up): deleting
                 // the parts now would leave a manifest that names deleted files. Once another write changes
-                // the manifest, this one's precondition can no longer hold, and the next run sweeps them.
-                abandon(marker, markerPut, markerWritten, e);
+                // the manifest, this one's precondition can no longer hold, and the next run sweeps them. Should it land,
+                // this run will have logged nothing of it: the marker says so, for the run that finds it to count it.
+                abandonUncounted(manifest, marker, markerPut, markerWritten, e);
                 throw new IOException("The manifest write of run " + manifest.run() + " for " + manifest.source().key()
                         + " failed without a definite answer (" + e.getMessage() + "), and it may still land"
                         + (published.isEmpty() ? "; the run published no file, and the retry finds the manifest or writes it"
@@ -224,9 +274,10 @@ final class SilverCommit {
         // Only once its files are gone: a marker left behind makes the next sweep look for them.
         silver.delete(List.of(marker));
         if (winner.isPresent() && sameOutcome(winner.get(), manifest)) {
-            // The winner may have failed before its own sweep (its manifest write landed after it gave up on it).
-            sweep(winner.get(), base.manifestKey());
-            return new Outcome(winner.get(), false);
+            // The winner may have failed before its own sweep (its manifest write landed after it gave up on it), and
+            // before it could log its commit: then this run counts it, if no other run claimed it first.
+            Swept swept = sweep(winner.get(), base.manifestKey(), Optional.of(counter));
+            return new Outcome(winner.get(), false, swept.countedByThisRun());
         }
         if (Manifest.WITHDRAWN.equals(manifest.status())) {
             throw new ConcurrentCommitException("Another commit of " + manifest.source().key() + " wrote " + base.manifestKey() + " first"
@@ -258,12 +309,65 @@ final class SilverCommit {
      */
     private Outcome committedByThisRun(Manifest committed, String manifestKey) throws CommittedException {
         try {
-            sweep(committed, manifestKey);
+            // This run's own commit: it logs its line itself, and its marker was never marked uncounted.
+            sweep(committed, manifestKey, Optional.empty());
         }
         catch (IOException e) {
             throw new CommittedException(committed, manifestKey, e);
         }
-        return new Outcome(committed, true);
+        return new Outcome(committed, true, false);
+    }
+
+    /**
+     * Claims the line of {@code committed} for this run when its own run never logged it: that run's manifest write went
+     * unanswered and landed (or its read-back failed), and the run said so in its publishing marker ({@link #UNCOUNTED})
+     * before it failed. Of any runs that find the marker, one claims it: a conditional write replaces {@link #UNCOUNTED}
+     * with {@link #COUNTED_BY} and a claim id drawn now, expecting the marker as read; a write whose answer is lost, or whose
+     * retry fails its precondition, is read back for the id. Asked only of a marker the sweep listed: the committed run's
+     * marker is gone after any commit whose run swept, so a redelivery or a replacement sends no request for this.
+     *
+     * @return whether this run claimed it, and must log the commit's line
+     * @throws IOException when the claim's outcome cannot be known (its read-back failed): the run fails, unlogged, and
+     *         should the claim have landed, the commit is counted by no run
+     */
+    private boolean claimUncounted(Manifest committed, String marker) throws IOException {
+        Optional<VersionedContent> read = silver.readVersioned(marker);
+        if (read.isEmpty() || !parseMarker(read.get().content()).uncounted()) {
+            return false;
+        }
+        String claim = CLAIM_NONCES.next() + CLAIM_NONCES.next();
+        String content = new String(read.get().content(), StandardCharsets.UTF_8).strip();
+        byte[] claimed = (content.substring(0, content.length() - UNCOUNTED.length()) + COUNTED_BY + " " + claim).getBytes(StandardCharsets.UTF_8);
+        try {
+            if (silver.putIf(marker, claimed, Optional.of(read.get().etag())).isPresent()) {
+                return true;
+            }
+        }
+        catch (WriteRefusedException refused) {
+            // S3 answered no to the only attempt: nothing landed. Another run may claim it; its retry may.
+            throw new IOException("Could not claim the count of " + describe(layout.manifestKey(committed.dataset(), committed.source().key()))
+                    + " (run " + committed.run() + ", whose manifest write went unanswered): S3 refused to rewrite its marker " + describe(marker)
+                    + "; the run fails so that its retry claims it", refused);
+        }
+        catch (IOException | RuntimeException unanswered) {
+            // The claim may have landed: only the marker can tell (below).
+            try {
+                return claimedBy(marker, claim);
+            }
+            catch (IOException | RuntimeException unreadable) {
+                unanswered.addSuppressed(unreadable);
+                throw new IOException("Could not tell whether this run claimed the count of run " + committed.run() + "'s commit of "
+                        + committed.source().key() + " (its manifest write went unanswered, so it logged nothing): the claim of marker "
+                        + describe(marker) + " went unanswered and the marker could not be read back. The run fails; if the claim landed,"
+                        + " the commit's line is logged by no run, and its rows are in silver all the same", unanswered);
+            }
+        }
+        // The precondition failed: another run claimed it first, or this one did and a retry of the request found it changed.
+        return claimedBy(marker, claim);
+    }
+
+    private boolean claimedBy(String marker, String claim) throws IOException {
+        return silver.read(marker).map(content -> parseMarker(content).countedBy().equals(Optional.of(claim))).orElse(false);
     }
 
     /**
@@ -276,14 +380,22 @@ final class SilverCommit {
      * another file visible after this sweep listed its partition, and, killed before it deletes that file
      * itself, it would leave it visible for good had the marker that leads the next sweep to it gone.
      *
-     * @return whether a marker was seen of a later run that can no longer be publishing: a run that read
-     *     this manifest as its base (so converted another version, or the same under other settings),
-     *     published, and gave up ({@link #ABANDONED}: its manifest write failed, say) or was last heard of
-     *     {@link #PUBLISHING_BOUND} ago (killed). Its files may be visible, and they are not this sweep's
-     *     to delete, since its manifest write may still land; only a commit on top of this manifest,
-     *     which that write can then never overwrite, sweeps them.
+     * <p>A run that sweeps another run's commit passes a {@code counter}: when that run's marker says its commit is
+     * still to be counted ({@link #UNCOUNTED}: its manifest write went unanswered and landed), the sweep claims it
+     * and has the counter log its line, before it deletes anything. The committed run's own sweep passes none.
+     *
+     * @return {@link Swept#laterRunPublished()}: whether a marker was seen of a later run that can no longer be
+     *     publishing: a run that read this manifest as its base (so converted another version, or the same under
+     *     other settings), published, and gave up ({@link #ABANDONED}: its manifest write failed, say) or was last
+     *     heard of {@link #PUBLISHING_BOUND} ago (killed). Its files may be visible, and they are not this sweep's
+     *     to delete, since its manifest write may still land; only a commit on top of this manifest, which that
+     *     write can then never overwrite, sweeps them. A run that published nothing ({@link #PUBLISHED_NOTHING})
+     *     left no file to sweep, and is not one. {@link Swept#countedByThisRun()}: whether the counter logged
+     *     {@code committed}'s line.
      */
-    boolean sweep(Manifest committed, String manifestKey) throws IOException {
+    Swept sweep(Manifest committed, String manifestKey, Optional<Counter> counter) throws IOException {
+        requireNonNull(counter, "counter is null");
+        boolean counted = false;
         Set<String> keep = new LinkedHashSet<>(committed.writtenKeys());
         Set<String> garbage = new LinkedHashSet<>(committed.supersedes());
         String sourceKey = committed.source().key();
@@ -297,7 +409,13 @@ final class SilverCommit {
             // manifest was deleted by hand (a reset), which this manifest's runs can neither sweep nor wait for.
             if (publishing.isPresent() && publishing.get().run().generation() == committed.generation() + 1 && !laterRun) {
                 // One that is still publishing may commit: its own sweep, or its loss, settles it.
-                laterRun = readMarker(marker).filter(read -> read.abandoned() || outlivedItsRun(read)).isPresent();
+                laterRun = readMarker(marker).filter(read -> !read.publishedNothing() && (read.abandoned() || outlivedItsRun(read))).isPresent();
+            }
+            if (publishing.isPresent() && publishing.get().run().token().equals(committed.run()) && counter.isPresent()
+                    && !Manifest.WITHDRAWN.equals(committed.status()) && claimUncounted(committed, marker)) {
+                // Before anything here may fail: a claim not followed by its line would leave the commit counted by no run.
+                counter.get().count(committed);
+                counted = true;
             }
             if (publishing.isPresent() && publishing.get().run().generation() <= committed.generation()) {
                 partitions.add(publishing.get().ingestDate());
@@ -332,11 +450,26 @@ final class SilverCommit {
         if (!markers.isEmpty()) {
             silver.delete(markers);
         }
-        return laterRun;
+        return new Swept(laterRun, counted);
     }
 
-    /** What a marker holds: when its run wrote it, and whether the run then gave up ({@link #ABANDONED}). */
-    private record MarkerContent(Instant written, boolean abandoned) {}
+    /**
+     * What a marker holds: when its run wrote it, whether the run then gave up ({@link #ABANDONED}), whether it published
+     * nothing ({@link #PUBLISHED_NOTHING}), whether its commit, should its manifest land, is still to be counted
+     * ({@link #UNCOUNTED}), and by which claim it was ({@link #COUNTED_BY}). Words a converter does not know are ignored.
+     */
+    private record MarkerContent(Instant written, boolean abandoned, boolean publishedNothing, boolean uncounted, Optional<String> countedBy) {}
+
+    /** The marker's words, but for its time, which {@link #readMarker} reads (with the store's time for a marker without one). */
+    private record MarkerWords(boolean abandoned, boolean publishedNothing, boolean uncounted, Optional<String> countedBy) {}
+
+    private static MarkerWords parseMarker(byte[] content) {
+        List<String> words = Arrays.asList(new String(content, StandardCharsets.UTF_8).strip().split("\\s+"));
+        int countedBy = words.indexOf(COUNTED_BY);
+        return new MarkerWords(words.size() > 1 && ABANDONED.equals(words.get(1)), words.size() > 1 && PUBLISHED_NOTHING.equals(words.get(1)),
+                words.get(words.size() - 1).equals(UNCOUNTED),
+                countedBy > 0 && countedBy + 1 < words.size() ? Optional.of(words.get(countedBy + 1)) : Optional.empty());
+    }
 
     /**
      * The marker's content; empty for a marker gone since it was listed. A marker without a time, written by
@@ -349,12 +482,13 @@ final class SilverCommit {
             return Optional.empty();
         }
         String[] words = new String(content.get(), StandardCharsets.UTF_8).strip().split("\\s+");
-        boolean abandoned = words.length > 1 && ABANDONED.equals(words[1]);
+        MarkerWords read = parseMarker(content.get());
         try {
-            return Optional.of(new MarkerContent(Instant.parse(words[0]), abandoned));
+            return Optional.of(new MarkerContent(Instant.parse(words[0]), read.abandoned(), read.publishedNothing(), read.uncounted(), read.countedBy()));
         }
         catch (DateTimeParseException e) {
-            return silver.stat(marker).map(stored -> new MarkerContent(stored.lastModified(), abandoned));
+            return silver.stat(marker).map(stored -> new MarkerContent(stored.lastModified(), read.abandoned(), read.publishedNothing(), read.uncounted(),
+                    read.countedBy()));
         }
     }
 
@@ -410,6 +544,26 @@ final class SilverCommit {
         }
         try {
             silver.put(marker, (written + " " + ABANDONED).getBytes(StandardCharsets.UTF_8));
+        }
+        catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * As {@link #abandon}, for a run whose manifest write went unanswered: should that write land, no run has logged the
+     * commit, and the marker says so ({@link #UNCOUNTED}) for the run that finds the manifest to count it. A run that
+     * published nothing (a rejected or empty file) writes a marker for this alone ({@link #PUBLISHED_NOTHING}): a
+     * rejection is counted from its line too. A withdrawal writes none: its line is logged by no later run (see the
+     * commit protocol's remaining windows). A marker write that fails leaves the commit, should it land, uncounted.
+     */
+    private void abandonUncounted(Manifest manifest, String marker, boolean markerPut, Instant written, Throwable cause) {
+        if (!markerPut && Manifest.WITHDRAWN.equals(manifest.status())) {
+            return;
+        }
+        String state = markerPut ? ABANDONED : PUBLISHED_NOTHING;
+        try {
+            silver.put(marker, (written + " " + state + " " + UNCOUNTED).getBytes(StandardCharsets.UTF_8));
         }
         catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -206,11 +207,17 @@ public final class SilverConverter {
                     + " a silver bucket takes the files of one bronze bucket; move it to that bucket, or give its bucket a silver bucket of its own");
         }
         boolean laterRunPublished = false;
+        Optional<ConversionResult> counted = Optional.empty();
         if (previous.isPresent()) {
             // Finish the previous commit's cleanup, which its run may never have done: killed after its
             // manifest, or its manifest written late, after the run gave up on it. What that manifest
             // superseded is named only there: this run's commit would supersede the manifest's own files.
-            laterRunPublished = commit.sweep(previous.get(), manifestKey);
+            // A manifest written late was logged by no run: this run counts it, if it claims it first.
+            List<ConversionResult> claimed = new ArrayList<>();
+            SilverCommit.Swept swept = commit.sweep(previous.get(), manifestKey,
+                    Optional.of(uncounted -> claimed.add(logCounted(uncounted, manifestKey, started))));
+            laterRunPublished = swept.laterRunPublished();
+            counted = claimed.stream().findFirst();
         }
         // A run that built on this manifest published (another version, which the object no longer holds,
         // or the same under other settings) and never committed: its manifest write failed or it was
@@ -219,8 +226,10 @@ public final class SilverConverter {
         // land, this run loses, and its retry converts the object as it then is.
         if (previous.isPresent() && previous.get().describes(source) && !readUnderOtherSettings(previous.get(), dataset) && !laterRunPublished
                 && !convertedUnderAnotherContract(previous.get(), dataset)) {
-            // A redelivery, or the retry of a run that committed and then failed.
-            return logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty(), List.of(), Optional.empty(), 0), started);
+            // A redelivery, or the retry of a run that committed and then failed: its line is logged already, by the run
+            // that committed, or just now, by this run, which counted a commit whose run could not.
+            return counted.isPresent() ? counted.get()
+                    : logOutcome(new ConversionResult(previous.get(), manifestKey, true, Optional.empty(), List.of(), Optional.empty(), 0), started);
         }
 
         ConversionRun run = new ConversionRun(context, source, dataset, RunId.start(base.nextGeneration()), base.superseded(), deadline);
@@ -246,7 +255,7 @@ public final class SilverConverter {
         }
         SilverCommit.Outcome outcome;
         try {
-            outcome = commit.commit(base, manifest, run.staged());
+            outcome = commit.commit(base, manifest, run.staged(), uncounted -> logCounted(uncounted, manifestKey, started));
         }
         catch (SilverCommit.CommittedException e) {
             // Committed, its cleanup failed: reported now, since the retry that finishes the cleanup finds the
@@ -275,6 +284,10 @@ public final class SilverConverter {
                         + dataset + " in force (" + describe(inForce) + "); this run's output is discarded and the retry converts the object"
                         + " again under the contract in force");
             }
+        }
+        if (outcome.countedByThisRun()) {
+            // The winner's line, which its run could not log, is logged (by the counter): the outcome it reported.
+            return new ConversionResult(outcome.manifest(), manifestKey, false, Optional.empty(), List.of(), Optional.empty(), 0);
         }
         ConversionResult result = new ConversionResult(outcome.manifest(), manifestKey, !outcome.committedByThisRun(),
                 outcome.committedByThisRun() ? run.contractDefined() : Optional.empty(),
@@ -415,7 +428,9 @@ public final class SilverConverter {
                     + " to replace: that file's rows stay");
         }
         // Finish the cleanup of the manifest read, as a conversion does: its run may never have swept.
-        boolean laterRunPublished = commit.sweep(previous.get(), manifestKey);
+        // A conversion whose manifest was written late was logged by no run: counted here, if claimed first, before it is withdrawn.
+        boolean laterRunPublished = commit.sweep(previous.get(), manifestKey,
+                Optional.of(uncounted -> logCounted(uncounted, manifestKey, System.nanoTime()))).laterRunPublished();
         if (Manifest.WITHDRAWN.equals(previous.get().status())) {
             return notWithdrawn(WithdrawalResult.UNCHANGED, previous, "already withdrawn (generation " + previous.get().generation() + ")");
         }
@@ -429,7 +444,10 @@ public final class SilverConverter {
         Manifest withdrawal = withdrawal(previous.get(), base.nextGeneration());
         SilverCommit.Outcome outcome;
         try {
-            outcome = commit.commit(base, withdrawal, List.of());
+            // Of a withdrawal's winners only another withdrawal is answered: no run counts a withdrawal it did not commit.
+            outcome = commit.commit(base, withdrawal, List.of(), uncounted -> {
+                throw new IllegalStateException("a withdrawal counted " + uncounted.status() + " run " + uncounted.run() + " of " + key);
+            });
         }
         catch (SilverCommit.CommittedException e) {
             // Committed, its sweep failed: reported now, since the retry finds it withdrawn and says nothing was.
@@ -624,6 +642,16 @@ public final class SilverConverter {
 
     private ConversionResult logOutcome(ConversionResult result, long startedNanos) {
         return logOutcome(result, startedNanos, Map.of());
+    }
+
+    /**
+     * Logs the line of another run's commit, as that run would have: its manifest write went unanswered and landed after
+     * the run gave up, so the run logged nothing, and this run claimed the line ({@link SilverCommit#sweep}). Without
+     * it, the retry answered unchanged and the commit's rows, quarantined rows or rejection were counted by no run.
+     */
+    private ConversionResult logCounted(Manifest uncounted, String manifestKey, long startedNanos) {
+        return logOutcome(new ConversionResult(uncounted, manifestKey, false, Optional.empty(), List.of(), Optional.empty(), 0), startedNanos,
+                Map.of("countedFor", "run " + uncounted.run() + ", whose manifest write went unanswered and landed after it gave up"));
     }
 
     /** @param notes fields a person needs to read this line rightly, logged last; no log metric filter reads them */

@@ -197,8 +197,62 @@ class SilverCommitFaultIT {
         // The first lands; the SDK's retries of it then fail their precondition.
         assertTrue(late.awaitLanded(attempts, Duration.ofSeconds(30)), "the held writes were forwarded");
         assertTrue(silver.stat(LAYOUT.manifestKey(DATASET, source.key())).isPresent(), "the late write landed");
-        assertTrue(convertThroughProxy(source).unchanged(), "the retry finds the late manifest");
+        ConversionResult retry = convertThroughProxy(source);
+        assertFalse(retry.unchanged(), "the retry counts the late manifest's commit, which its own run never logged");
         assertExactlyOnce(source, ROWS, 1);
+        assertTrue(convertThroughProxy(source).unchanged(), "a redelivery after it finds the commit counted");
+        assertCountedOnce(ROWS, 1);
+    }
+
+    /**
+     * Two deliveries find the manifest that landed late at once: the first's claim of the commit is held while the second
+     * claims, counts and sweeps it; released, the first finds the claim gone and answers unchanged. Counted once, never twice.
+     */
+    @Test
+    void twoRunsThatFindALateManifestAtOnceCountItOnce() throws Exception {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection late = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.landsLater(500), 100);
+        assertThrows(IOException.class, () -> convertThroughProxy(source));
+        int attempts = late.hits();
+        proxy.clear();
+        assertTrue(late.awaitLanded(attempts, Duration.ofSeconds(30)), "the held writes were forwarded");
+
+        Injection heldClaim = proxy.inject(CLAIM, Fault.hold(), 1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ConversionResult> first = pool.submit(() -> convertThroughProxy(source));
+            assertTrue(heldClaim.awaitHits(1, Duration.ofSeconds(30)), "the first run claims the late commit");
+
+            ConversionResult second = convertThroughProxy(source);
+            assertFalse(second.unchanged(), "the second claims it first, and counts it");
+            proxy.clear();
+            assertTrue(first.get(60, TimeUnit.SECONDS).unchanged(), "the first finds its claim refused: counted by another run");
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertExactlyOnce(source, ROWS, 1);
+        assertCountedOnce(ROWS, 1);
+    }
+
+    /** A rejected file publishes nothing, yet its late manifest must be counted too: the rejected-files alarm counts its line. */
+    @Test
+    void aRejectionWhoseManifestLandsAfterTheRunGaveUpIsCountedOnce() throws Exception {
+        byte[] notUtf8 = {'i', 'd', '\n', (byte) 0xC3, (byte) 0x28, '\n'};
+        SourceObject source = upload("sales/src.csv", notUtf8);
+        Injection late = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.landsLater(500), 100);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(source));
+        int attempts = late.hits();
+        proxy.clear();
+        assertTrue(late.awaitLanded(attempts, Duration.ofSeconds(30)), "the held writes were forwarded");
+
+        assertEquals(Manifest.REJECTED, convertThroughProxy(source).outcome(), "the retry counts the late rejection");
+        assertTrue(convertThroughProxy(source).unchanged(), "a redelivery after it finds the rejection counted");
+        List<Map<?, ?>> counted = countedLines();
+        assertEquals(1, counted.size(), "the rejection's line, once: " + logLines);
+        assertEquals("source object rejected", counted.get(0).get("message"), counted.toString());
+        assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
     }
 
     @Test
@@ -252,8 +306,9 @@ class SilverCommitFaultIT {
         assertEquals(PARTS, parquetKeys().size(), "the parts stay for the first attempt to name");
         proxy.clear();
         assertTrue(late.awaitLanded(1, Duration.ofSeconds(30)), "the held write was forwarded");
-        assertTrue(convertThroughProxy(source).unchanged(), "the retry finds the manifest that landed late");
+        assertFalse(convertThroughProxy(source).unchanged(), "the retry finds the manifest that landed late, and counts it");
         assertExactlyOnce(source, ROWS, 1);
+        assertCountedOnce(ROWS, 1);
     }
 
     @Test
@@ -292,15 +347,7 @@ class SilverCommitFaultIT {
         assertExactlyOnce(source, ROWS, 1);
 
         // What the log metric filters count (monitoring.tf, converter_log_patterns): the commit's line, not the retry's.
-        List<Map<?, ?>> counted = new ArrayList<>();
-        for (String line : logLines.toString(StandardCharsets.UTF_8).lines().toList()) {
-            Map<?, ?> fields = new ObjectMapper().readValue(line, Map.class);
-            if ("source object processed".equals(fields.get("message")) && !"unchanged".equals(fields.get("outcome"))) {
-                counted.add(fields);
-            }
-        }
-        assertEquals(1, counted.size(), "the committed run's line, once: " + logLines);
-        assertEquals(1, counted.get(0).get("rowsQuarantined"), counted.toString());
+        List<Map<?, ?>> counted = assertCountedOnce(ROWS, 1);
         assertEquals(silver.describe(silver.list("_quarantine/").get(0)), counted.get(0).get("quarantine"), "it names the quarantine file");
     }
 
@@ -570,6 +617,8 @@ class SilverCommitFaultIT {
         assertEquals(1, lost.hits());
         assertFalse(result.unchanged());
         assertExactlyOnce(source, ROWS, 0);
+        assertTrue(convertThroughProxy(source).unchanged(), "a redelivery finds the commit counted");
+        assertCountedOnce(ROWS, 0);
     }
 
     /**
@@ -590,8 +639,10 @@ class SilverCommitFaultIT {
         assertTrue(silver.stat(LAYOUT.manifestKey(DATASET, source.key())).isPresent(), "the first attempt landed");
         assertFalse(failure instanceof WriteRefusedException, failure.toString());
         proxy.clear();
-        convertThroughProxy(source);
+        assertFalse(convertThroughProxy(source).unchanged(), "the retry counts the commit its run could not tell was its own");
         assertExactlyOnce(source, ROWS, 1);
+        assertTrue(convertThroughProxy(source).unchanged());
+        assertCountedOnce(ROWS, 1);
     }
 
     @Test
@@ -722,6 +773,35 @@ class SilverCommitFaultIT {
     }
 
     // --- helpers ------------------------------------------------------------------------------------
+
+    /** A run's claim of a commit whose own run never logged it: the conditional rewrite of that run's publishing marker. */
+    private static final Predicate<Request> CLAIM = request -> request.method().equals("PUT") && request.path().contains("/_publishing/")
+            && request.header("if-match").isPresent();
+
+    /**
+     * The lines the log metric filters count (monitoring.tf, converter_log_patterns): every processed or rejected file's
+     * line but a redelivery's {@code unchanged}.
+     */
+    private List<Map<?, ?>> countedLines() throws IOException {
+        List<Map<?, ?>> counted = new ArrayList<>();
+        for (String line : logLines.toString(StandardCharsets.UTF_8).lines().toList()) {
+            Map<?, ?> fields = new ObjectMapper().readValue(line, Map.class);
+            if (("source object processed".equals(fields.get("message")) || "source object rejected".equals(fields.get("message")))
+                    && !"unchanged".equals(fields.get("outcome"))) {
+                counted.add(fields);
+            }
+        }
+        return counted;
+    }
+
+    /** The commit's rows and quarantined rows are counted by exactly one run's line. */
+    private List<Map<?, ?>> assertCountedOnce(int rowsWritten, int rowsQuarantined) throws IOException {
+        List<Map<?, ?>> counted = countedLines();
+        assertEquals(1, counted.size(), "the commit's line, once: " + logLines);
+        assertEquals(rowsWritten, counted.get(0).get("rowsWritten"), counted.toString());
+        assertEquals(rowsQuarantined, counted.get(0).get("rowsQuarantined"), counted.toString());
+        return counted;
+    }
 
     /** Starts converting {@code source} on {@code pool} and returns once the run waits on its first {@code call}, held by the proxy until {@code proxy.clear()}. */
     private Future<ConversionResult> convertHeldAt(Call call, SourceObject source, ExecutorService pool) throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.medallion.silver;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.layout.RunId;
@@ -31,6 +32,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -203,12 +205,13 @@ class SilverCommitTest {
     }
 
     /**
-     * A run that publishes nothing (a file rejected whole) writes no marker; if its manifest write then fails
-     * without an answer, it must not make one up as abandoned, which would have the next delivery of the
-     * committed version convert it again for nothing.
+     * A run that publishes nothing (a file rejected whole) writes a marker only when its manifest write fails
+     * without an answer, to say that, should it land, its rejection is still to be counted. It must not mark
+     * files abandoned that it never published, which would have the next delivery of the committed version
+     * convert it again for nothing, at once or once the run is over.
      */
     @Test
-    void aRunThatPublishedNothingLeavesNoMarkerWhenItsManifestWriteFails() throws IOException {
+    void aRunThatPublishedNothingMarksNoFileAbandonedWhenItsManifestWriteFails() throws IOException {
         byte[] a = csv(ROWS, "");
         SourceObject versionA = committed("sales/nothing.csv", a);
         byte[] notUtf8 = {'i', 'd', '\n', (byte) 0xC3, (byte) 0x28, '\n'};
@@ -217,8 +220,13 @@ class SilverCommitTest {
         IOException failure = assertThrows(IOException.class, () -> convert(converter(failing), source("sales/nothing.csv", notUtf8), notUtf8));
 
         assertTrue(failure.getMessage().contains("the run published no file"), failure.getMessage());
-        assertEquals(List.of(), silver.list("_publishing/"));
+        List<String> markers = silver.list("_publishing/");
+        assertEquals(1, markers.size(), markers.toString());
+        assertEquals(CLOCK.instant() + " " + SilverCommit.PUBLISHED_NOTHING + " " + SilverCommit.UNCOUNTED,
+                new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8));
         assertTrue(convert(converter(silver), versionA, a).unchanged());
+        assertTrue(convert(converter(silver, Clock.offset(CLOCK, SilverCommit.PUBLISHING_BOUND)), versionA, a).unchanged(),
+                "nor once the run is over: it left no file to sweep");
     }
 
     /**
@@ -275,8 +283,11 @@ class SilverCommitTest {
         late.get(0).land();
 
         ConversionResult retry = convert(converter(silver), source, content);
-        assertTrue(retry.unchanged(), "the retry finds the late manifest");
+        assertFalse(retry.unchanged(), "the retry counts the late manifest, which its run could not log");
+        assertEquals(Manifest.CONVERTED, retry.outcome());
         assertExactlyOnce(source, ROWS, 1);
+        assertTrue(convert(converter(silver), source, content).unchanged(), "a redelivery after it finds it counted");
+        assertCountedOnce(ROWS, 1);
     }
 
     /** As above, the late write landing while the retry converts: the retry loses to it and finishes its cleanup. */
@@ -300,9 +311,14 @@ class SilverCommitTest {
 
         ConversionResult retry = convert(converter(landsFirst), replacement, content);
 
-        assertTrue(retry.unchanged(), "the retry reports the late manifest's commit");
+        assertFalse(retry.unchanged(), "the retry loses to the late manifest, and counts it: its run could not");
+        assertEquals(Manifest.CONVERTED, retry.outcome());
         assertEquals(List.of(), silver.list("_publishing/"), "the retry swept for the late run: no marker left");
         assertExactlyOnce(replacement, ROWS / 2, 1);
+        List<Map<?, ?>> counted = countedLines();
+        assertEquals(2, counted.size(), "the first version's line, then the late replacement's, by the retry: " + logLines);
+        assertEquals(ROWS / 2, counted.get(1).get("rowsWritten"), counted.toString());
+        assertEquals(1, counted.get(1).get("rowsQuarantined"), counted.toString());
     }
 
     /**
@@ -903,6 +919,26 @@ class SilverCommitTest {
         return converter.convert(source, "sales", () -> new ByteArrayInputStream(content));
     }
 
+
+    /** The lines the log metric filters count (monitoring.tf, converter_log_patterns): all but a redelivery's {@code unchanged}. */
+    private List<Map<?, ?>> countedLines() throws IOException {
+        List<Map<?, ?>> counted = new ArrayList<>();
+        for (String line : logLines.toString(StandardCharsets.UTF_8).lines().toList()) {
+            Map<?, ?> fields = new ObjectMapper().readValue(line, Map.class);
+            if (("source object processed".equals(fields.get("message")) || "source object rejected".equals(fields.get("message")))
+                    && !"unchanged".equals(fields.get("outcome"))) {
+                counted.add(fields);
+            }
+        }
+        return counted;
+    }
+
+    private void assertCountedOnce(int rowsWritten, int rowsQuarantined) throws IOException {
+        List<Map<?, ?>> counted = countedLines();
+        assertEquals(1, counted.size(), "the commit's line, once: " + logLines);
+        assertEquals(rowsWritten, counted.get(0).get("rowsWritten"), counted.toString());
+        assertEquals(rowsQuarantined, counted.get(0).get("rowsQuarantined"), counted.toString());
+    }
 
     private void assertExactlyOnce(SourceObject source, int validRows, int quarantinedRows) throws IOException {
         ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, validRows, quarantinedRows, readBack, CLOCK.instant());
