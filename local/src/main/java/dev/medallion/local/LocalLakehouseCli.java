@@ -518,8 +518,8 @@ public final class LocalLakehouseCli {
                 int batches = (table.partitions() + perQuery - 1) / perQuery;
                 String intro = "  note: " + table.partitions() + " partitions; Athena writes at most " + perQuery + " per query, so the gold builder will take ";
                 if (staged(table)) {
-                    out.println(intro + (batches + 1) + " queries besides its partitions query to build this table: one CTAS staging the model's rows, "
-                            + "unpartitioned, then a CTAS and " + (batches - 1) + " INSERT INTO reading them");
+                    out.println(intro + (batches + 2) + " queries besides its partitions query to build this table: one CTAS staging the model's rows, "
+                            + "unpartitioned, one SELECT DISTINCT of the staged rows' partitions, then a CTAS and " + (batches - 1) + " INSERT INTO reading them");
                 }
                 else {
                     out.println(intro + batches + " queries besides its partitions query to build this table: a CTAS and " + (batches - 1)

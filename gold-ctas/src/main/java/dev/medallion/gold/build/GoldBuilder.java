@@ -58,7 +58,8 @@ import static java.util.Objects.requireNonNull;
  *     Athena's limit per query.</li>
  * <li>CTAS into a table and S3 prefix of the build's own ({@link GoldLayout}), then INSERT INTO the
  *     other batches. With more than one batch, the model is first written once, unpartitioned, into a
- *     staging table of the build's, which the batches read rather than the model's inputs; it is removed
+ *     staging table of the build's, which the batches read rather than the model's inputs, and are cut from
+ *     the partitions its rows hold (silver may have changed since the partitions query); it is removed
  *     before the swap.</li>
  * <li>{@code CREATE OR REPLACE VIEW <model>} over the new table: the one moment readers switch, from a
  *     complete build to a complete build.</li>
@@ -750,12 +751,7 @@ public final class GoldBuilder {
             QueryStep step = step("partitions");
             CompletedQuery distinct = run(statements.distinctPartitions(), step);
             QueryResultRows rows = athena.rows(distinct.queryId(), step);
-            List<PartitionColumn> columns = new ArrayList<>();
-            for (int i = 0; i < model.partitionedBy().size(); i++) {
-                // Athena reports the types of the SELECT's columns, in the order of partitioned_by.
-                String type = i < rows.columnTypes().size() ? rows.columnTypes().get(i) : "varchar";
-                columns.add(new PartitionColumn(model.partitionedBy().get(i), type));
-            }
+            List<PartitionColumn> columns = partitionColumns(rows);
             PartitionBatches batches = new PartitionBatches(columns, rows.rows(), PartitionBatches.MAX_PARTITIONS_PER_QUERY);
             partitions = batches.partitions();
             if (batches.size() <= 1) {
@@ -778,11 +774,37 @@ public final class GoldBuilder {
             }
             staged = true;
             run(statements.createStagingTable(stagingTable, layout.stagingLocation(model.name(), build)), "stage");
-            run(statements.createTableAsFromStaging(stagingTable, predicates.get(0)), "ctas 1/" + batches.size());
-            for (int i = 1; i < batches.size(); i++) {
-                run(statements.insertIntoFromStaging(stagingTable, predicates.get(i)), "insert " + (i + 1) + "/" + batches.size());
+            // The batches are cut from the partitions the staged rows hold, not from those the partitions query found:
+            // silver may have changed between the two queries (a commit landing while this build runs), and a
+            // partition no batch named was left out of a build swapped in as complete. One query more, over the
+            // staged Parquet's partition columns only.
+            QueryStep stagedStep = step("staged partitions");
+            CompletedQuery stagedDistinct = run(statements.distinctStagedPartitions(stagingTable), stagedStep);
+            QueryResultRows stagedRows = athena.rows(stagedDistinct.queryId(), stagedStep);
+            PartitionBatches stagedBatches = new PartitionBatches(partitionColumns(stagedRows), stagedRows.rows(), PartitionBatches.MAX_PARTITIONS_PER_QUERY);
+            partitions = stagedBatches.partitions();
+            if (stagedBatches.size() == 0) {
+                // Nothing staged (the inputs emptied meanwhile): an empty table, a complete build of no rows.
+                run(statements.createTableAsFromStaging(stagingTable), "ctas");
+            }
+            else {
+                List<String> stagedPredicates = predicates(stagedBatches, stagedDistinct);
+                run(statements.createTableAsFromStaging(stagingTable, stagedPredicates.get(0)), "ctas 1/" + stagedBatches.size());
+                for (int i = 1; i < stagedBatches.size(); i++) {
+                    run(statements.insertIntoFromStaging(stagingTable, stagedPredicates.get(i)), "insert " + (i + 1) + "/" + stagedBatches.size());
+                }
             }
             removeStaging();
+        }
+
+        /** The model's partition columns, of the types Athena reports for a partitions query's columns, in the order of partitioned_by. */
+        private List<PartitionColumn> partitionColumns(QueryResultRows rows) {
+            List<PartitionColumn> columns = new ArrayList<>();
+            for (int i = 0; i < model.partitionedBy().size(); i++) {
+                String type = i < rows.columnTypes().size() ? rows.columnTypes().get(i) : "varchar";
+                columns.add(new PartitionColumn(model.partitionedBy().get(i), type));
+            }
+            return columns;
         }
 
         /** Each batch's predicate, or why a partition the partitions query returned cannot be selected by one. */
@@ -794,8 +816,8 @@ public final class GoldBuilder {
                 }
             }
             catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the partitions query (" + distinct.queryId() + ") returned a partition no batch can select, so no table "
-                        + "was written: " + e.getMessage() + "; make the model's partition columns " + model.partitionedBy() + " strings, dates, timestamps, "
+                throw new IllegalArgumentException("the partitions query (" + distinct.queryId() + ") returned a partition no batch can select, so the build's "
+                        + "table was not written: " + e.getMessage() + "; make the model's partition columns " + model.partitionedBy() + " strings, dates, timestamps, "
                         + "numbers or booleans whose values read as their type, or give it at most " + PartitionBatches.MAX_PARTITIONS_PER_QUERY
                         + " partitions (one CTAS, no batch)", e);
             }

@@ -15,9 +15,10 @@ import static java.util.Objects.requireNonNull;
  * <li>{@link #distinctPartitions()}: the partitions the model will write, to batch them;</li>
  * <li>{@link #createTableAs}: the CTAS into the build's own table and location;</li>
  * <li>{@link #insertInto}: the batches after the first;</li>
- * <li>{@link #createStagingTable}, {@link #createTableAsFromStaging}, {@link #insertIntoFromStaging}: for
- *     more partitions than one query may write, the model's rows once into an unpartitioned staging table,
- *     then each batch from it, so that the model's inputs are scanned once rather than once a batch;</li>
+ * <li>{@link #createStagingTable}, {@link #distinctStagedPartitions}, {@link #createTableAsFromStaging},
+ *     {@link #insertIntoFromStaging}: for more partitions than one query may write, the model's rows once into
+ *     an unpartitioned staging table, its partitions, then each batch from it, so that the model's inputs are
+ *     scanned once rather than once a batch;</li>
  * <li>{@link #createOrReplaceView()}: the swap that makes readers see the new build.</li>
  * </ul>
  * The model's SELECT always ends with a line break before anything follows it, so a trailing
@@ -96,6 +97,28 @@ public final class GoldStatements {
                     + table + ", " + location + "): " + stagingTable + ", " + stagingLocation);
         }
         return createTable(stagingTable, stagingLocation, List.of(), select + "\n");
+    }
+
+    /**
+     * The partitions of the rows the staging table holds: the batches are cut from these, not from
+     * {@link #distinctPartitions()}'s, which ran over the model's inputs before the staging CTAS did. Silver
+     * may change in between (a commit landing while the build runs), and a partition the staged rows hold
+     * that no batch names would be left out of the build. Reads only the partition columns of the staged
+     * Parquet, not the model's inputs.
+     */
+    public String distinctStagedPartitions(String stagingTable) {
+        requireNonNull(stagingTable, "stagingTable is null");
+        if (model.partitionedBy().isEmpty()) {
+            throw new IllegalStateException("Gold model " + model.name() + " is not partitioned: it has no staging table");
+        }
+        String columns = model.partitionedBy().stream().map(Sql::identifier).collect(Collectors.joining(", "));
+        return "SELECT DISTINCT " + columns + "\nFROM " + Sql.qualified(goldDatabase, stagingTable);
+    }
+
+    /** CTAS of every staged row, when the staging table holds no partition (no rows): the build is an empty table. */
+    public String createTableAsFromStaging(String stagingTable) {
+        requireNonNull(stagingTable, "stagingTable is null");
+        return createTable(table, location, model.partitionedBy(), "SELECT *\nFROM " + Sql.qualified(goldDatabase, stagingTable));
     }
 
     /** CTAS of the first batch of partitions, read from the staging table {@link #createStagingTable} wrote. */

@@ -1107,7 +1107,7 @@ class GoldBuildFailureIT {
         for (int i = 0; i < 250; i++) {
             days.add(java.time.LocalDate.of(2025, 6, 1).plusDays(i).toString());
         }
-        lake.queueQueryResult("sale_date", "date", days);
+        lake.queueStagedBuildResults("sale_date", "date", days, days);
         List<String> tablesBefore = lake.goldTables();
         // The last INSERT (days 201 to 250) fails; by then the staging CTAS has made the staging table and its
         // files, and the CTAS the build's table and its batch.

@@ -349,8 +349,8 @@ class GoldCtasHandlerIT {
     /**
      * More partitions than one query may write: the model's rows are staged once, unpartitioned, and the CTAS
      * and INSERT batches read the staging table, not silver, so the inputs are scanned twice (the partitions
-     * query and the staging CTAS) rather than once a batch more; the staging table and its files are gone
-     * before the swap.
+     * query and the staging CTAS) rather than once a batch more; the batches are cut from the staging table's own
+     * partitions; the staging table and its files are gone before the swap.
      */
     @Test
     void moreThanAHundredPartitionsAreStagedOnceThenWrittenByACtasAndInsertBatchesFromTheStagingTable() throws IOException {
@@ -358,7 +358,7 @@ class GoldCtasHandlerIT {
         for (int i = 0; i < 250; i++) {
             days.add(LocalDate.of(2025, 6, 1).plusDays(i).toString());
         }
-        lake.queueQueryResult("sale_date", "date", days);
+        lake.queueStagedBuildResults("sale_date", "date", days, days);
 
         lake.handler(new StagingAthena(lake.athena(), lake::leaveStagingTable)).handleRequest(Map.of("models", List.of("revenue_by_day")), null);
 
@@ -367,7 +367,7 @@ class GoldCtasHandlerIT {
         QualifiedName staging = QualifiedName.of(lake.goldDatabase(), "revenue_by_day__staging_" + build);
         QualifiedName silverSales = QualifiedName.of(lake.silverDatabase(), "sales");
         List<Statement> statements = parse(lake.athenaSql());
-        assertEquals(6, statements.size(), "partitions, staging CTAS, CTAS, two INSERTs, view: " + lake.athenaSql());
+        assertEquals(7, statements.size(), "partitions, staging CTAS, the staged partitions, CTAS, two INSERTs, view: " + lake.athenaSql());
         assertInstanceOf(Query.class, statements.get(0), "SELECT DISTINCT of the partitions");
         CreateTableAsSelect stage = assertInstanceOf(CreateTableAsSelect.class, statements.get(1));
         assertEquals(staging, stage.getName());
@@ -376,24 +376,25 @@ class GoldCtasHandlerIT {
         assertEquals("SNAPPY", property(stage, "write_compression"));
         assertTrue(stage.getProperties().stream().noneMatch(property -> property.getName().getValue().equals("partitioned_by")), "staged unpartitioned");
         assertEquals(List.of(silverSales), tables(stage), "the staging CTAS reads silver");
-        CreateTableAsSelect ctas = assertInstanceOf(CreateTableAsSelect.class, statements.get(2));
+        assertEquals(List.of(staging), tables(assertInstanceOf(Query.class, statements.get(2))), "the batches' partitions read from the staging table");
+        CreateTableAsSelect ctas = assertInstanceOf(CreateTableAsSelect.class, statements.get(3));
         assertEquals(table, ctas.getName());
         assertEquals("s3://" + lake.goldBucket() + "/tables/revenue_by_day/" + build + "/", property(ctas, "external_location"));
         assertEquals(List.of(staging), tables(ctas), "the first batch reads the staging table, not silver");
-        for (Statement insert : statements.subList(3, 5)) {
+        for (Statement insert : statements.subList(4, 6)) {
             assertEquals(table, assertInstanceOf(Insert.class, insert).getTarget());
             assertEquals(List.of(staging), tables(insert), "each further batch reads the staging table, not silver");
         }
-        assertViewOf(statements.get(5), "revenue_by_day", build);
+        assertViewOf(statements.get(6), "revenue_by_day", build);
         assertEquals(2, statements.stream().filter(statement -> tables(statement).contains(silverSales)).count(), "the inputs scanned twice, not four times");
 
-        List<List<String>> batches = List.of(dates(ctas), dates(statements.get(3)), dates(statements.get(4)));
+        List<List<String>> batches = List.of(dates(ctas), dates(statements.get(4)), dates(statements.get(5)));
         assertEquals(List.of(100, 100, 50), batches.stream().map(List::size).toList());
         assertEquals(days, batches.stream().flatMap(List::stream).toList(), "every partition exactly once, in order");
 
         JsonNode built = lake.logLines().stream().filter(line -> line.get("message").asText().startsWith("gold model built")).findFirst().orElseThrow();
         assertEquals(250, built.get("partitions").asInt());
-        assertEquals(6, built.get("queries").asInt());
+        assertEquals(7, built.get("queries").asInt());
 
         // The staging table and its files, removed after the last batch and before the swap (the last query started).
         List<String> calls = lake.recorder().calls();
@@ -402,6 +403,39 @@ class GoldCtasHandlerIT {
         assertTrue(dropped < calls.lastIndexOf("Athena.StartQueryExecution"), "removed before the view swap: " + calls);
         assertFalse(lake.goldTables().contains("revenue_by_day__staging_" + build), lake.goldTables().toString());
         assertTrue(lake.goldKeys().stream().noneMatch(key -> key.contains("staging_")), lake.goldKeys().toString());
+    }
+
+    /**
+     * Silver changes between the partitions query and the staging CTAS (a commit lands while the build runs, or a
+     * partition column the model computes from the clock moves on): the staged rows hold a partition the first
+     * query did not return. The batches are cut from the staging table's own partitions, so the swapped-in build
+     * holds every staged row; cut from the first query's, that partition's rows were in no batch, and readers got
+     * a build without them, recorded as complete.
+     */
+    @Test
+    void aStagedBuildWritesEveryPartitionTheStagingTableHoldsNotOnlyThoseThePartitionsQueryReturned() throws IOException {
+        List<String> days = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            days.add(LocalDate.of(2025, 6, 1).plusDays(i).toString());
+        }
+        List<String> staged = new ArrayList<>(days);
+        staged.add(LocalDate.of(2025, 6, 1).plusDays(250).toString());
+        lake.queueStagedBuildResults("sale_date", "date", days, staged);
+
+        lake.handler(new StagingAthena(lake.athena(), lake::leaveStagingTable)).handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+
+        String build = lake.currentBuild("revenue_by_day");
+        QualifiedName table = QualifiedName.of(lake.goldDatabase(), "revenue_by_day__" + build);
+        List<Statement> statements = parse(lake.athenaSql());
+        List<Statement> writes = statements.stream()
+                .filter(statement -> statement instanceof Insert insert && insert.getTarget().equals(table)
+                        || statement instanceof CreateTableAsSelect ctas && ctas.getName().equals(table))
+                .toList();
+        List<String> written = writes.stream().flatMap(statement -> dates(statement).stream()).toList();
+        assertEquals(staged, written, "every staged partition written exactly once, in order");
+        assertEquals(List.of(100, 100, 51), writes.stream().map(statement -> dates(statement).size()).toList());
+        assertEquals(251, lake.logLines().stream().filter(line -> line.get("message").asText().startsWith("gold model built")).findFirst().orElseThrow()
+                .get("partitions").asInt());
     }
 
     /**

@@ -22,6 +22,7 @@ import io.trino.sql.tree.Property;
 import io.trino.sql.tree.QualifiedName;
 import io.trino.sql.tree.Query;
 import io.trino.sql.tree.QuerySpecification;
+import io.trino.sql.tree.SingleColumn;
 import io.trino.sql.tree.Statement;
 import io.trino.sql.tree.StringLiteral;
 import io.trino.sql.tree.Table;
@@ -116,6 +117,18 @@ class GoldStatementsParseTest {
         assertCtasProperties(stage, stagingLocation, List.of());
         assertEquals(model.select(SILVER), statements.createStagingTable(stagingTable, stagingLocation).split("\nAS\n", 2)[1].strip(),
                 "the staging CTAS is the model's own SELECT, its columns as it gives them");
+        // The batches' partitions, read from the staged rows: their partition columns, distinct, from the staging table alone.
+        Query stagedPartitions = assertInstanceOf(Query.class, parse(statements.distinctStagedPartitions(stagingTable)));
+        assertEquals(List.of(QualifiedName.of(GOLD, stagingTable)), tablesRead(stagedPartitions));
+        QuerySpecification stagedSelect = assertInstanceOf(QuerySpecification.class, stagedPartitions.getQueryBody());
+        assertTrue(stagedSelect.getSelect().isDistinct());
+        assertEquals(model.partitionedBy(), stagedSelect.getSelect().getSelectItems().stream()
+                .map(item -> ((Identifier) ((SingleColumn) item).getExpression()).getValue()).toList());
+        // Nothing staged: every staged row (none), unfiltered, into the partitioned build table.
+        CreateTableAsSelect allStaged = assertInstanceOf(CreateTableAsSelect.class, parse(statements.createTableAsFromStaging(stagingTable)));
+        assertEquals(QualifiedName.of(GOLD, table), allStaged.getName());
+        assertCtasProperties(allStaged, location, model.partitionedBy(), GOLD);
+        assertEquals(List.of(QualifiedName.of(GOLD, stagingTable)), tablesRead(allStaged.getQuery()));
         CreateTableAsSelect firstStaged = assertInstanceOf(CreateTableAsSelect.class,
                 parse(statements.createTableAsFromStaging(stagingTable, batches.predicate(0))));
         assertEquals(QualifiedName.of(GOLD, table), firstStaged.getName());

@@ -241,6 +241,17 @@ public final class GoldLake implements AutoCloseable {
                 + "], \"column_info\": [{\"Name\": \"" + column + "\", \"Label\": \"" + column + "\", \"Type\": \"" + type + "\"}]}]}");
     }
 
+    /**
+     * Queues what a staged build's first queries return, in the order they start (moto hands each query the next
+     * queued result when it starts): the partitions query's {@code partitions}, the staging CTAS's (no rows, never
+     * read), then {@code staged}, the partitions of the rows the staging table holds, which the batches are cut from.
+     */
+    public void queueStagedBuildResults(String column, String type, List<String> partitions, List<String> staged) throws IOException {
+        queueQueryResult(column, type, partitions);
+        queueQueryResult(column, type, List.of());
+        queueQueryResult(column, type, staged);
+    }
+
     /** The SQL of every query started in this lake's workgroup, oldest first (moto lists them in start order). */
     public List<String> athenaSql() {
         List<String> sql = new ArrayList<>();
