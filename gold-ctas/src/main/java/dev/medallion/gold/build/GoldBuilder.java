@@ -957,12 +957,23 @@ public final class GoldBuilder {
             }
         }
 
-        /** Removes what this failed build created: its staging table and files, its table, if the CTAS got that far, and its files. */
+        /**
+         * Removes what this failed build created: its staging table and files, its table, if the CTAS got that far,
+         * and its files. The staging part and the build's own are removed apart: a staging table Glue will not
+         * delete keeps only its own files (catalog first), not the build's table and files, which no failure of
+         * the staging's concerns. What is left is found by its name by the model's next build, or the next
+         * invocation finding the model unchanged.
+         */
         private void discard(Exception cause) {
-            try {
-                if (staged) {
+            if (staged) {
+                try {
                     dropStaging();
                 }
+                catch (IOException | RuntimeException e) {
+                    notRemoved(cause, "staging table and files", settings.goldDatabase() + "." + stagingTable + ", " + layout.stagingLocation(model.name(), build), e);
+                }
+            }
+            try {
                 catalog.dropTable(settings.goldDatabase(), table);
                 List<String> written = gold.list(layout.buildPrefix(model.name(), build));
                 if (!written.isEmpty()) {
@@ -970,10 +981,15 @@ public final class GoldBuilder {
                 }
             }
             catch (IOException | RuntimeException e) {
-                cause.addSuppressed(e);
-                log.warn("could not remove a failed gold build; the next build retries", Map.of(
-                        "model", model.name(), "buildId", build.value(), "error", ErrorMessages.describe(e)));
+                notRemoved(cause, "table and files", settings.goldDatabase() + "." + table + ", " + layout.location(model.name(), build), e);
             }
+        }
+
+        /** @param part what of the build is left, @param where its Glue table and S3 location */
+        private void notRemoved(Exception cause, String part, String where, Exception failure) {
+            cause.addSuppressed(failure);
+            log.warn("could not remove a failed gold build's " + part + "; the model's next build, or the next invocation finding it unchanged, removes them",
+                    Map.of("model", model.name(), "buildId", build.value(), "left", where, "error", ErrorMessages.describe(failure)));
         }
 
         private static String unreadNote(LiveView live) {

@@ -24,7 +24,12 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.DeleteTableRequest;
+import software.amazon.awssdk.services.glue.model.GlueException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -1134,6 +1139,63 @@ class GoldBuildFailureIT {
         // moto runs no view DDL: the SQL sent (no VIEW statement) shows there was no swap; this, that the
         // failure pruned none of the view's versions, the previous one among them (the rollback target).
         assertEquals(viewVersionsBefore, lake.viewVersions("revenue_by_day"), "no version of the view was removed");
+    }
+
+    /**
+     * A failed staged build whose staging table Glue will not delete (here every DeleteTable of a staging table
+     * fails) still removes its own table and files: the two are apart, and only the staging table's files wait
+     * with it (catalog first) for the model's next build, or the next invocation finding it unchanged. Before, the
+     * removal stopped at the staging table, and the build's own table (registered in the gold database, its
+     * files a partial build) stayed too.
+     */
+    @Test
+    void aFailedStagedBuildWhoseStagingTableCannotBeDroppedStillRemovesItsOwnTableAndFiles() throws IOException {
+        String previous = firstBuildOfRevenueByDay();
+        List<String> keysBefore = revenueKeys();
+        lake.addSilverFile("sales");
+        List<String> days = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            days.add(java.time.LocalDate.of(2025, 6, 1).plusDays(i).toString());
+        }
+        lake.queueStagedBuildResults("sale_date", "date", days, days);
+        List<String> tablesBefore = lake.goldTables();
+        FailingQueryAthena athena = new FailingQueryAthena(new StagingAthena(lake.athena(), lake::leaveStagingTable),
+                sql -> sql.startsWith("INSERT INTO") && sql.contains("DATE '2025-12-28'"),
+                insert -> leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow()));
+        AtomicInteger refused = new AtomicInteger();
+        ExecutionInterceptor stagingDropRefused = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof DeleteTableRequest delete && delete.name().contains("__staging_")) {
+                    refused.incrementAndGet();
+                    throw GlueException.builder().statusCode(500).message("InternalServiceException: We encountered an internal error. Please try again.").build();
+                }
+            }
+        };
+        try (GlueClient glue = GlueClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(AWS.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(lake.recorder()).addExecutionInterceptor(stagingDropRefused)).build()) {
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), lake.s3(), glue, athena, lake.models(), lake.log(), lake.recordingSleeper());
+
+            GoldBuildException failure = assertThrows(GoldBuildException.class, () -> handler.handleRequest(Map.of("models", List.of("revenue_by_day")), null));
+
+            assertTrue(failure.getMessage().contains("insert 3/3") && failure.getMessage().contains("readers keep its previous build"), failure.getMessage());
+        }
+        assertTrue(refused.get() > 0, "the staging table's drop was attempted and refused");
+        String built = newBuildTable();
+        String staging = built.replace("revenue_by_day__", "revenue_by_day__staging_");
+        List<String> tablesAfter = lake.goldTables();
+        assertFalse(tablesAfter.contains(built), "the failed build's own table is removed: " + tablesAfter);
+        assertTrue(tablesAfter.contains(staging), "the staging table Glue would not delete stays, for the next build: " + tablesAfter);
+        String buildFolder = "tables/revenue_by_day/" + built.substring("revenue_by_day__".length()) + "/";
+        assertEquals(List.of(), revenueKeys().stream().filter(key -> key.startsWith(buildFolder)).toList(), "the failed build's own files are removed");
+        List<String> left = revenueKeys().stream().filter(key -> !keysBefore.contains(key)).toList();
+        assertTrue(!left.isEmpty() && left.stream().allMatch(key -> key.contains("/staging_")), "only the staging table's files wait with it: " + left);
+        assertEquals(previous, lake.currentBuild("revenue_by_day"));
+        List<String> expectedTables = new ArrayList<>(tablesBefore);
+        expectedTables.add(staging);
+        expectedTables.sort(null);
+        assertEquals(expectedTables, tablesAfter);
     }
 
     private List<String> revenueKeys() throws IOException {
