@@ -213,11 +213,12 @@ class LocalLakehouseCliTest {
     void theCastsGivenForStringColumnsThatLookTypedRunInAGoldModel() throws Exception {
         Path ledger = Files.createDirectories(directory.resolve("drop/ledger"));
         Files.writeString(ledger.resolve("ledger.csv"), """
-                id;dc;cg;sg;cur;acc;pct;dmy;mdy;yn;note
-                1;1.234,56;1,234.5;1 234;$12.50;(12.50);12%;31/01/2026;01/31/2026;Y;first
-                2;12,5;7.25;5;$3;3.25;3.5%;01/02/2026;02/01/2026;N;second
-                3;-0,75;12,345,678;12 345;$1,234.50;0;;29/02/2024;02/29/2024;y;third
-                4;;;;;  ;;;;;fourth
+                id;dc;cg;sg;cur;acc;pct;dmy;mdy;yn;qty;note
+                1;1.234,56;1,234.5;1 234;$12.50;(12.50);12%;31/01/2026;01/31/2026;Y;3;first
+                2;12,5;7.25;5;$3;3.25;3.5%;01/02/2026;02/01/2026;N;4;second
+                3;-0,75;12,345,678;12 345;$1,234.50;0;;29/02/2024;02/29/2024;y;-5;third
+                4;;;;;  ;;;;;;fourth
+                5;N/A;-;#N/A;n/a;-;?;null;NULL;-;N/A;fifth
                 """);
         Path models = models("typed");
         Files.writeString(models.resolve("typed.sql"), "-- sources: ledger\nSELECT id FROM ${silver_database}.ledger\n");
@@ -235,9 +236,9 @@ class LocalLakehouseCliTest {
                 casts.put(hinted.group(1), hinted.group(2));
             }
         }
-        assertEquals(List.of("acc", "cg", "cur", "dc", "dmy", "mdy", "pct", "sg", "yn"), List.copyOf(casts.keySet()), contract.group(1));
-        // A field of spaces stays as read in a string column: the cast makes it null, as a typed column would.
-        assertEquals("CAST(replace(replace(nullif(trim(acc), ''), '(', '-'), ')', '') AS double)", casts.get("acc"));
+        assertEquals(List.of("acc", "cg", "cur", "dc", "dmy", "mdy", "pct", "qty", "sg", "yn"), List.copyOf(casts.keySet()), contract.group(1));
+        // A field of spaces stays as read in a string column: the cast makes it null, as a typed column would; so too a placeholder.
+        assertEquals("CAST(replace(replace(nullif(nullif(trim(acc), ''), '-'), '(', '-'), ')', '') AS double)", casts.get("acc"));
         Files.writeString(models.resolve("typed.sql"), "-- sources: ledger\nSELECT id, " + String.join(", ", casts.entrySet().stream()
                 .map(cast -> cast.getValue() + " AS " + cast.getKey()).toList()) + " FROM ${silver_database}.ledger\n");
 
@@ -245,15 +246,18 @@ class LocalLakehouseCliTest {
 
         assertEquals(0, second.exit(), second.err());
         Path table = lake.resolve("gold/typed");
-        assertEquals(Map.of("id", "BIGINT", "acc", "DOUBLE", "cg", "DOUBLE", "cur", "DOUBLE", "dc", "DOUBLE", "dmy", "DATE", "mdy", "DATE", "pct", "DOUBLE",
-                "sg", "BIGINT", "yn", "BOOLEAN"), GoldFiles.schema(table));
-        assertEquals("[{id=1, acc=-12.5, cg=1234.5, cur=12.5, dc=1234.56, dmy=2026-01-31, mdy=2026-01-31, pct=0.12, sg=1234, yn=true},"
-                + " {id=2, acc=3.25, cg=7.25, cur=3.0, dc=12.5, dmy=2026-02-01, mdy=2026-02-01, pct=0.035, sg=5, yn=false},"
-                + " {id=3, acc=0.0, cg=1.2345678E7, cur=1234.5, dc=-0.75, dmy=2024-02-29, mdy=2024-02-29, pct=null, sg=12345, yn=true},"
-                + " {id=4, acc=null, cg=null, cur=null, dc=null, dmy=null, mdy=null, pct=null, sg=null, yn=null}]",
-                GoldFiles.query("SELECT id, acc, cg, cur, dc, CAST(dmy AS VARCHAR) AS dmy, CAST(mdy AS VARCHAR) AS mdy, pct, sg, yn FROM "
+        assertEquals(Map.ofEntries(Map.entry("id", "BIGINT"), Map.entry("acc", "DOUBLE"), Map.entry("cg", "DOUBLE"), Map.entry("cur", "DOUBLE"),
+                Map.entry("dc", "DOUBLE"), Map.entry("dmy", "DATE"), Map.entry("mdy", "DATE"), Map.entry("pct", "DOUBLE"), Map.entry("qty", "BIGINT"),
+                Map.entry("sg", "BIGINT"), Map.entry("yn", "BOOLEAN")), GoldFiles.schema(table));
+        assertEquals("[{id=1, acc=-12.5, cg=1234.5, cur=12.5, dc=1234.56, dmy=2026-01-31, mdy=2026-01-31, pct=0.12, qty=3, sg=1234, yn=true},"
+                + " {id=2, acc=3.25, cg=7.25, cur=3.0, dc=12.5, dmy=2026-02-01, mdy=2026-02-01, pct=0.035, qty=4, sg=5, yn=false},"
+                + " {id=3, acc=0.0, cg=1.2345678E7, cur=1234.5, dc=-0.75, dmy=2024-02-29, mdy=2024-02-29, pct=null, qty=-5, sg=12345, yn=true},"
+                + " {id=4, acc=null, cg=null, cur=null, dc=null, dmy=null, mdy=null, pct=null, qty=null, sg=null, yn=null},"
+                + " {id=5, acc=null, cg=null, cur=null, dc=null, dmy=null, mdy=null, pct=null, qty=null, sg=null, yn=null}]",
+                GoldFiles.query("SELECT id, acc, cg, cur, dc, CAST(dmy AS VARCHAR) AS dmy, CAST(mdy AS VARCHAR) AS mdy, pct, qty, sg, yn FROM "
                         + "read_parquet('" + table + "/**/*.parquet') ORDER BY id").toString());
-        assertEquals("[{dc=1.234,56, pct=12%, dmy=31/01/2026, yn=Y}, {dc=12,5, pct=3.5%, dmy=01/02/2026, yn=N}, {dc=-0,75, pct=null, dmy=29/02/2024, yn=y}, {dc=null, pct=null, dmy=null, yn=null}]",
+        assertEquals("[{dc=1.234,56, pct=12%, dmy=31/01/2026, yn=Y}, {dc=12,5, pct=3.5%, dmy=01/02/2026, yn=N}, {dc=-0,75, pct=null, dmy=29/02/2024, yn=y}, {dc=null, pct=null, dmy=null, yn=null},"
+                + " {dc=N/A, pct=?, dmy=null, yn=-}]",
                 GoldFiles.query("SELECT dc, pct, dmy, yn FROM read_parquet('" + lake.resolve("silver/ledger") + "/**/*.parquet') ORDER BY id").toString(),
                 "silver holds the text as written");
     }

@@ -17,22 +17,28 @@ import static java.util.Objects.requireNonNull;
  * @param looksLike what the values look like: {@code numbers with a decimal comma}
  * @param example one of the values, as written
  * @param whyNotRead which type does not read such values, and why: {@code a double does not read (its decimal mark is '.')}
+ * @param placeholders the placeholders for a missing value seen among the values, as written ({@code N/A}, {@code -}), which the
+ *        cast makes NULL; empty when there was none
  * @param typed what the cast gives: {@code numbers}
  * @param cast an expression Athena and DuckDB both run over the column: {@code CAST(replace(replace(amount, '.', ''), ',', '.') AS double)}
  */
-public record StringColumnHint(String column, String looksLike, String example, String whyNotRead, String typed, String cast) {
+public record StringColumnHint(String column, String looksLike, String example, String whyNotRead, List<String> placeholders, String typed, String cast) {
     public StringColumnHint {
         requireNonNull(column, "column is null");
         requireNonNull(looksLike, "looksLike is null");
         requireNonNull(example, "example is null");
         requireNonNull(whyNotRead, "whyNotRead is null");
+        placeholders = List.copyOf(requireNonNull(placeholders, "placeholders is null"));
         requireNonNull(typed, "typed is null");
         requireNonNull(cast, "cast is null");
     }
 
     /** The hint for people, without the column's name: a summary line puts it after the column, a log line under it. */
     public String describe() {
-        return "its values look like " + looksLike + " (\"" + example + "\"), which " + whyNotRead + ": the column stays string, each value kept"
+        String amongThem = placeholders.isEmpty() ? ""
+                : ", and placeholders for a missing value (" + placeholders.stream().map(placeholder -> "\"" + placeholder + "\"").collect(Collectors.joining(", "))
+                        + "), which the cast makes NULL";
+        return "its values look like " + looksLike + " (\"" + example + "\"), which " + whyNotRead + amongThem + ": the column stays string, each value kept"
                 + " as written; to have " + typed + ", cast it in a gold model: " + cast;
     }
 

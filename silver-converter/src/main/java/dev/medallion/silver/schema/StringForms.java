@@ -1,5 +1,6 @@
 package dev.medallion.silver.schema;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -13,6 +14,11 @@ import static java.util.Objects.requireNonNull;
  * ({@link StringColumnHint}). Few forms, each unambiguous: every non-empty value must fit the form, and at least one must be
  * of it alone; a column two readings fit ({@code 1,234} a thousand and more, or one and a fraction; {@code 01/02/2026} in
  * January or February) gets no hint. Values are matched as written, spaces included, since the cast reads them so.
+ * Placeholders for a missing value an export writes among the values ({@code N/A}, {@code -}, {@code ?}: {@link #isPlaceholder})
+ * fit every form: one stray {@code N/A} would otherwise leave a column of amounts without a hint. The cast makes each one seen
+ * NULL, by {@code nullif} on its spelling, and so does not pass over a text it was not shown ({@code try_cast} would, hiding
+ * a later file's real text as NULL). A column a type reads but for its placeholders ({@code 12}, {@code N/A}) gets a hint too:
+ * inference left it string for them alone.
  * It runs once per new dataset, over the rows its contract is inferred from, and each form stops at its first value that
  * does not fit, so a column of real text costs a look at its first value or two.
  */
@@ -40,6 +46,14 @@ final class StringForms {
     private static final Pattern PERCENT = Pattern.compile("[+-]?" + PLAIN + " ?%");
     /** Day and month of two digits each, either first, and a four-digit year: a cast by position reads them. */
     private static final Pattern OTHER_ORDER_DATE = Pattern.compile("([0-9]{2})([/.-])([0-9]{2})\\2([0-9]{4})");
+    /** A number a bigint or a double reads as CAST does: no leading zero (a code's), no more digits than a bigint holds. */
+    private static final Pattern PLAIN_READ = Pattern.compile("[+-]?(0|[1-9][0-9]{0,17})(\\.[0-9]+)?");
+    private static final Pattern ISO_DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+    /**
+     * What exports and spreadsheets write for a missing value besides the lookalikes {@link NullMarkers#lookalike} knows: a
+     * question mark, as survey and hand-kept sheets do.
+     */
+    private static final Set<String> OTHER_PLACEHOLDERS = Set.of("?");
 
     /**
      * SQL keywords a column may be named as, which a cast must quote: Trino's reserved words
@@ -74,6 +88,10 @@ final class StringForms {
             if (markers.isDeclared(value, ColumnType.STRING)) {
                 continue;
             }
+            if (isPlaceholder(value)) {
+                column.placeholders.add(value);
+                continue;
+            }
             if (!column.fit(value)) {
                 return Optional.empty();
             }
@@ -81,10 +99,25 @@ final class StringForms {
         return column.hint(name);
     }
 
+    /**
+     * Whether a field, as written, is a placeholder for a missing value that a string column keeps as text: a default marker
+     * ({@code NULL}, {@code null}), a lookalike of one ({@code N/A}, {@code #N/A}, {@code -}, {@code n/a}), or {@code ?}. The
+     * whole field, so that {@code N/A yet} or a padded one is not.
+     */
+    static boolean isPlaceholder(String value) {
+        return NullMarkers.DEFAULTS.contains(value) || OTHER_PLACEHOLDERS.contains(value)
+                || NullMarkers.lookalike(value, ColumnType.STRING).filter(value::equals).isPresent();
+    }
+
     /** What one column's values have been so far, for each form. */
     private static final class Column {
         /** Whether some field was only spaces and tabs: kept as such in a string column, which no CAST reads. */
         boolean spaces;
+        /** The placeholders seen, each spelling once, in the order met: the cast makes each NULL. */
+        final Set<String> placeholders = new LinkedHashSet<>();
+        /** Whether every value is one a bigint or double reads, or a date does: typed but for the placeholders. */
+        boolean plainNumber = true;
+        boolean isoDate = true;
         boolean decimalComma = true;
         String decimalCommaExample;
         boolean commaGrouped = true;
@@ -149,7 +182,9 @@ final class StringForms {
             }
             sawYes = sawYes || value.equalsIgnoreCase("y") || value.equalsIgnoreCase("yes");
             sawNo = sawNo || value.equalsIgnoreCase("n") || value.equalsIgnoreCase("no");
-            return decimalComma || commaGrouped || spaceGrouped || currency || accounting || percent || dayFirst || monthFirst || yN || yesNo;
+            plainNumber = plainNumber && PLAIN_READ.matcher(value).matches();
+            isoDate = isoDate && ISO_DATE.matcher(value).matches() && Values.parseDate(value) != Long.MIN_VALUE;
+            return plainNumber || isoDate || decimalComma || commaGrouped || spaceGrouped || currency || accounting || percent || dayFirst || monthFirst || yN || yesNo;
         }
 
         private void fitCurrency(String value) {
@@ -204,9 +239,22 @@ final class StringForms {
                 return Optional.empty();
             }
             String x = spaces ? "nullif(trim(" + identifier(name) + "), '')" : identifier(name);
+            for (String placeholder : placeholders) {
+                x = "nullif(" + x + ", " + literal(placeholder) + ")";
+            }
             String numberType = fractions ? "double" : "bigint";
+            // Had the dataset declared its placeholders, inference would have typed such a column: worth saying, as the fix at the source.
+            String typedButForPlaceholders = "(had the dataset declared the placeholders as its null markers, CSV_NULL_VALUES, before its first file,"
+                    + " the column would be ";
             String noSeparator = "a number type does not read (it takes no thousands separator)";
             List<Optional<StringColumnHint>> found = List.of(
+                    plainNumber && !placeholders.isEmpty()
+                            ? hint(name, fractions ? "numbers" : "whole numbers", first, "a " + numberType + " reads " + typedButForPlaceholders + numberType + ")",
+                                    "numbers", "CAST(" + x + " AS " + numberType + ")")
+                            : Optional.empty(),
+                    isoDate && !placeholders.isEmpty()
+                            ? hint(name, "dates", first, "a date reads " + typedButForPlaceholders + "date)", "dates", "CAST(" + x + " AS date)")
+                            : Optional.empty(),
                     decimalComma && decimalCommaExample != null
                             ? hint(name, "numbers with a decimal comma", decimalCommaExample, "a double does not read (its decimal mark is '.')", "numbers",
                                     "CAST(replace(replace(" + x + ", '.', ''), ',', '.') AS double)")
@@ -260,9 +308,14 @@ final class StringForms {
             return String.join(separator, dayFirst ? List.of("dd", "mm", "yyyy") : List.of("mm", "dd", "yyyy"));
         }
 
-        private static Optional<StringColumnHint> hint(String name, String looksLike, String example, String whyNotRead, String typed, String cast) {
-            return Optional.of(new StringColumnHint(name, looksLike, example, whyNotRead, typed, cast));
+        private Optional<StringColumnHint> hint(String name, String looksLike, String example, String whyNotRead, String typed, String cast) {
+            return Optional.of(new StringColumnHint(name, looksLike, example, whyNotRead, List.copyOf(placeholders), typed, cast));
         }
+    }
+
+    /** A text as an SQL string literal, its quotes doubled. */
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /** The column's name as SQL reads it: bare where it can be, else quoted. */

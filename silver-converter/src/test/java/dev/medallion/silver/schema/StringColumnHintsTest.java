@@ -79,10 +79,8 @@ class StringColumnHintsTest {
         return Stream.of(
                 // Real text, and a mixture of forms or of a form and text.
                 Arguments.of((Object) new String[] {"alice", "bob"}),
-                Arguments.of((Object) new String[] {"12,5", "n/a"}),
+                Arguments.of((Object) new String[] {"12,5", "pending"}),
                 Arguments.of((Object) new String[] {"$12.50", "€3.00"}),
-                Arguments.of((Object) new String[] {"12%", "0.5"}),
-                Arguments.of((Object) new String[] {"1,234.5", "12,5"}),
                 // Codes and ids: ZIP codes with leading zeros, ids, 20-digit ICCIDs.
                 Arguments.of((Object) new String[] {"01234", "75001", "13008"}),
                 Arguments.of((Object) new String[] {"007", "012"}),
@@ -101,7 +99,14 @@ class StringColumnHintsTest {
                 Arguments.of((Object) new String[] {"Y", "N", "maybe"}),
                 Arguments.of((Object) new String[] {"31/01/2026", "01.02.2026"}),
                 // Padded: the cast reads the text as written, spaces included, so none is offered.
-                Arguments.of((Object) new String[] {" 12,5", "3,25"}));
+                Arguments.of((Object) new String[] {" 12,5", "3,25"}),
+                // Placeholders alone say nothing of a type; codes among placeholders are codes still; an ambiguous column stays so.
+                Arguments.of((Object) new String[] {"N/A", "-", "?"}),
+                Arguments.of((Object) new String[] {"01234", "N/A"}),
+                Arguments.of((Object) new String[] {"1,234", "N/A", "5,678"}),
+                // A placeholder padded is no placeholder, nor a word that merely contains one.
+                Arguments.of((Object) new String[] {"12,5", " N/A"}),
+                Arguments.of((Object) new String[] {"12,5", "N/A yet"}));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -128,11 +133,64 @@ class StringColumnHintsTest {
         assertEquals(Optional.of("CAST(replace(replace(nullif(trim(amount), ''), '.', ''), ',', '.') AS double)"), castFor("amount", "12,5", "", "3,25", "  "));
     }
 
-    /** A declared marker is null in a string column too; NULL undeclared stays the four letters, which no cast reads. */
+    /** A declared marker is null in a string column already, so the cast need not name it. */
     @Test
-    void declaredMarkersArePassedOverButTextNullIsNot() {
+    void declaredMarkersArePassedOver() {
         assertEquals(Optional.of("CAST(replace(replace(amount, '.', ''), ',', '.') AS double)"), castFor("amount", NullMarkers.declaring(List.of("N/A")), "12,5", "N/A"));
-        assertEquals(Optional.empty(), castFor("amount", "12,5", "NULL", "3,25"));
+    }
+
+    static Stream<Arguments> hintedAmongPlaceholders() {
+        return Stream.of(
+                // A stray placeholder in a column of a form: the cast makes each one seen NULL, by its spelling as written.
+                Arguments.of(new String[] {"1.234,56", "N/A", "12,5", "-"}, "CAST(replace(replace(nullif(nullif(amount, 'N/A'), '-'), '.', ''), ',', '.') AS double)"),
+                Arguments.of(new String[] {"31/01/2026", "#N/A", "01/02/2026"},
+                        "CAST(substr(nullif(amount, '#N/A'), 7, 4) || '-' || substr(nullif(amount, '#N/A'), 4, 2) || '-' || substr(nullif(amount, '#N/A'), 1, 2) AS date)"),
+                Arguments.of(new String[] {"Y", "?", "N"}, "CASE upper(nullif(amount, '?')) WHEN 'Y' THEN true WHEN 'N' THEN false END"),
+                // NULL undeclared is kept as text in a string column: a placeholder like the others.
+                Arguments.of(new String[] {"12,5", "NULL", "3,25", "null"}, "CAST(replace(replace(nullif(nullif(amount, 'NULL'), 'null'), '.', ''), ',', '.') AS double)"),
+                Arguments.of(new String[] {"12%", "n/a"}, "CAST(replace(nullif(amount, 'n/a'), '%', '') AS double) / 100"),
+                // A column a type reads but for its placeholders: inference left it string for them alone.
+                Arguments.of(new String[] {"12", "n/a", "-7"}, "CAST(nullif(amount, 'n/a') AS bigint)"),
+                Arguments.of(new String[] {"12.5", "?", "3"}, "CAST(nullif(amount, '?') AS double)"),
+                Arguments.of(new String[] {"2026-01-31", "-", "2026-02-01"}, "CAST(nullif(amount, '-') AS date)"),
+                // A field of spaces and a placeholder: both NULL.
+                Arguments.of(new String[] {"12,5", "N/A", "  "}, "CAST(replace(replace(nullif(nullif(trim(amount), ''), 'N/A'), '.', ''), ',', '.') AS double)"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("hintedAmongPlaceholders")
+    void aColumnOfOneFormButForPlaceholdersIsHintedWithThePlaceholdersCastToNull(String[] values, String cast) {
+        assertEquals(ColumnType.STRING, TypeInference.infer(Arrays.stream(values).map(value -> new String[] {value}).toList(), 1).get(0));
+        assertEquals(Optional.of(cast), castFor("amount", values), () -> Arrays.toString(values));
+    }
+
+    /** The hint names the placeholders it saw, and says the cast makes them NULL. */
+    @Test
+    void theHintNamesThePlaceholdersSeen() {
+        List<String[]> rows = List.of(new String[] {"1.234,56"}, new String[] {"N/A"}, new String[] {"12,5"}, new String[] {"-"}, new String[] {"N/A"});
+
+        List<StringColumnHint> hints = TypeInference.stringColumnHints(rows, List.of("amount"), TypeInference.infer(rows, 1), NullMarkers.defaults());
+
+        assertEquals(1, hints.size(), hints::toString);
+        assertEquals(List.of("N/A", "-"), hints.get(0).placeholders());
+        assertEquals("its values look like numbers with a decimal comma (\"1.234,56\"), which a double does not read (its decimal mark is '.'), and"
+                + " placeholders for a missing value (\"N/A\", \"-\"), which the cast makes NULL: the column stays string, each value kept as written;"
+                + " to have numbers, cast it in a gold model: CAST(replace(replace(nullif(nullif(amount, 'N/A'), '-'), '.', ''), ',', '.') AS double)",
+                hints.get(0).describe());
+    }
+
+    /** A column a type would read but for its placeholders says the type, and that declaring them would have given it. */
+    @Test
+    void aTypedColumnButForPlaceholdersSaysDeclaringThemWouldHaveTypedIt() {
+        List<String[]> rows = List.of(new String[] {"12"}, new String[] {"N/A"});
+
+        List<StringColumnHint> hints = TypeInference.stringColumnHints(rows, List.of("qty"), TypeInference.infer(rows, 1), NullMarkers.defaults());
+
+        assertEquals(1, hints.size(), hints::toString);
+        assertEquals("its values look like whole numbers (\"12\"), which a bigint reads (had the dataset declared the placeholders as its null markers,"
+                + " CSV_NULL_VALUES, before its first file, the column would be bigint), and placeholders for a missing value (\"N/A\"), which the cast"
+                + " makes NULL: the column stays string, each value kept as written; to have numbers, cast it in a gold model: CAST(nullif(qty, 'N/A')"
+                + " AS bigint)", hints.get(0).describe());
     }
 
     /** A column named as an SQL keyword, or as no bare identifier, is quoted in the cast. */
