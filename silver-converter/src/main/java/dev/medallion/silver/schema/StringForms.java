@@ -1,5 +1,6 @@
 package dev.medallion.silver.schema;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -32,17 +33,24 @@ final class StringForms {
     /** One comma after one to three digits and before three: a thousands separator or a decimal comma, nothing tells which. */
     private static final Pattern COMMA_EITHER_WAY = Pattern.compile("[+-]?[0-9]{1,3},[0-9]{3}");
     private static final Pattern COMMA_GROUPED = Pattern.compile("[+-]?(" + COMMA_GROUPED_NUMBER + "|" + PLAIN + ")");
-    private static final Pattern SPACE_GROUPED = Pattern.compile("[+-]?([0-9]{1,3}( [0-9]{3})+|[0-9]+)([.,][0-9]+)?");
-    /** A currency's sign, or its ISO 4217 code set apart by a space, before or after a number. */
-    private static final Pattern CURRENCY = Pattern.compile("(?<sign>[+-]?)(?:(?<before>[$€£¥]|[A-Z]{3} )(?<signAfter>[+-]?))?"
-            + "(?<number>" + COMMA_GROUPED_NUMBER + "|" + PLAIN + ")(?<after>[$€£¥]| [A-Z]{3})?");
+    /**
+     * The spaces exports set thousands apart with, and a currency apart from its number: a space, a no-break space (U+00A0, as
+     * French exports write {@code 1 234,56 €}) and a narrow no-break one (U+202F, as Swiss and newer French ones do).
+     */
+    private static final String SPACES = " \u00A0\u202F";
+    private static final Pattern SPACE_GROUPED = Pattern.compile("[+-]?([0-9]{1,3}([" + SPACES + "][0-9]{3})+|[0-9]+)([.,][0-9]+)?");
+    /**
+     * A number with what an amount is written with around it: parentheses for a negative, a currency's sign or its ISO 4217
+     * code before it or after it, set apart by a space or not. The number is then read by the forms of numbers.
+     */
+    private static final Pattern AMOUNT = Pattern.compile("(?<open>\\(?)(?<sign>[+-]?)(?:(?<before>[$€£¥]|[A-Z]{3}[ \\u00A0])(?<signAfter>[+-]?))?"
+            + "(?<number>[0-9]([0-9.," + SPACES + "]*[0-9])?)(?<after>[" + SPACES + "]?[$€£¥]|[ \\u00A0][A-Z]{3})?(?<close>\\)?)");
     /**
      * The codes read as currencies: those most traded, so that a code of three letters before a number ({@code SKU 123}) is
      * not taken for one.
      */
     private static final Set<String> CURRENCY_CODES = Set.of("USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "CNY", "HKD", "SGD", "SEK",
             "NOK", "DKK", "PLN", "CZK", "HUF", "INR", "BRL", "MXN", "ZAR", "TRY", "KRW");
-    private static final Pattern ACCOUNTING = Pattern.compile("\\((" + COMMA_GROUPED_NUMBER + "|" + PLAIN + ")\\)|[+-]?(" + COMMA_GROUPED_NUMBER + "|" + PLAIN + ")");
     private static final Pattern PERCENT = Pattern.compile("[+-]?" + PLAIN + " ?%");
     /** Day and month of two digits each, either first, and a four-digit year: a cast by position reads them. */
     private static final Pattern OTHER_ORDER_DATE = Pattern.compile("([0-9]{2})([/.-])([0-9]{2})\\2([0-9]{4})");
@@ -124,12 +132,14 @@ final class StringForms {
         String commaGroupedExample;
         boolean spaceGrouped = true;
         String spaceGroupedExample;
-        boolean currency = true;
+        /** Whether every value is a number, perhaps with a currency or in parentheses ({@link #AMOUNT}). */
+        boolean amount = true;
         String currencyExample;
         String currencyToken;
-        boolean currencySpaced;
-        boolean accounting = true;
         String accountingExample;
+        /** The spaces seen between a currency and its number, and between thousands: the cast removes each. */
+        final Set<Character> currencySpaces = new LinkedHashSet<>();
+        final Set<Character> groupSpaces = new LinkedHashSet<>();
         boolean percent = true;
         boolean percentSpaced;
         boolean dayFirst = true;
@@ -142,6 +152,8 @@ final class StringForms {
         /** Whether some value has a point: a fraction, where the form's thousands are set apart otherwise. */
         boolean fractions;
         boolean commas;
+        /** Whether every amount's number is written without commas or spaces: no form of numbers is needed to read it. */
+        boolean plainNumbers = true;
         String first;
 
         /** Takes one more value; false when no form is left. */
@@ -151,22 +163,8 @@ final class StringForms {
             }
             fractions = fractions || value.indexOf('.') >= 0;
             commas = commas || value.indexOf(',') >= 0;
-            if (decimalComma && (decimalComma = DECIMAL_COMMA.matcher(value).matches()) && decimalCommaExample == null
-                    && value.indexOf(',') >= 0 && !COMMA_EITHER_WAY.matcher(value).matches()) {
-                decimalCommaExample = value;
-            }
-            if (commaGrouped && (commaGrouped = COMMA_GROUPED.matcher(value).matches()) && commaGroupedExample == null
-                    && value.indexOf(',') >= 0 && (value.indexOf('.') >= 0 || value.indexOf(',') != value.lastIndexOf(','))) {
-                commaGroupedExample = value;
-            }
-            if (spaceGrouped && (spaceGrouped = SPACE_GROUPED.matcher(value).matches()) && spaceGroupedExample == null && value.indexOf(' ') >= 0) {
-                spaceGroupedExample = value;
-            }
-            if (currency) {
-                fitCurrency(value);
-            }
-            if (accounting && (accounting = ACCOUNTING.matcher(value).matches()) && accountingExample == null && value.startsWith("(")) {
-                accountingExample = value;
+            if (amount) {
+                fitAmount(value);
             }
             if (percent && (percent = PERCENT.matcher(value).matches())) {
                 percentSpaced = percentSpaced || value.indexOf(' ') >= 0;
@@ -184,29 +182,65 @@ final class StringForms {
             sawNo = sawNo || value.equalsIgnoreCase("n") || value.equalsIgnoreCase("no");
             plainNumber = plainNumber && PLAIN_READ.matcher(value).matches();
             isoDate = isoDate && ISO_DATE.matcher(value).matches() && Values.parseDate(value) != Long.MIN_VALUE;
-            return plainNumber || isoDate || decimalComma || commaGrouped || spaceGrouped || currency || accounting || percent || dayFirst || monthFirst || yN || yesNo;
+            return plainNumber || isoDate || amount || percent || dayFirst || monthFirst || yN || yesNo;
         }
 
-        private void fitCurrency(String value) {
-            Matcher matcher = CURRENCY.matcher(value);
-            if (!matcher.matches() || matcher.group("before") != null && matcher.group("after") != null
-                    || !matcher.group("sign").isEmpty() && matcher.group("signAfter") != null && !matcher.group("signAfter").isEmpty()) {
-                currency = false;
+        /** Takes the value as an amount: its decorations recorded, its number read by the forms of numbers. */
+        private void fitAmount(String value) {
+            Matcher matcher = AMOUNT.matcher(value);
+            if (!matcher.matches()) {
+                amount = false;
                 return;
             }
-            String written = matcher.group("before") != null ? matcher.group("before") : matcher.group("after");
-            if (written == null) {
+            boolean parentheses = !matcher.group("open").isEmpty();
+            String before = matcher.group("before");
+            String after = matcher.group("after");
+            String sign = matcher.group("sign") + (matcher.group("signAfter") == null ? "" : matcher.group("signAfter"));
+            // Parentheses are the negative sign: both or neither, and no other sign within; one sign, one currency.
+            if (parentheses == matcher.group("close").isEmpty() || parentheses && !sign.isEmpty() || sign.length() > 1 || before != null && after != null) {
+                amount = false;
                 return;
             }
-            String token = written.trim();
+            if (parentheses && accountingExample == null) {
+                accountingExample = value;
+            }
+            String written = before != null ? before : after;
+            if (written != null && !fitCurrency(value, written)) {
+                amount = false;
+                return;
+            }
+            amount = fitNumber(value, sign + matcher.group("number"));
+        }
+
+        /** Takes a currency written beside a number; false when it is a second one, or no currency. */
+        private boolean fitCurrency(String value, String written) {
+            String token = written.replaceAll("[" + SPACES + "]", "");
             // One currency: amounts in two would be summed as one by the cast.
             if (token.length() == 3 && !CURRENCY_CODES.contains(token) || currencyToken != null && !currencyToken.equals(token)) {
-                currency = false;
-                return;
+                return false;
             }
             currencyToken = token;
-            currencySpaced = currencySpaced || written.length() != token.length();
+            written.chars().filter(c -> SPACES.indexOf(c) >= 0).forEach(c -> currencySpaces.add((char) c));
             currencyExample = currencyExample == null ? value : currencyExample;
+            return true;
+        }
+
+        /** Takes an amount's number, sign included, by each form of numbers; false when none is left. */
+        private boolean fitNumber(String value, String number) {
+            if (decimalComma && (decimalComma = DECIMAL_COMMA.matcher(number).matches()) && decimalCommaExample == null
+                    && number.indexOf(',') >= 0 && !COMMA_EITHER_WAY.matcher(number).matches()) {
+                decimalCommaExample = value;
+            }
+            if (commaGrouped && (commaGrouped = COMMA_GROUPED.matcher(number).matches()) && commaGroupedExample == null
+                    && number.indexOf(',') >= 0 && (number.indexOf('.') >= 0 || number.indexOf(',') != number.lastIndexOf(','))) {
+                commaGroupedExample = value;
+            }
+            if (spaceGrouped && (spaceGrouped = SPACE_GROUPED.matcher(number).matches())) {
+                number.chars().filter(c -> SPACES.indexOf(c) >= 0).forEach(c -> groupSpaces.add((char) c));
+                spaceGroupedExample = spaceGroupedExample == null && !groupSpaces.isEmpty() ? value : spaceGroupedExample;
+            }
+            plainNumbers = plainNumbers && number.chars().noneMatch(c -> c == ',' || SPACES.indexOf(c) >= 0);
+            return decimalComma || commaGrouped || spaceGrouped;
         }
 
         private void fitDate(String value) {
@@ -255,27 +289,7 @@ final class StringForms {
                     isoDate && !placeholders.isEmpty()
                             ? hint(name, "dates", first, "a date reads " + typedButForPlaceholders + "date)", "dates", "CAST(" + x + " AS date)")
                             : Optional.empty(),
-                    decimalComma && decimalCommaExample != null
-                            ? hint(name, "numbers with a decimal comma", decimalCommaExample, "a double does not read (its decimal mark is '.')", "numbers",
-                                    "CAST(replace(replace(" + x + ", '.', ''), ',', '.') AS double)")
-                            : Optional.empty(),
-                    commaGrouped && commaGroupedExample != null
-                            ? hint(name, "numbers with thousands separated by commas", commaGroupedExample, noSeparator, "numbers",
-                                    "CAST(replace(" + x + ", ',', '') AS " + numberType + ")")
-                            : Optional.empty(),
-                    spaceGrouped && spaceGroupedExample != null
-                            ? hint(name, "numbers with thousands separated by spaces", spaceGroupedExample, noSeparator, "numbers",
-                                    commas ? "CAST(replace(replace(" + x + ", ' ', ''), ',', '.') AS double)" : "CAST(replace(" + x + ", ' ', '') AS " + numberType + ")")
-                            : Optional.empty(),
-                    currency && currencyExample != null
-                            ? hint(name, "amounts in one currency, " + currencyToken + " beside the number", currencyExample,
-                                    "a double does not read (it takes the number alone)", "numbers", currencyCast(x))
-                            : Optional.empty(),
-                    accounting && accountingExample != null
-                            ? hint(name, "numbers with negatives in parentheses, as accounts write them", accountingExample,
-                                    "a double does not read (it takes a minus sign)", "numbers",
-                                    "CAST(" + (commas ? "replace(" : "") + "replace(replace(" + x + ", '(', '-'), ')', '')" + (commas ? ", ',', '')" : "") + " AS double)")
-                            : Optional.empty(),
+                    amount ? amountHint(name, x, numberType, noSeparator) : Optional.empty(),
                     percent
                             ? hint(name, "percentages", first, "a double does not read (it takes the number alone)", "the fractions they stand for (12% as 0.12)",
                                     "CAST(" + (percentSpaced ? "trim(replace(" + x + ", '%', ''))" : "replace(" + x + ", '%', '')") + " AS double) / 100")
@@ -295,12 +309,83 @@ final class StringForms {
             return hints.size() == 1 ? Optional.of(hints.get(0)) : Optional.empty();
         }
 
-        private String currencyCast(String x) {
-            String removed = "replace(" + x + ", '" + currencyToken + "', '')";
-            if (commas) {
-                removed = "replace(" + removed + ", ',', '')";
+        /**
+         * The hint for a column of amounts: numbers of one form, perhaps with one currency beside them or negatives in
+         * parentheses. None when the numbers are of two forms, or of none that tells how to read a comma.
+         */
+        private Optional<StringColumnHint> amountHint(String name, String x, String numberType, String noSeparator) {
+            List<String> forms = new ArrayList<>();
+            if (decimalComma && decimalCommaExample != null) {
+                forms.add("decimal comma");
             }
-            return "CAST(" + (currencySpaced ? "trim(" + removed + ")" : removed) + " AS double)";
+            if (commaGrouped && commaGroupedExample != null) {
+                forms.add("comma grouped");
+            }
+            if (spaceGrouped && spaceGroupedExample != null) {
+                forms.add("space grouped");
+            }
+            if (forms.size() > 1 || forms.isEmpty() && !plainNumbers) {
+                return Optional.empty();
+            }
+            String form = forms.isEmpty() ? "plain" : forms.get(0);
+            String readable = x;
+            if (currencyToken != null) {
+                readable = "replace(" + readable + ", " + literal(currencyToken) + ", '')";
+            }
+            if (accountingExample != null) {
+                readable = "replace(replace(" + readable + ", '(', '-'), ')', '')";
+            }
+            Set<Character> spacesToRemove = new LinkedHashSet<>(groupSpaces);
+            spacesToRemove.addAll(currencySpaces);
+            if (groupSpaces.isEmpty() && spacesToRemove.equals(Set.of(' '))) {
+                // A space only between the currency and the number: trim takes it, as it would one around the number.
+                readable = "trim(" + readable + ")";
+            }
+            else {
+                for (char space : SPACES.toCharArray()) {
+                    if (spacesToRemove.contains(space)) {
+                        readable = "replace(" + readable + ", " + spaceLiteral(space) + ", '')";
+                    }
+                }
+            }
+            String castType = numberType;
+            switch (form) {
+                case "decimal comma" -> {
+                    readable = "replace(replace(" + readable + ", '.', ''), ',', '.')";
+                    castType = "double";
+                }
+                case "comma grouped" -> readable = "replace(" + readable + ", ',', '')";
+                case "space grouped" -> {
+                    if (commas) {
+                        readable = "replace(" + readable + ", ',', '.')";
+                        castType = "double";
+                    }
+                }
+                default -> { }
+            }
+            String ofForm = switch (form) {
+                case "decimal comma" -> " with a decimal comma";
+                case "space grouped" -> " with thousands separated by spaces";
+                default -> "";
+            };
+            if (currencyToken != null || accountingExample != null) {
+                castType = "double";
+            }
+            String cast = "CAST(" + readable + " AS " + castType + ")";
+            if (currencyToken != null) {
+                return hint(name, "amounts in one currency, " + currencyToken + " beside the number" + (accountingExample != null ? ", negatives in parentheses" : "")
+                        + ofForm, currencyExample, "a double does not read (it takes the number alone)", "numbers", cast);
+            }
+            if (accountingExample != null) {
+                return hint(name, "numbers with negatives in parentheses, as accounts write them" + ofForm.replace(" with", ","), accountingExample,
+                        "a double does not read (it takes a minus sign)", "numbers", cast);
+            }
+            return switch (form) {
+                case "decimal comma" -> hint(name, "numbers with a decimal comma", decimalCommaExample, "a double does not read (its decimal mark is '.')", "numbers", cast);
+                case "comma grouped" -> hint(name, "numbers with thousands separated by commas", commaGroupedExample, noSeparator, "numbers", cast);
+                case "space grouped" -> hint(name, "numbers with thousands separated by spaces", spaceGroupedExample, noSeparator, "numbers", cast);
+                default -> Optional.empty();
+            };
         }
 
         private String datePattern() {
@@ -311,6 +396,14 @@ final class StringForms {
         private Optional<StringColumnHint> hint(String name, String looksLike, String example, String whyNotRead, String typed, String cast) {
             return Optional.of(new StringColumnHint(name, looksLike, example, whyNotRead, List.copyOf(placeholders), typed, cast));
         }
+    }
+
+    /**
+     * A space as SQL gives it: a no-break one by its code point, {@code chr(160)}, which Trino and DuckDB both have, since a
+     * person copying the cast could not see it, nor tell it from a space.
+     */
+    private static String spaceLiteral(char space) {
+        return space == ' ' ? "' '" : "chr(" + (int) space + ")";
     }
 
     /** A text as an SQL string literal, its quotes doubled. */

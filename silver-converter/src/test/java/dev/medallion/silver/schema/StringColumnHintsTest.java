@@ -55,6 +55,15 @@ class StringColumnHintsTest {
                 Arguments.of(new String[] {"€3.00", "€12.5"}, "CAST(replace(amount, '€', '') AS double)"),
                 Arguments.of(new String[] {"12.50 EUR", "3.00 EUR"}, "CAST(trim(replace(amount, 'EUR', '')) AS double)"),
                 Arguments.of(new String[] {"$1,234.50", "$7.00"}, "CAST(replace(replace(amount, '$', ''), ',', '') AS double)"),
+                // Thousands set apart by no-break spaces, as French and Swiss exports write them: replaced by code point, since the character cannot be seen.
+                Arguments.of(new String[] {"1\u00A0234,56", "7,25"}, "CAST(replace(replace(amount, chr(160), ''), ',', '.') AS double)"),
+                Arguments.of(new String[] {"1\u202F234", "12\u202F345\u202F678", "5"}, "CAST(replace(amount, chr(8239), '') AS bigint)"),
+                // The currency after the number, with a decimal comma, set apart by a space or a no-break one.
+                Arguments.of(new String[] {"3,50 €", "1.234,00 €", "12 €"}, "CAST(replace(replace(trim(replace(amount, '€', '')), '.', ''), ',', '.') AS double)"),
+                Arguments.of(new String[] {"3,50\u00A0€", "12,00\u00A0€"}, "CAST(replace(replace(replace(replace(amount, '€', ''), chr(160), ''), '.', ''), ',', '.') AS double)"),
+                Arguments.of(new String[] {"12.00 USD", "3.50 USD"}, "CAST(trim(replace(amount, 'USD', '')) AS double)"),
+                // A negative amount in parentheses, the currency within.
+                Arguments.of(new String[] {"($12.50)", "$3.00", "-$1.25"}, "CAST(replace(replace(replace(amount, '$', ''), '(', '-'), ')', '') AS double)"),
                 // Accounting negatives.
                 Arguments.of(new String[] {"(12.50)", "3.25", "0"}, "CAST(replace(replace(amount, '(', '-'), ')', '') AS double)"),
                 // Percentages: the fraction they stand for.
@@ -81,6 +90,14 @@ class StringColumnHintsTest {
                 Arguments.of((Object) new String[] {"alice", "bob"}),
                 Arguments.of((Object) new String[] {"12,5", "pending"}),
                 Arguments.of((Object) new String[] {"$12.50", "€3.00"}),
+                Arguments.of((Object) new String[] {"3,50 €", "12.00 USD"}),
+                // Parentheses unbalanced, or around a signed number, are no accounting negative.
+                Arguments.of((Object) new String[] {"($12.50", "$3.00"}),
+                Arguments.of((Object) new String[] {"(-12.50)", "3.00"}),
+                // No-break spaces as thousands separators beside commas as such: two forms.
+                Arguments.of((Object) new String[] {"1\u00A0234", "1,234.5"}),
+                Arguments.of((Object) new String[] {"12%", "0.5"}),
+                Arguments.of((Object) new String[] {"1,234.5", "12,5"}),
                 // Codes and ids: ZIP codes with leading zeros, ids, 20-digit ICCIDs.
                 Arguments.of((Object) new String[] {"01234", "75001", "13008"}),
                 Arguments.of((Object) new String[] {"007", "012"}),
