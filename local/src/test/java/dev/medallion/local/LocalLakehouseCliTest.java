@@ -239,9 +239,9 @@ class LocalLakehouseCliTest {
         assertEquals(List.of("acc", "cg", "cur", "dc", "dmy", "fr", "mdy", "pct", "qty", "sg", "yn"), List.copyOf(casts.keySet()), contract.group(1));
         // No-break spaces, which a person copying the cast could not see, are named by their code points.
         assertEquals("CAST(replace(replace(replace(replace(replace(replace(nullif(fr, 'N/A'), '€', ''), '(', '-'), ')', ''), chr(160), ''), chr(8239), ''),"
-                + " ',', '.') AS double)", casts.get("fr"));
+                + " ',', '.') AS decimal(18,2))", casts.get("fr"));
         // A field of spaces stays as read in a string column: the cast makes it null, as a typed column would; so too a placeholder.
-        assertEquals("CAST(replace(replace(nullif(nullif(trim(acc), ''), '-'), '(', '-'), ')', '') AS double)", casts.get("acc"));
+        assertEquals("CAST(replace(replace(nullif(nullif(trim(acc), ''), '-'), '(', '-'), ')', '') AS decimal(18,2))", casts.get("acc"));
         Files.writeString(models.resolve("typed.sql"), "-- sources: ledger\nSELECT id, " + String.join(", ", casts.entrySet().stream()
                 .map(cast -> cast.getValue() + " AS " + cast.getKey()).toList()) + " FROM ${silver_database}.ledger\n");
 
@@ -249,12 +249,12 @@ class LocalLakehouseCliTest {
 
         assertEquals(0, second.exit(), second.err());
         Path table = lake.resolve("gold/typed");
-        assertEquals(Map.ofEntries(Map.entry("id", "BIGINT"), Map.entry("acc", "DOUBLE"), Map.entry("cg", "DOUBLE"), Map.entry("cur", "DOUBLE"),
-                Map.entry("dc", "DOUBLE"), Map.entry("dmy", "DATE"), Map.entry("fr", "DOUBLE"), Map.entry("mdy", "DATE"), Map.entry("pct", "DOUBLE"), Map.entry("qty", "BIGINT"),
+        assertEquals(Map.ofEntries(Map.entry("id", "BIGINT"), Map.entry("acc", "DECIMAL(18,2)"), Map.entry("cg", "DOUBLE"), Map.entry("cur", "DECIMAL(18,2)"),
+                Map.entry("dc", "DOUBLE"), Map.entry("dmy", "DATE"), Map.entry("fr", "DECIMAL(18,2)"), Map.entry("mdy", "DATE"), Map.entry("pct", "DOUBLE"), Map.entry("qty", "BIGINT"),
                 Map.entry("sg", "BIGINT"), Map.entry("yn", "BOOLEAN")), GoldFiles.schema(table));
-        assertEquals("[{id=1, acc=-12.5, cg=1234.5, cur=12.5, dc=1234.56, dmy=2026-01-31, fr=1234.5, mdy=2026-01-31, pct=0.12, qty=3, sg=1234, yn=true},"
-                + " {id=2, acc=3.25, cg=7.25, cur=3.0, dc=12.5, dmy=2026-02-01, fr=3.5, mdy=2026-02-01, pct=0.035, qty=4, sg=5, yn=false},"
-                + " {id=3, acc=0.0, cg=1.2345678E7, cur=1234.5, dc=-0.75, dmy=2024-02-29, fr=-12.0, mdy=2024-02-29, pct=null, qty=-5, sg=12345, yn=true},"
+        assertEquals("[{id=1, acc=-12.50, cg=1234.5, cur=12.50, dc=1234.56, dmy=2026-01-31, fr=1234.50, mdy=2026-01-31, pct=0.12, qty=3, sg=1234, yn=true},"
+                + " {id=2, acc=3.25, cg=7.25, cur=3.00, dc=12.5, dmy=2026-02-01, fr=3.50, mdy=2026-02-01, pct=0.035, qty=4, sg=5, yn=false},"
+                + " {id=3, acc=0.00, cg=1.2345678E7, cur=1234.50, dc=-0.75, dmy=2024-02-29, fr=-12.00, mdy=2024-02-29, pct=null, qty=-5, sg=12345, yn=true},"
                 + " {id=4, acc=null, cg=null, cur=null, dc=null, dmy=null, fr=null, mdy=null, pct=null, qty=null, sg=null, yn=null},"
                 + " {id=5, acc=null, cg=null, cur=null, dc=null, dmy=null, fr=null, mdy=null, pct=null, qty=null, sg=null, yn=null}]",
                 GoldFiles.query("SELECT id, acc, cg, cur, dc, CAST(dmy AS VARCHAR) AS dmy, fr, CAST(mdy AS VARCHAR) AS mdy, pct, qty, sg, yn FROM "

@@ -154,6 +154,10 @@ final class StringForms {
         boolean commas;
         /** Whether every amount's number is written without commas or spaces: no form of numbers is needed to read it. */
         boolean plainNumbers = true;
+        /** The digits of the amounts' numbers, read with a point, a comma, or either, as the decimal mark: a decimal's precision and scale. */
+        final Digits byPoint = new Digits(".");
+        final Digits byComma = new Digits(",");
+        final Digits byEither = new Digits(".,");
         String first;
 
         /** Takes one more value; false when no form is left. */
@@ -240,6 +244,9 @@ final class StringForms {
                 spaceGroupedExample = spaceGroupedExample == null && !groupSpaces.isEmpty() ? value : spaceGroupedExample;
             }
             plainNumbers = plainNumbers && number.chars().noneMatch(c -> c == ',' || SPACES.indexOf(c) >= 0);
+            byPoint.take(number);
+            byComma.take(number);
+            byEither.take(number);
             return decimalComma || commaGrouped || spaceGrouped;
         }
 
@@ -371,19 +378,30 @@ final class StringForms {
             if (currencyToken != null || accountingExample != null) {
                 castType = "double";
             }
+            Digits digits = switch (form) {
+                case "decimal comma" -> byComma;
+                case "space grouped" -> byEither;
+                default -> byPoint;
+            };
+            // Money: a double rounds cents (0.1 + 0.2 is 0.30000000000000004 in it), a decimal keeps them.
+            String typed = "numbers";
+            if ((currencyToken != null || digits.cents()) && digits.precision() <= MAX_DECIMAL_PRECISION) {
+                castType = "decimal(" + digits.precision() + "," + digits.scale + ")";
+                typed = "exact amounts (a decimal of the most decimals seen, " + digits.scale + ": a double would round cents, 0.1 + 0.2 giving 0.30000000000000004)";
+            }
             String cast = "CAST(" + readable + " AS " + castType + ")";
             if (currencyToken != null) {
                 return hint(name, "amounts in one currency, " + currencyToken + " beside the number" + (accountingExample != null ? ", negatives in parentheses" : "")
-                        + ofForm, currencyExample, "a double does not read (it takes the number alone)", "numbers", cast);
+                        + ofForm, currencyExample, "a double does not read (it takes the number alone)", typed, cast);
             }
             if (accountingExample != null) {
                 return hint(name, "numbers with negatives in parentheses, as accounts write them" + ofForm.replace(" with", ","), accountingExample,
-                        "a double does not read (it takes a minus sign)", "numbers", cast);
+                        "a double does not read (it takes a minus sign)", typed, cast);
             }
             return switch (form) {
-                case "decimal comma" -> hint(name, "numbers with a decimal comma", decimalCommaExample, "a double does not read (its decimal mark is '.')", "numbers", cast);
-                case "comma grouped" -> hint(name, "numbers with thousands separated by commas", commaGroupedExample, noSeparator, "numbers", cast);
-                case "space grouped" -> hint(name, "numbers with thousands separated by spaces", spaceGroupedExample, noSeparator, "numbers", cast);
+                case "decimal comma" -> hint(name, "numbers with a decimal comma", decimalCommaExample, "a double does not read (its decimal mark is '.')", typed, cast);
+                case "comma grouped" -> hint(name, "numbers with thousands separated by commas", commaGroupedExample, noSeparator, typed, cast);
+                case "space grouped" -> hint(name, "numbers with thousands separated by spaces", spaceGroupedExample, noSeparator, typed, cast);
                 default -> Optional.empty();
             };
         }
@@ -404,6 +422,51 @@ final class StringForms {
      */
     private static String spaceLiteral(char space) {
         return space == ' ' ? "' '" : "chr(" + (int) space + ")";
+    }
+
+    /** The most digits a decimal holds, in Trino and DuckDB alike; amounts of more are left a double. */
+    private static final int MAX_DECIMAL_PRECISION = 38;
+    /**
+     * The least precision a money cast is given: amounts seen are a sample, and a later file's larger one must fit too, since a
+     * value too large for a decimal fails the query (Trino and DuckDB alike). 18 digits are what a 64-bit decimal holds.
+     */
+    private static final int MIN_MONEY_PRECISION = 18;
+
+    /** The digits of a column's numbers, read with one decimal mark: the decimal a money cast gives them. */
+    private static final class Digits {
+        private final String marks;
+        int integerDigits;
+        int scale;
+        /** Whether some number has a fraction, and every fraction has two digits, as cents are written. */
+        boolean fraction;
+        boolean otherThanCents;
+
+        Digits(String marks) {
+            this.marks = requireNonNull(marks, "marks is null");
+        }
+
+        void take(String number) {
+            int mark = -1;
+            for (char c : marks.toCharArray()) {
+                mark = Math.max(mark, number.lastIndexOf(c));
+            }
+            String integer = mark < 0 ? number : number.substring(0, mark);
+            integerDigits = Math.max(integerDigits, (int) integer.chars().filter(Character::isDigit).count());
+            if (mark >= 0) {
+                int decimals = number.length() - mark - 1;
+                scale = Math.max(scale, decimals);
+                fraction = true;
+                otherThanCents = otherThanCents || decimals != 2;
+            }
+        }
+
+        boolean cents() {
+            return fraction && !otherThanCents;
+        }
+
+        int precision() {
+            return Math.max(MIN_MONEY_PRECISION, integerDigits + scale);
+        }
     }
 
     /** A text as an SQL string literal, its quotes doubled. */

@@ -50,22 +50,22 @@ class StringColumnHintsTest {
                 // Thousands set apart by spaces.
                 Arguments.of(new String[] {"1 234", "12 345 678", "5"}, "CAST(replace(amount, ' ', '') AS bigint)"),
                 Arguments.of(new String[] {"1 234,5", "7,25"}, "CAST(replace(replace(amount, ' ', ''), ',', '.') AS double)"),
-                // One currency's sign or code before or after the number.
-                Arguments.of(new String[] {"$12.50", "$3", "-$1.25"}, "CAST(replace(amount, '$', '') AS double)"),
-                Arguments.of(new String[] {"€3.00", "€12.5"}, "CAST(replace(amount, '€', '') AS double)"),
-                Arguments.of(new String[] {"12.50 EUR", "3.00 EUR"}, "CAST(trim(replace(amount, 'EUR', '')) AS double)"),
-                Arguments.of(new String[] {"$1,234.50", "$7.00"}, "CAST(replace(replace(amount, '$', ''), ',', '') AS double)"),
+                // One currency's sign or code before or after the number: money, cast to a decimal.
+                Arguments.of(new String[] {"$12.50", "$3", "-$1.25"}, "CAST(replace(amount, '$', '') AS decimal(18,2))"),
+                Arguments.of(new String[] {"€3.00", "€12.5"}, "CAST(replace(amount, '€', '') AS decimal(18,2))"),
+                Arguments.of(new String[] {"12.50 EUR", "3.00 EUR"}, "CAST(trim(replace(amount, 'EUR', '')) AS decimal(18,2))"),
+                Arguments.of(new String[] {"$1,234.50", "$7.00"}, "CAST(replace(replace(amount, '$', ''), ',', '') AS decimal(18,2))"),
                 // Thousands set apart by no-break spaces, as French and Swiss exports write them: replaced by code point, since the character cannot be seen.
-                Arguments.of(new String[] {"1\u00A0234,56", "7,25"}, "CAST(replace(replace(amount, chr(160), ''), ',', '.') AS double)"),
+                Arguments.of(new String[] {"1\u00A0234,56", "7,25"}, "CAST(replace(replace(amount, chr(160), ''), ',', '.') AS decimal(18,2))"),
                 Arguments.of(new String[] {"1\u202F234", "12\u202F345\u202F678", "5"}, "CAST(replace(amount, chr(8239), '') AS bigint)"),
                 // The currency after the number, with a decimal comma, set apart by a space or a no-break one.
-                Arguments.of(new String[] {"3,50 €", "1.234,00 €", "12 €"}, "CAST(replace(replace(trim(replace(amount, '€', '')), '.', ''), ',', '.') AS double)"),
-                Arguments.of(new String[] {"3,50\u00A0€", "12,00\u00A0€"}, "CAST(replace(replace(replace(replace(amount, '€', ''), chr(160), ''), '.', ''), ',', '.') AS double)"),
-                Arguments.of(new String[] {"12.00 USD", "3.50 USD"}, "CAST(trim(replace(amount, 'USD', '')) AS double)"),
+                Arguments.of(new String[] {"3,50 €", "1.234,00 €", "12 €"}, "CAST(replace(replace(trim(replace(amount, '€', '')), '.', ''), ',', '.') AS decimal(18,2))"),
+                Arguments.of(new String[] {"3,50\u00A0€", "12,00\u00A0€"}, "CAST(replace(replace(replace(replace(amount, '€', ''), chr(160), ''), '.', ''), ',', '.') AS decimal(18,2))"),
+                Arguments.of(new String[] {"12.00 USD", "3.50 USD"}, "CAST(trim(replace(amount, 'USD', '')) AS decimal(18,2))"),
                 // A negative amount in parentheses, the currency within.
-                Arguments.of(new String[] {"($12.50)", "$3.00", "-$1.25"}, "CAST(replace(replace(replace(amount, '$', ''), '(', '-'), ')', '') AS double)"),
+                Arguments.of(new String[] {"($12.50)", "$3.00", "-$1.25"}, "CAST(replace(replace(replace(amount, '$', ''), '(', '-'), ')', '') AS decimal(18,2))"),
                 // Accounting negatives.
-                Arguments.of(new String[] {"(12.50)", "3.25", "0"}, "CAST(replace(replace(amount, '(', '-'), ')', '') AS double)"),
+                Arguments.of(new String[] {"(12.50)", "3.25", "0"}, "CAST(replace(replace(amount, '(', '-'), ')', '') AS decimal(18,2))"),
                 // Percentages: the fraction they stand for.
                 Arguments.of(new String[] {"12%", "3.5%", "-1%"}, "CAST(replace(amount, '%', '') AS double) / 100"),
                 // Dates day first or month first, told apart by a day after the 12th.
@@ -179,6 +179,43 @@ class StringColumnHintsTest {
     void aColumnOfOneFormButForPlaceholdersIsHintedWithThePlaceholdersCastToNull(String[] values, String cast) {
         assertEquals(ColumnType.STRING, TypeInference.infer(Arrays.stream(values).map(value -> new String[] {value}).toList(), 1).get(0));
         assertEquals(Optional.of(cast), castFor("amount", values), () -> Arrays.toString(values));
+    }
+
+    static Stream<Arguments> moneyLike() {
+        return Stream.of(
+                // A currency: a decimal of the most decimals seen, its precision at least 18 so a later file's larger amounts still fit.
+                Arguments.of(new String[] {"$12.50", "$3", "-$1.25"}, "CAST(replace(amount, '$', '') AS decimal(18,2))"),
+                Arguments.of(new String[] {"12.50 EUR", "3.00 EUR"}, "CAST(trim(replace(amount, 'EUR', '')) AS decimal(18,2))"),
+                Arguments.of(new String[] {"3,50 €", "1.234,00 €", "12 €"}, "CAST(replace(replace(trim(replace(amount, '€', '')), '.', ''), ',', '.') AS decimal(18,2))"),
+                Arguments.of(new String[] {"¥1,200,000", "¥35"}, "CAST(replace(replace(amount, '¥', ''), ',', '') AS decimal(18,0))"),
+                // Every fraction of two decimals, as cents are written.
+                Arguments.of(new String[] {"(12.50)", "3.25", "0"}, "CAST(replace(replace(amount, '(', '-'), ')', '') AS decimal(18,2))"),
+                Arguments.of(new String[] {"1.234,56", "12,50"}, "CAST(replace(replace(amount, '.', ''), ',', '.') AS decimal(18,2))"),
+                // More digits than 18 hold: the precision the values need.
+                Arguments.of(new String[] {"$12,345,678,901,234,567.50", "$1.00"}, "CAST(replace(replace(amount, '$', ''), ',', '') AS decimal(19,2))"),
+                // Fractions of other lengths are no cents: a double, as before.
+                Arguments.of(new String[] {"1.234,56", "12,5"}, "CAST(replace(replace(amount, '.', ''), ',', '.') AS double)"),
+                Arguments.of(new String[] {"1,234.567", "2.50"}, "CAST(replace(amount, ',', '') AS double)"));
+    }
+
+    /** Amounts of money are cast to a decimal, which keeps every cent, where a double rounds them. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("moneyLike")
+    void moneyIsCastToADecimalOfTheScaleSeen(String[] values, String cast) {
+        assertEquals(Optional.of(cast), castFor("amount", values), () -> Arrays.toString(values));
+    }
+
+    @Test
+    void theHintSaysWhyADecimal() {
+        List<String[]> rows = List.of(new String[] {"$12.50"}, new String[] {"$3.10"});
+
+        List<StringColumnHint> hints = TypeInference.stringColumnHints(rows, List.of("price"), TypeInference.infer(rows, 1), NullMarkers.defaults());
+
+        assertEquals(1, hints.size(), hints::toString);
+        assertEquals("its values look like amounts in one currency, $ beside the number (\"$12.50\"), which a double does not read (it takes the number"
+                + " alone): the column stays string, each value kept as written; to have exact amounts (a decimal of the most decimals seen, 2:"
+                + " a double would round cents, 0.1 + 0.2 giving 0.30000000000000004), cast it in a gold model: CAST(replace(price, '$', '') AS decimal(18,2))",
+                hints.get(0).describe());
     }
 
     /** The hint names the placeholders it saw, and says the cast makes them NULL. */
