@@ -91,13 +91,8 @@ resource "aws_iam_policy" "budget_hard_stop" {
   policy      = data.aws_iam_policy_document.budget_hard_stop[0].json
 }
 
-# budget_hard_stop without budgets would silently stop nothing.
-check "hard_stop_needs_budgets" {
-  assert {
-    condition     = !var.budget_hard_stop || var.enable_budgets
-    error_message = "budget_hard_stop is on but enable_budgets is off: there is no budget to stop the pipeline, so nothing will."
-  }
-}
+# budget_hard_stop without budgets would silently stop nothing: a precondition on
+# data.aws_partition.current (main.tf) fails the plan then.
 
 # The role Budgets assumes to run the action: attach (and, when the action is reversed, detach) that
 # one policy, to those roles only.

@@ -40,7 +40,30 @@ provider "aws" {
 
 data "aws_caller_identity" "current" {}
 
-data "aws_partition" "current" {}
+# The combinations of switches that would deploy a stack not doing what was asked fail the plan here.
+# A validation block may name other variables only from Terraform 1.9 (versions.tf allows 1.5), and a
+# check block only warns, so apply went on; a precondition (Terraform 1.2) may read any variable and
+# fails the plan. It sits on this data source because it always exists, asks AWS nothing (the
+# partition comes from the region) and adds nothing to manage: Terraform checks a data source's
+# preconditions before reading it, during plan, when they read only variables (Terraform's docs,
+# "Custom Conditions": "Preconditions and Postconditions", "Conditions Checked Only During Apply").
+data "aws_partition" "current" {
+  lifecycle {
+    # enable_functions = false is for an emulator whose Lambda cannot create functions (LocalStack
+    # without Docker); on AWS it would deploy a pipeline that converts nothing.
+    precondition {
+      condition     = var.enable_functions || local.emulator
+      error_message = "enable_functions is false while emulator_endpoint is null: on AWS the stack would deploy no converter, and nothing would convert bronze. Set enable_functions = true (its default) to deploy to AWS, or set emulator_endpoint to the emulator whose Lambda cannot run functions (such as LocalStack without Docker) if the stack is meant for it."
+    }
+
+    # The hard stop is an action of the top tier's budget (cost.tf): without budgets it would silently
+    # stop nothing.
+    precondition {
+      condition     = !var.budget_hard_stop || var.enable_budgets
+      error_message = "budget_hard_stop is true while enable_budgets is false: the hard stop is an action of the top tier's budget, and without budgets there is none, so nothing would stop the pipeline. Set enable_budgets = true (its default) to have the budgets and their stop, or budget_hard_stop = false to go without the stop."
+    }
+  }
+}
 
 locals {
   emulator = var.emulator_endpoint != null
@@ -65,13 +88,4 @@ locals {
   kms_key_arn = var.kms_encryption ? aws_kms_key.this[0].arn : null
   # Statements that grant use of the key collapse to nothing when SSE-S3 is chosen.
   kms_key_arns = var.kms_encryption ? [aws_kms_key.this[0].arn] : []
-}
-
-# enable_functions = false is for an emulator whose Lambda cannot create functions (LocalStack without
-# Docker); on AWS it would deploy a pipeline that converts nothing.
-check "functions_off_only_on_an_emulator" {
-  assert {
-    condition     = var.enable_functions || local.emulator
-    error_message = "enable_functions is false while emulator_endpoint is null: on AWS nothing would convert bronze. Leave enable_functions on outside an emulator."
-  }
 }

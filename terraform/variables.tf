@@ -628,7 +628,7 @@ variable "budget_subtract_credits" {
 }
 
 variable "budget_hard_stop" {
-  description = "Stop the pipeline when the top tier's actual monthly spend is reached: an AWS Budgets action attaches a deny policy to the converter's, the gold builder's and the crawler's roles, so their work fails (and their failed events wait in the failure queues) until someone lifts it (docs/infrastructure.md, \"Budgets that stop the spend\"). Off by default; needs enable_budgets."
+  description = "Stop the pipeline when the top tier's actual monthly spend is reached: an AWS Budgets action attaches a deny policy to the converter's, the gold builder's and the crawler's roles, so their work fails (and their failed events wait in the failure queues) until someone lifts it (docs/infrastructure.md, \"Budgets that stop the spend\"). Off by default; needs enable_budgets (true without it fails the plan)."
   type        = bool
   default     = false
   nullable    = false
@@ -662,7 +662,7 @@ variable "emulator_endpoint" {
 }
 
 variable "enable_functions" {
-  description = "Create the Lambda functions and what invokes them: the converter with its bronze trigger, invoke permission, asynchronous settings and alarms, and (with Glue and Athena) the gold builder. The converter's role, policy, log group and failure queue are created either way. false only on an emulator whose Lambda cannot create a function, such as LocalStack without Docker, where every new function turns Failed (docs/deploy-rehearsal.md, \"LocalStack\"); never on AWS."
+  description = "Create the Lambda functions and what invokes them: the converter with its bronze trigger, invoke permission, asynchronous settings and alarms, and (with Glue and Athena) the gold builder. The converter's role, policy, log group and failure queue are created either way. false only on an emulator whose Lambda cannot create a function, such as LocalStack without Docker, where every new function turns Failed (docs/deploy-rehearsal.md, \"LocalStack\"); never on AWS: false with emulator_endpoint null fails the plan."
   type        = bool
   default     = true
   nullable    = false

@@ -88,12 +88,12 @@ class BudgetsContractTest {
         for (String[] resource : HARD_STOP_RESOURCES) {
             assertEquals(0L, count(root.resource(resource[0], resource[1])), resource[0] + "." + resource[1]);
         }
-        // And never without budgets, whatever the switch says (a check warns then).
+        // And never without budgets, whatever the switch says (that plan fails: VariableValidationPlanIT).
         TerraformConfiguration noBudgets = Repository.rootModule(Map.of("budget_hard_stop", true, "enable_budgets", false));
         for (String[] resource : HARD_STOP_RESOURCES) {
             assertEquals(0L, count(noBudgets.resource(resource[0], resource[1])), resource[0] + "." + resource[1]);
         }
-        assertTrue(source("cost.tf").contains("condition     = !var.budget_hard_stop || var.enable_budgets"), "a check must say the stop needs budgets");
+        assertTrue(source("main.tf").contains("condition     = !var.budget_hard_stop || var.enable_budgets"), "a precondition must say the stop needs budgets");
     }
 
     @Test

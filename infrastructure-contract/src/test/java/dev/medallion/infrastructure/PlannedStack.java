@@ -110,6 +110,23 @@ final class PlannedStack implements AutoCloseable {
         return terraform(command.toArray(String[]::new));
     }
 
+    /**
+     * {@code terraform plan} as on AWS: environment=dev, no emulator_endpoint (so the stack's own
+     * emulator switches are off), and these arguments. The provider's requests still reach the
+     * stand-in STS and nothing else: AWS_ENDPOINT_URL, which the provider's SDK honours for every
+     * service, points at it, so any request but GetCallerIdentity fails the plan as it does under
+     * {@link #plan}, and no request leaves the machine.
+     */
+    Result planWithoutEmulator(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("plan", "-no-color", "-var", "environment=dev"));
+        command.addAll(List.of(arguments));
+        Map<String, String> onAws = new HashMap<>(environment);
+        onAws.put("AWS_ENDPOINT_URL", endpoint());
+        // No instance metadata either: credentials come from the environment, as under plan().
+        onAws.put("AWS_EC2_METADATA_DISABLED", "true");
+        return terraform(onAws, command.toArray(String[]::new));
+    }
+
     /** A plan that must succeed, as {@code terraform show -json} shows it. */
     JsonNode planJson(String... arguments) throws IOException, InterruptedException {
         Path file = Files.createTempFile(work, "plan-", ".bin");
@@ -123,6 +140,11 @@ final class PlannedStack implements AutoCloseable {
     }
 
     Result terraform(String... arguments) throws IOException, InterruptedException {
+        return terraform(environment, arguments);
+    }
+
+    private Result terraform(Map<String, String> environment, String... arguments) throws IOException, InterruptedException {
+        requireNonNull(environment, "environment is null");
         List<String> command = new ArrayList<>(List.of(TerraformCopy.binary(neededBy + ", which plans terraform/,").toString(), "-chdir=" + stack));
         command.addAll(List.of(arguments));
         Path log = Files.createTempFile(work, "terraform-", ".log");

@@ -200,6 +200,63 @@ class VariableValidationPlanIT {
         assertEquals(defaults.get("output_changes"), givenNull.get("output_changes"), "every input with a default set to null:\n" + nulls);
     }
 
+    /**
+     * budget_hard_stop without enable_budgets deploys no budget, so nothing stops the pipeline, though the
+     * stop was asked for: a check block only warned of it, and apply went on. The plan now fails, naming
+     * both variables and both ways out; the stop with its budgets, and neither, are planned.
+     */
+    @Test
+    void aHardStopWithoutBudgetsFailsThePlanSayingWhatToChange() throws Exception {
+        PlannedStack.Result refused = stack.plan("-var", "budget_hard_stop=true", "-var", "enable_budgets=false");
+        assertNotEquals(0, refused.exitCode(), refused.output());
+        assertTrue(refused.flattened().contains("Error: Resource precondition failed"), refused.output());
+        assertTrue(refused.flattened().contains("budget_hard_stop is true while enable_budgets is false: the hard stop is an action of the top"
+                + " tier's budget, and without budgets there is none, so nothing would stop the pipeline. Set enable_budgets = true (its"
+                + " default) to have the budgets and their stop, or budget_hard_stop = false to go without the stop."), refused.output());
+
+        JsonNode withBudgets = stack.planJson("-var", "budget_hard_stop=true", "-var", "enable_budgets=true");
+        assertEquals("APPLY_IAM_POLICY", after(withBudgets, "aws_budgets_budget_action.hard_stop[0]").get("action_type").asText());
+
+        JsonNode neither = stack.planJson("-var", "budget_hard_stop=false", "-var", "enable_budgets=false");
+        assertEquals(List.of(), addressesOfType(neither, "aws_budgets_budget"), "enable_budgets = false");
+        assertEquals(List.of(), addressesOfType(neither, "aws_budgets_budget_action"), "budget_hard_stop = false");
+    }
+
+    /**
+     * enable_functions = false is for an emulator whose Lambda cannot run functions; on AWS (emulator_endpoint
+     * null) it deploys no converter, so nothing converts bronze: a check block only warned of it, and apply
+     * went on. The plan now fails, naming both variables and both ways out. The functions on AWS, and no
+     * functions on an emulator (as LocalStackApplyIT applies it), are planned.
+     */
+    @Test
+    void functionsOffOutsideAnEmulatorFailThePlanSayingWhatToChange() throws Exception {
+        PlannedStack.Result refused = stack.planWithoutEmulator("-var", "enable_functions=false");
+        assertNotEquals(0, refused.exitCode(), refused.output());
+        assertTrue(refused.flattened().contains("Error: Resource precondition failed"), refused.output());
+        assertTrue(refused.flattened().contains("enable_functions is false while emulator_endpoint is null: on AWS the stack would deploy no"
+                + " converter, and nothing would convert bronze. Set enable_functions = true (its default) to deploy to AWS, or set"
+                + " emulator_endpoint to the emulator whose Lambda cannot run functions (such as LocalStack without Docker) if the stack"
+                + " is meant for it."), refused.output());
+
+        PlannedStack.Result onAws = stack.planWithoutEmulator();
+        assertEquals(0, onAws.exitCode(), onAws.output());
+        assertTrue(onAws.output().contains("aws_lambda_function.silver_converter[0] will be created"), onAws.output());
+
+        JsonNode onAnEmulator = stack.planJson("-var", "enable_functions=false");
+        assertEquals(List.of(), addressesOfType(onAnEmulator, "aws_lambda_function"), "enable_functions = false on an emulator");
+    }
+
+    /** The addresses of the resources of {@code type} that the plan creates, changes or keeps. */
+    private static List<String> addressesOfType(JsonNode plan, String type) {
+        List<String> addresses = new ArrayList<>();
+        for (JsonNode change : plan.path("resource_changes")) {
+            if (change.get("type").asText().equals(type) && change.get("mode").asText().equals("managed")) {
+                addresses.add(change.get("address").asText());
+            }
+        }
+        return addresses;
+    }
+
     /** The planned values of the resource at {@code address}. */
     static JsonNode after(JsonNode plan, String address) {
         for (JsonNode change : plan.get("resource_changes")) {
