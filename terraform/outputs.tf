@@ -25,6 +25,33 @@ output "function_role_arns" {
   }
 }
 
+# Where to look once something runs: the names are built from the function names, so a first-time user
+# would otherwise have to know Lambda's /aws/lambda/<name> rule and Glue's shared crawler group.
+output "log_group_names" {
+  description = "Where each part logs: silver_converter and gold_ctas, the functions' log groups (a JSON line per object converted or withdrawn, per model built or waiting: aws logs filter-log-events --log-group-name <name>; gold_ctas is null without Glue, Athena or enable_functions); silver_crawler, /aws-glue/crawlers, the group Glue writes every crawler of the account and region to, in a log stream named after the crawler (null without enable_glue_catalog)."
+  value = {
+    silver_converter = aws_cloudwatch_log_group.silver_converter.name
+    gold_ctas        = one(aws_cloudwatch_log_group.gold_ctas[*].name)
+    silver_crawler   = var.enable_glue_catalog ? "/aws-glue/crawlers" : null
+  }
+}
+
+# Every alarm of the stack, so that its names need not be pieced together from the documentation; each
+# alarm's description says what to do when it fires. A new alarm resource must be added here:
+# WhereToLookOutputsPlanIT compares this list with the alarms planned.
+output "alarm_names" {
+  description = "Every CloudWatch alarm of the stack, sorted; each publishes to alerts_topic_arn and its description says what to do. Those firing now: aws cloudwatch describe-alarms --state-value ALARM --alarm-names <names> (at most 100 names a call)."
+  value = sort(concat(
+    values(aws_cloudwatch_metric_alarm.function_errors)[*].alarm_name,
+    values(aws_cloudwatch_metric_alarm.function_async_events_dropped)[*].alarm_name,
+    values(aws_cloudwatch_metric_alarm.function_destination_delivery_failures)[*].alarm_name,
+    values(aws_cloudwatch_metric_alarm.dead_letter_messages)[*].alarm_name,
+    aws_cloudwatch_metric_alarm.gold_triggers_not_consumed[*].alarm_name,
+    values(aws_cloudwatch_metric_alarm.silver_converter_log)[*].alarm_name,
+    aws_cloudwatch_metric_alarm.silver_converter_quarantined_rows[*].alarm_name,
+  ))
+}
+
 output "dead_letter_queue_urls" {
   description = "Queues that keep, 14 days, what no retry could process: the converter's and the gold builder's failure queues (Lambda on-failure records, which SQS redrive cannot move: replay the converter's with silver_replay_command; for the gold builder's, build once with {}), the gold trigger queue's SQS dead-letter queue (redrive with aws sqs start-message-move-task --source-arn, its ARN in gold_trigger_queue), the failed-crawl alerts EventBridge could not deliver to the alert topic (crawler_failed_dead_letter: read, fix the cause, purge; null without enable_glue_catalog), and the scheduled gold builds it could not deliver to the builder (gold_schedule_dead_letter: read, fix the cause, purge; null without gold_schedule)."
   value = {
