@@ -75,7 +75,7 @@ variable "tags" {
 ################################################################################
 
 variable "force_destroy" {
-  description = "Let `terraform destroy` delete buckets that still hold objects, deleting every object, version and delete marker, and the Athena workgroups with their history. Only for throw-away environments. With false, destroy fails with BucketNotEmpty on a bucket that holds anything, after removing its public access block, policy, encryption, lifecycle and versioning: set it true and apply before destroying (terraform/README.md, Tear down), or empty the buckets first."
+  description = "Let `terraform destroy` delete buckets that still hold objects, deleting every object, version and delete marker, and the Athena workgroups with their history. Only for throw-away environments. With false, destroy fails with BucketNotEmpty on a bucket that holds anything, after removing its public access block, policy, encryption, lifecycle and versioning, and with \"WorkGroup <name> is not empty\" on an Athena workgroup that has run a query (the provider sends Athena its RecursiveDeleteOption only with force_destroy): set it true and apply before destroying (terraform/README.md, Tear down), or empty the buckets and delete the workgroups with their history first."
   type        = bool
   default     = false
   nullable    = false
