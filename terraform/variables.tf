@@ -635,7 +635,7 @@ variable "budget_hard_stop" {
 }
 
 variable "alert_emails" {
-  description = "E-mail addresses subscribed to the alert topic (budgets and alarms). Each address must confirm the subscription from the e-mail AWS sends."
+  description = "E-mail addresses subscribed to the alert topic (budgets and alarms). Each address must confirm the subscription from the e-mail AWS sends. An address at a domain reserved for examples (example.com, .net, .org, .example, .test, .invalid, .localhost), as terraform.tfvars.example's, is refused: it receives no mail."
   type        = list(string)
   default     = []
   nullable    = false
@@ -643,6 +643,15 @@ variable "alert_emails" {
   validation {
     condition     = alltrue([for email in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
     error_message = "alert_emails must hold e-mail addresses."
+  }
+
+  validation {
+    # A domain reserved for examples (RFC 2606: example.com, .net, .org; RFC 6761: .example, .test,
+    # .invalid, .localhost) receives no mail: SNS creates the subscription, its confirmation goes nowhere,
+    # and no alarm or budget reaches anyone, with nothing saying so. terraform.tfvars.example's address is
+    # one, so that a copy of the example is refused until it names a real address.
+    condition     = length([for email in var.alert_emails : email if can(regex("(?i)@(([^@]+\\.)?example\\.(com|net|org)|([^@]+\\.)?(example|test|invalid|localhost))$", email))]) == 0
+    error_message = "alert_emails holds ${join(", ", [for email in var.alert_emails : jsonencode(email) if can(regex("(?i)@(([^@]+\\.)?example\\.(com|net|org)|([^@]+\\.)?(example|test|invalid|localhost))$", email))])}: addresses at domains reserved for examples, which receive no mail, so no alarm or budget notification would reach anyone. Set the addresses of the people who should hear of them in terraform.tfvars, or [] for none."
   }
 }
 

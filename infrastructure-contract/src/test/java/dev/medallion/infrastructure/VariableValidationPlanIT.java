@@ -117,6 +117,35 @@ class VariableValidationPlanIT {
     }
 
     /**
+     * An address at a domain reserved for examples (RFC 2606, RFC 6761: example.com, .net, .org and their
+     * subdomains, the .example, .test, .invalid and .localhost names) receives no mail: its subscription was
+     * created, its confirmation never read, and no alarm or budget reached anyone, with nothing saying so.
+     * terraform.tfvars.example holds one on purpose, so the example as copied is refused until it is set.
+     */
+    @Test
+    void anAlertAddressAtADomainReservedForExamplesFailsThePlanNamingIt() throws Exception {
+        PlannedStack.Result reserved = stack.plan("-var",
+                "alert_emails=[\"data-team@example.com\", \"ops@Mail.EXAMPLE.org\", \"me@host.test\", \"you@z.invalid\", \"lead@team.net\"]");
+        assertNotEquals(0, reserved.exitCode(), reserved.output());
+        assertTrue(reserved.flattened().contains("alert_emails holds \"data-team@example.com\", \"ops@Mail.EXAMPLE.org\", \"me@host.test\", \"you@z.invalid\":"
+                + " addresses at domains reserved for examples, which receive no mail"), reserved.output());
+
+        PlannedStack.Result example = stack.plan("-var-file=" + Repository.terraform().resolve("terraform.tfvars.example"));
+        assertNotEquals(0, example.exitCode(), "terraform.tfvars.example as copied, its placeholder address unset: " + example.output());
+        assertTrue(example.flattened().contains("alert_emails holds \"data-team@example.com\":"), example.output());
+
+        JsonNode plan = stack.planJson("-var", "alert_emails=[\"data-team@example.company.com\", \"ops@examples.org\", \"me@test.io\"]");
+        List<String> endpoints = new ArrayList<>();
+        plan.at("/planned_values/root_module/resources").forEach(resource -> {
+            if (resource.path("address").asText().startsWith("aws_sns_topic_subscription.alert_emails[")) {
+                endpoints.add(resource.at("/values/endpoint").asText());
+            }
+        });
+        endpoints.sort(null);
+        assertEquals(List.of("data-team@example.company.com", "me@test.io", "ops@examples.org"), endpoints, "addresses at real domains are subscribed as given");
+    }
+
+    /**
      * S3 moves objects to STANDARD_IA or ONEZONE_IA only after 30 days, and refuses a lifecycle rule that
      * does sooner, at apply. The plan refuses it, pointing at the two settings that make the bronze rule
      * where storage.tf gives them to the bucket's module, not at a line inside the module.
