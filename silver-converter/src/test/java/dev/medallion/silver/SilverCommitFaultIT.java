@@ -255,6 +255,47 @@ class SilverCommitFaultIT {
         assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
     }
 
+    /** The two ways a key whose file is gone from bronze is withdrawn: its removal's event, and an ObjectCreated event that finds it gone. */
+    enum Removal {
+        REMOVAL_EVENT,
+        CREATED_EVENT_FOR_A_MISSING_KEY;
+
+        WithdrawalResult withdraw(SilverConverter converter, String bucket, SourceObject source, SilverConverter.Presence presence) throws IOException {
+            return this == REMOVAL_EVENT ? converter.withdraw(bucket, source.key(), DATASET, presence)
+                    : converter.withdrawForMissingKey(bucket, source.key(), DATASET, presence);
+        }
+    }
+
+    /**
+     * The file is deleted from bronze before any run found the manifest that landed after its run gave up: the withdrawal is the
+     * first to sweep it, and the only run that can count it, once (then the file's rows leave silver); a redelivery of the removal
+     * counts nothing again.
+     */
+    @ParameterizedTest
+    @EnumSource(Removal.class)
+    void aLateManifestFirstFoundByTheWithdrawalIsCountedOnceAndWithdrawn(Removal removal) throws Exception {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection late = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.landsLater(500), 100);
+        assertThrows(IOException.class, () -> convertThroughProxy(source));
+        int attempts = late.hits();
+        proxy.clear();
+        assertTrue(late.awaitLanded(attempts, Duration.ofSeconds(30)), "the held writes were forwarded");
+        String run = silverManifest(source).run();
+        bronze.delete(List.of(source.key()));
+
+        SilverConverter converter = converter(new S3ObjectStore(faulty, silverBucket));
+        SilverConverter.Presence presence = () -> bronze.stat(source.key()).isPresent();
+        assertEquals(WithdrawalResult.WITHDRAWN, removal.withdraw(converter, bronzeBucket, source, presence).outcome());
+        assertEquals(WithdrawalResult.UNCHANGED, removal.withdraw(converter, bronzeBucket, source, presence).outcome(), "the redelivery finds it withdrawn");
+
+        List<Map<?, ?>> counted = assertCountedOnce(ROWS, 1);
+        assertTrue(String.valueOf(counted.get(0).get("countedFor")).startsWith("run " + run + ","), "the late run's commit, named: " + counted);
+        assertEquals(1, logLines.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("\"source object withdrawn\"")).count(),
+                "then withdrawn, once: " + logLines);
+        assertEquals(List.of(), parquetKeys(), "the withdrawn file's rows left silver");
+        assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
+    }
+
     @Test
     void aRefusedManifestWriteFailsTheRunWithNothingVisible() throws IOException {
         SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
@@ -887,6 +928,11 @@ class SilverCommitFaultIT {
         assertEquals(List.of(), silver.list("").stream()
                 .filter(key -> !key.startsWith("_schemas/") && Arrays.stream(alsoKept).noneMatch(key::startsWith))
                 .toList());
+    }
+
+    /** The source's manifest as committed, read past the proxy. */
+    private Manifest silverManifest(SourceObject source) throws IOException {
+        return new ManifestStore(silver).read(LAYOUT.manifestKey(DATASET, source.key())).orElseThrow();
     }
 
     private List<String> parquetKeys() throws IOException {
