@@ -419,8 +419,10 @@ final class SilverCommit {
             }
             if (publishing.isPresent() && publishing.get().run().generation() <= committed.generation()) {
                 partitions.add(publishing.get().ingestDate());
-                // The committed run published everything before its manifest; another run may still be at it.
-                if (publishing.get().run().token().equals(committed.run()) || outlivedItsRun(marker)) {
+                // The committed run published everything before its manifest; another run may still be at it, but for one that
+                // published nothing: it wrote its marker last, having given up, and its manifest write can no longer land on this
+                // manifest's generation. Kept for the bound, such a marker would stay until a delivery of the key that late, if any.
+                if (publishing.get().run().token().equals(committed.run()) || mayGo(marker)) {
                     markers.add(marker);
                 }
             }
@@ -493,13 +495,14 @@ final class SilverCommit {
     }
 
     /**
-     * Whether the run that wrote the marker can no longer be publishing: it wrote it {@link #PUBLISHING_BOUND}
-     * ago or more. False for a marker gone since it was listed: there is nothing to delete.
+     * Whether a sweep may delete the marker of a run that can no longer commit: it published nothing ({@link #PUBLISHED_NOTHING}),
+     * or it can no longer be publishing ({@link #outlivedItsRun}). False for a marker gone since it was listed.
      */
-    private boolean outlivedItsRun(String marker) throws IOException {
-        return readMarker(marker).filter(this::outlivedItsRun).isPresent();
+    private boolean mayGo(String marker) throws IOException {
+        return readMarker(marker).filter(read -> read.publishedNothing() || outlivedItsRun(read)).isPresent();
     }
 
+    /** Whether the run that wrote the marker can no longer be publishing: it wrote it {@link #PUBLISHING_BOUND} ago or more. */
     private boolean outlivedItsRun(MarkerContent marker) {
         return !clock.instant().isBefore(marker.written().plus(PUBLISHING_BOUND));
     }

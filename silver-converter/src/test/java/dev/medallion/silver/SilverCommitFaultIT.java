@@ -255,6 +255,26 @@ class SilverCommitFaultIT {
         assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
     }
 
+    /**
+     * A rejected file's run whose manifest write goes unanswered, and never lands, leaves a marker that says so, for a count that
+     * never comes: the retry's commit makes that write impossible, and its sweep deletes the marker, which has no file to wait for.
+     */
+    @Test
+    void aRejectionWhoseManifestWriteNeverLandsLeavesNoMarkerOnceTheRetryCommits() throws Exception {
+        byte[] notUtf8 = {'i', 'd', '\n', (byte) 0xC3, (byte) 0x28, '\n'};
+        SourceObject source = upload("sales/src.csv", notUtf8);
+        proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.status(500), 100);
+        assertThrows(IOException.class, () -> convertThroughProxy(source));
+        List<String> markers = silver.list("_publishing/");
+        assertEquals(1, markers.size(), "the run said it published nothing and its commit, should it land, is uncounted: " + markers);
+        proxy.clear();
+
+        assertEquals(Manifest.REJECTED, convertThroughProxy(source).outcome(), "the retry rejects the file and commits");
+        assertEquals(List.of(), silver.list("_publishing/"), "the failed run's marker goes with the retry's sweep, not at the next delivery"
+                + " twenty minutes on, which may never come");
+        assertEquals(1, countedLines().size(), "the rejection's line, once: " + logLines);
+    }
+
     /** The two ways a key whose file is gone from bronze is withdrawn: its removal's event, and an ObjectCreated event that finds it gone. */
     enum Removal {
         REMOVAL_EVENT,
