@@ -41,7 +41,8 @@ import static java.util.Objects.requireNonNull;
  * Each request (the start, every poll of the query's state, its stop, each page of its results) takes at
  * most what its {@link RequestTimeLimit} gives when it starts (the SDK's {@code apiCallTimeout}, retries
  * included): a request that hangs fails like one that found no answer, naming the query and the limit, and
- * a poll that hangs stops the query, rather than holding the invocation until Lambda ends it.
+ * a poll that hangs stops the query, rather than holding the invocation until Lambda ends it. So does any
+ * other failure while the query runs, an {@link Error} included, which then goes on unchanged.
  */
 public final class AthenaQueries {
     /** Athena refused to start the query. */
@@ -98,7 +99,9 @@ public final class AthenaQueries {
     /**
      * Starts {@code sql} and waits until it succeeds.
      *
-     * @throws AthenaQueryException when it fails, is cancelled, cannot be started, or outlives the deadline
+     * @throws AthenaQueryException when it fails, is cancelled, cannot be started, or outlives the deadline; any
+     *     other failure while it runs (an {@link Error}, or an unchecked exception of a library) stops it first, best
+     *     effort, and is thrown unchanged
      */
     public CompletedQuery run(String sql, QueryStep step, Deadline deadline) {
         requireNonNull(sql, "sql is null");
@@ -126,6 +129,25 @@ public final class AthenaQueries {
             throw startUnknown(step, e);
         }
 
+        try {
+            return await(queryId, step, deadline, started);
+        }
+        catch (AthenaQueryException e) {
+            // It ended (FAILED, CANCELLED), or it was stopped on the way (TIMED_OUT, UNKNOWN, INTERRUPTED).
+            throw e;
+        }
+        catch (RuntimeException | Error e) {
+            // No answer of Athena's but a failure of this process (an OutOfMemoryError, a StackOverflowError) or of a
+            // library (an AssertionError, a broken invariant). The query runs on all the same: left running, it could
+            // create its table and files after the build was removed and the lease released, beside the next build.
+            // Stopped, best effort, and the failure goes on unchanged.
+            stopAfter(queryId, e);
+            throw e;
+        }
+    }
+
+    /** Polls the started query until it succeeds; stops it and throws when it cannot be waited for. */
+    private CompletedQuery await(String queryId, QueryStep step, Deadline deadline, long started) {
         long delay = FIRST_POLL_MILLIS;
         while (true) {
             QueryExecution execution;
@@ -237,6 +259,22 @@ public final class AthenaQueries {
                 cause.addSuppressed(e);
             }
             log.warn("could not stop an Athena query", Map.of("queryId", queryId, "error", ErrorMessages.describe(e)));
+        }
+    }
+
+    /**
+     * Stops the query after a failure that is no answer of Athena's; whatever the stop throws (the SDK, or an
+     * Error again, as memory may still be short) is added to {@code failure} rather than replacing it.
+     */
+    private void stopAfter(String queryId, Throwable failure) {
+        try {
+            stopQuietly(queryId, failure);
+        }
+        catch (RuntimeException | Error e) {
+            // The JVM may throw one preallocated OutOfMemoryError again, and a throwable cannot suppress itself.
+            if (e != failure) {
+                failure.addSuppressed(e);
+            }
         }
     }
 

@@ -72,7 +72,10 @@ import static java.util.Objects.requireNonNull;
  * state names, old enough that none of their queries can still be running.
  * <p>
  * When a query fails, the build's own table and prefix are removed, the view and state are left as they
- * were, and the outcome is FAILED with Athena's reason and the query id. Cleanup failures after a
+ * were, and the outcome is FAILED with Athena's reason and the query id. An {@link Error} before the swap (out of
+ * memory or stack, a library's AssertionError) stops the running query and removes the build the same way, best
+ * effort, and is then thrown unchanged: the lease is released on the way out, and a query left running could
+ * create its table and files beside the next build. Cleanup failures after a
  * successful swap are logged: the next build finds the leftovers again, since it discovers builds from
  * S3 and Glue rather than from the state.
  */
@@ -546,6 +549,8 @@ public final class GoldBuilder {
          * it, so a failure before then has nothing to put back.
          */
         private ReplacedRecord replacedRecord;
+        /** Whether the view swap was sent to Athena: from then on readers may be on this build, which is kept. */
+        private boolean swapSent;
 
         Run(GoldModel model, BuildId build, String fingerprint, String requestId, boolean force, Optional<BuildState> previousState, Deadline deadline,
                 long started) {
@@ -588,6 +593,7 @@ public final class GoldBuilder {
                 replacedRecord = recordToReplace();
                 writeBeforeSwap(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null),
                         clock.instant().toString(), requestId));
+                swapSent = true;
                 run(statements.createOrReplaceView(), "view");
             }
             catch (AthenaQueryException e) {
@@ -605,6 +611,16 @@ public final class GoldBuilder {
                 String notPutBack = putBackReplacedRecord();
                 discard(e);
                 return fail("build " + build.value() + ": " + ErrorMessages.describe(e) + unreadNote(live) + keptPrevious() + notPutBack, Map.of());
+            }
+            catch (Error e) {
+                // The JVM out of memory or stack, or a library's AssertionError. Let through as it was, it left the
+                // build in place while the lease was released on the way out, so a next build could start beside a
+                // query still creating this build's table and files (AthenaQueries stops it now). Removed as after any
+                // failure, best effort, and the Error goes on unchanged: the invocation fails with it.
+                if (!swapSent) {
+                    removeAfter(e);
+                }
+                throw e;
             }
 
             BuildState built = new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null), clock.instant().toString(),
@@ -964,7 +980,7 @@ public final class GoldBuilder {
          * the staging's concerns. What is left is found by its name by the model's next build, or the next
          * invocation finding the model unchanged.
          */
-        private void discard(Exception cause) {
+        private void discard(Throwable cause) {
             if (staged) {
                 try {
                     dropStaging();
@@ -985,8 +1001,40 @@ public final class GoldBuilder {
             }
         }
 
+        /**
+         * After an {@link Error} before the swap: what any failure there does (the record before the swap put back, the
+         * build removed), each step whatever the others did; what fails, an Error again included, is added to
+         * {@code error} as suppressed, which is then thrown unchanged.
+         */
+        private void removeAfter(Error error) {
+            try {
+                String notPutBack = putBackReplacedRecord();
+                if (!notPutBack.isEmpty()) {
+                    error.addSuppressed(new IllegalStateException("gold model " + model.name() + ", build " + build.value() + notPutBack));
+                }
+            }
+            catch (RuntimeException | Error e) {
+                suppress(error, e);
+            }
+            try {
+                discard(error);
+                log.warn("gold model's build removed after an Error, as far as it could be (what could not be is logged before this line); the invocation fails with the Error", Map.of("model", model.name(),
+                        "buildId", build.value(), "table", settings.goldDatabase() + "." + table, "error", String.valueOf(error)));
+            }
+            catch (RuntimeException | Error e) {
+                suppress(error, e);
+            }
+        }
+
+        /** The JVM may throw one preallocated OutOfMemoryError again, and a throwable cannot suppress itself. */
+        private static void suppress(Throwable error, Throwable failure) {
+            if (failure != error) {
+                error.addSuppressed(failure);
+            }
+        }
+
         /** @param part what of the build is left, @param where its Glue table and S3 location */
-        private void notRemoved(Exception cause, String part, String where, Exception failure) {
+        private void notRemoved(Throwable cause, String part, String where, Exception failure) {
             cause.addSuppressed(failure);
             log.warn("could not remove a failed gold build's " + part + "; the model's next build, or the next invocation finding it unchanged, removes them",
                     Map.of("model", model.name(), "buildId", build.value(), "left", where, "error", ErrorMessages.describe(failure)));

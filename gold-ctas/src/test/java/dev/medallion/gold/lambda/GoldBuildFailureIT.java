@@ -12,6 +12,7 @@ import dev.medallion.gold.build.GoldBuilder;
 import dev.medallion.gold.testing.FailingQueryAthena;
 import dev.medallion.gold.testing.GoldLake;
 import dev.medallion.gold.testing.StagingAthena;
+import dev.medallion.gold.testing.ThrowingPollAthena;
 import dev.medallion.gold.testing.TriggerQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +52,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -135,6 +137,96 @@ class GoldBuildFailureIT {
         lake.queueQueryResult("sale_date", "date", List.of("2026-03-01", "2026-03-02"));
         Map<String, Object> retried = lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
         assertTrue(String.valueOf(retried.get("revenue_by_day")).startsWith("built "), retried.toString());
+    }
+
+    /**
+     * An Error (the JVM out of memory or stack, an AssertionError from a library) thrown while the build's CTAS
+     * runs went straight out of the build: the query was not stopped and the build not removed, but the lease was
+     * released on the way out, so a next build could start beside a query that may still create its table and
+     * files after that build looked. It now stops the query and removes the build like any failure, and goes on
+     * unchanged: the invocation fails with it, as the JVM meant.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"OutOfMemoryError", "StackOverflowError", "AssertionError"})
+    void anErrorWhileTheCtasRunsStopsTheQueryRemovesTheBuildAndGoesOnUnchanged(String kind) throws IOException {
+        String previous = firstBuildOfRevenueByDay();
+        JsonNode stateBefore = lake.state("revenue_by_day").orElseThrow();
+        JsonNode recordBefore = lake.swapRecord("revenue_by_day").orElseThrow();
+        List<String> tablesBefore = lake.goldTables();
+        List<String> keysBefore = revenueKeys();
+        List<String> viewVersionsBefore = lake.viewVersions("revenue_by_day");
+        lake.addSilverFile("sales");
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01", "2026-03-02"));
+        Error error = switch (kind) {
+            case "OutOfMemoryError" -> new OutOfMemoryError("Java heap space (injected while the CTAS runs)");
+            case "StackOverflowError" -> new StackOverflowError("injected while the CTAS runs");
+            default -> new AssertionError("a library's assertion, injected while the CTAS runs");
+        };
+        // What a running CTAS has left when the poll fails: its table registered, a file written.
+        ThrowingPollAthena athena = new ThrowingPollAthena(lake.athena(), sql -> sql.startsWith("CREATE TABLE") && sql.contains("revenue_by_day__"),
+                this::leaveAHalfWrittenTable, error);
+        lake.recorder().clear();
+
+        Error thrown = assertThrows(Error.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("revenue_by_day")), null));
+
+        assertSame(error, thrown, "the Error goes on unchanged");
+        assertEquals(1, athena.throwingQueryIds().size(), athena.throwingQueryIds().toString());
+        String queryId = athena.throwingQueryIds().get(0);
+        assertEquals(List.of(queryId), athena.stoppedQueryIds(), "the running CTAS is stopped");
+        assertTrue(lake.recorder().calls("Athena").contains("Athena.StopQueryExecution " + queryId), lake.recorder().calls("Athena").toString());
+        assertEquals(tablesBefore, lake.goldTables(), "the build's table is removed");
+        assertEquals(keysBefore, revenueKeys(), "and its files");
+        assertEquals(stateBefore, lake.state("revenue_by_day").orElseThrow());
+        assertEquals(recordBefore, lake.swapRecord("revenue_by_day").orElseThrow());
+        assertEquals(previous, lake.currentBuild("revenue_by_day"));
+        assertEquals(viewVersionsBefore, lake.viewVersions("revenue_by_day"));
+
+        // The lease was released, and the failure recorded nothing: the next invocation builds the model.
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01", "2026-03-02"));
+        Map<String, Object> next = lake.handler().handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+        assertTrue(String.valueOf(next.get("revenue_by_day")).startsWith("built "), next.toString());
+    }
+
+    /**
+     * An Error while the view swap runs: the swap may have landed, so, as for a swap whose state could not be
+     * read, the build is kept (readers may be on it) and its record before the swap stays; the query is stopped.
+     */
+    @Test
+    void anErrorWhileTheViewSwapRunsStopsItAndKeepsTheBuildReadersMayBeOn() throws IOException {
+        firstBuildOfProductTotals();
+        StackOverflowError error = new StackOverflowError("injected while the view swap runs");
+        ThrowingPollAthena athena = new ThrowingPollAthena(lake.athena(), sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains("product_totals"),
+                sql -> { }, error);
+
+        Error thrown = assertThrows(Error.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+
+        assertSame(error, thrown);
+        assertEquals(athena.throwingQueryIds(), athena.stoppedQueryIds(), "the view's query is stopped");
+        String build = newBuildTable().substring("product_totals__".length());
+        assertEquals(build, lake.swapRecord("product_totals").orElseThrow().get("current").get("buildId").asText(), "the record before the swap names it");
+        assertTrue(lake.recorder().calls().stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(build)),
+                lake.recorder().calls().toString());
+    }
+
+    /**
+     * Not an Error but no answer of Athena's either: an unchecked exception out of the SDK or a library while the
+     * CTAS runs failed the model and removed its build, with the query left running, free to create its table
+     * and files after that. It is stopped now, like a query whose state could not be read.
+     */
+    @Test
+    void anUncheckedExceptionWhileTheCtasRunsStopsTheQueryAndFailsTheModel() throws IOException {
+        firstBuildOfProductTotals();
+        List<String> tablesBefore = lake.goldTables();
+        ThrowingPollAthena athena = new ThrowingPollAthena(lake.athena(), sql -> sql.startsWith("CREATE TABLE") && sql.contains("product_totals__"),
+                this::leaveAHalfWrittenTable, new IllegalStateException("a library's broken invariant, injected while the CTAS runs"));
+
+        GoldBuildException failure = assertThrows(GoldBuildException.class,
+                () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+
+        assertTrue(failure.getMessage().contains("a library's broken invariant"), failure.getMessage());
+        assertEquals(athena.throwingQueryIds(), athena.stoppedQueryIds(), "the running CTAS is stopped");
+        assertEquals(1, athena.stoppedQueryIds().size());
+        assertEquals(tablesBefore, lake.goldTables(), "the build's table is removed");
     }
 
     /**
