@@ -577,6 +577,72 @@ class BronzeUploadIT {
     }
 
     /**
+     * A PutObject lands with its answer lost at every attempt (500), and the look for the object after it is answered 503
+     * at every attempt too: both failures are ones a retry may cure, and the re-run, which looks first, may well get an
+     * answer. The file may have landed, and the run ends with 75, the kind a scheduler retries.
+     */
+    @Test
+    void aWriteThatMayHaveLandedWhoseLookFailedForATemporaryReasonEndsTheRunWithExitCode75() throws Exception {
+        Path small = write("small.csv", "id\n1\n");
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection put = proxy.inject(request -> isPutObject(request, "small.csv"), Fault.afterForwarding(500), 1_000);
+            // Only the look after the lost answer fails: the HEAD before the upload passes.
+            Injection look = proxy.inject(request -> request.method().equals("HEAD") && request.path().endsWith("/small.csv") && put.hits() > 0,
+                    Fault.status(503), 1_000);
+
+            int exit = upload(folder.toString(), "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(75, exit, err());
+            assertTrue(put.hits() > 1 && look.hits() > 1, "the SDK retried each: " + put + ", " + look);
+            assertEquals(table("uploaded", 0, 0, 1, 0), tableOf(out()));
+            assertTrue(err().contains("failed " + small + " -> s3://" + bucket + "/sales_data/small.csv: Could not upload to s3://" + bucket
+                    + "/sales_data/small.csv: "), err());
+            assertTrue(err().contains("; it may have landed all the same: its answer was lost, and looking for the object failed too (Could not look up s3://"
+                    + bucket + "/sales_data/small.csv: "), err());
+            assertTrue(err().endsWith("1 file failed.\n"
+                    + "It may have landed all the same: its answer was lost, and looking for the object failed too. A re-run compares the object "
+                    + "under the key with the file (size and CRC32) and skips the file if it landed.\n"
+                    + "Run the same command again to retry: files already uploaded are skipped\n"
+                    + "It " + TEMPORARY_REASON + ": run the same command again later (exit code 75, EX_TEMPFAIL: a scheduler may retry it)\n"), err());
+            assertEquals(List.of(), proxy.failures());
+        }
+
+        resetOutput();
+        assertEquals(0, upload(folder.toString()), err());
+        assertEquals(table("uploaded", 0, 1, 0, 0), tableOf(out()));
+    }
+
+    /**
+     * As above, but S3 refuses the look (403): the write's own failure may be temporary, but the re-run looks for the
+     * object first and meets the refusal again until the permission is fixed. The file counts as a lasting failure,
+     * and the run ends with 1, not 75, which would have a scheduler retry a refusal for ever.
+     */
+    @Test
+    void aWriteThatMayHaveLandedWhoseLookWasRefusedEndsTheRunWithExitCode1() throws Exception {
+        Path small = write("small.csv", "id\n1\n");
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection put = proxy.inject(request -> isPutObject(request, "small.csv"), Fault.afterForwarding(500), 1_000);
+            Injection look = proxy.inject(request -> request.method().equals("HEAD") && request.path().endsWith("/small.csv") && put.hits() > 0,
+                    Fault.status(403), 1_000);
+
+            int exit = upload(folder.toString(), "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(1, exit, err());
+            assertEquals(1, look.hits(), "the SDK does not retry a 403: " + look);
+            assertEquals(table("uploaded", 0, 0, 1, 0), tableOf(out()));
+            assertTrue(err().contains("; it may have landed all the same: its answer was lost, and looking for the object failed too (Could not look up s3://"
+                    + bucket + "/sales_data/small.csv: "), err());
+            // No line calls the failure temporary: with every failed file lasting, the closing lines end at the retry advice.
+            assertFalse(err().contains(TEMPORARY_REASON), err());
+            assertTrue(err().endsWith("1 file failed.\n"
+                    + "It may have landed all the same: its answer was lost, and looking for the object failed too. A re-run compares the object "
+                    + "under the key with the file (size and CRC32) and skips the file if it landed.\n"
+                    + "Run the same command again to retry: files already uploaded are skipped\n"), err());
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    /**
      * What a run of the README's 1.6 GB file met on moto: the emulator was slow to assemble the object, so the
      * client gave up on the completion (here: the first attempt's answer lost, the attempt held), the SDK's
      * retries were answered 500, the abort 500 and then NoSuchUpload, which S3 answers for an upload completed
