@@ -12,16 +12,20 @@ import static java.util.Objects.requireNonNull;
  * converter's {@code convert} command takes {@code --encoding} for the one file it converts, over that entry.
  */
 public enum EncodingSource {
-    CSV_ENCODINGS(SilverSettings.CSV_ENCODINGS, "remove " + UndecodableBytes.ENTRY_TO_REMOVE + " if its files are UTF-8 (the default)"),
+    CSV_ENCODINGS(SilverSettings.CSV_ENCODINGS, "remove " + UndecodableBytes.ENTRY_TO_REMOVE + " if its files are UTF-8 (the default)",
+            "Set the file's actual encoding in " + SilverSettings.CSV_ENCODINGS + " (without an entry the dataset is read as UTF-8)"),
+    // --encoding overrides the dataset's entry for this file: an entry set, the same option would still declare the wrong charset.
     ENCODING_OPTION("--encoding", "convert it again without --encoding (or with --encoding UTF-8 over a " + SilverSettings.CSV_ENCODINGS
-            + " entry) if the file is UTF-8");
+            + " entry) if the file is UTF-8", "Give the file's actual encoding with --encoding");
 
     private final String setting;
     private final String undeclareForUtf8;
+    private final String declareActual;
 
-    EncodingSource(String setting, String undeclareForUtf8) {
+    EncodingSource(String setting, String undeclareForUtf8, String declareActual) {
         this.setting = setting;
         this.undeclareForUtf8 = undeclareForUtf8;
+        this.declareActual = declareActual;
     }
 
     /** The environment variable or option, as a person writes it. */
@@ -45,5 +49,13 @@ public enum EncodingSource {
      */
     public String undeclareForUtf8() {
         return undeclareForUtf8;
+    }
+
+    /**
+     * What declares the charset the file is actually in, where the file is not in the declared one (a byte it does not define, a UTF-16
+     * file's missing NUL bytes), as a sentence starts: the remedy of a rejection that goes on {@code , or convert the file ...}.
+     */
+    public String declareActual() {
+        return declareActual;
     }
 }

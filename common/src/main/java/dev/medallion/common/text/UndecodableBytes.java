@@ -125,8 +125,7 @@ public final class UndecodableBytes {
         if (startLooksEbcdic && EbcdicText.misreadIn(charset)) {
             return notDeclared + EbcdicText.advice(dataset);
         }
-        return notDeclared + "Set the file's actual encoding in " + SilverSettings.CSV_ENCODINGS
-                + " (without an entry the dataset is read as UTF-8), or convert the file to " + charset.name() + ".";
+        return notDeclared + source.declareActual() + ", or convert the file to " + charset.name() + ".";
     }
 
     /** The setting that declares {@code charset} for the dataset, e.g. {@code CSV_ENCODINGS=sales:windows-1252}. */

@@ -152,7 +152,7 @@ public final class TextInput {
         else if (writesAsciiInSeveralBytes(charset) && sample.length > 2 && !contains(sample, (byte) 0)) {
             throw new RejectedInputException("The file is not " + source.declared(charset, dataset) + ": its first " + sample.length + " bytes"
                     + (compressed ? " (decompressed)" : "") + " hold no NUL byte, which the line breaks and delimiters of "
-                    + charset.name() + " text would hold. Set the file's actual encoding in " + CSV_ENCODINGS + ", or convert the file.");
+                    + charset.name() + " text would hold. " + source.declareActual() + ", or convert the file.");
         }
         else if (charset.name().equals("UTF-16LE") && startsWith(sample, 0xfe, 0xff)
                 || charset.name().equals("UTF-16BE") && startsWith(sample, 0xff, 0xfe)) {

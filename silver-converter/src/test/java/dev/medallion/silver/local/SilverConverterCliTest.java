@@ -305,6 +305,48 @@ class SilverConverterCliTest {
         assertFalse(out().contains("CSV_ENCODINGS declares"), out());
     }
 
+    /**
+     * A charset given with --encoding that the file is not in, a byte it does not define or, for UTF-16, no NUL byte in the file's first bytes:
+     * the remedy is to give the file's actual encoding with --encoding, the option that declared the wrong one and overrides any entry; it said
+     * to set it in CSV_ENCODINGS, which convert reads only without --encoding, with no CSV_ENCODINGS entry anywhere.
+     */
+    @Test
+    void aRejectionForTheEncodingGivenWithTheOptionSaysToGiveTheActualEncodingWithTheOption() throws IOException {
+        Path undefinedByte = Files.write(directory.resolve("clients.csv"), new byte[] {'i', 'd', ',', 'n', '\n', '1', ',', (byte) 0x81, '\n'});
+        Path ascii = Files.writeString(directory.resolve("orders.csv"), "id,n\n1,x\n");
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(1, run("convert", "--input", undefinedByte.toString(), "--output", lake, "--encoding", "windows-1252"), err());
+        assertEquals("rejected clients.csv: The file is not windows-1252, the encoding --encoding declares for dataset clients: byte sequence 0x81, which"
+                + " windows-1252 does not define, at byte offset 7 (line 2). Give the file's actual encoding with --encoding, or convert the file to"
+                + " windows-1252.\n", out());
+        out.reset();
+
+        assertEquals(1, run("convert", "--input", ascii.toString(), "--output", lake, "--encoding", "UTF-16LE"), err());
+        assertEquals("rejected orders.csv: The file is not UTF-16LE, the encoding --encoding declares for dataset orders: its first 9 bytes hold no NUL"
+                + " byte, which the line breaks and delimiters of UTF-16LE text would hold. Give the file's actual encoding with --encoding, or convert"
+                + " the file.\n", out());
+    }
+
+    /**
+     * A UTF-8 file rejected under a CSV_ENCODINGS entry, then run again with the same charset given with --encoding: answered unchanged, its
+     * recorded reason naming the entry to remove, and the sentence after it saying that --encoding now declares the charset and to leave it out,
+     * which the reason, recorded under the entry, cannot say.
+     */
+    @Test
+    void aRejectionRecordedUnderTheEntryAndAnsweredUnchangedToTheSameEncodingOptionNamesTheOption() throws IOException {
+        Path input = Files.writeString(directory.resolve("people.csv"), "id,name\n1,Bj\u00f6rn\n");
+        String lake = directory.resolve("lake").toString();
+        assertEquals(1, run(Map.of("CSV_ENCODINGS", "people:windows-1252"), "convert", "--input", input.toString(), "--output", lake), err());
+        out.reset();
+
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", lake, "--encoding", "windows-1252"), err());
+        assertTrue(out().startsWith("unchanged people.csv: rejected before, read with the same settings (") && out().contains(": The file looks like UTF-8,"
+                + " not windows-1252, the encoding CSV_ENCODINGS declares for dataset people: "), out());
+        assertTrue(out().contains(" or save this file as windows-1252. With convert: windows-1252 is what --encoding windows-1252 declares; convert it again"
+                + " without it (or with --encoding UTF-8 over a CSV_ENCODINGS entry) if the file is UTF-8. Change the file, or convert it"), out());
+    }
+
     /** A mainframe export without a declaration: rejected, nothing written, with its code page to declare; converted once it is. */
     @Test
     void anUndeclaredEbcdicFileIsRejectedWithItsCodePageToDeclare() throws IOException {
