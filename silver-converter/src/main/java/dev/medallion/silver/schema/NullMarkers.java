@@ -31,11 +31,13 @@ public final class NullMarkers {
     /**
      * Texts, compared ignoring case, that exports and spreadsheets write for a missing value though none is a default:
      * pandas' read_csv default na_values (pandas.pydata.org/docs/reference/api/pandas.read_csv.html) but for the C
-     * runtime's float texts ({@code 1.#IND}, {@code 1.#QNAN}), and a dash or two. A typed column refusing one most
-     * likely met a missing value its dataset could declare, which is what a refusal's reason then says. {@code null} in
-     * other cases than the defaults' ({@code Null}) is one.
+     * runtime's float texts ({@code 1.#IND}, {@code 1.#QNAN}), a dash or two, and a question mark, as survey and hand-kept
+     * sheets write. A typed column refusing one most likely met a missing value its dataset could declare, which is what a
+     * refusal's reason then says. {@code null} in other cases than the defaults' ({@code Null}) is one. The one list: a string
+     * column's hint takes the same texts as placeholders ({@code StringForms.isPlaceholder}), so the two never disagree.
      */
-    private static final Set<String> LOOKALIKES = Set.of("n/a", "na", "#n/a", "#n/a n/a", "#na", "<na>", "none", "nan", "-nan", "null", "nil", "-", "--");
+    private static final Set<String> LOOKALIKES = Set.of("n/a", "na", "#n/a", "#n/a n/a", "#na", "<na>", "none", "nan", "-nan", "null", "nil", "-", "--",
+            "?");
     /** Of {@link #LOOKALIKES}, those a double column refuses as a computation gone wrong rather than an export's missing value. */
     private static final Set<String> NOT_A_NUMBER = Set.of("nan", "-nan");
 
@@ -85,7 +87,7 @@ public final class NullMarkers {
 
     /**
      * The marker to declare when a field that a column of {@code type} refused looks like a missing value's marker that
-     * is not a default one ({@code N/A}, {@code NA}, {@code #N/A}, {@code None}, {@code -}; {@code NaN} but in a double
+     * is not a default one ({@code N/A}, {@code NA}, {@code #N/A}, {@code None}, {@code -}, {@code ?}; {@code NaN} but in a double
      * column): the field without the spaces and tabs around it, as a typed column compares a declared marker. Its
      * dataset may mean it as null, and can declare it so. Asked only of refused values.
      */

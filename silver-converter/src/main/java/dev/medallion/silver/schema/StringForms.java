@@ -58,12 +58,6 @@ final class StringForms {
     private static final Pattern PLAIN_READ = Pattern.compile("[+-]?(0|[1-9][0-9]{0,17})(\\.[0-9]+)?");
     private static final Pattern ISO_DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
     /**
-     * What exports and spreadsheets write for a missing value besides the lookalikes {@link NullMarkers#lookalike} knows: a
-     * question mark, as survey and hand-kept sheets do.
-     */
-    private static final Set<String> OTHER_PLACEHOLDERS = Set.of("?");
-
-    /**
      * SQL keywords a column may be named as, which a cast must quote: Trino's reserved words
      * (trino.io/docs/current/language/reserved.html) that a header might be named.
      */
@@ -109,12 +103,12 @@ final class StringForms {
 
     /**
      * Whether a field, as written, is a placeholder for a missing value that a string column keeps as text: a default marker
-     * ({@code NULL}, {@code null}), a lookalike of one ({@code N/A}, {@code #N/A}, {@code -}, {@code n/a}), or {@code ?}. The
-     * whole field, so that {@code N/A yet} or a padded one is not.
+     * ({@code NULL}, {@code null}) or a lookalike of one ({@code N/A}, {@code #N/A}, {@code -}, {@code n/a}, {@code ?}), by
+     * {@link NullMarkers}' own lists, so that a typed column refusing the same text says to declare it. The whole field, so that
+     * {@code N/A yet} or a padded one is not.
      */
     static boolean isPlaceholder(String value) {
-        return NullMarkers.DEFAULTS.contains(value) || OTHER_PLACEHOLDERS.contains(value)
-                || NullMarkers.lookalike(value, ColumnType.STRING).filter(value::equals).isPresent();
+        return NullMarkers.DEFAULTS.contains(value) || NullMarkers.lookalike(value, ColumnType.STRING).filter(value::equals).isPresent();
     }
 
     /** What one column's values have been so far, for each form. */

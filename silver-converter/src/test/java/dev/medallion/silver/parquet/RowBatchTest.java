@@ -38,6 +38,22 @@ class RowBatchTest {
         assertNull(batch.vectors()[2].valueAt(1));
     }
 
+    /**
+     * A question mark, which survey and hand-kept sheets write for a missing value, is a placeholder that a string column's hint makes
+     * NULL (StringForms); a typed column refusing one says how to declare it null, as for N/A: the hint knew it, the refusal's advice did not.
+     */
+    @Test
+    void aTypedColumnRefusingAQuestionMarkSaysHowToDeclareItNull() {
+        RowBatch batch = new RowBatch(CONTRACT);
+        int[] fields = {0, 1, 2};
+
+        assertEquals("column id: '?' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:? or convert --null-values ?)",
+                batch.append(List.of("?", "north", "2.5")::get, fields));
+        assertEquals("column amount: ' ? ' is not a double (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:? or convert --null-values ?)",
+                batch.append(List.of("1", "north", " ? ")::get, fields));
+        assertEquals(0, batch.size());
+    }
+
     @Test
     void namesEveryValueOfARefusedRowThatDoesNotFitUpToThreeAndHowManyMore() {
         SchemaContract contract = new SchemaContract("wide", IntStream.range(0, 6)
