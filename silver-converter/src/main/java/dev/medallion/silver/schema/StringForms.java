@@ -111,6 +111,21 @@ final class StringForms {
         return NullMarkers.DEFAULTS.contains(value) || NullMarkers.lookalike(value, ColumnType.STRING).filter(value::equals).isPresent();
     }
 
+    /**
+     * How an amount's number is written, the one form all of a column's numbers fit and some number is of alone: the cast
+     * removes or replaces its separators, and the hint names it.
+     */
+    private enum NumberForm {
+        /** {@code 1.234,56}, {@code 12,5}: the comma is the decimal mark, points (if any) set thousands apart. */
+        DECIMAL_COMMA,
+        /** {@code 1,234.50}, {@code 1,234,567}: commas set thousands apart, the point is the decimal mark. */
+        COMMA_GROUPED,
+        /** {@code 1 234,5}, {@code 1 234.5}: spaces (no-break ones too) set thousands apart, a comma or a point marks the decimals. */
+        SPACE_GROUPED,
+        /** Digits and a point alone ({@code 12.50}): only a currency or parentheses beside them may keep a type from reading them. */
+        PLAIN
+    }
+
     /** What one column's values have been so far, for each form. */
     private static final class Column {
         /** Whether some field was only spaces and tabs: kept as such in a string column, which no CAST reads. */
@@ -315,20 +330,20 @@ final class StringForms {
          * parentheses. None when the numbers are of two forms, or of none that tells how to read a comma.
          */
         private Optional<StringColumnHint> amountHint(String name, String x, String numberType, String noSeparator) {
-            List<String> forms = new ArrayList<>();
+            List<NumberForm> forms = new ArrayList<>();
             if (decimalComma && decimalCommaExample != null) {
-                forms.add("decimal comma");
+                forms.add(NumberForm.DECIMAL_COMMA);
             }
             if (commaGrouped && commaGroupedExample != null) {
-                forms.add("comma grouped");
+                forms.add(NumberForm.COMMA_GROUPED);
             }
             if (spaceGrouped && spaceGroupedExample != null) {
-                forms.add("space grouped");
+                forms.add(NumberForm.SPACE_GROUPED);
             }
             if (forms.size() > 1 || forms.isEmpty() && !plainNumbers) {
                 return Optional.empty();
             }
-            String form = forms.isEmpty() ? "plain" : forms.get(0);
+            NumberForm form = forms.isEmpty() ? NumberForm.PLAIN : forms.get(0);
             String readable = x;
             if (currencyToken != null) {
                 readable = "replace(" + readable + ", " + literal(currencyToken) + ", '')";
@@ -351,31 +366,32 @@ final class StringForms {
             }
             String castType = numberType;
             switch (form) {
-                case "decimal comma" -> {
+                case DECIMAL_COMMA -> {
                     readable = "replace(replace(" + readable + ", '.', ''), ',', '.')";
                     castType = "double";
                 }
-                case "comma grouped" -> readable = "replace(" + readable + ", ',', '')";
-                case "space grouped" -> {
+                case COMMA_GROUPED -> readable = "replace(" + readable + ", ',', '')";
+                case SPACE_GROUPED -> {
                     if (commas) {
                         readable = "replace(" + readable + ", ',', '.')";
                         castType = "double";
                     }
                 }
-                default -> { }
+                case PLAIN -> { }
             }
+            // Thousands set apart by commas go unsaid beside a currency or parentheses, where they are the usual way to write an amount.
             String ofForm = switch (form) {
-                case "decimal comma" -> " with a decimal comma";
-                case "space grouped" -> " with thousands separated by spaces";
-                default -> "";
+                case DECIMAL_COMMA -> " with a decimal comma";
+                case SPACE_GROUPED -> " with thousands separated by spaces";
+                case COMMA_GROUPED, PLAIN -> "";
             };
             if (currencyToken != null || accountingExample != null) {
                 castType = "double";
             }
             Digits digits = switch (form) {
-                case "decimal comma" -> byComma;
-                case "space grouped" -> byEither;
-                default -> byPoint;
+                case DECIMAL_COMMA -> byComma;
+                case SPACE_GROUPED -> byEither;
+                case COMMA_GROUPED, PLAIN -> byPoint;
             };
             // Money: a double rounds cents (0.1 + 0.2 is 0.30000000000000004 in it), a decimal keeps them.
             String typed = "numbers";
@@ -393,10 +409,11 @@ final class StringForms {
                         "a double does not read (it takes a minus sign)", typed, cast);
             }
             return switch (form) {
-                case "decimal comma" -> hint(name, "numbers with a decimal comma", decimalCommaExample, "a double does not read (its decimal mark is '.')", typed, cast);
-                case "comma grouped" -> hint(name, "numbers with thousands separated by commas", commaGroupedExample, noSeparator, typed, cast);
-                case "space grouped" -> hint(name, "numbers with thousands separated by spaces", spaceGroupedExample, noSeparator, typed, cast);
-                default -> Optional.empty();
+                case DECIMAL_COMMA -> hint(name, "numbers with a decimal comma", decimalCommaExample, "a double does not read (its decimal mark is '.')", typed, cast);
+                case COMMA_GROUPED -> hint(name, "numbers with thousands separated by commas", commaGroupedExample, noSeparator, typed, cast);
+                case SPACE_GROUPED -> hint(name, "numbers with thousands separated by spaces", spaceGroupedExample, noSeparator, typed, cast);
+                // Plain numbers alone are typed by inference, or hinted as numbers among placeholders: nothing to say about their form.
+                case PLAIN -> Optional.empty();
             };
         }
 
