@@ -56,6 +56,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
+import static dev.medallion.silver.CountedLines.assertCountedOnce;
+import static dev.medallion.silver.CountedLines.countedLines;
 import static dev.medallion.silver.ExactlyOnce.csv;
 import static dev.medallion.silver.ExactlyOnce.gzip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -201,7 +203,7 @@ class SilverCommitFaultIT {
         assertFalse(retry.unchanged(), "the retry counts the late manifest's commit, which its own run never logged");
         assertExactlyOnce(source, ROWS, 1);
         assertTrue(convertThroughProxy(source).unchanged(), "a redelivery after it finds the commit counted");
-        assertCountedOnce(ROWS, 1);
+        assertCountedOnce(logLines, ROWS, 1);
     }
 
     /**
@@ -232,7 +234,7 @@ class SilverCommitFaultIT {
             pool.shutdownNow();
         }
         assertExactlyOnce(source, ROWS, 1);
-        assertCountedOnce(ROWS, 1);
+        assertCountedOnce(logLines, ROWS, 1);
     }
 
     /** A rejected file publishes nothing, yet its late manifest must be counted too: the rejected-files alarm counts its line. */
@@ -249,7 +251,7 @@ class SilverCommitFaultIT {
 
         assertEquals(Manifest.REJECTED, convertThroughProxy(source).outcome(), "the retry counts the late rejection");
         assertTrue(convertThroughProxy(source).unchanged(), "a redelivery after it finds the rejection counted");
-        List<Map<?, ?>> counted = countedLines();
+        List<Map<?, ?>> counted = countedLines(logLines);
         assertEquals(1, counted.size(), "the rejection's line, once: " + logLines);
         assertEquals("source object rejected", counted.get(0).get("message"), counted.toString());
         assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
@@ -272,7 +274,7 @@ class SilverCommitFaultIT {
         assertEquals(Manifest.REJECTED, convertThroughProxy(source).outcome(), "the retry rejects the file and commits");
         assertEquals(List.of(), silver.list("_publishing/"), "the failed run's marker goes with the retry's sweep, not at the next delivery"
                 + " twenty minutes on, which may never come");
-        assertEquals(1, countedLines().size(), "the rejection's line, once: " + logLines);
+        assertEquals(1, countedLines(logLines).size(), "the rejection's line, once: " + logLines);
     }
 
     /** The two ways a key whose file is gone from bronze is withdrawn: its removal's event, and an ObjectCreated event that finds it gone. */
@@ -308,7 +310,7 @@ class SilverCommitFaultIT {
         assertEquals(WithdrawalResult.WITHDRAWN, removal.withdraw(converter, bronzeBucket, source, presence).outcome());
         assertEquals(WithdrawalResult.UNCHANGED, removal.withdraw(converter, bronzeBucket, source, presence).outcome(), "the redelivery finds it withdrawn");
 
-        List<Map<?, ?>> counted = assertCountedOnce(ROWS, 1);
+        List<Map<?, ?>> counted = assertCountedOnce(logLines, ROWS, 1);
         assertTrue(String.valueOf(counted.get(0).get("countedFor")).startsWith("run " + run + ","), "the late run's commit, named: " + counted);
         assertEquals(1, logLines.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("\"source object withdrawn\"")).count(),
                 "then withdrawn, once: " + logLines);
@@ -369,7 +371,7 @@ class SilverCommitFaultIT {
         assertTrue(late.awaitLanded(1, Duration.ofSeconds(30)), "the held write was forwarded");
         assertFalse(convertThroughProxy(source).unchanged(), "the retry finds the manifest that landed late, and counts it");
         assertExactlyOnce(source, ROWS, 1);
-        assertCountedOnce(ROWS, 1);
+        assertCountedOnce(logLines, ROWS, 1);
     }
 
     @Test
@@ -408,7 +410,7 @@ class SilverCommitFaultIT {
         assertExactlyOnce(source, ROWS, 1);
 
         // What the log metric filters count (monitoring.tf, converter_log_patterns): the commit's line, not the retry's.
-        List<Map<?, ?>> counted = assertCountedOnce(ROWS, 1);
+        List<Map<?, ?>> counted = assertCountedOnce(logLines, ROWS, 1);
         assertEquals(silver.describe(silver.list("_quarantine/").get(0)), counted.get(0).get("quarantine"), "it names the quarantine file");
     }
 
@@ -679,7 +681,7 @@ class SilverCommitFaultIT {
         assertFalse(result.unchanged());
         assertExactlyOnce(source, ROWS, 0);
         assertTrue(convertThroughProxy(source).unchanged(), "a redelivery finds the commit counted");
-        assertCountedOnce(ROWS, 0);
+        assertCountedOnce(logLines, ROWS, 0);
     }
 
     /**
@@ -703,7 +705,7 @@ class SilverCommitFaultIT {
         assertFalse(convertThroughProxy(source).unchanged(), "the retry counts the commit its run could not tell was its own");
         assertExactlyOnce(source, ROWS, 1);
         assertTrue(convertThroughProxy(source).unchanged());
-        assertCountedOnce(ROWS, 1);
+        assertCountedOnce(logLines, ROWS, 1);
     }
 
     @Test
@@ -838,31 +840,6 @@ class SilverCommitFaultIT {
     /** A run's claim of a commit whose own run never logged it: the conditional rewrite of that run's publishing marker. */
     private static final Predicate<Request> CLAIM = request -> request.method().equals("PUT") && request.path().contains("/_publishing/")
             && request.header("if-match").isPresent();
-
-    /**
-     * The lines the log metric filters count (monitoring.tf, converter_log_patterns): every processed or rejected file's
-     * line but a redelivery's {@code unchanged}.
-     */
-    private List<Map<?, ?>> countedLines() throws IOException {
-        List<Map<?, ?>> counted = new ArrayList<>();
-        for (String line : logLines.toString(StandardCharsets.UTF_8).lines().toList()) {
-            Map<?, ?> fields = new ObjectMapper().readValue(line, Map.class);
-            if (("source object processed".equals(fields.get("message")) || "source object rejected".equals(fields.get("message")))
-                    && !"unchanged".equals(fields.get("outcome"))) {
-                counted.add(fields);
-            }
-        }
-        return counted;
-    }
-
-    /** The commit's rows and quarantined rows are counted by exactly one run's line. */
-    private List<Map<?, ?>> assertCountedOnce(int rowsWritten, int rowsQuarantined) throws IOException {
-        List<Map<?, ?>> counted = countedLines();
-        assertEquals(1, counted.size(), "the commit's line, once: " + logLines);
-        assertEquals(rowsWritten, counted.get(0).get("rowsWritten"), counted.toString());
-        assertEquals(rowsQuarantined, counted.get(0).get("rowsQuarantined"), counted.toString());
-        return counted;
-    }
 
     /** Starts converting {@code source} on {@code pool} and returns once the run waits on its first {@code call}, held by the proxy until {@code proxy.clear()}. */
     private Future<ConversionResult> convertHeldAt(Call call, SourceObject source, ExecutorService pool) throws InterruptedException {

@@ -44,6 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static dev.medallion.silver.CountedLines.assertCountedOnce;
+import static dev.medallion.silver.CountedLines.countedLines;
 import static dev.medallion.silver.ExactlyOnce.csv;
 import static dev.medallion.silver.ExactlyOnce.gzip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -287,7 +289,7 @@ class SilverCommitTest {
         assertEquals(Manifest.CONVERTED, retry.outcome());
         assertExactlyOnce(source, ROWS, 1);
         assertTrue(convert(converter(silver), source, content).unchanged(), "a redelivery after it finds it counted");
-        assertCountedOnce(ROWS, 1);
+        assertCountedOnce(logLines, ROWS, 1);
     }
 
     /** As above, the late write landing while the retry converts: the retry loses to it and finishes its cleanup. */
@@ -315,7 +317,7 @@ class SilverCommitTest {
         assertEquals(Manifest.CONVERTED, retry.outcome());
         assertEquals(List.of(), silver.list("_publishing/"), "the retry swept for the late run: no marker left");
         assertExactlyOnce(replacement, ROWS / 2, 1);
-        List<Map<?, ?>> counted = countedLines();
+        List<Map<?, ?>> counted = countedLines(logLines);
         assertEquals(2, counted.size(), "the first version's line, then the late replacement's, by the retry: " + logLines);
         assertEquals(ROWS / 2, counted.get(1).get("rowsWritten"), counted.toString());
         assertEquals(1, counted.get(1).get("rowsQuarantined"), counted.toString());
@@ -919,26 +921,6 @@ class SilverCommitTest {
         return converter.convert(source, "sales", () -> new ByteArrayInputStream(content));
     }
 
-
-    /** The lines the log metric filters count (monitoring.tf, converter_log_patterns): all but a redelivery's {@code unchanged}. */
-    private List<Map<?, ?>> countedLines() throws IOException {
-        List<Map<?, ?>> counted = new ArrayList<>();
-        for (String line : logLines.toString(StandardCharsets.UTF_8).lines().toList()) {
-            Map<?, ?> fields = new ObjectMapper().readValue(line, Map.class);
-            if (("source object processed".equals(fields.get("message")) || "source object rejected".equals(fields.get("message")))
-                    && !"unchanged".equals(fields.get("outcome"))) {
-                counted.add(fields);
-            }
-        }
-        return counted;
-    }
-
-    private void assertCountedOnce(int rowsWritten, int rowsQuarantined) throws IOException {
-        List<Map<?, ?>> counted = countedLines();
-        assertEquals(1, counted.size(), "the commit's line, once: " + logLines);
-        assertEquals(rowsWritten, counted.get(0).get("rowsWritten"), counted.toString());
-        assertEquals(rowsQuarantined, counted.get(0).get("rowsQuarantined"), counted.toString());
-    }
 
     private void assertExactlyOnce(SourceObject source, int validRows, int quarantinedRows) throws IOException {
         ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, validRows, quarantinedRows, readBack, CLOCK.instant());

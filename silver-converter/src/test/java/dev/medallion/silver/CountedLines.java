@@ -1,0 +1,46 @@
+package dev.medallion.silver;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The converter's log lines as the log metric filters count them, for tests that a commit is counted once. */
+final class CountedLines {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CountedLines() {}
+
+    /**
+     * The lines the log metric filters count (monitoring.tf, converter_log_patterns): every processed or rejected file's
+     * line but a redelivery's {@code unchanged}.
+     */
+    static List<Map<?, ?>> countedLines(ByteArrayOutputStream logLines) throws IOException {
+        requireNonNull(logLines, "logLines is null");
+        List<Map<?, ?>> counted = new ArrayList<>();
+        for (String line : logLines.toString(StandardCharsets.UTF_8).lines().toList()) {
+            Map<?, ?> fields = JSON.readValue(line, Map.class);
+            if (("source object processed".equals(fields.get("message")) || "source object rejected".equals(fields.get("message")))
+                    && !"unchanged".equals(fields.get("outcome"))) {
+                counted.add(fields);
+            }
+        }
+        return counted;
+    }
+
+    /** The commit's rows and quarantined rows are counted by exactly one run's line, which is returned. */
+    static List<Map<?, ?>> assertCountedOnce(ByteArrayOutputStream logLines, int rowsWritten, int rowsQuarantined) throws IOException {
+        List<Map<?, ?>> counted = countedLines(logLines);
+        assertEquals(1, counted.size(), "the commit's line, once: " + logLines);
+        assertEquals(rowsWritten, counted.get(0).get("rowsWritten"), counted.toString());
+        assertEquals(rowsQuarantined, counted.get(0).get("rowsQuarantined"), counted.toString());
+        return counted;
+    }
+}
