@@ -1,8 +1,9 @@
 package dev.medallion.bronze.upload;
 
+import dev.medallion.common.cli.ShellWord;
+
 import java.net.URI;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,9 +25,6 @@ public record UnabortedUpload(String bucket, String key, String uploadId, Option
     public static final String UNTIL_REMOVED = "until the bucket's lifecycle rule for incomplete multipart uploads removes them "
             + "(the stack's buckets: a day after the upload started)";
 
-    /** Words a POSIX shell takes as they are; anything else is quoted in the command. */
-    private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_./:=@%+-]+");
-
     public UnabortedUpload {
         requireNonNull(bucket, "bucket is null");
         requireNonNull(key, "key is null");
@@ -43,12 +41,7 @@ public record UnabortedUpload(String bucket, String key, String uploadId, Option
 
     /** The AWS CLI command that aborts the upload, ready to paste into a shell. */
     public String abortCommand() {
-        return "aws s3api abort-multipart-upload --bucket " + shellWord(bucket) + " --key " + shellWord(key) + " --upload-id " + shellWord(uploadId)
-                + endpoint.map(uri -> " --endpoint-url " + shellWord(uri.toString())).orElse("");
-    }
-
-    /** Keys may hold spaces, quotes and any other character: single quotes keep them all literal. */
-    static String shellWord(String text) {
-        return PLAIN_WORD.matcher(text).matches() ? text : "'" + text.replace("'", "'\\''") + "'";
+        return "aws s3api abort-multipart-upload --bucket " + ShellWord.of(bucket) + " --key " + ShellWord.of(key) + " --upload-id " + ShellWord.of(uploadId)
+                + endpoint.map(uri -> " --endpoint-url " + ShellWord.of(uri.toString())).orElse("");
     }
 }

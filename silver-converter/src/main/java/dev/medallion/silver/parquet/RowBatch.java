@@ -1,5 +1,6 @@
 package dev.medallion.silver.parquet;
 
+import dev.medallion.common.cli.ShellWord;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.silver.schema.Column;
@@ -187,9 +188,10 @@ public final class RowBatch {
         Optional<String> marker = NullMarkers.lookalike(text, column.type());
         if (marker.isPresent()) {
             // Most likely a missing value the dataset does not declare: declared, it is null, and the row is written. No comma, so
-            // the quarantine file's reason stays unquoted; a marker holds none.
+            // the quarantine file's reason stays unquoted; a marker holds none. The option's value is a shell word, to paste: a bare
+            // ? would be a file pattern, #N/A a comment.
             return reason + " (declare it null if it stands for a missing value: " + SilverSettings.CSV_NULL_VALUES + "=" + dataset + ":" + marker.get()
-                    + " or convert --null-values " + marker.get() + ")";
+                    + " or convert --null-values " + ShellWord.of(marker.get()) + ")";
         }
         Refusal refusal = Values.refusal(column.type(), text);
         if (refusal == null) {

@@ -826,7 +826,7 @@ class SilverConverterCliTest {
                 "4,column qty: 'abc' is not a bigint,4,abc,1.0",
                 "5,column amount: 'NaN' is not a double,5,7,NaN",
                 "6,column qty: 'NaN' is not a bigint" + hint.formatted("NaN", "NaN") + "; column amount: '#N/A' is not a double"
-                        + hint.formatted("#N/A", "#N/A") + ",6,NaN,\"#N/A\"",
+                        + hint.formatted("#N/A", "'#N/A'") + ",6,NaN,\"#N/A\"",
                 "7,column qty: 'Null' is not a bigint" + hint.formatted("Null", "Null") + "; column amount: 'n/a' is not a double"
                         + hint.formatted("n/a", "n/a") + ",7,Null,n/a"), quarantined);
         out.reset();

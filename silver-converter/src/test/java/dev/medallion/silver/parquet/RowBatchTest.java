@@ -47,11 +47,21 @@ class RowBatchTest {
         RowBatch batch = new RowBatch(CONTRACT);
         int[] fields = {0, 1, 2};
 
-        assertEquals("column id: '?' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:? or convert --null-values ?)",
+        assertEquals("column id: '?' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:? or convert --null-values '?')",
                 batch.append(List.of("?", "north", "2.5")::get, fields));
-        assertEquals("column amount: ' ? ' is not a double (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:? or convert --null-values ?)",
+        assertEquals("column amount: ' ? ' is not a double (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:? or convert --null-values '?')",
                 batch.append(List.of("1", "north", " ? ")::get, fields));
         assertEquals(0, batch.size());
+    }
+
+    /** The option's marker is given as a shell word, to paste: a bare #N/A would start a comment and the option get no value. */
+    @Test
+    void theMarkerToGiveConvertIsQuotedWhereAShellWouldReadItOtherwise() {
+        RowBatch batch = new RowBatch(CONTRACT);
+        int[] fields = {0, 1, 2};
+
+        assertEquals("column amount: '#N/A' is not a double (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:#N/A"
+                + " or convert --null-values '#N/A')", batch.append(List.of("1", "north", "#N/A")::get, fields));
     }
 
     @Test
