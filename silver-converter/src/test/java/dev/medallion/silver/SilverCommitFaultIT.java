@@ -190,14 +190,7 @@ class SilverCommitFaultIT {
     @Test
     void aManifestWriteThatLandsAfterTheRunGaveUpLosesNoRows() throws Exception {
         SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
-        Injection late = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.landsLater(500), 100);
-
-        assertThrows(IOException.class, () -> convertThroughProxy(source));
-        int attempts = late.hits();
-        proxy.clear();
-
-        // The first lands; the SDK's retries of it then fail their precondition.
-        assertTrue(late.awaitLanded(attempts, Duration.ofSeconds(30)), "the held writes were forwarded");
+        convertWithAManifestThatLandsAfterTheRunGaveUp(source);
         assertTrue(silver.stat(LAYOUT.manifestKey(DATASET, source.key())).isPresent(), "the late write landed");
         ConversionResult retry = convertThroughProxy(source);
         assertFalse(retry.unchanged(), "the retry counts the late manifest's commit, which its own run never logged");
@@ -213,11 +206,7 @@ class SilverCommitFaultIT {
     @Test
     void twoRunsThatFindALateManifestAtOnceCountItOnce() throws Exception {
         SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
-        Injection late = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.landsLater(500), 100);
-        assertThrows(IOException.class, () -> convertThroughProxy(source));
-        int attempts = late.hits();
-        proxy.clear();
-        assertTrue(late.awaitLanded(attempts, Duration.ofSeconds(30)), "the held writes were forwarded");
+        convertWithAManifestThatLandsAfterTheRunGaveUp(source);
 
         Injection heldClaim = proxy.inject(CLAIM, Fault.hold(), 1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -242,12 +231,7 @@ class SilverCommitFaultIT {
     void aRejectionWhoseManifestLandsAfterTheRunGaveUpIsCountedOnce() throws Exception {
         byte[] notUtf8 = {'i', 'd', '\n', (byte) 0xC3, (byte) 0x28, '\n'};
         SourceObject source = upload("sales/src.csv", notUtf8);
-        Injection late = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.landsLater(500), 100);
-
-        assertThrows(IOException.class, () -> convertThroughProxy(source));
-        int attempts = late.hits();
-        proxy.clear();
-        assertTrue(late.awaitLanded(attempts, Duration.ofSeconds(30)), "the held writes were forwarded");
+        convertWithAManifestThatLandsAfterTheRunGaveUp(source);
 
         assertEquals(Manifest.REJECTED, convertThroughProxy(source).outcome(), "the retry counts the late rejection");
         assertTrue(convertThroughProxy(source).unchanged(), "a redelivery after it finds the rejection counted");
@@ -297,11 +281,7 @@ class SilverCommitFaultIT {
     @EnumSource(Removal.class)
     void aLateManifestFirstFoundByTheWithdrawalIsCountedOnceAndWithdrawn(Removal removal) throws Exception {
         SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
-        Injection late = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.landsLater(500), 100);
-        assertThrows(IOException.class, () -> convertThroughProxy(source));
-        int attempts = late.hits();
-        proxy.clear();
-        assertTrue(late.awaitLanded(attempts, Duration.ofSeconds(30)), "the held writes were forwarded");
+        convertWithAManifestThatLandsAfterTheRunGaveUp(source);
         String run = silverManifest(source).run();
         bronze.delete(List.of(source.key()));
 
@@ -840,6 +820,18 @@ class SilverCommitFaultIT {
     /** A run's claim of a commit whose own run never logged it: the conditional rewrite of that run's publishing marker. */
     private static final Predicate<Request> CLAIM = request -> request.method().equals("PUT") && request.path().contains("/_publishing/")
             && request.header("if-match").isPresent();
+
+    /**
+     * Converts {@code source} with every answer to its manifest write lost: the run gives up (fails, logging nothing); the
+     * first write then lands, and the SDK's retries of it fail their precondition.
+     */
+    private void convertWithAManifestThatLandsAfterTheRunGaveUp(SourceObject source) throws InterruptedException {
+        Injection late = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.landsLater(500), 100);
+        assertThrows(IOException.class, () -> convertThroughProxy(source));
+        int attempts = late.hits();
+        proxy.clear();
+        assertTrue(late.awaitLanded(attempts, Duration.ofSeconds(30)), "the held writes were forwarded");
+    }
 
     /** Starts converting {@code source} on {@code pool} and returns once the run waits on its first {@code call}, held by the proxy until {@code proxy.clear()}. */
     private Future<ConversionResult> convertHeldAt(Call call, SourceObject source, ExecutorService pool) throws InterruptedException {
