@@ -1,6 +1,7 @@
 package dev.medallion.common.config;
 
 import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.text.EncodingSource;
 
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
@@ -47,7 +48,8 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
     public static final String SILVER_BUCKET = "SILVER_BUCKET";
     public static final String SILVER_PREFIX = "SILVER_PREFIX";
     public static final String CSV_DELIMITERS = "CSV_DELIMITERS";
-    public static final String CSV_ENCODINGS = "CSV_ENCODINGS";
+    /** Named by the text rules, whose rejections name it: they depend on no configuration. */
+    public static final String CSV_ENCODINGS = EncodingSource.ENVIRONMENT_VARIABLE;
     public static final String CSV_NULL_VALUES = "CSV_NULL_VALUES";
     public static final String SILVER_DATABASE = "SILVER_DATABASE";
     public static final String WITHDRAW_DELETED_FILES = "WITHDRAW_DELETED_FILES";

@@ -1,7 +1,5 @@
 package dev.medallion.common.text;
 
-import dev.medallion.common.config.SilverSettings;
-
 import java.nio.charset.Charset;
 
 import static java.util.Objects.requireNonNull;
@@ -12,11 +10,18 @@ import static java.util.Objects.requireNonNull;
  * converter's {@code convert} command takes {@code --encoding} for the one file it converts, over that entry.
  */
 public enum EncodingSource {
-    CSV_ENCODINGS(SilverSettings.CSV_ENCODINGS, "remove " + UndecodableBytes.ENTRY_TO_REMOVE + " if its files are UTF-8 (the default)",
-            "Set the file's actual encoding in " + SilverSettings.CSV_ENCODINGS + " (without an entry the dataset is read as UTF-8)"),
+    // Named by the class, not by the simple name: an enum constant may not name a later static field by it (JLS 8.3.3).
+    CSV_ENCODINGS(EncodingSource.ENVIRONMENT_VARIABLE, "remove " + UndecodableBytes.ENTRY_TO_REMOVE + " if its files are UTF-8 (the default)",
+            "Set the file's actual encoding in " + EncodingSource.ENVIRONMENT_VARIABLE + " (without an entry the dataset is read as UTF-8)"),
     // --encoding overrides the dataset's entry for this file: an entry set, the same option would still declare the wrong charset.
-    ENCODING_OPTION("--encoding", "convert it again without --encoding (or with --encoding UTF-8 over a " + SilverSettings.CSV_ENCODINGS
+    ENCODING_OPTION("--encoding", "convert it again without --encoding (or with --encoding UTF-8 over a " + EncodingSource.ENVIRONMENT_VARIABLE
             + " entry) if the file is UTF-8", "Give the file's actual encoding with --encoding");
+
+    /**
+     * The environment variable that declares datasets' encodings, which {@code SilverSettings.CSV_ENCODINGS} is: named here, where the
+     * rejections name it, so that the text rules depend on no configuration (configuration depends on them: {@code CsvOverrides}).
+     */
+    public static final String ENVIRONMENT_VARIABLE = "CSV_ENCODINGS";
 
     private final String setting;
     private final String undeclareForUtf8;

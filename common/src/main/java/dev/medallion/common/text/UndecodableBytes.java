@@ -1,7 +1,5 @@
 package dev.medallion.common.text;
 
-import dev.medallion.common.config.SilverSettings;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +31,7 @@ public final class UndecodableBytes {
      * What a rejection says to remove when a UTF-8 file's dataset declares another charset; one wording, since convert
      * recognises it in a reason to name its own option.
      */
-    public static final String ENTRY_TO_REMOVE = "the dataset's entry from " + SilverSettings.CSV_ENCODINGS;
+    public static final String ENTRY_TO_REMOVE = "the dataset's entry from " + EncodingSource.ENVIRONMENT_VARIABLE;
 
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ").withPrefix("0x").withUpperCase();
 
@@ -130,7 +128,7 @@ public final class UndecodableBytes {
 
     /** The setting that declares {@code charset} for the dataset, e.g. {@code CSV_ENCODINGS=sales:windows-1252}. */
     public static String setting(String dataset, String charset) {
-        return SilverSettings.CSV_ENCODINGS + "=" + requireNonNull(dataset, "dataset is null") + ":" + requireNonNull(charset, "charset is null");
+        return EncodingSource.ENVIRONMENT_VARIABLE + "=" + requireNonNull(dataset, "dataset is null") + ":" + requireNonNull(charset, "charset is null");
     }
 
     /**
