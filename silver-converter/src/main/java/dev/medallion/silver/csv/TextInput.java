@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 
-import static dev.medallion.common.config.SilverSettings.CSV_ENCODINGS;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -223,10 +222,12 @@ public final class TextInput {
                     EbcdicText.advice(context.dataset())));
         }
         if (scan.tooManyControls()) {
+            // Where the charset was declared, as every rejection for the encoding says (EncodingSource): convert's --encoding, the
+            // function's and the others' CSV_ENCODINGS.
             throw new RejectedInputException(String.format(Locale.ROOT, "The file is not text: %d of its first %d characters%s are control "
-                    + "characters, the first U+%04X on line %d (binary data rather than CSV, or text read in the wrong encoding: %s "
-                    + "declares a dataset's encoding)", scan.controls(), scan.length(), blankLines > 0 ? " after " + blankLines + " blank line(s)" : "",
-                    scan.firstControl(), scan.firstControlLine(), CSV_ENCODINGS));
+                    + "characters, the first U+%04X on line %d (binary data rather than CSV, or text in another encoding than the %s it was read in). %s.",
+                    scan.controls(), scan.length(), blankLines > 0 ? " after " + blankLines + " blank line(s)" : "", scan.firstControl(),
+                    scan.firstControlLine(), charset.name(), context.source().declareActual()));
         }
         if (context.startLooksEbcdic()) {
             // It read without a bad byte or many control characters (a short file, in ISO-8859-1 or by chance in UTF-8): converted,

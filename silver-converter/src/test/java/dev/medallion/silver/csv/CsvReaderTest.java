@@ -671,6 +671,9 @@ class CsvReaderTest {
         }
         String latin1 = rejection(random, Optional.of(StandardCharsets.ISO_8859_1), "legacy").getMessage();
         assertTrue(latin1.startsWith("The file is not text: ") && latin1.contains("(binary data rather than CSV") && !latin1.contains("EBCDIC"), latin1);
+        // Read as the function reads it, its charset declared by CSV_ENCODINGS: where to set the actual one (EncodingSource.declareActual).
+        assertTrue(latin1.endsWith(" (binary data rather than CSV, or text in another encoding than the ISO-8859-1 it was read in). Set the file's"
+                + " actual encoding in CSV_ENCODINGS (without an entry the dataset is read as UTF-8)."), latin1);
         // Read as UTF-8 or windows-1252 it fails to decode first: the usual advice, not EBCDIC's.
         for (Optional<Charset> encoding : List.of(Optional.<Charset>empty(), Optional.of(WINDOWS_1252))) {
             String message = rejection(random, encoding, "legacy").getMessage();

@@ -329,6 +329,39 @@ class SilverConverterCliTest {
     }
 
     /**
+     * A file read as too many control characters in the charset --encoding declared: binary, or text in another encoding, which is to be
+     * given with --encoding, the option that declared this one. It said that CSV_ENCODINGS declares a dataset's encoding, which --encoding
+     * overrides and which this run never read.
+     */
+    @Test
+    void aFileOfControlCharactersInTheEncodingGivenWithTheOptionSaysToGiveTheActualEncodingWithTheOption() throws IOException {
+        Path input = Files.write(directory.resolve("ledger.csv"), controlCharacters());
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", lake, "--encoding", "ISO-8859-1"), err());
+        assertEquals("rejected ledger.csv: The file is not text: 100 of its first 106 characters are control characters, the first U+0001 on line 2"
+                + " (binary data rather than CSV, or text in another encoding than the ISO-8859-1 it was read in). Give the file's actual encoding"
+                + " with --encoding.\n", out());
+    }
+
+    /** The same file, its charset declared by a CSV_ENCODINGS entry, as the function reads it: the entry is where to set the actual one. */
+    @Test
+    void aFileOfControlCharactersInTheEncodingOfItsEntrySaysToSetTheActualEncodingInTheEntry() throws IOException {
+        Path input = Files.write(directory.resolve("ledger.csv"), controlCharacters());
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(1, run(Map.of("CSV_ENCODINGS", "ledger:ISO-8859-1"), "convert", "--input", input.toString(), "--output", lake), err());
+        assertEquals("rejected ledger.csv: The file is not text: 100 of its first 106 characters are control characters, the first U+0001 on line 2"
+                + " (binary data rather than CSV, or text in another encoding than the ISO-8859-1 it was read in). Set the file's actual encoding in"
+                + " CSV_ENCODINGS (without an entry the dataset is read as UTF-8).\n", out());
+    }
+
+    /** A header, then a row of 100 U+0001 characters: binary by ControlCharacters' rule in any ASCII-family charset. */
+    private static byte[] controlCharacters() {
+        return ("id,n\n" + "\u0001".repeat(100) + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
      * A UTF-8 file rejected under a CSV_ENCODINGS entry, then run again with the same charset given with --encoding: answered unchanged, its
      * recorded reason naming the entry to remove, and the sentence after it saying that --encoding now declares the charset and to leave it out,
      * which the reason, recorded under the entry, cannot say.
