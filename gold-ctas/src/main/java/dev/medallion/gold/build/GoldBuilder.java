@@ -775,25 +775,18 @@ public final class GoldBuilder {
                 run(statements.createTableAs(Optional.empty()), "ctas");
                 return;
             }
-            // Every batch's predicate before the first query that writes: a value no literal of its type can hold
-            // fails the model now, not after the staging CTAS has scanned (and Athena billed) all its inputs and
-            // the first batches have been written, only to be removed.
-            List<String> predicates = predicates(batches, distinct);
-            if (columns.stream().anyMatch(PartitionColumn::isTimestamp)) {
-                // A batch's predicate compares the values Athena printed for the partitions query; a table Athena
-                // writes keeps a timestamp to the millisecond, so a finer one staged would match no literal.
-                run(statements.createTableAs(Optional.of(predicates.get(0))), "ctas 1/" + batches.size());
-                for (int i = 1; i < batches.size(); i++) {
-                    run(statements.insertInto(predicates.get(i)), "insert " + (i + 1) + "/" + batches.size());
-                }
-                return;
-            }
+            // Every batch's predicate made before the first query that writes, only to check them: a value no literal
+            // of its type can hold fails the model now, not after the staging CTAS has scanned (and Athena billed) all
+            // its inputs. The batches written are cut from the staged partitions, below.
+            predicates(batches, distinct);
             staged = true;
             run(statements.createStagingTable(stagingTable, layout.stagingLocation(model.name(), build)), "stage");
             // The batches are cut from the partitions the staged rows hold, not from those the partitions query found:
             // silver may have changed between the two queries (a commit landing while this build runs), and a
             // partition no batch named was left out of a build swapped in as complete. One query more, over the
-            // staged Parquet's partition columns only.
+            // staged Parquet's partition columns only. It holds timestamps too: the staging table keeps them to the
+            // millisecond, finer than the model may compute them, and this query prints what it keeps, so a batch's
+            // TIMESTAMP literal is a value the staged rows hold, compared at the precision they hold it.
             QueryStep stagedStep = step("staged partitions");
             CompletedQuery stagedDistinct = run(statements.distinctStagedPartitions(stagingTable), stagedStep);
             QueryResultRows stagedRows = athena.rows(stagedDistinct.queryId(), stagedStep);

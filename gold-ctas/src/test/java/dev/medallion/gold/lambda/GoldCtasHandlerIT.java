@@ -24,6 +24,7 @@ import io.trino.sql.tree.QuerySpecification;
 import io.trino.sql.tree.Statement;
 import io.trino.sql.tree.StringLiteral;
 import io.trino.sql.tree.Table;
+import io.trino.sql.tree.TimestampLiteral;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -439,26 +440,79 @@ class GoldCtasHandlerIT {
     }
 
     /**
-     * Timestamp partitions are not staged: a batch compares the values the partitions query printed, at the
-     * precision the model computed them, while a table Athena writes keeps milliseconds, so a finer value
-     * staged would match no batch. Each batch reads the model's inputs, as before staging.
+     * A model partitioned by a timestamp it computes finer than milliseconds is staged too. The partitions query
+     * prints the model's values (microseconds here); the staging table, a table Athena writes, keeps milliseconds,
+     * and the staged partitions' query prints those. The batches are cut from the staged values, so each literal
+     * is a millisecond the staging table holds and every staged row is in exactly one batch; cut from the
+     * partitions query's, a {@code TIMESTAMP '... .123456'} would match no staged row. Before, such a model was not
+     * staged, its batches each reading the inputs, and it kept the race the next test closes.
      */
     @Test
-    void moreThanAHundredTimestampPartitionsAreWrittenFromTheModelNotStaged() throws IOException {
-        List<String> hours = new ArrayList<>();
+    void moreThanAHundredTimestampPartitionsAreStagedAndTheirBatchesSelectTheMillisecondsTheStagingTableHolds() throws IOException {
+        List<String> modelHours = new ArrayList<>();
+        List<String> stagedHours = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
-            hours.add(LocalDate.of(2025, 6, 1).atStartOfDay().plusHours(i).toString().replace('T', ' ') + ":00.123456");
+            String hour = LocalDate.of(2025, 6, 1).atStartOfDay().plusHours(i).toString().replace('T', ' ') + ":00.123";
+            modelHours.add(hour + "456");
+            stagedHours.add(hour);
         }
-        lake.queueQueryResult("sale_date", "timestamp", hours);
+        lake.queueStagedBuildResults("sale_date", "timestamp", modelHours, stagedHours);
 
         lake.handler(new StagingAthena(lake.athena(), lake::leaveStagingTable)).handleRequest(Map.of("models", List.of("revenue_by_day")), null);
 
-        List<Statement> statements = parse(lake.athenaSql());
-        assertEquals(4, statements.size(), "partitions, CTAS, INSERT, view: " + lake.athenaSql());
+        String build = lake.currentBuild("revenue_by_day");
+        QualifiedName table = QualifiedName.of(lake.goldDatabase(), "revenue_by_day__" + build);
+        QualifiedName staging = QualifiedName.of(lake.goldDatabase(), "revenue_by_day__staging_" + build);
         QualifiedName silverSales = QualifiedName.of(lake.silverDatabase(), "sales");
-        assertEquals(List.of(silverSales), tables(statements.get(1)));
-        assertEquals(List.of(silverSales), tables(statements.get(2)));
-        assertTrue(lake.athenaSql().stream().noneMatch(sql -> sql.contains("staging_")), lake.athenaSql().toString());
+        List<Statement> statements = parse(lake.athenaSql());
+        assertEquals(6, statements.size(), "partitions, staging CTAS, the staged partitions, CTAS, INSERT, view: " + lake.athenaSql());
+        CreateTableAsSelect stage = assertInstanceOf(CreateTableAsSelect.class, statements.get(1));
+        assertEquals(staging, stage.getName());
+        assertEquals(List.of(silverSales), tables(stage), "the staging CTAS reads silver");
+        assertEquals(List.of(staging), tables(statements.get(2)), "the batches' partitions read from the staging table");
+        CreateTableAsSelect ctas = assertInstanceOf(CreateTableAsSelect.class, statements.get(3));
+        assertEquals(table, ctas.getName());
+        assertEquals(List.of(staging), tables(ctas));
+        Insert insert = assertInstanceOf(Insert.class, statements.get(4));
+        assertEquals(table, insert.getTarget());
+        assertEquals(List.of(staging), tables(insert));
+        assertViewOf(statements.get(5), "revenue_by_day", build);
+        assertEquals(2, statements.stream().filter(statement -> tables(statement).contains(silverSales)).count(), "the inputs scanned twice, not once a batch");
+
+        assertEquals(List.of(100, 50), List.of(timestamps(ctas).size(), timestamps(insert).size()));
+        List<String> written = new ArrayList<>(timestamps(ctas));
+        written.addAll(timestamps(insert));
+        assertEquals(stagedHours, written, "each batch's literals are the staged values, at the milliseconds printed, every one exactly once");
+        assertFalse(lake.goldTables().contains("revenue_by_day__staging_" + build), lake.goldTables().toString());
+    }
+
+    /**
+     * The race of {@link #aStagedBuildWritesEveryPartitionTheStagingTableHoldsNotOnlyThoseThePartitionsQueryReturned}
+     * for a model partitioned by a timestamp: a silver commit landing between the partitions query and the staging
+     * CTAS adds an hour. Written from the model, not staged, each batch compared the partitions query's values, and
+     * that hour's rows were in no batch of a build swapped in, and recorded, as complete.
+     */
+    @Test
+    void aTimestampPartitionedBuildWritesEveryPartitionTheStagingTableHoldsNotOnlyThoseThePartitionsQueryReturned() throws IOException {
+        List<String> hours = new ArrayList<>();
+        for (int i = 0; i < 151; i++) {
+            hours.add(LocalDate.of(2025, 6, 1).atStartOfDay().plusHours(i).toString().replace('T', ' ') + ":00.000");
+        }
+        List<String> queried = hours.subList(0, 150);
+        lake.queueStagedBuildResults("sale_date", "timestamp", queried, hours);
+
+        lake.handler(new StagingAthena(lake.athena(), lake::leaveStagingTable)).handleRequest(Map.of("models", List.of("revenue_by_day")), null);
+
+        String build = lake.currentBuild("revenue_by_day");
+        QualifiedName table = QualifiedName.of(lake.goldDatabase(), "revenue_by_day__" + build);
+        List<Statement> writes = parse(lake.athenaSql()).stream()
+                .filter(statement -> statement instanceof Insert insert && insert.getTarget().equals(table)
+                        || statement instanceof CreateTableAsSelect ctas && ctas.getName().equals(table))
+                .toList();
+        assertEquals(hours, writes.stream().flatMap(statement -> timestamps(statement).stream()).toList(), "every staged hour written exactly once, in order");
+        assertEquals(List.of(100, 51), writes.stream().map(statement -> timestamps(statement).size()).toList());
+        assertEquals(151, lake.logLines().stream().filter(line -> line.get("message").asText().startsWith("gold model built")).findFirst().orElseThrow()
+                .get("partitions").asInt());
     }
 
     @Test
@@ -773,6 +827,19 @@ class GoldCtasHandlerIT {
             query = assertInstanceOf(Query.class, statement);
         }
         return tablesRead(query);
+    }
+
+    /** The TIMESTAMP literals of a statement's batch predicate, in order, as Trino's parser reads them. */
+    private static List<String> timestamps(Statement statement) {
+        List<String> timestamps = new ArrayList<>();
+        new DefaultTraversalVisitor<Void>() {
+            @Override
+            protected Void visitTimestampLiteral(TimestampLiteral node, Void context) {
+                timestamps.add(node.getValue());
+                return null;
+            }
+        }.process(statement, null);
+        return timestamps;
     }
 
     /** The DATE literals of a statement's batch predicate, in order. */
