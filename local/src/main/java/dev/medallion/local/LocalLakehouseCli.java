@@ -13,7 +13,6 @@ import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
 import dev.medallion.gold.sql.PartitionBatches;
-import dev.medallion.gold.sql.PartitionColumn;
 import dev.medallion.local.gold.GoldBuilder;
 import dev.medallion.local.gold.GoldModelException;
 import dev.medallion.local.gold.GoldTable;
@@ -514,30 +513,14 @@ public final class LocalLakehouseCli {
             int perQuery = PartitionBatches.MAX_PARTITIONS_PER_QUERY;
             if (table.partitions() > perQuery) {
                 // Not an error: the gold builder writes such a table in batches, but each is one more query. It stages
-                // the model's rows once for them, unless a partition column is a timestamp (gold-ctas/README.md, step 3).
+                // the model's rows once for them, whatever the partition columns' types (gold-ctas/README.md, step 3).
                 int batches = (table.partitions() + perQuery - 1) / perQuery;
-                String intro = "  note: " + table.partitions() + " partitions; Athena writes at most " + perQuery + " per query, so the gold builder will take ";
-                if (staged(table)) {
-                    out.println(intro + (batches + 2) + " queries besides its partitions query to build this table: one CTAS staging the model's rows, "
-                            + "unpartitioned, one SELECT DISTINCT of the staged rows' partitions, then a CTAS and " + (batches - 1) + " INSERT INTO reading them");
-                }
-                else {
-                    out.println(intro + batches + " queries besides its partitions query to build this table: a CTAS and " + (batches - 1)
-                            + " INSERT INTO, each reading the model's inputs (a timestamp partition is not staged)");
-                }
+                out.println("  note: " + table.partitions() + " partitions; Athena writes at most " + perQuery + " per query, so the gold builder will take "
+                        + (batches + 2) + " queries besides its partitions query to build this table: one CTAS staging the model's rows, "
+                        + "unpartitioned, one SELECT DISTINCT of the staged rows' partitions, then a CTAS and " + (batches - 1) + " INSERT INTO reading them");
             }
             TextTable.render(table.columns(), table.firstRows()).forEach(line -> out.println(" " + line));
             out.println("  (" + (table.firstRows().size() < table.rows() ? "first " + table.firstRows().size() + " of " : "all ") + table.rows() + " rows)");
-        }
-
-        /**
-         * Whether the gold builder stages the table's rows before its batches: not when a partition column is a
-         * timestamp, as GoldBuilder decides on Athena's type ({@link PartitionColumn#isTimestamp}), here on DuckDB's.
-         */
-        private static boolean staged(GoldTable table) {
-            return table.columns().stream()
-                    .filter(column -> table.model().partitionedBy().contains(column.name()))
-                    .noneMatch(column -> new PartitionColumn(column.name(), column.type()).isTimestamp());
         }
 
         /** The first three, then how many more: a summary line, not a listing (each file's own line is above). */

@@ -82,11 +82,6 @@ public record PartitionColumn(String name, String type) {
         };
     }
 
-    /** Whether the column is a timestamp, whose values Athena prints at the precision the model computed them. */
-    public boolean isTimestamp() {
-        return baseType().equals("timestamp");
-    }
-
     /** {@code decimal(12,2)} is a {@code decimal}, {@code varchar(10)} a {@code varchar}. */
     private String baseType() {
         int parenthesis = type.indexOf('(');
