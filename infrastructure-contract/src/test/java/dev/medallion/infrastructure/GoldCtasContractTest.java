@@ -691,7 +691,7 @@ class GoldCtasContractTest {
         BuildId build = BuildId.next(Clock.fixed(Instant.parse("2026-03-14T23:30:00Z"), ZoneOffset.UTC), new Random(7));
         return GoldModels.shipped().all().stream().anyMatch(model -> {
             GoldStatements statements = new GoldStatements(model, "silver_db", "gold_db", layout.table(model.name(), build), layout.location(model.name(), build));
-            return EXTERNAL_LOCATION.matcher(statements.createTableAs(Optional.empty())).find();
+            return EXTERNAL_LOCATION.matcher(statements.createTableAs()).find();
         });
     }
 

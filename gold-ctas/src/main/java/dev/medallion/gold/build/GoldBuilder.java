@@ -761,7 +761,7 @@ public final class GoldBuilder {
          */
         private void writeTable() {
             if (model.partitionedBy().isEmpty()) {
-                run(statements.createTableAs(Optional.empty()), "ctas");
+                run(statements.createTableAs(), "ctas");
                 return;
             }
             QueryStep step = step("partitions");
@@ -772,7 +772,7 @@ public final class GoldBuilder {
             partitions = batches.partitions();
             if (batches.size() <= 1) {
                 // Up to 100 partitions (or none: an empty result still makes an empty table): one plain CTAS.
-                run(statements.createTableAs(Optional.empty()), "ctas");
+                run(statements.createTableAs(), "ctas");
                 return;
             }
             // Every batch's predicate made before the first query that writes, only to check them: a value no literal

@@ -13,8 +13,7 @@ import static java.util.Objects.requireNonNull;
  * the parser test builds these for every model and parses each with Trino's parser.
  * <ul>
  * <li>{@link #distinctPartitions()}: the partitions the model will write, to batch them;</li>
- * <li>{@link #createTableAs}: the CTAS into the build's own table and location;</li>
- * <li>{@link #insertInto}: the batches after the first;</li>
+ * <li>{@link #createTableAs}: the CTAS of the whole model into the build's own table and location;</li>
  * <li>{@link #createStagingTable}, {@link #distinctStagedPartitions}, {@link #createTableAsFromStaging},
  *     {@link #insertIntoFromStaging}: for more partitions than one query may write, the model's rows once into
  *     an unpartitioned staging table, its partitions, then each batch from it, so that the model's inputs are
@@ -66,18 +65,12 @@ public final class GoldStatements {
     }
 
     /**
-     * CTAS of the whole model, or, with a predicate, of the first batch of its partitions. Snappy Parquet,
-     * like silver; the location is the build's own, never used before, so Athena finds it empty.
+     * CTAS of the whole model, for up to {@link PartitionBatches#MAX_PARTITIONS_PER_QUERY} partitions (more are
+     * staged and written in batches from the staging table). Snappy Parquet, like silver; the location is the
+     * build's own, never used before, so Athena finds it empty.
      */
-    public String createTableAs(Optional<String> predicate) {
-        requireNonNull(predicate, "predicate is null");
-        return createTable(table, location, model.partitionedBy(), query(predicate));
-    }
-
-    /** Adds one batch of partitions to the table the CTAS created. */
-    public String insertInto(String predicate) {
-        requireNonNull(predicate, "predicate is null");
-        return "INSERT INTO " + Sql.qualified(goldDatabase, table) + "\n" + query(Optional.of(predicate));
+    public String createTableAs() {
+        return createTable(table, location, model.partitionedBy(), select + "\n");
     }
 
     /**
@@ -204,12 +197,5 @@ public final class GoldStatements {
             throw new IllegalStateException("Gold model " + model.name() + " is not partitioned: it has no batches to read from a staging table");
         }
         return "SELECT *\nFROM " + Sql.qualified(goldDatabase, stagingTable) + "\nWHERE " + predicate;
-    }
-
-    private String query(Optional<String> predicate) {
-        if (predicate.isEmpty()) {
-            return select + "\n";
-        }
-        return "SELECT *\nFROM (\n" + select + "\n) AS " + Sql.identifier(MODEL_ALIAS) + "\nWHERE " + predicate.get();
     }
 }
