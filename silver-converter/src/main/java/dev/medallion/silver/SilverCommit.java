@@ -94,7 +94,7 @@ final class SilverCommit {
     /** Replaces {@link #UNCOUNTED} in a marker once a run has claimed the commit's line; followed by the claim's id. */
     static final String COUNTED_BY = "counted-by";
     /**
-     * Follows the time in the marker of a run that published nothing (a rejected or empty file) and wrote one only
+     * Follows the time in the marker of a run that published nothing (a rejected or empty file, a withdrawal) and wrote one only
      * to say {@link #UNCOUNTED}: it has no file for a sweep to look for, so it never makes a run convert again.
      */
     static final String PUBLISHED_NOTHING = "published-nothing";
@@ -232,7 +232,7 @@ final class SilverCommit {
             }
             catch (IOException | RuntimeException unreadable) {
                 e.addSuppressed(unreadable);
-                abandonUncounted(manifest, marker, markerPut, markerWritten, e);
+                abandonUncounted(marker, markerPut, markerWritten, e);
                 throw e;
             }
             Optional<Manifest> committed = now.flatMap(ManifestStore.Stored::manifest);
@@ -244,7 +244,7 @@ final class SilverCommit {
                 // the parts now would leave a manifest that names deleted files. Once another write changes
                 // the manifest, this one's precondition can no longer hold, and the next run sweeps them. Should it land,
                 // this run will have logged nothing of it: the marker says so, for the run that finds it to count it.
-                abandonUncounted(manifest, marker, markerPut, markerWritten, e);
+                abandonUncounted(marker, markerPut, markerWritten, e);
                 throw new IOException("The manifest write of run " + manifest.run() + " for " + manifest.source().key()
                         + " failed without a definite answer (" + e.getMessage() + "), and it may still land"
                         + (published.isEmpty() ? "; the run published no file, and the retry finds the manifest or writes it"
@@ -412,7 +412,7 @@ final class SilverCommit {
                 laterRun = readMarker(marker).filter(read -> !read.publishedNothing() && (read.abandoned() || outlivedItsRun(read))).isPresent();
             }
             if (publishing.isPresent() && publishing.get().run().token().equals(committed.run()) && counter.isPresent()
-                    && !Manifest.WITHDRAWN.equals(committed.status()) && claimUncounted(committed, marker)) {
+                    && claimUncounted(committed, marker)) {
                 // Before anything here may fail: a claim not followed by its line would leave the commit counted by no run.
                 counter.get().count(committed);
                 counted = true;
@@ -556,14 +556,11 @@ final class SilverCommit {
     /**
      * As {@link #abandon}, for a run whose manifest write went unanswered: should that write land, no run has logged the
      * commit, and the marker says so ({@link #UNCOUNTED}) for the run that finds the manifest to count it. A run that
-     * published nothing (a rejected or empty file) writes a marker for this alone ({@link #PUBLISHED_NOTHING}): a
-     * rejection is counted from its line too. A withdrawal writes none: its line is logged by no later run (see the
-     * commit protocol's remaining windows). A marker write that fails leaves the commit, should it land, uncounted.
+     * published nothing (a rejected or empty file, a withdrawal) writes a marker for this alone ({@link #PUBLISHED_NOTHING}):
+     * a rejection and a withdrawal are counted from their lines too (the withdrawn-files filter counts a withdrawal's). A
+     * marker write that fails leaves the commit, should it land, uncounted.
      */
-    private void abandonUncounted(Manifest manifest, String marker, boolean markerPut, Instant written, Throwable cause) {
-        if (!markerPut && Manifest.WITHDRAWN.equals(manifest.status())) {
-            return;
-        }
+    private void abandonUncounted(String marker, boolean markerPut, Instant written, Throwable cause) {
         String state = markerPut ? ABANDONED : PUBLISHED_NOTHING;
         try {
             silver.put(marker, (written + " " + state + " " + UNCOUNTED).getBytes(StandardCharsets.UTF_8));

@@ -428,10 +428,14 @@ public final class SilverConverter {
                     + " to replace: that file's rows stay");
         }
         // Finish the cleanup of the manifest read, as a conversion does: its run may never have swept.
-        // A conversion whose manifest was written late was logged by no run: counted here, if claimed first, before it is withdrawn.
-        boolean laterRunPublished = commit.sweep(previous.get(), manifestKey,
-                Optional.of(uncounted -> logCounted(uncounted, manifestKey, System.nanoTime()))).laterRunPublished();
+        // A commit whose manifest was written late was logged by no run: counted here, if claimed first (a conversion before it
+        // is withdrawn; a withdrawal, whose line is then this run's answer).
+        SilverCommit.Swept swept = commit.sweep(previous.get(), manifestKey, Optional.of(uncounted -> logCounted(uncounted, manifestKey, System.nanoTime())));
+        boolean laterRunPublished = swept.laterRunPublished();
         if (Manifest.WITHDRAWN.equals(previous.get().status())) {
+            if (swept.countedByThisRun()) {
+                return new WithdrawalResult(WithdrawalResult.WITHDRAWN, previous, Optional.empty());
+            }
             return notWithdrawn(WithdrawalResult.UNCHANGED, previous, "already withdrawn (generation " + previous.get().generation() + ")");
         }
         if (presence.exists()) {
@@ -444,15 +448,18 @@ public final class SilverConverter {
         Manifest withdrawal = withdrawal(previous.get(), base.nextGeneration());
         SilverCommit.Outcome outcome;
         try {
-            // Of a withdrawal's winners only another withdrawal is answered: no run counts a withdrawal it did not commit.
-            outcome = commit.commit(base, withdrawal, List.of(), uncounted -> {
-                throw new IllegalStateException("a withdrawal counted " + uncounted.status() + " run " + uncounted.run() + " of " + key);
-            });
+            // Of a withdrawal's winners only another withdrawal of the same version is answered, and counted by this run
+            // when its own run's manifest write went unanswered and landed.
+            outcome = commit.commit(base, withdrawal, List.of(), uncounted -> logCounted(uncounted, manifestKey, System.nanoTime()));
         }
         catch (SilverCommit.CommittedException e) {
             // Committed, its sweep failed: reported now, since the retry finds it withdrawn and says nothing was.
             report.committed(withdrawal, previous.get());
             throw e;
+        }
+        if (outcome.countedByThisRun()) {
+            // The winner's line, which its run could not log, is logged (by the counter): this run's answer.
+            return new WithdrawalResult(WithdrawalResult.WITHDRAWN, Optional.of(outcome.manifest()), Optional.empty());
         }
         if (!outcome.committedByThisRun()) {
             return notWithdrawn(WithdrawalResult.UNCHANGED, Optional.of(outcome.manifest()),
@@ -650,8 +657,33 @@ public final class SilverConverter {
      * it, the retry answered unchanged and the commit's rows, quarantined rows or rejection were counted by no run.
      */
     private ConversionResult logCounted(Manifest uncounted, String manifestKey, long startedNanos) {
+        String countedFor = "run " + uncounted.run() + ", whose manifest write went unanswered and landed after it gave up";
+        if (Manifest.WITHDRAWN.equals(uncounted.status())) {
+            logCountedWithdrawal(uncounted, countedFor);
+            return new ConversionResult(uncounted, manifestKey, false, Optional.empty(), List.of(), Optional.empty(), 0);
+        }
         return logOutcome(new ConversionResult(uncounted, manifestKey, false, Optional.empty(), List.of(), Optional.empty(), 0), startedNanos,
-                Map.of("countedFor", "run " + uncounted.run() + ", whose manifest write went unanswered and landed after it gave up"));
+                Map.of("countedFor", countedFor));
+    }
+
+    /**
+     * The line of another run's withdrawal ({@link #logCounted}), as {@link #logWithdrawn} logs it, with what the withdrawn
+     * manifest records: the rows of the manifest it replaced are not in it ({@code rowsWithdrawn}, {@code quarantinedRowsWithdrawn}
+     * left out), nor is how long its run took ({@code seconds} left out).
+     */
+    private void logCountedWithdrawal(Manifest withdrawal, String countedFor) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("outcome", WithdrawalResult.WITHDRAWN);
+        fields.put("dataset", withdrawal.dataset());
+        fields.put("source", "s3://" + withdrawal.source().bucket() + "/" + withdrawal.source().key());
+        fields.put("etag", withdrawal.source().etag());
+        fields.put("filesWithdrawn", withdrawal.supersedes().size());
+        // A withdrawal's generation is always one more than the manifest it withdrew (withdrawal(previous, base.nextGeneration())).
+        fields.put("withdrawnGeneration", withdrawal.generation() - 1);
+        fields.put("generation", withdrawal.generation());
+        fields.put("run", withdrawal.run());
+        fields.put("countedFor", countedFor);
+        log.info("source object withdrawn", fields);
     }
 
     /** @param notes fields a person needs to read this line rightly, logged last; no log metric filter reads them */

@@ -35,6 +35,22 @@ final class CountedLines {
         return counted;
     }
 
+    /**
+     * The lines the withdrawn-files filter counts (monitoring.tf, converter_log_patterns' withdrawn_files): a withdrawal's
+     * {@code "source object withdrawn"} with outcome {@code withdrawn}.
+     */
+    static List<Map<?, ?>> withdrawnLines(ByteArrayOutputStream logLines) throws IOException {
+        requireNonNull(logLines, "logLines is null");
+        List<Map<?, ?>> withdrawn = new ArrayList<>();
+        for (String line : logLines.toString(StandardCharsets.UTF_8).lines().toList()) {
+            Map<?, ?> fields = JSON.readValue(line, Map.class);
+            if ("source object withdrawn".equals(fields.get("message")) && "withdrawn".equals(fields.get("outcome"))) {
+                withdrawn.add(fields);
+            }
+        }
+        return withdrawn;
+    }
+
     /** The commit's rows and quarantined rows are counted by exactly one run's line, which is returned. */
     static List<Map<?, ?>> assertCountedOnce(ByteArrayOutputStream logLines, int rowsWritten, int rowsQuarantined) throws IOException {
         List<Map<?, ?>> counted = countedLines(logLines);

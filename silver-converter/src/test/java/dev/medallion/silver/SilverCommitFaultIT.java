@@ -58,6 +58,7 @@ import java.util.function.Predicate;
 
 import static dev.medallion.silver.CountedLines.assertCountedOnce;
 import static dev.medallion.silver.CountedLines.countedLines;
+import static dev.medallion.silver.CountedLines.withdrawnLines;
 import static dev.medallion.silver.ExactlyOnce.csv;
 import static dev.medallion.silver.ExactlyOnce.gzip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -816,6 +817,45 @@ class SilverCommitFaultIT {
     }
 
     // --- helpers ------------------------------------------------------------------------------------
+
+    /**
+     * A withdrawal is a commit, counted from its line by the withdrawn-files filter. One whose manifest write lands after it
+     * gave up logged nothing; like a rejected file's run, it says so in a marker ({@code published-nothing uncounted}), and
+     * the next run to sweep the withdrawn manifest (the removal's retry, or an ObjectCreated event finding the key gone)
+     * logs its line, once, naming it in countedFor; a redelivery after it counts nothing. Before, no run ever logged it.
+     */
+    @ParameterizedTest
+    @EnumSource(Removal.class)
+    void aWithdrawalWhoseManifestLandsAfterItGaveUpIsCountedOnce(Removal retry) throws Exception {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        convertThroughProxy(source);
+        bronze.delete(List.of(source.key()));
+        SilverConverter converter = converter(new S3ObjectStore(faulty, silverBucket));
+        SilverConverter.Presence presence = () -> bronze.stat(source.key()).isPresent();
+
+        Injection late = proxy.inject(Call.WRITE_MANIFEST.matcher, Fault.landsLater(500), 100);
+        assertThrows(IOException.class, () -> Removal.REMOVAL_EVENT.withdraw(converter, bronzeBucket, source, presence));
+        int attempts = late.hits();
+        proxy.clear();
+        assertTrue(late.awaitLanded(attempts, Duration.ofSeconds(30)), "the held writes were forwarded");
+        Manifest withdrawn = silverManifest(source);
+        assertEquals(Manifest.WITHDRAWN, withdrawn.status(), "the late withdrawal landed");
+        assertEquals(List.of(), withdrawnLines(logLines), "the run that gave up logged nothing");
+
+        assertEquals(WithdrawalResult.WITHDRAWN, retry.withdraw(converter, bronzeBucket, source, presence).outcome(),
+                "the retry counts the late withdrawal, which its own run never logged");
+        assertEquals(WithdrawalResult.UNCHANGED, Removal.REMOVAL_EVENT.withdraw(converter, bronzeBucket, source, presence).outcome(),
+                "a redelivery finds it withdrawn and counted");
+
+        List<Map<?, ?>> lines = withdrawnLines(logLines);
+        assertEquals(1, lines.size(), "the withdrawal's line, once: " + logLines);
+        assertTrue(String.valueOf(lines.get(0).get("countedFor")).startsWith("run " + withdrawn.run() + ","), "the late run's withdrawal, named: " + lines);
+        assertEquals(withdrawn.supersedes().size(), lines.get(0).get("filesWithdrawn"), lines.toString());
+        assertEquals(withdrawn.generation(), ((Number) lines.get(0).get("generation")).longValue(), lines.toString());
+        assertCountedOnce(logLines, ROWS, 1);
+        assertEquals(List.of(), parquetKeys(), "the withdrawn file's rows left silver");
+        assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
+    }
 
     /** A run's claim of a commit whose own run never logged it: the conditional rewrite of that run's publishing marker. */
     private static final Predicate<Request> CLAIM = request -> request.method().equals("PUT") && request.path().contains("/_publishing/")

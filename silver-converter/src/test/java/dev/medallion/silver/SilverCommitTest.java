@@ -46,6 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.medallion.silver.CountedLines.assertCountedOnce;
 import static dev.medallion.silver.CountedLines.countedLines;
+import static dev.medallion.silver.CountedLines.withdrawnLines;
 import static dev.medallion.silver.ExactlyOnce.csv;
 import static dev.medallion.silver.ExactlyOnce.gzip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -290,6 +291,79 @@ class SilverCommitTest {
         assertExactlyOnce(source, ROWS, 1);
         assertTrue(convert(converter(silver), source, content).unchanged(), "a redelivery after it finds it counted");
         assertCountedOnce(logLines, ROWS, 1);
+    }
+
+    /**
+     * A withdrawal (its file deleted from bronze) whose manifest write lands after it gave up: its retry logs the withdrawal's
+     * line, once, naming the late run in countedFor, and a redelivery counts nothing. Before, no run logged it.
+     */
+    @Test
+    void aWithdrawalWhoseManifestLandsAfterItGaveUpIsCountedOnce() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/late.csv", content);
+        convert(converter(silver), source, content);
+        SilverConverter.Presence deleted = () -> false;
+        List<Late> late = new ArrayList<>();
+
+        assertThrows(IOException.class, () -> converter(new HookedStore(silver, landsLater(late))).withdraw("bronze", source.key(), "sales", deleted));
+        late.get(0).land();
+        assertEquals(List.of(), withdrawnLines(logLines), "the run that gave up logged nothing");
+
+        assertEquals(WithdrawalResult.WITHDRAWN, converter(silver).withdraw("bronze", source.key(), "sales", deleted).outcome(),
+                "the retry counts the late withdrawal, which its run could not log");
+        assertEquals(WithdrawalResult.UNCHANGED, converter(silver).withdraw("bronze", source.key(), "sales", deleted).outcome(),
+                "a redelivery finds it counted");
+        List<Map<?, ?>> lines = withdrawnLines(logLines);
+        assertEquals(1, lines.size(), "the withdrawal's line, once: " + logLines);
+        assertTrue(String.valueOf(lines.get(0).get("countedFor")).startsWith("run g2-"), lines.toString());
+        assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
+        assertCountedOnce(logLines, ROWS, 1);
+    }
+
+    /** As above, the file uploaded again before any removal retried: the re-upload's conversion counts the late withdrawal, then its own commit. */
+    @Test
+    void aWithdrawalWhoseManifestLandsLateIsCountedByTheReuploadsConversion() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/late.csv", content);
+        convert(converter(silver), source, content);
+        List<Late> late = new ArrayList<>();
+        assertThrows(IOException.class, () -> converter(new HookedStore(silver, landsLater(late))).withdraw("bronze", source.key(), "sales", () -> false));
+        late.get(0).land();
+
+        assertEquals(Manifest.CONVERTED, convert(converter(silver), source, content).outcome(), "the same bytes uploaded again convert on the withdrawal");
+        List<Map<?, ?>> lines = withdrawnLines(logLines);
+        assertEquals(1, lines.size(), "the withdrawal's line, once, by the conversion that found it: " + logLines);
+        assertTrue(String.valueOf(lines.get(0).get("countedFor")).startsWith("run g2-"), lines.toString());
+        assertEquals(2, countedLines(logLines).size(), "the first conversion's line and the re-upload's: " + logLines);
+        assertExactlyOnce(source, ROWS, 1);
+        assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
+    }
+
+    /** As above, the late withdrawal landing while its retry withdraws: the retry loses to it, and counts it. */
+    @Test
+    void aWithdrawalWhoseManifestLandsDuringItsRetryIsCountedOnceByTheRetry() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/late.csv", content);
+        convert(converter(silver), source, content);
+        SilverConverter.Presence deleted = () -> false;
+        List<Late> late = new ArrayList<>();
+        assertThrows(IOException.class, () -> converter(new HookedStore(silver, landsLater(late))).withdraw("bronze", source.key(), "sales", deleted));
+        ObjectStore landsFirst = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_manifests/") && !late.get(0).landed) {
+                    late.get(0).land();
+                }
+            }
+        });
+
+        assertEquals(WithdrawalResult.WITHDRAWN, converter(landsFirst).withdraw("bronze", source.key(), "sales", deleted).outcome(),
+                "the retry loses to the late withdrawal, and counts it: its run could not");
+        assertEquals(WithdrawalResult.UNCHANGED, converter(silver).withdraw("bronze", source.key(), "sales", deleted).outcome());
+        List<Map<?, ?>> lines = withdrawnLines(logLines);
+        assertEquals(1, lines.size(), "the withdrawal's line, once: " + logLines);
+        assertTrue(String.valueOf(lines.get(0).get("countedFor")).startsWith("run g2-"), lines.toString());
+        assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
     }
 
     /** As above, the late write landing while the retry converts: the retry loses to it and finishes its cleanup. */
