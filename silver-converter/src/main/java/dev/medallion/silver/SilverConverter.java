@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -215,7 +216,7 @@ public final class SilverConverter {
             // A manifest written late was logged by no run: this run counts it, if it claims it first.
             List<ConversionResult> claimed = new ArrayList<>();
             SilverCommit.Swept swept = commit.sweep(previous.get(), manifestKey,
-                    Optional.of(uncounted -> claimed.add(logCounted(uncounted, manifestKey, started))));
+                    Optional.of(uncounted -> claimed.add(logCounted(uncounted, manifestKey))));
             laterRunPublished = swept.laterRunPublished();
             counted = claimed.stream().findFirst();
         }
@@ -255,7 +256,7 @@ public final class SilverConverter {
         }
         SilverCommit.Outcome outcome;
         try {
-            outcome = commit.commit(base, manifest, run.staged(), uncounted -> logCounted(uncounted, manifestKey, started));
+            outcome = commit.commit(base, manifest, run.staged(), uncounted -> logCounted(uncounted, manifestKey));
         }
         catch (SilverCommit.CommittedException e) {
             // Committed, its cleanup failed: reported now, since the retry that finishes the cleanup finds the
@@ -430,7 +431,7 @@ public final class SilverConverter {
         // Finish the cleanup of the manifest read, as a conversion does: its run may never have swept.
         // A commit whose manifest was written late was logged by no run: counted here, if claimed first (a conversion before it
         // is withdrawn; a withdrawal, whose line is then this run's answer).
-        SilverCommit.Swept swept = commit.sweep(previous.get(), manifestKey, Optional.of(uncounted -> logCounted(uncounted, manifestKey, System.nanoTime())));
+        SilverCommit.Swept swept = commit.sweep(previous.get(), manifestKey, Optional.of(uncounted -> logCounted(uncounted, manifestKey)));
         boolean laterRunPublished = swept.laterRunPublished();
         if (Manifest.WITHDRAWN.equals(previous.get().status())) {
             if (swept.countedByThisRun()) {
@@ -450,7 +451,7 @@ public final class SilverConverter {
         try {
             // Of a withdrawal's winners only another withdrawal of the same version is answered, and counted by this run
             // when its own run's manifest write went unanswered and landed.
-            outcome = commit.commit(base, withdrawal, List.of(), uncounted -> logCounted(uncounted, manifestKey, System.nanoTime()));
+            outcome = commit.commit(base, withdrawal, List.of(), uncounted -> logCounted(uncounted, manifestKey));
         }
         catch (SilverCommit.CommittedException e) {
             // Committed, its sweep failed: reported now, since the retry finds it withdrawn and says nothing was.
@@ -648,21 +649,28 @@ public final class SilverConverter {
     }
 
     private ConversionResult logOutcome(ConversionResult result, long startedNanos) {
-        return logOutcome(result, startedNanos, Map.of());
+        return logOutcome(result, OptionalLong.of(startedNanos), Map.of());
+    }
+
+    private ConversionResult logOutcome(ConversionResult result, long startedNanos, Map<String, String> notes) {
+        return logOutcome(result, OptionalLong.of(startedNanos), notes);
     }
 
     /**
      * Logs the line of another run's commit, as that run would have: its manifest write went unanswered and landed after
      * the run gave up, so the run logged nothing, and this run claimed the line ({@link SilverCommit#sweep}). Without
-     * it, the retry answered unchanged and the commit's rows, quarantined rows or rejection were counted by no run.
+     * it, the retry answered unchanged and the commit's rows, quarantined rows or rejection were counted by no run. The line
+     * leaves out {@code seconds} and {@code rowsPerSecond}: this run's time is a claim's few milliseconds, not the committing
+     * run's, which no manifest or marker records (a whole file's rows over it gave a rate no run ran at); no log metric
+     * filter reads either.
      */
-    private ConversionResult logCounted(Manifest uncounted, String manifestKey, long startedNanos) {
+    private ConversionResult logCounted(Manifest uncounted, String manifestKey) {
         String countedFor = "run " + uncounted.run() + ", whose manifest write went unanswered and landed after it gave up";
         if (Manifest.WITHDRAWN.equals(uncounted.status())) {
             logCountedWithdrawal(uncounted, countedFor);
             return new ConversionResult(uncounted, manifestKey, false, Optional.empty(), List.of(), Optional.empty(), 0);
         }
-        return logOutcome(new ConversionResult(uncounted, manifestKey, false, Optional.empty(), List.of(), Optional.empty(), 0), startedNanos,
+        return logOutcome(new ConversionResult(uncounted, manifestKey, false, Optional.empty(), List.of(), Optional.empty(), 0), OptionalLong.empty(),
                 Map.of("countedFor", countedFor));
     }
 
@@ -686,10 +694,13 @@ public final class SilverConverter {
         log.info("source object withdrawn", fields);
     }
 
-    /** @param notes fields a person needs to read this line rightly, logged last; no log metric filter reads them */
-    private ConversionResult logOutcome(ConversionResult result, long startedNanos, Map<String, String> notes) {
+    /**
+     * @param startedNanos when this run started, for {@code seconds} and {@code rowsPerSecond}; empty for the line of another
+     *        run's commit ({@link #logCounted}), whose time is not known
+     * @param notes fields a person needs to read this line rightly, logged last; no log metric filter reads them
+     */
+    private ConversionResult logOutcome(ConversionResult result, OptionalLong startedNanos, Map<String, String> notes) {
         Manifest manifest = result.manifest();
-        double seconds = (System.nanoTime() - startedNanos) / 1e9;
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("outcome", result.outcome());
         fields.put("dataset", manifest.dataset());
@@ -712,8 +723,11 @@ public final class SilverConverter {
         fields.put("generation", manifest.generation());
         fields.put("run", manifest.run());
         fields.put("bytesWritten", manifest.parts().stream().mapToLong(PartInfo::bytes).sum());
-        fields.put("seconds", Math.round(seconds * 1000) / 1000.0);
-        fields.put("rowsPerSecond", result.unchanged() || seconds <= 0 ? 0 : Math.round(manifest.rowsRead() / seconds));
+        if (startedNanos.isPresent()) {
+            double seconds = (System.nanoTime() - startedNanos.getAsLong()) / 1e9;
+            fields.put("seconds", Math.round(seconds * 1000) / 1000.0);
+            fields.put("rowsPerSecond", result.unchanged() || seconds <= 0 ? 0 : Math.round(manifest.rowsRead() / seconds));
+        }
         if (manifest.reason() != null) {
             fields.put("reason", manifest.reason());
         }
