@@ -140,7 +140,7 @@ public final class CsvFiles {
             boolean startLooksEbcdic = EbcdicText.misreadIn(charset) && EbcdicText.looksLike(start);
             Optional<String> notText = sniffCharacters(file, compressed, where, charset)
                     .map(scan -> startLooksEbcdic && scan.nulLine() == 0 ? ebcdic(scan, where, dataset, encoding)
-                            : EbcdicText.isEbcdic(charset) && scan.nulLine() > 0 ? binaryFields(scan, where, dataset) : binary(scan, where));
+                            : EbcdicText.isEbcdic(charset) && scan.nulLine() > 0 ? binaryFields(scan, where, dataset) : binary(scan, where, charset));
             if (notText.isEmpty() && startLooksEbcdic) {
                 // Text as read, but none of its line ends is one: the converter rejects it, as it would convert to one header value.
                 return Optional.of("it is not " + readAs(dataset, encoding) + where + ": " + EbcdicText.linesRunTogether(charset.name()) + " "
@@ -266,13 +266,18 @@ public final class CsvFiles {
         return scan.nulLine() > 0 || scan.tooManyControls() ? Optional.of(scan) : Optional.empty();
     }
 
-    /** Why the characters {@link #sniffCharacters} found are binary content. */
-    private static String binary(ControlCharacters.Scan scan, String where) {
+    /**
+     * Why the characters {@link #sniffCharacters} found are no CSV text: a NUL character is binary content; too many control
+     * characters are that or text in another charset than the one read in, with where to declare the actual one, as the
+     * converter's rejection says (EncodingSource).
+     */
+    private static String binary(ControlCharacters.Scan scan, String where, Charset charset) {
         if (scan.nulLine() > 0) {
             return "it holds a NUL character on line " + scan.nulLine() + where + ": binary content, not CSV text";
         }
-        return String.format(Locale.ROOT, "it is binary content%s, not CSV text: %d of its first %d characters are control characters,"
-                + " the first U+%04X on line %d", where, scan.controls(), scan.length(), scan.firstControl(), scan.firstControlLine());
+        return String.format(Locale.ROOT, "it is not CSV text%s: %d of its first %d characters are control characters, the first U+%04X on"
+                + " line %d (binary content, or text in another encoding than the %s it was read in). %s.%s", where, scan.controls(), scan.length(),
+                scan.firstControl(), scan.firstControlLine(), charset.name(), EncodingSource.CSV_ENCODINGS.declareActual(), SETTING_PLACE);
     }
 
     /**

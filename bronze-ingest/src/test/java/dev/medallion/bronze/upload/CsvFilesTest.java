@@ -148,7 +148,10 @@ class CsvFilesTest {
     void mostlyControlCharactersMeansBinary() throws IOException {
         byte[] content = new byte[100];
         Arrays.fill(content, (byte) 1);
-        assertEquals(Optional.of("it is binary content, not CSV text: 100 of its first 100 characters are control characters, the first U+0001 on line 1"),
+        assertEquals(Optional.of("it is not CSV text: 100 of its first 100 characters are control characters, the first U+0001 on line 1 (binary"
+                + " content, or text in another encoding than the UTF-8 it was read in). Set the file's actual encoding in CSV_ENCODINGS (without an"
+                + " entry the dataset is read as UTF-8). A CSV_ENCODINGS entry goes in the environment of this command and of the converter (the"
+                + " Terraform variable silver_csv_encodings)."),
                 sniff("x.dat", content));
     }
 
@@ -163,12 +166,12 @@ class CsvFilesTest {
             hive.append(row).append("\u0001north\u0001").append(row % 97).append(".25\n");
         }
         Optional<String> reason = sniff("hive.dat", hive.toString().getBytes(StandardCharsets.US_ASCII));
-        assertTrue(reason.orElseThrow().matches("it is binary content, not CSV text: 200 of its first \\d+ characters are control characters,"
-                + " the first U\\+0001 on line 3"), reason.toString());
+        assertTrue(reason.orElseThrow().matches("it is not CSV text: 200 of its first \\d+ characters are control characters,"
+                + " the first U\\+0001 on line 3 \\(binary content, or text in another encoding than the UTF-8 it was read in\\)\\. Set .*"), reason.toString());
         // Read in the declared charset, gzip-compressed or not.
         byte[] utf16 = hive.toString().getBytes(StandardCharsets.UTF_16LE);
         assertTrue(sniff("hive.csv.gz", gzip(utf16), Optional.of(StandardCharsets.UTF_16LE)).orElseThrow()
-                .startsWith("it is binary content once decompressed, not CSV text: 200 of its first"));
+                .startsWith("it is not CSV text once decompressed: 200 of its first"));
         // 63 are data, however few the characters.
         assertEquals(Optional.empty(), sniff("few.csv", "a\u0001".repeat(63).getBytes(StandardCharsets.US_ASCII)));
     }
@@ -267,7 +270,7 @@ class CsvFilesTest {
         }
         for (Optional<Charset> encoding : List.of(Optional.<Charset>empty(), Optional.of(StandardCharsets.ISO_8859_1))) {
             String reason = sniff("random.dat", random, encoding).orElseThrow();
-            assertTrue(reason.startsWith("it is binary content, not CSV text: ") && !reason.contains("EBCDIC"), reason);
+            assertTrue(reason.startsWith("it is not CSV text: ") && !reason.contains("EBCDIC"), reason);
         }
     }
 
