@@ -8,11 +8,15 @@ import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,6 +134,23 @@ class SilverConverterContractTest {
         assertEquals(Map.of("eu_sales", ';', "legacy_orders", '|'), settings.delimiterOverrides());
         assertEquals(Map.of("eu_sales", Charset.forName("windows-1252"), "exports", StandardCharsets.UTF_16LE), settings.encodingOverrides());
         assertEquals(Map.of("sql_server_orders", List.of("NULL"), "legacy", List.of("\\N", "N/A")), settings.nullValueOverrides());
+    }
+
+    /**
+     * The encodings and null markers terraform.tfvars.example shows commented out reach the converter as the
+     * comments above them say, uncommented: HCL's "\\N" the two characters \N of MySQL's and PostgreSQL's
+     * exports, a charset Java knows. A value the converter reads otherwise (a marker left "\\N", which
+     * matches nothing; a charset it refuses at start, failing every conversion) would meet the deployment
+     * that uncomments it.
+     */
+    @Test
+    void theExampleWithItsCommentedOutSettingsUncommentedIsAcceptedByTheConverter(@TempDir Path directory) throws IOException {
+        Path file = Files.writeString(directory.resolve("uncommented.tfvars"), TfvarsExample.uncommented());
+        Map<String, Object> example = TerraformConfiguration.readVariables(file);
+        SilverSettings settings = SilverSettings.fromEnvironment(new Environment(Repository.rootModule(example).functionEnvironment(FUNCTION)));
+        assertEquals(Map.of("legacy_orders", '|'), settings.delimiterOverrides());
+        assertEquals(Map.of("eu_sales", Charset.forName("windows-1252"), "legacy_orders", StandardCharsets.ISO_8859_1), settings.encodingOverrides());
+        assertEquals(Map.of("sqlserver_orders", List.of("NULL"), "legacy_orders", List.of("\\N", "N/A")), settings.nullValueOverrides());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.medallion.infrastructure;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.ConfigurationException;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.Environment;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link PlannedStack} plans terraform/.
  */
 class VariableValidationPlanIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static PlannedStack stack;
 
     @BeforeAll
@@ -143,6 +145,30 @@ class VariableValidationPlanIT {
         });
         endpoints.sort(null);
         assertEquals(List.of("data-team@example.company.com", "me@test.io", "ops@examples.org"), endpoints, "addresses at real domains are subscribed as given");
+    }
+
+    /**
+     * terraform.tfvars.example shows what a first deployment may need (a dataset's encoding or null
+     * markers, a new account's memory, the sample contracts) as commented-out assignments, which nothing
+     * checked: a value plan refuses, or a variable since renamed, met the first person to uncomment it.
+     * Every one is uncommented at once, a real address standing in for the placeholder the plan refuses
+     * on purpose (above), and the plan must take each value as written.
+     */
+    @Test
+    void theExampleWithEveryCommentedOutSettingUncommentedIsPlannedAsWritten(@TempDir Path directory) throws Exception {
+        List<String> names = TfvarsExample.commentedOutNames();
+        assertTrue(names.containsAll(List.of("silver_csv_encodings", "silver_csv_null_values", "silver_converter_memory_mb", "schema_contracts_dir")),
+                "the example shows these commented out: " + names);
+        Path file = Files.writeString(directory.resolve("uncommented.tfvars"), TfvarsExample.uncommented());
+        Map<String, Object> written = TerraformConfiguration.readVariables(file);
+
+        // -var after -var-file: the later value wins (Terraform docs, Variable Definition Precedence).
+        JsonNode plan = stack.planJson("-var-file=" + file, "-var", "alert_emails=[\"data-team@example.company.com\"]");
+        for (String name : names) {
+            assertTrue(plan.at("/variables").has(name), "the example shows " + name + ", which is no variable of the stack (terraform plan only warns)");
+            assertEquals(JSON.valueToTree(written.get(name)).toString(), plan.at("/variables/" + name + "/value").toString(),
+                    name + " as terraform.tfvars.example writes it, uncommented");
+        }
     }
 
     /**
