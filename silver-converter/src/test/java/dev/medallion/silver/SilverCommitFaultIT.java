@@ -444,6 +444,27 @@ class SilverCommitFaultIT {
         assertExactlyOnce(source, ROWS, 0);
     }
 
+    /**
+     * A {@code .csv.gz} whose download is reset (RST) halfway: the gzip reader meets the reset, not a damaged
+     * member, so the file is not rejected; nothing is visible, and the retry commits each row once.
+     */
+    @Test
+    void aResetGzipDownloadIsRetriedNotRejected() throws IOException {
+        byte[] content = gzip(csv(ROWS, BAD_ROW));
+        SourceObject source = uploadWithoutChecksum("sales/src.csv.gz", content);
+        Injection reset = proxy.inject(Call.READ_SOURCE.matcher, Fault.resetResponseAfter(content.length / 2), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        assertEquals(1, reset.hits(), reset.toString());
+        assertFalse(failure.getMessage().contains("not valid gzip"), failure.getMessage());
+        assertFalse(silver.stat(LAYOUT.manifestKey(DATASET, source.key())).isPresent(), "no 'rejected' manifest");
+        assertNothingVisible();
+        ConversionResult retry = convertThroughProxy(source);
+        assertEquals(content.length, retry.manifest().bytesRead());
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
     @Test
     void aResetDownloadIsNeverCommitted() throws IOException {
         byte[] content = csv(ROWS, "");
@@ -475,6 +496,30 @@ class SilverCommitFaultIT {
         // Two ranges of about 5,000 rows, each in parts of at most 2,000: three parts each, where one stream makes five.
         assertEquals(PARTS + 1, retry.manifest().parts().size(), "read as two ranges: " + retry.manifest().parts());
         assertExactlyOnce(source, ROWS, 0);
+    }
+
+    /**
+     * As a cleanly cut range, but the connection is reset (RST) partway through the second range's body, where
+     * the row that range refuses waits for the first range's line count: the SDK does not send a GET again once
+     * its answer has begun, so the range's reader meets the reset itself. The run fails, not reading the file
+     * again as one stream and not taking the reset for a refusal, with nothing visible, and the retry commits
+     * each row once, the refused one quarantined once.
+     */
+    @Test
+    void aResetRangeOfAFileReadAsRangesIsNeverCommittedAndTheRetryCommitsEachRowOnce() throws IOException {
+        byte[] content = csv(ROWS, BAD_ROW);
+        SourceObject source = upload("sales/src.csv", content);
+        Injection reset = proxy.inject(secondRange(content.length), Fault.resetResponseAfter(content.length / 4), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertByRangesThroughProxy(source));
+
+        assertEquals(1, reset.hits(), reset.toString());
+        assertFalse(logLines.toString(StandardCharsets.UTF_8).contains("byte ranges given up"), "the reset failed the run: " + failure);
+        assertNothingVisible();
+        ConversionResult retry = convertByRangesThroughProxy(source);
+        assertEquals(content.length, retry.manifest().bytesRead());
+        assertEquals(PARTS + 1, retry.manifest().parts().size(), "read as two ranges: " + retry.manifest().parts());
+        assertExactlyOnce(source, ROWS, 1);
     }
 
     @Test
