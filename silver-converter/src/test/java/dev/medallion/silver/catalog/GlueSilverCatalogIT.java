@@ -496,6 +496,36 @@ class GlueSilverCatalogIT {
     }
 
     /**
+     * A catalog write that lands but whose answer is lost (the proxy forwards it, discards Glue's answer and
+     * answers 500): the SDK sends it again, and the second attempt meets what the first did (CreateTable the
+     * table, BatchCreatePartition the day, answered AlreadyExists; UpdateTable and BatchUpdatePartition write the
+     * same definition again). The run takes that for the registration it asked for and commits once, the table
+     * and the day as the contract says.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"CreateTable", "BatchCreatePartition", "UpdateTable", "BatchUpdatePartition"})
+    void aCatalogWriteThatLandsButWhoseAnswerIsLostIsTakenForTheRegistrationAndTheRunCommitsOnce(String action) throws IOException {
+        catalogedBefore(action, MARCH_2);
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint());
+                GlueClient glue = AWS.glueThrough(proxy.endpoint())) {
+            SilverConverter converter = converter(catalog(glue));
+            Injection lost = proxy.inject(request -> request.header("x-amz-target").equals(Optional.of("AWSGlue." + action)), Fault.afterForwarding(500), 1);
+
+            ConversionResult converted = convert(converter, "sales/b.csv", MARCH_2, "id,amount\n2,3.5\n3,4.5\n");
+
+            assertEquals(1, lost.hits(), lost.toString());
+            assertEquals(2, targets(proxy, action), "the SDK sent the write again after its lost answer");
+            assertEquals(Manifest.CONVERTED, converted.outcome());
+            Manifest committed = new ManifestStore(new S3ObjectStore(AWS.client(), silverBucket))
+                    .read(new SilverLayout("lake/").manifestKey("sales", "sales/b.csv")).orElseThrow();
+            assertEquals(2, committed.rowsWritten());
+            assertEquals("s3://" + silverBucket + "/lake/sales/ingest_date=2026-03-02/", partitions("sales").get("2026-03-02"));
+            assertEquals(List.of("id bigint", "amount double"), columns(table("sales").storageDescriptor().columns()));
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    /**
      * A Glue request whose answer never comes (Glue or the network hangs), in a Lambda invocation whose time
      * falls with the clock: the handler gives the request half of the time left less a second, as it gives S3's,
      * so the run fails with the reason and nothing visible before the invocation ends (Lambda would otherwise
