@@ -54,6 +54,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import static dev.medallion.silver.CountedLines.assertCountedOnce;
@@ -522,6 +523,29 @@ class SilverCommitFaultIT {
         assertExactlyOnce(source, ROWS, 1);
     }
 
+    /**
+     * The invocation's time runs out while two byte ranges are being converted, chunks already handed to their
+     * Parquet writers: every deadline check finds a second less left, and the reserve is reached at the third,
+     * long before the last row. The run stops with nothing visible, and the retry, with time enough, commits
+     * each row once.
+     */
+    @Test
+    void aDeadlineReachedWhileRangesAreConvertedLeavesNothingVisibleAndTheRetryCommitsEachRowOnce() throws IOException {
+        byte[] content = csv(ROWS, BAD_ROW);
+        SourceObject source = upload("sales/src.csv", content);
+        AtomicLong remaining = new AtomicLong(8_000);
+
+        DeadlineExceededException stopped = assertThrows(DeadlineExceededException.class,
+                () -> convertByRangesThroughProxy(source, Deadline.of(() -> remaining.getAndAdd(-1_000), Duration.ofSeconds(5))));
+
+        // Stopped at a chunk's row, with chunks handed to the ranges' Parquet writers before it.
+        assertTrue(stopped.getMessage().contains(source.location()) && stopped.getMessage().contains(" at line "), stopped.getMessage());
+        assertNothingVisible();
+        ConversionResult retry = convertByRangesThroughProxy(source);
+        assertEquals(PARTS + 1, retry.manifest().parts().size(), "read as two ranges: " + retry.manifest().parts());
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
     @Test
     void aRangeThatFailsOnceIsRetriedAndCommitsExactlyOnce() throws IOException {
         byte[] content = csv(ROWS, "");
@@ -936,13 +960,17 @@ class SilverCommitFaultIT {
 
     /** Converts as a function with two vCPUs does: two byte ranges at once, each at least a third of the source. */
     private ConversionResult convertByRangesThroughProxy(SourceObject source) throws IOException {
+        return convertByRangesThroughProxy(source, Deadline.none());
+    }
+
+    private ConversionResult convertByRangesThroughProxy(SourceObject source, Deadline deadline) throws IOException {
         S3ObjectStore bronzeThroughProxy = new S3ObjectStore(faulty, bronzeBucket);
         Optional<String> version = Optional.of(source.etag());
         SilverConverter converter = new SilverConverter(new S3ObjectStore(faulty, silverBucket), LAYOUT, LIMITS, new RangeReading(2, source.size() / 3),
                 CsvOverrides.none(), SilverCatalog.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()),
                 Clock.systemUTC());
         return converter.convert(source, DATASET, SilverConverter.Content.of(() -> bronzeThroughProxy.open(source.key(), version),
-                (from, to) -> bronzeThroughProxy.openRange(source.key(), version, from, to)));
+                (from, to) -> bronzeThroughProxy.openRange(source.key(), version, from, to)), deadline);
     }
 
     /** The GET of the second of two ranges of an object of {@code size} bytes: it starts after half the size. */
