@@ -1026,7 +1026,6 @@ class SilverCommitFaultIT {
         return (process.isAlive() ? "(running) " : "(exited " + process.exitValue() + ") ") + (Files.exists(log) ? Files.readString(log) : "");
     }
 
-    /** No data object, no quarantine file, no manifest: only a schema contract may exist. */
     /** Nothing in the bucket but the schema contract and what starts with one of {@code alsoKept}. */
     private void assertNothingVisible(String... alsoKept) throws IOException {
         assertEquals(List.of(), silver.list("").stream()
