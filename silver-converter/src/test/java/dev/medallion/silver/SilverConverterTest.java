@@ -228,6 +228,27 @@ class SilverConverterTest {
     }
 
     @Test
+    void internationalPhoneNumbersKeepTheirPlusSignAndALaterOneInABigintColumnIsQuarantinedSayingWhy() throws IOException {
+        // A CRM export's phone numbers in E.164 form: as bigints they were written without their '+'
+        // (4915112345678), and the next export's national form (0151…) was quarantined as a leading zero.
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        Manifest manifest = convert(converter, "contacts/a.csv", "id,phone,change\n1,+4915112345678,+7\n2,+12125551234,-3\n", MODIFIED).manifest();
+
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.STRING, ColumnType.BIGINT), manifest.columns().stream().map(Column::type).toList());
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));
+        assertEquals(List.of("+4915112345678", "+12125551234"), rows.stream().map(row -> row.get("phone").toString()).toList());
+        assertEquals(List.of(7L, -3L), rows.stream().map(row -> row.get("change")).toList());
+
+        // A dataset typed bigint before (from numbers written without '+') keeps its contract and refuses the '+' form, saying so.
+        convert(converter, "callers/a.csv", "id,caller\n1,4915112345678\n", MODIFIED);
+        Manifest later = convert(converter, "callers/b.csv", "id,caller\n2,+4915112345678\n3,4915112345679\n", MODIFIED).manifest();
+        assertEquals(1, later.rowsQuarantined());
+        assertEquals("2,column caller: '+4915112345678' is not a bigint (a leading plus sign as in an international phone number):"
+                        + " the dataset's contract _schemas/callers.json types it bigint; declare it string there to keep such values,2,+4915112345678",
+                Files.readString(silver.resolve(later.quarantine().key())).lines().toList().get(1));
+    }
+
+    @Test
     void laterFilesFollowTheDatasetContract() throws IOException {
         SilverConverter converter = converter(ConversionLimits.defaults());
         convert(converter, "sales/a.csv", "id,amount,region\n1,2.5,north\n", MODIFIED);

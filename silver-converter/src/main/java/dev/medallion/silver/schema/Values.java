@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * padding, so a value holding one is refused, not read as the number beside it.
  * <ul>
  * <li>boolean: {@code true} or {@code false}, any case of those ASCII letters</li>
- * <li>bigint: an optional sign and up to 19 digits, no leading zero ({@code 007} is a code, kept as text)</li>
+ * <li>bigint: an optional sign and up to 19 digits, no leading zero ({@code 007} is a code, kept as text), no
+ *     {@code +} on 7 to 15 digits ({@code +4915112345678} is an international phone number, kept as text too)</li>
  * <li>double: decimal or scientific notation, no leading zero before another digit</li>
  * <li>date: {@code yyyy-MM-dd}</li>
  * <li>timestamp: {@code yyyy-MM-dd HH:mm[:ss[.fraction]]}, {@code T} allowed as separator, an optional
@@ -76,6 +77,9 @@ public final class Values {
         }
         if (isBigint(value)) {
             return null;
+        }
+        if (isPhoneNumber(value)) {
+            return Refusal.PHONE_NUMBER;
         }
         if (!isWholeNumber(value)) {
             // A double that is no whole number: a fraction or an exponent, not text.
@@ -217,7 +221,7 @@ public final class Values {
             start++;
         }
         int digits = end - start;
-        if (digits == 0 || digits > 19 || digits > 1 && text.charAt(start) == '0') {
+        if (digits == 0 || digits > 19 || digits > 1 && text.charAt(start) == '0' || first == '+' && isPhoneNumberLength(digits)) {
             return false;
         }
         long value = 0;
@@ -241,6 +245,20 @@ public final class Values {
         }
         out[0] = value;
         return true;
+    }
+
+    /**
+     * Whether a whole number written with a '+' has as many digits as an international phone number in
+     * E.164 form ({@code +4915112345678}: a country code and a subscriber number, 7 to 15 digits in all):
+     * such a column is one of codes, as a column with a leading zero is, and a bigint would drop its '+'.
+     * A sign on a shorter number (a change of {@code +7}) is a number's.
+     */
+    private static boolean isPhoneNumberLength(int digits) {
+        return digits >= 7 && digits <= 15;
+    }
+
+    private static boolean isPhoneNumber(String value) {
+        return value.length() > 1 && value.charAt(0) == '+' && isWholeNumber(value) && isPhoneNumberLength(value.length() - 1);
     }
 
     /**

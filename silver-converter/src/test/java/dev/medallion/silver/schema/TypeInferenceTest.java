@@ -47,6 +47,11 @@ class TypeInferenceTest {
                 Arguments.of(STRING, new String[] {"007", "012", "123"}),
                 Arguments.of(STRING, new String[] {"01234", "75001", "13008"}),
                 Arguments.of(STRING, new String[] {"1", "2", "007"}),
+                // International phone numbers (E.164: '+', then 7 to 15 digits) are text too: as bigints they lose their '+'.
+                Arguments.of(STRING, new String[] {"+4915112345678", "+12125551234"}),
+                Arguments.of(STRING, new String[] {"12", "+2901234"}),
+                // A sign on a shorter number is a number's: a change of +7 stays a bigint.
+                Arguments.of(BIGINT, new String[] {"+7", "-3", "+123456", "1234567"}),
                 // Mixtures that no single type accepts.
                 Arguments.of(STRING, new String[] {"true", "1"}),
                 Arguments.of(STRING, new String[] {"1", "2026-11-03"}),

@@ -172,6 +172,8 @@ class ValuesTest {
         @CsvSource({
                 "BIGINT, 02134, LEADING_ZERO",
                 "BIGINT, -007, LEADING_ZERO",
+                "BIGINT, +4915112345678, PHONE_NUMBER",
+                "BIGINT, ' +2901234', PHONE_NUMBER",
                 "BIGINT, 00, LEADING_ZERO",
                 "BIGINT, 9223372036854775808, BEYOND_BIGINT",
                 "BIGINT, -9223372036854775809, BEYOND_BIGINT",
