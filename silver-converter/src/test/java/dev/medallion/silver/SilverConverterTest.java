@@ -249,6 +249,23 @@ class SilverConverterTest {
     }
 
     @Test
+    void aPostgresqlTimestamptzExportIsATimestampColumnAtTheRightInstants() throws IOException {
+        // COPY … TO … CSV HEADER of a timestamptz column: the offset's hours alone when it has no minutes. Such a
+        // column was string, with no word of why, and a later +01 in a timestamp column was quarantined.
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        Manifest manifest = convert(converter, "events/a.csv",
+                "id,created_at\n1,2018-05-18 03:06:22.446039+00\n2,2018-05-18 05:06:22+02\n3,2018-05-18 00:36:22-02:30\n4,2018-05-18T04:06:22+0100\n", MODIFIED).manifest();
+
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.TIMESTAMP), manifest.columns().stream().map(Column::type).toList());
+        assertEquals(0, manifest.rowsQuarantined());
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));
+        // Stored in UTC, as every offset is: one instant, written four ways.
+        assertEquals(List.of(LocalDateTime.of(2018, 5, 18, 3, 6, 22, 446_000_000), LocalDateTime.of(2018, 5, 18, 3, 6, 22),
+                        LocalDateTime.of(2018, 5, 18, 3, 6, 22), LocalDateTime.of(2018, 5, 18, 3, 6, 22)),
+                rows.stream().map(row -> row.get("created_at")).toList());
+    }
+
+    @Test
     void laterFilesFollowTheDatasetContract() throws IOException {
         SilverConverter converter = converter(ConversionLimits.defaults());
         convert(converter, "sales/a.csv", "id,amount,region\n1,2.5,north\n", MODIFIED);

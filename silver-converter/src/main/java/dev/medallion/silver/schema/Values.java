@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * <li>double: decimal or scientific notation, no leading zero before another digit</li>
  * <li>date: {@code yyyy-MM-dd}</li>
  * <li>timestamp: {@code yyyy-MM-dd HH:mm[:ss[.fraction]]}, {@code T} allowed as separator, an optional
- *     {@code Z} (or {@code z}) or {@code ±HH:mm} offset up to ±18:00 (as far as java.time goes); without an
+ *     {@code Z} (or {@code z}) or an offset {@code ±HH:mm}, {@code ±HHmm} or {@code ±HH} up to ±18:00 (as far as java.time goes); without an
  *     offset the time is taken as UTC. A bare date is midnight. The fraction has up to 9 digits; silver
  *     holds milliseconds, the precision Athena reads, so digits after the third are cut (.123456 is
  *     .123), the one change of a value the converter makes, and a documented one.</li>
@@ -51,7 +51,7 @@ public final class Values {
     /** A timestamp as {@link #parseTimestamp} reads it, leaving out the checks a refusal can name. */
     private static final Pattern TIMESTAMP = Pattern.compile(
             "(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?<time>[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)(\\.(?<fraction>[0-9]{1,9}))?"
-                    + "(?<zone>[Zz]|[+-](?<hours>[0-9]{2}):(?<minutes>[0-5][0-9]))?");
+                    + "(?<zone>[Zz]|[+-](?<hours>[0-9]{2})(:?(?<minutes>[0-5][0-9]))?)?");
 
     private Values() {}
 
@@ -132,7 +132,8 @@ public final class Values {
         }
         String fraction = timestamp.group("fraction");
         String zone = timestamp.group("zone");
-        if (timestamp.group("hours") != null && Integer.parseInt(timestamp.group("hours")) * 60 + Integer.parseInt(timestamp.group("minutes")) > 18 * 60) {
+        String minutes = timestamp.group("minutes");
+        if (timestamp.group("hours") != null && Integer.parseInt(timestamp.group("hours")) * 60 + (minutes == null ? 0 : Integer.parseInt(minutes)) > 18 * 60) {
             first = first == null ? Refusal.OFFSET_BEYOND_18_HOURS : first;
             zone = "Z";
         }
@@ -461,9 +462,11 @@ public final class Values {
             if ((zone == 'Z' || zone == 'z') && i + 1 == length) {
                 offsetMillis = 0;
             }
-            else if ((zone == '+' || zone == '-') && i + 6 == length && value.charAt(i + 3) == ':') {
+            // ±HH:mm, and the forms exports write besides: ±HHmm (ISO 8601's basic form: Python's %z, Java's
+            // pattern Z) and ±HH (PostgreSQL's timestamptz output, whose offset has its hours alone when it has no minutes).
+            else if ((zone == '+' || zone == '-') && (i + 6 == length && value.charAt(i + 3) == ':' || i + 5 == length || i + 3 == length)) {
                 int offsetHours = twoDigits(value, i + 1);
-                int offsetMinutes = twoDigits(value, i + 4);
+                int offsetMinutes = i + 3 == length ? 0 : twoDigits(value, length - 2);
                 // ±18:00 is as far as java.time (ZoneOffset) and so Java readers of the value go.
                 if (offsetHours < 0 || offsetMinutes < 0 || offsetMinutes > 59 || offsetHours * 60 + offsetMinutes > 18 * 60) {
                     return Long.MIN_VALUE;

@@ -197,6 +197,9 @@ class ValuesTest {
                 "TIMESTAMP, 2026-02-30 10:00, NO_SUCH_DAY",
                 "TIMESTAMP, 2026-11-03T14:05:09+18:30, OFFSET_BEYOND_18_HOURS",
                 "TIMESTAMP, 2026-11-03T14:05-19:00, OFFSET_BEYOND_18_HOURS",
+                "TIMESTAMP, 2026-11-03T14:05:09+1830, OFFSET_BEYOND_18_HOURS",
+                "TIMESTAMP, 2026-11-03 14:05:09.5-19, OFFSET_BEYOND_18_HOURS",
+                "DATE, 2026-03-15 10:00:00+01, TIME_IN_DATE",
                 "BIGINT, 3.5, FRACTION_IN_BIGINT",
                 "BIGINT, ' -0.25', FRACTION_IN_BIGINT",
                 "BIGINT, 1e3, FRACTION_IN_BIGINT",
@@ -493,6 +496,21 @@ class ValuesTest {
             }
         }
 
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @CsvSource({
+                // PostgreSQL writes a timestamptz's offset as its hours alone when it has no minutes (EncodeTimezone).
+                "2018-05-18 03:06:22.446039+00, 2018-05-18T03:06:22.446Z",
+                "2026-11-03 14:05:09-05, 2026-11-03T19:05:09Z",
+                "2026-11-03 14:05+14, 2026-11-03T00:05:00Z",
+                // Python's strftime %z and Java's pattern Z write ±HHmm, ISO 8601's basic form.
+                "2026-11-03T14:05:09+0100, 2026-11-03T13:05:09Z",
+                "2026-11-03T14:05:09.5-0930, 2026-11-03T23:35:09.500Z",
+                "2026-11-03 14:05+1800, 2026-11-02T20:05:00Z",
+                "2026-11-03 14:05-18, 2026-11-04T08:05:00Z"})
+        void offsetsWithoutAColonOrWithoutMinutesShiftTheInstantAlike(String text, String instant) {
+            assertEquals(Instant.parse(instant).toEpochMilli(), Values.parseTimestamp(text));
+        }
+
         @Test
         void offsetsAcrossTheDateLine() {
             assertEquals(Instant.parse("2026-11-02T23:00:00Z").toEpochMilli(), Values.parseTimestamp("2026-11-03 00:00+01:00"));
@@ -505,7 +523,8 @@ class ValuesTest {
                 "2026-11-03 14", "2026-11-03 14:", "2026-11-03 14:5", "2026-11-03 4:05", "2026-11-03 14:05:", "2026-11-03 14:05:9",
                 "2026-11-03 14:05:09.", "2026-11-03 14:05:09.1234567890", "2026-11-03 14:05.5", "2026-11-03 14:05:09,5",
                 "2026-11-03x14:05", "2026-11-03  14:05", "2026-11-03T", "2026-11-03T ", "2026-11-0314:05",
-                "2026-11-03 14h05", "2026-11-03 14:05:09 Z", "2026-11-03T14:05:09+0100", "2026-11-03T14:05:09+01",
+                "2026-11-03 14h05", "2026-11-03 14:05:09 Z", "2026-11-03T14:05:09+010", "2026-11-03T14:05:09+1", "2026-11-03T14:05:09+01:0",
+                "2026-11-03T14:05:09+0160", "2026-11-03T14:05:09+1801", "2026-11-03T14:05:09+19", "2026-11-03T14:05:09+01:00:00", "2026-11-03T14:05:09+01:",
                 "2026-11-03T14:05:09+1:00", "2026-11-03T14:05:09+19:00", "2026-11-03T14:05:09+01:60",
                 "2026-11-03T14:05:09+18:01", "2026-11-03T14:05:09-18:30", "2026-11-03T14:05:09+18:59", "2026-11-03T14:05:09-18:59", "2026-11-03T14:05:09UTC",
                 "2026-11-03T14:05:09ZZ", "2026-11-03T14:05:09+01:00Z", "2026-11-03T14:05:09[Europe/Paris]",
