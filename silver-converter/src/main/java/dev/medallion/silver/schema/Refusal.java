@@ -9,8 +9,6 @@ import java.util.Optional;
  */
 public enum Refusal {
     LEADING_ZERO("a leading zero", ColumnType.STRING),
-    /** An international phone number in E.164 form ({@code +4915112345678}): as a bigint it would lose its '+'. */
-    PHONE_NUMBER("a leading plus sign as in an international phone number", ColumnType.STRING),
     BEYOND_BIGINT("out of a bigint's range, -9223372036854775808 to 9223372036854775807", ColumnType.STRING),
     BEYOND_DOUBLE("beyond what a double holds: it would be written as Infinity or 0", ColumnType.STRING),
     COMMA_IN_NUMBER("a comma: numbers are read with '.' as the decimal point and without thousands separators", null),

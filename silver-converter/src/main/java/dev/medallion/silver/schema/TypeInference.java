@@ -69,7 +69,8 @@ public final class TypeInference {
             String value = row[column];
             seen = true;
             bool = bool && Values.parseBoolean(value) >= 0;
-            bigint = bigint && Values.isBigint(value);
+            // An international phone number (+4915112345678) is a code: as a bigint it would lose its '+'.
+            bigint = bigint && Values.isBigint(value) && !Values.isPhoneNumber(value);
             dbl = dbl && Values.isDouble(value);
             wholeNumbers = wholeNumbers && Values.isWholeNumber(value);
             date = date && Values.parseDate(value) != Long.MIN_VALUE;

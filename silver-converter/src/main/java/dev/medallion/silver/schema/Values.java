@@ -12,8 +12,7 @@ import java.util.regex.Pattern;
  * padding, so a value holding one is refused, not read as the number beside it.
  * <ul>
  * <li>boolean: {@code true} or {@code false}, any case of those ASCII letters</li>
- * <li>bigint: an optional sign and up to 19 digits, no leading zero ({@code 007} is a code, kept as text), no
- *     {@code +} on 7 to 15 digits ({@code +4915112345678} is an international phone number, kept as text too)</li>
+ * <li>bigint: an optional sign and up to 19 digits, no leading zero ({@code 007} is a code, kept as text)</li>
  * <li>double: decimal or scientific notation, no leading zero before another digit</li>
  * <li>date: {@code yyyy-MM-dd}</li>
  * <li>timestamp: {@code yyyy-MM-dd HH:mm[:ss[.fraction]]}, {@code T} allowed as separator, an optional
@@ -77,9 +76,6 @@ public final class Values {
         }
         if (isBigint(value)) {
             return null;
-        }
-        if (isPhoneNumber(value)) {
-            return Refusal.PHONE_NUMBER;
         }
         if (!isWholeNumber(value)) {
             // A double that is no whole number: a fraction or an exponent, not text.
@@ -222,7 +218,7 @@ public final class Values {
             start++;
         }
         int digits = end - start;
-        if (digits == 0 || digits > 19 || digits > 1 && text.charAt(start) == '0' || first == '+' && isPhoneNumberLength(digits)) {
+        if (digits == 0 || digits > 19 || digits > 1 && text.charAt(start) == '0') {
             return false;
         }
         long value = 0;
@@ -249,17 +245,16 @@ public final class Values {
     }
 
     /**
-     * Whether a whole number written with a '+' has as many digits as an international phone number in
-     * E.164 form ({@code +4915112345678}: a country code and a subscriber number, 7 to 15 digits in all):
-     * such a column is one of codes, as a column with a leading zero is, and a bigint would drop its '+'.
-     * A sign on a shorter number (a change of {@code +7}) is a number's.
+     * Whether a value is an international phone number as E.164 writes it ({@code +4915112345678}: a '+', then a
+     * country code and a subscriber number, 7 to 15 digits in all): for type inference alone, a column of codes, as a
+     * column with a leading zero is, whose '+' a bigint would drop. A column a contract types bigint still takes such a
+     * value as the signed number it also is: a sign on a number loses nothing, and quarantining it would refuse rows of a
+     * column of signed whole numbers ({@code +1500000}) a contract declared bigint. A sign on a shorter number (a change of
+     * {@code +7}) is a number's in inference too.
      */
-    private static boolean isPhoneNumberLength(int digits) {
-        return digits >= 7 && digits <= 15;
-    }
-
-    private static boolean isPhoneNumber(String value) {
-        return value.length() > 1 && value.charAt(0) == '+' && isWholeNumber(value) && isPhoneNumberLength(value.length() - 1);
+    public static boolean isPhoneNumber(String text) {
+        String value = trimmed(text);
+        return value.length() > 1 && value.charAt(0) == '+' && isWholeNumber(value) && value.length() - 1 >= 7 && value.length() - 1 <= 15;
     }
 
     /**
