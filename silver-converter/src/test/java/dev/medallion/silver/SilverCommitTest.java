@@ -305,12 +305,8 @@ class SilverCommitTest {
     void aWithdrawalWhoseManifestLandsAfterItGaveUpIsCountedOnce() throws IOException {
         byte[] content = csv(ROWS, "oops,not a number\n");
         SourceObject source = source("sales/late.csv", content);
-        convert(converter(silver), source, content);
         SilverConverter.Presence deleted = () -> false;
-        List<Late> late = new ArrayList<>();
-
-        assertThrows(IOException.class, () -> converter(new HookedStore(silver, landsLater(late))).withdraw("bronze", source.key(), "sales", deleted));
-        late.get(0).land();
+        aWithdrawalThatGaveUpOnItsManifestWrite(source, content).land();
         assertEquals(List.of(), withdrawnLines(logLines), "the run that gave up logged nothing");
 
         assertEquals(WithdrawalResult.WITHDRAWN, converter(silver).withdraw("bronze", source.key(), "sales", deleted).outcome(),
@@ -330,10 +326,7 @@ class SilverCommitTest {
     void aWithdrawalWhoseManifestLandsLateIsCountedByTheReuploadsConversion() throws IOException {
         byte[] content = csv(ROWS, "oops,not a number\n");
         SourceObject source = source("sales/late.csv", content);
-        convert(converter(silver), source, content);
-        List<Late> late = new ArrayList<>();
-        assertThrows(IOException.class, () -> converter(new HookedStore(silver, landsLater(late))).withdraw("bronze", source.key(), "sales", () -> false));
-        late.get(0).land();
+        aWithdrawalThatGaveUpOnItsManifestWrite(source, content).land();
 
         assertEquals(Manifest.CONVERTED, convert(converter(silver), source, content).outcome(), "the same bytes uploaded again convert on the withdrawal");
         List<Map<?, ?>> lines = withdrawnLines(logLines);
@@ -349,15 +342,13 @@ class SilverCommitTest {
     void aWithdrawalWhoseManifestLandsDuringItsRetryIsCountedOnceByTheRetry() throws IOException {
         byte[] content = csv(ROWS, "oops,not a number\n");
         SourceObject source = source("sales/late.csv", content);
-        convert(converter(silver), source, content);
         SilverConverter.Presence deleted = () -> false;
-        List<Late> late = new ArrayList<>();
-        assertThrows(IOException.class, () -> converter(new HookedStore(silver, landsLater(late))).withdraw("bronze", source.key(), "sales", deleted));
+        Late late = aWithdrawalThatGaveUpOnItsManifestWrite(source, content);
         ObjectStore landsFirst = new HookedStore(silver, new HookedStore.Hooks() {
             @Override
             public void beforePutIf(String key) throws IOException {
-                if (key.startsWith("_manifests/") && !late.get(0).landed) {
-                    late.get(0).land();
+                if (key.startsWith("_manifests/") && !late.landed) {
+                    late.land();
                 }
             }
         });
@@ -369,6 +360,17 @@ class SilverCommitTest {
         assertEquals(1, lines.size(), "the withdrawal's line, once: " + logLines);
         assertTrue(String.valueOf(lines.get(0).get("countedFor")).startsWith("run g2-"), lines.toString());
         assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
+    }
+
+    /**
+     * The file converted, then its withdrawal (the file deleted from bronze) giving up on a manifest write whose answer was
+     * lost: the write lands when the test says ({@link Late#land}).
+     */
+    private Late aWithdrawalThatGaveUpOnItsManifestWrite(SourceObject source, byte[] content) throws IOException {
+        convert(converter(silver), source, content);
+        List<Late> late = new ArrayList<>();
+        assertThrows(IOException.class, () -> converter(new HookedStore(silver, landsLater(late))).withdraw("bronze", source.key(), "sales", () -> false));
+        return late.get(0);
     }
 
     /** As above, the late write landing while the retry converts: the retry loses to it and finishes its cleanup. */
