@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
@@ -31,9 +32,16 @@ import static java.util.Objects.requireNonNull;
  * so the output is the same as a single thread's. Parts are uploads that stay invisible until the commit
  * publishes them ({@link SilverCommit}).
  *
+ * <p>Every storage call that writes a part is made on the writer thread, and the writer thread is never
+ * interrupted: an AWS SDK call interrupted fails on the caller's side whatever S3 did with the request, so a
+ * CreateMultipartUpload that S3 carried out would leave an upload whose id no one learnt, and an abort sent
+ * while the interrupt is still set fails too ({@link WorkerThreads#stopAfterTasks}). An abandoned writer lets
+ * the call under way finish and stops at its next write to its part ({@link StoppableUpload}), so every upload
+ * S3 created is known by then, and aborted.
+ *
  * <p>Who aborts a part of an abandoned pipeline: the run, with the uploads {@link #abandon} returns, once
  * the writer thread has ended; the writer thread itself when it has not ended within the wait (a storage
- * call deaf to interrupts), as soon as that call returns. Never both, never neither.
+ * call that outlasts it), as soon as that call returns. Never both, never neither.
  */
 final class ChunkPipeline {
     private final ObjectStore silver;
@@ -59,6 +67,11 @@ final class ChunkPipeline {
     private boolean abandoned;
     /** Set when {@link #abandon} stopped waiting for a write: the writer aborts its parts itself; guarded by {@link #ownership}. */
     private boolean orphaned;
+    /**
+     * Set by {@link #abandon}, read by the writer thread before each write to its part: it stops there. Shared
+     * with the parts' uploads alone, which the run keeps until its commit, not the pipeline and its chunks.
+     */
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     /** What {@link #abandon} leaves to its caller. */
     record Abandoned(List<ObjectUpload> uploads, boolean writerStillRunning) {
@@ -110,10 +123,21 @@ final class ChunkPipeline {
         RowBatch full = filling;
         filling = spare;
         spare = full;
+        handOver(() -> write(full));
+    }
+
+    /** A step of the writer thread: a chunk to write, or the open part to finish. */
+    @FunctionalInterface
+    private interface WriterStep {
+        void run() throws IOException;
+    }
+
+    /** Hands {@code step} to the writer thread, which is idle: the write before it was awaited. */
+    private void handOver(WriterStep step) throws IOException {
         synchronized (ownership) {
             if (abandoned) {
                 // A reading thread that outlived its run: nothing it reads may start a part no one would abort.
-                throw new InterruptedIOException("The Parquet writer of this run was stopped");
+                throw stopped();
             }
             if (writer == null) {
                 // Its thread references its name, not the pipeline: a thread that outlived its pipeline must not keep its chunks.
@@ -122,7 +146,7 @@ final class ChunkPipeline {
             writing = true;
             inFlight = writer.submit(() -> {
                 try {
-                    write(full);
+                    step.run();
                 }
                 finally {
                     endWrite();
@@ -140,7 +164,10 @@ final class ChunkPipeline {
         flush();
         awaitWrite();
         if (openPart != null) {
-            finishPart();
+            // On the writer thread too: a range's reading thread is interrupted when another range fails, and
+            // the part's last storage calls (often its CreateMultipartUpload) must not be.
+            handOver(this::finishPart);
+            awaitWrite();
         }
         stop();
     }
@@ -159,19 +186,26 @@ final class ChunkPipeline {
 
     /**
      * Ends the pipeline: no chunk is handed over any more, and every upload it started, finished or not,
-     * is aborted. Stops the writer thread first ({@link #stop}: a chunk being written is interrupted, and
-     * the wait for the thread to end holds even when the calling thread is interrupted). Once the writer
-     * has ended, every part it opened is known, and returned for the caller to abort. If it is still in
-     * a storage call when the wait is over, that call deaf to interrupts, it aborts its parts itself when
-     * the call returns, and none are returned.
+     * is aborted. Stops the writer thread first ({@link #stop}: a chunk being written is not interrupted but
+     * stops at its next write to its part, a storage call under way finishing first, and the wait for the
+     * thread to end holds even when the calling thread is interrupted). Once the writer has ended, every part
+     * it opened is known, its upload id too once S3 created it, and returned for the caller to abort. If it
+     * is still in a storage call when the wait is over, it aborts its parts itself when the call returns,
+     * and none are returned.
+     *
+     * <p>What bounds the wait: the storage call under way, which the function's store gives at most its {@link
+     * dev.medallion.common.storage.RequestTimeLimit} (half the invocation's time left as the call starts, the SDK's
+     * {@code apiCallTimeout}), and the encoding of the rest of one chunk up to its next write; and in any case the
+     * stop wait, past which the writer aborts its parts itself.
      */
     Abandoned abandon() {
         synchronized (ownership) {
             abandoned = true;
         }
+        stopping.set(true);
         boolean ended = stop();
         synchronized (ownership) {
-            // A write the stop took off the queue before it began never runs: only a thread still running owns its parts.
+            // A write still queued when the stop began runs, and stops at once: only a thread still running owns its parts.
             if (!ended && writing) {
                 orphaned = true;
                 return new Abandoned(List.of(), true);
@@ -190,16 +224,17 @@ final class ChunkPipeline {
      * @return whether the writer thread ended within the wait
      */
     boolean stop() {
-        ExecutorService stopping;
+        ExecutorService ending;
         synchronized (ownership) {
-            stopping = writer;
+            ending = writer;
             writer = null;
         }
-        if (stopping == null) {
+        if (ending == null) {
             return true;
         }
-        // Idle once the last write was awaited (finish); a write still under way (abandon) is interrupted.
-        return WorkerThreads.stop(stopping, stopWait);
+        // Idle once the last write was awaited (finish); a write still under way (abandon) is not interrupted, but
+        // stops at its next write to its part.
+        return WorkerThreads.stopAfterTasks(ending, stopWait);
     }
 
     /** Runs on the writer thread at the end of each write. */
@@ -209,9 +244,8 @@ final class ChunkPipeline {
             if (!orphaned) {
                 return;
             }
-            // abandon gave up waiting for this write: no one else will abort what it opened. The thread's
-            // interrupt (from stop) is cleared first, or the storage client would refuse the calls.
-            Thread.interrupted();
+            // abandon gave up waiting for this write: no one else will abort what it opened. The thread is
+            // not interrupted (stop does not), so the storage client sends the aborts.
             for (ObjectUpload upload : ownUploads()) {
                 try {
                     upload.abort();
@@ -238,8 +272,14 @@ final class ChunkPipeline {
 
     /** Runs on the writer thread. */
     private void write(RowBatch batch) throws IOException {
+        if (stopping.get()) {
+            // Handed over before abandon and taken off the queue after it: nothing of it is kept.
+            throw stopped();
+        }
         if (openPart == null) {
-            openPart = new ParquetPartWriter(silver, partKeys.get(), schema, limits.rowGroupBytes(), batch.highCardinalityColumns());
+            String key = partKeys.get();
+            openPart = new ParquetPartWriter(new StoppableUpload(silver.create(key), stopping), key, silver.describe(key), schema, limits.rowGroupBytes(),
+                    batch.highCardinalityColumns());
         }
         openPart.write(batch);
         rowsWritten += batch.size();
@@ -255,6 +295,65 @@ final class ChunkPipeline {
         openPart = null;
         parts.add(part.finish());
         staged.add(part.upload());
+    }
+
+    private static InterruptedIOException stopped() {
+        return new InterruptedIOException("The Parquet writer of this run was stopped");
+    }
+
+    /**
+     * A part's upload that takes no more bytes once the pipeline is abandoned: the writer thread, which is not
+     * interrupted, stops at its next write rather than writing the rest of its chunk, and never starts a storage
+     * call after the abandon. A call under way is not cut, and the upload stays as S3 left it, its id known, for
+     * the abort. Publishing and aborting pass through: they are the run's, after the writer.
+     */
+    private static final class StoppableUpload extends ObjectUpload {
+        private final ObjectUpload upload;
+        private final AtomicBoolean stopping;
+
+        StoppableUpload(ObjectUpload upload, AtomicBoolean stopping) {
+            this.upload = requireNonNull(upload, "upload is null");
+            this.stopping = requireNonNull(stopping, "stopping is null");
+        }
+
+        @Override
+        public long position() {
+            return upload.position();
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            checkNotStopping();
+            upload.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            checkNotStopping();
+            upload.write(bytes, offset, length);
+        }
+
+        @Override
+        public void close() throws IOException {
+            checkNotStopping();
+            upload.close();
+        }
+
+        @Override
+        public void publish() throws IOException {
+            upload.publish();
+        }
+
+        @Override
+        public void abort() {
+            upload.abort();
+        }
+
+        private void checkNotStopping() throws InterruptedIOException {
+            if (stopping.get()) {
+                throw stopped();
+            }
+        }
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * as long as the JVM, with whatever it references, so each object converted would leave one behind.
  */
 final class WorkerThreads {
-    /** How long to wait for a thread that is still busy: one interrupted in the middle of a write or a read. */
+    /** How long to wait for a thread that is still busy: one in the middle of a write or a read. */
     static final Duration WAIT = Duration.ofSeconds(30);
 
     private WorkerThreads() {}
@@ -38,6 +38,25 @@ final class WorkerThreads {
      */
     static boolean stop(ExecutorService executor, Duration wait) {
         executor.shutdownNow();
+        return awaitEnd(executor, wait);
+    }
+
+    /**
+     * As {@link #stop}, but interrupts no task under way: each task already handed over runs to its end, and
+     * only idle threads are woken to end. For a thread that may be in a storage call whose answer must not be
+     * lost: interrupted, an AWS SDK call fails on the caller's side whatever S3 did with the request (the SDK
+     * checks the interrupt between the stages of a call, {@code InterruptMonitor} in its core, and the HTTP
+     * client's blocking I/O may be cut by it), and a call made while the interrupt is still set, an abort
+     * included, fails the same way ({@link ChunkPipeline}).
+     *
+     * @return whether every thread ended within the wait
+     */
+    static boolean stopAfterTasks(ExecutorService executor, Duration wait) {
+        executor.shutdown();
+        return awaitEnd(executor, wait);
+    }
+
+    private static boolean awaitEnd(ExecutorService executor, Duration wait) {
         boolean interrupted = Thread.interrupted();
         long deadline = System.nanoTime() + wait.toNanos();
         try {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +45,8 @@ class ChunkPipelineTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private final ExecutorService reading = Executors.newSingleThreadExecutor();
     private final ExecutorService caller = Executors.newSingleThreadExecutor();
+    /** The keys of the uploads aborted, by the pipeline's writer or by the test. */
+    private final List<String> aborted = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stopThreads() {
@@ -55,8 +58,8 @@ class ChunkPipelineTest {
     /**
      * The byte ranges of a file stop one another by interrupting their reading threads. One interrupted
      * while it waited for its pipeline's write must not lose sight of that write: the part it opens
-     * afterwards must be among the uploads the run aborts, or it is left behind (on S3, an uncompleted
-     * multipart upload; here, a temporary file).
+     * afterwards must be aborted, by the writer as its write stops or among the uploads the run aborts,
+     * or it is left behind (on S3, an uncompleted multipart upload; here, a temporary file).
      */
     @Test
     void abandonWaitsForTheWriteTheInterruptedReadingThreadStoppedWaitingFor() throws Exception {
@@ -126,6 +129,11 @@ class ChunkPipelineTest {
                 opening.countDown();
                 HookedStore.awaitDeafToInterrupts(release);
             }
+
+            @Override
+            public void beforeAbort(String key) {
+                aborted.add(key);
+            }
         });
         AtomicInteger parts = new AtomicInteger();
         ChunkPipeline pipeline = new ChunkPipeline(store, new ConversionLimits(1, 1 << 20, 1 << 20, 1 << 20), CONTRACT, "_schemas/orders.json",
@@ -155,7 +163,8 @@ class ChunkPipelineTest {
         pipeline.stop();
         uploads.forEach(ObjectUpload::abort);
 
-        assertEquals(1, uploads.size(), "the part the write opened");
+        assertEquals(List.of("orders/part-1.parquet"), aborted.stream().distinct().toList(), "the part the write opened, aborted by its writer or"
+                + " among the uploads abandon returned: " + uploads);
         assertEquals(List.of(), files(), "nothing is left once the uploads abandon returned are aborted");
     }
 

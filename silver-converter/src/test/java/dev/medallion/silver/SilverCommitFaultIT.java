@@ -517,6 +517,7 @@ class SilverCommitFaultIT {
         assertEquals(1, reset.hits(), reset.toString());
         assertFalse(logLines.toString(StandardCharsets.UTF_8).contains("byte ranges given up"), "the reset failed the run: " + failure);
         assertNothingVisible();
+        assertNoUploadLeftOpen();
         ConversionResult retry = convertByRangesThroughProxy(source);
         assertEquals(content.length, retry.manifest().bytesRead());
         assertEquals(PARTS + 1, retry.manifest().parts().size(), "read as two ranges: " + retry.manifest().parts());
@@ -541,9 +542,89 @@ class SilverCommitFaultIT {
         // Stopped at a chunk's row, with chunks handed to the ranges' Parquet writers before it.
         assertTrue(stopped.getMessage().contains(source.location()) && stopped.getMessage().contains(" at line "), stopped.getMessage());
         assertNothingVisible();
+        assertNoUploadLeftOpen();
         ConversionResult retry = convertByRangesThroughProxy(source);
         assertEquals(PARTS + 1, retry.manifest().parts().size(), "read as two ranges: " + retry.manifest().parts());
         assertExactlyOnce(source, ROWS, 1);
+    }
+
+    /**
+     * One range's Parquet writer is starting its part's multipart upload (the proxy holds CreateMultipartUpload
+     * 3 s, then forwards it: S3 creates the upload) when the other range's writer is refused its own (403): the
+     * run fails and is discarded while that call is in flight. The writer must not be interrupted out of the
+     * call, whose answer, the upload's id, would be lost with it and the upload never aborted: the discard lets
+     * the call finish and aborts the upload it created. Nothing is visible, no upload is left open, and the
+     * retry commits each row once.
+     */
+    @Test
+    void aRunFailingWhileAWriterStartsItsMultipartUploadLeavesNoUploadOpen() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = upload("sales/src.csv", content);
+        Injection held = proxy.inject(Call.START_UPLOAD.matcher, Fault.delay(Duration.ofSeconds(3)), 1);
+        Injection refused = proxy.inject(Call.START_UPLOAD.matcher, Fault.status(403), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertByRangesThroughProxy(source));
+
+        assertEquals(1, held.hits(), held.toString());
+        assertEquals(1, refused.hits(), refused.toString());
+        assertTrue(failure.getMessage().contains("Could not start a multipart upload to s3://" + silverBucket + "/"), failure.getMessage());
+        assertNothingVisible();
+        assertNoUploadLeftOpen();
+        ConversionResult retry = convertByRangesThroughProxy(source);
+        assertEquals(PARTS + 1, retry.manifest().parts().size(), "read as two ranges: " + retry.manifest().parts());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    /**
+     * As above, the held call an UploadPart (3 s, then forwarded) and the other writer's UploadPart refused
+     * (403). Interrupted out of the held call, the writer's own abort was refused too, the thread still
+     * interrupted, and the upload, marked failed, was never aborted again: the discard lets the call finish
+     * and aborts the upload. No upload is left open, and the retry commits each row once.
+     */
+    @Test
+    void aRunFailingWhileAWriterUploadsAPartLeavesNoUploadOpen() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = upload("sales/src.csv", content);
+        Injection held = proxy.inject(Call.UPLOAD_PART.matcher, Fault.delay(Duration.ofSeconds(3)), 1);
+        Injection refused = proxy.inject(Call.UPLOAD_PART.matcher, Fault.status(403), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertByRangesThroughProxy(source));
+
+        assertEquals(1, held.hits(), held.toString());
+        assertEquals(1, refused.hits(), refused.toString());
+        assertTrue(failure.getMessage().contains("Could not upload part 1 of s3://" + silverBucket + "/"), failure.getMessage());
+        assertNothingVisible();
+        assertNoUploadLeftOpen();
+        ConversionResult retry = convertByRangesThroughProxy(source);
+        assertEquals(PARTS + 1, retry.manifest().parts().size(), "read as two ranges: " + retry.manifest().parts());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    /**
+     * As above with one part a range, finished as its range ends: its CreateMultipartUpload comes with its first
+     * and only part, sent as it is closed. One range's is held 3 s while the other's is refused (403); the ranges'
+     * reading threads are interrupted to stop them, and the part's storage calls are not made on them but on the
+     * writer's, so the upload S3 created is known and aborted. No upload is left open, and the retry commits each
+     * row once.
+     */
+    @Test
+    void aRunFailingWhileARangeFinishesItsPartLeavesNoUploadOpen() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = upload("sales/src.csv", content);
+        ConversionLimits onePartARange = new ConversionLimits(LIMITS.chunkRows(), LIMITS.chunkMaxBytes(), 1L << 30, LIMITS.rowGroupBytes());
+        Injection held = proxy.inject(Call.START_UPLOAD.matcher, Fault.delay(Duration.ofSeconds(3)), 1);
+        Injection refused = proxy.inject(Call.START_UPLOAD.matcher, Fault.status(403), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertByRangesThroughProxy(source, Deadline.none(), onePartARange));
+
+        assertEquals(1, held.hits(), held.toString());
+        assertEquals(1, refused.hits(), refused.toString());
+        assertTrue(failure.getMessage().contains("Could not start a multipart upload to s3://" + silverBucket + "/"), failure.getMessage());
+        assertNothingVisible();
+        assertNoUploadLeftOpen();
+        ConversionResult retry = convertByRangesThroughProxy(source, Deadline.none(), onePartARange);
+        assertEquals(2, retry.manifest().parts().size(), "read as two ranges, a part each: " + retry.manifest().parts());
+        assertExactlyOnce(source, ROWS, 0);
     }
 
     @Test
@@ -964,9 +1045,13 @@ class SilverCommitFaultIT {
     }
 
     private ConversionResult convertByRangesThroughProxy(SourceObject source, Deadline deadline) throws IOException {
+        return convertByRangesThroughProxy(source, deadline, LIMITS);
+    }
+
+    private ConversionResult convertByRangesThroughProxy(SourceObject source, Deadline deadline, ConversionLimits limits) throws IOException {
         S3ObjectStore bronzeThroughProxy = new S3ObjectStore(faulty, bronzeBucket);
         Optional<String> version = Optional.of(source.etag());
-        SilverConverter converter = new SilverConverter(new S3ObjectStore(faulty, silverBucket), LAYOUT, LIMITS, new RangeReading(2, source.size() / 3),
+        SilverConverter converter = new SilverConverter(new S3ObjectStore(faulty, silverBucket), LAYOUT, limits, new RangeReading(2, source.size() / 3),
                 CsvOverrides.none(), SilverCatalog.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()),
                 Clock.systemUTC());
         return converter.convert(source, DATASET, SilverConverter.Content.of(() -> bronzeThroughProxy.open(source.key(), version),
@@ -1031,6 +1116,12 @@ class SilverCommitFaultIT {
         assertEquals(List.of(), silver.list("").stream()
                 .filter(key -> !key.startsWith("_schemas/") && Arrays.stream(alsoKept).noneMatch(key::startsWith))
                 .toList());
+    }
+
+    /** No multipart upload of the silver bucket is open (read past the proxy): the run aborted every one it started. */
+    private void assertNoUploadLeftOpen() {
+        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(silverBucket)).uploads().stream()
+                .map(upload -> upload.key() + " " + upload.uploadId()).toList(), "no multipart upload left open");
     }
 
     /** The source's manifest as committed, read past the proxy. */

@@ -3,6 +3,7 @@ package dev.medallion.silver;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +47,48 @@ class WorkerThreadsTest {
 
         worker.assertEnded();
         assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    /**
+     * A Parquet writer's thread may be in a storage call whose answer must not be lost: stopAfterTasks lets the
+     * task under way run to its end without an interrupt, and the task handed over after it runs too, while
+     * the idle thread is still woken to end.
+     */
+    @Test
+    void stopAfterTasksInterruptsNoTask() throws Exception {
+        ExecutorService executor = WorkerThreads.start("worker-threads-test", 1);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Boolean> interrupted = new CopyOnWriteArrayList<>();
+        executor.execute(() -> {
+            started.countDown();
+            try {
+                release.await();
+            }
+            catch (InterruptedException e) {
+                interrupted.add(true);
+                return;
+            }
+            interrupted.add(Thread.currentThread().isInterrupted());
+        });
+        executor.execute(() -> interrupted.add(Thread.currentThread().isInterrupted()));
+        started.await();
+        Thread releasing = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            release.countDown();
+        });
+        releasing.start();
+
+        assertTrue(WorkerThreads.stopAfterTasks(executor, WorkerThreads.WAIT));
+
+        assertEquals(List.of(false, false), interrupted, "both tasks ran to their end, neither interrupted");
+        assertTrue(executor.isTerminated());
+        releasing.join();
     }
 
     /** What a warm environment counts on: once stop returns, the threads are gone, not only out of the executor. */

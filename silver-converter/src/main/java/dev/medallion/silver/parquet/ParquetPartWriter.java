@@ -74,10 +74,21 @@ public final class ParquetPartWriter {
      * @param plainColumns columns written without dictionary encoding (see {@link RowBatch#highCardinalityColumns()})
      */
     public ParquetPartWriter(ObjectStore store, String key, MessageType schema, long rowGroupBytes, Set<String> plainColumns) throws IOException {
+        this(store.create(key), key, store.describe(key), schema, rowGroupBytes, plainColumns);
+    }
+
+    /**
+     * Writes into {@code upload}, one the caller made for {@code key} (such as one it can stop, {@code ChunkPipeline}).
+     *
+     * @param location where the part goes, for messages ({@link ObjectStore#describe})
+     * @param plainColumns columns written without dictionary encoding (see {@link RowBatch#highCardinalityColumns()})
+     */
+    public ParquetPartWriter(ObjectUpload upload, String key, String location, MessageType schema, long rowGroupBytes, Set<String> plainColumns)
+            throws IOException {
+        this.upload = requireNonNull(upload, "upload is null");
         this.key = requireNonNull(key, "key is null");
         this.schema = requireNonNull(schema, "schema is null");
         this.rowGroupBytes = rowGroupBytes;
-        this.upload = store.create(key);
         try {
             ParquetProperties.Builder builder = ParquetProperties.builder()
                     .withPageSize(PAGE_SIZE)
@@ -96,7 +107,7 @@ public final class ParquetPartWriter {
                 }
             }
             this.properties = builder.build();
-            this.file = new ParquetFileWriter(new StoreOutputFile(upload, store.describe(key)), schema, ParquetFileWriter.Mode.OVERWRITE,
+            this.file = new ParquetFileWriter(new StoreOutputFile(upload, location), schema, ParquetFileWriter.Mode.OVERWRITE,
                     rowGroupBytes, 0, null, properties);
             file.start();
             startRowGroup();
