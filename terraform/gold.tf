@@ -468,8 +468,8 @@ data "aws_iam_policy_document" "gold_ctas" {
   statement {
     sid = "ReadGoldCatalog"
     # Athena reading and writing gold (GetDatabase, GetTable, partitions); GlueCatalog's GetTables to
-    # find a model's builds and GetTableVersions to prune a view. Reading is all it may do on a table
-    # that is neither one of its builds nor one of its views.
+    # find a model's builds and the views of models no longer listed, and GetTableVersions to prune a
+    # view. Reading is all it may do on a table that is neither one of its builds nor one of its views.
     actions = [
       "glue:BatchGetPartition",
       "glue:GetDatabase",

@@ -32,9 +32,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -114,6 +114,7 @@ public final class GoldBuilder {
     private final InputFingerprints fingerprints;
     private final BuildStateStore states;
     private final GlueCatalog catalog;
+    private final UnlistedModels unlisted;
     private final AthenaQueries athena;
     private final JsonLog log;
     private final Clock clock;
@@ -140,6 +141,7 @@ public final class GoldBuilder {
         this.fingerprints = new InputFingerprints(new S3ObjectStore(s3, settings.silverBucket(), timeLimit), new SilverLayout(settings.silverPrefix()), catalog,
                 settings.silverDatabase(), settings.goldDatabase());
         this.states = new BuildStateStore(gold, settings.goldPrefix());
+        this.unlisted = new UnlistedModels(catalog, settings.goldDatabase(), layout, log);
         this.athena = new AthenaQueries(requireNonNull(athena, "athena is null"), settings.athenaWorkgroup(), settings.goldDatabase(),
                 requireNonNull(sleeper, "sleeper is null"), SAFETY_MARGIN, timeLimit, log);
     }
@@ -377,12 +379,7 @@ public final class GoldBuilder {
         if (sql.isEmpty()) {
             return new LiveView(Optional.empty(), Optional.empty());
         }
-        // The swap's own statement, SELECT * FROM "<gold database>"."<model>__<build id>", as Athena keeps it
-        // (its identifiers quoted or not): the model's build table, not part of a longer name. In any case,
-        // as Athena's identifiers are: a rollback written by hand may spell it in capitals.
-        Matcher table = Pattern.compile("(?<![A-Za-z0-9_])(" + Pattern.quote(model.name() + GoldLayout.TABLE_SEPARATOR) + "[0-9a-z_]+)(?![A-Za-z0-9_])",
-                Pattern.CASE_INSENSITIVE).matcher(sql.get());
-        return new LiveView(table.find() ? layout.buildOfTable(model.name(), table.group(1).toLowerCase(Locale.ROOT)) : Optional.empty(), Optional.empty());
+        return new LiveView(layout.buildSelectedBy(model.name(), sql.get()), Optional.empty());
     }
 
     /**
@@ -490,6 +487,22 @@ public final class GoldBuilder {
                     "reason", "a build of more than 100 partitions writes them for its batches and removes them before its swap: these were left by a build "
                             + "killed or timed out in between, or whose removal failed, over " + LEFTOVER_MIN_AGE.toHours() + " h ago"));
         }
+    }
+
+    /**
+     * Warns of each view in the gold database of a model {@code listed} (the shipped models.list) no longer names,
+     * its build tables and files left behind ({@link UnlistedModels}). Once per invocation, not per model: one
+     * Glue listing. Never fails: a Glue error is a warning. Nothing is looked for without the time for it.
+     *
+     * @return the models found
+     */
+    public List<String> reportModelsNoLongerListed(Collection<String> listed, Deadline deadline) {
+        requireNonNull(listed, "listed is null");
+        requireNonNull(deadline, "deadline is null");
+        if (deadline.remaining().compareTo(SAFETY_MARGIN) < 0) {
+            return List.of();
+        }
+        return unlisted.report(listed);
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.medallion.gold.build;
 
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -97,6 +100,20 @@ public final class GoldLayout {
             return Optional.empty();
         }
         return Optional.of(new BuildId(table.substring(start.length())));
+    }
+
+    /**
+     * The build of the model a view's SQL selects from: the swap's own statement, {@code SELECT * FROM
+     * "<gold database>"."<model>__<build id>"}, as Athena keeps it (its identifiers quoted or not), naming the
+     * model's build table, not part of a longer name. In any case, as Athena's identifiers are: a rollback
+     * written by hand may spell it in capitals. Empty when the SQL names no build table of the model.
+     */
+    public Optional<BuildId> buildSelectedBy(String model, String viewSql) {
+        requireNonNull(model, "model is null");
+        requireNonNull(viewSql, "viewSql is null");
+        Matcher table = Pattern.compile("(?<![A-Za-z0-9_])(" + Pattern.quote(model + TABLE_SEPARATOR) + "[0-9a-z_]+)(?![A-Za-z0-9_])",
+                Pattern.CASE_INSENSITIVE).matcher(viewSql);
+        return table.find() ? buildOfTable(model, table.group(1).toLowerCase(Locale.ROOT)) : Optional.empty();
     }
 
     /** The build a table is, when it is one of the model's build tables. */

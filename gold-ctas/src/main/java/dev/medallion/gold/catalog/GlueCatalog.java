@@ -40,6 +40,8 @@ public final class GlueCatalog {
     private static final String PRESTO_VIEW_START = "/* Presto View: ";
     private static final String PRESTO_VIEW_END = " */";
     private static final ObjectMapper VIEW_JSON = new ObjectMapper();
+    /** The {@code TableType} of a view in Glue, Athena's views included. */
+    private static final String VIRTUAL_VIEW = "VIRTUAL_VIEW";
 
     private final GlueClient glue;
     private final RequestTimeLimit timeLimit;
@@ -70,13 +72,24 @@ public final class GlueCatalog {
 
     /** The names of every table and view of the database. */
     public List<String> tableNames(String database) throws IOException {
-        List<String> names = new ArrayList<>();
+        return tables(database).stream().map(CatalogTable::name).toList();
+    }
+
+    /**
+     * Every table and view of the database, as one GetTables listing returns them: its name, whether it is a
+     * view (Glue's {@code TableType} {@code VIRTUAL_VIEW}, the type Athena's {@code CREATE VIEW} gives the table
+     * it keeps the view in), an Athena view's SQL, and a table's location.
+     */
+    public List<CatalogTable> tables(String database) throws IOException {
+        List<CatalogTable> tables = new ArrayList<>();
         try {
             String next = null;
             do {
                 String token = next;
                 GetTablesResponse page = glue.getTables(request -> request.overrideConfiguration(this::limited).databaseName(database).nextToken(token));
-                page.tableList().forEach(table -> names.add(table.name()));
+                page.tableList().forEach(table -> tables.add(new CatalogTable(table.name(), VIRTUAL_VIEW.equals(table.tableType()),
+                        athenaViewSql(table.viewOriginalText()),
+                        Optional.ofNullable(table.storageDescriptor()).map(descriptor -> descriptor.location()).filter(location -> !location.isEmpty()))));
                 next = page.nextToken();
             }
             while (next != null && !next.isEmpty());
@@ -84,7 +97,22 @@ public final class GlueCatalog {
         catch (SdkException e) {
             throw new IOException("Could not list the tables of Glue database " + database + ": " + ErrorMessages.describe(e), e);
         }
-        return names;
+        return tables;
+    }
+
+    /**
+     * A table or view of a database, as a listing returns it.
+     *
+     * @param view whether Glue keeps it as a view ({@code VIRTUAL_VIEW})
+     * @param viewSql an Athena view's query; empty for a table, or a view of another engine
+     * @param location where a table's files are; empty for a view
+     */
+    public record CatalogTable(String name, boolean view, Optional<String> viewSql, Optional<String> location) {
+        public CatalogTable {
+            requireNonNull(name, "name is null");
+            requireNonNull(viewSql, "viewSql is null");
+            requireNonNull(location, "location is null");
+        }
     }
 
     /**
@@ -189,7 +217,11 @@ public final class GlueCatalog {
         if (definition.isEmpty()) {
             return Optional.empty();
         }
-        String text = definition.get().viewOriginalText();
+        return athenaViewSql(definition.get().viewOriginalText());
+    }
+
+    /** The query of an Athena view's {@code ViewOriginalText}; empty for any other text, or none. */
+    private static Optional<String> athenaViewSql(String text) {
         if (text == null || !text.startsWith(PRESTO_VIEW_START) || !text.endsWith(PRESTO_VIEW_END)) {
             return Optional.empty();
         }

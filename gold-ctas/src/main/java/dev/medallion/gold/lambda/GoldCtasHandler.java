@@ -193,6 +193,9 @@ public final class GoldCtasHandler implements RequestHandler<Map<String, Object>
                     failures.add(model.name() + ": " + outcome.failure().orElseThrow());
                 }
             }
+            // Against every shipped model, whichever this request chose: a model taken out of the list keeps its
+            // view, tables and files, which nothing else would ever mention.
+            builder.reportModelsNoLongerListed(models.all().stream().map(GoldModel::name).toList(), deadline);
         }
         finally {
             release(held);

@@ -52,6 +52,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -1048,6 +1049,38 @@ class GoldBuildFailureIT {
     private void leaveAStagingTable(String model, String build) {
         lake.leaveStagingTable("CREATE TABLE \"" + lake.goldDatabase() + "\".\"" + model + "__staging_" + build + "\"\nWITH (\n    format = 'PARQUET',\n"
                 + "    external_location = 's3://" + lake.goldBucket() + "/tables/" + model + "/staging_" + build + "/'\n)\nAS\nSELECT 1");
+    }
+
+    /**
+     * The listing that looks for models taken out of models.list fails (Glue answers 500 to it, after the build's
+     * own cleanup listed the tables): a warning saying so, and the build stands, its invocation succeeding.
+     */
+    @Test
+    void aGlueFailureLookingForModelsNoLongerListedIsAWarningAndTheBuildGoesOn() throws IOException {
+        String previous = firstBuildOfProductTotals();
+        lake.leaveAFormerModel("daily_sales", "20260101000000_a1b2c3");
+        AtomicInteger listings = new AtomicInteger();
+        Map<String, Object> outcome;
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); GlueClient glue = glueThrough(proxy)) {
+            // The build's cleanup lists the gold tables first; every listing after it fails.
+            proxy.inject(request -> "AWSGlue.GetTables".equals(request.headers().get("x-amz-target")) && listings.incrementAndGet() > 1,
+                    Fault.status(500), 100);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), lake.s3(), glue, lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+
+            outcome = handler.handleRequest(Map.of("models", List.of("product_totals")), null);
+        }
+
+        String built = lake.currentBuild("product_totals");
+        assertNotEquals(previous, built);
+        assertEquals(Map.of("product_totals", "built " + built), outcome);
+        assertTrue(listings.get() > 1, "the listing was sent: " + listings.get());
+        List<JsonNode> lines = lake.logLines();
+        JsonNode warning = lines.stream().filter(line -> line.get("message").asText().startsWith("could not look for gold models no longer listed"))
+                .findFirst().orElseThrow(() -> new AssertionError("no warning: " + lines));
+        assertEquals("WARN", warning.get("level").asText(), warning.toString());
+        assertEquals(lake.goldDatabase(), warning.get("database").asText(), warning.toString());
+        assertTrue(warning.get("error").asText().contains("Could not list the tables of Glue database " + lake.goldDatabase()), warning.toString());
+        assertTrue(lines.stream().noneMatch(line -> line.get("message").asText().startsWith("gold model no longer listed")), lines.toString());
     }
 
     /** Which build readers are on cannot be read (Glue answers 500 to every GetTable of the view): no leftover is removed. */

@@ -154,7 +154,9 @@ class GoldCtasHandlerIT {
                 "S3.PutObject tables/_state/product_totals.json",
                 "S3.ListObjectsV2 tables/product_totals/",
                 "Glue.GetTables gold",
-                "Glue.GetTableVersions gold.product_totals"), calls());
+                "Glue.GetTableVersions gold.product_totals",
+                // Once per invocation, after the models: views of models no longer listed.
+                "Glue.GetTables gold"), calls());
 
         // One backoff step per query: RUNNING after 0 ms, SUCCEEDED after 250.
         assertEquals(Collections.nCopies(5, Duration.ofMillis(250)), lake.sleeps());
@@ -222,7 +224,8 @@ class GoldCtasHandlerIT {
                 "Glue.GetTableVersions gold.revenue_by_day",
                 "Glue.DeleteTableVersion gold.revenue_by_day v3",
                 "Glue.DeleteTableVersion gold.revenue_by_day v2",
-                "Glue.DeleteTableVersion gold.revenue_by_day v1"), cleanup);
+                "Glue.DeleteTableVersion gold.revenue_by_day v1",
+                "Glue.GetTables gold"), cleanup, "the build's cleanup, then the listing for models no longer listed");
     }
 
     /**
@@ -296,6 +299,8 @@ class GoldCtasHandlerIT {
                 "S3.GetObject tables/_state/product_totals.json",
                 "S3.GetObject tables/_state/product_totals.swap.json",
                 "S3.ListObjectsV2 tables/product_totals/",
+                "Glue.GetTables gold",
+                // Once per invocation, after the models: views of models no longer listed.
                 "Glue.GetTables gold"), calls());
         assertEquals(keys, lake.goldKeys());
 
@@ -513,6 +518,45 @@ class GoldCtasHandlerIT {
         assertEquals(List.of(100, 51), writes.stream().map(statement -> timestamps(statement).size()).toList());
         assertEquals(151, lake.logLines().stream().filter(line -> line.get("message").asText().startsWith("gold model built")).findFirst().orElseThrow()
                 .get("partitions").asInt());
+    }
+
+    /**
+     * A model taken out of models.list leaves its view, build table and files for good (README, "Removing a
+     * model"): each invocation that builds says so, once, naming them and what to do. A view someone made in the
+     * gold database, over a listed model's view or a table not named as a build is, is no former model, and a
+     * listed model's own view is none either.
+     */
+    @Test
+    void aViewOfAModelTakenOutOfTheListIsReportedOncePerBuildAndAUsersOwnViewIsNot() throws IOException {
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        invoke(Map.of());
+        lake.applyAthenaEffects("revenue_by_day");
+        lake.applyAthenaEffects("product_totals");
+        String location = lake.leaveAFormerModel("daily_sales", "20260101000000_a1b2c3");
+        lake.addOwnView("my_revenue", "SELECT * FROM " + lake.goldDatabase() + ".revenue_by_day WHERE revenue > 0");
+        lake.addOwnView("sales_copy", "SELECT * FROM " + lake.goldDatabase() + ".daily_sales__20260101000000_a1b2c3");
+        lake.addOwnView("notes", "SELECT * FROM " + lake.goldDatabase() + ".notes__archive");
+        lake.addSilverFile("products");
+
+        Map<String, String> outcomes = invoke(Map.of());
+        invoke(Map.of("models", List.of("revenue_by_day")));
+
+        assertTrue(outcomes.get("product_totals").startsWith("built "), outcomes.toString());
+        List<JsonNode> reported = lake.logLines().stream()
+                .filter(line -> line.get("message").asText().startsWith("gold model no longer listed")).toList();
+        assertEquals(2, reported.size(), "once per invocation, the first (no former model yet) none: " + reported);
+        for (JsonNode line : reported) {
+            assertEquals("WARN", line.get("level").asText(), line.toString());
+            assertEquals("daily_sales", line.get("model").asText(), line.toString());
+            assertEquals("daily_sales", line.get("view").asText(), line.toString());
+            assertEquals("daily_sales__20260101000000_a1b2c3", line.get("buildTable").asText(), line.toString());
+            assertEquals(location, line.get("location").asText(), line.toString());
+            assertEquals("[\"daily_sales__20260101000000_a1b2c3\"]", line.get("buildTables").toString(), line.toString());
+            assertTrue(line.get("whatToDo").asText().contains("gold-ctas/README.md 'Removing a model'"), line.toString());
+            assertTrue(line.get("whatToDo").asText().contains("list it again"), line.toString());
+        }
+        assertTrue(lake.logLines().stream().noneMatch(line -> line.get("message").asText().startsWith("could not look for gold models")),
+                lake.logLines().toString());
     }
 
     @Test

@@ -347,6 +347,33 @@ public final class GoldLake implements AutoCloseable {
         aws.client().putObject(request -> request.bucket(goldBucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("PAR1"));
     }
 
+    /**
+     * What a model taken out of models.list leaves in this lake, as its last build swapped it in: its build table
+     * {@code <model>__<build id>} with a file in its location, and its view selecting from it. Returns the location.
+     */
+    public String leaveAFormerModel(String model, String buildId) {
+        String table = model + "__" + buildId;
+        String location = "s3://" + goldBucket + "/tables/" + model + "/" + buildId + "/";
+        aws.glue().createTable(request -> request.databaseName(goldDatabase).tableInput(input -> input
+                .name(table)
+                .tableType("EXTERNAL_TABLE")
+                .storageDescriptor(descriptor -> descriptor.location(location).columns(column("revenue", "double")))));
+        aws.client().putObject(request -> request.bucket(goldBucket).key("tables/" + model + "/" + buildId + "/20260314_233000_00001_abcde_file"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("PAR1"));
+        addViewVersion(model, table);
+        return location;
+    }
+
+    /** A view someone made in the gold database, as Athena's CREATE VIEW keeps it in Glue, selecting {@code sql}. */
+    public void addOwnView(String name, String sql) {
+        aws.glue().createTable(request -> request.databaseName(goldDatabase).tableInput(input -> input
+                .name(name)
+                .tableType("VIRTUAL_VIEW")
+                .viewOriginalText("/* Presto View: " + java.util.Base64.getEncoder().encodeToString(
+                        ("{\"originalSql\":\"" + sql + "\"}").getBytes(StandardCharsets.UTF_8)) + " */")
+                .storageDescriptor(descriptor -> descriptor.columns(column("revenue", "double")))));
+    }
+
     /** One more Glue version of the model's view, as each CREATE OR REPLACE VIEW adds. */
     public void addViewVersion(String model, String table) {
         TableInput view = TableInput.builder()
