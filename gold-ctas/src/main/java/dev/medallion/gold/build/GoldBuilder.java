@@ -491,7 +491,8 @@ public final class GoldBuilder {
 
     /**
      * Warns of each view in the gold database of a model {@code listed} (the shipped models.list) no longer names,
-     * its build tables and files left behind ({@link UnlistedModels}). Once per invocation, not per model: one
+     * its build tables and files left behind, and of each such model whose view is gone but whose build or staging
+     * tables remain ({@link UnlistedModels}). Once per invocation, not per model: one
      * Glue listing. Never fails: a Glue error is a warning. Nothing is looked for without the time for it.
      *
      * @return the models found

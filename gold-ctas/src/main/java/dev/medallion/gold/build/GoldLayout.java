@@ -28,6 +28,8 @@ public final class GoldLayout {
     static final String TABLE_SEPARATOR = "__";
     /** What a build's staging table and folder put before its build id. */
     static final String STAGING = "staging_";
+    /** A build or staging table's whole name, its model's name first ({@link #modelOfTable}). */
+    private static final Pattern BUILD_OR_STAGING_TABLE = Pattern.compile("([a-z][a-z0-9_]*)" + TABLE_SEPARATOR + "(?:" + STAGING + ")?[0-9]{14}_[0-9a-f]{6}");
 
     private final String bucket;
     private final String prefix;
@@ -114,6 +116,25 @@ public final class GoldLayout {
         Matcher table = Pattern.compile("(?<![A-Za-z0-9_])(" + Pattern.quote(model + TABLE_SEPARATOR) + "[0-9a-z_]+)(?![A-Za-z0-9_])",
                 Pattern.CASE_INSENSITIVE).matcher(viewSql);
         return table.find() ? buildOfTable(model, table.group(1).toLowerCase(Locale.ROOT)) : Optional.empty();
+    }
+
+    /**
+     * The model whose build or staging table {@code table} is, when its name is the builder's whole, to its last
+     * character: a model's name ({@code [a-z][a-z0-9_]*}, as models.list allows), {@code __}, {@code staging_} or
+     * nothing, and a build id of {@link BuildId}'s exact shape. A name that merely contains {@code __} ({@code
+     * notes__archive}, a build id with more after it, none before it) is no model's. The name alone, as the
+     * builder's role is granted its tables by name and "Removing a model" finds them: a table someone named so is
+     * taken for one.
+     */
+    public Optional<String> modelOfTable(String table) {
+        requireNonNull(table, "table is null");
+        Matcher name = BUILD_OR_STAGING_TABLE.matcher(table);
+        if (!name.matches()) {
+            return Optional.empty();
+        }
+        String model = name.group(1);
+        boolean builders = buildOfTable(model, table).isPresent() || buildOfStagingTable(model, table).isPresent();
+        return builders ? Optional.of(model) : Optional.empty();
     }
 
     /** The build a table is, when it is one of the model's build tables. */

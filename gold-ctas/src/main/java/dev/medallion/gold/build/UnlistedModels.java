@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -23,11 +24,17 @@ import static java.util.Objects.requireNonNull;
  * (gold-ctas/README.md, "Removing a model"). Each is logged as a warning, once per invocation, naming what to
  * remove. A view is taken for a former model's only when it selects from a table named as the builder names
  * its builds ({@code <view>__<build id>}): a view someone made in the gold database is no model's, and is left
- * unsaid. Never fails the build: whatever goes wrong is a warning, and the next invocation looks again.
+ * unsaid. A former model whose view is gone already is found from its build and staging tables instead, named as
+ * the builder names them, whole ({@link GoldLayout#modelOfTable}): one warning per model, without a view; a table
+ * someone made whose name merely contains {@code __} is no model's. Never fails the build: whatever goes wrong is
+ * a warning, and the next invocation looks again.
  */
 final class UnlistedModels {
     static final String NO_LONGER_LISTED = "gold model no longer listed in models.list, but its view, build tables and files remain";
     static final String NOT_LOOKED_FOR = "could not look for gold models no longer listed in models.list; the build goes on, and the next one looks again";
+    static final String NO_LONGER_LISTED_WITHOUT_VIEW = "gold model no longer listed in models.list, but its build tables and files remain";
+    private static final String WHAT_TO_DO_WITHOUT_VIEW = "remove its build and staging tables, files and state as gold-ctas/README.md "
+            + "'Removing a model' says, steps 2 to 4 (the builder's role may not), or list it again in models.list and terraform/gold.tf's gold_models";
     private static final String WHAT_TO_DO = "remove its view, build and staging tables, files and state as gold-ctas/README.md 'Removing a model' "
             + "says (the builder's role may not), or list it again in models.list and terraform/gold.tf's gold_models";
 
@@ -44,7 +51,8 @@ final class UnlistedModels {
     }
 
     /**
-     * Logs one warning per view of a model {@code listed} does not name.
+     * Logs one warning per view of a model {@code listed} does not name, and one per such model whose view is gone
+     * but whose build or staging tables remain.
      *
      * @return the models found
      */
@@ -93,6 +101,28 @@ final class UnlistedModels {
             log.warn(NO_LONGER_LISTED, fields);
             found.add(model);
         }
+        // A former model whose view is gone (removed by hand, step 1 of "Removing a model" alone) still has its
+        // build or staging tables and their files: found from their names, once per model, in the order of its name.
+        Map<String, List<String>> leftBehind = new TreeMap<>();
+        for (CatalogTable table : tables) {
+            if (table.view()) {
+                continue;
+            }
+            layout.modelOfTable(table.name())
+                    .filter(model -> !models.contains(model) && !found.contains(model))
+                    .ifPresent(model -> leftBehind.computeIfAbsent(model, any -> new ArrayList<>()).add(table.name()));
+        }
+        leftBehind.forEach((model, builds) -> {
+            builds.sort(null);
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("model", model);
+            fields.put("database", goldDatabase);
+            fields.put("buildTables", builds);
+            fields.put("modelFolder", layout.modelPrefix(model));
+            fields.put("whatToDo", WHAT_TO_DO_WITHOUT_VIEW);
+            log.warn(NO_LONGER_LISTED_WITHOUT_VIEW, fields);
+            found.add(model);
+        });
         return List.copyOf(found);
     }
 }

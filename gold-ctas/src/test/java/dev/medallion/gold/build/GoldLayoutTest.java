@@ -66,6 +66,24 @@ class GoldLayoutTest {
         }
     }
 
+    /** The model of a build or staging table, from its whole name; a name that merely contains __ is no model's. */
+    @Test
+    void aTableIsAModelsOnlyWhenItsWholeNameIsTheBuildersName() {
+        assertEquals(Optional.of("daily"), layout.modelOfTable(layout.table("daily", BUILD)));
+        assertEquals(Optional.of("daily"), layout.modelOfTable(layout.stagingTable("daily", BUILD)));
+        // A model's name may hold __ and end in _ (models.list allows [a-z][a-z0-9_]*), and "staging" itself.
+        assertEquals(Optional.of("old__totals"), layout.modelOfTable(layout.stagingTable("old__totals", BUILD)));
+        assertEquals(Optional.of("daily_"), layout.modelOfTable(layout.table("daily_", BUILD)));
+        assertEquals(Optional.of("daily__staging"), layout.modelOfTable(layout.table("daily__staging", BUILD)));
+        for (String own : new String[] {"daily", "notes__archive", "sales__2026", "daily__20260314233000_a1b2c3_old",
+                "daily__20260314233000_a1b2c", "daily__2026031423300_a1b2c3", "daily__20260314233000_a1b2g3", "daily__20260314233000_A1B2C3",
+                "daily__staging_2026", "daily__stage_20260314233000_a1b2c3", "daily_20260314233000_a1b2c3", "__20260314233000_a1b2c3",
+                "_daily__20260314233000_a1b2c3", "2daily__20260314233000_a1b2c3", "Daily__20260314233000_a1b2c3",
+                "daily__staging_20260314233000_a1b2c3__x"}) {
+            assertEquals(Optional.empty(), layout.modelOfTable(own), own);
+        }
+    }
+
     @Test
     void buildIdsSortByTimeAndDifferWithinASecond() {
         Clock clock = Clock.fixed(Instant.parse("2026-03-14T23:30:00Z"), ZoneOffset.UTC);

@@ -48,6 +48,7 @@ import static dev.medallion.gold.testing.TablesRead.tablesRead;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -557,6 +558,68 @@ class GoldCtasHandlerIT {
         }
         assertTrue(lake.logLines().stream().noneMatch(line -> line.get("message").asText().startsWith("could not look for gold models")),
                 lake.logLines().toString());
+    }
+
+    /**
+     * A former model whose view someone already removed, its build and staging tables left (or a staging table
+     * alone), is reported too, once per invocation that builds, without a view; the model whose view remains is
+     * reported once, from its view. Neither a listed model's leftover build table nor a table or view someone made
+     * whose name merely looks like one (no build id, another case, a suffix after it, no model name before it) is.
+     */
+    @Test
+    void theTablesOfAModelTakenOutOfTheListWhoseViewIsGoneAreReportedAndAUsersOwnTablesAreNot() throws IOException {
+        lake.queueQueryResult("sale_date", "date", List.of("2026-03-01"));
+        invoke(Map.of());
+        lake.applyAthenaEffects("revenue_by_day");
+        lake.applyAthenaEffects("product_totals");
+        lake.leaveAFormerModel("daily_sales", "20260101000000_a1b2c3");
+        lake.addTable("daily_orders__20260102000000_d4e5f6", "tables/daily_orders/20260102000000_d4e5f6/");
+        lake.addTable("daily_orders__20260101000000_a1b2c3", "tables/daily_orders/20260101000000_a1b2c3/");
+        lake.addTable("daily_orders__staging_20260103000000_0a0b0c", "tables/daily_orders/staging_20260103000000_0a0b0c/");
+        lake.addTable("old__totals__staging_20260104000000_fedcba", "tables/old__totals/staging_20260104000000_fedcba/");
+        // A listed model's: its own cleanup's business.
+        lake.addTable("revenue_by_day__staging_20250101000000_abcdef", "tables/revenue_by_day/staging_20250101000000_abcdef/");
+        // Someone's own, with __ in their names.
+        lake.addTable("notes__archive", "own/notes_archive/");
+        lake.addTable("sales__2026", "own/sales_2026/");
+        lake.addTable("orders__20260101000000_a1b2c3_old", "own/orders_old/");
+        lake.addTable("orders__20260101000000_a1b2c", "own/orders_short/");
+        lake.addTable("orders__2026010100000_a1b2c3", "own/orders_digits/");
+        lake.addTable("orders__staging_2026", "own/orders_staging/");
+        lake.addTable("orders__stage_20260101000000_a1b2c3", "own/orders_stage/");
+        lake.addTable("orders__20260101000000_a1b2g3", "own/orders_hex/");
+        lake.addTable("__20260101000000_a1b2c3", "own/no_model/");
+        lake.addTable("_orders__20260101000000_a1b2c3", "own/underscore/");
+        lake.addTable("2orders__20260101000000_a1b2c3", "own/digit/");
+        lake.addOwnView("report__20260101000000_a1b2c3", "SELECT * FROM " + lake.goldDatabase() + ".notes__archive");
+        lake.addSilverFile("products");
+
+        invoke(Map.of());
+        invoke(Map.of("models", List.of("revenue_by_day")));
+
+        List<JsonNode> reported = lake.logLines().stream()
+                .filter(line -> line.get("message").asText().startsWith("gold model no longer listed")).toList();
+        assertEquals(List.of("daily_sales", "daily_orders", "old__totals", "daily_sales", "daily_orders", "old__totals"),
+                reported.stream().map(line -> line.get("model").asText()).toList(), "once per model per invocation: " + reported);
+        List<JsonNode> tablesOnly = reported.stream().filter(line -> !line.get("model").asText().equals("daily_sales")).toList();
+        for (JsonNode line : tablesOnly) {
+            assertEquals("WARN", line.get("level").asText(), line.toString());
+            assertEquals("gold model no longer listed in models.list, but its build tables and files remain", line.get("message").asText(),
+                    line.toString());
+            assertEquals(lake.goldDatabase(), line.get("database").asText(), line.toString());
+            assertNull(line.get("view"), "its view is gone: " + line);
+            assertNull(line.get("buildTable"), "no view selects from one: " + line);
+            assertTrue(line.get("whatToDo").asText().contains("gold-ctas/README.md 'Removing a model'"), line.toString());
+            assertTrue(line.get("whatToDo").asText().contains("list it again"), line.toString());
+        }
+        assertEquals("[\"daily_orders__20260101000000_a1b2c3\",\"daily_orders__20260102000000_d4e5f6\",\"daily_orders__staging_20260103000000_0a0b0c\"]",
+                tablesOnly.get(0).get("buildTables").toString(), tablesOnly.get(0).toString());
+        assertEquals("tables/daily_orders/", tablesOnly.get(0).get("modelFolder").asText(), tablesOnly.get(0).toString());
+        assertEquals("[\"old__totals__staging_20260104000000_fedcba\"]", tablesOnly.get(1).get("buildTables").toString(), tablesOnly.get(1).toString());
+        assertEquals("tables/old__totals/", tablesOnly.get(1).get("modelFolder").asText(), tablesOnly.get(1).toString());
+        JsonNode fromItsView = reported.get(0);
+        assertEquals("daily_sales", fromItsView.get("view").asText(), fromItsView.toString());
+        assertEquals("[\"daily_sales__20260101000000_a1b2c3\"]", fromItsView.get("buildTables").toString(), fromItsView.toString());
     }
 
     @Test

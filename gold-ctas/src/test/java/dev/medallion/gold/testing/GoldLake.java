@@ -364,6 +364,22 @@ public final class GoldLake implements AutoCloseable {
         return location;
     }
 
+    /**
+     * A table (not a view) named {@code name} in the gold database with one file in {@code folder} of the gold
+     * bucket: a build or staging table a former model left once its view was removed, or someone's own table.
+     * Returns its location.
+     */
+    public String addTable(String name, String folder) {
+        String location = "s3://" + goldBucket + "/" + folder;
+        aws.glue().createTable(request -> request.databaseName(goldDatabase).tableInput(input -> input
+                .name(name)
+                .tableType("EXTERNAL_TABLE")
+                .storageDescriptor(descriptor -> descriptor.location(location).columns(column("revenue", "double")))));
+        aws.client().putObject(request -> request.bucket(goldBucket).key(folder + "20260314_233000_00001_abcde_file"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("PAR1"));
+        return location;
+    }
+
     /** A view someone made in the gold database, as Athena's CREATE VIEW keeps it in Glue, selecting {@code sql}. */
     public void addOwnView(String name, String sql) {
         aws.glue().createTable(request -> request.databaseName(goldDatabase).tableInput(input -> input
