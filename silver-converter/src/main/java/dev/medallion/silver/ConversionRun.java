@@ -322,9 +322,10 @@ final class ConversionRun {
         }
         CompletableFuture<int[]> columns = new CompletableFuture<>();
         List<RangeWorker> workers = new ArrayList<>();
+        RangeReaderStop stop = new RangeReaderStop();
         for (int i = 0; i < starts.size(); i++) {
             long end = i + 1 < starts.size() ? starts.get(i + 1) : source.size();
-            workers.add(new RangeWorker(i, starts.get(i), end, i + 1 < starts.size(), preflight.get(), ranges, columns));
+            workers.add(new RangeWorker(i, starts.get(i), end, i + 1 < starts.size(), preflight.get(), ranges, columns, stop));
         }
         ExecutorService readers = WorkerThreads.start("silver-range-reader", workers.size());
         Throwable failure = null;
@@ -353,7 +354,7 @@ final class ConversionRun {
                             failure = e.getCause();
                         }
                         columns.completeExceptionally(e.getCause());
-                        readers.shutdownNow();
+                        stop.stop();
                     }
                 }
             }
@@ -365,9 +366,11 @@ final class ConversionRun {
             synchronized (rangeGate) {
                 rangesClosed = true;
             }
-            if (!WorkerThreads.stop(readers, context.threadStopWait())) {
+            // Not the executor's interrupts: they would cut a reader's quarantine upload call too (RangeReaderStop).
+            stop.stop();
+            if (!WorkerThreads.stopAfterTasks(readers, context.threadStopWait())) {
                 context.log().warn("a byte range reader was still in a storage call when its run ended; it stops at its next step once the call"
-                        + " returns (an upload that call was starting is left to the bucket's lifecycle rule)",
+                        + " returns (a quarantine file's upload that call was starting is left to the bucket's lifecycle rule)",
                         Map.of("source", source.location(), "waitedSeconds", context.threadStopWait().toSeconds()));
             }
         }
@@ -413,13 +416,14 @@ final class ConversionRun {
         private final CompletableFuture<int[]> columns;
         private final List<Refused> refused = new ArrayList<>();
         private long refusedBytes;
+        private final RangeReaderStop stop;
         private ChunkPipeline pipeline;
         private long rowsRead;
         private boolean endedBetweenRecords;
         private long lineBreaks;
 
         RangeWorker(int index, long start, long end, boolean endMarked, RangeBoundaries.Preflight preflight, SilverConverter.Ranges ranges,
-                CompletableFuture<int[]> columns) {
+                CompletableFuture<int[]> columns, RangeReaderStop stop) {
             this.index = index;
             this.start = start;
             this.end = end;
@@ -427,10 +431,21 @@ final class ConversionRun {
             this.preflight = preflight;
             this.ranges = ranges;
             this.columns = columns;
+            this.stop = requireNonNull(stop, "stop is null");
         }
 
         @Override
         public Void call() throws IOException, RangesAbandoned {
+            stop.enter();
+            try {
+                return read();
+            }
+            finally {
+                stop.leave();
+            }
+        }
+
+        private Void read() throws IOException, RangesAbandoned {
             try (SourceBytes in = new SourceBytes(ranges.open(start, end))) {
                 try (CsvReader csv = index == 0
                         ? CsvReader.openFirstRange(CloseShieldInputStream.wrap(in), context.csvOverrides().delimiterOf(dataset), context.csvOverrides().encodingOf(dataset),
@@ -520,7 +535,8 @@ final class ConversionRun {
                 synchronized (rangeGate) {
                     requireRangesOpen();
                 }
-                runQuarantine.add(line, reason, fields, forAType);
+                // The reader is not interrupted in it: the row may start the file's multipart upload (RangeReaderStop).
+                stop.uninterrupted(() -> runQuarantine.add(line, reason, fields, forAType));
             };
             rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, refusedRows, start));
             endedBetweenRecords = csv.endedBetweenRecords();

@@ -627,6 +627,54 @@ class SilverCommitFaultIT {
         assertExactlyOnce(source, ROWS, 0);
     }
 
+    /**
+     * As above, the held call the first range's quarantine file's CreateMultipartUpload: that range refuses more
+     * than a part's worth of rows (8 MiB), and its reader, which writes the quarantine file itself, starts the
+     * upload. The proxy holds the call 3 s, then forwards it (S3 creates the upload), and meanwhile refuses the
+     * other range's next CreateMultipartUpload (403): the run fails, and the readers are stopped while the call is
+     * in flight. Interrupted, the reader lost the call's answer, the upload's id, and the upload was never
+     * aborted: the stop lets the call finish and the discard aborts it. No upload is left open, and the retry
+     * commits each row once.
+     */
+    @Test
+    void aRunFailingWhileTheFirstRangeStartsItsQuarantineUploadLeavesNoUploadOpen() throws Exception {
+        int valid = 12_000;
+        int refusedRows = 12_000;
+        String padding = "m".repeat(900);
+        StringBuilder text = new StringBuilder("id,label\n");
+        // The first chunk's rows, from which the contract is inferred, then the refused rows, then the second range's.
+        for (int i = 0; i < 2_000; i++) {
+            text.append(i).append(",row ").append(i).append('\n');
+        }
+        for (int i = 0; i < refusedRows; i++) {
+            text.append("bad-").append(i).append(",too,").append(padding).append('\n');
+        }
+        for (int i = 2_000; i < valid; i++) {
+            text.append(i).append(",row ").append(i).append(' ').append(padding).append('\n');
+        }
+        SourceObject source = upload("sales/src.csv", text.toString().getBytes(StandardCharsets.UTF_8));
+        Duration holding = Duration.ofSeconds(3);
+        // The second range's GET waits, so that the first range's reader gets to its quarantine upload first.
+        proxy.inject(secondRange(source.size()), Fault.delay(Duration.ofSeconds(2)), 1);
+        Injection held = proxy.inject(request -> request.isCreateMultipartUpload() && request.path().contains("/_quarantine/"),
+                Fault.delay(holding), 1);
+        Injection refused = proxy.inject(request -> request.isCreateMultipartUpload() && !request.path().contains("/_quarantine/")
+                && held.remaining() == 0, Fault.status(403), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertByRangesThroughProxy(source));
+        // The held call is forwarded by now, whether the run waited for its answer or not.
+        Thread.sleep(holding.toMillis() + 500);
+
+        assertEquals(1, held.hits(), held.toString());
+        assertEquals(1, refused.hits(), refused.toString());
+        assertTrue(failure.getMessage().contains("Could not start a multipart upload to s3://" + silverBucket + "/sales/"), failure.getMessage());
+        assertNothingVisible();
+        assertNoUploadLeftOpen();
+        ConversionResult retry = convertByRangesThroughProxy(source);
+        assertFalse(logLines.toString(StandardCharsets.UTF_8).contains("byte ranges given up"), "read as two ranges, both times: " + logLines);
+        assertExactlyOnce(source, valid, refusedRows);
+    }
+
     @Test
     void aRangeThatFailsOnceIsRetriedAndCommitsExactlyOnce() throws IOException {
         byte[] content = csv(ROWS, "");
