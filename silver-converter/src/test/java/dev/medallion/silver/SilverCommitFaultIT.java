@@ -558,21 +558,7 @@ class SilverCommitFaultIT {
      */
     @Test
     void aRunFailingWhileAWriterStartsItsMultipartUploadLeavesNoUploadOpen() throws IOException {
-        byte[] content = csv(ROWS, "");
-        SourceObject source = upload("sales/src.csv", content);
-        Injection held = proxy.inject(Call.START_UPLOAD.matcher, Fault.delay(Duration.ofSeconds(3)), 1);
-        Injection refused = proxy.inject(Call.START_UPLOAD.matcher, Fault.status(403), 1);
-
-        IOException failure = assertThrows(IOException.class, () -> convertByRangesThroughProxy(source));
-
-        assertEquals(1, held.hits(), held.toString());
-        assertEquals(1, refused.hits(), refused.toString());
-        assertTrue(failure.getMessage().contains("Could not start a multipart upload to s3://" + silverBucket + "/"), failure.getMessage());
-        assertNothingVisible();
-        assertNoUploadLeftOpen();
-        ConversionResult retry = convertByRangesThroughProxy(source);
-        assertEquals(PARTS + 1, retry.manifest().parts().size(), "read as two ranges: " + retry.manifest().parts());
-        assertExactlyOnce(source, ROWS, 0);
+        assertARunFailingWhileACallIsHeldLeavesNoUploadOpen(Call.START_UPLOAD, "Could not start a multipart upload to s3://", LIMITS, PARTS + 1);
     }
 
     /**
@@ -583,21 +569,7 @@ class SilverCommitFaultIT {
      */
     @Test
     void aRunFailingWhileAWriterUploadsAPartLeavesNoUploadOpen() throws IOException {
-        byte[] content = csv(ROWS, "");
-        SourceObject source = upload("sales/src.csv", content);
-        Injection held = proxy.inject(Call.UPLOAD_PART.matcher, Fault.delay(Duration.ofSeconds(3)), 1);
-        Injection refused = proxy.inject(Call.UPLOAD_PART.matcher, Fault.status(403), 1);
-
-        IOException failure = assertThrows(IOException.class, () -> convertByRangesThroughProxy(source));
-
-        assertEquals(1, held.hits(), held.toString());
-        assertEquals(1, refused.hits(), refused.toString());
-        assertTrue(failure.getMessage().contains("Could not upload part 1 of s3://" + silverBucket + "/"), failure.getMessage());
-        assertNothingVisible();
-        assertNoUploadLeftOpen();
-        ConversionResult retry = convertByRangesThroughProxy(source);
-        assertEquals(PARTS + 1, retry.manifest().parts().size(), "read as two ranges: " + retry.manifest().parts());
-        assertExactlyOnce(source, ROWS, 0);
+        assertARunFailingWhileACallIsHeldLeavesNoUploadOpen(Call.UPLOAD_PART, "Could not upload part 1 of s3://", LIMITS, PARTS + 1);
     }
 
     /**
@@ -609,21 +581,31 @@ class SilverCommitFaultIT {
      */
     @Test
     void aRunFailingWhileARangeFinishesItsPartLeavesNoUploadOpen() throws IOException {
+        ConversionLimits onePartARange = new ConversionLimits(LIMITS.chunkRows(), LIMITS.chunkMaxBytes(), 1L << 30, LIMITS.rowGroupBytes());
+        assertARunFailingWhileACallIsHeldLeavesNoUploadOpen(Call.START_UPLOAD, "Could not start a multipart upload to s3://", onePartARange, 2);
+    }
+
+    /**
+     * A file read as two ranges, one range's {@code call} held 3 s, then forwarded (S3 carries it out), while the other's is
+     * refused (403): the run fails with {@code failure} naming the silver bucket, nothing is visible, no upload is left open,
+     * and the retry commits each row once in {@code partsOnRetry} parts, read as two ranges.
+     */
+    private void assertARunFailingWhileACallIsHeldLeavesNoUploadOpen(Call call, String failure, ConversionLimits limits, int partsOnRetry)
+            throws IOException {
         byte[] content = csv(ROWS, "");
         SourceObject source = upload("sales/src.csv", content);
-        ConversionLimits onePartARange = new ConversionLimits(LIMITS.chunkRows(), LIMITS.chunkMaxBytes(), 1L << 30, LIMITS.rowGroupBytes());
-        Injection held = proxy.inject(Call.START_UPLOAD.matcher, Fault.delay(Duration.ofSeconds(3)), 1);
-        Injection refused = proxy.inject(Call.START_UPLOAD.matcher, Fault.status(403), 1);
+        Injection held = proxy.inject(call.matcher, Fault.delay(Duration.ofSeconds(3)), 1);
+        Injection refused = proxy.inject(call.matcher, Fault.status(403), 1);
 
-        IOException failure = assertThrows(IOException.class, () -> convertByRangesThroughProxy(source, Deadline.none(), onePartARange));
+        IOException failed = assertThrows(IOException.class, () -> convertByRangesThroughProxy(source, Deadline.none(), limits));
 
         assertEquals(1, held.hits(), held.toString());
         assertEquals(1, refused.hits(), refused.toString());
-        assertTrue(failure.getMessage().contains("Could not start a multipart upload to s3://" + silverBucket + "/"), failure.getMessage());
+        assertTrue(failed.getMessage().contains(failure + silverBucket + "/"), failed.getMessage());
         assertNothingVisible();
         assertNoUploadLeftOpen();
-        ConversionResult retry = convertByRangesThroughProxy(source, Deadline.none(), onePartARange);
-        assertEquals(2, retry.manifest().parts().size(), "read as two ranges, a part each: " + retry.manifest().parts());
+        ConversionResult retry = convertByRangesThroughProxy(source, Deadline.none(), limits);
+        assertEquals(partsOnRetry, retry.manifest().parts().size(), "read as two ranges: " + retry.manifest().parts());
         assertExactlyOnce(source, ROWS, 0);
     }
 
