@@ -35,7 +35,7 @@ import static java.util.Objects.requireNonNull;
  * <p>Every storage call that writes a part is made on the writer thread, and the writer thread is never
  * interrupted: an AWS SDK call interrupted fails on the caller's side whatever S3 did with the request, so a
  * CreateMultipartUpload that S3 carried out would leave an upload whose id no one learnt, and an abort sent
- * while the interrupt is still set fails too ({@link WorkerThreads#stopAfterTasks}). An abandoned writer lets
+ * while the interrupt is still set fails too ({@link WorkerThreads#stop}). An abandoned writer lets
  * the call under way finish and stops at its next write to its part ({@link StoppableUpload}), so every upload
  * S3 created is known by then, and aborted.
  *
@@ -234,7 +234,7 @@ final class ChunkPipeline {
         }
         // Idle once the last write was awaited (finish); a write still under way (abandon) is not interrupted, but
         // stops at its next write to its part.
-        return WorkerThreads.stopAfterTasks(ending, stopWait);
+        return WorkerThreads.stop(ending, stopWait);
     }
 
     /** Runs on the writer thread at the end of each write. */

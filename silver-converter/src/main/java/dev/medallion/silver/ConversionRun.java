@@ -368,7 +368,7 @@ final class ConversionRun {
             }
             // Not the executor's interrupts: they would cut a reader's quarantine upload call too (RangeReaderStop).
             stop.stop();
-            if (!WorkerThreads.stopAfterTasks(readers, context.threadStopWait())) {
+            if (!WorkerThreads.stop(readers, context.threadStopWait())) {
                 context.log().warn("a byte range reader was still in a storage call when its run ended; it stops at its next step once the call"
                         + " returns (a quarantine file's upload that call was starting is left to the bucket's lifecycle rule)",
                         Map.of("source", source.location(), "waitedSeconds", context.threadStopWait().toSeconds()));

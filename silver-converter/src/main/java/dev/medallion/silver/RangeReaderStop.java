@@ -9,7 +9,7 @@ import java.util.Set;
  * Stops a run's byte range readers by interrupting them, as a reader blocked in a read of its range or
  * waiting for its writer needs, but never one in a storage call that starts or adds to an upload (the first
  * range's quarantine file, which its reader writes itself): interrupted, an AWS SDK call fails on the caller's
- * side whatever S3 did with the request ({@link WorkerThreads#stopAfterTasks}), so a CreateMultipartUpload S3
+ * side whatever S3 did with the request ({@link WorkerThreads#stop}), so a CreateMultipartUpload S3
  * carried out would leave an upload whose id the run never learnt, nor aborted. A reader in such a call is
  * let finish it, its upload known to the run, and stops as the call returns.
  */

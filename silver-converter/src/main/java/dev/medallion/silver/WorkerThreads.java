@@ -28,30 +28,21 @@ final class WorkerThreads {
     }
 
     /**
-     * Interrupts what is still running, and waits for every thread of the executor to end, at most
-     * {@code wait} ({@link #WAIT} but in tests): to have ended, not only to have left the executor, for an
-     * executor made by {@link #start}. The wait holds even when the calling thread is interrupted, before
-     * or during it: a run stopping because it was interrupted must still not leave its workers behind (they
-     * may be writing a part). The caller's interrupt is kept for it to see once the wait is over.
+     * Lets each task already handed over run to its end, interrupting none, wakes idle threads to end, and waits for
+     * every thread of the executor to end, at most {@code wait} ({@link #WAIT} but in tests): to have ended, not only
+     * to have left the executor, for an executor made by {@link #start}. No task is interrupted because a thread may
+     * be in a storage call whose answer must not be lost: interrupted, an AWS SDK call fails on the caller's side
+     * whatever S3 did with the request (the SDK checks the interrupt between the stages of a call, {@code
+     * InterruptMonitor} in its core, and the HTTP client's blocking I/O may be cut by it), and a call made while the
+     * interrupt is still set, an abort included, fails the same way: a CreateMultipartUpload S3 carried out would
+     * leave an upload no one learnt of. A task that must stop sooner is told so by its owner ({@link ChunkPipeline},
+     * {@link RangeReaderStop}). The wait holds even when the calling thread is interrupted, before or during it: a
+     * run stopping because it was interrupted must still not leave its workers behind (they may be writing a part).
+     * The caller's interrupt is kept for it to see once the wait is over.
      *
      * @return whether every thread ended within the wait
      */
     static boolean stop(ExecutorService executor, Duration wait) {
-        executor.shutdownNow();
-        return awaitEnd(executor, wait);
-    }
-
-    /**
-     * As {@link #stop}, but interrupts no task under way: each task already handed over runs to its end, and
-     * only idle threads are woken to end. For a thread that may be in a storage call whose answer must not be
-     * lost: interrupted, an AWS SDK call fails on the caller's side whatever S3 did with the request (the SDK
-     * checks the interrupt between the stages of a call, {@code InterruptMonitor} in its core, and the HTTP
-     * client's blocking I/O may be cut by it), and a call made while the interrupt is still set, an abort
-     * included, fails the same way ({@link ChunkPipeline}).
-     *
-     * @return whether every thread ended within the wait
-     */
-    static boolean stopAfterTasks(ExecutorService executor, Duration wait) {
         executor.shutdown();
         return awaitEnd(executor, wait);
     }

@@ -40,7 +40,7 @@ class WorkerThreadsTest {
     }
 
     @Test
-    void waitsForAThreadThatIgnoresItsInterrupt() throws Exception {
+    void waitsForATaskUnderWayToEnd() throws Exception {
         BusyWorker worker = BusyWorker.start(300);
 
         assertTrue(WorkerThreads.stop(worker.executor(), WorkerThreads.WAIT));
@@ -50,12 +50,12 @@ class WorkerThreadsTest {
     }
 
     /**
-     * A Parquet writer's thread may be in a storage call whose answer must not be lost: stopAfterTasks lets the
+     * A Parquet writer's thread may be in a storage call whose answer must not be lost: stop lets the
      * task under way run to its end without an interrupt, and the task handed over after it runs too, while
      * the idle thread is still woken to end.
      */
     @Test
-    void stopAfterTasksInterruptsNoTask() throws Exception {
+    void stopInterruptsNoTask() throws Exception {
         ExecutorService executor = WorkerThreads.start("worker-threads-test", 1);
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -84,7 +84,7 @@ class WorkerThreadsTest {
         });
         releasing.start();
 
-        assertTrue(WorkerThreads.stopAfterTasks(executor, WorkerThreads.WAIT));
+        assertTrue(WorkerThreads.stop(executor, WorkerThreads.WAIT));
 
         assertEquals(List.of(false, false), interrupted, "both tasks ran to their end, neither interrupted");
         assertTrue(executor.isTerminated());
