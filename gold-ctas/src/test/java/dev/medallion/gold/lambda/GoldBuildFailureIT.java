@@ -1232,18 +1232,9 @@ class GoldBuildFailureIT {
         String previous = firstBuildOfRevenueByDay();
         List<String> keysBefore = revenueKeys();
         List<String> viewVersionsBefore = lake.viewVersions("revenue_by_day");
-        lake.addSilverFile("sales");
-        List<String> days = new ArrayList<>();
-        for (int i = 0; i < 250; i++) {
-            days.add(java.time.LocalDate.of(2025, 6, 1).plusDays(i).toString());
-        }
-        lake.queueStagedBuildResults("sale_date", "date", days, days);
+        queueAStagedBuildOf250Days();
         List<String> tablesBefore = lake.goldTables();
-        // The last INSERT (days 201 to 250) fails; by then the staging CTAS has made the staging table and its
-        // files, and the CTAS the build's table and its batch.
-        FailingQueryAthena athena = new FailingQueryAthena(new StagingAthena(lake.athena(), lake::leaveStagingTable),
-                sql -> sql.startsWith("INSERT INTO") && sql.contains("DATE '2025-12-28'"),
-                insert -> leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow()));
+        FailingQueryAthena athena = failingTheLastInsert();
 
         GoldBuildException failure = assertThrows(GoldBuildException.class,
                 () -> lake.handler(athena).handleRequest(Map.of("models", List.of("revenue_by_day")), null));
@@ -1277,16 +1268,9 @@ class GoldBuildFailureIT {
     void aFailedStagedBuildWhoseStagingTableCannotBeDroppedStillRemovesItsOwnTableAndFiles() throws IOException {
         String previous = firstBuildOfRevenueByDay();
         List<String> keysBefore = revenueKeys();
-        lake.addSilverFile("sales");
-        List<String> days = new ArrayList<>();
-        for (int i = 0; i < 250; i++) {
-            days.add(java.time.LocalDate.of(2025, 6, 1).plusDays(i).toString());
-        }
-        lake.queueStagedBuildResults("sale_date", "date", days, days);
+        queueAStagedBuildOf250Days();
         List<String> tablesBefore = lake.goldTables();
-        FailingQueryAthena athena = new FailingQueryAthena(new StagingAthena(lake.athena(), lake::leaveStagingTable),
-                sql -> sql.startsWith("INSERT INTO") && sql.contains("DATE '2025-12-28'"),
-                insert -> leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow()));
+        FailingQueryAthena athena = failingTheLastInsert();
         AtomicInteger refused = new AtomicInteger();
         ExecutionInterceptor stagingDropRefused = new ExecutionInterceptor() {
             @Override
@@ -1325,6 +1309,27 @@ class GoldBuildFailureIT {
 
     private List<String> revenueKeys() throws IOException {
         return lake.goldKeys().stream().filter(key -> key.startsWith("tables/revenue_by_day/")).toList();
+    }
+
+    /** The silver change and Athena's answers of a staged build of revenue_by_day over 250 days: three batches (100, 100, 50). */
+    private void queueAStagedBuildOf250Days() throws IOException {
+        lake.addSilverFile("sales");
+        List<String> days = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            days.add(java.time.LocalDate.of(2025, 6, 1).plusDays(i).toString());
+        }
+        lake.queueStagedBuildResults("sale_date", "date", days, days);
+    }
+
+    /**
+     * Athena as the lake runs it, the staging CTAS leaving its table, and the last INSERT of a 250-day build (days 201 to 250)
+     * failing: by then the staging CTAS has made the staging table and its files, and the CTAS the build's table and its batch,
+     * which the failing INSERT leaves half written.
+     */
+    private FailingQueryAthena failingTheLastInsert() {
+        return new FailingQueryAthena(new StagingAthena(lake.athena(), lake::leaveStagingTable),
+                sql -> sql.startsWith("INSERT INTO") && sql.contains("DATE '2025-12-28'"),
+                insert -> leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow()));
     }
 
     private void leaveAHalfWrittenTable(String ctas) {
