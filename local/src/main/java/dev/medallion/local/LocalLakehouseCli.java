@@ -425,8 +425,7 @@ public final class LocalLakehouseCli {
                 if (Manifest.REJECTED.equals(result.manifest().status())) {
                     rejected++;
                 }
-                Manifest manifest = result.manifest();
-                if (Manifest.CONVERTED.equals(manifest.status()) && manifest.rowsWritten() == 0 && manifest.rowsQuarantined() > 0) {
+                if (result.manifest().everyRowQuarantined()) {
                     everyRowQuarantined.add(file);
                 }
                 if (!result.unchanged() && !result.manifest().droppedColumns().isEmpty()) {

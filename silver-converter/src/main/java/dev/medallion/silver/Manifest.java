@@ -109,6 +109,14 @@ public record Manifest(
         }
     }
 
+    /**
+     * Whether the file converted with none of its rows in its table, every one quarantined: as the function's
+     * {@code files-all-rows-quarantined} alarm counts a file, and the local commands exit with 1 for it.
+     */
+    public boolean everyRowQuarantined() {
+        return CONVERTED.equals(status) && rowsWritten == 0 && rowsQuarantined > 0;
+    }
+
     /** The keys this commit made visible: its parts and its quarantine file. */
     public List<String> writtenKeys() {
         List<String> keys = new ArrayList<>();

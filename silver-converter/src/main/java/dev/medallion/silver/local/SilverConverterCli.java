@@ -66,7 +66,8 @@ public final class SilverConverterCli {
             PART_TARGET_BYTES and ROW_GROUP_BYTES, the limits MAX_COLUMNS and MAX_ROW_CHARS, and
             RANGE_READERS and MIN_RANGE_BYTES are read from the environment, as in the Lambda function.
             Exit code: 0 converted (or empty, or converted before and unchanged), 1 the file was rejected (now, or
-            before with the same settings) or could not be read or written, 2 wrong usage.
+            before with the same settings), had every row quarantined (none of its rows is in its table), or could
+            not be read or written, 2 wrong usage.
             """;
 
     private static final String HINT = "Run with --help for the options.";
@@ -190,7 +191,14 @@ public final class SilverConverterCli {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.println(summary(input, dataset, result, silver, new ContractFiles(output, contracts.declared()), line.value("--encoding").isPresent(), seconds));
-        return Manifest.REJECTED.equals(result.manifest().status()) ? 1 : 0;
+        Manifest manifest = result.manifest();
+        if (manifest.everyRowQuarantined()) {
+            // As lakehouse-local.jar exits and the function's alarm fires: a script checking the exit code learns that the table lacks the whole file.
+            err.println("error: every row of " + input.getFileName() + " was quarantined, none is in dataset " + dataset + "'s table"
+                    + (manifest.quarantine() == null ? "" : ": each row's reason is in " + silver.describe(manifest.quarantine().key())));
+            return 1;
+        }
+        return Manifest.REJECTED.equals(manifest.status()) ? 1 : 0;
     }
 
     /**

@@ -67,6 +67,34 @@ class SilverConverterCliTest {
                 out());
     }
 
+    /**
+     * A file none of whose rows reaches its table exits with 1, as lakehouse-local.jar does and the function's
+     * files-all-rows-quarantined alarm fires: it exited 0, so a script converting files one by one never learnt that a
+     * table lacked a whole file. Converted again unchanged, it still lacks it.
+     */
+    @Test
+    void aFileWithEveryRowQuarantinedExitsWithOneNowAndWhenConvertedAgainUnchanged() throws IOException {
+        Path lake = directory.resolve("lake");
+        Path first = Files.writeString(directory.resolve("orders-1.csv"), "id,amount\n1,2.5\n");
+        assertEquals(0, run("convert", "--input", first.toString(), "--output", lake.toString(), "--dataset", "orders"), err());
+        Path typedWrong = Files.writeString(directory.resolve("orders-2.csv"), "id,amount\none,2.5\ntwo,3.5\n");
+        out.reset();
+
+        assertEquals(1, run("convert", "--input", typedWrong.toString(), "--output", lake.toString(), "--dataset", "orders"));
+
+        assertTrue(out().contains("2 rows read, 0 written, 2 quarantined"), out());
+        String quarantine;
+        try (Stream<Path> files = Files.walk(lake.resolve("_quarantine/orders"))) {
+            quarantine = files.filter(Files::isRegularFile).findFirst().orElseThrow().toString();
+        }
+        assertEquals("error: every row of orders-2.csv was quarantined, none is in dataset orders's table: each row's reason is in " + quarantine + "\n", err());
+
+        err.reset();
+        assertEquals(1, run("convert", "--input", typedWrong.toString(), "--output", lake.toString(), "--dataset", "orders"));
+        assertTrue(out().contains("unchanged orders-2.csv: already converted"), out());
+        assertTrue(err().startsWith("error: every row of orders-2.csv was quarantined"), err());
+    }
+
     /** What the already-converted line names does convert the file again: another delimiter, other null markers, an edited contract. */
     @Test
     void theSettingsTheAlreadyConvertedLineNamesConvertTheFileAgain() throws IOException {
@@ -509,7 +537,7 @@ class SilverConverterCliTest {
 
         out.reset();
         Path third = Files.writeString(directory.resolve("people-3.csv"), "id,name,amount\n3,Bo,12.50\n");
-        assertEquals(0, run("convert", "--input", third.toString(), "--output", lake, "--dataset", "people"));
+        assertEquals(1, run("convert", "--input", third.toString(), "--output", lake, "--dataset", "people"));
         assertTrue(out().contains("1 row read, 0 written, 1 quarantined") && out().contains(" (the types are the dataset's schema contract's: ")
                 && out().contains("_schemas/people.json)"), out());
     }
@@ -532,7 +560,7 @@ class SilverConverterCliTest {
         out.reset();
 
         Path mistyped = Files.writeString(directory.resolve("orders-3.csv"), "order_id,amount\n4,n/a\n5,6.5,extra\n");
-        assertEquals(0, run("convert", "--input", mistyped.toString(), "--output", lake, "--dataset", "orders"), err());
+        assertEquals(1, run("convert", "--input", mistyped.toString(), "--output", lake, "--dataset", "orders"), err());
         assertTrue(out().contains(".csv (the types are the dataset's schema contract's: " + directory.resolve("lake/_schemas/orders.json") + ")"), out());
     }
 
@@ -553,7 +581,7 @@ class SilverConverterCliTest {
         Path input = Files.writeString(directory.resolve("broken.csv"), "id,amount,note\n1,2.5\n2,3.5\n");
         String lake = directory.resolve("lake").toString();
 
-        assertEquals(0, run("convert", "--input", input.toString(), "--output", lake, "--dataset", "people"), err());
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", lake, "--dataset", "people"), err());
 
         assertTrue(out().contains("2 rows read, 0 written, 2 quarantined"), out());
         // No contract's path, and the reason there is none (the manifest's).
@@ -575,7 +603,7 @@ class SilverConverterCliTest {
         Path input = Files.writeString(directory.resolve("prices.csv"), "price\n1,5\n2,25\n");
         String lake = directory.resolve("lake").toString();
 
-        assertEquals(0, run("convert", "--input", input.toString(), "--output", lake), err());
+        assertEquals(1, run("convert", "--input", input.toString(), "--output", lake), err());
 
         assertTrue(out().contains("2 rows read, 0 written, 2 quarantined"), out());
         assertTrue(out().contains(", has the header's 1 field, so no contract was inferred from this file"), out());
@@ -587,7 +615,7 @@ class SilverConverterCliTest {
 
         // Read with tabs, declared: the hint names the tab once, and offers the others.
         Path tabbed = Files.writeString(directory.resolve("pairs.csv"), "a\tb\n1\n2\n");
-        assertEquals(0, run("convert", "--input", tabbed.toString(), "--output", directory.resolve("tabbed").toString(), "--delimiter", "tab"), err());
+        assertEquals(1, run("convert", "--input", tabbed.toString(), "--output", directory.resolve("tabbed").toString(), "--delimiter", "tab"), err());
         assertTrue(out().contains("; the file was read with tabs as its delimiter: if it has another, declare it (CSV_DELIMITERS=pairs:comma,"
                 + " or semicolon or pipe) and convert it again)\n"), out());
     }
@@ -705,7 +733,8 @@ class SilverConverterCliTest {
     void theHelpSaysTheExitCodes() {
         assertEquals(0, run("--help"));
         assertTrue(out().endsWith("Exit code: 0 converted (or empty, or converted before and unchanged), 1 the file was rejected (now, or\n"
-                + "before with the same settings) or could not be read or written, 2 wrong usage.\n"), out());
+                + "before with the same settings), had every row quarantined (none of its rows is in its table), or could\n"
+                + "not be read or written, 2 wrong usage.\n"), out());
     }
 
     /**
@@ -840,7 +869,7 @@ class SilverConverterCliTest {
         Path later = Files.writeString(directory.resolve("orders-2.csv"),
                 "id,qty,amount\n2,N/A,1.5\n3, - ,NaN\n4,abc,1.0\n5,7,NaN\n6,NaN,#N/A\n7,Null,n/a\n");
 
-        assertEquals(0, run("convert", "--input", later.toString(), "--output", lake.toString(), "--dataset", "orders"), err());
+        assertEquals(1, run("convert", "--input", later.toString(), "--output", lake.toString(), "--dataset", "orders"), err());
 
         assertTrue(out().contains("6 rows read, 0 written, 6 quarantined"), out());
         List<String> quarantined;
@@ -945,7 +974,7 @@ class SilverConverterCliTest {
 
         // As the line says: the first file, unchanged, converted again is written with the declared contract.
         out.reset();
-        assertEquals(0, run("convert", "--input", first.toString(), "--output", lake.toString(), "--dataset", "orders"), err());
+        assertEquals(1, run("convert", "--input", first.toString(), "--output", lake.toString(), "--dataset", "orders"), err());
         assertTrue(out().contains("1 row read, 0 written, 1 quarantined"), out());
     }
 
