@@ -28,10 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The S3 requests one source object costs, counted on the wire ({@link FaultProxy} records every request
- * the handler's client sends) and grouped as S3 bills them: PUT, COPY, POST and LIST requests at one price,
- * GET and HEAD at a twelfth of it, DELETE free. The cost model (docs/cost-model.md, "Per file") is built
- * from these counts; this test fails when the converter's request plan changes, so the document changes
- * with it.
+ * the handler's client sends) and grouped as S3 bills them: PUT, COPY, POST and LIST requests at one price
+ * ($0.005 per 1,000), GET and HEAD at another ($0.0004), DELETE free. The cost model (docs/cost-model.md,
+ * "Per unit of work") is built from these counts; this test fails when the converter's request plan changes,
+ * so the document changes with it.
  */
 class S3RequestPlanIT {
     @RegisterExtension
