@@ -1,5 +1,6 @@
 package dev.medallion.bronze.upload;
 
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -17,7 +18,10 @@ import static java.util.Objects.requireNonNull;
  * classification of what it retries (its {@code SdkDefaultRetrySetting}: the status codes 500, 502, 503 and 504,
  * and the exceptions {@code RetryableException}, {@code IOException} and {@code ApiCallAttemptTimeoutException};
  * throttling by {@link SdkServiceException#isThrottlingException()}, which covers 429 and error codes such as
- * S3's {@code SlowDown}). The SDK has already retried such a failure (three attempts by default) when it reaches
+ * S3's {@code SlowDown}), and its AWS rule's error codes ({@code AwsErrorCode.RETRYABLE_ERROR_CODES}, which
+ * {@code AwsRetryStrategy} retries whatever the status: S3 answers a CompleteMultipartUpload that fails once it
+ * has begun with 200 OK and an {@code InternalError} document, and the SDK's exception then carries status 200).
+ * The SDK has already retried such a failure (three attempts by default) when it reaches
  * this tool, so what is left is an outage longer than its backoff: a run minutes later is the retry.
  *
  * <p>One exception to the SDK's rule: a host name that does not resolve ({@link UnknownHostException}, an
@@ -31,13 +35,18 @@ import static java.util.Objects.requireNonNull;
 public final class TransientFailures {
     /** The SDK's {@code SdkDefaultRetrySetting.RETRYABLE_STATUS_CODES}. */
     private static final Set<Integer> RETRYABLE_STATUS_CODES = Set.of(500, 502, 503, 504);
+    /**
+     * The SDK's {@code AwsErrorCode.RETRYABLE_ERROR_CODES} (an internal class, so copied as the status codes are):
+     * S3's {@code InternalError} in a 200 answer, and its {@code RequestTimeout} (400, the connection idle too long).
+     */
+    private static final Set<String> RETRYABLE_ERROR_CODES = Set.of("PriorRequestNotComplete", "RequestTimeout", "RequestTimeoutException", "InternalError");
 
     private TransientFailures() {}
 
     public static boolean isTransient(SdkException failure) {
         requireNonNull(failure, "failure is null");
         if (failure instanceof SdkServiceException answered) {
-            return answered.isThrottlingException() || RETRYABLE_STATUS_CODES.contains(answered.statusCode());
+            return answered.isThrottlingException() || RETRYABLE_STATUS_CODES.contains(answered.statusCode()) || hasRetryableErrorCode(answered);
         }
         if (failure.retryable() || failure instanceof ApiCallAttemptTimeoutException || failure instanceof ApiCallTimeoutException) {
             return true;
@@ -58,6 +67,12 @@ public final class TransientFailures {
             }
         }
         return false;
+    }
+
+    /** A HEAD's error has no body, so no error code. */
+    private static boolean hasRetryableErrorCode(SdkServiceException answered) {
+        return answered instanceof AwsServiceException aws && aws.awsErrorDetails() != null && aws.awsErrorDetails().errorCode() != null
+                && RETRYABLE_ERROR_CODES.contains(aws.awsErrorDetails().errorCode());
     }
 
     private static boolean hasTransientIoCause(Throwable failure) {

@@ -472,6 +472,45 @@ class BronzeUploadIT {
     }
 
     /**
+     * S3 answers a CompleteMultipartUpload with 200 OK before it has assembled the object, and an error document
+     * in the body when it then fails ("a 200 OK response can contain either a success or an error",
+     * CompleteMultipartUpload, S3 API Reference): here InternalError, at every attempt the SDK made, nothing
+     * published. And it answers a PutObject whose body came too slowly 400 RequestTimeout ("Your socket connection
+     * to the server was not read from or written to within the timeout period"). The SDK retries both by their
+     * error codes (AwsErrorCode.RETRYABLE_ERROR_CODES), as it retries a 500: the files are not uploaded, the upload
+     * is aborted, and the run ends with 75, which a scheduler retries. The next run uploads them.
+     */
+    @Test
+    void writesAnsweredWithAnErrorCodeTheSdkRetriesAtEveryAttemptAreTemporaryFailuresThatLeftNothing() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        Path small = write("small.csv", "id\n1\n");
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection complete = proxy.inject(Request::isCompleteMultipartUpload, Fault.status(200), 1_000);
+            Injection put = proxy.inject(request -> isPutObject(request, "small.csv"), Fault.status(400, "RequestTimeout"), 1_000);
+
+            int exit = upload(folder.toString(), "--part-size", "5", "--endpoint-url", proxy.endpoint().toString());
+
+            assertTrue(complete.hits() > 1 && put.hits() > 1, "the SDK retried each: " + complete + ", " + put);
+            assertEquals(Map.of(), objects());
+            assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+            assertEquals(table("uploaded", 0, 0, 2, 0), tableOf(out()));
+            assertTrue(err().contains("failed " + large + " -> s3://" + bucket + "/sales_data/large.csv: Could not complete the multipart upload of s3://"
+                    + bucket + "/sales_data/large.csv (3 parts): "), err());
+            assertTrue(err().contains("failed " + small + " -> s3://" + bucket + "/sales_data/small.csv: Could not upload to s3://"
+                    + bucket + "/sales_data/small.csv: "), err());
+            assertTrue(err().endsWith("2 files failed and left nothing in the bucket; run the same command again to retry: files already uploaded are skipped\n"
+                    + TEMPORARY_FAILURES + "\n"), err());
+            assertEquals(75, exit, err());
+            assertEquals(List.of(), proxy.failures());
+        }
+
+        resetOutput();
+        assertEquals(0, upload(folder.toString(), "--part-size", "5"), err());
+        assertArrayEquals(Files.readAllBytes(large), objects().get("sales_data/large.csv"));
+        assertArrayEquals(Files.readAllBytes(small), objects().get("sales_data/small.csv"));
+    }
+
+    /**
      * The abort lands but its answer is lost, so a retry of it (or the tool, next time) hears NoSuchUpload:
      * the upload is gone, nothing is billed, and the run says the failed file left nothing.
      */
