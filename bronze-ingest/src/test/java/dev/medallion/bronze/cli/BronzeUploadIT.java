@@ -391,6 +391,52 @@ class BronzeUploadIT {
     }
 
     /**
+     * A file deleted (or moved away) after the run planned it and before its upload read it, as a drop folder's
+     * cleaner might: the run cannot upload it, and must say so in the file's line and in its exit code rather than
+     * count it skipped, whether its key held nothing or an object of the same size, which the run would compare.
+     */
+    @Test
+    void aFileDeletedAfterItWasPlannedIsReportedFailedNotSkipped() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        Path small = write("small.csv", "id\n1\n");
+        Path kept = write("kept.csv", "id\n3\n");
+        assertEquals(0, upload(folder.toString()), err());
+        Files.writeString(kept, "id\n4\n");
+        resetOutput();
+        // Each is deleted as its upload begins, when the run asks S3 what its key holds: small.csv's key holds nothing,
+        // kept.csv's an object of its size.
+        Map<String, Path> deletedAtUploadStart = Map.of("sales_data/large.csv", large, "sales_data/small.csv", small, "sales_data/kept.csv", kept);
+        S3.client().deleteObject(request -> request.bucket(bucket).key("sales_data/small.csv"));
+        S3.client().deleteObject(request -> request.bucket(bucket).key("sales_data/large.csv"));
+        ExecutionInterceptor deleter = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof HeadObjectRequest head && deletedAtUploadStart.containsKey(head.key())) {
+                    try {
+                        Files.deleteIfExists(deletedAtUploadStart.get(head.key()));
+                    }
+                    catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+
+        int exit = upload(Files::newInputStream, endpoint -> clientBuilder(endpoint).overrideConfiguration(override -> override.addExecutionInterceptor(deleter)).build(),
+                folder.toString(), "--part-size", "5");
+
+        assertEquals(1, exit, err());
+        assertEquals(table("uploaded", 0, 0, 3, 0), tableOf(out()));
+        assertEquals(List.of("sales_data/kept.csv"), List.copyOf(objects().keySet()));
+        assertArrayEquals("id\n3\n".getBytes(StandardCharsets.UTF_8), objects().get("sales_data/kept.csv"));
+        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+        for (Path file : List.of(large, small, kept)) {
+            assertTrue(err().contains("failed " + file + " -> s3://" + bucket + "/sales_data/" + file.getFileName() + ": " + file + " no longer exists"), err());
+        }
+        assertTrue(err().endsWith("3 files failed and left nothing in the bucket; run the same command again to retry: files already uploaded are skipped\n"), err());
+    }
+
+    /**
      * The network drops after the first part of a multipart upload: the second part fails, and so does the
      * abort. The parts stay in the bucket, billed, so the run must not say it left nothing: it names the
      * upload and gives the command that aborts it.
