@@ -622,6 +622,14 @@ public final class GoldBuilder {
                 return fail(e.getMessage() + unreadNote(live) + keptPrevious() + notPutBack, Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state(), "reason", e.reason()));
             }
             catch (RuntimeException e) {
+                if (swapSent) {
+                    // No answer of Athena's but a failure of the SDK or a library while the swap was being sent or
+                    // awaited (AthenaQueries stopped it): it may have landed, so, as after an Error there, the build
+                    // readers may be on is kept, and so is the record naming it.
+                    return fail("build " + build.value() + ": " + ErrorMessages.describe(e) + " while its view swap ran" + unreadNote(live) + "; build "
+                            + build.value() + " (" + settings.goldDatabase() + "." + table + ") is kept, since readers may already see it; the next "
+                            + "invocation records it if the view selects from it, and the next build of the model replaces it otherwise", Map.of("step", "view"));
+                }
                 String notPutBack = putBackReplacedRecord();
                 discard(e);
                 return fail("build " + build.value() + ": " + ErrorMessages.describe(e) + unreadNote(live) + keptPrevious() + notPutBack, Map.of());

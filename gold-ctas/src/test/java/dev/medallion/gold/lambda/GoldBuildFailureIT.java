@@ -210,6 +210,44 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * An unchecked exception out of the SDK or a library while the view swap runs (here after Athena applied it):
+     * the build was removed like one whose CTAS failed, its table dropped and its files deleted under a view that
+     * selected from it, so every reader's query failed until the next silver change; and the record before the
+     * swap was put back, so the next invocation built the model again rather than recording the build readers were
+     * on. As for an Error there, the build is now kept, and the next invocation records it without a query.
+     */
+    @Test
+    void anUncheckedExceptionWhileTheViewSwapRunsKeepsTheBuildReadersMayBeOn() throws IOException {
+        String previous = firstBuildOfProductTotals();
+        ThrowingPollAthena athena = new ThrowingPollAthena(lake.athena(), sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains("product_totals"),
+                view -> {
+                    // What Athena's CTAS left, and its swap of the view to it, as moto does neither.
+                    leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow());
+                    lake.addViewVersion("product_totals", newBuildTable());
+                },
+                new IllegalStateException("a library's broken invariant, injected while the view swap runs"));
+
+        GoldBuildException failure = assertThrows(GoldBuildException.class,
+                () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+
+        String table = newBuildTable();
+        String build = table.substring("product_totals__".length());
+        assertTrue(failure.getMessage().contains("a library's broken invariant") && failure.getMessage().contains("is kept"), failure.getMessage());
+        assertEquals(athena.throwingQueryIds(), athena.stoppedQueryIds(), "the view's query is stopped");
+        assertTrue(lake.goldTables().contains(table), "the table the view selects from stays: " + lake.goldTables());
+        assertTrue(lake.goldKeys().stream().anyMatch(key -> key.contains("/" + build + "/")), "and its files: " + lake.goldKeys());
+        assertEquals(build, lake.swapRecord("product_totals").orElseThrow().get("current").get("buildId").asText(), "the record before the swap names it");
+        int queriesBefore = lake.athenaSql().size();
+
+        Map<String, Object> next = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        assertEquals(Map.of("product_totals", "unchanged " + build), next, "recorded, not built again");
+        assertEquals(List.of(), lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()));
+        assertEquals(build, lake.currentBuild("product_totals"));
+        assertEquals(previous, lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+    }
+
+    /**
      * Not an Error but no answer of Athena's either: an unchecked exception out of the SDK or a library while the
      * CTAS runs failed the model and removed its build, with the query left running, free to create its table
      * and files after that. It is stopped now, like a query whose state could not be read.
