@@ -72,7 +72,8 @@ import static java.util.Objects.requireNonNull;
  * state names, old enough that none of their queries can still be running.
  * <p>
  * When a query fails, the build's own table and prefix are removed, the view and state are left as they
- * were, and the outcome is FAILED with Athena's reason and the query id. An {@link Error} before the swap (out of
+ * were, and the outcome is FAILED with Athena's reason and the query id; a view swap reported failed only once the
+ * view is read and shown not to select from the build (a catalog update may land with Athena told otherwise). An {@link Error} before the swap (out of
  * memory or stack, a library's AssertionError) stops the running query and removes the build the same way, best
  * effort, and is then thrown unchanged: the lease is released on the way out, and a query left running could
  * create its table and files beside the next build. Cleanup failures after a
@@ -617,6 +618,18 @@ public final class GoldBuilder {
                     return fail(e.getMessage() + unreadNote(live) + "; build " + build.value() + " (" + settings.goldDatabase() + "." + table + ") is kept, since readers may "
                             + "already see it; the next build of the model replaces it", Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state()));
                 }
+                if (e.step().step().equals("view") && !e.state().equals(AthenaQueries.NOT_STARTED)) {
+                    // FAILED or CANCELLED, on Athena's word; but a catalog update can land with its answer lost to
+                    // Athena, whose retry then fails the query ("already exists"). Removed under a view that selects
+                    // from it, the build would leave readers on a dropped table: where the view points is read first.
+                    Optional<String> landed = swapLanded();
+                    if (landed.isPresent()) {
+                        return fail(e.getMessage() + unreadNote(live) + "; " + landed.get() + ", so build " + build.value() + " (" + settings.goldDatabase() + "." + table
+                                + ") is kept, and the record before the swap naming it: the next invocation records it if the view selects from it, and the"
+                                + " next build of the model replaces it otherwise", Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state(),
+                                "reason", e.reason()));
+                    }
+                }
                 String notPutBack = putBackReplacedRecord();
                 discard(e);
                 return fail(e.getMessage() + unreadNote(live) + keptPrevious() + notPutBack, Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state(), "reason", e.reason()));
@@ -703,6 +716,23 @@ public final class GoldBuilder {
             log.info("gold model built and swapped into its view", fields);
             return new ModelOutcome(model.name(), ModelOutcome.Status.BUILT, Optional.of(build.value()), partitions, queries, bytesScanned,
                     secondsSince(started), Optional.empty());
+        }
+
+        /**
+         * After a view swap Athena reports FAILED or CANCELLED: why the build must be kept nonetheless (the view selects
+         * from it, or which build it selects from could not be read), or empty when the view is shown not to have moved.
+         */
+        private Optional<String> swapLanded() {
+            LiveView after = liveView(model, build);
+            if (!after.read()) {
+                return Optional.of("which build the view selects from could not be read after it (" + after.unreadBecause().orElseThrow() + ")");
+            }
+            if (after.build().equals(Optional.of(build))) {
+                log.warn("gold model's view swap reported as failed by Athena, but the view selects from its build: the swap landed, and the build is kept",
+                        Map.of("model", model.name(), "buildId", build.value(), "table", settings.goldDatabase() + "." + table));
+                return Optional.of("yet the view selects from it (the swap landed)");
+            }
+            return Optional.empty();
         }
 
         /** Whether the model's state now is {@code written}: a write S3 answered with an error may have landed. */

@@ -642,6 +642,84 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * Athena reports the swap FAILED although its catalog update landed: Athena's own Glue call answered late and
+     * its retry found the view it had just written ("already exists"), the way a metastore call whose answer is lost
+     * fails a DDL that took effect (trinodb/trino#15174, #12537). The build was removed on Athena's word, its table
+     * dropped and files deleted under a view that selected from it, and the record put back. Which build the view
+     * selects from is now read first: this one, so it is kept, with the record naming it, and the next invocation
+     * records it with no query.
+     */
+    @Test
+    void aViewSwapAthenaReportsFailedButThatLandedKeepsItsBuild() throws IOException {
+        String previous = firstBuildOfProductTotals();
+        FailingQueryAthena athena = new FailingQueryAthena(lake.athena(), sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains("product_totals"),
+                view -> {
+                    leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow());
+                    lake.addViewVersion("product_totals", newBuildTable());
+                },
+                sql -> "GENERIC_INTERNAL_ERROR: Table already exists: product_totals (Service: AWSGlue; Status Code: 400; Error Code: AlreadyExistsException)");
+
+        GoldBuildException failure = assertThrows(GoldBuildException.class,
+                () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+
+        String table = newBuildTable();
+        String build = table.substring("product_totals__".length());
+        assertTrue(failure.getMessage().contains("FAILED") && failure.getMessage().contains("selects from it") && failure.getMessage().contains("is kept"),
+                failure.getMessage());
+        assertTrue(lake.goldTables().contains(table), "the table the view selects from stays: " + lake.goldTables());
+        assertTrue(lake.goldKeys().stream().anyMatch(key -> key.contains("/" + build + "/")), "and its files: " + lake.goldKeys());
+        assertEquals(build, lake.swapRecord("product_totals").orElseThrow().get("current").get("buildId").asText(), "the record before the swap names it");
+        int queriesBefore = lake.athenaSql().size();
+
+        Map<String, Object> next = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        assertEquals(Map.of("product_totals", "unchanged " + build), next, "recorded, not built again");
+        assertEquals(List.of(), lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()));
+        assertEquals(build, lake.currentBuild("product_totals"));
+        assertEquals(previous, lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+    }
+
+    /** A swap Athena reports FAILED when where the view points cannot be read after it (Glue's 500): it may have landed, so its build is kept. */
+    @Test
+    void aViewSwapAthenaReportsFailedWhoseViewCannotBeReadAfterKeepsItsBuild() throws IOException {
+        firstBuildOfProductTotals();
+        AtomicBoolean swapSent = new AtomicBoolean();
+        FailingQueryAthena athena = new FailingQueryAthena(lake.athena(), sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains("product_totals"),
+                view -> swapSent.set(true), sql -> "GENERIC_INTERNAL_ERROR: Table already exists: product_totals");
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); GlueClient glue = glueThrough(proxy)) {
+            Injection unreadableView = proxy.inject(request -> swapSent.get() && "AWSGlue.GetTable".equals(request.headers().get("x-amz-target")), Fault.status(500), 100);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), lake.s3(), glue, athena, lake.models(), lake.log(), lake.recordingSleeper());
+
+            GoldBuildException failure = assertThrows(GoldBuildException.class, () -> handler.handleRequest(Map.of("models", List.of("product_totals")), null));
+
+            assertTrue(failure.getMessage().contains("could not be read after it") && failure.getMessage().contains("is kept"), failure.getMessage());
+            assertTrue(unreadableView.hits() > 0, unreadableView.toString());
+        }
+        String build = newBuildTable().substring("product_totals__".length());
+        assertTrue(lake.recorder().calls().stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(build)), lake.recorder().calls().toString());
+        assertEquals(build, lake.swapRecord("product_totals").orElseThrow().get("current").get("buildId").asText(), "the record before the swap names it");
+    }
+
+    /** A swap Athena reports FAILED whose view did not move (read after it) removes its build, as before: readers keep the previous one. */
+    @Test
+    void aViewSwapAthenaReportsFailedThatDidNotLandRemovesItsBuild() throws IOException {
+        String previous = firstBuildOfProductTotals();
+        JsonNode recordBefore = lake.swapRecord("product_totals").orElseThrow();
+        FailingQueryAthena athena = new FailingQueryAthena(lake.athena(), sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains("product_totals"),
+                view -> leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((first, second) -> second).orElseThrow()),
+                sql -> "GENERIC_INTERNAL_ERROR: Insufficient Lake Formation permission(s) on product_totals");
+
+        GoldBuildException failure = assertThrows(GoldBuildException.class,
+                () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+
+        String table = newBuildTable();
+        assertTrue(failure.getMessage().contains("FAILED") && failure.getMessage().contains("readers keep its previous build"), failure.getMessage());
+        assertTrue(!lake.goldTables().contains(table), "the build's table is removed: " + lake.goldTables());
+        assertEquals(recordBefore, lake.swapRecord("product_totals").orElseThrow(), "the record before the swap is put back");
+        assertEquals(previous, lake.currentBuild("product_totals"));
+    }
+
+    /**
      * The view's start reached Athena and its answer was lost (a 500 after the swap ran); the SDK's retry was
      * throttled (400). The last answer is a refusal, but the swap may have happened: the build the view may
      * point at is kept, and the failure says its start is unknown, not that it never started.
