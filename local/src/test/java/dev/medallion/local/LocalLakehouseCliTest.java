@@ -433,6 +433,43 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("\nquoted_all: "), "a column named all, quoted, is grouped by: " + outcome.out());
     }
 
+    /**
+     * DuckDB reads a quoted text compared with a timestamp or a date as one; Athena (Trino) converts no text for a
+     * comparison and fails the query ("Cannot apply operator: timestamp(3) >= varchar(10)"), so a filter on a day
+     * built locally and failed once deployed. It is refused at the text, with the literal to write; a text compared
+     * with a text column, in a comparison, BETWEEN or IN, and a typed literal (DATE '…') still build.
+     */
+    @Test
+    void aTextComparedWithATimestampOrANumberIsRefusedAtItsPlace() throws Exception {
+        Path models = models("since_march", "one_customer", "few_items", "typed_since_march");
+        String sinceMarch = "SELECT transaction_id FROM ${silver_database}.sales WHERE \"timestamp\" >= '2026-03-01' AND region IN ('north', 'south')";
+        Files.writeString(models.resolve("since_march.sql"), "-- sources: sales\n" + sinceMarch + "\n");
+        String oneCustomer = "SELECT transaction_id FROM ${silver_database}.sales WHERE region <> 'west' AND customer_id = '42'";
+        Files.writeString(models.resolve("one_customer.sql"), "-- sources: sales\n" + oneCustomer + "\n");
+        String fewItems = "SELECT transaction_id FROM ${silver_database}.sales s WHERE s.quantity NOT IN (1, '2')";
+        Files.writeString(models.resolve("few_items.sql"), "-- sources: sales\n" + fewItems + "\n");
+        Files.writeString(models.resolve("typed_since_march.sql"), "-- sources: sales\n"
+                + "SELECT transaction_id FROM ${silver_database}.sales WHERE \"timestamp\" >= TIMESTAMP '2026-03-01 00:00:00'"
+                + " AND region BETWEEN 'a' AND 'z' AND region <> 'west' AND upper(region) IN ('NORTH', 'SOUTH') AND customer_id = 42\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which DuckDB converts and Athena (Trino) does not: it converts no text for a comparison and fails the query"
+                + " (Cannot apply operator, or IN value and list items must be the same type); write ";
+        assertEquals(List.of(
+                "error: gold model since_march compares a timestamp with the text '2026-03-01' at " + models.resolve("since_march.sql") + ":2:"
+                        + (sinceMarch.indexOf("'2026-03-01'") + 1) + athena + "TIMESTAMP '2026-03-01 00:00:00' (a literal of the timestamp's type), or compare"
+                        + " text with text (CAST(x AS VARCHAR))",
+                "error: gold model one_customer compares a number (BIGINT) with the text '42' at " + models.resolve("one_customer.sql") + ":2:"
+                        + (oneCustomer.indexOf("'42'") + 1) + athena + "42 (a number, without quotes), or compare text with text (CAST(x AS VARCHAR))",
+                "error: gold model few_items compares a number (BIGINT) with the text '2' at " + models.resolve("few_items.sql") + ":2:"
+                        + (fewItems.indexOf("'2'") + 1) + athena + "2 (a number, without quotes), or compare text with text (CAST(x AS VARCHAR))"),
+                errors(outcome), outcome.err());
+        assertFalse(Files.exists(directory.resolve("lake/gold/since_march")), "no table is left of a model refused");
+        assertTrue(outcome.out().contains("\ntyped_since_march: "), "typed literals, and texts compared with text, build: " + outcome.out());
+    }
+
     /** DuckDB counts count_if into a HUGEINT, as it sums; the advice is count_if's own, not SUM's. */
     @Test
     void aCountIfColumnOfDuckDbsHugeintIsToldToCastCountIf() throws Exception {

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -121,6 +122,7 @@ public final class GoldBuilder implements AutoCloseable {
         try {
             List<Column> columns = describe(select);
             athena.checkColumns(model, parsed, columns);
+            checkTextComparisons(model, parsed);
             deleteRecursively(directory);
             write(select, model.partitionedBy(), directory);
             List<Path> files = parquetFiles(directory);
@@ -186,6 +188,25 @@ public final class GoldBuilder implements AutoCloseable {
                 + " is a function of Athena's (Trino's) that DuckDB lacks, so local cannot run this model, which Athena can: try it in Athena,"
                 + " or write it with functions both engines have (a month: CAST(date_trunc('month', x) AS DATE); see gold-ctas/README.md, One SELECT for Athena and DuckDB)"
                 + message.substring(missing.end());
+    }
+
+    /**
+     * Refuses, at its place, a quoted text compared with a value that is not text, which DuckDB converts and Athena
+     * fails the query on: each such text's probe ({@link TextComparison}) is prepared, not run, and DuckDB refuses it
+     * only then. A probe that fails otherwise says nothing of the model, which DuckDB has just planned as written.
+     */
+    private void checkTextComparisons(GoldModel model, io.trino.sql.tree.Statement parsed) throws GoldModelException {
+        for (TextComparison comparison : TextComparison.in(model.select(), parsed)) {
+            try (PreparedStatement statement = connection.prepareStatement(comparison.probe(SILVER_SCHEMA))) {
+                statement.getMetaData();
+            }
+            catch (SQLException e) {
+                Optional<String> type = TextComparison.comparedType(ErrorMessages.describe(e));
+                if (type.isPresent()) {
+                    throw new GoldModelException(model.name(), comparison.problem(type.get(), model));
+                }
+            }
+        }
     }
 
     /** The SELECT's columns, from DuckDB's plan of it: prepared, not run. */

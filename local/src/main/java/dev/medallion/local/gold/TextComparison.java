@@ -1,0 +1,268 @@
+package dev.medallion.local.gold;
+
+import dev.medallion.gold.model.GoldModel;
+import io.trino.sql.tree.BetweenPredicate;
+import io.trino.sql.tree.ComparisonExpression;
+import io.trino.sql.tree.DefaultTraversalVisitor;
+import io.trino.sql.tree.Expression;
+import io.trino.sql.tree.InListExpression;
+import io.trino.sql.tree.InPredicate;
+import io.trino.sql.tree.Node;
+import io.trino.sql.tree.NodeLocation;
+import io.trino.sql.tree.Statement;
+import io.trino.sql.tree.StringLiteral;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A quoted text a model compares with something ({@code "timestamp" >= '2026-03-01'}, {@code customer_id = '42'},
+ * {@code x IN ('1', '2')}, {@code x BETWEEN '1' AND '9'}), and the SELECT that tells whether that something is text.
+ * <p>
+ * DuckDB reads such a text as a value of the other side's type, so the model builds locally; Athena (Trino)
+ * converts no text for a comparison and fails the query ({@code Cannot apply operator: timestamp(3) >= varchar(10)};
+ * github.com/trinodb/trino/issues/7334, and its maintainers on keeping it so: github.com/trinodb/trino/pull/12431).
+ * DuckDB refuses an ordering comparison, or a BETWEEN, of a non-text value with a <em>typed</em> text, at binding
+ * ({@code Cannot compare values of type DATE and type VARCHAR}), where its equality and IN still convert one. So the
+ * probe is the model's SELECT with this one text typed, {@code CAST('…' AS VARCHAR)}, and its comparison made an
+ * ordering one ({@code >=} for {@code =}, {@code <>}; {@code >= text} for {@code IN (…)}): prepared, not run,
+ * it fails on that message exactly when the other side is not text.
+ *
+ * @param literal the text as written, quotes included ({@code '2026-03-01'})
+ * @param value the text's value
+ * @param line the text's line in the SELECT, from 1
+ * @param column the text's column on that line, from 1
+ * @param probe the model's SELECT, with {@link GoldModel#SILVER_DATABASE} still in it, made to fail if the other side is not text
+ */
+record TextComparison(String literal, String value, int line, int column, String probe) {
+    /** DuckDB's refusal of a typed text compared with another type, in either order, or mixed in a BETWEEN. */
+    private static final Pattern NOT_TEXT = Pattern.compile("Cannot (?:compare|mix) values of type (.+?) and (?:type )?(.+?)(?: in BETWEEN clause)? - an explicit cast is required");
+    private static final Pattern NUMBER = Pattern.compile("(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|DOUBLE|FLOAT|REAL|DECIMAL.*)");
+    private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+    TextComparison {
+        requireNonNull(literal, "literal is null");
+        requireNonNull(value, "value is null");
+        requireNonNull(probe, "probe is null");
+    }
+
+    /**
+     * Every text compared in the statement, in the order of the SELECT. {@code statement} is {@code select} as
+     * parsed, with a schema name as long as the placeholder, so that places in it are places in {@code select}.
+     */
+    static List<TextComparison> in(String select, Statement statement) {
+        requireNonNull(select, "select is null");
+        List<TextComparison> comparisons = new ArrayList<>();
+        Lines lines = new Lines(select);
+        new DefaultTraversalVisitor<Void>() {
+            @Override
+            protected Void visitComparisonExpression(ComparisonExpression node, Void context) {
+                if (node.getOperator() != ComparisonExpression.Operator.IS_DISTINCT_FROM) {
+                    for (Expression operand : List.of(node.getLeft(), node.getRight())) {
+                        if (operand instanceof StringLiteral text) {
+                            // The node's place is its operator's: =, <>, !=, <, <=, > or >=.
+                            lines.offset(node).ifPresent(operator -> {
+                                int length = select.startsWith("<>", operator) || select.startsWith("!=", operator)
+                                        || select.startsWith("<=", operator) || select.startsWith(">=", operator) ? 2 : 1;
+                                probe(text, new Edit(operator, operator + length, ">=")).ifPresent(comparisons::add);
+                            });
+                        }
+                    }
+                }
+                return super.visitComparisonExpression(node, context);
+            }
+
+            @Override
+            protected Void visitBetweenPredicate(BetweenPredicate node, Void context) {
+                for (Expression operand : List.of(node.getValue(), node.getMin(), node.getMax())) {
+                    if (operand instanceof StringLiteral text) {
+                        probe(text).ifPresent(comparisons::add);
+                    }
+                }
+                return super.visitBetweenPredicate(node, context);
+            }
+
+            @Override
+            protected Void visitInPredicate(InPredicate node, Void context) {
+                if (node.getValueList() instanceof InListExpression list) {
+                    // The node's place is its IN (or NOT IN); the list runs from the parenthesis after it to the one closing it.
+                    Optional<Integer> in = lines.offset(node);
+                    Optional<Integer> open = in.map(at -> select.indexOf('(', at)).filter(at -> at >= 0);
+                    Optional<Integer> close = open.flatMap(at -> closing(select, at));
+                    for (Expression item : list.getValues()) {
+                        Optional<Integer> start = item instanceof StringLiteral && close.isPresent() ? lines.offset(item) : Optional.empty();
+                        Optional<Integer> end = start.flatMap(at -> end(select, at));
+                        if (end.isPresent()) {
+                            String written = select.substring(start.get(), end.get());
+                            comparisons.add(new TextComparison(written, ((StringLiteral) item).getValue(), lineOf(item), columnOf(item),
+                                    apply(select, List.of(new Edit(in.get(), close.get() + 1, ">= CAST(" + written + " AS VARCHAR)")))));
+                        }
+                    }
+                }
+                return super.visitInPredicate(node, context);
+            }
+
+            private Optional<TextComparison> probe(StringLiteral text, Edit... others) {
+                return lines.offset(text).flatMap(start -> end(select, start).map(end -> {
+                    List<Edit> edits = new ArrayList<>(List.of(others));
+                    String written = select.substring(start, end);
+                    edits.add(new Edit(start, end, "CAST(" + written + " AS VARCHAR)"));
+                    return new TextComparison(written, text.getValue(), lineOf(text), columnOf(text), apply(select, edits));
+                }));
+            }
+        }.process(statement, null);
+        comparisons.sort(Comparator.comparingInt(TextComparison::line).thenComparingInt(TextComparison::column));
+        return comparisons;
+    }
+
+    /** The probe, with the silver schema's name in place of the placeholder, as {@link GoldModel#select(String)} gives the SELECT. */
+    String probe(String silverSchema) {
+        return probe.replace(GoldModel.SILVER_DATABASE, silverSchema);
+    }
+
+    /** The type DuckDB says the text was compared with, from its refusal of the probe; empty for any other failure. */
+    static Optional<String> comparedType(String duckDbMessage) {
+        Matcher refused = NOT_TEXT.matcher(duckDbMessage);
+        if (!refused.find()) {
+            return Optional.empty();
+        }
+        String first = refused.group(1).strip();
+        String second = refused.group(2).strip();
+        return first.equals("VARCHAR") == second.equals("VARCHAR") ? Optional.empty() : Optional.of(first.equals("VARCHAR") ? second : first);
+    }
+
+    /** Why Athena fails the comparison of this text with a value of {@code type} (DuckDB's name of it), and what to write instead. */
+    String problem(String type, GoldModel model) {
+        String kind;
+        String instead;
+        if (type.startsWith("TIMESTAMP")) {
+            kind = "a timestamp";
+            instead = "TIMESTAMP '" + value.replace("'", "''") + (DAY.matcher(value).matches() ? " 00:00:00" : "") + "' (a literal of the timestamp's type)";
+        }
+        else if (type.equals("DATE")) {
+            kind = "a date";
+            instead = "DATE " + literal + " (a literal of the date's type)";
+        }
+        else if (NUMBER.matcher(type).matches()) {
+            kind = "a number (" + type + ")";
+            instead = value.strip() + " (a number, without quotes)";
+        }
+        else if (type.equals("BOOLEAN")) {
+            kind = "a boolean";
+            instead = value.strip().toLowerCase(Locale.ROOT) + " (true or false, without quotes)";
+        }
+        else {
+            kind = "a " + type;
+            instead = "CAST(" + literal + " AS " + type + ")";
+        }
+        return "compares " + kind + " with the text " + literal + " at " + model.position(line, column)
+                + ", which DuckDB converts and Athena (Trino) does not: it converts no text for a comparison and fails the query"
+                + " (Cannot apply operator, or IN value and list items must be the same type); write " + instead
+                + ", or compare text with text (CAST(x AS VARCHAR))";
+    }
+
+    private static int lineOf(Node node) {
+        return node.getLocation().map(NodeLocation::getLineNumber).orElse(1);
+    }
+
+    private static int columnOf(Node node) {
+        return node.getLocation().map(NodeLocation::getColumnNumber).orElse(1);
+    }
+
+    /** Where a quoted text starting at {@code start} ends (after its closing quote; a doubled quote is inside it); empty for another form. */
+    private static Optional<Integer> end(String sql, int start) {
+        if (start >= sql.length() || sql.charAt(start) != '\'') {
+            // U&'…' and the like: not probed.
+            return Optional.empty();
+        }
+        int i = start + 1;
+        while (i < sql.length()) {
+            if (sql.charAt(i) == '\'') {
+                if (i + 1 < sql.length() && sql.charAt(i + 1) == '\'') {
+                    i += 2;
+                    continue;
+                }
+                return Optional.of(i + 1);
+            }
+            i++;
+        }
+        return Optional.empty();
+    }
+
+    /** The parenthesis closing the one at {@code open}, past texts, quoted names and comments. */
+    private static Optional<Integer> closing(String sql, int open) {
+        int depth = 0;
+        int i = open;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = sql.indexOf(c, i + 1);
+                while (end >= 0 && end + 1 < sql.length() && sql.charAt(end + 1) == c) {
+                    end = sql.indexOf(c, end + 2);
+                }
+                if (end < 0) {
+                    return Optional.empty();
+                }
+                i = end + 1;
+                continue;
+            }
+            if (sql.startsWith("--", i)) {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? sql.length() : end;
+                continue;
+            }
+            if (sql.startsWith("/*", i)) {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? sql.length() : end + 2;
+                continue;
+            }
+            if (c == '(') {
+                depth++;
+            }
+            else if (c == ')' && --depth == 0) {
+                return Optional.of(i);
+            }
+            i++;
+        }
+        return Optional.empty();
+    }
+
+    private static String apply(String sql, List<Edit> edits) {
+        StringBuilder edited = new StringBuilder(sql);
+        edits.stream().sorted(Comparator.comparingInt(Edit::start).reversed())
+                .forEach(edit -> edited.replace(edit.start(), edit.end(), edit.text()));
+        return edited.toString();
+    }
+
+    private record Edit(int start, int end, String text) {}
+
+    /** Offsets of the parser's places (line and column from 1) in the SELECT. */
+    private static final class Lines {
+        private final List<Integer> starts = new ArrayList<>();
+        private final int length;
+
+        Lines(String sql) {
+            starts.add(0);
+            for (int i = 0; i < sql.length(); i++) {
+                if (sql.charAt(i) == '\n') {
+                    starts.add(i + 1);
+                }
+            }
+            length = sql.length();
+        }
+
+        Optional<Integer> offset(Node node) {
+            return node.getLocation()
+                    .filter(location -> location.getLineNumber() >= 1 && location.getLineNumber() <= starts.size())
+                    .map(location -> starts.get(location.getLineNumber() - 1) + location.getColumnNumber() - 1)
+                    .filter(offset -> offset < length);
+        }
+    }
+}
