@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,6 +45,36 @@ class LocalSilverTest {
         BronzeFile refusedFile = new BronzeFile(refused, "people/b.csv", "people");
         String withContract = silver.describe(refusedFile, silver.convert(refusedFile));
         assertTrue(withContract.contains("; the types are the dataset's schema contract's: ") && withContract.contains("_schemas/people.json"), withContract);
+    }
+
+    /**
+     * A file's ingest_date is the day (UTC) of its modification time, the local stand-in for the bronze object's
+     * LastModified (docs/local.md, Silver tables): a file touched later is converted again into the later day's
+     * partition, and its rows leave the earlier one, as a file uploaded again does.
+     */
+    @Test
+    void aFilesIngestDateIsTheDayOfItsModificationTime() throws IOException {
+        LocalSilver silver = new LocalSilver(directory.resolve("silver"), CsvOverrides.none(), Clock.systemUTC());
+        Path file = Files.writeString(Files.createDirectories(directory.resolve("bronze/orders")).resolve("a.csv"), "order_id,amount\n1,2.5\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-15T23:30:00Z")));
+        BronzeFile bronze = new BronzeFile(file, "orders/a.csv", "orders");
+
+        assertEquals("2026-01-15", silver.convert(bronze).manifest().ingestDate());
+        assertTrue(parquetUnder(directory.resolve("silver/orders/ingest_date=2026-01-15")), "the first conversion's partition");
+
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-03-02T08:00:00Z")));
+        assertEquals("2026-03-02", silver.convert(bronze).manifest().ingestDate());
+        assertTrue(parquetUnder(directory.resolve("silver/orders/ingest_date=2026-03-02")), "the touched file's partition");
+        assertFalse(parquetUnder(directory.resolve("silver/orders/ingest_date=2026-01-15")), "the rows left the earlier day's partition");
+    }
+
+    private static boolean parquetUnder(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.anyMatch(path -> path.getFileName().toString().endsWith(".parquet"));
+        }
     }
 
     /**
