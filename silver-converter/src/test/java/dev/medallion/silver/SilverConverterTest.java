@@ -39,6 +39,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -263,6 +264,28 @@ class SilverConverterTest {
         assertEquals(List.of(LocalDateTime.of(2018, 5, 18, 3, 6, 22, 446_000_000), LocalDateTime.of(2018, 5, 18, 3, 6, 22),
                         LocalDateTime.of(2018, 5, 18, 3, 6, 22), LocalDateTime.of(2018, 5, 18, 3, 6, 22)),
                 rows.stream().map(row -> row.get("created_at")).toList());
+    }
+
+    @Test
+    void aRailsExportsTimestampsAreATimestampColumnAtTheRightInstants() throws IOException {
+        // Ruby's Time#to_s and Rails' TimeWithZone#to_s: a space before the offset, " UTC" for a time in UTC. Such a column
+        // was string, with no word of why, and such a value in a timestamp column was quarantined as "not a timestamp".
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        Manifest manifest = convert(converter, "signups/a.csv",
+                "id,created_at\n1,2025-03-01 10:00:00 +0200\n2,2025-03-01 08:00:00 UTC\n3,2025-03-01 03:00:00 -0500\n", MODIFIED).manifest();
+
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.TIMESTAMP), manifest.columns().stream().map(Column::type).toList());
+        assertEquals(0, manifest.rowsQuarantined());
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));
+        // One instant, written three ways, stored in UTC.
+        assertEquals(Collections.nCopies(3, LocalDateTime.of(2025, 3, 1, 8, 0)), rows.stream().map(row -> row.get("created_at")).toList());
+
+        // A dataset whose contract types the column timestamp (from values written as ISO 8601) takes the form as well.
+        convert(converter, "logins/a.csv", "id,at\n1,2025-03-01T08:00:00Z\n", MODIFIED);
+        Manifest later = convert(converter, "logins/b.csv", "id,at\n2,2025-03-01 10:00:00 +0200\n3,2025-03-01 08:00:00 UTC\n", MODIFIED).manifest();
+        assertEquals(0, later.rowsQuarantined());
+        assertEquals(Collections.nCopies(2, LocalDateTime.of(2025, 3, 1, 8, 0)),
+                ParquetTestFiles.readAll(silver.resolve(later.parts().get(0).key())).stream().map(row -> row.get("at")).toList());
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * <li>double: decimal or scientific notation, no leading zero before another digit</li>
  * <li>date: {@code yyyy-MM-dd}</li>
  * <li>timestamp: {@code yyyy-MM-dd HH:mm[:ss[.fraction]]}, {@code T} allowed as separator, an optional
- *     {@code Z} (or {@code z}) or an offset {@code ±HH:mm}, {@code ±HHmm} or {@code ±HH} up to ±18:00 (as far as java.time goes); without an
+ *     {@code Z} (or {@code z}) or an offset {@code ±HH:mm}, {@code ±HHmm} or {@code ±HH} up to ±18:00 (as far as java.time goes), the offset
+ *     perhaps after one space, as Ruby writes it, or {@code " UTC"}, as Ruby writes a time in UTC; without an
  *     offset the time is taken as UTC. A bare date is midnight. The fraction has up to 9 digits; silver
  *     holds milliseconds, the precision Athena reads, so digits after the third are cut (.123456 is
  *     .123), the one change of a value the converter makes, and a documented one.</li>
@@ -50,7 +51,7 @@ public final class Values {
     /** A timestamp as {@link #parseTimestamp} reads it, leaving out the checks a refusal can name. */
     private static final Pattern TIMESTAMP = Pattern.compile(
             "(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?<time>[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)(\\.(?<fraction>[0-9]{1,9}))?"
-                    + "(?<zone>[Zz]|[+-](?<hours>[0-9]{2})(:?(?<minutes>[0-5][0-9]))?)?");
+                    + "(?<zone>[Zz]| UTC| ?[+-](?<hours>[0-9]{2})(:?(?<minutes>[0-5][0-9]))?)?");
 
     private Values() {}
 
@@ -452,6 +453,15 @@ public final class Values {
             return Long.MIN_VALUE;
         }
         long offsetMillis = 0;
+        // Ruby's Time#to_s and Rails' TimeWithZone#to_s write "%Y-%m-%d %H:%M:%S %z", a space before the offset, and " UTC"
+        // in its place for a time in UTC: one space, then an offset or UTC, nothing else (not " Z", nor a zone's name).
+        boolean spaced = i + 1 < length && value.charAt(i) == ' ';
+        if (spaced && value.startsWith("UTC", i + 1) && i + 4 == length) {
+            i = length;
+        }
+        else if (spaced && (value.charAt(i + 1) == '+' || value.charAt(i + 1) == '-')) {
+            i++;
+        }
         if (i < length) {
             char zone = value.charAt(i);
             if ((zone == 'Z' || zone == 'z') && i + 1 == length) {

@@ -71,6 +71,8 @@ class TypeInferenceTest {
                 Arguments.of(DOUBLE, new String[] {"89014103211118510720", "1e3"}),
                 // Offsets as PostgreSQL writes a timestamptz (+00, -03:30) and Python's %z does (+0200) are timestamps too.
                 Arguments.of(TIMESTAMP, new String[] {"2018-05-18 03:06:22.446039+00", "2018-05-18 04:00:00-03:30", "2026-03-01T10:00:00+0200"}),
+                // Ruby's and Rails' to_s: a space before the offset, " UTC" for a time in UTC.
+                Arguments.of(TIMESTAMP, new String[] {"2026-03-01 10:00:00 +0200", "2026-03-01 09:00:00 UTC", "2026-03-01 11:00:00 -0500"}),
                 // Microseconds, as PostgreSQL and Python export them: a timestamp (cut to Athena's milliseconds).
                 Arguments.of(TIMESTAMP, new String[] {"2026-11-03 14:05:09.123456", "2026-11-03 14:05:10.123999"}),
                 Arguments.of(TIMESTAMP, new String[] {"2026-11-03 14:05:09.123000", "2026-11-03 14:05:10.5"}),
