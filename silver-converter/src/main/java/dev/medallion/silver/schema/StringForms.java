@@ -41,9 +41,9 @@ final class StringForms {
     private static final Pattern SPACE_GROUPED = Pattern.compile("[+-]?([0-9]{1,3}([" + SPACES + "][0-9]{3})+|[0-9]+)([.,][0-9]+)?");
     /**
      * A number with what an amount is written with around it: parentheses for a negative, a currency's sign or its ISO 4217
-     * code before it or after it, set apart by a space or not. The number is then read by the forms of numbers.
+     * code before it or after it, set apart by a space or not (a sign before it too: Dutch and Irish exports write {@code € 1.234,56}). The number is then read by the forms of numbers.
      */
-    private static final Pattern AMOUNT = Pattern.compile("(?<open>\\(?)(?<sign>[+-]?)(?:(?<before>[$€£¥]|[A-Z]{3}[ \\u00A0])(?<signAfter>[+-]?))?"
+    private static final Pattern AMOUNT = Pattern.compile("(?<open>\\(?)(?<sign>[+-]?)(?:(?<before>[$€£¥][ \\u00A0]?|[A-Z]{3}[ \\u00A0])(?<signAfter>[+-]?))?"
             + "(?<number>[0-9]([0-9.," + SPACES + "]*[0-9])?)(?<after>[" + SPACES + "]?[$€£¥]|[ \\u00A0][A-Z]{3})?(?<close>\\)?)");
     /**
      * The codes read as currencies: those most traded, so that a code of three letters before a number ({@code SKU 123}) is
@@ -149,6 +149,8 @@ final class StringForms {
         /** The spaces seen between a currency and its number, and between thousands: the cast removes each. */
         final Set<Character> currencySpaces = new LinkedHashSet<>();
         final Set<Character> groupSpaces = new LinkedHashSet<>();
+        /** Whether a space sets a currency before the number apart from a sign before both ({@code -$ 7.50}): trim would leave it within. */
+        boolean spaceAfterSign;
         boolean percent = true;
         boolean percentSpaced;
         boolean dayFirst = true;
@@ -214,6 +216,7 @@ final class StringForms {
                 amount = false;
                 return;
             }
+            spaceAfterSign = spaceAfterSign || !matcher.group("sign").isEmpty() && before != null && before.length() > 1;
             if (parentheses && accountingExample == null) {
                 accountingExample = value;
             }
@@ -353,7 +356,7 @@ final class StringForms {
             }
             Set<Character> spacesToRemove = new LinkedHashSet<>(groupSpaces);
             spacesToRemove.addAll(currencySpaces);
-            if (groupSpaces.isEmpty() && spacesToRemove.equals(Set.of(' '))) {
+            if (groupSpaces.isEmpty() && spacesToRemove.equals(Set.of(' ')) && !spaceAfterSign) {
                 // A space only between the currency and the number: trim takes it, as it would one around the number.
                 readable = "trim(" + readable + ")";
             }

@@ -62,6 +62,13 @@ class StringColumnHintsTest {
                 Arguments.of(new String[] {"3,50 €", "1.234,00 €", "12 €"}, "CAST(replace(replace(trim(replace(amount, '€', '')), '.', ''), ',', '.') AS decimal(18,2))"),
                 Arguments.of(new String[] {"3,50\u00A0€", "12,00\u00A0€"}, "CAST(replace(replace(replace(replace(amount, '€', ''), chr(160), ''), '.', ''), ',', '.') AS decimal(18,2))"),
                 Arguments.of(new String[] {"12.00 USD", "3.50 USD"}, "CAST(trim(replace(amount, 'USD', '')) AS decimal(18,2))"),
+                // The sign before the number and set apart by a space, as Dutch and Irish exports write euros ("€ 1.234,56").
+                Arguments.of(new String[] {"€ 3,50", "€ 1.234,56", "€ 12"}, "CAST(replace(replace(trim(replace(amount, '€', '')), '.', ''), ',', '.') AS decimal(18,2))"),
+                Arguments.of(new String[] {"$ 1,200.00", "$ 7.50"}, "CAST(replace(trim(replace(amount, '$', '')), ',', '') AS decimal(18,2))"),
+                // A sign before the spaced currency: trim would leave "- 7.50", which DuckDB's cast refuses, so the space is removed.
+                Arguments.of(new String[] {"$ 1,200.00", "-$ 7.50"}, "CAST(replace(replace(replace(amount, '$', ''), ' ', ''), ',', '') AS decimal(18,2))"),
+                Arguments.of(new String[] {"-EUR 7.50", "EUR 12.00"}, "CAST(replace(replace(amount, 'EUR', ''), ' ', '') AS decimal(18,2))"),
+                Arguments.of(new String[] {"€\u00A03,50", "€\u00A012,00"}, "CAST(replace(replace(replace(replace(amount, '€', ''), chr(160), ''), '.', ''), ',', '.') AS decimal(18,2))"),
                 // A negative amount in parentheses, the currency within.
                 Arguments.of(new String[] {"($12.50)", "$3.00", "-$1.25"}, "CAST(replace(replace(replace(amount, '$', ''), '(', '-'), ')', '') AS decimal(18,2))"),
                 // Accounting negatives.
