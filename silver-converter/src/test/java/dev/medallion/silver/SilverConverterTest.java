@@ -39,6 +39,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
@@ -264,6 +265,24 @@ class SilverConverterTest {
         assertEquals(List.of(LocalDateTime.of(2018, 5, 18, 3, 6, 22, 446_000_000), LocalDateTime.of(2018, 5, 18, 3, 6, 22),
                         LocalDateTime.of(2018, 5, 18, 3, 6, 22), LocalDateTime.of(2018, 5, 18, 3, 6, 22)),
                 rows.stream().map(row -> row.get("created_at")).toList());
+    }
+
+    @Test
+    void aPandasExportOfAnIntegerColumnWithAMissingValueFitsABigintContract() throws IOException {
+        // pandas writes an int column that holds a NaN as floats (5.0): every row of such a file was quarantined as
+        // "not a bigint (a number with a fraction or an exponent)" by the contract the dataset's first file gave.
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        Manifest first = convert(converter, "stock/a.csv", "sku,qty\n1,5\n2,7\n", MODIFIED).manifest();
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.BIGINT), first.columns().stream().map(Column::type).toList());
+
+        Manifest later = convert(converter, "stock/b.csv", "sku,qty\n3,5.0\n4,\n5,12.0\n6,2.5\n", MODIFIED).manifest();
+        assertEquals(1, later.rowsQuarantined(), "2.5 is no whole number, and stays refused");
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(later.parts().get(0).key()));
+        assertEquals(Arrays.asList(5L, null, 12L), rows.stream().map(row -> row.get("qty")).toList());
+
+        // Inference is unchanged: a first file of such values makes a double column, as they say.
+        Manifest floats = convert(converter, "levels/a.csv", "sku,qty\n1,5.0\n2,7.0\n", MODIFIED).manifest();
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.DOUBLE), floats.columns().stream().map(Column::type).toList());
     }
 
     @Test

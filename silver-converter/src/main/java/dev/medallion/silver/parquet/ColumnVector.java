@@ -179,7 +179,7 @@ abstract sealed class ColumnVector {
                 values[row] = millis;
                 return millis != Long.MIN_VALUE;
             }
-            if (!Values.parseBigint(text, scratch)) {
+            if (!Values.parseBigintValue(text, scratch)) {
                 return false;
             }
             values[row] = scratch[0];

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * padding, so a value holding one is refused, not read as the number beside it.
  * <ul>
  * <li>boolean: {@code true} or {@code false}, any case of those ASCII letters</li>
- * <li>bigint: an optional sign and up to 19 digits, no leading zero ({@code 007} is a code, kept as text)</li>
+ * <li>bigint: an optional sign and up to 19 digits, no leading zero ({@code 007} is a code, kept as text); a bigint column
+ *     also takes one followed by a fraction of zeros ({@code 5.0}, {@link #parseBigintValue})</li>
  * <li>double: decimal or scientific notation, no leading zero before another digit</li>
  * <li>date: {@code yyyy-MM-dd}</li>
  * <li>timestamp: {@code yyyy-MM-dd HH:mm[:ss[.fraction]]}, {@code T} allowed as separator, an optional
@@ -203,6 +204,31 @@ public final class Values {
 
     public static boolean isBigint(String text) {
         return parseBigint(text, new long[1]);
+    }
+
+    /**
+     * Parses what a {@code bigint} column takes into {@code out[0]}: a bigint, or one written with a fraction of zeros alone
+     * ({@code 5.0}), as pandas writes an integer column that holds a missing value (it makes the column float, and writes each
+     * whole number with {@code .0}). Such a number loses nothing as a bigint, and refused, every row of an export with one empty
+     * field would be quarantined by the contract the dataset's first file gave. Inference reads it as a double still
+     * ({@link #isBigint}): in a first file it says the column is one of measures.
+     */
+    public static boolean parseBigintValue(String text, long[] out) {
+        int start = trimmedStart(text);
+        int end = trimmedEnd(text, start);
+        int point = text.indexOf('.', start);
+        if (point < 0 || point >= end) {
+            return parseBigint(text, out);
+        }
+        if (point + 1 == end) {
+            return false;
+        }
+        for (int i = point + 1; i < end; i++) {
+            if (text.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return parseBigint(text.substring(start, point), out);
     }
 
     /** Parses into {@code out[0]}; returns false when the text is not a bigint. */

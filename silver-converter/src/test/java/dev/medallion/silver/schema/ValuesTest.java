@@ -61,6 +61,26 @@ class ValuesTest {
             return out[0];
         }
 
+        /**
+         * pandas writes an integer column holding a missing value as floats, 5.0 beside an empty field: a bigint column takes
+         * such a whole number, which loses nothing, as the number it is. Inference does not: 5.0 says the column is a double's.
+         */
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @CsvSource({"5.0, 5", "5.00, 5", "-12.0, -12", "0.0, 0", "-0.0, 0", " 7.0 , 7", "9223372036854775807.0, 9223372036854775807",
+                "-9223372036854775808.000, -9223372036854775808", "5, 5"})
+        void aBigintColumnTakesAWholeNumberWrittenWithAFractionOfZeros(String text, long expected) {
+            long[] out = {Long.MIN_VALUE + 1};
+            assertTrue(Values.parseBigintValue(text, out), () -> "'" + text + "' should be taken by a bigint column");
+            assertEquals(expected, out[0]);
+            assertEquals(text.trim().indexOf('.') < 0, Values.isBigint(text), () -> "inference reads '" + text + "' as before");
+        }
+
+        @ParameterizedTest(name = "[{index}] ''{0}''")
+        @ValueSource(strings = {"5.5", "5.01", "5.", ".0", "5e0", "1.0e3", "007.0", "00.0", "9223372036854775808.0", "5.0.0", "5,0", "-", "5.0x", "+.0"})
+        void aBigintColumnRefusesEveryOtherFraction(String text) {
+            assertFalse(Values.parseBigintValue(text, new long[1]), () -> "'" + text + "' should not be taken by a bigint column");
+        }
+
         @Test
         void bounds() {
             assertEquals(Long.MAX_VALUE, parse("9223372036854775807"));
