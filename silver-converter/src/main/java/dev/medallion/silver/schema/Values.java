@@ -214,13 +214,14 @@ public final class Values {
      * ({@link #isBigint}): in a first file it says the column is one of measures.
      */
     public static boolean parseBigintValue(String text, long[] out) {
+        // A bigint first: the fraction is looked for only in a value that is not one, off the path of every other value.
+        if (parseBigint(text, out)) {
+            return true;
+        }
         int start = trimmedStart(text);
         int end = trimmedEnd(text, start);
         int point = text.indexOf('.', start);
-        if (point < 0 || point >= end) {
-            return parseBigint(text, out);
-        }
-        if (point + 1 == end) {
+        if (point < 0 || point + 1 >= end) {
             return false;
         }
         for (int i = point + 1; i < end; i++) {
