@@ -332,8 +332,9 @@ variable "silver_csv_delimiters" {
   nullable    = false
 
   validation {
-    condition     = var.silver_csv_delimiters == "" || can(regex("^[^,:]+:(?i:comma|semicolon|tab|pipe)(,[^,:]+:(?i:comma|semicolon|tab|pipe))*$", var.silver_csv_delimiters))
-    error_message = "silver_csv_delimiters must be empty or dataset:delimiter pairs separated by commas, the delimiter one of comma, semicolon, tab or pipe."
+    # A dataset that is blank (" :tab") stops the converter at start, as SilverSettings.parseDelimiters refuses it.
+    condition     = var.silver_csv_delimiters == "" || can(regex("^[^,:]*[^,:\\s][^,:]*:(?i:comma|semicolon|tab|pipe)(,[^,:]*[^,:\\s][^,:]*:(?i:comma|semicolon|tab|pipe))*$", var.silver_csv_delimiters))
+    error_message = "silver_csv_delimiters must be empty or dataset:delimiter pairs separated by commas, each naming a dataset (not blank), the delimiter one of comma, semicolon, tab or pipe (e.g. \"legacy_orders:pipe,eu_sales:semicolon\"); the converter stops at start on a blank dataset, failing every conversion."
   }
 }
 
@@ -344,8 +345,9 @@ variable "silver_csv_encodings" {
   nullable    = false
 
   validation {
-    condition     = var.silver_csv_encodings == "" || can(regex("^[^,:]+:[A-Za-z0-9][A-Za-z0-9._:+-]*(,[^,:]+:[A-Za-z0-9][A-Za-z0-9._:+-]*)*$", var.silver_csv_encodings))
-    error_message = "silver_csv_encodings must be empty or dataset:charset pairs separated by commas, the charset a Java charset name such as windows-1252, ISO-8859-1, UTF-8 or UTF-16LE."
+    # A dataset that is blank (" :cp1252") stops the converter at start, as SilverSettings.parseEncodings refuses it.
+    condition     = var.silver_csv_encodings == "" || can(regex("^[^,:]*[^,:\\s][^,:]*:[A-Za-z0-9][A-Za-z0-9._:+-]*(,[^,:]*[^,:\\s][^,:]*:[A-Za-z0-9][A-Za-z0-9._:+-]*)*$", var.silver_csv_encodings))
+    error_message = "silver_csv_encodings must be empty or dataset:charset pairs separated by commas, each naming a dataset (not blank), the charset a Java charset name such as windows-1252, ISO-8859-1, UTF-8 or UTF-16LE (e.g. \"legacy_orders:windows-1252\"); the converter stops at start on a blank dataset, failing every conversion."
   }
 }
 

@@ -132,6 +132,39 @@ class ConverterSettingsPlanIT {
     }
 
     /**
+     * CSV_DELIMITERS and CSV_ENCODINGS entries whose dataset is blank (" :tab", a name deleted and its
+     * colon left) stop the converter at start, failing every conversion, as CSV_NULL_VALUES' do: they
+     * passed the plan, whose patterns took a space for a dataset. Refused now, saying an entry needs a
+     * dataset; a dataset with spaces in it (EU Sales) is still planned as given and read by the converter.
+     */
+    @Test
+    void delimitersAndEncodingsForABlankDatasetFailThePlanAsTheConverterRefusesThem() throws Exception {
+        for (String malformed : List.of(" :tab", "sales:pipe, :tab")) {
+            assertThrows(ConfigurationException.class, () -> SilverSettings.parseDelimiters(SilverSettings.CSV_DELIMITERS, malformed), malformed);
+            PlannedStack.Result refused = stack.plan("-var", "silver_csv_delimiters=" + malformed);
+            assertNotEquals(0, refused.exitCode(), malformed + ": " + refused.output());
+            assertTrue(refused.flattened().contains("silver_csv_delimiters must be empty or dataset:delimiter pairs separated by commas, each"
+                    + " naming a dataset (not blank)"), refused.output());
+        }
+        for (String malformed : List.of(" :windows-1252", "sales:latin1, :cp1252")) {
+            assertThrows(ConfigurationException.class, () -> SilverSettings.parseEncodings(SilverSettings.CSV_ENCODINGS, malformed), malformed);
+            PlannedStack.Result refused = stack.plan("-var", "silver_csv_encodings=" + malformed);
+            assertNotEquals(0, refused.exitCode(), malformed + ": " + refused.output());
+            assertTrue(refused.flattened().contains("silver_csv_encodings must be empty or dataset:charset pairs separated by commas, each"
+                    + " naming a dataset (not blank)"), refused.output());
+        }
+
+        String delimiters = "EU Sales:semicolon, legacy_orders:PIPE";
+        String encodings = "EU Sales:windows-1252, legacy_orders:latin1";
+        JsonNode planned = stack.planJson("-var", "silver_csv_delimiters=" + delimiters, "-var", "silver_csv_encodings=" + encodings);
+        assertEquals(delimiters, planned.at("/variables/silver_csv_delimiters/value").asText());
+        assertEquals(encodings, planned.at("/variables/silver_csv_encodings/value").asText());
+        assertEquals(Map.of("eu_sales", ';', "legacy_orders", '|'), SilverSettings.parseDelimiters(SilverSettings.CSV_DELIMITERS, delimiters));
+        assertEquals(List.of("windows-1252", "ISO-8859-1"),
+                SilverSettings.parseEncodings(SilverSettings.CSV_ENCODINGS, encodings).values().stream().map(Charset::name).toList());
+    }
+
+    /**
      * Lambda's Java runtimes start the JVM with a maximum heap of 85 % of the memory on the command line
      * (-XX:MaxHeapSize=445644k at 512 MB), which JAVA_TOOL_OPTIONS cannot raise; an initial heap above it
      * there stops the JVM before the handler loads, failing every conversion, and passed the plan.
