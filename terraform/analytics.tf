@@ -40,10 +40,13 @@ data "aws_iam_policy_document" "analyst" {
 
   statement {
     sid = "QueryInProjectWorkgroup"
+    # GetQueryResultsStream is no API call: Athena's JDBC and ODBC drivers (SQL clients, BI tools) fetch
+    # results with it, and AWS asks it of whoever uses them (Athena User Guide, JDBC 2.x and 3.x drivers).
     actions = [
       "athena:BatchGetQueryExecution",
       "athena:GetQueryExecution",
       "athena:GetQueryResults",
+      "athena:GetQueryResultsStream",
       "athena:GetWorkGroup",
       "athena:ListQueryExecutions",
       "athena:StartQueryExecution",

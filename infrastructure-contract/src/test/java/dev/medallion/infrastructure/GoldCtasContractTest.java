@@ -663,6 +663,20 @@ class GoldCtasContractTest {
     }
 
     /**
+     * Analysts query from SQL clients (DBeaver, Power BI, Tableau) through Athena's JDBC and ODBC drivers,
+     * which fetch results with athena:GetQueryResultsStream, an action of no API call ("Add the
+     * athena:GetQueryResultsStream policy action to the IAM principals that use the JDBC driver", Athena
+     * User Guide, JDBC 2.x and 3.x drivers): without it the policy served the console and the CLI only.
+     * In the analysts' workgroup, not the builder's.
+     */
+    @Test
+    void analystsMayStreamResultsAsTheJdbcAndOdbcDriversDoInTheirWorkgroupOnly() {
+        List<PolicyStatement> analystPolicy = ContractRules.statements(Repository.rootModule(), "analyst");
+        assertAllowed(analystPolicy, "athena:GetQueryResultsStream", ANALYST_WORKGROUP_ARN);
+        assertDenied(analystPolicy, "athena:GetQueryResultsStream", WORKGROUP_ARN);
+    }
+
+    /**
      * The gold builder's workgroup, the one its ATHENA_WORKGROUP names, must not enforce its
      * configuration when the builder's CTAS names its external_location.
      */
