@@ -64,7 +64,8 @@ import static java.util.Objects.requireNonNull;
  * <li>{@code CREATE OR REPLACE VIEW <model>} over the new table: the one moment readers switch, from a
  *     complete build to a complete build.</li>
  * <li>Record the state (fingerprint, current build, previous build, the request that built it).</li>
- * <li>Remove every other build but the previous one (Glue table and S3 objects) and prune the view's
+ * <li>Remove every other build but the previous one and those a reader's query may still be on ({@link ReadersGrace}):
+ *     Glue table and S3 objects; and prune the view's
  *     old Glue table versions; unless the view could not be read before the swap, when the previous
  *     build is only the recorded one and the build readers were on might be another.</li>
  * </ol>
@@ -87,7 +88,7 @@ public final class GoldBuilder {
     static final Duration MINIMUM_TO_START = SAFETY_MARGIN.plusSeconds(30);
     /**
      * Glue versions kept of each view: the current definition and the one before, which points at the
-     * previous build, the rollback target. Older versions point at builds that no longer exist.
+     * previous build, the rollback target. Older versions point at builds that are gone, or go once no reader can be on them.
      */
     static final int VIEW_VERSIONS_KEPT = 2;
     /**
@@ -388,10 +389,11 @@ public final class GoldBuilder {
      * invocation killed between its CTAS and its swap (a table and files), or after its swap before its
      * cleanup was done (files, perhaps a table), which only the model's next build removed, and that comes
      * only when its inputs change. Kept: the state's current and previous builds, the build the view selects
-     * from (a rollback by hand), and a build started less than {@link #LEFTOVER_MIN_AGE} ago, whose queries
-     * may still be writing. Called under the build lease, so no other invocation builds meanwhile. Nothing
-     * is removed when the view cannot be read: readers may be on any build. A failure is logged: the model's
-     * build is unchanged, and the next invocation tries again.
+     * from (a rollback by hand), a build started less than {@link #LEFTOVER_MIN_AGE} ago, whose queries
+     * may still be writing, and a build a reader's query may still be on ({@link ReadersGrace}). Called under
+     * the build lease, so no other invocation builds meanwhile. Nothing is removed when the view cannot be
+     * read: readers may be on any build. A failure is logged: the model's build is unchanged, and the next
+     * invocation tries again.
      */
     private void removeLeftovers(GoldModel model, BuildState state, Deadline deadline) {
         if (deadline.remaining().compareTo(SAFETY_MARGIN) < 0) {
@@ -415,8 +417,12 @@ public final class GoldBuilder {
             if (state.previous() != null) {
                 kept.add(new BuildId(state.previous().buildId()));
             }
+            // Every build of the model, for which of them a reader's query may still be on.
+            Set<BuildId> known = new TreeSet<>(builds);
+            known.addAll(kept);
             builds.removeAll(kept);
-            Instant youngest = clock.instant().minus(LEFTOVER_MIN_AGE);
+            Instant now = clock.instant();
+            Instant youngest = now.minus(LEFTOVER_MIN_AGE);
             List<BuildId> young = builds.stream().filter(build -> build.startedAt().isAfter(youngest)).toList();
             young.forEach(builds::remove);
             if (builds.isEmpty()) {
@@ -429,6 +435,9 @@ public final class GoldBuilder {
             }
             live.build().filter(build -> !kept.contains(build)).ifPresent(kept::add);
             builds.removeAll(kept);
+            live.build().ifPresent(known::add);
+            List<BuildId> keptForReaders = ReadersGrace.mayStillBeRead(known, now).stream().filter(builds::contains).toList();
+            builds.removeAll(keptForReaders);
             List<String> removed = new ArrayList<>();
             for (BuildId build : builds) {
                 // Catalog first, as after a build: a table whose files are gone would fail queries.
@@ -447,8 +456,10 @@ public final class GoldBuilder {
             fields.put("removedBuilds", removed);
             fields.put("keptBuilds", kept.stream().map(BuildId::value).toList());
             fields.put("tooYoungToRemove", young.stream().map(BuildId::value).toList());
+            fields.put("keptForReaders", keptForReaders.stream().map(BuildId::value).toList());
             fields.put("reason", "no view or build state points at them (neither the state's current or previous build, nor the build the view "
-                    + "selects from), and they started over " + LEFTOVER_MIN_AGE.toHours() + " h ago: left by a build that was killed or timed out "
+                    + "selects from), they started over " + LEFTOVER_MIN_AGE.toHours() + " h ago, and the next newer build over "
+                    + ReadersGrace.GRACE.toMinutes() + " min ago, so no reader's query can still be on them: left by a build that was killed or timed out "
                     + "between its CTAS and its view swap, or after the swap before its cleanup");
             log.info("gold model's leftover builds removed: tables and files no view or build state points at", fields);
         }
@@ -694,7 +705,9 @@ public final class GoldBuilder {
             fields.put(OLDER_BUILDS, "kept");
             try {
                 if (live.read()) {
-                    fields.put("removedBuilds", removeOtherBuilds(previous.map(old -> new BuildId(old.buildId()))));
+                    OtherBuilds others = removeOtherBuilds(previous.map(old -> new BuildId(old.buildId())));
+                    fields.put("removedBuilds", others.removed());
+                    fields.put("keptForReaders", others.keptForReaders());
                     fields.put(OLDER_BUILDS, "removed");
                     fields.put("prunedViewVersions", catalog.pruneVersions(settings.goldDatabase(), model.name(), VIEW_VERSIONS_KEPT));
                 }
@@ -960,10 +973,11 @@ public final class GoldBuilder {
         }
 
         /**
-         * Removes the builds of this model other than this one and the previous one: every build folder in
-         * S3 and every build table in Glue, so that leftovers of crashed runs go too.
+         * Removes the builds of this model other than this one, the previous one and those a reader's query may still
+         * be on ({@link ReadersGrace}): every build folder in S3 and every build table in Glue, so that leftovers of
+         * crashed runs go too.
          */
-        private List<String> removeOtherBuilds(Optional<BuildId> previous) throws IOException {
+        private OtherBuilds removeOtherBuilds(Optional<BuildId> previous) throws IOException {
             Map<BuildId, List<String>> keysByBuild = new TreeMap<>();
             for (String key : gold.list(layout.modelPrefix(model.name()))) {
                 layout.buildOfKey(model.name(), key).ifPresent(id -> keysByBuild.computeIfAbsent(id, ignored -> new ArrayList<>()).add(key));
@@ -977,13 +991,21 @@ public final class GoldBuilder {
                     stagingByBuild.put(id, name);
                 });
             }
-            // The staging tables and files of this build and of the previous one, kept for rollback, are removed here
-            // (a build removes its own after its batches, but that may have failed): readers never read them.
-            removeStagingLeft(build, keysByBuild.getOrDefault(build, List.of()), stagingByBuild.get(build));
-            keysByBuild.remove(build);
-            if (previous.isPresent()) {
-                removeStagingLeft(previous.get(), keysByBuild.getOrDefault(previous.get(), List.of()), stagingByBuild.get(previous.get()));
-                keysByBuild.remove(previous.get());
+            // The staging tables and files of the builds kept (this one, the previous one, kept for rollback, and those
+            // readers may be on) are removed here (a build removes its own after its batches, but that may have failed):
+            // readers never read them.
+            // This build and the previous one are builds of the model whether or not their files are listed yet.
+            Set<BuildId> known = new TreeSet<>(keysByBuild.keySet());
+            known.add(build);
+            previous.ifPresent(known::add);
+            List<BuildId> kept = new ArrayList<>();
+            kept.add(build);
+            previous.ifPresent(kept::add);
+            List<BuildId> keptForReaders = ReadersGrace.mayStillBeRead(known, clock.instant()).stream().filter(id -> !kept.contains(id)).toList();
+            kept.addAll(keptForReaders);
+            for (BuildId keptBuild : kept) {
+                removeStagingLeft(keptBuild, keysByBuild.getOrDefault(keptBuild, List.of()), stagingByBuild.get(keptBuild));
+                keysByBuild.remove(keptBuild);
             }
             List<String> removed = new ArrayList<>();
             for (Map.Entry<BuildId, List<String>> old : keysByBuild.entrySet()) {
@@ -997,12 +1019,12 @@ public final class GoldBuilder {
                 }
                 removed.add(old.getKey().value());
             }
-            return removed;
+            return new OtherBuilds(removed, keptForReaders.stream().map(BuildId::value).toList());
         }
 
         /**
-         * The staging table and files of a build that is kept (this one, or the previous one), when its own removal
-         * of them after its batches failed: its build's table and files stay.
+         * The staging table and files of a build that is kept (this one, the previous one, one readers may be on), when
+         * its own removal of them after its batches failed: its build's table and files stay.
          *
          * @param keys the build's keys, its staging files among them
          * @param leftTable the build's staging table, when the catalog still has it
@@ -1104,6 +1126,9 @@ public final class GoldBuilder {
      * none), or why that could not be read: what to put back should the build's swap not happen.
      */
     private record ReplacedRecord(Optional<byte[]> content, Optional<String> unreadBecause) {}
+
+    /** What a build's cleanup removed, and what it kept for the readers' queries that may still be on it ({@link ReadersGrace}). */
+    private record OtherBuilds(List<String> removed, List<String> keptForReaders) {}
 
     /** What a model's view selected from before a swap, and whether that could be read at all. */
     private record LiveView(Optional<BuildId> build, Optional<String> unreadBecause) {

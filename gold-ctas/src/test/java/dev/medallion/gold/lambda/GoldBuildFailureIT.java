@@ -504,7 +504,8 @@ class GoldBuildFailureIT {
     /**
      * A swap that landed unseen moved readers to build B while the state still names A. The next build
      * takes B, the build readers saw until its own swap, as the previous one: B is kept (queries may be
-     * running over it, and it is the one to roll back to), and A, which no reader sees, is removed.
+     * running over it, and it is the one to roll back to), and so is A, which readers saw until B's swap
+     * moments ago, for the queries that may still be on it; not as the previous build.
      */
     @Test
     void theNextBuildKeepsTheBuildTheViewSelectedFromNotTheOneRecorded() throws IOException {
@@ -519,13 +520,16 @@ class GoldBuildFailureIT {
         assertEquals(unseen, state.get("previous").get("table").asText(), state.toString());
         List<String> calls = lake.recorder().calls();
         assertTrue(calls.stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(unseen)), calls.toString());
-        assertTrue(calls.stream().anyMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains("product_totals__" + recorded)), calls.toString());
+        assertTrue(calls.stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains("product_totals__" + recorded)), calls.toString());
+        JsonNode built = builtLine("product_totals");
+        assertEquals(List.of(recorded), toStrings(built.path("keptForReaders")), built.toString());
     }
 
     /**
      * A rollback by hand (CREATE OR REPLACE VIEW ... AS SELECT * FROM gold.Product_Totals__<id>) is valid
      * SQL in any case, as Athena's identifiers are: the next build must still see which build readers are
-     * on, keep it as the previous one, and remove the other.
+     * on and keep it as the previous one; the other, the view's until the rollback moments ago, is kept for
+     * the queries that may still be on it, not as the previous one.
      */
     @Test
     void aRollbackByHandThatSpellsTheBuildTableInCapitalsKeepsThatBuild() throws IOException {
@@ -544,7 +548,9 @@ class GoldBuildFailureIT {
         assertEquals(rolledBackTo, state.get("previous").get("buildId").asText(), state.toString());
         List<String> calls = lake.recorder().calls();
         assertTrue(calls.stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(rolledBackTo)), calls.toString());
-        assertTrue(calls.stream().anyMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains("product_totals__" + abandoned)), calls.toString());
+        assertTrue(calls.stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains("product_totals__" + abandoned)), calls.toString());
+        JsonNode built = builtLine("product_totals");
+        assertEquals(List.of(abandoned), toStrings(built.path("keptForReaders")), built.toString());
     }
 
     /**
@@ -590,10 +596,13 @@ class GoldBuildFailureIT {
     /** Older builds whose removal fails stay for the next build, and the built line says so. */
     @Test
     void olderBuildsWhoseRemovalFailsAreLeftToTheNextBuildAndTheBuiltLineSaysSo() throws IOException {
-        String first = firstBuildOfProductTotals();
-        // The build before the new one is kept for rollback: the first is the one a third build removes.
+        firstBuildOfProductTotals();
         lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
         lake.applyAthenaEffects("product_totals");
+        // Superseded by a build that started two hours ago: no reader's query can be on it, and the next build removes it.
+        Instant now = Instant.now();
+        String stale = leaveABuild("product_totals", now.minus(Duration.ofHours(3)), true);
+        leaveABuild("product_totals", now.minus(Duration.ofHours(2)), true);
         lake.addSilverFile("products");
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); GlueClient glue = glueThrough(proxy)) {
             Injection dropRefused = proxy.inject(request -> "AWSGlue.DeleteTable".equals(request.headers().get("x-amz-target")), Fault.status(500), 100);
@@ -606,13 +615,13 @@ class GoldBuildFailureIT {
         }
         lake.applyAthenaEffects("product_totals");
         assertEquals("kept", builtLine("product_totals").path(GoldBuilder.OLDER_BUILDS).asText(), lake.logLines().toString());
-        assertTrue(lake.goldTables().stream().anyMatch(table -> table.endsWith(first)), "the first build's table is kept: " + lake.goldTables());
+        assertTrue(lake.goldTables().stream().anyMatch(table -> table.endsWith(stale)), "the stale build's table is kept: " + lake.goldTables());
 
         lake.addSilverFile("products");
         lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
 
         assertEquals("removed", builtLine("product_totals").path(GoldBuilder.OLDER_BUILDS).asText(), lake.logLines().toString());
-        assertTrue(lake.goldTables().stream().noneMatch(table -> table.endsWith(first)), "the next build removed it: " + lake.goldTables());
+        assertTrue(lake.goldTables().stream().noneMatch(table -> table.endsWith(stale)), "the next build removed it: " + lake.goldTables());
     }
 
     /** The last "gold model built" line of the model. */
@@ -1023,8 +1032,10 @@ class GoldBuildFailureIT {
      * build's table and deleting its files, leaves files alone. Only the next build of the model removed
      * them, after its inputs changed: storage paid for for good when they never change. The next invocation
      * that finds the model unchanged removes them, with a line saying what and why, and keeps the current
-     * build, the previous one, the build the view selects from, and a build too young for its queries to
-     * have surely ended (Athena runs a query on after the invocation that started it is killed).
+     * build, the previous one, the build the view selects from, a build too young for its queries to
+     * have surely ended (Athena runs a query on after the invocation that started it is killed), and a build
+     * whose next newer build started too recently for a reader's query on it to have surely ended: nothing
+     * tells a build never swapped in from one readers were on until that newer build's swap.
      */
     @Test
     void leftoversOfKilledBuildsAreRemovedByTheNextInvocationThatFindsTheModelUnchanged() throws IOException {
@@ -1033,7 +1044,10 @@ class GoldBuildFailureIT {
         lake.applyAthenaEffects("product_totals");
         String current = lake.currentBuild("product_totals");
         Instant now = Instant.now();
-        // Killed between its CTAS and its swap, seven hours ago: its table and a partition's file.
+        // Killed between its CTAS and its swap, eight hours ago: its table and a partition's file.
+        String killedEarlier = leaveABuild("product_totals", now.minus(Duration.ofHours(8)), true);
+        // The same, seven hours ago; but the next newer build started ten minutes ago, and had this one been
+        // swapped in, readers would have been on it until that build's swap.
         String killedBeforeSwap = leaveABuild("product_totals", now.minus(Duration.ofHours(7)), true);
         // Killed in an earlier build's cleanup, after dropping this build's table and before deleting its files.
         String killedInCleanup = leaveABuild("product_totals", now.minus(Duration.ofHours(30)), false);
@@ -1048,11 +1062,11 @@ class GoldBuildFailureIT {
 
         assertEquals(Map.of("product_totals", "unchanged " + current), outcome);
         assertEquals(List.of(), lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()), "no query");
-        for (String gone : List.of(killedBeforeSwap, killedInCleanup)) {
+        for (String gone : List.of(killedEarlier, killedInCleanup)) {
             assertFalse(lake.goldTables().contains("product_totals__" + gone), gone + ": " + lake.goldTables());
             assertTrue(lake.goldKeys().stream().noneMatch(key -> key.startsWith("tables/product_totals/" + gone + "/")), gone + ": " + lake.goldKeys());
         }
-        for (String kept : List.of(current, previous, viewedByHand, young)) {
+        for (String kept : List.of(current, previous, viewedByHand, young, killedBeforeSwap)) {
             assertTrue(lake.goldTables().contains("product_totals__" + kept), kept + ": " + lake.goldTables());
             assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/product_totals/" + kept + "/")), kept + ": " + lake.goldKeys());
         }
@@ -1061,9 +1075,10 @@ class GoldBuildFailureIT {
                 .filter(line -> line.get("message").asText().startsWith("gold model's leftover builds removed"))
                 .findFirst().orElseThrow(() -> new AssertionError(lines.toString()));
         assertEquals("product_totals", removed.get("model").asText());
-        assertEquals(List.of(killedInCleanup, killedBeforeSwap), toStrings(removed.get("removedBuilds")));
+        assertEquals(List.of(killedInCleanup, killedEarlier), toStrings(removed.get("removedBuilds")));
         assertEquals(List.of(current, previous, viewedByHand), toStrings(removed.get("keptBuilds")), removed.toString());
         assertEquals(List.of(young), toStrings(removed.get("tooYoungToRemove")), removed.toString());
+        assertEquals(List.of(killedBeforeSwap), toStrings(removed.path("keptForReaders")), removed.toString());
         assertTrue(removed.get("reason").asText().contains("killed"), removed.toString());
 
         // Once removed, the next invocation finds nothing to remove and says nothing of it.
@@ -1197,6 +1212,40 @@ class GoldBuildFailureIT {
         assertEquals(lake.goldDatabase(), warning.get("database").asText(), warning.toString());
         assertTrue(warning.get("error").asText().contains("Could not list the tables of Glue database " + lake.goldDatabase()), warning.toString());
         assertTrue(lines.stream().noneMatch(line -> line.get("message").asText().startsWith("gold model no longer listed")), lines.toString());
+    }
+
+    /**
+     * A reader's query planned on a build before the next build's swap runs on until it ends or Athena cancels it at
+     * its DML query timeout, 30 minutes by default; that swap comes after the next newer build's start, within its
+     * invocation (15 minutes at most). A build's cleanup removes a build whose next newer build started over 45
+     * minutes ago, and keeps, table and files, one whose next newer build started 40 minutes ago (its swap may have
+     * come 25 minutes ago) or moments ago, naming them in the built line. The builds are found in S3 and Glue, so a
+     * build's files left alone go the same way.
+     */
+    @Test
+    void aBuildsCleanupRemovesOnlyBuildsSupersededLongerAgoThanAReadersQueryCanLast() throws IOException {
+        Instant now = Instant.now();
+        String filesLeft = leaveABuild("product_totals", now.minus(Duration.ofHours(5)), false);
+        String supersededLongAgo = leaveABuild("product_totals", now.minus(Duration.ofHours(3)), true);
+        String supersededFiftyMinutesAgo = leaveABuild("product_totals", now.minus(Duration.ofMinutes(50)), true);
+        String supersededFortyMinutesAgo = leaveABuild("product_totals", now.minus(Duration.ofMinutes(40)), true);
+
+        Map<String, Object> outcome = lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        String built = lake.currentBuild("product_totals");
+        assertEquals(Map.of("product_totals", "built " + built), outcome);
+        for (String gone : List.of(filesLeft, supersededLongAgo)) {
+            assertFalse(lake.goldTables().contains("product_totals__" + gone), gone + ": " + lake.goldTables());
+            assertTrue(lake.goldKeys().stream().noneMatch(key -> key.startsWith("tables/product_totals/" + gone + "/")), gone + ": " + lake.goldKeys());
+        }
+        for (String kept : List.of(supersededFiftyMinutesAgo, supersededFortyMinutesAgo)) {
+            assertTrue(lake.goldTables().contains("product_totals__" + kept), "a reader's query may be on it: " + kept + ": " + lake.goldTables());
+            assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/product_totals/" + kept + "/")), kept + ": " + lake.goldKeys());
+        }
+        JsonNode line = builtLine("product_totals");
+        assertEquals(List.of(filesLeft, supersededLongAgo), toStrings(line.path("removedBuilds")), line.toString());
+        assertEquals(List.of(supersededFiftyMinutesAgo, supersededFortyMinutesAgo), toStrings(line.path("keptForReaders")), line.toString());
+        assertEquals("removed", line.path(GoldBuilder.OLDER_BUILDS).asText(), line.toString());
     }
 
     /** Which build readers are on cannot be read (Glue answers 500 to every GetTable of the view): no leftover is removed. */

@@ -1,0 +1,67 @@
+package dev.medallion.gold.build;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Which of a model's builds a reader's query may still be on although the view no longer selects from them.
+ * Athena resolves the view when it plans a query, so a query planned before a swap reads the build it replaced
+ * until it ends or Athena cancels it at its DML query timeout; a build removed under it fails it (its table gone,
+ * or its files: {@code HIVE_CANNOT_OPEN_SPLIT}, S3's NoSuchKey). With gold rebuilt at every batch of silver
+ * commits, two swaps within one long dashboard query happen, so "the current and the previous build" is not enough.
+ * <p>
+ * When a build stopped being the view's is not recorded, but bounded by the build that superseded it: its swap came
+ * after that build started (its id says when) and before its invocation ended, at most {@link #LONGEST_BUILD_BEFORE_SWAP}
+ * later. The superseding build is taken to be the next newer build of the model: the one that swapped in, unless
+ * that one was killed before its swap and its leftovers are still there, when the build that did swap in started
+ * later, and the older build may be removed while a query planned on it before that later swap still runs. Nothing
+ * tells a build never swapped in from one readers were on, so the rule keeps both: a killed build's leftovers are
+ * kept the same way, and removed by a later invocation.
+ */
+final class ReadersGrace {
+    /**
+     * Athena's default DML query timeout (Athena User Guide, "Service Quotas": adjustable up to 240 minutes; an
+     * account that raised it keeps builds too short a time for its longest queries).
+     */
+    static final Duration ATHENA_DML_QUERY_TIMEOUT = Duration.ofMinutes(30);
+    /**
+     * The longest from a build's start, the time its id begins with, to its swap: the swap runs inside the
+     * invocation, which Lambda ends at its timeout, 15 minutes at most (a run without a Lambda context has the same
+     * deadline). So a build whose successor started less than this ago may still have been the view's a moment ago.
+     */
+    static final Duration LONGEST_BUILD_BEFORE_SWAP = Duration.ofMinutes(15);
+    /** How long after the next newer build's start a build is kept for the queries that may still read it. */
+    static final Duration GRACE = ATHENA_DML_QUERY_TIMEOUT.plus(LONGEST_BUILD_BEFORE_SWAP);
+
+    private ReadersGrace() {}
+
+    /**
+     * The builds among {@code builds} (every build of one model known: in S3, in Glue, the state's, the view's)
+     * whose next newer build among them started less than {@link #GRACE} before {@code now}, in id order. Newer
+     * by start time, to the second, not by id: of two builds started in the same second, the ids' random parts
+     * do not say which came first, so each counts as the other's next newer build. A build started after every
+     * other is not superseded, and the caller keeps it or not by its own rules.
+     */
+    static List<BuildId> mayStillBeRead(Collection<BuildId> builds, Instant now) {
+        requireNonNull(builds, "builds is null");
+        requireNonNull(now, "now is null");
+        Instant supersededBefore = now.minus(GRACE);
+        List<BuildId> sorted = new ArrayList<>(new TreeSet<>(builds));
+        List<BuildId> read = new ArrayList<>();
+        for (BuildId build : sorted) {
+            Optional<Instant> nextNewerStart = sorted.stream().filter(other -> !other.equals(build)).map(BuildId::startedAt)
+                    .filter(start -> !start.isBefore(build.startedAt())).min(Instant::compareTo);
+            if (nextNewerStart.isPresent() && nextNewerStart.get().isAfter(supersededBefore)) {
+                read.add(build);
+            }
+        }
+        return read;
+    }
+}
