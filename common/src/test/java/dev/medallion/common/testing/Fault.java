@@ -18,11 +18,13 @@ import static java.util.Objects.requireNonNull;
  * <li>{@link #delay}: a slow answer;</li>
  * <li>{@link #hold}: an answer that never comes, so a test can kill a process while its request is in
  *     flight;</li>
+ * <li>{@link #stallBodyAfter}: an upload whose connection stops taking its body part way (a NAT or proxy that
+ *     dropped the flow, a network handover), so that the client's write blocks;</li>
  * <li>{@link #gatherThenOneAtATime}: requests that race, all sent before any is served, then served one
  *     after another, as a service that decides each atomically serves them.</li>
  * </ul>
- * Every fault reads the whole request (headers and body) from the client before it acts, so that the
- * client is never interrupted while sending and the fault is what the client sees.
+ * Every fault but {@link #stallBodyAfter} reads the whole request (headers and body) from the client before
+ * it acts, so that the client is never interrupted while sending and the fault is what the client sees.
  * <p>
  * Mind the JDK under the SDK's URL connection client: when a connection ends before the first byte of an
  * answer ({@link #reset}, a released {@link #hold}), {@code HttpURLConnection} silently sends the same
@@ -124,6 +126,24 @@ public sealed interface Fault {
      */
     static Fault hold() {
         return new Hold();
+    }
+
+    /**
+     * Does not forward; reads the request's head and the first {@code bodyBytes} of its body (as on the wire:
+     * chunk framing counts; the proxy's read buffer may take up to 8 KiB more), then stops reading and answers
+     * nothing, keeping the connection open until {@link FaultProxy#clear()} or {@link FaultProxy#close()},
+     * which reset it. The client's write then blocks once the kernel's buffers between the two are full: its
+     * send buffer (on Linux up to {@code net.ipv4.tcp_wmem}'s maximum, 4 MiB by default) and the proxy's
+     * receive window. Java sockets have no write timeout ({@code Socket.setSoTimeout} bounds reads only), so
+     * such a client waits until something else ends the request. To stall a client in its write, a test sends a
+     * body some MiB longer than {@code bodyBytes}; a shorter one fits in the buffers whole, and its client then
+     * waits for an answer, as with {@link #hold}.
+     * <p>
+     * The request is matched before its body arrives, as all requests are: on its method, path, query and
+     * headers only, which is all such a request has.
+     */
+    static Fault stallBodyAfter(long bodyBytes) {
+        return new StallBody(bodyBytes);
     }
 
     /**
@@ -237,6 +257,13 @@ public sealed interface Fault {
 
     /** See {@link Fault#hold()}. */
     record Hold() implements Fault {}
+
+    /** See {@link Fault#stallBodyAfter(long)}. */
+    record StallBody(long bodyBytes) implements Fault {
+        public StallBody {
+            checkBodyBytes(bodyBytes);
+        }
+    }
 
     /** See {@link #gatherThenOneAtATime(int)}. */
     record GatherThenOneAtATime(int requests) implements Fault {

@@ -51,7 +51,8 @@ import static java.util.Objects.requireNonNull;
  * Each client connection carries one request: the proxy answers with {@code Connection: close} and opens
  * one upstream connection per request, so that a fault never leaks into the next request and no HTTP
  * framing has to be tracked across requests. Request bodies are read whole into memory before anything
- * else happens (tests upload megabytes, not gigabytes), which lets every fault act on a complete request;
+ * else happens (tests upload megabytes, not gigabytes), which lets every fault act on a complete request,
+ * but {@link Fault#stallBodyAfter}, which stops reading part way; a request is matched on its head alone;
  * response bodies are streamed as they arrive, by their {@code Content-Length} or else until the upstream
  * closes, and an upstream that fails part way resets the client's connection rather than ending it
  * cleanly, so that only {@link Fault#cutResponseAfter} looks like a clean short body. The proxy answers
@@ -328,6 +329,14 @@ public final class FaultProxy implements AutoCloseable {
         if (head.expectsContinue()) {
             out.write(CONTINUE);
             out.flush();
+        }
+        if (injection != null && injection.fault() instanceof Fault.StallBody stall) {
+            // Before the body is read: the client is left sending it.
+            in.readNBytes((int) Math.min(stall.bodyBytes(), Integer.MAX_VALUE));
+            injection.hit();
+            heldUntil.await();
+            reset(client);
+            return;
         }
         byte[] body = head.readBody(in);
         if (injection == null) {

@@ -47,6 +47,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -402,6 +403,55 @@ class FaultProxyIT {
         proxy.clear();
         assertTrue(late.awaitLanded(1, Duration.ofSeconds(10)));
         assertTrue(exists(key), "landed after the client saw it fail");
+    }
+
+    /**
+     * The proxy stops reading a body after its first MiB: the client's write blocks with most of the body unsent
+     * (Java sockets have no write timeout), nothing reaches the store, and clearing the proxy resets the
+     * connection, which fails the write.
+     */
+    @Test
+    void aStalledBodyBlocksTheClientsWriteUntilClearedAndIsNotForwarded() throws Exception {
+        String key = "stalled/" + UUID.randomUUID();
+        Injection stalled = proxy.inject(Request.s3("PUT", key), Fault.stallBodyAfter(MiB), 1);
+        // Well beyond what the kernel buffers between the two sockets on loopback (a send buffer of at most 4 MiB).
+        byte[] body = randomBytes(32 * MiB, 2);
+        String head = "PUT /" + bucket + "/" + key + " HTTP/1.1\r\n"
+                + "Host: " + proxy.endpoint().getAuthority() + "\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+        AtomicLong written = new AtomicLong();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (Socket socket = new Socket(proxy.endpoint().getHost(), proxy.endpoint().getPort())) {
+            Future<?> sending = writer.submit(() -> {
+                OutputStream out = socket.getOutputStream();
+                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+                for (int offset = 0; offset < body.length; offset += 64 * 1024) {
+                    out.write(body, offset, 64 * 1024);
+                    written.addAndGet(64 * 1024);
+                }
+                return null;
+            });
+
+            assertTrue(stalled.awaitHits(1, Duration.ofSeconds(10)), "the proxy read the first MiB");
+            long settled = -1;
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (written.get() != settled && System.nanoTime() < deadline) {
+                settled = written.get();
+                Thread.sleep(300);
+            }
+            assertFalse(sending.isDone(), "the client's write is blocked after " + written.get() + " bytes");
+            assertTrue(written.get() < body.length - 16L * MiB, written.get() + " bytes written");
+
+            proxy.clear();
+
+            ExecutionException e = assertThrows(ExecutionException.class, () -> sending.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(IOException.class, e.getCause());
+            assertEquals(1, proxy.requests().size());
+            assertFalse(exists(key));
+        }
+        finally {
+            writer.shutdownNow();
+        }
     }
 
     @Test
