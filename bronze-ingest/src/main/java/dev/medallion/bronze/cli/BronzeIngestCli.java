@@ -4,6 +4,7 @@ import dev.medallion.bronze.generate.RetailCsvFile;
 import dev.medallion.bronze.progress.ByteSizes;
 import dev.medallion.bronze.progress.Terminals;
 import dev.medallion.bronze.upload.FileOpener;
+import dev.medallion.bronze.upload.UploadAttemptLimit;
 import dev.medallion.bronze.upload.TemporaryFailureException;
 import dev.medallion.bronze.upload.UploadRefusedException;
 import dev.medallion.common.cli.UsageException;
@@ -84,6 +85,7 @@ public final class BronzeIngestCli {
     private final S3ClientFactory clients;
     private final FileOpener opener;
     private final Environment environment;
+    private final UploadAttemptLimit attemptLimit;
 
     /** A command whose environment declares no dataset's encoding. */
     public BronzeIngestCli(PrintStream out, PrintStream err, boolean interactive, S3ClientFactory clients, FileOpener opener) {
@@ -92,12 +94,19 @@ public final class BronzeIngestCli {
 
     /** @param environment where {@code CSV_ENCODINGS} is read, as the converter reads it */
     public BronzeIngestCli(PrintStream out, PrintStream err, boolean interactive, S3ClientFactory clients, FileOpener opener, Environment environment) {
+        this(out, err, interactive, clients, opener, environment, UploadAttemptLimit.STANDARD);
+    }
+
+    /** @param attemptLimit how long one attempt of an upload's write may take; tests shorten it */
+    BronzeIngestCli(PrintStream out, PrintStream err, boolean interactive, S3ClientFactory clients, FileOpener opener, Environment environment,
+            UploadAttemptLimit attemptLimit) {
         this.out = requireNonNull(out, "out is null");
         this.err = requireNonNull(err, "err is null");
         this.interactive = interactive;
         this.clients = requireNonNull(clients, "clients is null");
         this.opener = requireNonNull(opener, "opener is null");
         this.environment = requireNonNull(environment, "environment is null");
+        this.attemptLimit = requireNonNull(attemptLimit, "attemptLimit is null");
     }
 
     public static void main(String[] args) {
@@ -120,7 +129,7 @@ public final class BronzeIngestCli {
         List<String> rest = args.subList(1, args.size());
         try {
             return switch (args.get(0)) {
-                case "upload" -> new UploadCommand(out, err, interactive, clients, opener, encodings()).run(UploadOptions.parse(rest));
+                case "upload" -> new UploadCommand(out, err, interactive, clients, opener, encodings(), attemptLimit).run(UploadOptions.parse(rest));
                 case "generate" -> generate(GenerateOptions.parse(rest));
                 default -> throw new UsageException("unknown command '" + args.get(0) + "': use upload or generate");
             };

@@ -12,6 +12,7 @@ import dev.medallion.bronze.upload.FileOpener;
 import dev.medallion.bronze.upload.FileUploader;
 import dev.medallion.bronze.upload.TemporaryFailureException;
 import dev.medallion.bronze.upload.UnabortedUpload;
+import dev.medallion.bronze.upload.UploadAttemptLimit;
 import dev.medallion.bronze.upload.UploadListener;
 import dev.medallion.bronze.upload.UploadOutcome;
 import dev.medallion.bronze.upload.UploadOutcome.FailureKind;
@@ -63,14 +64,21 @@ final class UploadCommand {
     private final FileOpener opener;
     private final Map<String, Charset> encodings;
 
-    /** @param encodings what {@code CSV_ENCODINGS} declares, as the converter reads it */
-    UploadCommand(PrintStream out, PrintStream err, boolean interactive, S3ClientFactory clients, FileOpener opener, Map<String, Charset> encodings) {
+    private final UploadAttemptLimit attemptLimit;
+
+    /**
+     * @param encodings what {@code CSV_ENCODINGS} declares, as the converter reads it
+     * @param attemptLimit how long one attempt of a PutObject or an UploadPart may take
+     */
+    UploadCommand(PrintStream out, PrintStream err, boolean interactive, S3ClientFactory clients, FileOpener opener, Map<String, Charset> encodings,
+            UploadAttemptLimit attemptLimit) {
         this.out = requireNonNull(out, "out is null");
         this.err = requireNonNull(err, "err is null");
         this.interactive = interactive;
         this.clients = requireNonNull(clients, "clients is null");
         this.opener = requireNonNull(opener, "opener is null");
         this.encodings = Map.copyOf(requireNonNull(encodings, "encodings is null"));
+        this.attemptLimit = requireNonNull(attemptLimit, "attemptLimit is null");
     }
 
     int run(UploadOptions options) throws UploadRefusedException, TemporaryFailureException, IOException, InterruptedException {
@@ -78,7 +86,7 @@ final class UploadCommand {
         UploadPlanner planner = new UploadPlanner(new BronzeKeyLayout(options.prefix()), options.dataset(), encodings);
         UploadPlanner.Plan plan = planner.plan(options.paths(), options.allowEmpty() ? UploadPlanner.EmptyFolders.ALLOWED : UploadPlanner.EmptyFolders.REFUSED);
         try (S3Client client = clients.create(options.endpoint())) {
-            BronzeBucket bucket = new BronzeBucket(client, options.bucket());
+            BronzeBucket bucket = new BronzeBucket(client, options.bucket(), attemptLimit);
             // HeadBucket reads: a run refused after it, for a file's content, has written nothing.
             bucket.checkAccess();
             planner.checkContent(plan);

@@ -71,6 +71,8 @@ public final class BronzeBucket {
 
     private final S3Client client;
     private final String bucket;
+    /** Bounds each attempt of a write with a body, whose write the HTTP client's socket timeout does not bound ({@link UploadAttemptLimit}). */
+    private final UploadAttemptLimit attemptLimit;
     /** Multipart uploads in flight, so that an interrupted run can abort them on its way out. */
     private final Set<PartedUpload> unfinished = ConcurrentHashMap.newKeySet();
     /**
@@ -85,13 +87,23 @@ public final class BronzeBucket {
     private final Duration partsInFlightWait;
 
     public BronzeBucket(S3Client client, String bucket) {
-        this(client, bucket, PARTS_IN_FLIGHT_WAIT);
+        this(client, bucket, UploadAttemptLimit.STANDARD);
+    }
+
+    /** @param attemptLimit how long one attempt of a PutObject or an UploadPart may take, by its body's length */
+    public BronzeBucket(S3Client client, String bucket, UploadAttemptLimit attemptLimit) {
+        this(client, bucket, attemptLimit, PARTS_IN_FLIGHT_WAIT);
     }
 
     /** @param partsInFlightWait how long {@link #abortUnfinished} waits for the parts on their way */
     BronzeBucket(S3Client client, String bucket, Duration partsInFlightWait) {
+        this(client, bucket, UploadAttemptLimit.STANDARD, partsInFlightWait);
+    }
+
+    private BronzeBucket(S3Client client, String bucket, UploadAttemptLimit attemptLimit, Duration partsInFlightWait) {
         this.client = requireNonNull(client, "client is null");
         this.bucket = requireNonNull(bucket, "bucket is null");
+        this.attemptLimit = requireNonNull(attemptLimit, "attemptLimit is null");
         this.partsInFlightWait = requireNonNull(partsInFlightWait, "partsInFlightWait is null");
         if (bucket.isEmpty() || bucket.contains("/")) {
             throw new IllegalArgumentException("Invalid bucket name '" + bucket + "': give the name alone, such as my-bronze-bucket");
@@ -197,7 +209,8 @@ public final class BronzeBucket {
         refuseIfClosed("upload to", key);
         try {
             client.putObject(request -> {
-                request.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32);
+                request.overrideConfiguration(override -> override.apiCallAttemptTimeout(attemptLimit.forBody(length)))
+                        .bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32);
                 replaced.ifPresentOrElse(stored -> stored.eTag().ifPresent(request::ifMatch), () -> request.ifNoneMatch("*"));
             }, body(content, length, contentType));
         }
@@ -383,7 +396,8 @@ public final class BronzeBucket {
             UploadPartResponse response;
             try {
                 response = client.uploadPart(
-                        request -> request.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+                        request -> request.overrideConfiguration(override -> override.apiCallAttemptTimeout(attemptLimit.forBody(length)))
+                                .bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
                                 .checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32),
                         body(content, length, contentType));
             }

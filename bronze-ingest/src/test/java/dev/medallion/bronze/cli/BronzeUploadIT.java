@@ -6,6 +6,7 @@ import dev.medallion.bronze.upload.FileOpener;
 import dev.medallion.bronze.upload.FileUploader;
 import dev.medallion.bronze.upload.PlannedFile;
 import dev.medallion.bronze.upload.SilentUploadListener;
+import dev.medallion.bronze.upload.UploadAttemptLimit;
 import dev.medallion.bronze.upload.UploadOutcome;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.layout.SilverLayout;
@@ -17,6 +18,7 @@ import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -84,6 +86,12 @@ class BronzeUploadIT {
             + " request, such as a 403; a file that could not be read, or changed while it was; another writer holding the key)";
     /** The last line of a run whose failed files all failed for a reason a retry may cure. */
     private static final String TEMPORARY_FAILURES = "They " + TEMPORARY_REASON + ": run the same command again later (exit code 75, EX_TEMPFAIL: a scheduler may retry it)";
+
+    /**
+     * Attempts short enough for a test, long enough for a healthy 16 MiB body through the proxy to moto on a busy
+     * machine: 5 s, plus the body at 8 MiB/s, 7 s for a part of 16 MiB.
+     */
+    private static final UploadAttemptLimit SHORT_ATTEMPTS = new UploadAttemptLimit(Duration.ofSeconds(5), 8L * MIB);
 
     @RegisterExtension
     static final S3Emulator S3 = new S3Emulator();
@@ -554,6 +562,73 @@ class BronzeUploadIT {
         assertEquals(0, upload(folder.toString(), "--part-size", "5"), err());
         assertArrayEquals(Files.readAllBytes(large), objects().get("sales_data/large.csv"));
         assertArrayEquals(Files.readAllBytes(small), objects().get("sales_data/small.csv"));
+    }
+
+    /**
+     * A connection that stops taking an upload's body part way (a NAT or proxy that dropped the flow, a Wi-Fi
+     * handover) blocks the client's write, which no socket timeout bounds: without a limit on the attempt the run
+     * hangs for as long as the kernel keeps the connection (here, for good). With one, the SDK gives the attempt
+     * up and sends it again: a part and a PutObject whose bodies stall once upload whole at the next attempt.
+     * The bodies are 16 MiB, stalled after 1 MiB: more than the kernel buffers on loopback, so the write blocks.
+     */
+    @Test
+    @Timeout(90)
+    void aPartAndAPutWhoseBodiesStallOnceAreGivenUpAndSentAgain() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(32 * MIB));
+        Path whole = Files.write(folder.resolve("whole.csv"), csvOfSize(16 * MIB));
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection part = proxy.inject(request -> request.isUploadPart() && request.queryParameter("partNumber").equals(Optional.of("2")),
+                    Fault.stallBodyAfter(MIB), 1);
+            Injection put = proxy.inject(request -> isPutObject(request, "whole.csv"), Fault.stallBodyAfter(MIB), 1);
+
+            long started = System.nanoTime();
+            int exit = uploadWithin(SHORT_ATTEMPTS, folder.toString(), "--part-size", "16", "--endpoint-url", proxy.endpoint().toString());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertEquals(0, exit, err());
+            assertEquals(1, part.hits(), part.toString());
+            assertEquals(1, put.hits(), put.toString());
+            assertEquals(2, proxy.requests().stream().filter(request -> request.isUploadPart() && request.queryParameter("partNumber").equals(Optional.of("2"))).count(),
+                    "the stalled part was sent again");
+            assertEquals(2, proxy.requests().stream().filter(request -> isPutObject(request, "whole.csv")).count(), "the stalled put was sent again");
+            assertTrue(took.compareTo(Duration.ofSeconds(60)) < 0, "given up within its attempt's limit (" + SHORT_ATTEMPTS + "): " + took);
+            assertEquals(List.of(), proxy.failures());
+        }
+        assertArrayEquals(Files.readAllBytes(large), objects().get("sales_data/large.csv"));
+        assertArrayEquals(Files.readAllBytes(whole), objects().get("sales_data/whole.csv"));
+        assertEquals(crc32(large), head("sales_data/large.csv").checksumCRC32());
+        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+    }
+
+    /**
+     * A part and a PutObject whose bodies stall at every attempt the SDK makes: each attempt is given up within its
+     * limit, and the files fail as a temporary failure (exit 75) that left nothing, the multipart upload aborted,
+     * rather than the run hanging.
+     */
+    @Test
+    @Timeout(120)
+    void aPartAndAPutWhoseBodiesStallAtEveryAttemptAreTemporaryFailuresThatLeftNothing() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(32 * MIB));
+        Path whole = Files.write(folder.resolve("whole.csv"), csvOfSize(16 * MIB));
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection part = proxy.inject(request -> request.isUploadPart() && request.queryParameter("partNumber").equals(Optional.of("2")),
+                    Fault.stallBodyAfter(MIB), 1_000);
+            Injection put = proxy.inject(request -> isPutObject(request, "whole.csv"), Fault.stallBodyAfter(MIB), 1_000);
+
+            int exit = uploadWithin(SHORT_ATTEMPTS, folder.toString(), "--part-size", "16", "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(75, exit, err());
+            assertTrue(part.hits() > 1 && put.hits() > 1, "the SDK sent each again: " + part + ", " + put);
+            assertEquals(Map.of(), objects());
+            assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+            assertTrue(err().contains("failed " + large + " -> s3://" + bucket + "/sales_data/large.csv: Could not upload part 2 of s3://" + bucket
+                    + "/sales_data/large.csv: "), err());
+            assertTrue(err().contains("failed " + whole + " -> s3://" + bucket + "/sales_data/whole.csv: Could not upload to s3://" + bucket
+                    + "/sales_data/whole.csv: "), err());
+            assertTrue(err().endsWith("2 files failed and left nothing in the bucket; run the same command again to retry: files already uploaded are skipped\n"
+                    + TEMPORARY_FAILURES + "\n"), err());
+            assertEquals(List.of(), proxy.failures());
+        }
     }
 
     /**
@@ -1100,6 +1175,15 @@ class BronzeUploadIT {
 
     private int upload(FileOpener opener, String... args) {
         return upload(opener, endpoint -> clientBuilder(endpoint).build(), args);
+    }
+
+    /** A run whose writes' attempts have {@code attemptLimit}, with the emulator's client. */
+    private int uploadWithin(UploadAttemptLimit attemptLimit, String... args) {
+        List<String> command = new ArrayList<>(List.of("upload"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--bucket", bucket));
+        return new BronzeIngestCli(print(out), print(err), false, endpoint -> clientBuilder(endpoint).build(), Files::newInputStream,
+                new Environment(Map.of()), attemptLimit).run(command);
     }
 
     private int upload(FileOpener opener, S3ClientFactory clients, String... args) {
