@@ -165,7 +165,7 @@ variable "silver_converter_timeout_seconds" {
 }
 
 variable "silver_converter_reserved_concurrency" {
-  description = "Upper bound on the silver converter's concurrent executions, so that a bulk upload cannot take the account's whole concurrency: Lambda reserves that many for it and caps it there (events beyond wait in Lambda's asynchronous queue). -1, the default, sets no bound, since Lambda refuses a reservation that leaves the account fewer than 100 unreserved executions, and new accounts (concurrency quota 10 or 50) cannot reserve any: raise the account's quota (Service Quotas, Lambda, Concurrent executions) to at least this plus 100 first."
+  description = "Upper bound on the silver converter's concurrent executions, so that a bulk upload cannot take the account's whole concurrency: Lambda reserves that many for it and caps it there (events beyond wait in Lambda's asynchronous queue). -1, the default, sets no bound, since Lambda refuses a reservation that leaves the account fewer than 100 unreserved executions, and new accounts (concurrency quota 10 or 50) cannot reserve any: raise the account's quota (Service Quotas, Lambda, Concurrent executions) to at least this plus 100 first. 0 pauses the converter: Lambda throttles every bronze event and keeps it in the asynchronous queue, retrying it for up to async_max_event_age_seconds, then sends it to the converter's failure queue (Lambda Developer Guide, \"How Lambda handles errors and retries with asynchronous invocation\"); set it back within that age and nothing is lost."
   type        = number
   default     = -1
   nullable    = false
