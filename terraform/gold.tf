@@ -186,6 +186,8 @@ resource "aws_lambda_function" "gold_ctas" {
       SILVER_DATABASE  = aws_glue_catalog_database.silver[0].name
       GOLD_DATABASE    = aws_glue_catalog_database.gold[0].name
       ATHENA_WORKGROUP = aws_athena_workgroup.gold_builder[0].name
+      # How long readers' queries may run on a superseded build: the account's quota, which Terraform cannot read.
+      ATHENA_DML_QUERY_TIMEOUT_MINUTES = var.athena_dml_query_timeout_minutes
     }
   }
 

@@ -567,6 +567,18 @@ variable "athena_bytes_scanned_cutoff" {
   }
 }
 
+variable "athena_dml_query_timeout_minutes" {
+  description = "The account's Athena DML query timeout in minutes, the Service Quota 'DML query timeout' (30 unless raised; Athena User Guide, Service Quotas: up to 240): a reader's query runs on the gold build it was planned on until it ends or Athena cancels it at this timeout, so the gold builder keeps a build the view no longer selects from for this plus 15 minutes (the longest a build runs before its swap) after its next newer build started (ATHENA_DML_QUERY_TIMEOUT_MINUTES). Set it when you raise the quota: left at 30, builds are removed under queries that run longer, which then fail (HIVE_CANNOT_OPEN_SPLIT, NoSuchKey)."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.athena_dml_query_timeout_minutes >= 30 && var.athena_dml_query_timeout_minutes <= 240 && floor(var.athena_dml_query_timeout_minutes) == var.athena_dml_query_timeout_minutes
+    error_message = "athena_dml_query_timeout_minutes must be a whole number from 30 (Athena's default DML query timeout, which the quota is never below) to 240 (the most it can be raised to): the account's Service Quota 'DML query timeout' for Athena, in minutes."
+  }
+}
+
 ################################################################################
 # Cost and alerts
 ################################################################################

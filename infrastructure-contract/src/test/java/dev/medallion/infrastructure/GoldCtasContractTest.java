@@ -24,6 +24,7 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -83,8 +84,8 @@ class GoldCtasContractTest {
     @Test
     void codeReadsTheVariablesTheReadmeDocuments() {
         // Guards the reflection above: if it found nothing, the previous test would compare nothing.
-        assertEquals(Set.of("GOLD_BUCKET", "GOLD_PREFIX", "SILVER_BUCKET", "SILVER_PREFIX", "SILVER_DATABASE", "GOLD_DATABASE", "ATHENA_WORKGROUP"),
-                variablesReadByCode());
+        assertEquals(Set.of("GOLD_BUCKET", "GOLD_PREFIX", "SILVER_BUCKET", "SILVER_PREFIX", "SILVER_DATABASE", "GOLD_DATABASE", "ATHENA_WORKGROUP",
+                "ATHENA_DML_QUERY_TIMEOUT_MINUTES"), variablesReadByCode());
     }
 
     @Test
@@ -116,6 +117,24 @@ class GoldCtasContractTest {
         // The builder fingerprints the manifests where the converter writes them.
         assertEquals(silverPrefix, settings.silverPrefix());
         assertEquals(root.functionEnvironment(SilverConverterContractTest.FUNCTION).get("SILVER_PREFIX"), environment.get(GoldSettings.SILVER_PREFIX));
+    }
+
+    /**
+     * How long the builder keeps a build readers' queries may still be on follows the account's Athena DML query timeout,
+     * a Service Quota Terraform cannot read: athena_dml_query_timeout_minutes, whose default is Athena's and the code's, 30
+     * minutes, and whose raised value reaches the builder as given.
+     */
+    @ParameterizedTest
+    @CsvSource({"30, 30", "120, 120", "240, 240", ", 30"})
+    void theBuilderKeepsBuildsForTheAccountsDmlQueryTimeout(Integer given, long minutes) {
+        TerraformConfiguration root = given == null ? Repository.rootModule() : Repository.rootModule(Map.of("athena_dml_query_timeout_minutes", given));
+        Map<String, String> environment = resolveNames(root, root.functionEnvironment(FUNCTION));
+        assertEquals(Duration.ofMinutes(minutes), GoldSettings.fromEnvironment(new Environment(environment)).athenaDmlQueryTimeout(), environment.toString());
+
+        Map<String, Object> variable = asMap(Repository.rootModule().variables().get("athena_dml_query_timeout_minutes"));
+        assertEquals(GoldSettings.DEFAULT_ATHENA_DML_QUERY_TIMEOUT.toMinutes(), ((Number) variable.get("default")).longValue());
+        String description = String.valueOf(variable.get("description"));
+        assertTrue(description.contains("DML query timeout") && description.contains("240") && description.contains("Service Quota"), description);
     }
 
     @Test

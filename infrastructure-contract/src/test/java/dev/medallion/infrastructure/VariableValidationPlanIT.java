@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.ConfigurationException;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.Environment;
+import dev.medallion.common.config.GoldSettings;
 import dev.medallion.common.config.RangeReading;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -229,6 +231,43 @@ class VariableValidationPlanIT {
         ConversionLimits limits = ConversionLimits.fromEnvironment(environment);
         assertEquals(List.of(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE), List.of(limits.chunkMaxBytes(), limits.partTargetBytes(), limits.rowGroupBytes()));
         assertEquals(Long.MAX_VALUE, RangeReading.fromEnvironment(environment, 2, 1L << 30).minRangeBytes());
+    }
+
+    /**
+     * The gold builder keeps a build readers' queries may still be on for the account's Athena DML query timeout, a
+     * Service Quota from 30 minutes (its default, never lower) to 240 (the most it can be raised to; Athena User Guide,
+     * "Service Quotas"); the builder stops at start on any other value, so the plan refuses it, saying what to give, and
+     * plans a raised one as given, which the builder's own reading takes.
+     */
+    @Test
+    void aDmlQueryTimeoutAthenaCannotHaveFailsThePlanAndARaisedOneReachesTheGoldBuilder() throws Exception {
+        for (String refused : List.of("20", "241", "45.5")) {
+            PlannedStack.Result plan = stack.plan("-var", "athena_dml_query_timeout_minutes=" + refused);
+            assertNotEquals(0, plan.exitCode(), refused + ": " + plan.output());
+            assertTrue(plan.flattened().contains("athena_dml_query_timeout_minutes must be a whole number from 30 (Athena's default DML query timeout,"
+                    + " which the quota is never below) to 240 (the most it can be raised to)"), refused + ": " + plan.output());
+            assertThrows(ConfigurationException.class, () -> GoldSettings.fromEnvironment(goldEnvironment(refused)), refused);
+        }
+
+        JsonNode plan = stack.planJson("-var", "athena_dml_query_timeout_minutes=240");
+        String planned = plan.at("/variables/athena_dml_query_timeout_minutes/value").asText();
+        assertEquals("240", planned);
+        // The function's environment is known only at apply, so the plan does not show it: GoldCtasContractTest checks that it passes the variable on.
+        String unknown = "no aws_lambda_function.gold_ctas[0] in the plan";
+        for (JsonNode change : plan.get("resource_changes")) {
+            if (change.get("address").asText().equals("aws_lambda_function.gold_ctas[0]")) {
+                unknown = change.at("/change/after_unknown/environment").toString();
+            }
+        }
+        assertTrue(unknown.contains("true"), "the plan knows the gold builder's environment: check it here: " + unknown);
+        assertEquals(Duration.ofMinutes(240), GoldSettings.fromEnvironment(goldEnvironment(planned)).athenaDmlQueryTimeout());
+    }
+
+    /** The gold builder's environment with its DML query timeout as given, the rest as any stack gives it. */
+    private static Environment goldEnvironment(String athenaDmlQueryTimeoutMinutes) {
+        return new Environment(Map.of(GoldSettings.GOLD_BUCKET, "gold", GoldSettings.SILVER_BUCKET, "silver", GoldSettings.SILVER_DATABASE, "lake_silver",
+                GoldSettings.GOLD_DATABASE, "lake_gold", GoldSettings.ATHENA_WORKGROUP, "gold-builder",
+                GoldSettings.ATHENA_DML_QUERY_TIMEOUT_MINUTES, athenaDmlQueryTimeoutMinutes));
     }
 
     /**

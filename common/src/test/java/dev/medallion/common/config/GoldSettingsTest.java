@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -33,9 +34,29 @@ class GoldSettingsTest {
     }
 
     @Test
-    void readsEveryVariableWithPrefixesDefaultingToEmpty() {
+    void readsEveryVariableWithPrefixesDefaultingToEmptyAndTheDmlQueryTimeoutToAthenasDefault() {
         GoldSettings settings = settings(REQUIRED);
-        assertEquals(new GoldSettings("gold", "", "silver", "", "lake_silver", "lake_gold", "lake"), settings);
+        assertEquals(new GoldSettings("gold", "", "silver", "", "lake_silver", "lake_gold", "lake", Duration.ofMinutes(30)), settings);
+        assertEquals(Duration.ofMinutes(30), settings(REQUIRED, "ATHENA_DML_QUERY_TIMEOUT_MINUTES", "  ").athenaDmlQueryTimeout());
+    }
+
+    /** An account that raised Athena's DML query timeout (a Service Quota, up to 240 minutes) says so, and the builder keeps builds that long. */
+    @ParameterizedTest
+    @ValueSource(ints = {30, 120, 240})
+    void theDmlQueryTimeoutIsTheAccountsInMinutes(int minutes) {
+        assertEquals(Duration.ofMinutes(minutes), settings(REQUIRED, "ATHENA_DML_QUERY_TIMEOUT_MINUTES", " " + minutes + " ").athenaDmlQueryTimeout());
+    }
+
+    /**
+     * Below Athena's default the builder would remove builds under readers' queries, and the quota is never lower; above 240 it
+     * cannot be raised; anything but a whole number is no number of minutes. Each stops the function at start, naming the variable.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"29", "0", "-30", "241", "4000000000", "45.5", "30m", "PT30M"})
+    void aDmlQueryTimeoutAthenaCannotHaveIsRefusedWithTheVariablesName(String given) {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> settings(REQUIRED, "ATHENA_DML_QUERY_TIMEOUT_MINUTES", given));
+        assertTrue(e.getMessage().contains("ATHENA_DML_QUERY_TIMEOUT_MINUTES") && e.getMessage().contains(given),
+                e.getMessage());
     }
 
     @ParameterizedTest
@@ -99,7 +120,7 @@ class GoldSettingsTest {
             }
         }
         Set<String> read = new TreeSet<>(REQUIRED.keySet());
-        read.addAll(Set.of("GOLD_PREFIX", "SILVER_PREFIX"));
+        read.addAll(Set.of("GOLD_PREFIX", "SILVER_PREFIX", "ATHENA_DML_QUERY_TIMEOUT_MINUTES"));
         assertEquals(read, constants);
     }
 }

@@ -118,6 +118,8 @@ public final class GoldBuilder {
     private final GlueCatalog catalog;
     private final UnlistedModels unlisted;
     private final AthenaQueries athena;
+    /** Which superseded builds readers' queries may still be on, by the account's DML query timeout. */
+    private final ReadersGrace readersGrace;
     private final JsonLog log;
     private final Clock clock;
     private final RandomGenerator random;
@@ -146,6 +148,7 @@ public final class GoldBuilder {
         this.unlisted = new UnlistedModels(catalog, settings.goldDatabase(), layout, log);
         this.athena = new AthenaQueries(requireNonNull(athena, "athena is null"), settings.athenaWorkgroup(), settings.goldDatabase(),
                 requireNonNull(sleeper, "sleeper is null"), SAFETY_MARGIN, timeLimit, log);
+        this.readersGrace = new ReadersGrace(settings.athenaDmlQueryTimeout());
     }
 
     /**
@@ -436,7 +439,7 @@ public final class GoldBuilder {
             live.build().filter(build -> !kept.contains(build)).ifPresent(kept::add);
             builds.removeAll(kept);
             live.build().ifPresent(known::add);
-            List<BuildId> keptForReaders = ReadersGrace.mayStillBeRead(known, now).stream().filter(builds::contains).toList();
+            List<BuildId> keptForReaders = readersGrace.mayStillBeRead(known, now).stream().filter(builds::contains).toList();
             builds.removeAll(keptForReaders);
             List<String> removed = new ArrayList<>();
             for (BuildId build : builds) {
@@ -459,7 +462,7 @@ public final class GoldBuilder {
             fields.put("keptForReaders", keptForReaders.stream().map(BuildId::value).toList());
             fields.put("reason", "no view or build state points at them (neither the state's current or previous build, nor the build the view "
                     + "selects from), they started over " + LEFTOVER_MIN_AGE.toHours() + " h ago, and the next newer build over "
-                    + ReadersGrace.GRACE.toMinutes() + " min ago, so no reader's query can still be on them: left by a build that was killed or timed out "
+                    + readersGrace.grace().toMinutes() + " min ago, so no reader's query can still be on them: left by a build that was killed or timed out "
                     + "between its CTAS and its view swap, or after the swap before its cleanup");
             log.info("gold model's leftover builds removed: tables and files no view or build state points at", fields);
         }
@@ -1001,7 +1004,7 @@ public final class GoldBuilder {
             List<BuildId> kept = new ArrayList<>();
             kept.add(build);
             previous.ifPresent(kept::add);
-            List<BuildId> keptForReaders = ReadersGrace.mayStillBeRead(known, clock.instant()).stream().filter(id -> !kept.contains(id)).toList();
+            List<BuildId> keptForReaders = readersGrace.mayStillBeRead(known, clock.instant()).stream().filter(id -> !kept.contains(id)).toList();
             kept.addAll(keptForReaders);
             for (BuildId keptBuild : kept) {
                 removeStagingLeft(keptBuild, keysByBuild.getOrDefault(keptBuild, List.of()), stagingByBuild.get(keptBuild));

@@ -19,7 +19,9 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * When a build stopped being the view's is not recorded, but bounded by the build that superseded it: its swap came
  * after that build started (its id says when) and before its invocation ended, at most {@link #LONGEST_BUILD_BEFORE_SWAP}
- * later. The superseding build is taken to be the next newer build of the model: the one that swapped in, unless
+ * later, and a query planned on it before then runs on for up to the account's DML query timeout (a Service Quota, 30
+ * minutes unless raised, up to 240; {@code ATHENA_DML_QUERY_TIMEOUT_MINUTES}, read by {@code GoldSettings}).
+ * The superseding build is taken to be the next newer build of the model: the one that swapped in, unless
  * that one was killed before its swap and its leftovers are still there, when the build that did swap in started
  * later, and the older build may be removed while a query planned on it before that later swap still runs. Nothing
  * tells a build never swapped in from one readers were on, so the rule keeps both: a killed build's leftovers are
@@ -27,32 +29,42 @@ import static java.util.Objects.requireNonNull;
  */
 final class ReadersGrace {
     /**
-     * Athena's default DML query timeout (Athena User Guide, "Service Quotas": adjustable up to 240 minutes; an
-     * account that raised it keeps builds too short a time for its longest queries).
-     */
-    static final Duration ATHENA_DML_QUERY_TIMEOUT = Duration.ofMinutes(30);
-    /**
      * The longest from a build's start, the time its id begins with, to its swap: the swap runs inside the
      * invocation, which Lambda ends at its timeout, 15 minutes at most (a run without a Lambda context has the same
      * deadline). So a build whose successor started less than this ago may still have been the view's a moment ago.
      */
     static final Duration LONGEST_BUILD_BEFORE_SWAP = Duration.ofMinutes(15);
-    /** How long after the next newer build's start a build is kept for the queries that may still read it. */
-    static final Duration GRACE = ATHENA_DML_QUERY_TIMEOUT.plus(LONGEST_BUILD_BEFORE_SWAP);
 
-    private ReadersGrace() {}
+    private final Duration grace;
+
+    /**
+     * @param athenaDmlQueryTimeout the account's Athena DML query timeout (a Service Quota: 30 minutes unless raised,
+     *        up to 240), after which Athena cancels a reader's query: how long one planned before a swap may still run
+     */
+    ReadersGrace(Duration athenaDmlQueryTimeout) {
+        requireNonNull(athenaDmlQueryTimeout, "athenaDmlQueryTimeout is null");
+        if (athenaDmlQueryTimeout.isNegative() || athenaDmlQueryTimeout.isZero()) {
+            throw new IllegalArgumentException("athenaDmlQueryTimeout must be positive: " + athenaDmlQueryTimeout);
+        }
+        this.grace = athenaDmlQueryTimeout.plus(LONGEST_BUILD_BEFORE_SWAP);
+    }
+
+    /** How long after the next newer build's start a build is kept for the queries that may still read it: the DML query timeout plus {@link #LONGEST_BUILD_BEFORE_SWAP}. */
+    Duration grace() {
+        return grace;
+    }
 
     /**
      * The builds among {@code builds} (every build of one model known: in S3, in Glue, the state's, the view's)
-     * whose next newer build among them started less than {@link #GRACE} before {@code now}, in id order. Newer
+     * whose next newer build among them started less than {@link #grace()} before {@code now}, in id order. Newer
      * by start time, to the second, not by id: of two builds started in the same second, the ids' random parts
      * do not say which came first, so each counts as the other's next newer build. A build started after every
      * other is not superseded, and the caller keeps it or not by its own rules.
      */
-    static List<BuildId> mayStillBeRead(Collection<BuildId> builds, Instant now) {
+    List<BuildId> mayStillBeRead(Collection<BuildId> builds, Instant now) {
         requireNonNull(builds, "builds is null");
         requireNonNull(now, "now is null");
-        Instant supersededBefore = now.minus(GRACE);
+        Instant supersededBefore = now.minus(grace);
         List<BuildId> sorted = new ArrayList<>(new TreeSet<>(builds));
         List<BuildId> read = new ArrayList<>();
         for (BuildId build : sorted) {

@@ -7,15 +7,41 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ReadersGraceTest {
     private static final Instant NOW = Instant.parse("2026-03-14T23:30:00Z");
+    /** Athena's default DML query timeout. */
+    private static final ReadersGrace DEFAULT = new ReadersGrace(Duration.ofMinutes(30));
 
     @Test
-    void theGraceIsAthenasDefaultDmlQueryTimeoutPlusTheLongestABuildRunsBeforeItsSwap() {
-        assertEquals(Duration.ofMinutes(30), ReadersGrace.ATHENA_DML_QUERY_TIMEOUT);
+    void theGraceIsTheDmlQueryTimeoutPlusTheLongestABuildRunsBeforeItsSwap() {
         assertEquals(Duration.ofMinutes(15), ReadersGrace.LONGEST_BUILD_BEFORE_SWAP);
-        assertEquals(Duration.ofMinutes(45), ReadersGrace.GRACE);
+        assertEquals(Duration.ofMinutes(45), DEFAULT.grace());
+        assertEquals(Duration.ofMinutes(255), new ReadersGrace(Duration.ofMinutes(240)).grace());
+    }
+
+    /**
+     * An account that raised its DML query timeout to 120 minutes runs readers' queries that long: a build superseded
+     * two hours ago is kept (the default's 45 minutes would remove it under such a query), one superseded 135 minutes
+     * ago, 120 + 15, no longer.
+     */
+    @Test
+    void aRaisedDmlQueryTimeoutKeepsBuildsForAsLongAsTheAccountsQueriesRun() {
+        BuildId supersededAtTheGrace = new BuildId("20260314190000_aaaaaa");
+        BuildId supersededTwoHoursAgo = new BuildId("20260314211500_bbbbbb");
+        BuildId supersededFiftyMinutesAgo = new BuildId("20260314213000_cccccc");
+        BuildId newest = new BuildId("20260314224000_dddddd");
+        List<BuildId> builds = List.of(supersededAtTheGrace, supersededTwoHoursAgo, supersededFiftyMinutesAgo, newest);
+
+        assertEquals(List.of(supersededTwoHoursAgo, supersededFiftyMinutesAgo), new ReadersGrace(Duration.ofMinutes(120)).mayStillBeRead(builds, NOW));
+        assertEquals(List.of(), DEFAULT.mayStillBeRead(builds, NOW));
+    }
+
+    @Test
+    void aTimeoutThatIsNotPositiveIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new ReadersGrace(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new ReadersGrace(Duration.ofMinutes(-30)));
     }
 
     /** Kept while the next newer build started less than the grace ago; from the grace on, no reader's query can be on it. */
@@ -29,7 +55,7 @@ class ReadersGraceTest {
 
         // Given in any order; the newest has no newer build, so nothing says it was superseded.
         assertEquals(List.of(supersededJustWithinIt, supersededMomentsAgo),
-                ReadersGrace.mayStillBeRead(List.of(newest, supersededMomentsAgo, old, supersededJustWithinIt, supersededAtTheGrace), NOW));
+                DEFAULT.mayStillBeRead(List.of(newest, supersededMomentsAgo, old, supersededJustWithinIt, supersededAtTheGrace), NOW));
     }
 
     /** Ids of one second sort by their random part, which says nothing of which build came first: each is kept. */
@@ -38,12 +64,12 @@ class ReadersGraceTest {
         BuildId sortsFirst = new BuildId("20260314232959_111111");
         BuildId sortsLast = new BuildId("20260314232959_ffffff");
 
-        assertEquals(List.of(sortsFirst, sortsLast), ReadersGrace.mayStillBeRead(List.of(sortsLast, sortsFirst), NOW));
+        assertEquals(List.of(sortsFirst, sortsLast), DEFAULT.mayStillBeRead(List.of(sortsLast, sortsFirst), NOW));
     }
 
     @Test
     void aLoneBuildOrNoneIsNeverSuperseded() {
-        assertEquals(List.of(), ReadersGrace.mayStillBeRead(List.of(new BuildId("20260314232959_eeeeee")), NOW));
-        assertEquals(List.of(), ReadersGrace.mayStillBeRead(List.of(), NOW));
+        assertEquals(List.of(), DEFAULT.mayStillBeRead(List.of(new BuildId("20260314232959_eeeeee")), NOW));
+        assertEquals(List.of(), DEFAULT.mayStillBeRead(List.of(), NOW));
     }
 }

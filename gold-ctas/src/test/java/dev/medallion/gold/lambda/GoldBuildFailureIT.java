@@ -1246,6 +1246,36 @@ class GoldBuildFailureIT {
         assertEquals("removed", line.path(GoldBuilder.OLDER_BUILDS).asText(), line.toString());
     }
 
+    /**
+     * An account that raised Athena's DML query timeout (a Service Quota, up to 240 minutes) runs readers' queries that
+     * long, so a build stays theirs for that timeout plus the 15 minutes before the swap: at 120 minutes, a build whose
+     * next newer build started 2 hours ago is kept (the default's 45 minutes removed it under such a query), and one
+     * whose next newer build started 2 hours 20 minutes ago is removed.
+     */
+    @Test
+    void anAccountWithARaisedDmlQueryTimeoutKeepsBuildsForItsLongestQueries() throws IOException {
+        Instant now = Instant.now();
+        String supersededLongAgo = leaveABuild("product_totals", now.minus(Duration.ofHours(4)), true);
+        String supersededTwoHoursAgo = leaveABuild("product_totals", now.minus(Duration.ofMinutes(140)), true);
+        String supersededMomentsAgo = leaveABuild("product_totals", now.minus(Duration.ofMinutes(120)), true);
+        GoldCtasHandler handler = new GoldCtasHandler(lake.environment(Map.of("ATHENA_DML_QUERY_TIMEOUT_MINUTES", "120")), lake.s3(), lake.glue(),
+                lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
+
+        Map<String, Object> outcome = handler.handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        String built = lake.currentBuild("product_totals");
+        assertEquals(Map.of("product_totals", "built " + built), outcome);
+        assertFalse(lake.goldTables().contains("product_totals__" + supersededLongAgo), lake.goldTables().toString());
+        assertTrue(lake.goldKeys().stream().noneMatch(key -> key.startsWith("tables/product_totals/" + supersededLongAgo + "/")), lake.goldKeys().toString());
+        for (String kept : List.of(supersededTwoHoursAgo, supersededMomentsAgo)) {
+            assertTrue(lake.goldTables().contains("product_totals__" + kept), "a reader's query may be on it: " + kept + ": " + lake.goldTables());
+            assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/product_totals/" + kept + "/")), kept + ": " + lake.goldKeys());
+        }
+        JsonNode line = builtLine("product_totals");
+        assertEquals(List.of(supersededLongAgo), toStrings(line.path("removedBuilds")), line.toString());
+        assertEquals(List.of(supersededTwoHoursAgo, supersededMomentsAgo), toStrings(line.path("keptForReaders")), line.toString());
+    }
+
     /** Which build readers are on cannot be read (Glue answers 500 to every GetTable of the view): no leftover is removed. */
     @Test
     void leftoversAreKeptWhenTheViewCannotBeRead() throws IOException {
