@@ -451,7 +451,7 @@ public final class GoldBuilder {
                 }
                 removed.add(build.value());
             }
-            if (removed.isEmpty()) {
+            if (removed.isEmpty() && keptForReaders.isEmpty()) {
                 return;
             }
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -460,6 +460,15 @@ public final class GoldBuilder {
             fields.put("keptBuilds", kept.stream().map(BuildId::value).toList());
             fields.put("tooYoungToRemove", young.stream().map(BuildId::value).toList());
             fields.put("keptForReaders", keptForReaders.stream().map(BuildId::value).toList());
+            if (removed.isEmpty()) {
+                // Said, or nothing would tell why builds no view or state points at are still there, stored and billed.
+                fields.put("reason", "no view or build state points at them and they started over " + LEFTOVER_MIN_AGE.toHours() + " h ago, but the next "
+                        + "newer build started less than " + readersGrace.grace().toMinutes() + " min ago (the DML query timeout, "
+                        + settings.athenaDmlQueryTimeout().toMinutes() + " min, plus " + ReadersGrace.LONGEST_BUILD_BEFORE_SWAP.toMinutes()
+                        + " min before its swap), so a reader's query may still be on them: a later invocation removes them (the model's next build, or one that finds it unchanged)");
+                log.info("gold model's leftover builds kept for the readers' queries that may still be on them", fields);
+                return;
+            }
             fields.put("reason", "no view or build state points at them (neither the state's current or previous build, nor the build the view "
                     + "selects from), they started over " + LEFTOVER_MIN_AGE.toHours() + " h ago, and the next newer build over "
                     + readersGrace.grace().toMinutes() + " min ago, so no reader's query can still be on them: left by a build that was killed or timed out "

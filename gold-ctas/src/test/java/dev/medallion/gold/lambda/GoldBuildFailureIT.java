@@ -1079,12 +1079,24 @@ class GoldBuildFailureIT {
         assertEquals(List.of(killedBeforeSwap), toStrings(removed.path("keptForReaders")), removed.toString());
         assertTrue(removed.get("reason").asText().contains("killed"), removed.toString());
 
-        // Once removed, the next invocation finds nothing to remove and says nothing of it.
+        assertTrue(lines.stream().noneMatch(line -> line.get("message").asText().startsWith("gold model's leftover builds kept")),
+                "the line that removed them names what it kept: " + lines);
+
+        // Once removed, the next invocation finds nothing to remove, and says what it still keeps for readers, and why:
+        // nothing else would tell why a build no view or state points at is still there, stored and billed.
         lake.recorder().clear();
         lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
-        assertEquals(1, lake.logLines().stream().filter(line -> line.get("message").asText().startsWith("gold model's leftover builds removed")).count());
+        List<JsonNode> next = lake.logLines();
+        assertEquals(1, next.stream().filter(line -> line.get("message").asText().startsWith("gold model's leftover builds removed")).count());
         assertTrue(lake.recorder().calls().stream().filter(call -> !call.contains("_lease/"))
                         .noneMatch(call -> call.startsWith("Glue.DeleteTable ") || call.startsWith("S3.DeleteObject")), lake.recorder().calls().toString());
+        JsonNode keptLine = next.stream().filter(line -> line.get("message").asText().equals("gold model's leftover builds kept for the readers' queries that may still be on them"))
+                .findFirst().orElseThrow(() -> new AssertionError("no line says what was kept for readers: " + next));
+        assertEquals("product_totals", keptLine.get("model").asText(), keptLine.toString());
+        assertEquals(List.of(killedBeforeSwap), toStrings(keptLine.path("keptForReaders")), keptLine.toString());
+        assertEquals(List.of(), toStrings(keptLine.path("removedBuilds")), keptLine.toString());
+        assertEquals(List.of(current, previous, viewedByHand), toStrings(keptLine.get("keptBuilds")), keptLine.toString());
+        assertTrue(keptLine.get("reason").asText().contains("less than 45 min ago"), keptLine.toString());
     }
 
     /**
