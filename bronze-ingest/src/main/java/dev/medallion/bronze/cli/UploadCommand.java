@@ -84,12 +84,13 @@ final class UploadCommand {
     int run(UploadOptions options) throws UploadRefusedException, TemporaryFailureException, IOException, InterruptedException {
         long started = System.nanoTime();
         UploadPlanner planner = new UploadPlanner(new BronzeKeyLayout(options.prefix()), options.dataset(), encodings);
-        UploadPlanner.Plan plan = planner.plan(options.paths(), options.allowEmpty() ? UploadPlanner.EmptyFolders.ALLOWED : UploadPlanner.EmptyFolders.REFUSED);
+        UploadPlanner.Plan planned = planner.plan(options.paths(), options.allowEmpty() ? UploadPlanner.EmptyFolders.ALLOWED : UploadPlanner.EmptyFolders.REFUSED);
         try (S3Client client = clients.create(options.endpoint())) {
             BronzeBucket bucket = new BronzeBucket(client, options.bucket(), attemptLimit);
             // HeadBucket reads: a run refused after it, for a file's content, has written nothing.
             bucket.checkAccess();
-            planner.checkContent(plan);
+            // The files as their check read them: their uploads send those bytes or nothing.
+            UploadPlanner.Plan plan = planner.checkContent(planned);
             announce(options, plan, bucket);
 
             FileUploader uploader = new FileUploader(bucket, opener, options.partSize(), options.dryRun());

@@ -9,6 +9,7 @@ import dev.medallion.common.text.EncodingSource;
 import dev.medallion.common.text.UndecodableBytes;
 import dev.medallion.common.text.Utf8Lookalike;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -166,6 +167,14 @@ public final class CsvFiles {
      * @return what follows the file's name in the refusal
      */
     public static Optional<String> readWhole(Path file, String dataset, Optional<Charset> encoding) throws IOException {
+        return checkWhole(file, dataset, encoding).refusal();
+    }
+
+    /**
+     * What {@link #readWhole} finds, with the CRC32 of the file's bytes as that read read them, so that the upload can
+     * send these bytes and no others ({@link PlannedFile#checked}).
+     */
+    public static WholeContent checkWhole(Path file, String dataset, Optional<Charset> encoding) throws IOException {
         requireNonNull(file, "file is null");
         requireNonNull(dataset, "dataset is null");
         requireNonNull(encoding, "encoding is null");
@@ -173,14 +182,79 @@ public final class CsvFiles {
         try (InputStream in = Files.newInputStream(file)) {
             compressed = CompressedFormat.isGzip(in.readNBytes(CompressedFormat.MAGIC_BYTES));
         }
+        Crc32Checksum read = new Crc32Checksum();
+        // Only the first opening reads the file to its end; a second one, for a bad byte's line, would count its bytes again.
+        boolean[] opened = {false};
         Optional<UndecodableBytes.Found> found;
         try {
-            found = UndecodableBytes.first(() -> open(file, compressed), encoding.orElse(StandardCharsets.UTF_8));
+            found = UndecodableBytes.first(() -> {
+                InputStream raw = Files.newInputStream(file);
+                if (!opened[0]) {
+                    opened[0] = true;
+                    raw = new ChecksummedInputStream(raw, read);
+                }
+                return compressed ? new GzipMembersInputStream(raw, GZIP_BUFFER_BYTES) : raw;
+            }, encoding.orElse(StandardCharsets.UTF_8));
         }
         catch (GzipMembersInputStream.DamagedGzipException e) {
-            return Optional.of("is not a CSV file: it is gzip-compressed but broken (" + e.getMessage() + ")" + GzipMembersInputStream.REMEDY);
+            return new WholeContent(Optional.of("is not a CSV file: it is gzip-compressed but broken (" + e.getMessage() + ")" + GzipMembersInputStream.REMEDY),
+                    PlannedFile.Checked.of(read));
         }
-        return found.map(bad -> "would be rejected by the converter: " + bad.message(dataset, EncodingSource.CSV_ENCODINGS, compressed) + SETTING_PLACE);
+        return new WholeContent(found.map(bad -> "would be rejected by the converter: " + bad.message(dataset, EncodingSource.CSV_ENCODINGS, compressed)
+                + SETTING_PLACE), PlannedFile.Checked.of(read));
+    }
+
+    /**
+     * What the whole read of a file found.
+     *
+     * @param refusal why the converter would reject the file, as {@link #readWhole} says it; empty when it would not
+     * @param read how many bytes of the file were read, and their CRC32: the whole file, unless it was refused
+     */
+    public record WholeContent(Optional<String> refusal, PlannedFile.Checked read) {
+        public WholeContent {
+            requireNonNull(refusal, "refusal is null");
+            requireNonNull(read, "read is null");
+        }
+    }
+
+    /** Adds every byte read through it to a checksum; skipped bytes are read, so that none escapes it. */
+    private static final class ChecksummedInputStream extends FilterInputStream {
+        private final Crc32Checksum checksum;
+
+        ChecksummedInputStream(InputStream in, Crc32Checksum checksum) {
+            super(in);
+            this.checksum = requireNonNull(checksum, "checksum is null");
+        }
+
+        @Override
+        public int read() throws IOException {
+            int read = in.read();
+            if (read != -1) {
+                checksum.update(new byte[] {(byte) read}, 0, 1);
+            }
+            return read;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int read = in.read(buffer, offset, length);
+            if (read > 0) {
+                checksum.update(buffer, offset, read);
+            }
+            return read;
+        }
+
+        @Override
+        public long skip(long bytes) throws IOException {
+            byte[] skipped = new byte[(int) Math.min(Math.max(bytes, 0), 8192)];
+            int read = read(skipped, 0, skipped.length);
+            return Math.max(read, 0);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
     }
 
     /**

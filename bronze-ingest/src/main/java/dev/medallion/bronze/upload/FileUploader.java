@@ -178,6 +178,7 @@ public final class FileUploader {
         }
         checkNotModifiedWhileRead(file);
         String crc32 = Crc32Checksum.of(content, 0, content.length);
+        checkReadAsChecked(file, content.length, crc32);
         Optional<Landing> landing = Optional.empty();
         for (int round = 1; landing.isEmpty(); round++) {
             try {
@@ -246,6 +247,7 @@ public final class FileUploader {
                     throw changedWhileReading(file, file.size() + 1);
                 }
                 checkNotModifiedWhileRead(file);
+                checkReadAsChecked(file, whole.bytes(), whole.base64());
                 upload.complete(whole.base64(), stored);
                 return Landing.WRITTEN;
             }
@@ -466,6 +468,26 @@ public final class FileUploader {
         if (!after.equals(file.modified())) {
             throw new IOException(file.path() + " changed while it was being read (modified at " + file.modified() + " when its reading began, at " + after
                     + " when it ended): nothing of it was published; run the command again once it is complete");
+        }
+    }
+
+    /**
+     * Fails the file unless the bytes its upload read are those its content check read ({@link PlannedFile#checked}),
+     * by their count and CRC32, which its size and modification time do not prove: a write within the second or two
+     * to which some file systems keep the time (ext3, HFS+, FAT, many network shares), or by a writer that sets the
+     * time back, leaves both as they were, and what was read is then the old bytes before the write and the new
+     * ones after it, an object that is neither version, whose CRC32 S3 would accept since it is computed from them.
+     */
+    private static void checkReadAsChecked(PlannedFile file, long bytesRead, String crc32) throws IOException {
+        if (file.checked().isEmpty()) {
+            return;
+        }
+        PlannedFile.Checked checked = file.checked().get();
+        if (checked.bytes() != bytesRead || !checked.crc32().equals(crc32)) {
+            throw new IOException(file.path() + " changed while it was being uploaded: the " + bytesRead + " bytes its upload read (CRC32 " + crc32
+                    + ") are not the " + checked.bytes() + " bytes its content check read (CRC32 " + checked.crc32() + "), though its size and modification"
+                    + " time (" + file.modified() + ") are still those of the check (a file system that keeps times to the second, or a writer that"
+                    + " sets the time back): nothing of it was published; run the command again once the file is complete");
         }
     }
 

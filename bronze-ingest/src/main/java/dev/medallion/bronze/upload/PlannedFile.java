@@ -3,6 +3,7 @@ package dev.medallion.bronze.upload;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -14,10 +15,12 @@ import static java.util.Objects.requireNonNull;
  * @param earlierKeys the keys other than {@code key} that versions before keys were NFC may have uploaded the
  *     file under ({@link BronzeKeyLayout#earlierKeys}): an object under one of them is the file's, replaced or
  *     skipped in place
+ * @param checked what {@link UploadPlanner#checkContent} read of it, which the upload must read too; empty before that check
  */
-public record PlannedFile(Path path, String key, long size, FileTime modified, List<String> earlierKeys) {
+public record PlannedFile(Path path, String key, long size, FileTime modified, List<String> earlierKeys, Optional<Checked> checked) {
     public PlannedFile {
         requireNonNull(path, "path is null");
+        requireNonNull(checked, "checked is null");
         requireNonNull(key, "key is null");
         requireNonNull(modified, "modified is null");
         earlierKeys = List.copyOf(requireNonNull(earlierKeys, "earlierKeys is null"));
@@ -29,8 +32,36 @@ public record PlannedFile(Path path, String key, long size, FileTime modified, L
         }
     }
 
+    public PlannedFile(Path path, String key, long size, FileTime modified, List<String> earlierKeys) {
+        this(path, key, size, modified, earlierKeys, Optional.empty());
+    }
+
     public PlannedFile(Path path, String key, long size, FileTime modified) {
         this(path, key, size, modified, List.of());
+    }
+
+    /** The same file, whose content check read {@code read}. */
+    PlannedFile withChecked(Checked read) {
+        return new PlannedFile(path, key, size, modified, earlierKeys, Optional.of(read));
+    }
+
+    /**
+     * The bytes the content check read ({@link UploadPlanner#checkContent}), by their count and CRC32 as S3 reports it.
+     * The upload sends the file only if it reads the same: its modification time alone proves no bytes unchanged, kept
+     * to the second or two by some file systems (ext3, HFS+, FAT, many network shares), so that a write within the
+     * second of the check leaves it as it was, and set back by writers that keep a source's time.
+     */
+    public record Checked(long bytes, String crc32) {
+        public Checked {
+            requireNonNull(crc32, "crc32 is null");
+            if (bytes < 0) {
+                throw new IllegalArgumentException("bytes is negative: " + bytes);
+            }
+        }
+
+        static Checked of(Crc32Checksum read) {
+            return new Checked(read.bytes(), read.base64());
+        }
     }
 
     /** The same file at {@code earlierKey}, one of its earlier keys, for the object found there. */
@@ -38,6 +69,6 @@ public record PlannedFile(Path path, String key, long size, FileTime modified, L
         if (!earlierKeys.contains(earlierKey)) {
             throw new IllegalArgumentException(earlierKey + " is not an earlier key of " + key);
         }
-        return new PlannedFile(path, earlierKey, size, modified);
+        return new PlannedFile(path, earlierKey, size, modified, List.of(), checked);
     }
 }

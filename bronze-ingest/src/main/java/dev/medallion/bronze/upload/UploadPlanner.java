@@ -204,15 +204,19 @@ public final class UploadPlanner {
      * {@link #plan}, which reads no more than the start of each file, because this read takes minutes for
      * tens of GB: the command checks the bucket between the two, so that a bucket it cannot use is refused
      * first, and calls this before anything is written.
+     *
+     * @return the plan whose files carry what this read read of them ({@link PlannedFile#checked}), the bytes their uploads must send
      */
-    public void checkContent(Plan plan) throws UploadRefusedException {
+    public Plan checkContent(Plan plan) throws UploadRefusedException {
         requireNonNull(plan, "plan is null");
         List<String> problems = new ArrayList<>();
+        List<PlannedFile> checked = new ArrayList<>();
         for (PlannedFile file : plan.files()) {
             String name = SilverLayout.datasetOf(file.key());
             try {
-                CsvFiles.readWhole(file.path(), name, Optional.ofNullable(encodings.get(name)))
-                        .ifPresent(problem -> problems.add(file.path() + " " + problem));
+                CsvFiles.WholeContent content = CsvFiles.checkWhole(file.path(), name, Optional.ofNullable(encodings.get(name)));
+                content.refusal().ifPresent(problem -> problems.add(file.path() + " " + problem));
+                checked.add(file.withChecked(content.read()));
             }
             catch (IOException e) {
                 problems.add("cannot read " + file.path() + ": " + LocalFileErrors.describe(e));
@@ -221,6 +225,7 @@ public final class UploadPlanner {
         if (!problems.isEmpty()) {
             throw new UploadRefusedException(describe(problems));
         }
+        return new Plan(checked, plan.ignored(), plan.folderLinks(), plan.jobFiles(), plan.officeLockFiles(), plan.emptyFolders());
     }
 
     /** A key of a thousand bytes shown by its ends, which tell where it comes from and which file it is. */

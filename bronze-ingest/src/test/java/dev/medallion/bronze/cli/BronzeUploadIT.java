@@ -62,6 +62,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -348,6 +349,47 @@ class BronzeUploadIT {
     }
 
     /**
+     * A file changed while its upload reads it, its modification time as it was: on a file system that keeps
+     * times to the second or two (ext3, HFS+, FAT, many network shares) a write within the second of the check
+     * leaves it so, as does a writer that sets it back. Appended to, truncated, or rewritten at its size, by a
+     * single PutObject and by a multipart upload: none is published, torn or not, and each says it changed.
+     * The time is no proof of the bytes: what is sent must be what the content check read.
+     */
+    @Test
+    void aFileChangedWhileItIsUploadedIsNeverPublishedWhateverItsModificationTimeSays() throws Exception {
+        Map<Path, Mutation> mutations = new LinkedHashMap<>();
+        for (Mutation mutation : Mutation.values()) {
+            String name = mutation.name().toLowerCase(Locale.ROOT);
+            mutations.put(Files.write(folder.resolve("parts-" + name + ".csv"), csvOfSize(12 * MIB)), mutation);
+            mutations.put(write("whole-" + name + ".csv", "id,amount\n1,12.50\n2,7.00\n3,1.00\n"), mutation);
+        }
+        for (Path file : mutations.keySet()) {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(3_600)));
+        }
+        FileOpener changedMidway = file -> changingHalfwayKeepingItsTime(Files.newInputStream(file), file, mutations.get(file));
+
+        int exit = upload(changedMidway, folder.toString(), "--part-size", "5");
+
+        assertEquals(1, exit, err());
+        assertEquals(Map.of(), objects());
+        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+        for (Path file : mutations.keySet()) {
+            assertTrue(err().contains("failed " + file + " -> s3://" + bucket + "/sales_data/" + file.getFileName() + ": " + file + " changed while it was being"), err());
+            if (mutations.get(file) == Mutation.REWRITTEN) {
+                // Its size and time as checked: only the bytes tell.
+                assertTrue(err().contains(file + " changed while it was being uploaded: the " + Files.size(file) + " bytes its upload read (CRC32 "), err());
+            }
+        }
+
+        resetOutput();
+        assertEquals(0, upload(folder.toString(), "--part-size", "5"), err());
+        for (Path file : mutations.keySet()) {
+            assertArrayEquals(Files.readAllBytes(file), objects().get("sales_data/" + file.getFileName()), file.toString());
+        }
+    }
+
+
+    /**
      * A file rewritten in place at its size after the run checked its content (read it whole for its
      * encoding) and before its upload read it: the upload would send bytes nobody checked, here a byte that
      * is not UTF-8, which the converter would reject after an exit code 0. The run must publish nothing and
@@ -599,6 +641,7 @@ class BronzeUploadIT {
         assertEquals(crc32(large), head("sales_data/large.csv").checksumCRC32());
         assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
     }
+
 
     /**
      * A part and a PutObject whose bodies stall at every attempt the SDK makes: each attempt is given up within its
@@ -1283,6 +1326,46 @@ class BronzeUploadIT {
             }
         };
     }
+
+    /** How {@link #changingHalfwayKeepingItsTime} changes a file. */
+    private enum Mutation {
+        APPENDED,
+        TRUNCATED,
+        /** Its first and last bytes overwritten, the size unchanged. */
+        REWRITTEN
+    }
+
+    /** Once half the file is read, changes it in place as {@code mutation} says and sets its modification time back to what it was. */
+    private static InputStream changingHalfwayKeepingItsTime(InputStream in, Path file, Mutation mutation) throws IOException {
+        long size = Files.size(file);
+        return new FilterInputStream(in) {
+            private long read;
+            private boolean changed;
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (!changed && read >= size / 2) {
+                    changed = true;
+                    FileTime modified = Files.getLastModifiedTime(file);
+                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                        switch (mutation) {
+                            case APPENDED -> channel.write(ByteBuffer.wrap("4,2.00\n".getBytes(StandardCharsets.US_ASCII)), size);
+                            case TRUNCATED -> channel.truncate(size - 4);
+                            case REWRITTEN -> {
+                                channel.write(ByteBuffer.wrap("x".getBytes(StandardCharsets.US_ASCII)), 0);
+                                channel.write(ByteBuffer.wrap("9".getBytes(StandardCharsets.US_ASCII)), size - 2);
+                            }
+                        }
+                    }
+                    Files.setLastModifiedTime(file, modified);
+                }
+                int count = super.read(buffer, offset, read < size / 2 ? (int) Math.min(length, size / 2 - read) : length);
+                read += Math.max(count, 0);
+                return count;
+            }
+        };
+    }
+
 
     private static InputStream failingAfter(InputStream in, long bytes) {
         return new FilterInputStream(in) {

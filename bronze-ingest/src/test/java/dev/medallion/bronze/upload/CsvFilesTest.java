@@ -367,6 +367,22 @@ class CsvFilesTest {
         assertTrue(readWhole("late.csv.gz", concat(member, windows), Optional.empty()).orElseThrow().startsWith("would be rejected by the converter: The file is not UTF-8"));
     }
 
+    /**
+     * The whole read gives the count and CRC32 of the file's bytes as they are on disk, compressed or not, which the
+     * upload compares with what it reads: all of them, a gzip file's to the end of its last member.
+     */
+    @Test
+    void theWholeReadChecksumsEveryByteOfTheFileAsStored() throws IOException {
+        byte[] plain = ("id,name\n" + "1,Zo\u00eb\n".repeat(100_000)).getBytes(StandardCharsets.UTF_8);
+        byte[] members = concat(gzip(plain), gzip("2,b\n".getBytes(StandardCharsets.US_ASCII)));
+        for (Map.Entry<String, byte[]> file : Map.of("plain.csv", plain, "members.csv.gz", members, "empty.csv", new byte[0]).entrySet()) {
+            CsvFiles.WholeContent content = CsvFiles.checkWhole(Files.write(directory.resolve(file.getKey()), file.getValue()), "people", Optional.empty());
+            assertEquals(Optional.empty(), content.refusal(), file.getKey());
+            assertEquals(new PlannedFile.Checked(file.getValue().length, Crc32Checksum.of(file.getValue(), 0, file.getValue().length)), content.read(),
+                    file.getKey());
+        }
+    }
+
     private static byte[] concat(byte[] first, byte[] second) {
         byte[] both = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);
