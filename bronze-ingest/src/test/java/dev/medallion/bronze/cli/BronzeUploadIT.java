@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -30,6 +32,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -65,6 +68,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
@@ -642,6 +646,66 @@ class BronzeUploadIT {
         assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
     }
 
+
+    /**
+     * The requests with no body to stall, or one of a few KB (HeadBucket, HeadObject, CreateMultipartUpload,
+     * CompleteMultipartUpload, AbortMultipartUpload), have no attempt limit of their own: their answer not coming, its
+     * head or the rest of its body, is a read, which the HTTP client's socket timeout bounds (30 s by default, here
+     * 2 s), and the SDK sends them again. One whose answer never comes at any attempt ends the run with 75 soon, as
+     * other temporary failures do, leaving nothing but what it names: with the default timeout, 4 attempts of 30 s,
+     * 2 minutes.
+     */
+    @ParameterizedTest
+    @EnumSource(SmallRequest.class)
+    @Timeout(120)
+    void aSmallRequestWhoseAnswerNeverComesIsGivenUpAtTheReadTimeoutAndTheRunExits75(SmallRequest held) throws Exception {
+        Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            if (held == SmallRequest.ABORT_MULTIPART_UPLOAD) {
+                proxy.inject(request -> request.isUploadPart() && request.queryParameter("partNumber").equals(Optional.of("2")), Fault.reset(), 1_000);
+            }
+            Injection hold = proxy.inject(held.matcher, Fault.hold(), 1_000);
+            S3ClientFactory shortReads = endpoint -> clientBuilder(endpoint)
+                    .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(2)))
+                    .build();
+
+            long started = System.nanoTime();
+            int exit = upload(Files::newInputStream, shortReads, folder.toString(), "--part-size", "5", "--endpoint-url", proxy.endpoint().toString());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertEquals(75, exit, err());
+            assertTrue(hold.hits() > 1, "the SDK sent it again: " + hold);
+            assertTrue(took.compareTo(Duration.ofSeconds(60)) < 0, "given up at each attempt's read timeout: " + took);
+            assertTrue(err().contains("Read timed out"), err());
+            assertEquals(Map.of(), objects());
+            List<MultipartUpload> open = S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads();
+            if (held == SmallRequest.ABORT_MULTIPART_UPLOAD) {
+                // The one thing left, named with the command that aborts it.
+                assertEquals(1, open.size(), open.toString());
+                assertTrue(err().contains("aws s3api abort-multipart-upload --bucket " + bucket + " --key sales_data/large.csv --upload-id " + open.get(0).uploadId()),
+                        err());
+            }
+            else {
+                assertEquals(List.of(), open);
+            }
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    /** The requests of a run that send no body, or one of a few KB, and how the proxy knows them. */
+    private enum SmallRequest {
+        HEAD_BUCKET(request -> request.method().equals("HEAD") && !request.path().endsWith(".csv")),
+        HEAD_OBJECT(request -> request.method().equals("HEAD") && request.path().endsWith("/large.csv")),
+        CREATE_MULTIPART_UPLOAD(Request::isCreateMultipartUpload),
+        COMPLETE_MULTIPART_UPLOAD(Request::isCompleteMultipartUpload),
+        ABORT_MULTIPART_UPLOAD(Request::isAbortMultipartUpload);
+
+        private final Predicate<Request> matcher;
+
+        SmallRequest(Predicate<Request> matcher) {
+            this.matcher = matcher;
+        }
+    }
 
     /**
      * A part and a PutObject whose bodies stall at every attempt the SDK makes: each attempt is given up within its
