@@ -158,6 +158,8 @@ final class StringForms {
         char dateSeparator;
         boolean yesNo = true;
         boolean yN = true;
+        /** Booleans as PostgreSQL's COPY and Redshift's UNLOAD write them: {@code t} and {@code f}. */
+        boolean tF = true;
         boolean sawYes;
         boolean sawNo;
         /** Whether some value has a point: a fraction, where the form's thousands are set apart otherwise. */
@@ -193,11 +195,14 @@ final class StringForms {
             if (yesNo) {
                 yesNo = value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("no");
             }
-            sawYes = sawYes || value.equalsIgnoreCase("y") || value.equalsIgnoreCase("yes");
-            sawNo = sawNo || value.equalsIgnoreCase("n") || value.equalsIgnoreCase("no");
+            if (tF) {
+                tF = value.equalsIgnoreCase("t") || value.equalsIgnoreCase("f");
+            }
+            sawYes = sawYes || value.equalsIgnoreCase("y") || value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("t");
+            sawNo = sawNo || value.equalsIgnoreCase("n") || value.equalsIgnoreCase("no") || value.equalsIgnoreCase("f");
             plainNumber = plainNumber && PLAIN_READ.matcher(value).matches();
             isoDate = isoDate && ISO_DATE.matcher(value).matches() && Values.parseDate(value) != Long.MIN_VALUE;
-            return plainNumber || isoDate || amount || percent || dayFirst || monthFirst || yN || yesNo;
+            return plainNumber || isoDate || amount || percent || dayFirst || monthFirst || yN || yesNo || tF;
         }
 
         /** Takes the value as an amount: its decorations recorded, its number read by the forms of numbers. */
@@ -319,9 +324,10 @@ final class StringForms {
                                     "CAST(substr(" + x + ", 7, 4) || '-' || substr(" + x + ", " + (dayFirst ? 4 : 1) + ", 2) || '-' || substr(" + x + ", "
                                             + (dayFirst ? 1 : 4) + ", 2) AS date)")
                             : Optional.empty(),
-                    (yN || yesNo) && sawYes && sawNo
-                            ? hint(name, "booleans written " + (yN ? "Y and N" : "yes and no"), first, "a boolean does not read (it reads true and false)",
-                                    "booleans", "CASE upper(" + x + ") WHEN '" + (yN ? "Y" : "YES") + "' THEN true WHEN '" + (yN ? "N" : "NO") + "' THEN false END")
+                    (yN || yesNo || tF) && sawYes && sawNo
+                            ? hint(name, "booleans written " + (yN ? "Y and N" : yesNo ? "yes and no" : "t and f"), first, "a boolean does not read (it reads true and false)",
+                                    "booleans", "CASE upper(" + x + ") WHEN '" + (yN ? "Y" : yesNo ? "YES" : "T") + "' THEN true WHEN '" + (yN ? "N" : yesNo ? "NO" : "F")
+                                            + "' THEN false END")
                             : Optional.empty());
             List<StringColumnHint> hints = found.stream().flatMap(Optional::stream).toList();
             // Two forms would be two readings of the same values: no hint rather than a guess.

@@ -81,7 +81,9 @@ class StringColumnHintsTest {
                 Arguments.of(new String[] {"01/31/2026", "02/01/2026"}, "CAST(substr(amount, 7, 4) || '-' || substr(amount, 1, 2) || '-' || substr(amount, 4, 2) AS date)"),
                 // Booleans as Y/N or yes/no, in any case.
                 Arguments.of(new String[] {"Y", "N", "y"}, "CASE upper(amount) WHEN 'Y' THEN true WHEN 'N' THEN false END"),
-                Arguments.of(new String[] {"yes", "No", "YES"}, "CASE upper(amount) WHEN 'YES' THEN true WHEN 'NO' THEN false END"));
+                Arguments.of(new String[] {"yes", "No", "YES"}, "CASE upper(amount) WHEN 'YES' THEN true WHEN 'NO' THEN false END"),
+                // Booleans as PostgreSQL's COPY and Redshift's UNLOAD write them, t and f.
+                Arguments.of(new String[] {"t", "f", "t"}, "CASE upper(amount) WHEN 'T' THEN true WHEN 'F' THEN false END"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -121,6 +123,11 @@ class StringColumnHintsTest {
                 // A single letter alone says nothing: N may be north; two separators in one column are no one form.
                 Arguments.of((Object) new String[] {"N", "N"}),
                 Arguments.of((Object) new String[] {"Y", "N", "maybe"}),
+                // F alone may be female, and F beside M is; t and f beside Y or N are two spellings, no one form.
+                Arguments.of((Object) new String[] {"f", "f"}),
+                Arguments.of((Object) new String[] {"F", "M", "F"}),
+                Arguments.of((Object) new String[] {"t", "f", "Y"}),
+                Arguments.of((Object) new String[] {"T", "F", "yes"}),
                 Arguments.of((Object) new String[] {"31/01/2026", "01.02.2026"}),
                 // Padded: the cast reads the text as written, spaces included, so none is offered.
                 Arguments.of((Object) new String[] {" 12,5", "3,25"}),
