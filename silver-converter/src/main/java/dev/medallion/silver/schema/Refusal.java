@@ -19,7 +19,9 @@ public enum Refusal {
     DATE_FORMAT("a date written otherwise than yyyy-MM-dd, the one form dates are read in: change the export's date format", null),
     /** A source whose dates became times ({@code 2026-03-15 10:00} in a column typed from {@code 2026-03-14}). */
     TIME_IN_DATE("a time of day", ColumnType.TIMESTAMP),
-    OFFSET_BEYOND_18_HOURS("an offset beyond ±18:00", null);
+    OFFSET_BEYOND_18_HOURS("an offset beyond ±18:00", null),
+    /** SAP's exports of amounts and quantities ({@code 1.234,56-}, {@code 10-}): a string column, cast in a gold model, keeps them. */
+    TRAILING_MINUS("a minus sign after the number, as SAP writes a negative: a number's sign comes before it", ColumnType.STRING);
 
     private final String description;
     private final ColumnType keptAs;

@@ -64,12 +64,33 @@ public final class Values {
     public static Refusal refusal(ColumnType type, String text) {
         String value = trimmed(text);
         return switch (type) {
-            case BIGINT -> bigintRefusal(value);
-            case DOUBLE -> doubleRefusal(value);
+            case BIGINT -> trailingMinus(value) && bigintRefusalOrNone(signFirst(value)) ? Refusal.TRAILING_MINUS : bigintRefusal(value);
+            case DOUBLE -> trailingMinus(value) && doubleRefusalOrNone(signFirst(value)) ? Refusal.TRAILING_MINUS : doubleRefusal(value);
             case DATE -> dateRefusal(value);
             case TIMESTAMP -> OTHER_DATE_FORM.matcher(value).matches() ? Refusal.DATE_FORMAT : timestampRefusal(value);
             case BOOLEAN, STRING -> null;
         };
+    }
+
+    /** Whether a value ends in a minus sign after a digit, with no sign before it: a negative as SAP writes it ({@code 1.234,56-}). */
+    private static boolean trailingMinus(String value) {
+        int length = value.length();
+        return length > 1 && value.charAt(length - 1) == '-' && isDigit(value.charAt(length - 2)) && value.charAt(0) != '-' && value.charAt(0) != '+';
+    }
+
+    /** The value with its trailing minus moved before it. */
+    private static String signFirst(String value) {
+        return "-" + value.substring(0, value.length() - 1);
+    }
+
+    /** Whether a bigint column takes the value, or refuses it for no more than a thousands comma. */
+    private static boolean bigintRefusalOrNone(String value) {
+        return isBigint(value) || bigintRefusal(value) == Refusal.COMMA_IN_NUMBER;
+    }
+
+    /** Whether a double column takes the value, or refuses it for no more than a comma. */
+    private static boolean doubleRefusalOrNone(String value) {
+        return isDouble(value) || doubleRefusal(value) == Refusal.COMMA_IN_NUMBER;
     }
 
     private static Refusal bigintRefusal(String value) {

@@ -153,6 +153,9 @@ class RowBatchTest {
                 + " lake/_schemas/sales.json types it timestamp", batch.append(List.of("1", "1", "2026-11-03 14:05+18:30")::get, fields));
         assertEquals("column amount: '12,50' is not a double (a comma: numbers are read with '.' as the decimal point and without thousands"
                 + " separators): the dataset's contract lake/_schemas/sales.json types it double", batch.append(List.of("1", "12,50", "")::get, fields));
+        assertEquals("column amount: '1234.56-' is not a double (a minus sign after the number, as SAP writes a negative: a number's sign comes"
+                + " before it): the dataset's contract lake/_schemas/sales.json types it double; declare it string there to keep such values",
+                batch.append(List.of("1", "1234.56-", "")::get, fields));
         // A value that is simply something else needs no more; one that looks like a missing value's marker, how to declare it null.
         assertEquals("column zip: 'north' is not a bigint", batch.append(List.of("north", "1", "")::get, fields));
         assertEquals("column zip: 'N/A' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:N/A"

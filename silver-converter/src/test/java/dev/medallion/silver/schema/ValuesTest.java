@@ -246,7 +246,13 @@ class ValuesTest {
                 "DATE, 2026-03-15T10:00:00Z, TIME_IN_DATE",
                 "TIMESTAMP, 03/15/2026 10:00, DATE_FORMAT",
                 "TIMESTAMP, 15.03.2026 10:00:00, DATE_FORMAT",
-                "TIMESTAMP, 2026/03/15, DATE_FORMAT"})
+                "TIMESTAMP, 2026/03/15, DATE_FORMAT",
+                // SAP writes a negative with its minus after the number.
+                "DOUBLE, 1234.56-, TRAILING_MINUS",
+                "DOUBLE, ' 10- ', TRAILING_MINUS",
+                "DOUBLE, '1.234,56-', TRAILING_MINUS",
+                "BIGINT, 10-, TRAILING_MINUS",
+                "BIGINT, '1,000-', TRAILING_MINUS"})
         void sayWhyAValueIsNotOfItsType(ColumnType type, String text, Refusal expected) {
             assertEquals(expected, Values.refusal(type, text));
         }
@@ -256,7 +262,8 @@ class ValuesTest {
                 "BIGINT, N/A", "BIGINT, 12a", "BIGINT, 1e999", "BIGINT, 007.5", "BIGINT, 15.03.2026", "DOUBLE, N/A", "DOUBLE, 1.2.3", "DOUBLE, .", "DOUBLE, 0x10",
                 "DOUBLE, '1,2,3'", "DOUBLE, '12,34.5'", "DOUBLE, '1.2,5'", "DOUBLE, '1,'", "DOUBLE, 'a,5'", "BIGINT, '1,5'", "BIGINT, '1,234.5'", "BIGINT, '12,34'",
                 "DATE, 2026-13-01", "DATE, 2026-1-5", "DATE, yesterday", "DATE, 2026-03-15 25:00", "DATE, 1/2/3", "DATE, 12/2026", "TIMESTAMP, 2026-11-03 25:00", "TIMESTAMP, 2026-11-03 14:05:09.1234567890",
-                "TIMESTAMP, 2026-02-30 25:00", "TIMESTAMP, 2026-11-03T14:05+01:60", "BOOLEAN, yes", "STRING, x"})
+                "TIMESTAMP, 2026-02-30 25:00", "TIMESTAMP, 2026-11-03T14:05+01:60", "BOOLEAN, yes", "STRING, x",
+                "DOUBLE, -", "DOUBLE, -10-", "DOUBLE, +10-", "DOUBLE, 10--", "DOUBLE, a-", "BIGINT, 1.5-", "BIGINT, 007-"})
         void sayNothingMoreOfAValueThatIsSimplySomethingElse(ColumnType type, String text) {
             assertEquals(null, Values.refusal(type, text));
         }
