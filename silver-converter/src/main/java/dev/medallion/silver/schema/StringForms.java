@@ -41,10 +41,11 @@ final class StringForms {
     private static final Pattern SPACE_GROUPED = Pattern.compile("[+-]?([0-9]{1,3}([" + SPACES + "][0-9]{3})+|[0-9]+)([.,][0-9]+)?");
     /**
      * A number with what an amount is written with around it: parentheses for a negative, a currency's sign or its ISO 4217
-     * code before it or after it, set apart by a space or not (a sign before it too: Dutch and Irish exports write {@code € 1.234,56}). The number is then read by the forms of numbers.
+     * code before it or after it, set apart by a space or not (a sign before it too: Dutch and Irish exports write {@code € 1.234,56}), or a minus
+     * after a bare number, as SAP writes a negative ({@code 1.234,56-}). The number is then read by the forms of numbers.
      */
     private static final Pattern AMOUNT = Pattern.compile("(?<open>\\(?)(?<sign>[+-]?)(?:(?<before>[$€£¥][ \\u00A0]?|[A-Z]{3}[ \\u00A0])(?<signAfter>[+-]?))?"
-            + "(?<number>[0-9]([0-9.," + SPACES + "]*[0-9])?)(?<after>[" + SPACES + "]?[$€£¥]|[ \\u00A0][A-Z]{3})?(?<close>\\)?)");
+            + "(?<number>[0-9]([0-9.," + SPACES + "]*[0-9])?)(?<after>[" + SPACES + "]?[$€£¥]|[ \\u00A0][A-Z]{3})?(?<close>\\)?)(?<trailingMinus>-?)");
     /**
      * The codes read as currencies: those most traded, so that a code of three letters before a number ({@code SKU 123}) is
      * not taken for one.
@@ -146,6 +147,8 @@ final class StringForms {
         String currencyExample;
         String currencyToken;
         String accountingExample;
+        /** A negative with its minus after the number, as SAP writes it ({@code 1.234,56-}): the cast moves the minus before it. */
+        String trailingMinusExample;
         /** The spaces seen between a currency and its number, and between thousands: the cast removes each. */
         final Set<Character> currencySpaces = new LinkedHashSet<>();
         final Set<Character> groupSpaces = new LinkedHashSet<>();
@@ -216,10 +219,20 @@ final class StringForms {
             String before = matcher.group("before");
             String after = matcher.group("after");
             String sign = matcher.group("sign") + (matcher.group("signAfter") == null ? "" : matcher.group("signAfter"));
+            boolean trailingMinus = !matcher.group("trailingMinus").isEmpty();
             // Parentheses are the negative sign: both or neither, and no other sign within; one sign, one currency.
             if (parentheses == matcher.group("close").isEmpty() || parentheses && !sign.isEmpty() || sign.length() > 1 || before != null && after != null) {
                 amount = false;
                 return;
+            }
+            if (trailingMinus) {
+                // SAP's negatives: a bare number and its minus after it, nothing else around it.
+                if (parentheses || !sign.isEmpty() || before != null || after != null) {
+                    amount = false;
+                    return;
+                }
+                sign = "-";
+                trailingMinusExample = trailingMinusExample == null ? value : trailingMinusExample;
             }
             spaceAfterSign = spaceAfterSign || !matcher.group("sign").isEmpty() && before != null && before.length() > 1;
             if (parentheses && accountingExample == null) {
@@ -335,8 +348,8 @@ final class StringForms {
         }
 
         /**
-         * The hint for a column of amounts: numbers of one form, perhaps with one currency beside them or negatives in
-         * parentheses. None when the numbers are of two forms, or of none that tells how to read a comma.
+         * The hint for a column of amounts: numbers of one form, perhaps with one currency beside them, negatives in
+         * parentheses, or negatives with their minus after them. None when the numbers are of two forms, or of none that tells how to read a comma.
          */
         private Optional<StringColumnHint> amountHint(String name, String x, String numberType, String noSeparator) {
             List<NumberForm> forms = new ArrayList<>();
@@ -354,6 +367,9 @@ final class StringForms {
             }
             NumberForm form = forms.isEmpty() ? NumberForm.PLAIN : forms.get(0);
             String readable = x;
+            if (trailingMinusExample != null) {
+                readable = "CASE WHEN " + x + " LIKE '%-' THEN '-' || substr(" + x + ", 1, length(" + x + ") - 1) ELSE " + x + " END";
+            }
             if (currencyToken != null) {
                 readable = "replace(" + readable + ", " + literal(currencyToken) + ", '')";
             }
@@ -416,6 +432,10 @@ final class StringForms {
             if (accountingExample != null) {
                 return hint(name, "numbers with negatives in parentheses, as accounts write them" + ofForm.replace(" with", ","), accountingExample,
                         "a double does not read (it takes a minus sign)", typed, cast);
+            }
+            if (trailingMinusExample != null) {
+                return hint(name, "numbers with the minus sign after them, as SAP writes negatives" + ofForm.replace(" with", ","), trailingMinusExample,
+                        "a number type does not read (it takes the sign before the number)", typed, cast);
             }
             return switch (form) {
                 case DECIMAL_COMMA -> hint(name, "numbers with a decimal comma", decimalCommaExample, "a double does not read (its decimal mark is '.')", typed, cast);

@@ -82,6 +82,13 @@ class StringColumnHintsTest {
                 // Booleans as Y/N or yes/no, in any case.
                 Arguments.of(new String[] {"Y", "N", "y"}, "CASE upper(amount) WHEN 'Y' THEN true WHEN 'N' THEN false END"),
                 Arguments.of(new String[] {"yes", "No", "YES"}, "CASE upper(amount) WHEN 'YES' THEN true WHEN 'NO' THEN false END"),
+                // Negatives with their minus after the number, as SAP exports write them: the minus moved before it, then the number's form read.
+                Arguments.of(new String[] {"1.234,56-", "99,00", "1.000,00-"},
+                        "CAST(replace(replace(CASE WHEN amount LIKE '%-' THEN '-' || substr(amount, 1, length(amount) - 1) ELSE amount END, '.', ''), ',', '.')"
+                                + " AS decimal(18,2))"),
+                Arguments.of(new String[] {"10-", "5", "1"}, "CAST(CASE WHEN amount LIKE '%-' THEN '-' || substr(amount, 1, length(amount) - 1) ELSE amount END AS bigint)"),
+                Arguments.of(new String[] {"1,234.5-", "7.25"},
+                        "CAST(replace(CASE WHEN amount LIKE '%-' THEN '-' || substr(amount, 1, length(amount) - 1) ELSE amount END, ',', '') AS double)"),
                 // Booleans as PostgreSQL's COPY and Redshift's UNLOAD write them, t and f.
                 Arguments.of(new String[] {"t", "f", "t"}, "CASE upper(amount) WHEN 'T' THEN true WHEN 'F' THEN false END"));
     }
@@ -123,6 +130,11 @@ class StringColumnHintsTest {
                 // A single letter alone says nothing: N may be north; two separators in one column are no one form.
                 Arguments.of((Object) new String[] {"N", "N"}),
                 Arguments.of((Object) new String[] {"Y", "N", "maybe"}),
+                // A minus after a signed number, in parentheses or after a currency is none SAP writes; a range is no number.
+                Arguments.of((Object) new String[] {"-10-", "5"}),
+                Arguments.of((Object) new String[] {"(12.50)-", "3.00"}),
+                Arguments.of((Object) new String[] {"$12.50-", "$3.00"}),
+                Arguments.of((Object) new String[] {"10-20", "30-"}),
                 // F alone may be female, and F beside M is; t and f beside Y or N are two spellings, no one form.
                 Arguments.of((Object) new String[] {"f", "f"}),
                 Arguments.of((Object) new String[] {"F", "M", "F"}),
