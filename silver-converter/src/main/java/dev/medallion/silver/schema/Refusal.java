@@ -15,7 +15,10 @@ public enum Refusal {
     /** A source whose whole numbers became decimals ({@code 3.5}, {@code 1e3} in a column typed from {@code 12}). */
     FRACTION_IN_BIGINT("a number with a fraction or an exponent", ColumnType.DOUBLE),
     NO_SUCH_DAY("no such calendar day", null),
-    /** An export whose date format changed ({@code 03/15/2026}, {@code 15.03.2026}, {@code 2026/03/15}): the export is what to change. */
+    /**
+     * An export whose date format changed ({@code 03/15/2026}, {@code 15.03.2026}, {@code 2026/03/15}, Oracle's {@code 01-MAR-25}): the export
+     * is what to change.
+     */
     DATE_FORMAT("a date written otherwise than yyyy-MM-dd, the one form dates are read in: change the export's date format", null),
     /** A source whose dates became times ({@code 2026-03-15 10:00} in a column typed from {@code 2026-03-14}). */
     TIME_IN_DATE("a time of day", ColumnType.TIMESTAMP),

@@ -49,6 +49,13 @@ public final class Values {
      */
     private static final Pattern OTHER_DATE_FORM = Pattern.compile(
             "([0-9]{1,2}([/.-])[0-9]{1,2}\\2([0-9]{2}|[0-9]{4})|[0-9]{4}([/.])[0-9]{1,2}\\4[0-9]{1,2})([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?( ?[AaPp][Mm])?)?");
+    /**
+     * A date with its month's English abbreviation, as Oracle writes one by default ({@code 01-MAR-25}, NLS_DATE_FORMAT DD-MON-RR;
+     * a timestamp as {@code 01-MAR-25 10.00.00.000000000 AM}) and Jira does ({@code 01/Mar/25 10:00 AM}), perhaps with a time after it.
+     */
+    private static final Pattern MONTH_NAME_DATE_FORM = Pattern.compile(
+            "[0-9]{1,2}([-/ ])(?i:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\\1([0-9]{2}|[0-9]{4})"
+                    + "( [0-9]{1,2}[:.][0-9]{2}([:.][0-9]{2}([.,][0-9]+)?)?( ?[AaPp][Mm])?)?");
     /** A timestamp as {@link #parseTimestamp} reads it, leaving out the checks a refusal can name. */
     private static final Pattern TIMESTAMP = Pattern.compile(
             "(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?<time>[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)(\\.(?<fraction>[0-9]{1,9}))?"
@@ -67,9 +74,14 @@ public final class Values {
             case BIGINT -> trailingMinus(value) && bigintRefusalOrNone(signFirst(value)) ? Refusal.TRAILING_MINUS : bigintRefusal(value);
             case DOUBLE -> trailingMinus(value) && doubleRefusalOrNone(signFirst(value)) ? Refusal.TRAILING_MINUS : doubleRefusal(value);
             case DATE -> dateRefusal(value);
-            case TIMESTAMP -> OTHER_DATE_FORM.matcher(value).matches() ? Refusal.DATE_FORMAT : timestampRefusal(value);
+            case TIMESTAMP -> isOtherDateForm(value) ? Refusal.DATE_FORMAT : timestampRefusal(value);
             case BOOLEAN, STRING -> null;
         };
+    }
+
+    /** Whether a value is a date, perhaps with a time, in a form exports write other than yyyy-MM-dd. */
+    private static boolean isOtherDateForm(String value) {
+        return OTHER_DATE_FORM.matcher(value).matches() || MONTH_NAME_DATE_FORM.matcher(value).matches();
     }
 
     /** Whether a value ends in a minus sign after a digit, with no sign before it: a negative as SAP writes it ({@code 1.234,56-}). */
@@ -112,7 +124,7 @@ public final class Values {
         if (DATE.matcher(value).matches()) {
             return parseDate(value) == Long.MIN_VALUE ? Refusal.NO_SUCH_DAY : null;
         }
-        if (OTHER_DATE_FORM.matcher(value).matches()) {
+        if (isOtherDateForm(value)) {
             return Refusal.DATE_FORMAT;
         }
         // A timestamp the timestamp type would take whole; a bare date is one too, but that is not what is wrong here.

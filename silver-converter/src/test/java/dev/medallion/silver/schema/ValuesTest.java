@@ -247,6 +247,15 @@ class ValuesTest {
                 "TIMESTAMP, 03/15/2026 10:00, DATE_FORMAT",
                 "TIMESTAMP, 15.03.2026 10:00:00, DATE_FORMAT",
                 "TIMESTAMP, 2026/03/15, DATE_FORMAT",
+                // Oracle's default date and timestamp forms (DD-MON-RR, DD-MON-RR HH.MI.SSXFF AM), as SQL Developer and spools write them,
+                // and Jira's (dd/MMM/yy h:mm a).
+                "DATE, 01-MAR-25, DATE_FORMAT",
+                "DATE, 15-Apr-2024, DATE_FORMAT",
+                "TIMESTAMP, 01-MAR-25, DATE_FORMAT",
+                "TIMESTAMP, 01-MAR-25 10.00.00.000000000 AM, DATE_FORMAT",
+                "TIMESTAMP, 15-APR-24 03.30.00.123000 PM, DATE_FORMAT",
+                "TIMESTAMP, 01/Mar/25 10:00 AM, DATE_FORMAT",
+                "DATE, 02/Mar/25 2:30 PM, DATE_FORMAT",
                 // SAP writes a negative with its minus after the number.
                 "DOUBLE, 1234.56-, TRAILING_MINUS",
                 "DOUBLE, ' 10- ', TRAILING_MINUS",
@@ -263,6 +272,7 @@ class ValuesTest {
                 "DOUBLE, '1,2,3'", "DOUBLE, '12,34.5'", "DOUBLE, '1.2,5'", "DOUBLE, '1,'", "DOUBLE, 'a,5'", "BIGINT, '1,5'", "BIGINT, '1,234.5'", "BIGINT, '12,34'",
                 "DATE, 2026-13-01", "DATE, 2026-1-5", "DATE, yesterday", "DATE, 2026-03-15 25:00", "DATE, 1/2/3", "DATE, 12/2026", "TIMESTAMP, 2026-11-03 25:00", "TIMESTAMP, 2026-11-03 14:05:09.1234567890",
                 "TIMESTAMP, 2026-02-30 25:00", "TIMESTAMP, 2026-11-03T14:05+01:60", "BOOLEAN, yes", "STRING, x",
+                "DATE, 01-MAY", "DATE, 01-MAI-25", "DATE, MAR-25", "TIMESTAMP, 01-MAR-25 late", "DATE, 01-MAR/25",
                 "DOUBLE, -", "DOUBLE, -10-", "DOUBLE, +10-", "DOUBLE, 10--", "DOUBLE, a-", "BIGINT, 1.5-", "BIGINT, 007-"})
         void sayNothingMoreOfAValueThatIsSimplySomethingElse(ColumnType type, String text) {
             assertEquals(null, Values.refusal(type, text));
