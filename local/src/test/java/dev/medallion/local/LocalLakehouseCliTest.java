@@ -434,6 +434,31 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A start of 0 is the first n - 1 characters in DuckDB and an empty text in Athena (Trino's substr returns ''
+     * for a start of 0), so the model built with other values than Athena's. It is refused at the 0, in substr
+     * and in SUBSTRING(x FROM 0 FOR n); starting at 1, or further, builds.
+     */
+    @Test
+    void aSubstringStartingAtZeroIsRefusedAtTheZero() throws Exception {
+        String substr = "SELECT substr(region, 0, 2) AS short_region FROM ${silver_database}.sales";
+        String substring = "SELECT SUBSTRING(region FROM 0) AS short_region FROM ${silver_database}.sales";
+        Path models = salesModels(new TreeMap<>(Map.of("substr_zero", substr, "substring_zero", substring,
+                "substr_one", "SELECT substr(region, 1, 2) AS first_two, substr(region, 2) AS rest, SUBSTRING(region FROM 1 FOR 2) AS again,"
+                        + " substr(region, -1) AS last_one FROM ${silver_database}.sales")));
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", where DuckDB reads 0 as if it were 1 and takes one character fewer (substr('north', 0, 2) is 'n') and Athena (Trino)"
+                + " returns an empty text for a start of 0; characters count from 1 in both: write substr(x, 1, n), substr(x, 1)";
+        assertEquals(List.of(
+                "error: gold model substr_zero starts substr at 0 at " + models.resolve("substr_zero.sql") + ":2:" + (substr.indexOf("0,") + 1) + athena,
+                "error: gold model substring_zero starts substr at 0 at " + models.resolve("substring_zero.sql") + ":2:" + (substring.indexOf("0)") + 1) + athena),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nsubstr_one: "), "a start of 1 or more, or from the end, builds: " + outcome.out());
+    }
+
+    /**
      * DuckDB reads a quoted text compared with a timestamp or a date as one; Athena (Trino) converts no text for a
      * comparison and fails the query ("Cannot apply operator: timestamp(3) >= varchar(10)"), so a filter on a day
      * built locally and failed once deployed. It is refused at the text, with the literal to write; a text compared

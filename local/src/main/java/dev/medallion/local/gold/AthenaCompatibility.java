@@ -9,6 +9,7 @@ import io.trino.sql.tree.DereferenceExpression;
 import io.trino.sql.tree.Expression;
 import io.trino.sql.tree.FunctionCall;
 import io.trino.sql.tree.Identifier;
+import io.trino.sql.tree.LongLiteral;
 import io.trino.sql.tree.Node;
 import io.trino.sql.tree.Query;
 import io.trino.sql.tree.QueryBody;
@@ -181,6 +182,7 @@ final class AthenaCompatibility {
         checkTables(model, statement);
         checkFunctions(model, statement);
         checkGroupByAll(model, statement);
+        checkSubstringStarts(model, statement);
         return statement;
     }
 
@@ -253,6 +255,34 @@ final class AthenaCompatibility {
             String at = placeOf(all, model);
             throw new GoldModelException(model.name(), "groups BY ALL at " + at + ", DuckDB's grouping by every column not aggregated, which Athena (Trino) lacks:"
                     + " it reads ALL there as a column named all and fails the query; list the columns (GROUP BY region, product_id) or their positions (GROUP BY 1, 2)");
+        }
+    }
+
+    /**
+     * Refuses substr, or SUBSTRING(x FROM 0 ...) which the parser reads as substr, with a literal start of 0, at the
+     * 0. DuckDB reads a start of 0 as if it were 1 and takes one character fewer; Trino returns an empty text for it
+     * ({@code if (start == 0) return EMPTY_SLICE}, StringFunctions.substring in github.com/trinodb/trino), so the
+     * model builds locally with other values than Athena's. A start of 0 is never what a model means in Athena.
+     */
+    private static void checkSubstringStarts(GoldModel model, Statement statement) throws GoldModelException {
+        List<FunctionCall> calls = new ArrayList<>();
+        new DefaultTraversalVisitor<Void>() {
+            @Override
+            protected Void visitFunctionCall(FunctionCall node, Void context) {
+                String name = node.getName().getSuffix().toLowerCase(Locale.ROOT);
+                if ((name.equals("substr") || name.equals("substring")) && node.getArguments().size() >= 2
+                        && node.getArguments().get(1) instanceof LongLiteral start && start.getParsedValue() == 0) {
+                    calls.add(node);
+                }
+                return super.visitFunctionCall(node, context);
+            }
+        }.process(statement, null);
+        if (!calls.isEmpty()) {
+            FunctionCall call = calls.get(0);
+            String name = call.getName().getSuffix().toLowerCase(Locale.ROOT);
+            throw new GoldModelException(model.name(), "starts " + name + " at 0 at " + placeOf(call.getArguments().get(1), model)
+                    + ", where DuckDB reads 0 as if it were 1 and takes one character fewer (substr('north', 0, 2) is 'n') and Athena (Trino)"
+                    + " returns an empty text for a start of 0; characters count from 1 in both: write " + name + "(x, 1, n), " + name + "(x, 1)");
         }
     }
 
