@@ -459,6 +459,30 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A division by a literal 0 is NULL in DuckDB, where Athena fails the query for an integer or a decimal ("Division
+     * by zero") and gives Infinity for a double: refused at the 0, for / and %; NULLIF(x, 0) as the divisor builds.
+     */
+    @Test
+    void aDivisionByALiteralZeroIsRefusedAtTheZero() throws Exception {
+        String integer = "SELECT quantity / 0 AS per_nothing FROM ${silver_database}.sales";
+        String decimal = "SELECT total_amount % 0.00 AS rest FROM ${silver_database}.sales";
+        Path models = salesModels(new TreeMap<>(Map.of("by_zero", integer, "by_decimal_zero", decimal,
+                "by_nullif", "SELECT quantity / NULLIF(quantity - quantity, 0) AS per_nothing, quantity / 2 AS half, total_amount / 0.5 AS doubled,"
+                        + " 0 / quantity AS nothing FROM ${silver_database}.sales")));
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which is NULL in DuckDB, where Athena (Trino) fails the query (Division by zero) for an integer or a decimal and gives"
+                + " Infinity or NaN for a double; write NULL, or NULLIF(divisor, 0) for a divisor that may be 0 (NULL in both)";
+        assertEquals(List.of(
+                "error: gold model by_decimal_zero divides by 0 at " + models.resolve("by_decimal_zero.sql") + ":2:" + (decimal.indexOf("0.00") + 1) + athena,
+                "error: gold model by_zero divides by 0 at " + models.resolve("by_zero.sql") + ":2:" + (integer.indexOf("0 AS") + 1) + athena),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nby_nullif: "), "a divisor that is not the literal 0 builds: " + outcome.out());
+    }
+
+    /**
      * DuckDB reads a quoted text compared with a timestamp or a date as one; Athena (Trino) converts no text for a
      * comparison and fails the query ("Cannot apply operator: timestamp(3) >= varchar(10)"), so a filter on a day
      * built locally and failed once deployed. It is refused at the text, with the literal to write; a text compared

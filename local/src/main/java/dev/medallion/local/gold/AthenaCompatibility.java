@@ -4,8 +4,11 @@ import dev.medallion.gold.model.GoldModel;
 import io.trino.sql.parser.ParsingException;
 import io.trino.sql.parser.SqlParser;
 import io.trino.sql.tree.AllColumns;
+import io.trino.sql.tree.ArithmeticBinaryExpression;
+import io.trino.sql.tree.DecimalLiteral;
 import io.trino.sql.tree.DefaultTraversalVisitor;
 import io.trino.sql.tree.DereferenceExpression;
+import io.trino.sql.tree.DoubleLiteral;
 import io.trino.sql.tree.Expression;
 import io.trino.sql.tree.FunctionCall;
 import io.trino.sql.tree.Identifier;
@@ -26,6 +29,7 @@ import io.trino.sql.tree.WithQuery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -183,6 +187,7 @@ final class AthenaCompatibility {
         checkFunctions(model, statement);
         checkGroupByAll(model, statement);
         checkSubstringStarts(model, statement);
+        checkDivisionsByZero(model, statement);
         return statement;
     }
 
@@ -284,6 +289,37 @@ final class AthenaCompatibility {
                     + ", where DuckDB reads 0 as if it were 1 and takes one character fewer (substr('north', 0, 2) is 'n') and Athena (Trino)"
                     + " returns an empty text for a start of 0; characters count from 1 in both: write " + name + "(x, 1, n), " + name + "(x, 1)");
         }
+    }
+
+    /**
+     * Refuses a division, or a remainder, by a literal 0, at the 0. DuckDB, dividing as integers (integer_division),
+     * gives NULL for it; Trino fails the query on an integer or a decimal ("Division by zero", BigintOperators.divide
+     * in github.com/trinodb/trino) and gives Infinity or NaN for a double, so the model builds locally and fails, or
+     * holds other values, once deployed. A divisor that may be 0 is another matter, which no check sees.
+     */
+    private static void checkDivisionsByZero(GoldModel model, Statement statement) throws GoldModelException {
+        List<Expression> zeros = new ArrayList<>();
+        new DefaultTraversalVisitor<Void>() {
+            @Override
+            protected Void visitArithmeticBinary(ArithmeticBinaryExpression node, Void context) {
+                if ((node.getOperator() == ArithmeticBinaryExpression.Operator.DIVIDE || node.getOperator() == ArithmeticBinaryExpression.Operator.MODULUS)
+                        && isZero(node.getRight())) {
+                    zeros.add(node.getRight());
+                }
+                return super.visitArithmeticBinary(node, context);
+            }
+        }.process(statement, null);
+        if (!zeros.isEmpty()) {
+            throw new GoldModelException(model.name(), "divides by 0 at " + placeOf(zeros.get(0), model)
+                    + ", which is NULL in DuckDB, where Athena (Trino) fails the query (Division by zero) for an integer or a decimal and gives"
+                    + " Infinity or NaN for a double; write NULL, or NULLIF(divisor, 0) for a divisor that may be 0 (NULL in both)");
+        }
+    }
+
+    private static boolean isZero(Expression expression) {
+        return expression instanceof LongLiteral number && number.getParsedValue() == 0
+                || expression instanceof DecimalLiteral decimal && new BigDecimal(decimal.getValue()).signum() == 0
+                || expression instanceof DoubleLiteral number && number.getValue() == 0;
     }
 
     /** Where in the model's file the node is (file:line:column), or the file when the parser gave it no place. */
