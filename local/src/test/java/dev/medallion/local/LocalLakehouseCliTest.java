@@ -519,6 +519,35 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("\ntyped_since_march: "), "typed literals, and texts compared with text, build: " + outcome.out());
     }
 
+    /**
+     * DuckDB converts a quoted text to the other operands' type in a COALESCE and in CASE x WHEN '…', where Athena
+     * (Trino) converts none and fails the query ("All COALESCE operands must be the same type", "CASE operand type
+     * does not match WHEN clause operand type"): refused at the text, with the value to write; a text beside a text
+     * column, and a value in its type, build.
+     */
+    @Test
+    void aTextCoalescedOrCaseMatchedWithANumberIsRefusedAtItsPlace() throws Exception {
+        String coalesce = "SELECT coalesce(quantity, '0') AS units FROM ${silver_database}.sales";
+        String caseWhen = "SELECT CASE customer_id WHEN 7 THEN 'seven' WHEN '42' THEN 'mine' ELSE 'theirs' END AS whose FROM ${silver_database}.sales";
+        Path models = salesModels(new TreeMap<>(Map.of("coalesced", coalesce, "case_matched", caseWhen,
+                "in_their_types", "SELECT coalesce(note, 'none') AS note, coalesce(quantity, 0) AS units, CASE /* where ) */ region -- of the sale\n WHEN 'north' THEN 1 ELSE 0 END AS northern,"
+                        + " CASE customer_id WHEN 42 THEN 'mine' END AS whose, coalesce(upper(region), lower('X')) AS shouted"
+                        + " FROM ${silver_database}.sales")));
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model case_matched compares a number (BIGINT) with the text '42' at " + models.resolve("case_matched.sql") + ":2:"
+                        + (caseWhen.indexOf("'42'") + 1) + ", which DuckDB converts and Athena (Trino) does not: it converts no text for a comparison and fails the query"
+                        + " (CASE operand type does not match WHEN clause operand type); write 42 (a number, without quotes), or compare text with text (CAST(x AS VARCHAR))",
+                "error: gold model coalesced coalesces a number (BIGINT) with the text '0' at " + models.resolve("coalesced.sql") + ":2:"
+                        + (coalesce.indexOf("'0'") + 1) + ", which DuckDB converts and Athena (Trino) does not: it converts no text for a COALESCE and fails the query"
+                        + " (All COALESCE operands must be the same type); write 0 (a number, without quotes), or make every operand text (CAST(x AS VARCHAR))"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nin_their_types: "), "texts beside text, and values in their types, build: " + outcome.out());
+    }
+
     /** DuckDB counts count_if into a HUGEINT, as it sums; the advice is count_if's own, not SUM's. */
     @Test
     void aCountIfColumnOfDuckDbsHugeintIsToldToCastCountIf() throws Exception {

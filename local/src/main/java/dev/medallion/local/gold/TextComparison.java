@@ -2,6 +2,7 @@ package dev.medallion.local.gold;
 
 import dev.medallion.gold.model.GoldModel;
 import io.trino.sql.tree.BetweenPredicate;
+import io.trino.sql.tree.CoalesceExpression;
 import io.trino.sql.tree.ComparisonExpression;
 import io.trino.sql.tree.DefaultTraversalVisitor;
 import io.trino.sql.tree.Expression;
@@ -9,8 +10,10 @@ import io.trino.sql.tree.InListExpression;
 import io.trino.sql.tree.InPredicate;
 import io.trino.sql.tree.Node;
 import io.trino.sql.tree.NodeLocation;
+import io.trino.sql.tree.SimpleCaseExpression;
 import io.trino.sql.tree.Statement;
 import io.trino.sql.tree.StringLiteral;
+import io.trino.sql.tree.WhenClause;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,23 +37,58 @@ import static java.util.Objects.requireNonNull;
  * probe is the model's SELECT with this one text typed, {@code CAST('…' AS VARCHAR)}, and its comparison made an
  * ordering one ({@code >=} for {@code =}, {@code <>}; {@code >= text} for {@code IN (…)}): prepared, not run,
  * it fails on that message exactly when the other side is not text.
+ * <p>
+ * A text DuckDB converts elsewhere is found the same way: an operand of a COALESCE ({@code coalesce(quantity, '0')}),
+ * whose probe types the text, which DuckDB then refuses to mix with another type ({@code Cannot mix values of type
+ * BIGINT and VARCHAR in COALESCE operator}) where Trino fails the query ({@code All COALESCE operands must be the same
+ * type}: github.com/trinodb/trino/issues/24017); and a text a simple CASE matches ({@code CASE customer_id WHEN '42'}),
+ * which DuckDB compares by equality, converting even a typed text, so its probe makes the CASE's operand
+ * {@code coalesce((operand), CAST('42' AS VARCHAR))}, refused on the same message when the operand is not text, where
+ * Trino fails the query ({@code CASE operand type does not match WHEN clause operand type}).
  *
  * @param literal the text as written, quotes included ({@code '2026-03-01'})
  * @param value the text's value
  * @param line the text's line in the SELECT, from 1
  * @param column the text's column on that line, from 1
  * @param probe the model's SELECT, with {@link GoldModel#SILVER_DATABASE} still in it, made to fail if the other side is not text
+ * @param use where the text is: compared, matched by a CASE, or coalesced
  */
-record TextComparison(String literal, String value, int line, int column, String probe) {
-    /** DuckDB's refusal of a typed text compared with another type, in either order, or mixed in a BETWEEN. */
-    private static final Pattern NOT_TEXT = Pattern.compile("Cannot (?:compare|mix) values of type (.+?) and (?:type )?(.+?)(?: in BETWEEN clause)? - an explicit cast is required");
-    private static final Pattern NUMBER = Pattern.compile("(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|DOUBLE|FLOAT|REAL|DECIMAL.*)");
+record TextComparison(String literal, String value, int line, int column, String probe, Use use) {
+    /** DuckDB's refusal of a typed text compared with another type, in either order, or mixed in a BETWEEN or a COALESCE. */
+    private static final Pattern NOT_TEXT = Pattern.compile(
+            "Cannot (?:compare|mix) values of type (.+?) and (?:type )?(.+?)(?: in (?:BETWEEN clause|COALESCE operator))? - an explicit cast is required");
+    static final Pattern NUMBER = Pattern.compile("(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|DOUBLE|FLOAT|REAL|DECIMAL.*)");
     private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+    /** Where a text is, which says what Athena fails on and what else to write. */
+    enum Use {
+        COMPARED("compares", "a comparison", "Cannot apply operator, or IN value and list items must be the same type", "compare text with text"),
+        CASE_MATCHED("compares", "a comparison", "CASE operand type does not match WHEN clause operand type", "compare text with text"),
+        COALESCED("coalesces", "a COALESCE", "All COALESCE operands must be the same type", "make every operand text");
+
+        private final String verb;
+        private final String where;
+        private final String athenaError;
+        private final String asText;
+
+        Use(String verb, String where, String athenaError, String asText) {
+            this.verb = verb;
+            this.where = where;
+            this.athenaError = athenaError;
+            this.asText = asText;
+        }
+    }
 
     TextComparison {
         requireNonNull(literal, "literal is null");
         requireNonNull(value, "value is null");
         requireNonNull(probe, "probe is null");
+        requireNonNull(use, "use is null");
+    }
+
+    /** A text compared ({@code =}, {@code <}, …, {@code IN}, {@code BETWEEN}). */
+    TextComparison(String literal, String value, int line, int column, String probe) {
+        this(literal, value, line, column, probe, Use.COMPARED);
     }
 
     /**
@@ -109,12 +147,47 @@ record TextComparison(String literal, String value, int line, int column, String
                 return super.visitInPredicate(node, context);
             }
 
+            @Override
+            protected Void visitCoalesceExpression(CoalesceExpression node, Void context) {
+                for (Expression operand : node.getOperands()) {
+                    if (operand instanceof StringLiteral text) {
+                        probe(text, Use.COALESCED).ifPresent(comparisons::add);
+                    }
+                }
+                return super.visitCoalesceExpression(node, context);
+            }
+
+            @Override
+            protected Void visitSimpleCaseExpression(SimpleCaseExpression node, Void context) {
+                // The operand is written between the CASE, the node's place, and the first WHEN, its clause's place.
+                Optional<Integer> operandStart = lines.offset(node).filter(at -> select.regionMatches(true, at, "CASE", 0, 4)).map(at -> at + 4);
+                Optional<Integer> operandEnd = node.getWhenClauses().isEmpty() ? Optional.empty() : lines.offset(node.getWhenClauses().get(0));
+                for (WhenClause clause : node.getWhenClauses()) {
+                    if (clause.getOperand() instanceof StringLiteral text && operandStart.isPresent() && operandEnd.isPresent()) {
+                        Optional<Integer> start = lines.offset(text);
+                        Optional<Integer> end = start.flatMap(at -> end(select, at));
+                        if (end.isPresent()) {
+                            String written = select.substring(start.get(), end.get());
+                            // A new line before the closing parenthesis, in case the operand ends in a -- comment.
+                            String operand = " coalesce((" + select.substring(operandStart.get(), operandEnd.get()) + "\n), CAST(" + written + " AS VARCHAR)) ";
+                            comparisons.add(new TextComparison(written, text.getValue(), lineOf(text), columnOf(text),
+                                    apply(select, List.of(new Edit(operandStart.get(), operandEnd.get(), operand))), Use.CASE_MATCHED));
+                        }
+                    }
+                }
+                return super.visitSimpleCaseExpression(node, context);
+            }
+
             private Optional<TextComparison> probe(StringLiteral text, Edit... others) {
+                return probe(text, Use.COMPARED, others);
+            }
+
+            private Optional<TextComparison> probe(StringLiteral text, Use use, Edit... others) {
                 return lines.offset(text).flatMap(start -> end(select, start).map(end -> {
                     List<Edit> edits = new ArrayList<>(List.of(others));
                     String written = select.substring(start, end);
                     edits.add(new Edit(start, end, "CAST(" + written + " AS VARCHAR)"));
-                    return new TextComparison(written, text.getValue(), lineOf(text), columnOf(text), apply(select, edits));
+                    return new TextComparison(written, text.getValue(), lineOf(text), columnOf(text), apply(select, edits), use);
                 }));
             }
         }.process(statement, null);
@@ -162,17 +235,16 @@ record TextComparison(String literal, String value, int line, int column, String
             kind = "a " + type;
             instead = "CAST(" + literal + " AS " + type + ")";
         }
-        return "compares " + kind + " with the text " + literal + " at " + model.position(line, column)
-                + ", which DuckDB converts and Athena (Trino) does not: it converts no text for a comparison and fails the query"
-                + " (Cannot apply operator, or IN value and list items must be the same type); write " + instead
-                + ", or compare text with text (CAST(x AS VARCHAR))";
+        return use.verb + " " + kind + " with the text " + literal + " at " + model.position(line, column)
+                + ", which DuckDB converts and Athena (Trino) does not: it converts no text for " + use.where + " and fails the query"
+                + " (" + use.athenaError + "); write " + instead + ", or " + use.asText + " (CAST(x AS VARCHAR))";
     }
 
-    private static int lineOf(Node node) {
+    static int lineOf(Node node) {
         return node.getLocation().map(NodeLocation::getLineNumber).orElse(1);
     }
 
-    private static int columnOf(Node node) {
+    static int columnOf(Node node) {
         return node.getLocation().map(NodeLocation::getColumnNumber).orElse(1);
     }
 
@@ -234,17 +306,18 @@ record TextComparison(String literal, String value, int line, int column, String
         return Optional.empty();
     }
 
-    private static String apply(String sql, List<Edit> edits) {
+    /** The SQL with each edit made, its offsets those of the SQL as given. */
+    static String apply(String sql, List<Edit> edits) {
         StringBuilder edited = new StringBuilder(sql);
         edits.stream().sorted(Comparator.comparingInt(Edit::start).reversed())
                 .forEach(edit -> edited.replace(edit.start(), edit.end(), edit.text()));
         return edited.toString();
     }
 
-    private record Edit(int start, int end, String text) {}
+    record Edit(int start, int end, String text) {}
 
     /** Offsets of the parser's places (line and column from 1) in the SELECT. */
-    private static final class Lines {
+    static final class Lines {
         private final List<Integer> starts = new ArrayList<>();
         private final int length;
 
