@@ -548,6 +548,64 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("\nin_their_types: "), "texts beside text, and values in their types, build: " + outcome.out());
     }
 
+    /**
+     * DuckDB's || turns a number, a date or a boolean into text; Athena's (Trino's) takes only text (or arrays) and
+     * fails the query ("Unexpected parameters (varchar, integer) for function concat"): refused at the ||, naming the
+     * type and the CAST to write; text joined with text, a NULL, or a number cast to text, builds.
+     */
+    @Test
+    void aNumberJoinedToTextWithConcatenationIsRefusedAtTheOperator() throws Exception {
+        String column = "SELECT region || '-' || customer_id AS label FROM ${silver_database}.sales";
+        String literal = "SELECT transaction_id, 'a' || 1 AS label FROM ${silver_database}.sales";
+        Path models = salesModels(new TreeMap<>(Map.of("joins_column", column, "joins_literal", literal,
+                "joins_text", "SELECT CAST(1 AS VARCHAR) || 'a' AS one, region || '-' || CAST(quantity AS VARCHAR) AS label, region || NULL AS nothing,"
+                        + " note || region AS both_text, upper(region || 'x') AS shouted FROM ${silver_database}.sales")));
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which DuckDB turns into text and Athena (Trino) does not: its || joins only text (or arrays) and fails the query"
+                + " (Unexpected parameters for function concat); write CAST(x AS VARCHAR) for the ";
+        assertEquals(List.of(
+                "error: gold model joins_column joins a number (BIGINT) to text with || at " + models.resolve("joins_column.sql") + ":2:"
+                        + (column.lastIndexOf("||") + 1) + athena + "number",
+                "error: gold model joins_literal joins a number (INTEGER) to text with || at " + models.resolve("joins_literal.sql") + ":2:"
+                        + (literal.indexOf("||") + 1) + athena + "number"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\njoins_text: "), "text joined with text builds: " + outcome.out());
+    }
+
+    /**
+     * DuckDB adds a number to a date as days; Trino adds only an interval to a date ("Cannot apply operator: date +
+     * integer"): refused at the operator, with the INTERVAL to write; a date plus an INTERVAL, and a number plus a
+     * number, build.
+     */
+    @Test
+    void aNumberAddedToADateIsRefusedWithTheIntervalToWrite() throws Exception {
+        Path models = models("next_day", "week_before", "with_interval");
+        String nextDay = "SELECT customer_id, signup_date + 1 AS next_day FROM ${silver_database}.customers";
+        String weekBefore = "SELECT customer_id, signup_date - 7 AS week_before FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("next_day.sql"), "-- sources: customers\n" + nextDay + "\n");
+        Files.writeString(models.resolve("week_before.sql"), "-- sources: customers\n" + weekBefore + "\n");
+        Files.writeString(models.resolve("with_interval.sql"), "-- sources: customers\n"
+                + "SELECT customer_id + 1 AS next_id, CAST(signup_date + INTERVAL '1' DAY AS DATE) AS next_day, signup_date - INTERVAL '7' DAY AS week_before"
+                + " FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which DuckDB counts in days and Athena (Trino) refuses: it adds to a date, or subtracts from one, only an interval"
+                + " (Cannot apply operator: date %s integer); write ";
+        String cast = " (an interval, in CAST(... AS DATE) since DuckDB makes a date plus an interval a TIMESTAMP, where Athena keeps a DATE)";
+        assertEquals(List.of(
+                "error: gold model next_day adds the number 1 to a date at " + models.resolve("next_day.sql") + ":2:" + (nextDay.indexOf("+") + 1)
+                        + athena.formatted("+") + "CAST(x + INTERVAL '1' DAY AS DATE)" + cast,
+                "error: gold model week_before subtracts the number 7 from a date at " + models.resolve("week_before.sql") + ":2:" + (weekBefore.indexOf("-") + 1)
+                        + athena.formatted("-") + "CAST(x - INTERVAL '7' DAY AS DATE)" + cast),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nwith_interval: "), "a date plus an interval builds: " + outcome.out());
+    }
+
     /** DuckDB counts count_if into a HUGEINT, as it sums; the advice is count_if's own, not SUM's. */
     @Test
     void aCountIfColumnOfDuckDbsHugeintIsToldToCastCountIf() throws Exception {

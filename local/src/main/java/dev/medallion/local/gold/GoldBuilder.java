@@ -123,6 +123,7 @@ public final class GoldBuilder implements AutoCloseable {
             List<Column> columns = describe(select);
             athena.checkColumns(model, parsed, columns);
             checkTextComparisons(model, parsed);
+            checkOperators(model, parsed);
             deleteRecursively(directory);
             write(select, model.partitionedBy(), directory);
             List<Path> files = parquetFiles(directory);
@@ -204,6 +205,25 @@ public final class GoldBuilder implements AutoCloseable {
                 Optional<String> type = TextComparison.comparedType(ErrorMessages.describe(e));
                 if (type.isPresent()) {
                     throw new GoldModelException(model.name(), comparison.problem(type.get(), model));
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses, at its place, a || of text with a number, a date or a boolean, and a date plus or minus an integer, which
+     * DuckDB runs and Athena fails the query on: each such operator's probe ({@link OperatorProbe}) is prepared, not run,
+     * and DuckDB refuses it naming the operands' types. A probe that fails otherwise says nothing of the model.
+     */
+    private void checkOperators(GoldModel model, io.trino.sql.tree.Statement parsed) throws GoldModelException {
+        for (OperatorProbe operator : OperatorProbe.in(model.select(), parsed)) {
+            try (PreparedStatement statement = connection.prepareStatement(operator.probe(SILVER_SCHEMA))) {
+                statement.getMetaData();
+            }
+            catch (SQLException e) {
+                Optional<String> problem = operator.problem(ErrorMessages.describe(e), model);
+                if (problem.isPresent()) {
+                    throw new GoldModelException(model.name(), problem.get());
                 }
             }
         }
