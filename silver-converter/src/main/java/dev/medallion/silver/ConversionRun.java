@@ -299,7 +299,7 @@ final class ConversionRun {
                 dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, headerAsRead,
                 columns, dropped, missing, parts, quarantined,
                 rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, context.clock().instant().toString(), NAME,
-                Manifest.Limits.of(context.limits()), nullMarkers.declared());
+                Manifest.Limits.of(context.limits()), nullMarkers.declared(), null);
     }
 
     /**
@@ -830,7 +830,8 @@ final class ConversionRun {
     private Manifest manifest(String status, String reason, List<Column> columns, List<Manifest.DroppedColumn> dropped, List<String> missing, long bytesRead) {
         return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), status, reason, dataset, Manifest.Source.of(source),
                 ingestDate.toString(), String.valueOf(delimiter), encoding, headerAsRead, columns, dropped, missing, List.of(), null, 0, 0, 0,
-                bytesRead, supersedes, context.clock().instant().toString(), NAME, Manifest.Limits.of(context.limits()), nullMarkers.declared());
+                bytesRead, supersedes, context.clock().instant().toString(), NAME, Manifest.Limits.of(context.limits()), nullMarkers.declared(),
+                null);
     }
 
     Manifest rejected(String reason, long bytesRead) {

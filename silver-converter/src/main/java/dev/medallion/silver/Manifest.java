@@ -1,6 +1,7 @@
 package dev.medallion.silver;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
@@ -45,6 +46,9 @@ import static java.util.Objects.requireNonNull;
  * @param nullValues the null markers its dataset declared when the file was read ({@code CSV_NULL_VALUES}), sorted, so
  *        that a file converted before its dataset declared them (its rows quarantined, or text kept, for {@code N/A}) is
  *        converted again when delivered again; empty when none was declared, and in manifests written before they were kept
+ * @param withdrawnRows of a {@code withdrawn} manifest, the rows and quarantined rows of the manifest it replaced, which
+ *        are not in it otherwise: the withdrawal's log line reports them, also when a run other than the withdrawing one
+ *        logs it ({@link SilverCommit#sweep}); null in every other manifest, and in withdrawals written before they were kept
  */
 public record Manifest(
         int formatVersion,
@@ -71,7 +75,9 @@ public record Manifest(
         String convertedAt,
         String converter,
         Limits limits,
-        List<String> nullValues) {
+        List<String> nullValues,
+        // Left out of the JSON when null, so that a conversion's manifest is as it was.
+        @JsonInclude(JsonInclude.Include.NON_NULL) WithdrawnRows withdrawnRows) {
     /** The format of the manifests of a conversion. */
     public static final int FORMAT_VERSION = 2;
     /**
@@ -99,6 +105,9 @@ public record Manifest(
         parts = List.copyOf(parts);
         supersedes = supersedes == null ? List.of() : List.copyOf(supersedes);
         nullValues = nullValues == null ? List.of() : List.copyOf(nullValues);
+        if (withdrawnRows != null && !WITHDRAWN.equals(status)) {
+            throw new IllegalStateException("Manifest of " + source.key() + " is " + status + ", not " + WITHDRAWN + ", and records rows withdrawn");
+        }
         if (rowsRead != rowsWritten + rowsQuarantined) {
             throw new IllegalStateException("Row count mismatch for " + source.key() + ": read " + rowsRead
                     + ", written " + rowsWritten + ", quarantined " + rowsQuarantined);
@@ -159,6 +168,22 @@ public record Manifest(
     }
 
     public record Quarantine(String key, long rows) {}
+
+    /**
+     * What a withdrawal took out of silver: the rows written and quarantined of the manifest it replaced, named as its log
+     * line names them.
+     */
+    public record WithdrawnRows(long rowsWithdrawn, long quarantinedRowsWithdrawn) {
+        public WithdrawnRows {
+            if (rowsWithdrawn < 0 || quarantinedRowsWithdrawn < 0) {
+                throw new IllegalArgumentException("rows withdrawn are negative: " + rowsWithdrawn + " written, " + quarantinedRowsWithdrawn + " quarantined");
+            }
+        }
+
+        static WithdrawnRows of(Manifest withdrawn) {
+            return new WithdrawnRows(withdrawn.rowsWritten(), withdrawn.rowsQuarantined());
+        }
+    }
 
     /**
      * A column of the file that is not written, named as the file has it: the converter's own name for it

@@ -479,7 +479,7 @@ public final class SilverConverter {
         return new Manifest(Manifest.WITHDRAWN_FORMAT_VERSION, generation, RunId.start(generation).token(), Manifest.WITHDRAWN,
                 "the source object was deleted from bronze", previous.dataset(), previous.source(), previous.ingestDate(), previous.delimiter(),
                 previous.encoding(), List.of(), List.of(), List.of(), List.of(), List.of(), null, 0, 0, 0, 0, previous.writtenKeys(),
-                context.clock().instant().toString(), ConversionRun.NAME, null, List.of());
+                context.clock().instant().toString(), ConversionRun.NAME, null, List.of(), Manifest.WithdrawnRows.of(previous));
     }
 
     /**
@@ -494,9 +494,7 @@ public final class SilverConverter {
         fields.put("source", location);
         fields.put("etag", withdrawal.source().etag());
         reason.ifPresent(why -> fields.put("reason", why));
-        // Named apart from rowsWritten and rowsQuarantined, which the log metric filters count (monitoring.tf).
-        fields.put("rowsWithdrawn", previous.rowsWritten());
-        fields.put("quarantinedRowsWithdrawn", previous.rowsQuarantined());
+        putWithdrawnRows(fields, withdrawal);
         fields.put("filesWithdrawn", withdrawal.supersedes().size());
         fields.put("withdrawnGeneration", previous.generation());
         fields.put("generation", withdrawal.generation());
@@ -505,6 +503,19 @@ public final class SilverConverter {
         contractDefined.ifPresent(contract -> fields.put("schemaContractDefined", contract.describeColumns()));
         putStringColumnHints(fields, stringColumnHints);
         log.info("source object withdrawn", fields);
+    }
+
+    /**
+     * {@code rowsWithdrawn} and {@code quarantinedRowsWithdrawn}, as the withdrawal's manifest records them, on every withdrawal's
+     * line, whichever run logs it ({@link #logCountedWithdrawal}), so that summing them over the lines counts each withdrawal's rows
+     * once. Named apart from rowsWritten and rowsQuarantined, which the log metric filters count (monitoring.tf).
+     */
+    private static void putWithdrawnRows(Map<String, Object> fields, Manifest withdrawal) {
+        // A withdrawal written before its manifest kept them: not known, so left out rather than logged as 0.
+        if (withdrawal.withdrawnRows() != null) {
+            fields.put("rowsWithdrawn", withdrawal.withdrawnRows().rowsWithdrawn());
+            fields.put("quarantinedRowsWithdrawn", withdrawal.withdrawnRows().quarantinedRowsWithdrawn());
+        }
     }
 
     /**
@@ -676,8 +687,8 @@ public final class SilverConverter {
 
     /**
      * The line of another run's withdrawal ({@link #logCounted}), as {@link #logWithdrawn} logs it, with what the withdrawn
-     * manifest records: the rows of the manifest it replaced are not in it ({@code rowsWithdrawn}, {@code quarantinedRowsWithdrawn}
-     * left out), nor is how long its run took ({@code seconds} left out).
+     * manifest records: the rows of the manifest it replaced ({@code rowsWithdrawn}, {@code quarantinedRowsWithdrawn}), but not
+     * how long its run took ({@code seconds} left out).
      */
     private void logCountedWithdrawal(Manifest withdrawal, String countedFor) {
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -685,6 +696,7 @@ public final class SilverConverter {
         fields.put("dataset", withdrawal.dataset());
         fields.put("source", "s3://" + withdrawal.source().bucket() + "/" + withdrawal.source().key());
         fields.put("etag", withdrawal.source().etag());
+        putWithdrawnRows(fields, withdrawal);
         fields.put("filesWithdrawn", withdrawal.supersedes().size());
         // A withdrawal's generation is always one more than the manifest it withdrew (withdrawal(previous, base.nextGeneration())).
         fields.put("withdrawnGeneration", withdrawal.generation() - 1);

@@ -51,6 +51,18 @@ final class CountedLines {
         return withdrawn;
     }
 
+    /**
+     * The withdrawal is counted by exactly one line, which is returned, with the rows and quarantined rows it took out of silver: a
+     * Logs Insights query summing {@code rowsWithdrawn} over the withdrawal lines counts them, whichever run logged the line.
+     */
+    static List<Map<?, ?>> assertWithdrawnOnce(ByteArrayOutputStream logLines, int rowsWithdrawn, int quarantinedRowsWithdrawn) throws IOException {
+        List<Map<?, ?>> withdrawn = withdrawnLines(logLines);
+        assertEquals(1, withdrawn.size(), "the withdrawal's line, once: " + logLines);
+        assertEquals(rowsWithdrawn, withdrawn.get(0).get("rowsWithdrawn"), withdrawn.toString());
+        assertEquals(quarantinedRowsWithdrawn, withdrawn.get(0).get("quarantinedRowsWithdrawn"), withdrawn.toString());
+        return withdrawn;
+    }
+
     /** The commit's rows and quarantined rows are counted by exactly one run's line, which is returned. */
     static List<Map<?, ?>> assertCountedOnce(ByteArrayOutputStream logLines, int rowsWritten, int rowsQuarantined) throws IOException {
         List<Map<?, ?>> counted = countedLines(logLines);

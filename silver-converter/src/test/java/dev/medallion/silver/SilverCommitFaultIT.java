@@ -58,6 +58,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import static dev.medallion.silver.CountedLines.assertCountedOnce;
+import static dev.medallion.silver.CountedLines.assertWithdrawnOnce;
 import static dev.medallion.silver.CountedLines.countedLines;
 import static dev.medallion.silver.CountedLines.withdrawnLines;
 import static dev.medallion.silver.ExactlyOnce.csv;
@@ -1028,8 +1029,7 @@ class SilverCommitFaultIT {
         assertEquals(WithdrawalResult.UNCHANGED, Removal.REMOVAL_EVENT.withdraw(converter, bronzeBucket, source, presence).outcome(),
                 "a redelivery finds it withdrawn and counted");
 
-        List<Map<?, ?>> lines = withdrawnLines(logLines);
-        assertEquals(1, lines.size(), "the withdrawal's line, once: " + logLines);
+        List<Map<?, ?>> lines = assertWithdrawnOnce(logLines, ROWS, 1);
         assertTrue(String.valueOf(lines.get(0).get("countedFor")).startsWith("run " + withdrawn.run() + ","), "the late run's withdrawal, named: " + lines);
         assertEquals(withdrawn.supersedes().size(), lines.get(0).get("filesWithdrawn"), lines.toString());
         assertFalse(lines.get(0).containsKey("seconds"), "no time of the claiming run: " + lines);

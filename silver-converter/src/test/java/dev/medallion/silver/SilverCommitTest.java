@@ -1,6 +1,7 @@
 package dev.medallion.silver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.layout.RunId;
@@ -45,6 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.medallion.silver.CountedLines.assertCountedOnce;
+import static dev.medallion.silver.CountedLines.assertWithdrawnOnce;
 import static dev.medallion.silver.CountedLines.countedLines;
 import static dev.medallion.silver.CountedLines.withdrawnLines;
 import static dev.medallion.silver.ExactlyOnce.csv;
@@ -313,12 +315,39 @@ class SilverCommitTest {
                 "the retry counts the late withdrawal, which its run could not log");
         assertEquals(WithdrawalResult.UNCHANGED, converter(silver).withdraw("bronze", source.key(), "sales", deleted).outcome(),
                 "a redelivery finds it counted");
-        List<Map<?, ?>> lines = withdrawnLines(logLines);
-        assertEquals(1, lines.size(), "the withdrawal's line, once: " + logLines);
+        List<Map<?, ?>> lines = assertWithdrawnOnce(logLines, ROWS, 1);
         assertTrue(String.valueOf(lines.get(0).get("countedFor")).startsWith("run g2-"), lines.toString());
         assertFalse(lines.get(0).containsKey("seconds"), "no time of another run: " + lines);
         assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
         assertCountedOnce(logLines, ROWS, 1);
+    }
+
+    /**
+     * A late withdrawal written by a converter from before withdrawal manifests kept the rows they took out: its line, logged by
+     * the retry, leaves rowsWithdrawn and quarantinedRowsWithdrawn out (not known) rather than report 0. A conversion's manifest
+     * holds no such field, as before.
+     */
+    @Test
+    void aLateWithdrawalOfAnOlderConverterIsCountedWithoutTheRowsItDoesNotRecord() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/late.csv", content);
+        String manifestKey = LAYOUT.manifestKey("sales", source.key());
+        Late late = aWithdrawalThatGaveUpOnItsManifestWrite(source, content);
+        assertFalse(new String(silver.read(manifestKey).orElseThrow(), StandardCharsets.UTF_8).contains("withdrawnRows"),
+                "a conversion's manifest is as it was");
+        late.land();
+        com.fasterxml.jackson.databind.node.ObjectNode withdrawal = (ObjectNode) new ObjectMapper()
+                .readTree(silver.read(manifestKey).orElseThrow());
+        assertEquals(ROWS, withdrawal.path("withdrawnRows").path("rowsWithdrawn").asLong(), withdrawal.toString());
+        assertEquals(1, withdrawal.path("withdrawnRows").path("quarantinedRowsWithdrawn").asLong(), withdrawal.toString());
+        withdrawal.remove("withdrawnRows");
+        silver.put(manifestKey, new ObjectMapper().writeValueAsBytes(withdrawal));
+
+        assertEquals(WithdrawalResult.WITHDRAWN, converter(silver).withdraw("bronze", source.key(), "sales", () -> false).outcome());
+        List<Map<?, ?>> lines = withdrawnLines(logLines);
+        assertEquals(1, lines.size(), "the withdrawal's line, once: " + logLines);
+        assertFalse(lines.get(0).containsKey("rowsWithdrawn") || lines.get(0).containsKey("quarantinedRowsWithdrawn"), lines.toString());
+        assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
     }
 
     /** As above, the file uploaded again before any removal retried: the re-upload's conversion counts the late withdrawal, then its own commit. */
@@ -329,8 +358,7 @@ class SilverCommitTest {
         aWithdrawalThatGaveUpOnItsManifestWrite(source, content).land();
 
         assertEquals(Manifest.CONVERTED, convert(converter(silver), source, content).outcome(), "the same bytes uploaded again convert on the withdrawal");
-        List<Map<?, ?>> lines = withdrawnLines(logLines);
-        assertEquals(1, lines.size(), "the withdrawal's line, once, by the conversion that found it: " + logLines);
+        List<Map<?, ?>> lines = assertWithdrawnOnce(logLines, ROWS, 1);
         assertTrue(String.valueOf(lines.get(0).get("countedFor")).startsWith("run g2-"), lines.toString());
         assertEquals(2, countedLines(logLines).size(), "the first conversion's line and the re-upload's: " + logLines);
         assertExactlyOnce(source, ROWS, 1);
@@ -356,8 +384,7 @@ class SilverCommitTest {
         assertEquals(WithdrawalResult.WITHDRAWN, converter(landsFirst).withdraw("bronze", source.key(), "sales", deleted).outcome(),
                 "the retry loses to the late withdrawal, and counts it: its run could not");
         assertEquals(WithdrawalResult.UNCHANGED, converter(silver).withdraw("bronze", source.key(), "sales", deleted).outcome());
-        List<Map<?, ?>> lines = withdrawnLines(logLines);
-        assertEquals(1, lines.size(), "the withdrawal's line, once: " + logLines);
+        List<Map<?, ?>> lines = assertWithdrawnOnce(logLines, ROWS, 1);
         assertTrue(String.valueOf(lines.get(0).get("countedFor")).startsWith("run g2-"), lines.toString());
         assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
     }
