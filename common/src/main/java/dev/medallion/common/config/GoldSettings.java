@@ -39,7 +39,7 @@ public record GoldSettings(
     public static final String GOLD_PREFIX = "GOLD_PREFIX";
     public static final String SILVER_BUCKET = SilverSettings.SILVER_BUCKET;
     public static final String SILVER_PREFIX = SilverSettings.SILVER_PREFIX;
-    public static final String SILVER_DATABASE = "SILVER_DATABASE";
+    public static final String SILVER_DATABASE = SilverSettings.SILVER_DATABASE;
     public static final String GOLD_DATABASE = "GOLD_DATABASE";
     public static final String ATHENA_WORKGROUP = "ATHENA_WORKGROUP";
     public static final String ATHENA_DML_QUERY_TIMEOUT_MINUTES = "ATHENA_DML_QUERY_TIMEOUT_MINUTES";

@@ -49,7 +49,7 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
     public static final String SILVER_PREFIX = "SILVER_PREFIX";
     public static final String CSV_DELIMITERS = "CSV_DELIMITERS";
     /** Named by the text rules, whose rejections name it: they depend on no configuration. */
-    public static final String CSV_ENCODINGS = EncodingSource.ENVIRONMENT_VARIABLE;
+    public static final String CSV_ENCODINGS = EncodingSource.CSV_ENCODINGS.setting();
     public static final String CSV_NULL_VALUES = "CSV_NULL_VALUES";
     public static final String SILVER_DATABASE = "SILVER_DATABASE";
     public static final String WITHDRAW_DELETED_FILES = "WITHDRAW_DELETED_FILES";

@@ -10,27 +10,14 @@ import static java.util.Objects.requireNonNull;
  * converter's {@code convert} command takes {@code --encoding} for the one file it converts, over that entry.
  */
 public enum EncodingSource {
-    // Named by the class, not by the simple name: an enum constant may not name a later static field by it (JLS 8.3.3).
-    CSV_ENCODINGS(EncodingSource.ENVIRONMENT_VARIABLE, "remove " + UndecodableBytes.ENTRY_TO_REMOVE + " if its files are UTF-8 (the default)",
-            "Set the file's actual encoding in " + EncodingSource.ENVIRONMENT_VARIABLE + " (without an entry the dataset is read as UTF-8)"),
-    // --encoding overrides the dataset's entry for this file: an entry set, the same option would still declare the wrong charset.
-    ENCODING_OPTION("--encoding", "convert it again without --encoding (or with --encoding UTF-8 over a " + EncodingSource.ENVIRONMENT_VARIABLE
-            + " entry) if the file is UTF-8", "Give the file's actual encoding with --encoding");
-
-    /**
-     * The environment variable that declares datasets' encodings, which {@code SilverSettings.CSV_ENCODINGS} is: named here, where the
-     * rejections name it, so that the text rules depend on no configuration (configuration depends on them: {@code CsvOverrides}).
-     */
-    public static final String ENVIRONMENT_VARIABLE = "CSV_ENCODINGS";
+    /** The environment variable that declares datasets' encodings, named here, where the rejections name it ({@code SilverSettings.CSV_ENCODINGS}). */
+    CSV_ENCODINGS("CSV_ENCODINGS"),
+    ENCODING_OPTION("--encoding");
 
     private final String setting;
-    private final String undeclareForUtf8;
-    private final String declareActual;
 
-    EncodingSource(String setting, String undeclareForUtf8, String declareActual) {
+    EncodingSource(String setting) {
         this.setting = setting;
-        this.undeclareForUtf8 = undeclareForUtf8;
-        this.declareActual = declareActual;
     }
 
     /** The environment variable or option, as a person writes it. */
@@ -53,7 +40,12 @@ public enum EncodingSource {
      * rejection that goes on {@code , or save this file as <charset>}.
      */
     public String undeclareForUtf8() {
-        return undeclareForUtf8;
+        return switch (this) {
+            case CSV_ENCODINGS -> "remove " + UndecodableBytes.ENTRY_TO_REMOVE + " if its files are UTF-8 (the default)";
+            // --encoding overrides the dataset's entry for this file: an entry set, the same option would still declare the wrong charset.
+            case ENCODING_OPTION -> "convert it again without --encoding (or with --encoding UTF-8 over a " + CSV_ENCODINGS.setting
+                    + " entry) if the file is UTF-8";
+        };
     }
 
     /**
@@ -61,6 +53,9 @@ public enum EncodingSource {
      * file's missing NUL bytes), as a sentence starts: the remedy of a rejection that goes on {@code , or convert the file ...}.
      */
     public String declareActual() {
-        return declareActual;
+        return switch (this) {
+            case CSV_ENCODINGS -> "Set the file's actual encoding in " + CSV_ENCODINGS.setting + " (without an entry the dataset is read as UTF-8)";
+            case ENCODING_OPTION -> "Give the file's actual encoding with --encoding";
+        };
     }
 }

@@ -31,7 +31,7 @@ public final class UndecodableBytes {
      * What a rejection says to remove when a UTF-8 file's dataset declares another charset; one wording, since convert
      * recognises it in a reason to name its own option.
      */
-    public static final String ENTRY_TO_REMOVE = "the dataset's entry from " + EncodingSource.ENVIRONMENT_VARIABLE;
+    public static final String ENTRY_TO_REMOVE = "the dataset's entry from " + EncodingSource.CSV_ENCODINGS.setting();
 
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ").withPrefix("0x").withUpperCase();
 
@@ -128,7 +128,7 @@ public final class UndecodableBytes {
 
     /** The setting that declares {@code charset} for the dataset, e.g. {@code CSV_ENCODINGS=sales:windows-1252}. */
     public static String setting(String dataset, String charset) {
-        return EncodingSource.ENVIRONMENT_VARIABLE + "=" + requireNonNull(dataset, "dataset is null") + ":" + requireNonNull(charset, "charset is null");
+        return EncodingSource.CSV_ENCODINGS.setting() + "=" + requireNonNull(dataset, "dataset is null") + ":" + requireNonNull(charset, "charset is null");
     }
 
     /**

@@ -340,7 +340,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 // Deleted since the event was sent: nothing to convert, and a deleted file's rows stay.
                 log.warn(SilverConverter.MISSING_MESSAGE, Map.of("outcome", SilverConverter.MISSING, "source", "s3://" + bucket + "/" + key,
                         "reason", "the key has no object in bronze (deleted since the event was sent): nothing to convert; with"
-                                + " WITHDRAW_DELETED_FILES false a deleted file's rows stay in silver"));
+                                + " " + SilverSettings.WITHDRAW_DELETED_FILES + " false a deleted file's rows stay in silver"));
                 return SilverConverter.MISSING;
             }
             // Deleted since the event was sent. This may be Lambda's retry of a conversion that committed after the file's
