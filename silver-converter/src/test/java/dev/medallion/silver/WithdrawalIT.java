@@ -496,8 +496,15 @@ class WithdrawalIT {
         convert(converter(silver), source);
         S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
 
+        int logStart = logLines.size();
         assertEquals(List.of("missing s3://" + bronzeBucket + "/" + KEY),
                 handlerThrough(proxy(), Map.of("WITHDRAW_DELETED_FILES", "false")).handleRequest(created, null));
+        List<JsonNode> lines = objectLinesSince(logStart);
+        assertEquals(1, lines.size(), lines.toString());
+        // As the converter's own line of a key gone: outcome, dataset, source, reason.
+        assertEquals("missing", lines.get(0).path("outcome").asText(), lines.toString());
+        assertEquals(DATASET, lines.get(0).path("dataset").asText(), lines.toString());
+        assertTrue(lines.get(0).path("reason").asText().contains("WITHDRAW_DELETED_FILES false"), lines.toString());
         assertEquals(Manifest.CONVERTED, manifest(KEY).status());
         assertExactlyOnce(source, 3_000, 1);
     }

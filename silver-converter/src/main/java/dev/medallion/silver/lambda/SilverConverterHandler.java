@@ -196,18 +196,21 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         for (int i = 0; i < records.size(); i++) {
             // Named by its position until its key is read: a record that cannot be read fails alone, not the records after it.
             String source = "record " + (i + 1) + " of the event";
+            Optional<String> dataset = Optional.empty();
             try {
                 S3EventNotificationRecord record = records.get(i);
                 String bucket = record.getS3().getBucket().getName();
                 // Keys arrive URL-encoded: a space as '+', non-ASCII as %XX; one that does not decode fails its record.
                 String key = EventKeys.decode(record.getS3().getObject().getKey());
                 source = "s3://" + bucket + "/" + key;
+                // Only for the failure's line: a key under no dataset folder names none (process fails it, saying where it belongs).
+                dataset = key.indexOf('/') > 0 ? Optional.of(SilverLayout.datasetOf(key)) : Optional.empty();
                 outcomes.add((isRemoval(record.getEventName()) ? withdraw(bucket, key, deadline) : process(bucket, key, deadline)) + " " + source);
             }
             catch (IOException | RuntimeException e) {
-                log.error("source object failed; the invocation will fail so Lambda retries it", Map.of(
-                        "source", source,
-                        "error", String.valueOf(e)));
+                log.error("source object failed; the invocation will fail so Lambda retries it", failureFields(dataset, source, e, RETRIED_THEN_QUEUED
+                        + " A failure of S3 or Glue that passes needs nothing: the retry converts the file. Otherwise fix what error says, then"
+                        + REPLAY));
                 failures.add(source + ": " + e);
                 if (firstCause == null) {
                     firstCause = e;
@@ -217,7 +220,9 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 // The heap exhausted, a class missing from the jar: Lambda's own line names no object, and the
                 // JVM is not to be trusted with the records after it. By now the run's memory is garbage.
                 log.error("source object failed with an error of the JVM; the invocation fails so Lambda retries it, and the records after it"
-                        + " are not converted", Map.of("source", source, "error", String.valueOf(e)));
+                        + " are not converted", failureFields(dataset, source, e, RETRIED_THEN_QUEUED + " For the heap exhausted (OutOfMemoryError),"
+                        + " raise silver_converter_memory_mb or split the file; for a class missing, deploy the converter's jar again; then"
+                        + REPLAY));
                 throw e;
             }
         }
@@ -226,6 +231,24 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                     + " object(s): " + String.join("; ", failures), firstCause);
         }
         return outcomes;
+    }
+
+    /** How Lambda goes on with a failed invocation (docs/infrastructure.md), as a failed record's line tells a person. */
+    private static final String RETRIED_THEN_QUEUED = "Lambda retries the event async_max_retry_attempts times, then sends it with its error to"
+            + " the …-silver-converter-failures queue, whose alarm fires (its records are kept 14 days).";
+    private static final String REPLAY = " replay that queue with the stack's silver_replay_command output.";
+
+    /**
+     * The line of a record that failed: its {@code dataset} (when its key names one), {@code source} (the object, or the
+     * record's place in the event when its key could not be read), the {@code error}, which says why, and {@code whatToDo}.
+     */
+    private static Map<String, Object> failureFields(Optional<String> dataset, String source, Throwable error, String whatToDo) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        dataset.ifPresent(name -> fields.put("dataset", name));
+        fields.put("source", source);
+        fields.put("error", String.valueOf(error));
+        fields.put("whatToDo", whatToDo);
+        return fields;
     }
 
     /** The runtime's client: URL connection HTTP client, region and credentials from the environment. */
@@ -271,7 +294,8 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         if (ACCEPTED_SUFFIXES.stream().noneMatch(lowerKey::endsWith) || SilverLayout.isJobOrHiddenKey(key) || key.indexOf('/') <= 0) {
             // Never converted (skipped, or refused as outside any dataset folder): nothing of it in silver. Deleting
             // a misplaced file is the remedy, which must not fail again.
-            log.info("source object removal: nothing withdrawn", Map.of("source", "s3://" + bucket + "/" + key,
+            // Outcome and reason, as the converter's own line of a removal that withdraws nothing; no dataset: the key may name none.
+            log.info("source object removal: nothing withdrawn", Map.of("outcome", "skipped", "source", "s3://" + bucket + "/" + key,
                     "reason", "a key the converter does not convert: nothing of it is in silver"));
             return "skipped";
         }
@@ -338,9 +362,8 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         if (info.isEmpty()) {
             if (!withdrawsDeletedFiles) {
                 // Deleted since the event was sent: nothing to convert, and a deleted file's rows stay.
-                log.warn(SilverConverter.MISSING_MESSAGE, Map.of("outcome", SilverConverter.MISSING, "source", "s3://" + bucket + "/" + key,
-                        "reason", "the key has no object in bronze (deleted since the event was sent): nothing to convert; with"
-                                + " " + SilverSettings.WITHDRAW_DELETED_FILES + " false a deleted file's rows stay in silver"));
+                log.warn(SilverConverter.MISSING_MESSAGE, missingFields(dataset, bucket, key, "the key has no object in bronze (deleted since the"
+                        + " event was sent): nothing to convert; with " + SilverSettings.WITHDRAW_DELETED_FILES + " false a deleted file's rows stay in silver"));
                 return SilverConverter.MISSING;
             }
             // Deleted since the event was sent. This may be Lambda's retry of a conversion that committed after the file's
@@ -357,9 +380,8 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             info = bronze.stat(key);
             if (info.isEmpty()) {
                 if (uploadedAgain) {
-                    log.warn(SilverConverter.MISSING_MESSAGE, Map.of("outcome", SilverConverter.MISSING, "source", "s3://" + bucket + "/" + key,
-                            "reason", "the key had an object again when its manifest was read, and has none now: that object's own events"
-                                    + " convert or withdraw it"));
+                    log.warn(SilverConverter.MISSING_MESSAGE, missingFields(dataset, bucket, key, "the key had an object again when its manifest"
+                            + " was read, and has none now: that object's own events convert or withdraw it"));
                 }
                 return outcome;
             }
@@ -409,6 +431,16 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                         + info.get().etag() + "); the invocation fails so that Lambda retries it, once the object stops changing");
             }
         }
+    }
+
+    /** The fields of the line of an ObjectCreated event whose key has no object, as the converter's own such line has them. */
+    private static Map<String, Object> missingFields(String dataset, String bucket, String key, String reason) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("outcome", SilverConverter.MISSING);
+        fields.put("dataset", dataset);
+        fields.put("source", "s3://" + bucket + "/" + key);
+        fields.put("reason", reason);
+        return fields;
     }
 
     /**

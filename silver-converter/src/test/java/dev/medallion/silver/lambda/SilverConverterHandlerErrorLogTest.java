@@ -1,6 +1,7 @@
 package dev.medallion.silver.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.logging.JsonLog;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,5 +56,10 @@ class SilverConverterHandlerErrorLogTest {
 
         String logged = lines.toString(StandardCharsets.UTF_8);
         assertTrue(logged.contains("s3://bronze/sales/March 2026.csv"), "the log names no object for the failed invocation:\n" + logged);
+        Map<?, ?> failed = new ObjectMapper().readValue(logged.lines().filter(line -> line.contains("\"level\":\"ERROR\"")).findFirst().orElseThrow(), Map.class);
+        assertEquals("sales", failed.get("dataset"), failed.toString());
+        assertEquals("s3://bronze/sales/March 2026.csv", failed.get("source"), failed.toString());
+        assertTrue(String.valueOf(failed.get("whatToDo")).contains("silver_converter_memory_mb"), "the heap exhausted: " + failed);
+        assertTrue(String.valueOf(failed.get("whatToDo")).contains("silver_replay_command"), failed.toString());
     }
 }

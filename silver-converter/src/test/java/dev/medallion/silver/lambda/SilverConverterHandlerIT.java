@@ -3,6 +3,7 @@ package dev.medallion.silver.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
@@ -165,6 +166,10 @@ class SilverConverterHandlerIT {
 
         assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/sales/gone.csv", "unchanged s3://" + bronzeBucket + "/sales/kept.csv",
                 "skipped s3://" + bronzeBucket + "/loose.csv"), outcomes);
+        // As every line of a removal that withdraws nothing, its outcome and why.
+        Map<?, ?> skipped = lineOf("source object removal: nothing withdrawn", "s3://" + bronzeBucket + "/loose.csv");
+        assertEquals("skipped", skipped.get("outcome"), skipped.toString());
+        assertTrue(String.valueOf(skipped.get("reason")).contains("nothing of it is in silver"), skipped.toString());
         List<String> parts = silver.list("sales/");
         assertEquals(1, parts.size(), parts.toString());
         assertEquals(List.of("3"), readParquet(parts).stream().map(row -> String.valueOf(row.get("id"))).toList());
@@ -366,6 +371,10 @@ class SilverConverterHandlerIT {
         assertTrue(failure.getMessage().startsWith("Could not convert 1 of 2 object(s): s3://" + bronzeBucket + "/loose.csv"), failure.getMessage());
         assertTrue(failure.getMessage().contains("upload files as <dataset>/<file>.csv"), failure.getMessage());
         assertTrue(silver.stat(new SilverLayout("").manifestKey("sales", "sales/a.csv")).isPresent(), "the other record was converted all the same");
+        Map<?, ?> failed = failedLine();
+        assertEquals("s3://" + bronzeBucket + "/loose.csv", failed.get("source"), failed.toString());
+        assertFalse(failed.containsKey("dataset"), "a key under no dataset folder names none: " + failed);
+        assertTrue(String.valueOf(failed.get("error")).contains("upload files as <dataset>/<file>.csv"), failed.toString());
     }
 
     @Test
@@ -377,7 +386,32 @@ class SilverConverterHandlerIT {
         SilverConversionException failure = assertThrows(SilverConversionException.class, () -> handler.handleRequest(eventFor("sales/a.csv"), null));
 
         assertTrue(failure.getMessage().contains("s3://" + bronzeBucket + "/sales/a.csv"), failure.getMessage());
-        assertTrue(logLines.toString(StandardCharsets.UTF_8).contains("\"level\":\"ERROR\""), logLines.toString(StandardCharsets.UTF_8));
+        // The line a person reads first, from the failure alarm: which dataset and object, why, and what to do.
+        Map<?, ?> failed = failedLine();
+        assertEquals("sales", failed.get("dataset"), failed.toString());
+        assertEquals("s3://" + bronzeBucket + "/sales/a.csv", failed.get("source"), failed.toString());
+        assertTrue(String.valueOf(failed.get("error")).contains(silverBucket + "-does-not-exist"), failed.toString());
+        assertTrue(String.valueOf(failed.get("whatToDo")).contains("silver_replay_command"), failed.toString());
+    }
+
+    /** The one line of {@code message} for {@code source}, as JSON. */
+    private Map<?, ?> lineOf(String message, String source) throws IOException {
+        List<Map<?, ?>> found = new ArrayList<>();
+        for (String line : logLines.toString(StandardCharsets.UTF_8).lines().toList()) {
+            Map<?, ?> fields = new ObjectMapper().readValue(line, Map.class);
+            if (message.equals(fields.get("message")) && source.equals(fields.get("source"))) {
+                found.add(fields);
+            }
+        }
+        assertEquals(1, found.size(), logLines.toString(StandardCharsets.UTF_8));
+        return found.get(0);
+    }
+
+    /** The one ERROR line of a failed record, as JSON. */
+    private Map<?, ?> failedLine() throws IOException {
+        List<String> failed = logLines.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("\"level\":\"ERROR\"")).toList();
+        assertEquals(1, failed.size(), logLines.toString(StandardCharsets.UTF_8));
+        return new ObjectMapper().readValue(failed.get(0), Map.class);
     }
 
     /** S3 failing the run's part uploads (500, every attempt): the invocation fails, and Lambda's retry of it converts the file once. */
