@@ -314,7 +314,6 @@ public final class GlueSilverCatalog implements SilverCatalog {
                                 : "silver partition's columns differed from the schema contract its day's files are now written in and were set"
                                         + " to it; the day's files converted under another contract keep its types until they are delivered again",
                                 fields(table, Map.<String, Object>of(
-                                        "dataset", table.name(),
                                         "ingestDate", date.toString(),
                                         "oldLocation", String.valueOf(partitions.get(date).storageDescriptor() == null ? null
                                                 : partitions.get(date).storageDescriptor().location()),
@@ -399,6 +398,8 @@ public final class GlueSilverCatalog implements SilverCatalog {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("database", database);
         fields.put("table", table.name());
+        // The same name, as the converter's lines of a file name it: a search by dataset finds the table's lines too.
+        fields.put("dataset", table.name());
         fields.putAll(more);
         return fields;
     }

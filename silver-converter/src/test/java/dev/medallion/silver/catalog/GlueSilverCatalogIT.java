@@ -253,6 +253,9 @@ class GlueSilverCatalogIT {
         assertEquals("parquet", restored.parameters().get("classification"));
         assertEquals("kept: the contract says nothing of it", restored.parameters().get("comment"));
         assertTrue(log().contains("silver table differed from its schema contract and was restored to it"), log());
+        // Named as every line of a dataset is, beside the table Glue knows it by.
+        String restoredLine = log().lines().filter(line -> line.contains("was restored to it")).findFirst().orElseThrow();
+        assertTrue(restoredLine.contains("\"dataset\":\"sales\""), restoredLine);
         assertTrue(log().contains("columns: [id string, amount double, extra int] -> [id bigint, amount double]"), log());
         assertTrue(log().contains("parameter classification: csv -> parquet"), log());
         assertEquals(2, partitions("sales").size());
