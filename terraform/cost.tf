@@ -105,7 +105,7 @@ data "aws_iam_policy_document" "budgets_assume_role" {
 
     principals {
       type        = "Service"
-      identifiers = ["budgets.amazonaws.com"]
+      identifiers = [data.aws_service_principal.budgets.name]
     }
 
     condition {

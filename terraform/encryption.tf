@@ -85,7 +85,7 @@ data "aws_iam_policy_document" "kms_key" {
 
     principals {
       type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
+      identifiers = [data.aws_service_principal.logs.id]
     }
 
     condition {
@@ -107,7 +107,7 @@ data "aws_iam_policy_document" "kms_key" {
 
     principals {
       type        = "Service"
-      identifiers = ["budgets.amazonaws.com", "cloudwatch.amazonaws.com"]
+      identifiers = [data.aws_service_principal.budgets.name, data.aws_service_principal.cloudwatch.name]
     }
 
     condition {
@@ -132,7 +132,7 @@ data "aws_iam_policy_document" "kms_key" {
 
     principals {
       type        = "Service"
-      identifiers = ["events.amazonaws.com"]
+      identifiers = [data.aws_service_principal.events.name]
     }
   }
 }

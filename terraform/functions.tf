@@ -210,7 +210,7 @@ resource "aws_lambda_permission" "bronze_invokes_silver_converter" {
   action         = "lambda:InvokeFunction"
   function_name  = aws_lambda_function.silver_converter[0].function_name
   qualifier      = local.silver_converter_qualifier
-  principal      = "s3.amazonaws.com"
+  principal      = data.aws_service_principal.s3.name
   source_arn     = module.bronze_bucket.arn
   source_account = local.account_id
 }

@@ -282,7 +282,7 @@ data "aws_iam_policy_document" "gold_triggers_queue" {
 
     principals {
       type        = "Service"
-      identifiers = ["s3.amazonaws.com"]
+      identifiers = [data.aws_service_principal.s3.name]
     }
 
     condition {
@@ -403,7 +403,7 @@ resource "aws_lambda_permission" "gold_schedule_invokes_gold_ctas" {
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.gold_ctas[0].function_name
   qualifier     = local.gold_ctas_qualifier
-  principal     = "events.amazonaws.com"
+  principal     = data.aws_service_principal.events.name
   source_arn    = aws_cloudwatch_event_rule.gold_schedule[0].arn
 }
 

@@ -17,7 +17,7 @@ data "aws_iam_policy_document" "lambda_assume_role" {
 
     principals {
       type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
+      identifiers = [data.aws_service_principal.lambda.name]
     }
 
     condition {
@@ -159,7 +159,7 @@ data "aws_iam_policy_document" "glue_assume_role" {
 
     principals {
       type        = "Service"
-      identifiers = ["glue.amazonaws.com"]
+      identifiers = [data.aws_service_principal.glue.name]
     }
 
     # IfExists: Glue's documentation does not say that it sends aws:SourceAccount when it assumes a

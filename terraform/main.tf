@@ -65,6 +65,41 @@ data "aws_partition" "current" {
   }
 }
 
+# The service principals the policies name, as the provider forms them for the region's partition
+# (data source aws_service_principal, whose table follows the AWS CDK's region-info): <service>.amazonaws.com
+# in every partition but for the few it lists, CloudWatch Logs among them (logs.amazonaws.com.cn in China,
+# logs.c2s.ic.gov in aws-iso), so a key policy written for aws would name no principal CloudWatch Logs uses in
+# cn-north-1. Read from the region alone, during plan, asking AWS nothing; ARNs take data.aws_partition's
+# partition (local.partition) for the same reason.
+data "aws_service_principal" "budgets" {
+  service_name = "budgets"
+}
+
+data "aws_service_principal" "cloudwatch" {
+  service_name = "cloudwatch"
+}
+
+data "aws_service_principal" "events" {
+  service_name = "events"
+}
+
+data "aws_service_principal" "glue" {
+  service_name = "glue"
+}
+
+data "aws_service_principal" "lambda" {
+  service_name = "lambda"
+}
+
+# Its id is the regional principal (logs.<region>.<suffix>), which a KMS key policy names.
+data "aws_service_principal" "logs" {
+  service_name = "logs"
+}
+
+data "aws_service_principal" "s3" {
+  service_name = "s3"
+}
+
 locals {
   emulator = var.emulator_endpoint != null
 

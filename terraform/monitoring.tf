@@ -73,7 +73,7 @@ data "aws_iam_policy_document" "alerts_topic" {
 
     principals {
       type        = "Service"
-      identifiers = ["budgets.amazonaws.com"]
+      identifiers = [data.aws_service_principal.budgets.name]
     }
 
     condition {
@@ -99,7 +99,7 @@ data "aws_iam_policy_document" "alerts_topic" {
 
     principals {
       type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
+      identifiers = [data.aws_service_principal.cloudwatch.name]
     }
 
     condition {
@@ -125,7 +125,7 @@ data "aws_iam_policy_document" "alerts_topic" {
 
       principals {
         type        = "Service"
-        identifiers = ["events.amazonaws.com"]
+        identifiers = [data.aws_service_principal.events.name]
       }
 
       condition {
@@ -527,7 +527,7 @@ data "aws_iam_policy_document" "event_dead_letter" {
 
     principals {
       type        = "Service"
-      identifiers = ["events.amazonaws.com"]
+      identifiers = [data.aws_service_principal.events.name]
     }
 
     condition {

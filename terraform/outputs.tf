@@ -207,7 +207,7 @@ output "silver_reconvert_command" {
     "'(.Contents // [])[] | . as $o | ($rules | to_entries | map(select(.key as $s | $o.Key | endswith($s))) | .[0].value) as $rule | select($rule != null)",
     "| {key: $o.Key, event: {Records: [{eventVersion: \"2.1\", eventSource: \"aws:s3\", awsRegion: $r, eventTime: ($o.LastModified | sub(\"[+]00:00\"; \"Z\")),",
     "eventName: (if ($o.ETag | contains(\"-\")) then \"ObjectCreated:CompleteMultipartUpload\" else \"ObjectCreated:Put\" end),",
-    "s3: {s3SchemaVersion: \"1.0\", configurationId: $rule, bucket: {name: $b, arn: (\"arn:aws:s3:::\" + $b)},",
+    "s3: {s3SchemaVersion: \"1.0\", configurationId: $rule, bucket: {name: $b, arn: (\"arn:${local.partition}:s3:::\" + $b)},",
     "object: {key: ($o.Key | split(\"/\") | map(@uri | gsub(\"%20\"; \"+\")) | join(\"/\")), size: $o.Size, eTag: ($o.ETag | ltrimstr(\"\\\"\") | rtrimstr(\"\\\"\"))}}}]}}')",
     "|| { echo \"reconvert stopped: could not read the listing of s3://${module.bronze_bucket.id}/$d/ with jq; nothing invoked\" >&2; exit 1; };",
     "[ -n \"$o\" ] || { echo \"reconvert: no file under s3://${module.bronze_bucket.id}/$d/ that the bronze notification delivers: is $d the dataset's folder?\" >&2; exit 1; };",

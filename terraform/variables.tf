@@ -32,7 +32,7 @@ variable "environment" {
 }
 
 variable "region" {
-  description = "AWS region for every resource of the stack. Names do not hold it (bucket names are global, IAM role and budget names account-wide): a second region of one account needs another environment or project."
+  description = "AWS region for every resource of the stack. Names do not hold it (bucket names are global, IAM role and budget names account-wide): a second region of one account needs another environment or project. A region of any partition (cn-north-1, us-gov-west-1): ARNs and service principals follow its partition."
   type        = string
   default     = "eu-west-1"
   nullable    = false

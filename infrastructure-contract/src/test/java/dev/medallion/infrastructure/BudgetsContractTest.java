@@ -145,7 +145,7 @@ class BudgetsContractTest {
         List<PolicyStatement> trust = ContractRules.statements(root, "budgets_assume_role");
         assertEquals(1, trust.size());
         assertEquals(List.of("sts:AssumeRole"), trust.get(0).actions());
-        assertEquals(List.of("budgets.amazonaws.com"), strings(blocks(trust.get(0).block(), "principals").get(0).get("identifiers")));
+        assertEquals(List.of("data.aws_service_principal.budgets.name"), strings(blocks(trust.get(0).block(), "principals").get(0).get("identifiers")));
         assertTrue(blocks(trust.get(0).block(), "condition").stream().anyMatch(condition -> "aws:SourceAccount".equals(condition.get("variable"))),
                 "only this account's Budgets may assume the role");
 

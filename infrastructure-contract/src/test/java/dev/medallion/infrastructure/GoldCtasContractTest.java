@@ -217,7 +217,7 @@ class GoldCtasContractTest {
         Map<String, Object> send = statements.get(0);
         assertEquals(List.of("sqs:SendMessage"), strings(send.get("actions")));
         assertEquals(List.of("aws_sqs_queue.gold_triggers.value.arn"), strings(send.get("resources")));
-        assertEquals(List.of("s3.amazonaws.com"), strings(blocks(send, "principals").get(0).get("identifiers")));
+        assertEquals(List.of("data.aws_service_principal.s3.name"), strings(blocks(send, "principals").get(0).get("identifiers")));
         Map<String, List<String>> conditions = new LinkedHashMap<>();
         blocks(send, "condition").forEach(condition -> conditions.put(condition.get("test") + " " + condition.get("variable"), strings(condition.get("values"))));
         assertEquals(Map.of("ArnEquals aws:SourceArn", List.of(SILVER_ARN), "StringEquals aws:SourceAccount", List.of("data.aws_caller_identity.current.account_id")), conditions);
@@ -278,7 +278,7 @@ class GoldCtasContractTest {
             Map<String, Object> block = asMap(permission);
             if (String.valueOf(block.get("function_name")).startsWith(FUNCTION_REFERENCE + ".")) {
                 assertEquals("lambda:InvokeFunction", block.get("action"), name);
-                assertEquals("events.amazonaws.com", block.get("principal"), name);
+                assertEquals("data.aws_service_principal.events.name", String.valueOf(block.get("principal")), name);
                 sources.add(String.valueOf(block.get("source_arn")));
             }
         });
@@ -767,7 +767,7 @@ class GoldCtasContractTest {
                 .orElseThrow(() -> new AssertionError("no aws_lambda_permission scoped to aws_cloudwatch_event_rule." + rule));
         assertEquals("lambda:InvokeFunction", permission.get("action"));
         assertEquals(FUNCTION_REFERENCE + ".function_name", String.valueOf(permission.get("function_name")));
-        assertEquals("events.amazonaws.com", permission.get("principal"));
+        assertEquals("data.aws_service_principal.events.name", String.valueOf(permission.get("principal")));
     }
 
     /** The alias with SnapStart, the function without: GoldCtasSnapStartContractTest pins which. */

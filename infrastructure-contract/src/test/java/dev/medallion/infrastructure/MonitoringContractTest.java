@@ -369,7 +369,7 @@ class MonitoringContractTest {
         List<PolicyStatement> topicPolicy = ContractRules.statements(root, "alerts_topic");
         PolicyStatement fromEvents = topicPolicy.stream()
                 .filter(statement -> TerraformConfiguration.blocks(statement.block(), "principals").stream()
-                        .anyMatch(principal -> TerraformConfiguration.strings(principal.get("identifiers")).contains("events.amazonaws.com")))
+                        .anyMatch(principal -> TerraformConfiguration.strings(principal.get("identifiers")).contains("data.aws_service_principal.events.name")))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("the alert topic's policy does not let EventBridge publish"));
         assertTrue(fromEvents.allows("sns:Publish", TOPIC));
@@ -380,7 +380,7 @@ class MonitoringContractTest {
         List<PolicyStatement> key = ContractRules.statements(Repository.rootModule(Map.of("kms_encryption", true)), "kms_key");
         List<PolicyStatement> forEvents = key.stream().filter(statement -> statement.allows("kms:GenerateDataKey", "*")
                 && TerraformConfiguration.blocks(statement.block(), "principals").stream()
-                        .anyMatch(principal -> TerraformConfiguration.strings(principal.get("identifiers")).contains("events.amazonaws.com"))).toList();
+                        .anyMatch(principal -> TerraformConfiguration.strings(principal.get("identifiers")).contains("data.aws_service_principal.events.name"))).toList();
         assertEquals(1, forEvents.size(), "EventBridge needs a data key of the stack's key to publish to the encrypted topic");
         // KMS does not get aws:SourceAccount or aws:SourceArn from EventBridge's delivery to an encrypted topic
         // (SNS developer guide, "Managing Amazon SNS encryption keys"): such a condition drops every event.
@@ -491,7 +491,7 @@ class MonitoringContractTest {
         List<Map<String, Object>> principals = TerraformConfiguration.blocks(fromRule.block(), "principals");
         assertEquals(1, principals.size());
         assertEquals("Service", principals.get(0).get("type"));
-        assertEquals(List.of("events.amazonaws.com"), TerraformConfiguration.strings(principals.get(0).get("identifiers")));
+        assertEquals(List.of("data.aws_service_principal.events.name"), TerraformConfiguration.strings(principals.get(0).get("identifiers")));
         List<Map<String, Object>> conditions = TerraformConfiguration.blocks(fromRule.block(), "condition");
         assertEquals(1, conditions.size(), String.valueOf(conditions));
         assertEquals("ArnEquals", conditions.get(0).get("test"));

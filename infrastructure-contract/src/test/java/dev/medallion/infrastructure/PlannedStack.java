@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class PlannedStack implements AutoCloseable {
     static final String ACCOUNT = "123456789012";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SIGNING_REGION = Pattern.compile("Credential=[^/]+/[0-9]+/([a-z0-9-]+)/sts/aws4_request");
 
     private final String neededBy;
     private final Path work;
@@ -68,9 +71,12 @@ final class PlannedStack implements AutoCloseable {
         sts.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             boolean callerIdentity = body.contains("Action=GetCallerIdentity");
+            // The provider takes the partition of its ARNs from this answer's Arn, so it is the partition of the
+            // region the request was signed for, as AWS answers it there (arn:aws-cn: in cn-north-1).
+            String partition = partitionOfSigningRegion(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             byte[] answer = (callerIdentity
                     ? "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>"
-                            + "<Arn>arn:aws:iam::" + ACCOUNT + ":user/plan</Arn><UserId>AIDAPLAN</UserId><Account>" + ACCOUNT + "</Account>"
+                            + "<Arn>arn:" + partition + ":iam::" + ACCOUNT + ":user/plan</Arn><UserId>AIDAPLAN</UserId><Account>" + ACCOUNT + "</Account>"
                             + "</GetCallerIdentityResult><ResponseMetadata><RequestId>plan</RequestId></ResponseMetadata></GetCallerIdentityResponse>"
                     : "<ErrorResponse><Error><Type>Sender</Type><Code>NotServedHere</Code><Message>" + neededBy + "'s stand-in STS serves GetCallerIdentity only, not: "
                             + body.replace("<", "&lt;") + "</Message></Error><RequestId>plan</RequestId></ErrorResponse>").getBytes(StandardCharsets.UTF_8);
@@ -91,6 +97,19 @@ final class PlannedStack implements AutoCloseable {
         Result init = planned.terraform("init", "-backend=false", "-no-color");
         assertEquals(0, init.exitCode(), "terraform init:\n" + init.output());
         return planned;
+    }
+
+    /**
+     * The partition of the region in a Signature Version 4 Authorization header's credential scope
+     * (Credential=key/date/region/service/aws4_request): aws-cn for cn-*, aws-us-gov for us-gov-*, aws otherwise.
+     */
+    private static String partitionOfSigningRegion(String authorization) {
+        Matcher scope = SIGNING_REGION.matcher(authorization);
+        if (!scope.find()) {
+            return "aws";
+        }
+        String region = scope.group(1);
+        return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
     }
 
     /** The copy of terraform/ that is planned. */

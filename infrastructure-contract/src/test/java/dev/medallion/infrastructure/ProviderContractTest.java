@@ -100,6 +100,41 @@ class ProviderContractTest {
         endpoints.forEach((service, value) -> assertEquals("endpoints.value", String.valueOf(value), service));
     }
 
+    /**
+     * region takes any partition's region (cn-north-1, us-gov-west-1), so no policy may be written for the aws
+     * partition alone: an ARN takes data.aws_partition's partition, and a service principal is the provider's
+     * aws_service_principal for the region, CloudWatch Logs' being logs.<region>.amazonaws.com.cn in China. The key
+     * policy named logs.<region>.amazonaws.com, which no CloudWatch Logs in China uses, and the reconvert
+     * command's event an arn:aws: bucket. Every line of every module but its comments is read.
+     */
+    @Test
+    void noArnOrServicePrincipalIsWrittenForTheAwsPartitionAlone() {
+        List<String> written = new ArrayList<>();
+        for (TerraformConfiguration module : Repository.allModules()) {
+            module.sources().forEach((file, text) -> {
+                String[] lines = text.split("\n", -1);
+                for (int i = 0; i < lines.length; i++) {
+                    String line = lines[i];
+                    if (!line.strip().startsWith("#") && (line.contains("arn:aws:") || line.contains("amazonaws.com"))) {
+                        written.add(file.getFileName() + ":" + (i + 1) + ": " + line.strip());
+                    }
+                }
+            });
+        }
+        assertEquals(List.of(), written, "ARNs and service principals of the aws partition alone; use local.partition and data.aws_service_principal");
+
+        TerraformConfiguration root = Repository.rootModule(Map.of("kms_encryption", true));
+        for (String service : List.of("budgets", "cloudwatch", "events", "glue", "lambda", "logs", "s3")) {
+            assertEquals(service, root.data("aws_service_principal").containsKey(service) ? asMap(root.data("aws_service_principal").get(service)).get("service_name") : null,
+                    "data.aws_service_principal." + service);
+        }
+        List<PolicyStatement> logs = ContractRules.statements(root, "kms_key").stream()
+                .filter(statement -> TerraformConfiguration.blocks(statement.block(), "principals").stream()
+                        .anyMatch(principal -> TerraformConfiguration.strings(principal.get("identifiers")).contains("data.aws_service_principal.logs.id")))
+                .toList();
+        assertEquals(1, logs.size(), "the key policy names CloudWatch Logs' regional principal, data.aws_service_principal.logs.id (logs.<region>.<suffix>)");
+    }
+
     @Test
     void constraintsReadAsTerraformReadsThem() {
         assertTrue(admits(">= 5.100, < 7.0", "5.100.0"));

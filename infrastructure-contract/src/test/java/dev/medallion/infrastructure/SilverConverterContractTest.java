@@ -241,7 +241,7 @@ class SilverConverterContractTest {
         Map<String, Object> permission = Repository.rootModule().resource("aws_lambda_permission", "bronze_invokes_silver_converter");
         assertEquals("lambda:InvokeFunction", permission.get("action"));
         assertEquals("aws_lambda_function.silver_converter.value.function_name", String.valueOf(permission.get("function_name")));
-        assertEquals("s3.amazonaws.com", permission.get("principal"));
+        assertEquals("data.aws_service_principal.s3.name", String.valueOf(permission.get("principal")));
         assertEquals(BRONZE_ARN, String.valueOf(permission.get("source_arn")));
         assertEquals("data.aws_caller_identity.current.account_id", String.valueOf(permission.get("source_account")));
     }

@@ -1,0 +1,95 @@
+package dev.medallion.infrastructure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * region takes a region of any partition, and the stack planned there names that partition in every ARN and
+ * the service principals the provider gives for the region: in cn-north-1 the KMS key policy named
+ * logs.cn-north-1.amazonaws.com, a principal CloudWatch Logs in China does not use (its own is
+ * logs.cn-north-1.amazonaws.com.cn, as the provider's aws_service_principal and the AWS CDK's region-info
+ * have it), so the log groups could not be created under the key. Planned offline, against the stand-in
+ * STS, with the provider's region set to each partition's region.
+ */
+class PartitionPlanIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ARN_PARTITION = Pattern.compile("arn:(aws[a-z-]*):");
+
+    private static PlannedStack stack;
+
+    @BeforeAll
+    static void initialise() throws Exception {
+        stack = PlannedStack.initialise("PartitionPlanIT");
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aChinaRegionIsPlannedWithItsPartitionsArnsAndCloudWatchLogsPrincipal() throws Exception {
+        assertPlannedForThePartition("cn-north-1", "aws-cn", "logs.cn-north-1.amazonaws.com.cn");
+    }
+
+    @Test
+    void aGovCloudRegionIsPlannedWithItsPartitionsArns() throws Exception {
+        assertPlannedForThePartition("us-gov-west-1", "aws-us-gov", "logs.us-gov-west-1.amazonaws.com");
+    }
+
+    private static void assertPlannedForThePartition(String region, String partition, String logsPrincipal) throws Exception {
+        JsonNode plan = stack.planJson("-var", "region=" + region, "-var", "kms_encryption=true");
+
+        // Every value planned and every data source read during plan, but the stand-in STS's answer (arn:aws:iam::…:user/plan).
+        List<JsonNode> resources = new ArrayList<>();
+        plan.at("/planned_values/root_module/resources").forEach(resources::add);
+        plan.at("/planned_values/root_module/child_modules").forEach(module -> module.path("resources").forEach(resources::add));
+        plan.at("/prior_state/values/root_module/resources").forEach(resource -> {
+            if (!resource.path("type").asText().equals("aws_caller_identity")) {
+                resources.add(resource);
+            }
+        });
+        TreeSet<String> partitions = new TreeSet<>();
+        List<String> elsewhere = new ArrayList<>();
+        for (JsonNode resource : resources) {
+            Matcher arn = ARN_PARTITION.matcher(resource.path("values").toString());
+            while (arn.find()) {
+                partitions.add(arn.group(1));
+                if (!arn.group(1).equals(partition)) {
+                    elsewhere.add(resource.path("address").asText() + ": " + arn.group());
+                }
+            }
+        }
+        assertEquals(List.of(), elsewhere, region + ": ARNs of another partition than " + partition);
+        assertEquals(List.of(partition), List.copyOf(partitions), region + ": the policies planned name ARNs");
+
+        JsonNode key = resources.stream().filter(resource -> resource.path("address").asText().equals("aws_kms_key.this[0]")).findFirst()
+                .orElseThrow(() -> new AssertionError("no aws_kms_key.this[0] planned with kms_encryption = true"));
+        JsonNode policy = JSON.readTree(key.at("/values/policy").asText());
+        JsonNode logs = null;
+        for (JsonNode statement : policy.path("Statement")) {
+            if (statement.path("Sid").asText().equals("CloudWatchLogsEncryptsProjectLogGroups")) {
+                logs = statement;
+            }
+        }
+        assertTrue(logs != null, "the key policy lets CloudWatch Logs use the key: " + policy);
+        assertEquals(logsPrincipal, logs.at("/Principal/Service").asText(), region + ": CloudWatch Logs' principal in " + partition + ": " + logs);
+        assertFalse(key.at("/values/policy").asText().contains("arn:aws:"), key.at("/values/policy").asText());
+    }
+}
