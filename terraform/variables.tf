@@ -333,7 +333,11 @@ variable "silver_csv_delimiters" {
 
   validation {
     # A dataset that is blank (" :tab") stops the converter at start, as SilverSettings.parseDelimiters refuses it.
-    condition     = var.silver_csv_delimiters == "" || can(regex("^[^,:]*[^,:\\s][^,:]*:(?i:comma|semicolon|tab|pipe)(,[^,:]*[^,:\\s][^,:]*:(?i:comma|semicolon|tab|pipe))*$", var.silver_csv_delimiters))
+    # Blank as String.isBlank has it: every code point Character.isWhitespace counts, which RE2's \s
+    # (ASCII space, \t\n\f\r) is not: U+000B, U+001C-U+001F and the Unicode space separators but
+    # the no-break ones (U+00A0, U+2007, U+202F), so also U+1680, U+2000-U+2006, U+2008-U+200A, U+2028,
+    # U+2029, U+205F and U+3000 (the ideographic space). A dataset of those alone is no name to it.
+    condition     = var.silver_csv_delimiters == "" || can(regex("^[^,:]*[^,:\\s\\x{0B}\\x{1C}-\\x{1F}\\x{1680}\\x{2000}-\\x{2006}\\x{2008}-\\x{200A}\\x{2028}\\x{2029}\\x{205F}\\x{3000}][^,:]*:(?i:comma|semicolon|tab|pipe)(,[^,:]*[^,:\\s\\x{0B}\\x{1C}-\\x{1F}\\x{1680}\\x{2000}-\\x{2006}\\x{2008}-\\x{200A}\\x{2028}\\x{2029}\\x{205F}\\x{3000}][^,:]*:(?i:comma|semicolon|tab|pipe))*$", var.silver_csv_delimiters))
     error_message = "silver_csv_delimiters must be empty or dataset:delimiter pairs separated by commas, each naming a dataset (not blank), the delimiter one of comma, semicolon, tab or pipe (e.g. \"legacy_orders:pipe,eu_sales:semicolon\"); the converter stops at start on a blank dataset, failing every conversion."
   }
 }
@@ -346,7 +350,11 @@ variable "silver_csv_encodings" {
 
   validation {
     # A dataset that is blank (" :cp1252") stops the converter at start, as SilverSettings.parseEncodings refuses it.
-    condition     = var.silver_csv_encodings == "" || can(regex("^[^,:]*[^,:\\s][^,:]*:[A-Za-z0-9][A-Za-z0-9._:+-]*(,[^,:]*[^,:\\s][^,:]*:[A-Za-z0-9][A-Za-z0-9._:+-]*)*$", var.silver_csv_encodings))
+    # Blank as String.isBlank has it: every code point Character.isWhitespace counts, which RE2's \s
+    # (ASCII space, \t\n\f\r) is not: U+000B, U+001C-U+001F and the Unicode space separators but
+    # the no-break ones (U+00A0, U+2007, U+202F), so also U+1680, U+2000-U+2006, U+2008-U+200A, U+2028,
+    # U+2029, U+205F and U+3000 (the ideographic space). A dataset of those alone is no name to it.
+    condition     = var.silver_csv_encodings == "" || can(regex("^[^,:]*[^,:\\s\\x{0B}\\x{1C}-\\x{1F}\\x{1680}\\x{2000}-\\x{2006}\\x{2008}-\\x{200A}\\x{2028}\\x{2029}\\x{205F}\\x{3000}][^,:]*:[A-Za-z0-9][A-Za-z0-9._:+-]*(,[^,:]*[^,:\\s\\x{0B}\\x{1C}-\\x{1F}\\x{1680}\\x{2000}-\\x{2006}\\x{2008}-\\x{200A}\\x{2028}\\x{2029}\\x{205F}\\x{3000}][^,:]*:[A-Za-z0-9][A-Za-z0-9._:+-]*)*$", var.silver_csv_encodings))
     error_message = "silver_csv_encodings must be empty or dataset:charset pairs separated by commas, each naming a dataset (not blank), the charset a Java charset name such as windows-1252, ISO-8859-1, UTF-8 or UTF-16LE (e.g. \"legacy_orders:windows-1252\"); the converter stops at start on a blank dataset, failing every conversion."
   }
 }

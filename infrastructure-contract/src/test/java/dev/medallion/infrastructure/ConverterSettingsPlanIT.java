@@ -12,12 +12,17 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -162,6 +167,69 @@ class ConverterSettingsPlanIT {
         assertEquals(Map.of("eu_sales", ';', "legacy_orders", '|'), SilverSettings.parseDelimiters(SilverSettings.CSV_DELIMITERS, delimiters));
         assertEquals(List.of("windows-1252", "ISO-8859-1"),
                 SilverSettings.parseEncodings(SilverSettings.CSV_ENCODINGS, encodings).values().stream().map(Charset::name).toList());
+    }
+
+    /**
+     * The converter's blank is String.isBlank, which counts every code point Character.isWhitespace does:
+     * the ideographic space U+3000, the em space U+2003, U+000B and U+001C to U+001F among them. The plan's
+     * patterns took RE2's \\s, ASCII space and \\t\\n\\f\\r alone, so a dataset of such spaces
+     * (U+3000 before the colon, pasted from a document in Japanese) passed the plan, and the converter stopped at start,
+     * failing every conversion. Every code point Java counts as white space is now refused by both, one plan
+     * each, both variables at once; those Java does not count (the no-break spaces U+00A0, U+2007 and U+202F,
+     * U+0085, U+200B, U+FEFF) name a dataset for both, and are planned as given. The values go through a
+     * tfvars file in HCL's \\u escapes, as a command line's encoding would depend on the machine's locale.
+     */
+    @Test
+    void aDatasetOfSpacesJavaCountsIsBlankToThePlanAsToTheConverter() throws Exception {
+        List<Integer> javaWhiteSpace = IntStream.rangeClosed(0, Character.MAX_CODE_POINT).filter(Character::isWhitespace).boxed().toList();
+        assertTrue(javaWhiteSpace.containsAll(List.of(0x3000, 0x2003, 0x000B, 0x001F, 0x2028)), "Java's white space: " + javaWhiteSpace);
+        for (int codePoint : javaWhiteSpace) {
+            String space = new String(Character.toChars(codePoint));
+            String delimiters = "sales:pipe," + space + ":tab";
+            String encodings = "sales:latin1," + space + ":windows-1252";
+            assertThrows(ConfigurationException.class, () -> SilverSettings.parseDelimiters(SilverSettings.CSV_DELIMITERS, delimiters), codePoint(codePoint));
+            assertThrows(ConfigurationException.class, () -> SilverSettings.parseEncodings(SilverSettings.CSV_ENCODINGS, encodings), codePoint(codePoint));
+
+            PlannedStack.Result refused = stack.plan("-var-file=" + tfvars(Map.of("silver_csv_delimiters", delimiters, "silver_csv_encodings", encodings)));
+            assertNotEquals(0, refused.exitCode(), codePoint(codePoint) + ": " + refused.output());
+            for (String message : List.of("silver_csv_delimiters must be empty or dataset:delimiter pairs separated by commas, each naming a dataset (not blank)",
+                    "silver_csv_encodings must be empty or dataset:charset pairs separated by commas, each naming a dataset (not blank)")) {
+                assertTrue(refused.flattened().contains(message), codePoint(codePoint) + ", " + message + ": " + refused.output());
+            }
+        }
+
+        String delimiters = String.join(",", Stream.of(0x00a0, 0x2007, 0x202f, 0x0085, 0x200b, 0xfeff)
+                .map(codePoint -> Character.toString(codePoint) + ":tab").toList());
+        String encodings = delimiters.replaceAll(":[a-z]+", ":latin1");
+        assertFalse(SilverSettings.parseDelimiters(SilverSettings.CSV_DELIMITERS, delimiters).isEmpty());
+        assertFalse(SilverSettings.parseEncodings(SilverSettings.CSV_ENCODINGS, encodings).isEmpty());
+        JsonNode planned = stack.planJson("-var-file=" + tfvars(Map.of("silver_csv_delimiters", delimiters, "silver_csv_encodings", encodings)));
+        assertEquals(delimiters, planned.at("/variables/silver_csv_delimiters/value").asText());
+        assertEquals(encodings, planned.at("/variables/silver_csv_encodings/value").asText());
+    }
+
+    private static String codePoint(int codePoint) {
+        return String.format(Locale.ROOT, "U+%04X", codePoint);
+    }
+
+    /** A tfvars file of these string variables, every character outside printable ASCII written as HCL's \\uNNNN escape. */
+    private static Path tfvars(Map<String, String> variables) throws IOException {
+        StringBuilder text = new StringBuilder();
+        variables.forEach((name, value) -> {
+            text.append(name).append(" = \"");
+            value.codePoints().forEach(codePoint -> {
+                if (codePoint >= 0x20 && codePoint < 0x7f && codePoint != '"' && codePoint != '\\' && codePoint != '$' && codePoint != '%') {
+                    text.appendCodePoint(codePoint);
+                }
+                else {
+                    text.append(String.format(Locale.ROOT, "\\u%04x", codePoint));
+                }
+            });
+            text.append("\"\n");
+        });
+        Path file = Files.createTempFile(stack.directory(), "settings-", ".tfvars");
+        Files.writeString(file, text, StandardCharsets.US_ASCII);
+        return file;
     }
 
     /**
