@@ -331,7 +331,8 @@ locals {
 #     is written as null, its table quietly filling with nulls. One alarm for both, not one each: the log
 #     line and the manifest say which (and a renamed column is both, one file). contract_drift_alarm =
 #     false turns it off for a source whose columns never match, which would alarm at every upload.
-#   withdrawn_files: with silver_withdraws_deleted_files, above withdrawn_files_alarm_threshold files.
+#   withdrawn_files: with silver_withdraws_deleted_files, above withdrawn_files_alarm_threshold files;
+#     withdrawn_files_alarm = false turns it off, withdrawals still made.
 #     A file deleted from bronze has its rows withdrawn from silver, and gold drops them at its next build:
 #     right for a file or a delivery taken back, and data loss when someone runs aws s3 rm --recursive on
 #     bronze by mistake, which nothing else reports (every invocation succeeds). The threshold keeps the first
@@ -359,7 +360,7 @@ locals {
       description = "The silver converter converted a bronze file in the last 5 minutes whose columns differ from its dataset's schema contract; the invocation did not fail. Its log line (\"source object processed\") and its manifest under _manifests/ name the file and the columns. A column the contract lacks (columnsNotWritten, droppedColumns: added by the source, a header typo) is not written: declare it in the contract (docs/silver-converter.md, Declared contracts), then convert the dataset again with the silver_reconvert_command output (DATASET=<dataset>); or fix the header and upload the file again. A column the file lacks (columnsMissing, missingColumns: no longer sent, renamed) is written as null: fix the source, or the header, and upload the file again; or edit the contract (a renamed column's sourceName, then convert the dataset again; a column gone for good out of it). For a source whose columns never match its contract, set contract_drift_alarm = false."
     }
     withdrawn_files = {
-      enabled     = var.silver_withdraws_deleted_files
+      enabled     = var.silver_withdraws_deleted_files && var.withdrawn_files_alarm
       threshold   = var.withdrawn_files_alarm_threshold
       metric_name = "WithdrawnFiles"
       description = "The silver converter withdrew more than ${var.withdrawn_files_alarm_threshold} bronze files' rows from silver in the last 5 minutes (withdrawn_files_alarm_threshold): files were deleted from bronze, and gold drops their rows at its next build. If that was not meant (aws s3 rm --recursive on bronze, a job emptying it), find who deleted them in CloudTrail (DeleteObject, DeleteObjects on the bronze bucket; data events, if logged) and stop it, then undo the deletion: delete each key's delete marker (aws s3api list-object-versions, the DeleteMarkers where IsLatest), which brings its rows back (docs/silver-converter.md, Undoing a deletion). The log lines (\"source object withdrawn\") name each file."

@@ -431,6 +431,13 @@ variable "withdrawn_files_alarm_threshold" {
   }
 }
 
+variable "withdrawn_files_alarm" {
+  description = "Raise the converter's withdrawn-files alarm, with its metric filter, above withdrawn_files_alarm_threshold (with silver_withdraws_deleted_files). On by default, since nothing else reports a mass deletion by mistake. false for a source that takes files back in bulk by design, whose every withdrawal would alarm: withdrawals are still made, unwatched. As contract_drift_alarm = false turns its alarm off: an alarm on by default is turned off by a switch, and withdrawn_files_alarm_threshold, like every variable with a default, is not nullable (null means 50)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "contract_drift_alarm" {
   description = "Raise the converter's files-not-matching-contract alarm, with its metric filter, when a file converts with columns that differ from its dataset's schema contract, either way: a column the contract lacks (a column the source added, a header with a typo) is not written to silver; a column the file lacks (a column the source stopped sending or renamed) is written as null. Nothing fails either way. On by default, since nothing else tells anyone. false for a source whose columns never match its contract, which would alarm at every upload; the log line's droppedColumns and missingColumns, and the manifest, still name such columns."
   type        = bool

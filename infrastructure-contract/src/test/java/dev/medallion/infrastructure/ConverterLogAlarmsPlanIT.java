@@ -96,6 +96,9 @@ class ConverterLogAlarmsPlanIT {
                 ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"files_not_matching_contract\"]", ALARM + "[\"rejected_files\"]");
         assertEquals(withoutIt, List.copyOf(planned(stack.planJson("-var", "silver_withdraws_deleted_files=false")).keySet()),
                 "no removal delivered, nothing withdrawn to count");
+        // Turned off as contract_drift_alarm = false turns its alarm off; there was no way but turning withdrawals off.
+        assertEquals(withoutIt, List.copyOf(planned(stack.planJson("-var", "withdrawn_files_alarm=false")).keySet()),
+                "withdrawn_files_alarm = false: withdrawals, but no alarm on them");
         PlannedStack.Result refused = stack.plan("-var", "withdrawn_files_alarm_threshold=2.5");
         assertTrue(refused.exitCode() != 0 && refused.output().contains("whole number of files"), refused.output());
     }

@@ -203,6 +203,8 @@ class MonitoringContractTest {
                 .get("withdrawn_files")).get("threshold")).longValue(), "the threshold set");
         assertEquals(false, asMap(asMap(Repository.rootModule(Map.of("silver_withdraws_deleted_files", false)).local("converter_log_alarms"))
                 .get("withdrawn_files")).get("enabled"), "no removal delivered, nothing withdrawn to count");
+        assertEquals(false, asMap(asMap(Repository.rootModule(Map.of("withdrawn_files_alarm", false)).local("converter_log_alarms"))
+                .get("withdrawn_files")).get("enabled"), "withdrawn_files_alarm = false, as contract_drift_alarm = false turns its alarm off");
 
         Map<String, Object> variable = asMap(root.variables().get("withdrawn_files_alarm_threshold"));
         assertEquals(50L, ((Number) variable.get("default")).longValue(), String.valueOf(variable));
@@ -217,7 +219,7 @@ class MonitoringContractTest {
             assertTrue(said.contains(what), "the variable says " + what + ": " + said);
         }
         String monitoring = source(root, "monitoring.tf");
-        assertTrue(monitoring.contains("enabled     = var.silver_withdraws_deleted_files\n"), "only with withdrawals");
+        assertTrue(monitoring.contains("enabled     = var.silver_withdraws_deleted_files && var.withdrawn_files_alarm\n"), "only with withdrawals, and switched on");
     }
 
     /**
