@@ -230,6 +230,32 @@ class SilverConverterTest {
     }
 
     @Test
+    void aBooleanWrittenTOrFAfterTheFirstChunkIsQuarantinedNamingTheFormsTakenAndTheCast() throws IOException {
+        // The first chunk (100 rows) has true and false alone: the column is boolean. A later export from PostgreSQL writes t and f, which
+        // the column does not take (it takes no more forms than true and false); the reason says so, and what to do.
+        StringBuilder csv = new StringBuilder("id,active\n");
+        for (int i = 1; i <= 200; i++) {
+            csv.append(i).append(',').append(i == 150 ? "t" : i % 2 == 0 ? "true" : "False").append('\n');
+        }
+        SilverConverter converter = new SilverConverter(silver, new SilverLayout("lake"), new ConversionLimits(100, 1 << 30, 1 << 30, 1 << 20),
+                CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+        Manifest manifest = convert(converter, "users/u.csv", csv.toString(), MODIFIED).manifest();
+
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.BOOLEAN), manifest.columns().stream().map(Column::type).toList());
+        assertEquals(1, manifest.rowsQuarantined());
+        assertEquals(List.of(
+                "source_line,reason,id,active",
+                "151,column active: 't' is not a boolean (t for true and f for false as PostgreSQL's COPY and Redshift's UNLOAD write a boolean:"
+                        + " a boolean column reads true and false alone in any case): the dataset's contract lake/_schemas/users.json types it boolean;"
+                        + " declare it string there to keep such values and cast it in a query: CASE upper(active) WHEN 'T' THEN true WHEN 'F' THEN false END;"
+                        + " or have the export write true and false,150,t"),
+                Files.readString(silver.resolve(manifest.quarantine().key())).lines().toList());
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));
+        assertEquals(199, rows.size());
+        assertEquals(List.of(false, true), rows.subList(0, 2).stream().map(row -> row.get("active")).toList());
+    }
+
+    @Test
     void internationalPhoneNumbersKeepTheirPlusSignAndABigintColumnTakesOneAsTheSignedNumber() throws IOException {
         // A CRM export's phone numbers in E.164 form: as bigints they were written without their '+'
         // (4915112345678), and the next export's national form (0151…) was quarantined as a leading zero.

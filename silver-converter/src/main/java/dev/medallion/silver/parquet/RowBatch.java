@@ -198,7 +198,9 @@ public final class RowBatch {
             return reason;
         }
         String explained = reason + " (" + refusal.description() + "): the dataset's contract " + contractKey + " types it " + type;
-        return refusal.keptAs().map(keptAs -> explained + "; declare it " + keptAs.sqlName() + " there to keep such values").orElse(explained);
+        String kept = refusal.keptAs().map(keptAs -> explained + "; declare it " + keptAs.sqlName() + " there to keep such values").orElse(explained);
+        String cast = refusal.cast(column.name()).map(expression -> kept + " and cast it in a query: " + expression).orElse(kept);
+        return refusal.sourceChange().map(change -> cast + "; or " + change).orElse(cast);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.medallion.silver.schema;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -24,14 +25,36 @@ public enum Refusal {
     TIME_IN_DATE("a time of day", ColumnType.TIMESTAMP),
     OFFSET_BEYOND_18_HOURS("an offset beyond ±18:00", null),
     /** SAP's exports of amounts and quantities ({@code 1.234,56-}, {@code 10-}): a string column, cast in a gold model, keeps them. */
-    TRAILING_MINUS("a minus sign after the number, as SAP writes a negative: a number's sign comes before it", ColumnType.STRING);
+    TRAILING_MINUS("a minus sign after the number, as SAP writes a negative: a number's sign comes before it", ColumnType.STRING),
+    /**
+     * A boolean as other exports write one: the column does not take it, since such forms are not booleans alone ({@code 1} is a count,
+     * {@code N} a code) and a contract reads one form. Kept as string, a query casts them; or the export writes true and false.
+     */
+    BOOLEAN_T_F("t", "f", " as PostgreSQL's COPY and Redshift's UNLOAD write a boolean"),
+    BOOLEAN_1_0("1", "0", " as MySQL writes its BOOLEAN (a TINYINT(1))"),
+    BOOLEAN_YES_NO("yes", "no", ""),
+    BOOLEAN_Y_N("Y", "N", "");
 
     private final String description;
     private final ColumnType keptAs;
+    /** For a boolean's other form, how it writes true and false; else null. */
+    private final String trueForm;
+    private final String falseForm;
 
     Refusal(String description, ColumnType keptAs) {
         this.description = description;
         this.keptAs = keptAs;
+        this.trueForm = null;
+        this.falseForm = null;
+    }
+
+    /** A boolean written {@code trueForm} and {@code falseForm}, perhaps by a known export ({@code writtenBy}): kept as string, and cast. */
+    Refusal(String trueForm, String falseForm, String writtenBy) {
+        // No comma: the quarantine file then leaves the reason unquoted.
+        this.description = trueForm + " for true and " + falseForm + " for false" + writtenBy + ": a boolean column reads true and false alone in any case";
+        this.keptAs = ColumnType.STRING;
+        this.trueForm = trueForm;
+        this.falseForm = falseForm;
     }
 
     /** What is wrong, for people: {@code a leading zero}. */
@@ -46,5 +69,25 @@ public enum Refusal {
      */
     public Optional<ColumnType> keptAs() {
         return Optional.ofNullable(keptAs);
+    }
+
+    /**
+     * For values kept as {@link #keptAs} where a query can read them as the refused type, the expression Athena and DuckDB both run over
+     * the kept column to do so: {@code CASE upper(active) WHEN 'T' THEN true WHEN 'F' THEN false END}, any other value NULL.
+     */
+    public Optional<String> cast(String column) {
+        if (trueForm == null) {
+            return Optional.empty();
+        }
+        String identifier = StringForms.identifier(column);
+        // Letters in any case, as the forms are written in any case; digits as they are.
+        String operand = Character.isDigit(trueForm.charAt(0)) ? identifier : "upper(" + identifier + ")";
+        return Optional.of("CASE " + operand + " WHEN '" + trueForm.toUpperCase(Locale.ROOT) + "' THEN true WHEN '" + falseForm.toUpperCase(Locale.ROOT)
+                + "' THEN false END");
+    }
+
+    /** What to change at the source instead, where one form is what the type reads: {@code have the export write true and false}. */
+    public Optional<String> sourceChange() {
+        return trueForm == null ? Optional.empty() : Optional.of("have the export write true and false");
     }
 }

@@ -75,8 +75,28 @@ public final class Values {
             case DOUBLE -> trailingMinus(value) && doubleRefusalOrNone(signFirst(value)) ? Refusal.TRAILING_MINUS : doubleRefusal(value);
             case DATE -> dateRefusal(value);
             case TIMESTAMP -> isOtherDateForm(value) ? Refusal.DATE_FORMAT : timestampRefusal(value);
-            case BOOLEAN, STRING -> null;
+            case BOOLEAN -> booleanRefusal(value);
+            case STRING -> null;
         };
+    }
+
+    /** Which other export's form of a boolean the value is, if any: its letters ASCII ones in any case, as true and false are read. */
+    private static Refusal booleanRefusal(String value) {
+        if (value.equals("t") || value.equals("T") || value.equals("f") || value.equals("F")) {
+            return Refusal.BOOLEAN_T_F;
+        }
+        if (value.equals("1") || value.equals("0")) {
+            return Refusal.BOOLEAN_1_0;
+        }
+        if (isAsciiWord(value, "yes") || isAsciiWord(value, "no")) {
+            return Refusal.BOOLEAN_YES_NO;
+        }
+        return value.equals("y") || value.equals("Y") || value.equals("n") || value.equals("N") ? Refusal.BOOLEAN_Y_N : null;
+    }
+
+    /** Whether the value is {@code lowerCase} (ASCII letters), in any case. */
+    private static boolean isAsciiWord(String value, String lowerCase) {
+        return value.length() == lowerCase.length() && asciiLettersMatch(value, 0, lowerCase);
     }
 
     /** Whether a value is a date, perhaps with a time, in a form exports write other than yyyy-MM-dd. */

@@ -170,6 +170,42 @@ class RowBatchTest {
                 "without a layout, the contract's key in a bucket without prefix");
     }
 
+    /**
+     * A boolean column takes true and false alone, in any case: a row whose value is a boolean as another export writes it (PostgreSQL's
+     * COPY and Redshift's UNLOAD t and f, MySQL's 1 and 0, yes and no, Y and N) is refused naming the forms taken and the two ways on: a
+     * string column cast in a query, or an export that writes true and false. The column takes no more forms than before.
+     */
+    @Test
+    void aBooleanRefusedForItsFormSaysWhichFormsAreTakenAndWhatToDo() {
+        SchemaContract contract = new SchemaContract("users", List.of(
+                new Column("active", ColumnType.BOOLEAN, "active"),
+                new Column("order", ColumnType.BOOLEAN, "order")), "users/a.csv", "2026-01-01T00:00:00Z");
+        RowBatch batch = new RowBatch(contract, "lake/_schemas/users.json");
+        int[] fields = {0, 1};
+        String contractSays = ": the dataset's contract lake/_schemas/users.json types it boolean; declare it string there to keep such values and cast it in a query: ";
+
+        assertEquals("column active: 't' is not a boolean (t for true and f for false as PostgreSQL's COPY and Redshift's UNLOAD write a boolean:"
+                + " a boolean column reads true and false alone in any case)" + contractSays
+                + "CASE upper(active) WHEN 'T' THEN true WHEN 'F' THEN false END; or have the export write true and false",
+                batch.append(List.of("t", "true")::get, fields));
+        assertEquals("column active: '0' is not a boolean (1 for true and 0 for false as MySQL writes its BOOLEAN (a TINYINT(1)):"
+                + " a boolean column reads true and false alone in any case)" + contractSays
+                + "CASE active WHEN '1' THEN true WHEN '0' THEN false END; or have the export write true and false",
+                batch.append(List.of("0", "false")::get, fields));
+        assertEquals("column active: 'Yes' is not a boolean (yes for true and no for false: a boolean column reads true and false alone in any case)"
+                + contractSays + "CASE upper(active) WHEN 'YES' THEN true WHEN 'NO' THEN false END; or have the export write true and false",
+                batch.append(List.of("Yes", "")::get, fields));
+        // A column whose name SQL reads otherwise is quoted in the cast.
+        assertEquals("column order: 'N' is not a boolean (Y for true and N for false: a boolean column reads true and false alone in any case)"
+                + contractSays + "CASE upper(\"order\") WHEN 'Y' THEN true WHEN 'N' THEN false END; or have the export write true and false",
+                batch.append(List.of("TRUE", "N")::get, fields));
+        assertEquals("column active: 'maybe' is not a boolean", batch.append(List.of("maybe", "")::get, fields));
+        assertEquals(0, batch.size());
+
+        assertNull(batch.append(List.of(" True ", "FALSE")::get, fields));
+        assertEquals(List.of(true, false), List.of(0, 1).stream().map(c -> batch.vectors()[c].valueAt(0)).toList());
+    }
+
     @Test
     void aLongValueIsCutInItsReasonNeverBetweenTheHalvesOfACharacter() {
         RowBatch batch = new RowBatch(CONTRACT);

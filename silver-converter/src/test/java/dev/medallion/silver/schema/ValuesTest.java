@@ -261,7 +261,18 @@ class ValuesTest {
                 "DOUBLE, ' 10- ', TRAILING_MINUS",
                 "DOUBLE, '1.234,56-', TRAILING_MINUS",
                 "BIGINT, 10-, TRAILING_MINUS",
-                "BIGINT, '1,000-', TRAILING_MINUS"})
+                "BIGINT, '1,000-', TRAILING_MINUS",
+                // Booleans as exports write them other than true and false, in any ASCII case, padding aside: the column takes none of them.
+                "BOOLEAN, t, BOOLEAN_T_F",
+                "BOOLEAN, F, BOOLEAN_T_F",
+                "BOOLEAN, ' f	', BOOLEAN_T_F",
+                "BOOLEAN, 1, BOOLEAN_1_0",
+                "BOOLEAN, ' 0 ', BOOLEAN_1_0",
+                "BOOLEAN, yes, BOOLEAN_YES_NO",
+                "BOOLEAN, No, BOOLEAN_YES_NO",
+                "BOOLEAN, NO, BOOLEAN_YES_NO",
+                "BOOLEAN, Y, BOOLEAN_Y_N",
+                "BOOLEAN, n, BOOLEAN_Y_N"})
         void sayWhyAValueIsNotOfItsType(ColumnType type, String text, Refusal expected) {
             assertEquals(expected, Values.refusal(type, text));
         }
@@ -271,7 +282,10 @@ class ValuesTest {
                 "BIGINT, N/A", "BIGINT, 12a", "BIGINT, 1e999", "BIGINT, 007.5", "BIGINT, 15.03.2026", "DOUBLE, N/A", "DOUBLE, 1.2.3", "DOUBLE, .", "DOUBLE, 0x10",
                 "DOUBLE, '1,2,3'", "DOUBLE, '12,34.5'", "DOUBLE, '1.2,5'", "DOUBLE, '1,'", "DOUBLE, 'a,5'", "BIGINT, '1,5'", "BIGINT, '1,234.5'", "BIGINT, '12,34'",
                 "DATE, 2026-13-01", "DATE, 2026-1-5", "DATE, yesterday", "DATE, 2026-03-15 25:00", "DATE, 1/2/3", "DATE, 12/2026", "TIMESTAMP, 2026-11-03 25:00", "TIMESTAMP, 2026-11-03 14:05:09.1234567890",
-                "TIMESTAMP, 2026-02-30 25:00", "TIMESTAMP, 2026-11-03T14:05+01:60", "BOOLEAN, yes", "STRING, x",
+                "TIMESTAMP, 2026-02-30 25:00", "TIMESTAMP, 2026-11-03T14:05+01:60", "STRING, x",
+                "BOOLEAN, maybe", "BOOLEAN, 2", "BOOLEAN, 01", "BOOLEAN, -1", "BOOLEAN, 1.0", "BOOLEAN, tr", "BOOLEAN, yess", "BOOLEAN, 'y n'",
+                // A letter String's case mapping equates with an ASCII one (the long s), and the controls one bit away from '1' and '0'.
+                "BOOLEAN, ye\u017f", "BOOLEAN, '\u0011'", "BOOLEAN, '\u0010'",
                 "DATE, 01-MAY", "DATE, 01-MAI-25", "DATE, MAR-25", "TIMESTAMP, 01-MAR-25 late", "DATE, 01-MAR/25",
                 "DOUBLE, -", "DOUBLE, -10-", "DOUBLE, +10-", "DOUBLE, 10--", "DOUBLE, a-", "BIGINT, 1.5-", "BIGINT, 007-"})
         void sayNothingMoreOfAValueThatIsSimplySomethingElse(ColumnType type, String text) {
