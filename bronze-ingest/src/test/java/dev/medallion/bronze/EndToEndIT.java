@@ -371,7 +371,7 @@ class EndToEndIT {
         BronzeBucket bucket = new BronzeBucket(S3.client(), bronzeBucket);
         bucket.checkAccess();
         FileUploader uploader = new FileUploader(bucket, Files::newInputStream, FileUploader.DEFAULT_PART_SIZE, false);
-        List<UploadOutcome> outcomes = new UploadRun(uploader, 4).run(plan.files(), SilentUploadListener.SILENT);
+        List<UploadOutcome> outcomes = new UploadRun(uploader, 4).run(plan.files(), SilentUploadListener.SILENT).outcomes();
         outcomes.forEach(outcome -> assertFalse(outcome.status() == Status.FAILED, outcome.file() + ": " + outcome.detail()));
         return outcomes;
     }

@@ -10,6 +10,7 @@ import dev.medallion.bronze.upload.BronzeKeyLayout;
 import dev.medallion.bronze.upload.CsvFiles;
 import dev.medallion.bronze.upload.FileOpener;
 import dev.medallion.bronze.upload.FileUploader;
+import dev.medallion.bronze.upload.OutageStop;
 import dev.medallion.bronze.upload.TemporaryFailureException;
 import dev.medallion.bronze.upload.UnabortedUpload;
 import dev.medallion.bronze.upload.UploadAttemptLimit;
@@ -119,15 +120,16 @@ final class UploadCommand {
                 err.flush();
             }, "abort-multipart-uploads");
             Runtime.getRuntime().addShutdownHook(abortOnExit);
-            List<UploadOutcome> outcomes;
+            UploadRun.Result result;
             try {
-                outcomes = new UploadRun(uploader, options.concurrency()).run(plan.files(), listener);
+                result = new UploadRun(uploader, options.concurrency()).run(plan.files(), listener);
             }
             finally {
                 removeHook(abortOnExit);
             }
 
-            UploadSummary summary = UploadSummary.of(outcomes, Duration.ofNanos(System.nanoTime() - started), options.dryRun());
+            List<UploadOutcome> outcomes = result.outcomes();
+            UploadSummary summary = UploadSummary.of(outcomes, result.notAttempted().size(), Duration.ofNanos(System.nanoTime() - started), options.dryRun());
             out.print(summary.table());
             out.flush();
             if (summary.failed() > 0) {
@@ -137,8 +139,11 @@ final class UploadCommand {
                 failureKindLines(failed).forEach(err::println);
                 // Uploads are idempotent (a re-run skips what landed), so a run whose failures a retry may all cure asks a
                 // scheduler to retry it, as a run that could not start does; one lasting failure, which a retry meets again, makes it 1.
-                return failed.stream().allMatch(outcome -> outcome.failure().equals(Optional.of(FailureKind.TRANSIENT)))
-                        ? BronzeIngestCli.EXIT_TEMPORARY : BronzeIngestCli.EXIT_FAILED;
+                boolean temporary = failed.stream().allMatch(outcome -> outcome.failure().equals(Optional.of(FailureKind.TRANSIENT)));
+                if (!result.notAttempted().isEmpty()) {
+                    err.println(stoppedLine(result.notAttempted().size(), plan.files().size(), temporary));
+                }
+                return temporary ? BronzeIngestCli.EXIT_TEMPORARY : BronzeIngestCli.EXIT_FAILED;
             }
             return BronzeIngestCli.EXIT_OK;
         }
@@ -189,6 +194,17 @@ final class UploadCommand {
         String left = others == 0 ? "" : others == 1 ? "The other failed file left nothing in the bucket. " : "The other failed files left nothing in the bucket. ";
         lines.add(left + "Run the same command again to retry: files already uploaded are skipped");
         return lines;
+    }
+
+    /**
+     * The last line of a run that stopped starting files ({@link OutageStop}): why, how many files were left, and that a
+     * re-run uploads them; with exit code 75 when every failure was temporary, as the run's last line always says it.
+     */
+    static String stoppedLine(int notAttempted, int files, boolean exitsTemporary) {
+        return "S3 could not be reached: " + OutageStop.TEMPORARY_FAILURES_IN_A_ROW + " files in a row failed for a reason that may be temporary,"
+                + " no file uploaded or skipped between them, so the run started no other file: " + notAttempted + " of " + files(files)
+                + (notAttempted == 1 ? " was" : " were") + " not attempted. A re-run skips the files uploaded and uploads the rest"
+                + (exitsTemporary ? ": " + BronzeIngestCli.RETRY_LATER : ".");
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.medallion.bronze.upload;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,26 +28,42 @@ public final class UploadRun {
         this.concurrency = concurrency;
     }
 
-    /** The outcome of every file, in the order given. */
-    public List<UploadOutcome> run(List<PlannedFile> files, UploadListener listener) throws InterruptedException {
+    /**
+     * The outcome of every file started, in the order given, and the files not started because S3 could not be reached
+     * ({@link OutageStop}).
+     */
+    public Result run(List<PlannedFile> files, UploadListener listener) throws InterruptedException {
         requireNonNull(files, "files is null");
         requireNonNull(listener, "listener is null");
         listener.runStarted(files.size(), files.stream().mapToLong(PlannedFile::size).sum());
+        OutageStop outage = new OutageStop();
         ExecutorService executor = Executors.newFixedThreadPool(Math.min(concurrency, Math.max(1, files.size())), uploadThreads());
         try {
-            List<Future<UploadOutcome>> futures = new ArrayList<>(files.size());
+            List<Future<Optional<UploadOutcome>>> futures = new ArrayList<>(files.size());
             for (PlannedFile file : files) {
+                // Queued in order, each checks the stop as a thread takes it: the files under way finish, the rest are left.
                 futures.add(executor.submit(() -> {
+                    if (outage.stopped()) {
+                        return Optional.<UploadOutcome>empty();
+                    }
                     UploadOutcome outcome = uploader.upload(file, listener);
+                    outage.finished(outcome);
                     listener.fileDone(outcome);
-                    return outcome;
+                    return Optional.of(outcome);
                 }));
             }
             List<UploadOutcome> outcomes = new ArrayList<>(files.size());
-            for (Future<UploadOutcome> future : futures) {
-                outcomes.add(future.get());
+            List<PlannedFile> notAttempted = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                Optional<UploadOutcome> outcome = futures.get(i).get();
+                if (outcome.isPresent()) {
+                    outcomes.add(outcome.get());
+                }
+                else {
+                    notAttempted.add(files.get(i));
+                }
             }
-            return outcomes;
+            return new Result(outcomes, notAttempted);
         }
         catch (ExecutionException e) {
             // The uploader turns every exception into an outcome; what arrives here is an Error.
@@ -58,6 +75,17 @@ public final class UploadRun {
         finally {
             executor.shutdownNow();
             listener.runDone();
+        }
+    }
+
+    /**
+     * @param outcomes the files started, in the order given
+     * @param notAttempted the files not started once the run stopped for S3 not being reachable ({@link OutageStop})
+     */
+    public record Result(List<UploadOutcome> outcomes, List<PlannedFile> notAttempted) {
+        public Result {
+            outcomes = List.copyOf(requireNonNull(outcomes, "outcomes is null"));
+            notAttempted = List.copyOf(requireNonNull(notAttempted, "notAttempted is null"));
         }
     }
 

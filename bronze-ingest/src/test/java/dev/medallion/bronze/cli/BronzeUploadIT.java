@@ -692,6 +692,75 @@ class BronzeUploadIT {
         }
     }
 
+    /**
+     * S3 not answering at all once uploads began (the bucket check answered): every request for an object held until the
+     * client's read timeout (1 s here, 30 s by default), at every attempt. Each file meets the same outage, so trying each
+     * in turn only makes the run last: 2 minutes a file with the default timeout, 8 hours for 1,000 files at
+     * --concurrency 4. Once two files in a row have failed so, no file going through between them, the run starts no
+     * other file: the ones under way finish (fail), the rest are counted not attempted, and the run exits 75 saying a
+     * re-run uploads what is left.
+     */
+    @Test
+    @Timeout(120)
+    void aRunWhoseRequestsAreNeverAnsweredStopsStartingFilesAndExits75() throws Exception {
+        int files = 24;
+        for (int i = 0; i < files; i++) {
+            write(String.format(Locale.ROOT, "part-%02d.csv", i), "id\n" + i + "\n");
+        }
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection hold = proxy.inject(request -> request.path().startsWith("/" + bucket + "/"), Fault.hold(), 10_000);
+            S3ClientFactory shortReads = endpoint -> clientBuilder(endpoint)
+                    .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(1)))
+                    .build();
+
+            int exit = upload(Files::newInputStream, shortReads, folder.toString(), "--concurrency", "4", "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(75, exit, err());
+            assertTrue(hold.hits() > 1, "the SDK sent each again: " + hold);
+            long attempted = proxy.requests().stream().filter(request -> request.path().startsWith("/" + bucket + "/")).map(Request::path).distinct().count();
+            // The four under way, and at most the one the first failure's thread took before the second failure came.
+            assertTrue(attempted <= 5, "files asked for: " + attempted + ": " + err());
+            assertEquals("uploaded 0 0 " + attempted + " " + (files - attempted) + " 0", tableOf(out()), out());
+            assertTrue(err().contains(attempted + " files failed and left nothing in the bucket"), err());
+            assertTrue(err().endsWith("S3 could not be reached: 2 files in a row failed for a reason that may be temporary, no file uploaded or skipped between"
+                    + " them, so the run started no other file: " + (files - attempted) + " of " + files + " files were not attempted. A re-run skips"
+                    + " the files uploaded and uploads the rest: run the same command again later (exit code 75, EX_TEMPFAIL: a scheduler may retry it)\n"),
+                    err());
+            assertEquals(Map.of(), objects());
+            assertEquals(List.of(), proxy.failures());
+        }
+
+        resetOutput();
+        assertEquals(0, upload(folder.toString()), err());
+        assertEquals(table("uploaded", files, 0, 0, objects().values().stream().mapToLong(content -> content.length).sum()), tableOf(out()));
+    }
+
+    /**
+     * One file's own temporary failure among files that go through (a key throttled, its connections reset, at every
+     * attempt), beside two files S3 refuses (403), failed one after the other, at --concurrency 1, where no other file
+     * runs beside it: the run goes on, every other file is uploaded, and nothing is left not attempted.
+     */
+    @Test
+    void oneFilesTemporaryFailureAmongFilesThatGoThroughStopsNothing() throws Exception {
+        int files = 8;
+        for (int i = 0; i < files; i++) {
+            write(String.format(Locale.ROOT, "part-%02d.csv", i), "id\n" + i + "\n");
+        }
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection reset = proxy.inject(request -> isPutObject(request, "part-01.csv"), Fault.reset(), 1_000);
+            proxy.inject(request -> isPutObject(request, "part-02.csv") || isPutObject(request, "part-03.csv"), Fault.status(403), 1_000);
+
+            int exit = upload(folder.toString(), "--concurrency", "1", "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(1, exit, err());
+            assertTrue(reset.hits() > 1, "the SDK retried it: " + reset);
+            assertEquals(table("uploaded", files - 3, 0, 3, 5L * (files - 3)), tableOf(out()));
+            assertFalse(err().contains("not attempted"), err());
+            assertEquals(files - 3, objects().size(), objects().keySet().toString());
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
     /** The requests of a run that send no body, or one of a few KB, and how the proxy knows them. */
     private enum SmallRequest {
         HEAD_BUCKET(request -> request.method().equals("HEAD") && !request.path().endsWith(".csv")),
@@ -1455,9 +1524,9 @@ class BronzeUploadIT {
     private static String tableOf(String printed) {
         List<String> lines = printed.lines().toList();
         assertEquals(2, lines.size(), printed);
-        String header = lines.get(0).strip().replaceFirst("\\s+skipped\\s+failed\\s+bytes\\s+seconds$", "");
+        String header = lines.get(0).strip().replaceFirst("\\s+skipped\\s+failed(\\s+not attempted)?\\s+bytes\\s+seconds$", "");
         String[] values = lines.get(1).strip().split("\\s+");
-        return header + " " + values[0] + " " + values[1] + " " + values[2] + " " + values[3];
+        return header + " " + String.join(" ", List.of(values).subList(0, values.length - 1));
     }
 
     private void resetOutput() {

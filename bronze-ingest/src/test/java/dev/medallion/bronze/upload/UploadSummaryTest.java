@@ -38,6 +38,18 @@ class UploadSummaryTest {
                 + "           1        1       0      5     0.00" + NL, summary.table());
     }
 
+    /** A run that stopped starting files says how many it left, after the failed ones; other runs keep their columns. */
+    @Test
+    void aRunThatStoppedCountsTheFilesNotAttempted() {
+        UploadSummary summary = UploadSummary.of(List.of(outcome(5, Status.UPLOADED), outcome(7, Status.FAILED), outcome(9, Status.FAILED)), 17,
+                Duration.ofMillis(1_500), false);
+
+        assertEquals(new UploadSummary(1, 0, 2, 17, 5, Duration.ofMillis(1_500), false), summary);
+        assertEquals(""
+                + "uploaded  skipped  failed  not attempted  bytes  seconds" + NL
+                + "       1        0       2             17      5     1.50" + NL, summary.table());
+    }
+
     private static UploadOutcome outcome(long size, Status status) {
         return new UploadOutcome(new PlannedFile(Path.of("f" + size + ".csv"), "d/f" + size + ".csv", size, FileTime.fromMillis(0)), status, "new", Duration.ZERO);
     }
