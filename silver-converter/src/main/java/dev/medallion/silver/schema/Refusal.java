@@ -76,14 +76,20 @@ public enum Refusal {
      * the kept column to do so: {@code CASE upper(active) WHEN 'T' THEN true WHEN 'F' THEN false END}, any other value NULL.
      */
     public Optional<String> cast(String column) {
+        return trueForm == null ? Optional.empty() : Optional.of(booleanCase(StringForms.identifier(column)));
+    }
+
+    /**
+     * The CASE that reads this refusal's two boolean forms in {@code text} (an expression of a kept string column) as true and false,
+     * any other value NULL: the one spelling of it, which a string column's hint ({@link StringForms}) gives too.
+     */
+    String booleanCase(String text) {
         if (trueForm == null) {
-            return Optional.empty();
+            throw new IllegalStateException(this + " is not a boolean form");
         }
-        String identifier = StringForms.identifier(column);
         // Letters in any case, as the forms are written in any case; digits as they are.
-        String operand = Character.isDigit(trueForm.charAt(0)) ? identifier : "upper(" + identifier + ")";
-        return Optional.of("CASE " + operand + " WHEN '" + trueForm.toUpperCase(Locale.ROOT) + "' THEN true WHEN '" + falseForm.toUpperCase(Locale.ROOT)
-                + "' THEN false END");
+        String operand = Character.isDigit(trueForm.charAt(0)) ? text : "upper(" + text + ")";
+        return "CASE " + operand + " WHEN '" + trueForm.toUpperCase(Locale.ROOT) + "' THEN true WHEN '" + falseForm.toUpperCase(Locale.ROOT) + "' THEN false END";
     }
 
     /** What to change at the source instead, where one form is what the type reads: {@code have the export write true and false}. */

@@ -339,8 +339,7 @@ final class StringForms {
                             : Optional.empty(),
                     (yN || yesNo || tF) && sawYes && sawNo
                             ? hint(name, "booleans written " + (yN ? "Y and N" : yesNo ? "yes and no" : "t and f"), first, "a boolean does not read (it reads true and false)",
-                                    "booleans", "CASE upper(" + x + ") WHEN '" + (yN ? "Y" : yesNo ? "YES" : "T") + "' THEN true WHEN '" + (yN ? "N" : yesNo ? "NO" : "F")
-                                            + "' THEN false END")
+                                    "booleans", (yN ? Refusal.BOOLEAN_Y_N : yesNo ? Refusal.BOOLEAN_YES_NO : Refusal.BOOLEAN_T_F).booleanCase(x))
                             : Optional.empty());
             List<StringColumnHint> hints = found.stream().flatMap(Optional::stream).toList();
             // Two forms would be two readings of the same values: no hint rather than a guess.
