@@ -1013,7 +1013,12 @@ public final class GoldBuilder {
             List<BuildId> kept = new ArrayList<>();
             kept.add(build);
             previous.ifPresent(kept::add);
-            List<BuildId> keptForReaders = readersGrace.mayStillBeRead(known, clock.instant()).stream().filter(id -> !kept.contains(id)).toList();
+            // The state before this build names the build its current one replaced: readers' queries were planned on that
+            // one until the current one's swap, whatever killed build's leftover started between the two.
+            Map<BuildId, BuildId> replacedBy = previousState.filter(state -> state.previous() != null)
+                    .map(state -> Map.of(new BuildId(state.previous().buildId()), new BuildId(state.current().buildId())))
+                    .orElse(Map.of());
+            List<BuildId> keptForReaders = readersGrace.mayStillBeRead(known, replacedBy, clock.instant()).stream().filter(id -> !kept.contains(id)).toList();
             kept.addAll(keptForReaders);
             for (BuildId keptBuild : kept) {
                 removeStagingLeft(keptBuild, keysByBuild.getOrDefault(keptBuild, List.of()), stagingByBuild.get(keptBuild));

@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,7 +27,9 @@ import static java.util.Objects.requireNonNull;
  * that one was killed before its swap and its leftovers are still there, when the build that did swap in started
  * later, and the older build may be removed while a query planned on it before that later swap still runs. Nothing
  * tells a build never swapped in from one readers were on, so the rule keeps both: a killed build's leftovers are
- * kept the same way, and removed by a later invocation.
+ * kept the same way, and removed by a later invocation. Where a swap is known, the build it replaced is bounded by it
+ * instead, when that is later: the state before a build names its current build and the previous one, the view's until
+ * the current one's swap, so a killed build's leftover started between the two does not shorten the previous one's grace.
  */
 final class ReadersGrace {
     /**
@@ -62,14 +66,28 @@ final class ReadersGrace {
      * other is not superseded, and the caller keeps it or not by its own rules.
      */
     List<BuildId> mayStillBeRead(Collection<BuildId> builds, Instant now) {
+        return mayStillBeRead(builds, Map.of(), now);
+    }
+
+    /**
+     * As {@link #mayStillBeRead(Collection, Instant)}, but a build of {@code replacedBy}'s keys, known to have been the
+     * view's until the swap of the build it maps to, is kept while that build started less than {@link #grace()} ago
+     * too: a leftover of a build killed before its swap, started in between, is its next newer build, and alone would
+     * let it go while queries planned before the later swap still read it.
+     */
+    List<BuildId> mayStillBeRead(Collection<BuildId> builds, Map<BuildId, BuildId> replacedBy, Instant now) {
         requireNonNull(builds, "builds is null");
+        requireNonNull(replacedBy, "replacedBy is null");
         requireNonNull(now, "now is null");
         Instant supersededBefore = now.minus(grace);
         List<BuildId> sorted = new ArrayList<>(new TreeSet<>(builds));
         List<BuildId> read = new ArrayList<>();
         for (BuildId build : sorted) {
-            Optional<Instant> nextNewerStart = sorted.stream().filter(other -> !other.equals(build)).map(BuildId::startedAt)
-                    .filter(start -> !start.isBefore(build.startedAt())).min(Instant::compareTo);
+            Optional<Instant> nextNewerStart = Stream.concat(
+                            sorted.stream().filter(other -> !other.equals(build)).map(BuildId::startedAt).filter(start -> !start.isBefore(build.startedAt()))
+                                    .min(Instant::compareTo).stream(),
+                            Optional.ofNullable(replacedBy.get(build)).map(BuildId::startedAt).stream())
+                    .max(Instant::compareTo);
             if (nextNewerStart.isPresent() && nextNewerStart.get().isAfter(supersededBefore)) {
                 read.add(build);
             }

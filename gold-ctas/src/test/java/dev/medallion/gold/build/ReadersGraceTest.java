@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -65,6 +66,23 @@ class ReadersGraceTest {
         BuildId sortsLast = new BuildId("20260314232959_ffffff");
 
         assertEquals(List.of(sortsFirst, sortsLast), DEFAULT.mayStillBeRead(List.of(sortsLast, sortsFirst), NOW));
+    }
+
+    /**
+     * The previous build, the view's until the current build's swap, is kept while the current build started less than
+     * the grace ago, although a killed build's leftover started between them over the grace ago; that leftover's own
+     * next newer build is the current one. A replacement older than the next newer build does not shorten the grace.
+     */
+    @Test
+    void aBuildKnownToBeReplacedByALaterSwapIsKeptForThatSwapsReaders() {
+        BuildId previous = new BuildId("20260314200000_aaaaaa");
+        BuildId killedBeforeItsSwap = new BuildId("20260314222000_bbbbbb");
+        BuildId current = new BuildId("20260314231000_cccccc");
+        List<BuildId> builds = List.of(previous, killedBeforeItsSwap, current);
+
+        assertEquals(List.of(killedBeforeItsSwap), DEFAULT.mayStillBeRead(builds, NOW));
+        assertEquals(List.of(previous, killedBeforeItsSwap), DEFAULT.mayStillBeRead(builds, Map.of(previous, current), NOW));
+        assertEquals(List.of(killedBeforeItsSwap), DEFAULT.mayStillBeRead(builds, Map.of(killedBeforeItsSwap, previous), NOW));
     }
 
     @Test

@@ -1259,6 +1259,36 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * A build killed between its CTAS and its swap leaves a table and files started between the recorded previous
+     * build and the build that did replace it: readers were on the previous build until that later build's swap. The
+     * next build's cleanup keeps the previous one for the readers' queries planned before that swap (the state
+     * before this build says which build replaced it), not only until 45 minutes after the killed build's start:
+     * removed then, its table dropped and files deleted under queries still reading it.
+     */
+    @Test
+    void aBuildReplacedAfterAKilledBuildsLeftoverIsKeptForTheQueriesPlannedBeforeTheSwapThatReplacedIt() throws IOException {
+        Instant now = Instant.now();
+        String replacedTwentyMinutesAgo = leaveABuild("product_totals", now.minus(Duration.ofHours(3)), true);
+        String killed = leaveABuild("product_totals", now.minus(Duration.ofMinutes(60)), true);
+        String current = leaveABuild("product_totals", now.minus(Duration.ofMinutes(20)), true);
+        recordState("product_totals", current, replacedTwentyMinutesAgo);
+        lake.addViewVersion("product_totals", "product_totals__" + current);
+
+        Map<String, Object> outcome = lake.handler().handleRequest(Map.of("models", List.of("product_totals"), "force", true), null);
+
+        String built = lake.currentBuild("product_totals");
+        assertEquals(Map.of("product_totals", "built " + built), outcome);
+        assertEquals(current, lake.state("product_totals").orElseThrow().path("previous").path("buildId").asText());
+        for (String kept : List.of(replacedTwentyMinutesAgo, killed)) {
+            assertTrue(lake.goldTables().contains("product_totals__" + kept), "a reader's query may be on it: " + kept + ": " + lake.goldTables());
+            assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/product_totals/" + kept + "/")), kept + ": " + lake.goldKeys());
+        }
+        JsonNode line = builtLine("product_totals");
+        assertEquals(List.of(), toStrings(line.path("removedBuilds")), line.toString());
+        assertEquals(List.of(replacedTwentyMinutesAgo, killed), toStrings(line.path("keptForReaders")), line.toString());
+    }
+
+    /**
      * An account that raised Athena's DML query timeout (a Service Quota, up to 240 minutes) runs readers' queries that
      * long, so a build stays theirs for that timeout plus the 15 minutes before the swap: at 120 minutes, a build whose
      * next newer build started 2 hours ago is kept (the default's 45 minutes removed it under such a query), and one
@@ -1330,6 +1360,18 @@ class GoldBuildFailureIT {
         AWS.client().putObject(request -> request.bucket(lake.goldBucket()).key(folder + "sale_month=2026-03-01/20260314_233000_00001_" + UUID.randomUUID()),
                 software.amazon.awssdk.core.sync.RequestBody.fromString("PAR1"));
         return build;
+    }
+
+    /** The build state a build of {@code current}, whose view swap replaced {@code previous}, recorded. */
+    private void recordState(String model, String current, String previous) {
+        String json = "{\"formatVersion\":1,\"model\":\"" + model + "\",\"fingerprint\":\"recorded\","
+                + "\"current\":{\"buildId\":\"" + current + "\",\"table\":\"" + model + "__" + current + "\",\"location\":\"s3://" + lake.goldBucket()
+                + "/tables/" + model + "/" + current + "/\"},"
+                + "\"previous\":{\"buildId\":\"" + previous + "\",\"table\":\"" + model + "__" + previous + "\",\"location\":\"s3://" + lake.goldBucket()
+                + "/tables/" + model + "/" + previous + "/\"},"
+                + "\"builtAt\":\"" + Instant.now() + "\",\"requestId\":\"an-earlier-request\"}";
+        AWS.client().putObject(request -> request.bucket(lake.goldBucket()).key("tables/_state/" + model + ".json"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString(json));
     }
 
     private static List<String> toStrings(JsonNode array) {
