@@ -439,7 +439,7 @@ public final class GoldBuilder {
             live.build().filter(build -> !kept.contains(build)).ifPresent(kept::add);
             builds.removeAll(kept);
             live.build().ifPresent(known::add);
-            List<BuildId> keptForReaders = readersGrace.mayStillBeRead(known, now).stream().filter(builds::contains).toList();
+            List<BuildId> keptForReaders = readersGrace.mayStillBeRead(known, replacedBy(Optional.of(state)), now).stream().filter(builds::contains).toList();
             builds.removeAll(keptForReaders);
             List<String> removed = new ArrayList<>();
             for (BuildId build : builds) {
@@ -479,6 +479,25 @@ public final class GoldBuilder {
             log.warn("could not remove the leftover builds of an unchanged gold model; the next invocation retries", Map.of(
                     "model", model.name(), "error", ErrorMessages.describe(e)));
         }
+    }
+
+    /**
+     * The builds {@code state} knows a swap replaced, each with the build whose swap did: its previous build, replaced by
+     * its current one, and those earlier swaps replaced that it carries on ({@link BuildState#replaced}).
+     */
+    private static Map<BuildId, BuildId> replacedBy(Optional<BuildState> state) {
+        Map<BuildId, BuildId> replacedBy = new TreeMap<>();
+        state.ifPresent(known -> {
+            known.replaced().forEach(replacement -> replacedBy.merge(new BuildId(replacement.buildId()), new BuildId(replacement.by()), GoldBuilder::later));
+            if (known.previous() != null) {
+                replacedBy.merge(new BuildId(known.previous().buildId()), new BuildId(known.current().buildId()), GoldBuilder::later);
+            }
+        });
+        return replacedBy;
+    }
+
+    private static BuildId later(BuildId one, BuildId other) {
+        return one.startedAt().isAfter(other.startedAt()) ? one : other;
     }
 
     /**
@@ -589,6 +608,8 @@ public final class GoldBuilder {
         private ReplacedRecord replacedRecord;
         /** Whether the view swap was sent to Athena: from then on readers may be on this build, which is kept. */
         private boolean swapSent;
+        /** The builds earlier swaps replaced that this build's state carries on: set with the record before the swap. */
+        private List<BuildState.Replacement> replaced = List.of();
 
         Run(GoldModel model, BuildId build, String fingerprint, String requestId, boolean force, Optional<BuildState> previousState, Deadline deadline,
                 long started) {
@@ -629,8 +650,12 @@ public final class GoldBuilder {
                 // takes the time the swap needed, or the write fails after landing.
                 athena.requireTimeToStart(step("view"), deadline);
                 replacedRecord = recordToReplace();
+                // The builds earlier swaps replaced that a reader's query may still be on, carried on for the builds after
+                // this one, whose cleanup would otherwise take a killed build's leftover for the build that replaced them.
+                replaced = readersGrace.stillRead(replacedBy(previousState), clock.instant()).entrySet().stream()
+                        .map(entry -> new BuildState.Replacement(entry.getKey().value(), entry.getValue().value())).toList();
                 writeBeforeSwap(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null),
-                        clock.instant().toString(), requestId));
+                        clock.instant().toString(), requestId, replaced));
                 swapSent = true;
                 run(statements.createOrReplaceView(), "view");
             }
@@ -682,7 +707,7 @@ public final class GoldBuilder {
             }
 
             BuildState built = new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null), clock.instant().toString(),
-                    requestId);
+                    requestId, replaced);
             try {
                 states.write(built);
             }
@@ -1013,12 +1038,10 @@ public final class GoldBuilder {
             List<BuildId> kept = new ArrayList<>();
             kept.add(build);
             previous.ifPresent(kept::add);
-            // The state before this build names the build its current one replaced: readers' queries were planned on that
-            // one until the current one's swap, whatever killed build's leftover started between the two.
-            Map<BuildId, BuildId> replacedBy = previousState.filter(state -> state.previous() != null)
-                    .map(state -> Map.of(new BuildId(state.previous().buildId()), new BuildId(state.current().buildId())))
-                    .orElse(Map.of());
-            List<BuildId> keptForReaders = readersGrace.mayStillBeRead(known, replacedBy, clock.instant()).stream().filter(id -> !kept.contains(id)).toList();
+            // The state before this build names the builds swaps replaced, each with the build that did: readers' queries
+            // were planned on them until that swap, whatever killed build's leftover started in between.
+            List<BuildId> keptForReaders = readersGrace.mayStillBeRead(known, replacedBy(previousState), clock.instant()).stream()
+                    .filter(id -> !kept.contains(id)).toList();
             kept.addAll(keptForReaders);
             for (BuildId keptBuild : kept) {
                 removeStagingLeft(keptBuild, keysByBuild.getOrDefault(keptBuild, List.of()), stagingByBuild.get(keptBuild));

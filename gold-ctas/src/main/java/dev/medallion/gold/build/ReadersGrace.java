@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -28,8 +29,10 @@ import static java.util.Objects.requireNonNull;
  * later, and the older build may be removed while a query planned on it before that later swap still runs. Nothing
  * tells a build never swapped in from one readers were on, so the rule keeps both: a killed build's leftovers are
  * kept the same way, and removed by a later invocation. Where a swap is known, the build it replaced is bounded by it
- * instead, when that is later: the state before a build names its current build and the previous one, the view's until
- * the current one's swap, so a killed build's leftover started between the two does not shorten the previous one's grace.
+ * instead, when that is later: a build's state names its current build and the previous one, the view's until the
+ * current one's swap, and carries on the builds earlier swaps replaced while their readers' queries may still run
+ * ({@code BuildState.replaced}), so a killed build's leftover started between a build and the one that replaced it
+ * does not shorten its grace.
  */
 final class ReadersGrace {
     /**
@@ -92,6 +95,24 @@ final class ReadersGrace {
                 read.add(build);
             }
         }
+        return read;
+    }
+
+    /**
+     * The entries of {@code replacedBy} whose replacing build started less than {@link #grace()} before {@code now}: a
+     * reader's query planned on the replaced build before that build's swap may still run. What a build's state carries
+     * on for the builds after it; an entry older than that keeps nothing.
+     */
+    Map<BuildId, BuildId> stillRead(Map<BuildId, BuildId> replacedBy, Instant now) {
+        requireNonNull(replacedBy, "replacedBy is null");
+        requireNonNull(now, "now is null");
+        Instant supersededBefore = now.minus(grace);
+        Map<BuildId, BuildId> read = new TreeMap<>();
+        replacedBy.forEach((replaced, by) -> {
+            if (by.startedAt().isAfter(supersededBefore)) {
+                read.put(replaced, by);
+            }
+        });
         return read;
     }
 }

@@ -1,5 +1,7 @@
 package dev.medallion.gold.state;
 
+import java.util.List;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -13,11 +15,17 @@ import static java.util.Objects.requireNonNull;
  *        before it was recorded (the field is absent, and Jackson reads it as null), which matches no request.
  *        Lambda keeps an asynchronous invocation's request id on its retries: a retry finding its own id
  *        here knows the model was already built by the invocation it repeats
+ * @param replaced builds older than {@code previous} that the view selected from until a later swap, each with the
+ *        build whose swap replaced it, while a reader's query planned before that swap may still run: how long such a
+ *        build is kept for its readers is told by that build's start, which a killed build's leftover started in
+ *        between would otherwise stand in for. Empty in a state written before it was recorded (the field is absent)
  */
-public record BuildState(int formatVersion, String model, String fingerprint, Build current, Build previous, String builtAt, String requestId) {
+public record BuildState(int formatVersion, String model, String fingerprint, Build current, Build previous, String builtAt, String requestId,
+        List<Replacement> replaced) {
     /**
-     * Still 1 with {@code requestId}: a state without it reads as built by no known request, and an older
-     * builder ignores it (unknown fields are ignored), so either can read the other's states.
+     * Still 1 with {@code requestId} and {@code replaced}: a state without the one reads as built by no known request,
+     * without the other as one that knows no build replaced before its previous one, and an older builder ignores
+     * both (unknown fields are ignored), so either can read the other's states.
      */
     public static final int FORMAT_VERSION = 1;
 
@@ -26,6 +34,7 @@ public record BuildState(int formatVersion, String model, String fingerprint, Bu
         requireNonNull(fingerprint, "fingerprint is null");
         requireNonNull(current, "current is null");
         requireNonNull(builtAt, "builtAt is null");
+        replaced = replaced == null ? List.of() : List.copyOf(replaced);
     }
 
     /** Whether {@code current} was built by the invocation of this request id, the first attempt of a retried one included. */
@@ -44,6 +53,14 @@ public record BuildState(int formatVersion, String model, String fingerprint, Bu
             requireNonNull(buildId, "buildId is null");
             requireNonNull(table, "table is null");
             requireNonNull(location, "location is null");
+        }
+    }
+
+    /** A build the view selected from until the swap of build {@code by} replaced it. */
+    public record Replacement(String buildId, String by) {
+        public Replacement {
+            requireNonNull(buildId, "buildId is null");
+            requireNonNull(by, "by is null");
         }
     }
 }

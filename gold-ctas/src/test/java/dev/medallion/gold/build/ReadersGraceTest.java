@@ -85,6 +85,18 @@ class ReadersGraceTest {
         assertEquals(List.of(killedBeforeItsSwap), DEFAULT.mayStillBeRead(builds, Map.of(killedBeforeItsSwap, previous), NOW));
     }
 
+    /** A state carries on a replaced build while the build that replaced it started less than the grace ago, and no longer. */
+    @Test
+    void aReplacedBuildIsCarriedOnWhileItsReplacingBuildStartedLessThanTheGraceAgo() {
+        BuildId replacedAtTheGrace = new BuildId("20260314200000_aaaaaa");
+        BuildId replacingAtTheGrace = new BuildId("20260314224500_bbbbbb");
+        BuildId replacedJustWithinIt = new BuildId("20260314224000_cccccc");
+        BuildId replacingJustWithinIt = new BuildId("20260314224501_dddddd");
+
+        assertEquals(Map.of(replacedJustWithinIt, replacingJustWithinIt),
+                DEFAULT.stillRead(Map.of(replacedAtTheGrace, replacingAtTheGrace, replacedJustWithinIt, replacingJustWithinIt), NOW));
+    }
+
     @Test
     void aLoneBuildOrNoneIsNeverSuperseded() {
         assertEquals(List.of(), DEFAULT.mayStillBeRead(List.of(new BuildId("20260314232959_eeeeee")), NOW));

@@ -1261,14 +1261,14 @@ class GoldBuildFailureIT {
     /**
      * A build killed between its CTAS and its swap leaves a table and files started between the recorded previous
      * build and the build that did replace it: readers were on the previous build until that later build's swap. The
-     * next build's cleanup keeps the previous one for the readers' queries planned before that swap (the state
-     * before this build says which build replaced it), not only until 45 minutes after the killed build's start:
-     * removed then, its table dropped and files deleted under queries still reading it.
+     * next builds' cleanups, and an invocation finding the model unchanged, keep it for the readers' queries planned
+     * before that swap (the state carries which build replaced it on to the builds after), not only until 45 minutes
+     * after the killed build's start: removed then, its table dropped and files deleted under queries still reading it.
      */
     @Test
     void aBuildReplacedAfterAKilledBuildsLeftoverIsKeptForTheQueriesPlannedBeforeTheSwapThatReplacedIt() throws IOException {
         Instant now = Instant.now();
-        String replacedTwentyMinutesAgo = leaveABuild("product_totals", now.minus(Duration.ofHours(3)), true);
+        String replacedTwentyMinutesAgo = leaveABuild("product_totals", now.minus(Duration.ofHours(7)), true);
         String killed = leaveABuild("product_totals", now.minus(Duration.ofMinutes(60)), true);
         String current = leaveABuild("product_totals", now.minus(Duration.ofMinutes(20)), true);
         recordState("product_totals", current, replacedTwentyMinutesAgo);
@@ -1279,13 +1279,36 @@ class GoldBuildFailureIT {
         String built = lake.currentBuild("product_totals");
         assertEquals(Map.of("product_totals", "built " + built), outcome);
         assertEquals(current, lake.state("product_totals").orElseThrow().path("previous").path("buildId").asText());
-        for (String kept : List.of(replacedTwentyMinutesAgo, killed)) {
-            assertTrue(lake.goldTables().contains("product_totals__" + kept), "a reader's query may be on it: " + kept + ": " + lake.goldTables());
-            assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/product_totals/" + kept + "/")), kept + ": " + lake.goldKeys());
-        }
+        assertKept(List.of(replacedTwentyMinutesAgo, killed));
         JsonNode line = builtLine("product_totals");
         assertEquals(List.of(), toStrings(line.path("removedBuilds")), line.toString());
         assertEquals(List.of(replacedTwentyMinutesAgo, killed), toStrings(line.path("keptForReaders")), line.toString());
+
+        // A further build: its state before it no longer names that build as its previous one.
+        lake.applyAthenaEffects("product_totals");
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals"), "force", true), null);
+        lake.applyAthenaEffects("product_totals");
+        assertEquals(built, lake.state("product_totals").orElseThrow().path("previous").path("buildId").asText());
+        assertKept(List.of(replacedTwentyMinutesAgo, killed, current));
+        line = builtLine("product_totals");
+        assertEquals(List.of(), toStrings(line.path("removedBuilds")), line.toString());
+        assertEquals(List.of(replacedTwentyMinutesAgo, killed, current), toStrings(line.path("keptForReaders")), line.toString());
+
+        // Unchanged, the model's leftovers are looked at again: it is over 6 hours old, and still kept.
+        String last = lake.currentBuild("product_totals");
+        assertEquals(Map.of("product_totals", "unchanged " + last), lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null));
+        assertKept(List.of(replacedTwentyMinutesAgo, killed, current));
+        JsonNode kept = lake.logLines().stream()
+                .filter(log -> log.path("message").asText().equals("gold model's leftover builds kept for the readers' queries that may still be on them"))
+                .reduce((earlier, later) -> later).orElseThrow(() -> new AssertionError("no line keeping the leftovers for readers"));
+        assertEquals(List.of(replacedTwentyMinutesAgo), toStrings(kept.path("keptForReaders")), kept.toString());
+    }
+
+    private void assertKept(List<String> builds) throws IOException {
+        for (String kept : builds) {
+            assertTrue(lake.goldTables().contains("product_totals__" + kept), "a reader's query may be on it: " + kept + ": " + lake.goldTables());
+            assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/product_totals/" + kept + "/")), kept + ": " + lake.goldKeys());
+        }
     }
 
     /**

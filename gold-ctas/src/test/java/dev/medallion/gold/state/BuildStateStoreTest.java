@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -28,7 +29,7 @@ class BuildStateStoreTest {
     void theRequestThatBuiltTheCurrentBuildIsRecordedAndReadBack() throws IOException {
         BuildStateStore states = new BuildStateStore(new LocalObjectStore(root), "tables/");
 
-        states.write(new BuildState(BuildState.FORMAT_VERSION, "daily", "fingerprint-1", CURRENT, null, "2026-03-14T23:30:00Z", "request-1"));
+        states.write(new BuildState(BuildState.FORMAT_VERSION, "daily", "fingerprint-1", CURRENT, null, "2026-03-14T23:30:00Z", "request-1", List.of()));
 
         BuildState read = states.read("daily").orElseThrow();
         assertEquals("request-1", read.requestId());
@@ -41,7 +42,7 @@ class BuildStateStoreTest {
     void aForcedBuildsStateBeforeItsSwapIsKeptApartFromTheModelsState() throws IOException {
         ObjectStore gold = new LocalObjectStore(root);
         BuildStateStore states = new BuildStateStore(gold, "tables/");
-        BuildState beforeSwap = new BuildState(BuildState.FORMAT_VERSION, "daily", "fingerprint-2", CURRENT, null, "2026-03-14T23:30:00Z", "request-1");
+        BuildState beforeSwap = new BuildState(BuildState.FORMAT_VERSION, "daily", "fingerprint-2", CURRENT, null, "2026-03-14T23:30:00Z", "request-1", List.of());
 
         states.writeBeforeSwap(beforeSwap);
 
@@ -62,7 +63,7 @@ class BuildStateStoreTest {
         byte[] fromANewerBuilder = "{\"formatVersion\": 1, \"model\": \"daily\", \"addedLater\": true}".getBytes(StandardCharsets.UTF_8);
         gold.put("tables/_state/daily.swap.json", fromANewerBuilder);
         Optional<byte[]> before = states.readBeforeSwapAsIs("daily");
-        BuildState replacing = new BuildState(BuildState.FORMAT_VERSION, "daily", "fingerprint-2", CURRENT, null, "2026-03-14T23:30:00Z", "request-2");
+        BuildState replacing = new BuildState(BuildState.FORMAT_VERSION, "daily", "fingerprint-2", CURRENT, null, "2026-03-14T23:30:00Z", "request-2", List.of());
         states.writeBeforeSwap(replacing);
 
         states.restoreBeforeSwap("daily", before);
@@ -70,7 +71,7 @@ class BuildStateStoreTest {
         assertArrayEquals(fromANewerBuilder, gold.read("tables/_state/daily.swap.json").orElseThrow());
 
         Optional<byte[]> none = states.readBeforeSwapAsIs("other");
-        states.writeBeforeSwap(new BuildState(BuildState.FORMAT_VERSION, "other", "fingerprint-3", CURRENT, null, "2026-03-14T23:30:00Z", "request-3"));
+        states.writeBeforeSwap(new BuildState(BuildState.FORMAT_VERSION, "other", "fingerprint-3", CURRENT, null, "2026-03-14T23:30:00Z", "request-3", List.of()));
 
         states.restoreBeforeSwap("other", none);
 
@@ -102,5 +103,18 @@ class BuildStateStoreTest {
         assertEquals(CURRENT, read.current());
         assertNull(read.requestId());
         assertFalse(read.builtByRequest("request-1"));
+        assertEquals(List.of(), read.replaced(), "a state written before builds replaced by earlier swaps were recorded");
+    }
+
+    /** The builds replaced by earlier swaps, each with the build whose swap replaced it, are read back as written. */
+    @Test
+    void theBuildsReplacedByEarlierSwapsAreRecordedAndReadBack() throws IOException {
+        BuildStateStore states = new BuildStateStore(new LocalObjectStore(root), "tables/");
+        List<BuildState.Replacement> replaced = List.of(new BuildState.Replacement("20260314200000_aaaaaa", "20260314223000_cccccc"));
+        BuildState written = new BuildState(BuildState.FORMAT_VERSION, "daily", "fingerprint-1", CURRENT, null, "2026-03-14T23:30:00Z", "request-1", replaced);
+
+        states.write(written);
+
+        assertEquals(written, states.read("daily").orElseThrow());
     }
 }
