@@ -12,11 +12,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The tables of environment variables in docs/configuration.md and gold-ctas/README.md say what the code reads. */
+/**
+ * The tables of environment variables in docs/configuration.md and gold-ctas/README.md, and the lists of them in
+ * docs/infrastructure.md, say what the code reads.
+ */
 class ConfigurationDocsContractTest {
+    private static final Pattern VARIABLE = Pattern.compile("`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)`");
     @Test
     void theConvertersTableNamesEveryVariableItReadsWithTheCodesDefaults() throws IOException {
         String document = Files.readString(Repository.root().resolve("docs/configuration.md"));
@@ -42,6 +49,16 @@ class ConfigurationDocsContractTest {
     }
 
     @Test
+    void theStackReferenceListsExactlyTheVariablesEachFunctionReads() throws IOException {
+        String document = Files.readString(Repository.root().resolve("docs/infrastructure.md"));
+        assertEquals(SettingsVariables.readBy(SilverSettings.class, ConversionLimits.class, RangeReading.class),
+                variablesIn(bullet(document, "- **Silver converter.**")),
+                "docs/infrastructure.md's Silver converter item must name the variables the converter reads (SilverSettings, ConversionLimits, RangeReading)");
+        assertEquals(SettingsVariables.readBy(GoldSettings.class), variablesIn(bullet(document, "- **Gold builder.**")),
+                "docs/infrastructure.md's Gold builder item must name exactly the variables GoldSettings reads");
+    }
+
+    @Test
     void ruleFindsAMissingRowARowForNothingAndADefaultThatDrifted() {
         String document = """
                 # Settings
@@ -63,4 +80,25 @@ class ConfigurationDocsContractTest {
                 "settings.md says CHUNK_ROWS defaults to 50000, the code's default is 100000: correct the row"), violations);
     }
 
+    /** The text of the list item starting with {@code start}, up to the next item at the same depth. */
+    private static String bullet(String document, String start) {
+        int from = document.indexOf(start);
+        if (from < 0) {
+            throw new AssertionError("docs/infrastructure.md has no item starting " + start);
+        }
+        int to = document.indexOf("\n- **", from + start.length());
+        return document.substring(from, to < 0 ? document.length() : to);
+    }
+
+    /** The environment variables an item lists: those in the parentheses after its "environment variables". */
+    private static Set<String> variablesIn(String bullet) {
+        int open = bullet.indexOf('(', bullet.indexOf("environment"));
+        String environment = bullet.substring(open, bullet.indexOf(')', open));
+        Set<String> names = new TreeSet<>();
+        Matcher matcher = VARIABLE.matcher(environment);
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
+    }
 }
