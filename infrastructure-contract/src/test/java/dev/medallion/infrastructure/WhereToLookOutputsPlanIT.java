@@ -6,10 +6,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,6 +74,26 @@ class WhereToLookOutputsPlanIT {
             String with = variables.length == 0 ? "the defaults" : String.join(" ", variables);
             assertTrue(!planned.isEmpty(), "expected some of the stack's alarms with " + with + ", got none");
             assertEquals(planned, output, "alarm_names with " + with + " must name every alarm the stack creates, sorted");
+        }
+    }
+
+    /**
+     * The number of alarms the defaults deploy is what a reader prices (docs/cost-model.md: the first 10 are free) and
+     * counts in {@code alarm_names}; each document that states it must state the plan's.
+     */
+    @Test
+    void theDocumentsStateTheNumberOfAlarmsTheDefaultsPlan() throws Exception {
+        int planned = plannedValues(stack.planJson(), "aws_cloudwatch_metric_alarm.").size();
+        Map<String, Pattern> statements = Map.of(
+                "terraform/README.md", Pattern.compile("every CloudWatch alarm of the stack, sorted \\((\\d+) by default"),
+                "docs/infrastructure.md", Pattern.compile("With the defaults the stack has (\\d+) alarms"),
+                "docs/cost-model.md", Pattern.compile("\\| (\\d+) CloudWatch alarms \\("));
+        for (Map.Entry<String, Pattern> statement : new TreeMap<>(statements).entrySet()) {
+            String document = Files.readString(Repository.root().resolve(statement.getKey()));
+            Matcher matcher = statement.getValue().matcher(document);
+            assertTrue(matcher.find(), statement.getKey() + " no longer states the number of alarms as " + statement.getValue() + ": update this test");
+            assertEquals(planned, Integer.parseInt(matcher.group(1)),
+                    statement.getKey() + " states " + matcher.group(1) + " alarms with the defaults, the plan has " + planned + ": correct the document");
         }
     }
 
