@@ -345,7 +345,14 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     private String process(String bucket, String key, Deadline deadline) throws IOException {
         String lowerKey = key.toLowerCase(Locale.ROOT);
         if (ACCEPTED_SUFFIXES.stream().noneMatch(lowerKey::endsWith)) {
-            log.warn("source object skipped: not a CSV key", Map.of("source", "s3://" + bucket + "/" + key, "acceptedSuffixes", ACCEPTED_SUFFIXES));
+            Map<String, Object> fields = new LinkedHashMap<>();
+            // The dataset, the key's first folder, as the other lines of a source object name it; a key at the bucket's root has none.
+            if (key.indexOf('/') > 0) {
+                fields.put("dataset", SilverLayout.datasetOf(key));
+            }
+            fields.put("source", "s3://" + bucket + "/" + key);
+            fields.put("acceptedSuffixes", ACCEPTED_SUFFIXES);
+            log.warn("source object skipped: not a CSV key", fields);
             return "skipped";
         }
         if (SilverLayout.isJobOrHiddenKey(key)) {

@@ -341,6 +341,10 @@ class SilverConverterHandlerIT {
                 "skipped s3://" + bronzeBucket + "/sales/.hive-staging/part-00000.csv"), outcomes);
         assertEquals(1, new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", "sales/a.csv")).orElseThrow().rowsWritten());
         assertEquals(1, silver.list("_manifests/").size(), "only sales/a.csv was converted: " + silver.list("_manifests/"));
+        // The skip names its dataset, the key's first folder, as every other line of a source object does: an alarm's or a person's
+        // filter on dataset finds it.
+        Map<?, ?> notCsv = lineOf("source object skipped: not a CSV key", "s3://" + bronzeBucket + "/sales/readme.txt");
+        assertEquals("sales", notCsv.get("dataset"), notCsv.toString());
     }
 
     /** A record that cannot be read (here, without its s3 entity) fails the invocation, but not before the records after it are converted. */
