@@ -247,7 +247,7 @@ class SilverConverterTest {
                 "source_line,reason,id,active",
                 "151,column active: 't' is not a boolean (t for true and f for false as PostgreSQL's COPY and Redshift's UNLOAD write a boolean:"
                         + " a boolean column reads true and false alone in any case): the dataset's contract lake/_schemas/users.json types it boolean;"
-                        + " declare it string there to keep such values and cast it in a query: CASE upper(active) WHEN 'T' THEN true WHEN 'F' THEN false END;"
+                        + " declare it string there to keep such values and cast it in a query: CASE upper(trim(active)) WHEN 'T' THEN true WHEN 'F' THEN false END;"
                         + " or have the export write true and false,150,t"),
                 Files.readString(silver.resolve(manifest.quarantine().key())).lines().toList());
         List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));

@@ -24,6 +24,22 @@ public enum Refusal {
     /** A source whose dates became times ({@code 2026-03-15 10:00} in a column typed from {@code 2026-03-14}). */
     TIME_IN_DATE("a time of day", ColumnType.TIMESTAMP),
     OFFSET_BEYOND_18_HOURS("an offset beyond ±18:00", null),
+    /** DB2's timestamp, its CHAR and its EXPORT's default form ({@code 2025-03-01-10.00.00.000000}): the export is what to change. */
+    TIMESTAMP_FORMAT("a timestamp written otherwise than yyyy-MM-dd HH:mm:ss as DB2 writes one (yyyy-MM-dd-HH.mm.ss.ffffff): change the export's"
+            + " timestamp format", null),
+    /**
+     * A double's NaN ({@code NaN}, {@code nan}), refused in every column: most likely a computation gone wrong, and a Parquet double column
+     * holding one has min/max statistics that readers must know to ignore (parquet-format's PARQUET-1251), which the converter's own writer
+     * does not write for it. In a bigint, date or timestamp column NaN is first a marker to declare ({@link NullMarkers#lookalike}).
+     */
+    NOT_A_NUMBER("NaN: not a number but what a computation such as 0/0 gives and a double column holds numbers alone: mend it at the source"
+            + " or have the export leave the field empty", null),
+    /** An infinity as Java ({@code Infinity}), Python and pandas ({@code inf}) or R ({@code Inf}) write one: no number of any column type. */
+    INFINITE_NUMBER("an infinity: a column holds finite numbers alone (a double column refuses one beyond 1.8e308 too): have the export write"
+            + " a number or leave the field empty in its place", null),
+    /** PostgreSQL's {@code infinity} and {@code -infinity} dates and timestamps, after and before every other: no date or timestamp holds one. */
+    INFINITE_DATE("infinity as PostgreSQL writes a date or timestamp after every other (-infinity: before every other) which no date or timestamp"
+            + " column holds: have the export write a date or leave the field empty in its place", null),
     /** SAP's exports of amounts and quantities ({@code 1.234,56-}, {@code 10-}): a string column, cast in a gold model, keeps them. */
     TRAILING_MINUS("a minus sign after the number, as SAP writes a negative: a number's sign comes before it", ColumnType.STRING),
     /**
@@ -33,7 +49,8 @@ public enum Refusal {
     BOOLEAN_T_F("t", "f", " as PostgreSQL's COPY and Redshift's UNLOAD write a boolean"),
     BOOLEAN_1_0("1", "0", " as MySQL writes its BOOLEAN (a TINYINT(1))"),
     BOOLEAN_YES_NO("yes", "no", ""),
-    BOOLEAN_Y_N("Y", "N", "");
+    BOOLEAN_Y_N("Y", "N", ""),
+    BOOLEAN_ON_OFF("on", "off", "");
 
     private final String description;
     private final ColumnType keptAs;
@@ -73,7 +90,7 @@ public enum Refusal {
 
     /**
      * For values kept as {@link #keptAs} where a query can read them as the refused type, the expression Athena and DuckDB both run over
-     * the kept column to do so: {@code CASE upper(active) WHEN 'T' THEN true WHEN 'F' THEN false END}, any other value NULL.
+     * the kept column to do so: {@code CASE upper(trim(active)) WHEN 'T' THEN true WHEN 'F' THEN false END}, any other value NULL.
      */
     public Optional<String> cast(String column) {
         return trueForm == null ? Optional.empty() : Optional.of(booleanCase(StringForms.identifier(column)));
@@ -87,8 +104,10 @@ public enum Refusal {
         if (trueForm == null) {
             throw new IllegalStateException(this + " is not a boolean form");
         }
-        // Letters in any case, as the forms are written in any case; digits as they are.
-        String operand = Character.isDigit(trueForm.charAt(0)) ? text : "upper(" + text + ")";
+        // Trimmed, as a boolean column ignores the spaces around a value: a kept ' t ' would be NULL otherwise. Athena's trim takes
+        // whitespace off, DuckDB's spaces alone. Letters in any case, as the forms are written in any case; digits as they are.
+        String trimmed = "trim(" + text + ")";
+        String operand = Character.isDigit(trueForm.charAt(0)) ? trimmed : "upper(" + trimmed + ")";
         return "CASE " + operand + " WHEN '" + trueForm.toUpperCase(Locale.ROOT) + "' THEN true WHEN '" + falseForm.toUpperCase(Locale.ROOT) + "' THEN false END";
     }
 

@@ -56,6 +56,14 @@ public final class Values {
     private static final Pattern MONTH_NAME_DATE_FORM = Pattern.compile(
             "[0-9]{1,2}([-/ ])(?i:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\\1([0-9]{2}|[0-9]{4})"
                     + "( [0-9]{1,2}[:.][0-9]{2}([:.][0-9]{2}([.,][0-9]+)?)?( ?[AaPp][Mm])?)?");
+    /** A double's NaN, signed or not, in any case: Java writes {@code NaN}, Python and pandas {@code nan}, C's printf {@code -nan}. */
+    private static final Pattern NOT_A_NUMBER = Pattern.compile("[+-]?(?i:nan)");
+    /** An infinity, signed or not, in any case: Java's {@code Infinity}, Python's and pandas' {@code inf}, R's {@code Inf}, PostgreSQL's {@code infinity}. */
+    private static final Pattern INFINITY = Pattern.compile("[+-]?(?i:inf|infinity)");
+    /** PostgreSQL's infinite date or timestamp, {@code infinity} or {@code -infinity}, in any case. */
+    private static final Pattern INFINITE_DATE = Pattern.compile("[+-]?(?i:infinity)");
+    /** DB2's timestamp: the date, a dash, the time with points, and up to 9 fraction digits, as the form read takes ({@code 2025-03-01-10.00.00.000000}). */
+    private static final Pattern DB2_TIMESTAMP = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}(\\.[0-9]{1,9})?");
     /** A timestamp as {@link #parseTimestamp} reads it, leaving out the checks a refusal can name. */
     private static final Pattern TIMESTAMP = Pattern.compile(
             "(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?<time>[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)(\\.(?<fraction>[0-9]{1,9}))?"
@@ -71,13 +79,33 @@ public final class Values {
     public static Refusal refusal(ColumnType type, String text) {
         String value = trimmed(text);
         return switch (type) {
-            case BIGINT -> trailingMinus(value) && bigintRefusalOrNone(signFirst(value)) ? Refusal.TRAILING_MINUS : bigintRefusal(value);
-            case DOUBLE -> trailingMinus(value) && doubleRefusalOrNone(signFirst(value)) ? Refusal.TRAILING_MINUS : doubleRefusal(value);
-            case DATE -> dateRefusal(value);
-            case TIMESTAMP -> isOtherDateForm(value) ? Refusal.DATE_FORMAT : timestampRefusal(value);
+            case BIGINT, DOUBLE -> numberRefusal(type, value);
+            case DATE -> INFINITE_DATE.matcher(value).matches() ? Refusal.INFINITE_DATE : dateRefusal(value);
+            case TIMESTAMP -> INFINITE_DATE.matcher(value).matches() ? Refusal.INFINITE_DATE
+                    : isOtherDateForm(value) ? Refusal.DATE_FORMAT
+                    : DB2_TIMESTAMP.matcher(value).matches() && parseTimestamp(db2Mended(value)) != Long.MIN_VALUE ? Refusal.TIMESTAMP_FORMAT
+                    : timestampRefusal(value);
             case BOOLEAN -> booleanRefusal(value);
             case STRING -> null;
         };
+    }
+
+    private static Refusal numberRefusal(ColumnType type, String value) {
+        if (NOT_A_NUMBER.matcher(value).matches()) {
+            return Refusal.NOT_A_NUMBER;
+        }
+        if (INFINITY.matcher(value).matches()) {
+            return Refusal.INFINITE_NUMBER;
+        }
+        if (type == ColumnType.BIGINT) {
+            return trailingMinus(value) && bigintRefusalOrNone(signFirst(value)) ? Refusal.TRAILING_MINUS : bigintRefusal(value);
+        }
+        return trailingMinus(value) && doubleRefusalOrNone(signFirst(value)) ? Refusal.TRAILING_MINUS : doubleRefusal(value);
+    }
+
+    /** A DB2 timestamp as the form read: {@code 2025-03-01-10.00.00.000000} as {@code 2025-03-01 10:00:00.000000}. */
+    private static String db2Mended(String value) {
+        return value.substring(0, 10) + " " + value.substring(11, 13) + ":" + value.substring(14, 16) + ":" + value.substring(17);
     }
 
     /** Which other export's form of a boolean the value is, if any: its letters ASCII ones in any case, as true and false are read. */
@@ -90,6 +118,9 @@ public final class Values {
         }
         if (isAsciiWord(value, "yes") || isAsciiWord(value, "no")) {
             return Refusal.BOOLEAN_YES_NO;
+        }
+        if (isAsciiWord(value, "on") || isAsciiWord(value, "off")) {
+            return Refusal.BOOLEAN_ON_OFF;
         }
         return value.equals("y") || value.equals("Y") || value.equals("n") || value.equals("N") ? Refusal.BOOLEAN_Y_N : null;
     }

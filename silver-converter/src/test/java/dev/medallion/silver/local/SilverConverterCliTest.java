@@ -488,7 +488,7 @@ class SilverConverterCliTest {
                 + " (\"31/01/2026\"), which a date does not read (it reads yyyy-MM-dd): the column stays string, each value kept as written; to have dates,"
                 + " cast it in a gold model: CAST(substr(ordered, 7, 4) || '-' || substr(ordered, 4, 2) || '-' || substr(ordered, 1, 2) AS date)),"
                 + " paid string (its values look like booleans written Y and N (\"Y\"), which a boolean does not read (it reads true and false): the column"
-                + " stays string, each value kept as written; to have booleans, cast it in a gold model: CASE upper(paid) WHEN 'Y' THEN true WHEN 'N'"
+                + " stays string, each value kept as written; to have booleans, cast it in a gold model: CASE upper(trim(paid)) WHEN 'Y' THEN true WHEN 'N'"
                 + " THEN false END), customer string\n"), out());
         Path parquet;
         try (Stream<Path> files = Files.walk(directory.resolve("lake/orders"))) {
@@ -859,7 +859,7 @@ class SilverConverterCliTest {
     /**
      * A value refused in a typed column whose text is a common marker of a missing value, though no default one, is told
      * how to declare it null for its dataset, in the quarantine file's reason; NaN in a double column, more likely a
-     * computation gone wrong, and a value that is simply something else are not.
+     * computation gone wrong, is told what it is and to mend it at the source, and a value that is simply something else no more.
      */
     @Test
     void aRefusedValueThatLooksLikeANullMarkerIsToldHowToDeclareIt() throws IOException {
@@ -881,12 +881,15 @@ class SilverConverterCliTest {
         }
         // No comma in a reason with the hint, so the quarantine file leaves it unquoted (" - " and "#N/A" are quoted as RFC 4180 writers do).
         String hint = " (declare it null if it stands for a missing value: CSV_NULL_VALUES=orders:%s or convert --null-values %s)";
+        String notANumber = "column amount: 'NaN' is not a double (NaN: not a number but what a computation such as 0/0 gives and a double column"
+                + " holds numbers alone: mend it at the source or have the export leave the field empty): the dataset's contract _schemas/orders.json"
+                + " types it double";
         assertEquals(List.of(
                 "source_line,reason,id,qty,amount",
                 "2,column qty: 'N/A' is not a bigint" + hint.formatted("N/A", "N/A") + ",2,N/A,1.5",
-                "3,column qty: ' - ' is not a bigint" + hint.formatted("-", "-") + "; column amount: 'NaN' is not a double,3,\" - \",NaN",
+                "3,column qty: ' - ' is not a bigint" + hint.formatted("-", "-") + "; " + notANumber + ",3,\" - \",NaN",
                 "4,column qty: 'abc' is not a bigint,4,abc,1.0",
-                "5,column amount: 'NaN' is not a double,5,7,NaN",
+                "5," + notANumber + ",5,7,NaN",
                 "6,column qty: 'NaN' is not a bigint" + hint.formatted("NaN", "NaN") + "; column amount: '#N/A' is not a double"
                         + hint.formatted("#N/A", "'#N/A'") + ",6,NaN,\"#N/A\"",
                 "7,column qty: 'Null' is not a bigint" + hint.formatted("Null", "Null") + "; column amount: 'n/a' is not a double"

@@ -186,24 +186,66 @@ class RowBatchTest {
 
         assertEquals("column active: 't' is not a boolean (t for true and f for false as PostgreSQL's COPY and Redshift's UNLOAD write a boolean:"
                 + " a boolean column reads true and false alone in any case)" + contractSays
-                + "CASE upper(active) WHEN 'T' THEN true WHEN 'F' THEN false END; or have the export write true and false",
+                + "CASE upper(trim(active)) WHEN 'T' THEN true WHEN 'F' THEN false END; or have the export write true and false",
                 batch.append(List.of("t", "true")::get, fields));
         assertEquals("column active: '0' is not a boolean (1 for true and 0 for false as MySQL writes its BOOLEAN (a TINYINT(1)):"
                 + " a boolean column reads true and false alone in any case)" + contractSays
-                + "CASE active WHEN '1' THEN true WHEN '0' THEN false END; or have the export write true and false",
+                + "CASE trim(active) WHEN '1' THEN true WHEN '0' THEN false END; or have the export write true and false",
                 batch.append(List.of("0", "false")::get, fields));
         assertEquals("column active: 'Yes' is not a boolean (yes for true and no for false: a boolean column reads true and false alone in any case)"
-                + contractSays + "CASE upper(active) WHEN 'YES' THEN true WHEN 'NO' THEN false END; or have the export write true and false",
+                + contractSays + "CASE upper(trim(active)) WHEN 'YES' THEN true WHEN 'NO' THEN false END; or have the export write true and false",
                 batch.append(List.of("Yes", "")::get, fields));
         // A column whose name SQL reads otherwise is quoted in the cast.
         assertEquals("column order: 'N' is not a boolean (Y for true and N for false: a boolean column reads true and false alone in any case)"
-                + contractSays + "CASE upper(\"order\") WHEN 'Y' THEN true WHEN 'N' THEN false END; or have the export write true and false",
+                + contractSays + "CASE upper(trim(\"order\")) WHEN 'Y' THEN true WHEN 'N' THEN false END; or have the export write true and false",
                 batch.append(List.of("TRUE", "N")::get, fields));
         assertEquals("column active: 'maybe' is not a boolean", batch.append(List.of("maybe", "")::get, fields));
         assertEquals(0, batch.size());
 
         assertNull(batch.append(List.of(" True ", "FALSE")::get, fields));
         assertEquals(List.of(true, false), List.of(0, 1).stream().map(c -> batch.vectors()[c].valueAt(0)).toList());
+    }
+
+    /**
+     * A NaN or an infinity, as a computation or an export writes one, and PostgreSQL's infinity in a date or timestamp column, are refused
+     * saying what they are and what to do: no column type holds them. DB2's timestamp says the form timestamps are read in, and on and off
+     * in a boolean column the forms taken, as t and f do.
+     */
+    @Test
+    void aNotANumberAnInfinityAndAnotherExportsTimestampOrBooleanSayWhatTheyAreAndWhatToDo() {
+        SchemaContract contract = new SchemaContract("metrics", List.of(
+                new Column("count", ColumnType.BIGINT, "count"),
+                new Column("ratio", ColumnType.DOUBLE, "ratio"),
+                new Column("valid_until", ColumnType.DATE, "valid_until"),
+                new Column("at", ColumnType.TIMESTAMP, "at"),
+                new Column("enabled", ColumnType.BOOLEAN, "enabled")), "metrics/a.csv", "2026-01-01T00:00:00Z");
+        RowBatch batch = new RowBatch(contract, "lake/_schemas/metrics.json");
+        int[] fields = {0, 1, 2, 3, 4};
+        String types = ": the dataset's contract lake/_schemas/metrics.json types it ";
+
+        assertEquals("column ratio: 'NaN' is not a double (NaN: not a number but what a computation such as 0/0 gives and a double column holds"
+                + " numbers alone: mend it at the source or have the export leave the field empty)" + types + "double",
+                batch.append(List.of("1", "NaN", "", "", "")::get, fields));
+        assertEquals("column ratio: '-inf' is not a double (an infinity: a column holds finite numbers alone (a double column refuses one beyond"
+                + " 1.8e308 too): have the export write a number or leave the field empty in its place)" + types + "double",
+                batch.append(List.of("1", "-inf", "", "", "")::get, fields));
+        assertEquals("column count: 'Infinity' is not a bigint (an infinity: a column holds finite numbers alone (a double column refuses one beyond"
+                + " 1.8e308 too): have the export write a number or leave the field empty in its place)" + types + "bigint",
+                batch.append(List.of("Infinity", "1", "", "", "")::get, fields));
+        assertEquals("column valid_until: 'infinity' is not a date (infinity as PostgreSQL writes a date or timestamp after every other (-infinity:"
+                + " before every other) which no date or timestamp column holds: have the export write a date or leave the field empty in its place)"
+                + types + "date", batch.append(List.of("1", "1", "infinity", "", "")::get, fields));
+        assertEquals("column at: '2025-03-01-10.00.00.000000' is not a timestamp (a timestamp written otherwise than yyyy-MM-dd HH:mm:ss as DB2"
+                + " writes one (yyyy-MM-dd-HH.mm.ss.ffffff): change the export's timestamp format)" + types + "timestamp",
+                batch.append(List.of("1", "1", "", "2025-03-01-10.00.00.000000", "")::get, fields));
+        assertEquals("column enabled: 'on' is not a boolean (on for true and off for false: a boolean column reads true and false alone in any case)"
+                + types + "boolean; declare it string there to keep such values and cast it in a query:"
+                + " CASE upper(trim(enabled)) WHEN 'ON' THEN true WHEN 'OFF' THEN false END; or have the export write true and false",
+                batch.append(List.of("1", "1", "", "", "on")::get, fields));
+        // In a bigint column NaN is still first a marker to declare, as pandas writes a missing value with na_rep='NaN'.
+        assertEquals("column count: 'NaN' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=metrics:NaN"
+                + " or convert --null-values NaN)", batch.append(List.of("NaN", "1", "", "", "")::get, fields));
+        assertEquals(0, batch.size());
     }
 
     @Test

@@ -80,8 +80,8 @@ class StringColumnHintsTest {
                 Arguments.of(new String[] {"31.01.2026", "01.02.2026"}, "CAST(substr(amount, 7, 4) || '-' || substr(amount, 4, 2) || '-' || substr(amount, 1, 2) AS date)"),
                 Arguments.of(new String[] {"01/31/2026", "02/01/2026"}, "CAST(substr(amount, 7, 4) || '-' || substr(amount, 1, 2) || '-' || substr(amount, 4, 2) AS date)"),
                 // Booleans as Y/N or yes/no, in any case.
-                Arguments.of(new String[] {"Y", "N", "y"}, "CASE upper(amount) WHEN 'Y' THEN true WHEN 'N' THEN false END"),
-                Arguments.of(new String[] {"yes", "No", "YES"}, "CASE upper(amount) WHEN 'YES' THEN true WHEN 'NO' THEN false END"),
+                Arguments.of(new String[] {"Y", "N", "y"}, "CASE upper(trim(amount)) WHEN 'Y' THEN true WHEN 'N' THEN false END"),
+                Arguments.of(new String[] {"yes", "No", "YES"}, "CASE upper(trim(amount)) WHEN 'YES' THEN true WHEN 'NO' THEN false END"),
                 // Negatives with their minus after the number, as SAP exports write them: the minus moved before it, then the number's form read.
                 Arguments.of(new String[] {"1.234,56-", "99,00", "1.000,00-"},
                         "CAST(replace(replace(CASE WHEN amount LIKE '%-' THEN '-' || substr(amount, 1, length(amount) - 1) ELSE amount END, '.', ''), ',', '.')"
@@ -90,7 +90,7 @@ class StringColumnHintsTest {
                 Arguments.of(new String[] {"1,234.5-", "7.25"},
                         "CAST(replace(CASE WHEN amount LIKE '%-' THEN '-' || substr(amount, 1, length(amount) - 1) ELSE amount END, ',', '') AS double)"),
                 // Booleans as PostgreSQL's COPY and Redshift's UNLOAD write them, t and f.
-                Arguments.of(new String[] {"t", "f", "t"}, "CASE upper(amount) WHEN 'T' THEN true WHEN 'F' THEN false END"));
+                Arguments.of(new String[] {"t", "f", "t"}, "CASE upper(trim(amount)) WHEN 'T' THEN true WHEN 'F' THEN false END"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -188,7 +188,7 @@ class StringColumnHintsTest {
                 Arguments.of(new String[] {"1.234,56", "N/A", "12,5", "-"}, "CAST(replace(replace(nullif(nullif(amount, 'N/A'), '-'), '.', ''), ',', '.') AS double)"),
                 Arguments.of(new String[] {"31/01/2026", "#N/A", "01/02/2026"},
                         "CAST(substr(nullif(amount, '#N/A'), 7, 4) || '-' || substr(nullif(amount, '#N/A'), 4, 2) || '-' || substr(nullif(amount, '#N/A'), 1, 2) AS date)"),
-                Arguments.of(new String[] {"Y", "?", "N"}, "CASE upper(nullif(amount, '?')) WHEN 'Y' THEN true WHEN 'N' THEN false END"),
+                Arguments.of(new String[] {"Y", "?", "N"}, "CASE upper(trim(nullif(amount, '?'))) WHEN 'Y' THEN true WHEN 'N' THEN false END"),
                 // NULL undeclared is kept as text in a string column: a placeholder like the others.
                 Arguments.of(new String[] {"12,5", "NULL", "3,25", "null"}, "CAST(replace(replace(nullif(nullif(amount, 'NULL'), 'null'), '.', ''), ',', '.') AS double)"),
                 Arguments.of(new String[] {"12%", "n/a"}, "CAST(replace(nullif(amount, 'n/a'), '%', '') AS double) / 100"),
@@ -307,7 +307,7 @@ class StringColumnHintsTest {
 
         assertEquals("id bigint, paid string (its values look like booleans written Y and N (\"Y\"), which a boolean does not read (it reads true and false):"
                 + " the column stays string, each value kept as written; to have booleans, cast it in a gold model:"
-                + " CASE upper(paid) WHEN 'Y' THEN true WHEN 'N' THEN false END)", described);
+                + " CASE upper(trim(paid)) WHEN 'Y' THEN true WHEN 'N' THEN false END)", described);
         assertEquals(contract.describeColumns(), StringColumnHint.describeColumns(contract, List.of()));
     }
 }

@@ -272,7 +272,31 @@ class ValuesTest {
                 "BOOLEAN, No, BOOLEAN_YES_NO",
                 "BOOLEAN, NO, BOOLEAN_YES_NO",
                 "BOOLEAN, Y, BOOLEAN_Y_N",
-                "BOOLEAN, n, BOOLEAN_Y_N"})
+                "BOOLEAN, n, BOOLEAN_Y_N",
+                "BOOLEAN, on, BOOLEAN_ON_OFF",
+                "BOOLEAN, ' OFF ', BOOLEAN_ON_OFF",
+                "BOOLEAN, Off, BOOLEAN_ON_OFF",
+                // A double's NaN and infinities as Java, Python, pandas, R and C write them, in any case: no column type holds them.
+                "DOUBLE, NaN, NOT_A_NUMBER",
+                "DOUBLE, ' nan ', NOT_A_NUMBER",
+                "DOUBLE, -NaN, NOT_A_NUMBER",
+                "DOUBLE, Infinity, INFINITE_NUMBER",
+                "DOUBLE, -Infinity, INFINITE_NUMBER",
+                "DOUBLE, inf, INFINITE_NUMBER",
+                "DOUBLE, -inf, INFINITE_NUMBER",
+                "DOUBLE, +Inf, INFINITE_NUMBER",
+                "BIGINT, inf, INFINITE_NUMBER",
+                "BIGINT, -Infinity, INFINITE_NUMBER",
+                "BIGINT, NaN, NOT_A_NUMBER",
+                // PostgreSQL's infinity and -infinity, a date or timestamp after or before every other.
+                "DATE, infinity, INFINITE_DATE",
+                "DATE, -infinity, INFINITE_DATE",
+                "TIMESTAMP, infinity, INFINITE_DATE",
+                "TIMESTAMP, ' -Infinity', INFINITE_DATE",
+                // DB2's timestamp (its CHAR of a TIMESTAMP and EXPORT's default form): a date, a dash, and the time with points.
+                "TIMESTAMP, 2025-03-01-10.00.00.000000, TIMESTAMP_FORMAT",
+                "TIMESTAMP, 2025-03-01-23.59.59, TIMESTAMP_FORMAT",
+                "TIMESTAMP, 2025-03-01-10.00.00.123456789, TIMESTAMP_FORMAT"})
         void sayWhyAValueIsNotOfItsType(ColumnType type, String text, Refusal expected) {
             assertEquals(expected, Values.refusal(type, text));
         }
@@ -287,7 +311,9 @@ class ValuesTest {
                 // A letter String's case mapping equates with an ASCII one (the long s), and the controls one bit away from '1' and '0'.
                 "BOOLEAN, ye\u017f", "BOOLEAN, '\u0011'", "BOOLEAN, '\u0010'",
                 "DATE, 01-MAY", "DATE, 01-MAI-25", "DATE, MAR-25", "TIMESTAMP, 01-MAR-25 late", "DATE, 01-MAR/25",
-                "DOUBLE, -", "DOUBLE, -10-", "DOUBLE, +10-", "DOUBLE, 10--", "DOUBLE, a-", "BIGINT, 1.5-", "BIGINT, 007-"})
+                "DOUBLE, -", "DOUBLE, -10-", "DOUBLE, +10-", "DOUBLE, 10--", "DOUBLE, a-", "BIGINT, 1.5-", "BIGINT, 007-",
+                "BOOLEAN, onn", "BOOLEAN, of", "DOUBLE, infinit", "DOUBLE, nana", "DOUBLE, --inf", "DOUBLE, 1inf", "STRING, NaN", "BOOLEAN, inf", "TIMESTAMP, inf", "DATE, -inf",
+                "TIMESTAMP, 2025-03-01-25.00.00", "TIMESTAMP, 2025-02-30-10.00.00", "TIMESTAMP, 2025-03-01-10.00", "DATE, 2025-03-01-10.00.00"})
         void sayNothingMoreOfAValueThatIsSimplySomethingElse(ColumnType type, String text) {
             assertEquals(null, Values.refusal(type, text));
         }
