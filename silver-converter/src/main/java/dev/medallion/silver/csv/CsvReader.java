@@ -388,8 +388,16 @@ public final class CsvReader implements Closeable {
             Matcher afterQuote = TEXT_AFTER_CLOSING_QUOTE.matcher(String.valueOf(cause.getMessage()));
             if (cause instanceof CSVException && afterQuote.find()) {
                 long line = blankLinesBefore + Long.parseLong(afterQuote.group(1).replaceAll("[^0-9]", ""));
-                throw new RejectedInputException("Malformed CSV in " + location + ": on line " + line + ", a quoted value is followed by other characters "
-                        + "before the next delimiter (as in \"abc\"x). Quote the whole value, and double each quote inside it (\"\")");
+                String afterQuoteIn = "Malformed CSV in " + location + ": on line " + line + ", a quoted value is followed by other characters "
+                        + "before the next delimiter (as in \"abc\"x)";
+                if (input.lastReadHoldsBackslashEscapedQuote(delimiter)) {
+                    // MySQL's SELECT ... INTO OUTFILE prefixes its ENCLOSED BY character with its ESCAPED BY one, a backslash unless set:
+                    // the advice to double the quotes would not say what the export did (MySQL Reference Manual, LOAD DATA: FIELDS ESCAPED BY).
+                    throw new RejectedInputException(afterQuoteIn + ": a quote inside it is written \\\" as MySQL's SELECT ... INTO OUTFILE writes one"
+                            + " with its default FIELDS ESCAPED BY '\\\\', where CSV doubles it (\"\"). Export again with FIELDS ESCAPED BY '\"', which"
+                            + " doubles it (a NULL is then written \"N: select IFNULL(column, '') for a column that holds one)");
+                }
+                throw new RejectedInputException(afterQuoteIn + ". Quote the whole value, and double each quote inside it (\"\")");
             }
             if (cause instanceof CSVException) {
                 throw new RejectedInputException("Malformed CSV in " + location + " after line " + linesRead + ": " + ErrorMessages.describe(cause));
@@ -475,6 +483,13 @@ public final class CsvReader implements Closeable {
         private boolean textEnded;
         /** The last character handed over that is not a line break (CR or LF); NUL before there is one. */
         private char lastCharacterBesidesLineBreaks;
+        /**
+         * Where the characters last handed over are: the parser's own buffer, which it fills from the start or after what it kept,
+         * so they stay there until it reads again. Only a malformed record's message looks at them; nothing per character.
+         */
+        private char[] lastRead = new char[0];
+        private int lastReadOffset;
+        private int lastReadCount;
 
         SampleThenText(CharBuffer sample, Reader text, RowSize rowSize, boolean endMarked) {
             this.sample = sample;
@@ -505,8 +520,29 @@ public final class CsvReader implements Closeable {
             if (count > 0) {
                 rowSize.handedOver(buffer, offset, count);
                 rememberLastCharacterBesidesLineBreaks(buffer, offset, count);
+                lastRead = buffer;
+                lastReadOffset = offset;
+                lastReadCount = count;
             }
             return count;
+        }
+
+        /**
+         * Whether the characters last handed over, where the parser stopped at a malformed record, hold a quote after a backslash that
+         * neither ends a value (a delimiter or line break after it: a value ending in a backslash, {@code "C:\\"}) nor is doubled:
+         * {@code "say \"hi\""}, as MySQL escapes a quote. Looked at only for the message of a record that failed to parse.
+         */
+        boolean lastReadHoldsBackslashEscapedQuote(char delimiter) {
+            int end = lastReadOffset + lastReadCount;
+            for (int i = lastReadOffset + 1; i + 1 < end; i++) {
+                if (lastRead[i] == '"' && lastRead[i - 1] == '\\') {
+                    char next = lastRead[i + 1];
+                    if (next != delimiter && next != '"' && next != '\n' && next != '\r') {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         /** Looked for from the end of what was handed over: seldom more than two characters. */

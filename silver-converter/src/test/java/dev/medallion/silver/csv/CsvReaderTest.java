@@ -1334,6 +1334,28 @@ class CsvReaderTest {
                 + "(as in \"abc\"x). Quote the whole value, and double each quote inside it (\"\")", e.getMessage());
     }
 
+    /**
+     * MySQL's SELECT ... INTO OUTFILE ... ENCLOSED BY '"' writes a quote inside a value as \" (its FIELDS ESCAPED BY '\\' default), which
+     * CSV does not read: the rejection names that escape and what to do, rather than only to double the quotes, which the export did not
+     * write. A value that ends in a backslash (\\ before its closing quote) is read as CSV reads it.
+     */
+    @Test
+    void aQuoteEscapedWithABackslashAsMySqlWritesOneIsRejectedNamingTheEscape() {
+        String mysql = "Malformed CSV in " + LOCATION + ": on line %d, a quoted value is followed by other characters before the next delimiter"
+                + " (as in \"abc\"x): a quote inside it is written \\\" as MySQL's SELECT ... INTO OUTFILE writes one with its default"
+                + " FIELDS ESCAPED BY '\\\\', where CSV doubles it (\"\"). Export again with FIELDS ESCAPED BY '\"', which doubles it"
+                + " (a NULL is then written \"N: select IFNULL(column, '') for a column that holds one)";
+        RejectedInputException e = rejection(utf8("id,name,note\n1,\"plain\",\"ok\"\n2,\"say \\\"hi\\\" now\",\"x\"\n"));
+        assertEquals(mysql.formatted(3), e.getMessage());
+        StringBuilder csv = new StringBuilder("id,name\n");
+        for (int i = 0; i < 5000; i++) {
+            csv.append(i).append(",\"ends with \\\\\"\n");
+        }
+        csv.append("5000,\"a \\\"b\"\n");
+        e = rejection(utf8(csv.toString()));
+        assertEquals(mysql.formatted(5002), e.getMessage());
+    }
+
     @Test
     void strayCharacterAfterClosingQuoteFarDownNamesItsLineInTheFile() {
         StringBuilder csv = new StringBuilder("\n\nid,name\n");
