@@ -1,6 +1,7 @@
 package dev.medallion.silver.local;
 
 import dev.medallion.common.cli.CommandLine;
+import dev.medallion.common.cli.ShellWord;
 import dev.medallion.common.cli.UsageException;
 import dev.medallion.common.config.ConfigurationException;
 import dev.medallion.common.config.ConversionLimits;
@@ -142,7 +143,7 @@ public final class SilverConverterCli {
             // A folder is what lakehouse-local.jar converts, each file into its dataset as the bronze bucket's keys name them.
             err.println(Files.isDirectory(input)
                     ? "error: --input " + input + " is a folder: give one .csv, .csv.gz or .dat file; to convert every file of a folder, each into its"
-                            + " dataset, and build gold too, run java -jar lakehouse-local.jar local --input " + input + " --lake DIR (docs/local.md)"
+                            + " dataset, and build gold too, run java -jar lakehouse-local.jar local --input " + ShellWord.of(input.toString()) + " --lake DIR (docs/local.md)"
                     : "error: input file " + input + " does not exist");
             // A wrong argument, as the usage says: 1 is for a file the converter rejected.
             return 2;

@@ -575,6 +575,17 @@ class SilverConverterCliTest {
                 + " dataset, and build gold too, run java -jar lakehouse-local.jar local --input " + folder + " --lake DIR (docs/local.md)\n", err());
     }
 
+    /** A folder whose name holds a space is quoted in the command to paste, which would otherwise take it as two words. */
+    @Test
+    void aFolderWithASpaceIsQuotedInTheCommandToPaste() throws IOException {
+        Path folder = Files.createDirectories(directory.resolve("My Exports"));
+
+        assertEquals(2, run("convert", "--input", folder.toString(), "--output", directory.resolve("lake").toString()));
+
+        assertEquals("error: --input " + folder + " is a folder: give one .csv, .csv.gz or .dat file; to convert every file of a folder, each into its"
+                + " dataset, and build gold too, run java -jar lakehouse-local.jar local --input '" + folder + "' --lake DIR (docs/local.md)\n", err());
+    }
+
     /** A first file none of whose rows fits its header stores no contract: the line names none for the types. */
     @Test
     void aFileThatStoresNoContractPointsToNone() throws IOException {
