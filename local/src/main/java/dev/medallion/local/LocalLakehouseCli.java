@@ -1,6 +1,7 @@
 package dev.medallion.local;
 
 import dev.medallion.common.cli.CommandLine;
+import dev.medallion.common.cli.ShellWord;
 import dev.medallion.common.cli.UsageException;
 import dev.medallion.common.config.ConfigurationException;
 import dev.medallion.common.config.CsvOverrides;
@@ -296,7 +297,7 @@ public final class LocalLakehouseCli {
                 String first = dateFolders.get(0);
                 err.println("error: " + input.resolve(first) + (dateFolders.size() > 1 ? " and " + (dateFolders.size() - 1) + " more folder(s) like it" : "")
                         + " would be a dataset of its own (table " + SilverLayout.datasetName(first) + "), and looks like a date folder inside a"
-                        + " dataset: give --input the folder that holds the dataset folders (--input " + input.getParent() + " if " + input
+                        + " dataset: give --input the folder that holds the dataset folders (--input " + ShellWord.of(input.getParent().toString()) + " if " + input
                         + " is one), or rename the folder. Nothing was converted.");
                 return 2;
             }

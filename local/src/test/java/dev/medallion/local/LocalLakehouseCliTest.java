@@ -777,6 +777,23 @@ class LocalLakehouseCliTest {
     }
 
     /** A dataset's own folder given as the input made its year folder a dataset, _2026: its rows then counted twice beside sales'. */
+    /** The --input to give is quoted when its path holds a space, so that it can be pasted as one word. */
+    @Test
+    void theInputToGiveInsteadIsQuotedWhenItHoldsASpace() throws Exception {
+        Path sales = Files.createDirectories(directory.resolve("My Drop/sales/2026/01"));
+        Files.writeString(sales.resolve("a.csv"), "id,amount\n1,2.50\n");
+        Path input = directory.resolve("My Drop/sales");
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = run("local", "--input", input.toString(), "--lake", lake.toString());
+
+        assertEquals(2, outcome.exit(), outcome.err());
+        assertEquals("error: " + input.resolve("2026") + " would be a dataset of its own (table _2026), and looks like a date folder inside a dataset:"
+                + " give --input the folder that holds the dataset folders (--input '" + directory.resolve("My Drop") + "' if " + input
+                + " is one), or rename the folder. Nothing was converted.\n", outcome.err());
+        assertFalse(Files.exists(lake), "nothing may be written");
+    }
+
     @Test
     void anInputThatIsADatasetsOwnFolderIsRefusedBeforeAnythingIsConverted() throws Exception {
         Path sales = Files.createDirectories(directory.resolve("drop/sales/2026/01"));
