@@ -1,5 +1,6 @@
 package dev.medallion.bronze.upload;
 
+import dev.medallion.common.cli.ShellWord;
 import dev.medallion.common.layout.SilverLayout;
 
 import java.io.IOException;
@@ -450,7 +451,7 @@ public final class UploadPlanner {
                 + (subfolders.size() > named ? " and " + (subfolders.size() - named) + " more" : "");
         return Optional.of(folder + " holds no " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES) + " file of its own but folders of them (" + listed
                 + "), which as one PATH would all be one dataset, " + name + " (keys " + name + "/" + subfolders.get(0) + "/…), typed by whichever file"
-                + " is converted first, the others rejected or cut to its columns: if each folder is a dataset, give each as a PATH (" + folder
+                + " is converted first, the others rejected or cut to its columns: if each folder is a dataset, give each as a PATH (" + ShellWord.of(folder.toString())
                 + "/*/); if they are all the files of one dataset, say so with --dataset " + name);
     }
 

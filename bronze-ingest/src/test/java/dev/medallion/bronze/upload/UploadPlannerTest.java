@@ -352,6 +352,19 @@ class UploadPlannerTest {
      * it, typed by whichever file the converter takes first, the others rejected or their columns dropped: the
      * local command takes such a folder's folders as the datasets, so it is the newcomer's first upload.
      */
+    /** The PATHs to give instead are a pattern the shell expands: the folder quoted when its name holds a space, the pattern not. */
+    @Test
+    void aFolderOfDatasetFoldersWithASpaceInItsPathIsQuotedInThePathsToGive() throws Exception {
+        Path drops = directory.resolve("My Drops");
+        write(drops.resolve("orders/orders.csv"), "order_id,amount\n1,2.5\n");
+        write(drops.resolve("returns/returns.csv"), "return_id,amount\n1,2.5\n");
+
+        assertEquals(drops + " holds no .csv, .csv.gz, .dat file of its own but folders of them (orders/, returns/), which as one PATH would all be one"
+                + " dataset, my_drops (keys my_drops/orders/…), typed by whichever file is converted first, the others rejected or cut to its columns:"
+                + " if each folder is a dataset, give each as a PATH ('" + drops + "'/*/); if they are all the files of one dataset, say so with"
+                + " --dataset my_drops", refusal(planner, drops));
+    }
+
     @Test
     void aFolderOfDatasetFoldersIsRefusedSayingHowToGiveEachOrNameOne() throws Exception {
         Path sampleData = directory.resolve("sample-data");
