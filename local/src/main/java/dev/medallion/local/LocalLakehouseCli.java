@@ -11,6 +11,7 @@ import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.common.text.SpreadsheetNames;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
 import dev.medallion.gold.sql.PartitionBatches;
@@ -288,7 +289,8 @@ public final class LocalLakehouseCli {
             if (files.isEmpty()) {
                 // A file given as --input is taken only by its name's suffix: say so, rather than "under" a file.
                 err.println("error: " + (Files.isDirectory(input) ? "no .csv, .csv.gz or .dat file under " + input
-                        : "--input " + input + " is a file whose name does not end in .csv, .csv.gz or .dat: give a CSV file, or a folder of them"));
+                        : "--input " + input + " is a file whose name does not end in .csv, .csv.gz or .dat: "
+                                + SpreadsheetNames.advice(input.getFileName().toString()).orElse("give a CSV file, or a folder of them")));
                 // A wrong --input, as the usage says.
                 return 2;
             }

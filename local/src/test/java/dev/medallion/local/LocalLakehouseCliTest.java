@@ -1619,6 +1619,15 @@ class LocalLakehouseCliTest {
         assertEquals("error: --input " + directory.resolve("readme.md") + " is a file whose name does not end in .csv, .csv.gz or .dat:"
                 + " give a CSV file, or a folder of them\n", notCsv.err());
 
+        // A workbook renamed to .csv would be rejected as a ZIP archive: it is told to export it.
+        Files.write(directory.resolve("Q3 Report.xlsx"), new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0});
+        Outcome workbook = run("local", "--input", directory.resolve("Q3 Report.xlsx").toString(), "--lake", directory.resolve("lake").toString());
+        assertEquals(2, workbook.exit());
+        assertEquals("error: --input " + directory.resolve("Q3 Report.xlsx") + " is a file whose name does not end in .csv, .csv.gz or .dat: "
+                + "a .xlsx file is a spreadsheet, not CSV text: open it and export each sheet as CSV (in Excel, Save As"
+                + " \"CSV UTF-8 (Comma delimited)\"; its plain \"CSV\" is in the machine's code page, which needs a CSV_ENCODINGS entry),"
+                + " then give the .csv file\n", workbook.err());
+
         Outcome noModels = run("local", "--input", directory.toString(), "--lake", directory.resolve("lake").toString(), "--models", directory.toString());
         assertEquals(2, noModels.exit());
         assertTrue(noModels.err().startsWith("error: --models " + directory + " holds no models.list"), noModels.err());

@@ -2,6 +2,7 @@ package dev.medallion.bronze.upload;
 
 import dev.medallion.common.cli.ShellWord;
 import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.text.SpreadsheetNames;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -255,7 +256,8 @@ public final class UploadPlanner {
             return Optional.empty();
         }
         if (!CsvFiles.hasAcceptedName(file)) {
-            problems.add(file + " is not a CSV file: its name must end in " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES));
+            problems.add(file + " is not a CSV file: its name must end in " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES)
+                    + SpreadsheetNames.advice(file.getFileName().toString()).map(advice -> ": " + advice).orElse(""));
             return Optional.empty();
         }
         Optional<String> name = datasetOf(file, false, problems);

@@ -246,6 +246,17 @@ class UploadPlannerTest {
                 message);
     }
 
+    /** A workbook given by name is told to be exported as CSV: renamed to .csv, it would be refused as a ZIP archive. */
+    @Test
+    void aSpreadsheetGivenByNameIsToldToBeExportedAsCsv() throws Exception {
+        Path workbook = Files.write(directory.resolve("Q3 Report.xlsx"), new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0});
+
+        assertEquals(workbook + " is not a CSV file: its name must end in .csv, .csv.gz, .dat: "
+                + "a .xlsx file is a spreadsheet, not CSV text: open it and export each sheet as CSV (in Excel, Save As"
+                + " \"CSV UTF-8 (Comma delimited)\"; its plain \"CSV\" is in the machine's code page, which needs a CSV_ENCODINGS entry),"
+                + " then give the .csv file", refusal(planner, workbook));
+    }
+
     /** A mainframe export its dataset declares no encoding for: refused before anything is uploaded, its code page named. */
     @Test
     void anUndeclaredEbcdicFileIsRefusedWithItsCodePageToDeclare() throws Exception {

@@ -14,6 +14,7 @@ import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.common.text.EncodingSource;
+import dev.medallion.common.text.SpreadsheetNames;
 import dev.medallion.common.text.UndecodableBytes;
 import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Manifest;
@@ -153,7 +154,8 @@ public final class SilverConverterCli {
             // The function is never invoked for such a key, and the local command refuses such a file: converted here it
             // would be a dataset of its own (README.md into readme_md), its lines quarantined, a contract inferred from them.
             err.println("error: --input " + input + " is a file whose name does not end in " + String.join(", ", SilverConverterHandler.ACCEPTED_SUFFIXES)
-                    .replaceFirst(", (?=[^,]*$)", " or ") + ", which the function is never invoked for: give a CSV file (rename it to end in .csv if it is one)");
+                    .replaceFirst(", (?=[^,]*$)", " or ") + ", which the function is never invoked for: "
+                    + SpreadsheetNames.advice(lowerName).orElse("give a CSV file (rename it to end in .csv if it is one)"));
             return 2;
         }
         Path output = Path.of(line.value("--output").orElseThrow()).toAbsolutePath().normalize();

@@ -739,6 +739,21 @@ class SilverConverterCliTest {
         assertTrue(out().startsWith("converted ORDERS.CSV as dataset orders into "), out());
     }
 
+    /** A workbook renamed to .csv, as the refusal of another name advises, would be rejected as a ZIP archive: it is told to export it. */
+    @Test
+    void aSpreadsheetIsToldToBeExportedAsCsvNotRenamed() throws IOException {
+        Path workbook = Files.write(directory.resolve("Q3 Report.xlsx"), new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0});
+        Path output = directory.resolve("lake");
+
+        assertEquals(2, run("convert", "--input", workbook.toString(), "--output", output.toString()));
+
+        assertEquals("error: --input " + workbook + " is a file whose name does not end in .csv, .csv.gz or .dat, which the function is never invoked for:"
+                + " a .xlsx file is a spreadsheet, not CSV text: open it and export each sheet as CSV (in Excel, Save As"
+                + " \"CSV UTF-8 (Comma delimited)\"; its plain \"CSV\" is in the machine's code page, which needs a CSV_ENCODINGS entry),"
+                + " then give the .csv file\n", err());
+        assertFalse(Files.exists(output), "nothing written");
+    }
+
     /** The exit codes docs/local.md gives, in the help as lakehouse-local.jar's and bronze-ingest's give theirs. */
     @Test
     void theHelpSaysTheExitCodes() {
