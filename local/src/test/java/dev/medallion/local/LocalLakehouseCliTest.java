@@ -606,6 +606,38 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("\nwith_interval: "), "a date plus an interval builds: " + outcome.out());
     }
 
+    /**
+     * DuckDB converts a quoted text among a CASE's results to the type of the others (a number, a date), where Trino
+     * converts none and fails the query ("All CASE results must be the same type"); 'n/a' beside 0 fails locally
+     * too, but only once a row reaches it, saying which value did not convert: refused at the text, with the value to
+     * write; texts beside texts, a text column, or NULL, build.
+     */
+    @Test
+    void aTextAmongACasesResultsBesideANumberIsRefusedAtItsPlace() throws Exception {
+        String elseText = "SELECT CASE WHEN quantity > 1 THEN quantity ELSE '0' END AS units FROM ${silver_database}.sales";
+        String notAvailable = "SELECT CASE WHEN is_online THEN 0 ELSE 'n/a' END AS shown FROM ${silver_database}.sales";
+        String ifText = "SELECT if(is_online, 'yes', 0) AS online FROM ${silver_database}.sales";
+        Path models = salesModels(new TreeMap<>(Map.of("else_text", elseText, "not_available", notAvailable, "if_text", ifText,
+                "case_texts", "SELECT CASE WHEN quantity > 1 THEN 'many' ELSE 'one' END AS how_many, CASE WHEN is_online THEN region ELSE 'n/a' END AS place,"
+                        + " CASE region WHEN 'north' THEN 1 ELSE 0 END AS northern, CASE WHEN is_online THEN NULL ELSE 'shop' END AS shop,"
+                        + " if(is_online, 'yes', 'no') AS online FROM ${silver_database}.sales")));
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which DuckDB converts and Athena (Trino) does not: it converts no text for a CASE's results and fails the query"
+                + " (All CASE results must be the same type); write ";
+        assertEquals(List.of(
+                "error: gold model else_text puts the text '0' beside a number (BIGINT) among a CASE's results at " + models.resolve("else_text.sql") + ":2:"
+                        + (elseText.indexOf("'0'") + 1) + athena + "0 (a number, without quotes), or make every result text (CAST(x AS VARCHAR))",
+                "error: gold model if_text puts the text 'yes' beside a number (INTEGER) among a CASE's results at " + models.resolve("if_text.sql") + ":2:"
+                        + (ifText.indexOf("'yes'") + 1) + athena + "NULL for no number, or make every result text (CAST(x AS VARCHAR))",
+                "error: gold model not_available puts the text 'n/a' beside a number (INTEGER) among a CASE's results at " + models.resolve("not_available.sql") + ":2:"
+                        + (notAvailable.indexOf("'n/a'") + 1) + athena + "NULL for no number, or make every result text (CAST(x AS VARCHAR))"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\ncase_texts: "), "texts beside texts, a text column or NULL build: " + outcome.out());
+    }
+
     /** DuckDB counts count_if into a HUGEINT, as it sums; the advice is count_if's own, not SUM's. */
     @Test
     void aCountIfColumnOfDuckDbsHugeintIsToldToCastCountIf() throws Exception {

@@ -6,9 +6,11 @@ import io.trino.sql.tree.CoalesceExpression;
 import io.trino.sql.tree.ComparisonExpression;
 import io.trino.sql.tree.DefaultTraversalVisitor;
 import io.trino.sql.tree.Expression;
+import io.trino.sql.tree.IfExpression;
 import io.trino.sql.tree.InListExpression;
 import io.trino.sql.tree.InPredicate;
 import io.trino.sql.tree.Node;
+import io.trino.sql.tree.SearchedCaseExpression;
 import io.trino.sql.tree.NodeLocation;
 import io.trino.sql.tree.SimpleCaseExpression;
 import io.trino.sql.tree.Statement;
@@ -44,7 +46,12 @@ import static java.util.Objects.requireNonNull;
  * type}: github.com/trinodb/trino/issues/24017); and a text a simple CASE matches ({@code CASE customer_id WHEN '42'}),
  * which DuckDB compares by equality, converting even a typed text, so its probe makes the CASE's operand
  * {@code coalesce((operand), CAST('42' AS VARCHAR))}, refused on the same message when the operand is not text, where
- * Trino fails the query ({@code CASE operand type does not match WHEN clause operand type}).
+ * Trino fails the query ({@code CASE operand type does not match WHEN clause operand type}). And a text among a CASE's
+ * results, or an IF's, beside results of another type ({@code CASE WHEN … THEN quantity ELSE '0' END}), which DuckDB
+ * converts to the others' type (so {@code THEN 0 ELSE 'n/a'} fails locally only once a row reaches the text, on a
+ * conversion error), where Trino converts none and fails the query ({@code All CASE results must be the same type or
+ * coercible to a common type}, ExpressionAnalyzer's coerceToSingleType): its probe types the text, which DuckDB then
+ * refuses to mix ({@code Cannot mix values of type VARCHAR and BIGINT in CASE expression}).
  *
  * @param literal the text as written, quotes included ({@code '2026-03-01'})
  * @param value the text's value
@@ -56,15 +63,18 @@ import static java.util.Objects.requireNonNull;
 record TextComparison(String literal, String value, int line, int column, String probe, Use use) {
     /** DuckDB's refusal of a typed text compared with another type, in either order, or mixed in a BETWEEN or a COALESCE. */
     private static final Pattern NOT_TEXT = Pattern.compile(
-            "Cannot (?:compare|mix) values of type (.+?) and (?:type )?(.+?)(?: in (?:BETWEEN clause|COALESCE operator))? - an explicit cast is required");
+            "Cannot (?:compare|mix) values of type (.+?) and (?:type )?(.+?)(?: in (?:BETWEEN clause|COALESCE operator|CASE expression))? - an explicit cast is required");
     static final Pattern NUMBER = Pattern.compile("(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|DOUBLE|FLOAT|REAL|DECIMAL.*)");
     private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?");
+    private static final Pattern NUMERAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
     /** Where a text is, which says what Athena fails on and what else to write. */
     enum Use {
         COMPARED("compares", "a comparison", "Cannot apply operator, or IN value and list items must be the same type", "compare text with text"),
         CASE_MATCHED("compares", "a comparison", "CASE operand type does not match WHEN clause operand type", "compare text with text"),
-        COALESCED("coalesces", "a COALESCE", "All COALESCE operands must be the same type", "make every operand text");
+        COALESCED("coalesces", "a COALESCE", "All COALESCE operands must be the same type", "make every operand text"),
+        CASE_RESULT("puts", "a CASE's results", "All CASE results must be the same type", "make every result text");
 
         private final String verb;
         private final String where;
@@ -158,7 +168,35 @@ record TextComparison(String literal, String value, int line, int column, String
             }
 
             @Override
+            protected Void visitSearchedCaseExpression(SearchedCaseExpression node, Void context) {
+                results(node.getWhenClauses(), node.getDefaultValue());
+                return super.visitSearchedCaseExpression(node, context);
+            }
+
+            @Override
+            protected Void visitIfExpression(IfExpression node, Void context) {
+                for (Expression result : node.getFalseValue().map(value -> List.of(node.getTrueValue(), value)).orElse(List.of(node.getTrueValue()))) {
+                    if (result instanceof StringLiteral text) {
+                        probe(text, Use.CASE_RESULT).ifPresent(comparisons::add);
+                    }
+                }
+                return super.visitIfExpression(node, context);
+            }
+
+            /** Each text among a CASE's results: the THEN values and the ELSE. */
+            private void results(List<WhenClause> clauses, Optional<Expression> otherwise) {
+                List<Expression> results = new ArrayList<>(clauses.stream().map(WhenClause::getResult).toList());
+                otherwise.ifPresent(results::add);
+                for (Expression result : results) {
+                    if (result instanceof StringLiteral text) {
+                        probe(text, Use.CASE_RESULT).ifPresent(comparisons::add);
+                    }
+                }
+            }
+
+            @Override
             protected Void visitSimpleCaseExpression(SimpleCaseExpression node, Void context) {
+                results(node.getWhenClauses(), node.getDefaultValue());
                 // The operand is written between the CASE, the node's place, and the first WHEN, its clause's place.
                 Optional<Integer> operandStart = lines.offset(node).filter(at -> select.regionMatches(true, at, "CASE", 0, 4)).map(at -> at + 4);
                 Optional<Integer> operandEnd = node.getWhenClauses().isEmpty() ? Optional.empty() : lines.offset(node.getWhenClauses().get(0));
@@ -206,8 +244,9 @@ record TextComparison(String literal, String value, int line, int column, String
         if (!refused.find()) {
             return Optional.empty();
         }
-        String first = refused.group(1).strip();
-        String second = refused.group(2).strip();
+        // DuckDB names a literal's type by its kind (INTEGER_LITERAL, STRING_LITERAL) before it is bound to another.
+        String first = refused.group(1).strip().replaceFirst("_LITERAL$", "").replace("STRING", "VARCHAR");
+        String second = refused.group(2).strip().replaceFirst("_LITERAL$", "").replace("STRING", "VARCHAR");
         return first.equals("VARCHAR") == second.equals("VARCHAR") ? Optional.empty() : Optional.of(first.equals("VARCHAR") ? second : first);
     }
 
@@ -215,27 +254,31 @@ record TextComparison(String literal, String value, int line, int column, String
     String problem(String type, GoldModel model) {
         String kind;
         String instead;
+        // Among a CASE's results a text that is no value of the type ('n/a' beside numbers) stands for none: NULL is in every type.
+        boolean result = use == Use.CASE_RESULT;
         if (type.startsWith("TIMESTAMP")) {
             kind = "a timestamp";
-            instead = "TIMESTAMP '" + value.replace("'", "''") + (DAY.matcher(value).matches() ? " 00:00:00" : "") + "' (a literal of the timestamp's type)";
+            instead = result && !TIMESTAMP.matcher(value).matches() ? "NULL for no timestamp"
+                    : "TIMESTAMP '" + value.replace("'", "''") + (DAY.matcher(value).matches() ? " 00:00:00" : "") + "' (a literal of the timestamp's type)";
         }
         else if (type.equals("DATE")) {
             kind = "a date";
-            instead = "DATE " + literal + " (a literal of the date's type)";
+            instead = result && !DAY.matcher(value).matches() ? "NULL for no date" : "DATE " + literal + " (a literal of the date's type)";
         }
         else if (NUMBER.matcher(type).matches()) {
             kind = "a number (" + type + ")";
-            instead = value.strip() + " (a number, without quotes)";
+            instead = result && !NUMERAL.matcher(value.strip()).matches() ? "NULL for no number" : value.strip() + " (a number, without quotes)";
         }
         else if (type.equals("BOOLEAN")) {
             kind = "a boolean";
-            instead = value.strip().toLowerCase(Locale.ROOT) + " (true or false, without quotes)";
+            instead = result && !value.strip().matches("(?i)true|false") ? "NULL for no boolean" : value.strip().toLowerCase(Locale.ROOT) + " (true or false, without quotes)";
         }
         else {
             kind = "a " + type;
             instead = "CAST(" + literal + " AS " + type + ")";
         }
-        return use.verb + " " + kind + " with the text " + literal + " at " + model.position(line, column)
+        String done = result ? use.verb + " the text " + literal + " beside " + kind + " among a CASE's results" : use.verb + " " + kind + " with the text " + literal;
+        return done + " at " + model.position(line, column)
                 + ", which DuckDB converts and Athena (Trino) does not: it converts no text for " + use.where + " and fails the query"
                 + " (" + use.athenaError + "); write " + instead + ", or " + use.asText + " (CAST(x AS VARCHAR))";
     }
