@@ -588,7 +588,7 @@ class LocalLakehouseCliTest {
         Files.writeString(models.resolve("next_day.sql"), "-- sources: customers\n" + nextDay + "\n");
         Files.writeString(models.resolve("week_before.sql"), "-- sources: customers\n" + weekBefore + "\n");
         Files.writeString(models.resolve("with_interval.sql"), "-- sources: customers\n"
-                + "SELECT customer_id + 1 AS next_id, CAST(signup_date + INTERVAL '1' DAY AS DATE) AS next_day, signup_date - INTERVAL '7' DAY AS week_before"
+                + "SELECT customer_id + 1 AS next_id, CAST(signup_date + INTERVAL '1' DAY AS DATE) AS next_day, CAST(signup_date - INTERVAL '7' DAY AS DATE) AS week_before"
                 + " FROM ${silver_database}.customers\n");
 
         Outcome outcome = runModels(models);
@@ -604,6 +604,118 @@ class LocalLakehouseCliTest {
                         + athena.formatted("-") + "CAST(x - INTERVAL '7' DAY AS DATE)" + cast),
                 errors(outcome), outcome.err());
         assertTrue(outcome.out().contains("\nwith_interval: "), "a date plus an interval builds: " + outcome.out());
+    }
+
+    /**
+     * DuckDB adds a number column to a date as days, as it adds a literal; Trino adds only an interval to a date ("Cannot
+     * apply operator: date + integer"): refused at the operator, in either order, with the interval to write; the
+     * interval times the number, in CAST(... AS DATE), and a number plus a number, build.
+     */
+    @Test
+    void aNumberColumnAddedToADateIsRefusedWithTheIntervalToWrite() throws Exception {
+        Path models = models("due", "days_first", "with_interval_times_days");
+        String with = "WITH c AS (SELECT customer_id, signup_date, 30 AS days FROM ${silver_database}.customers) ";
+        String due = with + "SELECT customer_id, signup_date - (days * 2) AS due FROM c";
+        String daysFirst = with + "SELECT customer_id, days + signup_date AS due FROM c";
+        Files.writeString(models.resolve("due.sql"), "-- sources: customers\n" + due + "\n");
+        Files.writeString(models.resolve("days_first.sql"), "-- sources: customers\n" + daysFirst + "\n");
+        Files.writeString(models.resolve("with_interval_times_days.sql"), "-- sources: customers\n" + with
+                + "SELECT customer_id + days AS later_id, CAST(signup_date + days * INTERVAL '1' DAY AS DATE) AS due, signup_date - INTERVAL '7' DAY < signup_date AS earlier"
+                + " FROM c\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which DuckDB counts in days and Athena (Trino) refuses: it adds to a date, or subtracts from one, only an interval"
+                + " (Cannot apply operator: date %s integer); write ";
+        String cast = " (an interval, in CAST(... AS DATE) since DuckDB makes a date plus an interval a TIMESTAMP, where Athena keeps a DATE)";
+        assertEquals(List.of(
+                "error: gold model due subtracts the number (days * 2) (INTEGER) from a date at " + models.resolve("due.sql") + ":2:"
+                        + (due.indexOf(" - ") + 2) + athena.formatted("-") + "CAST(x - (days * 2) * INTERVAL '1' DAY AS DATE)" + cast,
+                "error: gold model days_first adds the number days (INTEGER) to a date at " + models.resolve("days_first.sql") + ":2:"
+                        + (daysFirst.indexOf("+") + 1) + athena.formatted("+") + "CAST(x + days * INTERVAL '1' DAY AS DATE)" + cast),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nwith_interval_times_days: "), "an interval times the number builds: " + outcome.out());
+    }
+
+    /**
+     * Trino adds to a date only whole days, months or years: an interval of hours, minutes or seconds fails the query
+     * ("Cannot add hour, minutes or seconds to a date"), where DuckDB makes the date a TIMESTAMP at that hour: refused
+     * at the operator, saying to make the date a timestamp first; a timestamp plus hours, and a date plus days compared
+     * with a date, build.
+     */
+    @Test
+    void hoursAddedToADateAreRefusedAtTheOperator() throws Exception {
+        Path models = models("an_hour_later", "hours_on_timestamps");
+        String hourLater = "SELECT customer_id, signup_date + INTERVAL '1' HOUR AS later FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("an_hour_later.sql"), "-- sources: customers\n" + hourLater + "\n");
+        Files.writeString(models.resolve("hours_on_timestamps.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, CAST(signup_date AS TIMESTAMP) + INTERVAL '1' HOUR AS later FROM ${silver_database}.customers"
+                + " WHERE signup_date + INTERVAL '1' DAY > DATE '2020-01-01'\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model an_hour_later adds INTERVAL '1' HOUR to a date at " + models.resolve("an_hour_later.sql") + ":2:" + (hourLater.indexOf("+") + 1)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(x AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nhours_on_timestamps: "), "hours added to a timestamp build: " + outcome.out());
+    }
+
+    /**
+     * A date plus whole days, months or years is a TIMESTAMP in DuckDB and a DATE in Athena (Trino): as a column of the
+     * table it would be another type, with other values (2026-01-02 00:00:00), locally: refused at the operator, saying
+     * to write CAST(... AS DATE); where the answer is the same (compared with a date, inside CAST or year(), in a WITH
+     * query whose column is cast) it builds.
+     */
+    @Test
+    void aDatePlusAnIntervalAsAColumnIsToldToCastItToDate() throws Exception {
+        Path models = models("next_day", "same_answer");
+        String nextDay = "SELECT customer_id, (signup_date + INTERVAL '1' DAY) AS next_day FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("next_day.sql"), "-- sources: customers\n" + nextDay + "\n");
+        Files.writeString(models.resolve("same_answer.sql"), "-- sources: customers\n"
+                + "WITH c AS (SELECT customer_id, signup_date, signup_date + INTERVAL '1' MONTH AS next_month FROM ${silver_database}.customers)"
+                + " SELECT customer_id, CAST(next_month AS DATE) AS next_month, CAST(signup_date + INTERVAL '1' DAY AS DATE) AS next_day,"
+                + " year(signup_date + INTERVAL '1' YEAR) AS year_after FROM c WHERE signup_date + INTERVAL '24' HOUR > DATE '2020-01-01'\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model next_day adds INTERVAL '1' DAY to a date for a column of the table at " + models.resolve("next_day.sql") + ":2:"
+                        + (nextDay.indexOf("+") + 1) + ", which DuckDB makes a TIMESTAMP (2026-01-02 00:00:00) and Athena (Trino) keeps a DATE (2026-01-02),"
+                        + " so the column's type, its values and its partition folders would differ from Athena's; write CAST(x + INTERVAL '1' DAY AS DATE), a DATE in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nsame_answer: "), "a date plus an interval where the answer is the same builds: " + outcome.out());
+    }
+
+    /**
+     * DuckDB's concat turns a number into text, as its || does; Trino's concat takes only text (or arrays) and fails the
+     * query ("Unexpected parameters (varchar, integer) for function concat"): refused at the argument, naming its type
+     * and the CAST to write; concat of text, of a number cast to text, and of arrays, builds.
+     */
+    @Test
+    void aNumberPassedToConcatIsRefusedAtTheArgument() throws Exception {
+        String column = "SELECT concat(region, '-', customer_id) AS label FROM ${silver_database}.sales";
+        String literal = "SELECT transaction_id, CONCAT('a', 1) AS label FROM ${silver_database}.sales";
+        Path models = salesModels(new TreeMap<>(Map.of("concat_column", column, "concat_literal", literal,
+                "concat_text", "SELECT concat(region, CAST(customer_id AS VARCHAR)) AS label, concat(region, '-', note) AS both_text,"
+                        + " concat(ARRAY[1], ARRAY[quantity]) AS numbers FROM ${silver_database}.sales")));
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which DuckDB turns into text and Athena (Trino) does not: its concat takes only text (or arrays) and fails the query"
+                + " (Unexpected parameters for function concat); write CAST(x AS VARCHAR) for the ";
+        assertEquals(List.of(
+                "error: gold model concat_column passes a number (BIGINT) to concat at " + models.resolve("concat_column.sql") + ":2:"
+                        + (column.indexOf("customer_id") + 1) + athena + "number",
+                "error: gold model concat_literal passes a number (INTEGER) to concat at " + models.resolve("concat_literal.sql") + ":2:"
+                        + (literal.indexOf("1)") + 1) + athena + "number"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nconcat_text: "), "concat of text, or of arrays, builds: " + outcome.out());
     }
 
     /**

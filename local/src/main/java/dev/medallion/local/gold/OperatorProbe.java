@@ -1,16 +1,22 @@
 package dev.medallion.local.gold;
 
 import dev.medallion.gold.model.GoldModel;
-import io.trino.sql.tree.ArithmeticBinaryExpression;
+import io.trino.grammar.sql.SqlBaseBaseListener;
+import io.trino.grammar.sql.SqlBaseLexer;
+import io.trino.grammar.sql.SqlBaseParser;
 import io.trino.sql.tree.DefaultTraversalVisitor;
-import io.trino.sql.tree.Expression;
 import io.trino.sql.tree.FunctionCall;
-import io.trino.sql.tree.LongLiteral;
 import io.trino.sql.tree.Statement;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.tree.ParseTree;
+import org.antlr.v4.runtime.tree.ParseTreeWalker;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,7 +24,8 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * An operator DuckDB applies to operands Athena (Trino) refuses for it, and the SELECT that tells the operands' types:
+ * An operator, or a concat call, DuckDB applies to operands Athena (Trino) refuses for it, and the SELECT that tells the
+ * operands' types:
  * <ul>
  * <li>{@code ||} joining text with a number, a date or a boolean ({@code region || customer_id}, {@code 'a' || 1}), which
  * DuckDB turns into text, where Trino's {@code ||}, its concat, takes only text, varbinary or arrays and fails the query
@@ -26,34 +33,57 @@ import static java.util.Objects.requireNonNull;
  * signatures). The probe is the SELECT with this one {@code ||} made {@code ^@}, DuckDB's starts_with, which binds
  * VARCHAR and VARCHAR only and is an operator of the same precedence and grouping as {@code ||} in DuckDB's grammar, so
  * its operands are the same; DuckDB's refusal names their types.</li>
- * <li>a date plus or minus an integer ({@code signup_date + 1}), which DuckDB counts in days, where Trino adds to a date,
- * or subtracts from one, only an interval (DateTimeOperators in github.com/trinodb/trino: date and interval day to
- * second or year to month, no integer), and fails the query ({@code Cannot apply operator: date + integer}). Only a
- * literal integer is probed: the probe is the SELECT with it made {@code CAST(1 AS VARCHAR)}, which DuckDB adds to
- * nothing, and its refusal names the other operand's type.</li>
+ * <li>an argument of {@code concat(...)} written as a call that is a number, a date or a boolean
+ * ({@code concat(region, '-', customer_id)}), for the same reason: the concat the parser makes of {@code ||} is the one
+ * written. DuckDB refuses to concatenate an array with an element, so a model DuckDB prepared concatenates either arrays
+ * (which Trino's concat takes too) or other values. The probe is the SELECT with that argument made
+ * {@code ((argument) ^@ (''))}.</li>
+ * <li>a date plus or minus a number ({@code signup_date + 1}, {@code signup_date + days}), which DuckDB counts in days,
+ * where Trino adds to a date, or subtracts from one, only an interval (DateTimeOperators in github.com/trinodb/trino:
+ * date and interval day to second or year to month, no integer), and fails the query ({@code Cannot apply operator:
+ * date + integer}); and a date plus or minus an interval literal of hours, minutes or seconds that is not whole days
+ * ({@code signup_date + INTERVAL '1' HOUR}), which DuckDB makes a TIMESTAMP at that hour and Trino refuses when it runs
+ * ({@code Cannot add hour, minutes or seconds to a date}, DateTimeOperators.datePlusIntervalDayToSecond). The probe is
+ * the SELECT with the operation {@code l + r} made {@code ((l) ^@ (r))}: its operands are found in Trino's own parse
+ * tree (its grammar's contexts, which know where each operand starts and ends, where the syntax tree knows only where
+ * the operator is), and DuckDB's refusal names both types.</li>
+ * <li>a date plus or minus whole days, months or years ({@code signup_date + INTERVAL '1' DAY}) that is a column of the
+ * table as it stands: DuckDB makes it a TIMESTAMP ({@code 2026-01-02 00:00:00}), Trino a DATE (datePlusIntervalDayToSecond
+ * returns a date), so the local table's column has another type, and other values and partition folders, than Athena's.
+ * Elsewhere (compared with a date, inside {@code CAST(... AS DATE)}, {@code year(...)}) both give the same answer, and it
+ * is left alone.</li>
  * </ul>
  * Prepared, not run, a probe fails on that refusal exactly when the types are those Athena refuses; a probe failing
  * otherwise says nothing of the model.
  *
- * @param operator {@code ||}, {@code +} or {@code -}
- * @param number the literal integer added or subtracted, as written; empty for {@code ||}
- * @param line the operator's line in the SELECT, from 1
- * @param column the operator's column on that line, from 1
+ * @param operator {@code ||}, {@code +}, {@code -} or {@code concat}
+ * @param left the left operand as written, for {@code +} and {@code -}; empty otherwise
+ * @param right the right operand as written, for {@code +} and {@code -}, or the argument of concat; empty for {@code ||}
+ * @param line the operator's line in the SELECT, from 1 (for concat, the argument's)
+ * @param column the operator's column on that line, from 1 (for concat, the argument's)
  * @param probe the model's SELECT, with {@link GoldModel#SILVER_DATABASE} still in it, made to fail on the operands' types
+ * @param tableColumn whether the operation is the whole of a column of the final SELECT, so of the table (parentheses and an
+ * alias aside): a date plus whole days there is a TIMESTAMP column locally and a DATE column in Athena
  */
-record OperatorProbe(String operator, String number, int line, int column, String probe) {
-    /** DuckDB's refusal of the probe's ^@, + or -, naming the operands' types. */
-    private static final Pattern NO_FUNCTION = Pattern.compile("No function matches the given name and argument types '(\\^@|\\+|-)\\((.*)\\)'");
+record OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn) {
+    /** DuckDB's refusal of the probe's ^@, naming the operands' types. */
+    private static final Pattern NO_FUNCTION = Pattern.compile("No function matches the given name and argument types '\\^@\\((.*)\\)'");
+    private static final Pattern INTEGER = Pattern.compile("U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?");
+    /** An interval literal of one field shorter than a day, which Trino adds to a date only as whole days. */
+    private static final Pattern SUB_DAY_INTERVAL = Pattern.compile("(?i)INTERVAL\\s*'\\s*([+-]?\\d{1,9})\\s*'\\s*(HOUR|MINUTE|SECOND)");
+    /** A schema name as long as the placeholder, so that places in the parsed SELECT are places in the model's. */
+    private static final String SAME_LENGTH_SCHEMA = "silver" + "_".repeat(GoldModel.SILVER_DATABASE.length() - "silver".length());
 
     OperatorProbe {
         requireNonNull(operator, "operator is null");
-        requireNonNull(number, "number is null");
+        requireNonNull(left, "left is null");
+        requireNonNull(right, "right is null");
         requireNonNull(probe, "probe is null");
     }
 
     /**
-     * Every || and every integer literal added to or subtracted from something, in the order of the SELECT.
-     * {@code statement} is {@code select} as parsed, with a schema name as long as the placeholder.
+     * Every ||, every + and - and every argument of a concat call, in the order of the SELECT. {@code statement} is
+     * {@code select} as parsed, with a schema name as long as the placeholder.
      */
     static List<OperatorProbe> in(String select, Statement statement) {
         requireNonNull(select, "select is null");
@@ -62,37 +92,95 @@ record OperatorProbe(String operator, String number, int line, int column, Strin
         new DefaultTraversalVisitor<Void>() {
             @Override
             protected Void visitFunctionCall(FunctionCall node, Void context) {
-                // The parser reads a || b as concat(a, b), placed at the ||; a concat(...) written as a call is left alone.
-                lines.offset(node).filter(at -> select.startsWith("||", at)).ifPresent(at -> probes.add(new OperatorProbe("||", "",
-                        TextComparison.lineOf(node), TextComparison.columnOf(node), TextComparison.apply(select, List.of(new TextComparison.Edit(at, at + 2, "^@"))))));
+                // The parser reads a || b as concat(a, b), placed at the ||; a concat(...) written as a call is probed below.
+                lines.offset(node).filter(at -> select.startsWith("||", at)).ifPresent(at -> probes.add(new OperatorProbe("||", "", "",
+                        TextComparison.lineOf(node), TextComparison.columnOf(node), TextComparison.apply(select, List.of(new TextComparison.Edit(at, at + 2, "^@"))), false)));
                 return super.visitFunctionCall(node, context);
+            }
+        }.process(statement, null);
+        probes.addAll(inParseTree(select));
+        probes.sort(Comparator.comparingInt(OperatorProbe::line).thenComparingInt(OperatorProbe::column));
+        return probes;
+    }
+
+    /** The + and - operations and concat arguments, from Trino's parse tree of the SELECT; none if it does not parse. */
+    private static List<OperatorProbe> inParseTree(String select) {
+        SqlBaseLexer lexer = new SqlBaseLexer(CharStreams.fromString(select.replace(GoldModel.SILVER_DATABASE, SAME_LENGTH_SCHEMA)));
+        lexer.removeErrorListeners();
+        SqlBaseParser parser = new SqlBaseParser(new CommonTokenStream(lexer));
+        parser.removeErrorListeners();
+        ParseTree tree = parser.singleStatement();
+        if (parser.getNumberOfSyntaxErrors() > 0) {
+            // The model parsed with Trino's parser before it came here; a tree with errors would place nothing right.
+            return List.of();
+        }
+        List<OperatorProbe> probes = new ArrayList<>();
+        ParseTreeWalker.DEFAULT.walk(new SqlBaseBaseListener() {
+            @Override
+            public void enterArithmeticBinary(SqlBaseParser.ArithmeticBinaryContext context) {
+                int type = context.operator.getType();
+                if (type != SqlBaseLexer.PLUS && type != SqlBaseLexer.MINUS) {
+                    return;
+                }
+                int start = offset(select, context.left.start.getStartIndex());
+                int end = offset(select, context.right.stop.getStopIndex() + 1);
+                String left = text(select, context.left);
+                String right = text(select, context.right);
+                probes.add(new OperatorProbe(type == SqlBaseLexer.PLUS ? "+" : "-", left, right, context.operator.getLine(),
+                        context.operator.getCharPositionInLine() + 1,
+                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), isTableColumn(context)));
             }
 
             @Override
-            protected Void visitArithmeticBinary(ArithmeticBinaryExpression node, Void context) {
-                String operator = switch (node.getOperator()) {
-                    case ADD -> "+";
-                    case SUBTRACT -> "-";
-                    default -> "";
-                };
-                if (!operator.isEmpty()) {
-                    for (Expression operand : List.of(node.getLeft(), node.getRight())) {
-                        if (operand instanceof LongLiteral) {
-                            Optional<Integer> start = lines.offset(operand);
-                            Optional<Integer> end = start.map(at -> endOfNumber(select, at)).filter(at -> at > start.get());
-                            if (end.isPresent()) {
-                                String written = select.substring(start.get(), end.get());
-                                probes.add(new OperatorProbe(operator, written, TextComparison.lineOf(node), TextComparison.columnOf(node),
-                                        TextComparison.apply(select, List.of(new TextComparison.Edit(start.get(), end.get(), "CAST(" + written + " AS VARCHAR)")))));
-                            }
-                        }
-                    }
+            public void enterFunctionCall(SqlBaseParser.FunctionCallContext context) {
+                List<SqlBaseParser.IdentifierContext> name = context.qualifiedName().identifier();
+                boolean concat = name.size() == 1 && name.get(0).getText().replace("\"", "").toLowerCase(Locale.ROOT).equals("concat");
+                if (!concat || context.ASTERISK() != null || context.over() != null || context.filter() != null || context.ORDER() != null) {
+                    return;
                 }
-                return super.visitArithmeticBinary(node, context);
+                for (SqlBaseParser.ExpressionContext argument : context.expression()) {
+                    int start = offset(select, argument.start.getStartIndex());
+                    int end = offset(select, argument.stop.getStopIndex() + 1);
+                    String written = text(select, argument);
+                    // A new line before each closing parenthesis, in case the argument ends in a -- comment.
+                    probes.add(new OperatorProbe("concat", "", written, argument.start.getLine(), argument.start.getCharPositionInLine() + 1,
+                            TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), false));
+                }
             }
-        }.process(statement, null);
-        probes.sort(Comparator.comparingInt(OperatorProbe::line).thenComparingInt(OperatorProbe::column));
+        }, tree);
         return probes;
+    }
+
+    /**
+     * Whether the expression is the whole of a column of the final SELECT: between it and its select item only
+     * parentheses, and that item in the query the statement is (no WITH query's or subquery's).
+     */
+    private static boolean isTableColumn(ParserRuleContext expression) {
+        ParserRuleContext context = expression.getParent();
+        while (context instanceof SqlBaseParser.ExpressionContext || context instanceof SqlBaseParser.ValueExpressionDefaultContext
+                || context instanceof SqlBaseParser.ParenthesizedExpressionContext
+                || context instanceof SqlBaseParser.PredicatedContext predicated && predicated.predicate() == null) {
+            context = context.getParent();
+        }
+        if (!(context instanceof SqlBaseParser.SelectSingleContext)) {
+            return false;
+        }
+        int queries = 0;
+        for (ParserRuleContext outer = context; outer != null; outer = outer.getParent()) {
+            if (outer instanceof SqlBaseParser.QueryContext) {
+                queries++;
+            }
+        }
+        return queries == 1;
+    }
+
+    private static String text(String select, ParserRuleContext context) {
+        return select.substring(offset(select, context.start.getStartIndex()), offset(select, context.stop.getStopIndex() + 1));
+    }
+
+    /** The offset in the SELECT's chars of ANTLR's index, which counts code points. */
+    private static int offset(String select, int codePoints) {
+        return select.offsetByCodePoints(0, codePoints);
     }
 
     /** The probe, with the silver schema's name in place of the placeholder, as {@link GoldModel#select(String)} gives the SELECT. */
@@ -106,30 +194,77 @@ record OperatorProbe(String operator, String number, int line, int column, Strin
         if (!refused.find()) {
             return Optional.empty();
         }
-        List<String> types = arguments(refused.group(2));
+        List<String> types = arguments(refused.group(1));
         if (types.size() != 2) {
             return Optional.empty();
         }
         String at = " at " + model.position(line, column);
-        if (operator.equals("||") && refused.group(1).equals("^@")) {
+        if (operator.equals("||") || operator.equals("concat")) {
             if (types.stream().anyMatch(type -> type.endsWith("]"))) {
                 // An array joined with an element or an array: Trino's concat takes those too.
                 return Optional.empty();
             }
-            return types.stream().map(OperatorProbe::notText).flatMap(Optional::stream).findFirst()
-                    .map(kind -> "joins " + kind.description() + " to text with ||" + at
-                            + ", which DuckDB turns into text and Athena (Trino) does not: its || joins only text (or arrays) and fails the query"
-                            + " (Unexpected parameters for function concat); write CAST(x AS VARCHAR) for the " + kind.noun());
+            List<String> operands = operator.equals("concat") ? types.subList(0, 1) : types;
+            return operands.stream().map(OperatorProbe::notText).flatMap(Optional::stream).findFirst()
+                    .map(kind -> operator.equals("concat")
+                            ? "passes " + kind.description() + " to concat" + at
+                                    + ", which DuckDB turns into text and Athena (Trino) does not: its concat takes only text (or arrays) and fails the query"
+                                    + " (Unexpected parameters for function concat); write CAST(x AS VARCHAR) for the " + kind.noun()
+                            : "joins " + kind.description() + " to text with ||" + at
+                                    + ", which DuckDB turns into text and Athena (Trino) does not: its || joins only text (or arrays) and fails the query"
+                                    + " (Unexpected parameters for function concat); write CAST(x AS VARCHAR) for the " + kind.noun());
         }
-        boolean dateFirst = types.get(0).equals("DATE") && types.get(1).equals("VARCHAR");
-        boolean dateSecond = types.get(0).equals("VARCHAR") && types.get(1).equals("DATE");
-        if (operator.equals(refused.group(1)) && (dateFirst || dateSecond && operator.equals("+"))) {
-            String done = operator.equals("+") ? "adds the number " + number + " to a date" : "subtracts the number " + number + " from a date";
+        String leftType = types.get(0);
+        String rightType = types.get(1);
+        boolean dateFirst = leftType.equals("DATE") && isInteger(rightType);
+        boolean dateSecond = isInteger(leftType) && rightType.equals("DATE") && operator.equals("+");
+        if (dateFirst || dateSecond) {
+            String type = dateFirst ? rightType : leftType;
+            String number = dateFirst ? right : left;
+            // DuckDB names a literal's type by its kind (INTEGER_LITERAL): a literal is written as the interval's count.
+            boolean literal = type.endsWith("_LITERAL");
+            String named = literal ? number : number + " (" + type + ")";
+            String interval = literal ? "INTERVAL '" + number + "' DAY" : number + " * INTERVAL '1' DAY";
+            String done = operator.equals("+") ? "adds the number " + named + " to a date" : "subtracts the number " + named + " from a date";
             return Optional.of(done + at + ", which DuckDB counts in days and Athena (Trino) refuses: it adds to a date, or subtracts from one, only an interval"
-                    + " (Cannot apply operator: date " + operator + " integer); write CAST(x " + operator + " INTERVAL '" + number + "' DAY AS DATE)"
+                    + " (Cannot apply operator: date " + operator + " integer); write CAST(x " + operator + " " + interval + " AS DATE)"
                     + " (an interval, in CAST(... AS DATE) since DuckDB makes a date plus an interval a TIMESTAMP, where Athena keeps a DATE)");
         }
+        boolean intervalSecond = leftType.equals("DATE") && rightType.equals("INTERVAL");
+        boolean intervalFirst = leftType.equals("INTERVAL") && rightType.equals("DATE") && operator.equals("+");
+        String interval = intervalSecond ? right : left;
+        if (!intervalSecond && !intervalFirst) {
+            return Optional.empty();
+        }
+        Matcher subDay = SUB_DAY_INTERVAL.matcher(interval.strip());
+        if (subDay.matches() && !wholeDays(Long.parseLong(subDay.group(1)), subDay.group(2))) {
+            boolean adds = operator.equals("+");
+            return Optional.of((adds ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date") + at
+                    + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it " + (adds ? "adds to" : "subtracts from")
+                    + " a date only days, months or years and fails the query (Cannot " + (adds ? "add hour, minutes or seconds to" : "subtract hour, minutes or seconds from")
+                    + " a date); write CAST(x AS TIMESTAMP) " + operator + " " + interval + ", a timestamp in both");
+        }
+        if (tableColumn) {
+            String written = intervalSecond ? "x " + operator + " " + interval : interval + " + x";
+            return Optional.of((operator.equals("+") ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date") + " for a column of the table" + at
+                    + ", which DuckDB makes a TIMESTAMP (2026-01-02 00:00:00) and Athena (Trino) keeps a DATE (2026-01-02), so the column's type, its values"
+                    + " and its partition folders would differ from Athena's; write CAST(" + written + " AS DATE), a DATE in both");
+        }
         return Optional.empty();
+    }
+
+    private static boolean isInteger(String duckDbType) {
+        return INTEGER.matcher(duckDbType.replaceFirst("_LITERAL$", "")).matches();
+    }
+
+    /** Whether so many hours, minutes or seconds are whole days, which Trino adds to a date. */
+    private static boolean wholeDays(long count, String unit) {
+        long perDay = switch (unit.toUpperCase(Locale.ROOT)) {
+            case "HOUR" -> 24;
+            case "MINUTE" -> 24 * 60;
+            default -> 24 * 60 * 60;
+        };
+        return count % perDay == 0;
     }
 
     private record Kind(String description, String noun) {}
@@ -173,14 +308,5 @@ record OperatorProbe(String operator, String number, int line, int column, Strin
         }
         types.add(list.substring(start).strip());
         return types;
-    }
-
-    /** Where an integer literal starting at {@code start} ends: its digits, letters (0x1F) and underscores (1_000). */
-    private static int endOfNumber(String sql, int start) {
-        int i = start;
-        while (i < sql.length() && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
-            i++;
-        }
-        return i;
     }
 }
