@@ -692,6 +692,31 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * date_trunc of a DATE is a TIMESTAMP in DuckDB and a DATE in Athena (Trino's date_trunc(unit, x) is of x's type): as
+     * a column of the table it would be another type, with other values, locally: refused at the call, saying to write
+     * CAST(... AS DATE); of a timestamp, in a CAST, or compared, it builds.
+     */
+    @Test
+    void aTruncatedDateAsAColumnIsToldToCastItToDate() throws Exception {
+        Path models = models("signup_month", "months_alike");
+        String signupMonth = "SELECT customer_id, date_trunc('month', signup_date) AS signup_month FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("signup_month.sql"), "-- sources: customers\n" + signupMonth + "\n");
+        Files.writeString(models.resolve("months_alike.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, CAST(date_trunc('month', signup_date) AS DATE) AS signup_month, date_trunc('month', CAST(signup_date AS TIMESTAMP)) AS signup_start"
+                + " FROM ${silver_database}.customers WHERE date_trunc('year', signup_date) >= DATE '2020-01-01'\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model signup_month truncates a date with date_trunc for a column of the table at " + models.resolve("signup_month.sql") + ":2:"
+                        + (signupMonth.indexOf("date_trunc") + 1) + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01),"
+                        + " so the column's type, its values and its partition folders would differ from Athena's; write CAST(date_trunc('month', x) AS DATE), a DATE in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nmonths_alike: "), "date_trunc where the answer is the same builds: " + outcome.out());
+    }
+
+    /**
      * DuckDB's concat turns a number into text, as its || does; Trino's concat takes only text (or arrays) and fails the
      * query ("Unexpected parameters (varchar, integer) for function concat"): refused at the argument, naming its type
      * and the CAST to write; concat of text, of a number cast to text, and of arrays, builds.

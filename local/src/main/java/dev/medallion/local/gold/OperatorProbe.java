@@ -52,14 +52,17 @@ import static java.util.Objects.requireNonNull;
  * returns a date), so the local table's column has another type, and other values and partition folders, than Athena's.
  * Elsewhere (compared with a date, inside {@code CAST(... AS DATE)}, {@code year(...)}) both give the same answer, and it
  * is left alone.</li>
+ * <li>{@code date_trunc(unit, d)} of a date that is itself a column of the table, for the same reason: DuckDB makes it a
+ * TIMESTAMP, where Trino's date_trunc is of its argument's type ({@code date_trunc(unit, x) -> [same as input]},
+ * trino.io/docs/current/functions/datetime.html). The probe is the SELECT with the argument made {@code ((d) ^@ (''))}.</li>
  * </ul>
  * Prepared, not run, a probe fails on that refusal exactly when the types are those Athena refuses; a probe failing
  * otherwise says nothing of the model.
  *
- * @param operator {@code ||}, {@code +}, {@code -} or {@code concat}
- * @param left the left operand as written, for {@code +} and {@code -}; empty otherwise
- * @param right the right operand as written, for {@code +} and {@code -}, or the argument of concat; empty for {@code ||}
- * @param line the operator's line in the SELECT, from 1 (for concat, the argument's)
+ * @param operator {@code ||}, {@code +}, {@code -}, {@code concat} or {@code date_trunc}
+ * @param left the left operand as written, for {@code +} and {@code -}, or date_trunc's unit; empty otherwise
+ * @param right the right operand as written, for {@code +} and {@code -}, or the argument of concat or date_trunc; empty for {@code ||}
+ * @param line the operator's line in the SELECT, from 1 (for concat, the argument's; for date_trunc, the call's)
  * @param column the operator's column on that line, from 1 (for concat, the argument's)
  * @param probe the model's SELECT, with {@link GoldModel#SILVER_DATABASE} still in it, made to fail on the operands' types
  * @param tableColumn whether the operation is the whole of a column of the final SELECT, so of the table (parentheses and an
@@ -134,8 +137,21 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             @Override
             public void enterFunctionCall(SqlBaseParser.FunctionCallContext context) {
                 List<SqlBaseParser.IdentifierContext> name = context.qualifiedName().identifier();
-                boolean concat = name.size() == 1 && name.get(0).getText().replace("\"", "").toLowerCase(Locale.ROOT).equals("concat");
-                if (!concat || context.ASTERISK() != null || context.over() != null || context.filter() != null || context.ORDER() != null) {
+                String function = name.size() == 1 ? name.get(0).getText().replace("\"", "").toLowerCase(Locale.ROOT) : "";
+                if (context.ASTERISK() != null || context.over() != null || context.filter() != null || context.ORDER() != null) {
+                    return;
+                }
+                if (function.equals("date_trunc") && context.expression().size() == 2 && isTableColumn(context)) {
+                    SqlBaseParser.ExpressionContext argument = context.expression(1);
+                    int start = offset(select, argument.start.getStartIndex());
+                    int end = offset(select, argument.stop.getStopIndex() + 1);
+                    String written = text(select, argument);
+                    probes.add(new OperatorProbe("date_trunc", text(select, context.expression(0)), written, context.start.getLine(),
+                            context.start.getCharPositionInLine() + 1,
+                            TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), true));
+                    return;
+                }
+                if (!function.equals("concat")) {
                     return;
                 }
                 for (SqlBaseParser.ExpressionContext argument : context.expression()) {
@@ -213,6 +229,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                             : "joins " + kind.description() + " to text with ||" + at
                                     + ", which DuckDB turns into text and Athena (Trino) does not: its || joins only text (or arrays) and fails the query"
                                     + " (Unexpected parameters for function concat); write CAST(x AS VARCHAR) for the " + kind.noun());
+        }
+        if (operator.equals("date_trunc")) {
+            return types.get(0).equals("DATE") ? Optional.of("truncates a date with date_trunc for a column of the table" + at
+                    + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01), so the column's type, its values"
+                    + " and its partition folders would differ from Athena's; write CAST(date_trunc(" + left + ", x) AS DATE), a DATE in both") : Optional.empty();
         }
         String leftType = types.get(0);
         String rightType = types.get(1);
