@@ -246,6 +246,10 @@ public final class SilverConverter {
             deadline.check("converting " + source.location() + " before its commit");
             requireContractInForce(source, dataset, manifest);
             catalog(run, manifest);
+            // Again once the contract is read and the partition registered: Glue throttling them, the SDK backing off, may
+            // have taken the reserve kept for the commit, whose requests could then be cut between two parts, leaving rows
+            // visible without a manifest until the next run of the file. Stopped here, the run leaves nothing visible.
+            deadline.check("registering the partition of " + source.location() + " in the catalog, before its commit");
         }
         catch (IOException | RuntimeException | Error e) {
             run.discard(e);

@@ -15,6 +15,7 @@ import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.silver.catalog.SilverCatalog;
+import dev.medallion.silver.schema.SchemaContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,9 +41,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -546,6 +549,43 @@ class SilverCommitFaultIT {
         assertNoUploadLeftOpen();
         ConversionResult retry = convertByRangesThroughProxy(source);
         assertEquals(PARTS + 1, retry.manifest().parts().size(), "read as two ranges: " + retry.manifest().parts());
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    /**
+     * The last chunk is written with time to spare, but registering the partition in the catalog (Glue throttling the
+     * request, the SDK backing off) takes the invocation past its reserve, the time kept to commit or discard. The run
+     * must not start publishing then: its requests, each given half of what is left, could be cut between two parts,
+     * leaving rows visible without a manifest until the next run of the file. It stops with nothing visible, and the
+     * retry, with time enough, commits each row once.
+     */
+    @Test
+    void aDeadlineReachedWhileThePartitionIsCataloguedLeavesNothingVisibleAndTheRetryCommitsEachRowOnce() throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        AtomicLong remaining = new AtomicLong(60_000);
+        SilverCatalog slowCatalog = new SilverCatalog() {
+            @Override
+            public void register(SchemaContract contract, Collection<LocalDate> ingestDates) {
+                remaining.set(4_000);
+            }
+
+            @Override
+            public void check(SchemaContract contract) {}
+        };
+        S3ObjectStore bronzeThroughProxy = new S3ObjectStore(faulty, bronzeBucket);
+        SilverConverter converter = new SilverConverter(new S3ObjectStore(faulty, silverBucket), LAYOUT, LIMITS, RangeReading.single(),
+                CsvOverrides.none(), slowCatalog, new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()),
+                Clock.systemUTC());
+
+        DeadlineExceededException stopped = assertThrows(DeadlineExceededException.class, () -> converter.convert(source, DATASET,
+                () -> bronzeThroughProxy.open(source.key(), Optional.of(source.etag())), Deadline.of(remaining::get, Duration.ofSeconds(5))));
+
+        assertTrue(stopped.getMessage().contains(source.location()), stopped.getMessage());
+        assertNothingVisible();
+        assertNoUploadLeftOpen();
+        assertEquals(0, countedLines(logLines).size(), "nothing committed, nothing counted");
+        ConversionResult retry = convertThroughProxy(source);
+        assertFalse(retry.unchanged());
         assertExactlyOnce(source, ROWS, 1);
     }
 
