@@ -418,6 +418,62 @@ class SilverCommitFaultIT {
         assertExactlyOnce(source, ROWS, 0);
     }
 
+    /**
+     * The download ends cleanly right after a line break inside a quoted field, mid-chunk: the parser meets the end of
+     * the text inside the quote, which would reject a whole file as unterminated. The rejection must not be committed
+     * (a cut download is a transport failure, to retry): the byte count tells, and the retry converts every row once.
+     */
+    @Test
+    void aDownloadCutInsideAQuotedLineBreakIsRetriedNotRejected() throws IOException {
+        byte[] content = withAQuotedLineBreak(csv(ROWS, ""), ROWS / 2 + 100);
+        int afterTheQuotedLineBreak = new String(content, StandardCharsets.UTF_8).indexOf("\ncontinued\"") + 1;
+        SourceObject source = uploadWithoutChecksum("sales/src.csv", content);
+        proxy.inject(Call.READ_SOURCE.matcher, Fault.cutResponseAfter(afterTheQuotedLineBreak), 1);
+
+        IOException failure = assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        assertInstanceOf(SourceBytes.TruncatedSourceException.class, failure, failure.getMessage());
+        assertTrue(failure.getMessage().contains("Read " + afterTheQuotedLineBreak + " bytes of s3://" + bronzeBucket + "/sales/src.csv"), failure.getMessage());
+        assertNothingVisible();
+        assertEquals(0, countedLines(logLines).size(), "nothing committed, no rejection counted");
+        ConversionResult retry = convertThroughProxy(source);
+        assertEquals(Manifest.CONVERTED, retry.manifest().status());
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    /**
+     * As above for a file read as two byte ranges: the second range's download ends right after a quoted line break.
+     * Its reader meets the end inside the quote, the ranges are given up, and the file is read again as one stream
+     * (not cut): each row once, nothing of the cut range kept.
+     */
+    @Test
+    void aRangeCutInsideAQuotedLineBreakIsNeverCommittedAndEachRowIsCommittedOnce() throws IOException {
+        byte[] content = withAQuotedLineBreak(csv(ROWS, BAD_ROW), ROWS * 3 / 4);
+        String text = new String(content, StandardCharsets.UTF_8);
+        int quotedLineBreak = text.indexOf("\ncontinued\"");
+        SourceObject source = uploadWithoutChecksum("sales/src.csv", content);
+        // The second range starts at the first record after the middle cut (RangeBoundaries): after the line feed that
+        // follows the byte before it.
+        int secondRangeStart = text.indexOf('\n', (int) (source.size() / 2)) + 1;
+        Injection cut = proxy.inject(secondRange(source.size()), Fault.cutResponseAfter(quotedLineBreak + 1 - secondRangeStart), 1);
+
+        ConversionResult result = convertByRangesThroughProxy(source);
+
+        assertEquals(1, cut.hits(), "the second range's download was cut");
+        assertEquals(Manifest.CONVERTED, result.manifest().status());
+        assertEquals(PARTS, result.manifest().parts().size(), "read again as one stream, not as two ranges: " + result.manifest().parts());
+        assertExactlyOnce(source, ROWS, 1);
+        assertNoUploadLeftOpen();
+    }
+
+    /** {@code csv} with row {@code id}'s label quoted and holding a line break. */
+    private static byte[] withAQuotedLineBreak(byte[] csv, int id) {
+        String text = new String(csv, StandardCharsets.UTF_8);
+        String row = "\n" + id + ",row " + id + "\n";
+        assertTrue(text.contains(row), row);
+        return text.replace(row, "\n" + id + ",\"row " + id + "\ncontinued\"\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     @Test
     void aCleanlyCutDownloadOfAnObjectWithAChecksumIsNeverCommitted() throws IOException {
         byte[] content = csv(ROWS, "");
