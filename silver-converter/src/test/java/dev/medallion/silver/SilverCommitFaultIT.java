@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.config.RangeReading;
+import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectInfo;
@@ -464,6 +465,30 @@ class SilverCommitFaultIT {
         assertEquals(PARTS, result.manifest().parts().size(), "read again as one stream, not as two ranges: " + result.manifest().parts());
         assertExactlyOnce(source, ROWS, 1);
         assertNoUploadLeftOpen();
+    }
+
+    /**
+     * A run killed after publishing left more files than one listing page holds (1,000) and one DeleteObjects request
+     * takes (1,000): the next run's sweep pages through the partition and deletes them all, in batches.
+     */
+    @Test
+    void aSweepOfMoreLeftoversThanAListingPageHoldsDeletesThemAll() throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        RunId killed = RunId.start(1);
+        int leftovers = 1_050;
+        for (int part = 1; part <= leftovers; part++) {
+            silver.put(LAYOUT.partKey(DATASET, source.ingestDate(), source.key(), source.etag(), killed, part), new byte[] {1});
+        }
+        silver.put(LAYOUT.publishingKey(DATASET, source.ingestDate(), source.key(), killed),
+                Instant.now().minus(SilverCommit.PUBLISHING_BOUND).toString().getBytes(StandardCharsets.UTF_8));
+        Injection lists = proxy.inject(Call.LIST.matcher, Fault.delay(Duration.ZERO), 100);
+        Injection deletes = proxy.inject(request -> request.method().equals("POST") && request.hasQueryParameter("delete"), Fault.delay(Duration.ZERO), 100);
+
+        convertThroughProxy(source);
+
+        assertTrue(lists.hits() >= 2, "the partition's listing took pages: " + lists.hits() + " LIST requests");
+        assertTrue(deletes.hits() >= 2, "the leftovers took more than one DeleteObjects request: " + deletes.hits());
+        assertExactlyOnce(source, ROWS, 1);
     }
 
     /** {@code csv} with row {@code id}'s label quoted and holding a line break. */
