@@ -294,9 +294,11 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         if (ACCEPTED_SUFFIXES.stream().noneMatch(lowerKey::endsWith) || SilverLayout.isJobOrHiddenKey(key) || key.indexOf('/') <= 0) {
             // Never converted (skipped, or refused as outside any dataset folder): nothing of it in silver. Deleting
             // a misplaced file is the remedy, which must not fail again.
-            // Outcome and reason, as the converter's own line of a removal that withdraws nothing; no dataset: the key may name none.
-            log.info("source object removal: nothing withdrawn", Map.of("outcome", "skipped", "source", "s3://" + bucket + "/" + key,
-                    "reason", "a key the converter does not convert: nothing of it is in silver"));
+            // Outcome and reason, as the converter's own line of a removal that withdraws nothing.
+            Map<String, Object> fields = skippedFields(bucket, key);
+            fields.put("outcome", "skipped");
+            fields.put("reason", "a key the converter does not convert: nothing of it is in silver");
+            log.info("source object removal: nothing withdrawn", fields);
             return "skipped";
         }
         ObjectStore bronze = new S3ObjectStore(s3, bucket, invocationTime);
@@ -345,19 +347,14 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     private String process(String bucket, String key, Deadline deadline) throws IOException {
         String lowerKey = key.toLowerCase(Locale.ROOT);
         if (ACCEPTED_SUFFIXES.stream().noneMatch(lowerKey::endsWith)) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            // The dataset, the key's first folder, as the other lines of a source object name it; a key at the bucket's root has none.
-            if (key.indexOf('/') > 0) {
-                fields.put("dataset", SilverLayout.datasetOf(key));
-            }
-            fields.put("source", "s3://" + bucket + "/" + key);
+            Map<String, Object> fields = skippedFields(bucket, key);
             fields.put("acceptedSuffixes", ACCEPTED_SUFFIXES);
             log.warn("source object skipped: not a CSV key", fields);
             return "skipped";
         }
         if (SilverLayout.isJobOrHiddenKey(key)) {
             log.warn("source object skipped: a folder or file name in its key starts with _ or ., as Hadoop and Spark name what is not"
-                    + " a job's output (_temporary, _SUCCESS) and tools name hidden files", Map.of("source", "s3://" + bucket + "/" + key));
+                    + " a job's output (_temporary, _SUCCESS) and tools name hidden files", skippedFields(bucket, key));
             return "skipped";
         }
         // A CSV outside any dataset folder (at the bucket's root) fails the invocation, which is retried and
@@ -438,6 +435,20 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                         + info.get().etag() + "); the invocation fails so that Lambda retries it, once the object stops changing");
             }
         }
+    }
+
+    /**
+     * The first fields of the line of a key the converter does not convert: its {@code dataset}, the key's first folder, as the
+     * other lines of a source object name it, so a filter on dataset finds the skip too (a key at the bucket's root names none),
+     * and its {@code source}. A map the caller adds to.
+     */
+    private static Map<String, Object> skippedFields(String bucket, String key) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (key.indexOf('/') > 0) {
+            fields.put("dataset", SilverLayout.datasetOf(key));
+        }
+        fields.put("source", "s3://" + bucket + "/" + key);
+        return fields;
     }
 
     /** The fields of the line of an ObjectCreated event whose key has no object, as the converter's own such line has them. */

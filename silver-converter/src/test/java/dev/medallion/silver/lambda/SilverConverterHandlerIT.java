@@ -161,15 +161,21 @@ class SilverConverterHandlerIT {
         removed.getRecords().add(S3Events.objectRemoved(bronzeBucket, "sales/kept.csv", "LifecycleExpiration:Delete", "v1", temporary).getRecords().get(0));
         // A removal of a key never converted: nothing to withdraw, and no failure (deleting a misplaced file is its remedy).
         removed.getRecords().add(S3Events.objectRemoved(bronzeBucket, "loose.csv", "ObjectRemoved:Delete", "v1", temporary).getRecords().get(0));
+        removed.getRecords().add(S3Events.objectRemoved(bronzeBucket, "sales/readme.txt", "ObjectRemoved:Delete", "v1", temporary).getRecords().get(0));
 
         List<String> outcomes = handler.handleRequest(removed, null);
 
         assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/sales/gone.csv", "unchanged s3://" + bronzeBucket + "/sales/kept.csv",
-                "skipped s3://" + bronzeBucket + "/loose.csv"), outcomes);
-        // As every line of a removal that withdraws nothing, its outcome and why.
+                "skipped s3://" + bronzeBucket + "/loose.csv", "skipped s3://" + bronzeBucket + "/sales/readme.txt"), outcomes);
+        // As every line of a removal that withdraws nothing, its outcome and why; a key at the bucket's root names no dataset.
         Map<?, ?> skipped = lineOf("source object removal: nothing withdrawn", "s3://" + bronzeBucket + "/loose.csv");
         assertEquals("skipped", skipped.get("outcome"), skipped.toString());
         assertTrue(String.valueOf(skipped.get("reason")).contains("nothing of it is in silver"), skipped.toString());
+        assertFalse(skipped.containsKey("dataset"), skipped.toString());
+        // A key under a dataset folder names it, the key's first folder, so a filter on dataset finds the line.
+        Map<?, ?> skippedInDataset = lineOf("source object removal: nothing withdrawn", "s3://" + bronzeBucket + "/sales/readme.txt");
+        assertEquals("skipped", skippedInDataset.get("outcome"), skippedInDataset.toString());
+        assertEquals("sales", skippedInDataset.get("dataset"), skippedInDataset.toString());
         List<String> parts = silver.list("sales/");
         assertEquals(1, parts.size(), parts.toString());
         assertEquals(List.of("3"), readParquet(parts).stream().map(row -> String.valueOf(row.get("id"))).toList());
@@ -345,6 +351,11 @@ class SilverConverterHandlerIT {
         // filter on dataset finds it.
         Map<?, ?> notCsv = lineOf("source object skipped: not a CSV key", "s3://" + bronzeBucket + "/sales/readme.txt");
         assertEquals("sales", notCsv.get("dataset"), notCsv.toString());
+        for (String key : List.of("sales/_temporary/0/task_1/part-00000.csv", "sales/.hive-staging/part-00000.csv")) {
+            Map<?, ?> jobOrHidden = lineOf("source object skipped: a folder or file name in its key starts with _ or ., as Hadoop and Spark name"
+                    + " what is not a job's output (_temporary, _SUCCESS) and tools name hidden files", "s3://" + bronzeBucket + "/" + key);
+            assertEquals("sales", jobOrHidden.get("dataset"), jobOrHidden.toString());
+        }
     }
 
     /** A record that cannot be read (here, without its s3 entity) fails the invocation, but not before the records after it are converted. */
