@@ -163,6 +163,8 @@ final class StringForms {
         boolean yN = true;
         /** Booleans as PostgreSQL's COPY and Redshift's UNLOAD write them: {@code t} and {@code f}. */
         boolean tF = true;
+        /** Booleans as switches are written: {@code on} and {@code off}. */
+        boolean onOff = true;
         boolean sawYes;
         boolean sawNo;
         /** Whether some value has a point: a fraction, where the form's thousands are set apart otherwise. */
@@ -201,11 +203,14 @@ final class StringForms {
             if (tF) {
                 tF = value.equalsIgnoreCase("t") || value.equalsIgnoreCase("f");
             }
-            sawYes = sawYes || value.equalsIgnoreCase("y") || value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("t");
-            sawNo = sawNo || value.equalsIgnoreCase("n") || value.equalsIgnoreCase("no") || value.equalsIgnoreCase("f");
+            if (onOff) {
+                onOff = value.equalsIgnoreCase("on") || value.equalsIgnoreCase("off");
+            }
+            sawYes = sawYes || value.equalsIgnoreCase("y") || value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("t") || value.equalsIgnoreCase("on");
+            sawNo = sawNo || value.equalsIgnoreCase("n") || value.equalsIgnoreCase("no") || value.equalsIgnoreCase("f") || value.equalsIgnoreCase("off");
             plainNumber = plainNumber && PLAIN_READ.matcher(value).matches();
             isoDate = isoDate && ISO_DATE.matcher(value).matches() && Values.parseDate(value) != Long.MIN_VALUE;
-            return plainNumber || isoDate || amount || percent || dayFirst || monthFirst || yN || yesNo || tF;
+            return plainNumber || isoDate || amount || percent || dayFirst || monthFirst || yN || yesNo || tF || onOff;
         }
 
         /** Takes the value as an amount: its decorations recorded, its number read by the forms of numbers. */
@@ -337,13 +342,17 @@ final class StringForms {
                                     "CAST(substr(" + x + ", 7, 4) || '-' || substr(" + x + ", " + (dayFirst ? 4 : 1) + ", 2) || '-' || substr(" + x + ", "
                                             + (dayFirst ? 1 : 4) + ", 2) AS date)")
                             : Optional.empty(),
-                    (yN || yesNo || tF) && sawYes && sawNo
-                            ? hint(name, "booleans written " + (yN ? "Y and N" : yesNo ? "yes and no" : "t and f"), first, "a boolean does not read (it reads true and false)",
-                                    "booleans", (yN ? Refusal.BOOLEAN_Y_N : yesNo ? Refusal.BOOLEAN_YES_NO : Refusal.BOOLEAN_T_F).booleanCase(x))
-                            : Optional.empty());
+                    (yN || yesNo || tF || onOff) && sawYes && sawNo ? booleanHint(name, x) : Optional.empty());
             List<StringColumnHint> hints = found.stream().flatMap(Optional::stream).toList();
             // Two forms would be two readings of the same values: no hint rather than a guess.
             return hints.size() == 1 ? Optional.of(hints.get(0)) : Optional.empty();
+        }
+
+        /** The hint for a column of booleans written in the one pair of forms every value fits, read by the CASE a boolean column's refusal of them gives. */
+        private Optional<StringColumnHint> booleanHint(String name, String x) {
+            Refusal form = yN ? Refusal.BOOLEAN_Y_N : yesNo ? Refusal.BOOLEAN_YES_NO : tF ? Refusal.BOOLEAN_T_F : Refusal.BOOLEAN_ON_OFF;
+            String written = yN ? "Y and N" : yesNo ? "yes and no" : tF ? "t and f" : "on and off";
+            return hint(name, "booleans written " + written, first, "a boolean does not read (it reads true and false)", "booleans", form.booleanCase(x));
         }
 
         /**

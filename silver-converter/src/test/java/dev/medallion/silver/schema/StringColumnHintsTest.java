@@ -90,7 +90,9 @@ class StringColumnHintsTest {
                 Arguments.of(new String[] {"1,234.5-", "7.25"},
                         "CAST(replace(CASE WHEN amount LIKE '%-' THEN '-' || substr(amount, 1, length(amount) - 1) ELSE amount END, ',', '') AS double)"),
                 // Booleans as PostgreSQL's COPY and Redshift's UNLOAD write them, t and f.
-                Arguments.of(new String[] {"t", "f", "t"}, "CASE upper(trim(amount)) WHEN 'T' THEN true WHEN 'F' THEN false END"));
+                Arguments.of(new String[] {"t", "f", "t"}, "CASE upper(trim(amount)) WHEN 'T' THEN true WHEN 'F' THEN false END"),
+                // Booleans as switches are written, on and off, in any case: the cast a boolean column's refusal of on gives too.
+                Arguments.of(new String[] {"on", "OFF", "On"}, "CASE upper(trim(amount)) WHEN 'ON' THEN true WHEN 'OFF' THEN false END"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -140,6 +142,10 @@ class StringColumnHintsTest {
                 Arguments.of((Object) new String[] {"F", "M", "F"}),
                 Arguments.of((Object) new String[] {"t", "f", "Y"}),
                 Arguments.of((Object) new String[] {"T", "F", "yes"}),
+                // On alone says nothing (a word, a state's one value); on beside yes or no is two spellings.
+                Arguments.of((Object) new String[] {"on", "on"}),
+                Arguments.of((Object) new String[] {"on", "off", "yes"}),
+                Arguments.of((Object) new String[] {"on", "no"}),
                 Arguments.of((Object) new String[] {"31/01/2026", "01.02.2026"}),
                 // Padded: the cast reads the text as written, spaces included, so none is offered.
                 Arguments.of((Object) new String[] {" 12,5", "3,25"}),
