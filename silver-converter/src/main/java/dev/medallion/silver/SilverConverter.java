@@ -245,7 +245,7 @@ public final class SilverConverter {
             }
             deadline.check("converting " + source.location() + " before its commit");
             requireContractInForce(source, dataset, manifest);
-            catalog(run, manifest);
+            catalog(run, manifest, source);
             // Again once the contract is read and the partition registered: Glue throttling them, the SDK backing off, may
             // have taken the reserve kept for the commit, whose requests could then be cut between two parts, leaving rows
             // visible without a manifest until the next run of the file. Stopped here, the run leaves nothing visible.
@@ -657,9 +657,9 @@ public final class SilverConverter {
      * or every row quarantined) registers nothing: there is no data to query, and the quarantine is not a
      * table.
      */
-    private void catalog(ConversionRun run, Manifest manifest) throws IOException {
+    private void catalog(ConversionRun run, Manifest manifest, SourceObject source) throws IOException {
         if (Manifest.CONVERTED.equals(manifest.status()) && !manifest.parts().isEmpty()) {
-            catalog.register(run.contract(), List.of(LocalDate.parse(manifest.ingestDate())));
+            catalog.register(run.contract(), List.of(LocalDate.parse(manifest.ingestDate())), source.location());
         }
     }
 

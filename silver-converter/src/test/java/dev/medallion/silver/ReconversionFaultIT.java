@@ -158,8 +158,8 @@ class ReconversionFaultIT {
         SilverCatalog catalog = catalog();
         SilverCatalog dyingCatalog = death != Death.AFTER_THE_PARTITION_RETYPE ? catalog : new SilverCatalog() {
             @Override
-            public void register(SchemaContract contract, Collection<LocalDate> ingestDates) throws IOException {
-                catalog.register(contract, ingestDates);
+            public void register(SchemaContract contract, Collection<LocalDate> ingestDates, String source) throws IOException {
+                catalog.register(contract, ingestDates, source);
                 throw new Killed();
             }
 

@@ -111,12 +111,13 @@ public final class GlueSilverCatalog implements SilverCatalog {
     }
 
     @Override
-    public void register(SchemaContract contract, Collection<LocalDate> ingestDates) throws IOException {
+    public void register(SchemaContract contract, Collection<LocalDate> ingestDates, String source) throws IOException {
         requireNonNull(contract, "contract is null");
         requireNonNull(ingestDates, "ingestDates is null");
+        requireNonNull(source, "source is null");
         SilverTableDefinition table = table(contract);
-        ensureTable(table);
-        registerPartitions(table, new TreeSet<>(ingestDates));
+        ensureTable(table, source);
+        registerPartitions(table, new TreeSet<>(ingestDates), source);
     }
 
     @Override
@@ -128,12 +129,12 @@ public final class GlueSilverCatalog implements SilverCatalog {
         return SilverTableDefinition.of(contract, "s3://" + silverBucket + "/" + layout.prefix() + contract.dataset() + "/");
     }
 
-    private void ensureTable(SilverTableDefinition table) throws IOException {
+    private void ensureTable(SilverTableDefinition table, String source) throws IOException {
         Optional<Table> existing = read(table);
         if (existing.isEmpty()) {
             try {
                 glue.createTable(request -> request.databaseName(database).tableInput(table.tableInput()).overrideConfiguration(this::limited));
-                log.info("silver table created", fields(table, Map.<String, Object>of("columns", table.columns().size(), "location", table.location())));
+                log.info("silver table created", fields(table, source, Map.<String, Object>of("columns", table.columns().size(), "location", table.location())));
                 return;
             }
             catch (AlreadyExistsException e) {
@@ -159,7 +160,7 @@ public final class GlueSilverCatalog implements SilverCatalog {
                         + " not the table, to change a dataset's schema" + (retyped.isEmpty() ? "" : ". If the contract changed the type of "
                         + String.join(", ", retyped) + ", the files converted before it changed still hold the old type, and Athena fails the"
                         + " queries reading them until they are delivered again (docs/silver-converter.md#schema-contract)"),
-                        fields(table, retyped.isEmpty() ? Map.<String, Object>of("changes", differences)
+                        fields(table, source, retyped.isEmpty() ? Map.<String, Object>of("changes", differences)
                                 : Map.<String, Object>of("changes", differences, "retypedColumns", retyped)));
                 return;
             }
@@ -193,7 +194,7 @@ public final class GlueSilverCatalog implements SilverCatalog {
         }
     }
 
-    private void registerPartitions(SilverTableDefinition table, TreeSet<LocalDate> ingestDates) throws IOException {
+    private void registerPartitions(SilverTableDefinition table, TreeSet<LocalDate> ingestDates, String source) throws IOException {
         List<LocalDate> dates = List.copyOf(ingestDates);
         TreeSet<LocalDate> found = new TreeSet<>();
         int created = 0;
@@ -229,10 +230,10 @@ public final class GlueSilverCatalog implements SilverCatalog {
             created += batch.size() - existing;
         }
         if (created > 0) {
-            log.info("silver partitions registered", fields(table, Map.<String, Object>of("ingestDates", dates.stream().map(LocalDate::toString).toList(), "created", created)));
+            log.info("silver partitions registered", fields(table, source, Map.<String, Object>of("ingestDates", dates.stream().map(LocalDate::toString).toList(), "created", created)));
         }
         if (!found.isEmpty()) {
-            alignPartitions(table, found);
+            alignPartitions(table, found, source);
         }
     }
 
@@ -242,7 +243,7 @@ public final class GlueSilverCatalog implements SilverCatalog {
      * were, the files this run commits would be invisible to Athena for those days, or read in other types
      * than they hold.
      */
-    private void alignPartitions(SilverTableDefinition table, TreeSet<LocalDate> dates) throws IOException {
+    private void alignPartitions(SilverTableDefinition table, TreeSet<LocalDate> dates, String source) throws IOException {
         TreeSet<LocalDate> pending = dates;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             Map<LocalDate, Partition> partitions = readPartitions(table, pending);
@@ -313,7 +314,7 @@ public final class GlueSilverCatalog implements SilverCatalog {
                                         + " location are no longer read"
                                 : "silver partition's columns differed from the schema contract its day's files are now written in and were set"
                                         + " to it; the day's files converted under another contract keep its types until they are delivered again",
-                                fields(table, Map.<String, Object>of(
+                                fields(table, source, Map.<String, Object>of(
                                         "ingestDate", date.toString(),
                                         "oldLocation", String.valueOf(partitions.get(date).storageDescriptor() == null ? null
                                                 : partitions.get(date).storageDescriptor().location()),
@@ -394,12 +395,14 @@ public final class GlueSilverCatalog implements SilverCatalog {
         timeLimit.next().ifPresent(configuration::apiCallTimeout);
     }
 
-    private Map<String, Object> fields(SilverTableDefinition table, Map<String, Object> more) {
+    private Map<String, Object> fields(SilverTableDefinition table, String source, Map<String, Object> more) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("database", database);
         fields.put("table", table.name());
         // The same name, as the converter's lines of a file name it: a search by dataset finds the table's lines too.
         fields.put("dataset", table.name());
+        // The object whose run found the table or a partition so: its own lines say when, and the change was made before it.
+        fields.put("source", source);
         fields.putAll(more);
         return fields;
     }

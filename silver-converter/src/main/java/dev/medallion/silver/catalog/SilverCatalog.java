@@ -18,13 +18,15 @@ import java.util.Collection;
 public interface SilverCatalog {
     /**
      * Makes the dataset's table what the contract says (creating it when absent, restoring it when someone
-     * changed it) and registers these {@code ingest_date} partitions unless they are already there.
+     * changed it) and registers these {@code ingest_date} partitions unless they are already there. {@code source} is the object whose
+     * conversion registers them ({@code s3://bronze/sales/a.csv}), named on the catalog's lines: the catalog is one for
+     * every object a function converts, so only the call knows which object's run found a table or partition changed.
      *
      * @throws IOException when the catalog fails or refuses; worth retrying
      * @throws IllegalArgumentException when the dataset or a column has a name the catalog cannot hold;
      *     a person must rename it
      */
-    void register(SchemaContract contract, Collection<LocalDate> ingestDates) throws IOException;
+    void register(SchemaContract contract, Collection<LocalDate> ingestDates, String source) throws IOException;
 
     /**
      * Whether the catalog can hold the contract's dataset and column names, asked of a contract written by
@@ -54,7 +56,7 @@ public interface SilverCatalog {
         INSTANCE;
 
         @Override
-        public void register(SchemaContract contract, Collection<LocalDate> ingestDates) {
+        public void register(SchemaContract contract, Collection<LocalDate> ingestDates, String source) {
             // Nothing to keep.
         }
 
@@ -70,7 +72,7 @@ public interface SilverCatalog {
         INSTANCE;
 
         @Override
-        public void register(SchemaContract contract, Collection<LocalDate> ingestDates) {
+        public void register(SchemaContract contract, Collection<LocalDate> ingestDates, String source) {
             // Nothing to keep.
         }
 

@@ -181,7 +181,7 @@ class GlueSilverCatalogIT {
                 for (int i = 0; i < threads; i++) {
                     runs.add(pool.submit(() -> {
                         start.await(30, TimeUnit.SECONDS);
-                        catalog.register(contract, List.of(MARCH_1));
+                        catalog.register(contract, List.of(MARCH_1), "s3://bronze/sales/a.csv");
                         return null;
                     }));
                 }
@@ -256,6 +256,8 @@ class GlueSilverCatalogIT {
         // Named as every line of a dataset is, beside the table Glue knows it by.
         String restoredLine = log().lines().filter(line -> line.contains("was restored to it")).findFirst().orElseThrow();
         assertTrue(restoredLine.contains("\"dataset\":\"sales\""), restoredLine);
+        // And the file whose conversion found it so: the person who changed the table learns when, from that file's own lines.
+        assertTrue(restoredLine.contains("\"source\":\"s3://bronze/sales/b.csv\""), restoredLine);
         assertTrue(log().contains("columns: [id string, amount double, extra int] -> [id bigint, amount double]"), log());
         assertTrue(log().contains("parameter classification: csv -> parquet"), log());
         assertEquals(2, partitions("sales").size());
@@ -382,6 +384,7 @@ class GlueSilverCatalogIT {
             assertTrue(warning.contains("\"dataset\":\"sales\"") && warning.contains("\"ingestDate\":\"2026-03-01\"")
                     && warning.contains("\"oldLocation\":\"" + old + "\"") && warning.contains("\"newLocation\":\"" + now + "\""), warning);
             assertTrue(warning.contains("location: " + old + " -> " + now), warning);
+            assertTrue(warning.contains("\"source\":\"s3://bronze/sales/b.csv\""), "named with the file whose run moved it: " + warning);
             assertEquals(List.of(), proxy.failures());
         }
     }

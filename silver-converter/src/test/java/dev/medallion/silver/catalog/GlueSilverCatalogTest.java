@@ -48,11 +48,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GlueSilverCatalogTest {
     private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
+    private static final String SOURCE = "s3://bronze/sales/a.csv";
 
     @Test
     void aPartitionThatExistsAlreadyIsNoErrorAndAnyOtherRefusalFailsWithTheGluesReason() throws IOException {
         PartitionsAnswer glue = new PartitionsAnswer(List.of(error(DAY, "AlreadyExistsException", "Partition already exists.")));
-        catalog(glue).register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY));
+        catalog(glue).register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY), SOURCE);
         assertEquals(1, glue.requests.size());
         assertEquals(1, glue.reads.size(), "the existing partition was read");
         assertEquals(0, glue.updates.size(), "and, where this run would register it, left as it is");
@@ -61,7 +62,7 @@ class GlueSilverCatalogTest {
                 error(DAY, "ResourceNumberLimitExceededException", "Number of partitions exceeds the limit"),
                 error(DAY.plusDays(1), "AlreadyExistsException", "Partition already exists.")));
         IOException failure = assertThrows(IOException.class, () -> catalog(refusing)
-                .register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY, DAY.plusDays(1))));
+                .register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY, DAY.plusDays(1)), SOURCE));
         assertTrue(failure.getMessage().contains("Glue refused to register 1 partition(s) of table lake_silver.sales: [2026-03-01]:"
                 + " ResourceNumberLimitExceededException Number of partitions exceeds the limit"), failure.getMessage());
         assertTrue(failure.getMessage().contains("Nothing of this run is committed"), failure.getMessage());
@@ -74,7 +75,7 @@ class GlueSilverCatalogTest {
         glue.updateErrors.add(updateError(DAY, "InvalidInputException", "Invalid location"));
 
         IOException failure = assertThrows(IOException.class, () -> catalog(glue)
-                .register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY)));
+                .register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY), SOURCE));
 
         assertTrue(failure.getMessage().contains("Glue refused to move 1 partition(s) of table lake_silver.sales to this run's location:"
                 + " ingest_date=2026-03-01 (ingest_date=2026-03-01: s3://old/sales/ingest_date=2026-03-01/ -> s3://silver/lake/sales/ingest_date=2026-03-01/):"
@@ -89,7 +90,7 @@ class GlueSilverCatalogTest {
         glue.updateErrors.add(updateError(DAY, "ConcurrentModificationException", "Update partition failed due to concurrent modifications"));
 
         IOException failure = assertThrows(IOException.class, () -> catalog(glue)
-                .register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY)));
+                .register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY), SOURCE));
 
         assertEquals(GlueSilverCatalog.MAX_RESTORE_ATTEMPTS, glue.updates.size());
         assertEquals(GlueSilverCatalog.MAX_RESTORE_ATTEMPTS, glue.reads.size(), "each attempt read the partition again");
@@ -115,7 +116,7 @@ class GlueSilverCatalogTest {
         glue.updateErrors.add(updateError(DAY, "ConcurrentModificationException", "Update partition failed due to concurrent modifications"));
         glue.refusedUpdates = 1;
 
-        catalog(glue).register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY, next));
+        catalog(glue).register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), List.of(DAY, next), SOURCE);
 
         assertEquals(List.of(List.of(List.of(DAY.toString()), List.of(next.toString())), List.of(List.of(DAY.toString()))),
                 glue.updates.stream().map(request -> request.entries().stream().map(entry -> entry.partitionValueList()).toList()).toList(),
@@ -131,7 +132,7 @@ class GlueSilverCatalogTest {
     void partitionsAreRegisteredAHundredPerRequestInDateOrder() throws IOException {
         PartitionsAnswer glue = new PartitionsAnswer(List.of());
         List<LocalDate> days = IntStream.range(0, 250).mapToObj(i -> DAY.plusDays(249 - i)).toList();
-        catalog(glue).register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), days);
+        catalog(glue).register(SilverTableDefinitionTest.contract("sales", new Column("id", ColumnType.BIGINT, "id")), days, SOURCE);
 
         assertEquals(List.of(100, 100, 50), glue.requests.stream().map(request -> request.partitionInputList().size()).toList());
         assertEquals(List.of(DAY.toString()), glue.requests.get(0).partitionInputList().get(0).values());
