@@ -646,7 +646,7 @@ class SilverCommitFaultIT {
         AtomicLong remaining = new AtomicLong(60_000);
         SilverCatalog slowCatalog = new SilverCatalog() {
             @Override
-            public void register(SchemaContract contract, Collection<LocalDate> ingestDates) {
+            public void register(SchemaContract contract, Collection<LocalDate> ingestDates, String source) {
                 remaining.set(4_000);
             }
 
