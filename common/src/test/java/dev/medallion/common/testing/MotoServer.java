@@ -1,7 +1,9 @@
 package dev.medallion.common.testing;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +20,18 @@ import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
-/** A {@code moto_server} process on a free loopback port, for one test class. */
+/**
+ * A {@code moto_server} process on a free loopback port, for one test class. moto's server is started
+ * through {@value #LAUNCHER} (a test resource beside this class), which fills a gap of moto 5.2.1 before it
+ * serves: Athena's {@code ClientRequestToken}, which moto ignores, so a resent start would be a second
+ * query. It runs on the Python that {@code moto_server} runs on: the interpreter its script's first line
+ * names, or {@code python3} from the PATH when that line names none (a pyenv shim, a shell wrapper).
+ */
 final class MotoServer implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     private static final int START_ATTEMPTS = 3;
+    static final String LAUNCHER = "moto_server_with_athena_tokens.py";
 
     private final Process process;
     private final Thread shutdownHook;
@@ -50,12 +60,22 @@ final class MotoServer implements AutoCloseable {
         // Under Maven the working directory is the module: keep the log where 'mvn clean' removes it.
         Path target = Path.of("target");
         Path log = Files.isDirectory(target) ? Files.createTempFile(target, "moto-server-", ".log") : Files.createTempFile("moto-server-", ".log");
+        Path launcher = Files.isDirectory(target) ? Files.createTempFile(target, "moto-server-", ".py") : Files.createTempFile("moto-server-", ".py");
+        try (InputStream script = MotoServer.class.getResourceAsStream(LAUNCHER)) {
+            if (script == null) {
+                throw new IllegalStateException(LAUNCHER + " is missing beside " + MotoServer.class.getName() + " (common's test resources)");
+            }
+            Files.write(launcher, script.readAllBytes());
+        }
+        List<String> python = pythonOf(executable);
         IOException failure = null;
         // The free port is only free when we look: another process may take it before moto binds it.
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freePort();
             URI candidate = URI.create("http://127.0.0.1:" + port);
-            Process process = new ProcessBuilder(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+            List<String> command = new ArrayList<>(python);
+            command.addAll(List.of(launcher.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     // A file, not a pipe: nobody drains a pipe, and a full one would stall the server.
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -81,7 +101,31 @@ final class MotoServer implements AutoCloseable {
                 throw e;
             }
         }
-        throw new IOException("Could not start " + executable + "; its output is in " + log + ":\n" + tail(log), failure);
+        throw new IOException("Could not start " + executable + " (as " + String.join(" ", python) + " " + launcher + ", which needs moto.server importable by "
+                + "that Python); its output is in " + log + ":\n" + tail(log), failure);
+    }
+
+    /**
+     * The command that runs a Python script as {@code motoServer} runs moto: the interpreter of its
+     * {@code #!} line when that names a Python ({@code #!/usr/bin/env python3} as {@code python3}), else
+     * {@code python3}.
+     */
+    static List<String> pythonOf(Path motoServer) throws IOException {
+        String firstLine;
+        try (BufferedReader reader = Files.newBufferedReader(motoServer, StandardCharsets.ISO_8859_1)) {
+            firstLine = Optional.ofNullable(reader.readLine()).orElse("");
+        }
+        if (!firstLine.startsWith("#!")) {
+            return List.of("python3");
+        }
+        List<String> words = List.of(firstLine.substring(2).trim().split("\\s+"));
+        if (!words.isEmpty() && words.get(0).endsWith("/env")) {
+            words = words.subList(1, words.size());
+        }
+        if (words.isEmpty() || !Path.of(words.get(0)).getFileName().toString().startsWith("python")) {
+            return List.of("python3");
+        }
+        return words;
     }
 
     URI endpoint() {
