@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,8 +36,18 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * Result location and encryption come from the workgroup's settings, so the request names neither. The
  * workgroup is the builder's own and does not enforce its configuration: Athena fails a CTAS that names
- * its external_location, as every one of {@code GoldStatements} does, in a workgroup that enforces it. StartQueryExecution carries an idempotency token the SDK generates, so a
- * retried request does not start the query twice.
+ * its external_location, as every one of {@code GoldStatements} does, in a workgroup that enforces it.
+ * <p>
+ * Every StartQueryExecution carries a ClientRequestToken chosen here, one per {@link #run}: the model, build
+ * and step, then a random UUID ({@link #clientRequestToken}). Athena answers a start resent with the token
+ * the QueryExecutionId the token started, and starts no other query ("If another StartQueryExecution request
+ * is received, the same response is returned and another query is not created", the API reference's
+ * ClientRequestToken). The SDK would fill a token itself, and keep it across its own retries, but not across
+ * calls: when every attempt of a start goes unanswered, gold resends it, with the same token, up to
+ * {@value #START_RESENDS} times while the deadline leaves time to wait for the query, and then waits for it,
+ * or stops it, as for any query. Only a start that no resend answers ends {@value #START_UNKNOWN}. The token
+ * is never sent with another statement, nor by another invocation: how long Athena keeps a token is not
+ * documented, and a resend comes seconds after the start.
  * <p>
  * Each request (the start, every poll of the query's state, its stop, each page of its results) takes at
  * most what its {@link RequestTimeLimit} gives when it starts (the SDK's {@code apiCallTimeout}, retries
@@ -53,6 +64,10 @@ public final class AthenaQueries {
     public static final String RESULTS_UNREAD = "RESULTS_UNREAD";
     static final long FIRST_POLL_MILLIS = 250;
     static final long MAX_POLL_MILLIS = 5_000;
+    /** Resends of a start whose every attempt went unanswered; waits between them as between polls. */
+    static final int START_RESENDS = 4;
+    /** Athena's longest ClientRequestToken (StartQueryExecution's IdempotencyToken: 32 to 128 characters). */
+    static final int TOKEN_MAX_LENGTH = 128;
 
     private final AthenaClient athena;
     private final String workgroup;
@@ -109,24 +124,20 @@ public final class AthenaQueries {
         requireNonNull(deadline, "deadline is null");
         requireTimeToStart(step, deadline);
         long started = System.nanoTime();
+        String token = clientRequestToken(step, UUID.randomUUID());
         String queryId;
         try {
-            queryId = athena.startQueryExecution(request -> request
-                            .overrideConfiguration(this::limited)
-                            .queryString(sql)
-                            .workGroup(workgroup)
-                            .queryExecutionContext(context -> context.database(database)))
-                    .queryExecutionId();
+            queryId = start(sql, token);
         }
         catch (SdkServiceException e) {
             if (Refusals.refusedAtItsOnlyAttempt(e)) {
                 // Athena answered, refusing the request (invalid, throttled, denied): the query did not start.
                 throw new AthenaQueryException(step, Optional.empty(), NOT_STARTED, ErrorMessages.describe(e), e);
             }
-            throw startUnknown(step, e);
+            queryId = resend(sql, token, step, deadline, e);
         }
         catch (SdkException e) {
-            throw startUnknown(step, e);
+            queryId = resend(sql, token, step, deadline, e);
         }
 
         try {
@@ -144,6 +155,79 @@ public final class AthenaQueries {
             stopAfter(queryId, e);
             throw e;
         }
+    }
+
+    private String start(String sql, String token) {
+        return athena.startQueryExecution(request -> request
+                        .overrideConfiguration(this::limited)
+                        .clientRequestToken(token)
+                        .queryString(sql)
+                        .workGroup(workgroup)
+                        .queryExecutionContext(context -> context.database(database)))
+                .queryExecutionId();
+    }
+
+    /**
+     * Sends the start again with its token, after every attempt of it went unanswered, to learn the id of the
+     * query it started, or, when none reached Athena, to start it now: either way, one query, then waited for.
+     * Stops resending when the deadline would leave too little to wait for the query, as {@link #requireTimeToStart}.
+     * A start no resend answers (a server error or no answer after the SDK's retries, or a refusal after an earlier
+     * attempt, {@link Refusals}) may have reached Athena, and its query may be running: for the view, taking such a
+     * swap for not started would delete the build the view may already point at.
+     *
+     * @throws AthenaQueryException {@value #START_UNKNOWN} when no resend is answered; {@code lost} carries each
+     *     resend's failure
+     */
+    private String resend(String sql, String token, QueryStep step, Deadline deadline, SdkException lost) {
+        long delay = FIRST_POLL_MILLIS;
+        int resends = 0;
+        while (resends < START_RESENDS && deadline.remaining().minusMillis(delay + FIRST_POLL_MILLIS).compareTo(safetyMargin) >= 0) {
+            try {
+                sleeper.sleep(Duration.ofMillis(delay));
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                lost.addSuppressed(e);
+                break;
+            }
+            resends++;
+            try {
+                String queryId = start(sql, token);
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("model", step.model());
+                fields.put("buildId", step.buildId());
+                fields.put("step", step.step());
+                fields.put("queryId", queryId);
+                fields.put("clientRequestToken", token);
+                fields.put("resends", resends);
+                fields.put("lostAnswer", ErrorMessages.describe(lost));
+                log.warn("athena query start resent with its token: every answer to the start was lost, and the resend names the query", fields);
+                return queryId;
+            }
+            catch (SdkException e) {
+                // Refused or unanswered, the resend says nothing of the start: its query may be running all the same.
+                lost.addSuppressed(e);
+            }
+            delay = Math.min(delay * 2, MAX_POLL_MILLIS);
+        }
+        throw new AthenaQueryException(step, Optional.empty(), START_UNKNOWN, "could not learn whether it started, so it may be running: "
+                + ErrorMessages.describe(lost) + "; resent " + resends + " time(s) with its ClientRequestToken " + token
+                + ", and no resend was answered", lost);
+    }
+
+    /**
+     * The ClientRequestToken of one start of {@code step}: its model, build and step (so that a token names the
+     * one statement it was made for, in CloudTrail too), then {@code random}, so that no two starts share one,
+     * even of a step started twice. Within Athena's 32 to 128 characters; letters, digits, {@code -}, {@code _}
+     * and {@code .} only.
+     */
+    static String clientRequestToken(QueryStep step, UUID random) {
+        requireNonNull(step, "step is null");
+        requireNonNull(random, "random is null");
+        String suffix = "-" + random;
+        String prefix = (step.model() + "-" + step.buildId() + "-" + step.step()).replaceAll("[^A-Za-z0-9_.-]", "-");
+        // The suffix alone (37 characters) is above the minimum; the prefix is cut to keep within the maximum.
+        return prefix.substring(0, Math.min(prefix.length(), TOKEN_MAX_LENGTH - suffix.length())) + suffix;
     }
 
     /** Polls the started query until it succeeds; stops it and throws when it cannot be waited for. */
@@ -237,17 +321,6 @@ public final class AthenaQueries {
                     + "bucket), and kms:Decrypt on the key when the results are encrypted with SSE-KMS", e);
         }
         return new QueryResultRows(types, rows);
-    }
-
-    /**
-     * No answer, or a server error, after the SDK's retries, or a refusal after an earlier attempt
-     * ({@link Refusals}): the request may have reached Athena and the query may be running (the SDK's
-     * idempotency token only keeps its own retries from starting it twice). For the view, taking such a swap
-     * for not started would delete the build the view may already point at.
-     */
-    private static AthenaQueryException startUnknown(QueryStep step, SdkException e) {
-        return new AthenaQueryException(step, Optional.empty(), START_UNKNOWN, "could not learn whether it started, so it may be running: "
-                + ErrorMessages.describe(e), e);
     }
 
     private void stopQuietly(String queryId, Throwable cause) {

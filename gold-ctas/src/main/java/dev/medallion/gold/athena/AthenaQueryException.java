@@ -33,7 +33,7 @@ public final class AthenaQueryException extends RuntimeException {
 
     /**
      * Athena's final state ({@code FAILED}, {@code CANCELLED}), or {@code NOT_STARTED} (Athena refused to
-     * start it), {@code START_UNKNOWN} (starting it failed without saying whether it started),
+     * start it), {@code START_UNKNOWN} (starting it failed without saying whether it started, and no resend with its token was answered),
      * {@code UNKNOWN} (its state could not be read), {@code TIMED_OUT} or {@code INTERRUPTED} (stopped), or
      * {@code RESULTS_UNREAD} (it succeeded, and its results could not be read).
      */

@@ -2,6 +2,8 @@ package dev.medallion.gold.build;
 
 import dev.medallion.common.config.GoldSettings;
 import dev.medallion.common.storage.RequestTimeLimit;
+import dev.medallion.common.testing.Fault;
+import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.athena.AthenaQueries;
 import dev.medallion.gold.athena.AthenaQueryException;
@@ -14,7 +16,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.athena.AthenaClient;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -103,6 +110,35 @@ class GoldBuildDeadlineIT {
         assertEquals("NOT_STARTED", e.state());
         assertTrue(e.getMessage().contains("not started: 30100 ms of the invocation left, 30 s of which are kept to clean up"), e.getMessage());
         assertEquals(List.of(), lake.athenaQueryIds(), "nothing reached Athena");
+    }
+
+    /**
+     * A start whose every answer is lost, SDK attempts and resends alike (a 500 after Athena took it), is resent
+     * with its token only while the deadline leaves the margin and a first poll after the wait: the resends stop
+     * before the margin is touched, and the query, started once, is START_UNKNOWN, naming its token.
+     */
+    @Test
+    void aStartWhoseAnswersAreAllLostIsResentOnlyWhileTheDeadlineLeavesTimeToWaitForIt() throws IOException {
+        Deadline deadline = Deadline.at(clock.instant().plus(GoldBuilder.SAFETY_MARGIN).plusMillis(1_200), clock);
+        AthenaQueryException e;
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = AthenaClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(proxy.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
+            proxy.inject(request -> "AmazonAthena.StartQueryExecution".equals(request.headers().get("x-amz-target")), Fault.afterForwarding(500), 100);
+            AthenaQueries queries = new AthenaQueries(athena, lake.workgroup(), lake.goldDatabase(), duration -> {
+                sleeps.add(duration);
+                clock.advance(duration);
+            }, GoldBuilder.SAFETY_MARGIN, RequestTimeLimit.NONE, lake.log());
+
+            e = assertThrows(AthenaQueryException.class, () -> queries.run("SELECT 1", new QueryStep("product_totals", "20260314233000_a1b2c3", "view"), deadline));
+        }
+
+        assertEquals("START_UNKNOWN", e.state());
+        // 1,200 ms over the margin: a resend after 250 ms and one after 500 ms each leave a first poll (250 ms); one after 1 s would not.
+        assertEquals(List.of(250L, 500L), sleeps.stream().map(Duration::toMillis).toList());
+        assertTrue(e.getMessage().contains("resent 2 time(s) with its ClientRequestToken product_totals-20260314233000_a1b2c3-view-"), e.getMessage());
+        assertTrue(deadline.remaining().compareTo(GoldBuilder.SAFETY_MARGIN) >= 0, deadline.remaining().toString());
+        assertEquals(1, lake.athenaQueryIds().size(), "three calls, every attempt forwarded, one query");
     }
 
     @Test

@@ -482,13 +482,69 @@ class GoldBuildFailureIT {
 
             String message = failure.getMessage();
             assertTrue(message.contains("view") && message.contains("START_UNKNOWN") && message.contains("may be running"), message);
+            assertTrue(message.contains("resent 4 time(s) with its ClientRequestToken product_totals-"), message);
         }
         String built = newBuildTable();
-        assertTrue(lake.athenaSql().stream().anyMatch(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(built)),
-                "the view's statement reached Athena: " + lake.athenaSql());
+        assertEquals(1, lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(built)).count(),
+                "the view's statement reached Athena, and started once, every attempt and resend with one token: " + lake.athenaSql());
         assertTrue(lake.recorder().calls().stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(built)),
                 lake.recorder().calls().toString());
         assertEquals(previous, lake.currentBuild("product_totals"), "nothing recorded: the next build rebuilds");
+    }
+
+    /**
+     * The view's CREATE OR REPLACE reaches Athena and the answer of every one of the SDK's attempts is lost
+     * (a 500 after the request took effect), and then Athena answers again. The builder resends the start
+     * with the ClientRequestToken it chose, learns the query's id, and waits for the swap as for any query:
+     * the build succeeds, the view's statement started once. Before, the start ended START_UNKNOWN with no
+     * id, so the swap could not be waited for or stopped, and could still run after the next build's swap,
+     * putting readers back on this older build.
+     */
+    @Test
+    void aViewSwapWhoseStartAnswersWereAllLostIsFoundAgainByItsTokenAndWaitedFor() throws IOException {
+        String previous = firstBuildOfProductTotals();
+        AtomicInteger lostAnswers = new AtomicInteger();
+        AtomicInteger answeredViewStarts = new AtomicInteger();
+        Map<String, Object> outcome;
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            AtomicInteger calls = new AtomicInteger();
+            // Every attempt of the second StartQueryExecution call (the view's: this model has no partitions
+            // query, so its CTAS is the first); the SDK numbers a call's attempts from 1 in amz-sdk-request.
+            proxy.inject(request -> {
+                if (!"AmazonAthena.StartQueryExecution".equals(request.headers().get("x-amz-target"))) {
+                    return false;
+                }
+                if (request.header("amz-sdk-request").orElse("").startsWith("attempt=1;")) {
+                    calls.incrementAndGet();
+                }
+                if (calls.get() == 2) {
+                    lostAnswers.incrementAndGet();
+                    return true;
+                }
+                if (calls.get() > 2) {
+                    answeredViewStarts.incrementAndGet();
+                }
+                return false;
+            }, Fault.afterForwarding(500), 100);
+
+            outcome = lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null);
+        }
+
+        String built = newBuildTable();
+        String buildId = built.substring("product_totals__".length());
+        assertEquals(Map.of("product_totals", "built " + buildId), outcome);
+        assertTrue(lostAnswers.get() > 1, "every attempt of the SDK's was answered 500: " + lostAnswers);
+        assertEquals(1, answeredViewStarts.get(), "one resend, answered");
+        List<String> viewStarts = lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(built)).toList();
+        assertEquals(1, viewStarts.size(), "the swap started once, though its start reached Athena " + (lostAnswers.get() + 1) + " times: " + lake.athenaSql());
+        JsonNode state = lake.state("product_totals").orElseThrow();
+        assertEquals(buildId, state.get("current").get("buildId").asText());
+        assertEquals(previous, state.get("previous").get("buildId").asText());
+        JsonNode resent = lake.logLines().stream()
+                .filter(line -> line.get("message").asText().startsWith("athena query start resent with its token"))
+                .findFirst().orElseThrow();
+        assertEquals("view", resent.get("step").asText());
+        assertEquals(buildId, resent.get("buildId").asText());
     }
 
     /**

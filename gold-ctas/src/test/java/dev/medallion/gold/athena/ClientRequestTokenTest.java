@@ -1,0 +1,44 @@
+package dev.medallion.gold.athena;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The ClientRequestToken of a start: names its statement, stays within Athena's 32 to 128 characters, and is never shared. */
+class ClientRequestTokenTest {
+    private static final UUID RANDOM = UUID.fromString("0b7e6f7e-3c1a-4f3e-9d2b-5a6c7d8e9f01");
+
+    @Test
+    void namesTheModelTheBuildAndTheStep() {
+        String token = AthenaQueries.clientRequestToken(new QueryStep("revenue_by_day", "20260314233000_a1b2c3", "insert 2/3"), RANDOM);
+
+        assertEquals("revenue_by_day-20260314233000_a1b2c3-insert-2-3-" + RANDOM, token);
+    }
+
+    @Test
+    void aLongModelNameIsCutToAthenasMaximumKeepingTheRandomPart() {
+        String token = AthenaQueries.clientRequestToken(new QueryStep("m".repeat(200), "20260314233000_a1b2c3", "view"), RANDOM);
+
+        assertEquals(128, token.length());
+        assertTrue(token.endsWith("-" + RANDOM), token);
+    }
+
+    @Test
+    void aShortStepStillReachesAthenasMinimum() {
+        String token = AthenaQueries.clientRequestToken(new QueryStep("", "", ""), RANDOM);
+
+        assertTrue(token.length() >= 32, token);
+        assertTrue(token.matches("[A-Za-z0-9_.-]+"), token);
+    }
+
+    @Test
+    void twoStartsOfOneStepNeverShareAToken() {
+        QueryStep step = new QueryStep("product_totals", "20260314233000_a1b2c3", "view");
+
+        assertNotEquals(AthenaQueries.clientRequestToken(step, UUID.randomUUID()), AthenaQueries.clientRequestToken(step, UUID.randomUUID()));
+    }
+}
