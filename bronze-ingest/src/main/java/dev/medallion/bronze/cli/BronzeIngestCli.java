@@ -41,8 +41,10 @@ public final class BronzeIngestCli {
      * schedule know; not 3, which no convention gives that meaning.
      */
     static final int EXIT_TEMPORARY = 75;
-    /** How every run that ends with 75 ends its last line, whether it could not start or its failed files all failed so. */
+    /** How a run that ends with 75 ends its last line, whether it could not start or its failed files all failed so. */
     static final String RETRY_LATER = "run the same command again later (exit code " + EXIT_TEMPORARY + ", EX_TEMPFAIL: a scheduler may retry it)";
+    /** The same for a run that stopped starting files and saw S3 answer again before it ended: no need to wait. */
+    static final String RETRY_NOW = "run the same command again (exit code " + EXIT_TEMPORARY + ", EX_TEMPFAIL: a scheduler may retry it)";
     static final String TEMPORARY_LINE = "nothing was uploaded, and this failure may be temporary: " + RETRY_LATER;
 
     static final String USAGE = """

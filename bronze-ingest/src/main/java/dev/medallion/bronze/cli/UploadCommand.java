@@ -141,7 +141,7 @@ final class UploadCommand {
                 // scheduler to retry it, as a run that could not start does; one lasting failure, which a retry meets again, makes it 1.
                 boolean temporary = failed.stream().allMatch(outcome -> outcome.failure().equals(Optional.of(FailureKind.TRANSIENT)));
                 if (!result.notAttempted().isEmpty()) {
-                    err.println(stoppedLine(result.notAttempted().size(), plan.files().size(), temporary));
+                    err.println(stoppedLine(result.notAttempted().size(), plan.files().size(), result.wentThroughAfterStop(), temporary));
                 }
                 return temporary ? BronzeIngestCli.EXIT_TEMPORARY : BronzeIngestCli.EXIT_FAILED;
             }
@@ -198,13 +198,21 @@ final class UploadCommand {
 
     /**
      * The last line of a run that stopped starting files ({@link OutageStop}): why, how many files were left, and that a
-     * re-run uploads them; with exit code 75 when every failure was temporary, as the run's last line always says it.
+     * re-run uploads them; with exit code 75 when every failure was temporary, as the run's last line always says it. When
+     * a file under way went through after the stop, S3 answered again: the line says so, and that a re-run now uploads the
+     * rest, rather than to run it later.
+     *
+     * @param wentThroughAfterStop the files under way when the run stopped that went through after it
      */
-    static String stoppedLine(int notAttempted, int files, boolean exitsTemporary) {
-        return "S3 could not be reached: " + OutageStop.TEMPORARY_FAILURES_IN_A_ROW + " files in a row failed for a reason that may be temporary,"
+    static String stoppedLine(int notAttempted, int files, int wentThroughAfterStop, boolean exitsTemporary) {
+        String stopped = "S3 could not be reached: " + OutageStop.TEMPORARY_FAILURES_IN_A_ROW + " files in a row failed for a reason that may be temporary,"
                 + " no file uploaded or skipped between them, so the run started no other file: " + notAttempted + " of " + files(files)
-                + (notAttempted == 1 ? " was" : " were") + " not attempted. A re-run skips the files uploaded and uploads the rest"
-                + (exitsTemporary ? ": " + BronzeIngestCli.RETRY_LATER : ".");
+                + (notAttempted == 1 ? " was" : " were") + " not attempted. ";
+        if (wentThroughAfterStop > 0) {
+            return stopped + "S3 answered again before the run ended: " + files(wentThroughAfterStop) + " under way when it stopped went through, so a re-run"
+                    + " now uploads the rest" + (exitsTemporary ? ": " + BronzeIngestCli.RETRY_NOW : ".");
+        }
+        return stopped + "A re-run skips the files uploaded and uploads the rest" + (exitsTemporary ? ": " + BronzeIngestCli.RETRY_LATER : ".");
     }
 
     /**

@@ -22,11 +22,23 @@ public final class ProgressBar {
      * @param sentBytes those of them sent to the bucket, which alone make the speed: none sent, none shown
      */
     public static String render(long doneBytes, long sentBytes, long totalBytes, int doneFiles, int totalFiles, double seconds, int width) {
+        return render(doneBytes, sentBytes, totalBytes, doneFiles, totalFiles, 0, seconds, width);
+    }
+
+    /**
+     * The last line of a run that stopped starting files ({@code OutageStop}): {@code ...  5/24 files, 19 not attempted},
+     * so that a bar left short of 100 % says why and adds up with the table. The bar may be narrower than during the run,
+     * to fit the note.
+     *
+     * @param notAttemptedFiles the files the run did not start; none, no note
+     */
+    public static String render(long doneBytes, long sentBytes, long totalBytes, int doneFiles, int totalFiles, int notAttemptedFiles, double seconds, int width) {
         double fraction = totalBytes == 0 ? (totalFiles == 0 ? 1 : (double) doneFiles / totalFiles) : Math.min(1, (double) doneBytes / totalBytes);
-        String figures = figures(fraction, doneBytes, totalBytes, doneFiles, totalFiles);
+        String note = notAttemptedFiles == 0 ? "" : ", " + notAttemptedFiles + " not attempted";
+        String figures = figures(fraction, doneBytes, totalBytes, doneFiles, totalFiles) + note;
         // No speed in the first half second: it would only measure the start-up.
         String speed = seconds >= MIN_SECONDS_FOR_SPEED && sentBytes > 0 ? "  " + ByteSizes.format((long) (sentBytes / seconds)) + "/s" : "";
-        int widestFigures = figures(1, totalBytes, totalBytes, totalFiles, totalFiles).length() + DONE_BYTES_SLACK + WIDEST_SPEED.length();
+        int widestFigures = figures(1, totalBytes, totalBytes, totalFiles, totalFiles).length() + note.length() + DONE_BYTES_SLACK + WIDEST_SPEED.length();
         int barWidth = Math.min(MAX_BAR_WIDTH, width - widestFigures - 2);
         if (barWidth < MIN_BAR_WIDTH) {
             return figures.strip();

@@ -1,9 +1,11 @@
 package dev.medallion.bronze.progress;
 
+import dev.medallion.bronze.upload.PlannedFile;
 import dev.medallion.bronze.upload.UploadListener;
 import dev.medallion.bronze.upload.UploadOutcome;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -28,6 +30,8 @@ public final class TerminalProgress implements UploadListener {
     private int doneFiles;
     private long doneBytes;
     private long sentBytes;
+    /** Known at the end only: the files a run that stopped starting files left (the bar ends short of 100 %, saying why). */
+    private int notAttemptedFiles;
 
     public TerminalProgress(PrintStream out, OutcomeLines lines, int width) {
         this.out = requireNonNull(out, "out is null");
@@ -63,7 +67,8 @@ public final class TerminalProgress implements UploadListener {
     }
 
     @Override
-    public synchronized void runDone() {
+    public synchronized void runDone(List<PlannedFile> notAttempted) {
+        notAttemptedFiles = notAttempted.size();
         draw();
         out.println();
         out.flush();
@@ -73,7 +78,7 @@ public final class TerminalProgress implements UploadListener {
         lastDrawn = System.nanoTime();
         double seconds = (lastDrawn - started) / 1e9;
         // One column short of the width: writing into the last column makes some terminals wrap.
-        out.print(CLEAR_LINE + ProgressBar.render(doneBytes, sentBytes, totalBytes, doneFiles, totalFiles, seconds, width - 1));
+        out.print(CLEAR_LINE + ProgressBar.render(doneBytes, sentBytes, totalBytes, doneFiles, totalFiles, notAttemptedFiles, seconds, width - 1));
         out.flush();
     }
 }

@@ -1,5 +1,7 @@
 package dev.medallion.bronze.upload;
 
+import java.util.List;
+
 /**
  * Follows a run, for a progress bar or log lines. Called from the upload threads, so implementations
  * are thread-safe. For every file, the bytes reported through {@link #bytesDone} add up to its size
@@ -14,5 +16,11 @@ public interface UploadListener {
 
     void fileDone(UploadOutcome outcome);
 
-    void runDone();
+    /**
+     * The run ended: every file started has had its {@link #fileDone}.
+     *
+     * @param notAttempted the files the run did not start, having stopped for S3 not being reachable ({@link OutageStop}), in the order given;
+     * empty when it started every file
+     */
+    void runDone(List<PlannedFile> notAttempted);
 }

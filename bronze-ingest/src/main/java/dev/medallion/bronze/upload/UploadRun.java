@@ -38,6 +38,7 @@ public final class UploadRun {
         listener.runStarted(files.size(), files.stream().mapToLong(PlannedFile::size).sum());
         OutageStop outage = new OutageStop();
         ExecutorService executor = Executors.newFixedThreadPool(Math.min(concurrency, Math.max(1, files.size())), uploadThreads());
+        List<PlannedFile> notAttempted = new ArrayList<>();
         try {
             List<Future<Optional<UploadOutcome>>> futures = new ArrayList<>(files.size());
             for (PlannedFile file : files) {
@@ -53,7 +54,6 @@ public final class UploadRun {
                 }));
             }
             List<UploadOutcome> outcomes = new ArrayList<>(files.size());
-            List<PlannedFile> notAttempted = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
                 Optional<UploadOutcome> outcome = futures.get(i).get();
                 if (outcome.isPresent()) {
@@ -63,7 +63,7 @@ public final class UploadRun {
                     notAttempted.add(files.get(i));
                 }
             }
-            return new Result(outcomes, notAttempted);
+            return new Result(outcomes, notAttempted, outage.wentThroughAfterStop());
         }
         catch (ExecutionException e) {
             // The uploader turns every exception into an outcome; what arrives here is an Error.
@@ -74,15 +74,17 @@ public final class UploadRun {
         }
         finally {
             executor.shutdownNow();
-            listener.runDone();
+            // A run cut short (an Error, an interrupt) ends the progress where it stands.
+            listener.runDone(List.copyOf(notAttempted));
         }
     }
 
     /**
      * @param outcomes the files started, in the order given
      * @param notAttempted the files not started once the run stopped for S3 not being reachable ({@link OutageStop})
+     * @param wentThroughAfterStop the files under way when the run stopped that went through after it: S3 answered again
      */
-    public record Result(List<UploadOutcome> outcomes, List<PlannedFile> notAttempted) {
+    public record Result(List<UploadOutcome> outcomes, List<PlannedFile> notAttempted, int wentThroughAfterStop) {
         public Result {
             outcomes = List.copyOf(requireNonNull(outcomes, "outcomes is null"));
             notAttempted = List.copyOf(requireNonNull(notAttempted, "notAttempted is null"));

@@ -68,6 +68,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -726,6 +727,8 @@ class BronzeUploadIT {
                     + " them, so the run started no other file: " + (files - attempted) + " of " + files + " files were not attempted. A re-run skips"
                     + " the files uploaded and uploads the rest: run the same command again later (exit code 75, EX_TEMPFAIL: a scheduler may retry it)\n"),
                     err());
+            assertTrue(err().contains("\nnot attempted " + (files - attempted) + " files (the run stopped starting files, below): "), err());
+            assertFalse(err().contains("\r") || err().contains("\033"), "a log (no terminal) holds plain lines only: " + err());
             assertEquals(Map.of(), objects());
             assertEquals(List.of(), proxy.failures());
         }
@@ -733,6 +736,41 @@ class BronzeUploadIT {
         resetOutput();
         assertEquals(0, upload(folder.toString()), err());
         assertEquals(table("uploaded", files, 0, 0, objects().values().stream().mapToLong(content -> content.length).sum()), tableOf(out()));
+    }
+
+    /**
+     * S3 comes back while the run is stopping: a file under way when it stopped (its PutObject answered late, after the
+     * others' connections were reset at every attempt) goes through. The run stays stopped (what it has not started, it
+     * leaves for a re-run, as it said it would), but its last line says S3 answered again, so that a re-run now uploads
+     * the rest, rather than that S3 could not be reached.
+     */
+    @Test
+    @Timeout(120)
+    void aFileThatGoesThroughAfterTheStopIsSaidToHaveFoundS3AnsweringAgain() throws Exception {
+        int files = 12;
+        for (int i = 0; i < files; i++) {
+            write(String.format(Locale.ROOT, "part-%02d.csv", i), "id\n" + i + "\n");
+        }
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection late = proxy.inject(request -> isPutObject(request, "part-00.csv"), Fault.delay(Duration.ofSeconds(6)), 1);
+            Injection reset = proxy.inject(request -> request.path().startsWith("/" + bucket + "/") && !request.path().endsWith("/part-00.csv"),
+                    Fault.reset(), 10_000);
+
+            int exit = upload(folder.toString(), "--concurrency", "3", "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(75, exit, err());
+            assertEquals(1, late.hits(), late.toString());
+            assertTrue(reset.hits() > 1, "the SDK retried: " + reset);
+            String[] counts = tableOf(out()).split(" ");
+            int failed = Integer.parseInt(counts[3]);
+            assertEquals("uploaded 1 0 " + failed + " " + (files - 1 - failed) + " 5", tableOf(out()), out());
+            assertTrue(err().endsWith("S3 could not be reached: 2 files in a row failed for a reason that may be temporary, no file uploaded or skipped between"
+                    + " them, so the run started no other file: " + (files - 1 - failed) + " of " + files + " files were not attempted. S3 answered again"
+                    + " before the run ended: 1 file under way when it stopped went through, so a re-run now uploads the rest: run the same command again"
+                    + " (exit code 75, EX_TEMPFAIL: a scheduler may retry it)\n"), err());
+            assertEquals(Set.of("sales_data/part-00.csv"), objects().keySet());
+            assertEquals(List.of(), proxy.failures());
+        }
     }
 
     /**

@@ -209,7 +209,7 @@ class ConcurrentRunsIT {
             public void fileDone(UploadOutcome outcome) {}
 
             @Override
-            public void runDone() {}
+            public void runDone(List<PlannedFile> notAttempted) {}
         };
         try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
             Injection conflict = proxy.inject(request -> isCompletion(request, bucket, "orders/big.csv"), inFlight(), 1);

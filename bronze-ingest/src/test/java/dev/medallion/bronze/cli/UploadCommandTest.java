@@ -68,4 +68,17 @@ class UploadCommandTest {
         return new UploadOutcome(new PlannedFile(Path.of(name), "d/" + name, 1, FileTime.fromMillis(0)), Status.FAILED, "failed", Duration.ZERO,
                 Optional.empty(), Optional.empty(), Optional.of(kind));
     }
+
+    /** A stopped run that saw a file go through after the stop says S3 answered again, and to run it again now; exit code 75 or 1 as before. */
+    @Test
+    void aStoppedRunThatSawS3AnswerAgainSaysARerunNowUploadsTheRest() {
+        String stopped = "S3 could not be reached: 2 files in a row failed for a reason that may be temporary, no file uploaded or skipped between them,"
+                + " so the run started no other file: 8 of 12 files were not attempted. ";
+        assertEquals(stopped + "A re-run skips the files uploaded and uploads the rest: run the same command again later (exit code 75, EX_TEMPFAIL: a scheduler"
+                + " may retry it)", UploadCommand.stoppedLine(8, 12, 0, true));
+        assertEquals(stopped + "S3 answered again before the run ended: 1 file under way when it stopped went through, so a re-run now uploads the rest:"
+                + " run the same command again (exit code 75, EX_TEMPFAIL: a scheduler may retry it)", UploadCommand.stoppedLine(8, 12, 1, true));
+        assertEquals(stopped + "S3 answered again before the run ended: 2 files under way when it stopped went through, so a re-run now uploads the rest.",
+                UploadCommand.stoppedLine(8, 12, 2, false));
+    }
 }

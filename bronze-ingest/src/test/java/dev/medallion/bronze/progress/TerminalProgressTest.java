@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +32,7 @@ class TerminalProgressTest {
         progress.fileDone(new UploadOutcome(good, Status.UPLOADED, "new", Duration.ofMillis(10)));
         progress.bytesDone(1000, true);
         progress.fileDone(new UploadOutcome(bad, Status.FAILED, "Could not upload part 2", Duration.ofMillis(10)));
-        progress.runDone();
+        progress.runDone(List.of());
 
         String printed = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(printed.startsWith(CLEAR_LINE + "[...."), printed);
@@ -54,10 +55,33 @@ class TerminalProgressTest {
         progress.runStarted(2, 2000);
         progress.fileDone(new UploadOutcome(changed, Status.WOULD_UPLOAD, "changed", Duration.ofMillis(10)));
         progress.fileDone(new UploadOutcome(same, Status.SKIPPED, "same size and CRC32", Duration.ofMillis(10)));
-        progress.runDone();
+        progress.runDone(List.of());
 
         String printed = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains(CLEAR_LINE + "would upload a.csv -> s3://bronze/d/a.csv (1.0 kB, changed)\n"), printed);
         assertFalse(printed.contains("skipped b.csv"), printed);
+    }
+
+    /**
+     * A run that stopped starting files (S3 could not be reached) ends its bar short of 100 %: the last line says how
+     * many files were not attempted, so that it agrees with the table (done and not attempted add up to the files).
+     */
+    @Test
+    void aRunThatStoppedStartingFilesEndsItsBarSayingHowManyWereNotAttempted() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalProgress progress = new TerminalProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), new OutcomeLines("bronze"), 80);
+        PlannedFile failed = new PlannedFile(Path.of("a.csv"), "d/a.csv", 1000, FileTime.fromMillis(0));
+        List<PlannedFile> left = List.of(new PlannedFile(Path.of("b.csv"), "d/b.csv", 1000, FileTime.fromMillis(0)),
+                new PlannedFile(Path.of("c.csv"), "d/c.csv", 1000, FileTime.fromMillis(0)));
+
+        progress.runStarted(3, 3000);
+        progress.bytesDone(1000, false);
+        progress.fileDone(new UploadOutcome(failed, Status.FAILED, "Read timed out", Duration.ofMillis(10)));
+        progress.runDone(left);
+
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        String last = printed.substring(printed.lastIndexOf(CLEAR_LINE) + CLEAR_LINE.length());
+        assertTrue(last.matches("\\[#+\\.+]  33%  1\\.0 kB/3\\.0 kB  1/3 files, 2 not attempted\n"), last);
+        assertTrue(last.length() <= 80, last);
     }
 }

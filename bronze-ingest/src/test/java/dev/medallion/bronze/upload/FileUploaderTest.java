@@ -80,7 +80,7 @@ class FileUploaderTest {
             public void fileDone(UploadOutcome outcome) {}
 
             @Override
-            public void runDone() {}
+            public void runDone(List<PlannedFile> notAttempted) {}
         };
         FileUploader uploader = new FileUploader(new BronzeBucket(client, "bronze"), Files::newInputStream, 5 * MIB, false);
 

@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,18 @@ class OutageStopTest {
         assertTrue(stop.stopped());
         stop.finished(outcome(Status.UPLOADED));
         assertTrue(stop.stopped(), "a file under way that went through does not restart the files left");
+        assertEquals(1, stop.wentThroughAfterStop(), "but it is counted: S3 answered again");
+        stop.finished(temporaryFailure());
+        stop.finished(outcome(Status.SKIPPED));
+        assertEquals(2, stop.wentThroughAfterStop());
+    }
+
+    @Test
+    void noFileWentThroughAfterARunThatNeverStopped() {
+        OutageStop stop = new OutageStop();
+        stop.finished(temporaryFailure());
+        stop.finished(outcome(Status.UPLOADED));
+        assertEquals(0, stop.wentThroughAfterStop());
     }
 
     @Test

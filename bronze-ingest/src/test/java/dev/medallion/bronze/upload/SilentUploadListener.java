@@ -1,5 +1,7 @@
 package dev.medallion.bronze.upload;
 
+import java.util.List;
+
 /** A listener for files uploaded without the command, where nothing is shown. */
 public final class SilentUploadListener implements UploadListener {
     public static final UploadListener SILENT = new SilentUploadListener();
@@ -16,5 +18,5 @@ public final class SilentUploadListener implements UploadListener {
     public void fileDone(UploadOutcome outcome) {}
 
     @Override
-    public void runDone() {}
+    public void runDone(List<PlannedFile> notAttempted) {}
 }
