@@ -3,6 +3,7 @@ package dev.medallion.bronze.upload;
 import dev.medallion.common.aws.ConditionalRequestConflicts;
 import dev.medallion.common.aws.Refusals;
 import dev.medallion.common.logging.ErrorMessages;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -71,7 +72,10 @@ public final class BronzeBucket {
 
     private final S3Client client;
     private final String bucket;
-    /** Bounds each attempt of a write with a body, whose write the HTTP client's socket timeout does not bound ({@link UploadAttemptLimit}). */
+    /**
+     * Bounds each attempt of a write with a body, whose write the HTTP client's socket timeout does not bound, and of a
+     * request with no body, whose whole answer it does not bound ({@link UploadAttemptLimit}).
+     */
     private final UploadAttemptLimit attemptLimit;
     /** Multipart uploads in flight, so that an interrupted run can abort them on its way out. */
     private final Set<PartedUpload> unfinished = ConcurrentHashMap.newKeySet();
@@ -137,7 +141,7 @@ public final class BronzeBucket {
      */
     public void checkAccess() throws UploadRefusedException, TemporaryFailureException {
         try {
-            client.headBucket(request -> request.bucket(bucket));
+            client.headBucket(request -> request.overrideConfiguration(this::smallRequest).bucket(bucket));
         }
         catch (S3Exception e) {
             refuse(refusal(e), e);
@@ -163,7 +167,8 @@ public final class BronzeBucket {
         requireNonNull(key, "key is null");
         HeadObjectResponse response;
         try {
-            response = client.headObject(request -> request.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED));
+            response = client.headObject(request -> request.overrideConfiguration(this::smallRequest)
+                    .bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED));
         }
         catch (S3Exception e) {
             // HEAD responses have no body: a missing key shows only as the status code.
@@ -257,7 +262,8 @@ public final class BronzeBucket {
         refuseIfClosed("start a multipart upload to", key);
         String uploadId;
         try {
-            uploadId = client.createMultipartUpload(request -> request.bucket(bucket).key(key).contentType(contentType)
+            uploadId = client.createMultipartUpload(request -> request.overrideConfiguration(this::smallRequest)
+                            .bucket(bucket).key(key).contentType(contentType)
                             .checksumAlgorithm(ChecksumAlgorithm.CRC32)
                             .checksumType(ChecksumType.FULL_OBJECT))
                     .uploadId();
@@ -354,7 +360,7 @@ public final class BronzeBucket {
 
     private void abortQuietly(String key, String uploadId) {
         try {
-            client.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId));
+            client.abortMultipartUpload(request -> request.overrideConfiguration(this::smallRequest).bucket(bucket).key(key).uploadId(uploadId));
         }
         catch (SdkException e) {
             // An upload without parts is billed nothing, and the lifecycle rule removes it.
@@ -452,7 +458,7 @@ public final class BronzeBucket {
                 return UploadAbort.ABORTED;
             }
             try {
-                client.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId));
+                client.abortMultipartUpload(request -> request.overrideConfiguration(BronzeBucket.this::smallRequest).bucket(bucket).key(key).uploadId(uploadId));
                 return UploadAbort.ABORTED;
             }
             catch (SdkException e) {
@@ -525,5 +531,16 @@ public final class BronzeBucket {
             }
         }
         return "Cannot reach " + endpoint() + " to check bucket '" + bucket + "': " + ErrorMessages.describe(e);
+    }
+
+    /**
+     * Bounds each attempt of a request that sends no body and gets a small answer (HeadBucket, HeadObject,
+     * CreateMultipartUpload, AbortMultipartUpload) by {@link UploadAttemptLimit#withoutBody}: the socket timeout bounds
+     * each read, not the answer, so one that trickles in (a read every few seconds) would hold the file's thread for as
+     * long as it takes. Not the writes with a body, which have their own ({@link UploadAttemptLimit#forBody}), nor a
+     * CompleteMultipartUpload, whose answer S3 may keep open for minutes while it assembles the object.
+     */
+    private void smallRequest(AwsRequestOverrideConfiguration.Builder override) {
+        override.apiCallAttemptTimeout(attemptLimit.withoutBody());
     }
 }

@@ -6,7 +6,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * How long one attempt of a request that sends a file's bytes (a PutObject, an UploadPart) may take before the
- * SDK gives it up and retries it ({@code apiCallAttemptTimeout}): a floor, plus the body at a minimum throughput.
+ * SDK gives it up and retries it ({@code apiCallAttemptTimeout}): a floor, plus the body at a minimum throughput;
+ * and one of a request with no body (HeadBucket, HeadObject, Create and Abort MultipartUpload): the floor.
  *
  * <p>Why a limit at all: the HTTP client's socket timeout bounds reads only ({@code Socket.setSoTimeout}: "a read()
  * call on the InputStream associated with this Socket will block for only this amount of time"), and Java socket
@@ -38,6 +39,15 @@ public record UploadAttemptLimit(Duration floor, long minimumBytesPerSecond) {
         if (minimumBytesPerSecond <= 0) {
             throw new IllegalArgumentException("The minimum throughput must be positive: " + minimumBytesPerSecond + " bytes per second");
         }
+    }
+
+    /**
+     * The time one attempt of a request with no body and a small answer gets (HeadBucket, HeadObject, Create and Abort
+     * MultipartUpload): the floor. S3 answers them in milliseconds; the HTTP client's socket timeout (30 s) bounds each
+     * read of the answer, not the whole of it, so an answer that trickles in would otherwise be waited for without end.
+     */
+    public Duration withoutBody() {
+        return floor;
     }
 
     /** The time one attempt sending a body of {@code bytes} gets: the floor, plus the body at the minimum throughput, rounded up to a millisecond. */

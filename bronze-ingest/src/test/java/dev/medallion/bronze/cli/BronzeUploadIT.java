@@ -650,9 +650,9 @@ class BronzeUploadIT {
 
     /**
      * The requests with no body to stall, or one of a few KB (HeadBucket, HeadObject, CreateMultipartUpload,
-     * CompleteMultipartUpload, AbortMultipartUpload), have no attempt limit of their own: their answer not coming, its
-     * head or the rest of its body, is a read, which the HTTP client's socket timeout bounds (30 s by default, here
-     * 2 s), and the SDK sends them again. One whose answer never comes at any attempt ends the run with 75 soon, as
+     * CompleteMultipartUpload, AbortMultipartUpload): their answer not coming, its head or the rest of its body, is a
+     * read, which the HTTP client's socket timeout bounds (30 s by default, here 2 s, inside the 60 s attempt limit of
+     * the four with no body), and the SDK sends them again. One whose answer never comes at any attempt ends the run with 75 soon, as
      * other temporary failures do, leaving nothing but what it names: with the default timeout, 4 attempts of 30 s,
      * 2 minutes.
      */
@@ -795,6 +795,46 @@ class BronzeUploadIT {
             assertEquals(table("uploaded", files - 3, 0, 3, 5L * (files - 3)), tableOf(out()));
             assertFalse(err().contains("not attempted"), err());
             assertEquals(files - 3, objects().size(), objects().keySet().toString());
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    /**
+     * An answer that comes, but slowly (a degraded endpoint, a middlebox trickling it, each read well inside the socket
+     * timeout), to a request with no body (HeadBucket, HeadObject, CreateMultipartUpload, AbortMultipartUpload): the
+     * read timeout never fires, so without a limit of its own the attempt would wait for as long as the answer takes.
+     * Each such attempt gets the floor of the writes' limit (60 s, here 3 s), and the SDK sends it again: here answered
+     * after 10 s once, given up and sent again, the file uploaded (or, for the abort of a part reset at every attempt,
+     * the upload aborted). A completion gets no such limit: S3 may take minutes to answer it.
+     */
+    @ParameterizedTest
+    @EnumSource(value = SmallRequest.class, names = "COMPLETE_MULTIPART_UPLOAD", mode = EnumSource.Mode.EXCLUDE)
+    @Timeout(120)
+    void aSmallRequestAnsweredSlowlyIsGivenUpAtItsAttemptLimitAndSentAgain(SmallRequest slow) throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            if (slow == SmallRequest.ABORT_MULTIPART_UPLOAD) {
+                proxy.inject(request -> request.isUploadPart() && request.queryParameter("partNumber").equals(Optional.of("2")), Fault.reset(), 1_000);
+            }
+            Injection delayed = proxy.inject(slow.matcher, Fault.delay(Duration.ofSeconds(10)), 1);
+
+            long started = System.nanoTime();
+            int exit = uploadWithin(new UploadAttemptLimit(Duration.ofSeconds(3), 8L * MIB), folder.toString(), "--part-size", "5", "--endpoint-url",
+                    proxy.endpoint().toString());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertEquals(1, delayed.hits(), delayed.toString());
+            assertEquals(2, proxy.requests().stream().filter(slow.matcher).count(), "given up at its attempt's limit and sent again: " + proxy.requests());
+            assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "not waiting for the slow answer: " + took);
+            assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(bucket)).uploads());
+            if (slow == SmallRequest.ABORT_MULTIPART_UPLOAD) {
+                assertEquals(75, exit, err());
+                assertEquals(Map.of(), objects());
+            }
+            else {
+                assertEquals(0, exit, err());
+                assertArrayEquals(Files.readAllBytes(large), objects().get("sales_data/large.csv"));
+            }
             assertEquals(List.of(), proxy.failures());
         }
     }
