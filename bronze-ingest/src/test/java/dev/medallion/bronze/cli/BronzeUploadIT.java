@@ -70,6 +70,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
@@ -835,6 +836,43 @@ class BronzeUploadIT {
                 assertEquals(0, exit, err());
                 assertArrayEquals(Files.readAllBytes(large), objects().get("sales_data/large.csv"));
             }
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    /**
+     * The SDK's retry quota (a token bucket of 500 per client, 5 a retry of a reset or a 5xx, none for throttling, in its
+     * default legacy mode) runs out in a run where every other file's PutObject is reset at every attempt, files going
+     * through between them (so the run never stops): after about 100 retries, a file fails after 1 attempt, not 4. It
+     * fails as a temporary failure all the same, counted so by the closing lines and by the outage stop (which a row of
+     * such failures, failing faster, reaches sooner), and the run ends with 75: what the table and the last lines say
+     * does not change, only the per-file line's attempt count.
+     */
+    @Test
+    @Timeout(300)
+    void filesFailingOnceTheSdksRetryQuotaIsSpentAreTemporaryFailuresAllTheSame() throws Exception {
+        int files = 90;
+        for (int i = 0; i < files; i++) {
+            write(String.format(Locale.ROOT, "part-%02d.csv", i), "id\n" + i + "\n");
+        }
+        Predicate<Request> odd = request -> request.method().equals("PUT") && request.query().isEmpty() && request.path().matches(".*part-\\d[13579]\\.csv$");
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            proxy.inject(odd, Fault.reset(), 100_000);
+
+            int exit = upload(folder.toString(), "--concurrency", "1", "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(75, exit, err());
+            assertEquals(files / 2, objects().size(), objects().keySet().toString());
+            assertEquals(table("uploaded", files / 2, 0, files / 2, objects().values().stream().mapToLong(content -> content.length).sum()), tableOf(out()));
+            List<Long> attempts = IntStream.iterate(1, i -> i < files, i -> i + 2)
+                    .mapToObj(i -> String.format(Locale.ROOT, "part-%02d.csv", i))
+                    .map(name -> proxy.requests().stream().filter(request -> isPutObject(request, name)).count())
+                    .toList();
+            assertEquals(4, attempts.get(0), "the SDK's 4 attempts while the quota lasts: " + attempts);
+            assertEquals(1, attempts.get(attempts.size() - 1), "1 attempt once it is spent: " + attempts);
+            assertTrue(err().contains("(SDK Attempt Count: 1)"), err());
+            assertTrue(err().endsWith(files / 2 + " files failed and left nothing in the bucket; run the same command again to retry: files already uploaded"
+                    + " are skipped\n" + TEMPORARY_FAILURES + "\n"), err());
             assertEquals(List.of(), proxy.failures());
         }
     }
