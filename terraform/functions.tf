@@ -6,7 +6,7 @@ locals {
   silver_converter_name = "${local.name}-silver-converter"
   # Built by `mvn package`; the contract tests open this jar and check the handler below exists in it.
   silver_converter_jar = "${path.module}/../silver-converter/target/silver-converter.jar"
-  # The key suffixes S3 delivers to the converter: SilverConverterHandler.NOTIFICATION_SUFFIXES (each
+  # The key suffixes S3 delivers to the converter: SilverConverterHandler.CONVERTED_SUFFIXES (each
   # accepted suffix in lower and in upper case, since S3 filters and IAM patterns are case-sensitive);
   # the contract tests compare them; and .CSV.gz, which gzip makes of a .CSV file. Other mixed case
   # (sales.Csv) is not delivered.

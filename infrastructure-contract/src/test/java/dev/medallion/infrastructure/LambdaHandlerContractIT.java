@@ -64,7 +64,7 @@ class LambdaHandlerContractIT {
         TerraformConfiguration root = Repository.rootModule();
         Path jar = deployedJar(root, "silver_converter", root.resource("aws_lambda_function", "silver_converter"));
         try (LambdaHandlers handlers = LambdaHandlers.open(jar)) {
-            Object notified = handlers.staticField(SILVER_HANDLER_CLASS, "NOTIFICATION_SUFFIXES");
+            Object notified = handlers.staticField(SILVER_HANDLER_CLASS, "CONVERTED_SUFFIXES");
             assertEquals(notified, SilverConverterContractTest.bronzeNotificationSuffixes(root),
                     "S3 must invoke the converter for exactly the suffixes SilverConverterHandler expects to be notified of");
             @SuppressWarnings("unchecked")

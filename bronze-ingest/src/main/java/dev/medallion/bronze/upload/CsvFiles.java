@@ -63,10 +63,10 @@ public final class CsvFiles {
     private CsvFiles() {}
 
     /**
-     * The key as S3 delivers it to the converter: its notification matches suffixes case-sensitively,
-     * each of {@link #ACCEPTED_SUFFIXES} in lower or in upper case, and {@code .CSV.gz}
-     * ({@code SilverConverterHandler.NOTIFICATION_SUFFIXES}), so a suffix in another case ({@code .Csv}) is
-     * lower-cased; otherwise the object would be uploaded and never converted. ({@code .CSV.gz}, delivered
+     * The key as the converter converts it: it reads suffixes case-sensitively, as its role's IAM patterns
+     * match them, each of {@link #ACCEPTED_SUFFIXES} in lower or in upper case, and {@code .CSV.gz}
+     * ({@code SilverConverterHandler.CONVERTED_SUFFIXES}), so a suffix in another case ({@code .Csv}) is
+     * lower-cased; otherwise the object would be uploaded and never converted (only said not to be). ({@code .CSV.gz}, delivered
      * too, is lower-cased as well: harmless, and one rule for every mixed case.)
      */
     public static String deliveredKey(String key) {

@@ -31,7 +31,7 @@ class CsvFilesTest {
 
     @Test
     void aKeyEndsInASuffixTheBronzeNotificationDelivers() {
-        // S3 matches the notification's suffixes case-sensitively: SilverConverterHandler.NOTIFICATION_SUFFIXES.
+        // The converter matches its suffixes case-sensitively, as its role's IAM patterns do: SilverConverterHandler.CONVERTED_SUFFIXES.
         List<String> delivered = List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".DAT");
         Map<String, String> keys = Map.of(
                 "sales/a.csv", "sales/a.csv",

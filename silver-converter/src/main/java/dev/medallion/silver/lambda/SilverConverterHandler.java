@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -75,15 +74,18 @@ import static java.util.Objects.requireNonNull;
  * is never called.
  */
 public final class SilverConverterHandler implements RequestHandler<S3Event, List<String>> {
-    /** The key suffixes the converter accepts, in any case. */
+    /** The key suffixes the converter accepts, in lower case; {@link #CONVERTED_SUFFIXES} says in which cases. */
     public static final List<String> ACCEPTED_SUFFIXES = List.of(".csv", ".csv.gz", ".dat");
     /**
-     * The suffixes the bucket notification filters on: each accepted one in lower and in upper case, and
-     * {@code .CSV.gz}, which {@code gzip} makes of a {@code .CSV} file. S3's filters (and IAM's resource
-     * patterns) are case-sensitive and take one suffix per rule, so another mixed-case key ({@code sales.Csv})
-     * is never delivered, though the handler would accept it.
+     * The suffixes of the keys the converter converts, matched case-sensitively: each accepted one in lower and in
+     * upper case, and {@code .CSV.gz}, which {@code gzip} makes of a {@code .CSV} file. Its role may read only these
+     * (iam.tf, from the same list: IAM's resource patterns are case-sensitive). S3 delivers every bronze key
+     * (functions.tf): another key, a mixed-case one ({@code sales.Csv}) too, is not read but said, at WARN
+     * ({@value #NOT_CONVERTED_MESSAGE}), with what to do ({@link NotConvertedKeys}), and an alarm counts those lines.
      */
-    public static final List<String> NOTIFICATION_SUFFIXES = List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".CSV.gz", ".DAT");
+    public static final List<String> CONVERTED_SUFFIXES = List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".CSV.gz", ".DAT");
+    /** The line of a file put in bronze that is not converted for its name: terraform/monitoring.tf counts it. */
+    public static final String NOT_CONVERTED_MESSAGE = "source object not converted: its name does not end in a suffix the converter reads";
 
     /** The event name of a removal, as S3 sends it in a record (without the configuration's {@code s3:}). */
     static final String REMOVAL_EVENT_PREFIX = "ObjectRemoved:";
@@ -290,8 +292,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
      * ({@link #convertIfAnOlderVersionIsCurrent}): its current version was deleted, and no event converts the one made current.
      */
     private String withdraw(String bucket, String key, Deadline deadline) throws IOException {
-        String lowerKey = key.toLowerCase(Locale.ROOT);
-        if (ACCEPTED_SUFFIXES.stream().noneMatch(lowerKey::endsWith) || SilverLayout.isJobOrHiddenKey(key) || key.indexOf('/') <= 0) {
+        if (!NotConvertedKeys.isConverted(key) || SilverLayout.isJobOrHiddenKey(key) || key.indexOf('/') <= 0) {
             // Never converted (skipped, or refused as outside any dataset folder): nothing of it in silver. Deleting
             // a misplaced file is the remedy, which must not fail again.
             // Outcome and reason, as the converter's own line of a removal that withdraws nothing.
@@ -345,12 +346,20 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     }
 
     private String process(String bucket, String key, Deadline deadline) throws IOException {
-        String lowerKey = key.toLowerCase(Locale.ROOT);
-        if (ACCEPTED_SUFFIXES.stream().noneMatch(lowerKey::endsWith)) {
-            Map<String, Object> fields = skippedFields(bucket, key);
-            fields.put("acceptedSuffixes", ACCEPTED_SUFFIXES);
-            log.warn("source object skipped: not a CSV key", fields);
-            return "skipped";
+        if (!NotConvertedKeys.isConverted(key)) {
+            if (key.endsWith("/")) {
+                // A folder made in the S3 console is an empty object whose key ends in '/': nothing a person must hear of.
+                log.info("source object skipped: a folder marker, not a file", skippedFields(bucket, key));
+                return "skipped";
+            }
+            // A job's or a hidden file (_SUCCESS, .crc) is said by the line below, which no alarm counts.
+            if (!SilverLayout.isJobOrHiddenKey(key)) {
+                Map<String, Object> fields = skippedFields(bucket, key);
+                fields.put("whatToDo", NotConvertedKeys.whatToDo(key));
+                fields.put("convertedSuffixes", CONVERTED_SUFFIXES);
+                log.warn(NOT_CONVERTED_MESSAGE, fields);
+                return "skipped";
+            }
         }
         if (SilverLayout.isJobOrHiddenKey(key)) {
             log.warn("source object skipped: a folder or file name in its key starts with _ or ., as Hadoop and Spark name what is not"

@@ -349,13 +349,87 @@ class SilverConverterHandlerIT {
         assertEquals(1, silver.list("_manifests/").size(), "only sales/a.csv was converted: " + silver.list("_manifests/"));
         // The skip names its dataset, the key's first folder, as every other line of a source object does: an alarm's or a person's
         // filter on dataset finds it.
-        Map<?, ?> notCsv = lineOf("source object skipped: not a CSV key", "s3://" + bronzeBucket + "/sales/readme.txt");
+        Map<?, ?> notCsv = lineOf(SilverConverterHandler.NOT_CONVERTED_MESSAGE, "s3://" + bronzeBucket + "/sales/readme.txt");
         assertEquals("sales", notCsv.get("dataset"), notCsv.toString());
         for (String key : List.of("sales/_temporary/0/task_1/part-00000.csv", "sales/.hive-staging/part-00000.csv")) {
             Map<?, ?> jobOrHidden = lineOf("source object skipped: a folder or file name in its key starts with _ or ., as Hadoop and Spark name"
                     + " what is not a job's output (_temporary, _SUCCESS) and tools name hidden files", "s3://" + bronzeBucket + "/" + key);
             assertEquals("sales", jobOrHidden.get("dataset"), jobOrHidden.toString());
         }
+    }
+
+    /**
+     * S3 invokes the converter for every key put in bronze (functions.tf, one rule with no filter), and its role may read
+     * only keys ending in a converted suffix, matched case-sensitively as IAM matches them (iam.tf; here a proxy answers
+     * 403 where IAM would). A file it does not convert is said once at WARN, with what to do for its name, and read not
+     * at all: {@code sales.Csv} would otherwise fail at its HEAD (403) and go to the failure queue. Spark's
+     * {@code _SUCCESS} and {@code .crc} files and a console's folder marker are not said that way (no alarm counts
+     * them), and the removal of any of these keys is quiet.
+     */
+    @Test
+    void aFileTheConverterDoesNotConvertIsSaidWithWhatToDoAndNeverRead() throws IOException {
+        List<String> readable = List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".CSV.gz", ".DAT");
+        Map<String, String> advice = new java.util.LinkedHashMap<>();
+        advice.put("sales/2026/05/sales.Csv", "rename it to end in .csv");
+        advice.put("sales/report.xlsx", dev.medallion.common.text.SpreadsheetNames.advice("report.xlsx").orElseThrow());
+        advice.put("sales/sales.tsv", "rename it to end in .csv or .dat");
+        advice.put("sales/orders.txt", "rename it to end in .csv or .dat");
+        advice.put("sales/data.json", "only files whose names end in .csv, .csv.gz or .dat");
+        advice.put("loose.xlsx", "export each sheet as CSV");
+        List<String> quiet = List.of("sales/_SUCCESS", "sales/.part-00000.csv.crc", "sales/2026/");
+        S3Event created = null;
+        S3Event removed = null;
+        for (String key : concat(List.copyOf(advice.keySet()), quiet)) {
+            bronze.put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
+            S3Event one = eventFor(key);
+            S3Event gone = S3Events.objectRemoved(bronzeBucket, key, "ObjectRemoved:DeleteMarkerCreated", "marker", temporary);
+            if (created == null) {
+                created = one;
+                removed = gone;
+            }
+            else {
+                created.getRecords().add(one.getRecords().get(0));
+                removed.getRecords().add(gone.getRecords().get(0));
+            }
+        }
+        List<String> skipped = concat(List.copyOf(advice.keySet()), quiet).stream().map(key -> "skipped s3://" + bronzeBucket + "/" + key).toList();
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint());
+                S3Client client = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
+            Injection denied = proxy.inject(request -> request.path().startsWith("/" + bronzeBucket + "/") && readable.stream().noneMatch(request.path()::endsWith),
+                    Fault.status(403), 1000);
+            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), client, log());
+
+            assertEquals(skipped, handler.handleRequest(created, null), logLines.toString(StandardCharsets.UTF_8));
+            int warnings = warnLines().size();
+            assertEquals(skipped, handler.handleRequest(removed, null), "removals");
+
+            assertEquals(0, denied.hits(), "a request for a key the role may not read: " + proxy.requests());
+            assertEquals(warnings, warnLines().size(), "a removal of a key never converted is quiet: " + warnLines());
+        }
+        for (Map.Entry<String, String> file : advice.entrySet()) {
+            Map<?, ?> line = lineOf("source object not converted: its name does not end in a suffix the converter reads", "s3://" + bronzeBucket + "/" + file.getKey());
+            assertEquals("WARN", line.get("level"), line.toString());
+            assertTrue(String.valueOf(line.get("whatToDo")).contains(file.getValue()), file.getValue() + " in " + line);
+            assertEquals(file.getKey().contains("/") ? "sales" : null, line.get("dataset"), line.toString());
+        }
+        assertTrue(String.valueOf(lineOf("source object not converted: its name does not end in a suffix the converter reads",
+                "s3://" + bronzeBucket + "/sales/sales.tsv").get("whatToDo")).contains("CSV_DELIMITERS"), "the delimiter's setting is named");
+        for (String key : quiet) {
+            assertFalse(logLines.toString(StandardCharsets.UTF_8).lines().anyMatch(line -> line.contains("source object not converted") && line.contains("/" + key + "\"")),
+                    key + " must not be counted as a file not converted: " + logLines.toString(StandardCharsets.UTF_8));
+        }
+        assertEquals(List.of(), silver.list(""), "nothing written to silver");
+    }
+
+    private List<String> warnLines() {
+        return logLines.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("\"level\":\"WARN\"")).toList();
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     /** A record that cannot be read (here, without its s3 entity) fails the invocation, but not before the records after it are converted. */
