@@ -6,10 +6,10 @@ locals {
   silver_converter_name = "${local.name}-silver-converter"
   # Built by `mvn package`; the contract tests open this jar and check the handler below exists in it.
   silver_converter_jar = "${path.module}/../silver-converter/target/silver-converter.jar"
-  # The key suffixes S3 delivers to the converter: SilverConverterHandler.CONVERTED_SUFFIXES (each
-  # accepted suffix in lower and in upper case, since S3 filters and IAM patterns are case-sensitive);
-  # the contract tests compare them; and .CSV.gz, which gzip makes of a .CSV file. Other mixed case
-  # (sales.Csv) is not delivered.
+  # The key suffixes the converter converts and its role may read (iam.tf): SilverConverterHandler.CONVERTED_SUFFIXES
+  # (each accepted suffix in lower and in upper case, since IAM patterns are case-sensitive; the contract tests
+  # compare them), and .CSV.gz, which gzip makes of a .CSV file. S3 delivers every bronze key (below): another
+  # key, mixed case (sales.Csv) too, is not read but said in the log, with what to do, and counted by an alarm.
   silver_accepted_suffixes = [".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".CSV.gz", ".DAT"]
   # What S3 invokes and what the permission and the on-failure configuration apply to: the alias of the
   # published version when SnapStart is on (snapshots exist only for published versions, never for
@@ -220,19 +220,21 @@ resource "aws_s3_bucket_notification" "bronze" {
 
   bucket = module.bronze_bucket.id
 
-  # One rule per suffix: S3 filters allow one suffix per rule.
-  dynamic "lambda_function" {
-    for_each = local.silver_accepted_suffixes
-
-    content {
-      id                  = "silver-converter${replace(lambda_function.value, ".", "-")}"
-      lambda_function_arn = local.silver_converter_invoked_arn
-      # Removals too (silver_withdraws_deleted_files): the converter withdraws a deleted file's rows. S3 Lifecycle's
-      # deletions are s3:LifecycleExpiration:* events, not ObjectRemoved, so expiring bronze objects withdraws nothing
-      # (S3 User Guide, "Configuring S3 Lifecycle event notifications").
-      events        = var.silver_withdraws_deleted_files ? ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"] : ["s3:ObjectCreated:*"]
-      filter_suffix = lambda_function.value
-    }
+  # One rule with no filter: every key put in bronze reaches the converter, which converts the keys that end in
+  # silver_accepted_suffixes and says every other file at WARN, with what to do for its name (report.xlsx, sales.Csv),
+  # an alarm counting those lines (monitoring.tf, files_not_converted). Suffix rules left such a file in bronze
+  # unseen: S3's filters are case-sensitive and no list of suffixes names every mistake; and no catch-all rule may
+  # stand beside them, since S3 refuses rules of the same event type whose filters overlap ("Notification
+  # configurations that use Filter cannot define filtering rules with overlapping prefixes, overlapping suffixes,
+  # or prefix and suffix overlapping", S3 User Guide, "Configuring event notifications using object key name
+  # filtering"). A key not converted costs one short invocation and no S3 request.
+  lambda_function {
+    id                  = "silver-converter"
+    lambda_function_arn = local.silver_converter_invoked_arn
+    # Removals too (silver_withdraws_deleted_files): the converter withdraws a deleted file's rows. S3 Lifecycle's
+    # deletions are s3:LifecycleExpiration:* events, not ObjectRemoved, so expiring bronze objects withdraws nothing
+    # (S3 User Guide, "Configuring S3 Lifecycle event notifications").
+    events = var.silver_withdraws_deleted_files ? ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"] : ["s3:ObjectCreated:*"]
   }
 
   depends_on = [aws_lambda_permission.bronze_invokes_silver_converter]

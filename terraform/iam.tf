@@ -38,7 +38,8 @@ data "aws_iam_policy_document" "silver_converter" {
   statement {
     sid     = "ReadBronzeSourceObjects"
     actions = ["s3:GetObject"]
-    # Only the keys that can trigger the function (HeadObject is authorised as s3:GetObject).
+    # Only the keys the function converts, case-sensitively (HeadObject is authorised as s3:GetObject): S3 invokes it
+    # for every bronze key, and it reads none of the others (SilverConverterHandler.CONVERTED_SUFFIXES).
     resources = [for suffix in local.silver_accepted_suffixes : "${module.bronze_bucket.arn}/*${suffix}"]
   }
 

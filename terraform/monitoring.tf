@@ -309,6 +309,9 @@ locals {
     # it swept, not bronze files, so a line is one file. A conversion whose file was deleted meanwhile logs the
     # same line when it withdraws what it committed: a bronze file deleted, its rows gone, as this alarm means.
     withdrawn_files = "{ ($.message = \"source object withdrawn\") && ($.outcome = \"withdrawn\") }"
+    # A file put in bronze whose name the converter does not convert (SilverConverterHandler.NOT_CONVERTED_MESSAGE): said
+    # once per event at WARN, never for a job's or hidden file (_SUCCESS, .crc), a folder marker or a removal.
+    files_not_converted = "{ $.message = \"source object not converted: its name does not end in a suffix the converter reads\" }"
   }
 }
 
@@ -338,6 +341,10 @@ locals {
 #     bronze by mistake, which nothing else reports (every invocation succeeds). The threshold keeps the first
 #     quiet and catches the second within 5 minutes; the deletion is undone by deleting the delete markers
 #     (docs/silver-converter.md, "Undoing a deletion").
+#   files_not_converted: on by default. A file put in bronze under a name the converter does not convert
+#     (report.xlsx, sales.tsv, sales.Csv) is in no table, and nothing fails: before, no rule even delivered
+#     it. files_not_converted_alarm = false turns it off where bronze holds other files by design; the log
+#     line still says each, with what to do.
 # quarantined_rows, below, is not one of them: it sums the rows of a line, above a threshold set.
 locals {
   converter_log_alarms = {
@@ -358,6 +365,12 @@ locals {
       threshold   = 0
       metric_name = "FilesNotMatchingContract"
       description = "The silver converter converted a bronze file in the last 5 minutes whose columns differ from its dataset's schema contract; the invocation did not fail. Its log line (\"source object processed\") and its manifest under _manifests/ name the file and the columns. A column the contract lacks (columnsNotWritten, droppedColumns: added by the source, a header typo) is not written: declare it in the contract (docs/silver-converter.md, Declared contracts), then convert the dataset again with the silver_reconvert_command output (DATASET=<dataset>); or fix the header and upload the file again. A column the file lacks (columnsMissing, missingColumns: no longer sent, renamed) is written as null: fix the source, or the header, and upload the file again; or edit the contract (a renamed column's sourceName, then convert the dataset again; a column gone for good out of it). For a source whose columns never match its contract, set contract_drift_alarm = false."
+    }
+    files_not_converted = {
+      enabled     = var.files_not_converted_alarm
+      threshold   = 0
+      metric_name = "FilesNotConverted"
+      description = "A file was put in bronze in the last 5 minutes under a name the silver converter does not convert (a spreadsheet, .tsv, .txt, .json, or .Csv in mixed case): none of its rows reached silver, and the invocation did not fail. Its log line (WARN, \"source object not converted\") names the file (source) and says what to do (whatToDo): export a spreadsheet as CSV UTF-8, rename delimited text to .csv or .dat, rename a mixed-case suffix to lower case; then put the file in bronze again (docs/silver-converter.md, Keys and names). Where bronze holds other files by design, set files_not_converted_alarm = false."
     }
     withdrawn_files = {
       enabled     = var.silver_withdraws_deleted_files && var.withdrawn_files_alarm

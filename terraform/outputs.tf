@@ -187,13 +187,14 @@ output "silver_replay_command" {
 }
 
 output "silver_reconvert_command" {
-  description = "Converts a dataset's bronze files again after its schema contract changed, keeping each file's ingest_date: run it with bash, naming the dataset (its bronze folder) in DATASET, e.g. DATASET=sales bash -c \"$(terraform output -raw silver_reconvert_command)\". It lists the objects under <dataset>/ in bronze (every page) and invokes what S3 invokes, asynchronously, once per object the bronze notification delivers, with the ObjectCreated event S3 sends for it; the object is not touched, so it keeps its LastModified and its rows their ingest_date (a copy onto itself would move them to the day of the copy). A file converted in the contract in force answers unchanged, so it is safe to run again. It prints each object it invoked and stops at the first failure, saying where. Costs one List per 1,000 objects and one asynchronous invocation per object, plus the converter's work: a whole conversion per file converted under another contract, the GETs of its manifest and contract per file already converted in this one. Needs bash, the AWS CLI (v1 or v2) and jq (null without enable_functions)."
+  description = "Converts a dataset's bronze files again after its schema contract changed, keeping each file's ingest_date: run it with bash, naming the dataset (its bronze folder) in DATASET, e.g. DATASET=sales bash -c \"$(terraform output -raw silver_reconvert_command)\". It lists the objects under <dataset>/ in bronze (every page) and invokes what S3 invokes, asynchronously, once per object the converter converts (a key ending in .csv, .csv.gz or .dat, in lower or upper case, or .CSV.gz), with the ObjectCreated event S3 sends for it; the object is not touched, so it keeps its LastModified and its rows their ingest_date (a copy onto itself would move them to the day of the copy). A file converted in the contract in force answers unchanged, so it is safe to run again. It prints each object it invoked and stops at the first failure, saying where. Costs one List per 1,000 objects and one asynchronous invocation per object, plus the converter's work: a whole conversion per file converted under another contract, the GETs of its manifest and contract per file already converted in this one. Needs bash, the AWS CLI (v1 or v2) and jq (null without enable_functions)."
   # The event is the one the bronze notification sends (schema 2.1; SilverConverterHandler reads each
   # record's bucket name and key, then HEADs the object for its ETag, size and LastModified): the key
   # URL-encoded as S3 encodes it, each path segment percent-encoded with a space as '+' (the converter's
-  # EventKeys decodes it), the configurationId of the rule that delivers the key's suffix, eventName
-  # CompleteMultipartUpload for a multipart ETag. Objects no rule delivers (another suffix, a folder
-  # marker) are left out, as S3 leaves them out. The payload goes as a file, fileb://, which AWS CLI v1
+  # EventKeys decodes it), the configurationId of the bronze rule, eventName CompleteMultipartUpload for a
+  # multipart ETag. Only the keys the converter converts are sent, those ending in silver_accepted_suffixes,
+  # case-sensitively, as the converter matches them: the rule delivers every key, but another one (another
+  # suffix, a folder marker) would only be said not converted again. The payload goes as a file, fileb://, which AWS CLI v1
   # and v2 both send as it is (see silver_replay_command). list-objects-v2 pages through every page of
   # 1,000 keys itself (the CLI's automatic pagination). A rule delivers removals too
   # (silver_withdraws_deleted_files): only its id and suffix are read here, and the event sent is always an
@@ -203,14 +204,14 @@ output "silver_reconvert_command" {
     "f=$(mktemp) || exit 1; trap 'rm -f \"$f\"' EXIT;",
     "l=$(aws s3api list-objects-v2 --region ${local.region} --bucket ${module.bronze_bucket.id} --prefix \"$d/\" --output json)",
     "|| { echo \"reconvert stopped: could not list s3://${module.bronze_bucket.id}/$d/ (the AWS CLI's error above); nothing invoked\" >&2; exit 1; };",
-    "o=$(printf '%s' \"$l\" | jq -c --arg r ${local.region} --arg b ${module.bronze_bucket.id} --argjson rules '${jsonencode({ for rule in aws_s3_bucket_notification.bronze[0].lambda_function : rule.filter_suffix => rule.id })}'",
-    "'(.Contents // [])[] | . as $o | ($rules | to_entries | map(select(.key as $s | $o.Key | endswith($s))) | .[0].value) as $rule | select($rule != null)",
+    "o=$(printf '%s' \"$l\" | jq -c --arg r ${local.region} --arg b ${module.bronze_bucket.id} --arg rule ${one(aws_s3_bucket_notification.bronze[0].lambda_function).id} --argjson suffixes '${jsonencode(local.silver_accepted_suffixes)}'",
+    "'(.Contents // [])[] | . as $o | select(any($suffixes[]; . as $s | $o.Key | endswith($s)))",
     "| {key: $o.Key, event: {Records: [{eventVersion: \"2.1\", eventSource: \"aws:s3\", awsRegion: $r, eventTime: ($o.LastModified | sub(\"[+]00:00\"; \"Z\")),",
     "eventName: (if ($o.ETag | contains(\"-\")) then \"ObjectCreated:CompleteMultipartUpload\" else \"ObjectCreated:Put\" end),",
     "s3: {s3SchemaVersion: \"1.0\", configurationId: $rule, bucket: {name: $b, arn: (\"arn:${local.partition}:s3:::\" + $b)},",
     "object: {key: ($o.Key | split(\"/\") | map(@uri | gsub(\"%20\"; \"+\")) | join(\"/\")), size: $o.Size, eTag: ($o.ETag | ltrimstr(\"\\\"\") | rtrimstr(\"\\\"\"))}}}]}}')",
     "|| { echo \"reconvert stopped: could not read the listing of s3://${module.bronze_bucket.id}/$d/ with jq; nothing invoked\" >&2; exit 1; };",
-    "[ -n \"$o\" ] || { echo \"reconvert: no file under s3://${module.bronze_bucket.id}/$d/ that the bronze notification delivers: is $d the dataset's folder?\" >&2; exit 1; };",
+    "[ -n \"$o\" ] || { echo \"reconvert: no file under s3://${module.bronze_bucket.id}/$d/ that the converter converts (.csv, .csv.gz, .dat): is $d the dataset's folder?\" >&2; exit 1; };",
     "n=$(printf '%s\\n' \"$o\" | wc -l | tr -d ' '); i=0;",
     "printf '%s\\n' \"$o\" | while IFS= read -r e; do i=$((i + 1));",
     "k=$(printf '%s' \"$e\" | jq -r '.key') && printf '%s' \"$e\" | jq -c '.event' > \"$f\" || exit 1;",

@@ -189,7 +189,7 @@ variable "silver_converter_java_tool_options" {
 }
 
 variable "silver_withdraws_deleted_files" {
-  description = "Deliver the bronze bucket's s3:ObjectRemoved:* events to the converter as well as s3:ObjectCreated:*, for the same suffixes: a file deleted from bronze (a plain DELETE, or a version DELETE) has its rows withdrawn from silver, and gold drops them at its next build (docs/silver-converter.md, \"Deleting a bronze file\"). Lifecycle expirations are other event types (s3:LifecycleExpiration:*), never delivered: expiring bronze objects keeps their rows. Set false where bronze is a landing zone emptied after loading (deleting by hand, or moving files to an archive), else that empties silver and gold too; false delivers ObjectCreated only, and a deleted file's rows stay in silver. Not null."
+  description = "Deliver the bronze bucket's s3:ObjectRemoved:* events to the converter as well as s3:ObjectCreated:*, for every key (it withdraws only what it converted): a file deleted from bronze (a plain DELETE, or a version DELETE) has its rows withdrawn from silver, and gold drops them at its next build (docs/silver-converter.md, \"Deleting a bronze file\"). Lifecycle expirations are other event types (s3:LifecycleExpiration:*), never delivered: expiring bronze objects keeps their rows. Set false where bronze is a landing zone emptied after loading (deleting by hand, or moving files to an archive), else that empties silver and gold too; false delivers ObjectCreated only, and a deleted file's rows stay in silver. Not null."
   type        = bool
   default     = true
   nullable    = false
@@ -433,6 +433,13 @@ variable "withdrawn_files_alarm_threshold" {
 
 variable "withdrawn_files_alarm" {
   description = "Raise the converter's withdrawn-files alarm, with its metric filter, above withdrawn_files_alarm_threshold (with silver_withdraws_deleted_files). On by default, since nothing else reports a mass deletion by mistake. false for a source that takes files back in bulk by design, whose every withdrawal would alarm: withdrawals are still made, unwatched. As contract_drift_alarm = false turns its alarm off: an alarm on by default is turned off by a switch, and withdrawn_files_alarm_threshold, like every variable with a default, is not nullable (null means 50)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "files_not_converted_alarm" {
+  description = "Raise the converter's files-not-converted alarm, with its metric filter, when a file is put in bronze under a name the converter does not convert (report.xlsx, sales.tsv, sales.Csv: anything but .csv, .csv.gz and .dat in lower or upper case, and .CSV.gz): it is in no table, and nothing fails. On by default, since nothing else tells anyone. false where bronze holds other files by design (a README beside the data), which would alarm at every upload; each is still said in the converter's log, with what to do. Spark's _SUCCESS and .crc files and console folder markers never count. Not null."
   type        = bool
   default     = true
   nullable    = false

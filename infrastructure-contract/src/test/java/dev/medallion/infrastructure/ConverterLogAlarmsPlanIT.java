@@ -49,8 +49,9 @@ class ConverterLogAlarmsPlanIT {
         names.put("files_all_rows_quarantined", "files-all-rows-quarantined");
         names.put("files_not_matching_contract", "files-not-matching-contract");
         names.put("withdrawn_files", "withdrawn-files");
+        names.put("files_not_converted", "files-not-converted");
         Map<String, Double> thresholds = Map.of("rejected_files", 0.0, "files_all_rows_quarantined", 0.0, "files_not_matching_contract", 0.0,
-                "withdrawn_files", 50.0);
+                "withdrawn_files", 50.0, "files_not_converted", 0.0);
         names.forEach((key, name) -> {
             JsonNode filter = planned.get(FILTER + "[\"" + key + "\"]");
             JsonNode alarm = planned.get(ALARM + "[\"" + key + "\"]");
@@ -71,10 +72,10 @@ class ConverterLogAlarmsPlanIT {
             assertEquals(300, alarm.path("period").asInt(), key);
             assertEquals(true, alarm.path("ok_actions").isNull(), key + ": no ok_actions: " + alarm.path("ok_actions"));
         });
-        assertEquals(List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"files_not_matching_contract\"]", FILTER + "[\"rejected_files\"]",
-                FILTER + "[\"withdrawn_files\"]",
-                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"files_not_matching_contract\"]", ALARM + "[\"rejected_files\"]",
-                ALARM + "[\"withdrawn_files\"]"),
+        assertEquals(List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"files_not_converted\"]", FILTER + "[\"files_not_matching_contract\"]",
+                FILTER + "[\"rejected_files\"]", FILTER + "[\"withdrawn_files\"]",
+                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"files_not_converted\"]", ALARM + "[\"files_not_matching_contract\"]",
+                ALARM + "[\"rejected_files\"]", ALARM + "[\"withdrawn_files\"]"),
                 List.copyOf(planned.keySet()), "one filter and one alarm each, on by default");
         assertTrue(planned.get(ALARM + "[\"withdrawn_files\"]").path("alarm_description").asText().startsWith("The silver converter withdrew more than 50 bronze files"),
                 "the description names the threshold: " + planned.get(ALARM + "[\"withdrawn_files\"]").path("alarm_description"));
@@ -82,9 +83,14 @@ class ConverterLogAlarmsPlanIT {
 
     @Test
     void contractDriftCanBeTurnedOffAndNoneIsPlannedWithoutTheConverter() throws Exception {
-        assertEquals(List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"rejected_files\"]", FILTER + "[\"withdrawn_files\"]",
-                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"rejected_files\"]", ALARM + "[\"withdrawn_files\"]"),
+        assertEquals(List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"files_not_converted\"]", FILTER + "[\"rejected_files\"]",
+                FILTER + "[\"withdrawn_files\"]",
+                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"files_not_converted\"]", ALARM + "[\"rejected_files\"]", ALARM + "[\"withdrawn_files\"]"),
                 List.copyOf(planned(stack.planJson("-var", "contract_drift_alarm=false")).keySet()), "contract_drift_alarm = false");
+        assertEquals(List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"files_not_matching_contract\"]", FILTER + "[\"rejected_files\"]",
+                FILTER + "[\"withdrawn_files\"]",
+                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"files_not_matching_contract\"]", ALARM + "[\"rejected_files\"]", ALARM + "[\"withdrawn_files\"]"),
+                List.copyOf(planned(stack.planJson("-var", "files_not_converted_alarm=false")).keySet()), "files_not_converted_alarm = false");
         assertEquals(List.of(), List.copyOf(planned(stack.planJson("-var", "enable_functions=false")).keySet()), "no converter, nothing to count");
     }
 
@@ -92,8 +98,9 @@ class ConverterLogAlarmsPlanIT {
     void theWithdrawnFilesAlarmTakesItsThresholdAndIsNotPlannedWithoutWithdrawals() throws Exception {
         assertEquals(5.0, planned(stack.planJson("-var", "withdrawn_files_alarm_threshold=5")).get(ALARM + "[\"withdrawn_files\"]").path("threshold").asDouble(),
                 "withdrawn_files_alarm_threshold = 5");
-        List<String> withoutIt = List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"files_not_matching_contract\"]", FILTER + "[\"rejected_files\"]",
-                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"files_not_matching_contract\"]", ALARM + "[\"rejected_files\"]");
+        List<String> withoutIt = List.of(FILTER + "[\"files_all_rows_quarantined\"]", FILTER + "[\"files_not_converted\"]", FILTER + "[\"files_not_matching_contract\"]",
+                FILTER + "[\"rejected_files\"]",
+                ALARM + "[\"files_all_rows_quarantined\"]", ALARM + "[\"files_not_converted\"]", ALARM + "[\"files_not_matching_contract\"]", ALARM + "[\"rejected_files\"]");
         assertEquals(withoutIt, List.copyOf(planned(stack.planJson("-var", "silver_withdraws_deleted_files=false")).keySet()),
                 "no removal delivered, nothing withdrawn to count");
         // Turned off as contract_drift_alarm = false turns its alarm off; there was no way but turning withdrawals off.

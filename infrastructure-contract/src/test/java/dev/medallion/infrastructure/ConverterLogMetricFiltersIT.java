@@ -88,6 +88,9 @@ class ConverterLogMetricFiltersIT {
         String withdrawnFiles = String.valueOf(patterns.get("withdrawn_files"));
         assertEquals(List.of(), all.stream().filter(line -> matches(withdrawnFiles, line)).toList(),
                 "the withdrawn-files filter must count no conversion, rejection or redelivery: " + withdrawnFiles);
+        String filesNotConverted = String.valueOf(patterns.get("files_not_converted"));
+        assertEquals(List.of(), all.stream().filter(line -> matches(filesNotConverted, line)).toList(),
+                "the files-not-converted filter must count no conversion, rejection or redelivery: " + filesNotConverted);
         // The metric's value, $.rowsQuarantined, read from the line the filter matched.
         String value = String.valueOf(TerraformConfiguration.blocks(Repository.rootModule(Map.of("quarantined_rows_alarm_threshold", 0))
                 .resource("aws_cloudwatch_log_metric_filter", "silver_converter_quarantined_rows"), "metric_transformation").get(0).get("value"));
@@ -190,7 +193,7 @@ class ConverterLogMetricFiltersIT {
         assertEquals("source object removal: nothing withdrawn", nothingWithdrawn.path("message").asText(), nothingWithdrawn.toString());
         assertEquals("unchanged", nothingWithdrawn.path("outcome").asText(), nothingWithdrawn.toString());
         Map<String, Object> patterns = asMap(Repository.rootModule().local("converter_log_patterns"));
-        assertEquals(List.of("files_all_rows_quarantined", "files_not_matching_contract", "quarantined_rows", "rejected_files", "withdrawn_files"),
+        assertEquals(List.of("files_all_rows_quarantined", "files_not_converted", "files_not_matching_contract", "quarantined_rows", "rejected_files", "withdrawn_files"),
                 patterns.keySet().stream().sorted().toList(), "every filter is checked here; a new one must be too");
         assertTrue(matches(String.valueOf(patterns.get("files_all_rows_quarantined")), converted), "the conversion itself is counted: " + converted);
         String withdrawnFiles = String.valueOf(patterns.get("withdrawn_files"));
@@ -202,6 +205,26 @@ class ConverterLogMetricFiltersIT {
             }
             assertFalse(matches(String.valueOf(pattern), nothingWithdrawn), name + " must not count a removal that withdraws nothing: " + pattern);
         });
+    }
+
+    /**
+     * The line the deployed handler writes for a file put in bronze under a name it does not convert, its message read
+     * from the shaded jar (SilverConverterHandler.NOT_CONVERTED_MESSAGE; SilverConverterHandlerIT checks the handler writes
+     * it, once per such file, and never for _SUCCESS, .crc, a folder marker or a removal): the files-not-converted filter
+     * counts it, and no other filter does.
+     */
+    @Test
+    void theFilesNotConvertedFilterCountsTheHandlersLineAndNoOtherFilterDoes() throws Exception {
+        Path jar = Repository.root().resolve("silver-converter/target/silver-converter.jar");
+        String message;
+        try (LambdaHandlers handlers = LambdaHandlers.open(jar)) {
+            message = String.valueOf(handlers.staticField("dev.medallion.silver.lambda.SilverConverterHandler", "NOT_CONVERTED_MESSAGE"));
+        }
+        JsonNode notConverted = JSON.readTree(JSON.writeValueAsString(Map.of("level", "WARN", "message", message, "dataset", "sales",
+                "source", "s3://bronze/sales/report.xlsx", "whatToDo", "export each sheet as CSV")));
+        Map<String, Object> patterns = asMap(Repository.rootModule().local("converter_log_patterns"));
+        patterns.forEach((name, pattern) -> assertEquals(name.equals("files_not_converted"), matches(String.valueOf(pattern), notConverted),
+                name + (name.equals("files_not_converted") ? " must count the file not converted: " : " must not count a file not converted: ") + pattern));
     }
 
     /**

@@ -60,13 +60,13 @@ class LambdaHandlerContractIT {
     }
 
     @Test
-    void bronzeNotificationsMatchTheSuffixesTheDeployedHandlerAccepts() throws Exception {
+    void theRoleReadsExactlyTheSuffixesTheDeployedHandlerConverts() throws Exception {
         TerraformConfiguration root = Repository.rootModule();
         Path jar = deployedJar(root, "silver_converter", root.resource("aws_lambda_function", "silver_converter"));
         try (LambdaHandlers handlers = LambdaHandlers.open(jar)) {
             Object notified = handlers.staticField(SILVER_HANDLER_CLASS, "CONVERTED_SUFFIXES");
-            assertEquals(notified, SilverConverterContractTest.bronzeNotificationSuffixes(root),
-                    "S3 must invoke the converter for exactly the suffixes SilverConverterHandler expects to be notified of");
+            assertEquals(notified, SilverConverterContractTest.convertedSuffixes(root),
+                    "the converter's role (iam.tf) must read exactly the keys SilverConverterHandler converts: it is invoked for every bronze key");
             @SuppressWarnings("unchecked")
             List<String> accepted = (List<String>) handlers.staticField(SILVER_HANDLER_CLASS, "ACCEPTED_SUFFIXES");
             List<String> bothCases = new java.util.ArrayList<>(accepted);

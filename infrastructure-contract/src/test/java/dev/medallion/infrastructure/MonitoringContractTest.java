@@ -156,6 +156,31 @@ class MonitoringContractTest {
     }
 
     /**
+     * A file put in bronze under a name the converter does not convert (report.xlsx, sales.Csv) is in no table, and
+     * nothing fails: S3 delivers every key to the converter, which says such a file at WARN, and a filter on that line
+     * counts it; the alarm is on by default and says what to do, and files_not_converted_alarm = false turns it off.
+     */
+    @Test
+    void aFileNotConvertedForItsNameRaisesAnAlarmThatSaysWhatToDo() {
+        TerraformConfiguration root = Repository.rootModule();
+        assertEquals("{ $.message = \"source object not converted: its name does not end in a suffix the converter reads\" }",
+                String.valueOf(asMap(root.local("converter_log_patterns")).get("files_not_converted")), "the line SilverConverterHandler.NOT_CONVERTED_MESSAGE");
+        Map<String, Object> alarm = assertConverterLogAlarm(root, "files_not_converted", "FilesNotConverted");
+        String description = String.valueOf(alarm.get("description"));
+        for (String what : List.of("source object not converted", "whatToDo", "CSV UTF-8", ".csv or .dat", "mixed case", "files_not_converted_alarm")) {
+            assertTrue(description.contains(what), "the alarm says what to do (" + what + "): " + description);
+        }
+        assertEquals(true, alarm.get("enabled"), "on by default");
+        assertEquals(false, asMap(asMap(Repository.rootModule(Map.of("files_not_converted_alarm", false)).local("converter_log_alarms"))
+                .get("files_not_converted")).get("enabled"), "turned off");
+        Map<String, Object> variable = asMap(root.variables().get("files_not_converted_alarm"));
+        assertEquals(true, variable.get("default"), String.valueOf(variable));
+        assertEquals(false, variable.get("nullable"), String.valueOf(variable));
+        assertTrue(Pattern.compile("(?s)variable \"files_not_converted_alarm\" \\{[^}]*\n\\s*type\\s*=\\s*bool\\s*\n").matcher(source(root, "variables.tf")).find(),
+                "files_not_converted_alarm is a bool");
+    }
+
+    /**
      * Quarantined rows fail nothing either. Quarantining is the converter's designed handling of refused
      * rows, so they alarm only when quarantined_rows_alarm_threshold is set, above that many rows in 5
      * minutes, counted from the log line's rowsQuarantined.

@@ -191,28 +191,25 @@ class SilverConverterContractTest {
     }
 
     @Test
-    void bronzeNotificationsInvokeTheConverterForEveryNewCsvKey() {
-        // LambdaHandlerContractIT compares these suffixes with the handler's, read from the shaded jar.
-        assertEquals(List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".CSV.gz", ".DAT"), bronzeNotificationSuffixes(Repository.rootModule()));
+    void bronzeNotificationsInvokeTheConverterForEveryNewKey() {
+        // One rule with no filter: a file the converter does not convert (report.xlsx, sales.Csv) is said in its log and
+        // counted by an alarm, not left in bronze unseen. S3 refuses a suffix rule beside it for the same events (overlap).
+        Map<String, Object> notification = Repository.rootModule().resource("aws_s3_bucket_notification", "bronze");
+        assertEquals("module.bronze_bucket.id", String.valueOf(notification.get("bucket")));
+        assertEquals(List.of(), dynamicBlocks(notification, "lambda_function"), "a rule per suffix leaves the other keys undelivered");
+        List<Map<String, Object>> rules = blocks(notification, "lambda_function");
+        assertEquals(1, rules.size(), rules.toString());
+        checkTargetsConverter(rules.get(0));
+        assertEquals("silver-converter", String.valueOf(rules.get(0).get("id")));
+        assertFalse(rules.get(0).containsKey("filter_suffix") || rules.get(0).containsKey("filter_prefix"), "the rule filters keys: " + rules.get(0));
+        // LambdaHandlerContractIT compares these suffixes, which the role may read, with the handler's, read from the shaded jar.
+        assertEquals(List.of(".csv", ".csv.gz", ".dat", ".CSV", ".CSV.GZ", ".CSV.gz", ".DAT"), convertedSuffixes(Repository.rootModule()));
     }
 
-    /** The key suffixes for which the bronze bucket invokes the converter, checking each rule's target and events. */
-    static List<String> bronzeNotificationSuffixes(TerraformConfiguration root) {
-        Map<String, Object> notification = root.resource("aws_s3_bucket_notification", "bronze");
-        assertEquals("module.bronze_bucket.id", String.valueOf(notification.get("bucket")));
-        List<String> suffixes = new ArrayList<>();
-        for (Map<String, Object> rule : blocks(notification, "lambda_function")) {
-            checkTargetsConverter(rule);
-            suffixes.add(String.valueOf(rule.get("filter_suffix")));
-        }
-        for (Map<String, Object> generator : dynamicBlocks(notification, "lambda_function")) {
-            for (Map<String, Object> content : blocks(generator, "content")) {
-                checkTargetsConverter(content);
-                assertEquals("lambda_function.value", String.valueOf(content.get("filter_suffix")), "a dynamic rule filters on its for_each value");
-                suffixes.addAll(strings(generator.get("for_each")));
-            }
-        }
-        assertFalse(suffixes.isEmpty(), "the bronze bucket invokes the converter for no key");
+    /** The key suffixes the converter converts, and whose keys its role may read (iam.tf), matched case-sensitively. */
+    static List<String> convertedSuffixes(TerraformConfiguration root) {
+        List<String> suffixes = strings(root.local("silver_accepted_suffixes"));
+        assertFalse(suffixes.isEmpty(), "the converter converts no key");
         return suffixes;
     }
 
@@ -255,10 +252,13 @@ class SilverConverterContractTest {
         String source = "Sales Data/2026/03/orders 1.csv";
         String dataset = SilverLayout.datasetOf(source);
 
-        for (String suffix : bronzeNotificationSuffixes(Repository.rootModule())) {
+        for (String suffix : convertedSuffixes(Repository.rootModule())) {
             assertAllowed(policy, "s3:GetObject", BRONZE_ARN + "/sales/2026/x" + suffix);
         }
-        assertDenied(policy, "s3:GetObject", BRONZE_ARN + "/sales/readme.txt");
+        // Least privilege, though S3 delivers every key: the handler reads none of these (SilverConverterHandlerIT).
+        for (String notConverted : List.of("sales/readme.txt", "sales/report.xlsx", "sales/2026/x.Csv")) {
+            assertDenied(policy, "s3:GetObject", BRONZE_ARN + "/" + notConverted);
+        }
         assertDenied(policy, "s3:PutObject", BRONZE_ARN + "/sales/x.csv");
         // Without a prefix condition: a missing key must be a 404 (a deleted bronze object, a dataset's
         // first manifest or schema), which S3 grants only to a caller allowed to list the bucket.
