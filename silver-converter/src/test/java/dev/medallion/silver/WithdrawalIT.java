@@ -241,6 +241,40 @@ class WithdrawalIT {
             assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), withdrawal.get(60, TimeUnit.SECONDS));
             assertEquals(3, manifest(KEY).generation(), "converted on top of the withdrawal");
             assertExactlyOnce(again, 3_000, 1);
+            assertTheOneLineNamesItsDataset("source object uploaded again while its rows were withdrawn; converting it");
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * As above, for an ObjectCreated event that finds the key gone (delivered after the file's deletion, or Lambda's retry of a
+     * conversion that failed after its commit): it withdraws what the manifest holds, held before its manifest write while the
+     * same bytes are uploaded again and their event is answered {@code unchanged}. It looks at the key again and converts it.
+     */
+    @Test
+    void aFileUploadedAgainWithTheSameBytesWhileAnEventThatFoundItGoneWithdrawsIsConvertedAgain() throws Exception {
+        byte[] content = csv(0, 3_000, BAD_ROW);
+        SourceObject source = upload(KEY, content);
+        S3Event created = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
+        convert(converter(silver), source);
+        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            FaultProxy proxy = proxy();
+            Injection held = proxy.inject(WRITE_MANIFEST, Fault.hold(), 1);
+            Future<List<String>> event = pool.submit(() -> handlerThrough(proxy).handleRequest(created, null));
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the event found the key gone and reached its withdrawal's manifest write");
+
+            SourceObject again = upload(KEY, content);
+            assertTrue(convert(converter(silver), again).unchanged(), "its event, against the manifest the withdrawal read");
+            proxy.clear();
+
+            assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), event.get(60, TimeUnit.SECONDS));
+            assertEquals(3, manifest(KEY).generation(), "converted on top of the withdrawal");
+            assertExactlyOnce(again, 3_000, 1);
+            assertTheOneLineNamesItsDataset("source object uploaded again while its event found the key gone; converting it");
         }
         finally {
             pool.shutdownNow();
@@ -408,6 +442,7 @@ class WithdrawalIT {
             assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), conversion.get(60, TimeUnit.SECONDS));
             assertEquals(3, manifest(KEY).generation(), "converted on top of the withdrawal");
             assertExactlyOnce(again, 3_000, 1);
+            assertTheOneLineNamesItsDataset("source object uploaded again while the rows its conversion committed were withdrawn; converting it");
         }
         finally {
             pool.shutdownNow();
@@ -631,6 +666,7 @@ class WithdrawalIT {
         assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(versionDeleted, null));
         assertEquals(previous.etag(), current(KEY).etag(), "bronze holds the previous version again");
         assertExactlyOnce(current(KEY), 100, 0);
+        assertTheOneLineNamesItsDataset("source object removal: the key holds a version its manifest does not record");
         assertEquals(List.of("present s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(versionDeleted, null), "redelivered");
         assertExactlyOnce(current(KEY), 100, 0);
     }
@@ -745,6 +781,17 @@ class WithdrawalIT {
             }
         }
         return lines;
+    }
+
+    /**
+     * The one line so far whose message starts with {@code message}, a line of a file converted again, names {@link #KEY} and its
+     * dataset, as every other line of a source object does, so a filter on dataset finds it.
+     */
+    private void assertTheOneLineNamesItsDataset(String message) throws IOException {
+        List<JsonNode> lines = objectLinesSince(0).stream().filter(line -> line.path("message").asText().startsWith(message)).toList();
+        assertEquals(1, lines.size(), "one line of " + message + ": " + lines);
+        assertEquals("s3://" + bronzeBucket + "/" + KEY, lines.get(0).path("source").asText(), lines.get(0).toString());
+        assertEquals(DATASET, lines.get(0).path("dataset").asText(), lines.get(0).toString());
     }
 
     /** The ids of every Parquet object of the dataset, as a reader that ignores manifests reads them, sorted. */

@@ -296,7 +296,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             // Never converted (skipped, or refused as outside any dataset folder): nothing of it in silver. Deleting
             // a misplaced file is the remedy, which must not fail again.
             // Outcome and reason, as the converter's own line of a removal that withdraws nothing.
-            Map<String, Object> fields = skippedFields(bucket, key);
+            Map<String, Object> fields = sourceFields(bucket, key);
             fields.put("outcome", "skipped");
             fields.put("reason", "a key the converter does not convert: nothing of it is in silver");
             log.info("source object removal: nothing withdrawn", fields);
@@ -312,7 +312,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         if (!result.leftWithdrawn(bucket, key) || bronze.stat(key).isEmpty()) {
             return result.outcome();
         }
-        log.info("source object uploaded again while its rows were withdrawn; converting it", Map.of("source", "s3://" + bucket + "/" + key));
+        log.info("source object uploaded again while its rows were withdrawn; converting it", sourceFields(bucket, key));
         return process(bucket, key, deadline);
     }
 
@@ -338,10 +338,11 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         if (result.manifest().filter(manifest -> manifest.describes(held)).isPresent()) {
             return result.outcome();
         }
+        Map<String, Object> fields = sourceFields(bucket, key);
+        fields.put("currentEtag", object.etag());
+        fields.put("manifestEtag", result.manifest().map(manifest -> manifest.source().etag()).orElse("none"));
         log.info("source object removal: the key holds a version its manifest does not record (its current version was deleted,"
-                + " making the previous one current, or it was uploaded again); converting it", Map.of(
-                "source", "s3://" + bucket + "/" + key, "currentEtag", object.etag(),
-                "manifestEtag", result.manifest().map(manifest -> manifest.source().etag()).orElse("none")));
+                + " making the previous one current, or it was uploaded again); converting it", fields);
         return process(bucket, key, deadline);
     }
 
@@ -349,12 +350,12 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         if (!NotConvertedKeys.isConverted(key)) {
             if (key.endsWith("/")) {
                 // A folder made in the S3 console is an empty object whose key ends in '/': nothing a person must hear of.
-                log.info("source object skipped: a folder marker, not a file", skippedFields(bucket, key));
+                log.info("source object skipped: a folder marker, not a file", sourceFields(bucket, key));
                 return "skipped";
             }
             // A job's or a hidden file (_SUCCESS, .crc) is said by the line below, which no alarm counts.
             if (!SilverLayout.isJobOrHiddenKey(key)) {
-                Map<String, Object> fields = skippedFields(bucket, key);
+                Map<String, Object> fields = sourceFields(bucket, key);
                 fields.put("whatToDo", NotConvertedKeys.whatToDo(key));
                 fields.put("convertedSuffixes", CONVERTED_SUFFIXES);
                 log.warn(NOT_CONVERTED_MESSAGE, fields);
@@ -363,7 +364,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
         }
         if (SilverLayout.isJobOrHiddenKey(key)) {
             log.warn("source object skipped: a folder or file name in its key starts with _ or ., as Hadoop and Spark name what is not"
-                    + " a job's output (_temporary, _SUCCESS) and tools name hidden files", skippedFields(bucket, key));
+                    + " a job's output (_temporary, _SUCCESS) and tools name hidden files", sourceFields(bucket, key));
             return "skipped";
         }
         // A CSV outside any dataset folder (at the bucket's root) fails the invocation, which is retried and
@@ -398,8 +399,9 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 }
                 return outcome;
             }
-            log.info("source object uploaded again while its event found the key gone; converting it", Map.of(
-                    "source", "s3://" + bucket + "/" + key, "currentEtag", info.get().etag()));
+            Map<String, Object> fields = sourceFields(bucket, key);
+            fields.put("currentEtag", info.get().etag());
+            log.info("source object uploaded again while its event found the key gone; converting it", fields);
         }
         for (int conversion = 1; ; conversion++) {
             ObjectInfo object = info.get();
@@ -428,16 +430,19 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 if (info.isEmpty()) {
                     return result.outcome();
                 }
-                log.info("source object uploaded again while the rows its conversion committed were withdrawn; converting it",
-                        Map.of("source", "s3://" + bucket + "/" + key, "currentEtag", info.get().etag()));
+                Map<String, Object> fields = sourceFields(bucket, key);
+                fields.put("currentEtag", info.get().etag());
+                log.info("source object uploaded again while the rows its conversion committed were withdrawn; converting it", fields);
             }
             else {
                 info = head.latest();
                 if (info.isEmpty() || info.get().etag().equals(object.etag()) || !result.replacedEtag().equals(Optional.of(info.get().etag()))) {
                     return result.outcome();
                 }
-                log.info("source object changed back while it was converted; converting its current version", Map.of(
-                        "source", "s3://" + bucket + "/" + key, "convertedEtag", object.etag(), "currentEtag", info.get().etag()));
+                Map<String, Object> fields = sourceFields(bucket, key);
+                fields.put("convertedEtag", object.etag());
+                fields.put("currentEtag", info.get().etag());
+                log.info("source object changed back while it was converted; converting its current version", fields);
             }
             if (conversion == MAX_CONVERSIONS) {
                 throw new IOException("s3://" + bucket + "/" + key + " changed during each of " + MAX_CONVERSIONS + " conversions (its ETag is now "
@@ -447,11 +452,11 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     }
 
     /**
-     * The first fields of the line of a key the converter does not convert: its {@code dataset}, the key's first folder, as the
-     * other lines of a source object name it, so a filter on dataset finds the skip too (a key at the bucket's root names none),
-     * and its {@code source}. A map the caller adds to.
+     * The first fields of the handler's own line of a source object (a key skipped, a removal that withdraws nothing, a file
+     * converted again): its {@code dataset}, the key's first folder, as the converter's lines name it, so a filter on dataset
+     * finds these lines too (a key at the bucket's root names none), and its {@code source}. A map the caller adds to.
      */
-    private static Map<String, Object> skippedFields(String bucket, String key) {
+    private static Map<String, Object> sourceFields(String bucket, String key) {
         Map<String, Object> fields = new LinkedHashMap<>();
         if (key.indexOf('/') > 0) {
             fields.put("dataset", SilverLayout.datasetOf(key));

@@ -240,6 +240,10 @@ class SilverConverterHandlerIT {
         assertRowsEqual(a, readParquet(manifest.parts().stream().map(PartInfo::key).toList()));
         String log = logLines.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("source object changed back while it was converted"), log);
+        // Named with its dataset, as every other line of a source object, so a filter on dataset finds it.
+        Map<?, ?> changedBack = lineOf("source object changed back while it was converted; converting its current version",
+                "s3://" + bronzeBucket + "/" + key);
+        assertEquals("sales", changedBack.get("dataset"), changedBack.toString());
     }
 
     /** Overwritten with new content during a run: the new version's own event converts it; the run does not do it twice. */
