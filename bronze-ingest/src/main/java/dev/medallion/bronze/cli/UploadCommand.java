@@ -32,9 +32,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -51,9 +55,14 @@ final class UploadCommand {
     private static final int MAX_NAMED_IGNORED = 5;
     /** Beyond this many failed files of one kind, the line naming them gives the first ones only. */
     private static final int MAX_NAMED_FAILED = 5;
-    /** A failure by the SDK's own classification of what it retries ({@link dev.medallion.bronze.upload.TransientFailures}). */
-    private static final String TEMPORARY_REASON = "failed for a reason that may be temporary (S3 throttling, a server error (5xx) or the network"
-            + " failing, at every attempt the SDK made)";
+    /** A failure by the SDK's own classification of what it retries ({@link dev.medallion.bronze.upload.TransientFailures}), up to how many attempts. */
+    private static final String TEMPORARY_REASON = "failed for a reason that may be temporary (S3 throttling, a server error (5xx) or the network failing, ";
+    /**
+     * Why the SDK made fewer attempts than its maximum: its retry quota, a token bucket per client that each retry of a
+     * reset, a timeout or a 5xx draws on and each request that goes through refills ({@code RetryMode.LEGACY}: 500 tokens, 5 a
+     * retry), is spent, as in a run of which many requests fail, and a request is then sent once.
+     */
+    private static final String RETRY_QUOTA_SPENT = "the SDK stops retrying once many of the run's requests have failed (its retry quota is spent)";
     private static final String LASTING_REASON = "failed for a reason a retry meets again until it is fixed, as its line above says (S3 refusing the"
             + " request, such as a 403; a file that could not be read, or changed while it was; another writer holding the key)";
     private static final String RE_RUN_SKIPS_LANDED = "A re-run compares the object under the key with the file (size and CRC32) and skips the file if it landed.";
@@ -136,7 +145,7 @@ final class UploadCommand {
                 reportFailures(summary.failed(), outcomes.stream().flatMap(outcome -> outcome.unaborted().stream()).toList(),
                         outcomes.stream().flatMap(outcome -> outcome.mayHaveLanded().stream()).toList());
                 List<UploadOutcome> failed = outcomes.stream().filter(outcome -> outcome.status() == Status.FAILED).toList();
-                failureKindLines(failed).forEach(err::println);
+                failureKindLines(failed, maxAttempts(client)).forEach(err::println);
                 // Uploads are idempotent (a re-run skips what landed), so a run whose failures a retry may all cure asks a
                 // scheduler to retry it, as a run that could not start does; one lasting failure, which a retry meets again, makes it 1.
                 boolean temporary = failed.stream().allMatch(outcome -> outcome.failure().equals(Optional.of(FailureKind.TRANSIENT)));
@@ -221,18 +230,64 @@ final class UploadCommand {
      *
      * @param failed the outcomes of the failed files, in the run's order
      */
-    static List<String> failureKindLines(List<UploadOutcome> failed) {
+    static List<String> failureKindLines(List<UploadOutcome> failed, OptionalInt maxAttempts) {
         requireNonNull(failed, "failed is null");
+        requireNonNull(maxAttempts, "maxAttempts is null");
         List<Path> temporary = failedSo(failed, FailureKind.TRANSIENT);
         List<Path> lasting = failedSo(failed, FailureKind.LASTING);
         if (temporary.isEmpty()) {
             return List.of();
         }
+        String temporaryReason = temporaryReason(failed.stream().filter(outcome -> outcome.failure().equals(Optional.of(FailureKind.TRANSIENT))).toList(),
+                maxAttempts);
         if (lasting.isEmpty()) {
-            return List.of(which(temporary.size(), failed.size()) + " " + TEMPORARY_REASON + ": " + BronzeIngestCli.RETRY_LATER);
+            return List.of(which(temporary.size(), failed.size()) + " " + temporaryReason + ": " + BronzeIngestCli.RETRY_LATER);
         }
-        return List.of(temporary.size() + " of them " + TEMPORARY_REASON + ": " + named(temporary),
+        return List.of(temporary.size() + " of them " + temporaryReason + ": " + named(temporary),
                 lasting.size() + " of them " + LASTING_REASON + ": " + named(lasting));
+    }
+
+    /**
+     * Why the files failed that a retry may cure, with how many attempts the SDK made of each one's failing request: "at every
+     * attempt" read as its maximum, 4, where a run that spent the SDK's retry quota had it send a request once. Fewer than
+     * {@code maxAttempts} is said to be the quota's doing, the one reason the SDK gives up a retryable failure early (no call
+     * timeout is set). A count the SDK did not give is not told.
+     *
+     * @param temporary the outcomes of the files that failed for a reason a retry may cure
+     * @param maxAttempts the attempts the client's retry strategy makes at most; empty when unknown, and no quota is spoken of
+     */
+    static String temporaryReason(List<UploadOutcome> temporary, OptionalInt maxAttempts) {
+        // Most attempts first: the maximum, while the quota lasted, then fewer.
+        SortedMap<Integer, Long> filesByAttempts = temporary.stream().filter(outcome -> outcome.sdkAttempts().isPresent())
+                .collect(Collectors.groupingBy(outcome -> outcome.sdkAttempts().getAsInt(), () -> new TreeMap<Integer, Long>(Comparator.reverseOrder()),
+                        Collectors.counting()));
+        long untold = temporary.size() - filesByAttempts.values().stream().mapToLong(Long::longValue).sum();
+        if (filesByAttempts.isEmpty()) {
+            return TEMPORARY_REASON + "at every attempt the SDK made)";
+        }
+        boolean fewerThanMax = maxAttempts.isPresent() && filesByAttempts.lastKey() < maxAttempts.getAsInt();
+        if (filesByAttempts.size() == 1 && untold == 0) {
+            int attempts = filesByAttempts.firstKey();
+            return TEMPORARY_REASON + (attempts == 1 ? "at the 1 attempt" : "at each of the " + attempts + " attempts") + " the SDK made"
+                    + (fewerThanMax ? ", not " + maxAttempts.getAsInt() + ": " + RETRY_QUOTA_SPENT : "") + ")";
+        }
+        List<String> counts = new ArrayList<>();
+        filesByAttempts.forEach((attempts, files) -> counts.add((counts.isEmpty() ? attempts + (attempts == 1 ? " attempt" : " attempts") : String.valueOf(attempts))
+                + " for " + files(Math.toIntExact(files))));
+        if (untold > 0) {
+            counts.add("not told for " + files(Math.toIntExact(untold)));
+        }
+        return TEMPORARY_REASON + "at each attempt the SDK made: " + String.join(", ", counts)
+                + (fewerThanMax ? "; fewer than " + maxAttempts.getAsInt() + ": " + RETRY_QUOTA_SPENT : "") + ")";
+    }
+
+    /**
+     * The attempts the client's retry strategy makes at most, as the SDK resolved it (its retry mode, {@code AWS_MAX_ATTEMPTS},
+     * the profile's {@code max_attempts}); empty when the client does not say.
+     */
+    private static OptionalInt maxAttempts(S3Client client) {
+        return client.serviceClientConfiguration().overrideConfiguration().retryStrategy()
+                .map(strategy -> OptionalInt.of(strategy.maxAttempts())).orElse(OptionalInt.empty());
     }
 
     private static List<Path> failedSo(List<UploadOutcome> failed, FailureKind kind) {

@@ -16,6 +16,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -81,6 +82,7 @@ public final class FileUploader {
         Optional<UnabortedUpload> unaborted = Optional.empty();
         Optional<UnknownLanding> mayHaveLanded = Optional.empty();
         Optional<FailureKind> failure = Optional.empty();
+        OptionalInt sdkAttempts = OptionalInt.empty();
         PlannedFile target = file;
         try {
             Optional<StoredObject> stored = bucket.stat(file.key());
@@ -118,21 +120,25 @@ public final class FileUploader {
             unaborted = Optional.of(e.unaborted);
             // The parts left are named in the lines; whether a retry may cure the file is the failure's.
             failure = Optional.of(FailureKind.of(e.failure));
+            sdkAttempts = TransientFailures.sdkAttempts(e.failure);
         }
         catch (MayHaveLanded e) {
             status = Status.FAILED;
             detail = LocalFileErrors.describe(e);
             mayHaveLanded = Optional.of(e.unknown);
             failure = Optional.of(e.kind);
+            sdkAttempts = TransientFailures.sdkAttempts(e);
         }
         catch (IOException | RuntimeException e) {
             status = Status.FAILED;
             detail = LocalFileErrors.describe(e);
             failure = Optional.of(FailureKind.of(e));
+            sdkAttempts = TransientFailures.sdkAttempts(e);
         }
         // Skipped and failed files count as done for the progress bar, whatever was sent.
         counter.reportUpTo(file.size());
-        return new UploadOutcome(target, status, detail, Duration.ofNanos(System.nanoTime() - started), unaborted, mayHaveLanded, failure);
+        return new UploadOutcome(target, status, detail, Duration.ofNanos(System.nanoTime() - started), unaborted, mayHaveLanded, failure,
+                sdkAttempts);
     }
 
     /** Why the file must be uploaded, or empty when the bucket already holds its content. */

@@ -9,6 +9,7 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 
 import java.io.IOException;
 import java.net.UnknownHostException;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -21,7 +22,8 @@ import static java.util.Objects.requireNonNull;
  * S3's {@code SlowDown}), and its AWS rule's error codes ({@code AwsErrorCode.RETRYABLE_ERROR_CODES}, which
  * {@code AwsRetryStrategy} retries whatever the status: S3 answers a CompleteMultipartUpload that fails once it
  * has begun with 200 OK and an {@code InternalError} document, and the SDK's exception then carries status 200).
- * The SDK has already retried such a failure (three attempts by default) when it reaches
+ * The SDK has already retried such a failure (four attempts by default, three retries; fewer once its retry quota is spent:
+ * {@link #sdkAttempts}) when it reaches
  * this tool, so what is left is an outage longer than its backoff: a run minutes later is the retry.
  *
  * <p>One exception to the SDK's rule: a host name that does not resolve ({@link UnknownHostException}, an
@@ -67,6 +69,22 @@ public final class TransientFailures {
             }
         }
         return false;
+    }
+
+    /**
+     * How many times the SDK sent the request whose failure is among {@code failure}'s causes, the first SDK failure as
+     * {@link #causedByTransient} takes it, by its {@link SdkException#numAttempts()} (the count its message ends with,
+     * {@code (SDK Attempt Count: 4)}); empty when there is none, or the SDK did not say.
+     */
+    public static OptionalInt sdkAttempts(Throwable failure) {
+        requireNonNull(failure, "failure is null");
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SdkException sdk) {
+                Integer attempts = sdk.numAttempts();
+                return attempts == null || attempts < 1 ? OptionalInt.empty() : OptionalInt.of(attempts);
+            }
+        }
+        return OptionalInt.empty();
     }
 
     /** A HEAD's error has no body, so no error code. */

@@ -2,6 +2,7 @@ package dev.medallion.bronze.upload;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import static java.util.Objects.requireNonNull;
 
@@ -13,9 +14,12 @@ import static java.util.Objects.requireNonNull;
  * @param mayHaveLanded for a failed file whose write that publishes the object may have landed all the same,
  *                  why the run could not tell; empty when it did not land
  * @param failure for a failed file, whether a retry may cure its failure; empty for a file that did not fail
+ * @param sdkAttempts for a failed file whose failure was an S3 request's, how many times the SDK sent that request (its
+ *                  exception's {@code numAttempts()}): its maximum, or fewer once its retry quota is spent; empty for any
+ *                  other file, and when the SDK did not say
  */
 public record UploadOutcome(PlannedFile file, Status status, String detail, Duration elapsed, Optional<UnabortedUpload> unaborted,
-                            Optional<UnknownLanding> mayHaveLanded, Optional<FailureKind> failure) {
+                            Optional<UnknownLanding> mayHaveLanded, Optional<FailureKind> failure, OptionalInt sdkAttempts) {
     public enum Status {
         /** The object now holds the file's content. */
         UPLOADED,
@@ -46,7 +50,10 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
      * every failed file's failure is {@link #TRANSIENT}, else 1).
      */
     public enum FailureKind {
-        /** S3 throttled, answered a server error or could not be reached at every attempt the SDK made ({@link TransientFailures}). */
+        /**
+         * S3 throttled, answered a server error or could not be reached at every attempt the SDK made ({@link TransientFailures}):
+         * {@code sdkAttempts} says how many.
+         */
         TRANSIENT,
         /** Anything else: S3 refused the request (a 4xx), the file could not be read or changed, another writer held the key. */
         LASTING;
@@ -65,6 +72,7 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
         requireNonNull(unaborted, "unaborted is null");
         requireNonNull(mayHaveLanded, "mayHaveLanded is null");
         requireNonNull(failure, "failure is null");
+        requireNonNull(sdkAttempts, "sdkAttempts is null");
         if (failure.isPresent() != (status == Status.FAILED)) {
             throw new IllegalArgumentException("A failed file, and only one, has a kind of failure: " + status + ", " + failure);
         }
@@ -74,6 +82,9 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
         if (mayHaveLanded.isPresent() && (status != Status.FAILED || unaborted.isPresent())) {
             throw new IllegalArgumentException("Only a failed file that left no unaborted upload may have landed: " + status + ", " + unaborted);
         }
+        if (sdkAttempts.isPresent() && (status != Status.FAILED || sdkAttempts.getAsInt() < 1)) {
+            throw new IllegalArgumentException("Only a failed file has the SDK's attempts of its failing request, at least 1: " + status + ", " + sdkAttempts);
+        }
     }
 
     /**
@@ -81,7 +92,8 @@ public record UploadOutcome(PlannedFile file, Status status, String detail, Dura
      * kind that does not tell a scheduler to retry.
      */
     public UploadOutcome(PlannedFile file, Status status, String detail, Duration elapsed) {
-        this(file, status, detail, elapsed, Optional.empty(), Optional.empty(), status == Status.FAILED ? Optional.of(FailureKind.LASTING) : Optional.empty());
+        this(file, status, detail, elapsed, Optional.empty(), Optional.empty(), status == Status.FAILED ? Optional.of(FailureKind.LASTING) : Optional.empty(),
+                OptionalInt.empty());
     }
 
     /** Bytes sent to the bucket, or that a dry run would send. */

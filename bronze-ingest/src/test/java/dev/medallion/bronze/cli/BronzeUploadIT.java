@@ -63,13 +63,16 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -85,9 +88,9 @@ class BronzeUploadIT {
     private static final int MIB = 1 << 20;
     private static final String TEMPORARY_LINE = "error: nothing was uploaded, and this failure may be temporary: run the same command again later"
             + " (exit code 75, EX_TEMPFAIL: a scheduler may retry it)";
-    /** What a run's closing lines call a failure a retry may cure. */
+    /** What a run's closing lines call a failure a retry may cure, each failing at the SDK's 4 attempts (its default legacy retry mode). */
     private static final String TEMPORARY_REASON = "failed for a reason that may be temporary (S3 throttling, a server error (5xx) or the network"
-            + " failing, at every attempt the SDK made)";
+            + " failing, at each of the 4 attempts the SDK made)";
     /** What a run's closing lines call a failure a retry meets again. */
     private static final String LASTING_REASON = "failed for a reason a retry meets again until it is fixed, as its line above says (S3 refusing the"
             + " request, such as a 403; a file that could not be read, or changed while it was; another writer holding the key)";
@@ -871,8 +874,17 @@ class BronzeUploadIT {
             assertEquals(4, attempts.get(0), "the SDK's 4 attempts while the quota lasts: " + attempts);
             assertEquals(1, attempts.get(attempts.size() - 1), "1 attempt once it is spent: " + attempts);
             assertTrue(err().contains("(SDK Attempt Count: 1)"), err());
+            // The closing line tells how many attempts the SDK made of the files, as the proxy counted them, and why fewer than 4:
+            // "at every attempt the SDK made" read as 4 where it had made 1.
+            Map<Long, Long> filesByAttempts = attempts.stream()
+                    .collect(Collectors.groupingBy(count -> count, () -> new TreeMap<Long, Long>(Comparator.reverseOrder()), Collectors.counting()));
+            List<String> told = new ArrayList<>();
+            filesByAttempts.forEach((count, failedFiles) -> told.add((told.isEmpty() ? count + " attempts" : String.valueOf(count)) + " for " + failedFiles
+                    + (failedFiles == 1 ? " file" : " files")));
+            String reason = "failed for a reason that may be temporary (S3 throttling, a server error (5xx) or the network failing, at each attempt the SDK made: "
+                    + String.join(", ", told) + "; fewer than 4: the SDK stops retrying once many of the run's requests have failed (its retry quota is spent))";
             assertTrue(err().endsWith(files / 2 + " files failed and left nothing in the bucket; run the same command again to retry: files already uploaded"
-                    + " are skipped\n" + TEMPORARY_FAILURES + "\n"), err());
+                    + " are skipped\nThey " + reason + ": run the same command again later (exit code 75, EX_TEMPFAIL: a scheduler may retry it)\n"), err());
             assertEquals(List.of(), proxy.failures());
         }
     }

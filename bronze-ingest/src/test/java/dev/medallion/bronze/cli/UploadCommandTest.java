@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +51,7 @@ class UploadCommandTest {
         IntStream.rangeClosed(1, 7).forEach(i -> failed.add(failed("t" + i + ".csv", FailureKind.TRANSIENT)));
         failed.add(failed("denied.csv", FailureKind.LASTING));
 
-        List<String> lines = UploadCommand.failureKindLines(failed);
+        List<String> lines = UploadCommand.failureKindLines(failed, OptionalInt.of(4));
 
         assertEquals(2, lines.size(), lines.toString());
         assertEquals("7 of them failed for a reason that may be temporary (S3 throttling, a server error (5xx) or the network failing, at every attempt"
@@ -61,12 +62,50 @@ class UploadCommandTest {
 
     @Test
     void onlyLastingFailuresAddNoLine() {
-        assertEquals(List.of(), UploadCommand.failureKindLines(List.of(failed("denied.csv", FailureKind.LASTING))));
+        assertEquals(List.of(), UploadCommand.failureKindLines(List.of(failed("denied.csv", FailureKind.LASTING)), OptionalInt.of(4)));
+    }
+
+    /**
+     * A temporary failure's line says how many attempts the SDK made of each file's failing request (its exception's numAttempts()):
+     * its maximum, 4, while its retry quota lasts, and fewer once the quota is spent, saying so. "At every attempt the SDK made"
+     * read as 4 when the SDK had made 1.
+     */
+    @Test
+    void temporaryFailuresSayHowManyAttemptsTheSdkMadeAndWhyFewerThanItsMaximum() {
+        String reason = "failed for a reason that may be temporary (S3 throttling, a server error (5xx) or the network failing, ";
+        String quota = "the SDK stops retrying once many of the run's requests have failed (its retry quota is spent)";
+        String later = ": run the same command again later (exit code 75, EX_TEMPFAIL: a scheduler may retry it)";
+        assertEquals(List.of("They " + reason + "at each of the 4 attempts the SDK made)" + later),
+                UploadCommand.failureKindLines(List.of(failed("a.csv", 4), failed("b.csv", 4)), OptionalInt.of(4)));
+        assertEquals(List.of("It " + reason + "at the 1 attempt the SDK made, not 4: " + quota + ")" + later),
+                UploadCommand.failureKindLines(List.of(failed("a.csv", 1)), OptionalInt.of(4)));
+        assertEquals(List.of("They " + reason + "at each attempt the SDK made: 4 attempts for 1 file, 2 for 1 file, 1 for 2 files; fewer than 4: "
+                        + quota + ")" + later),
+                UploadCommand.failureKindLines(List.of(failed("a.csv", 1), failed("b.csv", 4), failed("c.csv", 1), failed("d.csv", 2)), OptionalInt.of(4)));
+        assertEquals(List.of("2 of them " + reason + "at each of the 4 attempts the SDK made): a.csv, b.csv",
+                        "1 of them failed for a reason a retry meets again until it is fixed, as its line above says (S3 refusing the request, such as a 403;"
+                                + " a file that could not be read, or changed while it was; another writer holding the key): denied.csv"),
+                UploadCommand.failureKindLines(List.of(failed("a.csv", 4), failed("denied.csv", FailureKind.LASTING), failed("b.csv", 4)), OptionalInt.of(4)),
+                "the lasting failure's attempts are not the temporary ones'");
+        // The client's maximum unknown: the counts, and nothing said of a quota.
+        assertEquals(List.of("They " + reason + "at each attempt the SDK made: 4 attempts for 1 file, 1 for 1 file)" + later),
+                UploadCommand.failureKindLines(List.of(failed("a.csv", 4), failed("b.csv", 1)), OptionalInt.empty()));
+        // A failure whose exception told no count (the SDK did not set it) is said to have met every attempt, as before.
+        assertEquals(List.of("It " + reason + "at every attempt the SDK made)" + later),
+                UploadCommand.failureKindLines(List.of(failed("a.csv", FailureKind.TRANSIENT)), OptionalInt.of(4)));
+        assertEquals(List.of("They " + reason + "at each attempt the SDK made: 1 attempt for 1 file, not told for 1 file; fewer than 4: " + quota + ")" + later),
+                UploadCommand.failureKindLines(List.of(failed("a.csv", 1), failed("b.csv", FailureKind.TRANSIENT)), OptionalInt.of(4)));
     }
 
     private static UploadOutcome failed(String name, FailureKind kind) {
         return new UploadOutcome(new PlannedFile(Path.of(name), "d/" + name, 1, FileTime.fromMillis(0)), Status.FAILED, "failed", Duration.ZERO,
-                Optional.empty(), Optional.empty(), Optional.of(kind));
+                Optional.empty(), Optional.empty(), Optional.of(kind), OptionalInt.empty());
+    }
+
+    /** A file whose failing request the SDK sent {@code sdkAttempts} times, each failing for a reason a retry may cure. */
+    private static UploadOutcome failed(String name, int sdkAttempts) {
+        return new UploadOutcome(new PlannedFile(Path.of(name), "d/" + name, 1, FileTime.fromMillis(0)), Status.FAILED, "failed", Duration.ZERO,
+                Optional.empty(), Optional.empty(), Optional.of(FailureKind.TRANSIENT), OptionalInt.of(sdkAttempts));
     }
 
     /** A stopped run that saw a file go through after the stop says S3 answered again, and to run it again now; exit code 75 or 1 as before. */

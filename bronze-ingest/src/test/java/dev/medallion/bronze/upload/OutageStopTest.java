@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,7 +65,8 @@ class OutageStopTest {
     }
 
     private static UploadOutcome temporaryFailure() {
-        return new UploadOutcome(file(), Status.FAILED, "Read timed out", Duration.ZERO, Optional.empty(), Optional.empty(), Optional.of(FailureKind.TRANSIENT));
+        return new UploadOutcome(file(), Status.FAILED, "Read timed out", Duration.ZERO, Optional.empty(), Optional.empty(), Optional.of(FailureKind.TRANSIENT),
+                OptionalInt.of(4));
     }
 
     private static UploadOutcome outcome(Status status) {
