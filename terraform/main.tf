@@ -62,6 +62,31 @@ data "aws_partition" "current" {
       condition     = !var.budget_hard_stop || var.enable_budgets
       error_message = "budget_hard_stop is true while enable_budgets is false: the hard stop is an action of the top tier's budget, and without budgets there is none, so nothing would stop the pipeline. Set enable_budgets = true (its default) to have the budgets and their stop, or budget_hard_stop = false to go without the stop."
     }
+
+    # Lambda SnapStart is offered in every commercial region but Asia Pacific (New Zealand) and Asia
+    # Pacific (Taipei) (Lambda Developer Guide, "Improving startup performance with Lambda SnapStart",
+    # Supported Regions; ap-southeast-6 and ap-east-2 as the SDKs' endpoints name them), and in China and
+    # GovCloud for Java (their guides list only SnapStart for Python and .NET as missing). Both functions
+    # have it on by default, so there the apply would fail at the first function, the rest half created.
+    precondition {
+      condition     = !(contains(local.regions_without_snapstart, var.region) && var.enable_functions && var.silver_converter_snapstart)
+      error_message = "silver_converter_snapstart is true in ${var.region}: Lambda SnapStart is not offered in ${var.region} (AWS offers it in every commercial region but ${join(" and ", local.regions_without_snapstart)}), and publishing the converter with it would fail the apply. Set silver_converter_snapstart = false there: S3 then invokes $LATEST, and cold starts start the JVM (BENCHMARKS.md, Start-up)."
+    }
+
+    precondition {
+      condition     = !(contains(local.regions_without_snapstart, var.region) && local.gold_enabled && var.gold_ctas_snapstart)
+      error_message = "gold_ctas_snapstart is true in ${var.region}: Lambda SnapStart is not offered in ${var.region} (AWS offers it in every commercial region but ${join(" and ", local.regions_without_snapstart)}), and publishing the gold builder with it would fail the apply. Set gold_ctas_snapstart = false there: the trigger queue, the schedule and the rebuild command then invoke $LATEST."
+    }
+
+    # AWS Budgets has no endpoint in GovCloud (the SDKs' endpoints list none for aws-us-gov): a GovCloud
+    # account's billing, budgets included, lives in the standard account it is associated with (AWS
+    # GovCloud (US) User Guide, "AWS GovCloud (US) Billing and Payment"). A budget planned here failed the
+    # apply at its creation. A postcondition, as the partition is this data source's own answer; checked
+    # once it is read, during plan.
+    postcondition {
+      condition     = !(var.enable_budgets && self.partition == "aws-us-gov")
+      error_message = "enable_budgets is true in ${var.region} (partition aws-us-gov): AWS Budgets is not offered in AWS GovCloud (US), whose billing, budgets included, is kept in the standard AWS account the GovCloud account is associated with, so creating the budgets would fail the apply. Set enable_budgets = false (and leave budget_hard_stop false: its deny policy cannot be attached from the standard account's partition to this stack's roles), and create the budgets in that standard account (AWS GovCloud (US) User Guide, \"AWS GovCloud (US) Billing and Payment\")."
+    }
   }
 }
 
@@ -102,6 +127,9 @@ data "aws_service_principal" "s3" {
 
 locals {
   emulator = var.emulator_endpoint != null
+
+  # Regions of the aws partition without Lambda SnapStart (see data.aws_partition.current).
+  regions_without_snapstart = ["ap-east-2", "ap-southeast-6"]
 
   # Every name starts with this, so several environments share one account without colliding.
   name = "${var.project}-${var.environment}"

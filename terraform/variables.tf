@@ -32,7 +32,7 @@ variable "environment" {
 }
 
 variable "region" {
-  description = "AWS region for every resource of the stack. Names do not hold it (bucket names are global, IAM role and budget names account-wide): a second region of one account needs another environment or project. A region of any partition (cn-north-1, us-gov-west-1): ARNs and service principals follow its partition."
+  description = "AWS region for every resource of the stack. Names do not hold it (bucket names are global, IAM role and budget names account-wide): a second region of one account needs another environment or project. A region of any partition (cn-north-1, us-gov-west-1): ARNs and service principals follow its partition. Plan refuses what the region lacks: budgets in GovCloud (enable_budgets), SnapStart in ap-east-2 and ap-southeast-6 (silver_converter_snapstart, gold_ctas_snapstart); terraform/README.md, Other partitions and Regions."
   type        = string
   default     = "eu-west-1"
   nullable    = false
@@ -196,7 +196,7 @@ variable "silver_withdraws_deleted_files" {
 }
 
 variable "silver_converter_snapstart" {
-  description = "Lambda SnapStart for the silver converter: each deploy publishes a version whose initialised, primed JVM Lambda snapshots, and S3 invokes it through the alias 'live'; cold starts restore the snapshot instead of starting and warming a JVM (BENCHMARKS.md, Start-up). No extra charge for Java; a deploy waits for the snapshot. Off: S3 invokes $LATEST, nothing is published. SnapStart excludes provisioned concurrency, EFS and ephemeral storage over 512 MB, none of which this stack uses."
+  description = "Lambda SnapStart for the silver converter: each deploy publishes a version whose initialised, primed JVM Lambda snapshots, and S3 invokes it through the alias 'live'; cold starts restore the snapshot instead of starting and warming a JVM (BENCHMARKS.md, Start-up). No extra charge for Java; a deploy waits for the snapshot. Off: S3 invokes $LATEST, nothing is published. SnapStart excludes provisioned concurrency, EFS and ephemeral storage over 512 MB, none of which this stack uses. Not offered in ap-east-2 and ap-southeast-6: true fails the plan there."
   type        = bool
   default     = true
   nullable    = false
@@ -481,7 +481,7 @@ variable "gold_ctas_timeout_seconds" {
 }
 
 variable "gold_ctas_snapstart" {
-  description = "Lambda SnapStart for the gold builder: each deploy publishes a version whose initialised JVM (the runtime client, the handler and its S3, Glue and Athena clients, none connected yet) Lambda snapshots, and the trigger queue's mapping, the schedule and the rebuild command invoke it through the alias 'live'; cold starts restore the snapshot instead of starting a JVM (BENCHMARKS.md, Start-up). No priming hook. No extra charge for Java; a deploy waits for the snapshot. Off: everything invokes $LATEST, nothing is published. SnapStart excludes provisioned concurrency, EFS and ephemeral storage over 512 MB, none of which this stack uses."
+  description = "Lambda SnapStart for the gold builder: each deploy publishes a version whose initialised JVM (the runtime client, the handler and its S3, Glue and Athena clients, none connected yet) Lambda snapshots, and the trigger queue's mapping, the schedule and the rebuild command invoke it through the alias 'live'; cold starts restore the snapshot instead of starting a JVM (BENCHMARKS.md, Start-up). No priming hook. No extra charge for Java; a deploy waits for the snapshot. Off: everything invokes $LATEST, nothing is published. SnapStart excludes provisioned concurrency, EFS and ephemeral storage over 512 MB, none of which this stack uses. Not offered in ap-east-2 and ap-southeast-6: true fails the plan there."
   type        = bool
   default     = true
   nullable    = false
@@ -606,7 +606,7 @@ variable "athena_dml_query_timeout_minutes" {
 ################################################################################
 
 variable "enable_budgets" {
-  description = "Create the monthly AWS Budgets (off for LocalStack's free edition, which has no Budgets)."
+  description = "Create the monthly AWS Budgets (off for LocalStack's free edition, which has no Budgets). AWS Budgets is not offered in GovCloud, whose billing is kept in the associated standard account: true in a us-gov-* region fails the plan."
   type        = bool
   default     = true
   nullable    = false

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -50,11 +51,69 @@ class PartitionPlanIT {
 
     @Test
     void aGovCloudRegionIsPlannedWithItsPartitionsArns() throws Exception {
-        assertPlannedForThePartition("us-gov-west-1", "aws-us-gov", "logs.us-gov-west-1.amazonaws.com");
+        // Without budgets, which GovCloud does not offer (below).
+        assertPlannedForThePartition("us-gov-west-1", "aws-us-gov", "logs.us-gov-west-1.amazonaws.com", "-var", "enable_budgets=false");
     }
 
-    private static void assertPlannedForThePartition(String region, String partition, String logsPrincipal) throws Exception {
-        JsonNode plan = stack.planJson("-var", "region=" + region, "-var", "kms_encryption=true");
+    /**
+     * AWS Budgets has no endpoint in aws-us-gov: a GovCloud account's billing, its budgets included, is in the
+     * standard account it is associated with. With budgets on (the default), plan went through and the apply
+     * failed at the first budget, the rest of the stack half created.
+     */
+    @Test
+    void aGovCloudRegionWithBudgetsIsRefusedNamingTheSwitch() throws Exception {
+        PlannedStack.Result plan = stack.planWithoutEmulator("-var", "region=us-gov-west-1");
+
+        assertNotEquals(0, plan.exitCode(), plan.output());
+        String refusal = plan.flattened();
+        assertTrue(refusal.contains("AWS Budgets is not offered in AWS GovCloud (US)"), refusal);
+        assertTrue(refusal.contains("enable_budgets = false"), refusal);
+        assertTrue(refusal.contains("us-gov-west-1"), refusal);
+    }
+
+    /**
+     * Lambda SnapStart is offered in every commercial region but Asia Pacific (Taipei), ap-east-2, and Asia Pacific
+     * (New Zealand), ap-southeast-6: both functions have it on by default, so plan went through in ap-east-2 and
+     * the apply failed at the first function. Plan now says which switch to turn off, and plans the stack once it is off.
+     */
+    @Test
+    void aRegionWithoutSnapStartIsRefusedNamingEachFunctionsSwitch() throws Exception {
+        PlannedStack.Result plan = stack.planWithoutEmulator("-var", "region=ap-east-2");
+
+        assertNotEquals(0, plan.exitCode(), plan.output());
+        String refusal = plan.flattened();
+        assertTrue(refusal.contains("Lambda SnapStart is not offered in ap-east-2"), refusal);
+        assertTrue(refusal.contains("silver_converter_snapstart = false"), refusal);
+        assertTrue(refusal.contains("gold_ctas_snapstart = false"), refusal);
+
+        JsonNode planned = stack.planJson("-var", "region=ap-east-2", "-var", "silver_converter_snapstart=false", "-var", "gold_ctas_snapstart=false");
+        List<String> snapStart = new ArrayList<>();
+        planned.at("/planned_values/root_module/resources").forEach(resource -> {
+            if (resource.path("type").asText().equals("aws_lambda_function") && !resource.at("/values/snap_start").isEmpty()) {
+                snapStart.add(resource.path("address").asText());
+            }
+        });
+        assertEquals(List.of(), snapStart, "functions planned with SnapStart in ap-east-2");
+    }
+
+    /**
+     * ap-southeast-6 is refused too: by the same precondition with a provider that knows the region, and by
+     * the provider itself before any precondition with one that does not (5.100, the oldest versions.tf takes,
+     * answers "invalid AWS Region"). Either way plan names the region and applies nothing.
+     */
+    @Test
+    void newZealandIsRefusedWithSnapStartOn() throws Exception {
+        PlannedStack.Result plan = stack.planWithoutEmulator("-var", "region=ap-southeast-6");
+
+        assertNotEquals(0, plan.exitCode(), plan.output());
+        String refusal = plan.flattened();
+        assertTrue(refusal.contains("Lambda SnapStart is not offered in ap-southeast-6") || refusal.contains("invalid AWS Region: ap-southeast-6"), refusal);
+    }
+
+    private static void assertPlannedForThePartition(String region, String partition, String logsPrincipal, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("-var", "region=" + region, "-var", "kms_encryption=true"));
+        command.addAll(List.of(arguments));
+        JsonNode plan = stack.planJson(command.toArray(String[]::new));
 
         // Every value planned and every data source read during plan, but the stand-in STS's answer (arn:aws:iam::…:user/plan).
         List<JsonNode> resources = new ArrayList<>();
