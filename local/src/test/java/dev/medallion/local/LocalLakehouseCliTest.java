@@ -311,7 +311,7 @@ class LocalLakehouseCliTest {
                         + " `CAST(year(ts) AS VARCHAR) || '-' || lpad(CAST(month(ts) AS VARCHAR), 2, '0')` for the text 2024-03, which both engines run;"
                         + " other patterns: `date_format(ts, '%Y-%m-%d %H:%i')` (Athena only: local cannot run it, MySQL's patterns)",
                 "error: gold model product_lists calls LIST_SORT at " + directory.resolve("product_lists.sql") + ":2:16, a function of DuckDB's that Athena (Trino) lacks:"
-                        + " write `array_sort(items)`, `contains(items, x)`, `filter(items, e -> e > 1)` or `concat(items, more_items)`, which both engines run;"
+                        + " write `array_sort(items)`, `contains(items, x)`, `filter(items, e -> e > 1)` or `items || more_items`, which both engines run;"
                         + " `transform(items, e -> e * 2)` (Athena only: local cannot run it) and `reduce(items, 0, (s, e) -> s + e, s -> s)`"
                         + " (Athena only: local cannot run it, DuckDB's reduce takes other arguments)"), errors, outcome.err());
     }
@@ -717,30 +717,32 @@ class LocalLakehouseCliTest {
     }
 
     /**
-     * DuckDB's concat turns a number into text, as its || does; Trino's concat takes only text (or arrays) and fails the
-     * query ("Unexpected parameters (varchar, integer) for function concat"): refused at the argument, naming its type
-     * and the CAST to write; concat of text, of a number cast to text, and of arrays, builds.
+     * DuckDB's concat skips a NULL argument (concat('x', NULL) is 'x', and of arrays too), where Trino's concat, of text
+     * or of arrays, is NULL when any argument is (ConcatFunction and ArrayConcatFunction take no NULL argument): a row with
+     * a NULL gets another value locally, so every concat written as a call is refused at the call, saying to write ||
+     * (NULL on a NULL in both) or coalesce(x, '') || y; || of text, of text coalesced, and of arrays, builds.
      */
     @Test
-    void aNumberPassedToConcatIsRefusedAtTheArgument() throws Exception {
-        String column = "SELECT concat(region, '-', customer_id) AS label FROM ${silver_database}.sales";
-        String literal = "SELECT transaction_id, CONCAT('a', 1) AS label FROM ${silver_database}.sales";
-        Path models = salesModels(new TreeMap<>(Map.of("concat_column", column, "concat_literal", literal,
-                "concat_text", "SELECT concat(region, CAST(customer_id AS VARCHAR)) AS label, concat(region, '-', note) AS both_text,"
-                        + " concat(ARRAY[1], ARRAY[quantity]) AS numbers FROM ${silver_database}.sales")));
+    void aConcatCallIsRefusedSinceItSkipsANullOnlyInDuckDb() throws Exception {
+        String text = "SELECT transaction_id, concat(region, '-', note) AS label FROM ${silver_database}.sales";
+        String number = "SELECT CONCAT('a', 1) AS label FROM ${silver_database}.sales";
+        String arrays = "SELECT transaction_id, ARRAY[1] || ARRAY[quantity] AS ones, \"concat\"(ARRAY[1], ARRAY[quantity]) AS numbers FROM ${silver_database}.sales";
+        Path models = salesModels(new TreeMap<>(Map.of("concat_text", text, "concat_number", number, "concat_arrays", arrays,
+                "joined", "SELECT region || '-' || note AS label, coalesce(note, '') || region AS skipped, ARRAY[1] || ARRAY[quantity] AS numbers,"
+                        + " 'concat(' || region || ')' AS written, region || CAST(quantity AS VARCHAR) AS counted FROM ${silver_database}.sales")));
 
         Outcome outcome = runModels(models);
 
         assertEquals(1, outcome.exit(), outcome.err());
-        String athena = ", which DuckDB turns into text and Athena (Trino) does not: its concat takes only text (or arrays) and fails the query"
-                + " (Unexpected parameters for function concat); write CAST(x AS VARCHAR) for the ";
+        String athena = ", which skips a NULL argument in DuckDB (concat('x', NULL) is 'x') where Athena (Trino) returns NULL when any argument is NULL,"
+                + " so a row with a NULL would get another value locally; write ";
+        String advice = "x || y (NULL on a NULL in both, for text or arrays), or coalesce(x, '') || y to skip a NULL text";
         assertEquals(List.of(
-                "error: gold model concat_column passes a number (BIGINT) to concat at " + models.resolve("concat_column.sql") + ":2:"
-                        + (column.indexOf("customer_id") + 1) + athena + "number",
-                "error: gold model concat_literal passes a number (INTEGER) to concat at " + models.resolve("concat_literal.sql") + ":2:"
-                        + (literal.indexOf("1)") + 1) + athena + "number"),
+                "error: gold model concat_arrays calls concat at " + models.resolve("concat_arrays.sql") + ":2:" + (arrays.indexOf("\"concat\"") + 1) + athena + advice,
+                "error: gold model concat_number calls concat at " + models.resolve("concat_number.sql") + ":2:" + (number.indexOf("CONCAT") + 1) + athena + advice,
+                "error: gold model concat_text calls concat at " + models.resolve("concat_text.sql") + ":2:" + (text.indexOf("concat") + 1) + athena + advice),
                 errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nconcat_text: "), "concat of text, or of arrays, builds: " + outcome.out());
+        assertTrue(outcome.out().contains("\njoined: "), "|| of text and of arrays builds: " + outcome.out());
     }
 
     /**

@@ -61,7 +61,7 @@ final class AthenaCompatibility {
     static final String ATHENA_ONLY = " (Athena only: local cannot run it";
 
     /** What to write instead of any of DuckDB's list_* functions, in the form of {@link #DUCKDB_FUNCTIONS}'s advice. */
-    static final String ARRAY_FUNCTIONS = "write `array_sort(items)`, `contains(items, x)`, `filter(items, e -> e > 1)` or `concat(items, more_items)`, which both engines run;"
+    static final String ARRAY_FUNCTIONS = "write `array_sort(items)`, `contains(items, x)`, `filter(items, e -> e > 1)` or `items || more_items`, which both engines run;"
             + " `transform(items, e -> e * 2)`" + ATHENA_ONLY + ") and `reduce(items, 0, (s, e) -> s + e, s -> s)`" + ATHENA_ONLY + ", DuckDB's reduce takes other arguments)";
 
     /** Where a person finds the functions Athena has, named when a call is to none of them. */
@@ -82,7 +82,7 @@ final class AthenaCompatibility {
     private static final String COALESCE = "write `coalesce(x, y)`, which both engines run";
     private static final String QUANTILE = "in Athena write `approx_percentile(x, q)`" + ATHENA_ONLY + ", approximate): no function both engines have takes a quantile, so try the model in Athena";
     private static final String CONTAINS = "write `contains(items, x)`, which both engines run";
-    private static final String CONCAT_ARRAYS = "write `concat(items, more_items)`, which both engines run";
+    private static final String CONCAT_ARRAYS = "write `items || more_items`, which both engines run (NULL if either is NULL, in both; concat skips a NULL array in DuckDB only)";
 
     /**
      * DuckDB's functions that a newcomer reaches for and Athena (Trino) lacks, each with what to write instead,
@@ -188,6 +188,7 @@ final class AthenaCompatibility {
         checkGroupByAll(model, statement);
         checkSubstringStarts(model, statement);
         checkDivisionsByZero(model, statement);
+        checkConcatCalls(model, select, statement);
         return statement;
     }
 
@@ -313,6 +314,34 @@ final class AthenaCompatibility {
             throw new GoldModelException(model.name(), "divides by 0 at " + placeOf(zeros.get(0), model)
                     + ", which is NULL in DuckDB, where Athena (Trino) fails the query (Division by zero) for an integer or a decimal and gives"
                     + " Infinity or NaN for a double; write NULL, or NULLIF(divisor, 0) for a divisor that may be 0 (NULL in both)");
+        }
+    }
+
+    /**
+     * Refuses, at the call, every concat written as a call ({@code concat(region, '-', note)}), of text or of arrays. DuckDB's
+     * concat skips a NULL argument ({@code concat('x', NULL)} is 'x', {@code concat([1], NULL)} is [1]); Trino's is NULL when
+     * any argument is (ConcatFunction and ArrayConcatFunction in github.com/trinodb/trino take every argument NEVER_NULL,
+     * so the engine returns NULL for a NULL one), so a row with a NULL gets another value locally, and no check of types
+     * can tell. Both engines' {@code ||} is NULL on a NULL. The parser reads {@code a || b} as a call of concat too, placed at
+     * the {@code ||}: that one is left alone.
+     */
+    private static void checkConcatCalls(GoldModel model, String select, Statement statement) throws GoldModelException {
+        TextComparison.Lines lines = new TextComparison.Lines(select);
+        List<FunctionCall> calls = new ArrayList<>();
+        new DefaultTraversalVisitor<Void>() {
+            @Override
+            protected Void visitFunctionCall(FunctionCall node, Void context) {
+                if (node.getName().getSuffix().equalsIgnoreCase("concat") && lines.offset(node).filter(at -> !select.startsWith("||", at)).isPresent()) {
+                    calls.add(node);
+                }
+                return super.visitFunctionCall(node, context);
+            }
+        }.process(statement, null);
+        if (!calls.isEmpty()) {
+            throw new GoldModelException(model.name(), "calls concat at " + placeOf(calls.get(0), model)
+                    + ", which skips a NULL argument in DuckDB (concat('x', NULL) is 'x') where Athena (Trino) returns NULL when any argument is NULL,"
+                    + " so a row with a NULL would get another value locally; write x || y (NULL on a NULL in both, for text or arrays),"
+                    + " or coalesce(x, '') || y to skip a NULL text");
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * An operator, or a concat call, DuckDB applies to operands Athena (Trino) refuses for it, and the SELECT that tells the
+ * An operator DuckDB applies to operands Athena (Trino) refuses for it or answers otherwise, and the SELECT that tells the
  * operands' types:
  * <ul>
  * <li>{@code ||} joining text with a number, a date or a boolean ({@code region || customer_id}, {@code 'a' || 1}), which
@@ -33,11 +33,6 @@ import static java.util.Objects.requireNonNull;
  * signatures). The probe is the SELECT with this one {@code ||} made {@code ^@}, DuckDB's starts_with, which binds
  * VARCHAR and VARCHAR only and is an operator of the same precedence and grouping as {@code ||} in DuckDB's grammar, so
  * its operands are the same; DuckDB's refusal names their types.</li>
- * <li>an argument of {@code concat(...)} written as a call that is a number, a date or a boolean
- * ({@code concat(region, '-', customer_id)}), for the same reason: the concat the parser makes of {@code ||} is the one
- * written. DuckDB refuses to concatenate an array with an element, so a model DuckDB prepared concatenates either arrays
- * (which Trino's concat takes too) or other values. The probe is the SELECT with that argument made
- * {@code ((argument) ^@ (''))}.</li>
  * <li>a date plus or minus a number ({@code signup_date + 1}, {@code signup_date + days}), which DuckDB counts in days,
  * where Trino adds to a date, or subtracts from one, only an interval (DateTimeOperators in github.com/trinodb/trino:
  * date and interval day to second or year to month, no integer), and fails the query ({@code Cannot apply operator:
@@ -59,11 +54,11 @@ import static java.util.Objects.requireNonNull;
  * Prepared, not run, a probe fails on that refusal exactly when the types are those Athena refuses; a probe failing
  * otherwise says nothing of the model.
  *
- * @param operator {@code ||}, {@code +}, {@code -}, {@code concat} or {@code date_trunc}
+ * @param operator {@code ||}, {@code +}, {@code -} or {@code date_trunc}
  * @param left the left operand as written, for {@code +} and {@code -}, or date_trunc's unit; empty otherwise
- * @param right the right operand as written, for {@code +} and {@code -}, or the argument of concat or date_trunc; empty for {@code ||}
- * @param line the operator's line in the SELECT, from 1 (for concat, the argument's; for date_trunc, the call's)
- * @param column the operator's column on that line, from 1 (for concat, the argument's)
+ * @param right the right operand as written, for {@code +} and {@code -}, or the argument of date_trunc; empty for {@code ||}
+ * @param line the operator's line in the SELECT, from 1 (for date_trunc, the call's)
+ * @param column the operator's column on that line, from 1
  * @param probe the model's SELECT, with {@link GoldModel#SILVER_DATABASE} still in it, made to fail on the operands' types
  * @param tableColumn whether the operation is the whole of a column of the final SELECT, so of the table (parentheses and an
  * alias aside): a date plus whole days there is a TIMESTAMP column locally and a DATE column in Athena
@@ -85,7 +80,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
     }
 
     /**
-     * Every ||, every + and - and every argument of a concat call, in the order of the SELECT. {@code statement} is
+     * Every ||, every + and - and every date_trunc that is a column of the table, in the order of the SELECT. {@code statement} is
      * {@code select} as parsed, with a schema name as long as the placeholder.
      */
     static List<OperatorProbe> in(String select, Statement statement) {
@@ -106,7 +101,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         return probes;
     }
 
-    /** The + and - operations and concat arguments, from Trino's parse tree of the SELECT; none if it does not parse. */
+    /** The + and - operations and date_trunc calls, from Trino's parse tree of the SELECT; none if it does not parse. */
     private static List<OperatorProbe> inParseTree(String select) {
         SqlBaseLexer lexer = new SqlBaseLexer(CharStreams.fromString(select.replace(GoldModel.SILVER_DATABASE, SAME_LENGTH_SCHEMA)));
         lexer.removeErrorListeners();
@@ -149,18 +144,6 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     probes.add(new OperatorProbe("date_trunc", text(select, context.expression(0)), written, context.start.getLine(),
                             context.start.getCharPositionInLine() + 1,
                             TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), true));
-                    return;
-                }
-                if (!function.equals("concat")) {
-                    return;
-                }
-                for (SqlBaseParser.ExpressionContext argument : context.expression()) {
-                    int start = offset(select, argument.start.getStartIndex());
-                    int end = offset(select, argument.stop.getStopIndex() + 1);
-                    String written = text(select, argument);
-                    // A new line before each closing parenthesis, in case the argument ends in a -- comment.
-                    probes.add(new OperatorProbe("concat", "", written, argument.start.getLine(), argument.start.getCharPositionInLine() + 1,
-                            TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), false));
                 }
             }
         }, tree);
@@ -215,20 +198,15 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             return Optional.empty();
         }
         String at = " at " + model.position(line, column);
-        if (operator.equals("||") || operator.equals("concat")) {
+        if (operator.equals("||")) {
             if (types.stream().anyMatch(type -> type.endsWith("]"))) {
                 // An array joined with an element or an array: Trino's concat takes those too.
                 return Optional.empty();
             }
-            List<String> operands = operator.equals("concat") ? types.subList(0, 1) : types;
-            return operands.stream().map(OperatorProbe::notText).flatMap(Optional::stream).findFirst()
-                    .map(kind -> operator.equals("concat")
-                            ? "passes " + kind.description() + " to concat" + at
-                                    + ", which DuckDB turns into text and Athena (Trino) does not: its concat takes only text (or arrays) and fails the query"
-                                    + " (Unexpected parameters for function concat); write CAST(x AS VARCHAR) for the " + kind.noun()
-                            : "joins " + kind.description() + " to text with ||" + at
-                                    + ", which DuckDB turns into text and Athena (Trino) does not: its || joins only text (or arrays) and fails the query"
-                                    + " (Unexpected parameters for function concat); write CAST(x AS VARCHAR) for the " + kind.noun());
+            return types.stream().map(OperatorProbe::notText).flatMap(Optional::stream).findFirst()
+                    .map(kind -> "joins " + kind.description() + " to text with ||" + at
+                            + ", which DuckDB turns into text and Athena (Trino) does not: its || joins only text (or arrays) and fails the query"
+                            + " (Unexpected parameters for function concat); write CAST(x AS VARCHAR) for the " + kind.noun());
         }
         if (operator.equals("date_trunc")) {
             return types.get(0).equals("DATE") ? Optional.of("truncates a date with date_trunc for a column of the table" + at
