@@ -746,6 +746,38 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * DuckDB subtracts a date from a date as a BIGINT of days; Trino reads both dates as timestamps (TypeCoercion: date to
+     * timestamp(0)) and subtracts those (TimestampMinusTimestamp), an interval day to second, which no Athena table holds
+     * and which no number compares with: refused at the operator, with the date_diff to write (the later date second, as
+     * in both engines' date_diff); date_diff, and a date minus an interval in CAST(... AS DATE), build.
+     */
+    @Test
+    void aDateSubtractedFromADateIsRefusedWithTheDateDiffToWrite() throws Exception {
+        Path models = models("days_known", "recent", "with_date_diff");
+        String daysKnown = "SELECT customer_id, DATE '2026-06-01' - signup_date AS days_known FROM ${silver_database}.customers";
+        String recent = "WITH c AS (SELECT customer_id, signup_date, DATE '2026-01-01' AS since FROM ${silver_database}.customers)"
+                + " SELECT customer_id FROM c WHERE (signup_date) - since > 30";
+        Files.writeString(models.resolve("days_known.sql"), "-- sources: customers\n" + daysKnown + "\n");
+        Files.writeString(models.resolve("recent.sql"), "-- sources: customers\n" + recent + "\n");
+        Files.writeString(models.resolve("with_date_diff.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, date_diff('day', signup_date, DATE '2026-06-01') AS days_known, CAST(signup_date - INTERVAL '7' DAY AS DATE) AS week_before,"
+                + " customer_id - 1 AS previous_id FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which DuckDB makes a number of days (BIGINT) and Athena (Trino) an interval (4 00:00:00.000, an interval day to second,"
+                + " the dates read as timestamps), which its tables cannot hold and no number compares with, so the query fails; write ";
+        assertEquals(List.of(
+                "error: gold model days_known subtracts a date from a date at " + models.resolve("days_known.sql") + ":2:" + (daysKnown.indexOf(" - ") + 2)
+                        + athena + "date_diff('day', signup_date, DATE '2026-06-01'), a BIGINT of days in both",
+                "error: gold model recent subtracts a date from a date at " + models.resolve("recent.sql") + ":2:" + (recent.indexOf(" - ") + 2)
+                        + athena + "date_diff('day', since, (signup_date)), a BIGINT of days in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nwith_date_diff: "), "date_diff builds: " + outcome.out());
+    }
+
+    /**
      * DuckDB converts a quoted text among a CASE's results to the type of the others (a number, a date), where Trino
      * converts none and fails the query ("All CASE results must be the same type"); 'n/a' beside 0 fails locally
      * too, but only once a row reaches it, saying which value did not convert: refused at the text, with the value to

@@ -33,6 +33,10 @@ import static java.util.Objects.requireNonNull;
  * signatures). The probe is the SELECT with this one {@code ||} made {@code ^@}, DuckDB's starts_with, which binds
  * VARCHAR and VARCHAR only and is an operator of the same precedence and grouping as {@code ||} in DuckDB's grammar, so
  * its operands are the same; DuckDB's refusal names their types.</li>
+ * <li>a date minus a date ({@code DATE '2026-06-01' - signup_date}), which DuckDB makes a BIGINT of days where Trino,
+ * which has no date minus date, reads both as timestamps (TypeCoercion: date to timestamp(0)) and subtracts those
+ * (TimestampOperators.TimestampMinusTimestamp), an interval day to second no Athena table holds and no number compares
+ * with. Its probe is that of + and -, below; DuckDB's refusal names two DATEs.</li>
  * <li>a date plus or minus a number ({@code signup_date + 1}, {@code signup_date + days}), which DuckDB counts in days,
  * where Trino adds to a date, or subtracts from one, only an interval (DateTimeOperators in github.com/trinodb/trino:
  * date and interval day to second or year to month, no integer), and fails the query ({@code Cannot apply operator:
@@ -228,6 +232,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             return Optional.of(done + at + ", which DuckDB counts in days and Athena (Trino) refuses: it adds to a date, or subtracts from one, only an interval"
                     + " (Cannot apply operator: date " + operator + " integer); write CAST(x " + operator + " " + interval + " AS DATE)"
                     + " (an interval, in CAST(... AS DATE) since DuckDB makes a date plus an interval a TIMESTAMP, where Athena keeps a DATE)");
+        }
+        if (leftType.equals("DATE") && rightType.equals("DATE") && operator.equals("-")) {
+            return Optional.of("subtracts a date from a date" + at + ", which DuckDB makes a number of days (BIGINT) and Athena (Trino) an interval"
+                    + " (4 00:00:00.000, an interval day to second, the dates read as timestamps), which its tables cannot hold and no number compares with,"
+                    + " so the query fails; write date_diff('day', " + right + ", " + left + "), a BIGINT of days in both");
         }
         boolean intervalSecond = leftType.equals("DATE") && rightType.equals("INTERVAL");
         boolean intervalFirst = leftType.equals("INTERVAL") && rightType.equals("DATE") && operator.equals("+");
