@@ -778,6 +778,39 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * DuckDB converts a quoted number where an operator or a function wants a number ({@code quantity / '2'},
+     * {@code round(total_amount, '1')}); Trino converts no text to a number and fails the query ("Cannot apply operator:
+     * bigint / varchar(1)", "Unexpected parameters (double, varchar(1)) for function round"): refused at the text, with
+     * the number to write; a text where text is wanted (lpad's padding, a date_trunc unit), and numbers written as numbers, build.
+     */
+    @Test
+    void aQuotedNumberWhereANumberIsWantedIsRefusedAtTheText() throws Exception {
+        String divided = "SELECT transaction_id, quantity / '2' AS half FROM ${silver_database}.sales";
+        String rounded = "SELECT transaction_id, round(total_amount, '1') AS rounded FROM ${silver_database}.sales";
+        String padded = "SELECT transaction_id, lpad(region, ('8'), '0') AS padded FROM ${silver_database}.sales";
+        Path models = salesModels(new TreeMap<>(Map.of("divided", divided, "rounded", rounded, "padded", padded,
+                "in_their_types", "SELECT quantity / 2 AS half, round(total_amount, 1) AS rounded, lpad(region, 8, '0') AS padded,"
+                        + " CAST(date_trunc('month', \"timestamp\") AS DATE) AS sale_month, region || '1' AS labelled, strpos(region, '1') AS at_one"
+                        + " FROM ${silver_database}.sales")));
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model divided divides a number (BIGINT) by the text '2' at " + models.resolve("divided.sql") + ":2:" + (divided.indexOf("'2'") + 1)
+                        + ", which DuckDB converts to a number and Athena (Trino) does not: it converts no text to a number and fails the query"
+                        + " (Cannot apply operator); write 2 (a number, without quotes)",
+                "error: gold model padded passes the text '8' to lpad at " + models.resolve("padded.sql") + ":2:" + (padded.indexOf("'8'") + 1)
+                        + ", where DuckDB wants a number and converts it, and Athena (Trino) does not: it converts no text to a number and fails the query"
+                        + " (Unexpected parameters for function lpad); write 8 (a number, without quotes)",
+                "error: gold model rounded passes the text '1' to round at " + models.resolve("rounded.sql") + ":2:" + (rounded.indexOf("'1'") + 1)
+                        + ", where DuckDB wants a number and converts it, and Athena (Trino) does not: it converts no text to a number and fails the query"
+                        + " (Unexpected parameters for function round); write 1 (a number, without quotes)"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nin_their_types: "), "numbers written as numbers, and texts where text is wanted, build: " + outcome.out());
+    }
+
+    /**
      * DuckDB converts a quoted text among a CASE's results to the type of the others (a number, a date), where Trino
      * converts none and fails the query ("All CASE results must be the same type"); 'n/a' beside 0 fails locally
      * too, but only once a row reaches it, saying which value did not convert: refused at the text, with the value to

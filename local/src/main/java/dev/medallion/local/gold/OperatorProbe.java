@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * An operator DuckDB applies to operands Athena (Trino) refuses for it or answers otherwise, and the SELECT that tells the
- * operands' types:
+ * An operator, or a function, DuckDB applies to operands Athena (Trino) refuses for it or answers otherwise, and the SELECT
+ * that tells the operands' types:
  * <ul>
  * <li>{@code ||} joining text with a number, a date or a boolean ({@code region || customer_id}, {@code 'a' || 1}), which
  * DuckDB turns into text, where Trino's {@code ||}, its concat, takes only text, varbinary or arrays and fails the query
@@ -37,6 +37,11 @@ import static java.util.Objects.requireNonNull;
  * which has no date minus date, reads both as timestamps (TypeCoercion: date to timestamp(0)) and subtracts those
  * (TimestampOperators.TimestampMinusTimestamp), an interval day to second no Athena table holds and no number compares
  * with. Its probe is that of + and -, below; DuckDB's refusal names two DATEs.</li>
+ * <li>a quoted number that is an operand of arithmetic or an argument of a function ({@code quantity / '2'},
+ * {@code round(total_amount, '1')}), which DuckDB converts to the number wanted there, where Trino converts no text to a
+ * number and fails the query (github.com/trinodb/trino/pull/12431). The probe is the SELECT with the text typed,
+ * {@code CAST('2' AS VARCHAR)}, which DuckDB converts no more: it refuses that very operator or function, naming it, exactly
+ * when it had converted the text.</li>
  * <li>a date plus or minus a number ({@code signup_date + 1}, {@code signup_date + days}), which DuckDB counts in days,
  * where Trino adds to a date, or subtracts from one, only an interval (DateTimeOperators in github.com/trinodb/trino:
  * date and interval day to second or year to month, no integer), and fails the query ({@code Cannot apply operator:
@@ -58,11 +63,12 @@ import static java.util.Objects.requireNonNull;
  * Prepared, not run, a probe fails on that refusal exactly when the types are those Athena refuses; a probe failing
  * otherwise says nothing of the model.
  *
- * @param operator {@code ||}, {@code +}, {@code -} or {@code date_trunc}
- * @param left the left operand as written, for {@code +} and {@code -}, or date_trunc's unit; empty otherwise
- * @param right the right operand as written, for {@code +} and {@code -}, or the argument of date_trunc; empty for {@code ||}
- * @param line the operator's line in the SELECT, from 1 (for date_trunc, the call's)
- * @param column the operator's column on that line, from 1
+ * @param operator {@code ||}, {@code +}, {@code -}, {@code date_trunc}, or {@code text} for a quoted number
+ * @param left the left operand as written, for {@code +} and {@code -}, date_trunc's unit, or the operator or function a quoted
+ * number is given to; empty for {@code ||}
+ * @param right the right operand as written, for {@code +} and {@code -}, the argument of date_trunc, or the quoted number; empty for {@code ||}
+ * @param line the operator's line in the SELECT, from 1 (for date_trunc, the call's; for a quoted number, the text's)
+ * @param column the operator's column on that line, from 1 (for a quoted number, the text's)
  * @param probe the model's SELECT, with {@link GoldModel#SILVER_DATABASE} still in it, made to fail on the operands' types
  * @param tableColumn whether the operation is the whole of a column of the final SELECT, so of the table (parentheses and an
  * alias aside): a date plus whole days there is a TIMESTAMP column locally and a DATE column in Athena
@@ -70,6 +76,9 @@ import static java.util.Objects.requireNonNull;
 record OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn) {
     /** DuckDB's refusal of the probe's ^@, naming the operands' types. */
     private static final Pattern NO_FUNCTION = Pattern.compile("No function matches the given name and argument types '\\^@\\((.*)\\)'");
+    /** DuckDB's refusal of a function or an operator given a typed text, naming it and its arguments' types. */
+    private static final Pattern NO_FUNCTION_FOR_TEXT = Pattern.compile(
+            "(?:No function matches the given name and argument types '|Could not choose a best candidate function for the function call \")([^(]+)\\((.*)\\)['\"]");
     private static final Pattern INTEGER = Pattern.compile("U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?");
     /** An interval literal of one field shorter than a day, which Trino adds to a date only as whole days. */
     private static final Pattern SUB_DAY_INTERVAL = Pattern.compile("(?i)INTERVAL\\s*'\\s*([+-]?\\d{1,9})\\s*'\\s*(HOUR|MINUTE|SECOND)");
@@ -84,7 +93,8 @@ record OperatorProbe(String operator, String left, String right, int line, int c
     }
 
     /**
-     * Every ||, every + and - and every date_trunc that is a column of the table, in the order of the SELECT. {@code statement} is
+     * Every ||, every + and -, every date_trunc that is a column of the table and every quoted number given to an operator
+     * or a function, in the order of the SELECT. {@code statement} is
      * {@code select} as parsed, with a schema name as long as the placeholder.
      */
     static List<OperatorProbe> in(String select, Statement statement) {
@@ -105,7 +115,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         return probes;
     }
 
-    /** The + and - operations and date_trunc calls, from Trino's parse tree of the SELECT; none if it does not parse. */
+    /** The + and - operations, date_trunc calls and quoted numbers, from Trino's parse tree of the SELECT; none if it does not parse. */
     private static List<OperatorProbe> inParseTree(String select) {
         SqlBaseLexer lexer = new SqlBaseLexer(CharStreams.fromString(select.replace(GoldModel.SILVER_DATABASE, SAME_LENGTH_SCHEMA)));
         lexer.removeErrorListeners();
@@ -150,8 +160,49 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                             TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), true));
                 }
             }
+
+            @Override
+            public void enterStringLiteral(SqlBaseParser.StringLiteralContext context) {
+                if (!(context.string() instanceof SqlBaseParser.BasicStringLiteralContext)) {
+                    return;
+                }
+                String written = text(select, context);
+                String value = written.substring(1, written.length() - 1).replace("''", "'");
+                if (!TextComparison.NUMERAL.matcher(value.strip()).matches()) {
+                    return;
+                }
+                Optional<String> wanting = wantingANumber(context);
+                if (wanting.isEmpty()) {
+                    return;
+                }
+                int start = offset(select, context.start.getStartIndex());
+                int end = offset(select, context.stop.getStopIndex() + 1);
+                probes.add(new OperatorProbe("text", wanting.get(), written, context.start.getLine(), context.start.getCharPositionInLine() + 1,
+                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "CAST(" + written + " AS VARCHAR)"))), false));
+            }
         }, tree);
         return probes;
+    }
+
+    /**
+     * The arithmetic operator ({@code +}, {@code -}, {@code *}, {@code /}, {@code %}) the quoted text is an operand of, or the
+     * function it is an argument of, written around it with only parentheses between; empty for any other place (a
+     * comparison, a ||, CASE, CAST), which DuckDB's refusal of the probe would not name.
+     */
+    private static Optional<String> wantingANumber(SqlBaseParser.StringLiteralContext literal) {
+        ParserRuleContext context = literal.getParent();
+        while (context instanceof SqlBaseParser.ExpressionContext || context instanceof SqlBaseParser.ValueExpressionDefaultContext
+                || context instanceof SqlBaseParser.ParenthesizedExpressionContext
+                || context instanceof SqlBaseParser.PredicatedContext predicated && predicated.predicate() == null) {
+            context = context.getParent();
+        }
+        if (context instanceof SqlBaseParser.ArithmeticBinaryContext arithmetic) {
+            return Optional.of(arithmetic.operator.getText());
+        }
+        if (context instanceof SqlBaseParser.FunctionCallContext call && call.qualifiedName().identifier().size() == 1) {
+            return Optional.of(call.qualifiedName().identifier().get(0).getText().replace("\"", "").toLowerCase(Locale.ROOT));
+        }
+        return Optional.empty();
     }
 
     /**
@@ -193,6 +244,9 @@ record OperatorProbe(String operator, String left, String right, int line, int c
 
     /** Why Athena fails this operator, from DuckDB's refusal of the probe, and what to write instead; empty when Athena would not fail it. */
     Optional<String> problem(String duckDbMessage, GoldModel model) {
+        if (operator.equals("text")) {
+            return textProblem(duckDbMessage, model);
+        }
         Matcher refused = NO_FUNCTION.matcher(duckDbMessage);
         if (!refused.find()) {
             return Optional.empty();
@@ -259,6 +313,50 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     + " and its partition folders would differ from Athena's; write CAST(" + written + " AS DATE), a DATE in both");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why Athena fails a quoted number DuckDB converts for an operator or a function: DuckDB refused the probe, the text
+     * typed, for that very operator or function, so it took the text only by converting it, and Trino converts no text to
+     * a number (github.com/trinodb/trino/pull/12431: its maintainers will not add that coercion).
+     */
+    private Optional<String> textProblem(String duckDbMessage, GoldModel model) {
+        Matcher refused = NO_FUNCTION_FOR_TEXT.matcher(duckDbMessage);
+        if (!refused.find()) {
+            return Optional.empty();
+        }
+        String name = refused.group(1).strip();
+        boolean arithmetic = left.matches("[-+*/%]");
+        if (!(name.equalsIgnoreCase(left) || left.equals("/") && name.equals("//"))) {
+            return Optional.empty();
+        }
+        String number = right.substring(1, right.length() - 1).strip();
+        String at = " at " + model.position(line, column);
+        String instead = "; write " + number + " (a number, without quotes)";
+        if (!arithmetic) {
+            return Optional.of("passes the text " + right + " to " + left + at + ", where DuckDB wants a number and converts it, and Athena (Trino) does not:"
+                    + " it converts no text to a number and fails the query (Unexpected parameters for function " + left + ")" + instead);
+        }
+        List<String> types = arguments(refused.group(2));
+        if (types.size() != 2) {
+            return Optional.empty();
+        }
+        boolean textFirst = types.get(0).equals("VARCHAR");
+        String other = types.get(textFirst ? 1 : 0).replaceFirst("_LITERAL$", "");
+        if (!TextComparison.NUMBER.matcher(other).matches()) {
+            return Optional.empty();
+        }
+        String text = "the text " + right;
+        String value = "a number (" + other + ")";
+        String done = switch (left) {
+            case "+" -> textFirst ? "adds " + value + " to " + text : "adds " + text + " to " + value;
+            case "-" -> textFirst ? "subtracts " + value + " from " + text : "subtracts " + text + " from " + value;
+            case "*" -> textFirst ? "multiplies " + text + " by " + value : "multiplies " + value + " by " + text;
+            case "/" -> textFirst ? "divides " + text + " by " + value : "divides " + value + " by " + text;
+            default -> textFirst ? "takes the remainder of " + text + " by " + value : "takes the remainder of " + value + " by " + text;
+        };
+        return Optional.of(done + at + ", which DuckDB converts to a number and Athena (Trino) does not: it converts no text to a number and fails the query"
+                + " (Cannot apply operator)" + instead);
     }
 
     private static boolean isInteger(String duckDbType) {
