@@ -193,11 +193,7 @@ public final class AthenaQueries {
             resends++;
             try {
                 String queryId = start(sql, token);
-                Map<String, Object> fields = new LinkedHashMap<>();
-                fields.put("model", step.model());
-                fields.put("buildId", step.buildId());
-                fields.put("step", step.step());
-                fields.put("queryId", queryId);
+                Map<String, Object> fields = queryFields(step, queryId);
                 fields.put("clientRequestToken", token);
                 fields.put("resends", resends);
                 fields.put("lostAnswer", ErrorMessages.describe(lost));
@@ -355,12 +351,18 @@ public final class AthenaQueries {
         timeLimit.next().ifPresent(configuration::apiCallTimeout);
     }
 
-    private void logQuery(QueryStep step, String queryId, String state, long bytesScanned, double seconds, Optional<String> reason) {
+    /** The fields every line of a query starts with: which model, build and step it is, and its id. A map the caller adds to. */
+    private static Map<String, Object> queryFields(QueryStep step, String queryId) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("model", step.model());
         fields.put("buildId", step.buildId());
         fields.put("step", step.step());
         fields.put("queryId", queryId);
+        return fields;
+    }
+
+    private void logQuery(QueryStep step, String queryId, String state, long bytesScanned, double seconds, Optional<String> reason) {
+        Map<String, Object> fields = queryFields(step, queryId);
         fields.put("state", state);
         fields.put("bytesScanned", bytesScanned);
         fields.put("seconds", Math.round(seconds * 1000) / 1000.0);
