@@ -63,8 +63,11 @@ public final class CsvReader implements Closeable {
      */
     private static final char DOS_END_OF_FILE = '\u001a';
     private static final int SAMPLE_CHARS = ControlCharacters.SAMPLE_CHARS;
+    /** Characters kept of the read before the last, for a MySQL escape a stray character follows in the next (see {@link SampleThenText}). */
+    private static final int ESCAPE_LOOKBACK = 64;
     /** What Commons CSV says of a closing quote followed by other characters, with the line (Commons CSV's "position" counts characters from the file's start). */
-    private static final Pattern TEXT_AFTER_CLOSING_QUOTE = Pattern.compile("Invalid character between encapsulated token and delimiter at line: ([0-9].*?), position");
+    private static final Pattern TEXT_AFTER_CLOSING_QUOTE = Pattern.compile(
+            "Invalid character between encapsulated token and delimiter at line: ([0-9].*?), position: ([0-9].*)");
     /** What Commons CSV says when the input ends inside a quoted field, with the line of its opening quote. */
     private static final Pattern UNCLOSED_QUOTE = Pattern.compile("\\(startline ([0-9][^)]*)\\) EOF reached before encapsulated token finished");
     /** Stands for the dataset in messages when the caller does not name it. */
@@ -390,7 +393,9 @@ public final class CsvReader implements Closeable {
                 long line = blankLinesBefore + Long.parseLong(afterQuote.group(1).replaceAll("[^0-9]", ""));
                 String afterQuoteIn = "Malformed CSV in " + location + ": on line " + line + ", a quoted value is followed by other characters "
                         + "before the next delimiter (as in \"abc\"x)";
-                if (input.lastReadHoldsBackslashEscapedQuote(delimiter)) {
+                // Commons CSV's position is the count of characters it read, the stray one last (digits grouped as the line's are).
+                long strayCharacter = Long.parseLong(afterQuote.group(2).replaceAll("[^0-9]", "")) - 1;
+                if (input.closesWithBackslashEscapedQuote(strayCharacter)) {
                     // MySQL's SELECT ... INTO OUTFILE prefixes its ENCLOSED BY character with its ESCAPED BY one, a backslash unless set:
                     // the advice to double the quotes would not say what the export did (MySQL Reference Manual, LOAD DATA: FIELDS ESCAPED BY).
                     throw new RejectedInputException(afterQuoteIn + ": a quote inside it is written \\\" as MySQL's SELECT ... INTO OUTFILE writes one"
@@ -490,6 +495,17 @@ public final class CsvReader implements Closeable {
         private char[] lastRead = new char[0];
         private int lastReadOffset;
         private int lastReadCount;
+        /** Characters handed over before the last read: where it starts, counted as the parser counts its position. */
+        private long handedOverBeforeLastRead;
+        /**
+         * The last characters handed over before the last read: a stray character may be the first of a read, its quote and backslash at
+         * the end of the one before, which the parser's buffer no longer holds. Copied once per read, not per character, from {@link #tail}.
+         */
+        private final char[] tailBeforeLastRead = new char[ESCAPE_LOOKBACK];
+        private int tailBeforeLastReadLength;
+        /** The last characters handed over, copied as each read hands them over. */
+        private final char[] tail = new char[ESCAPE_LOOKBACK];
+        private int tailLength;
 
         SampleThenText(CharBuffer sample, Reader text, RowSize rowSize, boolean endMarked) {
             this.sample = sample;
@@ -520,6 +536,10 @@ public final class CsvReader implements Closeable {
             if (count > 0) {
                 rowSize.handedOver(buffer, offset, count);
                 rememberLastCharacterBesidesLineBreaks(buffer, offset, count);
+                System.arraycopy(tail, 0, tailBeforeLastRead, 0, tailLength);
+                tailBeforeLastReadLength = tailLength;
+                keepTail(buffer, offset, count);
+                handedOverBeforeLastRead += lastReadCount;
                 lastRead = buffer;
                 lastReadOffset = offset;
                 lastReadCount = count;
@@ -527,22 +547,54 @@ public final class CsvReader implements Closeable {
             return count;
         }
 
+        /** Appends what a read handed over to the tail, keeping its last {@value CsvReader#ESCAPE_LOOKBACK} characters. */
+        private void keepTail(char[] buffer, int offset, int count) {
+            int kept = Math.min(count, tail.length);
+            int stillKept = Math.min(tailLength, tail.length - kept);
+            System.arraycopy(tail, tailLength - stillKept, tail, 0, stillKept);
+            System.arraycopy(buffer, offset + count - kept, tail, stillKept, kept);
+            tailLength = stillKept + kept;
+        }
+
         /**
-         * Whether the characters last handed over, where the parser stopped at a malformed record, hold a quote after a backslash that
-         * neither ends a value (a delimiter or line break after it: a value ending in a backslash, {@code "C:\\"}) nor is doubled:
-         * {@code "say \"hi\""}, as MySQL escapes a quote. Looked at only for the message of a record that failed to parse.
+         * Whether the quote that closed the value before the stray character at {@code position} (counted as the parser counts its
+         * position: from the first character handed over) was one MySQL escapes, {@code "say \"hi\""}: it follows an odd run of
+         * backslashes, the last escaping it, where an even run is backslashes escaped in turn, a value ending in one ({@code "C:\\"}).
+         * Only white space lies between that quote and the stray character (the parser skips it there). The record's own
+         * characters decide, in the last read or the tail kept of those before; a run reaching further back is not named.
+         * Looked at only for the message of a record that failed to parse.
          */
-        boolean lastReadHoldsBackslashEscapedQuote(char delimiter) {
-            int end = lastReadOffset + lastReadCount;
-            for (int i = lastReadOffset + 1; i + 1 < end; i++) {
-                if (lastRead[i] == '"' && lastRead[i - 1] == '\\') {
-                    char next = lastRead[i + 1];
-                    if (next != delimiter && next != '"' && next != '\n' && next != '\r') {
-                        return true;
-                    }
-                }
+        boolean closesWithBackslashEscapedQuote(long position) {
+            long at = position - 1;
+            while (isWhitespaceBefore(at)) {
+                at--;
             }
-            return false;
+            if (characterAt(at) != '"') {
+                return false;
+            }
+            int backslashes = 0;
+            for (at--; characterAt(at) == '\\'; at--) {
+                backslashes++;
+            }
+            // A run that reaches back past what is kept has an unknown length: not named.
+            return backslashes % 2 == 1 && characterAt(at) >= 0;
+        }
+
+        private boolean isWhitespaceBefore(long at) {
+            int c = characterAt(at);
+            return c >= 0 && c != '"' && Character.isWhitespace(c);
+        }
+
+        /** The character handed over at {@code position}, or -1 where it is no longer kept. */
+        private int characterAt(long position) {
+            long inLastRead = position - handedOverBeforeLastRead;
+            if (inLastRead >= 0 && inLastRead < lastReadCount) {
+                return lastRead[lastReadOffset + (int) inLastRead];
+            }
+            if (inLastRead < 0 && -inLastRead <= tailBeforeLastReadLength) {
+                return tailBeforeLastRead[tailBeforeLastReadLength + (int) inLastRead];
+            }
+            return -1;
         }
 
         /** Looked for from the end of what was handed over: seldom more than two characters. */

@@ -1356,6 +1356,55 @@ class CsvReaderTest {
         assertEquals(mysql.formatted(5002), e.getMessage());
     }
 
+    /**
+     * The parser reads its text in buffers: a value longer than one, whose \" lies just before where the next buffer starts (or in a
+     * read of one character, bytes arriving one at a time), is named MySQL's all the same: the escape belongs to the record that failed.
+     */
+    @Test
+    void aBackslashEscapedQuoteIsNamedWhereverTheParsersReadsSplitTheValue() throws Exception {
+        String prefix = "id,name\n1,\"";
+        for (int backslashAt = 16_376; backslashAt <= 16_388; backslashAt++) {
+            String csv = prefix + "x".repeat(backslashAt - prefix.length()) + "\\\"hi\\\" now\"\n2,\"ok\"\n";
+            RejectedInputException e = rejection(utf8(csv));
+            assertTrue(e.getMessage().contains("on line 2, a quoted value is followed by other characters before the next delimiter (as in \"abc\"x):"
+                    + " a quote inside it is written \\\" as MySQL's"), backslashAt + ": " + e.getMessage());
+        }
+        StringBuilder csv = new StringBuilder("id,name\n");
+        for (int i = 0; csv.length() < 70_000; i++) {
+            csv.append(i).append(",\"").append("y".repeat(i % 9)).append("\"\n");
+        }
+        byte[] bytes = utf8(csv + "9,\"say \\\" hi\"\n");
+        for (int[] sizes : new int[][] {{1}, {2}, {3}, {5, 7}}) {
+            RejectedInputException e = assertThrows(RejectedInputException.class, () -> {
+                try (CsvReader reader = CsvReader.open(ShortReads.of(bytes, sizes), Optional.empty(), Optional.empty(), LOCATION, "sales")) {
+                    while (reader.next().isPresent()) {
+                        // Reads every row.
+                    }
+                }
+            });
+            assertTrue(e.getMessage().contains("as MySQL's SELECT ... INTO OUTFILE writes one"), Arrays.toString(sizes) + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * What is not MySQL's escape is not named so: a value ending in a backslash (\\ before its closing quote, as MySQL writes one) and
+     * then a stray character, and a record that failed beside another whose unquoted value holds \" (read as it stands), near and across
+     * a buffer's end.
+     */
+    @Test
+    void aQuoteAfterAnEscapedBackslashOrInAnotherRecordIsNotNamedMySqls() throws Exception {
+        String generic = ". Quote the whole value, and double each quote inside it (\"\")";
+        assertTrue(rejection(utf8("id,path\n1,\"C:\\\\\"x\n")).getMessage().endsWith(generic));
+        assertTrue(rejection(utf8("id,path\n1,\"C:\\\\\" x\n")).getMessage().endsWith(generic));
+        assertTrue(rejection(utf8("id,note\n1,a\\\"b\n2,\"abc\"x\n")).getMessage().endsWith(generic));
+        String prefix = "id,path\n1,\"";
+        for (int quoteAt = 16_380; quoteAt <= 16_388; quoteAt++) {
+            String csv = prefix + "x".repeat(quoteAt - prefix.length() - 2) + "\\\\\"x\n";
+            RejectedInputException e = rejection(utf8(csv));
+            assertTrue(e.getMessage().endsWith(generic), quoteAt + ": " + e.getMessage());
+        }
+    }
+
     @Test
     void strayCharacterAfterClosingQuoteFarDownNamesItsLineInTheFile() {
         StringBuilder csv = new StringBuilder("\n\nid,name\n");
