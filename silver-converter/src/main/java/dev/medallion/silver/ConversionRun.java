@@ -116,16 +116,16 @@ final class ConversionRun {
     private List<String> headerAsRead = List.of();
     /**
      * The header texts of the file's columns, which rows are read against: the header as read, but for the empty
-     * field of a delimiter ending every line ({@link #trailingDelimiter}).
+     * field of a delimiter ending every line and Excel's unnamed trailing columns ({@link #trailingFields}).
      */
     private List<String> header = List.of();
     /**
-     * Whether the header's last field is a delimiter ending every line, not a column ({@link TrailingDelimiter}): rows
-     * are then read without the empty field after it, and one holding a value there is refused. False where the
-     * dataset's contract already holds that field as a column, made before it was a terminator: such a dataset keeps
-     * converting as it did, its table unchanged.
+     * The header's empty fields at its end that are no columns ({@link TrailingDelimiter}): one of a delimiter ending every line,
+     * several of Excel's unnamed trailing columns. Rows are then read without their empty fields there, and one holding a value
+     * there is refused. Only those after the last the dataset's contract already holds as a column, made before they were no
+     * columns: such a dataset keeps converting as it did, its table unchanged. 0 for a header without.
      */
-    private boolean trailingDelimiter;
+    private int trailingFields;
     /** Whether this run's inferred contract is the dataset's: it wrote it first. */
     private boolean contractDefined;
     /** The string columns of the contract this run inferred whose values look typed ({@link TypeInference#stringColumnHints}). */
@@ -246,24 +246,30 @@ final class ConversionRun {
      * field of a delimiter ending every line, unless the dataset's existing contract holds it as a column.
      */
     private void readColumns(Optional<SchemaContract> existing) {
-        trailingDelimiter = TrailingDelimiter.endsHeader(headerAsRead) && !existing.map(this::holdsTheTrailingField).orElse(false);
-        header = trailingDelimiter ? TrailingDelimiter.columnsOf(headerAsRead) : headerAsRead;
+        int trailing = TrailingDelimiter.trailingFields(headerAsRead);
+        trailingFields = existing.isPresent() && trailing > 0 ? trailingFieldsNotHeldBy(existing.get(), trailing) : trailing;
+        header = trailingFields > 0 ? TrailingDelimiter.columnsOf(headerAsRead, trailingFields) : headerAsRead;
         quarantine = new QuarantineWriter(context.silver(), context.layout().quarantineKey(dataset, ingestDate, source.key(), source.etag(), id), header);
     }
 
     /**
-     * Whether a contract holds the header's trailing field as a column: the contract of a dataset converted before
-     * a trailing delimiter was a terminator, where the field's values went to a column named by its position
-     * ({@code column_4}, its header text empty). Its files go on being read so, matched to the contract as then.
+     * Of the header's {@code trailing} empty fields, those after the last a contract holds as a column: the contract of a dataset
+     * converted before they were no columns, where their values went to columns named by position ({@code column_4}, header
+     * text empty). Its files go on being read so, matched to the contract as then.
      */
-    private boolean holdsTheTrailingField(SchemaContract existing) {
+    private int trailingFieldsNotHeldBy(SchemaContract existing, int trailing) {
         List<String> names = ColumnNames.matched(headerAsRead, existing.columns(), existing.indexOf(ColumnNames.PARTITION_KEY) < 0);
-        return existing.indexOf(names.get(names.size() - 1)) >= 0;
+        for (int field = names.size() - 1; field >= names.size() - trailing; field--) {
+            if (existing.indexOf(names.get(field)) >= 0) {
+                return names.size() - 1 - field;
+            }
+        }
+        return trailing;
     }
 
-    /** A row's fields as its columns are read: without the empty field after a trailing delimiter. */
+    /** A row's fields as its columns are read: without the empty fields under the header's trailing ones. */
     private List<String> fieldsOf(Row row) {
-        return trailingDelimiter ? TrailingDelimiter.withoutTerminator(row.fields(), header.size()) : row.fields();
+        return trailingFields > 0 ? TrailingDelimiter.withoutTerminator(row.fields(), header.size(), trailingFields) : row.fields();
     }
 
     /** Moves a finished pipeline's parts into the run's. */
@@ -616,9 +622,11 @@ final class ConversionRun {
             if (fields.size() != header.size()) {
                 // Kept as the other field counts are worded ("expected 3 fields"), which quarantine files are filtered on.
                 reason = "expected " + header.size() + " fields, found " + fields.size();
-                if (trailingDelimiter) {
-                    reason += TrailingDelimiter.valueAfter(fields, header.size())
-                            .map(value -> ": a value after the header's trailing delimiter: '" + RowBatch.abbreviate(value) + "'").orElse("");
+                if (trailingFields > 0) {
+                    String under = trailingFields == 1 ? ": a value after the header's trailing delimiter: '"
+                            : ": a value under the header's empty trailing fields, which name no column: '";
+                    reason += TrailingDelimiter.valueAfter(fields, header.size(), trailingFields)
+                            .map(value -> under + RowBatch.abbreviate(value) + "'").orElse("");
                 }
             }
             else if (contractFromNoRow) {

@@ -1300,6 +1300,40 @@ class SilverConverterTest {
     }
 
     /**
+     * Excel's "CSV UTF-8" export of a sheet formatted beyond its data writes empty fields after the last named column, in the header
+     * and in every row ({@code id,name,,,}, {@code 1,Anna,,,}): those unnamed, empty columns are no columns, as one trailing delimiter
+     * is none. A row holding a value under one of them is quarantined saying so, not written without it.
+     */
+    @Test
+    void excelsTrailingEmptyColumnsAreNoColumnsAndAValueUnderOneIsQuarantined() throws IOException {
+        String file = "id,name,,,\r\n1,Anna,,,\r\n2,Ben,, ,\r\n3,Cara,,kept?,\r\n4,Dan\r\n";
+
+        Manifest manifest = convert(converter(ConversionLimits.defaults()), "sheet/export.csv", file, MODIFIED).manifest();
+
+        assertEquals(List.of(new Column("id", ColumnType.BIGINT, "id"), new Column("name", ColumnType.STRING, "name")), manifest.columns());
+        assertEquals(List.of("id", "name", "", "", ""), manifest.header(), "the manifest keeps the header as the file has it");
+        assertEquals(List.of(), manifest.droppedColumns());
+        assertEquals(List.of(4L, 3L, 1L), List.of(manifest.rowsRead(), manifest.rowsWritten(), manifest.rowsQuarantined()));
+        assertEquals(manifest.columns(), new SchemaContractStore(silver, new SilverLayout("")).load("sheet").orElseThrow().columns());
+        Path part = silver.resolve(manifest.parts().get(0).key());
+        assertEquals(List.of("id", "name"), ParquetTestFiles.schema(part).getFields().stream().map(field -> field.getName()).toList());
+        assertEquals(List.of(1L, 2L, 4L), ParquetTestFiles.readAll(part).stream().map(row -> row.get("id")).toList());
+        assertEquals(List.of("source_line,reason,id,name",
+                "4,\"expected 2 fields, found 5: a value under the header's empty trailing fields, which name no column: 'kept?'\",3,Cara,,kept?,"),
+                Files.readString(silver.resolve(manifest.quarantine().key())).lines().toList());
+
+        // A contract inferred before, when all but the last were columns named by position, keeps them: converted as then.
+        new SchemaContractStore(silver, new SilverLayout("")).createIfAbsent(new SchemaContract("oldsheet", List.of(new Column("id", ColumnType.BIGINT, "id"),
+                new Column("name", ColumnType.STRING, "name"), new Column("column_3", ColumnType.STRING, ""), new Column("column_4", ColumnType.STRING, "")),
+                "oldsheet/first.csv", "2026-01-01T00:00:00Z"));
+        Manifest old = convert(converter(ConversionLimits.defaults()), "oldsheet/next.csv", file, MODIFIED).manifest();
+        assertEquals(List.of("id", "name", "column_3", "column_4"), old.columns().stream().map(Column::name).toList());
+        assertEquals(List.of(), old.missingColumns());
+        assertEquals(List.of(4L, 3L, 1L), List.of(old.rowsRead(), old.rowsWritten(), old.rowsQuarantined()), "the row of two fields refused as before");
+        assertEquals("kept?", ParquetTestFiles.readAll(silver.resolve(old.parts().get(0).key())).get(2).get("column_4").toString());
+    }
+
+    /**
      * A header whose last field holds only spaces ends in the delimiter too, and so does a row's; a row whose
      * fields are refused for their types is quarantined without the empty field, so that its quarantine row
      * has the header's columns and replays as they are. A one-column file whose every line ends in the delimiter is one column, and
