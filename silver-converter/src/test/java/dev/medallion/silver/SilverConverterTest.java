@@ -333,6 +333,30 @@ class SilverConverterTest {
                 ParquetTestFiles.readAll(silver.resolve(later.parts().get(0).key())).stream().map(row -> row.get("at")).toList());
     }
 
+    /**
+     * Snowflake unloads a timestamp with its default output format, {@code YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM}: an offset after a space
+     * ({@code +0100}), or {@code Z} there for a TIMESTAMP_NTZ, whose time has no zone. Every form is a timestamp stored in UTC, the
+     * offset applied, none dropped; a time under Z is taken as UTC, as a time without an offset is.
+     */
+    @Test
+    void snowflakesTimestampsAreATimestampColumnAtTheRightInstants() throws IOException {
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        Manifest manifest = convert(converter, "unload/a.csv",
+                "id,updated_at\n1,2025-03-01 08:00:00.000 Z\n2,2025-03-01 09:00:00.000 +0100\n3,2025-03-01 03:00:00.000 -0500\n", MODIFIED).manifest();
+
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.TIMESTAMP), manifest.columns().stream().map(Column::type).toList());
+        assertEquals(0, manifest.rowsQuarantined());
+        assertEquals(Collections.nCopies(3, LocalDateTime.of(2025, 3, 1, 8, 0)),
+                ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key())).stream().map(row -> row.get("updated_at")).toList());
+
+        // A dataset whose contract types the column timestamp takes the form as well.
+        convert(converter, "events/a.csv", "id,at\n1,2025-03-01T08:00:00Z\n", MODIFIED);
+        Manifest later = convert(converter, "events/b.csv", "id,at\n2,2025-03-01 08:00:00.000 Z\n", MODIFIED).manifest();
+        assertEquals(0, later.rowsQuarantined());
+        assertEquals(List.of(LocalDateTime.of(2025, 3, 1, 8, 0)),
+                ParquetTestFiles.readAll(silver.resolve(later.parts().get(0).key())).stream().map(row -> row.get("at")).toList());
+    }
+
     @Test
     void laterFilesFollowTheDatasetContract() throws IOException {
         SilverConverter converter = converter(ConversionLimits.defaults());

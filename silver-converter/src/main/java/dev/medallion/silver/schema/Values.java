@@ -67,7 +67,7 @@ public final class Values {
     /** A timestamp as {@link #parseTimestamp} reads it, leaving out the checks a refusal can name. */
     private static final Pattern TIMESTAMP = Pattern.compile(
             "(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?<time>[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)(\\.(?<fraction>[0-9]{1,9}))?"
-                    + "(?<zone>[Zz]| UTC| ?[+-](?<hours>[0-9]{2})(:?(?<minutes>[0-5][0-9]))?)?");
+                    + "(?<zone>[Zz]| UTC| Z| ?[+-](?<hours>[0-9]{2})(:?(?<minutes>[0-5][0-9]))?)?");
 
     private Values() {}
 
@@ -565,9 +565,11 @@ public final class Values {
         }
         long offsetMillis = 0;
         // Ruby's Time#to_s and Rails' TimeWithZone#to_s write "%Y-%m-%d %H:%M:%S %z", a space before the offset, and " UTC"
-        // in its place for a time in UTC: one space, then an offset or UTC, nothing else (not " Z", nor a zone's name).
+        // in its place for a time in UTC; Snowflake's default TIMESTAMP_OUTPUT_FORMAT ("YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM") a space
+        // before the offset too, and " Z" for a TIMESTAMP_NTZ, whose time has no zone: one space, then an offset, UTC or Z, nothing
+        // else (not a zone's name). Only a value with a space after its time pays for these tests.
         boolean spaced = i + 1 < length && value.charAt(i) == ' ';
-        if (spaced && value.startsWith("UTC", i + 1) && i + 4 == length) {
+        if (spaced && (value.startsWith("UTC", i + 1) && i + 4 == length || value.charAt(i + 1) == 'Z' && i + 2 == length)) {
             i = length;
         }
         else if (spaced && (value.charAt(i + 1) == '+' || value.charAt(i + 1) == '-')) {
