@@ -357,6 +357,25 @@ class SilverConverterTest {
                 ParquetTestFiles.readAll(silver.resolve(later.parts().get(0).key())).stream().map(row -> row.get("at")).toList());
     }
 
+    /**
+     * Phone numbers and codes with leading zeros, among fractions and whole numbers: no column of them is a number, which would drop
+     * the zeros; each is string, its values read back as written.
+     */
+    @Test
+    void codesWithLeadingZerosAmongNumbersStayTextAsWritten() throws IOException {
+        Manifest manifest = convert(converter(ConversionLimits.defaults()), "contacts/nl.csv",
+                "id,phone,code,price\n1,0612345678,0042,1.50\n2,+31 6 1234,17,0042\n3,612345678,-007,2.25\n4,0031612345678,0.5,00.5\n",
+                MODIFIED).manifest();
+
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.STRING, ColumnType.STRING, ColumnType.STRING),
+                manifest.columns().stream().map(Column::type).toList());
+        assertEquals(0, manifest.rowsQuarantined());
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));
+        assertEquals(List.of("0612345678", "+31 6 1234", "612345678", "0031612345678"), rows.stream().map(row -> row.get("phone").toString()).toList());
+        assertEquals(List.of("0042", "17", "-007", "0.5"), rows.stream().map(row -> row.get("code").toString()).toList());
+        assertEquals(List.of("1.50", "0042", "2.25", "00.5"), rows.stream().map(row -> row.get("price").toString()).toList());
+    }
+
     @Test
     void laterFilesFollowTheDatasetContract() throws IOException {
         SilverConverter converter = converter(ConversionLimits.defaults());
