@@ -120,6 +120,7 @@ public final class GoldBuilder {
     private final AthenaQueries athena;
     /** Which superseded builds readers' queries may still be on, by the account's DML query timeout. */
     private final ReadersGrace readersGrace;
+    private final LiveViews views;
     private final JsonLog log;
     private final Clock clock;
     private final RandomGenerator random;
@@ -149,6 +150,7 @@ public final class GoldBuilder {
         this.athena = new AthenaQueries(requireNonNull(athena, "athena is null"), settings.athenaWorkgroup(), settings.goldDatabase(),
                 requireNonNull(sleeper, "sleeper is null"), SAFETY_MARGIN, timeLimit, log);
         this.readersGrace = new ReadersGrace(settings.athenaDmlQueryTimeout());
+        this.views = new LiveViews(catalog, settings.goldDatabase(), layout, log);
     }
 
     /**
@@ -340,7 +342,7 @@ public final class GoldBuilder {
             return Optional.empty();
         }
         BuildId swapped = new BuildId(beforeSwap.get().current().buildId());
-        LiveView live = liveView(model, swapped);
+        LiveView live = views.read(model, swapped);
         if (!live.read()) {
             throw new IOException("the record before its last swap, " + gold.describe(states.swapKey(model.name())) + ", names build " + swapped.value()
                     + " of other inputs than its state's build " + recorded.current().buildId() + ", and which build the view selects from could not be read ("
@@ -352,7 +354,7 @@ public final class GoldBuilder {
     /** Writes {@code beforeSwap} as the model's state when the view selects from its build; otherwise returns {@code recorded}. */
     private Optional<BuildState> recordIfSwappedIn(GoldModel model, BuildState beforeSwap, Optional<BuildState> recorded, String message) throws IOException {
         BuildId swapped = new BuildId(beforeSwap.current().buildId());
-        if (!liveView(model, swapped).build().equals(Optional.of(swapped))) {
+        if (!views.read(model, swapped).build().equals(Optional.of(swapped))) {
             // Not swapped (the swap failed after all), or swapped away since: nothing of it is live.
             return recorded;
         }
@@ -364,27 +366,6 @@ public final class GoldBuilder {
         fields.put("requestId", beforeSwap.requestId());
         log.info(message, fields);
         return Optional.of(beforeSwap);
-    }
-
-    /**
-     * What the model's view selects from: when it was read, the build it selects from, none if there is no
-     * view yet or it selects from something else; when it could not be read, none (logged, naming
-     * {@code build}, the build at hand).
-     */
-    private LiveView liveView(GoldModel model, BuildId build) {
-        Optional<String> sql;
-        try {
-            sql = catalog.viewSql(settings.goldDatabase(), model.name());
-        }
-        catch (IOException e) {
-            log.warn("could not read which build the gold view selects from; taking the recorded one, and keeping older builds", Map.of(
-                    "model", model.name(), "buildId", build.value(), "error", ErrorMessages.describe(e)));
-            return new LiveView(Optional.empty(), Optional.of(ErrorMessages.describe(e)));
-        }
-        if (sql.isEmpty()) {
-            return new LiveView(Optional.empty(), Optional.empty());
-        }
-        return new LiveView(layout.buildSelectedBy(model.name(), sql.get()), Optional.empty());
     }
 
     /**
@@ -431,7 +412,7 @@ public final class GoldBuilder {
             if (builds.isEmpty()) {
                 return;
             }
-            LiveView live = liveView(model, kept.get(0));
+            LiveView live = views.read(model, kept.get(0));
             if (!live.read()) {
                 // liveView logged why; the next invocation that reads the view removes them.
                 return;
@@ -636,7 +617,7 @@ public final class GoldBuilder {
                 // What the view selects from before the swap; once swapped, the build readers saw until then:
                 // the state's current one, unless the view had moved without the state knowing (a swap whose
                 // end went unseen, a manual rollback).
-                live = liveView(model, build);
+                live = views.read(model, build);
                 previous = live.build().filter(id -> !id.equals(build))
                         .map(id -> new BuildState.Build(id.value(), layout.table(model.name(), id), layout.location(model.name(), id)))
                         .or(() -> previousState.map(BuildState::current));
@@ -773,7 +754,7 @@ public final class GoldBuilder {
          * from it, or which build it selects from could not be read), or empty when the view is shown not to have moved.
          */
         private Optional<String> swapLanded() {
-            LiveView after = liveView(model, build);
+            LiveView after = views.read(model, build);
             if (!after.read()) {
                 return Optional.of("which build the view selects from could not be read after it (" + after.unreadBecause().orElseThrow() + ")");
             }
@@ -1169,20 +1150,4 @@ public final class GoldBuilder {
 
     /** What a build's cleanup removed, and what it kept for the readers' queries that may still be on it ({@link ReadersGrace}). */
     private record OtherBuilds(List<String> removed, List<String> keptForReaders) {}
-
-    /** What a model's view selected from before a swap, and whether that could be read at all. */
-    private record LiveView(Optional<BuildId> build, Optional<String> unreadBecause) {
-        boolean read() {
-            return unreadBecause.isEmpty();
-        }
-
-        /**
-         * For the failure of a build whose swap came after an unread view: the read's own error. Its request may
-         * have hung until its time limit, leaving the swap no time to start, and "not started" alone would hide
-         * which request took the time and what its limit was.
-         */
-        String unreadNote() {
-            return unreadBecause.map(error -> "; before it, which build the view selects from could not be read: " + error).orElse("");
-        }
-    }
 }
