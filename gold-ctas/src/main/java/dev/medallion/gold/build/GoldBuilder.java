@@ -121,6 +121,7 @@ public final class GoldBuilder {
     /** Which superseded builds readers' queries may still be on, by the account's DML query timeout. */
     private final ReadersGrace readersGrace;
     private final LiveViews views;
+    private final UnrecordedSwaps unrecordedSwaps;
     private final JsonLog log;
     private final Clock clock;
     private final RandomGenerator random;
@@ -151,6 +152,7 @@ public final class GoldBuilder {
                 requireNonNull(sleeper, "sleeper is null"), SAFETY_MARGIN, timeLimit, log);
         this.readersGrace = new ReadersGrace(settings.athenaDmlQueryTimeout());
         this.views = new LiveViews(catalog, settings.goldDatabase(), layout, log);
+        this.unrecordedSwaps = new UnrecordedSwaps(states, gold, views, log);
     }
 
     /**
@@ -181,9 +183,9 @@ public final class GoldBuilder {
         try {
             inputs = fingerprints.of(model);
             state = states.read(model.name());
-            state = force ? recordSwapOfThisRequest(model, requestId, state) : recordSwapWhoseStateWasLost(model, inputs.value(), state);
+            state = force ? unrecordedSwaps.recordSwapOfThisRequest(model, requestId, state) : unrecordedSwaps.recordSwapWhoseStateWasLost(model, inputs.value(), state);
             if (state.isPresent() && state.get().fingerprint().equals(inputs.value()) && (!force || state.get().builtByRequest(requestId))) {
-                viewOnOtherInputs = swapOfOtherInputsInTheView(model, state.get(), inputs.value());
+                viewOnOtherInputs = unrecordedSwaps.swapOfOtherInputsInTheView(model, state.get(), inputs.value());
             }
         }
         catch (IOException | RuntimeException e) {
@@ -251,121 +253,6 @@ public final class GoldBuilder {
                     + MINIMUM_TO_START.toSeconds() + " s needed to build it" + KEPT_PREVIOUS);
         }
         return new Run(model, BuildId.next(clock, random), fingerprint, requestId, force, state, deadline, started).execute();
-    }
-
-    /**
-     * {@code recorded}, or the state of the forced build an earlier attempt of this request swapped in
-     * without recording it (the swap's answer was lost, or the state write after it failed), which is
-     * written now: the forced build is then done for the retry, which forcing it again would undo, deleting
-     * the build readers had before the request. Known by what the attempt wrote just before its swap
-     * ({@link BuildStateStore#writeBeforeSwap}), and only while the view still selects from that build.
-     */
-    private Optional<BuildState> recordSwapOfThisRequest(GoldModel model, String requestId, Optional<BuildState> recorded) throws IOException {
-        if (recorded.isPresent() && recorded.get().builtByRequest(requestId)) {
-            return recorded;
-        }
-        Optional<BuildState> beforeSwap = lastSwapRecord(model);
-        if (beforeSwap.isEmpty() || !beforeSwap.get().builtByRequest(requestId)) {
-            return recorded;
-        }
-        return recordIfSwappedIn(model, beforeSwap.get(), recorded,
-                "gold model's forced build, swapped in by an earlier attempt of this request without recording it, recorded now");
-    }
-
-    /**
-     * What the model's last build wrote before its swap ({@link BuildStateStore#writeBeforeSwap}); empty,
-     * with a warning, when it cannot be read: the record only spares a second build (or a second forced
-     * one), so unreadable, the model is built, and its build replaces it, rather than every build of the
-     * model failing until someone deletes it.
-     */
-    private Optional<BuildState> lastSwapRecord(GoldModel model) {
-        try {
-            return states.readBeforeSwap(model.name());
-        }
-        catch (IOException e) {
-            log.warn("could not read the record of the gold model's last swap; building the model, whose build replaces it", Map.of(
-                    "model", model.name(), "key", states.swapKey(model.name()), "error", ErrorMessages.describe(e)));
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * {@code recorded}, or, when the inputs differ from its fingerprint, the state of the build an earlier
-     * invocation swapped in without recording it (its state write failed, or its answer was lost and the write
-     * did not land), written now, when that build read these very inputs: building it again would scan them
-     * again (Athena bills per byte scanned), make the build readers are on the previous one and delete the
-     * build from before it, the one to roll back to. Known by what that build wrote just before its swap
-     * ({@link BuildStateStore#writeBeforeSwap}), and only while the view still selects from it.
-     */
-    private Optional<BuildState> recordSwapWhoseStateWasLost(GoldModel model, String fingerprint, Optional<BuildState> recorded) throws IOException {
-        if (recorded.isPresent() && recorded.get().fingerprint().equals(fingerprint)) {
-            return recorded;
-        }
-        Optional<BuildState> beforeSwap = lastSwapRecord(model);
-        if (beforeSwap.isEmpty() || !beforeSwap.get().fingerprint().equals(fingerprint)) {
-            // No record, or one of other inputs than these: the model changed since, and is built.
-            return recorded;
-        }
-        return recordIfSwappedIn(model, beforeSwap.get(), recorded,
-                "gold model's build, swapped in by an earlier invocation whose state write was lost, recorded now; not built again: its inputs are as that build read them");
-    }
-
-    /**
-     * The record before the last swap ({@link BuildStateStore#writeBeforeSwap}) when the view selects from its
-     * build although the state names another, and that build read other inputs than {@code fingerprint}, which
-     * the state's build read: its state write was lost after its swap (or the swap landed unseen), and the
-     * inputs have since come back to what the state's build read. The converter's sweep does that: it deletes
-     * the parts of a run that published and never committed, which a build running in between read. Such a
-     * model is not unchanged: readers are on rows the inputs no longer hold, and it is built again. Empty
-     * otherwise (one GET per model, and a read of the view only when the record names another build than the
-     * state), and for a record damaged by hand, with a warning: the model's next build replaces it.
-     *
-     * @throws IOException when the record cannot be read, or names another build and the view cannot be read:
-     *     whether readers are on these inputs cannot be told, so the model fails (its trigger comes back)
-     *     rather than being taken for unchanged
-     */
-    private Optional<BuildState> swapOfOtherInputsInTheView(GoldModel model, BuildState recorded, String fingerprint) throws IOException {
-        // The store failing is thrown (the model fails, its trigger comes back); only a damaged record is passed over.
-        Optional<byte[]> content = states.readBeforeSwapAsIs(model.name());
-        Optional<BuildState> beforeSwap;
-        try {
-            beforeSwap = states.parseBeforeSwap(model.name(), content);
-        }
-        catch (IOException e) {
-            // Damaged by hand: it names no build, and the model's next build writes it again.
-            log.warn("could not read the record of the gold model's last swap; taking the model as unchanged, as its state says: its next build "
-                    + "replaces the record", Map.of("model", model.name(), "key", states.swapKey(model.name()), "error", ErrorMessages.describe(e)));
-            return Optional.empty();
-        }
-        if (beforeSwap.isEmpty() || beforeSwap.get().current().buildId().equals(recorded.current().buildId())
-                || beforeSwap.get().fingerprint().equals(fingerprint)) {
-            return Optional.empty();
-        }
-        BuildId swapped = new BuildId(beforeSwap.get().current().buildId());
-        LiveView live = views.read(model, swapped);
-        if (!live.read()) {
-            throw new IOException("the record before its last swap, " + gold.describe(states.swapKey(model.name())) + ", names build " + swapped.value()
-                    + " of other inputs than its state's build " + recorded.current().buildId() + ", and which build the view selects from could not be read ("
-                    + live.unreadBecause().orElseThrow() + "); invoke again once the Glue catalog answers");
-        }
-        return live.build().filter(swapped::equals).map(ignored -> beforeSwap.get());
-    }
-
-    /** Writes {@code beforeSwap} as the model's state when the view selects from its build; otherwise returns {@code recorded}. */
-    private Optional<BuildState> recordIfSwappedIn(GoldModel model, BuildState beforeSwap, Optional<BuildState> recorded, String message) throws IOException {
-        BuildId swapped = new BuildId(beforeSwap.current().buildId());
-        if (!views.read(model, swapped).build().equals(Optional.of(swapped))) {
-            // Not swapped (the swap failed after all), or swapped away since: nothing of it is live.
-            return recorded;
-        }
-        states.write(beforeSwap);
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("model", model.name());
-        fields.put("buildId", swapped.value());
-        fields.put("previousBuildId", beforeSwap.previous() == null ? null : beforeSwap.previous().buildId());
-        fields.put("requestId", beforeSwap.requestId());
-        log.info(message, fields);
-        return Optional.of(beforeSwap);
     }
 
     /**
