@@ -38,8 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,14 +89,6 @@ public final class GoldBuilder {
      * previous build, the rollback target. Older versions point at builds that are gone, or go once no reader can be on them.
      */
     static final int VIEW_VERSIONS_KEPT = 2;
-    /**
-     * How old a build no view or state names must be before an invocation that finds its model unchanged
-     * removes it as a leftover. A killed invocation's queries run on in Athena, writing into their build's
-     * folder and creating its table, until they end or Athena cancels them at its DML query timeout: 30
-     * minutes by default, 240 at most (Athena User Guide, "Service Quotas"), time queued besides. An
-     * invocation lasts at most 15 minutes; six hours outlasts both.
-     */
-    static final Duration LEFTOVER_MIN_AGE = Duration.ofHours(6);
     /** The built line's field saying whether the model's older builds were removed ("removed") or are left for the next build ("kept"). */
     public static final String OLDER_BUILDS = "olderBuilds";
     /**
@@ -118,10 +108,9 @@ public final class GoldBuilder {
     private final GlueCatalog catalog;
     private final UnlistedModels unlisted;
     private final AthenaQueries athena;
-    /** Which superseded builds readers' queries may still be on, by the account's DML query timeout. */
-    private final ReadersGrace readersGrace;
     private final LiveViews views;
     private final UnrecordedSwaps unrecordedSwaps;
+    private final OlderBuilds olderBuilds;
     private final JsonLog log;
     private final Clock clock;
     private final RandomGenerator random;
@@ -150,9 +139,9 @@ public final class GoldBuilder {
         this.unlisted = new UnlistedModels(catalog, settings.goldDatabase(), layout, log);
         this.athena = new AthenaQueries(requireNonNull(athena, "athena is null"), settings.athenaWorkgroup(), settings.goldDatabase(),
                 requireNonNull(sleeper, "sleeper is null"), SAFETY_MARGIN, timeLimit, log);
-        this.readersGrace = new ReadersGrace(settings.athenaDmlQueryTimeout());
         this.views = new LiveViews(catalog, settings.goldDatabase(), layout, log);
         this.unrecordedSwaps = new UnrecordedSwaps(states, gold, views, log);
+        this.olderBuilds = new OlderBuilds(gold, layout, catalog, settings.goldDatabase(), settings.athenaDmlQueryTimeout(), views, clock, log);
     }
 
     /**
@@ -243,7 +232,9 @@ public final class GoldBuilder {
             else {
                 log.info("gold model unchanged: its silver inputs are as at its last build", fields);
             }
-            removeLeftovers(model, state.get(), deadline);
+            if (deadline.remaining().compareTo(SAFETY_MARGIN) >= 0) {
+                olderBuilds.removeLeftovers(model, state.get());
+            }
             return new ModelOutcome(model.name(), ModelOutcome.Status.UNCHANGED, Optional.of(state.get().current().buildId()), 0, 0, 0,
                     secondsSince(started), Optional.empty());
         }
@@ -253,151 +244,6 @@ public final class GoldBuilder {
                     + MINIMUM_TO_START.toSeconds() + " s needed to build it" + KEPT_PREVIOUS);
         }
         return new Run(model, BuildId.next(clock, random), fingerprint, requestId, force, state, deadline, started).execute();
-    }
-
-    /**
-     * Removes the builds of an unchanged model that a build left and nothing points at: the leftovers of an
-     * invocation killed between its CTAS and its swap (a table and files), or after its swap before its
-     * cleanup was done (files, perhaps a table), which only the model's next build removed, and that comes
-     * only when its inputs change. Kept: the state's current and previous builds, the build the view selects
-     * from (a rollback by hand), a build started less than {@link #LEFTOVER_MIN_AGE} ago, whose queries
-     * may still be writing, and a build a reader's query may still be on ({@link ReadersGrace}). Called under
-     * the build lease, so no other invocation builds meanwhile. Nothing is removed when the view cannot be
-     * read: readers may be on any build. A failure is logged: the model's build is unchanged, and the next
-     * invocation tries again.
-     */
-    private void removeLeftovers(GoldModel model, BuildState state, Deadline deadline) {
-        if (deadline.remaining().compareTo(SAFETY_MARGIN) < 0) {
-            return;
-        }
-        try {
-            // One ListObjectsV2 page by '/' delimiter: a folder an entry, not every file of every build kept.
-            List<String> folders = gold.listFolders(layout.modelPrefix(model.name()));
-            Set<BuildId> builds = new TreeSet<>(folders.stream().filter(BuildId::isBuildId).map(BuildId::new).toList());
-            Set<BuildId> staged = new TreeSet<>(folders.stream().filter(folder -> !BuildId.isBuildId(folder)).map(layout::buildOfFolder)
-                    .flatMap(Optional::stream).toList());
-            Set<String> stagingTables = new TreeSet<>();
-            for (String name : catalog.tableNames(settings.goldDatabase())) {
-                layout.buildOfTable(model.name(), name).ifPresent(builds::add);
-                layout.buildOfStagingTable(model.name(), name).ifPresent(id -> stagingTables.add(name));
-            }
-            // A build's staging table and files are never kept: readers never read them, whichever build they are on.
-            removeStagingLeftovers(model, staged, stagingTables);
-            List<BuildId> kept = new ArrayList<>();
-            kept.add(new BuildId(state.current().buildId()));
-            if (state.previous() != null) {
-                kept.add(new BuildId(state.previous().buildId()));
-            }
-            // Every build of the model, for which of them a reader's query may still be on.
-            Set<BuildId> known = new TreeSet<>(builds);
-            known.addAll(kept);
-            builds.removeAll(kept);
-            Instant now = clock.instant();
-            Instant youngest = now.minus(LEFTOVER_MIN_AGE);
-            List<BuildId> young = builds.stream().filter(build -> build.startedAt().isAfter(youngest)).toList();
-            young.forEach(builds::remove);
-            if (builds.isEmpty()) {
-                return;
-            }
-            LiveView live = views.read(model, kept.get(0));
-            if (!live.read()) {
-                // liveView logged why; the next invocation that reads the view removes them.
-                return;
-            }
-            live.build().filter(build -> !kept.contains(build)).ifPresent(kept::add);
-            builds.removeAll(kept);
-            live.build().ifPresent(known::add);
-            List<BuildId> keptForReaders = readersGrace.mayStillBeRead(known, replacedBy(Optional.of(state)), now).stream().filter(builds::contains).toList();
-            builds.removeAll(keptForReaders);
-            List<String> removed = new ArrayList<>();
-            for (BuildId build : builds) {
-                // Catalog first, as after a build: a table whose files are gone would fail queries.
-                catalog.dropTable(settings.goldDatabase(), layout.table(model.name(), build));
-                List<String> keys = gold.list(layout.buildPrefix(model.name(), build));
-                if (!keys.isEmpty()) {
-                    gold.delete(keys);
-                }
-                removed.add(build.value());
-            }
-            if (removed.isEmpty() && keptForReaders.isEmpty()) {
-                return;
-            }
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("model", model.name());
-            fields.put("removedBuilds", removed);
-            fields.put("keptBuilds", kept.stream().map(BuildId::value).toList());
-            fields.put("tooYoungToRemove", young.stream().map(BuildId::value).toList());
-            fields.put("keptForReaders", keptForReaders.stream().map(BuildId::value).toList());
-            if (removed.isEmpty()) {
-                // Said, or nothing would tell why builds no view or state points at are still there, stored and billed.
-                fields.put("reason", "no view or build state points at them and they started over " + LEFTOVER_MIN_AGE.toHours() + " h ago, but the next "
-                        + "newer build started less than " + readersGrace.grace().toMinutes() + " min ago (the DML query timeout, "
-                        + settings.athenaDmlQueryTimeout().toMinutes() + " min, plus " + ReadersGrace.LONGEST_BUILD_BEFORE_SWAP.toMinutes()
-                        + " min before its swap), so a reader's query may still be on them: a later invocation removes them (the model's next build, or one that finds it unchanged)");
-                log.info("gold model's leftover builds kept for the readers' queries that may still be on them", fields);
-                return;
-            }
-            fields.put("reason", "no view or build state points at them (neither the state's current or previous build, nor the build the view "
-                    + "selects from), they started over " + LEFTOVER_MIN_AGE.toHours() + " h ago, and the next newer build over "
-                    + readersGrace.grace().toMinutes() + " min ago, so no reader's query can still be on them: left by a build that was killed or timed out "
-                    + "between its CTAS and its view swap, or after the swap before its cleanup");
-            log.info("gold model's leftover builds removed: tables and files no view or build state points at", fields);
-        }
-        catch (IOException | RuntimeException e) {
-            log.warn("could not remove the leftover builds of an unchanged gold model; the next invocation retries", Map.of(
-                    "model", model.name(), "error", ErrorMessages.describe(e)));
-        }
-    }
-
-    /**
-     * The builds {@code state} knows a swap replaced, each with the build whose swap did: its previous build, replaced by
-     * its current one, and those earlier swaps replaced that it carries on ({@link BuildState#replaced}).
-     */
-    private static Map<BuildId, BuildId> replacedBy(Optional<BuildState> state) {
-        Map<BuildId, BuildId> replacedBy = new TreeMap<>();
-        state.ifPresent(known -> {
-            known.replaced().forEach(replacement -> replacedBy.merge(new BuildId(replacement.buildId()), new BuildId(replacement.by()), GoldBuilder::later));
-            if (known.previous() != null) {
-                replacedBy.merge(new BuildId(known.previous().buildId()), new BuildId(known.current().buildId()), GoldBuilder::later);
-            }
-        });
-        return replacedBy;
-    }
-
-    private static BuildId later(BuildId one, BuildId other) {
-        return one.startedAt().isAfter(other.startedAt()) ? one : other;
-    }
-
-    /**
-     * Removes staging tables and folders a build left (killed between its staging query and their removal, or
-     * their removal failed) once they are {@link #LEFTOVER_MIN_AGE} old: a killed invocation's batches may still
-     * be reading them. Whatever build the view or state names, since no reader ever reads a staging table.
-     */
-    private void removeStagingLeftovers(GoldModel model, Set<BuildId> stagingFolders, Set<String> stagingTables) throws IOException {
-        Instant youngest = clock.instant().minus(LEFTOVER_MIN_AGE);
-        List<String> removed = new ArrayList<>();
-        for (String name : stagingTables) {
-            BuildId build = layout.buildOfStagingTable(model.name(), name).orElseThrow();
-            if (build.startedAt().isBefore(youngest)) {
-                catalog.dropTable(settings.goldDatabase(), name);
-                removed.add(name);
-            }
-        }
-        for (BuildId build : stagingFolders) {
-            if (build.startedAt().isBefore(youngest)) {
-                String prefix = layout.stagingPrefix(model.name(), build);
-                List<String> keys = gold.list(prefix);
-                if (!keys.isEmpty()) {
-                    gold.delete(keys);
-                }
-                removed.add(prefix);
-            }
-        }
-        if (!removed.isEmpty()) {
-            log.info("gold model's leftover staging tables and files removed", Map.of("model", model.name(), "removed", removed,
-                    "reason", "a build of more than 100 partitions writes them for its batches and removes them before its swap: these were left by a build "
-                            + "killed or timed out in between, or whose removal failed, over " + LEFTOVER_MIN_AGE.toHours() + " h ago"));
-        }
     }
 
     /**
@@ -520,8 +366,7 @@ public final class GoldBuilder {
                 replacedRecord = recordToReplace();
                 // The builds earlier swaps replaced that a reader's query may still be on, carried on for the builds after
                 // this one, whose cleanup would otherwise take a killed build's leftover for the build that replaced them.
-                replaced = readersGrace.stillRead(replacedBy(previousState), clock.instant()).entrySet().stream()
-                        .map(entry -> new BuildState.Replacement(entry.getKey().value(), entry.getValue().value())).toList();
+                replaced = olderBuilds.replacedStillRead(previousState);
                 writeBeforeSwap(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null),
                         clock.instant().toString(), requestId, replaced));
                 swapSent = true;
@@ -610,7 +455,7 @@ public final class GoldBuilder {
             fields.put(OLDER_BUILDS, "kept");
             try {
                 if (live.read()) {
-                    OtherBuilds others = removeOtherBuilds(previous.map(old -> new BuildId(old.buildId())));
+                    OlderBuilds.Removal others = olderBuilds.removeOtherBuilds(model, build, previous.map(old -> new BuildId(old.buildId())), previousState);
                     fields.put("removedBuilds", others.removed());
                     fields.put("keptForReaders", others.keptForReaders());
                     fields.put(OLDER_BUILDS, "removed");
@@ -878,77 +723,6 @@ public final class GoldBuilder {
         }
 
         /**
-         * Removes the builds of this model other than this one, the previous one and those a reader's query may still
-         * be on ({@link ReadersGrace}): every build folder in S3 and every build table in Glue, so that leftovers of
-         * crashed runs go too.
-         */
-        private OtherBuilds removeOtherBuilds(Optional<BuildId> previous) throws IOException {
-            Map<BuildId, List<String>> keysByBuild = new TreeMap<>();
-            for (String key : gold.list(layout.modelPrefix(model.name()))) {
-                layout.buildOfKey(model.name(), key).ifPresent(id -> keysByBuild.computeIfAbsent(id, ignored -> new ArrayList<>()).add(key));
-            }
-            // A staging table is found alone: left by a build killed before it removed it, or whose removal failed.
-            Map<BuildId, String> stagingByBuild = new TreeMap<>();
-            for (String name : catalog.tableNames(settings.goldDatabase())) {
-                layout.buildOfTable(model.name(), name).ifPresent(id -> keysByBuild.computeIfAbsent(id, ignored -> new ArrayList<>()));
-                layout.buildOfStagingTable(model.name(), name).ifPresent(id -> {
-                    keysByBuild.computeIfAbsent(id, ignored -> new ArrayList<>());
-                    stagingByBuild.put(id, name);
-                });
-            }
-            // The staging tables and files of the builds kept (this one, the previous one, kept for rollback, and those
-            // readers may be on) are removed here (a build removes its own after its batches, but that may have failed):
-            // readers never read them.
-            // This build and the previous one are builds of the model whether or not their files are listed yet.
-            Set<BuildId> known = new TreeSet<>(keysByBuild.keySet());
-            known.add(build);
-            previous.ifPresent(known::add);
-            List<BuildId> kept = new ArrayList<>();
-            kept.add(build);
-            previous.ifPresent(kept::add);
-            // The state before this build names the builds swaps replaced, each with the build that did: readers' queries
-            // were planned on them until that swap, whatever killed build's leftover started in between.
-            List<BuildId> keptForReaders = readersGrace.mayStillBeRead(known, replacedBy(previousState), clock.instant()).stream()
-                    .filter(id -> !kept.contains(id)).toList();
-            kept.addAll(keptForReaders);
-            for (BuildId keptBuild : kept) {
-                removeStagingLeft(keptBuild, keysByBuild.getOrDefault(keptBuild, List.of()), stagingByBuild.get(keptBuild));
-                keysByBuild.remove(keptBuild);
-            }
-            List<String> removed = new ArrayList<>();
-            for (Map.Entry<BuildId, List<String>> old : keysByBuild.entrySet()) {
-                // Catalog first: a table whose files are gone would fail queries, files without a table are invisible.
-                if (stagingByBuild.containsKey(old.getKey())) {
-                    catalog.dropTable(settings.goldDatabase(), stagingByBuild.get(old.getKey()));
-                }
-                catalog.dropTable(settings.goldDatabase(), layout.table(model.name(), old.getKey()));
-                if (!old.getValue().isEmpty()) {
-                    gold.delete(old.getValue());
-                }
-                removed.add(old.getKey().value());
-            }
-            return new OtherBuilds(removed, keptForReaders.stream().map(BuildId::value).toList());
-        }
-
-        /**
-         * The staging table and files of a build that is kept (this one, the previous one, one readers may be on), when
-         * its own removal of them after its batches failed: its build's table and files stay.
-         *
-         * @param keys the build's keys, its staging files among them
-         * @param leftTable the build's staging table, when the catalog still has it
-         */
-        private void removeStagingLeft(BuildId kept, List<String> keys, String leftTable) throws IOException {
-            String stagingPrefix = layout.stagingPrefix(model.name(), kept);
-            List<String> stagingKeys = keys.stream().filter(key -> key.startsWith(stagingPrefix)).toList();
-            if (leftTable != null) {
-                catalog.dropTable(settings.goldDatabase(), leftTable);
-            }
-            if (!stagingKeys.isEmpty()) {
-                gold.delete(stagingKeys);
-            }
-        }
-
-        /**
          * Removes what this failed build created: its staging table and files, its table, if the CTAS got that far,
          * and its files. The staging part and the build's own are removed apart: a staging table Glue will not
          * delete keeps only its own files (catalog first), not the build's table and files, which no failure of
@@ -1034,7 +808,4 @@ public final class GoldBuilder {
      * none), or why that could not be read: what to put back should the build's swap not happen.
      */
     private record ReplacedRecord(Optional<byte[]> content, Optional<String> unreadBecause) {}
-
-    /** What a build's cleanup removed, and what it kept for the readers' queries that may still be on it ({@link ReadersGrace}). */
-    private record OtherBuilds(List<String> removed, List<String> keptForReaders) {}
 }
