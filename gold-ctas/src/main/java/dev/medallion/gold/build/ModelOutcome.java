@@ -31,6 +31,11 @@ public record ModelOutcome(String model, Status status, Optional<String> buildId
         }
     }
 
+    /** Seconds since {@code startedNanos} ({@link System#nanoTime}), to the millisecond: an outcome's {@code seconds}. */
+    static double secondsSince(long startedNanos) {
+        return Math.round((System.nanoTime() - startedNanos) / 1e6) / 1000.0;
+    }
+
     public boolean failed() {
         return status == Status.FAILED;
     }
