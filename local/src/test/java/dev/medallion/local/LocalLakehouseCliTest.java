@@ -842,6 +842,34 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("\ncase_texts: "), "texts beside texts, a text column or NULL build: " + outcome.out());
     }
 
+    /**
+     * DuckDB reads a quoted text added to a timestamp as an interval ({@code "timestamp" + '1 day'}, the next day), where
+     * Trino converts no text to an interval and fails the query ("Cannot apply operator: timestamp(3) + varchar(5)"); a
+     * date minus such a text DuckDB fails too, but naming only its own candidates: both refused at the operator, with the
+     * interval literal to write; interval literals, and a text joined with ||, build.
+     */
+    @Test
+    void aQuotedTextAddedToADateOrATimestampIsRefusedWithTheIntervalToWrite() throws Exception {
+        String later = "SELECT transaction_id, \"timestamp\" + '1 day' AS later FROM ${silver_database}.sales";
+        String earlier = "SELECT transaction_id, CAST(CAST(\"timestamp\" AS DATE) - '2 months' AS DATE) AS earlier FROM ${silver_database}.sales";
+        Path models = salesModels(new TreeMap<>(Map.of("later", later, "earlier", earlier,
+                "intervals", "SELECT transaction_id, \"timestamp\" + INTERVAL '1' DAY AS later, CAST(CAST(\"timestamp\" AS DATE) - INTERVAL '2' MONTH AS DATE) AS earlier,"
+                        + " region || '1 day' AS labelled FROM ${silver_database}.sales")));
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which DuckDB reads as an interval (or, beside a date, cannot choose how to read) and Athena (Trino) does not:"
+                + " it converts no text to an interval and fails the query (Cannot apply operator: ";
+        assertEquals(List.of(
+                "error: gold model earlier subtracts the text '2 months' from a date at " + models.resolve("earlier.sql") + ":2:" + (earlier.indexOf(" - ") + 2)
+                        + athena + "date - varchar(8)); write INTERVAL '2' MONTH, an interval in both",
+                "error: gold model later adds the text '1 day' to a timestamp at " + models.resolve("later.sql") + ":2:" + (later.indexOf("+") + 1)
+                        + athena + "timestamp(3) + varchar(5)); write INTERVAL '1' DAY, an interval in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nintervals: "), "interval literals, and a text joined to text, build: " + outcome.out());
+    }
+
     /** DuckDB counts count_if into a HUGEINT, as it sums; the advice is count_if's own, not SUM's. */
     @Test
     void aCountIfColumnOfDuckDbsHugeintIsToldToCastCountIf() throws Exception {

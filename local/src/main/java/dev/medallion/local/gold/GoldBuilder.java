@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -120,10 +121,10 @@ public final class GoldBuilder implements AutoCloseable {
         String select = model.select(SILVER_SCHEMA);
         io.trino.sql.tree.Statement parsed = athena.checkParses(model);
         try {
-            List<Column> columns = describe(select);
+            List<Column> columns = describeOrExplain(model, parsed, select);
             athena.checkColumns(model, parsed, columns);
             checkTextComparisons(model, parsed);
-            checkOperators(model, parsed);
+            checkOperators(model, parsed, operator -> true);
             deleteRecursively(directory);
             write(select, model.partitionedBy(), directory);
             List<Path> files = parquetFiles(directory);
@@ -211,12 +212,14 @@ public final class GoldBuilder implements AutoCloseable {
     }
 
     /**
-     * Refuses, at its place, a || of text with a number, a date or a boolean, a date plus or minus a number or hours, a date minus a date, a quoted number given to an operator or a function, and a date plus whole days as a column of the table, which
+     * Refuses, at its place, a || of text with a number, a date or a boolean, a date plus or minus a number, hours or a quoted text, a date minus a date,
+     * a quoted number given to an operator or a function, and a date plus whole days as a column of the table, which
      * DuckDB runs and Athena fails the query on, or types otherwise: each such operator's probe ({@link OperatorProbe}) is prepared, not run,
-     * and DuckDB refuses it naming the operands' types. A probe that fails otherwise says nothing of the model.
+     * and DuckDB refuses it naming the operands' types. A probe that fails otherwise says nothing of the model. {@code which} are
+     * the probes to try.
      */
-    private void checkOperators(GoldModel model, io.trino.sql.tree.Statement parsed) throws GoldModelException {
-        for (OperatorProbe operator : OperatorProbe.in(model.select(), parsed)) {
+    private void checkOperators(GoldModel model, io.trino.sql.tree.Statement parsed, Predicate<OperatorProbe> which) throws GoldModelException {
+        for (OperatorProbe operator : OperatorProbe.in(model.select(), parsed).stream().filter(which).toList()) {
             try (PreparedStatement statement = connection.prepareStatement(operator.probe(SILVER_SCHEMA))) {
                 statement.getMetaData();
             }
@@ -226,6 +229,22 @@ public final class GoldBuilder implements AutoCloseable {
                     throw new GoldModelException(model.name(), problem.get());
                 }
             }
+        }
+    }
+
+    /**
+     * The SELECT's columns, from DuckDB's plan of it; when DuckDB does not plan it, the + and - it refuses (a date minus a
+     * quoted text, which DuckDB cannot choose how to read and Athena refuses too) are refused with what to write, before
+     * DuckDB's own message, which names only its candidates. Their probes replace the operator, so DuckDB's refusal of the
+     * model does not reach them.
+     */
+    private List<Column> describeOrExplain(GoldModel model, io.trino.sql.tree.Statement parsed, String select) throws SQLException, GoldModelException {
+        try {
+            return describe(select);
+        }
+        catch (SQLException e) {
+            checkOperators(model, parsed, OperatorProbe::arithmetic);
+            throw e;
         }
     }
 

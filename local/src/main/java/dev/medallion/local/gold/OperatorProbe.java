@@ -59,6 +59,11 @@ import static java.util.Objects.requireNonNull;
  * <li>{@code date_trunc(unit, d)} of a date that is itself a column of the table, for the same reason: DuckDB makes it a
  * TIMESTAMP, where Trino's date_trunc is of its argument's type ({@code date_trunc(unit, x) -> [same as input]},
  * trino.io/docs/current/functions/datetime.html). The probe is the SELECT with the argument made {@code ((d) ^@ (''))}.</li>
+ * <li>a quoted text added to a timestamp ({@code "timestamp" + '1 day'}), which DuckDB reads as an interval, or added to or
+ * subtracted from a date, which DuckDB cannot choose how to read, where Trino converts no text to an interval (TypeCoercion
+ * in github.com/trinodb/trino: varchar coerces to no interval, no number, no date) and fails the query ({@code Cannot apply
+ * operator: timestamp(3) + varchar(5)}). Its probe is that of + and -; DuckDB's refusal names a STRING_LITERAL beside the
+ * DATE or TIMESTAMP. DuckDB refuses the model itself for a date: the probe replaces the operator, so it is tried then too.</li>
  * </ul>
  * Prepared, not run, a probe fails on that refusal exactly when the types are those Athena refuses; a probe failing
  * otherwise says nothing of the model.
@@ -82,6 +87,8 @@ record OperatorProbe(String operator, String left, String right, int line, int c
     private static final Pattern INTEGER = Pattern.compile("U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?");
     /** An interval literal of one field shorter than a day, which Trino adds to a date only as whole days. */
     private static final Pattern SUB_DAY_INTERVAL = Pattern.compile("(?i)INTERVAL\\s*'\\s*([+-]?\\d{1,9})\\s*'\\s*(HOUR|MINUTE|SECOND)");
+    /** A quoted interval DuckDB reads: a count and a unit, singular or plural ('1 day', '2 months'). */
+    private static final Pattern TEXT_INTERVAL = Pattern.compile("(?i)\\s*([+-]?\\d{1,9})\\s*(YEAR|MONTH|WEEK|DAY|HOUR|MINUTE|SECOND)S?\\s*");
     /** A schema name as long as the placeholder, so that places in the parsed SELECT are places in the model's. */
     private static final String SAME_LENGTH_SCHEMA = "silver" + "_".repeat(GoldModel.SILVER_DATABASE.length() - "silver".length());
 
@@ -242,6 +249,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         return probe.replace(GoldModel.SILVER_DATABASE, silverSchema);
     }
 
+    /** Whether this is a + or a -, whose probe DuckDB refuses naming both operands' types whether or not the model plans. */
+    boolean arithmetic() {
+        return operator.equals("+") || operator.equals("-");
+    }
+
     /** Why Athena fails this operator, from DuckDB's refusal of the probe, and what to write instead; empty when Athena would not fail it. */
     Optional<String> problem(String duckDbMessage, GoldModel model) {
         if (operator.equals("text")) {
@@ -273,6 +285,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         }
         String leftType = types.get(0);
         String rightType = types.get(1);
+        boolean textFirst = leftType.equals("STRING_LITERAL") && isDateOrTimestamp(rightType);
+        boolean textSecond = isDateOrTimestamp(leftType) && rightType.equals("STRING_LITERAL");
+        if (textFirst || textSecond) {
+            return Optional.of(textAsIntervalProblem(textFirst ? left : right, textFirst ? rightType : leftType, at));
+        }
         boolean dateFirst = leftType.equals("DATE") && isInteger(rightType);
         boolean dateSecond = isInteger(leftType) && rightType.equals("DATE") && operator.equals("+");
         if (dateFirst || dateSecond) {
@@ -313,6 +330,34 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     + " and its partition folders would differ from Athena's; write CAST(" + written + " AS DATE), a DATE in both");
         }
         return Optional.empty();
+    }
+
+    private static boolean isDateOrTimestamp(String duckDbType) {
+        return duckDbType.equals("DATE") || duckDbType.startsWith("TIMESTAMP") && !duckDbType.contains("TIME ZONE");
+    }
+
+    /**
+     * A quoted text added to a timestamp ({@code "timestamp" + '1 day'}), which DuckDB reads as an interval, or added to or
+     * subtracted from a date, where DuckDB cannot choose between an interval and a number of days and names only its candidates;
+     * Trino converts no text to an interval (its + and - of a date or a timestamp take an interval: DateTimeOperators) and fails
+     * the query, naming the text's type, varchar(n) for a literal of n characters.
+     */
+    private String textAsIntervalProblem(String text, String otherType, String at) {
+        String value = text.strip();
+        value = value.substring(1, value.length() - 1).replace("''", "'");
+        String kind = otherType.equals("DATE") ? "date" : "timestamp";
+        String trinoType = otherType.equals("DATE") ? "date" : "timestamp(3)";
+        String done = operator.equals("+") ? "adds the text " + text.strip() + " to a " + kind : "subtracts the text " + text.strip() + " from a " + kind;
+        Matcher interval = TEXT_INTERVAL.matcher(value);
+        String literal = "an interval literal, INTERVAL '1' DAY or INTERVAL '2' MONTH";
+        if (interval.matches()) {
+            String unit = interval.group(2).toUpperCase(Locale.ROOT);
+            long count = Long.parseLong(interval.group(1));
+            literal = unit.equals("WEEK") ? "INTERVAL '" + count * 7 + "' DAY" : "INTERVAL '" + count + "' " + unit;
+        }
+        return done + at + ", which DuckDB reads as an interval (or, beside a date, cannot choose how to read) and Athena (Trino) does not:"
+                + " it converts no text to an interval and fails the query (Cannot apply operator: " + trinoType + " " + operator + " varchar("
+                + value.codePointCount(0, value.length()) + ")); write " + literal + ", an interval in both";
     }
 
     /**
