@@ -870,6 +870,40 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("\nintervals: "), "interval literals, and a text joined to text, build: " + outcome.out());
     }
 
+    /**
+     * A quoted number is found wherever Trino's grammar gives a function its arguments, not only in a call written with
+     * commas: SUBSTRING(x FROM '2' FOR '3') is a form of its own there, and split_part is a macro to DuckDB, whose refusal
+     * of the typed text names array_extract, a function of the macro's body; each is refused at the text, with the
+     * number to write; the same calls with numbers build.
+     */
+    @Test
+    void aQuotedNumberInSubstringsFormOrAMacrosArgumentIsRefusedAtTheText() throws Exception {
+        String from = "SELECT transaction_id, SUBSTRING(region FROM '2') AS tail FROM ${silver_database}.sales";
+        String forText = "SELECT transaction_id, substring(region FROM 1 FOR '3') AS head FROM ${silver_database}.sales";
+        String commas = "SELECT transaction_id, substring(region, '2') AS rest FROM ${silver_database}.sales";
+        String part = "SELECT transaction_id, split_part(region, 'o', '2') AS part FROM ${silver_database}.sales";
+        Path models = salesModels(new TreeMap<>(Map.of("from_text", from, "for_text", forText, "commas", commas, "part", part,
+                "numbers", "SELECT SUBSTRING(region FROM 2) AS tail, substring(region FROM 1 FOR 3) AS head, substring(region, 2) AS rest,"
+                        + " split_part(region, '1', 2) AS part FROM ${silver_database}.sales")));
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", where DuckDB wants a number and converts it, and Athena (Trino) does not: it converts no text to a number and fails the query"
+                + " (Unexpected parameters for function ";
+        assertEquals(List.of(
+                "error: gold model commas passes the text '2' to substring at " + models.resolve("commas.sql") + ":2:" + (commas.indexOf("'2'") + 1)
+                        + athena + "substring); write 2 (a number, without quotes)",
+                "error: gold model for_text passes the text '3' to substring at " + models.resolve("for_text.sql") + ":2:" + (forText.indexOf("'3'") + 1)
+                        + athena + "substring); write 3 (a number, without quotes)",
+                "error: gold model from_text passes the text '2' to substring at " + models.resolve("from_text.sql") + ":2:" + (from.indexOf("'2'") + 1)
+                        + athena + "substring); write 2 (a number, without quotes)",
+                "error: gold model part passes the text '2' to split_part at " + models.resolve("part.sql") + ":2:" + (part.indexOf("'2'") + 1)
+                        + athena + "split_part); write 2 (a number, without quotes)"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nnumbers: "), "the same calls with numbers build: " + outcome.out());
+    }
+
     /** DuckDB counts count_if into a HUGEINT, as it sums; the advice is count_if's own, not SUM's. */
     @Test
     void aCountIfColumnOfDuckDbsHugeintIsToldToCastCountIf() throws Exception {

@@ -19,7 +19,9 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,13 +53,16 @@ public final class GoldBuilder implements AutoCloseable {
     private final Path silverRoot;
     private final Path goldRoot;
     private final Set<String> silverTables;
+    /** The functions DuckDB defines as macros, lowercase: its refusal of one's argument names a function of the macro's body. */
+    private final Set<String> macros;
     private final AthenaCompatibility athena = new AthenaCompatibility();
 
-    private GoldBuilder(Connection connection, Path silverRoot, Path goldRoot, Set<String> silverTables) {
+    private GoldBuilder(Connection connection, Path silverRoot, Path goldRoot, Set<String> silverTables, Set<String> macros) {
         this.connection = connection;
         this.silverRoot = silverRoot;
         this.goldRoot = goldRoot;
         this.silverTables = Set.copyOf(silverTables);
+        this.macros = Set.copyOf(macros);
     }
 
     /** Starts DuckDB and defines one view per silver dataset found under {@code silverRoot}. */
@@ -66,6 +71,7 @@ public final class GoldBuilder implements AutoCloseable {
         Path gold = goldRoot.toAbsolutePath().normalize();
         Map<String, List<SilverTables.Partition>> tables = SilverTables.under(silver);
         Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        Set<String> macros = new HashSet<>();
         try (Statement statement = connection.createStatement()) {
             // Everything the models need (Parquet) is built into the driver; never reach the network for more.
             statement.execute("SET autoinstall_known_extensions = false");
@@ -76,12 +82,17 @@ public final class GoldBuilder implements AutoCloseable {
             for (Map.Entry<String, List<SilverTables.Partition>> table : tables.entrySet()) {
                 statement.execute(SilverTables.viewSql(SILVER_SCHEMA, table.getKey(), table.getValue()));
             }
+            try (ResultSet result = statement.executeQuery("SELECT DISTINCT lower(function_name) FROM duckdb_functions() WHERE function_type = 'macro'")) {
+                while (result.next()) {
+                    macros.add(result.getString(1));
+                }
+            }
         }
         catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
         }
-        return new GoldBuilder(connection, silver, gold, tables.keySet());
+        return new GoldBuilder(connection, silver, gold, tables.keySet(), macros);
     }
 
     public Set<String> silverTables() {
@@ -219,12 +230,13 @@ public final class GoldBuilder implements AutoCloseable {
      * the probes to try.
      */
     private void checkOperators(GoldModel model, io.trino.sql.tree.Statement parsed, Predicate<OperatorProbe> which) throws GoldModelException {
+        DuckDbPlan plan = function -> macros.contains(function.toLowerCase(Locale.ROOT));
         for (OperatorProbe operator : OperatorProbe.in(model.select(), parsed).stream().filter(which).toList()) {
             try (PreparedStatement statement = connection.prepareStatement(operator.probe(SILVER_SCHEMA))) {
                 statement.getMetaData();
             }
             catch (SQLException e) {
-                Optional<String> problem = operator.problem(ErrorMessages.describe(e), model);
+                Optional<String> problem = operator.problem(ErrorMessages.describe(e), model, plan);
                 if (problem.isPresent()) {
                     throw new GoldModelException(model.name(), problem.get());
                 }

@@ -67,6 +67,9 @@ import static java.util.Objects.requireNonNull;
  * </ul>
  * Prepared, not run, a probe fails on that refusal exactly when the types are those Athena refuses; a probe failing
  * otherwise says nothing of the model.
+ * A quoted number is found as an argument in a call and in {@code SUBSTRING(x FROM s FOR n)}, a form of its own in Trino's
+ * grammar; a function DuckDB defines as a macro ({@code split_part}) is refused under a function of its body's name
+ * ({@code array_extract}), which the probe's refusal is taken for.
  *
  * @param operator {@code ||}, {@code +}, {@code -}, {@code date_trunc}, or {@code text} for a quoted number
  * @param left the left operand as written, for {@code +} and {@code -}, date_trunc's unit, or the operator or function a quoted
@@ -193,8 +196,9 @@ record OperatorProbe(String operator, String left, String right, int line, int c
 
     /**
      * The arithmetic operator ({@code +}, {@code -}, {@code *}, {@code /}, {@code %}) the quoted text is an operand of, or the
-     * function it is an argument of, written around it with only parentheses between; empty for any other place (a
-     * comparison, a ||, CASE, CAST), which DuckDB's refusal of the probe would not name.
+     * function it is an argument of (in a call, or in {@code SUBSTRING(x FROM s FOR n)}), written around it with only
+     * parentheses between; empty for any other place (a comparison, a ||, CASE, CAST), which DuckDB's refusal of the probe
+     * would not name.
      */
     private static Optional<String> wantingANumber(SqlBaseParser.StringLiteralContext literal) {
         ParserRuleContext context = literal.getParent();
@@ -208,6 +212,10 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         }
         if (context instanceof SqlBaseParser.FunctionCallContext call && call.qualifiedName().identifier().size() == 1) {
             return Optional.of(call.qualifiedName().identifier().get(0).getText().replace("\"", "").toLowerCase(Locale.ROOT));
+        }
+        if (context instanceof SqlBaseParser.SubstringContext) {
+            // SUBSTRING(x FROM s FOR n), a form of its own in Trino's grammar, is substring(x, s, n) to both engines.
+            return Optional.of("substring");
         }
         return Optional.empty();
     }
@@ -254,10 +262,14 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         return operator.equals("+") || operator.equals("-");
     }
 
-    /** Why Athena fails this operator, from DuckDB's refusal of the probe, and what to write instead; empty when Athena would not fail it. */
-    Optional<String> problem(String duckDbMessage, GoldModel model) {
+    /**
+     * Why Athena fails this operator, or types it otherwise, from DuckDB's refusal of the probe, and what to write instead; empty
+     * when Athena would not. {@code plan} answers what the refusal alone does not settle.
+     */
+    Optional<String> problem(String duckDbMessage, GoldModel model, DuckDbPlan plan) {
+        requireNonNull(plan, "plan is null");
         if (operator.equals("text")) {
-            return textProblem(duckDbMessage, model);
+            return textProblem(duckDbMessage, model, plan);
         }
         Matcher refused = NO_FUNCTION.matcher(duckDbMessage);
         if (!refused.find()) {
@@ -365,14 +377,15 @@ record OperatorProbe(String operator, String left, String right, int line, int c
      * typed, for that very operator or function, so it took the text only by converting it, and Trino converts no text to
      * a number (github.com/trinodb/trino/pull/12431: its maintainers will not add that coercion).
      */
-    private Optional<String> textProblem(String duckDbMessage, GoldModel model) {
+    private Optional<String> textProblem(String duckDbMessage, GoldModel model, DuckDbPlan plan) {
         Matcher refused = NO_FUNCTION_FOR_TEXT.matcher(duckDbMessage);
         if (!refused.find()) {
             return Optional.empty();
         }
         String name = refused.group(1).strip();
         boolean arithmetic = left.matches("[-+*/%]");
-        if (!(name.equalsIgnoreCase(left) || left.equals("/") && name.equals("//"))) {
+        // A macro's refusal names a function of its body (split_part's, array_extract); the probe typed this one text, so its refusal is this text's.
+        if (!(name.equalsIgnoreCase(left) || left.equals("/") && name.equals("//") || !arithmetic && plan.isMacro(left))) {
             return Optional.empty();
         }
         String number = right.substring(1, right.length() - 1).strip();

@@ -1,0 +1,15 @@
+package dev.medallion.local.gold;
+
+import java.util.Optional;
+
+/**
+ * What DuckDB says of a model's SELECT beyond a probe's refusal, which {@link OperatorProbe#problem} asks when the refusal
+ * alone does not settle what Athena would do.
+ */
+interface DuckDbPlan {
+    /**
+     * Whether DuckDB defines the function as a macro ({@code split_part}, {@code date_add}): its refusal of an argument names
+     * a function of the macro's body ({@code array_extract}), not the one written.
+     */
+    boolean isMacro(String function);
+}
