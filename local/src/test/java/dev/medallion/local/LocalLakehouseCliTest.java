@@ -904,6 +904,34 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("\nnumbers: "), "the same calls with numbers build: " + outcome.out());
     }
 
+    /**
+     * concat_ws skips a NULL argument in both engines and is NULL on a NULL separator in both (Trino's ConcatWsFunction),
+     * so of text it builds; but DuckDB turns a number into text where Trino's takes only varchar and fails the query, and
+     * writes an array as one text ([north, gift]) where Trino joins its elements with the separator: both refused at the
+     * argument.
+     */
+    @Test
+    void concatWsOfANumberOrAnArrayIsRefusedAtTheArgument() throws Exception {
+        String number = "SELECT transaction_id, concat_ws('-', region, quantity) AS label FROM ${silver_database}.sales";
+        String array = "SELECT transaction_id, concat_ws('-', ARRAY[region, note]) AS label FROM ${silver_database}.sales";
+        Path models = salesModels(new TreeMap<>(Map.of("ws_number", number, "ws_array", array,
+                "ws_text", "SELECT concat_ws('-', region, note, CAST(quantity AS VARCHAR)) AS label, concat_ws(', ', region, NULL) AS skipped,"
+                        + " concat_ws(note, region, 'x') AS separated FROM ${silver_database}.sales")));
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model ws_array passes an array (VARCHAR[]) to concat_ws at " + models.resolve("ws_array.sql") + ":2:" + (array.indexOf("ARRAY") + 1)
+                        + ", which DuckDB writes as one text ([north, gift]) and Athena (Trino) joins element by element with the separator (north-gift):"
+                        + " no function both engines have joins an array's elements into text, so list them (concat_ws('-', items[1], items[2])) or try the model in Athena",
+                "error: gold model ws_number passes a number (BIGINT) to concat_ws at " + models.resolve("ws_number.sql") + ":2:" + (number.indexOf("quantity") + 1)
+                        + ", which DuckDB turns into text and Athena (Trino) does not: its concat_ws takes only text (or one array of text) and fails the query"
+                        + " (Unexpected parameters for function concat_ws); write CAST(x AS VARCHAR) for the number"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nws_text: "), "concat_ws of text, NULL among it, builds: " + outcome.out());
+    }
+
     /** DuckDB counts count_if into a HUGEINT, as it sums; the advice is count_if's own, not SUM's. */
     @Test
     void aCountIfColumnOfDuckDbsHugeintIsToldToCastCountIf() throws Exception {

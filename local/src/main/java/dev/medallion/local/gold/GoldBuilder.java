@@ -224,7 +224,7 @@ public final class GoldBuilder implements AutoCloseable {
 
     /**
      * Refuses, at its place, a || of text with a number, a date or a boolean, a date plus or minus a number, hours or a quoted text, a date minus a date,
-     * a quoted number given to an operator or a function, and a date plus whole days as a column of the table, which
+     * a quoted number given to an operator or a function, a concat_ws argument that is not text, and a date plus whole days as a column of the table, which
      * DuckDB runs and Athena fails the query on, or types otherwise: each such operator's probe ({@link OperatorProbe}) is prepared, not run,
      * and DuckDB refuses it naming the operands' types. A probe that fails otherwise says nothing of the model. {@code which} are
      * the probes to try.

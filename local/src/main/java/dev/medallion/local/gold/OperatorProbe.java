@@ -64,6 +64,10 @@ import static java.util.Objects.requireNonNull;
  * in github.com/trinodb/trino: varchar coerces to no interval, no number, no date) and fails the query ({@code Cannot apply
  * operator: timestamp(3) + varchar(5)}). Its probe is that of + and -; DuckDB's refusal names a STRING_LITERAL beside the
  * DATE or TIMESTAMP. DuckDB refuses the model itself for a date: the probe replaces the operator, so it is tried then too.</li>
+ * <li>an argument of {@code concat_ws} that is not text: Trino's takes varchar arguments, or one array(varchar), skipping a NULL
+ * as DuckDB does (ConcatWsFunction in github.com/trinodb/trino), where DuckDB turns a number, a date or a boolean into text
+ * and writes an array as one text ({@code [north, gift]}) in place of its elements joined. The probe is the SELECT with the
+ * argument made {@code ((a) ^@ (''))}.</li>
  * </ul>
  * Prepared, not run, a probe fails on that refusal exactly when the types are those Athena refuses; a probe failing
  * otherwise says nothing of the model.
@@ -71,9 +75,9 @@ import static java.util.Objects.requireNonNull;
  * grammar; a function DuckDB defines as a macro ({@code split_part}) is refused under a function of its body's name
  * ({@code array_extract}), which the probe's refusal is taken for.
  *
- * @param operator {@code ||}, {@code +}, {@code -}, {@code date_trunc}, or {@code text} for a quoted number
- * @param left the left operand as written, for {@code +} and {@code -}, date_trunc's unit, or the operator or function a quoted
- * number is given to; empty for {@code ||}
+ * @param operator {@code ||}, {@code +}, {@code -}, {@code date_trunc}, {@code concat_ws} (an argument), or {@code text} for a quoted number
+ * @param left the left operand as written, for {@code +} and {@code -}, date_trunc's unit, concat_ws's argument, or the operator or
+ * function a quoted number is given to; empty for {@code ||}
  * @param right the right operand as written, for {@code +} and {@code -}, the argument of date_trunc, or the quoted number; empty for {@code ||}
  * @param line the operator's line in the SELECT, from 1 (for date_trunc, the call's; for a quoted number, the text's)
  * @param column the operator's column on that line, from 1 (for a quoted number, the text's)
@@ -168,6 +172,16 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     probes.add(new OperatorProbe("date_trunc", text(select, context.expression(0)), written, context.start.getLine(),
                             context.start.getCharPositionInLine() + 1,
                             TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), true));
+                }
+                if (function.equals("concat_ws")) {
+                    // Each argument typed by the probe's ^@, which takes only text: DuckDB's refusal names an argument that is not.
+                    for (SqlBaseParser.ExpressionContext argument : context.expression()) {
+                        int start = offset(select, argument.start.getStartIndex());
+                        int end = offset(select, argument.stop.getStopIndex() + 1);
+                        String written = text(select, argument);
+                        probes.add(new OperatorProbe("concat_ws", written, "", argument.start.getLine(), argument.start.getCharPositionInLine() + 1,
+                                TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), false));
+                    }
                 }
             }
 
@@ -290,6 +304,9 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                             + ", which DuckDB turns into text and Athena (Trino) does not: its || joins only text (or arrays) and fails the query"
                             + " (Unexpected parameters for function concat); write CAST(x AS VARCHAR) for the " + kind.noun());
         }
+        if (operator.equals("concat_ws")) {
+            return concatWsProblem(types.get(0), at);
+        }
         if (operator.equals("date_trunc")) {
             return types.get(0).equals("DATE") ? Optional.of("truncates a date with date_trunc for a column of the table" + at
                     + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01), so the column's type, its values"
@@ -370,6 +387,23 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         return done + at + ", which DuckDB reads as an interval (or, beside a date, cannot choose how to read) and Athena (Trino) does not:"
                 + " it converts no text to an interval and fails the query (Cannot apply operator: " + trinoType + " " + operator + " varchar("
                 + value.codePointCount(0, value.length()) + ")); write " + literal + ", an interval in both";
+    }
+
+    /**
+     * An argument of concat_ws that is not text. Trino's concat_ws takes text, or one array of text, and skips a NULL as DuckDB
+     * does (ConcatWsFunction in github.com/trinodb/trino: varchar arguments, or concat_ws(varchar, array(varchar))); DuckDB turns
+     * any other value into text, where Athena fails the query, and writes an array as one text ([north, gift]) where Trino joins
+     * its elements.
+     */
+    private Optional<String> concatWsProblem(String duckDbType, String at) {
+        if (duckDbType.endsWith("]")) {
+            return Optional.of("passes an array (" + duckDbType + ") to concat_ws" + at
+                    + ", which DuckDB writes as one text ([north, gift]) and Athena (Trino) joins element by element with the separator (north-gift):"
+                    + " no function both engines have joins an array's elements into text, so list them (concat_ws('-', items[1], items[2])) or try the model in Athena");
+        }
+        return notText(duckDbType).map(kind -> "passes " + kind.description() + " to concat_ws" + at
+                + ", which DuckDB turns into text and Athena (Trino) does not: its concat_ws takes only text (or one array of text) and fails the query"
+                + " (Unexpected parameters for function concat_ws); write CAST(x AS VARCHAR) for the " + kind.noun());
     }
 
     /**
