@@ -932,6 +932,39 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("\nws_text: "), "concat_ws of text, NULL among it, builds: " + outcome.out());
     }
 
+    /**
+     * A date plus whole days, or date_trunc of a date, is a TIMESTAMP in DuckDB and a DATE in Athena also when it reaches
+     * the table through a WITH query, its column selected as it is (by name, or by a *): refused at the operator or call,
+     * naming the table's column; where the WITH query's column is cast, compared or taken a year of, it builds.
+     */
+    @Test
+    void aDatePlusAnIntervalReachingTheTableThroughAWithQueryIsToldToCastItToDate() throws Exception {
+        Path models = models("next_month", "signup_month", "cast_after");
+        String nextMonth = "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' MONTH AS next_month FROM ${silver_database}.customers)"
+                + " SELECT customer_id, next_month FROM c";
+        String signupMonth = "WITH m AS (SELECT customer_id, date_trunc('month', signup_date) AS signup_month FROM ${silver_database}.customers)"
+                + " SELECT m.* FROM m";
+        Files.writeString(models.resolve("next_month.sql"), "-- sources: customers\n" + nextMonth + "\n");
+        Files.writeString(models.resolve("signup_month.sql"), "-- sources: customers\n" + signupMonth + "\n");
+        Files.writeString(models.resolve("cast_after.sql"), "-- sources: customers\n"
+                + "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' MONTH AS next_month, date_trunc('month', signup_date) AS signup_month"
+                + " FROM ${silver_database}.customers)"
+                + " SELECT customer_id, CAST(next_month AS DATE) AS next_month, year(signup_month) AS signup_year FROM c WHERE next_month > DATE '2020-01-01'\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which DuckDB makes a TIMESTAMP and Athena (Trino) keeps a DATE, so the column's type, its values and its partition folders"
+                + " would differ from Athena's; write ";
+        assertEquals(List.of(
+                "error: gold model next_month adds INTERVAL '1' MONTH to a date that is the table's column next_month (through a WITH query or subquery) at "
+                        + models.resolve("next_month.sql") + ":2:" + (nextMonth.indexOf("+") + 1) + athena + "CAST(x + INTERVAL '1' MONTH AS DATE), a DATE in both",
+                "error: gold model signup_month truncates a date with date_trunc that is the table's column signup_month (through a WITH query or subquery) at "
+                        + models.resolve("signup_month.sql") + ":2:" + (signupMonth.indexOf("date_trunc") + 1) + athena + "CAST(date_trunc('month', x) AS DATE), a DATE in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\ncast_after: "), "a WITH query's date sum cast, compared or taken a year of builds: " + outcome.out());
+    }
+
     /** DuckDB counts count_if into a HUGEINT, as it sums; the advice is count_if's own, not SUM's. */
     @Test
     void aCountIfColumnOfDuckDbsHugeintIsToldToCastCountIf() throws Exception {

@@ -12,4 +12,11 @@ interface DuckDbPlan {
      * a function of the macro's body ({@code array_extract}), not the one written.
      */
     boolean isMacro(String function);
+
+    /**
+     * The first column of the model's table that {@code select} (the model's SELECT with one expression changed, the silver
+     * schema still a placeholder) makes a DATE where the model makes it a TIMESTAMP; empty when none is, or when DuckDB does
+     * not plan it.
+     */
+    Optional<String> columnMadeDate(String select);
 }

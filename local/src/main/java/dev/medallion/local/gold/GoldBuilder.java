@@ -135,7 +135,7 @@ public final class GoldBuilder implements AutoCloseable {
             List<Column> columns = describeOrExplain(model, parsed, select);
             athena.checkColumns(model, parsed, columns);
             checkTextComparisons(model, parsed);
-            checkOperators(model, parsed, operator -> true);
+            checkOperators(model, parsed, operator -> true, columns);
             deleteRecursively(directory);
             write(select, model.partitionedBy(), directory);
             List<Path> files = parquetFiles(directory);
@@ -224,13 +224,24 @@ public final class GoldBuilder implements AutoCloseable {
 
     /**
      * Refuses, at its place, a || of text with a number, a date or a boolean, a date plus or minus a number, hours or a quoted text, a date minus a date,
-     * a quoted number given to an operator or a function, a concat_ws argument that is not text, and a date plus whole days as a column of the table, which
+     * a quoted number given to an operator or a function, a concat_ws argument that is not text, and a date plus whole days or a date_trunc of a date
+     * that is, or reaches, a column of the table, which
      * DuckDB runs and Athena fails the query on, or types otherwise: each such operator's probe ({@link OperatorProbe}) is prepared, not run,
      * and DuckDB refuses it naming the operands' types. A probe that fails otherwise says nothing of the model. {@code which} are
-     * the probes to try.
+     * the probes to try; {@code columns} the model's, as DuckDB plans them (none when it does not).
      */
-    private void checkOperators(GoldModel model, io.trino.sql.tree.Statement parsed, Predicate<OperatorProbe> which) throws GoldModelException {
-        DuckDbPlan plan = function -> macros.contains(function.toLowerCase(Locale.ROOT));
+    private void checkOperators(GoldModel model, io.trino.sql.tree.Statement parsed, Predicate<OperatorProbe> which, List<Column> columns) throws GoldModelException {
+        DuckDbPlan plan = new DuckDbPlan() {
+            @Override
+            public boolean isMacro(String function) {
+                return macros.contains(function.toLowerCase(Locale.ROOT));
+            }
+
+            @Override
+            public Optional<String> columnMadeDate(String select) {
+                return GoldBuilder.this.columnMadeDate(select, columns);
+            }
+        };
         for (OperatorProbe operator : OperatorProbe.in(model.select(), parsed).stream().filter(which).toList()) {
             try (PreparedStatement statement = connection.prepareStatement(operator.probe(SILVER_SCHEMA))) {
                 statement.getMetaData();
@@ -255,9 +266,29 @@ public final class GoldBuilder implements AutoCloseable {
             return describe(select);
         }
         catch (SQLException e) {
-            checkOperators(model, parsed, OperatorProbe::arithmetic);
+            checkOperators(model, parsed, OperatorProbe::arithmetic, List.of());
             throw e;
         }
+    }
+
+    /**
+     * The first of {@code columns}, the model's, that {@code select} makes a DATE where the model makes it a TIMESTAMP; empty when
+     * none is, or DuckDB does not plan it (it says nothing of the model then).
+     */
+    private Optional<String> columnMadeDate(String select, List<Column> columns) {
+        List<Column> cast;
+        try {
+            cast = describe(select.replace(GoldModel.SILVER_DATABASE, SILVER_SCHEMA));
+        }
+        catch (SQLException e) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < Math.min(cast.size(), columns.size()); i++) {
+            if (columns.get(i).type().startsWith("TIMESTAMP") && cast.get(i).type().equals("DATE")) {
+                return Optional.of(columns.get(i).name());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The SELECT's columns, from DuckDB's plan of it: prepared, not run. */

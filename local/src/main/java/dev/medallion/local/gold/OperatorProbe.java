@@ -68,6 +68,9 @@ import static java.util.Objects.requireNonNull;
  * as DuckDB does (ConcatWsFunction in github.com/trinodb/trino), where DuckDB turns a number, a date or a boolean into text
  * and writes an array as one text ({@code [north, gift]}) in place of its elements joined. The probe is the SELECT with the
  * argument made {@code ((a) ^@ (''))}.</li>
+ * <li>such a date sum or date_trunc in a WITH query or a subquery, whose column reaches the table as it is: its second probe,
+ * the SELECT with the operation in {@code CAST(... AS DATE)}, makes that column of the table a DATE where the model makes it a
+ * TIMESTAMP ({@link DuckDbPlan#columnMadeDate}).</li>
  * </ul>
  * Prepared, not run, a probe fails on that refusal exactly when the types are those Athena refuses; a probe failing
  * otherwise says nothing of the model.
@@ -84,8 +87,10 @@ import static java.util.Objects.requireNonNull;
  * @param probe the model's SELECT, with {@link GoldModel#SILVER_DATABASE} still in it, made to fail on the operands' types
  * @param tableColumn whether the operation is the whole of a column of the final SELECT, so of the table (parentheses and an
  * alias aside): a date plus whole days there is a TIMESTAMP column locally and a DATE column in Athena
+ * @param castToDate for {@code +}, {@code -} and date_trunc, the model's SELECT with the operation in {@code CAST(... AS DATE)}:
+ * a column of the table it makes a DATE is one the operation reaches through a WITH query or a subquery; empty for the rest
  */
-record OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn) {
+record OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn, String castToDate) {
     /** DuckDB's refusal of the probe's ^@, naming the operands' types. */
     private static final Pattern NO_FUNCTION = Pattern.compile("No function matches the given name and argument types '\\^@\\((.*)\\)'");
     /** DuckDB's refusal of a function or an operator given a typed text, naming it and its arguments' types. */
@@ -96,6 +101,10 @@ record OperatorProbe(String operator, String left, String right, int line, int c
     private static final Pattern SUB_DAY_INTERVAL = Pattern.compile("(?i)INTERVAL\\s*'\\s*([+-]?\\d{1,9})\\s*'\\s*(HOUR|MINUTE|SECOND)");
     /** A quoted interval DuckDB reads: a count and a unit, singular or plural ('1 day', '2 months'). */
     private static final Pattern TEXT_INTERVAL = Pattern.compile("(?i)\\s*([+-]?\\d{1,9})\\s*(YEAR|MONTH|WEEK|DAY|HOUR|MINUTE|SECOND)S?\\s*");
+    /** Why Athena's column differs, said of a date sum or truncation that reaches a column of the table from a WITH query or a subquery. */
+    private static final String REACHES_THE_TABLE = ", which DuckDB makes a TIMESTAMP and Athena (Trino) keeps a DATE, so the column's type, its values"
+            + " and its partition folders would differ from Athena's";
+
     /** A schema name as long as the placeholder, so that places in the parsed SELECT are places in the model's. */
     private static final String SAME_LENGTH_SCHEMA = "silver" + "_".repeat(GoldModel.SILVER_DATABASE.length() - "silver".length());
 
@@ -104,6 +113,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         requireNonNull(left, "left is null");
         requireNonNull(right, "right is null");
         requireNonNull(probe, "probe is null");
+        requireNonNull(castToDate, "castToDate is null");
+    }
+
+    private OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn) {
+        this(operator, left, right, line, column, probe, tableColumn, "");
     }
 
     /**
@@ -154,7 +168,8 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                 String right = text(select, context.right);
                 probes.add(new OperatorProbe(type == SqlBaseLexer.PLUS ? "+" : "-", left, right, context.operator.getLine(),
                         context.operator.getCharPositionInLine() + 1,
-                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), isTableColumn(context)));
+                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), isTableColumn(context),
+                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "CAST((" + select.substring(start, end) + "\n) AS DATE)")))));
             }
 
             @Override
@@ -164,14 +179,17 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                 if (context.ASTERISK() != null || context.over() != null || context.filter() != null || context.ORDER() != null) {
                     return;
                 }
-                if (function.equals("date_trunc") && context.expression().size() == 2 && isTableColumn(context)) {
+                if (function.equals("date_trunc") && context.expression().size() == 2) {
                     SqlBaseParser.ExpressionContext argument = context.expression(1);
                     int start = offset(select, argument.start.getStartIndex());
                     int end = offset(select, argument.stop.getStopIndex() + 1);
                     String written = text(select, argument);
+                    int callStart = offset(select, context.start.getStartIndex());
+                    int callEnd = offset(select, context.stop.getStopIndex() + 1);
                     probes.add(new OperatorProbe("date_trunc", text(select, context.expression(0)), written, context.start.getLine(),
                             context.start.getCharPositionInLine() + 1,
-                            TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), true));
+                            TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), isTableColumn(context),
+                            TextComparison.apply(select, List.of(new TextComparison.Edit(callStart, callEnd, "CAST((" + select.substring(callStart, callEnd) + "\n) AS DATE)")))));
                 }
                 if (function.equals("concat_ws")) {
                     // Each argument typed by the probe's ^@, which takes only text: DuckDB's refusal names an argument that is not.
@@ -308,9 +326,16 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             return concatWsProblem(types.get(0), at);
         }
         if (operator.equals("date_trunc")) {
-            return types.get(0).equals("DATE") ? Optional.of("truncates a date with date_trunc for a column of the table" + at
-                    + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01), so the column's type, its values"
-                    + " and its partition folders would differ from Athena's; write CAST(date_trunc(" + left + ", x) AS DATE), a DATE in both") : Optional.empty();
+            if (!types.get(0).equals("DATE")) {
+                return Optional.empty();
+            }
+            String cast = "; write CAST(date_trunc(" + left + ", x) AS DATE), a DATE in both";
+            if (tableColumn) {
+                return Optional.of("truncates a date with date_trunc for a column of the table" + at
+                        + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01), so the column's type, its values"
+                        + " and its partition folders would differ from Athena's" + cast);
+            }
+            return plan.columnMadeDate(castToDate).map(column -> "truncates a date with date_trunc" + reaching(column) + at + REACHES_THE_TABLE + cast);
         }
         String leftType = types.get(0);
         String rightType = types.get(1);
@@ -352,13 +377,19 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     + " a date only days, months or years and fails the query (Cannot " + (adds ? "add hour, minutes or seconds to" : "subtract hour, minutes or seconds from")
                     + " a date); write CAST(x AS TIMESTAMP) " + operator + " " + interval + ", a timestamp in both");
         }
+        String written = intervalSecond ? "x " + operator + " " + interval : interval + " + x";
+        String done = operator.equals("+") ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date";
+        String cast = "; write CAST(" + written + " AS DATE), a DATE in both";
         if (tableColumn) {
-            String written = intervalSecond ? "x " + operator + " " + interval : interval + " + x";
-            return Optional.of((operator.equals("+") ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date") + " for a column of the table" + at
+            return Optional.of(done + " for a column of the table" + at
                     + ", which DuckDB makes a TIMESTAMP (2026-01-02 00:00:00) and Athena (Trino) keeps a DATE (2026-01-02), so the column's type, its values"
-                    + " and its partition folders would differ from Athena's; write CAST(" + written + " AS DATE), a DATE in both");
+                    + " and its partition folders would differ from Athena's" + cast);
         }
-        return Optional.empty();
+        return plan.columnMadeDate(castToDate).map(column -> done + reaching(column) + at + REACHES_THE_TABLE + cast);
+    }
+
+    private static String reaching(String column) {
+        return " that is the table's column " + column + " (through a WITH query or subquery)";
     }
 
     private static boolean isDateOrTimestamp(String duckDbType) {
