@@ -131,7 +131,9 @@ resource "aws_lambda_function" "silver_converter" {
       CSV_DELIMITERS    = var.silver_csv_delimiters
       CSV_ENCODINGS     = var.silver_csv_encodings
       CSV_NULL_VALUES   = var.silver_csv_null_values
-      SILVER_DATABASE   = var.enable_glue_catalog ? aws_glue_catalog_database.silver[0].name : ""
+      # Named alone, the datasets whose "" is an empty string (a PostgreSQL export's), not null.
+      CSV_QUOTED_EMPTY_STRINGS = var.silver_csv_quoted_empty_strings
+      SILVER_DATABASE          = var.enable_glue_catalog ? aws_glue_catalog_database.silver[0].name : ""
       # Whether removals are delivered (the notification below): a conversion that finds its file deleted after
       # its commit then withdraws it, since the removal, handled before that commit, found nothing to withdraw.
       WITHDRAW_DELETED_FILES = var.silver_withdraws_deleted_files ? "true" : "false"

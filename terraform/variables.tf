@@ -372,6 +372,20 @@ variable "silver_csv_null_values" {
   }
 }
 
+variable "silver_csv_quoted_empty_strings" {
+  description = "CSV_QUOTED_EMPTY_STRINGS: the datasets whose quoted empty field (\"\") is an empty string in a text column while an unquoted empty field stays null, as PostgreSQL's COPY ... TO ... (FORMAT csv) writes an empty string and a NULL: dataset names separated by commas (e.g. \"pg_orders,pg_customers\"). In a typed column both are null. Empty: every empty field is null, quoted or not, as files that quote every value (Python's csv with QUOTE_ALL, pandas' to_csv with it) mean it."
+  type        = string
+  default     = ""
+  nullable    = false
+
+  validation {
+    # As SilverSettings.parseQuotedEmptyStrings reads it: blank entries skipped, each other one a dataset named alone.
+    condition = alltrue([for entry in split(",", var.silver_csv_quoted_empty_strings) :
+    trimspace(entry) == "" || (!strcontains(entry, ":") && !strcontains(entry, "*") && !contains(["true", "false", "all", "yes", "no"], lower(trimspace(entry))))])
+    error_message = "silver_csv_quoted_empty_strings must be empty or dataset names separated by commas, each named alone (e.g. \"pg_orders,pg_customers\"): no colon or *, and not true, false, all, yes or no."
+  }
+}
+
 variable "async_max_retry_attempts" {
   description = "Retries of a failed asynchronous invocation (the converter's S3 events, the gold builder's scheduled events and asynchronous direct invocations) before it goes to the function's dead-letter queue."
   type        = number

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -134,6 +135,25 @@ class ConverterSettingsPlanIT {
         assertEquals(declared, planned.at("/variables/silver_csv_null_values/value").asText());
         assertEquals(Map.of("sql_server_orders", List.of("NULL"), "legacy", List.of("\\N", "N/A"), "times", List.of("00:00")),
                 SilverSettings.parseNullValues(SilverSettings.CSV_NULL_VALUES, declared));
+    }
+
+    /**
+     * CSV_QUOTED_EMPTY_STRINGS that the converter would stop on at start (an entry with a colon or a wildcard, or a switch's
+     * word) fails the plan; dataset names, spaces and blank entries included, are planned as given.
+     */
+    @Test
+    void quotedEmptyStringsTheConverterRefusesFailThePlanAndTheOthersArePlannedAsGiven() throws Exception {
+        for (String malformed : List.of("pg_orders:true", "*", "pg_orders, TRUE")) {
+            assertThrows(ConfigurationException.class, () -> SilverSettings.parseQuotedEmptyStrings(SilverSettings.CSV_QUOTED_EMPTY_STRINGS, malformed), malformed);
+            PlannedStack.Result refused = stack.plan("-var", "silver_csv_quoted_empty_strings=" + malformed);
+            assertNotEquals(0, refused.exitCode(), malformed + ": " + refused.output());
+            assertTrue(refused.flattened().contains("silver_csv_quoted_empty_strings must be empty or dataset names separated by commas"), refused.output());
+        }
+
+        String declared = "PG Orders,pg_customers, ,";
+        JsonNode planned = stack.planJson("-var", "silver_csv_quoted_empty_strings=" + declared);
+        assertEquals(declared, planned.at("/variables/silver_csv_quoted_empty_strings/value").asText());
+        assertEquals(Set.of("pg_orders", "pg_customers"), SilverSettings.parseQuotedEmptyStrings(SilverSettings.CSV_QUOTED_EMPTY_STRINGS, declared));
     }
 
     /**

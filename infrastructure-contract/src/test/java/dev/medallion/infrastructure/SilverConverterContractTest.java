@@ -71,7 +71,7 @@ class SilverConverterContractTest {
         // Guards the reflection above: if it found nothing, the previous test would compare nothing.
         assertEquals(Set.of("SILVER_BUCKET", "SILVER_PREFIX", "CHUNK_ROWS", "CHUNK_MAX_BYTES", "PART_TARGET_BYTES", "ROW_GROUP_BYTES", "MAX_COLUMNS",
                         "MAX_ROW_CHARS", "RANGE_READERS", "MIN_RANGE_BYTES", "CSV_DELIMITERS", "CSV_ENCODINGS", "CSV_NULL_VALUES",
-                        "SILVER_DATABASE", "WITHDRAW_DELETED_FILES"),
+                        "CSV_QUOTED_EMPTY_STRINGS", "SILVER_DATABASE", "WITHDRAW_DELETED_FILES"),
                 SettingsVariables.readBy(SilverSettings.class, ConversionLimits.class, RangeReading.class));
     }
 
@@ -85,6 +85,7 @@ class SilverConverterContractTest {
         assertEquals(Map.of(), settings.delimiterOverrides());
         assertEquals(Map.of(), settings.encodingOverrides(), "every dataset is UTF-8 unless declared");
         assertEquals(Map.of(), settings.nullValueOverrides(), "NULL, null and \\N are null in typed columns only unless markers are declared");
+        assertEquals(Set.of(), settings.quotedEmptyStringDatasets(), "every empty field is null, quoted or not, unless a dataset is listed");
         // The converter keeps the silver tables in the silver database, the one the gold builder reads.
         assertEquals(Optional.of(SILVER_DATABASE_NAME), settings.silverDatabase());
         assertEquals("true", Repository.rootModule().functionEnvironment(FUNCTION).get(SilverSettings.WITHDRAW_DELETED_FILES));
@@ -135,13 +136,15 @@ class SilverConverterContractTest {
                 "silver_chunk_rows", 50_000,
                 "silver_csv_delimiters", "EU Sales:SEMICOLON,legacy_orders:pipe",
                 "silver_csv_encodings", "EU Sales:windows-1252,exports:UTF-16LE",
-                "silver_csv_null_values", "SQL Server Orders:NULL,legacy:\\N,legacy:N/A");
+                "silver_csv_null_values", "SQL Server Orders:NULL,legacy:\\N,legacy:N/A",
+                "silver_csv_quoted_empty_strings", "PG Orders, pg_customers");
         settings = SilverSettings.fromEnvironment(new Environment(Repository.rootModule(tuned).functionEnvironment(FUNCTION)));
         assertEquals("lake/", settings.silverPrefix());
         assertEquals(50_000, settings.limits().chunkRows());
         assertEquals(Map.of("eu_sales", ';', "legacy_orders", '|'), settings.delimiterOverrides());
         assertEquals(Map.of("eu_sales", Charset.forName("windows-1252"), "exports", StandardCharsets.UTF_16LE), settings.encodingOverrides());
         assertEquals(Map.of("sql_server_orders", List.of("NULL"), "legacy", List.of("\\N", "N/A")), settings.nullValueOverrides());
+        assertEquals(Set.of("pg_orders", "pg_customers"), settings.quotedEmptyStringDatasets());
     }
 
     /**

@@ -110,6 +110,8 @@ final class ConversionRun {
     private char delimiter;
     /** The texts the dataset's fields hold for a missing value: passed over at inference, written as null. */
     private final NullMarkers nullMarkers;
+    /** Whether the dataset's quoted empty fields are empty strings ({@code CSV_QUOTED_EMPTY_STRINGS}): read so, quarantined quoted, recorded. */
+    private final boolean keepsQuotedEmptyStrings;
     /** What the text was decoded as: the dataset's declared charset, else UTF-8. */
     private String encoding;
     /** The header as the file has it, for the manifest: a trailing delimiter's empty field included. */
@@ -159,7 +161,9 @@ final class ConversionRun {
         this.deadline = deadline;
         this.delimiter = context.csvOverrides().delimiterOf(dataset).orElse(',');
         this.encoding = context.csvOverrides().encodingOf(dataset).orElse(StandardCharsets.UTF_8).name();
-        this.nullMarkers = NullMarkers.declaring(context.csvOverrides().nullValuesOf(dataset));
+        this.keepsQuotedEmptyStrings = context.csvOverrides().keepsQuotedEmptyStrings(dataset);
+        NullMarkers declared = NullMarkers.declaring(context.csvOverrides().nullValuesOf(dataset));
+        this.nullMarkers = keepsQuotedEmptyStrings ? declared.keepingQuotedEmptyStrings() : declared;
     }
 
     List<ObjectUpload> staged() {
@@ -191,7 +195,7 @@ final class ConversionRun {
     Manifest execute(InputStream in) throws IOException, RejectedInputException {
         try (CsvReader csv = CsvReader.open(in, context.csvOverrides().delimiterOf(dataset), context.csvOverrides().encodingOf(dataset),
                 context.csvOverrides().encodingSourceOf(dataset), source.location(), dataset,
-                context.limits().maxRowChars())) {
+                context.limits().maxRowChars(), keepsQuotedEmptyStrings)) {
             delimiter = csv.delimiter();
             encoding = csv.encoding().name();
             Optional<Row> headerRow = csv.next();
@@ -249,7 +253,8 @@ final class ConversionRun {
         int trailing = TrailingDelimiter.trailingFields(headerAsRead);
         trailingFields = existing.isPresent() && trailing > 0 ? trailingFieldsNotHeldBy(existing.get(), trailing) : trailing;
         header = trailingFields > 0 ? TrailingDelimiter.columnsOf(headerAsRead, trailingFields) : headerAsRead;
-        quarantine = new QuarantineWriter(context.silver(), context.layout().quarantineKey(dataset, ingestDate, source.key(), source.etag(), id), header);
+        quarantine = new QuarantineWriter(context.silver(), context.layout().quarantineKey(dataset, ingestDate, source.key(), source.etag(), id), header,
+                keepsQuotedEmptyStrings);
     }
 
     /**
@@ -305,7 +310,7 @@ final class ConversionRun {
                 dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, headerAsRead,
                 columns, dropped, missing, parts, quarantined,
                 rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, context.clock().instant().toString(), NAME,
-                Manifest.Limits.of(context.limits()), nullMarkers.declared(), null);
+                Manifest.Limits.of(context.limits()), nullMarkers.declared(), keepsQuotedEmptyStrings, null);
     }
 
     /**
@@ -455,10 +460,11 @@ final class ConversionRun {
             try (SourceBytes in = new SourceBytes(ranges.open(start, end))) {
                 try (CsvReader csv = index == 0
                         ? CsvReader.openFirstRange(CloseShieldInputStream.wrap(in), context.csvOverrides().delimiterOf(dataset), context.csvOverrides().encodingOf(dataset),
-                                context.csvOverrides().encodingSourceOf(dataset), source.location(), dataset, context.limits().maxRowChars(), endMarked)
+                                context.csvOverrides().encodingSourceOf(dataset), source.location(), dataset, context.limits().maxRowChars(), endMarked,
+                                keepsQuotedEmptyStrings)
                         : CsvReader.openRange(CloseShieldInputStream.wrap(in), preflight.delimiter(), preflight.charset(), context.csvOverrides().encodingSourceOf(dataset),
                                 source.location(), dataset,
-                                context.limits().maxRowChars(), endMarked)) {
+                                context.limits().maxRowChars(), endMarked, keepsQuotedEmptyStrings)) {
                     convert(csv);
                 }
                 in.requireCount(end - start, "bytes " + start + " to " + end + " of " + source.location());
@@ -839,7 +845,7 @@ final class ConversionRun {
         return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), status, reason, dataset, Manifest.Source.of(source),
                 ingestDate.toString(), String.valueOf(delimiter), encoding, headerAsRead, columns, dropped, missing, List.of(), null, 0, 0, 0,
                 bytesRead, supersedes, context.clock().instant().toString(), NAME, Manifest.Limits.of(context.limits()), nullMarkers.declared(),
-                null);
+                keepsQuotedEmptyStrings, null);
     }
 
     Manifest rejected(String reason, long bytesRead) {

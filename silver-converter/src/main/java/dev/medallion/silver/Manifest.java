@@ -46,6 +46,9 @@ import static java.util.Objects.requireNonNull;
  * @param nullValues the null markers its dataset declared when the file was read ({@code CSV_NULL_VALUES}), sorted, so
  *        that a file converted before its dataset declared them (its rows quarantined, or text kept, for {@code N/A}) is
  *        converted again when delivered again; empty when none was declared, and in manifests written before they were kept
+ * @param quotedEmptyStrings true when its dataset kept quoted empty fields ({@code ""}) as empty strings when the file was read
+ *        ({@code CSV_QUOTED_EMPTY_STRINGS}), so that a file converted before (its {@code ""} null) is converted again when delivered
+ *        again; null (left out of the JSON) when it did not, and in manifests written before it was kept
  * @param withdrawnRows of a {@code withdrawn} manifest, the rows and quarantined rows of the manifest it replaced, which
  *        are not in it otherwise: the withdrawal's log line reports them, also when a run other than the withdrawing one
  *        logs it ({@link SilverCommit#sweep}); null in every other manifest, and in withdrawals written before they were kept
@@ -76,6 +79,7 @@ public record Manifest(
         String converter,
         Limits limits,
         List<String> nullValues,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean quotedEmptyStrings,
         // Left out of the JSON when null, so that a conversion's manifest is as it was.
         @JsonInclude(JsonInclude.Include.NON_NULL) WithdrawnRows withdrawnRows) {
     /** The format of the manifests of a conversion. */
@@ -105,6 +109,10 @@ public record Manifest(
         parts = List.copyOf(parts);
         supersedes = supersedes == null ? List.of() : List.copyOf(supersedes);
         nullValues = nullValues == null ? List.of() : List.copyOf(nullValues);
+        if (Boolean.FALSE.equals(quotedEmptyStrings)) {
+            // One form for "not kept", so that manifests compare and read alike whoever wrote them.
+            quotedEmptyStrings = null;
+        }
         if (withdrawnRows != null && !WITHDRAWN.equals(status)) {
             throw new IllegalStateException("Manifest of " + source.key() + " is " + status + ", not " + WITHDRAWN + ", and records rows withdrawn");
         }

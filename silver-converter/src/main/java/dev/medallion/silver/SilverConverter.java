@@ -483,7 +483,7 @@ public final class SilverConverter {
         return new Manifest(Manifest.WITHDRAWN_FORMAT_VERSION, generation, RunId.start(generation).token(), Manifest.WITHDRAWN,
                 "the source object was deleted from bronze", previous.dataset(), previous.source(), previous.ingestDate(), previous.delimiter(),
                 previous.encoding(), List.of(), List.of(), List.of(), List.of(), List.of(), null, 0, 0, 0, 0, previous.writtenKeys(),
-                context.clock().instant().toString(), ConversionRun.NAME, null, List.of(), Manifest.WithdrawnRows.of(previous));
+                context.clock().instant().toString(), ConversionRun.NAME, null, List.of(), null, Manifest.WithdrawnRows.of(previous));
     }
 
     /**
@@ -565,7 +565,9 @@ public final class SilverConverter {
             List<String> declaredNullValues = NullMarkers.declaring(context.csvOverrides().nullValuesOf(dataset)).declared();
             return declaredEncoding.isPresent() && !declaredEncoding.get().name().equals(manifest.encoding())
                     || declaredDelimiter.isPresent() && !String.valueOf(declaredDelimiter.get()).equals(manifest.delimiter())
-                    || !declaredNullValues.isEmpty() && !declaredNullValues.equals(manifest.nullValues());
+                    || !declaredNullValues.isEmpty() && !declaredNullValues.equals(manifest.nullValues())
+                    // Keeping quoted empty strings as a declaration is: declaring it is how a file whose "" became null is mended.
+                    || context.csvOverrides().keepsQuotedEmptyStrings(dataset) && manifest.quotedEmptyStrings() == null;
         }
         if (manifest.limits() == null || manifest.limits().raisedIn(context.limits())
                 || ConversionRun.rejectedAsAnotherDatasetsFile(manifest.reason())) {

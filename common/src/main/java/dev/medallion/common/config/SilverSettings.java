@@ -7,10 +7,12 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,6 +37,9 @@ import static java.util.Objects.requireNonNull;
  *     {@code legacy_orders:windows-1252,exports:UTF-16LE}; a dataset without one is read as UTF-8</td></tr>
  * <tr><td>CSV_NULL_VALUES</td><td>empty</td><td>per-dataset null markers, null in every column of the dataset, string columns
  *     included, e.g. {@code sqlserver_orders:NULL,legacy:\N,legacy:N/A}; without one, {@code NULL}, {@code null} and {@code \N} are null in typed columns only</td></tr>
+ * <tr><td>CSV_QUOTED_EMPTY_STRINGS</td><td>empty</td><td>datasets whose quoted empty field ({@code ""}) is an empty string in a string
+ *     column, an unquoted empty field staying null, as PostgreSQL's {@code COPY ... (FORMAT csv)} writes them, e.g. {@code pg_orders,pg_customers};
+ *     without it, both are null</td></tr>
  * <tr><td>SILVER_DATABASE</td><td>empty</td><td>Glue database in which the converter keeps each dataset's table and partitions
  *     before it commits; empty for no catalog (local runs, LocalStack's free edition, {@code enable_glue_catalog = false})</td></tr>
  * <tr><td>WITHDRAW_DELETED_FILES</td><td>true</td><td>whether a file deleted from bronze has its rows withdrawn: {@code false} where the
@@ -43,14 +48,15 @@ import static java.util.Objects.requireNonNull;
  * </table>
  */
 public record SilverSettings(String silverBucket, String silverPrefix, ConversionLimits limits, RangeReading rangeReading, Map<String, Character> delimiterOverrides,
-        Map<String, Charset> encodingOverrides, Map<String, List<String>> nullValueOverrides, Optional<String> silverDatabase,
-        boolean withdrawsDeletedFiles) {
+        Map<String, Charset> encodingOverrides, Map<String, List<String>> nullValueOverrides, Set<String> quotedEmptyStringDatasets,
+        Optional<String> silverDatabase, boolean withdrawsDeletedFiles) {
     public static final String SILVER_BUCKET = "SILVER_BUCKET";
     public static final String SILVER_PREFIX = "SILVER_PREFIX";
     public static final String CSV_DELIMITERS = "CSV_DELIMITERS";
     /** Named by the text rules, whose rejections name it: they depend on no configuration. */
     public static final String CSV_ENCODINGS = EncodingSource.CSV_ENCODINGS.setting();
     public static final String CSV_NULL_VALUES = "CSV_NULL_VALUES";
+    public static final String CSV_QUOTED_EMPTY_STRINGS = "CSV_QUOTED_EMPTY_STRINGS";
     public static final String SILVER_DATABASE = "SILVER_DATABASE";
     public static final String WITHDRAW_DELETED_FILES = "WITHDRAW_DELETED_FILES";
 
@@ -69,12 +75,13 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
         delimiterOverrides = Map.copyOf(delimiterOverrides);
         encodingOverrides = Map.copyOf(encodingOverrides);
         nullValueOverrides = new CsvOverrides(Map.of(), Map.of(), nullValueOverrides).nullValues();
+        quotedEmptyStringDatasets = Set.copyOf(quotedEmptyStringDatasets);
         requireNonNull(silverDatabase, "silverDatabase is null");
     }
 
-    /** The delimiter, encoding and null marker declarations together, as the converter takes them. */
+    /** The delimiter, encoding, null marker and quoted empty string declarations together, as the converter takes them. */
     public CsvOverrides csvOverrides() {
-        return new CsvOverrides(delimiterOverrides, encodingOverrides, nullValueOverrides);
+        return new CsvOverrides(delimiterOverrides, encodingOverrides, nullValueOverrides, Map.of(), quotedEmptyStringDatasets);
     }
 
     public static SilverSettings fromEnvironment(Environment environment) {
@@ -86,6 +93,7 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
                 csvOverrides(environment).delimiters(),
                 csvOverrides(environment).encodings(),
                 csvOverrides(environment).nullValues(),
+                csvOverrides(environment).quotedEmptyStrings(),
                 environment.optional(SILVER_DATABASE),
                 parseSwitch(WITHDRAW_DELETED_FILES, environment.string(WITHDRAW_DELETED_FILES, "true")));
     }
@@ -103,14 +111,37 @@ public record SilverSettings(String silverBucket, String silverPrefix, Conversio
     }
 
     /**
-     * What {@code CSV_DELIMITERS}, {@code CSV_ENCODINGS} and {@code CSV_NULL_VALUES} declare: read by the
+     * What {@code CSV_DELIMITERS}, {@code CSV_ENCODINGS}, {@code CSV_NULL_VALUES} and {@code CSV_QUOTED_EMPTY_STRINGS} declare: read by the
      * function, and by the local commands too, so that the advice a rejection gives (such as
      * {@code set CSV_ENCODINGS=people:windows-1252}) works wherever the file was converted.
      */
     public static CsvOverrides csvOverrides(Environment environment) {
         return new CsvOverrides(parseDelimiters(CSV_DELIMITERS, environment.string(CSV_DELIMITERS, "")),
                 parseEncodings(CSV_ENCODINGS, environment.string(CSV_ENCODINGS, "")),
-                parseNullValues(CSV_NULL_VALUES, environment.string(CSV_NULL_VALUES, "")));
+                parseNullValues(CSV_NULL_VALUES, environment.string(CSV_NULL_VALUES, "")), Map.of(),
+                parseQuotedEmptyStrings(CSV_QUOTED_EMPTY_STRINGS, environment.string(CSV_QUOTED_EMPTY_STRINGS, "")));
+    }
+
+    /**
+     * Parses {@code dataset,dataset}: the datasets whose quoted empty field ({@code ""}) is an empty string. A dataset is named
+     * alone, with no value after a colon as in the other per-dataset settings, and keyed by its safe name, as in
+     * {@link #parseDelimiters}. A switch's word ({@code true}) or a wildcard is refused rather than taken for a dataset of
+     * that name: no dataset would be opted in, and the setting would look as if it did something.
+     */
+    public static Set<String> parseQuotedEmptyStrings(String source, String text) {
+        Set<String> datasets = new LinkedHashSet<>();
+        for (String entry : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String name = entry.trim();
+            if (name.contains(":") || name.contains("*") || Set.of("true", "false", "all", "yes", "no").contains(name.toLowerCase(Locale.ROOT))) {
+                throw new ConfigurationException(source + " entry '" + name + "' must be a dataset name: the setting lists the datasets whose"
+                        + " quoted empty field (\"\") is an empty string, separated by commas, each named alone, e.g. pg_orders,pg_customers");
+            }
+            datasets.add(SilverLayout.datasetName(name));
+        }
+        return datasets;
     }
 
     /**

@@ -11,8 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -335,5 +337,25 @@ class SilverSettingsTest {
         SilverSettings settings = settings("SILVER_BUCKET", "silver", "CSV_NULL_VALUES", "a:NULL");
         assertThrows(UnsupportedOperationException.class, () -> settings.nullValueOverrides().put("b", List.of("x")));
         assertThrows(UnsupportedOperationException.class, () -> settings.nullValueOverrides().get("a").add("x"));
+    }
+
+    // --- CSV_QUOTED_EMPTY_STRINGS ----------------------------------------------------------------
+
+    @Test
+    void quotedEmptyStringsAreDeclaredByDatasetNameKeyedByTheSafeName() {
+        SilverSettings settings = settings("SILVER_BUCKET", "silver", "CSV_QUOTED_EMPTY_STRINGS", " pg_orders, PG Customers ,,pg_orders");
+        assertEquals(Set.of("pg_orders", "pg_customers"), settings.quotedEmptyStringDatasets());
+        assertTrue(settings.csvOverrides().keepsQuotedEmptyStrings("pg_customers"));
+        assertFalse(settings.csvOverrides().keepsQuotedEmptyStrings("sales"), "a dataset not listed has every empty field null");
+        assertEquals(Set.of(), settings("SILVER_BUCKET", "silver").quotedEmptyStringDatasets());
+        assertEquals(Set.of(), settings("SILVER_BUCKET", "silver", "CSV_QUOTED_EMPTY_STRINGS", " ").quotedEmptyStringDatasets());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pg_orders:true", "true", "*", "pg_orders,ALL", "pg_orders:\"\""})
+    void aQuotedEmptyStringsEntryThatIsNoDatasetNameNamesTheVariableTheEntryAndTheForm(String value) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> settings("SILVER_BUCKET", "silver", "CSV_QUOTED_EMPTY_STRINGS", value));
+        assertMentions(e, "CSV_QUOTED_EMPTY_STRINGS", "must be a dataset name", "pg_orders,pg_customers", "each named alone");
     }
 }

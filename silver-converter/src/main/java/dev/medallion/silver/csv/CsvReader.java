@@ -5,10 +5,12 @@ import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.text.ControlCharacters;
 import dev.medallion.common.text.EncodingSource;
 import dev.medallion.common.text.GzipMembersInputStream;
+import dev.medallion.silver.schema.NullMarkers;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.QuoteMode;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -49,6 +51,10 @@ import static java.util.Objects.requireNonNull;
  * the parser returns the marker as a record by itself ({@link #endedBetweenRecords}); when the range ends
  * inside a quoted field the marker becomes part of that field's value, and the caller knows its guess of
  * the boundary was wrong.
+ *
+ * <p>A reader that keeps quoted empty fields ({@code CSV_QUOTED_EMPTY_STRINGS}) gives a quoted empty field ({@code ""}) as
+ * {@link NullMarkers#QUOTED_EMPTY} and an unquoted one as {@code ""}, as PostgreSQL's {@code COPY ... (FORMAT csv)} means them
+ * (an empty string, a NULL); any other reader gives both as {@code ""}.
  */
 public final class CsvReader implements Closeable {
     /**
@@ -81,6 +87,7 @@ public final class CsvReader implements Closeable {
     private final String location;
     private final RowSize rowSize;
     private final boolean endMarked;
+    private final boolean keepsQuotedEmpty;
     private boolean endedBetweenRecords;
     private long rangeLineBreaks = -1;
     private long linesBefore;
@@ -88,8 +95,10 @@ public final class CsvReader implements Closeable {
     private long blankLinesBefore;
     private RejectedInputException failure;
 
-    private CsvReader(DecodingReader text, SampleThenText input, CSVParser parser, char delimiter, String location, RowSize rowSize, boolean endMarked) {
+    private CsvReader(DecodingReader text, SampleThenText input, CSVParser parser, char delimiter, String location, RowSize rowSize, boolean endMarked,
+            boolean keepsQuotedEmpty) {
         this.endMarked = endMarked;
+        this.keepsQuotedEmpty = keepsQuotedEmpty;
         this.text = text;
         this.input = input;
         this.parser = parser;
@@ -152,7 +161,16 @@ public final class CsvReader implements Closeable {
      */
     public static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
             String dataset, int maxRowChars) throws IOException, RejectedInputException {
-        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, false);
+        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, false, false);
+    }
+
+    /**
+     * Opens text as {@link #open(InputStream, Optional, Optional, EncodingSource, String, String, int)} does; when
+     * {@code keepsQuotedEmpty}, a quoted empty field is given as {@link NullMarkers#QUOTED_EMPTY} ({@code CSV_QUOTED_EMPTY_STRINGS}).
+     */
+    public static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
+            String dataset, int maxRowChars, boolean keepsQuotedEmpty) throws IOException, RejectedInputException {
+        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, false, keepsQuotedEmpty);
     }
 
     /**
@@ -161,7 +179,14 @@ public final class CsvReader implements Closeable {
      */
     public static CsvReader openFirstRange(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
             String dataset, int maxRowChars, boolean endMarked) throws IOException, RejectedInputException {
-        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, endMarked);
+        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, endMarked, false);
+    }
+
+    /** Opens the first byte range of a file as {@link #openFirstRange(InputStream, Optional, Optional, EncodingSource, String, String, int, boolean)}
+     * does, keeping quoted empty fields when {@code keepsQuotedEmpty} ({@link #open(InputStream, Optional, Optional, EncodingSource, String, String, int, boolean)}). */
+    public static CsvReader openFirstRange(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
+            String dataset, int maxRowChars, boolean endMarked, boolean keepsQuotedEmpty) throws IOException, RejectedInputException {
+        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, endMarked, keepsQuotedEmpty);
     }
 
     /**
@@ -176,6 +201,13 @@ public final class CsvReader implements Closeable {
      */
     public static CsvReader openRange(InputStream in, char delimiter, Charset charset, EncodingSource source, String location, String dataset, int maxRowChars,
             boolean endMarked) throws IOException {
+        return openRange(in, delimiter, charset, source, location, dataset, maxRowChars, endMarked, false);
+    }
+
+    /** Opens a byte range as {@link #openRange(InputStream, char, Charset, EncodingSource, String, String, int, boolean)} does, keeping quoted
+     * empty fields when {@code keepsQuotedEmpty} ({@link #open(InputStream, Optional, Optional, EncodingSource, String, String, int, boolean)}). */
+    public static CsvReader openRange(InputStream in, char delimiter, Charset charset, EncodingSource source, String location, String dataset, int maxRowChars,
+            boolean endMarked, boolean keepsQuotedEmpty) throws IOException {
         requireNonNull(in, "in is null");
         requireNonNull(charset, "charset is null");
         requireNonNull(source, "source is null");
@@ -187,7 +219,8 @@ public final class CsvReader implements Closeable {
         DecodingReader text = new DecodingReader(in, charset, new UndecodableTextException.Context(dataset, source, false, false), false);
         RowSize rowSize = new RowSize(maxRowChars);
         SampleThenText input = new SampleThenText(CharBuffer.allocate(0), text, rowSize, endMarked);
-        return new CsvReader(text, input, CSVParser.parse(input, format(delimiter, !endMarked)), delimiter, location, rowSize, endMarked);
+        return new CsvReader(text, input, CSVParser.parse(input, format(delimiter, !endMarked, keepsQuotedEmpty)), delimiter, location, rowSize, endMarked,
+                keepsQuotedEmpty);
     }
 
     /** A delimiter in the end marker would split it: the marker could never come back as one field. */
@@ -205,15 +238,28 @@ public final class CsvReader implements Closeable {
      *     parser returns that field as it stands.
      */
     static CSVFormat format(char delimiter, boolean endsTheFile) {
-        return CSVFormat.RFC4180.builder()
+        return format(delimiter, endsTheFile, false);
+    }
+
+    /**
+     * @param keepsQuotedEmpty whether the parser tells a quoted empty field from an unquoted one: with the quote mode
+     *     {@code ALL_NON_NULL} and no null string, Commons CSV returns {@code null} for an unquoted empty field and {@code ""}
+     *     for a quoted one ({@code CSVParser.handleNull}); the quote mode changes nothing else of parsing (the lexer does not
+     *     read it), so records and their boundaries are those of the other format
+     */
+    static CSVFormat format(char delimiter, boolean endsTheFile, boolean keepsQuotedEmpty) {
+        CSVFormat.Builder format = CSVFormat.RFC4180.builder()
                 .setDelimiter(delimiter)
                 .setIgnoreEmptyLines(true)
-                .setLenientEof(!endsTheFile)
-                .get();
+                .setLenientEof(!endsTheFile);
+        if (keepsQuotedEmpty) {
+            format.setQuoteMode(QuoteMode.ALL_NON_NULL).setNullString(null);
+        }
+        return format.get();
     }
 
     private static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
-            String dataset, int maxRowChars, boolean endMarked) throws IOException, RejectedInputException {
+            String dataset, int maxRowChars, boolean endMarked, boolean keepsQuotedEmpty) throws IOException, RejectedInputException {
         requireNonNull(location, "location is null");
         requireNonNull(in, "in is null");
         requireNonNull(delimiter, "delimiter is null");
@@ -239,7 +285,8 @@ public final class CsvReader implements Closeable {
         // lines before the sample are not given to it again (it would skip them): line numbers count them.
         RowSize rowSize = new RowSize(maxRowChars);
         SampleThenText input = new SampleThenText(sample.content(), text, rowSize, endMarked);
-        CsvReader reader = new CsvReader(text, input, CSVParser.parse(input, format(chosen, !endMarked)), chosen, location, rowSize, endMarked);
+        CsvReader reader = new CsvReader(text, input, CSVParser.parse(input, format(chosen, !endMarked, keepsQuotedEmpty)), chosen, location, rowSize, endMarked,
+                keepsQuotedEmpty);
         reader.blankLinesBefore = sample.blankLines();
         reader.linesBefore = sample.blankLines();
         return reader;
@@ -286,7 +333,9 @@ public final class CsvReader implements Closeable {
             return Optional.empty();
         }
         long linesAfter = lines();
-        Row row = new Row(linesBefore, linesAfter, Arrays.asList(record.values()));
+        // Only a reader that keeps quoted empty fields looks at each value again: the others take the parser's array as it is.
+        String[] values = keepsQuotedEmpty ? quotedEmptyKept(record.values()) : record.values();
+        Row row = new Row(linesBefore, linesAfter, Arrays.asList(values));
         // Where this record's characters start is where the one before ended: only now is that one's span known exactly.
         failure = rowSize.recordStarts(record.getCharacterPosition(), linesBefore);
         if (failure != null) {
@@ -298,7 +347,7 @@ public final class CsvReader implements Closeable {
             rangeLineBreaks = row.line() - 1;
             return Optional.empty();
         }
-        if (!endMarked && endsInBareCtrlZ(record)) {
+        if (!endMarked && endsInBareCtrlZ(record, values)) {
             // The text ends in Ctrl-Z, as DOS-era tools, copy /a and some ERP exports end it: no row. Converted, it was a row
             // of one field, quarantined in a file of several columns for its number of fields, a row of the table in a file of one.
             failure = rowSize.atEnd(linesBefore);
@@ -308,7 +357,7 @@ public final class CsvReader implements Closeable {
             return Optional.empty();
         }
         if (rowSize.mayExceedLimit()) {
-            long characters = RowSize.characters(record.values());
+            long characters = RowSize.characters(values);
             if (characters > rowSize.limit) {
                 failure = rowSize.tooLong(row.line(), characters);
                 throw failure;
@@ -348,9 +397,9 @@ public final class CsvReader implements Closeable {
      * would not point at its first character either, being where the record before ended, ahead of the blank lines the
      * parser skipped.
      */
-    private boolean endsInBareCtrlZ(CSVRecord record) throws IOException, RejectedInputException {
+    private boolean endsInBareCtrlZ(CSVRecord record, String[] values) throws IOException, RejectedInputException {
         // The length test first: hasNext parses on, which only a record of one Ctrl-Z may pay for.
-        return record.size() == 1 && record.get(0).length() == 1 && record.get(0).charAt(0) == DOS_END_OF_FILE && !hasNext()
+        return record.size() == 1 && values[0].length() == 1 && values[0].charAt(0) == DOS_END_OF_FILE && !hasNext()
                 && input.lastCharacterBesidesLineBreaks() == DOS_END_OF_FILE;
     }
 
@@ -362,6 +411,23 @@ public final class CsvReader implements Closeable {
             // The record after the marker failed to parse: the marker was data. The failure is met again by the next call.
             return true;
         }
+    }
+
+    /**
+     * The values of a record parsed with {@code ALL_NON_NULL} quoting, as the other readers give them but for a quoted empty
+     * field: the parser's {@code null} (an unquoted empty field) becomes {@code ""}, as every other reader gives it, and its
+     * {@code ""} (a quoted one) becomes {@link NullMarkers#QUOTED_EMPTY}. In place: the array is this record's own.
+     */
+    private static String[] quotedEmptyKept(String[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                values[i] = "";
+            }
+            else if (values[i].isEmpty()) {
+                values[i] = NullMarkers.QUOTED_EMPTY;
+            }
+        }
+        return values;
     }
 
     /** Line breaks read so far: the parser's, and those of the blank lines it was spared. */

@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +47,7 @@ import java.util.Set;
  */
 public final class SilverConverterCli {
     static final String USAGE = """
-            Usage: java -jar silver-converter.jar convert --input FILE --output DIR [--dataset NAME] [--delimiter comma|semicolon|tab|pipe] [--encoding CHARSET] [--null-values MARKERS] [--contracts DIR] [--verbose]
+            Usage: java -jar silver-converter.jar convert --input FILE --output DIR [--dataset NAME] [--delimiter comma|semicolon|tab|pipe] [--encoding CHARSET] [--null-values MARKERS] [--quoted-empty-strings] [--contracts DIR] [--verbose]
 
             Converts FILE (.csv, .csv.gz or .dat) into Snappy Parquet under DIR, laid out like the silver bucket:
               DIR/<dataset>/ingest_date=YYYY-MM-DD/*.parquet, DIR/_manifests/, DIR/_quarantine/, DIR/_schemas/
@@ -59,12 +60,16 @@ public final class SilverConverterCli {
             --null-values  texts that stand for a missing value, separated by commas (e.g. NULL,\\N,N/A):
                          null in every column of the dataset, text columns included; default: the dataset's
                          CSV_NULL_VALUES entries, else NULL, null and \\N are null in typed columns only
+            --quoted-empty-strings  a quoted empty field ("") is an empty string in a text column, an unquoted
+                         empty field null, as PostgreSQL's COPY ... (FORMAT csv) writes them; in a typed
+                         column both are null; default: the dataset's CSV_QUOTED_EMPTY_STRINGS entry, else
+                         every empty field is null
             --contracts  a directory of <dataset>.json schema contracts, as Terraform's schema_contracts_dir
                          (e.g. sample-data): each is checked as the converter checks a stored contract and
                          put at DIR/_schemas/<dataset>.json before the file is converted, replacing the one
                          there; a contract the converter would refuse refuses the run, nothing converted
             --verbose    also print the JSON log line the Lambda function would write
-            The declarations CSV_DELIMITERS, CSV_ENCODINGS and CSV_NULL_VALUES, the tunables CHUNK_ROWS, CHUNK_MAX_BYTES,
+            The declarations CSV_DELIMITERS, CSV_ENCODINGS, CSV_NULL_VALUES and CSV_QUOTED_EMPTY_STRINGS, the tunables CHUNK_ROWS, CHUNK_MAX_BYTES,
             PART_TARGET_BYTES and ROW_GROUP_BYTES, the limits MAX_COLUMNS and MAX_ROW_CHARS, and
             RANGE_READERS and MIN_RANGE_BYTES are read from the environment, as in the Lambda function.
             Exit code: 0 converted (or empty, or converted before and unchanged), 1 the file was rejected (now, or
@@ -101,7 +106,7 @@ public final class SilverConverterCli {
         CommandLine line;
         try {
             line = CommandLine.parse(args.subList(1, args.size()), Set.of("--input", "--output", "--dataset", "--delimiter", "--encoding", "--null-values",
-                    "--contracts"), Set.of("--verbose"));
+                    "--contracts"), Set.of("--verbose", "--quoted-empty-strings"));
             if (!line.positionals().isEmpty()) {
                 throw new UsageException("unexpected argument '" + line.positionals().get(0) + "'");
             }
@@ -130,7 +135,7 @@ public final class SilverConverterCli {
     private static int convert(CommandLine line, Environment environment, PrintStream out, PrintStream err) throws IOException {
         Path input = Path.of(line.value("--input").orElseThrow()).toAbsolutePath().normalize();
         String dataset = SilverLayout.datasetName(line.value("--dataset").orElseGet(() -> stem(input)));
-        // The function's declarations (CSV_DELIMITERS, CSV_ENCODINGS, CSV_NULL_VALUES), then this file's options over them.
+        // The function's declarations (CSV_DELIMITERS, CSV_ENCODINGS, CSV_NULL_VALUES, CSV_QUOTED_EMPTY_STRINGS), then this file's options over them.
         CsvOverrides declared = SilverSettings.csvOverrides(environment);
         Map<String, Character> delimiters = new HashMap<>(declared.delimiters());
         line.value("--delimiter").ifPresent(name -> delimiters.put(dataset, SilverSettings.delimiterNamed("--delimiter", name)));
@@ -140,6 +145,10 @@ public final class SilverConverterCli {
         Map<String, EncodingSource> encodingSources = line.value("--encoding").isPresent() ? Map.of(dataset, EncodingSource.ENCODING_OPTION) : Map.of();
         Map<String, List<String>> nullValues = new HashMap<>(declared.nullValues());
         line.value("--null-values").ifPresent(list -> nullValues.put(dataset, SilverSettings.nullValuesListed("--null-values", list)));
+        Set<String> quotedEmptyStrings = new HashSet<>(declared.quotedEmptyStrings());
+        if (line.flag("--quoted-empty-strings")) {
+            quotedEmptyStrings.add(dataset);
+        }
         if (!Files.isRegularFile(input)) {
             // A folder is what lakehouse-local.jar converts, each file into its dataset as the bronze bucket's keys name them.
             err.println(Files.isDirectory(input)
@@ -184,7 +193,7 @@ public final class SilverConverterCli {
         }
         JsonLog log = new JsonLog(line.flag("--verbose") ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
         SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(environment),
-                RangeReading.fromEnvironment(environment), new CsvOverrides(delimiters, encodings, nullValues, encodingSources),
+                RangeReading.fromEnvironment(environment), new CsvOverrides(delimiters, encodings, nullValues, encodingSources, quotedEmptyStrings),
                 SilverCatalog.none(), log, Clock.systemUTC());
 
         long started = System.nanoTime();

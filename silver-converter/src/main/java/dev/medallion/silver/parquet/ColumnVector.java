@@ -24,12 +24,18 @@ abstract sealed class ColumnVector {
     /** The column's type, and the texts its dataset holds for a missing value ({@link NullMarkers}). */
     private final ColumnType type;
     private final NullMarkers markers;
+    /**
+     * The one empty text this column keeps as a value: {@link NullMarkers#QUOTED_EMPTY} in a string column of a dataset
+     * that keeps quoted empty strings, else null, which no text is. Compared only once a text is found empty.
+     */
+    private final String keptEmpty;
 
     ColumnVector(String name, int index, ColumnType type, NullMarkers markers) {
         this.name = name;
         this.index = index;
         this.type = requireNonNull(type, "type is null");
         this.markers = requireNonNull(markers, "markers is null");
+        this.keptEmpty = type == ColumnType.STRING && markers.keepsQuotedEmptyStrings() ? NullMarkers.QUOTED_EMPTY : null;
     }
 
     static ColumnVector of(ColumnType type, String name, int index, NullMarkers markers) {
@@ -46,14 +52,16 @@ abstract sealed class ColumnVector {
     /**
      * Stores the text at {@code row}; an empty text is null, and so is one of only spaces and tabs outside
      * string columns ({@link Values#isBlank}: other whitespace, such as U+001F or U+3000, is no padding),
-     * a default null marker outside string columns, and a marker the dataset declares in any column.
+     * a default null marker outside string columns, and a marker the dataset declares in any column. A quoted
+     * empty field of a dataset that keeps them ({@link NullMarkers#QUOTED_EMPTY}) is an empty string in a string column.
      * Returns false when the text does not fit the type.
      */
     final boolean set(int row, String text) {
         if (row >= nulls.length) {
             grow(nulls.length * 2);
         }
-        if (text.isEmpty() || markers.anyDeclared() && markers.isDeclared(text, type)) {
+        // The reference comparison is paid by empty texts only, and not by a text that is a value.
+        if (text.isEmpty() && text != keptEmpty || markers.anyDeclared() && markers.isDeclared(text, type)) {
             nulls[row] = true;
             clear(row);
             return true;

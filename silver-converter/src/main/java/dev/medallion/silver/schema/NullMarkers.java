@@ -23,6 +23,10 @@ import static java.util.Objects.requireNonNull;
  * </ul>
  * In typed columns a marker may have ASCII spaces and tabs around it, as a typed value may; a string column
  * keeps its text exactly as read, so there a declared marker is the whole field.
+ *
+ * <p>An empty field is null in every column, quoted ({@code ""}) or not, unless the dataset keeps quoted empty strings
+ * ({@code CSV_QUOTED_EMPTY_STRINGS}): its reader then gives a quoted empty field as {@link #QUOTED_EMPTY}, which a string
+ * column keeps as an empty string, while a typed column writes it null as any empty field (an empty number is a missing one).
  */
 public final class NullMarkers {
     /** The markers null in every typed column without a declaration: no value of any type is one of them. */
@@ -41,12 +45,24 @@ public final class NullMarkers {
     /** Of {@link #LOOKALIKES}, those a double column refuses as a computation gone wrong rather than an export's missing value. */
     private static final Set<String> NOT_A_NUMBER = Set.of("nan", "-nan");
 
-    private static final NullMarkers NONE_DECLARED = new NullMarkers(List.of());
+    /**
+     * The value of a quoted empty field ({@code ""}) in a dataset that keeps quoted empty strings, told from an unquoted
+     * empty field ({@code ""} too) by identity alone: equal to {@code ""}, every rule for an empty field holds for it (inference
+     * passes over it, a typed column writes it null, the row's size counts nothing for it), and only a string column
+     * ({@code ColumnVector}) and the quarantine ({@code QuarantineWriter}) compare it by reference, to keep it an empty
+     * string and to write it quoted. A new String, so that no literal or text read otherwise is this one.
+     */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    public static final String QUOTED_EMPTY = new String();
+
+    private static final NullMarkers NONE_DECLARED = new NullMarkers(List.of(), false);
 
     private final Set<String> declared;
+    private final boolean keepsQuotedEmptyStrings;
 
-    private NullMarkers(Collection<String> declared) {
+    private NullMarkers(Collection<String> declared, boolean keepsQuotedEmptyStrings) {
         this.declared = Set.copyOf(declared);
+        this.keepsQuotedEmptyStrings = keepsQuotedEmptyStrings;
     }
 
     /** The defaults alone: a dataset that declares no markers. */
@@ -57,7 +73,17 @@ public final class NullMarkers {
     /** The defaults and the markers a dataset declares, null in every column of it. */
     public static NullMarkers declaring(Collection<String> markers) {
         requireNonNull(markers, "markers is null");
-        return markers.isEmpty() ? NONE_DECLARED : new NullMarkers(markers);
+        return markers.isEmpty() ? NONE_DECLARED : new NullMarkers(markers, false);
+    }
+
+    /** These markers, and a quoted empty field ({@link #QUOTED_EMPTY}) an empty string in string columns ({@code CSV_QUOTED_EMPTY_STRINGS}). */
+    public NullMarkers keepingQuotedEmptyStrings() {
+        return new NullMarkers(declared, true);
+    }
+
+    /** Whether a string column keeps a quoted empty field ({@link #QUOTED_EMPTY}) as an empty string rather than null. */
+    public boolean keepsQuotedEmptyStrings() {
+        return keepsQuotedEmptyStrings;
     }
 
     /** Whether the dataset declares markers, null in its string columns too. */

@@ -230,6 +230,32 @@ class SilverConverterCliTest {
         assertTrue(err().contains("--null-values 'N/A,,NULL' must be markers separated by commas"), err());
     }
 
+    /**
+     * A PostgreSQL export converts as the function converts it: with --quoted-empty-strings, or CSV_QUOTED_EMPTY_STRINGS, "" is an empty
+     * string in a text column and an unquoted empty field null; without either, both are null, as before.
+     */
+    @Test
+    void quotedEmptyStringsAreKeptWithTheOptionOrTheEnvironmentsEntry() throws IOException {
+        Path input = Files.writeString(directory.resolve("customers.csv"), "id,nickname\n1,\"\"\n2,\n");
+
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", directory.resolve("plain").toString()), err());
+        assertEquals(List.of("1|null", "2|null"), nicknames(directory.resolve("plain/customers")));
+        assertEquals(0, run("convert", "--input", input.toString(), "--output", directory.resolve("option").toString(), "--quoted-empty-strings"), err());
+        assertEquals(List.of("1|''", "2|null"), nicknames(directory.resolve("option/customers")));
+        assertEquals(0, run(Map.of("CSV_QUOTED_EMPTY_STRINGS", "customers"), "convert", "--input", input.toString(), "--output",
+                directory.resolve("environment").toString()), err());
+        assertEquals(List.of("1|''", "2|null"), nicknames(directory.resolve("environment/customers")));
+    }
+
+    private static List<String> nicknames(Path table) throws IOException {
+        Path parquet;
+        try (Stream<Path> files = Files.walk(table)) {
+            parquet = files.filter(file -> file.toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        return ParquetTestFiles.readAll(parquet).stream()
+                .map(record -> record.get("id") + "|" + (record.get("nickname") == null ? "null" : "'" + record.get("nickname") + "'")).toList();
+    }
+
     /** The advice of a rejection works here too: CSV_ENCODINGS, as the function reads it, or --encoding; the same settings skip the file. */
     @Test
     void aRejectedFileIsConvertedOnceItsEncodingIsDeclaredAndSkippedUntilThen() throws IOException {

@@ -1,0 +1,75 @@
+package dev.medallion.silver.csv;
+
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.text.EncodingSource;
+import dev.medallion.silver.csv.CsvReader.Row;
+import dev.medallion.silver.schema.NullMarkers;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A reader that keeps quoted empty fields ({@code CSV_QUOTED_EMPTY_STRINGS}) gives {@code ""} as {@link NullMarkers#QUOTED_EMPTY}
+ * and an unquoted empty field as {@code ""}, whole file or range, first field, last field or alone; any other reader gives both as
+ * {@code ""}. Compared by identity, as the converter tells them apart.
+ */
+class CsvReaderQuotedEmptyTest {
+    private static final String LOCATION = "s3://bronze/customers/test.csv";
+    /** Quoted and unquoted empty fields first, inside and last on a line, one of them a line's last field before the end of the text. */
+    private static final String TEXT = "a,b,c\n\"\",,\"\"\n,\"\",\n\"x\",\"\"\"\",\"\"";
+
+    @Test
+    void aReaderThatKeepsQuotedEmptyFieldsTellsThemFromEmptyFields() throws Exception {
+        try (CsvReader csv = CsvReader.open(in(TEXT), Optional.empty(), Optional.empty(), EncodingSource.CSV_ENCODINGS, LOCATION, "customers",
+                ConversionLimits.DEFAULT_MAX_ROW_CHARS, true)) {
+            assertEquals(List.of("a,b,c", "Q,E,Q", "E,Q,E", "x,\",Q"), shapes(drain(csv)));
+        }
+    }
+
+    @Test
+    void rangesKeepQuotedEmptyFieldsAsTheWholeFileDoes() throws Exception {
+        try (CsvReader csv = CsvReader.openFirstRange(in(TEXT), Optional.empty(), Optional.empty(), EncodingSource.CSV_ENCODINGS, LOCATION, "customers",
+                ConversionLimits.DEFAULT_MAX_ROW_CHARS, false, true)) {
+            assertEquals(List.of("a,b,c", "Q,E,Q", "E,Q,E", "x,\",Q"), shapes(drain(csv)));
+        }
+        String range = "\"\",,\"\"\n,\"\",\n";
+        try (CsvReader csv = CsvReader.openRange(in(range), ',', StandardCharsets.UTF_8, EncodingSource.CSV_ENCODINGS, LOCATION, "customers",
+                ConversionLimits.DEFAULT_MAX_ROW_CHARS, true, true)) {
+            assertEquals(List.of("Q,E,Q", "E,Q,E"), shapes(drain(csv)));
+            assertEquals(true, csv.endedBetweenRecords(), "the end marker is still found after a range of empty fields");
+        }
+    }
+
+    @Test
+    void anyOtherReaderGivesBothAsTheEmptyText() throws Exception {
+        try (CsvReader csv = CsvReader.open(in(TEXT), Optional.empty(), Optional.empty(), EncodingSource.CSV_ENCODINGS, LOCATION, "customers",
+                ConversionLimits.DEFAULT_MAX_ROW_CHARS)) {
+            assertEquals(List.of("a,b,c", "E,E,E", "E,E,E", "x,\",E"), shapes(drain(csv)));
+        }
+    }
+
+    private static ByteArrayInputStream in(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<Row> drain(CsvReader csv) throws IOException, RejectedInputException {
+        List<Row> rows = new ArrayList<>();
+        for (Optional<Row> row = csv.next(); row.isPresent(); row = csv.next()) {
+            rows.add(row.get());
+        }
+        return rows;
+    }
+
+    /** Each row's fields, a quoted empty field as Q (by identity), an empty one as E, others as read. */
+    private static List<String> shapes(List<Row> rows) {
+        return rows.stream().map(row -> String.join(",", row.fields().stream()
+                .map(field -> field == NullMarkers.QUOTED_EMPTY ? "Q" : field.isEmpty() ? "E" : field).toList())).toList();
+    }
+}
