@@ -1,4 +1,4 @@
-"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with ten gaps of moto 5.2.1 filled.
+"""moto_server for rehearse-on-moto.sh and DeployRehearsalIT: moto's own server, with eleven gaps of moto 5.2.1 filled.
 
 1. Budgets: the AWS provider reads a budget back with DescribeSubscribersForNotification and
    ListTagsForResource, and changes its tags with TagResource and UntagResource; moto 5.2.1 answers
@@ -82,6 +82,13 @@
    answers EncodingType url, on which an SDK that decodes (the AWS CLI, the Java SDK) decodes. No moto issue names this (getmoto/moto#1330 was about encoding-type refused outright; moto
    encodes ListObjects' keys, not ListObjectVersions'). Other listings are left to moto.
 
+11. UpdateBudget: moto 5.2.1 answers "not implemented" (HTTP 500), which the provider retries for minutes. An
+   apply meets it only when a budget changes in place, as in an upgrade (rehearse-on-moto.sh --upgrade-from:
+   budget_subtract_credits turned the budgets' CostTypes.IncludeCredit from true to false). Budgets "can change
+   every part of a budget except for the budgetName and the calculatedSpend"
+   (docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_UpdateBudget.html): here NewBudget
+   replaces the stored budget, moto's time period kept when NewBudget gives none, and its notifications stay.
+
 Every other request is moto's. Arguments are moto_server's (-H HOST -p PORT, and -s for https with
 a certificate of its own or -c CERT -k KEY for a given one).
 """
@@ -89,6 +96,7 @@ a certificate of its own or -c CERT -k KEY for a given one).
 import json
 import sys
 import threading
+import time
 import urllib.parse
 import uuid
 
@@ -225,6 +233,19 @@ def execute_budget_action(self):
     return json.dumps({"AccountId": key[0], "BudgetName": key[1], "ActionId": key[2], "ExecutionType": execution})
 
 
+def update_budget(self):
+    account_id, new_budget = self._get_param("AccountId"), self._get_param("NewBudget")
+    name = new_budget.get("BudgetName")
+    budget = self.backend.budgets.get(account_id, {}).get(name)
+    if not budget:
+        raise NotFoundException(f"Unable to update budget: {name} - the budget doesn't exist.")
+    replaced = {key: value for key, value in new_budget.items() if key != "CalculatedSpend"}
+    replaced.setdefault("TimePeriod", budget.budget["TimePeriod"])
+    replaced["LastUpdatedTime"] = time.time()
+    budget.budget = replaced
+    return json.dumps({})
+
+
 def list_tags_for_resource(self):
     arn = self._get_param("ResourceARN")
     known_budget(self, arn)
@@ -272,6 +293,7 @@ def with_tags_dropped(delete_budget):
 
 for name, action in {
     "describe_subscribers_for_notification": describe_subscribers_for_notification,
+    "update_budget": update_budget,
     "list_tags_for_resource": list_tags_for_resource,
     "tag_resource": tag_resource,
     "untag_resource": untag_resource,

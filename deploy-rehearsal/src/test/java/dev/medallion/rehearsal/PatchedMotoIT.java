@@ -1,5 +1,6 @@
 package dev.medallion.rehearsal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,6 +160,45 @@ class PatchedMotoIT {
         }
         assertTrue(!identifiers.isEmpty(), "no " + element + " in the listing");
         return identifiers;
+    }
+
+    /**
+     * Gap 11: an upgrade changes a budget in place (budget_subtract_credits turned the budgets' IncludeCredit
+     * from true to false, a limit or a time unit may change), which the provider sends as UpdateBudget.
+     * moto 5.2.1 answered it with a 500 (not implemented), which the provider retried for minutes, so
+     * rehearse-on-moto.sh --upgrade-from a stack of 2 December 2026 never finished its apply. Budgets replaces
+     * every part of the budget but its name and calculated spend, and keeps its notifications.
+     */
+    @Test
+    void aBudgetIsUpdatedInPlaceKeepingItsNotifications() throws Exception {
+        String accountId = aws.sts.getCallerIdentity().account();
+        String name = "updated-in-place";
+        Map<String, Object> notification = Map.of(
+                "NotificationType", "ACTUAL", "ComparisonOperator", "GREATER_THAN", "Threshold", 80, "ThresholdType", "PERCENTAGE");
+        budgets("CreateBudget", Map.of(
+                "AccountId", accountId,
+                "Budget", Map.of("BudgetName", name, "BudgetType", "COST", "TimeUnit", "MONTHLY",
+                        "BudgetLimit", Map.of("Amount", "50", "Unit", "USD"),
+                        "CostTypes", Map.of("IncludeCredit", true)),
+                "NotificationsWithSubscribers", List.of(Map.of(
+                        "Notification", notification,
+                        "Subscribers", List.of(Map.of("SubscriptionType", "EMAIL", "Address", "ops@example.org"))))));
+
+        budgets("UpdateBudget", Map.of(
+                "AccountId", accountId,
+                "NewBudget", Map.of("BudgetName", name, "BudgetType", "COST", "TimeUnit", "MONTHLY",
+                        "BudgetLimit", Map.of("Amount", "100", "Unit", "USD"),
+                        "CostTypes", Map.of("IncludeCredit", false))));
+
+        JsonNode budget = budgets("DescribeBudget", Map.of("AccountId", accountId, "BudgetName", name)).path("Budget");
+        assertEquals("100", budget.path("BudgetLimit").path("Amount").asText().replaceFirst("\\.0+$", ""), "the updated limit, read back: " + budget);
+        assertEquals(false, budget.path("CostTypes").path("IncludeCredit").asBoolean(true), "the updated cost types, read back: " + budget);
+        JsonNode notifications = budgets("DescribeNotificationsForBudget", Map.of("AccountId", accountId, "BudgetName", name)).path("Notifications");
+        assertEquals(1, notifications.size(), "the budget's notifications after the update: " + notifications);
+    }
+
+    private static JsonNode budgets(String action, Map<String, ?> body) throws Exception {
+        return aws.callJson("budgets", Region.US_EAST_1, "AWSBudgetServiceGateway." + action, "1.1", body);
     }
 
     private static String text(Element parent, String child) {
