@@ -23,11 +23,9 @@ import dev.medallion.silver.schema.SchemaContractStore;
 import dev.medallion.silver.schema.TrailingDelimiter;
 import dev.medallion.silver.schema.StringColumnHint;
 import dev.medallion.silver.schema.TypeInference;
-import org.apache.commons.io.input.CloseShieldInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -38,21 +36,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionService;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The state of one conversion of {@link SilverConverter}: what it has read and written so far, so that
- * it can be committed or discarded. Reads the source as one stream ({@link #execute}) or as byte ranges at
- * once ({@link #executeRanges}); either way it ends with the run's manifest and its staged uploads.
+ * it can be committed or discarded. Reads the source as one stream ({@link #execute}), or is filled by the
+ * byte ranges of a {@link RangeConversion} read at once, out of the steps of a conversion both share; either
+ * way it ends with the run's manifest and its staged uploads.
  */
 final class ConversionRun {
     /** Names the converter in manifests: {@code silver-converter/<version>}. */
@@ -139,17 +132,6 @@ final class ConversionRun {
      * type every later file of the dataset so. Set before any row is converted.
      */
     private boolean contractFromNoRow;
-    /**
-     * Keeps range readers that outlive {@link #executeRanges} (a storage call deaf to interrupts past the
-     * wait for them) out of the run: once it is closed, a reader may no longer set the run's header,
-     * quarantine file or contract, open a pipeline or refuse a row into the quarantine file, which the run,
-     * already discarded or reading the file as one stream, would never abort or would mix up with its own.
-     * Storage calls are made outside it, so closing it never waits for one: a call under way when it closes
-     * finishes, and the reader stops at its next step.
-     */
-    private final Object rangeGate = new Object();
-    /** Guarded by {@link #rangeGate}. */
-    private boolean rangesClosed;
 
     ConversionRun(Context context, SourceObject source, String dataset, RunId id, List<String> supersedes, Deadline deadline) {
         this.context = requireNonNull(context, "context is null");
@@ -183,7 +165,7 @@ final class ConversionRun {
         return contract;
     }
 
-    private ChunkPipeline pipeline(String threadName) {
+    ChunkPipeline pipeline(String threadName) {
         ChunkPipeline pipeline = new ChunkPipeline(context.silver(), context.limits(), contract, context.layout().schemaKey(dataset), nullMarkers,
                 () -> context.layout().partKey(dataset, ingestDate, source.key(), source.etag(), id, partNumbers.incrementAndGet()), threadName,
                 context.threadStopWait());
@@ -196,8 +178,7 @@ final class ConversionRun {
         try (CsvReader csv = CsvReader.open(in, context.csvOverrides().delimiterOf(dataset), context.csvOverrides().encodingOf(dataset),
                 context.csvOverrides().encodingSourceOf(dataset), source.location(), dataset,
                 context.limits().maxRowChars(), keepsQuotedEmptyStrings)) {
-            delimiter = csv.delimiter();
-            encoding = csv.encoding().name();
+            readDialect(csv);
             Optional<Row> headerRow = csv.next();
             if (headerRow.isEmpty()) {
                 return manifest(Manifest.EMPTY, "the file holds no header and no rows", List.of(), List.of(), List.of(), source.size());
@@ -225,14 +206,20 @@ final class ConversionRun {
             }
             int[] fieldOfColumn = fieldOfColumn();
             ChunkPipeline pipeline = pipeline("silver-parquet-writer");
-            rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, (line, reason, fields, forAType) -> quarantine.add(line, reason, fields, forAType), 0));
+            rowsRead = convertRows(csv, sample, pipeline, fieldOfColumn, (line, reason, fields, forAType) -> quarantine.add(line, reason, fields, forAType), 0);
             take(pipeline);
             return converted();
         }
     }
 
+    /** The delimiter and charset the reader chose, for the manifest. */
+    void readDialect(CsvReader csv) {
+        delimiter = csv.delimiter();
+        encoding = csv.encoding().name();
+    }
+
     /** Checks the header's width; {@link #readColumns} tells its columns once the dataset's contract is known. */
-    private void readHeader(Row headerRow) throws RejectedInputException {
+    void readHeader(Row headerRow) throws RejectedInputException {
         int fields = headerRow.fields().size();
         if (fields > context.limits().maxColumns()) {
             // The manifest of the rejection does not carry such a header.
@@ -249,7 +236,7 @@ final class ConversionRun {
      * The header's columns, and the quarantine file started under them: the header's fields, but for the empty
      * field of a delimiter ending every line, unless the dataset's existing contract holds it as a column.
      */
-    private void readColumns(Optional<SchemaContract> existing) {
+    void readColumns(Optional<SchemaContract> existing) {
         int trailing = TrailingDelimiter.trailingFields(headerAsRead);
         trailingFields = existing.isPresent() && trailing > 0 ? trailingFieldsNotHeldBy(existing.get(), trailing) : trailing;
         header = trailingFields > 0 ? TrailingDelimiter.columnsOf(headerAsRead, trailingFields) : headerAsRead;
@@ -286,10 +273,39 @@ final class ConversionRun {
     }
 
     /**
+     * Takes a finished byte range into the run, once the ranges before it are taken: its rows read, the rows it held
+     * refused into the quarantine file at the file's lines ({@code lineOffset}, the line breaks of the ranges before, plus
+     * the line from the range's start), its parts.
+     */
+    void takeRange(long rangeRowsRead, List<RangeConversion.Refused> refused, long lineOffset, ChunkPipeline pipeline) throws IOException {
+        rowsRead += rangeRowsRead;
+        for (RangeConversion.Refused row : refused) {
+            quarantine.add(lineOffset + row.line(), row.reason(), row.fields(), row.forAType());
+        }
+        take(pipeline);
+    }
+
+    /** The quarantine file {@link #readColumns} started; the first byte range refuses its rows into it at once. */
+    QuarantineWriter quarantine() {
+        return quarantine;
+    }
+
+    /**
+     * Takes the contract the first byte range loaded ({@code existing}) or inferred, and returns where each of its columns is
+     * in the file's rows ({@link #fieldOfColumn}).
+     */
+    int[] useRangeContract(Optional<SchemaContract> existing, Inferred inferred) throws RejectedInputException {
+        contract = existing.isPresent() ? existing.get() : inferred.contract();
+        contractDefined = inferred != null && inferred.defined();
+        contractFromNoRow = inferred != null && inferred.fromNoRow();
+        return fieldOfColumn();
+    }
+
+    /**
      * The manifest of a run that read every row: its parts are written, its quarantine file finished. One whose
      * contract was inferred from no row records no columns and says why: it wrote none, and the guess is stored nowhere.
      */
-    private Manifest converted() throws IOException {
+    Manifest converted() throws IOException {
         Manifest.Quarantine quarantined = quarantine.finish().orElse(null);
         quarantine.upload().ifPresent(staged::add);
         List<Column> columns = contractFromNoRow ? List.of() : contract.columns();
@@ -314,278 +330,12 @@ final class ConversionRun {
     }
 
     /**
-     * Converts the source as byte ranges read at once ({@link RangeBoundaries} says where they start),
-     * or returns empty, having discarded what it wrote, when the ranges cannot be trusted: a boundary
-     * turned out to fall inside a quoted field, the file was refused (the one-stream conversion that
-     * follows gives the reason with the right line), the later ranges refused more rows than they
-     * may hold until their line numbers are known, or the first range was too short to hold the rows a
-     * new dataset's contract is inferred from. Storage failures, a short range and the deadline
-     * throw, as in a one-stream conversion.
+     * The sample's rows, then the rest of the reader's, into {@code pipeline}, to the last part's end, those that do not fit to
+     * {@code refused}; returns the rows read. Lines count from {@code startByte}: 0, the file's start, or a later byte range's first byte.
      */
-    Optional<Manifest> executeRanges(SilverConverter.Ranges ranges, int count) throws IOException {
-        Optional<RangeBoundaries.Preflight> preflight = RangeBoundaries.preflight(ranges, source, dataset, context.csvOverrides(), context.limits());
-        if (preflight.isEmpty()) {
-            return Optional.empty();
-        }
-        List<Long> starts = RangeBoundaries.starts(ranges, source.size(), count, preflight.get());
-        if (starts.size() < 2) {
-            return Optional.empty();
-        }
-        CompletableFuture<int[]> columns = new CompletableFuture<>();
-        List<RangeWorker> workers = new ArrayList<>();
-        RangeReaderStop stop = new RangeReaderStop();
-        for (int i = 0; i < starts.size(); i++) {
-            long end = i + 1 < starts.size() ? starts.get(i + 1) : source.size();
-            workers.add(new RangeWorker(i, starts.get(i), end, i + 1 < starts.size(), preflight.get(), ranges, columns, stop));
-        }
-        ExecutorService readers = WorkerThreads.start("silver-range-reader", workers.size());
-        Throwable failure = null;
-        String abandoned = null;
-        try {
-            CompletionService<Void> results = new ExecutorCompletionService<>(readers);
-            for (RangeWorker worker : workers) {
-                results.submit(worker);
-            }
-            for (int i = 0; i < workers.size(); i++) {
-                try {
-                    results.take().get();
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    failure = new InterruptedIOException("Interrupted while converting " + source.location());
-                    break;
-                }
-                catch (ExecutionException e) {
-                    // The first failure decides; the other ranges are stopped, and what they report after it is its echo.
-                    if (failure == null && abandoned == null) {
-                        if (e.getCause() instanceof RangesAbandoned gaveUp) {
-                            abandoned = gaveUp.getMessage();
-                        }
-                        else {
-                            failure = e.getCause();
-                        }
-                        columns.completeExceptionally(e.getCause());
-                        stop.stop();
-                    }
-                }
-            }
-        }
-        finally {
-            // Every reader's task has returned by now, unless this thread was interrupted; the run then fails. A
-            // reader still in a storage call after the wait writes only to its own pipeline, which the run
-            // abandons if it was opened by then, and the closed gate stops it from opening one later.
-            synchronized (rangeGate) {
-                rangesClosed = true;
-            }
-            // Not the executor's interrupts: they would cut a reader's quarantine upload call too (RangeReaderStop).
-            stop.stop();
-            if (!WorkerThreads.stop(readers, context.threadStopWait())) {
-                context.log().warn("a byte range reader was still in a storage call when its run ended; it stops at its next step once the call"
-                        + " returns (a quarantine file's upload that call was starting is left to the bucket's lifecycle rule)",
-                        Map.of("source", source.location(), "waitedSeconds", context.threadStopWait().toSeconds()));
-            }
-        }
-        if (failure != null) {
-            Failures.rethrow(failure);
-        }
-        for (int i = 0; abandoned == null && i + 1 < workers.size(); i++) {
-            if (!workers.get(i).endedBetweenRecords) {
-                abandoned = "the boundary at byte " + starts.get(i + 1) + " fell inside a quoted field";
-            }
-        }
-        if (abandoned != null) {
-            context.log().info("byte ranges given up, converting as one stream", Map.of("source", source.location(), "reason", abandoned));
-            discardGivenUp("the byte ranges given up");
-            return Optional.empty();
-        }
-        long lineOffset = 0;
-        for (RangeWorker worker : workers) {
-            rowsRead += worker.rowsRead;
-            for (RangeWorker.Refused refused : worker.refused) {
-                quarantine.add(lineOffset + refused.line(), refused.reason(), refused.fields(), refused.forAType());
-            }
-            lineOffset += worker.lineBreaks;
-            take(worker.pipeline);
-        }
-        return Optional.of(converted());
-    }
-
-    /**
-     * Converts one byte range: the first reads the header and makes or loads the contract, which the
-     * others wait for; each writes its own parts. Rows a later range refuses are held until the lines
-     * before the range are known, at most {@link ConversionLimits#chunkMaxBytes()} of them.
-     */
-    private final class RangeWorker implements Callable<Void> {
-        record Refused(long line, String reason, List<String> fields, boolean forAType) {}
-
-        private final int index;
-        private final long start;
-        private final long end;
-        private final boolean endMarked;
-        private final RangeBoundaries.Preflight preflight;
-        private final SilverConverter.Ranges ranges;
-        private final CompletableFuture<int[]> columns;
-        private final List<Refused> refused = new ArrayList<>();
-        private long refusedBytes;
-        private final RangeReaderStop stop;
-        private ChunkPipeline pipeline;
-        private long rowsRead;
-        private boolean endedBetweenRecords;
-        private long lineBreaks;
-
-        RangeWorker(int index, long start, long end, boolean endMarked, RangeBoundaries.Preflight preflight, SilverConverter.Ranges ranges,
-                CompletableFuture<int[]> columns, RangeReaderStop stop) {
-            this.index = index;
-            this.start = start;
-            this.end = end;
-            this.endMarked = endMarked;
-            this.preflight = preflight;
-            this.ranges = ranges;
-            this.columns = columns;
-            this.stop = requireNonNull(stop, "stop is null");
-        }
-
-        @Override
-        public Void call() throws IOException, RangesAbandoned {
-            stop.enter();
-            try {
-                return read();
-            }
-            finally {
-                stop.leave();
-            }
-        }
-
-        private Void read() throws IOException, RangesAbandoned {
-            try (SourceBytes in = new SourceBytes(ranges.open(start, end))) {
-                try (CsvReader csv = index == 0
-                        ? CsvReader.openFirstRange(CloseShieldInputStream.wrap(in), context.csvOverrides().delimiterOf(dataset), context.csvOverrides().encodingOf(dataset),
-                                context.csvOverrides().encodingSourceOf(dataset), source.location(), dataset, context.limits().maxRowChars(), endMarked,
-                                keepsQuotedEmptyStrings)
-                        : CsvReader.openRange(CloseShieldInputStream.wrap(in), preflight.delimiter(), preflight.charset(), context.csvOverrides().encodingSourceOf(dataset),
-                                source.location(), dataset,
-                                context.limits().maxRowChars(), endMarked, keepsQuotedEmptyStrings)) {
-                    convert(csv);
-                }
-                in.requireCount(end - start, "bytes " + start + " to " + end + " of " + source.location());
-            }
-            catch (RejectedInputException e) {
-                // Its offsets and lines count from the range's start; the one-stream conversion that follows gives the file's.
-                throw new RangesAbandoned("the range from byte " + start + " was refused (offsets and lines from the range's start): " + e.getMessage());
-            }
-            return null;
-        }
-
-        private void convert(CsvReader csv) throws IOException, RejectedInputException, RangesAbandoned {
-            List<Row> sample = new ArrayList<>();
-            int[] fieldOfColumn;
-            if (index == 0) {
-                Optional<Row> headerRow = csv.next();
-                if (headerRow.isEmpty() || !headerRow.get().fields().equals(preflight.header())) {
-                    throw new RangesAbandoned("the first range's header differs from the one read before");
-                }
-                synchronized (rangeGate) {
-                    requireRangesOpen();
-                    delimiter = csv.delimiter();
-                    encoding = csv.encoding().name();
-                    readHeader(headerRow.get());
-                }
-                Optional<SchemaContract> existing = existingContract();
-                synchronized (rangeGate) {
-                    requireRangesOpen();
-                    readColumns(existing);
-                }
-                Optional<Row> afterSample = Optional.empty();
-                if (existing.isEmpty()) {
-                    boolean rangeEnded = readSample(csv, sample);
-                    if (sample.isEmpty()) {
-                        throw new RangesAbandoned("the first range holds no rows");
-                    }
-                    if (!rangeEnded && endMarked) {
-                        // The sample's last row may be the range's last, cut short inside a quoted field with the end
-                        // marker glued on (a row one stream reads whole, and may type otherwise): only what follows says.
-                        afterSample = csv.next();
-                        if (afterSample.isEmpty() && !csv.endedBetweenRecords()) {
-                            throw new RangesAbandoned("the first range ends inside a quoted field of the rows the schema contract is inferred from");
-                        }
-                    }
-                    if (rangeEnded && endMarked) {
-                        // One stream would infer the contract from more rows than this range holds.
-                        throw new RangesAbandoned("the first range ends inside the rows the schema contract is inferred from");
-                    }
-                }
-                Inferred inferred = null;
-                if (existing.isEmpty()) {
-                    synchronized (rangeGate) {
-                        requireRangesOpen();
-                    }
-                    inferred = inferContract(sample);
-                    // One stream infers from the same rows; the row read past them is converted next.
-                    afterSample.ifPresent(sample::add);
-                }
-                synchronized (rangeGate) {
-                    requireRangesOpen();
-                    contract = existing.isPresent() ? existing.get() : inferred.contract();
-                    contractDefined = inferred != null && inferred.defined();
-                    contractFromNoRow = inferred != null && inferred.fromNoRow();
-                    fieldOfColumn = fieldOfColumn();
-                }
-                columns.complete(fieldOfColumn);
-            }
-            else {
-                // Parse while the first range works out the contract.
-                readSample(csv, sample);
-                fieldOfColumn = awaitColumns();
-            }
-            QuarantineWriter runQuarantine;
-            synchronized (rangeGate) {
-                requireRangesOpen();
-                pipeline = pipeline("silver-parquet-writer-" + index);
-                runQuarantine = quarantine;
-            }
-            RefusedRows refusedRows = index > 0 ? this::hold : (line, reason, fields, forAType) -> {
-                synchronized (rangeGate) {
-                    requireRangesOpen();
-                }
-                // The reader is not interrupted in it: the row may start the file's multipart upload (RangeReaderStop).
-                stop.uninterrupted(() -> runQuarantine.add(line, reason, fields, forAType));
-            };
-            rowsRead = convertRows(csv, sample, new Rows(pipeline, fieldOfColumn, refusedRows, start));
-            endedBetweenRecords = csv.endedBetweenRecords();
-            lineBreaks = endedBetweenRecords ? csv.lineBreaks() : 0;
-        }
-
-        /** Guarded by {@link #rangeGate}. */
-        private void requireRangesOpen() throws RangesAbandoned {
-            if (rangesClosed) {
-                throw new RangesAbandoned("the run of the byte ranges ended before the range from byte " + start + " got this far");
-            }
-        }
-
-        private void hold(long line, String reason, List<String> fields, boolean forAType) throws RangesAbandoned {
-            refusedBytes += 64 + reason.length() * 2L + fields.stream().mapToLong(field -> 48 + 2L * field.length()).sum();
-            if (refusedBytes > context.limits().chunkMaxBytes()) {
-                throw new RangesAbandoned("the range from byte " + start + " refused more rows than it holds until its line numbers are known");
-            }
-            refused.add(new Refused(line, reason, List.copyOf(fields), forAType));
-        }
-
-        private int[] awaitColumns() throws IOException, RangesAbandoned {
-            try {
-                return columns.get();
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("Interrupted while converting " + source.location());
-            }
-            catch (ExecutionException e) {
-                throw new RangesAbandoned("the first range failed");
-            }
-        }
-    }
-
-    /** The sample's rows, then the rest of the reader's, into {@code rows} and its pipeline, to the last part's end; returns the rows read. */
-    private long convertRows(CsvReader csv, List<Row> sample, Rows rows) throws IOException, RejectedInputException {
+    long convertRows(CsvReader csv, List<Row> sample, ChunkPipeline pipeline, int[] fieldOfColumn, RefusedRows refused, long startByte)
+            throws IOException, RejectedInputException {
+        Rows rows = new Rows(pipeline, fieldOfColumn, refused, startByte);
         for (Row row : sample) {
             rows.accept(row);
         }
@@ -619,7 +369,7 @@ final class ConversionRun {
                     + " (lines counted from the range's start)");
         }
 
-        void accept(Row row) throws IOException, RangesAbandoned {
+        void accept(Row row) throws IOException, RangeConversion.RangesAbandoned {
             read++;
             List<String> fields = fieldsOf(row);
             String reason;
@@ -662,7 +412,7 @@ final class ConversionRun {
      *
      * @return whether the reader ended before the chunk was full
      */
-    private boolean readSample(CsvReader csv, List<Row> sample) throws IOException, RejectedInputException {
+    boolean readSample(CsvReader csv, List<Row> sample) throws IOException, RejectedInputException {
         long bytes = 0;
         while (sample.size() < context.limits().chunkRows() && bytes < context.limits().chunkMaxBytes()) {
             Optional<Row> row = csv.next();
@@ -679,9 +429,9 @@ final class ConversionRun {
      * A contract inferred from a sample, as stored: this run's, or another's that was stored first ({@code defined}
      * false); or, {@code fromNoRow}, inferred from no row and not stored ({@link #contractFromNoRow}).
      */
-    private record Inferred(SchemaContract contract, boolean defined, boolean fromNoRow) {}
+    record Inferred(SchemaContract contract, boolean defined, boolean fromNoRow) {}
 
-    private Inferred inferContract(List<Row> sample) throws IOException {
+    Inferred inferContract(List<Row> sample) throws IOException {
         List<String> names = ColumnNames.normalize(header);
         List<String[]> values = new ArrayList<>(sample.size());
         for (Row row : sample) {
@@ -825,7 +575,7 @@ final class ConversionRun {
      * The dataset's contract, if it has one; one the catalog could not hold (written by hand) fails the run
      * here, before anything is converted. A contract this run infers always fits.
      */
-    private Optional<SchemaContract> existingContract() throws IOException {
+    Optional<SchemaContract> existingContract() throws IOException {
         Optional<SchemaContract> existing = context.contracts().load(dataset);
         existing.ifPresent(context.catalog()::check);
         return existing;
@@ -907,14 +657,7 @@ final class ConversionRun {
 
     /** Where a run's refused rows go: the quarantine file, or a later range's rows held until their lines are known. */
     @FunctionalInterface
-    private interface RefusedRows {
-        void add(long line, String reason, List<String> fields, boolean forAType) throws IOException, RangesAbandoned;
-    }
-
-    /** Ranges cannot be trusted for this file (see {@link ConversionRun#executeRanges}): it is converted as one stream instead. */
-    private static final class RangesAbandoned extends RuntimeException {
-        RangesAbandoned(String reason) {
-            super(reason, null, false, false);
-        }
+    interface RefusedRows {
+        void add(long line, String reason, List<String> fields, boolean forAType) throws IOException, RangeConversion.RangesAbandoned;
     }
 }

@@ -238,7 +238,7 @@ public final class SilverConverter {
         try {
             int ranges = rangeReading.rangesFor(source.size());
             if (ranges > 1 && content.ranges().isPresent()) {
-                manifest = run.executeRanges(content.ranges().get(), ranges).orElse(null);
+                manifest = new RangeConversion(run, context, source, dataset).execute(content.ranges().get(), ranges).orElse(null);
             }
             if (manifest == null) {
                 manifest = readWhole(run, source, content);
