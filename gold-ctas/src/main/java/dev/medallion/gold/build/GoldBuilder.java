@@ -53,23 +53,17 @@ public final class GoldBuilder {
     public static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
     /** Below this, a model whose inputs changed is not started: a CTAS rarely finishes in less. */
     static final Duration MINIMUM_TO_START = SAFETY_MARGIN.plusSeconds(30);
-    /** The built line's field saying whether the model's older builds were removed ("removed") or are left for the next build ("kept"). */
-    public static final String OLDER_BUILDS = "olderBuilds";
     /** What a failure that left the view untouched means for readers. */
     private static final String KEPT_PREVIOUS = "; readers keep what they saw (its previous build, if it has one)";
 
     private final GoldSettings settings;
-    private final ObjectStore gold;
-    private final GoldLayout layout;
     private final InputFingerprints fingerprints;
     private final BuildStateStore states;
-    private final GlueCatalog catalog;
     private final UnlistedModels unlisted;
-    private final AthenaQueries athena;
-    private final LiveViews views;
     private final UnrecordedSwaps unrecordedSwaps;
     private final OlderBuilds olderBuilds;
     private final FailedOutcomes failures;
+    private final BuildAndSwap buildAndSwap;
     private final JsonLog log;
     private final Clock clock;
     private final RandomGenerator random;
@@ -89,19 +83,20 @@ public final class GoldBuilder {
         this.clock = requireNonNull(clock, "clock is null");
         this.random = requireNonNull(random, "random is null");
         requireNonNull(timeLimit, "timeLimit is null");
-        this.gold = new S3ObjectStore(s3, settings.goldBucket(), timeLimit);
-        this.layout = new GoldLayout(settings.goldBucket(), settings.goldPrefix());
-        this.catalog = new GlueCatalog(requireNonNull(glue, "glue is null"), timeLimit);
+        ObjectStore gold = new S3ObjectStore(s3, settings.goldBucket(), timeLimit);
+        GoldLayout layout = new GoldLayout(settings.goldBucket(), settings.goldPrefix());
+        GlueCatalog catalog = new GlueCatalog(requireNonNull(glue, "glue is null"), timeLimit);
         this.fingerprints = new InputFingerprints(new S3ObjectStore(s3, settings.silverBucket(), timeLimit), new SilverLayout(settings.silverPrefix()), catalog,
                 settings.silverDatabase(), settings.goldDatabase());
         this.states = new BuildStateStore(gold, settings.goldPrefix());
         this.unlisted = new UnlistedModels(catalog, settings.goldDatabase(), layout, log);
-        this.athena = new AthenaQueries(requireNonNull(athena, "athena is null"), settings.athenaWorkgroup(), settings.goldDatabase(),
+        AthenaQueries queries = new AthenaQueries(requireNonNull(athena, "athena is null"), settings.athenaWorkgroup(), settings.goldDatabase(),
                 requireNonNull(sleeper, "sleeper is null"), SAFETY_MARGIN, timeLimit, log);
-        this.views = new LiveViews(catalog, settings.goldDatabase(), layout, log);
+        LiveViews views = new LiveViews(catalog, settings.goldDatabase(), layout, log);
         this.unrecordedSwaps = new UnrecordedSwaps(states, gold, views, log);
         this.failures = new FailedOutcomes(log);
         this.olderBuilds = new OlderBuilds(gold, layout, catalog, settings.goldDatabase(), settings.athenaDmlQueryTimeout(), views, clock, log);
+        this.buildAndSwap = new BuildAndSwap(settings, gold, layout, states, catalog, queries, views, olderBuilds, failures, log, clock);
     }
 
     /**
@@ -203,8 +198,7 @@ public final class GoldBuilder {
             return failures.failed(model, Optional.empty(), started, 0, 0, Map.of(), "not started: " + remaining.toSeconds() + " s of the invocation left, "
                     + MINIMUM_TO_START.toSeconds() + " s needed to build it" + KEPT_PREVIOUS);
         }
-        return new BuildAndSwap(model, BuildId.next(clock, random), fingerprint, requestId, state, deadline, started, settings, gold, layout, states, catalog, athena,
-                views, olderBuilds, failures, log, clock).execute();
+        return buildAndSwap.execute(model, BuildId.next(clock, random), fingerprint, requestId, state, deadline, started);
     }
 
     /**

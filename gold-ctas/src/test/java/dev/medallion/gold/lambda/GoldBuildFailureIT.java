@@ -8,7 +8,7 @@ import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.LambdaInvocation;
 import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
-import dev.medallion.gold.build.GoldBuilder;
+import dev.medallion.gold.build.BuildAndSwap;
 import dev.medallion.gold.testing.FailingQueryAthena;
 import dev.medallion.gold.testing.GoldLake;
 import dev.medallion.gold.testing.StagingAthena;
@@ -636,7 +636,7 @@ class GoldBuildFailureIT {
         assertTrue(calls.stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") || call.startsWith("S3.DeleteObject") && call.contains("product_totals/")), calls.toString());
         assertTrue(lake.goldKeys().containsAll(unseenKeys), lake.goldKeys().toString());
         assertTrue(lake.logLines().stream().anyMatch(line -> line.path("message").asText().contains("older builds are kept")), lake.logLines().toString());
-        assertEquals("kept", builtLine("product_totals").path(GoldBuilder.OLDER_BUILDS).asText(), "how a person finds such builds");
+        assertEquals("kept", builtLine("product_totals").path(BuildAndSwap.OLDER_BUILDS).asText(), "how a person finds such builds");
     }
 
     /** Older builds whose removal fails stay for the next build, and the built line says so. */
@@ -660,13 +660,13 @@ class GoldBuildFailureIT {
             assertTrue(dropRefused.hits() > 0, dropRefused.toString());
         }
         lake.applyAthenaEffects("product_totals");
-        assertEquals("kept", builtLine("product_totals").path(GoldBuilder.OLDER_BUILDS).asText(), lake.logLines().toString());
+        assertEquals("kept", builtLine("product_totals").path(BuildAndSwap.OLDER_BUILDS).asText(), lake.logLines().toString());
         assertTrue(lake.goldTables().stream().anyMatch(table -> table.endsWith(stale)), "the stale build's table is kept: " + lake.goldTables());
 
         lake.addSilverFile("products");
         lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
 
-        assertEquals("removed", builtLine("product_totals").path(GoldBuilder.OLDER_BUILDS).asText(), lake.logLines().toString());
+        assertEquals("removed", builtLine("product_totals").path(BuildAndSwap.OLDER_BUILDS).asText(), lake.logLines().toString());
         assertTrue(lake.goldTables().stream().noneMatch(table -> table.endsWith(stale)), "the next build removed it: " + lake.goldTables());
     }
 
@@ -1311,7 +1311,7 @@ class GoldBuildFailureIT {
         JsonNode line = builtLine("product_totals");
         assertEquals(List.of(filesLeft, supersededLongAgo), toStrings(line.path("removedBuilds")), line.toString());
         assertEquals(List.of(supersededFiftyMinutesAgo, supersededFortyMinutesAgo), toStrings(line.path("keptForReaders")), line.toString());
-        assertEquals("removed", line.path(GoldBuilder.OLDER_BUILDS).asText(), line.toString());
+        assertEquals("removed", line.path(BuildAndSwap.OLDER_BUILDS).asText(), line.toString());
     }
 
     /**
