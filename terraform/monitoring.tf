@@ -8,6 +8,24 @@ locals {
     local.gold_enabled ? { gold_ctas = aws_lambda_function.gold_ctas[0].function_name } : {},
   )
 
+  # What China lacks that the alarms rely on ("Getting Started with Amazon Web Services in China", its
+  # Lambda page: "The asynchronous invocation metrics, AsyncEventsReceived, AsyncEventAge, and
+  # AsyncEventsDropped are not available in the China Regions"; its SQS page: "The SQS dead-letter queue
+  # redrive feature is not supported"). An alarm on AsyncEventsDropped there would never fire, and
+  # start-message-move-task would be refused, so neither is planned or said in aws-cn.
+  lambda_publishes_async_event_metrics = local.partition != "aws-cn"
+  sqs_redrives_dead_letter_queues      = local.partition != "aws-cn"
+
+  # The functions whose dropped asynchronous events are alarmed on: none where Lambda does not publish
+  # AsyncEventsDropped. There each event given up on still shows: Lambda sends it to the function's
+  # failure queue (its dead-letter alarm) or, when that fails, counts it in DestinationDeliveryFailures.
+  async_events_dropped_functions = local.lambda_publishes_async_event_metrics ? local.monitored_functions : {}
+
+  # What brings the gold trigger dead-letter queue's commits back: SQS's redrive to the trigger queue
+  # where SQS offers it, else a build of every model whose inputs changed ({}), which is what those
+  # commits asked for, and a purge.
+  gold_triggers_dead_letter_remedy = local.sqs_redrives_dead_letter_queues ? "redrive them to the trigger queue (aws sqs start-message-move-task --source-arn <this queue's ARN>, the stack's output gold_trigger_queue.dead_letter_queue_arn), or build once with {} and purge the queue" : "build once with the payload {} (gold_rebuild_command), which builds every model whose inputs changed since its last build, and purge the queue (SQS's dead-letter redrive is not offered in China)"
+
   # Each queue that keeps what could not be processed (14 days, message_retention_seconds), and what to
   # do with it. The functions' failure queues are Lambda on-failure destinations: each message is
   # Lambda's invocation record (requestPayload: the original event; responsePayload: the error), and
@@ -27,7 +45,7 @@ locals {
       }
       gold_triggers_dead_letter = {
         name   = aws_sqs_queue.gold_triggers_dead_letter[0].name
-        action = "Silver commits whose gold batch failed gold_trigger_max_receive_count times (an SQS dead-letter queue). Fix the cause, then redrive them to the trigger queue (aws sqs start-message-move-task --source-arn <this queue's ARN>, the stack's output gold_trigger_queue.dead_letter_queue_arn), or build once with {} and purge the queue. They are kept 14 days from their commit."
+        action = "Silver commits whose gold batch failed gold_trigger_max_receive_count times (an SQS dead-letter queue). Fix the cause, then ${local.gold_triggers_dead_letter_remedy}. They are kept 14 days from their commit."
       }
     } : {},
     local.gold_enabled && var.gold_schedule != null ? {
@@ -180,9 +198,10 @@ resource "aws_cloudwatch_metric_alarm" "function_errors" {
 # An asynchronous event Lambda stopped trying: its retries are used up, it outlived
 # async_max_event_age_seconds (throttled too long), or the function's concurrency is 0. Lambda sends it
 # to the on-failure queue first, whose alarm fires too; this one says which function gave up, and
-# also counts the events whose delivery there failed (see the next alarm).
+# also counts the events whose delivery there failed (see the next alarm). Not in China, where Lambda
+# does not publish the metric (local.async_events_dropped_functions).
 resource "aws_cloudwatch_metric_alarm" "function_async_events_dropped" {
-  for_each = local.monitored_functions
+  for_each = local.async_events_dropped_functions
 
   alarm_name          = "${local.name}-${replace(each.key, "_", "-")}-async-events-dropped"
   alarm_description   = "${each.value} gave up on an asynchronous event in the last 5 minutes (retries used up, too old after throttling, or concurrency 0): it is in the function's failure queue, unless the destination-delivery-failures alarm fired too."

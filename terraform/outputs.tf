@@ -53,7 +53,7 @@ output "alarm_names" {
 }
 
 output "dead_letter_queue_urls" {
-  description = "Queues that keep, 14 days, what no retry could process: the converter's and the gold builder's failure queues (Lambda on-failure records, which SQS redrive cannot move: replay the converter's with silver_replay_command; for the gold builder's, build once with {}), the gold trigger queue's SQS dead-letter queue (redrive with aws sqs start-message-move-task --source-arn, its ARN in gold_trigger_queue), the failed-crawl alerts EventBridge could not deliver to the alert topic (crawler_failed_dead_letter: read, fix the cause, purge; null without enable_glue_catalog), and the scheduled gold builds it could not deliver to the builder (gold_schedule_dead_letter: read, fix the cause, purge; null without gold_schedule)."
+  description = "Queues that keep, 14 days, what no retry could process: the converter's and the gold builder's failure queues (Lambda on-failure records, which SQS redrive cannot move: replay the converter's with silver_replay_command; for the gold builder's, build once with {}), the gold trigger queue's SQS dead-letter queue (redrive with aws sqs start-message-move-task --source-arn, its ARN in gold_trigger_queue; in China, where SQS offers no dead-letter redrive, build once with {} and purge it), the failed-crawl alerts EventBridge could not deliver to the alert topic (crawler_failed_dead_letter: read, fix the cause, purge; null without enable_glue_catalog), and the scheduled gold builds it could not deliver to the builder (gold_schedule_dead_letter: read, fix the cause, purge; null without gold_schedule)."
   value = {
     silver_converter_failures  = aws_sqs_queue.silver_converter_failures.url
     gold_ctas_failures         = one(aws_sqs_queue.gold_ctas_failures[*].url)
@@ -77,7 +77,7 @@ output "silver_crawler_name" {
 }
 
 output "gold_trigger_queue" {
-  description = "The queue of silver commits that triggers the gold builder, batched by Lambda's event source mapping: its URL and ARN, the mapping's UUID, and the ARN of its dead-letter queue (null without Glue, Athena or enable_functions). `aws lambda update-event-source-mapping --uuid <uuid> --no-enabled` pauses gold builds; the commits wait in the queue. `aws sqs start-message-move-task --source-arn <dead_letter_queue_arn>` moves the commits no build took back to it."
+  description = "The queue of silver commits that triggers the gold builder, batched by Lambda's event source mapping: its URL and ARN, the mapping's UUID, and the ARN of its dead-letter queue (null without Glue, Athena or enable_functions). `aws lambda update-event-source-mapping --uuid <uuid> --no-enabled` pauses gold builds; the commits wait in the queue. `aws sqs start-message-move-task --source-arn <dead_letter_queue_arn>` moves the commits no build took back to it; not in China, where SQS offers no dead-letter redrive: there build once with {} (gold_rebuild_command) and purge the dead-letter queue."
   value = local.gold_enabled ? {
     url                   = aws_sqs_queue.gold_triggers[0].url
     arn                   = aws_sqs_queue.gold_triggers[0].arn

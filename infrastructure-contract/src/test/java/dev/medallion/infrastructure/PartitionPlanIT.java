@@ -44,15 +44,45 @@ class PartitionPlanIT {
         }
     }
 
+    /**
+     * And what the alarms tell the operator holds in China: Lambda publishes no AsyncEventsDropped there, so an
+     * alarm on it never fired, and SQS's dead-letter redrive (start-message-move-task) is not offered there, yet
+     * the gold trigger dead-letter queue's alarm said to run it ("Getting Started with Amazon Web Services in
+     * China", its Lambda and SQS pages).
+     */
     @Test
     void aChinaRegionIsPlannedWithItsPartitionsArnsAndCloudWatchLogsPrincipal() throws Exception {
-        assertPlannedForThePartition("cn-north-1", "aws-cn", "logs.cn-north-1.amazonaws.com.cn");
+        List<JsonNode> resources = assertPlannedForThePartition("cn-north-1", "aws-cn", "logs.cn-north-1.amazonaws.com.cn");
+
+        assertEquals(List.of(), addressesStartingWith(resources, "aws_cloudwatch_metric_alarm.function_async_events_dropped["),
+                "cn-north-1: alarms on AsyncEventsDropped, which Lambda does not publish in China, can never fire");
+        assertEquals(List.of("aws_cloudwatch_metric_alarm.function_destination_delivery_failures[\"gold_ctas\"]",
+                        "aws_cloudwatch_metric_alarm.function_destination_delivery_failures[\"silver_converter\"]"),
+                addressesStartingWith(resources, "aws_cloudwatch_metric_alarm.function_destination_delivery_failures["),
+                "cn-north-1: an event given up on whose record could not be kept is still alarmed on");
+        List<String> redrive = new ArrayList<>();
+        for (JsonNode resource : resources) {
+            if (resource.path("values").toString().contains("start-message-move-task")) {
+                redrive.add(resource.path("address").asText());
+            }
+        }
+        assertEquals(List.of(), redrive, "cn-north-1: SQS's dead-letter redrive is not offered in China, yet these say to run start-message-move-task");
+        String deadLetter = alarmDescription(resources, "aws_cloudwatch_metric_alarm.dead_letter_messages[\"gold_triggers_dead_letter\"]");
+        assertTrue(deadLetter.contains("build once with the payload {} (gold_rebuild_command)") && deadLetter.contains("purge the queue"), deadLetter);
+        assertTrue(deadLetter.contains("not offered in China"), deadLetter);
     }
 
     @Test
     void aGovCloudRegionIsPlannedWithItsPartitionsArns() throws Exception {
         // Without budgets, which GovCloud does not offer (below).
-        assertPlannedForThePartition("us-gov-west-1", "aws-us-gov", "logs.us-gov-west-1.amazonaws.com", "-var", "enable_budgets=false");
+        List<JsonNode> resources = assertPlannedForThePartition("us-gov-west-1", "aws-us-gov", "logs.us-gov-west-1.amazonaws.com", "-var", "enable_budgets=false");
+
+        // Where Lambda publishes AsyncEventsDropped and SQS redrives, as in aws, the alarms and their advice are aws's.
+        assertEquals(List.of("aws_cloudwatch_metric_alarm.function_async_events_dropped[\"gold_ctas\"]",
+                        "aws_cloudwatch_metric_alarm.function_async_events_dropped[\"silver_converter\"]"),
+                addressesStartingWith(resources, "aws_cloudwatch_metric_alarm.function_async_events_dropped["));
+        String deadLetter = alarmDescription(resources, "aws_cloudwatch_metric_alarm.dead_letter_messages[\"gold_triggers_dead_letter\"]");
+        assertTrue(deadLetter.contains("aws sqs start-message-move-task --source-arn"), deadLetter);
     }
 
     /**
@@ -110,7 +140,18 @@ class PartitionPlanIT {
         assertTrue(refusal.contains("Lambda SnapStart is not offered in ap-southeast-6") || refusal.contains("invalid AWS Region: ap-southeast-6"), refusal);
     }
 
-    private static void assertPlannedForThePartition(String region, String partition, String logsPrincipal, String... arguments) throws Exception {
+    private static List<String> addressesStartingWith(List<JsonNode> resources, String prefix) {
+        return resources.stream().map(resource -> resource.path("address").asText()).filter(address -> address.startsWith(prefix)).sorted().toList();
+    }
+
+    private static String alarmDescription(List<JsonNode> resources, String address) {
+        return resources.stream().filter(resource -> resource.path("address").asText().equals(address)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + address + " planned"))
+                .at("/values/alarm_description").asText();
+    }
+
+    /** The plan's resources, planned and read, once their ARNs and CloudWatch Logs' principal are the partition's. */
+    private static List<JsonNode> assertPlannedForThePartition(String region, String partition, String logsPrincipal, String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of("-var", "region=" + region, "-var", "kms_encryption=true"));
         command.addAll(List.of(arguments));
         JsonNode plan = stack.planJson(command.toArray(String[]::new));
@@ -150,5 +191,6 @@ class PartitionPlanIT {
         assertTrue(logs != null, "the key policy lets CloudWatch Logs use the key: " + policy);
         assertEquals(logsPrincipal, logs.at("/Principal/Service").asText(), region + ": CloudWatch Logs' principal in " + partition + ": " + logs);
         assertFalse(key.at("/values/policy").asText().contains("arn:aws:"), key.at("/values/policy").asText());
+        return resources;
     }
 }
