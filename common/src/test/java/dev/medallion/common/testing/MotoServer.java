@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -56,7 +57,18 @@ final class MotoServer implements AutoCloseable {
     }
 
     static MotoServer start(Path executable) throws IOException, InterruptedException {
+        return start(executable, System.getenv());
+    }
+
+    /**
+     * moto_server started with {@code inherited} as its environment but for the AWS settings (every {@code AWS_*}
+     * variable). moto answers as a server, and reads none of them for that; but botocore, within it, reads
+     * {@code AWS_PROFILE} and the config files whenever it builds a session, and a runner's {@code AWS_PROFILE}
+     * naming a profile its files lack made moto answer every request 500 (ProfileNotFound), whatever the tests asked.
+     */
+    static MotoServer start(Path executable, Map<String, String> inherited) throws IOException, InterruptedException {
         requireNonNull(executable, "executable is null");
+        requireNonNull(inherited, "inherited is null");
         // Under Maven the working directory is the module: keep the log where 'mvn clean' removes it.
         Path target = Path.of("target");
         Path log = Files.isDirectory(target) ? Files.createTempFile(target, "moto-server-", ".log") : Files.createTempFile("moto-server-", ".log");
@@ -75,11 +87,14 @@ final class MotoServer implements AutoCloseable {
             URI candidate = URI.create("http://127.0.0.1:" + port);
             List<String> command = new ArrayList<>(python);
             command.addAll(List.of(launcher.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)));
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     // A file, not a pipe: nobody drains a pipe, and a full one would stall the server.
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().clear();
+            builder.environment().putAll(inherited);
+            builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+            Process process = builder.start();
             Thread shutdownHook = new Thread(() -> destroy(process), "stop-moto-server");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
             MotoServer server = new MotoServer(process, shutdownHook, candidate, log);
