@@ -28,6 +28,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -71,6 +73,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -88,7 +91,7 @@ class BronzeUploadIT {
     private static final int MIB = 1 << 20;
     private static final String TEMPORARY_LINE = "error: nothing was uploaded, and this failure may be temporary: run the same command again later"
             + " (exit code 75, EX_TEMPFAIL: a scheduler may retry it)";
-    /** What a run's closing lines call a failure a retry may cure, each failing at the SDK's 4 attempts (its default legacy retry mode). */
+    /** What a run's closing lines call a failure a retry may cure, each failing at the SDK's 4 attempts (its legacy retry mode, as {@link #clientBuilder} sets it). */
     private static final String TEMPORARY_REASON = "failed for a reason that may be temporary (S3 throttling, a server error (5xx) or the network"
             + " failing, at each of the 4 attempts the SDK made)";
     /** What a run's closing lines call a failure a retry meets again. */
@@ -430,7 +433,7 @@ class BronzeUploadIT {
             }
         };
 
-        int exit = upload(Files::newInputStream, endpoint -> clientBuilder(endpoint).overrideConfiguration(override -> override.addExecutionInterceptor(rewriter)).build(),
+        int exit = upload(Files::newInputStream, endpoint -> clientBuilder(endpoint, override -> override.addExecutionInterceptor(rewriter)).build(),
                 folder.toString(), "--part-size", "5");
 
         assertEquals(1, exit, err());
@@ -481,7 +484,7 @@ class BronzeUploadIT {
             }
         };
 
-        int exit = upload(Files::newInputStream, endpoint -> clientBuilder(endpoint).overrideConfiguration(override -> override.addExecutionInterceptor(deleter)).build(),
+        int exit = upload(Files::newInputStream, endpoint -> clientBuilder(endpoint, override -> override.addExecutionInterceptor(deleter)).build(),
                 folder.toString(), "--part-size", "5");
 
         assertEquals(1, exit, err());
@@ -1364,7 +1367,7 @@ class BronzeUploadIT {
                 sent.add(context.request().getClass().getSimpleName());
             }
         };
-        S3ClientFactory recorded = endpoint -> clientBuilder(endpoint).overrideConfiguration(override -> override.addExecutionInterceptor(recorder)).build();
+        S3ClientFactory recorded = endpoint -> clientBuilder(endpoint, override -> override.addExecutionInterceptor(recorder)).build();
         List<String> upload = List.of("upload", file.toString(), "--bucket", bucket);
 
         assertEquals(2, new BronzeIngestCli(print(out), print(err), false, recorded, Files::newInputStream).run(upload));
@@ -1499,9 +1502,22 @@ class BronzeUploadIT {
 
     /** A client for the emulator, or for the endpoint the command was given. */
     private static S3ClientBuilder clientBuilder(Optional<URI> endpoint) {
+        return clientBuilder(endpoint, override -> {});
+    }
+
+    /**
+     * A client for the emulator, or for the endpoint the command was given, with {@code override} and the retries the
+     * assertions count: the SDK's legacy mode, 4 attempts, and its retry quota, a new one per client. Left to the SDK, the
+     * mode and the attempts come from the machine (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS, the profile's retry_mode and
+     * max_attempts; AWS_MAX_ATTEMPTS even over a mode set in code), and "4 attempts" failed where the runner set them.
+     */
+    private static S3ClientBuilder clientBuilder(Optional<URI> endpoint, Consumer<ClientOverrideConfiguration.Builder> override) {
         return S3Clients.builder(Optional.of(endpoint.orElse(S3.endpoint())))
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(configuration -> configuration
+                        .retryStrategy(AwsRetryStrategy.legacyRetryStrategy().toBuilder().maxAttempts(4).build())
+                        .applyMutation(override));
     }
 
     private Path write(String name, String content) throws IOException {
