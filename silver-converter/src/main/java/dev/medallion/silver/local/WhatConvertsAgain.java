@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  * {@code SilverConverter} compares before it answers a converted (or empty) file unchanged.
  */
 public final class WhatConvertsAgain {
-    /** How a command takes the datasets' delimiters, encodings and null markers: what the line tells a person to set. */
+    /** How a command takes the datasets' delimiters, encodings, null markers and quoted empty strings: what the line tells a person to set. */
     public enum Settings {
         /** {@code convert}: its options, or the function's variables in its environment. */
         OPTIONS_OR_ENVIRONMENT,
@@ -28,8 +28,10 @@ public final class WhatConvertsAgain {
     /**
      * For a converted (or empty) file: the file changed; a declared delimiter or encoding other than it was read with,
      * and declared null markers other than it was converted with (a declaration removed does not count, so the line
-     * says "declaring"); for a file that wrote parts, its dataset's contract changed; or its manifest deleted. Each
-     * with what the manifest recorded, so a person sees which value would be "other".
+     * says "declaring"); its dataset listed in {@code CSV_QUOTED_EMPTY_STRINGS} when it was converted without (leaving it
+     * out does not count either, which the line says of a file converted with it: a person who dropped it sees nothing
+     * happen); for a file that wrote parts, its dataset's contract changed; or its manifest deleted. Each with what the
+     * manifest recorded, so a person sees which value would be "other".
      *
      * @param contractFile where the dataset's contract is changed, as {@link ContractFiles#describe} gives it
      * @param settings how the command takes the settings named
@@ -44,12 +46,20 @@ public final class WhatConvertsAgain {
         String nullEntry = "a " + SilverSettings.CSV_NULL_VALUES + " entry";
         String nullMarkers = manifest.nullValues().isEmpty() ? "none" : String.join(",", manifest.nullValues());
         String contract = Manifest.CONVERTED.equals(manifest.status()) ? ", or once its dataset's schema contract (" + contractFile + ") changes" : "";
+        String listed = "its dataset listed in " + SilverSettings.CSV_QUOTED_EMPTY_STRINGS;
+        String quotedEmpty = options ? "--quoted-empty-strings (or " + listed + ")" : listed;
+        // Listing the dataset counts, leaving it out does not (as for null markers): a file converted keeping "" says so apart.
+        boolean keptQuotedEmpty = Boolean.TRUE.equals(manifest.quotedEmptyStrings());
         return "it is converted again once the file changes, or run with " + (options ? "a --delimiter or --encoding (or " + entries + ")" : entries)
                 + " other than the " + delimiterName(manifest.delimiter()) + " and "
                 // A manifest written before encodings were recorded was read as UTF-8, the default then and now.
                 + Optional.ofNullable(manifest.encoding()).orElse(StandardCharsets.UTF_8.name())
                 + " it was read with, or with " + (options ? "--null-values (or " + nullEntry + ")" : nullEntry) + " declaring other null markers than it was"
-                + " converted with (" + nullMarkers + ")" + contract + "; or delete that manifest to convert it again";
+                + " converted with (" + nullMarkers + ")"
+                + (keptQuotedEmpty ? "" : ", or with " + quotedEmpty + ", which it was converted without")
+                + contract
+                + (keptQuotedEmpty ? "; it was converted with " + quotedEmpty + ", and leaving that out does not convert it again" : "")
+                + "; or delete that manifest to convert it again";
     }
 
     /** As --delimiter names it: a tab shown as itself would print as blank space. */

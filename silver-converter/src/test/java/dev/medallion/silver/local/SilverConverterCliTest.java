@@ -63,6 +63,7 @@ class SilverConverterCliTest {
         assertEquals("unchanged sales.csv: already converted (" + onlyManifest(output) + "); it is converted again once the file changes, or run with"
                 + " a --delimiter or --encoding (or a CSV_DELIMITERS or CSV_ENCODINGS entry) other than the comma and UTF-8 it was read with,"
                 + " or with --null-values (or a CSV_NULL_VALUES entry) declaring other null markers than it was converted with (none),"
+                + " or with --quoted-empty-strings (or its dataset listed in CSV_QUOTED_EMPTY_STRINGS), which it was converted without,"
                 + " or once its dataset's schema contract (" + output.resolve("_schemas/sales.json") + ") changes; or delete that manifest to convert it again\n",
                 out());
     }
@@ -106,6 +107,7 @@ class SilverConverterCliTest {
         assertEquals("unchanged sales.csv: already converted (" + onlyManifest(output) + "); it is converted again once the file changes, or run with"
                 + " a --delimiter or --encoding (or a CSV_DELIMITERS or CSV_ENCODINGS entry) other than the semicolon and UTF-8 it was read with,"
                 + " or with --null-values (or a CSV_NULL_VALUES entry) declaring other null markers than it was converted with (N/A),"
+                + " or with --quoted-empty-strings (or its dataset listed in CSV_QUOTED_EMPTY_STRINGS), which it was converted without,"
                 + " or once its dataset's schema contract (" + output.resolve("_schemas/sales.json") + ") changes; or delete that manifest to convert it again\n",
                 out());
         out.reset();
@@ -138,7 +140,8 @@ class SilverConverterCliTest {
 
         assertEquals("unchanged empty.csv: already converted (" + onlyManifest(output) + "); it is converted again once the file changes, or run with"
                 + " a --delimiter or --encoding (or a CSV_DELIMITERS or CSV_ENCODINGS entry) other than the comma and UTF-8 it was read with,"
-                + " or with --null-values (or a CSV_NULL_VALUES entry) declaring other null markers than it was converted with (none);"
+                + " or with --null-values (or a CSV_NULL_VALUES entry) declaring other null markers than it was converted with (none),"
+                + " or with --quoted-empty-strings (or its dataset listed in CSV_QUOTED_EMPTY_STRINGS), which it was converted without;"
                 + " or delete that manifest to convert it again\n", out());
     }
 
@@ -245,6 +248,34 @@ class SilverConverterCliTest {
         assertEquals(0, run(Map.of("CSV_QUOTED_EMPTY_STRINGS", "customers"), "convert", "--input", input.toString(), "--output",
                 directory.resolve("environment").toString()), err());
         assertEquals(List.of("1|''", "2|null"), nicknames(directory.resolve("environment/customers")));
+    }
+
+    /**
+     * The already-converted line tells a person who converted a PostgreSQL export without --quoted-empty-strings that it converts
+     * the file again, and, once the file was converted with it, that leaving it out does not: the converter's rule, which compares
+     * what the manifest records ({@code quotedEmptyStrings}) and counts a listing, not its removal, as for null markers.
+     */
+    @Test
+    void theAlreadyConvertedLineSaysWhatQuotedEmptyStringsChange() throws IOException {
+        Path input = Files.writeString(directory.resolve("customers.csv"), "id,nickname\n1,\"\"\n2,\n");
+        Path output = directory.resolve("lake");
+        String[] convert = {"convert", "--input", input.toString(), "--output", output.toString()};
+        assertEquals(0, run(convert), err());
+        out.reset();
+
+        assertEquals(0, run(Map.of("CSV_QUOTED_EMPTY_STRINGS", "customers"), convert), err());
+        assertTrue(out().startsWith("converted customers.csv as dataset customers"), "listed now, the file is converted again: " + out());
+        assertEquals(List.of("1|''", "2|null"), nicknames(output.resolve("customers")));
+        out.reset();
+
+        assertEquals(0, run(convert), err());
+        assertEquals("unchanged customers.csv: already converted (" + onlyManifest(output) + "); it is converted again once the file changes, or run with"
+                + " a --delimiter or --encoding (or a CSV_DELIMITERS or CSV_ENCODINGS entry) other than the comma and UTF-8 it was read with,"
+                + " or with --null-values (or a CSV_NULL_VALUES entry) declaring other null markers than it was converted with (none),"
+                + " or once its dataset's schema contract (" + output.resolve("_schemas/customers.json") + ") changes;"
+                + " it was converted with --quoted-empty-strings (or its dataset listed in CSV_QUOTED_EMPTY_STRINGS), and leaving that out does not"
+                + " convert it again; or delete that manifest to convert it again\n", out());
+        assertEquals(List.of("1|''", "2|null"), nicknames(output.resolve("customers")));
     }
 
     private static List<String> nicknames(Path table) throws IOException {
