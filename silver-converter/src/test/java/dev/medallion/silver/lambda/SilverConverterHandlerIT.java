@@ -126,6 +126,51 @@ class SilverConverterHandlerIT {
         assertRowsEqual(csv, readParquet(parts));
     }
 
+    /**
+     * The function's {@code CSV_QUOTED_EMPTY_STRINGS} (Terraform's {@code silver_csv_quoted_empty_strings}) reaches the conversion: a
+     * PostgreSQL {@code COPY ... (FORMAT csv, HEADER)} export of a listed dataset keeps {@code ""} as an empty string and an unquoted
+     * empty field as null, in the Parquet as a second reader reads it; the same bytes in a dataset not listed have both null, as
+     * before. Both in one event, converted by one handler.
+     */
+    @Test
+    void theEnvironmentsQuotedEmptyStringsKeepAListedDatasetsEmptyStringsApartFromItsNulls() throws IOException {
+        // As PostgreSQL writes it: NULL an unquoted empty field, '' a quoted one, a value holding the delimiter quoted.
+        String export = "id,name,nickname,credit\n1,Ada,\"\",12\n2,Bob,,\n3,\"Dupont, Jean\",\"\",7.5\n";
+        bronze.put("pg_customers/2026/customers.csv", export.getBytes(StandardCharsets.UTF_8));
+        bronze.put("customers/2026/customers.csv", export.getBytes(StandardCharsets.UTF_8));
+        S3Event event = eventFor("pg_customers/2026/customers.csv");
+        event.getRecords().add(eventFor("customers/2026/customers.csv").getRecords().get(0));
+        SilverConverterHandler handler = new SilverConverterHandler(
+                new Environment(Map.of("SILVER_BUCKET", silverBucket, "CSV_QUOTED_EMPTY_STRINGS", "pg_customers")), S3.client(), log());
+
+        List<String> outcomes = handler.handleRequest(event, null);
+
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/pg_customers/2026/customers.csv",
+                "converted s3://" + bronzeBucket + "/customers/2026/customers.csv"), outcomes);
+        assertEquals(List.of("1|Ada|''|12.0", "2|Bob|null|null", "3|Dupont, Jean|''|7.5"), describe(readParquet(partsOf("pg_customers"))),
+                "listed: \"\" an empty string, an unquoted empty field null");
+        assertEquals(List.of("1|Ada|null|12.0", "2|Bob|null|null", "3|Dupont, Jean|null|7.5"), describe(readParquet(partsOf("customers"))),
+                "not listed: every empty field null, as before");
+        SilverLayout layout = new SilverLayout("");
+        assertEquals(Boolean.TRUE, new ManifestStore(silver).read(layout.manifestKey("pg_customers", "pg_customers/2026/customers.csv"))
+                .orElseThrow().quotedEmptyStrings(), "the manifest records the setting the file was read under");
+        assertEquals(null, new ManifestStore(silver).read(layout.manifestKey("customers", "customers/2026/customers.csv"))
+                .orElseThrow().quotedEmptyStrings());
+    }
+
+    private List<String> partsOf(String dataset) throws IOException {
+        return silver.list(dataset + "/").stream().filter(key -> key.endsWith(".parquet")).toList();
+    }
+
+    /** Each row as {@code id|name|nickname|credit}, a text quoted so that an empty string and null read apart. */
+    private static List<String> describe(List<GenericRecord> rows) {
+        return rows.stream()
+                .map(row -> row.get("id") + "|" + row.get("name") + "|" + (row.get("nickname") == null ? "null" : "'" + row.get("nickname") + "'")
+                        + "|" + row.get("credit"))
+                .sorted()
+                .toList();
+    }
+
     @Test
     void aRedeliveredEventIsRecognisedAndWritesNothingNew() throws IOException {
         String key = "sales/x.csv";
