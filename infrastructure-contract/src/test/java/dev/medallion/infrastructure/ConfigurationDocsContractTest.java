@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The tables of environment variables in docs/configuration.md and gold-ctas/README.md, and the lists of them in
- * docs/infrastructure.md, say what the code reads.
+ * docs/infrastructure.md, docs/configuration.md, docs/local.md and terraform/terraform.tfvars.example, say what the code reads.
  */
 class ConfigurationDocsContractTest {
     private static final Pattern VARIABLE = Pattern.compile("`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)`");
@@ -56,6 +56,43 @@ class ConfigurationDocsContractTest {
                 "docs/infrastructure.md's Silver converter item must name the variables the converter reads (SilverSettings, ConversionLimits, RangeReading)");
         assertEquals(SettingsVariables.readBy(GoldSettings.class), variablesIn(bullet(document, "- **Gold builder.**")),
                 "docs/infrastructure.md's Gold builder item must name exactly the variables GoldSettings reads");
+    }
+
+    /**
+     * Where a list names the datasets' declarations the local commands read as the function does (CSV_DELIMITERS and the like), it
+     * names each of them: CSV_QUOTED_EMPTY_STRINGS, read by both commands once it landed, was missing from lakehouse-local.jar's
+     * --help and said apart in docs/local.md. A copy of terraform.tfvars.example shows each, commented out, as its silver_csv_ variable.
+     */
+    @Test
+    void everyListOfTheDatasetsDeclarationsNamesEachOne() throws IOException {
+        Set<String> declarations = new TreeSet<>(SettingsVariables.readBy(SilverSettings.class));
+        declarations.removeIf(name -> !name.startsWith("CSV_"));
+        assertEquals(4, declarations.size(), "the reflection found the declarations: " + declarations);
+        String configuration = Files.readString(Repository.root().resolve("docs/configuration.md"));
+        String local = Files.readString(Repository.root().resolve("docs/local.md"));
+        Map<String, String> lists = new LinkedHashMap<>();
+        lists.put("docs/configuration.md, what silver-converter.jar convert reads",
+                between(configuration, "`silver-converter.jar convert` (the converter run on a laptop) reads", "from its environment too"));
+        lists.put("docs/configuration.md, what lakehouse-local.jar local reads", between(configuration, "`lakehouse-local.jar local` reads", " only"));
+        lists.put("docs/local.md, the variables --help names", between(local, "`--help` names", ")"));
+        List<String> missing = new java.util.ArrayList<>();
+        lists.forEach((list, text) -> declarations.stream().filter(name -> !text.contains("`" + name + "`")).forEach(name -> missing.add(list + " lacks " + name)));
+        List<String> example = TfvarsExample.commentedOutNames();
+        declarations.stream().map(name -> "silver_" + name.toLowerCase(java.util.Locale.ROOT)).filter(name -> !example.contains(name))
+                .forEach(name -> missing.add("terraform/terraform.tfvars.example shows no commented-out " + name));
+        assertEquals(List.of(), missing);
+    }
+
+    private static String between(String document, String start, String end) {
+        int from = document.indexOf(start);
+        if (from < 0) {
+            throw new AssertionError("no text starting " + start);
+        }
+        int to = document.indexOf(end, from + start.length());
+        if (to < 0) {
+            throw new AssertionError("no " + end + " after " + start);
+        }
+        return document.substring(from, to);
     }
 
     @Test

@@ -130,6 +130,7 @@ class SilverConverterContractTest {
         assertEquals(Map.of(), settings.delimiterOverrides());
         assertEquals(Map.of(), settings.encodingOverrides());
         assertEquals(Map.of(), settings.nullValueOverrides());
+        assertEquals(Set.of(), settings.quotedEmptyStringDatasets());
 
         Map<String, Object> tuned = Map.of(
                 "silver_prefix", "lake/",
@@ -148,7 +149,7 @@ class SilverConverterContractTest {
     }
 
     /**
-     * The delimiters, encodings and null markers terraform.tfvars.example shows commented out reach the converter as the
+     * The delimiters, encodings, null markers and quoted empty strings terraform.tfvars.example shows commented out reach the converter as the
      * comments above them say, uncommented: HCL's "\\N" the two characters \N of MySQL's and PostgreSQL's
      * exports, a charset Java knows. A value the converter reads otherwise (a marker left "\\N", which
      * matches nothing; a charset it refuses at start, failing every conversion) would meet the deployment
@@ -162,6 +163,7 @@ class SilverConverterContractTest {
         assertEquals(Map.of("legacy_orders", '|'), settings.delimiterOverrides());
         assertEquals(Map.of("eu_sales", Charset.forName("windows-1252"), "legacy_orders", StandardCharsets.ISO_8859_1), settings.encodingOverrides());
         assertEquals(Map.of("sqlserver_orders", List.of("NULL"), "legacy_orders", List.of("\\N", "N/A")), settings.nullValueOverrides());
+        assertEquals(Set.of("pg_orders", "pg_customers"), settings.quotedEmptyStringDatasets());
     }
 
     @Test

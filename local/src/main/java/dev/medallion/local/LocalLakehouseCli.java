@@ -88,9 +88,10 @@ public final class LocalLakehouseCli {
             --models     a directory with models.list and <model>.sql files, to try models before they are
                          built into the jars (e.g. gold-ctas/src/main/resources/gold); default: the shipped
                          models. A models.list that names no model is refused, as a wrong argument
-            The datasets' declared delimiters, encodings and null markers are read from CSV_DELIMITERS,
-            CSV_ENCODINGS and CSV_NULL_VALUES, as in the Lambda function (e.g. CSV_ENCODINGS=people:windows-1252,
-            CSV_NULL_VALUES=orders:N/A), and so are the limits a file
+            The datasets' declared delimiters, encodings, null markers and quoted empty strings are read from
+            CSV_DELIMITERS, CSV_ENCODINGS, CSV_NULL_VALUES and CSV_QUOTED_EMPTY_STRINGS, as in the Lambda function
+            (e.g. CSV_ENCODINGS=people:windows-1252, CSV_NULL_VALUES=orders:N/A, CSV_QUOTED_EMPTY_STRINGS=pg_orders
+            for a PostgreSQL export whose "" is an empty string), and so are the limits a file
             is rejected past, MAX_COLUMNS and MAX_ROW_CHARS (raise one as a rejection's reason says).
             Exit code: 0 done, 1 a file was rejected, a file had every row quarantined (none of its rows is in its
             table), or a model failed (the rest still runs), 2 wrong usage.
@@ -112,7 +113,10 @@ public final class LocalLakehouseCli {
         return run(args, Environment.system(), out, err);
     }
 
-    /** As {@link #run(List, PrintStream, PrintStream)}, reading {@code CSV_DELIMITERS}, {@code CSV_ENCODINGS} and {@code CSV_NULL_VALUES} from {@code environment}. */
+    /**
+     * As {@link #run(List, PrintStream, PrintStream)}, reading {@code CSV_DELIMITERS}, {@code CSV_ENCODINGS}, {@code CSV_NULL_VALUES},
+     * {@code CSV_QUOTED_EMPTY_STRINGS}, {@code MAX_COLUMNS} and {@code MAX_ROW_CHARS} from {@code environment}.
+     */
     static int run(List<String> args, Environment environment, PrintStream out, PrintStream err) {
         if (!args.isEmpty() && args.get(0).equals(CheckModelsCommand.COMMAND)) {
             return CheckModelsCommand.run(args.subList(1, args.size()), out, err);

@@ -1871,8 +1871,8 @@ class LocalLakehouseCliTest {
     void theHelpNamesEveryVariableTheCommandReads() {
         String help = run("--help").out();
 
-        for (String variable : List.of(SilverSettings.CSV_DELIMITERS, SilverSettings.CSV_ENCODINGS, SilverSettings.CSV_NULL_VALUES, ConversionLimits.MAX_COLUMNS,
-                ConversionLimits.MAX_ROW_CHARS)) {
+        for (String variable : List.of(SilverSettings.CSV_DELIMITERS, SilverSettings.CSV_ENCODINGS, SilverSettings.CSV_NULL_VALUES,
+                SilverSettings.CSV_QUOTED_EMPTY_STRINGS, ConversionLimits.MAX_COLUMNS, ConversionLimits.MAX_ROW_CHARS)) {
             assertTrue(help.contains(variable), variable + " is read but not in the help:\n" + help);
         }
     }

@@ -33,7 +33,10 @@ public final class LocalSilver {
     private final SilverConverter converter;
     private final ContractFiles contracts;
 
-    /** @param csvOverrides the datasets' declared delimiters, encodings and null markers, as the function's {@code CSV_DELIMITERS}, {@code CSV_ENCODINGS} and {@code CSV_NULL_VALUES} */
+    /**
+     * @param csvOverrides the datasets' declared delimiters, encodings, null markers and quoted empty strings, as the function's
+     *     {@code CSV_DELIMITERS}, {@code CSV_ENCODINGS}, {@code CSV_NULL_VALUES} and {@code CSV_QUOTED_EMPTY_STRINGS}
+     */
     public LocalSilver(Path silverRoot, CsvOverrides csvOverrides, Clock clock) {
         this(silverRoot, csvOverrides, ConversionLimits.defaults(), new ContractFiles(silverRoot, Optional.empty()), clock);
     }
