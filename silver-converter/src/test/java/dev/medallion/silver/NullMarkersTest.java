@@ -7,7 +7,6 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.silver.catalog.SilverCatalog;
-import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
 import org.apache.avro.generic.GenericRecord;
@@ -25,7 +24,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -115,9 +113,9 @@ class NullMarkersTest {
             assertEquals(30_000, result.manifest().rowsWritten());
             assertEquals(0, result.manifest().rowsQuarantined());
         }
-        List<String> expected = describe(rowsUnder(directory.resolve("whole"), whole.manifest()));
-        assertEquals(expected, describe(rowsUnder(directory.resolve("ranges"), ranges.manifest())));
-        assertEquals(expected, describe(rowsUnder(directory.resolve("gzip"), gzip.manifest())));
+        List<String> expected = describe(ParquetTestFiles.readAll(directory.resolve("whole"), whole.manifest()));
+        assertEquals(expected, describe(ParquetTestFiles.readAll(directory.resolve("ranges"), ranges.manifest())));
+        assertEquals(expected, describe(ParquetTestFiles.readAll(directory.resolve("gzip"), gzip.manifest())));
         long markers = IntStream.range(0, 30_000).filter(i -> i % 7 == 0 || i % 11 == 0).count();
         assertEquals(markers, expected.stream().filter(row -> row.contains("amount=null")).count());
     }
@@ -192,15 +190,7 @@ class NullMarkersTest {
     }
 
     private List<GenericRecord> rows(Manifest manifest) throws IOException {
-        return rowsUnder(directory, manifest);
-    }
-
-    private static List<GenericRecord> rowsUnder(Path root, Manifest manifest) throws IOException {
-        List<GenericRecord> rows = new ArrayList<>();
-        for (PartInfo part : manifest.parts()) {
-            rows.addAll(ParquetTestFiles.readAll(root.resolve(part.key())));
-        }
-        return rows;
+        return ParquetTestFiles.readAll(directory, manifest);
     }
 
     private String log() {

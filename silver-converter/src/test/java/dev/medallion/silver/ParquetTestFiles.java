@@ -1,5 +1,6 @@
 package dev.medallion.silver;
 
+import dev.medallion.silver.parquet.PartInfo;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -32,6 +33,15 @@ public final class ParquetTestFiles {
             for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
                 records.add(record);
             }
+        }
+        return records;
+    }
+
+    /** Every record of the parts a manifest lists, read from under {@code root} (the silver bucket's folder), in the manifest's order. */
+    public static List<GenericRecord> readAll(Path root, Manifest manifest) throws IOException {
+        List<GenericRecord> records = new ArrayList<>();
+        for (PartInfo part : manifest.parts()) {
+            records.addAll(readAll(root.resolve(part.key())));
         }
         return records;
     }

@@ -7,7 +7,6 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.silver.catalog.SilverCatalog;
-import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.ColumnType;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.commons.csv.CSVFormat;
@@ -27,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,7 +71,7 @@ class QuotedEmptyStringsTest {
                         "id=2 name='' nickname=null credit=null",
                         "id=3 name=null nickname='Bo, Jr.' credit=null",
                         "id=4 name='Cy' nickname='\"' credit=7"),
-                describe(rows(directory, result.manifest())));
+                describe(ParquetTestFiles.readAll(directory, result.manifest())));
     }
 
     @Test
@@ -87,7 +85,7 @@ class QuotedEmptyStringsTest {
                         "id=2 name=null nickname=null credit=null",
                         "id=3 name=null nickname='Bo, Jr.' credit=null",
                         "id=4 name='Cy' nickname='\"' credit=7"),
-                describe(rows(directory, result.manifest())));
+                describe(ParquetTestFiles.readAll(directory, result.manifest())));
     }
 
     @Test
@@ -98,7 +96,7 @@ class QuotedEmptyStringsTest {
         ConversionResult again = convert(silver, KEEPS, POSTGRES_EXPORT, "customers/2026/customers.csv", 1);
 
         assertFalse(again.unchanged(), "delivered again once declared, the file is read keeping \"\": " + log());
-        assertEquals("id=1 name='Ada' nickname='' credit=12", describe(rows(directory, again.manifest())).get(0));
+        assertEquals("id=1 name='Ada' nickname='' credit=12", describe(ParquetTestFiles.readAll(directory, again.manifest())).get(0));
         assertTrue(convert(silver, KEEPS, POSTGRES_EXPORT, "customers/2026/customers.csv", 1).unchanged(), "read under the setting now: a redelivery");
         assertTrue(convert(silver, CsvOverrides.none(), POSTGRES_EXPORT, "customers/2026/customers.csv", 1).unchanged(),
                 "a declaration taken away says nothing about the file, as for null markers");
@@ -118,7 +116,7 @@ class QuotedEmptyStringsTest {
         CSVRecord row = quarantinedRows(directory, later.manifest()).get(0);
         assertEquals("", row.get("name"), "read back as the source had it: an empty string");
         assertNull(row.get("nickname"), "and a missing value");
-        assertEquals("id=6 name=null nickname='' credit=9", describe(rows(directory, later.manifest())).get(0));
+        assertEquals("id=6 name=null nickname='' credit=9", describe(ParquetTestFiles.readAll(directory, later.manifest())).get(0));
     }
 
     @Test
@@ -129,8 +127,8 @@ class QuotedEmptyStringsTest {
 
         assertEquals(3, ranges.manifest().parts().size(), "read as three ranges");
         assertEquals(Boolean.TRUE, ranges.manifest().quotedEmptyStrings());
-        List<String> expected = describe(rows(directory.resolve("whole"), whole.manifest()));
-        assertEquals(expected, describe(rows(directory.resolve("ranges"), ranges.manifest())));
+        List<String> expected = describe(ParquetTestFiles.readAll(directory.resolve("whole"), whole.manifest()));
+        assertEquals(expected, describe(ParquetTestFiles.readAll(directory.resolve("ranges"), ranges.manifest())));
         assertEquals(30_000 - countOf(30_000, QuotedEmptyStringsTest::refused), expected.size());
         long emptyStrings = expected.stream().filter(row -> row.contains("nickname=''")).count();
         long nulls = expected.stream().filter(row -> row.contains("nickname=null")).count();
@@ -189,14 +187,6 @@ class QuotedEmptyStringsTest {
                 new RangeReading(readers, 64 * 1024), overrides, SilverCatalog.none(),
                 new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
         return converter.convert(NullMarkersTest.source(file, key), "customers", content);
-    }
-
-    private static List<GenericRecord> rows(Path root, Manifest manifest) throws IOException {
-        List<GenericRecord> rows = new ArrayList<>();
-        for (PartInfo part : manifest.parts()) {
-            rows.addAll(ParquetTestFiles.readAll(root.resolve(part.key())));
-        }
-        return rows;
     }
 
     private String log() {
