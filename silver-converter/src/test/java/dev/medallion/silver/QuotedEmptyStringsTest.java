@@ -6,6 +6,7 @@ import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.common.text.ControlCharacters;
 import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.schema.ColumnType;
 import org.apache.avro.generic.GenericRecord;
@@ -20,15 +21,18 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -142,6 +146,113 @@ class QuotedEmptyStringsTest {
         }
     }
 
+    /**
+     * The quoted empty field is told apart by the parser, after the text is decoded: a byte order mark, a declared charset
+     * (CSV_ENCODINGS, a one-byte one and UTF-16) and gzip change nothing of it, and a quoted space stays a space.
+     */
+    @Test
+    void aQuotedEmptyFieldIsAnEmptyStringWhateverTheFileIsDecodedFrom() throws IOException {
+        String text = "id,name,nickname,credit\n1,\"\",é,\"\"\n2,,\"\",7\n3,\" \",\"  \",\" \"\n";
+        List<String> expected = List.of(
+                "id=1 name='' nickname='é' credit=null",
+                "id=2 name=null nickname='' credit=7",
+                "id=3 name=' ' nickname='  ' credit=null");
+        Charset windows1252 = Charset.forName("windows-1252");
+        Map<String, Object> variants = new LinkedHashMap<>();
+        variants.put("a byte order mark", ("\uFEFF" + text).getBytes(StandardCharsets.UTF_8));
+        variants.put("windows-1252", text.getBytes(windows1252));
+        variants.put("UTF-16LE", text.getBytes(StandardCharsets.UTF_16LE));
+        variants.put("gzip", gzip(text.getBytes(StandardCharsets.UTF_8)));
+        for (Map.Entry<String, Object> variant : variants.entrySet()) {
+            Map<String, Charset> encodings = switch (variant.getKey()) {
+                case "windows-1252" -> Map.of("customers", windows1252);
+                case "UTF-16LE" -> Map.of("customers", StandardCharsets.UTF_16LE);
+                default -> Map.of();
+            };
+            CsvOverrides keeps = new CsvOverrides(Map.of(), encodings, Map.of(), Map.of(), Set.of("customers"));
+            Path root = directory.resolve(variant.getKey());
+            String key = variant.getKey().equals("gzip") ? "customers/2026/customers.csv.gz" : "customers/2026/customers.csv";
+            ConversionResult result = convert(new LocalObjectStore(root), keeps, (byte[]) variant.getValue(), key, 3);
+            assertEquals(expected, describe(ParquetTestFiles.readAll(root, result.manifest())), variant.getKey() + ": " + log());
+        }
+    }
+
+    @Test
+    void aColumnOfOnlyQuotedEmptyFieldsIsAStringColumnOfEmptyStrings() throws IOException {
+        ConversionResult result = convert(new LocalObjectStore(directory), KEEPS, "id,name,nickname,credit\n1,Ada,\"\",\n2,Bo,\"\",\n3,Cy,,\n",
+                "customers/2026/customers.csv", 1);
+
+        assertEquals(ColumnType.STRING, result.manifest().columns().get(2).type(), "\"\" says nothing of a type, as an empty field does");
+        assertEquals(List.of("id=1 name='Ada' nickname='' credit=null", "id=2 name='Bo' nickname='' credit=null", "id=3 name='Cy' nickname=null credit=null"),
+                describe(ParquetTestFiles.readAll(directory, result.manifest())));
+    }
+
+    /** The parser reads the sample it chose the delimiter from, then the rest: a "" or """" split between the two is one field. */
+    @Test
+    void aQuotedEmptyFieldSplitBetweenTheSampleAndTheRestIsKept() throws IOException {
+        int sampleChars = ControlCharacters.SAMPLE_CHARS;
+        for (String quoted : List.of("\"\"", "\"\"\"\"")) {
+            for (int lastInSample = 0; lastInSample < quoted.length(); lastInSample++) {
+                StringBuilder csv = new StringBuilder("id,name,nickname,credit\n");
+                int id = 0;
+                while (csv.length() < sampleChars - 200) {
+                    csv.append(id++).append(",a,b,1\n");
+                }
+                String start = id + ",";
+                // The quoted field's character lastInSample is the sample's last.
+                int padding = sampleChars - 1 - lastInSample - csv.length() - start.length() - 1;
+                csv.append(start).append("p".repeat(padding)).append(',');
+                assertEquals(sampleChars - 1 - lastInSample, csv.length());
+                csv.append(quoted).append(",1\n");
+                Path root = directory.resolve(quoted.length() + "-" + lastInSample);
+                ConversionResult result = convert(new LocalObjectStore(root), KEEPS, csv.toString(), "customers/2026/customers.csv", 1);
+                List<GenericRecord> rows = ParquetTestFiles.readAll(root, result.manifest());
+                assertEquals(quoted.length() == 2 ? "" : "\"", rows.get(rows.size() - 1).get("nickname").toString(), quoted + " at " + lastInSample);
+            }
+        }
+    }
+
+    /**
+     * Records of "" fields only, of an escaped quote only (""""), and of quoted line breaks beside "": wherever the ranges'
+     * boundaries fall among them (the header widened byte by byte), the ranges read what one stream reads.
+     */
+    @Test
+    void byteRangesCutAmongQuotedEmptyFieldsReadWhatOneStreamReads() throws IOException {
+        for (int shift = 0; shift < 12; shift++) {
+            StringBuilder csv = new StringBuilder("id,name,nickname" + "_".repeat(shift) + ",credit\n");
+            for (int i = 0; i < 12_000; i++) {
+                switch (i % 4) {
+                    case 0 -> csv.append("\"\",\"\",\"\",\"\"\n");
+                    case 1 -> csv.append(i).append(",\"x\n\"\",\"\"\",\"\",\"\"\n");
+                    case 2 -> csv.append(i).append(",\"\"\"\",\"\n\"\"\"\"\",1\n");
+                    default -> csv.append(i).append(",\"\",,\n");
+                }
+            }
+            String file = csv.toString();
+            ConversionResult whole = convert(new LocalObjectStore(directory.resolve("whole" + shift)), KEEPS, file, "customers/2026/big.csv", 1);
+            ConversionResult ranges = convert(new LocalObjectStore(directory.resolve("ranges" + shift)), KEEPS, file, "customers/2026/big.csv", 3);
+
+            assertTrue(ranges.manifest().parts().size() > 1, "read as ranges: " + ranges.manifest().parts());
+            List<String> expected = describe(ParquetTestFiles.readAll(directory.resolve("whole" + shift), whole.manifest()));
+            assertEquals(12_000, expected.size());
+            assertEquals(List.of("id=null name='' nickname='' credit=null", "id=1 name='x\n\",\"' nickname='' credit=null",
+                    "id=2 name='\"' nickname='\n\"\"' credit=1", "id=3 name='' nickname=null credit=null"), expected.subList(0, 4));
+            assertEquals(expected, describe(ParquetTestFiles.readAll(directory.resolve("ranges" + shift), ranges.manifest())), "shift " + shift);
+        }
+    }
+
+    /** Quoted empty fields under Excel's empty trailing header fields (or as those fields) are no columns, as empty ones are. */
+    @Test
+    void quotedEmptyTrailingFieldsAreNoColumns() throws IOException {
+        ConversionResult result = convert(new LocalObjectStore(directory), KEEPS,
+                "id,name,nickname,credit,\"\",\"\"\n1,\"\",,2,,\n2,,\"\",3,\"\",\"\"\n3,a,b,4,\"\",c\n", "customers/2026/customers.csv", 1);
+
+        assertEquals(4, result.manifest().columns().size(), result.manifest().columns().toString());
+        assertEquals(List.of("id=1 name='' nickname=null credit=2", "id=2 name=null nickname='' credit=3"),
+                describe(ParquetTestFiles.readAll(directory, result.manifest())));
+        assertEquals(1, result.manifest().rowsQuarantined(), "the value c under a trailing field: " + log());
+    }
+
     /** Customers whose nickname is "" every 7th row and NULL every 11th (not both), and whose credit is {@link #refused} every 1000th after the rows inference samples. */
     private static String customers(int rows) {
         StringBuilder csv = new StringBuilder("id,name,nickname,credit\n");
@@ -166,6 +277,14 @@ class QuotedEmptyStringsTest {
                 + " credit=" + row.get("credit")).toList();
     }
 
+    private static byte[] gzip(byte[] content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(content);
+        }
+        return bytes.toByteArray();
+    }
+
     private static String quoted(Object value) {
         return value == null ? "null" : "'" + value + "'";
     }
@@ -179,7 +298,10 @@ class QuotedEmptyStringsTest {
     }
 
     private ConversionResult convert(LocalObjectStore silver, CsvOverrides overrides, String text, String key, int readers) throws IOException {
-        byte[] file = text.getBytes(StandardCharsets.UTF_8);
+        return convert(silver, overrides, text.getBytes(StandardCharsets.UTF_8), key, readers);
+    }
+
+    private ConversionResult convert(LocalObjectStore silver, CsvOverrides overrides, byte[] file, String key, int readers) throws IOException {
         SilverConverter.Content content = SilverConverter.Content.of(() -> new ByteArrayInputStream(file),
                 (from, to) -> new ByteArrayInputStream(file, (int) from, (int) (to - from)));
         // Ranges of at least 64 KiB: the large file here is about 900 KiB.

@@ -17,6 +17,7 @@ import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.schema.SchemaContract;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -47,11 +49,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -491,6 +495,57 @@ class SilverCommitFaultIT {
         assertExactlyOnce(source, ROWS, 1);
     }
 
+    /**
+     * A dataset listed in {@code CSV_QUOTED_EMPTY_STRINGS} read as two byte ranges, the second range's download cut between
+     * the two quotes of a {@code ""} and, again, right after one: the cut range is never committed, and the retry keeps each
+     * {@code ""} an empty string and each unquoted empty field null, as one stream reads them.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aRangeCutAtAQuotedEmptyFieldOfADatasetKeepingThemIsRetriedAndKeepsThem(int quotesBeforeTheCut) throws IOException {
+        StringBuilder csv = new StringBuilder("id,label\n");
+        for (int i = 0; i < ROWS; i++) {
+            csv.append(i).append(',').append(i % 3 == 0 ? "\"\"" : i % 3 == 1 ? "" : "row " + i).append('\n');
+        }
+        byte[] content = csv.toString().getBytes(StandardCharsets.UTF_8);
+        String text = csv.toString();
+        SourceObject source = uploadWithoutChecksum("sales/src.csv", content);
+        int secondRangeStart = text.indexOf('\n', (int) (source.size() / 2)) + 1;
+        int quotedEmpty = text.indexOf(",\"\"\n", secondRangeStart + 500) + 1;
+        CsvOverrides keeps = new CsvOverrides(Map.of(), Map.of(), Map.of(), Map.of(), Set.of(DATASET));
+        Injection cut = proxy.inject(secondRange(content.length), Fault.cutResponseAfter(quotedEmpty + quotesBeforeTheCut - secondRangeStart), 1);
+
+        ConversionResult result;
+        if (quotesBeforeTheCut == 1) {
+            // The range's reader meets its end inside the quote: the ranges are given up, the file read again as one stream.
+            result = convertByRangesThroughProxy(source, Deadline.none(), LIMITS, keeps);
+            assertEquals(PARTS, result.manifest().parts().size(), "read again as one stream: " + result.manifest().parts());
+        }
+        else {
+            // The range's reader ends cleanly after the "": the byte count tells the download ended early.
+            IOException failure = assertThrows(IOException.class, () -> convertByRangesThroughProxy(source, Deadline.none(), LIMITS, keeps));
+            assertTrue(failure.getMessage().contains("the download ended early"), failure.getMessage());
+            assertNothingVisible();
+            result = convertByRangesThroughProxy(source, Deadline.none(), LIMITS, keeps);
+            assertEquals(PARTS + 1, result.manifest().parts().size(), "read as two ranges: " + result.manifest().parts());
+        }
+
+        assertEquals(1, cut.hits());
+        assertEquals(Boolean.TRUE, result.manifest().quotedEmptyStrings());
+        assertExactlyOnce(source, ROWS, 0);
+        Map<Long, String> labels = new HashMap<>();
+        for (String key : ExactlyOnce.parquetKeys(silver, DATASET)) {
+            Path local = Files.createTempFile(temporary, "read-back-", ".parquet");
+            Files.write(local, silver.read(key).orElseThrow());
+            for (GenericRecord row : ParquetTestFiles.readAll(local)) {
+                labels.put((Long) row.get("id"), row.get("label") == null ? null : row.get("label").toString());
+            }
+        }
+        for (long i = 0; i < ROWS; i++) {
+            assertEquals(i % 3 == 0 ? "" : i % 3 == 1 ? null : "row " + i, labels.get(i), "row " + i);
+        }
+    }
+
     /** {@code csv} with row {@code id}'s label quoted and holding a line break. */
     private static byte[] withAQuotedLineBreak(byte[] csv, int id) {
         String text = new String(csv, StandardCharsets.UTF_8);
@@ -896,7 +951,7 @@ class SilverCommitFaultIT {
         for (String key : parquetKeys()) {
             Path local = Files.createTempFile(temporary, "labels-", ".parquet");
             Files.write(local, silver.read(key).orElseThrow());
-            for (org.apache.avro.generic.GenericRecord row : ParquetTestFiles.readAll(local)) {
+            for (GenericRecord row : ParquetTestFiles.readAll(local)) {
                 labels.add(String.valueOf(row.get("label")));
             }
         }
@@ -1200,10 +1255,15 @@ class SilverCommitFaultIT {
     }
 
     private ConversionResult convertByRangesThroughProxy(SourceObject source, Deadline deadline, ConversionLimits limits) throws IOException {
+        return convertByRangesThroughProxy(source, deadline, limits, CsvOverrides.none());
+    }
+
+    private ConversionResult convertByRangesThroughProxy(SourceObject source, Deadline deadline, ConversionLimits limits, CsvOverrides overrides)
+            throws IOException {
         S3ObjectStore bronzeThroughProxy = new S3ObjectStore(faulty, bronzeBucket);
         Optional<String> version = Optional.of(source.etag());
         SilverConverter converter = new SilverConverter(new S3ObjectStore(faulty, silverBucket), LAYOUT, limits, new RangeReading(2, source.size() / 3),
-                CsvOverrides.none(), SilverCatalog.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()),
+                overrides, SilverCatalog.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()),
                 Clock.systemUTC());
         return converter.convert(source, DATASET, SilverConverter.Content.of(() -> bronzeThroughProxy.open(source.key(), version),
                 (from, to) -> bronzeThroughProxy.openRange(source.key(), version, from, to)), deadline);
