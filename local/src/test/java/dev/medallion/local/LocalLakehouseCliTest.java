@@ -550,6 +550,42 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * DuckDB converts a quoted text to the other arguments' type in greatest and least, and compares it with the other
+     * operand of a NULLIF by converting it, where Athena (Trino) converts none: greatest and least take arguments of one
+     * orderable type (AbstractGreatestLeast), NULLIF operands of a common super type (ExpressionAnalyzer), and the query
+     * fails: refused at the text, with the value to write; texts beside text, and values in their types, build.
+     */
+    @Test
+    void aTextBesideANumberOrADateInGreatestLeastOrNullifIsRefusedAtItsPlace() throws Exception {
+        Path models = models("greatest_text", "least_text", "nullif_text", "in_their_types");
+        String greatest = "SELECT transaction_id, greatest(quantity, '2') AS at_least FROM ${silver_database}.sales";
+        String least = "SELECT customer_id, least(signup_date, '2026-01-01') AS capped FROM ${silver_database}.customers";
+        String nullif = "SELECT transaction_id, nullif(quantity, '0') AS units FROM ${silver_database}.sales";
+        Files.writeString(models.resolve("greatest_text.sql"), "-- sources: sales\n" + greatest + "\n");
+        Files.writeString(models.resolve("least_text.sql"), "-- sources: customers\n" + least + "\n");
+        Files.writeString(models.resolve("nullif_text.sql"), "-- sources: sales\n" + nullif + "\n");
+        Files.writeString(models.resolve("in_their_types.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, greatest(customer_id, 2) AS at_least, least(signup_date, DATE '2026-01-01') AS capped, greatest(city, 'm') AS later_city,"
+                + " NULLIF(city, 'Oslo') AS not_oslo, nullif(customer_id, 0) AS known FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model greatest_text compares a number (BIGINT) with the text '2' at " + models.resolve("greatest_text.sql") + ":2:"
+                        + (greatest.indexOf("'2'") + 1) + ", which DuckDB converts and Athena (Trino) does not: it converts no text for greatest and fails the query"
+                        + " (Unexpected parameters for function greatest); write 2 (a number, without quotes), or compare text with text (CAST(x AS VARCHAR))",
+                "error: gold model least_text compares a date with the text '2026-01-01' at " + models.resolve("least_text.sql") + ":2:"
+                        + (least.indexOf("'2026") + 1) + ", which DuckDB converts and Athena (Trino) does not: it converts no text for least and fails the query"
+                        + " (Unexpected parameters for function least); write DATE '2026-01-01' (a literal of the date's type), or compare text with text (CAST(x AS VARCHAR))",
+                "error: gold model nullif_text compares a number (BIGINT) with the text '0' at " + models.resolve("nullif_text.sql") + ":2:"
+                        + (nullif.indexOf("'0'") + 1) + ", which DuckDB converts and Athena (Trino) does not: it converts no text for a NULLIF and fails the query"
+                        + " (Types are not comparable with NULLIF); write 0 (a number, without quotes), or compare text with text (CAST(x AS VARCHAR))"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nin_their_types: "), "texts beside text, and values in their types, build: " + outcome.out());
+    }
+
+    /**
      * DuckDB's || turns a number, a date or a boolean into text; Athena's (Trino's) takes only text (or arrays) and
      * fails the query ("Unexpected parameters (varchar, integer) for function concat"): refused at the ||, naming the
      * type and the CAST to write; text joined with text, a NULL, or a number cast to text, builds.

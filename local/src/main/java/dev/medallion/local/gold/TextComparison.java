@@ -6,10 +6,12 @@ import io.trino.sql.tree.CoalesceExpression;
 import io.trino.sql.tree.ComparisonExpression;
 import io.trino.sql.tree.DefaultTraversalVisitor;
 import io.trino.sql.tree.Expression;
+import io.trino.sql.tree.FunctionCall;
 import io.trino.sql.tree.IfExpression;
 import io.trino.sql.tree.InListExpression;
 import io.trino.sql.tree.InPredicate;
 import io.trino.sql.tree.Node;
+import io.trino.sql.tree.NullIfExpression;
 import io.trino.sql.tree.SearchedCaseExpression;
 import io.trino.sql.tree.NodeLocation;
 import io.trino.sql.tree.SimpleCaseExpression;
@@ -51,7 +53,14 @@ import static java.util.Objects.requireNonNull;
  * converts to the others' type (so {@code THEN 0 ELSE 'n/a'} fails locally only once a row reaches the text, on a
  * conversion error), where Trino converts none and fails the query ({@code All CASE results must be the same type or
  * coercible to a common type}, ExpressionAnalyzer's coerceToSingleType): its probe types the text, which DuckDB then
- * refuses to mix ({@code Cannot mix values of type VARCHAR and BIGINT in CASE expression}).
+ * refuses to mix ({@code Cannot mix values of type VARCHAR and BIGINT in CASE expression}). An argument of greatest or least
+ * beside arguments of another type ({@code greatest(quantity, '2')}), which DuckDB converts, where Trino's take arguments of one
+ * orderable type (AbstractGreatestLeast: {@code greatest(E...) -> E}) and fail the query ({@code Unexpected parameters
+ * (bigint, varchar(1)) for function greatest}): its probe types the text, which DuckDB then refuses to combine
+ * ({@code Cannot combine types of BIGINT and VARCHAR}). And an operand of a NULLIF ({@code nullif(quantity, '0')}), which
+ * DuckDB compares by equality, converting even a typed text, where Trino wants operands of a common super type and fails
+ * the query ({@code Types are not comparable with NULLIF: bigint vs varchar(1)}, ExpressionAnalyzer): its probe types the
+ * text and makes the NULLIF a coalesce, refused on DuckDB's COALESCE message when the other operand is not text.
  *
  * @param literal the text as written, quotes included ({@code '2026-03-01'})
  * @param value the text's value
@@ -61,9 +70,12 @@ import static java.util.Objects.requireNonNull;
  * @param use where the text is: compared, matched by a CASE, or coalesced
  */
 record TextComparison(String literal, String value, int line, int column, String probe, Use use) {
-    /** DuckDB's refusal of a typed text compared with another type, in either order, or mixed in a BETWEEN or a COALESCE. */
+    /**
+     * DuckDB's refusal of a typed text compared with another type, in either order, mixed in a BETWEEN, a COALESCE or a CASE,
+     * or combined with it among greatest's or least's arguments.
+     */
     private static final Pattern NOT_TEXT = Pattern.compile(
-            "Cannot (?:compare|mix) values of type (.+?) and (?:type )?(.+?)(?: in (?:BETWEEN clause|COALESCE operator|CASE expression))? - an explicit cast is required");
+            "Cannot (?:(?:compare|mix) values of type|combine types of) (.+?) and (?:type )?(.+?)(?: in (?:BETWEEN clause|COALESCE operator|CASE expression))? - an explicit cast is required");
     static final Pattern NUMBER = Pattern.compile("(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|DOUBLE|FLOAT|REAL|DECIMAL.*)");
     private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?");
@@ -74,7 +86,10 @@ record TextComparison(String literal, String value, int line, int column, String
         COMPARED("compares", "a comparison", "Cannot apply operator, or IN value and list items must be the same type", "compare text with text"),
         CASE_MATCHED("compares", "a comparison", "CASE operand type does not match WHEN clause operand type", "compare text with text"),
         COALESCED("coalesces", "a COALESCE", "All COALESCE operands must be the same type", "make every operand text"),
-        CASE_RESULT("puts", "a CASE's results", "All CASE results must be the same type", "make every result text");
+        CASE_RESULT("puts", "a CASE's results", "All CASE results must be the same type", "make every result text"),
+        NULLIF_COMPARED("compares", "a NULLIF", "Types are not comparable with NULLIF", "compare text with text"),
+        GREATEST("compares", "greatest", "Unexpected parameters for function greatest", "compare text with text"),
+        LEAST("compares", "least", "Unexpected parameters for function least", "compare text with text");
 
         private final String verb;
         private final String where;
@@ -165,6 +180,36 @@ record TextComparison(String literal, String value, int line, int column, String
                     }
                 }
                 return super.visitCoalesceExpression(node, context);
+            }
+
+            @Override
+            protected Void visitNullIfExpression(NullIfExpression node, Void context) {
+                // DuckDB compares NULLIF's operands by equality, converting even a typed text: the probe makes the NULLIF a coalesce, which mixes none.
+                Optional<Integer> keyword = lines.offset(node).filter(at -> select.regionMatches(true, at, "NULLIF", 0, 6));
+                for (Expression operand : List.of(node.getFirst(), node.getSecond())) {
+                    if (operand instanceof StringLiteral text && keyword.isPresent()) {
+                        probe(text, Use.NULLIF_COMPARED, new Edit(keyword.get(), keyword.get() + 6, "coalesce")).ifPresent(comparisons::add);
+                    }
+                }
+                return super.visitNullIfExpression(node, context);
+            }
+
+            @Override
+            protected Void visitFunctionCall(FunctionCall node, Void context) {
+                List<String> name = node.getName().getParts();
+                Optional<Use> use = name.size() != 1 ? Optional.empty() : switch (name.get(0).toLowerCase(Locale.ROOT)) {
+                    case "greatest" -> Optional.of(Use.GREATEST);
+                    case "least" -> Optional.of(Use.LEAST);
+                    default -> Optional.empty();
+                };
+                if (use.isPresent()) {
+                    for (Expression argument : node.getArguments()) {
+                        if (argument instanceof StringLiteral text) {
+                            probe(text, use.get()).ifPresent(comparisons::add);
+                        }
+                    }
+                }
+                return super.visitFunctionCall(node, context);
             }
 
             @Override
