@@ -702,6 +702,33 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * Hours counted by a multiplication (n * INTERVAL '1' HOUR) are an interval day to second Trino adds to a date only when
+     * it is whole days (DateTimeOperators.datePlusIntervalDayToSecond), failing the query on the first row whose hours are not,
+     * where DuckDB makes the date a TIMESTAMP at that hour: refused at the operator as a literal of hours is; a timestamp plus
+     * such hours, and a date plus days so counted, build.
+     */
+    @Test
+    void hoursCountedByAMultiplicationAddedToADateAreRefusedAtTheOperator() throws Exception {
+        Path models = models("hours_later", "hours_on_timestamps");
+        String hoursLater = "SELECT customer_id, signup_date + customer_id * INTERVAL '1' HOUR AS later FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("hours_later.sql"), "-- sources: customers\n" + hoursLater + "\n");
+        Files.writeString(models.resolve("hours_on_timestamps.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, CAST(signup_date AS TIMESTAMP) + customer_id * INTERVAL '1' HOUR AS later,"
+                + " CAST(signup_date + customer_id * INTERVAL '1' DAY AS DATE) AS days_later FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model hours_later adds customer_id * INTERVAL '1' HOUR to a date at " + models.resolve("hours_later.sql") + ":2:" + (hoursLater.indexOf("+") + 1)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date, on a row whose hours are not whole days);"
+                        + " write CAST(x AS TIMESTAMP) + customer_id * INTERVAL '1' HOUR, a timestamp in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nhours_on_timestamps: "), "hours added to a timestamp, and days to a date, build: " + outcome.out());
+    }
+
+    /**
      * A date plus whole days, months or years is a TIMESTAMP in DuckDB and a DATE in Athena (Trino): as a column of the
      * table it would be another type, with other values (2026-01-02 00:00:00), locally: refused at the operator, saying
      * to write CAST(... AS DATE); where the answer is the same (compared with a date, inside CAST or year(), in a WITH

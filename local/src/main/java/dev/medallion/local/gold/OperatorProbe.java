@@ -47,7 +47,9 @@ import static java.util.Objects.requireNonNull;
  * date and interval day to second or year to month, no integer), and fails the query ({@code Cannot apply operator:
  * date + integer}); and a date plus or minus an interval literal of hours, minutes or seconds that is not whole days
  * ({@code signup_date + INTERVAL '1' HOUR}), which DuckDB makes a TIMESTAMP at that hour and Trino refuses when it runs
- * ({@code Cannot add hour, minutes or seconds to a date}, DateTimeOperators.datePlusIntervalDayToSecond). The probe is
+ * ({@code Cannot add hour, minutes or seconds to a date}, DateTimeOperators.datePlusIntervalDayToSecond), as it does an
+ * interval counted from such a literal ({@code signup_date + n * INTERVAL '1' HOUR}) on the first row whose hours are not whole
+ * days. The probe is
  * the SELECT with the operation {@code l + r} made {@code ((l) ^@ (r))}: its operands are found in Trino's own parse
  * tree (its grammar's contexts, which know where each operand starts and ends, where the syntax tree knows only where
  * the operator is), and DuckDB's refusal names both types.</li>
@@ -370,12 +372,14 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             return Optional.empty();
         }
         Matcher subDay = SUB_DAY_INTERVAL.matcher(interval.strip());
-        if (subDay.matches() && !wholeDays(Long.parseLong(subDay.group(1)), subDay.group(2))) {
+        boolean literal = subDay.matches();
+        if (literal ? !wholeDays(Long.parseLong(subDay.group(1)), subDay.group(2)) : countsSubDayHours(interval)) {
             boolean adds = operator.equals("+");
             return Optional.of((adds ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date") + at
                     + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it " + (adds ? "adds to" : "subtracts from")
                     + " a date only days, months or years and fails the query (Cannot " + (adds ? "add hour, minutes or seconds to" : "subtract hour, minutes or seconds from")
-                    + " a date); write CAST(x AS TIMESTAMP) " + operator + " " + interval + ", a timestamp in both");
+                    + " a date" + (literal ? "" : ", on a row whose hours are not whole days") + "); write CAST(x AS TIMESTAMP) " + operator + " " + interval
+                    + ", a timestamp in both");
         }
         String written = intervalSecond ? "x " + operator + " " + interval : interval + " + x";
         String done = operator.equals("+") ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date";
@@ -484,6 +488,22 @@ record OperatorProbe(String operator, String left, String right, int line, int c
 
     private static boolean isInteger(String duckDbType) {
         return INTEGER.matcher(duckDbType.replaceFirst("_LITERAL$", "")).matches();
+    }
+
+    /**
+     * Whether an interval that is not a literal ({@code n * INTERVAL '1' HOUR}) counts hours, minutes or seconds that are not
+     * whole days: Trino adds such an interval day to second to a date only when a row's value of it is whole days
+     * (DateTimeOperators.datePlusIntervalDayToSecond), so the query fails on the first row whose is not; one counting whole
+     * days of hours ({@code n * INTERVAL '24' HOUR}) is whole days for a whole n, and left alone.
+     */
+    private static boolean countsSubDayHours(String interval) {
+        Matcher literal = SUB_DAY_INTERVAL.matcher(interval);
+        while (literal.find()) {
+            if (!wholeDays(Long.parseLong(literal.group(1)), literal.group(2))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether so many hours, minutes or seconds are whole days, which Trino adds to a date. */
