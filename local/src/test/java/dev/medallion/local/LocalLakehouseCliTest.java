@@ -729,6 +729,36 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A date plus whole days, or date_trunc of a date, cast to text is DuckDB's TIMESTAMP as text (2026-01-02 00:00:00) and
+     * Athena's DATE as text (2026-01-02): refused at the operator or the call, saying to cast it to a date first; so cast,
+     * and a date cast to text, build.
+     */
+    @Test
+    void aDatePlusAnIntervalOrATruncatedDateCastToTextIsToldToCastItToDateFirst() throws Exception {
+        Path models = models("day_text", "month_text", "same_text");
+        String dayText = "SELECT customer_id, CAST(signup_date + INTERVAL '1' DAY AS VARCHAR) AS next_day FROM ${silver_database}.customers";
+        String monthText = "SELECT customer_id, TRY_CAST((date_trunc('month', signup_date)) AS varchar(10)) AS month FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("day_text.sql"), "-- sources: customers\n" + dayText + "\n");
+        Files.writeString(models.resolve("month_text.sql"), "-- sources: customers\n" + monthText + "\n");
+        Files.writeString(models.resolve("same_text.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, CAST(CAST(signup_date + INTERVAL '1' DAY AS DATE) AS VARCHAR) AS next_day,"
+                + " CAST(CAST(date_trunc('month', signup_date) AS DATE) AS VARCHAR) AS month, CAST(signup_date AS VARCHAR) AS day FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model day_text casts a date plus INTERVAL '1' DAY to VARCHAR at " + models.resolve("day_text.sql") + ":2:" + (dayText.indexOf("+") + 1)
+                        + ", which DuckDB makes a TIMESTAMP, written 2026-01-02 00:00:00, and Athena (Trino) a DATE, written 2026-01-02;"
+                        + " write CAST(CAST(x + INTERVAL '1' DAY AS DATE) AS VARCHAR), the same text in both",
+                "error: gold model month_text casts date_trunc of a date to varchar(10) at " + models.resolve("month_text.sql") + ":2:" + (monthText.indexOf("date_trunc") + 1)
+                        + ", which DuckDB makes a TIMESTAMP, written 2026-01-01 00:00:00, and Athena (Trino) a DATE, written 2026-01-01;"
+                        + " write CAST(CAST(date_trunc('month', x) AS DATE) AS varchar(10)), the same text in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nsame_text: "), "a date cast to text, and a sum cast to a date first, build: " + outcome.out());
+    }
+
+    /**
      * A date plus whole days, months or years is a TIMESTAMP in DuckDB and a DATE in Athena (Trino): as a column of the
      * table it would be another type, with other values (2026-01-02 00:00:00), locally: refused at the operator, saying
      * to write CAST(... AS DATE); where the answer is the same (compared with a date, inside CAST or year(), in a WITH

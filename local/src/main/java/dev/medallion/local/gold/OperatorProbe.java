@@ -56,11 +56,13 @@ import static java.util.Objects.requireNonNull;
  * <li>a date plus or minus whole days, months or years ({@code signup_date + INTERVAL '1' DAY}) that is a column of the
  * table as it stands: DuckDB makes it a TIMESTAMP ({@code 2026-01-02 00:00:00}), Trino a DATE (datePlusIntervalDayToSecond
  * returns a date), so the local table's column has another type, and other values and partition folders, than Athena's.
+ * So is one cast to text ({@code CAST(signup_date + INTERVAL '1' DAY AS VARCHAR)}), {@code 2026-01-02 00:00:00} locally
+ * and {@code 2026-01-02} in Athena, whose cast of a date to varchar writes the date alone.
  * Elsewhere (compared with a date, inside {@code CAST(... AS DATE)}, {@code year(...)}) both give the same answer, and it
  * is left alone.</li>
  * <li>{@code date_trunc(unit, d)} of a date that is itself a column of the table, for the same reason: DuckDB makes it a
  * TIMESTAMP, where Trino's date_trunc is of its argument's type ({@code date_trunc(unit, x) -> [same as input]},
- * trino.io/docs/current/functions/datetime.html). The probe is the SELECT with the argument made {@code ((d) ^@ (''))}.</li>
+ * trino.io/docs/current/functions/datetime.html), or cast to text. The probe is the SELECT with the argument made {@code ((d) ^@ (''))}.</li>
  * <li>a quoted text added to a timestamp ({@code "timestamp" + '1 day'}), which DuckDB reads as an interval, or added to or
  * subtracted from a date, which DuckDB cannot choose how to read, where Trino converts no text to an interval (TypeCoercion
  * in github.com/trinodb/trino: varchar coerces to no interval, no number, no date) and fails the query ({@code Cannot apply
@@ -91,8 +93,10 @@ import static java.util.Objects.requireNonNull;
  * alias aside): a date plus whole days there is a TIMESTAMP column locally and a DATE column in Athena
  * @param castToDate for {@code +}, {@code -} and date_trunc, the model's SELECT with the operation in {@code CAST(... AS DATE)}:
  * a column of the table it makes a DATE is one the operation reaches through a WITH query or a subquery; empty for the rest
+ * @param textCast for {@code +}, {@code -} and date_trunc, the text type of a CAST or TRY_CAST the operation is the whole operand of
+ * ({@code VARCHAR}, {@code varchar(10)}, as written): DuckDB's TIMESTAMP is other text than Athena's DATE; empty for none and the rest
  */
-record OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn, String castToDate) {
+record OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn, String castToDate, String textCast) {
     /** DuckDB's refusal of the probe's ^@, naming the operands' types. */
     private static final Pattern NO_FUNCTION = Pattern.compile("No function matches the given name and argument types '\\^@\\((.*)\\)'");
     /** DuckDB's refusal of a function or an operator given a typed text, naming it and its arguments' types. */
@@ -116,10 +120,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         requireNonNull(right, "right is null");
         requireNonNull(probe, "probe is null");
         requireNonNull(castToDate, "castToDate is null");
+        requireNonNull(textCast, "textCast is null");
     }
 
     private OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn) {
-        this(operator, left, right, line, column, probe, tableColumn, "");
+        this(operator, left, right, line, column, probe, tableColumn, "", "");
     }
 
     /**
@@ -171,7 +176,8 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                 probes.add(new OperatorProbe(type == SqlBaseLexer.PLUS ? "+" : "-", left, right, context.operator.getLine(),
                         context.operator.getCharPositionInLine() + 1,
                         TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), isTableColumn(context),
-                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "CAST((" + select.substring(start, end) + "\n) AS DATE)")))));
+                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "CAST((" + select.substring(start, end) + "\n) AS DATE)"))),
+                        textCast(select, context)));
             }
 
             @Override
@@ -191,7 +197,8 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     probes.add(new OperatorProbe("date_trunc", text(select, context.expression(0)), written, context.start.getLine(),
                             context.start.getCharPositionInLine() + 1,
                             TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), isTableColumn(context),
-                            TextComparison.apply(select, List.of(new TextComparison.Edit(callStart, callEnd, "CAST((" + select.substring(callStart, callEnd) + "\n) AS DATE)")))));
+                            TextComparison.apply(select, List.of(new TextComparison.Edit(callStart, callEnd, "CAST((" + select.substring(callStart, callEnd) + "\n) AS DATE)"))),
+                            textCast(select, context)));
                 }
                 if (function.equals("concat_ws")) {
                     // Each argument typed by the probe's ^@, which takes only text: DuckDB's refusal names an argument that is not.
@@ -277,6 +284,25 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         return queries == 1;
     }
 
+    /**
+     * The text type, as written, of the CAST or TRY_CAST the expression is the whole operand of (parentheses aside); empty for
+     * none. A date plus days, or date_trunc of a date, is DuckDB's TIMESTAMP there ({@code 2026-01-02 00:00:00} as text) and
+     * Trino's DATE ({@code 2026-01-02}: a date cast to varchar is its ISO form).
+     */
+    private static String textCast(String select, ParserRuleContext expression) {
+        ParserRuleContext context = expression.getParent();
+        while (context instanceof SqlBaseParser.ExpressionContext || context instanceof SqlBaseParser.ValueExpressionDefaultContext
+                || context instanceof SqlBaseParser.ParenthesizedExpressionContext
+                || context instanceof SqlBaseParser.PredicatedContext predicated && predicated.predicate() == null) {
+            context = context.getParent();
+        }
+        if (!(context instanceof SqlBaseParser.CastContext cast)) {
+            return "";
+        }
+        String type = text(select, cast.type());
+        return type.toLowerCase(Locale.ROOT).matches("(var)?char\\b.*") ? type : "";
+    }
+
     private static String text(String select, ParserRuleContext context) {
         return select.substring(offset(select, context.start.getStartIndex()), offset(select, context.stop.getStopIndex() + 1));
     }
@@ -332,6 +358,10 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                 return Optional.empty();
             }
             String cast = "; write CAST(date_trunc(" + left + ", x) AS DATE), a DATE in both";
+            if (!textCast.isEmpty()) {
+                return Optional.of("casts date_trunc of a date to " + textCast + at + ", which DuckDB makes a TIMESTAMP, written 2026-01-01 00:00:00, and Athena (Trino)"
+                        + " a DATE, written 2026-01-01; write CAST(CAST(date_trunc(" + left + ", x) AS DATE) AS " + textCast + "), the same text in both");
+            }
             if (tableColumn) {
                 return Optional.of("truncates a date with date_trunc for a column of the table" + at
                         + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01), so the column's type, its values"
@@ -384,6 +414,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         String written = intervalSecond ? "x " + operator + " " + interval : interval + " + x";
         String done = operator.equals("+") ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date";
         String cast = "; write CAST(" + written + " AS DATE), a DATE in both";
+        if (!textCast.isEmpty()) {
+            return Optional.of("casts a date " + (operator.equals("+") ? "plus " : "minus ") + interval + " to " + textCast + at
+                    + ", which DuckDB makes a TIMESTAMP, written 2026-01-02 00:00:00, and Athena (Trino) a DATE, written 2026-01-02;"
+                    + " write CAST(CAST(" + written + " AS DATE) AS " + textCast + "), the same text in both");
+        }
         if (tableColumn) {
             return Optional.of(done + " for a column of the table" + at
                     + ", which DuckDB makes a TIMESTAMP (2026-01-02 00:00:00) and Athena (Trino) keeps a DATE (2026-01-02), so the column's type, its values"
