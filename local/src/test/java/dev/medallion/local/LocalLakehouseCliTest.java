@@ -759,6 +759,32 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A quoted date given to a function that wants a date (date_diff('day', signup_date, '2026-06-01')) is converted by
+     * DuckDB, where Athena (Trino) converts no text to a date and fails the query (Unexpected parameters for function
+     * date_diff): refused at the text with the literal to write; a date literal, and a date-like text a function takes as
+     * text, build.
+     */
+    @Test
+    void aQuotedDateGivenToAFunctionIsRefusedAtTheText() throws Exception {
+        Path models = models("date_text", "in_their_types");
+        String dateText = "SELECT customer_id, date_diff('day', signup_date, '2026-06-01') AS days_to_june FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("date_text.sql"), "-- sources: customers\n" + dateText + "\n");
+        Files.writeString(models.resolve("in_their_types.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, date_diff('day', signup_date, DATE '2026-06-01') AS days_to_june, replace(city, '2026-06-01', 'x') AS place,"
+                + " concat_ws('-', city, '2026-06-01') AS label FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model date_text passes the text '2026-06-01' to date_diff at " + models.resolve("date_text.sql") + ":2:" + (dateText.indexOf("'2026") + 1)
+                        + ", where DuckDB wants a date or a timestamp and converts it, and Athena (Trino) does not: it converts no text to a date or a timestamp"
+                        + " and fails the query (Unexpected parameters for function date_diff); write DATE '2026-06-01' (a literal of the date's type)"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nin_their_types: "), "a date literal, and a date-like text taken as text, build: " + outcome.out());
+    }
+
+    /**
      * A date plus whole days, months or years is a TIMESTAMP in DuckDB and a DATE in Athena (Trino): as a column of the
      * table it would be another type, with other values (2026-01-02 00:00:00), locally: refused at the operator, saying
      * to write CAST(... AS DATE); where the answer is the same (compared with a date, inside CAST or year(), in a WITH

@@ -78,6 +78,9 @@ import static java.util.Objects.requireNonNull;
  * </ul>
  * Prepared, not run, a probe fails on that refusal exactly when the types are those Athena refuses; a probe failing
  * otherwise says nothing of the model.
+ * A quoted date or timestamp given to a function ({@code date_diff('day', signup_date, '2026-06-01')}) is probed as a quoted
+ * number is: DuckDB converts it, where Trino converts no varchar to a date or a timestamp (TypeCoercion) and finds no
+ * signature ({@code date_diff(varchar, date, varchar(10))}).
  * A quoted number is found as an argument in a call and in {@code SUBSTRING(x FROM s FOR n)}, a form of its own in Trino's
  * grammar; a function DuckDB defines as a macro ({@code split_part}) is refused under a function of its body's name
  * ({@code array_extract}), which the probe's refusal is taken for.
@@ -219,10 +222,12 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                 }
                 String written = text(select, context);
                 String value = written.substring(1, written.length() - 1).replace("''", "'");
-                if (!TextComparison.NUMERAL.matcher(value.strip()).matches()) {
+                boolean number = TextComparison.NUMERAL.matcher(value.strip()).matches();
+                if (!number && !TextComparison.TIMESTAMP.matcher(value.strip()).matches()) {
                     return;
                 }
-                Optional<String> wanting = wantingANumber(context);
+                // A quoted date beside + or - is the arithmetic probe's; one given to a function (date_diff) is probed as a number is.
+                Optional<String> wanting = wantingANumber(context).filter(place -> number || !place.matches("[-+*/%]"));
                 if (wanting.isEmpty()) {
                     return;
                 }
@@ -494,6 +499,13 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         }
         String number = right.substring(1, right.length() - 1).strip();
         String at = " at " + model.position(line, column);
+        if (!TextComparison.NUMERAL.matcher(number).matches()) {
+            // A date or a timestamp, found only as a function's argument: Trino converts no text to either (TypeCoercion).
+            String literal = TextComparison.DAY.matcher(number).matches() ? "DATE " + right.strip() + " (a literal of the date's type)"
+                    : "TIMESTAMP '" + number.replace('T', ' ') + "' (a literal of the timestamp's type)";
+            return Optional.of("passes the text " + right + " to " + left + at + ", where DuckDB wants a date or a timestamp and converts it, and Athena (Trino)"
+                    + " does not: it converts no text to a date or a timestamp and fails the query (Unexpected parameters for function " + left + "); write " + literal);
+        }
         String instead = "; write " + number + " (a number, without quotes)";
         if (!arithmetic) {
             return Optional.of("passes the text " + right + " to " + left + at + ", where DuckDB wants a number and converts it, and Athena (Trino) does not:"

@@ -77,8 +77,8 @@ record TextComparison(String literal, String value, int line, int column, String
     private static final Pattern NOT_TEXT = Pattern.compile(
             "Cannot (?:(?:compare|mix) values of type|combine types of) (.+?) and (?:type )?(.+?)(?: in (?:BETWEEN clause|COALESCE operator|CASE expression))? - an explicit cast is required");
     static final Pattern NUMBER = Pattern.compile("(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|DOUBLE|FLOAT|REAL|DECIMAL.*)");
-    private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
-    private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?");
+    static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?");
     static final Pattern NUMERAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
     /** Where a text is, which says what Athena fails on and what else to write. */
