@@ -6,7 +6,7 @@
 #   terraform/rehearse-on-moto.sh [-var name=value ...]
 #
 # moto_server (pip install "moto[server]") is started through rehearse-on-moto.py, which fills the
-# gaps of moto 5.2.1 a rehearsal meets (the Budgets calls that read a budget back, budget actions,
+# gaps of moto 5.2.1 a rehearsal meets (the Budgets calls that read a budget back or update it, budget actions,
 # aws:SecureTransport in bucket policies, the format of an SQS RedrivePolicy, Lambda's SnapStart setting
 # and the FunctionArn of an event source mapping on an alias, and force_destroy's deletion of a delete
 # marker by its version id once the bucket's versioning is suspended; and EventBridge
