@@ -39,6 +39,15 @@ public final class S3Events {
 
     /** The event for an object whose key the event carries as {@code encodedKey}, encoded or not as S3 would encode it. */
     public static S3Event objectCreated(String bucket, String encodedKey, long size, String etag, Path directory) throws IOException {
+        return objectCreated(bucket, encodedKey, size, etag, "ObjectCreated:Put", directory);
+    }
+
+    /**
+     * The event of another ObjectCreated type ({@code ObjectCreated:Copy}, {@code ObjectCreated:CompleteMultipartUpload}),
+     * its object as {@link #objectCreated(String, String, long, String, Path)} gives it.
+     */
+    public static S3Event objectCreated(String bucket, String encodedKey, long size, String etag, String eventName, Path directory) throws IOException {
+        requireNonNull(eventName, "eventName is null");
         requireNonNull(bucket, "bucket is null");
         requireNonNull(encodedKey, "encodedKey is null");
         String template;
@@ -52,7 +61,8 @@ public final class S3Events {
                 .replace("${bucket}", bucket)
                 .replace("${key}", encodedKey)
                 .replace("${size}", String.valueOf(size))
-                .replace("${etag}", etag);
+                .replace("${etag}", etag)
+                .replace("\"ObjectCreated:Put\"", "\"" + eventName + "\"");
         Path file = Files.createTempFile(directory, "event", ".json");
         Files.writeString(file, json);
         S3Event event = EventLoader.loadS3Event(file.toString());
