@@ -113,7 +113,7 @@ public final class LocalObjectStore implements ObjectStore {
         String expected = ObjectInfo.unquote(expectedEtag.get());
         String current = md5Hex(path);
         if (!current.equals(expected)) {
-            throw new IOException(describe(key) + " is no longer version " + expected + " (it is " + current + " now): it changed while it was read");
+            throw new ObjectReplacedException(describe(key) + " is no longer version " + expected + " (it is " + current + " now): it changed while it was read", null);
         }
     }
 

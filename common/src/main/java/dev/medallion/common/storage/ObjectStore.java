@@ -21,7 +21,7 @@ public interface ObjectStore {
 
     /**
      * Streams the object's content. When {@code expectedEtag} is given and the object has changed
-     * since, the read fails instead of mixing two versions.
+     * since, the read fails instead of mixing two versions ({@link ObjectReplacedException}).
      */
     InputStream open(String key, Optional<String> expectedEtag) throws IOException;
 

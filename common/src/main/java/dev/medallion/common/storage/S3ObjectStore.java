@@ -156,8 +156,8 @@ public final class S3ObjectStore implements ObjectStore {
         }
         catch (S3Exception e) {
             if (e.statusCode() == HTTP_PRECONDITION_FAILED && expectedEtag.isPresent()) {
-                throw new IOException("Object " + describe(key) + " no longer has ETag " + expectedEtag.get()
-                        + ": it was replaced or deleted since it was listed", e);
+                throw new ObjectReplacedException("Object " + describe(key) + " no longer has ETag " + expectedEtag.get()
+                        + ": it was replaced or deleted since its ETag was read", e);
             }
             throw failure("open", key, e);
         }

@@ -11,6 +11,7 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.InvocationTimeLimit;
 import dev.medallion.common.storage.ObjectInfo;
+import dev.medallion.common.storage.ObjectReplacedException;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.S3Clients;
 import dev.medallion.common.storage.S3ObjectStore;
@@ -87,6 +88,9 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     /** The line of a file put in bronze that is not converted for its name: terraform/monitoring.tf counts it. */
     public static final String NOT_CONVERTED_MESSAGE = "source object not converted: its name does not end in a suffix the converter reads";
 
+    /** The outcome of a record whose object was replaced or deleted between the handler's HEAD and its read: its own event converts it. */
+    static final String SUPERSEDED = "superseded";
+    static final String SUPERSEDED_MESSAGE = "source object replaced or deleted before it was read; the event of that change converts or withdraws it";
     /** The event name of a removal, as S3 sends it in a record (without the configuration's {@code s3:}). */
     static final String REMOVAL_EVENT_PREFIX = "ObjectRemoved:";
     static final int MIN_RESERVE_SECONDS = 5;
@@ -417,8 +421,27 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
             // takes that look itself, after its commit, and withdraws what it committed of a file deleted meanwhile
             // (SilverConverter#convert with a Presence); the HEAD it sends is the one read here.
             BronzeHead head = new BronzeHead(bronze, key);
-            ConversionResult result = withdrawsDeletedFiles ? converter.convert(source, dataset, content, deadline, head)
-                    : converter.convert(source, dataset, content, deadline);
+            ConversionResult result;
+            try {
+                result = withdrawsDeletedFiles ? converter.convert(source, dataset, content, deadline, head)
+                        : converter.convert(source, dataset, content, deadline);
+            }
+            catch (IOException e) {
+                if (!replacedBeforeItWasRead(e)) {
+                    throw e;
+                }
+                // Uploaded again or deleted after the HEAD: the GET's If-Match on the HEAD's ETag was refused (412), before
+                // this run's commit, its files discarded. Every change of the key's object sends an event of its own (an
+                // upload its ObjectCreated, a deletion its ObjectRemoved), which converts or withdraws what the key holds
+                // then, as any overwrite during a conversion is left to its event. Failing here would raise the errors alarm
+                // and tell a person to fix and replay what needs nothing: the retry would find that event's commit.
+                Map<String, Object> fields = sourceFields(bucket, key);
+                fields.put("outcome", SUPERSEDED);
+                fields.put("etag", object.etag());
+                fields.put("reason", String.valueOf(e.getMessage()));
+                log.info(SUPERSEDED_MESSAGE, fields);
+                return SUPERSEDED;
+            }
             if (result.unchanged()) {
                 return result.outcome();
             }
@@ -449,6 +472,19 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                         + info.get().etag() + "); the invocation fails so that Lambda retries it, once the object stops changing");
             }
         }
+    }
+
+    /**
+     * Whether a conversion failed because its object was no longer the version its HEAD saw when it read it
+     * ({@link ObjectReplacedException}). The source is read only before the commit, so nothing of the run is visible.
+     */
+    private static boolean replacedBeforeItWasRead(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ObjectReplacedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.medallion.silver.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
@@ -47,9 +48,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -240,6 +243,66 @@ class S3EdgesIT {
         assertEquals(bronze.stat(key).orElseThrow().etag(), manifest.source().etag());
         assertEquals(1L, manifest.generation(), "one commit: the newest version's");
         assertEquals(List.of("3"), rows(manifest));
+    }
+
+    /**
+     * The key uploaded again between the handler's HEAD and its GET, which carries If-Match on the HEAD's ETag: the GET is
+     * refused (412) before the run commits, and the record answers {@code superseded}, at INFO, leaving the newer version to
+     * its own event, as an overwrite during a conversion is. That event, delivered twice, commits it once, and the older
+     * event delivered again answers unchanged. Before, the record failed the invocation (the errors alarm, a line saying to
+     * fix and replay) only for Lambda's retry to answer unchanged.
+     */
+    @Test
+    void aKeyUploadedAgainBetweenTheHeadAndTheGetIsLeftToItsNewEvent() throws IOException {
+        String key = "sales/x.csv";
+        bronze.put(key, "id\n1\n2\n".getBytes(StandardCharsets.UTF_8));
+        S3Event older = eventFor(key);
+        String olderEtag = bronze.stat(key).orElseThrow().etag();
+        AtomicBoolean replaced = new AtomicBoolean();
+        ExecutionInterceptor replaceBeforeTheGet = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof GetObjectRequest get && get.bucket().equals(bronzeBucket) && !replaced.getAndSet(true)) {
+                    S3.client().putObject(request -> request.bucket(bronzeBucket).key(key), RequestBody.fromString("id\n3\n"));
+                }
+            }
+        };
+        List<String> outcomes;
+        try (S3Client client = S3Clients.builder(Optional.of(S3.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(replaceBeforeTheGet)).build()) {
+            outcomes = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), client, log()).handleRequest(older, null);
+        }
+
+        assertTrue(replaced.get(), "the key was uploaded again before the run's GET");
+        assertEquals(List.of("superseded s3://" + bronzeBucket + "/" + key), outcomes);
+        assertEquals(List.of(), silver.list(""), "nothing written, nothing left");
+        Map<?, ?> line = lineOf("source object replaced or deleted before it was read; the event of that change converts or withdraws it");
+        assertEquals("INFO", line.get("level"), line.toString());
+        assertEquals("sales", line.get("dataset"), line.toString());
+        assertEquals(olderEtag, line.get("etag"), line.toString());
+        assertFalse(logLines.toString(StandardCharsets.UTF_8).contains("\"level\":\"ERROR\""), logLines.toString(StandardCharsets.UTF_8));
+
+        S3Event newer = eventFor(key);
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler().handleRequest(newer, null));
+        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler().handleRequest(newer, null), "the newer event again");
+        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler().handleRequest(older, null), "the older event again");
+        Manifest manifest = manifest(key);
+        assertEquals(bronze.stat(key).orElseThrow().etag(), manifest.source().etag());
+        assertEquals(1L, manifest.generation(), "one commit: the newer version's");
+        assertEquals(List.of("3"), rows(manifest));
+    }
+
+    private Map<?, ?> lineOf(String message) throws IOException {
+        List<Map<?, ?>> found = new ArrayList<>();
+        for (String text : logLines.toString(StandardCharsets.UTF_8).lines().toList()) {
+            Map<?, ?> fields = new ObjectMapper().readValue(text, Map.class);
+            if (message.equals(fields.get("message"))) {
+                found.add(fields);
+            }
+        }
+        assertEquals(1, found.size(), logLines.toString(StandardCharsets.UTF_8));
+        return found.get(0);
     }
 
     /** A client of the emulator that notes the Range header of each GET of a bronze object. */
