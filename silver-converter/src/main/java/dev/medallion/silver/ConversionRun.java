@@ -177,7 +177,7 @@ final class ConversionRun {
     Manifest execute(InputStream in) throws IOException, RejectedInputException {
         try (CsvReader csv = CsvReader.open(in, context.csvOverrides().delimiterOf(dataset), context.csvOverrides().encodingOf(dataset),
                 context.csvOverrides().encodingSourceOf(dataset), source.location(), dataset,
-                context.limits().maxRowChars(), keepsQuotedEmptyStrings)) {
+                context.limits().maxRowChars(), nullMarkers)) {
             readDialect(csv);
             Optional<Row> headerRow = csv.next();
             if (headerRow.isEmpty()) {
@@ -241,7 +241,7 @@ final class ConversionRun {
         trailingFields = existing.isPresent() && trailing > 0 ? trailingFieldsNotHeldBy(existing.get(), trailing) : trailing;
         header = trailingFields > 0 ? TrailingDelimiter.columnsOf(headerAsRead, trailingFields) : headerAsRead;
         quarantine = new QuarantineWriter(context.silver(), context.layout().quarantineKey(dataset, ingestDate, source.key(), source.etag(), id), header,
-                keepsQuotedEmptyStrings);
+                nullMarkers);
     }
 
     /**
@@ -283,6 +283,11 @@ final class ConversionRun {
             quarantine.add(lineOffset + row.line(), row.reason(), row.fields(), row.forAType());
         }
         take(pipeline);
+    }
+
+    /** The dataset's markers, whose quoted forms ({@link NullMarkers#quotedFormOf}) the readers of its byte ranges give too. */
+    NullMarkers nullMarkers() {
+        return nullMarkers;
     }
 
     /** The quarantine file {@link #readColumns} started; the first byte range refuses its rows into it at once. */

@@ -4,6 +4,7 @@ import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.silver.csv.CsvReader;
 import dev.medallion.silver.csv.CsvReader.Row;
 import dev.medallion.silver.csv.RejectedInputException;
+import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.SchemaContract;
 import org.apache.commons.io.input.CloseShieldInputStream;
 
@@ -34,8 +35,11 @@ final class RangeConversion {
     private final ConversionRun.Context context;
     private final SourceObject source;
     private final String dataset;
-    /** Whether the dataset's quoted empty fields are empty strings ({@code CSV_QUOTED_EMPTY_STRINGS}), as the run reads them. */
-    private final boolean keepsQuotedEmptyStrings;
+    /**
+     * The dataset's markers, the run's own: whether its quoted empty fields are empty strings and its quoted markers text
+     * ({@code CSV_QUOTED_EMPTY_STRINGS}), as the run reads them, the quoted forms those of the run's columns.
+     */
+    private final NullMarkers nullMarkers;
     /**
      * Keeps range readers that outlive {@link #execute} (a storage call deaf to interrupts past the
      * wait for them) out of the run: once it is closed, a reader may no longer set the run's header,
@@ -54,7 +58,7 @@ final class RangeConversion {
         this.context = requireNonNull(context, "context is null");
         this.source = requireNonNull(source, "source is null");
         this.dataset = requireNonNull(dataset, "dataset is null");
-        this.keepsQuotedEmptyStrings = context.csvOverrides().keepsQuotedEmptyStrings(dataset);
+        this.nullMarkers = run.nullMarkers();
     }
 
     /**
@@ -202,10 +206,10 @@ final class RangeConversion {
                 try (CsvReader csv = index == 0
                         ? CsvReader.openFirstRange(CloseShieldInputStream.wrap(in), context.csvOverrides().delimiterOf(dataset), context.csvOverrides().encodingOf(dataset),
                                 context.csvOverrides().encodingSourceOf(dataset), source.location(), dataset, context.limits().maxRowChars(), endMarked,
-                                keepsQuotedEmptyStrings)
+                                nullMarkers)
                         : CsvReader.openRange(CloseShieldInputStream.wrap(in), preflight.delimiter(), preflight.charset(), context.csvOverrides().encodingSourceOf(dataset),
                                 source.location(), dataset,
-                                context.limits().maxRowChars(), endMarked, keepsQuotedEmptyStrings)) {
+                                context.limits().maxRowChars(), endMarked, nullMarkers)) {
                     convert(csv);
                 }
                 in.requireCount(end - start, "bytes " + start + " to " + end + " of " + source.location());

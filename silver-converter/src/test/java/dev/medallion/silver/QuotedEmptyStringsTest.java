@@ -42,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A PostgreSQL export ({@code COPY ... TO ... (FORMAT csv)}) writes NULL as an unquoted empty field and an empty string as
  * {@code ""}: under {@code CSV_QUOTED_EMPTY_STRINGS} a string column keeps the one as null and the other as an empty string,
- * read back by parquet-avro, in one stream, in byte ranges, and in the quarantine; a typed column writes both null.
+ * read back by parquet-avro, in one stream, in byte ranges, and in the quarantine; a typed column writes both null. So with a
+ * declared marker: {@code "NULL"} is the text in a string column and {@code NULL} null, as COPY's {@code NULL 'NULL'} means them.
  */
 class QuotedEmptyStringsTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
@@ -55,6 +56,9 @@ class QuotedEmptyStringsTest {
             4,Cy,\"\"\"\",7
             """;
     private static final CsvOverrides KEEPS = new CsvOverrides(Map.of(), Map.of(), Map.of(), Map.of(), Set.of("customers"));
+    /** A dataset exported by {@code COPY ... TO ... (FORMAT csv, NULL 'NULL')}: NULL unquoted, the text {@code NULL} quoted. */
+    private static final CsvOverrides KEEPS_AND_DECLARES_NULL = new CsvOverrides(Map.of(), Map.of(), Map.of("customers", List.of("NULL")), Map.of(),
+            Set.of("customers"));
 
     @TempDir
     Path directory;
@@ -187,11 +191,14 @@ class QuotedEmptyStringsTest {
                 describe(ParquetTestFiles.readAll(directory, result.manifest())));
     }
 
-    /** The parser reads the sample it chose the delimiter from, then the rest: a "" or """" split between the two is one field. */
+    /**
+     * The parser reads the sample it chose the delimiter from, then the rest: a "", """" or quoted marker ("NULL", of a dataset
+     * declaring it) split between the two is one field, and the marker's record is parsed again from text kept across both.
+     */
     @Test
     void aQuotedEmptyFieldSplitBetweenTheSampleAndTheRestIsKept() throws IOException {
         int sampleChars = ControlCharacters.SAMPLE_CHARS;
-        for (String quoted : List.of("\"\"", "\"\"\"\"")) {
+        for (String quoted : List.of("\"\"", "\"\"\"\"", "\"NULL\"")) {
             for (int lastInSample = 0; lastInSample < quoted.length(); lastInSample++) {
                 StringBuilder csv = new StringBuilder("id,name,nickname,credit\n");
                 int id = 0;
@@ -205,9 +212,14 @@ class QuotedEmptyStringsTest {
                 assertEquals(sampleChars - 1 - lastInSample, csv.length());
                 csv.append(quoted).append(",1\n");
                 Path root = directory.resolve(quoted.length() + "-" + lastInSample);
-                ConversionResult result = convert(new LocalObjectStore(root), KEEPS, csv.toString(), "customers/2026/customers.csv", 1);
+                ConversionResult result = convert(new LocalObjectStore(root), KEEPS_AND_DECLARES_NULL, csv.toString(), "customers/2026/customers.csv", 1);
                 List<GenericRecord> rows = ParquetTestFiles.readAll(root, result.manifest());
-                assertEquals(quoted.length() == 2 ? "" : "\"", rows.get(rows.size() - 1).get("nickname").toString(), quoted + " at " + lastInSample);
+                String expected = switch (quoted) {
+                    case "\"\"" -> "";
+                    case "\"NULL\"" -> "NULL";
+                    default -> "\"";
+                };
+                assertEquals(expected, String.valueOf(rows.get(rows.size() - 1).get("nickname")), quoted + " at " + lastInSample);
             }
         }
     }
@@ -251,6 +263,147 @@ class QuotedEmptyStringsTest {
         assertEquals(List.of("id=1 name='' nickname=null credit=2", "id=2 name=null nickname='' credit=3"),
                 describe(ParquetTestFiles.readAll(directory, result.manifest())));
         assertEquals(1, result.manifest().rowsQuarantined(), "the value c under a trailing field: " + log());
+    }
+
+    /**
+     * PostgreSQL's COPY quotes a value that matches its NULL string and leaves the NULL itself unquoted: in a listed dataset
+     * declaring {@code NULL}, a quoted {@code "NULL"} is the text in a string column and an unquoted {@code NULL} is null.
+     */
+    @Test
+    void aQuotedDeclaredMarkerIsTextInAStringColumnAndAnUnquotedOneNull() throws IOException {
+        ConversionResult result = convert(new LocalObjectStore(directory), KEEPS_AND_DECLARES_NULL,
+                "id,name,nickname,credit\n1,\"NULL\",NULL,NULL\n2,NULL,\"NULL\",5\n3,\"Ada\",\"\",7\n", "customers/2026/customers.csv", 1);
+
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.STRING, ColumnType.STRING, ColumnType.BIGINT),
+                result.manifest().columns().stream().map(column -> column.type()).toList());
+        assertEquals(0, result.manifest().rowsQuarantined(), log());
+        assertEquals(List.of("NULL"), result.manifest().nullValues());
+        assertEquals(List.of(
+                        "id=1 name='NULL' nickname=null credit=null",
+                        "id=2 name=null nickname='NULL' credit=5",
+                        "id=3 name='Ada' nickname='' credit=7"),
+                describe(ParquetTestFiles.readAll(directory, result.manifest())));
+    }
+
+    /**
+     * A column whose values are quoted markers holds text, at inference too: a column of {@code "NULL"} alone is a string
+     * column of the text, and one of {@code "NULL"} beside numbers a string column (COPY quotes no NULL, so the column held text).
+     */
+    @Test
+    void aColumnOfQuotedDeclaredMarkersIsAStringColumnOfTheirText() throws IOException {
+        ConversionResult result = convert(new LocalObjectStore(directory), KEEPS_AND_DECLARES_NULL,
+                "id,name,nickname,credit\n1,Ada,\"NULL\",\"NULL\"\n2,Bo,\"NULL\",12\n3,Cy,NULL,NULL\n", "customers/2026/customers.csv", 1);
+
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.STRING, ColumnType.STRING, ColumnType.STRING),
+                result.manifest().columns().stream().map(column -> column.type()).toList(), "a quoted marker is a value at inference");
+        assertEquals(List.of(
+                        "id=1 name='Ada' nickname='NULL' credit=NULL",
+                        "id=2 name='Bo' nickname='NULL' credit=12",
+                        "id=3 name='Cy' nickname=null credit=null"),
+                describe(ParquetTestFiles.readAll(directory, result.manifest())));
+    }
+
+    /** A column its contract types: a quoted marker there is null as an unquoted one, the row taken, as before (COPY quotes no number's NULL). */
+    @Test
+    void aQuotedDeclaredMarkerInATypedColumnIsNullAsBefore() throws IOException {
+        LocalObjectStore silver = new LocalObjectStore(directory);
+        convert(silver, KEEPS_AND_DECLARES_NULL, "id,name,nickname,credit\n1,Ada,a,12\n", "customers/2026/first.csv", 1);
+
+        ConversionResult later = convert(silver, KEEPS_AND_DECLARES_NULL, "id,name,nickname,credit\n2,Bo,\"NULL\",\"NULL\"\n3,\"NULL\",b,\" NULL \"\n",
+                "customers/2026/later.csv", 1);
+
+        assertEquals(0, later.manifest().rowsQuarantined(), log());
+        assertEquals(List.of("id=2 name='Bo' nickname='NULL' credit=null", "id=3 name='NULL' nickname='b' credit=null"),
+                describe(ParquetTestFiles.readAll(directory, later.manifest())));
+    }
+
+    /** A dataset not listed reads {@code "NULL"} and {@code NULL} alike, as before: a declared marker is null in every column, quoted or not. */
+    @Test
+    void aQuotedDeclaredMarkerOfADatasetNotListedIsNullAsBefore() throws IOException {
+        CsvOverrides declaresNull = new CsvOverrides(Map.of(), Map.of(), Map.of("customers", List.of("NULL")));
+        ConversionResult result = convert(new LocalObjectStore(directory), declaresNull,
+                "id,name,nickname,credit\n1,\"NULL\",NULL,NULL\n2,Bo,\"\",5\n", "customers/2026/customers.csv", 1);
+
+        assertEquals(List.of("id=1 name=null nickname=null credit=null", "id=2 name='Bo' nickname=null credit=5"),
+                describe(ParquetTestFiles.readAll(directory, result.manifest())));
+    }
+
+    /**
+     * A quarantined row of a listed dataset keeps its quoted marker quoted and its unquoted marker bare, so that a reader taking
+     * PostgreSQL's rule (Commons CSV with the NULL string {@code NULL} and a strict quote mode) reads the text and the null again.
+     */
+    @Test
+    void aQuarantinedRowKeepsItsQuotedMarkerQuotedAndItsUnquotedMarkerBare() throws IOException {
+        LocalObjectStore silver = new LocalObjectStore(directory);
+        convert(silver, KEEPS_AND_DECLARES_NULL, "id,name,nickname,credit\n1,Ada,a,12\n", "customers/2026/first.csv", 1);
+
+        ConversionResult later = convert(silver, KEEPS_AND_DECLARES_NULL, "id,name,nickname,credit\n5,\"NULL\",NULL,lots\n6,NULL,\"NULL\",9\n",
+                "customers/2026/later.csv", 1);
+
+        assertEquals(1, later.manifest().rowsQuarantined(), log());
+        List<String> quarantine = Files.readAllLines(directory.resolve(later.manifest().quarantine().key()), StandardCharsets.UTF_8);
+        assertEquals("\"5\",\"NULL\",NULL,\"lots\"", quarantine.get(1).substring(quarantine.get(1).indexOf(",\"5\"") + 1), quarantine.toString());
+        CSVFormat postgres = CSVFormat.RFC4180.builder().setQuoteMode(QuoteMode.ALL_NON_NULL).setNullString("NULL").setHeader().setSkipHeaderRecord(true).get();
+        try (CSVParser parser = CSVParser.parse(directory.resolve(later.manifest().quarantine().key()), StandardCharsets.UTF_8, postgres)) {
+            CSVRecord row = parser.getRecords().get(0);
+            assertEquals("NULL", row.get("name"), "read back as the source had it: the text");
+            assertNull(row.get("nickname"), "and a missing value");
+        }
+        assertEquals("id=6 name=null nickname='NULL' credit=9", describe(ParquetTestFiles.readAll(directory, later.manifest())).get(0));
+    }
+
+    /**
+     * A record holding a marker is parsed again from the text kept since it started, however long it is and however much text
+     * before it was let go of: a quoted name longer than what the reader keeps before a record, after and before records of markers.
+     */
+    @Test
+    void aMarkerInARecordLongerThanTheTextKeptBeforeItIsToldApart() throws IOException {
+        StringBuilder csv = new StringBuilder("id,name,nickname,credit\n");
+        for (int i = 0; i < 6_000; i++) {
+            csv.append(i).append(i % 2 == 0 ? ",\"NULL\",NULL,1\n" : ",NULL,\"NULL\",2\n");
+        }
+        String longName = "x".repeat(150_000);
+        csv.append("6000,\"").append(longName).append("\",\"NULL\",NULL\n");
+        csv.append("6001,NULL,\"NULL\",3\n");
+        ConversionResult result = convert(new LocalObjectStore(directory), KEEPS_AND_DECLARES_NULL, csv.toString(), "customers/2026/customers.csv", 1);
+
+        List<String> rows = describe(ParquetTestFiles.readAll(directory, result.manifest()));
+        assertEquals(6_002, rows.size(), log());
+        assertEquals(List.of("id=5998 name='NULL' nickname=null credit=1", "id=5999 name=null nickname='NULL' credit=2",
+                "id=6000 name='" + longName + "' nickname='NULL' credit=null", "id=6001 name=null nickname='NULL' credit=3"), rows.subList(5_998, 6_002));
+    }
+
+    /**
+     * Records of quoted and unquoted markers beside "" and quoted line breaks: wherever the ranges' boundaries fall among them
+     * (the header widened byte by byte), the ranges read what one stream reads, and refuse the same rows into the same quarantine.
+     */
+    @Test
+    void byteRangesCutAmongQuotedAndUnquotedMarkersReadWhatOneStreamReads() throws IOException {
+        for (int shift = 0; shift < 14; shift++) {
+            StringBuilder csv = new StringBuilder("id,name,nickname" + "_".repeat(shift) + ",credit\n");
+            for (int i = 0; i < 12_000; i++) {
+                switch (i % 4) {
+                    case 0 -> csv.append(i).append(",\"NULL\",NULL,NULL\n");
+                    case 1 -> csv.append(i).append(",NULL,\"NULL\n\",\"\"\n");
+                    case 2 -> csv.append(i).append(",\"NULL\",\"NULL\",").append(i == 4_002 ? "lots" : "1").append('\n');
+                    default -> csv.append(i).append(",\"NU\"\"LL\",NULL,\n");
+                }
+            }
+            String file = csv.toString();
+            Path whole = directory.resolve("whole" + shift);
+            Path ranges = directory.resolve("ranges" + shift);
+            ConversionResult one = convert(new LocalObjectStore(whole), KEEPS_AND_DECLARES_NULL, file, "customers/2026/big.csv", 1);
+            ConversionResult several = convert(new LocalObjectStore(ranges), KEEPS_AND_DECLARES_NULL, file, "customers/2026/big.csv", 3);
+
+            assertTrue(several.manifest().parts().size() > 1, "read as ranges: " + several.manifest().parts());
+            List<String> expected = describe(ParquetTestFiles.readAll(whole, one.manifest()));
+            assertEquals(11_999, expected.size());
+            assertEquals(List.of("id=0 name='NULL' nickname=null credit=null", "id=1 name=null nickname='NULL\n' credit=null",
+                    "id=2 name='NULL' nickname='NULL' credit=1", "id=3 name='NU\"LL' nickname=null credit=null"), expected.subList(0, 4));
+            assertEquals(expected, describe(ParquetTestFiles.readAll(ranges, several.manifest())), "shift " + shift);
+            assertEquals(Files.readAllLines(whole.resolve(one.manifest().quarantine().key())), Files.readAllLines(ranges.resolve(several.manifest().quarantine().key())));
+            assertTrue(Files.readString(ranges.resolve(several.manifest().quarantine().key())).contains("\"4002\",\"NULL\",\"NULL\",\"lots\""), "shift " + shift);
+        }
     }
 
     /** Customers whose nickname is "" every 7th row and NULL every 11th (not both), and whose credit is {@link #refused} every 1000th after the rows inference samples. */

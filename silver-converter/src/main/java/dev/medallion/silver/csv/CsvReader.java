@@ -16,9 +16,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -54,7 +56,9 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>A reader that keeps quoted empty fields ({@code CSV_QUOTED_EMPTY_STRINGS}) gives a quoted empty field ({@code ""}) as
  * {@link NullMarkers#QUOTED_EMPTY} and an unquoted one as {@code ""}, as PostgreSQL's {@code COPY ... (FORMAT csv)} means them
- * (an empty string, a NULL); any other reader gives both as {@code ""}.
+ * (an empty string, a NULL); any other reader gives both as {@code ""}. Such a reader given declared markers tells a quoted one
+ * ({@code "NULL"}, a value matching COPY's NULL string) from an unquoted one too, giving it as the marker's
+ * {@linkplain NullMarkers#quotedFormOf quoted form}.
  */
 public final class CsvReader implements Closeable {
     /**
@@ -71,6 +75,8 @@ public final class CsvReader implements Closeable {
     private static final int SAMPLE_CHARS = ControlCharacters.SAMPLE_CHARS;
     /** Characters kept of the read before the last, for a MySQL escape a stray character follows in the next (see {@link SampleThenText}). */
     private static final int ESCAPE_LOOKBACK = 64;
+    /** Characters before the current record that a reader telling quoted markers apart keeps before it lets go of them in bulk. */
+    private static final int KEPT_SLACK = 1 << 16;
     /** What Commons CSV says of a closing quote followed by other characters, with the line (Commons CSV's "position" counts characters from the file's start). */
     private static final Pattern TEXT_AFTER_CLOSING_QUOTE = Pattern.compile(
             "Invalid character between encapsulated token and delimiter at line: ([0-9].*?), position: ([0-9].*)");
@@ -88,6 +94,8 @@ public final class CsvReader implements Closeable {
     private final RowSize rowSize;
     private final boolean endMarked;
     private final boolean keepsQuotedEmpty;
+    /** The dataset's markers, which a reader keeping quoted empty fields tells quoted from unquoted ({@link NullMarkers#tellsQuotedMarkers}). */
+    private final NullMarkers markers;
     private boolean endedBetweenRecords;
     private long rangeLineBreaks = -1;
     private long linesBefore;
@@ -96,9 +104,10 @@ public final class CsvReader implements Closeable {
     private RejectedInputException failure;
 
     private CsvReader(DecodingReader text, SampleThenText input, CSVParser parser, char delimiter, String location, RowSize rowSize, boolean endMarked,
-            boolean keepsQuotedEmpty) {
+            NullMarkers markers) {
         this.endMarked = endMarked;
-        this.keepsQuotedEmpty = keepsQuotedEmpty;
+        this.markers = requireNonNull(markers, "markers is null");
+        this.keepsQuotedEmpty = markers.keepsQuotedEmptyStrings();
         this.text = text;
         this.input = input;
         this.parser = parser;
@@ -152,7 +161,7 @@ public final class CsvReader implements Closeable {
      */
     public static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, String location, String dataset,
             int maxRowChars) throws IOException, RejectedInputException {
-        return open(in, delimiter, encoding, EncodingSource.CSV_ENCODINGS, location, dataset, maxRowChars, false);
+        return open(in, delimiter, encoding, EncodingSource.CSV_ENCODINGS, location, dataset, maxRowChars);
     }
 
     /**
@@ -161,16 +170,18 @@ public final class CsvReader implements Closeable {
      */
     public static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
             String dataset, int maxRowChars) throws IOException, RejectedInputException {
-        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, false, false);
+        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, false, NullMarkers.defaults());
     }
 
     /**
-     * Opens text as {@link #open(InputStream, Optional, Optional, EncodingSource, String, String, int)} does; when
-     * {@code keepsQuotedEmpty}, a quoted empty field is given as {@link NullMarkers#QUOTED_EMPTY} ({@code CSV_QUOTED_EMPTY_STRINGS}).
+     * Opens text as {@link #open(InputStream, Optional, Optional, EncodingSource, String, String, int)} does; when the dataset's
+     * {@code markers} {@linkplain NullMarkers#keepsQuotedEmptyStrings keep quoted empty strings} ({@code CSV_QUOTED_EMPTY_STRINGS}), a
+     * quoted empty field is given as {@link NullMarkers#QUOTED_EMPTY} and a quoted declared marker as its {@linkplain NullMarkers#quotedFormOf
+     * quoted form}.
      */
     public static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
-            String dataset, int maxRowChars, boolean keepsQuotedEmpty) throws IOException, RejectedInputException {
-        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, false, keepsQuotedEmpty);
+            String dataset, int maxRowChars, NullMarkers markers) throws IOException, RejectedInputException {
+        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, false, markers);
     }
 
     /**
@@ -179,14 +190,14 @@ public final class CsvReader implements Closeable {
      */
     public static CsvReader openFirstRange(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
             String dataset, int maxRowChars, boolean endMarked) throws IOException, RejectedInputException {
-        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, endMarked, false);
+        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, endMarked, NullMarkers.defaults());
     }
 
     /** Opens the first byte range of a file as {@link #openFirstRange(InputStream, Optional, Optional, EncodingSource, String, String, int, boolean)}
-     * does, keeping quoted empty fields when {@code keepsQuotedEmpty} ({@link #open(InputStream, Optional, Optional, EncodingSource, String, String, int, boolean)}). */
+     * does, telling quoted fields apart as the dataset's {@code markers} say ({@link #open(InputStream, Optional, Optional, EncodingSource, String, String, int, NullMarkers)}). */
     public static CsvReader openFirstRange(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
-            String dataset, int maxRowChars, boolean endMarked, boolean keepsQuotedEmpty) throws IOException, RejectedInputException {
-        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, endMarked, keepsQuotedEmpty);
+            String dataset, int maxRowChars, boolean endMarked, NullMarkers markers) throws IOException, RejectedInputException {
+        return open(in, delimiter, encoding, source, location, dataset, maxRowChars, endMarked, markers);
     }
 
     /**
@@ -201,13 +212,13 @@ public final class CsvReader implements Closeable {
      */
     public static CsvReader openRange(InputStream in, char delimiter, Charset charset, EncodingSource source, String location, String dataset, int maxRowChars,
             boolean endMarked) throws IOException {
-        return openRange(in, delimiter, charset, source, location, dataset, maxRowChars, endMarked, false);
+        return openRange(in, delimiter, charset, source, location, dataset, maxRowChars, endMarked, NullMarkers.defaults());
     }
 
-    /** Opens a byte range as {@link #openRange(InputStream, char, Charset, EncodingSource, String, String, int, boolean)} does, keeping quoted
-     * empty fields when {@code keepsQuotedEmpty} ({@link #open(InputStream, Optional, Optional, EncodingSource, String, String, int, boolean)}). */
+    /** Opens a byte range as {@link #openRange(InputStream, char, Charset, EncodingSource, String, String, int, boolean)} does, telling quoted
+     * fields apart as the dataset's {@code markers} say ({@link #open(InputStream, Optional, Optional, EncodingSource, String, String, int, NullMarkers)}). */
     public static CsvReader openRange(InputStream in, char delimiter, Charset charset, EncodingSource source, String location, String dataset, int maxRowChars,
-            boolean endMarked, boolean keepsQuotedEmpty) throws IOException {
+            boolean endMarked, NullMarkers markers) throws IOException {
         requireNonNull(in, "in is null");
         requireNonNull(charset, "charset is null");
         requireNonNull(source, "source is null");
@@ -218,9 +229,9 @@ public final class CsvReader implements Closeable {
         }
         DecodingReader text = new DecodingReader(in, charset, new UndecodableTextException.Context(dataset, source, false, false), false);
         RowSize rowSize = new RowSize(maxRowChars);
-        SampleThenText input = new SampleThenText(CharBuffer.allocate(0), text, rowSize, endMarked);
-        return new CsvReader(text, input, CSVParser.parse(input, format(delimiter, !endMarked, keepsQuotedEmpty)), delimiter, location, rowSize, endMarked,
-                keepsQuotedEmpty);
+        SampleThenText input = new SampleThenText(CharBuffer.allocate(0), text, rowSize, endMarked, markers.tellsQuotedMarkers());
+        return new CsvReader(text, input, CSVParser.parse(input, format(delimiter, !endMarked, markers.keepsQuotedEmptyStrings())), delimiter, location,
+                rowSize, endMarked, markers);
     }
 
     /** A delimiter in the end marker would split it: the marker could never come back as one field. */
@@ -259,7 +270,7 @@ public final class CsvReader implements Closeable {
     }
 
     private static CsvReader open(InputStream in, Optional<Character> delimiter, Optional<Charset> encoding, EncodingSource source, String location,
-            String dataset, int maxRowChars, boolean endMarked, boolean keepsQuotedEmpty) throws IOException, RejectedInputException {
+            String dataset, int maxRowChars, boolean endMarked, NullMarkers markers) throws IOException, RejectedInputException {
         requireNonNull(location, "location is null");
         requireNonNull(in, "in is null");
         requireNonNull(delimiter, "delimiter is null");
@@ -284,9 +295,9 @@ public final class CsvReader implements Closeable {
         // The parser reads the sample again, then the rest of the text: no second buffering layer. The blank
         // lines before the sample are not given to it again (it would skip them): line numbers count them.
         RowSize rowSize = new RowSize(maxRowChars);
-        SampleThenText input = new SampleThenText(sample.content(), text, rowSize, endMarked);
-        CsvReader reader = new CsvReader(text, input, CSVParser.parse(input, format(chosen, !endMarked, keepsQuotedEmpty)), chosen, location, rowSize, endMarked,
-                keepsQuotedEmpty);
+        SampleThenText input = new SampleThenText(sample.content(), text, rowSize, endMarked, markers.tellsQuotedMarkers());
+        CsvReader reader = new CsvReader(text, input, CSVParser.parse(input, format(chosen, !endMarked, markers.keepsQuotedEmptyStrings())), chosen, location,
+                rowSize, endMarked, markers);
         reader.blankLinesBefore = sample.blankLines();
         reader.linesBefore = sample.blankLines();
         return reader;
@@ -335,6 +346,9 @@ public final class CsvReader implements Closeable {
         long linesAfter = lines();
         // Only a reader that keeps quoted empty fields looks at each value again: the others take the parser's array as it is.
         String[] values = keepsQuotedEmpty ? quotedEmptyKept(record.values()) : record.values();
+        if (markers.tellsQuotedMarkers()) {
+            quotedMarkersKept(record, values);
+        }
         Row row = new Row(linesBefore, linesAfter, Arrays.asList(values));
         // Where this record's characters start is where the one before ended: only now is that one's span known exactly.
         failure = rowSize.recordStarts(record.getCharacterPosition(), linesBefore);
@@ -428,6 +442,47 @@ public final class CsvReader implements Closeable {
             }
         }
         return values;
+    }
+
+    /**
+     * Gives each declared marker of the record that was read quoted as its {@linkplain NullMarkers#quotedFormOf quoted form}. Commons CSV
+     * says whether a field was quoted of its null string alone: with a strict quote mode ({@code ALL_NON_NULL}) it returns that string
+     * for a quoted field and null for an unquoted one ({@code CSVParser.handleNull}), and it takes one null string, where a dataset may
+     * declare several markers. So a record holding a marker, and only such a record, is parsed again from its text, which the input
+     * keeps ({@link SampleThenText#textFrom}), once per marker it holds, that marker the null string: the same lexer, so the same fields.
+     * Records without one cost a look-up per field.
+     */
+    private void quotedMarkersKept(CSVRecord record, String[] values) throws IOException {
+        long start = record.getCharacterPosition();
+        input.forgetBefore(start);
+        List<String> toldApart = null;
+        for (int i = 0; i < values.length; i++) {
+            String marker = values[i];
+            // Not a declared marker, or its quoted form already, or a marker the record was parsed again for.
+            if (markers.quotedFormOf(marker) == marker || toldApart != null && toldApart.contains(marker)) {
+                continue;
+            }
+            CSVFormat telling = format(delimiter, !endMarked, true).builder().setNullString(marker).get();
+            CSVRecord again;
+            try (CSVParser parser = CSVParser.parse(input.textFrom(start), telling)) {
+                Iterator<CSVRecord> iterator = parser.iterator();
+                again = iterator.hasNext() ? iterator.next() : null;
+            }
+            if (again == null || again.size() != values.length) {
+                throw new IllegalStateException("The record of " + location + " starting at character " + start + " (line " + (linesBefore + 1) + ") held "
+                        + values.length + " fields when parsed, " + (again == null ? "none" : again.size()) + " when parsed again to tell its quoted "
+                        + marker + " from an unquoted one: the text kept for it is not the record's; report this with the file");
+            }
+            for (int field = i; field < values.length; field++) {
+                if (marker.equals(values[field]) && again.get(field) != null) {
+                    values[field] = markers.quotedFormOf(marker);
+                }
+            }
+            if (toldApart == null) {
+                toldApart = new ArrayList<>(2);
+            }
+            toldApart.add(marker);
+        }
     }
 
     /** Line breaks read so far: the parser's, and those of the blank lines it was spared. */
@@ -573,11 +628,38 @@ public final class CsvReader implements Closeable {
         private final char[] tail = new char[ESCAPE_LOOKBACK];
         private int tailLength;
 
-        SampleThenText(CharBuffer sample, Reader text, RowSize rowSize, boolean endMarked) {
+        /**
+         * The characters handed over from {@link #keptFrom} on, for a reader that tells quoted markers apart
+         * ({@link NullMarkers#tellsQuotedMarkers}), which parses a record holding one again from its text; null for any other reader.
+         * It holds the current record and what the parser read ahead of it, and drops what is before the record in bulk.
+         */
+        private final StringBuilder kept;
+        /** Where {@link #kept} starts, counted as the parser counts its position. */
+        private long keptFrom;
+
+        SampleThenText(CharBuffer sample, Reader text, RowSize rowSize, boolean endMarked, boolean keepsText) {
             this.sample = sample;
             this.text = text;
             this.rowSize = rowSize;
             this.after = CharBuffer.wrap(endMarked ? END_MARKER : "");
+            this.kept = keepsText ? new StringBuilder() : null;
+        }
+
+        /** The text kept from {@code position} on: a record that starts there, and whatever the parser read after it. */
+        Reader textFrom(long position) {
+            return new StringReader(kept.substring(Math.toIntExact(position - keptFrom)));
+        }
+
+        /**
+         * Lets go of the text before {@code position}, where the current record starts: once that is at least {@value #KEPT_SLACK}
+         * characters and half of what is kept, so that each character is moved a bounded number of times, not once per record.
+         */
+        void forgetBefore(long position) {
+            int before = Math.toIntExact(position - keptFrom);
+            if (before >= KEPT_SLACK && before >= kept.length() / 2) {
+                kept.delete(0, before);
+                keptFrom = position;
+            }
         }
 
         @Override
@@ -600,6 +682,9 @@ public final class CsvReader implements Closeable {
                 }
             }
             if (count > 0) {
+                if (kept != null) {
+                    kept.append(buffer, offset, count);
+                }
                 rowSize.handedOver(buffer, offset, count);
                 rememberLastCharacterBesidesLineBreaks(buffer, offset, count);
                 System.arraycopy(tail, 0, tailBeforeLastRead, 0, tailLength);

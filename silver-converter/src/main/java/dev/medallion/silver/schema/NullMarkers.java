@@ -3,8 +3,11 @@ package dev.medallion.silver.schema;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -27,6 +30,11 @@ import static java.util.Objects.requireNonNull;
  * <p>An empty field is null in every column, quoted ({@code ""}) or not, unless the dataset keeps quoted empty strings
  * ({@code CSV_QUOTED_EMPTY_STRINGS}): its reader then gives a quoted empty field as {@link #QUOTED_EMPTY}, which a string
  * column keeps as an empty string, while a typed column writes it null as any empty field (an empty number is a missing one).
+ *
+ * <p>Such a dataset tells a declared marker from the same text by quoting too, as PostgreSQL's {@code COPY ... (FORMAT csv, NULL 'NULL')}
+ * writes them: a NULL unquoted, a value matching the NULL string quoted. Its reader gives a quoted declared marker as the marker's
+ * {@linkplain #quotedFormOf quoted form}, which a string column keeps as text and inference takes as a value, while a typed column
+ * writes it null as before (COPY quotes no number's NULL; a quoted marker there is as missing as an unquoted one).
  */
 public final class NullMarkers {
     /** The markers null in every typed column without a declaration: no value of any type is one of them. */
@@ -59,10 +67,19 @@ public final class NullMarkers {
 
     private final Set<String> declared;
     private final boolean keepsQuotedEmptyStrings;
+    /**
+     * Of a dataset that keeps quoted empty strings, each declared marker's quoted form: a String of its own, equal to the marker and
+     * told from it by identity alone, as {@link #QUOTED_EMPTY} is from an unquoted empty field. Empty for any other dataset.
+     */
+    private final Map<String, String> quotedForms;
 
+    @SuppressWarnings("StringOperationCanBeSimplified")
     private NullMarkers(Collection<String> declared, boolean keepsQuotedEmptyStrings) {
         this.declared = Set.copyOf(declared);
         this.keepsQuotedEmptyStrings = keepsQuotedEmptyStrings;
+        this.quotedForms = keepsQuotedEmptyStrings
+                ? this.declared.stream().collect(Collectors.toUnmodifiableMap(Function.identity(), marker -> new String(marker)))
+                : Map.of();
     }
 
     /** The defaults alone: a dataset that declares no markers. */
@@ -86,6 +103,27 @@ public final class NullMarkers {
         return keepsQuotedEmptyStrings;
     }
 
+    /**
+     * Whether the dataset's reader gives a quoted declared marker as its {@linkplain #quotedFormOf quoted form}: the dataset keeps
+     * quoted empty strings and declares markers.
+     */
+    public boolean tellsQuotedMarkers() {
+        return !quotedForms.isEmpty();
+    }
+
+    /**
+     * The quoted form of a field read quoted: for a declared marker of a dataset that {@linkplain #tellsQuotedMarkers tells quoted
+     * markers}, the marker's own String, kept as text in a string column; {@code text} itself otherwise.
+     */
+    public String quotedFormOf(String text) {
+        return quotedForms.getOrDefault(text, text);
+    }
+
+    /** Whether {@code text} is a declared marker that was read quoted ({@link #quotedFormOf}): compared by reference. */
+    public boolean isQuotedMarker(String text) {
+        return !quotedForms.isEmpty() && quotedForms.get(text) == text;
+    }
+
     /** Whether the dataset declares markers, null in its string columns too. */
     public boolean anyDeclared() {
         return !declared.isEmpty();
@@ -94,13 +132,14 @@ public final class NullMarkers {
     /**
      * Whether a field is a declared marker in a column of {@code type}: checked before the value is
      * parsed, since a declared marker may be a value ({@code -999}). The whole field in a string column,
-     * the field without the spaces and tabs around it in a typed one.
+     * but for a marker {@linkplain #isQuotedMarker read quoted}, which is text there; the field without the spaces and tabs around
+     * it in a typed one, quoted or not.
      */
     public boolean isDeclared(String text, ColumnType type) {
         if (declared.isEmpty()) {
             return false;
         }
-        return declared.contains(type == ColumnType.STRING ? text : Values.trimmed(text));
+        return type == ColumnType.STRING ? declared.contains(text) && !isQuotedMarker(text) : declared.contains(Values.trimmed(text));
     }
 
     /**
@@ -129,9 +168,12 @@ public final class NullMarkers {
     /**
      * Whether inference passes over a field, as it does an empty one: a default marker, or a declared one, in
      * any column (a column is typed by its other values; a string column of markers alone is string, as one of
-     * blanks alone).
+     * blanks alone). A declared marker {@linkplain #isQuotedMarker read quoted} is a value, the text its source quoted.
      */
     public boolean isMarker(String text) {
+        if (isQuotedMarker(text)) {
+            return false;
+        }
         String value = Values.trimmed(text);
         return DEFAULTS.contains(value) || !declared.isEmpty() && (declared.contains(text) || declared.contains(value));
     }

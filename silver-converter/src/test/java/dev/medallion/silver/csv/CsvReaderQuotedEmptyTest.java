@@ -22,13 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class CsvReaderQuotedEmptyTest {
     private static final String LOCATION = "s3://bronze/customers/test.csv";
+    private static final NullMarkers KEEPS = NullMarkers.defaults().keepingQuotedEmptyStrings();
     /** Quoted and unquoted empty fields first, inside and last on a line, one of them a line's last field before the end of the text. */
     private static final String TEXT = "a,b,c\n\"\",,\"\"\n,\"\",\n\"x\",\"\"\"\",\"\"";
 
     @Test
     void aReaderThatKeepsQuotedEmptyFieldsTellsThemFromEmptyFields() throws Exception {
         try (CsvReader csv = CsvReader.open(in(TEXT), Optional.empty(), Optional.empty(), EncodingSource.CSV_ENCODINGS, LOCATION, "customers",
-                ConversionLimits.DEFAULT_MAX_ROW_CHARS, true)) {
+                ConversionLimits.DEFAULT_MAX_ROW_CHARS, KEEPS)) {
             assertEquals(List.of("a,b,c", "Q,E,Q", "E,Q,E", "x,\",Q"), shapes(drain(csv)));
         }
     }
@@ -36,12 +37,12 @@ class CsvReaderQuotedEmptyTest {
     @Test
     void rangesKeepQuotedEmptyFieldsAsTheWholeFileDoes() throws Exception {
         try (CsvReader csv = CsvReader.openFirstRange(in(TEXT), Optional.empty(), Optional.empty(), EncodingSource.CSV_ENCODINGS, LOCATION, "customers",
-                ConversionLimits.DEFAULT_MAX_ROW_CHARS, false, true)) {
+                ConversionLimits.DEFAULT_MAX_ROW_CHARS, false, KEEPS)) {
             assertEquals(List.of("a,b,c", "Q,E,Q", "E,Q,E", "x,\",Q"), shapes(drain(csv)));
         }
         String range = "\"\",,\"\"\n,\"\",\n";
         try (CsvReader csv = CsvReader.openRange(in(range), ',', StandardCharsets.UTF_8, EncodingSource.CSV_ENCODINGS, LOCATION, "customers",
-                ConversionLimits.DEFAULT_MAX_ROW_CHARS, true, true)) {
+                ConversionLimits.DEFAULT_MAX_ROW_CHARS, true, KEEPS)) {
             assertEquals(List.of("Q,E,Q", "E,Q,E"), shapes(drain(csv)));
             assertEquals(true, csv.endedBetweenRecords(), "the end marker is still found after a range of empty fields");
         }
@@ -52,6 +53,25 @@ class CsvReaderQuotedEmptyTest {
         try (CsvReader csv = CsvReader.open(in(TEXT), Optional.empty(), Optional.empty(), EncodingSource.CSV_ENCODINGS, LOCATION, "customers",
                 ConversionLimits.DEFAULT_MAX_ROW_CHARS)) {
             assertEquals(List.of("a,b,c", "E,E,E", "E,E,E", "x,\",E"), shapes(drain(csv)));
+        }
+    }
+
+    /**
+     * Given markers, the reader gives each one read quoted as its quoted form, whichever of several markers, wherever in the record and
+     * however often, a record parsed again per marker it holds; and in a range as in the whole file. Compared by identity.
+     */
+    @Test
+    void aReaderGivenMarkersTellsEachQuotedMarkerFromAnUnquotedOne() throws Exception {
+        NullMarkers markers = NullMarkers.declaring(List.of("NULL", "\\N")).keepingQuotedEmptyStrings();
+        String text = "a,b,c,d\n\"NULL\",NULL,\"\\N\",\\N\n\\N,\"\\N\",\"NULL\",\"\"\nNULL,\"x,NULL\",\"NU\"\"LL\",\n";
+        List<String> expected = List.of("a,b,c,d", "q(NULL),NULL,q(\\N),\\N", "\\N,q(\\N),q(NULL),Q", "NULL,x,NULL,NU\"LL,E");
+        try (CsvReader csv = CsvReader.open(in(text), Optional.empty(), Optional.empty(), EncodingSource.CSV_ENCODINGS, LOCATION, "customers",
+                ConversionLimits.DEFAULT_MAX_ROW_CHARS, markers)) {
+            assertEquals(expected, shapes(drain(csv), markers));
+        }
+        try (CsvReader csv = CsvReader.openRange(in(text.substring(text.indexOf('\n') + 1)), ',', StandardCharsets.UTF_8, EncodingSource.CSV_ENCODINGS,
+                LOCATION, "customers", ConversionLimits.DEFAULT_MAX_ROW_CHARS, true, markers)) {
+            assertEquals(expected.subList(1, 4), shapes(drain(csv), markers));
         }
     }
 
@@ -69,7 +89,13 @@ class CsvReaderQuotedEmptyTest {
 
     /** Each row's fields, a quoted empty field as Q (by identity), an empty one as E, others as read. */
     private static List<String> shapes(List<Row> rows) {
+        return shapes(rows, NullMarkers.defaults());
+    }
+
+    /** As {@link #shapes(List)}, a quoted marker as q(marker) (by identity). */
+    private static List<String> shapes(List<Row> rows, NullMarkers markers) {
         return rows.stream().map(row -> String.join(",", row.fields().stream()
-                .map(field -> field == NullMarkers.QUOTED_EMPTY ? "Q" : field.isEmpty() ? "E" : field).toList())).toList();
+                .map(field -> field == NullMarkers.QUOTED_EMPTY ? "Q" : field.isEmpty() ? "E" : markers.isQuotedMarker(field) ? "q(" + field + ")" : field)
+                .toList())).toList();
     }
 }
