@@ -459,12 +459,29 @@ class RangeConversionTest {
      */
     @Test
     void aDelimiterEndingEveryLineIsATerminatorInEveryRange() throws Exception {
-        String lines = new String(orders(30_000, ""), StandardCharsets.UTF_8).replace("\r\n", ",\r\n");
         // Every 2,003rd order holds a value after the trailing delimiter.
+        assertTerminatedInEveryRangeAsInOneStream(",\r\n", ",after\r\n", "expected 4 fields, found 5: a value after the header's trailing delimiter: 'after'");
+    }
+
+    /** Excel's trailing empty columns ({@code id,name,,,}) are no columns in every range either, and a value under one is refused alike. */
+    @Test
+    void excelsTrailingEmptyColumnsAreNoColumnsInEveryRange() throws Exception {
+        // Every 2,003rd order holds a value under the second empty column.
+        assertTerminatedInEveryRangeAsInOneStream(",,,\r\n", ",,after,\r\n",
+                "expected 4 fields, found 7: a value under the header's empty trailing fields, which name no column: 'after'");
+    }
+
+    /**
+     * Converts the orders with every line, the header's included, ending in {@code terminator} and every 2,003rd order's in
+     * {@code withValue} instead, in three ranges and as one stream: the same conversion, the header's four columns, the
+     * rows holding a value refused for {@code reason} in the first range and the last at the file's lines.
+     */
+    private void assertTerminatedInEveryRangeAsInOneStream(String terminator, String withValue, String reason) throws Exception {
+        String lines = new String(orders(30_000, ""), StandardCharsets.UTF_8).replace("\r\n", terminator);
         StringBuilder csv = new StringBuilder();
         int line = 0;
         for (String row : lines.split("(?<=\r\n)")) {
-            csv.append(line > 0 && line % 2_003 == 0 ? row.replace(",\r\n", ",after\r\n") : row);
+            csv.append(line > 0 && line % 2_003 == 0 ? row.replace(terminator, withValue) : row);
             line++;
         }
         byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
@@ -479,40 +496,10 @@ class RangeConversionTest {
         String quarantine = new String(ranges.read(ranges.manifest().quarantine().key()), StandardCharsets.UTF_8);
         // In the first range and in the last, with the file's line numbers.
         for (int order : List.of(2_003, 28_042)) {
-            String refused = "\r\n" + (order + 1) + ",\"expected 4 fields, found 5: a value after the header's trailing delimiter: 'after'\"," + order + ",";
+            String refused = "\r\n" + (order + 1) + ",\"" + reason + "\"," + order + ",";
             assertTrue(quarantine.contains(refused), refused);
         }
-        // 14 values after the delimiter, 30 rows lacking two fields, 20 amounts of n/a.
-        assertEquals(64, whole.manifest().rowsQuarantined());
-    }
-
-    /** Excel's trailing empty columns ({@code id,name,,,}) are no columns in every range either, and a value under one is refused alike. */
-    @Test
-    void excelsTrailingEmptyColumnsAreNoColumnsInEveryRange() throws Exception {
-        String lines = new String(orders(30_000, ""), StandardCharsets.UTF_8).replace("\r\n", ",,,\r\n");
-        // Every 2,003rd order holds a value under the second empty column.
-        StringBuilder csv = new StringBuilder();
-        int line = 0;
-        for (String row : lines.split("(?<=\r\n)")) {
-            csv.append(line > 0 && line % 2_003 == 0 ? row.replace(",,,\r\n", ",,after,\r\n") : row);
-            line++;
-        }
-        byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
-
-        Converted ranges = convert("ranges", file, 3);
-        Converted whole = convert("whole", file, 1);
-
-        assertEquals(3, ranges.manifest().parts().size(), "read in three ranges");
-        assertFalse(log().contains("byte ranges given up"), log());
-        assertEquals(List.of("order_id", "customer", "amount", "note"), whole.manifest().columns().stream().map(Column::name).toList());
-        assertSameConversion(whole, ranges);
-        String quarantine = new String(ranges.read(ranges.manifest().quarantine().key()), StandardCharsets.UTF_8);
-        for (int order : List.of(2_003, 28_042)) {
-            String refused = "\r\n" + (order + 1) + ",\"expected 4 fields, found 7: a value under the header's empty trailing fields, which name no"
-                    + " column: 'after'\"," + order + ",";
-            assertTrue(quarantine.contains(refused), refused);
-        }
-        // 14 values under the empty columns, 30 rows lacking two fields, 20 amounts of n/a.
+        // 14 values after the terminator, 30 rows lacking two fields, 20 amounts of n/a.
         assertEquals(64, whole.manifest().rowsQuarantined());
     }
 
