@@ -18,8 +18,12 @@ import software.amazon.awssdk.services.athena.model.QueryExecutionStatistics;
 import software.amazon.awssdk.services.athena.model.QueryExecutionStatus;
 import software.amazon.awssdk.services.athena.model.Row;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,15 +43,18 @@ import static java.util.Objects.requireNonNull;
  * its external_location, as every one of {@code GoldStatements} does, in a workgroup that enforces it.
  * <p>
  * Every StartQueryExecution carries a ClientRequestToken chosen here, one per {@link #run}: the model, build
- * and step, then a random UUID ({@link #clientRequestToken}). Athena answers a start resent with the token
+ * and step, then a random UUID ({@link #clientRequestToken}); one per build and step for {@link #runFindable},
+ * the view swap's, which the next invocation sends again to learn what became of a swap whose start went
+ * unanswered ({@link #findableClientRequestToken}). Athena answers a start resent with the token
  * the QueryExecutionId the token started, and starts no other query ("If another StartQueryExecution request
  * is received, the same response is returned and another query is not created", the API reference's
  * ClientRequestToken). The SDK would fill a token itself, and keep it across its own retries, but not across
  * calls: when every attempt of a start goes unanswered, gold resends it, with the same token, up to
  * {@value #START_RESENDS} times while the deadline leaves time to wait for the query, and then waits for it,
- * or stops it, as for any query. Only a start that no resend answers ends {@value #START_UNKNOWN}. The token
- * is never sent with another statement, nor by another invocation: how long Athena keeps a token is not
- * documented, and a resend comes seconds after the start.
+ * or stops it, as for any query. Only a start that no resend answers ends {@value #START_UNKNOWN}. A token
+ * is never sent with another statement. A random one is never sent by another invocation; a findable one is, by
+ * the next, and how long Athena keeps a token is not documented: sent after Athena forgot it, it starts the
+ * statement again, which for the view swap is the same swap (one build's view statement is always the same).
  * <p>
  * Each request (the start, every poll of the query's state, its stop, each page of its results) takes at
  * most what its {@link RequestTimeLimit} gives when it starts (the SDK's {@code apiCallTimeout}, retries
@@ -68,6 +75,8 @@ public final class AthenaQueries {
     static final int START_RESENDS = 4;
     /** Athena's longest ClientRequestToken (StartQueryExecution's IdempotencyToken: 32 to 128 characters). */
     static final int TOKEN_MAX_LENGTH = 128;
+    /** Athena's shortest ClientRequestToken. */
+    static final int TOKEN_MIN_LENGTH = 32;
 
     private final AthenaClient athena;
     private final String workgroup;
@@ -119,12 +128,26 @@ public final class AthenaQueries {
      *     effort, and is thrown unchanged
      */
     public CompletedQuery run(String sql, QueryStep step, Deadline deadline) {
-        requireNonNull(sql, "sql is null");
         requireNonNull(step, "step is null");
+        return run(sql, step, deadline, clientRequestToken(step, UUID.randomUUID()));
+    }
+
+    /**
+     * As {@link #run}, with a token that names {@code step} alone ({@link #findableClientRequestToken}), the same at
+     * every call: a later invocation that sends {@code sql} again for the same step learns the query an earlier start
+     * whose answers were all lost began, and waits for it, rather than deciding while it may still be queued; or
+     * starts it, when no start had reached Athena. For a statement sent once per build and step: the view swap.
+     */
+    public CompletedQuery runFindable(String sql, QueryStep step, Deadline deadline) {
+        requireNonNull(step, "step is null");
+        return run(sql, step, deadline, findableClientRequestToken(step));
+    }
+
+    private CompletedQuery run(String sql, QueryStep step, Deadline deadline, String token) {
+        requireNonNull(sql, "sql is null");
         requireNonNull(deadline, "deadline is null");
         requireTimeToStart(step, deadline);
         long started = System.nanoTime();
-        String token = clientRequestToken(step, UUID.randomUUID());
         String queryId;
         try {
             queryId = start(sql, token);
@@ -224,6 +247,38 @@ public final class AthenaQueries {
         String prefix = (step.model() + "-" + step.buildId() + "-" + step.step()).replaceAll("[^A-Za-z0-9_.-]", "-");
         // The suffix alone (37 characters) is above the minimum; the prefix is cut to keep within the maximum.
         return prefix.substring(0, Math.min(prefix.length(), TOKEN_MAX_LENGTH - suffix.length())) + suffix;
+    }
+
+    /**
+     * The ClientRequestToken of every start of {@code step}, in any invocation: its model, build and step, nothing
+     * random, so that the next invocation can send it again. Never shared by two statements: a build's id is its own
+     * (its start to the second and a random part), and a build sends one statement per step. A model name that would
+     * take it past Athena's 128 characters is replaced by its SHA-256, so that cutting it never makes two models'
+     * tokens one; a short one is padded to Athena's 32. Letters, digits, {@code -}, {@code _} and {@code .} only.
+     */
+    static String findableClientRequestToken(QueryStep step) {
+        requireNonNull(step, "step is null");
+        String model = step.model();
+        String rest = "-" + step.buildId() + "-" + step.step();
+        if ((model + rest).length() > TOKEN_MAX_LENGTH) {
+            model = sha256(model);
+        }
+        String token = (model + rest).replaceAll("[^A-Za-z0-9_.-]", "-");
+        if (token.length() > TOKEN_MAX_LENGTH) {
+            // A step or build id past 60 characters: none of the builder's is.
+            throw new IllegalArgumentException("no ClientRequestToken within " + TOKEN_MAX_LENGTH + " characters names " + step);
+        }
+        return token + "_".repeat(Math.max(0, TOKEN_MIN_LENGTH - token.length()));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (NoSuchAlgorithmException e) {
+            // Every Java platform has SHA-256 (MessageDigest's javadoc).
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Polls the started query until it succeeds; stops it and throws when it cannot be waited for. */

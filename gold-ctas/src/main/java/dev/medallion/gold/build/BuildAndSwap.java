@@ -119,6 +119,24 @@ public final class BuildAndSwap {
         return new Run(model, build, fingerprint, requestId, previousState, deadline, started).execute();
     }
 
+    /**
+     * Sends the view swap of {@code beforeSwap}'s build again, the statement and token its build sent it with
+     * ({@link AthenaQueries#runFindable}), and waits for it: Athena answers the query that start began, queued,
+     * running or ended, or, when no start of it had reached Athena, starts it now. Either way that swap has ended
+     * when this returns, and can no longer move the view after the caller reads it.
+     *
+     * @param beforeSwap what a build wrote just before its swap ({@link BuildStateStore#writeBeforeSwap})
+     * @throws AthenaQueryException as {@link AthenaQueries#run}: the swap FAILED or was CANCELLED, or could not be waited for
+     */
+    CompletedQuery awaitSwap(GoldModel model, BuildState beforeSwap, Deadline deadline) {
+        requireNonNull(model, "model is null");
+        requireNonNull(beforeSwap, "beforeSwap is null");
+        requireNonNull(deadline, "deadline is null");
+        BuildState.Build build = beforeSwap.current();
+        GoldStatements statements = new GoldStatements(model, settings.silverDatabase(), settings.goldDatabase(), build.table(), build.location());
+        return athena.runFindable(statements.createOrReplaceView(), new QueryStep(model.name(), build.buildId(), "view"), deadline);
+    }
+
     /** One build of one model: what it has sent and scanned so far, so it can be reported or discarded. */
     private final class Run {
         private final GoldModel model;
@@ -190,7 +208,7 @@ public final class BuildAndSwap {
                 writeBeforeSwap(new BuildState(BuildState.FORMAT_VERSION, model.name(), fingerprint, current, previous.orElse(null),
                         clock.instant().toString(), requestId, replaced));
                 swapSent = true;
-                run(statements.createOrReplaceView(), "view");
+                swap();
             }
             catch (AthenaQueryException e) {
                 if (e.step().step().equals("view") && !Set.of("FAILED", "CANCELLED", AthenaQueries.NOT_STARTED).contains(e.state())) {
@@ -496,6 +514,16 @@ public final class BuildAndSwap {
 
         private CompletedQuery run(String sql, String step) {
             return run(sql, step(step));
+        }
+
+        /**
+         * The view swap, with the token the next invocation sends again should every answer to its start be lost
+         * ({@link BuildAndSwap#awaitSwap}).
+         */
+        private void swap() {
+            queries++;
+            CompletedQuery completed = athena.runFindable(statements.createOrReplaceView(), step("view"), deadline);
+            bytesScanned += completed.bytesScanned();
         }
 
         private CompletedQuery run(String sql, QueryStep step) {

@@ -44,7 +44,8 @@ import static java.util.Objects.requireNonNull;
  *     (CTAS into a build of its own, the record before the swap, {@code CREATE OR REPLACE VIEW}, the state, the
  *     removal of older builds), and what a failure at each step leaves.</li>
  * </ol>
- * Before deciding, the swaps whose state was lost are recorded ({@link UnrecordedSwaps}). A model found unchanged has
+ * Before deciding, a swap an earlier invocation never saw end is waited for, and the swaps whose state was lost are
+ * recorded ({@link UnrecordedSwaps}). A model found unchanged has
  * its leftovers removed instead ({@link OlderBuilds}): builds of killed invocations that no view or state names, old
  * enough that none of their queries can still be running.
  */
@@ -93,10 +94,10 @@ public final class GoldBuilder {
         AthenaQueries queries = new AthenaQueries(requireNonNull(athena, "athena is null"), settings.athenaWorkgroup(), settings.goldDatabase(),
                 requireNonNull(sleeper, "sleeper is null"), SAFETY_MARGIN, timeLimit, log);
         LiveViews views = new LiveViews(catalog, settings.goldDatabase(), layout, log);
-        this.unrecordedSwaps = new UnrecordedSwaps(states, gold, views, log);
         this.failures = new FailedOutcomes(log);
         this.olderBuilds = new OlderBuilds(gold, layout, catalog, settings.goldDatabase(), settings.athenaDmlQueryTimeout(), views, clock, log);
         this.buildAndSwap = new BuildAndSwap(settings, gold, layout, states, catalog, queries, views, olderBuilds, failures, log, clock);
+        this.unrecordedSwaps = new UnrecordedSwaps(states, gold, views, catalog, settings.goldDatabase(), buildAndSwap, log);
     }
 
     /**
@@ -127,10 +128,16 @@ public final class GoldBuilder {
         try {
             inputs = fingerprints.of(model);
             state = states.read(model.name());
-            state = force ? unrecordedSwaps.recordSwapOfThisRequest(model, requestId, state) : unrecordedSwaps.recordSwapWhoseStateWasLost(model, inputs.value(), state);
+            // Before the view is read: a swap an earlier invocation never saw end may still move it.
+            UnrecordedSwaps.SwapRecord swapRecord = unrecordedSwaps.awaitUnseenSwap(model, state, unrecordedSwaps.readSwapRecord(model), deadline);
+            state = force ? unrecordedSwaps.recordSwapOfThisRequest(model, requestId, state, swapRecord)
+                    : unrecordedSwaps.recordSwapWhoseStateWasLost(model, inputs.value(), state, swapRecord);
             if (state.isPresent() && state.get().fingerprint().equals(inputs.value()) && (!force || state.get().builtByRequest(requestId))) {
-                viewOnOtherInputs = unrecordedSwaps.swapOfOtherInputsInTheView(model, state.get(), inputs.value());
+                viewOnOtherInputs = unrecordedSwaps.swapOfOtherInputsInTheView(model, state.get(), inputs.value(), swapRecord);
             }
+        }
+        catch (UnrecordedSwaps.UnseenSwapException e) {
+            return failures.failed(model, Optional.empty(), started, 1, 0, Map.of(), e.getMessage() + KEPT_PREVIOUS);
         }
         catch (IOException | RuntimeException e) {
             return failures.failed(model, Optional.empty(), started, 0, 0, Map.of(), "could not tell whether its inputs changed: " + ErrorMessages.describe(e) + KEPT_PREVIOUS);

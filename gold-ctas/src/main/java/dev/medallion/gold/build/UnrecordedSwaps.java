@@ -3,6 +3,11 @@ package dev.medallion.gold.build;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.gold.athena.AthenaQueries;
+import dev.medallion.gold.athena.AthenaQueryException;
+import dev.medallion.gold.athena.CompletedQuery;
+import dev.medallion.gold.athena.Deadline;
+import dev.medallion.gold.catalog.GlueCatalog;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.state.BuildState;
 import dev.medallion.gold.state.BuildStateStore;
@@ -11,6 +16,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -18,7 +24,8 @@ import static java.util.Objects.requireNonNull;
  * Finds the swaps whose state was not recorded, from the record a build writes just before its view swap
  * ({@link BuildStateStore#writeBeforeSwap}) and the build the view selects from ({@link LiveViews}): a build swapped
  * in whose state write was lost, or whose swap's answer was lost, is recorded now rather than built again, and a view
- * left on a build of other inputs than its state's is told apart from an unchanged model. What {@link GoldBuilder}
+ * left on a build of other inputs than its state's is told apart from an unchanged model; and a swap no invocation saw
+ * end is sent again with its token and waited for, before anything reads the view it may still move. What {@link GoldBuilder}
  * reads before deciding whether a model needs a build.
  */
 final class UnrecordedSwaps {
@@ -26,13 +33,121 @@ final class UnrecordedSwaps {
     /** The gold bucket, the store {@code states} writes to: only to name a record's key in an error. */
     private final ObjectStore gold;
     private final LiveViews views;
+    private final GlueCatalog catalog;
+    private final String goldDatabase;
+    private final BuildAndSwap buildAndSwap;
     private final JsonLog log;
 
-    UnrecordedSwaps(BuildStateStore states, ObjectStore gold, LiveViews views, JsonLog log) {
+    UnrecordedSwaps(BuildStateStore states, ObjectStore gold, LiveViews views, GlueCatalog catalog, String goldDatabase, BuildAndSwap buildAndSwap, JsonLog log) {
         this.states = requireNonNull(states, "states is null");
         this.gold = requireNonNull(gold, "gold is null");
         this.views = requireNonNull(views, "views is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.goldDatabase = requireNonNull(goldDatabase, "goldDatabase is null");
+        this.buildAndSwap = requireNonNull(buildAndSwap, "buildAndSwap is null");
         this.log = requireNonNull(log, "log is null");
+    }
+
+    /**
+     * Waits for the view swap of the model's last build when it may not have ended: its start went unanswered, even
+     * after its resends ({@code START_UNKNOWN}), or it was stopped or lost sight of while it ran, and the build was
+     * kept. Athena queues a query before it runs and cancels a DDL query only at its DDL query timeout (600 minutes
+     * unless changed), so such a swap may still move the view after this invocation reads it: deciding on the view as
+     * it was, the model's next build took the build before it for the previous one, swapped its own in, and then the
+     * late swap put readers back on the older build, its state naming the newer one. Told by the record before the
+     * swap ({@link BuildStateStore#writeBeforeSwap}) naming a build the state does not, whose table is still there
+     * (a build whose swap did not happen is removed), and the view not selecting from it, or unreadable: its swap is sent again with
+     * its token ({@link BuildAndSwap#awaitSwap}) and waited for, so it has ended before anything reads the view. A swap
+     * that FAILED or was CANCELLED empties the record, when the view does not select from its build, so that no later
+     * invocation sends it again: after Athena forgets its token, that would start it anew.
+     *
+     * @param record the record before the swap as {@link #readSwapRecord} read it; one unread or damaged names no swap
+     *     here, and the steps after say why
+     * @return {@code record}, emptied when its swap ended without moving the view
+     * @throws UnseenSwapException when the swap may still be queued or running: why the model cannot be decided on now
+     */
+    SwapRecord awaitUnseenSwap(GoldModel model, Optional<BuildState> recorded, SwapRecord record, Deadline deadline) throws IOException {
+        Optional<BuildState> beforeSwap;
+        try {
+            beforeSwap = record.unread().isPresent() ? Optional.empty() : states.parseBeforeSwap(model.name(), record.content());
+        }
+        catch (IOException e) {
+            return record;
+        }
+        if (beforeSwap.isEmpty() || recorded.map(state -> state.current().buildId().equals(beforeSwap.get().current().buildId())).orElse(false)) {
+            return record;
+        }
+        BuildId build = new BuildId(beforeSwap.get().current().buildId());
+        String table = beforeSwap.get().current().table();
+        LiveView live = views.read(model, build);
+        if (live.build().equals(Optional.of(build)) || (live.read() && !catalog.exists(goldDatabase, table))) {
+            // Its swap landed; or its build was removed, after a swap that did not happen, so none can put readers on it.
+            // A view that cannot be read says neither: the swap is sent again, which needs no Glue.
+            return record;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("model", model.name());
+        fields.put("buildId", build.value());
+        fields.put("stateBuildId", recorded.map(state -> state.current().buildId()).orElse(null));
+        try {
+            CompletedQuery swap = buildAndSwap.awaitSwap(model, beforeSwap.get(), deadline);
+            fields.put("queryId", swap.queryId());
+            log.warn("gold model's view swap of an earlier build, which no invocation saw end, sent again with its token and waited for: it has ended",
+                    fields);
+            return record;
+        }
+        catch (AthenaQueryException e) {
+            if (!Set.of("FAILED", "CANCELLED").contains(e.state())) {
+                throw new UnseenSwapException("the view swap of build " + build.value() + " (" + goldDatabase + "." + table + "), which an earlier invocation sent and "
+                        + "never saw end, may still be queued or running, so where the view points could not be told: " + e.getMessage() + "; the build"
+                        + " is kept; invoke again (an SQS batch comes back by itself) to wait for it before the model is built"
+                        + (e.state().equals(AthenaQueries.NOT_STARTED) ? ". Should Athena refuse it at every invocation (its token sent before with"
+                                + " another statement, by an older builder), find the swap's query in the workgroup's history, and once it has ended,"
+                                + " empty " + gold.describe(states.swapKey(model.name())) : ""), e);
+            }
+            fields.put("queryId", e.queryId().orElse(""));
+            fields.put("state", e.state());
+            fields.put("reason", e.reason());
+        }
+        LiveView after = views.read(model, build);
+        SwapRecord left = record;
+        if (after.read() && !after.build().equals(Optional.of(build))) {
+            states.restoreBeforeSwap(model.name(), Optional.empty());
+            // What restoreBeforeSwap leaves: an empty record, which reads as none.
+            left = new SwapRecord(Optional.of(new byte[0]), Optional.empty());
+            fields.put("recordBefore", "emptied: its swap ended without moving the view, and is not sent again");
+        }
+        log.warn("gold model's view swap of an earlier build, which no invocation saw end, sent again with its token: it did not succeed", fields);
+        return left;
+    }
+
+    /**
+     * The record before the model's last swap ({@link BuildStateStore#writeBeforeSwap}) as stored, or the store's
+     * failure to read it: read once per model and invocation, for every step of this class, each of which says what
+     * an unread record means for it.
+     */
+    SwapRecord readSwapRecord(GoldModel model) {
+        try {
+            return new SwapRecord(states.readBeforeSwapAsIs(model.name()), Optional.empty());
+        }
+        catch (IOException e) {
+            return new SwapRecord(Optional.empty(), Optional.of(e));
+        }
+    }
+
+    /** What {@link #readSwapRecord} read: the record's bytes as stored (none when there is no record), or why they could not be read. */
+    record SwapRecord(Optional<byte[]> content, Optional<IOException> unread) {
+        SwapRecord {
+            requireNonNull(content, "content is null");
+            requireNonNull(unread, "unread is null");
+        }
+    }
+
+    /** A view swap an earlier invocation sent and never saw end may still be queued or running: the model is not decided on now. */
+    static final class UnseenSwapException extends IOException {
+        UnseenSwapException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
@@ -42,11 +157,11 @@ final class UnrecordedSwaps {
      * the build readers had before the request. Known by what the attempt wrote just before its swap
      * ({@link BuildStateStore#writeBeforeSwap}), and only while the view still selects from that build.
      */
-    Optional<BuildState> recordSwapOfThisRequest(GoldModel model, String requestId, Optional<BuildState> recorded) throws IOException {
+    Optional<BuildState> recordSwapOfThisRequest(GoldModel model, String requestId, Optional<BuildState> recorded, SwapRecord record) throws IOException {
         if (recorded.isPresent() && recorded.get().builtByRequest(requestId)) {
             return recorded;
         }
-        Optional<BuildState> beforeSwap = lastSwapRecord(model);
+        Optional<BuildState> beforeSwap = lastSwapRecord(model, record);
         if (beforeSwap.isEmpty() || !beforeSwap.get().builtByRequest(requestId)) {
             return recorded;
         }
@@ -60,9 +175,12 @@ final class UnrecordedSwaps {
      * one), so unreadable, the model is built, and its build replaces it, rather than every build of the
      * model failing until someone deletes it.
      */
-    private Optional<BuildState> lastSwapRecord(GoldModel model) {
+    private Optional<BuildState> lastSwapRecord(GoldModel model, SwapRecord record) {
         try {
-            return states.readBeforeSwap(model.name());
+            if (record.unread().isPresent()) {
+                throw record.unread().get();
+            }
+            return states.parseBeforeSwap(model.name(), record.content());
         }
         catch (IOException e) {
             log.warn("could not read the record of the gold model's last swap; building the model, whose build replaces it", Map.of(
@@ -79,11 +197,11 @@ final class UnrecordedSwaps {
      * build from before it, the one to roll back to. Known by what that build wrote just before its swap
      * ({@link BuildStateStore#writeBeforeSwap}), and only while the view still selects from it.
      */
-    Optional<BuildState> recordSwapWhoseStateWasLost(GoldModel model, String fingerprint, Optional<BuildState> recorded) throws IOException {
+    Optional<BuildState> recordSwapWhoseStateWasLost(GoldModel model, String fingerprint, Optional<BuildState> recorded, SwapRecord record) throws IOException {
         if (recorded.isPresent() && recorded.get().fingerprint().equals(fingerprint)) {
             return recorded;
         }
-        Optional<BuildState> beforeSwap = lastSwapRecord(model);
+        Optional<BuildState> beforeSwap = lastSwapRecord(model, record);
         if (beforeSwap.isEmpty() || !beforeSwap.get().fingerprint().equals(fingerprint)) {
             // No record, or one of other inputs than these: the model changed since, and is built.
             return recorded;
@@ -106,9 +224,12 @@ final class UnrecordedSwaps {
      *     whether readers are on these inputs cannot be told, so the model fails (its trigger comes back)
      *     rather than being taken for unchanged
      */
-    Optional<BuildState> swapOfOtherInputsInTheView(GoldModel model, BuildState recorded, String fingerprint) throws IOException {
+    Optional<BuildState> swapOfOtherInputsInTheView(GoldModel model, BuildState recorded, String fingerprint, SwapRecord record) throws IOException {
         // The store failing is thrown (the model fails, its trigger comes back); only a damaged record is passed over.
-        Optional<byte[]> content = states.readBeforeSwapAsIs(model.name());
+        if (record.unread().isPresent()) {
+            throw record.unread().get();
+        }
+        Optional<byte[]> content = record.content();
         Optional<BuildState> beforeSwap;
         try {
             beforeSwap = states.parseBeforeSwap(model.name(), content);

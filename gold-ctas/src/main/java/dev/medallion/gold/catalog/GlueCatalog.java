@@ -235,6 +235,11 @@ public final class GlueCatalog {
         }
     }
 
+    /** Whether Glue has a table (or view) of that name: one GetTable. */
+    public boolean exists(String database, String name) throws IOException {
+        return table(database, name).isPresent();
+    }
+
     /** The table (or view) as Glue keeps it; empty when there is none. */
     private Optional<Table> table(String database, String name) throws IOException {
         try {

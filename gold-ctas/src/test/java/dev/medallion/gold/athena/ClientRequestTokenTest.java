@@ -41,4 +41,38 @@ class ClientRequestTokenTest {
 
         assertNotEquals(AthenaQueries.clientRequestToken(step, UUID.randomUUID()), AthenaQueries.clientRequestToken(step, UUID.randomUUID()));
     }
+
+    @Test
+    void aFindableTokenNamesTheModelTheBuildAndTheStepAloneSoAnotherInvocationCanSendItAgain() {
+        QueryStep step = new QueryStep("product_totals", "20260314233000_a1b2c3", "view");
+
+        assertEquals("product_totals-20260314233000_a1b2c3-view", AthenaQueries.findableClientRequestToken(step));
+        assertEquals(AthenaQueries.findableClientRequestToken(step), AthenaQueries.findableClientRequestToken(new QueryStep("product_totals", "20260314233000_a1b2c3", "view")));
+    }
+
+    @Test
+    void findableTokensOfOtherBuildsOrStepsDiffer() {
+        String token = AthenaQueries.findableClientRequestToken(new QueryStep("product_totals", "20260314233000_a1b2c3", "view"));
+
+        assertNotEquals(token, AthenaQueries.findableClientRequestToken(new QueryStep("product_totals", "20260314233000_a1b2c4", "view")));
+        assertNotEquals(token, AthenaQueries.findableClientRequestToken(new QueryStep("product_totals", "20260314233000_a1b2c3", "ctas")));
+        assertNotEquals(token, AthenaQueries.findableClientRequestToken(new QueryStep("product_total", "20260314233000_a1b2c3", "view")));
+    }
+
+    @Test
+    void aFindableTokenOfAShortModelReachesAthenasMinimum() {
+        String token = AthenaQueries.findableClientRequestToken(new QueryStep("m", "20260314233000_a1b2c3", "view"));
+
+        assertEquals(32, token.length(), token);
+        assertTrue(token.startsWith("m-20260314233000_a1b2c3-view"), token);
+    }
+
+    @Test
+    void twoLongModelNamesAlikeUpToAthenasMaximumKeepFindableTokensOfTheirOwn() {
+        String one = AthenaQueries.findableClientRequestToken(new QueryStep("m".repeat(200) + "a", "20260314233000_a1b2c3", "view"));
+        String other = AthenaQueries.findableClientRequestToken(new QueryStep("m".repeat(200) + "b", "20260314233000_a1b2c3", "view"));
+
+        assertNotEquals(one, other);
+        assertTrue(one.length() <= 128 && one.matches("[A-Za-z0-9_.-]+") && one.endsWith("-20260314233000_a1b2c3-view"), one);
+    }
 }

@@ -10,6 +10,7 @@ import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.build.BuildAndSwap;
 import dev.medallion.gold.testing.FailingQueryAthena;
+import dev.medallion.gold.testing.ForwardingAthena;
 import dev.medallion.gold.testing.GoldLake;
 import dev.medallion.gold.testing.StagingAthena;
 import dev.medallion.gold.testing.ThrowingPollAthena;
@@ -25,6 +26,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.athena.model.GetQueryExecutionRequest;
+import software.amazon.awssdk.services.athena.model.GetQueryExecutionResponse;
+import software.amazon.awssdk.services.athena.model.QueryExecution;
+import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -490,6 +495,124 @@ class GoldBuildFailureIT {
         assertTrue(lake.recorder().calls().stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ") && call.contains(built)),
                 lake.recorder().calls().toString());
         assertEquals(previous, lake.currentBuild("product_totals"), "nothing recorded: the next build rebuilds");
+    }
+
+    /**
+     * A view swap whose start and every resend went unanswered (START_UNKNOWN) reached Athena and waits in its queue:
+     * Athena queues queries before they run ("Your queries may be temporarily queued before they run", the User
+     * Guide's Service Quotas) and cancels a DDL query only at its DDL query timeout, 600 minutes by default. The next
+     * invocation read the view before that swap ran, took the build before it for the previous one and swapped its own
+     * build in; the queued swap then ran and put readers back on the older build, the state naming the newer one, until
+     * the inputs changed again. moto runs no SQL: here a swap's effect, the view on its build, lands when the builder
+     * sees its query end, and the unseen one, if nothing waited for it, at the end of its queue, after the next
+     * invocation. Now its start carries a token the next invocation knows (the model, the build and the step), which
+     * resends it, learns the query, and waits for it before it reads the view.
+     */
+    @Test
+    void aViewSwapWhoseStartWentUnansweredIsWaitedForByTheNextInvocationBeforeItReadsTheView() throws IOException {
+        String first = firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+            GoldBuildException failure = assertThrows(GoldBuildException.class,
+                    () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+            assertTrue(failure.getMessage().contains("START_UNKNOWN"), failure.getMessage());
+        }
+        String unseen = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((one, other) -> other).orElseThrow());
+        String unseenSwap = lake.athenaQueryIds().get(lake.athenaSql().size() - 1);
+        assertTrue(lake.athenaSql().get(lake.athenaSql().size() - 1).startsWith("CREATE OR REPLACE VIEW"), lake.athenaSql().toString());
+        lake.addSilverFile("products");
+        SwapsLandingWhenSeenToEnd athena = new SwapsLandingWhenSeenToEnd(lake);
+
+        Map<String, Object> outcome = lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null);
+        if (!athena.landed().contains(unseenSwap)) {
+            // Nothing waited for it: it ends at last, after the invocation that took the view as it was before it.
+            lake.addViewVersion("product_totals", unseen);
+        }
+
+        String next = newBuildTable();
+        String nextId = next.substring("product_totals__".length());
+        assertEquals(Map.of("product_totals", "built " + nextId), outcome);
+        assertEquals(next, viewTable("product_totals"), "readers are on the build the state names, not moved back by the swap before it");
+        JsonNode state = lake.state("product_totals").orElseThrow();
+        assertEquals(nextId, state.get("current").get("buildId").asText());
+        assertEquals(unseen.substring("product_totals__".length()), state.get("previous").get("buildId").asText(),
+                "the previous build is the one readers were on until the swap, the unseen swap's: " + state);
+        assertEquals(1, lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(unseen)).count(),
+                "the resend found the swap by its token and started no other: " + lake.athenaSql());
+        assertTrue(lake.goldTables().contains(unseen) && lake.goldTables().contains("product_totals__" + first), lake.goldTables().toString());
+    }
+
+    /**
+     * The unseen swap, sent again by the next invocation with its token, ends FAILED (Athena's word, the view not on
+     * its build): it can no longer move the view, so the model is built as usual, the build readers were on kept as
+     * the previous one, and the record naming the unseen build is replaced by the new build's, after being emptied
+     * so that no invocation sends that swap again, which after Athena forgot its token would start it anew.
+     */
+    @Test
+    void aViewSwapWhoseStartWentUnansweredAndThatFailedIsNotSentAgainOnceItsEndIsKnown() throws IOException {
+        String first = firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+            assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+        }
+        String unseen = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((one, other) -> other).orElseThrow());
+        lake.addSilverFile("products");
+        FailingQueryAthena athena = new FailingQueryAthena(lake.athena(), sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(unseen), sql -> { });
+
+        Map<String, Object> outcome = lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        String next = newBuildTable();
+        assertEquals(Map.of("product_totals", "built " + next.substring("product_totals__".length())), outcome);
+        assertEquals(1, athena.failedQueryIds().size(), "the unseen swap, found by its token, started once: " + lake.athenaSql());
+        assertEquals(first, lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+        JsonNode ended = lake.logLines().stream()
+                .filter(line -> line.get("message").asText().startsWith("gold model's view swap of an earlier build, which no invocation saw end"))
+                .findFirst().orElseThrow();
+        assertEquals("FAILED", ended.get("state").asText());
+        assertTrue(ended.get("recordBefore").asText().startsWith("emptied"), ended.toString());
+    }
+
+    /** The table the model's view selects from, as its Glue table's Presto view text says. */
+    private String viewTable(String model) {
+        String text = AWS.glue().getTable(request -> request.databaseName(lake.goldDatabase()).name(model)).table().viewOriginalText();
+        String encoded = text.substring("/* Presto View: ".length(), text.length() - " */".length());
+        String sql = new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
+        Matcher table = Pattern.compile("FROM [^.\\s]+\\.\"?([A-Za-z0-9_]+)").matcher(sql);
+        assertTrue(table.find(), sql);
+        return table.group(1);
+    }
+
+    /**
+     * moto on the lake, where a view swap's effect, the view on its build, lands when the builder sees its query end
+     * (moto runs no SQL): one new version of the view per swap, as Athena's CREATE OR REPLACE VIEW adds.
+     */
+    private static final class SwapsLandingWhenSeenToEnd extends ForwardingAthena {
+        private static final Pattern VIEW_TABLE = Pattern.compile("^CREATE OR REPLACE VIEW \"[^\"]+\"\\.\"([^\"]+)\" AS\\s+SELECT \\* FROM \"[^\"]+\"\\.\"([^\"]+)\"");
+        private final GoldLake lake;
+        private final List<String> landed = new ArrayList<>();
+
+        SwapsLandingWhenSeenToEnd(GoldLake lake) {
+            super(lake.athena());
+            this.lake = lake;
+        }
+
+        @Override
+        public GetQueryExecutionResponse getQueryExecution(GetQueryExecutionRequest request) {
+            GetQueryExecutionResponse response = super.getQueryExecution(request);
+            QueryExecution execution = response.queryExecution();
+            Matcher view = VIEW_TABLE.matcher(execution.query());
+            if (execution.status().state() == QueryExecutionState.SUCCEEDED && view.find() && !landed.contains(execution.queryExecutionId())) {
+                landed.add(execution.queryExecutionId());
+                lake.addViewVersion(view.group(1), view.group(2));
+            }
+            return response;
+        }
+
+        List<String> landed() {
+            return landed;
+        }
     }
 
     /**
