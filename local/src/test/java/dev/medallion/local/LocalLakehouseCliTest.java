@@ -1548,6 +1548,30 @@ class LocalLakehouseCliTest {
         }
     }
 
+    /**
+     * An unreadable file under the input was found only when its conversion opened it: "error: converting
+     * <file>: <file>", exit code 1, the files before it converted, though the usage says a file that cannot be
+     * read is a wrong argument. Refused with the unreadable folders, before anything is converted.
+     */
+    @Test
+    void anUnreadableFileUnderTheInputIsAnErrorNamingItBeforeAnythingIsConverted() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n");
+        Path locked = Files.writeString(input.resolve("b.csv"), "id,name\n2,Bo\n");
+        Files.setPosixFilePermissions(locked, Set.of());
+        Path lake = directory.resolve("lake");
+        try {
+            String[] args = {"local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString()};
+            Outcome outcome = Files.isReadable(locked) ? runWithoutThePowerToReadAnyFile(args) : run(args);
+
+            assertRefusedBeforeAnythingIsConverted(outcome, lake, "error: cannot read " + locked + " under --input " + directory.resolve("drop")
+                    + " (permission denied), so its rows would be missing from the lake: make it readable, or move it out of --input. Nothing was converted.\n");
+        }
+        finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
     /** bronze-ingest upload keys a name spelled decomposed (as a copy from a Mac can be) as its NFC spelling: so does the local command. */
     @Test
     void aFileNamedInNfdIsConvertedUnderTheKeyOfItsNfcSpelling() throws Exception {

@@ -245,6 +245,9 @@ public final class BronzeFiles {
                     // Links are not followed: a link's attributes are its own, so its file's are read through it.
                     realPath = attributes.isSymbolicLink() ? file.toRealPath() : file;
                     target = attributes.isSymbolicLink() ? Files.readAttributes(realPath, BasicFileAttributes.class) : attributes;
+                    // Opened, not only listed: a file the user may not read failed only once its conversion opened it,
+                    // the files before it converted and the error its path alone.
+                    Files.newByteChannel(realPath).close();
                 }
                 catch (IOException e) {
                     unreadable.add(new BronzeInput.Unreadable(asGiven(file), reason(e)));

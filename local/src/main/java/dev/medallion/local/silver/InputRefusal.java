@@ -3,6 +3,7 @@ package dev.medallion.local.silver;
 import dev.medallion.common.layout.SilverLayout;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -72,7 +73,8 @@ public final class InputRefusal {
             return "error: cannot read --input " + input + " (" + unreadable.get(0).reason() + "): make it readable.";
         }
         boolean one = unreadable.size() == 1;
-        String what = one ? unreadable.get(0).path() + " under --input " + input + " (" + unreadable.get(0).reason() + "), so its files"
+        String what = one ? unreadable.get(0).path() + " under --input " + input + " (" + unreadable.get(0).reason() + "), so its "
+                        + (Files.isDirectory(unreadable.get(0).path()) ? "files" : "rows")
                 : unreadable.size() + " paths under --input " + input + ": " + named(unreadable) + ", so their files";
         return "error: cannot read " + what + " would be missing from the lake: make " + (one ? "it" : "them") + " readable, or move "
                 + (one ? "it" : "them") + " out of --input.";
