@@ -219,7 +219,34 @@ public final class LocalLakehouseCli {
                         + " or give --lake another folder (it is created if missing)");
             }
         }
-        return Optional.empty();
+        return unwritableLake(lake);
+    }
+
+    /**
+     * Why the lake's folders cannot be written by this user, or empty. Found while writing, the error was the
+     * path alone ("error: /x/lake", the exception's message), exit code 1, and with {@code gold/} locked only
+     * once silver had been converted.
+     */
+    private static Optional<String> unwritableLake(Path lake) {
+        Path existing = lake;
+        while (existing != null && !Files.isDirectory(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return Optional.empty();
+        }
+        if (!existing.equals(lake)) {
+            return Files.isWritable(existing) ? Optional.empty() : Optional.of("--lake " + lake + " cannot be created: " + existing
+                    + " is not writable (permission denied): give a folder you can write to (it is created if missing), or make " + existing + " writable");
+        }
+        List<Path> folders = List.of(lake.resolve("silver"), lake.resolve("gold"));
+        // The lake itself is written only to create the folders it lacks.
+        List<Path> written = folders.stream().allMatch(Files::isDirectory) ? folders : List.of(lake, folders.get(0), folders.get(1));
+        return written.stream()
+                .filter(folder -> Files.isDirectory(folder) && !Files.isWritable(folder))
+                .findFirst()
+                .map(folder -> "--lake " + lake + (folder.equals(lake) ? " is not writable" : " holds " + folder + ", which is not writable")
+                        + " (permission denied): make it writable, or give --lake another folder (it is created if missing)");
     }
 
     /**

@@ -1572,6 +1572,40 @@ class LocalLakehouseCliTest {
         }
     }
 
+    /**
+     * A lake the user cannot write was found only when the first write failed, its message the path alone
+     * ("error: /x/locked/lake", exit code 1): in a folder not writable, before anything was converted; with a
+     * gold/ not writable, once silver had been converted. A wrong argument, refused before anything is written.
+     */
+    @Test
+    void aLakeThatCannotBeWrittenIsAWrongArgumentRefusedBeforeAnythingIsConverted() throws Exception {
+        String input = SampleData.directory().toString();
+        Path locked = Files.createDirectories(directory.resolve("locked"));
+        Path lake = Files.createDirectories(directory.resolve("lake"));
+        Path gold = Files.createDirectories(lake.resolve("gold"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-x------"));
+        Files.setPosixFilePermissions(gold, PosixFilePermissions.fromString("r-x------"));
+        try {
+            String[] underLocked = {"local", "--input", input, "--lake", locked.resolve("lake").toString()};
+            Outcome cannotCreate = Files.isWritable(locked) ? runWithoutThePowerToReadAnyFile(underLocked) : run(underLocked);
+            assertRefusedBeforeAnythingIsConverted(cannotCreate, locked.resolve("lake"), "error: --lake " + locked.resolve("lake") + " cannot be created: "
+                    + locked + " is not writable (permission denied): give a folder you can write to (it is created if missing), or make " + locked
+                    + " writable\n");
+
+            String[] goldLocked = {"local", "--input", input, "--lake", lake.toString()};
+            Outcome cannotWriteGold = Files.isWritable(gold) ? runWithoutThePowerToReadAnyFile(goldLocked) : run(goldLocked);
+            assertEquals(2, cannotWriteGold.exit(), cannotWriteGold.err());
+            assertEquals("error: --lake " + lake + " holds " + gold + ", which is not writable (permission denied): make it writable, or give --lake another"
+                    + " folder (it is created if missing)\n", cannotWriteGold.err());
+            assertEquals("", cannotWriteGold.out());
+            assertFalse(Files.exists(lake.resolve("silver")), "nothing may be converted");
+        }
+        finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(gold, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
     /** bronze-ingest upload keys a name spelled decomposed (as a copy from a Mac can be) as its NFC spelling: so does the local command. */
     @Test
     void aFileNamedInNfdIsConvertedUnderTheKeyOfItsNfcSpelling() throws Exception {
