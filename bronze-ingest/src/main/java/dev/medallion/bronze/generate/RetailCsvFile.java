@@ -49,6 +49,7 @@ public final class RetailCsvFile {
             throw new IllegalArgumentException("--out " + file + " is a folder: give a file name, such as " + file.resolve("retail.csv"));
         }
         Path folder = target.getParent();
+        requireWritable(file, folder);
         Files.createDirectories(folder);
         // Not Files.createTempFile: its files are private to the owner, and this one is meant to be shared.
         Path partial = target.resolveSibling("." + target.getFileName() + "-" + UUID.randomUUID() + ".partial");
@@ -63,6 +64,28 @@ public final class RetailCsvFile {
             Files.deleteIfExists(partial);
         }
         return new Written(target, rows, Files.size(target), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * Refuses, as a wrong --out, a folder that cannot be created or written by this user: found while writing,
+     * the file system's exception names the path alone ("error: /x/a.csv"), saying neither why nor what to do.
+     */
+    private static void requireWritable(Path given, Path folder) {
+        Path existing = folder;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new IllegalArgumentException("--out " + given + " lies under " + existing + ", which is " + (Files.isRegularFile(existing) ? "a file" : "not a folder")
+                    + ": give a file name in a folder");
+        }
+        if (!Files.isWritable(existing)) {
+            throw new IllegalArgumentException("--out " + given + " cannot be written: " + existing + " is not writable (permission denied): give a file in a"
+                    + " folder you can write to, or make " + existing + " writable");
+        }
     }
 
     private static OutputStream open(Path partial, Path target) throws IOException {

@@ -9,11 +9,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -170,6 +176,79 @@ class BronzeIngestCliTest {
     void generateIntoAFolderIsRefused() {
         assertEquals(2, cli.run(List.of("generate", "--rows", "1", "--out", directory.toString())));
         assertTrue(err().startsWith("error: --out " + directory + " is a folder"), err());
+    }
+
+    /**
+     * An --out under a file failed at createDirectories, whose exception's message is the path alone:
+     * "error: /x/a.csv", exit code 1. A wrong argument, named by its option.
+     */
+    @Test
+    void generateUnderAFileIsRefused() throws IOException {
+        Path file = Files.writeString(directory.resolve("a.csv"), "a,b\n1,2\n");
+
+        assertEquals(2, cli.run(List.of("generate", "--rows", "1", "--out", file.resolve("retail.csv").toString())));
+
+        assertEquals("error: --out " + file.resolve("retail.csv") + " lies under " + file + ", which is a file: give a file name in a folder\n", err());
+        assertEquals("a,b\n1,2\n", Files.readString(file));
+    }
+
+    /**
+     * An --out in a folder this user cannot write failed at the partial file, its message that file's path
+     * alone ("error: /x/ro/.retail.csv-<uuid>.partial", exit code 1). Root writes a folder whatever its mode,
+     * so as root the command runs in a JVM of its own without the capabilities that let it (setpriv).
+     */
+    @Test
+    void generateIntoAFolderThatCannotBeWrittenIsRefused() throws Exception {
+        Path locked = Files.createDirectories(directory.resolve("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-x------"));
+        try {
+            for (Path target : List.of(locked.resolve("retail.csv"), locked.resolve("2026/retail.csv"))) {
+                List<String> args = List.of("generate", "--rows", "1", "--out", target.toString());
+                Outcome outcome = Files.isWritable(locked) ? runWithoutThePowerToWriteAnyFile(args) : run(args);
+
+                assertEquals(2, outcome.exit(), outcome.err());
+                assertEquals("error: --out " + target + " cannot be written: " + locked + " is not writable (permission denied): give a file in a folder"
+                        + " you can write to, or make " + locked + " writable\n", outcome.err());
+            }
+            try (Stream<Path> left = Files.list(locked)) {
+                assertEquals(List.of(), left.toList());
+            }
+        }
+        finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    private record Outcome(int exit, String out, String err) {}
+
+    private Outcome run(List<String> args) {
+        int exit = cli.run(args);
+        return new Outcome(exit, out(), err());
+    }
+
+    /** The command in a JVM of its own that holds no capability, so that file modes hold for root too. */
+    private static Outcome runWithoutThePowerToWriteAnyFile(List<String> args) throws IOException, InterruptedException {
+        Path setpriv = Stream.of("/usr/bin/setpriv", "/bin/setpriv").map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
+        assumeTrue(setpriv != null, "running as root without setpriv (util-linux): cannot make a folder unwritable");
+        // Dropping the capabilities takes CAP_SETPCAP, which a container's root may lack: then this cannot be tried here.
+        Process probe = new ProcessBuilder(setpriv.toString(), "--bounding-set=-all", "--inh-caps=-all", "true").redirectErrorStream(true).start();
+        String probed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0, () -> "setpriv cannot drop root's capabilities here: " + probed);
+        List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--bounding-set=-all", "--inh-caps=-all",
+                ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"), BronzeIngestCli.class.getName()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).start();
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return process.getErrorStream().readAllBytes();
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running after 60 s");
+        return new Outcome(process.exitValue(), out, new String(err.join(), StandardCharsets.UTF_8));
     }
 
     private String out() {
