@@ -140,10 +140,15 @@ record UploadOptions(
             throw new UsageException("--dataset must name a dataset, not '" + text + "'");
         }
         int slash = name.indexOf('/');
+        String first = slash < 0 ? name : name.substring(0, slash);
+        if (first.codePoints().noneMatch(Character::isLetterOrDigit)) {
+            // '.' meant as "this folder", or a slip: the converter would name the table after a hash of it.
+            throw new UsageException("--dataset must name a dataset, not '" + text + "': " + (slash < 0 ? "it" : "its first folder '" + first + "'")
+                    + " holds no letter or digit, so its table would be named after a hash of it (" + SilverLayout.datasetName(first) + "): give the dataset's name, such as sales");
+        }
         if (slash < 0) {
             return name;
         }
-        String first = name.substring(0, slash);
         String folders = name.substring(slash + 1) + prefix.map(value -> "/" + value.strip().replaceAll("^/+|/+$", "")).orElse("");
         throw new UsageException("--dataset takes the dataset's name alone, not '" + text + "': the converter takes a key's first folder as its dataset,"
                 + " so this would be one table, " + SilverLayout.datasetName(name) + "; to upload into " + SilverLayout.datasetName(first)

@@ -1,6 +1,7 @@
 package dev.medallion.bronze.cli;
 
 import dev.medallion.common.cli.UsageException;
+import dev.medallion.common.layout.SilverLayout;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -133,6 +134,26 @@ class UploadOptionsTest {
                 refusal("a.csv", "--bucket", "bronze", "--dataset", "sales/2026", "--prefix", "11"));
         // Slashes around the name are tidied, as around --prefix.
         assertEquals(Optional.of("sales"), UploadOptions.parse(List.of("a.csv", "--bucket", "bronze", "--dataset", "/sales/")).dataset());
+    }
+
+    /**
+     * A --dataset of no letter or digit ('.', '..', '-') was taken: the converter names its table after a hash of
+     * it, so '--dataset .', meant as "this folder", uploaded into dataset_cdb4ee2a, and '../x' was pointed to
+     * '--dataset .. --prefix x'. Refused, as a slip; a folder so named is still taken as the converter takes it.
+     */
+    @Test
+    void aDatasetOfNoLetterOrDigitIsRefused() throws UsageException {
+        for (String name : List.of(".", "..", "-", "_", "./")) {
+            assertEquals("--dataset must name a dataset, not '" + name + "': it holds no letter or digit, so its table would be named after a hash of it ("
+                    + SilverLayout.datasetName(name.replace("/", "")) + "): give the dataset's name, such as sales", refusal("a.csv", "--bucket", "bronze", "--dataset", name));
+        }
+        assertEquals("--dataset must name a dataset, not '../x': its first folder '..' holds no letter or digit, so its table would be named after a hash of it ("
+                + SilverLayout.datasetName("..") + "): give the dataset's name, such as sales", refusal("a.csv", "--bucket", "bronze", "--dataset", "../x"));
+        // A name the converter keeps something of is taken as it takes it.
+        assertEquals(Optional.of("Ventes-R\u00e9gion"), UploadOptions.parse(List.of("a.csv", "--bucket", "bronze", "--dataset", "Ventes-R\u00e9gion")).dataset());
+        assertEquals(Optional.of("\u043f\u0440\u043e\u0434\u0430\u0436\u0438"),
+                UploadOptions.parse(List.of("a.csv", "--bucket", "bronze", "--dataset", "\u043f\u0440\u043e\u0434\u0430\u0436\u0438")).dataset());
+        assertEquals(Optional.of("2026"), UploadOptions.parse(List.of("a.csv", "--bucket", "bronze", "--dataset", "2026")).dataset());
     }
 
     /**
