@@ -729,6 +729,34 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * An interval added to a date is read from Trino's parse tree, not its text: hours in a comment are no hours, and a sum or
+     * a difference of hours that comes to whole days (INTERVAL '12' HOUR + INTERVAL '12' HOUR) is whole days, which Trino adds
+     * to a date: in CAST(... AS DATE) they build; an hour beside a comment naming a day is an hour on every row, refused at the
+     * operator (Cannot add hour, minutes or seconds to a date) without the row it would fail on.
+     */
+    @Test
+    void anIntervalAddedToADateIsReadFromTheParseTreeNotTheText() throws Exception {
+        Path models = models("an_hour", "whole_days");
+        String anHour = "SELECT customer_id, signup_date + (INTERVAL '1' HOUR /* not INTERVAL '1' DAY */) AS later FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("an_hour.sql"), "-- sources: customers\n" + anHour + "\n");
+        Files.writeString(models.resolve("whole_days.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, CAST(signup_date + (INTERVAL '1' DAY /* not INTERVAL '1' HOUR */) AS DATE) AS next_day,"
+                + " CAST(signup_date + (INTERVAL '12' HOUR + INTERVAL '12' HOUR) AS DATE) AS day_after,"
+                + " CAST(signup_date - (INTERVAL '36' HOUR - INTERVAL '12' HOUR) AS DATE) AS day_before FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model an_hour adds (INTERVAL '1' HOUR /* not INTERVAL '1' DAY */) to a date at " + models.resolve("an_hour.sql") + ":2:"
+                        + (anHour.indexOf("+") + 1) + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years"
+                        + " and fails the query (Cannot add hour, minutes or seconds to a date);"
+                        + " write CAST(x AS TIMESTAMP) + (INTERVAL '1' HOUR /* not INTERVAL '1' DAY */), a timestamp in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nwhole_days: "), "whole days, however written, build: " + outcome.out());
+    }
+
+    /**
      * A date plus whole days, or date_trunc of a date, cast to text is DuckDB's TIMESTAMP as text (2026-01-02 00:00:00) and
      * Athena's DATE as text (2026-01-02): refused at the operator or the call, saying to cast it to a date first; so cast,
      * and a date cast to text, build.

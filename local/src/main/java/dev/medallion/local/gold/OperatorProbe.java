@@ -49,7 +49,8 @@ import static java.util.Objects.requireNonNull;
  * ({@code signup_date + INTERVAL '1' HOUR}), which DuckDB makes a TIMESTAMP at that hour and Trino refuses when it runs
  * ({@code Cannot add hour, minutes or seconds to a date}, DateTimeOperators.datePlusIntervalDayToSecond), as it does an
  * interval counted from such a literal ({@code signup_date + n * INTERVAL '1' HOUR}) on the first row whose hours are not whole
- * days. The probe is
+ * days: the interval is read from Trino's parse tree ({@link IntervalReading}), so one in a comment is none, and a sum of hours
+ * that is whole days ({@code INTERVAL '12' HOUR + INTERVAL '12' HOUR}) is days. The probe is
  * the SELECT with the operation {@code l + r} made {@code ((l) ^@ (r))}: its operands are found in Trino's own parse
  * tree (its grammar's contexts, which know where each operand starts and ends, where the syntax tree knows only where
  * the operator is), and DuckDB's refusal names both types.</li>
@@ -99,15 +100,14 @@ import static java.util.Objects.requireNonNull;
  * @param textCast for {@code +}, {@code -} and date_trunc, the text type of a CAST or TRY_CAST the operation is the whole operand of
  * ({@code VARCHAR}, {@code varchar(10)}, as written): DuckDB's TIMESTAMP is other text than Athena's DATE; empty for none and the rest
  */
-record OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn, String castToDate, String textCast) {
+record OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn, String castToDate, String textCast,
+        List<IntervalReading> intervals) {
     /** DuckDB's refusal of the probe's ^@, naming the operands' types. */
     private static final Pattern NO_FUNCTION = Pattern.compile("No function matches the given name and argument types '\\^@\\((.*)\\)'");
     /** DuckDB's refusal of a function or an operator given a typed text, naming it and its arguments' types. */
     private static final Pattern NO_FUNCTION_FOR_TEXT = Pattern.compile(
             "(?:No function matches the given name and argument types '|Could not choose a best candidate function for the function call \")([^(]+)\\((.*)\\)['\"]");
     private static final Pattern INTEGER = Pattern.compile("U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?");
-    /** An interval literal of one field shorter than a day, which Trino adds to a date only as whole days. */
-    private static final Pattern SUB_DAY_INTERVAL = Pattern.compile("(?i)INTERVAL\\s*'\\s*([+-]?\\d{1,9})\\s*'\\s*(HOUR|MINUTE|SECOND)");
     /** A quoted interval DuckDB reads: a count and a unit, singular or plural ('1 day', '2 months'). */
     private static final Pattern TEXT_INTERVAL = Pattern.compile("(?i)\\s*([+-]?\\d{1,9})\\s*(YEAR|MONTH|WEEK|DAY|HOUR|MINUTE|SECOND)S?\\s*");
     /** Why Athena's column differs, said of a date sum or truncation that reaches a column of the table from a WITH query or a subquery. */
@@ -124,10 +124,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         requireNonNull(probe, "probe is null");
         requireNonNull(castToDate, "castToDate is null");
         requireNonNull(textCast, "textCast is null");
+        intervals = List.copyOf(intervals);
     }
 
     private OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn) {
-        this(operator, left, right, line, column, probe, tableColumn, "", "");
+        this(operator, left, right, line, column, probe, tableColumn, "", "", List.of());
     }
 
     /**
@@ -180,7 +181,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                         context.operator.getCharPositionInLine() + 1,
                         TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), isTableColumn(context),
                         TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "CAST((" + select.substring(start, end) + "\n) AS DATE)"))),
-                        textCast(select, context)));
+                        textCast(select, context), List.of(IntervalReading.of(select, context.left), IntervalReading.of(select, context.right))));
             }
 
             @Override
@@ -201,7 +202,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                             context.start.getCharPositionInLine() + 1,
                             TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), isTableColumn(context),
                             TextComparison.apply(select, List.of(new TextComparison.Edit(callStart, callEnd, "CAST((" + select.substring(callStart, callEnd) + "\n) AS DATE)"))),
-                            textCast(select, context)));
+                            textCast(select, context), List.of()));
                 }
                 if (function.equals("concat_ws")) {
                     // Each argument typed by the probe's ^@, which takes only text: DuckDB's refusal names an argument that is not.
@@ -308,12 +309,12 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         return type.toLowerCase(Locale.ROOT).matches("(var)?char\\b.*") ? type : "";
     }
 
-    private static String text(String select, ParserRuleContext context) {
+    static String text(String select, ParserRuleContext context) {
         return select.substring(offset(select, context.start.getStartIndex()), offset(select, context.stop.getStopIndex() + 1));
     }
 
     /** The offset in the SELECT's chars of ANTLR's index, which counts code points. */
-    private static int offset(String select, int codePoints) {
+    static int offset(String select, int codePoints) {
         return select.offsetByCodePoints(0, codePoints);
     }
 
@@ -406,14 +407,13 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         if (!intervalSecond && !intervalFirst) {
             return Optional.empty();
         }
-        Matcher subDay = SUB_DAY_INTERVAL.matcher(interval.strip());
-        boolean literal = subDay.matches();
-        if (literal ? !wholeDays(Long.parseLong(subDay.group(1)), subDay.group(2)) : countsSubDayHours(interval)) {
+        Optional<String> hours = hours(intervals.get(intervalSecond ? 1 : 0));
+        if (hours.isPresent()) {
             boolean adds = operator.equals("+");
             return Optional.of((adds ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date") + at
                     + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it " + (adds ? "adds to" : "subtracts from")
                     + " a date only days, months or years and fails the query (Cannot " + (adds ? "add hour, minutes or seconds to" : "subtract hour, minutes or seconds from")
-                    + " a date" + (literal ? "" : ", on a row whose hours are not whole days") + "); write CAST(x AS TIMESTAMP) " + operator + " " + interval
+                    + " a date" + hours.get() + "); write CAST(x AS TIMESTAMP) " + operator + " " + interval
                     + ", a timestamp in both");
         }
         String written = intervalSecond ? "x " + operator + " " + interval : interval + " + x";
@@ -538,29 +538,20 @@ record OperatorProbe(String operator, String left, String right, int line, int c
     }
 
     /**
-     * Whether an interval that is not a literal ({@code n * INTERVAL '1' HOUR}) counts hours, minutes or seconds that are not
-     * whole days: Trino adds such an interval day to second to a date only when a row's value of it is whole days
-     * (DateTimeOperators.datePlusIntervalDayToSecond), so the query fails on the first row whose is not; one counting whole
-     * days of hours ({@code n * INTERVAL '24' HOUR}) is whole days for a whole n, and left alone.
+     * Where an interval added to or subtracted from a date is not whole days, which Trino refuses there
+     * (DateTimeOperators.datePlusIntervalDayToSecond): empty when it is whole days on every row, nothing to say when it is not on
+     * any row ({@code INTERVAL '1' HOUR}), and which rows when it is not on some ({@code n * INTERVAL '1' HOUR}, which is whole
+     * days for a whole n only when its hours are: {@code n * INTERVAL '24' HOUR} is left alone).
      */
-    private static boolean countsSubDayHours(String interval) {
-        Matcher literal = SUB_DAY_INTERVAL.matcher(interval);
-        while (literal.find()) {
-            if (!wholeDays(Long.parseLong(literal.group(1)), literal.group(2))) {
-                return true;
-            }
+    private static Optional<String> hours(IntervalReading interval) {
+        String someRows = ", on a row whose hours are not whole days";
+        if (interval instanceof IntervalReading.Constant constant) {
+            return constant.wholeDays() ? Optional.empty() : Optional.of("");
         }
-        return false;
-    }
-
-    /** Whether so many hours, minutes or seconds are whole days, which Trino adds to a date. */
-    private static boolean wholeDays(long count, String unit) {
-        long perDay = switch (unit.toUpperCase(Locale.ROOT)) {
-            case "HOUR" -> 24;
-            case "MINUTE" -> 24 * 60;
-            default -> 24 * 60 * 60;
-        };
-        return count % perDay == 0;
+        if (interval instanceof IntervalReading.HoursOnSomeRows || interval instanceof IntervalReading.Other other && other.holdsHours()) {
+            return Optional.of(someRows);
+        }
+        return Optional.empty();
     }
 
     private record Kind(String description, String noun) {}
