@@ -729,6 +729,45 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * Whole days counted by a number that is not whole (a DECIMAL or a DOUBLE: 0.5 * INTERVAL '24' HOUR) are hours, which Trino
+     * multiplies as a double (IntervalDayTimeOperators.multiplyByDouble) and refuses to add to a date on a row whose number is not
+     * whole, where DuckDB makes the date a TIMESTAMP at noon: refused at the operator, naming the number and its type; a literal
+     * that is not whole is hours on every row; whole days counted by an integer, or by a decimal that comes to whole days, build.
+     */
+    @Test
+    void wholeDaysCountedByANumberThatIsNotWholeAreRefusedAsHours() throws Exception {
+        Path models = models("share_of_a_day", "double_days", "a_day_and_a_half", "whole_days_counted");
+        String with = "WITH c AS (SELECT customer_id, signup_date, 0.5 AS share FROM ${silver_database}.customers) ";
+        String shareOfADay = with + "SELECT customer_id, CAST(signup_date + share * INTERVAL '24' HOUR AS DATE) AS later FROM c";
+        String doubleDays = "SELECT customer_id, CAST(signup_date - CAST(customer_id AS DOUBLE) * INTERVAL '1' DAY AS DATE) AS earlier FROM ${silver_database}.customers";
+        String dayAndAHalf = "SELECT customer_id, CAST(signup_date + 1.5 * INTERVAL '1' DAY AS DATE) AS later FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("share_of_a_day.sql"), "-- sources: customers\n" + shareOfADay + "\n");
+        Files.writeString(models.resolve("double_days.sql"), "-- sources: customers\n" + doubleDays + "\n");
+        Files.writeString(models.resolve("a_day_and_a_half.sql"), "-- sources: customers\n" + dayAndAHalf + "\n");
+        Files.writeString(models.resolve("whole_days_counted.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, CAST(signup_date + customer_id * INTERVAL '24' HOUR AS DATE) AS later,"
+                + " CAST(signup_date + 2.0 * INTERVAL '12' HOUR AS DATE) AS next_day FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it %s a date only days, months or years and fails the query (Cannot %s a date";
+        assertEquals(List.of(
+                "error: gold model share_of_a_day adds share * INTERVAL '24' HOUR to a date at " + models.resolve("share_of_a_day.sql") + ":2:"
+                        + (shareOfADay.indexOf("+") + 1) + athena.formatted("adds to", "add hour, minutes or seconds to")
+                        + ", on a row whose share (DECIMAL(2,1)) is not a whole number); write CAST(x AS TIMESTAMP) + share * INTERVAL '24' HOUR, a timestamp in both",
+                "error: gold model double_days subtracts CAST(customer_id AS DOUBLE) * INTERVAL '1' DAY from a date at " + models.resolve("double_days.sql") + ":2:"
+                        + (doubleDays.indexOf(" - ") + 2) + athena.formatted("subtracts from", "subtract hour, minutes or seconds from")
+                        + ", on a row whose CAST(customer_id AS DOUBLE) (DOUBLE) is not a whole number);"
+                        + " write CAST(x AS TIMESTAMP) - CAST(customer_id AS DOUBLE) * INTERVAL '1' DAY, a timestamp in both",
+                "error: gold model a_day_and_a_half adds 1.5 * INTERVAL '1' DAY to a date at " + models.resolve("a_day_and_a_half.sql") + ":2:"
+                        + (dayAndAHalf.indexOf("+") + 1) + athena.formatted("adds to", "add hour, minutes or seconds to")
+                        + "); write CAST(x AS TIMESTAMP) + 1.5 * INTERVAL '1' DAY, a timestamp in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nwhole_days_counted: "), "whole days counted by a whole number build: " + outcome.out());
+    }
+
+    /**
      * An interval added to a date is read from Trino's parse tree, not its text: hours in a comment are no hours, and a sum or
      * a difference of hours that comes to whole days (INTERVAL '12' HOUR + INTERVAL '12' HOUR) is whole days, which Trino adds
      * to a date: in CAST(... AS DATE) they build; an hour beside a comment naming a day is an hour on every row, refused at the

@@ -19,4 +19,10 @@ interface DuckDbPlan {
      * not plan it.
      */
     Optional<String> columnMadeDate(String select);
+
+    /**
+     * DuckDB's refusal of {@code probe} (a SELECT, the silver schema still a placeholder), prepared, not run; empty when DuckDB
+     * plans it.
+     */
+    Optional<String> refusal(String probe);
 }

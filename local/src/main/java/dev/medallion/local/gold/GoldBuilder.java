@@ -241,6 +241,17 @@ public final class GoldBuilder implements AutoCloseable {
             public Optional<String> columnMadeDate(String select) {
                 return GoldBuilder.this.columnMadeDate(select, columns);
             }
+
+            @Override
+            public Optional<String> refusal(String probe) {
+                try (PreparedStatement statement = connection.prepareStatement(probe.replace(GoldModel.SILVER_DATABASE, SILVER_SCHEMA))) {
+                    statement.getMetaData();
+                    return Optional.empty();
+                }
+                catch (SQLException e) {
+                    return Optional.of(ErrorMessages.describe(e));
+                }
+            }
         };
         for (OperatorProbe operator : OperatorProbe.in(model.select(), parsed).stream().filter(which).toList()) {
             try (PreparedStatement statement = connection.prepareStatement(operator.probe(SILVER_SCHEMA))) {

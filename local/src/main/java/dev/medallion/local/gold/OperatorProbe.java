@@ -407,7 +407,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         if (!intervalSecond && !intervalFirst) {
             return Optional.empty();
         }
-        Optional<String> hours = hours(intervals.get(intervalSecond ? 1 : 0));
+        Optional<String> hours = hours(intervals.get(intervalSecond ? 1 : 0), plan);
         if (hours.isPresent()) {
             boolean adds = operator.equals("+");
             return Optional.of((adds ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date") + at
@@ -541,9 +541,23 @@ record OperatorProbe(String operator, String left, String right, int line, int c
      * Where an interval added to or subtracted from a date is not whole days, which Trino refuses there
      * (DateTimeOperators.datePlusIntervalDayToSecond): empty when it is whole days on every row, nothing to say when it is not on
      * any row ({@code INTERVAL '1' HOUR}), and which rows when it is not on some ({@code n * INTERVAL '1' HOUR}, which is whole
-     * days for a whole n only when its hours are: {@code n * INTERVAL '24' HOUR} is left alone).
+     * days for a whole n only when its hours are: {@code n * INTERVAL '24' HOUR} is left alone, unless n is not an integer). Whole
+     * days counted by a number that is not an integer ({@code share * INTERVAL '24' HOUR}, share a DECIMAL or a DOUBLE) are hours
+     * on a row whose number is not whole: Trino multiplies an interval day to second by a bigint or a double, a decimal as a
+     * double (IntervalDayTimeOperators.multiplyByDouble), and DuckDB by either; {@code plan} types the number with the probe
+     * {@code ((n) ^@ (''))}, which DuckDB refuses naming its type.
      */
-    private static Optional<String> hours(IntervalReading interval) {
+    private static Optional<String> hours(IntervalReading interval, DuckDbPlan plan) {
+        if (interval instanceof IntervalReading.WholeDaysTimes times) {
+            for (IntervalReading.Factor factor : times.factors()) {
+                Optional<String> type = plan.refusal(factor.probe()).map(NO_FUNCTION::matcher).filter(Matcher::find)
+                        .map(refused -> arguments(refused.group(1)).get(0).replaceFirst("_LITERAL$", ""));
+                if (type.isPresent() && !isInteger(type.get()) && TextComparison.NUMBER.matcher(type.get()).matches()) {
+                    return Optional.of(", on a row whose " + factor.written() + " (" + type.get() + ") is not a whole number");
+                }
+            }
+            return Optional.empty();
+        }
         String someRows = ", on a row whose hours are not whole days";
         if (interval instanceof IntervalReading.Constant constant) {
             return constant.wholeDays() ? Optional.empty() : Optional.of("");
