@@ -729,6 +729,44 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * An interval that is neither interval literals nor counted from them (a WITH query's column, the difference of two
+     * timestamps) may hold hours on a row, which Trino refuses to add to a date (Cannot add hour, minutes or seconds to a date)
+     * and DuckDB makes a TIMESTAMP at that hour: refused at the operator, saying to add it to a timestamp; so added, and a CASE
+     * choosing between whole days, build.
+     */
+    @Test
+    void anIntervalLocalCannotReadAddedToADateIsRefusedAtTheOperator() throws Exception {
+        Path models = models("gap_from_with", "time_between", "read_or_timestamp");
+        String with = "WITH c AS (SELECT customer_id, signup_date, INTERVAL '90' MINUTE AS gap FROM ${silver_database}.customers) ";
+        String gapFromWith = with + "SELECT customer_id, CAST(signup_date + gap AS DATE) AS later FROM c";
+        String timeBetween = "SELECT customer_id, CAST(signup_date - (TIMESTAMP '2026-01-01 12:00:00' - CAST(signup_date AS TIMESTAMP)) AS DATE) AS earlier"
+                + " FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("gap_from_with.sql"), "-- sources: customers\n" + gapFromWith + "\n");
+        Files.writeString(models.resolve("time_between.sql"), "-- sources: customers\n" + timeBetween + "\n");
+        Files.writeString(models.resolve("read_or_timestamp.sql"), "-- sources: customers\n" + with
+                + "SELECT customer_id, CAST(CAST(signup_date AS TIMESTAMP) + gap AS DATE) AS later,"
+                + " CAST(signup_date + CASE WHEN customer_id > 1 THEN INTERVAL '1' DAY ELSE INTERVAL '48' HOUR END AS DATE) AS next_day FROM c\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", an interval local cannot read as whole days (it is no interval literal, nor one counted from them), which Athena (Trino) %s a date"
+                + " only when it is whole days, failing the query on a row whose is not (Cannot %s a date), and DuckDB makes a TIMESTAMP; write ";
+        assertEquals(List.of(
+                "error: gold model gap_from_with adds gap to a date at " + models.resolve("gap_from_with.sql") + ":2:" + (gapFromWith.indexOf("+") + 1)
+                        + athena.formatted("adds to", "add hour, minutes or seconds to")
+                        + "CAST(x AS TIMESTAMP) + gap, a timestamp in both (CAST(CAST(x AS TIMESTAMP) + gap AS DATE) for a date),"
+                        + " or the interval as literals (n * INTERVAL '1' DAY)",
+                "error: gold model time_between subtracts (TIMESTAMP '2026-01-01 12:00:00' - CAST(signup_date AS TIMESTAMP)) from a date at "
+                        + models.resolve("time_between.sql") + ":2:" + (timeBetween.indexOf(" - ") + 2) + athena.formatted("subtracts from", "subtract hour, minutes or seconds from")
+                        + "CAST(x AS TIMESTAMP) - (TIMESTAMP '2026-01-01 12:00:00' - CAST(signup_date AS TIMESTAMP)), a timestamp in both"
+                        + " (CAST(CAST(x AS TIMESTAMP) - (TIMESTAMP '2026-01-01 12:00:00' - CAST(signup_date AS TIMESTAMP)) AS DATE) for a date),"
+                        + " or the interval as literals (n * INTERVAL '1' DAY)"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nread_or_timestamp: "), "an interval added to a timestamp, or whole days chosen by a CASE, build: " + outcome.out());
+    }
+
+    /**
      * Whole days counted by a number that is not whole (a DECIMAL or a DOUBLE: 0.5 * INTERVAL '24' HOUR) are hours, which Trino
      * multiplies as a double (IntervalDayTimeOperators.multiplyByDouble) and refuses to add to a date on a row whose number is not
      * whole, where DuckDB makes the date a TIMESTAMP at noon: refused at the operator, naming the number and its type; a literal

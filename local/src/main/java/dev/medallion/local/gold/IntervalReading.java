@@ -100,6 +100,9 @@ sealed interface IntervalReading {
             }
             return operand instanceof Other ? other(select, context) : operand;
         }
+        if (context instanceof SqlBaseParser.SearchedCaseContext || context instanceof SqlBaseParser.SimpleCaseContext) {
+            return choice(select, context).orElseGet(() -> other(select, context));
+        }
         if (context instanceof SqlBaseParser.ArithmeticBinaryContext binary) {
             IntervalReading left = of(select, binary.left);
             IntervalReading right = of(select, binary.right);
@@ -113,6 +116,42 @@ sealed interface IntervalReading {
             return result.orElseGet(() -> other(select, context));
         }
         return other(select, context);
+    }
+
+    /**
+     * A CASE whose results are all whole days for whole factors (the factors of all), or one of which holds hours; empty when
+     * a result is not one this reads, or the CASE has no ELSE (a NULL added to a date is NULL in both engines, so whole days).
+     */
+    private static Optional<IntervalReading> choice(String select, ParserRuleContext context) {
+        List<SqlBaseParser.WhenClauseContext> whens = context instanceof SqlBaseParser.SearchedCaseContext searched ? searched.whenClause()
+                : ((SqlBaseParser.SimpleCaseContext) context).whenClause();
+        SqlBaseParser.ExpressionContext otherwise = context instanceof SqlBaseParser.SearchedCaseContext searched ? searched.elseExpression
+                : ((SqlBaseParser.SimpleCaseContext) context).elseExpression;
+        List<ParserRuleContext> results = new ArrayList<>();
+        whens.forEach(when -> results.add(when.result));
+        if (otherwise != null) {
+            results.add(otherwise);
+        }
+        List<Factor> factors = new ArrayList<>();
+        boolean yearMonth = false;
+        for (ParserRuleContext result : results) {
+            IntervalReading reading = of(select, result);
+            if (reading instanceof HoursOnSomeRows || reading instanceof Constant constant && !constant.wholeDays()) {
+                return Optional.of(new HoursOnSomeRows());
+            }
+            if (reading instanceof YearMonth) {
+                yearMonth = true;
+                continue;
+            }
+            Optional<List<Factor>> whole = wholeDays(reading);
+            if (whole.isEmpty()) {
+                return Optional.empty();
+            }
+            factors.addAll(whole.get());
+        }
+        // Trino has no common type of an interval year to month and one day to second: such a CASE fails there whatever this says.
+        return Optional.of(yearMonth && factors.isEmpty() && results.stream().allMatch(result -> of(select, result) instanceof YearMonth)
+                ? new YearMonth() : new WholeDaysTimes(factors));
     }
 
     /** The sum or difference of two intervals; empty when either is not one this reads. */

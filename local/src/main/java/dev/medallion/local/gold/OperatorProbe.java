@@ -407,7 +407,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         if (!intervalSecond && !intervalFirst) {
             return Optional.empty();
         }
-        Optional<String> hours = hours(intervals.get(intervalSecond ? 1 : 0), plan);
+        IntervalReading reading = intervals.get(intervalSecond ? 1 : 0);
+        if (reading instanceof IntervalReading.Other other && !other.holdsHours()) {
+            return unreadInterval(interval, operator.equals("+"), at);
+        }
+        Optional<String> hours = hours(reading, plan);
         if (hours.isPresent()) {
             boolean adds = operator.equals("+");
             return Optional.of((adds ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date") + at
@@ -566,6 +570,21 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             return Optional.of(someRows);
         }
         return Optional.empty();
+    }
+
+    /**
+     * An interval added to or subtracted from a date that is neither interval literals nor counted from them (a WITH query's
+     * column, the difference of two timestamps): whether it is whole days on every row local cannot read, and Trino fails the
+     * query on the first row whose is not (DateTimeOperators.datePlusIntervalDayToSecond), where DuckDB makes a TIMESTAMP at that
+     * hour. Added to a timestamp, it is a timestamp in both.
+     */
+    private Optional<String> unreadInterval(String interval, boolean adds, String at) {
+        String timestamp = "CAST(x AS TIMESTAMP) " + operator + " " + interval;
+        return Optional.of((adds ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date") + at
+                + ", an interval local cannot read as whole days (it is no interval literal, nor one counted from them), which Athena (Trino) "
+                + (adds ? "adds to" : "subtracts from") + " a date only when it is whole days, failing the query on a row whose is not (Cannot "
+                + (adds ? "add hour, minutes or seconds to" : "subtract hour, minutes or seconds from") + " a date), and DuckDB makes a TIMESTAMP; write "
+                + timestamp + ", a timestamp in both (CAST(" + timestamp + " AS DATE) for a date), or the interval as literals (n * INTERVAL '1' DAY)");
     }
 
     private record Kind(String description, String noun) {}
