@@ -729,6 +729,32 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A DECIMAL divided by a number is a DOUBLE in DuckDB (0.3333333333333333) and a DECIMAL of the larger scale in Athena (Trino),
+     * rounded (0.33): refused at the operator, saying to divide it as a DOUBLE; so divided, integers divided, and a decimal
+     * multiplied, build.
+     */
+    @Test
+    void aDecimalDividedIsRefusedAtTheOperator() throws Exception {
+        Path models = models("third", "same_division");
+        String third = "SELECT customer_id, CAST(customer_id AS DECIMAL(10,2)) / 3 AS third FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("third.sql"), "-- sources: customers\n" + third + "\n");
+        Files.writeString(models.resolve("same_division.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, CAST(CAST(customer_id AS DECIMAL(10,2)) AS DOUBLE) / 3 AS third, customer_id / 2 AS half,"
+                + " CAST(customer_id AS DECIMAL(10,2)) * 2 AS twice FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model third divides CAST(customer_id AS DECIMAL(10,2)) by 3 at " + models.resolve("third.sql") + ":2:" + (third.indexOf("/") + 1)
+                        + ", a DECIMAL (DECIMAL(10,2)) division, which DuckDB makes a DOUBLE (1.00 / 3 is 0.3333333333333333) and Athena (Trino) a DECIMAL"
+                        + " of the larger scale, rounded (0.33), so the column's type and its values would differ from Athena's;"
+                        + " write CAST(CAST(customer_id AS DECIMAL(10,2)) AS DOUBLE) / 3, a DOUBLE in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nsame_division: "), "a division as doubles or integers, and a decimal multiplied, build: " + outcome.out());
+    }
+
+    /**
      * An interval that is neither interval literals nor counted from them (a WITH query's column, the difference of two
      * timestamps) may hold hours on a row, which Trino refuses to add to a date (Cannot add hour, minutes or seconds to a date)
      * and DuckDB makes a TIMESTAMP at that hour: refused at the operator, saying to add it to a timestamp; so added, and a CASE

@@ -73,6 +73,9 @@ import static java.util.Objects.requireNonNull;
  * as DuckDB does (ConcatWsFunction in github.com/trinodb/trino), where DuckDB turns a number, a date or a boolean into text
  * and writes an array as one text ({@code [north, gift]}) in place of its elements joined. The probe is the SELECT with the
  * argument made {@code ((a) ^@ (''))}.</li>
+ * <li>a DECIMAL divided by a number that is not a DOUBLE ({@code CAST(x AS DECIMAL(10,2)) / 3}), which DuckDB divides as a DOUBLE
+ * (0.3333333333333333) and Trino as a DECIMAL of the larger scale, rounded (0.33): another column type and other values. Its
+ * probe is that of + and -.</li>
  * <li>such a date sum or date_trunc in a WITH query or a subquery, whose column reaches the table as it is: its second probe,
  * the SELECT with the operation in {@code CAST(... AS DATE)}, makes that column of the table a DATE where the model makes it a
  * TIMESTAMP ({@link DuckDbPlan#columnMadeDate}).</li>
@@ -86,7 +89,7 @@ import static java.util.Objects.requireNonNull;
  * grammar; a function DuckDB defines as a macro ({@code split_part}) is refused under a function of its body's name
  * ({@code array_extract}), which the probe's refusal is taken for.
  *
- * @param operator {@code ||}, {@code +}, {@code -}, {@code date_trunc}, {@code concat_ws} (an argument), or {@code text} for a quoted number
+ * @param operator {@code ||}, {@code +}, {@code -}, {@code /}, {@code date_trunc}, {@code concat_ws} (an argument), or {@code text} for a quoted number
  * @param left the left operand as written, for {@code +} and {@code -}, date_trunc's unit, concat_ws's argument, or the operator or
  * function a quoted number is given to; empty for {@code ||}
  * @param right the right operand as written, for {@code +} and {@code -}, the argument of date_trunc, or the quoted number; empty for {@code ||}
@@ -170,6 +173,16 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             @Override
             public void enterArithmeticBinary(SqlBaseParser.ArithmeticBinaryContext context) {
                 int type = context.operator.getType();
+                if (type == SqlBaseLexer.SLASH) {
+                    // A division's operands typed as a sum's are: a DECIMAL divided is a DOUBLE in DuckDB and a DECIMAL in Trino.
+                    int start = offset(select, context.left.start.getStartIndex());
+                    int end = offset(select, context.right.stop.getStopIndex() + 1);
+                    String left = text(select, context.left);
+                    String right = text(select, context.right);
+                    probes.add(new OperatorProbe("/", left, right, context.operator.getLine(), context.operator.getCharPositionInLine() + 1,
+                            TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), false));
+                    return;
+                }
                 if (type != SqlBaseLexer.PLUS && type != SqlBaseLexer.MINUS) {
                     return;
                 }
@@ -359,6 +372,9 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         if (operator.equals("concat_ws")) {
             return concatWsProblem(types.get(0), at);
         }
+        if (operator.equals("/")) {
+            return decimalDivision(types, at);
+        }
         if (operator.equals("date_trunc")) {
             if (!types.get(0).equals("DATE")) {
                 return Optional.empty();
@@ -434,6 +450,24 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     + " and its partition folders would differ from Athena's" + cast);
         }
         return plan.columnMadeDate(castToDate).map(column -> done + reaching(column) + at + REACHES_THE_TABLE + cast);
+    }
+
+    /**
+     * A DECIMAL divided by a number that is not a DOUBLE or a REAL: DuckDB divides it as a DOUBLE (CAST(1 AS DECIMAL(10,2)) / 3 is
+     * 0.3333333333333333), where Trino keeps a DECIMAL, of the larger scale, rounded (0.33), so the column's type and its values
+     * differ. Beside a DOUBLE both divide as doubles.
+     */
+    private Optional<String> decimalDivision(List<String> types, String at) {
+        List<String> named = types.stream().map(type -> type.replaceFirst("_LITERAL$", "")).toList();
+        Optional<String> decimal = named.stream().filter(type -> type.startsWith("DECIMAL")).findFirst();
+        boolean numbers = named.stream().allMatch(type -> TextComparison.NUMBER.matcher(type).matches());
+        boolean floating = named.stream().anyMatch(type -> type.equals("DOUBLE") || type.equals("FLOAT") || type.equals("REAL"));
+        if (decimal.isEmpty() || !numbers || floating) {
+            return Optional.empty();
+        }
+        return Optional.of("divides " + left + " by " + right + at + ", a DECIMAL (" + decimal.get() + ") division, which DuckDB makes a DOUBLE"
+                + " (1.00 / 3 is 0.3333333333333333) and Athena (Trino) a DECIMAL of the larger scale, rounded (0.33), so the column's type and its values"
+                + " would differ from Athena's; write CAST(" + left + " AS DOUBLE) / " + right + ", a DOUBLE in both");
     }
 
     private static String reaching(String column) {
