@@ -87,6 +87,14 @@ data "aws_partition" "current" {
       condition     = !(var.enable_budgets && self.partition == "aws-us-gov")
       error_message = "enable_budgets is true in ${var.region} (partition aws-us-gov): AWS Budgets is not offered in AWS GovCloud (US), whose billing, budgets included, is kept in the standard AWS account the GovCloud account is associated with, so creating the budgets would fail the apply. Set enable_budgets = false (and leave budget_hard_stop false: its deny policy cannot be attached from the standard account's partition to this stack's roles), and create the budgets in that standard account (AWS GovCloud (US) User Guide, \"AWS GovCloud (US) Billing and Payment\")."
     }
+
+    # Nor in the AWS European Sovereign Cloud: the AWS SDKs' endpoints list a Budgets endpoint for every
+    # partition but aws-us-gov and aws-eusc (AWS SDK for Java 2.57, endpoints.json), so a budget planned in
+    # eusc-de-east-1 failed the apply at its creation, the rest of the stack half created.
+    postcondition {
+      condition     = !(var.enable_budgets && self.partition == "aws-eusc")
+      error_message = "enable_budgets is true in ${var.region}: AWS Budgets has no endpoint in the AWS European Sovereign Cloud (partition aws-eusc), the AWS SDKs listing none there, so creating the budgets would fail the apply, the rest of the stack half created. Set enable_budgets = false (and leave budget_hard_stop false: the hard stop is an action of a budget); the alarms and the alert topic stay."
+    }
   }
 }
 

@@ -32,7 +32,7 @@ variable "environment" {
 }
 
 variable "region" {
-  description = "AWS region for every resource of the stack. Names do not hold it (bucket names are global, IAM role and budget names account-wide): a second region of one account needs another environment or project. A region of any partition (cn-north-1, us-gov-west-1): ARNs and service principals follow its partition. Plan refuses what the region lacks: budgets in GovCloud (enable_budgets), SnapStart in ap-east-2 and ap-southeast-6 (silver_converter_snapstart, gold_ctas_snapstart); terraform/README.md, Other partitions and Regions."
+  description = "AWS region for every resource of the stack. Names do not hold it (bucket names are global, IAM role and budget names account-wide): a second region of one account needs another environment or project. A region of any partition (cn-north-1, us-gov-west-1): ARNs and service principals follow its partition. Plan refuses what the region lacks: budgets in GovCloud and the European Sovereign Cloud (enable_budgets), SnapStart in ap-east-2 and ap-southeast-6 (silver_converter_snapstart, gold_ctas_snapstart); terraform/README.md, Other partitions and Regions."
   type        = string
   default     = "eu-west-1"
   nullable    = false
@@ -620,7 +620,7 @@ variable "athena_dml_query_timeout_minutes" {
 ################################################################################
 
 variable "enable_budgets" {
-  description = "Create the monthly AWS Budgets (off for LocalStack's free edition, which has no Budgets). AWS Budgets is not offered in GovCloud, whose billing is kept in the associated standard account: true in a us-gov-* region fails the plan."
+  description = "Create the monthly AWS Budgets (off for LocalStack's free edition, which has no Budgets). AWS Budgets is not offered in GovCloud, whose billing is kept in the associated standard account, and has no endpoint in the European Sovereign Cloud: true in a us-gov-* or eusc-* region fails the plan."
   type        = bool
   default     = true
   nullable    = false

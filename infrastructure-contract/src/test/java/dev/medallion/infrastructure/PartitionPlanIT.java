@@ -102,6 +102,37 @@ class PartitionPlanIT {
     }
 
     /**
+     * AWS Budgets has no endpoint in aws-eusc either (the AWS SDKs' endpoints list none for the partition, as for
+     * aws-us-gov): with budgets on (the default), plan went through in eusc-de-east-1 and the apply failed at the
+     * first budget. Plan now says which switch to turn off, and plans the stack once it is off.
+     */
+    @Test
+    void theEuropeanSovereignCloudWithBudgetsIsRefusedNamingTheSwitch() throws Exception {
+        PlannedStack.Result plan = stack.planWithoutEmulator("-var", "region=eusc-de-east-1");
+
+        assertNotEquals(0, plan.exitCode(), plan.output());
+        String refusal = plan.flattened();
+        assertTrue(refusal.contains("AWS Budgets has no endpoint in the AWS European Sovereign Cloud (partition aws-eusc)"), refusal);
+        assertTrue(refusal.contains("enable_budgets = false"), refusal);
+        assertTrue(refusal.contains("eusc-de-east-1"), refusal);
+
+        JsonNode planned = stack.planJson("-var", "region=eusc-de-east-1", "-var", "enable_budgets=false");
+        List<String> budgets = new ArrayList<>();
+        TreeSet<String> partitions = new TreeSet<>();
+        planned.at("/planned_values/root_module/resources").forEach(resource -> {
+            if (resource.path("type").asText().startsWith("aws_budgets_")) {
+                budgets.add(resource.path("address").asText());
+            }
+            Matcher arn = ARN_PARTITION.matcher(resource.path("values").toString());
+            while (arn.find()) {
+                partitions.add(arn.group(1));
+            }
+        });
+        assertEquals(List.of(), budgets, "budgets planned in eusc-de-east-1 with enable_budgets = false");
+        assertEquals(List.of("aws-eusc"), List.copyOf(partitions), "eusc-de-east-1: the partitions the planned ARNs name");
+    }
+
+    /**
      * Lambda SnapStart is offered in every commercial region but Asia Pacific (Taipei), ap-east-2, and Asia Pacific
      * (New Zealand), ap-southeast-6: both functions have it on by default, so plan went through in ap-east-2 and
      * the apply failed at the first function. Plan now says which switch to turn off, and plans the stack once it is off.

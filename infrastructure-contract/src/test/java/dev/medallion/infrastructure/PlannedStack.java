@@ -101,7 +101,8 @@ final class PlannedStack implements AutoCloseable {
 
     /**
      * The partition of the region in a Signature Version 4 Authorization header's credential scope
-     * (Credential=key/date/region/service/aws4_request): aws-cn for cn-*, aws-us-gov for us-gov-*, aws otherwise.
+     * (Credential=key/date/region/service/aws4_request): aws-cn for cn-*, aws-us-gov for us-gov-*, aws-eusc for eusc-*,
+     * aws otherwise.
      */
     private static String partitionOfSigningRegion(String authorization) {
         Matcher scope = SIGNING_REGION.matcher(authorization);
@@ -109,7 +110,7 @@ final class PlannedStack implements AutoCloseable {
             return "aws";
         }
         String region = scope.group(1);
-        return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+        return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : region.startsWith("eusc-") ? "aws-eusc" : "aws";
     }
 
     /** The copy of terraform/ that is planned. */
