@@ -32,7 +32,7 @@ variable "environment" {
 }
 
 variable "region" {
-  description = "AWS region for every resource of the stack. Names do not hold it (bucket names are global, IAM role and budget names account-wide): a second region of one account needs another environment or project. A region of any partition (cn-north-1, us-gov-west-1): ARNs and service principals follow its partition. Plan refuses what the region lacks: budgets in GovCloud and the European Sovereign Cloud (enable_budgets), SnapStart in ap-east-2 and ap-southeast-6 (silver_converter_snapstart, gold_ctas_snapstart); terraform/README.md, Other partitions and Regions."
+  description = "AWS region for every resource of the stack. Names do not hold it (bucket names are global, IAM role and budget names account-wide): a second region of one account needs another environment or project. A region of any partition (cn-north-1, us-gov-west-1): ARNs and service principals follow its partition. Plan refuses what the region lacks: budgets in GovCloud and the European Sovereign Cloud (enable_budgets), SnapStart in ap-east-2 and ap-southeast-6 (silver_converter_snapstart, gold_ctas_snapstart), and any region of the isolated partitions (aws-iso*), which the stack was not checked against; terraform/README.md, Other partitions and Regions."
   type        = string
   default     = "eu-west-1"
   nullable    = false
@@ -40,6 +40,16 @@ variable "region" {
   validation {
     condition     = can(regex("^[a-z]{2,4}(-[a-z]+)?-[a-z]+-[0-9]+$", var.region))
     error_message = "region must be an AWS region name such as eu-west-1, us-gov-west-1 or eusc-de-east-1."
+  }
+
+  validation {
+    # The isolated partitions (aws-iso us-iso-*, aws-iso-b us-isob-*, aws-iso-e eu-isoe-*, aws-iso-f us-isof-*,
+    # as the AWS SDKs' endpoints name their Regions) document nothing of what the stack relies on publicly:
+    # S3 conditional writes for silver's commits, SnapStart, Athena and Glue (which those endpoints list in
+    # us-iso-east-1 and us-isob-east-1 only, not in their west Regions). An apply there could fail halfway
+    # or deploy a pipeline that cannot commit.
+    condition     = !can(regex("^[a-z]{2}-iso[a-z]?-", var.region))
+    error_message = "region is ${var.region}, a Region of AWS's isolated partitions (aws-iso, aws-iso-b, aws-iso-e, aws-iso-f), which this stack has not been checked against: AWS does not document publicly whether they offer what the stack relies on (S3 conditional writes for silver's commits, Lambda SnapStart and the java21 runtime on arm64, Athena, Glue crawlers, AWS Budgets), so an apply there could fail halfway or deploy a pipeline that cannot commit. Set region to a Region of aws, aws-cn, aws-us-gov or aws-eusc (terraform/README.md, Other partitions and Regions, lists what was checked in each)."
   }
 }
 

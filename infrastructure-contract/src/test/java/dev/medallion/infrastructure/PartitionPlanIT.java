@@ -133,6 +133,25 @@ class PartitionPlanIT {
     }
 
     /**
+     * The isolated partitions (aws-iso, aws-iso-b, aws-iso-e, aws-iso-f), whose regions region's pattern takes, were
+     * planned like any other, though AWS documents none of what the stack relies on there publicly (S3 conditional
+     * writes, SnapStart, Athena and Glue, which the SDKs' endpoints list in us-iso-east-1 but not us-iso-west-1,
+     * Budgets), so an apply could fail halfway or deploy a pipeline that cannot commit. Plan now refuses their
+     * regions, naming the isolated partitions and what to set.
+     */
+    @Test
+    void anIsolatedPartitionsRegionIsRefusedNamingWhatToSet() throws Exception {
+        for (String region : List.of("us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1")) {
+            PlannedStack.Result plan = stack.planWithoutEmulator("-var", "region=" + region, "-var", "enable_budgets=false");
+
+            assertNotEquals(0, plan.exitCode(), region + ": " + plan.output());
+            String refusal = plan.flattened();
+            assertTrue(refusal.contains("region is " + region + ", a Region of AWS's isolated partitions (aws-iso, aws-iso-b, aws-iso-e, aws-iso-f)"), refusal);
+            assertTrue(refusal.contains("Set region to a Region of aws, aws-cn, aws-us-gov or aws-eusc"), refusal);
+        }
+    }
+
+    /**
      * Lambda SnapStart is offered in every commercial region but Asia Pacific (Taipei), ap-east-2, and Asia Pacific
      * (New Zealand), ap-southeast-6: both functions have it on by default, so plan went through in ap-east-2 and
      * the apply failed at the first function. Plan now says which switch to turn off, and plans the stack once it is off.
