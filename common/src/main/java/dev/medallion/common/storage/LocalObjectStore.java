@@ -108,7 +108,7 @@ public final class LocalObjectStore implements ObjectStore {
         }
         Path path = resolve(key);
         if (!Files.isRegularFile(path)) {
-            throw new NoSuchFileException(describe(key));
+            throw new ObjectDeletedException(describe(key), "it no longer exists: it was deleted since its version " + expectedEtag.get() + " was read", null);
         }
         String expected = ObjectInfo.unquote(expectedEtag.get());
         String current = md5Hex(path);

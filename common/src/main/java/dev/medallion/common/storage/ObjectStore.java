@@ -21,7 +21,8 @@ public interface ObjectStore {
 
     /**
      * Streams the object's content. When {@code expectedEtag} is given and the object has changed
-     * since, the read fails instead of mixing two versions ({@link ObjectReplacedException}).
+     * since, the read fails instead of mixing two versions ({@link ObjectReplacedException}, or
+     * {@link ObjectDeletedException} when the key has no object any more).
      */
     InputStream open(String key, Optional<String> expectedEtag) throws IOException;
 

@@ -152,6 +152,12 @@ public final class S3ObjectStore implements ObjectStore {
             return new ReadFailures(client.getObject(request.build()), key);
         }
         catch (NoSuchKeyException e) {
+            // With If-Match, S3 answers a key that has no current version (deleted, or a delete marker) 404 NoSuchKey, not
+            // 412: the caller read that ETag, so the object was deleted since.
+            if (expectedEtag.isPresent()) {
+                throw new ObjectDeletedException(describe(key), "it no longer exists (NoSuchKey): it was deleted since its ETag "
+                        + expectedEtag.get() + " was read", e);
+            }
             throw noSuchFile(key, e);
         }
         catch (S3Exception e) {

@@ -70,7 +70,12 @@ final class LocalObjectStoreTest {
         try (InputStream in = store.openRange("sales/changing.csv", Optional.of("\"" + second + "\""), 8, 9)) {
             assertEquals("2", new String(in.readAllBytes(), UTF_8), "the version expected, quoted or not");
         }
-        assertThrows(NoSuchFileException.class, () -> store.open("sales/missing.csv", Optional.of(second)));
+        // A read that names a version saw the file: gone now, it was deleted since (S3 answers such a GET 404 NoSuchKey).
+        ObjectDeletedException deleted = assertThrows(ObjectDeletedException.class, () -> store.open("sales/missing.csv", Optional.of(second)));
+        assertTrue(deleted.getMessage().contains("missing.csv") && deleted.getMessage().contains(second), deleted.getMessage());
+        assertThrows(ObjectDeletedException.class, () -> store.openRange("sales/missing.csv", Optional.of(second), 0, 4));
+        NoSuchFileException neverThere = assertThrows(NoSuchFileException.class, () -> store.open("sales/missing.csv", Optional.empty()));
+        assertFalse(neverThere instanceof ObjectDeletedException, "a read that named no version cannot tell a deletion");
     }
 
     @Test

@@ -332,7 +332,11 @@ final class S3ObjectStoreIT {
     void openOfMissingKeyIsNoSuchFile() {
         NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> store.open("missing.csv", Optional.empty()));
         assertEquals("s3://" + bucket + "/missing.csv", e.getMessage());
-        assertThrows(NoSuchFileException.class, () -> store.open("missing.csv", Optional.of("0123")));
+        assertFalse(e instanceof ObjectDeletedException, "a read that named no version cannot tell a deletion");
+        // S3 answers a GET with If-Match on a key with no object 404 NoSuchKey: named by its reader's ETag, a deletion since.
+        ObjectDeletedException deleted = assertThrows(ObjectDeletedException.class, () -> store.open("missing.csv", Optional.of("0123")));
+        assertTrue(deleted.getMessage().contains("s3://" + bucket + "/missing.csv") && deleted.getMessage().contains("0123"), deleted.getMessage());
+        assertThrows(ObjectDeletedException.class, () -> store.openRange("missing.csv", Optional.of("0123"), 0, 4));
     }
 
     @Test

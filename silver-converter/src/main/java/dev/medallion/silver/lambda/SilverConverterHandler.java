@@ -10,6 +10,7 @@ import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.InvocationTimeLimit;
+import dev.medallion.common.storage.ObjectDeletedException;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.ObjectReplacedException;
 import dev.medallion.common.storage.ObjectStore;
@@ -88,7 +89,7 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     /** The line of a file put in bronze that is not converted for its name: terraform/monitoring.tf counts it. */
     public static final String NOT_CONVERTED_MESSAGE = "source object not converted: its name does not end in a suffix the converter reads";
 
-    /** The outcome of a record whose object was replaced or deleted between the handler's HEAD and its read: its own event converts it. */
+    /** The outcome of a record whose object was replaced or deleted between the handler's HEAD and its read: the event of that change converts or withdraws it. */
     static final String SUPERSEDED = "superseded";
     static final String SUPERSEDED_MESSAGE = "source object replaced or deleted before it was read; the event of that change converts or withdraws it";
     /** The event name of a removal, as S3 sends it in a record (without the configuration's {@code s3:}). */
@@ -430,8 +431,10 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
                 if (!replacedBeforeItWasRead(e)) {
                     throw e;
                 }
-                // Uploaded again or deleted after the HEAD: the GET's If-Match on the HEAD's ETag was refused (412), before
-                // this run's commit, its files discarded. Every change of the key's object sends an event of its own (an
+                // Uploaded again or deleted after the HEAD: the GET's If-Match on the HEAD's ETag was refused (412), or the key
+                // had no object (404 NoSuchKey, which S3 answers a GET with If-Match on a deleted key, a delete marker included),
+                // before this run's commit, its files discarded. Only a GET that named the HEAD's ETag says so: a key never there
+                // has no HEAD, and ends above as missing. Every change of the key's object sends an event of its own (an
                 // upload its ObjectCreated, a deletion its ObjectRemoved), which converts or withdraws what the key holds
                 // then, as any overwrite during a conversion is left to its event. Failing here would raise the errors alarm
                 // and tell a person to fix and replay what needs nothing: the retry would find that event's commit.
@@ -475,12 +478,13 @@ public final class SilverConverterHandler implements RequestHandler<S3Event, Lis
     }
 
     /**
-     * Whether a conversion failed because its object was no longer the version its HEAD saw when it read it
-     * ({@link ObjectReplacedException}). The source is read only before the commit, so nothing of the run is visible.
+     * Whether a conversion failed because its object was no longer the version its HEAD saw when it read it: replaced
+     * ({@link ObjectReplacedException}) or deleted ({@link ObjectDeletedException}). The source is read only before the
+     * commit, so nothing of the run is visible.
      */
     private static boolean replacedBeforeItWasRead(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ObjectReplacedException) {
+            if (cause instanceof ObjectReplacedException || cause instanceof ObjectDeletedException) {
                 return true;
             }
         }

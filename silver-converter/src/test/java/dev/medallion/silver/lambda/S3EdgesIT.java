@@ -49,6 +49,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -291,6 +292,70 @@ class S3EdgesIT {
         assertEquals(bronze.stat(key).orElseThrow().etag(), manifest.source().etag());
         assertEquals(1L, manifest.generation(), "one commit: the newer version's");
         assertEquals(List.of("3"), rows(manifest));
+    }
+
+    /**
+     * The key deleted between the handler's HEAD and a GET, which carries If-Match on the HEAD's ETag: S3 answers 404
+     * NoSuchKey, not 412 (a GET of a key whose current version is a delete marker, as here in a versioned bucket, is a 404),
+     * before the run commits, whether the GET is the whole object's or a byte range after others were read. The record
+     * answers {@code superseded}, at INFO, as for an upload in between: the deletion's ObjectRemoved event withdraws what the
+     * key's manifest holds, here nothing. Before, the record failed the invocation (the errors alarm, a line saying to fix and
+     * replay) only for Lambda's retry to find the key gone.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aKeyDeletedBetweenTheHeadAndTheGetIsLeftToItsRemovalEvent(int readers) throws IOException {
+        String key = "sales/x.csv";
+        StringBuilder csv = new StringBuilder("id,token\n");
+        Random random = new Random(11);
+        for (int i = 0; csv.length() < (readers > 1 ? 4 * 65536 : 40); i++) {
+            csv.append(i).append(',').append(Long.toHexString(random.nextLong())).append('\n');
+        }
+        bronze.put(key, csv.toString().getBytes(StandardCharsets.UTF_8));
+        S3Event created = eventFor(key);
+        String etag = bronze.stat(key).orElseThrow().etag();
+        // Whole: before the one GET. In ranges: before the second, after the first range was read.
+        int deleteBeforeGet = readers > 1 ? 2 : 1;
+        AtomicInteger gets = new AtomicInteger();
+        List<String> rangesRead = new CopyOnWriteArrayList<>();
+        ExecutionInterceptor deleteBeforeTheGet = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof GetObjectRequest get && get.bucket().equals(bronzeBucket)) {
+                    if (gets.incrementAndGet() == deleteBeforeGet) {
+                        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(key));
+                    }
+                    if (get.range() != null) {
+                        rangesRead.add(get.range());
+                    }
+                }
+            }
+        };
+        List<String> outcomes;
+        try (S3Client client = S3Clients.builder(Optional.of(S3.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(deleteBeforeTheGet)).build()) {
+            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket,
+                    "RANGE_READERS", String.valueOf(readers), "MIN_RANGE_BYTES", "65536")), client, log());
+            outcomes = handler.handleRequest(created, null);
+        }
+
+        assertTrue(gets.get() >= deleteBeforeGet, "the key was deleted before a GET of the run: " + gets);
+        assertEquals(readers > 1, rangesRead.size() > 1, "read as byte ranges with " + readers + " readers: " + rangesRead);
+        assertTrue(bronze.stat(key).isEmpty(), "deleted");
+        assertEquals(List.of("superseded s3://" + bronzeBucket + "/" + key), outcomes);
+        assertEquals(List.of(), silver.list(""), "nothing committed, nothing left");
+        Map<?, ?> line = lineOf("source object replaced or deleted before it was read; the event of that change converts or withdraws it");
+        assertEquals("INFO", line.get("level"), line.toString());
+        assertEquals("sales", line.get("dataset"), line.toString());
+        assertEquals(etag, line.get("etag"), line.toString());
+        assertTrue(String.valueOf(line.get("reason")).contains("deleted"), line.toString());
+        assertFalse(logLines.toString(StandardCharsets.UTF_8).contains("\"level\":\"ERROR\""), logLines.toString(StandardCharsets.UTF_8));
+
+        S3Event removed = S3Events.objectRemoved(bronzeBucket, key, "ObjectRemoved:DeleteMarkerCreated", "marker", temporary);
+        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler().handleRequest(removed, null), "its removal: nothing to withdraw");
+        assertEquals(List.of("missing s3://" + bronzeBucket + "/" + key), handler().handleRequest(created, null), "its creation again");
+        assertEquals(List.of(), silver.list(""));
     }
 
     private Map<?, ?> lineOf(String message) throws IOException {
