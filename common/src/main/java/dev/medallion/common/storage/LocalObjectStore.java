@@ -9,8 +9,10 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,9 +36,16 @@ import static java.util.Objects.requireNonNull;
  * An {@link ObjectStore} over a local directory, laid out exactly like the bucket: key {@code a/b.parquet}
  * is the file {@code root/a/b.parquet}. Keys can never escape the root. Writes go to a hidden temporary
  * file first and are renamed into place, so a reader never sees half an object. Conditional writes hold a
- * lock, within the JVM and, across processes, on a file named after the root in the temporary directory
- * or one the caller gives (not in the lake, which holds only objects); entity tags are the MD5 of the content, as S3 gives an
- * object written in one request.
+ * lock, within the JVM and, across processes, on a file beside the root's folder ({@code .<name>.medallion-lock} in its
+ * parent), or named after the root in a folder the caller gives: not in the lake, which holds only objects, and not in a
+ * folder of the temporary directory shared by every user of the machine, which the first user to make it owns (so that
+ * every other user's conditional writes failed there) and which gained a file for every root ever written. Beside the
+ * lake, every process that writes it, whoever runs it, takes the same lock, and the file goes with the lake. Entity tags
+ * are the MD5 of the content, as S3 gives an object written in one request.
+ * <p>
+ * A lock file is left when its lock is released: removing it then would let a process that opened it and waits for
+ * its lock hold a lock on a file no longer at that path, while a third creates the path anew and locks that, and both
+ * would write at once.
  */
 public final class LocalObjectStore implements ObjectStore {
     private static final String TEMPORARY_PREFIX = ".tmp-";
@@ -44,10 +53,16 @@ public final class LocalObjectStore implements ObjectStore {
     private static final Object JVM_LOCK = new Object();
 
     private final Path root;
-    private final Path lockDirectory;
+    private final Path lockFile;
 
+    /** Its conditional writes lock {@code .<name>.medallion-lock} beside the root, in the root's parent folder. */
     public LocalObjectStore(Path root) {
-        this(root, Path.of(System.getProperty("java.io.tmpdir"), "medallion-locks"));
+        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        Path parent = this.root.getParent();
+        if (parent == null) {
+            throw new IllegalArgumentException("The lake folder " + this.root + " has no parent folder for the lock file of its conditional writes: give a folder under it");
+        }
+        this.lockFile = parent.resolve("." + this.root.getFileName() + ".medallion-lock");
     }
 
     /**
@@ -56,7 +71,8 @@ public final class LocalObjectStore implements ObjectStore {
      */
     public LocalObjectStore(Path root, Path lockDirectory) {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
-        this.lockDirectory = requireNonNull(lockDirectory, "lockDirectory is null").toAbsolutePath().normalize();
+        this.lockFile = requireNonNull(lockDirectory, "lockDirectory is null").toAbsolutePath().normalize()
+                .resolve(md5Hex(this.root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".lock");
     }
 
     public Path root() {
@@ -159,8 +175,8 @@ public final class LocalObjectStore implements ObjectStore {
         Path temporary = writeTemporary(target, content);
         try {
             synchronized (JVM_LOCK) {
-                try (FileChannel lockFile = FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                        FileLock lock = lockFile.lock()) {
+                try (FileChannel lockChannel = openLock();
+                        FileLock lock = lockChannel.lock()) {
                     Optional<String> current = Files.isRegularFile(target) ? Optional.of(md5Hex(Files.readAllBytes(target))) : Optional.empty();
                     if (!current.equals(expectedEtag.map(ObjectInfo::unquote))) {
                         return Optional.empty();
@@ -239,10 +255,31 @@ public final class LocalObjectStore implements ObjectStore {
         return resolve(key).toString();
     }
 
-    private Path lockFile() throws IOException {
-        Path directory = lockDirectory;
-        Files.createDirectories(directory);
-        return directory.resolve(md5Hex(root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".lock");
+    /**
+     * The lock file's channel, the file made if missing. Failing to, nothing is written, and the write is refused naming the
+     * file and what to do: the file system's message alone (the lock's path) read as the write's, left without an answer.
+     */
+    private FileChannel openLock() throws IOException {
+        boolean existed = Files.exists(lockFile);
+        try {
+            Files.createDirectories(lockFile.getParent());
+            return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        }
+        catch (IOException e) {
+            throw new WriteRefusedException((existed ? "cannot open " : "cannot create ") + lockFile + ", the lock file conditional writes to " + root
+                    + " take across processes (" + reason(e) + "), so nothing was written: make " + lockFile.getParent() + " writable by this user (its"
+                    + " lock file, once made, too, for every user who writes the lake), or give a lake folder in a folder you can write", e);
+        }
+    }
+
+    private static String reason(IOException failure) {
+        if (failure instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (failure instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
+            return fileSystem.getReason();
+        }
+        return failure.toString();
     }
 
     private void removeEmptyParents(Path directory) throws IOException {
