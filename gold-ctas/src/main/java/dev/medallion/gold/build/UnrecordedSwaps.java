@@ -61,15 +61,24 @@ final class UnrecordedSwaps {
      * that FAILED or was CANCELLED empties the record, when the view does not select from its build, so that no later
      * invocation sends it again: after Athena forgets its token, that would start it anew.
      *
-     * @param record the record before the swap as {@link #readSwapRecord} read it; one unread or damaged names no swap
-     *     here, and the steps after say why
+     * @param record the record before the swap as {@link #readSwapRecord} read it; one damaged names no swap here, and the
+     *     steps after say why
      * @return {@code record}, emptied when its swap ended without moving the view
-     * @throws UnseenSwapException when the swap may still be queued or running: why the model cannot be decided on now
+     * @throws UnseenSwapException when the swap may still be queued or running, or the record could not be read, so whether
+     *     one may be cannot be told: why the model cannot be decided on now
      */
     SwapRecord awaitUnseenSwap(GoldModel model, Optional<BuildState> recorded, SwapRecord record, Deadline deadline) throws IOException {
+        if (record.unread().isPresent()) {
+            // Only the record names a swap that may still be queued: built without it, the model's swap could be followed
+            // by that one, putting readers back on the older build. A damaged record, below, names none: S3 writes whole objects.
+            throw new UnseenSwapException("could not read the record before its last swap, " + gold.describe(states.swapKey(model.name())) + " ("
+                    + ErrorMessages.describe(record.unread().get()) + "), which names a view swap an earlier invocation may have sent and not seen end,"
+                    + " still queued or running, so where the view points could not be told; nothing is built beside it: invoke again once S3"
+                    + " answers (an SQS batch comes back by itself)", record.unread().get());
+        }
         Optional<BuildState> beforeSwap;
         try {
-            beforeSwap = record.unread().isPresent() ? Optional.empty() : states.parseBeforeSwap(model.name(), record.content());
+            beforeSwap = states.parseBeforeSwap(model.name(), record.content());
         }
         catch (IOException e) {
             return record;

@@ -574,6 +574,49 @@ class GoldBuildFailureIT {
         assertTrue(ended.get("recordBefore").asText().startsWith("emptied"), ended.toString());
     }
 
+    /**
+     * The record before the swap cannot be read (S3 answers 500 to every GET of it) while a swap no invocation saw end
+     * may still be queued: without the record, whether one is cannot be told, so the model fails, saying so and to
+     * invoke again, no build started. Before, the unread record was passed over as a damaged one is: the model was
+     * built, the view taken as it was, and the queued swap then put readers back on the older build, the state naming
+     * the newer one. The invocation after, the record readable again, waits for the swap and builds.
+     */
+    @Test
+    void aRecordBeforeTheSwapThatCannotBeReadFailsTheModelRatherThanBuildingBesideASwapThatMayBeQueued() throws IOException {
+        firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+            assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+        }
+        String unseen = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((one, other) -> other).orElseThrow());
+        String unseenSwap = lake.athenaQueryIds().get(lake.athenaSql().size() - 1);
+        lake.addSilverFile("products");
+        long ctasBefore = lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).count();
+        SwapsLandingWhenSeenToEnd landing = new SwapsLandingWhenSeenToEnd(lake);
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); S3Client s3 = s3Through(proxy)) {
+            proxy.inject(Request.s3("GET", "/tables/_state/product_totals.swap.json"), Fault.status(500), 100);
+            GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), s3, lake.glue(), landing, lake.models(), lake.log(), lake.recordingSleeper());
+
+            GoldBuildException failure = assertThrows(GoldBuildException.class, () -> handler.handleRequest(Map.of("models", List.of("product_totals")), null));
+
+            if (!landing.landed().contains(unseenSwap)) {
+                // Nothing waited for it: it ends at last, after the invocation that took the view as it was before it.
+                lake.addViewVersion("product_totals", unseen);
+            }
+            assertTrue(failure.getMessage().contains("product_totals.swap.json") && failure.getMessage().contains("invoke again"), failure.getMessage());
+        }
+        assertEquals(ctasBefore, lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).count(),
+                "no build beside a swap that may be queued: " + lake.athenaSql());
+
+        Map<String, Object> outcome = lake.handler(landing).handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        String next = newBuildTable();
+        assertEquals(Map.of("product_totals", "built " + next.substring("product_totals__".length())), outcome);
+        assertEquals(next, viewTable("product_totals"), "readers are on the build the state names");
+        assertEquals(unseen.substring("product_totals__".length()), lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+    }
+
     /** The table the model's view selects from, as its Glue table's Presto view text says. */
     private String viewTable(String model) {
         String text = AWS.glue().getTable(request -> request.databaseName(lake.goldDatabase()).name(model)).table().viewOriginalText();
