@@ -575,6 +575,119 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * An invocation killed (its Lambda timeout) after the record before the swap was written and before the swap was
+     * sent at all: no start of the swap reached Athena, so the next invocation's resend, its token new to Athena, starts
+     * it. That is the right build to swap in: complete (its CTAS ended before the record was written), newer than the
+     * state's, and the record is written only just before its own swap, so no later build had swapped in since (a later
+     * build writes its own record first). The next invocation swaps it in, waits for it, and, the inputs as that build
+     * read them, records it without another build, the build readers were on kept as the previous one.
+     */
+    @Test
+    void aBuildKilledAfterItsRecordBeforeTheSwapAndBeforeSendingItIsSwappedInByTheNextInvocation() throws IOException {
+        String first = firstBuildOfProductTotals();
+        KilledAtViewStart killed = new KilledAtViewStart(lake.athena());
+        assertThrows(InvocationKilled.class, () -> lake.handler(killed).handleRequest(Map.of("models", List.of("product_totals")), null));
+        String unsent = newBuildTable();
+        String unsentId = unsent.substring("product_totals__".length());
+        assertEquals(0, lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(unsent)).count(),
+                "no swap reached Athena: " + lake.athenaSql());
+        assertEquals(unsentId, lake.swapRecord("product_totals").orElseThrow().get("current").get("buildId").asText());
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((one, other) -> other).orElseThrow());
+        assertEquals("product_totals__" + first, viewTable("product_totals"));
+        SwapsLandingWhenSeenToEnd athena = new SwapsLandingWhenSeenToEnd(lake);
+
+        Map<String, Object> outcome = lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        assertEquals(1, athena.landed().size(), "the swap the killed invocation never sent, started now and waited for: " + lake.athenaSql());
+        assertEquals(unsent, viewTable("product_totals"), "readers are on the complete build the killed invocation made: " + outcome);
+        JsonNode state = lake.state("product_totals").orElseThrow();
+        assertEquals(unsentId, state.get("current").get("buildId").asText(), "its state recorded, not built again: " + state);
+        assertEquals(first, state.get("previous").get("buildId").asText(), "the build readers were on is the one to roll back to: " + state);
+        assertEquals(2, lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).count(), "the first build and the killed one's, no other: "
+                + lake.athenaSql());
+        assertTrue(lake.goldTables().contains("product_totals__" + first), lake.goldTables().toString());
+    }
+
+    /**
+     * The unseen swap, sent again by the next invocation with its token, cannot be waited for: its state cannot be read
+     * (UNKNOWN; AthenaQueries stops it, as any query it loses sight of). It may still move the view, so the model is not
+     * decided on: it fails, saying to invoke again, no build started and the unseen build kept. The invocation after,
+     * the swap ended (stopped: CANCELLED, the view not on its build), proceeds: the record naming it emptied, the model
+     * built, readers on the new build and the state naming it.
+     */
+    @Test
+    void aResentViewSwapThatCannotBeWaitedForFailsTheModelSayingToInvokeAgainAndTheInvocationAfterItEndsProceeds() throws IOException {
+        String first = firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+            assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+        }
+        String unseen = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((one, other) -> other).orElseThrow());
+        lake.addSilverFile("products");
+        int ctasBefore = (int) lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).count();
+        UnreadableSwapState unreadable = new UnreadableSwapState(lake.athena(), unseen);
+
+        GoldBuildException failure = assertThrows(GoldBuildException.class,
+                () -> lake.handler(unreadable).handleRequest(Map.of("models", List.of("product_totals")), null));
+
+        assertTrue(failure.getMessage().contains("UNKNOWN") && failure.getMessage().contains(unseen) && failure.getMessage().contains("invoke again")
+                && failure.getMessage().contains("is kept"), failure.getMessage());
+        assertEquals(ctasBefore, lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).count(), "no build while the swap may run: " + lake.athenaSql());
+        assertEquals(List.of(unreadable.swapQueryId().orElseThrow()), unreadable.stoppedQueryIds(), "the swap it lost sight of is stopped");
+        assertTrue(lake.goldTables().contains(unseen), lake.goldTables().toString());
+        assertEquals("product_totals__" + first, viewTable("product_totals"));
+
+        Map<String, Object> outcome = lake.handler(new SwapsLandingWhenSeenToEnd(lake)).handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        String next = newBuildTable();
+        assertEquals(Map.of("product_totals", "built " + next.substring("product_totals__".length())), outcome);
+        assertEquals(next, viewTable("product_totals"));
+        JsonNode state = lake.state("product_totals").orElseThrow();
+        assertEquals(first, state.get("previous").get("buildId").asText(), "readers were on the first build until this swap: " + state);
+        assertEquals(1, lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(unseen)).count(),
+                "the stopped swap, found by its token, not started again: " + lake.athenaSql());
+    }
+
+    /**
+     * Athena refuses the resent swap (a token sent before with another statement: a view statement an upgrade changed,
+     * or an older builder's token). Whether that earlier swap is still queued cannot be told from the view, so every
+     * invocation fails the model, no build started and the unseen build kept, the message naming the swap's table, the
+     * query to look for and the key to empty once it has ended; emptied, the model is built.
+     */
+    @Test
+    void aResentViewSwapAthenaRefusesFailsEveryInvocationNamingTheRecordToEmpty() throws IOException {
+        String first = firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+            assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+        }
+        String unseen = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((one, other) -> other).orElseThrow());
+        lake.addSilverFile("products");
+        long ctasBefore = lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).count();
+        RefusedViewStart refusing = new RefusedViewStart(lake.athena(), unseen);
+
+        for (int invocation = 1; invocation <= 2; invocation++) {
+            GoldBuildException failure = assertThrows(GoldBuildException.class,
+                    () -> lake.handler(refusing).handleRequest(Map.of("models", List.of("product_totals")), null));
+            assertTrue(failure.getMessage().contains("NOT_STARTED") && failure.getMessage().contains(unseen)
+                    && failure.getMessage().contains("tables/_state/product_totals.swap.json") && failure.getMessage().contains("workgroup's history"),
+                    failure.getMessage());
+        }
+        assertEquals(2, refusing.refusals());
+        assertEquals(ctasBefore, lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).count(), "no build while refused: " + lake.athenaSql());
+        assertTrue(lake.goldTables().contains(unseen), lake.goldTables().toString());
+
+        AWS.client().putObject(request -> request.bucket(lake.goldBucket()).key("tables/_state/product_totals.swap.json"),
+                software.amazon.awssdk.core.sync.RequestBody.empty());
+        Map<String, Object> outcome = lake.handler(refusing).handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        assertEquals(Map.of("product_totals", "built " + newBuildTable().substring("product_totals__".length())), outcome);
+        assertEquals(first, lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+    }
+
+    /**
      * The record before the swap cannot be read (S3 answers 500 to every GET of it) while a swap no invocation saw end
      * may still be queued: without the record, whether one is cannot be told, so the model fails, saying so and to
      * invoke again, no build started. Before, the unread record was passed over as a damaged one is: the model was
@@ -615,6 +728,100 @@ class GoldBuildFailureIT {
         assertEquals(Map.of("product_totals", "built " + next.substring("product_totals__".length())), outcome);
         assertEquals(next, viewTable("product_totals"), "readers are on the build the state names");
         assertEquals(unseen.substring("product_totals__".length()), lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+    }
+
+    /** What a kill of the invocation looks like from inside it: a Throwable nothing catches, here at the view swap's start, before it is sent. */
+    private static final class InvocationKilled extends Error {
+        InvocationKilled() {
+            super("killed: the invocation reached its timeout");
+        }
+    }
+
+    /** moto, but the invocation is killed as it goes to send its view swap: the swap never reaches Athena. */
+    private static final class KilledAtViewStart extends ForwardingAthena {
+        KilledAtViewStart(AthenaClient moto) {
+            super(moto);
+        }
+
+        @Override
+        public software.amazon.awssdk.services.athena.model.StartQueryExecutionResponse startQueryExecution(
+                software.amazon.awssdk.services.athena.model.StartQueryExecutionRequest request) {
+            if (request.queryString().startsWith("CREATE OR REPLACE VIEW")) {
+                throw new InvocationKilled();
+            }
+            return super.startQueryExecution(request);
+        }
+    }
+
+    /** moto, but the state of the view swap onto {@code table} cannot be read (a 500 after the SDK's retries); records the queries stopped. */
+    private static final class UnreadableSwapState extends ForwardingAthena {
+        private final String table;
+        private Optional<String> swapQueryId = Optional.empty();
+        private final List<String> stopped = new ArrayList<>();
+
+        UnreadableSwapState(AthenaClient moto, String table) {
+            super(moto);
+            this.table = table;
+        }
+
+        Optional<String> swapQueryId() {
+            return swapQueryId;
+        }
+
+        List<String> stoppedQueryIds() {
+            return List.copyOf(stopped);
+        }
+
+        @Override
+        public software.amazon.awssdk.services.athena.model.StartQueryExecutionResponse startQueryExecution(
+                software.amazon.awssdk.services.athena.model.StartQueryExecutionRequest request) {
+            software.amazon.awssdk.services.athena.model.StartQueryExecutionResponse response = super.startQueryExecution(request);
+            if (request.queryString().startsWith("CREATE OR REPLACE VIEW") && request.queryString().contains(table)) {
+                swapQueryId = Optional.of(response.queryExecutionId());
+            }
+            return response;
+        }
+
+        @Override
+        public GetQueryExecutionResponse getQueryExecution(GetQueryExecutionRequest request) {
+            if (swapQueryId.equals(Optional.of(request.queryExecutionId()))) {
+                throw software.amazon.awssdk.services.athena.model.AthenaException.builder().statusCode(500).message("We encountered an internal error").build();
+            }
+            return super.getQueryExecution(request);
+        }
+
+        @Override
+        public software.amazon.awssdk.services.athena.model.StopQueryExecutionResponse stopQueryExecution(
+                software.amazon.awssdk.services.athena.model.StopQueryExecutionRequest request) {
+            stopped.add(request.queryExecutionId());
+            return super.stopQueryExecution(request);
+        }
+    }
+
+    /** moto, but Athena refuses the view swap onto {@code table}, as it refuses a token sent before with another statement. */
+    private static final class RefusedViewStart extends ForwardingAthena {
+        private final String table;
+        private int refusals;
+
+        RefusedViewStart(AthenaClient moto, String table) {
+            super(moto);
+            this.table = table;
+        }
+
+        int refusals() {
+            return refusals;
+        }
+
+        @Override
+        public software.amazon.awssdk.services.athena.model.StartQueryExecutionResponse startQueryExecution(
+                software.amazon.awssdk.services.athena.model.StartQueryExecutionRequest request) {
+            if (request.queryString().startsWith("CREATE OR REPLACE VIEW") && request.queryString().contains(table)) {
+                refusals++;
+                throw software.amazon.awssdk.services.athena.model.InvalidRequestException.builder().statusCode(400)
+                        .message("Idempotent parameters do not match").build();
+            }
+            return super.startQueryExecution(request);
+        }
     }
 
     /** The table the model's view selects from, as its Glue table's Presto view text says. */
