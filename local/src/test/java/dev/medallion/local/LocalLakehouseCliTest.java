@@ -72,6 +72,7 @@ class LocalLakehouseCliTest {
                 + manifest + "); it is converted again once the file changes, or run with a CSV_DELIMITERS or CSV_ENCODINGS entry other than the"
                 + " comma and UTF-8 it was read with, or with a CSV_NULL_VALUES entry declaring other null markers than it was converted with (none),"
                 + " or with its dataset listed in CSV_QUOTED_EMPTY_STRINGS, which it was converted without,"
+                + " or by a converter whose reading rules are newer than the version 2 it was read under,"
                 + " or once its dataset's schema contract (" + lake.resolve("silver/_schemas/sales.json") + ") changes; or delete that manifest to"
                 + " convert it again\n"), second.out());
         assertTrue(second.out().contains("  7 file(s) in "), second.out());

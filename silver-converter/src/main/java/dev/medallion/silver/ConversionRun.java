@@ -331,7 +331,7 @@ final class ConversionRun {
                 dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, headerAsRead,
                 columns, dropped, missing, parts, quarantined,
                 rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, context.clock().instant().toString(), NAME,
-                Manifest.Limits.of(context.limits()), nullMarkers.declared(), keepsQuotedEmptyStrings, null);
+                Manifest.Limits.of(context.limits()), nullMarkers.declared(), keepsQuotedEmptyStrings, ReadingRules.VERSION, null);
     }
 
     /**
@@ -600,7 +600,7 @@ final class ConversionRun {
         return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), status, reason, dataset, Manifest.Source.of(source),
                 ingestDate.toString(), String.valueOf(delimiter), encoding, headerAsRead, columns, dropped, missing, List.of(), null, 0, 0, 0,
                 bytesRead, supersedes, context.clock().instant().toString(), NAME, Manifest.Limits.of(context.limits()), nullMarkers.declared(),
-                keepsQuotedEmptyStrings, null);
+                keepsQuotedEmptyStrings, ReadingRules.VERSION, null);
     }
 
     Manifest rejected(String reason, long bytesRead) {

@@ -49,6 +49,9 @@ import static java.util.Objects.requireNonNull;
  * @param quotedEmptyStrings true when its dataset kept quoted empty fields ({@code ""}) as empty strings when the file was read
  *        ({@code CSV_QUOTED_EMPTY_STRINGS}), so that a file converted before (its {@code ""} null) is converted again when delivered
  *        again; null (left out of the JSON) when it did not, and in manifests written before it was kept
+ * @param readingRules the version of the converter's reading rules the file was read under ({@link ReadingRules}), so that a file
+ *        converted by an older converter is converted again when delivered again; {@link ReadingRules#UNRECORDED} in manifests
+ *        written before it was kept
  * @param withdrawnRows of a {@code withdrawn} manifest, the rows and quarantined rows of the manifest it replaced, which
  *        are not in it otherwise: the withdrawal's log line reports them, also when a run other than the withdrawing one
  *        logs it ({@link SilverCommit#sweep}); null in every other manifest, and in withdrawals written before they were kept
@@ -80,6 +83,7 @@ public record Manifest(
         Limits limits,
         List<String> nullValues,
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean quotedEmptyStrings,
+        Integer readingRules,
         // Left out of the JSON when null, so that a conversion's manifest is as it was.
         @JsonInclude(JsonInclude.Include.NON_NULL) WithdrawnRows withdrawnRows) {
     /** The format of the manifests of a conversion. */
@@ -112,6 +116,13 @@ public record Manifest(
         if (Boolean.FALSE.equals(quotedEmptyStrings)) {
             // One form for "not kept", so that manifests compare and read alike whoever wrote them.
             quotedEmptyStrings = null;
+        }
+        if (readingRules == null) {
+            readingRules = ReadingRules.UNRECORDED;
+        }
+        if (readingRules < ReadingRules.UNRECORDED) {
+            throw new IllegalStateException("Manifest of " + source.key() + " records reading rules " + readingRules + ", below the first, "
+                    + ReadingRules.UNRECORDED);
         }
         if (withdrawnRows != null && !WITHDRAWN.equals(status)) {
             throw new IllegalStateException("Manifest of " + source.key() + " is " + status + ", not " + WITHDRAWN + ", and records rows withdrawn");

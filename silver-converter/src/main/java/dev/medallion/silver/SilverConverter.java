@@ -224,9 +224,10 @@ public final class SilverConverter {
         // or the same under other settings) and never committed: its manifest write failed or it was
         // killed. Its files are visible and only a commit on top of this manifest sweeps them, so this
         // version is converted again rather than answered unchanged. Should that run's manifest still
-        // land, this run loses, and its retry converts the object as it then is.
+        // land, this run loses, and its retry converts the object as it then is. A file read under older reading rules
+        // (ReadingRules) is converted again as one under another contract is: what this converter makes of its rows differs.
         if (previous.isPresent() && previous.get().describes(source) && !readUnderOtherSettings(previous.get(), dataset) && !laterRunPublished
-                && !convertedUnderAnotherContract(previous.get(), dataset)) {
+                && !convertedUnderAnotherContract(previous.get(), dataset) && !ReadingRules.olderThanInForce(previous.get().readingRules())) {
             // A redelivery, or the retry of a run that committed and then failed: its line is logged already, by the run
             // that committed, or just now, by this run, which counted a commit whose run could not.
             return counted.isPresent() ? counted.get()
@@ -483,7 +484,8 @@ public final class SilverConverter {
         return new Manifest(Manifest.WITHDRAWN_FORMAT_VERSION, generation, RunId.start(generation).token(), Manifest.WITHDRAWN,
                 "the source object was deleted from bronze", previous.dataset(), previous.source(), previous.ingestDate(), previous.delimiter(),
                 previous.encoding(), List.of(), List.of(), List.of(), List.of(), List.of(), null, 0, 0, 0, 0, previous.writtenKeys(),
-                context.clock().instant().toString(), ConversionRun.NAME, null, List.of(), null, Manifest.WithdrawnRows.of(previous));
+                context.clock().instant().toString(), ConversionRun.NAME, null, List.of(), null, previous.readingRules(),
+                Manifest.WithdrawnRows.of(previous));
     }
 
     /**

@@ -323,6 +323,34 @@ class SilverCommitTest {
     }
 
     /**
+     * A file converted under older reading rules (its manifest written before they were recorded: version 1) and delivered again is
+     * converted again, as under another contract: the new version replaces the old, each row once, and the redelivery after answers
+     * unchanged. Answered unchanged against the ETag alone, the file kept the rows an older converter made of it for good.
+     */
+    @Test
+    void aFileConvertedUnderOlderReadingRulesIsConvertedAgainWhenDeliveredAgain() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = committed("sales/older.csv", content);
+        String manifestKey = LAYOUT.manifestKey("sales", source.key());
+        ObjectNode written = (ObjectNode) new ObjectMapper().readTree(silver.read(manifestKey).orElseThrow());
+        assertEquals(ReadingRules.VERSION, written.path("readingRules").asInt(), "a manifest records the reading rules it was read under: " + written);
+        written.remove("readingRules");
+        silver.put(manifestKey, new ObjectMapper().writeValueAsBytes(written));
+        assertEquals(1, new ManifestStore(silver).read(manifestKey).orElseThrow().readingRules(), "a manifest without the field is of version 1");
+
+        ConversionResult again = convert(converter(silver), source, content);
+
+        assertFalse(again.unchanged(), "read under older rules, the same bytes are converted again");
+        assertEquals(2, again.manifest().generation(), "its new version replaces the old");
+        assertEquals(ReadingRules.VERSION, again.manifest().readingRules());
+        assertExactlyOnce(source, ROWS, 1);
+        assertEquals(2, countedLines(logLines).size(), "the first conversion's line and this one's: " + logLines);
+        assertTrue(convert(converter(silver), source, content).unchanged(), "converted under the rules in force, a redelivery is unchanged");
+        assertExactlyOnce(source, ROWS, 1);
+        assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
+    }
+
+    /**
      * A late withdrawal written by a converter from before withdrawal manifests kept the rows they took out: its line, logged by
      * the retry, leaves rowsWithdrawn and quarantinedRowsWithdrawn out (not known) rather than report 0. A conversion's manifest
      * holds no such field, as before.

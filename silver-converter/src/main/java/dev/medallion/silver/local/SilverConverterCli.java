@@ -234,7 +234,8 @@ public final class SilverConverterCli {
 
     /**
      * What SilverConverter compares before it answers a rejected file unchanged (readUnderOtherSettings): the file, the
-     * encoding and delimiter it was read with, and the limits it was read under, any one raised. Not null markers nor
+     * encoding and delimiter it was read with, the limits it was read under, any one raised, and the converter's reading
+     * rules (ReadingRules), when newer than those it was read under. Not null markers nor
      * the contract: a rejected file wrote nothing they change. An unchanged rejection always records its limits: one
      * without them is read again.
      */
@@ -243,7 +244,8 @@ public final class SilverConverterCli {
                 : ", or with " + ConversionLimits.MAX_ROW_CHARS + " or " + ConversionLimits.MAX_COLUMNS + " raised above the " + manifest.limits().maxRowChars()
                         + " characters and " + manifest.limits().maxColumns() + " columns it was read under";
         return "Change the file, or convert it with the --encoding or --delimiter it needs (or its " + SilverSettings.CSV_ENCODINGS + " or "
-                + SilverSettings.CSV_DELIMITERS + " entry)" + limits;
+                + SilverSettings.CSV_DELIMITERS + " entry)" + limits + ", or with a converter whose reading rules are newer than the version "
+                + manifest.readingRules() + " it was read under";
     }
 
     /**

@@ -30,7 +30,7 @@ public final class WhatConvertsAgain {
      * and declared null markers other than it was converted with (a declaration removed does not count, so the line
      * says "declaring"); its dataset listed in {@code CSV_QUOTED_EMPTY_STRINGS} when it was converted without (leaving it
      * out does not count either, which the line says of a file converted with it: a person who dropped it sees nothing
-     * happen); for a file that wrote parts, its dataset's contract changed; or its manifest deleted. Each with what the
+     * happen); a converter whose reading rules ({@code ReadingRules}) are newer than those it was read under; for a file that wrote parts, its dataset's contract changed; or its manifest deleted. Each with what the
      * manifest recorded, so a person sees which value would be "other".
      *
      * @param contractFile where the dataset's contract is changed, as {@link ContractFiles#describe} gives it
@@ -57,6 +57,7 @@ public final class WhatConvertsAgain {
                 + " it was read with, or with " + (options ? "--null-values (or " + nullEntry + ")" : nullEntry) + " declaring other null markers than it was"
                 + " converted with (" + nullMarkers + ")"
                 + (keptQuotedEmpty ? "" : ", or with " + quotedEmpty + ", which it was converted without")
+                + ", or by a converter whose reading rules are newer than the version " + manifest.readingRules() + " it was read under"
                 + contract
                 + (keptQuotedEmpty ? "; it was converted with " + quotedEmpty + ", and leaving that out does not convert it again" : "")
                 + "; or delete that manifest to convert it again";

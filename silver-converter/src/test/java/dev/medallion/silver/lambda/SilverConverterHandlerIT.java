@@ -158,6 +158,43 @@ class SilverConverterHandlerIT {
                 .orElseThrow().quotedEmptyStrings());
     }
 
+    /**
+     * A file converted by a converter whose reading rules were older (its manifest from before they were recorded: version 1) is
+     * converted again when its event is delivered again, as {@code silver_reconvert_command} delivers it, and its new version replaces
+     * the old: a PostgreSQL export of a dataset listed in {@code CSV_QUOTED_EMPTY_STRINGS} that declares {@code NULL} has its quoted
+     * {@code "NULL"} as that text, each row once, read back by parquet-avro. The redelivery after, at the version in force, is
+     * unchanged. It was answered unchanged against the ETag alone, the old reading kept for good.
+     */
+    @Test
+    void aFileConvertedUnderOlderReadingRulesIsConvertedAgainWhenItsEventIsDeliveredAgain() throws IOException {
+        String key = "pg_customers/2026/customers.csv";
+        bronze.put(key, "id,name,nickname,credit\n1,Ada,\"NULL\",12\n2,Bob,NULL,\n3,Cy,\"\",7.5\n".getBytes(StandardCharsets.UTF_8));
+        SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket,
+                "CSV_QUOTED_EMPTY_STRINGS", "pg_customers", "CSV_NULL_VALUES", "pg_customers:NULL")), S3.client(), log());
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler.handleRequest(eventFor(key), null));
+        String manifestKey = new SilverLayout("").manifestKey("pg_customers", key);
+        com.fasterxml.jackson.databind.node.ObjectNode written = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper()
+                .readTree(silver.read(manifestKey).orElseThrow());
+        written.remove("readingRules");
+        silver.put(manifestKey, new ObjectMapper().writeValueAsBytes(written));
+        assertEquals(1, new ManifestStore(silver).read(manifestKey).orElseThrow().readingRules(), "as an older converter wrote it");
+
+        List<String> outcomes = handler.handleRequest(eventFor(key), null);
+
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), outcomes, "read under older rules, converted again");
+        Manifest manifest = new ManifestStore(silver).read(manifestKey).orElseThrow();
+        assertEquals(2, manifest.generation(), "its new version replaces the old");
+        assertEquals(dev.medallion.silver.ReadingRules.VERSION, manifest.readingRules());
+        List<String> parts = partsOf("pg_customers");
+        assertEquals(manifest.parts().stream().map(PartInfo::key).sorted().toList(), parts.stream().sorted().toList(),
+                "the old version's parts are gone: " + parts);
+        assertEquals(List.of("1|Ada|'NULL'|12.0", "2|Bob|null|null", "3|Cy|''|7.5"), describe(readParquet(parts)), "each row once");
+        List<String> before = silver.list("");
+        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler.handleRequest(eventFor(key), null),
+                "at the reading rules in force, a redelivery is unchanged");
+        assertEquals(before, silver.list(""));
+    }
+
     private List<String> partsOf(String dataset) throws IOException {
         return silver.list(dataset + "/").stream().filter(key -> key.endsWith(".parquet")).toList();
     }

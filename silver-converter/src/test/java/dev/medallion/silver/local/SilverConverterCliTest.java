@@ -64,6 +64,7 @@ class SilverConverterCliTest {
                 + " a --delimiter or --encoding (or a CSV_DELIMITERS or CSV_ENCODINGS entry) other than the comma and UTF-8 it was read with,"
                 + " or with --null-values (or a CSV_NULL_VALUES entry) declaring other null markers than it was converted with (none),"
                 + " or with --quoted-empty-strings (or its dataset listed in CSV_QUOTED_EMPTY_STRINGS), which it was converted without,"
+                + " or by a converter whose reading rules are newer than the version 2 it was read under,"
                 + " or once its dataset's schema contract (" + output.resolve("_schemas/sales.json") + ") changes; or delete that manifest to convert it again\n",
                 out());
     }
@@ -108,6 +109,7 @@ class SilverConverterCliTest {
                 + " a --delimiter or --encoding (or a CSV_DELIMITERS or CSV_ENCODINGS entry) other than the semicolon and UTF-8 it was read with,"
                 + " or with --null-values (or a CSV_NULL_VALUES entry) declaring other null markers than it was converted with (N/A),"
                 + " or with --quoted-empty-strings (or its dataset listed in CSV_QUOTED_EMPTY_STRINGS), which it was converted without,"
+                + " or by a converter whose reading rules are newer than the version 2 it was read under,"
                 + " or once its dataset's schema contract (" + output.resolve("_schemas/sales.json") + ") changes; or delete that manifest to convert it again\n",
                 out());
         out.reset();
@@ -141,7 +143,8 @@ class SilverConverterCliTest {
         assertEquals("unchanged empty.csv: already converted (" + onlyManifest(output) + "); it is converted again once the file changes, or run with"
                 + " a --delimiter or --encoding (or a CSV_DELIMITERS or CSV_ENCODINGS entry) other than the comma and UTF-8 it was read with,"
                 + " or with --null-values (or a CSV_NULL_VALUES entry) declaring other null markers than it was converted with (none),"
-                + " or with --quoted-empty-strings (or its dataset listed in CSV_QUOTED_EMPTY_STRINGS), which it was converted without;"
+                + " or with --quoted-empty-strings (or its dataset listed in CSV_QUOTED_EMPTY_STRINGS), which it was converted without,"
+                + " or by a converter whose reading rules are newer than the version 2 it was read under;"
                 + " or delete that manifest to convert it again\n", out());
     }
 
@@ -159,7 +162,8 @@ class SilverConverterCliTest {
 
         assertEquals("unchanged wide.csv: rejected before, read with the same settings (" + onlyManifest(output) + "): " + reason
                 + " Change the file, or convert it with the --encoding or --delimiter it needs (or its CSV_ENCODINGS or CSV_DELIMITERS entry),"
-                + " or with MAX_ROW_CHARS or MAX_COLUMNS raised above the 1000 characters and 2 columns it was read under\n", out());
+                + " or with MAX_ROW_CHARS or MAX_COLUMNS raised above the 1000 characters and 2 columns it was read under,"
+                + " or with a converter whose reading rules are newer than the version 2 it was read under\n", out());
         out.reset();
         assertEquals(0, run(Map.of("MAX_COLUMNS", "3", "MAX_ROW_CHARS", "1000"), "convert", "--input", input.toString(), "--output", output.toString()), err());
         assertTrue(out().startsWith("converted wide.csv as dataset wide"), out());
@@ -272,6 +276,7 @@ class SilverConverterCliTest {
         assertEquals("unchanged customers.csv: already converted (" + onlyManifest(output) + "); it is converted again once the file changes, or run with"
                 + " a --delimiter or --encoding (or a CSV_DELIMITERS or CSV_ENCODINGS entry) other than the comma and UTF-8 it was read with,"
                 + " or with --null-values (or a CSV_NULL_VALUES entry) declaring other null markers than it was converted with (none),"
+                + " or by a converter whose reading rules are newer than the version 2 it was read under,"
                 + " or once its dataset's schema contract (" + output.resolve("_schemas/customers.json") + ") changes;"
                 + " it was converted with --quoted-empty-strings (or its dataset listed in CSV_QUOTED_EMPTY_STRINGS), and leaving that out does not"
                 + " convert it again; or delete that manifest to convert it again\n", out());
