@@ -16,14 +16,15 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -96,6 +97,8 @@ public final class CsvReader implements Closeable {
     private final boolean keepsQuotedEmpty;
     /** The dataset's markers, which a reader keeping quoted empty fields tells quoted from unquoted ({@link NullMarkers#tellsQuotedMarkers}). */
     private final NullMarkers markers;
+    /** The format parsing a record again takes for each marker, its null string that marker: built once per marker, not per record. */
+    private final Map<String, CSVFormat> tellingFormats = new HashMap<>();
     private boolean endedBetweenRecords;
     private long rangeLineBreaks = -1;
     private long linesBefore;
@@ -448,21 +451,22 @@ public final class CsvReader implements Closeable {
      * Gives each declared marker of the record that was read quoted as its {@linkplain NullMarkers#quotedFormOf quoted form}. Commons CSV
      * says whether a field was quoted of its null string alone: with a strict quote mode ({@code ALL_NON_NULL}) it returns that string
      * for a quoted field and null for an unquoted one ({@code CSVParser.handleNull}), and it takes one null string, where a dataset may
-     * declare several markers. So a record holding a marker, and only such a record, is parsed again from its text, which the input
-     * keeps ({@link SampleThenText#textFrom}), once per marker it holds, that marker the null string: the same lexer, so the same fields.
-     * Records without one cost a look-up per field.
+     * declare several markers. So the record's kept text ({@link SampleThenText#charAt}) is looked at first ({@link #toldFromText}): it
+     * tells each field up to the first one read quoted, which is all of them in most records, a record holding no quoted field or only
+     * quoted fields after its markers. A marker after the first quoted field, and only such a record, is parsed again from its text, once
+     * per marker it holds there, that marker the null string: the same lexer, so the same fields. Records without one cost a look-up per field.
      */
     private void quotedMarkersKept(CSVRecord record, String[] values) throws IOException {
         long start = record.getCharacterPosition();
         input.forgetBefore(start);
         List<String> toldApart = null;
-        for (int i = 0; i < values.length; i++) {
+        for (int i = toldFromText(start, values); i < values.length; i++) {
             String marker = values[i];
             // Not a declared marker, or its quoted form already, or a marker the record was parsed again for.
             if (markers.quotedFormOf(marker) == marker || toldApart != null && toldApart.contains(marker)) {
                 continue;
             }
-            CSVFormat telling = format(delimiter, !endMarked, true).builder().setNullString(marker).get();
+            CSVFormat telling = tellingFormats.computeIfAbsent(marker, declared -> format(delimiter, !endMarked, true).builder().setNullString(declared).get());
             CSVRecord again;
             try (CSVParser parser = CSVParser.parse(input.textFrom(start), telling)) {
                 Iterator<CSVRecord> iterator = parser.iterator();
@@ -483,6 +487,38 @@ public final class CsvReader implements Closeable {
             }
             toldApart.add(marker);
         }
+    }
+
+    /**
+     * Tells the record's fields quoted or not from its kept text, without parsing it again, from the first field up to the first one
+     * read quoted, giving a marker read quoted its quoted form; returns the index of the first field it could not tell ({@code
+     * values.length} when it told them all). What it relies on, of Commons CSV with {@link #format}'s settings (RFC 4180's, no escape
+     * character, surrounding spaces kept, a one-character delimiter): a field is quoted exactly when its first character is the quote,
+     * the lexer skipping nothing before it; an unquoted field's value is its text as written, neither trimmed nor unescaped, so the
+     * next field starts one delimiter after it; and the record's position is where the record before it ended, before the empty lines
+     * the parser skips. A quoted field's text is not its value (doubled quotes, white space after the closing quote), so where the fields
+     * after one start is not known here: they are left to the parser. A text that does not line up (a delimiter missing where an unquoted
+     * field should end) is left to the parser too, from the first field.
+     */
+    private int toldFromText(long start, String[] values) {
+        long at = start;
+        for (int character = input.charAt(at); character == '\r' || character == '\n'; character = input.charAt(at)) {
+            at++;
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (input.charAt(at) == '"') {
+                values[i] = markers.quotedFormOf(values[i]);
+                return i + 1;
+            }
+            at += values[i].length();
+            if (i < values.length - 1) {
+                if (input.charAt(at) != delimiter) {
+                    return 0;
+                }
+                at++;
+            }
+        }
+        return values.length;
     }
 
     /** Line breaks read so far: the parser's, and those of the blank lines it was spared. */
@@ -595,6 +631,35 @@ public final class CsvReader implements Closeable {
         return breaks;
     }
 
+    /** Reads a {@link StringBuilder} from an index on, in place: what {@link SampleThenText#textFrom} gives a record parsed again. */
+    private static final class KeptText extends Reader {
+        private final StringBuilder kept;
+        private int next;
+
+        KeptText(StringBuilder kept, int from) {
+            this.kept = requireNonNull(kept, "kept is null");
+            this.next = from;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) {
+            Objects.checkFromIndexSize(offset, length, buffer.length);
+            if (length == 0) {
+                return 0;
+            }
+            int count = Math.min(length, kept.length() - next);
+            if (count <= 0) {
+                return -1;
+            }
+            kept.getChars(next, next + count, buffer, offset);
+            next += count;
+            return count;
+        }
+
+        @Override
+        public void close() {}
+    }
+
     /**
      * The sample, then the rest of the text. Unlike commons-io's SequenceReader it returns after one read of
      * the text, so the characters decoded before bad bytes reach the parser before the failure does. Counts
@@ -645,9 +710,18 @@ public final class CsvReader implements Closeable {
             this.kept = keepsText ? new StringBuilder() : null;
         }
 
-        /** The text kept from {@code position} on: a record that starts there, and whatever the parser read after it. */
+        /**
+         * The text kept from {@code position} on: a record that starts there, and whatever the parser read after it. Read in place, not
+         * copied: the kept text does not change while the record is parsed again, as the parser reads nothing meanwhile.
+         */
         Reader textFrom(long position) {
-            return new StringReader(kept.substring(Math.toIntExact(position - keptFrom)));
+            return new KeptText(kept, Math.toIntExact(position - keptFrom));
+        }
+
+        /** The kept character at {@code position}, counted as the parser counts its position; -1 past what is kept. */
+        int charAt(long position) {
+            long index = position - keptFrom;
+            return index < kept.length() ? kept.charAt((int) index) : -1;
         }
 
         /**

@@ -75,6 +75,33 @@ class CsvReaderQuotedEmptyTest {
         }
     }
 
+    /**
+     * The reader tells most records' quoted markers from their kept text, up to the first field read quoted, and parses again only a
+     * record with a marker after one: both ways tell the same, whatever lies before a marker. Empty lines and CRLF before a record (its
+     * position is before them), a quote inside an unquoted field, white space after a closing quote, a quoted marker first, a record of
+     * one field, the file's last without a line break (a range ends with one); and another delimiter.
+     */
+    @Test
+    void recordsToldFromTheirTextAndThoseParsedAgainTellTheSame() throws Exception {
+        NullMarkers markers = NullMarkers.declaring(List.of("NULL", "\\N")).keepingQuotedEmptyStrings();
+        String text = "a,b,c\r\n\r\n\n\"NULL\",NULL,\\N\n\nab\"c,NULL,\"NULL\"\r\n\"x\" ,NULL,\"NULL\"\n,\"\",\"\\N\"\n\"NULL\",\"NULL\",NULL\n"
+                + "NULL,x,\"NULL\"\n\n\"NULL\"\n\"\\N\"";
+        List<String> expected = List.of("a,b,c", "q(NULL),NULL,\\N", "ab\"c,NULL,q(NULL)", "x,NULL,q(NULL)", "E,Q,q(\\N)", "q(NULL),q(NULL),NULL",
+                "NULL,x,q(NULL)", "q(NULL)", "q(\\N)");
+        try (CsvReader csv = CsvReader.open(in(text), Optional.empty(), Optional.empty(), EncodingSource.CSV_ENCODINGS, LOCATION, "customers",
+                ConversionLimits.DEFAULT_MAX_ROW_CHARS, markers)) {
+            assertEquals(expected, shapes(drain(csv), markers));
+        }
+        try (CsvReader csv = CsvReader.openRange(in(text.substring(text.indexOf('\n') + 1) + "\n"), ',', StandardCharsets.UTF_8, EncodingSource.CSV_ENCODINGS,
+                LOCATION, "customers", ConversionLimits.DEFAULT_MAX_ROW_CHARS, true, markers)) {
+            assertEquals(expected.subList(1, expected.size()), shapes(drain(csv), markers));
+        }
+        try (CsvReader csv = CsvReader.open(in(text.replace(',', ';')), Optional.of(';'), Optional.empty(), EncodingSource.CSV_ENCODINGS, LOCATION,
+                "customers", ConversionLimits.DEFAULT_MAX_ROW_CHARS, markers)) {
+            assertEquals(expected, shapes(drain(csv), markers));
+        }
+    }
+
     private static ByteArrayInputStream in(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
