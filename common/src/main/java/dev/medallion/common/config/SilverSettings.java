@@ -36,10 +36,11 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>CSV_ENCODINGS</td><td>empty</td><td>per-dataset source encodings (Java charset names), e.g.
  *     {@code legacy_orders:windows-1252,exports:UTF-16LE}; a dataset without one is read as UTF-8</td></tr>
  * <tr><td>CSV_NULL_VALUES</td><td>empty</td><td>per-dataset null markers, null in every column of the dataset, string columns
- *     included, e.g. {@code sqlserver_orders:NULL,legacy:\N,legacy:N/A}; without one, {@code NULL}, {@code null} and {@code \N} are null in typed columns only</td></tr>
+ *     included (but in a dataset listed in CSV_QUOTED_EMPTY_STRINGS, a marker read quoted, {@code "NULL"}, is that text in a string column),
+ *     e.g. {@code sqlserver_orders:NULL,legacy:\N,legacy:N/A}; without one, {@code NULL}, {@code null} and {@code \N} are null in typed columns only</td></tr>
  * <tr><td>CSV_QUOTED_EMPTY_STRINGS</td><td>empty</td><td>datasets whose quoted empty field ({@code ""}) is an empty string in a string
  *     column, an unquoted empty field staying null, as PostgreSQL's {@code COPY ... (FORMAT csv)} writes them, e.g. {@code pg_orders,pg_customers};
- *     without it, both are null</td></tr>
+ *     a declared marker read quoted is text in a string column too, unquoted null; without it, both are null</td></tr>
  * <tr><td>SILVER_DATABASE</td><td>empty</td><td>Glue database in which the converter keeps each dataset's table and partitions
  *     before it commits; empty for no catalog (local runs, LocalStack's free edition, {@code enable_glue_catalog = false})</td></tr>
  * <tr><td>WITHDRAW_DELETED_FILES</td><td>true</td><td>whether a file deleted from bronze has its rows withdrawn: {@code false} where the

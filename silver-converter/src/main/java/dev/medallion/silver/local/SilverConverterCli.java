@@ -58,12 +58,14 @@ public final class SilverConverterCli {
                          CSV_ENCODINGS entry, else UTF-8 (a file that is not valid UTF-8 is rejected,
                          naming the byte and the charset to declare)
             --null-values  texts that stand for a missing value, separated by commas (e.g. NULL,\\N,N/A):
-                         null in every column of the dataset, text columns included; default: the dataset's
-                         CSV_NULL_VALUES entries, else NULL, null and \\N are null in typed columns only
+                         null in every column of the dataset, text columns included, but with
+                         --quoted-empty-strings one read quoted ("NULL") is that text in a text column;
+                         default: the dataset's CSV_NULL_VALUES entries, else NULL, null and \\N are null in
+                         typed columns only
             --quoted-empty-strings  a quoted empty field ("") is an empty string in a text column, an unquoted
                          empty field null, as PostgreSQL's COPY ... (FORMAT csv) writes them; in a typed
-                         column both are null; default: the dataset's CSV_QUOTED_EMPTY_STRINGS entry, else
-                         every empty field is null
+                         column both are null; a declared marker read quoted is text there too; default: the
+                         dataset's CSV_QUOTED_EMPTY_STRINGS entry, else every empty field is null
             --contracts  a directory of <dataset>.json schema contracts, as Terraform's schema_contracts_dir
                          (e.g. sample-data): each is checked as the converter checks a stored contract and
                          put at DIR/_schemas/<dataset>.json before the file is converted, replacing the one

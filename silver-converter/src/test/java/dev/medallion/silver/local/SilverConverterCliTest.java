@@ -816,6 +816,16 @@ class SilverConverterCliTest {
         assertFalse(Files.exists(output), "nothing written");
     }
 
+    /** The help says of --null-values what the converter does: with --quoted-empty-strings a marker read quoted is text, not null in every column. */
+    @Test
+    void theHelpSaysAQuotedMarkerIsTextWithQuotedEmptyStrings() {
+        assertEquals(0, run("--help"));
+        String help = out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("null in every column of the dataset, text columns included, but with --quoted-empty-strings one read quoted"
+                + " (\"NULL\") is that text in a text column;"), help);
+        assertTrue(help.contains("a declared marker read quoted is text there too"), help);
+    }
+
     /** The exit codes docs/local.md gives, in the help as lakehouse-local.jar's and bronze-ingest's give theirs. */
     @Test
     void theHelpSaysTheExitCodes() {
