@@ -756,6 +756,38 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * Months times a number that is not whole are days in DuckDB (INTERVAL '1' MONTH * 0.5 is 15 days) and whole months, the rest
+     * dropped, in Athena (Trino: 0 months): refused at the operator, naming the number and its type; months times a whole number,
+     * and days times a fraction, build.
+     */
+    @Test
+    void monthsTimesAFractionAreRefusedAtTheOperator() throws Exception {
+        Path models = models("half_month", "share_of_months", "whole_months");
+        String halfMonth = "SELECT customer_id, CAST(signup_date + INTERVAL '1' MONTH * 0.5 AS DATE) AS later FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("half_month.sql"), "-- sources: customers\n" + halfMonth + "\n");
+        String share = "SELECT customer_id, CAST(signup_date AS TIMESTAMP) + CAST(customer_id AS DOUBLE) / 4 * INTERVAL '1' YEAR AS later FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("share_of_months.sql"), "-- sources: customers\n" + share + "\n");
+        Files.writeString(models.resolve("whole_months.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, CAST(signup_date + INTERVAL '1' MONTH * 2 AS DATE) AS later, CAST(signup_date + 2.0 * INTERVAL '1' YEAR AS DATE) AS later_still,"
+                + " CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY * 0.5 AS noon, CAST(signup_date + customer_id * INTERVAL '1' MONTH AS DATE) AS counted"
+                + " FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which DuckDB makes months and days (INTERVAL '1' MONTH * 0.5 is 15 days) and Athena (Trino) whole months, the rest dropped"
+                + " (INTERVAL '1' MONTH * 0.5 is 0 months), so dates and timestamps counted from it would differ from Athena's;"
+                + " write the whole months meant (INTERVAL '1' MONTH * 2), or the days (INTERVAL '15' DAY), the same interval in both";
+        assertEquals(List.of(
+                "error: gold model half_month multiplies the months or years INTERVAL '1' MONTH by 0.5 (DECIMAL(2,1)) at " + models.resolve("half_month.sql") + ":2:"
+                        + (halfMonth.indexOf("*") + 1) + athena,
+                "error: gold model share_of_months multiplies the months or years INTERVAL '1' YEAR by CAST(customer_id AS DOUBLE) / 4 (DOUBLE) at "
+                        + models.resolve("share_of_months.sql") + ":2:" + (share.indexOf("*") + 1) + athena),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nwhole_months: "), "months times a whole number, and days times a fraction, build: " + outcome.out());
+    }
+
+    /**
      * An interval that is neither interval literals nor counted from them (a WITH query's column, the difference of two
      * timestamps) may hold hours on a row, which Trino refuses to add to a date (Cannot add hour, minutes or seconds to a date)
      * and DuckDB makes a TIMESTAMP at that hour: refused at the operator, saying to add it to a timestamp; so added, and a CASE

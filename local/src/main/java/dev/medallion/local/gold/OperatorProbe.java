@@ -76,6 +76,9 @@ import static java.util.Objects.requireNonNull;
  * <li>a DECIMAL divided by a number that is not a DOUBLE ({@code CAST(x AS DECIMAL(10,2)) / 3}), which DuckDB divides as a DOUBLE
  * (0.3333333333333333) and Trino as a DECIMAL of the larger scale, rounded (0.33): another column type and other values. Its
  * probe is that of + and -.</li>
+ * <li>months or years multiplied by a number that is not an integer ({@code INTERVAL '1' MONTH * 0.5}), which DuckDB makes days
+ * (15 days) and Trino whole months, the rest dropped (IntervalYearMonthOperators.multiplyByDouble: {@code (long) (months * factor)},
+ * 0 months). The interval is read from Trino's parse tree, the number's type from the probe, that of + and -.</li>
  * <li>such a date sum or date_trunc in a WITH query or a subquery, whose column reaches the table as it is: its second probe,
  * the SELECT with the operation in {@code CAST(... AS DATE)}, makes that column of the table a DATE where the model makes it a
  * TIMESTAMP ({@link DuckDbPlan#columnMadeDate}).</li>
@@ -89,7 +92,7 @@ import static java.util.Objects.requireNonNull;
  * grammar; a function DuckDB defines as a macro ({@code split_part}) is refused under a function of its body's name
  * ({@code array_extract}), which the probe's refusal is taken for.
  *
- * @param operator {@code ||}, {@code +}, {@code -}, {@code /}, {@code date_trunc}, {@code concat_ws} (an argument), or {@code text} for a quoted number
+ * @param operator {@code ||}, {@code +}, {@code -}, {@code /}, {@code *} (months or years times a number), {@code date_trunc}, {@code concat_ws} (an argument), or {@code text} for a quoted number
  * @param left the left operand as written, for {@code +} and {@code -}, date_trunc's unit, concat_ws's argument, or the operator or
  * function a quoted number is given to; empty for {@code ||}
  * @param right the right operand as written, for {@code +} and {@code -}, the argument of date_trunc, or the quoted number; empty for {@code ||}
@@ -181,6 +184,21 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     String right = text(select, context.right);
                     probes.add(new OperatorProbe("/", left, right, context.operator.getLine(), context.operator.getCharPositionInLine() + 1,
                             TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), false));
+                    return;
+                }
+                if (type == SqlBaseLexer.ASTERISK) {
+                    // Months or years times a number: Trino keeps whole months (IntervalYearMonthOperators.multiplyByDouble truncates), DuckDB makes days of the rest.
+                    IntervalReading leftReading = IntervalReading.of(select, context.left);
+                    IntervalReading rightReading = IntervalReading.of(select, context.right);
+                    if (leftReading instanceof IntervalReading.YearMonth || rightReading instanceof IntervalReading.YearMonth) {
+                        int start = offset(select, context.left.start.getStartIndex());
+                        int end = offset(select, context.right.stop.getStopIndex() + 1);
+                        String left = text(select, context.left);
+                        String right = text(select, context.right);
+                        probes.add(new OperatorProbe("*", left, right, context.operator.getLine(), context.operator.getCharPositionInLine() + 1,
+                                TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), false, "", "",
+                                List.of(leftReading, rightReading)));
+                    }
                     return;
                 }
                 if (type != SqlBaseLexer.PLUS && type != SqlBaseLexer.MINUS) {
@@ -375,6 +393,9 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         if (operator.equals("/")) {
             return decimalDivision(types, at);
         }
+        if (operator.equals("*")) {
+            return monthsTimesAFraction(types, at);
+        }
         if (operator.equals("date_trunc")) {
             if (!types.get(0).equals("DATE")) {
                 return Optional.empty();
@@ -468,6 +489,32 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         return Optional.of("divides " + left + " by " + right + at + ", a DECIMAL (" + decimal.get() + ") division, which DuckDB makes a DOUBLE"
                 + " (1.00 / 3 is 0.3333333333333333) and Athena (Trino) a DECIMAL of the larger scale, rounded (0.33), so the column's type and its values"
                 + " would differ from Athena's; write CAST(" + left + " AS DOUBLE) / " + right + ", a DOUBLE in both");
+    }
+
+    /**
+     * Months or years multiplied by a number that is not an integer ({@code INTERVAL '1' MONTH * 0.5}): Trino multiplies an interval
+     * year to month by a bigint or a double and keeps the whole months, truncated ({@code (long) (months * factor)},
+     * IntervalYearMonthOperators.multiplyByDouble, a decimal taken as a double), so 0 months, where DuckDB turns the fraction of a
+     * month into days (15 days). A literal factor that is a whole number ({@code 2.0}) is whole months in both.
+     */
+    private Optional<String> monthsTimesAFraction(List<String> types, String at) {
+        boolean intervalFirst = intervals.get(0) instanceof IntervalReading.YearMonth && types.get(0).equals("INTERVAL");
+        boolean intervalSecond = intervals.get(1) instanceof IntervalReading.YearMonth && types.get(1).equals("INTERVAL");
+        if (!intervalFirst && !intervalSecond) {
+            return Optional.empty();
+        }
+        String factorType = types.get(intervalFirst ? 1 : 0).replaceFirst("_LITERAL$", "");
+        IntervalReading factor = intervals.get(intervalFirst ? 1 : 0);
+        boolean wholeLiteral = factor instanceof IntervalReading.Number number && number.value().stripTrailingZeros().scale() <= 0;
+        if (isInteger(factorType) || wholeLiteral || !TextComparison.NUMBER.matcher(factorType).matches()) {
+            return Optional.empty();
+        }
+        String interval = intervalFirst ? left : right;
+        String number = intervalFirst ? right : left;
+        return Optional.of("multiplies the months or years " + interval + " by " + number + " (" + factorType + ")" + at
+                + ", which DuckDB makes months and days (INTERVAL '1' MONTH * 0.5 is 15 days) and Athena (Trino) whole months, the rest dropped"
+                + " (INTERVAL '1' MONTH * 0.5 is 0 months), so dates and timestamps counted from it would differ from Athena's;"
+                + " write the whole months meant (INTERVAL '1' MONTH * 2), or the days (INTERVAL '15' DAY), the same interval in both");
     }
 
     private static String reaching(String column) {
