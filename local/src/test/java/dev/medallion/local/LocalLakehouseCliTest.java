@@ -756,6 +756,41 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A date plus whole days is a DATE in Athena (Trino) and a TIMESTAMP in DuckDB, so hours added to it after (d + INTERVAL '1' DAY
+     * + INTERVAL '1' HOUR) are added to a date there, which fails the query (Cannot add hour, minutes or seconds to a date), and to a
+     * timestamp in DuckDB: refused at the later operator, saying to make the date a timestamp first; whole days of hours after,
+     * a timestamp from the start, and the sum cast to a timestamp first, build.
+     */
+    @Test
+    void hoursAfterADatePlusDaysAreRefusedAtTheOperator() throws Exception {
+        Path models = models("chained", "chained_months", "chained_alike");
+        String chained = "SELECT customer_id, signup_date + INTERVAL '1' DAY + INTERVAL '1' HOUR AS later FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("chained.sql"), "-- sources: customers\n" + chained + "\n");
+        String months = "SELECT customer_id, CAST(signup_date + INTERVAL '1' MONTH - INTERVAL '30' MINUTE AS DATE) AS due FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("chained_months.sql"), "-- sources: customers\n" + months + "\n");
+        Files.writeString(models.resolve("chained_alike.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, CAST(signup_date + INTERVAL '1' DAY + INTERVAL '24' HOUR AS DATE) AS two_days,"
+                + " CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY + INTERVAL '1' HOUR AS later,"
+                + " CAST(signup_date + INTERVAL '1' DAY AS TIMESTAMP) + INTERVAL '1' HOUR AS later_still FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model chained adds INTERVAL '1' HOUR to a date plus whole days, months or years (x + INTERVAL '1' DAY, a DATE in Athena (Trino),"
+                        + " a TIMESTAMP in DuckDB) at " + models.resolve("chained.sql") + ":2:" + (chained.lastIndexOf("+") + 1)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(x AS TIMESTAMP) + INTERVAL '1' DAY + INTERVAL '1' HOUR, a timestamp in both",
+                "error: gold model chained_months subtracts INTERVAL '30' MINUTE from a date plus whole days, months or years (x + INTERVAL '1' MONTH,"
+                        + " a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at " + models.resolve("chained_months.sql") + ":2:" + (months.indexOf(" - ") + 2)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it subtracts from a date only days, months or years and fails the query"
+                        + " (Cannot subtract hour, minutes or seconds from a date); write CAST(x AS TIMESTAMP) + INTERVAL '1' MONTH - INTERVAL '30' MINUTE,"
+                        + " a timestamp in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nchained_alike: "), "whole days after, and a timestamp plus hours, build: " + outcome.out());
+    }
+
+    /**
      * Months times a number that is not whole are days in DuckDB (INTERVAL '1' MONTH * 0.5 is 15 days) and whole months, the rest
      * dropped, in Athena (Trino: 0 months): refused at the operator, naming the number and its type; months times a whole number,
      * and days times a fraction, build.

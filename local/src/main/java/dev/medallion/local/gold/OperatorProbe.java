@@ -76,6 +76,9 @@ import static java.util.Objects.requireNonNull;
  * <li>a DECIMAL divided by a number that is not a DOUBLE ({@code CAST(x AS DECIMAL(10,2)) / 3}), which DuckDB divides as a DOUBLE
  * (0.3333333333333333) and Trino as a DECIMAL of the larger scale, rounded (0.33): another column type and other values. Its
  * probe is that of + and -.</li>
+ * <li>hours added to or subtracted from a date plus whole days, months or years after it ({@code d + INTERVAL '1' DAY + INTERVAL
+ * '1' HOUR}): Trino's sum is a DATE, to which it adds no hours, DuckDB's a TIMESTAMP, so the probe of the later operator sees no
+ * date; the date's own probe reads the later intervals from the parse tree ({@link LaterInterval}).</li>
  * <li>months or years multiplied by a number that is not an integer ({@code INTERVAL '1' MONTH * 0.5}), which DuckDB makes days
  * (15 days) and Trino whole months, the rest dropped (IntervalYearMonthOperators.multiplyByDouble: {@code (long) (months * factor)},
  * 0 months). The interval is read from Trino's parse tree, the number's type from the probe, that of + and -.</li>
@@ -105,9 +108,11 @@ import static java.util.Objects.requireNonNull;
  * a column of the table it makes a DATE is one the operation reaches through a WITH query or a subquery; empty for the rest
  * @param textCast for {@code +}, {@code -} and date_trunc, the text type of a CAST or TRY_CAST the operation is the whole operand of
  * ({@code VARCHAR}, {@code varchar(10)}, as written): DuckDB's TIMESTAMP is other text than Athena's DATE; empty for none and the rest
+ * @param intervals for {@code +} and {@code -}, the operands read as intervals; for {@code *}, the operands read so too
+ * @param later for {@code +} and {@code -}, the intervals the sum is in turn added to or subtracted from; empty for the rest
  */
 record OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn, String castToDate, String textCast,
-        List<IntervalReading> intervals) {
+        List<IntervalReading> intervals, List<LaterInterval> later) {
     /** DuckDB's refusal of the probe's ^@, naming the operands' types. */
     private static final Pattern NO_FUNCTION = Pattern.compile("No function matches the given name and argument types '\\^@\\((.*)\\)'");
     /** DuckDB's refusal of a function or an operator given a typed text, naming it and its arguments' types. */
@@ -131,10 +136,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         requireNonNull(castToDate, "castToDate is null");
         requireNonNull(textCast, "textCast is null");
         intervals = List.copyOf(intervals);
+        later = List.copyOf(later);
     }
 
     private OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn) {
-        this(operator, left, right, line, column, probe, tableColumn, "", "", List.of());
+        this(operator, left, right, line, column, probe, tableColumn, "", "", List.of(), List.of());
     }
 
     /**
@@ -197,7 +203,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                         String right = text(select, context.right);
                         probes.add(new OperatorProbe("*", left, right, context.operator.getLine(), context.operator.getCharPositionInLine() + 1,
                                 TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), false, "", "",
-                                List.of(leftReading, rightReading)));
+                                List.of(leftReading, rightReading), List.of()));
                     }
                     return;
                 }
@@ -212,7 +218,8 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                         context.operator.getCharPositionInLine() + 1,
                         TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), isTableColumn(context),
                         TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "CAST((" + select.substring(start, end) + "\n) AS DATE)"))),
-                        textCast(select, context), List.of(IntervalReading.of(select, context.left), IntervalReading.of(select, context.right))));
+                        textCast(select, context), List.of(IntervalReading.of(select, context.left), IntervalReading.of(select, context.right)),
+                        laterIntervals(select, context)));
             }
 
             @Override
@@ -233,7 +240,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                             context.start.getCharPositionInLine() + 1,
                             TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), isTableColumn(context),
                             TextComparison.apply(select, List.of(new TextComparison.Edit(callStart, callEnd, "CAST((" + select.substring(callStart, callEnd) + "\n) AS DATE)"))),
-                            textCast(select, context), List.of()));
+                            textCast(select, context), List.of(), List.of()));
                 }
                 if (function.equals("concat_ws")) {
                     // Each argument typed by the probe's ^@, which takes only text: DuckDB's refusal names an argument that is not.
@@ -296,6 +303,50 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             return Optional.of("substring");
         }
         return Optional.empty();
+    }
+
+    /**
+     * An interval added to or subtracted from the result of a sum, after it ({@code INTERVAL '1' HOUR} in
+     * {@code d + INTERVAL '1' DAY + INTERVAL '1' HOUR}): where the sum is a date plus whole days, months or years, Trino's DATE, this
+     * is added to a date there, where DuckDB adds it to its TIMESTAMP, so the probe of that later operator sees no date.
+     *
+     * @param operator {@code +} or {@code -}
+     * @param written the interval as written
+     * @param line the later operator's line in the SELECT, from 1
+     * @param column the later operator's column on that line, from 1
+     */
+    record LaterInterval(String operator, String written, IntervalReading reading, int line, int column) {
+        LaterInterval {
+            requireNonNull(operator, "operator is null");
+            requireNonNull(written, "written is null");
+            requireNonNull(reading, "reading is null");
+        }
+    }
+
+    /**
+     * The intervals the sum {@code context} is, in turn, added to or subtracted from (parentheses aside), outermost last: the
+     * sum is the left operand of each + or -, or the right operand of a +.
+     */
+    private static List<LaterInterval> laterIntervals(String select, ParserRuleContext context) {
+        List<LaterInterval> later = new ArrayList<>();
+        ParserRuleContext operand = context;
+        while (true) {
+            ParserRuleContext parent = operand.getParent();
+            while (parent instanceof SqlBaseParser.ExpressionContext || parent instanceof SqlBaseParser.ValueExpressionDefaultContext
+                    || parent instanceof SqlBaseParser.ParenthesizedExpressionContext
+                    || parent instanceof SqlBaseParser.PredicatedContext predicated && predicated.predicate() == null) {
+                operand = parent;
+                parent = parent.getParent();
+            }
+            if (!(parent instanceof SqlBaseParser.ArithmeticBinaryContext sum)
+                    || sum.operator.getType() != SqlBaseLexer.PLUS && !(sum.operator.getType() == SqlBaseLexer.MINUS && sum.left == operand)) {
+                return later;
+            }
+            SqlBaseParser.ValueExpressionContext other = sum.left == operand ? sum.right : sum.left;
+            later.add(new LaterInterval(sum.operator.getType() == SqlBaseLexer.PLUS ? "+" : "-", text(select, other), IntervalReading.of(select, other),
+                    sum.operator.getLine(), sum.operator.getCharPositionInLine() + 1));
+            operand = sum;
+        }
     }
 
     /**
@@ -457,6 +508,10 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     + " a date" + hours.get() + "); write CAST(x AS TIMESTAMP) " + operator + " " + interval
                     + ", a timestamp in both");
         }
+        Optional<String> laterHours = laterHours(intervalSecond ? "x " + operator + " " + interval : interval + " + x", model, plan);
+        if (laterHours.isPresent()) {
+            return laterHours;
+        }
         String written = intervalSecond ? "x " + operator + " " + interval : interval + " + x";
         String done = operator.equals("+") ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date";
         String cast = "; write CAST(" + written + " AS DATE), a DATE in both";
@@ -489,6 +544,32 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         return Optional.of("divides " + left + " by " + right + at + ", a DECIMAL (" + decimal.get() + ") division, which DuckDB makes a DOUBLE"
                 + " (1.00 / 3 is 0.3333333333333333) and Athena (Trino) a DECIMAL of the larger scale, rounded (0.33), so the column's type and its values"
                 + " would differ from Athena's; write CAST(" + left + " AS DOUBLE) / " + right + ", a DOUBLE in both");
+    }
+
+    /**
+     * Hours added to or subtracted from this date plus whole days, months or years, after it ({@code d + INTERVAL '1' DAY + INTERVAL
+     * '1' HOUR}): Trino's sum is a DATE (DateTimeOperators.datePlusIntervalDayToSecond, datePlusIntervalYearToMonth return a date),
+     * to which it adds no hours and fails the query (Cannot add hour, minutes or seconds to a date), where DuckDB's is a TIMESTAMP,
+     * whose later + the probe of that operator finds no date in. An interval that is not read ({@code IntervalReading.Other})
+     * may be no interval at all and is left to DuckDB.
+     */
+    private Optional<String> laterHours(String written, GoldModel model, DuckDbPlan plan) {
+        // written is "x + interval" or "interval + x": the same with x made a timestamp, and the later intervals, is a timestamp in both.
+        StringBuilder timestamp = new StringBuilder(written.startsWith("x ") ? "CAST(x AS TIMESTAMP)" + written.substring(1)
+                : written.substring(0, written.length() - 1) + "CAST(x AS TIMESTAMP)");
+        for (LaterInterval next : later) {
+            timestamp.append(' ').append(next.operator()).append(' ').append(next.written());
+            Optional<String> hours = next.reading() instanceof IntervalReading.Other ? Optional.empty() : hours(next.reading(), plan);
+            if (hours.isPresent()) {
+                boolean adds = next.operator().equals("+");
+                return Optional.of((adds ? "adds " + next.written() + " to" : "subtracts " + next.written() + " from") + " a date plus whole days, months or years ("
+                        + written + ", a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at " + model.position(next.line(), next.column())
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it " + (adds ? "adds to" : "subtracts from")
+                        + " a date only days, months or years and fails the query (Cannot " + (adds ? "add hour, minutes or seconds to" : "subtract hour, minutes or seconds from")
+                        + " a date" + hours.get() + "); write " + timestamp + ", a timestamp in both");
+            }
+        }
+        return Optional.empty();
     }
 
     /**
