@@ -756,6 +756,42 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * A timestamp cast to text is written 2026-06-02 00:00:00 by DuckDB and with the digits of its precision by Athena (Trino),
+     * 2026-06-02 00:00:00.000 for a timestamp(3), or as the date alone where Athena's value is a DATE (a date plus days reached
+     * through a WITH query's column): refused at the cast, saying to cast to a date first; a date, a number, a timestamp literal
+     * of whole seconds, and a date sum cast to a date first, cast to text, build.
+     */
+    @Test
+    void aTimestampCastToTextIsRefusedAtTheCast() throws Exception {
+        Path models = models("timestamp_text", "with_text", "text_alike");
+        String timestampText = "SELECT customer_id, CAST(CAST(signup_date AS TIMESTAMP) AS VARCHAR) AS signed_up FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("timestamp_text.sql"), "-- sources: customers\n" + timestampText + "\n");
+        String withText = "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers)"
+                + " SELECT customer_id, TRY_CAST(next_day AS varchar(10)) AS next_day_text FROM c";
+        Files.writeString(models.resolve("with_text.sql"), "-- sources: customers\n" + withText + "\n");
+        Files.writeString(models.resolve("text_alike.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, CAST(CAST(signup_date + INTERVAL '1' DAY AS DATE) AS VARCHAR) AS next_day, CAST(signup_date AS VARCHAR) AS signed_up,"
+                + " CAST(customer_id AS VARCHAR) AS id, CAST(TIMESTAMP '2026-06-02 00:00:00' AS VARCHAR) AS launch FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        String athena = ", which DuckDB writes without a fraction for whole seconds (2026-06-02 00:00:00) and Athena (Trino) with the digits of its precision,"
+                + " milliseconds for a silver column (2026-06-02 00:00:00.000), or as the date alone (2026-06-02) where it is a date plus an interval"
+                + " or date_trunc of a date, so the text differs; write ";
+        String keep = ", the same text in both, or keep it a timestamp (date_format, which would write it alike, is Athena's alone: local cannot run it)";
+        assertEquals(List.of(
+                "error: gold model timestamp_text casts CAST(signup_date AS TIMESTAMP), a timestamp (TIMESTAMP) to DuckDB, to VARCHAR at "
+                        + models.resolve("timestamp_text.sql") + ":2:" + (timestampText.lastIndexOf(" AS VARCHAR") + 2) + athena
+                        + "CAST(CAST(CAST(signup_date AS TIMESTAMP) AS DATE) AS VARCHAR) for the day" + keep,
+                "error: gold model with_text casts next_day, a timestamp (TIMESTAMP) to DuckDB, to varchar(10) at "
+                        + models.resolve("with_text.sql") + ":2:" + (withText.indexOf(" AS varchar") + 2) + athena
+                        + "CAST(CAST(next_day AS DATE) AS varchar(10)) for the day" + keep),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\ntext_alike: "), "a date, a number and a whole-seconds literal cast to text build: " + outcome.out());
+    }
+
+    /**
      * A date plus whole days is a DATE in Athena (Trino) and a TIMESTAMP in DuckDB, so hours added to it after (d + INTERVAL '1' DAY
      * + INTERVAL '1' HOUR) are added to a date there, which fails the query (Cannot add hour, minutes or seconds to a date), and to a
      * timestamp in DuckDB: refused at the later operator, saying to make the date a timestamp first; whole days of hours after,

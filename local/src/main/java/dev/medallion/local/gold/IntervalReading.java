@@ -267,7 +267,7 @@ sealed interface IntervalReading {
     }
 
     /** The expression inside parentheses and the grammar's one-child contexts. */
-    private static ParserRuleContext unwrap(ParserRuleContext expression) {
+    static ParserRuleContext unwrap(ParserRuleContext expression) {
         ParserRuleContext context = expression;
         while (true) {
             if (context instanceof SqlBaseParser.ParenthesizedExpressionContext parenthesized) {

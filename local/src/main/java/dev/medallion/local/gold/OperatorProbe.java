@@ -76,6 +76,11 @@ import static java.util.Objects.requireNonNull;
  * <li>a DECIMAL divided by a number that is not a DOUBLE ({@code CAST(x AS DECIMAL(10,2)) / 3}), which DuckDB divides as a DOUBLE
  * (0.3333333333333333) and Trino as a DECIMAL of the larger scale, rounded (0.33): another column type and other values. Its
  * probe is that of + and -.</li>
+ * <li>a timestamp cast to text ({@code CAST(ts AS VARCHAR)}, also a WITH query's column): Trino writes the digits of its precision
+ * (TimestampToVarcharCast: {@code 2026-06-02 00:00:00.000} for the timestamp(3) of a silver column), DuckDB no fraction for whole
+ * seconds, and what DuckDB types TIMESTAMP may be Trino's DATE (a date plus days), written as the date alone. The probe is the
+ * SELECT with the operand made {@code ((x) ^@ (''))}, placed at the cast's AS so that a date sum's own refusal comes first; a
+ * timestamp literal of whole seconds, Trino's timestamp(0), is written alike and left alone.</li>
  * <li>hours added to or subtracted from a date plus whole days, months or years after it ({@code d + INTERVAL '1' DAY + INTERVAL
  * '1' HOUR}): Trino's sum is a DATE, to which it adds no hours, DuckDB's a TIMESTAMP, so the probe of the later operator sees no
  * date; the date's own probe reads the later intervals from the parse tree ({@link LaterInterval}).</li>
@@ -95,7 +100,7 @@ import static java.util.Objects.requireNonNull;
  * grammar; a function DuckDB defines as a macro ({@code split_part}) is refused under a function of its body's name
  * ({@code array_extract}), which the probe's refusal is taken for.
  *
- * @param operator {@code ||}, {@code +}, {@code -}, {@code /}, {@code *} (months or years times a number), {@code date_trunc}, {@code concat_ws} (an argument), or {@code text} for a quoted number
+ * @param operator {@code ||}, {@code +}, {@code -}, {@code /}, {@code *} (months or years times a number), {@code cast} (to text, its operand left, its type right), {@code date_trunc}, {@code concat_ws} (an argument), or {@code text} for a quoted number
  * @param left the left operand as written, for {@code +} and {@code -}, date_trunc's unit, concat_ws's argument, or the operator or
  * function a quoted number is given to; empty for {@code ||}
  * @param right the right operand as written, for {@code +} and {@code -}, the argument of date_trunc, or the quoted number; empty for {@code ||}
@@ -255,6 +260,21 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             }
 
             @Override
+            public void enterCast(SqlBaseParser.CastContext context) {
+                String type = text(select, context.type());
+                if (!type.toLowerCase(Locale.ROOT).matches("(var)?char\\b.*") || isWholeSecondsLiteral(context.expression())) {
+                    return;
+                }
+                // Placed at AS, after the operand's own operators, so a date sum's or date_trunc's refusal, which says more, comes first.
+                SqlBaseParser.ExpressionContext operand = context.expression();
+                int start = offset(select, operand.start.getStartIndex());
+                int end = offset(select, operand.stop.getStopIndex() + 1);
+                String written = text(select, operand);
+                probes.add(new OperatorProbe("cast", written, type, context.AS().getSymbol().getLine(), context.AS().getSymbol().getCharPositionInLine() + 1,
+                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), false));
+            }
+
+            @Override
             public void enterStringLiteral(SqlBaseParser.StringLiteralContext context) {
                 if (!(context.string() instanceof SqlBaseParser.BasicStringLiteralContext)) {
                     return;
@@ -347,6 +367,15 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     sum.operator.getLine(), sum.operator.getCharPositionInLine() + 1));
             operand = sum;
         }
+    }
+
+    /**
+     * A timestamp literal of whole seconds ({@code TIMESTAMP '2026-06-02 00:00:00'}), a timestamp(0) to Trino, written without a
+     * fraction by both engines.
+     */
+    private static boolean isWholeSecondsLiteral(ParserRuleContext expression) {
+        return IntervalReading.unwrap(expression) instanceof SqlBaseParser.TypeConstructorContext literal && literal.identifier() != null
+                && literal.identifier().getText().equalsIgnoreCase("TIMESTAMP") && !literal.string().getText().contains(".");
     }
 
     /**
@@ -446,6 +475,9 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         }
         if (operator.equals("*")) {
             return monthsTimesAFraction(types, at);
+        }
+        if (operator.equals("cast")) {
+            return timestampAsText(types.get(0), at);
         }
         if (operator.equals("date_trunc")) {
             if (!types.get(0).equals("DATE")) {
@@ -570,6 +602,23 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A timestamp cast to text: Trino writes the digits of its precision ({@code 2026-06-02 00:00:00.000} for a timestamp(3),
+     * which a silver column, milliseconds in Parquet, is to Athena; TimestampToVarcharCast, DateTimes.formatTimestamp), where DuckDB
+     * writes no fraction for whole seconds and no trailing zeros ({@code 2026-06-02 00:00:00}); and what DuckDB takes for a timestamp
+     * may be Athena's DATE (a date plus an interval, date_trunc of a date, through a WITH query's column), written as the date alone.
+     */
+    private Optional<String> timestampAsText(String duckDbType, String at) {
+        if (!duckDbType.startsWith("TIMESTAMP")) {
+            return Optional.empty();
+        }
+        return Optional.of("casts " + left + ", a timestamp (" + duckDbType + ") to DuckDB, to " + right + at
+                + ", which DuckDB writes without a fraction for whole seconds (2026-06-02 00:00:00) and Athena (Trino) with the digits of its precision,"
+                + " milliseconds for a silver column (2026-06-02 00:00:00.000), or as the date alone (2026-06-02) where it is a date plus an interval"
+                + " or date_trunc of a date, so the text differs; write CAST(CAST(" + left + " AS DATE) AS " + right + ") for the day, the same text in both,"
+                + " or keep it a timestamp (date_format, which would write it alike, is Athena's alone: local cannot run it)");
     }
 
     /**
