@@ -688,6 +688,38 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * The unseen swap is not sent again for lack of time (the invocation's deadline leaves too little to wait for it:
+     * NOT_STARTED, no start reaching Athena): the model fails, saying to invoke again, no build started and the unseen
+     * build kept; the message does not tell a person to look for a refused swap in the workgroup's history and empty the
+     * record, which is for a swap Athena refuses at every invocation: this one the next invocation with time sends.
+     */
+    @Test
+    void aResentViewSwapNotStartedForLackOfTimeFailsTheModelSayingToInvokeAgainWithoutTheHintForARefusedOne() throws IOException {
+        firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+            assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+        }
+        String unseen = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((one, other) -> other).orElseThrow());
+        lake.addSilverFile("products");
+        int queriesBefore = lake.athenaSql().size();
+        // Enough to tell whether the inputs changed (the safety margin), too little to start a query and poll it once.
+        LambdaInvocation nearItsEnd = LambdaInvocation.of("gold-ctas", "request-near-its-end")
+                .withRemainingMillis((int) dev.medallion.gold.build.GoldBuilder.SAFETY_MARGIN.toMillis() + 100);
+
+        GoldBuildException failure = assertThrows(GoldBuildException.class,
+                () -> lake.handler().handleRequest(Map.of("models", List.of("product_totals")), nearItsEnd));
+
+        String message = failure.getMessage();
+        assertTrue(message.contains("NOT_STARTED") && message.contains("not started: 30100 ms of the invocation left") && message.contains(unseen)
+                && message.contains("is kept") && message.contains("invoke again"), message);
+        assertFalse(message.contains("refuse") || message.contains("workgroup's history") || message.contains("product_totals.swap.json"), message);
+        assertEquals(List.of(), lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()), "nothing reached Athena");
+        assertTrue(lake.goldTables().contains(unseen), lake.goldTables().toString());
+    }
+
+    /**
      * The record before the swap cannot be read (S3 answers 500 to every GET of it) while a swap no invocation saw end
      * may still be queued: without the record, whether one is cannot be told, so the model fails, saying so and to
      * invoke again, no build started. Before, the unread record was passed over as a damaged one is: the model was
