@@ -179,19 +179,22 @@ final class UnrecordedSwaps {
 
     /**
      * What the model's last build wrote before its swap ({@link BuildStateStore#writeBeforeSwap}); empty,
-     * with a warning, when it cannot be read: the record only spares a second build (or a second forced
-     * one), so unreadable, the model is built, and its build replaces it, rather than every build of the
-     * model failing until someone deletes it.
+     * with a warning, when it is damaged (by hand: S3 writes whole objects): the record only spares a second
+     * build (or a second forced one), so damaged, the model is built, and its build replaces it, rather than
+     * every build of the model failing until someone deletes it.
+     *
+     * @throws IOException when the record could not be read: {@link #awaitUnseenSwap}, asked first, has
+     *     already failed the model for that
      */
-    private Optional<BuildState> lastSwapRecord(GoldModel model, SwapRecord record) {
+    private Optional<BuildState> lastSwapRecord(GoldModel model, SwapRecord record) throws IOException {
+        if (record.unread().isPresent()) {
+            throw record.unread().get();
+        }
         try {
-            if (record.unread().isPresent()) {
-                throw record.unread().get();
-            }
             return states.parseBeforeSwap(model.name(), record.content());
         }
         catch (IOException e) {
-            log.warn("could not read the record of the gold model's last swap; building the model, whose build replaces it", Map.of(
+            log.warn("the record of the gold model's last swap is damaged; building the model, whose build replaces it", Map.of(
                     "model", model.name(), "key", states.swapKey(model.name()), "error", ErrorMessages.describe(e)));
             return Optional.empty();
         }
@@ -244,7 +247,7 @@ final class UnrecordedSwaps {
         }
         catch (IOException e) {
             // Damaged by hand: it names no build, and the model's next build writes it again.
-            log.warn("could not read the record of the gold model's last swap; taking the model as unchanged, as its state says: its next build "
+            log.warn("the record of the gold model's last swap is damaged; taking the model as unchanged, as its state says: its next build "
                     + "replaces the record", Map.of("model", model.name(), "key", states.swapKey(model.name()), "error", ErrorMessages.describe(e)));
             return Optional.empty();
         }

@@ -102,7 +102,7 @@ class GoldSwapRecordIT {
         // Emptied rather than deleted (the builder's role may not delete under _state/): the next build reads it as none, not as damaged.
         ModelOutcome next = builder(lake.s3(), lake.athena()).build(model(), false, "request-next", generous());
         assertEquals(ModelOutcome.Status.BUILT, next.status(), next.toString());
-        assertTrue(lake.logLines().stream().noneMatch(line -> line.get("message").asText().startsWith("could not read the record of the gold model's last swap")),
+        assertTrue(lake.logLines().stream().noneMatch(line -> line.get("message").asText().startsWith("the record of the gold model's last swap is damaged")),
                 lake.logLines().toString());
         assertTrue(lake.recorder().calls("S3").stream().noneMatch(call -> call.startsWith("S3.DeleteObject") && call.endsWith(".swap.json")), lake.recorder().calls("S3").toString());
     }

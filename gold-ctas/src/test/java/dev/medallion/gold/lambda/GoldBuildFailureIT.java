@@ -1295,7 +1295,7 @@ class GoldBuildFailureIT {
 
         String built = lake.currentBuild("product_totals");
         assertEquals(Map.of("product_totals", "built " + built), outcome);
-        assertTrue(lake.logLines().stream().anyMatch(line -> line.get("message").asText().startsWith("could not read the record of the gold model's last swap")),
+        assertTrue(lake.logLines().stream().anyMatch(line -> line.get("message").asText().startsWith("the record of the gold model's last swap is damaged")),
                 lake.logLines().toString());
     }
 
@@ -1318,7 +1318,7 @@ class GoldBuildFailureIT {
         assertEquals(Map.of("product_totals", "unchanged " + recorded), outcome);
         assertEquals(List.of(), lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()));
         assertTrue(lake.logLines().stream().anyMatch(line -> line.get("message").asText().startsWith(
-                "could not read the record of the gold model's last swap; taking the model as unchanged")
+                "the record of the gold model's last swap is damaged; taking the model as unchanged")
                 && line.get("key").asText().equals("tables/_state/product_totals.swap.json")), lake.logLines().toString());
     }
 
