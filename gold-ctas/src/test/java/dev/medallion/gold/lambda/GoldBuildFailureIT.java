@@ -650,6 +650,77 @@ class GoldBuildFailureIT {
     }
 
     /**
+     * The unseen swap, sent again by the next invocation with its token, is still queued when the invocation's deadline
+     * comes (TIMED_OUT; AthenaQueries stops it, as any query still running at the margin). moto keeps it QUEUED (its
+     * state manager's manual progression), and each poll of it is slow (a FaultProxy delay), so the invocation's time
+     * runs out while waiting for it. It may still move the view, so the model is not decided on: it fails, saying to
+     * invoke again, no build started and the unseen build kept. The invocation after, the swap ended (stopped:
+     * CANCELLED, the view not on its build), proceeds: the record naming it emptied, the model built, readers on the
+     * new build and the state naming it.
+     */
+    @Test
+    void aResentViewSwapStillQueuedAtTheDeadlineFailsTheModelSayingToInvokeAgainAndTheInvocationAfterItEndsProceeds() throws IOException {
+        String first = firstBuildOfProductTotals();
+        GoldBuildException failure;
+        String unseen;
+        String unseenSwap;
+        long ctasBefore;
+        try {
+            try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+                proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+                assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+            }
+            // From now on moto keeps every query not yet seen to end QUEUED: the unseen swap, whose state no one has read.
+            AWS.motoApi("/moto-api/state-manager/set-transition",
+                    "{\"model_name\": \"athena::execution\", \"transition\": {\"progression\": \"manual\", \"times\": 1000000}}");
+            unseen = newBuildTable();
+            leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((one, other) -> other).orElseThrow());
+            unseenSwap = lake.athenaQueryIds().get(lake.athenaSql().size() - 1);
+            assertTrue(lake.athenaSql().get(lake.athenaSql().size() - 1).startsWith("CREATE OR REPLACE VIEW"), lake.athenaSql().toString());
+            lake.addSilverFile("products");
+            ctasBefore = lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).count();
+            try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+                // 6 s over the safety margin: the resend starts (a first poll fits), and the second slow poll leaves less than the margin.
+                proxy.inject(request -> "AmazonAthena.GetQueryExecution".equals(request.headers().get("x-amz-target")), Fault.delay(Duration.ofSeconds(3)), 100);
+                LambdaInvocation nearItsEnd = LambdaInvocation.of("gold-ctas", "request-near-its-end")
+                        .endingIn((int) dev.medallion.gold.build.GoldBuilder.SAFETY_MARGIN.plusSeconds(6).toMillis());
+
+                failure = assertThrows(GoldBuildException.class,
+                        () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), nearItsEnd));
+            }
+        }
+        finally {
+            AWS.motoApi("/moto-api/state-manager/unset-transition", "{\"model_name\": \"athena::execution\"}");
+        }
+
+        String message = failure.getMessage();
+        assertTrue(message.contains("TIMED_OUT") && message.contains(unseenSwap) && message.contains(unseen) && message.contains("is kept")
+                && message.contains("invoke again"), message);
+        assertFalse(message.contains("workgroup's history"), message);
+        assertEquals(ctasBefore, lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).count(), "no build while the swap may run: " + lake.athenaSql());
+        assertTrue(lake.recorder().calls().contains("Athena.StopQueryExecution " + unseenSwap), "the swap still queued at the margin is stopped: "
+                + lake.recorder().calls());
+        assertEquals("CANCELLED", AWS.athena().getQueryExecution(request -> request.queryExecutionId(unseenSwap)).queryExecution().status().stateAsString());
+        assertTrue(lake.goldTables().contains(unseen), lake.goldTables().toString());
+        assertEquals("product_totals__" + first, viewTable("product_totals"));
+
+        Map<String, Object> outcome = lake.handler(new SwapsLandingWhenSeenToEnd(lake)).handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        String next = newBuildTable();
+        assertEquals(Map.of("product_totals", "built " + next.substring("product_totals__".length())), outcome);
+        assertEquals(next, viewTable("product_totals"));
+        JsonNode state = lake.state("product_totals").orElseThrow();
+        assertEquals(first, state.get("previous").get("buildId").asText(), "readers were on the first build until this swap: " + state);
+        assertEquals(1, lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE OR REPLACE VIEW") && sql.contains(unseen)).count(),
+                "the stopped swap, found by its token, not started again: " + lake.athenaSql());
+        JsonNode ended = lake.logLines().stream()
+                .filter(line -> line.get("message").asText().startsWith("gold model's view swap of an earlier build, which no invocation saw end"))
+                .reduce((one, other) -> other).orElseThrow();
+        assertEquals("CANCELLED", ended.get("state").asText());
+        assertTrue(ended.get("recordBefore").asText().startsWith("emptied"), ended.toString());
+    }
+
+    /**
      * Athena refuses the resent swap (a token sent before with another statement: a view statement an upgrade changed,
      * or an older builder's token). Whether that earlier swap is still queued cannot be told from the view, so every
      * invocation fails the model, no build started and the unseen build kept, the message naming the swap's table, the
