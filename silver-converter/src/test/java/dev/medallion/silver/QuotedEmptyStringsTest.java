@@ -1,5 +1,6 @@
 package dev.medallion.silver;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.config.RangeReading;
@@ -301,6 +302,23 @@ class QuotedEmptyStringsTest {
                         "id=2 name='Bo' nickname='NULL' credit=12",
                         "id=3 name='Cy' nickname=null credit=null"),
                 describe(ParquetTestFiles.readAll(directory, result.manifest())));
+    }
+
+    /**
+     * The new contract's hint for a column of numbers and a quoted {@code "NULL"} says the quoted one is text by COPY's rule, not that
+     * declaring it would have typed the column: the dataset declares it.
+     */
+    @Test
+    void theHintOfAColumnOfNumbersAndAQuotedDeclaredMarkerSaysTheMarkerWasText() throws IOException {
+        convert(new LocalObjectStore(directory), KEEPS_AND_DECLARES_NULL, "id,credit\n1,\"NULL\"\n2,12\n3,NULL\n", "customers/2026/customers.csv", 1);
+
+        Map<?, ?> line = new ObjectMapper().readValue(log().lines().toList().get(0), Map.class);
+        assertEquals("id bigint, credit string", line.get("schemaContractDefined"));
+        String hint = (String) ((Map<?, ?>) line.get("stringColumnHints")).get("credit");
+        assertTrue(hint.startsWith("its values look like whole numbers (\"12\"), which a bigint reads (its \"NULL\" was read quoted: text, not the"
+                + " null marker the dataset declares"), hint);
+        assertFalse(hint.contains("had the dataset declared"), hint);
+        assertTrue(hint.endsWith("CAST(nullif(credit, 'NULL') AS bigint)"), hint);
     }
 
     /** A column its contract types: a quoted marker there is null as an unquoted one, the row taken, as before (COPY quotes no number's NULL). */

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -93,6 +94,9 @@ final class StringForms {
             }
             if (isPlaceholder(value)) {
                 column.placeholders.add(value);
+                if (markers.isQuotedMarker(value)) {
+                    column.quotedMarkers.add(value);
+                }
                 continue;
             }
             if (!column.fit(value)) {
@@ -133,6 +137,11 @@ final class StringForms {
         boolean spaces;
         /** The placeholders seen, each spelling once, in the order met: the cast makes each NULL. */
         final Set<String> placeholders = new LinkedHashSet<>();
+        /**
+         * Of the placeholders, the dataset's declared markers read quoted ({@link NullMarkers#isQuotedMarker}): text its source
+         * quoted, which declaring them again would not make null.
+         */
+        final Set<String> quotedMarkers = new LinkedHashSet<>();
         /** Whether every value is one a bigint or double reads, or a date does: typed but for the placeholders. */
         boolean plainNumber = true;
         boolean isoDate = true;
@@ -320,8 +329,14 @@ final class StringForms {
             }
             String numberType = fractions ? "double" : "bigint";
             // Had the dataset declared its placeholders, inference would have typed such a column: worth saying, as the fix at the source.
-            String typedButForPlaceholders = "(had the dataset declared the placeholders as its null markers, CSV_NULL_VALUES, before its first file,"
-                    + " the column would be ";
+            // Not of a declared marker read quoted: it is declared, and its quotes made it text, by the rule of the export that writes so.
+            String typedButForPlaceholders = quotedMarkers.isEmpty()
+                    ? "(had the dataset declared the placeholders as its null markers, CSV_NULL_VALUES, before its first file, the column would be "
+                    : "(its " + quotedMarkers.stream().map(marker -> "\"" + marker + "\"").collect(Collectors.joining(", "))
+                            + (quotedMarkers.size() == 1 ? " was" : " were") + " read quoted: text, not the null marker the dataset declares, as"
+                            + " PostgreSQL's COPY writes a NULL unquoted and quotes a value matching its NULL string (its COPY FROM reads a quoted one"
+                            + " as null only in a column named by FORCE_NULL); unquoted, " + (quotedMarkers.size() == 1 ? "it" : "they")
+                            + " would have been null and the column ";
             String noSeparator = "a number type does not read (it takes no thousands separator)";
             List<Optional<StringColumnHint>> found = List.of(
                     plainNumber && !placeholders.isEmpty()

@@ -279,6 +279,40 @@ class StringColumnHintsTest {
                 + " AS bigint)", hints.get(0).describe());
     }
 
+    /**
+     * A declared marker read quoted ({@code CSV_QUOTED_EMPTY_STRINGS}) beside numbers is text, as PostgreSQL's COPY quotes a value
+     * matching its NULL string: the hint says so, not that declaring it would have typed the column, since the dataset declares it.
+     */
+    @Test
+    void aQuotedDeclaredMarkerAmongNumbersSaysItWasTextNotThatDeclaringItWouldHaveTypedTheColumn() {
+        NullMarkers markers = NullMarkers.declaring(List.of("NULL")).keepingQuotedEmptyStrings();
+        List<String[]> rows = List.of(new String[] {markers.quotedFormOf("NULL")}, new String[] {"12"}, new String[] {"NULL"});
+
+        List<ColumnType> types = TypeInference.infer(rows, 1, markers);
+        List<StringColumnHint> hints = TypeInference.stringColumnHints(rows, List.of("credit"), types, markers);
+
+        assertEquals(List.of(ColumnType.STRING), types, "a quoted marker is a value at inference");
+        assertEquals(1, hints.size(), hints::toString);
+        assertEquals(QUOTED_NULL_AMONG_WHOLE_NUMBERS, hints.get(0).describe());
+
+        // Beside a placeholder not declared, declaring that one would still leave the quoted marker text: the quotes are what the hint says.
+        List<String[]> withUndeclared = List.of(new String[] {markers.quotedFormOf("NULL")}, new String[] {"2026-01-31"}, new String[] {"N/A"});
+        List<StringColumnHint> mixed = TypeInference.stringColumnHints(withUndeclared, List.of("due"), TypeInference.infer(withUndeclared, 1, markers), markers);
+        assertEquals(1, mixed.size(), mixed::toString);
+        assertEquals("a date reads (its \"NULL\" was read quoted: text, not the null marker the dataset declares, as PostgreSQL's COPY writes a NULL"
+                + " unquoted and quotes a value matching its NULL string (its COPY FROM reads a quoted one as null only in a column named by FORCE_NULL);"
+                + " unquoted, it would have been null and the column date)", mixed.get(0).whyNotRead());
+        assertEquals(List.of("NULL", "N/A"), mixed.get(0).placeholders());
+    }
+
+    /** The hint of a column of whole numbers and a quoted {@code "NULL"}, in a dataset keeping quoted empty strings and declaring {@code NULL}. */
+    static final String QUOTED_NULL_AMONG_WHOLE_NUMBERS = "its values look like whole numbers (\"12\"), which a bigint reads (its \"NULL\" was read"
+            + " quoted: text, not the null marker the dataset declares, as PostgreSQL's COPY writes a NULL unquoted and quotes a value matching its"
+            + " NULL string (its COPY FROM reads a quoted one as null only in a column named by FORCE_NULL); unquoted, it would have been null and the"
+            + " column bigint), and placeholders for a missing value"
+            + " (\"NULL\"), which the cast makes NULL: the column stays string, each value kept as written; to have numbers, cast it in a gold model:"
+            + " CAST(nullif(credit, 'NULL') AS bigint)";
+
     /** A column named as an SQL keyword, or as no bare identifier, is quoted in the cast. */
     @Test
     void aColumnNamedAsAKeywordIsQuoted() {
