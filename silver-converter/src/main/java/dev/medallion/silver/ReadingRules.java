@@ -12,7 +12,8 @@ package dev.medallion.silver;
  * read otherwise (a column's type, text that becomes null or stays text), a row quarantined or not, a column kept or not, a file
  * rejected or not. Do not raise it for a new setting that a manifest records (it converts again the files it concerns by itself),
  * for wording alone (a reason, a hint), or for speed: each raise converts every file of a dataset delivered again. Add the version's
- * row to the table of docs/silver-converter.md ("Converting files again after a converter upgrade"), which says what changed and which files it affects.
+ * row to the table of docs/silver-converter.md ("Converting files again after a converter upgrade"), which says what changed and which files it affects:
+ * infrastructure-contract's ReadingRulesDocsContractTest fails a build whose version has no row there.
  */
 public final class ReadingRules {
     /** The version of a manifest that does not record one: written before versions were recorded. */
