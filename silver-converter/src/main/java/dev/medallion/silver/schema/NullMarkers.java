@@ -22,7 +22,8 @@ import static java.util.Objects.requireNonNull;
  *     Namibia's country code and {@code None} a word, and a double's {@code NaN} is more likely a computation
  *     gone wrong than an export's missing value: those stay what they were (refused in a typed column) unless declared.</li>
  * <li>Markers a dataset declares ({@code CSV_NULL_VALUES}) are null in every column of it, string columns
- *     included, and before a typed value is parsed: a declared {@code -999} is null, not the number.</li>
+ *     included, and before a typed value is parsed: a declared {@code -999} is null, not the number; only a dataset
+ *     that keeps quoted empty strings keeps a marker read quoted as text in a string column (below).</li>
  * </ul>
  * In typed columns a marker may have ASCII spaces and tabs around it, as a typed value may; a string column
  * keeps its text exactly as read, so there a declared marker is the whole field.
