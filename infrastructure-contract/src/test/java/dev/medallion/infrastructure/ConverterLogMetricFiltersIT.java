@@ -228,6 +228,42 @@ class ConverterLogMetricFiltersIT {
     }
 
     /**
+     * The line the deployed handler writes for a record whose key was uploaded again or deleted between its HEAD and its GET
+     * (docs/silver-converter.md, "An object replaced or deleted before it is read"), its message and outcome read from the
+     * shaded jar (SilverConverterHandler.SUPERSEDED_MESSAGE and SUPERSEDED; S3EdgesIT checks the handler writes it, at INFO,
+     * with these fields): nothing was committed, the key's next event converts or withdraws it, so no filter counts it, as a
+     * conversion, a rejection, a file not converted or a withdrawal, whichever reason it gives.
+     */
+    @Test
+    void noFilterCountsARecordSupersededBeforeItWasRead() throws Exception {
+        Path jar = Repository.root().resolve("silver-converter/target/silver-converter.jar");
+        String message;
+        String outcome;
+        try (LambdaHandlers handlers = LambdaHandlers.open(jar)) {
+            message = String.valueOf(handlers.constant("dev.medallion.silver.lambda.SilverConverterHandler", "SUPERSEDED_MESSAGE"));
+            outcome = String.valueOf(handlers.constant("dev.medallion.silver.lambda.SilverConverterHandler", "SUPERSEDED"));
+        }
+        assertEquals("superseded", outcome);
+        List<JsonNode> lines = new ArrayList<>();
+        // The reasons S3ObjectStore gives: an upload in between (412), a deletion in between (404 NoSuchKey).
+        for (String reason : List.of("Object s3://bronze/orders/2024-01-01.csv no longer has ETag 0123: it was replaced or deleted since its ETag was read",
+                "s3://bronze/orders/2024-01-01.csv: it no longer exists (NoSuchKey): it was deleted since its ETag 0123 was read")) {
+            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            fields.put("level", "INFO");
+            fields.put("message", message);
+            fields.put("dataset", "orders");
+            fields.put("source", "s3://bronze/orders/2024-01-01.csv");
+            fields.put("outcome", outcome);
+            fields.put("etag", "\"0123\"");
+            fields.put("reason", reason);
+            lines.add(JSON.readTree(JSON.writeValueAsString(fields)));
+        }
+        Map<String, Object> patterns = asMap(Repository.rootModule().local("converter_log_patterns"));
+        patterns.forEach((name, pattern) -> lines.forEach(line -> assertFalse(matches(String.valueOf(pattern), line),
+                name + " must not count a record superseded before it was read (nothing converted, rejected or withdrawn): " + pattern + " against " + line)));
+    }
+
+    /**
      * A file deleted from bronze while it was converted: its removal, handled before the conversion's commit, found nothing to
      * withdraw, so the conversion, finding the key gone after its commit, withdraws what it committed (docs/silver-converter.md,
      * "A deletion racing the file's conversion"). Its rows left silver in the same invocation: it logs one line, the withdrawal's,
