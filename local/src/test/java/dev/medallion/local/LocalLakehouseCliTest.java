@@ -1841,6 +1841,52 @@ class LocalLakehouseCliTest {
         }
     }
 
+    /**
+     * A lake's commits lock {@code .silver.medallion-lock} in the lake, beside {@code silver/} (docs/local.md, "Several processes, or
+     * users, on one lake"): a lake not writable whose {@code silver/} and {@code gold/} are, or a lock file made by another user that
+     * this one cannot open for writing, passed the check before anything is converted, and every file's commit was then refused
+     * naming the lock file, exit code 1. A wrong argument, as any lake this user cannot write, refused before anything is written.
+     */
+    @Test
+    void aLakeWhoseLockFileCannotBeMadeOrOpenedIsAWrongArgumentRefusedBeforeAnythingIsConverted() throws Exception {
+        String input = SampleData.directory().toString();
+        Path lake = Files.createDirectories(directory.resolve("lake"));
+        Path silver = Files.createDirectories(lake.resolve("silver"));
+        Files.createDirectories(lake.resolve("gold"));
+        Path lockFile = lake.resolve(".silver.medallion-lock");
+        Files.setPosixFilePermissions(lake, PosixFilePermissions.fromString("r-x------"));
+        try {
+            String[] args = {"local", "--input", input, "--lake", lake.toString()};
+            Outcome cannotMake = Files.isWritable(lake) ? runWithoutThePowerToReadAnyFile(args) : run(args);
+            assertEquals(2, cannotMake.exit(), cannotMake.err());
+            assertEquals("error: --lake " + lake + " is not writable (permission denied), and its commits make their lock file " + lockFile
+                    + " there: make it writable, or give --lake another folder (it is created if missing)\n", cannotMake.err());
+            assertEquals("", cannotMake.out());
+            assertFalse(Files.exists(lockFile));
+            assertEquals(List.of(), listed(silver), "nothing may be converted");
+
+            Files.setPosixFilePermissions(lake, PosixFilePermissions.fromString("rwx------"));
+            // Made by another user whose umask is 022: readable, not writable, by this one.
+            Files.createFile(lockFile);
+            Files.setPosixFilePermissions(lockFile, PosixFilePermissions.fromString("r--r--r--"));
+            Outcome cannotOpen = Files.isWritable(lockFile) ? runWithoutThePowerToReadAnyFile(args) : run(args);
+            assertEquals(2, cannotOpen.exit(), cannotOpen.err());
+            assertEquals("error: --lake " + lake + " holds " + lockFile + ", the lock file of its commits, which is not writable (permission denied): make it"
+                    + " writable, or give --lake another folder (it is created if missing)\n", cannotOpen.err());
+            assertEquals("", cannotOpen.out());
+            assertEquals(List.of(), listed(silver), "nothing may be converted");
+        }
+        finally {
+            Files.setPosixFilePermissions(lake, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    private static List<Path> listed(Path folder) throws IOException {
+        try (Stream<Path> paths = Files.list(folder)) {
+            return paths.toList();
+        }
+    }
+
     /** bronze-ingest upload keys a name spelled decomposed (as a copy from a Mac can be) as its NFC spelling: so does the local command. */
     @Test
     void aFileNamedInNfdIsConvertedUnderTheKeyOfItsNfcSpelling() throws Exception {

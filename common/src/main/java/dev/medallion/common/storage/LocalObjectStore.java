@@ -79,6 +79,11 @@ public final class LocalObjectStore implements ObjectStore {
         return root;
     }
 
+    /** The file its conditional writes lock across processes, made by the first of them: a caller can check it can be, before writing. */
+    public Path lockFile() {
+        return lockFile;
+    }
+
     /** The file that holds the object under this key; rejects keys that would leave the root. */
     public Path resolve(String key) {
         requireNonNull(key, "key is null");
