@@ -81,7 +81,9 @@ class CsvSpectrumTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("suiteFiles")
-    void convertsAndReadsBackExactlyTheExpectedRows(String name, @TempDir Path output) throws IOException {
+    void convertsAndReadsBackExactlyTheExpectedRows(String name, @TempDir Path temporary) throws IOException {
+        // A folder of the TempDir, not the TempDir itself: the commits' lock file goes beside --output, and must stay in the TempDir.
+        Path output = temporary.resolve("lake");
         Path csv = SUITE.resolve("csvs").resolve(name + ".csv");
         List<Map<String, String>> expected = expectedRows(name);
 

@@ -10,6 +10,7 @@ import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
 import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -51,7 +53,18 @@ class NullMarkersTest {
             """;
 
     @TempDir
-    Path directory;
+    Path temporary;
+
+    /**
+     * The stores' root: a folder of the TempDir, not the TempDir itself, because a store's conditional writes lock a file beside
+     * its root ({@code .<name>.medallion-lock} in its parent), which must stay inside the TempDir JUnit deletes.
+     */
+    private Path directory;
+
+    @BeforeEach
+    void giveTheStoresAFolderInTheTempDir() throws IOException {
+        directory = Files.createDirectories(temporary.resolve("lake"));
+    }
 
     private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
 

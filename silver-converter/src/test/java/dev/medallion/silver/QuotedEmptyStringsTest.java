@@ -15,6 +15,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.csv.QuoteMode;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,7 +63,18 @@ class QuotedEmptyStringsTest {
             Set.of("customers"));
 
     @TempDir
-    Path directory;
+    Path temporary;
+
+    /**
+     * The stores' root: a folder of the TempDir, not the TempDir itself, because a store's conditional writes lock a file beside
+     * its root ({@code .<name>.medallion-lock} in its parent), which must stay inside the TempDir JUnit deletes.
+     */
+    private Path directory;
+
+    @BeforeEach
+    void giveTheStoresAFolderInTheTempDir() throws IOException {
+        directory = Files.createDirectories(temporary.resolve("lake"));
+    }
 
     private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
 

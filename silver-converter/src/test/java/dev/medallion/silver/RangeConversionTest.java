@@ -12,6 +12,7 @@ import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
 import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,7 +64,18 @@ class RangeConversionTest {
     private static final String HEADER = "order_id,customer,amount,note\r\n";
 
     @TempDir
-    Path directory;
+    Path temporary;
+
+    /**
+     * The stores' root: a folder of the TempDir, not the TempDir itself, because a store's conditional writes lock a file beside
+     * its root ({@code .<name>.medallion-lock} in its parent), which must stay inside the TempDir JUnit deletes.
+     */
+    private Path directory;
+
+    @BeforeEach
+    void giveTheStoresAFolderInTheTempDir() throws IOException {
+        directory = Files.createDirectories(temporary.resolve("lake"));
+    }
 
     private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
 

@@ -10,6 +10,7 @@ import dev.medallion.silver.schema.SchemaContractStore;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +85,18 @@ class SampleDataTest {
                     + "floor_area_m2 bigint, monthly_rent_eur string, opened_on date");
 
     @TempDir
-    Path lake;
+    Path temporary;
+
+    /**
+     * The stores' root: a folder of the TempDir, not the TempDir itself, because a store's conditional writes lock a file beside
+     * its root ({@code .<name>.medallion-lock} in its parent), which must stay inside the TempDir JUnit deletes.
+     */
+    private Path lake;
+
+    @BeforeEach
+    void giveTheStoresAFolderInTheTempDir() throws IOException {
+        lake = Files.createDirectories(temporary.resolve("lake"));
+    }
 
     @Test
     void everySampleFileConvertsAsItsReadmeSays() throws IOException {
@@ -130,7 +142,9 @@ class SampleDataTest {
      * declared, byte for byte. Without them, March first would have typed {@code quantity} as string.
      */
     @Test
-    void theDeclaredSampleContractsTypeTheDatasetsWhicheverFileIsConvertedFirst(@TempDir Path undeclared) throws IOException {
+    void theDeclaredSampleContractsTypeTheDatasetsWhicheverFileIsConvertedFirst(@TempDir Path undeclaredTemporary) throws IOException {
+        // A folder of the TempDir, not the TempDir itself: the commits' lock file goes beside --output, and must stay in the TempDir.
+        Path undeclared = undeclaredTemporary.resolve("undeclared");
         Path declared = sampleData();
         // The messy file first, January, which types the dataset when files are converted in path order, last.
         List<String> salesFiles = List.of("sales/2026/03/sales_2026_03_messy.csv", "sales/2026/04/sales_2026_04.csv.gz",

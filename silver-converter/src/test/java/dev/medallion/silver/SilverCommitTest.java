@@ -70,7 +70,13 @@ class SilverCommitTest {
     private static final int ROWS = 3_000;
 
     @TempDir
-    Path silverRoot;
+    Path temporary;
+
+    /**
+     * The stores' root: a folder of the TempDir, not the TempDir itself, because a store's conditional writes lock a file beside
+     * its root ({@code .<name>.medallion-lock} in its parent), which must stay inside the TempDir JUnit deletes.
+     */
+    private Path silverRoot;
 
     @TempDir
     Path readBack;
@@ -79,7 +85,8 @@ class SilverCommitTest {
     private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
+        silverRoot = Files.createDirectories(temporary.resolve("silver"));
         silver = new LocalObjectStore(silverRoot);
     }
 

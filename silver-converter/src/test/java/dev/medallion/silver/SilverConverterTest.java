@@ -65,13 +65,20 @@ class SilverConverterTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
 
     @TempDir
-    Path silverRoot;
+    Path temporary;
+
+    /**
+     * The stores' root: a folder of the TempDir, not the TempDir itself, because a store's conditional writes lock a file beside
+     * its root ({@code .<name>.medallion-lock} in its parent), which must stay inside the TempDir JUnit deletes.
+     */
+    private Path silverRoot;
 
     private LocalObjectStore silver;
     private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
+        silverRoot = Files.createDirectories(temporary.resolve("silver"));
         silver = new LocalObjectStore(silverRoot);
     }
 

@@ -1,5 +1,6 @@
 package dev.medallion.common.storage;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 final class LocalObjectStoreTest {
     @TempDir
-    Path directory;
+    Path temporary;
+
+    /**
+     * The stores' root: a folder of the TempDir, not the TempDir itself, because a store's conditional writes lock a file beside
+     * its root ({@code .<name>.medallion-lock} in its parent), which must stay inside the TempDir JUnit deletes.
+     */
+    private Path directory;
+
+    @BeforeEach
+    void giveTheStoresAFolderInTheTempDir() throws IOException {
+        directory = Files.createDirectories(temporary.resolve("lake"));
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"../x", "a/../../x", "..", "/abs", "/", "a//b", "a/./b", "./a", "a/", "", "a\\b", "a/..", "a\0b"})

@@ -5,12 +5,14 @@ import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.ObjectUpload;
 import dev.medallion.common.storage.VersionedContent;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +33,18 @@ class BuildLeaseTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(900);
 
     @TempDir
-    Path root;
+    Path temporary;
+
+    /**
+     * The stores' root: a folder of the TempDir, not the TempDir itself, because a store's conditional writes lock a file beside
+     * its root ({@code .<name>.medallion-lock} in its parent), which must stay inside the TempDir JUnit deletes.
+     */
+    private Path root;
+
+    @BeforeEach
+    void giveTheStoresAFolderInTheTempDir() throws IOException {
+        root = Files.createDirectories(temporary.resolve("gold"));
+    }
 
     @Test
     void theFirstBuilderTakesItAndTheNextIsToldWhoHoldsItUntilWhen() throws IOException {

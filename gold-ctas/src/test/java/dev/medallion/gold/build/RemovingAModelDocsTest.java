@@ -5,6 +5,7 @@ import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
 import dev.medallion.gold.sql.GoldStatements;
 import dev.medallion.gold.state.BuildStateStore;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +42,18 @@ class RemovingAModelDocsTest {
     private static final Pattern VIEW_NAME = Pattern.compile("^CREATE OR REPLACE VIEW \"([^\"]+)\"\\.\"([^\"]+)\"");
 
     @TempDir
-    Path goldBucket;
+    Path temporary;
+
+    /**
+     * The stores' root: a folder of the TempDir, not the TempDir itself, because a store's conditional writes lock a file beside
+     * its root ({@code .<name>.medallion-lock} in its parent), which must stay inside the TempDir JUnit deletes.
+     */
+    private Path goldBucket;
+
+    @BeforeEach
+    void giveTheStoresAFolderInTheTempDir() throws IOException {
+        goldBucket = Files.createDirectories(temporary.resolve("gold"));
+    }
 
     @Test
     void theDocumentedCommandsRemoveExactlyWhatTheBuilderKeepsOfAModel() throws IOException {

@@ -2,11 +2,13 @@ package dev.medallion.gold.state;
 
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.common.storage.ObjectStore;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +25,18 @@ class BuildStateStoreTest {
             "s3://gold/tables/daily/20260314233000_a1b2c3/");
 
     @TempDir
-    Path root;
+    Path temporary;
+
+    /**
+     * The stores' root: a folder of the TempDir, not the TempDir itself, because a store's conditional writes lock a file beside
+     * its root ({@code .<name>.medallion-lock} in its parent), which must stay inside the TempDir JUnit deletes.
+     */
+    private Path root;
+
+    @BeforeEach
+    void giveTheStoresAFolderInTheTempDir() throws IOException {
+        root = Files.createDirectories(temporary.resolve("gold"));
+    }
 
     @Test
     void theRequestThatBuiltTheCurrentBuildIsRecordedAndReadBack() throws IOException {
