@@ -55,9 +55,11 @@ final class ConversionRun {
      * What every run of one converter shares.
      *
      * @param threadStopWait how long a run waits for its threads to end once stopped ({@link WorkerThreads#WAIT} but in tests)
+     * @param readingRules the version of the reading rules this converter's manifests record ({@link ReadingRules#VERSION} but in
+     *        tests, which stand for an older or newer function version deployed beside it)
      */
     record Context(ObjectStore silver, SilverLayout layout, ConversionLimits limits, CsvOverrides csvOverrides, SchemaContractStore contracts,
-            SilverCatalog catalog, SilverCommit commit, JsonLog log, Clock clock, Duration threadStopWait) {
+            SilverCatalog catalog, SilverCommit commit, JsonLog log, Clock clock, Duration threadStopWait, int readingRules) {
         Context {
             requireNonNull(silver, "silver is null");
             requireNonNull(catalog, "catalog is null");
@@ -69,6 +71,9 @@ final class ConversionRun {
             requireNonNull(log, "log is null");
             requireNonNull(clock, "clock is null");
             requireNonNull(threadStopWait, "threadStopWait is null");
+            if (readingRules < ReadingRules.UNRECORDED) {
+                throw new IllegalArgumentException("reading rules " + readingRules + " are below the first, " + ReadingRules.UNRECORDED);
+            }
         }
     }
 
@@ -331,7 +336,7 @@ final class ConversionRun {
                 dataset, Manifest.Source.of(source), ingestDate.toString(), String.valueOf(delimiter), encoding, headerAsRead,
                 columns, dropped, missing, parts, quarantined,
                 rowsRead, rowsWritten, quarantine.rows(), source.size(), supersedes, context.clock().instant().toString(), NAME,
-                Manifest.Limits.of(context.limits()), nullMarkers.declared(), keepsQuotedEmptyStrings, ReadingRules.VERSION, null);
+                Manifest.Limits.of(context.limits()), nullMarkers.declared(), keepsQuotedEmptyStrings, context.readingRules(), null);
     }
 
     /**
@@ -600,7 +605,7 @@ final class ConversionRun {
         return new Manifest(Manifest.FORMAT_VERSION, id.generation(), id.token(), status, reason, dataset, Manifest.Source.of(source),
                 ingestDate.toString(), String.valueOf(delimiter), encoding, headerAsRead, columns, dropped, missing, List.of(), null, 0, 0, 0,
                 bytesRead, supersedes, context.clock().instant().toString(), NAME, Manifest.Limits.of(context.limits()), nullMarkers.declared(),
-                keepsQuotedEmptyStrings, ReadingRules.VERSION, null);
+                keepsQuotedEmptyStrings, context.readingRules(), null);
     }
 
     Manifest rejected(String reason, long bytesRead) {

@@ -25,9 +25,4 @@ public final class ReadingRules {
     public static final int VERSION = 2;
 
     private ReadingRules() {}
-
-    /** Whether a file read under {@code version} would be read otherwise now. */
-    public static boolean olderThanInForce(int version) {
-        return version < VERSION;
-    }
 }

@@ -142,6 +142,15 @@ public final class SilverConverter {
     /** @param threadStopWait how long a run waits for its threads to end once stopped: {@link WorkerThreads#WAIT} but in tests */
     SilverConverter(ObjectStore silver, SilverLayout layout, ConversionLimits limits, RangeReading rangeReading, CsvOverrides csvOverrides,
             SilverCatalog catalog, JsonLog log, Clock clock, Duration threadStopWait) {
+        this(silver, layout, limits, rangeReading, csvOverrides, catalog, log, clock, threadStopWait, ReadingRules.VERSION);
+    }
+
+    /**
+     * @param readingRules the version of the reading rules this converter reads under and records ({@link ReadingRules#VERSION}): another
+     *        only in tests, standing for an older or a newer function version deployed beside this one
+     */
+    SilverConverter(ObjectStore silver, SilverLayout layout, ConversionLimits limits, RangeReading rangeReading, CsvOverrides csvOverrides,
+            SilverCatalog catalog, JsonLog log, Clock clock, Duration threadStopWait, int readingRules) {
         requireNonNull(silver, "silver is null");
         this.rangeReading = requireNonNull(rangeReading, "rangeReading is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -149,7 +158,7 @@ public final class SilverConverter {
         this.log = requireNonNull(log, "log is null");
         this.commit = new SilverCommit(silver, layout, new ManifestStore(silver), requireNonNull(clock, "clock is null"));
         this.context = new ConversionRun.Context(silver, layout, limits, csvOverrides, new SchemaContractStore(silver, layout), catalog, commit, log, clock,
-                threadStopWait);
+                threadStopWait, readingRules);
     }
 
     /** Converts without a time limit: the local command, and tests that are not about time. */
@@ -227,7 +236,7 @@ public final class SilverConverter {
         // land, this run loses, and its retry converts the object as it then is. A file read under older reading rules
         // (ReadingRules) is converted again as one under another contract is: what this converter makes of its rows differs.
         if (previous.isPresent() && previous.get().describes(source) && !readUnderOtherSettings(previous.get(), dataset) && !laterRunPublished
-                && !convertedUnderAnotherContract(previous.get(), dataset) && !ReadingRules.olderThanInForce(previous.get().readingRules())) {
+                && !convertedUnderAnotherContract(previous.get(), dataset) && !readUnderOlderRules(previous.get())) {
             // A redelivery, or the retry of a run that committed and then failed: its line is logged already, by the run
             // that committed, or just now, by this run, which counted a commit whose run could not.
             return counted.isPresent() ? counted.get()
@@ -278,6 +287,15 @@ public final class SilverConverter {
                     + " first, read with delimiter '" + outcome.manifest().delimiter() + "' and encoding " + outcome.manifest().encoding()
                     + ", which this function's settings for dataset " + dataset + " replace; this run's output is discarded and the retry reads"
                     + " the object again");
+        }
+        if (!outcome.committedByThisRun() && readUnderOlderRules(outcome.manifest())) {
+            // A duplicate delivery run by the older function version of a deploy that raises the reading rules, still rolling
+            // out, won: answered unchanged, the file would keep the older reading until delivered again. The retry finds that
+            // manifest older than its rules and converts the file again, as a redelivery would.
+            throw new SilverCommit.ConcurrentCommitException("Another conversion of " + source.key() + " committed " + manifestKey
+                    + " first, read under reading rules " + outcome.manifest().readingRules() + ", older than this converter's "
+                    + context.readingRules() + " (an older function version, during a deploy); this run's output is discarded and the retry"
+                    + " converts the object again under the newer rules");
         }
         if (!outcome.committedByThisRun() && Manifest.CONVERTED.equals(outcome.manifest().status())) {
             // The winner may have read the contract before an edit (a run in flight while a person edited the contract
@@ -581,6 +599,16 @@ public final class SilverConverter {
         }
         Optional<Character> delimiter = context.csvOverrides().delimiterOf(dataset);
         return delimiter.isPresent() && !String.valueOf(delimiter.get()).equals(manifest.delimiter());
+    }
+
+    /**
+     * Whether the manifest's file was read under older reading rules than this converter's ({@link ReadingRules}): what this
+     * converter makes of the same bytes may differ, so a redelivery converts it again. A newer version (a manifest written by a
+     * newer converter, read by an older one after a rollback) is not older: the file keeps the newer reading, never brought back
+     * down, and two function versions deployed side by side never convert a file back and forth.
+     */
+    private boolean readUnderOlderRules(Manifest manifest) {
+        return manifest.readingRules() < context.readingRules();
     }
 
     /**

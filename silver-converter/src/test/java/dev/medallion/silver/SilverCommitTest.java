@@ -358,6 +358,155 @@ class SilverCommitTest {
     }
 
     /**
+     * A deploy that raises the reading rules rolls out while an object's event is delivered twice: the older function version's run
+     * wins, its manifest at the older rules. The newer version's run loses, and fails rather than answering unchanged, so that its
+     * retry converts the file again under the newer rules; answered unchanged, the file kept the older reading until delivered again.
+     * The older version, delivered the object again after, takes the newer conversion as it is: no version converts it back.
+     */
+    @Test
+    void aRunThatLosesToAConversionUnderOlderReadingRulesFailsAndItsRetryConvertsTheFileAgain() throws Exception {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/rules-rollout.csv", content);
+        CountDownLatch olderVersionCommitted = new CountDownLatch(1);
+        ObjectStore waitsAtTheManifest = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    await(olderVersionCommitted);
+                }
+            }
+        });
+        int older = ReadingRules.VERSION - 1;
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ConversionResult> newer = pool.submit(() -> convert(converter(waitsAtTheManifest), source, content));
+            waitUntil(() -> parquetFiles().size() == ROWS / LIMITS.chunkRows());
+            ConversionResult olderRun = convert(converter(silver, older), source, content);
+            olderVersionCommitted.countDown();
+            assertEquals(older, olderRun.manifest().readingRules());
+
+            ExecutionException lost = assertThrows(ExecutionException.class, () -> newer.get(30, TimeUnit.SECONDS));
+            assertTrue(lost.getCause() instanceof SilverCommit.ConcurrentCommitException
+                    && lost.getCause().getMessage().contains("read under reading rules " + older + ", older than this converter's " + ReadingRules.VERSION),
+                    String.valueOf(lost.getCause()));
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertExactlyOnce(source, ROWS, 1);
+
+        ConversionResult retry = convert(converter(silver), source, content);
+
+        assertFalse(retry.unchanged(), "the retry converts the file again under the newer rules");
+        assertEquals(2, retry.manifest().generation());
+        assertEquals(ReadingRules.VERSION, retry.manifest().readingRules());
+        assertExactlyOnce(source, ROWS, 1);
+        assertTrue(convert(converter(silver, older), source, content).unchanged(), "the older version never converts it back");
+        assertTrue(convert(converter(silver), source, content).unchanged());
+        assertEquals(ReadingRules.VERSION, new ManifestStore(silver).read(LAYOUT.manifestKey("sales", source.key())).orElseThrow().readingRules());
+        assertExactlyOnce(source, ROWS, 1);
+        assertEquals(2, countedLines(logLines).size(), "the older run's line and the retry's: " + logLines);
+    }
+
+    /**
+     * The other way round, the older version's run loses to the newer's commit: it reports that commit, unchanged, and fails
+     * nothing, so two function versions deployed side by side settle on the newer reading.
+     */
+    @Test
+    void aRunThatLosesToAConversionUnderNewerReadingRulesReportsItUnchanged() throws Exception {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = source("sales/rules-rollout-older-loses.csv", content);
+        CountDownLatch newerVersionCommitted = new CountDownLatch(1);
+        ObjectStore waitsAtTheManifest = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    await(newerVersionCommitted);
+                }
+            }
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ConversionResult> olderRun = pool.submit(() -> convert(converter(waitsAtTheManifest, ReadingRules.VERSION - 1), source, content));
+            waitUntil(() -> parquetFiles().size() == ROWS / LIMITS.chunkRows());
+            ConversionResult newer = convert(converter(silver), source, content);
+            newerVersionCommitted.countDown();
+
+            ConversionResult olderResult = olderRun.get(30, TimeUnit.SECONDS);
+            assertTrue(olderResult.unchanged(), "the older run reports the newer commit");
+            assertEquals(newer.manifest().run(), olderResult.manifest().run());
+            assertEquals(ReadingRules.VERSION, olderResult.manifest().readingRules());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertExactlyOnce(source, ROWS, 0);
+    }
+
+    /**
+     * A rollback after an upgrade: a file converted by a newer converter (its manifest at newer reading rules) and delivered to an
+     * older one is unchanged, its newer reading kept, not brought back down; delivered to each in turn, neither converts it again.
+     */
+    @Test
+    void aFileConvertedUnderNewerReadingRulesIsUnchangedForAnOlderConverter() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/rolled-back.csv", content);
+        int newer = ReadingRules.VERSION + 1;
+        assertEquals(newer, convert(converter(silver, newer), source, content).manifest().readingRules());
+        List<String> before = silver.list("");
+
+        for (int delivery = 0; delivery < 2; delivery++) {
+            assertTrue(convert(converter(silver), source, content).unchanged(), "the older converter keeps the newer reading");
+            assertTrue(convert(converter(silver, newer), source, content).unchanged(), "and the newer one sees its own");
+        }
+
+        assertEquals(before, silver.list(""), "nothing written, nothing swept");
+        Manifest manifest = new ManifestStore(silver).read(LAYOUT.manifestKey("sales", source.key())).orElseThrow();
+        assertEquals(1, manifest.generation());
+        assertEquals(newer, manifest.readingRules());
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    /** A withdrawal records the reading rules of the manifest it withdraws, not its own converter's. */
+    @Test
+    void aWithdrawalRecordsTheReadingRulesOfWhatItWithdraws() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = source("sales/withdrawn-older.csv", content);
+        int older = ReadingRules.VERSION - 1;
+        convert(converter(silver, older), source, content);
+
+        WithdrawalResult withdrawal = converter(silver).withdraw("bronze", source.key(), "sales", () -> false);
+
+        Manifest withdrawn = withdrawal.manifest().orElseThrow();
+        assertEquals(Manifest.WITHDRAWN, withdrawn.status());
+        assertEquals(older, withdrawn.readingRules());
+        assertEquals(older, new ManifestStore(silver).read(LAYOUT.manifestKey("sales", source.key())).orElseThrow().readingRules());
+        assertEquals(List.of(), parquetFiles(), "its rows are withdrawn");
+    }
+
+    /**
+     * A manifest whose readingRules is negative, or not a number, is unreadable: the run fails naming the manifest, writing nothing,
+     * rather than reading it as version 1 (converting again over a manifest whose files it could not know) or as the version in force.
+     */
+    @Test
+    void aManifestWithReadingRulesNegativeOrNotANumberFailsTheRunNamingIt() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = committed("sales/damaged-rules.csv", content);
+        String manifestKey = LAYOUT.manifestKey("sales", source.key());
+        ObjectNode written = (ObjectNode) new ObjectMapper().readTree(silver.read(manifestKey).orElseThrow());
+        for (ObjectNode damaged : List.of(written.deepCopy().put("readingRules", -1), written.deepCopy().put("readingRules", 0),
+                written.deepCopy().put("readingRules", "two"))) {
+            silver.put(manifestKey, new ObjectMapper().writeValueAsBytes(damaged));
+            List<String> before = silver.list("");
+
+            IOException failure = assertThrows(IOException.class, () -> convert(converter(silver), source, content), damaged.toString());
+
+            assertTrue(failure.getMessage().contains(silver.describe(manifestKey) + " is unreadable"), failure.getMessage());
+            assertEquals(before, silver.list(""), "nothing written over it");
+        }
+    }
+
+    /**
      * A late withdrawal written by a converter from before withdrawal manifests kept the rows they took out: its line, logged by
      * the retry, leaves rowsWithdrawn and quarantinedRowsWithdrawn out (not known) rather than report 0. A conversion's manifest
      * holds no such field, as before.
@@ -1054,6 +1203,13 @@ class SilverCommitTest {
 
     private SilverConverter converter(ObjectStore store, Clock clock) {
         return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), clock), clock);
+    }
+
+    /** A converter of another function version, whose reading rules are {@code readingRules}. */
+    private SilverConverter converter(ObjectStore store, int readingRules) {
+        return new SilverConverter(store, LAYOUT, LIMITS, dev.medallion.common.config.RangeReading.single(), CsvOverrides.none(),
+                dev.medallion.silver.catalog.SilverCatalog.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK,
+                WorkerThreads.WAIT, readingRules);
     }
 
     private SilverConverter converter(ObjectStore store, CsvOverrides overrides) {
