@@ -121,7 +121,7 @@ public record Manifest(
             readingRules = ReadingRules.UNRECORDED;
         }
         if (readingRules < ReadingRules.UNRECORDED) {
-            throw new IllegalStateException("Manifest of " + source.key() + " records reading rules " + readingRules + ", below the first, "
+            throw new IllegalStateException("Manifest of " + source.key() + " records readingRules " + readingRules + ", below the first version, "
                     + ReadingRules.UNRECORDED);
         }
         if (withdrawnRows != null && !WITHDRAWN.equals(status)) {

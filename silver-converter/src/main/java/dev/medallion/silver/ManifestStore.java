@@ -1,6 +1,8 @@
 package dev.medallion.silver;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.medallion.common.storage.ObjectStore;
@@ -8,6 +10,7 @@ import dev.medallion.common.storage.VersionedContent;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -17,11 +20,18 @@ public final class ManifestStore {
      * A manifest as stored: its entity tag, and its content when readable. An unreadable manifest (damaged,
      * or of a format this version does not know) is not known to describe anything; the commit refuses to
      * build on it ({@link SilverCommit#base}).
+     *
+     * @param unreadable why the manifest could not be read (the field and its problem, or its newer format), for the message
+     *        that tells a person what to mend; empty when it was read
      */
-    public record Stored(Optional<Manifest> manifest, String etag) {
+    public record Stored(Optional<Manifest> manifest, String etag, Optional<String> unreadable) {
         public Stored {
             requireNonNull(manifest, "manifest is null");
             requireNonNull(etag, "etag is null");
+            requireNonNull(unreadable, "unreadable is null");
+            if (manifest.isPresent() == unreadable.isPresent()) {
+                throw new IllegalArgumentException("a stored manifest is either read or unreadable, with why: " + manifest + ", " + unreadable);
+            }
         }
     }
 
@@ -45,13 +55,32 @@ public final class ManifestStore {
         }
         try {
             Manifest manifest = mapper.readValue(content.get().content(), Manifest.class);
-            // A newer format may mean what this version cannot see (its unknown fields are ignored): not readable here.
-            return Optional.of(new Stored(manifest.formatVersion() > Manifest.NEWEST_FORMAT_VERSION ? Optional.empty() : Optional.of(manifest),
-                    content.get().etag()));
+            if (manifest.formatVersion() > Manifest.NEWEST_FORMAT_VERSION) {
+                // A newer format may mean what this version cannot see (its unknown fields are ignored): not readable here.
+                return Optional.of(new Stored(Optional.empty(), content.get().etag(), Optional.of("formatVersion " + manifest.formatVersion()
+                        + ", newer than the newest this converter reads, " + Manifest.NEWEST_FORMAT_VERSION)));
+            }
+            return Optional.of(new Stored(Optional.of(manifest), content.get().etag(), Optional.empty()));
         }
         catch (IOException | RuntimeException e) {
-            return Optional.of(new Stored(Optional.empty(), content.get().etag()));
+            return Optional.of(new Stored(Optional.empty(), content.get().etag(), Optional.of(whyUnreadable(e))));
         }
+    }
+
+    /**
+     * The field that could not be read and what is wrong with its value ({@code readingRules: Cannot deserialize value of type
+     * Integer from String "two"...}), or what the parser or the manifest's own checks said; without the location, which repeats
+     * the JSON.
+     */
+    private static String whyUnreadable(Exception e) {
+        String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : String.valueOf(e.getMessage());
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(reference -> reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            return field + ": " + message;
+        }
+        return message;
     }
 
     /**

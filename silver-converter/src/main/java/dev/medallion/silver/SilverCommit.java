@@ -177,7 +177,7 @@ final class SilverCommit {
     Base base(String manifestKey) throws IOException {
         Base base = new Base(manifestKey, manifests.readStored(manifestKey));
         if (base.stored().isPresent() && base.manifest().isEmpty()) {
-            throw new UnreadableManifestException(unreadable(manifestKey));
+            throw new UnreadableManifestException(unreadable(manifestKey, base.stored().get().unreadable().orElseThrow()));
         }
         return base;
     }
@@ -597,11 +597,12 @@ final class SilverCommit {
         }
     }
 
-    private String unreadable(String manifestKey) {
+    /** @param why what could not be read in it ({@link ManifestStore.Stored#unreadable}) */
+    private String unreadable(String manifestKey, String why) {
         String name = manifestKey.substring(manifestKey.lastIndexOf('/') + 1, manifestKey.length() - ".json".length());
         String dataset = manifestKey.substring(0, manifestKey.lastIndexOf('/'));
         dataset = dataset.substring(dataset.lastIndexOf('/') + 1);
-        return "The manifest " + silver.describe(manifestKey) + " is unreadable (damaged, or written by a newer converter than this one):"
+        return "The manifest " + silver.describe(manifestKey) + " is unreadable (damaged, or written by a newer converter than this one; " + why + "):"
                 + " which files it commits cannot be known, so converting over it could leave the previous version's rows beside the new ones."
                 + " If a newer converter wrote it, deploy that one again. Otherwise delete it and the source's files, "
                 // Patterns appended to real prefixes: a local store describes keys as paths, and '*' is no path on Windows.

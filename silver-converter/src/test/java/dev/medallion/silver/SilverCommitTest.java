@@ -485,8 +485,9 @@ class SilverCommitTest {
     }
 
     /**
-     * A manifest whose readingRules is negative, or not a number, is unreadable: the run fails naming the manifest, writing nothing,
-     * rather than reading it as version 1 (converting again over a manifest whose files it could not know) or as the version in force.
+     * A manifest whose readingRules is negative, or not a number, is unreadable: the run fails naming the manifest and the field,
+     * writing nothing, rather than reading it as version 1 or as the version in force. The message named the manifest alone, saying it
+     * was damaged or written by a newer converter, and a person had to find what was wrong in it.
      */
     @Test
     void aManifestWithReadingRulesNegativeOrNotANumberFailsTheRunNamingIt() throws IOException {
@@ -502,6 +503,7 @@ class SilverCommitTest {
             IOException failure = assertThrows(IOException.class, () -> convert(converter(silver), source, content), damaged.toString());
 
             assertTrue(failure.getMessage().contains(silver.describe(manifestKey) + " is unreadable"), failure.getMessage());
+            assertTrue(failure.getMessage().contains("readingRules"), "names the field it could not read: " + failure.getMessage());
             assertEquals(before, silver.list(""), "nothing written over it");
         }
     }
