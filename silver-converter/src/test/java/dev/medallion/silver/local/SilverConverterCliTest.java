@@ -286,6 +286,45 @@ class SilverConverterCliTest {
         assertEquals(List.of("1|''", "2|null"), nicknames(output.resolve("customers")));
     }
 
+    /**
+     * A lake written by a converter from before reading rules were recorded (its manifests without {@code readingRules}, version 1):
+     * {@code convert} run on the same file converts it again, the old version's part swept, each row once as parquet-avro reads it,
+     * and the run after answers unchanged at the version in force.
+     */
+    @Test
+    void aFileOfALakeWrittenByAnOlderConverterIsConvertedAgain() throws IOException {
+        Path input = Files.writeString(directory.resolve("customers.csv"), "id,nickname\n1,\"NULL\"\n2,NULL\n3,\"\"\n");
+        Path output = directory.resolve("lake");
+        Map<String, String> environment = Map.of("CSV_QUOTED_EMPTY_STRINGS", "customers", "CSV_NULL_VALUES", "customers:NULL");
+        String[] convert = {"convert", "--input", input.toString(), "--output", output.toString()};
+        assertEquals(0, run(environment, convert), err());
+        Path manifest = onlyManifest(output);
+        com.fasterxml.jackson.databind.node.ObjectNode written = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(manifest.toFile());
+        assertEquals(2, written.path("readingRules").asInt(), written.toString());
+        written.remove("readingRules");
+        Files.write(manifest, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(written));
+        List<Path> olderParts = parquetFiles(output.resolve("customers"));
+        out.reset();
+
+        assertEquals(0, run(environment, convert), err());
+
+        assertTrue(out().startsWith("converted customers.csv as dataset customers"), "read under older rules, converted again: " + out());
+        List<Path> parts = parquetFiles(output.resolve("customers"));
+        assertEquals(1, parts.size(), parts.toString());
+        assertFalse(olderParts.contains(parts.get(0)), "the older version's part is swept: " + olderParts + " " + parts);
+        assertEquals(List.of("1|'NULL'", "2|null", "3|''"), nicknames(output.resolve("customers")));
+        out.reset();
+        assertEquals(0, run(environment, convert), err());
+        assertTrue(out().startsWith("unchanged customers.csv: already converted"), out());
+    }
+
+    private static List<Path> parquetFiles(Path table) throws IOException {
+        try (Stream<Path> files = Files.walk(table)) {
+            return files.filter(file -> file.toString().endsWith(".parquet")).sorted().toList();
+        }
+    }
+
     private static List<String> nicknames(Path table) throws IOException {
         Path parquet;
         try (Stream<Path> files = Files.walk(table)) {
