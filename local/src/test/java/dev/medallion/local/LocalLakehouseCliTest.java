@@ -827,6 +827,53 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * Hours added to or subtracted from date_trunc of a date, or after whole days added to it: Trino's date_trunc of a date is a
+     * DATE (DateTimeFunctions.truncateDate), to which it adds no hours (Cannot add hour, minutes or seconds to a date), where DuckDB's
+     * is a TIMESTAMP, so the probe of the + saw no date: refused at the operator whose interval holds hours, saying to cast the
+     * truncation to a timestamp first. A date that DuckDB types a DATE too (CURRENT_DATE, a date literal) is refused at its own
+     * operator; a truncated timestamp plus hours, the truncation cast to a timestamp first, and whole days after, build.
+     */
+    @Test
+    void hoursAfterDateTruncOfADateAreRefusedAtTheOperator() throws Exception {
+        Path models = models("truncated_hour", "truncated_chain", "today_hour", "literal_hour", "truncated_alike");
+        String truncated = "SELECT customer_id, date_trunc('month', signup_date) + INTERVAL '1' HOUR AS opens FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("truncated_hour.sql"), "-- sources: customers\n" + truncated + "\n");
+        String chain = "SELECT customer_id, CAST(INTERVAL '1' DAY + date_trunc('year', signup_date) - INTERVAL '30' MINUTE AS DATE) AS eve FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("truncated_chain.sql"), "-- sources: customers\n" + chain + "\n");
+        String today = "SELECT customer_id, CURRENT_DATE + INTERVAL '1' HOUR AS later FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("today_hour.sql"), "-- sources: customers\n" + today + "\n");
+        String literal = "SELECT customer_id, DATE '2026-01-01' - INTERVAL '1' HOUR AS earlier FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("literal_hour.sql"), "-- sources: customers\n" + literal + "\n");
+        Files.writeString(models.resolve("truncated_alike.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, date_trunc('month', CAST(signup_date AS TIMESTAMP)) + INTERVAL '1' HOUR AS opens,"
+                + " CAST(date_trunc('month', signup_date) AS TIMESTAMP) + INTERVAL '1' HOUR AS opens_too,"
+                + " CAST(date_trunc('month', signup_date) + INTERVAL '24' HOUR AS DATE) AS second_day,"
+                + " CAST(date_trunc('month', signup_date) AS DATE) AS month FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model truncated_hour adds INTERVAL '1' HOUR to date_trunc of a date (date_trunc('month', x), a DATE in Athena (Trino),"
+                        + " a TIMESTAMP in DuckDB) at " + models.resolve("truncated_hour.sql") + ":2:" + (truncated.indexOf("+") + 1)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(date_trunc('month', x) AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both",
+                "error: gold model truncated_chain subtracts INTERVAL '30' MINUTE from date_trunc of a date (date_trunc('year', x), a DATE in Athena (Trino),"
+                        + " a TIMESTAMP in DuckDB) at " + models.resolve("truncated_chain.sql") + ":2:" + (chain.indexOf(" - ") + 2)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it subtracts from a date only days, months or years and fails the query"
+                        + " (Cannot subtract hour, minutes or seconds from a date); write CAST(date_trunc('year', x) AS TIMESTAMP) + INTERVAL '1' DAY - INTERVAL '30' MINUTE,"
+                        + " a timestamp in both",
+                "error: gold model today_hour adds INTERVAL '1' HOUR to a date at " + models.resolve("today_hour.sql") + ":2:" + (today.indexOf("+") + 1)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(x AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both",
+                "error: gold model literal_hour subtracts INTERVAL '1' HOUR from a date at " + models.resolve("literal_hour.sql") + ":2:" + (literal.indexOf(" - ") + 2)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it subtracts from a date only days, months or years and fails the query"
+                        + " (Cannot subtract hour, minutes or seconds from a date); write CAST(x AS TIMESTAMP) - INTERVAL '1' HOUR, a timestamp in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\ntruncated_alike: "), "a truncated timestamp plus hours, and whole days after, build: " + outcome.out());
+    }
+
+    /**
      * Months times a number that is not whole are days in DuckDB (INTERVAL '1' MONTH * 0.5 is 15 days) and whole months, the rest
      * dropped, in Athena (Trino: 0 months): refused at the operator, naming the number and its type; months times a whole number,
      * and days times a fraction, build.

@@ -83,7 +83,9 @@ import static java.util.Objects.requireNonNull;
  * timestamp literal of whole seconds, Trino's timestamp(0), is written alike and left alone.</li>
  * <li>hours added to or subtracted from a date plus whole days, months or years after it ({@code d + INTERVAL '1' DAY + INTERVAL
  * '1' HOUR}): Trino's sum is a DATE, to which it adds no hours, DuckDB's a TIMESTAMP, so the probe of the later operator sees no
- * date; the date's own probe reads the later intervals from the parse tree ({@link LaterInterval}).</li>
+ * date; the date's own probe reads the later intervals from the parse tree ({@link LaterInterval}). So are hours after date_trunc of
+ * a date ({@code date_trunc('month', d) + INTERVAL '1' HOUR}), Trino's DATE (DateTimeFunctions.truncateDate), DuckDB's TIMESTAMP:
+ * the date_trunc probe, which types the argument, reads them.</li>
  * <li>months or years multiplied by a number that is not an integer ({@code INTERVAL '1' MONTH * 0.5}), which DuckDB makes days
  * (15 days) and Trino whole months, the rest dropped (IntervalYearMonthOperators.multiplyByDouble: {@code (long) (months * factor)},
  * 0 months). The interval is read from Trino's parse tree, the number's type from the probe, that of + and -.</li>
@@ -114,7 +116,7 @@ import static java.util.Objects.requireNonNull;
  * @param textCast for {@code +}, {@code -} and date_trunc, the text type of a CAST or TRY_CAST the operation is the whole operand of
  * ({@code VARCHAR}, {@code varchar(10)}, as written): DuckDB's TIMESTAMP is other text than Athena's DATE; empty for none and the rest
  * @param intervals for {@code +} and {@code -}, the operands read as intervals; for {@code *}, the operands read so too
- * @param later for {@code +} and {@code -}, the intervals the sum is in turn added to or subtracted from; empty for the rest
+ * @param later for {@code +}, {@code -} and date_trunc, the intervals the sum or the call is in turn added to or subtracted from; empty for the rest
  */
 record OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn, String castToDate, String textCast,
         List<IntervalReading> intervals, List<LaterInterval> later) {
@@ -245,7 +247,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                             context.start.getCharPositionInLine() + 1,
                             TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), isTableColumn(context),
                             TextComparison.apply(select, List.of(new TextComparison.Edit(callStart, callEnd, "CAST((" + select.substring(callStart, callEnd) + "\n) AS DATE)"))),
-                            textCast(select, context), List.of(), List.of()));
+                            textCast(select, context), List.of(), laterIntervals(select, context)));
                 }
                 if (function.equals("concat_ws")) {
                     // Each argument typed by the probe's ^@, which takes only text: DuckDB's refusal names an argument that is not.
@@ -344,8 +346,8 @@ record OperatorProbe(String operator, String left, String right, int line, int c
     }
 
     /**
-     * The intervals the sum {@code context} is, in turn, added to or subtracted from (parentheses aside), outermost last: the
-     * sum is the left operand of each + or -, or the right operand of a +.
+     * The intervals the sum or date_trunc call {@code context} is, in turn, added to or subtracted from (parentheses aside),
+     * outermost last: it is the left operand of each + or -, or the right operand of a +.
      */
     private static List<LaterInterval> laterIntervals(String select, ParserRuleContext context) {
         List<LaterInterval> later = new ArrayList<>();
@@ -483,6 +485,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             if (!types.get(0).equals("DATE")) {
                 return Optional.empty();
             }
+            String truncated = "date_trunc(" + left + ", x)";
+            Optional<String> laterHours = laterHours("date_trunc of a date", truncated, "CAST(" + truncated + " AS TIMESTAMP)", model, plan);
+            if (laterHours.isPresent()) {
+                return laterHours;
+            }
             String cast = "; write CAST(date_trunc(" + left + ", x) AS DATE), a DATE in both";
             if (!textCast.isEmpty()) {
                 return Optional.of("casts date_trunc of a date to " + textCast + at + ", which DuckDB makes a TIMESTAMP, written 2026-01-01 00:00:00, and Athena (Trino)"
@@ -540,11 +547,12 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     + " a date" + hours.get() + "); write CAST(x AS TIMESTAMP) " + operator + " " + interval
                     + ", a timestamp in both");
         }
-        Optional<String> laterHours = laterHours(intervalSecond ? "x " + operator + " " + interval : interval + " + x", model, plan);
+        String written = intervalSecond ? "x " + operator + " " + interval : interval + " + x";
+        Optional<String> laterHours = laterHours("a date plus whole days, months or years", written,
+                intervalSecond ? "CAST(x AS TIMESTAMP) " + operator + " " + interval : interval + " + CAST(x AS TIMESTAMP)", model, plan);
         if (laterHours.isPresent()) {
             return laterHours;
         }
-        String written = intervalSecond ? "x " + operator + " " + interval : interval + " + x";
         String done = operator.equals("+") ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date";
         String cast = "; write CAST(" + written + " AS DATE), a DATE in both";
         if (!textCast.isEmpty()) {
@@ -579,22 +587,25 @@ record OperatorProbe(String operator, String left, String right, int line, int c
     }
 
     /**
-     * Hours added to or subtracted from this date plus whole days, months or years, after it ({@code d + INTERVAL '1' DAY + INTERVAL
-     * '1' HOUR}): Trino's sum is a DATE (DateTimeOperators.datePlusIntervalDayToSecond, datePlusIntervalYearToMonth return a date),
-     * to which it adds no hours and fails the query (Cannot add hour, minutes or seconds to a date), where DuckDB's is a TIMESTAMP,
-     * whose later + the probe of that operator finds no date in. An interval that is not read ({@code IntervalReading.Other})
-     * may be no interval at all and is left to DuckDB.
+     * Hours added to or subtracted from this date plus whole days, months or years, or this date_trunc of a date, after it
+     * ({@code d + INTERVAL '1' DAY + INTERVAL '1' HOUR}, {@code date_trunc('month', d) + INTERVAL '1' HOUR}): Trino's sum is a
+     * DATE (DateTimeOperators.datePlusIntervalDayToSecond, datePlusIntervalYearToMonth return a date), and so is its date_trunc of
+     * a date (DateTimeFunctions.truncateDate), to which it adds no hours and fails the query (Cannot add hour, minutes or seconds
+     * to a date), where DuckDB's is a TIMESTAMP, whose later + the probe of that operator finds no date in. An interval that is
+     * not read ({@code IntervalReading.Other}) may be no interval at all and is left to DuckDB.
+     *
+     * @param subject what the date is, said in the message ({@code date_trunc of a date})
+     * @param written it as written, the date {@code x} ({@code x + INTERVAL '1' DAY}, {@code date_trunc('month', x)})
+     * @param asTimestamp the same made a timestamp, which it and the later intervals are in both engines
      */
-    private Optional<String> laterHours(String written, GoldModel model, DuckDbPlan plan) {
-        // written is "x + interval" or "interval + x": the same with x made a timestamp, and the later intervals, is a timestamp in both.
-        StringBuilder timestamp = new StringBuilder(written.startsWith("x ") ? "CAST(x AS TIMESTAMP)" + written.substring(1)
-                : written.substring(0, written.length() - 1) + "CAST(x AS TIMESTAMP)");
+    private Optional<String> laterHours(String subject, String written, String asTimestamp, GoldModel model, DuckDbPlan plan) {
+        StringBuilder timestamp = new StringBuilder(asTimestamp);
         for (LaterInterval next : later) {
             timestamp.append(' ').append(next.operator()).append(' ').append(next.written());
             Optional<String> hours = next.reading() instanceof IntervalReading.Other ? Optional.empty() : hours(next.reading(), plan);
             if (hours.isPresent()) {
                 boolean adds = next.operator().equals("+");
-                return Optional.of((adds ? "adds " + next.written() + " to" : "subtracts " + next.written() + " from") + " a date plus whole days, months or years ("
+                return Optional.of((adds ? "adds " + next.written() + " to " : "subtracts " + next.written() + " from ") + subject + " ("
                         + written + ", a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at " + model.position(next.line(), next.column())
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it " + (adds ? "adds to" : "subtracts from")
                         + " a date only days, months or years and fails the query (Cannot " + (adds ? "add hour, minutes or seconds to" : "subtract hour, minutes or seconds from")
