@@ -874,6 +874,41 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * Whole days, months or years added to date_trunc of a date are a TIMESTAMP in DuckDB and a DATE in Athena (Trino's date_trunc of a
+     * date is a DATE, and a DATE plus days is a DATE): as a column of the table refused at the call as date_trunc alone is, saying to
+     * cast the sum to a date; cast to text, refused at the cast as every timestamp is; compared with a date, or in CAST(... AS DATE), it builds.
+     */
+    @Test
+    void daysAfterDateTruncOfADateForAColumnAreRefusedAtTheCall() throws Exception {
+        Path models = models("truncated_next", "truncated_next_text", "truncated_next_alike");
+        String next = "SELECT customer_id, date_trunc('month', signup_date) + INTERVAL '1' DAY - INTERVAL '1' MONTH AS second_day FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("truncated_next.sql"), "-- sources: customers\n" + next + "\n");
+        String text = "SELECT customer_id, CAST((INTERVAL '1' DAY + date_trunc('month', signup_date)) AS VARCHAR) AS second_day FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("truncated_next_text.sql"), "-- sources: customers\n" + text + "\n");
+        Files.writeString(models.resolve("truncated_next_alike.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, CAST(date_trunc('month', signup_date) + INTERVAL '1' DAY AS DATE) AS second_day,"
+                + " date_trunc('month', signup_date) + INTERVAL '1' DAY > DATE '2020-01-01' AS later FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model truncated_next truncates a date with date_trunc, then adds or subtracts whole days, months or years"
+                        + " (date_trunc('month', x) + INTERVAL '1' DAY - INTERVAL '1' MONTH), for a column of the table at " + models.resolve("truncated_next.sql") + ":2:"
+                        + (next.indexOf("date_trunc") + 1) + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01),"
+                        + " so the column's type, its values and its partition folders would differ from Athena's;"
+                        + " write CAST(date_trunc('month', x) + INTERVAL '1' DAY - INTERVAL '1' MONTH AS DATE), a DATE in both",
+                "error: gold model truncated_next_text casts (INTERVAL '1' DAY + date_trunc('month', signup_date)), a timestamp (TIMESTAMP) to DuckDB, to VARCHAR at "
+                        + models.resolve("truncated_next_text.sql") + ":2:" + (text.indexOf(" AS VARCHAR") + 2) + ", which DuckDB writes without a fraction for whole"
+                        + " seconds (2026-06-02 00:00:00) and Athena (Trino) with the digits of its precision, milliseconds for a silver column (2026-06-02 00:00:00.000),"
+                        + " or as the date alone (2026-06-02) where it is a date plus an interval or date_trunc of a date, so the text differs;"
+                        + " write CAST(CAST((INTERVAL '1' DAY + date_trunc('month', signup_date)) AS DATE) AS VARCHAR) for the day, the same text in both,"
+                        + " or keep it a timestamp (date_format, which would write it alike, is Athena's alone: local cannot run it)"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\ntruncated_next_alike: "), "date_trunc plus days where the answer is the same builds: " + outcome.out());
+    }
+
+    /**
      * Months times a number that is not whole are days in DuckDB (INTERVAL '1' MONTH * 0.5 is 15 days) and whole months, the rest
      * dropped, in Athena (Trino: 0 months): refused at the operator, naming the number and its type; months times a whole number,
      * and days times a fraction, build.

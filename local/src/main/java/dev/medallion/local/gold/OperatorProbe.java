@@ -61,7 +61,8 @@ import static java.util.Objects.requireNonNull;
  * and {@code 2026-01-02} in Athena, whose cast of a date to varchar writes the date alone.
  * Elsewhere (compared with a date, inside {@code CAST(... AS DATE)}, {@code year(...)}) both give the same answer, and it
  * is left alone.</li>
- * <li>{@code date_trunc(unit, d)} of a date that is itself a column of the table, for the same reason: DuckDB makes it a
+ * <li>{@code date_trunc(unit, d)} of a date that is itself a column of the table, alone or with whole days, months or years added
+ * after it ({@code date_trunc('month', d) + INTERVAL '1' DAY}, a DATE plus days being a DATE to Trino), for the same reason: DuckDB makes it a
  * TIMESTAMP, where Trino's date_trunc is of its argument's type ({@code date_trunc(unit, x) -> [same as input]},
  * trino.io/docs/current/functions/datetime.html), or cast to text. The probe is the SELECT with the argument made {@code ((d) ^@ (''))}.</li>
  * <li>a quoted text added to a timestamp ({@code "timestamp" + '1 day'}), which DuckDB reads as an interval, or added to or
@@ -241,11 +242,13 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     int start = offset(select, argument.start.getStartIndex());
                     int end = offset(select, argument.stop.getStopIndex() + 1);
                     String written = text(select, argument);
-                    int callStart = offset(select, context.start.getStartIndex());
-                    int callEnd = offset(select, context.stop.getStopIndex() + 1);
+                    // With whole days, months or years after it, the sum is the DATE in Athena, the TIMESTAMP in DuckDB, that reaches a column.
+                    ParserRuleContext truncated = plusWholeDays(select, context);
+                    int callStart = offset(select, truncated.start.getStartIndex());
+                    int callEnd = offset(select, truncated.stop.getStopIndex() + 1);
                     probes.add(new OperatorProbe("date_trunc", text(select, context.expression(0)), written, context.start.getLine(),
                             context.start.getCharPositionInLine() + 1,
-                            TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), isTableColumn(context),
+                            TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), isTableColumn(truncated),
                             TextComparison.apply(select, List.of(new TextComparison.Edit(callStart, callEnd, "CAST((" + select.substring(callStart, callEnd) + "\n) AS DATE)"))),
                             textCast(select, context), List.of(), laterIntervals(select, context)));
                 }
@@ -372,6 +375,38 @@ record OperatorProbe(String operator, String left, String right, int line, int c
     }
 
     /**
+     * The sum that is {@code context} with the whole days, months or years added to or subtracted from it after it
+     * ({@code date_trunc('month', d) + INTERVAL '1' DAY}), a DATE to Trino where {@code context} is one; {@code context} itself
+     * when nothing such follows it.
+     */
+    private static ParserRuleContext plusWholeDays(String select, ParserRuleContext context) {
+        ParserRuleContext sum = context;
+        for (ParserRuleContext operand = context; ; ) {
+            ParserRuleContext parent = operand.getParent();
+            while (parent instanceof SqlBaseParser.ExpressionContext || parent instanceof SqlBaseParser.ValueExpressionDefaultContext
+                    || parent instanceof SqlBaseParser.ParenthesizedExpressionContext
+                    || parent instanceof SqlBaseParser.PredicatedContext predicated && predicated.predicate() == null) {
+                operand = parent;
+                parent = parent.getParent();
+            }
+            if (!(parent instanceof SqlBaseParser.ArithmeticBinaryContext next)
+                    || next.operator.getType() != SqlBaseLexer.PLUS && !(next.operator.getType() == SqlBaseLexer.MINUS && next.left == operand)) {
+                return sum;
+            }
+            if (!isWholeDays(IntervalReading.of(select, next.left == operand ? next.right : next.left))) {
+                return sum;
+            }
+            sum = next;
+            operand = next;
+        }
+    }
+
+    /** Whether the interval is literals of whole days, months or years, which Trino adds to a date, keeping a DATE. */
+    private static boolean isWholeDays(IntervalReading interval) {
+        return interval instanceof IntervalReading.YearMonth || interval instanceof IntervalReading.Constant constant && constant.wholeDays();
+    }
+
+    /**
      * A timestamp literal of whole seconds ({@code TIMESTAMP '2026-06-02 00:00:00'}), a timestamp(0) to Trino, written without a
      * fraction by both engines.
      */
@@ -490,17 +525,20 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             if (laterHours.isPresent()) {
                 return laterHours;
             }
-            String cast = "; write CAST(date_trunc(" + left + ", x) AS DATE), a DATE in both";
+            String operation = truncated + wholeDaysAfter();
+            String what = operation.equals(truncated) ? "truncates a date with date_trunc"
+                    : "truncates a date with date_trunc, then adds or subtracts whole days, months or years (" + operation + "),";
+            String cast = "; write CAST(" + operation + " AS DATE), a DATE in both";
             if (!textCast.isEmpty()) {
                 return Optional.of("casts date_trunc of a date to " + textCast + at + ", which DuckDB makes a TIMESTAMP, written 2026-01-01 00:00:00, and Athena (Trino)"
                         + " a DATE, written 2026-01-01; write CAST(CAST(date_trunc(" + left + ", x) AS DATE) AS " + textCast + "), the same text in both");
             }
             if (tableColumn) {
-                return Optional.of("truncates a date with date_trunc for a column of the table" + at
+                return Optional.of(what + " for a column of the table" + at
                         + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01), so the column's type, its values"
                         + " and its partition folders would differ from Athena's" + cast);
             }
-            return plan.columnMadeDate(castToDate).map(column -> "truncates a date with date_trunc" + reaching(column) + at + REACHES_THE_TABLE + cast);
+            return plan.columnMadeDate(castToDate).map(column -> what + reaching(column) + at + REACHES_THE_TABLE + cast);
         }
         String leftType = types.get(0);
         String rightType = types.get(1);
@@ -613,6 +651,21 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The whole days, months or years after this date_trunc, as {@link #plusWholeDays} takes them, written after it
+     * ({@code  + INTERVAL '1' DAY}); empty for none.
+     */
+    private String wholeDaysAfter() {
+        StringBuilder after = new StringBuilder();
+        for (LaterInterval next : later) {
+            if (!isWholeDays(next.reading())) {
+                break;
+            }
+            after.append(' ').append(next.operator()).append(' ').append(next.written());
+        }
+        return after.toString();
     }
 
     /**
