@@ -1,5 +1,6 @@
 package dev.medallion.local;
 
+import dev.medallion.common.testing.WithoutCapabilities;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.RangeReading;
@@ -28,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -2678,27 +2677,8 @@ class LocalLakehouseCliTest {
 
     /** The command in a JVM of its own that holds no capability, so that file modes hold for root too. */
     private static Outcome runWithoutThePowerToReadAnyFile(String... args) throws IOException, InterruptedException {
-        Path setpriv = Stream.of("/usr/bin/setpriv", "/bin/setpriv").map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
-        assumeTrue(setpriv != null, "running as root without setpriv (util-linux): cannot make a folder unreadable");
-        // Dropping the capabilities takes CAP_SETPCAP, which a container's root may lack: then this cannot be tried here.
-        Process probe = new ProcessBuilder(setpriv.toString(), "--bounding-set=-all", "--inh-caps=-all", "true").redirectErrorStream(true).start();
-        String probed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0, () -> "setpriv cannot drop root's capabilities here: " + probed);
-        List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--bounding-set=-all", "--inh-caps=-all",
-                ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"), LocalLakehouseCli.class.getName()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
-            try {
-                return process.getErrorStream().readAllBytes();
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running after 60 s");
-        return new Outcome(process.exitValue(), out, new String(err.join(), StandardCharsets.UTF_8));
+        WithoutCapabilities.Outcome outcome = WithoutCapabilities.run(List.of(), LocalLakehouseCli.class, List.of(args));
+        return new Outcome(outcome.exit(), outcome.out(), outcome.err());
     }
 
     /** Exit code 2, exactly {@code err} on standard error, nothing on standard output, and no lake. */

@@ -1,5 +1,6 @@
 package dev.medallion.bronze.cli;
 
+import dev.medallion.common.testing.WithoutCapabilities;
 import dev.medallion.common.sample.RetailTransactionsGenerator;
 import dev.medallion.common.config.Environment;
 import org.junit.jupiter.api.Test;
@@ -9,16 +10,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -228,27 +225,8 @@ class BronzeIngestCliTest {
 
     /** The command in a JVM of its own that holds no capability, so that file modes hold for root too. */
     private static Outcome runWithoutThePowerToWriteAnyFile(List<String> args) throws IOException, InterruptedException {
-        Path setpriv = Stream.of("/usr/bin/setpriv", "/bin/setpriv").map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
-        assumeTrue(setpriv != null, "running as root without setpriv (util-linux): cannot make a folder unwritable");
-        // Dropping the capabilities takes CAP_SETPCAP, which a container's root may lack: then this cannot be tried here.
-        Process probe = new ProcessBuilder(setpriv.toString(), "--bounding-set=-all", "--inh-caps=-all", "true").redirectErrorStream(true).start();
-        String probed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0, () -> "setpriv cannot drop root's capabilities here: " + probed);
-        List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--bounding-set=-all", "--inh-caps=-all",
-                ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"), BronzeIngestCli.class.getName()));
-        command.addAll(args);
-        Process process = new ProcessBuilder(command).start();
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
-            try {
-                return process.getErrorStream().readAllBytes();
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running after 60 s");
-        return new Outcome(process.exitValue(), out, new String(err.join(), StandardCharsets.UTF_8));
+        WithoutCapabilities.Outcome outcome = WithoutCapabilities.run(List.of(), BronzeIngestCli.class, args);
+        return new Outcome(outcome.exit(), outcome.out(), outcome.err());
     }
 
     private String out() {

@@ -1,19 +1,16 @@
 package dev.medallion.common.storage;
 
+import dev.medallion.common.testing.WithoutCapabilities;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,27 +87,8 @@ final class LocalObjectStoreLockTest {
 
     /** {@link ConditionalWrite} in a JVM of its own that holds no capability, its temporary directory {@code temporary}. */
     private static Outcome writeWithoutRootsPowers(Path temporary, Path root) throws IOException, InterruptedException {
-        Path setpriv = Stream.of("/usr/bin/setpriv", "/bin/setpriv").map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
-        assumeTrue(setpriv != null, "running as root without setpriv (util-linux): file modes do not hold for root");
-        // Dropping the capabilities takes CAP_SETPCAP, which a container's root may lack: then this cannot be tried here.
-        Process probe = new ProcessBuilder(setpriv.toString(), "--bounding-set=-all", "--inh-caps=-all", "true").redirectErrorStream(true).start();
-        String probed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0, () -> "setpriv cannot drop root's capabilities here: " + probed);
-        List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--bounding-set=-all", "--inh-caps=-all",
-                ProcessHandle.current().info().command().orElse("java"), "-Djava.io.tmpdir=" + temporary, "-cp", System.getProperty("java.class.path"),
-                ConditionalWrite.class.getName(), root.toString()));
-        Process process = new ProcessBuilder(command).start();
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
-            try {
-                return process.getErrorStream().readAllBytes();
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running after 60 s");
-        return new Outcome(process.exitValue(), out, new String(err.join(), StandardCharsets.UTF_8));
+        WithoutCapabilities.Outcome outcome = WithoutCapabilities.run(List.of("-Djava.io.tmpdir=" + temporary), ConditionalWrite.class, List.of(root.toString()));
+        return new Outcome(outcome.exit(), outcome.out(), outcome.err());
     }
 
     private record Outcome(int exit, String out, String err) {}
