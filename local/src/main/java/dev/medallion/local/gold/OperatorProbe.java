@@ -354,24 +354,12 @@ record OperatorProbe(String operator, String left, String right, int line, int c
      */
     private static List<LaterInterval> laterIntervals(String select, ParserRuleContext context) {
         List<LaterInterval> later = new ArrayList<>();
-        ParserRuleContext operand = context;
-        while (true) {
-            ParserRuleContext parent = operand.getParent();
-            while (parent instanceof SqlBaseParser.ExpressionContext || parent instanceof SqlBaseParser.ValueExpressionDefaultContext
-                    || parent instanceof SqlBaseParser.ParenthesizedExpressionContext
-                    || parent instanceof SqlBaseParser.PredicatedContext predicated && predicated.predicate() == null) {
-                operand = parent;
-                parent = parent.getParent();
-            }
-            if (!(parent instanceof SqlBaseParser.ArithmeticBinaryContext sum)
-                    || sum.operator.getType() != SqlBaseLexer.PLUS && !(sum.operator.getType() == SqlBaseLexer.MINUS && sum.left == operand)) {
-                return later;
-            }
-            SqlBaseParser.ValueExpressionContext other = sum.left == operand ? sum.right : sum.left;
-            later.add(new LaterInterval(sum.operator.getType() == SqlBaseLexer.PLUS ? "+" : "-", text(select, other), IntervalReading.of(select, other),
-                    sum.operator.getLine(), sum.operator.getCharPositionInLine() + 1));
-            operand = sum;
+        for (Optional<AddedTo> step = addedTo(context); step.isPresent(); step = addedTo(step.get().sum())) {
+            SqlBaseParser.ArithmeticBinaryContext sum = step.get().sum();
+            later.add(new LaterInterval(sum.operator.getType() == SqlBaseLexer.PLUS ? "+" : "-", text(select, step.get().other()),
+                    IntervalReading.of(select, step.get().other()), sum.operator.getLine(), sum.operator.getCharPositionInLine() + 1));
         }
+        return later;
     }
 
     /**
@@ -381,24 +369,33 @@ record OperatorProbe(String operator, String left, String right, int line, int c
      */
     private static ParserRuleContext plusWholeDays(String select, ParserRuleContext context) {
         ParserRuleContext sum = context;
-        for (ParserRuleContext operand = context; ; ) {
-            ParserRuleContext parent = operand.getParent();
-            while (parent instanceof SqlBaseParser.ExpressionContext || parent instanceof SqlBaseParser.ValueExpressionDefaultContext
-                    || parent instanceof SqlBaseParser.ParenthesizedExpressionContext
-                    || parent instanceof SqlBaseParser.PredicatedContext predicated && predicated.predicate() == null) {
-                operand = parent;
-                parent = parent.getParent();
-            }
-            if (!(parent instanceof SqlBaseParser.ArithmeticBinaryContext next)
-                    || next.operator.getType() != SqlBaseLexer.PLUS && !(next.operator.getType() == SqlBaseLexer.MINUS && next.left == operand)) {
-                return sum;
-            }
-            if (!isWholeDays(IntervalReading.of(select, next.left == operand ? next.right : next.left))) {
-                return sum;
-            }
-            sum = next;
-            operand = next;
+        for (Optional<AddedTo> step = addedTo(context); step.isPresent() && isWholeDays(IntervalReading.of(select, step.get().other()));
+                step = addedTo(step.get().sum())) {
+            sum = step.get().sum();
         }
+        return sum;
+    }
+
+    /** A + or - that an operand is added to or subtracted from, and what: its other operand. */
+    private record AddedTo(SqlBaseParser.ArithmeticBinaryContext sum, SqlBaseParser.ValueExpressionContext other) {}
+
+    /**
+     * The + or - {@code operand} (parentheses aside) is the left operand of, or the right operand of a +, with its other
+     * operand; empty when {@code operand} is none (what it is subtracted from is not added to it).
+     */
+    private static Optional<AddedTo> addedTo(ParserRuleContext operand) {
+        ParserRuleContext parent = operand.getParent();
+        while (parent instanceof SqlBaseParser.ExpressionContext || parent instanceof SqlBaseParser.ValueExpressionDefaultContext
+                || parent instanceof SqlBaseParser.ParenthesizedExpressionContext
+                || parent instanceof SqlBaseParser.PredicatedContext predicated && predicated.predicate() == null) {
+            operand = parent;
+            parent = parent.getParent();
+        }
+        if (!(parent instanceof SqlBaseParser.ArithmeticBinaryContext sum)
+                || sum.operator.getType() != SqlBaseLexer.PLUS && !(sum.operator.getType() == SqlBaseLexer.MINUS && sum.left == operand)) {
+            return Optional.empty();
+        }
+        return Optional.of(new AddedTo(sum, sum.left == operand ? sum.right : sum.left));
     }
 
     /** Whether the interval is literals of whole days, months or years, which Trino adds to a date, keeping a DATE. */
