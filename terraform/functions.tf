@@ -90,7 +90,7 @@ resource "aws_lambda_function" "silver_converter" {
 
   handler       = "dev.medallion.silver.lambda.SilverConverterHandler::handleRequest"
   runtime       = "java21"
-  architectures = ["arm64"]
+  architectures = [var.functions_architecture]
   memory_size   = var.silver_converter_memory_mb
   timeout       = var.silver_converter_timeout_seconds
 

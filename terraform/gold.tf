@@ -145,7 +145,7 @@ resource "aws_lambda_function" "gold_ctas" {
 
   handler       = "dev.medallion.gold.lambda.GoldCtasHandler::handleRequest"
   runtime       = "java21"
-  architectures = ["arm64"]
+  architectures = [var.functions_architecture]
   memory_size   = var.gold_ctas_memory_mb
   timeout       = var.gold_ctas_timeout_seconds
 

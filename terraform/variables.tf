@@ -205,6 +205,18 @@ variable "silver_withdraws_deleted_files" {
   nullable    = false
 }
 
+variable "functions_architecture" {
+  description = "Instruction set both functions run on: arm64 (Graviton, whose duration Lambda bills 20 % lower than x86_64's) or x86_64. Lambda offers arm64 in most Regions only (its guide points at the pricing page's Arm list): where it does not, CreateFunction fails with 'Architecture \"arm64\" is not supported', so set x86_64 there. The jars run on both (Snappy's Linux natives for aarch64 and x86_64)."
+  type        = string
+  default     = "arm64"
+  nullable    = false
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.functions_architecture)
+    error_message = "functions_architecture must be arm64 or x86_64, not ${var.functions_architecture}: the two instruction sets Lambda offers (Lambda Developer Guide, \"Selecting and configuring an instruction set architecture\"). Keep arm64, its default, unless the Region has no arm64 Lambda, then set x86_64."
+  }
+}
+
 variable "silver_converter_snapstart" {
   description = "Lambda SnapStart for the silver converter: each deploy publishes a version whose initialised, primed JVM Lambda snapshots, and S3 invokes it through the alias 'live'; cold starts restore the snapshot instead of starting and warming a JVM (BENCHMARKS.md, Start-up). No extra charge for Java; a deploy waits for the snapshot. Off: S3 invokes $LATEST, nothing is published. SnapStart excludes provisioned concurrency, EFS and ephemeral storage over 512 MB, none of which this stack uses. Not offered in ap-east-2 and ap-southeast-6: true fails the plan there."
   type        = bool

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -188,6 +190,40 @@ class PartitionPlanIT {
         assertNotEquals(0, plan.exitCode(), plan.output());
         String refusal = plan.flattened();
         assertTrue(refusal.contains("Lambda SnapStart is not offered in ap-southeast-6") || refusal.contains("invalid AWS Region: ap-southeast-6"), refusal);
+    }
+
+    /**
+     * Both functions were planned on arm64 in every region, with nothing to set otherwise, though Lambda's guide says
+     * arm64 is offered in "most" Regions only (pointing at the pricing page's list), and Lambda answers CreateFunction
+     * in a Region without it with "Architecture "arm64" is not supported in <region>. Please select "x86_64"": there the
+     * apply failed at the first function, the rest half created, and no setting led out. functions_architecture now
+     * does, the jar carrying Snappy's Linux natives for both; arm64 stays the default, so aws's plan is unchanged.
+     */
+    @Test
+    void theFunctionsRunOnArm64UnlessFunctionsArchitectureSaysX86() throws Exception {
+        assertEquals(Map.of("aws_lambda_function.gold_ctas[0]", List.of("arm64"), "aws_lambda_function.silver_converter[0]", List.of("arm64")),
+                functionArchitectures(stack.planJson("-var", "region=eu-west-1")), "eu-west-1: the default architecture");
+
+        assertEquals(Map.of("aws_lambda_function.gold_ctas[0]", List.of("x86_64"), "aws_lambda_function.silver_converter[0]", List.of("x86_64")),
+                functionArchitectures(stack.planJson("-var", "region=cn-north-1", "-var", "functions_architecture=x86_64")),
+                "cn-north-1: functions_architecture = x86_64");
+
+        PlannedStack.Result plan = stack.planWithoutEmulator("-var", "functions_architecture=amd64");
+        assertNotEquals(0, plan.exitCode(), plan.output());
+        String refusal = plan.flattened();
+        assertTrue(refusal.contains("functions_architecture must be arm64 or x86_64, not amd64"), refusal);
+    }
+
+    private static Map<String, List<String>> functionArchitectures(JsonNode plan) {
+        Map<String, List<String>> architectures = new TreeMap<>();
+        plan.at("/planned_values/root_module/resources").forEach(resource -> {
+            if (resource.path("type").asText().equals("aws_lambda_function")) {
+                List<String> names = new ArrayList<>();
+                resource.at("/values/architectures").forEach(name -> names.add(name.asText()));
+                architectures.put(resource.path("address").asText(), names);
+            }
+        });
+        return architectures;
     }
 
     private static List<String> addressesStartingWith(List<JsonNode> resources, String prefix) {
