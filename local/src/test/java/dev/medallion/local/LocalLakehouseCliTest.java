@@ -873,6 +873,87 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * Hours added after date_trunc of a date plus whole days (date_trunc('month', d + INTERVAL '1' DAY) + INTERVAL '1' HOUR), or of
+     * date_trunc of a date: Trino's sum is a DATE (DateTimeOperators.datePlusIntervalDayToSecond) and so is its date_trunc of a
+     * DATE (DateTimeFunctions.truncateDate), to which it adds no hours (Cannot add hour, minutes or seconds to a date), where
+     * DuckDB's are TIMESTAMPs, so neither the outer date_trunc's probe nor the later operator's saw a date: refused at the
+     * operator whose interval holds hours, saying to cast the truncation to a timestamp first. The sum made a timestamp inside,
+     * the truncation cast to a timestamp, and whole days after, build.
+     */
+    @Test
+    void hoursAfterDateTruncOfADatePlusDaysAreRefusedAtTheOperator() throws Exception {
+        Path models = models("truncated_sum_hour", "truncated_twice", "truncated_sum_alike");
+        String sum = "SELECT customer_id, date_trunc('month', signup_date + INTERVAL '1' DAY) + INTERVAL '1' HOUR AS opens FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("truncated_sum_hour.sql"), "-- sources: customers\n" + sum + "\n");
+        String twice = "SELECT customer_id, date_trunc('year', (date_trunc('month', signup_date))) - INTERVAL '30' MINUTE AS eve FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("truncated_twice.sql"), "-- sources: customers\n" + twice + "\n");
+        Files.writeString(models.resolve("truncated_sum_alike.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, date_trunc('month', CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY) + INTERVAL '1' HOUR AS opens,"
+                + " CAST(date_trunc('month', signup_date + INTERVAL '1' DAY) AS TIMESTAMP) + INTERVAL '1' HOUR AS opens_too,"
+                + " CAST(date_trunc('month', signup_date + INTERVAL '1' DAY) + INTERVAL '24' HOUR AS DATE) AS second_day,"
+                + " CAST(date_trunc('year', date_trunc('month', signup_date)) AS TIMESTAMP) - INTERVAL '30' MINUTE AS eve FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model truncated_sum_hour adds INTERVAL '1' HOUR to date_trunc of a date plus whole days, months or years"
+                        + " (date_trunc('month', x + INTERVAL '1' DAY), a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at "
+                        + models.resolve("truncated_sum_hour.sql") + ":2:" + (sum.lastIndexOf("+") + 1)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(date_trunc('month', x + INTERVAL '1' DAY) AS TIMESTAMP) + INTERVAL '1' HOUR,"
+                        + " a timestamp in both",
+                "error: gold model truncated_twice subtracts INTERVAL '30' MINUTE from date_trunc of date_trunc of a date"
+                        + " (date_trunc('year', date_trunc('month', x)), a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at "
+                        + models.resolve("truncated_twice.sql") + ":2:" + (twice.indexOf(" - ") + 2)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it subtracts from a date only days, months or years and fails the query"
+                        + " (Cannot subtract hour, minutes or seconds from a date); write CAST(date_trunc('year', date_trunc('month', x)) AS TIMESTAMP)"
+                        + " - INTERVAL '30' MINUTE, a timestamp in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\ntruncated_sum_alike: "), "the sum a timestamp inside, the truncation cast, and whole days after, build: " + outcome.out());
+    }
+
+    /**
+     * Hours added to a WITH query's column that is a date plus whole days, or date_trunc of a date: Trino's column is a DATE
+     * (DateTimeOperators.datePlusIntervalDayToSecond, DateTimeFunctions.truncateDate), to which it adds no hours (Cannot add hour,
+     * minutes or seconds to a date), where DuckDB's is a TIMESTAMP, so the probe of the later operator saw no date: refused at
+     * that operator, naming the column and where its date is made, saying to cast the column to a timestamp first. The column cast
+     * to a timestamp, whole days of hours after it, and a WITH query's column that is a timestamp plus days, build.
+     */
+    @Test
+    void hoursAddedToAWithQuerysDateColumnAreRefusedAtTheOperator() throws Exception {
+        Path models = models("next_day_hour", "signup_month_eve", "with_hours_alike");
+        String nextDay = "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers)"
+                + " SELECT customer_id, next_day + INTERVAL '1' HOUR AS later FROM c";
+        Files.writeString(models.resolve("next_day_hour.sql"), "-- sources: customers\n" + nextDay + "\n");
+        String monthEve = "WITH m AS (SELECT customer_id, date_trunc('month', signup_date) AS signup_month FROM ${silver_database}.customers)"
+                + " SELECT customer_id, (m.signup_month) - INTERVAL '30' MINUTE AS eve FROM m";
+        Files.writeString(models.resolve("signup_month_eve.sql"), "-- sources: customers\n" + monthEve + "\n");
+        Files.writeString(models.resolve("with_hours_alike.sql"), "-- sources: customers\n"
+                + "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day, date_trunc('month', signup_date) AS signup_month,"
+                + " CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY AS next_midnight FROM ${silver_database}.customers)"
+                + " SELECT customer_id, CAST(next_day AS TIMESTAMP) + INTERVAL '1' HOUR AS later, CAST(next_day + INTERVAL '24' HOUR AS DATE) AS day_after,"
+                + " CAST(signup_month AS TIMESTAMP) - INTERVAL '30' MINUTE AS eve, next_midnight + INTERVAL '1' HOUR AS next_one FROM c\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model next_day_hour adds INTERVAL '1' HOUR to next_day at " + models.resolve("next_day_hour.sql") + ":2:" + (nextDay.lastIndexOf("+") + 1)
+                        + ", a date plus whole days, months or years at " + models.resolve("next_day_hour.sql") + ":2:" + (nextDay.indexOf("+") + 1)
+                        + " (x + INTERVAL '1' DAY, a DATE in Athena (Trino), a TIMESTAMP in DuckDB) through a WITH query or subquery,"
+                        + " which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(next_day AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both",
+                "error: gold model signup_month_eve subtracts INTERVAL '30' MINUTE from (m.signup_month) at " + models.resolve("signup_month_eve.sql") + ":2:"
+                        + (monthEve.indexOf(" - ") + 2) + ", date_trunc of a date at " + models.resolve("signup_month_eve.sql") + ":2:" + (monthEve.indexOf("date_trunc") + 1)
+                        + " (date_trunc('month', x), a DATE in Athena (Trino), a TIMESTAMP in DuckDB) through a WITH query or subquery,"
+                        + " which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it subtracts from a date only days, months or years and fails the query"
+                        + " (Cannot subtract hour, minutes or seconds from a date); write CAST((m.signup_month) AS TIMESTAMP) - INTERVAL '30' MINUTE, a timestamp in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nwith_hours_alike: "), "the column cast to a timestamp, whole days after it, and a timestamp column plus hours build: " + outcome.out());
+    }
+
+    /**
      * Whole days, months or years added to date_trunc of a date are a TIMESTAMP in DuckDB and a DATE in Athena (Trino's date_trunc of a
      * date is a DATE, and a DATE plus days is a DATE): as a column of the table refused at the call as date_trunc alone is, saying to
      * cast the sum to a date; cast to text, refused at the cast as every timestamp is; compared with a date, or in CAST(... AS DATE), it builds.

@@ -86,7 +86,10 @@ import static java.util.Objects.requireNonNull;
  * '1' HOUR}): Trino's sum is a DATE, to which it adds no hours, DuckDB's a TIMESTAMP, so the probe of the later operator sees no
  * date; the date's own probe reads the later intervals from the parse tree ({@link LaterInterval}). So are hours after date_trunc of
  * a date ({@code date_trunc('month', d) + INTERVAL '1' HOUR}), Trino's DATE (DateTimeFunctions.truncateDate), DuckDB's TIMESTAMP:
- * the date_trunc probe, which types the argument, reads them.</li>
+ * the date_trunc probe, which types the argument, reads them; and after a date_trunc of either ({@code date_trunc('month', d +
+ * INTERVAL '1' DAY) + INTERVAL '1' HOUR}), whose own probe sees DuckDB's TIMESTAMP, read by the inner one's ({@link LaterTruncation}).
+ * So are hours added to a WITH query's or a subquery's column that is either ({@code next_day + INTERVAL '1' HOUR}): the later
+ * operator's probe, made with the date in {@code CAST(... AS DATE)}, names a DATE ({@link HoursElsewhere}).</li>
  * <li>months or years multiplied by a number that is not an integer ({@code INTERVAL '1' MONTH * 0.5}), which DuckDB makes days
  * (15 days) and Trino whole months, the rest dropped (IntervalYearMonthOperators.multiplyByDouble: {@code (long) (months * factor)},
  * 0 months). The interval is read from Trino's parse tree, the number's type from the probe, that of + and -.</li>
@@ -117,10 +120,14 @@ import static java.util.Objects.requireNonNull;
  * @param textCast for {@code +}, {@code -} and date_trunc, the text type of a CAST or TRY_CAST the operation is the whole operand of
  * ({@code VARCHAR}, {@code varchar(10)}, as written): DuckDB's TIMESTAMP is other text than Athena's DATE; empty for none and the rest
  * @param intervals for {@code +} and {@code -}, the operands read as intervals; for {@code *}, the operands read so too
- * @param later for {@code +}, {@code -} and date_trunc, the intervals the sum or the call is in turn added to or subtracted from; empty for the rest
+ * @param later for {@code +}, {@code -} and date_trunc, the intervals the sum or the call is in turn added to or subtracted from, and the
+ * date_trunc calls it is the argument of on the way; empty for the rest
+ * @param hoursElsewhere for {@code +}, {@code -} and date_trunc, the hours added to or subtracted from something elsewhere in the SELECT, apart
+ * from the operation, each with its probe with the operation in {@code CAST(... AS DATE)}: a WITH query's column the operation makes is
+ * a DATE to Trino there, to which it adds no hours; empty for the rest
  */
 record OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn, String castToDate, String textCast,
-        List<IntervalReading> intervals, List<LaterInterval> later) {
+        List<IntervalReading> intervals, List<Later> later, List<HoursElsewhere> hoursElsewhere) {
     /** DuckDB's refusal of the probe's ^@, naming the operands' types. */
     private static final Pattern NO_FUNCTION = Pattern.compile("No function matches the given name and argument types '\\^@\\((.*)\\)'");
     /** DuckDB's refusal of a function or an operator given a typed text, naming it and its arguments' types. */
@@ -145,10 +152,91 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         requireNonNull(textCast, "textCast is null");
         intervals = List.copyOf(intervals);
         later = List.copyOf(later);
+        hoursElsewhere = List.copyOf(hoursElsewhere);
     }
 
     private OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn) {
-        this(operator, left, right, line, column, probe, tableColumn, "", "", List.of(), List.of());
+        this(operator, left, right, line, column, probe, tableColumn, "", "", List.of(), List.of(), List.of());
+    }
+
+    /**
+     * Hours, minutes or seconds that are not whole days ({@code next_day + INTERVAL '1' HOUR}) added to or subtracted from
+     * something that DuckDB types a TIMESTAMP, which may be a WITH query's column that is Trino's DATE (a date plus whole days,
+     * date_trunc of a date) made elsewhere in the SELECT.
+     *
+     * @param operator {@code +} or {@code -}
+     * @param date what the interval is added to or subtracted from, as written
+     * @param interval the interval as written
+     * @param reading the interval as read from the parse tree
+     * @param dateFirst whether {@code date} is the left operand
+     * @param line the operator's line in the SELECT, from 1
+     * @param column the operator's column on that line, from 1
+     * @param typing the edit that makes the operation, from where it starts to where it ends in the SELECT, {@code ((l) ^@ (r))}, which
+     * DuckDB refuses naming both types
+     * @param ownProbe the model's SELECT with only that edit: a DATE there is the operator's own probe's to refuse
+     * @param probe the same edit with a date operation elsewhere in {@code CAST(... AS DATE)}; empty until it is made
+     */
+    record HoursElsewhere(String operator, String date, String interval, IntervalReading reading, boolean dateFirst, int line, int column,
+            TextComparison.Edit typing, String ownProbe, String probe) {
+        HoursElsewhere {
+            requireNonNull(operator, "operator is null");
+            requireNonNull(date, "date is null");
+            requireNonNull(interval, "interval is null");
+            requireNonNull(reading, "reading is null");
+            requireNonNull(typing, "typing is null");
+            requireNonNull(ownProbe, "ownProbe is null");
+            requireNonNull(probe, "probe is null");
+        }
+
+        /** This, probed with {@code cast} (the edit making a date operation elsewhere a DATE) applied to the SELECT too. */
+        HoursElsewhere probedWith(String select, TextComparison.Edit cast) {
+            return new HoursElsewhere(operator, date, interval, reading, dateFirst, line, column, typing, ownProbe,
+                    TextComparison.apply(select, List.of(cast, typing)));
+        }
+
+        /** Whether the operation and {@code [from, to)} share a character: the hours are then in or around it, {@link Later}'s to read. */
+        boolean overlaps(int from, int to) {
+            return typing.start() < to && from < typing.end();
+        }
+    }
+
+    /**
+     * Every + and - of the SELECT whose interval operand holds hours, minutes or seconds that are not whole days on some row, as
+     * read from Trino's parse tree: literals, or counted from them; an interval not read ({@code IntervalReading.Other}) may be no
+     * interval at all and is left to DuckDB.
+     */
+    private static List<HoursElsewhere> hoursAdded(String select, ParseTree tree) {
+        List<HoursElsewhere> added = new ArrayList<>();
+        ParseTreeWalker.DEFAULT.walk(new SqlBaseBaseListener() {
+            @Override
+            public void enterArithmeticBinary(SqlBaseParser.ArithmeticBinaryContext context) {
+                int type = context.operator.getType();
+                if (type != SqlBaseLexer.PLUS && type != SqlBaseLexer.MINUS) {
+                    return;
+                }
+                IntervalReading right = IntervalReading.of(select, context.right);
+                IntervalReading left = IntervalReading.of(select, context.left);
+                boolean dateFirst = mayHoldHours(right);
+                if (!dateFirst && !(type == SqlBaseLexer.PLUS && mayHoldHours(left))) {
+                    return;
+                }
+                int start = offset(select, context.left.start.getStartIndex());
+                int end = offset(select, context.right.stop.getStopIndex() + 1);
+                String leftText = text(select, context.left);
+                String rightText = text(select, context.right);
+                TextComparison.Edit typing = new TextComparison.Edit(start, end, "((" + leftText + "\n) ^@ (" + rightText + "\n))");
+                added.add(new HoursElsewhere(type == SqlBaseLexer.PLUS ? "+" : "-", dateFirst ? leftText : rightText, dateFirst ? rightText : leftText,
+                        dateFirst ? right : left, dateFirst, context.operator.getLine(), context.operator.getCharPositionInLine() + 1, typing,
+                        TextComparison.apply(select, List.of(typing)), ""));
+            }
+        }, tree);
+        return added;
+    }
+
+    /** Whether the interval holds hours on some row, as far as the parse tree tells: Trino adds no such interval to a date. */
+    private static boolean mayHoldHours(IntervalReading interval) {
+        return interval instanceof IntervalReading.Constant constant && !constant.wholeDays() || interval instanceof IntervalReading.HoursOnSomeRows
+                || interval instanceof IntervalReading.WholeDaysTimes;
     }
 
     /**
@@ -186,6 +274,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             return List.of();
         }
         List<OperatorProbe> probes = new ArrayList<>();
+        List<HoursElsewhere> hoursAdded = hoursAdded(select, tree);
         ParseTreeWalker.DEFAULT.walk(new SqlBaseBaseListener() {
             @Override
             public void enterArithmeticBinary(SqlBaseParser.ArithmeticBinaryContext context) {
@@ -211,7 +300,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                         String right = text(select, context.right);
                         probes.add(new OperatorProbe("*", left, right, context.operator.getLine(), context.operator.getCharPositionInLine() + 1,
                                 TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), false, "", "",
-                                List.of(leftReading, rightReading), List.of()));
+                                List.of(leftReading, rightReading), List.of(), List.of()));
                     }
                     return;
                 }
@@ -222,12 +311,13 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                 int end = offset(select, context.right.stop.getStopIndex() + 1);
                 String left = text(select, context.left);
                 String right = text(select, context.right);
+                TextComparison.Edit castToDate = new TextComparison.Edit(start, end, "CAST((" + select.substring(start, end) + "\n) AS DATE)");
                 probes.add(new OperatorProbe(type == SqlBaseLexer.PLUS ? "+" : "-", left, right, context.operator.getLine(),
                         context.operator.getCharPositionInLine() + 1,
                         TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), isTableColumn(context),
-                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "CAST((" + select.substring(start, end) + "\n) AS DATE)"))),
+                        TextComparison.apply(select, List.of(castToDate)),
                         textCast(select, context), List.of(IntervalReading.of(select, context.left), IntervalReading.of(select, context.right)),
-                        laterIntervals(select, context)));
+                        laterIntervals(select, context), elsewhere(select, hoursAdded, castToDate)));
             }
 
             @Override
@@ -246,11 +336,12 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     ParserRuleContext truncated = plusWholeDays(select, context);
                     int callStart = offset(select, truncated.start.getStartIndex());
                     int callEnd = offset(select, truncated.stop.getStopIndex() + 1);
+                    TextComparison.Edit castToDate = new TextComparison.Edit(callStart, callEnd, "CAST((" + select.substring(callStart, callEnd) + "\n) AS DATE)");
                     probes.add(new OperatorProbe("date_trunc", text(select, context.expression(0)), written, context.start.getLine(),
                             context.start.getCharPositionInLine() + 1,
                             TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), isTableColumn(truncated),
-                            TextComparison.apply(select, List.of(new TextComparison.Edit(callStart, callEnd, "CAST((" + select.substring(callStart, callEnd) + "\n) AS DATE)"))),
-                            textCast(select, context), List.of(), laterIntervals(select, context)));
+                            TextComparison.apply(select, List.of(castToDate)),
+                            textCast(select, context), List.of(), laterIntervals(select, context), elsewhere(select, hoursAdded, castToDate)));
                 }
                 if (function.equals("concat_ws")) {
                     // Each argument typed by the probe's ^@, which takes only text: DuckDB's refusal names an argument that is not.
@@ -304,6 +395,12 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         return probes;
     }
 
+    /** The hours added apart from the operation {@code castToDate} makes a DATE, each probed with that cast. */
+    private static List<HoursElsewhere> elsewhere(String select, List<HoursElsewhere> hoursAdded, TextComparison.Edit castToDate) {
+        return hoursAdded.stream().filter(hours -> !hours.overlaps(castToDate.start(), castToDate.end()))
+                .map(hours -> hours.probedWith(select, castToDate)).toList();
+    }
+
     /**
      * The arithmetic operator ({@code +}, {@code -}, {@code *}, {@code /}, {@code %}) the quoted text is an operand of, or the
      * function it is an argument of (in a call, or in {@code SUBSTRING(x FROM s FOR n)}), written around it with only
@@ -330,6 +427,9 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         return Optional.empty();
     }
 
+    /** What is done to the result of a sum or a date_trunc call after it: an interval added or subtracted, or a date_trunc of it. */
+    sealed interface Later permits LaterInterval, LaterTruncation {}
+
     /**
      * An interval added to or subtracted from the result of a sum, after it ({@code INTERVAL '1' HOUR} in
      * {@code d + INTERVAL '1' DAY + INTERVAL '1' HOUR}): where the sum is a date plus whole days, months or years, Trino's DATE, this
@@ -340,7 +440,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
      * @param line the later operator's line in the SELECT, from 1
      * @param column the later operator's column on that line, from 1
      */
-    record LaterInterval(String operator, String written, IntervalReading reading, int line, int column) {
+    record LaterInterval(String operator, String written, IntervalReading reading, int line, int column) implements Later {
         LaterInterval {
             requireNonNull(operator, "operator is null");
             requireNonNull(written, "written is null");
@@ -349,17 +449,65 @@ record OperatorProbe(String operator, String left, String right, int line, int c
     }
 
     /**
-     * The intervals the sum or date_trunc call {@code context} is, in turn, added to or subtracted from (parentheses aside),
-     * outermost last: it is the left operand of each + or -, or the right operand of a +.
+     * A date_trunc whose argument is the result of a sum or of a date_trunc call ({@code date_trunc('month', d + INTERVAL '1' DAY)}):
+     * Trino's date_trunc of a DATE is a DATE (DateTimeFunctions.truncateDate), so hours added after it are added to a date there,
+     * where DuckDB's date_trunc is a TIMESTAMP whatever its argument, so the probe of this call sees no date.
+     *
+     * @param unit the call's first argument as written ({@code 'month'})
      */
-    private static List<LaterInterval> laterIntervals(String select, ParserRuleContext context) {
-        List<LaterInterval> later = new ArrayList<>();
-        for (Optional<AddedTo> step = addedTo(context); step.isPresent(); step = addedTo(step.get().sum())) {
-            SqlBaseParser.ArithmeticBinaryContext sum = step.get().sum();
-            later.add(new LaterInterval(sum.operator.getType() == SqlBaseLexer.PLUS ? "+" : "-", text(select, step.get().other()),
-                    IntervalReading.of(select, step.get().other()), sum.operator.getLine(), sum.operator.getCharPositionInLine() + 1));
+    record LaterTruncation(String unit) implements Later {
+        LaterTruncation {
+            requireNonNull(unit, "unit is null");
         }
-        return later;
+    }
+
+    /**
+     * The intervals the sum or date_trunc call {@code context} is, in turn, added to or subtracted from (parentheses aside),
+     * outermost last: it is the left operand of each + or -, or the right operand of a +; and the date_trunc calls it is the
+     * argument of on the way ({@code date_trunc('month', d + INTERVAL '1' DAY) + INTERVAL '1' HOUR}), a DATE to Trino as it is.
+     */
+    private static List<Later> laterIntervals(String select, ParserRuleContext context) {
+        List<Later> later = new ArrayList<>();
+        ParserRuleContext result = context;
+        while (true) {
+            Optional<AddedTo> step = addedTo(result);
+            if (step.isPresent()) {
+                SqlBaseParser.ArithmeticBinaryContext sum = step.get().sum();
+                later.add(new LaterInterval(sum.operator.getType() == SqlBaseLexer.PLUS ? "+" : "-", text(select, step.get().other()),
+                        IntervalReading.of(select, step.get().other()), sum.operator.getLine(), sum.operator.getCharPositionInLine() + 1));
+                result = sum;
+                continue;
+            }
+            Optional<SqlBaseParser.FunctionCallContext> truncation = truncatedBy(result);
+            if (truncation.isEmpty()) {
+                return later;
+            }
+            later.add(new LaterTruncation(text(select, truncation.get().expression(0))));
+            result = truncation.get();
+        }
+    }
+
+    /** The date_trunc call {@code argument} (parentheses aside) is the truncated argument of; empty when it is none. */
+    private static Optional<SqlBaseParser.FunctionCallContext> truncatedBy(ParserRuleContext argument) {
+        ParserRuleContext parent = argument.getParent();
+        while (parent instanceof SqlBaseParser.ValueExpressionDefaultContext || parent instanceof SqlBaseParser.ParenthesizedExpressionContext
+                || parent instanceof SqlBaseParser.PredicatedContext predicated && predicated.predicate() == null
+                || parent instanceof SqlBaseParser.ExpressionContext && !(parent.getParent() instanceof SqlBaseParser.FunctionCallContext)) {
+            argument = parent;
+            parent = parent.getParent();
+        }
+        if (parent instanceof SqlBaseParser.ExpressionContext expression && expression.getParent() instanceof SqlBaseParser.FunctionCallContext call
+                && isDateTrunc(call) && call.expression(1) == expression) {
+            return Optional.of(call);
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the call is date_trunc(unit, x), written without a schema, neither a window nor an aggregate. */
+    private static boolean isDateTrunc(SqlBaseParser.FunctionCallContext call) {
+        List<SqlBaseParser.IdentifierContext> name = call.qualifiedName().identifier();
+        return name.size() == 1 && name.get(0).getText().replace("\"", "").equalsIgnoreCase("date_trunc") && call.expression().size() == 2
+                && call.ASTERISK() == null && call.over() == null && call.filter() == null && call.ORDER() == null;
     }
 
     /**
@@ -522,6 +670,10 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             if (laterHours.isPresent()) {
                 return laterHours;
             }
+            Optional<String> hoursAfterColumn = hoursElsewhere("date_trunc of a date", truncated, at, model, plan);
+            if (hoursAfterColumn.isPresent()) {
+                return hoursAfterColumn;
+            }
             String operation = truncated + wholeDaysAfter();
             String what = operation.equals(truncated) ? "truncates a date with date_trunc"
                     : "truncates a date with date_trunc, then adds or subtracts whole days, months or years (" + operation + "),";
@@ -588,6 +740,10 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         if (laterHours.isPresent()) {
             return laterHours;
         }
+        Optional<String> hoursAfterColumn = hoursElsewhere("a date plus whole days, months or years", written, at, model, plan);
+        if (hoursAfterColumn.isPresent()) {
+            return hoursAfterColumn;
+        }
         String done = operator.equals("+") ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date";
         String cast = "; write CAST(" + written + " AS DATE), a DATE in both";
         if (!textCast.isEmpty()) {
@@ -627,21 +783,37 @@ record OperatorProbe(String operator, String left, String right, int line, int c
      * DATE (DateTimeOperators.datePlusIntervalDayToSecond, datePlusIntervalYearToMonth return a date), and so is its date_trunc of
      * a date (DateTimeFunctions.truncateDate), to which it adds no hours and fails the query (Cannot add hour, minutes or seconds
      * to a date), where DuckDB's is a TIMESTAMP, whose later + the probe of that operator finds no date in. An interval that is
-     * not read ({@code IntervalReading.Other}) may be no interval at all and is left to DuckDB.
+     * not read ({@code IntervalReading.Other}) may be no interval at all and is left to DuckDB. A date_trunc of it on the way
+     * ({@code date_trunc('month', d + INTERVAL '1' DAY) + INTERVAL '1' HOUR}) is a DATE to Trino too, a TIMESTAMP to DuckDB, so the
+     * hours after it are said of that truncation, to be cast to a timestamp.
      *
      * @param subject what the date is, said in the message ({@code date_trunc of a date})
      * @param written it as written, the date {@code x} ({@code x + INTERVAL '1' DAY}, {@code date_trunc('month', x)})
      * @param asTimestamp the same made a timestamp, which it and the later intervals are in both engines
      */
     private Optional<String> laterHours(String subject, String written, String asTimestamp, GoldModel model, DuckDbPlan plan) {
+        // What the later hours are added to: the date as written, or the date_trunc of it last met on the way.
+        String what = subject;
+        String dateWritten = written;
         StringBuilder timestamp = new StringBuilder(asTimestamp);
-        for (LaterInterval next : later) {
+        StringBuilder date = new StringBuilder(written);
+        for (Later step : later) {
+            if (step instanceof LaterTruncation truncation) {
+                date.insert(0, "date_trunc(" + truncation.unit() + ", ").append(')');
+                what = "date_trunc of " + what;
+                dateWritten = date.toString();
+                timestamp.setLength(0);
+                timestamp.append("CAST(").append(dateWritten).append(" AS TIMESTAMP)");
+                continue;
+            }
+            LaterInterval next = (LaterInterval) step;
             timestamp.append(' ').append(next.operator()).append(' ').append(next.written());
+            date.append(' ').append(next.operator()).append(' ').append(next.written());
             Optional<String> hours = next.reading() instanceof IntervalReading.Other ? Optional.empty() : hours(next.reading(), plan);
             if (hours.isPresent()) {
                 boolean adds = next.operator().equals("+");
-                return Optional.of((adds ? "adds " + next.written() + " to " : "subtracts " + next.written() + " from ") + subject + " ("
-                        + written + ", a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at " + model.position(next.line(), next.column())
+                return Optional.of((adds ? "adds " + next.written() + " to " : "subtracts " + next.written() + " from ") + what + " ("
+                        + dateWritten + ", a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at " + model.position(next.line(), next.column())
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it " + (adds ? "adds to" : "subtracts from")
                         + " a date only days, months or years and fails the query (Cannot " + (adds ? "add hour, minutes or seconds to" : "subtract hour, minutes or seconds from")
                         + " a date" + hours.get() + "); write " + timestamp + ", a timestamp in both");
@@ -651,13 +823,57 @@ record OperatorProbe(String operator, String left, String right, int line, int c
     }
 
     /**
+     * Hours added to or subtracted from a WITH query's or a subquery's column that is this date plus whole days, months or years, or
+     * this date_trunc of a date ({@code WITH c AS (SELECT d + INTERVAL '1' DAY AS next_day ...) SELECT next_day + INTERVAL '1' HOUR
+     * FROM c}): the column is Trino's DATE, to which it adds no hours and fails the query (Cannot add hour, minutes or seconds to a
+     * date), and DuckDB's TIMESTAMP, so the probe of that later operator sees no date. With this operation in {@code CAST(... AS DATE)},
+     * DuckDB's refusal of the later operator's probe names a DATE where, without it, it names none: the column is this operation's,
+     * as it is. Cast on the way ({@code CAST(next_day AS TIMESTAMP)}), it is no DATE in the probe, and builds.
+     *
+     * @param subject what this operation is, said in the message ({@code date_trunc of a date})
+     * @param written it as written, the date {@code x} ({@code x + INTERVAL '1' DAY})
+     * @param at where this operation is, {@code " at file:line:column"}
+     */
+    private Optional<String> hoursElsewhere(String subject, String written, String at, GoldModel model, DuckDbPlan plan) {
+        for (HoursElsewhere hours : hoursElsewhere) {
+            if (namesADate(hours, plan.refusal(hours.ownProbe())) || !namesADate(hours, plan.refusal(hours.probe()))) {
+                continue;
+            }
+            Optional<String> rows = hours(hours.reading(), plan);
+            if (rows.isEmpty()) {
+                continue;
+            }
+            boolean adds = hours.operator().equals("+");
+            String timestamp = "CAST(" + hours.date() + " AS TIMESTAMP)";
+            String instead = hours.dateFirst() ? timestamp + " " + hours.operator() + " " + hours.interval() : hours.interval() + " + " + timestamp;
+            return Optional.of((adds ? "adds " + hours.interval() + " to " : "subtracts " + hours.interval() + " from ") + hours.date()
+                    + " at " + model.position(hours.line(), hours.column()) + ", " + subject + at + " (" + written
+                    + ", a DATE in Athena (Trino), a TIMESTAMP in DuckDB) through a WITH query or subquery, which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it "
+                    + (adds ? "adds to" : "subtracts from") + " a date only days, months or years and fails the query (Cannot "
+                    + (adds ? "add hour, minutes or seconds to" : "subtract hour, minutes or seconds from") + " a date" + rows.get() + "); write " + instead
+                    + ", a timestamp in both");
+        }
+        return Optional.empty();
+    }
+
+    /** Whether DuckDB's refusal of the hours' probe names a DATE beside an INTERVAL, the date where the hours are added. */
+    private static boolean namesADate(HoursElsewhere hours, Optional<String> refusal) {
+        Optional<List<String>> types = refusal.map(NO_FUNCTION::matcher).filter(Matcher::find).map(refused -> arguments(refused.group(1)));
+        if (types.isEmpty() || types.get().size() != 2) {
+            return false;
+        }
+        int date = hours.dateFirst() ? 0 : 1;
+        return types.get().get(date).equals("DATE") && types.get().get(1 - date).equals("INTERVAL");
+    }
+
+    /**
      * The whole days, months or years after this date_trunc, as {@link #plusWholeDays} takes them, written after it
      * ({@code  + INTERVAL '1' DAY}); empty for none.
      */
     private String wholeDaysAfter() {
         StringBuilder after = new StringBuilder();
-        for (LaterInterval next : later) {
-            if (!isWholeDays(next.reading())) {
+        for (Later step : later) {
+            if (!(step instanceof LaterInterval next) || !isWholeDays(next.reading())) {
                 break;
             }
             after.append(' ').append(next.operator()).append(' ').append(next.written());
