@@ -125,6 +125,24 @@ class MemoryLimitsIT {
         convert(forty).assertRejected("More than " + (3L * MAX_ROW_CHARS + 2 + 65_536) + " characters follow line 1 without a row ending");
     }
 
+    /**
+     * A line of six million one-letter fields (12 MB): under the bound on characters without a row ending (three times
+     * MAX_ROW_CHARS, for quoting), but each field is an object of its own, about 50 bytes for its two characters, so
+     * parsed whole it held some 300 MB and the JVM ran out of memory. Rejected while it is read, naming the limit.
+     */
+    @Test
+    void aLineOfMillionsOfShortFieldsIsRejectedNotRunOutOfMemory() throws IOException, InterruptedException {
+        Path many = directory.resolve("many-fields.csv");
+        try (Writer out = Files.newBufferedWriter(many)) {
+            out.write("id,name\n1,a\n");
+            for (int i = 0; i < 6_000_000; i++) {
+                out.write(i == 0 ? "a" : ",a");
+            }
+            out.write("\n2,b\n");
+        }
+        convert(many).assertRejected("The row after line 2 holds more than " + MAX_ROW_CHARS + " characters (values and delimiters)");
+    }
+
     /** {@code rows} rows of {@code columns} fields, each a random text of {@code length} letters. */
     private Path wide(String name, int columns, int rows, int length) throws IOException {
         Random random = new Random(columns * 31L + rows);

@@ -231,7 +231,7 @@ public final class CsvReader implements Closeable {
             requireOutsideEndMarker(delimiter);
         }
         DecodingReader text = new DecodingReader(in, charset, new UndecodableTextException.Context(dataset, source, false, false), false);
-        RowSize rowSize = new RowSize(maxRowChars);
+        RowSize rowSize = new RowSize(maxRowChars, delimiter);
         SampleThenText input = new SampleThenText(CharBuffer.allocate(0), text, rowSize, endMarked, markers.tellsQuotedMarkers());
         return new CsvReader(text, input, CSVParser.parse(input, format(delimiter, !endMarked, markers.keepsQuotedEmptyStrings())), delimiter, location,
                 rowSize, endMarked, markers);
@@ -297,7 +297,7 @@ public final class CsvReader implements Closeable {
         }
         // The parser reads the sample again, then the rest of the text: no second buffering layer. The blank
         // lines before the sample are not given to it again (it would skip them): line numbers count them.
-        RowSize rowSize = new RowSize(maxRowChars);
+        RowSize rowSize = new RowSize(maxRowChars, chosen);
         SampleThenText input = new SampleThenText(sample.content(), text, rowSize, endMarked, markers.tellsQuotedMarkers());
         CsvReader reader = new CsvReader(text, input, CSVParser.parse(input, format(chosen, !endMarked, markers.keepsQuotedEmptyStrings())), chosen, location,
                 rowSize, endMarked, markers);
@@ -567,8 +567,8 @@ public final class CsvReader implements Closeable {
             if (cause instanceof GzipMembersInputStream.DamagedGzipException) {
                 throw new RejectedInputException("The file is not valid gzip (after line " + linesRead + "): " + cause.getMessage() + GzipMembersInputStream.REMEDY);
             }
-            if (cause instanceof RowSize.RunawayRowException) {
-                throw rowSize.runaway(linesRead);
+            if (cause instanceof RowSize.RunawayRowException runaway) {
+                throw runaway.manyFields() ? rowSize.tooManyFields(linesRead) : rowSize.runaway(linesRead);
             }
             throw cause;
         }
@@ -860,6 +860,13 @@ public final class CsvReader implements Closeable {
      * since the previous one was returned, all used when it asks for more, exceed its span only by what the
      * parser had read ahead then: more than the bound of them rejects the file at once; a span over the
      * bound by less is rejected when the next record, or the end of the text, shows its end.
+     *
+     * <p>That bound is on characters, but each field the parser makes is an object of its own, some 50 bytes for a field of one
+     * character: a row of millions of short fields within it ({@code a,a,a,...}, 12 MB) filled a heap of 256 MB before the parser
+     * returned it. So a row is rejected too once the characters handed over since the previous row ended hold more than the limit
+     * plus {@link #READ_AHEAD} of those any row counts (all but quotes, line breaks, and white space after a quote, which the parser
+     * skips before a delimiter), a row surely over the limit, and more than {@link #READ_AHEAD} delimiters: its fields would fill
+     * memory before it ends. A row of few delimiters is left to the bounds above, which name its exact size.
      */
     private static final class RowSize {
         /** Characters the parser may hold read ahead of the row it returned; and blank lines allowed before a row. */
@@ -878,14 +885,26 @@ public final class CsvReader implements Closeable {
         /** Whether the first two of {@link #trailingBreaks} are CR LF, one line break; and whether it is unknown yet, the first a CR ending a read. */
         private boolean trailingStartsWithCrLf;
         private boolean trailingStartsWithCr;
+        /** The delimiter, counted in what is handed over. */
+        private final char delimiter;
+        /** Characters handed over that every row counts among its values and delimiters, and those of them handed over by the row's end. */
+        private long counted;
+        private long countedAtRowEnd;
+        /** Delimiters handed over, quoted or not, and those handed over by the row's end. */
+        private long delimiters;
+        private long delimitersAtRowEnd;
+        /** Whether the last character handed over is a quote or white space after one. */
+        private boolean afterQuote;
 
-        RowSize(int limit) {
+        RowSize(int limit, char delimiter) {
             this.limit = limit;
+            this.delimiter = delimiter;
         }
 
         /** Counts characters handed to the parser, and the line breaks they end with (looked at from their end: seldom more than two). */
         void handedOver(char[] buffer, int offset, int count) {
             delivered += count;
+            countSurelyCounted(buffer, offset, count);
             int last = offset + count - 1;
             int i = last;
             while (i >= offset && (buffer[i] == '\n' || buffer[i] == '\r')) {
@@ -939,8 +958,41 @@ public final class CsvReader implements Closeable {
             return delivered - lastEnd > runaway() ? runaway(linesAfterLast) : null;
         }
 
+        /**
+         * Counts the delimiters, and the characters any row holding them counts: not a quote (the enclosing ones are not counted,
+         * a doubled one is counted once), not a line break (a row's end, a blank line's), and not white space after a quote (skipped
+         * between a closing quote and the delimiter). A character of a quoted value left out so is one counted too few: the count
+         * stays at or under the row's size, so a row is never rejected by it that is within the limit.
+         */
+        private void countSurelyCounted(char[] buffer, int offset, int count) {
+            long surely = 0;
+            long delimitersHere = 0;
+            boolean quoted = afterQuote;
+            for (int i = offset; i < offset + count; i++) {
+                char c = buffer[i];
+                if (c == '"') {
+                    quoted = true;
+                }
+                else if (c == '\n' || c == '\r' || quoted && Character.isWhitespace(c)) {
+                    // Not counted.
+                }
+                else {
+                    quoted = false;
+                    surely++;
+                }
+                if (c == delimiter) {
+                    delimitersHere++;
+                }
+            }
+            afterQuote = quoted;
+            counted += surely;
+            delimiters += delimitersHere;
+        }
+
         void rowEnded() {
             deliveredAtRowEnd = delivered;
+            countedAtRowEnd = counted;
+            delimitersAtRowEnd = delimiters;
         }
 
         /** Whether the row just returned may be longer than the limit: only then are its characters counted. */
@@ -963,8 +1015,17 @@ public final class CsvReader implements Closeable {
 
         void requireNoRunawayRow() throws RunawayRowException {
             if (delivered - deliveredAtRowEnd > runaway()) {
-                throw new RunawayRowException();
+                throw new RunawayRowException(false);
             }
+            if (counted - countedAtRowEnd > (long) limit + READ_AHEAD && delimiters - delimitersAtRowEnd > READ_AHEAD) {
+                throw new RunawayRowException(true);
+            }
+        }
+
+        RejectedInputException tooManyFields(long linesBefore) {
+            return new RejectedInputException("The row after line " + linesBefore + " holds more than " + limit + " characters (values and delimiters), more than "
+                    + ConversionLimits.MAX_ROW_CHARS + " allows (" + limit + "), among them more than " + READ_AHEAD
+                    + " delimiters: rejected while it is read, before its fields fill memory. " + ADVICE);
         }
 
         RejectedInputException tooLong(long line, long characters) {
@@ -983,8 +1044,16 @@ public final class CsvReader implements Closeable {
 
         /** Travels through the parser as an IOException; becomes a rejection in {@link CsvReader#read}. */
         static final class RunawayRowException extends IOException {
-            RunawayRowException() {
+            private final boolean manyFields;
+
+            /** @param manyFields whether the row is over the limit for its many delimiters, rather than for its characters in the file */
+            RunawayRowException(boolean manyFields) {
                 super("a row longer than " + ConversionLimits.MAX_ROW_CHARS + " allows");
+                this.manyFields = manyFields;
+            }
+
+            boolean manyFields() {
+                return manyFields;
             }
         }
     }

@@ -1025,6 +1025,39 @@ class CsvReaderTest {
                 + " raise MAX_ROW_CHARS (with the function's memory) to convert it.", e.getMessage());
     }
 
+    /**
+     * A row of many short fields, over the limit but within the bound on characters without a row ending: every field is an
+     * object of its own, many times the size of its characters, so such a row is rejected while it is read, once it surely
+     * holds more characters than the limit (those counted in any row: not quotes, line breaks, or white space after a quote)
+     * and its delimiters are more than the parser may read ahead, not once the parser has made all of its fields.
+     */
+    @Test
+    void aRowOfManyShortFieldsOverTheLimitIsRejectedBeforeItIsReadWhole() {
+        int limit = 100_000;
+        String row = String.join(",", java.util.Collections.nCopies(150_000, "a"));
+        byte[] bytes = utf8("id,text\n1,a\n" + row + "\n2,b\n");
+        long[] read = {0};
+        java.io.InputStream counted = new java.io.FilterInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int count = super.read(buffer, offset, Math.min(length, 4096));
+                read[0] += Math.max(count, 0);
+                return count;
+            }
+        };
+        RejectedInputException e = assertThrows(RejectedInputException.class, () -> {
+            try (CsvReader reader = CsvReader.open(counted, Optional.empty(), Optional.empty(), LOCATION, "sales", limit)) {
+                while (reader.next().isPresent()) {
+                    // Read on.
+                }
+            }
+        });
+        assertEquals("The row after line 2 holds more than 100000 characters (values and delimiters), more than MAX_ROW_CHARS allows (100000),"
+                + " among them more than 65536 delimiters: rejected while it is read, before its fields fill memory. The file is"
+                + " rejected so that memory stays bounded; raise MAX_ROW_CHARS (with the function's memory) to convert it.", e.getMessage());
+        assertTrue(read[0] < 200_000, "rejected before the row is read whole: " + read[0] + " of " + bytes.length + " bytes");
+    }
+
     @Test
     void aRowAtTheLimitThatTakesThreeTimesAsMuchInTheFileIsNotTakenForARunaway() throws Exception {
         int limit = 30_000;
