@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.glue.GlueClient;
 
 import java.io.ByteArrayInputStream;
@@ -481,6 +482,38 @@ class RangeConversionTest {
         // Every 2,003rd order holds a value under the second empty column.
         assertTerminatedInEveryRangeAsInOneStream(",,,\r\n", ",,after,\r\n",
                 "expected 4 fields, found 7: a value under the header's empty trailing fields, which name no column: 'after'");
+    }
+
+    /**
+     * Line ends other than CRLF throughout: classic Mac OS's CR alone, and CRLF and LF mixed in one file (lines appended by
+     * another tool). Read in ranges, the file converts to what one stream gives, every row of it: a range starts after a line
+     * feed only, so a file of CR alone has no place to cut and is read as one stream, never as one huge row.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"CR", "CRLF and LF"})
+    void otherLineEndsConvertInRangesAsInOneStream(String lineEnds) throws Exception {
+        String crlf = new String(orders(30_000, ""), StandardCharsets.UTF_8);
+        String csv;
+        if (lineEnds.equals("CR")) {
+            csv = crlf.replace("\r\n", "\r");
+        }
+        else {
+            StringBuilder mixed = new StringBuilder();
+            int line = 0;
+            for (String row : crlf.split("(?<=\r\n)")) {
+                mixed.append(line++ % 2 == 0 ? row : row.replace("\r\n", "\n"));
+            }
+            csv = mixed.toString();
+        }
+        byte[] file = csv.getBytes(StandardCharsets.UTF_8);
+
+        Converted ranges = convert("ranges", file, 3);
+        Converted whole = convert("whole", file, 1);
+
+        assertEquals(Manifest.CONVERTED, whole.manifest().status(), String.valueOf(whole.manifest().reason()));
+        assertEquals(30_000, whole.manifest().rowsRead());
+        assertEquals(List.of("order_id", "customer", "amount", "note"), whole.manifest().columns().stream().map(Column::name).toList());
+        assertSameConversion(whole, ranges);
     }
 
     /**
