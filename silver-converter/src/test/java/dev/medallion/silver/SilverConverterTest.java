@@ -1107,6 +1107,27 @@ class SilverConverterTest {
         assertEquals("small", rows.get(1).get("note").toString());
     }
 
+    /**
+     * A NUL character after the first 64K characters, which alone are checked for binary content, is text like any other: kept in
+     * its value, in the Parquet as read back by parquet-avro, neither dropped nor the row quarantined.
+     */
+    @Test
+    void aNulCharacterAfterTheTextCheckIsKeptInItsValue() throws IOException {
+        StringBuilder csv = new StringBuilder("id,note\n");
+        int id = 0;
+        while (csv.length() < 70_000) {
+            csv.append(id++).append(",plain text ").append(id).append('\n');
+        }
+        csv.append(id++).append(",before\u0000after\n").append(id++).append(",last\n");
+        Manifest manifest = convert(converter(ConversionLimits.defaults()), "notes/nul.csv", csv.toString(), MODIFIED).manifest();
+
+        assertEquals(Manifest.CONVERTED, manifest.status(), String.valueOf(manifest.reason()));
+        assertEquals(id, manifest.rowsWritten());
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));
+        assertEquals("before\u0000after", rows.get(id - 2).get("note").toString());
+        assertEquals("last", rows.get(id - 1).get("note").toString());
+    }
+
     @Test
     void convertsGzipAndSemicolonFilesWithABom() throws IOException {
         ByteArrayOutputStream compressed = new ByteArrayOutputStream();
