@@ -224,6 +224,56 @@ class S3EdgesIT {
     }
 
     /**
+     * A {@code .csv.gz} of two gzip members ({@code cat a.gz b.gz}, as GNU gzip and parallel compressors write), large enough for
+     * byte ranges: every member's rows are converted, read back from the Parquet. The same object stored cut short inside its second
+     * member (its size S3's, so no download was cut) is rejected naming the member and the byte offset, nothing of it committed but
+     * the manifest of the rejection.
+     */
+    @Test
+    void aMultiMemberGzipIsConvertedWholeAndOneCutInsideItsSecondMemberIsRejected() throws IOException {
+        Random random = new Random(11);
+        StringBuilder first = new StringBuilder("id,token\n");
+        StringBuilder second = new StringBuilder();
+        int rows = 20_000;
+        for (int i = 0; i < rows; i++) {
+            (i < rows / 2 ? first : second).append(i).append(',').append(Long.toHexString(random.nextLong())).append('\n');
+        }
+        byte[] a = gzip(first.toString());
+        byte[] b = gzip(second.toString());
+        byte[] whole = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, whole, a.length, b.length);
+        SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket,
+                "RANGE_READERS", "2", "MIN_RANGE_BYTES", "65536")), S3.client(), log());
+
+        String key = "sales/members.csv.gz";
+        S3.client().putObject(request -> request.bucket(bronzeBucket).key(key), RequestBody.fromBytes(whole));
+        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler.handleRequest(eventFor(key), null));
+        Manifest converted = manifest(key);
+        assertEquals(rows, converted.rowsWritten());
+        List<String> read = rows(converted);
+        assertEquals(rows, read.stream().distinct().count(), "each row once");
+        assertEquals("19999", read.get(rows - 1).split(" ")[0], "the second member's last row");
+
+        String cutKey = "sales/members-cut.csv.gz";
+        byte[] cut = java.util.Arrays.copyOf(whole, a.length + b.length / 2);
+        S3.client().putObject(request -> request.bucket(bronzeBucket).key(cutKey), RequestBody.fromBytes(cut));
+        handler.handleRequest(eventFor(cutKey), null);
+        Manifest rejected = manifest(cutKey);
+        assertEquals(Manifest.REJECTED, rejected.status());
+        assertTrue(rejected.reason().contains("the file ends inside the compressed data of gzip member 2, at byte offset "), rejected.reason());
+        assertEquals(List.of(), rejected.parts());
+        assertEquals(List.of(), silver.list("sales/").stream().filter(file -> file.contains("members-cut")).toList(), "no part of it");
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
+            gzip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return compressed.toByteArray();
+    }
+
+    /**
      * Two uploads of one key, their events delivered newest first, then the older one twice (S3 does not order deliveries, and
      * an event names the version it was sent for): the handler converts what the key holds, so the older event finds the newest
      * version committed and answers unchanged; the older content is never committed over the newer.
