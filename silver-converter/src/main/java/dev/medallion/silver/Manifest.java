@@ -2,6 +2,8 @@ package dev.medallion.silver;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
@@ -19,7 +21,7 @@ import static java.util.Objects.requireNonNull;
  * always holds {@code rowsRead == rowsWritten + rowsQuarantined}.
  *
  * @param generation how many times this source key has been committed, this commit included: one more
- *        than the manifest it replaces (manifests of format 1 read as generation 0)
+ *        than the manifest it replaces (manifests of format 1, which have none, read as generation 0; a later format's 0 is refused)
  * @param run the run that committed it ({@link dev.medallion.common.layout.RunId#token()}), which also
  *        names its parts and quarantine file
  * @param status {@code converted}; {@code empty} (no header, or a header and no rows); {@code rejected}
@@ -58,7 +60,8 @@ import static java.util.Objects.requireNonNull;
  */
 public record Manifest(
         int formatVersion,
-        long generation,
+        // Absent from manifests of format 1, as bytesRead is: read as 0 (ManifestStore refuses other counts absent or null).
+        @JsonSetter(nulls = Nulls.SET) long generation,
         String run,
         String status,
         String reason,
@@ -76,7 +79,7 @@ public record Manifest(
         long rowsRead,
         long rowsWritten,
         long rowsQuarantined,
-        long bytesRead,
+        @JsonSetter(nulls = Nulls.SET) long bytesRead,
         List<String> supersedes,
         String convertedAt,
         String converter,
@@ -103,14 +106,27 @@ public record Manifest(
     public static final String WITHDRAWN = "withdrawn";
 
     public Manifest {
+        // Each field is checked on its own, so that a damaged manifest is refused naming the field, not read as another commit.
+        if (formatVersion < 1) {
+            throw new IllegalArgumentException("formatVersion is " + formatVersion + " (0 when absent), not a manifest format: 1 to " + NEWEST_FORMAT_VERSION);
+        }
         requireNonNull(status, "status is null");
         requireNonNull(dataset, "dataset is null");
         requireNonNull(source, "source is null");
-        header = List.copyOf(header);
-        columns = List.copyOf(columns);
-        droppedColumns = List.copyOf(droppedColumns);
-        missingColumns = List.copyOf(missingColumns);
-        parts = List.copyOf(parts);
+        requireNonNegative("generation", generation);
+        if (formatVersion > 1 && generation == 0) {
+            // Every commit since format 2 counts itself: 0 is a generation left out or emptied.
+            throw new IllegalArgumentException("generation is 0 (0 when absent or null) in a manifest of format " + formatVersion + ", where it is 1 or more");
+        }
+        requireNonNegative("rowsRead", rowsRead);
+        requireNonNegative("rowsWritten", rowsWritten);
+        requireNonNegative("rowsQuarantined", rowsQuarantined);
+        requireNonNegative("bytesRead", bytesRead);
+        header = List.copyOf(requireNonNull(header, "header is null"));
+        columns = List.copyOf(requireNonNull(columns, "columns is null"));
+        droppedColumns = List.copyOf(requireNonNull(droppedColumns, "droppedColumns is null"));
+        missingColumns = List.copyOf(requireNonNull(missingColumns, "missingColumns is null"));
+        parts = List.copyOf(requireNonNull(parts, "parts is null"));
         supersedes = supersedes == null ? List.of() : List.copyOf(supersedes);
         nullValues = nullValues == null ? List.of() : List.copyOf(nullValues);
         if (Boolean.FALSE.equals(quotedEmptyStrings)) {
@@ -134,6 +150,12 @@ public record Manifest(
         long partRows = parts.stream().mapToLong(PartInfo::rows).sum();
         if (partRows != rowsWritten) {
             throw new IllegalStateException("Parts of " + source.key() + " hold " + partRows + " rows, not " + rowsWritten);
+        }
+    }
+
+    private static void requireNonNegative(String field, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(field + " is negative: " + value);
         }
     }
 
@@ -181,12 +203,24 @@ public record Manifest(
     }
 
     public record Source(String bucket, String key, String etag, long size, String lastModified) {
+        public Source {
+            requireNonNull(bucket, "bucket is null");
+            requireNonNull(key, "key is null");
+            requireNonNull(etag, "etag is null");
+            requireNonNegative("size", size);
+        }
+
         static Source of(SourceObject object) {
             return new Source(object.bucket(), object.key(), object.etag(), object.size(), object.lastModified().toString());
         }
     }
 
-    public record Quarantine(String key, long rows) {}
+    public record Quarantine(String key, long rows) {
+        public Quarantine {
+            requireNonNull(key, "key is null");
+            requireNonNegative("rows", rows);
+        }
+    }
 
     /**
      * What a withdrawal took out of silver: the rows written and quarantined of the manifest it replaced, named as its log
@@ -238,6 +272,13 @@ public record Manifest(
 
     /** {@code MAX_ROW_CHARS} and {@code MAX_COLUMNS} as the run had them. */
     public record Limits(int maxRowChars, int maxColumns) {
+        public Limits {
+            // As ConversionLimits has them: a limit below 1 is no limit a run had.
+            if (maxRowChars < 1 || maxColumns < 1) {
+                throw new IllegalArgumentException("limits are below 1: maxRowChars " + maxRowChars + ", maxColumns " + maxColumns);
+            }
+        }
+
         static Limits of(ConversionLimits limits) {
             return new Limits(limits.maxRowChars(), limits.maxColumns());
         }

@@ -1,10 +1,19 @@
 package dev.medallion.silver;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.VersionedContent;
 
@@ -36,9 +45,31 @@ public final class ManifestStore {
     }
 
     private final ObjectStore store;
-    private final ObjectMapper mapper = new ObjectMapper()
+    /**
+     * Strict, field by field: a value of another type than its field's, a key given twice or anything after the object is refused
+     * rather than read as some value ({@code "readingRules": 2.5} as 2, {@code "rowsRead": "7"} as 7, {@code "generation": null} as 0,
+     * the last of two {@code etag}s), so that a damaged or hand-edited manifest is unreadable, naming the field, never taken for another
+     * commit. Fields it does not know are ignored: a newer converter of the same {@code formatVersion} may add one, and the older
+     * converter still running during a deploy, or deployed again by a rollback, must go on reading it; what changes the meaning of a
+     * manifest raises its format instead ({@link Manifest#NEWEST_FORMAT_VERSION}). Fields absent keep their defaults: a manifest of an
+     * older converter lacks those added since.
+     */
+    private final ObjectMapper mapper = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            // Text fields too: a number or a boolean where an ETag, a key or a status belongs is no manifest this converter wrote.
+            .withCoercionConfig(LogicalType.Textual, config -> config
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            // A count, size or version null or absent is refused, not read as 0; the two a manifest of format 1 lacks say so (Manifest).
+            .withConfigOverride(int.class, override -> override.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL)))
+            .withConfigOverride(long.class, override -> override.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL)))
+            .build();
 
     public ManifestStore(ObjectStore store) {
         this.store = requireNonNull(store, "store is null");
@@ -55,6 +86,9 @@ public final class ManifestStore {
         }
         try {
             Manifest manifest = mapper.readValue(content.get().content(), Manifest.class);
+            if (manifest == null) {
+                return Optional.of(new Stored(Optional.empty(), content.get().etag(), Optional.of("it is the JSON null, not an object")));
+            }
             if (manifest.formatVersion() > Manifest.NEWEST_FORMAT_VERSION) {
                 // A newer format may mean what this version cannot see (its unknown fields are ignored): not readable here.
                 return Optional.of(new Stored(Optional.empty(), content.get().etag(), Optional.of("formatVersion " + manifest.formatVersion()
@@ -73,7 +107,25 @@ public final class ManifestStore {
      * the JSON.
      */
     private static String whyUnreadable(Exception e) {
-        String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : String.valueOf(e.getMessage());
+        String message;
+        if (e instanceof ValueInstantiationException instantiation && instantiation.getCause() != null) {
+            // The manifest's own check, without Jackson's "Cannot construct instance of ..., problem:".
+            message = String.valueOf(instantiation.getCause().getMessage());
+        }
+        else if (e instanceof JsonProcessingException json) {
+            // Jackson's hint to enable a coercion speaks to a programmer, not to the person mending the manifest.
+            message = json.getOriginalMessage().replaceAll(" \\(but (could|might) if coercion[^)]*\\)", "")
+                    // Jackson says null for a count left out too.
+                    .replaceAll("^Invalid `null` value encountered for property \"[^\"]*\"$", "null or absent, where a number belongs");
+            if (!(e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) && json.getLocation() != null
+                    && json.getLocation().getLineNr() > 0) {
+                // No field to name (a key given twice, text after the object): where it is instead.
+                message += " (line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ")";
+            }
+        }
+        else {
+            message = String.valueOf(e.getMessage());
+        }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = mapping.getPath().stream()
                     .map(reference -> reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]")

@@ -509,6 +509,38 @@ class SilverCommitTest {
     }
 
     /**
+     * A manifest damaged or edited by hand so that a value is of another type, a key is given twice or text follows the object fails
+     * the run naming the manifest, what in it is wrong and what to do, writing nothing. A {@code "readingRules": 2.5} was read as 2, the
+     * version in force, and the redelivery answered unchanged; a {@code "rowsRead": "3000"} as 3000; the second of two ETags was taken.
+     */
+    @Test
+    void aManifestWithAValueOfAnotherTypeAKeyTwiceOrTextAfterItFailsTheRunNamingWhatIsWrong() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = committed("sales/damaged-types.csv", content);
+        String manifestKey = LAYOUT.manifestKey("sales", source.key());
+        String json = new String(silver.read(manifestKey).orElseThrow(), StandardCharsets.UTF_8);
+        String rules = "\"readingRules\" : " + ReadingRules.VERSION;
+        String rowsRead = "\"rowsRead\" : " + ROWS;
+        assertTrue(json.contains(rules) && json.contains(rowsRead), json);
+        Map<String, String> damages = Map.of(
+                "readingRules", json.replace(rules, rules + ".5"),
+                "rowsRead", json.replace(rowsRead, "\"rowsRead\" : \"" + ROWS + "\""),
+                "Duplicate field 'rowsRead'", json.replace(rowsRead, rowsRead + ",\n  " + rowsRead),
+                "Trailing token", json + "\n{}\n");
+        for (Map.Entry<String, String> damage : damages.entrySet()) {
+            silver.put(manifestKey, damage.getValue().getBytes(StandardCharsets.UTF_8));
+            List<String> before = silver.list("");
+
+            IOException failure = assertThrows(IOException.class, () -> convert(converter(silver), source, content), damage.getKey());
+
+            assertTrue(failure.getMessage().startsWith("The manifest " + silver.describe(manifestKey) + " is unreadable"), failure.getMessage());
+            assertTrue(failure.getMessage().contains(damage.getKey()), "names what is wrong, " + damage.getKey() + ": " + failure.getMessage());
+            assertTrue(failure.getMessage().contains("delete it and the source's files"), "says what to do: " + failure.getMessage());
+            assertEquals(before, silver.list(""), "nothing written over it");
+        }
+    }
+
+    /**
      * A late withdrawal written by a converter from before withdrawal manifests kept the rows they took out: its line, logged by
      * the retry, leaves rowsWithdrawn and quarantinedRowsWithdrawn out (not known) rather than report 0. A conversion's manifest
      * holds no such field, as before.

@@ -6,5 +6,8 @@ import static java.util.Objects.requireNonNull;
 public record PartInfo(String key, long rows, long bytes) {
     public PartInfo {
         requireNonNull(key, "key is null");
+        if (rows < 0 || bytes < 0) {
+            throw new IllegalArgumentException("rows or bytes of part " + key + " are negative: " + rows + " rows, " + bytes + " bytes");
+        }
     }
 }

@@ -1,0 +1,232 @@
+package dev.medallion.silver;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.silver.parquet.PartInfo;
+import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.ColumnType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A manifest is read strictly, field by field: a damaged or hand-edited value is refused, naming the field, never read as another
+ * value (a {@code "readingRules": 2.5} read as 2, a {@code "rowsRead": "7"} as 7, the second of two {@code etag}s taken). Fields it
+ * does not know are ignored, so that a newer converter of the same format, during a deploy or a rollback, does not stop an older one.
+ */
+class ManifestStoreTest {
+    private static final String KEY = "_manifests/sales/a-0123456789.json";
+
+    @TempDir
+    Path temporary;
+
+    private LocalObjectStore silver;
+    private ManifestStore manifests;
+    private ObjectNode written;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        silver = new LocalObjectStore(Files.createDirectories(temporary.resolve("silver")));
+        manifests = new ManifestStore(silver);
+        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, 2, "g2-0a1b2c3d", Manifest.CONVERTED, null, "sales",
+                new Manifest.Source("bronze", "sales/a.csv", "\"etag\"", 120, "2026-03-14T23:30:00Z"), "2026-03-14", ",", "UTF-8",
+                List.of("id", "amount"), List.of(new Column("id", ColumnType.BIGINT, "id"), new Column("amount", ColumnType.DOUBLE, "amount")),
+                List.of(new Manifest.DroppedColumn("note", 3)), List.of(), List.of(new PartInfo("sales/ingest_date=2026-03-14/a-part-0.parquet", 5, 900)),
+                new Manifest.Quarantine("_quarantine/sales/ingest_date=2026-03-14/a.csv", 2), 7, 5, 2, 120, List.of("sales/old.parquet"),
+                "2026-11-22T10:00:00Z", "silver-converter", new Manifest.Limits(1 << 20, 2_000), List.of("NULL"), true, ReadingRules.VERSION, null);
+        assertTrue(manifests.writeIf(KEY, manifest, Optional.empty()).isPresent());
+        written = (ObjectNode) new ObjectMapper().readTree(silver.read(KEY).orElseThrow());
+        assertEquals(manifest, manifests.read(KEY).orElseThrow(), "as written, read back");
+    }
+
+    @Test
+    void aNumberWithAFractionWhereAnIntegerBelongsIsRefusedNamingTheField() throws IOException {
+        Map<String, String> damages = new LinkedHashMap<>();
+        damages.put("readingRules", "\"readingRules\":2.5");
+        damages.put("formatVersion", "\"formatVersion\":2.5");
+        damages.put("generation", "\"generation\":2.9");
+        damages.put("rowsRead", "\"rowsRead\":7.0");
+        damages.put("bytesRead", "\"bytesRead\":120.5");
+        damages.put("source.size", "\"size\":120.5");
+        damages.put("parts.[0].rows", "\"rows\":5.5");
+        damages.put("quarantine.rows", "\"rows\":2.5");
+        damages.put("limits.maxColumns", "\"maxColumns\":2000.5");
+        damages.put("droppedColumns.[0].position", "\"position\":3.5");
+        for (Map.Entry<String, String> damage : damages.entrySet()) {
+            assertRefusedNaming(damage.getKey(), replaceField(damage.getKey(), damage.getValue()));
+        }
+    }
+
+    @Test
+    void aStringWhereANumberOrABooleanBelongsIsRefusedNamingTheField() throws IOException {
+        assertRefusedNaming("readingRules", written.deepCopy().put("readingRules", "2").toString());
+        assertRefusedNaming("readingRules", written.deepCopy().put("readingRules", "").toString());
+        assertRefusedNaming("rowsRead", written.deepCopy().put("rowsRead", "7").toString());
+        assertRefusedNaming("generation", written.deepCopy().put("generation", "").toString());
+        assertRefusedNaming("quotedEmptyStrings", written.deepCopy().put("quotedEmptyStrings", "true").toString());
+        assertRefusedNaming("quotedEmptyStrings", written.deepCopy().put("quotedEmptyStrings", 1).toString());
+        ObjectNode source = written.deepCopy();
+        ((ObjectNode) source.get("source")).put("size", "120");
+        assertRefusedNaming("source.size", source.toString());
+    }
+
+    @Test
+    void aNumberWhereTextBelongsIsRefusedNamingTheField() throws IOException {
+        ObjectNode etag = written.deepCopy();
+        ((ObjectNode) etag.get("source")).put("etag", 12345);
+        assertRefusedNaming("source.etag", etag.toString());
+        assertRefusedNaming("status", written.deepCopy().put("status", 1).toString());
+    }
+
+    @Test
+    void aNegativeCountSizeOrVersionIsRefusedNamingTheField() throws IOException {
+        assertRefusedNaming("generation", written.deepCopy().put("generation", -1).toString());
+        assertRefusedNaming("formatVersion", written.deepCopy().put("formatVersion", -2).toString());
+        assertRefusedNaming("bytesRead", written.deepCopy().put("bytesRead", -120).toString());
+        // The sum still holds: only a bound on each count refuses it.
+        assertRefusedNaming("rowsQuarantined", written.deepCopy().put("rowsRead", 3).put("rowsQuarantined", -2).toString());
+        ObjectNode size = written.deepCopy();
+        ((ObjectNode) size.get("source")).put("size", -1);
+        assertRefusedNaming("size", size.toString());
+        ObjectNode quarantine = written.deepCopy();
+        ((ObjectNode) quarantine.get("quarantine")).put("rows", -1);
+        assertRefusedNaming("quarantine", quarantine.toString());
+        ObjectNode part = written.deepCopy();
+        ((ObjectNode) part.get("parts").get(0)).put("bytes", -900);
+        assertRefusedNaming("parts", part.toString());
+        ObjectNode limits = written.deepCopy();
+        ((ObjectNode) limits.get("limits")).put("maxRowChars", -1);
+        assertRefusedNaming("maxRowChars", limits.toString());
+    }
+
+    @Test
+    void nullForARequiredFieldIsRefusedNamingTheField() throws IOException {
+        for (String field : List.of("formatVersion", "generation", "status", "dataset", "source", "header", "columns", "droppedColumns",
+                "missingColumns", "parts", "rowsRead", "rowsWritten", "rowsQuarantined")) {
+            assertRefusedNaming(field, written.deepCopy().putNull(field).toString());
+        }
+        for (String field : List.of("bucket", "key", "etag")) {
+            ObjectNode source = written.deepCopy();
+            ((ObjectNode) source.get("source")).putNull(field);
+            assertRefusedNaming(field, source.toString());
+        }
+    }
+
+    /** A field every manifest has had left out is refused: a count absent is not a count of 0. */
+    @Test
+    void aRequiredFieldLeftOutIsRefusedNamingTheField() throws IOException {
+        for (String field : List.of("formatVersion", "generation", "status", "dataset", "source", "header", "columns", "droppedColumns",
+                "missingColumns", "parts", "rowsRead", "rowsWritten", "rowsQuarantined")) {
+            ObjectNode damaged = written.deepCopy();
+            damaged.remove(field);
+            assertRefusedNaming(field, damaged.toString());
+        }
+        ObjectNode size = written.deepCopy();
+        ((ObjectNode) size.get("source")).remove("size");
+        assertRefusedNaming("size", size.toString());
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedNamingIt() throws IOException {
+        String json = written.toString();
+        String etag = "\"etag\":" + new ObjectMapper().writeValueAsString(written.get("source").get("etag").asText());
+        assertTrue(json.contains(etag), json);
+        assertRefusedNaming("etag", json.replace(etag, etag + ",\"etag\":\"b\""));
+        assertRefusedNaming("rowsRead", json.replace("\"rowsRead\":7", "\"rowsRead\":7,\"rowsRead\":8"));
+    }
+
+    @Test
+    void anythingAfterTheManifestsObjectIsRefused() throws IOException {
+        assertRefused(written + " {\"status\":\"converted\"}", "Trailing token");
+        assertRefused(written + "garbage", "garbage");
+        assertRefused(written + "}", "");
+    }
+
+    @Test
+    void anEmptyObjectOrNoObjectIsRefused() throws IOException {
+        assertRefusedNaming("formatVersion", "{}");
+        assertRefused("", "");
+        assertRefused("[]", "");
+        assertRefused("null", "");
+    }
+
+    /**
+     * A field this converter does not know is ignored: a newer converter of the same format may add one (it raises the format when
+     * what it adds changes what the manifest means, and then this one refuses it), and during a deploy, or after a rollback, the older
+     * converter must go on reading its manifests.
+     */
+    @Test
+    void aFieldThisConverterDoesNotKnowIsIgnored() throws IOException {
+        Manifest expected = manifests.read(KEY).orElseThrow();
+        ObjectNode newer = written.deepCopy();
+        newer.put("checksum", "crc32:1234").putObject("lineage").put("job", "x");
+        ((ObjectNode) newer.get("source")).put("versionId", "v1");
+        silver.put(KEY, newer.toString().getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(Optional.of(expected), manifests.read(KEY));
+    }
+
+    /** A manifest of an older converter has no field added since: each reads as the docs say, generation 0 and readingRules 1. */
+    @Test
+    void aManifestOfAnOlderConverterWithoutTheFieldsAddedSinceIsRead() throws IOException {
+        ObjectNode older = written.deepCopy().put("formatVersion", 1);
+        for (String field : List.of("generation", "run", "encoding", "bytesRead", "supersedes", "limits", "nullValues", "quotedEmptyStrings",
+                "readingRules")) {
+            older.remove(field);
+        }
+        silver.put(KEY, older.toString().getBytes(StandardCharsets.UTF_8));
+
+        ManifestStore.Stored stored = manifests.readStored(KEY).orElseThrow();
+
+        assertEquals(Optional.empty(), stored.unreadable(), "read");
+        Manifest manifest = stored.manifest().orElseThrow();
+        assertEquals(0, manifest.generation());
+        assertEquals(ReadingRules.UNRECORDED, manifest.readingRules());
+        assertEquals(0, manifest.bytesRead());
+        assertEquals(List.of(), manifest.supersedes());
+        assertEquals(7, manifest.rowsRead());
+    }
+
+    private String replaceField(String path, String replacement) {
+        String json = written.toString();
+        String field = path.substring(path.lastIndexOf('.') + 1);
+        String original = "\"" + field + "\":" + fieldValue(path);
+        assertTrue(json.contains(original), original + " in " + json);
+        return json.replace(original, replacement);
+    }
+
+    private String fieldValue(String path) {
+        com.fasterxml.jackson.databind.JsonNode node = written;
+        for (String step : path.split("\\.")) {
+            node = step.startsWith("[") ? node.get(Integer.parseInt(step.substring(1, step.length() - 1))) : node.get(step);
+        }
+        return node.toString();
+    }
+
+    private void assertRefusedNaming(String field, String json) throws IOException {
+        String why = assertRefused(json, field);
+        assertTrue(why.startsWith(field + ": ") || why.contains(field), "names " + field + ": " + why);
+    }
+
+    private String assertRefused(String json, String mentioned) throws IOException {
+        silver.put(KEY, json.getBytes(StandardCharsets.UTF_8));
+        ManifestStore.Stored stored = manifests.readStored(KEY).orElseThrow();
+        assertEquals(Optional.empty(), stored.manifest(), "refused, not read as another value: " + json);
+        String why = stored.unreadable().orElseThrow();
+        assertTrue(why.contains(mentioned), "says " + mentioned + ": " + why + " of " + json);
+        return why;
+    }
+}
