@@ -652,8 +652,10 @@ class GoldBuildFailureIT {
     /**
      * The unseen swap, sent again by the next invocation with its token, is still queued when the invocation's deadline
      * comes (TIMED_OUT; AthenaQueries stops it, as any query still running at the margin). moto keeps it QUEUED (its
-     * state manager's manual progression), and each poll of it is slow (a FaultProxy delay), so the invocation's time
-     * runs out while waiting for it. It may still move the view, so the model is not decided on: it fails, saying to
+     * state manager's manual progression), and each poll of it takes 3 s of the invocation's time (the time left the
+     * test gives the handler falls with each GetQueryExecution through the FaultProxy, not with the wall clock, so that
+     * a slow machine does not turn the resend into one not started for lack of time), so the invocation's time runs out
+     * while waiting for it. It may still move the view, so the model is not decided on: it fails, saying to
      * invoke again, no build started and the unseen build kept. The invocation after, the swap ended (stopped:
      * CANCELLED, the view not on its build), proceeds: the record naming it emptied, the model built, readers on the
      * new build and the state naming it.
@@ -680,13 +682,14 @@ class GoldBuildFailureIT {
             lake.addSilverFile("products");
             ctasBefore = lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).count();
             try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
-                // 6 s over the safety margin: the resend starts (a first poll fits), and the second slow poll leaves less than the margin.
-                proxy.inject(request -> "AmazonAthena.GetQueryExecution".equals(request.headers().get("x-amz-target")), Fault.delay(Duration.ofSeconds(3)), 100);
-                LambdaInvocation nearItsEnd = LambdaInvocation.of("gold-ctas", "request-near-its-end")
-                        .endingIn((int) dev.medallion.gold.build.GoldBuilder.SAFETY_MARGIN.plusSeconds(6).toMillis());
+                // 6 s over the safety margin, and each poll takes 3 s of it, however long the machine takes for the rest:
+                // the resend starts (a first poll fits), and the second poll leaves less than the margin.
+                ForwardingContext nearItsEnd = new ForwardingContext(LambdaInvocation.of("gold-ctas", "request-near-its-end"),
+                        () -> (int) dev.medallion.gold.build.GoldBuilder.SAFETY_MARGIN.plusSeconds(6).toMillis() - 3_000 * polls(proxy));
 
                 failure = assertThrows(GoldBuildException.class,
                         () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), nearItsEnd));
+                assertEquals(2, polls(proxy), "the resent swap polled twice, the second at the margin: " + proxy.requests());
             }
         }
         finally {
@@ -718,6 +721,11 @@ class GoldBuildFailureIT {
                 .reduce((one, other) -> other).orElseThrow();
         assertEquals("CANCELLED", ended.get("state").asText());
         assertTrue(ended.get("recordBefore").asText().startsWith("emptied"), ended.toString());
+    }
+
+    /** The GetQueryExecution requests {@code proxy} has received: the polls of the queries waited for through it. */
+    private static int polls(FaultProxy proxy) {
+        return (int) proxy.requests().stream().filter(request -> "AmazonAthena.GetQueryExecution".equals(request.headers().get("x-amz-target"))).count();
     }
 
     /**

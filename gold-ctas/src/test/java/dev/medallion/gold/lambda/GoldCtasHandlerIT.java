@@ -1,9 +1,6 @@
 package dev.medallion.gold.lambda;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.testing.LambdaInvocation;
@@ -41,7 +38,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
 import static dev.medallion.gold.testing.TablesRead.tablesRead;
@@ -853,21 +849,6 @@ class GoldCtasHandlerIT {
         int views = (int) lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE OR REPLACE VIEW")).count();
         return new ForwardingContext(invocation, () -> lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE OR REPLACE VIEW")).count() > views
                 ? 50_000 : LambdaInvocation.LONGEST_MILLIS);
-    }
-
-    /** An invocation whose time left is what {@code remainingMillis} says at each check. */
-    private record ForwardingContext(LambdaInvocation invocation, IntSupplier remainingMillis) implements Context {
-        @Override public String getAwsRequestId() { return invocation.getAwsRequestId(); }
-        @Override public String getLogGroupName() { return invocation.getLogGroupName(); }
-        @Override public String getLogStreamName() { return invocation.getLogStreamName(); }
-        @Override public String getFunctionName() { return invocation.getFunctionName(); }
-        @Override public String getFunctionVersion() { return invocation.getFunctionVersion(); }
-        @Override public String getInvokedFunctionArn() { return invocation.getInvokedFunctionArn(); }
-        @Override public CognitoIdentity getIdentity() { return invocation.getIdentity(); }
-        @Override public ClientContext getClientContext() { return invocation.getClientContext(); }
-        @Override public int getRemainingTimeInMillis() { return remainingMillis.getAsInt(); }
-        @Override public int getMemoryLimitInMB() { return invocation.getMemoryLimitInMB(); }
-        @Override public LambdaLogger getLogger() { return invocation.getLogger(); }
     }
 
     /** A direct invocation, whose answer is each model's outcome. */
