@@ -63,8 +63,14 @@ import static java.util.Objects.requireNonNull;
  * other failure while the query runs, an {@link Error} included, which then goes on unchanged.
  */
 public final class AthenaQueries {
-    /** Athena refused to start the query. */
+    /** Athena answered the start and refused it (invalid, throttled, denied): its answer is the failure's cause. */
     public static final String NOT_STARTED = "NOT_STARTED";
+    /**
+     * The start was not sent: the deadline left too little time to wait for the query ({@link #requireTimeToStart}).
+     * Nothing reached Athena, and the next invocation with the time sends it. A name of its own, not another
+     * {@value #NOT_STARTED}, so that a caller, a message or a person reading the log tells the two apart by the state.
+     */
+    public static final String NO_TIME_TO_START = "NO_TIME_TO_START";
     /** Starting the query failed in a way that does not say whether it started. */
     public static final String START_UNKNOWN = "START_UNKNOWN";
     /** The query succeeded, and its results could not be read. */
@@ -103,19 +109,19 @@ public final class AthenaQueries {
     }
 
     /**
-     * Throws what {@link #run} would, {@value #NOT_STARTED}, when {@code deadline} leaves too little time to
+     * Throws what {@link #run} would, {@value #NO_TIME_TO_START}, when {@code deadline} leaves too little time to
      * start a query: it would be stopped at its first poll, perhaps with its work done, and for the view, a
      * swap whose outcome no one knows. Not starting it is certain. Asked before {@link #run} by a caller whose
      * work just before a query only makes sense if it starts: the builder's record before its view swap.
      *
-     * @throws AthenaQueryException {@value #NOT_STARTED}, naming {@code step} and the time left
+     * @throws AthenaQueryException {@value #NO_TIME_TO_START}, naming {@code step} and the time left
      */
     public void requireTimeToStart(QueryStep step, Deadline deadline) {
         requireNonNull(step, "step is null");
         requireNonNull(deadline, "deadline is null");
         Duration left = deadline.remaining();
         if (left.minusMillis(FIRST_POLL_MILLIS).compareTo(safetyMargin) < 0) {
-            throw new AthenaQueryException(step, Optional.empty(), NOT_STARTED, "not started: " + left.toMillis() + " ms of the invocation left, "
+            throw new AthenaQueryException(step, Optional.empty(), NO_TIME_TO_START, "not started: " + left.toMillis() + " ms of the invocation left, "
                     + safetyMargin.toSeconds() + " s of which are kept to clean up", null);
         }
     }

@@ -1,7 +1,5 @@
 package dev.medallion.gold.athena;
 
-import software.amazon.awssdk.core.exception.SdkServiceException;
-
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -34,8 +32,9 @@ public final class AthenaQueryException extends RuntimeException {
     }
 
     /**
-     * Athena's final state ({@code FAILED}, {@code CANCELLED}), or {@code NOT_STARTED} (Athena refused to
-     * start it, {@link #refusedByAthena}, or the deadline left too little time to send it), {@code START_UNKNOWN} (starting it failed without saying whether it started, and no resend with its token was answered),
+     * Athena's final state ({@code FAILED}, {@code CANCELLED}), or {@code NOT_STARTED} (Athena answered the start and
+     * refused it), {@code NO_TIME_TO_START} (the deadline left too little time to wait for it, so it was not sent),
+     * {@code START_UNKNOWN} (starting it failed without saying whether it started, and no resend with its token was answered),
      * {@code UNKNOWN} (its state could not be read), {@code TIMED_OUT} or {@code INTERRUPTED} (stopped), or
      * {@code RESULTS_UNREAD} (it succeeded, and its results could not be read).
      */
@@ -45,16 +44,6 @@ public final class AthenaQueryException extends RuntimeException {
 
     public String reason() {
         return reason;
-    }
-
-    /**
-     * Whether Athena answered the start and refused it: {@code NOT_STARTED} with Athena's answer as the cause. The
-     * other {@code NOT_STARTED}, a start not sent because the deadline left too little time to wait for the query
-     * ({@link AthenaQueries#requireTimeToStart}), has none: nothing reached Athena, and the next invocation with the
-     * time sends it.
-     */
-    public boolean refusedByAthena() {
-        return state.equals(AthenaQueries.NOT_STARTED) && getCause() instanceof SdkServiceException;
     }
 
     private static String message(QueryStep step, Optional<String> queryId, String state, String reason) {

@@ -78,6 +78,12 @@ public final class BuildAndSwap {
      */
     private static final Pattern ATHENA_POSITION = Pattern.compile("^(?:[A-Z][A-Z0-9_]*: )?line (\\d{1,9}):(\\d{1,9}): ");
 
+    /**
+     * The states of a query certainly not started: Athena refused its start, or it was not sent for lack of time. A view
+     * swap in either left the view as it was, so its build is removed without reading the view first.
+     */
+    private static final Set<String> NEVER_STARTED = Set.of(AthenaQueries.NOT_STARTED, AthenaQueries.NO_TIME_TO_START);
+
     private final GoldSettings settings;
     private final ObjectStore gold;
     private final GoldLayout layout;
@@ -211,13 +217,13 @@ public final class BuildAndSwap {
                 swap();
             }
             catch (AthenaQueryException e) {
-                if (e.step().step().equals("view") && !Set.of("FAILED", "CANCELLED", AthenaQueries.NOT_STARTED).contains(e.state())) {
+                if (e.step().step().equals("view") && !Set.of("FAILED", "CANCELLED").contains(e.state()) && !NEVER_STARTED.contains(e.state())) {
                     // The view may have been replaced (a query stopped, or one that may have started unseen):
                     // keep the build it may point at. The next build's cleanup removes it once the view has moved on.
                     return fail(e.getMessage() + unreadNote(live) + "; build " + build.value() + " (" + settings.goldDatabase() + "." + table + ") is kept, since readers may "
                             + "already see it; the next build of the model replaces it", Map.of("step", e.step().step(), "queryId", e.queryId().orElse(""), "state", e.state()));
                 }
-                if (e.step().step().equals("view") && !e.state().equals(AthenaQueries.NOT_STARTED)) {
+                if (e.step().step().equals("view") && !NEVER_STARTED.contains(e.state())) {
                     // FAILED or CANCELLED, on Athena's word; but a catalog update can land with its answer lost to
                     // Athena, whose retry then fails the query ("already exists"). Removed under a view that selects
                     // from it, the build would leave readers on a dropped table: where the view points is read first.

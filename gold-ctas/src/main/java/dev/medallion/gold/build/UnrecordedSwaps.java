@@ -3,6 +3,7 @@ package dev.medallion.gold.build;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.gold.athena.AthenaQueries;
 import dev.medallion.gold.athena.AthenaQueryException;
 import dev.medallion.gold.athena.CompletedQuery;
 import dev.medallion.gold.athena.Deadline;
@@ -109,7 +110,7 @@ final class UnrecordedSwaps {
                 throw new UnseenSwapException("the view swap of build " + build.value() + " (" + goldDatabase + "." + table + "), which an earlier invocation sent and "
                         + "never saw end, may still be queued or running, so where the view points could not be told: " + e.getMessage() + "; the build"
                         + " is kept; invoke again (an SQS batch comes back by itself) to wait for it before the model is built"
-                        + (e.refusedByAthena() ? ". Should Athena refuse it at every invocation (its token sent before with"
+                        + (e.state().equals(AthenaQueries.NOT_STARTED) ? ". Should Athena refuse it at every invocation (its token sent before with"
                                 + " another statement, by an older builder), find the swap's query in the workgroup's history, and once it has ended,"
                                 + " empty " + gold.describe(states.swapKey(model.name())) : ""), e);
             }

@@ -107,7 +107,7 @@ class GoldBuildDeadlineIT {
 
         AthenaQueryException e = assertThrows(AthenaQueryException.class, () -> queries.run("SELECT 1", new QueryStep("product_totals", "b", "view"), deadline));
 
-        assertEquals("NOT_STARTED", e.state());
+        assertEquals("NO_TIME_TO_START", e.state());
         assertTrue(e.getMessage().contains("not started: 30100 ms of the invocation left, 30 s of which are kept to clean up"), e.getMessage());
         assertEquals(List.of(), lake.athenaQueryIds(), "nothing reached Athena");
     }

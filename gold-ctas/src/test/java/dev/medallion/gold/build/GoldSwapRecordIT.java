@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -109,7 +110,7 @@ class GoldSwapRecordIT {
 
     /**
      * The record's write is answered only when the time the swap needed has gone: the swap is not started
-     * (NOT_STARTED), and the record it replaced is put back.
+     * (NO_TIME_TO_START), and the record it replaced is put back.
      */
     @Test
     void aRecordWriteThatTakesTheSwapsTimePutsBackTheRecordItReplaced() throws IOException {
@@ -129,7 +130,8 @@ class GoldSwapRecordIT {
             outcome = builder(s3, lake.athena()).build(model(), false, "request-late", left::get);
         }
 
-        assertFailedWithoutSwap(outcome, "NOT_STARTED");
+        assertFailedWithoutSwap(outcome, "NO_TIME_TO_START");
+        assertFalse(outcome.failure().orElseThrow().contains("NOT_STARTED"), "not a start Athena refused: " + outcome.failure().orElseThrow());
         assertTrue(outcome.failure().orElseThrow().contains("view") && outcome.failure().orElseThrow().contains("of the invocation left"),
                 outcome.failure().orElseThrow());
         assertEquals(Optional.of(recordBefore), lake.swapRecord(MODEL), "the record of the build the view selects from, put back");

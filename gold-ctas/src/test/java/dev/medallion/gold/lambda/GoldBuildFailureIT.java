@@ -768,7 +768,7 @@ class GoldBuildFailureIT {
 
     /**
      * The unseen swap is not sent again for lack of time (the invocation's deadline leaves too little to wait for it:
-     * NOT_STARTED, no start reaching Athena): the model fails, saying to invoke again, no build started and the unseen
+     * NO_TIME_TO_START, no start reaching Athena): the model fails, saying to invoke again, no build started and the unseen
      * build kept; the message does not tell a person to look for a refused swap in the workgroup's history and empty the
      * record, which is for a swap Athena refuses at every invocation: this one the next invocation with time sends.
      */
@@ -791,9 +791,9 @@ class GoldBuildFailureIT {
                 () -> lake.handler().handleRequest(Map.of("models", List.of("product_totals")), nearItsEnd));
 
         String message = failure.getMessage();
-        assertTrue(message.contains("NOT_STARTED") && message.contains("not started: 30100 ms of the invocation left") && message.contains(unseen)
+        assertTrue(message.contains("NO_TIME_TO_START") && message.contains("not started: 30100 ms of the invocation left") && message.contains(unseen)
                 && message.contains("is kept") && message.contains("invoke again"), message);
-        assertFalse(message.contains("refuse") || message.contains("workgroup's history") || message.contains("product_totals.swap.json"), message);
+        assertFalse(message.contains("NOT_STARTED") || message.contains("refuse") || message.contains("workgroup's history") || message.contains("product_totals.swap.json"), message);
         assertEquals(List.of(), lake.athenaSql().subList(queriesBefore, lake.athenaSql().size()), "nothing reached Athena");
         assertTrue(lake.goldTables().contains(unseen), lake.goldTables().toString());
     }
