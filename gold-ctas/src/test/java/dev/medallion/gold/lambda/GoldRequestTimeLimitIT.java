@@ -1,5 +1,6 @@
 package dev.medallion.gold.lambda;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.medallion.common.storage.S3Clients;
 import dev.medallion.common.storage.S3ObjectStore;
@@ -7,6 +8,7 @@ import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.LambdaInvocation;
+import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.gold.testing.GoldLake;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +33,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +54,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with the lease held.
  */
 class GoldRequestTimeLimitIT {
+    /** {@link TimeFromTheHold}'s mark before the held request has reached the proxy. */
+    private static final long NOT_HELD_YET = Long.MIN_VALUE;
     private static final Pattern LIMIT = Pattern.compile("timeout configuration: (\\d+) millis");
     private static final String MODEL = "product_totals";
 
@@ -74,16 +80,16 @@ class GoldRequestTimeLimitIT {
         String previous = firstBuildThenNewInputs();
         Gold before = gold();
         int queriesBefore = lake.athenaQueryIds().size();
-        LambdaInvocation invocation = LambdaInvocation.of("gold-ctas", "request-stalled").endingIn(35_000);
+        TimeFromTheHold invocation = new TimeFromTheHold("request-stalled", 35_000);
 
         GoldBuildException failure;
         long started = System.nanoTime();
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); S3Client s3 = s3Through(proxy)) {
-            Injection stalled = proxy.inject(request -> request.method().equals("GET") && request.path().startsWith("/" + lake.silverBucket())
-                    && request.hasQueryParameter("list-type"), Fault.hold(), 100);
+            Injection stalled = proxy.inject(invocation.fallingFrom(request -> request.method().equals("GET") && request.path().startsWith("/" + lake.silverBucket())
+                    && request.hasQueryParameter("list-type")), Fault.hold(), 100);
             GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), s3, lake.glue(), lake.athena(), lake.models(), lake.log(), lake.recordingSleeper());
 
-            failure = assertThrows(GoldBuildException.class, () -> handler.handleRequest(Map.of("models", List.of(MODEL)), invocation));
+            failure = assertThrows(GoldBuildException.class, () -> handler.handleRequest(Map.of("models", List.of(MODEL)), invocation.context()));
             assertEquals(1, stalled.hits(), "one request held, and given up without a retry");
         }
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -116,16 +122,17 @@ class GoldRequestTimeLimitIT {
         Gold before = gold();
         List<String> viewVersionsBefore = lake.viewVersions(MODEL);
         int queriesBefore = lake.athenaQueryIds().size();
-        LambdaInvocation invocation = LambdaInvocation.of("gold-ctas", "request-stalled").endingIn(63_000);
+        TimeFromTheHold invocation = new TimeFromTheHold("request-stalled", 63_000);
 
         GoldBuildException failure;
         String queryId;
         long started = System.nanoTime();
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
-            Injection stalled = proxy.inject(request -> "AmazonAthena.GetQueryExecution".equals(request.headers().get("x-amz-target")), Fault.hold(), 100);
+            Injection stalled = proxy.inject(invocation.fallingFrom(request -> "AmazonAthena.GetQueryExecution".equals(request.headers().get("x-amz-target"))),
+                    Fault.hold(), 100);
             GoldCtasHandler handler = lake.handler(athena);
 
-            CompletableFuture<Map<String, Object>> build = CompletableFuture.supplyAsync(() -> handler.handleRequest(Map.of("models", List.of(MODEL)), invocation));
+            CompletableFuture<Map<String, Object>> build = CompletableFuture.supplyAsync(() -> handler.handleRequest(Map.of("models", List.of(MODEL)), invocation.context()));
             assertTrue(stalled.awaitHits(1, Duration.ofSeconds(20)), "the CTAS's first poll reached the proxy");
             queryId = lake.athenaQueryIds().get(queriesBefore);
             leaveWhatTheRunningQueryWrote(lake.athenaSql().get(queriesBefore));
@@ -174,7 +181,7 @@ class GoldRequestTimeLimitIT {
         assertEquals(previous, swapRecordBefore.get("current").get("buildId").asText(), swapRecordBefore.toString());
         List<String> viewVersionsBefore = lake.viewVersions(MODEL);
         int queriesBefore = lake.athenaQueryIds().size();
-        LambdaInvocation invocation = LambdaInvocation.of("gold-ctas", "request-stalled").endingIn(63_000);
+        TimeFromTheHold invocation = new TimeFromTheHold("request-stalled", 63_000);
 
         GoldBuildException failure;
         long started = System.nanoTime();
@@ -185,9 +192,9 @@ class GoldRequestTimeLimitIT {
                     Fault.delay(Duration.ofSeconds(2)), 1);
             GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), lake.s3(), glue, athena, lake.models(), lake.log(), lake.recordingSleeper());
 
-            CompletableFuture<Map<String, Object>> build = CompletableFuture.supplyAsync(() -> handler.handleRequest(Map.of("models", List.of(MODEL)), invocation));
+            CompletableFuture<Map<String, Object>> build = CompletableFuture.supplyAsync(() -> handler.handleRequest(Map.of("models", List.of(MODEL)), invocation.context()));
             assertTrue(ctasPolled.awaitHits(1, Duration.ofSeconds(20)), "the CTAS's first poll reached the proxy");
-            Injection stalled = proxy.inject(request -> "AWSGlue.GetTable".equals(request.headers().get("x-amz-target")), Fault.hold(), 100);
+            Injection stalled = proxy.inject(invocation.fallingFrom(request -> "AWSGlue.GetTable".equals(request.headers().get("x-amz-target"))), Fault.hold(), 100);
             assertTrue(stalled.awaitHits(1, Duration.ofSeconds(20)), "the view's GetTable reached the proxy");
             assertEquals(1, lake.athenaQueryIds().size() - queriesBefore, "held after the CTAS: " + lake.athenaSql());
             String queryId = lake.athenaQueryIds().get(queriesBefore);
@@ -226,6 +233,51 @@ class GoldRequestTimeLimitIT {
         lake.applyAthenaEffects(MODEL);
         lake.addSilverFile("products");
         return lake.currentBuild(MODEL);
+    }
+
+    /**
+     * An invocation with {@code millis} left, its time standing still until the held request first reaches the proxy,
+     * then falling with the wall clock, as Lambda's does: the held request's limit is what was left when it started,
+     * however long a loaded machine took for the work before it (with the time falling from the start, a few slow
+     * seconds there took the limit below the bounds the tests check), and the hang itself is still measured against
+     * the invocation's end.
+     */
+    private static final class TimeFromTheHold {
+        private final int millis;
+        private final ForwardingContext context;
+        private final AtomicLong heldAt = new AtomicLong(NOT_HELD_YET);
+
+        TimeFromTheHold(String requestId, int millis) {
+            this.millis = millis;
+            this.context = new ForwardingContext(LambdaInvocation.of("gold-ctas", requestId), this::remainingMillis);
+        }
+
+        /** {@code held}, marking the moment it first accepts a request: the invocation's time falls from then. */
+        Predicate<Request> fallingFrom(Predicate<Request> held) {
+            return request -> {
+                boolean matches = held.test(request);
+                if (matches) {
+                    heldAt.compareAndSet(NOT_HELD_YET, System.nanoTime());
+                }
+                return matches;
+            };
+        }
+
+        Context context() {
+            return context;
+        }
+
+        int getRemainingTimeInMillis() {
+            return context.getRemainingTimeInMillis();
+        }
+
+        private int remainingMillis() {
+            long held = heldAt.get();
+            if (held == NOT_HELD_YET) {
+                return millis;
+            }
+            return (int) Math.max(0, millis - (System.nanoTime() - held) / 1_000_000);
+        }
     }
 
     /** What readers and the next build see of gold. */
