@@ -866,7 +866,11 @@ public final class CsvReader implements Closeable {
      * returned it. So a row is rejected too once the characters handed over since the previous row ended hold more than the limit
      * plus {@link #READ_AHEAD} of those any row counts (all but quotes, line breaks, and white space after a quote, which the parser
      * skips before a delimiter), a row surely over the limit, and more than {@link #READ_AHEAD} delimiters: its fields would fill
-     * memory before it ends. A row of few delimiters is left to the bounds above, which name its exact size.
+     * memory before it ends. A row of few delimiters is left to the bounds above, which name its exact size. Only what is handed
+     * over once the row under way spans {@link #READ_AHEAD} characters is counted, so a row is rejected so some
+     * {@link #READ_AHEAD} characters later than a count of all would, and rows shorter than that, all of an ordinary file's,
+     * cost nothing: counting every character handed over cost 6 % of a whole conversion's CPU and 9 % of a warm one's
+     * (BENCHMARKS.md, session 39).
      */
     private static final class RowSize {
         /** Characters the parser may hold read ahead of the row it returned; and blank lines allowed before a row. */
@@ -903,8 +907,14 @@ public final class CsvReader implements Closeable {
 
         /** Counts characters handed to the parser, and the line breaks they end with (looked at from their end: seldom more than two). */
         void handedOver(char[] buffer, int offset, int count) {
+            if (delivered - deliveredAtRowEnd > READ_AHEAD) {
+                countSurelyCounted(buffer, offset, count);
+            }
+            else {
+                // Not counted: a quote may have ended what went before, so white space first is taken as after one.
+                afterQuote = true;
+            }
             delivered += count;
-            countSurelyCounted(buffer, offset, count);
             int last = offset + count - 1;
             int i = last;
             while (i >= offset && (buffer[i] == '\n' || buffer[i] == '\r')) {
