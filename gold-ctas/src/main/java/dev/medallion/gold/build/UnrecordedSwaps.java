@@ -92,6 +92,15 @@ final class UnrecordedSwaps {
         if (live.build().equals(Optional.of(build)) || (live.read() && !catalog.exists(goldDatabase, table))) {
             // Its swap landed; or its build was removed, after a swap that did not happen, so none can put readers on it.
             // A view that cannot be read says neither: the swap is sent again, which needs no Glue.
+            // Not waiting on a swap whose table is gone is safe because Athena (engine v3, Trino) analyses a CREATE [OR
+            // REPLACE] VIEW's query before it writes the view: Trino's CreateViewTask runs the Analyzer on the statement and
+            // only then calls createView, and StatementAnalyzer.visitTable fails a table the catalog does not hold with
+            // TABLE_NOT_FOUND ("Table '%s' does not exist"); the Athena User Guide's "Considerations and limitations for
+            // views" reports a view of a table that does not exist as stale rather than reading it. So a swap still queued
+            // over a dropped table ends FAILED, and moves no reader. And nothing of the builder drops a build whose swap
+            // may still be queued (README, "When something fails", the view swap that may have happened): a failed build is removed only when its swap was
+            // refused, not sent, or ended without moving the view; the cleanups run only after this wait has seen the
+            // record's swap end, and a build writes its own record only then. Only a table dropped by hand gets here.
             return record;
         }
         Map<String, Object> fields = new LinkedHashMap<>();

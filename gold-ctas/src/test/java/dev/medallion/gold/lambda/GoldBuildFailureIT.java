@@ -723,6 +723,87 @@ class GoldBuildFailureIT {
         assertTrue(ended.get("recordBefore").asText().startsWith("emptied"), ended.toString());
     }
 
+    /**
+     * The weakest of the paths that drop a build table, against a view swap still queued in Athena: the leftovers of
+     * an unchanged model (step 7) go once six hours old, and Athena cancels a queued DDL query only at its DDL query
+     * timeout, 600 minutes by default. The record before the last swap names a build eight hours old, the newest of the
+     * model (so no readers' grace keeps it), neither the state's nor the view's, whose swap, sent again with its token,
+     * is still queued at the deadline (moto's state manager keeping it QUEUED, the invocation's time counted from the
+     * polls as in the test above). The model, unchanged, fails saying to invoke again, and that build, its table and
+     * its files stay: were the swap not waited for before the leftovers are removed, the queued swap would later run
+     * over a dropped table (which Athena fails, TABLE_NOT_FOUND) and the build it names would be gone for good.
+     */
+    @Test
+    void aBuildWhoseResentSwapIsStillQueuedIsNoLeftoverOfAnUnchangedModelHoweverOld() throws IOException {
+        lake.handler().handleRequest(Map.of("models", List.of("product_totals")), null);
+        lake.applyAthenaEffects("product_totals");
+        String first = lake.currentBuild("product_totals");
+        String fingerprint = lake.state("product_totals").orElseThrow().get("fingerprint").asText();
+        // The first build stands aside, so that the builds below are the model's only ones: a current build nine hours old,
+        // readers on it, and the queued swap's build eight hours old, the newest.
+        AWS.glue().deleteTable(request -> request.databaseName(lake.goldDatabase()).name("product_totals__" + first));
+        for (String key : lake.goldKeys().stream().filter(key -> key.startsWith("tables/product_totals/" + first + "/")).toList()) {
+            AWS.client().deleteObject(request -> request.bucket(lake.goldBucket()).key(key));
+        }
+        Instant now = Instant.now();
+        String current = leaveABuild("product_totals", now.minus(Duration.ofHours(9)), true);
+        String queued = leaveABuild("product_totals", now.minus(Duration.ofHours(8)), true);
+        lake.addViewVersion("product_totals", "product_totals__" + current);
+        AWS.client().putObject(request -> request.bucket(lake.goldBucket()).key("tables/_state/product_totals.json"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString(stateJson("product_totals", fingerprint, current)));
+        AWS.client().putObject(request -> request.bucket(lake.goldBucket()).key("tables/_state/product_totals.swap.json"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString(stateJson("product_totals", fingerprint, queued)));
+        lake.recorder().clear();
+        int queriesBefore = lake.athenaSql().size();
+        Optional<GoldBuildException> failure;
+        try {
+            AWS.motoApi("/moto-api/state-manager/set-transition",
+                    "{\"model_name\": \"athena::execution\", \"transition\": {\"progression\": \"manual\", \"times\": 1000000}}");
+            try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+                ForwardingContext nearItsEnd = new ForwardingContext(LambdaInvocation.of("gold-ctas", "request-unchanged-near-its-end"),
+                        () -> (int) dev.medallion.gold.build.GoldBuilder.SAFETY_MARGIN.plusSeconds(6).toMillis() - 3_000 * polls(proxy));
+
+                // Caught rather than asserted here, so that what was removed is what a broken build shows first.
+                failure = failureOf(() -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), nearItsEnd));
+            }
+        }
+        finally {
+            AWS.motoApi("/moto-api/state-manager/unset-transition", "{\"model_name\": \"athena::execution\"}");
+        }
+
+        for (String kept : List.of(current, queued)) {
+            assertTrue(lake.goldTables().contains("product_totals__" + kept), kept + ": " + lake.goldTables());
+            assertTrue(lake.goldKeys().stream().anyMatch(key -> key.startsWith("tables/product_totals/" + kept + "/")), kept + ": " + lake.goldKeys());
+        }
+        assertTrue(lake.recorder().calls().stream().noneMatch(call -> call.startsWith("Glue.DeleteTable ")), lake.recorder().calls().toString());
+        assertTrue(lake.logLines().stream().noneMatch(line -> line.get("message").asText().startsWith("gold model's leftover builds")),
+                lake.logLines().toString());
+        List<String> sent = lake.athenaSql().subList(queriesBefore, lake.athenaSql().size());
+        assertEquals(1, sent.size(), "the queued swap, sent again, and no other query: " + sent);
+        assertTrue(sent.get(0).startsWith("CREATE OR REPLACE VIEW") && sent.get(0).contains("product_totals__" + queued), sent.toString());
+        assertEquals("product_totals__" + current, viewTable("product_totals"));
+        String message = failure.orElseThrow(() -> new AssertionError("the model was decided on while the swap may still be queued")).getMessage();
+        assertTrue(message.contains("TIMED_OUT") && message.contains("product_totals__" + queued) && message.contains("invoke again"), message);
+    }
+
+    private static Optional<GoldBuildException> failureOf(Runnable invocation) {
+        try {
+            invocation.run();
+            return Optional.empty();
+        }
+        catch (GoldBuildException e) {
+            return Optional.of(e);
+        }
+    }
+
+    /** A build state of {@code model} naming {@code build} as its current one, built from inputs of {@code fingerprint}. */
+    private String stateJson(String model, String fingerprint, String build) {
+        return "{\"formatVersion\":1,\"model\":\"" + model + "\",\"fingerprint\":\"" + fingerprint + "\","
+                + "\"current\":{\"buildId\":\"" + build + "\",\"table\":\"" + model + "__" + build + "\",\"location\":\"s3://" + lake.goldBucket()
+                + "/tables/" + model + "/" + build + "/\"},"
+                + "\"builtAt\":\"" + Instant.now() + "\",\"requestId\":\"an-earlier-request\"}";
+    }
+
     /** The GetQueryExecution requests {@code proxy} has received: the polls of the queries waited for through it. */
     private static int polls(FaultProxy proxy) {
         return (int) proxy.requests().stream().filter(request -> "AmazonAthena.GetQueryExecution".equals(request.headers().get("x-amz-target"))).count();
