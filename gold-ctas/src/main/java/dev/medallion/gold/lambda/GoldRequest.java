@@ -1,7 +1,10 @@
 package dev.medallion.gold.lambda;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.medallion.common.aws.EventKeys;
 import dev.medallion.common.logging.ErrorMessages;
 
@@ -9,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +46,16 @@ public record GoldRequest(String trigger, Optional<List<String>> models, boolean
     /** How a scheduled invocation's trigger starts: no other request's does. */
     private static final String SCHEDULE_TRIGGER = "schedule ";
     private static final Set<String> DIRECT_KEYS = Set.of("models", "force");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Strict for what it reads of a message body: a key given twice or anything after the notification is refused (Jackson
+     * keeps the last of two keys and ignores trailing text by default), so that a damaged body is an unreadable message, for
+     * the dead-letter queue and a person, never taken for a commit. Fields it does not read are passed over: a newer
+     * notification's, or a newer sender's during a deploy, must not fail a message.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     public GoldRequest {
         requireNonNull(trigger, "trigger is null");
@@ -188,8 +201,15 @@ public record GoldRequest(String trigger, Optional<List<String>> models, boolean
                 return unreadable(id, "not an S3 event notification: no Records");
             }
             List<String> keys = new ArrayList<>();
-            for (JsonNode record : records) {
-                String key = record.path("s3").path("object").path("key").asText("");
+            for (int index = 0; index < records.size(); index++) {
+                JsonNode record = records.get(index);
+                JsonNode keyNode = record.path("s3").path("object").path("key");
+                if (!keyNode.isMissingNode() && !keyNode.isNull() && !keyNode.isTextual()) {
+                    // asText() would read a number or a boolean as its digits or word: a key no commit has, the message then acknowledged.
+                    return unreadable(id, "not an S3 event notification: Records[" + index + "].s3.object.key is a " + keyNode.getNodeType().name().toLowerCase(Locale.ROOT)
+                            + " (" + keyNode + "), where S3 sends the object key as text; the message goes to the dead-letter queue: find what sent it");
+                }
+                String key = keyNode.asText("");
                 if (!"aws:s3".equals(record.path("eventSource").asText()) || key.isEmpty()) {
                     return unreadable(id, "not an S3 event notification: a record without eventSource aws:s3 and an object key");
                 }

@@ -165,6 +165,43 @@ class GoldRequestTest {
         assertTrue(batch.unreadable().toString().contains(key + " " + why), batch.unreadable().toString());
     }
 
+    /**
+     * A damaged body is one unreadable message, naming what is wrong, for the dead-letter queue: read leniently, each was
+     * taken for a commit (a number for the key read as its digits, the second of two keys or of two {@code Records}
+     * taken, text after the notification ignored), the message acknowledged and no person told.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"Records\":[{\"eventSource\":\"aws:s3\",\"s3\":{\"object\":{\"key\":20260314}}}]}|Records[0].s3.object.key is a number",
+            "{\"Records\":[{\"eventSource\":\"aws:s3\",\"s3\":{\"object\":{\"key\":true}}}]}|Records[0].s3.object.key is a boolean",
+            "{\"Records\":[{\"eventSource\":\"aws:s3\",\"s3\":{\"object\":{\"key\":\"_manifests/a.json\",\"key\":\"_manifests/b.json\"}}}]}|Duplicate field 'key'",
+            "{\"Records\":[],\"Records\":[{\"eventSource\":\"aws:s3\",\"s3\":{\"object\":{\"key\":\"_manifests/a.json\"}}}]}|Duplicate field 'Records'",
+            "{\"Records\":[{\"eventSource\":\"aws:s3\",\"s3\":{\"object\":{\"key\":\"_manifests/a.json\"}}}]} {\"Records\":[]}|Trailing token",
+            "{\"Records\":[{\"eventSource\":\"aws:s3\",\"s3\":{\"object\":{\"key\":\"_manifests/a.json\"}}}]}]|Unexpected close marker"})
+    void aDamagedNotificationIsOneUnreadableMessageNamingWhatIsWrongNotACommit(String body, String why) {
+        GoldRequest.SqsBatch batch = GoldRequest.parse(sqsEventOf("damaged-1", body)).batch().orElseThrow();
+
+        assertEquals(List.of(), batch.commits(), batch.toString());
+        assertEquals(List.of("damaged-1"), batch.unreadableIds());
+        assertTrue(batch.unreadable().get(0).contains(why), batch.unreadable().toString());
+    }
+
+    /** A field this builder does not know (a newer S3 notification's, or a newer sender's during a deploy) is passed over. */
+    @Test
+    void aNotificationWithFieldsThisBuilderDoesNotKnowIsStillACommit() {
+        String body = "{\"Records\":[{\"eventVersion\":\"9.9\",\"eventSource\":\"aws:s3\",\"newField\":{\"x\":[1,2.5,null]},"
+                + "\"s3\":{\"object\":{\"key\":\"_manifests/sales/a.json\",\"checksum\":\"abc\"}}}],\"another\":1}";
+
+        GoldRequest.SqsBatch batch = GoldRequest.parse(sqsEventOf("newer-1", body)).batch().orElseThrow();
+
+        assertEquals(List.of("_manifests/sales/a.json"), batch.commits());
+        assertEquals(List.of(), batch.unreadable());
+    }
+
+    private static Map<String, Object> sqsEventOf(String messageId, String body) {
+        return Map.of("Records", List.of(Map.of("messageId", messageId, "eventSource", "aws:sqs", "body", body)));
+    }
+
     @Test
     void malformedRequestsAreRefusedWithWhatIsAccepted() {
         IllegalArgumentException typo = assertThrows(IllegalArgumentException.class, () -> GoldRequest.parse(Map.of("model", List.of("daily_sales"))));

@@ -5,6 +5,8 @@ import dev.medallion.common.storage.ObjectStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Build states on a directory laid out as the gold bucket. */
@@ -129,5 +132,56 @@ class BuildStateStoreTest {
         states.write(written);
 
         assertEquals(written, states.read("daily").orElseThrow());
+    }
+
+    /**
+     * A state damaged (by hand: S3 writes whole objects) is refused naming the field and saying what to do, never read as
+     * another state: leniently, {@code "formatVersion": 1.5} read as 1 and {@code null} as 0, a fingerprint or build id
+     * written as a number as its digits, the second of two {@code current}s taken, text after the object ignored.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"formatVersion\": 1.5,|formatVersion",
+            "\"formatVersion\": null,|formatVersion",
+            "\"formatVersion\": \"1\",|formatVersion",
+            "\"formatVersion\": 1, \"fingerprint\": 123,|fingerprint",
+            "\"formatVersion\": 1, \"current\": {\"buildId\": 20260314233000, \"table\": \"t\", \"location\": \"s3://gold/x/\"},|buildId",
+            "\"formatVersion\": 1, \"current\": {\"buildId\": \"20260101000000_000000\", \"table\": \"t\", \"location\": \"s3://gold/x/\"},|Duplicate field 'current'"})
+    void aDamagedStateIsRefusedNamingTheFieldNotReadAsAnotherState(String damage, String field) throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        gold.put("tables/_state/daily.json", stateWith(damage).getBytes(StandardCharsets.UTF_8));
+
+        IOException refused = assertThrows(IOException.class, () -> new BuildStateStore(gold, "tables/").read("daily"));
+
+        assertTrue(refused.getMessage().contains(field) && refused.getMessage().contains("delete it to make the next build start afresh"), refused.getMessage());
+    }
+
+    @Test
+    void textAfterAStateIsRefused() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        gold.put("tables/_state/daily.json", (stateWith("\"formatVersion\": 1,") + " {}").getBytes(StandardCharsets.UTF_8));
+
+        IOException refused = assertThrows(IOException.class, () -> new BuildStateStore(gold, "tables/").read("daily"));
+
+        assertTrue(refused.getMessage().contains("Trailing token"), refused.getMessage());
+    }
+
+    /** A field this builder does not know, a newer builder's during a deploy or after a rollback, is passed over. */
+    @Test
+    void aStateWithFieldsThisBuilderDoesNotKnowIsRead() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        gold.put("tables/_state/daily.json", stateWith("\"formatVersion\": 1, \"newerField\": {\"x\": [1, 2.5, null]},").getBytes(StandardCharsets.UTF_8));
+
+        BuildState read = new BuildStateStore(gold, "tables/").read("daily").orElseThrow();
+
+        assertEquals(CURRENT, read.current());
+        assertEquals("fingerprint-1", read.fingerprint());
+    }
+
+    /** A state as a builder writes it, {@code fields} (formatVersion among them) first: a field given again there is given twice. */
+    private static String stateWith(String fields) {
+        return "{" + fields + " \"model\": \"daily\", \"fingerprint\": \"fingerprint-1\", \"current\": {\"buildId\": \"" + CURRENT.buildId()
+                + "\", \"table\": \"" + CURRENT.table() + "\", \"location\": \"" + CURRENT.location() + "\"}, \"previous\": null,"
+                + " \"builtAt\": \"2026-03-14T23:30:00Z\", \"requestId\": \"request-1\"}";
     }
 }
