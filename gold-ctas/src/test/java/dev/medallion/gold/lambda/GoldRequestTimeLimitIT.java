@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -186,15 +187,13 @@ class GoldRequestTimeLimitIT {
         GoldBuildException failure;
         long started = System.nanoTime();
         try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); GlueClient glue = glueThrough(proxy); AthenaClient athena = athenaThrough(proxy)) {
-            // The fingerprint's GetTables of the silver tables come before the CTAS and are not held: the CTAS's
-            // first poll is held back a moment, time enough to hold the GetTables from then on, the view's first.
-            Injection ctasPolled = proxy.inject(request -> "AmazonAthena.GetQueryExecution".equals(request.headers().get("x-amz-target")),
-                    Fault.delay(Duration.ofSeconds(2)), 1);
+            // The fingerprint's Glue reads of the silver tables come before the CTAS and are not held: the GetTables are
+            // held only once the proxy has seen the CTAS's first poll, so the view's is the first held, on that event
+            // rather than on a delay that gave the test time to add the hold (2 s, too little on a loaded machine).
+            Injection stalled = proxy.inject(invocation.fallingFrom(afterTheFirst("AmazonAthena.GetQueryExecution", "AWSGlue.GetTable")), Fault.hold(), 100);
             GoldCtasHandler handler = new GoldCtasHandler(lake.environment(), lake.s3(), glue, athena, lake.models(), lake.log(), lake.recordingSleeper());
 
             CompletableFuture<Map<String, Object>> build = CompletableFuture.supplyAsync(() -> handler.handleRequest(Map.of("models", List.of(MODEL)), invocation.context()));
-            assertTrue(ctasPolled.awaitHits(1, Duration.ofSeconds(20)), "the CTAS's first poll reached the proxy");
-            Injection stalled = proxy.inject(invocation.fallingFrom(request -> "AWSGlue.GetTable".equals(request.headers().get("x-amz-target"))), Fault.hold(), 100);
             assertTrue(stalled.awaitHits(1, Duration.ofSeconds(20)), "the view's GetTable reached the proxy");
             assertEquals(1, lake.athenaQueryIds().size() - queriesBefore, "held after the CTAS: " + lake.athenaSql());
             String queryId = lake.athenaQueryIds().get(queriesBefore);
@@ -225,6 +224,21 @@ class GoldRequestTimeLimitIT {
         Map<String, Object> next = lake.handler().handleRequest(Map.of("models", List.of(MODEL)), LambdaInvocation.of("gold-ctas", "request-next"));
         assertTrue(String.valueOf(next.get(MODEL)).startsWith("built "), next.toString());
         assertNotEquals(previous, lake.currentBuild(MODEL));
+    }
+
+    /**
+     * Accepts the requests for {@code held} once the proxy has seen one for {@code first}, on the proxy's thread as it
+     * consults the injection: it looks only at the requests, in the order they reach the proxy.
+     */
+    private static Predicate<Request> afterTheFirst(String first, String held) {
+        AtomicBoolean seen = new AtomicBoolean();
+        return request -> {
+            String target = request.headers().get("x-amz-target");
+            if (first.equals(target)) {
+                seen.set(true);
+            }
+            return seen.get() && held.equals(target);
+        };
     }
 
     /** The model built once, as Athena would have left it, then a new silver file: the next build has work to do. Returns the build. */
