@@ -228,37 +228,10 @@ public final class LocalLakehouseCli {
      * once silver had been converted.
      */
     private static Optional<String> unwritableLake(Path lake) {
-        Path existing = lake;
-        while (existing != null && !Files.isDirectory(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return Optional.empty();
-        }
-        if (!existing.equals(lake)) {
-            return Files.isWritable(existing) ? Optional.empty() : Optional.of("--lake " + lake + " cannot be created: " + existing
-                    + " is not writable (permission denied): give a folder you can write to (it is created if missing), or make " + existing + " writable");
-        }
         List<Path> folders = List.of(lake.resolve("silver"), lake.resolve("gold"));
         // The lake itself is written to create the folders it lacks, and the lock file of silver's commits.
         List<Path> written = folders.stream().allMatch(Files::isDirectory) ? folders : List.of(lake, folders.get(0), folders.get(1));
-        String whatToDo = ": make it writable, or give --lake another folder (it is created if missing)";
-        Optional<String> unwritableFolder = written.stream()
-                .filter(folder -> Files.isDirectory(folder) && !Files.isWritable(folder))
-                .findFirst()
-                .map(folder -> "--lake " + lake + (folder.equals(lake) ? " is not writable" : " holds " + folder + ", which is not writable")
-                        + " (permission denied)" + whatToDo);
-        if (unwritableFolder.isPresent()) {
-            return unwritableFolder;
-        }
-        // Every commit opens it for writing, made if missing: found then, each file's commit was refused, exit code 1.
-        Path lockFile = new LocalObjectStore(folders.get(0)).lockFile();
-        if (Files.exists(lockFile)) {
-            return Files.isWritable(lockFile) ? Optional.empty()
-                    : Optional.of("--lake " + lake + " holds " + lockFile + ", the lock file of its commits, which is not writable (permission denied)" + whatToDo);
-        }
-        return Files.isWritable(lake) ? Optional.empty()
-                : Optional.of("--lake " + lake + " is not writable (permission denied), and its commits make their lock file " + lockFile + " there" + whatToDo);
+        return OutputFolders.unwritable("--lake", lake, written, new LocalObjectStore(folders.get(0)).lockFile());
     }
 
     /**

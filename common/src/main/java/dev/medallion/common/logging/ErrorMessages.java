@@ -63,6 +63,25 @@ public final class ErrorMessages {
     }
 
     /**
+     * What happened, for a sentence that names the file already ({@code cannot read --input /x/f.csv (permission
+     * denied)}): for a file exception, what its kind says and the reason the system gave, without the path; for any
+     * other failure, its {@link #describe description}. Never null, never blank.
+     */
+    public static String reason(Throwable failure) {
+        if (failure instanceof FileSystemException fileFailure) {
+            String happened = whatHappened(fileFailure);
+            String reason = fileFailure.getReason() == null || fileFailure.getReason().isBlank() ? null : fileFailure.getReason().strip();
+            if (happened != null) {
+                return reason == null ? happened : happened + " (" + reason + ")";
+            }
+            if (reason != null) {
+                return reason;
+            }
+        }
+        return describe(failure);
+    }
+
+    /**
      * What happened to which file, for the JDK's file exceptions, whose message is the path alone (and the
      * other file and reason, when given, after " -> " and ": "); empty for one with a reason and none of the
      * kinds named here, whose message ({@code /x/f.csv: Is a directory}) says it already.

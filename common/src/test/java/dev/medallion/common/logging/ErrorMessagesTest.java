@@ -85,4 +85,13 @@ class ErrorMessagesTest {
         assertEquals("reading the contract: permission denied: /x/c.json",
                 ErrorMessages.describe(new UncheckedIOException("reading the contract: permission denied: /x/c.json", new AccessDeniedException("/x/c.json"))));
     }
+
+    @Test
+    void theReasonLeavesThePathToTheSentenceThatNamesIt() {
+        assertEquals("permission denied", ErrorMessages.reason(new AccessDeniedException("/x/f.csv")));
+        assertEquals("permission denied (Operation not permitted)", ErrorMessages.reason(new AccessDeniedException("/x/f.csv", null, "Operation not permitted")));
+        assertEquals("Is a directory", ErrorMessages.reason(new FileSystemException("/x/f.csv", null, "Is a directory")));
+        assertEquals("the file system refused it, giving no reason (FileSystemException): /x/f.csv", ErrorMessages.reason(new FileSystemException("/x/f.csv")));
+        assertEquals("disk full", ErrorMessages.reason(new IOException("disk full")));
+    }
 }

@@ -29,6 +29,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,8 +76,9 @@ public final class SilverConverterCli {
             PART_TARGET_BYTES and ROW_GROUP_BYTES, the limits MAX_COLUMNS and MAX_ROW_CHARS, and
             RANGE_READERS and MIN_RANGE_BYTES are read from the environment, as in the Lambda function.
             Exit code: 0 converted (or empty, or converted before and unchanged), 1 the file was rejected (now, or
-            before with the same settings), had every row quarantined (none of its rows is in its table), or could
-            not be read or written, 2 wrong usage.
+            before with the same settings), had every row quarantined (none of its rows is in its table), or failed
+            to be read or written while converting, 2 wrong usage (an --input this user cannot read, an --output it
+            cannot write, among them: refused before anything is written).
             """;
 
     private static final String HINT = "Run with --help for the options.";
@@ -176,14 +178,59 @@ public final class SilverConverterCli {
             // A wrong argument, as the usage says; found by createDirectories it would be an I/O error, exit code 1.
             return 2;
         }
+        LocalObjectStore silver = new LocalObjectStore(output);
+        Optional<String> unwritable = OutputFolders.unwritable("--output", output, written(output, dataset), silver.lockFile());
+        if (unwritable.isPresent()) {
+            err.println("error: " + unwritable.get());
+            // A wrong argument, as lakehouse-local.jar refuses its --lake: found while writing, it was the path alone, exit code 1.
+            return 2;
+        }
         DeclaredContracts.Option contracts = DeclaredContracts.ofOption(line.value("--contracts"), err);
         if (contracts.refused()) {
             // A wrong argument, as the usage says.
             return 2;
         }
-        Files.createDirectories(output);
+        try (LocalSourceFile file = openInput(input, err)) {
+            if (file == null) {
+                // A wrong argument, as lakehouse-local.jar refuses an --input it cannot read.
+                return 2;
+            }
+            Files.createDirectories(output);
+            return convert(input, dataset, file, output, silver, contracts, new CsvOverrides(delimiters, encodings, nullValues, encodingSources, quotedEmptyStrings),
+                    line, environment, out, err);
+        }
+    }
 
-        LocalObjectStore silver = new LocalObjectStore(output);
+    /**
+     * The folders a conversion writes in --output (SilverLayout's, at its root): the output itself too when it lacks one it creates.
+     * The quarantine's folder is written only when a row is quarantined, so an output lacking it need not be writable for that.
+     */
+    private static List<Path> written(Path output, String dataset) {
+        List<Path> created = List.of(output.resolve("_manifests"), output.resolve("_schemas"), output.resolve(dataset));
+        List<Path> written = new ArrayList<>(created);
+        written.add(output.resolve("_quarantine"));
+        if (!created.stream().allMatch(Files::isDirectory)) {
+            written.add(0, output);
+        }
+        return written;
+    }
+
+    /**
+     * The input opened, or null when the file system refuses it (permission denied), said on {@code err}: before anything is written, so a
+     * file this user cannot read is a wrong argument rather than a failed conversion that made the output folder and put the contracts.
+     */
+    private static LocalSourceFile openInput(Path input, PrintStream err) throws IOException {
+        try {
+            return LocalSourceFile.open(input);
+        }
+        catch (FileSystemException e) {
+            err.println("error: cannot read --input " + input + " (" + ErrorMessages.reason(e) + "): make it readable. Nothing was converted.");
+            return null;
+        }
+    }
+
+    private static int convert(Path input, String dataset, LocalSourceFile file, Path output, LocalObjectStore silver, DeclaredContracts.Option contracts,
+            CsvOverrides overrides, CommandLine line, Environment environment, PrintStream out, PrintStream err) throws IOException {
         if (contracts.declared().isPresent()) {
             // Before the file, as Terraform puts them before any file arrives.
             for (DeclaredContracts.Put put : contracts.declared().get().putInto(new SchemaContractStore(silver, new SilverLayout("")))) {
@@ -195,14 +242,10 @@ public final class SilverConverterCli {
         }
         JsonLog log = new JsonLog(line.flag("--verbose") ? err : new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
         SilverConverter converter = new SilverConverter(silver, new SilverLayout(""), ConversionLimits.fromEnvironment(environment),
-                RangeReading.fromEnvironment(environment), new CsvOverrides(delimiters, encodings, nullValues, encodingSources, quotedEmptyStrings),
-                SilverCatalog.none(), log, Clock.systemUTC());
+                RangeReading.fromEnvironment(environment), overrides, SilverCatalog.none(), log, Clock.systemUTC());
 
         long started = System.nanoTime();
-        ConversionResult result;
-        try (LocalSourceFile file = LocalSourceFile.open(input)) {
-            result = converter.convert(file.source(), dataset, file.content());
-        }
+        ConversionResult result = converter.convert(file.source(), dataset, file.content());
         double seconds = (System.nanoTime() - started) / 1e9;
         out.println(summary(input, dataset, result, silver, new ContractFiles(output, contracts.declared()), line.value("--encoding").isPresent(), seconds));
         Manifest manifest = result.manifest();

@@ -2,6 +2,7 @@ package dev.medallion.silver.local;
 
 import dev.medallion.common.config.Environment;
 import dev.medallion.common.testing.MainframeExports;
+import dev.medallion.common.testing.WithoutCapabilities;
 import dev.medallion.silver.ParquetTestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -873,8 +875,9 @@ class SilverConverterCliTest {
     void theHelpSaysTheExitCodes() {
         assertEquals(0, run("--help"));
         assertTrue(out().endsWith("Exit code: 0 converted (or empty, or converted before and unchanged), 1 the file was rejected (now, or\n"
-                + "before with the same settings), had every row quarantined (none of its rows is in its table), or could\n"
-                + "not be read or written, 2 wrong usage.\n"), out());
+                + "before with the same settings), had every row quarantined (none of its rows is in its table), or failed\n"
+                + "to be read or written while converting, 2 wrong usage (an --input this user cannot read, an --output it\n"
+                + "cannot write, among them: refused before anything is written).\n"), out());
     }
 
     /**
@@ -1176,6 +1179,90 @@ class SilverConverterCliTest {
                   "createdAt" : "2026-12-03T00:00:00Z"
                 }
                 """.formatted(dataset, column, type, column);
+    }
+
+    /**
+     * An --input this user cannot read, or an --output it cannot write, failed halfway with the path alone ("error:
+     * /x/f.csv", exit code 1), the output folder made and, for an output not writable, its contract written first. A wrong
+     * argument, refused before anything is written, as lakehouse-local.jar refuses them (docs/local.md).
+     */
+    @Test
+    void anInputThatCannotBeReadIsAWrongArgumentRefusedBeforeAnythingIsWritten() throws Exception {
+        Path input = Files.writeString(directory.resolve("orders.csv"), "id\n1\n");
+        Path output = directory.resolve("lake");
+        Files.setPosixFilePermissions(input, PosixFilePermissions.fromString("---------"));
+        try {
+            WithoutCapabilities.Outcome outcome = runWithoutThePowerToReadAnyFile("convert", "--input", input.toString(), "--output", output.toString());
+
+            assertEquals(2, outcome.exit(), outcome.err());
+            assertEquals("error: cannot read --input " + input + " (permission denied): make it readable. Nothing was converted.\n", outcome.err());
+            assertEquals("", outcome.out());
+            assertFalse(Files.exists(output), "nothing may be written");
+        }
+        finally {
+            Files.setPosixFilePermissions(input, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsAWrongArgumentRefusedBeforeAnythingIsWritten() throws Exception {
+        Path input = Files.writeString(directory.resolve("orders.csv"), "id\n1\n");
+        Path locked = Files.createDirectories(directory.resolve("locked"));
+        Path output = Files.createDirectories(directory.resolve("lake"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-x------"));
+        Files.setPosixFilePermissions(output, PosixFilePermissions.fromString("r-x------"));
+        try {
+            WithoutCapabilities.Outcome cannotCreate = runWithoutThePowerToReadAnyFile("convert", "--input", input.toString(), "--output",
+                    locked.resolve("silver").toString());
+            assertEquals(2, cannotCreate.exit(), cannotCreate.err());
+            assertEquals("error: --output " + locked.resolve("silver") + " cannot be created: " + locked + " is not writable (permission denied): give a"
+                    + " folder you can write to (it is created if missing), or make " + locked + " writable\n", cannotCreate.err());
+            assertEquals("", cannotCreate.out());
+
+            WithoutCapabilities.Outcome cannotWrite = runWithoutThePowerToReadAnyFile("convert", "--input", input.toString(), "--output", output.toString());
+            assertEquals(2, cannotWrite.exit(), cannotWrite.err());
+            assertEquals("error: --output " + output + " is not writable (permission denied): make it writable, or give --output another folder (it is"
+                    + " created if missing)\n", cannotWrite.err());
+            assertEquals("", cannotWrite.out());
+            assertEquals(List.of(), listed(output), "nothing may be written");
+        }
+        finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(output, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /** The lock file of --output's commits is made beside it (docs/local.md): its folder not writable, every commit was refused, exit code 1. */
+    @Test
+    void anOutputWhoseLockFileCannotBeMadeIsAWrongArgumentRefusedBeforeAnythingIsWritten() throws Exception {
+        Path input = Files.writeString(directory.resolve("orders.csv"), "id\n1\n");
+        Path parent = Files.createDirectories(directory.resolve("shared"));
+        Path output = Files.createDirectories(parent.resolve("silver"));
+        Path lockFile = parent.resolve(".silver.medallion-lock");
+        Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("r-x------"));
+        try {
+            WithoutCapabilities.Outcome outcome = runWithoutThePowerToReadAnyFile("convert", "--input", input.toString(), "--output", output.toString());
+
+            assertEquals(2, outcome.exit(), outcome.err());
+            assertEquals("error: --output " + output + "'s commits make their lock file " + lockFile + " in " + parent + ", which is not writable (permission"
+                    + " denied): make it writable, or give --output another folder (it is created if missing)\n", outcome.err());
+            assertEquals("", outcome.out());
+            assertEquals(List.of(), listed(output), "nothing may be written");
+        }
+        finally {
+            Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    private static List<Path> listed(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.toList();
+        }
+    }
+
+    /** The command in a JVM of its own that holds no capability, so that file modes hold for root too. */
+    private static WithoutCapabilities.Outcome runWithoutThePowerToReadAnyFile(String... args) throws IOException, InterruptedException {
+        return WithoutCapabilities.run(List.of(), SilverConverterCli.class, List.of(args));
     }
 
     private int run(String... args) {
