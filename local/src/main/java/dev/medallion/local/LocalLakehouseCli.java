@@ -121,6 +121,11 @@ public final class LocalLakehouseCli {
         if (!args.isEmpty() && args.get(0).equals(CheckModelsCommand.COMMAND)) {
             return CheckModelsCommand.run(args.subList(1, args.size()), out, err);
         }
+        // A command this jar lacks (the silver converter's convert) is refused before --help, which would answer with local's usage and
+        // exit code 0 as if it were local's; an option first (--help alone) is the usage's, or refused below.
+        if (!args.isEmpty() && !args.get(0).startsWith("-") && !args.get(0).equals("local")) {
+            return unknownCommand(args.get(0), err);
+        }
         // The command alone gives nothing either: the usage says what to give, where one missing option would be a riddle.
         boolean nothingGiven = args.isEmpty() || args.equals(List.of("local"));
         if (nothingGiven || args.contains("--help") || args.contains("-h")) {
@@ -128,10 +133,7 @@ public final class LocalLakehouseCli {
             return nothingGiven ? 2 : 0;
         }
         if (!args.get(0).equals("local")) {
-            err.println("error: unknown command '" + args.get(0) + "': the commands are local (java -jar lakehouse-local.jar local --input DIR --lake DIR)"
-                    + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR])");
-            err.println(HINT);
-            return 2;
+            return unknownCommand(args.get(0), err);
         }
         CommandLine line;
         try {
@@ -201,6 +203,13 @@ public final class LocalLakehouseCli {
             err.println("error: DuckDB: " + ErrorMessages.describe(e));
             return 1;
         }
+    }
+
+    private static int unknownCommand(String command, PrintStream err) {
+        err.println("error: unknown command '" + command + "': the commands are local (java -jar lakehouse-local.jar local --input DIR --lake DIR)"
+                + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR])");
+        err.println(HINT);
+        return 2;
     }
 
     /**

@@ -2575,6 +2575,10 @@ class LocalLakehouseCliTest {
         assertEquals("error: unknown command 'convert': the commands are local (java -jar lakehouse-local.jar local --input DIR --lake DIR)"
                 + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR])\n"
                 + "Run with --help for the options.\n", unknown.err());
+        // The silver converter's command, asked for its help here: refused as when run, not answered with local's usage and exit code 0.
+        assertEquals(unknown.err(), run("convert", "--help").err());
+        assertEquals(new Outcome(2, "", unknown.err()), run("convert", "-h"));
+        assertEquals(new Outcome(2, "", unknown.err()), run("convert", "--help"));
 
         Outcome noLake = run("local", "--input", "x");
         assertEquals(2, noLake.exit());
