@@ -9,7 +9,9 @@ import dev.medallion.silver.schema.SchemaContractStore;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -183,6 +185,11 @@ public final class DeclaredContracts {
                 }
             }
         }
+        catch (FileSystemException | DirectoryIteratorException e) {
+            // A wrong argument like the others here: thrown, it failed the run with the path alone, exit code 1.
+            throw new Refused(List.of("cannot read " + option + " " + directory + " (" + ErrorMessages.reason(e instanceof DirectoryIteratorException iterating
+                    ? iterating.getCause() : e) + "): make it readable, or give the directory that holds the schema contracts"));
+        }
         files.sort(null);
         if (files.isEmpty()) {
             // As Terraform's plan fails on it: most often a mistyped path.
@@ -199,7 +206,7 @@ public final class DeclaredContracts {
                 problems.add(ErrorMessages.describe(e));
             }
             catch (IOException e) {
-                problems.add("cannot read the schema contract " + file + " (" + ErrorMessages.describe(e) + "): make it readable, or move it out of "
+                problems.add("cannot read the schema contract " + file + " (" + ErrorMessages.reason(e) + "): make it readable, or move it out of "
                         + option + " " + directory);
             }
         }

@@ -1254,6 +1254,40 @@ class SilverConverterCliTest {
         }
     }
 
+    /**
+     * A --contracts directory this user cannot list failed with the path alone ("error: /x/contracts", exit code 1); a contract
+     * file it cannot read was named with the path twice once the JDK's exception said why. Wrong arguments, refused before anything is written.
+     */
+    @Test
+    void contractsThatCannotBeReadAreAWrongArgumentNamedWithWhy() throws Exception {
+        Path input = Files.writeString(directory.resolve("orders.csv"), "id\n1\n");
+        Path output = directory.resolve("lake");
+        Path contracts = Files.createDirectories(directory.resolve("contracts"));
+        Path contract = Files.writeString(contracts.resolve("orders.json"), contract("orders", "id", "bigint"));
+        Files.setPosixFilePermissions(contract, PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(contracts, PosixFilePermissions.fromString("---------"));
+        try {
+            WithoutCapabilities.Outcome unlisted = runWithoutThePowerToReadAnyFile("convert", "--input", input.toString(), "--output", output.toString(),
+                    "--contracts", contracts.toString());
+            assertEquals(2, unlisted.exit(), unlisted.err());
+            assertEquals("error: cannot read --contracts " + contracts + " (permission denied): make it readable, or give the directory that holds the"
+                    + " schema contracts. Nothing was converted.\n", unlisted.err());
+            assertFalse(Files.exists(output), "nothing may be written");
+
+            Files.setPosixFilePermissions(contracts, PosixFilePermissions.fromString("rwx------"));
+            WithoutCapabilities.Outcome unreadable = runWithoutThePowerToReadAnyFile("convert", "--input", input.toString(), "--output", output.toString(),
+                    "--contracts", contracts.toString());
+            assertEquals(2, unreadable.exit(), unreadable.err());
+            assertEquals("error: cannot read the schema contract " + contract + " (permission denied): make it readable, or move it out of --contracts "
+                    + contracts + ". Nothing was converted.\n", unreadable.err());
+            assertFalse(Files.exists(output), "nothing may be written");
+        }
+        finally {
+            Files.setPosixFilePermissions(contracts, PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(contract, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
     private static List<Path> listed(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.toList();
