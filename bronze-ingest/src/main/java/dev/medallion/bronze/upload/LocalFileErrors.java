@@ -10,12 +10,12 @@ final class LocalFileErrors {
     private LocalFileErrors() {}
 
     static String describe(Exception e) {
-        // File system exceptions carry only the path as their message.
-        if (e instanceof NoSuchFileException) {
-            return ErrorMessages.describe(e) + " no longer exists";
+        // Said with the path the exception names: ErrorMessages' "permission denied: <path>" would follow "no permission to read" twice over.
+        if (e instanceof NoSuchFileException missing && missing.getFile() != null) {
+            return missing.getFile() + " no longer exists";
         }
-        if (e instanceof AccessDeniedException) {
-            return "no permission to read " + ErrorMessages.describe(e);
+        if (e instanceof AccessDeniedException denied && denied.getFile() != null) {
+            return "no permission to read " + denied.getFile();
         }
         return ErrorMessages.describe(e).replaceAll("\\s*\\R\\s*", " ").strip();
     }

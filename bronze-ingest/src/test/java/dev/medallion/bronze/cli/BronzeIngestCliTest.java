@@ -216,6 +216,26 @@ class BronzeIngestCliTest {
         }
     }
 
+    /**
+     * A file this user cannot read is named once, with why: ErrorMessages now says "permission denied: <path>" itself, which
+     * the upload's own "no permission to read <path>" had wrapped into "no permission to read permission denied: <path>".
+     */
+    @Test
+    void uploadingAFileThatCannotBeReadNamesItOnceWithWhy() throws Exception {
+        Path locked = Files.writeString(Files.createDirectories(directory.resolve("sales")).resolve("locked.csv"), "a,b\n1,2\n");
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+        try {
+            List<String> args = List.of("upload", locked.toString(), "--bucket", "bronze", "--dry-run");
+            Outcome outcome = Files.isReadable(locked) ? runWithoutThePowerToWriteAnyFile(args) : run(args);
+
+            assertEquals(2, outcome.exit(), outcome.err());
+            assertTrue(outcome.err().startsWith("error: cannot read " + locked + ": no permission to read " + locked + "\n"), outcome.err());
+        }
+        finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
     private record Outcome(int exit, String out, String err) {}
 
     private Outcome run(List<String> args) {
