@@ -34,9 +34,12 @@ import dev.medallion.silver.local.OutputFolders;
 import dev.medallion.silver.schema.SchemaContractStore;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -49,6 +52,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The whole lakehouse on one machine, in one command: bronze files on disk become silver Parquet through
@@ -254,7 +258,24 @@ public final class LocalLakehouseCli {
             throw new IllegalArgumentException("--models " + absolute + (Files.exists(absolute) ? " is not a directory" : " does not exist")
                     + ": give a directory holding models.list and its <name>.sql files (e.g. gold-ctas/src/main/resources/gold)");
         }
+        List<Path> sqlFiles;
+        try (Stream<Path> files = Files.list(absolute)) {
+            sqlFiles = files.filter(file -> file.getFileName().toString().endsWith(".sql") && Files.isRegularFile(file)).sorted().toList();
+        }
+        catch (FileSystemException | UncheckedIOException e) {
+            throw new IllegalArgumentException("cannot read --models " + absolute + " (" + ErrorMessages.reason(e instanceof UncheckedIOException unchecked
+                    ? unchecked.getCause() : e) + "): make it readable, or give the directory that holds models.list and its <name>.sql files", e);
+        }
         Path list = absolute.resolve("models.list");
+        // Read through a class loader, a file it cannot open is one it does not find: "missing", where it is there and not readable.
+        for (Path file : Stream.concat(Stream.of(list).filter(Files::isRegularFile), sqlFiles.stream()).toList()) {
+            try (InputStream opened = Files.newInputStream(file)) {
+                // Opened is all it takes: the loader reads it.
+            }
+            catch (FileSystemException e) {
+                throw new IllegalArgumentException("cannot read " + file + " (" + ErrorMessages.reason(e) + "), in --models " + absolute + ": make it readable", e);
+            }
+        }
         if (!Files.isRegularFile(list) || absolute.getParent() == null) {
             List<String> modelFiles = GoldModels.modelFilesIn(absolute);
             throw new IllegalArgumentException("--models " + absolute + " holds no models.list: write " + list + " naming the models to build, one name per"

@@ -1,5 +1,6 @@
 package dev.medallion.local;
 
+import dev.medallion.common.testing.WithoutCapabilities;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -34,6 +36,42 @@ class CheckModelsCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = LocalLakehouseCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A --models directory this user cannot list ended the command with an UncheckedIOException's stack trace, exit code 1;
+     * a models.list it cannot read was "missing from the class path", and a model's .sql file "is missing": wrong arguments
+     * named with why, exit code 2, as local answers them.
+     */
+    @Test
+    void modelsThatCannotBeReadAreAWrongArgumentNamedWithWhy() throws Exception {
+        Path models = copyOfShippedModels();
+        Path list = models.resolve("models.list");
+        Path model = models.resolve(MODEL + ".sql");
+        try {
+            Files.setPosixFilePermissions(models, PosixFilePermissions.fromString("---------"));
+            WithoutCapabilities.Outcome unlisted = WithoutCapabilities.run(List.of(), LocalLakehouseCli.class, List.of("check-models", "--models", models.toString()));
+            assertEquals(2, unlisted.exit(), unlisted.err());
+            assertEquals("error: cannot read --models " + models + " (permission denied): make it readable, or give the directory that holds models.list"
+                    + " and its <name>.sql files\n", unlisted.err());
+            Files.setPosixFilePermissions(models, PosixFilePermissions.fromString("rwx------"));
+
+            Files.setPosixFilePermissions(list, PosixFilePermissions.fromString("---------"));
+            WithoutCapabilities.Outcome unreadableList = WithoutCapabilities.run(List.of(), LocalLakehouseCli.class, List.of("check-models", "--models", models.toString()));
+            assertEquals(2, unreadableList.exit(), unreadableList.err());
+            assertEquals("error: cannot read " + list + " (permission denied), in --models " + models + ": make it readable\n", unreadableList.err());
+            Files.setPosixFilePermissions(list, PosixFilePermissions.fromString("rw-------"));
+
+            Files.setPosixFilePermissions(model, PosixFilePermissions.fromString("---------"));
+            WithoutCapabilities.Outcome unreadableModel = WithoutCapabilities.run(List.of(), LocalLakehouseCli.class, List.of("check-models", "--models", models.toString()));
+            assertEquals(2, unreadableModel.exit(), unreadableModel.err());
+            assertEquals("error: cannot read " + model + " (permission denied), in --models " + models + ": make it readable\n", unreadableModel.err());
+        }
+        finally {
+            Files.setPosixFilePermissions(models, PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(list, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(model, PosixFilePermissions.fromString("rw-------"));
+        }
     }
 
     /** The models the gold-ctas jar ships, as sources, copied to be broken. */
