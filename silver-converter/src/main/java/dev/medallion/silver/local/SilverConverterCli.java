@@ -96,6 +96,11 @@ public final class SilverConverterCli {
 
     /** As {@link #run(List, PrintStream, PrintStream)}, with the settings of {@code environment}. */
     static int run(List<String> args, Environment environment, PrintStream out, PrintStream err) {
+        // A command this jar lacks (lakehouse-local.jar's local) is refused before --help, which would answer with convert's usage and
+        // exit code 0 as if it were convert's; an option first (--help alone) is the usage's, or refused below.
+        if (!args.isEmpty() && !args.get(0).startsWith("-") && !args.get(0).equals("convert")) {
+            return unknownCommand(args.get(0), err);
+        }
         // The command alone gives nothing either: the usage says what to give, where one missing option would be a riddle.
         boolean nothingGiven = args.isEmpty() || args.equals(List.of("convert"));
         if (nothingGiven || args.contains("--help") || args.contains("-h")) {
@@ -103,9 +108,7 @@ public final class SilverConverterCli {
             return nothingGiven ? 2 : 0;
         }
         if (!args.get(0).equals("convert")) {
-            err.println("error: unknown command '" + args.get(0) + "': the command is convert (java -jar silver-converter.jar convert --input FILE --output DIR)");
-            err.println(HINT);
-            return 2;
+            return unknownCommand(args.get(0), err);
         }
         CommandLine line;
         try {
@@ -134,6 +137,12 @@ public final class SilverConverterCli {
             err.println("error: " + ErrorMessages.describe(e));
             return 1;
         }
+    }
+
+    private static int unknownCommand(String command, PrintStream err) {
+        err.println("error: unknown command '" + command + "': the command is convert (java -jar silver-converter.jar convert --input FILE --output DIR)");
+        err.println(HINT);
+        return 2;
     }
 
     private static int convert(CommandLine line, Environment environment, PrintStream out, PrintStream err) throws IOException {

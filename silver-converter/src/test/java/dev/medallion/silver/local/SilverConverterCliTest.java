@@ -814,6 +814,16 @@ class SilverConverterCliTest {
         err.reset();
         assertEquals(2, run("transmogrify"));
         assertTrue(err().startsWith("error: unknown command 'transmogrify'"), err());
+        // lakehouse-local.jar's command, asked for its help here: refused as when run, not answered with convert's usage and exit code 0.
+        String unknownLocal = "error: unknown command 'local': the command is convert (java -jar silver-converter.jar convert --input FILE --output DIR)\n"
+                + "Run with --help for the options.\n";
+        for (String help : List.of("--help", "-h")) {
+            err.reset();
+            out.reset();
+            assertEquals(2, run("local", help));
+            assertEquals(unknownLocal, err());
+            assertEquals("", out());
+        }
 
         err.reset();
         assertEquals(2, run("convert", "--input", directory.resolve("missing.csv").toString(), "--output", directory.toString()));
