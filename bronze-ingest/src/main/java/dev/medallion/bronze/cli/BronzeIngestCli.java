@@ -124,7 +124,9 @@ public final class BronzeIngestCli {
             err.print(USAGE);
             return EXIT_USAGE;
         }
-        if (args.contains("--help") || args.contains("-h") || args.get(0).equals("help")) {
+        // A command this jar lacks (another jar's convert) is refused, below, before --help would answer it with this jar's usage, exit code 0.
+        boolean knownOrOption = List.of("upload", "generate", "help").contains(args.get(0)) || args.get(0).startsWith("-");
+        if (knownOrOption && (args.contains("--help") || args.contains("-h") || args.get(0).equals("help"))) {
             out.print(USAGE);
             return EXIT_OK;
         }

@@ -60,6 +60,14 @@ class BronzeIngestCliTest {
         assertEquals("error: unknown command 'download': use upload or generate\nRun with --help for the options.\n", err());
     }
 
+    /** Another jar's command asked for its help (convert --help) was answered with this jar's usage, exit code 0. */
+    @Test
+    void anUnknownCommandAskedForItsHelpIsRefusedAsWhenRun() {
+        assertEquals(2, cli.run(List.of("convert", "--help")));
+        assertEquals("error: unknown command 'convert': use upload or generate\nRun with --help for the options.\n", err());
+        assertEquals("", out());
+    }
+
     @Test
     void aMissingPathIsRefusedBeforeAnyRequest() {
         Path missing = directory.resolve("missing");
