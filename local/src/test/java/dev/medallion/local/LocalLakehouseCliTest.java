@@ -47,6 +47,9 @@ class LocalLakehouseCliTest {
 
     private record Outcome(int exit, String out, String err) {}
 
+    /** A gold model as a test writes it: its file holds a sources line naming {@code source}, then {@code sql}. */
+    private record Model(String name, String source, String sql) {}
+
     @Test
     void aSecondRunConvertsNothingAndRebuildsGoldIdentically() throws Exception {
         Path lake = directory.resolve("lake");
@@ -168,11 +171,8 @@ class LocalLakehouseCliTest {
      */
     @Test
     void anIntegerDividedByAnIntegerIsTruncatedAsAthenaDoesIt() throws Exception {
-        Path models = models("division");
-        Files.writeString(models.resolve("division.sql"), "-- sources: sales\n"
-                + "SELECT 7 / 2 AS seven_halves, -7 / 2 AS minus_seven_halves, CAST(COUNT(*) AS BIGINT) / COUNT(*) AS one FROM ${silver_database}.sales\n");
-
-        Outcome outcome = runModels(models);
+        Outcome outcome = runModels(model("division", "sales",
+                "SELECT 7 / 2 AS seven_halves, -7 / 2 AS minus_seven_halves, CAST(COUNT(*) AS BIGINT) / COUNT(*) AS one FROM ${silver_database}.sales"));
 
         assertEquals(0, outcome.exit(), outcome.err());
         List<Map<String, Object>> rows = GoldFiles.query("SELECT typeof(seven_halves) AS t1, seven_halves, minus_seven_halves, typeof(one) AS t3, one FROM read_parquet('"
@@ -418,20 +418,17 @@ class LocalLakehouseCliTest {
      */
     @Test
     void groupByAllIsRefusedAtItsPlace() throws Exception {
-        Path models = models("grouped_all", "quoted_all");
         String select = "SELECT region, COUNT(*) AS orders FROM ${silver_database}.sales GROUP BY ALL";
-        Files.writeString(models.resolve("grouped_all.sql"), "-- sources: sales\n" + select + "\n");
-        Files.writeString(models.resolve("quoted_all.sql"), "-- sources: sales\n"
-                + "SELECT \"all\", COUNT(*) AS orders FROM (SELECT region AS \"all\" FROM ${silver_database}.sales) GROUP BY \"all\"\n");
-
-        Outcome outcome = runModels(models);
+        Outcome outcome = runModels(model("grouped_all", "sales", select),
+                model("quoted_all", "sales",
+                        "SELECT \"all\", COUNT(*) AS orders FROM (SELECT region AS \"all\" FROM ${silver_database}.sales) GROUP BY \"all\""));
 
         assertEquals(1, outcome.exit(), outcome.err());
         List<String> errors = errors(outcome);
-        assertEquals(List.of("error: gold model grouped_all groups BY ALL at " + models.resolve("grouped_all.sql") + ":2:" + (select.indexOf("ALL") + 1)
+        assertEquals(List.of("error: gold model grouped_all groups BY ALL at " + modelFile("grouped_all") + ":2:" + (select.indexOf("ALL") + 1)
                 + ", DuckDB's grouping by every column not aggregated, which Athena (Trino) lacks: it reads ALL there as a column named all"
                 + " and fails the query; list the columns (GROUP BY region, product_id) or their positions (GROUP BY 1, 2)"), errors, outcome.err());
-        assertTrue(outcome.out().contains("\nquoted_all: "), "a column named all, quoted, is grouped by: " + outcome.out());
+        assertBuilt(outcome, "quoted_all", "a column named all, quoted, is grouped by");
     }
 
     /**
@@ -449,14 +446,12 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = runModels(models);
 
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", where DuckDB reads 0 as if it were 1 and takes one character fewer (substr('north', 0, 2) is 'n') and Athena (Trino)"
                 + " returns an empty text for a start of 0; characters count from 1 in both: write substr(x, 1, n), substr(x, 1)";
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model substr_zero starts substr at 0 at " + models.resolve("substr_zero.sql") + ":2:" + (substr.indexOf("0,") + 1) + athena,
-                "error: gold model substring_zero starts substr at 0 at " + models.resolve("substring_zero.sql") + ":2:" + (substring.indexOf("0)") + 1) + athena),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nsubstr_one: "), "a start of 1 or more, or from the end, builds: " + outcome.out());
+                "error: gold model substring_zero starts substr at 0 at " + models.resolve("substring_zero.sql") + ":2:" + (substring.indexOf("0)") + 1) + athena);
+        assertBuilt(outcome, "substr_one", "a start of 1 or more, or from the end, builds");
     }
 
     /**
@@ -473,14 +468,12 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = runModels(models);
 
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which is NULL in DuckDB, where Athena (Trino) fails the query (Division by zero) for an integer or a decimal and gives"
                 + " Infinity or NaN for a double; write NULL, or NULLIF(divisor, 0) for a divisor that may be 0 (NULL in both)";
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model by_decimal_zero divides by 0 at " + models.resolve("by_decimal_zero.sql") + ":2:" + (decimal.indexOf("0.00") + 1) + athena,
-                "error: gold model by_zero divides by 0 at " + models.resolve("by_zero.sql") + ":2:" + (integer.indexOf("0 AS") + 1) + athena),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nby_nullif: "), "a divisor that is not the literal 0 builds: " + outcome.out());
+                "error: gold model by_zero divides by 0 at " + models.resolve("by_zero.sql") + ":2:" + (integer.indexOf("0 AS") + 1) + athena);
+        assertBuilt(outcome, "by_nullif", "a divisor that is not the literal 0 builds");
     }
 
     /**
@@ -491,33 +484,28 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aTextComparedWithATimestampOrANumberIsRefusedAtItsPlace() throws Exception {
-        Path models = models("since_march", "one_customer", "few_items", "typed_since_march");
         String sinceMarch = "SELECT transaction_id FROM ${silver_database}.sales WHERE \"timestamp\" >= '2026-03-01' AND region IN ('north', 'south')";
-        Files.writeString(models.resolve("since_march.sql"), "-- sources: sales\n" + sinceMarch + "\n");
         String oneCustomer = "SELECT transaction_id FROM ${silver_database}.sales WHERE region <> 'west' AND customer_id = '42'";
-        Files.writeString(models.resolve("one_customer.sql"), "-- sources: sales\n" + oneCustomer + "\n");
         String fewItems = "SELECT transaction_id FROM ${silver_database}.sales s WHERE s.quantity NOT IN (1, '2')";
-        Files.writeString(models.resolve("few_items.sql"), "-- sources: sales\n" + fewItems + "\n");
-        Files.writeString(models.resolve("typed_since_march.sql"), "-- sources: sales\n"
-                + "SELECT transaction_id FROM ${silver_database}.sales WHERE \"timestamp\" >= TIMESTAMP '2026-03-01 00:00:00'"
-                + " AND region BETWEEN 'a' AND 'z' AND region <> 'west' AND upper(region) IN ('NORTH', 'SOUTH') AND customer_id = 42\n");
+        Outcome outcome = runModels(model("since_march", "sales", sinceMarch),
+                model("one_customer", "sales", oneCustomer),
+                model("few_items", "sales", fewItems),
+                model("typed_since_march", "sales",
+                        "SELECT transaction_id FROM ${silver_database}.sales WHERE \"timestamp\" >= TIMESTAMP '2026-03-01 00:00:00'"
+                        + " AND region BETWEEN 'a' AND 'z' AND region <> 'west' AND upper(region) IN ('NORTH', 'SOUTH') AND customer_id = 42"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which DuckDB converts and Athena (Trino) does not: it converts no text for a comparison and fails the query"
                 + " (Cannot apply operator, or IN value and list items must be the same type); write ";
-        assertEquals(List.of(
-                "error: gold model since_march compares a timestamp with the text '2026-03-01' at " + models.resolve("since_march.sql") + ":2:"
+        assertRefused(outcome,
+                "error: gold model since_march compares a timestamp with the text '2026-03-01' at " + modelFile("since_march") + ":2:"
                         + (sinceMarch.indexOf("'2026-03-01'") + 1) + athena + "TIMESTAMP '2026-03-01 00:00:00' (a literal of the timestamp's type), or compare"
                         + " text with text (CAST(x AS VARCHAR))",
-                "error: gold model one_customer compares a number (BIGINT) with the text '42' at " + models.resolve("one_customer.sql") + ":2:"
+                "error: gold model one_customer compares a number (BIGINT) with the text '42' at " + modelFile("one_customer") + ":2:"
                         + (oneCustomer.indexOf("'42'") + 1) + athena + "42 (a number, without quotes), or compare text with text (CAST(x AS VARCHAR))",
-                "error: gold model few_items compares a number (BIGINT) with the text '2' at " + models.resolve("few_items.sql") + ":2:"
-                        + (fewItems.indexOf("'2'") + 1) + athena + "2 (a number, without quotes), or compare text with text (CAST(x AS VARCHAR))"),
-                errors(outcome), outcome.err());
+                "error: gold model few_items compares a number (BIGINT) with the text '2' at " + modelFile("few_items") + ":2:"
+                        + (fewItems.indexOf("'2'") + 1) + athena + "2 (a number, without quotes), or compare text with text (CAST(x AS VARCHAR))");
         assertFalse(Files.exists(directory.resolve("lake/gold/since_march")), "no table is left of a model refused");
-        assertTrue(outcome.out().contains("\ntyped_since_march: "), "typed literals, and texts compared with text, build: " + outcome.out());
+        assertBuilt(outcome, "typed_since_march", "typed literals, and texts compared with text, build");
     }
 
     /**
@@ -537,16 +525,14 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = runModels(models);
 
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model case_matched compares a number (BIGINT) with the text '42' at " + models.resolve("case_matched.sql") + ":2:"
                         + (caseWhen.indexOf("'42'") + 1) + ", which DuckDB converts and Athena (Trino) does not: it converts no text for a comparison and fails the query"
                         + " (CASE operand type does not match WHEN clause operand type); write 42 (a number, without quotes), or compare text with text (CAST(x AS VARCHAR))",
                 "error: gold model coalesced coalesces a number (BIGINT) with the text '0' at " + models.resolve("coalesced.sql") + ":2:"
                         + (coalesce.indexOf("'0'") + 1) + ", which DuckDB converts and Athena (Trino) does not: it converts no text for a COALESCE and fails the query"
-                        + " (All COALESCE operands must be the same type); write 0 (a number, without quotes), or make every operand text (CAST(x AS VARCHAR))"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nin_their_types: "), "texts beside text, and values in their types, build: " + outcome.out());
+                        + " (All COALESCE operands must be the same type); write 0 (a number, without quotes), or make every operand text (CAST(x AS VARCHAR))");
+        assertBuilt(outcome, "in_their_types", "texts beside text, and values in their types, build");
     }
 
     /**
@@ -557,32 +543,27 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aTextBesideANumberOrADateInGreatestLeastOrNullifIsRefusedAtItsPlace() throws Exception {
-        Path models = models("greatest_text", "least_text", "nullif_text", "in_their_types");
         String greatest = "SELECT transaction_id, greatest(quantity, '2') AS at_least FROM ${silver_database}.sales";
         String least = "SELECT customer_id, least(signup_date, '2026-01-01') AS capped FROM ${silver_database}.customers";
         String nullif = "SELECT transaction_id, nullif(quantity, '0') AS units FROM ${silver_database}.sales";
-        Files.writeString(models.resolve("greatest_text.sql"), "-- sources: sales\n" + greatest + "\n");
-        Files.writeString(models.resolve("least_text.sql"), "-- sources: customers\n" + least + "\n");
-        Files.writeString(models.resolve("nullif_text.sql"), "-- sources: sales\n" + nullif + "\n");
-        Files.writeString(models.resolve("in_their_types.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, greatest(customer_id, 2) AS at_least, least(signup_date, DATE '2026-01-01') AS capped, greatest(city, 'm') AS later_city,"
-                + " NULLIF(city, 'Oslo') AS not_oslo, nullif(customer_id, 0) AS known FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("greatest_text", "sales", greatest),
+                model("least_text", "customers", least),
+                model("nullif_text", "sales", nullif),
+                model("in_their_types", "customers",
+                        "SELECT customer_id, greatest(customer_id, 2) AS at_least, least(signup_date, DATE '2026-01-01') AS capped, greatest(city, 'm') AS later_city,"
+                        + " NULLIF(city, 'Oslo') AS not_oslo, nullif(customer_id, 0) AS known FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
-                "error: gold model greatest_text compares a number (BIGINT) with the text '2' at " + models.resolve("greatest_text.sql") + ":2:"
+        assertRefused(outcome,
+                "error: gold model greatest_text compares a number (BIGINT) with the text '2' at " + modelFile("greatest_text") + ":2:"
                         + (greatest.indexOf("'2'") + 1) + ", which DuckDB converts and Athena (Trino) does not: it converts no text for greatest and fails the query"
                         + " (Unexpected parameters for function greatest); write 2 (a number, without quotes), or compare text with text (CAST(x AS VARCHAR))",
-                "error: gold model least_text compares a date with the text '2026-01-01' at " + models.resolve("least_text.sql") + ":2:"
+                "error: gold model least_text compares a date with the text '2026-01-01' at " + modelFile("least_text") + ":2:"
                         + (least.indexOf("'2026") + 1) + ", which DuckDB converts and Athena (Trino) does not: it converts no text for least and fails the query"
                         + " (Unexpected parameters for function least); write DATE '2026-01-01' (a literal of the date's type), or compare text with text (CAST(x AS VARCHAR))",
-                "error: gold model nullif_text compares a number (BIGINT) with the text '0' at " + models.resolve("nullif_text.sql") + ":2:"
+                "error: gold model nullif_text compares a number (BIGINT) with the text '0' at " + modelFile("nullif_text") + ":2:"
                         + (nullif.indexOf("'0'") + 1) + ", which DuckDB converts and Athena (Trino) does not: it converts no text for a NULLIF and fails the query"
-                        + " (Types are not comparable with NULLIF); write 0 (a number, without quotes), or compare text with text (CAST(x AS VARCHAR))"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nin_their_types: "), "texts beside text, and values in their types, build: " + outcome.out());
+                        + " (Types are not comparable with NULLIF); write 0 (a number, without quotes), or compare text with text (CAST(x AS VARCHAR))");
+        assertBuilt(outcome, "in_their_types", "texts beside text, and values in their types, build");
     }
 
     /**
@@ -600,16 +581,14 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = runModels(models);
 
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which DuckDB turns into text and Athena (Trino) does not: its || joins only text (or arrays) and fails the query"
                 + " (Unexpected parameters for function concat); write CAST(x AS VARCHAR) for the ";
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model joins_column joins a number (BIGINT) to text with || at " + models.resolve("joins_column.sql") + ":2:"
                         + (column.lastIndexOf("||") + 1) + athena + "number",
                 "error: gold model joins_literal joins a number (INTEGER) to text with || at " + models.resolve("joins_literal.sql") + ":2:"
-                        + (literal.indexOf("||") + 1) + athena + "number"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\njoins_text: "), "text joined with text builds: " + outcome.out());
+                        + (literal.indexOf("||") + 1) + athena + "number");
+        assertBuilt(outcome, "joins_text", "text joined with text builds");
     }
 
     /**
@@ -619,28 +598,23 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aNumberAddedToADateIsRefusedWithTheIntervalToWrite() throws Exception {
-        Path models = models("next_day", "week_before", "with_interval");
         String nextDay = "SELECT customer_id, signup_date + 1 AS next_day FROM ${silver_database}.customers";
         String weekBefore = "SELECT customer_id, signup_date - 7 AS week_before FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("next_day.sql"), "-- sources: customers\n" + nextDay + "\n");
-        Files.writeString(models.resolve("week_before.sql"), "-- sources: customers\n" + weekBefore + "\n");
-        Files.writeString(models.resolve("with_interval.sql"), "-- sources: customers\n"
-                + "SELECT customer_id + 1 AS next_id, CAST(signup_date + INTERVAL '1' DAY AS DATE) AS next_day, CAST(signup_date - INTERVAL '7' DAY AS DATE) AS week_before"
-                + " FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("next_day", "customers", nextDay),
+                model("week_before", "customers", weekBefore),
+                model("with_interval", "customers",
+                        "SELECT customer_id + 1 AS next_id, CAST(signup_date + INTERVAL '1' DAY AS DATE) AS next_day, CAST(signup_date - INTERVAL '7' DAY AS DATE) AS week_before"
+                        + " FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which DuckDB counts in days and Athena (Trino) refuses: it adds to a date, or subtracts from one, only an interval"
                 + " (Cannot apply operator: date %s integer); write ";
         String cast = " (an interval, in CAST(... AS DATE) since DuckDB makes a date plus an interval a TIMESTAMP, where Athena keeps a DATE)";
-        assertEquals(List.of(
-                "error: gold model next_day adds the number 1 to a date at " + models.resolve("next_day.sql") + ":2:" + (nextDay.indexOf("+") + 1)
+        assertRefused(outcome,
+                "error: gold model next_day adds the number 1 to a date at " + modelFile("next_day") + ":2:" + (nextDay.indexOf("+") + 1)
                         + athena.formatted("+") + "CAST(x + INTERVAL '1' DAY AS DATE)" + cast,
-                "error: gold model week_before subtracts the number 7 from a date at " + models.resolve("week_before.sql") + ":2:" + (weekBefore.indexOf("-") + 1)
-                        + athena.formatted("-") + "CAST(x - INTERVAL '7' DAY AS DATE)" + cast),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nwith_interval: "), "a date plus an interval builds: " + outcome.out());
+                "error: gold model week_before subtracts the number 7 from a date at " + modelFile("week_before") + ":2:" + (weekBefore.indexOf("-") + 1)
+                        + athena.formatted("-") + "CAST(x - INTERVAL '7' DAY AS DATE)" + cast);
+        assertBuilt(outcome, "with_interval", "a date plus an interval builds");
     }
 
     /**
@@ -650,29 +624,24 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aNumberColumnAddedToADateIsRefusedWithTheIntervalToWrite() throws Exception {
-        Path models = models("due", "days_first", "with_interval_times_days");
         String with = "WITH c AS (SELECT customer_id, signup_date, 30 AS days FROM ${silver_database}.customers) ";
         String due = with + "SELECT customer_id, signup_date - (days * 2) AS due FROM c";
         String daysFirst = with + "SELECT customer_id, days + signup_date AS due FROM c";
-        Files.writeString(models.resolve("due.sql"), "-- sources: customers\n" + due + "\n");
-        Files.writeString(models.resolve("days_first.sql"), "-- sources: customers\n" + daysFirst + "\n");
-        Files.writeString(models.resolve("with_interval_times_days.sql"), "-- sources: customers\n" + with
-                + "SELECT customer_id + days AS later_id, CAST(signup_date + days * INTERVAL '1' DAY AS DATE) AS due, signup_date - INTERVAL '7' DAY < signup_date AS earlier"
-                + " FROM c\n");
+        Outcome outcome = runModels(model("due", "customers", due),
+                model("days_first", "customers", daysFirst),
+                model("with_interval_times_days", "customers", with
+                        + "SELECT customer_id + days AS later_id, CAST(signup_date + days * INTERVAL '1' DAY AS DATE) AS due, signup_date - INTERVAL '7' DAY < signup_date AS earlier"
+                        + " FROM c"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which DuckDB counts in days and Athena (Trino) refuses: it adds to a date, or subtracts from one, only an interval"
                 + " (Cannot apply operator: date %s integer); write ";
         String cast = " (an interval, in CAST(... AS DATE) since DuckDB makes a date plus an interval a TIMESTAMP, where Athena keeps a DATE)";
-        assertEquals(List.of(
-                "error: gold model due subtracts the number (days * 2) (INTEGER) from a date at " + models.resolve("due.sql") + ":2:"
+        assertRefused(outcome,
+                "error: gold model due subtracts the number (days * 2) (INTEGER) from a date at " + modelFile("due") + ":2:"
                         + (due.indexOf(" - ") + 2) + athena.formatted("-") + "CAST(x - (days * 2) * INTERVAL '1' DAY AS DATE)" + cast,
-                "error: gold model days_first adds the number days (INTEGER) to a date at " + models.resolve("days_first.sql") + ":2:"
-                        + (daysFirst.indexOf("+") + 1) + athena.formatted("+") + "CAST(x + days * INTERVAL '1' DAY AS DATE)" + cast),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nwith_interval_times_days: "), "an interval times the number builds: " + outcome.out());
+                "error: gold model days_first adds the number days (INTEGER) to a date at " + modelFile("days_first") + ":2:"
+                        + (daysFirst.indexOf("+") + 1) + athena.formatted("+") + "CAST(x + days * INTERVAL '1' DAY AS DATE)" + cast);
+        assertBuilt(outcome, "with_interval_times_days", "an interval times the number builds");
     }
 
     /**
@@ -683,22 +652,17 @@ class LocalLakehouseCliTest {
      */
     @Test
     void hoursAddedToADateAreRefusedAtTheOperator() throws Exception {
-        Path models = models("an_hour_later", "hours_on_timestamps");
         String hourLater = "SELECT customer_id, signup_date + INTERVAL '1' HOUR AS later FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("an_hour_later.sql"), "-- sources: customers\n" + hourLater + "\n");
-        Files.writeString(models.resolve("hours_on_timestamps.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, CAST(signup_date AS TIMESTAMP) + INTERVAL '1' HOUR AS later FROM ${silver_database}.customers"
-                + " WHERE signup_date + INTERVAL '1' DAY > DATE '2020-01-01'\n");
+        Outcome outcome = runModels(model("an_hour_later", "customers", hourLater),
+                model("hours_on_timestamps", "customers",
+                        "SELECT customer_id, CAST(signup_date AS TIMESTAMP) + INTERVAL '1' HOUR AS later FROM ${silver_database}.customers"
+                        + " WHERE signup_date + INTERVAL '1' DAY > DATE '2020-01-01'"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
-                "error: gold model an_hour_later adds INTERVAL '1' HOUR to a date at " + models.resolve("an_hour_later.sql") + ":2:" + (hourLater.indexOf("+") + 1)
+        assertRefused(outcome,
+                "error: gold model an_hour_later adds INTERVAL '1' HOUR to a date at " + modelFile("an_hour_later") + ":2:" + (hourLater.indexOf("+") + 1)
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
-                        + " (Cannot add hour, minutes or seconds to a date); write CAST(x AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nhours_on_timestamps: "), "hours added to a timestamp build: " + outcome.out());
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(x AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both");
+        assertBuilt(outcome, "hours_on_timestamps", "hours added to a timestamp build");
     }
 
     /**
@@ -709,23 +673,18 @@ class LocalLakehouseCliTest {
      */
     @Test
     void hoursCountedByAMultiplicationAddedToADateAreRefusedAtTheOperator() throws Exception {
-        Path models = models("hours_later", "hours_on_timestamps");
         String hoursLater = "SELECT customer_id, signup_date + customer_id * INTERVAL '1' HOUR AS later FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("hours_later.sql"), "-- sources: customers\n" + hoursLater + "\n");
-        Files.writeString(models.resolve("hours_on_timestamps.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, CAST(signup_date AS TIMESTAMP) + customer_id * INTERVAL '1' HOUR AS later,"
-                + " CAST(signup_date + customer_id * INTERVAL '1' DAY AS DATE) AS days_later FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("hours_later", "customers", hoursLater),
+                model("hours_on_timestamps", "customers",
+                        "SELECT customer_id, CAST(signup_date AS TIMESTAMP) + customer_id * INTERVAL '1' HOUR AS later,"
+                        + " CAST(signup_date + customer_id * INTERVAL '1' DAY AS DATE) AS days_later FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
-                "error: gold model hours_later adds customer_id * INTERVAL '1' HOUR to a date at " + models.resolve("hours_later.sql") + ":2:" + (hoursLater.indexOf("+") + 1)
+        assertRefused(outcome,
+                "error: gold model hours_later adds customer_id * INTERVAL '1' HOUR to a date at " + modelFile("hours_later") + ":2:" + (hoursLater.indexOf("+") + 1)
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
                         + " (Cannot add hour, minutes or seconds to a date, on a row whose hours are not whole days);"
-                        + " write CAST(x AS TIMESTAMP) + customer_id * INTERVAL '1' HOUR, a timestamp in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nhours_on_timestamps: "), "hours added to a timestamp, and days to a date, build: " + outcome.out());
+                        + " write CAST(x AS TIMESTAMP) + customer_id * INTERVAL '1' HOUR, a timestamp in both");
+        assertBuilt(outcome, "hours_on_timestamps", "hours added to a timestamp, and days to a date, build");
     }
 
     /**
@@ -735,23 +694,18 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aDecimalDividedIsRefusedAtTheOperator() throws Exception {
-        Path models = models("third", "same_division");
         String third = "SELECT customer_id, CAST(customer_id AS DECIMAL(10,2)) / 3 AS third FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("third.sql"), "-- sources: customers\n" + third + "\n");
-        Files.writeString(models.resolve("same_division.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, CAST(CAST(customer_id AS DECIMAL(10,2)) AS DOUBLE) / 3 AS third, customer_id / 2 AS half,"
-                + " CAST(customer_id AS DECIMAL(10,2)) * 2 AS twice FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("third", "customers", third),
+                model("same_division", "customers",
+                        "SELECT customer_id, CAST(CAST(customer_id AS DECIMAL(10,2)) AS DOUBLE) / 3 AS third, customer_id / 2 AS half,"
+                        + " CAST(customer_id AS DECIMAL(10,2)) * 2 AS twice FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
-                "error: gold model third divides CAST(customer_id AS DECIMAL(10,2)) by 3 at " + models.resolve("third.sql") + ":2:" + (third.indexOf("/") + 1)
+        assertRefused(outcome,
+                "error: gold model third divides CAST(customer_id AS DECIMAL(10,2)) by 3 at " + modelFile("third") + ":2:" + (third.indexOf("/") + 1)
                         + ", a DECIMAL (DECIMAL(10,2)) division, which DuckDB makes a DOUBLE (1.00 / 3 is 0.3333333333333333) and Athena (Trino) a DECIMAL"
                         + " of the larger scale, rounded (0.33), so the column's type and its values would differ from Athena's;"
-                        + " write CAST(CAST(customer_id AS DECIMAL(10,2)) AS DOUBLE) / 3, a DOUBLE in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nsame_division: "), "a division as doubles or integers, and a decimal multiplied, build: " + outcome.out());
+                        + " write CAST(CAST(customer_id AS DECIMAL(10,2)) AS DOUBLE) / 3, a DOUBLE in both");
+        assertBuilt(outcome, "same_division", "a division as doubles or integers, and a decimal multiplied, build");
     }
 
     /**
@@ -762,32 +716,27 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aTimestampCastToTextIsRefusedAtTheCast() throws Exception {
-        Path models = models("timestamp_text", "with_text", "text_alike");
         String timestampText = "SELECT customer_id, CAST(CAST(signup_date AS TIMESTAMP) AS VARCHAR) AS signed_up FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("timestamp_text.sql"), "-- sources: customers\n" + timestampText + "\n");
         String withText = "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers)"
                 + " SELECT customer_id, TRY_CAST(next_day AS varchar(10)) AS next_day_text FROM c";
-        Files.writeString(models.resolve("with_text.sql"), "-- sources: customers\n" + withText + "\n");
-        Files.writeString(models.resolve("text_alike.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, CAST(CAST(signup_date + INTERVAL '1' DAY AS DATE) AS VARCHAR) AS next_day, CAST(signup_date AS VARCHAR) AS signed_up,"
-                + " CAST(customer_id AS VARCHAR) AS id, CAST(TIMESTAMP '2026-06-02 00:00:00' AS VARCHAR) AS launch FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("timestamp_text", "customers", timestampText),
+                model("with_text", "customers", withText),
+                model("text_alike", "customers",
+                        "SELECT customer_id, CAST(CAST(signup_date + INTERVAL '1' DAY AS DATE) AS VARCHAR) AS next_day, CAST(signup_date AS VARCHAR) AS signed_up,"
+                        + " CAST(customer_id AS VARCHAR) AS id, CAST(TIMESTAMP '2026-06-02 00:00:00' AS VARCHAR) AS launch FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which DuckDB writes without a fraction for whole seconds (2026-06-02 00:00:00) and Athena (Trino) with the digits of its precision,"
                 + " milliseconds for a silver column (2026-06-02 00:00:00.000), or as the date alone (2026-06-02) where it is a date plus an interval"
                 + " or date_trunc of a date, so the text differs; write ";
         String keep = ", the same text in both, or keep it a timestamp (date_format, which would write it alike, is Athena's alone: local cannot run it)";
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model timestamp_text casts CAST(signup_date AS TIMESTAMP), a timestamp (TIMESTAMP) to DuckDB, to VARCHAR at "
-                        + models.resolve("timestamp_text.sql") + ":2:" + (timestampText.lastIndexOf(" AS VARCHAR") + 2) + athena
+                        + modelFile("timestamp_text") + ":2:" + (timestampText.lastIndexOf(" AS VARCHAR") + 2) + athena
                         + "CAST(CAST(CAST(signup_date AS TIMESTAMP) AS DATE) AS VARCHAR) for the day" + keep,
                 "error: gold model with_text casts next_day, a timestamp (TIMESTAMP) to DuckDB, to varchar(10) at "
-                        + models.resolve("with_text.sql") + ":2:" + (withText.indexOf(" AS varchar") + 2) + athena
-                        + "CAST(CAST(next_day AS DATE) AS varchar(10)) for the day" + keep),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\ntext_alike: "), "a date, a number and a whole-seconds literal cast to text build: " + outcome.out());
+                        + modelFile("with_text") + ":2:" + (withText.indexOf(" AS varchar") + 2) + athena
+                        + "CAST(CAST(next_day AS DATE) AS varchar(10)) for the day" + keep);
+        assertBuilt(outcome, "text_alike", "a date, a number and a whole-seconds literal cast to text build");
     }
 
     /**
@@ -798,31 +747,26 @@ class LocalLakehouseCliTest {
      */
     @Test
     void hoursAfterADatePlusDaysAreRefusedAtTheOperator() throws Exception {
-        Path models = models("chained", "chained_months", "chained_alike");
         String chained = "SELECT customer_id, signup_date + INTERVAL '1' DAY + INTERVAL '1' HOUR AS later FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("chained.sql"), "-- sources: customers\n" + chained + "\n");
         String months = "SELECT customer_id, CAST(signup_date + INTERVAL '1' MONTH - INTERVAL '30' MINUTE AS DATE) AS due FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("chained_months.sql"), "-- sources: customers\n" + months + "\n");
-        Files.writeString(models.resolve("chained_alike.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, CAST(signup_date + INTERVAL '1' DAY + INTERVAL '24' HOUR AS DATE) AS two_days,"
-                + " CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY + INTERVAL '1' HOUR AS later,"
-                + " CAST(signup_date + INTERVAL '1' DAY AS TIMESTAMP) + INTERVAL '1' HOUR AS later_still FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("chained", "customers", chained),
+                model("chained_months", "customers", months),
+                model("chained_alike", "customers",
+                        "SELECT customer_id, CAST(signup_date + INTERVAL '1' DAY + INTERVAL '24' HOUR AS DATE) AS two_days,"
+                        + " CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY + INTERVAL '1' HOUR AS later,"
+                        + " CAST(signup_date + INTERVAL '1' DAY AS TIMESTAMP) + INTERVAL '1' HOUR AS later_still FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model chained adds INTERVAL '1' HOUR to a date plus whole days, months or years (x + INTERVAL '1' DAY, a DATE in Athena (Trino),"
-                        + " a TIMESTAMP in DuckDB) at " + models.resolve("chained.sql") + ":2:" + (chained.lastIndexOf("+") + 1)
+                        + " a TIMESTAMP in DuckDB) at " + modelFile("chained") + ":2:" + (chained.lastIndexOf("+") + 1)
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
                         + " (Cannot add hour, minutes or seconds to a date); write CAST(x AS TIMESTAMP) + INTERVAL '1' DAY + INTERVAL '1' HOUR, a timestamp in both",
                 "error: gold model chained_months subtracts INTERVAL '30' MINUTE from a date plus whole days, months or years (x + INTERVAL '1' MONTH,"
-                        + " a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at " + models.resolve("chained_months.sql") + ":2:" + (months.indexOf(" - ") + 2)
+                        + " a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at " + modelFile("chained_months") + ":2:" + (months.indexOf(" - ") + 2)
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it subtracts from a date only days, months or years and fails the query"
                         + " (Cannot subtract hour, minutes or seconds from a date); write CAST(x AS TIMESTAMP) + INTERVAL '1' MONTH - INTERVAL '30' MINUTE,"
-                        + " a timestamp in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nchained_alike: "), "whole days after, and a timestamp plus hours, build: " + outcome.out());
+                        + " a timestamp in both");
+        assertBuilt(outcome, "chained_alike", "whole days after, and a timestamp plus hours, build");
     }
 
     /**
@@ -834,42 +778,37 @@ class LocalLakehouseCliTest {
      */
     @Test
     void hoursAfterDateTruncOfADateAreRefusedAtTheOperator() throws Exception {
-        Path models = models("truncated_hour", "truncated_chain", "today_hour", "literal_hour", "truncated_alike");
         String truncated = "SELECT customer_id, date_trunc('month', signup_date) + INTERVAL '1' HOUR AS opens FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("truncated_hour.sql"), "-- sources: customers\n" + truncated + "\n");
         String chain = "SELECT customer_id, CAST(INTERVAL '1' DAY + date_trunc('year', signup_date) - INTERVAL '30' MINUTE AS DATE) AS eve FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("truncated_chain.sql"), "-- sources: customers\n" + chain + "\n");
         String today = "SELECT customer_id, CURRENT_DATE + INTERVAL '1' HOUR AS later FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("today_hour.sql"), "-- sources: customers\n" + today + "\n");
         String literal = "SELECT customer_id, DATE '2026-01-01' - INTERVAL '1' HOUR AS earlier FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("literal_hour.sql"), "-- sources: customers\n" + literal + "\n");
-        Files.writeString(models.resolve("truncated_alike.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, date_trunc('month', CAST(signup_date AS TIMESTAMP)) + INTERVAL '1' HOUR AS opens,"
-                + " CAST(date_trunc('month', signup_date) AS TIMESTAMP) + INTERVAL '1' HOUR AS opens_too,"
-                + " CAST(date_trunc('month', signup_date) + INTERVAL '24' HOUR AS DATE) AS second_day,"
-                + " CAST(date_trunc('month', signup_date) AS DATE) AS month FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("truncated_hour", "customers", truncated),
+                model("truncated_chain", "customers", chain),
+                model("today_hour", "customers", today),
+                model("literal_hour", "customers", literal),
+                model("truncated_alike", "customers",
+                        "SELECT customer_id, date_trunc('month', CAST(signup_date AS TIMESTAMP)) + INTERVAL '1' HOUR AS opens,"
+                        + " CAST(date_trunc('month', signup_date) AS TIMESTAMP) + INTERVAL '1' HOUR AS opens_too,"
+                        + " CAST(date_trunc('month', signup_date) + INTERVAL '24' HOUR AS DATE) AS second_day,"
+                        + " CAST(date_trunc('month', signup_date) AS DATE) AS month FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model truncated_hour adds INTERVAL '1' HOUR to date_trunc of a date (date_trunc('month', x), a DATE in Athena (Trino),"
-                        + " a TIMESTAMP in DuckDB) at " + models.resolve("truncated_hour.sql") + ":2:" + (truncated.indexOf("+") + 1)
+                        + " a TIMESTAMP in DuckDB) at " + modelFile("truncated_hour") + ":2:" + (truncated.indexOf("+") + 1)
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
                         + " (Cannot add hour, minutes or seconds to a date); write CAST(date_trunc('month', x) AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both",
                 "error: gold model truncated_chain subtracts INTERVAL '30' MINUTE from date_trunc of a date (date_trunc('year', x), a DATE in Athena (Trino),"
-                        + " a TIMESTAMP in DuckDB) at " + models.resolve("truncated_chain.sql") + ":2:" + (chain.indexOf(" - ") + 2)
+                        + " a TIMESTAMP in DuckDB) at " + modelFile("truncated_chain") + ":2:" + (chain.indexOf(" - ") + 2)
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it subtracts from a date only days, months or years and fails the query"
                         + " (Cannot subtract hour, minutes or seconds from a date); write CAST(date_trunc('year', x) AS TIMESTAMP) + INTERVAL '1' DAY - INTERVAL '30' MINUTE,"
                         + " a timestamp in both",
-                "error: gold model today_hour adds INTERVAL '1' HOUR to a date at " + models.resolve("today_hour.sql") + ":2:" + (today.indexOf("+") + 1)
+                "error: gold model today_hour adds INTERVAL '1' HOUR to a date at " + modelFile("today_hour") + ":2:" + (today.indexOf("+") + 1)
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
                         + " (Cannot add hour, minutes or seconds to a date); write CAST(x AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both",
-                "error: gold model literal_hour subtracts INTERVAL '1' HOUR from a date at " + models.resolve("literal_hour.sql") + ":2:" + (literal.indexOf(" - ") + 2)
+                "error: gold model literal_hour subtracts INTERVAL '1' HOUR from a date at " + modelFile("literal_hour") + ":2:" + (literal.indexOf(" - ") + 2)
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it subtracts from a date only days, months or years and fails the query"
-                        + " (Cannot subtract hour, minutes or seconds from a date); write CAST(x AS TIMESTAMP) - INTERVAL '1' HOUR, a timestamp in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\ntruncated_alike: "), "a truncated timestamp plus hours, and whole days after, build: " + outcome.out());
+                        + " (Cannot subtract hour, minutes or seconds from a date); write CAST(x AS TIMESTAMP) - INTERVAL '1' HOUR, a timestamp in both");
+        assertBuilt(outcome, "truncated_alike", "a truncated timestamp plus hours, and whole days after, build");
     }
 
     /**
@@ -882,35 +821,30 @@ class LocalLakehouseCliTest {
      */
     @Test
     void hoursAfterDateTruncOfADatePlusDaysAreRefusedAtTheOperator() throws Exception {
-        Path models = models("truncated_sum_hour", "truncated_twice", "truncated_sum_alike");
         String sum = "SELECT customer_id, date_trunc('month', signup_date + INTERVAL '1' DAY) + INTERVAL '1' HOUR AS opens FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("truncated_sum_hour.sql"), "-- sources: customers\n" + sum + "\n");
         String twice = "SELECT customer_id, date_trunc('year', (date_trunc('month', signup_date))) - INTERVAL '30' MINUTE AS eve FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("truncated_twice.sql"), "-- sources: customers\n" + twice + "\n");
-        Files.writeString(models.resolve("truncated_sum_alike.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, date_trunc('month', CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY) + INTERVAL '1' HOUR AS opens,"
-                + " CAST(date_trunc('month', signup_date + INTERVAL '1' DAY) AS TIMESTAMP) + INTERVAL '1' HOUR AS opens_too,"
-                + " CAST(date_trunc('month', signup_date + INTERVAL '1' DAY) + INTERVAL '24' HOUR AS DATE) AS second_day,"
-                + " CAST(date_trunc('year', date_trunc('month', signup_date)) AS TIMESTAMP) - INTERVAL '30' MINUTE AS eve FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("truncated_sum_hour", "customers", sum),
+                model("truncated_twice", "customers", twice),
+                model("truncated_sum_alike", "customers",
+                        "SELECT customer_id, date_trunc('month', CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY) + INTERVAL '1' HOUR AS opens,"
+                        + " CAST(date_trunc('month', signup_date + INTERVAL '1' DAY) AS TIMESTAMP) + INTERVAL '1' HOUR AS opens_too,"
+                        + " CAST(date_trunc('month', signup_date + INTERVAL '1' DAY) + INTERVAL '24' HOUR AS DATE) AS second_day,"
+                        + " CAST(date_trunc('year', date_trunc('month', signup_date)) AS TIMESTAMP) - INTERVAL '30' MINUTE AS eve FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model truncated_sum_hour adds INTERVAL '1' HOUR to date_trunc of a date plus whole days, months or years"
                         + " (date_trunc('month', x + INTERVAL '1' DAY), a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at "
-                        + models.resolve("truncated_sum_hour.sql") + ":2:" + (sum.lastIndexOf("+") + 1)
+                        + modelFile("truncated_sum_hour") + ":2:" + (sum.lastIndexOf("+") + 1)
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
                         + " (Cannot add hour, minutes or seconds to a date); write CAST(date_trunc('month', x + INTERVAL '1' DAY) AS TIMESTAMP) + INTERVAL '1' HOUR,"
                         + " a timestamp in both",
                 "error: gold model truncated_twice subtracts INTERVAL '30' MINUTE from date_trunc of date_trunc of a date"
                         + " (date_trunc('year', date_trunc('month', x)), a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at "
-                        + models.resolve("truncated_twice.sql") + ":2:" + (twice.indexOf(" - ") + 2)
+                        + modelFile("truncated_twice") + ":2:" + (twice.indexOf(" - ") + 2)
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it subtracts from a date only days, months or years and fails the query"
                         + " (Cannot subtract hour, minutes or seconds from a date); write CAST(date_trunc('year', date_trunc('month', x)) AS TIMESTAMP)"
-                        + " - INTERVAL '30' MINUTE, a timestamp in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\ntruncated_sum_alike: "), "the sum a timestamp inside, the truncation cast, and whole days after, build: " + outcome.out());
+                        + " - INTERVAL '30' MINUTE, a timestamp in both");
+        assertBuilt(outcome, "truncated_sum_alike", "the sum a timestamp inside, the truncation cast, and whole days after, build");
     }
 
     /**
@@ -922,35 +856,30 @@ class LocalLakehouseCliTest {
      */
     @Test
     void hoursAddedToAWithQuerysDateColumnAreRefusedAtTheOperator() throws Exception {
-        Path models = models("next_day_hour", "signup_month_eve", "with_hours_alike");
         String nextDay = "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers)"
                 + " SELECT customer_id, next_day + INTERVAL '1' HOUR AS later FROM c";
-        Files.writeString(models.resolve("next_day_hour.sql"), "-- sources: customers\n" + nextDay + "\n");
         String monthEve = "WITH m AS (SELECT customer_id, date_trunc('month', signup_date) AS signup_month FROM ${silver_database}.customers)"
                 + " SELECT customer_id, (m.signup_month) - INTERVAL '30' MINUTE AS eve FROM m";
-        Files.writeString(models.resolve("signup_month_eve.sql"), "-- sources: customers\n" + monthEve + "\n");
-        Files.writeString(models.resolve("with_hours_alike.sql"), "-- sources: customers\n"
-                + "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day, date_trunc('month', signup_date) AS signup_month,"
-                + " CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY AS next_midnight FROM ${silver_database}.customers)"
-                + " SELECT customer_id, CAST(next_day AS TIMESTAMP) + INTERVAL '1' HOUR AS later, CAST(next_day + INTERVAL '24' HOUR AS DATE) AS day_after,"
-                + " CAST(signup_month AS TIMESTAMP) - INTERVAL '30' MINUTE AS eve, next_midnight + INTERVAL '1' HOUR AS next_one FROM c\n");
+        Outcome outcome = runModels(model("next_day_hour", "customers", nextDay),
+                model("signup_month_eve", "customers", monthEve),
+                model("with_hours_alike", "customers",
+                        "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day, date_trunc('month', signup_date) AS signup_month,"
+                        + " CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY AS next_midnight FROM ${silver_database}.customers)"
+                        + " SELECT customer_id, CAST(next_day AS TIMESTAMP) + INTERVAL '1' HOUR AS later, CAST(next_day + INTERVAL '24' HOUR AS DATE) AS day_after,"
+                        + " CAST(signup_month AS TIMESTAMP) - INTERVAL '30' MINUTE AS eve, next_midnight + INTERVAL '1' HOUR AS next_one FROM c"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
-                "error: gold model next_day_hour adds INTERVAL '1' HOUR to next_day at " + models.resolve("next_day_hour.sql") + ":2:" + (nextDay.lastIndexOf("+") + 1)
-                        + ", a date plus whole days, months or years at " + models.resolve("next_day_hour.sql") + ":2:" + (nextDay.indexOf("+") + 1)
+        assertRefused(outcome,
+                "error: gold model next_day_hour adds INTERVAL '1' HOUR to next_day at " + modelFile("next_day_hour") + ":2:" + (nextDay.lastIndexOf("+") + 1)
+                        + ", a date plus whole days, months or years at " + modelFile("next_day_hour") + ":2:" + (nextDay.indexOf("+") + 1)
                         + " (x + INTERVAL '1' DAY, a DATE in Athena (Trino), a TIMESTAMP in DuckDB) through a WITH query or subquery,"
                         + " which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
                         + " (Cannot add hour, minutes or seconds to a date); write CAST(next_day AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both",
-                "error: gold model signup_month_eve subtracts INTERVAL '30' MINUTE from (m.signup_month) at " + models.resolve("signup_month_eve.sql") + ":2:"
-                        + (monthEve.indexOf(" - ") + 2) + ", date_trunc of a date at " + models.resolve("signup_month_eve.sql") + ":2:" + (monthEve.indexOf("date_trunc") + 1)
+                "error: gold model signup_month_eve subtracts INTERVAL '30' MINUTE from (m.signup_month) at " + modelFile("signup_month_eve") + ":2:"
+                        + (monthEve.indexOf(" - ") + 2) + ", date_trunc of a date at " + modelFile("signup_month_eve") + ":2:" + (monthEve.indexOf("date_trunc") + 1)
                         + " (date_trunc('month', x), a DATE in Athena (Trino), a TIMESTAMP in DuckDB) through a WITH query or subquery,"
                         + " which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it subtracts from a date only days, months or years and fails the query"
-                        + " (Cannot subtract hour, minutes or seconds from a date); write CAST((m.signup_month) AS TIMESTAMP) - INTERVAL '30' MINUTE, a timestamp in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nwith_hours_alike: "), "the column cast to a timestamp, whole days after it, and a timestamp column plus hours build: " + outcome.out());
+                        + " (Cannot subtract hour, minutes or seconds from a date); write CAST((m.signup_month) AS TIMESTAMP) - INTERVAL '30' MINUTE, a timestamp in both");
+        assertBuilt(outcome, "with_hours_alike", "the column cast to a timestamp, whole days after it, and a timestamp column plus hours build");
     }
 
     /**
@@ -960,32 +889,27 @@ class LocalLakehouseCliTest {
      */
     @Test
     void daysAfterDateTruncOfADateForAColumnAreRefusedAtTheCall() throws Exception {
-        Path models = models("truncated_next", "truncated_next_text", "truncated_next_alike");
         String next = "SELECT customer_id, date_trunc('month', signup_date) + INTERVAL '1' DAY - INTERVAL '1' MONTH AS second_day FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("truncated_next.sql"), "-- sources: customers\n" + next + "\n");
         String text = "SELECT customer_id, CAST((INTERVAL '1' DAY + date_trunc('month', signup_date)) AS VARCHAR) AS second_day FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("truncated_next_text.sql"), "-- sources: customers\n" + text + "\n");
-        Files.writeString(models.resolve("truncated_next_alike.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, CAST(date_trunc('month', signup_date) + INTERVAL '1' DAY AS DATE) AS second_day,"
-                + " date_trunc('month', signup_date) + INTERVAL '1' DAY > DATE '2020-01-01' AS later FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("truncated_next", "customers", next),
+                model("truncated_next_text", "customers", text),
+                model("truncated_next_alike", "customers",
+                        "SELECT customer_id, CAST(date_trunc('month', signup_date) + INTERVAL '1' DAY AS DATE) AS second_day,"
+                        + " date_trunc('month', signup_date) + INTERVAL '1' DAY > DATE '2020-01-01' AS later FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model truncated_next truncates a date with date_trunc, then adds or subtracts whole days, months or years"
-                        + " (date_trunc('month', x) + INTERVAL '1' DAY - INTERVAL '1' MONTH), for a column of the table at " + models.resolve("truncated_next.sql") + ":2:"
+                        + " (date_trunc('month', x) + INTERVAL '1' DAY - INTERVAL '1' MONTH), for a column of the table at " + modelFile("truncated_next") + ":2:"
                         + (next.indexOf("date_trunc") + 1) + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01),"
                         + " so the column's type, its values and its partition folders would differ from Athena's;"
                         + " write CAST(date_trunc('month', x) + INTERVAL '1' DAY - INTERVAL '1' MONTH AS DATE), a DATE in both",
                 "error: gold model truncated_next_text casts (INTERVAL '1' DAY + date_trunc('month', signup_date)), a timestamp (TIMESTAMP) to DuckDB, to VARCHAR at "
-                        + models.resolve("truncated_next_text.sql") + ":2:" + (text.indexOf(" AS VARCHAR") + 2) + ", which DuckDB writes without a fraction for whole"
+                        + modelFile("truncated_next_text") + ":2:" + (text.indexOf(" AS VARCHAR") + 2) + ", which DuckDB writes without a fraction for whole"
                         + " seconds (2026-06-02 00:00:00) and Athena (Trino) with the digits of its precision, milliseconds for a silver column (2026-06-02 00:00:00.000),"
                         + " or as the date alone (2026-06-02) where it is a date plus an interval or date_trunc of a date, so the text differs;"
                         + " write CAST(CAST((INTERVAL '1' DAY + date_trunc('month', signup_date)) AS DATE) AS VARCHAR) for the day, the same text in both,"
-                        + " or keep it a timestamp (date_format, which would write it alike, is Athena's alone: local cannot run it)"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\ntruncated_next_alike: "), "date_trunc plus days where the answer is the same builds: " + outcome.out());
+                        + " or keep it a timestamp (date_format, which would write it alike, is Athena's alone: local cannot run it)");
+        assertBuilt(outcome, "truncated_next_alike", "date_trunc plus days where the answer is the same builds");
     }
 
     /**
@@ -995,29 +919,24 @@ class LocalLakehouseCliTest {
      */
     @Test
     void monthsTimesAFractionAreRefusedAtTheOperator() throws Exception {
-        Path models = models("half_month", "share_of_months", "whole_months");
         String halfMonth = "SELECT customer_id, CAST(signup_date + INTERVAL '1' MONTH * 0.5 AS DATE) AS later FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("half_month.sql"), "-- sources: customers\n" + halfMonth + "\n");
         String share = "SELECT customer_id, CAST(signup_date AS TIMESTAMP) + CAST(customer_id AS DOUBLE) / 4 * INTERVAL '1' YEAR AS later FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("share_of_months.sql"), "-- sources: customers\n" + share + "\n");
-        Files.writeString(models.resolve("whole_months.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, CAST(signup_date + INTERVAL '1' MONTH * 2 AS DATE) AS later, CAST(signup_date + 2.0 * INTERVAL '1' YEAR AS DATE) AS later_still,"
-                + " CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY * 0.5 AS noon, CAST(signup_date + customer_id * INTERVAL '1' MONTH AS DATE) AS counted"
-                + " FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("half_month", "customers", halfMonth),
+                model("share_of_months", "customers", share),
+                model("whole_months", "customers",
+                        "SELECT customer_id, CAST(signup_date + INTERVAL '1' MONTH * 2 AS DATE) AS later, CAST(signup_date + 2.0 * INTERVAL '1' YEAR AS DATE) AS later_still,"
+                        + " CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY * 0.5 AS noon, CAST(signup_date + customer_id * INTERVAL '1' MONTH AS DATE) AS counted"
+                        + " FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which DuckDB makes months and days (INTERVAL '1' MONTH * 0.5 is 15 days) and Athena (Trino) whole months, the rest dropped"
                 + " (INTERVAL '1' MONTH * 0.5 is 0 months), so dates and timestamps counted from it would differ from Athena's;"
                 + " write the whole months meant (INTERVAL '1' MONTH * 2), or the days (INTERVAL '15' DAY), the same interval in both";
-        assertEquals(List.of(
-                "error: gold model half_month multiplies the months or years INTERVAL '1' MONTH by 0.5 (DECIMAL(2,1)) at " + models.resolve("half_month.sql") + ":2:"
+        assertRefused(outcome,
+                "error: gold model half_month multiplies the months or years INTERVAL '1' MONTH by 0.5 (DECIMAL(2,1)) at " + modelFile("half_month") + ":2:"
                         + (halfMonth.indexOf("*") + 1) + athena,
                 "error: gold model share_of_months multiplies the months or years INTERVAL '1' YEAR by CAST(customer_id AS DOUBLE) / 4 (DOUBLE) at "
-                        + models.resolve("share_of_months.sql") + ":2:" + (share.indexOf("*") + 1) + athena),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nwhole_months: "), "months times a whole number, and days times a fraction, build: " + outcome.out());
+                        + modelFile("share_of_months") + ":2:" + (share.indexOf("*") + 1) + athena);
+        assertBuilt(outcome, "whole_months", "months times a whole number, and days times a fraction, build");
     }
 
     /**
@@ -1028,34 +947,29 @@ class LocalLakehouseCliTest {
      */
     @Test
     void anIntervalLocalCannotReadAddedToADateIsRefusedAtTheOperator() throws Exception {
-        Path models = models("gap_from_with", "time_between", "read_or_timestamp");
         String with = "WITH c AS (SELECT customer_id, signup_date, INTERVAL '90' MINUTE AS gap FROM ${silver_database}.customers) ";
         String gapFromWith = with + "SELECT customer_id, CAST(signup_date + gap AS DATE) AS later FROM c";
         String timeBetween = "SELECT customer_id, CAST(signup_date - (TIMESTAMP '2026-01-01 12:00:00' - CAST(signup_date AS TIMESTAMP)) AS DATE) AS earlier"
                 + " FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("gap_from_with.sql"), "-- sources: customers\n" + gapFromWith + "\n");
-        Files.writeString(models.resolve("time_between.sql"), "-- sources: customers\n" + timeBetween + "\n");
-        Files.writeString(models.resolve("read_or_timestamp.sql"), "-- sources: customers\n" + with
-                + "SELECT customer_id, CAST(CAST(signup_date AS TIMESTAMP) + gap AS DATE) AS later,"
-                + " CAST(signup_date + CASE WHEN customer_id > 1 THEN INTERVAL '1' DAY ELSE INTERVAL '48' HOUR END AS DATE) AS next_day FROM c\n");
+        Outcome outcome = runModels(model("gap_from_with", "customers", gapFromWith),
+                model("time_between", "customers", timeBetween),
+                model("read_or_timestamp", "customers", with
+                        + "SELECT customer_id, CAST(CAST(signup_date AS TIMESTAMP) + gap AS DATE) AS later,"
+                        + " CAST(signup_date + CASE WHEN customer_id > 1 THEN INTERVAL '1' DAY ELSE INTERVAL '48' HOUR END AS DATE) AS next_day FROM c"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", an interval local cannot read as whole days (it is no interval literal, nor one counted from them), which Athena (Trino) %s a date"
                 + " only when it is whole days, failing the query on a row whose is not (Cannot %s a date), and DuckDB makes a TIMESTAMP; write ";
-        assertEquals(List.of(
-                "error: gold model gap_from_with adds gap to a date at " + models.resolve("gap_from_with.sql") + ":2:" + (gapFromWith.indexOf("+") + 1)
+        assertRefused(outcome,
+                "error: gold model gap_from_with adds gap to a date at " + modelFile("gap_from_with") + ":2:" + (gapFromWith.indexOf("+") + 1)
                         + athena.formatted("adds to", "add hour, minutes or seconds to")
                         + "CAST(x AS TIMESTAMP) + gap, a timestamp in both (CAST(CAST(x AS TIMESTAMP) + gap AS DATE) for a date),"
                         + " or the interval as literals (n * INTERVAL '1' DAY)",
                 "error: gold model time_between subtracts (TIMESTAMP '2026-01-01 12:00:00' - CAST(signup_date AS TIMESTAMP)) from a date at "
-                        + models.resolve("time_between.sql") + ":2:" + (timeBetween.indexOf(" - ") + 2) + athena.formatted("subtracts from", "subtract hour, minutes or seconds from")
+                        + modelFile("time_between") + ":2:" + (timeBetween.indexOf(" - ") + 2) + athena.formatted("subtracts from", "subtract hour, minutes or seconds from")
                         + "CAST(x AS TIMESTAMP) - (TIMESTAMP '2026-01-01 12:00:00' - CAST(signup_date AS TIMESTAMP)), a timestamp in both"
                         + " (CAST(CAST(x AS TIMESTAMP) - (TIMESTAMP '2026-01-01 12:00:00' - CAST(signup_date AS TIMESTAMP)) AS DATE) for a date),"
-                        + " or the interval as literals (n * INTERVAL '1' DAY)"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nread_or_timestamp: "), "an interval added to a timestamp, or whole days chosen by a CASE, build: " + outcome.out());
+                        + " or the interval as literals (n * INTERVAL '1' DAY)");
+        assertBuilt(outcome, "read_or_timestamp", "an interval added to a timestamp, or whole days chosen by a CASE, build");
     }
 
     /**
@@ -1066,35 +980,29 @@ class LocalLakehouseCliTest {
      */
     @Test
     void wholeDaysCountedByANumberThatIsNotWholeAreRefusedAsHours() throws Exception {
-        Path models = models("share_of_a_day", "double_days", "a_day_and_a_half", "whole_days_counted");
         String with = "WITH c AS (SELECT customer_id, signup_date, 0.5 AS share FROM ${silver_database}.customers) ";
         String shareOfADay = with + "SELECT customer_id, CAST(signup_date + share * INTERVAL '24' HOUR AS DATE) AS later FROM c";
         String doubleDays = "SELECT customer_id, CAST(signup_date - CAST(customer_id AS DOUBLE) * INTERVAL '1' DAY AS DATE) AS earlier FROM ${silver_database}.customers";
         String dayAndAHalf = "SELECT customer_id, CAST(signup_date + 1.5 * INTERVAL '1' DAY AS DATE) AS later FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("share_of_a_day.sql"), "-- sources: customers\n" + shareOfADay + "\n");
-        Files.writeString(models.resolve("double_days.sql"), "-- sources: customers\n" + doubleDays + "\n");
-        Files.writeString(models.resolve("a_day_and_a_half.sql"), "-- sources: customers\n" + dayAndAHalf + "\n");
-        Files.writeString(models.resolve("whole_days_counted.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, CAST(signup_date + customer_id * INTERVAL '24' HOUR AS DATE) AS later,"
-                + " CAST(signup_date + 2.0 * INTERVAL '12' HOUR AS DATE) AS next_day FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("share_of_a_day", "customers", shareOfADay),
+                model("double_days", "customers", doubleDays),
+                model("a_day_and_a_half", "customers", dayAndAHalf),
+                model("whole_days_counted", "customers", "SELECT customer_id, CAST(signup_date + customer_id * INTERVAL '24' HOUR AS DATE) AS later,"
+                        + " CAST(signup_date + 2.0 * INTERVAL '12' HOUR AS DATE) AS next_day FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it %s a date only days, months or years and fails the query (Cannot %s a date";
-        assertEquals(List.of(
-                "error: gold model share_of_a_day adds share * INTERVAL '24' HOUR to a date at " + models.resolve("share_of_a_day.sql") + ":2:"
+        assertRefused(outcome,
+                "error: gold model share_of_a_day adds share * INTERVAL '24' HOUR to a date at " + modelFile("share_of_a_day") + ":2:"
                         + (shareOfADay.indexOf("+") + 1) + athena.formatted("adds to", "add hour, minutes or seconds to")
                         + ", on a row whose share (DECIMAL(2,1)) is not a whole number); write CAST(x AS TIMESTAMP) + share * INTERVAL '24' HOUR, a timestamp in both",
-                "error: gold model double_days subtracts CAST(customer_id AS DOUBLE) * INTERVAL '1' DAY from a date at " + models.resolve("double_days.sql") + ":2:"
+                "error: gold model double_days subtracts CAST(customer_id AS DOUBLE) * INTERVAL '1' DAY from a date at " + modelFile("double_days") + ":2:"
                         + (doubleDays.indexOf(" - ") + 2) + athena.formatted("subtracts from", "subtract hour, minutes or seconds from")
                         + ", on a row whose CAST(customer_id AS DOUBLE) (DOUBLE) is not a whole number);"
                         + " write CAST(x AS TIMESTAMP) - CAST(customer_id AS DOUBLE) * INTERVAL '1' DAY, a timestamp in both",
-                "error: gold model a_day_and_a_half adds 1.5 * INTERVAL '1' DAY to a date at " + models.resolve("a_day_and_a_half.sql") + ":2:"
+                "error: gold model a_day_and_a_half adds 1.5 * INTERVAL '1' DAY to a date at " + modelFile("a_day_and_a_half") + ":2:"
                         + (dayAndAHalf.indexOf("+") + 1) + athena.formatted("adds to", "add hour, minutes or seconds to")
-                        + "); write CAST(x AS TIMESTAMP) + 1.5 * INTERVAL '1' DAY, a timestamp in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nwhole_days_counted: "), "whole days counted by a whole number build: " + outcome.out());
+                        + "); write CAST(x AS TIMESTAMP) + 1.5 * INTERVAL '1' DAY, a timestamp in both");
+        assertBuilt(outcome, "whole_days_counted", "whole days counted by a whole number build");
     }
 
     /**
@@ -1105,24 +1013,19 @@ class LocalLakehouseCliTest {
      */
     @Test
     void anIntervalAddedToADateIsReadFromTheParseTreeNotTheText() throws Exception {
-        Path models = models("an_hour", "whole_days");
         String anHour = "SELECT customer_id, signup_date + (INTERVAL '1' HOUR /* not INTERVAL '1' DAY */) AS later FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("an_hour.sql"), "-- sources: customers\n" + anHour + "\n");
-        Files.writeString(models.resolve("whole_days.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, CAST(signup_date + (INTERVAL '1' DAY /* not INTERVAL '1' HOUR */) AS DATE) AS next_day,"
-                + " CAST(signup_date + (INTERVAL '12' HOUR + INTERVAL '12' HOUR) AS DATE) AS day_after,"
-                + " CAST(signup_date - (INTERVAL '36' HOUR - INTERVAL '12' HOUR) AS DATE) AS day_before FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("an_hour", "customers", anHour),
+                model("whole_days", "customers",
+                        "SELECT customer_id, CAST(signup_date + (INTERVAL '1' DAY /* not INTERVAL '1' HOUR */) AS DATE) AS next_day,"
+                        + " CAST(signup_date + (INTERVAL '12' HOUR + INTERVAL '12' HOUR) AS DATE) AS day_after,"
+                        + " CAST(signup_date - (INTERVAL '36' HOUR - INTERVAL '12' HOUR) AS DATE) AS day_before FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
-                "error: gold model an_hour adds (INTERVAL '1' HOUR /* not INTERVAL '1' DAY */) to a date at " + models.resolve("an_hour.sql") + ":2:"
+        assertRefused(outcome,
+                "error: gold model an_hour adds (INTERVAL '1' HOUR /* not INTERVAL '1' DAY */) to a date at " + modelFile("an_hour") + ":2:"
                         + (anHour.indexOf("+") + 1) + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years"
                         + " and fails the query (Cannot add hour, minutes or seconds to a date);"
-                        + " write CAST(x AS TIMESTAMP) + (INTERVAL '1' HOUR /* not INTERVAL '1' DAY */), a timestamp in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nwhole_days: "), "whole days, however written, build: " + outcome.out());
+                        + " write CAST(x AS TIMESTAMP) + (INTERVAL '1' HOUR /* not INTERVAL '1' DAY */), a timestamp in both");
+        assertBuilt(outcome, "whole_days", "whole days, however written, build");
     }
 
     /**
@@ -1132,27 +1035,21 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aDatePlusAnIntervalOrATruncatedDateCastToTextIsToldToCastItToDateFirst() throws Exception {
-        Path models = models("day_text", "month_text", "same_text");
         String dayText = "SELECT customer_id, CAST(signup_date + INTERVAL '1' DAY AS VARCHAR) AS next_day FROM ${silver_database}.customers";
         String monthText = "SELECT customer_id, TRY_CAST((date_trunc('month', signup_date)) AS varchar(10)) AS month FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("day_text.sql"), "-- sources: customers\n" + dayText + "\n");
-        Files.writeString(models.resolve("month_text.sql"), "-- sources: customers\n" + monthText + "\n");
-        Files.writeString(models.resolve("same_text.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, CAST(CAST(signup_date + INTERVAL '1' DAY AS DATE) AS VARCHAR) AS next_day,"
-                + " CAST(CAST(date_trunc('month', signup_date) AS DATE) AS VARCHAR) AS month, CAST(signup_date AS VARCHAR) AS day FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("day_text", "customers", dayText),
+                model("month_text", "customers", monthText),
+                model("same_text", "customers", "SELECT customer_id, CAST(CAST(signup_date + INTERVAL '1' DAY AS DATE) AS VARCHAR) AS next_day,"
+                        + " CAST(CAST(date_trunc('month', signup_date) AS DATE) AS VARCHAR) AS month, CAST(signup_date AS VARCHAR) AS day FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
-                "error: gold model day_text casts a date plus INTERVAL '1' DAY to VARCHAR at " + models.resolve("day_text.sql") + ":2:" + (dayText.indexOf("+") + 1)
+        assertRefused(outcome,
+                "error: gold model day_text casts a date plus INTERVAL '1' DAY to VARCHAR at " + modelFile("day_text") + ":2:" + (dayText.indexOf("+") + 1)
                         + ", which DuckDB makes a TIMESTAMP, written 2026-01-02 00:00:00, and Athena (Trino) a DATE, written 2026-01-02;"
                         + " write CAST(CAST(x + INTERVAL '1' DAY AS DATE) AS VARCHAR), the same text in both",
-                "error: gold model month_text casts date_trunc of a date to varchar(10) at " + models.resolve("month_text.sql") + ":2:" + (monthText.indexOf("date_trunc") + 1)
+                "error: gold model month_text casts date_trunc of a date to varchar(10) at " + modelFile("month_text") + ":2:" + (monthText.indexOf("date_trunc") + 1)
                         + ", which DuckDB makes a TIMESTAMP, written 2026-01-01 00:00:00, and Athena (Trino) a DATE, written 2026-01-01;"
-                        + " write CAST(CAST(date_trunc('month', x) AS DATE) AS varchar(10)), the same text in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nsame_text: "), "a date cast to text, and a sum cast to a date first, build: " + outcome.out());
+                        + " write CAST(CAST(date_trunc('month', x) AS DATE) AS varchar(10)), the same text in both");
+        assertBuilt(outcome, "same_text", "a date cast to text, and a sum cast to a date first, build");
     }
 
     /**
@@ -1163,22 +1060,17 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aQuotedDateGivenToAFunctionIsRefusedAtTheText() throws Exception {
-        Path models = models("date_text", "in_their_types");
         String dateText = "SELECT customer_id, date_diff('day', signup_date, '2026-06-01') AS days_to_june FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("date_text.sql"), "-- sources: customers\n" + dateText + "\n");
-        Files.writeString(models.resolve("in_their_types.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, date_diff('day', signup_date, DATE '2026-06-01') AS days_to_june, replace(city, '2026-06-01', 'x') AS place,"
-                + " concat_ws('-', city, '2026-06-01') AS label FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("date_text", "customers", dateText),
+                model("in_their_types", "customers",
+                        "SELECT customer_id, date_diff('day', signup_date, DATE '2026-06-01') AS days_to_june, replace(city, '2026-06-01', 'x') AS place,"
+                        + " concat_ws('-', city, '2026-06-01') AS label FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
-                "error: gold model date_text passes the text '2026-06-01' to date_diff at " + models.resolve("date_text.sql") + ":2:" + (dateText.indexOf("'2026") + 1)
+        assertRefused(outcome,
+                "error: gold model date_text passes the text '2026-06-01' to date_diff at " + modelFile("date_text") + ":2:" + (dateText.indexOf("'2026") + 1)
                         + ", where DuckDB wants a date or a timestamp and converts it, and Athena (Trino) does not: it converts no text to a date or a timestamp"
-                        + " and fails the query (Unexpected parameters for function date_diff); write DATE '2026-06-01' (a literal of the date's type)"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nin_their_types: "), "a date literal, and a date-like text taken as text, build: " + outcome.out());
+                        + " and fails the query (Unexpected parameters for function date_diff); write DATE '2026-06-01' (a literal of the date's type)");
+        assertBuilt(outcome, "in_their_types", "a date literal, and a date-like text taken as text, build");
     }
 
     /**
@@ -1189,23 +1081,18 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aDatePlusAnIntervalAsAColumnIsToldToCastItToDate() throws Exception {
-        Path models = models("next_day", "same_answer");
         String nextDay = "SELECT customer_id, (signup_date + INTERVAL '1' DAY) AS next_day FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("next_day.sql"), "-- sources: customers\n" + nextDay + "\n");
-        Files.writeString(models.resolve("same_answer.sql"), "-- sources: customers\n"
-                + "WITH c AS (SELECT customer_id, signup_date, signup_date + INTERVAL '1' MONTH AS next_month FROM ${silver_database}.customers)"
-                + " SELECT customer_id, CAST(next_month AS DATE) AS next_month, CAST(signup_date + INTERVAL '1' DAY AS DATE) AS next_day,"
-                + " year(signup_date + INTERVAL '1' YEAR) AS year_after FROM c WHERE signup_date + INTERVAL '24' HOUR > DATE '2020-01-01'\n");
+        Outcome outcome = runModels(model("next_day", "customers", nextDay),
+                model("same_answer", "customers",
+                        "WITH c AS (SELECT customer_id, signup_date, signup_date + INTERVAL '1' MONTH AS next_month FROM ${silver_database}.customers)"
+                        + " SELECT customer_id, CAST(next_month AS DATE) AS next_month, CAST(signup_date + INTERVAL '1' DAY AS DATE) AS next_day,"
+                        + " year(signup_date + INTERVAL '1' YEAR) AS year_after FROM c WHERE signup_date + INTERVAL '24' HOUR > DATE '2020-01-01'"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
-                "error: gold model next_day adds INTERVAL '1' DAY to a date for a column of the table at " + models.resolve("next_day.sql") + ":2:"
+        assertRefused(outcome,
+                "error: gold model next_day adds INTERVAL '1' DAY to a date for a column of the table at " + modelFile("next_day") + ":2:"
                         + (nextDay.indexOf("+") + 1) + ", which DuckDB makes a TIMESTAMP (2026-01-02 00:00:00) and Athena (Trino) keeps a DATE (2026-01-02),"
-                        + " so the column's type, its values and its partition folders would differ from Athena's; write CAST(x + INTERVAL '1' DAY AS DATE), a DATE in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nsame_answer: "), "a date plus an interval where the answer is the same builds: " + outcome.out());
+                        + " so the column's type, its values and its partition folders would differ from Athena's; write CAST(x + INTERVAL '1' DAY AS DATE), a DATE in both");
+        assertBuilt(outcome, "same_answer", "a date plus an interval where the answer is the same builds");
     }
 
     /**
@@ -1215,22 +1102,17 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aTruncatedDateAsAColumnIsToldToCastItToDate() throws Exception {
-        Path models = models("signup_month", "months_alike");
         String signupMonth = "SELECT customer_id, date_trunc('month', signup_date) AS signup_month FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("signup_month.sql"), "-- sources: customers\n" + signupMonth + "\n");
-        Files.writeString(models.resolve("months_alike.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, CAST(date_trunc('month', signup_date) AS DATE) AS signup_month, date_trunc('month', CAST(signup_date AS TIMESTAMP)) AS signup_start"
-                + " FROM ${silver_database}.customers WHERE date_trunc('year', signup_date) >= DATE '2020-01-01'\n");
+        Outcome outcome = runModels(model("signup_month", "customers", signupMonth),
+                model("months_alike", "customers",
+                        "SELECT customer_id, CAST(date_trunc('month', signup_date) AS DATE) AS signup_month, date_trunc('month', CAST(signup_date AS TIMESTAMP)) AS signup_start"
+                        + " FROM ${silver_database}.customers WHERE date_trunc('year', signup_date) >= DATE '2020-01-01'"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
-                "error: gold model signup_month truncates a date with date_trunc for a column of the table at " + models.resolve("signup_month.sql") + ":2:"
+        assertRefused(outcome,
+                "error: gold model signup_month truncates a date with date_trunc for a column of the table at " + modelFile("signup_month") + ":2:"
                         + (signupMonth.indexOf("date_trunc") + 1) + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01),"
-                        + " so the column's type, its values and its partition folders would differ from Athena's; write CAST(date_trunc('month', x) AS DATE), a DATE in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nmonths_alike: "), "date_trunc where the answer is the same builds: " + outcome.out());
+                        + " so the column's type, its values and its partition folders would differ from Athena's; write CAST(date_trunc('month', x) AS DATE), a DATE in both");
+        assertBuilt(outcome, "months_alike", "date_trunc where the answer is the same builds");
     }
 
     /**
@@ -1250,16 +1132,14 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = runModels(models);
 
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which skips a NULL argument in DuckDB (concat('x', NULL) is 'x') where Athena (Trino) returns NULL when any argument is NULL,"
                 + " so a row with a NULL would get another value locally; write ";
         String advice = "x || y (NULL on a NULL in both, for text or arrays), or coalesce(x, '') || y to skip a NULL text";
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model concat_arrays calls concat at " + models.resolve("concat_arrays.sql") + ":2:" + (arrays.indexOf("\"concat\"") + 1) + athena + advice,
                 "error: gold model concat_number calls concat at " + models.resolve("concat_number.sql") + ":2:" + (number.indexOf("CONCAT") + 1) + athena + advice,
-                "error: gold model concat_text calls concat at " + models.resolve("concat_text.sql") + ":2:" + (text.indexOf("concat") + 1) + athena + advice),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\njoined: "), "|| of text and of arrays builds: " + outcome.out());
+                "error: gold model concat_text calls concat at " + models.resolve("concat_text.sql") + ":2:" + (text.indexOf("concat") + 1) + athena + advice);
+        assertBuilt(outcome, "joined", "|| of text and of arrays builds");
     }
 
     /**
@@ -1270,28 +1150,23 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aDateSubtractedFromADateIsRefusedWithTheDateDiffToWrite() throws Exception {
-        Path models = models("days_known", "recent", "with_date_diff");
         String daysKnown = "SELECT customer_id, DATE '2026-06-01' - signup_date AS days_known FROM ${silver_database}.customers";
         String recent = "WITH c AS (SELECT customer_id, signup_date, DATE '2026-01-01' AS since FROM ${silver_database}.customers)"
                 + " SELECT customer_id FROM c WHERE (signup_date) - since > 30";
-        Files.writeString(models.resolve("days_known.sql"), "-- sources: customers\n" + daysKnown + "\n");
-        Files.writeString(models.resolve("recent.sql"), "-- sources: customers\n" + recent + "\n");
-        Files.writeString(models.resolve("with_date_diff.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, date_diff('day', signup_date, DATE '2026-06-01') AS days_known, CAST(signup_date - INTERVAL '7' DAY AS DATE) AS week_before,"
-                + " customer_id - 1 AS previous_id FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("days_known", "customers", daysKnown),
+                model("recent", "customers", recent),
+                model("with_date_diff", "customers",
+                        "SELECT customer_id, date_diff('day', signup_date, DATE '2026-06-01') AS days_known, CAST(signup_date - INTERVAL '7' DAY AS DATE) AS week_before,"
+                        + " customer_id - 1 AS previous_id FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which DuckDB makes a number of days (BIGINT) and Athena (Trino) an interval (4 00:00:00.000, an interval day to second,"
                 + " the dates read as timestamps), which its tables cannot hold and no number compares with, so the query fails; write ";
-        assertEquals(List.of(
-                "error: gold model days_known subtracts a date from a date at " + models.resolve("days_known.sql") + ":2:" + (daysKnown.indexOf(" - ") + 2)
+        assertRefused(outcome,
+                "error: gold model days_known subtracts a date from a date at " + modelFile("days_known") + ":2:" + (daysKnown.indexOf(" - ") + 2)
                         + athena + "date_diff('day', signup_date, DATE '2026-06-01'), a BIGINT of days in both",
-                "error: gold model recent subtracts a date from a date at " + models.resolve("recent.sql") + ":2:" + (recent.indexOf(" - ") + 2)
-                        + athena + "date_diff('day', since, (signup_date)), a BIGINT of days in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nwith_date_diff: "), "date_diff builds: " + outcome.out());
+                "error: gold model recent subtracts a date from a date at " + modelFile("recent") + ":2:" + (recent.indexOf(" - ") + 2)
+                        + athena + "date_diff('day', since, (signup_date)), a BIGINT of days in both");
+        assertBuilt(outcome, "with_date_diff", "date_diff builds");
     }
 
     /**
@@ -1312,8 +1187,7 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = runModels(models);
 
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model divided divides a number (BIGINT) by the text '2' at " + models.resolve("divided.sql") + ":2:" + (divided.indexOf("'2'") + 1)
                         + ", which DuckDB converts to a number and Athena (Trino) does not: it converts no text to a number and fails the query"
                         + " (Cannot apply operator); write 2 (a number, without quotes)",
@@ -1322,9 +1196,8 @@ class LocalLakehouseCliTest {
                         + " (Unexpected parameters for function lpad); write 8 (a number, without quotes)",
                 "error: gold model rounded passes the text '1' to round at " + models.resolve("rounded.sql") + ":2:" + (rounded.indexOf("'1'") + 1)
                         + ", where DuckDB wants a number and converts it, and Athena (Trino) does not: it converts no text to a number and fails the query"
-                        + " (Unexpected parameters for function round); write 1 (a number, without quotes)"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nin_their_types: "), "numbers written as numbers, and texts where text is wanted, build: " + outcome.out());
+                        + " (Unexpected parameters for function round); write 1 (a number, without quotes)");
+        assertBuilt(outcome, "in_their_types", "numbers written as numbers, and texts where text is wanted, build");
     }
 
     /**
@@ -1345,18 +1218,16 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = runModels(models);
 
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which DuckDB converts and Athena (Trino) does not: it converts no text for a CASE's results and fails the query"
                 + " (All CASE results must be the same type); write ";
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model else_text puts the text '0' beside a number (BIGINT) among a CASE's results at " + models.resolve("else_text.sql") + ":2:"
                         + (elseText.indexOf("'0'") + 1) + athena + "0 (a number, without quotes), or make every result text (CAST(x AS VARCHAR))",
                 "error: gold model if_text puts the text 'yes' beside a number (INTEGER) among a CASE's results at " + models.resolve("if_text.sql") + ":2:"
                         + (ifText.indexOf("'yes'") + 1) + athena + "NULL for no number, or make every result text (CAST(x AS VARCHAR))",
                 "error: gold model not_available puts the text 'n/a' beside a number (INTEGER) among a CASE's results at " + models.resolve("not_available.sql") + ":2:"
-                        + (notAvailable.indexOf("'n/a'") + 1) + athena + "NULL for no number, or make every result text (CAST(x AS VARCHAR))"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\ncase_texts: "), "texts beside texts, a text column or NULL build: " + outcome.out());
+                        + (notAvailable.indexOf("'n/a'") + 1) + athena + "NULL for no number, or make every result text (CAST(x AS VARCHAR))");
+        assertBuilt(outcome, "case_texts", "texts beside texts, a text column or NULL build");
     }
 
     /**
@@ -1375,16 +1246,14 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = runModels(models);
 
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which DuckDB reads as an interval (or, beside a date, cannot choose how to read) and Athena (Trino) does not:"
                 + " it converts no text to an interval and fails the query (Cannot apply operator: ";
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model earlier subtracts the text '2 months' from a date at " + models.resolve("earlier.sql") + ":2:" + (earlier.indexOf(" - ") + 2)
                         + athena + "date - varchar(8)); write INTERVAL '2' MONTH, an interval in both",
                 "error: gold model later adds the text '1 day' to a timestamp at " + models.resolve("later.sql") + ":2:" + (later.indexOf("+") + 1)
-                        + athena + "timestamp(3) + varchar(5)); write INTERVAL '1' DAY, an interval in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nintervals: "), "interval literals, and a text joined to text, build: " + outcome.out());
+                        + athena + "timestamp(3) + varchar(5)); write INTERVAL '1' DAY, an interval in both");
+        assertBuilt(outcome, "intervals", "interval literals, and a text joined to text, build");
     }
 
     /**
@@ -1405,10 +1274,9 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = runModels(models);
 
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", where DuckDB wants a number and converts it, and Athena (Trino) does not: it converts no text to a number and fails the query"
                 + " (Unexpected parameters for function ";
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model commas passes the text '2' to substring at " + models.resolve("commas.sql") + ":2:" + (commas.indexOf("'2'") + 1)
                         + athena + "substring); write 2 (a number, without quotes)",
                 "error: gold model for_text passes the text '3' to substring at " + models.resolve("for_text.sql") + ":2:" + (forText.indexOf("'3'") + 1)
@@ -1416,9 +1284,8 @@ class LocalLakehouseCliTest {
                 "error: gold model from_text passes the text '2' to substring at " + models.resolve("from_text.sql") + ":2:" + (from.indexOf("'2'") + 1)
                         + athena + "substring); write 2 (a number, without quotes)",
                 "error: gold model part passes the text '2' to split_part at " + models.resolve("part.sql") + ":2:" + (part.indexOf("'2'") + 1)
-                        + athena + "split_part); write 2 (a number, without quotes)"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nnumbers: "), "the same calls with numbers build: " + outcome.out());
+                        + athena + "split_part); write 2 (a number, without quotes)");
+        assertBuilt(outcome, "numbers", "the same calls with numbers build");
     }
 
     /**
@@ -1437,16 +1304,14 @@ class LocalLakehouseCliTest {
 
         Outcome outcome = runModels(models);
 
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model ws_array passes an array (VARCHAR[]) to concat_ws at " + models.resolve("ws_array.sql") + ":2:" + (array.indexOf("ARRAY") + 1)
                         + ", which DuckDB writes as one text ([north, gift]) and Athena (Trino) joins element by element with the separator (north-gift):"
                         + " no function both engines have joins an array's elements into text, so list them (concat_ws('-', items[1], items[2])) or try the model in Athena",
                 "error: gold model ws_number passes a number (BIGINT) to concat_ws at " + models.resolve("ws_number.sql") + ":2:" + (number.indexOf("quantity") + 1)
                         + ", which DuckDB turns into text and Athena (Trino) does not: its concat_ws takes only text (or one array of text) and fails the query"
-                        + " (Unexpected parameters for function concat_ws); write CAST(x AS VARCHAR) for the number"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nws_text: "), "concat_ws of text, NULL among it, builds: " + outcome.out());
+                        + " (Unexpected parameters for function concat_ws); write CAST(x AS VARCHAR) for the number");
+        assertBuilt(outcome, "ws_text", "concat_ws of text, NULL among it, builds");
     }
 
     /**
@@ -1456,44 +1321,36 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aDatePlusAnIntervalReachingTheTableThroughAWithQueryIsToldToCastItToDate() throws Exception {
-        Path models = models("next_month", "signup_month", "cast_after");
         String nextMonth = "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' MONTH AS next_month FROM ${silver_database}.customers)"
                 + " SELECT customer_id, next_month FROM c";
         String signupMonth = "WITH m AS (SELECT customer_id, date_trunc('month', signup_date) AS signup_month FROM ${silver_database}.customers)"
                 + " SELECT m.* FROM m";
-        Files.writeString(models.resolve("next_month.sql"), "-- sources: customers\n" + nextMonth + "\n");
-        Files.writeString(models.resolve("signup_month.sql"), "-- sources: customers\n" + signupMonth + "\n");
-        Files.writeString(models.resolve("cast_after.sql"), "-- sources: customers\n"
-                + "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' MONTH AS next_month, date_trunc('month', signup_date) AS signup_month"
-                + " FROM ${silver_database}.customers)"
-                + " SELECT customer_id, CAST(next_month AS DATE) AS next_month, year(signup_month) AS signup_year FROM c WHERE next_month > DATE '2020-01-01'\n");
+        Outcome outcome = runModels(model("next_month", "customers", nextMonth),
+                model("signup_month", "customers", signupMonth),
+                model("cast_after", "customers",
+                        "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' MONTH AS next_month, date_trunc('month', signup_date) AS signup_month"
+                        + " FROM ${silver_database}.customers)"
+                        + " SELECT customer_id, CAST(next_month AS DATE) AS next_month, year(signup_month) AS signup_year FROM c WHERE next_month > DATE '2020-01-01'"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
         String athena = ", which DuckDB makes a TIMESTAMP and Athena (Trino) keeps a DATE, so the column's type, its values and its partition folders"
                 + " would differ from Athena's; write ";
-        assertEquals(List.of(
+        assertRefused(outcome,
                 "error: gold model next_month adds INTERVAL '1' MONTH to a date that is the table's column next_month (through a WITH query or subquery) at "
-                        + models.resolve("next_month.sql") + ":2:" + (nextMonth.indexOf("+") + 1) + athena + "CAST(x + INTERVAL '1' MONTH AS DATE), a DATE in both",
+                        + modelFile("next_month") + ":2:" + (nextMonth.indexOf("+") + 1) + athena + "CAST(x + INTERVAL '1' MONTH AS DATE), a DATE in both",
                 "error: gold model signup_month truncates a date with date_trunc that is the table's column signup_month (through a WITH query or subquery) at "
-                        + models.resolve("signup_month.sql") + ":2:" + (signupMonth.indexOf("date_trunc") + 1) + athena + "CAST(date_trunc('month', x) AS DATE), a DATE in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\ncast_after: "), "a WITH query's date sum cast, compared or taken a year of builds: " + outcome.out());
+                        + modelFile("signup_month") + ":2:" + (signupMonth.indexOf("date_trunc") + 1) + athena + "CAST(date_trunc('month', x) AS DATE), a DATE in both");
+        assertBuilt(outcome, "cast_after", "a WITH query's date sum cast, compared or taken a year of builds");
     }
 
     /** DuckDB counts count_if into a HUGEINT, as it sums; the advice is count_if's own, not SUM's. */
     @Test
     void aCountIfColumnOfDuckDbsHugeintIsToldToCastCountIf() throws Exception {
-        Path models = models("online");
-        Files.writeString(models.resolve("online.sql"), "-- sources: sales\n"
-                + "SELECT region, count_if(is_online) AS online_orders FROM ${silver_database}.sales GROUP BY region\n");
-
-        Outcome outcome = runModels(models);
+        Outcome outcome = runModels(model("online", "sales",
+                "SELECT region, count_if(is_online) AS online_orders FROM ${silver_database}.sales GROUP BY region"));
 
         assertEquals(1, outcome.exit(), outcome.err());
         List<String> errors = errors(outcome);
-        assertEquals(List.of("error: gold model online (" + models.resolve("online.sql") + ") column online_orders is HUGEINT in DuckDB: DuckDB counts count_if into a HUGEINT (written to Parquet"
+        assertEquals(List.of("error: gold model online (" + modelFile("online") + ") column online_orders is HUGEINT in DuckDB: DuckDB counts count_if into a HUGEINT (written to Parquet"
                 + " as DOUBLE) where Athena's count_if is a BIGINT; write CAST(count_if(x) AS BIGINT)"), errors, outcome.err());
     }
 
@@ -2466,16 +2323,12 @@ class LocalLakehouseCliTest {
      */
     @Test
     void aFunctionOfAthenasThatDuckDbLacksFailsSayingSoAndWhatToDo() throws Exception {
-        Path models = models("months");
-        Files.writeString(models.resolve("months.sql"), "-- sources: sales\n"
-                + "SELECT DATE_FORMAT(\"timestamp\", '%Y-%m') AS sale_month FROM ${silver_database}.sales\n");
-
-        Outcome outcome = runModels(models);
+        Outcome outcome = runModels(model("months", "sales", "SELECT DATE_FORMAT(\"timestamp\", '%Y-%m') AS sale_month FROM ${silver_database}.sales"));
 
         assertEquals(1, outcome.exit(), outcome.err());
         List<String> errors = errors(outcome);
         assertEquals(1, errors.size(), outcome.err());
-        assertTrue(errors.get(0).startsWith("error: gold model months failed on DuckDB at " + models.resolve("months.sql") + ":2: Catalog Error: Scalar Function with name date_format does not exist!"
+        assertTrue(errors.get(0).startsWith("error: gold model months failed on DuckDB at " + modelFile("months") + ":2: Catalog Error: Scalar Function with name date_format does not exist!"
                 + " date_format is a function of Athena's (Trino's) that DuckDB lacks, so local cannot run this model, which Athena can: try it in Athena,"
                 + " or write it with functions both engines have (a month: CAST(date_trunc('month', x) AS DATE); see gold-ctas/README.md, One SELECT for Athena and DuckDB)"),
                 errors.get(0));
@@ -2808,6 +2661,35 @@ class LocalLakehouseCliTest {
     /** The error lines a run printed. */
     private static List<String> errors(Outcome outcome) {
         return outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+    }
+
+    private static Model model(String name, String source, String sql) {
+        return new Model(name, source, sql);
+    }
+
+    /** `local` over the sample data with these models, listed in this order, each a file of its name: its sources line, then its SQL. */
+    private Outcome runModels(Model... models) throws IOException {
+        Path folder = models(Arrays.stream(models).map(Model::name).toArray(String[]::new));
+        for (Model model : models) {
+            Files.writeString(folder.resolve(model.name() + ".sql"), "-- sources: " + model.source() + "\n" + model.sql() + "\n");
+        }
+        return runModels(folder);
+    }
+
+    /** The file of a model {@link #runModels(Model...)} wrote. */
+    private Path modelFile(String name) {
+        return directory.resolve("models").resolve(name + ".sql");
+    }
+
+    /** The run failed (exit code 1) with exactly these error lines, in this order. */
+    private static void assertRefused(Outcome outcome, String... errors) {
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(errors), errors(outcome), outcome.err());
+    }
+
+    /** The run built {@code model}, a look-alike of a refused one: {@code why} says what it shows builds. */
+    private static void assertBuilt(Outcome outcome, String model, String why) {
+        assertTrue(outcome.out().contains("\n" + model + ": "), why + ": " + outcome.out());
     }
 
     private Path models(String... names) throws IOException {
