@@ -16,6 +16,7 @@ import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.sample.RetailTransactionsGenerator;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.BronzeAndSilverBuckets;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.silver.ParquetTestFiles;
 import dev.medallion.silver.lambda.S3Events;
@@ -25,7 +26,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +73,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 class EndToEndIT {
     @RegisterExtension
     static final S3Emulator S3 = new S3Emulator();
+
+    @RegisterExtension
+    final BronzeAndSilverBuckets buckets = BronzeAndSilverBuckets.on(S3);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final CSVFormat CSV_WITH_HEADER = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
@@ -131,19 +134,7 @@ class EndToEndIT {
     @TempDir
     Path temporary;
 
-    private String bronzeBucket;
-    private String silverBucket;
-    private S3ObjectStore bronze;
-    private S3ObjectStore silver;
     private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void createBuckets() {
-        bronzeBucket = S3.createBucket("bronze");
-        silverBucket = S3.createBucket("silver");
-        bronze = new S3ObjectStore(S3.client(), bronzeBucket);
-        silver = new S3ObjectStore(S3.client(), silverBucket);
-    }
 
     @Test
     void aPlainCsvFileArrivesInSilverRowByRow() throws Exception {
@@ -160,7 +151,7 @@ class EndToEndIT {
     @Test
     void aGzipFileArrivesInSilverRowByRow() throws Exception {
         uploadSampleSales();
-        assertEquals("application/gzip", S3.client().headObject(request -> request.bucket(bronzeBucket).key(APRIL)).contentType());
+        assertEquals("application/gzip", S3.client().headObject(request -> request.bucket(buckets.bronzeBucket()).key(APRIL)).contentType());
 
         assertEquals(List.of(converted(APRIL)), deliver(handler(), APRIL));
 
@@ -221,7 +212,7 @@ class EndToEndIT {
         assertEquals(3, quarantine.get("rows").asLong());
         String quarantineKey = quarantine.get("key").asText();
         assertTrue(quarantineKey.matches("_quarantine/sales/ingest_date=\\d{4}-\\d{2}-\\d{2}/sales_2026_03_messy-[0-9a-f]+-[0-9a-f]+-g1-[0-9a-f]{8}\\.csv"), quarantineKey);
-        List<CSVRecord> quarantined = parseCsv(new String(silver.read(quarantineKey).orElseThrow(), StandardCharsets.UTF_8));
+        List<CSVRecord> quarantined = parseCsv(new String(buckets.silver().read(quarantineKey).orElseThrow(), StandardCharsets.UTF_8));
         List<String> header = new ArrayList<>(List.of("source_line", "reason"));
         header.addAll(SALES.keySet());
         assertEquals(header, quarantined.get(0).toList());
@@ -242,7 +233,7 @@ class EndToEndIT {
         // At-least-once delivery: the same event again, to another instance of the function.
         List<String> again = deliver(handler(), JANUARY);
 
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + JANUARY), again, log());
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + JANUARY), again, log());
         assertEquals(before, silverObjects());
         assertEquals(idsBetween(260_001, 260_300), transactionIdsInSilver("sales/"));
         assertEquals(300, assertSilverEqualsCsv(manifestOf(JANUARY), sourceRows(sampleData().resolve(JANUARY)).iterator(), SALES));
@@ -271,7 +262,7 @@ class EndToEndIT {
         assertEquals(bronzeBefore, bronzeObjects());
         // ... and were the first events delivered again, nothing would change in Silver either.
         for (String key : keys) {
-            assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), deliver(handler, key));
+            assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + key), deliver(handler, key));
         }
         assertEquals(silverBefore, silverObjects());
         // 930 sales, 260001 to 260930, less the three quarantined ones: each exactly once.
@@ -307,7 +298,7 @@ class EndToEndIT {
         JsonNode manifest = manifestOf(key);
         assertManifest(manifest, key, 299, 299, 0);
         for (String old : firstParts) {
-            assertFalse(silver.stat(old).isPresent(), "the earlier version's part is deleted: " + old);
+            assertFalse(buckets.silver().stat(old).isPresent(), "the earlier version's part is deleted: " + old);
         }
         TreeSet<Long> expected = idsBetween(260_001, 260_300);
         expected.remove(260_002L);
@@ -326,14 +317,14 @@ class EndToEndIT {
         }
         String key = "retail/transactions.csv";
         assertEquals(List.of(key), keysOf(upload(folder)));
-        ObjectInfo uploaded = bronze.stat(key).orElseThrow();
+        ObjectInfo uploaded = buckets.bronze().stat(key).orElseThrow();
         assertEquals(Files.size(file), uploaded.size());
         long bronzeParts = (Files.size(file) + FileUploader.DEFAULT_PART_SIZE - 1) / FileUploader.DEFAULT_PART_SIZE;
         assertTrue(bronzeParts > 1 && uploaded.etag().endsWith("-" + bronzeParts), "a multipart object: " + uploaded.etag());
         // Chunks of 100,000 rows at most (fewer when a chunk reaches CHUNK_MAX_BYTES first), and a new part
         // once one holds 2 MiB: the file's 7 MB or so of Parquet goes into several parts.
         SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of(
-                "SILVER_BUCKET", silverBucket,
+                "SILVER_BUCKET", buckets.silverBucket(),
                 "CHUNK_ROWS", "100000",
                 "PART_TARGET_BYTES", String.valueOf(2 << 20))), S3.client(), jsonLog());
 
@@ -368,7 +359,7 @@ class EndToEndIT {
     /** Plans, checks and uploads the paths with the command's defaults (dataset from the folder, 8 MiB parts, 4 at once). */
     private List<UploadOutcome> upload(Path... paths) throws Exception {
         UploadPlanner.Plan plan = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.empty()).plan(List.of(paths));
-        BronzeBucket bucket = new BronzeBucket(S3.client(), bronzeBucket);
+        BronzeBucket bucket = new BronzeBucket(S3.client(), buckets.bronzeBucket());
         bucket.checkAccess();
         FileUploader uploader = new FileUploader(bucket, Files::newInputStream, FileUploader.DEFAULT_PART_SIZE, false);
         List<UploadOutcome> outcomes = new UploadRun(uploader, 4).run(plan.files(), SilentUploadListener.SILENT).outcomes();
@@ -383,7 +374,7 @@ class EndToEndIT {
     // ---- the function: the event S3 sends, the handler Lambda calls ----
 
     private SilverConverterHandler handler() {
-        return new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), S3.client(), jsonLog());
+        return new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket())), S3.client(), jsonLog());
     }
 
     private List<String> deliver(SilverConverterHandler handler, String key) throws IOException {
@@ -392,12 +383,12 @@ class EndToEndIT {
 
     /** What S3 sends for the object as it is stored now. */
     private S3Event eventFor(String key) throws IOException {
-        ObjectInfo object = bronze.stat(key).orElseThrow(() -> new AssertionError("no object s3://" + bronzeBucket + "/" + key));
-        return S3Events.objectCreated(bronzeBucket, object, temporary);
+        ObjectInfo object = buckets.bronze().stat(key).orElseThrow(() -> new AssertionError("no object s3://" + buckets.bronzeBucket() + "/" + key));
+        return S3Events.objectCreated(buckets.bronzeBucket(), object, temporary);
     }
 
     private String converted(String key) {
-        return "converted s3://" + bronzeBucket + "/" + key;
+        return "converted s3://" + buckets.bronzeBucket() + "/" + key;
     }
 
     private JsonLog jsonLog() {
@@ -413,8 +404,8 @@ class EndToEndIT {
     /** The one manifest that records {@code key}, read as plain JSON. */
     private JsonNode manifestOf(String key) throws IOException {
         List<JsonNode> found = new ArrayList<>();
-        for (String manifestKey : silver.list("_manifests/")) {
-            JsonNode manifest = JSON.readTree(silver.read(manifestKey).orElseThrow());
+        for (String manifestKey : buckets.silver().list("_manifests/")) {
+            JsonNode manifest = JSON.readTree(buckets.silver().read(manifestKey).orElseThrow());
             if (manifest.get("source").get("key").asText().equals(key)) {
                 found.add(manifest);
             }
@@ -425,10 +416,10 @@ class EndToEndIT {
 
     /** Status, source (as bronze holds it now), counts, and parts that exist and add up. */
     private void assertManifest(JsonNode manifest, String key, long read, long written, long quarantined) throws IOException {
-        ObjectInfo object = bronze.stat(key).orElseThrow();
+        ObjectInfo object = buckets.bronze().stat(key).orElseThrow();
         assertEquals("converted", manifest.get("status").asText(), manifest.toString());
         JsonNode source = manifest.get("source");
-        assertEquals(bronzeBucket, source.get("bucket").asText());
+        assertEquals(buckets.bronzeBucket(), source.get("bucket").asText());
         assertEquals(object.etag(), source.get("etag").asText());
         assertEquals(object.size(), source.get("size").asLong());
         assertEquals(read, manifest.get("rowsRead").asLong(), key + " rows read");
@@ -436,7 +427,7 @@ class EndToEndIT {
         assertEquals(quarantined, manifest.get("rowsQuarantined").asLong(), key + " rows quarantined");
         long partRows = 0;
         for (JsonNode part : manifest.get("parts")) {
-            assertTrue(silver.stat(part.get("key").asText()).isPresent(), "part " + part);
+            assertTrue(buckets.silver().stat(part.get("key").asText()).isPresent(), "part " + part);
             partRows += part.get("rows").asLong();
         }
         assertEquals(written, partRows, "rows of the parts of " + key);
@@ -491,7 +482,7 @@ class EndToEndIT {
 
     private List<GenericRecord> readPart(String key) throws IOException {
         Path local = Files.createTempFile(temporary, "part", ".parquet");
-        try (InputStream in = silver.open(key, Optional.empty())) {
+        try (InputStream in = buckets.silver().open(key, Optional.empty())) {
             Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
         }
         try {
@@ -505,7 +496,7 @@ class EndToEndIT {
     /** Every transaction_id in every Parquet file under the prefix, as a reader that ignores manifests sees them; fails on a duplicate. */
     private TreeSet<Long> transactionIdsInSilver(String prefix) throws IOException {
         TreeSet<Long> ids = new TreeSet<>();
-        for (String key : silver.list(prefix)) {
+        for (String key : buckets.silver().list(prefix)) {
             if (key.endsWith(".parquet")) {
                 for (GenericRecord row : readPart(key)) {
                     Long id = (Long) row.get("transaction_id");
@@ -523,11 +514,11 @@ class EndToEndIT {
     }
 
     private Map<String, ObjectInfo> silverObjects() throws IOException {
-        return objects(silver);
+        return objects(buckets.silver());
     }
 
     private Map<String, ObjectInfo> bronzeObjects() throws IOException {
-        return objects(bronze);
+        return objects(buckets.bronze());
     }
 
     /** Every object with its size, ETag and LastModified. */

@@ -10,6 +10,7 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.BronzeAndSilverBuckets;
 import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Injection;
@@ -19,12 +20,10 @@ import dev.medallion.silver.lambda.S3Events;
 import dev.medallion.silver.lambda.SilverConverterHandler;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 
@@ -66,6 +65,9 @@ class WithdrawalIT {
     @RegisterExtension
     static final S3Emulator S3 = new S3Emulator();
 
+    @RegisterExtension
+    final BronzeAndSilverBuckets buckets = BronzeAndSilverBuckets.withVersionedBronzeOn(S3);
+
     private static final String DATASET = "sales";
     private static final SilverLayout LAYOUT = new SilverLayout("");
     private static final ConversionLimits LIMITS = new ConversionLimits(2_000, 1 << 30, 1, 1 << 20);
@@ -79,25 +81,11 @@ class WithdrawalIT {
     @TempDir
     Path temporary;
 
-    private String bronzeBucket;
-    private String silverBucket;
-    private S3ObjectStore bronze;
-    private S3ObjectStore silver;
     private final List<FaultProxy> proxies = new ArrayList<>();
     private final List<S3Client> clients = new ArrayList<>();
     private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
     /** Where in {@link #logLines} the lines of {@link #convertWhileTheFileIsDeleted}'s conversion, once let through, begin. */
     private int conversionLogStart;
-
-    @BeforeEach
-    void setUp() {
-        bronzeBucket = S3.createBucket("bronze");
-        silverBucket = S3.createBucket("silver");
-        // As terraform/storage.tf makes bronze: versioned, so a plain DELETE leaves a delete marker and the old version.
-        S3.client().putBucketVersioning(request -> request.bucket(bronzeBucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-        bronze = new S3ObjectStore(S3.client(), bronzeBucket);
-        silver = new S3ObjectStore(S3.client(), silverBucket);
-    }
 
     @AfterEach
     void tearDown() {
@@ -112,14 +100,14 @@ class WithdrawalIT {
     void aDeletedFileIsWithdrawnItsPartsAndQuarantineGoneAndTheOtherFilesRowsStay() throws IOException {
         SourceObject deleted = upload(KEY, csv(0, 3_000, BAD_ROW));
         SourceObject kept = upload(OTHER_KEY, csv(10_000, 500, ""));
-        Manifest converted = convert(converter(silver), deleted).manifest();
-        Manifest other = convert(converter(silver), kept).manifest();
+        Manifest converted = convert(converter(buckets.silver()), deleted).manifest();
+        Manifest other = convert(converter(buckets.silver()), kept).manifest();
         assertEquals(2, converted.parts().size(), "chunks of 2,000 rows: two parts");
         assertTrue(converted.quarantine() != null, "one row quarantined");
-        String otherManifestEtag = silver.stat(LAYOUT.manifestKey(DATASET, OTHER_KEY)).orElseThrow().etag();
+        String otherManifestEtag = buckets.silver().stat(LAYOUT.manifestKey(DATASET, OTHER_KEY)).orElseThrow().etag();
 
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
-        WithdrawalResult result = withdraw(converter(silver));
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
+        WithdrawalResult result = withdraw(converter(buckets.silver()));
 
         assertEquals(WithdrawalResult.WITHDRAWN, result.outcome());
         Manifest withdrawn = manifest(KEY);
@@ -131,13 +119,13 @@ class WithdrawalIT {
         assertEquals(List.of(), withdrawn.parts());
         assertEquals(0, withdrawn.rowsRead());
         for (String key : converted.writtenKeys()) {
-            assertFalse(silver.stat(key).isPresent(), "swept: " + key);
+            assertFalse(buckets.silver().stat(key).isPresent(), "swept: " + key);
         }
-        assertEquals(List.of(), silver.list("_quarantine/"), "the quarantine file of the deleted file is gone, the other file had none");
+        assertEquals(List.of(), buckets.silver().list("_quarantine/"), "the quarantine file of the deleted file is gone, the other file had none");
         // A reader that ignores manifests (Athena, Glue) reads every Parquet object of the dataset: the other file's rows, each once.
         assertEquals(LongStream.range(10_000, 10_500).boxed().toList(), idsOfEveryPart());
-        assertEquals(other.parts().stream().map(part -> part.key()).sorted().toList(), ExactlyOnce.parquetKeys(silver, DATASET));
-        assertEquals(otherManifestEtag, silver.stat(LAYOUT.manifestKey(DATASET, OTHER_KEY)).orElseThrow().etag(), "the other file untouched");
+        assertEquals(other.parts().stream().map(part -> part.key()).sorted().toList(), ExactlyOnce.parquetKeys(buckets.silver(), DATASET));
+        assertEquals(otherManifestEtag, buckets.silver().stat(LAYOUT.manifestKey(DATASET, OTHER_KEY)).orElseThrow().etag(), "the other file untouched");
         assertTrue(logLines.toString(StandardCharsets.UTF_8).lines().anyMatch(line -> line.contains("\"message\":\"source object withdrawn\"")
                 && line.contains("\"outcome\":\"withdrawn\"") && line.contains("\"rowsWithdrawn\":3000") && line.contains("\"quarantinedRowsWithdrawn\":1")),
                 logLines.toString(StandardCharsets.UTF_8));
@@ -145,56 +133,56 @@ class WithdrawalIT {
 
     @Test
     void aRedeliveredRemovalIsANoOp() throws IOException {
-        convert(converter(silver), upload(KEY, csv(0, 100, "")));
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
-        assertEquals(WithdrawalResult.WITHDRAWN, withdraw(converter(silver)).outcome());
-        String manifestEtag = silver.stat(LAYOUT.manifestKey(DATASET, KEY)).orElseThrow().etag();
-        List<String> before = silver.list("");
+        convert(converter(buckets.silver()), upload(KEY, csv(0, 100, "")));
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
+        assertEquals(WithdrawalResult.WITHDRAWN, withdraw(converter(buckets.silver())).outcome());
+        String manifestEtag = buckets.silver().stat(LAYOUT.manifestKey(DATASET, KEY)).orElseThrow().etag();
+        List<String> before = buckets.silver().list("");
 
-        WithdrawalResult again = withdraw(converter(silver));
+        WithdrawalResult again = withdraw(converter(buckets.silver()));
 
         assertEquals(WithdrawalResult.UNCHANGED, again.outcome());
         assertTrue(again.reason().orElseThrow().contains("already withdrawn"), again.reason().orElseThrow());
-        assertEquals(manifestEtag, silver.stat(LAYOUT.manifestKey(DATASET, KEY)).orElseThrow().etag(), "no new manifest: no gold trigger either");
-        assertEquals(before, silver.list(""));
+        assertEquals(manifestEtag, buckets.silver().stat(LAYOUT.manifestKey(DATASET, KEY)).orElseThrow().etag(), "no new manifest: no gold trigger either");
+        assertEquals(before, buckets.silver().list(""));
     }
 
     @Test
     void aKeyNeverConvertedIsANoOp() throws IOException {
-        WithdrawalResult result = withdraw(converter(silver));
+        WithdrawalResult result = withdraw(converter(buckets.silver()));
 
         assertEquals(WithdrawalResult.UNCHANGED, result.outcome());
-        assertEquals(List.of(), silver.list(""));
+        assertEquals(List.of(), buckets.silver().list(""));
     }
 
     @Test
     void theRemovalOfAnOldVersionWhileTheCurrentOneExistsChangesNothing() throws IOException {
         SourceObject first = upload(KEY, csv(0, 100, ""));
-        String firstVersion = S3.client().headObject(request -> request.bucket(bronzeBucket).key(KEY)).versionId();
-        convert(converter(silver), first);
+        String firstVersion = S3.client().headObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY)).versionId();
+        convert(converter(buckets.silver()), first);
         SourceObject second = upload(KEY, csv(0, 200, ""));
-        convert(converter(silver), second);
-        List<String> before = silver.list("");
-        String manifestEtag = silver.stat(LAYOUT.manifestKey(DATASET, KEY)).orElseThrow().etag();
+        convert(converter(buckets.silver()), second);
+        List<String> before = buckets.silver().list("");
+        String manifestEtag = buckets.silver().stat(LAYOUT.manifestKey(DATASET, KEY)).orElseThrow().etag();
 
         // ObjectRemoved:Delete of the old version: the current one stays.
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY).versionId(firstVersion));
-        WithdrawalResult result = withdraw(converter(silver));
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY).versionId(firstVersion));
+        WithdrawalResult result = withdraw(converter(buckets.silver()));
 
         assertEquals(WithdrawalResult.PRESENT, result.outcome());
-        assertEquals(before, silver.list(""));
-        assertEquals(manifestEtag, silver.stat(LAYOUT.manifestKey(DATASET, KEY)).orElseThrow().etag());
+        assertEquals(before, buckets.silver().list(""));
+        assertEquals(manifestEtag, buckets.silver().stat(LAYOUT.manifestKey(DATASET, KEY)).orElseThrow().etag());
         assertExactlyOnce(second, 200, 0);
     }
 
     @Test
     void aFileUploadedAgainBeforeItsRemovalIsHandledStaysAndItsUploadConverts() throws IOException {
-        convert(converter(silver), upload(KEY, csv(0, 100, "")));
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        convert(converter(buckets.silver()), upload(KEY, csv(0, 100, "")));
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
         SourceObject again = upload(KEY, csv(0, 300, ""));
 
-        WithdrawalResult result = withdraw(converter(silver));
-        ConversionResult converted = convert(converter(silver), again);
+        WithdrawalResult result = withdraw(converter(buckets.silver()));
+        ConversionResult converted = convert(converter(buckets.silver()), again);
 
         assertEquals(WithdrawalResult.PRESENT, result.outcome());
         assertFalse(converted.unchanged());
@@ -204,12 +192,12 @@ class WithdrawalIT {
     @Test
     void theSameBytesUploadedAgainAfterAWithdrawalAreConvertedNotAnsweredUnchanged() throws IOException {
         byte[] content = csv(0, 100, BAD_ROW);
-        convert(converter(silver), upload(KEY, content));
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
-        withdraw(converter(silver));
+        convert(converter(buckets.silver()), upload(KEY, content));
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
+        withdraw(converter(buckets.silver()));
         SourceObject again = upload(KEY, content);
 
-        ConversionResult converted = convert(converter(silver), again);
+        ConversionResult converted = convert(converter(buckets.silver()), again);
 
         assertFalse(converted.unchanged(), "the withdrawn manifest has this ETag, but records no conversion of it");
         assertEquals(3, converted.manifest().generation(), "converted on top of the withdrawn manifest");
@@ -225,8 +213,8 @@ class WithdrawalIT {
     @Test
     void aFileUploadedAgainWithTheSameBytesWhileItIsWithdrawnIsConvertedAgain() throws Exception {
         byte[] content = csv(0, 3_000, BAD_ROW);
-        convert(converter(silver), upload(KEY, content));
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        convert(converter(buckets.silver()), upload(KEY, content));
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             FaultProxy proxy = proxy();
@@ -235,10 +223,10 @@ class WithdrawalIT {
             assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the withdrawal found the key gone and reached its manifest write");
 
             SourceObject again = upload(KEY, content);
-            assertTrue(convert(converter(silver), again).unchanged(), "its event, against the manifest the withdrawal read");
+            assertTrue(convert(converter(buckets.silver()), again).unchanged(), "its event, against the manifest the withdrawal read");
             proxy.clear();
 
-            assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), withdrawal.get(60, TimeUnit.SECONDS));
+            assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + KEY), withdrawal.get(60, TimeUnit.SECONDS));
             assertEquals(3, manifest(KEY).generation(), "converted on top of the withdrawal");
             assertExactlyOnce(again, 3_000, 1);
             assertTheOneLineNamesItsDataset("source object uploaded again while its rows were withdrawn; converting it");
@@ -257,9 +245,9 @@ class WithdrawalIT {
     void aFileUploadedAgainWithTheSameBytesWhileAnEventThatFoundItGoneWithdrawsIsConvertedAgain() throws Exception {
         byte[] content = csv(0, 3_000, BAD_ROW);
         SourceObject source = upload(KEY, content);
-        S3Event created = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
-        convert(converter(silver), source);
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        S3Event created = S3Events.objectCreated(buckets.bronzeBucket(), buckets.bronze().stat(KEY).orElseThrow(), temporary);
+        convert(converter(buckets.silver()), source);
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             FaultProxy proxy = proxy();
@@ -268,10 +256,10 @@ class WithdrawalIT {
             assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the event found the key gone and reached its withdrawal's manifest write");
 
             SourceObject again = upload(KEY, content);
-            assertTrue(convert(converter(silver), again).unchanged(), "its event, against the manifest the withdrawal read");
+            assertTrue(convert(converter(buckets.silver()), again).unchanged(), "its event, against the manifest the withdrawal read");
             proxy.clear();
 
-            assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), event.get(60, TimeUnit.SECONDS));
+            assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + KEY), event.get(60, TimeUnit.SECONDS));
             assertEquals(3, manifest(KEY).generation(), "converted on top of the withdrawal");
             assertExactlyOnce(again, 3_000, 1);
             assertTheOneLineNamesItsDataset("source object uploaded again while its event found the key gone; converting it");
@@ -287,8 +275,8 @@ class WithdrawalIT {
      */
     @Test
     void aReUploadsConversionThatCommitsFirstKeepsItsRowsAndTheWithdrawalsRetryWithdrawsNothing() throws Exception {
-        convert(converter(silver), upload(KEY, csv(0, 100, "")));
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        convert(converter(buckets.silver()), upload(KEY, csv(0, 100, "")));
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             FaultProxy proxy = proxy();
@@ -298,14 +286,14 @@ class WithdrawalIT {
             assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the withdrawal found the key gone and reached its manifest write");
 
             SourceObject again = upload(KEY, csv(0, 3_000, ""));
-            assertFalse(convert(converter(silver), again).unchanged(), "the conversion commits first");
+            assertFalse(convert(converter(buckets.silver()), again).unchanged(), "the conversion commits first");
             proxy.clear();
             ExecutionException lost = assertThrows(ExecutionException.class, () -> withdrawal.get(60, TimeUnit.SECONDS),
                     "the withdrawal loses to the conversion, and its invocation fails so that Lambda retries it");
             assertTrue(lost.getCause().getMessage().contains(KEY), lost.getCause().getMessage());
             assertExactlyOnce(again, 3_000, 0);
 
-            assertEquals(List.of("present s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(removal(), null), "Lambda's retry");
+            assertEquals(List.of("present s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(removal(), null), "Lambda's retry");
             assertExactlyOnce(again, 3_000, 0);
         }
         finally {
@@ -322,7 +310,7 @@ class WithdrawalIT {
     @Test
     void aRemovalRetriedAfterItsSweepFailedConvertsTheSameBytesUploadedAgainMeanwhile() throws Exception {
         assertARetriedRemovalConvertsTheSameBytesUploadedAgain(
-                request -> request.method().equals("POST") && request.hasQueryParameter("delete") && request.path().contains(silverBucket),
+                request -> request.method().equals("POST") && request.hasQueryParameter("delete") && request.path().contains(buckets.silverBucket()),
                 "is committed");
     }
 
@@ -334,7 +322,7 @@ class WithdrawalIT {
     @Test
     void aRemovalRetriedAfterItsLookAgainFailedConvertsTheSameBytesUploadedAgainMeanwhile() throws Exception {
         assertARetriedRemovalConvertsTheSameBytesUploadedAgain(
-                request -> request.method().equals("GET") && request.path().contains(bronzeBucket) && request.path().endsWith("/" + KEY),
+                request -> request.method().equals("GET") && request.path().contains(buckets.bronzeBucket()) && request.path().endsWith("/" + KEY),
                 KEY);
     }
 
@@ -345,8 +333,8 @@ class WithdrawalIT {
      */
     private void assertARetriedRemovalConvertsTheSameBytesUploadedAgain(Predicate<Request> failing, String failureNamed) throws Exception {
         byte[] content = csv(0, 3_000, BAD_ROW);
-        convert(converter(silver), upload(KEY, content));
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        convert(converter(buckets.silver()), upload(KEY, content));
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             FaultProxy proxy = proxy();
@@ -356,7 +344,7 @@ class WithdrawalIT {
             assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the withdrawal found the key gone and reached its manifest write");
 
             SourceObject again = upload(KEY, content);
-            assertTrue(convert(converter(silver), again).unchanged(), "its event, against the manifest the withdrawal read");
+            assertTrue(convert(converter(buckets.silver()), again).unchanged(), "its event, against the manifest the withdrawal read");
             // Releases the held write (reset; the SDK sends it again), then fails what comes after it.
             proxy.clear();
             Injection failed = proxy.inject(failing, Fault.status(500), 1_000);
@@ -366,10 +354,10 @@ class WithdrawalIT {
             assertEquals(Manifest.WITHDRAWN, manifest(KEY).status(), "the withdrawal committed before the failure");
             proxy.clear();
 
-            assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(removal(), null), "Lambda's retry");
+            assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(removal(), null), "Lambda's retry");
             assertEquals(3, manifest(KEY).generation(), "converted on top of the withdrawal");
             assertExactlyOnce(again, 3_000, 1);
-            assertEquals(List.of("present s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(removal(), null),
+            assertEquals(List.of("present s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(removal(), null),
                     "a further redelivery: the file is in bronze and converted, nothing to withdraw or convert");
         }
         finally {
@@ -385,7 +373,7 @@ class WithdrawalIT {
      */
     @Test
     void aFileDeletedWhileItsFirstConversionCommitsIsWithdrawnByThatConversion() throws Exception {
-        assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/" + KEY), convertWhileTheFileIsDeleted(Map.of()));
+        assertEquals(List.of("withdrawn s3://" + buckets.bronzeBucket() + "/" + KEY), convertWhileTheFileIsDeleted(Map.of()));
         // The invocation's outcome is one line, the withdrawal's: a conversion line as well would have the log metric filters count
         // the quarantined row, and the file, of a conversion whose rows left silver in the same invocation (ConverterLogMetricFiltersIT).
         List<JsonNode> lines = objectLinesSince(conversionLogStart);
@@ -393,7 +381,7 @@ class WithdrawalIT {
         JsonNode withdrawn = lines.get(0);
         assertEquals("source object withdrawn", withdrawn.path("message").asText(), withdrawn.toString());
         assertEquals(WithdrawalResult.WITHDRAWN, withdrawn.path("outcome").asText(), withdrawn.toString());
-        assertEquals("s3://" + bronzeBucket + "/" + KEY, withdrawn.path("source").asText(), withdrawn.toString());
+        assertEquals("s3://" + buckets.bronzeBucket() + "/" + KEY, withdrawn.path("source").asText(), withdrawn.toString());
         assertEquals(3_000, withdrawn.path("rowsWithdrawn").asLong(), "the rows this conversion wrote: " + withdrawn);
         assertEquals(1, withdrawn.path("quarantinedRowsWithdrawn").asLong(), withdrawn.toString());
         assertEquals(2, withdrawn.path("filesWithdrawn").asLong(), "its part and its quarantine file: " + withdrawn);
@@ -403,9 +391,9 @@ class WithdrawalIT {
             assertTrue(withdrawn.path(counted).isMissingNode(), counted + " is what the filters read of a conversion: " + withdrawn);
         }
         assertEquals(Manifest.WITHDRAWN, manifest(KEY).status());
-        assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "no part of the deleted file");
-        assertEquals(List.of(), silver.list("_quarantine/"), "nor its quarantine file");
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + KEY), handlerThrough(proxy()).handleRequest(removal(), null),
+        assertEquals(List.of(), ExactlyOnce.parquetKeys(buckets.silver(), DATASET), "no part of the deleted file");
+        assertEquals(List.of(), buckets.silver().list("_quarantine/"), "nor its quarantine file");
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + KEY), handlerThrough(proxy()).handleRequest(removal(), null),
                 "the removal delivered again: already withdrawn, and the key still gone");
     }
 
@@ -424,11 +412,11 @@ class WithdrawalIT {
             FaultProxy proxy = proxy();
             Injection conversionCommit = proxy.inject(WRITE_MANIFEST, Fault.hold(), 1);
             SilverConverterHandler handler = handlerThrough(proxy);
-            S3Event created = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
+            S3Event created = S3Events.objectCreated(buckets.bronzeBucket(), buckets.bronze().stat(KEY).orElseThrow(), temporary);
             Future<List<String>> conversion = pool.submit(() -> handler.handleRequest(created, null));
             assertTrue(conversionCommit.awaitHits(1, Duration.ofSeconds(30)), "the conversion read the file and reached its manifest write");
-            S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
-            assertEquals(WithdrawalResult.UNCHANGED, withdraw(converter(silver)).outcome(), "its removal, before the conversion commits");
+            S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
+            assertEquals(WithdrawalResult.UNCHANGED, withdraw(converter(buckets.silver())).outcome(), "its removal, before the conversion commits");
             // Released (reset; the SDK sends it again): the conversion commits, finds the key gone, and withdraws, its write on the
             // conversion's manifest (If-Match) held in turn. Many requests come between, so the hold is in place before it.
             proxy.clear();
@@ -436,10 +424,10 @@ class WithdrawalIT {
             assertTrue(withdrawalCommit.awaitHits(1, Duration.ofSeconds(30)), "the conversion found the key gone and reached its withdrawal's write");
 
             SourceObject again = upload(KEY, content);
-            assertTrue(convert(converter(silver), again).unchanged(), "its event, against the manifest the conversion committed");
+            assertTrue(convert(converter(buckets.silver()), again).unchanged(), "its event, against the manifest the conversion committed");
             proxy.clear();
 
-            assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), conversion.get(60, TimeUnit.SECONDS));
+            assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + KEY), conversion.get(60, TimeUnit.SECONDS));
             assertEquals(3, manifest(KEY).generation(), "converted on top of the withdrawal");
             assertExactlyOnce(again, 3_000, 1);
             assertTheOneLineNamesItsDataset("source object uploaded again while the rows its conversion committed were withdrawn; converting it");
@@ -459,18 +447,18 @@ class WithdrawalIT {
     @Test
     void aConversionThatFailedAfterItsCommitIsWithdrawnByItsRetryWhenItsFileWasDeletedMeanwhile() throws Exception {
         SourceObject source = upload(KEY, csv(0, 3_000, BAD_ROW));
-        S3Event created = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
+        S3Event created = S3Events.objectCreated(buckets.bronzeBucket(), buckets.bronze().stat(KEY).orElseThrow(), temporary);
         FaultProxy proxy = proxy();
         SilverConverterHandler handler = handlerThrough(proxy);
         ExecutionException failure = failAfterTheCommitWhileTheFileIsDeleted(handler, proxy, created,
-                request -> request.method().equals("DELETE") && request.path().contains(silverBucket + "/_publishing/"));
+                request -> request.method().equals("DELETE") && request.path().contains(buckets.silverBucket() + "/_publishing/"));
         assertTrue(failure.getCause().getMessage().contains("is committed"), failure.getCause().getMessage());
         assertEquals(Manifest.CONVERTED, manifest(KEY).status(), "the conversion committed before its sweep failed");
         assertEquals(source.etag(), manifest(KEY).source().etag());
-        assertFalse(ExactlyOnce.parquetKeys(silver, DATASET).isEmpty(), "its rows are in silver, the file no longer in bronze");
+        assertFalse(ExactlyOnce.parquetKeys(buckets.silver(), DATASET).isEmpty(), "its rows are in silver, the file no longer in bronze");
 
         int retryLogStart = logLines.size();
-        assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(created, null), "Lambda's retry of the event");
+        assertEquals(List.of("withdrawn s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(created, null), "Lambda's retry of the event");
 
         List<JsonNode> lines = objectLinesSince(retryLogStart);
         assertEquals(1, lines.size(), "one line for the retry: " + lines);
@@ -482,10 +470,10 @@ class WithdrawalIT {
         assertTrue(withdrawn.path("reason").asText().contains("ObjectCreated event found the key gone"), withdrawn.toString());
         assertEquals(Manifest.WITHDRAWN, manifest(KEY).status());
         assertEquals(source.etag(), manifest(KEY).source().etag(), "the version committed is the one withdrawn");
-        assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "no part of the deleted file");
-        assertEquals(List.of(), silver.list("_quarantine/"), "nor its quarantine file");
-        assertEquals(List.of(), silver.list("_publishing/"), "nor the conversion's marker, which its failed sweep left");
-        assertEquals(List.of("missing s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(created, null),
+        assertEquals(List.of(), ExactlyOnce.parquetKeys(buckets.silver(), DATASET), "no part of the deleted file");
+        assertEquals(List.of(), buckets.silver().list("_quarantine/"), "nor its quarantine file");
+        assertEquals(List.of(), buckets.silver().list("_publishing/"), "nor the conversion's marker, which its failed sweep left");
+        assertEquals(List.of("missing s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(created, null),
                 "the event delivered once more: already withdrawn, and the key still gone");
     }
 
@@ -498,20 +486,20 @@ class WithdrawalIT {
     @Test
     void aConversionsWithdrawalWhoseSweepFailedIsSweptByTheRetryOfItsEvent() throws Exception {
         upload(KEY, csv(0, 3_000, BAD_ROW));
-        S3Event created = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
+        S3Event created = S3Events.objectCreated(buckets.bronzeBucket(), buckets.bronze().stat(KEY).orElseThrow(), temporary);
         FaultProxy proxy = proxy();
         SilverConverterHandler handler = handlerThrough(proxy);
         ExecutionException failure = failAfterTheCommitWhileTheFileIsDeleted(handler, proxy, created,
-                request -> request.method().equals("POST") && request.hasQueryParameter("delete") && request.path().contains(silverBucket));
+                request -> request.method().equals("POST") && request.hasQueryParameter("delete") && request.path().contains(buckets.silverBucket()));
         assertTrue(failure.getCause().getMessage().contains("is committed"), failure.getCause().getMessage());
         assertEquals(Manifest.WITHDRAWN, manifest(KEY).status(), "the conversion withdrew what it committed, and its sweep failed");
-        assertFalse(ExactlyOnce.parquetKeys(silver, DATASET).isEmpty(), "the withdrawn part, unswept");
+        assertFalse(ExactlyOnce.parquetKeys(buckets.silver(), DATASET).isEmpty(), "the withdrawn part, unswept");
 
         int retryLogStart = logLines.size();
-        assertEquals(List.of("missing s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(created, null), "Lambda's retry of the event");
+        assertEquals(List.of("missing s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(created, null), "Lambda's retry of the event");
 
-        assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "the retry swept the withdrawn part");
-        assertEquals(List.of(), silver.list("_quarantine/"), "and the quarantine file");
+        assertEquals(List.of(), ExactlyOnce.parquetKeys(buckets.silver(), DATASET), "the retry swept the withdrawn part");
+        assertEquals(List.of(), buckets.silver().list("_quarantine/"), "and the quarantine file");
         assertEquals(2, manifest(KEY).generation(), "nothing committed again");
         List<JsonNode> lines = objectLinesSince(retryLogStart);
         assertEquals(1, lines.size(), "one line for the retry: " + lines);
@@ -527,12 +515,12 @@ class WithdrawalIT {
     @Test
     void withWithdrawalsOffAnEventThatFindsItsKeyGoneWithdrawsNothing() throws Exception {
         SourceObject source = upload(KEY, csv(0, 3_000, BAD_ROW));
-        S3Event created = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
-        convert(converter(silver), source);
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        S3Event created = S3Events.objectCreated(buckets.bronzeBucket(), buckets.bronze().stat(KEY).orElseThrow(), temporary);
+        convert(converter(buckets.silver()), source);
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
 
         int logStart = logLines.size();
-        assertEquals(List.of("missing s3://" + bronzeBucket + "/" + KEY),
+        assertEquals(List.of("missing s3://" + buckets.bronzeBucket() + "/" + KEY),
                 handlerThrough(proxy(), Map.of("WITHDRAW_DELETED_FILES", "false")).handleRequest(created, null));
         List<JsonNode> lines = objectLinesSince(logStart);
         assertEquals(1, lines.size(), lines.toString());
@@ -556,8 +544,8 @@ class WithdrawalIT {
             Injection held = proxy.inject(WRITE_MANIFEST, Fault.hold(), 1);
             Future<List<String>> conversion = pool.submit(() -> handler.handleRequest(created, null));
             assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the conversion read the file and reached its manifest write");
-            S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
-            assertEquals(WithdrawalResult.UNCHANGED, withdraw(converter(silver)).outcome(), "its removal, before the conversion commits");
+            S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
+            assertEquals(WithdrawalResult.UNCHANGED, withdraw(converter(buckets.silver())).outcome(), "its removal, before the conversion commits");
             // Releases the held write (reset; the SDK sends it again), then fails what comes after it.
             proxy.clear();
             Injection failed = proxy.inject(failing, Fault.status(500), 1_000);
@@ -577,7 +565,7 @@ class WithdrawalIT {
      */
     @Test
     void withWithdrawalsOffAFileDeletedWhileItIsConvertedKeepsItsRows() throws Exception {
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), convertWhileTheFileIsDeleted(Map.of("WITHDRAW_DELETED_FILES", "false")));
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + KEY), convertWhileTheFileIsDeleted(Map.of("WITHDRAW_DELETED_FILES", "false")));
         List<JsonNode> lines = objectLinesSince(conversionLogStart);
         assertEquals(1, lines.size(), "one line for the conversion's invocation: " + lines);
         assertEquals("source object processed", lines.get(0).path("message").asText(), lines.toString());
@@ -585,7 +573,7 @@ class WithdrawalIT {
         assertEquals(1, lines.get(0).path("rowsQuarantined").asLong(), "its rows stay, and are counted: " + lines);
         assertEquals(Manifest.CONVERTED, manifest(KEY).status());
         assertEquals(3_000, manifest(KEY).rowsWritten());
-        assertEquals(manifest(KEY).parts().stream().map(part -> part.key()).sorted().toList(), ExactlyOnce.parquetKeys(silver, DATASET));
+        assertEquals(manifest(KEY).parts().stream().map(part -> part.key()).sorted().toList(), ExactlyOnce.parquetKeys(buckets.silver(), DATASET));
     }
 
     /**
@@ -600,12 +588,12 @@ class WithdrawalIT {
             FaultProxy proxy = proxy();
             Injection held = proxy.inject(WRITE_MANIFEST, Fault.hold(), 1);
             SilverConverterHandler handler = handlerThrough(proxy, environment);
-            S3Event created = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
+            S3Event created = S3Events.objectCreated(buckets.bronzeBucket(), buckets.bronze().stat(KEY).orElseThrow(), temporary);
             Future<List<String>> conversion = pool.submit(() -> handler.handleRequest(created, null));
             assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the conversion read the file and reached its manifest write");
 
-            S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
-            assertEquals(WithdrawalResult.UNCHANGED, withdraw(converter(silver)).outcome(), "its removal, before the conversion commits");
+            S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
+            assertEquals(WithdrawalResult.UNCHANGED, withdraw(converter(buckets.silver())).outcome(), "its removal, before the conversion commits");
             conversionLogStart = logLines.size();
             proxy.clear();
             List<String> outcome = conversion.get(60, TimeUnit.SECONDS);
@@ -625,22 +613,22 @@ class WithdrawalIT {
      */
     @Test
     void deletingTheDeleteMarkerBringsTheFilesRowsBack() throws Exception {
-        convert(converter(silver), upload(KEY, csv(0, 3_000, BAD_ROW)));
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        convert(converter(buckets.silver()), upload(KEY, csv(0, 3_000, BAD_ROW)));
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
         SilverConverterHandler handler = handlerThrough(proxy());
-        assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(removal(), null));
-        assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "withdrawn");
+        assertEquals(List.of("withdrawn s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(removal(), null));
+        assertEquals(List.of(), ExactlyOnce.parquetKeys(buckets.silver(), DATASET), "withdrawn");
 
-        String marker = S3.client().listObjectVersions(request -> request.bucket(bronzeBucket).prefix(KEY)).deleteMarkers().stream()
+        String marker = S3.client().listObjectVersions(request -> request.bucket(buckets.bronzeBucket()).prefix(KEY)).deleteMarkers().stream()
                 .filter(deleteMarker -> deleteMarker.key().equals(KEY) && deleteMarker.isLatest())
                 .findFirst().orElseThrow().versionId();
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY).versionId(marker));
-        S3Event markerDeleted = S3Events.objectRemoved(bronzeBucket, KEY, "ObjectRemoved:Delete", marker, temporary);
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY).versionId(marker));
+        S3Event markerDeleted = S3Events.objectRemoved(buckets.bronzeBucket(), KEY, "ObjectRemoved:Delete", marker, temporary);
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(markerDeleted, null));
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(markerDeleted, null));
         assertEquals(Manifest.CONVERTED, manifest(KEY).status());
         assertExactlyOnce(current(KEY), 3_000, 1);
-        assertEquals(List.of("present s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(markerDeleted, null), "redelivered");
+        assertEquals(List.of("present s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(markerDeleted, null), "redelivered");
         assertExactlyOnce(current(KEY), 3_000, 1);
     }
 
@@ -655,19 +643,19 @@ class WithdrawalIT {
     @Test
     void deletingTheCurrentVersionConvertsThePreviousVersionItMakesCurrent() throws Exception {
         SourceObject previous = upload(KEY, csv(0, 100, ""));
-        convert(converter(silver), previous);
-        convert(converter(silver), upload(KEY, csv(0, 3_000, BAD_ROW)));
-        String currentVersion = S3.client().headObject(request -> request.bucket(bronzeBucket).key(KEY)).versionId();
+        convert(converter(buckets.silver()), previous);
+        convert(converter(buckets.silver()), upload(KEY, csv(0, 3_000, BAD_ROW)));
+        String currentVersion = S3.client().headObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY)).versionId();
 
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY).versionId(currentVersion));
-        S3Event versionDeleted = S3Events.objectRemoved(bronzeBucket, KEY, "ObjectRemoved:Delete", currentVersion, temporary);
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY).versionId(currentVersion));
+        S3Event versionDeleted = S3Events.objectRemoved(buckets.bronzeBucket(), KEY, "ObjectRemoved:Delete", currentVersion, temporary);
         SilverConverterHandler handler = handlerThrough(proxy());
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(versionDeleted, null));
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(versionDeleted, null));
         assertEquals(previous.etag(), current(KEY).etag(), "bronze holds the previous version again");
         assertExactlyOnce(current(KEY), 100, 0);
         assertTheOneLineNamesItsDataset("source object removal: the key holds a version its manifest does not record");
-        assertEquals(List.of("present s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(versionDeleted, null), "redelivered");
+        assertEquals(List.of("present s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(versionDeleted, null), "redelivered");
         assertExactlyOnce(current(KEY), 100, 0);
     }
 
@@ -678,21 +666,21 @@ class WithdrawalIT {
      */
     @Test
     void copyingTheOldVersionOverTheKeyBringsTheFilesRowsBack() throws Exception {
-        convert(converter(silver), upload(KEY, csv(0, 3_000, BAD_ROW)));
-        String oldVersion = S3.client().headObject(request -> request.bucket(bronzeBucket).key(KEY)).versionId();
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(KEY));
+        convert(converter(buckets.silver()), upload(KEY, csv(0, 3_000, BAD_ROW)));
+        String oldVersion = S3.client().headObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY)).versionId();
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY));
         SilverConverterHandler handler = handlerThrough(proxy());
-        assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(removal(), null));
+        assertEquals(List.of("withdrawn s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(removal(), null));
 
         // S3 copies a version over its own key as it is ("Restoring previous versions", S3 User Guide); LocalStack 4.14
         // refuses that copy unless the metadata is replaced, so the test replaces it with the version's own.
-        HeadObjectResponse old = S3.client().headObject(request -> request.bucket(bronzeBucket).key(KEY).versionId(oldVersion));
-        S3.client().copyObject(request -> request.sourceBucket(bronzeBucket).sourceKey(KEY).sourceVersionId(oldVersion)
-                .destinationBucket(bronzeBucket).destinationKey(KEY).metadataDirective(MetadataDirective.REPLACE)
+        HeadObjectResponse old = S3.client().headObject(request -> request.bucket(buckets.bronzeBucket()).key(KEY).versionId(oldVersion));
+        S3.client().copyObject(request -> request.sourceBucket(buckets.bronzeBucket()).sourceKey(KEY).sourceVersionId(oldVersion)
+                .destinationBucket(buckets.bronzeBucket()).destinationKey(KEY).metadataDirective(MetadataDirective.REPLACE)
                 .contentType(old.contentType()).metadata(old.metadata()));
-        S3Event copied = S3Events.objectCreated(bronzeBucket, bronze.stat(KEY).orElseThrow(), temporary);
+        S3Event copied = S3Events.objectCreated(buckets.bronzeBucket(), buckets.bronze().stat(KEY).orElseThrow(), temporary);
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + KEY), handler.handleRequest(copied, null));
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(copied, null));
         assertExactlyOnce(current(KEY), 3_000, 1);
     }
 
@@ -708,7 +696,7 @@ class WithdrawalIT {
         S3Client client = S3.clientThrough(proxy.endpoint());
         clients.add(client);
         Map<String, String> variables = new HashMap<>(environment);
-        variables.put("SILVER_BUCKET", silverBucket);
+        variables.put("SILVER_BUCKET", buckets.silverBucket());
         variables.put("CHUNK_ROWS", String.valueOf(LIMITS.chunkRows()));
         return new SilverConverterHandler(new Environment(variables), client, new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8),
                 Clock.systemUTC()));
@@ -716,7 +704,7 @@ class WithdrawalIT {
 
     /** The event S3 sends for a plain DELETE of {@link #KEY} in the versioned bucket. */
     private S3Event removal() throws IOException {
-        return S3Events.objectRemoved(bronzeBucket, KEY, "ObjectRemoved:DeleteMarkerCreated", "deletemarkerversion", temporary);
+        return S3Events.objectRemoved(buckets.bronzeBucket(), KEY, "ObjectRemoved:DeleteMarkerCreated", "deletemarkerversion", temporary);
     }
 
     private FaultProxy proxy() throws IOException {
@@ -728,7 +716,7 @@ class WithdrawalIT {
     private S3ObjectStore silverThrough(FaultProxy proxy) {
         S3Client client = S3.clientThrough(proxy.endpoint());
         clients.add(client);
-        return new S3ObjectStore(client, silverBucket);
+        return new S3ObjectStore(client, buckets.silverBucket());
     }
 
     private SilverConverter converter(S3ObjectStore store) {
@@ -737,28 +725,28 @@ class WithdrawalIT {
     }
 
     private ConversionResult convert(SilverConverter converter, SourceObject source) throws IOException {
-        return converter.convert(source, DATASET, () -> bronze.open(source.key(), Optional.of(source.etag())));
+        return converter.convert(source, DATASET, () -> buckets.bronze().open(source.key(), Optional.of(source.etag())));
     }
 
     /** What the handler does for a removal of {@link #KEY}: its presence is a HEAD of the bronze key. */
     private WithdrawalResult withdraw(SilverConverter converter) throws IOException {
-        return converter.withdraw(bronzeBucket, KEY, DATASET, () -> bronze.stat(KEY).isPresent());
+        return converter.withdraw(buckets.bronzeBucket(), KEY, DATASET, () -> buckets.bronze().stat(KEY).isPresent());
     }
 
     private SourceObject upload(String key, byte[] content) throws IOException {
-        bronze.put(key, content);
-        ObjectInfo info = bronze.stat(key).orElseThrow();
-        return new SourceObject(bronzeBucket, key, info.etag(), info.size(), info.lastModified());
+        buckets.bronze().put(key, content);
+        ObjectInfo info = buckets.bronze().stat(key).orElseThrow();
+        return new SourceObject(buckets.bronzeBucket(), key, info.etag(), info.size(), info.lastModified());
     }
 
     /** The object {@code key} holds now in bronze, as a conversion of it records it. */
     private SourceObject current(String key) throws IOException {
-        ObjectInfo info = bronze.stat(key).orElseThrow();
-        return new SourceObject(bronzeBucket, key, info.etag(), info.size(), info.lastModified());
+        ObjectInfo info = buckets.bronze().stat(key).orElseThrow();
+        return new SourceObject(buckets.bronzeBucket(), key, info.etag(), info.size(), info.lastModified());
     }
 
     private Manifest manifest(String key) throws IOException {
-        return new ManifestStore(silver).read(LAYOUT.manifestKey(DATASET, key)).orElseThrow();
+        return new ManifestStore(buckets.silver()).read(LAYOUT.manifestKey(DATASET, key)).orElseThrow();
     }
 
     /** {@code rows} rows whose ids start at {@code firstId}, then {@code extra} verbatim. */
@@ -790,16 +778,16 @@ class WithdrawalIT {
     private void assertTheOneLineNamesItsDataset(String message) throws IOException {
         List<JsonNode> lines = objectLinesSince(0).stream().filter(line -> line.path("message").asText().startsWith(message)).toList();
         assertEquals(1, lines.size(), "one line of " + message + ": " + lines);
-        assertEquals("s3://" + bronzeBucket + "/" + KEY, lines.get(0).path("source").asText(), lines.get(0).toString());
+        assertEquals("s3://" + buckets.bronzeBucket() + "/" + KEY, lines.get(0).path("source").asText(), lines.get(0).toString());
         assertEquals(DATASET, lines.get(0).path("dataset").asText(), lines.get(0).toString());
     }
 
     /** The ids of every Parquet object of the dataset, as a reader that ignores manifests reads them, sorted. */
     private List<Long> idsOfEveryPart() throws IOException {
         List<Long> ids = new ArrayList<>();
-        for (String key : ExactlyOnce.parquetKeys(silver, DATASET)) {
+        for (String key : ExactlyOnce.parquetKeys(buckets.silver(), DATASET)) {
             Path local = Files.createTempFile(temporary, "read-back-", ".parquet");
-            Files.write(local, silver.read(key).orElseThrow());
+            Files.write(local, buckets.silver().read(key).orElseThrow());
             for (GenericRecord row : ParquetTestFiles.readAll(local)) {
                 ids.add((Long) row.get("id"));
             }
@@ -809,6 +797,6 @@ class WithdrawalIT {
     }
 
     private void assertExactlyOnce(SourceObject source, int validRows, int quarantinedRows) throws IOException {
-        ExactlyOnce.assertExactlyOnce(silver, LAYOUT, DATASET, source, validRows, quarantinedRows, temporary, Instant.now());
+        ExactlyOnce.assertExactlyOnce(buckets.silver(), LAYOUT, DATASET, source, validRows, quarantinedRows, temporary, Instant.now());
     }
 }

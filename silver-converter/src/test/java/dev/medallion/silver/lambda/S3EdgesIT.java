@@ -7,14 +7,13 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.S3Clients;
-import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.BronzeAndSilverBuckets;
 import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.silver.Manifest;
 import dev.medallion.silver.ManifestStore;
 import dev.medallion.silver.ParquetTestFiles;
 import dev.medallion.silver.parquet.PartInfo;
 import org.apache.avro.generic.GenericRecord;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +27,6 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -67,23 +65,13 @@ class S3EdgesIT {
     @RegisterExtension
     static final S3Emulator S3 = new S3Emulator();
 
+    @RegisterExtension
+    final BronzeAndSilverBuckets buckets = BronzeAndSilverBuckets.withVersionedBronzeOn(S3);
+
     @TempDir
     Path temporary;
 
-    private String bronzeBucket;
-    private String silverBucket;
-    private S3ObjectStore bronze;
-    private S3ObjectStore silver;
     private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void createBuckets() {
-        bronzeBucket = S3.createBucket("bronze");
-        silverBucket = S3.createBucket("silver");
-        S3.client().putBucketVersioning(request -> request.bucket(bronzeBucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-        bronze = new S3ObjectStore(S3.client(), bronzeBucket);
-        silver = new S3ObjectStore(S3.client(), silverBucket);
-    }
 
     /**
      * S3 URL-encodes an event's key ("red flower.jpg" becomes "red+flower.jpg"): a space as {@code +}, {@code +} itself as
@@ -95,10 +83,10 @@ class S3EdgesIT {
             "sales/über 日本 📈.csv", "sales/x~y*(1)'!&$@,;:.csv", "sales/%2B and %20.csv"})
     void aKeyS3UrlEncodesInItsEventIsConvertedOnce(String key) throws IOException {
         String csv = "id,label\n1,one\n2,two\n";
-        bronze.put(key, csv.getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put(key, csv.getBytes(StandardCharsets.UTF_8));
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler().handleRequest(eventFor(key), null));
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler().handleRequest(eventFor(key), null), "its redelivery");
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(eventFor(key), null));
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(eventFor(key), null), "its redelivery");
 
         Manifest manifest = manifest(key);
         assertEquals(key, manifest.source().key());
@@ -108,11 +96,11 @@ class S3EdgesIT {
     /** ObjectCreated:Copy is an upload like any other: the copy's content is converted, once. */
     @Test
     void aCopyIsConvertedAsAnUpload() throws IOException {
-        bronze.put("staging/x.csv", "id\n7\n8\n".getBytes(StandardCharsets.UTF_8));
-        S3.client().copyObject(request -> request.sourceBucket(bronzeBucket).sourceKey("staging/x.csv").destinationBucket(bronzeBucket)
+        buckets.bronze().put("staging/x.csv", "id\n7\n8\n".getBytes(StandardCharsets.UTF_8));
+        S3.client().copyObject(request -> request.sourceBucket(buckets.bronzeBucket()).sourceKey("staging/x.csv").destinationBucket(buckets.bronzeBucket())
                 .destinationKey("sales/x.csv"));
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/x.csv"), handler().handleRequest(eventFor("sales/x.csv", "ObjectCreated:Copy"), null));
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/sales/x.csv"), handler().handleRequest(eventFor("sales/x.csv", "ObjectCreated:Copy"), null));
         assertEquals(List.of("7", "8"), rows(manifest("sales/x.csv")));
     }
 
@@ -132,25 +120,25 @@ class S3EdgesIT {
             rows++;
         }
         byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
-        String upload = S3.client().createMultipartUpload(request -> request.bucket(bronzeBucket).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32))
+        String upload = S3.client().createMultipartUpload(request -> request.bucket(buckets.bronzeBucket()).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32))
                 .uploadId();
         List<CompletedPart> parts = new ArrayList<>();
         int partSize = 5 * 1024 * 1024;
         for (int offset = 0, number = 1; offset < bytes.length; offset += partSize, number++) {
             byte[] part = Arrays.copyOfRange(bytes, offset, Math.min(bytes.length, offset + partSize));
             int partNumber = number;
-            UploadPartResponse uploaded = S3.client().uploadPart(request -> request.bucket(bronzeBucket).key(key).uploadId(upload).partNumber(partNumber)
+            UploadPartResponse uploaded = S3.client().uploadPart(request -> request.bucket(buckets.bronzeBucket()).key(key).uploadId(upload).partNumber(partNumber)
                     .checksumAlgorithm(ChecksumAlgorithm.CRC32), RequestBody.fromBytes(part));
             parts.add(CompletedPart.builder().partNumber(partNumber).eTag(uploaded.eTag()).checksumCRC32(uploaded.checksumCRC32()).build());
         }
-        S3.client().completeMultipartUpload(request -> request.bucket(bronzeBucket).key(key).uploadId(upload).multipartUpload(m -> m.parts(parts)));
-        assertTrue(bronze.stat(key).orElseThrow().etag().endsWith("-3"), "a multipart ETag: " + bronze.stat(key));
+        S3.client().completeMultipartUpload(request -> request.bucket(buckets.bronzeBucket()).key(key).uploadId(upload).multipartUpload(m -> m.parts(parts)));
+        assertTrue(buckets.bronze().stat(key).orElseThrow().etag().endsWith("-3"), "a multipart ETag: " + buckets.bronze().stat(key));
 
         List<String> rangesRead = new CopyOnWriteArrayList<>();
         try (S3Client client = clientSeeing(rangesRead)) {
-            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket,
+            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket(),
                     "RANGE_READERS", String.valueOf(readers), "MIN_RANGE_BYTES", String.valueOf(4 * 1024 * 1024))), client, log());
-            assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key),
+            assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key),
                     handler.handleRequest(eventFor(key, "ObjectCreated:CompleteMultipartUpload"), null));
         }
         assertEquals(readers > 1, rangesRead.size() > 1, "read as byte ranges with " + readers + " readers: " + rangesRead);
@@ -166,15 +154,15 @@ class S3EdgesIT {
     @Test
     void aZeroByteObjectIsCommittedOnceWithNoRows() throws IOException {
         String key = "sales/nothing.csv";
-        bronze.put(key, new byte[0]);
+        buckets.bronze().put(key, new byte[0]);
 
         List<String> outcomes = handler().handleRequest(eventFor(key), null);
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler().handleRequest(eventFor(key), null), "its redelivery: " + outcomes);
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(eventFor(key), null), "its redelivery: " + outcomes);
 
         Manifest manifest = manifest(key);
         assertEquals(0, manifest.rowsRead());
         assertEquals(List.of(), manifest.parts());
-        assertEquals(List.of(), silver.list("sales/"));
+        assertEquals(List.of(), buckets.silver().list("sales/"));
     }
 
     /**
@@ -188,10 +176,10 @@ class S3EdgesIT {
         try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
             gzip.write("id,label\n1,one\n2,two\n".getBytes(StandardCharsets.UTF_8));
         }
-        S3.client().putObject(request -> request.bucket(bronzeBucket).key(key).contentEncoding("gzip").contentType("text/csv"),
+        S3.client().putObject(request -> request.bucket(buckets.bronzeBucket()).key(key).contentEncoding("gzip").contentType("text/csv"),
                 RequestBody.fromBytes(compressed.toByteArray()));
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler().handleRequest(eventFor(key), null));
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(eventFor(key), null));
         Manifest manifest = manifest(key);
         assertEquals(compressed.size(), manifest.bytesRead());
         assertEquals(List.of("1 one", "2 two"), rows(manifest));
@@ -210,12 +198,12 @@ class S3EdgesIT {
                 gzip.write((i + "," + Long.toHexString(random.nextLong()) + "\n").getBytes(StandardCharsets.UTF_8));
             }
         }
-        S3.client().putObject(request -> request.bucket(bronzeBucket).key(key).contentEncoding("gzip"), RequestBody.fromBytes(compressed.toByteArray()));
+        S3.client().putObject(request -> request.bucket(buckets.bronzeBucket()).key(key).contentEncoding("gzip"), RequestBody.fromBytes(compressed.toByteArray()));
         assertTrue(compressed.size() > 2 * 65536, "large enough for two ranges: " + compressed.size());
 
-        SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket,
+        SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket(),
                 "RANGE_READERS", "2", "MIN_RANGE_BYTES", "65536")), S3.client(), log());
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler.handleRequest(eventFor(key), null));
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), handler.handleRequest(eventFor(key), null));
         Manifest manifest = manifest(key);
         assertEquals(rows, manifest.rowsWritten());
         assertEquals(compressed.size(), manifest.bytesRead());
@@ -281,17 +269,17 @@ class S3EdgesIT {
     @Test
     void eventsOfOneKeyDeliveredOutOfOrderEndWithItsNewestContent() throws IOException {
         String key = "sales/x.csv";
-        bronze.put(key, "id\n1\n2\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put(key, "id\n1\n2\n".getBytes(StandardCharsets.UTF_8));
         S3Event first = eventFor(key);
-        bronze.put(key, "id\n3\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put(key, "id\n3\n".getBytes(StandardCharsets.UTF_8));
         S3Event second = eventFor(key);
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler().handleRequest(second, null));
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler().handleRequest(first, null));
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler().handleRequest(first, null));
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(second, null));
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(first, null));
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(first, null));
 
         Manifest manifest = manifest(key);
-        assertEquals(bronze.stat(key).orElseThrow().etag(), manifest.source().etag());
+        assertEquals(buckets.bronze().stat(key).orElseThrow().etag(), manifest.source().etag());
         assertEquals(1L, manifest.generation(), "one commit: the newest version's");
         assertEquals(List.of("3"), rows(manifest));
     }
@@ -306,15 +294,15 @@ class S3EdgesIT {
     @Test
     void aKeyUploadedAgainBetweenTheHeadAndTheGetIsLeftToItsNewEvent() throws IOException {
         String key = "sales/x.csv";
-        bronze.put(key, "id\n1\n2\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put(key, "id\n1\n2\n".getBytes(StandardCharsets.UTF_8));
         S3Event older = eventFor(key);
-        String olderEtag = bronze.stat(key).orElseThrow().etag();
+        String olderEtag = buckets.bronze().stat(key).orElseThrow().etag();
         AtomicBoolean replaced = new AtomicBoolean();
         ExecutionInterceptor replaceBeforeTheGet = new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof GetObjectRequest get && get.bucket().equals(bronzeBucket) && !replaced.getAndSet(true)) {
-                    S3.client().putObject(request -> request.bucket(bronzeBucket).key(key), RequestBody.fromString("id\n3\n"));
+                if (context.request() instanceof GetObjectRequest get && get.bucket().equals(buckets.bronzeBucket()) && !replaced.getAndSet(true)) {
+                    S3.client().putObject(request -> request.bucket(buckets.bronzeBucket()).key(key), RequestBody.fromString("id\n3\n"));
                 }
             }
         };
@@ -322,12 +310,12 @@ class S3EdgesIT {
         try (S3Client client = S3Clients.builder(Optional.of(S3.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(replaceBeforeTheGet)).build()) {
-            outcomes = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), client, log()).handleRequest(older, null);
+            outcomes = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket())), client, log()).handleRequest(older, null);
         }
 
         assertTrue(replaced.get(), "the key was uploaded again before the run's GET");
-        assertEquals(List.of("superseded s3://" + bronzeBucket + "/" + key), outcomes);
-        assertEquals(List.of(), silver.list(""), "nothing written, nothing left");
+        assertEquals(List.of("superseded s3://" + buckets.bronzeBucket() + "/" + key), outcomes);
+        assertEquals(List.of(), buckets.silver().list(""), "nothing written, nothing left");
         Map<?, ?> line = lineOf("source object replaced or deleted before it was read; the event of that change converts or withdraws it");
         assertEquals("INFO", line.get("level"), line.toString());
         assertEquals("sales", line.get("dataset"), line.toString());
@@ -335,11 +323,11 @@ class S3EdgesIT {
         assertFalse(logLines.toString(StandardCharsets.UTF_8).contains("\"level\":\"ERROR\""), logLines.toString(StandardCharsets.UTF_8));
 
         S3Event newer = eventFor(key);
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler().handleRequest(newer, null));
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler().handleRequest(newer, null), "the newer event again");
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler().handleRequest(older, null), "the older event again");
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(newer, null));
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(newer, null), "the newer event again");
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(older, null), "the older event again");
         Manifest manifest = manifest(key);
-        assertEquals(bronze.stat(key).orElseThrow().etag(), manifest.source().etag());
+        assertEquals(buckets.bronze().stat(key).orElseThrow().etag(), manifest.source().etag());
         assertEquals(1L, manifest.generation(), "one commit: the newer version's");
         assertEquals(List.of("3"), rows(manifest));
     }
@@ -361,9 +349,9 @@ class S3EdgesIT {
         for (int i = 0; csv.length() < (readers > 1 ? 4 * 65536 : 40); i++) {
             csv.append(i).append(',').append(Long.toHexString(random.nextLong())).append('\n');
         }
-        bronze.put(key, csv.toString().getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put(key, csv.toString().getBytes(StandardCharsets.UTF_8));
         S3Event created = eventFor(key);
-        String etag = bronze.stat(key).orElseThrow().etag();
+        String etag = buckets.bronze().stat(key).orElseThrow().etag();
         // Whole: before the one GET. In ranges: before the second, after the first range was read.
         int deleteBeforeGet = readers > 1 ? 2 : 1;
         AtomicInteger gets = new AtomicInteger();
@@ -371,9 +359,9 @@ class S3EdgesIT {
         ExecutionInterceptor deleteBeforeTheGet = new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof GetObjectRequest get && get.bucket().equals(bronzeBucket)) {
+                if (context.request() instanceof GetObjectRequest get && get.bucket().equals(buckets.bronzeBucket())) {
                     if (gets.incrementAndGet() == deleteBeforeGet) {
-                        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(key));
+                        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(key));
                     }
                     if (get.range() != null) {
                         rangesRead.add(get.range());
@@ -385,16 +373,16 @@ class S3EdgesIT {
         try (S3Client client = S3Clients.builder(Optional.of(S3.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(deleteBeforeTheGet)).build()) {
-            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket,
+            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket(),
                     "RANGE_READERS", String.valueOf(readers), "MIN_RANGE_BYTES", "65536")), client, log());
             outcomes = handler.handleRequest(created, null);
         }
 
         assertTrue(gets.get() >= deleteBeforeGet, "the key was deleted before a GET of the run: " + gets);
         assertEquals(readers > 1, rangesRead.size() > 1, "read as byte ranges with " + readers + " readers: " + rangesRead);
-        assertTrue(bronze.stat(key).isEmpty(), "deleted");
-        assertEquals(List.of("superseded s3://" + bronzeBucket + "/" + key), outcomes);
-        assertEquals(List.of(), silver.list(""), "nothing committed, nothing left");
+        assertTrue(buckets.bronze().stat(key).isEmpty(), "deleted");
+        assertEquals(List.of("superseded s3://" + buckets.bronzeBucket() + "/" + key), outcomes);
+        assertEquals(List.of(), buckets.silver().list(""), "nothing committed, nothing left");
         Map<?, ?> line = lineOf("source object replaced or deleted before it was read; the event of that change converts or withdraws it");
         assertEquals("INFO", line.get("level"), line.toString());
         assertEquals("sales", line.get("dataset"), line.toString());
@@ -402,10 +390,10 @@ class S3EdgesIT {
         assertTrue(String.valueOf(line.get("reason")).contains("deleted"), line.toString());
         assertFalse(logLines.toString(StandardCharsets.UTF_8).contains("\"level\":\"ERROR\""), logLines.toString(StandardCharsets.UTF_8));
 
-        S3Event removed = S3Events.objectRemoved(bronzeBucket, key, "ObjectRemoved:DeleteMarkerCreated", "marker", temporary);
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler().handleRequest(removed, null), "its removal: nothing to withdraw");
-        assertEquals(List.of("missing s3://" + bronzeBucket + "/" + key), handler().handleRequest(created, null), "its creation again");
-        assertEquals(List.of(), silver.list(""));
+        S3Event removed = S3Events.objectRemoved(buckets.bronzeBucket(), key, "ObjectRemoved:DeleteMarkerCreated", "marker", temporary);
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(removed, null), "its removal: nothing to withdraw");
+        assertEquals(List.of("missing s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(created, null), "its creation again");
+        assertEquals(List.of(), buckets.silver().list(""));
     }
 
     private Map<?, ?> lineOf(String message) throws IOException {
@@ -425,7 +413,7 @@ class S3EdgesIT {
         ExecutionInterceptor ranges = new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof GetObjectRequest get && get.bucket().equals(bronzeBucket) && get.range() != null) {
+                if (context.request() instanceof GetObjectRequest get && get.bucket().equals(buckets.bronzeBucket()) && get.range() != null) {
                     rangesRead.add(get.range());
                 }
             }
@@ -436,7 +424,7 @@ class S3EdgesIT {
     }
 
     private SilverConverterHandler handler() {
-        return new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), S3.client(), log());
+        return new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket())), S3.client(), log());
     }
 
     private JsonLog log() {
@@ -449,12 +437,12 @@ class S3EdgesIT {
 
     /** The event S3 sends for the object as it is stored now, its key URL-encoded as S3 encodes it. */
     private S3Event eventFor(String key, String eventName) throws IOException {
-        ObjectInfo info = bronze.stat(key).orElseThrow();
-        return S3Events.objectCreated(bronzeBucket, S3Events.eventKey(key), info.size(), info.etag(), eventName, temporary);
+        ObjectInfo info = buckets.bronze().stat(key).orElseThrow();
+        return S3Events.objectCreated(buckets.bronzeBucket(), S3Events.eventKey(key), info.size(), info.etag(), eventName, temporary);
     }
 
     private Manifest manifest(String key) throws IOException {
-        return new ManifestStore(silver).read(new SilverLayout("").manifestKey(SilverLayout.datasetOf(key), key)).orElseThrow();
+        return new ManifestStore(buckets.silver()).read(new SilverLayout("").manifestKey(SilverLayout.datasetOf(key), key)).orElseThrow();
     }
 
     /** The manifest's rows, read back from its Parquet parts by a second reader, each as its values joined by a space. */
@@ -462,7 +450,7 @@ class S3EdgesIT {
         List<String> rows = new ArrayList<>();
         for (PartInfo part : manifest.parts()) {
             Path local = Files.createTempFile(temporary, "part", ".parquet");
-            try (var in = silver.open(part.key(), Optional.empty())) {
+            try (var in = buckets.silver().open(part.key(), Optional.empty())) {
                 Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             for (GenericRecord record : ParquetTestFiles.readAll(local)) {

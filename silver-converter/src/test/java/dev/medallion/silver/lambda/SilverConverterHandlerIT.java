@@ -9,7 +9,7 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.sample.RetailTransactionsGenerator;
 import dev.medallion.common.storage.ObjectInfo;
-import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.testing.BronzeAndSilverBuckets;
 import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Injection;
@@ -25,7 +25,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,22 +68,13 @@ class SilverConverterHandlerIT {
     @RegisterExtension
     static final S3Emulator S3 = new S3Emulator();
 
+    @RegisterExtension
+    final BronzeAndSilverBuckets buckets = BronzeAndSilverBuckets.on(S3);
+
     @TempDir
     Path temporary;
 
-    private String bronzeBucket;
-    private String silverBucket;
-    private S3ObjectStore bronze;
-    private S3ObjectStore silver;
     private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void createBuckets() {
-        bronzeBucket = S3.createBucket("bronze");
-        silverBucket = S3.createBucket("silver");
-        bronze = new S3ObjectStore(S3.client(), bronzeBucket);
-        silver = new S3ObjectStore(S3.client(), silverBucket);
-    }
 
     /**
      * A key whose %-encoded bytes are not UTF-8 (S3 writes none; a redrive written by hand may): decoded
@@ -93,31 +83,31 @@ class SilverConverterHandlerIT {
      */
     @Test
     void aKeyThatIsNotUrlEncodedUtf8FailsItsRecordNotPassedAsMissing() throws IOException {
-        bronze.put("sales/café.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
-        bronze.put("sales/ok.csv", "id\n2\n".getBytes(StandardCharsets.UTF_8));
-        S3Event event = S3Events.objectCreated(bronzeBucket, "sales/caf%E9.csv", 5, "x", temporary);
+        buckets.bronze().put("sales/café.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("sales/ok.csv", "id\n2\n".getBytes(StandardCharsets.UTF_8));
+        S3Event event = S3Events.objectCreated(buckets.bronzeBucket(), "sales/caf%E9.csv", 5, "x", temporary);
         event.getRecords().add(eventFor("sales/ok.csv").getRecords().get(0));
 
         SilverConversionException failure = assertThrows(SilverConversionException.class, () -> handler().handleRequest(event, null));
 
         assertTrue(failure.getMessage().startsWith("Could not convert 1 of 2 object(s): record 1 of the event: "), failure.getMessage());
         assertTrue(failure.getMessage().contains("The event's object key sales/caf%E9.csv does not decode to UTF-8"), failure.getMessage());
-        assertEquals(1, silver.list("_manifests/").size(), "the other record was converted: " + silver.list("_manifests/"));
+        assertEquals(1, buckets.silver().list("_manifests/").size(), "the other record was converted: " + buckets.silver().list("_manifests/"));
     }
 
     @Test
     void convertsAnObjectWhoseKeyHasASpaceAnAccentAndAPlus() throws IOException {
         String key = "sales/2026 Q1/ventes été+plus.csv";
         String csv = "id,client,montant\n1,Amélie,12.5\n2,\"Dupont, Jean\",7\n";
-        bronze.put(key, csv.getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put(key, csv.getBytes(StandardCharsets.UTF_8));
 
         S3Event event = eventFor(key);
         assertEquals("sales/2026+Q1/ventes+%C3%A9t%C3%A9%2Bplus.csv", event.getRecords().get(0).getS3().getObject().getKey());
 
         List<String> outcomes = handler().handleRequest(event, null);
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), outcomes);
-        List<String> keys = silver.list("");
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), outcomes);
+        List<String> keys = buckets.silver().list("");
         List<String> parts = keys.stream().filter(k -> k.endsWith(".parquet")).toList();
         assertEquals(1, parts.size(), keys.toString());
         assertTrue(parts.get(0).startsWith("sales/ingest_date="), parts.get(0));
@@ -136,25 +126,25 @@ class SilverConverterHandlerIT {
     void theEnvironmentsQuotedEmptyStringsKeepAListedDatasetsEmptyStringsApartFromItsNulls() throws IOException {
         // As PostgreSQL writes it: NULL an unquoted empty field, '' a quoted one, a value holding the delimiter quoted.
         String export = "id,name,nickname,credit\n1,Ada,\"\",12\n2,Bob,,\n3,\"Dupont, Jean\",\"\",7.5\n";
-        bronze.put("pg_customers/2026/customers.csv", export.getBytes(StandardCharsets.UTF_8));
-        bronze.put("customers/2026/customers.csv", export.getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("pg_customers/2026/customers.csv", export.getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("customers/2026/customers.csv", export.getBytes(StandardCharsets.UTF_8));
         S3Event event = eventFor("pg_customers/2026/customers.csv");
         event.getRecords().add(eventFor("customers/2026/customers.csv").getRecords().get(0));
         SilverConverterHandler handler = new SilverConverterHandler(
-                new Environment(Map.of("SILVER_BUCKET", silverBucket, "CSV_QUOTED_EMPTY_STRINGS", "pg_customers")), S3.client(), log());
+                new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket(), "CSV_QUOTED_EMPTY_STRINGS", "pg_customers")), S3.client(), log());
 
         List<String> outcomes = handler.handleRequest(event, null);
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/pg_customers/2026/customers.csv",
-                "converted s3://" + bronzeBucket + "/customers/2026/customers.csv"), outcomes);
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/pg_customers/2026/customers.csv",
+                "converted s3://" + buckets.bronzeBucket() + "/customers/2026/customers.csv"), outcomes);
         assertEquals(List.of("1|Ada|''|12.0", "2|Bob|null|null", "3|Dupont, Jean|''|7.5"), describe(readParquet(partsOf("pg_customers"))),
                 "listed: \"\" an empty string, an unquoted empty field null");
         assertEquals(List.of("1|Ada|null|12.0", "2|Bob|null|null", "3|Dupont, Jean|null|7.5"), describe(readParquet(partsOf("customers"))),
                 "not listed: every empty field null, as before");
         SilverLayout layout = new SilverLayout("");
-        assertEquals(Boolean.TRUE, new ManifestStore(silver).read(layout.manifestKey("pg_customers", "pg_customers/2026/customers.csv"))
+        assertEquals(Boolean.TRUE, new ManifestStore(buckets.silver()).read(layout.manifestKey("pg_customers", "pg_customers/2026/customers.csv"))
                 .orElseThrow().quotedEmptyStrings(), "the manifest records the setting the file was read under");
-        assertEquals(null, new ManifestStore(silver).read(layout.manifestKey("customers", "customers/2026/customers.csv"))
+        assertEquals(null, new ManifestStore(buckets.silver()).read(layout.manifestKey("customers", "customers/2026/customers.csv"))
                 .orElseThrow().quotedEmptyStrings());
     }
 
@@ -168,35 +158,35 @@ class SilverConverterHandlerIT {
     @Test
     void aFileConvertedUnderOlderReadingRulesIsConvertedAgainWhenItsEventIsDeliveredAgain() throws IOException {
         String key = "pg_customers/2026/customers.csv";
-        bronze.put(key, "id,name,nickname,credit\n1,Ada,\"NULL\",12\n2,Bob,NULL,\n3,Cy,\"\",7.5\n".getBytes(StandardCharsets.UTF_8));
-        SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket,
+        buckets.bronze().put(key, "id,name,nickname,credit\n1,Ada,\"NULL\",12\n2,Bob,NULL,\n3,Cy,\"\",7.5\n".getBytes(StandardCharsets.UTF_8));
+        SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket(),
                 "CSV_QUOTED_EMPTY_STRINGS", "pg_customers", "CSV_NULL_VALUES", "pg_customers:NULL")), S3.client(), log());
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler.handleRequest(eventFor(key), null));
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), handler.handleRequest(eventFor(key), null));
         String manifestKey = new SilverLayout("").manifestKey("pg_customers", key);
         com.fasterxml.jackson.databind.node.ObjectNode written = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper()
-                .readTree(silver.read(manifestKey).orElseThrow());
+                .readTree(buckets.silver().read(manifestKey).orElseThrow());
         written.remove("readingRules");
-        silver.put(manifestKey, new ObjectMapper().writeValueAsBytes(written));
-        assertEquals(1, new ManifestStore(silver).read(manifestKey).orElseThrow().readingRules(), "as an older converter wrote it");
+        buckets.silver().put(manifestKey, new ObjectMapper().writeValueAsBytes(written));
+        assertEquals(1, new ManifestStore(buckets.silver()).read(manifestKey).orElseThrow().readingRules(), "as an older converter wrote it");
 
         List<String> outcomes = handler.handleRequest(eventFor(key), null);
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), outcomes, "read under older rules, converted again");
-        Manifest manifest = new ManifestStore(silver).read(manifestKey).orElseThrow();
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), outcomes, "read under older rules, converted again");
+        Manifest manifest = new ManifestStore(buckets.silver()).read(manifestKey).orElseThrow();
         assertEquals(2, manifest.generation(), "its new version replaces the old");
         assertEquals(dev.medallion.silver.ReadingRules.VERSION, manifest.readingRules());
         List<String> parts = partsOf("pg_customers");
         assertEquals(manifest.parts().stream().map(PartInfo::key).sorted().toList(), parts.stream().sorted().toList(),
                 "the old version's parts are gone: " + parts);
         assertEquals(List.of("1|Ada|'NULL'|12.0", "2|Bob|null|null", "3|Cy|''|7.5"), describe(readParquet(parts)), "each row once");
-        List<String> before = silver.list("");
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler.handleRequest(eventFor(key), null),
+        List<String> before = buckets.silver().list("");
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + key), handler.handleRequest(eventFor(key), null),
                 "at the reading rules in force, a redelivery is unchanged");
-        assertEquals(before, silver.list(""));
+        assertEquals(before, buckets.silver().list(""));
     }
 
     private List<String> partsOf(String dataset) throws IOException {
-        return silver.list(dataset + "/").stream().filter(key -> key.endsWith(".parquet")).toList();
+        return buckets.silver().list(dataset + "/").stream().filter(key -> key.endsWith(".parquet")).toList();
     }
 
     /** Each row as {@code id|name|nickname|credit}, a text quoted so that an empty string and null read apart. */
@@ -211,15 +201,15 @@ class SilverConverterHandlerIT {
     @Test
     void aRedeliveredEventIsRecognisedAndWritesNothingNew() throws IOException {
         String key = "sales/x.csv";
-        bronze.put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
         SilverConverterHandler handler = handler();
         handler.handleRequest(eventFor(key), null);
-        List<String> before = silver.list("");
+        List<String> before = buckets.silver().list("");
 
         List<String> outcomes = handler.handleRequest(eventFor(key), null);
 
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), outcomes);
-        assertEquals(before, silver.list(""));
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + key), outcomes);
+        assertEquals(before, buckets.silver().list(""));
     }
 
     /**
@@ -230,58 +220,58 @@ class SilverConverterHandlerIT {
      */
     @Test
     void aRemovalRecordWithdrawsTheDeletedFilesRowsAndOnlyItsOwn() throws IOException {
-        S3.client().putBucketVersioning(request -> request.bucket(bronzeBucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-        bronze.put("sales/gone.csv", "id\n1\n2\n".getBytes(StandardCharsets.UTF_8));
-        bronze.put("sales/kept.csv", "id\n3\n".getBytes(StandardCharsets.UTF_8));
+        S3.client().putBucketVersioning(request -> request.bucket(buckets.bronzeBucket()).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        buckets.bronze().put("sales/gone.csv", "id\n1\n2\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("sales/kept.csv", "id\n3\n".getBytes(StandardCharsets.UTF_8));
         SilverConverterHandler handler = handler();
         S3Event created = eventFor("sales/gone.csv");
         created.getRecords().add(eventFor("sales/kept.csv").getRecords().get(0));
         handler.handleRequest(created, null);
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key("sales/gone.csv"));
-        S3Event removed = S3Events.objectRemoved(bronzeBucket, "sales/gone.csv", "ObjectRemoved:DeleteMarkerCreated", "marker", temporary);
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key("sales/gone.csv"));
+        S3Event removed = S3Events.objectRemoved(buckets.bronzeBucket(), "sales/gone.csv", "ObjectRemoved:DeleteMarkerCreated", "marker", temporary);
         // Lifecycle deletions arrive under their own name: never a withdrawal, so kept.csv, whose object is there, is answered unchanged.
-        removed.getRecords().add(S3Events.objectRemoved(bronzeBucket, "sales/kept.csv", "LifecycleExpiration:Delete", "v1", temporary).getRecords().get(0));
+        removed.getRecords().add(S3Events.objectRemoved(buckets.bronzeBucket(), "sales/kept.csv", "LifecycleExpiration:Delete", "v1", temporary).getRecords().get(0));
         // A removal of a key never converted: nothing to withdraw, and no failure (deleting a misplaced file is its remedy).
-        removed.getRecords().add(S3Events.objectRemoved(bronzeBucket, "loose.csv", "ObjectRemoved:Delete", "v1", temporary).getRecords().get(0));
-        removed.getRecords().add(S3Events.objectRemoved(bronzeBucket, "sales/readme.txt", "ObjectRemoved:Delete", "v1", temporary).getRecords().get(0));
+        removed.getRecords().add(S3Events.objectRemoved(buckets.bronzeBucket(), "loose.csv", "ObjectRemoved:Delete", "v1", temporary).getRecords().get(0));
+        removed.getRecords().add(S3Events.objectRemoved(buckets.bronzeBucket(), "sales/readme.txt", "ObjectRemoved:Delete", "v1", temporary).getRecords().get(0));
 
         List<String> outcomes = handler.handleRequest(removed, null);
 
-        assertEquals(List.of("withdrawn s3://" + bronzeBucket + "/sales/gone.csv", "unchanged s3://" + bronzeBucket + "/sales/kept.csv",
-                "skipped s3://" + bronzeBucket + "/loose.csv", "skipped s3://" + bronzeBucket + "/sales/readme.txt"), outcomes);
+        assertEquals(List.of("withdrawn s3://" + buckets.bronzeBucket() + "/sales/gone.csv", "unchanged s3://" + buckets.bronzeBucket() + "/sales/kept.csv",
+                "skipped s3://" + buckets.bronzeBucket() + "/loose.csv", "skipped s3://" + buckets.bronzeBucket() + "/sales/readme.txt"), outcomes);
         // As every line of a removal that withdraws nothing, its outcome and why; a key at the bucket's root names no dataset.
-        Map<?, ?> skipped = lineOf("source object removal: nothing withdrawn", "s3://" + bronzeBucket + "/loose.csv");
+        Map<?, ?> skipped = lineOf("source object removal: nothing withdrawn", "s3://" + buckets.bronzeBucket() + "/loose.csv");
         assertEquals("skipped", skipped.get("outcome"), skipped.toString());
         assertTrue(String.valueOf(skipped.get("reason")).contains("nothing of it is in silver"), skipped.toString());
         assertFalse(skipped.containsKey("dataset"), skipped.toString());
         // A key under a dataset folder names it, the key's first folder, so a filter on dataset finds the line.
-        Map<?, ?> skippedInDataset = lineOf("source object removal: nothing withdrawn", "s3://" + bronzeBucket + "/sales/readme.txt");
+        Map<?, ?> skippedInDataset = lineOf("source object removal: nothing withdrawn", "s3://" + buckets.bronzeBucket() + "/sales/readme.txt");
         assertEquals("skipped", skippedInDataset.get("outcome"), skippedInDataset.toString());
         assertEquals("sales", skippedInDataset.get("dataset"), skippedInDataset.toString());
-        List<String> parts = silver.list("sales/");
+        List<String> parts = buckets.silver().list("sales/");
         assertEquals(1, parts.size(), parts.toString());
         assertEquals(List.of("3"), readParquet(parts).stream().map(row -> String.valueOf(row.get("id"))).toList());
-        assertTrue(new String(silver.read(silver.list("_manifests/sales/gone").get(0)).orElseThrow(), StandardCharsets.UTF_8)
+        assertTrue(new String(buckets.silver().read(buckets.silver().list("_manifests/sales/gone").get(0)).orElseThrow(), StandardCharsets.UTF_8)
                 .contains("\"status\" : \"withdrawn\""));
     }
 
     @Test
     void theRemovalRecordOfAnOldVersionLeavesTheCurrentOnesRows() throws IOException {
-        S3.client().putBucketVersioning(request -> request.bucket(bronzeBucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        S3.client().putBucketVersioning(request -> request.bucket(buckets.bronzeBucket()).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         String key = "sales/x.csv";
-        bronze.put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
-        String oldVersion = S3.client().headObject(request -> request.bucket(bronzeBucket).key(key)).versionId();
+        buckets.bronze().put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        String oldVersion = S3.client().headObject(request -> request.bucket(buckets.bronzeBucket()).key(key)).versionId();
         SilverConverterHandler handler = handler();
         handler.handleRequest(eventFor(key), null);
-        bronze.put(key, "id\n2\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put(key, "id\n2\n".getBytes(StandardCharsets.UTF_8));
         handler.handleRequest(eventFor(key), null);
-        List<String> before = silver.list("");
-        S3.client().deleteObject(request -> request.bucket(bronzeBucket).key(key).versionId(oldVersion));
+        List<String> before = buckets.silver().list("");
+        S3.client().deleteObject(request -> request.bucket(buckets.bronzeBucket()).key(key).versionId(oldVersion));
 
-        List<String> outcomes = handler.handleRequest(S3Events.objectRemoved(bronzeBucket, key, "ObjectRemoved:Delete", oldVersion, temporary), null);
+        List<String> outcomes = handler.handleRequest(S3Events.objectRemoved(buckets.bronzeBucket(), key, "ObjectRemoved:Delete", oldVersion, temporary), null);
 
-        assertEquals(List.of("present s3://" + bronzeBucket + "/" + key), outcomes);
-        assertEquals(before, silver.list(""));
+        assertEquals(List.of("present s3://" + buckets.bronzeBucket() + "/" + key), outcomes);
+        assertEquals(before, buckets.silver().list(""));
         assertTrue(logLines.toString(StandardCharsets.UTF_8).contains("\"message\":\"source object removal: nothing withdrawn\""), logLines.toString());
     }
 
@@ -304,27 +294,27 @@ class SilverConverterHandlerIT {
     void anOverwriteThatPutsEarlierContentBackDuringAConversionEndsWithThatContent() throws IOException {
         String key = "sales/x.csv";
         String a = "id,amount\n1,10\n2,20\n";
-        bronze.put(key, a.getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put(key, a.getBytes(StandardCharsets.UTF_8));
         handler().handleRequest(eventFor(key), null);
-        bronze.put(key, "id,amount\n3,30\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put(key, "id,amount\n3,30\n".getBytes(StandardCharsets.UTF_8));
         List<String> restoredOutcomes = new ArrayList<>();
 
         List<String> outcomes = convertWhileBeforeTheFirstPublish(eventFor(key), () -> {
-            bronze.put(key, a.getBytes(StandardCharsets.UTF_8));
+            buckets.bronze().put(key, a.getBytes(StandardCharsets.UTF_8));
             restoredOutcomes.addAll(handler().handleRequest(eventFor(key), null));
         });
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), outcomes);
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), restoredOutcomes, "A's event met A's manifest");
-        Manifest manifest = new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", key)).orElseThrow();
-        assertEquals(bronze.stat(key).orElseThrow().etag(), manifest.source().etag(), "silver holds what bronze holds");
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), outcomes);
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + key), restoredOutcomes, "A's event met A's manifest");
+        Manifest manifest = new ManifestStore(buckets.silver()).read(new SilverLayout("").manifestKey("sales", key)).orElseThrow();
+        assertEquals(buckets.bronze().stat(key).orElseThrow().etag(), manifest.source().etag(), "silver holds what bronze holds");
         assertEquals(3L, manifest.generation(), "A, then B, then A again");
         assertRowsEqual(a, readParquet(manifest.parts().stream().map(PartInfo::key).toList()));
         String log = logLines.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("source object changed back while it was converted"), log);
         // Named with its dataset, as every other line of a source object, so a filter on dataset finds it.
         Map<?, ?> changedBack = lineOf("source object changed back while it was converted; converting its current version",
-                "s3://" + bronzeBucket + "/" + key);
+                "s3://" + buckets.bronzeBucket() + "/" + key);
         assertEquals("sales", changedBack.get("dataset"), changedBack.toString());
     }
 
@@ -332,19 +322,19 @@ class SilverConverterHandlerIT {
     @Test
     void anOverwriteWithNewContentDuringAConversionIsLeftToItsOwnEvent() throws IOException {
         String key = "sales/y.csv";
-        bronze.put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
         handler().handleRequest(eventFor(key), null);
-        bronze.put(key, "id\n2\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put(key, "id\n2\n".getBytes(StandardCharsets.UTF_8));
 
-        List<String> outcomes = convertWhileBeforeTheFirstPublish(eventFor(key), () -> bronze.put(key, "id\n3\n".getBytes(StandardCharsets.UTF_8)));
+        List<String> outcomes = convertWhileBeforeTheFirstPublish(eventFor(key), () -> buckets.bronze().put(key, "id\n3\n".getBytes(StandardCharsets.UTF_8)));
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), outcomes);
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), outcomes);
         String manifestKey = new SilverLayout("").manifestKey("sales", key);
-        assertEquals(2L, new ManifestStore(silver).read(manifestKey).orElseThrow().generation(), "the run committed its own version, once");
+        assertEquals(2L, new ManifestStore(buckets.silver()).read(manifestKey).orElseThrow().generation(), "the run committed its own version, once");
         assertTrue(!logLines.toString(StandardCharsets.UTF_8).contains("changed back"), logLines.toString(StandardCharsets.UTF_8));
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler().handleRequest(eventFor(key), null), "the new version's event");
-        Manifest manifest = new ManifestStore(silver).read(manifestKey).orElseThrow();
-        assertEquals(bronze.stat(key).orElseThrow().etag(), manifest.source().etag());
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(eventFor(key), null), "the new version's event");
+        Manifest manifest = new ManifestStore(buckets.silver()).read(manifestKey).orElseThrow();
+        assertEquals(buckets.bronze().stat(key).orElseThrow().etag(), manifest.source().etag());
         assertRowsEqual("id\n3\n", readParquet(manifest.parts().stream().map(PartInfo::key).toList()));
     }
 
@@ -354,7 +344,7 @@ class SilverConverterHandlerIT {
         ExecutionInterceptor beforeFirstPublish = new ExecutionInterceptor() {
             @Override
             public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof CompleteMultipartUploadRequest complete && complete.bucket().equals(silverBucket) && !done.getAndSet(true)) {
+                if (context.request() instanceof CompleteMultipartUploadRequest complete && complete.bucket().equals(buckets.silverBucket()) && !done.getAndSet(true)) {
                     // The run has read its version whole and is about to publish.
                     try {
                         meanwhile.run();
@@ -368,7 +358,7 @@ class SilverConverterHandlerIT {
         try (S3Client client = S3Clients.builder(Optional.of(S3.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(beforeFirstPublish)).build()) {
-            List<String> outcomes = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), client, log()).handleRequest(event, null);
+            List<String> outcomes = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket())), client, log()).handleRequest(event, null);
             assertTrue(done.get(), "the run published");
             return outcomes;
         }
@@ -385,15 +375,15 @@ class SilverConverterHandlerIT {
             new RetailTransactionsGenerator(7).write(250_000, out);
         }
         String key = "retail/2026/retail.csv";
-        var upload = bronze.create(key);
+        var upload = buckets.bronze().create(key);
         Files.copy(file, upload);
         upload.close();
         upload.publish();
 
         List<String> outcomes = handler().handleRequest(eventFor(key), null);
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), outcomes);
-        List<String> parts = silver.list("retail/").stream().filter(k -> k.endsWith(".parquet")).toList();
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), outcomes);
+        List<String> parts = buckets.silver().list("retail/").stream().filter(k -> k.endsWith(".parquet")).toList();
         List<GenericRecord> rows = readParquet(parts);
         assertEquals(250_000, rows.size());
         try (CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
@@ -412,34 +402,34 @@ class SilverConverterHandlerIT {
 
     @Test
     void processesEveryRecordAndSkipsWhatItCannotConvert() throws IOException {
-        bronze.put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
-        bronze.put("sales/readme.txt", "not data".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("sales/readme.txt", "not data".getBytes(StandardCharsets.UTF_8));
         S3Event event = eventFor("sales/a.csv");
         event.getRecords().add(eventFor("sales/readme.txt").getRecords().get(0));
         event.getRecords().add(eventFor("sales/deleted.csv").getRecords().get(0));
         // A Spark job writing to the bucket: a task's attempt, copied to its final key once committed, and a hidden file.
         for (String key : List.of("sales/_temporary/0/task_1/part-00000.csv", "sales/.hive-staging/part-00000.csv")) {
-            bronze.put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
+            buckets.bronze().put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
             event.getRecords().add(eventFor(key).getRecords().get(0));
         }
 
         List<String> outcomes = handler().handleRequest(event, null);
 
         assertEquals(List.of(
-                "converted s3://" + bronzeBucket + "/sales/a.csv",
-                "skipped s3://" + bronzeBucket + "/sales/readme.txt",
-                "missing s3://" + bronzeBucket + "/sales/deleted.csv",
-                "skipped s3://" + bronzeBucket + "/sales/_temporary/0/task_1/part-00000.csv",
-                "skipped s3://" + bronzeBucket + "/sales/.hive-staging/part-00000.csv"), outcomes);
-        assertEquals(1, new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", "sales/a.csv")).orElseThrow().rowsWritten());
-        assertEquals(1, silver.list("_manifests/").size(), "only sales/a.csv was converted: " + silver.list("_manifests/"));
+                "converted s3://" + buckets.bronzeBucket() + "/sales/a.csv",
+                "skipped s3://" + buckets.bronzeBucket() + "/sales/readme.txt",
+                "missing s3://" + buckets.bronzeBucket() + "/sales/deleted.csv",
+                "skipped s3://" + buckets.bronzeBucket() + "/sales/_temporary/0/task_1/part-00000.csv",
+                "skipped s3://" + buckets.bronzeBucket() + "/sales/.hive-staging/part-00000.csv"), outcomes);
+        assertEquals(1, new ManifestStore(buckets.silver()).read(new SilverLayout("").manifestKey("sales", "sales/a.csv")).orElseThrow().rowsWritten());
+        assertEquals(1, buckets.silver().list("_manifests/").size(), "only sales/a.csv was converted: " + buckets.silver().list("_manifests/"));
         // The skip names its dataset, the key's first folder, as every other line of a source object does: an alarm's or a person's
         // filter on dataset finds it.
-        Map<?, ?> notCsv = lineOf(SilverConverterHandler.NOT_CONVERTED_MESSAGE, "s3://" + bronzeBucket + "/sales/readme.txt");
+        Map<?, ?> notCsv = lineOf(SilverConverterHandler.NOT_CONVERTED_MESSAGE, "s3://" + buckets.bronzeBucket() + "/sales/readme.txt");
         assertEquals("sales", notCsv.get("dataset"), notCsv.toString());
         for (String key : List.of("sales/_temporary/0/task_1/part-00000.csv", "sales/.hive-staging/part-00000.csv")) {
             Map<?, ?> jobOrHidden = lineOf("source object skipped: a folder or file name in its key starts with _ or ., as Hadoop and Spark name"
-                    + " what is not a job's output (_temporary, _SUCCESS) and tools name hidden files", "s3://" + bronzeBucket + "/" + key);
+                    + " what is not a job's output (_temporary, _SUCCESS) and tools name hidden files", "s3://" + buckets.bronzeBucket() + "/" + key);
             assertEquals("sales", jobOrHidden.get("dataset"), jobOrHidden.toString());
         }
     }
@@ -466,9 +456,9 @@ class SilverConverterHandlerIT {
         S3Event created = null;
         S3Event removed = null;
         for (String key : concat(List.copyOf(advice.keySet()), quiet)) {
-            bronze.put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
+            buckets.bronze().put(key, "id\n1\n".getBytes(StandardCharsets.UTF_8));
             S3Event one = eventFor(key);
-            S3Event gone = S3Events.objectRemoved(bronzeBucket, key, "ObjectRemoved:DeleteMarkerCreated", "marker", temporary);
+            S3Event gone = S3Events.objectRemoved(buckets.bronzeBucket(), key, "ObjectRemoved:DeleteMarkerCreated", "marker", temporary);
             if (created == null) {
                 created = one;
                 removed = gone;
@@ -478,13 +468,13 @@ class SilverConverterHandlerIT {
                 removed.getRecords().add(gone.getRecords().get(0));
             }
         }
-        List<String> skipped = concat(List.copyOf(advice.keySet()), quiet).stream().map(key -> "skipped s3://" + bronzeBucket + "/" + key).toList();
+        List<String> skipped = concat(List.copyOf(advice.keySet()), quiet).stream().map(key -> "skipped s3://" + buckets.bronzeBucket() + "/" + key).toList();
         try (FaultProxy proxy = FaultProxy.start(S3.endpoint());
                 S3Client client = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
                         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
-            Injection denied = proxy.inject(request -> request.path().startsWith("/" + bronzeBucket + "/") && readable.stream().noneMatch(request.path()::endsWith),
+            Injection denied = proxy.inject(request -> request.path().startsWith("/" + buckets.bronzeBucket() + "/") && readable.stream().noneMatch(request.path()::endsWith),
                     Fault.status(403), 1000);
-            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), client, log());
+            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket())), client, log());
 
             assertEquals(skipped, handler.handleRequest(created, null), logLines.toString(StandardCharsets.UTF_8));
             int warnings = warnLines().size();
@@ -494,18 +484,18 @@ class SilverConverterHandlerIT {
             assertEquals(warnings, warnLines().size(), "a removal of a key never converted is quiet: " + warnLines());
         }
         for (Map.Entry<String, String> file : advice.entrySet()) {
-            Map<?, ?> line = lineOf("source object not converted: its name does not end in a suffix the converter reads", "s3://" + bronzeBucket + "/" + file.getKey());
+            Map<?, ?> line = lineOf("source object not converted: its name does not end in a suffix the converter reads", "s3://" + buckets.bronzeBucket() + "/" + file.getKey());
             assertEquals("WARN", line.get("level"), line.toString());
             assertTrue(String.valueOf(line.get("whatToDo")).contains(file.getValue()), file.getValue() + " in " + line);
             assertEquals(file.getKey().contains("/") ? "sales" : null, line.get("dataset"), line.toString());
         }
         assertTrue(String.valueOf(lineOf("source object not converted: its name does not end in a suffix the converter reads",
-                "s3://" + bronzeBucket + "/sales/sales.tsv").get("whatToDo")).contains("CSV_DELIMITERS"), "the delimiter's setting is named");
+                "s3://" + buckets.bronzeBucket() + "/sales/sales.tsv").get("whatToDo")).contains("CSV_DELIMITERS"), "the delimiter's setting is named");
         for (String key : quiet) {
             assertFalse(logLines.toString(StandardCharsets.UTF_8).lines().anyMatch(line -> line.contains("source object not converted") && line.contains("/" + key + "\"")),
                     key + " must not be counted as a file not converted: " + logLines.toString(StandardCharsets.UTF_8));
         }
-        assertEquals(List.of(), silver.list(""), "nothing written to silver");
+        assertEquals(List.of(), buckets.silver().list(""), "nothing written to silver");
     }
 
     private List<String> warnLines() {
@@ -521,7 +511,7 @@ class SilverConverterHandlerIT {
     /** A record that cannot be read (here, without its s3 entity) fails the invocation, but not before the records after it are converted. */
     @Test
     void aRecordThatCannotBeReadFailsAloneNamedByItsPosition() throws IOException {
-        bronze.put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
         S3Event event = eventFor("sales/a.csv");
         S3EventNotification.S3EventNotificationRecord good = event.getRecords().get(0);
         event.getRecords().add(0, new S3EventNotification.S3EventNotificationRecord(good.getAwsRegion(), good.getEventName(), good.getEventSource(),
@@ -530,7 +520,7 @@ class SilverConverterHandlerIT {
         SilverConversionException failure = assertThrows(SilverConversionException.class, () -> handler().handleRequest(event, null));
 
         assertTrue(failure.getMessage().startsWith("Could not convert 1 of 2 object(s): record 1 of the event: "), failure.getMessage());
-        assertTrue(silver.stat(new SilverLayout("").manifestKey("sales", "sales/a.csv")).isPresent(), "the record after it was converted");
+        assertTrue(buckets.silver().stat(new SilverLayout("").manifestKey("sales", "sales/a.csv")).isPresent(), "the record after it was converted");
     }
 
     /**
@@ -581,36 +571,36 @@ class SilverConverterHandlerIT {
     /** Skipped, nobody would see it: failed, it reaches the failure queue and its alarm, saying where the file belongs. */
     @Test
     void aCsvOutsideAnyDatasetFolderFailsTheInvocationSayingWhereItBelongs() throws IOException {
-        bronze.put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
-        bronze.put("loose.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("loose.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
         S3Event event = eventFor("loose.csv");
         event.getRecords().add(eventFor("sales/a.csv").getRecords().get(0));
 
         SilverConversionException failure = assertThrows(SilverConversionException.class, () -> handler().handleRequest(event, null));
 
-        assertTrue(failure.getMessage().startsWith("Could not convert 1 of 2 object(s): s3://" + bronzeBucket + "/loose.csv"), failure.getMessage());
+        assertTrue(failure.getMessage().startsWith("Could not convert 1 of 2 object(s): s3://" + buckets.bronzeBucket() + "/loose.csv"), failure.getMessage());
         assertTrue(failure.getMessage().contains("upload files as <dataset>/<file>.csv"), failure.getMessage());
-        assertTrue(silver.stat(new SilverLayout("").manifestKey("sales", "sales/a.csv")).isPresent(), "the other record was converted all the same");
+        assertTrue(buckets.silver().stat(new SilverLayout("").manifestKey("sales", "sales/a.csv")).isPresent(), "the other record was converted all the same");
         Map<?, ?> failed = failedLine();
-        assertEquals("s3://" + bronzeBucket + "/loose.csv", failed.get("source"), failed.toString());
+        assertEquals("s3://" + buckets.bronzeBucket() + "/loose.csv", failed.get("source"), failed.toString());
         assertFalse(failed.containsKey("dataset"), "a key under no dataset folder names none: " + failed);
         assertTrue(String.valueOf(failed.get("error")).contains("upload files as <dataset>/<file>.csv"), failed.toString());
     }
 
     @Test
     void aStorageFailureFailsTheInvocationSoLambdaRetries() throws IOException {
-        bronze.put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("sales/a.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
         SilverConverterHandler handler = new SilverConverterHandler(
-                new Environment(Map.of("SILVER_BUCKET", silverBucket + "-does-not-exist")), S3.client(), log());
+                new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket() + "-does-not-exist")), S3.client(), log());
 
         SilverConversionException failure = assertThrows(SilverConversionException.class, () -> handler.handleRequest(eventFor("sales/a.csv"), null));
 
-        assertTrue(failure.getMessage().contains("s3://" + bronzeBucket + "/sales/a.csv"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("s3://" + buckets.bronzeBucket() + "/sales/a.csv"), failure.getMessage());
         // The line a person reads first, from the failure alarm: which dataset and object, why, and what to do.
         Map<?, ?> failed = failedLine();
         assertEquals("sales", failed.get("dataset"), failed.toString());
-        assertEquals("s3://" + bronzeBucket + "/sales/a.csv", failed.get("source"), failed.toString());
-        assertTrue(String.valueOf(failed.get("error")).contains(silverBucket + "-does-not-exist"), failed.toString());
+        assertEquals("s3://" + buckets.bronzeBucket() + "/sales/a.csv", failed.get("source"), failed.toString());
+        assertTrue(String.valueOf(failed.get("error")).contains(buckets.silverBucket() + "-does-not-exist"), failed.toString());
         assertTrue(String.valueOf(failed.get("whatToDo")).contains("silver_replay_command"), failed.toString());
     }
 
@@ -638,26 +628,26 @@ class SilverConverterHandlerIT {
     @Test
     void anInvocationWhoseUploadsFailIsRetriedByLambdaAndTheRetryConvertsTheFileOnce() throws IOException {
         String csv = "id,amount\n1,10\n2,20\n3,30\n";
-        bronze.put("sales/retried.csv", csv.getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("sales/retried.csv", csv.getBytes(StandardCharsets.UTF_8));
         S3Event event = eventFor("sales/retried.csv");
         try (FaultProxy proxy = FaultProxy.start(S3.endpoint());
                 S3Client client = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
                         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
-            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), client, log());
+            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket())), client, log());
             Injection uploads = proxy.inject(request -> request.method().equals("PUT") && request.query().contains("partNumber="), Fault.status(500), 100);
 
             SilverConversionException failure = assertThrows(SilverConversionException.class, () -> handler.handleRequest(event, null));
 
             assertTrue(uploads.hits() > 0, uploads.toString());
-            assertTrue(failure.getMessage().contains("s3://" + bronzeBucket + "/sales/retried.csv"), failure.getMessage());
-            assertEquals(List.of(), silver.list("sales/"), "nothing visible after the failed attempt");
+            assertTrue(failure.getMessage().contains("s3://" + buckets.bronzeBucket() + "/sales/retried.csv"), failure.getMessage());
+            assertEquals(List.of(), buckets.silver().list("sales/"), "nothing visible after the failed attempt");
             proxy.clear();
 
-            assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/retried.csv"), handler.handleRequest(event, null), "Lambda's retry");
+            assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/sales/retried.csv"), handler.handleRequest(event, null), "Lambda's retry");
         }
-        Manifest manifest = new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", "sales/retried.csv")).orElseThrow();
+        Manifest manifest = new ManifestStore(buckets.silver()).read(new SilverLayout("").manifestKey("sales", "sales/retried.csv")).orElseThrow();
         List<String> parts = manifest.parts().stream().map(PartInfo::key).toList();
-        assertEquals(parts, silver.list("sales/"), "every Parquet object visible is a part of the manifest");
+        assertEquals(parts, buckets.silver().list("sales/"), "every Parquet object visible is a part of the manifest");
         assertRowsEqual(csv, readParquet(parts));
     }
 
@@ -689,13 +679,13 @@ class SilverConverterHandlerIT {
     @EnumSource(HungRequest.class)
     void aRequestThatHangsIsGivenUpBeforeTheInvocationEndsAndTheRunSaysWhatItLeft(HungRequest hung) throws Exception {
         String csv = "id,amount\n1,10\n2,20\n3,30\n";
-        bronze.put("sales/hung.csv", csv.getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("sales/hung.csv", csv.getBytes(StandardCharsets.UTF_8));
         S3Event event = eventFor("sales/hung.csv");
         int invocationMillis = 12_000;
         try (FaultProxy proxy = FaultProxy.start(S3.endpoint());
                 S3Client client = S3Clients.builder(Optional.of(proxy.endpoint())).region(Region.US_EAST_1)
                         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
-            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), client, log());
+            SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket())), client, log());
             AtomicBoolean manifestWritten = new AtomicBoolean();
             Injection held = proxy.inject(request -> switch (hung) {
                 case UPLOAD_PART -> request.isUploadPart();
@@ -715,10 +705,10 @@ class SilverConverterHandlerIT {
             assertTrue(seconds >= 5.0, "the hung request had about half of the 12 s: " + seconds);
             SilverConversionException failure = assertInstanceOf(SilverConversionException.class, failed.getCause());
             assertTrue(failure.getMessage().contains("Client execution did not complete before the specified timeout configuration"), failure.getMessage());
-            List<String> markers = silver.list("_publishing/");
+            List<String> markers = buckets.silver().list("_publishing/");
             if (hung.mayLeaveFilesVisible) {
                 assertEquals(1, markers.size(), markers.toString());
-                String marker = new String(silver.readVersioned(markers.get(0)).orElseThrow().content(), StandardCharsets.UTF_8);
+                String marker = new String(buckets.silver().readVersioned(markers.get(0)).orElseThrow().content(), StandardCharsets.UTF_8);
                 List<String> words = List.of(marker.split(" "));
                 assertEquals("abandoned", words.get(1), "the run said it gave up with files that may be visible: " + marker);
                 // A manifest write that hung may still land, and this run logged nothing of it: the run that finds it must count it.
@@ -727,16 +717,16 @@ class SilverConverterHandlerIT {
             }
             else {
                 assertEquals(List.of(), markers, "nothing was published");
-                assertEquals(List.of(), silver.list("sales/"), "nothing visible");
+                assertEquals(List.of(), buckets.silver().list("sales/"), "nothing visible");
             }
             proxy.clear();
 
-            assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/hung.csv"),
+            assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/sales/hung.csv"),
                     handler.handleRequest(event, LambdaInvocation.of("silver-converter", "test-request")), "Lambda's retry");
         }
-        Manifest manifest = new ManifestStore(silver).read(new SilverLayout("").manifestKey("sales", "sales/hung.csv")).orElseThrow();
+        Manifest manifest = new ManifestStore(buckets.silver()).read(new SilverLayout("").manifestKey("sales", "sales/hung.csv")).orElseThrow();
         List<String> parts = manifest.parts().stream().map(PartInfo::key).toList();
-        assertEquals(parts, silver.list("sales/"), "every Parquet object visible is a part of the manifest: the first run's were swept");
+        assertEquals(parts, buckets.silver().list("sales/"), "every Parquet object visible is a part of the manifest: the first run's were swept");
         assertRowsEqual(csv, readParquet(parts));
     }
 
@@ -746,7 +736,7 @@ class SilverConverterHandlerIT {
         for (int i = 0; i < 300_000; i++) {
             csv.append(i).append('\n');
         }
-        bronze.put("sales/big.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("sales/big.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
         // The time left never changes: 4 s, under the 5 s the handler keeps in reserve at the least.
         Context nearlyOver = LambdaInvocation.of("silver-converter", "test-request").withRemainingMillis(4_000);
 
@@ -755,15 +745,15 @@ class SilverConverterHandlerIT {
 
         assertInstanceOf(DeadlineExceededException.class, failure.getCause());
         assertTrue(failure.getMessage().contains("with 4000 ms of the invocation left (the last 5000 ms are kept"), failure.getMessage());
-        assertEquals(List.of(), silver.list("").stream().filter(key -> !key.startsWith("_schemas/")).toList(), "nothing visible");
-        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(silverBucket)).uploads(), "no upload left open");
+        assertEquals(List.of(), buckets.silver().list("").stream().filter(key -> !key.startsWith("_schemas/")).toList(), "nothing visible");
+        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(buckets.silverBucket())).uploads(), "no upload left open");
 
         List<String> retried = handler().handleRequest(eventFor("sales/big.csv"), LambdaInvocation.of("silver-converter", "test-request"));
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/big.csv"), retried);
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/sales/big.csv"), retried);
     }
 
     private SilverConverterHandler handler() {
-        return new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket)), S3.client(), log());
+        return new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket())), S3.client(), log());
     }
 
     private JsonLog log() {
@@ -772,15 +762,15 @@ class SilverConverterHandlerIT {
 
     /** The event S3 sends for the object as it is stored now, loaded through the Lambda runtime's deserialiser. */
     private S3Event eventFor(String key) throws IOException {
-        ObjectInfo info = bronze.stat(key).orElse(new ObjectInfo(key, 0, "0", java.time.Instant.EPOCH));
-        return S3Events.objectCreated(bronzeBucket, info, temporary);
+        ObjectInfo info = buckets.bronze().stat(key).orElse(new ObjectInfo(key, 0, "0", java.time.Instant.EPOCH));
+        return S3Events.objectCreated(buckets.bronzeBucket(), info, temporary);
     }
 
     private List<GenericRecord> readParquet(List<String> keys) throws IOException {
         List<GenericRecord> rows = new ArrayList<>();
         for (String key : keys) {
             Path local = Files.createTempFile(temporary, "part", ".parquet");
-            try (var in = silver.open(key, java.util.Optional.empty())) {
+            try (var in = buckets.silver().open(key, java.util.Optional.empty())) {
                 Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             rows.addAll(ParquetTestFiles.readAll(local));
