@@ -94,13 +94,11 @@ class PartitionPlanIT {
      */
     @Test
     void aGovCloudRegionWithBudgetsIsRefusedNamingTheSwitch() throws Exception {
-        PlannedStack.Result plan = stack.planWithoutEmulator("-var", "region=us-gov-west-1");
-
-        assertNotEquals(0, plan.exitCode(), plan.output());
-        String refusal = plan.flattened();
-        assertTrue(refusal.contains("AWS Budgets is not offered in AWS GovCloud (US)"), refusal);
-        assertTrue(refusal.contains("enable_budgets = false"), refusal);
-        assertTrue(refusal.contains("us-gov-west-1"), refusal);
+        String refusal = refusedPlan("-var", "region=us-gov-west-1");
+        assertContainsEach(refusal,
+                "AWS Budgets is not offered in AWS GovCloud (US)",
+                "enable_budgets = false",
+                "us-gov-west-1");
     }
 
     /**
@@ -110,13 +108,11 @@ class PartitionPlanIT {
      */
     @Test
     void theEuropeanSovereignCloudWithBudgetsIsRefusedNamingTheSwitch() throws Exception {
-        PlannedStack.Result plan = stack.planWithoutEmulator("-var", "region=eusc-de-east-1");
-
-        assertNotEquals(0, plan.exitCode(), plan.output());
-        String refusal = plan.flattened();
-        assertTrue(refusal.contains("AWS Budgets has no endpoint in the AWS European Sovereign Cloud (partition aws-eusc)"), refusal);
-        assertTrue(refusal.contains("enable_budgets = false"), refusal);
-        assertTrue(refusal.contains("eusc-de-east-1"), refusal);
+        String refusal = refusedPlan("-var", "region=eusc-de-east-1");
+        assertContainsEach(refusal,
+                "AWS Budgets has no endpoint in the AWS European Sovereign Cloud (partition aws-eusc)",
+                "enable_budgets = false",
+                "eusc-de-east-1");
 
         JsonNode planned = stack.planJson("-var", "region=eusc-de-east-1", "-var", "enable_budgets=false");
         List<String> budgets = new ArrayList<>();
@@ -160,13 +156,11 @@ class PartitionPlanIT {
      */
     @Test
     void aRegionWithoutSnapStartIsRefusedNamingEachFunctionsSwitch() throws Exception {
-        PlannedStack.Result plan = stack.planWithoutEmulator("-var", "region=ap-east-2");
-
-        assertNotEquals(0, plan.exitCode(), plan.output());
-        String refusal = plan.flattened();
-        assertTrue(refusal.contains("Lambda SnapStart is not offered in ap-east-2"), refusal);
-        assertTrue(refusal.contains("silver_converter_snapstart = false"), refusal);
-        assertTrue(refusal.contains("gold_ctas_snapstart = false"), refusal);
+        String refusal = refusedPlan("-var", "region=ap-east-2");
+        assertContainsEach(refusal,
+                "Lambda SnapStart is not offered in ap-east-2",
+                "silver_converter_snapstart = false",
+                "gold_ctas_snapstart = false");
 
         JsonNode planned = stack.planJson("-var", "region=ap-east-2", "-var", "silver_converter_snapstart=false", "-var", "gold_ctas_snapstart=false");
         List<String> snapStart = new ArrayList<>();
@@ -185,10 +179,7 @@ class PartitionPlanIT {
      */
     @Test
     void newZealandIsRefusedWithSnapStartOn() throws Exception {
-        PlannedStack.Result plan = stack.planWithoutEmulator("-var", "region=ap-southeast-6");
-
-        assertNotEquals(0, plan.exitCode(), plan.output());
-        String refusal = plan.flattened();
+        String refusal = refusedPlan("-var", "region=ap-southeast-6");
         assertTrue(refusal.contains("Lambda SnapStart is not offered in ap-southeast-6") || refusal.contains("invalid AWS Region: ap-southeast-6"), refusal);
     }
 
@@ -208,10 +199,22 @@ class PartitionPlanIT {
                 functionArchitectures(stack.planJson("-var", "region=cn-north-1", "-var", "functions_architecture=x86_64")),
                 "cn-north-1: functions_architecture = x86_64");
 
-        PlannedStack.Result plan = stack.planWithoutEmulator("-var", "functions_architecture=amd64");
-        assertNotEquals(0, plan.exitCode(), plan.output());
-        String refusal = plan.flattened();
+        String refusal = refusedPlan("-var", "functions_architecture=amd64");
         assertTrue(refusal.contains("functions_architecture must be arm64 or x86_64, not amd64"), refusal);
+    }
+
+    /** The flattened output of a plan without the emulator, which must have failed. */
+    private static String refusedPlan(String... arguments) throws Exception {
+        PlannedStack.Result plan = stack.planWithoutEmulator(arguments);
+        assertNotEquals(0, plan.exitCode(), plan.output());
+        return plan.flattened();
+    }
+
+    /** Each part in {@code text}, checked in this order. */
+    private static void assertContainsEach(String text, String... parts) {
+        for (String part : parts) {
+            assertTrue(text.contains(part), text);
+        }
     }
 
     private static Map<String, List<String>> functionArchitectures(JsonNode plan) {
