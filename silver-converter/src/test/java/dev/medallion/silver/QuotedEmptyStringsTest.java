@@ -336,11 +336,7 @@ class QuotedEmptyStringsTest {
     /** A column its contract types: a quoted marker there is null as an unquoted one, the row taken, as before (COPY quotes no number's NULL). */
     @Test
     void aQuotedDeclaredMarkerInATypedColumnIsNullAsBefore() throws IOException {
-        LocalObjectStore silver = new LocalObjectStore(directory);
-        convert(silver, KEEPS_AND_DECLARES_NULL, "id,name,nickname,credit\n1,Ada,a,12\n", "customers/2026/first.csv", 1);
-
-        ConversionResult later = convert(silver, KEEPS_AND_DECLARES_NULL, "id,name,nickname,credit\n2,Bo,\"NULL\",\"NULL\"\n3,\"NULL\",b,\" NULL \"\n",
-                "customers/2026/later.csv", 1);
+        ConversionResult later = convertAfterAFirstFileDeclaringNull("id,name,nickname,credit\n2,Bo,\"NULL\",\"NULL\"\n3,\"NULL\",b,\" NULL \"\n");
 
         assertEquals(0, later.manifest().rowsQuarantined(), log());
         assertEquals(List.of("id=2 name='Bo' nickname='NULL' credit=null", "id=3 name='NULL' nickname='b' credit=null"),
@@ -364,11 +360,7 @@ class QuotedEmptyStringsTest {
      */
     @Test
     void aQuarantinedRowKeepsItsQuotedMarkerQuotedAndItsUnquotedMarkerBare() throws IOException {
-        LocalObjectStore silver = new LocalObjectStore(directory);
-        convert(silver, KEEPS_AND_DECLARES_NULL, "id,name,nickname,credit\n1,Ada,a,12\n", "customers/2026/first.csv", 1);
-
-        ConversionResult later = convert(silver, KEEPS_AND_DECLARES_NULL, "id,name,nickname,credit\n5,\"NULL\",NULL,lots\n6,NULL,\"NULL\",9\n",
-                "customers/2026/later.csv", 1);
+        ConversionResult later = convertAfterAFirstFileDeclaringNull("id,name,nickname,credit\n5,\"NULL\",NULL,lots\n6,NULL,\"NULL\",9\n");
 
         assertEquals(1, later.manifest().rowsQuarantined(), log());
         List<String> quarantine = Files.readAllLines(directory.resolve(later.manifest().quarantine().key()), StandardCharsets.UTF_8);
@@ -478,6 +470,16 @@ class QuotedEmptyStringsTest {
         try (CSVParser parser = CSVParser.parse(root.resolve(manifest.quarantine().key()), StandardCharsets.UTF_8, format)) {
             return parser.getRecords();
         }
+    }
+
+    /**
+     * {@code later} (customers/2026/later.csv) converted under {@link #KEEPS_AND_DECLARES_NULL} after a first file whose every
+     * column holds a value, so that the contract types credit a bigint and the names strings.
+     */
+    private ConversionResult convertAfterAFirstFileDeclaringNull(String later) throws IOException {
+        LocalObjectStore silver = new LocalObjectStore(directory);
+        convert(silver, KEEPS_AND_DECLARES_NULL, "id,name,nickname,credit\n1,Ada,a,12\n", "customers/2026/first.csv", 1);
+        return convert(silver, KEEPS_AND_DECLARES_NULL, later, "customers/2026/later.csv", 1);
     }
 
     private ConversionResult convert(LocalObjectStore silver, CsvOverrides overrides, String text, String key, int readers) throws IOException {
