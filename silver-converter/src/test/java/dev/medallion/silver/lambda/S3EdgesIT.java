@@ -230,12 +230,12 @@ class S3EdgesIT {
         byte[] b = gzip(second.toString());
         byte[] whole = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, whole, a.length, b.length);
-        SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", silverBucket,
+        SilverConverterHandler handler = new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket(),
                 "RANGE_READERS", "2", "MIN_RANGE_BYTES", "65536")), S3.client(), log());
 
         String key = "sales/members.csv.gz";
-        S3.client().putObject(request -> request.bucket(bronzeBucket).key(key), RequestBody.fromBytes(whole));
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler.handleRequest(eventFor(key), null));
+        S3.client().putObject(request -> request.bucket(buckets.bronzeBucket()).key(key), RequestBody.fromBytes(whole));
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), handler.handleRequest(eventFor(key), null));
         Manifest converted = manifest(key);
         assertEquals(rows, converted.rowsWritten());
         List<String> read = rows(converted);
@@ -244,13 +244,13 @@ class S3EdgesIT {
 
         String cutKey = "sales/members-cut.csv.gz";
         byte[] cut = java.util.Arrays.copyOf(whole, a.length + b.length / 2);
-        S3.client().putObject(request -> request.bucket(bronzeBucket).key(cutKey), RequestBody.fromBytes(cut));
+        S3.client().putObject(request -> request.bucket(buckets.bronzeBucket()).key(cutKey), RequestBody.fromBytes(cut));
         handler.handleRequest(eventFor(cutKey), null);
         Manifest rejected = manifest(cutKey);
         assertEquals(Manifest.REJECTED, rejected.status());
         assertTrue(rejected.reason().contains("the file ends inside the compressed data of gzip member 2, at byte offset "), rejected.reason());
         assertEquals(List.of(), rejected.parts());
-        assertEquals(List.of(), silver.list("sales/").stream().filter(file -> file.contains("members-cut")).toList(), "no part of it");
+        assertEquals(List.of(), buckets.silver().list("sales/").stream().filter(file -> file.contains("members-cut")).toList(), "no part of it");
     }
 
     private static byte[] gzip(String text) throws IOException {

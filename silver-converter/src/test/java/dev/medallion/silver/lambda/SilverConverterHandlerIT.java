@@ -532,39 +532,39 @@ class SilverConverterHandlerIT {
     @Test
     void aDamagedManifestFailsItsRecordNamingTheFieldAndWritesNothingOfItsFile() throws IOException {
         String csv = "id,amount\n1,10\n2,20\n";
-        bronze.put("sales/a.csv", csv.getBytes(StandardCharsets.UTF_8));
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/a.csv"), handler().handleRequest(eventFor("sales/a.csv"), null));
+        buckets.bronze().put("sales/a.csv", csv.getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/sales/a.csv"), handler().handleRequest(eventFor("sales/a.csv"), null));
         String manifestKey = new SilverLayout("").manifestKey("sales", "sales/a.csv");
-        String json = new String(silver.read(manifestKey).orElseThrow(), StandardCharsets.UTF_8);
+        String json = new String(buckets.silver().read(manifestKey).orElseThrow(), StandardCharsets.UTF_8);
         String rules = "\"readingRules\" : " + dev.medallion.silver.ReadingRules.VERSION;
         assertTrue(json.contains(rules), json);
-        silver.put(manifestKey, json.replace(rules, rules + ".5").getBytes(StandardCharsets.UTF_8));
-        List<String> before = silver.list("");
-        bronze.put("sales/b.csv", "id,amount\n3,30\n".getBytes(StandardCharsets.UTF_8));
+        buckets.silver().put(manifestKey, json.replace(rules, rules + ".5").getBytes(StandardCharsets.UTF_8));
+        List<String> before = buckets.silver().list("");
+        buckets.bronze().put("sales/b.csv", "id,amount\n3,30\n".getBytes(StandardCharsets.UTF_8));
         S3Event event = eventFor("sales/a.csv");
         event.getRecords().add(eventFor("sales/b.csv").getRecords().get(0));
 
         SilverConversionException failure = assertThrows(SilverConversionException.class, () -> handler().handleRequest(event, null));
 
-        assertTrue(failure.getMessage().startsWith("Could not convert 1 of 2 object(s): s3://" + bronzeBucket + "/sales/a.csv"), failure.getMessage());
+        assertTrue(failure.getMessage().startsWith("Could not convert 1 of 2 object(s): s3://" + buckets.bronzeBucket() + "/sales/a.csv"), failure.getMessage());
         Map<?, ?> failed = failedLine();
         String error = String.valueOf(failed.get("error"));
-        assertTrue(error.contains("The manifest " + silver.describe(manifestKey) + " is unreadable") && error.contains("readingRules: Cannot coerce Floating-point value (2.5)")
+        assertTrue(error.contains("The manifest " + buckets.silver().describe(manifestKey) + " is unreadable") && error.contains("readingRules: Cannot coerce Floating-point value (2.5)")
                 && error.contains("delete it and the source's files"), failed.toString());
-        List<String> after = silver.list("");
+        List<String> after = buckets.silver().list("");
         assertTrue(after.containsAll(before), "nothing deleted: " + after);
         List<String> added = after.stream().filter(key -> !before.contains(key)).toList();
         assertTrue(added.stream().allMatch(key -> key.substring(key.lastIndexOf('/') + 1).startsWith("b-")), "only sales/b.csv's files written: " + added);
-        assertEquals(json.replace(rules, rules + ".5"), new String(silver.read(manifestKey).orElseThrow(), StandardCharsets.UTF_8), "the manifest left as it was");
-        assertTrue(silver.stat(new SilverLayout("").manifestKey("sales", "sales/b.csv")).isPresent(), "the other record was converted");
+        assertEquals(json.replace(rules, rules + ".5"), new String(buckets.silver().read(manifestKey).orElseThrow(), StandardCharsets.UTF_8), "the manifest left as it was");
+        assertTrue(buckets.silver().stat(new SilverLayout("").manifestKey("sales", "sales/b.csv")).isPresent(), "the other record was converted");
 
         // What the message says to do converts the file, once.
         Manifest damaged = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Manifest.class);
         List<String> itsFiles = new ArrayList<>(damaged.writtenKeys());
         itsFiles.add(manifestKey);
-        silver.delete(itsFiles);
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/sales/a.csv"), handler().handleRequest(eventFor("sales/a.csv"), null));
-        Manifest converted = new ManifestStore(silver).read(manifestKey).orElseThrow();
+        buckets.silver().delete(itsFiles);
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/sales/a.csv"), handler().handleRequest(eventFor("sales/a.csv"), null));
+        Manifest converted = new ManifestStore(buckets.silver()).read(manifestKey).orElseThrow();
         assertRowsEqual(csv, readParquet(converted.parts().stream().map(PartInfo::key).toList()));
     }
 
