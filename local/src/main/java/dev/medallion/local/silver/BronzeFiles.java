@@ -4,8 +4,6 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.ErrorMessages;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -306,18 +304,12 @@ public final class BronzeFiles {
         return name != null && name.toString().startsWith("_");
     }
 
-    /** Why a path could not be read, in words: a file system exception's message is often the path alone. */
+    /**
+     * Why a path could not be read, in words ({@link ErrorMessages#reason}); a path the walk listed a moment ago
+     * and cannot find now was removed since, which says more than "no such file or folder".
+     */
     private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NoSuchFileException) {
-            return "it was removed while the input was read";
-        }
-        if (e instanceof FileSystemException failure && failure.getReason() != null) {
-            return failure.getReason();
-        }
-        return ErrorMessages.describe(e);
+        return e instanceof NoSuchFileException ? "it was removed while the input was read" : ErrorMessages.reason(e);
     }
 
     /**
