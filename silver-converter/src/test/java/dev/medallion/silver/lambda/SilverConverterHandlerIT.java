@@ -196,40 +196,40 @@ class SilverConverterHandlerIT {
             "format2-1245d06/quarantined.json", "format2-1245d06/withdrawn.json"})
     void aRedeliveryOverAManifestOfAnEarlierReleaseConvertsTheFileAgainUnderTodaysReadingRules(String resource) throws IOException {
         String key = "q/2_some_bad.csv";
-        bronze.put(key, "id,amount\n3,4.5\n4,x\n".getBytes(StandardCharsets.UTF_8));
-        ObjectInfo object = bronze.stat(key).orElseThrow();
+        buckets.bronze().put(key, "id,amount\n3,4.5\n4,x\n".getBytes(StandardCharsets.UTF_8));
+        ObjectInfo object = buckets.bronze().stat(key).orElseThrow();
         com.fasterxml.jackson.databind.node.ObjectNode older;
         try (var in = java.util.Objects.requireNonNull(getClass().getResourceAsStream("/older-manifests/" + resource), resource)) {
             older = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(in);
         }
         com.fasterxml.jackson.databind.node.ObjectNode source = (com.fasterxml.jackson.databind.node.ObjectNode) older.get("source");
-        source.put("bucket", bronzeBucket).put("etag", object.etag()).put("size", object.size());
+        source.put("bucket", buckets.bronzeBucket()).put("etag", object.etag()).put("size", object.size());
         String manifestKey = new SilverLayout("").manifestKey("q", key);
-        silver.put(manifestKey, new ObjectMapper().writeValueAsBytes(older));
-        Manifest before = new ManifestStore(silver).read(manifestKey).orElseThrow();
+        buckets.silver().put(manifestKey, new ObjectMapper().writeValueAsBytes(older));
+        Manifest before = new ManifestStore(buckets.silver()).read(manifestKey).orElseThrow();
         List<String> olderFiles = new ArrayList<>(before.writtenKeys());
         olderFiles.addAll(before.supersedes());
         for (String file : olderFiles) {
-            silver.put(file, "of the earlier release".getBytes(StandardCharsets.UTF_8));
+            buckets.silver().put(file, "of the earlier release".getBytes(StandardCharsets.UTF_8));
         }
 
-        assertEquals(List.of("converted s3://" + bronzeBucket + "/" + key), handler().handleRequest(eventFor(key), null),
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(eventFor(key), null),
                 "read under older rules, or withdrawn: converted again");
 
-        Manifest manifest = new ManifestStore(silver).read(manifestKey).orElseThrow();
+        Manifest manifest = new ManifestStore(buckets.silver()).read(manifestKey).orElseThrow();
         assertEquals(before.generation() + 1, manifest.generation(), "its new version replaces the old");
         assertEquals(Manifest.FORMAT_VERSION, manifest.formatVersion());
         assertEquals(dev.medallion.silver.ReadingRules.VERSION, manifest.readingRules());
         for (String file : olderFiles) {
-            assertEquals(Optional.empty(), silver.stat(file), "the earlier release's " + file + " is deleted");
+            assertEquals(Optional.empty(), buckets.silver().stat(file), "the earlier release's " + file + " is deleted");
         }
         List<String> parts = partsOf("q");
         assertEquals(manifest.parts().stream().map(PartInfo::key).sorted().toList(), parts.stream().sorted().toList());
         assertEquals(List.of("3|4.5", "4|x"), readParquet(parts).stream().map(row -> row.get("id") + "|" + row.get("amount")).sorted().toList(),
                 "each row once");
-        List<String> after = silver.list("");
-        assertEquals(List.of("unchanged s3://" + bronzeBucket + "/" + key), handler().handleRequest(eventFor(key), null));
-        assertEquals(after, silver.list(""));
+        List<String> after = buckets.silver().list("");
+        assertEquals(List.of("unchanged s3://" + buckets.bronzeBucket() + "/" + key), handler().handleRequest(eventFor(key), null));
+        assertEquals(after, buckets.silver().list(""));
     }
 
     private List<String> partsOf(String dataset) throws IOException {
