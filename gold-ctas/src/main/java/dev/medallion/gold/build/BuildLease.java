@@ -1,10 +1,10 @@
 package dev.medallion.gold.build;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.VersionedContent;
+import dev.medallion.gold.state.StrictJson;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -42,7 +42,11 @@ public final class BuildLease {
     private final ObjectStore gold;
     private final String key;
     private final Clock clock;
-    private final ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /**
+     * Strict ({@link StrictJson}): a lease read as another value (a holder or attempt written as a number read as its digits, the
+     * last of two expiries taken) could let two builds run at once, or keep builds out; a damaged lease is refused instead.
+     */
+    private final ObjectMapper mapper = StrictJson.mapperBuilder().build();
 
     /** @param prefix the gold prefix, empty or ending in '/' */
     public BuildLease(ObjectStore gold, String prefix, Clock clock) {

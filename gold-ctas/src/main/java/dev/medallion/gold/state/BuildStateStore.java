@@ -1,16 +1,7 @@
 package dev.medallion.gold.state;
 
-import com.fasterxml.jackson.annotation.JsonSetter;
-import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.ObjectStore;
@@ -34,24 +25,9 @@ public final class BuildStateStore {
     public BuildStateStore(ObjectStore gold, String prefix) {
         this.gold = requireNonNull(gold, "gold is null");
         this.prefix = requireNonNull(prefix, "prefix is null");
-        // Strict, field by field, as the converter reads its manifests: a value of another type than its field's, a key
-        // given twice or anything after the object is refused rather than read as another state ("formatVersion": 1.5 as
-        // 1, null as 0, a fingerprint or build id written as a number as its digits, the second of two "current"s taken),
-        // so that a state or record damaged by hand is said to be damaged, naming the field. A newer builder may add
-        // fields; an older one reading them (during a deploy, after a rollback) must not fail: unknown fields are ignored.
-        this.mapper = JsonMapper.builder()
+        // Strict (StrictJson): a state or record damaged by hand is refused naming the field, never read as another state.
+        this.mapper = StrictJson.mapperBuilder()
                 .enable(SerializationFeature.INDENT_OUTPUT)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .withCoercionConfig(LogicalType.Textual, config -> config
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-                // formatVersion, the only number, is in every state a builder wrote: null or absent is damage, not 0.
-                .withConfigOverride(int.class, override -> override.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL)))
                 .build();
     }
 

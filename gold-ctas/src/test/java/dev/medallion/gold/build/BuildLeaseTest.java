@@ -8,6 +8,8 @@ import dev.medallion.common.storage.VersionedContent;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +24,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -142,6 +145,67 @@ class BuildLeaseTest {
         IOException damaged = assertThrows(IOException.class, () -> new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true));
 
         assertTrue(damaged.getMessage().contains("_lease/build.json") && damaged.getMessage().contains("delete it"), damaged.getMessage());
+    }
+
+    /**
+     * A damaged lease (by hand: S3 writes whole objects) is refused naming the field, never read as another lease and taken over
+     * or obeyed: leniently, a holder or attempt written as a number was read as its digits, {@code "batchBuild": "true"} or 1 as
+     * true, the last of two {@code expiresAt}s taken (an expired one here, so the damaged lease was taken over while its build may
+     * still run), text after the object ignored. An expiry written as a number was refused already (no instant), and still is.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"holder\": 123,|holder",
+            "\"attempt\": 12345,|attempt",
+            "\"batchBuild\": \"true\",|batchBuild",
+            "\"batchBuild\": 1,|batchBuild",
+            "\"expiresAt\": \"2026-03-15T00:00:00Z\",|Duplicate field 'expiresAt'",
+            "\"expiresAt\": 1.7e12,|expiresAt"})
+    void aDamagedLeaseIsRefusedNamingTheFieldNeverTakenOver(String damage, String field) throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        byte[] damaged = expiredLeaseWith(damage).getBytes(StandardCharsets.UTF_8);
+        gold.put("_lease/build.json", damaged);
+
+        IOException refused = assertThrows(IOException.class, () -> new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true));
+
+        assertTrue(refused.getMessage().contains(field) && refused.getMessage().contains("delete it"), refused.getMessage());
+        assertArrayEquals(damaged, gold.read("_lease/build.json").orElseThrow(), "the damaged lease is left for a person");
+    }
+
+    @Test
+    void textAfterALeaseIsRefused() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        gold.put("_lease/build.json", (expiredLeaseWith("") + " {}").getBytes(StandardCharsets.UTF_8));
+
+        IOException refused = assertThrows(IOException.class, () -> new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true));
+
+        assertTrue(refused.getMessage().contains("Trailing token"), refused.getMessage());
+    }
+
+    /** A field this builder does not know, a newer builder's during a deploy or after a rollback, is passed over. */
+    @Test
+    void aLeaseWithFieldsThisBuilderDoesNotKnowIsRead() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        gold.put("_lease/build.json", heldLeaseWith("\"newerField\": {\"x\": [1, 2.5, null]},").getBytes(StandardCharsets.UTF_8));
+
+        BuildLease.Acquisition refused = new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true);
+
+        assertEquals("request-0", refused.heldBy().orElseThrow().holder());
+    }
+
+    /** A lease as a builder writes it, expired at {@link #START}, {@code fields} first: a field given again there is given twice. */
+    private static String expiredLeaseWith(String fields) {
+        return leaseWith(fields, START.minus(TIMEOUT), START.minusSeconds(1));
+    }
+
+    /** A lease as a builder writes it, held at {@link #START}, {@code fields} first. */
+    private static String heldLeaseWith(String fields) {
+        return leaseWith(fields, START.minusSeconds(1), START.plus(TIMEOUT));
+    }
+
+    private static String leaseWith(String fields, Instant acquiredAt, Instant expiresAt) {
+        return "{" + fields + " \"holder\": \"request-0\", \"acquiredAt\": \"" + acquiredAt + "\", \"expiresAt\": \"" + expiresAt
+                + "\", \"batchBuild\": false, \"attempt\": \"0123456789abcdef\"}";
     }
 
     @Test
