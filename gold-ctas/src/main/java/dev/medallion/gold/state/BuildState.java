@@ -30,6 +30,10 @@ public record BuildState(int formatVersion, String model, String fingerprint, Bu
     public static final int FORMAT_VERSION = 1;
 
     public BuildState {
+        if (formatVersion < 1) {
+            // No builder wrote one: damaged, never read as format 1. A newer format is refused where it is read (BuildStateStore).
+            throw new IllegalArgumentException("formatVersion is " + formatVersion + ", not a build state format: 1 to " + FORMAT_VERSION);
+        }
         requireNonNull(model, "model is null");
         requireNonNull(fingerprint, "fingerprint is null");
         requireNonNull(current, "current is null");

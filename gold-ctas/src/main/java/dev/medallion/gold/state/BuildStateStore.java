@@ -45,7 +45,7 @@ public final class BuildStateStore {
     }
 
     public Optional<BuildState> read(String model) throws IOException {
-        return readAt(key(model), "; delete it to make the next build start afresh");
+        return readAt(key(model), "; delete it to make the next build start afresh", "to stay on this one, delete it: the next build starts afresh");
     }
 
     /**
@@ -70,7 +70,8 @@ public final class BuildStateStore {
             // What restoreBeforeSwap leaves when there was no record before: none.
             return Optional.empty();
         }
-        return parse(swapKey(model), content, "; the next build of the model writes it again");
+        return parse(swapKey(model), content, "; the next build of the model writes it again",
+                "to stay on this one, nothing: the next build of the model writes it again");
     }
 
     public void write(BuildState state) throws IOException {
@@ -110,20 +111,33 @@ public final class BuildStateStore {
         gold.put(swapKey(model), asItWas.orElse(new byte[0]));
     }
 
-    private Optional<BuildState> readAt(String key, String whatToDo) throws IOException {
-        return parse(key, gold.read(key), whatToDo);
+    private Optional<BuildState> readAt(String key, String whatToDo, String toStayOnThisBuilder) throws IOException {
+        return parse(key, gold.read(key), whatToDo, toStayOnThisBuilder);
     }
 
-    private Optional<BuildState> parse(String key, Optional<byte[]> content, String whatToDo) throws IOException {
+    /**
+     * @param whatToDo for a damaged state, after the reason
+     * @param toStayOnThisBuilder for a state of a newer format, after the advice to deploy the newer builder again
+     */
+    private Optional<BuildState> parse(String key, Optional<byte[]> content, String whatToDo, String toStayOnThisBuilder) throws IOException {
         if (content.isEmpty()) {
             return Optional.empty();
         }
+        BuildState state;
         try {
-            return Optional.of(mapper.readValue(content.get(), BuildState.class));
+            state = mapper.readValue(content.get(), BuildState.class);
         }
         catch (IOException e) {
             throw new IOException("Build state " + gold.describe(key) + " is not valid JSON of a build state: " + ErrorMessages.describe(e) + whatToDo, e);
         }
+        if (state.formatVersion() > BuildState.FORMAT_VERSION) {
+            // As the converter refuses a manifest of a newer format: a newer format may mean what this builder cannot see (it
+            // passes over the fields it does not know), so an older builder, deployed again by a rollback, would misread it.
+            throw new IOException("Build state " + gold.describe(key) + " is of format " + state.formatVersion() + ", and this gold-ctas reads up to format "
+                    + BuildState.FORMAT_VERSION + ": a newer gold-ctas wrote it, which this one would misread. If this one was deployed back by"
+                    + " mistake, deploy the newer gold-ctas again (roll forward); " + toStayOnThisBuilder);
+        }
+        return Optional.of(state);
     }
 
     private byte[] json(BuildState state) {

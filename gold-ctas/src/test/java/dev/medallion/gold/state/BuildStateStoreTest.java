@@ -166,6 +166,46 @@ class BuildStateStoreTest {
         assertTrue(refused.getMessage().contains("Trailing token"), refused.getMessage());
     }
 
+    /**
+     * A state of a newer format (an older gold-ctas deployed again by a rollback, reading what the newer one wrote) may mean what this
+     * builder cannot see, its new fields being passed over: refused, saying which version wrote it and what to do, where it was read as
+     * format 1.
+     */
+    @Test
+    void aStateOfANewerFormatIsRefusedSayingANewerGoldCtasWroteIt() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        gold.put("tables/_state/daily.json", stateWith("\"formatVersion\": 2,").getBytes(StandardCharsets.UTF_8));
+
+        IOException refused = assertThrows(IOException.class, () -> new BuildStateStore(gold, "tables/").read("daily"));
+
+        assertTrue(refused.getMessage().contains("tables/_state/daily.json") && refused.getMessage().contains("format 2")
+                && refused.getMessage().contains("format 1") && refused.getMessage().contains("a newer gold-ctas wrote it")
+                && refused.getMessage().contains("deploy the newer gold-ctas again (roll forward)"), refused.getMessage());
+    }
+
+    @Test
+    void aRecordBeforeASwapOfANewerFormatIsRefusedSayingANewerGoldCtasWroteIt() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        gold.put("tables/_state/daily.swap.json", stateWith("\"formatVersion\": 3,").getBytes(StandardCharsets.UTF_8));
+
+        IOException refused = assertThrows(IOException.class, () -> new BuildStateStore(gold, "tables/").readBeforeSwap("daily"));
+
+        assertTrue(refused.getMessage().contains("tables/_state/daily.swap.json") && refused.getMessage().contains("format 3")
+                && refused.getMessage().contains("a newer gold-ctas wrote it"), refused.getMessage());
+    }
+
+    /** No builder wrote a format below 1: such a state is damaged, where it was read as format 1. */
+    @ParameterizedTest
+    @CsvSource({"0", "-1"})
+    void aStateOfNoFormatIsRefusedAsDamaged(String version) throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        gold.put("tables/_state/daily.json", stateWith("\"formatVersion\": " + version + ",").getBytes(StandardCharsets.UTF_8));
+
+        IOException refused = assertThrows(IOException.class, () -> new BuildStateStore(gold, "tables/").read("daily"));
+
+        assertTrue(refused.getMessage().contains("formatVersion is " + version) && refused.getMessage().contains("delete it"), refused.getMessage());
+    }
+
     /** A field this builder does not know, a newer builder's during a deploy or after a rollback, is passed over. */
     @Test
     void aStateWithFieldsThisBuilderDoesNotKnowIsRead() throws IOException {
