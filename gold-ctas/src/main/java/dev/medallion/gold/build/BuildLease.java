@@ -135,16 +135,24 @@ public final class BuildLease {
     }
 
     private Lease parse(byte[] content) throws IOException {
+        Lease lease;
         try {
-            Lease lease = mapper.readValue(content, Lease.class);
-            lease.expiry();
-            lease.acquisition();
-            return lease;
+            lease = mapper.readValue(content, Lease.class);
+            if (lease.formatVersion() <= Lease.FORMAT_VERSION) {
+                lease.expiry();
+                lease.acquisition();
+                return lease;
+            }
         }
         catch (IOException | RuntimeException e) {
             throw new IOException("The gold build lease " + gold.describe(key) + " is not valid JSON of a lease (" + ErrorMessages.describe(e)
                     + "); if no build is running (see the gold builder's log), delete it", e);
         }
+        // As a build state of a newer format (BuildStateStore): what it means, its expiry included, may be what this builder cannot
+        // see, and a lease misread lets two builds run at once. Never taken over: a person decides.
+        throw new IOException("The gold build lease " + gold.describe(key) + " is of format " + lease.formatVersion() + ", and this gold-ctas reads up to format "
+                + Lease.FORMAT_VERSION + ": a newer gold-ctas wrote it, which this one would misread. If this one was deployed back by mistake, deploy the"
+                + " newer gold-ctas again (roll forward); to stay on this one, delete the lease once no build is running (see the gold builder's log)");
     }
 
     /**
@@ -159,16 +167,25 @@ public final class BuildLease {
      *     messages may be the very ones handed back (SQS delivers a message at least once).
      * @param attempt the token of the acquisition that wrote it; null in a lease written before it was
      *     recorded, which matches no attempt
+     * @param formatVersion {@link #FORMAT_VERSION}; absent (null) in a lease written before it was recorded, of format 1
      */
-    public record Lease(String holder, String acquiredAt, String expiresAt, boolean batchBuild, String attempt) {
+    public record Lease(Integer formatVersion, String holder, String acquiredAt, String expiresAt, boolean batchBuild, String attempt) {
+        /** Raised by a builder that changes what a lease means; a lease of a newer format is refused when read. */
+        public static final int FORMAT_VERSION = 1;
+
         public Lease {
+            // Absent in the leases of builders before it was written; an explicit null, which no builder wrote, reads the same.
+            formatVersion = formatVersion == null ? 1 : formatVersion;
+            if (formatVersion < 1) {
+                throw new IllegalArgumentException("formatVersion is " + formatVersion + ", not a lease format: 1 to " + FORMAT_VERSION);
+            }
             requireNonNull(holder, "holder is null");
             requireNonNull(acquiredAt, "acquiredAt is null");
             requireNonNull(expiresAt, "expiresAt is null");
         }
 
         static Lease of(String holder, Instant acquiredAt, Instant expiresAt, boolean batchBuild, String attempt) {
-            return new Lease(holder, acquiredAt.toString(), expiresAt.toString(), batchBuild, requireNonNull(attempt, "attempt is null"));
+            return new Lease(FORMAT_VERSION, holder, acquiredAt.toString(), expiresAt.toString(), batchBuild, requireNonNull(attempt, "attempt is null"));
         }
 
         /** Whether both were written by the same acquisition: the same holder is not enough (see {@link BuildLease#acquire}). */

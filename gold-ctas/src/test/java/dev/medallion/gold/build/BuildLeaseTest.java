@@ -182,6 +182,48 @@ class BuildLeaseTest {
         assertTrue(refused.getMessage().contains("Trailing token"), refused.getMessage());
     }
 
+    /**
+     * A lease of a newer format (an older gold-ctas deployed again by a rollback, while or after the newer one built) may mean what this
+     * builder cannot see: refused, saying which version wrote it and what to do, never taken over nor read as this builder's lease.
+     */
+    @Test
+    void aLeaseOfANewerFormatIsRefusedSayingANewerGoldCtasWroteItNeverTakenOver() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        byte[] newer = expiredLeaseWith("\"formatVersion\": 2,").getBytes(StandardCharsets.UTF_8);
+        gold.put("tables/_lease/build.json", newer);
+
+        IOException refused = assertThrows(IOException.class, () -> new BuildLease(gold, "tables/", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true));
+
+        assertTrue(refused.getMessage().contains("tables/_lease/build.json") && refused.getMessage().contains("format 2")
+                && refused.getMessage().contains("format 1") && refused.getMessage().contains("a newer gold-ctas wrote it")
+                && refused.getMessage().contains("deploy the newer gold-ctas again (roll forward)"), refused.getMessage());
+        assertArrayEquals(newer, gold.read("tables/_lease/build.json").orElseThrow());
+    }
+
+    /** No builder wrote a format below 1: damaged, where it was read as a lease. */
+    @Test
+    void aLeaseOfNoFormatIsRefusedAsDamaged() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        gold.put("_lease/build.json", expiredLeaseWith("\"formatVersion\": 0,").getBytes(StandardCharsets.UTF_8));
+
+        IOException refused = assertThrows(IOException.class, () -> new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true));
+
+        assertTrue(refused.getMessage().contains("formatVersion is 0") && refused.getMessage().contains("delete it"), refused.getMessage());
+    }
+
+    /** A lease as this builder writes it names its format; one written before it did (none) is of format 1 and read as ever. */
+    @Test
+    void aLeaseNamesItsFormatAndOneWrittenBeforeItDidIsRead() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true).held().orElseThrow();
+        assertTrue(new String(gold.read("_lease/build.json").orElseThrow(), StandardCharsets.UTF_8).contains("\"formatVersion\":1"));
+
+        gold.put("_lease/build.json", heldLeaseWith("").getBytes(StandardCharsets.UTF_8));
+        BuildLease.Lease before = new BuildLease(gold, "", clockAt(START)).acquire("request-2", START.plus(TIMEOUT), true).heldBy().orElseThrow();
+
+        assertEquals("request-0", before.holder());
+    }
+
     /** A field this builder does not know, a newer builder's during a deploy or after a rollback, is passed over. */
     @Test
     void aLeaseWithFieldsThisBuilderDoesNotKnowIsRead() throws IOException {
