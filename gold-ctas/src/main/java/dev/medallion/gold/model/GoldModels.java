@@ -1,5 +1,7 @@
 package dev.medallion.gold.model;
 
+import dev.medallion.common.logging.ErrorMessages;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -190,22 +192,27 @@ public final class GoldModels {
         return Arrays.stream(value.split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
     }
 
-    /** The resource's text, or empty when there is none. */
+    /**
+     * The resource's text, or empty when there is none. Found, then opened: {@code ClassLoader.getResourceAsStream} answers null
+     * for a resource it found and could not open (its {@code IOException} dropped), which read as missing from the class path.
+     */
     private Optional<String> read(String resource) {
-        String path = root + resource;
-        try (InputStream in = classLoader.getResourceAsStream(path)) {
-            if (in == null) {
-                return Optional.empty();
-            }
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String text = reader.lines().collect(Collectors.joining("\n"));
-                // Editors on Windows start UTF-8 files with a byte order mark, which would otherwise be text: it hid the
-                // first header line ("names no sources") and made the list's first name no model name.
-                return Optional.of(text.startsWith(BYTE_ORDER_MARK) ? text.substring(BYTE_ORDER_MARK.length()) : text);
-            }
+        URL url = classLoader.getResource(root + resource);
+        if (url == null) {
+            return Optional.empty();
         }
-        catch (IOException e) {
-            throw new UncheckedIOException("Could not read " + locate(resource) + ": " + e.getMessage(), e);
+        try (InputStream in = url.openStream();
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String text = reader.lines().collect(Collectors.joining("\n"));
+            // Editors on Windows start UTF-8 files with a byte order mark, which would otherwise be text: it hid the
+            // first header line ("names no sources") and made the list's first name no model name.
+            return Optional.of(text.startsWith(BYTE_ORDER_MARK) ? text.substring(BYTE_ORDER_MARK.length()) : text);
+        }
+        catch (IOException | UncheckedIOException e) {
+            // lines() throws a failed read unchecked.
+            IOException failure = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
+            throw new UncheckedIOException("Could not read " + locate(resource) + ": " + ErrorMessages.reason(failure)
+                    + "; check that the file is there and this process may read it", failure);
         }
     }
 

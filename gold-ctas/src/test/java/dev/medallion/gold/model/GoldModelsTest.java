@@ -6,11 +6,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -225,6 +228,48 @@ class GoldModelsTest {
         GoldModels absent = new GoldModels("no-such-models", GoldModelsTest.class.getClassLoader());
         assertEquals("Gold models list no-such-models/models.list is missing from the class path",
                 assertThrows(IllegalStateException.class, absent::all).getMessage());
+    }
+
+    /**
+     * A list the class loader finds but that cannot be opened (a file this process may not read; the test runs as a user who reads
+     * any file, so the loader finds one that is gone when opened) is said to be unreadable, with what happened: the class loader's
+     * {@code getResourceAsStream} answers null for a resource it found and could not open, and it was reported missing from the
+     * class path, sending a person to look for a file that is there.
+     */
+    @Test
+    void aListFoundButUnreadableIsSaidToBeUnreadableWithWhatHappenedNotMissing() throws IOException {
+        Path unreadable = root.resolve("models.list");
+
+        UncheckedIOException failure = assertThrows(UncheckedIOException.class, () -> new GoldModels("gold", resourcesAt(Map.of("gold/models.list", unreadable))).all());
+
+        assertTrue(failure.getMessage().startsWith("Could not read " + unreadable + ": ") && failure.getMessage().contains("No such file or directory")
+                && !failure.getMessage().contains("missing"), failure.getMessage());
+    }
+
+    @Test
+    void aModelFileFoundButUnreadableIsSaidToBeUnreadableNotMissing() throws IOException {
+        Path directory = modelDirectory("daily\n");
+        Path unreadable = directory.resolve("daily.sql");
+        ClassLoader loader = resourcesAt(Map.of("gold/models.list", directory.resolve("models.list"), "gold/daily.sql", unreadable));
+
+        UncheckedIOException failure = assertThrows(UncheckedIOException.class, () -> new GoldModels("gold", loader).all());
+
+        assertTrue(failure.getMessage().startsWith("Could not read " + unreadable + ": ") && !failure.getMessage().contains("missing"), failure.getMessage());
+    }
+
+    /** A class loader that finds each resource named at its file, whether the file is there or not, as a class loader finds one it then cannot open. */
+    private static ClassLoader resourcesAt(Map<String, Path> files) {
+        return new ClassLoader(ClassLoader.getPlatformClassLoader()) {
+            @Override
+            protected URL findResource(String name) {
+                try {
+                    return files.containsKey(name) ? files.get(name).toUri().toURL() : null;
+                }
+                catch (MalformedURLException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
     }
 
     /** Where a class loader found a file, as a person looks for it: on disk, or inside the jar. */
