@@ -89,7 +89,11 @@ import static java.util.Objects.requireNonNull;
  * the date_trunc probe, which types the argument, reads them; and after a date_trunc of either ({@code date_trunc('month', d +
  * INTERVAL '1' DAY) + INTERVAL '1' HOUR}), whose own probe sees DuckDB's TIMESTAMP, read by the inner one's ({@link LaterTruncation}).
  * So are hours added to a WITH query's or a subquery's column that is either ({@code next_day + INTERVAL '1' HOUR}): the later
- * operator's probe, made with the date in {@code CAST(... AS DATE)}, names a DATE ({@link HoursElsewhere}).</li>
+ * operator's probe, made with the date in {@code CAST(... AS DATE)}, names a DATE ({@link HoursElsewhere}). And a date_trunc, or a +
+ * or - of whole days, whose operand DuckDB types a TIMESTAMP that another date operation makes Trino's DATE ({@code date_trunc('month',
+ * d + INTERVAL '1' DAY)} as a column, {@code next_day + INTERVAL '1' DAY + INTERVAL '1' HOUR}, {@code date_trunc('month', next_day) +
+ * INTERVAL '1' HOUR}) is taken for one of a DATE: its probe, made with that operation in {@code CAST(... AS DATE)}, names a DATE
+ * ({@link Retyping}).</li>
  * <li>months or years multiplied by a number that is not an integer ({@code INTERVAL '1' MONTH * 0.5}), which DuckDB makes days
  * (15 days) and Trino whole months, the rest dropped (IntervalYearMonthOperators.multiplyByDouble: {@code (long) (months * factor)},
  * 0 months). The interval is read from Trino's parse tree, the number's type from the probe, that of + and -.</li>
@@ -125,9 +129,12 @@ import static java.util.Objects.requireNonNull;
  * @param hoursElsewhere for {@code +}, {@code -} and date_trunc, the hours added to or subtracted from something elsewhere in the SELECT, apart
  * from the operation, each with its probe with the operation in {@code CAST(... AS DATE)}: a WITH query's column the operation makes is
  * a DATE to Trino there, to which it adds no hours; empty for the rest
+ * @param retypings for {@code +}, {@code -} and date_trunc, this probe made with each other date operation of the SELECT, in or apart
+ * from this one's operands, in {@code CAST(... AS DATE)}: an operand DuckDB types a TIMESTAMP that is a DATE there is Trino's DATE,
+ * made by that operation ({@code date_trunc('month', d + INTERVAL '1' DAY)}, a WITH query's column {@code next_day}); empty for the rest
  */
 record OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn, String castToDate, String textCast,
-        List<IntervalReading> intervals, List<Later> later, List<HoursElsewhere> hoursElsewhere) {
+        List<IntervalReading> intervals, List<Later> later, List<HoursElsewhere> hoursElsewhere, List<Retyping> retypings) {
     /** DuckDB's refusal of the probe's ^@, naming the operands' types. */
     private static final Pattern NO_FUNCTION = Pattern.compile("No function matches the given name and argument types '\\^@\\((.*)\\)'");
     /** DuckDB's refusal of a function or an operator given a typed text, naming it and its arguments' types. */
@@ -153,10 +160,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         intervals = List.copyOf(intervals);
         later = List.copyOf(later);
         hoursElsewhere = List.copyOf(hoursElsewhere);
+        retypings = List.copyOf(retypings);
     }
 
     private OperatorProbe(String operator, String left, String right, int line, int column, String probe, boolean tableColumn) {
-        this(operator, left, right, line, column, probe, tableColumn, "", "", List.of(), List.of(), List.of());
+        this(operator, left, right, line, column, probe, tableColumn, "", "", List.of(), List.of(), List.of(), List.of());
     }
 
     /**
@@ -233,6 +241,136 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         return added;
     }
 
+    /**
+     * A date plus or minus whole days, months or years, or a date_trunc call (with whole days, months or years after it), which is
+     * Trino's DATE where its date operand is a DATE (DateTimeOperators.datePlusIntervalDayToSecond, datePlusIntervalYearToMonth,
+     * DateTimeFunctions.truncateDate) and DuckDB's TIMESTAMP: another operation DuckDB types with that TIMESTAMP, in the same
+     * expression or through a WITH query's or a subquery's column, is one of a DATE to Trino.
+     *
+     * @param operator {@code +}, {@code -} or {@code date_trunc}
+     * @param subject what the operation is, said in a message ({@code a date plus whole days, months or years})
+     * @param line the operator's line in the SELECT, from 1 (for date_trunc, the call's)
+     * @param column the operator's column on that line, from 1
+     * @param castToDate the edit that makes the operation {@code CAST(... AS DATE)}, which DuckDB then types as Trino does
+     * @param probe the model's SELECT with the operation's operands typed ({@code ((l) ^@ (r))}), refused by DuckDB naming their types
+     * @param readings for a sum, its operands read as intervals; empty for date_trunc
+     */
+    record DateMaking(String operator, String subject, int line, int column, TextComparison.Edit castToDate, String probe, List<IntervalReading> readings) {
+        DateMaking {
+            requireNonNull(operator, "operator is null");
+            requireNonNull(subject, "subject is null");
+            requireNonNull(castToDate, "castToDate is null");
+            requireNonNull(probe, "probe is null");
+            readings = List.copyOf(readings);
+        }
+
+        /**
+         * Whether DuckDB's refusal of the probe names a DATE where the operation wants one: date_trunc's argument, or a sum's date
+         * beside an interval of whole days, months or years. An operation of a timestamp is a TIMESTAMP in both, and left alone.
+         */
+        boolean makesADate(DuckDbPlan plan) {
+            Optional<List<String>> types = plan.refusal(probe).map(NO_FUNCTION::matcher).filter(Matcher::find).map(refused -> arguments(refused.group(1)));
+            if (types.isEmpty() || types.get().size() != 2) {
+                return false;
+            }
+            if (operator.equals("date_trunc")) {
+                return types.get().get(0).equals("DATE");
+            }
+            return types.get().get(0).equals("DATE") && types.get().get(1).equals("INTERVAL") && isWholeDays(readings.get(1))
+                    || types.get().get(0).equals("INTERVAL") && types.get().get(1).equals("DATE") && isWholeDays(readings.get(0)) && operator.equals("+");
+        }
+    }
+
+    /**
+     * A probe of + or - or date_trunc made with another date operation of the SELECT in {@code CAST(... AS DATE)}.
+     *
+     * @param making that operation
+     * @param probe the model's SELECT with that cast and this operation's operands typed
+     * @param inside whether that operation is inside one of this one's operands ({@code date_trunc('month', d + INTERVAL '1' DAY)}),
+     * whose own probe reads the intervals after this one ({@link Later}), or apart from them (a WITH query's column)
+     */
+    record Retyping(DateMaking making, String probe, boolean inside) {
+        Retyping {
+            requireNonNull(making, "making is null");
+            requireNonNull(probe, "probe is null");
+        }
+    }
+
+    /**
+     * Every + and - of the SELECT with an interval of whole days, months or years as an operand, and every date_trunc call: the
+     * operations that are Trino's DATE where DuckDB makes a TIMESTAMP, when their date operand is a DATE.
+     */
+    private static List<DateMaking> dateMakings(String select, ParseTree tree) {
+        List<DateMaking> makings = new ArrayList<>();
+        ParseTreeWalker.DEFAULT.walk(new SqlBaseBaseListener() {
+            @Override
+            public void enterArithmeticBinary(SqlBaseParser.ArithmeticBinaryContext context) {
+                int type = context.operator.getType();
+                IntervalReading left = IntervalReading.of(select, context.left);
+                IntervalReading right = IntervalReading.of(select, context.right);
+                if (type != SqlBaseLexer.PLUS && type != SqlBaseLexer.MINUS || !isWholeDays(left) && !isWholeDays(right)) {
+                    return;
+                }
+                int start = offset(select, context.left.start.getStartIndex());
+                int end = offset(select, context.right.stop.getStopIndex() + 1);
+                String typed = "((" + text(select, context.left) + "\n) ^@ (" + text(select, context.right) + "\n))";
+                makings.add(new DateMaking(type == SqlBaseLexer.PLUS ? "+" : "-", type == SqlBaseLexer.PLUS ? "a date plus whole days, months or years" : "a date minus whole days, months or years",
+                        context.operator.getLine(), context.operator.getCharPositionInLine() + 1,
+                        new TextComparison.Edit(start, end, "CAST((" + select.substring(start, end) + "\n) AS DATE)"),
+                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, typed))), List.of(left, right)));
+            }
+
+            @Override
+            public void enterFunctionCall(SqlBaseParser.FunctionCallContext context) {
+                if (!isDateTrunc(context)) {
+                    return;
+                }
+                SqlBaseParser.ExpressionContext argument = context.expression(1);
+                int start = offset(select, argument.start.getStartIndex());
+                int end = offset(select, argument.stop.getStopIndex() + 1);
+                ParserRuleContext truncated = plusWholeDays(select, context);
+                int callStart = offset(select, truncated.start.getStartIndex());
+                int callEnd = offset(select, truncated.stop.getStopIndex() + 1);
+                makings.add(new DateMaking("date_trunc", "date_trunc of a date", context.start.getLine(), context.start.getCharPositionInLine() + 1,
+                        new TextComparison.Edit(callStart, callEnd, "CAST((" + select.substring(callStart, callEnd) + "\n) AS DATE)"),
+                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + text(select, argument) + "\n) ^@ (''))"))), List.of()));
+            }
+        }, tree);
+        return makings;
+    }
+
+    /**
+     * The probe of operands {@code [leftStart, leftEnd)} and {@code [rightStart, rightEnd)} (none, {@code ''}, for a negative
+     * rightStart) made with each date operation in {@code CAST(... AS DATE)} that lies inside one operand or apart from both; one
+     * around or across them (this operation's own) retypes nothing of them.
+     */
+    private static List<Retyping> retypings(String select, List<DateMaking> makings, int leftStart, int leftEnd, int rightStart, int rightEnd) {
+        List<Retyping> retypings = new ArrayList<>();
+        for (DateMaking making : makings) {
+            TextComparison.Edit cast = making.castToDate();
+            int spanEnd = rightStart < 0 ? leftEnd : rightEnd;
+            boolean inLeft = leftStart <= cast.start() && cast.end() <= leftEnd;
+            boolean inRight = rightStart >= 0 && rightStart <= cast.start() && cast.end() <= rightEnd;
+            boolean apart = cast.end() <= leftStart || spanEnd <= cast.start();
+            if (!inLeft && !inRight && !apart) {
+                continue;
+            }
+            // Places after the cast move by as much as it lengthens the SELECT; those before it, or in it up to its start, stay.
+            int shift = cast.text().length() - (cast.end() - cast.start());
+            String casted = TextComparison.apply(select, List.of(cast));
+            int ls = moved(leftStart, cast, shift);
+            int le = moved(leftEnd, cast, shift);
+            int end = moved(spanEnd, cast, shift);
+            String right = rightStart < 0 ? "''" : casted.substring(moved(rightStart, cast, shift), moved(rightEnd, cast, shift)) + "\n";
+            retypings.add(new Retyping(making, casted.substring(0, ls) + "((" + casted.substring(ls, le) + "\n) ^@ (" + right + "))" + casted.substring(end), !apart));
+        }
+        return retypings;
+    }
+
+    private static int moved(int place, TextComparison.Edit cast, int shift) {
+        return place >= cast.end() ? place + shift : place;
+    }
+
     /** Whether the interval holds hours on some row, as far as the parse tree tells: Trino adds no such interval to a date. */
     private static boolean mayHoldHours(IntervalReading interval) {
         return interval instanceof IntervalReading.Constant constant && !constant.wholeDays() || interval instanceof IntervalReading.HoursOnSomeRows
@@ -275,6 +413,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         }
         List<OperatorProbe> probes = new ArrayList<>();
         List<HoursElsewhere> hoursAdded = hoursAdded(select, tree);
+        List<DateMaking> makings = dateMakings(select, tree);
         ParseTreeWalker.DEFAULT.walk(new SqlBaseBaseListener() {
             @Override
             public void enterArithmeticBinary(SqlBaseParser.ArithmeticBinaryContext context) {
@@ -300,7 +439,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                         String right = text(select, context.right);
                         probes.add(new OperatorProbe("*", left, right, context.operator.getLine(), context.operator.getCharPositionInLine() + 1,
                                 TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), false, "", "",
-                                List.of(leftReading, rightReading), List.of(), List.of()));
+                                List.of(leftReading, rightReading), List.of(), List.of(), List.of()));
                     }
                     return;
                 }
@@ -317,7 +456,8 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                         TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + left + "\n) ^@ (" + right + "\n))"))), isTableColumn(context),
                         TextComparison.apply(select, List.of(castToDate)),
                         textCast(select, context), List.of(IntervalReading.of(select, context.left), IntervalReading.of(select, context.right)),
-                        laterIntervals(select, context), elsewhere(select, hoursAdded, castToDate)));
+                        laterIntervals(select, context), elsewhere(select, hoursAdded, castToDate),
+                        retypings(select, makings, start, offset(select, context.left.stop.getStopIndex() + 1), offset(select, context.right.start.getStartIndex()), end)));
             }
 
             @Override
@@ -341,7 +481,8 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                             context.start.getCharPositionInLine() + 1,
                             TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), isTableColumn(truncated),
                             TextComparison.apply(select, List.of(castToDate)),
-                            textCast(select, context), List.of(), laterIntervals(select, context), elsewhere(select, hoursAdded, castToDate)));
+                            textCast(select, context), List.of(), laterIntervals(select, context), elsewhere(select, hoursAdded, castToDate),
+                            retypings(select, makings, start, end, -1, -1)));
                 }
                 if (function.equals("concat_ws")) {
                     // Each argument typed by the probe's ^@, which takes only text: DuckDB's refusal names an argument that is not.
@@ -662,11 +803,19 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             return timestampAsText(types.get(0), at);
         }
         if (operator.equals("date_trunc")) {
+            Optional<Retyping> madeBy = Optional.empty();
             if (!types.get(0).equals("DATE")) {
-                return Optional.empty();
+                madeBy = types.get(0).equals("TIMESTAMP") ? madeBy(0, plan) : Optional.empty();
+                if (madeBy.isEmpty()) {
+                    return Optional.empty();
+                }
             }
-            String truncated = "date_trunc(" + left + ", x)";
-            Optional<String> laterHours = laterHours("date_trunc of a date", truncated, "CAST(" + truncated + " AS TIMESTAMP)", model, plan);
+            // The argument DuckDB types a TIMESTAMP that another date operation makes Trino's DATE is named, and written as it is.
+            String date = madeBy.map(Retyping::making).map(making -> right + ", " + making.subject() + " at " + model.position(making.line(), making.column())).orElse("a date");
+            String truncated = "date_trunc(" + left + ", " + (madeBy.isPresent() ? right : "x") + ")";
+            // Hours after it are the inner operation's to refuse, which reads them through this call (LaterTruncation).
+            Optional<String> laterHours = madeBy.filter(Retyping::inside).isPresent() ? Optional.empty()
+                    : laterHours("date_trunc of " + date, truncated, "CAST(" + truncated + " AS TIMESTAMP)", model, plan);
             if (laterHours.isPresent()) {
                 return laterHours;
             }
@@ -675,12 +824,13 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                 return hoursAfterColumn;
             }
             String operation = truncated + wholeDaysAfter();
-            String what = operation.equals(truncated) ? "truncates a date with date_trunc"
-                    : "truncates a date with date_trunc, then adds or subtracts whole days, months or years (" + operation + "),";
+            String truncates = "truncates " + (madeBy.isPresent() ? date + " (a DATE in Athena (Trino), a TIMESTAMP in DuckDB)," : "a date") + " with date_trunc";
+            String what = operation.equals(truncated) ? truncates
+                    : truncates + ", then adds or subtracts whole days, months or years (" + operation + "),";
             String cast = "; write CAST(" + operation + " AS DATE), a DATE in both";
             if (!textCast.isEmpty()) {
-                return Optional.of("casts date_trunc of a date to " + textCast + at + ", which DuckDB makes a TIMESTAMP, written 2026-01-01 00:00:00, and Athena (Trino)"
-                        + " a DATE, written 2026-01-01; write CAST(CAST(date_trunc(" + left + ", x) AS DATE) AS " + textCast + "), the same text in both");
+                return Optional.of("casts date_trunc of " + date + " to " + textCast + at + ", which DuckDB makes a TIMESTAMP, written 2026-01-01 00:00:00, and Athena (Trino)"
+                        + " a DATE, written 2026-01-01; write CAST(CAST(" + truncated + " AS DATE) AS " + textCast + "), the same text in both");
             }
             if (tableColumn) {
                 return Optional.of(what + " for a column of the table" + at
@@ -691,6 +841,14 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         }
         String leftType = types.get(0);
         String rightType = types.get(1);
+        // A timestamp plus whole days may be Trino's DATE plus days, the timestamp DuckDB's of another date operation, Trino's DATE.
+        boolean timestampFirst = leftType.equals("TIMESTAMP") && rightType.equals("INTERVAL") && isWholeDays(intervals.get(1));
+        boolean timestampSecond = leftType.equals("INTERVAL") && rightType.equals("TIMESTAMP") && operator.equals("+") && isWholeDays(intervals.get(0));
+        Optional<Retyping> madeBy = timestampFirst || timestampSecond ? madeBy(timestampFirst ? 0 : 1, plan) : Optional.empty();
+        if (madeBy.isPresent()) {
+            leftType = timestampFirst ? "DATE" : leftType;
+            rightType = timestampSecond ? "DATE" : rightType;
+        }
         boolean textFirst = leftType.equals("STRING_LITERAL") && isDateOrTimestamp(rightType);
         boolean textSecond = isDateOrTimestamp(leftType) && rightType.equals("STRING_LITERAL");
         if (textFirst || textSecond) {
@@ -734,9 +892,13 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     + " a date" + hours.get() + "); write CAST(x AS TIMESTAMP) " + operator + " " + interval
                     + ", a timestamp in both");
         }
-        String written = intervalSecond ? "x " + operator + " " + interval : interval + " + x";
-        Optional<String> laterHours = laterHours("a date plus whole days, months or years", written,
-                intervalSecond ? "CAST(x AS TIMESTAMP) " + operator + " " + interval : interval + " + CAST(x AS TIMESTAMP)", model, plan);
+        String x = madeBy.isPresent() ? (intervalSecond ? left : right) : "x";
+        String date = madeBy.map(Retyping::making).map(making -> x + ", " + making.subject() + " at " + model.position(making.line(), making.column())).orElse("a date");
+        String written = intervalSecond ? x + " " + operator + " " + interval : interval + " + " + x;
+        // Hours after it are the inner operation's to refuse, which reads them through this sum (LaterInterval).
+        Optional<String> laterHours = madeBy.filter(Retyping::inside).isPresent() ? Optional.empty() : laterHours(madeBy.isPresent() ? date + ", " + (operator.equals("+") ? "plus" : "minus") + " whole days, months or years"
+                        : "a date plus whole days, months or years", written,
+                intervalSecond ? "CAST(" + x + " AS TIMESTAMP) " + operator + " " + interval : interval + " + CAST(" + x + " AS TIMESTAMP)", model, plan);
         if (laterHours.isPresent()) {
             return laterHours;
         }
@@ -744,10 +906,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         if (hoursAfterColumn.isPresent()) {
             return hoursAfterColumn;
         }
-        String done = operator.equals("+") ? "adds " + interval + " to a date" : "subtracts " + interval + " from a date";
+        String named = madeBy.isPresent() ? date + " (a DATE in Athena (Trino), a TIMESTAMP in DuckDB)" : "a date";
+        String done = operator.equals("+") ? "adds " + interval + " to " + named : "subtracts " + interval + " from " + named;
         String cast = "; write CAST(" + written + " AS DATE), a DATE in both";
         if (!textCast.isEmpty()) {
-            return Optional.of("casts a date " + (operator.equals("+") ? "plus " : "minus ") + interval + " to " + textCast + at
+            return Optional.of("casts " + (madeBy.isPresent() ? named + "," : "a date") + " " + (operator.equals("+") ? "plus " : "minus ") + interval + " to " + textCast + at
                     + ", which DuckDB makes a TIMESTAMP, written 2026-01-02 00:00:00, and Athena (Trino) a DATE, written 2026-01-02;"
                     + " write CAST(CAST(" + written + " AS DATE) AS " + textCast + "), the same text in both");
         }
@@ -757,6 +920,22 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                     + " and its partition folders would differ from Athena's" + cast);
         }
         return plan.columnMadeDate(castToDate).map(column -> done + reaching(column) + at + REACHES_THE_TABLE + cast);
+    }
+
+    /**
+     * The date operation elsewhere in the SELECT, or inside this one's operand, that makes the operand DuckDB types a TIMESTAMP
+     * ({@code operand}, 0 or 1) Trino's DATE: with that operation in {@code CAST(... AS DATE)} DuckDB's refusal of this probe names
+     * a DATE there, and the operation's own probe a date where it wants one ({@link DateMaking#makesADate}). Empty for none: the
+     * operand is a timestamp in both.
+     */
+    private Optional<Retyping> madeBy(int operand, DuckDbPlan plan) {
+        for (Retyping retyping : retypings) {
+            Optional<List<String>> types = plan.refusal(retyping.probe()).map(NO_FUNCTION::matcher).filter(Matcher::find).map(refused -> arguments(refused.group(1)));
+            if (types.isPresent() && types.get().size() == 2 && types.get().get(operand).equals("DATE") && retyping.making().makesADate(plan)) {
+                return Optional.of(retyping);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

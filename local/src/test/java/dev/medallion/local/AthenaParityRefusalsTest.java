@@ -1,0 +1,140 @@
+package dev.medallion.local;
+
+import dev.medallion.common.config.Environment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Gold models whose answer in DuckDB (the version local/pom.xml pins) differs from Athena's (Trino's) where a date operation's
+ * DATE, Trino's, is DuckDB's TIMESTAMP before another date operation: each is refused at its place, saying what to write, and
+ * its look-alikes that give the same answer in both build. Run through the command, over the sample data, as a person runs it.
+ */
+class AthenaParityRefusalsTest {
+    @TempDir
+    Path directory;
+
+    private record Outcome(int exit, String out, String err) {}
+
+    /**
+     * date_trunc of a date plus whole days as a column of the table: Trino's sum is a DATE (DateTimeOperators.datePlusIntervalDayToSecond)
+     * and its date_trunc of a DATE a DATE (DateTimeFunctions.truncateDate), where DuckDB's sum is a TIMESTAMP and so its date_trunc,
+     * so the table's column is a DATE in Athena and a TIMESTAMP locally. The date_trunc probe saw DuckDB's TIMESTAMP; with the sum in
+     * CAST(... AS DATE) it sees a DATE. The sum a timestamp inside (a TIMESTAMP in both), or the truncation cast to a date, build.
+     */
+    @Test
+    void dateTruncOfADatePlusDaysAsAColumnIsRefusedAtTheCall() throws Exception {
+        Path models = models("truncated_sum_column", "truncated_sum_column_alike");
+        String sum = "SELECT customer_id, date_trunc('month', signup_date + INTERVAL '1' DAY) AS opens FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("truncated_sum_column.sql"), "-- sources: customers\n" + sum + "\n");
+        Files.writeString(models.resolve("truncated_sum_column_alike.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, date_trunc('month', CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY) AS opens,"
+                + " CAST(date_trunc('month', signup_date + INTERVAL '1' DAY) AS DATE) AS opens_day FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model truncated_sum_column truncates signup_date + INTERVAL '1' DAY, a date plus whole days, months or years at " + models.resolve("truncated_sum_column.sql") + ":2:"
+                        + (sum.indexOf("+") + 1) + " (a DATE in Athena (Trino), a TIMESTAMP in DuckDB), with date_trunc"
+                        + " for a column of the table at " + models.resolve("truncated_sum_column.sql") + ":2:" + (sum.indexOf("date_trunc") + 1)
+                        + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01), so the column's type, its values"
+                        + " and its partition folders would differ from Athena's; write CAST(date_trunc('month', signup_date + INTERVAL '1' DAY) AS DATE), a DATE in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\ntruncated_sum_column_alike: "), "the sum a timestamp inside, and the truncation cast to a date, build: " + outcome.out());
+    }
+
+    /**
+     * Whole days, then hours, added to a WITH query's column that is a date plus whole days: the column is Trino's DATE, and so is
+     * it plus whole days (DateTimeOperators.datePlusIntervalDayToSecond), to which Trino adds no hours (Cannot add hour, minutes or
+     * seconds to a date), where DuckDB's column, and it plus days, are TIMESTAMPs. The later + of days saw DuckDB's TIMESTAMP; with
+     * the column's sum in CAST(... AS DATE) it sees a DATE. The column cast to a timestamp first, or only days after it in
+     * CAST(... AS DATE), build.
+     */
+    @Test
+    void hoursAfterDaysAddedToAWithQuerysDateColumnAreRefusedAtTheOperator() throws Exception {
+        Path models = models("next_day_days_hour", "next_day_days_alike");
+        String nextDay = "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers)"
+                + " SELECT customer_id, next_day + INTERVAL '1' DAY + INTERVAL '1' HOUR AS later FROM c";
+        Files.writeString(models.resolve("next_day_days_hour.sql"), "-- sources: customers\n" + nextDay + "\n");
+        Files.writeString(models.resolve("next_day_days_alike.sql"), "-- sources: customers\n"
+                + "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers)"
+                + " SELECT customer_id, CAST(next_day AS TIMESTAMP) + INTERVAL '1' DAY + INTERVAL '1' HOUR AS later,"
+                + " CAST(next_day + INTERVAL '1' DAY AS DATE) AS day_after FROM c\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        Path file = models.resolve("next_day_days_hour.sql");
+        assertEquals(List.of(
+                "error: gold model next_day_days_hour adds INTERVAL '1' HOUR to next_day, a date plus whole days, months or years at " + file + ":2:" + (nextDay.indexOf("+") + 1)
+                        + ", plus whole days, months or years (next_day + INTERVAL '1' DAY, a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at "
+                        + file + ":2:" + (nextDay.lastIndexOf("+") + 1)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(next_day AS TIMESTAMP) + INTERVAL '1' DAY + INTERVAL '1' HOUR, a timestamp in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nnext_day_days_alike: "), "the column cast to a timestamp first, or days after it cast to a date, build: " + outcome.out());
+    }
+
+    /**
+     * Hours added after date_trunc of a WITH query's column that is a date plus whole days: Trino's column is a DATE, and its
+     * date_trunc of it a DATE (DateTimeFunctions.truncateDate), to which it adds no hours, where DuckDB's are TIMESTAMPs. The
+     * date_trunc probe saw DuckDB's TIMESTAMP; with the column's sum in CAST(... AS DATE) it sees a DATE. The truncation cast to a
+     * timestamp, and date_trunc of a WITH query's timestamp column plus hours, build.
+     */
+    @Test
+    void hoursAfterDateTruncOfAWithQuerysDateColumnAreRefusedAtTheOperator() throws Exception {
+        Path models = models("next_day_month_hour", "next_day_month_alike");
+        String month = "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers)"
+                + " SELECT customer_id, date_trunc('month', next_day) + INTERVAL '1' HOUR AS opens FROM c";
+        Files.writeString(models.resolve("next_day_month_hour.sql"), "-- sources: customers\n" + month + "\n");
+        Files.writeString(models.resolve("next_day_month_alike.sql"), "-- sources: customers\n"
+                + "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day,"
+                + " CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY AS next_midnight FROM ${silver_database}.customers)"
+                + " SELECT customer_id, CAST(date_trunc('month', next_day) AS TIMESTAMP) + INTERVAL '1' HOUR AS opens,"
+                + " date_trunc('month', next_midnight) + INTERVAL '1' HOUR AS opens_too FROM c\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        Path file = models.resolve("next_day_month_hour.sql");
+        assertEquals(List.of(
+                "error: gold model next_day_month_hour adds INTERVAL '1' HOUR to date_trunc of next_day, a date plus whole days, months or years at " + file + ":2:"
+                        + (month.indexOf("+") + 1) + " (date_trunc('month', next_day), a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at "
+                        + file + ":2:" + (month.lastIndexOf("+") + 1)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(date_trunc('month', next_day) AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\nnext_day_month_alike: "), "the truncation cast to a timestamp, and that of a timestamp column, build: " + outcome.out());
+    }
+
+    private Outcome runModels(Path models) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = LocalLakehouseCli.run(List.of("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(),
+                "--models", models.toString()), new Environment(Map.of()), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The error lines a run printed. */
+    private static List<String> errors(Outcome outcome) {
+        return outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
+    }
+
+    private Path models(String... names) throws IOException {
+        Path models = Files.createDirectories(directory.resolve("models"));
+        Files.writeString(models.resolve("models.list"), String.join("\n", names) + "\n");
+        return models;
+    }
+}
