@@ -119,6 +119,33 @@ class AthenaParityRefusalsTest {
         assertTrue(outcome.out().contains("\nnext_day_month_alike: "), "the truncation cast to a timestamp, and that of a timestamp column, build: " + outcome.out());
     }
 
+    /**
+     * DuckDB's two-argument date_add(d, INTERVAL '1' DAY), a macro of its own (d + interval), builds locally, where Trino's date_add
+     * takes three arguments, date_add(unit, value, x) (DateTimeFunctions.addFieldValueDate and the timestamp ones), and fails the
+     * query: refused at the call, saying to write the interval added. Trino's three-argument form, which DuckDB lacks, is no answer
+     * locally rather than another one, and a date plus an interval in CAST(... AS DATE) builds.
+     */
+    @Test
+    void twoArgumentDateAddIsRefusedAtTheCall() throws Exception {
+        Path models = models("date_add_two", "date_add_alike");
+        String dateAdd = "SELECT customer_id, CAST(date_add(signup_date, INTERVAL '1' DAY) AS DATE) AS next_day FROM ${silver_database}.customers";
+        Files.writeString(models.resolve("date_add_two.sql"), "-- sources: customers\n" + dateAdd + "\n");
+        Files.writeString(models.resolve("date_add_alike.sql"), "-- sources: customers\n"
+                + "SELECT customer_id, CAST(signup_date + INTERVAL '1' DAY AS DATE) AS next_day FROM ${silver_database}.customers\n");
+
+        Outcome outcome = runModels(models);
+
+        assertEquals(1, outcome.exit(), outcome.err());
+        assertEquals(List.of(
+                "error: gold model date_add_two calls date_add with 2 arguments at " + models.resolve("date_add_two.sql") + ":2:" + (dateAdd.indexOf("date_add") + 1)
+                        + ", DuckDB's date_add(date, interval), which adds the interval, and Athena (Trino) lacks: its date_add takes three,"
+                        + " date_add(unit, value, x), and fails the query (Unexpected parameters for function date_add); write signup_date + INTERVAL '1' DAY,"
+                        + " in CAST(... AS DATE) where signup_date is a date (a DATE in Athena, a TIMESTAMP in DuckDB), or date_add('day', 1, x), which DuckDB"
+                        + " lacks, if only Athena runs the model"),
+                errors(outcome), outcome.err());
+        assertTrue(outcome.out().contains("\ndate_add_alike: "), "a date plus an interval cast to a date builds: " + outcome.out());
+    }
+
     private Outcome runModels(Path models) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -1,6 +1,7 @@
 package dev.medallion.local.gold;
 
 import dev.medallion.gold.model.GoldModel;
+import io.trino.sql.ExpressionFormatter;
 import io.trino.sql.parser.ParsingException;
 import io.trino.sql.parser.SqlParser;
 import io.trino.sql.tree.AllColumns;
@@ -187,6 +188,7 @@ final class AthenaCompatibility {
         checkFunctions(model, statement);
         checkGroupByAll(model, statement);
         checkSubstringStarts(model, statement);
+        checkDateAddArguments(model, statement);
         checkDivisionsByZero(model, statement);
         checkConcatCalls(model, select, statement);
         return statement;
@@ -289,6 +291,35 @@ final class AthenaCompatibility {
             throw new GoldModelException(model.name(), "starts " + name + " at 0 at " + placeOf(call.getArguments().get(1), model)
                     + ", where DuckDB reads 0 as if it were 1 and takes one character fewer (substr('north', 0, 2) is 'n') and Athena (Trino)"
                     + " returns an empty text for a start of 0; characters count from 1 in both: write " + name + "(x, 1, n), " + name + "(x, 1)");
+        }
+    }
+
+    /**
+     * Refuses date_add given two arguments, at the call. DuckDB's date_add is a macro of its own, date_add(date, interval), the
+     * interval added ({@code date + interval}, as duckdb_functions() defines it), so {@code date_add(d, INTERVAL '1' DAY)} builds
+     * locally; Trino's takes three, {@code date_add(unit, value, x)} (DateTimeFunctions.addFieldValueDate, and those of timestamps,
+     * in github.com/trinodb/trino), and finds no signature for two, failing the query. Trino's three arguments fail locally, the
+     * macro taking two: no answer locally rather than another one, left to DuckDB.
+     */
+    private static void checkDateAddArguments(GoldModel model, Statement statement) throws GoldModelException {
+        List<FunctionCall> calls = new ArrayList<>();
+        new DefaultTraversalVisitor<Void>() {
+            @Override
+            protected Void visitFunctionCall(FunctionCall node, Void context) {
+                if (node.getName().getParts().size() == 1 && node.getName().getSuffix().equalsIgnoreCase("date_add") && node.getArguments().size() == 2) {
+                    calls.add(node);
+                }
+                return super.visitFunctionCall(node, context);
+            }
+        }.process(statement, null);
+        if (!calls.isEmpty()) {
+            FunctionCall call = calls.get(0);
+            String date = ExpressionFormatter.formatExpression(call.getArguments().get(0));
+            String interval = ExpressionFormatter.formatExpression(call.getArguments().get(1));
+            throw new GoldModelException(model.name(), "calls date_add with 2 arguments at " + placeOf(call, model)
+                    + ", DuckDB's date_add(date, interval), which adds the interval, and Athena (Trino) lacks: its date_add takes three, date_add(unit, value, x),"
+                    + " and fails the query (Unexpected parameters for function date_add); write " + date + " + " + interval + ", in CAST(... AS DATE) where "
+                    + date + " is a date (a DATE in Athena, a TIMESTAMP in DuckDB), or date_add('day', 1, x), which DuckDB lacks, if only Athena runs the model");
         }
     }
 
