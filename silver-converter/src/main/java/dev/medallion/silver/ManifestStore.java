@@ -3,17 +3,11 @@ package dev.medallion.silver;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.medallion.common.json.StrictJson;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.VersionedContent;
 
@@ -54,20 +48,9 @@ public final class ManifestStore {
      * manifest raises its format instead ({@link Manifest#NEWEST_FORMAT_VERSION}). Fields absent keep their defaults: a manifest of an
      * older converter lacks those added since.
      */
-    private final ObjectMapper mapper = JsonMapper.builder()
+    private final ObjectMapper mapper = StrictJson.mapperBuilder()
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            // Text fields too: a number or a boolean where an ETag, a key or a status belongs is no manifest this converter wrote.
-            .withCoercionConfig(LogicalType.Textual, config -> config
-                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-            // A count, size or version null or absent is refused, not read as 0; the two a manifest of format 1 lacks say so (Manifest).
-            .withConfigOverride(int.class, override -> override.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL)))
+            // A size null or absent is refused too, not read as 0; the two a manifest of format 1 lacks say so (Manifest).
             .withConfigOverride(long.class, override -> override.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL)))
             .build();
 

@@ -1,10 +1,10 @@
 package dev.medallion.gold.build;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medallion.common.json.StrictJson;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.VersionedContent;
-import dev.medallion.gold.state.StrictJson;
 
 import java.io.IOException;
 import java.security.SecureRandom;

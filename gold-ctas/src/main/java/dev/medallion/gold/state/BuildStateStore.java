@@ -3,6 +3,7 @@ package dev.medallion.gold.state;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.medallion.common.json.StrictJson;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.ObjectStore;
 

@@ -1,4 +1,4 @@
-package dev.medallion.gold.state;
+package dev.medallion.common.json;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
@@ -11,12 +11,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
 /**
- * How gold reads what its builders wrote to the gold bucket (build states, the record before a swap, the build lease): strict,
- * field by field, as the converter reads its manifests. A value of another type than its field's, a key given twice or anything
- * after the object is refused rather than read as another value (Jackson's defaults read {@code 1.5} as 1 and null as 0 for a
- * number, a number or a boolean as its text, {@code "true"} or 1 as true, keep the last of two keys and ignore trailing text), so
- * that an object damaged by hand is said to be damaged, naming the field. A newer builder may add fields; an older one reading them
- * (during a deploy, after a rollback) must not fail: unknown fields are ignored.
+ * How the functions read what they wrote themselves (silver's manifests; gold's build states, the record before a swap, the build
+ * lease): strict, field by field. A value of another type than its field's, a key given twice or anything after the object is
+ * refused rather than read as another value (Jackson's defaults read {@code 2.5} as 2 and null as 0 for a number, a number or a
+ * boolean as its text, {@code "true"} or 1 as true, keep the last of two keys and ignore trailing text), so that an object damaged
+ * by hand is said to be damaged, naming the field, never taken for another commit or state. A newer version may add fields; an older
+ * one reading them (during a deploy, after a rollback) must not fail: unknown fields are ignored, and what changes an object's
+ * meaning raises its format instead.
  */
 public final class StrictJson {
     private StrictJson() {}
@@ -33,7 +34,7 @@ public final class StrictJson {
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-                // An int (a state's formatVersion) is in every object a builder wrote: null or absent is damage, not 0.
+                // An int (a format version, a count) is in every object a writer wrote: null or absent is damage, not 0.
                 .withConfigOverride(int.class, override -> override.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL)));
     }
 }
