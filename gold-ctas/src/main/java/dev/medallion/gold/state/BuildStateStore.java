@@ -131,6 +131,10 @@ public final class BuildStateStore {
         catch (IOException e) {
             throw new IOException("Build state " + gold.describe(key) + " is not valid JSON of a build state: " + ErrorMessages.describe(e) + whatToDo, e);
         }
+        if (state == null) {
+            // Jackson reads the JSON literal null as no object, without a field to fail: damaged by hand like any other.
+            throw new IOException("Build state " + gold.describe(key) + " is not valid JSON of a build state: it is JSON null, not an object" + whatToDo);
+        }
         if (state.formatVersion() > BuildState.FORMAT_VERSION) {
             // As the converter refuses a manifest of a newer format: a newer format may mean what this builder cannot see (it
             // passes over the fields it does not know), so an older builder, deployed again by a rollback, would misread it.

@@ -206,6 +206,27 @@ class BuildStateStoreTest {
         assertTrue(refused.getMessage().contains("formatVersion is " + version) && refused.getMessage().contains("delete it"), refused.getMessage());
     }
 
+    /**
+     * A state or record whose whole content is JSON {@code null} (written over by hand) is damaged, refused naming its key and what to do,
+     * where Jackson's null reached {@code Optional.of} and a bare NullPointerException named neither.
+     */
+    @ParameterizedTest
+    @CsvSource({"null", "' null\n'"})
+    void aStateOrRecordThatIsJsonNullIsRefusedAsDamagedNamingItsKey(String content) throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        gold.put("tables/_state/daily.json", content.getBytes(StandardCharsets.UTF_8));
+        gold.put("tables/_state/daily.swap.json", content.getBytes(StandardCharsets.UTF_8));
+        BuildStateStore states = new BuildStateStore(gold, "tables/");
+
+        IOException state = assertThrows(IOException.class, () -> states.read("daily"));
+        IOException record = assertThrows(IOException.class, () -> states.readBeforeSwap("daily"));
+
+        assertTrue(state.getMessage().contains("tables/_state/daily.json") && state.getMessage().contains("JSON null")
+                && state.getMessage().contains("delete it to make the next build start afresh"), state.getMessage());
+        assertTrue(record.getMessage().contains("tables/_state/daily.swap.json") && record.getMessage().contains("JSON null")
+                && record.getMessage().contains("the next build of the model writes it again"), record.getMessage());
+    }
+
     /** A field this builder does not know, a newer builder's during a deploy or after a rollback, is passed over. */
     @Test
     void aStateWithFieldsThisBuilderDoesNotKnowIsRead() throws IOException {
