@@ -62,10 +62,10 @@ final class UnrecordedSwaps {
      * invocation sends it again: after Athena forgets its token, that would start it anew.
      *
      * @param record the record before the swap as {@link #readSwapRecord} read it; one damaged names no swap here, and the
-     *     steps after say why
+     *     steps after say why; one of a newer format may, and fails the model
      * @return {@code record}, emptied when its swap ended without moving the view
-     * @throws UnseenSwapException when the swap may still be queued or running, or the record could not be read, so whether
-     *     one may be cannot be told: why the model cannot be decided on now
+     * @throws UnseenSwapException when the swap may still be queued or running, or the record could not be read or is of a newer
+     *     format than this builder reads, so whether one may be cannot be told: why the model cannot be decided on now
      */
     SwapRecord awaitUnseenSwap(GoldModel model, Optional<BuildState> recorded, SwapRecord record, Deadline deadline) throws IOException {
         if (record.unread().isPresent()) {
@@ -80,7 +80,15 @@ final class UnrecordedSwaps {
         try {
             beforeSwap = states.parseBeforeSwap(model.name(), record.content());
         }
+        catch (BuildStateStore.NewerFormatException e) {
+            // Unlike a damaged record, a newer gold-ctas wrote it whole, before a swap it may not have seen end: built without waiting,
+            // the model's swap could be followed by that one, as for a record S3 does not return. This builder cannot read the
+            // newer format to wait for it, so the model is not decided on until the newer one is back or its swaps have ended.
+            throw new UnseenSwapException("the record before its last swap may name a view swap a newer gold-ctas sent and did not see end,"
+                    + " still queued or running, which this one cannot read to wait for; nothing is built beside it: " + e.getMessage(), e);
+        }
         catch (IOException e) {
+            // Damaged (by hand: S3 writes whole objects), it names no swap; the steps after say what becomes of it.
             return record;
         }
         if (beforeSwap.isEmpty() || recorded.map(state -> state.current().buildId().equals(beforeSwap.get().current().buildId())).orElse(false)) {

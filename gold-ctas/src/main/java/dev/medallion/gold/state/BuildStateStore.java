@@ -62,7 +62,8 @@ public final class BuildStateStore {
      * The record before a swap, from what {@link #readBeforeSwapAsIs} read: apart, so that a caller can tell the
      * store failing (the read) from a record damaged by hand (this).
      *
-     * @throws IOException when {@code content} is not a build state, naming the record
+     * @throws NewerFormatException when a newer gold-ctas wrote it: unlike a damaged record, it may name a swap
+     * @throws IOException when {@code content} is not a build state (damaged), naming the record
      */
     public Optional<BuildState> parseBeforeSwap(String model, Optional<byte[]> content) throws IOException {
         requireNonNull(model, "model is null");
@@ -72,7 +73,8 @@ public final class BuildStateStore {
             return Optional.empty();
         }
         return parse(swapKey(model), content, "; the next build of the model writes it again",
-                "to stay on this one, nothing: the next build of the model writes it again");
+                "to stay on this one, once every view swap the newer one sent has ended (its CREATE OR REPLACE VIEW queries in the"
+                        + " workgroup's history), delete it: the next build of the model writes it again");
     }
 
     public void write(BuildState state) throws IOException {
@@ -138,11 +140,21 @@ public final class BuildStateStore {
         if (state.formatVersion() > BuildState.FORMAT_VERSION) {
             // As the converter refuses a manifest of a newer format: a newer format may mean what this builder cannot see (it
             // passes over the fields it does not know), so an older builder, deployed again by a rollback, would misread it.
-            throw new IOException("Build state " + gold.describe(key) + " is of format " + state.formatVersion() + ", and this gold-ctas reads up to format "
+            throw new NewerFormatException("Build state " + gold.describe(key) + " is of format " + state.formatVersion() + ", and this gold-ctas reads up to format "
                     + BuildState.FORMAT_VERSION + ": a newer gold-ctas wrote it, which this one would misread. If this one was deployed back by"
                     + " mistake, deploy the newer gold-ctas again (roll forward); " + toStayOnThisBuilder);
         }
         return Optional.of(state);
+    }
+
+    /**
+     * A state or record of a format newer than this builder reads: a newer gold-ctas wrote it, whole, so unlike one damaged by hand it
+     * may mean what it says (a record, a swap still queued), in a way this builder cannot read. Apart, so a caller can tell the two.
+     */
+    public static final class NewerFormatException extends IOException {
+        NewerFormatException(String message) {
+            super(message);
+        }
     }
 
     private byte[] json(BuildState state) {

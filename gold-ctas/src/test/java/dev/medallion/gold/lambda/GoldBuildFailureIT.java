@@ -922,6 +922,59 @@ class GoldBuildFailureIT {
         assertEquals(unseen.substring("product_totals__".length()), lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
     }
 
+    /**
+     * The record before the swap names a swap no invocation saw end, and is of a newer format: a newer gold-ctas wrote it, and this
+     * one is an older version deployed again (a rollback). It may name a swap still queued that this builder cannot read to wait
+     * for, so the model fails, naming the record, both formats and what to do, no build started and the record left as it is.
+     * Before, it was taken for a damaged record: the model was built, the view taken as it was, and the queued swap then put
+     * readers back on the older build, the state naming the newer one. Once the newer one's swaps have ended, the record deleted
+     * as the failure says, the invocation after builds, the build the view selects from kept as the previous one.
+     */
+    @Test
+    void aRecordBeforeTheSwapOfANewerFormatFailsTheModelRatherThanBuildingBesideASwapThatMayBeQueued() throws IOException {
+        firstBuildOfProductTotals();
+        try (FaultProxy proxy = FaultProxy.start(AWS.endpoint()); AthenaClient athena = athenaThrough(proxy)) {
+            proxy.inject(secondAndLaterQueryStarts(), Fault.afterForwarding(500), 100);
+            assertThrows(GoldBuildException.class, () -> lake.handler(athena).handleRequest(Map.of("models", List.of("product_totals")), null));
+        }
+        String unseen = newBuildTable();
+        leaveAHalfWrittenTable(lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).reduce((one, other) -> other).orElseThrow());
+        String unseenSwap = lake.athenaQueryIds().get(lake.athenaSql().size() - 1);
+        // As a newer gold-ctas writes it: a format this one does not read, and a field it does not know.
+        String swapKey = "tables/_state/product_totals.swap.json";
+        String newer = lake.swapRecord("product_totals").orElseThrow().toString()
+                .replaceFirst("\"formatVersion\":1,", "\"formatVersion\":2,\"swapQueries\":[\"" + unseenSwap + "\"],");
+        assertTrue(newer.contains("\"formatVersion\":2,") && newer.contains(unseen.substring("product_totals__".length())), newer);
+        AWS.client().putObject(request -> request.bucket(lake.goldBucket()).key(swapKey), software.amazon.awssdk.core.sync.RequestBody.fromString(newer));
+        long ctasBefore = lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).count();
+        SwapsLandingWhenSeenToEnd landing = new SwapsLandingWhenSeenToEnd(lake);
+
+        GoldBuildException failure = assertThrows(GoldBuildException.class, () -> lake.handler(landing).handleRequest(Map.of("models", List.of("product_totals")), null));
+
+        if (!landing.landed().contains(unseenSwap)) {
+            // Nothing waited for it: it ends at last, after any invocation that took the view as it was before it.
+            lake.addViewVersion("product_totals", unseen);
+        }
+        String message = failure.getMessage();
+        assertTrue(message.contains("s3://" + lake.goldBucket() + "/" + swapKey) && message.contains("format 2") && message.contains("format 1")
+                && message.contains("a newer gold-ctas wrote it") && message.contains("may name a view swap") && message.contains("roll forward")
+                && message.contains("delete it"), message);
+        assertEquals(ctasBefore, lake.athenaSql().stream().filter(sql -> sql.startsWith("CREATE TABLE")).count(),
+                "no build beside a swap that may be queued: " + lake.athenaSql());
+        assertEquals(newer, lake.swapRecord("product_totals").orElseThrow().toString(), "the newer gold-ctas's record, left as it wrote it");
+        assertTrue(lake.logLines().stream().noneMatch(line -> line.get("message").asText().startsWith("the record of the gold model's last swap is damaged")),
+                "not taken for a damaged record: " + lake.logLines());
+
+        // The newer one's swaps have ended: the record deleted, as the failure says.
+        AWS.client().deleteObject(request -> request.bucket(lake.goldBucket()).key(swapKey));
+        Map<String, Object> outcome = lake.handler(landing).handleRequest(Map.of("models", List.of("product_totals")), null);
+
+        String next = newBuildTable();
+        assertEquals(Map.of("product_totals", "built " + next.substring("product_totals__".length())), outcome);
+        assertEquals(next, viewTable("product_totals"), "readers are on the build the state names");
+        assertEquals(unseen.substring("product_totals__".length()), lake.state("product_totals").orElseThrow().get("previous").get("buildId").asText());
+    }
+
     /** What a kill of the invocation looks like from inside it: a Throwable nothing catches, here at the view swap's start, before it is sent. */
     private static final class InvocationKilled extends Error {
         InvocationKilled() {

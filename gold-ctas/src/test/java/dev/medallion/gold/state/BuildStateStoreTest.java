@@ -188,10 +188,14 @@ class BuildStateStoreTest {
         ObjectStore gold = new LocalObjectStore(root);
         gold.put("tables/_state/daily.swap.json", stateWith("\"formatVersion\": 3,").getBytes(StandardCharsets.UTF_8));
 
-        IOException refused = assertThrows(IOException.class, () -> new BuildStateStore(gold, "tables/").readBeforeSwap("daily"));
+        // Its own type: unlike a damaged record, it may name a swap still queued, which the builder must not build beside (UnrecordedSwaps).
+        BuildStateStore.NewerFormatException refused = assertThrows(BuildStateStore.NewerFormatException.class,
+                () -> new BuildStateStore(gold, "tables/").readBeforeSwap("daily"));
 
         assertTrue(refused.getMessage().contains("tables/_state/daily.swap.json") && refused.getMessage().contains("format 3")
-                && refused.getMessage().contains("a newer gold-ctas wrote it"), refused.getMessage());
+                && refused.getMessage().contains("a newer gold-ctas wrote it")
+                && refused.getMessage().contains("once every view swap the newer one sent has ended") && refused.getMessage().contains("delete it"),
+                refused.getMessage());
     }
 
     /** No builder wrote a format below 1: such a state is damaged, where it was read as format 1. */
@@ -225,6 +229,7 @@ class BuildStateStoreTest {
                 && state.getMessage().contains("delete it to make the next build start afresh"), state.getMessage());
         assertTrue(record.getMessage().contains("tables/_state/daily.swap.json") && record.getMessage().contains("JSON null")
                 && record.getMessage().contains("the next build of the model writes it again"), record.getMessage());
+        assertFalse(record instanceof BuildStateStore.NewerFormatException, "damaged, not of a newer format: " + record);
     }
 
     /** A field this builder does not know, a newer builder's during a deploy or after a rollback, is passed over. */
