@@ -138,7 +138,7 @@ public final class BuildLease {
         Lease lease;
         try {
             lease = mapper.readValue(content, Lease.class);
-            if (lease.formatVersion() <= Lease.FORMAT_VERSION) {
+            if (lease != null && lease.formatVersion() <= Lease.FORMAT_VERSION) {
                 lease.expiry();
                 lease.acquisition();
                 return lease;
@@ -147,6 +147,11 @@ public final class BuildLease {
         catch (IOException | RuntimeException e) {
             throw new IOException("The gold build lease " + gold.describe(key) + " is not valid JSON of a lease (" + ErrorMessages.describe(e)
                     + "); if no build is running (see the gold builder's log), delete it", e);
+        }
+        if (lease == null) {
+            // Jackson reads the JSON literal null as no object at all (jackson-databind#907), not as an error.
+            throw new IOException("The gold build lease " + gold.describe(key) + " is JSON null, not a lease; if no build is running"
+                    + " (see the gold builder's log), delete it");
         }
         // As a build state of a newer format (BuildStateStore): what it means, its expiry included, may be what this builder cannot
         // see, and a lease misread lets two builds run at once. Never taken over: a person decides.

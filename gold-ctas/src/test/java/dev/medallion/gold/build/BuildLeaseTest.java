@@ -182,6 +182,19 @@ class BuildLeaseTest {
         assertTrue(refused.getMessage().contains("Trailing token"), refused.getMessage());
     }
 
+    /** A lease that is JSON null whole (Jackson reads it as no object at all) is damaged, said so, not a NullPointerException. */
+    @Test
+    void aLeaseThatIsJsonNullIsRefusedAsDamagedNamingNoNullPointer() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        gold.put("_lease/build.json", " null\n".getBytes(StandardCharsets.UTF_8));
+
+        IOException refused = assertThrows(IOException.class, () -> new BuildLease(gold, "", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true));
+
+        assertTrue(refused.getMessage().contains("is JSON null, not a lease") && refused.getMessage().contains("delete it"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("NullPointerException"), refused.getMessage());
+        assertEquals(" null\n", new String(gold.read("_lease/build.json").orElseThrow(), StandardCharsets.UTF_8), "never taken over");
+    }
+
     /**
      * A lease of a newer format (an older gold-ctas deployed again by a rollback, while or after the newer one built) may mean what this
      * builder cannot see: refused, saying which version wrote it and what to do, never taken over nor read as this builder's lease.
