@@ -4,10 +4,19 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.util.AccessPattern;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,7 +95,8 @@ public record Manifest(
         Limits limits,
         List<String> nullValues,
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean quotedEmptyStrings,
-        Integer readingRules,
+        // Left out by converters from before it was kept (read as 1); none wrote null, which is refused as damage.
+        @JsonDeserialize(using = ReadingRulesDeserializer.class) Integer readingRules,
         // Left out of the JSON when null, so that a conversion's manifest is as it was.
         @JsonInclude(JsonInclude.Include.NON_NULL) WithdrawnRows withdrawnRows) {
     /** The format of the manifests of a conversion. */
@@ -286,6 +296,41 @@ public record Manifest(
         /** Whether {@code limits} allow more than these: a file rejected under these may convert under them. */
         boolean raisedIn(ConversionLimits limits) {
             return limits.maxRowChars() > maxRowChars || limits.maxColumns() > maxColumns;
+        }
+    }
+
+    /**
+     * {@code readingRules} as the strict mapper reads any other integer, told apart left out from null: Jackson gives a creator
+     * property left out its null value unless told otherwise, and {@code Nulls.FAIL} would refuse the field left out too (as it does
+     * {@code generation}'s: jackson-databind #3870, #6063), which every manifest written before 32eff67 is.
+     */
+    static final class ReadingRulesDeserializer extends StdDeserializer<Integer> {
+        private final NumberDeserializers.IntegerDeserializer integers = new NumberDeserializers.IntegerDeserializer(Integer.class, null);
+
+        ReadingRulesDeserializer() {
+            super(Integer.class);
+        }
+
+        @Override
+        public Integer deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            return integers.deserialize(parser, context);
+        }
+
+        @Override
+        public Integer getNullValue(DeserializationContext context) throws JsonMappingException {
+            throw MismatchedInputException.from(context.getParser(), Integer.class, "null, where a number belongs: a converter writes the version"
+                    + " of the reading rules it read the file under, and one from before they were kept leaves the field out (read as 1)");
+        }
+
+        @Override
+        public Object getAbsentValue(DeserializationContext context) {
+            return null;
+        }
+
+        @Override
+        public AccessPattern getNullAccessPattern() {
+            // Asked for each null, never cached as a constant.
+            return AccessPattern.DYNAMIC;
         }
     }
 }

@@ -125,6 +125,23 @@ class ManifestStoreTest {
         }
     }
 
+    /**
+     * No converter wrote {@code "readingRules": null}: since 32eff67 each writes its version, and one before it leaves the field out
+     * (ManifestCompatibilityTest's manifests). A null is damage, refused naming the field, not read as version 1 as the field left out is.
+     */
+    @Test
+    void readingRulesNullIsRefusedNamingTheFieldWhereLeftOutItReadsAsTheFirstVersion() throws IOException {
+        String why = assertRefused(written.deepCopy().putNull("readingRules").toString(), "readingRules");
+        // What to do is the run's message (SilverCommit): the field and what is wrong with it, as for every other.
+        assertEquals("readingRules: null, where a number belongs: a converter writes the version of the reading rules it read the file under,"
+                + " and one from before they were kept leaves the field out (read as 1)", why);
+
+        ObjectNode leftOut = written.deepCopy();
+        leftOut.remove("readingRules");
+        silver.put(KEY, leftOut.toString().getBytes(StandardCharsets.UTF_8));
+        assertEquals(ReadingRules.UNRECORDED, manifests.read(KEY).orElseThrow().readingRules());
+    }
+
     /** A field every manifest has had left out is refused: a count absent is not a count of 0. */
     @Test
     void aRequiredFieldLeftOutIsRefusedNamingTheField() throws IOException {
