@@ -186,14 +186,15 @@ class SilverConverterHandlerIT {
     }
 
     /**
-     * A redelivery over a manifest an earlier release wrote (ManifestCompatibilityTest's, written by those releases; its source's bucket
-     * and ETag made this bronze object's) is converted again under today's reading rules, its new version replacing the old: the old
+     * A redelivery over a manifest an earlier release wrote (ManifestCompatibilityTest's, written by those releases; its source's bucket,
+     * ETag and size made this bronze object's, and its key too for the dropped column's, another file of the dataset) is converted again under today's reading rules, its new version replacing the old: the old
      * version's parts and quarantine file are deleted, the rows read back once, and the next redelivery is unchanged. A withdrawal's
      * manifest of format 3 is followed by the same bytes converted again, as docs/silver-converter.md says of a re-upload.
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"format1-9079e33/quarantined.json", "format2-1418296/quarantined.json",
-            "format2-1245d06/quarantined.json", "format2-1245d06/withdrawn.json"})
+            "format2-1245d06/quarantined.json", "format2-1245d06/withdrawn.json", "format2-26f8928/quarantined.json",
+            "format2-26f8928/dropped-by-name.json", "format3-6b81ee8/withdrawn.json"})
     void aRedeliveryOverAManifestOfAnEarlierReleaseConvertsTheFileAgainUnderTodaysReadingRules(String resource) throws IOException {
         String key = "q/2_some_bad.csv";
         buckets.bronze().put(key, "id,amount\n3,4.5\n4,x\n".getBytes(StandardCharsets.UTF_8));
@@ -203,7 +204,7 @@ class SilverConverterHandlerIT {
             older = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(in);
         }
         com.fasterxml.jackson.databind.node.ObjectNode source = (com.fasterxml.jackson.databind.node.ObjectNode) older.get("source");
-        source.put("bucket", buckets.bronzeBucket()).put("etag", object.etag()).put("size", object.size());
+        source.put("bucket", buckets.bronzeBucket()).put("key", key).put("etag", object.etag()).put("size", object.size());
         String manifestKey = new SilverLayout("").manifestKey("q", key);
         buckets.silver().put(manifestKey, new ObjectMapper().writeValueAsBytes(older));
         Manifest before = new ManifestStore(buckets.silver()).read(manifestKey).orElseThrow();
