@@ -138,6 +138,11 @@ public final class BuildLease {
         Lease lease;
         try {
             lease = mapper.readValue(content, Lease.class);
+            if (lease != null && mapper.readTree(content).path("formatVersion").isNull()) {
+                // The record reads an absent format as 1 (a lease before the field) and cannot tell an explicit null from it; no
+                // gold-ctas wrote null there, so it is damage, as StrictJson makes a null of any other field, never read as format 1.
+                throw new IOException("\"formatVersion\" is null, which no gold-ctas writes (a lease written before the field has none)");
+            }
             if (lease != null && lease.formatVersion() <= Lease.FORMAT_VERSION) {
                 lease.expiry();
                 lease.acquisition();
@@ -179,7 +184,8 @@ public final class BuildLease {
         public static final int FORMAT_VERSION = 1;
 
         public Lease {
-            // Absent in the leases of builders before it was written; an explicit null, which no builder wrote, reads the same.
+            // Absent in the leases of builders before it was written; an explicit null, which no builder wrote, is refused when read
+            // (BuildLease.parse), since both reach this constructor as null.
             formatVersion = formatVersion == null ? 1 : formatVersion;
             if (formatVersion < 1) {
                 throw new IllegalArgumentException("formatVersion is " + formatVersion + ", not a lease format: 1 to " + FORMAT_VERSION);

@@ -224,6 +224,23 @@ class BuildLeaseTest {
         assertTrue(refused.getMessage().contains("formatVersion is 0") && refused.getMessage().contains("delete it"), refused.getMessage());
     }
 
+    /**
+     * An explicit null format, which no gold-ctas wrote (a lease before the field has none, of format 1), is damage naming the field,
+     * as a null is for any other field: never read as format 1, nor taken over, expired as it is.
+     */
+    @Test
+    void aLeaseWhoseFormatIsNullIsRefusedAsDamagedNamingTheField() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        byte[] damaged = expiredLeaseWith("\"formatVersion\": null,").getBytes(StandardCharsets.UTF_8);
+        gold.put("tables/_lease/build.json", damaged);
+
+        IOException refused = assertThrows(IOException.class, () -> new BuildLease(gold, "tables/", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true));
+
+        assertTrue(refused.getMessage().contains("tables/_lease/build.json") && refused.getMessage().contains("\"formatVersion\" is null")
+                && refused.getMessage().contains("delete it"), refused.getMessage());
+        assertArrayEquals(damaged, gold.read("tables/_lease/build.json").orElseThrow(), "never taken over");
+    }
+
     /** A lease as this builder writes it names its format; one written before it did (none) is of format 1 and read as ever. */
     @Test
     void aLeaseNamesItsFormatAndOneWrittenBeforeItDidIsRead() throws IOException {
