@@ -129,7 +129,7 @@ public final class GoldBuilder {
             inputs = fingerprints.of(model);
             state = states.read(model.name());
             // Before the view is read: a swap an earlier invocation never saw end may still move it.
-            UnrecordedSwaps.SwapRecord swapRecord = unrecordedSwaps.awaitUnseenSwap(model, state, unrecordedSwaps.readSwapRecord(model), deadline);
+            UnrecordedSwaps.AwaitedSwapRecord swapRecord = unrecordedSwaps.awaitUnseenSwap(model, state, unrecordedSwaps.readSwapRecord(model), deadline);
             state = force ? unrecordedSwaps.recordSwapOfThisRequest(model, requestId, state, swapRecord)
                     : unrecordedSwaps.recordSwapWhoseStateWasLost(model, inputs.value(), state, swapRecord);
             if (state.isPresent() && state.get().fingerprint().equals(inputs.value()) && (!force || state.get().builtByRequest(requestId))) {

@@ -63,11 +63,13 @@ final class UnrecordedSwaps {
      *
      * @param record the record before the swap as {@link #readSwapRecord} read it; one damaged names no swap here, and the
      *     steps after say why; one of a newer format may, and fails the model
-     * @return {@code record}, emptied when its swap ended without moving the view
+     * @return what {@code record} names, parsed here once for every step after (none when its swap ended without moving the view,
+     *     which empties it), or why it is damaged: the steps after take only this, so a record S3 did not return, or of a newer
+     *     format, which fail the model here, never reaches them to be taken for a damaged one
      * @throws UnseenSwapException when the swap may still be queued or running, or the record could not be read or is of a newer
      *     format than this builder reads, so whether one may be cannot be told: why the model cannot be decided on now
      */
-    SwapRecord awaitUnseenSwap(GoldModel model, Optional<BuildState> recorded, SwapRecord record, Deadline deadline) throws IOException {
+    AwaitedSwapRecord awaitUnseenSwap(GoldModel model, Optional<BuildState> recorded, SwapRecord record, Deadline deadline) throws IOException {
         if (record.unread().isPresent()) {
             // Only the record names a swap that may still be queued: built without it, the model's swap could be followed
             // by that one, putting readers back on the older build. A damaged record, below, names none: S3 writes whole objects.
@@ -89,10 +91,11 @@ final class UnrecordedSwaps {
         }
         catch (IOException e) {
             // Damaged (by hand: S3 writes whole objects), it names no swap; the steps after say what becomes of it.
-            return record;
+            return AwaitedSwapRecord.damaged(e);
         }
+        AwaitedSwapRecord awaited = new AwaitedSwapRecord(beforeSwap, Optional.empty());
         if (beforeSwap.isEmpty() || recorded.map(state -> state.current().buildId().equals(beforeSwap.get().current().buildId())).orElse(false)) {
-            return record;
+            return awaited;
         }
         BuildId build = new BuildId(beforeSwap.get().current().buildId());
         String table = beforeSwap.get().current().table();
@@ -109,7 +112,7 @@ final class UnrecordedSwaps {
             // may still be queued (README, "When something fails", the view swap that may have happened): a failed build is removed only when its swap was
             // refused, not sent, or ended without moving the view; the cleanups run only after this wait has seen the
             // record's swap end, and a build writes its own record only then. Only a table dropped by hand gets here.
-            return record;
+            return awaited;
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("model", model.name());
@@ -120,7 +123,7 @@ final class UnrecordedSwaps {
             fields.put("queryId", swap.queryId());
             log.warn("gold model's view swap of an earlier build, which no invocation saw end, sent again with its token and waited for: it has ended",
                     fields);
-            return record;
+            return awaited;
         }
         catch (AthenaQueryException e) {
             if (!Set.of("FAILED", "CANCELLED").contains(e.state())) {
@@ -136,11 +139,11 @@ final class UnrecordedSwaps {
             fields.put("reason", e.reason());
         }
         LiveView after = views.read(model, build);
-        SwapRecord left = record;
+        AwaitedSwapRecord left = awaited;
         if (after.read() && !after.build().equals(Optional.of(build))) {
             states.restoreBeforeSwap(model.name(), Optional.empty());
             // What restoreBeforeSwap leaves: an empty record, which reads as none.
-            left = new SwapRecord(Optional.of(new byte[0]), Optional.empty());
+            left = new AwaitedSwapRecord(Optional.empty(), Optional.empty());
             fields.put("recordBefore", "emptied: its swap ended without moving the view, and is not sent again");
         }
         log.warn("gold model's view swap of an earlier build, which no invocation saw end, sent again with its token: it did not succeed", fields);
@@ -169,6 +172,27 @@ final class UnrecordedSwaps {
         }
     }
 
+    /**
+     * The record before the last swap as {@link #awaitUnseenSwap} leaves it, once no swap it names can still move the view: the state it
+     * names ({@code beforeSwap}, empty for no record or an emptied one), or why it is {@code damaged} (by hand: S3 writes whole objects),
+     * then naming none. Parsed there once: a record S3 did not return, or of a newer format (which may name a swap a newer gold-ctas
+     * still has queued), fails the model there, so the steps after, which take only this, can pass over a damaged record without
+     * telling the three apart, and a newer-format record is handled in one place.
+     */
+    record AwaitedSwapRecord(Optional<BuildState> beforeSwap, Optional<IOException> damaged) {
+        AwaitedSwapRecord {
+            requireNonNull(beforeSwap, "beforeSwap is null");
+            requireNonNull(damaged, "damaged is null");
+            if (beforeSwap.isPresent() && damaged.isPresent()) {
+                throw new IllegalArgumentException("A damaged record names no state");
+            }
+        }
+
+        static AwaitedSwapRecord damaged(IOException why) {
+            return new AwaitedSwapRecord(Optional.empty(), Optional.of(why));
+        }
+    }
+
     /** A view swap an earlier invocation sent and never saw end may still be queued or running: the model is not decided on now. */
     static final class UnseenSwapException extends IOException {
         UnseenSwapException(String message, Throwable cause) {
@@ -183,7 +207,7 @@ final class UnrecordedSwaps {
      * the build readers had before the request. Known by what the attempt wrote just before its swap
      * ({@link BuildStateStore#writeBeforeSwap}), and only while the view still selects from that build.
      */
-    Optional<BuildState> recordSwapOfThisRequest(GoldModel model, String requestId, Optional<BuildState> recorded, SwapRecord record) throws IOException {
+    Optional<BuildState> recordSwapOfThisRequest(GoldModel model, String requestId, Optional<BuildState> recorded, AwaitedSwapRecord record) throws IOException {
         if (recorded.isPresent() && recorded.get().builtByRequest(requestId)) {
             return recorded;
         }
@@ -199,23 +223,15 @@ final class UnrecordedSwaps {
      * What the model's last build wrote before its swap ({@link BuildStateStore#writeBeforeSwap}); empty,
      * with a warning, when it is damaged (by hand: S3 writes whole objects): the record only spares a second
      * build (or a second forced one), so damaged, the model is built, and its build replaces it, rather than
-     * every build of the model failing until someone deletes it.
-     *
-     * @throws IOException when the record could not be read: {@link #awaitUnseenSwap}, asked first, has
-     *     already failed the model for that
+     * every build of the model failing until someone deletes it. A record S3 did not return, or of a newer
+     * format, never gets here: {@link #awaitUnseenSwap}, which alone makes an {@link AwaitedSwapRecord}, failed the model for it.
      */
-    private Optional<BuildState> lastSwapRecord(GoldModel model, SwapRecord record) throws IOException {
-        if (record.unread().isPresent()) {
-            throw record.unread().get();
-        }
-        try {
-            return states.parseBeforeSwap(model.name(), record.content());
-        }
-        catch (IOException e) {
+    private Optional<BuildState> lastSwapRecord(GoldModel model, AwaitedSwapRecord record) {
+        if (record.damaged().isPresent()) {
             log.warn("the record of the gold model's last swap is damaged; building the model, whose build replaces it", Map.of(
-                    "model", model.name(), "key", states.swapKey(model.name()), "error", ErrorMessages.describe(e)));
-            return Optional.empty();
+                    "model", model.name(), "key", states.swapKey(model.name()), "error", ErrorMessages.describe(record.damaged().get())));
         }
+        return record.beforeSwap();
     }
 
     /**
@@ -226,7 +242,7 @@ final class UnrecordedSwaps {
      * build from before it, the one to roll back to. Known by what that build wrote just before its swap
      * ({@link BuildStateStore#writeBeforeSwap}), and only while the view still selects from it.
      */
-    Optional<BuildState> recordSwapWhoseStateWasLost(GoldModel model, String fingerprint, Optional<BuildState> recorded, SwapRecord record) throws IOException {
+    Optional<BuildState> recordSwapWhoseStateWasLost(GoldModel model, String fingerprint, Optional<BuildState> recorded, AwaitedSwapRecord record) throws IOException {
         if (recorded.isPresent() && recorded.get().fingerprint().equals(fingerprint)) {
             return recorded;
         }
@@ -249,26 +265,20 @@ final class UnrecordedSwaps {
      * otherwise (one GET per model, and a read of the view only when the record names another build than the
      * state), and for a record damaged by hand, with a warning: the model's next build replaces it.
      *
-     * @throws IOException when the record cannot be read, or names another build and the view cannot be read:
-     *     whether readers are on these inputs cannot be told, so the model fails (its trigger comes back)
-     *     rather than being taken for unchanged
+     * @throws IOException when the record names another build and the view cannot be read: whether readers
+     *     are on these inputs cannot be told, so the model fails (its trigger comes back) rather than being
+     *     taken for unchanged (a record that could not be read, or of a newer format, failed the model in
+     *     {@link #awaitUnseenSwap} already)
      */
-    Optional<BuildState> swapOfOtherInputsInTheView(GoldModel model, BuildState recorded, String fingerprint, SwapRecord record) throws IOException {
-        // The store failing is thrown (the model fails, its trigger comes back); only a damaged record is passed over.
-        if (record.unread().isPresent()) {
-            throw record.unread().get();
-        }
-        Optional<byte[]> content = record.content();
-        Optional<BuildState> beforeSwap;
-        try {
-            beforeSwap = states.parseBeforeSwap(model.name(), content);
-        }
-        catch (IOException e) {
+    Optional<BuildState> swapOfOtherInputsInTheView(GoldModel model, BuildState recorded, String fingerprint, AwaitedSwapRecord record) throws IOException {
+        if (record.damaged().isPresent()) {
             // Damaged by hand: it names no build, and the model's next build writes it again.
             log.warn("the record of the gold model's last swap is damaged; taking the model as unchanged, as its state says: its next build "
-                    + "replaces the record", Map.of("model", model.name(), "key", states.swapKey(model.name()), "error", ErrorMessages.describe(e)));
+                    + "replaces the record", Map.of("model", model.name(), "key", states.swapKey(model.name()), "error",
+                    ErrorMessages.describe(record.damaged().get())));
             return Optional.empty();
         }
+        Optional<BuildState> beforeSwap = record.beforeSwap();
         if (beforeSwap.isEmpty() || beforeSwap.get().current().buildId().equals(recorded.current().buildId())
                 || beforeSwap.get().fingerprint().equals(fingerprint)) {
             return Optional.empty();
