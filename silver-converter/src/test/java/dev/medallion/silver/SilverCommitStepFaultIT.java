@@ -1,0 +1,356 @@
+package dev.medallion.silver;
+
+import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.config.CsvOverrides;
+import dev.medallion.common.layout.SilverLayout;
+import dev.medallion.common.logging.JsonLog;
+import dev.medallion.common.storage.ObjectInfo;
+import dev.medallion.common.storage.RequestTimeLimit;
+import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.storage.WriteRefusedException;
+import dev.medallion.common.testing.Fault;
+import dev.medallion.common.testing.FaultProxy;
+import dev.medallion.common.testing.Injection;
+import dev.medallion.common.testing.Request;
+import dev.medallion.common.testing.S3Emulator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+import static dev.medallion.silver.CountedLines.assertCountedOnce;
+import static dev.medallion.silver.ExactlyOnce.csv;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The steps of the commit that {@link SilverCommitFaultIT} does not fault, each against an S3 emulator behind
+ * {@link FaultProxy}: the publishing marker's write (failing for good, its answers lost, a duplicate delivery
+ * held there), a completion answered 200 with an error body, the sweep's delete of the replaced version's parts
+ * (failing for good, its answer lost, the committing run held there while a duplicate delivery sweeps), and a
+ * manifest write that outlasts the request time limit of a Lambda invocation and lands after the run gave up.
+ * After each: each row once (manifest, Parquet read back, source), each commit counted once, and no publishing
+ * marker left past {@link SilverCommit#PUBLISHING_BOUND}.
+ */
+class SilverCommitStepFaultIT {
+    @RegisterExtension
+    static final S3Emulator S3 = new S3Emulator();
+
+    private static final String DATASET = "sales";
+    private static final SilverLayout LAYOUT = new SilverLayout("");
+    /** Chunks of 2,000 rows, a part per chunk: a run has several uploads to publish. */
+    private static final ConversionLimits LIMITS = new ConversionLimits(2_000, 1 << 30, 1, 1 << 20);
+    private static final int ROWS = 10_000;
+    private static final int PARTS = ROWS / LIMITS.chunkRows();
+    /** Quarantined whatever types the contract has: the header has two fields. */
+    private static final String BAD_ROW = "7,too,many\n";
+
+    /** The write of a run's publishing marker, before it publishes anything; a claim of an uncounted commit is conditional, and not one. */
+    private static final Predicate<Request> MARK_PUBLISHING = request -> request.method().equals("PUT") && request.path().contains("/_publishing/")
+            && request.header("if-match").isEmpty();
+    /** A DeleteObjects request: a sweep's delete of superseded or abandoned files (one key alone is a DeleteObject). */
+    private static final Predicate<Request> DELETE_FILES = request -> request.method().equals("POST") && request.hasQueryParameter("delete");
+    private static final Predicate<Request> WRITE_MANIFEST = request -> request.method().equals("PUT") && request.path().contains("/_manifests/");
+
+    @TempDir
+    Path temporary;
+
+    private FaultProxy proxy;
+    private S3Client faulty;
+    private String bronzeBucket;
+    private String silverBucket;
+    private S3ObjectStore bronze;
+    private S3ObjectStore silver;
+    private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        bronzeBucket = S3.createBucket("bronze");
+        silverBucket = S3.createBucket("silver");
+        bronze = new S3ObjectStore(S3.client(), bronzeBucket);
+        silver = new S3ObjectStore(S3.client(), silverBucket);
+        proxy = FaultProxy.start(S3.endpoint());
+        faulty = S3.clientThrough(proxy.endpoint());
+    }
+
+    @AfterEach
+    void tearDown() {
+        faulty.close();
+        assertEquals(List.of(), proxy.failures(), "the proxy itself worked");
+        proxy.close();
+    }
+
+    /**
+     * The marker goes first so that a run killed while publishing is found: a run that cannot write it must publish
+     * nothing, and leave no multipart upload open, rather than make files visible that no marker leads a sweep to.
+     */
+    @Test
+    void aPublishingMarkerThatCannotBeWrittenFailsTheRunBeforeAnythingIsVisible() throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection refused = proxy.inject(MARK_PUBLISHING, Fault.status(500), 100);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        assertTrue(refused.hits() >= 3, "the SDK retried before giving up, " + refused.hits() + " attempts");
+        assertEquals(List.of(), silver.list("").stream().filter(key -> !key.startsWith("_schemas/")).toList(), "nothing visible, no marker");
+        assertNoUploadLeftOpen();
+        proxy.clear();
+        assertFalse(convertThroughProxy(source).unchanged());
+        assertExactlyOnce(source, ROWS, 1, Instant.now());
+        assertCountedOnce(logLines, ROWS, 1);
+    }
+
+    /**
+     * Every answer to the marker's write is lost, the marker written: the run fails before publishing, leaving a marker
+     * of a run that published nothing. The retry commits; the stray marker, of the committed generation, is kept while
+     * its run may be publishing and goes with the first sweep after {@link SilverCommit#PUBLISHING_BOUND} (a redelivery),
+     * which still answers {@code unchanged}: a marker of the committed generation never makes a run convert again.
+     */
+    @Test
+    void aPublishingMarkerWrittenWithItsAnswersLostLeavesNothingVisibleAndGoesWithALaterSweep() throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection lost = proxy.inject(MARK_PUBLISHING, Fault.afterForwarding(500), 100);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        assertTrue(lost.hits() >= 3, lost.toString());
+        assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "nothing published");
+        assertEquals(List.of(), silver.list("_quarantine/"));
+        assertEquals(1, silver.list("_publishing/").size(), "the marker landed");
+        assertNoUploadLeftOpen();
+        proxy.clear();
+        assertFalse(convertThroughProxy(source).unchanged());
+        assertExactlyOnce(source, ROWS, 1, Instant.now());
+
+        Clock later = Clock.offset(Clock.systemUTC(), SilverCommit.PUBLISHING_BOUND.plusMinutes(1));
+        assertTrue(converter(new S3ObjectStore(faulty, silverBucket), later).convert(source, DATASET, () -> bronze.open(source.key(), Optional.of(source.etag())))
+                .unchanged(), "a marker of the committed generation is no later run's: the redelivery answers unchanged");
+        assertEquals(List.of(), silver.list("_publishing/"), "the stray marker went with the first sweep after the bound");
+        assertExactlyOnce(source, ROWS, 1, Instant.now());
+        assertCountedOnce(logLines, ROWS, 1);
+    }
+
+    /** A duplicate delivery held at its marker's write while the other commits: it then publishes, loses, and removes what it published. */
+    @Test
+    void aDuplicateHeldAtItsPublishingMarkerWhileTheOtherCommitsLeavesEachRowOnce() throws Exception {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection held = proxy.inject(MARK_PUBLISHING, Fault.hold(), 1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ConversionResult> duplicate = pool.submit(() -> convertThroughProxy(source));
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(60)), "the duplicate reached its marker");
+
+            ConversionResult committed = converter(silver, Clock.systemUTC()).convert(source, DATASET,
+                    () -> bronze.open(source.key(), Optional.of(source.etag())));
+            assertFalse(committed.unchanged());
+            proxy.clear();
+            try {
+                ConversionResult outcome = duplicate.get(60, TimeUnit.SECONDS);
+                assertTrue(outcome.unchanged(), "the duplicate loses and reports the winner's commit");
+                assertEquals(committed.manifest().run(), outcome.manifest().run());
+            }
+            catch (ExecutionException e) {
+                assertInstanceOf(IOException.class, e.getCause());
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertExactlyOnce(source, ROWS, 1, Instant.now());
+        assertCountedOnce(logLines, ROWS, 1);
+        assertNoUploadLeftOpen();
+    }
+
+    /**
+     * CompleteMultipartUpload can answer 200 with an error in its body (S3 API Reference, CompleteMultipartUpload): the SDK
+     * takes it for the error it carries. At every attempt: nothing published, the run fails, its marker stays for the
+     * retry's sweep, and the retry commits each row once.
+     */
+    @Test
+    void aCompletionAnsweredWithAnErrorInA200PublishesNothingAndTheRetryConverges() throws IOException {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Injection failed = proxy.inject(Request::isCompleteMultipartUpload, Fault.status(200), 100);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(source));
+
+        assertTrue(failed.hits() >= 3, "the SDK retried the error it found in the 200: " + failed.hits() + " attempts");
+        assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "nothing published");
+        assertEquals(List.of(), silver.list("_quarantine/"));
+        assertFalse(silver.stat(LAYOUT.manifestKey(DATASET, source.key())).isPresent());
+        proxy.clear();
+        assertFalse(convertThroughProxy(source).unchanged());
+        assertExactlyOnce(source, ROWS, 1, Instant.now());
+        assertCountedOnce(logLines, ROWS, 1);
+    }
+
+    /**
+     * A replacement committed whose delete of the replaced version's parts keeps failing: the run fails after its commit,
+     * counted once all the same; both versions are visible to readers that ignore manifests (the second window, which
+     * the retry closes), and the retry finds the version committed, deletes the replaced parts, and logs no second line.
+     */
+    @Test
+    void aReplacementWhoseSweepCannotDeleteTheReplacedPartsIsCountedOnceAndTheRetryDeletesThem() throws IOException {
+        SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
+        convertThroughProxy(first);
+        logLines.reset();
+        SourceObject second = upload("sales/src.csv", csv(ROWS / 2, BAD_ROW));
+        AtomicBoolean manifestWritten = new AtomicBoolean();
+        Injection deletes = proxy.inject(request -> {
+            manifestWritten.compareAndSet(false, WRITE_MANIFEST.test(request));
+            return manifestWritten.get() && DELETE_FILES.test(request);
+        }, Fault.status(500), 100);
+
+        IOException failure = assertThrows(IOException.class, () -> convertThroughProxy(second));
+
+        assertInstanceOf(SilverCommit.CommittedException.class, failure);
+        assertTrue(deletes.hits() >= 3, deletes.toString());
+        assertTrue(failure.getMessage().contains("is committed"), failure.getMessage());
+        assertEquals(PARTS + 3, ExactlyOnce.parquetKeys(silver, DATASET).size(), "both versions visible: the second window");
+        assertEquals(1, silver.list("_publishing/").size(), "the committed run's marker stays until its sweep deleted what it names");
+        proxy.clear();
+        assertTrue(convertThroughProxy(second).unchanged(), "the retry finds the version committed");
+        assertExactlyOnce(second, ROWS / 2, 1, Instant.now());
+        assertEquals(List.of(), silver.list("_publishing/"));
+        assertCountedOnce(logLines, ROWS / 2, 1);
+    }
+
+    /** The sweep's delete lands and its answer is lost: the SDK's retry deletes nothing more, and the run succeeds. */
+    @Test
+    void aSweepDeleteWhoseAnswerIsLostIsRetriedAndTheReplacementSucceeds() throws IOException {
+        SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
+        convertThroughProxy(first);
+        logLines.reset();
+        SourceObject second = upload("sales/src.csv", csv(ROWS / 2, BAD_ROW));
+        Injection lost = proxy.inject(DELETE_FILES, Fault.afterForwarding(500), 1);
+
+        assertFalse(convertThroughProxy(second).unchanged());
+
+        assertEquals(1, lost.hits());
+        assertExactlyOnce(second, ROWS / 2, 1, Instant.now());
+        assertEquals(List.of(), silver.list("_publishing/"));
+        assertCountedOnce(logLines, ROWS / 2, 1);
+    }
+
+    /**
+     * The run that committed a replacement is held at its sweep's delete while a duplicate delivery of the same version runs:
+     * the duplicate finds the version committed, sweeps for it (the replaced parts, the committed run's marker) and answers
+     * unchanged; the committed run, released, deletes what is gone already. The new version once, counted once.
+     */
+    @Test
+    void aDuplicateThatSweepsWhileTheCommittedRunIsHeldAtItsSweepLeavesEachRowOnceCountedOnce() throws Exception {
+        SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
+        convertThroughProxy(first);
+        logLines.reset();
+        SourceObject second = upload("sales/src.csv", csv(ROWS / 2, BAD_ROW));
+        Injection held = proxy.inject(DELETE_FILES, Fault.hold(), 1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ConversionResult> committing = pool.submit(() -> convertThroughProxy(second));
+            assertTrue(held.awaitHits(1, Duration.ofSeconds(60)), "the committed run reached its sweep's delete");
+
+            ConversionResult duplicate = converter(silver, Clock.systemUTC()).convert(second, DATASET,
+                    () -> bronze.open(second.key(), Optional.of(second.etag())));
+            assertTrue(duplicate.unchanged(), "the duplicate finds the version committed");
+            assertEquals(3, ExactlyOnce.parquetKeys(silver, DATASET).size(), "its sweep deleted the replaced parts");
+            proxy.clear();
+            try {
+                assertFalse(committing.get(60, TimeUnit.SECONDS).unchanged());
+            }
+            catch (ExecutionException e) {
+                // Released with a reset: the SDK retries the delete, or the run fails after its commit, reported.
+                assertInstanceOf(SilverCommit.CommittedException.class, e.getCause());
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertExactlyOnce(second, ROWS / 2, 1, Instant.now());
+        assertEquals(List.of(), silver.list("_publishing/"));
+        assertCountedOnce(logLines, ROWS / 2, 1);
+    }
+
+    /**
+     * In a Lambda invocation each request may take only part of the time left ({@code InvocationTimeLimit}). A manifest write
+     * slower than that is given up by the SDK (an API call timeout, no answer from S3), is no refusal, and lands after the run
+     * failed: the parts stay, the marker says uncounted, and the retry counts the late commit once, its rows each once.
+     */
+    @Test
+    void aManifestWriteThatOutlastsTheRequestTimeLimitAndLandsAfterTheRunFailedLosesNoRowsAndIsCountedOnce() throws Exception {
+        SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        Duration limit = Duration.ofSeconds(3);
+        Injection slow = proxy.inject(WRITE_MANIFEST, Fault.delay(limit.multipliedBy(2)), 1);
+        S3ObjectStore limited = new S3ObjectStore(faulty, silverBucket, () -> Optional.of(limit));
+
+        IOException failure = assertThrows(IOException.class,
+                () -> converter(limited, Clock.systemUTC()).convert(source, DATASET, () -> bronze.open(source.key(), Optional.of(source.etag()))));
+
+        assertEquals(1, slow.hits());
+        assertFalse(failure instanceof WriteRefusedException, failure.toString());
+        assertTrue(failure.getMessage().contains("failed without a definite answer"), failure.getMessage());
+        assertEquals(PARTS, ExactlyOnce.parquetKeys(silver, DATASET).size(), "the parts stay: the manifest may still land");
+        String manifestKey = LAYOUT.manifestKey(DATASET, source.key());
+        long waitUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (silver.stat(manifestKey).isEmpty() && System.nanoTime() < waitUntil) {
+            Thread.sleep(100);
+        }
+        assertTrue(silver.stat(manifestKey).isPresent(), "the delayed write landed after the run gave up");
+        assertEquals(List.of(), CountedLines.countedLines(logLines), "the run that gave up logged nothing");
+
+        assertFalse(convertThroughProxy(source).unchanged(), "the retry counts the late commit");
+        assertExactlyOnce(source, ROWS, 1, Instant.now());
+        assertTrue(convertThroughProxy(source).unchanged());
+        assertCountedOnce(logLines, ROWS, 1);
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------
+
+    private ConversionResult convertThroughProxy(SourceObject source) throws IOException {
+        S3ObjectStore bronzeThroughProxy = new S3ObjectStore(faulty, bronzeBucket);
+        return converter(new S3ObjectStore(faulty, silverBucket), Clock.systemUTC())
+                .convert(source, DATASET, () -> bronzeThroughProxy.open(source.key(), Optional.of(source.etag())));
+    }
+
+    private SilverConverter converter(S3ObjectStore store, Clock clock) {
+        return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), clock),
+                clock);
+    }
+
+    private SourceObject upload(String key, byte[] content) throws IOException {
+        bronze.put(key, content);
+        ObjectInfo info = bronze.stat(key).orElseThrow();
+        return new SourceObject(bronzeBucket, key, info.etag(), info.size(), info.lastModified());
+    }
+
+    /** No multipart upload of the silver bucket is open (read past the proxy): the run aborted every one it started. */
+    private void assertNoUploadLeftOpen() {
+        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(silverBucket)).uploads().stream()
+                .map(upload -> upload.key() + " " + upload.uploadId()).toList(), "no multipart upload left open");
+    }
+
+    private void assertExactlyOnce(SourceObject source, int validRows, int quarantinedRows, Instant now) throws IOException {
+        ExactlyOnce.assertExactlyOnce(silver, LAYOUT, DATASET, source, validRows, quarantinedRows, temporary, now);
+    }
+}
