@@ -210,6 +210,12 @@ final class SilverCommit {
             // It is marked first, while the most time is left: each request may take half of what is left
             // (a Lambda run's requests are limited so), and the discard makes one per upload.
             abandon(marker, markerPut, markerWritten, e);
+            if (!markerPut && !staged.isEmpty()) {
+                // The marker's own write failed, so nothing was published; but it may have landed with its answers lost. Left,
+                // it reads as the marker of a run killed while publishing: once PUBLISHING_BOUND old, a sweep of the base would
+                // report a later run's files (Swept#laterRunPublished), and a delivery of the committed version convert it again.
+                deleteQuietly(List.of(marker), e);
+            }
             discard(staged, manifest.writtenKeys(), e);
             throw e;
         }

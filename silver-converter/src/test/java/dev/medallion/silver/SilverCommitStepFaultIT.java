@@ -48,8 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The steps of the commit that {@link SilverCommitFaultIT} does not fault, each against an S3 emulator behind
- * {@link FaultProxy}: the publishing marker's write (failing for good, its answers lost, a duplicate delivery
- * held there), a completion answered 200 with an error body, the sweep's delete of the replaced version's parts
+ * {@link FaultProxy}: the publishing marker's write (failing for good, its answers lost, also for a replacement,
+ * a duplicate delivery held there), a completion answered 200 with an error body, the sweep's delete of the replaced version's parts
  * (failing for good, its answer lost, the committing run held there while a duplicate delivery sweeps), and a
  * manifest write that outlasts the request time limit of a Lambda invocation and lands after the run gave up.
  * After each: each row once (manifest, Parquet read back, source), each commit counted once, and no publishing
@@ -124,32 +124,52 @@ class SilverCommitStepFaultIT {
     }
 
     /**
-     * Every answer to the marker's write is lost, the marker written: the run fails before publishing, leaving a marker
-     * of a run that published nothing. The retry commits; the stray marker, of the committed generation, is kept while
-     * its run may be publishing and goes with the first sweep after {@link SilverCommit#PUBLISHING_BOUND} (a redelivery),
-     * which still answers {@code unchanged}: a marker of the committed generation never makes a run convert again.
+     * Every answer to the marker's write is lost, the marker written: the run fails before publishing, and deletes the
+     * marker it cannot tell it wrote, which would otherwise stand for a run that may have published (see the next test).
+     * The retry commits each row once.
      */
     @Test
-    void aPublishingMarkerWrittenWithItsAnswersLostLeavesNothingVisibleAndGoesWithALaterSweep() throws IOException {
+    void aPublishingMarkerWrittenWithItsAnswersLostIsDeletedByItsRunWithNothingVisible() throws IOException {
         SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
         Injection lost = proxy.inject(MARK_PUBLISHING, Fault.afterForwarding(500), 100);
 
         assertThrows(IOException.class, () -> convertThroughProxy(source));
 
         assertTrue(lost.hits() >= 3, lost.toString());
-        assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "nothing published");
-        assertEquals(List.of(), silver.list("_quarantine/"));
-        assertEquals(1, silver.list("_publishing/").size(), "the marker landed");
+        assertEquals(List.of(), silver.list("").stream().filter(key -> !key.startsWith("_schemas/")).toList(), "nothing visible, no marker");
         assertNoUploadLeftOpen();
         proxy.clear();
         assertFalse(convertThroughProxy(source).unchanged());
         assertExactlyOnce(source, ROWS, 1, Instant.now());
+        assertEquals(List.of(), silver.list("_publishing/"));
+        assertCountedOnce(logLines, ROWS, 1);
+    }
 
+    /**
+     * A replacement whose marker's write lands with every answer lost fails before publishing anything. Left, that marker,
+     * of the generation after the committed one and without a word, read as the marker of a run killed while publishing:
+     * once 20 minutes old, it made a delivery of the committed version (the object put back as it was before the
+     * replacement's retry) convert it again, a second commit of the same bytes, counted a second time. The run deletes it.
+     */
+    @Test
+    void aReplacementWhoseMarkerLandsWithItsAnswersLostMakesNoLaterDeliveryOfTheCommittedVersionConvertAgain() throws IOException {
+        SourceObject first = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        convertThroughProxy(first);
+        SourceObject second = upload("sales/src.csv", csv(ROWS / 2, ""));
+        Injection lost = proxy.inject(MARK_PUBLISHING, Fault.afterForwarding(500), 100);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(second));
+
+        assertTrue(lost.hits() >= 3, lost.toString());
+        proxy.clear();
+        // Put back as it was (the same bytes, the same ETag) before the replacement's retry, which then finds it superseded.
+        SourceObject back = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        assertEquals(first.etag(), back.etag());
         Clock later = Clock.offset(Clock.systemUTC(), SilverCommit.PUBLISHING_BOUND.plusMinutes(1));
-        assertTrue(converter(new S3ObjectStore(faulty, silverBucket), later).convert(source, DATASET, () -> bronze.open(source.key(), Optional.of(source.etag())))
-                .unchanged(), "a marker of the committed generation is no later run's: the redelivery answers unchanged");
-        assertEquals(List.of(), silver.list("_publishing/"), "the stray marker went with the first sweep after the bound");
-        assertExactlyOnce(source, ROWS, 1, Instant.now());
+        assertTrue(converter(new S3ObjectStore(faulty, silverBucket), later).convert(back, DATASET, () -> bronze.open(back.key(), Optional.of(back.etag())))
+                .unchanged(), "the failed replacement published nothing: the committed version is not converted again");
+        assertExactlyOnce(back, ROWS, 1, Instant.now());
+        assertEquals(1L, silverManifestGeneration(back));
         assertCountedOnce(logLines, ROWS, 1);
     }
 
@@ -336,6 +356,10 @@ class SilverCommitStepFaultIT {
     private SilverConverter converter(S3ObjectStore store, Clock clock) {
         return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), clock),
                 clock);
+    }
+
+    private long silverManifestGeneration(SourceObject source) throws IOException {
+        return new ManifestStore(silver).read(LAYOUT.manifestKey(DATASET, source.key())).orElseThrow().generation();
     }
 
     private SourceObject upload(String key, byte[] content) throws IOException {
