@@ -181,6 +181,31 @@ class BronzeUploadIT {
         assertTrue(err().contains("skipped " + folder.resolve("a.csv") + " -> s3://" + bucket + "/sales_data/a.csv (5 B, unchanged)"), err());
     }
 
+    /**
+     * Names that URLs and S3 events encode ('#', '%', '+', '?', '&', a space) and a zero-byte file land under their
+     * names as spelled, and a second run skips them all: a key sent encoded wrongly, or an empty object whose CRC32
+     * is not returned, would be uploaded again at every run, each time a new event for the converter.
+     */
+    @Test
+    void filesWithAwkwardNamesOrNoBytesAreSkippedBySecondRun() throws Exception {
+        List<String> names = List.of("a#1.csv", "b%20c.csv", "d+e.csv", "f?g&h=i.csv", "j k.csv", "empty.csv");
+        for (String name : names) {
+            write(name, name.equals("empty.csv") ? "" : "id\n1\n");
+        }
+        assertEquals(0, upload(folder.toString()), err());
+        Map<String, byte[]> objects = objects();
+        assertEquals(names.stream().map(name -> "sales_data/" + name).sorted().toList(), List.copyOf(objects.keySet()));
+        assertEquals(0, objects.get("sales_data/empty.csv").length);
+        Map<String, Instant> modified = lastModified();
+        Thread.sleep(1_100);
+        resetOutput();
+
+        assertEquals(0, upload(folder.toString()), err());
+
+        assertEquals(table("uploaded", 0, names.size(), 0, 0), tableOf(out()));
+        assertEquals(modified, lastModified());
+    }
+
     @Test
     void onlyTheChangedFileIsUploadedAgainEvenAtTheSameSize() throws Exception {
         write("a.csv", "id,v\n1,2\n");
@@ -989,6 +1014,54 @@ class BronzeUploadIT {
             assertFalse(err().contains("left nothing"), err());
             assertEquals(List.of(), proxy.failures());
         }
+    }
+
+    /**
+     * A part, and a publishing write, that land and whose answers are lost once are sent again by the SDK: the part
+     * replaces itself, and a PutObject, conditional
+     * (If-None-Match for a new key, If-Match for a replaced one), is refused (412); a completion completes the same
+     * upload again, which makes one object whatever it is answered (moto answers 200, S3 may answer NoSuchUpload).
+     * Neither writes a second version, so the converter gets one ObjectCreated event per change. Counted on a
+     * versioned bucket, which keeps every write the retry could have made.
+     */
+    @Test
+    void aWriteWhoseAnswerIsLostOnceAndIsSentAgainMakesNoSecondVersion() throws Exception {
+        S3.client().putBucketVersioning(request -> request.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+        byte[] large = csvOfSize(12 * MIB);
+        Files.write(folder.resolve("large.csv"), large);
+        write("small.csv", "id\n1\n");
+        for (int round = 1; round <= 2; round++) {
+            try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+                Injection part = proxy.inject(request -> request.isUploadPart() && request.queryParameter("partNumber").equals(Optional.of("2")),
+                        Fault.afterForwarding(500), 1);
+                Injection complete = proxy.inject(Request::isCompleteMultipartUpload, Fault.afterForwarding(500), 1);
+                Injection put = proxy.inject(request -> isPutObject(request, "small.csv"), Fault.afterForwarding(500), 1);
+                resetOutput();
+
+                int exit = upload(folder.toString(), "--part-size", "5", "--endpoint-url", proxy.endpoint().toString());
+
+                assertEquals(0, exit, err());
+                assertEquals(1, part.hits(), part.toString());
+                assertEquals(1, complete.hits(), complete.toString());
+                assertEquals(1, put.hits(), put.toString());
+                assertEquals(table("uploaded", 2, 0, 0, 12L * MIB + 5), tableOf(out()));
+                String change = round == 1 ? "new" : "changed";
+                assertTrue(err().contains("/sales_data/large.csv (12.6 MB, " + change + ", "), err());
+                assertTrue(err().contains("/sales_data/small.csv (5 B, " + change + ", found in place after its answer was lost, "), err());
+                assertEquals(List.of(), proxy.failures());
+            }
+            for (String key : List.of("sales_data/large.csv", "sales_data/small.csv")) {
+                int versions = S3.client().listObjectVersions(request -> request.bucket(bucket).prefix(key)).versions().size();
+                assertEquals(round, versions, key + " after run " + round + ": " + err());
+            }
+            // The part stored twice (its answer lost, the SDK sent it again) is in the object once.
+            assertArrayEquals(large, objects().get("sales_data/large.csv"));
+            // Replaced at the same sizes: the second run's writes are conditional on the first run's objects (If-Match).
+            large[large.length - 2] = (byte) '9';
+            Files.write(folder.resolve("large.csv"), large);
+            write("small.csv", "id\n2\n");
+        }
+        assertArrayEquals("id\n2\n".getBytes(StandardCharsets.UTF_8), objects().get("sales_data/small.csv"));
     }
 
     /**
