@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -159,6 +160,17 @@ public final class UploadPlanner {
             if (found.relativePath().indexOf(UNREADABLE_CHARACTER) >= 0) {
                 problems.add(unreadable(file.path() + ": its name", "file names",
                         "its key would not be its name, and the file would be uploaded again under another key in a UTF-8 locale"));
+                continue;
+            }
+            OptionalInt control = file.key().codePoints().filter(Character::isISOControl).findFirst();
+            if (control.isPresent()) {
+                // S3 takes the key ("Object key naming guidelines" names 0x00-0x1F and 0x7F among the characters that need special
+                // handling), but XML 1.0 cannot carry most C0 controls: a listing not asking for URL-encoded keys fails on the whole
+                // page (aws-sdk-java-v2#2828, aws-sdk-go#1914). A newline or a carriage return breaks the run's own lines.
+                problems.add(String.format(Locale.ROOT, "%s would be uploaded as %s, a key holding the control character U+%04X, which S3 takes but names"
+                        + " among the characters that need special handling (a listing of the bucket that does not ask for URL-encoded keys fails on most"
+                        + " of them, its XML not well-formed) and at which log lines break; rename the file or its folder (or give a --prefix without it)",
+                        controlsEscaped(file.path().toString()), controlsEscaped(file.key()), control.getAsInt()));
                 continue;
             }
             if (SilverLayout.isJobOrHiddenKey(file.key())) {
@@ -516,6 +528,13 @@ public final class UploadPlanner {
                     + " as the converter takes it): rename or remove one of them";
         }
         return first + " and " + second + " would both upload to " + key + ": give them different --dataset or --prefix values in separate runs";
+    }
+
+    /** The text with every control character as a Java escape ({@code jan\\u000afeb.csv}), so that it prints on one line, as it is. */
+    private static String controlsEscaped(String text) {
+        StringBuilder escaped = new StringBuilder();
+        text.chars().forEach(c -> escaped.append(Character.isISOControl(c) ? String.format(Locale.ROOT, "\\u%04x", c) : String.valueOf((char) c)));
+        return escaped.toString();
     }
 
     /** The name with every character outside ASCII as a Java escape: {@code cafe\\u0301.csv}. */

@@ -462,6 +462,30 @@ class UploadPlannerTest {
         assertEquals(List.of("_2026/part-1.csv"), year.plan(List.of(plain)).files().stream().map(PlannedFile::key).toList());
     }
 
+    /**
+     * A control character in a key (a newline, an escape, a carriage return left by a script written on Windows) is
+     * taken by S3, but most of them make a listing of the bucket that does not ask for URL-encoded keys fail as a
+     * whole, its XML not well-formed (aws-sdk-java-v2#2828, aws-sdk-go#1914), and a newline breaks every log line
+     * naming the file.
+     */
+    @Test
+    void aKeyHoldingAControlCharacterIsRefusedNamingItEscaped() throws Exception {
+        Path newline = write(directory.resolve("orders/jan\nfeb.csv"), "id\n1\n");
+        Path escape = write(directory.resolve("orders/mar\u001b[2J.csv"), "id\n1\n");
+        write(directory.resolve("orders/apr.csv"), "id\n1\n");
+
+        assertEquals(String.join("\n",
+                        newline.getParent() + "/jan\\u000afeb.csv would be uploaded as orders/jan\\u000afeb.csv, a key holding the control character"
+                                + " U+000A, which S3 takes but names among the characters that need special handling (a listing of the bucket that"
+                                + " does not ask for URL-encoded keys fails on most of them, its XML not well-formed) and at which log lines break;"
+                                + " rename the file or its folder (or give a --prefix without it)",
+                        escape.getParent() + "/mar\\u001b[2J.csv would be uploaded as orders/mar\\u001b[2J.csv, a key holding the control character"
+                                + " U+001B, which S3 takes but names among the characters that need special handling (a listing of the bucket that"
+                                + " does not ask for URL-encoded keys fails on most of them, its XML not well-formed) and at which log lines break;"
+                                + " rename the file or its folder (or give a --prefix without it)"),
+                refusal(planner, directory.resolve("orders")));
+    }
+
     @Test
     void twoFilesOnOneKeyAreRefused() throws Exception {
         Path a = write(directory.resolve("x/a.csv"), "id\n");
