@@ -1,20 +1,16 @@
 package dev.medallion.local;
 
-import dev.medallion.common.config.Environment;
+import dev.medallion.local.GoldModelRuns.Model;
+import dev.medallion.local.GoldModelRuns.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.medallion.local.GoldModelRuns.assertBuilt;
+import static dev.medallion.local.GoldModelRuns.assertRefused;
+import static dev.medallion.local.GoldModelRuns.model;
 
 /**
  * Gold models whose answer in DuckDB (the version local/pom.xml pins) differs from Athena's (Trino's) where a date operation's
@@ -25,8 +21,6 @@ class AthenaParityRefusalsTest {
     @TempDir
     Path directory;
 
-    private record Outcome(int exit, String out, String err) {}
-
     /**
      * date_trunc of a date plus whole days as a column of the table: Trino's sum is a DATE (DateTimeOperators.datePlusIntervalDayToSecond)
      * and its date_trunc of a DATE a DATE (DateTimeFunctions.truncateDate), where DuckDB's sum is a TIMESTAMP and so its date_trunc,
@@ -35,24 +29,19 @@ class AthenaParityRefusalsTest {
      */
     @Test
     void dateTruncOfADatePlusDaysAsAColumnIsRefusedAtTheCall() throws Exception {
-        Path models = models("truncated_sum_column", "truncated_sum_column_alike");
         String sum = "SELECT customer_id, date_trunc('month', signup_date + INTERVAL '1' DAY) AS opens FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("truncated_sum_column.sql"), "-- sources: customers\n" + sum + "\n");
-        Files.writeString(models.resolve("truncated_sum_column_alike.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, date_trunc('month', CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY) AS opens,"
-                + " CAST(date_trunc('month', signup_date + INTERVAL '1' DAY) AS DATE) AS opens_day FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("truncated_sum_column", "customers", sum),
+                model("truncated_sum_column_alike", "customers",
+                        "SELECT customer_id, date_trunc('month', CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY) AS opens,"
+                        + " CAST(date_trunc('month', signup_date + INTERVAL '1' DAY) AS DATE) AS opens_day FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
-                "error: gold model truncated_sum_column truncates signup_date + INTERVAL '1' DAY, a date plus whole days, months or years at " + models.resolve("truncated_sum_column.sql") + ":2:"
+        assertRefused(outcome,
+                "error: gold model truncated_sum_column truncates signup_date + INTERVAL '1' DAY, a date plus whole days, months or years at " + modelFile("truncated_sum_column") + ":2:"
                         + (sum.indexOf("+") + 1) + " (a DATE in Athena (Trino), a TIMESTAMP in DuckDB), with date_trunc"
-                        + " for a column of the table at " + models.resolve("truncated_sum_column.sql") + ":2:" + (sum.indexOf("date_trunc") + 1)
+                        + " for a column of the table at " + modelFile("truncated_sum_column") + ":2:" + (sum.indexOf("date_trunc") + 1)
                         + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01), so the column's type, its values"
-                        + " and its partition folders would differ from Athena's; write CAST(date_trunc('month', signup_date + INTERVAL '1' DAY) AS DATE), a DATE in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\ntruncated_sum_column_alike: "), "the sum a timestamp inside, and the truncation cast to a date, build: " + outcome.out());
+                        + " and its partition folders would differ from Athena's; write CAST(date_trunc('month', signup_date + INTERVAL '1' DAY) AS DATE), a DATE in both");
+        assertBuilt(outcome, "truncated_sum_column_alike", "the sum a timestamp inside, and the truncation cast to a date, build");
     }
 
     /**
@@ -64,27 +53,22 @@ class AthenaParityRefusalsTest {
      */
     @Test
     void hoursAfterDaysAddedToAWithQuerysDateColumnAreRefusedAtTheOperator() throws Exception {
-        Path models = models("next_day_days_hour", "next_day_days_alike");
         String nextDay = "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers)"
                 + " SELECT customer_id, next_day + INTERVAL '1' DAY + INTERVAL '1' HOUR AS later FROM c";
-        Files.writeString(models.resolve("next_day_days_hour.sql"), "-- sources: customers\n" + nextDay + "\n");
-        Files.writeString(models.resolve("next_day_days_alike.sql"), "-- sources: customers\n"
-                + "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers)"
-                + " SELECT customer_id, CAST(next_day AS TIMESTAMP) + INTERVAL '1' DAY + INTERVAL '1' HOUR AS later,"
-                + " CAST(next_day + INTERVAL '1' DAY AS DATE) AS day_after FROM c\n");
+        Outcome outcome = runModels(model("next_day_days_hour", "customers", nextDay),
+                model("next_day_days_alike", "customers",
+                        "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers)"
+                        + " SELECT customer_id, CAST(next_day AS TIMESTAMP) + INTERVAL '1' DAY + INTERVAL '1' HOUR AS later,"
+                        + " CAST(next_day + INTERVAL '1' DAY AS DATE) AS day_after FROM c"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        Path file = models.resolve("next_day_days_hour.sql");
-        assertEquals(List.of(
+        Path file = modelFile("next_day_days_hour");
+        assertRefused(outcome,
                 "error: gold model next_day_days_hour adds INTERVAL '1' HOUR to next_day, a date plus whole days, months or years at " + file + ":2:" + (nextDay.indexOf("+") + 1)
                         + ", plus whole days, months or years (next_day + INTERVAL '1' DAY, a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at "
                         + file + ":2:" + (nextDay.lastIndexOf("+") + 1)
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
-                        + " (Cannot add hour, minutes or seconds to a date); write CAST(next_day AS TIMESTAMP) + INTERVAL '1' DAY + INTERVAL '1' HOUR, a timestamp in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nnext_day_days_alike: "), "the column cast to a timestamp first, or days after it cast to a date, build: " + outcome.out());
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(next_day AS TIMESTAMP) + INTERVAL '1' DAY + INTERVAL '1' HOUR, a timestamp in both");
+        assertBuilt(outcome, "next_day_days_alike", "the column cast to a timestamp first, or days after it cast to a date, build");
     }
 
     /**
@@ -95,28 +79,23 @@ class AthenaParityRefusalsTest {
      */
     @Test
     void hoursAfterDateTruncOfAWithQuerysDateColumnAreRefusedAtTheOperator() throws Exception {
-        Path models = models("next_day_month_hour", "next_day_month_alike");
         String month = "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers)"
                 + " SELECT customer_id, date_trunc('month', next_day) + INTERVAL '1' HOUR AS opens FROM c";
-        Files.writeString(models.resolve("next_day_month_hour.sql"), "-- sources: customers\n" + month + "\n");
-        Files.writeString(models.resolve("next_day_month_alike.sql"), "-- sources: customers\n"
-                + "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day,"
-                + " CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY AS next_midnight FROM ${silver_database}.customers)"
-                + " SELECT customer_id, CAST(date_trunc('month', next_day) AS TIMESTAMP) + INTERVAL '1' HOUR AS opens,"
-                + " date_trunc('month', next_midnight) + INTERVAL '1' HOUR AS opens_too FROM c\n");
+        Outcome outcome = runModels(model("next_day_month_hour", "customers", month),
+                model("next_day_month_alike", "customers",
+                        "WITH c AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day,"
+                        + " CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY AS next_midnight FROM ${silver_database}.customers)"
+                        + " SELECT customer_id, CAST(date_trunc('month', next_day) AS TIMESTAMP) + INTERVAL '1' HOUR AS opens,"
+                        + " date_trunc('month', next_midnight) + INTERVAL '1' HOUR AS opens_too FROM c"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        Path file = models.resolve("next_day_month_hour.sql");
-        assertEquals(List.of(
+        Path file = modelFile("next_day_month_hour");
+        assertRefused(outcome,
                 "error: gold model next_day_month_hour adds INTERVAL '1' HOUR to date_trunc of next_day, a date plus whole days, months or years at " + file + ":2:"
                         + (month.indexOf("+") + 1) + " (date_trunc('month', next_day), a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at "
                         + file + ":2:" + (month.lastIndexOf("+") + 1)
                         + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
-                        + " (Cannot add hour, minutes or seconds to a date); write CAST(date_trunc('month', next_day) AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\nnext_day_month_alike: "), "the truncation cast to a timestamp, and that of a timestamp column, build: " + outcome.out());
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(date_trunc('month', next_day) AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both");
+        assertBuilt(outcome, "next_day_month_alike", "the truncation cast to a timestamp, and that of a timestamp column, build");
     }
 
     /**
@@ -127,41 +106,24 @@ class AthenaParityRefusalsTest {
      */
     @Test
     void twoArgumentDateAddIsRefusedAtTheCall() throws Exception {
-        Path models = models("date_add_two", "date_add_alike");
         String dateAdd = "SELECT customer_id, CAST(date_add(signup_date, INTERVAL '1' DAY) AS DATE) AS next_day FROM ${silver_database}.customers";
-        Files.writeString(models.resolve("date_add_two.sql"), "-- sources: customers\n" + dateAdd + "\n");
-        Files.writeString(models.resolve("date_add_alike.sql"), "-- sources: customers\n"
-                + "SELECT customer_id, CAST(signup_date + INTERVAL '1' DAY AS DATE) AS next_day FROM ${silver_database}.customers\n");
+        Outcome outcome = runModels(model("date_add_two", "customers", dateAdd),
+                model("date_add_alike", "customers", "SELECT customer_id, CAST(signup_date + INTERVAL '1' DAY AS DATE) AS next_day FROM ${silver_database}.customers"));
 
-        Outcome outcome = runModels(models);
-
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(
-                "error: gold model date_add_two calls date_add with 2 arguments at " + models.resolve("date_add_two.sql") + ":2:" + (dateAdd.indexOf("date_add") + 1)
+        assertRefused(outcome,
+                "error: gold model date_add_two calls date_add with 2 arguments at " + modelFile("date_add_two") + ":2:" + (dateAdd.indexOf("date_add") + 1)
                         + ", DuckDB's date_add(date, interval), which adds the interval, and Athena (Trino) lacks: its date_add takes three,"
                         + " date_add(unit, value, x), and fails the query (Unexpected parameters for function date_add); write signup_date + INTERVAL '1' DAY,"
                         + " in CAST(... AS DATE) where signup_date is a date (a DATE in Athena, a TIMESTAMP in DuckDB), or date_add('day', 1, x), which DuckDB"
-                        + " lacks, if only Athena runs the model"),
-                errors(outcome), outcome.err());
-        assertTrue(outcome.out().contains("\ndate_add_alike: "), "a date plus an interval cast to a date builds: " + outcome.out());
+                        + " lacks, if only Athena runs the model");
+        assertBuilt(outcome, "date_add_alike", "a date plus an interval cast to a date builds");
     }
 
-    private Outcome runModels(Path models) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = LocalLakehouseCli.run(List.of("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(),
-                "--models", models.toString()), new Environment(Map.of()), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private Outcome runModels(Model... models) throws IOException {
+        return new GoldModelRuns(directory).runModels(models);
     }
 
-    /** The error lines a run printed. */
-    private static List<String> errors(Outcome outcome) {
-        return outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
-    }
-
-    private Path models(String... names) throws IOException {
-        Path models = Files.createDirectories(directory.resolve("models"));
-        Files.writeString(models.resolve("models.list"), String.join("\n", names) + "\n");
-        return models;
+    private Path modelFile(String name) {
+        return new GoldModelRuns(directory).modelFile(name);
     }
 }

@@ -2,20 +2,18 @@ package dev.medallion.local;
 
 import dev.medallion.common.testing.WithoutCapabilities;
 import dev.medallion.common.config.ConversionLimits;
-import dev.medallion.common.config.Environment;
 import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.config.SilverSettings;
+import dev.medallion.local.GoldModelRuns.Model;
+import dev.medallion.local.GoldModelRuns.Outcome;
 import dev.medallion.local.silver.UnicodeFileNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -33,6 +31,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static dev.medallion.local.GoldModelRuns.assertBuilt;
+import static dev.medallion.local.GoldModelRuns.assertRefused;
+import static dev.medallion.local.GoldModelRuns.errors;
+import static dev.medallion.local.GoldModelRuns.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -45,10 +47,6 @@ class LocalLakehouseCliTest {
     @TempDir
     Path directory;
 
-    private record Outcome(int exit, String out, String err) {}
-
-    /** A gold model as a test writes it: its file holds a sources line naming {@code source}, then {@code sql}. */
-    private record Model(String name, String source, String sql) {}
 
     @Test
     void aSecondRunConvertsNothingAndRebuildsGoldIdentically() throws Exception {
@@ -2606,11 +2604,7 @@ class LocalLakehouseCliTest {
     }
 
     private Outcome run(Map<String, String> environment, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = LocalLakehouseCli.run(List.of(args), new Environment(environment), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return GoldModelRuns.run(environment, args);
     }
 
     /** The command in a JVM of its own that holds no capability, so that file modes hold for root too. */
@@ -2653,49 +2647,20 @@ class LocalLakehouseCliTest {
         return models;
     }
 
-    /** `local` over the sample data into this test's lake, with the models of {@code models}. */
     private Outcome runModels(Path models) {
-        return run("local", "--input", SampleData.directory().toString(), "--lake", directory.resolve("lake").toString(), "--models", models.toString());
+        return new GoldModelRuns(directory).runModels(models);
     }
 
-    /** The error lines a run printed. */
-    private static List<String> errors(Outcome outcome) {
-        return outcome.err().lines().filter(line -> line.startsWith("error: ")).toList();
-    }
-
-    private static Model model(String name, String source, String sql) {
-        return new Model(name, source, sql);
-    }
-
-    /** `local` over the sample data with these models, listed in this order, each a file of its name: its sources line, then its SQL. */
     private Outcome runModels(Model... models) throws IOException {
-        Path folder = models(Arrays.stream(models).map(Model::name).toArray(String[]::new));
-        for (Model model : models) {
-            Files.writeString(folder.resolve(model.name() + ".sql"), "-- sources: " + model.source() + "\n" + model.sql() + "\n");
-        }
-        return runModels(folder);
+        return new GoldModelRuns(directory).runModels(models);
     }
 
-    /** The file of a model {@link #runModels(Model...)} wrote. */
     private Path modelFile(String name) {
-        return directory.resolve("models").resolve(name + ".sql");
-    }
-
-    /** The run failed (exit code 1) with exactly these error lines, in this order. */
-    private static void assertRefused(Outcome outcome, String... errors) {
-        assertEquals(1, outcome.exit(), outcome.err());
-        assertEquals(List.of(errors), errors(outcome), outcome.err());
-    }
-
-    /** The run built {@code model}, a look-alike of a refused one: {@code why} says what it shows builds. */
-    private static void assertBuilt(Outcome outcome, String model, String why) {
-        assertTrue(outcome.out().contains("\n" + model + ": "), why + ": " + outcome.out());
+        return new GoldModelRuns(directory).modelFile(name);
     }
 
     private Path models(String... names) throws IOException {
-        Path models = Files.createDirectories(directory.resolve("models"));
-        Files.writeString(models.resolve("models.list"), String.join("\n", names) + "\n");
-        return models;
+        return new GoldModelRuns(directory).models(names);
     }
 
     private static void copyShipped(String model, Path directory) throws IOException {
