@@ -119,6 +119,112 @@ class AthenaParityRefusalsTest {
         assertBuilt(outcome, "date_add_alike", "a date plus an interval cast to a date builds");
     }
 
+    /**
+     * A date made through three or more date operations in turn, each DuckDB's TIMESTAMP after the first and Trino's DATE
+     * (DateTimeOperators.datePlusIntervalDayToSecond and datePlusIntervalYearToMonth return a DATE, DateTimeFunctions.truncateDate is
+     * date_trunc of a DATE, a DATE): date_trunc of date_trunc of a date plus days as a column of the table, a WITH query's column made
+     * of the last one's in three levels with hours after it or as a column, date_trunc of a WITH query's column that is date_trunc of
+     * a date plus days, then hours. Each operation's probe, retyped with the one before it in CAST(... AS DATE), sees a DATE only when
+     * that one is Trino's DATE in turn, asked down to a date DuckDB types a DATE too. The same chains made of a timestamp, or cast to
+     * a date or a timestamp where they end, build.
+     */
+    @Test
+    void aDateMadeThroughThreeOperationsInTurnIsTakenForTrinosDate() throws Exception {
+        String twice = "SELECT customer_id, date_trunc('year', date_trunc('month', signup_date + INTERVAL '1' DAY)) AS opens FROM ${silver_database}.customers";
+        String levels = "WITH a AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS d1 FROM ${silver_database}.customers),"
+                + " b AS (SELECT customer_id, d1 + INTERVAL '1' DAY AS d2 FROM a), c AS (SELECT customer_id, d2 + INTERVAL '1' DAY AS d3 FROM b)";
+        String levelsHour = levels + " SELECT customer_id, d3 + INTERVAL '1' HOUR AS later FROM c";
+        String levelsColumn = levels + " SELECT customer_id, d3 FROM c";
+        String truncatedTwice = "WITH a AS (SELECT customer_id, date_trunc('month', signup_date + INTERVAL '1' DAY) AS m FROM ${silver_database}.customers)"
+                + " SELECT customer_id, date_trunc('year', m) + INTERVAL '1' HOUR AS later FROM a";
+        Outcome outcome = runModels(model("truncated_twice_column", "customers", twice),
+                model("three_levels_hour", "customers", levelsHour),
+                model("three_levels_column", "customers", levelsColumn),
+                model("with_truncated_twice_hour", "customers", truncatedTwice),
+                model("three_steps_alike", "customers",
+                        "WITH a AS (SELECT customer_id, CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY AS d1 FROM ${silver_database}.customers),"
+                        + " b AS (SELECT customer_id, d1 + INTERVAL '1' DAY AS d2 FROM a), c AS (SELECT customer_id, d2 + INTERVAL '1' DAY AS d3 FROM b)"
+                        + " SELECT customer_id, d3 + INTERVAL '1' HOUR AS later, date_trunc('year', date_trunc('month', d3)) AS opens FROM c"),
+                model("truncated_twice_alike", "customers",
+                        "SELECT customer_id, date_trunc('year', date_trunc('month', CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY)) AS opens,"
+                        + " CAST(date_trunc('year', date_trunc('month', signup_date + INTERVAL '1' DAY)) AS DATE) AS opens_day FROM ${silver_database}.customers"),
+                model("three_levels_alike", "customers", levels + " SELECT customer_id, CAST(d3 AS DATE) AS d3, CAST(d3 AS TIMESTAMP) + INTERVAL '1' HOUR AS later FROM c"));
+
+        assertRefused(outcome,
+                "error: gold model truncated_twice_column truncates date_trunc('month', signup_date + INTERVAL '1' DAY), date_trunc of a date at "
+                        + modelFile("truncated_twice_column") + ":2:" + (twice.indexOf("date_trunc('month'") + 1) + " (a DATE in Athena (Trino), a TIMESTAMP in DuckDB),"
+                        + " with date_trunc for a column of the table at " + modelFile("truncated_twice_column") + ":2:" + (twice.indexOf("date_trunc") + 1)
+                        + ", which DuckDB makes a TIMESTAMP (2026-01-01 00:00:00) and Athena (Trino) keeps a DATE (2026-01-01), so the column's type, its values"
+                        + " and its partition folders would differ from Athena's; write CAST(date_trunc('year', date_trunc('month', signup_date + INTERVAL '1' DAY)) AS DATE),"
+                        + " a DATE in both",
+                "error: gold model three_levels_hour adds INTERVAL '1' HOUR to d3 at " + modelFile("three_levels_hour") + ":2:" + (levelsHour.lastIndexOf("+") + 1)
+                        + ", a date plus whole days, months or years at " + modelFile("three_levels_hour") + ":2:" + (levelsHour.indexOf("d2 +") + 4)
+                        + " (d2 + INTERVAL '1' DAY, a DATE in Athena (Trino), a TIMESTAMP in DuckDB) through a WITH query or subquery,"
+                        + " which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(d3 AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both",
+                "error: gold model three_levels_column adds INTERVAL '1' DAY to d2, a date plus whole days, months or years at " + modelFile("three_levels_column") + ":2:"
+                        + (levelsColumn.indexOf("d1 +") + 4) + " (a DATE in Athena (Trino), a TIMESTAMP in DuckDB) that is the table's column d3 (through a WITH query"
+                        + " or subquery) at " + modelFile("three_levels_column") + ":2:" + (levelsColumn.indexOf("d2 +") + 4)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) keeps a DATE, so the column's type, its values and its partition folders would differ"
+                        + " from Athena's; write CAST(d2 + INTERVAL '1' DAY AS DATE), a DATE in both",
+                "error: gold model with_truncated_twice_hour adds INTERVAL '1' HOUR to date_trunc of m, date_trunc of a date at " + modelFile("with_truncated_twice_hour")
+                        + ":2:" + (truncatedTwice.indexOf("date_trunc('month'") + 1) + " (date_trunc('year', m), a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at "
+                        + modelFile("with_truncated_twice_hour") + ":2:" + (truncatedTwice.lastIndexOf("+") + 1)
+                        + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(date_trunc('year', m) AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both");
+        assertBuilt(outcome, "three_steps_alike", "the same three WITH levels made of a timestamp, with hours or truncated twice, build");
+        assertBuilt(outcome, "truncated_twice_alike", "date_trunc twice of a timestamp plus days, or of a date plus days cast to a date, builds");
+        assertBuilt(outcome, "three_levels_alike", "the third level's column cast to a date, or to a timestamp before hours, builds");
+    }
+
+    /**
+     * Hours added to a column made of a date plus whole days in two WITH levels, or in a subquery that comes after the SELECT list
+     * (FROM (SELECT ...)), alone or after date_trunc: the column is Trino's DATE, DuckDB's TIMESTAMP. These pass with the code before
+     * three-step chains were asked step by step; they guard the retyping of a WITH query two levels down, and the places of a
+     * CAST(... AS DATE) made after the operator in the SELECT's text, which move nothing before them. The column cast to a timestamp
+     * first, and the same columns made of a timestamp, build.
+     */
+    @Test
+    void hoursAfterTwoWithLevelsOrASubqueryAfterTheSelectListAreRefusedAtTheOperator() throws Exception {
+        String twoLevels = "WITH a AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS d1 FROM ${silver_database}.customers),"
+                + " b AS (SELECT customer_id, d1 + INTERVAL '1' DAY AS d2 FROM a) SELECT customer_id, d2 + INTERVAL '1' HOUR AS later FROM b";
+        String subquery = "SELECT customer_id, next_day + INTERVAL '1' HOUR AS later"
+                + " FROM (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers) s";
+        String truncated = "SELECT customer_id, date_trunc('month', next_day) + INTERVAL '1' HOUR AS later"
+                + " FROM (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day FROM ${silver_database}.customers) s";
+        Outcome outcome = runModels(model("two_levels_hour", "customers", twoLevels),
+                model("subquery_hour", "customers", subquery),
+                model("subquery_truncated_hour", "customers", truncated),
+                model("two_levels_alike", "customers",
+                        "WITH a AS (SELECT customer_id, signup_date + INTERVAL '1' DAY AS d1, CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY AS t1"
+                        + " FROM ${silver_database}.customers), b AS (SELECT customer_id, d1 + INTERVAL '1' DAY AS d2, t1 + INTERVAL '1' DAY AS t2 FROM a)"
+                        + " SELECT customer_id, CAST(d2 AS TIMESTAMP) + INTERVAL '1' HOUR AS later, t2 + INTERVAL '1' HOUR AS later_too FROM b"),
+                model("subquery_alike", "customers",
+                        "SELECT customer_id, CAST(next_day AS TIMESTAMP) + INTERVAL '1' HOUR AS later, date_trunc('month', next_midnight) + INTERVAL '1' HOUR AS opens"
+                        + " FROM (SELECT customer_id, signup_date + INTERVAL '1' DAY AS next_day, CAST(signup_date AS TIMESTAMP) + INTERVAL '1' DAY AS next_midnight"
+                        + " FROM ${silver_database}.customers) s"));
+
+        assertRefused(outcome,
+                "error: gold model two_levels_hour adds INTERVAL '1' HOUR to d2 at " + modelFile("two_levels_hour") + ":2:" + (twoLevels.lastIndexOf("+") + 1)
+                        + ", a date plus whole days, months or years at " + modelFile("two_levels_hour") + ":2:" + (twoLevels.indexOf("d1 +") + 4)
+                        + " (d1 + INTERVAL '1' DAY, a DATE in Athena (Trino), a TIMESTAMP in DuckDB) through a WITH query or subquery,"
+                        + " which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(d2 AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both",
+                "error: gold model subquery_hour adds INTERVAL '1' HOUR to next_day at " + modelFile("subquery_hour") + ":2:" + (subquery.indexOf("+") + 1)
+                        + ", a date plus whole days, months or years at " + modelFile("subquery_hour") + ":2:" + (subquery.lastIndexOf("+") + 1)
+                        + " (x + INTERVAL '1' DAY, a DATE in Athena (Trino), a TIMESTAMP in DuckDB) through a WITH query or subquery,"
+                        + " which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years and fails the query"
+                        + " (Cannot add hour, minutes or seconds to a date); write CAST(next_day AS TIMESTAMP) + INTERVAL '1' HOUR, a timestamp in both",
+                "error: gold model subquery_truncated_hour adds INTERVAL '1' HOUR to date_trunc of next_day, a date plus whole days, months or years at "
+                        + modelFile("subquery_truncated_hour") + ":2:" + (truncated.lastIndexOf("+") + 1)
+                        + " (date_trunc('month', next_day), a DATE in Athena (Trino), a TIMESTAMP in DuckDB) at " + modelFile("subquery_truncated_hour") + ":2:"
+                        + (truncated.indexOf("+") + 1) + ", which DuckDB makes a TIMESTAMP and Athena (Trino) refuses: it adds to a date only days, months or years"
+                        + " and fails the query (Cannot add hour, minutes or seconds to a date); write CAST(date_trunc('month', next_day) AS TIMESTAMP) + INTERVAL '1' HOUR,"
+                        + " a timestamp in both");
+        assertBuilt(outcome, "two_levels_alike", "the column cast to a timestamp first, and one made of a timestamp, build");
+        assertBuilt(outcome, "subquery_alike", "the subquery's column cast to a timestamp first, and one made of a timestamp, build");
+    }
+
     private Outcome runModels(Model... models) throws IOException {
         return new GoldModelRuns(directory).runModels(models);
     }

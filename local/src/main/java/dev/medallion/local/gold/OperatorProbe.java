@@ -15,8 +15,10 @@ import org.antlr.v4.runtime.tree.ParseTreeWalker;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -254,30 +256,79 @@ record OperatorProbe(String operator, String left, String right, int line, int c
      * @param castToDate the edit that makes the operation {@code CAST(... AS DATE)}, which DuckDB then types as Trino does
      * @param probe the model's SELECT with the operation's operands typed ({@code ((l) ^@ (r))}), refused by DuckDB naming their types
      * @param readings for a sum, its operands read as intervals; empty for date_trunc
+     * @param operands where its operands are in the SELECT, to retype them ({@link DateMakings#makesADate})
      */
-    record DateMaking(String operator, String subject, int line, int column, TextComparison.Edit castToDate, String probe, List<IntervalReading> readings) {
+    record DateMaking(String operator, String subject, int line, int column, TextComparison.Edit castToDate, String probe, List<IntervalReading> readings,
+            Operands operands) {
         DateMaking {
             requireNonNull(operator, "operator is null");
             requireNonNull(subject, "subject is null");
             requireNonNull(castToDate, "castToDate is null");
             requireNonNull(probe, "probe is null");
             readings = List.copyOf(readings);
+            requireNonNull(operands, "operands is null");
         }
 
         /**
-         * Whether DuckDB's refusal of the probe names a DATE where the operation wants one: date_trunc's argument, or a sum's date
-         * beside an interval of whole days, months or years. An operation of a timestamp is a TIMESTAMP in both, and left alone.
+         * Whether DuckDB's refusal of {@code typed} (the probe, or it retyped) names {@code type} where the operation wants a date:
+         * date_trunc's argument, or a sum's operand beside an interval of whole days, months or years.
          */
-        boolean makesADate(DuckDbPlan plan) {
-            Optional<List<String>> types = plan.refusal(probe).map(NO_FUNCTION::matcher).filter(Matcher::find).map(refused -> arguments(refused.group(1)));
+        private boolean names(String type, String typed, DuckDbPlan plan) {
+            Optional<List<String>> types = plan.refusal(typed).map(NO_FUNCTION::matcher).filter(Matcher::find).map(refused -> arguments(refused.group(1)));
             if (types.isEmpty() || types.get().size() != 2) {
                 return false;
             }
             if (operator.equals("date_trunc")) {
-                return types.get().get(0).equals("DATE");
+                return types.get().get(0).equals(type);
             }
-            return types.get().get(0).equals("DATE") && types.get().get(1).equals("INTERVAL") && isWholeDays(readings.get(1))
-                    || types.get().get(0).equals("INTERVAL") && types.get().get(1).equals("DATE") && isWholeDays(readings.get(0)) && operator.equals("+");
+            return types.get().get(0).equals(type) && types.get().get(1).equals("INTERVAL") && isWholeDays(readings.get(1))
+                    || types.get().get(0).equals("INTERVAL") && types.get().get(1).equals(type) && isWholeDays(readings.get(0)) && operator.equals("+");
+        }
+    }
+
+    /**
+     * Where an operation's operands are in the SELECT, as offsets: {@code [leftStart, leftEnd)} and {@code [rightStart, rightEnd)},
+     * a negative rightStart for none (date_trunc's argument alone).
+     */
+    record Operands(int leftStart, int leftEnd, int rightStart, int rightEnd) {}
+
+    /**
+     * The date operations of one SELECT, and which of them Trino types a DATE: one whose probe DuckDB refuses naming a DATE where it
+     * wants one, or naming a TIMESTAMP there that is a DATE with another operation that Trino types a DATE in {@code CAST(... AS DATE)}
+     * ({@code date_trunc('year', date_trunc('month', d + INTERVAL '1' DAY))}, a WITH query's column made of the last one's, in as
+     * many steps as are written). DuckDB types every step after the first a TIMESTAMP, so each step is asked with the one before it
+     * cast, and that one in turn, down to a date DuckDB types a DATE too. An operation of a timestamp is a TIMESTAMP in both.
+     */
+    static final class DateMakings {
+        private final String select;
+        private final List<DateMaking> makings;
+
+        DateMakings(String select, List<DateMaking> makings) {
+            this.select = requireNonNull(select, "select is null");
+            this.makings = List.copyOf(makings);
+        }
+
+        List<DateMaking> all() {
+            return makings;
+        }
+
+        /** Whether Trino types {@code making} a DATE, as far as DuckDB's probes, retyped step by step, tell. */
+        boolean makesADate(DateMaking making, DuckDbPlan plan) {
+            return makesADate(making, plan, new HashMap<>());
+        }
+
+        private boolean makesADate(DateMaking making, DuckDbPlan plan, Map<DateMaking, Boolean> known) {
+            Boolean answer = known.get(making);
+            if (answer != null) {
+                return answer;
+            }
+            // Taken for no date while it is asked, so that operations that retype each other end.
+            known.put(making, false);
+            boolean date = making.names("DATE", making.probe(), plan)
+                    || making.names("TIMESTAMP", making.probe(), plan) && retypings(select, this, making.operands()).stream()
+                            .anyMatch(retyping -> making.names("DATE", retyping.probe(), plan) && makesADate(retyping.making(), plan, known));
+            known.put(making, date);
+            return date;
         }
     }
 
@@ -288,11 +339,18 @@ record OperatorProbe(String operator, String left, String right, int line, int c
      * @param probe the model's SELECT with that cast and this operation's operands typed
      * @param inside whether that operation is inside one of this one's operands ({@code date_trunc('month', d + INTERVAL '1' DAY)}),
      * whose own probe reads the intervals after this one ({@link Later}), or apart from them (a WITH query's column)
+     * @param among the SELECT's date operations, which tell whether Trino types that operation a DATE
      */
-    record Retyping(DateMaking making, String probe, boolean inside) {
+    record Retyping(DateMaking making, String probe, boolean inside, DateMakings among) {
         Retyping {
             requireNonNull(making, "making is null");
             requireNonNull(probe, "probe is null");
+            requireNonNull(among, "among is null");
+        }
+
+        /** Whether Trino types that operation a DATE ({@link DateMakings#makesADate}). */
+        boolean makesADate(DuckDbPlan plan) {
+            return among.makesADate(making, plan);
         }
     }
 
@@ -300,7 +358,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
      * Every + and - of the SELECT with an interval of whole days, months or years as an operand, and every date_trunc call: the
      * operations that are Trino's DATE where DuckDB makes a TIMESTAMP, when their date operand is a DATE.
      */
-    private static List<DateMaking> dateMakings(String select, ParseTree tree) {
+    private static DateMakings dateMakings(String select, ParseTree tree) {
         List<DateMaking> makings = new ArrayList<>();
         ParseTreeWalker.DEFAULT.walk(new SqlBaseBaseListener() {
             @Override
@@ -317,7 +375,8 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                 makings.add(new DateMaking(type == SqlBaseLexer.PLUS ? "+" : "-", type == SqlBaseLexer.PLUS ? "a date plus whole days, months or years" : "a date minus whole days, months or years",
                         context.operator.getLine(), context.operator.getCharPositionInLine() + 1,
                         new TextComparison.Edit(start, end, "CAST((" + select.substring(start, end) + "\n) AS DATE)"),
-                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, typed))), List.of(left, right)));
+                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, typed))), List.of(left, right),
+                        new Operands(start, offset(select, context.left.stop.getStopIndex() + 1), offset(select, context.right.start.getStartIndex()), end)));
             }
 
             @Override
@@ -333,10 +392,11 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                 int callEnd = offset(select, truncated.stop.getStopIndex() + 1);
                 makings.add(new DateMaking("date_trunc", "date_trunc of a date", context.start.getLine(), context.start.getCharPositionInLine() + 1,
                         new TextComparison.Edit(callStart, callEnd, "CAST((" + select.substring(callStart, callEnd) + "\n) AS DATE)"),
-                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + text(select, argument) + "\n) ^@ (''))"))), List.of()));
+                        TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + text(select, argument) + "\n) ^@ (''))"))), List.of(),
+                        new Operands(start, end, -1, -1)));
             }
         }, tree);
-        return makings;
+        return new DateMakings(select, makings);
     }
 
     /**
@@ -344,9 +404,13 @@ record OperatorProbe(String operator, String left, String right, int line, int c
      * rightStart) made with each date operation in {@code CAST(... AS DATE)} that lies inside one operand or apart from both; one
      * around or across them (this operation's own) retypes nothing of them.
      */
-    private static List<Retyping> retypings(String select, List<DateMaking> makings, int leftStart, int leftEnd, int rightStart, int rightEnd) {
+    private static List<Retyping> retypings(String select, DateMakings makings, Operands operands) {
+        int leftStart = operands.leftStart();
+        int leftEnd = operands.leftEnd();
+        int rightStart = operands.rightStart();
+        int rightEnd = operands.rightEnd();
         List<Retyping> retypings = new ArrayList<>();
-        for (DateMaking making : makings) {
+        for (DateMaking making : makings.all()) {
             TextComparison.Edit cast = making.castToDate();
             int spanEnd = rightStart < 0 ? leftEnd : rightEnd;
             boolean inLeft = leftStart <= cast.start() && cast.end() <= leftEnd;
@@ -362,7 +426,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
             int le = moved(leftEnd, cast, shift);
             int end = moved(spanEnd, cast, shift);
             String right = rightStart < 0 ? "''" : casted.substring(moved(rightStart, cast, shift), moved(rightEnd, cast, shift)) + "\n";
-            retypings.add(new Retyping(making, casted.substring(0, ls) + "((" + casted.substring(ls, le) + "\n) ^@ (" + right + "))" + casted.substring(end), !apart));
+            retypings.add(new Retyping(making, casted.substring(0, ls) + "((" + casted.substring(ls, le) + "\n) ^@ (" + right + "))" + casted.substring(end), !apart, makings));
         }
         return retypings;
     }
@@ -413,7 +477,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
         }
         List<OperatorProbe> probes = new ArrayList<>();
         List<HoursElsewhere> hoursAdded = hoursAdded(select, tree);
-        List<DateMaking> makings = dateMakings(select, tree);
+        DateMakings makings = dateMakings(select, tree);
         ParseTreeWalker.DEFAULT.walk(new SqlBaseBaseListener() {
             @Override
             public void enterArithmeticBinary(SqlBaseParser.ArithmeticBinaryContext context) {
@@ -457,7 +521,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                         TextComparison.apply(select, List.of(castToDate)),
                         textCast(select, context), List.of(IntervalReading.of(select, context.left), IntervalReading.of(select, context.right)),
                         laterIntervals(select, context), elsewhere(select, hoursAdded, castToDate),
-                        retypings(select, makings, start, offset(select, context.left.stop.getStopIndex() + 1), offset(select, context.right.start.getStartIndex()), end)));
+                        retypings(select, makings, new Operands(start, offset(select, context.left.stop.getStopIndex() + 1), offset(select, context.right.start.getStartIndex()), end))));
             }
 
             @Override
@@ -482,7 +546,7 @@ record OperatorProbe(String operator, String left, String right, int line, int c
                             TextComparison.apply(select, List.of(new TextComparison.Edit(start, end, "((" + written + "\n) ^@ (''))"))), isTableColumn(truncated),
                             TextComparison.apply(select, List.of(castToDate)),
                             textCast(select, context), List.of(), laterIntervals(select, context), elsewhere(select, hoursAdded, castToDate),
-                            retypings(select, makings, start, end, -1, -1)));
+                            retypings(select, makings, new Operands(start, end, -1, -1))));
                 }
                 if (function.equals("concat_ws")) {
                     // Each argument typed by the probe's ^@, which takes only text: DuckDB's refusal names an argument that is not.
@@ -925,13 +989,13 @@ record OperatorProbe(String operator, String left, String right, int line, int c
     /**
      * The date operation elsewhere in the SELECT, or inside this one's operand, that makes the operand DuckDB types a TIMESTAMP
      * ({@code operand}, 0 or 1) Trino's DATE: with that operation in {@code CAST(... AS DATE)} DuckDB's refusal of this probe names
-     * a DATE there, and the operation's own probe a date where it wants one ({@link DateMaking#makesADate}). Empty for none: the
+     * a DATE there, and Trino types that operation a DATE ({@link DateMakings#makesADate}). Empty for none: the
      * operand is a timestamp in both.
      */
     private Optional<Retyping> madeBy(int operand, DuckDbPlan plan) {
         for (Retyping retyping : retypings) {
             Optional<List<String>> types = plan.refusal(retyping.probe()).map(NO_FUNCTION::matcher).filter(Matcher::find).map(refused -> arguments(refused.group(1)));
-            if (types.isPresent() && types.get().size() == 2 && types.get().get(operand).equals("DATE") && retyping.making().makesADate(plan)) {
+            if (types.isPresent() && types.get().size() == 2 && types.get().get(operand).equals("DATE") && retyping.makesADate(plan)) {
                 return Optional.of(retyping);
             }
         }
