@@ -99,6 +99,8 @@ public final class CsvReader implements Closeable {
     private final NullMarkers markers;
     /** The format parsing a record again takes for each marker, its null string that marker: built once per marker, not per record. */
     private final Map<String, CSVFormat> tellingFormats = new HashMap<>();
+    /** Records parsed again to tell a quoted marker from an unquoted one: those whose kept text did not tell it ({@link #toldFromText}). */
+    private long recordsParsedAgain;
     private boolean endedBetweenRecords;
     private long rangeLineBreaks = -1;
     private long linesBefore;
@@ -385,6 +387,11 @@ public final class CsvReader implements Closeable {
         return Optional.of(row);
     }
 
+    /** How many times a record was parsed again to tell its quoted markers: the text kept of all others told them (tests look). */
+    long recordsParsedAgain() {
+        return recordsParsedAgain;
+    }
+
     /**
      * Whether a range read with an end marker ended between two records: true once {@link #next} has
      * returned empty after the marker came back as a record of its own. False when the range ended inside
@@ -451,10 +458,10 @@ public final class CsvReader implements Closeable {
      * Gives each declared marker of the record that was read quoted as its {@linkplain NullMarkers#quotedFormOf quoted form}. Commons CSV
      * says whether a field was quoted of its null string alone: with a strict quote mode ({@code ALL_NON_NULL}) it returns that string
      * for a quoted field and null for an unquoted one ({@code CSVParser.handleNull}), and it takes one null string, where a dataset may
-     * declare several markers. So the record's kept text ({@link SampleThenText#charAt}) is looked at first ({@link #toldFromText}): it
-     * tells each field up to the first one read quoted, which is all of them in most records, a record holding no quoted field or only
-     * quoted fields after its markers. A marker after the first quoted field, and only such a record, is parsed again from its text, once
-     * per marker it holds there, that marker the null string: the same lexer, so the same fields. Records without one cost a look-up per field.
+     * declare several markers. So the record's kept text ({@link SampleThenText#charAt}) tells each field quoted or not ({@link
+     * #toldFromText}), read once, with no parser. Only a record whose text does not line up with its fields, which the parser's
+     * settings should not allow, or a range's last record ending inside its quotes, is parsed again from its text, once per marker it
+     * holds, that marker the null string: the same lexer, so the same fields.
      */
     private void quotedMarkersKept(CSVRecord record, String[] values) throws IOException {
         long start = record.getCharacterPosition();
@@ -468,6 +475,7 @@ public final class CsvReader implements Closeable {
             }
             CSVFormat telling = tellingFormats.computeIfAbsent(marker, declared -> format(delimiter, !endMarked, true).builder().setNullString(declared).get());
             CSVRecord again;
+            recordsParsedAgain++;
             try (CSVParser parser = CSVParser.parse(input.textFrom(start), telling)) {
                 Iterator<CSVRecord> iterator = parser.iterator();
                 again = iterator.hasNext() ? iterator.next() : null;
@@ -490,28 +498,37 @@ public final class CsvReader implements Closeable {
     }
 
     /**
-     * Tells the record's fields quoted or not from its kept text, without parsing it again, from the first field up to the first one
-     * read quoted, giving a marker read quoted its quoted form; returns the index of the first field it could not tell ({@code
-     * values.length} when it told them all). What it relies on, of Commons CSV with {@link #format}'s settings (RFC 4180's, no escape
-     * character, surrounding spaces kept, a one-character delimiter): a field is quoted exactly when its first character is the quote,
-     * the lexer skipping nothing before it; an unquoted field's value is its text as written, neither trimmed nor unescaped, so the
-     * next field starts one delimiter after it; and the record's position is where the record before it ended, before the empty lines
-     * the parser skips. A quoted field's text is not its value (doubled quotes, white space after the closing quote), so where the fields
-     * after one start is not known here: they are left to the parser. A text that does not line up (a delimiter missing where an unquoted
-     * field should end) is left to the parser too, from the first field.
+     * Tells the record's fields quoted or not from its kept text, without parsing it again, giving a marker read quoted its quoted
+     * form; returns {@code values.length} when it told them all, 0 when the text did not line up with the fields (left to the parser,
+     * from the first field). What it relies on, of Commons CSV with {@link #format}'s settings (RFC 4180's, no escape character,
+     * surrounding spaces kept, a one-character delimiter, no trailing text after a closing quote): a field is quoted exactly when its
+     * first character is the quote, the lexer skipping nothing before it; an unquoted field's value is its text as written, neither
+     * trimmed nor unescaped, so the next field starts one delimiter after it; a quoted field ends at the first quote not doubled, its
+     * delimiters and line breaks inside the quotes part of it, and only white space other than a line break or the delimiter lies
+     * between that quote and the next delimiter; and the record's position is where the record before it ended, before the empty lines
+     * the parser skips. A quoted field reaching past the kept text (a range ending inside it, read leniently) does not line up.
      */
     private int toldFromText(long start, String[] values) {
         long at = start;
         for (int character = input.charAt(at); character == '\r' || character == '\n'; character = input.charAt(at)) {
             at++;
         }
-        for (int i = 0; i < values.length; i++) {
+        int last = values.length - 1;
+        for (int i = 0; i <= last; i++) {
             if (input.charAt(at) == '"') {
                 values[i] = markers.quotedFormOf(values[i]);
-                return i + 1;
+                at = afterClosingQuote(at + 1);
+                if (at < 0) {
+                    return 0;
+                }
+                if (i < last) {
+                    at = skipWhiteSpaceAfterClosingQuote(at);
+                }
             }
-            at += values[i].length();
-            if (i < values.length - 1) {
+            else {
+                at += values[i].length();
+            }
+            if (i < last) {
                 if (input.charAt(at) != delimiter) {
                     return 0;
                 }
@@ -519,6 +536,30 @@ public final class CsvReader implements Closeable {
             }
         }
         return values.length;
+    }
+
+    /** Where the kept text goes on after the quote that closes a quoted field whose text starts at {@code at}; -1 if it ends before one. */
+    private long afterClosingQuote(long at) {
+        for (int character = input.charAt(at); character >= 0; character = input.charAt(at)) {
+            at++;
+            if (character == '"') {
+                if (input.charAt(at) != '"') {
+                    return at;
+                }
+                // A doubled quote, one quote of the value.
+                at++;
+            }
+        }
+        return -1;
+    }
+
+    /** Past the white space the lexer skips between a closing quote and the delimiter: neither a line break nor the delimiter itself. */
+    private long skipWhiteSpaceAfterClosingQuote(long at) {
+        for (int character = input.charAt(at); character >= 0 && character != delimiter && character != '\r' && character != '\n'
+                && Character.isWhitespace((char) character); character = input.charAt(at)) {
+            at++;
+        }
+        return at;
     }
 
     /** Line breaks read so far: the parser's, and those of the blank lines it was spared. */

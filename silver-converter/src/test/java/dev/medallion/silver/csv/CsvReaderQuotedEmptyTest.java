@@ -102,6 +102,61 @@ class CsvReaderQuotedEmptyTest {
         }
     }
 
+    /**
+     * The kept text tells the fields after a quoted one too, past what a quoted field may hold: a doubled quote (also as its last
+     * characters, and a field of one quote alone), the delimiter, a line break (LF, CRLF) and white space after its closing quote; a
+     * marker as a record's last field and first; and a record whose text crosses 64 Ki characters (the parser's read-ahead and what is
+     * kept of the text are let go of in bulk), with records before and after it. Whole file and range, and another delimiter.
+     */
+    @Test
+    void fieldsAfterAQuotedOneAreToldFromTheKeptText() throws Exception {
+        NullMarkers markers = NullMarkers.declaring(List.of("NULL", "\\N")).keepingQuotedEmptyStrings();
+        String longValue = "x,\"y\n".repeat(12_000);
+        String text = "a,b,c,d\n"
+                + "\"say \"\"hi\"\"\",NULL,\"NULL\",NULL\n"
+                + "\"ends in a quote \"\"\",\"\"\"\",NULL,\"\\N\"\n"
+                + "\"a,NULL\",\"b,\"\"NULL\"\"\",\\N,\"NULL\"\n"
+                + "\"two\nlines\",\"CR\r\nLF\",NULL,\"NULL\"\r\n"
+                + "\"x\" \t,NULL,\"y\"\t,\"\\N\"\n"
+                + "NULL,\"\",NULL,NULL\n"
+                + "\"" + longValue.replace("\"", "\"\"") + "\",NULL,\"NULL\",NULL\n"
+                + "\"after\",\"NULL\",NULL,\"NULL\"\n";
+        List<String> expected = List.of("a,b,c,d", "say \"hi\",NULL,q(NULL),NULL", "ends in a quote \",\",NULL,q(\\N)", "a,NULL,b,\"NULL\",\\N,q(NULL)",
+                "two\nlines,CR\r\nLF,NULL,q(NULL)", "x,NULL,y,q(\\N)", "NULL,Q,NULL,NULL", longValue + ",NULL,q(NULL),NULL", "after,q(NULL),NULL,q(NULL)");
+        try (CsvReader csv = CsvReader.open(in(text), Optional.empty(), Optional.empty(), EncodingSource.CSV_ENCODINGS, LOCATION, "customers",
+                ConversionLimits.DEFAULT_MAX_ROW_CHARS, markers)) {
+            assertEquals(expected, shapes(drain(csv), markers));
+            assertEquals(0, csv.recordsParsedAgain(), "every record is told from its kept text");
+        }
+        try (CsvReader csv = CsvReader.openRange(in(text.substring(text.indexOf('\n') + 1)), ',', StandardCharsets.UTF_8, EncodingSource.CSV_ENCODINGS,
+                LOCATION, "customers", ConversionLimits.DEFAULT_MAX_ROW_CHARS, true, markers)) {
+            assertEquals(expected.subList(1, expected.size()), shapes(drain(csv), markers));
+            assertEquals(0, csv.recordsParsedAgain(), "every record of the range is told from its kept text");
+        }
+        String semicolons = text.replace(',', ';');
+        List<String> expectedSemicolons = expected.stream().map(shape -> shape.replace(',', ';')).toList();
+        try (CsvReader csv = CsvReader.open(in(semicolons), Optional.of(';'), Optional.empty(), EncodingSource.CSV_ENCODINGS, LOCATION, "customers",
+                ConversionLimits.DEFAULT_MAX_ROW_CHARS, markers)) {
+            assertEquals(expectedSemicolons, shapes(drain(csv), markers, ";"));
+            assertEquals(0, csv.recordsParsedAgain(), "every record is told from its kept text, ';' the delimiter");
+        }
+    }
+
+    /**
+     * A range that ends inside a quoted field (read leniently, the end marker read into it) keeps no closing quote for the kept text to
+     * find: that record is parsed again, and tells its markers as the others do.
+     */
+    @Test
+    void aRangeEndingInsideQuotesIsParsedAgain() throws Exception {
+        NullMarkers markers = NullMarkers.declaring(List.of("NULL")).keepingQuotedEmptyStrings();
+        try (CsvReader csv = CsvReader.openRange(in("NULL,\"NULL\",\"x\"\n\"NULL\",NULL,\"ab"), ',', StandardCharsets.UTF_8, EncodingSource.CSV_ENCODINGS,
+                LOCATION, "customers", ConversionLimits.DEFAULT_MAX_ROW_CHARS, true, markers)) {
+            assertEquals(List.of("NULL,q(NULL),x", "q(NULL),NULL,ab" + CsvReader.END_MARKER), shapes(drain(csv), markers));
+            assertEquals(false, csv.endedBetweenRecords());
+            assertEquals(1, csv.recordsParsedAgain(), "only the record the range ends inside is parsed again");
+        }
+    }
+
     private static ByteArrayInputStream in(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -121,7 +176,12 @@ class CsvReaderQuotedEmptyTest {
 
     /** As {@link #shapes(List)}, a quoted marker as q(marker) (by identity). */
     private static List<String> shapes(List<Row> rows, NullMarkers markers) {
-        return rows.stream().map(row -> String.join(",", row.fields().stream()
+        return shapes(rows, markers, ",");
+    }
+
+    /** As {@link #shapes(List, NullMarkers)}, the fields joined by {@code separator}. */
+    private static List<String> shapes(List<Row> rows, NullMarkers markers, String separator) {
+        return rows.stream().map(row -> String.join(separator, row.fields().stream()
                 .map(field -> field == NullMarkers.QUOTED_EMPTY ? "Q" : field.isEmpty() ? "E" : markers.isQuotedMarker(field) ? "q(" + field + ")" : field)
                 .toList())).toList();
     }
