@@ -126,6 +126,8 @@ final class ConversionRun {
      * columns: such a dataset keeps converting as it did, its table unchanged. 0 for a header without.
      */
     private int trailingFields;
+    /** Why no row fits the header, when its rows say a title line was taken for it; empty otherwise ({@link #noContract}). */
+    private String titleAboveHeader = "";
     /** Whether this run's inferred contract is the dataset's: it wrote it first. */
     private boolean contractDefined;
     /** The string columns of the contract this run inferred whose values look typed ({@link TypeInference#stringColumnHints}). */
@@ -458,6 +460,7 @@ final class ConversionRun {
         SchemaContract inferred = new SchemaContract(dataset, columns, source.location(), context.clock().instant().toString());
         if (values.isEmpty()) {
             // Nothing to infer a type from, as in a file of a header alone: the dataset's contract is left to its next file.
+            titleAboveHeader = titleAboveHeader(sample);
             return new Inferred(inferred, false, true);
         }
         SchemaContract winner = context.contracts().createIfAbsent(inferred);
@@ -472,7 +475,27 @@ final class ConversionRun {
     private String noContract() {
         return "no schema contract: none of the file's first rows (up to " + context.limits().chunkRows() + "), from which a new"
                 + " dataset's contract is inferred, has the header's " + fieldsCounted(header.size()) + ", so no contract was inferred from this"
-                + " file and none of its rows is written; fix the header or the rows and upload the file again; " + delimiterHint();
+                + " file and none of its rows is written; fix the header or the rows and upload the file again; " + titleAboveHeader + delimiterHint();
+    }
+
+    /**
+     * Rows that all have one number of fields, more than the header's, are most often an export that put a title line
+     * above the header (Excel's report exports, "Sales report March 2026"), taken for the header: the header is line 2.
+     * Said beside the delimiter's hint, since a one-column file of decimal commas ({@code 1,5}) looks the same.
+     */
+    private String titleAboveHeader(List<Row> sample) {
+        int fields = fieldsOf(sample.get(0)).size();
+        if (fields <= header.size()) {
+            return "";
+        }
+        for (Row row : sample) {
+            if (fieldsOf(row).size() != fields) {
+                return "";
+            }
+        }
+        return "line " + sample.get(0).line() + " and every row after it among those read have " + fieldsCounted(fields) + ", more than the header's "
+                + header.size() + ": if the header is line " + sample.get(0).line() + ", under a title (as an Excel report export writes one),"
+                + " delete the lines above it, so that the header is the file's first line, and upload the file again; ";
     }
 
     private static String fieldsCounted(int fields) {

@@ -1333,6 +1333,27 @@ class SilverConverterTest {
     }
 
     /**
+     * An Excel report export puts a title line above the header, padded with the delimiter to the table's width or not:
+     * the title is taken for a header of one field, and no row fits it. The reason says the header looks like line 2 and
+     * to delete the lines above it, beside the delimiter's hint, not only "fix the header or the rows".
+     */
+    @Test
+    void aTitleLineAboveTheHeaderIsNamedWithWhatToDo() throws IOException {
+        for (String title : List.of("Sales report March 2026,,\n", "Sales report March 2026\n")) {
+            Manifest report = convert(converter(ConversionLimits.defaults()), "report/march-" + title.length() + ".csv", title + "id,amount,region\n1,12.5,north\n2,8,south\n", MODIFIED).manifest();
+
+            assertEquals(List.of(3L, 0L, 3L), List.of(report.rowsRead(), report.rowsWritten(), report.rowsQuarantined()));
+            assertTrue(report.reason().contains("line 2 and every row after it among those read have 3 fields, more than the header's 1: if the"
+                    + " header is line 2, under a title (as an Excel report export writes one), delete the lines above it, so that the header is"
+                    + " the file's first line, and upload the file again; the file was read with ',' as its delimiter"), report.reason());
+            assertFalse(Files.exists(silver.resolve("_schemas/report.json")), "no contract stored");
+        }
+        // Rows of differing widths, or narrower than the header, are not a title's sign: the reason stays as it was.
+        Manifest ragged = convert(converter(ConversionLimits.defaults()), "ragged/x.csv", "id,amount,day,note\n1,2.5,2026-01-01\n2,3.5\n", MODIFIED).manifest();
+        assertFalse(ragged.reason().contains("title"), ragged.reason());
+    }
+
+    /**
      * Legacy extracts (mainframe and ERP exports, SQL*Plus spools) end every line, the header's too, with the
      * delimiter: the empty field after it is a line terminator, not a column, whichever delimiter the file is
      * detected with. A row holding a value there is quarantined saying so, in the field-count wording (it
