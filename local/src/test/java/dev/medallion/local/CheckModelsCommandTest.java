@@ -181,7 +181,7 @@ class CheckModelsCommandTest {
         Outcome broken = run("check-models", "--models", models.toString());
         assertEquals(2, broken.exit(), broken.err());
         assertEquals("error: " + models.resolve(MODEL + ".sql") + ": Gold model " + MODEL + " reads [products] without listing them in '-- sources:':"
-                + " it would not be rebuilt when they change\n", broken.err());
+                + " it would not be rebuilt when they change; add them to its '-- sources:' line\n", broken.err());
     }
 
     @Test

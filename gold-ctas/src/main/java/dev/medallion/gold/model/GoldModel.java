@@ -110,12 +110,18 @@ public record GoldModel(String name, String description, List<String> partitione
         }
         Set<String> unlisted = new TreeSet<>(read);
         unlisted.removeAll(sources);
-        if (!unlisted.isEmpty()) {
-            throw new IllegalArgumentException("Gold model " + name + " reads " + unlisted + " without listing them in '-- sources:': it would not be"
-                    + " rebuilt when they change");
-        }
         Set<String> unread = new TreeSet<>(sources);
         unread.removeAll(read);
+        if (!unlisted.isEmpty() && !unread.isEmpty()) {
+            // A table misspelt in the SELECT alone (stores_uk for a listed stores_eu) is both: the header is then right.
+            throw new IllegalArgumentException("Gold model " + name + " reads " + unlisted + " without listing them in '-- sources:', which lists "
+                    + unread + " that it does not read: correct the table's name in the SELECT if it is a typo of a listed source; else make"
+                    + " '-- sources:' list exactly the silver tables the SELECT reads");
+        }
+        if (!unlisted.isEmpty()) {
+            throw new IllegalArgumentException("Gold model " + name + " reads " + unlisted + " without listing them in '-- sources:': it would not be"
+                    + " rebuilt when they change; add them to its '-- sources:' line");
+        }
         if (!unread.isEmpty()) {
             throw new IllegalArgumentException("Gold model " + name + " lists " + unread + " in '-- sources:' but reads no " + SILVER_DATABASE + "."
                     + String.join(", no " + SILVER_DATABASE + ".", unread));

@@ -104,9 +104,16 @@ class GoldModelsTest {
     /** The sources are what rebuilds a model: a table read but not listed, or listed but not read, would leave it stale silently. */
     @Test
     void theSourcesAreExactlyTheSilverTablesTheSelectReads() {
-        assertEquals("Gold model x reads [customers] without listing them in '-- sources:': it would not be rebuilt when they change",
+        assertEquals("Gold model x reads [customers] without listing them in '-- sources:': it would not be rebuilt when they change;"
+                        + " add them to its '-- sources:' line",
                 assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x",
                         "-- sources: sales\nSELECT 1 FROM ${silver_database}.sales JOIN ${silver_database}.\"customers\" USING (id)")).getMessage());
+        // A table misspelt in the SELECT alone is read unlisted and listed unread at once: the message says both, and the likely typo.
+        assertEquals("Gold model x reads [stores_uk] without listing them in '-- sources:', which lists [stores_eu] that it does not read:"
+                        + " correct the table's name in the SELECT if it is a typo of a listed source; else make '-- sources:' list exactly the silver"
+                        + " tables the SELECT reads",
+                assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x",
+                        "-- sources: sales, stores_eu\nSELECT 1 FROM ${silver_database}.sales JOIN ${silver_database}.stores_uk USING (id)")).getMessage());
         assertEquals("Gold model x lists source 'Sales': sources are silver dataset names, lowercase [a-z0-9_]",
                 assertThrows(IllegalArgumentException.class, () -> GoldModels.parse("x", "-- sources: Sales\nSELECT 1 FROM ${silver_database}.sales")).getMessage());
         assertEquals("Gold model x lists [products] in '-- sources:' but reads no ${silver_database}.products",
