@@ -2,21 +2,11 @@ package dev.medallion.silver;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonSetter;
-import com.fasterxml.jackson.annotation.Nulls;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.util.AccessPattern;
 import dev.medallion.common.config.ConversionLimits;
+import dev.medallion.common.json.AbsentNotNull;
 import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -69,8 +59,8 @@ import static java.util.Objects.requireNonNull;
  */
 public record Manifest(
         int formatVersion,
-        // Absent from manifests of format 1, as bytesRead is: read as 0 (ManifestStore refuses other counts absent or null).
-        @JsonSetter(nulls = Nulls.SET) long generation,
+        // Absent from manifests of format 1, as bytesRead is: read as 0, null refused (ManifestStore refuses other counts absent or null).
+        @AbsentNotNull("a converter writes the commit's count, one of format 1 leaves the field out (read as 0)") long generation,
         String run,
         String status,
         String reason,
@@ -88,16 +78,23 @@ public record Manifest(
         long rowsRead,
         long rowsWritten,
         long rowsQuarantined,
-        @JsonSetter(nulls = Nulls.SET) long bytesRead,
+        @AbsentNotNull("a converter writes the bytes it read, one of format 1 leaves the field out (read as 0)") long bytesRead,
+        @AbsentNotNull("a converter writes the list, empty when it replaced nothing, one of format 1 leaves the field out (read as empty)")
         List<String> supersedes,
         String convertedAt,
         String converter,
         Limits limits,
+        @AbsentNotNull("a converter writes the list, empty when its dataset declared none, one from before they were kept leaves the field"
+                + " out (read as empty)")
         List<String> nullValues,
+        @AbsentNotNull("a converter writes true, or leaves the field out when its dataset did not keep quoted empty strings")
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean quotedEmptyStrings,
-        // Left out by converters from before it was kept (read as 1); none wrote null, which is refused as damage.
-        @JsonDeserialize(using = ReadingRulesDeserializer.class) Integer readingRules,
+        @AbsentNotNull("a converter writes the version of the reading rules it read the file under, and one from before they were kept leaves"
+                + " the field out (read as 1)")
+        Integer readingRules,
         // Left out of the JSON when null, so that a conversion's manifest is as it was.
+        @AbsentNotNull("a withdrawal writes the rows it took out; every other manifest, and a withdrawal from before they were kept, leaves"
+                + " the field out")
         @JsonInclude(JsonInclude.Include.NON_NULL) WithdrawnRows withdrawnRows) {
     /** The format of the manifests of a conversion. */
     public static final int FORMAT_VERSION = 2;
@@ -126,7 +123,7 @@ public record Manifest(
         requireNonNegative("generation", generation);
         if (formatVersion > 1 && generation == 0) {
             // Every commit since format 2 counts itself: 0 is a generation left out or emptied.
-            throw new IllegalArgumentException("generation is 0 (0 when absent or null) in a manifest of format " + formatVersion + ", where it is 1 or more");
+            throw new IllegalArgumentException("generation is 0 (0 when absent) in a manifest of format " + formatVersion + ", where it is 1 or more");
         }
         requireNonNegative("rowsRead", rowsRead);
         requireNonNegative("rowsWritten", rowsWritten);
@@ -296,41 +293,6 @@ public record Manifest(
         /** Whether {@code limits} allow more than these: a file rejected under these may convert under them. */
         boolean raisedIn(ConversionLimits limits) {
             return limits.maxRowChars() > maxRowChars || limits.maxColumns() > maxColumns;
-        }
-    }
-
-    /**
-     * {@code readingRules} as the strict mapper reads any other integer, told apart left out from null: Jackson gives a creator
-     * property left out its null value unless told otherwise, and {@code Nulls.FAIL} would refuse the field left out too (as it does
-     * {@code generation}'s: jackson-databind #3870, #6063), which every manifest written before 32eff67 is.
-     */
-    static final class ReadingRulesDeserializer extends StdDeserializer<Integer> {
-        private final NumberDeserializers.IntegerDeserializer integers = new NumberDeserializers.IntegerDeserializer(Integer.class, null);
-
-        ReadingRulesDeserializer() {
-            super(Integer.class);
-        }
-
-        @Override
-        public Integer deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-            return integers.deserialize(parser, context);
-        }
-
-        @Override
-        public Integer getNullValue(DeserializationContext context) throws JsonMappingException {
-            throw MismatchedInputException.from(context.getParser(), Integer.class, "null, where a number belongs: a converter writes the version"
-                    + " of the reading rules it read the file under, and one from before they were kept leaves the field out (read as 1)");
-        }
-
-        @Override
-        public Object getAbsentValue(DeserializationContext context) {
-            return null;
-        }
-
-        @Override
-        public AccessPattern getNullAccessPattern() {
-            // Asked for each null, never cached as a constant.
-            return AccessPattern.DYNAMIC;
         }
     }
 }

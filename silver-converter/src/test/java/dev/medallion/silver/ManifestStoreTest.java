@@ -142,6 +142,24 @@ class ManifestStoreTest {
         assertEquals(ReadingRules.UNRECORDED, manifests.read(KEY).orElseThrow().readingRules());
     }
 
+    /**
+     * No converter wrote null for a field added since format 1: each writes its value ({@code withdrawnRows} and
+     * {@code quotedEmptyStrings} are left out when there is none), and one from before the field leaves it out
+     * (ManifestCompatibilityTest's manifests). A null is damage, refused naming the field, where it was read as the field left out
+     * (generation and bytesRead 0, supersedes and nullValues none, quotedEmptyStrings not kept, withdrawnRows none); in a manifest of
+     * format 1 too, which may lack generation.
+     */
+    @Test
+    void nullForAFieldAddedSinceTheFirstFormatIsRefusedNamingTheFieldWhereLeftOutItReadsAsItsDefault() throws IOException {
+        for (String field : List.of("generation", "bytesRead", "supersedes", "nullValues", "quotedEmptyStrings", "withdrawnRows")) {
+            assertRefused(written.deepCopy().putNull(field).toString(), field + ": null, where ");
+            assertRefused(written.deepCopy().put("formatVersion", 1).putNull(field).toString(), field + ": null, where ");
+        }
+        assertRefused(written.deepCopy().putNull("generation").toString(), "generation: null, where a number belongs: ");
+        assertRefused(written.deepCopy().putNull("quotedEmptyStrings").toString(), "quotedEmptyStrings: null, where true or false belongs: ");
+        assertRefused(written.deepCopy().putNull("supersedes").toString(), "supersedes: null, where a list belongs: ");
+    }
+
     /** A field every manifest has had left out is refused: a count absent is not a count of 0. */
     @Test
     void aRequiredFieldLeftOutIsRefusedNamingTheField() throws IOException {

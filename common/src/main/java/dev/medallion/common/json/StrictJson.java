@@ -18,6 +18,11 @@ import com.fasterxml.jackson.databind.type.LogicalType;
  * by hand is said to be damaged, naming the field, never taken for another commit or state. A newer version may add fields; an older
  * one reading them (during a deploy, after a rollback) must not fail: unknown fields are ignored, and what changes an object's
  * meaning raises its format instead.
+ * <p>
+ * Null is damage too. An {@code int} null or left out is refused (below); a field an older writer leaves out, and no writer writes
+ * null, is marked {@link AbsentNotNull}: left out, it reads as its default, null is refused naming the field. A rule for every field
+ * would refuse what writers write: a manifest's {@code reason}, {@code quarantine} and {@code limits}, a build state's
+ * {@code previous} are written null when there is none, and Jackson's {@code Nulls.FAIL} refuses a field left out as well as null.
  */
 public final class StrictJson {
     private StrictJson() {}

@@ -1,6 +1,7 @@
 package dev.medallion.gold.build;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medallion.common.json.AbsentNotNull;
 import dev.medallion.common.json.StrictJson;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.ObjectStore;
@@ -138,11 +139,6 @@ public final class BuildLease {
         Lease lease;
         try {
             lease = mapper.readValue(content, Lease.class);
-            if (lease != null && mapper.readTree(content).path("formatVersion").isNull()) {
-                // The record reads an absent format as 1 (a lease before the field) and cannot tell an explicit null from it; no
-                // gold-ctas wrote null there, so it is damage, as StrictJson makes a null of any other field, never read as format 1.
-                throw new IOException("\"formatVersion\" is null, which no gold-ctas writes (a lease written before the field has none)");
-            }
             if (lease != null && lease.formatVersion() <= Lease.FORMAT_VERSION) {
                 lease.expiry();
                 lease.acquisition();
@@ -179,13 +175,23 @@ public final class BuildLease {
      *     recorded, which matches no attempt
      * @param formatVersion {@link #FORMAT_VERSION}; absent (null) in a lease written before it was recorded, of format 1
      */
-    public record Lease(Integer formatVersion, String holder, String acquiredAt, String expiresAt, boolean batchBuild, String attempt) {
+    public record Lease(
+            @AbsentNotNull("a gold-ctas writes its lease format, one from before it was recorded leaves the field out (read as format 1)")
+            Integer formatVersion,
+            String holder,
+            String acquiredAt,
+            String expiresAt,
+            @AbsentNotNull("a gold-ctas writes true or false, one from before it was recorded leaves the field out (read as false)")
+            boolean batchBuild,
+            @AbsentNotNull("a gold-ctas writes the token of its acquisition, one from before it was recorded leaves the field out (matching no"
+                    + " attempt)")
+            String attempt) {
         /** Raised by a builder that changes what a lease means; a lease of a newer format is refused when read. */
         public static final int FORMAT_VERSION = 1;
 
         public Lease {
             // Absent in the leases of builders before it was written; an explicit null, which no builder wrote, is refused when read
-            // (BuildLease.parse), since both reach this constructor as null.
+            // (AbsentNotNull), so only a lease of format 1 reaches this constructor with none.
             formatVersion = formatVersion == null ? 1 : formatVersion;
             if (formatVersion < 1) {
                 throw new IllegalArgumentException("formatVersion is " + formatVersion + ", not a lease format: 1 to " + FORMAT_VERSION);

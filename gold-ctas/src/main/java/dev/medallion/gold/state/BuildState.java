@@ -1,5 +1,7 @@
 package dev.medallion.gold.state;
 
+import dev.medallion.common.json.AbsentNotNull;
+
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -20,7 +22,19 @@ import static java.util.Objects.requireNonNull;
  *        build is kept for its readers is told by that build's start, which a killed build's leftover started in
  *        between would otherwise stand in for. Empty in a state written before it was recorded (the field is absent)
  */
-public record BuildState(int formatVersion, String model, String fingerprint, Build current, Build previous, String builtAt, String requestId,
+public record BuildState(
+        int formatVersion,
+        String model,
+        String fingerprint,
+        Build current,
+        // Written null after a model's first build: null is a value here, never damage.
+        Build previous,
+        String builtAt,
+        @AbsentNotNull("a gold-ctas writes the request that built the model, one from before it was recorded leaves the field out (built by"
+                + " no known request)")
+        String requestId,
+        @AbsentNotNull("a gold-ctas writes the list, empty when no build was replaced, one from before it was recorded leaves the field out"
+                + " (read as empty)")
         List<Replacement> replaced) {
     /**
      * Still 1 with {@code requestId} and {@code replaced}: a state without the one reads as built by no known request,

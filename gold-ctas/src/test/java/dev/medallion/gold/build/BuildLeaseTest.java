@@ -1,5 +1,7 @@
 package dev.medallion.gold.build;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.ObjectStore;
@@ -225,20 +227,29 @@ class BuildLeaseTest {
     }
 
     /**
-     * An explicit null format, which no gold-ctas wrote (a lease before the field has none, of format 1), is damage naming the field,
-     * as a null is for any other field: never read as format 1, nor taken over, expired as it is.
+     * No gold-ctas wrote null in a lease: a lease written before {@code formatVersion}, {@code batchBuild} or {@code attempt} was
+     * recorded leaves the field out (read as format 1, a build for no batch, an attempt matching none). An explicit null is damage naming
+     * the field, never read as the field left out, nor taken over, expired as it is; left out, the field still reads as before.
      */
-    @Test
-    void aLeaseWhoseFormatIsNullIsRefusedAsDamagedNamingTheField() throws IOException {
+    @ParameterizedTest
+    @CsvSource({"formatVersion", "batchBuild", "attempt"})
+    void aLeaseWithANullFieldIsRefusedAsDamagedNamingTheFieldWhereLeftOutItIsRead(String field) throws IOException {
         ObjectStore gold = new LocalObjectStore(root);
-        byte[] damaged = expiredLeaseWith("\"formatVersion\": null,").getBytes(StandardCharsets.UTF_8);
+        ObjectNode written = (ObjectNode) new ObjectMapper().readTree(expiredLeaseWith("\"formatVersion\": 1,"));
+        byte[] damaged = written.deepCopy().putNull(field).toString().getBytes(StandardCharsets.UTF_8);
         gold.put("tables/_lease/build.json", damaged);
 
         IOException refused = assertThrows(IOException.class, () -> new BuildLease(gold, "tables/", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true));
 
-        assertTrue(refused.getMessage().contains("tables/_lease/build.json") && refused.getMessage().contains("\"formatVersion\" is null")
-                && refused.getMessage().contains("delete it"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("tables/_lease/build.json") && refused.getMessage().contains("\"" + field + "\"")
+                && refused.getMessage().contains("null, where") && refused.getMessage().contains("delete it"), refused.getMessage());
         assertArrayEquals(damaged, gold.read("tables/_lease/build.json").orElseThrow(), "never taken over");
+
+        ObjectNode leftOut = written.deepCopy();
+        leftOut.remove(field);
+        gold.put("tables/_lease/build.json", leftOut.toString().getBytes(StandardCharsets.UTF_8));
+        assertTrue(new BuildLease(gold, "tables/", clockAt(START)).acquire("request-1", START.plus(TIMEOUT), true).held().isPresent(),
+                "left out, read as an expired lease and taken over");
     }
 
     /** A lease as this builder writes it names its format; one written before it did (none) is of format 1 and read as ever. */

@@ -156,6 +156,33 @@ class BuildStateStoreTest {
         assertTrue(refused.getMessage().contains(field) && refused.getMessage().contains("delete it to make the next build start afresh"), refused.getMessage());
     }
 
+    /**
+     * No builder wrote {@code "requestId": null} (each records its request since the field was added, one before left it out) nor
+     * {@code "replaced": null} (an empty list when none): null there is damage naming the field, in the state and in the record before a
+     * swap, where it was read as a state of no known request or of no replaced build, as the field left out still is.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"requestId\": \"request-1\"|\"requestId\": null|requestId",
+            "\"builtAt\"|\"replaced\": null, \"builtAt\"|replaced"})
+    void nullWhereAFieldLeftOutReadsAsNoneIsRefusedNamingTheField(String field, String nulled, String name) throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        String damaged = stateWith("\"formatVersion\": 1,").replace(field, nulled);
+        gold.put("tables/_state/daily.json", damaged.getBytes(StandardCharsets.UTF_8));
+        gold.put("tables/_state/daily.swap.json", damaged.getBytes(StandardCharsets.UTF_8));
+        BuildStateStore states = new BuildStateStore(gold, "tables/");
+
+        IOException state = assertThrows(IOException.class, () -> states.read("daily"));
+        IOException record = assertThrows(IOException.class, () -> states.readBeforeSwap("daily"));
+
+        assertTrue(state.getMessage().contains("\"" + name + "\"") && state.getMessage().contains("null, where")
+                && state.getMessage().contains("tables/_state/daily.json") && state.getMessage().contains("delete it to make the next build start afresh"),
+                state.getMessage());
+        assertTrue(record.getMessage().contains("\"" + name + "\"") && record.getMessage().contains("null, where")
+                && record.getMessage().contains("tables/_state/daily.swap.json") && record.getMessage().contains("the next build of the model writes it again"),
+                record.getMessage());
+    }
+
     @Test
     void textAfterAStateIsRefused() throws IOException {
         ObjectStore gold = new LocalObjectStore(root);
