@@ -7,7 +7,6 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -21,10 +20,13 @@ import static java.util.Objects.requireNonNull;
  */
 public final class BronzeKeyLayout {
     private final Optional<String> prefix;
+    /** The prefix as typed, its slashes tidied: what versions before prefixes were NFC put in keys. */
+    private final Optional<String> typedPrefix;
 
     public BronzeKeyLayout(Optional<String> prefix) {
         requireNonNull(prefix, "prefix is null");
-        this.prefix = prefix.flatMap(BronzeKeyLayout::normalizePrefix);
+        this.typedPrefix = prefix.flatMap(BronzeKeyLayout::tidyPrefix);
+        this.prefix = typedPrefix.map(typed -> Normalizer.normalize(typed, Normalizer.Form.NFC));
     }
 
     public Optional<String> prefix() {
@@ -36,7 +38,8 @@ public final class BronzeKeyLayout {
      * names are taken in Unicode NFC: a file copied from a Mac to Linux (zip, tar, rsync) can keep its name
      * decomposed, {@code café.csv} as an {@code e} and a combining accent, where Java on macOS and other
      * tools give one character, and the same file uploaded from both would otherwise land on two keys, its
-     * rows converted twice. (The prefix is kept as typed.)
+     * rows converted twice. The prefix is taken in NFC too: pasted from a Mac's Finder it can be decomposed, typed on
+     * another machine composed.
      */
     public String key(String dataset, String relativePath) {
         requireNonNull(dataset, "dataset is null");
@@ -47,24 +50,34 @@ public final class BronzeKeyLayout {
         if (relativePath.isEmpty() || relativePath.startsWith("/")) {
             throw new IllegalArgumentException("Invalid relative path '" + relativePath + "'");
         }
-        return spelledKey(dataset, Normalizer.normalize(relativePath, Normalizer.Form.NFC));
+        return spelledKey(dataset, prefix, Normalizer.normalize(relativePath, Normalizer.Form.NFC));
     }
 
     /**
-     * The keys an earlier version, which kept names as spelled, may have uploaded this file under when they
-     * are not {@link #key}: the path as spelled here, and its decomposed (NFD) form, as spelled on a machine
-     * that held a copy from a Mac. An object under one of them is the file's, and stays so.
+     * The keys an earlier version may have uploaded this file under when they are not {@link #key}: versions
+     * before names were NFC kept the path as spelled, versions before the prefix was NFC kept it as typed, and
+     * on another machine either may have been spelled the other way: decomposed (NFD) where it held a copy from a
+     * Mac or was given the prefix pasted from one, composed where it was typed. So the prefix as typed, in NFC or
+     * decomposed, with the path as spelled, in NFC or decomposed; as spelled here first. An object under one of
+     * them is the file's, and stays so. (Names in ASCII have none.)
      */
     public List<String> earlierKeys(String dataset, String relativePath) {
         String key = key(dataset, relativePath);
-        return Stream.of(relativePath, Normalizer.normalize(relativePath, Normalizer.Form.NFD))
-                .map(path -> spelledKey(dataset, path))
+        List<String> paths = spellings(relativePath);
+        List<Optional<String>> prefixes = typedPrefix.map(typed -> spellings(typed).stream().map(Optional::of).toList()).orElse(List.of(Optional.empty()));
+        return prefixes.stream()
+                .flatMap(spelledPrefix -> paths.stream().map(path -> spelledKey(dataset, spelledPrefix, path)))
                 .filter(earlier -> !earlier.equals(key))
                 .distinct()
                 .toList();
     }
 
-    private String spelledKey(String dataset, String relativePath) {
+    /** The text as spelled, in NFC and decomposed, in that order; some may be the same. */
+    private static List<String> spellings(String text) {
+        return List.of(text, Normalizer.normalize(text, Normalizer.Form.NFC), Normalizer.normalize(text, Normalizer.Form.NFD));
+    }
+
+    private static String spelledKey(String dataset, Optional<String> prefix, String relativePath) {
         return dataset + "/" + prefix.map(value -> value + "/").orElse("") + relativePath;
     }
 
@@ -123,8 +136,10 @@ public final class BronzeKeyLayout {
     /**
      * Slashes around and between segments are tidied ({@code /2026//11/} is {@code 2026/11}); '.' and
      * '..' segments are refused, since S3 would keep them literally and nothing downstream expects them.
+     * The Unicode form is left as typed (the constructor takes the key's in NFC). A control character inside
+     * is kept, for the planner to refuse naming the key.
      */
-    static Optional<String> normalizePrefix(String text) {
+    static Optional<String> tidyPrefix(String text) {
         requireNonNull(text, "text is null");
         List<String> segments = new ArrayList<>();
         for (String segment : text.strip().split("/")) {

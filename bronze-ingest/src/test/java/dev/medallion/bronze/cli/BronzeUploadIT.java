@@ -265,6 +265,59 @@ class BronzeUploadIT {
         assertTrue(err().contains("uploaded " + file + " -> s3://" + bucket + "/" + spelled + " (7 B, changed, "), err());
     }
 
+    /**
+     * A {@code --prefix} pasted decomposed (from a Mac's Finder) on one machine and typed composed on another is one
+     * prefix: the file lands on one key, and the second run skips it (two objects would be converted twice).
+     */
+    @Test
+    void aPrefixTypedDecomposedThenComposedPutsTheFileOnOneKey() throws Exception {
+        Path file = write("jan.csv", "id\n1\n");
+        String key = "sales_data/caf\u00e9/2026/jan.csv";
+
+        assertEquals(0, upload(folder.toString(), "--prefix", "cafe\u0301/2026"), err());
+        resetOutput();
+        assertEquals(0, upload(folder.toString(), "--prefix", "caf\u00e9/2026"), err());
+
+        assertEquals(List.of(key), List.copyOf(objects().keySet()));
+        assertTrue(err().contains("skipped " + file + " -> s3://" + bucket + "/" + key + " (5 B, unchanged)"), err());
+    }
+
+    /**
+     * An object a version that kept the prefix as typed put under it decomposed (its name as spelled, or decomposed too)
+     * stays the file's, whichever way the prefix is typed now: skipped when unchanged, replaced in place when changed.
+     */
+    @Test
+    void aFileUploadedUnderADecomposedPrefixStaysUnderItsKey() throws Exception {
+        Path file = write("jan.csv", "id\n1\n");
+        Path cream = write("cr\u00e8me.csv", "id\n2\n");
+        String earlier = "sales_data/cafe\u0301/2026/jan.csv";
+        String earlierDecomposed = "sales_data/cafe\u0301/2026/cre\u0300me.csv";
+        putAsAnEarlierVersion(earlier, file);
+        putAsAnEarlierVersion(earlierDecomposed, cream);
+
+        assertEquals(0, upload(folder.toString(), "--prefix", "caf\u00e9/2026"), err());
+
+        assertEquals(List.of(earlierDecomposed, earlier), List.copyOf(objects().keySet()));
+        assertTrue(err().contains("skipped " + file + " -> s3://" + bucket + "/" + earlier + " (5 B, unchanged)"), err());
+        assertTrue(err().contains("skipped " + cream + " -> s3://" + bucket + "/" + earlierDecomposed + " (5 B, unchanged)"), err());
+
+        write("jan.csv", "id\n1\n3\n");
+        resetOutput();
+        assertEquals(0, upload(folder.toString(), "--prefix", "cafe\u0301/2026"), err());
+
+        assertEquals(List.of(earlierDecomposed, earlier), List.copyOf(objects().keySet()));
+        assertEquals("id\n1\n3\n", new String(objects().get(earlier), StandardCharsets.UTF_8));
+        assertTrue(err().contains("uploaded " + file + " -> s3://" + bucket + "/" + earlier + " (7 B, changed, "), err());
+        assertTrue(err().contains("skipped " + cream + " -> s3://" + bucket + "/" + earlierDecomposed + " (5 B, unchanged)"), err());
+    }
+
+    /** The file's bytes under {@code key}, with their CRC32 as this tool writes it, as a version before keys were NFC put them. */
+    private void putAsAnEarlierVersion(String key, Path file) throws IOException {
+        byte[] content = Files.readAllBytes(file);
+        S3.client().putObject(request -> request.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32)
+                .checksumCRC32(Crc32Checksum.of(content, 0, content.length)), RequestBody.fromBytes(content));
+    }
+
     @Test
     void aLargeFileGoesUpInPartsWithAWholeObjectChecksumAndIsSkippedNextTime() throws Exception {
         Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));

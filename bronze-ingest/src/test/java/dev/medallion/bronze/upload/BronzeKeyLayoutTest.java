@@ -37,6 +37,29 @@ class BronzeKeyLayoutTest {
         assertEquals(List.of(), layout.earlierKeys("sales", "2026/q1.csv"));
     }
 
+    /**
+     * A prefix pasted from a Mac's Finder or a file name can be spelled decomposed, and typed on another machine composed:
+     * one prefix, one key. Versions that kept the prefix as typed may have put the file under it typed or decomposed.
+     */
+    @Test
+    void thePrefixIsTakenInNfcAndItsTypedAndDecomposedFormsAreEarlierKeys() {
+        String decomposed = "cafe\u0301/2026";
+        String composed = "caf\u00e9/2026";
+        BronzeKeyLayout typedDecomposed = new BronzeKeyLayout(Optional.of(decomposed));
+        BronzeKeyLayout typedComposed = new BronzeKeyLayout(Optional.of(composed));
+
+        assertEquals(Optional.of(composed), typedDecomposed.prefix());
+        assertEquals("sales/" + composed + "/q1.csv", typedDecomposed.key("sales", "q1.csv"));
+        assertEquals("sales/" + composed + "/q1.csv", typedComposed.key("sales", "q1.csv"));
+        assertEquals(List.of("sales/" + decomposed + "/q1.csv"), typedDecomposed.earlierKeys("sales", "q1.csv"));
+        assertEquals(List.of("sales/" + decomposed + "/q1.csv"), typedComposed.earlierKeys("sales", "q1.csv"));
+        // Prefix and name each spelled either way, the one spelled here first.
+        assertEquals(List.of("sales/" + decomposed + "/the\u0301.csv", "sales/" + decomposed + "/th\u00e9.csv", "sales/" + composed + "/the\u0301.csv"),
+                typedDecomposed.earlierKeys("sales", "the\u0301.csv"));
+        assertEquals(List.of("sales/" + composed + "/the\u0301.csv", "sales/" + decomposed + "/th\u00e9.csv", "sales/" + decomposed + "/the\u0301.csv"),
+                typedComposed.earlierKeys("sales", "th\u00e9.csv"));
+    }
+
     @Test
     void prefixesAreTidiedAndDotSegmentsRefused() {
         assertEquals(Optional.of("2026/11"), new BronzeKeyLayout(Optional.of(" /2026//11/ ")).prefix());

@@ -486,6 +486,21 @@ class UploadPlannerTest {
                 refusal(planner, directory.resolve("orders")));
     }
 
+    /** The prefix is part of the key: a control character in it (inside it; around it, whitespace is tidied away) refuses the run too. */
+    @Test
+    void aPrefixHoldingAControlCharacterIsRefusedNamingItEscaped() throws Exception {
+        Path file = write(directory.resolve("orders/jan.csv"), "id\n1\n");
+        UploadPlanner prefixed = new UploadPlanner(new BronzeKeyLayout(Optional.of("2026\u001b[2J/11")), Optional.empty());
+
+        assertEquals(file + " would be uploaded as orders/2026\\u001b[2J/11/jan.csv, a key holding the control character U+001B, which S3 takes but"
+                        + " names among the characters that need special handling (a listing of the bucket that does not ask for URL-encoded keys fails"
+                        + " on most of them, its XML not well-formed) and at which log lines break; rename the file or its folder (or give a --prefix"
+                        + " without it)",
+                refusal(prefixed, directory.resolve("orders")));
+        assertEquals(List.of("orders/2026/11/jan.csv"), new UploadPlanner(new BronzeKeyLayout(Optional.of("2026/11\n")), Optional.empty())
+                .plan(List.of(directory.resolve("orders"))).files().stream().map(PlannedFile::key).toList());
+    }
+
     @Test
     void twoFilesOnOneKeyAreRefused() throws Exception {
         Path a = write(directory.resolve("x/a.csv"), "id\n");
