@@ -1,11 +1,9 @@
 package dev.medallion.silver;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.layout.RunId;
-import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.S3ObjectStore;
@@ -14,15 +12,10 @@ import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.Request;
-import dev.medallion.common.testing.S3Emulator;
 import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.schema.SchemaContract;
 import org.apache.avro.generic.GenericRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,7 +29,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +39,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -85,30 +76,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * After each: manifest rows == Parquet rows read back == source rows minus quarantined, each once; no
  * Parquet object outside the manifest beyond the documented window; a retry converges.
  */
-class SilverCommitFaultIT {
-    @RegisterExtension
-    static final S3Emulator S3 = new S3Emulator();
-
-    private static final String DATASET = "sales";
-    private static final SilverLayout LAYOUT = new SilverLayout("");
-    /** Chunks of 2,000 rows, a part per chunk: a run has several uploads to publish. */
-    private static final ConversionLimits LIMITS = new ConversionLimits(2_000, 1 << 30, 1, 1 << 20);
-    private static final int ROWS = 10_000;
-    private static final int PARTS = ROWS / LIMITS.chunkRows();
-    /** Quarantined whatever types the contract has: the header has two fields. */
-    private static final String BAD_ROW = "7,too,many\n";
-
-    @TempDir
-    Path temporary;
-
-    private FaultProxy proxy;
-    private S3Client faulty;
-    private String bronzeBucket;
-    private String silverBucket;
-    private S3ObjectStore bronze;
-    private S3ObjectStore silver;
-    private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
-
+class SilverCommitFaultIT extends CommitFaultFixture {
     /** The S3 requests the converter makes, each named by what it is for. */
     enum Call {
         READ_MANIFEST(request -> request.method().equals("GET") && request.path().contains("/_manifests/")),
@@ -126,23 +94,6 @@ class SilverCommitFaultIT {
         Call(Predicate<Request> matcher) {
             this.matcher = matcher;
         }
-    }
-
-    @BeforeEach
-    void setUp() throws IOException {
-        bronzeBucket = S3.createBucket("bronze");
-        silverBucket = S3.createBucket("silver");
-        bronze = new S3ObjectStore(S3.client(), bronzeBucket);
-        silver = new S3ObjectStore(S3.client(), silverBucket);
-        proxy = FaultProxy.start(S3.endpoint());
-        faulty = S3.clientThrough(proxy.endpoint());
-    }
-
-    @AfterEach
-    void tearDown() {
-        faulty.close();
-        assertEquals(List.of(), proxy.failures(), "the proxy itself worked");
-        proxy.close();
     }
 
     @ParameterizedTest
@@ -1063,28 +1014,7 @@ class SilverCommitFaultIT {
     @EnumSource(value = Call.class, names = {"START_UPLOAD", "UPLOAD_PART", "PUBLISH", "WRITE_MANIFEST"})
     void aDuplicateRunThatFailsAtAnyStageNeverTouchesTheCommittedOutput(Call stage) throws Exception {
         SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
-        Injection held = proxy.inject(stage.matcher, Fault.hold(), 1);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<ConversionResult> duplicate = pool.submit(() -> convertThroughProxy(source));
-            assertTrue(held.awaitHits(1, Duration.ofSeconds(30)), "the duplicate reached " + stage);
-
-            ConversionResult committed = converter(silver).convert(source, DATASET, () -> bronze.open(source.key(), Optional.of(source.etag())));
-            assertFalse(committed.unchanged());
-            // Released with a reset: the duplicate fails there (its SDK may retry and then lose the race).
-            proxy.clear();
-            try {
-                ConversionResult outcome = duplicate.get(60, TimeUnit.SECONDS);
-                assertTrue(outcome.unchanged(), "a duplicate that goes on loses the race and reports the winner's commit");
-                assertEquals(committed.manifest().run(), outcome.manifest().run());
-            }
-            catch (ExecutionException e) {
-                assertInstanceOf(IOException.class, e.getCause());
-            }
-        }
-        finally {
-            pool.shutdownNow();
-        }
+        assertADuplicateHeldWhileAnotherCommitsLoses(source, stage.matcher, stage.toString(), Duration.ofSeconds(30));
         assertExactlyOnce(source, ROWS, 1);
     }
 
@@ -1239,12 +1169,6 @@ class SilverCommitFaultIT {
         return run;
     }
 
-    private ConversionResult convertThroughProxy(SourceObject source) throws IOException {
-        S3ObjectStore bronzeThroughProxy = new S3ObjectStore(faulty, bronzeBucket);
-        return converter(new S3ObjectStore(faulty, silverBucket))
-                .convert(source, DATASET, () -> bronzeThroughProxy.open(source.key(), Optional.of(source.etag())));
-    }
-
     /** Converts as a function with two vCPUs does: two byte ranges at once, each at least a third of the source. */
     private ConversionResult convertByRangesThroughProxy(SourceObject source) throws IOException {
         return convertByRangesThroughProxy(source, Deadline.none());
@@ -1274,17 +1198,6 @@ class SilverCommitFaultIT {
         return request -> Call.READ_SOURCE.matcher.test(request) && request.header("range")
                 .map(range -> Long.parseLong(range.substring("bytes=".length(), range.indexOf('-'))) >= size / 2)
                 .orElse(false);
-    }
-
-    private SilverConverter converter(S3ObjectStore store) {
-        return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()),
-                Clock.systemUTC());
-    }
-
-    private SourceObject upload(String key, byte[] content) throws IOException {
-        bronze.put(key, content);
-        ObjectInfo info = bronze.stat(key).orElseThrow();
-        return new SourceObject(bronzeBucket, key, info.etag(), info.size(), info.lastModified());
     }
 
     /** Uploads as a client that sends no checksum does (S3 then stores none to check downloads against). */
@@ -1321,33 +1234,4 @@ class SilverCommitFaultIT {
         Path log = temporary.resolve("process.log");
         return (process.isAlive() ? "(running) " : "(exited " + process.exitValue() + ") ") + (Files.exists(log) ? Files.readString(log) : "");
     }
-
-    /** Nothing in the bucket but the schema contract and what starts with one of {@code alsoKept}. */
-    private void assertNothingVisible(String... alsoKept) throws IOException {
-        assertEquals(List.of(), silver.list("").stream()
-                .filter(key -> !key.startsWith("_schemas/") && Arrays.stream(alsoKept).noneMatch(key::startsWith))
-                .toList());
-    }
-
-    /** No multipart upload of the silver bucket is open (read past the proxy): the run aborted every one it started. */
-    private void assertNoUploadLeftOpen() {
-        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(silverBucket)).uploads().stream()
-                .map(upload -> upload.key() + " " + upload.uploadId()).toList(), "no multipart upload left open");
-    }
-
-    /** The source's manifest as committed, read past the proxy. */
-    private Manifest silverManifest(SourceObject source) throws IOException {
-        return new ManifestStore(silver).read(LAYOUT.manifestKey(DATASET, source.key())).orElseThrow();
-    }
-
-    private List<String> parquetKeys() throws IOException {
-        return ExactlyOnce.parquetKeys(silver, DATASET);
-    }
-
-    private void assertExactlyOnce(SourceObject source, int validRows, int quarantinedRows) throws IOException {
-        ExactlyOnce.assertExactlyOnce(silver, LAYOUT, DATASET, source, validRows, quarantinedRows, temporary, Instant.now());
-    }
-
-
-
 }

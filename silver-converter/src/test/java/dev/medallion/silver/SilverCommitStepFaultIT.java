@@ -1,33 +1,16 @@
 package dev.medallion.silver;
 
-import dev.medallion.common.config.ConversionLimits;
-import dev.medallion.common.config.CsvOverrides;
-import dev.medallion.common.layout.SilverLayout;
-import dev.medallion.common.logging.JsonLog;
-import dev.medallion.common.storage.ObjectInfo;
-import dev.medallion.common.storage.RequestTimeLimit;
 import dev.medallion.common.storage.S3ObjectStore;
 import dev.medallion.common.storage.WriteRefusedException;
 import dev.medallion.common.testing.Fault;
 import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.Request;
-import dev.medallion.common.testing.S3Emulator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -55,53 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * After each: each row once (manifest, Parquet read back, source), each commit counted once, and no publishing
  * marker left past {@link SilverCommit#PUBLISHING_BOUND}.
  */
-class SilverCommitStepFaultIT {
-    @RegisterExtension
-    static final S3Emulator S3 = new S3Emulator();
-
-    private static final String DATASET = "sales";
-    private static final SilverLayout LAYOUT = new SilverLayout("");
-    /** Chunks of 2,000 rows, a part per chunk: a run has several uploads to publish. */
-    private static final ConversionLimits LIMITS = new ConversionLimits(2_000, 1 << 30, 1, 1 << 20);
-    private static final int ROWS = 10_000;
-    private static final int PARTS = ROWS / LIMITS.chunkRows();
-    /** Quarantined whatever types the contract has: the header has two fields. */
-    private static final String BAD_ROW = "7,too,many\n";
-
+class SilverCommitStepFaultIT extends CommitFaultFixture {
     /** The write of a run's publishing marker, before it publishes anything; a claim of an uncounted commit is conditional, and not one. */
     private static final Predicate<Request> MARK_PUBLISHING = request -> request.method().equals("PUT") && request.path().contains("/_publishing/")
             && request.header("if-match").isEmpty();
     /** A DeleteObjects request: a sweep's delete of superseded or abandoned files (one key alone is a DeleteObject). */
     private static final Predicate<Request> DELETE_FILES = request -> request.method().equals("POST") && request.hasQueryParameter("delete");
     private static final Predicate<Request> WRITE_MANIFEST = request -> request.method().equals("PUT") && request.path().contains("/_manifests/");
-
-    @TempDir
-    Path temporary;
-
-    private FaultProxy proxy;
-    private S3Client faulty;
-    private String bronzeBucket;
-    private String silverBucket;
-    private S3ObjectStore bronze;
-    private S3ObjectStore silver;
-    private final ByteArrayOutputStream logLines = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void setUp() throws IOException {
-        bronzeBucket = S3.createBucket("bronze");
-        silverBucket = S3.createBucket("silver");
-        bronze = new S3ObjectStore(S3.client(), bronzeBucket);
-        silver = new S3ObjectStore(S3.client(), silverBucket);
-        proxy = FaultProxy.start(S3.endpoint());
-        faulty = S3.clientThrough(proxy.endpoint());
-    }
-
-    @AfterEach
-    void tearDown() {
-        faulty.close();
-        assertEquals(List.of(), proxy.failures(), "the proxy itself worked");
-        proxy.close();
-    }
 
     /**
      * The marker goes first so that a run killed while publishing is found: a run that cannot write it must publish
@@ -115,12 +58,9 @@ class SilverCommitStepFaultIT {
         assertThrows(IOException.class, () -> convertThroughProxy(source));
 
         assertTrue(refused.hits() >= 3, "the SDK retried before giving up, " + refused.hits() + " attempts");
-        assertEquals(List.of(), silver.list("").stream().filter(key -> !key.startsWith("_schemas/")).toList(), "nothing visible, no marker");
+        assertNothingVisible();
         assertNoUploadLeftOpen();
-        proxy.clear();
-        assertFalse(convertThroughProxy(source).unchanged());
-        assertExactlyOnce(source, ROWS, 1, Instant.now());
-        assertCountedOnce(logLines, ROWS, 1);
+        assertTheRetryCommitsEachRowOnce(source);
     }
 
     /**
@@ -136,13 +76,11 @@ class SilverCommitStepFaultIT {
         assertThrows(IOException.class, () -> convertThroughProxy(source));
 
         assertTrue(lost.hits() >= 3, lost.toString());
-        assertEquals(List.of(), silver.list("").stream().filter(key -> !key.startsWith("_schemas/")).toList(), "nothing visible, no marker");
+        assertNothingVisible();
         assertNoUploadLeftOpen();
         proxy.clear();
         assertFalse(convertThroughProxy(source).unchanged());
-        assertExactlyOnce(source, ROWS, 1, Instant.now());
-        assertEquals(List.of(), silver.list("_publishing/"));
-        assertCountedOnce(logLines, ROWS, 1);
+        assertEachRowOnceNoMarkerCountedOnce(source, ROWS);
     }
 
     /**
@@ -168,8 +106,8 @@ class SilverCommitStepFaultIT {
         Clock later = Clock.offset(Clock.systemUTC(), SilverCommit.PUBLISHING_BOUND.plusMinutes(1));
         assertTrue(converter(new S3ObjectStore(faulty, silverBucket), later).convert(back, DATASET, () -> bronze.open(back.key(), Optional.of(back.etag())))
                 .unchanged(), "the failed replacement published nothing: the committed version is not converted again");
-        assertExactlyOnce(back, ROWS, 1, Instant.now());
-        assertEquals(1L, silverManifestGeneration(back));
+        assertExactlyOnce(back, ROWS, 1);
+        assertEquals(1L, silverManifest(back).generation());
         assertCountedOnce(logLines, ROWS, 1);
     }
 
@@ -177,29 +115,8 @@ class SilverCommitStepFaultIT {
     @Test
     void aDuplicateHeldAtItsPublishingMarkerWhileTheOtherCommitsLeavesEachRowOnce() throws Exception {
         SourceObject source = upload("sales/src.csv", csv(ROWS, BAD_ROW));
-        Injection held = proxy.inject(MARK_PUBLISHING, Fault.hold(), 1);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<ConversionResult> duplicate = pool.submit(() -> convertThroughProxy(source));
-            assertTrue(held.awaitHits(1, Duration.ofSeconds(60)), "the duplicate reached its marker");
-
-            ConversionResult committed = converter(silver, Clock.systemUTC()).convert(source, DATASET,
-                    () -> bronze.open(source.key(), Optional.of(source.etag())));
-            assertFalse(committed.unchanged());
-            proxy.clear();
-            try {
-                ConversionResult outcome = duplicate.get(60, TimeUnit.SECONDS);
-                assertTrue(outcome.unchanged(), "the duplicate loses and reports the winner's commit");
-                assertEquals(committed.manifest().run(), outcome.manifest().run());
-            }
-            catch (ExecutionException e) {
-                assertInstanceOf(IOException.class, e.getCause());
-            }
-        }
-        finally {
-            pool.shutdownNow();
-        }
-        assertExactlyOnce(source, ROWS, 1, Instant.now());
+        assertADuplicateHeldWhileAnotherCommitsLoses(source, MARK_PUBLISHING, "its marker", Duration.ofSeconds(60));
+        assertExactlyOnce(source, ROWS, 1);
         assertCountedOnce(logLines, ROWS, 1);
         assertNoUploadLeftOpen();
     }
@@ -217,13 +134,10 @@ class SilverCommitStepFaultIT {
         assertThrows(IOException.class, () -> convertThroughProxy(source));
 
         assertTrue(failed.hits() >= 3, "the SDK retried the error it found in the 200: " + failed.hits() + " attempts");
-        assertEquals(List.of(), ExactlyOnce.parquetKeys(silver, DATASET), "nothing published");
+        assertEquals(List.of(), parquetKeys(), "nothing published");
         assertEquals(List.of(), silver.list("_quarantine/"));
         assertFalse(silver.stat(LAYOUT.manifestKey(DATASET, source.key())).isPresent());
-        proxy.clear();
-        assertFalse(convertThroughProxy(source).unchanged());
-        assertExactlyOnce(source, ROWS, 1, Instant.now());
-        assertCountedOnce(logLines, ROWS, 1);
+        assertTheRetryCommitsEachRowOnce(source);
     }
 
     /**
@@ -233,10 +147,7 @@ class SilverCommitStepFaultIT {
      */
     @Test
     void aReplacementWhoseSweepCannotDeleteTheReplacedPartsIsCountedOnceAndTheRetryDeletesThem() throws IOException {
-        SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
-        convertThroughProxy(first);
-        logLines.reset();
-        SourceObject second = upload("sales/src.csv", csv(ROWS / 2, BAD_ROW));
+        SourceObject second = replaceACommittedFile();
         AtomicBoolean manifestWritten = new AtomicBoolean();
         Injection deletes = proxy.inject(request -> {
             manifestWritten.compareAndSet(false, WRITE_MANIFEST.test(request));
@@ -248,30 +159,23 @@ class SilverCommitStepFaultIT {
         assertInstanceOf(SilverCommit.CommittedException.class, failure);
         assertTrue(deletes.hits() >= 3, deletes.toString());
         assertTrue(failure.getMessage().contains("is committed"), failure.getMessage());
-        assertEquals(PARTS + 3, ExactlyOnce.parquetKeys(silver, DATASET).size(), "both versions visible: the second window");
+        assertEquals(PARTS + 3, parquetKeys().size(), "both versions visible: the second window");
         assertEquals(1, silver.list("_publishing/").size(), "the committed run's marker stays until its sweep deleted what it names");
         proxy.clear();
         assertTrue(convertThroughProxy(second).unchanged(), "the retry finds the version committed");
-        assertExactlyOnce(second, ROWS / 2, 1, Instant.now());
-        assertEquals(List.of(), silver.list("_publishing/"));
-        assertCountedOnce(logLines, ROWS / 2, 1);
+        assertEachRowOnceNoMarkerCountedOnce(second, ROWS / 2);
     }
 
     /** The sweep's delete lands and its answer is lost: the SDK's retry deletes nothing more, and the run succeeds. */
     @Test
     void aSweepDeleteWhoseAnswerIsLostIsRetriedAndTheReplacementSucceeds() throws IOException {
-        SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
-        convertThroughProxy(first);
-        logLines.reset();
-        SourceObject second = upload("sales/src.csv", csv(ROWS / 2, BAD_ROW));
+        SourceObject second = replaceACommittedFile();
         Injection lost = proxy.inject(DELETE_FILES, Fault.afterForwarding(500), 1);
 
         assertFalse(convertThroughProxy(second).unchanged());
 
         assertEquals(1, lost.hits());
-        assertExactlyOnce(second, ROWS / 2, 1, Instant.now());
-        assertEquals(List.of(), silver.list("_publishing/"));
-        assertCountedOnce(logLines, ROWS / 2, 1);
+        assertEachRowOnceNoMarkerCountedOnce(second, ROWS / 2);
     }
 
     /**
@@ -281,10 +185,7 @@ class SilverCommitStepFaultIT {
      */
     @Test
     void aDuplicateThatSweepsWhileTheCommittedRunIsHeldAtItsSweepLeavesEachRowOnceCountedOnce() throws Exception {
-        SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
-        convertThroughProxy(first);
-        logLines.reset();
-        SourceObject second = upload("sales/src.csv", csv(ROWS / 2, BAD_ROW));
+        SourceObject second = replaceACommittedFile();
         Injection held = proxy.inject(DELETE_FILES, Fault.hold(), 1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
@@ -294,7 +195,7 @@ class SilverCommitStepFaultIT {
             ConversionResult duplicate = converter(silver, Clock.systemUTC()).convert(second, DATASET,
                     () -> bronze.open(second.key(), Optional.of(second.etag())));
             assertTrue(duplicate.unchanged(), "the duplicate finds the version committed");
-            assertEquals(3, ExactlyOnce.parquetKeys(silver, DATASET).size(), "its sweep deleted the replaced parts");
+            assertEquals(3, parquetKeys().size(), "its sweep deleted the replaced parts");
             proxy.clear();
             try {
                 assertFalse(committing.get(60, TimeUnit.SECONDS).unchanged());
@@ -307,9 +208,7 @@ class SilverCommitStepFaultIT {
         finally {
             pool.shutdownNow();
         }
-        assertExactlyOnce(second, ROWS / 2, 1, Instant.now());
-        assertEquals(List.of(), silver.list("_publishing/"));
-        assertCountedOnce(logLines, ROWS / 2, 1);
+        assertEachRowOnceNoMarkerCountedOnce(second, ROWS / 2);
     }
 
     /**
@@ -330,7 +229,7 @@ class SilverCommitStepFaultIT {
         assertEquals(1, slow.hits());
         assertFalse(failure instanceof WriteRefusedException, failure.toString());
         assertTrue(failure.getMessage().contains("failed without a definite answer"), failure.getMessage());
-        assertEquals(PARTS, ExactlyOnce.parquetKeys(silver, DATASET).size(), "the parts stay: the manifest may still land");
+        assertEquals(PARTS, parquetKeys().size(), "the parts stay: the manifest may still land");
         String manifestKey = LAYOUT.manifestKey(DATASET, source.key());
         long waitUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (silver.stat(manifestKey).isEmpty() && System.nanoTime() < waitUntil) {
@@ -340,41 +239,33 @@ class SilverCommitStepFaultIT {
         assertEquals(List.of(), CountedLines.countedLines(logLines), "the run that gave up logged nothing");
 
         assertFalse(convertThroughProxy(source).unchanged(), "the retry counts the late commit");
-        assertExactlyOnce(source, ROWS, 1, Instant.now());
+        assertExactlyOnce(source, ROWS, 1);
         assertTrue(convertThroughProxy(source).unchanged());
         assertCountedOnce(logLines, ROWS, 1);
     }
 
     // --- helpers ------------------------------------------------------------------------------------
 
-    private ConversionResult convertThroughProxy(SourceObject source) throws IOException {
-        S3ObjectStore bronzeThroughProxy = new S3ObjectStore(faulty, bronzeBucket);
-        return converter(new S3ObjectStore(faulty, silverBucket), Clock.systemUTC())
-                .convert(source, DATASET, () -> bronzeThroughProxy.open(source.key(), Optional.of(source.etag())));
+    /** A file of {@link #ROWS} rows committed, its line forgotten, then replaced by one of half as many and a bad row: the replacement, not converted yet. */
+    private SourceObject replaceACommittedFile() throws IOException {
+        SourceObject first = upload("sales/src.csv", csv(ROWS, ""));
+        convertThroughProxy(first);
+        logLines.reset();
+        return upload("sales/src.csv", csv(ROWS / 2, BAD_ROW));
     }
 
-    private SilverConverter converter(S3ObjectStore store, Clock clock) {
-        return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), clock),
-                clock);
+    /** The faults cleared, a retry of {@code source} commits: each of its {@link #ROWS} rows once, the commit counted once. */
+    private void assertTheRetryCommitsEachRowOnce(SourceObject source) throws IOException {
+        proxy.clear();
+        assertFalse(convertThroughProxy(source).unchanged());
+        assertExactlyOnce(source, ROWS, 1);
+        assertCountedOnce(logLines, ROWS, 1);
     }
 
-    private long silverManifestGeneration(SourceObject source) throws IOException {
-        return new ManifestStore(silver).read(LAYOUT.manifestKey(DATASET, source.key())).orElseThrow().generation();
-    }
-
-    private SourceObject upload(String key, byte[] content) throws IOException {
-        bronze.put(key, content);
-        ObjectInfo info = bronze.stat(key).orElseThrow();
-        return new SourceObject(bronzeBucket, key, info.etag(), info.size(), info.lastModified());
-    }
-
-    /** No multipart upload of the silver bucket is open (read past the proxy): the run aborted every one it started. */
-    private void assertNoUploadLeftOpen() {
-        assertEquals(List.of(), S3.client().listMultipartUploads(request -> request.bucket(silverBucket)).uploads().stream()
-                .map(upload -> upload.key() + " " + upload.uploadId()).toList(), "no multipart upload left open");
-    }
-
-    private void assertExactlyOnce(SourceObject source, int validRows, int quarantinedRows, Instant now) throws IOException {
-        ExactlyOnce.assertExactlyOnce(silver, LAYOUT, DATASET, source, validRows, quarantinedRows, temporary, now);
+    /** Each row of {@code source} once (its bad row quarantined), no publishing marker left, the commit counted once. */
+    private void assertEachRowOnceNoMarkerCountedOnce(SourceObject source, int validRows) throws IOException {
+        assertExactlyOnce(source, validRows, 1);
+        assertEquals(List.of(), silver.list("_publishing/"));
+        assertCountedOnce(logLines, validRows, 1);
     }
 }
