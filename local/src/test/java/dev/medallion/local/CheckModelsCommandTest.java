@@ -1,17 +1,16 @@
 package dev.medallion.local;
 
 import dev.medallion.common.testing.WithoutCapabilities;
+import dev.medallion.local.GoldModelRuns.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,13 +28,9 @@ class CheckModelsCommandTest {
     @TempDir
     Path directory;
 
-    private record Outcome(int exit, String out, String err) {}
-
+    /** check-models reads no environment variable: it is run with none. */
     private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = LocalLakehouseCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return GoldModelRuns.run(Map.of(), args);
     }
 
     /**
