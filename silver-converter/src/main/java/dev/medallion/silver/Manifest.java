@@ -29,7 +29,8 @@ import static java.util.Objects.requireNonNull;
  *        its parts and quarantine file, which the sweep deletes; nothing is written)
  * @param reason why a file was rejected or empty, or why a file converted wrote no row: no schema contract
  *        could be inferred from its first rows (none has the header's number of fields); null otherwise
- * @param encoding the charset the file was decoded as (its dataset's {@code CSV_ENCODINGS} entry, else UTF-8)
+ * @param encoding the charset the file was decoded as (its dataset's {@code CSV_ENCODINGS} entry, else UTF-8); null (left out, or
+ *        written null by a withdrawal of such a manifest) in manifests written before it was kept, whose files were read as UTF-8
  * @param header the header exactly as in the file
  * @param columns the dataset's schema contract the parts are written in; empty for a file that defines no
  *        contract and writes no row (see {@code reason}), and for one rejected or of no row read before a contract was known
@@ -61,6 +62,7 @@ public record Manifest(
         int formatVersion,
         // Absent from manifests of format 1, as bytesRead is: read as 0, null refused (ManifestStore refuses other counts absent or null).
         @AbsentNotNull("a converter writes the commit's count, one of format 1 leaves the field out (read as 0)") long generation,
+        @AbsentNotNull("a converter writes the token of the run that committed it, one of format 1 leaves the field out (read as none)")
         String run,
         String status,
         String reason,
@@ -68,6 +70,8 @@ public record Manifest(
         Source source,
         String ingestDate,
         String delimiter,
+        // Not @AbsentNotNull: a withdrawal copies the encoding of the manifest it withdraws, and writes null for one of format 1, or of
+        // format 2 before the encoding was kept (3a4fc51), which has none; null reads as none, as left out (UTF-8, as those read).
         String encoding,
         List<String> header,
         List<Column> columns,

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -158,6 +159,32 @@ class ManifestStoreTest {
         assertRefused(written.deepCopy().putNull("generation").toString(), "generation: null, where a number belongs: ");
         assertRefused(written.deepCopy().putNull("quotedEmptyStrings").toString(), "quotedEmptyStrings: null, where true or false belongs: ");
         assertRefused(written.deepCopy().putNull("supersedes").toString(), "supersedes: null, where a list belongs: ");
+    }
+
+    /**
+     * No converter wrote {@code "run": null}: since the commit protocol (11ae947) a conversion writes its run's token and a withdrawal
+     * its own, and a manifest of format 1 leaves the field out (ManifestCompatibilityTest's format1-9079e33). A null is damage,
+     * refused naming the field, where it was read as a manifest of no run, as format 1's; left out, it still reads as none.
+     */
+    @Test
+    void runNullIsRefusedNamingTheFieldWhereLeftOutItReadsAsNone() throws IOException {
+        assertRefused(written.deepCopy().putNull("run").toString(), "run: null, where text belongs: ");
+        assertRefused(written.deepCopy().put("formatVersion", 1).putNull("run").toString(), "run: null, where text belongs: ");
+
+        ObjectNode leftOut = written.deepCopy().put("formatVersion", 1);
+        leftOut.remove("run");
+        silver.put(KEY, leftOut.toString().getBytes(StandardCharsets.UTF_8));
+        assertNull(manifests.read(KEY).orElseThrow().run());
+    }
+
+    /**
+     * A withdrawal writes {@code "encoding": null}: it copies the encoding of the manifest it withdraws, and one of format 1, or of
+     * format 2 before the encoding was kept (3a4fc51), has none. So null reads as none, as left out does (read as UTF-8).
+     */
+    @Test
+    void encodingNullReadsAsNoneSinceAWithdrawalOfAnOlderManifestWritesIt() throws IOException {
+        silver.put(KEY, written.deepCopy().putNull("encoding").toString().getBytes(StandardCharsets.UTF_8));
+        assertNull(manifests.read(KEY).orElseThrow().encoding());
     }
 
     /** A field every manifest has had left out is refused: a count absent is not a count of 0. */

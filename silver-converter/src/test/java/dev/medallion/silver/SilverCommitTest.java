@@ -485,6 +485,33 @@ class SilverCommitTest {
     }
 
     /**
+     * A withdrawal of a manifest of format 1, which has no encoding, writes {@code "encoding": null} (it copies the encoding of what it
+     * withdraws): so a null encoding is one a converter writes, read as none, as left out; and the withdrawal, with its run, is read back.
+     */
+    @Test
+    void aWithdrawalOfAManifestOfTheFirstFormatWritesItsEncodingNullAndIsReadBack() throws IOException {
+        String key = "sales/first-format.csv";
+        ObjectNode older;
+        try (var in = java.util.Objects.requireNonNull(getClass().getResourceAsStream("/older-manifests/format1-9079e33/quarantined.json"))) {
+            older = (ObjectNode) new ObjectMapper().readTree(in);
+        }
+        older.put("dataset", "sales");
+        ((ObjectNode) older.get("source")).put("bucket", "bronze").put("key", key);
+        String manifestKey = LAYOUT.manifestKey("sales", key);
+        silver.put(manifestKey, new ObjectMapper().writeValueAsBytes(older));
+
+        WithdrawalResult withdrawal = converter(silver).withdraw("bronze", key, "sales", () -> false);
+
+        assertEquals(WithdrawalResult.WITHDRAWN, withdrawal.outcome(), withdrawal.toString());
+        ObjectNode written = (ObjectNode) new ObjectMapper().readTree(silver.read(manifestKey).orElseThrow());
+        assertTrue(written.has("encoding") && written.get("encoding").isNull(), "written null: " + written);
+        Manifest withdrawn = new ManifestStore(silver).read(manifestKey).orElseThrow();
+        assertEquals(Manifest.WITHDRAWN, withdrawn.status());
+        assertEquals(null, withdrawn.encoding());
+        assertTrue(withdrawn.run().startsWith("g1-"), withdrawn.run());
+    }
+
+    /**
      * A manifest whose readingRules is negative, or not a number, is unreadable: the run fails naming the manifest and the field,
      * writing nothing, rather than reading it as version 1 or as the version in force. The message named the manifest alone, saying it
      * was damaged or written by a newer converter, and a person had to find what was wrong in it.
