@@ -120,7 +120,9 @@ public final class BronzeIngestCli {
     /** Runs one command and returns its exit code. */
     public int run(List<String> args) {
         requireNonNull(args, "args is null");
-        if (args.isEmpty()) {
+        // A command alone gives nothing either, as lakehouse-local.jar's local and silver-converter.jar's convert alone: the usage says
+        // what to give, where an error about the first thing missing would be a riddle.
+        if (args.isEmpty() || args.equals(List.of("upload")) || args.equals(List.of("generate"))) {
             err.print(USAGE);
             return EXIT_USAGE;
         }

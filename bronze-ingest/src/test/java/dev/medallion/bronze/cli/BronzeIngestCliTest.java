@@ -54,6 +54,22 @@ class BronzeIngestCliTest {
         assertTrue(err().startsWith("Usage:"), err());
     }
 
+    /**
+     * A command alone is answered as no arguments are, with the usage on standard error and exit code 2, as lakehouse-local.jar's
+     * {@code local} and silver-converter.jar's {@code convert} alone are: it was one {@code error:} line about the first thing missing
+     * ({@code give at least one file or folder to upload}, {@code --rows is required}), a riddle where the usage says what to give.
+     */
+    @Test
+    void aCommandAlonePrintsUsageWithExitTwo() {
+        for (String command : List.of("upload", "generate")) {
+            out.reset();
+            err.reset();
+            assertEquals(2, cli.run(List.of(command)), command);
+            assertEquals(BronzeIngestCli.USAGE, err(), command);
+            assertEquals("", out(), command);
+        }
+    }
+
     @Test
     void wrongUsageIsOneLineAndAHint() {
         assertEquals(2, cli.run(List.of("download", "x")));
