@@ -340,7 +340,8 @@ public final class SilverConverter {
                 return logOutcome(converted, started);
             }
             withdrawal = withdraw(source.bucket(), source.key(), dataset, stillInBronze, (withdrawn, previous) -> {
-                if (previous.run().equals(committed.run())) {
+                // This run's manifest names its run; one an older converter wrote between (format 1) names none.
+                if (committed.run().equals(previous.run())) {
                     logWithdrawn(location, withdrawn, previous, started, Optional.of(WITHDRAWN_WHILE_CONVERTED), converted.contractDefined(), converted.stringColumnHints());
                 }
                 else {
