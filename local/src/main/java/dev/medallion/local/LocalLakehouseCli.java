@@ -100,8 +100,10 @@ public final class LocalLakehouseCli {
             Exit code: 0 done, 1 a file was rejected, a file had every row quarantined (none of its rows is in its
             table), or a model failed (the rest still runs), 2 wrong usage.
 
-            java -jar lakehouse-local.jar check-models [--models DIR] makes only the checks of step 2 that come before
-            DuckDB runs a model, with no data (the build runs it on the shipped models): check-models --help.
+            java -jar lakehouse-local.jar check-models [--models DIR] [--contracts DIR] makes the checks of step 2
+            that come before a table is written, with no data: with --contracts, on DuckDB over an empty silver table
+            per contract; without, those that need no silver table (the build runs it on the shipped models, over
+            sample-data's contracts): check-models --help.
             """;
     private static final String HINT = "Run with --help for the options.";
     private static final List<String> OPTIONS = List.of("--input", "--lake", "--contracts", "--models");

@@ -2,6 +2,7 @@ package dev.medallion.local.gold;
 
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.gold.model.GoldModel;
+import dev.medallion.silver.schema.SchemaContract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,16 +51,29 @@ public final class GoldBuilder implements AutoCloseable {
             "(Catalog Error: (?:Scalar|Aggregate|Table) Function with name (\\S+) does not exist!)(\\s*Did you mean \"[^\"]*\"\\?)?");
 
     private final Connection connection;
-    private final Path silverRoot;
+    /** What holds the silver tables, for a model reading one it lacks: the lake's silver folder, or the contracts of {@code check-models}. */
+    private final SilverSource silverSource;
     private final Path goldRoot;
     private final Set<String> silverTables;
     /** The functions DuckDB defines as macros, lowercase: its refusal of one's argument names a function of the macro's body. */
     private final Set<String> macros;
     private final AthenaCompatibility athena = new AthenaCompatibility();
 
-    private GoldBuilder(Connection connection, Path silverRoot, Path goldRoot, Set<String> silverTables, Set<String> macros) {
+    /**
+     * Where the silver views come from. {@code contracts} is the folder of contracts {@link #overContracts} typed the tables by,
+     * else empty; {@code scratch} the folder of empty Parquet files written for them, deleted on {@link #close}.
+     */
+    private record SilverSource(Path silverRoot, Optional<Path> contracts, Optional<Path> scratch) {
+        /** {@code which …/lake/silver does not hold (it holds customers, sales)}, {@code which the contracts in …/sample-data do not hold (they hold …)}. */
+        String lacking(String held) {
+            return contracts.map(directory -> "which the contracts in " + directory + " do not hold (they hold " + held + ")")
+                    .orElseGet(() -> "which " + silverRoot + " does not hold (it holds " + held + ")");
+        }
+    }
+
+    private GoldBuilder(Connection connection, SilverSource silverSource, Path goldRoot, Set<String> silverTables, Set<String> macros) {
         this.connection = connection;
-        this.silverRoot = silverRoot;
+        this.silverSource = silverSource;
         this.goldRoot = goldRoot;
         this.silverTables = Set.copyOf(silverTables);
         this.macros = Set.copyOf(macros);
@@ -68,7 +82,34 @@ public final class GoldBuilder implements AutoCloseable {
     /** Starts DuckDB and defines one view per silver dataset found under {@code silverRoot}. */
     public static GoldBuilder open(Path silverRoot, Path goldRoot) throws SQLException, IOException {
         Path silver = silverRoot.toAbsolutePath().normalize();
-        Path gold = goldRoot.toAbsolutePath().normalize();
+        return open(new SilverSource(silver, Optional.empty(), Optional.empty()), goldRoot.toAbsolutePath().normalize());
+    }
+
+    /**
+     * Starts DuckDB over a silver table per contract, holding no row, typed as a lake's would be: each is a view over an
+     * empty Parquet file that silver's own writer writes with the contract's schema ({@link ContractSilver}), through the
+     * view {@link #open} defines over a lake, {@code ingest_date} and all. For {@link #check}, which needs no data: the
+     * Parquet files go to a temporary folder, deleted on {@link #close}.
+     *
+     * @param directory the folder the contracts were read from, for the messages
+     */
+    public static GoldBuilder overContracts(Path directory, List<SchemaContract> contracts) throws SQLException, IOException {
+        requireNonNull(directory, "directory is null");
+        requireNonNull(contracts, "contracts is null");
+        Path scratch = Files.createTempDirectory("check-models-");
+        try {
+            Path silver = scratch.resolve("silver");
+            ContractSilver.write(contracts, silver);
+            return open(new SilverSource(silver, Optional.of(directory), Optional.of(scratch)), scratch.resolve("gold"));
+        }
+        catch (IOException | SQLException | RuntimeException e) {
+            deleteRecursively(scratch);
+            throw e;
+        }
+    }
+
+    private static GoldBuilder open(SilverSource source, Path gold) throws SQLException, IOException {
+        Path silver = source.silverRoot();
         Map<String, List<SilverTables.Partition>> tables = SilverTables.under(silver);
         Connection connection = DriverManager.getConnection("jdbc:duckdb:");
         Set<String> macros = new HashSet<>();
@@ -92,7 +133,7 @@ public final class GoldBuilder implements AutoCloseable {
             connection.close();
             throw e;
         }
-        return new GoldBuilder(connection, silver, gold, tables.keySet(), macros);
+        return new GoldBuilder(connection, source, gold, tables.keySet(), macros);
     }
 
     public Set<String> silverTables() {
@@ -122,20 +163,42 @@ public final class GoldBuilder implements AutoCloseable {
         }
     }
 
-    private GoldTable build(GoldModel model, Path directory) throws GoldModelException, IOException {
-        long started = System.nanoTime();
+    /**
+     * Makes every check {@link #build} makes of the model before it writes the table, and writes nothing: the silver tables
+     * read, Trino's parser, DuckDB's plan of the SELECT (a column or table it lacks), the columns' names and types, and the
+     * refusals of what DuckDB runs and Athena fails or types otherwise. Over the tables of {@link #overContracts}, the checks
+     * of a model that need the silver tables' types but no data.
+     */
+    public void check(GoldModel model) throws GoldModelException {
+        requireNonNull(model, "model is null");
+        try {
+            checkBeforeWriting(model, model.select(SILVER_SCHEMA));
+        }
+        catch (SQLException e) {
+            throw duckDbFailure(model, e);
+        }
+    }
+
+    /** The checks of {@link #check}; the model's columns as DuckDB plans them. */
+    private List<Column> checkBeforeWriting(GoldModel model, String select) throws GoldModelException, SQLException {
         List<String> missing = model.sources().stream().filter(source -> !silverTables.contains(source)).toList();
         if (!missing.isEmpty()) {
             throw new GoldModelException(model, "reads silver " + (missing.size() == 1 ? "table " : "tables ") + String.join(", ", missing)
-                    + ", which " + silverRoot + " does not hold (it holds " + (silverTables.isEmpty() ? "none" : String.join(", ", silverTables())) + ")");
+                    + ", " + silverSource.lacking(silverTables.isEmpty() ? "none" : String.join(", ", silverTables())));
         }
-        String select = model.select(SILVER_SCHEMA);
         io.trino.sql.tree.Statement parsed = athena.checkParses(model);
+        List<Column> columns = describeOrExplain(model, parsed, select);
+        athena.checkColumns(model, parsed, columns);
+        checkTextComparisons(model, parsed);
+        checkOperators(model, parsed, operator -> true, columns);
+        return columns;
+    }
+
+    private GoldTable build(GoldModel model, Path directory) throws GoldModelException, IOException {
+        long started = System.nanoTime();
+        String select = model.select(SILVER_SCHEMA);
         try {
-            List<Column> columns = describeOrExplain(model, parsed, select);
-            athena.checkColumns(model, parsed, columns);
-            checkTextComparisons(model, parsed);
-            checkOperators(model, parsed, operator -> true, columns);
+            List<Column> columns = checkBeforeWriting(model, select);
             deleteRecursively(directory);
             write(select, model.partitionedBy(), directory);
             List<Path> files = parquetFiles(directory);
@@ -302,6 +365,16 @@ public final class GoldBuilder implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The temporary folder of {@link #overContracts}'s empty tables, deleted on {@link #close}; empty over a lake. */
+    Optional<Path> scratch() {
+        return silverSource.scratch();
+    }
+
+    /** The columns of a silver table's view, as DuckDB types them: what a model reading it sees. */
+    List<Column> silverColumns(String table) throws SQLException {
+        return describe("SELECT * FROM " + Sql.identifier(SILVER_SCHEMA) + "." + Sql.identifier(requireNonNull(table, "table is null")));
+    }
+
     /** The SELECT's columns, from DuckDB's plan of it: prepared, not run. */
     private List<Column> describe(String select) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(select)) {
@@ -417,7 +490,14 @@ public final class GoldBuilder implements AutoCloseable {
     }
 
     @Override
-    public void close() throws SQLException {
-        connection.close();
+    public void close() throws SQLException, IOException {
+        try {
+            connection.close();
+        }
+        finally {
+            if (silverSource.scratch().isPresent()) {
+                deleteRecursively(silverSource.scratch().get());
+            }
+        }
     }
 }
