@@ -33,8 +33,7 @@ import static java.util.Objects.requireNonNull;
 final class CheckModelsCommand {
     static final String COMMAND = "check-models";
     static final String USAGE = """
-            Usage: java -jar lakehouse-local.jar check-models [--models DIR]
-                   java -jar lakehouse-local.jar check-models [--models DIR] --contracts DIR
+            Usage: java -jar lakehouse-local.jar check-models [--models DIR] [--contracts DIR]
 
             Checks the gold models as the local command does before DuckDB runs them, with no data and no DuckDB
             (with --contracts, on DuckDB too):

@@ -213,7 +213,7 @@ public final class LocalLakehouseCli {
 
     private static int unknownCommand(String command, PrintStream err) {
         err.println("error: unknown command '" + command + "': the commands are local (java -jar lakehouse-local.jar local --input DIR --lake DIR)"
-                + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR])");
+                + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR] [--contracts DIR])");
         err.println(HINT);
         return 2;
     }

@@ -188,7 +188,7 @@ class CheckModelsCommandTest {
         assertTrue(absent.err().startsWith("error: --models " + directory.resolve("absent") + " does not exist"), absent.err());
         Outcome help = run("check-models", "--help");
         assertEquals(0, help.exit());
-        assertTrue(help.out().startsWith("Usage: java -jar lakehouse-local.jar check-models [--models DIR]\n"), help.out());
+        assertTrue(help.out().startsWith("Usage: java -jar lakehouse-local.jar check-models [--models DIR] [--contracts DIR]\n"), help.out());
         assertFalse(help.out().contains("--input"), help.out());
     }
 }

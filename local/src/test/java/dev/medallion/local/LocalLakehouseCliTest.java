@@ -2399,10 +2399,10 @@ class LocalLakehouseCliTest {
         assertEquals(new Outcome(2, "", "error: --lake is required\n" + hint), run("local", "--input", "sample-data"));
         assertEquals(new Outcome(2, "", "error: unexpected argument 'lake'\n" + hint), run("local", "--input", "sample-data", "lake"));
         assertEquals(new Outcome(2, "", "error: unknown command 'lokal': the commands are local (java -jar lakehouse-local.jar local --input DIR --lake DIR)"
-                + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR])\n"
+                + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR] [--contracts DIR])\n"
                 + hint), run("lokal", "--input", "sample-data", "--lake", "lake"));
         assertEquals(new Outcome(2, "", "error: unknown command '--input': the commands are local (java -jar lakehouse-local.jar local --input DIR --lake DIR)"
-                + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR])\n"
+                + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR] [--contracts DIR])\n"
                 + hint), run("--input", "sample-data", "--lake", "lake"));
     }
 
@@ -2424,7 +2424,7 @@ class LocalLakehouseCliTest {
         Outcome unknown = run("convert", "--input", "x");
         assertEquals(2, unknown.exit());
         assertEquals("error: unknown command 'convert': the commands are local (java -jar lakehouse-local.jar local --input DIR --lake DIR)"
-                + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR])\n"
+                + " and check-models (java -jar lakehouse-local.jar check-models [--models DIR] [--contracts DIR])\n"
                 + "Run with --help for the options.\n", unknown.err());
         // The silver converter's command, asked for its help here: refused as when run, not answered with local's usage and exit code 0.
         assertEquals(unknown.err(), run("convert", "--help").err());
