@@ -42,6 +42,8 @@ import static java.util.Objects.requireNonNull;
  *        rejected, the bytes read up to the rejection
  * @param supersedes the parts and quarantine file of the manifest this one replaced, deleted after the
  *        commit (kept here so a retry can finish that cleanup)
+ * @param convertedAt when the manifest was written, by the converter's clock; in every manifest since the first
+ * @param converter the name and version of the converter that wrote it; in every manifest since the first
  * @param limits the limits the file was read under, so that a rejected file delivered again once a limit is
  *        raised is converted again (rejected for that limit or not); null in manifests written before they were kept,
  *        whose rejected file is then converted again when delivered again, since its limits may have been lower
@@ -124,6 +126,9 @@ public record Manifest(
         requireNonNull(status, "status is null");
         requireNonNull(dataset, "dataset is null");
         requireNonNull(source, "source is null");
+        // Written by every converter since the first manifest (2e02319), format 1 included: null or left out is damage, as for status.
+        requireNonNull(convertedAt, "convertedAt is null");
+        requireNonNull(converter, "converter is null");
         requireNonNegative("generation", generation);
         if (formatVersion > 1 && generation == 0) {
             // Every commit since format 2 counts itself: 0 is a generation left out or emptied.
@@ -219,6 +224,8 @@ public record Manifest(
             requireNonNull(key, "key is null");
             requireNonNull(etag, "etag is null");
             requireNonNegative("size", size);
+            // The object's, written by every converter since the first manifest (2e02319) and copied by a withdrawal: null is damage.
+            requireNonNull(lastModified, "lastModified is null");
         }
 
         static Source of(SourceObject object) {

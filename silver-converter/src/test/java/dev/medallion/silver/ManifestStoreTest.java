@@ -116,10 +116,10 @@ class ManifestStoreTest {
     @Test
     void nullForARequiredFieldIsRefusedNamingTheField() throws IOException {
         for (String field : List.of("formatVersion", "generation", "status", "dataset", "source", "header", "columns", "droppedColumns",
-                "missingColumns", "parts", "rowsRead", "rowsWritten", "rowsQuarantined")) {
+                "missingColumns", "parts", "rowsRead", "rowsWritten", "rowsQuarantined", "convertedAt", "converter")) {
             assertRefusedNaming(field, written.deepCopy().putNull(field).toString());
         }
-        for (String field : List.of("bucket", "key", "etag")) {
+        for (String field : List.of("bucket", "key", "etag", "lastModified")) {
             ObjectNode source = written.deepCopy();
             ((ObjectNode) source.get("source")).putNull(field);
             assertRefusedNaming(field, source.toString());
@@ -191,14 +191,40 @@ class ManifestStoreTest {
     @Test
     void aRequiredFieldLeftOutIsRefusedNamingTheField() throws IOException {
         for (String field : List.of("formatVersion", "generation", "status", "dataset", "source", "header", "columns", "droppedColumns",
-                "missingColumns", "parts", "rowsRead", "rowsWritten", "rowsQuarantined")) {
+                "missingColumns", "parts", "rowsRead", "rowsWritten", "rowsQuarantined", "convertedAt", "converter")) {
             ObjectNode damaged = written.deepCopy();
             damaged.remove(field);
             assertRefusedNaming(field, damaged.toString());
         }
-        ObjectNode size = written.deepCopy();
-        ((ObjectNode) size.get("source")).remove("size");
-        assertRefusedNaming("size", size.toString());
+        for (String field : List.of("size", "lastModified")) {
+            ObjectNode source = written.deepCopy();
+            ((ObjectNode) source.get("source")).remove(field);
+            assertRefusedNaming(field, source.toString());
+        }
+    }
+
+    /**
+     * Every converter has written {@code convertedAt} (its clock's instant), {@code converter} (its name) and the source's
+     * {@code lastModified} (the object's, which a withdrawal copies from the manifest it withdraws) since the first manifest
+     * (2e02319), format 1 included (ManifestCompatibilityTest's manifests): none leaves them out, none writes null. Null or left
+     * out is damage, refused naming the field as for {@code status}, where it was read as none.
+     */
+    @Test
+    void convertedAtConverterAndLastModifiedNullOrLeftOutAreRefusedNamingTheFieldInEveryFormat() throws IOException {
+        for (int format : List.of(1, Manifest.FORMAT_VERSION)) {
+            for (String field : List.of("convertedAt", "converter")) {
+                assertRefused(written.deepCopy().put("formatVersion", format).putNull(field).toString(), field + " is null");
+                ObjectNode leftOut = written.deepCopy().put("formatVersion", format);
+                leftOut.remove(field);
+                assertRefused(leftOut.toString(), field + " is null");
+            }
+            ObjectNode lastModifiedNull = written.deepCopy().put("formatVersion", format);
+            ((ObjectNode) lastModifiedNull.get("source")).putNull("lastModified");
+            assertRefused(lastModifiedNull.toString(), "lastModified is null");
+            ObjectNode lastModifiedLeftOut = written.deepCopy().put("formatVersion", format);
+            ((ObjectNode) lastModifiedLeftOut.get("source")).remove("lastModified");
+            assertRefused(lastModifiedLeftOut.toString(), "lastModified is null");
+        }
     }
 
     @Test
