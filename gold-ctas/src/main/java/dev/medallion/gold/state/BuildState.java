@@ -1,5 +1,6 @@
 package dev.medallion.gold.state;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.medallion.common.json.AbsentNotNull;
 
 import java.util.List;
@@ -30,9 +31,11 @@ public record BuildState(
         // Written null after a model's first build: null is a value here, never damage.
         Build previous,
         String builtAt,
+        // Left out of the JSON when null, as a builder from before it was recorded left it out: a state of no known request is written
+        // so when one of that builder's records before a swap is recorded as the state (UnrecordedSwaps), and null there is refused.
         @AbsentNotNull("a gold-ctas writes the request that built the model, one from before it was recorded leaves the field out (built by"
                 + " no known request)")
-        String requestId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String requestId,
         @AbsentNotNull("a gold-ctas writes the list, empty when no build was replaced, one from before it was recorded leaves the field out"
                 + " (read as empty)")
         List<Replacement> replaced) {

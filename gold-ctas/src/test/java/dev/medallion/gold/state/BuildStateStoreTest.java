@@ -122,6 +122,28 @@ class BuildStateStoreTest {
         assertEquals(List.of(), read.replaced(), "a state written before builds replaced by earlier swaps were recorded");
     }
 
+    /**
+     * A state of no known request (one an earlier builder's record before a swap names, which UnrecordedSwaps records as the model's
+     * state when its own state write was lost) is written without requestId, as that builder wrote it, and reads back: written
+     * {@code "requestId": null}, this store refused its own state as damaged, and the model failed at every build until it was deleted.
+     */
+    @Test
+    void aStateOfNoKnownRequestIsWrittenWithoutRequestIdAndReadsBack() throws IOException {
+        ObjectStore gold = new LocalObjectStore(root);
+        BuildStateStore states = new BuildStateStore(gold, "tables/");
+        BuildState unknownRequest = new BuildState(BuildState.FORMAT_VERSION, "daily", "fingerprint-1", CURRENT, null, "2026-03-14T23:30:00Z", null, List.of());
+
+        states.write(unknownRequest);
+        states.writeBeforeSwap(unknownRequest);
+
+        for (String key : List.of("tables/_state/daily.json", states.swapKey("daily"))) {
+            String written = new String(gold.read(key).orElseThrow(), StandardCharsets.UTF_8);
+            assertFalse(written.contains("requestId"), written);
+        }
+        assertEquals(Optional.of(unknownRequest), states.read("daily"));
+        assertEquals(Optional.of(unknownRequest), states.readBeforeSwap("daily"));
+    }
+
     /** The builds replaced by earlier swaps, each with the build whose swap replaced it, are read back as written. */
     @Test
     void theBuildsReplacedByEarlierSwapsAreRecordedAndReadBack() throws IOException {
