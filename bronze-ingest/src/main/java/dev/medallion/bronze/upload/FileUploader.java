@@ -86,7 +86,7 @@ public final class FileUploader {
         PlannedFile target = file;
         try {
             Optional<StoredObject> stored = bucket.stat(file.key());
-            // An object a version before keys were NFC uploaded stays the file's, skipped or replaced in place,
+            // An object a version before names or the prefix were NFC uploaded stays the file's, skipped or replaced in place,
             // so that the converter does not get the file's rows a second time under the new key.
             for (int i = 0; stored.isEmpty() && i < file.earlierKeys().size(); i++) {
                 String earlierKey = file.earlierKeys().get(i);

@@ -12,9 +12,9 @@ import static java.util.Objects.requireNonNull;
  * planned, read before its content was checked (its encoding, its compression): the upload publishes the
  * file only while both are still these, so that the bytes it sends are the bytes that were checked.
  *
- * @param earlierKeys the keys other than {@code key} that versions before keys were NFC may have uploaded the
- *     file under ({@link BronzeKeyLayout#earlierKeys}): an object under one of them is the file's, replaced or
- *     skipped in place
+ * @param earlierKeys the keys other than {@code key} that versions before names, or the prefix, were NFC may have
+ *     uploaded the file under ({@link BronzeKeyLayout#earlierKeys}): an object under one of them is the file's, replaced
+ *     or skipped in place
  * @param checked what {@link UploadPlanner#checkContent} read of it, which the upload must read too; empty before that check
  */
 public record PlannedFile(Path path, String key, long size, FileTime modified, List<String> earlierKeys, Optional<Checked> checked) {
