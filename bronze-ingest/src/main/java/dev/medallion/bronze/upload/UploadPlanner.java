@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -170,7 +171,7 @@ public final class UploadPlanner {
                 problems.add(String.format(Locale.ROOT, "%s would be uploaded as %s, a key holding the control character U+%04X, which S3 takes but names"
                         + " among the characters that need special handling (a listing of the bucket that does not ask for URL-encoded keys fails on most"
                         + " of them, its XML not well-formed) and at which log lines break; rename the file or its folder (or give a --prefix without it)",
-                        controlsEscaped(file.path().toString()), controlsEscaped(file.key()), control.getAsInt()));
+                        escaped(file.path().toString(), Character::isISOControl), escaped(file.key(), Character::isISOControl), control.getAsInt()));
                 continue;
             }
             if (SilverLayout.isJobOrHiddenKey(file.key())) {
@@ -519,8 +520,8 @@ public final class UploadPlanner {
         String firstName = first.getFileName().toString();
         String secondName = second.getFileName().toString();
         if (!firstName.equals(secondName) && Normalizer.normalize(firstName, Normalizer.Form.NFC).equals(Normalizer.normalize(secondName, Normalizer.Form.NFC))) {
-            return first + " and " + second + " are names that differ only in their Unicode form (" + escaped(firstName) + " and " + escaped(secondName)
-                    + "; one spelled decomposed, as files copied from a Mac can be) and would both upload to " + key + ": rename or remove one of them";
+            return first + " and " + second + " are names that differ only in their Unicode form (" + escaped(firstName, UploadPlanner::outsideAscii) + " and "
+                    + escaped(secondName, UploadPlanner::outsideAscii) + "; one spelled decomposed, as files copied from a Mac can be) and would both upload to " + key + ": rename or remove one of them";
         }
         if (first.getParent() != null && first.getParent().equals(second.getParent())) {
             // One folder: their names differ only in the case of their suffix, which the key spells as the converter's notification takes it.
@@ -530,18 +531,19 @@ public final class UploadPlanner {
         return first + " and " + second + " would both upload to " + key + ": give them different --dataset or --prefix values in separate runs";
     }
 
-    /** The text with every control character as a Java escape ({@code jan\\u000afeb.csv}), so that it prints on one line, as it is. */
-    private static String controlsEscaped(String text) {
+    /**
+     * The text with each character {@code escapedWhen} picks as a Java escape, the others as they are: every control
+     * character, so that a name prints on one line as it is ({@code jan\\u000afeb.csv}), or every one outside ASCII, so
+     * that two names that print alike show how they differ ({@code cafe\\u0301.csv}).
+     */
+    private static String escaped(String text, IntPredicate escapedWhen) {
         StringBuilder escaped = new StringBuilder();
-        text.chars().forEach(c -> escaped.append(Character.isISOControl(c) ? String.format(Locale.ROOT, "\\u%04x", c) : String.valueOf((char) c)));
+        text.chars().forEach(c -> escaped.append(escapedWhen.test(c) ? String.format(Locale.ROOT, "\\u%04x", c) : String.valueOf((char) c)));
         return escaped.toString();
     }
 
-    /** The name with every character outside ASCII as a Java escape: {@code cafe\\u0301.csv}. */
-    private static String escaped(String name) {
-        StringBuilder escaped = new StringBuilder();
-        name.chars().forEach(c -> escaped.append(c < 0x80 ? String.valueOf((char) c) : String.format(Locale.ROOT, "\\u%04x", c)));
-        return escaped.toString();
+    private static boolean outsideAscii(int c) {
+        return c >= 0x80;
     }
 
     /**
