@@ -60,14 +60,32 @@ public final class GoldBuilder implements AutoCloseable {
     private final AthenaCompatibility athena = new AthenaCompatibility();
 
     /**
-     * Where the silver views come from. {@code contracts} is the folder of contracts {@link #overContracts} typed the tables by,
-     * else empty; {@code scratch} the folder of empty Parquet files written for them, deleted on {@link #close}.
+     * Where the silver views come from: a lake's silver folder, or, for {@link #overContracts}, the empty tables of the
+     * contracts it was given.
      */
-    private record SilverSource(Path silverRoot, Optional<Path> contracts, Optional<Path> scratch) {
+    private record SilverSource(Path silverRoot, Optional<ContractTables> contractTables) {
+        SilverSource {
+            requireNonNull(silverRoot, "silverRoot is null");
+            requireNonNull(contractTables, "contractTables is null");
+        }
+
         /** {@code which …/lake/silver does not hold (it holds customers, sales)}, {@code which the contracts in …/sample-data do not hold (they hold …)}. */
         String lacking(String held) {
-            return contracts.map(directory -> "which the contracts in " + directory + " do not hold (they hold " + held + ")")
+            return contractTables.map(tables -> "which the contracts in " + tables.contracts() + " do not hold (they hold " + held + ")")
                     .orElseGet(() -> "which " + silverRoot + " does not hold (it holds " + held + ")");
+        }
+    }
+
+    /**
+     * The empty silver tables of {@link #overContracts}.
+     *
+     * @param contracts the folder of contracts the tables are typed by, for the messages
+     * @param scratch the temporary folder of the empty Parquet files written for them, deleted on {@link #close}
+     */
+    private record ContractTables(Path contracts, Path scratch) {
+        ContractTables {
+            requireNonNull(contracts, "contracts is null");
+            requireNonNull(scratch, "scratch is null");
         }
     }
 
@@ -82,7 +100,7 @@ public final class GoldBuilder implements AutoCloseable {
     /** Starts DuckDB and defines one view per silver dataset found under {@code silverRoot}. */
     public static GoldBuilder open(Path silverRoot, Path goldRoot) throws SQLException, IOException {
         Path silver = silverRoot.toAbsolutePath().normalize();
-        return open(new SilverSource(silver, Optional.empty(), Optional.empty()), goldRoot.toAbsolutePath().normalize());
+        return open(new SilverSource(silver, Optional.empty()), goldRoot.toAbsolutePath().normalize());
     }
 
     /**
@@ -100,7 +118,7 @@ public final class GoldBuilder implements AutoCloseable {
         try {
             Path silver = scratch.resolve("silver");
             ContractSilver.write(contracts, silver);
-            return open(new SilverSource(silver, Optional.of(directory), Optional.of(scratch)), scratch.resolve("gold"));
+            return open(new SilverSource(silver, Optional.of(new ContractTables(directory, scratch))), scratch.resolve("gold"));
         }
         catch (IOException | SQLException | RuntimeException e) {
             deleteRecursively(scratch);
@@ -367,7 +385,7 @@ public final class GoldBuilder implements AutoCloseable {
 
     /** The temporary folder of {@link #overContracts}'s empty tables, deleted on {@link #close}; empty over a lake. */
     Optional<Path> scratch() {
-        return silverSource.scratch();
+        return silverSource.contractTables().map(ContractTables::scratch);
     }
 
     /** The columns of a silver table's view, as DuckDB types them: what a model reading it sees. */
@@ -495,8 +513,8 @@ public final class GoldBuilder implements AutoCloseable {
             connection.close();
         }
         finally {
-            if (silverSource.scratch().isPresent()) {
-                deleteRecursively(silverSource.scratch().get());
+            if (silverSource.contractTables().isPresent()) {
+                deleteRecursively(silverSource.contractTables().get().scratch());
             }
         }
     }
