@@ -8,7 +8,6 @@ import dev.medallion.gold.model.GoldModels;
 import dev.medallion.local.gold.GoldBuilder;
 import dev.medallion.local.gold.GoldModelException;
 import dev.medallion.local.gold.ModelChecks;
-import dev.medallion.silver.catalog.SilverCatalog;
 import dev.medallion.silver.local.DeclaredContracts;
 import dev.medallion.silver.schema.SchemaContract;
 
@@ -88,31 +87,29 @@ final class CheckModelsCommand {
             err.println("error: " + ErrorMessages.describe(e));
             return 2;
         }
-        Optional<DeclaredContracts> contracts = Optional.empty();
-        if (line.value("--contracts").isPresent()) {
-            Path directory = Path.of(line.value("--contracts").get()).toAbsolutePath().normalize();
-            try {
-                // As local --contracts reads them: the converter's reader, and what the converter holds a contract to.
-                contracts = Optional.of(DeclaredContracts.read("--contracts", directory, SilverCatalog.namesCheckedAsGlue()));
-            }
-            catch (DeclaredContracts.Refused e) {
-                e.problems().forEach(problem -> err.println("error: " + problem));
-                return 2;
-            }
-            catch (IOException e) {
-                err.println("error: cannot read --contracts " + directory + " (" + ErrorMessages.reason(e)
-                        + "): make it readable, or give the directory that holds the schema contracts");
-                return 2;
-            }
+        DeclaredContracts.Option contracts;
+        try {
+            // As local --contracts reads them (the converter's reader, and what the converter holds a contract to), and
+            // a refusal told in its words, without the "Nothing was converted." of a command that converts.
+            contracts = DeclaredContracts.ofOption(line.value("--contracts"), Optional.empty(), err);
+        }
+        catch (IOException e) {
+            err.println("error: cannot read --contracts " + Path.of(line.value("--contracts").orElseThrow()).toAbsolutePath().normalize() + " ("
+                    + ErrorMessages.reason(e) + "): make it readable, or give the directory that holds the schema contracts");
+            return 2;
+        }
+        if (contracts.refused()) {
+            // A wrong argument, as the usage says.
+            return 2;
         }
         String from = line.value("--models").map(directory -> Path.of(directory).toAbsolutePath().normalize().toString()).orElse("the gold-ctas jar");
-        if (contracts.isEmpty()) {
+        if (contracts.declared().isEmpty()) {
             out.println("Checking " + models.size() + " gold model(s) of " + from + " as local does before DuckDB runs them (no data, no DuckDB)");
             ModelChecks checks = new ModelChecks();
             return verdict(models, checks::check, "the checks local makes before DuckDB runs them", out, err);
         }
-        List<SchemaContract> declared = contracts.get().contracts().stream().map(DeclaredContracts.Declared::contract).toList();
-        Path directory = contracts.get().directory();
+        List<SchemaContract> declared = contracts.declared().get().contracts().stream().map(DeclaredContracts.Declared::contract).toList();
+        Path directory = contracts.declared().get().directory();
         try (GoldBuilder builder = GoldBuilder.overContracts(directory, declared)) {
             out.println("Checking " + models.size() + " gold model(s) of " + from + " as local does before it writes their tables, on DuckDB "
                     + builder.duckDbVersion() + " over empty silver tables " + String.join(", ", builder.silverTables()) + " typed by the contracts in "

@@ -30,6 +30,8 @@ import static java.util.Objects.requireNonNull;
  * replacing a contract the lake holds, as the apply replaces the object.
  */
 public final class DeclaredContracts {
+    /** What the local commands that convert say after a refusal. */
+    private static final String NOTHING_CONVERTED = "Nothing was converted.";
     /** Files named in a refusal; a last line counts the rest. */
     private static final int MAX_NAMED = 5;
 
@@ -104,11 +106,17 @@ public final class DeclaredContracts {
 
         /** The problems as a command's error lines, the last saying that nothing was converted. */
         public List<String> errorLines() {
+            return errorLines(Optional.of(NOTHING_CONVERTED));
+        }
+
+        /** The problems as a command's error lines, {@code closing} (a sentence) after the last, when there is one. */
+        public List<String> errorLines(Optional<String> closing) {
+            requireNonNull(closing, "closing is null");
             List<String> lines = new ArrayList<>();
             for (int i = 0; i < problems.size(); i++) {
                 String problem = problems.get(i);
                 boolean last = i == problems.size() - 1;
-                lines.add("error: " + problem + (last ? (problem.endsWith(".") ? "" : ".") + " Nothing was converted." : ""));
+                lines.add("error: " + problem + (last && closing.isPresent() ? (problem.endsWith(".") ? "" : ".") + " " + closing.get() : ""));
             }
             return lines;
         }
@@ -146,7 +154,16 @@ public final class DeclaredContracts {
      * @param directory the option's value, a path relative to the working directory or absolute
      */
     public static Option ofOption(Optional<String> directory, PrintStream err) throws IOException {
+        return ofOption(directory, Optional.of(NOTHING_CONVERTED), err);
+    }
+
+    /**
+     * {@link #ofOption(Optional, PrintStream)} for a command that converts nothing ({@code check-models}): a refusal's last
+     * line ends with {@code closing}, when there is one, in place of "Nothing was converted.".
+     */
+    public static Option ofOption(Optional<String> directory, Optional<String> closing, PrintStream err) throws IOException {
         requireNonNull(directory, "directory is null");
+        requireNonNull(closing, "closing is null");
         requireNonNull(err, "err is null");
         if (directory.isEmpty()) {
             return new Option(Optional.empty(), false);
@@ -155,7 +172,7 @@ public final class DeclaredContracts {
             return new Option(Optional.of(read("--contracts", Path.of(directory.get()).toAbsolutePath().normalize(), SilverCatalog.namesCheckedAsGlue())), false);
         }
         catch (Refused e) {
-            e.errorLines().forEach(err::println);
+            e.errorLines(closing).forEach(err::println);
             return Option.REFUSED;
         }
     }
