@@ -48,7 +48,8 @@ final class CheckModelsCommand {
                          (e.g. sample-data): each model also runs, as local runs it before writing its table, on
                          DuckDB over an empty silver table per contract, typed as silver types it: a table or column
                          the contracts lack, and what only the types tell, is refused with local's message
-            Exit code: 0 every model passes, 1 a model fails a check (the others are still checked), 2 wrong usage
+            Exit code: 0 every model passes, 1 a model fails a check (the others are still checked), or, with --contracts,
+            DuckDB or the temporary folder of the empty tables fails (as local exits on DuckDB or a disk failing), 2 wrong usage
             (a --models directory that does not exist, without models.list, naming no model, or with a model
             whose file does not load, its header or its list; a --contracts directory that does not exist, cannot
             be read, holds no <dataset>.json, or holds a contract the converter would refuse).
@@ -117,7 +118,8 @@ final class CheckModelsCommand {
             return verdict(models, builder::check, "the checks local makes before it writes their tables, over the contracts in " + directory, out, err);
         }
         catch (SQLException | IOException e) {
-            // Not the models' fault, nor the arguments': the temporary folder of the empty tables, or DuckDB, failed.
+            // Not the models' fault, nor the arguments': the temporary folder of the empty tables, or DuckDB, failed. Exit code 1,
+            // as local's when DuckDB or the disk fails (its SQLException and IOException), the usage saying so.
             err.println("error: cannot check the models over the contracts in " + directory + ": " + ErrorMessages.describe(e)
                     + " (the empty silver tables go to the temporary folder, java.io.tmpdir: make it writable)");
             return 1;
