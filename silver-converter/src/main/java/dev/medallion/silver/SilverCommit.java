@@ -211,9 +211,10 @@ final class SilverCommit {
             // (a Lambda run's requests are limited so), and the discard makes one per upload.
             abandon(marker, markerPut, markerWritten, e);
             if (!markerPut && !staged.isEmpty()) {
-                // The marker's own write failed, so nothing was published; but it may have landed with its answers lost. Left,
-                // it reads as the marker of a run killed while publishing: once PUBLISHING_BOUND old, a sweep of the base would
-                // report a later run's files (Swept#laterRunPublished), and a delivery of the committed version convert it again.
+                // The marker's own write failed, so nothing was published; but it may have landed with its answers lost. Left, it
+                // would cost a sweep of the base a listing of its partition once PUBLISHING_BOUND old, to find no file of this run
+                // (laterRunPublished); should this delete fail, or the write land after it, that listing is what keeps a delivery
+                // of the committed version from converting it again.
                 deleteQuietly(List.of(marker), e);
             }
             discard(staged, manifest.writtenKeys(), e);
@@ -393,7 +394,9 @@ final class SilverCommit {
      * @return {@link Swept#laterRunPublished()}: whether a marker was seen of a later run that can no longer be
      *     publishing: a run that read this manifest as its base (so converted another version, or the same under
      *     other settings), published, and gave up ({@link #ABANDONED}: its manifest write failed, say) or was last
-     *     heard of {@link #PUBLISHING_BOUND} ago (killed). Its files may be visible, and they are not this sweep's
+     *     heard of {@link #PUBLISHING_BOUND} ago (killed); a run last heard of that long ago counts only once a file of it
+     *     is listed in the partition its marker names ({@link #laterRunPublished(String, String, SilverLayout.Publishing, Optional)}:
+     *     a marker whose run never published stands for nothing to sweep). Its files may be visible, and they are not this sweep's
      *     to delete, since its manifest write may still land; only a commit on top of this manifest, which that
      *     write can then never overwrite, sweeps them. A run that published nothing ({@link #PUBLISHED_NOTHING})
      *     left no file to sweep, and is not one. {@link Swept#countedByThisRun()}: whether the counter logged
@@ -415,7 +418,7 @@ final class SilverCommit {
             // manifest was deleted by hand (a reset), which this manifest's runs can neither sweep nor wait for.
             if (publishing.isPresent() && publishing.get().run().generation() == committed.generation() + 1 && !laterRun) {
                 // One that is still publishing may commit: its own sweep, or its loss, settles it.
-                laterRun = readMarker(marker).filter(read -> !read.publishedNothing() && (read.abandoned() || outlivedItsRun(read))).isPresent();
+                laterRun = laterRunPublished(committed.dataset(), sourceKey, publishing.get(), readMarker(marker));
             }
             if (publishing.isPresent() && publishing.get().run().token().equals(committed.run()) && counter.isPresent()
                     && claimUncounted(committed, marker)) {
@@ -459,6 +462,36 @@ final class SilverCommit {
             silver.delete(markers);
         }
         return new Swept(laterRun, counted);
+    }
+
+    /**
+     * Whether the run of a marker of the generation after the committed one left files that only a commit on top of the
+     * committed manifest can sweep ({@link Swept#laterRunPublished()}). A run that gave up ({@link #ABANDONED}) and may still
+     * be publishing did: a completion it gave up on may land yet, after any listing. A run that can no longer be publishing
+     * ({@link #outlivedItsRun}) did only if a file of it is in the partition its marker names: a marker is written before
+     * anything is published, so one whose own write failed (and landed all the same, its answers lost, or later, after its
+     * run deleted it) or whose run was killed before publishing stands for no file, and would otherwise make every delivery
+     * of the committed version convert it again, a second commit of the same bytes, counted twice. Listed once the run is
+     * over, the partition holds every file the run will ever have there: S3 lists what was written before (strong
+     * consistency, S3 User Guide, "Amazon S3 data consistency model"), and {@link #PUBLISHING_BOUND} has passed since.
+     */
+    private boolean laterRunPublished(String dataset, String sourceKey, SilverLayout.Publishing publishing, Optional<MarkerContent> marker)
+            throws IOException {
+        if (marker.isEmpty() || marker.get().publishedNothing()) {
+            return false;
+        }
+        if (!outlivedItsRun(marker.get())) {
+            return marker.get().abandoned();
+        }
+        for (String prefix : List.of(layout.partPrefix(dataset, publishing.ingestDate(), sourceKey),
+                layout.quarantinePrefix(dataset, publishing.ingestDate(), sourceKey))) {
+            for (String key : silver.list(prefix)) {
+                if (RunId.ofKey(key).filter(publishing.run()::equals).isPresent()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The steps of the commit that {@link SilverCommitFaultIT} does not fault, each against an S3 emulator behind
  * {@link FaultProxy}: the publishing marker's write (failing for good, its answers lost, also for a replacement,
- * a duplicate delivery held there), a completion answered 200 with an error body, the sweep's delete of the replaced version's parts
+ * whose run cannot delete the marker or whose write lands after the delete, a duplicate delivery held there), a completion answered 200 with an error body, the sweep's delete of the replaced version's parts
  * (failing for good, its answer lost, the committing run held there while a duplicate delivery sweeps), and a
  * manifest write that outlasts the request time limit of a Lambda invocation and lands after the run gave up.
  * After each: each row once (manifest, Parquet read back, source), each commit counted once, and no publishing
@@ -44,6 +44,8 @@ class SilverCommitStepFaultIT extends CommitFaultFixture {
             && request.header("if-match").isEmpty();
     /** A DeleteObjects request: a sweep's delete of superseded or abandoned files (one key alone is a DeleteObject). */
     private static final Predicate<Request> DELETE_FILES = request -> request.method().equals("POST") && request.hasQueryParameter("delete");
+    /** A publishing marker's delete: a DeleteObject, one key alone. */
+    private static final Predicate<Request> DELETE_MARKER = request -> request.method().equals("DELETE") && request.path().contains("/_publishing/");
     private static final Predicate<Request> WRITE_MANIFEST = request -> request.method().equals("PUT") && request.path().contains("/_manifests/");
 
     /**
@@ -99,16 +101,79 @@ class SilverCommitStepFaultIT extends CommitFaultFixture {
         assertThrows(IOException.class, () -> convertThroughProxy(second));
 
         assertTrue(lost.hits() >= 3, lost.toString());
+        assertTheCommittedVersionDeliveredLaterIsUnchanged(first);
+    }
+
+    /**
+     * As above, and the run's delete of the marker fails too: the marker stays, of the generation after the committed one and
+     * without a word. Once 20 minutes old it read as a run killed while publishing, and a delivery of the committed version
+     * converted it again, a second commit of the same bytes counted twice. The run named in it left no file in its partition,
+     * and can no longer make one visible: the delivery answers unchanged.
+     */
+    @Test
+    void aReplacementMarkerLandedWithItsAnswersLostThatItsRunCannotDeleteMakesNoLaterDeliveryConvertAgain() throws IOException {
+        SourceObject first = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        convertThroughProxy(first);
+        SourceObject second = upload("sales/src.csv", csv(ROWS / 2, ""));
+        Injection lost = proxy.inject(MARK_PUBLISHING, Fault.afterForwarding(500), 100);
+        Injection undeleted = proxy.inject(DELETE_MARKER, Fault.status(500), 100);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(second));
+
+        assertTrue(lost.hits() >= 3, lost.toString());
+        assertTrue(undeleted.hits() >= 3, undeleted.toString());
+        assertEquals(1, silver.list("_publishing/").size(), "the marker stays: its delete failed");
+        assertTheCommittedVersionDeliveredLaterIsUnchanged(first);
+    }
+
+    /**
+     * The marker's write is answered 500 at every attempt and lands after its run deleted the marker (S3 can complete a
+     * request whose client gave up): the same stray marker, which the delivery of the committed version 20 minutes later
+     * answers unchanged.
+     */
+    @Test
+    void aReplacementMarkerThatLandsAfterItsRunDeletedItMakesNoLaterDeliveryConvertAgain() throws Exception {
+        SourceObject first = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        convertThroughProxy(first);
+        SourceObject second = upload("sales/src.csv", csv(ROWS / 2, ""));
+        Injection late = proxy.inject(MARK_PUBLISHING, Fault.landsLater(500), 100);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(second));
+
+        assertTrue(late.hits() >= 3, late.toString());
+        assertEquals(List.of(), silver.list("_publishing/"), "nothing there yet for the run to delete");
         proxy.clear();
-        // Put back as it was (the same bytes, the same ETag) before the replacement's retry, which then finds it superseded.
+        assertTrue(late.awaitLanded(late.hits(), Duration.ofSeconds(30)), late.toString());
+        assertEquals(1, silver.list("_publishing/").size(), "the marker landed after its run gave up on it");
+        assertTheCommittedVersionDeliveredLaterIsUnchanged(first);
+    }
+
+    /**
+     * A replacement that published its parts and gave up at its manifest write (every attempt answered 500: it may land)
+     * leaves them visible and its marker abandoned. A delivery of the committed version 20 minutes later finds that run's
+     * files in its partition and converts the committed version again: only a commit on top of the manifest that run read
+     * sweeps them. Each row once, read back.
+     */
+    @Test
+    void aReplacementThatPublishedAndGaveUpMakesALaterDeliveryOfTheCommittedVersionConvertAgainAndSweepIt() throws IOException {
+        SourceObject first = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        convertThroughProxy(first);
+        SourceObject second = upload("sales/src.csv", csv(ROWS / 2, ""));
+        Injection unanswered = proxy.inject(WRITE_MANIFEST, Fault.status(500), 100);
+
+        assertThrows(IOException.class, () -> convertThroughProxy(second));
+
+        assertTrue(unanswered.hits() >= 3, unanswered.toString());
+        assertEquals(PARTS + 3, parquetKeys().size(), "the replacement's parts stay: its manifest may still land");
+        proxy.clear();
+        logLines.reset();
         SourceObject back = upload("sales/src.csv", csv(ROWS, BAD_ROW));
         assertEquals(first.etag(), back.etag());
-        Clock later = Clock.offset(Clock.systemUTC(), SilverCommit.PUBLISHING_BOUND.plusMinutes(1));
-        assertTrue(converter(new S3ObjectStore(faulty, silverBucket), later).convert(back, DATASET, () -> bronze.open(back.key(), Optional.of(back.etag())))
-                .unchanged(), "the failed replacement published nothing: the committed version is not converted again");
-        assertExactlyOnce(back, ROWS, 1);
-        assertEquals(1L, silverManifest(back).generation());
-        assertCountedOnce(logLines, ROWS, 1);
+
+        assertFalse(deliverLater(back).unchanged(), "the replacement's parts are visible: a commit on top of the manifest sweeps them");
+
+        assertEachRowOnceNoMarkerCountedOnce(back, ROWS);
+        assertEquals(2L, silverManifest(back).generation());
     }
 
     /** A duplicate delivery held at its marker's write while the other commits: it then publishes, loses, and removes what it published. */
@@ -252,6 +317,26 @@ class SilverCommitStepFaultIT extends CommitFaultFixture {
         convertThroughProxy(first);
         logLines.reset();
         return upload("sales/src.csv", csv(ROWS / 2, BAD_ROW));
+    }
+
+    /**
+     * The object put back as {@code committed} was (the same bytes, the same ETag) before the failed replacement's retry, which
+     * then finds it superseded, and delivered {@link SilverCommit#PUBLISHING_BOUND} and a minute later: unchanged, each row once, the one commit counted once.
+     */
+    private void assertTheCommittedVersionDeliveredLaterIsUnchanged(SourceObject committed) throws IOException {
+        proxy.clear();
+        SourceObject back = upload("sales/src.csv", csv(ROWS, BAD_ROW));
+        assertEquals(committed.etag(), back.etag());
+        assertTrue(deliverLater(back).unchanged(), "the failed replacement published nothing: the committed version is not converted again");
+        assertExactlyOnce(back, ROWS, 1);
+        assertEquals(1L, silverManifest(back).generation());
+        assertCountedOnce(logLines, ROWS, 1);
+    }
+
+    /** Converts {@code source} through the proxy at a time {@link SilverCommit#PUBLISHING_BOUND} and a minute from now. */
+    private ConversionResult deliverLater(SourceObject source) throws IOException {
+        Clock later = Clock.offset(Clock.systemUTC(), SilverCommit.PUBLISHING_BOUND.plusMinutes(1));
+        return converter(new S3ObjectStore(faulty, silverBucket), later).convert(source, DATASET, () -> bronze.open(source.key(), Optional.of(source.etag())));
     }
 
     /** The faults cleared, a retry of {@code source} commits: each of its {@link #ROWS} rows once, the commit counted once. */
