@@ -31,6 +31,8 @@ import static java.util.Objects.requireNonNull;
  *        could be inferred from its first rows (none has the header's number of fields); null otherwise
  * @param encoding the charset the file was decoded as (its dataset's {@code CSV_ENCODINGS} entry, else UTF-8); null (left out, or
  *        written null by a withdrawal of such a manifest) in manifests written before it was kept, whose files were read as UTF-8
+ * @param ingestDate the source's ingest date, the {@code ingest_date} partition its parts are in; in every manifest since the first
+ * @param delimiter the delimiter character the file was read with (declared, or detected); in every manifest since the first
  * @param header the header exactly as in the file
  * @param columns the dataset's schema contract the parts are written in; empty for a file that defines no
  *        contract and writes no row (see {@code reason}), and for one rejected or of no row read before a contract was known
@@ -67,6 +69,8 @@ public record Manifest(
         @AbsentNotNull("a converter writes the token of the run that committed it, one of format 1 leaves the field out (read as none)")
         String run,
         String status,
+        // Not required: a conversion writes null for a file converted with rows (ConversionRun), only empty, rejected and withdrawn
+        // manifests, and a file that defined no contract, say why.
         String reason,
         String dataset,
         Source source,
@@ -80,6 +84,7 @@ public record Manifest(
         List<DroppedColumn> droppedColumns,
         List<String> missingColumns,
         List<PartInfo> parts,
+        // Not required: a conversion writes null when no row was quarantined, and an empty, rejected or withdrawn manifest always.
         Quarantine quarantine,
         long rowsRead,
         long rowsWritten,
@@ -89,6 +94,7 @@ public record Manifest(
         List<String> supersedes,
         String convertedAt,
         String converter,
+        // Not required: a withdrawal writes null (SilverConverter.withdrawal, since e79d18c); one from before limits were kept leaves it out.
         Limits limits,
         @AbsentNotNull("a converter writes the list, empty when its dataset declared none, one from before they were kept leaves the field"
                 + " out (read as empty)")
@@ -129,6 +135,10 @@ public record Manifest(
         // Written by every converter since the first manifest (2e02319), format 1 included: null or left out is damage, as for status.
         requireNonNull(convertedAt, "convertedAt is null");
         requireNonNull(converter, "converter is null");
+        // Written by every converter since the first manifest (2e02319), for a file empty or rejected too (the source's date, the one
+        // delimiter character it read with), and copied by a withdrawal from the manifest it withdraws: null or left out is damage.
+        requireNonNull(ingestDate, "ingestDate is null");
+        requireNonNull(delimiter, "delimiter is null");
         requireNonNegative("generation", generation);
         if (formatVersion > 1 && generation == 0) {
             // Every commit since format 2 counts itself: 0 is a generation left out or emptied.

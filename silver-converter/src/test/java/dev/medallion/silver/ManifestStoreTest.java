@@ -116,7 +116,7 @@ class ManifestStoreTest {
     @Test
     void nullForARequiredFieldIsRefusedNamingTheField() throws IOException {
         for (String field : List.of("formatVersion", "generation", "status", "dataset", "source", "header", "columns", "droppedColumns",
-                "missingColumns", "parts", "rowsRead", "rowsWritten", "rowsQuarantined", "convertedAt", "converter")) {
+                "missingColumns", "parts", "rowsRead", "rowsWritten", "rowsQuarantined", "convertedAt", "converter", "ingestDate", "delimiter")) {
             assertRefusedNaming(field, written.deepCopy().putNull(field).toString());
         }
         for (String field : List.of("bucket", "key", "etag", "lastModified")) {
@@ -191,7 +191,7 @@ class ManifestStoreTest {
     @Test
     void aRequiredFieldLeftOutIsRefusedNamingTheField() throws IOException {
         for (String field : List.of("formatVersion", "generation", "status", "dataset", "source", "header", "columns", "droppedColumns",
-                "missingColumns", "parts", "rowsRead", "rowsWritten", "rowsQuarantined", "convertedAt", "converter")) {
+                "missingColumns", "parts", "rowsRead", "rowsWritten", "rowsQuarantined", "convertedAt", "converter", "ingestDate", "delimiter")) {
             ObjectNode damaged = written.deepCopy();
             damaged.remove(field);
             assertRefusedNaming(field, damaged.toString());
@@ -225,6 +225,44 @@ class ManifestStoreTest {
             ((ObjectNode) lastModifiedLeftOut.get("source")).remove("lastModified");
             assertRefused(lastModifiedLeftOut.toString(), "lastModified is null");
         }
+    }
+
+    /**
+     * Every converter has written {@code ingestDate} (the source's, a date) and {@code delimiter} (the one character it read the file
+     * with) since the first manifest (2e02319), for a file converted, empty, header-only or rejected alike, and a withdrawal copies
+     * both from the manifest it withdraws (ManifestCompatibilityTest's manifests, format 1 included): none leaves them out, none
+     * writes null. Null or left out is damage, refused naming the field as for {@code status}, where it was read as none.
+     */
+    @Test
+    void ingestDateAndDelimiterNullOrLeftOutAreRefusedNamingTheFieldInEveryFormat() throws IOException {
+        for (int format : List.of(1, Manifest.FORMAT_VERSION, Manifest.WITHDRAWN_FORMAT_VERSION)) {
+            for (String field : List.of("ingestDate", "delimiter")) {
+                assertRefused(written.deepCopy().put("formatVersion", format).putNull(field).toString(), field + " is null");
+                ObjectNode leftOut = written.deepCopy().put("formatVersion", format);
+                leftOut.remove(field);
+                assertRefused(leftOut.toString(), field + " is null");
+            }
+        }
+    }
+
+    /**
+     * Writers write {@code reason} null for a file converted with rows, {@code quarantine} null for one with no row quarantined,
+     * and {@code limits} null in a withdrawal (format2-1245d06/withdrawn.json, format3-6b81ee8/withdrawn.json): each null reads as
+     * none, as it was written.
+     */
+    @Test
+    void reasonQuarantineAndLimitsNullReadAsNoneSinceWritersWriteThem() throws IOException {
+        ObjectNode none = written.deepCopy().put("rowsRead", 5).put("rowsQuarantined", 0);
+        none.putNull("reason");
+        none.putNull("quarantine");
+        none.putNull("limits");
+        silver.put(KEY, none.toString().getBytes(StandardCharsets.UTF_8));
+
+        Manifest manifest = manifests.read(KEY).orElseThrow();
+
+        assertNull(manifest.reason());
+        assertNull(manifest.quarantine());
+        assertNull(manifest.limits());
     }
 
     @Test
