@@ -301,9 +301,14 @@ public record Manifest(
     /** {@code MAX_ROW_CHARS} and {@code MAX_COLUMNS} as the run had them. */
     public record Limits(int maxRowChars, int maxColumns) {
         public Limits {
-            // As ConversionLimits has them: a limit below 1 is no limit a run had.
-            if (maxRowChars < 1 || maxColumns < 1) {
-                throw new IllegalArgumentException("limits are below 1: maxRowChars " + maxRowChars + ", maxColumns " + maxColumns);
+            // As ConversionLimits has them: a limit below 1 is no limit a run had. Each on its own, so that the message names the one refused.
+            requireALimit("maxRowChars", maxRowChars);
+            requireALimit("maxColumns", maxColumns);
+        }
+
+        private static void requireALimit(String limit, int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException(limit + " is " + value + ", below 1: no limit a run had");
             }
         }
 

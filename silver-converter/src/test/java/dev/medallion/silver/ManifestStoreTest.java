@@ -2,6 +2,7 @@ package dev.medallion.silver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.silver.parquet.PartInfo;
 import dev.medallion.silver.schema.Column;
@@ -14,13 +15,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -342,9 +346,24 @@ class ManifestStoreTest {
         return node.toString();
     }
 
+    /**
+     * Refused naming {@code field} as the one refused, not merely mentioning it, and, as a run reads it ({@link SilverCommit#base}),
+     * naming the manifest's key with it: what a person needs to find and mend it. The field is named as refused by the path Jackson
+     * reports ({@code source.etag: ...}, {@code parts.[0]: ...}), by the manifest's own check ({@code status is null}, after the
+     * path of the record checked: {@code source: size is negative: -1}), or as the key given twice ({@code Duplicate field 'etag'}).
+     */
     private void assertRefusedNaming(String field, String json) throws IOException {
         String why = assertRefused(json, field);
-        assertTrue(why.startsWith(field + ": ") || why.contains(field), "names " + field + ": " + why);
+        String path = "([A-Za-z]+|\\[[0-9]+\\])\\.";
+        Pattern namedAsRefused = Pattern.compile("^(" + path + ")*" + Pattern.quote(field) + "(\\.\\[[0-9]+\\])?: "
+                + "|(^|^(" + path + ")*[A-Za-z]+: )" + Pattern.quote(field) + " is "
+                + "|^(" + path + ")*([A-Za-z]+: )?Duplicate field '" + Pattern.quote(field.substring(field.lastIndexOf('.') + 1)) + "'");
+        assertTrue(namedAsRefused.matcher(why).find(), "names " + field + " as the field refused: " + why);
+
+        SilverCommit.UnreadableManifestException failure = assertThrows(SilverCommit.UnreadableManifestException.class,
+                () -> new SilverCommit(silver, new SilverLayout(""), manifests, Clock.systemUTC()).base(KEY), json);
+        assertTrue(failure.getMessage().startsWith("The manifest " + silver.describe(KEY) + " is unreadable"), "names the manifest: " + failure.getMessage());
+        assertTrue(failure.getMessage().contains(why), "with what is wrong in it, " + why + ": " + failure.getMessage());
     }
 
     private String assertRefused(String json, String mentioned) throws IOException {
