@@ -58,6 +58,7 @@ public final class GoldBuilder implements AutoCloseable {
     /** The functions DuckDB defines as macros, lowercase: its refusal of one's argument names a function of the macro's body. */
     private final Set<String> macros;
     private final AthenaCompatibility athena = new AthenaCompatibility();
+    private long probesPrepared;
 
     /**
      * Where the silver views come from: a lake's silver folder, or, for {@link #overContracts}, the empty tables of the
@@ -312,6 +313,7 @@ public final class GoldBuilder implements AutoCloseable {
      * the probes to try; {@code columns} the model's, as DuckDB plans them (none when it does not).
      */
     private void checkOperators(GoldModel model, io.trino.sql.tree.Statement parsed, Predicate<OperatorProbe> which, List<Column> columns) throws GoldModelException {
+        ProbeRefusals refusals = new ProbeRefusals(connection, SILVER_SCHEMA);
         DuckDbPlan plan = new DuckDbPlan() {
             @Override
             public boolean isMacro(String function) {
@@ -325,26 +327,28 @@ public final class GoldBuilder implements AutoCloseable {
 
             @Override
             public Optional<String> refusal(String probe) {
-                try (PreparedStatement statement = connection.prepareStatement(probe.replace(GoldModel.SILVER_DATABASE, SILVER_SCHEMA))) {
-                    statement.getMetaData();
-                    return Optional.empty();
-                }
-                catch (SQLException e) {
-                    return Optional.of(ErrorMessages.describe(e));
-                }
+                return refusals.refusal(probe);
             }
         };
-        for (OperatorProbe operator : OperatorProbe.in(model.select(), parsed).stream().filter(which).toList()) {
-            try (PreparedStatement statement = connection.prepareStatement(operator.probe(SILVER_SCHEMA))) {
-                statement.getMetaData();
-            }
-            catch (SQLException e) {
-                Optional<String> problem = operator.problem(ErrorMessages.describe(e), model, plan);
-                if (problem.isPresent()) {
-                    throw new GoldModelException(model.name(), problem.get());
+        try {
+            for (OperatorProbe operator : OperatorProbe.in(model.select(), parsed).stream().filter(which).toList()) {
+                Optional<String> refused = refusals.refusal(operator.probe());
+                if (refused.isPresent()) {
+                    Optional<String> problem = operator.problem(refused.get(), model, plan);
+                    if (problem.isPresent()) {
+                        throw new GoldModelException(model.name(), problem.get());
+                    }
                 }
             }
         }
+        finally {
+            probesPrepared += refusals.prepared();
+        }
+    }
+
+    /** How many probes of + and -, date_trunc, || and the rest ({@link OperatorProbe}) DuckDB was given to prepare so far, over every model checked. */
+    long probesPrepared() {
+        return probesPrepared;
     }
 
     /**
