@@ -82,11 +82,20 @@ abstract class CommitFaultFixture {
         faulty = S3.clientThrough(proxy.endpoint());
     }
 
+    /**
+     * Closes the client and the proxy whatever happens, then asserts the proxy worked: asserting first left a failing
+     * test's proxy, its port and its threads, open into the next test. After closing, the assertion also sees a close
+     * that failed (its listening socket, connection threads still running).
+     */
     @AfterEach
     void closeProxy() {
-        faulty.close();
+        try {
+            faulty.close();
+        }
+        finally {
+            proxy.close();
+        }
         assertEquals(List.of(), proxy.failures(), "the proxy itself worked");
-        proxy.close();
     }
 
     /** Converts {@code source} as a delivery does, reading bronze and writing silver through the proxy. */
