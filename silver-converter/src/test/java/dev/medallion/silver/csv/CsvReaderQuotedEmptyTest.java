@@ -6,13 +6,12 @@ import dev.medallion.silver.csv.CsvReader.Row;
 import dev.medallion.silver.schema.NullMarkers;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.medallion.silver.csv.CsvReading.drain;
+import static dev.medallion.silver.csv.CsvReading.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -155,18 +154,6 @@ class CsvReaderQuotedEmptyTest {
             assertEquals(false, csv.endedBetweenRecords());
             assertEquals(1, csv.recordsParsedAgain(), "only the record the range ends inside is parsed again");
         }
-    }
-
-    private static ByteArrayInputStream in(String text) {
-        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static List<Row> drain(CsvReader csv) throws IOException, RejectedInputException {
-        List<Row> rows = new ArrayList<>();
-        for (Optional<Row> row = csv.next(); row.isPresent(); row = csv.next()) {
-            rows.add(row.get());
-        }
-        return rows;
     }
 
     /** Each row's fields, a quoted empty field as Q (by identity), an empty one as E, others as read. */

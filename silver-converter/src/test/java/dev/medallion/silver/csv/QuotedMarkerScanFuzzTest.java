@@ -25,6 +25,8 @@ import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 import java.util.Set;
 
+import static dev.medallion.silver.csv.CsvReading.drain;
+import static dev.medallion.silver.csv.CsvReading.in;
 import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -460,17 +462,5 @@ class QuotedMarkerScanFuzzTest {
             out.write(bytes);
         }
         return gzipped.toByteArray();
-    }
-
-    private static ByteArrayInputStream in(String text) {
-        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static List<Row> drain(CsvReader csv) throws IOException, RejectedInputException {
-        List<Row> rows = new ArrayList<>();
-        for (Optional<Row> row = csv.next(); row.isPresent(); row = csv.next()) {
-            rows.add(row.get());
-        }
-        return rows;
     }
 }
