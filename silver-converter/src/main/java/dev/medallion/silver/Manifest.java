@@ -256,9 +256,9 @@ public record Manifest(
      */
     public record WithdrawnRows(long rowsWithdrawn, long quarantinedRowsWithdrawn) {
         public WithdrawnRows {
-            if (rowsWithdrawn < 0 || quarantinedRowsWithdrawn < 0) {
-                throw new IllegalArgumentException("rows withdrawn are negative: " + rowsWithdrawn + " written, " + quarantinedRowsWithdrawn + " quarantined");
-            }
+            // Each on its own, so that a manifest refused for one names that count.
+            requireNonNegative("rowsWithdrawn", rowsWithdrawn);
+            requireNonNegative("quarantinedRowsWithdrawn", quarantinedRowsWithdrawn);
         }
 
         static WithdrawnRows of(Manifest withdrawn) {

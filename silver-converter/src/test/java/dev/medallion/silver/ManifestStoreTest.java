@@ -109,9 +109,18 @@ class ManifestStoreTest {
         ObjectNode quarantine = written.deepCopy();
         ((ObjectNode) quarantine.get("quarantine")).put("rows", -1);
         assertRefusedNaming("quarantine", quarantine.toString());
-        ObjectNode part = written.deepCopy();
-        ((ObjectNode) part.get("parts").get(0)).put("bytes", -900);
-        assertRefusedNaming("parts", part.toString());
+        // A part's and a withdrawal's counts each on its own: the one refused, with its value, not the pair.
+        ObjectNode partBytes = written.deepCopy();
+        ((ObjectNode) partBytes.get("parts").get(0)).put("bytes", -900);
+        assertEquals("parts.[0]: bytes is negative: -900, of part sales/ingest_date=2026-03-14/a-part-0.parquet", assertRefusedNaming("bytes", partBytes.toString()));
+        ObjectNode partRows = written.deepCopy();
+        ((ObjectNode) partRows.get("parts").get(0)).put("rows", -5);
+        assertEquals("parts.[0]: rows is negative: -5, of part sales/ingest_date=2026-03-14/a-part-0.parquet", assertRefusedNaming("rows", partRows.toString()));
+        for (String count : List.of("rowsWithdrawn", "quarantinedRowsWithdrawn")) {
+            ObjectNode withdrawn = written.deepCopy();
+            withdrawn.putObject("withdrawnRows").put("rowsWithdrawn", 5).put("quarantinedRowsWithdrawn", 2).put(count, -1);
+            assertEquals("withdrawnRows: " + count + " is negative: -1", assertRefusedNaming(count, withdrawn.toString()));
+        }
         ObjectNode limits = written.deepCopy();
         ((ObjectNode) limits.get("limits")).put("maxRowChars", -1);
         assertRefusedNaming("maxRowChars", limits.toString());
@@ -352,11 +361,12 @@ class ManifestStoreTest {
      * reports ({@code source.etag: ...}, {@code parts.[0]: ...}), by the manifest's own check ({@code status is null}, after the
      * path of the record checked: {@code source: size is negative: -1}), or as the key given twice ({@code Duplicate field 'etag'}).
      */
-    private void assertRefusedNaming(String field, String json) throws IOException {
+    /** The refusal's reason, as {@link #assertRefused} returns it. */
+    private String assertRefusedNaming(String field, String json) throws IOException {
         String why = assertRefused(json, field);
         String path = "([A-Za-z]+|\\[[0-9]+\\])\\.";
         Pattern namedAsRefused = Pattern.compile("^(" + path + ")*" + Pattern.quote(field) + "(\\.\\[[0-9]+\\])?: "
-                + "|(^|^(" + path + ")*[A-Za-z]+: )" + Pattern.quote(field) + " is "
+                + "|(^|^(" + path + ")*([A-Za-z]+|\\[[0-9]+\\]): )" + Pattern.quote(field) + " is "
                 + "|^(" + path + ")*([A-Za-z]+: )?Duplicate field '" + Pattern.quote(field.substring(field.lastIndexOf('.') + 1)) + "'");
         assertTrue(namedAsRefused.matcher(why).find(), "names " + field + " as the field refused: " + why);
 
@@ -364,6 +374,7 @@ class ManifestStoreTest {
                 () -> new SilverCommit(silver, new SilverLayout(""), manifests, Clock.systemUTC()).base(KEY), json);
         assertTrue(failure.getMessage().startsWith("The manifest " + silver.describe(KEY) + " is unreadable"), "names the manifest: " + failure.getMessage());
         assertTrue(failure.getMessage().contains(why), "with what is wrong in it, " + why + ": " + failure.getMessage());
+        return why;
     }
 
     private String assertRefused(String json, String mentioned) throws IOException {

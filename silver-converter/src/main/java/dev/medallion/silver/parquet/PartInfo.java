@@ -6,8 +6,14 @@ import static java.util.Objects.requireNonNull;
 public record PartInfo(String key, long rows, long bytes) {
     public PartInfo {
         requireNonNull(key, "key is null");
-        if (rows < 0 || bytes < 0) {
-            throw new IllegalArgumentException("rows or bytes of part " + key + " are negative: " + rows + " rows, " + bytes + " bytes");
+        // Each on its own, so that a manifest refused for one names that count, as Manifest's counts are named.
+        requireNonNegative("rows", rows, key);
+        requireNonNegative("bytes", bytes, key);
+    }
+
+    private static void requireNonNegative(String count, long value, String key) {
+        if (value < 0) {
+            throw new IllegalArgumentException(count + " is negative: " + value + ", of part " + key);
         }
     }
 }
