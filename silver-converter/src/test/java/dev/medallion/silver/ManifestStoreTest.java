@@ -360,8 +360,8 @@ class ManifestStoreTest {
      * naming the manifest's key with it: what a person needs to find and mend it. The field is named as refused by the path Jackson
      * reports ({@code source.etag: ...}, {@code parts.[0]: ...}), by the manifest's own check ({@code status is null}, after the
      * path of the record checked: {@code source: size is negative: -1}), or as the key given twice ({@code Duplicate field 'etag'}).
+     * Returns the refusal's reason, as {@link #assertRefused} returns it.
      */
-    /** The refusal's reason, as {@link #assertRefused} returns it. */
     private String assertRefusedNaming(String field, String json) throws IOException {
         String why = assertRefused(json, field);
         String path = "([A-Za-z]+|\\[[0-9]+\\])\\.";
