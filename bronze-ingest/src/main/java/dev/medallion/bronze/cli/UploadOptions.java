@@ -1,5 +1,6 @@
 package dev.medallion.bronze.cli;
 
+import dev.medallion.bronze.upload.BronzeKeyLayout;
 import dev.medallion.bronze.upload.FileUploader;
 import dev.medallion.common.cli.CommandLine;
 import dev.medallion.common.cli.UsageException;
@@ -141,7 +142,7 @@ record UploadOptions(
         }
         int slash = name.indexOf('/');
         String first = slash < 0 ? name : name.substring(0, slash);
-        if (first.codePoints().noneMatch(Character::isLetterOrDigit)) {
+        if (!BronzeKeyLayout.namesADataset(first)) {
             // '.' meant as "this folder", or a slip: the converter would name the table after a hash of it.
             throw new UsageException("--dataset must name a dataset, not '" + text + "': " + (slash < 0 ? "it" : "its first folder '" + first + "'")
                     + " holds no letter or digit, so its table would be named after a hash of it (" + SilverLayout.datasetName(first) + "): give the dataset's name, such as sales");

@@ -83,7 +83,8 @@ public final class BronzeKeyLayout {
 
     /**
      * The dataset a PATH uploads into: the given name, else the folder's own name, or for a single file
-     * the name of the folder that holds it; always made safe as a table name, as the converter does. A
+     * the name of the folder that holds it; always made safe as a table name, as the converter does. A folder
+     * of no letter or digit is refused without a given name, as such a given name is ({@link #namesADataset}). A
      * folder named like a date ({@code 2026}, {@code 11}, {@code 2026-11}) is refused without a given name:
      * it is almost always a date folder inside a dataset, and a file re-uploaded from it on its own would
      * land in another dataset ({@code _2026}), its rows then counted twice.
@@ -102,6 +103,11 @@ public final class BronzeKeyLayout {
                     + " is not a job's output (_temporary) or that hides a folder: upload the job's output folder instead, or name the dataset:"
                     + " --dataset NAME");
         }
+        if (!namesADataset(name)) {
+            throw new IllegalArgumentException(source + ": its dataset would be its folder " + name + ", a name of no letter or digit, whose table the"
+                    + " converter would name after a hash of it (" + SilverLayout.datasetName(name) + "): rename the folder to the dataset's name,"
+                    + " such as sales, or name the dataset: --dataset NAME");
+        }
         if (SilverLayout.looksLikeDateFolder(name)) {
             throw new IllegalArgumentException(source + ": its dataset would be its folder " + name + " (as a table, "
                     + SilverLayout.datasetName(name) + "), which looks like a date folder inside a dataset. To add it where an upload of"
@@ -109,6 +115,16 @@ public final class BronzeKeyLayout {
                     + " --dataset NAME, with --prefix for the folders in between");
         }
         return SilverLayout.datasetName(name);
+    }
+
+    /**
+     * Whether a name, a folder's or {@code --dataset}'s, names a dataset: it holds a letter or a digit. Of a name that holds
+     * none ({@code -}, {@code .}, {@code 📈}) the converter keeps nothing and names the table after a hash of it
+     * ({@code dataset_cdb4ee2a}), which nobody would look for, so either way of naming the dataset is refused alike.
+     */
+    public static boolean namesADataset(String name) {
+        requireNonNull(name, "name is null");
+        return name.codePoints().anyMatch(Character::isLetterOrDigit);
     }
 
     /**

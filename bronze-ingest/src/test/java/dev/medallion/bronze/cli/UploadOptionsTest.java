@@ -139,11 +139,11 @@ class UploadOptionsTest {
     /**
      * A --dataset of no letter or digit ('.', '..', '-') was taken: the converter names its table after a hash of
      * it, so '--dataset .', meant as "this folder", uploaded into dataset_cdb4ee2a, and '../x' was pointed to
-     * '--dataset .. --prefix x'. Refused, as a slip; a folder so named is still taken as the converter takes it.
+     * '--dataset .. --prefix x'. Refused, as a slip, as a dataset folder so named is (UploadPlannerTest).
      */
     @Test
     void aDatasetOfNoLetterOrDigitIsRefused() throws UsageException {
-        for (String name : List.of(".", "..", "-", "_", "./")) {
+        for (String name : List.of(".", "..", "-", "_", "./", "\ud83d\udcc8")) {
             assertEquals("--dataset must name a dataset, not '" + name + "': it holds no letter or digit, so its table would be named after a hash of it ("
                     + SilverLayout.datasetName(name.replace("/", "")) + "): give the dataset's name, such as sales", refusal("a.csv", "--bucket", "bronze", "--dataset", name));
         }

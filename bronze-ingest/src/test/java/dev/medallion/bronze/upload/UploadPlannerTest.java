@@ -1,5 +1,6 @@
 package dev.medallion.bronze.upload;
 
+import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.testing.MainframeExports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -460,6 +461,25 @@ class UploadPlannerTest {
         assertEquals(List.of("_3m_orders/a.csv"), planner.plan(List.of(digits)).files().stream().map(PlannedFile::key).toList());
         UploadPlanner year = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.of("2026"));
         assertEquals(List.of("_2026/part-1.csv"), year.plan(List.of(plain)).files().stream().map(PlannedFile::key).toList());
+    }
+
+    /**
+     * A dataset folder of no letter or digit ({@code -}, {@code 📈}) names no dataset, as {@code --dataset -} names none:
+     * the converter would name its table after a hash of it ({@code dataset_…}). Refused, naming the folder and what to
+     * rename it to, whether the folder or a file in it is given; with {@code --dataset} the folder's name is not used.
+     */
+    @Test
+    void aDatasetFolderOfNoLetterOrDigitIsRefusedAsADatasetOfNoneIs() throws Exception {
+        Path dash = write(directory.resolve("-/jan.csv"), "id\n1\n").getParent();
+        Path chart = write(directory.resolve("\ud83d\udcc8/feb.csv"), "id\n1\n");
+
+        String remedy = ", a name of no letter or digit, whose table the converter would name after a hash of it (%s): rename the folder"
+                + " to the dataset's name, such as sales, or name the dataset: --dataset NAME";
+        assertEquals(dash + ": its dataset would be its folder -" + String.format(Locale.ROOT, remedy, SilverLayout.datasetName("-")), refusal(planner, dash));
+        assertEquals(chart + ": its dataset would be its folder \ud83d\udcc8" + String.format(Locale.ROOT, remedy, SilverLayout.datasetName("\ud83d\udcc8")),
+                refusal(planner, chart));
+        UploadPlanner named = new UploadPlanner(new BronzeKeyLayout(Optional.empty()), Optional.of("sales"));
+        assertEquals(List.of("sales/feb.csv", "sales/jan.csv"), named.plan(List.of(dash, chart)).files().stream().map(PlannedFile::key).sorted().toList());
     }
 
     /**
