@@ -13,8 +13,8 @@ import static java.util.Objects.requireNonNull;
  * file only while both are still these, so that the bytes it sends are the bytes that were checked.
  *
  * @param earlierKeys the keys other than {@code key} that versions before names, or the prefix, were NFC may have
- *     uploaded the file under ({@link BronzeKeyLayout#earlierKeys}): an object under one of them is the file's, replaced
- *     or skipped in place
+ *     uploaded the file under ({@link BronzeKeyLayout#earlierKeys}), those S3 could hold (at most 1,024 bytes of UTF-8): an
+ *     object under one of them is the file's, replaced or skipped in place
  * @param checked what {@link UploadPlanner#checkContent} read of it, which the upload must read too; empty before that check
  */
 public record PlannedFile(Path path, String key, long size, FileTime modified, List<String> earlierKeys, Optional<Checked> checked) {

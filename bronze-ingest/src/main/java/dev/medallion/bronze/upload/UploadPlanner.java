@@ -181,7 +181,7 @@ public final class UploadPlanner {
                         + " --dataset or --prefix names that do not start so");
                 continue;
             }
-            int keyBytes = file.key().getBytes(StandardCharsets.UTF_8).length;
+            int keyBytes = utf8Bytes(file.key());
             if (keyBytes > MAX_KEY_BYTES) {
                 // moto takes longer keys; S3 answers KeyTooLongError, for this file alone once the others are on their way.
                 problems.add(String.format(Locale.ROOT, "%s would be uploaded as %s, a key of %,d bytes in UTF-8, and S3 takes at most %,d (it would"
@@ -301,12 +301,22 @@ public final class UploadPlanner {
     /**
      * The file's size and modification time are read here, before {@link #plan} checks its content: a write
      * during the check or after it changes the time, and the upload then refuses the file, whose new bytes
-     * nobody checked.
+     * nobody checked. Of its earlier keys, those longer than S3 takes are left out: no object can be under one,
+     * and S3 answers a request for one with an error (400 KeyTooLongError), not a miss, which would fail the file.
+     * Decomposed, each accented letter is a byte longer, so a key that fits can have an earlier spelling that does not.
      */
     private Found planned(Path file, Path source, String dataset, String relativePath) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        List<String> earlierKeys = layout.earlierKeys(dataset, relativePath).stream()
+                .map(CsvFiles::deliveredKey)
+                .filter(earlierKey -> utf8Bytes(earlierKey) <= MAX_KEY_BYTES)
+                .toList();
         return new Found(new PlannedFile(file, CsvFiles.deliveredKey(layout.key(dataset, relativePath)), attributes.size(), attributes.lastModifiedTime(),
-                layout.earlierKeys(dataset, relativePath).stream().map(CsvFiles::deliveredKey).toList()), source, relativePath);
+                earlierKeys), source, relativePath);
+    }
+
+    private static int utf8Bytes(String key) {
+        return key.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /**

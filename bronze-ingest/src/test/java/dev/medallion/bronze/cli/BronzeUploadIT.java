@@ -45,6 +45,7 @@ import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.ByteArrayOutputStream;
@@ -55,6 +56,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +64,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.text.Normalizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,6 +86,7 @@ import java.util.zip.GZIPOutputStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -309,6 +313,53 @@ class BronzeUploadIT {
         assertEquals("id\n1\n3\n", new String(objects().get(earlier), StandardCharsets.UTF_8));
         assertTrue(err().contains("uploaded " + file + " -> s3://" + bucket + "/" + earlier + " (7 B, changed, "), err());
         assertTrue(err().contains("skipped " + cream + " -> s3://" + bucket + "/" + earlierDecomposed + " (5 B, unchanged)"), err());
+    }
+
+    /**
+     * S3 takes keys of up to 1,024 bytes of UTF-8 and answers a request for a longer one with 400 KeyTooLongError, a HEAD's
+     * without a body (s3fs-fuse#1602); moto takes longer keys and answers such a HEAD 404, so the proxy answers as S3 does.
+     * A file whose key fits but whose prefix decomposed (each {@code é} a byte longer) does not is uploaded: that earlier
+     * spelling cannot be in S3 and is not looked up, while one that fits, the name decomposed, still is.
+     */
+    @Test
+    void anEarlierSpellingLongerThanS3TakesIsNotLookedUp() throws Exception {
+        String prefix = String.join("/", java.util.Collections.nCopies(4, "\u00e9".repeat(120)));
+        Path file = write("jan.csv", "id\n1\n");
+        Path cream = write("cr\u00e8me.csv", "id\n2\n");
+        String key = "sales_data/" + prefix + "/jan.csv";
+        String creamKey = "sales_data/" + prefix + "/cr\u00e8me.csv";
+        String creamDecomposed = "sales_data/" + prefix + "/cre\u0300me.csv";
+        String decomposed = Normalizer.normalize(key, Normalizer.Form.NFD);
+        assertTrue(utf8Bytes(creamDecomposed) <= 1024 && utf8Bytes(decomposed) > 1024, key);
+        // moto does not hold keys to S3's limit: a HEAD of one longer is a miss there, hence the proxy.
+        assertEquals(404, assertThrows(S3Exception.class, () -> S3.client().headObject(request -> request.bucket(bucket).key(decomposed))).statusCode());
+
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection keyTooLong = proxy.inject(request -> request.method().equals("HEAD") && utf8Bytes(keyOf(request)) > 1024,
+                    Fault.status(400, "KeyTooLongError"), 1_000);
+
+            int exit = upload(folder.toString(), "--prefix", prefix, "--endpoint-url", proxy.endpoint().toString());
+
+            assertEquals(0, exit, err());
+            assertEquals(0, keyTooLong.hits(), "no HEAD of a key longer than S3 takes: " + keyTooLong);
+            assertTrue(proxy.requests().stream().anyMatch(request -> request.method().equals("HEAD") && keyOf(request).equals(creamDecomposed)),
+                    "an earlier spelling that fits is looked up: " + proxy.requests());
+            assertEquals(List.of(), proxy.failures());
+        }
+        assertEquals(List.of(creamKey, key), List.copyOf(objects().keySet()));
+        assertTrue(err().contains("uploaded " + file + " -> s3://" + bucket + "/" + key + " (5 B, new, "), err());
+        assertTrue(err().contains("uploaded " + cream + " -> s3://" + bucket + "/" + creamKey + " (5 B, new, "), err());
+    }
+
+    /** The key a path-style request names, percent-decoded. */
+    private String keyOf(Request request) {
+        String path = URLDecoder.decode(request.path().replace("+", "%2B"), StandardCharsets.UTF_8);
+        String bucketPath = "/" + bucket + "/";
+        return path.startsWith(bucketPath) ? path.substring(bucketPath.length()) : "";
+    }
+
+    private static int utf8Bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** The file's bytes under {@code key}, with their CRC32 as this tool writes it, as a version before keys were NFC put them. */

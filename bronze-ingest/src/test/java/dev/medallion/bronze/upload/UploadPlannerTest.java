@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -674,6 +676,33 @@ class UploadPlannerTest {
         UploadPlanner longPrefix = new UploadPlanner(new BronzeKeyLayout(Optional.of("p".repeat(1020))), Optional.empty());
         assertTrue(refusal(longPrefix, folder.resolve("feb.csv")).contains(", a key of 1,035 bytes in UTF-8, and S3 takes at most 1,024"),
                 refusal(longPrefix, folder.resolve("feb.csv")));
+    }
+
+    /**
+     * An earlier spelling of a key is looked up only when S3 could hold it: decomposed, each accented letter is a byte longer in
+     * UTF-8, so a key that fits can have an earlier spelling beyond S3's 1,024 bytes, which S3 answers with an error, not a miss.
+     * Such a spelling is left out of the file's earlier keys; one that fits stays.
+     */
+    @Test
+    void anEarlierSpellingLongerThanS3TakesIsNotAnEarlierKey() throws Exception {
+        Path folder = directory.resolve("orders");
+        Path deep = folder;
+        for (int i = 0; i < 4; i++) {
+            // 240 bytes a name composed (under the file system's 255), 360 decomposed.
+            deep = deep.resolve((char) ('a' + i) + "\u00e9".repeat(119));
+        }
+        Path file = write(deep.resolve("jan.csv"), "id\n1\n");
+        Path near = write(folder.resolve("cr\u00e8me.csv"), "id\n1\n");
+        String key = "orders/" + folder.relativize(file).toString().replace('\\', '/');
+        String decomposed = Normalizer.normalize(key, Normalizer.Form.NFD);
+        assertTrue(key.getBytes(StandardCharsets.UTF_8).length <= 1024 && decomposed.getBytes(StandardCharsets.UTF_8).length > 1024, key);
+
+        Map<Path, List<String>> earlierKeys = planner.plan(List.of(folder)).files().stream().collect(Collectors.toMap(PlannedFile::path, PlannedFile::earlierKeys));
+
+        assertEquals(Map.of(file, List.of(), near, List.of("orders/cre\u0300me.csv")), earlierKeys);
+        UploadPlanner longPrefix = new UploadPlanner(new BronzeKeyLayout(Optional.of("\u00e9".repeat(500))), Optional.empty());
+        // Under a prefix of 1,000 bytes composed: the name decomposed fits (1,019 bytes), the prefix decomposed does not.
+        assertEquals(List.of(List.of("orders/" + "\u00e9".repeat(500) + "/cre\u0300me.csv")), longPrefix.plan(List.of(folder.resolve("cr\u00e8me.csv"))).files().stream().map(PlannedFile::earlierKeys).toList());
     }
 
     /** What Excel writes to ~$name while a document is open: the user's name, padded with spaces and NULs, in 165 bytes. */
