@@ -204,6 +204,37 @@ class LocalLakehouseCliTest {
     }
 
     /**
+     * An export without a header line, as {@code bcp} and MySQL's {@code SELECT ... INTO OUTFILE} write, has its first row read as
+     * the column names, that row in no table: the new dataset's line says its header reads as a row of data, with the values
+     * that do and what to do; a file with a header of names is told nothing of it.
+     */
+    @Test
+    void aNewDatasetWhoseHeaderReadsAsARowOfDataIsToldSo() throws Exception {
+        Path orders = Files.createDirectories(directory.resolve("drop/orders"));
+        Files.writeString(orders.resolve("orders.csv"), "1,Alice     ,NULL,2025-01-02 00:00:00.000\r\n2,Bob       ,12.50,NULL\r\n3,NULL,7.00,2025-03-04 13:45:00.000\r\n");
+        Path named = Files.createDirectories(directory.resolve("drop/named"));
+        Files.writeString(named.resolve("named.csv"), "id,name,amount,ordered_at\n1,Alice,12.50,2025-01-02 00:00:00.000\n");
+        Path models = models("counted");
+        Files.writeString(models.resolve("counted.sql"), "-- sources: orders\nSELECT count(*) AS orders FROM ${silver_database}.orders\n");
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", lake.toString(), "--models", models.toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("converted orders/orders.csv into orders: 2 rows read, 2 written, 0 quarantined\n"
+                + "    a new dataset: its schema contract, inferred from this file, is " + lake.resolve("silver/_schemas/orders.json")
+                + ": _1 bigint, alice string, null double, _2025_01_02_00_00_00_000 timestamp\n"
+                + "    its header reads as a row of data ('1' a bigint, 'NULL' a null marker, '2025-01-02 00:00:00.000' a timestamp): a file"
+                + " without a header line (bcp and MySQL's SELECT ... INTO OUTFILE write none) has its first row read as the column names,"
+                + " that row in no table; if so, put a line of the column names above its rows (or export it with one), delete "
+                + lake.resolve("silver/_schemas/orders.json") + " and run again\n"), outcome.out());
+        assertFalse(outcome.out().contains("converted named/named.csv into named: 1 rows read, 1 written, 0 quarantined\n"
+                + "    a new dataset: its schema contract, inferred from this file, is " + lake.resolve("silver/_schemas/named.json")
+                + ": id bigint, name string, amount double, ordered_at timestamp\n    its header"), outcome.out());
+        assertTrue(outcome.out().contains("named.json: id bigint, name string, amount double, ordered_at timestamp\n"), outcome.out());
+    }
+
+    /**
      * A new dataset's columns left string for values in a form no type reads are named on its contract's line with a cast; each
      * cast, taken from that line as printed into a gold model, passes local's Athena checks and gives on DuckDB the typed values,
      * while silver keeps the text as written.

@@ -6,6 +6,7 @@ import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.silver.ConversionResult;
+import dev.medallion.silver.HeaderAsRow;
 import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.SourceObject;
@@ -103,6 +104,11 @@ public final class LocalSilver {
             // On a line of its own: the types every later file of the dataset is held to.
             line += "\n    a new dataset: its schema contract, inferred from this file, is " + silver.describe(new SilverLayout("").schemaKey(file.dataset()))
                     + ": " + StringColumnHint.describeColumns(result.contractDefined().get(), result.stringColumnHints());
+            // A bcp or INTO OUTFILE export has no header: its first row named the columns, and is in no table.
+            Optional<String> headerAsRow = HeaderAsRow.describe(result.contractDefined().get(), silver.describe(new SilverLayout("").schemaKey(file.dataset())));
+            if (headerAsRow.isPresent()) {
+                line += "\n    " + headerAsRow.get();
+            }
         }
         return line;
     }

@@ -17,6 +17,7 @@ import dev.medallion.common.text.EncodingSource;
 import dev.medallion.common.text.SpreadsheetNames;
 import dev.medallion.common.text.UndecodableBytes;
 import dev.medallion.silver.ConversionResult;
+import dev.medallion.silver.HeaderAsRow;
 import dev.medallion.silver.Manifest;
 import dev.medallion.silver.SilverConverter;
 import dev.medallion.silver.catalog.SilverCatalog;
@@ -380,6 +381,11 @@ public final class SilverConverterCli {
         if (result.contractDefined().isPresent()) {
             line += "; a new dataset: its schema contract, inferred from this file, is " + silver.describe(new SilverLayout("").schemaKey(dataset))
                     + ": " + StringColumnHint.describeColumns(result.contractDefined().get(), result.stringColumnHints());
+            // A bcp or INTO OUTFILE export has no header: its first row named the columns, and is in no table.
+            Optional<String> headerAsRow = HeaderAsRow.describe(result.contractDefined().get(), silver.describe(new SilverLayout("").schemaKey(dataset)));
+            if (headerAsRow.isPresent()) {
+                line += "; " + headerAsRow.get();
+            }
         }
         if (manifest.columnDrift().isPresent()) {
             line += "; " + manifest.columnDrift().get() + " (the contract: " + contractFiles.describe(dataset) + "): "

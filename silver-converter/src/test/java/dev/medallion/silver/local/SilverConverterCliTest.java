@@ -619,6 +619,28 @@ class SilverConverterCliTest {
         assertFalse(out().contains("look like"), out());
     }
 
+    /**
+     * A MySQL {@code SELECT ... INTO OUTFILE} export, tab-delimited with {@code \N} and no header: its first row named the columns,
+     * which the new dataset's line says, with what to do; a header of names, however typed its columns, is told nothing.
+     */
+    @Test
+    void aHeaderThatReadsAsARowOfDataIsSaid() throws IOException {
+        Path outfile = Files.writeString(directory.resolve("orders.csv"), "1\tAnn\t\\N\t2025-01-02\n2\tBen\t3.50\t\\N\n3\t\\N\t4.00\t2025-01-04\n");
+        Path named = Files.writeString(directory.resolve("people.csv"), "id\tname\tamount\tborn\tactive\n1\tAnn\t3.50\t2025-01-02\ttrue\n");
+        String lake = directory.resolve("lake").toString();
+
+        assertEquals(0, run("convert", "--input", outfile.toString(), "--output", lake, "--dataset", "orders"), err());
+        assertTrue(out().contains("2 rows read, 2 written, 0 quarantined"), out());
+        assertTrue(out().contains("_schemas/orders.json: _1 bigint, ann string, n double, _2025_01_02 date; its header reads as a row of data"
+                + " ('1' a bigint, '\\N' a null marker, '2025-01-02' a date): a file without a header line (bcp and MySQL's SELECT ... INTO OUTFILE write none)"
+                + " has its first row read as the column names, that row in no table; if so, put a line of the column names above its rows (or export it"
+                + " with one), delete " + directory.resolve("lake/_schemas/orders.json") + " and run again\n"), out());
+        out.reset();
+        assertEquals(0, run("convert", "--input", named.toString(), "--output", lake, "--dataset", "people"), err());
+        assertTrue(out().contains("_schemas/people.json: id bigint, name string, amount double, born date, active boolean\n"), out());
+        assertFalse(out().contains("its header reads as a row of data"), out());
+    }
+
     /** A later file of a dataset with a column more and one less than its contract: both said in the summary, not only in the manifest. */
     @Test
     void columnsTheContractLacksOrTheFileLacksAreNamed() throws IOException {
