@@ -107,6 +107,12 @@ public final class LocalLakehouseCli {
             """;
     private static final String HINT = "Run with --help for the options.";
     private static final List<String> OPTIONS = List.of("--input", "--lake", "--contracts", "--models");
+    /**
+     * MySQL's SELECT ... INTO OUTFILE and tab-separated downloads are often named .tsv or .txt: the converter reads them as any CSV once
+     * renamed, its delimiter detection taking a tab as it takes ',', ';' and '|'; the warning says so rather than only that they were left out.
+     */
+    private static final String DELIMITED_TEXT_ADVICE = "; a .tsv or .txt export of delimited text (MySQL's SELECT ... INTO OUTFILE, a tab-separated"
+            + " download) converts once renamed to end in .csv: a tab is detected as its delimiter, as ',', ';' and '|' are";
 
     private LocalLakehouseCli() {}
 
@@ -290,6 +296,11 @@ public final class LocalLakehouseCli {
     }
 
     /** One run of the command, printing as it goes. */
+    private static boolean isDelimitedTextName(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".tsv") || name.endsWith(".txt");
+    }
+
     private static final class Run {
         private final Path input;
         private final Path lake;
@@ -403,7 +414,8 @@ public final class LocalLakehouseCli {
             }
             boolean one = otherFiles.size() == 1;
             err.println("warning: left out " + otherFiles.size() + (one ? " file" : " files") + " under --input whose name" + (one ? " does" : "s do")
-                    + " not end in .csv, .csv.gz or .dat (the bucket's notification does not deliver such files either): " + InputRefusal.named(otherFiles));
+                    + " not end in .csv, .csv.gz or .dat (the bucket's notification does not deliver such files either): " + InputRefusal.named(otherFiles)
+                    + (otherFiles.stream().anyMatch(LocalLakehouseCli::isDelimitedTextName) ? DELIMITED_TEXT_ADVICE : ""));
         }
 
         /** Left out as bronze-ingest upload leaves them out, and named: a _temporary folder says a job is running or failed. */

@@ -1684,7 +1684,10 @@ class LocalLakehouseCliTest {
                 + directory.resolve("lake/silver/people") + "/**/*.parquet')"), "the attempt's row is not there twice");
     }
 
-    /** A .tsv or .txt export beside a dataset's .csv files was left out without a word: bronze-ingest upload names it. */
+    /**
+     * A .tsv or .txt export beside a dataset's .csv files was left out without a word: bronze-ingest upload names it. The warning says
+     * how to have it converted: renamed to .csv, its tab is detected.
+     */
     @Test
     void filesOfADatasetFolderWithAnotherSuffixAreLeftOutAndNamed() throws Exception {
         Path people = Files.createDirectories(directory.resolve("drop/people"));
@@ -1697,7 +1700,9 @@ class LocalLakehouseCliTest {
         assertEquals(0, outcome.exit(), outcome.err());
         // The README beside the dataset folders is no dataset's file: not named.
         assertEquals("warning: left out 1 file under --input whose name does not end in .csv, .csv.gz or .dat (the bucket's notification does not"
-                + " deliver such files either): " + directory.resolve("drop/people/2026-02.tsv") + "\n", outcome.err());
+                + " deliver such files either): " + directory.resolve("drop/people/2026-02.tsv") + "; a .tsv or .txt export of delimited text (MySQL's"
+                + " SELECT ... INTO OUTFILE, a tab-separated download) converts once renamed to end in .csv: a tab is detected as its delimiter,"
+                + " as ',', ';' and '|' are\n", outcome.err());
         assertTrue(outcome.out().contains("  converted people/2026-01.csv into people: 1 row read, 1 written, 0 quarantined\n"), outcome.out());
     }
 
