@@ -555,6 +555,18 @@ public final class SilverConverter {
         }
     }
 
+    /**
+     * {@code headerReadsAsRow}, beside schemaContractDefined, when the new contract's header reads as a row of data (a bcp or
+     * {@code INTO OUTFILE} export, whose first row named the columns and is in no table): what the local commands print, naming
+     * the contract's key to delete. A field of this line, not a WARN line of its own: the file converted, the note reads rightly
+     * only beside the contract and rows it concerns, and it is a guess (a header of years reads so too); the log metric filters
+     * match lines by message, and none reads this field: a guess raises no alarm.
+     */
+    private void putHeaderReadsAsRow(Map<String, Object> fields, String dataset, Optional<SchemaContract> contractDefined) {
+        contractDefined.flatMap(contract -> HeaderAsRow.describe(contract, context.silver().describe(layout.schemaKey(dataset))))
+                .ifPresent(note -> fields.put("headerReadsAsRow", note));
+    }
+
     private void logNotWithdrawn(String location, String dataset, String outcome, String reason) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("outcome", outcome);
@@ -788,6 +800,7 @@ public final class SilverConverter {
         }
         result.contractDefined().ifPresent(contract -> fields.put("schemaContractDefined", contract.describeColumns()));
         putStringColumnHints(fields, result.stringColumnHints());
+        putHeaderReadsAsRow(fields, manifest.dataset(), result.contractDefined());
         fields.putAll(notes);
         if (Manifest.REJECTED.equals(manifest.status())) {
             log.warn("source object rejected", fields);

@@ -261,6 +261,36 @@ class SilverConverterHandlerIT {
     }
 
     /**
+     * A new dataset's first file without a header line, as {@code bcp} and MySQL's {@code SELECT ... INTO OUTFILE} write it, has its
+     * first row read as the column names: the deployed converter's line for the run that defined the contract says so in
+     * {@code headerReadsAsRow}, naming the fields that read as values and the contract's key to delete, on the INFO line of a file
+     * processed, which no alarm counts. A dataset's first file with a header of names, in the same event, logs no such field.
+     */
+    @Test
+    void aNewDatasetsHeaderThatReadsAsARowIsSaidOnItsLineAndAHeaderOfNamesIsNot() throws IOException {
+        buckets.bronze().put("bcp_orders/orders.csv", "1,Alice,NULL\n2,Bob,3.5\n".getBytes(StandardCharsets.UTF_8));
+        buckets.bronze().put("orders/orders.csv", "id,name,amount\n1,Alice,NULL\n2,Bob,3.5\n".getBytes(StandardCharsets.UTF_8));
+        S3Event event = eventFor("bcp_orders/orders.csv");
+        event.getRecords().add(eventFor("orders/orders.csv").getRecords().get(0));
+
+        List<String> outcomes = handler().handleRequest(event, null);
+
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/bcp_orders/orders.csv",
+                "converted s3://" + buckets.bronzeBucket() + "/orders/orders.csv"), outcomes);
+        Map<?, ?> headerless = lineOf("source object processed", "s3://" + buckets.bronzeBucket() + "/bcp_orders/orders.csv");
+        assertEquals("INFO", headerless.get("level"), "a guess about a file that converted, not a failure: " + headerless);
+        assertEquals("_1 bigint, alice string, null double", headerless.get("schemaContractDefined"), headerless.toString());
+        assertEquals(1, ((Number) headerless.get("rowsRead")).intValue(), "its first row became the header: " + headerless);
+        assertEquals("its header reads as a row of data ('1' a bigint, 'NULL' a null marker): a file without a header line"
+                + " (bcp and MySQL's SELECT ... INTO OUTFILE write none) has its first row read as the column names, that row in no table;"
+                + " if so, put a line of the column names above its rows (or export it with one), delete s3://" + buckets.silverBucket()
+                + "/_schemas/bcp_orders.json and run again", headerless.get("headerReadsAsRow"), headerless.toString());
+        Map<?, ?> named = lineOf("source object processed", "s3://" + buckets.bronzeBucket() + "/orders/orders.csv");
+        assertEquals("id bigint, name string, amount double", named.get("schemaContractDefined"), named.toString());
+        assertFalse(named.containsKey("headerReadsAsRow"), named.toString());
+    }
+
+    /**
      * The records S3 sends when a file is deleted (docs/silver-converter.md, "Deleting a bronze file"): a plain
      * DELETE in the versioned bucket (ObjectRemoved:DeleteMarkerCreated) withdraws the file's rows, a version
      * deleted while the key has a current one (ObjectRemoved:Delete) changes nothing, and what S3 Lifecycle
