@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,6 +113,10 @@ class SchemaContractsPlanIT {
         Files.writeString(contracts.resolve("refunds.json"), "{\"dataset\": \"refunds\", \"columns\": [");
         Files.writeString(contracts.resolve("Stores EU.json"), contract("Stores EU", "string"));
         Files.writeString(contracts.resolve("notes.json"), contract("notes", "string").replace("\"createdAt\"", "\"description\": \"x\", \"createdAt\""));
+        Files.writeString(contracts.resolve("ledger.json"), contract("ledger", "decimal(20,2)"));
+        Files.writeString(contracts.resolve("fees.json"), contract("fees", "decimal(5,6)"));
+        // Taken as the converter takes it: any case, spaces around the numbers.
+        Files.writeString(contracts.resolve("payments.json"), contract("payments", "DECIMAL( 18 , 2 )"));
 
         PlannedStack.Result plan = stack.plan("-var", "schema_contracts_dir=" + contracts);
 
@@ -119,13 +124,18 @@ class SchemaContractsPlanIT {
         String output = plan.output().replaceAll("\\s+", " ");
         assertTrue(output.contains(contracts + "/orders.json is the contract of dataset 'orders' (its file name) but says \"dataset\": \"sales\""
                 + " (a copy of another dataset's contract?). Set \"dataset\": \"orders\" in it"), plan.output());
-        assertTrue(output.contains(contracts + "/returns.json: a column's type must be one of boolean, bigint, double, date, timestamp, string;"
-                + " id is \"integer\"."), plan.output());
+        assertTrue(output.contains(contracts + "/returns.json: a column's type must be one of boolean, bigint, double, date, timestamp, string,"
+                + " or decimal(p,s) with precision p 1 to 18 (above 18 is not supported yet) and scale s 0 to p; id is \"integer\"."), plan.output());
+        assertTrue(output.contains(contracts + "/ledger.json: a column's type must be one of"), plan.output());
+        assertTrue(output.contains("; id is \"decimal(20,2)\"."), plan.output());
+        assertTrue(output.contains(contracts + "/fees.json: a column's type must be one of"), plan.output());
+        assertTrue(output.contains("; id is \"decimal(5,6)\"."), plan.output());
+        assertFalse(output.contains(contracts + "/payments.json"), plan.output());
         assertTrue(output.contains(contracts + "/refunds.json is not a JSON object"), plan.output());
         assertTrue(output.contains(contracts + "/Stores EU.json: the converter reads a dataset's contract at _schemas/<dataset>.json"), plan.output());
         assertTrue(output.contains(contracts + "/notes.json must hold exactly the keys dataset, columns, createdFrom and createdAt"), plan.output());
         // Each file once, by the check of what is wrong with it.
-        assertEquals(5, output.split("Error: Resource precondition failed", -1).length - 1, plan.output());
+        assertEquals(7, output.split("Error: Resource precondition failed", -1).length - 1, plan.output());
     }
 
     @Test

@@ -102,10 +102,11 @@ public final class SilverTableDefinition {
 
     /** The Hive type Glue and Athena read a column of this type as; each matches the Parquet type written. */
     public static String hiveType(ColumnType type) {
-        return switch (requireNonNull(type, "type is null")) {
+        return switch (requireNonNull(type, "type is null").kind()) {
             case BOOLEAN -> "boolean";
             case BIGINT -> "bigint";
             case DOUBLE -> "double";
+            case DECIMAL -> type.sqlName();
             case DATE -> "date";
             case TIMESTAMP -> "timestamp";
             case STRING -> "string";

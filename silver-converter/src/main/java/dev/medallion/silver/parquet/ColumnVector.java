@@ -5,6 +5,7 @@ import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.Values;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -39,9 +40,10 @@ abstract sealed class ColumnVector {
     }
 
     static ColumnVector of(ColumnType type, String name, int index, NullMarkers markers) {
-        return switch (type) {
+        return switch (type.kind()) {
             case BOOLEAN -> new BooleanVector(name, index, markers);
             case BIGINT -> new LongVector(name, index, false, markers);
+            case DECIMAL -> new DecimalVector(name, index, type, markers);
             case TIMESTAMP -> new LongVector(name, index, true, markers);
             case DOUBLE -> new DoubleVector(name, index, markers);
             case DATE -> new DateVector(name, index, markers);
@@ -197,6 +199,66 @@ abstract sealed class ColumnVector {
         @Override
         protected Object boxed(int row) {
             return values[row];
+        }
+
+        @Override
+        int valueHash(int row) {
+            return Long.hashCode(values[row]);
+        }
+
+        @Override
+        boolean sameValue(int row, int other) {
+            return values[row] == values[other];
+        }
+
+        @Override
+        long retainedBytes(int rows) {
+            return 9L * rows;
+        }
+
+        @Override
+        void writeTo(ColumnChunkWriter writer, int from, int to) throws IOException {
+            ((ColumnChunkWriter.FixedWidth) writer).writeLongs(values, nulls, from, to);
+        }
+
+        @Override
+        protected void grow(int capacity) {
+            super.grow(capacity);
+            values = Arrays.copyOf(values, capacity);
+        }
+    }
+
+    /**
+     * Decimals of at most {@value ColumnType#MAX_DECIMAL_PRECISION} digits, as their unscaled values ({@link Values#parseDecimal}),
+     * written as Parquet INT64 DECIMAL. Apart from {@link LongVector}, so that a bigint column's parse takes no branch for them.
+     */
+    private static final class DecimalVector extends ColumnVector {
+        private final int precision;
+        private final int scale;
+        private final long[] scratch = new long[1];
+        private long[] values = new long[INITIAL_CAPACITY];
+
+        DecimalVector(String name, int index, ColumnType type, NullMarkers markers) {
+            super(name, index, type, markers);
+            if (!type.isDecimal()) {
+                throw new IllegalArgumentException("column " + name + " is " + type.sqlName() + ", not a decimal");
+            }
+            this.precision = type.precision();
+            this.scale = type.scale();
+        }
+
+        @Override
+        protected boolean parse(int row, String text) {
+            if (!Values.parseDecimal(text, precision, scale, scratch)) {
+                return false;
+            }
+            values[row] = scratch[0];
+            return true;
+        }
+
+        @Override
+        protected Object boxed(int row) {
+            return BigDecimal.valueOf(values[row], scale);
         }
 
         @Override

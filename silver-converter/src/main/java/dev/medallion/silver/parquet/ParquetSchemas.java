@@ -34,9 +34,14 @@ public final class ParquetSchemas {
     public static MessageType messageType(SchemaContract contract) {
         List<Type> fields = new ArrayList<>();
         for (Column column : contract.columns()) {
-            fields.add(switch (column.type()) {
+            fields.add(switch (column.type().kind()) {
                 case BOOLEAN -> Types.optional(PrimitiveTypeName.BOOLEAN).named(column.name());
                 case BIGINT -> Types.optional(PrimitiveTypeName.INT64).named(column.name());
+                // INT64 with the DECIMAL annotation holds an unscaled value of up to 18 digits (parquet-format's LogicalTypes.md), the
+                // precisions a contract may declare; Trino (Athena engine v3) and DuckDB read it as decimal(p,s).
+                case DECIMAL -> Types.optional(PrimitiveTypeName.INT64)
+                        .as(LogicalTypeAnnotation.decimalType(column.type().scale(), column.type().precision()))
+                        .named(column.name());
                 case DOUBLE -> Types.optional(PrimitiveTypeName.DOUBLE).columnOrder(ColumnOrder.typeDefined()).named(column.name());
                 case DATE -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).named(column.name());
                 case TIMESTAMP -> Types.optional(PrimitiveTypeName.INT64)

@@ -197,7 +197,7 @@ public final class RowBatch {
         if (refusal == null) {
             return reason;
         }
-        String explained = reason + " (" + refusal.description() + "): the dataset's contract " + contractKey + " types it " + type;
+        String explained = reason + " (" + refusal.describe(column.type()) + "): the dataset's contract " + contractKey + " types it " + type;
         String kept = refusal.keptAs().map(keptAs -> explained + "; declare it " + keptAs.sqlName() + " there to keep such values").orElse(explained);
         String cast = refusal.cast(column.name()).map(expression -> kept + " and cast it in a query: " + expression).orElse(kept);
         return refusal.sourceChange().map(change -> cast + "; or " + change).orElse(cast);

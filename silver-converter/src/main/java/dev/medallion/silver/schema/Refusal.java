@@ -40,6 +40,13 @@ public enum Refusal {
     /** PostgreSQL's {@code infinity} and {@code -infinity} dates and timestamps, after and before every other: no date or timestamp holds one. */
     INFINITE_DATE("infinity as PostgreSQL writes a date or timestamp after every other (-infinity: before every other) which no date or timestamp"
             + " column holds: have the export write a date or leave the field empty in its place", null),
+    /** An exponent ({@code 1.5e3}) in a decimal column, which reads an amount as written, digits and a point. */
+    EXPONENT_IN_DECIMAL("an exponent: a decimal column reads digits with an optional point, as an exact amount is written: have the export write"
+            + " the number without one, or declare the column double", null),
+    /** More digits after the point than a decimal's scale, not all zeros ({@code 7.125} in a decimal(10,2)): rounding it would change an amount. */
+    DECIMAL_PLACES("more decimal places than the column's type keeps, and not zeros", null),
+    /** More digits before the point than a decimal's precision less its scale ({@code 123.4} in a decimal(4,2)). */
+    DECIMAL_DIGITS("more digits before the point than the column's type keeps", null),
     /** SAP's exports of amounts and quantities ({@code 1.234,56-}, {@code 10-}): a string column, cast in a gold model, keeps them. */
     TRAILING_MINUS("a minus sign after the number, as SAP writes a negative: a number's sign comes before it", ColumnType.STRING),
     /**
@@ -77,6 +84,20 @@ public enum Refusal {
     /** What is wrong, for people: {@code a leading zero}. */
     public String description() {
         return description;
+    }
+
+    /**
+     * What is wrong, for people, with a value of a column of {@code type}: {@link #description}, and for a decimal's places and digits
+     * how many the type keeps and what to change ({@code 7.125}: {@code more decimal places than the 2 decimal(10,2) keeps...}).
+     */
+    public String describe(ColumnType type) {
+        return switch (this) {
+            case DECIMAL_PLACES -> "more decimal places than the " + type.scale() + " " + type.sqlName() + " keeps, and not zeros: rounding would change"
+                    + " the amount; widen the scale in the contract";
+            case DECIMAL_DIGITS -> "more digits before the point than the " + (type.precision() - type.scale()) + " " + type.sqlName()
+                    + " keeps: widen the precision in the contract (up to " + ColumnType.MAX_DECIMAL_PRECISION + ")";
+            default -> description;
+        };
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.medallion.silver.schema;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -61,7 +62,8 @@ public final class SchemaContractStore {
             contract = MAPPER.readValue(content, SchemaContract.class);
         }
         catch (JsonProcessingException e) {
-            throw new InvalidSchemaContractException("Schema contract " + where + " is not valid: " + problem(e) + ". Fix it, or " + otherwise + ".", e);
+            throw new InvalidSchemaContractException("Schema contract " + where + " is not valid: " + column(e, content) + problem(e) + ". Fix it, or "
+                    + otherwise + ".", e);
         }
         catch (IOException | IllegalArgumentException e) {
             throw new InvalidSchemaContractException("Schema contract " + where
@@ -79,6 +81,25 @@ public final class SchemaContractStore {
                     + dataset + "\" in it, or " + otherwise + ".");
         }
         return contract;
+    }
+
+    /**
+     * {@code column unit_price: } when the problem is within a column that has a name ({@code columns[1].type}): a contract may hold many
+     * columns of one type, and the path alone makes a person count them. Empty otherwise, or when the file cannot say.
+     */
+    private static String column(JsonProcessingException e, byte[] content) {
+        if (!(e instanceof JsonMappingException mapping) || mapping.getPath().size() < 2 || !"columns".equals(mapping.getPath().get(0).getFieldName())
+                || mapping.getPath().get(1).getIndex() < 0) {
+            return "";
+        }
+        try {
+            JsonNode name = MAPPER.readTree(content).path("columns").path(mapping.getPath().get(1).getIndex()).path("name");
+            return name.isTextual() ? "column " + name.asText() + ": " : "";
+        }
+        catch (IOException | RuntimeException ignored) {
+            // The problem itself is what the message is about; a file that cannot be read again names no column.
+            return "";
+        }
     }
 
     /**

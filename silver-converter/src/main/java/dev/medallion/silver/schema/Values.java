@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  * <li>bigint: an optional sign and up to 19 digits, no leading zero ({@code 007} is a code, kept as text); a bigint column
  *     also takes one followed by a fraction of zeros ({@code 5.0}, {@link #parseBigintValue})</li>
  * <li>double: decimal or scientific notation, no leading zero before another digit</li>
+ * <li>decimal(p,s): an optional sign, digits, and an optional point and digits, no leading zero before another digit and no
+ *     exponent, read exactly ({@link #parseDecimal}): at most p-s digits before the point, and at most s after it but for
+ *     zeros ({@code 7.500} is 7.50 in a decimal(10,2), {@code 7.125} is none)</li>
  * <li>date: {@code yyyy-MM-dd}</li>
  * <li>timestamp: {@code yyyy-MM-dd HH:mm[:ss[.fraction]]}, {@code T} allowed as separator, an optional
  *     {@code Z} (or {@code z}) or an offset {@code ±HH:mm}, {@code ±HHmm} or {@code ±HH} up to ±18:00 (as far as java.time goes), the offset
@@ -33,6 +36,8 @@ public final class Values {
 
     /** A number as {@link #isDouble} reads it, leading zeros and magnitude aside. */
     private static final Pattern NUMBER = Pattern.compile("[+-]?(?<digits>(?<integer>[0-9]*)(\\.[0-9]*)?)([eE][+-]?[0-9]+)?");
+    /** A number as a decimal column reads it, its digits' count aside: no exponent, some digit. */
+    private static final Pattern PLAIN_NUMBER = Pattern.compile("[+-]?(?=\\.?[0-9])(?<integer>[0-9]*)(\\.(?<fraction>[0-9]*))?");
     /** Some digit; the leading zeros of a number's integer part: compiled once, since a file may refuse every row. */
     private static final Pattern A_DIGIT = Pattern.compile(".*[0-9].*");
     private static final Pattern LEADING_ZEROS = Pattern.compile("^0+(?=[0-9])");
@@ -78,8 +83,9 @@ public final class Values {
      */
     public static Refusal refusal(ColumnType type, String text) {
         String value = trimmed(text);
-        return switch (type) {
+        return switch (type.kind()) {
             case BIGINT, DOUBLE -> numberRefusal(type, value);
+            case DECIMAL -> decimalRefusal(type, value);
             case DATE -> INFINITE_DATE.matcher(value).matches() ? Refusal.INFINITE_DATE : dateRefusal(value);
             case TIMESTAMP -> INFINITE_DATE.matcher(value).matches() ? Refusal.INFINITE_DATE
                     : isOtherDateForm(value) ? Refusal.DATE_FORMAT
@@ -101,6 +107,38 @@ public final class Values {
             return trailingMinus(value) && bigintRefusalOrNone(signFirst(value)) ? Refusal.TRAILING_MINUS : bigintRefusal(value);
         }
         return trailingMinus(value) && doubleRefusalOrNone(signFirst(value)) ? Refusal.TRAILING_MINUS : doubleRefusal(value);
+    }
+
+    /**
+     * What is wrong with a value a decimal column refuses, if one thing is: a NaN or infinity, a trailing minus, a comma, an
+     * exponent, a leading zero, or more digits after or before the point than the column's scale and precision keep.
+     */
+    private static Refusal decimalRefusal(ColumnType type, String value) {
+        if (NOT_A_NUMBER.matcher(value).matches()) {
+            return Refusal.NOT_A_NUMBER;
+        }
+        if (INFINITY.matcher(value).matches()) {
+            return Refusal.INFINITE_NUMBER;
+        }
+        if (trailingMinus(value) && PLAIN_NUMBER.matcher(signFirst(value)).matches()) {
+            return Refusal.TRAILING_MINUS;
+        }
+        if (COMMA_GROUPED.matcher(value).matches() || DECIMAL_COMMA.matcher(value).matches()) {
+            return Refusal.COMMA_IN_NUMBER;
+        }
+        Matcher number = PLAIN_NUMBER.matcher(value);
+        if (!number.matches()) {
+            return isDouble(value) ? Refusal.EXPONENT_IN_DECIMAL : null;
+        }
+        String integer = number.group("integer");
+        if (integer.length() > 1 && integer.charAt(0) == '0') {
+            return Refusal.LEADING_ZERO;
+        }
+        String fraction = number.group("fraction");
+        if (fraction != null && fraction.length() > type.scale() && !fraction.substring(type.scale()).chars().allMatch(c -> c == '0')) {
+            return Refusal.DECIMAL_PLACES;
+        }
+        return integer.equals("0") || integer.length() <= type.precision() - type.scale() ? null : Refusal.DECIMAL_DIGITS;
     }
 
     /** A DB2 timestamp as the form read: {@code 2025-03-01-10.00.00.000000} as {@code 2025-03-01 10:00:00.000000}. */
@@ -505,6 +543,57 @@ public final class Values {
         }
         double value = fractionDigits > 0 ? digits / POWERS_OF_TEN[fractionDigits] : digits;
         out[0] = negative ? -value : value;
+        return true;
+    }
+
+    /**
+     * Parses what a {@code decimal(precision,scale)} column takes into {@code out[0]}, as its unscaled value ({@code 7.5} in a
+     * decimal(10,2) is 750): exactly, never rounded, without making a BigDecimal. Returns false, leaving {@code out} as it was,
+     * when the text is no such decimal: a fraction digit beyond the scale other than 0 ({@code 7.125} in a decimal(10,2)), more
+     * than precision-scale digits before the point, an exponent, a leading zero; {@link #refusal} says which.
+     * A precision of at most 18 keeps every unscaled value within a long.
+     */
+    public static boolean parseDecimal(String text, int precision, int scale, long[] out) {
+        int start = trimmedStart(text);
+        int end = trimmedEnd(text, start);
+        boolean negative = false;
+        if (start < end && (text.charAt(start) == '-' || text.charAt(start) == '+')) {
+            negative = text.charAt(start) == '-';
+            start++;
+        }
+        int i = start;
+        long unscaled = 0;
+        char c;
+        while (i < end && isDigit(c = text.charAt(i))) {
+            unscaled = unscaled * 10 + (c - '0');
+            i++;
+            if (i - start > precision - scale && !(i - start == 1 && c == '0')) {
+                // More digits before the point than the type keeps (a lone 0 is none), or a leading zero: no need to read on.
+                return false;
+            }
+        }
+        int integerDigits = i - start;
+        int fractionDigits = 0;
+        if (i < end && text.charAt(i) == '.') {
+            int fractionStart = ++i;
+            while (i < end && isDigit(c = text.charAt(i))) {
+                if (i - fractionStart < scale) {
+                    unscaled = unscaled * 10 + (c - '0');
+                }
+                else if (c != '0') {
+                    return false;
+                }
+                i++;
+            }
+            fractionDigits = i - fractionStart;
+        }
+        if (i < end || integerDigits + fractionDigits == 0 || integerDigits > 1 && text.charAt(start) == '0') {
+            return false;
+        }
+        for (int kept = Math.min(fractionDigits, scale); kept < scale; kept++) {
+            unscaled *= 10;
+        }
+        out[0] = negative ? -unscaled : unscaled;
         return true;
     }
 

@@ -14,8 +14,10 @@ import software.amazon.awssdk.services.glue.model.Table;
 import software.amazon.awssdk.services.glue.model.TableInput;
 
 import java.time.LocalDate;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,19 +36,26 @@ class SilverTableDefinitionTest {
                 ColumnType.DOUBLE, "double",
                 ColumnType.DATE, "date",
                 ColumnType.TIMESTAMP, "timestamp",
-                ColumnType.STRING, "string");
-        assertEquals(ColumnType.values().length, expected.size(), "a new contract type needs its catalog type");
-        List<Column> columns = List.of(ColumnType.values()).stream().map(type -> new Column("c_" + type.sqlName(), type, type.sqlName())).toList();
+                ColumnType.STRING, "string",
+                ColumnType.decimal(12, 2), "decimal(12,2)",
+                ColumnType.decimal(18, 0), "decimal(18,0)");
+        assertEquals(EnumSet.allOf(ColumnType.Kind.class), expected.keySet().stream().map(ColumnType::kind).collect(Collectors.toSet()),
+                "a new contract type needs its catalog type");
+        List<ColumnType> types = List.copyOf(expected.keySet());
+        List<Column> columns = types.stream().map(type -> new Column("c_" + type.precision() + "_" + type.kind(), type, type.sqlName())).toList();
         MessageType parquet = ParquetSchemas.messageType(new SchemaContract("t", columns, "t/x.csv", "2026-01-01T00:00:00Z"));
-        for (ColumnType type : ColumnType.values()) {
+        for (ColumnType type : types) {
             String hive = SilverTableDefinition.hiveType(type);
             assertEquals(expected.get(type), hive, type.toString());
-            var field = parquet.getType("c_" + type.sqlName()).asPrimitiveType();
+            var field = parquet.getType("c_" + type.precision() + "_" + type.kind()).asPrimitiveType();
             LogicalTypeAnnotation logical = field.getLogicalTypeAnnotation();
             String parquetType = field.getPrimitiveTypeName() + (logical == null ? "" : " " + logical);
             String readAs = switch (parquetType) {
                 case "BOOLEAN" -> "boolean";
                 case "INT64" -> "bigint";
+                // Trino's Parquet reader, Athena engine v3's, reads an INT64 DECIMAL as the table's decimal(p,s).
+                case "INT64 DECIMAL(12,2)" -> "decimal(12,2)";
+                case "INT64 DECIMAL(18,0)" -> "decimal(18,0)";
                 case "DOUBLE" -> "double";
                 case "INT32 DATE" -> "date";
                 case "INT64 TIMESTAMP(MILLIS,false)" -> "timestamp";

@@ -1106,9 +1106,11 @@ class SilverConverterCliTest {
         assertTrue(lines.get(2).startsWith("error: Schema contract " + contracts.resolve("products.json") + " is not valid: Unexpected end-of-input")
                 && lines.get(2).endsWith(" (line 1, column 24). Fix it, or take it out of the directory; without it the dataset's first file defines its contract."),
                 lines.get(2));
-        assertEquals("error: Schema contract " + contracts.resolve("stores.json") + " is not valid: Unknown column type 'decimal': expected one of boolean,"
-                + " bigint, double, date, timestamp, string, at columns[1].type (line 9, column 14). Fix it, or take it out of the directory; without it the"
-                + " dataset's first file defines its contract.", lines.get(3));
+        assertEquals("error: Schema contract " + contracts.resolve("stores.json") + " is not valid: column amount: Unknown column type 'decimal': a decimal is"
+                + " written decimal(p,s), its precision and scale both given; expected one of boolean, bigint, double, date, timestamp, string, or"
+                + " decimal(p,s) with precision p 1 to 18 and scale s 0 to p (decimal(12,2) keeps 10 digits before the point and 2 after),"
+                + " at columns[1].type (line 9, column 14). Fix it, or take it out of the directory; without it the dataset's first file defines its contract.",
+                lines.get(3));
         assertTrue(lines.get(4).startsWith("error: Schema contract " + contracts.resolve("visits.json") + ": Column 'ingest_date' of the schema contract of dataset visits"
                 + " has the name of the partition key") && lines.get(4).endsWith(". Nothing was converted."), lines.get(4));
         assertFalse(err().contains("customers.json"), "a valid contract is not named: " + err());

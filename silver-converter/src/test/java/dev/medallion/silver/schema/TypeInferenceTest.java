@@ -96,7 +96,7 @@ class TypeInferenceTest {
 
     @Test
     void orderIsBooleanBigintDoubleDateTimestampString() {
-        assertEquals(List.of(BOOLEAN, BIGINT, DOUBLE, DATE, TIMESTAMP, STRING), List.of(ColumnType.values()));
+        assertEquals(List.of(BOOLEAN, BIGINT, DOUBLE, DATE, TIMESTAMP, STRING), ColumnType.plainTypes());
     }
 
     @Test
@@ -173,12 +173,13 @@ class TypeInferenceTest {
     }
 
     private static boolean accepts(ColumnType type, String value) {
-        return switch (type) {
+        return switch (type.kind()) {
             case BOOLEAN -> Values.parseBoolean(value) >= 0;
             case BIGINT -> Values.isBigint(value);
             case DOUBLE -> Values.isDouble(value);
             case DATE -> Values.parseDate(value) != Long.MIN_VALUE;
             case TIMESTAMP -> Values.parseTimestamp(value) != Long.MIN_VALUE;
+            case DECIMAL -> throw new AssertionError("inference never gives a decimal, only a declared contract holds one: " + type);
             case STRING -> true;
         };
     }
