@@ -4,6 +4,7 @@ import dev.medallion.common.cli.ShellWord;
 import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.Refusal;
 import dev.medallion.silver.schema.SchemaContract;
@@ -198,7 +199,9 @@ public final class RowBatch {
             return reason;
         }
         String explained = reason + " (" + refusal.describe(column.type()) + "): the dataset's contract " + contractKey + " types it " + type;
-        String kept = refusal.keptAs().map(keptAs -> explained + "; declare it " + keptAs.sqlName() + " there to keep such values").orElse(explained);
+        String kept = refusal.keptAs().map(keptAs -> explained + "; declare it " + keptAs.sqlName()
+                // A double rounds (0.1 + 0.2): an amount wants the exact type.
+                + (keptAs == ColumnType.DOUBLE ? " (or decimal(p,s) for exact amounts)" : "") + " there to keep such values").orElse(explained);
         String cast = refusal.cast(column.name()).map(expression -> kept + " and cast it in a query: " + expression).orElse(kept);
         return refusal.sourceChange().map(change -> cast + "; or " + change).orElse(cast);
     }

@@ -144,6 +144,10 @@ class RowBatchTest {
 
         assertEquals("column zip: '02134' is not a bigint (a leading zero): the dataset's contract lake/_schemas/sales.json types it bigint;"
                 + " declare it string there to keep such values", batch.append(List.of("02134", "1", "")::get, fields));
+        // A fraction in a bigint column: double keeps it, rounded (0.1 + 0.2); an amount wants the exact decimal(p,s).
+        assertEquals("column zip: '7.5' is not a bigint (a number with a fraction or an exponent): the dataset's contract lake/_schemas/sales.json"
+                + " types it bigint; declare it double (or decimal(p,s) for exact amounts) there to keep such values",
+                batch.append(List.of("7.5", "1", "")::get, fields));
         assertEquals("column zip: '89014103211118510720' is not a bigint (out of a bigint's range, -9223372036854775808 to 9223372036854775807):"
                 + " the dataset's contract lake/_schemas/sales.json types it bigint; declare it string there to keep such values",
                 batch.append(List.of("89014103211118510720", "1", "")::get, fields));
