@@ -55,14 +55,16 @@ public final class HeaderAsRow {
     }
 
     private static boolean isValueOf(ColumnType type, String field) {
-        return switch (type) {
+        return switch (type.kind()) {
             case BIGINT -> Values.isBigint(field);
             case DOUBLE -> Values.isBigint(field) || Values.isDouble(field);
             case DATE -> Values.parseDate(field) != Long.MIN_VALUE;
             case TIMESTAMP -> Values.parseTimestamp(field) != Long.MIN_VALUE;
             case BOOLEAN -> Values.parseBoolean(field) != -1;
-            // A string column reads every header; a type added later is told nothing of until it is named here.
-            default -> false;
+            // Inference gives no decimal, but a contract is a contract: a field that fits it reads as a value of it.
+            case DECIMAL -> Values.parseDecimal(field, type.precision(), type.scale(), new long[1]);
+            // A string column reads every header.
+            case STRING -> false;
         };
     }
 }
