@@ -76,7 +76,10 @@ import static java.util.Objects.requireNonNull;
  * is never called.
  */
 public final class SilverConverterHandler implements RequestHandler<S3Event, List<String>> {
-    /** The key suffixes the converter accepts, in lower case; {@link #CONVERTED_SUFFIXES} says in which cases. */
+    /**
+     * The key suffixes the converter accepts, in lower case; {@link #CONVERTED_SUFFIXES} says in which cases. Equal to common's
+     * {@code UnreadNames.READ_SUFFIXES}, whose advice for a key not converted knows them (NotConvertedKeysTest).
+     */
     public static final List<String> ACCEPTED_SUFFIXES = List.of(".csv", ".csv.gz", ".dat");
     /**
      * The suffixes of the keys the converter converts, matched case-sensitively: each accepted one in lower and in

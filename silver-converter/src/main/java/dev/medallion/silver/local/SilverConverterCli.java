@@ -14,8 +14,8 @@ import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.common.text.EncodingSource;
-import dev.medallion.common.text.SpreadsheetNames;
 import dev.medallion.common.text.UndecodableBytes;
+import dev.medallion.common.text.UnreadNames;
 import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.HeaderAsRow;
 import dev.medallion.silver.Manifest;
@@ -178,7 +178,7 @@ public final class SilverConverterCli {
             // would be a dataset of its own (README.md into readme_md), its lines quarantined, a contract inferred from them.
             err.println("error: --input " + input + " is a file whose name does not end in " + String.join(", ", SilverConverterHandler.ACCEPTED_SUFFIXES)
                     .replaceFirst(", (?=[^,]*$)", " or ") + ", which the function is never invoked for: "
-                    + SpreadsheetNames.advice(lowerName).orElse("give a CSV file (rename it to end in .csv if it is one)"));
+                    + UnreadNames.advice(lowerName).orElse("give a CSV file (rename it to end in .csv if it is one)"));
             return 2;
         }
         Path output = Path.of(line.value("--output").orElseThrow()).toAbsolutePath().normalize();
