@@ -23,6 +23,7 @@ import dev.medallion.bronze.upload.UploadPlanner;
 import dev.medallion.bronze.upload.UploadRefusedException;
 import dev.medallion.bronze.upload.UploadRun;
 import dev.medallion.bronze.upload.UploadSummary;
+import dev.medallion.common.text.UnreadNames;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -337,8 +338,7 @@ final class UploadCommand {
 
     /** The files, links and folders left out, named as in every run: an empty night's folder may hold a file dropped under a wrong name. */
     private void leftOutLines(UploadPlanner.Plan plan) {
-        String suffixes = String.join(", ", CsvFiles.ACCEPTED_SUFFIXES);
-        leftOut(plan.ignored(), " file whose name does not end in " + suffixes, " files whose names do not end in " + suffixes);
+        ignoredLines(plan.ignored()).forEach(err::println);
         leftOut(plan.folderLinks(), " link to a folder, which is not followed (give it as a PATH of its own to upload that folder)",
                 " links to folders, which are not followed (give each as a PATH of its own to upload those folders)");
         // Named, unlike hidden files: a _temporary folder says a Spark or Hadoop job is running or failed, and
@@ -353,10 +353,28 @@ final class UploadCommand {
 
     private void leftOut(List<Path> paths, String one, String several) {
         if (!paths.isEmpty()) {
-            String named = paths.stream().limit(MAX_NAMED_IGNORED).map(Path::toString).collect(Collectors.joining(", "));
-            err.println("Left out " + paths.size() + (paths.size() == 1 ? one : several) + ": " + named
-                    + (paths.size() > MAX_NAMED_IGNORED ? ", ..." : ""));
+            err.println(leftOutLine(paths, one, several));
         }
+    }
+
+    /**
+     * The line naming the files left out for their names, then one per kind of name that says what to do ({@link UnreadNames}, in the
+     * words of the converter's line and the local command's), naming the first {@link #MAX_NAMED_IGNORED} files of its kind; none for none.
+     */
+    static List<String> ignoredLines(List<Path> ignored) {
+        if (ignored.isEmpty()) {
+            return List.of();
+        }
+        String suffixes = String.join(", ", CsvFiles.ACCEPTED_SUFFIXES);
+        List<String> lines = new ArrayList<>();
+        lines.add(leftOutLine(ignored, " file whose name does not end in " + suffixes, " files whose names do not end in " + suffixes));
+        UnreadNames.adviceByKind(ignored, MAX_NAMED_IGNORED).forEach(advice -> lines.add("  " + advice));
+        return List.copyOf(lines);
+    }
+
+    private static String leftOutLine(List<Path> paths, String one, String several) {
+        String named = paths.stream().limit(MAX_NAMED_IGNORED).map(Path::toString).collect(Collectors.joining(", "));
+        return "Left out " + paths.size() + (paths.size() == 1 ? one : several) + ": " + named + (paths.size() > MAX_NAMED_IGNORED ? ", ..." : "");
     }
 
     private static void removeHook(Thread hook) {

@@ -2,7 +2,7 @@ package dev.medallion.bronze.upload;
 
 import dev.medallion.common.cli.ShellWord;
 import dev.medallion.common.layout.SilverLayout;
-import dev.medallion.common.text.SpreadsheetNames;
+import dev.medallion.common.text.UnreadNames;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -270,7 +270,7 @@ public final class UploadPlanner {
         }
         if (!CsvFiles.hasAcceptedName(file)) {
             problems.add(file + " is not a CSV file: its name must end in " + String.join(", ", CsvFiles.ACCEPTED_SUFFIXES)
-                    + SpreadsheetNames.advice(file.getFileName().toString()).map(advice -> ": " + advice).orElse(""));
+                    + UnreadNames.advice(file.getFileName().toString()).map(advice -> ": " + advice).orElse(""));
             return Optional.empty();
         }
         Optional<String> name = datasetOf(file, false, problems);

@@ -16,6 +16,7 @@ import dev.medallion.common.testing.FaultProxy;
 import dev.medallion.common.testing.Injection;
 import dev.medallion.common.testing.Request;
 import dev.medallion.common.testing.S3Emulator;
+import dev.medallion.common.text.SpreadsheetNames;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -1425,10 +1426,11 @@ class BronzeUploadIT {
         assertEquals(table("uploaded", 0, 0, 0, 0), tableOf(out()));
         List<String> lines = err().lines().toList();
         assertEquals("Nothing to upload to s3://" + bucket + "/ at " + S3.endpoint() + ": " + why + " (--allow-empty)", lines.get(0), err());
-        assertTrue(err().contains("Left out 1 file whose name does not end in .csv, .csv.gz, .dat: " + sheet + "\n"), err());
+        assertTrue(err().contains("Left out 1 file whose name does not end in .csv, .csv.gz, .dat: " + sheet + "\n  jan.xlsx: "
+                + SpreadsheetNames.advice("jan.xlsx").orElseThrow() + "\n"), err());
         assertTrue(err().contains("Left out 1 lock file that Excel or another Office application keeps beside a document open in it (named ~$ and the"
                 + " document's name; the document is uploaded as last saved): " + lock + "\n"), err());
-        assertEquals(3, lines.size(), err());
+        assertEquals(4, lines.size(), err());
 
         resetOutput();
         assertEquals(0, upload(folder.toString(), "--allow-empty", "--dry-run"), err());

@@ -1,10 +1,13 @@
 package dev.medallion.bronze.cli;
 
+import dev.medallion.bronze.upload.CsvFiles;
 import dev.medallion.bronze.upload.PlannedFile;
 import dev.medallion.bronze.upload.UploadOutcome;
 import dev.medallion.bronze.upload.UploadOutcome.FailureKind;
 import dev.medallion.bronze.upload.UploadOutcome.Status;
 import dev.medallion.bronze.upload.UploadOutcome.UnknownLanding;
+import dev.medallion.common.text.SpreadsheetNames;
+import dev.medallion.common.text.UnreadNames;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The closing lines of a run with failed files: what each kind of failure left, never "left nothing" for a file that may have landed. */
 class UploadCommandTest {
+    private static final int MAX_NAMED = 5;
     private static final String RE_RUN = "A re-run compares the object under the key with the file (size and CRC32) and skips the file if it landed.";
     private static final String NOT_SEEN = "lost, S3 answered NoSuchUpload to its abort (the upload completed, or aborted), and the object had not appeared"
             + " when the run stopped looking for it (60 s). " + RE_RUN;
@@ -119,5 +123,30 @@ class UploadCommandTest {
                 + " run the same command again (exit code 75, EX_TEMPFAIL: a scheduler may retry it)", UploadCommand.stoppedLine(8, 12, 1, true));
         assertEquals(stopped + "S3 answered again before the run ended: 2 files under way when it stopped went through, so a re-run now uploads the rest.",
                 UploadCommand.stoppedLine(8, 12, 2, false));
+    }
+
+    /**
+     * Files left out for their names are told what to do, per kind of name, in the words the converter's line and the local command
+     * give ({@link UnreadNames}): the line named a MySQL export saved as .tsv, or a workbook, and no more, so it was left out with nothing
+     * to act on. Each kind names its first {@value #MAX_NAMED} files, as the line does; a file of no kind (README.md) gets no advice.
+     */
+    @Test
+    void filesLeftOutForTheirNamesAreToldWhatToDoPerKind() {
+        List<Path> ignored = new ArrayList<>(List.of(Path.of("drop/jan.xlsx"), Path.of("drop/README.md")));
+        IntStream.rangeClosed(1, 7).forEach(i -> ignored.add(Path.of("drop/orders/2026-0" + i + ".tsv")));
+
+        assertEquals(List.of(
+                        "Left out 9 files whose names do not end in .csv, .csv.gz, .dat: drop/jan.xlsx, drop/README.md, drop/orders/2026-01.tsv,"
+                                + " drop/orders/2026-02.tsv, drop/orders/2026-03.tsv, ...",
+                        "  jan.xlsx: " + SpreadsheetNames.advice("jan.xlsx").orElseThrow(),
+                        "  2026-01.tsv, 2026-02.tsv, 2026-03.tsv, 2026-04.tsv, 2026-05.tsv, ...: " + UnreadNames.advice("x.tsv").orElseThrow()),
+                UploadCommand.ignoredLines(ignored));
+        assertEquals(List.of("Left out 1 file whose name does not end in .csv, .csv.gz, .dat: notes.md"), UploadCommand.ignoredLines(List.of(Path.of("notes.md"))));
+        assertEquals(List.of(), UploadCommand.ignoredLines(List.of()));
+    }
+
+    @Test
+    void theSuffixesReadAreTheOnesTheAdviceKnows() {
+        assertEquals(UnreadNames.READ_SUFFIXES, CsvFiles.ACCEPTED_SUFFIXES);
     }
 }

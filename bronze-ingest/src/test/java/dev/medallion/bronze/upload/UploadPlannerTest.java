@@ -2,6 +2,7 @@ package dev.medallion.bronze.upload;
 
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.testing.MainframeExports;
+import dev.medallion.common.text.UnreadNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,7 +76,8 @@ class UploadPlannerTest {
         UploadRefusedException refused = assertThrows(UploadRefusedException.class,
                 () -> planner.plan(List.of(drop, missing, text), UploadPlanner.EmptyFolders.ALLOWED));
 
-        assertEquals(missing + " does not exist\n" + text + " is not a CSV file: its name must end in .csv, .csv.gz, .dat", refused.getMessage());
+        assertEquals(missing + " does not exist\n" + text + " is not a CSV file: its name must end in .csv, .csv.gz, .dat: "
+                + UnreadNames.advice("readme.txt").orElseThrow(), refused.getMessage());
 
         UploadPlanner.Plan plan = planner.plan(List.of(drop, orders.getParent()), UploadPlanner.EmptyFolders.ALLOWED);
 
@@ -243,7 +245,7 @@ class UploadPlannerTest {
 
         assertEquals(String.join("\n",
                 missing + " does not exist",
-                text + " is not a CSV file: its name must end in .csv, .csv.gz, .dat",
+                text + " is not a CSV file: its name must end in .csv, .csv.gz, .dat: " + UnreadNames.advice("readme.txt").orElseThrow(),
                 empty + " holds no .csv, .csv.gz, .dat file" + ALLOW_EMPTY_HINT,
                 binary + " is not a CSV file: it holds a NUL byte at offset 4: binary content, not CSV text (starts with 89 50 4e 47 00 01)"),
                 message);
