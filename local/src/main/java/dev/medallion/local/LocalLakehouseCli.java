@@ -11,7 +11,7 @@ import dev.medallion.common.config.SilverSettings;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.LocalObjectStore;
-import dev.medallion.common.text.SpreadsheetNames;
+import dev.medallion.common.text.UnreadNames;
 import dev.medallion.gold.model.GoldModel;
 import dev.medallion.gold.model.GoldModels;
 import dev.medallion.gold.sql.PartitionBatches;
@@ -107,13 +107,6 @@ public final class LocalLakehouseCli {
             """;
     private static final String HINT = "Run with --help for the options.";
     private static final List<String> OPTIONS = List.of("--input", "--lake", "--contracts", "--models");
-    /**
-     * MySQL's SELECT ... INTO OUTFILE and tab-separated downloads are often named .tsv or .txt: the converter reads them as any CSV once
-     * renamed, its delimiter detection taking a tab as it takes ',', ';' and '|'; the warning says so rather than only that they were left out.
-     */
-    private static final String DELIMITED_TEXT_ADVICE = "; a .tsv or .txt export of delimited text (MySQL's SELECT ... INTO OUTFILE, a tab-separated"
-            + " download) converts once renamed to end in .csv: a tab is detected as its delimiter, as ',', ';' and '|' are";
-
     private LocalLakehouseCli() {}
 
     public static void main(String[] args) {
@@ -296,11 +289,6 @@ public final class LocalLakehouseCli {
     }
 
     /** One run of the command, printing as it goes. */
-    private static boolean isDelimitedTextName(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".tsv") || name.endsWith(".txt");
-    }
-
     private static final class Run {
         private final Path input;
         private final Path lake;
@@ -349,7 +337,7 @@ public final class LocalLakehouseCli {
                 // A file given as --input is taken only by its name's suffix: say so, rather than "under" a file.
                 err.println("error: " + (Files.isDirectory(input) ? "no .csv, .csv.gz or .dat file under " + input
                         : "--input " + input + " is a file whose name does not end in .csv, .csv.gz or .dat: "
-                                + SpreadsheetNames.advice(input.getFileName().toString()).orElse("give a CSV file, or a folder of them")));
+                                + UnreadNames.advice(input.getFileName().toString()).orElse("give a CSV file, or a folder of them")));
                 // A wrong --input, as the usage says.
                 return 2;
             }
@@ -407,7 +395,11 @@ public final class LocalLakehouseCli {
                     + " into --input to convert " + (one ? "its" : "their") + " files");
         }
 
-        /** Left out as the bucket's notification and bronze-ingest upload leave them out, and named, as bronze-ingest names them. */
+        /**
+         * Left out as the bucket's notification and bronze-ingest upload leave them out, and named, as bronze-ingest names them, with what to
+         * do per kind of name in the words bronze-ingest and the converter's line give ({@link UnreadNames}): a MySQL export saved as .tsv
+         * converts once renamed, a workbook once exported.
+         */
         private void warnAboutOtherFiles(List<Path> otherFiles) {
             if (otherFiles.isEmpty()) {
                 return;
@@ -415,7 +407,8 @@ public final class LocalLakehouseCli {
             boolean one = otherFiles.size() == 1;
             err.println("warning: left out " + otherFiles.size() + (one ? " file" : " files") + " under --input whose name" + (one ? " does" : "s do")
                     + " not end in .csv, .csv.gz or .dat (the bucket's notification does not deliver such files either): " + InputRefusal.named(otherFiles)
-                    + (otherFiles.stream().anyMatch(LocalLakehouseCli::isDelimitedTextName) ? DELIMITED_TEXT_ADVICE : ""));
+);
+            UnreadNames.adviceByKind(otherFiles, InputRefusal.MAX_NAMED).forEach(advice -> err.println("warning: " + advice));
         }
 
         /** Left out as bronze-ingest upload leaves them out, and named: a _temporary folder says a job is running or failed. */

@@ -4,6 +4,7 @@ import dev.medallion.common.testing.WithoutCapabilities;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.RangeReading;
 import dev.medallion.common.config.SilverSettings;
+import dev.medallion.common.text.UnreadNames;
 import dev.medallion.local.GoldModelRuns.Model;
 import dev.medallion.local.GoldModelRuns.Outcome;
 import dev.medallion.local.silver.UnicodeFileNames;
@@ -1686,7 +1687,7 @@ class LocalLakehouseCliTest {
 
     /**
      * A .tsv or .txt export beside a dataset's .csv files was left out without a word: bronze-ingest upload names it. The warning says
-     * how to have it converted: renamed to .csv, its tab is detected.
+     * how to have it converted, in the words bronze-ingest and the converter's line give: renamed to .csv, its tab is detected.
      */
     @Test
     void filesOfADatasetFolderWithAnotherSuffixAreLeftOutAndNamed() throws Exception {
@@ -1700,10 +1701,29 @@ class LocalLakehouseCliTest {
         assertEquals(0, outcome.exit(), outcome.err());
         // The README beside the dataset folders is no dataset's file: not named.
         assertEquals("warning: left out 1 file under --input whose name does not end in .csv, .csv.gz or .dat (the bucket's notification does not"
-                + " deliver such files either): " + directory.resolve("drop/people/2026-02.tsv") + "; a .tsv or .txt export of delimited text (MySQL's"
-                + " SELECT ... INTO OUTFILE, a tab-separated download) converts once renamed to end in .csv: a tab is detected as its delimiter,"
-                + " as ',', ';' and '|' are\n", outcome.err());
+                + " deliver such files either): " + directory.resolve("drop/people/2026-02.tsv") + "\nwarning: 2026-02.tsv: a .tsv file of delimited"
+                + " text (MySQL's SELECT ... INTO OUTFILE, a tab-separated download) is converted once its name says CSV: rename it to end in .csv or"
+                + " .dat; its delimiter (a comma, a semicolon, a tab or a pipe) is detected, or set for its dataset in CSV_DELIMITERS (the stack's"
+                + " silver_csv_delimiters, e.g. <dataset>:tab; docs/silver-converter.md, Delimiters)\n", outcome.err());
         assertTrue(outcome.out().contains("  converted people/2026-01.csv into people: 1 row read, 1 written, 0 quarantined\n"), outcome.out());
+    }
+
+    /**
+     * A workbook saved beside a dataset's .csv files was left out and named with no word of what to do, though bronze-ingest upload and the
+     * converter's line say to export it: the warning now says so in their words, one line per kind of name.
+     */
+    @Test
+    void aWorkbookLeftOutOfADatasetFolderIsToldToBeExportedInTheWordsOfTheOtherTools() throws Exception {
+        Path people = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(people.resolve("2026-01.csv"), "id,name\n1,Ann\n");
+        Files.write(people.resolve("2026-02.xlsx"), new byte[] {'P', 'K', 3, 4});
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertEquals("warning: left out 1 file under --input whose name does not end in .csv, .csv.gz or .dat (the bucket's notification does not"
+                + " deliver such files either): " + directory.resolve("drop/people/2026-02.xlsx") + "\nwarning: 2026-02.xlsx: "
+                + UnreadNames.advice("2026-02.xlsx").orElseThrow() + "\n", outcome.err());
     }
 
     /** Given as --input itself, a file so named is refused, as the converter skips its key and bronze-ingest refuses to upload it. */

@@ -19,7 +19,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class InputRefusal {
     /** Paths named in one warning or error line; the count says how many more there are. */
-    private static final int MAX_NAMED = 5;
+    public static final int MAX_NAMED = 5;
 
     private InputRefusal() {}
 
