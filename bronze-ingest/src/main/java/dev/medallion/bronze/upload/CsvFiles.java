@@ -7,6 +7,7 @@ import dev.medallion.common.text.EbcdicText;
 import dev.medallion.common.text.GzipMembersInputStream;
 import dev.medallion.common.text.EncodingSource;
 import dev.medallion.common.text.UndecodableBytes;
+import dev.medallion.common.text.UnreadNames;
 import dev.medallion.common.text.Utf8Lookalike;
 
 import java.io.FilterInputStream;
@@ -38,12 +39,8 @@ import static java.util.Objects.requireNonNull;
  * and UTF-32 text is refused, and which bytes are valid.
  */
 public final class CsvFiles {
-    /**
-     * What the silver converter takes from the bronze bucket. The other copies are
-     * {@code SilverConverterHandler.ACCEPTED_SUFFIXES} in silver-converter and {@code UnreadNames.READ_SUFFIXES} in common, whose
-     * advice for a name left out knows these: keep the three lists equal (UploadCommandTest and NotConvertedKeysTest check).
-     */
-    public static final List<String> ACCEPTED_SUFFIXES = List.of(".csv", ".csv.gz", ".dat");
+    /** What the silver converter takes from the bronze bucket: common's one list, whose advice for a name left out knows them. */
+    public static final List<String> ACCEPTED_SUFFIXES = UnreadNames.READ_SUFFIXES;
 
     /**
      * The first bytes of the (decompressed) content whose byte order mark and NUL bytes decide, and whether it looks like

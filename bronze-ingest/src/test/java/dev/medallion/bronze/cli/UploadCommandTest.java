@@ -1,6 +1,5 @@
 package dev.medallion.bronze.cli;
 
-import dev.medallion.bronze.upload.CsvFiles;
 import dev.medallion.bronze.upload.PlannedFile;
 import dev.medallion.bronze.upload.UploadOutcome;
 import dev.medallion.bronze.upload.UploadOutcome.FailureKind;
@@ -145,8 +144,4 @@ class UploadCommandTest {
         assertEquals(List.of(), UploadCommand.ignoredLines(List.of()));
     }
 
-    @Test
-    void theSuffixesReadAreTheOnesTheAdviceKnows() {
-        assertEquals(UnreadNames.READ_SUFFIXES, CsvFiles.ACCEPTED_SUFFIXES);
-    }
 }

@@ -23,8 +23,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class UnreadNames {
     /**
-     * The suffixes the pipeline reads, in lower case. Copies: {@code SilverConverterHandler.ACCEPTED_SUFFIXES} in silver-converter and
-     * {@code CsvFiles.ACCEPTED_SUFFIXES} in bronze-ingest; keep the three lists equal.
+     * The suffixes the pipeline reads, in lower case: the one list, which bronze-ingest's {@code CsvFiles.ACCEPTED_SUFFIXES} and
+     * silver-converter's {@code SilverConverterHandler.ACCEPTED_SUFFIXES} are.
      */
     public static final List<String> READ_SUFFIXES = List.of(".csv", ".csv.gz", ".dat");
     /** Tab- or otherwise delimited text that is CSV text once named so: MySQL's SELECT ... INTO OUTFILE writes tabs, as do many downloads. */

@@ -16,6 +16,7 @@ import dev.medallion.common.storage.ObjectReplacedException;
 import dev.medallion.common.storage.ObjectStore;
 import dev.medallion.common.storage.S3Clients;
 import dev.medallion.common.storage.S3ObjectStore;
+import dev.medallion.common.text.UnreadNames;
 import dev.medallion.silver.ConversionPriming;
 import dev.medallion.silver.ConversionResult;
 import dev.medallion.silver.Deadline;
@@ -77,10 +78,10 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SilverConverterHandler implements RequestHandler<S3Event, List<String>> {
     /**
-     * The key suffixes the converter accepts, in lower case; {@link #CONVERTED_SUFFIXES} says in which cases. Equal to common's
-     * {@code UnreadNames.READ_SUFFIXES}, whose advice for a key not converted knows them (NotConvertedKeysTest).
+     * The key suffixes the converter accepts, in lower case; {@link #CONVERTED_SUFFIXES} says in which cases: common's one
+     * list, whose advice for a key not converted knows them.
      */
-    public static final List<String> ACCEPTED_SUFFIXES = List.of(".csv", ".csv.gz", ".dat");
+    public static final List<String> ACCEPTED_SUFFIXES = UnreadNames.READ_SUFFIXES;
     /**
      * The suffixes of the keys the converter converts, matched case-sensitively: each accepted one in lower and in
      * upper case, and {@code .CSV.gz}, which {@code gzip} makes of a {@code .CSV} file. Its role may read only these

@@ -174,10 +174,10 @@ public final class SilverConverterCli {
         }
         String lowerName = input.getFileName().toString().toLowerCase(Locale.ROOT);
         if (SilverConverterHandler.ACCEPTED_SUFFIXES.stream().noneMatch(lowerName::endsWith)) {
-            // The function is never invoked for such a key, and the local command refuses such a file: converted here it
+            // The function does not convert such a key (it logs it as not converted), and the local command refuses such a file: converted here it
             // would be a dataset of its own (README.md into readme_md), its lines quarantined, a contract inferred from them.
             err.println("error: --input " + input + " is a file whose name does not end in " + String.join(", ", SilverConverterHandler.ACCEPTED_SUFFIXES)
-                    .replaceFirst(", (?=[^,]*$)", " or ") + ", which the function is never invoked for: "
+                    .replaceFirst(", (?=[^,]*$)", " or ") + ", which the function does not convert (its log says so, as not converted): "
                     + UnreadNames.advice(lowerName).orElse("give a CSV file (rename it to end in .csv if it is one)"));
             return 2;
         }

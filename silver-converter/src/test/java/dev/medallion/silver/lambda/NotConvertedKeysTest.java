@@ -23,8 +23,4 @@ class NotConvertedKeysTest {
                 + " as CSV text under such a name, and keep files that are not data out of bronze", NotConvertedKeys.whatToDo("sales/data.json"));
     }
 
-    @Test
-    void theSuffixesReadAreTheOnesTheAdviceKnows() {
-        assertEquals(UnreadNames.READ_SUFFIXES, SilverConverterHandler.ACCEPTED_SUFFIXES);
-    }
 }

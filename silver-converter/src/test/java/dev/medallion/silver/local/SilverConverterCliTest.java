@@ -865,7 +865,7 @@ class SilverConverterCliTest {
 
         assertEquals(2, run("convert", "--input", readme.toString(), "--output", output.toString()));
 
-        assertEquals("error: --input " + readme + " is a file whose name does not end in .csv, .csv.gz or .dat, which the function is never invoked for:"
+        assertEquals("error: --input " + readme + " is a file whose name does not end in .csv, .csv.gz or .dat, which the function does not convert (its log says so, as not converted):"
                 + " give a CSV file (rename it to end in .csv if it is one)\n", err());
         assertEquals("", out());
         assertFalse(Files.exists(output), "nothing written");
@@ -885,7 +885,7 @@ class SilverConverterCliTest {
 
         assertEquals(2, run("convert", "--input", workbook.toString(), "--output", output.toString()));
 
-        assertEquals("error: --input " + workbook + " is a file whose name does not end in .csv, .csv.gz or .dat, which the function is never invoked for:"
+        assertEquals("error: --input " + workbook + " is a file whose name does not end in .csv, .csv.gz or .dat, which the function does not convert (its log says so, as not converted):"
                 + " a .xlsx file is a spreadsheet, not CSV text: open it and export each sheet as CSV (in Excel, Save As"
                 + " \"CSV UTF-8 (Comma delimited)\"; its plain \"CSV\" is in the machine's code page, which needs a CSV_ENCODINGS entry),"
                 + " then give the .csv file\n", err());
