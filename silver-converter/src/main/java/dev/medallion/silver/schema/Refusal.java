@@ -89,13 +89,22 @@ public enum Refusal {
     /**
      * What is wrong, for people, with a value of a column of {@code type}: {@link #description}, and for a decimal's places and digits
      * how many the type keeps and what to change ({@code 7.125}: {@code more decimal places than the 2 decimal(10,2) keeps...}).
+     * The change keeps the values the column took: the scale widened alone takes a digit from before the point (decimal(10,3)
+     * refuses the 99999999.99 decimal(10,2) took), and at the widest precision written there is no precision to widen.
      */
     public String describe(ColumnType type) {
+        int integerDigits = type.precision() - type.scale();
+        boolean widest = type.precision() >= ColumnType.MAX_DECIMAL_PRECISION;
         return switch (this) {
             case DECIMAL_PLACES -> "more decimal places than the " + type.scale() + " " + type.sqlName() + " keeps, and not zeros: rounding would change"
-                    + " the amount; widen the scale in the contract";
-            case DECIMAL_DIGITS -> "more digits before the point than the " + (type.precision() - type.scale()) + " " + type.sqlName()
-                    + " keeps: widen the precision in the contract (up to " + ColumnType.MAX_DECIMAL_PRECISION + ")";
+                    + " the amount; widen the scale in the contract, " + (widest
+                    ? "each place a digit fewer before the point at precision " + ColumnType.MAX_DECIMAL_PRECISION + ", the widest written"
+                    : "and the precision by as much to keep " + integerDigits + " digits before the point");
+            case DECIMAL_DIGITS -> "more digits before the point than the " + integerDigits + " " + type.sqlName() + " keeps: " + (widest
+                    // Not "lower the scale": the files written before hold more places, which the table retyped would not read as written.
+                    ? "precision " + ColumnType.MAX_DECIMAL_PRECISION + " is the widest written (a wider one is not supported yet): declare it string"
+                            + " there to keep such values"
+                    : "widen the precision in the contract (up to " + ColumnType.MAX_DECIMAL_PRECISION + ")");
             default -> description;
         };
     }

@@ -105,7 +105,7 @@ class DecimalColumnIT {
         String quarantine = new String(buckets.silver().read(quarantined.get(0)).orElseThrow(), StandardCharsets.UTF_8);
         assertTrue(quarantine.contains("4,7.125"), quarantine);
         assertTrue(quarantine.contains("column unit_price: '7.125' is not a decimal(12,2) (more decimal places than the 2 decimal(12,2) keeps,"
-                + " and not zeros: rounding would change the amount; widen the scale in the contract)"), quarantine);
+                + " and not zeros: rounding would change the amount; widen the scale in the contract, and the precision by as much to keep 10 digits before the point)"), quarantine);
 
         List<String> manifests = buckets.silver().list("_manifests/orders/");
         assertEquals(1, manifests.size(), manifests.toString());

@@ -142,7 +142,7 @@ class DecimalParquetTest {
         RowBatch batch = new RowBatch(CONTRACT, "_schemas/orders.json");
         String reason = batch.append(List.of("8", "7.125", "1", "0", "1")::get, FIELDS);
         assertEquals("column amount: '7.125' is not a decimal(16,2) (more decimal places than the 2 decimal(16,2) keeps, and not zeros: rounding"
-                + " would change the amount; widen the scale in the contract): the dataset's contract _schemas/orders.json types it decimal(16,2)", reason);
+                + " would change the amount; widen the scale in the contract, and the precision by as much to keep 14 digits before the point): the dataset's contract _schemas/orders.json types it decimal(16,2)", reason);
         assertEquals("column amount: '123456789012345' is not a decimal(16,2) (more digits before the point than the 14 decimal(16,2) keeps:"
                 + " widen the precision in the contract (up to 18)): the dataset's contract _schemas/orders.json types it decimal(16,2)",
                 batch.append(List.of("8", "123456789012345", "1", "0", "1")::get, FIELDS));

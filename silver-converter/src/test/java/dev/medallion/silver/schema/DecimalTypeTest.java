@@ -151,11 +151,28 @@ class DecimalTypeTest {
 
     @Test
     void aRefusalOfPlacesOrDigitsSaysWhatTheTypeKeepsAndWhatToChange() {
-        assertEquals("more decimal places than the 2 decimal(10,2) keeps, and not zeros: rounding would change the amount; widen the scale in the"
-                + " contract", Refusal.DECIMAL_PLACES.describe(ColumnType.decimal(10, 2)));
         assertEquals("more digits before the point than the 8 decimal(10,2) keeps: widen the precision in the contract (up to 18)",
                 Refusal.DECIMAL_DIGITS.describe(ColumnType.decimal(10, 2)));
         assertEquals(Refusal.LEADING_ZERO.description(), Refusal.LEADING_ZERO.describe(ColumnType.BIGINT));
+    }
+
+    /**
+     * Advice a person can follow: the scale alone widened takes a digit from before the point (decimal(10,3) refuses the
+     * 99999999.99 decimal(10,2) took), and at precision 18, the widest written, there is no precision to widen.
+     */
+    @Test
+    void aRefusalOfPlacesOrDigitsAdvisesWhatKeepsTheOtherValues() {
+        assertTrue(Values.parseDecimal("99999999.99", 10, 2, new long[1]));
+        assertEquals(Refusal.DECIMAL_DIGITS, Values.refusal(ColumnType.decimal(10, 3), "99999999.99"), "the scale alone widened");
+        assertEquals("more decimal places than the 2 decimal(10,2) keeps, and not zeros: rounding would change the amount; widen the scale in the"
+                + " contract, and the precision by as much to keep 8 digits before the point", Refusal.DECIMAL_PLACES.describe(ColumnType.decimal(10, 2)));
+        assertEquals("more decimal places than the 2 decimal(18,2) keeps, and not zeros: rounding would change the amount; widen the scale in the"
+                + " contract, each place a digit fewer before the point at precision 18, the widest written", Refusal.DECIMAL_PLACES.describe(ColumnType.decimal(18, 2)));
+        assertEquals("more digits before the point than the 16 decimal(18,2) keeps: precision 18 is the widest written (a wider one is not supported"
+                + " yet): declare it string there to keep such values",
+                Refusal.DECIMAL_DIGITS.describe(ColumnType.decimal(18, 2)));
+        assertEquals("more digits before the point than the 18 decimal(18,0) keeps: precision 18 is the widest written (a wider one is not supported"
+                + " yet): declare it string there to keep such values", Refusal.DECIMAL_DIGITS.describe(ColumnType.decimal(18, 0)));
     }
 
     @Test
