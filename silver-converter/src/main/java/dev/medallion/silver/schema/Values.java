@@ -120,7 +120,8 @@ public final class Values {
         if (INFINITY.matcher(value).matches()) {
             return Refusal.INFINITE_NUMBER;
         }
-        if (trailingMinus(value) && PLAIN_NUMBER.matcher(signFirst(value)).matches()) {
+        // As a bigint or double column says it (numberRefusal), a comma too: SAP writes 1.234,56- and 1,234.56-.
+        if (trailingMinus(value) && isPlainOrCommaNumber(signFirst(value))) {
             return Refusal.TRAILING_MINUS;
         }
         if (COMMA_GROUPED.matcher(value).matches() || DECIMAL_COMMA.matcher(value).matches()) {
@@ -139,6 +140,11 @@ public final class Values {
             return Refusal.DECIMAL_PLACES;
         }
         return integer.equals("0") || integer.length() <= type.precision() - type.scale() ? null : Refusal.DECIMAL_DIGITS;
+    }
+
+    /** Whether a decimal column reads the value, but for its digits' count, or refuses it for no more than a comma. */
+    private static boolean isPlainOrCommaNumber(String value) {
+        return PLAIN_NUMBER.matcher(value).matches() || COMMA_GROUPED.matcher(value).matches() || DECIMAL_COMMA.matcher(value).matches();
     }
 
     /** A DB2 timestamp as the form read: {@code 2025-03-01-10.00.00.000000} as {@code 2025-03-01 10:00:00.000000}. */

@@ -133,7 +133,11 @@ class DecimalTypeTest {
             "Infinity|10|2|INFINITE_NUMBER",
             "007.50|10|2|LEADING_ZERO",
             "00|10|2|LEADING_ZERO",
-            "12.50-|10|2|TRAILING_MINUS"})
+            "12.50-|10|2|TRAILING_MINUS",
+            // SAP's amounts, its minus after them, with a comma: the minus said, as a double column says it.
+            "1.234,56-|10|2|TRAILING_MINUS",
+            "1,234.56-|10|2|TRAILING_MINUS",
+            "7,5-|10|2|TRAILING_MINUS"})
     void aValueNotExactlyOfTheTypeIsRefusedSayingWhy(String text, int precision, int scale, Refusal reason) {
         ColumnType type = ColumnType.decimal(precision, scale);
         long[] out = {-42};
