@@ -244,12 +244,12 @@ class LocalLakehouseCliTest {
     void theCastsGivenForStringColumnsThatLookTypedRunInAGoldModel() throws Exception {
         Path ledger = Files.createDirectories(directory.resolve("drop/ledger"));
         Files.writeString(ledger.resolve("ledger.csv"), """
-                id;dc;cg;sg;cur;acc;pct;dmy;mdy;yn;qty;fr;note
-                1;1.234,56;1,234.5;1 234;$12.50;(12.50);12%;31/01/2026;01/31/2026;Y;3;1\u202F234,50\u00A0€;first
-                2;12,5;7.25;5;$3;3.25;3.5%;01/02/2026;02/01/2026;N;4;3,50\u00A0€;second
-                3;-0,75;12,345,678;12 345;$1,234.50;0;;29/02/2024;02/29/2024;y;-5;(12,00\u00A0€);third
-                4;;;;;  ;;;;;;;fourth
-                5;N/A;-;#N/A;n/a;-;?;null;NULL;-;N/A;N/A;fifth
+                id;dc;cg;sg;cur;acc;pct;dmy;mdy;us;yn;qty;fr;note
+                1;1.234,56;1,234.5;1 234;$12.50;(12.50);12%;31/01/2026;01/31/2026;1/2/2026;Y;3;1\u202F234,50\u00A0€;first
+                2;12,5;7.25;5;$3;3.25;3.5%;01/02/2026;02/01/2026;12/31/2025;N;4;3,50\u00A0€;second
+                3;-0,75;12,345,678;12 345;$1,234.50;0;;29/02/2024;02/29/2024;2/29/2024;y;-5;(12,00\u00A0€);third
+                4;;;;;  ;;;;;;;;fourth
+                5;N/A;-;#N/A;n/a;-;?;null;NULL;N/A;-;N/A;N/A;fifth
                 """);
         Path models = models("typed");
         Files.writeString(models.resolve("typed.sql"), "-- sources: ledger\nSELECT id FROM ${silver_database}.ledger\n");
@@ -267,7 +267,7 @@ class LocalLakehouseCliTest {
                 casts.put(hinted.group(1), hinted.group(2));
             }
         }
-        assertEquals(List.of("acc", "cg", "cur", "dc", "dmy", "fr", "mdy", "pct", "qty", "sg", "yn"), List.copyOf(casts.keySet()), contract.group(1));
+        assertEquals(List.of("acc", "cg", "cur", "dc", "dmy", "fr", "mdy", "pct", "qty", "sg", "us", "yn"), List.copyOf(casts.keySet()), contract.group(1));
         // No-break spaces, which a person copying the cast could not see, are named by their code points.
         assertEquals("CAST(replace(replace(replace(replace(replace(replace(nullif(fr, 'N/A'), '€', ''), '(', '-'), ')', ''), chr(160), ''), chr(8239), ''),"
                 + " ',', '.') AS decimal(18,2))", casts.get("fr"));
@@ -282,13 +282,13 @@ class LocalLakehouseCliTest {
         Path table = lake.resolve("gold/typed");
         assertEquals(Map.ofEntries(Map.entry("id", "BIGINT"), Map.entry("acc", "DECIMAL(18,2)"), Map.entry("cg", "DOUBLE"), Map.entry("cur", "DECIMAL(18,2)"),
                 Map.entry("dc", "DOUBLE"), Map.entry("dmy", "DATE"), Map.entry("fr", "DECIMAL(18,2)"), Map.entry("mdy", "DATE"), Map.entry("pct", "DOUBLE"), Map.entry("qty", "BIGINT"),
-                Map.entry("sg", "BIGINT"), Map.entry("yn", "BOOLEAN")), GoldFiles.schema(table));
-        assertEquals("[{id=1, acc=-12.50, cg=1234.5, cur=12.50, dc=1234.56, dmy=2026-01-31, fr=1234.50, mdy=2026-01-31, pct=0.12, qty=3, sg=1234, yn=true},"
-                + " {id=2, acc=3.25, cg=7.25, cur=3.00, dc=12.5, dmy=2026-02-01, fr=3.50, mdy=2026-02-01, pct=0.035, qty=4, sg=5, yn=false},"
-                + " {id=3, acc=0.00, cg=1.2345678E7, cur=1234.50, dc=-0.75, dmy=2024-02-29, fr=-12.00, mdy=2024-02-29, pct=null, qty=-5, sg=12345, yn=true},"
-                + " {id=4, acc=null, cg=null, cur=null, dc=null, dmy=null, fr=null, mdy=null, pct=null, qty=null, sg=null, yn=null},"
-                + " {id=5, acc=null, cg=null, cur=null, dc=null, dmy=null, fr=null, mdy=null, pct=null, qty=null, sg=null, yn=null}]",
-                GoldFiles.query("SELECT id, acc, cg, cur, dc, CAST(dmy AS VARCHAR) AS dmy, fr, CAST(mdy AS VARCHAR) AS mdy, pct, qty, sg, yn FROM "
+                Map.entry("sg", "BIGINT"), Map.entry("us", "DATE"), Map.entry("yn", "BOOLEAN")), GoldFiles.schema(table));
+        assertEquals("[{id=1, acc=-12.50, cg=1234.5, cur=12.50, dc=1234.56, dmy=2026-01-31, fr=1234.50, mdy=2026-01-31, pct=0.12, qty=3, sg=1234, us=2026-01-02, yn=true},"
+                + " {id=2, acc=3.25, cg=7.25, cur=3.00, dc=12.5, dmy=2026-02-01, fr=3.50, mdy=2026-02-01, pct=0.035, qty=4, sg=5, us=2025-12-31, yn=false},"
+                + " {id=3, acc=0.00, cg=1.2345678E7, cur=1234.50, dc=-0.75, dmy=2024-02-29, fr=-12.00, mdy=2024-02-29, pct=null, qty=-5, sg=12345, us=2024-02-29, yn=true},"
+                + " {id=4, acc=null, cg=null, cur=null, dc=null, dmy=null, fr=null, mdy=null, pct=null, qty=null, sg=null, us=null, yn=null},"
+                + " {id=5, acc=null, cg=null, cur=null, dc=null, dmy=null, fr=null, mdy=null, pct=null, qty=null, sg=null, us=null, yn=null}]",
+                GoldFiles.query("SELECT id, acc, cg, cur, dc, CAST(dmy AS VARCHAR) AS dmy, fr, CAST(mdy AS VARCHAR) AS mdy, pct, qty, sg, CAST(us AS VARCHAR) AS us, yn FROM "
                         + "read_parquet('" + table + "/**/*.parquet') ORDER BY id").toString());
         assertEquals("[{dc=1.234,56, pct=12%, dmy=31/01/2026, yn=Y}, {dc=12,5, pct=3.5%, dmy=01/02/2026, yn=N}, {dc=-0,75, pct=null, dmy=29/02/2024, yn=y}, {dc=null, pct=null, dmy=null, yn=null},"
                 + " {dc=N/A, pct=?, dmy=null, yn=-}]",

@@ -14,8 +14,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Recognises, in the values of one column inferred {@code string}, a typed value written in a form no contract type reads
  * ({@link StringColumnHint}). Few forms, each unambiguous: every non-empty value must fit the form, and at least one must be
- * of it alone; a column two readings fit ({@code 1,234} a thousand and more, or one and a fraction; {@code 01/02/2026} in
- * January or February) gets no hint. Values are matched as written, spaces included, since the cast reads them so.
+ * of it alone; a column two readings fit ({@code 1,234} a thousand and more, or one and a fraction) gets no hint, but for dates
+ * day first or month first, where none after the 12th tells which ({@code 01/02/2026} in January or February): read month
+ * first, the hint says so. Values are matched as written, spaces included, since the cast reads them so.
  * Placeholders for a missing value an export writes among the values ({@code N/A}, {@code -}, {@code ?}: {@link #isPlaceholder})
  * fit every form: one stray {@code N/A} would otherwise leave a column of amounts without a hint. The cast makes each one seen
  * NULL, by {@code nullif} on its spelling, and so does not pass over a text it was not shown ({@code try_cast} would, hiding
@@ -54,8 +55,11 @@ final class StringForms {
     private static final Set<String> CURRENCY_CODES = Set.of("USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "CNY", "HKD", "SGD", "SEK",
             "NOK", "DKK", "PLN", "CZK", "HUF", "INR", "BRL", "MXN", "ZAR", "TRY", "KRW");
     private static final Pattern PERCENT = Pattern.compile("[+-]?" + PLAIN + " ?%");
-    /** Day and month of two digits each, either first, and a four-digit year: a cast by position reads them. */
-    private static final Pattern OTHER_ORDER_DATE = Pattern.compile("([0-9]{2})([/.-])([0-9]{2})\\2([0-9]{4})");
+    /**
+     * Day and month, either first, of one or two digits each, and a four-digit year: two digits each, a cast by position reads them;
+     * one digit in some value, as Google Sheets and US Excel write {@code 1/2/2025}, a cast by the separator, each part padded.
+     */
+    private static final Pattern OTHER_ORDER_DATE = Pattern.compile("([0-9]{1,2})([/.-])([0-9]{1,2})\\2([0-9]{4})");
     /** A number a bigint or a double reads as CAST does: no leading zero (a code's), no more digits than a bigint holds. */
     private static final Pattern PLAIN_READ = Pattern.compile("[+-]?(0|[1-9][0-9]{0,17})(\\.[0-9]+)?");
     private static final Pattern ISO_DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
@@ -167,6 +171,8 @@ final class StringForms {
         boolean percentSpaced;
         boolean dayFirst = true;
         boolean monthFirst = true;
+        /** Whether some date has a day or month of one digit ({@code 1/2/2025}): a cast by position would misread it. */
+        boolean unpaddedDate;
         char dateSeparator;
         boolean yesNo = true;
         boolean yN = true;
@@ -302,6 +308,7 @@ final class StringForms {
                 return;
             }
             dateSeparator = matcher.group(2).charAt(0);
+            unpaddedDate = unpaddedDate || matcher.group(1).length() == 1 || matcher.group(3).length() == 1;
             int first = Integer.parseInt(matcher.group(1));
             int second = Integer.parseInt(matcher.group(3));
             int year = Integer.parseInt(matcher.group(4));
@@ -351,12 +358,7 @@ final class StringForms {
                             ? hint(name, "percentages", first, "a double does not read (it takes the number alone)", "the fractions they stand for (12% as 0.12)",
                                     "CAST(" + (percentSpaced ? "trim(replace(" + x + ", '%', ''))" : "replace(" + x + ", '%', '')") + " AS double) / 100")
                             : Optional.empty(),
-                    dayFirst != monthFirst
-                            ? hint(name, "dates written " + (dayFirst ? "day" : "month") + " first, " + datePattern(), first,
-                                    "a date does not read (it reads yyyy-MM-dd)", "dates",
-                                    "CAST(substr(" + x + ", 7, 4) || '-' || substr(" + x + ", " + (dayFirst ? 4 : 1) + ", 2) || '-' || substr(" + x + ", "
-                                            + (dayFirst ? 1 : 4) + ", 2) AS date)")
-                            : Optional.empty(),
+                    dayFirst || monthFirst ? dateHint(name, x) : Optional.empty(),
                     (yN || yesNo || tF || onOff) && sawYes && sawNo ? booleanHint(name, x) : Optional.empty());
             List<StringColumnHint> hints = found.stream().flatMap(Optional::stream).toList();
             // Two forms would be two readings of the same values: no hint rather than a guess.
@@ -469,9 +471,36 @@ final class StringForms {
             };
         }
 
-        private String datePattern() {
+        /**
+         * The hint for a column of dates day first or month first. When no value tells which (none has a day after the 12th), the
+         * cast reads them month first, as US exports and Google Sheets write them, and the hint says so and how to read them day
+         * first: a guess said is worth more than no word, and the column is kept as written either way.
+         */
+        private Optional<StringColumnHint> dateHint(String name, String x) {
+            boolean readDayFirst = dayFirst && !monthFirst;
             String separator = String.valueOf(dateSeparator);
-            return String.join(separator, dayFirst ? List.of("dd", "mm", "yyyy") : List.of("mm", "dd", "yyyy"));
+            String cast;
+            if (unpaddedDate) {
+                // Split at the separator and pad month and day to two digits: CAST(... AS date) reads yyyy-mm-dd, and split_part and
+                // lpad are Athena's (Trino's) and DuckDB's alike, where date_parse(x, '%c/%e/%Y') is Athena's alone.
+                String parts = literal(separator);
+                cast = "CAST(split_part(" + x + ", " + parts + ", 3) || '-' || lpad(split_part(" + x + ", " + parts + ", " + (readDayFirst ? 2 : 1)
+                        + "), 2, '0') || '-' || lpad(split_part(" + x + ", " + parts + ", " + (readDayFirst ? 1 : 2) + "), 2, '0') AS date)";
+            }
+            else {
+                cast = "CAST(substr(" + x + ", 7, 4) || '-' || substr(" + x + ", " + (readDayFirst ? 4 : 1) + ", 2) || '-' || substr(" + x + ", "
+                        + (readDayFirst ? 1 : 4) + ", 2) AS date)";
+            }
+            String day = unpaddedDate ? "d" : "dd";
+            String month = unpaddedDate ? "m" : "mm";
+            if (dayFirst && monthFirst) {
+                return hint(name, "dates written " + String.join(separator, month, day, "yyyy") + " or " + String.join(separator, day, month, "yyyy")
+                        + ", no day after the 12th telling which", first, "a date does not read (it reads yyyy-MM-dd)",
+                        "dates (read month first here; for day first swap the cast's " + (unpaddedDate ? "parts 1 and 2" : "substr positions 1 and 4") + ")", cast);
+            }
+            String pattern = readDayFirst ? String.join(separator, day, month, "yyyy") : String.join(separator, month, day, "yyyy");
+            return hint(name, "dates written " + (readDayFirst ? "day" : "month") + " first, " + pattern, first, "a date does not read (it reads yyyy-MM-dd)",
+                    "dates", cast);
         }
 
         private Optional<StringColumnHint> hint(String name, String looksLike, String example, String whyNotRead, String typed, String cast) {

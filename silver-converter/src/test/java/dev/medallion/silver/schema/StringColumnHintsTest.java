@@ -79,6 +79,17 @@ class StringColumnHintsTest {
                 Arguments.of(new String[] {"31/01/2026", "01/02/2026"}, "CAST(substr(amount, 7, 4) || '-' || substr(amount, 4, 2) || '-' || substr(amount, 1, 2) AS date)"),
                 Arguments.of(new String[] {"31.01.2026", "01.02.2026"}, "CAST(substr(amount, 7, 4) || '-' || substr(amount, 4, 2) || '-' || substr(amount, 1, 2) AS date)"),
                 Arguments.of(new String[] {"01/31/2026", "02/01/2026"}, "CAST(substr(amount, 7, 4) || '-' || substr(amount, 1, 2) || '-' || substr(amount, 4, 2) AS date)"),
+                // Month and day without their leading zero, as Google Sheets and US Excel write them: split at the separator, each part padded.
+                Arguments.of(new String[] {"1/2/2025", "12/31/2025"},
+                        "CAST(split_part(amount, '/', 3) || '-' || lpad(split_part(amount, '/', 1), 2, '0') || '-' || lpad(split_part(amount, '/', 2), 2, '0') AS date)"),
+                Arguments.of(new String[] {"31.1.2026", "1.2.2026"},
+                        "CAST(split_part(amount, '.', 3) || '-' || lpad(split_part(amount, '.', 2), 2, '0') || '-' || lpad(split_part(amount, '.', 1), 2, '0') AS date)"),
+                Arguments.of(new String[] {"31/1/2026", "01/02/2026"},
+                        "CAST(split_part(amount, '/', 3) || '-' || lpad(split_part(amount, '/', 2), 2, '0') || '-' || lpad(split_part(amount, '/', 1), 2, '0') AS date)"),
+                // No day after the 12th tells which comes first: read month first, the hint saying so (dateHintsSayWhenTheValuesDoNotTellDayFromMonth).
+                Arguments.of(new String[] {"1/2/2025", "3/4/2025"},
+                        "CAST(split_part(amount, '/', 3) || '-' || lpad(split_part(amount, '/', 1), 2, '0') || '-' || lpad(split_part(amount, '/', 2), 2, '0') AS date)"),
+                Arguments.of(new String[] {"01/02/2026", "03/04/2026"}, "CAST(substr(amount, 7, 4) || '-' || substr(amount, 1, 2) || '-' || substr(amount, 4, 2) AS date)"),
                 // Booleans as Y/N or yes/no, in any case.
                 Arguments.of(new String[] {"Y", "N", "y"}, "CASE upper(trim(amount)) WHEN 'Y' THEN true WHEN 'N' THEN false END"),
                 Arguments.of(new String[] {"yes", "No", "YES"}, "CASE upper(trim(amount)) WHEN 'YES' THEN true WHEN 'NO' THEN false END"),
@@ -123,12 +134,13 @@ class StringColumnHintsTest {
                 Arguments.of((Object) new String[] {"89014103211118510720", "89014103211118510721"}),
                 // Ambiguous: 1,234 is 1234 with a thousands separator or 1.234 with a decimal comma, and no value tells which.
                 Arguments.of((Object) new String[] {"1,234", "5,678", "12"}),
-                // Ambiguous: no day after the 12th tells day-first from month-first.
-                Arguments.of((Object) new String[] {"01/02/2026", "03/04/2026"}),
-                // No such day either way; two-digit years; days without their leading zero (a cast by position would misread them).
+                // No such day either way; two-digit years; a day of three digits.
                 Arguments.of((Object) new String[] {"31/02/2026", "13/01/2026"}),
                 Arguments.of((Object) new String[] {"31/01/26", "01/02/26"}),
-                Arguments.of((Object) new String[] {"31/1/2026", "1/2/2026"}),
+                Arguments.of((Object) new String[] {"1/2/26", "12/31/26"}),
+                Arguments.of((Object) new String[] {"1/123/2026", "1/2/2026"}),
+                // Month first in one value, day first in another: no one reading.
+                Arguments.of((Object) new String[] {"12/31/2025", "31/12/2025"}),
                 // A single letter alone says nothing: N may be north; two separators in one column are no one form.
                 Arguments.of((Object) new String[] {"N", "N"}),
                 Arguments.of((Object) new String[] {"Y", "N", "maybe"}),
@@ -248,6 +260,25 @@ class StringColumnHintsTest {
                 + " alone): the column stays string, each value kept as written; to have exact amounts (a decimal of the most decimals seen, 2:"
                 + " a double would round cents, 0.1 + 0.2 giving 0.30000000000000004), cast it in a gold model: CAST(replace(price, '$', '') AS decimal(18,2))",
                 hints.get(0).describe());
+    }
+
+    /** Dates whose values tell month from day say which first; where none does, the hint says it read them month first, and how to swap. */
+    @Test
+    void dateHintsSayWhenTheValuesDoNotTellDayFromMonth() {
+        List<String[]> told = List.of(new String[] {"1/2/2025"}, new String[] {"12/31/2025"});
+        List<StringColumnHint> monthFirst = TypeInference.stringColumnHints(told, List.of("due"), TypeInference.infer(told, 1), NullMarkers.defaults());
+        assertEquals(1, monthFirst.size(), monthFirst::toString);
+        assertEquals("its values look like dates written month first, m/d/yyyy (\"1/2/2025\"), which a date does not read (it reads yyyy-MM-dd): the column"
+                + " stays string, each value kept as written; to have dates, cast it in a gold model: CAST(split_part(due, '/', 3) || '-' ||"
+                + " lpad(split_part(due, '/', 1), 2, '0') || '-' || lpad(split_part(due, '/', 2), 2, '0') AS date)", monthFirst.get(0).describe());
+
+        List<String[]> untold = List.of(new String[] {"1/2/2025"}, new String[] {"3/4/2025"});
+        List<StringColumnHint> either = TypeInference.stringColumnHints(untold, List.of("due"), TypeInference.infer(untold, 1), NullMarkers.defaults());
+        assertEquals(1, either.size(), either::toString);
+        assertEquals("its values look like dates written m/d/yyyy or d/m/yyyy, no day after the 12th telling which (\"1/2/2025\"), which a date does not"
+                + " read (it reads yyyy-MM-dd): the column stays string, each value kept as written; to have dates (read month first here; for day first"
+                + " swap the cast's parts 1 and 2), cast it in a gold model: CAST(split_part(due, '/', 3) || '-' || lpad(split_part(due, '/', 1), 2, '0')"
+                + " || '-' || lpad(split_part(due, '/', 2), 2, '0') AS date)", either.get(0).describe());
     }
 
     /** The hint names the placeholders it saw, and says the cast makes them NULL. */
