@@ -466,7 +466,7 @@ final class ConversionRun {
         SchemaContract winner = context.contracts().createIfAbsent(inferred);
         if (winner == inferred) {
             // Said with the contract, once: the sample is in memory now, and no later row pays for it.
-            stringColumnHints = TypeInference.stringColumnHints(values, names, types, nullMarkers);
+            stringColumnHints = TypeInference.stringColumnHints(dataset, values, names, types, nullMarkers);
         }
         return new Inferred(winner, winner == inferred, false);
     }

@@ -21,8 +21,12 @@ import static java.util.Objects.requireNonNull;
  *        cast makes NULL; empty when there was none
  * @param typed what the cast gives: {@code numbers}
  * @param cast an expression Athena and DuckDB both run over the column: {@code CAST(replace(replace(amount, '.', ''), ',', '.') AS double)}
+ * @param text for a column of text that is no typed value's form but holds what its export wrote besides its text (a default null
+ *        marker such as SQL Server's {@code NULL}, spaces padding a {@code char(n)} column), the whole hint, said as it is; empty for
+ *        a hint of a form, said from the other parts
  */
-public record StringColumnHint(String column, String looksLike, String example, String whyNotRead, List<String> placeholders, String typed, String cast) {
+public record StringColumnHint(String column, String looksLike, String example, String whyNotRead, List<String> placeholders, String typed, String cast,
+        String text) {
     public StringColumnHint {
         requireNonNull(column, "column is null");
         requireNonNull(looksLike, "looksLike is null");
@@ -31,10 +35,19 @@ public record StringColumnHint(String column, String looksLike, String example, 
         placeholders = List.copyOf(requireNonNull(placeholders, "placeholders is null"));
         requireNonNull(typed, "typed is null");
         requireNonNull(cast, "cast is null");
+        requireNonNull(text, "text is null");
+    }
+
+    /** The hint of a column whose values look like a type's in a form it does not read. */
+    public StringColumnHint(String column, String looksLike, String example, String whyNotRead, List<String> placeholders, String typed, String cast) {
+        this(column, looksLike, example, whyNotRead, placeholders, typed, cast, "");
     }
 
     /** The hint for people, without the column's name: a summary line puts it after the column, a log line under it. */
     public String describe() {
+        if (!text.isEmpty()) {
+            return text;
+        }
         String amongThem = placeholders.isEmpty() ? ""
                 : ", and placeholders for a missing value (" + placeholders.stream().map(placeholder -> "\"" + placeholder + "\"").collect(Collectors.joining(", "))
                         + "), which the cast makes NULL";

@@ -111,6 +111,70 @@ final class StringForms {
     }
 
     /**
+     * The hint for a string column of text no form fits whose values hold what its export wrote besides the text: a default null
+     * marker ({@code NULL}, as SQL Server's SSMS writes a missing value; {@code null}, {@code \N}), which a string column keeps as
+     * text unless the dataset declares it, and spaces padding every value to one length, as a {@code char(n)} column is exported.
+     * Over the same rows as the forms (those the contract is inferred from), once per new dataset; the padding is looked for until
+     * two values differ in length. A declared marker is null already; one read quoted is text its source quoted, and no marker.
+     */
+    static Optional<StringColumnHint> textHint(String dataset, List<String[]> rows, int index, String name, NullMarkers markers) {
+        requireNonNull(dataset, "dataset is null");
+        requireNonNull(rows, "rows is null");
+        requireNonNull(name, "name is null");
+        requireNonNull(markers, "markers is null");
+        Set<String> defaults = new LinkedHashSet<>();
+        int length = -1;
+        boolean padded = true;
+        boolean trailingSpace = false;
+        int values = 0;
+        String paddedExample = null;
+        for (String[] row : rows) {
+            if (index >= row.length || Values.isBlank(row[index]) || markers.isDeclared(row[index], ColumnType.STRING)) {
+                continue;
+            }
+            String value = row[index];
+            if (NullMarkers.DEFAULTS.contains(value) && !markers.isQuotedMarker(value)) {
+                defaults.add(value);
+                continue;
+            }
+            if (padded) {
+                values++;
+                padded = length < 0 || value.length() == length;
+                length = value.length();
+                if (value.endsWith(" ")) {
+                    trailingSpace = true;
+                    paddedExample = paddedExample == null ? value : paddedExample;
+                }
+            }
+        }
+        // Two values at least, all of one length, one ending in a space: a char(n)'s padding, not a stray space.
+        padded = padded && trailingSpace && values > 1;
+        if (defaults.isEmpty() && !padded) {
+            return Optional.empty();
+        }
+        String x = identifier(name);
+        String cast = padded ? "rtrim(" + x + ")" : x;
+        for (String marker : defaults) {
+            cast = "nullif(" + cast + ", " + literal(marker) + ")";
+        }
+        String paddedText = "its values are padded with spaces to " + length + " characters, as a char(" + length + ") column is exported (\""
+                + paddedExample + "\")";
+        String quotedMarkers = defaults.stream().map(marker -> "\"" + marker + "\"").collect(Collectors.joining(", "));
+        String declaration = defaults.stream().map(marker -> dataset + ":" + marker).collect(Collectors.joining(","));
+        String writtenBy = switch (defaults.iterator().hasNext() ? defaults.iterator().next() : "") {
+            case "NULL" -> ", as SQL Server's SSMS writes one";
+            case "\\N" -> ", as MySQL's INTO OUTFILE and PostgreSQL's COPY write one";
+            default -> "";
+        };
+        String markerText = "hold " + quotedMarkers + " for a missing value" + writtenBy + ", which a string column keeps as text:"
+                + " declare it null before the dataset's first file, CSV_NULL_VALUES=" + declaration;
+        String text = defaults.isEmpty() ? paddedText + ": the column keeps the spaces; trim them in a gold model: " + cast
+                : (padded ? paddedText + ", and " : "its values ") + markerText + ", or in a gold model: " + cast;
+        return Optional.of(new StringColumnHint(name, padded ? "text padded with spaces" : "text", padded ? paddedExample : defaults.iterator().next(), "",
+                List.copyOf(defaults), "text", cast, text));
+    }
+
+    /**
      * Whether a field, as written, is a placeholder for a missing value that a string column keeps as text: a default marker
      * ({@code NULL}, {@code null}) or a lookalike of one ({@code N/A}, {@code #N/A}, {@code -}, {@code n/a}, {@code ?}), by
      * {@link NullMarkers}' own lists, so that a typed column refusing the same text says to declare it. The whole field, so that

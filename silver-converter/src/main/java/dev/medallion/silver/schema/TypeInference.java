@@ -33,10 +33,12 @@ public final class TypeInference {
 
     /**
      * The columns {@code types} makes string whose values in {@code rows} all look like numbers, dates or booleans written in a
-     * form no type reads ({@link StringColumnHint}), to be said where a new dataset's contract is reported. Asked once per new
+     * form no type reads ({@link StringColumnHint}), or whose text holds a default null marker or a {@code char(n)}'s padding
+     * ({@link StringForms#textHint}), to be said where a new dataset's contract is reported. Asked once per new
      * dataset, of the rows its contract was inferred from: the rows converted after pay nothing for it.
      */
-    public static List<StringColumnHint> stringColumnHints(List<String[]> rows, List<String> names, List<ColumnType> types, NullMarkers markers) {
+    public static List<StringColumnHint> stringColumnHints(String dataset, List<String[]> rows, List<String> names, List<ColumnType> types, NullMarkers markers) {
+        requireNonNull(dataset, "dataset is null");
         requireNonNull(rows, "rows is null");
         requireNonNull(names, "names is null");
         requireNonNull(types, "types is null");
@@ -47,7 +49,11 @@ public final class TypeInference {
         List<StringColumnHint> hints = new ArrayList<>();
         for (int column = 0; column < types.size(); column++) {
             if (types.get(column) == ColumnType.STRING) {
-                StringForms.hint(rows, column, names.get(column), markers).ifPresent(hints::add);
+                int index = column;
+                String name = names.get(column);
+                StringForms.hint(rows, index, name, markers)
+                        .or(() -> StringForms.textHint(dataset, rows, index, name, markers))
+                        .ifPresent(hints::add);
             }
         }
         return hints;

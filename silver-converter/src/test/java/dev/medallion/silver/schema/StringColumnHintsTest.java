@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A column inference leaves {@code string} whose first-chunk values all look like numbers, dates or booleans in a form the
@@ -26,7 +27,7 @@ class StringColumnHintsTest {
             rows.add(new String[] {value});
         }
         List<ColumnType> types = TypeInference.infer(rows, 1, markers);
-        List<StringColumnHint> hints = TypeInference.stringColumnHints(rows, List.of(column), types, markers);
+        List<StringColumnHint> hints = TypeInference.stringColumnHints("sales", rows, List.of(column), types, markers);
         if (hints.isEmpty()) {
             return Optional.empty();
         }
@@ -253,7 +254,7 @@ class StringColumnHintsTest {
     void theHintSaysWhyADecimal() {
         List<String[]> rows = List.of(new String[] {"$12.50"}, new String[] {"$3.10"});
 
-        List<StringColumnHint> hints = TypeInference.stringColumnHints(rows, List.of("price"), TypeInference.infer(rows, 1), NullMarkers.defaults());
+        List<StringColumnHint> hints = TypeInference.stringColumnHints("sales", rows, List.of("price"), TypeInference.infer(rows, 1), NullMarkers.defaults());
 
         assertEquals(1, hints.size(), hints::toString);
         assertEquals("its values look like amounts in one currency, $ beside the number (\"$12.50\"), which a double does not read (it takes the number"
@@ -266,14 +267,14 @@ class StringColumnHintsTest {
     @Test
     void dateHintsSayWhenTheValuesDoNotTellDayFromMonth() {
         List<String[]> told = List.of(new String[] {"1/2/2025"}, new String[] {"12/31/2025"});
-        List<StringColumnHint> monthFirst = TypeInference.stringColumnHints(told, List.of("due"), TypeInference.infer(told, 1), NullMarkers.defaults());
+        List<StringColumnHint> monthFirst = TypeInference.stringColumnHints("sales", told, List.of("due"), TypeInference.infer(told, 1), NullMarkers.defaults());
         assertEquals(1, monthFirst.size(), monthFirst::toString);
         assertEquals("its values look like dates written month first, m/d/yyyy (\"1/2/2025\"), which a date does not read (it reads yyyy-MM-dd): the column"
                 + " stays string, each value kept as written; to have dates, cast it in a gold model: CAST(split_part(due, '/', 3) || '-' ||"
                 + " lpad(split_part(due, '/', 1), 2, '0') || '-' || lpad(split_part(due, '/', 2), 2, '0') AS date)", monthFirst.get(0).describe());
 
         List<String[]> untold = List.of(new String[] {"1/2/2025"}, new String[] {"3/4/2025"});
-        List<StringColumnHint> either = TypeInference.stringColumnHints(untold, List.of("due"), TypeInference.infer(untold, 1), NullMarkers.defaults());
+        List<StringColumnHint> either = TypeInference.stringColumnHints("sales", untold, List.of("due"), TypeInference.infer(untold, 1), NullMarkers.defaults());
         assertEquals(1, either.size(), either::toString);
         assertEquals("its values look like dates written m/d/yyyy or d/m/yyyy, no day after the 12th telling which (\"1/2/2025\"), which a date does not"
                 + " read (it reads yyyy-MM-dd): the column stays string, each value kept as written; to have dates (read month first here; for day first"
@@ -281,12 +282,54 @@ class StringColumnHintsTest {
                 + " || '-' || lpad(split_part(due, '/', 2), 2, '0') AS date)", either.get(0).describe());
     }
 
+    /** The hint of a single column named {@code name} of dataset {@code sales} holding {@code values}, one per row, as said. */
+    private static Optional<String> hintFor(String name, NullMarkers markers, String... values) {
+        List<String[]> rows = Arrays.stream(values).map(value -> new String[] {value}).toList();
+        List<StringColumnHint> hints = TypeInference.stringColumnHints("sales", rows, List.of(name), TypeInference.infer(rows, 1, markers), markers);
+        assertTrue(hints.size() <= 1, hints::toString);
+        return hints.stream().findFirst().map(StringColumnHint::describe);
+    }
+
+    /**
+     * A text column holding SQL Server's default null marker keeps it as text: the hint says to declare it, naming the dataset, or
+     * to make it NULL in a gold model; a declared one, or one read quoted, is no word.
+     */
+    @Test
+    void aTextColumnHoldingADefaultNullMarkerSaysToDeclareIt() {
+        assertEquals(Optional.of("its values hold \"NULL\" for a missing value, as SQL Server's SSMS writes one, which a string column keeps as text:"
+                + " declare it null before the dataset's first file, CSV_NULL_VALUES=sales:NULL, or in a gold model: nullif(name, 'NULL')"),
+                hintFor("name", NullMarkers.defaults(), "Ann", "NULL", "Bob"));
+        assertEquals(Optional.of("its values hold \"NULL\", \"\\N\" for a missing value, as SQL Server's SSMS writes one, which a string column keeps as"
+                + " text: declare it null before the dataset's first file, CSV_NULL_VALUES=sales:NULL,sales:\\N, or in a gold model:"
+                + " nullif(nullif(\"order\", 'NULL'), '\\N')"), hintFor("order", NullMarkers.defaults(), "NULL", "Ann", "\\N"));
+        assertEquals(Optional.empty(), hintFor("name", NullMarkers.declaring(List.of("NULL")), "Ann", "NULL", "Bob"));
+        NullMarkers quoting = NullMarkers.declaring(List.of("NULL")).keepingQuotedEmptyStrings();
+        assertEquals(Optional.empty(), hintFor("name", quoting, "Ann", quoting.quotedFormOf("NULL"), "Bob"));
+        // Padded, the marker is no marker: text, as a lookalike is.
+        assertEquals(Optional.empty(), hintFor("name", NullMarkers.defaults(), "Ann", " NULL", "N/A"));
+    }
+
+    /** A char(n) column's values, padded with spaces to one length, are kept so: the hint says to trim them in a gold model. */
+    @Test
+    void aTextColumnPaddedWithSpacesSaysToTrimIt() {
+        assertEquals(Optional.of("its values are padded with spaces to 6 characters, as a char(6) column is exported (\"Ann   \"): the column keeps the"
+                + " spaces; trim them in a gold model: rtrim(name)"), hintFor("name", NullMarkers.defaults(), "Ann   ", "Bobby ", "Claire"));
+        assertEquals(Optional.of("its values are padded with spaces to 6 characters, as a char(6) column is exported (\"Ann   \"), and hold \"NULL\" for a"
+                + " missing value, as SQL Server's SSMS writes one, which a string column keeps as text: declare it null before the dataset's first file,"
+                + " CSV_NULL_VALUES=sales:NULL, or in a gold model: nullif(rtrim(name), 'NULL')"),
+                hintFor("name", NullMarkers.defaults(), "Ann   ", "NULL", "Bobby "));
+        // Lengths that differ, one value alone, or no space at the end: no char(n).
+        assertEquals(Optional.empty(), hintFor("name", NullMarkers.defaults(), "Ann ", "Bobby "));
+        assertEquals(Optional.empty(), hintFor("name", NullMarkers.defaults(), "Ann   "));
+        assertEquals(Optional.empty(), hintFor("name", NullMarkers.defaults(), "Ann", "Bob"));
+    }
+
     /** The hint names the placeholders it saw, and says the cast makes them NULL. */
     @Test
     void theHintNamesThePlaceholdersSeen() {
         List<String[]> rows = List.of(new String[] {"1.234,56"}, new String[] {"N/A"}, new String[] {"12,5"}, new String[] {"-"}, new String[] {"N/A"});
 
-        List<StringColumnHint> hints = TypeInference.stringColumnHints(rows, List.of("amount"), TypeInference.infer(rows, 1), NullMarkers.defaults());
+        List<StringColumnHint> hints = TypeInference.stringColumnHints("sales", rows, List.of("amount"), TypeInference.infer(rows, 1), NullMarkers.defaults());
 
         assertEquals(1, hints.size(), hints::toString);
         assertEquals(List.of("N/A", "-"), hints.get(0).placeholders());
@@ -301,7 +344,7 @@ class StringColumnHintsTest {
     void aTypedColumnButForPlaceholdersSaysDeclaringThemWouldHaveTypedIt() {
         List<String[]> rows = List.of(new String[] {"12"}, new String[] {"N/A"});
 
-        List<StringColumnHint> hints = TypeInference.stringColumnHints(rows, List.of("qty"), TypeInference.infer(rows, 1), NullMarkers.defaults());
+        List<StringColumnHint> hints = TypeInference.stringColumnHints("sales", rows, List.of("qty"), TypeInference.infer(rows, 1), NullMarkers.defaults());
 
         assertEquals(1, hints.size(), hints::toString);
         assertEquals("its values look like whole numbers (\"12\"), which a bigint reads (had the dataset declared the placeholders as its null markers,"
@@ -320,7 +363,7 @@ class StringColumnHintsTest {
         List<String[]> rows = List.of(new String[] {markers.quotedFormOf("NULL")}, new String[] {"12"}, new String[] {"NULL"});
 
         List<ColumnType> types = TypeInference.infer(rows, 1, markers);
-        List<StringColumnHint> hints = TypeInference.stringColumnHints(rows, List.of("credit"), types, markers);
+        List<StringColumnHint> hints = TypeInference.stringColumnHints("sales", rows, List.of("credit"), types, markers);
 
         assertEquals(List.of(ColumnType.STRING), types, "a quoted marker is a value at inference");
         assertEquals(1, hints.size(), hints::toString);
@@ -328,7 +371,7 @@ class StringColumnHintsTest {
 
         // Beside a placeholder not declared, declaring that one would still leave the quoted marker text: the quotes are what the hint says.
         List<String[]> withUndeclared = List.of(new String[] {markers.quotedFormOf("NULL")}, new String[] {"2026-01-31"}, new String[] {"N/A"});
-        List<StringColumnHint> mixed = TypeInference.stringColumnHints(withUndeclared, List.of("due"), TypeInference.infer(withUndeclared, 1, markers), markers);
+        List<StringColumnHint> mixed = TypeInference.stringColumnHints("sales", withUndeclared, List.of("due"), TypeInference.infer(withUndeclared, 1, markers), markers);
         assertEquals(1, mixed.size(), mixed::toString);
         assertEquals("a date reads (its \"NULL\" was read quoted: text, not the null marker the dataset declares, as PostgreSQL's COPY writes a NULL"
                 + " unquoted and quotes a value matching its NULL string (its COPY FROM reads a quoted one as null only in a column named by FORCE_NULL);"
@@ -357,7 +400,7 @@ class StringColumnHintsTest {
         List<String> names = List.of("id", "amount", "name");
         List<ColumnType> types = TypeInference.infer(rows, 3);
 
-        List<StringColumnHint> hints = TypeInference.stringColumnHints(rows, names, types, NullMarkers.defaults());
+        List<StringColumnHint> hints = TypeInference.stringColumnHints("sales", rows, names, types, NullMarkers.defaults());
 
         assertEquals(1, hints.size(), hints::toString);
         assertEquals("amount", hints.get(0).column());
@@ -373,7 +416,7 @@ class StringColumnHintsTest {
                 "s3://bronze/orders/a.csv", "2026-01-01T00:00:00Z");
         List<String[]> rows = List.<String[]>of(new String[] {"1", "Y"}, new String[] {"2", "N"});
 
-        String described = StringColumnHint.describeColumns(contract, TypeInference.stringColumnHints(rows, List.of("id", "paid"), TypeInference.infer(rows, 2),
+        String described = StringColumnHint.describeColumns(contract, TypeInference.stringColumnHints("sales", rows, List.of("id", "paid"), TypeInference.infer(rows, 2),
                 NullMarkers.defaults()));
 
         assertEquals("id bigint, paid string (its values look like booleans written Y and N (\"Y\"), which a boolean does not read (it reads true and false):"
