@@ -67,7 +67,7 @@ class SampleDataTest {
             entry("sales/2026/01/sales_2026_01.csv", Expected.clean(300)),
             entry("sales/2026/02/sales_2026_02_multiline_notes.csv", Expected.clean(250)),
             entry("sales/2026/03/sales_2026_03_messy.csv", new Expected(200, 197, 3, ',', List.of(
-                    "151: column quantity: 'N/A' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:N/A or convert --null-values N/A)",
+                    "151: column quantity: 'N/A' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:N/A or convert --null-values N/A): the dataset's contract _schemas/sales.json types it bigint",
                     "176: expected 12 fields, found 10",
                     "191: expected 12 fields, found 13"))),
             entry("sales/2026/04/sales_2026_04.csv.gz", Expected.clean(180)),

@@ -202,7 +202,7 @@ class SilverConverterTest {
         assertTrue(manifest.quarantine().key().startsWith("_quarantine/stock/ingest_date=2026-03-14/"), manifest.quarantine().key());
         assertEquals(List.of(
                 "source_line,reason,id,qty",
-                "151,column qty: 'N/A' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=stock:N/A or convert --null-values N/A),150,N/A",
+                "151,column qty: 'N/A' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=stock:N/A or convert --null-values N/A): the dataset's contract _schemas/stock.json types it bigint,150,N/A",
                 "252,\"expected 2 fields, found 3\",251,7,extra",
                 "253,\"expected 2 fields, found 1\",252"), quarantine.lines().toList());
 
@@ -1441,7 +1441,7 @@ class SilverConverterTest {
         assertEquals(List.of(3L, 2L, 1L), List.of(manifest.rowsRead(), manifest.rowsWritten(), manifest.rowsQuarantined()));
         List<String> quarantined = Files.readString(silver.resolve(manifest.quarantine().key())).lines().toList();
         assertEquals("source_line,reason,id,amount", quarantined.get(0));
-        assertTrue(quarantined.get(1).startsWith("4,column amount: 'n/a' is not a double (declare it null if it stands for a missing value: CSV_NULL_VALUES=spool:n/a or convert --null-values n/a),"), quarantined.get(1));
+        assertTrue(quarantined.get(1).startsWith("4,column amount: 'n/a' is not a double (declare it null if it stands for a missing value: CSV_NULL_VALUES=spool:n/a or convert --null-values n/a): the dataset's contract _schemas/spool.json types it double,"), quarantined.get(1));
         assertTrue(quarantined.get(1).endsWith(",3,n/a"), "no empty field after the row's: " + quarantined.get(1));
 
         Manifest single = convert(converter(ConversionLimits.defaults()), "codes/a.dat", "code|\nA1|\nB2|\n", MODIFIED).manifest();

@@ -186,24 +186,36 @@ public final class RowBatch {
     private String reason(Column column, String text) {
         String type = column.type().sqlName();
         String reason = "column " + column.name() + ": '" + abbreviate(text) + "' is not a " + type;
+        String typedBy = ": the dataset's contract " + contractKey + " types it " + type;
         Optional<String> marker = NullMarkers.lookalike(text, column.type());
         if (marker.isPresent()) {
-            // Most likely a missing value the dataset does not declare: declared, it is null, and the row is written. No comma, so
-            // the quarantine file's reason stays unquoted; a marker holds none. The option's value is a shell word, to paste: a bare
-            // ? would be a file pattern, #N/A a comment.
-            return reason + " (declare it null if it stands for a missing value: " + SilverSettings.CSV_NULL_VALUES + "=" + dataset + ":" + marker.get()
-                    + " or convert --null-values " + ShellWord.of(marker.get()) + ")";
+            // Most likely a missing value the dataset does not declare: declared, it is null, and the row is written.
+            return reason + " (" + declareNull(marker.get()) + ")" + typedBy;
         }
         Refusal refusal = Values.refusal(column.type(), text);
         if (refusal == null) {
             return reason;
         }
-        String explained = reason + " (" + refusal.describe(column.type()) + "): the dataset's contract " + contractKey + " types it " + type;
+        String explained = reason + " (" + refusal.describe(column.type()) + ")" + typedBy;
+        if (refusal == Refusal.NOT_A_NUMBER) {
+            // Most likely a computation gone wrong, but pandas and numpy write a missing double as NaN too: declared, it is null.
+            // The field without the spaces and tabs around it, as a typed column compares a declared marker.
+            return explained + "; or " + declareNull(text.replaceAll("^[ \t]+|[ \t]+$", ""));
+        }
         String kept = refusal.keptAs().map(keptAs -> explained + "; declare it " + keptAs.sqlName()
                 // A double rounds (0.1 + 0.2): an amount wants the exact type.
                 + (keptAs == ColumnType.DOUBLE ? " (or decimal(p,s) for exact amounts)" : "") + " there to keep such values").orElse(explained);
         String cast = refusal.cast(column.name()).map(expression -> kept + " and cast it in a query: " + expression).orElse(kept);
         return refusal.sourceChange().map(change -> cast + "; or " + change).orElse(cast);
+    }
+
+    /**
+     * How to declare {@code marker} null in this dataset. No comma, so the quarantine file's reason stays unquoted; a marker holds
+     * none. The option's value is a shell word, to paste: a bare ? would be a file pattern, #N/A a comment.
+     */
+    private String declareNull(String marker) {
+        return "declare it null if it stands for a missing value: " + SilverSettings.CSV_NULL_VALUES + "=" + dataset + ":" + marker
+                + " or convert --null-values " + ShellWord.of(marker);
     }
 
     /**

@@ -30,7 +30,8 @@ public enum Refusal {
     /**
      * A double's NaN ({@code NaN}, {@code nan}), refused in every column: most likely a computation gone wrong, and a Parquet double column
      * holding one has min/max statistics that readers must know to ignore (parquet-format's PARQUET-1251), which the converter's own writer
-     * does not write for it. In a bigint, date or timestamp column NaN is first a marker to declare ({@link NullMarkers#lookalike}).
+     * does not write for it. In a bigint, date or timestamp column NaN is first a marker to declare ({@link NullMarkers#lookalike}); in a
+     * double column the reason offers that declaration after this description, as pandas and numpy write a missing double as NaN.
      */
     NOT_A_NUMBER("NaN: not a number but what a computation such as 0/0 gives and a double column holds numbers alone: mend it at the source"
             + " or have the export leave the field empty", null),

@@ -191,7 +191,7 @@ class SchemaEvolutionIT {
         assertEquals("2,\"column amount: '3.5' is not a bigint (a number with a fraction or an exponent): the dataset's contract"
                 + " lake/_schemas/orders.json types it bigint; declare it double (or decimal(p,s) for exact amounts) there to keep such values\","
                 + "4,3.5,2026-03-01,0.1", lines.get(1));
-        assertEquals("3,column amount: 'N/A' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=orders:N/A or convert --null-values N/A),5,N/A,2026-03-02,", lines.get(2));
+        assertEquals("3,column amount: 'N/A' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=orders:N/A or convert --null-values N/A): the dataset's contract lake/_schemas/orders.json types it bigint,5,N/A,2026-03-02,", lines.get(2));
         assertEquals("4,\"column sold_on: '03/15/2026' is not a date (a date written otherwise than yyyy-MM-dd, the one form dates are read in:"
                 + " change the export's date format): the dataset's contract lake/_schemas/orders.json types it date\",6,8,03/15/2026,", lines.get(3));
         assertEquals("5,column sold_on: '2026-03-04 10:00' is not a date (a time of day): the dataset's contract lake/_schemas/orders.json"

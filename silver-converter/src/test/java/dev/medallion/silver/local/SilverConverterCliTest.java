@@ -1058,20 +1058,21 @@ class SilverConverterCliTest {
             quarantined = Files.readString(written.get(0)).lines().toList();
         }
         // No comma in a reason with the hint, so the quarantine file leaves it unquoted (" - " and "#N/A" are quoted as RFC 4180 writers do).
-        String hint = " (declare it null if it stands for a missing value: CSV_NULL_VALUES=orders:%s or convert --null-values %s)";
+        String hint = " (declare it null if it stands for a missing value: CSV_NULL_VALUES=orders:%s or convert --null-values %s): the dataset's"
+                + " contract _schemas/orders.json types it %s";
         String notANumber = "column amount: 'NaN' is not a double (NaN: not a number but what a computation such as 0/0 gives and a double column"
                 + " holds numbers alone: mend it at the source or have the export leave the field empty): the dataset's contract _schemas/orders.json"
-                + " types it double";
+                + " types it double; or declare it null if it stands for a missing value: CSV_NULL_VALUES=orders:NaN or convert --null-values NaN";
         assertEquals(List.of(
                 "source_line,reason,id,qty,amount",
-                "2,column qty: 'N/A' is not a bigint" + hint.formatted("N/A", "N/A") + ",2,N/A,1.5",
-                "3,column qty: ' - ' is not a bigint" + hint.formatted("-", "-") + "; " + notANumber + ",3,\" - \",NaN",
+                "2,column qty: 'N/A' is not a bigint" + hint.formatted("N/A", "N/A", "bigint") + ",2,N/A,1.5",
+                "3,column qty: ' - ' is not a bigint" + hint.formatted("-", "-", "bigint") + "; " + notANumber + ",3,\" - \",NaN",
                 "4,column qty: 'abc' is not a bigint,4,abc,1.0",
                 "5," + notANumber + ",5,7,NaN",
-                "6,column qty: 'NaN' is not a bigint" + hint.formatted("NaN", "NaN") + "; column amount: '#N/A' is not a double"
-                        + hint.formatted("#N/A", "'#N/A'") + ",6,NaN,\"#N/A\"",
-                "7,column qty: 'Null' is not a bigint" + hint.formatted("Null", "Null") + "; column amount: 'n/a' is not a double"
-                        + hint.formatted("n/a", "n/a") + ",7,Null,n/a"), quarantined);
+                "6,column qty: 'NaN' is not a bigint" + hint.formatted("NaN", "NaN", "bigint") + "; column amount: '#N/A' is not a double"
+                        + hint.formatted("#N/A", "'#N/A'", "double") + ",6,NaN,\"#N/A\"",
+                "7,column qty: 'Null' is not a bigint" + hint.formatted("Null", "Null", "bigint") + "; column amount: 'n/a' is not a double"
+                        + hint.formatted("n/a", "n/a", "double") + ",7,Null,n/a"), quarantined);
         out.reset();
 
         // The hint, followed, mends the rows it was given for.

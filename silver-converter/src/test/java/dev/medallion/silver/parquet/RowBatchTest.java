@@ -28,7 +28,7 @@ class RowBatchTest {
 
         assertNull(batch.append(List.of("1", "north", "2.5")::get, fields));
         assertEquals("column amount: 'N/A' is not a double (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:N/A"
-                + " or convert --null-values N/A)", batch.append(List.of("2", "south", "N/A")::get, fields));
+                + " or convert --null-values N/A): the dataset's contract _schemas/sales.json types it double", batch.append(List.of("2", "south", "N/A")::get, fields));
         assertEquals("column amount: 'south' is not a double", batch.append(List.of("2", "south", "south")::get, fields));
         assertNull(batch.append(List.of(" ", " ", "\t")::get, fields));
 
@@ -47,10 +47,10 @@ class RowBatchTest {
         RowBatch batch = new RowBatch(CONTRACT);
         int[] fields = {0, 1, 2};
 
-        assertEquals("column id: '?' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:? or convert --null-values '?')",
-                batch.append(List.of("?", "north", "2.5")::get, fields));
-        assertEquals("column amount: ' ? ' is not a double (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:? or convert --null-values '?')",
-                batch.append(List.of("1", "north", " ? ")::get, fields));
+        assertEquals("column id: '?' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:? or convert --null-values '?')"
+                + ": the dataset's contract _schemas/sales.json types it bigint", batch.append(List.of("?", "north", "2.5")::get, fields));
+        assertEquals("column amount: ' ? ' is not a double (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:? or convert --null-values '?')"
+                + ": the dataset's contract _schemas/sales.json types it double", batch.append(List.of("1", "north", " ? ")::get, fields));
         assertEquals(0, batch.size());
     }
 
@@ -61,7 +61,7 @@ class RowBatchTest {
         int[] fields = {0, 1, 2};
 
         assertEquals("column amount: '#N/A' is not a double (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:#N/A"
-                + " or convert --null-values '#N/A')", batch.append(List.of("1", "north", "#N/A")::get, fields));
+                + " or convert --null-values '#N/A'): the dataset's contract _schemas/sales.json types it double", batch.append(List.of("1", "north", "#N/A")::get, fields));
     }
 
     @Test
@@ -163,7 +163,7 @@ class RowBatchTest {
         // A value that is simply something else needs no more; one that looks like a missing value's marker, how to declare it null.
         assertEquals("column zip: 'north' is not a bigint", batch.append(List.of("north", "1", "")::get, fields));
         assertEquals("column zip: 'N/A' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=sales:N/A"
-                + " or convert --null-values N/A)", batch.append(List.of("N/A", "1", "")::get, fields));
+                + " or convert --null-values N/A): the dataset's contract lake/_schemas/sales.json types it bigint", batch.append(List.of("N/A", "1", "")::get, fields));
         assertEquals(0, batch.size());
 
         // Zeros beyond the milliseconds lose nothing.
@@ -228,8 +228,8 @@ class RowBatchTest {
         String types = ": the dataset's contract lake/_schemas/metrics.json types it ";
 
         assertEquals("column ratio: 'NaN' is not a double (NaN: not a number but what a computation such as 0/0 gives and a double column holds"
-                + " numbers alone: mend it at the source or have the export leave the field empty)" + types + "double",
-                batch.append(List.of("1", "NaN", "", "", "")::get, fields));
+                + " numbers alone: mend it at the source or have the export leave the field empty)" + types + "double; or declare it null if it stands"
+                + " for a missing value: CSV_NULL_VALUES=metrics:NaN or convert --null-values NaN", batch.append(List.of("1", "NaN", "", "", "")::get, fields));
         assertEquals("column ratio: '-inf' is not a double (an infinity: a column holds finite numbers alone (a double column refuses one beyond"
                 + " 1.8e308 too): have the export write a number or leave the field empty in its place)" + types + "double",
                 batch.append(List.of("1", "-inf", "", "", "")::get, fields));
@@ -248,7 +248,7 @@ class RowBatchTest {
                 batch.append(List.of("1", "1", "", "", "on")::get, fields));
         // In a bigint column NaN is still first a marker to declare, as pandas writes a missing value with na_rep='NaN'.
         assertEquals("column count: 'NaN' is not a bigint (declare it null if it stands for a missing value: CSV_NULL_VALUES=metrics:NaN"
-                + " or convert --null-values NaN)", batch.append(List.of("NaN", "1", "", "", "")::get, fields));
+                + " or convert --null-values NaN)" + types + "bigint", batch.append(List.of("NaN", "1", "", "", "")::get, fields));
         assertEquals(0, batch.size());
     }
 
