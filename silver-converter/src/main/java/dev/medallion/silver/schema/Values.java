@@ -603,6 +603,21 @@ public final class Values {
         return true;
     }
 
+    /**
+     * Whether some {@code decimal(p,s)} column would take the text: a number without an exponent, of at most
+     * {@value ColumnType#MAX_DECIMAL_PRECISION} digits but for the zeros ending its fraction, as {@link #parseDecimal} reads one.
+     * For reasons only: a refused value's advice names decimal(p,s) only where declaring one would keep it.
+     */
+    public static boolean fitsSomeDecimal(String text) {
+        Matcher number = PLAIN_NUMBER.matcher(trimmed(text));
+        if (!number.matches()) {
+            return false;
+        }
+        String fraction = number.group("fraction") == null ? "" : number.group("fraction").replaceFirst("0+$", "");
+        return fraction.length() <= ColumnType.MAX_DECIMAL_PRECISION
+                && parseDecimal(text, ColumnType.MAX_DECIMAL_PRECISION, fraction.length(), new long[1]);
+    }
+
     /** Days since 1970-01-01, or {@link Long#MIN_VALUE} when the text is not a date. */
     public static long parseDate(String text) {
         String value = trimmed(text);

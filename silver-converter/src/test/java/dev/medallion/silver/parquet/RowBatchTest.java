@@ -148,6 +148,21 @@ class RowBatchTest {
         assertEquals("column zip: '7.5' is not a bigint (a number with a fraction or an exponent): the dataset's contract lake/_schemas/sales.json"
                 + " types it bigint; declare it double (or decimal(p,s) for exact amounts) there to keep such values",
                 batch.append(List.of("7.5", "1", "")::get, fields));
+        // An exponent, or more digits than the widest decimal's 18: a decimal column refuses them too, so double alone is advised.
+        assertEquals("column zip: '1e3' is not a bigint (a number with a fraction or an exponent): the dataset's contract lake/_schemas/sales.json"
+                + " types it bigint; declare it double there to keep such values", batch.append(List.of("1e3", "1", "")::get, fields));
+        assertEquals("column zip: '2.5E-1' is not a bigint (a number with a fraction or an exponent): the dataset's contract lake/_schemas/sales.json"
+                + " types it bigint; declare it double there to keep such values", batch.append(List.of("2.5E-1", "1", "")::get, fields));
+        assertEquals("column zip: '1234567890123456789.5' is not a bigint (a number with a fraction or an exponent): the dataset's contract"
+                + " lake/_schemas/sales.json types it bigint; declare it double there to keep such values",
+                batch.append(List.of("1234567890123456789.5", "1", "")::get, fields));
+        // 18 digits, trailing zeros of the fraction aside, as a decimal(18,1) keeps them; a fraction without a digit before the point.
+        assertEquals("column zip: '12345678901234567.500' is not a bigint (a number with a fraction or an exponent): the dataset's contract"
+                + " lake/_schemas/sales.json types it bigint; declare it double (or decimal(p,s) for exact amounts) there to keep such values",
+                batch.append(List.of("12345678901234567.500", "1", "")::get, fields));
+        assertEquals("column zip: '-.25' is not a bigint (a number with a fraction or an exponent): the dataset's contract lake/_schemas/sales.json"
+                + " types it bigint; declare it double (or decimal(p,s) for exact amounts) there to keep such values",
+                batch.append(List.of("-.25", "1", "")::get, fields));
         assertEquals("column zip: '89014103211118510720' is not a bigint (out of a bigint's range, -9223372036854775808 to 9223372036854775807):"
                 + " the dataset's contract lake/_schemas/sales.json types it bigint; declare it string there to keep such values",
                 batch.append(List.of("89014103211118510720", "1", "")::get, fields));
