@@ -509,7 +509,8 @@ public final class SilverConverter {
 
     /**
      * The one line of a withdrawal: of a removal, or of a conversion that found its key gone after its commit ({@code reason},
-     * and {@code contractDefined}, the dataset's schema contract that conversion defined, which stays).
+     * and {@code contractDefined}, the dataset's schema contract that conversion defined, which stays, with its string column
+     * hints and headerReadsAsRow, as a processed file's line has them).
      */
     private void logWithdrawn(String location, Manifest withdrawal, Manifest previous, long startedNanos, Optional<String> reason,
             Optional<SchemaContract> contractDefined, List<StringColumnHint> stringColumnHints) {
@@ -527,6 +528,8 @@ public final class SilverConverter {
         fields.put("seconds", Math.round((System.nanoTime() - startedNanos) / 1e6) / 1000.0);
         contractDefined.ifPresent(contract -> fields.put("schemaContractDefined", contract.describeColumns()));
         putStringColumnHints(fields, stringColumnHints);
+        // The contract stays when its rows are withdrawn, and reads the dataset's next file: this line is the one to say it.
+        putHeaderReadsAsRow(fields, withdrawal.dataset(), contractDefined);
         log.info("source object withdrawn", fields);
     }
 

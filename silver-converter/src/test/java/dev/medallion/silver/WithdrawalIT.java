@@ -398,6 +398,30 @@ class WithdrawalIT {
     }
 
     /**
+     * As above, the file without a header line, as {@code bcp} and MySQL's {@code SELECT ... INTO OUTFILE} write it: the contract
+     * its first row gave stays after the withdrawal, named in {@code schemaContractDefined}, so the one line of the invocation says
+     * too that its header reads as a row of data ({@code headerReadsAsRow}), as a processed file's line does: the next file of the
+     * dataset is read by that contract, and the line is the one place the Lambda says it.
+     */
+    @Test
+    void aHeaderlessFileDeletedWhileItsFirstConversionCommitsSaysOnItsWithdrawalsLineThatItsHeaderReadsAsARow() throws Exception {
+        byte[] headerless = "1,Alice,NULL\n2,Bob,3.5\n3,Carol,4.25\n".getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of("withdrawn s3://" + buckets.bronzeBucket() + "/" + KEY), convertWhileTheFileIsDeleted(Map.of(), headerless));
+        List<JsonNode> lines = objectLinesSince(conversionLogStart);
+        assertEquals(1, lines.size(), "one line for the conversion's invocation: " + lines);
+        JsonNode withdrawn = lines.get(0);
+        assertEquals("source object withdrawn", withdrawn.path("message").asText(), withdrawn.toString());
+        assertEquals(2, withdrawn.path("rowsWithdrawn").asLong(), "its first row became the header: " + withdrawn);
+        assertEquals("_1 bigint, alice string, null double", withdrawn.path("schemaContractDefined").asText(), withdrawn.toString());
+        assertEquals("its header reads as a row of data ('1' a bigint, 'NULL' a null marker): a file without a header line"
+                + " (bcp and MySQL's SELECT ... INTO OUTFILE write none) has its first row read as the column names, that row in no table;"
+                + " if so, put a line of the column names above its rows (or export it with one), delete s3://" + buckets.silverBucket()
+                + "/" + LAYOUT.schemaKey(DATASET) + " and run again", withdrawn.path("headerReadsAsRow").asText(), withdrawn.toString());
+        assertTrue(buckets.silver().stat(LAYOUT.schemaKey(DATASET)).isPresent(), "the contract stays");
+        assertEquals(Manifest.WITHDRAWN, manifest(KEY).status());
+    }
+
+    /**
      * As above, and the file is uploaded again with the same bytes while the conversion withdraws what it committed: after the
      * withdrawal's look found the key gone, before its manifest write. The upload's event is answered {@code unchanged} against
      * the conversion's manifest, which records this ETag; had the conversion stopped at its withdrawal, the file would be in bronze
@@ -582,7 +606,12 @@ class WithdrawalIT {
      * yet); returns the handler's answer once the write is let through.
      */
     private List<String> convertWhileTheFileIsDeleted(Map<String, String> environment) throws Exception {
-        SourceObject source = upload(KEY, csv(0, 3_000, BAD_ROW));
+        return convertWhileTheFileIsDeleted(environment, csv(0, 3_000, BAD_ROW));
+    }
+
+    /** As {@link #convertWhileTheFileIsDeleted(Map)}, the file holding {@code content}. */
+    private List<String> convertWhileTheFileIsDeleted(Map<String, String> environment, byte[] content) throws Exception {
+        SourceObject source = upload(KEY, content);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             FaultProxy proxy = proxy();
