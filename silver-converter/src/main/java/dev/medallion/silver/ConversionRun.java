@@ -14,12 +14,12 @@ import dev.medallion.silver.csv.CsvReader;
 import dev.medallion.silver.csv.CsvReader.Row;
 import dev.medallion.silver.csv.RejectedInputException;
 import dev.medallion.silver.parquet.PartInfo;
-import dev.medallion.silver.parquet.RowBatch;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnNames;
 import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.SchemaContract;
 import dev.medallion.silver.schema.SchemaContractStore;
+import dev.medallion.silver.schema.ShownValue;
 import dev.medallion.silver.schema.TrailingDelimiter;
 import dev.medallion.silver.schema.StringColumnHint;
 import dev.medallion.silver.schema.TypeInference;
@@ -394,7 +394,7 @@ final class ConversionRun {
                     String under = trailingFields == 1 ? ": a value after the header's trailing delimiter: '"
                             : ": a value under the header's empty trailing fields, which name no column: '";
                     reason += TrailingDelimiter.valueAfter(fields, header.size(), trailingFields)
-                            .map(value -> under + RowBatch.abbreviate(value) + "'").orElse("");
+                            .map(value -> under + ShownValue.of(value) + "'").orElse("");
                 }
             }
             else if (contractFromNoRow) {

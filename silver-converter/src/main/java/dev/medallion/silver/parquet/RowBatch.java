@@ -8,6 +8,7 @@ import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.Refusal;
 import dev.medallion.silver.schema.SchemaContract;
+import dev.medallion.silver.schema.ShownValue;
 import dev.medallion.silver.schema.Values;
 
 import java.util.ArrayList;
@@ -24,7 +25,6 @@ import static java.util.Objects.requireNonNull;
  * taken whole or refused with the reason; a refused row leaves no trace in the batch.
  */
 public final class RowBatch {
-    private static final int MAX_VALUE_IN_REASON = 60;
     /** A row refused in many columns (a file of another layout) is named by its first ones: a reason stays a line. */
     static final int MAX_COLUMNS_IN_REASON = 3;
 
@@ -185,7 +185,7 @@ public final class RowBatch {
      */
     private String reason(Column column, String text) {
         String type = column.type().sqlName();
-        String reason = "column " + column.name() + ": '" + abbreviate(text) + "' is not a " + type;
+        String reason = "column " + column.name() + ": '" + ShownValue.of(text) + "' is not a " + type;
         String typedBy = ": the dataset's contract " + contractKey + " types it " + type;
         Optional<String> marker = NullMarkers.lookalike(text, column.type());
         if (marker.isPresent()) {
@@ -217,37 +217,5 @@ public final class RowBatch {
     private String declareNull(String marker) {
         return "declare it null if it stands for a missing value: " + SilverSettings.CSV_NULL_VALUES + "=" + dataset + ":" + marker
                 + " or convert --null-values " + ShellWord.of(marker);
-    }
-
-    /**
-     * The value as a reason shows it: its first characters, never cut between the two halves of a
-     * surrogate pair (half an emoji is not text), and with characters a reader would not see or that
-     * would break the line (controls, spaces other than U+0020, format characters) written as a backslash,
-     * {@code u} and their four hex digits: {@code '12'} with an invisible U+001F after it would say nothing.
-     */
-    public static String abbreviate(String text) {
-        int end = text.length();
-        if (end > MAX_VALUE_IN_REASON) {
-            end = Character.isHighSurrogate(text.charAt(MAX_VALUE_IN_REASON - 1)) ? MAX_VALUE_IN_REASON - 1 : MAX_VALUE_IN_REASON;
-        }
-        StringBuilder shown = new StringBuilder(end + 16);
-        for (int i = 0; i < end; i++) {
-            char c = text.charAt(i);
-            if (invisible(c)) {
-                shown.append("\\u").append(Integer.toHexString(0x10000 | c), 1, 5);
-            }
-            else {
-                shown.append(c);
-            }
-        }
-        if (end < text.length()) {
-            shown.append("... (").append(text.codePointCount(0, text.length())).append(" characters)");
-        }
-        return shown.toString();
-    }
-
-    private static boolean invisible(char c) {
-        return Character.isISOControl(c) || c != ' ' && (Character.isSpaceChar(c) || Character.isWhitespace(c))
-                || Character.getType(c) == Character.FORMAT;
     }
 }

@@ -157,8 +157,9 @@ final class StringForms {
         for (String marker : defaults) {
             cast = "nullif(" + cast + ", " + literal(marker) + ")";
         }
-        String paddedText = "its values are padded with spaces to " + length + " characters, as a char(" + length + ") column is exported (\""
-                + paddedExample + "\")";
+        // Shown as a reason shows a value: a char(4000) column's whole value would fill the line, a line break in it split it.
+        String paddedText = padded ? "its values are padded with spaces to " + length + " characters, as a char(" + length + ") column is exported (\""
+                + ShownValue.of(paddedExample) + "\")" : "";
         String quotedMarkers = defaults.stream().map(marker -> "\"" + marker + "\"").collect(Collectors.joining(", "));
         String declaration = defaults.stream().map(marker -> dataset + ":" + marker).collect(Collectors.joining(","));
         String writtenBy = switch (defaults.iterator().hasNext() ? defaults.iterator().next() : "") {

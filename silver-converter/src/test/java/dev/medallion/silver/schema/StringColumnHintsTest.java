@@ -324,6 +324,20 @@ class StringColumnHintsTest {
         assertEquals(Optional.empty(), hintFor("name", NullMarkers.defaults(), "Ann", "Bob"));
     }
 
+    /**
+     * The padded value a hint shows is shown as a quarantine reason shows a value: its first 60 characters and its length, a
+     * character that would break the line escaped. A char(4000) column said whole would fill the new dataset's line; a line break
+     * in a quoted field would split it.
+     */
+    @Test
+    void aPaddedValueIsShownCutAndEscapedAsAReasonShowsOne() {
+        assertEquals(Optional.of("its values are padded with spaces to 300 characters, as a char(300) column is exported (\"Ann" + " ".repeat(57)
+                + "... (300 characters)\"): the column keeps the spaces; trim them in a gold model: rtrim(name)"),
+                hintFor("name", NullMarkers.defaults(), "Ann" + " ".repeat(297), "Bob" + " ".repeat(297)));
+        assertEquals(Optional.of("its values are padded with spaces to 6 characters, as a char(6) column is exported (\"a\\u000ab   \"): the column"
+                + " keeps the spaces; trim them in a gold model: rtrim(note)"), hintFor("note", NullMarkers.defaults(), "a\nb   ", "abcdef"));
+    }
+
     /** The hint names the placeholders it saw, and says the cast makes them NULL. */
     @Test
     void theHintNamesThePlaceholdersSeen() {
