@@ -538,11 +538,12 @@ final class StringForms {
 
         /**
          * The hint for a column of dates day first or month first. When no value tells which (none has a day after the 12th), the
-         * cast reads them month first, as US exports and Google Sheets write them, and the hint says so and how to read them day
-         * first: a guess said is worth more than no word, and the column is kept as written either way.
+         * cast reads them month first, as US exports and Google Sheets write them, but day first when they are written with points
+         * ({@code 01.02.2026}), as German, Nordic and other European locales write dates and no US export does; the hint says which
+         * and how to read them the other way: a guess said is worth more than no word, and the column is kept as written either way.
          */
         private Optional<StringColumnHint> dateHint(String name, String x) {
-            boolean readDayFirst = dayFirst && !monthFirst;
+            boolean readDayFirst = dayFirst && (!monthFirst || dateSeparator == '.');
             String separator = String.valueOf(dateSeparator);
             String cast;
             if (unpaddedDate) {
@@ -561,7 +562,8 @@ final class StringForms {
             if (dayFirst && monthFirst) {
                 return hint(name, "dates written " + String.join(separator, month, day, "yyyy") + " or " + String.join(separator, day, month, "yyyy")
                         + ", no day after the 12th telling which", first, "a date does not read (it reads yyyy-MM-dd)",
-                        "dates (read month first here; for day first swap the cast's " + (unpaddedDate ? "parts 1 and 2" : "substr positions 1 and 4") + ")", cast);
+                        "dates (read " + (readDayFirst ? "day first here, as dates with points are written; for month" : "month first here; for day")
+                                + " first swap the cast's " + (unpaddedDate ? "parts 1 and 2" : "substr positions 1 and 4") + ")", cast);
             }
             String pattern = readDayFirst ? String.join(separator, day, month, "yyyy") : String.join(separator, month, day, "yyyy");
             return hint(name, "dates written " + (readDayFirst ? "day" : "month") + " first, " + pattern, first, "a date does not read (it reads yyyy-MM-dd)",

@@ -280,6 +280,15 @@ class StringColumnHintsTest {
                 + " read (it reads yyyy-MM-dd): the column stays string, each value kept as written; to have dates (read month first here; for day first"
                 + " swap the cast's parts 1 and 2), cast it in a gold model: CAST(split_part(due, '/', 3) || '-' || lpad(split_part(due, '/', 1), 2, '0')"
                 + " || '-' || lpad(split_part(due, '/', 2), 2, '0') AS date)", either.get(0).describe());
+
+        // Dates with points are written day first (German, Nordic and other European locales; no US export writes them): read so.
+        List<String[]> dotted = List.of(new String[] {"01.02.2026"}, new String[] {"03.04.2026"});
+        List<StringColumnHint> dayFirst = TypeInference.stringColumnHints("sales", dotted, List.of("due"), TypeInference.infer(dotted, 1), NullMarkers.defaults());
+        assertEquals(1, dayFirst.size(), dayFirst::toString);
+        assertEquals("its values look like dates written mm.dd.yyyy or dd.mm.yyyy, no day after the 12th telling which (\"01.02.2026\"), which a date"
+                + " does not read (it reads yyyy-MM-dd): the column stays string, each value kept as written; to have dates (read day first here, as"
+                + " dates with points are written; for month first swap the cast's substr positions 1 and 4), cast it in a gold model:"
+                + " CAST(substr(due, 7, 4) || '-' || substr(due, 4, 2) || '-' || substr(due, 1, 2) AS date)", dayFirst.get(0).describe());
     }
 
     /** The hint of a single column named {@code name} of dataset {@code sales} holding {@code values}, one per row, as said. */
