@@ -225,7 +225,7 @@ class LocalLakehouseCliTest {
         assertTrue(outcome.out().contains("converted orders/orders.csv into orders: 2 rows read, 2 written, 0 quarantined\n"
                 + "    a new dataset: its schema contract, inferred from this file, is " + lake.resolve("silver/_schemas/orders.json")
                 + ": _1 bigint, alice string (its values hold \"NULL\" for a missing value, as SQL Server's SSMS writes one, which a string column"
-                + " keeps as text: declare it null before the dataset's first file, CSV_NULL_VALUES=orders:NULL, or in a gold model: nullif(alice, 'NULL')),"
+                + " keeps as text: declare it null, CSV_NULL_VALUES=orders:NULL, or in a gold model: nullif(alice, 'NULL')),"
                 + " null double, _2025_01_02_00_00_00_000 timestamp\n"
                 + "    its header reads as a row of data ('1' a bigint, 'NULL' a null marker, '2025-01-02 00:00:00.000' a timestamp): a file"
                 + " without a header line (bcp and MySQL's SELECT ... INTO OUTFILE write none) has its first row read as the column names,"

@@ -168,7 +168,7 @@ final class StringForms {
             default -> "";
         };
         String markerText = "hold " + quotedMarkers + " for a missing value" + writtenBy + ", which a string column keeps as text:"
-                + " declare it null before the dataset's first file, CSV_NULL_VALUES=" + declaration;
+                + " declare it null, CSV_NULL_VALUES=" + declaration;
         String text = defaults.isEmpty() ? paddedText + ": the column keeps the spaces; trim them in a gold model: " + cast
                 : (padded ? paddedText + ", and " : "its values ") + markerText + ", or in a gold model: " + cast;
         return Optional.of(new StringColumnHint(name, padded ? "text padded with spaces" : "text", padded ? paddedExample : defaults.iterator().next(), "",

@@ -633,7 +633,7 @@ class SilverConverterCliTest {
         assertTrue(out().contains("2 rows read, 2 written, 0 quarantined"), out());
         // Its \\N kept as text in a string column is said too, with the declaration that makes it null.
         assertTrue(out().contains("_schemas/orders.json: _1 bigint, ann string (its values hold \"\\N\" for a missing value, as MySQL's INTO OUTFILE and"
-                + " PostgreSQL's COPY write one, which a string column keeps as text: declare it null before the dataset's first file,"
+                + " PostgreSQL's COPY write one, which a string column keeps as text: declare it null,"
                 + " CSV_NULL_VALUES=orders:\\N, or in a gold model: nullif(ann, '\\N')), n double, _2025_01_02 date; its header reads as a row of data"
                 + " ('1' a bigint, '\\N' a null marker, '2025-01-02' a date): a file without a header line (bcp and MySQL's SELECT ... INTO OUTFILE write none)"
                 + " has its first row read as the column names, that row in no table; if so, put a line of the column names above its rows (or export it"

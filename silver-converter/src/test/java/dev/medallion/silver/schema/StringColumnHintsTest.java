@@ -306,10 +306,10 @@ class StringColumnHintsTest {
     @Test
     void aTextColumnHoldingADefaultNullMarkerSaysToDeclareIt() {
         assertEquals(Optional.of("its values hold \"NULL\" for a missing value, as SQL Server's SSMS writes one, which a string column keeps as text:"
-                + " declare it null before the dataset's first file, CSV_NULL_VALUES=sales:NULL, or in a gold model: nullif(name, 'NULL')"),
+                + " declare it null, CSV_NULL_VALUES=sales:NULL, or in a gold model: nullif(name, 'NULL')"),
                 hintFor("name", NullMarkers.defaults(), "Ann", "NULL", "Bob"));
         assertEquals(Optional.of("its values hold \"NULL\", \"\\N\" for a missing value, as SQL Server's SSMS writes one, which a string column keeps as"
-                + " text: declare it null before the dataset's first file, CSV_NULL_VALUES=sales:NULL,sales:\\N, or in a gold model:"
+                + " text: declare it null, CSV_NULL_VALUES=sales:NULL,sales:\\N, or in a gold model:"
                 + " nullif(nullif(\"order\", 'NULL'), '\\N')"), hintFor("order", NullMarkers.defaults(), "NULL", "Ann", "\\N"));
         assertEquals(Optional.empty(), hintFor("name", NullMarkers.declaring(List.of("NULL")), "Ann", "NULL", "Bob"));
         NullMarkers quoting = NullMarkers.declaring(List.of("NULL")).keepingQuotedEmptyStrings();
@@ -324,7 +324,7 @@ class StringColumnHintsTest {
         assertEquals(Optional.of("its values are padded with spaces to 6 characters, as a char(6) column is exported (\"Ann   \"): the column keeps the"
                 + " spaces; trim them in a gold model: rtrim(name)"), hintFor("name", NullMarkers.defaults(), "Ann   ", "Bobby ", "Claire"));
         assertEquals(Optional.of("its values are padded with spaces to 6 characters, as a char(6) column is exported (\"Ann   \"), and hold \"NULL\" for a"
-                + " missing value, as SQL Server's SSMS writes one, which a string column keeps as text: declare it null before the dataset's first file,"
+                + " missing value, as SQL Server's SSMS writes one, which a string column keeps as text: declare it null,"
                 + " CSV_NULL_VALUES=sales:NULL, or in a gold model: nullif(rtrim(name), 'NULL')"),
                 hintFor("name", NullMarkers.defaults(), "Ann   ", "NULL", "Bobby "));
         // Lengths that differ, one value alone, or no space at the end: no char(n).
