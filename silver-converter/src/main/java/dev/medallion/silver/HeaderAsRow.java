@@ -9,7 +9,6 @@ import dev.medallion.silver.schema.Values;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -21,8 +20,6 @@ import static java.util.Objects.requireNonNull;
  * it always has, and the local commands say what they saw beside the contract it gave, for a person to judge.
  */
 public final class HeaderAsRow {
-    private static final Pattern SPACES_AND_TABS_AROUND = Pattern.compile("^[ \t]+|[ \t]+$");
-
     private HeaderAsRow() {}
 
     /**
@@ -39,7 +36,7 @@ public final class HeaderAsRow {
         for (Column column : contract.columns()) {
             String field = column.sourceName();
             // Spaces and tabs around a marker aside, as a typed column reads it.
-            if (NullMarkers.DEFAULTS.contains(SPACES_AND_TABS_AROUND.matcher(field).replaceAll(""))) {
+            if (NullMarkers.DEFAULTS.contains(Values.trimmed(field))) {
                 values.add("'" + field + "' a null marker");
             }
             else if (column.type() != ColumnType.STRING && !Values.isBlank(field) && isValueOf(column.type(), field)) {

@@ -200,7 +200,7 @@ public final class RowBatch {
         if (refusal == Refusal.NOT_A_NUMBER) {
             // Most likely a computation gone wrong, but pandas and numpy write a missing double as NaN too: declared, it is null.
             // The field without the spaces and tabs around it, as a typed column compares a declared marker.
-            return explained + "; or " + declareNull(text.replaceAll("^[ \t]+|[ \t]+$", ""));
+            return explained + "; or " + declareNull(Values.trimmed(text));
         }
         String kept = refusal.keptAs().map(keptAs -> explained + "; declare it " + keptAs.sqlName()
                 // A double rounds (0.1 + 0.2): an amount wants the exact type, where a decimal column takes the value (no exponent, 18 digits).

@@ -295,8 +295,8 @@ public final class Values {
         return end;
     }
 
-    /** The text without the spaces and tabs around it. */
-    static String trimmed(String text) {
+    /** The text without the spaces and tabs around it, as every typed column reads a value. */
+    public static String trimmed(String text) {
         int start = trimmedStart(text);
         int end = trimmedEnd(text, start);
         return start == 0 && end == text.length() ? text : text.substring(start, end);
