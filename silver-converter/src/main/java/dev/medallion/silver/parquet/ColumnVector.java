@@ -171,34 +171,13 @@ abstract sealed class ColumnVector {
         }
     }
 
-    /** Bigints, and timestamps as milliseconds since the epoch. */
-    private static final class LongVector extends ColumnVector {
-        private final boolean timestamp;
-        private final long[] scratch = new long[1];
-        private long[] values = new long[INITIAL_CAPACITY];
+    /** A column of values held as longs, written as Parquet INT64: what its kinds share but the parse and the boxed value. */
+    private abstract static sealed class LongValuesVector extends ColumnVector permits LongVector, DecimalVector {
+        protected final long[] scratch = new long[1];
+        protected long[] values = new long[INITIAL_CAPACITY];
 
-        LongVector(String name, int index, boolean timestamp, NullMarkers markers) {
-            super(name, index, timestamp ? ColumnType.TIMESTAMP : ColumnType.BIGINT, markers);
-            this.timestamp = timestamp;
-        }
-
-        @Override
-        protected boolean parse(int row, String text) {
-            if (timestamp) {
-                long millis = Values.parseTimestamp(text);
-                values[row] = millis;
-                return millis != Long.MIN_VALUE;
-            }
-            if (!Values.parseBigintValue(text, scratch)) {
-                return false;
-            }
-            values[row] = scratch[0];
-            return true;
-        }
-
-        @Override
-        protected Object boxed(int row) {
-            return values[row];
+        LongValuesVector(String name, int index, ColumnType type, NullMarkers markers) {
+            super(name, index, type, markers);
         }
 
         @Override
@@ -228,15 +207,42 @@ abstract sealed class ColumnVector {
         }
     }
 
+    /** Bigints, and timestamps as milliseconds since the epoch. */
+    private static final class LongVector extends LongValuesVector {
+        private final boolean timestamp;
+
+        LongVector(String name, int index, boolean timestamp, NullMarkers markers) {
+            super(name, index, timestamp ? ColumnType.TIMESTAMP : ColumnType.BIGINT, markers);
+            this.timestamp = timestamp;
+        }
+
+        @Override
+        protected boolean parse(int row, String text) {
+            if (timestamp) {
+                long millis = Values.parseTimestamp(text);
+                values[row] = millis;
+                return millis != Long.MIN_VALUE;
+            }
+            if (!Values.parseBigintValue(text, scratch)) {
+                return false;
+            }
+            values[row] = scratch[0];
+            return true;
+        }
+
+        @Override
+        protected Object boxed(int row) {
+            return values[row];
+        }
+    }
+
     /**
      * Decimals of at most {@value ColumnType#MAX_DECIMAL_PRECISION} digits, as their unscaled values ({@link Values#parseDecimal}),
      * written as Parquet INT64 DECIMAL. Apart from {@link LongVector}, so that a bigint column's parse takes no branch for them.
      */
-    private static final class DecimalVector extends ColumnVector {
+    private static final class DecimalVector extends LongValuesVector {
         private final int precision;
         private final int scale;
-        private final long[] scratch = new long[1];
-        private long[] values = new long[INITIAL_CAPACITY];
 
         DecimalVector(String name, int index, ColumnType type, NullMarkers markers) {
             super(name, index, type, markers);
@@ -259,32 +265,6 @@ abstract sealed class ColumnVector {
         @Override
         protected Object boxed(int row) {
             return BigDecimal.valueOf(values[row], scale);
-        }
-
-        @Override
-        int valueHash(int row) {
-            return Long.hashCode(values[row]);
-        }
-
-        @Override
-        boolean sameValue(int row, int other) {
-            return values[row] == values[other];
-        }
-
-        @Override
-        long retainedBytes(int rows) {
-            return 9L * rows;
-        }
-
-        @Override
-        void writeTo(ColumnChunkWriter writer, int from, int to) throws IOException {
-            ((ColumnChunkWriter.FixedWidth) writer).writeLongs(values, nulls, from, to);
-        }
-
-        @Override
-        protected void grow(int capacity) {
-            super.grow(capacity);
-            values = Arrays.copyOf(values, capacity);
         }
     }
 
