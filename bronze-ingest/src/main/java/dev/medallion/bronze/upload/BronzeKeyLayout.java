@@ -84,8 +84,8 @@ public final class BronzeKeyLayout {
     /**
      * The dataset a PATH uploads into: the given name, else the folder's own name, or for a single file
      * the name of the folder that holds it; always made safe as a table name, as the converter does. A folder
-     * of no letter or digit is refused without a given name, as such a given name is ({@link #namesADataset}). A
-     * folder named like a date ({@code 2026}, {@code 11}, {@code 2026-11}) is refused without a given name:
+     * of no letter or digit is refused without a given name, as such a given name is ({@link #namesADataset}),
+     * and a given name holding a '/'. A folder named like a date ({@code 2026}, {@code 11}, {@code 2026-11}) is refused without a given name:
      * it is almost always a date folder inside a dataset, and a file re-uploaded from it on its own would
      * land in another dataset ({@code _2026}), its rows then counted twice.
      */
@@ -93,7 +93,7 @@ public final class BronzeKeyLayout {
         requireNonNull(source, "source is null");
         requireNonNull(given, "given is null");
         if (given.isPresent()) {
-            return SilverLayout.datasetName(given.get());
+            return SilverLayout.datasetName(givenName(given.get()));
         }
         String name = datasetFolder(source, isFolder).getFileName().toString();
         if (name.startsWith("_") || name.startsWith(".")) {
@@ -115,6 +115,22 @@ public final class BronzeKeyLayout {
                     + " --dataset NAME, with --prefix for the folders in between");
         }
         return SilverLayout.datasetName(name);
+    }
+
+    /**
+     * A given name as {@code UploadOptions} leaves it, refused here too so that no caller can skip that: of a name of no
+     * letter or digit the table would be named after a hash, and a '/' would make the key's first folder, the
+     * converter's dataset, not the whole name.
+     */
+    private static String givenName(String name) {
+        if (!namesADataset(name)) {
+            throw new IllegalArgumentException("--dataset '" + name + "' holds no letter or digit, so its table would be named after a hash of it ("
+                    + SilverLayout.datasetName(name) + "): give the dataset's name, such as sales");
+        }
+        if (name.contains("/")) {
+            throw new IllegalArgumentException("--dataset '" + name + "' holds a '/': give the dataset's name alone, and the folders after it with --prefix");
+        }
+        return name;
     }
 
     /**

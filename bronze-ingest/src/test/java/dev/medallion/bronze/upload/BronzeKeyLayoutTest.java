@@ -1,5 +1,7 @@
 package dev.medallion.bronze.upload;
 
+import dev.medallion.common.layout.SilverLayout;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +78,25 @@ class BronzeKeyLayoutTest {
         assertEquals("sales_data_2026", BronzeKeyLayout.dataset(folder.resolve("january.csv"), false, Optional.empty()));
         assertEquals("ventes_ete", BronzeKeyLayout.dataset(folder, true, Optional.of("Ventes Été")));
         assertEquals("y2026", BronzeKeyLayout.dataset(directory.resolve("2026"), true, Optional.of("y2026")));
+    }
+
+    /**
+     * A given name is refused here as UploadOptions refuses --dataset, so that a planner built with a name by any other
+     * caller cannot put a table named after a hash, or a key whose first folder is not the whole name.
+     */
+    @Test
+    void aGivenNameThatNamesNoDatasetIsRefused() {
+        Path folder = directory.resolve("sales");
+
+        IllegalArgumentException blank = assertThrows(IllegalArgumentException.class, () -> BronzeKeyLayout.dataset(folder, true, Optional.of(" ")));
+        IllegalArgumentException noLetter = assertThrows(IllegalArgumentException.class, () -> BronzeKeyLayout.dataset(folder, true, Optional.of("-")));
+        IllegalArgumentException slash = assertThrows(IllegalArgumentException.class, () -> BronzeKeyLayout.dataset(folder, true, Optional.of("sales/2026")));
+
+        assertEquals("--dataset ' ' holds no letter or digit, so its table would be named after a hash of it (" + SilverLayout.datasetName(" ")
+                + "): give the dataset's name, such as sales", blank.getMessage());
+        assertEquals("--dataset '-' holds no letter or digit, so its table would be named after a hash of it (" + SilverLayout.datasetName("-")
+                + "): give the dataset's name, such as sales", noLetter.getMessage());
+        assertEquals("--dataset 'sales/2026' holds a '/': give the dataset's name alone, and the folders after it with --prefix", slash.getMessage());
     }
 
     /** A file re-uploaded on its own from a date folder of a dataset would land in a dataset named after the date. */
