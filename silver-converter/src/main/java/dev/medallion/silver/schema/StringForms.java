@@ -162,17 +162,34 @@ final class StringForms {
                 + ShownValue.of(paddedExample) + "\")" : "";
         String quotedMarkers = defaults.stream().map(marker -> "\"" + marker + "\"").collect(Collectors.joining(", "));
         String declaration = defaults.stream().map(marker -> dataset + ":" + marker).collect(Collectors.joining(","));
-        String writtenBy = switch (defaults.iterator().hasNext() ? defaults.iterator().next() : "") {
-            case "NULL" -> ", as SQL Server's SSMS writes one";
-            case "\\N" -> ", as MySQL's INTO OUTFILE and PostgreSQL's COPY write one";
-            default -> "";
-        };
-        String markerText = "hold " + quotedMarkers + " for a missing value" + writtenBy + ", which a string column keeps as text:"
+        String markerText = "hold " + quotedMarkers + " for a missing value" + writtenBy(defaults) + ", which a string column keeps as text:"
                 + " declare it null, CSV_NULL_VALUES=" + declaration;
         String text = defaults.isEmpty() ? paddedText + ": the column keeps the spaces; trim them in a gold model: " + cast
                 : (padded ? paddedText + ", and " : "its values ") + markerText + ", or in a gold model: " + cast;
         return Optional.of(new StringColumnHint(name, padded ? "text padded with spaces" : "text", padded ? paddedExample : defaults.iterator().next(), "",
                 List.copyOf(defaults), "text", cast, text));
+    }
+
+    /**
+     * Which exports write {@code markers}, each named by its own marker: {@code \\N} is MySQL's and PostgreSQL's, never SQL Server's, so
+     * a column holding both is not credited to one tool. {@code , as SQL Server's SSMS writes one} for one marker, {@code , as SQL Server's
+     * SSMS writes "NULL" and MySQL's INTO OUTFILE and PostgreSQL's COPY write "\\N"} for several; empty when no marker is one a known
+     * export writes ({@code null}).
+     */
+    private static String writtenBy(Set<String> markers) {
+        List<String> exports = markers.stream()
+                .flatMap(marker -> exportWriting(marker).map(export -> export + (markers.size() == 1 ? " one" : " \"" + marker + "\"")).stream())
+                .toList();
+        return exports.isEmpty() ? "" : ", as " + String.join(" and ", exports);
+    }
+
+    /** The exports known to write {@code marker} for a missing value, and the verb: {@code SQL Server's SSMS writes}. */
+    private static Optional<String> exportWriting(String marker) {
+        return switch (marker) {
+            case "NULL" -> Optional.of("SQL Server's SSMS writes");
+            case "\\N" -> Optional.of("MySQL's INTO OUTFILE and PostgreSQL's COPY write");
+            default -> Optional.empty();
+        };
     }
 
     /**

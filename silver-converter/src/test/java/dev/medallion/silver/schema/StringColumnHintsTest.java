@@ -308,9 +308,16 @@ class StringColumnHintsTest {
         assertEquals(Optional.of("its values hold \"NULL\" for a missing value, as SQL Server's SSMS writes one, which a string column keeps as text:"
                 + " declare it null, CSV_NULL_VALUES=sales:NULL, or in a gold model: nullif(name, 'NULL')"),
                 hintFor("name", NullMarkers.defaults(), "Ann", "NULL", "Bob"));
-        assertEquals(Optional.of("its values hold \"NULL\", \"\\N\" for a missing value, as SQL Server's SSMS writes one, which a string column keeps as"
-                + " text: declare it null, CSV_NULL_VALUES=sales:NULL,sales:\\N, or in a gold model:"
-                + " nullif(nullif(\"order\", 'NULL'), '\\N')"), hintFor("order", NullMarkers.defaults(), "NULL", "Ann", "\\N"));
+        // Each marker's tool by the marker: \\N is MySQL's and PostgreSQL's, not SQL Server's.
+        assertEquals(Optional.of("its values hold \"NULL\", \"\\N\" for a missing value, as SQL Server's SSMS writes \"NULL\" and MySQL's INTO OUTFILE"
+                + " and PostgreSQL's COPY write \"\\N\", which a string column keeps as text: declare it null, CSV_NULL_VALUES=sales:NULL,sales:\\N, or in"
+                + " a gold model: nullif(nullif(\"order\", 'NULL'), '\\N')"), hintFor("order", NullMarkers.defaults(), "NULL", "Ann", "\\N"));
+        assertEquals(Optional.of("its values hold \"\\N\", \"null\" for a missing value, as MySQL's INTO OUTFILE and PostgreSQL's COPY write \"\\N\","
+                + " which a string column keeps as text: declare it null, CSV_NULL_VALUES=sales:\\N,sales:null, or in a gold model:"
+                + " nullif(nullif(name, '\\N'), 'null')"), hintFor("name", NullMarkers.defaults(), "\\N", "Ann", "null"));
+        assertEquals(Optional.of("its values hold \"\\N\" for a missing value, as MySQL's INTO OUTFILE and PostgreSQL's COPY write one, which a string"
+                + " column keeps as text: declare it null, CSV_NULL_VALUES=sales:\\N, or in a gold model: nullif(name, '\\N')"),
+                hintFor("name", NullMarkers.defaults(), "Ann", "\\N"));
         assertEquals(Optional.empty(), hintFor("name", NullMarkers.declaring(List.of("NULL")), "Ann", "NULL", "Bob"));
         NullMarkers quoting = NullMarkers.declaring(List.of("NULL")).keepingQuotedEmptyStrings();
         assertEquals(Optional.empty(), hintFor("name", quoting, "Ann", quoting.quotedFormOf("NULL"), "Bob"));
