@@ -115,7 +115,7 @@ final class StringForms {
      * marker ({@code NULL}, as SQL Server's SSMS writes a missing value; {@code null}, {@code \N}), which a string column keeps as
      * text unless the dataset declares it, and spaces padding every value to one length, as a {@code char(n)} column is exported.
      * Over the same rows as the forms (those the contract is inferred from), once per new dataset; the padding is looked for until
-     * two values differ in length. A declared marker is null already; one read quoted is text its source quoted, and no marker.
+     * two values differ in length, and is told only when two values at least are padded. A declared marker is null already; one read quoted is text its source quoted, and no marker.
      */
     static Optional<StringColumnHint> textHint(String dataset, List<String[]> rows, int index, String name, NullMarkers markers) {
         requireNonNull(dataset, "dataset is null");
@@ -125,8 +125,7 @@ final class StringForms {
         Set<String> defaults = new LinkedHashSet<>();
         int length = -1;
         boolean padded = true;
-        boolean trailingSpace = false;
-        int values = 0;
+        int paddedValues = 0;
         String paddedExample = null;
         for (String[] row : rows) {
             if (index >= row.length || Values.isBlank(row[index]) || markers.isDeclared(row[index], ColumnType.STRING)) {
@@ -138,17 +137,17 @@ final class StringForms {
                 continue;
             }
             if (padded) {
-                values++;
                 padded = length < 0 || value.length() == length;
                 length = value.length();
                 if (value.endsWith(" ")) {
-                    trailingSpace = true;
+                    paddedValues++;
                     paddedExample = paddedExample == null ? value : paddedExample;
                 }
             }
         }
-        // Two values at least, all of one length, one ending in a space: a char(n)'s padding, not a stray space.
-        padded = padded && trailingSpace && values > 1;
+        // All of one length, two ending in a space at least: a char(n)'s padding, which pads every value shorter than n. One value
+        // ending in a space among codes of one length ("ab", "c ") is a stray space, which a char(2)'s hint would misname.
+        padded = padded && paddedValues >= 2;
         if (defaults.isEmpty() && !padded) {
             return Optional.empty();
         }

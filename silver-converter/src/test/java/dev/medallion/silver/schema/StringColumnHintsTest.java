@@ -336,6 +336,11 @@ class StringColumnHintsTest {
                 hintFor("name", NullMarkers.defaults(), "Ann   ", "NULL", "Bobby "));
         // Lengths that differ, one value alone, or no space at the end: no char(n).
         assertEquals(Optional.empty(), hintFor("name", NullMarkers.defaults(), "Ann ", "Bobby "));
+        // Short codes of one length, one with a stray space at its end: a space, not a char(n)'s padding, which pads most values.
+        assertEquals(Optional.empty(), hintFor("code", NullMarkers.defaults(), "ab", "c "));
+        assertEquals(Optional.empty(), hintFor("code", NullMarkers.defaults(), "ab", "cd", "ef", "g "));
+        assertEquals(Optional.of("its values are padded with spaces to 2 characters, as a char(2) column is exported (\"e \"): the column keeps the"
+                + " spaces; trim them in a gold model: rtrim(code)"), hintFor("code", NullMarkers.defaults(), "ab", "cd", "e ", "f "));
         assertEquals(Optional.empty(), hintFor("name", NullMarkers.defaults(), "Ann   "));
         assertEquals(Optional.empty(), hintFor("name", NullMarkers.defaults(), "Ann", "Bob"));
     }
@@ -351,7 +356,7 @@ class StringColumnHintsTest {
                 + "... (300 characters)\"): the column keeps the spaces; trim them in a gold model: rtrim(name)"),
                 hintFor("name", NullMarkers.defaults(), "Ann" + " ".repeat(297), "Bob" + " ".repeat(297)));
         assertEquals(Optional.of("its values are padded with spaces to 6 characters, as a char(6) column is exported (\"a\\u000ab   \"): the column"
-                + " keeps the spaces; trim them in a gold model: rtrim(note)"), hintFor("note", NullMarkers.defaults(), "a\nb   ", "abcdef"));
+                + " keeps the spaces; trim them in a gold model: rtrim(note)"), hintFor("note", NullMarkers.defaults(), "a\nb   ", "abcdef", "ab    "));
     }
 
     /** The hint names the placeholders it saw, and says the cast makes them NULL. */
