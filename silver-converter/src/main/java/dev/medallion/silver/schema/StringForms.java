@@ -115,7 +115,11 @@ final class StringForms {
      * marker ({@code NULL}, as SQL Server's SSMS writes a missing value; {@code null}, {@code \N}), which a string column keeps as
      * text unless the dataset declares it, and spaces padding every value to one length, as a {@code char(n)} column is exported.
      * Over the same rows as the forms (those the contract is inferred from), once per new dataset; the padding is looked for until
-     * two values differ in length, and is told only when two values at least are padded. A declared marker is null already; one read quoted is text its source quoted, and no marker.
+     * two values differ in length, and is told only when two values at least are padded. A declared marker is null already; one read
+     * quoted is text its source quoted, and no marker. A padded column's marker padded as its values are ({@code NULL  }, as an export
+     * padding every field to its width writes one) is a marker too, but one no declaration makes null: a string column's declared
+     * marker is the whole field, and {@code CSV_NULL_VALUES} takes a marker without the spaces around it; the hint says so, and gives
+     * the cast alone.
      */
     static Optional<StringColumnHint> textHint(String dataset, List<String[]> rows, int index, String name, NullMarkers markers) {
         requireNonNull(dataset, "dataset is null");
@@ -123,6 +127,7 @@ final class StringForms {
         requireNonNull(name, "name is null");
         requireNonNull(markers, "markers is null");
         Set<String> defaults = new LinkedHashSet<>();
+        Set<String> paddedMarkers = new LinkedHashSet<>();
         int length = -1;
         boolean padded = true;
         int paddedValues = 0;
@@ -141,15 +146,24 @@ final class StringForms {
                 length = value.length();
                 if (value.endsWith(" ")) {
                     paddedValues++;
-                    paddedExample = paddedExample == null ? value : paddedExample;
+                    String unpadded = withoutTrailingSpaces(value);
+                    if (NullMarkers.DEFAULTS.contains(unpadded) || markers.isDeclared(unpadded, ColumnType.STRING)) {
+                        paddedMarkers.add(unpadded);
+                    }
+                    else {
+                        paddedExample = paddedExample == null ? value : paddedExample;
+                    }
                 }
             }
         }
         // All of one length, two ending in a space at least: a char(n)'s padding, which pads every value shorter than n. One value
         // ending in a space among codes of one length ("ab", "c ") is a stray space, which a char(2)'s hint would misname.
-        padded = padded && paddedValues >= 2;
+        padded = padded && paddedValues >= 2 && paddedExample != null;
         if (defaults.isEmpty() && !padded) {
             return Optional.empty();
+        }
+        if (padded && !paddedMarkers.isEmpty()) {
+            return Optional.of(paddedMarkerHint(name, length, paddedExample, defaults, paddedMarkers));
         }
         String x = identifier(name);
         String cast = padded ? "rtrim(" + x + ")" : x;
@@ -170,9 +184,37 @@ final class StringForms {
     }
 
     /**
-     * Which exports write {@code markers}, each named by its own marker: {@code \\N} is MySQL's and PostgreSQL's, never SQL Server's, so
+     * The hint of a padded column holding a marker padded as its values are, and perhaps bare ones ({@code defaults}): the padded one
+     * stays text whatever is declared, so the cast trims before it compares, and is the one way given.
+     */
+    private static StringColumnHint paddedMarkerHint(String name, int length, String paddedExample, Set<String> defaults, Set<String> paddedMarkers) {
+        Set<String> all = new LinkedHashSet<>(paddedMarkers);
+        all.addAll(defaults);
+        String cast = "rtrim(" + identifier(name) + ")";
+        for (String marker : all) {
+            cast = "nullif(" + cast + ", " + literal(marker) + ")";
+        }
+        String text = "its values are padded with spaces to " + length + " characters, as a char(" + length + ") column is exported (\""
+                + ShownValue.of(paddedExample) + "\"), and hold " + all.stream().map(marker -> "\"" + marker + "\"").collect(Collectors.joining(", "))
+                + " for a missing value" + writtenBy(all) + ", padded as they are, which a string column keeps as text declared or not: a declared"
+                + " marker is null there as the whole field, and CSV_NULL_VALUES takes one without the spaces around it; make it null in a gold"
+                + " model: " + cast;
+        return new StringColumnHint(name, "text padded with spaces", paddedExample, "", List.copyOf(all), "text", cast, text);
+    }
+
+    /** The value without the spaces after it, as rtrim takes a char(n)'s padding off. */
+    private static String withoutTrailingSpaces(String value) {
+        int end = value.length();
+        while (end > 0 && value.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return value.substring(0, end);
+    }
+
+    /**
+     * Which exports write {@code markers}, each named by its own marker: {@code \N} is MySQL's and PostgreSQL's, never SQL Server's, so
      * a column holding both is not credited to one tool. {@code , as SQL Server's SSMS writes one} for one marker, {@code , as SQL Server's
-     * SSMS writes "NULL" and MySQL's INTO OUTFILE and PostgreSQL's COPY write "\\N"} for several; empty when no marker is one a known
+     * SSMS writes "NULL" and MySQL's INTO OUTFILE and PostgreSQL's COPY write "\N"} for several; empty when no marker is one a known
      * export writes ({@code null}).
      */
     private static String writtenBy(Set<String> markers) {

@@ -346,6 +346,29 @@ class StringColumnHintsTest {
     }
 
     /**
+     * A char(n) column exported padded pads its marker too ({@code NULL  }): a string column keeps it as text, and declaring
+     * the marker does not make it null there (a string column's marker is the whole field, and a declared one is taken
+     * without the spaces around it), so the hint says so and gives the cast that trims it before comparing.
+     */
+    @Test
+    void aPaddedMarkerInAPaddedColumnIsSaidToStayTextDeclaredOrNot() {
+        String hint = "its values are padded with spaces to 6 characters, as a char(6) column is exported (\"Ann   \"), and hold \"NULL\" for a"
+                + " missing value, as SQL Server's SSMS writes one, padded as they are, which a string column keeps as text declared or not: a"
+                + " declared marker is null there as the whole field, and CSV_NULL_VALUES takes one without the spaces around it; make it null in"
+                + " a gold model: nullif(rtrim(name), 'NULL')";
+        assertEquals(Optional.of(hint), hintFor("name", NullMarkers.defaults(), "Ann   ", "NULL  ", "Bobby "));
+        assertEquals(Optional.of(hint), hintFor("name", NullMarkers.declaring(List.of("NULL")), "Ann   ", "NULL  ", "Bobby ", "NULL"));
+        assertEquals(Optional.of(hint), hintFor("name", NullMarkers.defaults(), "Ann   ", "NULL", "NULL  ", "Bobby "));
+        // A declared marker padded stays text too.
+        assertEquals(Optional.of("its values are padded with spaces to 6 characters, as a char(6) column is exported (\"Ann   \"), and hold \"N/A\" for a"
+                + " missing value, padded as they are, which a string column keeps as text declared or not: a declared marker is null there as the"
+                + " whole field, and CSV_NULL_VALUES takes one without the spaces around it; make it null in a gold model: nullif(rtrim(name), 'N/A')"),
+                hintFor("name", NullMarkers.declaring(List.of("N/A")), "Ann   ", "N/A   ", "Bobby "));
+        // Not padded as the others are, it is a stray space: no marker.
+        assertEquals(Optional.empty(), hintFor("name", NullMarkers.defaults(), "Ann", "NULL  ", "Bobby"));
+    }
+
+    /**
      * The padded value a hint shows is shown as a quarantine reason shows a value: its first 60 characters and its length, a
      * character that would break the line escaped. A char(4000) column said whole would fill the new dataset's line; a line break
      * in a quoted field would split it.
