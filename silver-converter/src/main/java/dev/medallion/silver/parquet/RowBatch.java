@@ -196,7 +196,7 @@ public final class RowBatch {
         if (refusal == null) {
             return reason;
         }
-        String explained = reason + " (" + refusal.describe(column.type()) + ")" + typedBy;
+        String explained = reason + " (" + refusal.describe(column.type(), text) + ")" + typedBy;
         if (refusal == Refusal.NOT_A_NUMBER) {
             // Most likely a computation gone wrong, but pandas and numpy write a missing double as NaN too: declared, it is null.
             // The field without the spaces and tabs around it, as a typed column compares a declared marker.

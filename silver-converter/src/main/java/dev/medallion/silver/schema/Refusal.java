@@ -111,6 +111,23 @@ public enum Refusal {
     }
 
     /**
+     * What is wrong with {@code value}, refused in a column of {@code type}: {@link #describe(ColumnType)}, but for a bigint's refused
+     * number said as found, a fraction ({@code 7.5}), an exponent ({@code 1e3}) or both ({@code 2.5E-1}), so that a person looks for
+     * what is there. Built for a refused row's reason alone, so the values taken pay nothing for it.
+     */
+    public String describe(ColumnType type, String value) {
+        if (this != FRACTION_IN_BIGINT) {
+            return describe(type);
+        }
+        boolean fraction = value.indexOf('.') >= 0;
+        boolean exponent = value.indexOf('e') >= 0 || value.indexOf('E') >= 0;
+        if (fraction == exponent) {
+            return fraction ? "a number with a fraction and an exponent" : description;
+        }
+        return fraction ? "a number with a fraction" : "a number with an exponent";
+    }
+
+    /**
      * The type to declare its column to keep such values, where the value is most likely meant as it is
      * (a code or a long id: {@code string}; a number with a fraction: {@code double}; a date with a time:
      * {@code timestamp}); empty for a value to mend at its source, such as a day that does not exist.
