@@ -740,7 +740,9 @@ public final class SilverConverter {
     /**
      * The line of another run's withdrawal ({@link #logCounted}), as {@link #logWithdrawn} logs it, with what the withdrawn
      * manifest records: the rows of the manifest it replaced ({@code rowsWithdrawn}, {@code quarantinedRowsWithdrawn}), but not
-     * how long its run took ({@code seconds} left out).
+     * how long its run took ({@code seconds} left out), nor {@code schemaContractDefined}, its hints and {@code headerReadsAsRow}:
+     * no manifest records whether the withdrawn conversion defined its dataset's contract, and the contract's {@code createdFrom}
+     * would name an earlier version of the same key too (docs/silver-converter.md, "Logs").
      */
     private void logCountedWithdrawal(Manifest withdrawal, String countedFor) {
         Map<String, Object> fields = new LinkedHashMap<>();
