@@ -764,10 +764,11 @@ class SilverCommitFaultIT extends CommitFaultFixture {
         }
         SourceObject source = upload("sales/src.csv", text.toString().getBytes(StandardCharsets.UTF_8));
         Duration holding = Duration.ofSeconds(3);
-        // The second range's GET waits, so that the first range's reader gets to its quarantine upload first.
-        proxy.inject(secondRange(source.size()), Fault.delay(Duration.ofSeconds(2)), 1);
         Injection held = proxy.inject(request -> request.isCreateMultipartUpload() && request.path().contains("/_quarantine/"),
                 Fault.delay(holding), 1);
+        // The second range's GET waits until the first range's reader has got to its quarantine upload: a fixed delay of two
+        // seconds was outlasted on a loaded machine, the second range's upload then starting first and refused by nothing.
+        proxy.inject(secondRange(source.size()), Fault.delayUntil(held, 1, Duration.ofSeconds(60)), 1);
         Injection refused = proxy.inject(request -> request.isCreateMultipartUpload() && !request.path().contains("/_quarantine/")
                 && held.remaining() == 0, Fault.status(403), 1);
 

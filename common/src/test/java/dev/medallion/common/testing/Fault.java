@@ -83,6 +83,16 @@ public sealed interface Fault {
         return new Delay(duration);
     }
 
+    /**
+     * Waits until another injection has been applied to {@code hits} requests, then forwards the request and relays the
+     * answer as usual: orders two requests of one run by what happened, not by a guess at how long the first takes, which a
+     * loaded machine outlasts. When {@code atMost} passes first, the proxy reports it among its {@link FaultProxy#failures()}
+     * and forwards the request all the same.
+     */
+    static Fault delayUntil(Injection awaited, int hits, Duration atMost) {
+        return new DelayUntil(awaited, hits, atMost);
+    }
+
     /** Does not forward; resets the client's connection (RST) without an answer. */
     static Fault reset() {
         return new Reset();
@@ -234,6 +244,17 @@ public sealed interface Fault {
             requireNonNull(duration, "duration is null");
             if (duration.isNegative()) {
                 throw new IllegalArgumentException("duration is negative: " + duration);
+            }
+        }
+    }
+
+    /** See {@link Fault#delayUntil}. */
+    record DelayUntil(Injection awaited, int hits, Duration atMost) implements Fault {
+        public DelayUntil {
+            requireNonNull(awaited, "awaited is null");
+            requireNonNull(atMost, "atMost is null");
+            if (hits < 1) {
+                throw new IllegalArgumentException("hits is not positive: " + hits);
             }
         }
     }

@@ -368,6 +368,13 @@ public final class FaultProxy implements AutoCloseable {
             relay(out, head, body, Long.MAX_VALUE);
             finish(client, out);
         }
+        else if (fault instanceof Fault.DelayUntil until) {
+            if (!until.awaited().awaitHits(until.hits(), until.atMost())) {
+                fail("a request waited " + until.atMost() + " for " + until.awaited() + " to be applied " + until.hits() + " time(s), and was forwarded without");
+            }
+            relay(out, head, body, Long.MAX_VALUE);
+            finish(client, out);
+        }
         else if (fault instanceof Fault.Reset) {
             reset(client);
         }

@@ -321,6 +321,42 @@ class FaultProxyIT {
     }
 
     @Test
+    void aRequestDelayedUntilAnotherIsAppliedWaitsForItThenPasses() throws Exception {
+        Injection awaited = proxy.inject(Request.s3("HEAD", "/one-mib.bin"), Fault.delay(Duration.ZERO), 1);
+        Injection waiting = proxy.inject(Request.s3("GET", "/one-mib.bin"), Fault.delayUntil(awaited, 1, Duration.ofSeconds(30)), 1);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<byte[]> get = caller.submit(() -> once.getObjectAsBytes(request -> request.bucket(bucket).key("one-mib.bin")).asByteArray());
+
+            assertTrue(waiting.awaitHits(1, Duration.ofSeconds(10)), "the request reached the proxy");
+            Thread.sleep(300);
+            assertFalse(get.isDone(), "the request waits for the other");
+
+            once.headObject(request -> request.bucket(bucket).key("one-mib.bin"));
+
+            assertEquals(MiB, get.get(10, TimeUnit.SECONDS).length);
+            assertEquals(List.of(), proxy.failures());
+        }
+        finally {
+            caller.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRequestDelayedUntilAnotherThatNeverComesIsForwardedAndReported() throws IOException {
+        // A proxy of its own: the one every test gets must report no failure.
+        try (FaultProxy waiting = FaultProxy.start(S3.endpoint()); S3Client through = clientThrough(waiting.endpoint(), AwsRetryStrategy.doNotRetry())) {
+            Injection awaited = waiting.inject(Request.s3("HEAD", "/one-mib.bin"), Fault.delay(Duration.ZERO), 1);
+            waiting.inject(Request.s3("GET", "/one-mib.bin"), Fault.delayUntil(awaited, 1, Duration.ofMillis(300)), 1);
+
+            assertEquals(MiB, through.getObjectAsBytes(request -> request.bucket(bucket).key("one-mib.bin")).asByteArray().length);
+
+            assertEquals(1, waiting.failures().size(), waiting.failures().toString());
+            assertTrue(waiting.failures().get(0).contains("was forwarded without"), waiting.failures().toString());
+        }
+    }
+
+    @Test
     void aHeldRequestWaitsUntilClearedAndThenFails() throws Exception {
         String key = "held/" + UUID.randomUUID();
         Injection held = proxy.inject(Request.s3("PUT", key), Fault.hold(), 1);
