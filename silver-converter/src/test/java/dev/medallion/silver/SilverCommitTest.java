@@ -512,6 +512,68 @@ class SilverCommitTest {
     }
 
     /**
+     * A file deleted while it was converted, and, between this run's commit and its look at the key, an older converter's commit of
+     * the key (a rollback to a release from before the commit protocol, converting a re-upload that was then deleted again): that
+     * converter writes its manifest unconditionally, of format 1, which names no run, and deletes what the manifest it replaced
+     * committed. The withdrawal after the look withdraws that commit, not this run's: this run's conversion is logged as processed
+     * (superseded), and the withdrawal on its own line, without the reason of a file deleted while it was converted. Comparing the
+     * runs threw a NullPointerException (the format-1 manifest's run is null) after the commit, the conversion logged by no line.
+     */
+    @Test
+    void aFileDeletedWhileConvertedWhoseManifestAnOlderConverterReplacedMeanwhileWithdrawsThatCommitAndLogsTheConversion() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/rolled-back.csv", content);
+        String manifestKey = LAYOUT.manifestKey("sales", source.key());
+        List<String> olderParts = new ArrayList<>();
+        SilverConverter.Presence deletedAfterAnOlderCommit = () -> {
+            if (olderParts.isEmpty()) {
+                olderParts.add(commitAsTheFirstFormat(manifestKey));
+            }
+            return false;
+        };
+
+        ConversionResult result = converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content), Deadline.none(),
+                deletedAfterAnOlderCommit);
+
+        Manifest withdrawn = new ManifestStore(silver).read(manifestKey).orElseThrow();
+        assertEquals(Manifest.WITHDRAWN, withdrawn.status());
+        assertEquals(withdrawn.run(), result.manifest().run(), "the result is the withdrawal");
+        assertEquals(1, withdrawn.generation(), "on top of the format-1 manifest, generation 0");
+        assertEquals("older-etag", withdrawn.source().etag(), "the older converter's commit is what is withdrawn");
+        assertEquals(olderParts, withdrawn.supersedes());
+        assertEquals(List.of(), parquetFiles(), "neither this run's parts, which the older converter deleted, nor its own, which the withdrawal swept");
+        assertEquals(List.of(), silver.list("_quarantine/"));
+        assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
+        Map<?, ?> converted = assertCountedOnce(logLines, ROWS, 1).get(0);
+        assertEquals(Manifest.CONVERTED, converted.get("outcome"), "this run's conversion, superseded, not withdrawn: " + converted);
+        List<Map<?, ?>> withdrawals = assertWithdrawnOnce(logLines, LIMITS.chunkRows(), 0);
+        assertEquals(null, withdrawals.get(0).get("reason"), "not this run's conversion withdrawn: " + withdrawals);
+    }
+
+    /**
+     * What a converter from before the commit protocol did over the key's manifest: wrote its own, of format 1 (no generation, no
+     * run), without condition, and deleted the files of the manifest it replaced. Its conversion, of a re-upload of a chunk of rows,
+     * left one part. Returns that part's key.
+     */
+    private String commitAsTheFirstFormat(String manifestKey) throws IOException {
+        Manifest replaced = new ManifestStore(silver).read(manifestKey).orElseThrow();
+        String part = replaced.parts().get(0).key().replace("-" + replaced.run(), "");
+        silver.put(part, silver.read(replaced.parts().get(0).key()).orElseThrow());
+        silver.delete(replaced.writtenKeys());
+        ObjectNode older;
+        try (var in = java.util.Objects.requireNonNull(getClass().getResourceAsStream("/older-manifests/format1-9079e33/quarantined.json"))) {
+            older = (ObjectNode) new ObjectMapper().readTree(in);
+        }
+        long rows = replaced.parts().get(0).rows();
+        older.put("dataset", "sales").put("ingestDate", replaced.ingestDate()).putNull("quarantine").put("rowsRead", rows).put("rowsWritten", rows)
+                .put("rowsQuarantined", 0);
+        ((ObjectNode) older.get("source")).put("bucket", "bronze").put("key", replaced.source().key()).put("etag", "older-etag");
+        ((ObjectNode) older.withArray("parts").get(0)).put("key", part).put("rows", rows);
+        silver.put(manifestKey, new ObjectMapper().writeValueAsBytes(older));
+        return part;
+    }
+
+    /**
      * A manifest whose readingRules is negative, or not a number, is unreadable: the run fails naming the manifest and the field,
      * writing nothing, rather than reading it as version 1 or as the version in force. The message named the manifest alone, saying it
      * was damaged or written by a newer converter, and a person had to find what was wrong in it.
