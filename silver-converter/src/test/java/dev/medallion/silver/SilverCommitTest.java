@@ -551,6 +551,168 @@ class SilverCommitTest {
     }
 
     /**
+     * A file deleted while it was converted, found gone by the look after the commit, and uploaded again before the withdrawal asks
+     * again: nothing is withdrawn (the key has an object, whose own event is answered against this run's manifest), and this run's
+     * conversion is what it did, logged once as processed, with why nothing was withdrawn.
+     */
+    @Test
+    void aFileDeletedWhileConvertedAndUploadedAgainBeforeItsWithdrawalAsksKeepsItsConversionLoggedOnce() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/back-again.csv", content);
+        AtomicInteger looks = new AtomicInteger();
+        SilverConverter.Presence goneThenBack = () -> looks.incrementAndGet() > 1;
+
+        ConversionResult result = converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content), Deadline.none(), goneThenBack);
+
+        assertEquals(2, looks.get(), "the look after the commit, then the withdrawal's");
+        assertEquals(Manifest.CONVERTED, result.outcome());
+        assertExactlyOnce(source, ROWS, 1);
+        Map<?, ?> line = assertCountedOnce(logLines, ROWS, 1).get(0);
+        assertTrue(String.valueOf(line.get("notWithdrawn")).startsWith("the key was gone after this run's commit, but nothing was withdrawn: the key"
+                + " has an object in bronze"), line.toString());
+        assertEquals(List.of(), withdrawnLines(logLines));
+    }
+
+    /**
+     * A file deleted while it was converted, whose withdrawal after the look fails (the withdrawal's own HEAD of the key answers
+     * 503): the run fails, so the event is retried, but its conversion is committed and logged first, once; the retry, finding the
+     * key gone, withdraws it and logs the withdrawal once. Unlogged, the committed rows would be counted by no line.
+     */
+    @Test
+    void aFileDeletedWhileConvertedWhoseWithdrawalFailsLogsTheConversionAndItsRetryWithdrawsIt() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/withdrawal-fails.csv", content);
+        AtomicInteger looks = new AtomicInteger();
+        SilverConverter.Presence goneThenUnanswered = () -> {
+            if (looks.incrementAndGet() > 1) {
+                throw new IOException("HEAD answered 503 Slow Down");
+            }
+            return false;
+        };
+
+        IOException failure = assertThrows(IOException.class, () -> converter(silver).convert(source, "sales", () -> new ByteArrayInputStream(content),
+                Deadline.none(), goneThenUnanswered));
+
+        assertEquals("HEAD answered 503 Slow Down", failure.getMessage());
+        assertEquals(Manifest.CONVERTED, new ManifestStore(silver).read(LAYOUT.manifestKey("sales", source.key())).orElseThrow().status());
+        assertCountedOnce(logLines, ROWS, 1);
+        assertEquals(List.of(), withdrawnLines(logLines));
+
+        WithdrawalResult retry = converter(silver).withdrawForMissingKey("bronze", source.key(), "sales", () -> false);
+
+        assertEquals(WithdrawalResult.WITHDRAWN, retry.outcome(), retry.toString());
+        assertWithdrawnOnce(logLines, ROWS, 1);
+        assertCountedOnce(logLines, ROWS, 1);
+        assertEquals(List.of(), parquetFiles());
+        assertEquals(List.of(), silver.list("_quarantine/"));
+        assertEquals(List.of(), silver.list("_publishing/"), "no marker left");
+    }
+
+    /**
+     * A replacement whose manifest write S3 refused and whose delete of what it published then fails: its files stay visible, and
+     * its marker says it gave up (abandoned), so the object put back as it was and delivered at once is converted again, and its
+     * commit sweeps them. With its marker left as a run still publishing, that delivery would answer unchanged, the replacement's
+     * rows visible beside the committed ones until a delivery 20 minutes later.
+     */
+    @Test
+    void aRefusedReplacementThatCannotDeleteWhatItPublishedIsSweptByTheNextDeliveryOfTheCommittedVersion() throws IOException {
+        byte[] a = csv(ROWS, "");
+        SourceObject versionA = committed("sales/refused.csv", a);
+        List<String> partsOfA = parquetFiles();
+        byte[] b = csv(ROWS + 500, "");
+        AtomicBoolean deleteFailed = new AtomicBoolean();
+        ObjectStore refusedThenUndeletable = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    throw new WriteRefusedException("manifest write refused", null);
+                }
+            }
+
+            @Override
+            public void beforeDelete(Collection<String> keys) throws IOException {
+                if (keys.stream().anyMatch(key -> key.endsWith(".parquet")) && deleteFailed.compareAndSet(false, true)) {
+                    throw new IOException("DeleteObjects answered 500");
+                }
+            }
+        });
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(refusedThenUndeletable), source("sales/refused.csv", b), b));
+
+        assertEquals("manifest write refused", failure.getMessage());
+        assertTrue(deleteFailed.get(), "the delete was met");
+        assertTrue(parquetFiles().size() > partsOfA.size(), "B's parts stay visible: " + parquetFiles());
+        List<String> markers = silver.list("_publishing/");
+        assertEquals(1, markers.size(), markers.toString());
+        assertEquals(CLOCK.instant() + " " + SilverCommit.ABANDONED, new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8));
+
+        assertFalse(convert(converter(silver), versionA, a).unchanged(), "a commit on top of A's manifest is what sweeps B's parts");
+        assertExactlyOnce(versionA, ROWS, 0);
+    }
+
+    /**
+     * A manifest write that landed after its run gave up, and the retry's claim of its line (the conditional rewrite of the run's
+     * marker) landing with its answer lost: the retry reads the marker back, finds its own claim, and logs the line, once.
+     * Taking a lost answer for a lost claim would leave the commit counted by no run, its claim taken.
+     */
+    @Test
+    void aClaimWhoseAnswerIsLostIsReadBackAndTheLateCommitCountedOnce() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/claim-lost.csv", content);
+        List<Late> late = new ArrayList<>();
+        assertThrows(IOException.class, () -> convert(converter(new HookedStore(silver, landsLater(late))), source, content));
+        late.get(0).land();
+        AtomicBoolean answerLost = new AtomicBoolean();
+        ObjectStore claimAnswerLost = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void afterPutIf(String key, Optional<String> written) throws IOException {
+                if (key.startsWith("_publishing/") && written.isPresent() && answerLost.compareAndSet(false, true)) {
+                    throw new IOException("connection reset before the answer");
+                }
+            }
+        });
+
+        ConversionResult retry = convert(converter(claimAnswerLost), source, content);
+
+        assertTrue(answerLost.get(), "the claim landed, its answer lost");
+        assertFalse(retry.unchanged(), "the retry counts the late manifest");
+        assertCountedOnce(logLines, ROWS, 1);
+        assertTrue(convert(converter(silver), source, content).unchanged(), "a redelivery after it finds it counted");
+        assertCountedOnce(logLines, ROWS, 1);
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    /**
+     * As above, S3 refusing the claim (nothing landed): the retry fails saying so, logging nothing, and the next one claims the line
+     * and logs it, once.
+     */
+    @Test
+    void aRefusedClaimFailsTheRetryAndTheNextOneCountsTheLateCommitOnce() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/claim-refused.csv", content);
+        List<Late> late = new ArrayList<>();
+        assertThrows(IOException.class, () -> convert(converter(new HookedStore(silver, landsLater(late))), source, content));
+        late.get(0).land();
+        ObjectStore claimRefused = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_publishing/")) {
+                    throw new WriteRefusedException("marker rewrite refused", null);
+                }
+            }
+        });
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(claimRefused), source, content));
+
+        assertTrue(failure.getMessage().startsWith("Could not claim the count of "), failure.getMessage());
+        assertTrue(failure.getMessage().contains("the run fails so that its retry claims it"), failure.getMessage());
+        assertEquals(List.of(), countedLines(logLines), "nothing logged yet");
+        assertFalse(convert(converter(silver), source, content).unchanged(), "the next retry claims it");
+        assertCountedOnce(logLines, ROWS, 1);
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    /**
      * What a converter from before the commit protocol did over the key's manifest: wrote its own, of format 1 (no generation, no
      * run), without condition, and deleted the files of the manifest it replaced. Its conversion, of a re-upload of a chunk of rows,
      * left one part. Returns that part's key.
