@@ -713,6 +713,79 @@ class SilverCommitTest {
     }
 
     /**
+     * Of two duplicate runs, the one that loses publishes after the winner's sweep, and cannot delete what it published (its
+     * DeleteObjects answers 500): it fails, so that the event is retried, rather than report the winner's commit with its own parts
+     * visible beside the winner's; the retry, finding the version committed, sweeps them, and the marker goes with the first sweep
+     * once the run can no longer be publishing.
+     */
+    @Test
+    void aDuplicateRunThatLosesAndCannotDeleteWhatItPublishedFailsAndItsRetrySweepsIt() throws Exception {
+        byte[] content = csv(ROWS, "bad,row\n");
+        SourceObject source = source("sales/dup-undeletable.csv", content);
+        CountDownLatch publishing = new CountDownLatch(1);
+        CountDownLatch secondCommitted = new CountDownLatch(1);
+        ObjectStore waitsThenCannotDelete = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePublish(String key) throws IOException {
+                publishing.countDown();
+                await(secondCommitted);
+            }
+
+            @Override
+            public void beforeDelete(Collection<String> keys) throws IOException {
+                if (keys.stream().anyMatch(key -> key.endsWith(".parquet"))) {
+                    throw new IOException("DeleteObjects answered 500");
+                }
+            }
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ConversionResult> first = pool.submit(() -> convert(converter(waitsThenCannotDelete), source, content));
+            // The first run has written its marker and waits to publish; the second runs whole, its sweep keeping that marker.
+            await(publishing);
+            ConversionResult second = convert(converter(silver), source, content);
+            secondCommitted.countDown();
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> first.get(30, TimeUnit.SECONDS));
+
+            assertEquals("DeleteObjects answered 500", failure.getCause().getMessage());
+            assertEquals(2 * ROWS / LIMITS.chunkRows(), parquetFiles().size(), "the loser's parts beside the winner's: " + parquetFiles());
+            assertTrue(convert(converter(silver), source, content).unchanged(), "the loser's retry finds the version committed");
+            assertExactlyOnce(source, ROWS, 1);
+            assertCountedOnce(logLines, ROWS, 1);
+            assertEquals(second.manifest().run(), new ManifestStore(silver).read(LAYOUT.manifestKey("sales", source.key())).orElseThrow().run());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, silver.list("_publishing/").size(), "the loser's marker, kept while it may still be publishing");
+        assertTrue(convert(converter(silver, Clock.offset(CLOCK, SilverCommit.PUBLISHING_BOUND)), source, content).unchanged());
+        assertEquals(List.of(), silver.list("_publishing/"), "gone with the first sweep once the run is over");
+    }
+
+    /**
+     * A removal of a key whose silver name holds another file (the same key in another bronze bucket, or by chance another key of
+     * the same file name and 40-bit hash, which a copy of its manifest stands for here) withdraws nothing: a withdrawal would
+     * supersede, and its sweep delete, the other file's rows.
+     */
+    @Test
+    void aRemovalOfAKeyWhoseSilverNameHoldsAnotherFileWithdrawsNothingOfIt() throws IOException {
+        byte[] content = csv(ROWS, "bad,row\n");
+        SourceObject source = committed("sales/held.csv", content);
+        String collidingKey = "sales/colliding.csv";
+        silver.put(LAYOUT.manifestKey("sales", collidingKey), silver.read(LAYOUT.manifestKey("sales", source.key())).orElseThrow());
+
+        WithdrawalResult otherBucket = converter(silver).withdraw("other-bronze", source.key(), "sales", () -> false);
+        WithdrawalResult otherKey = converter(silver).withdraw("bronze", collidingKey, "sales", () -> false);
+
+        for (WithdrawalResult result : List.of(otherBucket, otherKey)) {
+            assertEquals(WithdrawalResult.UNCHANGED, result.outcome(), result.toString());
+            assertTrue(result.reason().orElseThrow().startsWith("its silver name holds s3://bronze/sales/held.csv"), result.toString());
+        }
+        assertEquals(List.of(), withdrawnLines(logLines));
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    /**
      * What a converter from before the commit protocol did over the key's manifest: wrote its own, of format 1 (no generation, no
      * run), without condition, and deleted the files of the manifest it replaced. Its conversion, of a re-upload of a chunk of rows,
      * left one part. Returns that part's key.
