@@ -9,7 +9,8 @@
 
 locals {
   # What ColumnType.fromSqlName accepts (in any case, spaces around it ignored): these, and decimal(p,s) with spaces
-  # around the numbers, its precision 1 to 18 and its scale 0 to the precision (ColumnType.MAX_DECIMAL_PRECISION).
+  # around the numbers, its precision 1 to 38 and its scale 0 to the precision (ColumnType.MAX_DECIMAL_PRECISION: 38 digits,
+  # as Athena and Glue hold; up to 18 written as Parquet INT64, above as FIXED_LEN_BYTE_ARRAY).
   schema_contract_types   = ["boolean", "bigint", "double", "date", "timestamp", "string"]
   schema_contract_decimal = "^decimal\\s*\\(\\s*([0-9]{1,9})\\s*,\\s*([0-9]{1,9})\\s*\\)$"
   # The keys of SchemaContract and of its Column, every one required: the converter's reader refuses a
@@ -88,11 +89,11 @@ resource "aws_s3_object" "schema_contract" {
       condition = try(alltrue([for column in each.value.json.columns :
         contains(local.schema_contract_types, lower(trimspace(column.type))) || try(
           tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[0]) >= 1
-          && tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[0]) <= 18
+          && tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[0]) <= 38
           && tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[1]) <= tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[0]),
         false)
       ]), true)
-      error_message = "${each.value.path}: a column's type must be one of ${join(", ", local.schema_contract_types)}, or decimal(p,s) with precision p 1 to 18 (above 18 is not supported yet) and scale s 0 to p; ${try(join(", ", [for column in each.value.json.columns : "${column.name} is ${jsonencode(column.type)}" if !(contains(local.schema_contract_types, lower(trimspace(column.type))) || try(tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[0]) >= 1 && tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[0]) <= 18 && tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[1]) <= tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[0]), false))]), "one is not")}."
+      error_message = "${each.value.path}: a column's type must be one of ${join(", ", local.schema_contract_types)}, or decimal(p,s) with precision p 1 to 38 (the most Athena and Glue hold) and scale s 0 to p; ${try(join(", ", [for column in each.value.json.columns : "${column.name} is ${jsonencode(column.type)}" if !(contains(local.schema_contract_types, lower(trimspace(column.type))) || try(tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[0]) >= 1 && tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[0]) <= 38 && tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[1]) <= tonumber(regex(local.schema_contract_decimal, lower(trimspace(column.type)))[0]), false))]), "one is not")}."
     }
 
     precondition {

@@ -113,10 +113,13 @@ class SchemaContractsPlanIT {
         Files.writeString(contracts.resolve("refunds.json"), "{\"dataset\": \"refunds\", \"columns\": [");
         Files.writeString(contracts.resolve("Stores EU.json"), contract("Stores EU", "string"));
         Files.writeString(contracts.resolve("notes.json"), contract("notes", "string").replace("\"createdAt\"", "\"description\": \"x\", \"createdAt\""));
-        Files.writeString(contracts.resolve("ledger.json"), contract("ledger", "decimal(20,2)"));
+        Files.writeString(contracts.resolve("ledger.json"), contract("ledger", "decimal(39,2)"));
         Files.writeString(contracts.resolve("fees.json"), contract("fees", "decimal(5,6)"));
         // Taken as the converter takes it: any case, spaces around the numbers.
         Files.writeString(contracts.resolve("payments.json"), contract("payments", "DECIMAL( 18 , 2 )"));
+        // Wider than a long, up to Athena's and Glue's 38 digits: SQL Server's money, and numeric(38,s).
+        Files.writeString(contracts.resolve("balances.json"), contract("balances", "decimal(38,38)"));
+        Files.writeString(contracts.resolve("fees_money.json"), contract("fees_money", "decimal(19,4)"));
 
         PlannedStack.Result plan = stack.plan("-var", "schema_contracts_dir=" + contracts);
 
@@ -125,12 +128,14 @@ class SchemaContractsPlanIT {
         assertTrue(output.contains(contracts + "/orders.json is the contract of dataset 'orders' (its file name) but says \"dataset\": \"sales\""
                 + " (a copy of another dataset's contract?). Set \"dataset\": \"orders\" in it"), plan.output());
         assertTrue(output.contains(contracts + "/returns.json: a column's type must be one of boolean, bigint, double, date, timestamp, string,"
-                + " or decimal(p,s) with precision p 1 to 18 (above 18 is not supported yet) and scale s 0 to p; id is \"integer\"."), plan.output());
+                + " or decimal(p,s) with precision p 1 to 38 (the most Athena and Glue hold) and scale s 0 to p; id is \"integer\"."), plan.output());
         assertTrue(output.contains(contracts + "/ledger.json: a column's type must be one of"), plan.output());
-        assertTrue(output.contains("; id is \"decimal(20,2)\"."), plan.output());
+        assertTrue(output.contains("; id is \"decimal(39,2)\"."), plan.output());
         assertTrue(output.contains(contracts + "/fees.json: a column's type must be one of"), plan.output());
         assertTrue(output.contains("; id is \"decimal(5,6)\"."), plan.output());
         assertFalse(output.contains(contracts + "/payments.json"), plan.output());
+        assertFalse(output.contains(contracts + "/balances.json"), plan.output());
+        assertFalse(output.contains(contracts + "/fees_money.json"), plan.output());
         assertTrue(output.contains(contracts + "/refunds.json is not a JSON object"), plan.output());
         assertTrue(output.contains(contracts + "/Stores EU.json: the converter reads a dataset's contract at _schemas/<dataset>.json"), plan.output());
         assertTrue(output.contains(contracts + "/notes.json must hold exactly the keys dataset, columns, createdFrom and createdAt"), plan.output());

@@ -59,16 +59,20 @@ class ManifestStoreTest {
 
     @Test
     void aDecimalColumnIsWrittenAsTheContractNamesItAndReadBack() throws IOException {
-        // The amount column declared decimal(12,2): the manifest's columns say so, as the stored contract does, and read back equal.
-        ObjectNode decimal = written.deepCopy();
-        ((ObjectNode) decimal.get("columns").get(1)).put("type", "decimal(12,2)");
-        silver.put(KEY, decimal.toString().getBytes(StandardCharsets.UTF_8));
-        Manifest read = manifests.read(KEY).orElseThrow();
-        assertEquals(ColumnType.decimal(12, 2), read.columns().get(1).type());
-        assertTrue(manifests.writeIf("_manifests/sales/b-0123456789.json", read, Optional.empty()).isPresent());
-        String rewritten = new String(silver.read("_manifests/sales/b-0123456789.json").orElseThrow(), StandardCharsets.UTF_8);
-        assertTrue(rewritten.contains("\"decimal(12,2)\""), rewritten);
-        assertEquals(read, manifests.read("_manifests/sales/b-0123456789.json").orElseThrow());
+        // The amount column declared decimal(12,2), or wider than a long: the manifest's columns say so, as the stored contract does,
+        // and read back equal.
+        for (ColumnType type : List.of(ColumnType.decimal(12, 2), ColumnType.decimal(38, 10), ColumnType.decimal(19, 4))) {
+            ObjectNode decimal = written.deepCopy();
+            ((ObjectNode) decimal.get("columns").get(1)).put("type", type.sqlName());
+            silver.put(KEY, decimal.toString().getBytes(StandardCharsets.UTF_8));
+            Manifest read = manifests.read(KEY).orElseThrow();
+            assertEquals(type, read.columns().get(1).type());
+            String copy = "_manifests/sales/b-" + type.precision() + "-0123456789.json";
+            assertTrue(manifests.writeIf(copy, read, Optional.empty()).isPresent());
+            String rewritten = new String(silver.read(copy).orElseThrow(), StandardCharsets.UTF_8);
+            assertTrue(rewritten.contains("\"" + type.sqlName() + "\""), rewritten);
+            assertEquals(read, manifests.read(copy).orElseThrow());
+        }
     }
 
     @Test

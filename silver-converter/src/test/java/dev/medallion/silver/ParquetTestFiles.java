@@ -1,6 +1,8 @@
 package dev.medallion.silver;
 
 import dev.medallion.silver.parquet.PartInfo;
+import org.apache.avro.Conversions;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -24,12 +26,24 @@ import java.util.Set;
  * Hadoop {@code Configuration}: see the test-scoped Hadoop dependencies in the pom.)
  */
 public final class ParquetTestFiles {
+    /**
+     * Avro's generic model with its decimal conversion: a DECIMAL column's values are BigDecimals, a FIXED_LEN_BYTE_ARRAY's bytes
+     * read as big-endian two's complement (parquet-avro converts an INT64 DECIMAL so without it, but hands a fixed one over as bytes).
+     */
+    private static final GenericData DECIMALS_CONVERTED = new GenericData();
+
+    static {
+        DECIMALS_CONVERTED.addLogicalTypeConversion(new Conversions.DecimalConversion());
+    }
+
     private ParquetTestFiles() {}
 
     /** Every record of the file, in file order. */
     public static List<GenericRecord> readAll(Path file) throws IOException {
         List<GenericRecord> records = new ArrayList<>();
-        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file)).build()) {
+        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
+                .withDataModel(DECIMALS_CONVERTED)
+                .build()) {
             for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
                 records.add(record);
             }

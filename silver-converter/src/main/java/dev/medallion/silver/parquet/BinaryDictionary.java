@@ -10,12 +10,15 @@ import java.util.Arrays;
 
 /**
  * The distinct values of a text column chunk, numbered in the order first seen and held PLAIN-encoded
- * (each a 4-byte little-endian length, then its bytes), which is what the chunk's dictionary page holds.
+ * (each a 4-byte little-endian length, then its bytes; a FIXED_LEN_BYTE_ARRAY's bytes alone), which is what
+ * the chunk's dictionary page holds.
  * An open-addressing table of ids finds a value by its hash, computed once by the caller.
  */
 final class BinaryDictionary {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private final ColumnChunkWriter.Bytes plain = new ColumnChunkWriter.Bytes();
+    /** Whether each value is written after its length: false for FIXED_LEN_BYTE_ARRAY values, all of the column's one length. */
+    private final boolean lengthPrefixed;
     /** Where each value's bytes start in {@link #plain}, after its length. */
     private int[] offsets = new int[4];
     private int[] lengths = new int[4];
@@ -23,6 +26,10 @@ final class BinaryDictionary {
     private int size;
     /** Id + 1 of the value in each slot, 0 for an empty slot; kept at most half full. */
     private int[] slots = new int[8];
+
+    BinaryDictionary(boolean lengthPrefixed) {
+        this.lengthPrefixed = lengthPrefixed;
+    }
 
     /** A hash of {@code bytes[start, start + length)}, eight bytes at a step. */
     static int hash(byte[] bytes, int start, int length) {
@@ -97,7 +104,9 @@ final class BinaryDictionary {
             lengths = Arrays.copyOf(lengths, 2 * size);
             hashes = Arrays.copyOf(hashes, 2 * size);
         }
-        plain.putInt(length);
+        if (lengthPrefixed) {
+            plain.putInt(length);
+        }
         offsets[size] = plain.size();
         lengths[size] = length;
         hashes[size] = hash;

@@ -8,6 +8,7 @@ import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -90,7 +91,7 @@ abstract sealed class ColumnChunkWriter {
             case INT64, DOUBLE -> new FixedWidth(column, pages, dictionary, pageSize, pageRowLimit, dictionaryPageSize, 8);
             case INT32 -> new FixedWidth(column, pages, dictionary, pageSize, pageRowLimit, dictionaryPageSize, 4);
             case BOOLEAN -> new Booleans(column, pages, pageSize, pageRowLimit, dictionaryPageSize);
-            case BINARY -> new Text(column, pages, dictionary, pageSize, pageRowLimit, dictionaryPageSize);
+            case BINARY, FIXED_LEN_BYTE_ARRAY -> new Text(column, pages, dictionary, pageSize, pageRowLimit, dictionaryPageSize);
             default -> throw new IllegalArgumentException("no writer for column " + column);
         };
     }
@@ -514,16 +515,20 @@ abstract sealed class ColumnChunkWriter {
     }
 
     /**
-     * BINARY (text) values, given as slices of one array. With the dictionary, each value is hashed once
-     * over those bytes and looked up among the chunk's distinct values, which are held PLAIN-encoded,
-     * as the dictionary page wants them; a page's statistics see each distinct value of it once.
+     * BINARY (text) and FIXED_LEN_BYTE_ARRAY (decimals wider than a long) values, given as slices of one array. With the
+     * dictionary, each value is hashed once over those bytes and looked up among the chunk's distinct values, which are held
+     * PLAIN-encoded, as the dictionary page wants them; a page's statistics see each distinct value of it once, compared as the
+     * column's type orders them (a DECIMAL's bytes as signed integers, parquet-java's {@code PrimitiveType.comparator()}).
+     * PLAIN encoding writes a BINARY value's 4-byte length before it, and a FIXED_LEN_BYTE_ARRAY value's bytes alone.
      */
     static final class Text extends ColumnChunkWriter {
+        /** Bytes of the length PLAIN encoding writes before each value: 4, or 0 for FIXED_LEN_BYTE_ARRAY. */
+        private final int lengthBytes;
         private final Bytes page = new Bytes();
         private int[] ids = new int[INITIAL_PAGE_CAPACITY];
         private int idCount;
         private long plainSize;
-        private BinaryDictionary entries = new BinaryDictionary();
+        private BinaryDictionary entries;
         /** The ids the open page holds, once each, for its statistics; and for each id the last page it was seen in. */
         private int[] pageEntries = new int[INITIAL_PAGE_CAPACITY];
         private int pageEntryCount;
@@ -532,6 +537,18 @@ abstract sealed class ColumnChunkWriter {
 
         Text(ColumnDescriptor column, PageWriter pages, boolean dictionary, int pageSize, int pageRowLimit, int dictionaryPageSize) {
             super(column, pages, dictionary, pageSize, pageRowLimit, dictionaryPageSize);
+            this.lengthBytes = column.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY ? 0 : 4;
+            this.entries = new BinaryDictionary(lengthBytes > 0);
+        }
+
+        /** Writes rows {@code from} to {@code to} of a FIXED_LEN_BYTE_ARRAY column: row {@code r}'s value is {@code width} bytes at {@code r * width}. */
+        void writeFixedWidth(byte[] bytes, int width, boolean[] nulls, int from, int to) throws IOException {
+            for (int row = from; row < to; row++) {
+                if (!nulls[row]) {
+                    add(bytes, row * width, width);
+                }
+                valueAdded(!nulls[row]);
+            }
         }
 
         /** Writes rows {@code from} to {@code to}: row {@code r}'s value is {@code bytes[start(r), ends[r])}. */
@@ -549,7 +566,7 @@ abstract sealed class ColumnChunkWriter {
             if (dictionary) {
                 int hash = BinaryDictionary.hash(bytes, start, length);
                 int id = entries.idOf(bytes, start, length, hash);
-                if (id < 0 && entries.plainBytes() + 4L + length > dictionaryPageSize) {
+                if (id < 0 && entries.plainBytes() + lengthBytes + length > dictionaryPageSize) {
                     if (pageValues > 0) {
                         writePage();
                     }
@@ -573,15 +590,17 @@ abstract sealed class ColumnChunkWriter {
                         ids = Arrays.copyOf(ids, 2 * ids.length);
                     }
                     ids[idCount++] = id;
-                    plainSize += 4L + length;
+                    plainSize += lengthBytes + length;
                     pageBytes += 4;
                     return;
                 }
             }
             statistics.updateStats(Binary.fromReusedByteArray(bytes, start, length));
-            page.putInt(length);
+            if (lengthBytes > 0) {
+                page.putInt(length);
+            }
             page.put(bytes, start, length);
-            pageBytes += 4L + length;
+            pageBytes += lengthBytes + length;
         }
 
         /** Bytes of the open page's values buffer, whatever it holds: what the column keeps of a page. */
@@ -613,14 +632,16 @@ abstract sealed class ColumnChunkWriter {
         protected void fallBackToPlain() {
             for (int i = 0; i < idCount; i++) {
                 int length = entries.lengthOf(ids[i]);
-                page.putInt(length);
+                if (lengthBytes > 0) {
+                    page.putInt(length);
+                }
                 page.put(entries.array(), entries.offsetOf(ids[i]), length);
             }
             pageBytes = page.size();
             idCount = 0;
             dictionary = false;
             if (!dictionaryPagesWritten) {
-                entries = new BinaryDictionary();
+                entries = new BinaryDictionary(lengthBytes > 0);
             }
         }
 

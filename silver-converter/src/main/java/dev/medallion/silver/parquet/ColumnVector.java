@@ -6,6 +6,7 @@ import dev.medallion.silver.schema.Values;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -43,7 +44,7 @@ abstract sealed class ColumnVector {
         return switch (type.kind()) {
             case BOOLEAN -> new BooleanVector(name, index, markers);
             case BIGINT -> new LongVector(name, index, false, markers);
-            case DECIMAL -> new DecimalVector(name, index, type, markers);
+            case DECIMAL -> type.isShortDecimal() ? new DecimalVector(name, index, type, markers) : new WideDecimalVector(name, index, type, markers);
             case TIMESTAMP -> new LongVector(name, index, true, markers);
             case DOUBLE -> new DoubleVector(name, index, markers);
             case DATE -> new DateVector(name, index, markers);
@@ -237,7 +238,7 @@ abstract sealed class ColumnVector {
     }
 
     /**
-     * Decimals of at most {@value ColumnType#MAX_DECIMAL_PRECISION} digits, as their unscaled values ({@link Values#parseDecimal}),
+     * Decimals of at most {@value ColumnType#MAX_SHORT_DECIMAL_PRECISION} digits, as their unscaled values ({@link Values#parseDecimal}),
      * written as Parquet INT64 DECIMAL. Apart from {@link LongVector}, so that a bigint column's parse takes no branch for them.
      */
     private static final class DecimalVector extends LongValuesVector {
@@ -265,6 +266,78 @@ abstract sealed class ColumnVector {
         @Override
         protected Object boxed(int row) {
             return BigDecimal.valueOf(values[row], scale);
+        }
+    }
+
+    /**
+     * Decimals of {@value ColumnType#MAX_SHORT_DECIMAL_PRECISION} to {@value ColumnType#MAX_DECIMAL_PRECISION} digits, held as the
+     * bytes Parquet's FIXED_LEN_BYTE_ARRAY DECIMAL writes: each row's unscaled value ({@link Values#parseWideDecimal}) in the
+     * {@link ParquetSchemas#decimalBytes} bytes of its precision, big-endian two's complement, at {@code row * width}. The writer
+     * hands Parquet slices of that array, as it does a text column's.
+     */
+    private static final class WideDecimalVector extends ColumnVector {
+        private final int precision;
+        private final int scale;
+        private final int width;
+        private final long[] scratch = new long[2];
+        private byte[] values;
+
+        WideDecimalVector(String name, int index, ColumnType type, NullMarkers markers) {
+            super(name, index, type, markers);
+            if (!type.isDecimal() || type.isShortDecimal()) {
+                throw new IllegalArgumentException("column " + name + " is " + type.sqlName() + ", not a decimal of more than "
+                        + ColumnType.MAX_SHORT_DECIMAL_PRECISION + " digits");
+            }
+            this.precision = type.precision();
+            this.scale = type.scale();
+            this.width = ParquetSchemas.decimalBytes(precision);
+            this.values = new byte[INITIAL_CAPACITY * width];
+        }
+
+        @Override
+        protected boolean parse(int row, String text) {
+            if (!Values.parseWideDecimal(text, precision, scale, scratch)) {
+                return false;
+            }
+            // The 16 bytes of the 128-bit value, big-endian, less the leading ones the width leaves out: each a copy of the sign.
+            long high = scratch[0];
+            long low = scratch[1];
+            int at = row * width;
+            for (int i = width - 1, shift = 0; i >= 0; i--, shift += 8) {
+                values[at + i] = (byte) (shift < 64 ? low >>> shift : high >>> (shift - 64));
+            }
+            return true;
+        }
+
+        @Override
+        protected Object boxed(int row) {
+            return new BigDecimal(new BigInteger(values, row * width, width), scale);
+        }
+
+        @Override
+        int valueHash(int row) {
+            return BinaryDictionary.hash(values, row * width, width);
+        }
+
+        @Override
+        boolean sameValue(int row, int other) {
+            return Arrays.equals(values, row * width, (row + 1) * width, values, other * width, (other + 1) * width);
+        }
+
+        @Override
+        long retainedBytes(int rows) {
+            return (width + 1L) * rows;
+        }
+
+        @Override
+        void writeTo(ColumnChunkWriter writer, int from, int to) throws IOException {
+            ((ColumnChunkWriter.Text) writer).writeFixedWidth(values, width, nulls, from, to);
+        }
+
+        @Override
+        protected void grow(int capacity) {
+            super.grow(capacity);
+            values = Arrays.copyOf(values, capacity * width);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.medallion.silver.parquet;
 
 import dev.medallion.silver.schema.Column;
+import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.SchemaContract;
 import org.apache.parquet.schema.ColumnOrder;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -9,6 +10,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,15 +33,34 @@ import java.util.List;
 public final class ParquetSchemas {
     private ParquetSchemas() {}
 
+    /**
+     * Bytes of the FIXED_LEN_BYTE_ARRAY a decimal of {@code precision} digits is written in: the fewest that hold it, as
+     * parquet-format's LogicalTypes.md has it (n bytes hold floor(log10(2^(8n-1) - 1)) digits; 9 bytes 21, 16 bytes 38).
+     */
+    public static int decimalBytes(int precision) {
+        if (precision < 1 || precision > ColumnType.MAX_DECIMAL_PRECISION) {
+            throw new IllegalArgumentException("no decimal of precision " + precision + " is written");
+        }
+        int bytes = 1;
+        // The largest two's complement value of n bytes, 2^(8n-1) - 1, has at least the precision's digits.
+        while (BigInteger.ONE.shiftLeft(8 * bytes - 1).subtract(BigInteger.ONE).toString().length() - 1 < precision) {
+            bytes++;
+        }
+        return bytes;
+    }
+
     public static MessageType messageType(SchemaContract contract) {
         List<Type> fields = new ArrayList<>();
         for (Column column : contract.columns()) {
             fields.add(switch (column.type().kind()) {
                 case BOOLEAN -> Types.optional(PrimitiveTypeName.BOOLEAN).named(column.name());
                 case BIGINT -> Types.optional(PrimitiveTypeName.INT64).named(column.name());
-                // INT64 with the DECIMAL annotation holds an unscaled value of up to 18 digits (parquet-format's LogicalTypes.md), the
-                // precisions a contract may declare; Trino (Athena engine v3) and DuckDB read it as decimal(p,s).
-                case DECIMAL -> Types.optional(PrimitiveTypeName.INT64)
+                // INT64 with the DECIMAL annotation holds an unscaled value of up to 18 digits (parquet-format's LogicalTypes.md); a wider
+                // one is a FIXED_LEN_BYTE_ARRAY of the fewest bytes its precision needs, as Hive and Spark write it. Trino (Athena engine
+                // v3) and DuckDB read both as decimal(p,s).
+                case DECIMAL -> (column.type().isShortDecimal()
+                        ? Types.optional(PrimitiveTypeName.INT64)
+                        : Types.optional(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY).length(decimalBytes(column.type().precision())))
                         .as(LogicalTypeAnnotation.decimalType(column.type().scale(), column.type().precision()))
                         .named(column.name());
                 case DOUBLE -> Types.optional(PrimitiveTypeName.DOUBLE).columnOrder(ColumnOrder.typeDefined()).named(column.name());

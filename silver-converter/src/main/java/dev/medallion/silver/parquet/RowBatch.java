@@ -203,7 +203,7 @@ public final class RowBatch {
             return explained + "; or " + declareNull(Values.trimmed(text));
         }
         String kept = refusal.keptAs().map(keptAs -> explained + "; declare it " + keptAs.sqlName()
-                // A double rounds (0.1 + 0.2): an amount wants the exact type, where a decimal column takes the value (no exponent, 18 digits).
+                // A double rounds (0.1 + 0.2): an amount wants the exact type, where a decimal column takes the value (no exponent, 38 digits).
                 + (keptAs == ColumnType.DOUBLE && Values.fitsSomeDecimal(text) ? " (or decimal(p,s) for exact amounts)" : "")
                 + " there to keep such values").orElse(explained);
         String cast = refusal.cast(column.name()).map(expression -> kept + " and cast it in a query: " + expression).orElse(kept);

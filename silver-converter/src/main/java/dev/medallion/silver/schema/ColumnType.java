@@ -28,10 +28,14 @@ public final class ColumnType {
     }
 
     /**
-     * The widest decimal written: its unscaled value fits a long, written as Parquet INT64 with the DECIMAL annotation
-     * (parquet-format's LogicalTypes.md: int64 for 1 &lt;= precision &lt;= 18). A wider one needs a FIXED_LEN_BYTE_ARRAY, not supported yet.
+     * The widest decimal written, the widest Athena, Glue and Trino hold: up to {@value #MAX_SHORT_DECIMAL_PRECISION} digits its unscaled
+     * value fits a long, written as Parquet INT64 with the DECIMAL annotation, and wider as a FIXED_LEN_BYTE_ARRAY of the fewest bytes
+     * that hold the precision (parquet-format's LogicalTypes.md, DECIMAL: int64 for 1 &lt;= precision &lt;= 18; n bytes hold
+     * floor(log10(2^(8n-1) - 1)) digits): 9 bytes for precision 19 to 21, up to 16 for 36 to 38.
      */
-    public static final int MAX_DECIMAL_PRECISION = 18;
+    public static final int MAX_DECIMAL_PRECISION = 38;
+    /** The widest decimal whose unscaled value fits a long, written as Parquet INT64: a short decimal, as Trino names it. */
+    public static final int MAX_SHORT_DECIMAL_PRECISION = 18;
 
     public static final ColumnType BOOLEAN = new ColumnType(Kind.BOOLEAN, 0, 0);
     public static final ColumnType BIGINT = new ColumnType(Kind.BIGINT, 0, 0);
@@ -66,8 +70,8 @@ public final class ColumnType {
     public static ColumnType decimal(int precision, int scale) {
         if (precision < 1 || precision > MAX_DECIMAL_PRECISION) {
             throw new IllegalArgumentException("Column type decimal(" + precision + "," + scale + ") has precision " + precision + ": precision 1 to "
-                    + MAX_DECIMAL_PRECISION + " is supported" + (precision > MAX_DECIMAL_PRECISION ? " (a precision above " + MAX_DECIMAL_PRECISION
-                    + " is not supported yet: declare fewer digits, or double or string)" : ""));
+                    + MAX_DECIMAL_PRECISION + " is supported" + (precision > MAX_DECIMAL_PRECISION ? " (" + MAX_DECIMAL_PRECISION
+                    + " digits are the most Athena, Glue, Trino and DuckDB hold: declare fewer digits, or the column string)" : ""));
         }
         if (scale < 0 || scale > precision) {
             throw new IllegalArgumentException("Column type decimal(" + precision + "," + scale + ") has scale " + scale
@@ -97,6 +101,11 @@ public final class ColumnType {
 
     public boolean isDecimal() {
         return kind == Kind.DECIMAL;
+    }
+
+    /** Whether this is a short decimal, its unscaled values fitting a long, written as Parquet INT64: precision 1 to {@value #MAX_SHORT_DECIMAL_PRECISION}. */
+    public boolean isShortDecimal() {
+        return kind == Kind.DECIMAL && precision <= MAX_SHORT_DECIMAL_PRECISION;
     }
 
     @JsonValue

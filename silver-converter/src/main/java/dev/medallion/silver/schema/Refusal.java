@@ -103,7 +103,7 @@ public enum Refusal {
                     : "and the precision by as much to keep " + integerDigits + " digits before the point");
             case DECIMAL_DIGITS -> "more digits before the point than the " + integerDigits + " " + type.sqlName() + " keeps: " + (widest
                     // Not "lower the scale": the files written before hold more places, which the table retyped would not read as written.
-                    ? "precision " + ColumnType.MAX_DECIMAL_PRECISION + " is the widest written (a wider one is not supported yet): declare it string"
+                    ? "precision " + ColumnType.MAX_DECIMAL_PRECISION + " is the widest Athena and Glue hold: declare it string"
                             + " there to keep such values"
                     : "widen the precision in the contract (up to " + ColumnType.MAX_DECIMAL_PRECISION + ")");
             default -> description;

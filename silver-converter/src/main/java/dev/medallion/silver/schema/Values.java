@@ -557,7 +557,7 @@ public final class Values {
      * decimal(10,2) is 750): exactly, never rounded, without making a BigDecimal. Returns false, leaving {@code out} as it was,
      * when the text is no such decimal: a fraction digit beyond the scale other than 0 ({@code 7.125} in a decimal(10,2)), more
      * than precision-scale digits before the point, an exponent, a leading zero; {@link #refusal} says which.
-     * A precision of at most 18 keeps every unscaled value within a long.
+     * A precision of at most 18 keeps every unscaled value within a long; a wider one is {@link #parseWideDecimal}'s.
      */
     public static boolean parseDecimal(String text, int precision, int scale, long[] out) {
         int start = trimmedStart(text);
@@ -604,6 +604,92 @@ public final class Values {
     }
 
     /**
+     * Parses what a {@code decimal(precision,scale)} column of precision {@value ColumnType#MAX_SHORT_DECIMAL_PRECISION} to
+     * {@value ColumnType#MAX_DECIMAL_PRECISION} takes, as {@link #parseDecimal} reads a value (the same refusals), into its unscaled
+     * value as 128-bit two's complement: {@code out[0]} the high 64 bits, {@code out[1]} the low 64. Exactly, without a BigInteger:
+     * the first 18 digits are read into a long as {@link #parseDecimal} reads them, and only a digit after those multiplies 128 bits.
+     * 38 digits are less than 2^127, so the value and its sign always fit.
+     */
+    public static boolean parseWideDecimal(String text, int precision, int scale, long[] out) {
+        int start = trimmedStart(text);
+        int end = trimmedEnd(text, start);
+        boolean negative = false;
+        if (start < end && (text.charAt(start) == '-' || text.charAt(start) == '+')) {
+            negative = text.charAt(start) == '-';
+            start++;
+        }
+        int i = start;
+        long high = 0;
+        long low = 0;
+        char c;
+        while (i < end && isDigit(c = text.charAt(i))) {
+            if (high == 0 && 0 <= low && low < LONG_TIMES_TEN_LIMIT) {
+                low = low * 10 + (c - '0');
+            }
+            else {
+                long carried = times10High(low, c - '0');
+                low = low * 10 + (c - '0');
+                high = high * 10 + carried;
+            }
+            i++;
+            if (i - start > precision - scale && !(i - start == 1 && c == '0')) {
+                return false;
+            }
+        }
+        int integerDigits = i - start;
+        int fractionDigits = 0;
+        if (i < end && text.charAt(i) == '.') {
+            int fractionStart = ++i;
+            while (i < end && isDigit(c = text.charAt(i))) {
+                if (i - fractionStart < scale) {
+                    if (high == 0 && 0 <= low && low < LONG_TIMES_TEN_LIMIT) {
+                        low = low * 10 + (c - '0');
+                    }
+                    else {
+                        long carried = times10High(low, c - '0');
+                        low = low * 10 + (c - '0');
+                        high = high * 10 + carried;
+                    }
+                }
+                else if (c != '0') {
+                    return false;
+                }
+                i++;
+            }
+            fractionDigits = i - fractionStart;
+        }
+        if (i < end || integerDigits + fractionDigits == 0 || integerDigits > 1 && text.charAt(start) == '0') {
+            return false;
+        }
+        for (int kept = Math.min(fractionDigits, scale); kept < scale; kept++) {
+            long carried = times10High(low, 0);
+            low = low * 10;
+            high = high * 10 + carried;
+        }
+        if (negative) {
+            // Two's complement of 128 bits: invert both halves and add one, carried into the high half when the low one is zero.
+            high = low == 0 ? -high : ~high;
+            low = -low;
+        }
+        out[0] = high;
+        out[1] = low;
+        return true;
+    }
+
+    /** Below it, a low half that is not negative (the value read so far below 2^63) takes a digit as a long: ten times it plus 9 is still one. */
+    private static final long LONG_TIMES_TEN_LIMIT = (Long.MAX_VALUE - 9) / 10;
+
+    /**
+     * The high 64 bits of {@code low * 10 + digit}, {@code low} read as unsigned: what the low half of a 128-bit value carries into the
+     * high half when it is multiplied by ten and a digit added. (Math.unsignedMultiplyHigh is Java 18's; this is its definition.)
+     */
+    private static long times10High(long low, int digit) {
+        long high = Math.multiplyHigh(low, 10) + ((low >> 63) & 10);
+        long product = low * 10;
+        return Long.compareUnsigned(product + digit, product) < 0 ? high + 1 : high;
+    }
+
+    /**
      * Whether some {@code decimal(p,s)} column would take the text: a number without an exponent, of at most
      * {@value ColumnType#MAX_DECIMAL_PRECISION} digits but for the zeros ending its fraction, as {@link #parseDecimal} reads one.
      * For reasons only: a refused value's advice names decimal(p,s) only where declaring one would keep it.
@@ -615,7 +701,7 @@ public final class Values {
         }
         String fraction = number.group("fraction") == null ? "" : number.group("fraction").replaceFirst("0+$", "");
         return fraction.length() <= ColumnType.MAX_DECIMAL_PRECISION
-                && parseDecimal(text, ColumnType.MAX_DECIMAL_PRECISION, fraction.length(), new long[1]);
+                && parseWideDecimal(text, ColumnType.MAX_DECIMAL_PRECISION, fraction.length(), new long[2]);
     }
 
     /** Days since 1970-01-01, or {@link Long#MIN_VALUE} when the text is not a date. */

@@ -38,7 +38,8 @@ class SilverTableDefinitionTest {
                 ColumnType.TIMESTAMP, "timestamp",
                 ColumnType.STRING, "string",
                 ColumnType.decimal(12, 2), "decimal(12,2)",
-                ColumnType.decimal(18, 0), "decimal(18,0)");
+                ColumnType.decimal(18, 0), "decimal(18,0)",
+                ColumnType.decimal(38, 2), "decimal(38,2)");
         assertEquals(EnumSet.allOf(ColumnType.Kind.class), expected.keySet().stream().map(ColumnType::kind).collect(Collectors.toSet()),
                 "a new contract type needs its catalog type");
         List<ColumnType> types = List.copyOf(expected.keySet());
@@ -56,6 +57,8 @@ class SilverTableDefinitionTest {
                 // Trino's Parquet reader, Athena engine v3's, reads an INT64 DECIMAL as the table's decimal(p,s).
                 case "INT64 DECIMAL(12,2)" -> "decimal(12,2)";
                 case "INT64 DECIMAL(18,0)" -> "decimal(18,0)";
+                // And a FIXED_LEN_BYTE_ARRAY DECIMAL, as Hive and Spark write every decimal, as the table's decimal(p,s) too.
+                case "FIXED_LEN_BYTE_ARRAY DECIMAL(38,2)" -> "decimal(38,2)";
                 case "DOUBLE" -> "double";
                 case "INT32 DATE" -> "date";
                 case "INT64 TIMESTAMP(MILLIS,false)" -> "timestamp";

@@ -117,6 +117,86 @@ class DecimalColumnIT {
         assertEquals(contract, stored, "the declared contract is the converter's to read, never to rewrite");
     }
 
+    /**
+     * SQL Server's money, decimal(19,4), and an Oracle or Snowflake numeric(38,10): written as FIXED_LEN_BYTE_ARRAY DECIMAL, read back
+     * exactly at their extremes and summed exactly; a value of more digits than decimal(38,10) keeps is quarantined saying to declare
+     * the column string, as there is no wider decimal.
+     */
+    @Test
+    void aDeclaredDecimalWiderThanALongIsWrittenExactly() throws IOException, SQLException {
+        String contract = """
+                {"dataset": "ledger", "columns": [
+                  {"name": "entry_id", "type": "bigint", "sourceName": "entry_id"},
+                  {"name": "fee", "type": "decimal(19,4)", "sourceName": "fee"},
+                  {"name": "balance", "type": "DECIMAL(38, 10)", "sourceName": "balance"}],
+                 "createdFrom": "declared", "createdAt": "2026-01-01T00:00:00Z"}
+                """;
+        buckets.silver().put("_schemas/ledger.json", contract.getBytes(StandardCharsets.UTF_8));
+        String max = "9".repeat(28) + "." + "9".repeat(10);
+        String csv = "entry_id,fee,balance\n"
+                + "1,922337203685477.5807," + max + "\n"
+                + "2,-922337203685477.5808,-" + max + "\n"
+                + "3,0.0001,0.1\n"
+                + "4,-1,0.2\n"
+                + "5,12.5,1" + "0".repeat(28) + "\n"
+                + "6,,-0.0000000001\n";
+        buckets.bronze().put("ledger/2026/ledger.csv", csv.getBytes(StandardCharsets.UTF_8));
+
+        List<String> outcomes = handler().handleRequest(eventFor("ledger/2026/ledger.csv"), null);
+
+        assertEquals(List.of("converted s3://" + buckets.bronzeBucket() + "/ledger/2026/ledger.csv"), outcomes);
+        List<String> parts = buckets.silver().list("ledger/").stream().filter(key -> key.endsWith(".parquet")).toList();
+        assertEquals(1, parts.size(), parts.toString());
+        Path part = download(parts.get(0));
+        assertEquals("optional fixed_len_byte_array(16) balance (DECIMAL(38,10))",
+                ParquetTestFiles.schema(part).getType("balance").toString());
+        assertEquals("optional fixed_len_byte_array(9) fee (DECIMAL(19,4))", ParquetTestFiles.schema(part).getType("fee").toString());
+
+        List<String> expected = List.of("1 922337203685477.5807 " + max, "2 -922337203685477.5808 -" + max, "3 0.0001 0.1000000000",
+                "4 -1.0000 0.2000000000", "6 null -0.0000000001");
+        List<String> read = new ArrayList<>();
+        for (GenericRecord row : ParquetTestFiles.readAll(part)) {
+            BigDecimal fee = (BigDecimal) row.get("fee");
+            read.add(row.get("entry_id") + " " + (fee == null ? null : fee.toPlainString()) + " " + ((BigDecimal) row.get("balance")).toPlainString());
+        }
+        assertEquals(expected, read, "parquet-java");
+
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+                PreparedStatement query = duckdb.prepareStatement("SELECT entry_id, CAST(fee AS VARCHAR), CAST(balance AS VARCHAR)"
+                        + " FROM read_parquet(?) ORDER BY entry_id");
+                PreparedStatement sum = duckdb.prepareStatement("SELECT CAST(sum(fee) AS VARCHAR), CAST(sum(balance) AS VARCHAR)"
+                        + " FROM read_parquet(?) WHERE entry_id >= 3")) {
+            query.setString(1, part.toString());
+            List<String> duckdbRead = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    duckdbRead.add(rows.getLong(1) + " " + rows.getString(2) + " " + rows.getString(3));
+                }
+            }
+            assertEquals(expected, duckdbRead, "DuckDB");
+            sum.setString(1, part.toString());
+            try (ResultSet rows = sum.executeQuery()) {
+                assertTrue(rows.next());
+                assertEquals("-0.9999", rows.getString(1), "an exact sum");
+                assertEquals("0.2999999999", rows.getString(2), "0.1 + 0.2 - 0.0000000001, exactly");
+            }
+        }
+
+        List<String> quarantined = buckets.silver().list("_quarantine/ledger/");
+        assertEquals(1, quarantined.size(), quarantined.toString());
+        String quarantine = new String(buckets.silver().read(quarantined.get(0)).orElseThrow(), StandardCharsets.UTF_8);
+        assertTrue(quarantine.contains("column balance: '1" + "0".repeat(28) + "' is not a decimal(38,10) (more digits before the point than the 28"
+                + " decimal(38,10) keeps: precision 38 is the widest Athena and Glue hold: declare it string there to keep such values)"), quarantine);
+
+        List<String> manifests = buckets.silver().list("_manifests/ledger/");
+        assertEquals(1, manifests.size(), manifests.toString());
+        Manifest manifest = new ManifestStore(buckets.silver()).read(manifests.get(0)).orElseThrow();
+        assertEquals(List.of(ColumnType.BIGINT, ColumnType.decimal(19, 4), ColumnType.decimal(38, 10)),
+                manifest.columns().stream().map(column -> column.type()).toList());
+        assertEquals(5L, manifest.rowsWritten());
+        assertEquals(1L, manifest.rowsQuarantined());
+    }
+
     private SilverConverterHandler handler() {
         return new SilverConverterHandler(new Environment(Map.of("SILVER_BUCKET", buckets.silverBucket())), S3.client(),
                 new JsonLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC()));

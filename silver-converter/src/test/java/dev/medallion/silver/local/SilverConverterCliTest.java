@@ -1112,7 +1112,7 @@ class SilverConverterCliTest {
                 lines.get(2));
         assertEquals("error: Schema contract " + contracts.resolve("stores.json") + " is not valid: column amount: Unknown column type 'decimal': a decimal is"
                 + " written decimal(p,s), its precision and scale both given; expected one of boolean, bigint, double, date, timestamp, string, or"
-                + " decimal(p,s) with precision p 1 to 18 and scale s 0 to p (decimal(12,2) keeps 10 digits before the point and 2 after),"
+                + " decimal(p,s) with precision p 1 to 38 and scale s 0 to p (decimal(12,2) keeps 10 digits before the point and 2 after),"
                 + " at columns[1].type (line 9, column 14). Fix it, or take it out of the directory; without it the dataset's first file defines its contract.",
                 lines.get(3));
         assertTrue(lines.get(4).startsWith("error: Schema contract " + contracts.resolve("visits.json") + ": Column 'ingest_date' of the schema contract of dataset visits"

@@ -4,10 +4,12 @@ import dev.medallion.common.storage.LocalObjectStore;
 import dev.medallion.silver.ParquetTestFiles;
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
+import dev.medallion.silver.schema.Refusal;
 import dev.medallion.silver.schema.SchemaContract;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -58,6 +61,28 @@ class DecimalParquetTest {
             Arrays.asList("0.999999999999999999", "-0.999999999999999999", "0.000000000000000001", "-0.000000000000000001", "0.000000000000000000",
                     "0.200000000000000000", "0.100000000000000000"),
             Arrays.asList("9", "-9", "0", "1", null, "5", "5"));
+
+    /** Decimals wider than a long, at their extremes and at the edges of the bytes each value needs. */
+    private static final SchemaContract WIDE = new SchemaContract("ledger", List.of(
+            new Column("id", ColumnType.BIGINT, "id"),
+            new Column("whole", ColumnType.decimal(38, 0), "whole"),
+            new Column("fraction", ColumnType.decimal(38, 38), "fraction"),
+            new Column("money", ColumnType.decimal(19, 4), "money"),
+            new Column("nine", ColumnType.decimal(21, 0), "nine")), "ledger/a.csv", "2026-01-01T00:00:00Z");
+    private static final String MAX_38 = "9".repeat(38);
+    private static final List<List<String>> WIDE_ROWS = List.of(
+            List.of("1", MAX_38, "0." + MAX_38, "922337203685477.5807", "9".repeat(21)),
+            List.of("2", "-" + MAX_38, "-0." + MAX_38, "-922337203685477.5808", "-" + "9".repeat(21)),
+            List.of("3", "0", "0", "0", "0"),
+            List.of("4", "-1", "-." + "0".repeat(37) + "1", "-0.0001", "-1"),
+            List.of("5", "", "", " 7.50000 ", ""),
+            // 2^63 and -2^63 - 1: the least magnitudes that need 9 bytes.
+            List.of("6", "9223372036854775808", "0." + "0".repeat(37) + "1", "0.0001", "9223372036854775808"),
+            List.of("7", "-9223372036854775809", "0.5", "-0.0001", "-9223372036854775809"),
+            // -2^63, which a long holds, its sign carried through the bytes above; and 2^119, the least value that needs 16 bytes.
+            List.of("8", "-9223372036854775808", "-0.1", "123456789012345.6789", "-9223372036854775808"),
+            List.of("9", "664613997892457936451903530140172288", "0.1", "-123456789012345.6789", "9223372036854775807"),
+            List.of("10", "-664613997892457936451903530140172289", "-0.5", "", "1"));
 
     @TempDir
     Path directory;
@@ -144,17 +169,153 @@ class DecimalParquetTest {
         assertEquals("column amount: '7.125' is not a decimal(16,2) (more decimal places than the 2 decimal(16,2) keeps, and not zeros: rounding"
                 + " would change the amount; widen the scale in the contract, and the precision by as much to keep 14 digits before the point): the dataset's contract _schemas/orders.json types it decimal(16,2)", reason);
         assertEquals("column amount: '123456789012345' is not a decimal(16,2) (more digits before the point than the 14 decimal(16,2) keeps:"
-                + " widen the precision in the contract (up to 18)): the dataset's contract _schemas/orders.json types it decimal(16,2)",
+                + " widen the precision in the contract (up to 38)): the dataset's contract _schemas/orders.json types it decimal(16,2)",
                 batch.append(List.of("8", "123456789012345", "1", "0", "1")::get, FIELDS));
         assertNull(batch.append(List.of("8", "NULL", "1", "0", "1")::get, FIELDS), "a default null marker is null, as in other typed columns");
     }
 
+    @Test
+    void aDecimalWiderThanALongIsAFixedLengthByteArrayOfTheFewestBytesItsPrecisionNeeds() throws IOException {
+        write(WIDE, WIDE_ROWS, false);
+        var schema = ParquetTestFiles.schema(file());
+        PrimitiveType whole = schema.getType("whole").asPrimitiveType();
+        assertEquals(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, whole.getPrimitiveTypeName());
+        assertEquals(16, whole.getTypeLength());
+        assertEquals(LogicalTypeAnnotation.decimalType(0, 38), whole.getLogicalTypeAnnotation());
+        assertEquals(LogicalTypeAnnotation.decimalType(38, 38), schema.getType("fraction").getLogicalTypeAnnotation());
+        assertEquals(9, schema.getType("money").asPrimitiveType().getTypeLength());
+        assertEquals(LogicalTypeAnnotation.decimalType(4, 19), schema.getType("money").getLogicalTypeAnnotation());
+        assertEquals(9, schema.getType("nine").asPrimitiveType().getTypeLength());
+        // parquet-format's LogicalTypes.md: n bytes hold floor(log10(2^(8n-1) - 1)) digits; Hive's and Spark's tables of it.
+        int[] bytesByPrecision = {9, 9, 9, 10, 10, 11, 11, 11, 12, 12, 13, 13, 13, 14, 14, 15, 15, 16, 16, 16};
+        for (int precision = 19; precision <= 38; precision++) {
+            assertEquals(bytesByPrecision[precision - 19], ParquetSchemas.decimalBytes(precision), "precision " + precision);
+        }
+    }
+
+    @Test
+    void parquetJavaReadsTheExactWideValuesBackSignsExtended() throws IOException {
+        for (boolean plain : new boolean[] {false, true}) {
+            write(WIDE, WIDE_ROWS, plain);
+            List<GenericRecord> records = ParquetTestFiles.readAll(file());
+            assertEquals(WIDE_ROWS.size(), records.size());
+            String[] columns = {"whole", "fraction", "money", "nine"};
+            for (int c = 0; c < columns.length; c++) {
+                List<String> read = new ArrayList<>();
+                for (GenericRecord record : records) {
+                    // Avro's decimal conversion reads the bytes as a big-endian two's complement BigInteger, as the DECIMAL annotation says.
+                    BigDecimal value = (BigDecimal) record.get(columns[c]);
+                    read.add(value == null ? null : value.toPlainString());
+                }
+                assertEquals(expectedWide(c), read, columns[c] + (plain ? ", written plain" : ", with a dictionary"));
+            }
+        }
+    }
+
+    @Test
+    void wideStatisticsAreTheSignedMinimumAndMaximumNotTheBytesOrder() throws IOException {
+        write(WIDE, WIDE_ROWS, false);
+        List<ColumnChunkMetaData> chunks = ParquetTestFiles.rowGroups(file()).get(0).getColumns();
+        // Compared as unsigned bytes, the minimum would be 0 and the maximum -1 (all bytes 0xFF).
+        assertEquals(List.of(new BigInteger("-" + MAX_38), new BigInteger(MAX_38)), minMax(chunks.get(1).getStatistics()));
+        assertEquals(1, chunks.get(1).getStatistics().getNumNulls());
+        assertEquals(List.of(new BigInteger("-" + MAX_38), new BigInteger(MAX_38)), minMax(chunks.get(2).getStatistics()));
+        assertEquals(List.of(BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE)), minMax(chunks.get(3).getStatistics()));
+        assertEquals(List.of(new BigInteger("-" + "9".repeat(21)), new BigInteger("9".repeat(21))), minMax(chunks.get(4).getStatistics()));
+        write(WIDE, WIDE_ROWS, true);
+        assertEquals(List.of(new BigInteger("-" + MAX_38), new BigInteger(MAX_38)),
+                minMax(ParquetTestFiles.rowGroups(file()).get(0).getColumns().get(1).getStatistics()), "written plain");
+    }
+
+    @Test
+    void duckDbReadsTheExactWideValuesAndSumsThemExactly() throws IOException, SQLException {
+        write(WIDE, WIDE_ROWS, false);
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+                PreparedStatement query = duckdb.prepareStatement("SELECT typeof(whole), typeof(fraction), typeof(money), typeof(nine),"
+                        + " CAST(whole AS VARCHAR), CAST(fraction AS VARCHAR), CAST(money AS VARCHAR), CAST(nine AS VARCHAR)"
+                        + " FROM read_parquet(?) ORDER BY id")) {
+            query.setString(1, file().toString());
+            List<List<String>> read = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    assertEquals(List.of("DECIMAL(38,0)", "DECIMAL(38,38)", "DECIMAL(19,4)", "DECIMAL(21,0)"),
+                            List.of(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4)));
+                    for (int c = 0; c < 4; c++) {
+                        // As text, so that no JDBC conversion stands between DuckDB's value and the comparison.
+                        String value = rows.getString(5 + c);
+                        read.get(c).add(value == null ? null : new BigDecimal(value).toPlainString());
+                    }
+                }
+            }
+            for (int c = 0; c < 4; c++) {
+                List<String> expected = new ArrayList<>();
+                for (String value : expectedWide(c)) {
+                    expected.add(value == null ? null : new BigDecimal(value).toPlainString());
+                }
+                assertEquals(expected, read.get(c), "column " + c);
+            }
+            try (PreparedStatement sum = duckdb.prepareStatement("SELECT CAST(sum(money) AS VARCHAR), CAST(sum(nine) AS VARCHAR)"
+                    + " FROM read_parquet(?) WHERE id IN (6, 7, 8, 9)")) {
+                sum.setString(1, file().toString());
+                try (ResultSet rows = sum.executeQuery()) {
+                    assertTrue(rows.next());
+                    assertEquals("0.0000", rows.getString(1));
+                    assertEquals("-2", rows.getString(2));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWideValueBeyondItsTypeIsRefusedSayingHowToKeepIt() {
+        RowBatch batch = new RowBatch(WIDE, "_schemas/ledger.json");
+        int[] fields = {0, 1, 2, 3, 4};
+        assertEquals("column whole: '1" + "0".repeat(38) + "' is not a decimal(38,0) (more digits before the point than the 38 decimal(38,0) keeps:"
+                + " precision 38 is the widest Athena and Glue hold: declare it string there to keep such values): the dataset's contract"
+                + " _schemas/ledger.json types it decimal(38,0)", batch.append(List.of("1", "1" + "0".repeat(38), "0", "0", "0")::get, fields));
+        assertEquals("column fraction: '0." + "0".repeat(38) + "1' is not a decimal(38,38) (more decimal places than the 38 decimal(38,38) keeps,"
+                + " and not zeros: rounding would change the amount; widen the scale in the contract, each place a digit fewer before the point at"
+                + " precision 38, the widest written): the dataset's contract _schemas/ledger.json types it decimal(38,38)",
+                batch.append(List.of("1", "0", "0." + "0".repeat(38) + "1", "0", "0")::get, fields));
+        assertEquals("column money: '1234567890123456' is not a decimal(19,4) (more digits before the point than the 15 decimal(19,4) keeps:"
+                + " widen the precision in the contract (up to 38)): the dataset's contract _schemas/ledger.json types it decimal(19,4)",
+                batch.append(List.of("1", "0", "0", "1234567890123456", "0")::get, fields));
+        assertEquals("column money: '1e3' is not a decimal(19,4) (" + Refusal.EXPONENT_IN_DECIMAL.description() + "): the dataset's contract"
+                + " _schemas/ledger.json types it decimal(19,4)", batch.append(List.of("1", "0", "0", "1e3", "0")::get, fields));
+        assertNull(batch.append(List.of("1", "NULL", "0", "0", "0")::get, fields), "a default null marker is null, as in other typed columns");
+        assertEquals(1, batch.size());
+        assertNull(batch.vectors()[1].valueAt(0));
+    }
+
+    /** The values of {@link #WIDE}'s column {@code c} (after id) as written, BigDecimals' plain strings at the column's scale. */
+    private static List<String> expectedWide(int c) {
+        int scale = WIDE.columns().get(c + 1).type().scale();
+        List<String> expected = new ArrayList<>();
+        for (List<String> row : WIDE_ROWS) {
+            String text = row.get(c + 1).strip();
+            expected.add(text.isEmpty() ? null : new BigDecimal(text).setScale(scale).toPlainString());
+        }
+        return expected;
+    }
+
+    /** A FIXED_LEN_BYTE_ARRAY DECIMAL chunk's minimum and maximum unscaled values, their bytes read as two's complement. */
+    private static List<BigInteger> minMax(Statistics<?> statistics) {
+        return List.of(new BigInteger(((Binary) statistics.genericGetMin()).getBytes()), new BigInteger(((Binary) statistics.genericGetMax()).getBytes()));
+    }
+
     private void write(boolean plain) throws IOException {
-        ParquetPartWriter part = new ParquetPartWriter(new LocalObjectStore(directory), "part.parquet", ParquetSchemas.messageType(CONTRACT),
-                32L << 20, plain ? Set.of("amount", "whole", "fraction", "digit") : Set.of());
-        RowBatch batch = new RowBatch(CONTRACT);
-        for (List<String> row : ROWS) {
-            assertNull(batch.append(row::get, FIELDS), row.toString());
+        write(CONTRACT, ROWS, plain);
+    }
+
+    private void write(SchemaContract contract, List<List<String>> rows, boolean plain) throws IOException {
+        Set<String> columns = new java.util.HashSet<>();
+        contract.columns().stream().filter(column -> column.type().isDecimal()).forEach(column -> columns.add(column.name()));
+        ParquetPartWriter part = new ParquetPartWriter(new LocalObjectStore(directory), "part.parquet", ParquetSchemas.messageType(contract),
+                32L << 20, plain ? columns : Set.of());
+        RowBatch batch = new RowBatch(contract);
+        int[] fields = java.util.stream.IntStream.range(0, contract.columns().size()).toArray();
+        for (List<String> row : rows) {
+            assertNull(batch.append(row::get, fields), row.toString());
         }
         part.write(batch);
         part.finish();

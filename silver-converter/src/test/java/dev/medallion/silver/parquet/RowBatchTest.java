@@ -148,15 +148,22 @@ class RowBatchTest {
         assertEquals("column zip: '7.5' is not a bigint (a number with a fraction): the dataset's contract lake/_schemas/sales.json"
                 + " types it bigint; declare it double (or decimal(p,s) for exact amounts) there to keep such values",
                 batch.append(List.of("7.5", "1", "")::get, fields));
-        // An exponent, or more digits than the widest decimal's 18: a decimal column refuses them too, so double alone is advised.
+        // An exponent, or more digits than the widest decimal's 38: a decimal column refuses them too, so double alone is advised.
         assertEquals("column zip: '1e3' is not a bigint (a number with an exponent): the dataset's contract lake/_schemas/sales.json"
                 + " types it bigint; declare it double there to keep such values", batch.append(List.of("1e3", "1", "")::get, fields));
         assertEquals("column zip: '2.5E-1' is not a bigint (a number with a fraction and an exponent): the dataset's contract lake/_schemas/sales.json"
                 + " types it bigint; declare it double there to keep such values", batch.append(List.of("2.5E-1", "1", "")::get, fields));
+        assertEquals("column zip: '12345678901234567890123456789012345678.5' is not a bigint (a number with a fraction): the"
+                + " dataset's contract lake/_schemas/sales.json types it bigint; declare it double there to keep such values",
+                batch.append(List.of("12345678901234567890123456789012345678.5", "1", "")::get, fields));
+        // 38 digits, trailing zeros of the fraction aside, as a decimal(38,1) keeps them; 20, as a decimal(20,1) does, wider than a
+        // long; a fraction without a digit before the point.
+        assertEquals("column zip: '1234567890123456789012345678901234567.500' is not a bigint (a number with a fraction): the"
+                + " dataset's contract lake/_schemas/sales.json types it bigint; declare it double (or decimal(p,s) for exact amounts) there to"
+                + " keep such values", batch.append(List.of("1234567890123456789012345678901234567.500", "1", "")::get, fields));
         assertEquals("column zip: '1234567890123456789.5' is not a bigint (a number with a fraction): the dataset's contract"
-                + " lake/_schemas/sales.json types it bigint; declare it double there to keep such values",
+                + " lake/_schemas/sales.json types it bigint; declare it double (or decimal(p,s) for exact amounts) there to keep such values",
                 batch.append(List.of("1234567890123456789.5", "1", "")::get, fields));
-        // 18 digits, trailing zeros of the fraction aside, as a decimal(18,1) keeps them; a fraction without a digit before the point.
         assertEquals("column zip: '12345678901234567.500' is not a bigint (a number with a fraction): the dataset's contract"
                 + " lake/_schemas/sales.json types it bigint; declare it double (or decimal(p,s) for exact amounts) there to keep such values",
                 batch.append(List.of("12345678901234567.500", "1", "")::get, fields));
