@@ -50,6 +50,28 @@ class DecimalContractTest {
                 GoldFiles.rows(lake.resolve("gold/order_totals"), "total"));
     }
 
+    /** decimal(38,2), wider than a long: written as a FIXED_LEN_BYTE_ARRAY DECIMAL, which DuckDB reads as DECIMAL(38,2) (a HUGEINT inside). */
+    @Test
+    void aDecimalColumnWiderThanALongIsReadByDuckDbAsItsDecimalAndSummedExactly() throws Exception {
+        Path drop = Files.createDirectories(directory.resolve("drop").resolve("orders"));
+        Files.writeString(drop.resolve("orders.csv"), "order_id,unit_price\n1,0.1\n2,0.2\n3,7.125\n4,-123456789012345678901234567890.12\n");
+        Path contracts = Files.createDirectories(directory.resolve("contracts"));
+        Files.writeString(contracts.resolve("orders.json"), CONTRACT.replace("decimal(12,2)", "decimal(38,2)"));
+        Path lake = directory.resolve("lake");
+
+        Outcome outcome = GoldModelRuns.run(Map.of(), "local", "--input", drop.getParent().toString(), "--lake", lake.toString(), "--contracts",
+                contracts.toString(), "--models", models().toString());
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        Path silver = lake.resolve("silver/orders");
+        assertEquals(List.of(Map.of("t", "DECIMAL(38,2)", "order_id", 1L, "unit_price", new BigDecimal("0.10")),
+                Map.of("t", "DECIMAL(38,2)", "order_id", 2L, "unit_price", new BigDecimal("0.20")),
+                Map.of("t", "DECIMAL(38,2)", "order_id", 4L, "unit_price", new BigDecimal("-123456789012345678901234567890.12"))),
+                GoldFiles.query("SELECT typeof(unit_price) AS t, order_id, unit_price FROM read_parquet('" + silver + "/**/*.parquet') ORDER BY order_id"));
+        assertEquals(List.of(Map.of("total", new BigDecimal("-123456789012345678901234567889.82"), "small", new BigDecimal("0.30"), "exact", true)),
+                GoldFiles.rows(lake.resolve("gold/order_totals"), "total"));
+    }
+
     @Test
     void checkModelsRunsAModelOverADecimalColumnOfADeclaredContract() throws IOException {
         Outcome checked = GoldModelRuns.run(Map.of(), "check-models", "--models", models().toString(), "--contracts", contracts().toString());
