@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static dev.medallion.local.GoldModelRuns.assertBuilt;
@@ -2192,6 +2193,44 @@ class LocalLakehouseCliTest {
                 + " (--contracts), then run again; contract columns not in the file, so null in all its rows, in 1 file: people/a.csv (name): fix the export"
                 + " under --input, or change the dataset's contract (a renamed column's sourceName to the file's new header text; a column gone for good out of it)"
                 + " in " + contracts.resolve("people.json") + " (--contracts), then run again\n"), outcome.out());
+    }
+
+    /**
+     * A column --contracts declares required: a row without its value is quarantined naming the column, and a file lacking the column
+     * has every row quarantined, exit code 1, its line saying so; the summary does not count it among files whose columns were written
+     * as null, which none was. The converter's own code, as deployed.
+     */
+    @Test
+    void aRequiredColumnQuarantinesRowsWithoutItsValueAndAFileLackingIt() throws Exception {
+        Path input = Files.createDirectories(directory.resolve("drop/people"));
+        Files.writeString(input.resolve("a.csv"), "id,name\n1,Ann\n,Bob\n");
+        Files.writeString(input.resolve("b.csv"), "name\nCy\n");
+        Path contracts = Files.createDirectories(directory.resolve("contracts"));
+        Files.writeString(contracts.resolve("people.json"), """
+                {"dataset": "people", "columns": [{"name": "id", "type": "bigint", "sourceName": "id", "required": true},
+                 {"name": "name", "type": "string", "sourceName": "name"}], "createdFrom": "declared", "createdAt": "2026-12-04T00:00:00Z"}
+                """);
+
+        Outcome outcome = run("local", "--input", directory.resolve("drop").toString(), "--lake", directory.resolve("lake").toString(), "--contracts", contracts.toString());
+
+        assertEquals(1, outcome.exit(), outcome.out() + outcome.err());
+        assertTrue(outcome.out().contains("  converted people/a.csv into people: 2 rows read, 1 written, 1 quarantined"), outcome.out());
+        assertTrue(outcome.out().contains("  converted people/b.csv into people: 1 row read, 0 written, 1 quarantined"), outcome.out());
+        assertTrue(outcome.out().contains("; columns in the contract and required but not in the file, so every row quarantined: id (the contract: "
+                + contracts.resolve("people.json") + " (--contracts))"), outcome.out());
+        assertFalse(outcome.out().contains("so null in all its rows"), outcome.out());
+        try (Stream<Path> files = Files.walk(directory.resolve("lake/silver/_quarantine/people"))) {
+            String quarantined = files.filter(Files::isRegularFile).map(path -> {
+                try {
+                    return Files.readString(path);
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sorted().collect(Collectors.joining());
+            assertTrue(quarantined.contains("3,\"column id: empty but the dataset's contract _schemas/people.json declares it \"\"required\"\": true;"), quarantined);
+            assertTrue(quarantined.contains("2,\"column id: not in the file's header but the dataset's contract _schemas/people.json declares it"), quarantined);
+        }
     }
 
     /** A summary of files in their contract's columns, in any order, says nothing of columns. */

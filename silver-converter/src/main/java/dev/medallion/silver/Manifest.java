@@ -213,10 +213,24 @@ public record Manifest(
             notes.add("not in the dataset's schema contract, so not written: "
                     + String.join(", ", droppedColumns.stream().map(DroppedColumn::describe).toList()));
         }
-        if (!missingColumns.isEmpty()) {
-            notes.add("in the contract but not in the file, so written as null: " + String.join(", ", missingColumns));
+        if (!missingColumnsWrittenAsNull().isEmpty()) {
+            notes.add("in the contract but not in the file, so written as null: " + String.join(", ", missingColumnsWrittenAsNull()));
+        }
+        if (!missingRequiredColumns().isEmpty()) {
+            notes.add("in the contract and required but not in the file, so every row quarantined: " + String.join(", ", missingRequiredColumns()));
         }
         return notes.isEmpty() ? Optional.empty() : Optional.of("columns " + String.join("; columns ", notes));
+    }
+
+    /** The contract columns the file lacked that the contract declares required ({@link Column#required}): each of its rows was quarantined. */
+    public List<String> missingRequiredColumns() {
+        return missingColumns.stream().filter(name -> columns.stream().anyMatch(column -> column.required() && column.name().equals(name))).toList();
+    }
+
+    /** The contract columns the file lacked, written as null in every row: those not required. */
+    public List<String> missingColumnsWrittenAsNull() {
+        List<String> required = missingRequiredColumns();
+        return required.isEmpty() ? missingColumns : missingColumns.stream().filter(name -> !required.contains(name)).toList();
     }
 
     /**

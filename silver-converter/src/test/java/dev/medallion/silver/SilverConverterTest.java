@@ -474,6 +474,69 @@ class SilverConverterTest {
         SilverTableDefinition.of(new SchemaContractStore(silver, new SilverLayout("")).load("exports").orElseThrow(), "s3://silver/exports/");
     }
 
+    /**
+     * A declared contract's required column: a row whose value there is null (empty, a null marker) is quarantined naming the column and
+     * the contract, counted (read = written + quarantined), and the rows written hold no null there, as a second reader reads them; a
+     * file whose header lacks the column has every row quarantined, saying so; the refused rows, filled, replay as a new file; and taking
+     * "required" off converts the file again when it is delivered again, while the same contract answers unchanged.
+     */
+    @Test
+    void aRequiredColumnQuarantinesTheRowsWhereItIsNullAndTheirReplayIsWritten() throws IOException {
+        SchemaContractStore contracts = new SchemaContractStore(silver, new SilverLayout(""));
+        String declared = """
+                {"dataset": "sales", "columns": [
+                  {"name": "transaction_id", "type": "bigint", "sourceName": "transaction_id"%s},
+                  {"name": "customer_id", "type": "bigint", "sourceName": "customer_id"},
+                  {"name": "amount", "type": "double", "sourceName": "amount"}],
+                 "createdFrom": "declared", "createdAt": "2026-01-01T00:00:00Z"}
+                """;
+        contracts.replace("sales", declared.formatted(", \"required\": true").getBytes(StandardCharsets.UTF_8));
+        SilverConverter converter = converter(ConversionLimits.defaults());
+        String csv = "transaction_id,customer_id,amount\n1,10,2.5\n,11,3.5\nNULL,12,4.5\n4,,5.5\n";
+
+        Manifest manifest = convert(converter, "sales/a.csv", csv, MODIFIED).manifest();
+
+        assertEquals(Manifest.CONVERTED, manifest.status());
+        assertEquals(List.of(4L, 2L, 2L), List.of(manifest.rowsRead(), manifest.rowsWritten(), manifest.rowsQuarantined()));
+        assertTrue(manifest.columns().get(0).required(), "the manifest records the contract it was converted in: " + manifest.columns());
+        String says = " but the dataset's contract _schemas/sales.json declares it \"\"required\"\": true; fill it at the source and upload the file again"
+                + " or take \"\"required\"\" off the column there to write such rows with a null\"";
+        assertEquals(List.of("source_line,reason,transaction_id,customer_id,amount",
+                        "3,\"column transaction_id: empty" + says + ",,11,3.5",
+                        "4,\"column transaction_id: 'NULL' reads as null" + says + ",NULL,12,4.5"),
+                Files.readString(silver.resolve(manifest.quarantine().key())).lines().toList());
+        List<GenericRecord> rows = ParquetTestFiles.readAll(silver.resolve(manifest.parts().get(0).key()));
+        assertEquals(List.of(1L, 4L), rows.stream().map(row -> row.get("transaction_id")).toList());
+        assertEquals(Arrays.asList(10L, null), rows.stream().map(row -> row.get("customer_id")).toList(), "a column not required takes a null");
+
+        // Delivered again under the same contract: unchanged, the manifest's required column equal to the contract's.
+        assertTrue(convert(converter, "sales/a.csv", csv, MODIFIED).unchanged());
+
+        // The refused rows, filled and replayed as a new file as docs/silver-converter.md says: the quarantine file's rows, less its two columns.
+        String replay = "transaction_id,customer_id,amount\n2,11,3.5\n3,12,4.5\n";
+        Manifest replayed = convert(converter, "sales/a-replay.csv", replay, MODIFIED).manifest();
+        assertEquals(List.of(2L, 2L, 0L), List.of(replayed.rowsRead(), replayed.rowsWritten(), replayed.rowsQuarantined()));
+
+        // A file whose header lacks the required column: converted, every row quarantined saying so, nothing lost.
+        Manifest lacking = convert(converter, "sales/b.csv", "customer_id,amount\n20,1.5\n21,2.5\n", MODIFIED).manifest();
+        assertEquals(Manifest.CONVERTED, lacking.status());
+        assertEquals(List.of("transaction_id"), lacking.missingColumns());
+        assertEquals(java.util.Optional.of("columns in the contract and required but not in the file, so every row quarantined: transaction_id"),
+                lacking.columnDrift(), "not 'written as null'");
+        assertEquals(List.of(2L, 0L, 2L), List.of(lacking.rowsRead(), lacking.rowsWritten(), lacking.rowsQuarantined()));
+        assertEquals("2,\"column transaction_id: not in the file's header but the dataset's contract _schemas/sales.json declares it \"\"required\"\": true;"
+                        + " add the column to the file and upload it again or take \"\"required\"\" off the column there to write such rows with a null\",20,1.5",
+                Files.readString(silver.resolve(lacking.quarantine().key())).lines().toList().get(1));
+
+        // "required" taken off: the file delivered again is converted again in the contract in force, every row written.
+        contracts.replace("sales", declared.formatted("").getBytes(StandardCharsets.UTF_8));
+        ConversionResult again = convert(converter, "sales/a.csv", csv, MODIFIED);
+        assertFalse(again.unchanged());
+        assertEquals(List.of(4L, 4L, 0L), List.of(again.manifest().rowsRead(), again.manifest().rowsWritten(), again.manifest().rowsQuarantined()));
+        assertEquals(Arrays.asList(1L, null, null, 4L), ParquetTestFiles.readAll(silver.resolve(again.manifest().parts().get(0).key())).stream()
+                .map(row -> row.get("transaction_id")).toList());
+    }
+
     @Test
     void aContractThatNamesThePartitionKeyStillGetsTheHeadersValues() throws IOException {
         // A contract kept without a catalog from before the name was reserved: its ingest_date column

@@ -1,5 +1,6 @@
 package dev.medallion.silver.parquet;
 
+import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.Values;
@@ -31,6 +32,11 @@ abstract sealed class ColumnVector {
      * that keeps quoted empty strings, else null, which no text is. Compared only once a text is found empty.
      */
     private final String keptEmpty;
+    /**
+     * Whether a null refuses the row ({@link Column#required}): read on the null branches of {@link #set} alone, so a value taken pays
+     * nothing for it. Set once, by {@link #of(Column, int, NullMarkers)} before any row, so that each kind's constructor stays as it is.
+     */
+    private boolean required;
 
     ColumnVector(String name, int index, ColumnType type, NullMarkers markers) {
         this.name = name;
@@ -52,12 +58,20 @@ abstract sealed class ColumnVector {
         };
     }
 
+    /** A vector of the column's type; one of a required column refuses a null ({@link #set}). */
+    static ColumnVector of(Column column, int index, NullMarkers markers) {
+        ColumnVector vector = of(column.type(), column.name(), index, markers);
+        vector.required = column.required();
+        return vector;
+    }
+
     /**
      * Stores the text at {@code row}; an empty text is null, and so is one of only spaces and tabs outside
      * string columns ({@link Values#isBlank}: other whitespace, such as U+001F or U+3000, is no padding),
      * a default null marker outside string columns, and a marker the dataset declares in any column. A quoted
      * empty field of a dataset that keeps them ({@link NullMarkers#QUOTED_EMPTY}) is an empty string in a string column.
-     * Returns false when the text does not fit the type.
+     * Returns false when the text does not fit the type, and when it is null in a required column: the row is then marked null
+     * ({@link #isNull}), which tells a refused null from a value that did not parse.
      */
     final boolean set(int row, String text) {
         if (row >= nulls.length) {
@@ -67,7 +81,7 @@ abstract sealed class ColumnVector {
         if (text.isEmpty() && text != keptEmpty || markers.anyDeclared() && markers.isDeclared(text, type)) {
             nulls[row] = true;
             clear(row);
-            return true;
+            return !required;
         }
         nulls[row] = false;
         // A blank value or a default marker, rare, is looked for only once the text failed to parse (text never
@@ -76,7 +90,7 @@ abstract sealed class ColumnVector {
         if (!parsed && (Values.isBlank(text) || NullMarkers.isDefault(text))) {
             nulls[row] = true;
             clear(row);
-            return true;
+            return !required;
         }
         return parsed;
     }

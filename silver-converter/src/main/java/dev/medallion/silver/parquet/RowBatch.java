@@ -61,7 +61,7 @@ public final class RowBatch {
         this.vectors = new ColumnVector[columns.size()];
         for (int i = 0; i < vectors.length; i++) {
             Column column = columns.get(i);
-            vectors[i] = ColumnVector.of(column.type(), column.name(), i, markers);
+            vectors[i] = ColumnVector.of(column, i, markers);
         }
         long fixed = 0;
         List<ColumnVector> variable = new ArrayList<>();
@@ -102,14 +102,14 @@ public final class RowBatch {
      * value does not only lead to its next one on the replay. Off the path of the rows taken.
      */
     private String refusal(int row, int first, String firstText, IntFunction<String> field, int[] fieldOfColumn) {
-        StringBuilder reason = new StringBuilder(reason(columns.get(first), firstText));
+        StringBuilder reason = new StringBuilder(reason(row, first, firstText, fieldOfColumn[first] < 0));
         int refused = 1;
         for (int c = first + 1; c < vectors.length; c++) {
             int position = fieldOfColumn[c];
             String text = position < 0 ? "" : field.apply(position);
             if (!vectors[c].set(row, text)) {
                 if (refused < MAX_COLUMNS_IN_REASON) {
-                    reason.append("; ").append(reason(columns.get(c), text));
+                    reason.append("; ").append(reason(row, c, text, position < 0));
                 }
                 refused++;
             }
@@ -174,6 +174,24 @@ public final class RowBatch {
 
     ColumnVector[] vectors() {
         return vectors;
+    }
+
+    /** Why column {@code c}'s value at {@code row} was refused: null in a required column (the file lacking it, when {@code absent}), or not of the type. */
+    private String reason(int row, int c, String text, boolean absent) {
+        return vectors[c].isNull(row) ? requiredReason(columns.get(c), text, absent) : reason(columns.get(c), text);
+    }
+
+    /**
+     * Why a null was refused in a required column: {@code column transaction_id: empty but the dataset's contract _schemas/sales.json
+     * declares it "required": true; fill it at the source and upload the file again or take "required" off the column there to write
+     * such rows with a null}. A row taken with a null there would be reported written and then dropped by a gold model's inner join
+     * without a word, which is what declaring the column required refuses.
+     */
+    private String requiredReason(Column column, String text, boolean absent) {
+        String what = absent ? "not in the file's header" : text.isEmpty() ? "empty" : "'" + ShownValue.of(text) + "' reads as null";
+        return "column " + column.name() + ": " + what + " but the dataset's contract " + contractKey + " declares it \"required\": true; "
+                + (absent ? "add the column to the file and upload it again" : "fill it at the source and upload the file again")
+                + " or take \"required\" off the column there to write such rows with a null";
     }
 
     /**

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.ErrorMessages;
 import dev.medallion.common.storage.ObjectStore;
@@ -22,10 +25,21 @@ import static java.util.Objects.requireNonNull;
  * so when two first files of a dataset arrive together exactly one schema wins and both use it.
  */
 public final class SchemaContractStore {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = mapper();
 
     private final ObjectStore store;
     private final SilverLayout layout;
+
+    private static ObjectMapper mapper() {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        // A column's "required" is true or false, as terraform plan holds it (contracts.tf): Jackson would read "true", "false" and a
+        // number as one too, where a "yes" or a 1 is more likely a contract written for another tool than a decision.
+        mapper.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        return mapper;
+    }
 
     public SchemaContractStore(ObjectStore store, SilverLayout layout) {
         this.store = requireNonNull(store, "store is null");

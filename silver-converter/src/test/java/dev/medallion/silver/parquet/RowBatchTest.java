@@ -2,6 +2,7 @@ package dev.medallion.silver.parquet;
 
 import dev.medallion.silver.schema.Column;
 import dev.medallion.silver.schema.ColumnType;
+import dev.medallion.silver.schema.NullMarkers;
 import dev.medallion.silver.schema.SchemaContract;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,45 @@ class RowBatchTest {
         for (int c = 0; c < 6; c++) {
             assertEquals(10L + c, batch.vectors()[c].valueAt(0));
         }
+    }
+
+    /**
+     * A required column refuses a null as its type reads one: empty, a default null marker or blanks in a typed column, a marker the
+     * dataset declares in any column, the column missing from the file; a string column's blanks and its default markers are text, kept.
+     * Each reason names the column, the contract and what to do; a value that is not null, or a null in a column not required, is taken.
+     */
+    @Test
+    void aRequiredColumnRefusesARowWhoseValueThereIsNullSayingWhichColumnAndWhatToDo() {
+        SchemaContract contract = new SchemaContract("sales", List.of(
+                new Column("transaction_id", ColumnType.BIGINT, "transaction_id", true),
+                new Column("region", ColumnType.STRING, "region", true),
+                new Column("amount", ColumnType.DOUBLE, "amount")), "declared", "2026-01-01T00:00:00Z");
+        RowBatch batch = new RowBatch(contract, "_schemas/sales.json", NullMarkers.declaring(List.of("N/A")));
+        int[] fields = {0, 1, 2};
+        String contractSays = " but the dataset's contract _schemas/sales.json declares it \"required\": true; ";
+        String fill = "fill it at the source and upload the file again or take \"required\" off the column there to write such rows with a null";
+
+        assertEquals("column transaction_id: empty" + contractSays + fill, batch.append(List.of("", "north", "2.5")::get, fields));
+        assertEquals("column transaction_id: ' \\u0009 ' reads as null" + contractSays + fill, batch.append(List.of(" \t ", "north", "2.5")::get, fields));
+        assertEquals("column transaction_id: 'NULL' reads as null" + contractSays + fill, batch.append(List.of("NULL", "north", "2.5")::get, fields));
+        assertEquals("column region: 'N/A' reads as null" + contractSays + fill, batch.append(List.of("1", "N/A", "2.5")::get, fields));
+        // With a value another column refuses: each named, as any row refused in several columns.
+        assertEquals("column transaction_id: empty" + contractSays + fill + "; column amount: 'x' is not a double",
+                batch.append(List.of("", "north", "x")::get, fields));
+        assertEquals(0, batch.size(), "every refused row leaves no trace");
+
+        // A string column's blanks and default markers are text, as the column reads them; a null in a column not required is taken.
+        assertNull(batch.append(List.of("1", " ", "")::get, fields));
+        assertNull(batch.append(List.of("2", "NULL", "N/A")::get, fields));
+        assertEquals(2, batch.size());
+        assertEquals(List.of(1L, " "), List.of(0, 1).stream().map(c -> batch.vectors()[c].valueAt(0)).toList());
+        assertNull(batch.vectors()[2].valueAt(0));
+        assertEquals(List.of(2L, "NULL"), List.of(0, 1).stream().map(c -> batch.vectors()[c].valueAt(1)).toList());
+
+        // A file whose header lacks a required column: every row refused, saying so.
+        assertEquals("column region: not in the file's header" + contractSays + "add the column to the file and upload it again or take"
+                + " \"required\" off the column there to write such rows with a null", batch.append(List.of("3", "2.5")::get, new int[] {0, -1, 1}));
+        assertEquals(2, batch.size());
     }
 
     @Test
