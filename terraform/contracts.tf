@@ -14,9 +14,11 @@ locals {
   schema_contract_types   = ["boolean", "bigint", "double", "date", "timestamp", "string"]
   schema_contract_decimal = "^decimal\\s*\\(\\s*([0-9]{1,9})\\s*,\\s*([0-9]{1,9})\\s*\\)$"
   # The keys of SchemaContract and of its Column, every one required: the converter's reader refuses a
-  # contract with another key or one of these missing.
-  schema_contract_keys = ["dataset", "columns", "createdFrom", "createdAt"]
-  schema_column_keys   = ["name", "type", "sourceName"]
+  # contract with another key or one of these missing. A column may also say "required": true or false
+  # (Column.required: absent is false), which the converter reads as a boolean and nothing else.
+  schema_contract_keys       = ["dataset", "columns", "createdFrom", "createdAt"]
+  schema_column_keys         = ["name", "type", "sourceName"]
+  schema_column_optional_key = "required"
 
   # By dataset, the file's name without .json. Each check below judges one thing and passes what it
   # cannot read, so that a broken file is reported once, by the check of what is wrong with it.
@@ -76,13 +78,21 @@ resource "aws_s3_object" "schema_contract" {
       condition = try(
         !can(keys(each.value.json.columns)) && length(each.value.json.columns) > 0
         && alltrue([for column in each.value.json.columns :
-          length(setsubtract(keys(column), local.schema_column_keys)) == 0
+          length(setsubtract(keys(column), concat(local.schema_column_keys, [local.schema_column_optional_key]))) == 0
           && length(setsubtract(local.schema_column_keys, keys(column))) == 0
           && alltrue([for key in local.schema_column_keys : try(column[key] != null && can(tostring(column[key])), false)])
         ]),
         !can(each.value.json.columns)
       )
-      error_message = "${each.value.path}: columns must be a non-empty list of objects each with exactly the keys name (the column's name in silver), type and sourceName (the header text of the CSV column it holds), all strings, as the converter writes them."
+      error_message = "${each.value.path}: columns must be a non-empty list of objects each with exactly the keys name (the column's name in silver), type and sourceName (the header text of the CSV column it holds), all strings, as the converter writes them, and optionally required (true or false)."
+    }
+
+    precondition {
+      # Terraform's == compares types too: "true", 1 and null are not true. The converter refuses them (SchemaContractStore).
+      condition = try(alltrue([for column in each.value.json.columns :
+        !contains(keys(column), local.schema_column_optional_key) || column.required == true || column.required == false
+      ]), true)
+      error_message = "${each.value.path}: a column's required must be true or false (absent is false); ${try(join(", ", [for column in each.value.json.columns : "${column.name} says ${jsonencode(column.required)}" if contains(keys(column), local.schema_column_optional_key) && !(column.required == true || column.required == false)]), "one does not")}. The converter refuses this contract and fails every file of dataset ${each.key} until it is fixed."
     }
 
     precondition {

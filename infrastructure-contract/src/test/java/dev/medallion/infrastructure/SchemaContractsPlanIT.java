@@ -170,6 +170,40 @@ class SchemaContractsPlanIT {
         assertEquals(1, output.split("Error: Resource precondition failed", -1).length - 1, "orders.json once, returns.json not:\n" + plan.output());
     }
 
+    /**
+     * A column's {@code "required"} is true or false, as the converter reads it (SchemaContractStore): either plans, the file put as
+     * it is; a string, a number or null fails the plan naming the file and the column; another key ({@code "nullable"}) is refused
+     * as before.
+     */
+    @Test
+    void aColumnsRequiredIsTrueOrFalseAndAnythingElseFailsThePlanNamingTheColumn() throws Exception {
+        Files.writeString(contracts.resolve("orders.json"), contract("orders", "bigint").replace("\"sourceName\" : \"id\"", "\"sourceName\" : \"id\", \"required\" : true"));
+        Files.writeString(contracts.resolve("returns.json"), contract("returns", "bigint").replace("\"sourceName\" : \"id\"", "\"sourceName\" : \"id\", \"required\" : false"));
+
+        List<JsonNode> changes = contractChanges(plan("-var", "schema_contracts_dir=" + contracts));
+        assertEquals(2, changes.size(), "both contracts planned");
+        assertTrue(changes.stream().anyMatch(change -> change.at("/change/after/content").asText().contains("\"required\" : true")), changes.toString());
+
+        Files.writeString(contracts.resolve("refunds.json"), contract("refunds", "bigint").replace("\"sourceName\" : \"id\"", "\"sourceName\" : \"id\", \"required\" : \"yes\""));
+        Files.writeString(contracts.resolve("fees.json"), contract("fees", "bigint").replace("\"sourceName\" : \"id\"", "\"sourceName\" : \"id\", \"required\" : \"true\""));
+        Files.writeString(contracts.resolve("credits.json"), contract("credits", "bigint").replace("\"sourceName\" : \"id\"", "\"sourceName\" : \"id\", \"required\" : 1"));
+        Files.writeString(contracts.resolve("notes.json"), contract("notes", "bigint").replace("\"sourceName\" : \"id\"", "\"sourceName\" : \"id\", \"required\" : null"));
+        Files.writeString(contracts.resolve("tags.json"), contract("tags", "bigint").replace("\"sourceName\" : \"id\"", "\"sourceName\" : \"id\", \"nullable\" : false"));
+
+        PlannedStack.Result plan = stack.plan("-var", "schema_contracts_dir=" + contracts);
+
+        assertNotEquals(0, plan.exitCode(), plan.output());
+        String output = plan.output().replaceAll("\\s+", " ");
+        assertTrue(output.contains(contracts + "/refunds.json: a column's required must be true or false (absent is false); id says \"yes\"."), plan.output());
+        assertTrue(output.contains(contracts + "/fees.json: a column's required must be true or false (absent is false); id says \"true\"."), plan.output());
+        assertTrue(output.contains(contracts + "/credits.json: a column's required must be true or false (absent is false); id says 1."), plan.output());
+        assertTrue(output.contains(contracts + "/notes.json: a column's required must be true or false (absent is false); id says null."), plan.output());
+        assertTrue(output.contains(contracts + "/tags.json: columns must be a non-empty list of objects each with exactly the keys"), plan.output());
+        assertFalse(output.contains(contracts + "/orders.json"), plan.output());
+        assertFalse(output.contains(contracts + "/returns.json"), plan.output());
+        assertEquals(5, output.split("Error: Resource precondition failed", -1).length - 1, plan.output());
+    }
+
     @Test
     void aDirectoryWithoutContractsFailsThePlan() throws Exception {
         PlannedStack.Result plan = stack.plan("-var", "schema_contracts_dir=../sample-data/sales");
