@@ -2,6 +2,7 @@ package dev.medallion.silver;
 
 import dev.medallion.silver.parquet.PartInfo;
 import org.apache.avro.Conversions;
+import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetReader;
@@ -27,13 +28,20 @@ import java.util.Set;
  */
 public final class ParquetTestFiles {
     /**
-     * Avro's generic model with its decimal conversion: a DECIMAL column's values are BigDecimals, a FIXED_LEN_BYTE_ARRAY's bytes
-     * read as big-endian two's complement (parquet-avro converts an INT64 DECIMAL so without it, but hands a fixed one over as bytes).
+     * Avro's generic model with the conversions parquet-avro's default one applies (a date is a LocalDate, a timestamp not
+     * adjusted to UTC a LocalDateTime), and with the decimal one: a DECIMAL column's values are BigDecimals, a
+     * FIXED_LEN_BYTE_ARRAY's bytes read as big-endian two's complement (parquet-avro converts an INT64 DECIMAL so without it,
+     * but hands a fixed one over as bytes).
      */
     private static final GenericData DECIMALS_CONVERTED = new GenericData();
 
     static {
         DECIMALS_CONVERTED.addLogicalTypeConversion(new Conversions.DecimalConversion());
+        DECIMALS_CONVERTED.addLogicalTypeConversion(new TimeConversions.DateConversion());
+        DECIMALS_CONVERTED.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+        DECIMALS_CONVERTED.addLogicalTypeConversion(new TimeConversions.TimestampMicrosConversion());
+        DECIMALS_CONVERTED.addLogicalTypeConversion(new TimeConversions.LocalTimestampMillisConversion());
+        DECIMALS_CONVERTED.addLogicalTypeConversion(new TimeConversions.LocalTimestampMicrosConversion());
     }
 
     private ParquetTestFiles() {}
