@@ -69,7 +69,7 @@ resource "aws_budgets_budget" "monthly" {
 # What the stop attaches to the pipeline's roles: a deny of everything but writing their logs and
 # sending their failed events to their failure queues. The converter and the gold builder then fail at
 # their first S3, Glue or Athena call, their events retried and then kept in the failure queues (14
-# days) to be replayed once the stop is lifted (silver_replay_command); the gold trigger queue's mapping can no longer receive,
+# days) to be replayed once the stop is lifted (silver_replay_command); the gold trigger queue's mapping (gold_builds_on_commit) can no longer receive,
 # so the silver commits wait in the queue; the crawler can no longer read silver. A deny cannot widen what the roles' own policies allow.
 data "aws_iam_policy_document" "budget_hard_stop" {
   count = local.hard_stop ? 1 : 0

@@ -7,8 +7,14 @@
 # So does enable_functions = false (an emulator that cannot run functions).
 
 locals {
-  gold_enabled   = var.enable_glue_catalog && var.enable_athena && var.enable_functions
-  gold_ctas_name = "${local.name}-gold-ctas"
+  gold_enabled = var.enable_glue_catalog && var.enable_athena && var.enable_functions
+  # Whether silver's commits trigger builds (gold_builds_on_commit): the trigger queue, its dead-letter queue, the
+  # mapping, the silver bucket's rules that feed them and their alarms exist only then. Without them gold_schedule
+  # builds (main.tf refuses false without it): the builder reads silver, never the messages, and a scheduled build
+  # builds every model whose inputs changed since its last build (gold-ctas/README.md, Triggers), so nothing of a
+  # commit is lost when no message tells of it.
+  gold_builds_on_commit = local.gold_enabled && var.gold_builds_on_commit
+  gold_ctas_name        = "${local.name}-gold-ctas"
   # Built by `mvn package`; the contract tests open this jar and check the handler below exists in it.
   gold_ctas_jar   = "${path.module}/../gold-ctas/target/gold-ctas.jar"
   gold_prefix_arn = "${module.gold_bucket.arn}/${var.gold_prefix}"
@@ -245,7 +251,7 @@ resource "aws_lambda_function_event_invoke_config" "gold_ctas" {
 # of 500 files builds gold once or twice, not 500 times, and a model whose inputs did not change runs no
 # query at all.
 resource "aws_sqs_queue" "gold_triggers_dead_letter" {
-  count = local.gold_enabled ? 1 : 0
+  count = local.gold_builds_on_commit ? 1 : 0
 
   name                      = "${local.gold_triggers_name}-dead-letter"
   message_retention_seconds = 1209600
@@ -253,7 +259,7 @@ resource "aws_sqs_queue" "gold_triggers_dead_letter" {
 }
 
 resource "aws_sqs_queue" "gold_triggers" {
-  count = local.gold_enabled ? 1 : 0
+  count = local.gold_builds_on_commit ? 1 : 0
 
   name                       = local.gold_triggers_name
   visibility_timeout_seconds = local.gold_triggers_visibility_timeout_seconds
@@ -273,7 +279,7 @@ resource "aws_sqs_queue" "gold_triggers" {
 }
 
 data "aws_iam_policy_document" "gold_triggers_queue" {
-  count = local.gold_enabled ? 1 : 0
+  count = local.gold_builds_on_commit ? 1 : 0
 
   statement {
     sid       = "SilverBucketSendsCommits"
@@ -300,7 +306,7 @@ data "aws_iam_policy_document" "gold_triggers_queue" {
 }
 
 resource "aws_sqs_queue_policy" "gold_triggers" {
-  count = local.gold_enabled ? 1 : 0
+  count = local.gold_builds_on_commit ? 1 : 0
 
   queue_url = aws_sqs_queue.gold_triggers[0].id
   policy    = data.aws_iam_policy_document.gold_triggers_queue[0].json
@@ -314,24 +320,32 @@ resource "aws_sqs_queue_policy" "gold_triggers" {
 # its inputs changed again. Different event types, so S3 does not refuse the two rules as overlapping.
 # S3 sends an s3:TestEvent when the notification is configured, which the builder logs and ignores.
 resource "aws_s3_bucket_notification" "silver" {
-  count = local.gold_enabled ? 1 : 0
+  count = local.gold_builds_on_commit ? 1 : 0
 
   bucket = module.silver_bucket.id
 
-  queue {
-    id            = "silver-commits-to-gold"
-    queue_arn     = aws_sqs_queue.gold_triggers[0].arn
-    events        = ["s3:ObjectCreated:*"]
-    filter_prefix = local.silver_manifests_prefix
-    filter_suffix = local.silver_manifests_suffix
+  dynamic "queue" {
+    for_each = local.gold_builds_on_commit ? [1] : []
+
+    content {
+      id            = "silver-commits-to-gold"
+      queue_arn     = aws_sqs_queue.gold_triggers[0].arn
+      events        = ["s3:ObjectCreated:*"]
+      filter_prefix = local.silver_manifests_prefix
+      filter_suffix = local.silver_manifests_suffix
+    }
   }
 
-  queue {
-    id            = "silver-swept-parts-to-gold"
-    queue_arn     = aws_sqs_queue.gold_triggers[0].arn
-    events        = ["s3:ObjectRemoved:*"]
-    filter_prefix = var.silver_prefix == "" ? null : var.silver_prefix
-    filter_suffix = ".parquet"
+  dynamic "queue" {
+    for_each = local.gold_builds_on_commit ? [1] : []
+
+    content {
+      id            = "silver-swept-parts-to-gold"
+      queue_arn     = aws_sqs_queue.gold_triggers[0].arn
+      events        = ["s3:ObjectRemoved:*"]
+      filter_prefix = var.silver_prefix == "" ? null : var.silver_prefix
+      filter_suffix = ".parquet"
+    }
   }
 
   depends_on = [aws_sqs_queue_policy.gold_triggers]
@@ -342,7 +356,7 @@ resource "aws_s3_bucket_notification" "silver" {
 # messages to deliver again (all of them when a build held the lease), and an invocation that fails
 # returns the whole batch.
 resource "aws_lambda_event_source_mapping" "gold_triggers" {
-  count = local.gold_enabled ? 1 : 0
+  count = local.gold_builds_on_commit ? 1 : 0
 
   event_source_arn                   = aws_sqs_queue.gold_triggers[0].arn
   function_name                      = local.gold_ctas_invoked_arn
@@ -647,12 +661,16 @@ data "aws_iam_policy_document" "gold_ctas" {
     resources = ["${local.gold_prefix_arn}_lease/build.json"]
   }
 
-  statement {
-    sid = "ConsumeGoldTriggers"
-    # What Lambda's event source mapping does with the function's role: read the queue's attributes,
-    # receive batches and delete what the builder is done with. The trigger queue only.
-    actions   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
-    resources = [aws_sqs_queue.gold_triggers[0].arn]
+  dynamic "statement" {
+    for_each = local.gold_builds_on_commit ? [1] : []
+
+    content {
+      sid = "ConsumeGoldTriggers"
+      # What Lambda's event source mapping does with the function's role: read the queue's attributes,
+      # receive batches and delete what the builder is done with. The trigger queue only.
+      actions   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+      resources = [aws_sqs_queue.gold_triggers[0].arn]
+    }
   }
 
   statement {

@@ -56,6 +56,13 @@ data "aws_partition" "current" {
       error_message = "enable_functions is false while emulator_endpoint is null: on AWS the stack would deploy no converter, and nothing would convert bronze. Set enable_functions = true (its default) to deploy to AWS, or set emulator_endpoint to the emulator whose Lambda cannot run functions (such as LocalStack without Docker) if the stack is meant for it."
     }
 
+    # gold_builds_on_commit = false leaves gold_schedule the only trigger of the gold builder: without it gold
+    # would never be built, with no error anywhere.
+    precondition {
+      condition     = var.gold_builds_on_commit || var.gold_schedule != null
+      error_message = "gold_builds_on_commit is false while gold_schedule is null: with neither, nothing would ever build gold. Set gold_schedule (rate(1 hour), cron(0 3 * * ? *)) to build gold on a schedule only, or gold_builds_on_commit = true (its default) to build it after silver's commits."
+    }
+
     # The hard stop is an action of the top tier's budget (cost.tf): without budgets it would silently
     # stop nothing.
     precondition {

@@ -43,6 +43,8 @@ locals {
         name   = aws_sqs_queue.gold_ctas_failures[0].name
         action = "Scheduled or requested gold builds Lambda gave up on (on-failure records, which SQS redrive cannot move). Read each record's responsePayload and the builder's log, fix the cause, then build once with the payload {} (gold_rebuild_command), which builds every model whose inputs changed since its last build, and purge the queue. They are kept 14 days."
       }
+    } : {},
+    local.gold_builds_on_commit ? {
       gold_triggers_dead_letter = {
         name   = aws_sqs_queue.gold_triggers_dead_letter[0].name
         action = "Silver commits whose gold batch failed gold_trigger_max_receive_count times (an SQS dead-letter queue). Fix the cause, then ${local.gold_triggers_dead_letter_remedy}. They are kept 14 days from their commit."
@@ -277,7 +279,7 @@ resource "aws_cloudwatch_metric_alarm" "dead_letter_messages" {
 # error anywhere else, and the messages never reach the dead-letter queue. Missing data keeps the state,
 # as for the dead-letter queues: a queue SQS deems inactive stops publishing while messages wait.
 resource "aws_cloudwatch_metric_alarm" "gold_triggers_not_consumed" {
-  count = local.gold_enabled ? 1 : 0
+  count = local.gold_builds_on_commit ? 1 : 0
 
   alarm_name          = "${local.name}-gold-triggers-not-consumed"
   alarm_description   = "Silver commits have waited in ${aws_sqs_queue.gold_triggers[0].name} for over ${3 * local.gold_triggers_visibility_timeout_seconds} s without being received: gold is not being rebuilt. Check the event source mapping (enabled, its last processing result), the gold builder's role, and whether the budget's hard stop is on."

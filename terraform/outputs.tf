@@ -53,7 +53,7 @@ output "alarm_names" {
 }
 
 output "dead_letter_queue_urls" {
-  description = "Queues that keep, 14 days, what no retry could process: the converter's and the gold builder's failure queues (Lambda on-failure records, which SQS redrive cannot move: replay the converter's with silver_replay_command; for the gold builder's, build once with {}), the gold trigger queue's SQS dead-letter queue (redrive with aws sqs start-message-move-task --source-arn, its ARN in gold_trigger_queue; in China, where SQS offers no dead-letter redrive, build once with {} and purge it), the failed-crawl alerts EventBridge could not deliver to the alert topic (crawler_failed_dead_letter: read, fix the cause, purge; null without enable_glue_catalog), and the scheduled gold builds it could not deliver to the builder (gold_schedule_dead_letter: read, fix the cause, purge; null without gold_schedule)."
+  description = "Queues that keep, 14 days, what no retry could process: the converter's and the gold builder's failure queues (Lambda on-failure records, which SQS redrive cannot move: replay the converter's with silver_replay_command; for the gold builder's, build once with {}), the gold trigger queue's SQS dead-letter queue (redrive with aws sqs start-message-move-task --source-arn, its ARN in gold_trigger_queue; in China, where SQS offers no dead-letter redrive, build once with {} and purge it; null with gold_builds_on_commit = false), the failed-crawl alerts EventBridge could not deliver to the alert topic (crawler_failed_dead_letter: read, fix the cause, purge; null without enable_glue_catalog), and the scheduled gold builds it could not deliver to the builder (gold_schedule_dead_letter: read, fix the cause, purge; null without gold_schedule)."
   value = {
     silver_converter_failures  = aws_sqs_queue.silver_converter_failures.url
     gold_ctas_failures         = one(aws_sqs_queue.gold_ctas_failures[*].url)
@@ -77,8 +77,8 @@ output "silver_crawler_name" {
 }
 
 output "gold_trigger_queue" {
-  description = "The queue of silver commits that triggers the gold builder, batched by Lambda's event source mapping: its URL and ARN, the mapping's UUID, and the ARN of its dead-letter queue (null without Glue, Athena or enable_functions). `aws lambda update-event-source-mapping --uuid <uuid> --no-enabled` pauses gold builds; the commits wait in the queue. `aws sqs start-message-move-task --source-arn <dead_letter_queue_arn>` moves the commits no build took back to it; not in China, where SQS offers no dead-letter redrive: there build once with {} (gold_rebuild_command) and purge the dead-letter queue."
-  value = local.gold_enabled ? {
+  description = "The queue of silver commits that triggers the gold builder, batched by Lambda's event source mapping: its URL and ARN, the mapping's UUID, and the ARN of its dead-letter queue (null without Glue, Athena or enable_functions, and with gold_builds_on_commit = false, which builds on gold_schedule only and creates none of them). `aws lambda update-event-source-mapping --uuid <uuid> --no-enabled` pauses gold builds until the next terraform apply, which enables the mapping again; the commits wait in the queue. To build on a schedule only, set gold_builds_on_commit = false with gold_schedule instead. `aws sqs start-message-move-task --source-arn <dead_letter_queue_arn>` moves the commits no build took back to it; not in China, where SQS offers no dead-letter redrive: there build once with {} (gold_rebuild_command) and purge the dead-letter queue."
+  value = local.gold_builds_on_commit ? {
     url                   = aws_sqs_queue.gold_triggers[0].url
     arn                   = aws_sqs_queue.gold_triggers[0].arn
     event_source_mapping  = aws_lambda_event_source_mapping.gold_triggers[0].uuid
@@ -132,7 +132,7 @@ output "first_query_command" {
 }
 
 output "first_gold_query_command" {
-  description = "Queries a gold model once the gold builder has built it, printing the query's id: its rows come back with aws athena get-query-results --query-execution-id <id> once it has run. The model reads sales and products, so it is built once both have a converted file, after the gold trigger's batching window (gold_trigger_batching_window_seconds), and its view is the model's name in the gold database; the builder's log line 'gold model built and swapped into its view' says so (null without Glue, Athena or enable_functions)."
+  description = "Queries a gold model once the gold builder has built it, printing the query's id: its rows come back with aws athena get-query-results --query-execution-id <id> once it has run. The model reads sales and products, so it is built once both have a converted file, after the gold trigger's batching window (gold_trigger_batching_window_seconds), or with gold_builds_on_commit = false at the next run of gold_schedule, and its view is the model's name in the gold database; the builder's log line 'gold model built and swapped into its view' says so (null without Glue, Athena or enable_functions)."
   value       = local.gold_enabled ? "aws athena start-query-execution --work-group ${aws_athena_workgroup.this[0].name} --query-string 'SELECT * FROM ${aws_glue_catalog_database.gold[0].name}.${local.gold_example_model} LIMIT 10' --region ${local.region}" : null
 }
 
@@ -142,14 +142,14 @@ output "gold_rebuild_command" {
 }
 
 output "budget_hard_stop" {
-  description = "The hard stop (null unless budget_hard_stop and enable_budgets): the budget whose actual spend triggers it, the deny policy it attaches to the pipeline's roles, and the command that lifts it (Budgets detaches the policy again). With the gold builder, the command then checks the gold trigger queue's event source mapping, which Lambda may have disabled while the role was denied sqs:ReceiveMessage, and enables it if it is disabled (retrying for 5 minutes while the detach propagates; a mapping paused by hand is enabled too). It can be run again: the check and the enable are idempotent."
+  description = "The hard stop (null unless budget_hard_stop and enable_budgets): the budget whose actual spend triggers it, the deny policy it attaches to the pipeline's roles, and the command that lifts it (Budgets detaches the policy again). With the gold builder and gold_builds_on_commit (the default), the command then checks the gold trigger queue's event source mapping, which Lambda may have disabled while the role was denied sqs:ReceiveMessage, and enables it if it is disabled (retrying for 5 minutes while the detach propagates; a mapping paused by hand is enabled too). It can be run again: the check and the enable are idempotent."
   value = local.hard_stop ? {
     budget     = aws_budgets_budget.monthly[local.budget_top_tier].name
     policy_arn = aws_iam_policy.budget_hard_stop[0].arn
     action_id  = aws_budgets_budget_action.hard_stop[0].action_id
     lift_command = join(" ", concat(
       ["aws budgets execute-budget-action --account-id ${local.account_id} --budget-name ${aws_budgets_budget.monthly[local.budget_top_tier].name} --action-id ${aws_budgets_budget_action.hard_stop[0].action_id} --execution-type REVERSE_BUDGET_ACTION;"],
-      local.gold_enabled ? [
+      local.gold_builds_on_commit ? [
         "s=$(aws lambda get-event-source-mapping --region ${local.region} --uuid ${aws_lambda_event_source_mapping.gold_triggers[0].uuid} --query '[State, StateTransitionReason]' --output text);",
         "echo \"gold trigger mapping ${aws_lambda_event_source_mapping.gold_triggers[0].uuid}: $s\";",
         "case \"$s\" in Disabled*) for i in 1 2 3 4 5 6 7 8 9 10; do",

@@ -536,7 +536,7 @@ variable "gold_prefix" {
 }
 
 variable "gold_schedule" {
-  description = "An extra, scheduled gold build besides the ones the silver commits trigger, as an EventBridge rule's schedule expression: rate(<n> <unit>) (rate(1 hour), rate(6 hours)) or a cron expression of six fields (cron(0 3 * * ? *): 03:00 UTC every day); null for none. A build whose inputs are unchanged runs no Athena query."
+  description = "A scheduled gold build, as an EventBridge rule's schedule expression: rate(<n> <unit>) (rate(1 hour), rate(6 hours)) or a cron expression of six fields (cron(0 3 * * ? *): 03:00 UTC every day); null for none. An extra build besides the ones the silver commits trigger, or, with gold_builds_on_commit = false, the only builds (required then). A build whose inputs are unchanged runs no Athena query."
   type        = string
   default     = null
 
@@ -550,8 +550,15 @@ variable "gold_schedule" {
   }
 }
 
+variable "gold_builds_on_commit" {
+  description = "Whether silver's commits trigger gold builds (true, the default): the silver bucket notifies the gold trigger queue of each commit, and Lambda's event source mapping hands the builder each batching window's commits. false builds gold on gold_schedule only (set gold_schedule, or the plan is refused): the queue, its dead-letter queue, the mapping, the silver bucket's rules that feed it and their two alarms are not created, since the builder reads silver, not the messages (docs/infrastructure.md, Gold trigger). Each build is a full CTAS over silver, so building per commit costs more as history grows; a schedule builds at most once per run, whatever arrives."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "gold_trigger_batching_window_seconds" {
-  description = "How long Lambda gathers silver commits from the gold trigger queue before it invokes the gold builder with them (MaximumBatchingWindowInSeconds): a burst within one window builds gold once; a commit waits at most this, plus the build, to reach gold. 300, Lambda's maximum, builds least often; at least 1, since the mapping's batch size of 10,000 needs a window."
+  description = "How long Lambda gathers silver commits from the gold trigger queue before it invokes the gold builder with them (MaximumBatchingWindowInSeconds): a burst within one window builds gold once; a commit waits at most this, plus the build, to reach gold. 300, Lambda's maximum, builds least often; at least 1, since the mapping's batch size of 10,000 needs a window. Unused with gold_builds_on_commit = false."
   type        = number
   default     = 300
   nullable    = false
@@ -563,7 +570,7 @@ variable "gold_trigger_batching_window_seconds" {
 }
 
 variable "gold_trigger_max_receive_count" {
-  description = "Deliveries of a gold trigger message before it goes to the trigger queue's dead-letter queue (maxReceiveCount): each failed build, and each batch handed back because another build held the lease, is one. Its alarm then says that gold could not be built for that long."
+  description = "Deliveries of a gold trigger message before it goes to the trigger queue's dead-letter queue (maxReceiveCount): each failed build, and each batch handed back because another build held the lease, is one. Its alarm then says that gold could not be built for that long. Unused with gold_builds_on_commit = false."
   type        = number
   default     = 10
   nullable    = false

@@ -197,7 +197,7 @@ class BudgetsContractTest {
         assertTrue(output.find(), "no output budget_hard_stop");
         String lift = output.group(1);
         String uuid = "${aws_lambda_event_source_mapping.gold_triggers[0].uuid}";
-        for (String part : List.of("--execution-type REVERSE_BUDGET_ACTION;", "local.gold_enabled ?",
+        for (String part : List.of("--execution-type REVERSE_BUDGET_ACTION;", "local.gold_builds_on_commit ?",
                 "aws lambda get-event-source-mapping --region ${local.region} --uuid " + uuid,
                 "case \\\"$s\\\" in Disabled*)", "aws lambda update-event-source-mapping --region ${local.region} --uuid " + uuid + " --enabled",
                 "&& break; sleep 30; done")) {

@@ -63,6 +63,7 @@ class WhereToLookOutputsPlanIT {
         for (String[] variables : List.of(new String[0],
                 new String[] {"-var", "quarantined_rows_alarm_threshold=0", "-var", "gold_schedule=rate(1 hour)"},
                 new String[] {"-var", "enable_functions=false"},
+                new String[] {"-var", "gold_builds_on_commit=false", "-var", "gold_schedule=rate(1 hour)"},
                 new String[] {"-var", "enable_glue_catalog=false", "-var", "contract_drift_alarm=false"})) {
             JsonNode plan = stack.planJson(variables);
             List<String> planned = new ArrayList<>();
