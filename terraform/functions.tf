@@ -221,6 +221,9 @@ resource "aws_s3_bucket_notification" "bronze" {
   count = var.enable_functions ? 1 : 0
 
   bucket = module.bronze_bucket.id
+  # bronze_eventbridge: every event of the bucket to the default event bus as well, for others' rules; S3 needs no
+  # permission for it ("Amazon EventBridge permissions", S3 User Guide), and the rule below is unchanged.
+  eventbridge = var.bronze_eventbridge
 
   # One rule with no filter: every key put in bronze reaches the converter, which converts the keys that end in
   # silver_accepted_suffixes and says every other file at WARN, with what to do for its name (report.xlsx, sales.Csv),

@@ -319,10 +319,14 @@ resource "aws_sqs_queue_policy" "gold_triggers" {
 # no manifest: a build made meanwhile counted the old rows too, and this is what makes the builder see
 # its inputs changed again. Different event types, so S3 does not refuse the two rules as overlapping.
 # S3 sends an s3:TestEvent when the notification is configured, which the builder logs and ignores.
+# silver_eventbridge sends every event of the bucket to the default event bus as well, for others' rules (S3 needs
+# no permission for it, "Amazon EventBridge permissions", S3 User Guide): the configuration then exists without the
+# queue's rules too (gold_builds_on_commit = false, or no gold builder), and the queue's rules are the same with it.
 resource "aws_s3_bucket_notification" "silver" {
-  count = local.gold_builds_on_commit ? 1 : 0
+  count = local.gold_builds_on_commit || var.silver_eventbridge ? 1 : 0
 
-  bucket = module.silver_bucket.id
+  bucket      = module.silver_bucket.id
+  eventbridge = var.silver_eventbridge
 
   dynamic "queue" {
     for_each = local.gold_builds_on_commit ? [1] : []

@@ -205,6 +205,20 @@ variable "silver_withdraws_deleted_files" {
   nullable    = false
 }
 
+variable "bronze_eventbridge" {
+  description = "Also send the bronze bucket's events to Amazon EventBridge (the account's default event bus), so that another team can subscribe to new bronze files with a rule of its own: S3 allows one notification configuration per bucket, and the stack owns bronze's. The converter's rule is unchanged. S3 sends every event of the bucket there; EventBridge bills them as AWS opt-in data events (docs/cost-model.md, EventBridge). With enable_functions only: without the converter the stack configures no bronze notification. Off by default. Not null."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "silver_eventbridge" {
+  description = "Also send the silver bucket's events to Amazon EventBridge (the account's default event bus), so that another team can subscribe to silver's commits (objects created under <silver prefix>_manifests/) with a rule of its own: S3 allows one notification configuration per bucket, and the stack owns silver's. The gold trigger queue's rules are unchanged. S3 sends every event of the bucket there, data parts and quarantine files included; EventBridge bills them as AWS opt-in data events (docs/cost-model.md, EventBridge). Off by default. Not null."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "functions_architecture" {
   description = "Instruction set both functions run on: arm64 (Graviton, whose duration Lambda bills 20 % lower than x86_64's) or x86_64. Lambda offers arm64 in most Regions only (its guide points at the pricing page's Arm list): where it does not, CreateFunction fails with 'Architecture \"arm64\" is not supported', so set x86_64 there. The jars run on both (Snappy's Linux natives for aarch64 and x86_64)."
   type        = string
