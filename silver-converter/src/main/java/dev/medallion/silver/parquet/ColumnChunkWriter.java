@@ -298,8 +298,9 @@ abstract sealed class ColumnChunkWriter {
     }
 
     /**
-     * INT64 (bigints, timestamps), DOUBLE and INT32 (dates) values, held as their 8 or 4 bytes (a double as
-     * {@link Double#doubleToLongBits}, as parquet-java writes and compares it in its dictionary).
+     * INT64 (bigints, timestamps, decimals of 10 to 18 digits), DOUBLE and INT32 (dates, decimals of up to 9 digits) values, held as
+     * their 8 or 4 bytes (a double as {@link Double#doubleToLongBits}, as parquet-java writes and compares it in its dictionary). The
+     * statistics compare a DECIMAL's values as signed integers, as parquet-java's {@code PrimitiveType.comparator()} orders them.
      */
     static final class FixedWidth extends ColumnChunkWriter {
         private final int width;

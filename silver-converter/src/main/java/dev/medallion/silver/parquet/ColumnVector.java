@@ -50,7 +50,8 @@ abstract sealed class ColumnVector {
         return switch (type.kind()) {
             case BOOLEAN -> new BooleanVector(name, index, markers);
             case BIGINT -> new LongVector(name, index, false, markers);
-            case DECIMAL -> type.isShortDecimal() ? new DecimalVector(name, index, type, markers) : new WideDecimalVector(name, index, type, markers);
+            case DECIMAL -> type.precision() <= ParquetSchemas.MAX_INT32_DECIMAL_PRECISION ? new IntDecimalVector(name, index, type, markers)
+                    : type.isShortDecimal() ? new DecimalVector(name, index, type, markers) : new WideDecimalVector(name, index, type, markers);
             case TIMESTAMP -> new LongVector(name, index, true, markers);
             case DOUBLE -> new DoubleVector(name, index, markers);
             case DATE -> new DateVector(name, index, markers);
@@ -252,8 +253,9 @@ abstract sealed class ColumnVector {
     }
 
     /**
-     * Decimals of at most {@value ColumnType#MAX_SHORT_DECIMAL_PRECISION} digits, as their unscaled values ({@link Values#parseDecimal}),
-     * written as Parquet INT64 DECIMAL. Apart from {@link LongVector}, so that a bigint column's parse takes no branch for them.
+     * Decimals of more than {@value ParquetSchemas#MAX_INT32_DECIMAL_PRECISION} digits and at most
+     * {@value ColumnType#MAX_SHORT_DECIMAL_PRECISION}, as their unscaled values ({@link Values#parseDecimal}), written as Parquet INT64
+     * DECIMAL. Apart from {@link LongVector}, so that a bigint column's parse takes no branch for them.
      */
     private static final class DecimalVector extends LongValuesVector {
         private final int precision;
@@ -261,8 +263,9 @@ abstract sealed class ColumnVector {
 
         DecimalVector(String name, int index, ColumnType type, NullMarkers markers) {
             super(name, index, type, markers);
-            if (!type.isDecimal()) {
-                throw new IllegalArgumentException("column " + name + " is " + type.sqlName() + ", not a decimal");
+            if (!type.isShortDecimal() || type.precision() <= ParquetSchemas.MAX_INT32_DECIMAL_PRECISION) {
+                throw new IllegalArgumentException("column " + name + " is " + type.sqlName() + ", not a decimal of "
+                        + (ParquetSchemas.MAX_INT32_DECIMAL_PRECISION + 1) + " to " + ColumnType.MAX_SHORT_DECIMAL_PRECISION + " digits");
             }
             this.precision = type.precision();
             this.scale = type.scale();
@@ -404,26 +407,12 @@ abstract sealed class ColumnVector {
         }
     }
 
-    private static final class DateVector extends ColumnVector {
-        private int[] values = new int[INITIAL_CAPACITY];
+    /** A column of values held as ints, written as Parquet INT32: what its kinds share but the parse and the boxed value. */
+    private abstract static sealed class IntValuesVector extends ColumnVector permits DateVector, IntDecimalVector {
+        protected int[] values = new int[INITIAL_CAPACITY];
 
-        DateVector(String name, int index, NullMarkers markers) {
-            super(name, index, ColumnType.DATE, markers);
-        }
-
-        @Override
-        protected boolean parse(int row, String text) {
-            long day = Values.parseDate(text);
-            if (day == Long.MIN_VALUE) {
-                return false;
-            }
-            values[row] = (int) day;
-            return true;
-        }
-
-        @Override
-        protected Object boxed(int row) {
-            return values[row];
+        IntValuesVector(String name, int index, ColumnType type, NullMarkers markers) {
+            super(name, index, type, markers);
         }
 
         @Override
@@ -450,6 +439,62 @@ abstract sealed class ColumnVector {
         protected void grow(int capacity) {
             super.grow(capacity);
             values = Arrays.copyOf(values, capacity);
+        }
+    }
+
+    /** Dates, as days since the epoch. */
+    private static final class DateVector extends IntValuesVector {
+        DateVector(String name, int index, NullMarkers markers) {
+            super(name, index, ColumnType.DATE, markers);
+        }
+
+        @Override
+        protected boolean parse(int row, String text) {
+            long day = Values.parseDate(text);
+            if (day == Long.MIN_VALUE) {
+                return false;
+            }
+            values[row] = (int) day;
+            return true;
+        }
+
+        @Override
+        protected Object boxed(int row) {
+            return values[row];
+        }
+    }
+
+    /**
+     * Decimals of at most {@value ParquetSchemas#MAX_INT32_DECIMAL_PRECISION} digits, as their unscaled values, written as Parquet INT32
+     * DECIMAL: read as a long by {@link Values#parseDecimal}, and kept as an int, which 9 digits always fit (999,999,999 &lt; 2^31).
+     */
+    private static final class IntDecimalVector extends IntValuesVector {
+        private final int precision;
+        private final int scale;
+        private final long[] scratch = new long[1];
+
+        IntDecimalVector(String name, int index, ColumnType type, NullMarkers markers) {
+            super(name, index, type, markers);
+            if (!type.isDecimal() || type.precision() > ParquetSchemas.MAX_INT32_DECIMAL_PRECISION) {
+                throw new IllegalArgumentException("column " + name + " is " + type.sqlName() + ", not a decimal of at most "
+                        + ParquetSchemas.MAX_INT32_DECIMAL_PRECISION + " digits");
+            }
+            this.precision = type.precision();
+            this.scale = type.scale();
+        }
+
+        @Override
+        protected boolean parse(int row, String text) {
+            if (!Values.parseDecimal(text, precision, scale, scratch)) {
+                return false;
+            }
+            values[row] = (int) scratch[0];
+            return true;
+        }
+
+        @Override
+        protected Object boxed(int row) {
+            return BigDecimal.valueOf(values[row], scale);
         }
     }
 

@@ -29,12 +29,13 @@ public final class ColumnType {
 
     /**
      * The widest decimal written, the widest Athena, Glue and Trino hold: up to {@value #MAX_SHORT_DECIMAL_PRECISION} digits its unscaled
-     * value fits a long, written as Parquet INT64 with the DECIMAL annotation, and wider as a FIXED_LEN_BYTE_ARRAY of the fewest bytes
-     * that hold the precision (parquet-format's LogicalTypes.md, DECIMAL: int64 for 1 &lt;= precision &lt;= 18; n bytes hold
-     * floor(log10(2^(8n-1) - 1)) digits): 9 bytes for precision 19 to 21, up to 16 for 36 to 38.
+     * value fits a long, written as Parquet INT32 up to 9 digits and INT64 above, with the DECIMAL annotation, and wider as a
+     * FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold the precision (parquet-format's LogicalTypes.md, DECIMAL: int32 for
+     * 1 &lt;= precision &lt;= 9, int64 for 1 &lt;= precision &lt;= 18; n bytes hold floor(log10(2^(8n-1) - 1)) digits): 9 bytes for
+     * precision 19 to 21, up to 16 for 36 to 38 ({@code ParquetSchemas}).
      */
     public static final int MAX_DECIMAL_PRECISION = 38;
-    /** The widest decimal whose unscaled value fits a long, written as Parquet INT64: a short decimal, as Trino names it. */
+    /** The widest decimal whose unscaled value fits a long, written as Parquet INT32 or INT64: a short decimal, as Trino names it. */
     public static final int MAX_SHORT_DECIMAL_PRECISION = 18;
 
     public static final ColumnType BOOLEAN = new ColumnType(Kind.BOOLEAN, 0, 0);
@@ -103,7 +104,7 @@ public final class ColumnType {
         return kind == Kind.DECIMAL;
     }
 
-    /** Whether this is a short decimal, its unscaled values fitting a long, written as Parquet INT64: precision 1 to {@value #MAX_SHORT_DECIMAL_PRECISION}. */
+    /** Whether this is a short decimal, its unscaled values fitting a long, written as Parquet INT32 or INT64: precision 1 to {@value #MAX_SHORT_DECIMAL_PRECISION}. */
     public boolean isShortDecimal() {
         return kind == Kind.DECIMAL && precision <= MAX_SHORT_DECIMAL_PRECISION;
     }

@@ -164,7 +164,7 @@ class ColumnChunkWriterTest {
     }
 
     /**
-     * Decimals as FIXED_LEN_BYTE_ARRAY and INT64: values from few (the dictionary pays) to all distinct past the dictionary page
+     * Decimals as FIXED_LEN_BYTE_ARRAY, INT64 and INT32: values from few (the dictionary pays) to all distinct past the dictionary page
      * size (16-byte entries: it fills up, and the chunk goes on plain), negatives among them, so that the values and statistics,
      * compared as parquet-java compares a DECIMAL's bytes (signed), are checked against its writers'. parquet-java writes a
      * FIXED_LEN_BYTE_ARRAY plain only, in the format version the converter writes; ours is dictionary-encoded while that pays, as
@@ -176,7 +176,9 @@ class ColumnChunkWriterTest {
                 new Column("wide", ColumnType.decimal(38, 6), "wide"),
                 new Column("money", ColumnType.decimal(19, 4), "money"),
                 new Column("distinct_wide", ColumnType.decimal(30, 0), "distinct_wide"),
-                new Column("short", ColumnType.decimal(18, 2), "short")), "decimals/a.csv", "2026-01-01T00:00:00Z");
+                new Column("short", ColumnType.decimal(18, 2), "short"),
+                new Column("cents", ColumnType.decimal(9, 2), "cents"),
+                new Column("distinct_cents", ColumnType.decimal(9, 0), "distinct_cents")), "decimals/a.csv", "2026-01-01T00:00:00Z");
         List<RowBatch> batches = new ArrayList<>();
         for (int first = 0; first < 160_000; first += 40_000) {
             RowBatch batch = new RowBatch(decimals);
@@ -186,8 +188,10 @@ class ColumnChunkWriterTest {
                         row % 7 == 0 ? "" : (key % 2 == 0 ? "-" : "") + (key + 1) + "12345678901234567890123456." + (key % 1000),
                         (row % 5 == 0 ? "-" : "") + (key % 50) + ".0001",
                         row % 11 == 0 ? "" : (row % 3 == 0 ? "-" : "") + "9".repeat(10) + row,
-                        (row % 2 == 0 ? "-" : "") + (key % 300) + ".25");
-                assertNull(batch.append(fields::get, new int[] {0, 1, 2, 3}), fields.toString());
+                        (row % 2 == 0 ? "-" : "") + (key % 300) + ".25",
+                        row % 13 == 0 ? "" : (row % 4 == 0 ? "-" : "") + (key % 1000) + ".99",
+                        (row % 3 == 0 ? "-" : "") + (999_999_999 - row));
+                assertNull(batch.append(fields::get, new int[] {0, 1, 2, 3, 4, 5}), fields.toString());
             }
             batches.add(batch);
         }
@@ -196,6 +200,13 @@ class ColumnChunkWriterTest {
         assertTrue(encodings.get("money").contains(Encoding.PLAIN_DICTIONARY) && !encodings.get("money").contains(Encoding.PLAIN));
         assertTrue(encodings.get("distinct_wide").contains(Encoding.PLAIN) && !encodings.get("distinct_wide").contains(Encoding.PLAIN_DICTIONARY),
                 "distinct_wide: " + encodings.get("distinct_wide"));
+        // Nine digits or fewer are INT32, dictionary-encoded while that pays, as a date column is.
+        MessageType schema = ParquetSchemas.messageType(decimals);
+        assertEquals(PrimitiveType.PrimitiveTypeName.INT32, schema.getType("cents").asPrimitiveType().getPrimitiveTypeName());
+        assertEquals(PrimitiveType.PrimitiveTypeName.INT32, schema.getType("distinct_cents").asPrimitiveType().getPrimitiveTypeName());
+        assertTrue(encodings.get("cents").contains(Encoding.PLAIN_DICTIONARY) && !encodings.get("cents").contains(Encoding.PLAIN), "cents: " + encodings.get("cents"));
+        assertTrue(encodings.get("distinct_cents").contains(Encoding.PLAIN) && !encodings.get("distinct_cents").contains(Encoding.PLAIN_DICTIONARY),
+                "distinct_cents: " + encodings.get("distinct_cents"));
     }
 
     @Test
@@ -309,6 +320,9 @@ class ColumnChunkWriterTest {
                         PrimitiveType type = schema.getColumns().get(c).getPrimitiveType();
                         if (type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT64) {
                             writer.write(decimal.unscaledValue().longValueExact(), 0, 1);
+                        }
+                        else if (type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT32) {
+                            writer.write(decimal.unscaledValue().intValueExact(), 0, 1);
                         }
                         else {
                             writer.write(Binary.fromConstantByteArray(twosComplement(decimal.unscaledValue(), type.getTypeLength())), 0, 1);

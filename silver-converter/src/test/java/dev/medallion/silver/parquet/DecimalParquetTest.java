@@ -7,12 +7,20 @@ import dev.medallion.silver.schema.ColumnType;
 import dev.medallion.silver.schema.Refusal;
 import dev.medallion.silver.schema.SchemaContract;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.column.statistics.IntStatistics;
 import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +39,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,23 +53,25 @@ class DecimalParquetTest {
             new Column("amount", ColumnType.decimal(16, 2), "amount"),
             new Column("whole", ColumnType.decimal(18, 0), "whole"),
             new Column("fraction", ColumnType.decimal(18, 18), "fraction"),
-            new Column("digit", ColumnType.decimal(1, 0), "digit")), "orders/a.csv", "2026-01-01T00:00:00Z");
-    private static final int[] FIELDS = {0, 1, 2, 3, 4};
+            new Column("digit", ColumnType.decimal(1, 0), "digit"),
+            new Column("cents", ColumnType.decimal(9, 2), "cents")), "orders/a.csv", "2026-01-01T00:00:00Z");
+    private static final int[] FIELDS = {0, 1, 2, 3, 4, 5};
     private static final List<List<String>> ROWS = List.of(
-            List.of("1", "-0.01", "999999999999999999", "0.999999999999999999", "9"),
-            List.of("2", "12345678901234.56", "-999999999999999999", "-0.999999999999999999", "-9"),
-            List.of("3", "99999999999999.99", "0", "0.000000000000000001", "0"),
-            List.of("4", "-99999999999999.99", "1", "-.000000000000000001", "+1"),
-            List.of("5", " 7.500 ", "", "0", ""),
-            List.of("6", "0.1", "-1", "0.2", "5"),
-            List.of("7", "0.2", "42", "0.1", "5"));
+            List.of("1", "-0.01", "999999999999999999", "0.999999999999999999", "9", "9999999.99"),
+            List.of("2", "12345678901234.56", "-999999999999999999", "-0.999999999999999999", "-9", "-9999999.99"),
+            List.of("3", "99999999999999.99", "0", "0.000000000000000001", "0", "0"),
+            List.of("4", "-99999999999999.99", "1", "-.000000000000000001", "+1", "-0.01"),
+            List.of("5", " 7.500 ", "", "0", "", ""),
+            List.of("6", "0.1", "-1", "0.2", "5", "1.5"),
+            List.of("7", "0.2", "42", "0.1", "5", "1.5"));
     /** The values written, as BigDecimals (null for null), column by column after id. */
     private static final List<List<String>> EXPECTED = List.of(
             Arrays.asList("-0.01", "12345678901234.56", "99999999999999.99", "-99999999999999.99", "7.50", "0.10", "0.20"),
             Arrays.asList("999999999999999999", "-999999999999999999", "0", "1", null, "-1", "42"),
             Arrays.asList("0.999999999999999999", "-0.999999999999999999", "0.000000000000000001", "-0.000000000000000001", "0.000000000000000000",
                     "0.200000000000000000", "0.100000000000000000"),
-            Arrays.asList("9", "-9", "0", "1", null, "5", "5"));
+            Arrays.asList("9", "-9", "0", "1", null, "5", "5"),
+            Arrays.asList("9999999.99", "-9999999.99", "0.00", "-0.01", null, "1.50", "1.50"));
 
     /** Decimals wider than a long, at their extremes and at the edges of the bytes each value needs. */
     private static final SchemaContract WIDE = new SchemaContract("ledger", List.of(
@@ -87,15 +98,51 @@ class DecimalParquetTest {
     @TempDir
     Path directory;
 
+    /**
+     * Each precision in the narrowest physical type parquet-format's LogicalTypes.md allows it: INT32 for 1 to 9, INT64 for 10 to 18,
+     * FIXED_LEN_BYTE_ARRAY above. An INT64 of 9 digits or fewer is allowed too, but parquet-java's schema builder warns of it.
+     */
     @Test
-    void theWrittenFileIsInt64DecimalWithItsPrecisionAndScale() throws IOException {
+    void eachDecimalIsWrittenInTheNarrowestTypeItsPrecisionFits() throws IOException {
         write(false);
         var schema = ParquetTestFiles.schema(file());
         PrimitiveType amount = schema.getType("amount").asPrimitiveType();
         assertEquals(PrimitiveTypeName.INT64, amount.getPrimitiveTypeName());
         assertEquals(LogicalTypeAnnotation.decimalType(2, 16), amount.getLogicalTypeAnnotation());
+        assertEquals(PrimitiveTypeName.INT64, schema.getType("whole").asPrimitiveType().getPrimitiveTypeName());
         assertEquals(LogicalTypeAnnotation.decimalType(18, 18), schema.getType("fraction").getLogicalTypeAnnotation());
+        assertEquals(PrimitiveTypeName.INT32, schema.getType("digit").asPrimitiveType().getPrimitiveTypeName());
         assertEquals(LogicalTypeAnnotation.decimalType(0, 1), schema.getType("digit").getLogicalTypeAnnotation());
+        assertEquals(PrimitiveTypeName.INT32, schema.getType("cents").asPrimitiveType().getPrimitiveTypeName());
+        assertEquals(LogicalTypeAnnotation.decimalType(2, 9), schema.getType("cents").getLogicalTypeAnnotation());
+        for (int precision = 1; precision <= ColumnType.MAX_DECIMAL_PRECISION; precision++) {
+            SchemaContract one = new SchemaContract("one", List.of(new Column("value", ColumnType.decimal(precision, 0), "value")), "one/a.csv",
+                    "2026-01-01T00:00:00Z");
+            PrimitiveTypeName expected = precision <= 9 ? PrimitiveTypeName.INT32
+                    : precision <= 18 ? PrimitiveTypeName.INT64 : PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+            assertEquals(expected, ParquetSchemas.messageType(one).getType("value").asPrimitiveType().getPrimitiveTypeName(), "precision " + precision);
+        }
+    }
+
+    /**
+     * The schema of a decimal of 9 digits or fewer makes parquet-java's schema builder log nothing: given an INT64 one, it logs
+     * {@code WARN ...Types$BasePrimitiveBuilder - Decimal with 9 digits is stored in an INT64, but fits in an INT32} through
+     * slf4j-simple on standard error (its {@code logFile}, simplelogger.properties), a line of every conversion in CloudWatch.
+     */
+    @Test
+    void theSchemaOfANarrowDecimalMakesParquetJavaWarnOfNothing() {
+        SchemaContract narrow = new SchemaContract("orders", List.of(new Column("cents", ColumnType.decimal(9, 2), "cents"),
+                new Column("digit", ColumnType.decimal(1, 0), "digit")), "orders/a.csv", "2026-01-01T00:00:00Z");
+        java.io.PrintStream standardError = System.err;
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            ParquetSchemas.messageType(narrow);
+        }
+        finally {
+            System.setErr(standardError);
+        }
+        assertEquals("", logged.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
@@ -104,11 +151,11 @@ class DecimalParquetTest {
             write(plain);
             List<GenericRecord> records = ParquetTestFiles.readAll(file());
             assertEquals(ROWS.size(), records.size());
-            String[] columns = {"amount", "whole", "fraction", "digit"};
+            String[] columns = {"amount", "whole", "fraction", "digit", "cents"};
             for (int c = 0; c < columns.length; c++) {
                 List<String> read = new ArrayList<>();
                 for (GenericRecord record : records) {
-                    // parquet-avro converts the INT64's unscaled value, as its DECIMAL annotation says.
+                    // parquet-avro converts the INT64's or INT32's unscaled value, as its DECIMAL annotation says.
                     BigDecimal value = (BigDecimal) record.get(columns[c]);
                     read.add(value == null ? null : value.toPlainString());
                 }
@@ -128,6 +175,17 @@ class DecimalParquetTest {
         assertEquals(-999999999999999999L, whole.genericGetMin());
         assertEquals(999999999999999999L, whole.genericGetMax());
         assertEquals(1, whole.getNumNulls());
+        for (boolean plain : new boolean[] {false, true}) {
+            write(plain);
+            chunks = ParquetTestFiles.rowGroups(file()).get(0).getColumns();
+            // An INT32's statistics are ints, compared signed, as its DECIMAL annotation orders them.
+            Statistics<?> digit = chunks.get(4).getStatistics();
+            assertInstanceOf(IntStatistics.class, digit, "an INT32's statistics");
+            assertEquals(List.of(-9, 9, 1L), List.of(digit.genericGetMin(), digit.genericGetMax(), digit.getNumNulls()), plain ? "plain" : "dictionary");
+            Statistics<?> cents = chunks.get(5).getStatistics();
+            assertEquals(List.of(-999999999, 999999999, 1L), List.of(cents.genericGetMin(), cents.genericGetMax(), cents.getNumNulls()),
+                    plain ? "plain" : "dictionary");
+        }
     }
 
     @Test
@@ -135,15 +193,15 @@ class DecimalParquetTest {
         write(false);
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
                 PreparedStatement query = duckdb.prepareStatement("SELECT typeof(amount), typeof(whole), typeof(fraction), typeof(digit),"
-                        + " amount, whole, fraction, digit FROM read_parquet(?) ORDER BY id")) {
+                        + " typeof(cents), amount, whole, fraction, digit, cents FROM read_parquet(?) ORDER BY id")) {
             query.setString(1, file().toString());
-            List<List<String>> read = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            List<List<String>> read = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    assertEquals(List.of("DECIMAL(16,2)", "DECIMAL(18,0)", "DECIMAL(18,18)", "DECIMAL(1,0)"),
-                            List.of(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4)));
-                    for (int c = 0; c < 4; c++) {
-                        BigDecimal value = rows.getBigDecimal(5 + c);
+                    assertEquals(List.of("DECIMAL(16,2)", "DECIMAL(18,0)", "DECIMAL(18,18)", "DECIMAL(1,0)", "DECIMAL(9,2)"),
+                            List.of(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5)));
+                    for (int c = 0; c < 5; c++) {
+                        BigDecimal value = rows.getBigDecimal(6 + c);
                         read.get(c).add(value == null ? null : value.toPlainString());
                     }
                 }
@@ -162,16 +220,60 @@ class DecimalParquetTest {
         }
     }
 
+    /**
+     * A table may hold files of both: a decimal(9,2) column written as INT64 by a converter from before INT32, and as INT32 now.
+     * DuckDB, as Trino, takes the physical type from each file's own footer, and reads both as the column's DECIMAL(9,2).
+     */
+    @Test
+    void duckDbReadsATableOfOldInt64AndNewInt32FilesOfOneDecimalColumn() throws IOException, SQLException {
+        SchemaContract narrow = new SchemaContract("orders", List.of(new Column("id", ColumnType.BIGINT, "id"),
+                new Column("cents", ColumnType.decimal(9, 2), "cents")), "orders/a.csv", "2026-01-01T00:00:00Z");
+        write(narrow, List.of(List.of("1", "9999999.99"), List.of("2", "-0.01"), List.of("3", "")), false);
+        assertEquals(PrimitiveTypeName.INT32, ParquetTestFiles.schema(file()).getType("cents").asPrimitiveType().getPrimitiveTypeName());
+        // The file an earlier converter wrote: the same column as INT64 DECIMAL(9,2), written by parquet-java's own writer.
+        MessageType old = Types.buildMessage()
+                .optional(PrimitiveTypeName.INT64).named("id")
+                .optional(PrimitiveTypeName.INT64).as(LogicalTypeAnnotation.decimalType(2, 9)).named("cents")
+                .named("orders");
+        Path oldFile = directory.resolve("old.parquet");
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(oldFile)).withType(old).build()) {
+            SimpleGroupFactory groups = new SimpleGroupFactory(old);
+            writer.write(groups.newGroup().append("id", 4L).append("cents", -999999999L));
+            writer.write(groups.newGroup().append("id", 5L).append("cents", 150L));
+        }
+        assertEquals(PrimitiveTypeName.INT64, ParquetTestFiles.schema(oldFile).getType("cents").asPrimitiveType().getPrimitiveTypeName());
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+                PreparedStatement query = duckdb.prepareStatement("SELECT typeof(cents), CAST(cents AS VARCHAR) FROM read_parquet([?, ?]) ORDER BY id");
+                PreparedStatement sum = duckdb.prepareStatement("SELECT CAST(sum(cents) AS VARCHAR) FROM read_parquet([?, ?])")) {
+            List<String> read = new ArrayList<>();
+            query.setString(1, file().toString());
+            query.setString(2, oldFile.toString());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    assertEquals("DECIMAL(9,2)", rows.getString(1));
+                    read.add(rows.getString(2));
+                }
+            }
+            assertEquals(Arrays.asList("9999999.99", "-0.01", null, "-9999999.99", "1.50"), read);
+            sum.setString(1, file().toString());
+            sum.setString(2, oldFile.toString());
+            try (ResultSet rows = sum.executeQuery()) {
+                assertTrue(rows.next());
+                assertEquals("1.49", rows.getString(1));
+            }
+        }
+    }
+
     @Test
     void aValueWithMoreDecimalPlacesThanTheScaleIsRefusedSayingHowToKeepIt() {
         RowBatch batch = new RowBatch(CONTRACT, "_schemas/orders.json");
-        String reason = batch.append(List.of("8", "7.125", "1", "0", "1")::get, FIELDS);
+        String reason = batch.append(List.of("8", "7.125", "1", "0", "1", "1")::get, FIELDS);
         assertEquals("column amount: '7.125' is not a decimal(16,2) (more decimal places than the 2 decimal(16,2) keeps, and not zeros: rounding"
                 + " would change the amount; widen the scale in the contract, and the precision by as much to keep 14 digits before the point): the dataset's contract _schemas/orders.json types it decimal(16,2)", reason);
         assertEquals("column amount: '123456789012345' is not a decimal(16,2) (more digits before the point than the 14 decimal(16,2) keeps:"
                 + " widen the precision in the contract (up to 38)): the dataset's contract _schemas/orders.json types it decimal(16,2)",
-                batch.append(List.of("8", "123456789012345", "1", "0", "1")::get, FIELDS));
-        assertNull(batch.append(List.of("8", "NULL", "1", "0", "1")::get, FIELDS), "a default null marker is null, as in other typed columns");
+                batch.append(List.of("8", "123456789012345", "1", "0", "1", "1")::get, FIELDS));
+        assertNull(batch.append(List.of("8", "NULL", "1", "0", "1", "1")::get, FIELDS), "a default null marker is null, as in other typed columns");
     }
 
     @Test
