@@ -58,8 +58,11 @@ public final class HeaderAsRow {
             case DATE -> Values.parseDate(field) != Long.MIN_VALUE;
             case TIMESTAMP -> Values.parseTimestamp(field) != Long.MIN_VALUE;
             case BOOLEAN -> Values.parseBoolean(field) != -1;
-            // Inference gives no decimal, but a contract is a contract: a field that fits it reads as a value of it.
-            case DECIMAL -> Values.parseDecimal(field, type.precision(), type.scale(), new long[1]);
+            // Inference gives no decimal, but a contract is a contract: a field that fits it reads as a value of it. The long parse is
+            // for a short decimal only; a wider one's value, which would overflow a long, is read in 128 bits.
+            case DECIMAL -> type.isShortDecimal()
+                    ? Values.parseDecimal(field, type.precision(), type.scale(), new long[1])
+                    : Values.parseWideDecimal(field, type.precision(), type.scale(), new long[2]);
             // A string column reads every header.
             case STRING -> false;
         };

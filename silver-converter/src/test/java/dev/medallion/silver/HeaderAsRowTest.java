@@ -36,6 +36,19 @@ class HeaderAsRowTest {
                 .orElseThrow().startsWith("its header reads as a row of data ('2024' a bigint)"));
     }
 
+    /**
+     * A decimal column's header reads as a value when the declared decimal takes it, at every precision: a 20-digit number under
+     * decimal(38,0), which only the 128-bit parse reads (the long parse is for precision 18 at most), and 12.5 under decimal(9,2).
+     */
+    @Test
+    void aHeaderThatADeclaredDecimalTakesIsSaidAtAnyPrecision() {
+        Optional<String> said = HeaderAsRow.describe(contract(new Column("_1", ColumnType.decimal(38, 0), "12345678901234567890"),
+                new Column("_12_5", ColumnType.decimal(9, 2), "12.5"), new Column("amount", ColumnType.decimal(38, 2), "amount"),
+                new Column("_7_125", ColumnType.decimal(20, 2), "7.125")), "_schemas/orders.json");
+        assertEquals(true, said.orElseThrow().startsWith("its header reads as a row of data ('12345678901234567890' a decimal(38,0), '12.5' a decimal(9,2)):"),
+                said.orElseThrow());
+    }
+
     private static SchemaContract contract(Column... columns) {
         return new SchemaContract("orders", List.of(columns), "orders/orders.csv", "2026-01-01T00:00:00Z");
     }

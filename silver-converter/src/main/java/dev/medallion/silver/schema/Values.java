@@ -557,9 +557,12 @@ public final class Values {
      * decimal(10,2) is 750): exactly, never rounded, without making a BigDecimal. Returns false, leaving {@code out} as it was,
      * when the text is no such decimal: a fraction digit beyond the scale other than 0 ({@code 7.125} in a decimal(10,2)), more
      * than precision-scale digits before the point, an exponent, a leading zero; {@link #refusal} says which.
-     * A precision of at most 18 keeps every unscaled value within a long; a wider one is {@link #parseWideDecimal}'s.
+     * A precision of at most 18 keeps every unscaled value within a long; a wider one is {@link #parseWideDecimal}'s. (This parse
+     * has the same refusals, so it would answer whether a wider precision takes a text, its unscaled value overflowing unseen: the
+     * assertion, on in the tests, keeps a caller from relying on that.)
      */
     public static boolean parseDecimal(String text, int precision, int scale, long[] out) {
+        assert precision <= ColumnType.MAX_SHORT_DECIMAL_PRECISION : "decimal(" + precision + "," + scale + ") is parseWideDecimal's";
         int start = trimmedStart(text);
         int end = trimmedEnd(text, start);
         boolean negative = false;
