@@ -566,9 +566,10 @@ final class StringForms {
                 case SPACE_GROUPED -> byEither;
                 case COMMA_GROUPED, PLAIN -> byPoint;
             };
-            // Money: a double rounds cents (0.1 + 0.2 is 0.30000000000000004 in it), a decimal keeps them.
+            // Money: a double rounds cents (0.1 + 0.2 is 0.30000000000000004 in it), a decimal keeps them; amounts of more digits than a
+            // decimal holds (in Athena, Trino and DuckDB alike, and in a contract) are left a double.
             String typed = "numbers";
-            if ((currencyToken != null || digits.cents()) && digits.precision() <= MAX_DECIMAL_PRECISION) {
+            if ((currencyToken != null || digits.cents()) && digits.precision() <= ColumnType.MAX_DECIMAL_PRECISION) {
                 castType = "decimal(" + digits.precision() + "," + digits.scale + ")";
                 typed = "exact amounts (a decimal of the most decimals seen, " + digits.scale + ": a double would round cents, 0.1 + 0.2 giving 0.30000000000000004)";
             }
@@ -641,8 +642,6 @@ final class StringForms {
         return space == ' ' ? "' '" : "chr(" + (int) space + ")";
     }
 
-    /** The most digits a decimal holds, in Trino and DuckDB alike; amounts of more are left a double. */
-    private static final int MAX_DECIMAL_PRECISION = 38;
     /**
      * The least precision a money cast is given: amounts seen are a sample, and a later file's larger one must fit too, since a
      * value too large for a decimal fails the query (Trino and DuckDB alike). 18 digits are what a 64-bit decimal holds.
