@@ -287,7 +287,7 @@ abstract sealed class ColumnVector {
     }
 
     /**
-     * Decimals of {@value ColumnType#MAX_SHORT_DECIMAL_PRECISION} to {@value ColumnType#MAX_DECIMAL_PRECISION} digits, held as the
+     * Decimals of more than {@value ColumnType#MAX_SHORT_DECIMAL_PRECISION} and up to {@value ColumnType#MAX_DECIMAL_PRECISION} digits, held as the
      * bytes Parquet's FIXED_LEN_BYTE_ARRAY DECIMAL writes: each row's unscaled value ({@link Values#parseWideDecimal}) in the
      * {@link ParquetSchemas#decimalBytes} bytes of its precision, big-endian two's complement, at {@code row * width}. The writer
      * hands Parquet slices of that array, as it does a text column's.
