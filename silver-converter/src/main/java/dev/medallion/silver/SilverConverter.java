@@ -669,9 +669,13 @@ public final class SilverConverter {
         return context.contracts().load(dataset).map(SchemaContract::columns).orElse(List.of());
     }
 
-    /** {@code id bigint, amount double}, or {@code none}. */
+    /**
+     * {@code id bigint required, amount double}, or {@code none}: each column's name and type, and "required" where the contract
+     * declares it, so that a contract changed in that alone does not read the same as the one it replaced.
+     */
     private static String describe(List<Column> columns) {
-        return columns.isEmpty() ? "none" : String.join(", ", columns.stream().map(column -> column.name() + " " + column.type().sqlName()).toList());
+        return columns.isEmpty() ? "none" : String.join(", ", columns.stream()
+                .map(column -> column.name() + " " + column.type().sqlName() + (column.required() ? " required" : "")).toList());
     }
 
     /** Whether two runs read the file with the same delimiter, encoding and limits. */

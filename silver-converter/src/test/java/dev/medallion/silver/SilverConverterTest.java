@@ -537,6 +537,38 @@ class SilverConverterTest {
                 .map(row -> row.get("transaction_id")).toList());
     }
 
+    /**
+     * A contract whose only change while a file converts is a column's "required" fails the run naming that change: the
+     * message listed each contract's columns by name and type alone, the same list twice, leaving a person to look for a
+     * difference it did not show.
+     */
+    @Test
+    void aRequiredTakenOffWhileAFileConvertsFailsTheRunSayingWhichColumnWasRequired() throws IOException {
+        SchemaContractStore contracts = new SchemaContractStore(silver, new SilverLayout(""));
+        String declared = """
+                {"dataset": "sales", "columns": [
+                  {"name": "transaction_id", "type": "bigint", "sourceName": "transaction_id"%s},
+                  {"name": "amount", "type": "double", "sourceName": "amount"}],
+                 "createdFrom": "declared", "createdAt": "2026-01-01T00:00:00Z"}
+                """;
+        contracts.replace("sales", declared.formatted(", \"required\": true").getBytes(StandardCharsets.UTF_8));
+        ObjectStore editedMidRun = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforeCreate(String key) throws IOException {
+                if (key.endsWith(".parquet")) {
+                    contracts.replace("sales", declared.formatted("").getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        });
+        SilverConverter converter = new SilverConverter(editedMidRun, new SilverLayout(""), ConversionLimits.defaults(), CsvOverrides.none(),
+                new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter, "sales/a.csv", "transaction_id,amount\n1,2.5\n", MODIFIED));
+
+        assertTrue(failure.getMessage().contains("was converted in it (transaction_id bigint required, amount double); it now has transaction_id bigint,"
+                + " amount double."), failure.getMessage());
+    }
+
     @Test
     void aContractThatNamesThePartitionKeyStillGetsTheHeadersValues() throws IOException {
         // A contract kept without a catalog from before the name was reserved: its ingest_date column
