@@ -267,7 +267,21 @@ final class SilverCommit {
 
         // Another run committed since this one read the base; or this run did, and a retried request then
         // failed its precondition.
-        Optional<Manifest> winner = manifests.read(base.manifestKey());
+        Optional<Manifest> winner;
+        try {
+            winner = manifests.read(base.manifestKey());
+        }
+        catch (IOException | RuntimeException unreadable) {
+            // As when the read-back after an unanswered write fails: the manifest may be this run's (its first attempt landed,
+            // answer lost), which this run then never logs. Its files stay (a manifest may name them) and the marker says
+            // uncounted, so that the retry claims the commit if it is this run's, or sweeps the files if it is another's.
+            abandonUncounted(marker, markerPut, markerWritten, unreadable);
+            throw new IOException("The manifest write of run " + manifest.run() + " for " + manifest.source().key() + " failed its precondition"
+                    + " (another run committed first, or a retried attempt found this run's own first attempt landed), and "
+                    + describe(base.manifestKey()) + " could not be read back to tell which (" + unreadable.getMessage() + ")"
+                    + (published.isEmpty() ? "; the run published no file" : "; the run's " + published.size() + " published file(s) stay, visible to"
+                            + " readers that ignore manifests") + ", and the retry counts the commit or sweeps them", unreadable);
+        }
         if (winner.isPresent() && manifest.run().equals(winner.get().run())) {
             return committedByThisRun(winner.get(), base.manifestKey());
         }
