@@ -18,7 +18,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * A store that runs test code at the points of the commit protocol where a run can fail, stall or die:
  * before an upload starts, before each write to it, before it is published, around the conditional
- * manifest write. Everything
+ * manifest write, before a plain write, a read, a listing, a delete or an abort. Everything
  * else goes straight to the real store underneath.
  */
 final class HookedStore implements ObjectStore {
@@ -38,6 +38,15 @@ final class HookedStore implements ObjectStore {
         }
 
         default void afterPutIf(String key, Optional<String> written) throws IOException {}
+
+        /** Before a plain (unconditional) write, such as a publishing marker's, with what it would write. */
+        default void beforePut(String key, byte[] content) throws IOException {}
+
+        /** Before any read of one object: its metadata, its content whole or streamed (a manifest's, a marker's). */
+        default void beforeRead(String key) throws IOException {}
+
+        /** Before a listing, and so before {@code listObjects} and {@code listFolders}, which list through it. */
+        default void beforeList(String prefix) throws IOException {}
 
         default void beforeDelete(Collection<String> keys) throws IOException {}
 
@@ -68,26 +77,32 @@ final class HookedStore implements ObjectStore {
 
     @Override
     public Optional<ObjectInfo> stat(String key) throws IOException {
+        hooks.beforeRead(key);
         return delegate.stat(key);
     }
 
     @Override
     public InputStream open(String key, Optional<String> expectedEtag) throws IOException {
+        hooks.beforeRead(key);
         return delegate.open(key, expectedEtag);
     }
 
     @Override
     public InputStream openRange(String key, Optional<String> expectedEtag, long from, long to) throws IOException {
+        hooks.beforeRead(key);
         return delegate.openRange(key, expectedEtag, from, to);
     }
 
     @Override
     public Optional<VersionedContent> readVersioned(String key) throws IOException {
+        // read(key) is ObjectStore's default, which comes here: one hook for both.
+        hooks.beforeRead(key);
         return delegate.readVersioned(key);
     }
 
     @Override
     public void put(String key, byte[] content) throws IOException {
+        hooks.beforePut(key, content);
         delegate.put(key, content);
     }
 
@@ -136,6 +151,7 @@ final class HookedStore implements ObjectStore {
 
     @Override
     public List<String> list(String prefix) throws IOException {
+        hooks.beforeList(prefix);
         return delegate.list(prefix);
     }
 

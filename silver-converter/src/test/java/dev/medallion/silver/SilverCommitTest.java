@@ -713,6 +713,106 @@ class SilverCommitTest {
     }
 
     /**
+     * As above, the claim landing with its answer lost and its read-back of the marker failing too: the retry cannot tell whether the
+     * line is its to log, so it fails, logging nothing, saying so, with the read-back's failure on the claim's. Its claim landed, so
+     * the commit is counted by no run (the documented case): the next retry finds the marker claimed, logs nothing, answers unchanged
+     * and sweeps, the rows once and no marker left.
+     */
+    @Test
+    void aClaimWhoseAnswerIsLostAndWhoseReadBackFailsFailsTheRetryAndTheCommitStaysCountedByNoRun() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/claim-unknowable.csv", content);
+        String lateRun = aManifestThatLandedAfterItsRunGaveUp(source, content);
+        IOException readBackFailure = new IOException("GetObject of the marker answered 503");
+        ObjectStore claimUnknowable = claimFailing(() -> false, readBackFailure);
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(claimUnknowable), source, content));
+
+        assertTrue(failure.getMessage().startsWith("Could not tell whether this run claimed the count of run " + lateRun + "'s commit of "
+                + source.key()), failure.getMessage());
+        assertTrue(failure.getMessage().contains("if the claim landed, the commit's line is logged by no run"), failure.getMessage());
+        assertEquals("connection reset before the answer", failure.getCause().getMessage());
+        assertEquals(List.of(readBackFailure), Arrays.asList(failure.getCause().getSuppressed()), "the read-back's failure goes with it");
+        assertEquals(List.of(), countedLines(logLines), "nothing logged: the run cannot tell whether the line is its own");
+        List<String> markers = silver.list("_publishing/");
+        assertEquals(1, markers.size(), markers.toString());
+        assertTrue(new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8).contains(" " + SilverCommit.COUNTED_BY + " "),
+                "the claim landed: " + markers);
+
+        assertTrue(convert(converter(silver), source, content).unchanged(), "the marker is claimed: no run may log the line again");
+        assertEquals(List.of(), countedLines(logLines), "counted by no run, as docs/silver-converter.md says of this case");
+        assertExactlyOnce(source, ROWS, 1);
+        assertEquals(List.of(), silver.list("_publishing/"), "the sweep took the claimed marker");
+    }
+
+    /**
+     * As above, but the claim did not land (no answer, and nothing written): the retry fails the same way, the marker still says
+     * uncounted, and the next retry claims it and logs the line, once.
+     */
+    @Test
+    void aClaimThatGoesUnansweredWithoutLandingAndWhoseReadBackFailsIsClaimedByTheNextRetry() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/claim-unanswered.csv", content);
+        aManifestThatLandedAfterItsRunGaveUp(source, content);
+        IOException readBackFailure = new IOException("GetObject of the marker answered 503");
+        ObjectStore claimUnknowable = claimFailing(() -> true, readBackFailure);
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(claimUnknowable), source, content));
+
+        assertTrue(failure.getMessage().startsWith("Could not tell whether this run claimed the count of run "), failure.getMessage());
+        assertEquals(List.of(readBackFailure), Arrays.asList(failure.getCause().getSuppressed()));
+        assertEquals(List.of(), countedLines(logLines));
+        List<String> markers = silver.list("_publishing/");
+        assertEquals(1, markers.size(), markers.toString());
+        assertTrue(new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8).endsWith(" " + SilverCommit.UNCOUNTED),
+                "nothing landed: " + markers);
+
+        assertFalse(convert(converter(silver), source, content).unchanged(), "the next retry claims the line");
+        assertCountedOnce(logLines, ROWS, 1);
+        assertTrue(convert(converter(silver), source, content).unchanged(), "a redelivery after it finds it counted");
+        assertCountedOnce(logLines, ROWS, 1);
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
+    /** A converter's manifest write that timed out and landed once its run had failed; returns the late run's token. */
+    private String aManifestThatLandedAfterItsRunGaveUp(SourceObject source, byte[] content) throws IOException {
+        List<Late> late = new ArrayList<>();
+        assertThrows(IOException.class, () -> convert(converter(new HookedStore(silver, landsLater(late))), source, content));
+        late.get(0).land();
+        return new ManifestStore(silver).read(LAYOUT.manifestKey("sales", source.key())).orElseThrow().run();
+    }
+
+    /**
+     * A store whose conditional rewrite of a publishing marker (a claim) goes unanswered, before the write ({@code beforeWriting}:
+     * nothing lands) or after it (it landed), and whose every read of a marker after that fails with {@code readFailure}.
+     */
+    private ObjectStore claimFailing(java.util.function.BooleanSupplier beforeWriting, IOException readFailure) {
+        AtomicBoolean claimUnanswered = new AtomicBoolean();
+        return new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_publishing/") && beforeWriting.getAsBoolean() && claimUnanswered.compareAndSet(false, true)) {
+                    throw new IOException("connection reset before the answer");
+                }
+            }
+
+            @Override
+            public void afterPutIf(String key, Optional<String> written) throws IOException {
+                if (key.startsWith("_publishing/") && !beforeWriting.getAsBoolean() && claimUnanswered.compareAndSet(false, true)) {
+                    throw new IOException("connection reset before the answer");
+                }
+            }
+
+            @Override
+            public void beforeRead(String key) throws IOException {
+                if (key.startsWith("_publishing/") && claimUnanswered.get()) {
+                    throw readFailure;
+                }
+            }
+        });
+    }
+
+    /**
      * Of two duplicate runs, the one that loses publishes after the winner's sweep, and cannot delete what it published (its
      * DeleteObjects answers 500): it fails, so that the event is retried, rather than report the winner's commit with its own parts
      * visible beside the winner's; the retry, finding the version committed, sweeps them, and the marker goes with the first sweep
