@@ -813,6 +813,54 @@ class SilverCommitTest {
     }
 
     /**
+     * A manifest write that goes unanswered, and the rewrite of the run's marker saying so ({@code uncounted}) failing too: the run
+     * fails with the manifest write's failure, the marker's carried with it, and its marker stays as written before publishing, the
+     * parts visible. Should the manifest land, the retry finds it committed and its run's marker unmarked: it answers unchanged and
+     * sweeps, the rows once, no marker left, and the commit counted by no run (the documented case: the marker write failing too).
+     */
+    @Test
+    void aManifestWriteGoneUnansweredWhoseUncountedMarkFailsTooLeavesTheLateCommitWholeAndCountedByNoRun() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/unmarked.csv", content);
+        List<Late> late = new ArrayList<>();
+        HookedStore.Hooks timesOut = landsLater(late);
+        IOException markFailure = new IOException("PutObject of the marker answered 503");
+        ObjectStore timesOutThenCannotMark = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key, byte[] written, Optional<String> expectedEtag) throws IOException {
+                timesOut.beforePutIf(key, written, expectedEtag);
+            }
+
+            @Override
+            public void beforePut(String key, byte[] written) throws IOException {
+                if (key.startsWith("_publishing/") && new String(written, StandardCharsets.UTF_8).endsWith(" " + SilverCommit.UNCOUNTED)) {
+                    throw markFailure;
+                }
+            }
+        });
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(timesOutThenCannotMark), source, content));
+
+        assertTrue(failure.getMessage().contains("failed without a definite answer (timed out waiting for the answer), and it may still land"),
+                failure.getMessage());
+        assertEquals("timed out waiting for the answer", failure.getCause().getMessage());
+        assertEquals(List.of(markFailure), Arrays.asList(failure.getCause().getSuppressed()), "the marker's failure goes with it");
+        assertEquals(ROWS / LIMITS.chunkRows(), parquetFiles().size(), "the parts stay, for the retry to find committed or sweep");
+        List<String> markers = silver.list("_publishing/");
+        assertEquals(1, markers.size(), markers.toString());
+        assertEquals(CLOCK.instant().toString(), new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8),
+                "the marker as written before publishing");
+        late.get(0).land();
+
+        assertTrue(convert(converter(silver), source, content).unchanged(), "no marker says the commit is to be counted");
+        assertEquals(List.of(), countedLines(logLines), "counted by no run, as docs/silver-converter.md says of this case");
+        assertExactlyOnce(source, ROWS, 1);
+        assertEquals(List.of(), silver.list("_publishing/"), "the sweep took the committed run's marker");
+        assertTrue(convert(converter(silver), source, content).unchanged());
+        assertEquals(List.of(), countedLines(logLines));
+    }
+
+    /**
      * Of two duplicate runs, the one that loses publishes after the winner's sweep, and cannot delete what it published (its
      * DeleteObjects answers 500): it fails, so that the event is retried, rather than report the winner's commit with its own parts
      * visible beside the winner's; the retry, finding the version committed, sweeps them, and the marker goes with the first sweep
