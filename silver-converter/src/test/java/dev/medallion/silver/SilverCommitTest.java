@@ -861,6 +861,68 @@ class SilverCommitTest {
     }
 
     /**
+     * As {@link #aRefusedReplacementThatCannotDeleteWhatItPublishedIsSweptByTheNextDeliveryOfTheCommittedVersion}, the marker's
+     * rewrite to abandoned failing too: the run fails with the refusal, the delete's failure and the marker's carried with it, and
+     * the marker stays as written before publishing, as a killed run's. The committed version delivered at once answers unchanged
+     * (for all it can tell, the replacement's run may still be publishing: the stated window, B's rows visible beside A's), and the
+     * first delivery once that run can no longer be publishing finds B's parts in the partition the marker names, converts A again
+     * and sweeps them.
+     */
+    @Test
+    void aReplacementThatCannotDeleteWhatItPublishedNorMarkItAbandonedIsSweptOnceItsRunIsOver() throws IOException {
+        byte[] a = csv(ROWS, "");
+        SourceObject versionA = committed("sales/unabandoned.csv", a);
+        List<String> partsOfA = parquetFiles();
+        byte[] b = csv(ROWS + 500, "");
+        IOException deleteFailure = new IOException("DeleteObjects answered 500");
+        IOException markFailure = new IOException("PutObject of the marker answered 503");
+        AtomicBoolean deleteFailed = new AtomicBoolean();
+        ObjectStore refusedThenUndeletableAndUnmarkable = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    throw new WriteRefusedException("manifest write refused", null);
+                }
+            }
+
+            @Override
+            public void beforeDelete(Collection<String> keys) throws IOException {
+                if (keys.stream().anyMatch(key -> key.endsWith(".parquet")) && deleteFailed.compareAndSet(false, true)) {
+                    throw deleteFailure;
+                }
+            }
+
+            @Override
+            public void beforePut(String key, byte[] written) throws IOException {
+                if (key.startsWith("_publishing/") && new String(written, StandardCharsets.UTF_8).endsWith(" " + SilverCommit.ABANDONED)) {
+                    throw markFailure;
+                }
+            }
+        });
+
+        IOException failure = assertThrows(IOException.class,
+                () -> convert(converter(refusedThenUndeletableAndUnmarkable), source("sales/unabandoned.csv", b), b));
+
+        assertEquals("manifest write refused", failure.getMessage());
+        assertEquals(List.of(deleteFailure, markFailure), Arrays.asList(failure.getSuppressed()), "the delete's and the marker's failures go with it");
+        List<String> partsOfB = parquetFiles().stream().filter(key -> !partsOfA.contains(key)).toList();
+        assertFalse(partsOfB.isEmpty(), "B's parts stay visible: " + parquetFiles());
+        List<String> markers = silver.list("_publishing/");
+        assertEquals(1, markers.size(), markers.toString());
+        assertEquals(CLOCK.instant().toString(), new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8),
+                "the marker as written before publishing");
+
+        assertTrue(convert(converter(silver), versionA, a).unchanged(), "B's run may still be publishing, for all the marker says");
+        assertTrue(parquetFiles().containsAll(partsOfB), "the stated window: " + parquetFiles());
+
+        Clock over = Clock.offset(CLOCK, SilverCommit.PUBLISHING_BOUND);
+        assertFalse(convert(converter(silver, over), versionA, a).unchanged(), "B's run is over and its parts are listed: a commit on A sweeps them");
+        assertExactlyOnce(versionA, ROWS, 0);
+        assertEquals(List.of(), silver.list("_publishing/"), "B's marker went with that sweep");
+        assertTrue(convert(converter(silver, over), versionA, a).unchanged());
+    }
+
+    /**
      * Of two duplicate runs, the one that loses publishes after the winner's sweep, and cannot delete what it published (its
      * DeleteObjects answers 500): it fails, so that the event is retried, rather than report the winner's commit with its own parts
      * visible beside the winner's; the retry, finding the version committed, sweeps them, and the marker goes with the first sweep
