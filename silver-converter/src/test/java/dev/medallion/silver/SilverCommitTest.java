@@ -923,6 +923,51 @@ class SilverCommitTest {
     }
 
     /**
+     * A manifest write gone unanswered whose read-back of the manifest fails too: the run cannot tell whether it committed, so it
+     * keeps its parts (deleted, a manifest landing after would name missing files, their rows lost) and marks its marker abandoned
+     * and uncounted; it fails with the write's failure, the read-back's carried with it. Once the manifest lands, the retry claims
+     * the line: rows once, counted once.
+     */
+    @Test
+    void aManifestWriteGoneUnansweredWhoseReadBackFailsKeepsThePartsAndTheLateCommitIsCountedOnce() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/unread.csv", content);
+        List<Late> late = new ArrayList<>();
+        HookedStore.Hooks timesOut = landsLater(late);
+        IOException readBackFailure = new IOException("GetObject of the manifest answered 503");
+        ObjectStore timesOutThenCannotRead = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key, byte[] written, Optional<String> expectedEtag) throws IOException {
+                timesOut.beforePutIf(key, written, expectedEtag);
+            }
+
+            @Override
+            public void beforeRead(String key) throws IOException {
+                if (key.startsWith("_manifests/") && !late.isEmpty()) {
+                    throw readBackFailure;
+                }
+            }
+        });
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(timesOutThenCannotRead), source, content));
+
+        assertEquals("timed out waiting for the answer", failure.getMessage());
+        assertEquals(List.of(readBackFailure), Arrays.asList(failure.getSuppressed()), "the read-back's failure goes with it");
+        assertEquals(ROWS / LIMITS.chunkRows(), parquetFiles().size(), "the parts stay: the write may land yet");
+        List<String> markers = silver.list("_publishing/");
+        assertEquals(1, markers.size(), markers.toString());
+        assertEquals(CLOCK.instant() + " " + SilverCommit.ABANDONED + " " + SilverCommit.UNCOUNTED,
+                new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8));
+        late.get(0).land();
+
+        assertFalse(convert(converter(silver), source, content).unchanged(), "the retry counts the late manifest");
+        assertCountedOnce(logLines, ROWS, 1);
+        assertExactlyOnce(source, ROWS, 1);
+        assertTrue(convert(converter(silver), source, content).unchanged(), "a redelivery after it finds it counted");
+        assertCountedOnce(logLines, ROWS, 1);
+    }
+
+    /**
      * Of two duplicate runs, the one that loses publishes after the winner's sweep, and cannot delete what it published (its
      * DeleteObjects answers 500): it fails, so that the event is retried, rather than report the winner's commit with its own parts
      * visible beside the winner's; the retry, finding the version committed, sweeps them, and the marker goes with the first sweep
