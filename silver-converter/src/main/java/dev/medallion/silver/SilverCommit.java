@@ -44,7 +44,8 @@ import static java.util.Objects.requireNonNull;
  *     of runs that read the same version, exactly one succeeds. A run that loses deletes what it
  *     published (its own keys only) and reports the winner's result when it describes the same source
  *     version (sweeping for it: the winner may have failed before its sweep), or fails (retryably) when it
- *     does not. A run whose manifest write fails deletes what it published only if the write can no longer
+ *     does not; one that cannot read the manifest back to tell whose it is (an earlier attempt of its own write may have
+ *     landed, its answer lost) keeps its files and marks its marker as a run whose write went unanswered does. A run whose manifest write fails deletes what it published only if the write can no longer
  *     land: S3 refused it ({@link WriteRefusedException}), or the manifest has changed since the base. A
  *     write that failed otherwise (a 5xx, no answer) may still land after the run gave up on it, and a
  *     manifest naming deleted parts would lose their rows; so the parts stay, for the next run of the

@@ -968,6 +968,54 @@ class SilverCommitTest {
     }
 
     /**
+     * A manifest write whose first attempt landed unanswered and whose retry then failed its precondition (S3's 412: the key no
+     * longer holds the base, since the first attempt changed it), the read-back of the manifest failing: the run cannot tell
+     * whether the manifest is its own, so it keeps its parts and marks its marker abandoned and uncounted, as for a write gone
+     * unanswered. The retry finds the manifest, its run's, claims the line and logs it, once. Before, the read-back's failure left
+     * the marker unmarked: the retry answered unchanged, and the commit was counted by no run.
+     */
+    @Test
+    void aManifestWriteThatLandedBehindAFailedPreconditionWhoseReadBackFailsIsCountedOnceByTheRetry() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/landed-412.csv", content);
+        AtomicBoolean landed = new AtomicBoolean();
+        IOException readBackFailure = new IOException("GetObject of the manifest answered 503");
+        ObjectStore landsThenFailsItsPrecondition = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key, byte[] written, Optional<String> expectedEtag) throws IOException {
+                // The SDK's first attempt lands, its answer lost; the retry, sent on by the store underneath, finds the key changed.
+                if (key.startsWith("_manifests/") && landed.compareAndSet(false, true)) {
+                    assertTrue(silver.putIf(key, written, expectedEtag).isPresent(), "the first attempt lands");
+                }
+            }
+
+            @Override
+            public void beforeRead(String key) throws IOException {
+                if (key.startsWith("_manifests/") && landed.get()) {
+                    throw readBackFailure;
+                }
+            }
+        });
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(landsThenFailsItsPrecondition), source, content));
+
+        assertTrue(failure.getMessage().contains("could not be read back to tell which"), failure.getMessage());
+        assertEquals(readBackFailure, failure.getCause());
+        assertEquals(List.of(), countedLines(logLines), "the run cannot tell whether the commit is its own");
+        assertEquals(ROWS / LIMITS.chunkRows(), parquetFiles().size(), "the parts stay: the manifest may be this run's");
+        List<String> markers = silver.list("_publishing/");
+        assertEquals(1, markers.size(), markers.toString());
+        assertEquals(CLOCK.instant() + " " + SilverCommit.ABANDONED + " " + SilverCommit.UNCOUNTED,
+                new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8));
+
+        assertFalse(convert(converter(silver), source, content).unchanged(), "the retry counts the commit, which its run could not log");
+        assertCountedOnce(logLines, ROWS, 1);
+        assertExactlyOnce(source, ROWS, 1);
+        assertTrue(convert(converter(silver), source, content).unchanged(), "a redelivery after it finds it counted");
+        assertCountedOnce(logLines, ROWS, 1);
+    }
+
+    /**
      * Of two duplicate runs, the one that loses publishes after the winner's sweep, and cannot delete what it published (its
      * DeleteObjects answers 500): it fails, so that the event is retried, rather than report the winner's commit with its own parts
      * visible beside the winner's; the retry, finding the version committed, sweeps them, and the marker goes with the first sweep
