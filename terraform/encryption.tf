@@ -135,4 +135,42 @@ data "aws_iam_policy_document" "kms_key" {
       identifiers = [data.aws_service_principal.events.name]
     }
   }
+
+  dynamic "statement" {
+    for_each = length(var.bronze_writers) == 0 ? [] : [1]
+
+    content {
+      sid = "BronzeWritersEncryptThroughS3"
+      # bronze_writers (storage.tf): a principal of another account writing with SSE-KMS needs the key's
+      # policy to allow it, besides its own IAM policy. GenerateDataKey for PutObject and CreateMultipartUpload,
+      # Decrypt for UploadPart and CompleteMultipartUpload, which read the parts already encrypted (AWS
+      # Knowledge Center, "s3-large-file-encryption-kms-key"). Only through S3 in this region, and only for
+      # the bronze bucket: with S3 Bucket Keys the encryption context is the bucket's ARN, not the object's
+      # (Amazon S3 User Guide, "Configuring your bucket to use an S3 Bucket Key"), so no narrower prefix can
+      # be named here; the bucket policy limits them to their datasets' folders.
+      actions = [
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+      ]
+      # Key policy: "*" means this key.
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = sort(distinct(flatten([for writer in values(var.bronze_writers) : writer.principal_arns])))
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${local.region}.${data.aws_partition.current.dns_suffix}"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:aws:s3:arn"
+        values   = [local.bronze_bucket_arn]
+      }
+    }
+  }
 }

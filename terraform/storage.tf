@@ -1,10 +1,17 @@
 # The five buckets. Names end in the account id: bucket names are global, and two accounts deploying
 # the same project and environment must not collide.
 
+locals {
+  bronze_bucket_name = "${local.name}-bronze-${local.account_id}"
+  # Formed here rather than taken from the module's arn output, which a plan of a new bucket does not know:
+  # the writers' statements (below, and in encryption.tf's key policy) are then read, and shown, at plan.
+  bronze_bucket_arn = "arn:${local.partition}:s3:::${local.bronze_bucket_name}"
+}
+
 module "bronze_bucket" {
   source = "./modules/s3-bucket"
 
-  name                               = "${local.name}-bronze-${local.account_id}"
+  name                               = local.bronze_bucket_name
   force_destroy                      = var.force_destroy
   kms_key_arn                        = local.kms_key_arn
   versioning                         = true
@@ -12,6 +19,34 @@ module "bronze_bucket" {
   transition = {
     days          = var.bronze_transition_days
     storage_class = var.bronze_transition_storage_class
+  }
+  # Beside the module's TLS-only statement, which still denies every request without TLS to them too.
+  policy_documents = data.aws_iam_policy_document.bronze_writers[*].json
+}
+
+# bronze_writers: principals of other accounts that put files into their datasets' folders and do nothing
+# else. PutObject, CreateMultipartUpload, UploadPart and CompleteMultipartUpload are all authorised as
+# s3:PutObject, AbortMultipartUpload as s3:AbortMultipartUpload (Amazon S3 User Guide, "Multipart upload API
+# and permissions"); no s3:ListMultipartUploadParts, which only a tool resuming an upload calls. The bucket
+# is BucketOwnerEnforced (modules/s3-bucket): this account owns every object they put, so the converter
+# reads them under its own role ("Controlling ownership of objects and disabling ACLs for your bucket").
+data "aws_iam_policy_document" "bronze_writers" {
+  count = length(var.bronze_writers) == 0 ? 0 : 1
+
+  dynamic "statement" {
+    for_each = var.bronze_writers
+
+    content {
+      # erp_exports -> BronzeWriterErpExportsPutsFiles: a Sid is letters and digits only.
+      sid       = "BronzeWriter${replace(title(replace(statement.key, "_", " ")), " ", "")}PutsFiles"
+      actions   = ["s3:AbortMultipartUpload", "s3:PutObject"]
+      resources = [for dataset in sort(distinct(statement.value.datasets)) : "${local.bronze_bucket_arn}/${dataset}/*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = sort(distinct(statement.value.principal_arns))
+      }
+    }
   }
 }
 

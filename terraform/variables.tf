@@ -98,6 +98,51 @@ variable "kms_encryption" {
   nullable    = false
 }
 
+# Bronze writers of other accounts: storage.tf (the bronze bucket's policy) and encryption.tf (the key's).
+variable "bronze_writers" {
+  description = "Principals of other AWS accounts (an ERP's, a vendor's) allowed to put files into bronze, by writer: for each, the IAM role or user ARNs (or an account's root ARN, which lets that account's administrators grant it to any of its principals) and the datasets whose bronze folders (<dataset>/) they may write. The bronze bucket's policy allows them s3:PutObject (PutObject and the multipart upload calls) and s3:AbortMultipartUpload under those folders and nothing else (no read, list or delete); with kms_encryption, the key's policy allows them kms:GenerateDataKey and kms:Decrypt through S3 in the stack's region, for the bronze bucket only. Their own account must allow the same in their IAM policies (terraform/README.md, Bronze writers of other accounts). Default: none."
+  type = map(object({
+    principal_arns = list(string)
+    datasets       = list(string)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    # The writer's name becomes its statements' Sid (letters and digits only), BronzeWriter<Name>…
+    condition     = alltrue([for writer in keys(var.bronze_writers) : can(regex("^[a-z][a-z0-9]*(_[a-z0-9]+)*$", writer)) && length(writer) <= 64])
+    error_message = "bronze_writers: a writer's name must be lowercase letters and digits, words joined by single underscores, starting with a letter, at most 64 characters (erp, vendor_acme): it names the writer's statements in the bucket policy; not so: ${join(", ", [for writer in keys(var.bronze_writers) : jsonencode(writer) if !(can(regex("^[a-z][a-z0-9]*(_[a-z0-9]+)*$", writer)) && length(writer) <= 64)])}."
+  }
+
+  validation {
+    condition     = alltrue([for writer in values(var.bronze_writers) : length(writer.principal_arns) > 0 && length(writer.datasets) > 0])
+    error_message = "bronze_writers: each writer needs at least one principal ARN and one dataset; not so: ${join(", ", [for name, writer in var.bronze_writers : name if !(length(writer.principal_arns) > 0 && length(writer.datasets) > 0)])}."
+  }
+
+  validation {
+    # A "*" principal is anyone with an AWS account (the public access block would refuse the policy at apply),
+    # and IAM takes no wildcard within a principal's ARN ("Specifying a principal" in the IAM User Guide): either
+    # would fail the apply halfway, or grant principals nobody listed.
+    condition     = alltrue(flatten([for writer in values(var.bronze_writers) : [for arn in writer.principal_arns : !strcontains(arn, "*") && !strcontains(arn, "?")]]))
+    error_message = "bronze_writers: a principal ARN must not hold a wildcard (* or ?): it would let principals nobody named put files into bronze. Name each role or user (arn:<partition>:iam::111122223333:role/erp-export), or the account's root (arn:<partition>:iam::111122223333:root); not so: ${join(", ", flatten([for name, writer in var.bronze_writers : [for arn in writer.principal_arns : "${name}: ${jsonencode(arn)}" if strcontains(arn, "*") || strcontains(arn, "?")]]))}."
+  }
+
+  validation {
+    # IAM role and user ARNs (with their path), or an account's root, as a bucket or key policy names them:
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+    condition     = alltrue(flatten([for writer in values(var.bronze_writers) : [for arn in writer.principal_arns : strcontains(arn, "*") || strcontains(arn, "?") || can(regex("^arn:aws(-cn|-us-gov|-eusc)?:iam::[0-9]{12}:(root|(role|user)/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,64})$", arn))]]))
+    error_message = "bronze_writers: a principal ARN must be an IAM role's (arn:<partition>:iam::111122223333:role/erp-export, a path allowed: role/exports/erp), a user's (arn:<partition>:iam::111122223333:user/vendor) or an account's root (arn:<partition>:iam::111122223333:root), <partition> one the stack runs in (aws, aws-cn, aws-us-gov, aws-eusc); not so: ${join(", ", flatten([for name, writer in var.bronze_writers : [for arn in writer.principal_arns : "${name}: ${jsonencode(arn)}" if !(strcontains(arn, "*") || strcontains(arn, "?") || can(regex("^arn:aws(-cn|-us-gov|-eusc)?:iam::[0-9]{12}:(root|(role|user)/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,64})$", arn)))]]))}."
+  }
+
+  validation {
+    # SilverLayout.datasetName, as contracts.tf checks a contract's file name: the converter makes a bronze
+    # folder's name a table name, so a writer's folder must already be one, else its files would land in a
+    # table of another name than the one granted (Sales Data/ is sales_data).
+    condition     = alltrue(flatten([for writer in values(var.bronze_writers) : [for dataset in writer.datasets : can(regex("^(_[0-9]|[a-z])[a-z0-9]*(_[a-z0-9]+)*$", dataset)) && length(dataset) <= 255]]))
+    error_message = "bronze_writers: a dataset must be a bronze folder's name as the converter makes it a table name (lowercase letters and digits, words joined by single underscores: sales, stores_eu; _3m_orders for a folder 3m-orders), at most 255 characters: the writer may put files under <dataset>/ only, and the converter reads that folder as that table; not so: ${join(", ", flatten([for name, writer in var.bronze_writers : [for dataset in writer.datasets : "${name}: ${jsonencode(dataset)}" if !(can(regex("^(_[0-9]|[a-z])[a-z0-9]*(_[a-z0-9]+)*$", dataset)) && length(dataset) <= 255)]]))}."
+  }
+}
+
 variable "bronze_transition_days" {
   description = "Days after upload at which bronze objects move to bronze_transition_storage_class (the converter reads each file once, at upload)."
   type        = number
