@@ -468,6 +468,77 @@ resource "aws_cloudwatch_metric_alarm" "silver_converter_quarantined_rows" {
 }
 
 ################################################################################
+# Dataset freshness
+################################################################################
+
+# The file that did not arrive (the source job failed, the SFTP push stopped, its credentials expired) fails
+# nothing: no invocation, so none of the alarms above; silver and gold simply go stale. Per dataset of
+# dataset_freshness, a filter counts the dataset's commits in the converter's log, and an alarm fires when
+# none came within max_hours_without_commit. A commit is the line above of a file converted (outcome
+# "converted", or "empty" for a header-only file: its source did deliver), not a redelivery ("unchanged"), a
+# rejection ("source object rejected": the rejected-files alarm's), a withdrawal ("source object withdrawn") or
+# another dataset's line ($.dataset compared whole). A file whose every row was quarantined is committed and
+# counts: it arrived, and its own alarm says what is wrong with it. ConverterLogMetricFiltersIT checks the
+# pattern against the lines the converter writes; "%s" is the dataset.
+#
+# One filter per dataset, its dataset in the pattern, rather than one filter whose dimension is $.dataset:
+# that one would publish a metric for every dataset the converter logs, each a custom metric to pay for, and
+# CloudWatch Logs disables a filter that yields 1,000 dimension values within an hour (PutMetricFilter, API
+# reference). Here the dimension Dataset, taken from $.dataset, has one value per filter: the metrics are
+# CommittedFiles by Dataset, one per dataset configured. A dimension's value can only be a field of the line,
+# not a constant (aws-cloudformation-resource-providers-logs issue 108), hence $.dataset; and no default_value,
+# which CloudWatch Logs refuses beside dimensions (terraform-provider-aws issue 19608: "Metric Filters with
+# dimensions don't allow the default value to be set").
+#
+# The alarm sums commits per hour and fires when each of the last max_hours_without_commit hours had none.
+# Hours with no commit have no data point at all (a filter publishes only on a match), so missing data is
+# what it watches for: treat_missing_data "breaching". Any commit in the window is an hour above 0, which
+# turns it OK, and a file arriving does mean fresh again, so it keeps ok_actions, unlike the converter's
+# file alarms above. The filter counts only lines logged after it exists: created on a running stack, the
+# alarm fires until the dataset's next file.
+locals {
+  dataset_commits_pattern_format = "{ ($.message = \"source object processed\") && ($.outcome != \"unchanged\") && ($.dataset = \"%s\") }"
+  dataset_commits_metric         = "CommittedFiles"
+  dataset_freshness              = var.enable_functions ? var.dataset_freshness : {}
+}
+
+resource "aws_cloudwatch_log_metric_filter" "silver_converter_commits" {
+  for_each = local.dataset_freshness
+
+  name           = "${local.silver_converter_name}-commits-${each.key}"
+  log_group_name = aws_cloudwatch_log_group.silver_converter.name
+  pattern        = format(local.dataset_commits_pattern_format, each.key)
+
+  metric_transformation {
+    namespace  = local.converter_log_metrics_namespace
+    name       = local.dataset_commits_metric
+    value      = "1"
+    dimensions = { Dataset = "$.dataset" }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "dataset_freshness" {
+  for_each = aws_cloudwatch_log_metric_filter.silver_converter_commits
+
+  alarm_name = "${local.name}-silver-freshness-${each.key}"
+  # At most 1,024 characters (PutMetricAlarm's AlarmDescription): with a dataset name of 255 characters, this is 892.
+  alarm_description   = "No file of dataset ${each.key} was committed to silver in the last ${local.dataset_freshness[each.key].max_hours_without_commit} hours (dataset_freshness): its table, and gold built on it, are going stale. Either nothing arrived: see whether the source job that delivers it ran, and whether its upload still works (an SFTP push, expired credentials, a bucket policy); or files arrived and were not converted: look in the bronze bucket (terraform output bucket_names) under the dataset's folder, and at the converter's other alarms (errors, rejected files, files not converted). The next file committed turns it OK. To silence it, raise max_hours_without_commit or remove the dataset from dataset_freshness."
+  namespace           = local.converter_log_metrics_namespace
+  metric_name         = local.dataset_commits_metric
+  dimensions          = { Dataset = each.key }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = local.dataset_freshness[each.key].max_hours_without_commit
+  datapoints_to_alarm = local.dataset_freshness[each.key].max_hours_without_commit
+  threshold           = 0
+  comparison_operator = "LessThanOrEqualToThreshold"
+  treat_missing_data  = "breaching"
+  actions_enabled     = true
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+}
+
+################################################################################
 # Failed crawls
 ################################################################################
 

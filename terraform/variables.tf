@@ -548,6 +548,40 @@ variable "contract_drift_alarm" {
 }
 
 ################################################################################
+# Dataset freshness (monitoring.tf: one commit filter and one alarm per dataset)
+################################################################################
+
+variable "dataset_freshness" {
+  description = "Per dataset, how long silver may go without a file of it committed before its freshness alarm fires (…-silver-freshness-<dataset>, to the alert topic): max_hours_without_commit, a whole number of hours from 1 to 168. The daily file that did not arrive (the source job failed, the push stopped, its credentials expired) fails nothing in this stack: silver and gold just go stale. A file committed is one the converter converted, a header-only file included; a redelivered event, a rejected file, another dataset's file and a withdrawal do not count. The alarm turns OK when a file is committed. Keys are dataset names as the converter logs them (its table's name: sales, stores_eu, _3m_orders for a folder 3m-orders). Only with enable_functions. {} (the default): none. Example: { orders = { max_hours_without_commit = 26 } } for a daily delivery with two hours of slack."
+  type = map(object({
+    max_hours_without_commit = number
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    # SilverLayout.datasetName: Identifiers.normalize, at most Identifiers.MAX_LENGTH characters (as contracts.tf checks a contract's name).
+    condition     = alltrue([for dataset in keys(var.dataset_freshness) : can(regex("^(_[0-9]|[a-z])[a-z0-9]*(_[a-z0-9]+)*$", dataset)) && length(dataset) <= 255])
+    error_message = "dataset_freshness's keys must be dataset names as the converter logs them, its bronze folder's name made a table name (lowercase letters and digits, words joined by single underscores, at most 255 characters: sales, stores_eu; _3m_orders for a folder 3m-orders), or the alarm would count no line and fire forever: ${join(", ", [for dataset in keys(var.dataset_freshness) : jsonencode(dataset) if !(can(regex("^(_[0-9]|[a-z])[a-z0-9]*(_[a-z0-9]+)*$", dataset)) && length(dataset) <= 255)])} is not."
+  }
+
+  validation {
+    # The alarm sums the dataset's commits per hour (period 3600) over max_hours_without_commit periods. CloudWatch evaluates an
+    # alarm over at most 7 days, period x evaluation periods <= 604,800 s, and with a period under an hour over at most one day
+    # (PutMetricAlarm, Period: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+    condition     = alltrue([for setting in values(var.dataset_freshness) : try(setting.max_hours_without_commit >= 1 && setting.max_hours_without_commit <= 168 && floor(setting.max_hours_without_commit) == setting.max_hours_without_commit, false)])
+    error_message = "dataset_freshness's max_hours_without_commit must be a whole number of hours from 1 to 168: the alarm counts commits per hour, and CloudWatch evaluates an alarm over at most 7 days (168 hours); ${join(", ", [for dataset, setting in var.dataset_freshness : "${dataset} = ${try(tostring(setting.max_hours_without_commit), "null")}" if !try(setting.max_hours_without_commit >= 1 && setting.max_hours_without_commit <= 168 && floor(setting.max_hours_without_commit) == setting.max_hours_without_commit, false)])} is not."
+  }
+
+  validation {
+    # One metric filter per dataset on the converter's log group, which CloudWatch Logs caps at 100 filters (PutMetricFilter:
+    # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html); the stack puts up to 6 others there.
+    condition     = length(var.dataset_freshness) <= 94
+    error_message = "dataset_freshness may name at most 94 datasets, not ${length(var.dataset_freshness)}: each is a metric filter on the converter's log group, which CloudWatch Logs caps at 100 filters, and the stack puts up to 6 others there."
+  }
+}
+
+################################################################################
 # Gold builder function
 ################################################################################
 

@@ -168,6 +168,53 @@ class ConverterLogMetricFiltersIT {
     }
 
     /**
+     * The freshness filter of a dataset (monitoring.tf: local.dataset_commits_pattern_format, formatted with the dataset, one filter
+     * per dataset of dataset_freshness) counts each file of that dataset the converter committed, a header-only file too (its
+     * source delivered) and one whose every row was quarantined (it arrived), and nothing else: not a redelivered event's "unchanged" line (the file came once), not a file rejected
+     * as a whole (nothing reached silver: the rejected-files alarm's), not another dataset's commit, whose name only begins the
+     * same, and not the withdrawal of a file deleted from bronze.
+     */
+    @Test
+    void theFreshnessFilterCountsItsDatasetsCommitsAndNoRedeliveryRejectionWithdrawalOrOtherDataset() throws Exception {
+        Path delivered = write("delivered.csv", "id,amount\n1,2\n".getBytes(StandardCharsets.UTF_8));
+        Path headerOnly = write("header-only.csv", "id,amount\n".getBytes(StandardCharsets.UTF_8));
+        // No value fits the contract's bigint: every row quarantined, yet the file arrived (its own alarm says what is wrong).
+        Path noNumber = write("no-number.csv", "id,amount\nN/A,x\n".getBytes(StandardCharsets.UTF_8));
+        Path rejected = write("rejected-orders.csv", new byte[] {0, 1, 'i', 'd', '\n', 0, 0});
+        Path otherDataset = write("eu.csv", "id,amount\n3,4\n".getBytes(StandardCharsets.UTF_8));
+
+        JsonNode committed = convert(delivered, "orders");
+        JsonNode empty = convert(headerOnly, "orders");
+        JsonNode allQuarantined = convert(noNumber, "orders");
+        JsonNode redelivered = convert(delivered, "orders");
+        JsonNode rejectedLine = convert(rejected, "orders");
+        JsonNode other = convert(otherDataset, "orders_eu");
+        JsonNode withdrawn = withdraw(delivered, "orders");
+        // What the lines are, so that a match below means what it says.
+        assertEquals("converted", committed.path("outcome").asText(), committed.toString());
+        assertEquals("orders", committed.path("dataset").asText(), committed.toString());
+        assertEquals("empty", empty.path("outcome").asText(), empty.toString());
+        assertEquals("converted", allQuarantined.path("outcome").asText(), allQuarantined.toString());
+        assertEquals(0, allQuarantined.path("rowsWritten").asLong(), allQuarantined.toString());
+        assertEquals("unchanged", redelivered.path("outcome").asText(), redelivered.toString());
+        assertEquals("source object processed", redelivered.path("message").asText(), redelivered.toString());
+        assertEquals("source object rejected", rejectedLine.path("message").asText(), rejectedLine.toString());
+        assertEquals("orders", rejectedLine.path("dataset").asText(), rejectedLine.toString());
+        assertEquals("converted", other.path("outcome").asText(), other.toString());
+        assertEquals("orders_eu", other.path("dataset").asText(), other.toString());
+        assertEquals("source object withdrawn", withdrawn.path("message").asText(), withdrawn.toString());
+        assertEquals("orders", withdrawn.path("dataset").asText(), withdrawn.toString());
+
+        String format = String.valueOf(Repository.rootModule().local("dataset_commits_pattern_format"));
+        String orders = String.format(format, "orders");
+        assertEquals(List.of(committed, empty, allQuarantined), List.of(committed, empty, allQuarantined, redelivered, rejectedLine, other, withdrawn).stream()
+                .filter(line -> matches(orders, line)).toList(), "the orders freshness filter must count each commit of orders, once: " + orders);
+        String ordersEu = String.format(format, "orders_eu");
+        assertEquals(List.of(other), List.of(committed, empty, allQuarantined, redelivered, rejectedLine, other, withdrawn).stream()
+                .filter(line -> matches(ordersEu, line)).toList(), "the orders_eu freshness filter must count orders_eu's commit alone: " + ordersEu);
+    }
+
+    /**
      * A bronze file deleted has its rows withdrawn (docs/silver-converter.md, "Deleting a bronze file"): the jar's
      * withdrawal line, and the line of a removal that withdraws nothing, are no rejection, no quarantined row, no
      * file whose every row was quarantined and no file off its contract, though the file withdrawn was all four.

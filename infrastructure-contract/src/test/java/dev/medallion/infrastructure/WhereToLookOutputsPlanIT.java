@@ -64,7 +64,8 @@ class WhereToLookOutputsPlanIT {
                 new String[] {"-var", "quarantined_rows_alarm_threshold=0", "-var", "gold_schedule=rate(1 hour)"},
                 new String[] {"-var", "enable_functions=false"},
                 new String[] {"-var", "gold_builds_on_commit=false", "-var", "gold_schedule=rate(1 hour)"},
-                new String[] {"-var", "enable_glue_catalog=false", "-var", "contract_drift_alarm=false"})) {
+                new String[] {"-var", "enable_glue_catalog=false", "-var", "contract_drift_alarm=false"},
+                new String[] {"-var", "dataset_freshness={ orders = { max_hours_without_commit = 26 } }"})) {
             JsonNode plan = stack.planJson(variables);
             List<String> planned = new ArrayList<>();
             plannedValues(plan, "aws_cloudwatch_metric_alarm.").values().forEach(alarm -> planned.add(alarm.path("alarm_name").asText()));
