@@ -104,6 +104,10 @@ class DatasetFreshnessPlanIT {
             assertTrue(refused.exitCode() != 0 && refused.flattened().contains("max_hours_without_commit must be a whole number of hours from 1 to 168"),
                     value + ": " + refused.output());
         }
+        String tooMany = java.util.stream.IntStream.rangeClosed(1, 95).mapToObj(n -> "d" + n + " = { max_hours_without_commit = 26 }")
+                .collect(java.util.stream.Collectors.joining(", ", "dataset_freshness={ ", " }"));
+        PlannedStack.Result many = stack.plan("-var", tooMany);
+        assertTrue(many.exitCode() != 0 && many.flattened().contains("dataset_freshness may name at most 94 datasets, not 95"), many.output());
         PlannedStack.Result name = stack.plan("-var", "dataset_freshness={ \"Sales Data\" = { max_hours_without_commit = 26 } }");
         assertTrue(name.exitCode() != 0 && name.flattened().contains("dataset_freshness's keys must be dataset names as the converter logs them")
                 && name.flattened().contains("Sales Data"), name.output());
