@@ -193,13 +193,22 @@ final class SilverCommit {
         List<String> published = new ArrayList<>();
         String marker = publishingMarker(manifest);
         Instant markerWritten = clock.instant();
-        boolean markerPut = false;
+        // The marker's version as this run wrote it: every later write of it by this run expects it (If-Match), so that one
+        // applied twice (the SDK resending an attempt whose answer was lost, or S3 completing one late) writes nothing once the
+        // marker was claimed or deleted. Empty: no marker written.
+        Optional<String> markerEtag = Optional.empty();
         try {
             if (!staged.isEmpty()) {
                 // Before anything is visible: a run killed after publishing is then found in its partition. It
                 // holds when it was written, so that a sweep can tell whether this run may still be publishing.
-                silver.put(marker, markerWritten.toString().getBytes(StandardCharsets.UTF_8));
-                markerPut = true;
+                // If-None-Match: the key names this run, so it is new, and a precondition that fails means this write's own
+                // first attempt landed, its answer lost; the version it wrote is then unknown, and the run fails, having
+                // published nothing (the catch below deletes the marker), for its retry to start again under another name.
+                markerEtag = Optional.of(silver.putIf(marker, markerWritten.toString().getBytes(StandardCharsets.UTF_8), Optional.empty())
+                        .orElseThrow(() -> new IOException("The publishing marker " + describe(marker) + " of run " + manifest.run() + " for "
+                                + manifest.source().key() + " was already there when the run wrote it: its own earlier attempt landed with"
+                                + " its answer lost, so the version written is unknown, and a later write of the marker could not expect it;"
+                                + " the run published nothing and fails, and its retry converts the file again")));
             }
             for (ObjectUpload upload : staged) {
                 upload.publish();
@@ -210,8 +219,8 @@ final class SilverCommit {
             // client gave up), and a delete that failed leaves files visible; the next run's sweep finds them by it.
             // It is marked first, while the most time is left: each request may take half of what is left
             // (a Lambda run's requests are limited so), and the discard makes one per upload.
-            abandon(marker, markerPut, markerWritten, e);
-            if (!markerPut && !staged.isEmpty()) {
+            abandon(marker, markerEtag, markerWritten, e);
+            if (markerEtag.isEmpty() && !staged.isEmpty()) {
                 // The marker's own write failed, so nothing was published; but it may have landed with its answers lost. Left, it
                 // would cost a sweep of the base a listing of its partition once PUBLISHING_BOUND old, to find no file of this run
                 // (laterRunPublished); should this delete fail, or the write land after it, that listing is what keeps a delivery
@@ -230,7 +239,7 @@ final class SilverCommit {
         catch (IOException | RuntimeException e) {
             if (e instanceof WriteRefusedException) {
                 // S3 answered no to the request's only attempt: nothing landed, and nothing can land later.
-                deleteWithMarker(published, marker, markerPut, markerWritten, e);
+                deleteWithMarker(published, marker, markerEtag, markerWritten, e);
                 throw e;
             }
             // The write may have landed with its answer lost: only the manifest itself can tell.
@@ -240,7 +249,7 @@ final class SilverCommit {
             }
             catch (IOException | RuntimeException unreadable) {
                 e.addSuppressed(unreadable);
-                abandonUncounted(marker, markerPut, markerWritten, e);
+                abandonUncounted(marker, markerEtag, markerWritten, e);
                 throw e;
             }
             Optional<Manifest> committed = now.flatMap(ManifestStore.Stored::manifest);
@@ -252,14 +261,14 @@ final class SilverCommit {
                 // the parts now would leave a manifest that names deleted files. Once another write changes
                 // the manifest, this one's precondition can no longer hold, and the next run sweeps them. Should it land,
                 // this run will have logged nothing of it: the marker says so, for the run that finds it to count it.
-                abandonUncounted(marker, markerPut, markerWritten, e);
+                abandonUncounted(marker, markerEtag, markerWritten, e);
                 throw new IOException("The manifest write of run " + manifest.run() + " for " + manifest.source().key()
                         + " failed without a definite answer (" + e.getMessage() + "), and it may still land"
                         + (published.isEmpty() ? "; the run published no file, and the retry finds the manifest or writes it"
                                 : ", so the run's " + published.size() + " published file(s) stay, visible to readers that ignore manifests: the retry finds"
                                 + " them committed, or sweeps them once it commits"), e);
             }
-            deleteWithMarker(published, marker, markerPut, markerWritten, e);
+            deleteWithMarker(published, marker, markerEtag, markerWritten, e);
             throw e;
         }
         if (written.isPresent()) {
@@ -276,7 +285,7 @@ final class SilverCommit {
             // As when the read-back after an unanswered write fails: the manifest may be this run's (its first attempt landed,
             // answer lost), which this run then never logs. Its files stay (a manifest may name them) and the marker says
             // uncounted, so that the retry claims the commit if it is this run's, or sweeps the files if it is another's.
-            abandonUncounted(marker, markerPut, markerWritten, unreadable);
+            abandonUncounted(marker, markerEtag, markerWritten, unreadable);
             throw new IOException("The manifest write of run " + manifest.run() + " for " + manifest.source().key() + " failed its precondition"
                     + " (another run committed first, or a retried attempt found this run's own first attempt landed), and "
                     + describe(base.manifestKey()) + " could not be read back to tell which (" + unreadable.getMessage() + ")"
@@ -290,7 +299,7 @@ final class SilverCommit {
             silver.delete(published);
         }
         catch (IOException | RuntimeException e) {
-            abandon(marker, markerPut, markerWritten, e);
+            abandon(marker, markerEtag, markerWritten, e);
             throw e;
         }
         // Only once its files are gone: a marker left behind makes the next sweep look for them.
@@ -580,27 +589,30 @@ final class SilverCommit {
     }
 
     /** Deletes the published files, then the marker, once they are gone: a marker left behind makes the next sweep look for them. */
-    private void deleteWithMarker(List<String> published, String marker, boolean markerPut, Instant markerWritten, Throwable cause) {
+    private void deleteWithMarker(List<String> published, String marker, Optional<String> markerEtag, Instant markerWritten, Throwable cause) {
         if (deleteQuietly(published, cause)) {
             deleteQuietly(List.of(marker), cause);
         }
         else {
-            abandon(marker, markerPut, markerWritten, cause);
+            abandon(marker, markerEtag, markerWritten, cause);
         }
     }
 
     /**
      * Records in the run's marker that the run gave up with files that may be visible, so that the next run
      * of the source converts it again even when it finds the manifest's version ({@link #sweep}'s answer).
-     * A failure is added to {@code cause}: the marker then says so once {@link #PUBLISHING_BOUND} has passed.
+     * A failure is added to {@code cause}: the marker then says so once {@link #PUBLISHING_BOUND} has passed. The write
+     * expects the version this run wrote ({@code markerEtag}): see {@link #abandonUncounted}.
      */
-    private void abandon(String marker, boolean markerPut, Instant written, Throwable cause) {
-        if (!markerPut) {
+    private void abandon(String marker, Optional<String> markerEtag, Instant written, Throwable cause) {
+        if (markerEtag.isEmpty()) {
             // Nothing was published (a rejected file has no parts): no marker to mark, and none to make.
             return;
         }
         try {
-            silver.put(marker, (written + " " + ABANDONED).getBytes(StandardCharsets.UTF_8));
+            // Nothing written (the precondition failed): this write's own first attempt landed, its answer lost, or the marker
+            // is no longer this run's to mark.
+            silver.putIf(marker, (written + " " + ABANDONED).getBytes(StandardCharsets.UTF_8), markerEtag);
         }
         catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
@@ -613,11 +625,19 @@ final class SilverCommit {
      * published nothing (a rejected or empty file, a withdrawal) writes a marker for this alone ({@link #PUBLISHED_NOTHING}):
      * a rejection and a withdrawal are counted from their lines too (the withdrawn-files filter counts a withdrawal's). A
      * marker write that fails leaves the commit, should it land, uncounted.
+     * <p>
+     * The write is conditional on this run's own last write of the marker: {@code If-Match} on the version it wrote before
+     * publishing, or, for a marker written for this alone, {@code If-None-Match} (its key names the run, so it is new). A plain
+     * PUT can be applied twice (the SDK resends an attempt whose answer was lost, and S3 can complete a request after its
+     * client gave up): applied again after the manifest landed and another run claimed the commit ({@link #COUNTED_BY}) and
+     * swept, it would write {@link #UNCOUNTED} anew, and the next sweep would count the commit a second time. Conditional, the
+     * second application finds the marker claimed (412) or deleted (404) and writes nothing. An empty answer (the precondition
+     * failed) means the first attempt landed: nothing more to do.
      */
-    private void abandonUncounted(String marker, boolean markerPut, Instant written, Throwable cause) {
-        String state = markerPut ? ABANDONED : PUBLISHED_NOTHING;
+    private void abandonUncounted(String marker, Optional<String> markerEtag, Instant written, Throwable cause) {
+        String state = markerEtag.isPresent() ? ABANDONED : PUBLISHED_NOTHING;
         try {
-            silver.put(marker, (written + " " + state + " " + UNCOUNTED).getBytes(StandardCharsets.UTF_8));
+            silver.putIf(marker, (written + " " + state + " " + UNCOUNTED).getBytes(StandardCharsets.UTF_8), markerEtag);
         }
         catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);

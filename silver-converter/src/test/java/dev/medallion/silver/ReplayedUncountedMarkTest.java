@@ -114,8 +114,9 @@ class ReplayedUncountedMarkTest {
     }
 
     /**
-     * Applies a PUT of a publishing marker that says {@code uncounted} twice, as the SDK does when the first attempt's answer is
-     * lost, running {@code between} after the first application; keeps the content of the last manifest write sent.
+     * Applies a write of a publishing marker that says {@code uncounted} twice, a plain or a conditional one (with the same
+     * precondition), as the SDK does when the first attempt's answer is lost, running {@code between} after the first
+     * application; keeps the content of the last manifest write sent.
      */
     private static final class ReplayedMark implements ObjectStore {
         private final ObjectStore delegate;
@@ -132,7 +133,7 @@ class ReplayedUncountedMarkTest {
         @Override
         public void put(String key, byte[] content) throws IOException {
             delegate.put(key, content);
-            if (!replayed && key.startsWith("_publishing/") && new String(content, StandardCharsets.UTF_8).strip().endsWith(SilverCommit.UNCOUNTED)) {
+            if (!replayed && marksUncounted(key, content)) {
                 replayed = true;
                 between.run();
                 // The SDK's second attempt of the same request (or the first one, completed late by S3).
@@ -145,7 +146,18 @@ class ReplayedUncountedMarkTest {
             if (key.startsWith("_manifests/")) {
                 manifestSent.set(content.clone());
             }
-            return delegate.putIf(key, content, expectedEtag);
+            Optional<String> written = delegate.putIf(key, content, expectedEtag);
+            if (!replayed && marksUncounted(key, content)) {
+                replayed = true;
+                between.run();
+                // The SDK's second attempt of the same request, its precondition the same (or the first one, completed late by S3).
+                delegate.putIf(key, content, expectedEtag);
+            }
+            return written;
+        }
+
+        private static boolean marksUncounted(String key, byte[] content) {
+            return key.startsWith("_publishing/") && new String(content, StandardCharsets.UTF_8).strip().endsWith(SilverCommit.UNCOUNTED);
         }
 
         @Override
