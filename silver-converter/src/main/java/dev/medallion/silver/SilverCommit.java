@@ -357,21 +357,24 @@ final class SilverCommit {
      * retry fails its precondition, is read back for the id. Asked only of a marker the sweep listed: the committed run's
      * marker is gone after any commit whose run swept, so a redelivery or a replacement sends no request for this.
      *
-     * @return whether this run claimed it, and must log the commit's line
+     * @return whether this run claimed it, and must log the commit's line, and whether the marker must stay ({@link #claimedAndYoung})
      * @throws IOException when the claim's outcome cannot be known (its read-back failed): the run fails, unlogged, and
      *         should the claim have landed, the commit is counted by no run
      */
-    private boolean claimUncounted(Manifest committed, String marker) throws IOException {
+    private Claim claimUncounted(Manifest committed, String marker) throws IOException {
         Optional<VersionedContent> read = silver.readVersioned(marker);
-        if (read.isEmpty() || !parseMarker(read.get().content()).uncounted()) {
-            return false;
+        if (read.isEmpty()) {
+            return new Claim(false, false);
+        }
+        if (!parseMarker(read.get().content()).uncounted()) {
+            return new Claim(false, claimedAndYoung(read.get().content()));
         }
         String claim = CLAIM_NONCES.next() + CLAIM_NONCES.next();
         String content = new String(read.get().content(), StandardCharsets.UTF_8).strip();
         byte[] claimed = (content.substring(0, content.length() - UNCOUNTED.length()) + COUNTED_BY + " " + claim).getBytes(StandardCharsets.UTF_8);
         try {
             if (silver.putIf(marker, claimed, Optional.of(read.get().etag())).isPresent()) {
-                return true;
+                return new Claim(true, claimedAndYoung(claimed));
             }
         }
         catch (WriteRefusedException refused) {
@@ -397,8 +400,35 @@ final class SilverCommit {
         return claimedBy(marker, claim);
     }
 
-    private boolean claimedBy(String marker, String claim) throws IOException {
-        return silver.read(marker).map(content -> parseMarker(content).countedBy().equals(Optional.of(claim))).orElse(false);
+    private Claim claimedBy(String marker, String claim) throws IOException {
+        return silver.read(marker).map(content -> new Claim(parseMarker(content).countedBy().equals(Optional.of(claim)), claimedAndYoung(content)))
+                .orElse(new Claim(false, false));
+    }
+
+    /**
+     * What {@link #claimUncounted} found: whether this run claimed the commit, and whether the marker must stay
+     * ({@link #claimedAndYoung}).
+     */
+    private record Claim(boolean byThisRun, boolean keep) {}
+
+    /**
+     * Whether a marker says its commit was claimed ({@link #COUNTED_BY}) and its run may still write it ({@link #PUBLISHING_BOUND}):
+     * a sweep keeps such a marker. The run's {@link #UNCOUNTED} mark expects the marker as the run wrote it ({@code If-Match}) or
+     * absent ({@code If-None-Match}, a marker written for the mark alone); applied a second time (the SDK resending an attempt
+     * whose answer was lost, or S3 completing it late), it must find the claimed marker there, not an empty key it would write
+     * {@code uncounted} into anew, for the next sweep to count the commit a second time. A later sweep deletes it.
+     */
+    private boolean claimedAndYoung(byte[] content) {
+        if (parseMarker(content).countedBy().isEmpty()) {
+            return false;
+        }
+        try {
+            return clock.instant().isBefore(Instant.parse(new String(content, StandardCharsets.UTF_8).strip().split("\\s+")[0]).plus(PUBLISHING_BOUND));
+        }
+        catch (DateTimeParseException e) {
+            // Claimed markers are written by this converter, with a time; a marker without one is as old as its run.
+            return false;
+        }
     }
 
     /**
@@ -409,7 +439,9 @@ final class SilverCommit {
      * <p>The markers of those runs go too once their files are gone, but for the marker of a run that may
      * still be publishing ({@link #PUBLISHING_BOUND}): such a run cannot commit any more, yet it may make
      * another file visible after this sweep listed its partition, and, killed before it deletes that file
-     * itself, it would leave it visible for good had the marker that leads the next sweep to it gone.
+     * itself, it would leave it visible for good had the marker that leads the next sweep to it gone. A
+     * claimed marker ({@link #COUNTED_BY}) stays for the same bound, the committed run's own included: that
+     * run's {@link #UNCOUNTED} mark, applied again, must find it ({@link #claimedAndYoung}).
      *
      * <p>A run that sweeps another run's commit passes a {@code counter}: when that run's marker says its commit is
      * still to be counted ({@link #UNCOUNTED}: its manifest write went unanswered and landed), the sweep claims it
@@ -444,18 +476,25 @@ final class SilverCommit {
                 // One that is still publishing may commit: its own sweep, or its loss, settles it.
                 laterRun = laterRunPublished(committed.dataset(), sourceKey, publishing.get(), readMarker(marker));
             }
-            if (publishing.isPresent() && publishing.get().run().token().equals(committed.run()) && counter.isPresent()
-                    && claimUncounted(committed, marker)) {
-                // Before anything here may fail: a claim not followed by its line would leave the commit counted by no run.
-                counter.get().count(committed);
-                counted = true;
+            boolean committedRuns = publishing.isPresent() && publishing.get().run().token().equals(committed.run());
+            // The committed run's own sweep passes no counter: that run marked nothing, so its marker was never claimed.
+            boolean keepClaimed = false;
+            if (committedRuns && counter.isPresent()) {
+                Claim claim = claimUncounted(committed, marker);
+                if (claim.byThisRun()) {
+                    // Before anything here may fail: a claim not followed by its line would leave the commit counted by no run.
+                    counter.get().count(committed);
+                    counted = true;
+                }
+                keepClaimed = claim.keep();
             }
             if (publishing.isPresent() && publishing.get().run().generation() <= committed.generation()) {
                 partitions.add(publishing.get().ingestDate());
                 // The committed run published everything before its manifest; another run may still be at it, but for one that
                 // published nothing: it wrote its marker last, having given up, and its manifest write can no longer land on this
                 // manifest's generation. Kept for the bound, such a marker would stay until a delivery of the key that late, if any.
-                if (publishing.get().run().token().equals(committed.run()) || mayGo(marker)) {
+                // A claimed marker stays while its run may still write it (claimedAndYoung).
+                if (committedRuns ? !keepClaimed : mayGo(marker)) {
                     markers.add(marker);
                 }
             }
@@ -558,11 +597,12 @@ final class SilverCommit {
     }
 
     /**
-     * Whether a sweep may delete the marker of a run that can no longer commit: it published nothing ({@link #PUBLISHED_NOTHING}),
-     * or it can no longer be publishing ({@link #outlivedItsRun}). False for a marker gone since it was listed.
+     * Whether a sweep may delete the marker of a run that can no longer commit: it published nothing ({@link #PUBLISHED_NOTHING})
+     * and its commit, if any, was not claimed ({@link #claimedAndYoung}), or it can no longer be publishing ({@link #outlivedItsRun}).
+     * False for a marker gone since it was listed.
      */
     private boolean mayGo(String marker) throws IOException {
-        return readMarker(marker).filter(read -> read.publishedNothing() || outlivedItsRun(read)).isPresent();
+        return readMarker(marker).filter(read -> read.publishedNothing() && read.countedBy().isEmpty() || outlivedItsRun(read)).isPresent();
     }
 
     /** Whether the run that wrote the marker can no longer be publishing: it wrote it {@link #PUBLISHING_BOUND} ago or more. */
@@ -631,8 +671,9 @@ final class SilverCommit {
      * PUT can be applied twice (the SDK resends an attempt whose answer was lost, and S3 can complete a request after its
      * client gave up): applied again after the manifest landed and another run claimed the commit ({@link #COUNTED_BY}) and
      * swept, it would write {@link #UNCOUNTED} anew, and the next sweep would count the commit a second time. Conditional, the
-     * second application finds the marker claimed (412) or deleted (404) and writes nothing. An empty answer (the precondition
-     * failed) means the first attempt landed: nothing more to do.
+     * second application finds the marker claimed (412) or deleted (404) and writes nothing; a sweep keeps a claimed marker
+     * until its run can no longer write ({@link #PUBLISHING_BOUND}), so that an {@code If-None-Match} applied again cannot
+     * write it anew. An empty answer (the precondition failed) means the first attempt landed: nothing more to do.
      */
     private void abandonUncounted(String marker, Optional<String> markerEtag, Instant written, Throwable cause) {
         String state = markerEtag.isPresent() ? ABANDONED : PUBLISHED_NOTHING;

@@ -108,6 +108,51 @@ class ReplayedUncountedMarkTest {
         ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, ROWS, 1, readBack, CLOCK.instant());
     }
 
+    /**
+     * The same for a run that published nothing (a file rejected whole): it has no marker before its manifest write, and
+     * writes one for the mark alone ({@link SilverCommit#PUBLISHED_NOTHING}), with {@code If-None-Match}. Applied again after
+     * the duplicate delivery claimed the late rejection and swept, that write must not find the key free: the claimed marker
+     * stays until its run can no longer write ({@link SilverCommit#PUBLISHING_BOUND}), and a sweep after that deletes it.
+     */
+    @Test
+    void aPublishedNothingMarkAppliedAgainAfterAnotherRunClaimedTheLateRejectionDoesNotCountItTwice() throws IOException {
+        byte[] notUtf8 = {'i', 'd', '\n', (byte) 0xC3, (byte) 0x28, '\n'};
+        SourceObject source = new SourceObject("bronze", "sales/replayed-rejection.csv", md5(notUtf8), notUtf8.length, MODIFIED);
+        String manifestKey = LAYOUT.manifestKey("sales", source.key());
+        AtomicBoolean duplicateRan = new AtomicBoolean();
+        AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
+        ObjectStore firstRun = new ReplayedMark(new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key, byte[] manifest, Optional<String> expectedEtag) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    throw new IOException("timed out waiting for the answer");
+                }
+            }
+        }), unansweredManifest, () -> {
+            assertTrue(silver.putIf(manifestKey, requireNonNull(unansweredManifest.get(), "the manifest write was sent"), Optional.empty()).isPresent(),
+                    "the late write lands");
+            assertFalse(convert(converter(silver), source, notUtf8).unchanged(), "the duplicate delivery claims the late rejection and logs its line");
+            duplicateRan.set(true);
+        });
+
+        assertThrows(IOException.class, () -> convert(converter(firstRun), source, notUtf8));
+
+        assertTrue(duplicateRan.get(), "the duplicate ran between the two applications of the mark");
+        assertEquals(List.of("source object rejected"), countedLines(logLines).stream().map(line -> line.get("message")).toList());
+        List<String> markers = silver.list(LAYOUT.publishingPrefix("sales", source.key()));
+        assertEquals(1, markers.size(), "the claimed marker stays while its run may still write it: " + markers);
+        assertTrue(new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8).contains(SilverCommit.COUNTED_BY + " "),
+                "claimed, not written anew by the second application: " + markers);
+
+        assertTrue(convert(converter(silver), source, notUtf8).unchanged(), "the first run's retry finds the rejection counted");
+        assertEquals(1, countedLines(logLines).size(), "the rejection's line, once: " + logLines);
+
+        assertTrue(convert(converter(silver, Clock.offset(CLOCK, SilverCommit.PUBLISHING_BOUND)), source, notUtf8).unchanged());
+        assertEquals(List.of(), silver.list(LAYOUT.publishingPrefix("sales", source.key())), "a sweep once the run is over deletes the claimed marker");
+        assertEquals(1, countedLines(logLines).size(), "the rejection's line, once: " + logLines);
+        assertTrue(silver.read(manifestKey).isPresent());
+    }
+
     @FunctionalInterface
     private interface Between {
         void run() throws IOException;
@@ -202,7 +247,11 @@ class ReplayedUncountedMarkTest {
     }
 
     private SilverConverter converter(ObjectStore store) {
-        return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), CLOCK), CLOCK);
+        return converter(store, CLOCK);
+    }
+
+    private SilverConverter converter(ObjectStore store, Clock clock) {
+        return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(), new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), clock), clock);
     }
 
     private static ConversionResult convert(SilverConverter converter, SourceObject source, byte[] content) throws IOException {
