@@ -677,8 +677,15 @@ final class SilverCommit {
      */
     private void abandonUncounted(String marker, Optional<String> markerEtag, Instant written, Throwable cause) {
         String state = markerEtag.isPresent() ? ABANDONED : PUBLISHED_NOTHING;
+        byte[] marked = (written + " " + state + " " + UNCOUNTED).getBytes(StandardCharsets.UTF_8);
         try {
-            silver.putIf(marker, (written + " " + state + " " + UNCOUNTED).getBytes(StandardCharsets.UTF_8), markerEtag);
+            if (silver.putIf(marker, marked, markerEtag).isEmpty() && markerEtag.isPresent() && silver.stat(marker).isEmpty()) {
+                // Gone while this run lives: no sweep deletes the marker of a run that may still be publishing but one of this run's own
+                // manifest, landed after the read-back, which read the marker before this mark (nothing to claim) and deleted it. Written
+                // anew, it has the run's retry, or the next sweep of that manifest, count the commit. Safe applied twice: a sweep keeps a
+                // claimed marker while its run may still write it (claimedAndYoung), so neither write finds the key free after a claim.
+                silver.putIf(marker, marked, Optional.empty());
+            }
         }
         catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
