@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * marker left past {@link SilverCommit#PUBLISHING_BOUND}.
  */
 class SilverCommitStepFaultIT extends CommitFaultFixture {
-    /** The write of a run's publishing marker, before it publishes anything; a claim of an uncounted commit is conditional, and not one. */
+    /** The write of a run's publishing marker, before it publishes anything (If-None-Match); a claim of an uncounted commit and a run's later mark of its own marker expect a version (If-Match), and are not one. */
     private static final Predicate<Request> MARK_PUBLISHING = request -> request.method().equals("PUT") && request.path().contains("/_publishing/")
             && request.header("if-match").isEmpty();
     /** A DeleteObjects request: a sweep's delete of superseded or abandoned files (one key alone is a DeleteObject). */
