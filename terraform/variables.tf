@@ -115,6 +115,13 @@ variable "bronze_writers" {
   }
 
   validation {
+    # storage.tf names a writer's statement BronzeWriter<Name>PutsFiles, its name's words capitalised and joined: erp_2 and erp2
+    # would both be BronzeWriterErp2PutsFiles, which the provider refuses as a duplicate Sid without naming this setting.
+    condition     = length(distinct([for writer in keys(var.bronze_writers) : replace(title(replace(writer, "_", " ")), " ", "")])) == length(var.bronze_writers)
+    error_message = "bronze_writers: two writers' names must not name the same statement (BronzeWriter<Name>PutsFiles, the name's words capitalised and joined); not so: ${join("; ", [for sid, writers in { for writer in keys(var.bronze_writers) : replace(title(replace(writer, "_", " ")), " ", "") => writer... } : "${join(" and ", sort(writers))} (BronzeWriter${sid}PutsFiles)" if length(writers) > 1])}."
+  }
+
+  validation {
     condition     = alltrue([for writer in values(var.bronze_writers) : length(writer.principal_arns) > 0 && length(writer.datasets) > 0])
     error_message = "bronze_writers: each writer needs at least one principal ARN and one dataset; not so: ${join(", ", [for name, writer in var.bronze_writers : name if !(length(writer.principal_arns) > 0 && length(writer.datasets) > 0)])}."
   }

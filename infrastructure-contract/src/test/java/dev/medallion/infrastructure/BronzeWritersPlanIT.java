@@ -162,6 +162,20 @@ class BronzeWritersPlanIT {
         assertTrue(output.contains("not so: ERP: \"Sales Data\", ok: \"orders/2026\"."), output);
     }
 
+    /**
+     * Two writers' names that differ only by an underscore before a digit (erp_2, erp2) would name the same statement
+     * (BronzeWriterErp2PutsFiles): refused by the variable, naming them, rather than by the provider's "duplicate Sid".
+     */
+    @Test
+    void writersWhoseStatementsWouldShareASidAreRefusedNamingThem() throws Exception {
+        PlannedStack.Result plan = stack.plan("-var", "bronze_writers={"
+                + "erp_2 = {principal_arns = [\"arn:aws:iam::111122223333:role/a\"], datasets = [\"orders\"]}, "
+                + "erp2 = {principal_arns = [\"arn:aws:iam::444455556666:role/b\"], datasets = [\"stores\"]}}");
+        assertNotEquals(0, plan.exitCode(), plan.output());
+        assertTrue(plan.flattened().contains("bronze_writers: two writers' names must not name the same statement (BronzeWriter<Name>PutsFiles,"
+                + " the name's words capitalised and joined); not so: erp2 and erp_2 (BronzeWriterErp2PutsFiles)."), plan.output());
+    }
+
     /** Each statement with its Action, Resource and Principal lists sorted, as IAM reads them (their order means nothing). */
     private static JsonNode normalised(JsonNode statements) {
         ArrayNode sorted = JSON.createArrayNode();
