@@ -536,6 +536,18 @@ resource "aws_cloudwatch_metric_alarm" "dataset_freshness" {
   actions_enabled     = true
   alarm_actions       = [aws_sns_topic.alerts.arn]
   ok_actions          = [aws_sns_topic.alerts.arn]
+
+  lifecycle {
+    # The converter names a dataset with up to 255 characters (dataset_freshness's validation), CloudWatch an alarm with
+    # no more than 255, prefix included (PutMetricAlarm, AlarmName:
+    # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html). Checked here, where the
+    # prefix is known (a variable's validation cannot read local.name before Terraform 1.9), and before the provider's own
+    # check, which names neither the setting nor what to do.
+    precondition {
+      condition     = length("${local.name}-silver-freshness-${each.key}") <= 255
+      error_message = "dataset_freshness: the freshness alarm of dataset ${each.key} would be named ${local.name}-silver-freshness-${each.key}, ${length("${local.name}-silver-freshness-${each.key}")} characters, and CloudWatch takes at most 255: with this project and environment, a dataset's name may have at most ${255 - length("${local.name}-silver-freshness-")} characters here. Leave the dataset out of dataset_freshness, or shorten project or environment."
+    }
+  }
 }
 
 ################################################################################

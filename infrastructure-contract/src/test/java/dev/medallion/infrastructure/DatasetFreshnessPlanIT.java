@@ -111,6 +111,14 @@ class DatasetFreshnessPlanIT {
         PlannedStack.Result name = stack.plan("-var", "dataset_freshness={ \"Sales Data\" = { max_hours_without_commit = 26 } }");
         assertTrue(name.exitCode() != 0 && name.flattened().contains("dataset_freshness's keys must be dataset names as the converter logs them")
                 && name.flattened().contains("Sales Data"), name.output());
+        // A dataset name the converter takes (up to 255 characters) whose alarm's name, <project>-<environment>-silver-freshness-<dataset>,
+        // CloudWatch would not take: 255 characters at most (PutMetricAlarm's AlarmName). medallion-dev-silver-freshness- is 31.
+        String longest = "d".repeat(255 - "medallion-dev-silver-freshness-".length());
+        PlannedStack.Result fits = stack.plan("-var", "dataset_freshness={ " + longest + " = { max_hours_without_commit = 26 } }");
+        assertEquals(0, fits.exitCode(), "an alarm name of 255 characters is CloudWatch's longest: " + fits.output());
+        PlannedStack.Result tooLongName = stack.plan("-var", "dataset_freshness={ " + longest + "d = { max_hours_without_commit = 26 } }");
+        assertTrue(tooLongName.exitCode() != 0 && tooLongName.flattened().contains("dataset_freshness: the freshness alarm of dataset " + longest
+                + "d would be named medallion-dev-silver-freshness-" + longest + "d, 256 characters, and CloudWatch takes at most 255"), tooLongName.output());
     }
 
     /** The planned values of the freshness filters and alarms, sorted by address. */
