@@ -36,6 +36,7 @@ import io.trino.spi.type.VarcharType;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
+import org.apache.parquet.format.converter.ParquetMetadataConverterUtil;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
@@ -49,17 +50,21 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -132,7 +137,7 @@ class TrinoParquetReaderTest {
      * files under test would be another writer's.
      */
     @Test
-    void parquetJavaServesItsOwnClassesNotHiveApachesCopies() {
+    void parquetJavaServesItsOwnClassesNotHiveApachesCopies() throws IOException {
         for (Class<?> each : List.of(org.apache.parquet.hadoop.ParquetFileWriter.class, org.apache.parquet.column.ColumnDescriptor.class,
                 org.apache.parquet.format.converter.ParquetMetadataConverter.class, org.apache.parquet.format.FileMetaData.class,
                 org.apache.parquet.schema.MessageType.class)) {
@@ -141,6 +146,26 @@ class TrinoParquetReaderTest {
                     each.getName() + " comes from " + jar);
             assertFalse(jar.contains("hive-apache"), each.getName() + " comes from " + jar);
         }
+        // Every one of hive-apache's parquet classes that a parquet-java jar holds too (parquet-common's, parquet-encoding's and
+        // parquet-avro's as well as the ones above): the class path's first copy, the one loaded, must be parquet-java's.
+        String hiveApache = ParquetMetadataConverterUtil.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+        assertTrue(hiveApache.contains("hive-apache"), "ParquetMetadataConverterUtil, which parquet-java lacks, comes from " + hiveApache);
+        ClassLoader loader = getClass().getClassLoader();
+        List<String> servedByHiveApache = new ArrayList<>();
+        int shared = 0;
+        try (JarFile jar = new JarFile(hiveApache)) {
+            for (String name : jar.stream().map(JarEntry::getName).filter(entry -> entry.startsWith("org/apache/parquet/") && entry.endsWith(".class")).toList()) {
+                List<URL> copies = Collections.list(loader.getResources(name));
+                if (copies.size() > 1) {
+                    shared++;
+                    if (copies.get(0).toString().contains("hive-apache")) {
+                        servedByHiveApache.add(name);
+                    }
+                }
+            }
+        }
+        assertTrue(shared > 1000, "hive-apache's parquet classes that parquet-java holds too: " + shared);
+        assertEquals(List.of(), servedByHiveApache, "loaded from hive-apache, not parquet-java");
     }
 
     @Test
