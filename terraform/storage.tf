@@ -48,6 +48,27 @@ data "aws_iam_policy_document" "bronze_writers" {
       }
     }
   }
+
+  # read_own_files: s3:GetObject on the same folders, which authorises HeadObject (Amazon S3 API Reference, HeadObject:
+  # "To use HEAD, you must have the s3:GetObject permission"), so that bronze-ingest upload compares a file with its object
+  # and skips it when unchanged. Still no s3:ListBucket (it cannot be narrowed to a folder for HeadObject): a key holding
+  # nothing is answered 403, not 404, and bronze-ingest then writes with If-None-Match. No s3:GetObjectVersion: the current
+  # version only. With kms_encryption, HeadObject with checksum mode on an SSE-KMS object needs kms:Decrypt (HeadObject's
+  # ChecksumMode), which encryption.tf's BronzeWritersEncryptThroughS3 already allows.
+  dynamic "statement" {
+    for_each = { for name, writer in var.bronze_writers : name => writer if writer.read_own_files }
+
+    content {
+      sid       = "BronzeWriter${replace(title(replace(statement.key, "_", " ")), " ", "")}ReadsOwnFiles"
+      actions   = ["s3:GetObject"]
+      resources = [for dataset in sort(distinct(statement.value.datasets)) : "${local.bronze_bucket_arn}/${dataset}/*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = sort(distinct(statement.value.principal_arns))
+      }
+    }
+  }
 }
 
 module "silver_bucket" {

@@ -100,10 +100,14 @@ variable "kms_encryption" {
 
 # Bronze writers of other accounts: storage.tf (the bronze bucket's policy) and encryption.tf (the key's).
 variable "bronze_writers" {
-  description = "Principals of other AWS accounts (an ERP's, a vendor's) allowed to put files into bronze, by writer: for each, the IAM role or user ARNs (or an account's root ARN, which lets that account's administrators grant it to any of its principals) and the datasets whose bronze folders (<dataset>/) they may write. The bronze bucket's policy allows them s3:PutObject (PutObject and the multipart upload calls) and s3:AbortMultipartUpload under those folders and nothing else (no read, list or delete); with kms_encryption, the key's policy allows them kms:GenerateDataKey and kms:Decrypt through S3 in the stack's region, for the bronze bucket only. Their own account must allow the same in their IAM policies (terraform/README.md, Bronze writers of other accounts). Default: none."
+  description = "Principals of other AWS accounts (an ERP's, a vendor's) allowed to put files into bronze, by writer: for each, the IAM role or user ARNs (or an account's root ARN, which lets that account's administrators grant it to any of its principals) and the datasets whose bronze folders (<dataset>/) they may write. The bronze bucket's policy allows them s3:PutObject (PutObject and the multipart upload calls) and s3:AbortMultipartUpload under those folders and nothing else (no read, list or delete), and with read_own_files = true (default false) s3:GetObject there too, which bronze-ingest upload needs to skip a file already uploaded; with kms_encryption, the key's policy allows them kms:GenerateDataKey and kms:Decrypt through S3 in the stack's region, for the bronze bucket only. Their own account must allow the same in their IAM policies (terraform/README.md, Bronze writers of other accounts). Default: none."
   type = map(object({
     principal_arns = list(string)
     datasets       = list(string)
+    # s3:GetObject on the same folders, so that bronze-ingest can compare a file with its object (HeadObject) and skip it when
+    # unchanged. Off unless asked for: the writer then reads nothing, which the AWS CLI's puts need; it reads every file of its
+    # datasets when on, other writers' and this account's included.
+    read_own_files = optional(bool, false)
   }))
   default  = {}
   nullable = false

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -34,8 +35,25 @@ class BronzeWritersPlanIT {
     private static final String ERP_BACKFILL = "arn:aws:iam::111122223333:user/erp-backfill";
     private static final String VENDOR = "arn:aws:iam::444455556666:root";
     private static final String WRITERS = "bronze_writers={"
-            + "erp = {principal_arns = [\"" + ERP_EXPORT + "\", \"" + ERP_BACKFILL + "\"], datasets = [\"orders\", \"order_lines\"]}, "
+            + "erp = {principal_arns = [\"" + ERP_EXPORT + "\", \"" + ERP_BACKFILL + "\"], datasets = [\"orders\", \"order_lines\"], read_own_files = true}, "
             + "vendor_acme = {principal_arns = [\"" + VENDOR + "\"], datasets = [\"stores_eu\"]}}";
+    /** The same writers, the vendor's read_own_files given as its default, false, and the ERP's left out: both read nothing. */
+    private static final String WRITERS_READING_NOTHING = "bronze_writers={"
+            + "erp = {principal_arns = [\"" + ERP_EXPORT + "\", \"" + ERP_BACKFILL + "\"], datasets = [\"orders\", \"order_lines\"]}, "
+            + "vendor_acme = {principal_arns = [\"" + VENDOR + "\"], datasets = [\"stores_eu\"], read_own_files = false}}";
+    /**
+     * The IAM action each S3 call of {@code bronze-ingest upload} is authorised as (Amazon S3 API Reference: HeadBucket needs
+     * s3:ListBucket, HeadObject s3:GetObject; "Multipart upload API and permissions": the upload calls s3:PutObject, its
+     * abort s3:AbortMultipartUpload).
+     */
+    private static final Map<String, String> BRONZE_INGEST_CALLS = Map.of(
+            "HeadBucket", "s3:ListBucket",
+            "HeadObject", "s3:GetObject",
+            "PutObject", "s3:PutObject",
+            "CreateMultipartUpload", "s3:PutObject",
+            "UploadPart", "s3:PutObject",
+            "CompleteMultipartUpload", "s3:PutObject",
+            "AbortMultipartUpload", "s3:AbortMultipartUpload");
     private static PlannedStack stack;
 
     @BeforeAll
@@ -82,7 +100,10 @@ class BronzeWritersPlanIT {
                   "Principal": {"AWS": ["%2$s", "%3$s"]}},
                  {"Sid": "BronzeWriterVendorAcmePutsFiles", "Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
                   "Resource": "%1$s/stores_eu/*",
-                  "Principal": {"AWS": "%4$s"}}]
+                  "Principal": {"AWS": "%4$s"}},
+                 {"Sid": "BronzeWriterErpReadsOwnFiles", "Effect": "Allow", "Action": "s3:GetObject",
+                  "Resource": ["%1$s/orders/*", "%1$s/order_lines/*"],
+                  "Principal": {"AWS": ["%2$s", "%3$s"]}}]
                 """.formatted(BRONZE, ERP_BACKFILL, ERP_EXPORT, VENDOR))), normalised(statements));
 
         // The bucket's policy is the module's TLS-only document with the writers' merged into it.
@@ -101,11 +122,32 @@ class BronzeWritersPlanIT {
         }
         assertTrue(allows(statements, VENDOR, "s3:PutObject", BRONZE + "/stores_eu/2026/stores.csv"));
         assertFalse(allows(statements, VENDOR, "s3:PutObject", BRONZE + "/orders/x.csv"));
+        // read_own_files: the ERP reads its own datasets' files (HeadObject, so that bronze-ingest skips one unchanged), no other's.
+        for (String erp : List.of(ERP_EXPORT, ERP_BACKFILL)) {
+            assertTrue(allows(statements, erp, "s3:GetObject", BRONZE + "/orders/2026/11/orders.csv"), erp);
+            assertTrue(allows(statements, erp, "s3:GetObject", BRONZE + "/order_lines/lines.csv.gz"), erp);
+            assertFalse(allows(statements, erp, "s3:GetObject", BRONZE + "/stores_eu/x.csv"), erp + " reads another writer's dataset");
+            assertFalse(allows(statements, erp, "s3:GetObject", BRONZE + "/orders_archive/x.csv"), erp + " reads a folder that only begins like its dataset");
+            assertFalse(allows(statements, erp, "s3:GetObject", BRONZE + "/x.csv"), erp + " reads outside any dataset");
+            for (String call : List.of("HeadObject", "PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "AbortMultipartUpload")) {
+                assertTrue(allowsCall(statements, erp, call, BRONZE + "/orders/2026/orders.csv"), erp + " " + call);
+            }
+            assertFalse(allowsCall(statements, erp, "HeadBucket", BRONZE), erp + " HeadBucket: no s3:ListBucket, even with read_own_files");
+        }
+        // Without it, the vendor may call every one of bronze-ingest's writes but no HeadObject.
+        for (String call : List.of("PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "AbortMultipartUpload")) {
+            assertTrue(allowsCall(statements, VENDOR, call, BRONZE + "/stores_eu/stores.csv"), VENDOR + " " + call);
+        }
+        assertFalse(allowsCall(statements, VENDOR, "HeadObject", BRONZE + "/stores_eu/stores.csv"));
+        assertFalse(allowsCall(statements, VENDOR, "HeadBucket", BRONZE));
         for (String principal : List.of(ERP_EXPORT, VENDOR)) {
-            for (String action : List.of("s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectAcl", "s3:ListMultipartUploadParts")) {
+            for (String action : List.of("s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectAcl", "s3:ListMultipartUploadParts", "s3:GetObjectVersion",
+                    "s3:GetObjectAcl")) {
                 assertFalse(allows(statements, principal, action, BRONZE + "/orders/x.csv"), principal + " " + action);
                 assertFalse(allows(statements, principal, action, BRONZE + "/stores_eu/x.csv"), principal + " " + action);
             }
+            assertFalse(allows(statements, principal, "s3:GetObject", BRONZE + "/stores_eu/x.csv"),
+                    principal + " s3:GetObject on the vendor's dataset, whose writer did not ask to read");
             for (String action : List.of("s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutBucketPolicy", "s3:GetBucketPolicy")) {
                 assertFalse(allows(statements, principal, action, BRONZE), principal + " " + action);
             }
@@ -113,6 +155,26 @@ class BronzeWritersPlanIT {
         assertFalse(allows(statements, "arn:aws:iam::111122223333:role/other", "s3:PutObject", BRONZE + "/orders/x.csv"), "a principal nobody named");
         // Without the stack's key, the key policy does not exist.
         assertTrue(priorData(plan, "data.aws_iam_policy_document.kms_key[0]").isEmpty());
+    }
+
+    /** read_own_files false, given or left to its default: no writer reads anything, and the put statements are those above. */
+    @Test
+    void withoutReadOwnFilesNoWriterMayReadOrHeadAnObject() throws Exception {
+        JsonNode plan = stack.planJson("-var", WRITERS_READING_NOTHING);
+        JsonNode statements = JSON.readTree(priorData(plan, "data.aws_iam_policy_document.bronze_writers[0]").orElseThrow().path("json").asText())
+                .path("Statement");
+
+        List<String> sids = new ArrayList<>();
+        statements.forEach(statement -> sids.add(statement.path("Sid").asText()));
+        assertEquals(List.of("BronzeWriterErpPutsFiles", "BronzeWriterVendorAcmePutsFiles"), sids);
+        for (String principal : List.of(ERP_EXPORT, ERP_BACKFILL, VENDOR)) {
+            for (String key : List.of("/orders/x.csv", "/order_lines/x.csv", "/stores_eu/x.csv")) {
+                assertFalse(allows(statements, principal, "s3:GetObject", BRONZE + key), principal + " reads " + key);
+                assertFalse(allowsCall(statements, principal, "HeadObject", BRONZE + key), principal + " HeadObject " + key);
+            }
+        }
+        assertTrue(allowsCall(statements, ERP_EXPORT, "PutObject", BRONZE + "/orders/x.csv"));
+        assertTrue(allowsCall(statements, VENDOR, "CompleteMultipartUpload", BRONZE + "/stores_eu/x.csv"));
     }
 
     @Test
@@ -199,9 +261,30 @@ class BronzeWritersPlanIT {
         return sorted;
     }
 
-    /** Whether an Allow statement names the principal and matches the action and resource, with IAM's * and ? wildcards. */
+    /** Whether the statements allow one of bronze-ingest's S3 calls, by the IAM action that authorises it ({@link #BRONZE_INGEST_CALLS}). */
+    private static boolean allowsCall(JsonNode statements, String principal, String call, String resource) {
+        String action = BRONZE_INGEST_CALLS.get(call);
+        if (action == null) {
+            throw new IllegalArgumentException("Not a call of bronze-ingest upload: " + call);
+        }
+        return allows(statements, principal, action, resource);
+    }
+
+    /**
+     * Whether an Allow statement names the principal and matches the action and resource, with IAM's * and ? wildcards. A
+     * statement with an element this matcher does not evaluate (a Deny, a Condition, NotAction, NotResource, NotPrincipal)
+     * fails the test rather than being read as if it were not there.
+     */
     private static boolean allows(JsonNode statements, String principal, String action, String resource) {
         for (JsonNode statement : statements) {
+            for (String element : List.of("Condition", "NotAction", "NotResource", "NotPrincipal")) {
+                if (statement.has(element)) {
+                    throw new AssertionError("the matcher does not evaluate " + element + ": " + statement);
+                }
+            }
+            if (!statement.path("Effect").asText().equals("Allow")) {
+                throw new AssertionError("the matcher evaluates Allow statements only: " + statement);
+            }
             if (statement.path("Effect").asText().equals("Allow")
                     && values(statement.path("Principal").path("AWS")).contains(principal)
                     && values(statement.path("Action")).stream().anyMatch(pattern -> matches(pattern, action, true))
