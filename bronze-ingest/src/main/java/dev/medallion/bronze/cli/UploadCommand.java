@@ -99,7 +99,9 @@ final class UploadCommand {
         try (S3Client client = clients.create(options.endpoint())) {
             BronzeBucket bucket = new BronzeBucket(client, options.bucket(), attemptLimit);
             // HeadBucket reads: a run refused after it, for a file's content, has written nothing.
-            bucket.checkAccess();
+            if (bucket.checkAccess() == BronzeBucket.Access.NOT_LISTABLE) {
+                err.println(bucket.notListableNote());
+            }
             // The files as their check read them: their uploads send those bytes or nothing.
             UploadPlanner.Plan plan = planner.checkContent(planned);
             announce(options, plan, bucket);

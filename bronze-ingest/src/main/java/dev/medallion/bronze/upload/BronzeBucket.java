@@ -130,20 +130,38 @@ public final class BronzeBucket {
                 .orElseGet(() -> "S3 in " + configuration.region());
     }
 
+    /** What the bucket check found, when it did not refuse the run. */
+    public enum Access {
+        /** HeadBucket answered: the bucket exists and these credentials may list it. */
+        CHECKED,
+        /**
+         * HeadBucket answered 403: these credentials may not list the bucket (s3:ListBucket, which cannot be narrowed to a
+         * prefix), as a writer of another account that terraform's bronze_writers lets put under its datasets' folders
+         * may not. Whether they may write is for each file's own requests to say.
+         */
+        NOT_LISTABLE
+    }
+
     /**
      * Checks, before any file is read whole and anything written, that the bucket exists and these credentials reach
-     * it, and says in one line what to do when not.
+     * it, and says in one line what to do when not. A bucket these credentials may not list (403) is no refusal: a
+     * writer of another account may put under its datasets' folders without it, and the first request for a file says
+     * whether it may ({@link #notListableNote}).
      *
-     * @throws UploadRefusedException when no retry would help: the bucket does not exist, is denied or in another
+     * @return {@link Access#NOT_LISTABLE} when HeadBucket was answered 403, else {@link Access#CHECKED}
+     * @throws UploadRefusedException when no retry would help: the bucket does not exist or is in another
      *     region, there are no credentials, the endpoint's host does not resolve
      * @throws TemporaryFailureException when the SDK's own rule says a retry may ({@link TransientFailures}): the
      *     endpoint unreachable, the connection reset, throttling or a 5xx at every attempt the SDK made
      */
-    public void checkAccess() throws UploadRefusedException, TemporaryFailureException {
+    public Access checkAccess() throws UploadRefusedException, TemporaryFailureException {
         try {
             client.headBucket(request -> request.overrideConfiguration(this::smallRequest).bucket(bucket));
         }
         catch (S3Exception e) {
+            if (e.statusCode() == HTTP_FORBIDDEN) {
+                return Access.NOT_LISTABLE;
+            }
             refuse(refusal(e), e);
         }
         catch (SdkClientException e) {
@@ -152,6 +170,14 @@ public final class BronzeBucket {
         catch (SdkException e) {
             refuse("Could not check bucket '" + bucket + "' at " + endpoint() + ": " + ErrorMessages.describe(e), e);
         }
+        return Access.CHECKED;
+    }
+
+    /** The one line a run prints when {@link #checkAccess} found the bucket {@link Access#NOT_LISTABLE}. */
+    public String notListableNote() {
+        return "Bucket '" + bucket + "' could not be checked at " + endpoint() + ": HeadBucket was denied (403), as it is to a writer of another account,"
+                + " which may put under its datasets' folders but not list the bucket (s3:ListBucket); going on, each file's own requests say whether"
+                + " these credentials may write it";
     }
 
     /** Throws the failure of the bucket check as what it is: temporary, or a refusal a retry would meet again. */
@@ -174,6 +200,10 @@ public final class BronzeBucket {
             // HEAD responses have no body: a missing key shows only as the status code.
             if (e.statusCode() == HTTP_NOT_FOUND) {
                 return Optional.empty();
+            }
+            if (e.statusCode() == HTTP_FORBIDDEN) {
+                throw new UnreadableKeyException("Could not look up " + describe(key) + ": HeadObject answered 403 (" + ErrorMessages.describe(e)
+                        + "): these credentials may not read the key (s3:GetObject), or it holds nothing and they may not list the bucket (s3:ListBucket)", e);
             }
             throw failure("look up", key, e);
         }
@@ -220,7 +250,7 @@ public final class BronzeBucket {
             }, body(content, length, contentType));
         }
         catch (SdkException e) {
-            throw writeFailure(failure("upload to", key, e), "upload to", key, replaced, e);
+            throw writeFailure(writeRefusal("upload to", key, e), "upload to", key, replaced, e);
         }
     }
 
@@ -269,7 +299,7 @@ public final class BronzeBucket {
                     .uploadId();
         }
         catch (SdkException e) {
-            throw failure("start a multipart upload to", key, e);
+            throw writeRefusal("start a multipart upload to", key, e);
         }
         PartedUpload upload = new PartedUpload(key, uploadId, contentType);
         synchronized (lock) {
@@ -503,12 +533,27 @@ public final class BronzeBucket {
         return new IOException("Could not " + action + " " + describe(key) + ": " + ErrorMessages.describe(cause), cause);
     }
 
+    /**
+     * Why a write failed, and for one denied (403) what to look at: a writer of another account is allowed by two policies,
+     * its own IAM policy and the bucket's bronze_writers statement, and both must name the key's dataset folder.
+     */
+    private IOException writeRefusal(String action, String key, SdkException cause) {
+        if (!(cause instanceof S3Exception s3 && s3.statusCode() == HTTP_FORBIDDEN)) {
+            return failure(action, key, cause);
+        }
+        int slash = key.indexOf('/');
+        String dataset = slash < 0 ? key : key.substring(0, slash);
+        return new IOException("Access denied to " + action + " " + describe(key) + " (bucket " + bucket + ", key " + key + "): these credentials may not"
+                + " put under " + dataset + "/. For a writer of another account, either its own IAM policy lacks s3:PutObject on arn:aws:s3:::" + bucket
+                + "/" + dataset + "/*, or its entry in the bronze bucket's bronze_writers (terraform) does not list the dataset " + dataset
+                + "; with kms_encryption, its IAM policy also needs kms:GenerateDataKey and kms:Decrypt on the stack's key (" + ErrorMessages.describe(cause)
+                + "). In the stack's own account, attach the policy of terraform's uploader_policy_arn output", cause);
+    }
+
     private String refusal(S3Exception e) {
         String name = "Bucket '" + bucket + "'";
         return switch (e.statusCode()) {
             case HTTP_NOT_FOUND -> name + " does not exist at " + endpoint() + ": check the name, or create the bucket first";
-            case HTTP_FORBIDDEN -> "Access to bucket '" + bucket + "' is denied at " + endpoint()
-                    + ": these credentials may not list it (s3:ListBucket), or it belongs to another account";
             case HTTP_MOVED_PERMANENTLY -> name + " is in another region than " + client.serviceClientConfiguration().region()
                     + e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader(BUCKET_REGION_HEADER)
                             .map(region -> ": it is in " + region + ", so set AWS_REGION=" + region)

@@ -46,6 +46,9 @@ public final class FileUploader {
     /** The first pause before looking again; each next one is twice as long, so that a late object is found soon and S3 is not polled hard. */
     private static final Duration FIRST_LANDING_PAUSE = Duration.ofSeconds(1);
 
+    /** Why a file whose key could not be looked up (403) is uploaded: its write, conditional on no object, says whether one is there. */
+    static final String NEW_UNLESS_UNREADABLE = "new, its look answered 403 as for a key that holds nothing to credentials that may not list the bucket";
+
     private final BronzeBucket bucket;
     private final FileOpener opener;
     private final int partSize;
@@ -85,17 +88,28 @@ public final class FileUploader {
         OptionalInt sdkAttempts = OptionalInt.empty();
         PlannedFile target = file;
         try {
-            Optional<StoredObject> stored = bucket.stat(file.key());
+            Optional<StoredObject> stored;
+            boolean lookDenied = false;
+            try {
+                stored = bucket.stat(file.key());
+            }
+            catch (UnreadableKeyException e) {
+                // A writer that may not list the bucket hears 403 for a key that holds nothing: the write, conditional on no
+                // object, is sent, and a 412 to it says the key held one after all (lookAgain names read_own_files then).
+                stored = Optional.empty();
+                lookDenied = true;
+            }
             // An object a version before names or the prefix were NFC uploaded stays the file's, skipped or replaced in place,
-            // so that the converter does not get the file's rows a second time under the new key.
-            for (int i = 0; stored.isEmpty() && i < file.earlierKeys().size(); i++) {
+            // so that the converter does not get the file's rows a second time under the new key. Not looked for when the
+            // key's own look was denied: those looks would be too.
+            for (int i = 0; stored.isEmpty() && !lookDenied && i < file.earlierKeys().size(); i++) {
                 String earlierKey = file.earlierKeys().get(i);
                 stored = bucket.stat(earlierKey);
                 if (stored.isPresent()) {
                     target = file.at(earlierKey);
                 }
             }
-            Optional<String> change = change(target, stored);
+            Optional<String> change = lookDenied ? Optional.of(NEW_UNLESS_UNREADABLE) : change(target, stored);
             if (change.isEmpty()) {
                 status = Status.SKIPPED;
                 detail = "unchanged";
@@ -410,9 +424,23 @@ public final class FileUploader {
             return bucket.stat(file.key());
         }
         catch (IOException e) {
+            if (e instanceof UnreadableKeyException && refusal instanceof WriteConflictException) {
+                // A write conditional on no object refused (412): the key does hold one, which these credentials may not read.
+                throw new IOException(unreadableObject(file), refusal);
+            }
             throw new IOException(refusal.getMessage() + "; looking again failed (" + LocalFileErrors.describe(e)
                     + "): nothing was written, run the same command again to compare the file with what the key holds then", refusal);
         }
+    }
+
+    /** For a writer of another account whose bronze_writers entry lacks read_own_files, or whose IAM policy lacks s3:GetObject. */
+    private String unreadableObject(PlannedFile file) {
+        String key = file.key();
+        String dataset = key.substring(0, Math.max(0, key.indexOf('/')));
+        return bucket.describe(key) + " already holds an object, which these credentials may not read (HeadObject answered 403: no s3:GetObject on it),"
+                + " so this run cannot compare it with the file and did not replace it. A writer of another account needs read_own_files = true in its"
+                + " entry of the bronze bucket's bronze_writers (terraform), and s3:GetObject on arn:aws:s3:::" + bucket.name() + "/" + dataset
+                + "/* in its own IAM policy, so that a run compares the file with its object and skips it when unchanged; nothing was written";
     }
 
     private static boolean holdsFile(Optional<StoredObject> stored, PlannedFile file, String crc32) {

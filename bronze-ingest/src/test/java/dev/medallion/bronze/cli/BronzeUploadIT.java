@@ -1509,9 +1509,13 @@ class BronzeUploadIT {
         assertEquals("error: " + BronzeBucket.NO_CREDENTIALS + "\n", err());
     }
 
-    /** Credentials that may not list the bucket (403 to its HeadBucket): refused before any file is read whole. */
+    /**
+     * Credentials that may not list the bucket (403 to its HeadBucket), as a writer of another account's (terraform's
+     * bronze_writers, no s3:ListBucket) are: the run goes on, saying so in one line, and reads each file whole before
+     * anything is written, so a file the converter would reject still refuses the run with HeadBucket the only request.
+     */
     @Test
-    void aDeniedBucketIsRefusedBeforeAnyFileIsReadWhole() throws Exception {
+    void aBucketThatCannotBeListedIsNotRefusedAndAFileTheConverterWouldRejectStillRefusesTheRunBeforeAnyWrite() throws Exception {
         Files.write(folder.resolve("large.csv"), notUtf8AtTheEnd(csvOfSize(12 * MIB)));
 
         try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
@@ -1521,10 +1525,116 @@ class BronzeUploadIT {
             int exit = upload(Files::newInputStream, endpoint -> clientBuilder(Optional.of(proxy.endpoint())).build(), folder.toString());
 
             assertEquals(2, exit, err());
-            assertTrue(denied.hits() > 0, denied.toString());
-            assertEquals("error: Access to bucket '" + bucket + "' is denied at " + proxy.endpoint()
-                    + ": these credentials may not list it (s3:ListBucket), or it belongs to another account\n", err());
+            assertEquals(1, denied.hits(), "the SDK does not retry a 403: " + denied);
+            assertTrue(err().startsWith(unlistedBucketLine(proxy.endpoint()) + "\n"), err());
+            assertTrue(err().contains("error: " + folder.resolve("large.csv") + " would be rejected by the converter: The file is not UTF-8"), err());
+            assertEquals(List.of(), proxy.requests().stream().filter(request -> !request.method().equals("HEAD")).toList());
+            assertEquals(Map.of(), objects());
         }
+    }
+
+    /**
+     * A writer of another account as bronze_writers grants it with read_own_files: no s3:ListBucket, so HeadBucket is
+     * answered 403 and so is the HeadObject of a key that holds nothing (S3 answers 403, not 404, without s3:ListBucket:
+     * HeadObject in the Amazon S3 API Reference). Its files are put all the same, each with If-None-Match, exit 0; the
+     * next run, whose HeadObjects of its own objects are answered, skips them all.
+     */
+    @Test
+    void aWriterOfAnotherAccountThatMayNotListTheBucketUploadsItsFilesAndTheNextRunSkipsThem() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        Path small = write("2026/small.csv", "id\n1\n");
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            Injection headBucket = proxy.inject(request -> request.method().equals("HEAD") && request.path().equals("/" + bucket), Fault.status(403), 1_000);
+            Injection headObject = proxy.inject(request -> request.method().equals("HEAD") && request.path().startsWith("/" + bucket + "/"),
+                    Fault.status(403), 1_000);
+
+            int exit = upload(Files::newInputStream, endpoint -> clientBuilder(Optional.of(proxy.endpoint())).build(), folder.toString(), "--part-size", "5");
+
+            assertEquals(0, exit, err());
+            assertEquals(1, headBucket.hits(), headBucket.toString());
+            assertEquals(2, headObject.hits(), headObject.toString());
+            assertTrue(err().startsWith(unlistedBucketLine(proxy.endpoint()) + "\n"), err());
+            assertArrayEquals(Files.readAllBytes(large), objects().get("sales_data/large.csv"));
+            assertArrayEquals(Files.readAllBytes(small), objects().get("sales_data/2026/small.csv"));
+            assertEquals(table("uploaded", 2, 0, 0, Files.size(large) + Files.size(small)), tableOf(out()));
+            Map<String, Instant> modified = lastModified();
+            Thread.sleep(1_100);
+            resetOutput();
+
+            // With read_own_files, the writer's HeadObjects of its own objects are answered; HeadBucket still is not.
+            proxy.clear();
+            proxy.inject(request -> request.method().equals("HEAD") && request.path().equals("/" + bucket), Fault.status(403), 1_000);
+            assertEquals(0, upload(Files::newInputStream, endpoint -> clientBuilder(Optional.of(proxy.endpoint())).build(), folder.toString(),
+                    "--part-size", "5"), err());
+
+            assertEquals(table("uploaded", 0, 2, 0, 0), tableOf(out()));
+            assertEquals(modified, lastModified());
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    /**
+     * A writer without read_own_files: its HeadObjects are answered 403 whether its key holds an object or not, so a
+     * file it put before cannot be compared. The put, conditional on no object, is refused (412): the file fails, naming
+     * the key, the bucket and read_own_files, nothing replaced (no stack trace), exit 1 as for any 403.
+     */
+    @Test
+    void aWriterThatMayNotReadItsOwnFilesIsToldToSetReadOwnFilesWhenAKeyHoldsAnObjectAlready() throws Exception {
+        Path large = Files.write(folder.resolve("large.csv"), csvOfSize(12 * MIB));
+        Path small = write("small.csv", "id\n1\n");
+        assertEquals(0, upload(folder.toString(), "--part-size", "5"), err());
+        Map<String, Instant> modified = lastModified();
+        Thread.sleep(1_100);
+        resetOutput();
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            proxy.inject(request -> request.method().equals("HEAD"), Fault.status(403), 1_000);
+
+            int exit = upload(Files::newInputStream, endpoint -> clientBuilder(Optional.of(proxy.endpoint())).build(), folder.toString(), "--part-size", "5");
+
+            assertEquals(1, exit, err());
+            assertEquals(table("uploaded", 0, 0, 2, 0), tableOf(out()));
+            for (Path file : List.of(large, small)) {
+                String key = "sales_data/" + file.getFileName();
+                String line = err().lines().filter(printed -> printed.startsWith("failed " + file + " ")).findFirst().orElseThrow(() -> new AssertionError(err()));
+                assertTrue(line.contains(": s3://" + bucket + "/" + key + " already holds an object, which these credentials may not read (HeadObject"
+                        + " answered 403: no s3:GetObject on it), so this run cannot compare it with the file and did not replace it. A writer of another"
+                        + " account needs read_own_files = true in its entry of the bronze bucket's bronze_writers (terraform), and s3:GetObject on"
+                        + " arn:aws:s3:::" + bucket + "/sales_data/* in its own IAM policy"), line);
+                assertFalse(line.contains("\tat "), line);
+            }
+            assertEquals(modified, lastModified());
+            assertEquals(List.of(), proxy.failures());
+        }
+    }
+
+    /**
+     * A writer whose puts are denied too (its IAM policy lacks s3:PutObject, or bronze_writers does not list the dataset):
+     * after the HeadBucket and HeadObject answered 403, the first write says so, naming the key, the bucket and both causes.
+     */
+    @Test
+    void aWriterWhosePutIsDeniedIsToldWhichPolicyToLookAt() throws Exception {
+        Path small = write("small.csv", "id\n1\n");
+        try (FaultProxy proxy = FaultProxy.start(S3.endpoint())) {
+            proxy.inject(request -> request.method().equals("HEAD"), Fault.status(403), 1_000);
+            Injection put = proxy.inject(request -> isPutObject(request, "small.csv"), Fault.status(403), 1_000);
+
+            int exit = upload(Files::newInputStream, endpoint -> clientBuilder(Optional.of(proxy.endpoint())).build(), folder.toString());
+
+            assertEquals(1, exit, err());
+            assertEquals(1, put.hits(), put.toString());
+            String line = err().lines().filter(printed -> printed.startsWith("failed " + small + " ")).findFirst().orElseThrow(() -> new AssertionError(err()));
+            assertTrue(line.contains(": Access denied to upload to s3://" + bucket + "/sales_data/small.csv (bucket " + bucket + ", key sales_data/small.csv):"
+                    + " these credentials may not put under sales_data/. For a writer of another account, either its own IAM policy lacks s3:PutObject on"
+                    + " arn:aws:s3:::" + bucket + "/sales_data/*, or its entry in the bronze bucket's bronze_writers (terraform) does not list the dataset"
+                    + " sales_data; with kms_encryption, its IAM policy also needs kms:GenerateDataKey and kms:Decrypt on the stack's key ("), line);
+            assertEquals(Map.of(), objects());
+        }
+    }
+
+    private String unlistedBucketLine(URI endpoint) {
+        return "Bucket '" + bucket + "' could not be checked at " + endpoint + ": HeadBucket was denied (403), as it is to a writer of another account,"
+                + " which may put under its datasets' folders but not list the bucket (s3:ListBucket); going on, each file's own requests say whether"
+                + " these credentials may write it";
     }
 
     /**
