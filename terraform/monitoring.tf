@@ -545,7 +545,7 @@ resource "aws_cloudwatch_metric_alarm" "dataset_freshness" {
     # check, which names neither the setting nor what to do.
     precondition {
       condition     = length("${local.name}-silver-freshness-${each.key}") <= 255
-      error_message = "dataset_freshness: the freshness alarm of dataset ${each.key} would be named ${local.name}-silver-freshness-${each.key}, ${length("${local.name}-silver-freshness-${each.key}")} characters, and CloudWatch takes at most 255: with this project and environment, a dataset's name may have at most ${255 - length("${local.name}-silver-freshness-")} characters here. Leave the dataset out of dataset_freshness, or shorten project or environment."
+      error_message = "dataset_freshness: the freshness alarm of dataset ${each.key} would be named ${local.name}-silver-freshness-${each.key}, ${length("${local.name}-silver-freshness-${each.key}")} characters, and CloudWatch takes at most 255: the name's part before the dataset, ${local.name}-silver-freshness-, has ${length("${local.name}-silver-freshness-")} of them, and the dataset's name may have the rest. Leave the dataset out of dataset_freshness, or shorten project or environment."
     }
   }
 }
