@@ -153,6 +153,48 @@ class ReplayedUncountedMarkTest {
         assertTrue(silver.read(manifestKey).isPresent());
     }
 
+    /**
+     * As the first case, but the first attempt's answer is lost and the SDK's retry, applied after the duplicate delivery claimed
+     * the late commit, is the answer the run gets: nothing written ({@code If-Match} on a marker claimed, or gone). The run then
+     * looks whether its marker is gone, to write it anew for an own-manifest sweep that deleted it unmarked
+     * ({@link MarkerSweptBeforeItsMarkTest}); it must find the claimed marker there, kept while its run may still write it,
+     * and write nothing, else its retry counts the commit a second time.
+     */
+    @Test
+    void anUncountedMarkWhoseRetryIsAnsweredAfterAnotherRunClaimedTheLateCommitDoesNotWriteItAnew() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = new SourceObject("bronze", "sales/replayed-mark-answer.csv", md5(content), content.length, MODIFIED);
+        AtomicBoolean duplicateRan = new AtomicBoolean();
+        AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
+        ObjectStore firstRun = new ReplayedMark(new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key, byte[] manifest, Optional<String> expectedEtag) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    throw new IOException("timed out waiting for the answer");
+                }
+            }
+        }), unansweredManifest, () -> {
+            assertTrue(silver.putIf(LAYOUT.manifestKey("sales", source.key()), requireNonNull(unansweredManifest.get(), "the manifest write was sent"),
+                    Optional.empty()).isPresent(), "the late write lands");
+            assertFalse(convert(converter(silver), source, content).unchanged(), "the duplicate delivery claims the late commit and logs its line");
+            duplicateRan.set(true);
+        }, true);
+
+        assertThrows(IOException.class, () -> convert(converter(firstRun), source, content));
+
+        assertTrue(duplicateRan.get(), "the duplicate ran between the two attempts of the mark");
+        assertCountedOnce(logLines, ROWS, 1);
+        List<String> markers = silver.list(LAYOUT.publishingPrefix("sales", source.key()));
+        assertEquals(1, markers.size(), "the claimed marker stays while its run may still write it: " + markers);
+        assertTrue(new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8).contains(SilverCommit.COUNTED_BY + " "),
+                "claimed, not written anew after the retry's empty answer: " + markers);
+
+        convert(converter(silver), source, content);
+
+        assertEquals(1, countedLines(logLines).size(), "the commit's line, once: " + logLines);
+        ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, ROWS, 1, readBack, CLOCK.instant());
+    }
+
     @FunctionalInterface
     private interface Between {
         void run() throws IOException;
@@ -167,12 +209,19 @@ class ReplayedUncountedMarkTest {
         private final ObjectStore delegate;
         private final AtomicReference<byte[]> manifestSent;
         private final Between between;
+        /** Whether the conditional write answers with its second application's outcome: the first's answer was lost. */
+        private final boolean firstAnswerLost;
         private boolean replayed;
 
         ReplayedMark(ObjectStore delegate, AtomicReference<byte[]> manifestSent, Between between) {
+            this(delegate, manifestSent, between, false);
+        }
+
+        ReplayedMark(ObjectStore delegate, AtomicReference<byte[]> manifestSent, Between between, boolean firstAnswerLost) {
             this.delegate = requireNonNull(delegate, "delegate is null");
             this.manifestSent = requireNonNull(manifestSent, "manifestSent is null");
             this.between = requireNonNull(between, "between is null");
+            this.firstAnswerLost = firstAnswerLost;
         }
 
         @Override
@@ -196,7 +245,10 @@ class ReplayedUncountedMarkTest {
                 replayed = true;
                 between.run();
                 // The SDK's second attempt of the same request, its precondition the same (or the first one, completed late by S3).
-                delegate.putIf(key, content, expectedEtag);
+                Optional<String> again = delegate.putIf(key, content, expectedEtag);
+                if (firstAnswerLost) {
+                    return again;
+                }
             }
             return written;
         }
