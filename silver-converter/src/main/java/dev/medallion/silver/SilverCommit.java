@@ -682,8 +682,10 @@ final class SilverCommit {
             if (silver.putIf(marker, marked, markerEtag).isEmpty() && markerEtag.isPresent() && silver.stat(marker).isEmpty()) {
                 // Gone while this run lives: no sweep deletes the marker of a run that may still be publishing but one of this run's own
                 // manifest, landed after the read-back, which read the marker before this mark (nothing to claim) and deleted it. Written
-                // anew, it has the run's retry, or the next sweep of that manifest, count the commit. Safe applied twice: a sweep keeps a
-                // claimed marker while its run may still write it (claimedAndYoung), so neither write finds the key free after a claim.
+                // anew, it has the run's retry, or the next sweep of that manifest, count the commit. Safe applied twice as long as no sweep
+                // deletes a claimed marker while its run may still write it (claimedAndYoung keeps it): but a sweep that read the marker
+                // unmarked deletes it unconditionally, and should another run claim the commit before that delete lands, this write finds
+                // the key free and the commit is counted twice (docs/silver-converter.md, "Each commit is counted once").
                 silver.putIf(marker, marked, Optional.empty());
             }
         }
