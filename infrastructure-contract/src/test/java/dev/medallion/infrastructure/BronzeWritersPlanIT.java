@@ -235,7 +235,7 @@ class BronzeWritersPlanIT {
                 + "erp2 = {principal_arns = [\"arn:aws:iam::444455556666:role/b\"], datasets = [\"stores\"]}}");
         assertNotEquals(0, plan.exitCode(), plan.output());
         assertTrue(plan.flattened().contains("bronze_writers: two writers' names must not name the same statement (BronzeWriter<Name>PutsFiles,"
-                + " the name's words capitalised and joined); not so: erp2 and erp_2 (BronzeWriterErp2PutsFiles)."), plan.output());
+                + " the name's words capitalised and joined); not so: erp2 (BronzeWriterErp2PutsFiles), erp_2 (BronzeWriterErp2PutsFiles)."), plan.output());
     }
 
     /** Each statement with its Action, Resource and Principal lists sorted, as IAM reads them (their order means nothing). */
