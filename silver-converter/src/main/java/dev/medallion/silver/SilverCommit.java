@@ -357,7 +357,7 @@ final class SilverCommit {
      * retry fails its precondition, is read back for the id. Asked only of a marker the sweep listed: the committed run's
      * marker is gone after any commit whose run swept, so a redelivery or a replacement sends no request for this.
      *
-     * @return whether this run claimed it, and must log the commit's line, and whether the marker must stay ({@link #claimedAndYoung})
+     * @return whether this run claimed it, and must log the commit's line, and whether the marker must stay ({@link #mayStillBeWritten})
      * @throws IOException when the claim's outcome cannot be known (its read-back failed): the run fails, unlogged, and
      *         should the claim have landed, the commit is counted by no run
      */
@@ -367,14 +367,15 @@ final class SilverCommit {
             return new Claim(false, false);
         }
         if (!parseMarker(read.get().content()).uncounted()) {
-            return new Claim(false, claimedAndYoung(read.get().content()));
+            // Not marked (yet), or claimed: see mayStillBeWritten for why it stays while its run may still write it.
+            return new Claim(false, mayStillBeWritten(read.get().content()));
         }
         String claim = CLAIM_NONCES.next() + CLAIM_NONCES.next();
         String content = new String(read.get().content(), StandardCharsets.UTF_8).strip();
         byte[] claimed = (content.substring(0, content.length() - UNCOUNTED.length()) + COUNTED_BY + " " + claim).getBytes(StandardCharsets.UTF_8);
         try {
             if (silver.putIf(marker, claimed, Optional.of(read.get().etag())).isPresent()) {
-                return new Claim(true, claimedAndYoung(claimed));
+                return new Claim(true, mayStillBeWritten(claimed));
             }
         }
         catch (WriteRefusedException refused) {
@@ -397,31 +398,42 @@ final class SilverCommit {
             }
         }
         // The precondition failed: another run claimed it first, or this one did and a retry of the request found it changed.
-        return claimedBy(marker, claim);
+        try {
+            return claimedBy(marker, claim);
+        }
+        catch (IOException | RuntimeException unreadable) {
+            throw new IOException("Could not tell whether this run claimed the count of run " + committed.run() + "'s commit of "
+                    + committed.source().key() + " (its manifest write went unanswered, so it logged nothing): the claim of marker "
+                    + describe(marker) + " failed its precondition (another run claimed it, or this run's own first attempt landed) and the"
+                    + " marker could not be read back to tell which (" + unreadable.getMessage() + "). The run fails; if the claim was this"
+                    + " run's, the commit's line is logged by no run, and its rows are in silver all the same", unreadable);
+        }
     }
 
     private Claim claimedBy(String marker, String claim) throws IOException {
-        return silver.read(marker).map(content -> new Claim(parseMarker(content).countedBy().equals(Optional.of(claim)), claimedAndYoung(content)))
+        return silver.read(marker).map(content -> new Claim(parseMarker(content).countedBy().equals(Optional.of(claim)), mayStillBeWritten(content)))
                 .orElse(new Claim(false, false));
     }
 
     /**
      * What {@link #claimUncounted} found: whether this run claimed the commit, and whether the marker must stay
-     * ({@link #claimedAndYoung}).
+     * ({@link #mayStillBeWritten}).
      */
     private record Claim(boolean byThisRun, boolean keep) {}
 
     /**
-     * Whether a marker says its commit was claimed ({@link #COUNTED_BY}) and its run may still write it ({@link #PUBLISHING_BOUND}):
-     * a sweep keeps such a marker. The run's {@link #UNCOUNTED} mark expects the marker as the run wrote it ({@code If-Match}) or
-     * absent ({@code If-None-Match}, a marker written for the mark alone); applied a second time (the SDK resending an attempt
-     * whose answer was lost, or S3 completing it late), it must find the claimed marker there, not an empty key it would write
-     * {@code uncounted} into anew, for the next sweep to count the commit a second time. A later sweep deletes it.
+     * Whether the committed run may still write its marker: less than {@link #PUBLISHING_BOUND} has passed since the time the
+     * marker holds. Another run's sweep keeps such a marker, whatever it says; a later sweep deletes it.
+     * <p>
+     * Not yet marked, it may be about to say {@link #UNCOUNTED}: the run's manifest write went unanswered, its read-back showed the
+     * base, and the write landed after. A sweep that read it unmarked has nothing to claim, and were it to delete it, it could do
+     * so after the mark landed and another run claimed it: the claimed marker gone, the run, or the SDK's resend of its mark
+     * ({@code If-Match} on the version it wrote), would find the key empty, and anything written there then would be counted a
+     * second time. Kept, the mark lands, or finds the marker claimed (412) and writes nothing; never deleted while the run lives,
+     * the marker needs no rewrite when the mark finds it gone. Claimed ({@link #COUNTED_BY}), it must stay for the same reason: a
+     * mark written {@code If-None-Match} (a run that published nothing), applied a second time, would find the key free.
      */
-    private boolean claimedAndYoung(byte[] content) {
-        if (parseMarker(content).countedBy().isEmpty()) {
-            return false;
-        }
+    private boolean mayStillBeWritten(byte[] content) {
         try {
             return clock.instant().isBefore(Instant.parse(new String(content, StandardCharsets.UTF_8).strip().split("\\s+")[0]).plus(PUBLISHING_BOUND));
         }
@@ -440,8 +452,8 @@ final class SilverCommit {
      * still be publishing ({@link #PUBLISHING_BOUND}): such a run cannot commit any more, yet it may make
      * another file visible after this sweep listed its partition, and, killed before it deletes that file
      * itself, it would leave it visible for good had the marker that leads the next sweep to it gone. A
-     * claimed marker ({@link #COUNTED_BY}) stays for the same bound, the committed run's own included: that
-     * run's {@link #UNCOUNTED} mark, applied again, must find it ({@link #claimedAndYoung}).
+     * marker of the committed run stays for the same bound when another run sweeps, claimed or not: that run may still
+     * mark it {@link #UNCOUNTED}, or its mark be applied again ({@link #mayStillBeWritten}).
      *
      * <p>A run that sweeps another run's commit passes a {@code counter}: when that run's marker says its commit is
      * still to be counted ({@link #UNCOUNTED}: its manifest write went unanswered and landed), the sweep claims it
@@ -493,7 +505,7 @@ final class SilverCommit {
                 // The committed run published everything before its manifest; another run may still be at it, but for one that
                 // published nothing: it wrote its marker last, having given up, and its manifest write can no longer land on this
                 // manifest's generation. Kept for the bound, such a marker would stay until a delivery of the key that late, if any.
-                // A claimed marker stays while its run may still write it (claimedAndYoung).
+                // The committed run's marker stays while that run may still write it (mayStillBeWritten).
                 if (committedRuns ? !keepClaimed : mayGo(marker)) {
                     markers.add(marker);
                 }
@@ -598,7 +610,7 @@ final class SilverCommit {
 
     /**
      * Whether a sweep may delete the marker of a run that can no longer commit: it published nothing ({@link #PUBLISHED_NOTHING})
-     * and its commit, if any, was not claimed ({@link #claimedAndYoung}), or it can no longer be publishing ({@link #outlivedItsRun}).
+     * and its commit, if any, was not claimed ({@link #mayStillBeWritten}), or it can no longer be publishing ({@link #outlivedItsRun}).
      * False for a marker gone since it was listed.
      */
     private boolean mayGo(String marker) throws IOException {
@@ -671,23 +683,16 @@ final class SilverCommit {
      * PUT can be applied twice (the SDK resends an attempt whose answer was lost, and S3 can complete a request after its
      * client gave up): applied again after the manifest landed and another run claimed the commit ({@link #COUNTED_BY}) and
      * swept, it would write {@link #UNCOUNTED} anew, and the next sweep would count the commit a second time. Conditional, the
-     * second application finds the marker claimed (412) or deleted (404) and writes nothing; a sweep keeps a claimed marker
-     * until its run can no longer write ({@link #PUBLISHING_BOUND}), so that an {@code If-None-Match} applied again cannot
-     * write it anew. An empty answer (the precondition failed) means the first attempt landed: nothing more to do.
+     * second application finds the marker claimed (412) and writes nothing. No other run's sweep deletes the marker while this
+     * run may still write it ({@link #mayStillBeWritten}), claimed or not yet marked, so neither the mark nor its second
+     * application ever finds the key free. An empty answer (the precondition failed) means the first attempt landed, or
+     * another run claimed the commit: nothing more to do.
      */
     private void abandonUncounted(String marker, Optional<String> markerEtag, Instant written, Throwable cause) {
         String state = markerEtag.isPresent() ? ABANDONED : PUBLISHED_NOTHING;
         byte[] marked = (written + " " + state + " " + UNCOUNTED).getBytes(StandardCharsets.UTF_8);
         try {
-            if (silver.putIf(marker, marked, markerEtag).isEmpty() && markerEtag.isPresent() && silver.stat(marker).isEmpty()) {
-                // Gone while this run lives: no sweep deletes the marker of a run that may still be publishing but one of this run's own
-                // manifest, landed after the read-back, which read the marker before this mark (nothing to claim) and deleted it. Written
-                // anew, it has the run's retry, or the next sweep of that manifest, count the commit. Safe applied twice as long as no sweep
-                // deletes a claimed marker while its run may still write it (claimedAndYoung keeps it): but a sweep that read the marker
-                // unmarked deletes it unconditionally, and should another run claim the commit before that delete lands, this write finds
-                // the key free and the commit is counted twice (docs/silver-converter.md, "Each commit is counted once").
-                silver.putIf(marker, marked, Optional.empty());
-            }
+            silver.putIf(marker, marked, markerEtag);
         }
         catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);

@@ -53,7 +53,7 @@ final class ExactlyOnce {
      * one of its parts; the rows read back (by parquet-avro, from a copy of each object) are the source's
      * valid rows, each once; the only quarantine file is the manifest's; and the only publishing markers
      * left are those of runs that, at {@code now}, may still be publishing or writing their marker
-     * ({@link SilverCommit#PUBLISHING_BOUND}), the committed run's only once claimed, which a later sweep removes.
+     * ({@link SilverCommit#PUBLISHING_BOUND}), the committed run's only if it is not still to be counted, which a later sweep removes.
      */
     static void assertExactlyOnce(ObjectStore silver, SilverLayout layout, String dataset, SourceObject source, int validRows, int quarantinedRows,
             Path temporary, Instant now) throws IOException {
@@ -78,9 +78,10 @@ final class ExactlyOnce {
         assertEquals(manifest.quarantine() == null ? List.of() : List.of(manifest.quarantine().key()), silver.list(layout.prefix() + "_quarantine/"));
         for (String marker : silver.list(layout.publishingPrefix(dataset, source.key()))) {
             String held = new String(silver.read(marker).orElseThrow(), StandardCharsets.UTF_8);
-            // But for one that says another run claimed its commit: that stays while its run may still write it (below).
-            assertFalse(marker.endsWith("-" + manifest.run()) && !held.contains(" " + SilverCommit.COUNTED_BY + " "),
-                    "the committed run's marker is gone, or claimed: " + marker + " holds " + held);
+            // Another run's sweep keeps the committed run's marker while that run may still write it (below), claimed or not yet
+            // marked; but one that says uncounted is a commit found by no sweep since, which no run has counted.
+            assertFalse(marker.endsWith("-" + manifest.run()) && held.strip().endsWith(" " + SilverCommit.UNCOUNTED),
+                    "the committed run's marker is gone, claimed, or not marked: " + marker + " holds " + held);
             // The time it was written, then "abandoned" if its run gave up.
             Instant written = Instant.parse(held.split(" ")[0]);
             assertTrue(now.isBefore(written.plus(SilverCommit.PUBLISHING_BOUND)),

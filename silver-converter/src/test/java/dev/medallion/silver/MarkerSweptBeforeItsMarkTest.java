@@ -38,9 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A run whose manifest write goes unanswered marks its marker {@code uncounted} with {@code If-Match} on the version it wrote. The
  * manifest may land between the run's read-back (which showed the base) and that mark, and a duplicate delivery sweep it, reading
- * the marker unmarked (nothing to claim) and deleting it: the conditional mark then finds no marker (404) and writes nothing, and
- * no run would log the commit. The run writes it anew ({@code If-None-Match}), as the plain PUT did before, for its retry to count
- * it; safe from a second application, since a sweep keeps a claimed marker while its run may still write it.
+ * the marker unmarked (nothing to claim). Deleted, the marker would be lost to the count: the mark would find no marker (404) and
+ * write nothing, and no run would log the commit; written anew after a 404, it could be counted twice (the second case). So a sweep
+ * keeps the committed run's marker while that run may still write it, whatever it says, and the mark lands on it.
  */
 class MarkerSweptBeforeItsMarkTest {
     private static final Instant MODIFIED = Instant.parse("2026-03-14T23:30:00Z");
@@ -64,7 +64,7 @@ class MarkerSweptBeforeItsMarkTest {
     }
 
     @Test
-    void anUncountedMarkThatFindsItsMarkerSweptUnmarkedWritesItAnewForTheRetryToCount() throws IOException {
+    void anUncountedMarkAfterADuplicateSweptTheLateManifestLandsOnTheKeptMarkerForTheRetryToCount() throws IOException {
         byte[] content = csv(ROWS, "oops,not a number\n");
         SourceObject source = new SourceObject("bronze", "sales/swept-before-mark.csv", md5(content), content.length, MODIFIED);
         AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
@@ -78,10 +78,10 @@ class MarkerSweptBeforeItsMarkTest {
                 }
                 if (key.startsWith("_publishing/") && new String(written, StandardCharsets.UTF_8).endsWith(SilverCommit.UNCOUNTED) && !duplicateRan.get()) {
                     // Between the run's read-back (the base) and its mark: the manifest lands, and a duplicate delivery sweeps it,
-                    // reading the marker unmarked (nothing to claim) and deleting it, then answers unchanged.
+                    // reading the marker unmarked (nothing to claim), then answers unchanged.
                     assertTrue(silver.putIf(LAYOUT.manifestKey("sales", source.key()), unansweredManifest.get(), Optional.empty()).isPresent());
                     assertTrue(convert(converter(silver), source, content).unchanged(), "the duplicate finds the version committed");
-                    assertEquals(List.of(), silver.list("_publishing/"), "and swept the marker before the run marked it");
+                    assertEquals(List.of(key), silver.list("_publishing/"), "and kept the marker, which its run may still mark");
                     duplicateRan.set(true);
                 }
             }
@@ -96,6 +96,65 @@ class MarkerSweptBeforeItsMarkTest {
         assertTrue(convert(converter(silver), source, content).unchanged());
         assertCountedOnce(logLines, ROWS, 1);
         ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, ROWS, 1, readBack, CLOCK.instant());
+    }
+
+    /**
+     * The same sweep, reading the marker unmarked, but slower: the run's mark lands with its answer lost, and a second duplicate
+     * delivery claims the commit and logs its line (keeping the claimed marker), before the first sweep ends. A sweep that deleted
+     * the marker it read unmarked (as one did before) would take the claimed marker there, and the SDK's resend of the mark would
+     * find the key empty; a run that then wrote it anew had its retry count the commit a second time (from a review). Kept, the
+     * resend finds the marker claimed (412) and writes nothing.
+     */
+    @Test
+    void aStaleSweepDeletingTheClaimedMarkerBeforeTheMarksRetryLeavesTheCommitCountedOnce() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = new SourceObject("bronze", "sales/swept-after-claim.csv", md5(content), content.length, MODIFIED);
+        AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
+        AtomicBoolean duplicatesRan = new AtomicBoolean();
+        ObjectStore firstRun = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key, byte[] written, Optional<String> expectedEtag) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    unansweredManifest.set(written.clone());
+                    throw new IOException("timed out waiting for the answer");
+                }
+                if (key.startsWith("_publishing/") && new String(written, StandardCharsets.UTF_8).endsWith(SilverCommit.UNCOUNTED) && !duplicatesRan.get()) {
+                    duplicatesRan.set(true);
+                    // The manifest lands before the mark, and a duplicate delivery sweeps it, reading the marker unmarked.
+                    assertTrue(silver.putIf(LAYOUT.manifestKey("sales", source.key()), unansweredManifest.get(), Optional.empty()).isPresent());
+                    ObjectStore staleSweep = new HookedStore(silver, new HookedStore.Hooks() {
+                        @Override
+                        public void beforeDelete(java.util.Collection<String> keys) throws IOException {
+                            if (keys.stream().anyMatch(deleted -> deleted.startsWith("_publishing/"))) {
+                                markLandsAndASecondDuplicateClaims(key, written, expectedEtag, source, content);
+                            }
+                        }
+                    });
+                    assertTrue(convert(converter(staleSweep), source, content).unchanged(), "the first duplicate read the marker unmarked");
+                    // A sweep that deletes no marker has nothing left to do once it read it: the rest of the race comes after it.
+                    markLandsAndASecondDuplicateClaims(key, written, expectedEtag, source, content);
+                    // What follows is the SDK's resend of the mark, If-Match on the version the run wrote.
+                }
+            }
+        });
+
+        assertThrows(IOException.class, () -> convert(converter(firstRun), source, content));
+
+        assertTrue(duplicatesRan.get());
+        assertCountedOnce(logLines, ROWS, 1);
+        convert(converter(silver), source, content);
+        assertEquals(1, countedLines(logLines).size(), "the commit's line, once: " + logLines);
+        ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, ROWS, 1, readBack, CLOCK.instant());
+    }
+
+    /** The mark's first attempt lands, its answer lost, and a second duplicate claims the commit: once, however often asked. */
+    private void markLandsAndASecondDuplicateClaims(String marker, byte[] mark, Optional<String> expectedEtag, SourceObject source, byte[] content)
+            throws IOException {
+        if (!countedLines(logLines).isEmpty()) {
+            return;
+        }
+        assertTrue(silver.putIf(marker, mark, expectedEtag).isPresent(), "the mark's first attempt lands");
+        assertFalse(convert(converter(silver), source, content).unchanged(), "the second duplicate claims the commit");
     }
 
     private SilverConverter converter(ObjectStore store) {

@@ -53,6 +53,7 @@ import static dev.medallion.silver.ExactlyOnce.csv;
 import static dev.medallion.silver.ExactlyOnce.gzip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -774,6 +775,47 @@ class SilverCommitTest {
         assertExactlyOnce(source, ROWS, 1);
     }
 
+    /**
+     * As above, the claim failing its precondition (another delivery claimed the commit between this run's read of the marker and
+     * its claim) and the read-back of the marker failing: the run cannot tell whose the claim is, so it fails, logging nothing, with
+     * a message that names the commit and the marker and says why; the other delivery's line stands, once.
+     */
+    @Test
+    void aClaimThatFailsItsPreconditionAndWhoseReadBackFailsFailsTheRunSayingWhichCommitAndWhy() throws IOException {
+        byte[] content = csv(ROWS, "oops,not a number\n");
+        SourceObject source = source("sales/claim-taken.csv", content);
+        String lateRun = aManifestThatLandedAfterItsRunGaveUp(source, content);
+        IOException readBackFailure = new IOException("GetObject of the marker answered 503");
+        AtomicBoolean otherClaimed = new AtomicBoolean();
+        ObjectStore claimedFirstThenUnreadable = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key) throws IOException {
+                if (key.startsWith("_publishing/") && otherClaimed.compareAndSet(false, true)) {
+                    assertFalse(convert(converter(silver), source, content).unchanged(), "the other delivery claims the commit first");
+                }
+            }
+
+            @Override
+            public void beforeRead(String key) throws IOException {
+                if (key.startsWith("_publishing/") && otherClaimed.get()) {
+                    throw readBackFailure;
+                }
+            }
+        });
+
+        IOException failure = assertThrows(IOException.class, () -> convert(converter(claimedFirstThenUnreadable), source, content));
+
+        assertTrue(failure.getMessage().startsWith("Could not tell whether this run claimed the count of run " + lateRun + "'s commit of "
+                + source.key()), failure.getMessage());
+        assertTrue(failure.getMessage().contains("failed its precondition (another run claimed it, or this run's own first attempt landed)"
+                + " and the marker could not be read back to tell which (GetObject of the marker answered 503)"), failure.getMessage());
+        assertSame(readBackFailure, failure.getCause());
+        assertCountedOnce(logLines, ROWS, 1);
+        assertTrue(convert(converter(silver), source, content).unchanged(), "the retry finds the marker claimed");
+        assertCountedOnce(logLines, ROWS, 1);
+        assertExactlyOnce(source, ROWS, 1);
+    }
+
     /** A converter's manifest write that timed out and landed once its run had failed; returns the late run's token. */
     private String aManifestThatLandedAfterItsRunGaveUp(SourceObject source, byte[] content) throws IOException {
         List<Late> late = new ArrayList<>();
@@ -852,8 +894,11 @@ class SilverCommitTest {
         assertTrue(convert(converter(silver), source, content).unchanged(), "no marker says the commit is to be counted");
         assertEquals(List.of(), countedLines(logLines), "counted by no run, as docs/silver-converter.md says of this case");
         assertExactlyOnce(source, ROWS, 1);
-        assertEquals(List.of(), silver.list("_publishing/"), "the sweep took the committed run's marker");
+        assertEquals(markers, silver.list("_publishing/"), "the committed run's marker stays, unmarked: its run may still mark it");
         assertTrue(convert(converter(silver), source, content).unchanged());
+        assertEquals(List.of(), countedLines(logLines));
+        assertTrue(convert(converter(silver, Clock.offset(CLOCK, SilverCommit.PUBLISHING_BOUND)), source, content).unchanged());
+        assertEquals(List.of(), silver.list("_publishing/"), "a sweep once its run can no longer write it takes it");
         assertEquals(List.of(), countedLines(logLines));
     }
 
@@ -1798,6 +1843,11 @@ class SilverCommitTest {
         assertEquals(2, redelivered.manifest().generation());
         assertEquals(ROWS / LIMITS.chunkRows(), redelivered.manifest().supersedes().size(), "the old version's parts, in its own partition");
         assertExactlyOnce(replacement, ROWS / 2, 0);
+        List<String> markers = silver.list("_publishing/");
+        assertEquals(1, markers.size(), "the killed run's marker stays while that run may still write it: " + markers);
+        assertTrue(markers.get(0).endsWith("-" + redelivered.manifest().run()), markers.toString());
+        assertTrue(convert(converter(silver, Clock.offset(CLOCK, SilverCommit.PUBLISHING_BOUND)), replacement, second).unchanged());
+        assertEquals(List.of(), silver.list("_publishing/"), "a delivery once its run can no longer write it takes it");
     }
 
     @Test
