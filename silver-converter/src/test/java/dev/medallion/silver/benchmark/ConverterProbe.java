@@ -12,12 +12,15 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.reflect.Method;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -29,7 +32,10 @@ import java.util.stream.Stream;
  * warm-up); a later one is a warm Lambda's. {@code cpuSeconds} is the whole JVM's CPU time during that
  * conversion (every thread, the JIT compilers and the garbage collector included).
  *
- * <p>Usage: {@code ConverterProbe INPUT_CSV OUTPUT_DIR [REPEAT]}. It lives with the tests, outside the
+ * <p>Usage: {@code ConverterProbe INPUT_CSV OUTPUT_DIR [REPEAT] [CONVERT OPTION...]}: after its own arguments, the options of the
+ * {@code convert} command but {@code --input} and {@code --output} ({@code --contracts DIR}, {@code --null-values N/A}, …), passed to
+ * every conversion and read by that command, so that a file is measured in the settings a dataset is deployed with, and a wrong
+ * one refused as the command refuses it; {@code --dataset} is {@code sales} unless given. It lives with the tests, outside the
  * Lambda jar. Class-loading time is HotSpot's own counter ({@code sun.cls.time}), read only when the JVM
  * runs with {@code --add-exports java.management/sun.management=ALL-UNNAMED}, else reported as -1.
  *
@@ -44,15 +50,46 @@ import java.util.stream.Stream;
  */
 public final class ConverterProbe {
     static final String MARKER = "probe ";
+    static final String USAGE = """
+            usage: ConverterProbe INPUT_CSV OUTPUT_DIR [REPEAT] [CONVERT OPTION...]
+              REPEAT           conversions in this JVM, each into OUTPUT_DIR/run-N when more than 1; default 1
+              CONVERT OPTION   any option of java -jar silver-converter.jar convert but --input and --output
+                               (--dataset, --delimiter, --encoding, --null-values, --quoted-empty-strings,
+                               --contracts, --verbose; convert --help), read by that command; --dataset
+                               defaults to sales. CSV_DELIMITERS, CSV_ENCODINGS, CSV_NULL_VALUES,
+                               CSV_QUOTED_EMPTY_STRINGS and the tunables are read from the environment, as there.
+            """;
 
     private ConverterProbe() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || args.length > 3) {
-            System.err.println("usage: ConverterProbe INPUT_CSV OUTPUT_DIR [REPEAT]");
-            System.exit(2);
+        System.exit(run(List.of(args), System.out, System.err));
+    }
+
+    /**
+     * Runs the probe and returns its exit code: that of the last conversion run (the probe stops at the first that is not 0), or 2
+     * for arguments the probe itself refuses, said on {@code err}.
+     */
+    static int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(USAGE);
+            return 0;
         }
-        int repeat = args.length == 3 ? Integer.parseInt(args[2]) : 1;
+        Optional<String> refused = refusal(args);
+        if (refused.isPresent()) {
+            err.println("error: " + refused.get());
+            err.print(USAGE);
+            return 2;
+        }
+        String input = args.get(0);
+        String outputRoot = args.get(1);
+        boolean repeatGiven = args.size() > 2 && !args.get(2).startsWith("--");
+        int repeat = repeatGiven ? Integer.parseInt(args.get(2)) : 1;
+        List<String> convertOptions = new ArrayList<>(args.subList(repeatGiven ? 3 : 2, args.size()));
+        // The benchmark's dataset, so that its files' names (and sizes) stay those of every run before the options were passed.
+        if (convertOptions.stream().noneMatch(option -> isOption(option, "--dataset"))) {
+            convertOptions.addAll(List.of("--dataset", "sales"));
+        }
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
         String priming = System.getProperty("probe.prime");
@@ -62,36 +99,64 @@ public final class ConverterProbe {
                     : Arrays.stream(priming.split(",")).map(rows -> Integer.valueOf(rows.strip())).toList();
             long cpuBefore = os.getProcessCpuTime();
             ConversionPriming.Result primed = new ConversionPriming(ConversionLimits.fromEnvironment(Environment.system()), files).prime();
-            System.out.println(String.format(Locale.ROOT, "primed files=%d rows=%d seconds=%.3f cpuSeconds=%.3f",
+            out.println(String.format(Locale.ROOT, "primed files=%d rows=%d seconds=%.3f cpuSeconds=%.3f",
                     primed.files(), primed.rowsWritten(), primed.seconds(), (os.getProcessCpuTime() - cpuBefore) / 1e9));
         }
         int exitCode = 0;
         for (int run = 1; run <= repeat && exitCode == 0; run++) {
-            String output = repeat == 1 ? args[1] : Path.of(args[1], "run-" + run).toString();
+            String output = repeat == 1 ? outputRoot : Path.of(outputRoot, "run-" + run).toString();
             if (run > 1 && Boolean.getBoolean("probe.knownDataset")) {
-                copyContracts(Path.of(args[1], "run-1", "_schemas"), Path.of(output, "_schemas"));
+                copyContracts(Path.of(outputRoot, "run-1", "_schemas"), Path.of(output, "_schemas"));
             }
+            List<String> convert = new ArrayList<>(List.of("convert", "--input", input, "--output", output));
+            convert.addAll(convertOptions);
             long cpuBefore = os.getProcessCpuTime();
             long gcCountBefore = gcCount();
             long gcMillisBefore = gcMillis();
             long start = System.nanoTime();
-            exitCode = SilverConverterCli.run(
-                    List.of("convert", "--input", args[0], "--output", output, "--dataset", "sales"),
-                    System.out,
-                    System.err);
+            exitCode = SilverConverterCli.run(convert, out, err);
             long nanos = System.nanoTime() - start;
             long cpuNanos = os.getProcessCpuTime() - cpuBefore;
 
             long gcCount = gcCount() - gcCountBefore;
             long gcMillis = gcMillis() - gcMillisBefore;
-            System.out.flush();
-            System.out.println(String.format(Locale.ROOT,
+            out.flush();
+            out.println(String.format(Locale.ROOT,
                     "%srun=%d seconds=%.3f cpuSeconds=%.3f peakHeapBytes=%d gcCount=%d gcSeconds=%.3f classes=%d classLoadingSeconds=%.3f exitCode=%d",
                     MARKER, run, nanos / 1e9, cpuNanos / 1e9, peakHeapBytes(), gcCount, gcMillis / 1e3, classes.getTotalLoadedClassCount(),
                     classLoadingSeconds(), exitCode));
-            System.out.flush();
+            out.flush();
         }
-        System.exit(exitCode);
+        return exitCode;
+    }
+
+    /**
+     * What is wrong with the probe's own arguments, if anything: the options after them are the {@code convert} command's, which
+     * refuses those it does not take, naming them, in the first conversion, before it writes anything.
+     */
+    private static Optional<String> refusal(List<String> args) {
+        if (args.size() < 2 || args.get(0).startsWith("--") || args.get(1).startsWith("--")) {
+            return Optional.of("give INPUT_CSV and OUTPUT_DIR first, then REPEAT if any, then convert's options");
+        }
+        if (args.size() > 2 && !args.get(2).startsWith("--") && !isCount(args.get(2))) {
+            return Optional.of("REPEAT '" + args.get(2) + "' must be a whole number of conversions, at least 1 (1 when left out)");
+        }
+        for (String arg : args) {
+            if (isOption(arg, "--input") || isOption(arg, "--output")) {
+                return Optional.of(arg + " is " + (isOption(arg, "--input") ? "INPUT_CSV, the probe's first" : "OUTPUT_DIR, the probe's second")
+                        + " argument: the probe gives convert --input and --output itself (an --output of its own for each of REPEAT conversions)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isCount(String text) {
+        return text.matches("[0-9]{1,9}") && Integer.parseInt(text) >= 1;
+    }
+
+    /** Whether {@code arg} is the option {@code name}, as convert's command line takes it: {@code --name VALUE} or {@code --name=VALUE}. */
+    private static boolean isOption(String arg, String name) {
+        return arg.equals(name) || arg.startsWith(name + "=");
     }
 
     private static void copyContracts(Path from, Path to) throws IOException {
