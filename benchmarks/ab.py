@@ -1,7 +1,10 @@
 """Interleaved A/B runs of converter jars on the benchmark's CSV: CPU seconds (whole process) and wall.
 
 Usage (with the benchmark's virtual environment):
-  python benchmarks/ab.py --csv FILE --test-classes DIR --runs 5 [--repeat N] [--java JAVA] NAME=JAR[|EXTRA JVM OPTIONS[|JAVA_TOOL_OPTIONS]] ...
+  python benchmarks/ab.py --csv FILE --test-classes DIR --runs 5 [--repeat N] [--java JAVA] NAME=JAR[|EXTRA JVM OPTIONS[|JAVA_TOOL_OPTIONS[|CONVERT OPTIONS]]] ...
+CONVERT OPTIONS are the convert command's, passed to ConverterProbe after its own arguments (split as a shell splits them,
+--input and --output aside: "--contracts /tmp/decimal --null-values N/A"), so that one jar is measured against itself in
+two settings, a declared contract against another, say.
 Each round runs every jar once, in order, so a noisy neighbour hurts all alike; prints each run and the
 medians, and each contestant's CPU seconds over the first contestant's in the same round (median and
 range). With --repeat N (N > 1) each JVM converts the file N times, and the last conversion (a warm
@@ -18,6 +21,7 @@ processor, not wall time or the use of a second one.
 """
 import argparse
 import os
+import shlex
 import shutil
 import statistics
 import sys
@@ -40,7 +44,8 @@ def main():
     parser.add_argument("--cpu-shares", type=int, default=None, help="cgroup v1 cpu.shares of every run (1024 is a normal process's)")
     parser.add_argument("--side-by-side", action="store_true",
                         help="run two contestants at the same time, each on a processor of its own, swapped every round")
-    parser.add_argument("contestants", nargs="+", help="NAME=JAR or NAME=JAR|EXTRA JVM OPTIONS or NAME=JAR|EXTRA|JAVA_TOOL_OPTIONS")
+    parser.add_argument("contestants", nargs="+",
+                        help="NAME=JAR or NAME=JAR|EXTRA JVM OPTIONS or NAME=JAR|EXTRA|JAVA_TOOL_OPTIONS or NAME=JAR|EXTRA|JAVA_TOOL_OPTIONS|CONVERT OPTIONS")
     arguments = parser.parse_args()
     if arguments.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -56,9 +61,13 @@ def main():
         name, _, rest = spec.partition("=")
         jar, _, options = rest.partition("|")
         options, _, tool_options = options.partition("|")
+        tool_options, _, convert_options = tool_options.partition("|")
+        # run_child formats every part of the command with {csv} and {output}: a brace in an option is kept as written.
+        convert_options = [option.replace("{", "{{").replace("}", "}}") for option in shlex.split(convert_options)]
         pinned = ["-XX:ActiveProcessorCount=1"] if arguments.side_by_side else []
         contestants.append(Contestant(name, [arguments.java, arguments.heap, *pinned, *options.split(), "-cp", f"{jar}:{arguments.test_classes}",
-                                             "dev.medallion.silver.benchmark.ConverterProbe", "{csv}", "{output}", str(arguments.repeat)],
+                                             "dev.medallion.silver.benchmark.ConverterProbe", "{csv}", "{output}", str(arguments.repeat),
+                                             *convert_options],
                                       {"JAVA_TOOL_OPTIONS": tool_options or arguments.tool_options}, probe=True))
     work = tempfile.mkdtemp(prefix="ab-")
     results = {c.name: [] for c in contestants}
