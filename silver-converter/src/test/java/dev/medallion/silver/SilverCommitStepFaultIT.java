@@ -228,7 +228,14 @@ class SilverCommitStepFaultIT extends CommitFaultFixture {
         assertEquals(1, silver.list("_publishing/").size(), "the committed run's marker stays until its sweep deleted what it names");
         proxy.clear();
         assertTrue(convertThroughProxy(second).unchanged(), "the retry finds the version committed");
-        assertEachRowOnceNoMarkerCountedOnce(second, ROWS / 2);
+        assertExactlyOnce(second, ROWS / 2, 1);
+        assertCountedOnce(logLines, ROWS / 2, 1);
+        // The committed run's marker stays while that run may still write it (SilverCommit.mayStillBeWritten): the retry cannot tell
+        // a run that failed after its answered commit from one whose unanswered manifest write landed late. A later sweep takes it.
+        List<String> markers = silver.list("_publishing/");
+        assertEquals(1, markers.size(), markers.toString());
+        assertTrue(markers.get(0).endsWith("-" + new ManifestStore(silver).read(LAYOUT.manifestKey(DATASET, second.key())).orElseThrow().run()),
+                "the committed run's: " + markers);
     }
 
     /** The sweep's delete lands and its answer is lost: the SDK's retry deletes nothing more, and the run succeeds. */
