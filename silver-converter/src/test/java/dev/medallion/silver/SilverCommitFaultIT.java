@@ -1149,7 +1149,7 @@ class SilverCommitFaultIT extends CommitFaultFixture {
     /**
      * No marker left but the late run's, claimed ({@link SilverCommit#COUNTED_BY}): a sweep keeps a claimed marker until its run
      * can no longer write it ({@link SilverCommit#PUBLISHING_BOUND}), so that the run's uncounted mark, applied again, finds it
-     * (ReplayedUncountedMarkTest, which also sees a sweep after the bound delete it).
+     * (SilverCommitTest.ReplayedUncountedMark, which also sees a sweep after the bound delete it).
      */
     private void assertOnlyTheClaimedMarkerLeft() throws IOException {
         List<String> markers = silver.list("_publishing/");

@@ -1,22 +1,28 @@
 package dev.medallion.silver;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medallion.common.config.ConversionLimits;
 import dev.medallion.common.config.CsvOverrides;
 import dev.medallion.common.layout.RunId;
 import dev.medallion.common.layout.SilverLayout;
 import dev.medallion.common.logging.JsonLog;
 import dev.medallion.common.storage.LocalObjectStore;
+import dev.medallion.common.storage.ObjectInfo;
 import dev.medallion.common.storage.ObjectStore;
+import dev.medallion.common.storage.ObjectUpload;
+import dev.medallion.common.storage.VersionedContent;
 import dev.medallion.common.storage.WriteRefusedException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +50,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.medallion.silver.CountedLines.assertCountedOnce;
 import static dev.medallion.silver.CountedLines.assertWithdrawnOnce;
@@ -51,6 +58,7 @@ import static dev.medallion.silver.CountedLines.countedLines;
 import static dev.medallion.silver.CountedLines.withdrawnLines;
 import static dev.medallion.silver.ExactlyOnce.csv;
 import static dev.medallion.silver.ExactlyOnce.gzip;
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -1992,12 +2000,395 @@ class SilverCommitTest {
     /**
      * No marker left but the late run's, claimed ({@link SilverCommit#COUNTED_BY}): a sweep keeps a claimed marker until its run
      * can no longer write it ({@link SilverCommit#PUBLISHING_BOUND}), so that the run's uncounted mark, applied again, finds it
-     * (ReplayedUncountedMarkTest, which also sees a sweep after the bound delete it).
+     * (SilverCommitTest.ReplayedUncountedMark, which also sees a sweep after the bound delete it).
      */
     private void assertOnlyTheClaimedMarkerLeft() throws IOException {
         List<String> markers = silver.list("_publishing/");
         assertEquals(1, markers.size(), "no marker left but the claimed one: " + markers);
         String held = new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8);
         assertTrue(held.contains(" " + SilverCommit.COUNTED_BY + " "), "no marker left but the claimed one: " + markers.get(0) + " holds " + held);
+    }
+
+    /**
+     * From a review of the commit protocol: the {@code uncounted} mark ({@link SilverCommit#UNCOUNTED}) is a plain, unconditional
+     * PUT of the run's publishing marker, and a plain PUT can be applied twice: the SDK sends it again after an attempt whose
+     * answer was lost (a reset connection, a 500 after S3 stored it), and S3 can complete the first attempt after its client gave
+     * up. When the first application lands, the run's manifest lands, and another run claims and counts the late commit and its
+     * sweep deletes the marker, all before the second application, that second application writes the marker anew, saying
+     * {@code uncounted} again: the next sweep of the manifest (the run's own retry) claims it a second time and logs the commit's
+     * line again. The docs (docs/silver-converter.md, "Each commit is counted once") promise one line.
+     */
+    @Nested
+    class ReplayedUncountedMark {
+        @Test
+        void anUncountedMarkAppliedAgainAfterAnotherRunClaimedTheLateCommitDoesNotCountItTwice() throws IOException {
+            byte[] content = csv(ROWS, "oops,not a number\n");
+            SourceObject source = new SourceObject("bronze", "sales/replayed-mark.csv", md5(content), content.length, MODIFIED);
+            AtomicBoolean duplicateRan = new AtomicBoolean();
+            AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
+            // The first run: its manifest write goes unanswered and lands later; its uncounted mark is applied, then, before the
+            // SDK's second attempt of the same PUT is applied, the manifest lands and a duplicate delivery claims and counts it.
+            ObjectStore firstRun = new ReplayedMark(new HookedStore(silver, new HookedStore.Hooks() {
+                @Override
+                public void beforePutIf(String key, byte[] manifest, Optional<String> expectedEtag) throws IOException {
+                    if (key.startsWith("_manifests/")) {
+                        throw new IOException("timed out waiting for the answer");
+                    }
+                }
+            }), unansweredManifest, () -> {
+                // The unanswered manifest write lands: S3 completes it late, on the base it expected (none).
+                assertTrue(silver.putIf(LAYOUT.manifestKey("sales", source.key()), requireNonNull(unansweredManifest.get(), "the manifest write was sent"),
+                        Optional.empty()).isPresent(), "the late write lands");
+                ConversionResult duplicate = convert(converter(silver), source, content);
+                assertFalse(duplicate.unchanged(), "the duplicate delivery claims the late commit and logs its line");
+                duplicateRan.set(true);
+            });
+
+            assertThrows(IOException.class, () -> convert(converter(firstRun), source, content));
+
+            assertTrue(duplicateRan.get(), "the duplicate ran between the two applications of the mark");
+            assertCountedOnce(logLines, ROWS, 1);
+
+            // The first run's own retry, Lambda's: it sweeps the manifest and finds its marker, written anew by the replayed PUT,
+            // saying uncounted again.
+            convert(converter(silver), source, content);
+
+            assertEquals(1, countedLines(logLines).size(), "the commit's line, once: " + logLines);
+            ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, ROWS, 1, readBack, CLOCK.instant());
+        }
+
+        /**
+         * The same for a run that published nothing (a file rejected whole): it has no marker before its manifest write, and
+         * writes one for the mark alone ({@link SilverCommit#PUBLISHED_NOTHING}), with {@code If-None-Match}. Applied again after
+         * the duplicate delivery claimed the late rejection and swept, that write must not find the key free: the claimed marker
+         * stays until its run can no longer write ({@link SilverCommit#PUBLISHING_BOUND}), and a sweep after that deletes it.
+         */
+        @Test
+        void aPublishedNothingMarkAppliedAgainAfterAnotherRunClaimedTheLateRejectionDoesNotCountItTwice() throws IOException {
+            byte[] notUtf8 = {'i', 'd', '\n', (byte) 0xC3, (byte) 0x28, '\n'};
+            SourceObject source = new SourceObject("bronze", "sales/replayed-rejection.csv", md5(notUtf8), notUtf8.length, MODIFIED);
+            String manifestKey = LAYOUT.manifestKey("sales", source.key());
+            AtomicBoolean duplicateRan = new AtomicBoolean();
+            AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
+            ObjectStore firstRun = new ReplayedMark(new HookedStore(silver, new HookedStore.Hooks() {
+                @Override
+                public void beforePutIf(String key, byte[] manifest, Optional<String> expectedEtag) throws IOException {
+                    if (key.startsWith("_manifests/")) {
+                        throw new IOException("timed out waiting for the answer");
+                    }
+                }
+            }), unansweredManifest, () -> {
+                assertTrue(silver.putIf(manifestKey, requireNonNull(unansweredManifest.get(), "the manifest write was sent"), Optional.empty()).isPresent(),
+                        "the late write lands");
+                assertFalse(convert(converter(silver), source, notUtf8).unchanged(), "the duplicate delivery claims the late rejection and logs its line");
+                duplicateRan.set(true);
+            });
+
+            assertThrows(IOException.class, () -> convert(converter(firstRun), source, notUtf8));
+
+            assertTrue(duplicateRan.get(), "the duplicate ran between the two applications of the mark");
+            assertEquals(List.of("source object rejected"), countedLines(logLines).stream().map(line -> line.get("message")).toList());
+            List<String> markers = silver.list(LAYOUT.publishingPrefix("sales", source.key()));
+            assertEquals(1, markers.size(), "the claimed marker stays while its run may still write it: " + markers);
+            assertTrue(new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8).contains(SilverCommit.COUNTED_BY + " "),
+                    "claimed, not written anew by the second application: " + markers);
+
+            assertTrue(convert(converter(silver), source, notUtf8).unchanged(), "the first run's retry finds the rejection counted");
+            assertEquals(1, countedLines(logLines).size(), "the rejection's line, once: " + logLines);
+
+            assertTrue(convert(converter(silver, Clock.offset(CLOCK, SilverCommit.PUBLISHING_BOUND)), source, notUtf8).unchanged());
+            assertEquals(List.of(), silver.list(LAYOUT.publishingPrefix("sales", source.key())), "a sweep once the run is over deletes the claimed marker");
+            assertEquals(1, countedLines(logLines).size(), "the rejection's line, once: " + logLines);
+            assertTrue(silver.read(manifestKey).isPresent());
+        }
+
+        /**
+         * As the first case, but the first attempt's answer is lost and the SDK's retry, applied after the duplicate delivery claimed
+         * the late commit, is the answer the run gets: nothing written ({@code If-Match} on a marker claimed). The claimed marker
+         * must be there, kept while its run may still write it ({@link MarkerSweptBeforeItsMark}), and nothing written, else the
+         * run's retry counts the commit a second time.
+         */
+        @Test
+        void anUncountedMarkWhoseRetryIsAnsweredAfterAnotherRunClaimedTheLateCommitDoesNotWriteItAnew() throws IOException {
+            byte[] content = csv(ROWS, "oops,not a number\n");
+            SourceObject source = new SourceObject("bronze", "sales/replayed-mark-answer.csv", md5(content), content.length, MODIFIED);
+            AtomicBoolean duplicateRan = new AtomicBoolean();
+            AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
+            ObjectStore firstRun = new ReplayedMark(new HookedStore(silver, new HookedStore.Hooks() {
+                @Override
+                public void beforePutIf(String key, byte[] manifest, Optional<String> expectedEtag) throws IOException {
+                    if (key.startsWith("_manifests/")) {
+                        throw new IOException("timed out waiting for the answer");
+                    }
+                }
+            }), unansweredManifest, () -> {
+                assertTrue(silver.putIf(LAYOUT.manifestKey("sales", source.key()), requireNonNull(unansweredManifest.get(), "the manifest write was sent"),
+                        Optional.empty()).isPresent(), "the late write lands");
+                assertFalse(convert(converter(silver), source, content).unchanged(), "the duplicate delivery claims the late commit and logs its line");
+                duplicateRan.set(true);
+            }, true);
+
+            assertThrows(IOException.class, () -> convert(converter(firstRun), source, content));
+
+            assertTrue(duplicateRan.get(), "the duplicate ran between the two attempts of the mark");
+            assertCountedOnce(logLines, ROWS, 1);
+            List<String> markers = silver.list(LAYOUT.publishingPrefix("sales", source.key()));
+            assertEquals(1, markers.size(), "the claimed marker stays while its run may still write it: " + markers);
+            assertTrue(new String(silver.read(markers.get(0)).orElseThrow(), StandardCharsets.UTF_8).contains(SilverCommit.COUNTED_BY + " "),
+                    "claimed, not written anew after the retry's empty answer: " + markers);
+
+            convert(converter(silver), source, content);
+
+            assertEquals(1, countedLines(logLines).size(), "the commit's line, once: " + logLines);
+            ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, ROWS, 1, readBack, CLOCK.instant());
+        }
+
+        @FunctionalInterface
+        private interface Between {
+            void run() throws IOException;
+        }
+
+        /**
+         * Applies a write of a publishing marker that says {@code uncounted} twice, a plain or a conditional one (with the same
+         * precondition), as the SDK does when the first attempt's answer is lost, running {@code between} after the first
+         * application; keeps the content of the last manifest write sent.
+         */
+        private static final class ReplayedMark implements ObjectStore {
+            private final ObjectStore delegate;
+            private final AtomicReference<byte[]> manifestSent;
+            private final Between between;
+            /** Whether the conditional write answers with its second application's outcome: the first's answer was lost. */
+            private final boolean firstAnswerLost;
+            private boolean replayed;
+
+            ReplayedMark(ObjectStore delegate, AtomicReference<byte[]> manifestSent, Between between) {
+                this(delegate, manifestSent, between, false);
+            }
+
+            ReplayedMark(ObjectStore delegate, AtomicReference<byte[]> manifestSent, Between between, boolean firstAnswerLost) {
+                this.delegate = requireNonNull(delegate, "delegate is null");
+                this.manifestSent = requireNonNull(manifestSent, "manifestSent is null");
+                this.between = requireNonNull(between, "between is null");
+                this.firstAnswerLost = firstAnswerLost;
+            }
+
+            @Override
+            public void put(String key, byte[] content) throws IOException {
+                delegate.put(key, content);
+                if (!replayed && marksUncounted(key, content)) {
+                    replayed = true;
+                    between.run();
+                    // The SDK's second attempt of the same request (or the first one, completed late by S3).
+                    delegate.put(key, content);
+                }
+            }
+
+            @Override
+            public Optional<String> putIf(String key, byte[] content, Optional<String> expectedEtag) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    manifestSent.set(content.clone());
+                }
+                Optional<String> written = delegate.putIf(key, content, expectedEtag);
+                if (!replayed && marksUncounted(key, content)) {
+                    replayed = true;
+                    between.run();
+                    // The SDK's second attempt of the same request, its precondition the same (or the first one, completed late by S3).
+                    Optional<String> again = delegate.putIf(key, content, expectedEtag);
+                    if (firstAnswerLost) {
+                        return again;
+                    }
+                }
+                return written;
+            }
+
+            private static boolean marksUncounted(String key, byte[] content) {
+                return key.startsWith("_publishing/") && new String(content, StandardCharsets.UTF_8).strip().endsWith(SilverCommit.UNCOUNTED);
+            }
+
+            @Override
+            public Optional<ObjectInfo> stat(String key) throws IOException {
+                return delegate.stat(key);
+            }
+
+            @Override
+            public InputStream open(String key, Optional<String> expectedEtag) throws IOException {
+                return delegate.open(key, expectedEtag);
+            }
+
+            @Override
+            public InputStream openRange(String key, Optional<String> expectedEtag, long from, long to) throws IOException {
+                return delegate.openRange(key, expectedEtag, from, to);
+            }
+
+            @Override
+            public Optional<VersionedContent> readVersioned(String key) throws IOException {
+                return delegate.readVersioned(key);
+            }
+
+            @Override
+            public ObjectUpload create(String key) throws IOException {
+                return delegate.create(key);
+            }
+
+            @Override
+            public List<String> list(String prefix) throws IOException {
+                return delegate.list(prefix);
+            }
+
+            @Override
+            public void delete(Collection<String> keys) throws IOException {
+                delegate.delete(keys);
+            }
+
+            @Override
+            public String describe(String key) {
+                return delegate.describe(key);
+            }
+        }
+    }
+
+    /**
+     * The publishing marker is written before anything is published with {@code If-None-Match}, keeping the version written, which
+     * every later mark of it by the run expects ({@code If-Match}; see {@link ReplayedUncountedMark}). When the write's first
+     * attempt lands with its answer lost and the SDK's retry then fails its precondition (412), the version written is unknown: the
+     * run must fail before it publishes anything, leaving nothing visible, and its retry must commit the file once.
+     */
+    @Nested
+    class PublishingMarkerAnswerLost {
+        @Test
+        void aMarkerWriteWhoseRetryFailsItsPreconditionBehindItsOwnLandedAttemptFailsTheRunBeforeItPublishes() throws IOException {
+            byte[] content = csv(ROWS, "oops,not a number\n");
+            SourceObject source = new SourceObject("bronze", "sales/marker-lost.csv", md5(content), content.length, MODIFIED);
+            AtomicInteger markerWrites = new AtomicInteger();
+            ObjectStore firstRun = new HookedStore(silver, new HookedStore.Hooks() {
+                @Override
+                public void beforePutIf(String key, byte[] written, Optional<String> expectedEtag) throws IOException {
+                    if (key.startsWith("_publishing/") && markerWrites.getAndIncrement() == 0) {
+                        // The first attempt lands, its answer lost; the request below is the SDK's retry, which finds the key taken.
+                        assertTrue(silver.putIf(key, written, expectedEtag).isPresent(), "the first attempt lands");
+                    }
+                }
+            });
+
+            IOException failure = assertThrows(IOException.class, () -> convert(converter(firstRun), source, content));
+
+            assertTrue(failure.getMessage().contains("was already there when the run wrote it"), failure.getMessage());
+            assertEquals(1, markerWrites.get(), "the run marks nothing after a marker whose version it does not know");
+            assertEquals(List.of(), silver.list("sales/"), "no part published");
+            assertEquals(List.of(), silver.list("_quarantine/"), "no quarantine file published");
+            assertEquals(List.of(), silver.list("_manifests/"), "nothing committed");
+            assertEquals(List.of(), silver.list("_publishing/"), "the run deleted its marker, having published nothing");
+            assertEquals(List.of(), countedLines(logLines));
+
+            ConversionResult retry = convert(converter(silver), source, content);
+
+            assertFalse(retry.unchanged());
+            assertCountedOnce(logLines, ROWS, 1);
+            ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, ROWS, 1, readBack, CLOCK.instant());
+        }
+    }
+
+    /**
+     * A run whose manifest write goes unanswered marks its marker {@code uncounted} with {@code If-Match} on the version it wrote. The
+     * manifest may land between the run's read-back (which showed the base) and that mark, and a duplicate delivery sweep it, reading
+     * the marker unmarked (nothing to claim). Deleted, the marker would be lost to the count: the mark would find no marker (404) and
+     * write nothing, and no run would log the commit; written anew after a 404, it could be counted twice (the second case). So a sweep
+     * keeps the committed run's marker while that run may still write it, whatever it says, and the mark lands on it.
+     */
+    @Nested
+    class MarkerSweptBeforeItsMark {
+        @Test
+        void anUncountedMarkAfterADuplicateSweptTheLateManifestLandsOnTheKeptMarkerForTheRetryToCount() throws IOException {
+            byte[] content = csv(ROWS, "oops,not a number\n");
+            SourceObject source = new SourceObject("bronze", "sales/swept-before-mark.csv", md5(content), content.length, MODIFIED);
+            AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
+            AtomicBoolean duplicateRan = new AtomicBoolean();
+            ObjectStore firstRun = new HookedStore(silver, new HookedStore.Hooks() {
+                @Override
+                public void beforePutIf(String key, byte[] written, Optional<String> expectedEtag) throws IOException {
+                    if (key.startsWith("_manifests/")) {
+                        unansweredManifest.set(written.clone());
+                        throw new IOException("timed out waiting for the answer");
+                    }
+                    if (key.startsWith("_publishing/") && new String(written, StandardCharsets.UTF_8).endsWith(SilverCommit.UNCOUNTED) && !duplicateRan.get()) {
+                        // Between the run's read-back (the base) and its mark: the manifest lands, and a duplicate delivery sweeps it,
+                        // reading the marker unmarked (nothing to claim), then answers unchanged.
+                        assertTrue(silver.putIf(LAYOUT.manifestKey("sales", source.key()), unansweredManifest.get(), Optional.empty()).isPresent());
+                        assertTrue(convert(converter(silver), source, content).unchanged(), "the duplicate finds the version committed");
+                        assertEquals(List.of(key), silver.list("_publishing/"), "and kept the marker, which its run may still mark");
+                        duplicateRan.set(true);
+                    }
+                }
+            });
+
+            assertThrows(IOException.class, () -> convert(converter(firstRun), source, content));
+
+            assertTrue(duplicateRan.get());
+            assertEquals(List.of(), countedLines(logLines), "no run logged the commit yet");
+            assertFalse(convert(converter(silver), source, content).unchanged(), "the run's retry finds the marker marked, and counts the commit");
+            assertCountedOnce(logLines, ROWS, 1);
+            assertTrue(convert(converter(silver), source, content).unchanged());
+            assertCountedOnce(logLines, ROWS, 1);
+            ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, ROWS, 1, readBack, CLOCK.instant());
+        }
+
+        /**
+         * The same sweep, reading the marker unmarked, but slower: the run's mark lands with its answer lost, and a second duplicate
+         * delivery claims the commit and logs its line (keeping the claimed marker), before the first sweep ends. A sweep that deleted
+         * the marker it read unmarked (as one did before) would take the claimed marker there, and the SDK's resend of the mark would
+         * find the key empty; a run that then wrote it anew had its retry count the commit a second time (from a review). Kept, the
+         * resend finds the marker claimed (412) and writes nothing.
+         */
+        @Test
+        void aStaleSweepDeletingTheClaimedMarkerBeforeTheMarksRetryLeavesTheCommitCountedOnce() throws IOException {
+            byte[] content = csv(ROWS, "oops,not a number\n");
+            SourceObject source = new SourceObject("bronze", "sales/swept-after-claim.csv", md5(content), content.length, MODIFIED);
+            AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
+            AtomicBoolean duplicatesRan = new AtomicBoolean();
+            ObjectStore firstRun = new HookedStore(silver, new HookedStore.Hooks() {
+                @Override
+                public void beforePutIf(String key, byte[] written, Optional<String> expectedEtag) throws IOException {
+                    if (key.startsWith("_manifests/")) {
+                        unansweredManifest.set(written.clone());
+                        throw new IOException("timed out waiting for the answer");
+                    }
+                    if (key.startsWith("_publishing/") && new String(written, StandardCharsets.UTF_8).endsWith(SilverCommit.UNCOUNTED) && !duplicatesRan.get()) {
+                        duplicatesRan.set(true);
+                        // The manifest lands before the mark, and a duplicate delivery sweeps it, reading the marker unmarked.
+                        assertTrue(silver.putIf(LAYOUT.manifestKey("sales", source.key()), unansweredManifest.get(), Optional.empty()).isPresent());
+                        ObjectStore staleSweep = new HookedStore(silver, new HookedStore.Hooks() {
+                            @Override
+                            public void beforeDelete(java.util.Collection<String> keys) throws IOException {
+                                if (keys.stream().anyMatch(deleted -> deleted.startsWith("_publishing/"))) {
+                                    markLandsAndASecondDuplicateClaims(key, written, expectedEtag, source, content);
+                                }
+                            }
+                        });
+                        assertTrue(convert(converter(staleSweep), source, content).unchanged(), "the first duplicate read the marker unmarked");
+                        // A sweep that deletes no marker has nothing left to do once it read it: the rest of the race comes after it.
+                        markLandsAndASecondDuplicateClaims(key, written, expectedEtag, source, content);
+                        // What follows is the SDK's resend of the mark, If-Match on the version the run wrote.
+                    }
+                }
+            });
+
+            assertThrows(IOException.class, () -> convert(converter(firstRun), source, content));
+
+            assertTrue(duplicatesRan.get());
+            assertCountedOnce(logLines, ROWS, 1);
+            convert(converter(silver), source, content);
+            assertEquals(1, countedLines(logLines).size(), "the commit's line, once: " + logLines);
+            ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, ROWS, 1, readBack, CLOCK.instant());
+        }
+
+        /** The mark's first attempt lands, its answer lost, and a second duplicate claims the commit: once, however often asked. */
+        private void markLandsAndASecondDuplicateClaims(String marker, byte[] mark, Optional<String> expectedEtag, SourceObject source, byte[] content)
+                throws IOException {
+            if (!countedLines(logLines).isEmpty()) {
+                return;
+            }
+            assertTrue(silver.putIf(marker, mark, expectedEtag).isPresent(), "the mark's first attempt lands");
+            assertFalse(convert(converter(silver), source, content).unchanged(), "the second duplicate claims the commit");
+        }
     }
 }
