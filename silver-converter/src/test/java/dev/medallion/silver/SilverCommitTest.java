@@ -2028,14 +2028,7 @@ class SilverCommitTest {
             AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
             // The first run: its manifest write goes unanswered and lands later; its uncounted mark is applied, then, before the
             // SDK's second attempt of the same PUT is applied, the manifest lands and a duplicate delivery claims and counts it.
-            ObjectStore firstRun = new ReplayedMark(new HookedStore(silver, new HookedStore.Hooks() {
-                @Override
-                public void beforePutIf(String key, byte[] manifest, Optional<String> expectedEtag) throws IOException {
-                    if (key.startsWith("_manifests/")) {
-                        throw new IOException("timed out waiting for the answer");
-                    }
-                }
-            }), unansweredManifest, () -> {
+            ObjectStore firstRun = manifestUnansweredAndMarkReplayed(unansweredManifest, () -> {
                 // The unanswered manifest write lands: S3 completes it late, on the base it expected (none).
                 assertTrue(silver.putIf(LAYOUT.manifestKey("sales", source.key()), requireNonNull(unansweredManifest.get(), "the manifest write was sent"),
                         Optional.empty()).isPresent(), "the late write lands");
@@ -2070,14 +2063,7 @@ class SilverCommitTest {
             String manifestKey = LAYOUT.manifestKey("sales", source.key());
             AtomicBoolean duplicateRan = new AtomicBoolean();
             AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
-            ObjectStore firstRun = new ReplayedMark(new HookedStore(silver, new HookedStore.Hooks() {
-                @Override
-                public void beforePutIf(String key, byte[] manifest, Optional<String> expectedEtag) throws IOException {
-                    if (key.startsWith("_manifests/")) {
-                        throw new IOException("timed out waiting for the answer");
-                    }
-                }
-            }), unansweredManifest, () -> {
+            ObjectStore firstRun = manifestUnansweredAndMarkReplayed(unansweredManifest, () -> {
                 assertTrue(silver.putIf(manifestKey, requireNonNull(unansweredManifest.get(), "the manifest write was sent"), Optional.empty()).isPresent(),
                         "the late write lands");
                 assertFalse(convert(converter(silver), source, notUtf8).unchanged(), "the duplicate delivery claims the late rejection and logs its line");
@@ -2114,14 +2100,7 @@ class SilverCommitTest {
             SourceObject source = new SourceObject("bronze", "sales/replayed-mark-answer.csv", md5(content), content.length, MODIFIED);
             AtomicBoolean duplicateRan = new AtomicBoolean();
             AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
-            ObjectStore firstRun = new ReplayedMark(new HookedStore(silver, new HookedStore.Hooks() {
-                @Override
-                public void beforePutIf(String key, byte[] manifest, Optional<String> expectedEtag) throws IOException {
-                    if (key.startsWith("_manifests/")) {
-                        throw new IOException("timed out waiting for the answer");
-                    }
-                }
-            }), unansweredManifest, () -> {
+            ObjectStore firstRun = manifestUnansweredAndMarkReplayed(unansweredManifest, () -> {
                 assertTrue(silver.putIf(LAYOUT.manifestKey("sales", source.key()), requireNonNull(unansweredManifest.get(), "the manifest write was sent"),
                         Optional.empty()).isPresent(), "the late write lands");
                 assertFalse(convert(converter(silver), source, content).unchanged(), "the duplicate delivery claims the late commit and logs its line");
@@ -2143,6 +2122,26 @@ class SilverCommitTest {
             ExactlyOnce.assertExactlyOnce(silver, LAYOUT, "sales", source, ROWS, 1, readBack, CLOCK.instant());
         }
 
+        /**
+         * The first run's store: its manifest write goes unanswered (what it sent kept in {@code unansweredManifest}, for the test
+         * to land it late), and its {@code uncounted} mark is applied twice, {@code between} run after the first application.
+         */
+        private ObjectStore manifestUnansweredAndMarkReplayed(AtomicReference<byte[]> unansweredManifest, Between between) {
+            return manifestUnansweredAndMarkReplayed(unansweredManifest, between, false);
+        }
+
+        /** As above; {@code firstAnswerLost}: the mark answers with its second application's outcome. */
+        private ObjectStore manifestUnansweredAndMarkReplayed(AtomicReference<byte[]> unansweredManifest, Between between, boolean firstAnswerLost) {
+            return new ReplayedMark(new HookedStore(silver, new HookedStore.Hooks() {
+                @Override
+                public void beforePutIf(String key, byte[] manifest, Optional<String> expectedEtag) throws IOException {
+                    if (key.startsWith("_manifests/")) {
+                        throw new IOException("timed out waiting for the answer");
+                    }
+                }
+            }), unansweredManifest, between, firstAnswerLost);
+        }
+
         @FunctionalInterface
         private interface Between {
             void run() throws IOException;
@@ -2160,10 +2159,6 @@ class SilverCommitTest {
             /** Whether the conditional write answers with its second application's outcome: the first's answer was lost. */
             private final boolean firstAnswerLost;
             private boolean replayed;
-
-            ReplayedMark(ObjectStore delegate, AtomicReference<byte[]> manifestSent, Between between) {
-                this(delegate, manifestSent, between, false);
-            }
 
             ReplayedMark(ObjectStore delegate, AtomicReference<byte[]> manifestSent, Between between, boolean firstAnswerLost) {
                 this.delegate = requireNonNull(delegate, "delegate is null");
