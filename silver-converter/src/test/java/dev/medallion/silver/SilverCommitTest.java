@@ -2335,7 +2335,7 @@ class SilverCommitTest {
          * resend finds the marker claimed (412) and writes nothing.
          */
         @Test
-        void aStaleSweepDeletingTheClaimedMarkerBeforeTheMarksRetryLeavesTheCommitCountedOnce() throws IOException {
+        void aSweepThatReadTheMarkerUnmarkedAndEndsAfterTheMarkAndAnotherClaimLeavesTheCommitCountedOnce() throws IOException {
             byte[] content = csv(ROWS, "oops,not a number\n");
             SourceObject source = new SourceObject("bronze", "sales/swept-after-claim.csv", md5(content), content.length, MODIFIED);
             AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
@@ -2353,7 +2353,7 @@ class SilverCommitTest {
                         assertTrue(silver.putIf(LAYOUT.manifestKey("sales", source.key()), unansweredManifest.get(), Optional.empty()).isPresent());
                         ObjectStore staleSweep = new HookedStore(silver, new HookedStore.Hooks() {
                             @Override
-                            public void beforeDelete(java.util.Collection<String> keys) throws IOException {
+                            public void beforeDelete(Collection<String> keys) throws IOException {
                                 if (keys.stream().anyMatch(deleted -> deleted.startsWith("_publishing/"))) {
                                     markLandsAndASecondDuplicateClaims(key, written, expectedEtag, source, content);
                                 }
