@@ -82,6 +82,14 @@ final class SilverCommit {
      */
     static final Duration PUBLISHING_BOUND = Duration.ofMinutes(20);
     /**
+     * How long after writing its publishing marker a run may still send a completion (publish an upload). S3 "could take several
+     * minutes to finalize" a CompleteMultipartUpload (S3 API Reference, CompleteMultipartUpload), and goes on after its client gave
+     * up: one sent later than this could land after {@link #PUBLISHING_BOUND}, once a sweep deleted the marker and listed its
+     * partition, a file visible that no manifest names and no marker leads to. This leaves S3 half the bound to finalize one;
+     * publishing takes seconds when S3 is well, and a run past this stops as at a failed completion, its retry converting again.
+     */
+    static final Duration COMPLETION_WINDOW = Duration.ofMinutes(10);
+    /**
      * Follows the time in a marker whose run gave up with files that may be visible: it can no longer publish,
      * and only a commit on top of the manifest it read may delete them (see {@link #sweep}'s answer).
      */
@@ -211,6 +219,7 @@ final class SilverCommit {
                                 + " the run published nothing and fails, and its retry converts the file again")));
             }
             for (ObjectUpload upload : staged) {
+                requireCompletionWindow(manifest, markerWritten);
                 upload.publish();
             }
         }
@@ -331,6 +340,17 @@ final class SilverCommit {
     private static boolean sameOutcome(Manifest winner, Manifest manifest) {
         return Manifest.WITHDRAWN.equals(winner.status()) == Manifest.WITHDRAWN.equals(manifest.status())
                 && winner.source().etag().equals(manifest.source().etag()) && winner.source().size() == manifest.source().size();
+    }
+
+    /** Refuses to send a completion that S3 could finalize after {@link #PUBLISHING_BOUND} ({@link #COMPLETION_WINDOW}). */
+    private void requireCompletionWindow(Manifest manifest, Instant markerWritten) throws IOException {
+        Duration publishing = Duration.between(markerWritten, clock.instant());
+        if (publishing.compareTo(COMPLETION_WINDOW) >= 0) {
+            throw new IOException("Run " + manifest.run() + " stopped publishing " + manifest.source().key() + " " + publishing.toSeconds()
+                    + " s after writing its publishing marker (S3 slow to complete its uploads): a completion sent " + COMPLETION_WINDOW.toMinutes()
+                    + " minutes or more after it could be finalized by S3 after a later run's sweep stopped looking for this run's files,"
+                    + " visible for good; what the run published is deleted, its marker marked abandoned, and the retry converts the file again");
+        }
     }
 
     /**

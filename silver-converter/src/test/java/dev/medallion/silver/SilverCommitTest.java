@@ -1673,6 +1673,58 @@ class SilverCommitTest {
     }
 
     /**
+     * A run whose publishing is slow (its first completion took 14 minutes: S3 degraded, the SDK waiting up to half the time
+     * left) sends no further completion: S3 may take several minutes to finalize one (CompleteMultipartUpload's reference), and one
+     * landing after {@link SilverCommit#PUBLISHING_BOUND}, once a sweep deleted the run's marker and listed its partition, would
+     * make a file visible that no manifest names and no marker leads to: until the key's next event sweeps that partition, for good
+     * if none comes, or if the run converted a version of another day that a later one replaced. From a review: before, the run sent
+     * it; here S3 finalizes it after the retry's sweep, the run killed meanwhile at its timeout.
+     */
+    @Test
+    void aRunPublishingPastItsCompletionWindowSendsNoCompletionThatCouldLandAfterThePublishingBound() throws IOException {
+        byte[] content = csv(ROWS, "");
+        SourceObject source = source("sales/slow-publish.csv", content);
+        SettableClock runClock = new SettableClock(CLOCK.instant());
+        Clock afterTheBound = Clock.offset(CLOCK, SilverCommit.PUBLISHING_BOUND.plusSeconds(30));
+        AtomicInteger completionsSent = new AtomicInteger();
+        AtomicBoolean lateCompletionLanded = new AtomicBoolean();
+        ObjectStore slowPublishing = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePublish(String key) throws IOException {
+                if (lateCompletionLanded.get()) {
+                    throw new Killed();
+                }
+                if (completionsSent.incrementAndGet() == 1) {
+                    // The first completion is answered 14 minutes after the marker was written.
+                    runClock.set(CLOCK.instant().plus(Duration.ofMinutes(14)));
+                    return;
+                }
+                // Sent now, finalized by S3 only after the bound: meanwhile Lambda kills the run at its timeout, and the retry,
+                // once the bound has passed, commits, its sweep deleting the run's marker and first part.
+                convert(converter(silver, afterTheBound), source, content);
+                lateCompletionLanded.set(true);
+            }
+
+            @Override
+            public void beforePutIf(String key) {
+                if (lateCompletionLanded.get()) {
+                    throw new Killed();
+                }
+            }
+        });
+
+        Throwable failure = assertThrows(Throwable.class, () -> convert(converter(slowPublishing, runClock), source, content));
+        if (!lateCompletionLanded.get()) {
+            convert(converter(silver, afterTheBound), source, content);
+        }
+
+        assertExactlyOnce(source, ROWS, 0);
+        assertEquals(1, completionsSent.get(), "no completion sent after the window");
+        assertTrue(failure instanceof IOException && failure.getMessage().contains("stopped publishing"), String.valueOf(failure));
+        assertCountedOnce(logLines, ROWS, 0);
+    }
+
+    /**
      * The killed run's marker outlives the next run's sweep while the killed run could still be publishing
      * (a run only ends at Lambda's timeout); once that time is up, the next sweep deletes it.
      */
@@ -1906,6 +1958,34 @@ class SilverCommitTest {
 
         assertTrue(failure.getMessage().contains(source.location() + " at line "), failure.getMessage());
         assertEquals(List.of(), dataAndManifests());
+    }
+
+    /** A run's clock, moved on by a test to stand for time the run spent waiting on a request. */
+    private static final class SettableClock extends Clock {
+        private volatile Instant now;
+
+        SettableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException("a test clock in UTC");
+        }
     }
 
     /** Stands for the process dying at that point: nothing after it runs, no cleanup included. */
