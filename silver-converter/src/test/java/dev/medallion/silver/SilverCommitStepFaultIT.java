@@ -236,6 +236,8 @@ class SilverCommitStepFaultIT extends CommitFaultFixture {
         assertEquals(1, markers.size(), markers.toString());
         assertTrue(markers.get(0).endsWith("-" + new ManifestStore(silver).read(LAYOUT.manifestKey(DATASET, second.key())).orElseThrow().run()),
                 "the committed run's: " + markers);
+        assertTrue(deliverLater(second).unchanged(), "a delivery once the run can no longer write its marker");
+        assertEachRowOnceNoMarkerCountedOnce(second, ROWS / 2);
     }
 
     /** The sweep's delete lands and its answer is lost: the SDK's retry deletes nothing more, and the run succeeds. */

@@ -506,6 +506,9 @@ class WithdrawalIT {
                 "as its run wrote it, not marked");
         assertEquals(List.of("missing s3://" + buckets.bronzeBucket() + "/" + KEY), handler.handleRequest(created, null),
                 "the event delivered once more: already withdrawn, and the key still gone");
+        assertEquals(WithdrawalResult.UNCHANGED, withdraw(converter(buckets.silver(), Clock.offset(Clock.systemUTC(),
+                SilverCommit.PUBLISHING_BOUND.plusMinutes(1)))).outcome(), "the removal delivered once the run can no longer write its marker");
+        assertEquals(List.of(), buckets.silver().list("_publishing/"), "nor the conversion's marker, once its run can no longer write it");
     }
 
     /**
@@ -756,8 +759,12 @@ class WithdrawalIT {
     }
 
     private SilverConverter converter(S3ObjectStore store) {
+        return converter(store, Clock.systemUTC());
+    }
+
+    private SilverConverter converter(S3ObjectStore store, Clock clock) {
         return new SilverConverter(store, LAYOUT, LIMITS, CsvOverrides.none(),
-                new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), Clock.systemUTC()), Clock.systemUTC());
+                new JsonLog(new PrintStream(logLines, true, StandardCharsets.UTF_8), clock), clock);
     }
 
     private ConversionResult convert(SilverConverter converter, SourceObject source) throws IOException {
