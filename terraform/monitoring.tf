@@ -551,6 +551,94 @@ resource "aws_cloudwatch_metric_alarm" "dataset_freshness" {
 }
 
 ################################################################################
+# Gold freshness
+################################################################################
+
+# A gold model can stop being rebuilt while silver goes on: its builds fail into the failure or dead-letter
+# queue (whose alarms fire once, then stay quiet while the queue holds messages), gold_schedule's rule was
+# disabled, the trigger queue's mapping turned off, or Athena fails every build of it. Per model of
+# gold_freshness, a filter counts the builder's lines that find the model up to date, and an alarm fires when
+# none came within max_hours_without_build.
+#
+# What counts: a build swapped into the view ("gold model built and swapped into its view", outcome "built"),
+# and a check that found the model's silver inputs as at its last build ("gold model unchanged", or a retry's
+# "already built by this request", outcome "unchanged"). An unchanged model's view holds what silver holds, which
+# is what a data engineer asking "is this table current?" means; counting builds alone would fire whenever its
+# sources were quiet (a weekend), for a cause dataset_freshness names better, per dataset. Not counted: a
+# failed build ("gold model failed", outcome "failed"), a model waiting for a source with no table (outcome
+# "waiting": it has no table to be fresh), an invocation that found another build running ("gold build
+# deferred", "gold build skipped": no model field), and another model's lines ($.model compared whole).
+# GoldLogMetricFiltersIT checks the pattern against the lines the gold-ctas jar writes; "%s" is the model.
+#
+# The builder checks every model at each invocation, whatever the batch names (gold-ctas/README.md,
+# Triggers), so an up-to-date line comes whenever it runs; with gold_builds_on_commit alone it runs only when
+# silver changes, so a window with no commit of any dataset fires the alarm as well (gold_schedule checks at
+# each run). As for the datasets: one filter per model with the model in the pattern, its dimension Model
+# taken from $.model (one value per filter, no default value beside a dimension), hours with no line are
+# missing data, treat_missing_data "breaching", and ok_actions, since a build or check does mean fresh again.
+locals {
+  gold_log_metrics_namespace           = "${local.name}/gold-ctas"
+  gold_model_up_to_date_pattern_format = "{ ($.model = \"%s\") && (($.outcome = \"built\") || ($.outcome = \"unchanged\")) }"
+  gold_model_up_to_date_metric         = "ModelUpToDate"
+  gold_freshness                       = local.gold_enabled ? var.gold_freshness : {}
+}
+
+resource "aws_cloudwatch_log_metric_filter" "gold_ctas_models_up_to_date" {
+  for_each = local.gold_freshness
+
+  name           = "${local.gold_ctas_name}-up-to-date-${each.key}"
+  log_group_name = aws_cloudwatch_log_group.gold_ctas[0].name
+  pattern        = format(local.gold_model_up_to_date_pattern_format, each.key)
+
+  metric_transformation {
+    namespace  = local.gold_log_metrics_namespace
+    name       = local.gold_model_up_to_date_metric
+    value      = "1"
+    dimensions = { Model = "$.model" }
+  }
+
+  lifecycle {
+    # A name no model has would count no line, and its alarm would fire forever. local.gold_models is the list
+    # the builder's policy names (gold.tf), which the contract tests keep equal to models.list.
+    precondition {
+      condition     = contains(local.gold_models, each.key)
+      error_message = format("gold_freshness names %s, which is not a gold model of this stack: its models are %s (gold-ctas's models.list). Name one of them, or add the model to models.list and to local.gold_models in gold.tf first.", each.key, join(", ", local.gold_models))
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "gold_freshness" {
+  for_each = aws_cloudwatch_log_metric_filter.gold_ctas_models_up_to_date
+
+  alarm_name          = "${local.name}-gold-freshness-${each.key}"
+  alarm_description   = "Gold model ${each.key} was neither built nor found up to date in the last ${local.gold_freshness[each.key].max_hours_without_build} hours (gold_freshness): its view may lag silver. Look at the gold builder's log (terraform output log_group_names) for \"gold model failed\" lines of it, which say why, and at the builder's other alarms (errors, dead-letter queues, gold triggers not consumed); check that gold_schedule's rule and the trigger queue's mapping are enabled. With gold_builds_on_commit alone, no silver commit in the window fires it too (see dataset_freshness). gold_rebuild_command builds it once. The next build or check turns it OK. To silence it, raise max_hours_without_build or remove the model from gold_freshness."
+  namespace           = local.gold_log_metrics_namespace
+  metric_name         = local.gold_model_up_to_date_metric
+  dimensions          = { Model = each.key }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = local.gold_freshness[each.key].max_hours_without_build
+  datapoints_to_alarm = local.gold_freshness[each.key].max_hours_without_build
+  threshold           = 0
+  comparison_operator = "LessThanOrEqualToThreshold"
+  treat_missing_data  = "breaching"
+  actions_enabled     = true
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+
+  lifecycle {
+    # CloudWatch names an alarm with at most 255 characters (PutMetricAlarm, AlarmName:
+    # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html), and a model's
+    # name has no bound of its own (GoldModel.NAME). format() rather than a template: hcl4j and checkov's parser
+    # fail on arithmetic and nested templates inside an error message.
+    precondition {
+      condition     = length(format("%s-gold-freshness-%s", local.name, each.key)) <= 255
+      error_message = format("gold_freshness: the freshness alarm of model %s would be named %s-gold-freshness-%s, %d characters, and CloudWatch takes at most 255: the name's part before the model, %s-gold-freshness-, has %d of them. Leave the model out of gold_freshness, or shorten project or environment.", each.key, local.name, each.key, length(format("%s-gold-freshness-%s", local.name, each.key)), local.name, length(format("%s-gold-freshness-", local.name)))
+    }
+  }
+}
+
+################################################################################
 # Failed crawls
 ################################################################################
 

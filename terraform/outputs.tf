@@ -50,6 +50,7 @@ output "alarm_names" {
     values(aws_cloudwatch_metric_alarm.silver_converter_log)[*].alarm_name,
     aws_cloudwatch_metric_alarm.silver_converter_quarantined_rows[*].alarm_name,
     values(aws_cloudwatch_metric_alarm.dataset_freshness)[*].alarm_name,
+    values(aws_cloudwatch_metric_alarm.gold_freshness)[*].alarm_name,
   ))
 }
 

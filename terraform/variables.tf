@@ -595,6 +595,40 @@ variable "dataset_freshness" {
 }
 
 ################################################################################
+# Gold freshness (monitoring.tf: one filter of the builder's log and one alarm per model)
+################################################################################
+
+variable "gold_freshness" {
+  description = "Per gold model, how long it may go without the builder finding it up to date before its freshness alarm fires (…-gold-freshness-<model>, to the alert topic): max_hours_without_build, a whole number of hours from 1 to 168. A build that fails into the dead-letter queue, a schedule disabled, a trigger mapping turned off, or Athena failing every build stops gold without silver noticing. Up to date means the builder built the model and swapped it into its view (\"gold model built and swapped into its view\"), or found its silver inputs as at its last build (\"gold model unchanged\"): its view then holds what silver holds. A failed build, a model waiting for a source with no table, an invocation that found another build running (deferred, skipped) and another model's build do not count. The builder runs only when something invokes it: with gold_builds_on_commit alone, only when silver changes, so a quiet source leaves every model's alarm without a line too; gold_schedule checks every model at each run. Keys are the stack's models, as gold-ctas's models.list names them (daily_revenue_by_category_region, top_products, customer_lifetime_value, regional_store_performance). Only with the gold builder (enable_glue_catalog, enable_athena and enable_functions). {} (the default): none. Example: { daily_revenue_by_category_region = { max_hours_without_build = 26 } }."
+  type = map(object({
+    max_hours_without_build = number
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    # GoldModel.NAME (gold-ctas), the rule models.list's names follow; that a key is one of the stack's models
+    # (local.gold_models) is checked by a precondition in monitoring.tf, since a validation cannot read a local before Terraform 1.9.
+    condition     = alltrue([for model in keys(var.gold_freshness) : can(regex("^[a-z][a-z0-9_]*$", model))])
+    error_message = "gold_freshness's keys must be gold model names as models.list names them (lowercase letters, digits and underscores, starting with a letter: top_products), or the alarm would count no line and fire forever: ${join(", ", [for model in keys(var.gold_freshness) : jsonencode(model) if !can(regex("^[a-z][a-z0-9_]*$", model))])} is not."
+  }
+
+  validation {
+    # As dataset_freshness: builds counted per hour (period 3600) over max_hours_without_build periods, and CloudWatch evaluates an
+    # alarm over at most 7 days (PutMetricAlarm, Period: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+    condition     = alltrue([for setting in values(var.gold_freshness) : try(setting.max_hours_without_build >= 1 && setting.max_hours_without_build <= 168 && floor(setting.max_hours_without_build) == setting.max_hours_without_build, false)])
+    error_message = "gold_freshness's max_hours_without_build must be a whole number of hours from 1 to 168: the alarm counts the model's builds per hour, and CloudWatch evaluates an alarm over at most 7 days (168 hours); ${join(", ", [for model, setting in var.gold_freshness : "${model} = ${try(tostring(setting.max_hours_without_build), "null")}" if !try(setting.max_hours_without_build >= 1 && setting.max_hours_without_build <= 168 && floor(setting.max_hours_without_build) == setting.max_hours_without_build, false)])} is not."
+  }
+
+  validation {
+    # One metric filter per model on the builder's log group, which CloudWatch Logs caps at 100 filters (PutMetricFilter:
+    # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html); the stack puts no other there.
+    condition     = length(var.gold_freshness) <= 100
+    error_message = "gold_freshness may name at most 100 models, not ${length(var.gold_freshness)}: each is a metric filter on the gold builder's log group, which CloudWatch Logs caps at 100 filters."
+  }
+}
+
+################################################################################
 # Gold builder function
 ################################################################################
 
