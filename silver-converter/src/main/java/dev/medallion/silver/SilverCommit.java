@@ -263,7 +263,7 @@ final class SilverCommit {
             }
             Optional<Manifest> committed = now.flatMap(ManifestStore.Stored::manifest);
             if (committed.isPresent() && manifest.run().equals(committed.get().run())) {
-                return committedByThisRun(committed.get(), base.manifestKey());
+                return committedByThisRun(committed.get(), base, counter);
             }
             if (now.map(ManifestStore.Stored::etag).equals(base.etag())) {
                 // Not landed yet, but it still may (S3 can complete a request whose client gave up): deleting
@@ -281,7 +281,7 @@ final class SilverCommit {
             throw e;
         }
         if (written.isPresent()) {
-            return committedByThisRun(manifest, base.manifestKey());
+            return committedByThisRun(manifest, base, counter);
         }
 
         // Another run committed since this one read the base; or this run did, and a retried request then
@@ -302,7 +302,7 @@ final class SilverCommit {
                             + " readers that ignore manifests") + ", and the retry counts the commit or sweeps them", unreadable);
         }
         if (winner.isPresent() && manifest.run().equals(winner.get().run())) {
-            return committedByThisRun(winner.get(), base.manifestKey());
+            return committedByThisRun(winner.get(), base, counter);
         }
         try {
             silver.delete(published);
@@ -358,15 +358,28 @@ final class SilverCommit {
      * cleanup; the commit stands all the same, and the failure says so ({@link CommittedException}): the
      * retry answers {@code unchanged}, so this run is the only one that can report what it committed.
      */
-    private Outcome committedByThisRun(Manifest committed, String manifestKey) throws CommittedException {
+    private Outcome committedByThisRun(Manifest committed, Base base, Counter counter) throws CommittedException {
         try {
-            // This run's own commit: it logs its line itself, and its marker was never marked uncounted.
-            sweep(committed, manifestKey, Optional.empty());
+            // This run's own commit: it logs its line itself, and its marker was never marked uncounted. The manifest it replaced
+            // may be one whose run's write went unanswered and landed, and whose mark landed after this run's first sweep of it: no
+            // later sweep of that manifest, superseded now, would claim it, so this one does.
+            sweep(committed, base.manifestKey(), Optional.empty(), base.manifest().map(replaced -> new ReplacedCount(replaced, counter)));
         }
         catch (IOException e) {
-            throw new CommittedException(committed, manifestKey, e);
+            throw new CommittedException(committed, base.manifestKey(), e);
         }
         return new Outcome(committed, true, false);
+    }
+
+    /**
+     * The manifest a commit replaced, whose run's {@link #UNCOUNTED} marker the commit's own sweep claims for {@code counter}, which
+     * logs that manifest's line.
+     */
+    private record ReplacedCount(Manifest replaced, Counter counter) {
+        ReplacedCount {
+            requireNonNull(replaced, "replaced is null");
+            requireNonNull(counter, "counter is null");
+        }
     }
 
     /**
@@ -491,7 +504,16 @@ final class SilverCommit {
      *     {@code committed}'s line.
      */
     Swept sweep(Manifest committed, String manifestKey, Optional<Counter> counter) throws IOException {
+        return sweep(committed, manifestKey, counter, Optional.empty());
+    }
+
+    /**
+     * As {@link #sweep(Manifest, String, Optional)}; {@code replacedCount}: the committed run's own sweep, which also claims the
+     * count of the manifest its commit replaced ({@link ReplacedCount}).
+     */
+    private Swept sweep(Manifest committed, String manifestKey, Optional<Counter> counter, Optional<ReplacedCount> replacedCount) throws IOException {
         requireNonNull(counter, "counter is null");
+        requireNonNull(replacedCount, "replacedCount is null");
         boolean counted = false;
         Set<String> keep = new LinkedHashSet<>(committed.writtenKeys());
         Set<String> garbage = new LinkedHashSet<>(committed.supersedes());
@@ -519,6 +541,11 @@ final class SilverCommit {
                     counted = true;
                 }
                 keepClaimed = claim.keep();
+            }
+            if (replacedCount.isPresent() && publishing.isPresent() && publishing.get().run().token().equals(replacedCount.get().replaced().run())
+                    && claimUncounted(replacedCount.get().replaced(), marker).byThisRun()) {
+                // Claimed, the marker says so, and mayGo keeps it while its run may still write it.
+                replacedCount.get().counter().count(replacedCount.get().replaced());
             }
             if (publishing.isPresent() && publishing.get().run().generation() <= committed.generation()) {
                 partitions.add(publishing.get().ingestDate());
