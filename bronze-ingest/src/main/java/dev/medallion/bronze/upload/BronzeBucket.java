@@ -7,6 +7,8 @@ import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.PartitionMetadata;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -120,6 +122,19 @@ public final class BronzeBucket {
 
     public String describe(String key) {
         return "s3://" + bucket + "/" + key;
+    }
+
+    /**
+     * The ARN of the objects under {@code keyPattern} ({@code orders/*}), for messages naming what a policy must allow: in the
+     * partition of the client's region (arn:aws-cn:s3::: in cn-north-1, arn:aws-us-gov:s3::: in us-gov-west-1), as the
+     * policies there name it. The partition is the SDK's own answer (its regions module, no request), a region it does not know
+     * taken as aws's.
+     */
+    public String objectArn(String keyPattern) {
+        requireNonNull(keyPattern, "keyPattern is null");
+        Region region = client.serviceClientConfiguration().region();
+        String partition = region == null ? "aws" : PartitionMetadata.of(region).id();
+        return "arn:" + partition + ":s3:::" + bucket + "/" + keyPattern;
     }
 
     /** Where requests go, for messages: the endpoint when one is set, else the region. */
@@ -544,8 +559,8 @@ public final class BronzeBucket {
         int slash = key.indexOf('/');
         String dataset = slash < 0 ? key : key.substring(0, slash);
         return new IOException("Access denied to " + action + " " + describe(key) + " (bucket " + bucket + ", key " + key + "): these credentials may not"
-                + " put under " + dataset + "/. For a writer of another account, either its own IAM policy lacks s3:PutObject on arn:aws:s3:::" + bucket
-                + "/" + dataset + "/*, or its entry in the bronze bucket's bronze_writers (terraform) does not list the dataset " + dataset
+                + " put under " + dataset + "/. For a writer of another account, either its own IAM policy lacks s3:PutObject on " + objectArn(dataset + "/*")
+                + ", or its entry in the bronze bucket's bronze_writers (terraform) does not list the dataset " + dataset
                 + "; with kms_encryption, its IAM policy also needs kms:GenerateDataKey and kms:Decrypt on the stack's key (" + ErrorMessages.describe(cause)
                 + "). In the stack's own account, attach the policy of terraform's uploader_policy_arn output", cause);
     }

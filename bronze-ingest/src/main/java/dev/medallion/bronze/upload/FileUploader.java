@@ -439,8 +439,8 @@ public final class FileUploader {
         String dataset = key.substring(0, Math.max(0, key.indexOf('/')));
         return bucket.describe(key) + " already holds an object, which these credentials may not read (HeadObject answered 403: no s3:GetObject on it),"
                 + " so this run cannot compare it with the file and did not replace it. A writer of another account needs read_own_files = true in its"
-                + " entry of the bronze bucket's bronze_writers (terraform), and s3:GetObject on arn:aws:s3:::" + bucket.name() + "/" + dataset
-                + "/* in its own IAM policy, so that a run compares the file with its object and skips it when unchanged; nothing was written";
+                + " entry of the bronze bucket's bronze_writers (terraform), and s3:GetObject on " + bucket.objectArn(dataset + "/*")
+                + " in its own IAM policy, so that a run compares the file with its object and skips it when unchanged; nothing was written";
     }
 
     private static boolean holdsFile(Optional<StoredObject> stored, PlannedFile file, String crc32) {

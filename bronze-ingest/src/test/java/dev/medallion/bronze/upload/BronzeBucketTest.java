@@ -1,6 +1,7 @@
 package dev.medallion.bronze.upload;
 
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadResponse;
@@ -16,12 +17,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BronzeBucketTest {
     private static final String REFUSED = "the run is interrupted and its multipart uploads are being aborted; run the same command again to finish";
@@ -35,6 +38,24 @@ class BronzeBucketTest {
         assertEquals(Optional.empty(), BronzeBucket.fullObjectCrc32("vVQh6w==-3", null));
         assertEquals(Optional.empty(), BronzeBucket.fullObjectCrc32("vVQh6w==", ChecksumType.COMPOSITE));
         assertEquals(Optional.empty(), BronzeBucket.fullObjectCrc32(null, null));
+    }
+
+    /**
+     * A denied put's advice names the dataset folder's ARN in the partition of the client's region: a policy in China or
+     * GovCloud names arn:aws-cn:s3::: or arn:aws-us-gov:s3:::, and one copied from the message with arn:aws:s3::: would not match.
+     */
+    @Test
+    void aDeniedPutNamesTheFoldersArnInThePartitionOfTheClientsRegion() throws Exception {
+        Map<String, String> partitions = Map.of("cn-north-1", "aws-cn", "cn-northwest-1", "aws-cn", "us-gov-west-1", "aws-us-gov", "eu-west-1", "aws");
+        for (Map.Entry<String, String> region : partitions.entrySet()) {
+            try (AnsweringS3 s3 = new AnsweringS3(Map.of("PUT", 403)); S3Client client = s3.client(Region.of(region.getKey()))) {
+                BronzeBucket bucket = new BronzeBucket(client, "bronze");
+                IOException denied = assertThrows(IOException.class,
+                        () -> bucket.put("orders/2026/x.csv", new byte[] {'i', 'd'}, 2, "AAAAAA==", "text/csv", Optional.empty()));
+                String expected = "its own IAM policy lacks s3:PutObject on arn:" + region.getValue() + ":s3:::bronze/orders/*, or its entry";
+                assertTrue(denied.getMessage().contains(expected), region.getKey() + ": " + denied.getMessage());
+            }
+        }
     }
 
     /** Ctrl-C: an upload started after the abort began would not be covered by it, its parts left billed. */

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
@@ -21,10 +22,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FileUploaderTest {
     private static final int MIB = 1 << 20;
@@ -39,6 +42,26 @@ class FileUploaderTest {
         // 100 GiB in 10,000 parts needs 10.24 MiB each, rounded up to whole MiB.
         assertEquals(11 * MIB, FileUploader.partSizeFor(100L << 30, 8 * MIB));
         assertThrows(IllegalArgumentException.class, () -> FileUploader.partSizeFor(6L << 40, 8 * MIB));
+    }
+
+    /**
+     * A writer without read_own_files: HeadObject is denied (403), the write conditional on no object refused (412), so the key
+     * holds an object it may not read. The advice names the folder's ARN in the partition of the client's region.
+     */
+    @Test
+    void anUnreadableObjectsAdviceNamesTheFoldersArnInThePartitionOfTheClientsRegion() throws Exception {
+        Path file = Files.write(directory.resolve("x.csv"), "id\n1\n".getBytes(StandardCharsets.US_ASCII));
+        for (Map.Entry<String, String> region : Map.of("cn-north-1", "aws-cn", "us-gov-east-1", "aws-us-gov", "us-east-1", "aws").entrySet()) {
+            try (AnsweringS3 s3 = new AnsweringS3(Map.of("HEAD", 403, "PUT", 412)); S3Client client = s3.client(Region.of(region.getKey()))) {
+                FileUploader uploader = new FileUploader(new BronzeBucket(client, "bronze"), Files::newInputStream, 5 * MIB, false);
+                UploadOutcome outcome = uploader.upload(new PlannedFile(file, "orders/x.csv", Files.size(file), Files.getLastModifiedTime(file)),
+                        SilentUploadListener.SILENT);
+
+                assertEquals(UploadOutcome.Status.FAILED, outcome.status(), region.getKey() + ": " + outcome.detail());
+                String expected = "and s3:GetObject on arn:" + region.getValue() + ":s3:::bronze/orders/* in its own IAM policy";
+                assertTrue(outcome.detail().contains(expected), region.getKey() + ": " + outcome.detail());
+            }
+        }
     }
 
     /** A skipped file's bytes count as done, not as sent: the speed shown measures only what was uploaded. */
