@@ -6,11 +6,16 @@
    added here with the API's meaning, on what moto stores: a notification's subscribers as
    CreateBudget or CreateNotification gave them, and the tags CreateBudget's ResourceTags and
    TagResource set.
-2. aws:SecureTransport in bucket policies: moto evaluates a bucket policy without the request's
-   context, so a statement's Condition never fails and the stack's TLS-only Deny (s3:* when
-   aws:SecureTransport is false) denies every object request, over https too. Here a statement
-   conditioned on aws:SecureTransport alone applies only when the request's scheme matches it, as on
-   AWS: https passes, plain http is refused. Other statements are left to moto.
+2. Conditions of bucket policies: moto evaluates a bucket policy without the request's context, so a
+   statement's Condition never fails (an operator other than StringEquals is not evaluated at all), and
+   the stack's TLS-only Deny (s3:* when aws:SecureTransport is false) denies every object request, over
+   https too, as would bronze's refusals of encryption the converter could not read (s3:PutObject when
+   an encryption header is sent: storage.tf, bronze_put_encryption). Here a statement whose conditions
+   test only aws:SecureTransport (Bool, by the request's scheme) and the s3:x-amz-server-side-encryption,
+   -customer-algorithm and -aws-kms-key-id keys (Null, StringEquals, StringNotEquals, by the request's
+   headers of those names, as sent) applies only when they hold, as on AWS: a negated operator holds
+   when its key is absent ("IAM JSON policy elements: Condition operators"). https passes, plain http is
+   refused; a put with an SSE-C header or another key is refused. Other statements are left to moto.
 3. SQS RedrivePolicy: moto returns it as json.dumps writes it, with spaces after ':' and ','; SQS
    returns it compact, as Terraform's jsonencode writes it. The provider stores what it reads, so the
    spaces alone made every plan update the queue (and what depends on it). Here it is compact.
@@ -311,32 +316,64 @@ if BudgetsResponse.list_tags_for_resource is list_tags_for_resource:
     BudgetsResponse.create_budget = with_tags_of_new_budget(BudgetsResponse.create_budget)
     BudgetsResponse.delete_budget = with_tags_dropped(BudgetsResponse.delete_budget)
 
-def secure_transport_condition(statement):
-    """The values of a Condition that tests aws:SecureTransport and nothing else, or None."""
-    condition = statement.get("Condition")
-    if not isinstance(condition, dict) or list(condition) != ["Bool"] or list(condition["Bool"]) != ["aws:SecureTransport"]:
+# The request context keys decided here from the request's headers: the encryption a put asks for.
+ENCRYPTION_KEYS = {
+    "s3:x-amz-server-side-encryption": "x-amz-server-side-encryption",
+    "s3:x-amz-server-side-encryption-customer-algorithm": "x-amz-server-side-encryption-customer-algorithm",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id": "x-amz-server-side-encryption-aws-kms-key-id",
+}
+
+
+def condition_holds(operator, key, values):
+    """Whether one key's test holds for the current request, or None when this server does not decide it."""
+    in_request = flask.has_request_context()
+    if key == "aws:SecureTransport" and operator == "Bool":
+        secure = in_request and flask.request.scheme == "https"
+        return ("true" if secure else "false") in [value.lower() for value in values]
+    header = ENCRYPTION_KEYS.get(key)
+    if header is None:
         return None
-    values = condition["Bool"]["aws:SecureTransport"]
-    return [str(value).lower() for value in (values if isinstance(values, list) else [values])]
+    actual = flask.request.headers.get(header) if in_request else None
+    if operator == "Null":
+        return ("true" if actual is None else "false") in [value.lower() for value in values]
+    if operator == "StringEquals":
+        return actual is not None and actual in values
+    if operator == "StringNotEquals":
+        return actual is None or actual not in values
+    return None
 
 
-def get_permission_with_transport(self, action, resource):
+def decided_condition(statement):
+    """Whether a statement's Condition holds for the current request; None when it has none, or tests what is left to moto."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, dict) or not condition:
+        return None
+    holds = True
+    for operator, keys in condition.items():
+        for key, values in keys.items():
+            held = condition_holds(operator, key, [str(value) for value in (values if isinstance(values, list) else [values])])
+            if held is None:
+                return None
+            holds = holds and held
+    return holds
+
+
+def get_permission_with_request_context(self, action, resource):
     if self.policy is None:
         return PermissionResult.NEUTRAL
-    secure = flask.has_request_context() and flask.request.scheme == "https"
     document = json.loads(self.policy.decode() if isinstance(self.policy, bytes) else self.policy)
     statements = document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]
     applicable = []
     for statement in statements:
-        values = secure_transport_condition(statement)
-        if values is None:
+        holds = decided_condition(statement)
+        if holds is None:
             applicable.append(statement)
-        elif ("true" if secure else "false") in values:
+        elif holds:
             applicable.append({key: value for key, value in statement.items() if key != "Condition"})
     return IAMPolicy(json.dumps({**document, "Statement": applicable})).is_action_permitted(action, resource)
 
 
-FakeBucket.get_permission = get_permission_with_transport
+FakeBucket.get_permission = get_permission_with_request_context
 
 moto_queue_attributes = Queue.attributes.fget
 

@@ -15,6 +15,10 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.ByteArrayInputStream;
@@ -25,12 +29,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -62,6 +71,56 @@ class PatchedMotoIT {
         }
         if (moto != null) {
             moto.close();
+        }
+    }
+
+    /**
+     * Gap 2: moto evaluates a bucket policy's conditions without the request, so bronze's refusals of the encryption the
+     * converter could not read (storage.tf's bronze_put_encryption, as Terraform renders it without kms_encryption:
+     * BronzeWritersPlanIT checks that rendering) would refuse every put. Patched, they refuse only a put that asks for SSE-C
+     * or for another encryption than the bucket's SSE-S3, as AWS evaluates them; one that asks for none, or for SSE-S3, is
+     * stored.
+     */
+    @Test
+    void bronzesEncryptionRefusalsRefuseOnlyThePutsThatAskForAnotherEncryption() {
+        String bucket = "bronze-encryption-refusals";
+        aws.s3.createBucket(request -> request.bucket(bucket));
+        aws.s3.putBucketPolicy(request -> request.bucket(bucket).policy("""
+                {"Version": "2012-10-17", "Statement": [
+                 {"Sid": "DenyBronzePutsWithCustomerProvidedKeys", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+                  "Resource": "arn:aws:s3:::%1$s/*",
+                  "Condition": {"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "false"}}},
+                 {"Sid": "DenyBronzePutsEncryptedOtherwiseThanTheBucket", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+                  "Resource": "arn:aws:s3:::%1$s/*",
+                  "Condition": {"Null": {"s3:x-amz-server-side-encryption": "false"}, "StringNotEquals": {"s3:x-amz-server-side-encryption": "AES256"}}}]}
+                """.formatted(bucket)));
+        String otherKey = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        byte[] customerKey = new byte[32];
+        String customerKeyMd5 = Base64.getEncoder().encodeToString(md5(customerKey));
+        String body = "id,amount\n1,2.5\n";
+
+        aws.s3.putObject(request -> request.bucket(bucket).key("orders/plain.csv"), RequestBody.fromString(body));
+        aws.s3.putObject(request -> request.bucket(bucket).key("orders/sse-s3.csv").serverSideEncryption(ServerSideEncryption.AES256), RequestBody.fromString(body));
+        Map<String, Consumer<PutObjectRequest.Builder>> refused = Map.of(
+                "SSE-C", request -> request.sseCustomerAlgorithm("AES256").sseCustomerKey(Base64.getEncoder().encodeToString(customerKey))
+                        .sseCustomerKeyMD5(customerKeyMd5),
+                "SSE-KMS with another account's key", request -> request.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(otherKey),
+                "SSE-KMS with the AWS managed key", request -> request.serverSideEncryption(ServerSideEncryption.AWS_KMS));
+        for (Map.Entry<String, Consumer<PutObjectRequest.Builder>> put : refused.entrySet()) {
+            S3Exception denied = assertThrows(S3Exception.class, () -> aws.s3.putObject(
+                    request -> put.getValue().accept(request.bucket(bucket).key("orders/refused.csv")), RequestBody.fromString(body)), put.getKey());
+            assertEquals(403, denied.statusCode(), put.getKey() + ": " + denied.getMessage());
+        }
+        assertEquals(List.of("orders/plain.csv", "orders/sse-s3.csv"),
+                aws.s3.listObjectsV2(request -> request.bucket(bucket)).contents().stream().map(S3Object::key).sorted().toList());
+    }
+
+    private static byte[] md5(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(bytes);
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is a digest every JVM has", e);
         }
     }
 
