@@ -21,7 +21,69 @@ module "bronze_bucket" {
     storage_class = var.bronze_transition_storage_class
   }
   # Beside the module's TLS-only statement, which still denies every request without TLS to them too.
-  policy_documents = data.aws_iam_policy_document.bronze_writers[*].json
+  policy_documents = concat([data.aws_iam_policy_document.bronze_put_encryption.json], data.aws_iam_policy_document.bronze_writers[*].json)
+}
+
+# Puts the converter could not read are refused, whoever sends them: an object stored under a key only its writer holds
+# is a file nobody converts. Every principal, not only bronze_writers: this account's own tools (the uploader policy,
+# an administrator's CLI) could store such objects too, and none of the stack's writes to bronze sends an encryption
+# header (bronze-ingest and the rehearsal put with the bucket's default encryption), so none is refused.
+#
+# SSE-C (a customer-provided key, s3:x-amz-server-side-encryption-customer-algorithm present): reading the object back
+# needs the same key on every GetObject (Amazon S3 User Guide, "Using server-side encryption with customer-provided keys
+# (SSE-C)"), which the converter never has. Refused with or without kms_encryption.
+#
+# A request that asks for an encryption of its own (s3:x-amz-server-side-encryption present) must ask for the bucket's
+# default: without kms_encryption SSE-S3 (AES256), since the converter's role may decrypt no KMS key; with it, the stack's
+# key named by its ARN, the one form s3:x-amz-server-side-encryption-aws-kms-key-id is documented to hold ("you must use a
+# key Amazon Resource Name (ARN) that is in the arn:aws:kms:region:acct-id:key/key-id format", Amazon S3 User Guide,
+# "Protecting data using server-side encryption with AWS KMS (SSE-KMS)", Requiring server-side encryption). A negated
+# operator such as StringNotEquals is true when the key is absent (IAM User Guide, "IAM JSON policy elements: Condition
+# operators"), so aws:kms without a key id (the AWS managed key aws/s3), a key id or an alias, another account's key and
+# AES256 are all refused with kms_encryption. A request with no encryption header gets the bucket's default and is not
+# concerned: the Null condition keeps it out. moto does not evaluate these conditions (rehearse-on-moto.py decides them).
+data "aws_iam_policy_document" "bronze_put_encryption" {
+  statement {
+    sid       = "DenyBronzePutsWithCustomerProvidedKeys"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${local.bronze_bucket_arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "s3:x-amz-server-side-encryption-customer-algorithm"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "DenyBronzePutsEncryptedOtherwiseThanTheBucket"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${local.bronze_bucket_arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "s3:x-amz-server-side-encryption"
+      values   = ["false"]
+    }
+
+    condition {
+      test     = "StringNotEquals"
+      variable = var.kms_encryption ? "s3:x-amz-server-side-encryption-aws-kms-key-id" : "s3:x-amz-server-side-encryption"
+      values   = [var.kms_encryption ? local.kms_key_arn : "AES256"]
+    }
+  }
 }
 
 # bronze_writers: principals of other accounts that put files into their datasets' folders and do nothing

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -54,6 +55,10 @@ class BronzeWritersPlanIT {
             "UploadPart", "s3:PutObject",
             "CompleteMultipartUpload", "s3:PutObject",
             "AbortMultipartUpload", "s3:AbortMultipartUpload");
+    private static final String SSE = "s3:x-amz-server-side-encryption";
+    private static final String SSE_C = "s3:x-amz-server-side-encryption-customer-algorithm";
+    private static final String KMS_KEY_ID = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+    private static final String WRITERS_KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     private static PlannedStack stack;
 
     @BeforeAll
@@ -76,10 +81,17 @@ class BronzeWritersPlanIT {
 
             assertTrue(priorData(defaults, "data.aws_iam_policy_document.bronze_writers[0]").isEmpty(), kms);
             assertTrue(priorData(none, "data.aws_iam_policy_document.bronze_writers[0]").isEmpty(), kms);
-            // The bucket policy's document (read at apply, the bucket's ARN unknown until then), as planned.
+            // The bucket policy's document (read at apply, the bucket's ARN unknown until then), as planned: beside the TLS-only
+            // statement, only the refusals of encryption the converter could not read, which allow nobody anything.
             JsonNode tlsOnly = change(defaults, "module.bronze_bucket.data.aws_iam_policy_document.tls_only");
             assertEquals(tlsOnly, change(none, "module.bronze_bucket.data.aws_iam_policy_document.tls_only"), kms);
-            assertEquals(0, tlsOnly.path("after").path("source_policy_documents").size(), kms + ": " + tlsOnly);
+            assertEquals(1, tlsOnly.path("after").path("source_policy_documents").size(), kms + ": " + tlsOnly);
+            if (kms.endsWith("false")) {
+                assertEquals(List.of(encryptionDocument(defaults)), strings(tlsOnly.path("after").path("source_policy_documents")));
+                for (JsonNode statement : JSON.readTree(encryptionDocument(defaults)).path("Statement")) {
+                    assertEquals("Deny", statement.path("Effect").asText(), statement.toString());
+                }
+            }
             if (kms.endsWith("true")) {
                 String keyPolicy = keyPolicy(defaults);
                 assertEquals(keyPolicy, keyPolicy(none));
@@ -106,9 +118,9 @@ class BronzeWritersPlanIT {
                   "Principal": {"AWS": ["%2$s", "%3$s"]}}]
                 """.formatted(BRONZE, ERP_BACKFILL, ERP_EXPORT, VENDOR))), normalised(statements));
 
-        // The bucket's policy is the module's TLS-only document with the writers' merged into it.
+        // The bucket's policy is the module's TLS-only document with the encryption refusals and the writers' merged into it.
         JsonNode tlsOnly = change(plan, "module.bronze_bucket.data.aws_iam_policy_document.tls_only").path("after");
-        assertEquals(List.of(document), strings(tlsOnly.path("source_policy_documents")));
+        assertEquals(List.of(encryptionDocument(plan), document), strings(tlsOnly.path("source_policy_documents")));
         assertEquals("DenyInsecureTransport", tlsOnly.path("statement").path(0).path("sid").asText(), tlsOnly.toString());
         assertEquals("Deny", tlsOnly.path("statement").path(0).path("effect").asText(), tlsOnly.toString());
 
@@ -202,6 +214,93 @@ class BronzeWritersPlanIT {
                 """.formatted(BRONZE, ERP_EXPORT, ERP_BACKFILL, VENDOR))), normalised(JSON.createArrayNode().add(writers)));
     }
 
+    /**
+     * A put whose object the converter could not read is refused, whoever sends it (a writer, or this account's own uploader,
+     * whose IAM policy allows it and whom the bucket policy does not name): SSE-C always, and an encryption asked for other
+     * than the bucket's default, here SSE-S3 (without kms_encryption the converter may decrypt no KMS key). A put that asks for
+     * nothing, or for SSE-S3, is decided as before. CreateMultipartUpload is authorised as s3:PutObject with the same headers.
+     */
+    @Test
+    void withoutTheStacksKeyPutsAskingForAnotherEncryptionThanSseS3AreRefusedToEveryone() throws Exception {
+        JsonNode plan = stack.planJson("-var", WRITERS);
+        JsonNode statements = statements(priorData(plan, "data.aws_iam_policy_document.bronze_writers[0]").orElseThrow().path("json").asText(),
+                encryptionDocument(plan));
+        String uploader = "arn:aws:iam::" + PlannedStack.ACCOUNT + ":user/medallion-dev-uploader";
+
+        for (String call : List.of("PutObject", "CreateMultipartUpload")) {
+            for (String principal : List.of(ERP_EXPORT, VENDOR)) {
+                String key = BRONZE + (principal.equals(VENDOR) ? "/stores_eu/x.csv" : "/orders/x.csv");
+                assertEquals(Decision.ALLOWED, decideCall(statements, principal, call, key, Map.of()), principal + " " + call);
+                assertEquals(Decision.ALLOWED, decideCall(statements, principal, call, key, Map.of(SSE, "AES256")), principal + " " + call + " SSE-S3");
+                assertEquals(Decision.DENIED, decideCall(statements, principal, call, key, Map.of(SSE_C, "AES256")), principal + " " + call + " SSE-C");
+                assertEquals(Decision.DENIED, decideCall(statements, principal, call, key, Map.of(SSE, "aws:kms")), principal + " " + call + " aws/s3");
+                assertEquals(Decision.DENIED, decideCall(statements, principal, call, key, Map.of(SSE, "aws:kms", KMS_KEY_ID, WRITERS_KEY)),
+                        principal + " " + call + " its own key");
+                assertEquals(Decision.DENIED, decideCall(statements, principal, call, key, Map.of(SSE, "aws:kms:dsse", KMS_KEY_ID, WRITERS_KEY)),
+                        principal + " " + call + " DSSE-KMS");
+            }
+            // This account's uploader: allowed by its IAM policy, not by the bucket's; refused all the same.
+            assertEquals(Decision.NOT_ALLOWED, decideCall(statements, uploader, call, BRONZE + "/sales/x.csv", Map.of()), call);
+            assertEquals(Decision.DENIED, decideCall(statements, uploader, call, BRONZE + "/sales/x.csv", Map.of(SSE_C, "AES256")), call + " SSE-C");
+            assertEquals(Decision.DENIED, decideCall(statements, uploader, call, BRONZE + "/x.csv", Map.of(SSE, "aws:kms", KMS_KEY_ID, WRITERS_KEY)),
+                    call + " another key");
+        }
+        // Only puts: reading, which bronze_writers grants with read_own_files, is not concerned.
+        assertEquals(Decision.ALLOWED, decideCall(statements, ERP_EXPORT, "HeadObject", BRONZE + "/orders/x.csv", Map.of(SSE_C, "AES256")));
+    }
+
+    /**
+     * With kms_encryption the encryption asked for must be the stack's key, named by its ARN (the form the condition key
+     * holds): the key's ARN is known only once the key exists, so the plan shows the condition on the key id, its value
+     * unknown, taken from the stack's key; SSE-C is refused as without it.
+     */
+    @Test
+    void withTheStacksKeyPutsAskingForAnyOtherKeyAreRefusedToEveryone() throws Exception {
+        JsonNode plan = stack.planJson("-var", "kms_encryption=true", "-var", WRITERS);
+        JsonNode change = change(plan, "data.aws_iam_policy_document.bronze_put_encryption");
+        JsonNode statements = change.path("after").path("statement");
+        JsonNode unknown = change.path("after_unknown").path("statement");
+
+        assertEquals(2, statements.size(), change.toString());
+        assertEquals("DenyBronzePutsWithCustomerProvidedKeys", statements.path(0).path("sid").asText());
+        assertEquals("Null", statements.path(0).path("condition").path(0).path("test").asText());
+        assertEquals(SSE_C, statements.path(0).path("condition").path(0).path("variable").asText());
+        assertEquals("[\"false\"]", statements.path(0).path("condition").path(0).path("values").toString());
+        JsonNode other = statements.path(1);
+        assertEquals("DenyBronzePutsEncryptedOtherwiseThanTheBucket", other.path("sid").asText());
+        assertEquals("Deny", other.path("effect").asText());
+        assertEquals("[\"s3:PutObject\"]", other.path("actions").toString());
+        assertEquals("Null", other.path("condition").path(0).path("test").asText());
+        assertEquals(SSE, other.path("condition").path(0).path("variable").asText());
+        assertEquals("[\"false\"]", other.path("condition").path(0).path("values").toString());
+        assertEquals("StringNotEquals", other.path("condition").path(1).path("test").asText());
+        assertEquals(KMS_KEY_ID, other.path("condition").path(1).path("variable").asText());
+        // The key id's value is the stack's key's ARN, unknown until the key is created.
+        assertEquals("[null]", other.path("condition").path(1).path("values").toString(), change.toString());
+        assertEquals("[true]", unknown.path(1).path("condition").path(1).path("values").toString(), change.toString());
+        assertTrue(references(plan, "bronze_put_encryption").contains("local.kms_key_arn"), references(plan, "bronze_put_encryption").toString());
+        for (JsonNode statement : statements) {
+            assertEquals("[\"" + BRONZE + "/*\"]", statement.path("resources").toString(), statement.toString());
+            assertEquals("[\"*\"]", statement.path("principals").path(0).path("identifiers").toString(), statement.toString());
+        }
+    }
+
+    /** The matcher fails the test on a policy element it does not evaluate, rather than reading the policy as if it were not there. */
+    @Test
+    void theMatcherRefusesWhatItDoesNotEvaluate() throws Exception {
+        for (String statement : List.of(
+                "{\"Effect\": \"Allow\", \"NotAction\": \"s3:GetObject\", \"Resource\": \"*\", \"Principal\": \"*\"}",
+                "{\"Effect\": \"Allow\", \"Action\": \"s3:PutObject\", \"NotResource\": \"*\", \"Principal\": \"*\"}",
+                "{\"Effect\": \"Deny\", \"Action\": \"s3:PutObject\", \"Resource\": \"*\", \"NotPrincipal\": {\"AWS\": \"" + VENDOR + "\"}}",
+                "{\"Effect\": \"Deny\", \"Action\": \"s3:PutObject\", \"Resource\": \"*\", \"Principal\": \"*\", \"Condition\": {\"StringLike\": {\"" + SSE + "\": \"aws:*\"}}}",
+                "{\"Effect\": \"Deny\", \"Action\": \"s3:PutObject\", \"Resource\": \"*\", \"Principal\": \"*\", \"Condition\": {\"StringNotEqualsIfExists\": {\"" + SSE + "\": \"AES256\"}}}",
+                "{\"Effect\": \"Deny\", \"Action\": \"s3:PutObject\", \"Resource\": \"*\", \"Principal\": \"*\", \"Condition\": {\"Null\": {\"" + SSE + "\": [\"false\", \"true\"]}}}",
+                "{\"Effect\": \"Audit\", \"Action\": \"s3:PutObject\", \"Resource\": \"*\", \"Principal\": \"*\"}")) {
+            JsonNode statements = JSON.readTree("[" + statement + "]");
+            assertThrows(AssertionError.class, () -> decide(statements, VENDOR, "s3:PutObject", BRONZE + "/x.csv", Map.of(SSE, "AES256")), statement);
+        }
+    }
+
     @Test
     void writersAwsWouldRefuseOrThatGrantTooMuchFailThePlanSayingWhy() throws Exception {
         PlannedStack.Result plan = stack.plan("-var", "bronze_writers={"
@@ -261,38 +360,124 @@ class BronzeWritersPlanIT {
         return sorted;
     }
 
-    /** Whether the statements allow one of bronze-ingest's S3 calls, by the IAM action that authorises it ({@link #BRONZE_INGEST_CALLS}). */
+    /** Whether the statements allow one of bronze-ingest's S3 calls, sent with no encryption header, by the IAM action that authorises it. */
     private static boolean allowsCall(JsonNode statements, String principal, String call, String resource) {
+        return decideCall(statements, principal, call, resource, Map.of()) == Decision.ALLOWED;
+    }
+
+    /** What the statements decide for one of bronze-ingest's S3 calls, by the IAM action that authorises it ({@link #BRONZE_INGEST_CALLS}). */
+    private static Decision decideCall(JsonNode statements, String principal, String call, String resource, Map<String, String> context) {
         String action = BRONZE_INGEST_CALLS.get(call);
         if (action == null) {
             throw new IllegalArgumentException("Not a call of bronze-ingest upload: " + call);
         }
-        return allows(statements, principal, action, resource);
+        return decide(statements, principal, action, resource, context);
+    }
+
+    /** Whether the statements allow the request, sent with no encryption header (an empty request context). */
+    private static boolean allows(JsonNode statements, String principal, String action, String resource) {
+        return decide(statements, principal, action, resource, Map.of()) == Decision.ALLOWED;
+    }
+
+    /** How a bucket policy decides a request on its own (IAM's evaluation logic): an explicit Deny wins over any Allow. */
+    private enum Decision {
+        ALLOWED,
+        DENIED,
+        /** No statement applies: the principal's own IAM policy decides, for one of the bucket's account. */
+        NOT_ALLOWED
     }
 
     /**
-     * Whether an Allow statement names the principal and matches the action and resource, with IAM's * and ? wildcards. A
-     * statement with an element this matcher does not evaluate (a Deny, a Condition, NotAction, NotResource, NotPrincipal)
-     * fails the test rather than being read as if it were not there.
+     * What the statements decide for a request of the principal, matching actions and resources with IAM's * and ?
+     * wildcards, a Principal of "*" (or AWS "*") naming everyone, and a Condition's Null, StringEquals and StringNotEquals
+     * on single-valued keys of {@code context} (the request context: a key absent from it is absent from the request).
+     * A negated operator holds when its key is absent (IAM User Guide, "IAM JSON policy elements: Condition operators").
+     * A statement with an element this matcher does not evaluate (NotAction, NotResource, NotPrincipal, another condition
+     * operator, an effect other than Allow and Deny) fails the test rather than being read as if it were not there.
      */
-    private static boolean allows(JsonNode statements, String principal, String action, String resource) {
+    private static Decision decide(JsonNode statements, String principal, String action, String resource, Map<String, String> context) {
+        boolean allowed = false;
         for (JsonNode statement : statements) {
-            for (String element : List.of("Condition", "NotAction", "NotResource", "NotPrincipal")) {
+            for (String element : List.of("NotAction", "NotResource", "NotPrincipal")) {
                 if (statement.has(element)) {
                     throw new AssertionError("the matcher does not evaluate " + element + ": " + statement);
                 }
             }
-            if (!statement.path("Effect").asText().equals("Allow")) {
-                throw new AssertionError("the matcher evaluates Allow statements only: " + statement);
+            String effect = statement.path("Effect").asText();
+            if (!effect.equals("Allow") && !effect.equals("Deny")) {
+                throw new AssertionError("the matcher evaluates Allow and Deny statements only: " + statement);
             }
-            if (statement.path("Effect").asText().equals("Allow")
-                    && values(statement.path("Principal").path("AWS")).contains(principal)
+            boolean conditionsHold = conditionsHold(statement, context);
+            if (namesPrincipal(statement.path("Principal"), principal)
                     && values(statement.path("Action")).stream().anyMatch(pattern -> matches(pattern, action, true))
-                    && values(statement.path("Resource")).stream().anyMatch(pattern -> matches(pattern, resource, false))) {
-                return true;
+                    && values(statement.path("Resource")).stream().anyMatch(pattern -> matches(pattern, resource, false))
+                    && conditionsHold) {
+                if (effect.equals("Deny")) {
+                    return Decision.DENIED;
+                }
+                allowed = true;
             }
         }
-        return false;
+        return allowed ? Decision.ALLOWED : Decision.NOT_ALLOWED;
+    }
+
+    private static boolean namesPrincipal(JsonNode element, String principal) {
+        if (element.isTextual()) {
+            return element.asText().equals("*");
+        }
+        List<String> named = values(element.path("AWS"));
+        return named.contains("*") || named.contains(principal);
+    }
+
+    /** Whether every condition of the statement holds for the request context: operators, and keys within one, are ANDed; values ORed. */
+    private static boolean conditionsHold(JsonNode statement, Map<String, String> context) {
+        boolean hold = true;
+        for (Map.Entry<String, JsonNode> operator : statement.path("Condition").properties()) {
+            for (Map.Entry<String, JsonNode> key : operator.getValue().properties()) {
+                List<String> expected = values(key.getValue());
+                String actual = context.get(key.getKey());
+                boolean holds = switch (operator.getKey()) {
+                    case "Null" -> {
+                        if (expected.size() != 1 || !List.of("true", "false").contains(expected.get(0))) {
+                            throw new AssertionError("the matcher evaluates Null with one value, true or false: " + statement);
+                        }
+                        yield (actual == null) == expected.get(0).equals("true");
+                    }
+                    case "StringEquals" -> actual != null && expected.contains(actual);
+                    case "StringNotEquals" -> actual == null || !expected.contains(actual);
+                    default -> throw new AssertionError("the matcher does not evaluate the condition operator " + operator.getKey() + ": " + statement);
+                };
+                hold &= holds;
+            }
+        }
+        return hold;
+    }
+
+    /** The statements of policy documents, one array. */
+    private static JsonNode statements(String... documents) throws IOException {
+        ArrayNode statements = JSON.createArrayNode();
+        for (String document : documents) {
+            JSON.readTree(document).path("Statement").forEach(statements::add);
+        }
+        return statements;
+    }
+
+    /** The refusals of encryption the converter could not read, as read at plan (without kms_encryption: the stack's key's ARN is unknown until then). */
+    private static String encryptionDocument(JsonNode plan) {
+        return priorData(plan, "data.aws_iam_policy_document.bronze_put_encryption").orElseThrow(() -> new AssertionError("bronze_put_encryption not read at plan"))
+                .path("json").asText();
+    }
+
+    /** The references of a root module data source's expressions, as the plan's configuration lists them. */
+    private static List<String> references(JsonNode plan, String dataSource) {
+        for (JsonNode resource : plan.at("/configuration/root_module/resources")) {
+            if (resource.path("mode").asText().equals("data") && resource.path("name").asText().equals(dataSource)) {
+                List<String> references = new ArrayList<>();
+                resource.path("expressions").findValues("references").forEach(list -> list.forEach(reference -> references.add(reference.asText())));
+                return references;
+            }
+        }
+        throw new AssertionError("no data source " + dataSource + " in the plan's configuration");
     }
 
     private static List<String> values(JsonNode node) {
