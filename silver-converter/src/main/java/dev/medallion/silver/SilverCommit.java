@@ -521,6 +521,7 @@ final class SilverCommit {
         Set<LocalDate> partitions = new LinkedHashSet<>(List.of(LocalDate.parse(committed.ingestDate())));
         List<String> markers = new ArrayList<>();
         boolean laterRun = false;
+        Optional<ReplacedClaimFailure> replacedClaimFailure = Optional.empty();
         for (String marker : silver.list(layout.publishingPrefix(committed.dataset(), sourceKey))) {
             Optional<SilverLayout.Publishing> publishing = SilverLayout.publishingOf(marker);
             // A marker of a later run is that run's: it may still commit.
@@ -542,10 +543,21 @@ final class SilverCommit {
                 }
                 keepClaimed = claim.keep();
             }
-            if (replacedCount.isPresent() && publishing.isPresent() && publishing.get().run().token().equals(replacedCount.get().replaced().run())
-                    && claimUncounted(replacedCount.get().replaced(), marker).byThisRun()) {
-                // Claimed, the marker says so, and mayGo keeps it while its run may still write it.
-                replacedCount.get().counter().count(replacedCount.get().replaced());
+            if (replacedCount.isPresent() && publishing.isPresent() && publishing.get().run().token().equals(replacedCount.get().replaced().run())) {
+                Claim claim;
+                try {
+                    claim = claimUncounted(replacedCount.get().replaced(), marker);
+                }
+                catch (IOException e) {
+                    // No later run can claim it: a retry sweeps this run's manifest, which does not name the run it replaced. So the
+                    // sweep goes on, deleting what this commit superseded, and the run fails after it saying the count is lost.
+                    replacedClaimFailure = Optional.of(new ReplacedClaimFailure(marker, e));
+                    claim = new Claim(false, false);
+                }
+                if (claim.byThisRun()) {
+                    // Claimed, the marker says so, and mayGo keeps it while its run may still write it.
+                    replacedCount.get().counter().count(replacedCount.get().replaced());
+                }
             }
             if (publishing.isPresent() && publishing.get().run().generation() <= committed.generation()) {
                 partitions.add(publishing.get().ingestDate());
@@ -583,8 +595,20 @@ final class SilverCommit {
         if (!markers.isEmpty()) {
             silver.delete(markers);
         }
+        if (replacedClaimFailure.isPresent()) {
+            Manifest replaced = replacedCount.orElseThrow().replaced();
+            // Starts as the sweep's own failures do, so that CommittedException keeps it as it is: the cleanup did not fail.
+            throw new IOException(manifestKey + " is committed and swept, but the count of the commit it replaced (run " + replaced.run() + ", "
+                    + replaced.status() + " version " + replaced.source().etag() + " of " + sourceKey + ", whose manifest write went unanswered and"
+                    + " landed late) could not be claimed in its marker " + describe(replacedClaimFailure.get().marker()) + " (see the cause): no"
+                    + " later run claims it, a sweep of this manifest not knowing the run it replaced, so that commit's line is logged by no run",
+                    replacedClaimFailure.get().cause());
+        }
         return new Swept(laterRun, counted);
     }
+
+    /** A claim of the replaced manifest's count that failed in the committed run's own sweep ({@link ReplacedCount}). */
+    private record ReplacedClaimFailure(String marker, IOException cause) {}
 
     /**
      * Whether the run of a marker of the generation after the committed one left files that only a commit on top of the

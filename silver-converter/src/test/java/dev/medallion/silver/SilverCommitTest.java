@@ -1008,6 +1008,104 @@ class SilverCommitTest {
     }
 
     /**
+     * As {@link #aLateConversionWhoseMarkLandsWhileTheNextVersionCommitsIsCountedOnce}, S3 refusing the new version's claim of the
+     * late manifest's marker (a 4xx: nothing written). No later run can claim that count: the retry of the new version sweeps the
+     * new manifest, which does not name the run it replaced, so the failure must not say the retry claims it, and must not stop the
+     * sweep before it deletes what the new commit superseded, the late version's rows visible beside the new ones until a retry
+     * that cannot mend the count anyway. From a review: the sweep stopped at the claim, and the message promised a retry's claim.
+     */
+    @Test
+    void aRefusedClaimOfTheReplacedManifestInTheCommitsOwnSweepStillSweepsAndSaysTheCountIsLost() throws IOException {
+        AtomicReference<Throwable> nextRunFailure = new AtomicReference<>();
+        SourceObject nextVersion = lateConversionUnderTheNextVersion(new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key, byte[] written, Optional<String> expectedEtag) throws IOException {
+                if (key.startsWith("_publishing/") && new String(written, StandardCharsets.UTF_8).contains(SilverCommit.COUNTED_BY)) {
+                    throw new WriteRefusedException("Access Denied (403)", null);
+                }
+            }
+        }, nextRunFailure);
+
+        Throwable failure = nextRunFailure.get();
+        assertTrue(failure instanceof SilverCommit.CommittedException, String.valueOf(failure));
+        assertTrue(failure.getMessage().contains("logged by no run") && !failure.getMessage().contains("retry claims it"),
+                failure.getMessage());
+        assertExactlyOnce(nextVersion, ROWS / 2, 0);
+        assertEquals(List.of(nextVersion.etag()), countedLines(logLines).stream().map(line -> line.get("etag")).toList(),
+                "the new version's line, logged before the run failed; the late one's by no run, as the failure says: " + logLines);
+    }
+
+    /**
+     * As {@link #aLateConversionWhoseMarkLandsWhileTheNextVersionCommitsIsCountedOnce}, the new version's claim of the late
+     * manifest's marker landing with its answer lost: the read-back finds this run's claim id, so the late line is logged once,
+     * and the new version's retry (within the bound, the claimed marker kept) logs nothing more.
+     */
+    @Test
+    void aClaimOfTheReplacedManifestWhoseAnswerIsLostIsCountedOnce() throws IOException {
+        AtomicReference<Throwable> nextRunFailure = new AtomicReference<>();
+        SourceObject nextVersion = lateConversionUnderTheNextVersion(new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key, byte[] written, Optional<String> expectedEtag) throws IOException {
+                if (key.startsWith("_publishing/") && new String(written, StandardCharsets.UTF_8).contains(SilverCommit.COUNTED_BY)) {
+                    assertTrue(silver.putIf(key, written, expectedEtag).isPresent(), "the claim lands");
+                    throw new IOException("timed out waiting for the answer");
+                }
+            }
+        }, nextRunFailure);
+
+        assertEquals(null, nextRunFailure.get());
+        assertTrue(convert(converter(silver), nextVersion, csv(ROWS / 2, "")).unchanged(), "the new version's redelivery");
+        assertExactlyOnce(nextVersion, ROWS / 2, 0);
+        assertEquals(2, countedLines(logLines).size(), "each version's line, once: " + logLines);
+    }
+
+    /**
+     * The scenario of {@link #aLateConversionWhoseMarkLandsWhileTheNextVersionCommitsIsCountedOnce}, {@code claimHooks} on the new
+     * version's run; its failure, if any, in {@code nextRunFailure}. Returns the new version.
+     */
+    private SourceObject lateConversionUnderTheNextVersion(HookedStore.Hooks claimHooks, AtomicReference<Throwable> nextRunFailure) throws IOException {
+        byte[] late = csv(ROWS, "oops,not a number\n");
+        SourceObject lateVersion = source("sales/late-claim.csv", late);
+        byte[] next = csv(ROWS / 2, "");
+        SourceObject nextVersion = source("sales/late-claim.csv", next);
+        String manifestKey = LAYOUT.manifestKey("sales", lateVersion.key());
+        AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
+        AtomicBoolean nextCommitted = new AtomicBoolean();
+        ObjectStore firstRun = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key, byte[] written, Optional<String> expectedEtag) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    unansweredManifest.set(written.clone());
+                    throw new IOException("timed out waiting for the answer");
+                }
+                if (key.startsWith("_publishing/") && new String(written, StandardCharsets.UTF_8).endsWith(SilverCommit.UNCOUNTED)
+                        && nextCommitted.compareAndSet(false, true)) {
+                    assertTrue(silver.putIf(manifestKey, unansweredManifest.get(), Optional.empty()).isPresent(), "the late write lands");
+                    ObjectStore markLandsBeforeItsCommit = new HookedStore(silver, new HookedStore.Hooks() {
+                        @Override
+                        public void beforePutIf(String nextKey, byte[] nextWritten, Optional<String> nextExpected) throws IOException {
+                            if (nextKey.equals(manifestKey)) {
+                                assertTrue(silver.putIf(key, written, expectedEtag).isPresent(), "the mark's first attempt lands, unanswered");
+                            }
+                            claimHooks.beforePutIf(nextKey, nextWritten, nextExpected);
+                        }
+                    });
+                    try {
+                        assertFalse(convert(converter(markLandsBeforeItsCommit), nextVersion, next).unchanged());
+                    }
+                    catch (IOException e) {
+                        nextRunFailure.set(e);
+                    }
+                }
+            }
+        });
+
+        assertThrows(IOException.class, () -> convert(converter(firstRun), lateVersion, late));
+        assertTrue(nextCommitted.get());
+        return nextVersion;
+    }
+
+    /**
      * As {@link #aRefusedReplacementThatCannotDeleteWhatItPublishedIsSweptByTheNextDeliveryOfTheCommittedVersion}, the marker's
      * rewrite to abandoned failing too: the run fails with the refusal, the delete's failure and the marker's carried with it, and
      * the marker stays as written before publishing, as a killed run's. The committed version delivered at once answers unchanged
