@@ -1060,6 +1060,86 @@ class SilverCommitTest {
     }
 
     /**
+     * As {@link #aLateConversionWhoseMarkLandsWhileTheNextVersionCommitsIsCountedOnce}, the new version's own sweep failing to delete
+     * after its claim of the late manifest's count: the run fails committed, both lines logged, and its retry, which finds the claimed
+     * marker kept, finishes the cleanup and logs neither again.
+     */
+    @Test
+    void aReplacedManifestClaimedBeforeTheOwnSweepFailsIsCountedOnceWithTheRetry() throws IOException {
+        AtomicReference<Throwable> nextRunFailure = new AtomicReference<>();
+        AtomicBoolean claimed = new AtomicBoolean();
+        AtomicBoolean deleteFailed = new AtomicBoolean();
+        SourceObject nextVersion = lateConversionUnderTheNextVersion(new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key, byte[] written, Optional<String> expectedEtag) {
+                if (key.startsWith("_publishing/") && new String(written, StandardCharsets.UTF_8).contains(SilverCommit.COUNTED_BY)) {
+                    claimed.set(true);
+                }
+            }
+
+            @Override
+            public void beforeDelete(Collection<String> keys) throws IOException {
+                if (claimed.get() && deleteFailed.compareAndSet(false, true)) {
+                    throw new IOException("503 Slow Down");
+                }
+            }
+        }, nextRunFailure);
+
+        assertTrue(nextRunFailure.get() instanceof SilverCommit.CommittedException, String.valueOf(nextRunFailure.get()));
+        assertTrue(convert(converter(silver), nextVersion, csv(ROWS / 2, "")).unchanged(), "the new version's retry");
+        assertExactlyOnce(nextVersion, ROWS / 2, 0);
+        assertEquals(2, countedLines(logLines).size(), "each version's line, once: " + logLines);
+    }
+
+    /**
+     * As {@link #aLateConversionWhoseMarkLandsWhileTheNextVersionCommitsIsCountedOnce}, the commit on top of the late conversion
+     * being the removal's withdrawal (the object deleted from bronze): its own sweep claims the late conversion's count, logged as a
+     * conversion's line, and the withdrawal logs its own, each once, the withdrawal's with the late conversion's rows.
+     */
+    @Test
+    void aWithdrawalOnTopOfALateConversionWhoseMarkLandsBeforeItsCommitLogsEachLineOnceInItsShape() throws IOException {
+        byte[] late = csv(ROWS, "oops,not a number\n");
+        SourceObject lateVersion = source("sales/late-then-deleted.csv", late);
+        String manifestKey = LAYOUT.manifestKey("sales", lateVersion.key());
+        AtomicReference<byte[]> unansweredManifest = new AtomicReference<>();
+        AtomicReference<WithdrawalResult> withdrawal = new AtomicReference<>();
+        ObjectStore firstRun = new HookedStore(silver, new HookedStore.Hooks() {
+            @Override
+            public void beforePutIf(String key, byte[] written, Optional<String> expectedEtag) throws IOException {
+                if (key.startsWith("_manifests/")) {
+                    unansweredManifest.set(written.clone());
+                    throw new IOException("timed out waiting for the answer");
+                }
+                if (key.startsWith("_publishing/") && new String(written, StandardCharsets.UTF_8).endsWith(SilverCommit.UNCOUNTED)
+                        && withdrawal.get() == null) {
+                    assertTrue(silver.putIf(manifestKey, unansweredManifest.get(), Optional.empty()).isPresent(), "the late write lands");
+                    ObjectStore markLandsBeforeItsCommit = new HookedStore(silver, new HookedStore.Hooks() {
+                        @Override
+                        public void beforePutIf(String nextKey) throws IOException {
+                            if (nextKey.equals(manifestKey)) {
+                                assertTrue(silver.putIf(key, written, expectedEtag).isPresent(), "the mark's first attempt lands, unanswered");
+                            }
+                        }
+                    });
+                    withdrawal.set(converter(markLandsBeforeItsCommit).withdraw("bronze", lateVersion.key(), "sales", () -> false));
+                }
+            }
+        });
+
+        assertThrows(IOException.class, () -> convert(converter(firstRun), lateVersion, late));
+        assertEquals(WithdrawalResult.WITHDRAWN, withdrawal.get().outcome());
+        assertEquals(WithdrawalResult.UNCHANGED, converter(silver).withdraw("bronze", lateVersion.key(), "sales", () -> false).outcome(),
+                "the removal's redelivery");
+
+        List<Map<?, ?>> counted = countedLines(logLines);
+        assertEquals(List.of(lateVersion.etag()), counted.stream().map(line -> line.get("etag")).toList(), "the late conversion's line, once: " + logLines);
+        assertEquals("source object processed", counted.get(0).get("message"));
+        assertTrue(String.valueOf(counted.get(0).get("countedFor")).contains("went unanswered"), counted.toString());
+        assertWithdrawnOnce(logLines, ROWS, 1);
+        assertEquals(List.of(), parquetFiles(), "the late conversion's files are withdrawn");
+    }
+
+    /**
      * The scenario of {@link #aLateConversionWhoseMarkLandsWhileTheNextVersionCommitsIsCountedOnce}, {@code claimHooks} on the new
      * version's run; its failure, if any, in {@code nextRunFailure}. Returns the new version.
      */
@@ -1088,6 +1168,11 @@ class SilverCommitTest {
                                 assertTrue(silver.putIf(key, written, expectedEtag).isPresent(), "the mark's first attempt lands, unanswered");
                             }
                             claimHooks.beforePutIf(nextKey, nextWritten, nextExpected);
+                        }
+
+                        @Override
+                        public void beforeDelete(Collection<String> keys) throws IOException {
+                            claimHooks.beforeDelete(keys);
                         }
                     });
                     try {
