@@ -39,7 +39,8 @@ import static java.util.Objects.requireNonNull;
  *     nothing visible, and a registration is idempotent, so the retry simply registers again. An empty
  *     partition registered by a run that then fails or loses shows no rows.</li>
  * <li>{@link #commit}: record the partition the run publishes into, and when (a publishing marker, see
- *     {@link SilverLayout#publishingKey}), publish every upload, then write the manifest conditionally, expecting the version
+ *     {@link SilverLayout#publishingKey}), publish every upload (none once {@link #COMPLETION_WINDOW} has passed since the
+ *     marker's time: the run then stops as at a failed publish), then write the manifest conditionally, expecting the version
  *     read in step 1 (none: {@code If-None-Match: *}; one: {@code If-Match} on its entity tag). Of any set
  *     of runs that read the same version, exactly one succeeds. A run that loses deletes what it
  *     published (its own keys only) and reports the winner's result when it describes the same source
@@ -51,13 +52,15 @@ import static java.util.Objects.requireNonNull;
  *     manifest naming deleted parts would lose their rows; so the parts stay, for the next run of the
  *     source to find committed or to sweep. Such a run logs no line, so it writes {@link #UNCOUNTED} into its
  *     marker: should its manifest land, the run that next sweeps it claims the commit and logs its line, once
- *     ({@link #sweep} with a {@link Counter}), where before the retry answered {@code unchanged} and no run
+ *     ({@link #sweep} with a {@link Counter}; or the run that commits the next version on top of it, in its own sweep,
+ *     {@link ReplacedCount}), where before the retry answered {@code unchanged} and no run
  *     counted the commit's rows, quarantined rows or rejection.</li>
  * <li>{@link #sweep}: the winner deletes what its manifest supersedes, and every file of a run that can
  *     no longer commit: a run of generation {@code <= G} once generation {@code G} is committed, in its
  *     own partition and in every partition a marker of such a run names (a run killed after publishing
  *     a replaced version of another day), then those markers, but for the marker of a run that may still
- *     be publishing ({@link #PUBLISHING_BOUND}), which a later sweep deletes. Every run first sweeps for the manifest it
+ *     be publishing ({@link #PUBLISHING_BOUND}), and, when another run sweeps, the committed run's own marker while that
+ *     run may still write it ({@link #mayStillBeWritten}), which a later sweep deletes. Every run first sweeps for the manifest it
  *     builds on ({@link SilverConverter}): that manifest's own run may never have (killed after its
  *     manifest, or its manifest written late, after it gave up), and only that manifest names what it
  *     replaced; so a retry, a redelivery or the next version finishes the cleanup.</li>
@@ -387,8 +390,10 @@ final class SilverCommit {
      * unanswered and landed (or its read-back failed), and the run said so in its publishing marker ({@link #UNCOUNTED})
      * before it failed. Of any runs that find the marker, one claims it: a conditional write replaces {@link #UNCOUNTED}
      * with {@link #COUNTED_BY} and a claim id drawn now, expecting the marker as read; a write whose answer is lost, or whose
-     * retry fails its precondition, is read back for the id. Asked only of a marker the sweep listed: the committed run's
-     * marker is gone after any commit whose run swept, so a redelivery or a replacement sends no request for this.
+     * retry fails its precondition, is read back for the id. Asked only of a marker the sweep listed: of the committed run,
+     * or, in the sweep of a run's own commit, of the run whose manifest that commit replaced ({@link ReplacedCount}). A
+     * run's marker is gone after its own sweep, so a redelivery or a replacement after an answered commit sends no request
+     * for this.
      *
      * @return whether this run claimed it, and must log the commit's line, and whether the marker must stay ({@link #mayStillBeWritten})
      * @throws IOException when the claim's outcome cannot be known (its read-back failed): the run fails, unlogged, and
@@ -490,7 +495,9 @@ final class SilverCommit {
      *
      * <p>A run that sweeps another run's commit passes a {@code counter}: when that run's marker says its commit is
      * still to be counted ({@link #UNCOUNTED}: its manifest write went unanswered and landed), the sweep claims it
-     * and has the counter log its line, before it deletes anything. The committed run's own sweep passes none.
+     * and has the counter log its line, before it deletes anything. The committed run's own sweep passes none; it claims
+     * instead the count of the manifest its commit replaced, whose mark may have landed after this run's first sweep of it
+     * (the private overload, {@link ReplacedCount}).
      *
      * @return {@link Swept#laterRunPublished()}: whether a marker was seen of a later run that can no longer be
      *     publishing: a run that read this manifest as its base (so converted another version, or the same under
@@ -681,7 +688,8 @@ final class SilverCommit {
 
     /**
      * Whether a sweep may delete the marker of a run that can no longer commit: it published nothing ({@link #PUBLISHED_NOTHING})
-     * and its commit, if any, was not claimed ({@link #mayStillBeWritten}), or it can no longer be publishing ({@link #outlivedItsRun}).
+     * and its commit, if any, was not claimed ({@link #COUNTED_BY}: a claimed marker stays while its run may still write it,
+     * {@link #mayStillBeWritten}), or it can no longer be publishing ({@link #outlivedItsRun}).
      * False for a marker gone since it was listed.
      */
     private boolean mayGo(String marker) throws IOException {
