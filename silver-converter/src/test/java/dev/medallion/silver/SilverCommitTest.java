@@ -913,11 +913,11 @@ class SilverCommitTest {
     /**
      * A rejected file whose manifest write goes unanswered and lands after the run's read-back (which showed no manifest), before
      * its {@code published-nothing uncounted} mark. Meanwhile a new version of the key is converted on top of the late rejection:
-     * its step-1 sweep finds no marker yet, so nothing to claim, and the mark lands before that run's own sweep, which deletes a
-     * published-nothing marker whose commit is not claimed at once ({@code mayGo}). No run is left to claim it (only a sweep of the
-     * rejection's own manifest claims its run's marker, and that manifest is superseded), so the rejection is counted by no run,
-     * a case docs/silver-converter.md does not list. Not caused by the commit under review (the published-nothing mark and
-     * {@code mayGo} are as before it); from a review.
+     * its step-1 sweep finds no marker yet, so nothing to claim, and the mark lands before that run's own sweep. No later sweep of
+     * the rejection's own manifest comes, since it is superseded, so that run's own sweep claims the marker for the manifest its
+     * commit replaced ({@code SilverCommit.ReplacedCount}) and logs the rejection's line. Before, only a sweep of the rejection's
+     * own manifest claimed its run's marker, and that own sweep deleted the published-nothing marker, its commit unclaimed
+     * ({@code mayGo}): the rejection was counted by no run; from a review.
      */
     @Test
     void aLateRejectionWhoseMarkLandsWhileTheNextVersionCommitsIsCountedOnce() throws IOException {
