@@ -2370,13 +2370,14 @@ class SilverCommitTest {
     }
 
     /**
-     * From a review of the commit protocol: the {@code uncounted} mark ({@link SilverCommit#UNCOUNTED}) is a plain, unconditional
+     * From a review of the commit protocol: the {@code uncounted} mark ({@link SilverCommit#UNCOUNTED}) was a plain, unconditional
      * PUT of the run's publishing marker, and a plain PUT can be applied twice: the SDK sends it again after an attempt whose
      * answer was lost (a reset connection, a 500 after S3 stored it), and S3 can complete the first attempt after its client gave
-     * up. When the first application lands, the run's manifest lands, and another run claims and counts the late commit and its
-     * sweep deletes the marker, all before the second application, that second application writes the marker anew, saying
-     * {@code uncounted} again: the next sweep of the manifest (the run's own retry) claims it a second time and logs the commit's
-     * line again. The docs (docs/silver-converter.md, "Each commit is counted once") promise one line.
+     * up. When the first application landed, the run's manifest landed, and another run claimed and counted the late commit and its
+     * sweep deleted the marker, all before the second application, that second application wrote the marker anew, saying
+     * {@code uncounted} again: the next sweep of the manifest (the run's own retry) claimed it a second time and logged the commit's
+     * line again. The docs (docs/silver-converter.md, "Each commit is counted once") promise one line: the mark is now conditional,
+     * and another run's sweep keeps the committed run's marker while that run may still write it, so these cases see one.
      */
     @Nested
     class ReplayedUncountedMark {
